@@ -1,0 +1,66 @@
+/* Table-driven configuration: one table per program drives parsing, defaults, validation and docs. */
+#ifndef TAFEL_CONFIG_H
+#define TAFEL_CONFIG_H
+
+#include <stddef.h>
+
+enum conf_type {
+	CONF_STRING,	/* char * (heap, owned by the config) */
+	CONF_INT,	/* long long, within [min, max] */
+	CONF_BOOL,	/* int: yes/no/true/false/on/off/1/0 */
+	CONF_DURATION	/* long long milliseconds: "250ms", "10s", "5m", "2h", "7d" */
+};
+
+struct conf_param {
+	const char *name;	/* key in the file, also `--set name=value` */
+	enum conf_type type;
+	size_t offset;		/* offsetof() into the program's config struct */
+	int reloadable;		/* applied on SIGHUP without a restart */
+	const char *def;	/* default, as it would be written in the file */
+	long long min, max;	/* CONF_INT / CONF_DURATION bounds (ms) */
+	const char *help;	/* one line for docs/config.md and --help */
+};
+
+/* Sets every parameter of `cfg` to its default. */
+void conf_defaults(const struct conf_param *tab, void *cfg);
+
+/*
+ * Sets one parameter from text.  `only_reloadable` skips (and reports) keys
+ * that need a restart.  Returns 0, or -1 with a message in err.
+ */
+int conf_set(const struct conf_param *tab, void *cfg, const char *name,
+    const char *value, char *err, size_t errlen);
+
+/*
+ * Reads an INI-style file ("key = value", '#' or ';' comments, an optional
+ * [section] header that is ignored) into cfg.  Returns 0, or -1 with
+ * "file: message" (or "file:line: syntax error") in err.  A missing file is an error unless
+ * missing_ok.
+ */
+int conf_load_file(const struct conf_param *tab, void *cfg, const char *path,
+    int missing_ok, char *err, size_t errlen);
+
+/* Frees the strings held by cfg. */
+void conf_free(const struct conf_param *tab, void *cfg);
+
+/* Looks a parameter up by name; NULL if unknown. */
+const struct conf_param *conf_find(const struct conf_param *tab,
+    const char *name);
+
+/* Renders the value of one parameter as text into buf. */
+void conf_format(const struct conf_param *p, const void *cfg, char *buf,
+    size_t len);
+
+/* Compares one parameter's value in two configs: 0 if equal. */
+int conf_differs(const struct conf_param *p, const void *a, const void *b);
+
+/* Copies one parameter's value from src to dst (strings duplicated). */
+void conf_copy(const struct conf_param *p, void *dst, const void *src);
+
+/* Prints the Markdown reference table of all parameters to stdout. */
+void conf_print_markdown(const struct conf_param *tab);
+
+/* Parses a duration like "10s" into milliseconds; -1 on bad syntax. */
+long long conf_parse_duration(const char *s);
+
+#endif

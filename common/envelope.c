@@ -1,0 +1,89 @@
+/* Envelope helpers shared by every peer: body names and kinds, error names, hello. */
+#include "envelope.h"
+
+#include <string.h>
+
+#include "proto.h"
+
+const char *
+envelope_body_name(Tafel__Envelope__BodyCase c)
+{
+	const ProtobufCFieldDescriptor *f;
+
+	if (c == TAFEL__ENVELOPE__BODY__NOT_SET)
+		return "none";
+	f = protobuf_c_message_descriptor_get_field(&tafel__envelope__descriptor,
+	    (unsigned)c);
+	return f != NULL ? f->name : "none";
+}
+
+enum body_kind
+envelope_body_kind(Tafel__Envelope__BodyCase c)
+{
+	unsigned n = (unsigned)c;
+
+	if (c == TAFEL__ENVELOPE__BODY__NOT_SET ||
+	    protobuf_c_message_descriptor_get_field(&tafel__envelope__descriptor,
+	    n) == NULL)
+		return BODY_NONE;
+	if (c == TAFEL__ENVELOPE__BODY_HELLO)
+		return BODY_HELLO;
+	if (c == TAFEL__ENVELOPE__BODY_ERROR)
+		return BODY_ERROR;
+	if (n >= 10 && n < 100)
+		return BODY_REQUEST;
+	if (n >= 100 && n < 200)
+		return BODY_RESPONSE;
+	if (n >= 200)
+		return BODY_EVENT;
+	return BODY_NONE;
+}
+
+const char *
+error_code_name(Tafel__ErrorCode code)
+{
+	const ProtobufCEnumValue *v;
+
+	v = protobuf_c_enum_descriptor_get_value(&tafel__error_code__descriptor,
+	    (int)code);
+	return v != NULL ? v->name : "UNKNOWN";
+}
+
+Tafel__ErrorCode
+error_code_by_name(const char *name)
+{
+	const ProtobufCEnumValue *v;
+
+	v = protobuf_c_enum_descriptor_get_value_by_name(
+	    &tafel__error_code__descriptor, name);
+	return v != NULL ? (Tafel__ErrorCode)v->value :
+	    TAFEL__ERROR_CODE__ERROR_UNSPECIFIED;
+}
+
+void
+envelope_hello(Tafel__Envelope *env, Tafel__Hello *hello, const char *software,
+    uint32_t max_frame)
+{
+	tafel__envelope__init(env);
+	tafel__hello__init(hello);
+	hello->protocol_version = TAFEL_PROTOCOL_VERSION;
+	hello->software = (char *)software;
+	hello->software_version = (char *)TAFEL_VERSION;
+	hello->max_frame = max_frame;
+	env->body_case = TAFEL__ENVELOPE__BODY_HELLO;
+	env->hello = hello;
+}
+
+void
+envelope_error(Tafel__Envelope *env, Tafel__Error *err, uint64_t request_id,
+    Tafel__ErrorCode code, const char *message, const char *field)
+{
+	tafel__envelope__init(env);
+	tafel__error__init(err);
+	err->code = code;
+	err->message = (char *)(message ? message : "");
+	err->field = (char *)(field ? field : "");
+	env->request_id = request_id;
+	env->body_case = TAFEL__ENVELOPE__BODY_ERROR;
+	env->error = err;
+}

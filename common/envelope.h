@@ -1,0 +1,37 @@
+/* Envelope helpers shared by every peer: body names and kinds, error names, hello. */
+#ifndef TAFEL_ENVELOPE_H
+#define TAFEL_ENVELOPE_H
+
+#include "tafel.pb-c.h"
+
+enum body_kind {
+	BODY_NONE,	/* not set, or a field number this build does not know */
+	BODY_HELLO,
+	BODY_ERROR,
+	BODY_REQUEST,	/* field numbers 10..99 */
+	BODY_RESPONSE,	/* 100..199 */
+	BODY_EVENT	/* 200.. */
+};
+
+/* Field name of the body ("login", "event", ...) or "none". */
+const char *envelope_body_name(Tafel__Envelope__BodyCase c);
+
+/* Classifies a body by its field number range (see proto/tafel.proto). */
+enum body_kind envelope_body_kind(Tafel__Envelope__BodyCase c);
+
+/* Stable name of an error code ("CONFLICT") or "UNKNOWN". */
+const char *error_code_name(Tafel__ErrorCode code);
+
+/* Looks an error code up by name; 0 (unspecified) if unknown. */
+Tafel__ErrorCode error_code_by_name(const char *name);
+
+/* Fills env/hello (stack storage owned by the caller) with our Hello. */
+void envelope_hello(Tafel__Envelope *env, Tafel__Hello *hello,
+    const char *software, uint32_t max_frame);
+
+/* Fills env/err with an Error echoing request_id. */
+void envelope_error(Tafel__Envelope *env, Tafel__Error *err,
+    uint64_t request_id, Tafel__ErrorCode code, const char *message,
+    const char *field);
+
+#endif

@@ -1,0 +1,47 @@
+/* Framing: 4-byte big-endian length + one protobuf Envelope, decoded incrementally. */
+#ifndef TAFEL_FRAME_H
+#define TAFEL_FRAME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <event2/buffer.h>
+
+#include "tafel.pb-c.h"
+
+enum frame_status {
+	FRAME_OK = 1,			/* *out holds one envelope */
+	FRAME_NEED_MORE = 0,		/* no complete frame buffered yet */
+	FRAME_ERR_TOO_LARGE = -1,	/* length prefix above the limit */
+	FRAME_ERR_UNDECODABLE = -2,	/* payload is not a valid Envelope */
+	FRAME_ERR_TRUNCATED = -3	/* stream ended inside a frame */
+};
+
+/*
+ * Takes the next complete frame off the front of `in`.  The length prefix is
+ * checked against max_frame before any byte of the payload is buffered or
+ * allocated; unpacking runs under an allocation budget proportional to the
+ * frame size, so hostile payloads cannot amplify memory.  On FRAME_OK the
+ * caller owns *out and releases it with frame_free().  On an error the
+ * stream is unusable and the connection must be closed.
+ */
+enum frame_status frame_decode(struct evbuffer *in, uint32_t max_frame,
+    Tafel__Envelope **out);
+
+/* Called at end of stream: FRAME_ERR_TRUNCATED if a partial frame remains. */
+enum frame_status frame_finish(struct evbuffer *in);
+
+/* Decodes one payload (without the length prefix); NULL if undecodable. */
+Tafel__Envelope *frame_unpack(const uint8_t *payload, size_t len);
+
+/* Releases an envelope returned by frame_decode() or frame_unpack(). */
+void frame_free(Tafel__Envelope *m);
+
+/* Appends one frame to `out`.  Returns 0, or -1 if it exceeds max_frame. */
+int frame_encode(struct evbuffer *out, const Tafel__Envelope *m,
+    uint32_t max_frame);
+
+/* Stable name of a status, for logs and tests. */
+const char *frame_status_str(enum frame_status st);
+
+#endif

@@ -1,0 +1,28 @@
+/* Logging and fatal errors: one line per message to stderr, with a level tag. */
+#ifndef TAFEL_LOG_H
+#define TAFEL_LOG_H
+
+#include <stdarg.h>
+
+enum log_level {
+	LOG_LVL_DEBUG,	/* chatty detail, off unless --verbose */
+	LOG_LVL_INFO,	/* normal operation: start, stop, connections */
+	LOG_LVL_WARN,	/* something a peer or the database did wrong */
+	LOG_LVL_ERROR	/* something we could not do */
+};
+
+void log_set_level(enum log_level lvl);
+void log_set_prefix(const char *prefix);	/* e.g. "tafeld"; not copied */
+enum log_level log_get_level(void);
+
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Start-up, allocation and programmer errors only: logs and exits(1).
+ * fatal() appends strerror(errno); fatalx() does not. */
+void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+#endif

@@ -1,0 +1,216 @@
+/* Generic checks on every decoded message: string encoding and sizes, list lengths. */
+#include "validate.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "proto.h"
+#include "utf8.h"
+
+#define VALIDATE_MAX_DEPTH 8
+#define STR(x) #x
+#define XSTR(x) STR(x)
+
+/* Records the first problem: "field: what". */
+static int
+fail(struct validate_error *err, Tafel__ErrorCode code, const char *field,
+    const char *what)
+{
+	err->code = code;
+	snprintf(err->field, sizeof err->field, "%s", field);
+	snprintf(err->message, sizeof err->message, "%s: %s", field, what);
+	return -1;
+}
+
+int
+validate_text(const char *field, const char *s, size_t max, int required,
+    int multi_line, struct validate_error *err)
+{
+	size_t len = s ? strlen(s) : 0;
+	char lim[48];
+
+	if (len == 0) {
+		if (required)
+			return fail(err, TAFEL__ERROR_CODE__INVALID_ARGUMENT,
+			    field, "must not be empty");
+		return 0;
+	}
+	if (len > max) {
+		snprintf(lim, sizeof lim, "longer than %zu bytes", max);
+		return fail(err, TAFEL__ERROR_CODE__STRING_TOO_LONG, field,
+		    lim);
+	}
+	switch (utf8_check(s, len, multi_line)) {
+	case UTF8_OK:
+		return 0;
+	case UTF8_BAD_ENCODING:
+		return fail(err, TAFEL__ERROR_CODE__INVALID_UTF8, field,
+		    "not valid UTF-8");
+	case UTF8_CONTROL:
+		return fail(err, TAFEL__ERROR_CODE__INVALID_ARGUMENT, field,
+		    "contains control characters");
+	}
+	return 0;
+}
+
+int
+validate_id(const char *field, int64_t id, int required,
+    struct validate_error *err)
+{
+	if (id < 0 || (required && id == 0))
+		return fail(err, TAFEL__ERROR_CODE__OUT_OF_RANGE, field,
+		    required ?
+		    "must be a positive id" : "must be 0 or a positive id");
+	return 0;
+}
+
+int
+validate_date(const char *field, const char *s, int required,
+    struct validate_error *err)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	int y, m, d, n = 0;
+
+	if (s == NULL || s[0] == '\0') {
+		if (required)
+			return fail(err, TAFEL__ERROR_CODE__INVALID_ARGUMENT,
+			    field, "a date (YYYY-MM-DD) is required");
+		return 0;
+	}
+	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 ||
+	    n != 10 || s[4] != '-' || s[7] != '-')
+		return fail(err, TAFEL__ERROR_CODE__INVALID_ARGUMENT, field,
+		    "not a date (YYYY-MM-DD)");
+	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 ||
+	    d > mdays[m - 1] ||
+	    (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) ||
+	    y % 400 == 0)))
+		return fail(err, TAFEL__ERROR_CODE__OUT_OF_RANGE, field,
+		    "not a valid calendar date");
+	return 0;
+}
+
+int
+validate_enum(const char *field, const ProtobufCEnumDescriptor *d, int v,
+    struct validate_error *err)
+{
+	if (protobuf_c_enum_descriptor_get_value(d, v) == NULL)
+		return fail(err, TAFEL__ERROR_CODE__OUT_OF_RANGE, field,
+		    "unknown value");
+	return 0;
+}
+
+/* Builds "parent.name" into buf. */
+static void
+join_path(char *buf, size_t len, const char *parent, const char *name)
+{
+	if (parent[0] == '\0')
+		snprintf(buf, len, "%s", name);
+	else
+		snprintf(buf, len, "%s.%s", parent, name);
+}
+
+static int validate_at(const ProtobufCMessage *m, const char *path, int depth,
+    struct validate_error *err);
+
+/* Checks one field value (one element of a repeated field). */
+static int
+validate_value(const ProtobufCFieldDescriptor *f, const void *value,
+    const char *path, int depth, struct validate_error *err)
+{
+	const char *s;
+	const ProtobufCMessage *sub;
+
+	switch (f->type) {
+	case PROTOBUF_C_TYPE_STRING:
+		s = *(char *const *)value;
+		return validate_text(path, s, TAFEL_MAX_TEXT, 0, 1, err);
+	case PROTOBUF_C_TYPE_MESSAGE:
+		sub = *(const ProtobufCMessage *const *)value;
+		if (sub == NULL)
+			return 0;
+		return validate_at(sub, path, depth + 1, err);
+	case PROTOBUF_C_TYPE_BYTES:
+		if (((const ProtobufCBinaryData *)value)->len > TAFEL_MAX_TEXT)
+			return fail(err, TAFEL__ERROR_CODE__STRING_TOO_LONG,
+			    path, "too long");
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* Size in bytes of one element of a repeated field of type t. */
+static size_t
+element_size(ProtobufCType t)
+{
+	switch (t) {
+	case PROTOBUF_C_TYPE_INT32: case PROTOBUF_C_TYPE_SINT32:
+	case PROTOBUF_C_TYPE_SFIXED32: case PROTOBUF_C_TYPE_UINT32:
+	case PROTOBUF_C_TYPE_FIXED32: case PROTOBUF_C_TYPE_FLOAT:
+	case PROTOBUF_C_TYPE_ENUM:
+		return 4;
+	case PROTOBUF_C_TYPE_BOOL:
+		return sizeof(protobuf_c_boolean);
+	case PROTOBUF_C_TYPE_BYTES:
+		return sizeof(ProtobufCBinaryData);
+	case PROTOBUF_C_TYPE_STRING: case PROTOBUF_C_TYPE_MESSAGE:
+		return sizeof(void *);
+	default:
+		return 8;
+	}
+}
+
+static int
+validate_at(const ProtobufCMessage *m, const char *parent, int depth,
+    struct validate_error *err)
+{
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	const char *base = (const char *)m;
+	char path[128];
+	unsigned i;
+	size_t j, n, esz;
+
+	if (depth > VALIDATE_MAX_DEPTH)
+		return fail(err, TAFEL__ERROR_CODE__INVALID_ARGUMENT, parent,
+		    "nested too deeply");
+	for (i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		const void *member = base + f->offset;
+
+		join_path(path, sizeof path, parent, f->name);
+		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+			n = *(const size_t *)(const void *)(base +
+			    f->quantifier_offset);
+			if (n > TAFEL_MAX_LIST)
+				return fail(err, TAFEL__ERROR_CODE__LIST_TOO_LONG,
+				    path, "more than " XSTR(TAFEL_MAX_LIST) " entries");
+			esz = element_size(f->type);
+			for (j = 0; j < n; j++) {
+				const char *arr = *(char *const *)member;
+
+				if (validate_value(f, arr + j * esz, path,
+				    depth, err) != 0)
+					return -1;
+			}
+			continue;
+		}
+		if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+			uint32_t which = *(const uint32_t *)(const void *)(base +
+			    f->quantifier_offset);
+			if (which != f->id)
+				continue;
+		}
+		if (validate_value(f, member, path, depth, err) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+validate_message(const ProtobufCMessage *m, struct validate_error *err)
+{
+	memset(err, 0, sizeof *err);
+	return validate_at(m, "", 0, err);
+}

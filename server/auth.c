@@ -1,0 +1,282 @@
+/* Password checks off the event loop (Argon2id worker threads) and login throttling. */
+#include "auth.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "log.h"
+#include "server.h"
+#include "xmalloc.h"
+
+/* Failures older than this no longer count. */
+#define THROTTLE_WINDOW_S 900
+#define THROTTLE_SLOTS 4096
+
+struct auth_job {
+	char *hash;		/* NULL: check against the dummy hash */
+	char *password;
+	size_t password_len;
+	int ok;			/* result, set by the worker */
+	auth_verify_fn fn;
+	void *arg;
+	struct auth_job *next;
+};
+
+struct throttle {
+	char key[128];		/* "u:<login>" or "a:<ip>" */
+	unsigned failures;
+	time_t last;
+};
+
+struct auth {
+	pthread_t *threads;
+	int n_threads;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct auth_job *todo, *todo_tail;	/* for the workers */
+	struct auth_job *done;			/* for the loop */
+	int pipe[2];				/* worker -> loop wake-up */
+	struct event *ev;
+	int stopping;
+	char dummy[crypto_pwhash_STRBYTES];	/* for unknown users */
+	struct throttle slots[THROTTLE_SLOTS];
+};
+
+static void *
+auth_worker(void *arg)
+{
+	struct auth *a = arg;
+	struct auth_job *j;
+	const char *h;
+	char b = 1;
+
+	for (;;) {
+		pthread_mutex_lock(&a->lock);
+		while (a->todo == NULL && !a->stopping)
+			pthread_cond_wait(&a->cond, &a->lock);
+		if (a->todo == NULL) {
+			pthread_mutex_unlock(&a->lock);
+			return NULL;
+		}
+		j = a->todo;
+		a->todo = j->next;
+		if (a->todo == NULL)
+			a->todo_tail = NULL;
+		pthread_mutex_unlock(&a->lock);
+
+		h = (j->hash != NULL && j->hash[0] != '\0') ? j->hash : a->dummy;
+		j->ok = crypto_pwhash_str_verify(h, j->password,
+		    j->password_len) == 0 && h != a->dummy;
+		sodium_memzero(j->password, j->password_len);
+
+		pthread_mutex_lock(&a->lock);
+		j->next = a->done;
+		a->done = j;
+		pthread_mutex_unlock(&a->lock);
+		if (write(a->pipe[1], &b, 1) < 0 && errno != EAGAIN)
+			log_error("auth: wake-up pipe: %s", strerror(errno));
+	}
+}
+
+/* Runs on the loop: delivers finished checks. */
+static void
+auth_done_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct auth *a = arg;
+	struct auth_job *list, *j;
+	char buf[64];
+
+	(void)what;
+	while (read(fd, buf, sizeof buf) > 0)
+		;
+	pthread_mutex_lock(&a->lock);
+	list = a->done;
+	a->done = NULL;
+	pthread_mutex_unlock(&a->lock);
+	while ((j = list) != NULL) {
+		list = j->next;
+		j->fn(j->arg, j->ok);
+		free(j->hash);
+		free(j->password);
+		free(j);
+	}
+}
+
+void
+auth_start(void)
+{
+	struct auth *a = xcalloc(1, sizeof *a);
+	unsigned char rnd[16];
+	char pw[sizeof rnd * 2 + 1];
+	int i;
+
+	if (sodium_init() < 0)
+		fatalx("libsodium initialisation failed");
+	randombytes_buf(rnd, sizeof rnd);
+	sodium_bin2hex(pw, sizeof pw, rnd, sizeof rnd);
+	if (auth_hash_password(pw, a->dummy, sizeof a->dummy) != 0)
+		fatalx("cannot compute the dummy password hash");
+	if (pipe2(a->pipe, O_NONBLOCK | O_CLOEXEC) != 0)
+		fatal("pipe2");
+	pthread_mutex_init(&a->lock, NULL);
+	pthread_cond_init(&a->cond, NULL);
+	a->ev = event_new(srv.base, a->pipe[0], EV_READ | EV_PERSIST,
+	    auth_done_cb, a);
+	event_add(a->ev, NULL);
+	a->n_threads = (int)srv.cfg.hash_threads;
+	a->threads = xcalloc((size_t)a->n_threads, sizeof *a->threads);
+	for (i = 0; i < a->n_threads; i++)
+		if (pthread_create(&a->threads[i], NULL, auth_worker, a) != 0)
+			fatalx("cannot start password hashing thread");
+	srv.auth = a;
+}
+
+void
+auth_stop(void)
+{
+	struct auth *a = srv.auth;
+	struct auth_job *j;
+	int i;
+
+	if (a == NULL)
+		return;
+	pthread_mutex_lock(&a->lock);
+	a->stopping = 1;
+	pthread_cond_broadcast(&a->cond);
+	pthread_mutex_unlock(&a->lock);
+	for (i = 0; i < a->n_threads; i++)
+		pthread_join(a->threads[i], NULL);
+	/* Jobs never delivered: their owners are gone with the loop. */
+	while ((j = a->todo) != NULL) {
+		a->todo = j->next;
+		free(j->hash);
+		free(j->password);
+		free(j);
+	}
+	while ((j = a->done) != NULL) {
+		a->done = j->next;
+		free(j->hash);
+		free(j->password);
+		free(j);
+	}
+	event_free(a->ev);
+	close(a->pipe[0]);
+	close(a->pipe[1]);
+	pthread_mutex_destroy(&a->lock);
+	pthread_cond_destroy(&a->cond);
+	free(a->threads);
+	free(a);
+	srv.auth = NULL;
+}
+
+void
+auth_verify(const char *hash, const char *password, auth_verify_fn fn,
+    void *arg)
+{
+	struct auth *a = srv.auth;
+	struct auth_job *j = xcalloc(1, sizeof *j);
+
+	j->hash = hash ? xstrdup(hash) : NULL;
+	j->password_len = strlen(password);
+	j->password = xmalloc(j->password_len + 1);
+	memcpy(j->password, password, j->password_len + 1);
+	j->fn = fn;
+	j->arg = arg;
+	pthread_mutex_lock(&a->lock);
+	if (a->todo_tail != NULL)
+		a->todo_tail->next = j;
+	else
+		a->todo = j;
+	a->todo_tail = j;
+	pthread_cond_signal(&a->cond);
+	pthread_mutex_unlock(&a->lock);
+}
+
+/* Finds (or, when create, makes) the slot for key; evicts the oldest. */
+static struct throttle *
+throttle_slot(const char *key, int create)
+{
+	struct auth *a = srv.auth;
+	struct throttle *oldest = &a->slots[0];
+	time_t now = time(NULL);
+	size_t i;
+
+	for (i = 0; i < THROTTLE_SLOTS; i++) {
+		struct throttle *t = &a->slots[i];
+
+		if (t->key[0] != '\0' && now - t->last > THROTTLE_WINDOW_S)
+			t->key[0] = '\0';	/* expired */
+		if (t->key[0] != '\0' && strcmp(t->key, key) == 0)
+			return t;
+		if (t->key[0] == '\0' || t->last < oldest->last)
+			oldest = t;
+	}
+	if (!create)
+		return NULL;
+	memset(oldest, 0, sizeof *oldest);
+	snprintf(oldest->key, sizeof oldest->key, "%s", key);
+	return oldest;
+}
+
+static long long
+delay_for(unsigned failures)
+{
+	long long d;
+
+	if (failures == 0)
+		return 0;
+	d = srv.cfg.login_delay * (long long)failures;
+	return d > srv.cfg.login_delay_max ? srv.cfg.login_delay_max : d;
+}
+
+long long
+auth_throttle_delay(const char *login, const char *ip)
+{
+	char key[128];
+	struct throttle *u, *ad;
+	long long du, da;
+
+	snprintf(key, sizeof key, "u:%s", login);
+	u = throttle_slot(key, 0);
+	snprintf(key, sizeof key, "a:%s", ip);
+	ad = throttle_slot(key, 0);
+	du = u ? delay_for(u->failures) : 0;
+	da = ad ? delay_for(ad->failures) : 0;
+	return du > da ? du : da;
+}
+
+void
+auth_throttle_failure(const char *login, const char *ip)
+{
+	char key[128];
+	struct throttle *t;
+
+	snprintf(key, sizeof key, "u:%s", login);
+	t = throttle_slot(key, 1);
+	t->failures++;
+	t->last = time(NULL);
+	snprintf(key, sizeof key, "a:%s", ip);
+	t = throttle_slot(key, 1);
+	t->failures++;
+	t->last = time(NULL);
+}
+
+void
+auth_throttle_success(const char *login, const char *ip)
+{
+	char key[128];
+	struct throttle *t;
+
+	(void)ip;	/* an address with many users keeps its record */
+	snprintf(key, sizeof key, "u:%s", login);
+	if ((t = throttle_slot(key, 0)) != NULL)
+		t->key[0] = '\0';
+}

@@ -1,0 +1,29 @@
+/* Password checks off the event loop (Argon2id worker threads) and login throttling. */
+#ifndef TAFEL_AUTH_H
+#define TAFEL_AUTH_H
+
+#include <stddef.h>
+
+/* Called on the loop thread with ok = 1 when the password matched. */
+typedef void (*auth_verify_fn)(void *arg, int ok);
+
+void auth_start(void);
+void auth_stop(void);
+
+/*
+ * Checks password against an Argon2id hash string in a worker thread.  A
+ * NULL or empty hash (unknown user) is checked against a dummy hash so the
+ * answer takes as long either way; ok is then 0.
+ */
+void auth_verify(const char *hash, const char *password, auth_verify_fn fn,
+    void *arg);
+
+/* Computes a hash synchronously (tafelctl, tests); 0 on success. */
+int auth_hash_password(const char *password, char *out, size_t outlen);
+
+/* Delay (ms) to impose on a login for this user and address now. */
+long long auth_throttle_delay(const char *login, const char *ip);
+void auth_throttle_failure(const char *login, const char *ip);
+void auth_throttle_success(const char *login, const char *ip);
+
+#endif

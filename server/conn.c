@@ -1,0 +1,489 @@
+/* One client connection: its state machine, framing, deadlines and output queue. */
+#include "conn.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent_ssl.h>
+#include <openssl/err.h>
+
+#include "dispatch.h"
+#include "envelope.h"
+#include "frame.h"
+#include "log.h"
+#include "proto.h"
+#include "server.h"
+#include "session.h"
+#include "tls.h"
+#include "xmalloc.h"
+
+/* Grace period for flushing the last frames of a closing connection. */
+#define CONN_CLOSE_GRACE_MS 2000
+/* A peer that accepts no bytes at all for this long is cut off. */
+#define CONN_WRITE_TIMEOUT_S 30
+
+/* Allowed transitions: from -> bit set of targets. */
+static const unsigned conn_transitions[] = {
+	[CONN_HANDSHAKE] = 1u << CONN_HELLO | 1u << CONN_CLOSING |
+	    1u << CONN_DEAD,
+	[CONN_HELLO] = 1u << CONN_LOGIN | 1u << CONN_CLOSING | 1u << CONN_DEAD,
+	[CONN_LOGIN] = 1u << CONN_READY | 1u << CONN_CLOSING | 1u << CONN_DEAD,
+	[CONN_READY] = 1u << CONN_LOGIN | 1u << CONN_CLOSING | 1u << CONN_DEAD,
+	[CONN_CLOSING] = 1u << CONN_DEAD,
+	[CONN_DEAD] = 0,
+};
+
+static const char *const conn_state_names[] = {
+	[CONN_HANDSHAKE] = "handshake",
+	[CONN_HELLO] = "hello",
+	[CONN_LOGIN] = "login",
+	[CONN_READY] = "ready",
+	[CONN_CLOSING] = "closing",
+	[CONN_DEAD] = "dead",
+};
+
+static void conn_read_cb(struct bufferevent *bev, void *arg);
+static void conn_write_cb(struct bufferevent *bev, void *arg);
+static void conn_event_cb(struct bufferevent *bev, short what, void *arg);
+static void conn_deadline_cb(evutil_socket_t fd, short what, void *arg);
+static void conn_release(struct conn *c);
+
+const char *
+conn_state_name(enum conn_state st)
+{
+	return st <= CONN_DEAD ? conn_state_names[st] : "?";
+}
+
+/* Arms the single deadline timer; 0 ms disarms it. */
+static void
+conn_arm_deadline(struct conn *c, long long ms)
+{
+	struct timeval tv;
+
+	evtimer_del(c->deadline);
+	if (ms <= 0)
+		return;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(c->deadline, &tv);
+}
+
+void
+conn_set_state(struct conn *c, enum conn_state to)
+{
+	enum conn_state from = c->state;
+
+	if (from == to)
+		return;
+	if (!(conn_transitions[from] & (1u << to)))
+		fatalx("conn %llu: impossible transition %s -> %s",
+		    (unsigned long long)c->id, conn_state_name(from),
+		    conn_state_name(to));
+	log_debug("conn %llu: %s -> %s", (unsigned long long)c->id,
+	    conn_state_name(from), conn_state_name(to));
+	c->state = to;
+
+	/* Leaving the unauthenticated states frees a slot. */
+	if (c->unauth_counted && (to == CONN_READY || to >= CONN_CLOSING)) {
+		c->unauth_counted = 0;
+		srv.n_unauth--;
+	}
+	switch (to) {
+	case CONN_HELLO:
+		/* handshake deadline keeps running until the Hello arrives */
+		break;
+	case CONN_LOGIN:
+		if (!c->unauth_counted) {
+			c->unauth_counted = 1;
+			srv.n_unauth++;
+		}
+		c->max_frame = TAFEL_MAX_FRAME_PRELOGIN;
+		conn_arm_deadline(c, srv.cfg.login_timeout);
+		break;
+	case CONN_READY:
+		c->max_frame = TAFEL_MAX_FRAME;
+		conn_arm_deadline(c, srv.cfg.idle_timeout);
+		break;
+	case CONN_CLOSING:
+		conn_arm_deadline(c, CONN_CLOSE_GRACE_MS);
+		break;
+	case CONN_DEAD:
+	case CONN_HANDSHAKE:
+		break;
+	}
+}
+
+void
+conn_touch(struct conn *c)
+{
+	if (c->state == CONN_READY)
+		conn_arm_deadline(c, srv.cfg.idle_timeout);
+}
+
+void
+conn_ref(struct conn *c)
+{
+	c->refs++;
+}
+
+void
+conn_unref(struct conn *c)
+{
+	if (--c->refs > 0)
+		return;
+	if (c->state != CONN_DEAD)
+		fatalx("conn %llu freed while %s", (unsigned long long)c->id,
+		    conn_state_name(c->state));
+	free(c);
+}
+
+size_t
+conn_queued(const struct conn *c)
+{
+	if (c->bev == NULL)
+		return 0;
+	return evbuffer_get_length(bufferevent_get_output(c->bev));
+}
+
+void
+conn_accept(int fd, const struct sockaddr *sa, int salen)
+{
+	struct conn *c;
+	SSL *ssl;
+	char host[INET6_ADDRSTRLEN] = "?";
+	int port = 0;
+	struct timeval hs;
+
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)sa;
+		inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+		port = ntohs(in->sin_port);
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)sa;
+		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
+		port = ntohs(in6->sin6_port);
+	}
+	(void)salen;
+
+	if (srv.shutting_down || srv.n_conns >= (unsigned)srv.cfg.max_connections ||
+	    srv.n_unauth >= (unsigned)srv.cfg.max_unauthenticated) {
+		log_warn("refusing connection from %s:%d: %u connections, %u "
+		    "not logged in", host, port, srv.n_conns, srv.n_unauth);
+		close(fd);
+		return;
+	}
+	ssl = SSL_new(srv.tls);
+	if (ssl == NULL) {
+		log_error("SSL_new failed");
+		close(fd);
+		return;
+	}
+
+	c = xcalloc(1, sizeof *c);
+	c->id = ++srv.next_conn_id;
+	c->state = CONN_HANDSHAKE;
+	c->refs = 1;
+	c->max_frame = TAFEL_MAX_FRAME_PRELOGIN;
+	c->unauth_counted = 1;
+	snprintf(c->ip, sizeof c->ip, "%s", host);
+	snprintf(c->addr, sizeof c->addr, "%s:%d", host, port);
+	srv.n_unauth++;
+	srv.n_conns++;
+	TAILQ_INSERT_TAIL(&srv.conns, c, entry);
+
+	c->bev = bufferevent_openssl_socket_new(srv.base, fd, ssl,
+	    BUFFEREVENT_SSL_ACCEPTING,
+	    BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+	if (c->bev == NULL) {
+		log_error("conn %llu: cannot create TLS bufferevent",
+		    (unsigned long long)c->id);
+		SSL_free(ssl);
+		close(fd);
+		c->state = CONN_DEAD;
+		conn_release(c);
+		return;
+	}
+	bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
+	c->deadline = evtimer_new(srv.base, conn_deadline_cb, c);
+	bufferevent_setcb(c->bev, conn_read_cb, conn_write_cb, conn_event_cb, c);
+	/* The read timeout is a backstop; the deadline timer is authoritative. */
+	hs.tv_sec = srv.cfg.handshake_timeout / 1000;
+	hs.tv_usec = (srv.cfg.handshake_timeout % 1000) * 1000;
+	bufferevent_set_timeouts(c->bev, NULL, &hs);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	conn_arm_deadline(c, srv.cfg.handshake_timeout);
+	log_debug("conn %llu: accepted from %s", (unsigned long long)c->id,
+	    c->addr);
+}
+
+void
+conn_send(struct conn *c, const Tafel__Envelope *env)
+{
+	if (c->state == CONN_DEAD || c->bev == NULL)
+		return;
+	if (conn_queued(c) > (size_t)srv.cfg.outbuf_limit) {
+		log_warn("conn %llu (%s): %zu bytes queued, client is not "
+		    "reading; disconnecting", (unsigned long long)c->id,
+		    c->addr, conn_queued(c));
+		conn_release(c);
+		return;
+	}
+	if (frame_encode(bufferevent_get_output(c->bev), env,
+	    TAFEL_MAX_FRAME) != 0) {
+		log_error("conn %llu: %s frame too large to send",
+		    (unsigned long long)c->id, envelope_body_name(env->body_case));
+		return;
+	}
+	c->frames_out++;
+}
+
+void
+conn_send_error(struct conn *c, uint64_t request_id, Tafel__ErrorCode code,
+    const char *message, const char *field)
+{
+	Tafel__Envelope env;
+	Tafel__Error err;
+
+	envelope_error(&env, &err, request_id, code, message, field);
+	conn_send(c, &env);
+}
+
+void
+conn_close(struct conn *c, Tafel__ErrorCode code, const char *message)
+{
+	if (c->state >= CONN_CLOSING)
+		return;
+	if (code != 0) {
+		log_info("conn %llu (%s): closing: %s: %s",
+		    (unsigned long long)c->id, c->addr, error_code_name(code),
+		    message);
+		conn_send_error(c, 0, code, message, NULL);
+	}
+	if (c->state == CONN_DEAD || c->bev == NULL)
+		return;
+	conn_set_state(c, CONN_CLOSING);
+	bufferevent_disable(c->bev, EV_READ);
+	if (conn_queued(c) == 0)
+		conn_release(c);
+	/* else conn_write_cb finishes once the output drained */
+}
+
+/* Deferred free of the bufferevent, outside its own callbacks. */
+static void
+conn_free_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)fd;
+	(void)what;
+	if (c->bev != NULL) {
+		SSL *ssl = bufferevent_openssl_get_ssl(c->bev);
+
+		if (ssl != NULL && SSL_is_init_finished(ssl))
+			SSL_shutdown(ssl);	/* close_notify, best effort */
+		bufferevent_free(c->bev);
+		c->bev = NULL;
+	}
+	conn_unref(c);
+}
+
+/* Drops everything the connection holds; the struct goes when unreferenced. */
+static void
+conn_release(struct conn *c)
+{
+	if (c->state == CONN_DEAD && c->bev == NULL && c->deadline == NULL)
+		return;
+	if (c->state != CONN_DEAD)
+		conn_set_state(c, CONN_DEAD);
+	if (c->unauth_counted) {
+		c->unauth_counted = 0;
+		srv.n_unauth--;
+	}
+	if (c->deadline != NULL) {
+		event_free(c->deadline);
+		c->deadline = NULL;
+	}
+	if (c->session != NULL) {
+		session_end(c);
+	}
+	TAILQ_REMOVE(&srv.conns, c, entry);
+	srv.n_conns--;
+	log_debug("conn %llu (%s): released (%llu frames in, %llu out)",
+	    (unsigned long long)c->id, c->addr,
+	    (unsigned long long)c->frames_in, (unsigned long long)c->frames_out);
+	if (c->bev != NULL) {
+		bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+		bufferevent_setcb(c->bev, NULL, NULL, NULL, NULL);
+		if (event_base_once(srv.base, -1, EV_TIMEOUT, conn_free_cb, c,
+		    NULL) != 0)
+			fatalx("event_base_once failed");
+	} else
+		conn_unref(c);
+}
+
+void
+conn_close_all(void)
+{
+	struct conn *c, *next;
+
+	TAILQ_FOREACH_SAFE(c, &srv.conns, entry, next)
+		conn_release(c);
+}
+
+/* Maps a framing failure to the Error sent before closing. */
+static void
+conn_frame_error(struct conn *c, enum frame_status st)
+{
+	switch (st) {
+	case FRAME_ERR_TOO_LARGE:
+		conn_close(c, TAFEL__ERROR_CODE__FRAME_TOO_LARGE,
+		    c->state == CONN_READY ? "frame exceeds the maximum size" :
+		    "frame exceeds the maximum size before login");
+		break;
+	case FRAME_ERR_UNDECODABLE:
+		conn_close(c, TAFEL__ERROR_CODE__FRAME_UNDECODABLE,
+		    "frame payload is not a valid Envelope");
+		break;
+	case FRAME_ERR_TRUNCATED:
+		log_info("conn %llu (%s): stream ended inside a frame",
+		    (unsigned long long)c->id, c->addr);
+		conn_release(c);
+		break;
+	case FRAME_OK:
+	case FRAME_NEED_MORE:
+		break;
+	}
+}
+
+/* Decodes and dispatches every complete frame in the input buffer. */
+static void
+conn_drain_input(struct conn *c)
+{
+	struct evbuffer *in;
+	Tafel__Envelope *env;
+	enum frame_status st;
+
+	while (c->bev != NULL && (c->state == CONN_HELLO ||
+	    c->state == CONN_LOGIN || c->state == CONN_READY)) {
+		in = bufferevent_get_input(c->bev);
+		st = frame_decode(in, c->max_frame, &env);
+		if (st == FRAME_NEED_MORE)
+			return;
+		if (st != FRAME_OK) {
+			conn_frame_error(c, st);
+			return;
+		}
+		c->frames_in++;
+		conn_ref(c);
+		dispatch_frame(c, env);
+		frame_free(env);
+		conn_unref(c);
+	}
+}
+
+static void
+conn_read_cb(struct bufferevent *bev, void *arg)
+{
+	(void)bev;
+	conn_drain_input(arg);
+}
+
+static void
+conn_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)bev;
+	if (c->state == CONN_CLOSING && conn_queued(c) == 0)
+		conn_release(c);
+}
+
+/* Sends our Hello once TLS is up. */
+static void
+conn_tls_ready(struct conn *c)
+{
+	Tafel__Envelope env;
+	Tafel__Hello hello;
+	SSL *ssl = bufferevent_openssl_get_ssl(c->bev);
+	struct timeval wt = { CONN_WRITE_TIMEOUT_S, 0 };
+
+	log_debug("conn %llu: %s %s", (unsigned long long)c->id,
+	    SSL_get_version(ssl), SSL_get_cipher_name(ssl));
+	bufferevent_set_timeouts(c->bev, NULL, &wt);
+	conn_set_state(c, CONN_HELLO);
+	envelope_hello(&env, &hello, "tafeld", TAFEL_MAX_FRAME);
+	conn_send(c, &env);
+}
+
+static void
+conn_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn *c = arg;
+	char err[256];
+
+	if (what & BEV_EVENT_CONNECTED) {
+		conn_tls_ready(c);
+		return;
+	}
+	if (what & BEV_EVENT_EOF) {
+		/* Frames that arrived with the EOF are still served. */
+		conn_drain_input(c);
+		if (c->state != CONN_DEAD && c->bev != NULL &&
+		    frame_finish(bufferevent_get_input(c->bev)) != FRAME_OK)
+			conn_frame_error(c, FRAME_ERR_TRUNCATED);
+		log_debug("conn %llu (%s): peer closed",
+		    (unsigned long long)c->id, c->addr);
+	} else if (what & BEV_EVENT_TIMEOUT) {
+		log_info("conn %llu (%s): %s timed out in state %s",
+		    (unsigned long long)c->id, c->addr,
+		    (what & BEV_EVENT_WRITING) ? "writing" : "reading",
+		    conn_state_name(c->state));
+	} else if (what & BEV_EVENT_ERROR) {
+		tls_bev_err_string(bev, err, sizeof err);
+		if (c->state == CONN_HANDSHAKE)
+			log_info("conn %llu (%s): TLS handshake failed: %s",
+			    (unsigned long long)c->id, c->addr, err);
+		else
+			log_info("conn %llu (%s): connection error: %s",
+			    (unsigned long long)c->id, c->addr, err);
+	}
+	if (c->state != CONN_DEAD)
+		conn_release(c);
+}
+
+static void
+conn_deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)fd;
+	(void)what;
+	switch (c->state) {
+	case CONN_HANDSHAKE:
+		log_info("conn %llu (%s): no TLS handshake within %lld ms",
+		    (unsigned long long)c->id, c->addr,
+		    srv.cfg.handshake_timeout);
+		conn_release(c);
+		break;
+	case CONN_HELLO:
+		conn_close(c, TAFEL__ERROR_CODE__HELLO_EXPECTED,
+		    "no Hello within the handshake timeout");
+		break;
+	case CONN_LOGIN:
+		conn_close(c, TAFEL__ERROR_CODE__SESSION_EXPIRED,
+		    "no successful login within the login timeout");
+		break;
+	case CONN_READY:
+		conn_close(c, TAFEL__ERROR_CODE__SESSION_EXPIRED,
+		    "session idle for too long; logged out");
+		break;
+	case CONN_CLOSING:
+		conn_release(c);
+		break;
+	case CONN_DEAD:
+		break;
+	}
+}

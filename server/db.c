@@ -1,0 +1,561 @@
+/* Asynchronous PostgreSQL: a small pool of non-blocking libpq connections driven by the loop. */
+#include "db.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include "compat.h"
+
+#include <event2/event.h>
+
+#include "log.h"
+#include "server.h"
+#include "xmalloc.h"
+
+/* How long a query may wait for a connection before failing. */
+#define DB_QUEUE_TIMEOUT_MS 5000
+#define DB_BACKOFF_MIN_MS 200
+#define DB_BACKOFF_MAX_MS 10000
+#define DB_MAX_PARAMS 16
+
+enum pgc_state {
+	PGC_CONNECTING,	/* PQconnectPoll in progress */
+	PGC_IDLE,	/* ready for a query */
+	PGC_BUSY,	/* one query in flight */
+	PGC_BACKOFF,	/* lost; waiting to reconnect */
+	PGC_STOPPED	/* shut down */
+};
+
+struct db_query {
+	char *sql;
+	int nparams;
+	char *params[DB_MAX_PARAMS];
+	db_result_fn fn;
+	void *arg;
+	struct timeval queued;
+	TAILQ_ENTRY(db_query) entry;
+};
+
+struct pgc {
+	int index;
+	int is_listener;		/* the LISTEN connection */
+	enum pgc_state state;
+	PGconn *conn;
+	struct event *ev;		/* socket readiness */
+	int fd;				/* fd the event watches */
+	struct event *timer;		/* backoff */
+	long long backoff_ms;
+	struct db_query *query;		/* in flight (BUSY) */
+	PGresult *result;		/* kept result of the query in flight */
+	int listen_sent;		/* listener: LISTEN issued */
+};
+
+struct db {
+	struct pgc *conns;		/* pool + listener at [n] */
+	int n;				/* pool size */
+	TAILQ_HEAD(, db_query) queue;	/* waiting for a connection */
+	struct event *sweep;		/* fails queries that waited too long */
+	char channel[64];
+	void (*on_notify)(const char *);
+	void (*on_ready)(void);
+	int stopping;
+};
+
+static void pgc_start(struct pgc *c);
+static void pgc_on_socket(evutil_socket_t fd, short what, void *arg);
+static void db_pump(void);
+
+static const char *const pgc_state_names[] = {
+	"connecting", "idle", "busy", "backoff", "stopped"
+};
+
+/* Re-registers the socket event (the fd may change after reconnects). */
+static void
+pgc_arm(struct pgc *c, short what)
+{
+	int fd = PQsocket(c->conn);
+
+	if (c->ev != NULL && fd != c->fd) {
+		event_free(c->ev);
+		c->ev = NULL;
+	}
+	if (c->ev == NULL)
+		c->ev = event_new(srv.base, fd, what | EV_PERSIST,
+		    pgc_on_socket, c);
+	else {
+		event_del(c->ev);
+		event_assign(c->ev, srv.base, fd, what | EV_PERSIST,
+		    pgc_on_socket, c);
+	}
+	c->fd = fd;
+	event_add(c->ev, NULL);
+}
+
+static void
+query_free(struct db_query *q)
+{
+	int i;
+
+	for (i = 0; i < q->nparams; i++)
+		free(q->params[i]);
+	free(q->sql);
+	free(q);
+}
+
+/* Completes q with an error result. */
+static void
+query_fail(struct db_query *q, Tafel__ErrorCode code, const char *msg)
+{
+	struct db_result r;
+
+	memset(&r, 0, sizeof r);
+	r.code = code;
+	snprintf(r.message, sizeof r.message, "%s", msg);
+	q->fn(q->arg, &r);
+	query_free(q);
+}
+
+/* Maps a failed result to an error code and message. */
+static void
+result_error(PGresult *res, struct db_result *r)
+{
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	const char *hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
+	const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+
+	if (state != NULL && strncmp(state, "TF", 2) == 0) {
+		r->code = (Tafel__ErrorCode)atoi(state + 2);
+		snprintf(r->message, sizeof r->message, "%s",
+		    primary ? primary : "refused");
+		snprintf(r->field, sizeof r->field, "%s", hint ? hint : "");
+		if (detail != NULL && detail[0] != '\0')
+			r->detail = xstrdup(detail);
+		return;
+	}
+	log_error("database: %s (SQLSTATE %s)", primary ? primary : "?",
+	    state ? state : "?");
+	if (state != NULL && (strcmp(state, "40001") == 0 ||
+	    strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0)) {
+		r->code = TAFEL__ERROR_CODE__OVERLOADED;
+		snprintf(r->message, sizeof r->message, "concurrent update; "
+		    "retry with the same idempotency key");
+	} else if (state != NULL && strncmp(state, "23", 2) == 0) {
+		r->code = TAFEL__ERROR_CODE__INVALID_ARGUMENT;
+		snprintf(r->message, sizeof r->message, "rejected by the "
+		    "register's integrity rules: %s", primary ? primary : "");
+	} else {
+		r->code = TAFEL__ERROR_CODE__INTERNAL;
+		snprintf(r->message, sizeof r->message, "internal database "
+		    "error");
+	}
+}
+
+/* Delivers the finished query's result. */
+static void
+pgc_complete(struct pgc *c)
+{
+	struct db_query *q = c->query;
+	struct db_result r;
+
+	c->query = NULL;
+	memset(&r, 0, sizeof r);
+	if (c->result == NULL) {
+		r.code = TAFEL__ERROR_CODE__INTERNAL;
+		snprintf(r.message, sizeof r.message, "no result");
+	} else if (PQresultStatus(c->result) == PGRES_TUPLES_OK ||
+	    PQresultStatus(c->result) == PGRES_COMMAND_OK) {
+		r.res = c->result;
+	} else
+		result_error(c->result, &r);
+	q->fn(q->arg, &r);
+	free(r.detail);
+	PQclear(c->result);
+	c->result = NULL;
+	query_free(q);
+}
+
+/* The connection broke: fail its query, schedule a reconnect. */
+static void
+pgc_lost(struct pgc *c, const char *why)
+{
+	struct timeval tv;
+	long long jitter;
+
+	if (c->state != PGC_BACKOFF && c->state != PGC_STOPPED)
+		log_warn("database connection %d%s lost: %s", c->index,
+		    c->is_listener ? " (listen)" : "", why);
+	if (c->ev != NULL) {
+		event_free(c->ev);	/* before PQfinish closes the fd */
+		c->ev = NULL;
+	}
+	c->fd = -1;
+	if (c->conn != NULL) {
+		PQfinish(c->conn);
+		c->conn = NULL;
+	}
+	if (c->result != NULL) {
+		PQclear(c->result);
+		c->result = NULL;
+	}
+	if (c->query != NULL) {
+		struct db_query *q = c->query;
+		c->query = NULL;
+		query_fail(q, TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE,
+		    "the database connection was lost while running this "
+		    "request; it may or may not have been applied: retry with "
+		    "the same idempotency key");
+	}
+	c->listen_sent = 0;
+	if (srv.db->stopping) {
+		c->state = PGC_STOPPED;
+		return;
+	}
+	c->state = PGC_BACKOFF;
+	c->backoff_ms = c->backoff_ms ? c->backoff_ms * 2 : DB_BACKOFF_MIN_MS;
+	if (c->backoff_ms > DB_BACKOFF_MAX_MS)
+		c->backoff_ms = DB_BACKOFF_MAX_MS;
+	jitter = random() % (c->backoff_ms / 2 + 1);
+	tv.tv_sec = (c->backoff_ms + jitter) / 1000;
+	tv.tv_usec = ((c->backoff_ms + jitter) % 1000) * 1000;
+	evtimer_add(c->timer, &tv);
+}
+
+static void
+pgc_retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	pgc_start(arg);
+}
+
+static void
+pgc_notice(void *arg, const char *message)
+{
+	(void)arg;
+	log_debug("database notice: %s", message);
+}
+
+static void
+pgc_start(struct pgc *c)
+{
+	c->state = PGC_CONNECTING;
+	c->conn = PQconnectStart(srv.conninfo);
+	if (c->conn == NULL || PQstatus(c->conn) == CONNECTION_BAD) {
+		pgc_lost(c, c->conn ? PQerrorMessage(c->conn) :
+		    "out of memory");
+		return;
+	}
+	PQsetNoticeProcessor(c->conn, pgc_notice, NULL);
+	c->fd = -1;
+	pgc_arm(c, EV_WRITE);
+}
+
+/* Sends q on idle connection c. */
+static void
+pgc_send(struct pgc *c, struct db_query *q)
+{
+	int r;
+
+	c->query = q;
+	c->state = PGC_BUSY;
+	if (!PQsendQueryParams(c->conn, q->sql, q->nparams, NULL,
+	    (const char *const *)q->params, NULL, NULL, 0)) {
+		pgc_lost(c, PQerrorMessage(c->conn));
+		return;
+	}
+	r = PQflush(c->conn);
+	if (r < 0) {
+		pgc_lost(c, PQerrorMessage(c->conn));
+		return;
+	}
+	pgc_arm(c, r == 1 ? EV_READ | EV_WRITE : EV_READ);
+}
+
+/* The listener just connected: LISTEN, then tell the owner to catch up. */
+static void
+listener_ready(struct pgc *c)
+{
+	char *chan, *sql;
+
+	chan = PQescapeIdentifier(c->conn, srv.db->channel,
+	    strlen(srv.db->channel));
+	if (chan == NULL) {
+		pgc_lost(c, PQerrorMessage(c->conn));
+		return;
+	}
+	sql = xasprintf("LISTEN %s", chan);
+	PQfreemem(chan);
+	if (!PQsendQuery(c->conn, sql)) {
+		free(sql);
+		pgc_lost(c, PQerrorMessage(c->conn));
+		return;
+	}
+	free(sql);
+	c->listen_sent = 1;
+	c->state = PGC_BUSY;
+	pgc_arm(c, PQflush(c->conn) == 1 ? EV_READ | EV_WRITE : EV_READ);
+}
+
+static void
+pgc_on_connected(struct pgc *c)
+{
+	PQsetnonblocking(c->conn, 1);
+	c->backoff_ms = 0;
+	c->state = PGC_IDLE;
+	log_debug("database connection %d%s ready", c->index,
+	    c->is_listener ? " (listen)" : "");
+	if (c->is_listener) {
+		if (srv.db->channel[0] != '\0')
+			listener_ready(c);
+		else
+			pgc_arm(c, EV_READ);
+		return;
+	}
+	pgc_arm(c, EV_READ);
+	db_pump();
+}
+
+/* Reads whatever arrived: results and notifications. */
+static void
+pgc_read(struct pgc *c)
+{
+	PGresult *res;
+	PGnotify *n;
+
+	if (!PQconsumeInput(c->conn)) {
+		pgc_lost(c, PQerrorMessage(c->conn));
+		return;
+	}
+	while (c->state == PGC_BUSY && !PQisBusy(c->conn)) {
+		res = PQgetResult(c->conn);
+		if (res == NULL) {
+			/* statement finished */
+			if (c->is_listener) {
+				c->state = PGC_IDLE;
+				if (srv.db->on_ready != NULL)
+					srv.db->on_ready();
+			} else {
+				c->state = PGC_IDLE;
+				pgc_complete(c);
+				db_pump();
+			}
+			break;
+		}
+		if (c->is_listener) {
+			if (PQresultStatus(res) != PGRES_COMMAND_OK)
+				log_error("LISTEN failed: %s",
+				    PQresultErrorMessage(res));
+			PQclear(res);
+			continue;
+		}
+		/* Keep the first error, or else the last result. */
+		if (c->result == NULL ||
+		    (PQresultStatus(c->result) != PGRES_FATAL_ERROR)) {
+			PQclear(c->result);
+			c->result = res;
+		} else
+			PQclear(res);
+	}
+	if (c->is_listener && c->conn != NULL) {
+		while ((n = PQnotifies(c->conn)) != NULL) {
+			if (srv.db->on_notify != NULL)
+				srv.db->on_notify(n->extra);
+			PQfreemem(n);
+		}
+	}
+}
+
+static void
+pgc_on_socket(evutil_socket_t fd, short what, void *arg)
+{
+	struct pgc *c = arg;
+	int r;
+
+	(void)fd;
+	if (c->state == PGC_CONNECTING) {
+		switch (PQconnectPoll(c->conn)) {
+		case PGRES_POLLING_READING:
+			pgc_arm(c, EV_READ);
+			return;
+		case PGRES_POLLING_WRITING:
+			pgc_arm(c, EV_WRITE);
+			return;
+		case PGRES_POLLING_OK:
+			pgc_on_connected(c);
+			return;
+		default:
+			pgc_lost(c, PQerrorMessage(c->conn));
+			return;
+		}
+	}
+	if (c->conn == NULL)
+		return;
+	if (what & EV_WRITE) {
+		r = PQflush(c->conn);
+		if (r < 0) {
+			pgc_lost(c, PQerrorMessage(c->conn));
+			return;
+		}
+		if (r == 0)
+			pgc_arm(c, EV_READ);
+	}
+	if (what & EV_READ)
+		pgc_read(c);
+}
+
+/* Hands queued queries to idle connections. */
+static void
+db_pump(void)
+{
+	struct db *db = srv.db;
+	struct db_query *q;
+	int i;
+
+	for (i = 0; i < db->n && !TAILQ_EMPTY(&db->queue); i++) {
+		if (db->conns[i].state != PGC_IDLE)
+			continue;
+		q = TAILQ_FIRST(&db->queue);
+		TAILQ_REMOVE(&db->queue, q, entry);
+		pgc_send(&db->conns[i], q);
+	}
+}
+
+/* Fails queries that have waited too long for a connection. */
+static void
+db_sweep_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct db_query *q, *next;
+	struct timeval now, age;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	event_base_gettimeofday_cached(srv.base, &now);
+	TAILQ_FOREACH_SAFE(q, &srv.db->queue, entry, next) {
+		timersub(&now, &q->queued, &age);
+		if (age.tv_sec * 1000 + age.tv_usec / 1000 < DB_QUEUE_TIMEOUT_MS)
+			continue;
+		TAILQ_REMOVE(&srv.db->queue, q, entry);
+		query_fail(q, TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE,
+		    "the database is not reachable; try again shortly");
+	}
+}
+
+void
+db_call(const char *sql, int nparams, const char *const *params,
+    db_result_fn fn, void *arg)
+{
+	struct db_query *q;
+	int i;
+
+	if (nparams > DB_MAX_PARAMS)
+		fatalx("db_call: %d parameters", nparams);
+	q = xcalloc(1, sizeof *q);
+	q->sql = xstrdup(sql);
+	q->nparams = nparams;
+	for (i = 0; i < nparams; i++)
+		q->params[i] = params[i] ? xstrdup(params[i]) : NULL;
+	q->fn = fn;
+	q->arg = arg;
+	if (srv.db == NULL || srv.db->stopping) {
+		query_fail(q, TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE,
+		    "the server is shutting down");
+		return;
+	}
+	event_base_gettimeofday_cached(srv.base, &q->queued);
+	TAILQ_INSERT_TAIL(&srv.db->queue, q, entry);
+	db_pump();
+}
+
+void
+db_listen(const char *channel, void (*on_notify)(const char *),
+    void (*on_ready)(void))
+{
+	struct pgc *l = &srv.db->conns[srv.db->n];
+
+	snprintf(srv.db->channel, sizeof srv.db->channel, "%s", channel);
+	srv.db->on_notify = on_notify;
+	srv.db->on_ready = on_ready;
+	if (l->state == PGC_IDLE && !l->listen_sent)
+		listener_ready(l);
+}
+
+void
+db_start(void)
+{
+	struct db *db = xcalloc(1, sizeof *db);
+	struct timeval sweep = { 0, 250000 };
+	int i;
+
+	db->n = (int)srv.cfg.db_pool_size;
+	db->conns = xcalloc((size_t)db->n + 1, sizeof *db->conns);
+	TAILQ_INIT(&db->queue);
+	srv.db = db;
+	for (i = 0; i <= db->n; i++) {
+		struct pgc *c = &db->conns[i];
+
+		c->index = i;
+		c->is_listener = (i == db->n);
+		c->fd = -1;
+		c->timer = evtimer_new(srv.base, pgc_retry_cb, c);
+		pgc_start(c);
+	}
+	db->sweep = event_new(srv.base, -1, EV_PERSIST, db_sweep_cb, NULL);
+	event_add(db->sweep, &sweep);
+}
+
+void
+db_stop(void)
+{
+	struct db *db = srv.db;
+	struct db_query *q;
+	int i;
+
+	if (db == NULL || db->stopping)
+		return;
+	db->stopping = 1;
+	while ((q = TAILQ_FIRST(&db->queue)) != NULL) {
+		TAILQ_REMOVE(&db->queue, q, entry);
+		query_fail(q, TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE,
+		    "the server is shutting down");
+	}
+	for (i = 0; i <= db->n; i++) {
+		struct pgc *c = &db->conns[i];
+
+		evtimer_del(c->timer);
+		if (c->conn != NULL || c->query != NULL)
+			pgc_lost(c, "shutting down");
+		c->state = PGC_STOPPED;
+	}
+	event_del(db->sweep);
+}
+
+void
+db_free(void)
+{
+	struct db *db = srv.db;
+	int i;
+
+	if (db == NULL)
+		return;
+	db_stop();
+	for (i = 0; i <= db->n; i++)
+		event_free(db->conns[i].timer);
+	event_free(db->sweep);
+	free(db->conns);
+	free(db);
+	srv.db = NULL;
+}
+
+int
+db_ready_count(void)
+{
+	int i, n = 0;
+
+	for (i = 0; srv.db != NULL && i < srv.db->n; i++)
+		if (srv.db->conns[i].state == PGC_IDLE ||
+		    srv.db->conns[i].state == PGC_BUSY)
+			n++;
+	(void)pgc_state_names;
+	return n;
+}

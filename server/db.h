@@ -1,0 +1,46 @@
+/* Asynchronous PostgreSQL: a small pool of non-blocking libpq connections driven by the loop. */
+#ifndef TAFEL_DB_H
+#define TAFEL_DB_H
+
+#include <libpq-fe.h>
+
+#include "tafel.pb-c.h"
+
+struct db_result {
+	PGresult *res;		/* the statement's result; NULL on error */
+	Tafel__ErrorCode code;	/* 0 on success */
+	char message[512];	/* English, for the client */
+	char field[64];		/* request field named by the database */
+	char *detail;		/* TF errors: JSON detail (CONFLICT record) */
+};
+
+/* Called on the loop thread; r and r->res are freed after it returns. */
+typedef void (*db_result_fn)(void *arg, struct db_result *r);
+
+/*
+ * Queues one parameterised statement; fn runs when it finished or failed
+ * (DATABASE_UNAVAILABLE when no connection came up in time or the one
+ * running it was lost).  Parameters are copied.  Errors raised by our SQL
+ * functions with SQLSTATE 'TFnnn' map to ErrorCode nnn.
+ */
+void db_call(const char *sql, int nparams, const char *const *params,
+    db_result_fn fn, void *arg);
+
+/*
+ * The LISTEN connection: on_notify(payload) for each notification on the
+ * channel, on_ready() after every (re)connect, once LISTEN is in place,
+ * so the caller can catch up on what it missed.
+ */
+void db_listen(const char *channel, void (*on_notify)(const char *payload),
+    void (*on_ready)(void));
+
+/* Connects the pool (srv.conninfo, srv.cfg.db_pool_size). */
+void db_start(void);
+/* Fails queued queries and closes the connections. */
+void db_stop(void);
+void db_free(void);
+
+/* Connections currently usable (for status and tests). */
+int db_ready_count(void);
+
+#endif

@@ -1,0 +1,293 @@
+/* The request table: one row per request, naming its handler, flags, SQL and answer. */
+#include "dispatch.h"
+
+#include "handlers.h"
+#include "proto.h"
+#include "push.h"
+#include "request.h"
+#include "validate.h"
+
+#define SHORT TAFEL_MAX_SHORT_STRING
+#define TEXT TAFEL_MAX_TEXT
+
+/* Field checks beyond validate_message(): ids, dates, enums, short texts. */
+
+static int
+check_list_meetings(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__ListMeetingsRequest *q = (const void *)m;
+
+	if (validate_id("series_id", q->series_id, 0, e) ||
+	    (q->from < 0 && validate_id("from", q->from, 0, e)) ||
+	    (q->to < 0 && validate_id("to", q->to, 0, e)))
+		return -1;
+	return 0;
+}
+
+static int
+check_create_meeting(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__CreateMeetingRequest *q = (const void *)m;
+
+	if (validate_id("series_id", q->series_id, 1, e) ||
+	    validate_id("scheduled_start", q->scheduled_start, 1, e) ||
+	    validate_id("chair_id", q->chair_id, 0, e))
+		return -1;
+	return 0;
+}
+
+static int
+check_meeting_state(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__MeetingStateRequest *q = (const void *)m;
+
+	return validate_id("meeting_id", q->meeting_id, 1, e) ||
+	    validate_id("version", q->version, 1, e) ? -1 : 0;
+}
+
+static int
+check_attendance(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__AttendanceRequest *q = (const void *)m;
+
+	return validate_id("meeting_id", q->meeting_id, 1, e) ||
+	    validate_id("user_id", q->user_id, 1, e) ? -1 : 0;
+}
+
+static int
+check_add_item(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__AddAgendaItemRequest *q = (const void *)m;
+
+	if (validate_id("meeting_id", q->meeting_id, 1, e) ||
+	    validate_id("case_id", q->case_id, 1, e))
+		return -1;
+	if (q->position < 0 || q->position > TAFEL_MAX_LIST)
+		return validate_id("position", -1, 0, e);
+	return 0;
+}
+
+static int
+check_remove_item(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__RemoveAgendaItemRequest *q = (const void *)m;
+
+	return validate_id("item_id", q->item_id, 1, e) ||
+	    validate_id("version", q->version, 1, e) ? -1 : 0;
+}
+
+static int
+check_reorder(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__ReorderAgendaRequest *q = (const void *)m;
+	size_t i;
+
+	if (validate_id("meeting_id", q->meeting_id, 1, e))
+		return -1;
+	for (i = 0; i < q->n_item_ids; i++)
+		if (validate_id("item_ids", q->item_ids[i], 1, e))
+			return -1;
+	return 0;
+}
+
+static int
+check_set_current(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__SetCurrentItemRequest *q = (const void *)m;
+
+	return validate_id("meeting_id", q->meeting_id, 1, e) ||
+	    validate_id("item_id", q->item_id, 0, e) ? -1 : 0;
+}
+
+static int
+check_decision(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__RecordDecisionRequest *q = (const void *)m;
+
+	return validate_id("item_id", q->item_id, 1, e) ||
+	    validate_id("version", q->version, 1, e) ||
+	    validate_text("decision", q->decision, TEXT, 0, 1, e) ? -1 : 0;
+}
+
+static int
+check_create_action(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__CreateActionRequest *q = (const void *)m;
+
+	return validate_id("case_id", q->case_id, 1, e) ||
+	    validate_id("meeting_id", q->meeting_id, 0, e) ||
+	    validate_text("description", q->description, TEXT, 1, 1, e) ||
+	    validate_id("owner_org_id", q->owner_org_id, 1, e) ||
+	    validate_id("owner_user_id", q->owner_user_id, 0, e) ||
+	    validate_date("due_date", q->due_date, 1, e) ? -1 : 0;
+}
+
+static int
+check_update_action(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__UpdateActionRequest *q = (const void *)m;
+
+	return validate_id("id", q->id, 1, e) ||
+	    validate_id("version", q->version, 1, e) ||
+	    validate_text("description", q->description, TEXT, 1, 1, e) ||
+	    validate_id("owner_org_id", q->owner_org_id, 1, e) ||
+	    validate_id("owner_user_id", q->owner_user_id, 0, e) ||
+	    validate_date("due_date", q->due_date, 1, e) ? -1 : 0;
+}
+
+static int
+check_finish_action(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__FinishActionRequest *q = (const void *)m;
+
+	return validate_id("id", q->id, 1, e) ||
+	    validate_id("version", q->version, 1, e) ||
+	    validate_text("note", q->note, TEXT, 0, 1, e) ? -1 : 0;
+}
+
+static int
+check_person(const Tafel__Person *p, int is_new, struct validate_error *e)
+{
+	if (p == NULL)
+		return validate_text("person", "", 1, 1, 0, e);
+	return (!is_new && validate_id("person.id", p->id, 1, e)) ||
+	    validate_id("person.case_id", p->case_id, 0, e) ||
+	    validate_enum("person.role", &tafel__person_role__descriptor,
+	    (int)p->role, e) ||
+	    validate_text("person.name", p->name, SHORT, 1, 0, e) ||
+	    validate_date("person.birth_date", p->birth_date, 0, e) ? -1 : 0;
+}
+
+static int
+check_create_case(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__CreateCaseRequest *q = (const void *)m;
+	size_t i;
+
+	if (validate_text("theme", q->theme, SHORT, 1, 0, e) ||
+	    validate_enum("approach", &tafel__approach__descriptor,
+	    (int)q->approach, e) ||
+	    validate_text("district", q->district, SHORT, 0, 0, e) ||
+	    validate_id("case_manager_id", q->case_manager_id, 0, e) ||
+	    validate_text("summary", q->summary, TEXT, 0, 1, e))
+		return -1;
+	for (i = 0; i < q->n_persons; i++)
+		if (check_person(q->persons[i], 1, e))
+			return -1;
+	return 0;
+}
+
+static int
+check_update_case(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__UpdateCaseRequest *q = (const void *)m;
+
+	return validate_id("id", q->id, 1, e) ||
+	    validate_id("version", q->version, 1, e) ||
+	    validate_text("theme", q->theme, SHORT, 1, 0, e) ||
+	    validate_enum("approach", &tafel__approach__descriptor,
+	    (int)q->approach, e) ||
+	    validate_text("district", q->district, SHORT, 0, 0, e) ||
+	    validate_id("case_manager_id", q->case_manager_id, 0, e) ||
+	    validate_text("summary", q->summary, TEXT, 0, 1, e) ? -1 : 0;
+}
+
+static int
+check_add_person(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__PersonRequest *q = (const void *)m;
+
+	if (check_person(q->person, 1, e))
+		return -1;
+	return validate_id("person.case_id", q->person->case_id, 1, e);
+}
+
+static int
+check_update_person(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__PersonRequest *q = (const void *)m;
+
+	if (check_person(q->person, 0, e))
+		return -1;
+	return validate_id("person.version", q->person->version, 1, e);
+}
+
+static int
+check_move_case(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__MoveCaseRequest *q = (const void *)m;
+
+	return validate_id("id", q->id, 1, e) ||
+	    validate_id("version", q->version, 1, e) ||
+	    validate_enum("to", &tafel__case_status__descriptor, (int)q->to,
+	    e) ? -1 : 0;
+}
+
+static int
+check_get_case(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__GetCaseRequest *q = (const void *)m;
+
+	return validate_id("case_id", q->case_id, 1, e);
+}
+
+#define B(x) TAFEL__ENVELOPE__BODY_##x
+#define READ(body, sql, reply, check) \
+	{ B(body), request_read, 0, sql, B(reply), check }
+#define WRITE(body, op, reply, check) \
+	{ B(body), request_write, REQ_WRITE, op, B(reply), check }
+
+/* Reads get $1 = user id, $2 = the request as JSON. */
+const struct request_handler request_handlers[] = {
+	{ B(LOGIN), h_login, REQ_PRELOGIN, NULL, B(LOGIN_OK), NULL },
+	{ B(LOGOUT), h_logout, REQ_PRELOGIN, NULL, B(OK), NULL },
+	{ B(PING), h_ping, REQ_PRELOGIN, NULL, B(PONG), NULL },
+	{ B(SUBSCRIBE), push_subscribe, 0, NULL, B(SUBSCRIBED), NULL },
+	{ B(UNSUBSCRIBE), push_unsubscribe, 0, NULL, B(OK), NULL },
+
+	READ(LIST_SERIES, "SELECT tafel_list_series($1::bigint)",
+	    SERIES_LIST, NULL),
+	READ(LIST_MEETINGS, "SELECT tafel_list_meetings($1::bigint, "
+	    "coalesce(($2::jsonb->>'series_id')::bigint, 0), "
+	    "coalesce(($2::jsonb->>'from')::bigint, 0), "
+	    "coalesce(($2::jsonb->>'to')::bigint, 0))", MEETING_LIST,
+	    check_list_meetings),
+	READ(LIST_MY_ACTIONS, "SELECT tafel_my_actions($1::bigint, "
+	    "coalesce(($2::jsonb->>'include_finished')::boolean, false))",
+	    ACTION_LIST, NULL),
+	READ(GET_CASE, "SELECT tafel_get_case($1::bigint, "
+	    "($2::jsonb->>'case_id')::bigint)", CASE_DETAIL, check_get_case),
+	READ(LIST_ORGANISATIONS, "SELECT tafel_list_orgs($1::bigint)",
+	    ORGANISATION_LIST, NULL),
+	READ(LIST_CASES, "SELECT tafel_list_cases($1::bigint, "
+	    "coalesce(($2::jsonb->>'include_closed')::boolean, false))",
+	    CASE_LIST, NULL),
+
+	WRITE(CREATE_MEETING, "create_meeting", MEETING, check_create_meeting),
+	WRITE(OPEN_MEETING, "open_meeting", MEETING, check_meeting_state),
+	WRITE(CLOSE_MEETING, "close_meeting", MEETING, check_meeting_state),
+	WRITE(RECORD_ATTENDANCE, "record_attendance", ATTENDANCE,
+	    check_attendance),
+	WRITE(ADD_AGENDA_ITEM, "add_agenda_item", AGENDA, check_add_item),
+	WRITE(REMOVE_AGENDA_ITEM, "remove_agenda_item", AGENDA,
+	    check_remove_item),
+	WRITE(REORDER_AGENDA, "reorder_agenda", AGENDA, check_reorder),
+	WRITE(SET_CURRENT_ITEM, "set_current_item", MEETING,
+	    check_set_current),
+	WRITE(RECORD_DECISION, "record_decision", AGENDA_ITEM, check_decision),
+	WRITE(CREATE_ACTION, "create_action", ACTION_POINT,
+	    check_create_action),
+	WRITE(UPDATE_ACTION, "update_action", ACTION_POINT,
+	    check_update_action),
+	WRITE(COMPLETE_ACTION, "complete_action", ACTION_POINT,
+	    check_finish_action),
+	WRITE(CANCEL_ACTION, "cancel_action", ACTION_POINT,
+	    check_finish_action),
+	WRITE(CREATE_CASE, "create_case", CASE_RECORD, check_create_case),
+	WRITE(UPDATE_CASE, "update_case", CASE_RECORD, check_update_case),
+	WRITE(ADD_PERSON, "add_person", PERSON, check_add_person),
+	WRITE(UPDATE_PERSON, "update_person", PERSON, check_update_person),
+	WRITE(MOVE_CASE, "move_case", CASE_RECORD, check_move_case),
+
+	{ 0, NULL, 0, NULL, 0, NULL }
+};

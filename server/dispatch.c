@@ -1,0 +1,133 @@
+/* Request dispatch: the Hello exchange, generic checks, and the handler table. */
+#include "dispatch.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "conn.h"
+#include "envelope.h"
+#include "log.h"
+#include "proto.h"
+#include "server.h"
+#include "session.h"
+#include "validate.h"
+
+/* Checks the peer's Hello; agrees on the version or closes. */
+static void
+dispatch_hello(struct conn *c, const Tafel__Envelope *env)
+{
+	const Tafel__Hello *h = env->hello;
+	char msg[256];
+
+	if (env->body_case != TAFEL__ENVELOPE__BODY_HELLO || h == NULL) {
+		conn_close(c, TAFEL__ERROR_CODE__HELLO_EXPECTED,
+		    "the first frame must be a Hello");
+		return;
+	}
+	if (h->protocol_version != TAFEL_PROTOCOL_VERSION) {
+		snprintf(msg, sizeof msg, "protocol version %u is not "
+		    "supported: this server (tafeld %s) speaks version %u",
+		    h->protocol_version, TAFEL_VERSION, TAFEL_PROTOCOL_VERSION);
+		conn_close(c, TAFEL__ERROR_CODE__VERSION_MISMATCH, msg);
+		return;
+	}
+	log_debug("conn %llu: hello from %.40s %.40s",
+	    (unsigned long long)c->id, h->software, h->software_version);
+	conn_set_state(c, CONN_LOGIN);
+}
+
+static const struct request_handler *
+find_handler(Tafel__Envelope__BodyCase body)
+{
+	const struct request_handler *h;
+
+	for (h = request_handlers; h->fn != NULL; h++)
+		if (h->body == body)
+			return h;
+	return NULL;
+}
+
+/* An idempotency key: 1..64 printable ASCII characters. */
+static int
+valid_key(const char *k)
+{
+	size_t n = k ? strlen(k) : 0;
+	size_t i;
+
+	if (n == 0 || n > TAFEL_MAX_IDEMPOTENCY_KEY)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (k[i] <= 0x20 || k[i] >= 0x7f)
+			return 0;
+	return 1;
+}
+
+void
+dispatch_frame(struct conn *c, const Tafel__Envelope *env)
+{
+	const struct request_handler *h;
+	struct validate_error verr;
+	enum body_kind kind;
+	char msg[160];
+
+	if (c->state == CONN_HELLO) {
+		dispatch_hello(c, env);
+		return;
+	}
+	if (c->state != CONN_LOGIN && c->state != CONN_READY)
+		return;
+
+	kind = envelope_body_kind(env->body_case);
+	if (kind != BODY_REQUEST) {
+		if (kind == BODY_NONE)
+			snprintf(msg, sizeof msg, "unknown message (field %d)",
+			    (int)env->body_case);
+		else
+			snprintf(msg, sizeof msg, "\"%s\" is not a request",
+			    envelope_body_name(env->body_case));
+		conn_send_error(c, env->request_id,
+		    TAFEL__ERROR_CODE__UNKNOWN_MESSAGE, msg, NULL);
+		return;
+	}
+	h = find_handler(env->body_case);
+	if (h == NULL) {
+		snprintf(msg, sizeof msg, "request \"%s\" is not supported by "
+		    "this server", envelope_body_name(env->body_case));
+		conn_send_error(c, env->request_id,
+		    TAFEL__ERROR_CODE__UNKNOWN_MESSAGE, msg, NULL);
+		return;
+	}
+	if (env->request_id == 0) {
+		conn_send_error(c, 0, TAFEL__ERROR_CODE__REQUEST_ID_REQUIRED,
+		    "requests need a non-zero request_id", "request_id");
+		return;
+	}
+	if (c->state != CONN_READY && !(h->flags & REQ_PRELOGIN)) {
+		conn_send_error(c, env->request_id,
+		    TAFEL__ERROR_CODE__NOT_AUTHENTICATED,
+		    "log in first", NULL);
+		return;
+	}
+	if (validate_message(&env->base, &verr) != 0) {
+		conn_send_error(c, env->request_id, verr.code, verr.message,
+		    verr.field);
+		return;
+	}
+	if (h->flags & REQ_WRITE) {
+		if (!valid_key(env->idempotency_key)) {
+			conn_send_error(c, env->request_id,
+			    TAFEL__ERROR_CODE__IDEMPOTENCY_KEY_REQUIRED,
+			    "writes need an idempotency_key of 1..64 printable "
+			    "ASCII characters", "idempotency_key");
+			return;
+		}
+		if (session_is_observer(c)) {
+			conn_send_error(c, env->request_id,
+			    TAFEL__ERROR_CODE__FORBIDDEN,
+			    "observers cannot change the register", NULL);
+			return;
+		}
+	}
+	conn_touch(c);
+	h->fn(c, env);
+}

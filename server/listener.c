@@ -1,0 +1,80 @@
+/* The listening socket: parses the address, accepts, hands sockets to conn.c. */
+#include <errno.h>
+#include <string.h>
+
+#include <event2/listener.h>
+#include <event2/util.h>
+
+#include "conn.h"
+#include "log.h"
+#include "server.h"
+
+static void
+listener_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	(void)l;
+	(void)arg;
+	evutil_make_socket_nonblocking(fd);
+	conn_accept(fd, sa, salen);
+}
+
+static void
+listener_error_cb(struct evconnlistener *l, void *arg)
+{
+	int err = EVUTIL_SOCKET_ERROR();
+
+	(void)l;
+	(void)arg;
+	/* EMFILE and friends: keep serving; the listener retries. */
+	log_error("accept: %s", evutil_socket_error_to_string(err));
+}
+
+void
+listener_start(void)
+{
+	struct sockaddr_storage ss;
+	int sslen = sizeof ss;
+	char host[64];
+	const char *shown;
+
+	memset(&ss, 0, sizeof ss);
+	if (evutil_parse_sockaddr_port(srv.cfg.listen, (struct sockaddr *)&ss,
+	    &sslen) != 0)
+		fatalx("listen: \"%s\" is not an address:port (for example "
+		    "127.0.0.1:7410 or [::1]:7410)", srv.cfg.listen);
+	srv.listener = evconnlistener_new_bind(srv.base, listener_accept_cb,
+	    NULL, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
+	    LEV_OPT_CLOSE_ON_EXEC, 128, (struct sockaddr *)&ss, sslen);
+	if (srv.listener == NULL)
+		fatal("cannot listen on %s", srv.cfg.listen);
+	evconnlistener_set_error_cb(srv.listener, listener_error_cb);
+
+	/* Report the real port (the configured one may be 0). */
+	sslen = sizeof ss;
+	if (getsockname(evconnlistener_get_fd(srv.listener),
+	    (struct sockaddr *)&ss, (socklen_t *)&sslen) == 0) {
+		if (ss.ss_family == AF_INET6) {
+			struct sockaddr_in6 *s6 = (void *)&ss;
+			shown = evutil_inet_ntop(AF_INET6, &s6->sin6_addr, host,
+			    sizeof host);
+			log_info("listening on [%s]:%d", shown ? shown : "?",
+			    ntohs(s6->sin6_port));
+		} else {
+			struct sockaddr_in *s4 = (void *)&ss;
+			shown = evutil_inet_ntop(AF_INET, &s4->sin_addr, host,
+			    sizeof host);
+			log_info("listening on %s:%d", shown ? shown : "?",
+			    ntohs(s4->sin_port));
+		}
+	}
+}
+
+void
+listener_stop(void)
+{
+	if (srv.listener != NULL) {
+		evconnlistener_free(srv.listener);
+		srv.listener = NULL;
+	}
+}

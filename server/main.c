@@ -1,0 +1,348 @@
+/* tafeld: start-up (config, privileges, database, TLS), the event loop, shutdown. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <libpq-fe.h>
+
+#include "certgen.h"
+#include "conn.h"
+#include "db.h"
+#include "log.h"
+#include "migrate.h"
+#include "paths.h"
+#include "pgembed.h"
+#include "privdrop.h"
+#include "proto.h"
+#include "push.h"
+#include "auth.h"
+#include "server.h"
+#include "tls.h"
+#include "xmalloc.h"
+
+struct server srv;
+static struct pgembed embedded;
+static int embedded_running;
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: tafeld [options]\n"
+"\n"
+"The Tafel server: keeps the case register in PostgreSQL and pushes every\n"
+"change live over TLS to the tafel clients.  Without --db it runs its own\n"
+"PostgreSQL cluster inside the data directory.\n"
+"\n"
+"  -c, --config FILE     read settings from FILE (default %s)\n"
+"  -l, --listen ADDR     address:port to listen on (default 127.0.0.1:7410)\n"
+"  -d, --data-dir DIR    state directory (cluster, TLS keys)\n"
+"      --db CONNINFO     use this PostgreSQL instead of the embedded cluster\n"
+"  -s, --set KEY=VALUE   set any configuration key (see docs/config.md)\n"
+"  -v, --verbose         log debug messages\n"
+"      --print-config-doc  print the configuration reference (Markdown)\n"
+"  -h, --help            show this help\n"
+"  -V, --version         show the version\n",
+	    paths_default_server_config());
+}
+
+/* Applies log_level from the config. */
+static void
+apply_log_level(void)
+{
+	static const char *const names[] = { "debug", "info", "warn", "error" };
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (strcmp(srv.cfg.log_level, names[i]) == 0) {
+			log_set_level((enum log_level)i);
+			return;
+		}
+	}
+	log_warn("log_level \"%s\" unknown; using info", srv.cfg.log_level);
+	log_set_level(LOG_LVL_INFO);
+}
+
+void
+server_reload(void)
+{
+	struct server_config fresh;
+	const struct conf_param *p;
+	char err[512];
+
+	conf_defaults(server_params, &fresh);
+	if (srv.config_path != NULL && conf_load_file(server_params, &fresh,
+	    srv.config_path, !srv.config_explicit, err, sizeof err) != 0) {
+		log_error("reload: %s; keeping the current settings", err);
+		conf_free(server_params, &fresh);
+		return;
+	}
+	for (p = server_params; p->name != NULL; p++) {
+		if (!conf_differs(p, &srv.cfg, &fresh))
+			continue;
+		if (!p->reloadable) {
+			log_warn("reload: %s changed; restart tafeld to apply it",
+			    p->name);
+			continue;
+		}
+		conf_copy(p, &srv.cfg, &fresh);
+		log_info("reload: %s applied", p->name);
+	}
+	conf_free(server_params, &fresh);
+	apply_log_level();
+}
+
+static void
+on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	(void)what;
+	(void)arg;
+	if (sig == SIGHUP) {
+		log_info("SIGHUP: reloading %s", srv.config_path ?
+		    srv.config_path : "(no config file)");
+		server_reload();
+		return;
+	}
+	if (srv.shutting_down)
+		return;
+	log_info("%s: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	srv.shutting_down = 1;
+	listener_stop();
+	conn_close_all();
+	push_stop();
+	db_stop();
+	event_base_loopexit(srv.base, &(struct timeval){ 0, 200000 });
+}
+
+/* Splits "a,b,c" into a NULL-terminated array (for certificate names). */
+static char **
+split_names(const char *s)
+{
+	char **v = xcalloc(1, sizeof *v);
+	char *copy = xstrdup(s), *tok, *save = NULL;
+	size_t n = 0;
+
+	for (tok = strtok_r(copy, ", ", &save); tok != NULL;
+	    tok = strtok_r(NULL, ", ", &save)) {
+		v = xreallocarray(v, n + 2, sizeof *v);
+		v[n++] = xstrdup(tok);
+		v[n] = NULL;
+	}
+	free(copy);
+	return v;
+}
+
+/* Creates the private CA and server certificate when none are configured. */
+static void
+setup_tls(void)
+{
+	char tlsdir[4200], cert[4300], key[4300], err[512];
+	char **names;
+	size_t i;
+
+	snprintf(tlsdir, sizeof tlsdir, "%s/tls", srv.data_dir);
+	if (srv.cfg.tls_cert[0] == '\0' || srv.cfg.tls_key[0] == '\0') {
+		names = split_names(srv.cfg.tls_names);
+		if (certgen_ensure(tlsdir, (const char *const *)names, err,
+		    sizeof err) != 0)
+			fatalx("TLS: %s", err);
+		for (i = 0; names[i] != NULL; i++)
+			free(names[i]);
+		free(names);
+	}
+	snprintf(cert, sizeof cert, "%s", srv.cfg.tls_cert[0] ?
+	    srv.cfg.tls_cert : tlsdir);
+	if (srv.cfg.tls_cert[0] == '\0')
+		snprintf(cert, sizeof cert, "%s/server.crt", tlsdir);
+	if (srv.cfg.tls_key[0] != '\0')
+		snprintf(key, sizeof key, "%s", srv.cfg.tls_key);
+	else
+		snprintf(key, sizeof key, "%s/server.key", tlsdir);
+	srv.tls = tls_server_ctx(cert, key, NULL, err, sizeof err);
+	if (srv.tls == NULL)
+		fatalx("TLS: %s", err);
+}
+
+/* Starts the embedded cluster or takes the configured conninfo. */
+static void
+setup_database(void)
+{
+	char err[2048];
+	PGconn *pc;
+	int applied = 0;
+
+	if (srv.cfg.db[0] != '\0') {
+		snprintf(srv.conninfo, sizeof srv.conninfo, "%s", srv.cfg.db);
+		log_info("using the configured PostgreSQL");
+	} else {
+		if (pgembed_start(&embedded, srv.data_dir, err, sizeof err) != 0)
+			fatalx("embedded PostgreSQL: %s", err);
+		embedded_running = embedded.started;
+		pgembed_conninfo(&embedded, "tafel", srv.conninfo,
+		    sizeof srv.conninfo);
+	}
+	pc = PQconnectdb(srv.conninfo);
+	if (PQstatus(pc) != CONNECTION_OK) {
+		snprintf(err, sizeof err, "%s", PQerrorMessage(pc));
+		PQfinish(pc);
+		fatalx("cannot connect to PostgreSQL: %s", err);
+	}
+	if (migrate_apply(pc, migrations, n_migrations, &applied, err,
+	    sizeof err) != 0) {
+		PQfinish(pc);
+		fatalx("schema: %s", err);
+	}
+	if (applied > 0)
+		log_info("schema: applied %d migration(s)", applied);
+	PQfinish(pc);
+}
+
+static void
+stop_embedded(void)
+{
+	char err[512];
+
+	if (!embedded_running)
+		return;
+	if (pgembed_stop(&embedded, err, sizeof err) != 0)
+		log_error("stopping embedded PostgreSQL: %s", err);
+	else
+		log_info("embedded PostgreSQL stopped");
+	embedded_running = 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "data-dir", required_argument, NULL, 'd' },
+		{ "db", required_argument, NULL, 'D' },
+		{ "set", required_argument, NULL, 's' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "print-config-doc", no_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct { const char *key, *value; } overrides[64];
+	size_t n_over = 0, i;
+	int ch, verbose = 0;
+	char err[512], *eq;
+	struct event *sigs[3];
+	const int signums[3] = { SIGTERM, SIGINT, SIGHUP };
+
+	log_set_prefix("tafeld");
+	srv.config_path = paths_default_server_config();
+	while ((ch = getopt_long(argc, argv, "c:l:d:s:vhV", longopts,
+	    NULL)) != -1) {
+		if (n_over >= sizeof overrides / sizeof overrides[0])
+			fatalx("too many options");
+		switch (ch) {
+		case 'c':
+			srv.config_path = optarg;
+			srv.config_explicit = 1;
+			break;
+		case 'l':
+			overrides[n_over].key = "listen";
+			overrides[n_over++].value = optarg;
+			break;
+		case 'd':
+			overrides[n_over].key = "data_dir";
+			overrides[n_over++].value = optarg;
+			break;
+		case 'D':
+			overrides[n_over].key = "db";
+			overrides[n_over++].value = optarg;
+			break;
+		case 's':
+			eq = strchr(optarg, '=');
+			if (eq == NULL)
+				fatalx("--set expects KEY=VALUE, got \"%s\"",
+				    optarg);
+			*eq = '\0';
+			overrides[n_over].key = optarg;
+			overrides[n_over++].value = eq + 1;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'P':
+			conf_print_markdown(server_params);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("tafeld %s (protocol %d)\n", TAFEL_VERSION,
+			    TAFEL_PROTOCOL_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "tafeld: unexpected argument \"%s\"\n",
+		    argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+
+	conf_defaults(server_params, &srv.cfg);
+	if (conf_load_file(server_params, &srv.cfg, srv.config_path,
+	    !srv.config_explicit, err, sizeof err) != 0)
+		fatalx("%s", err);
+	for (i = 0; i < n_over; i++)
+		if (conf_set(server_params, &srv.cfg, overrides[i].key,
+		    overrides[i].value, err, sizeof err) != 0)
+			fatalx("%s", err);
+	apply_log_level();
+	if (verbose)
+		log_set_level(LOG_LVL_DEBUG);
+
+	tls_init();
+	snprintf(srv.data_dir, sizeof srv.data_dir, "%s",
+	    srv.cfg.data_dir[0] ? srv.cfg.data_dir : privdrop_default_data_dir());
+	if (privdrop_prepare(srv.cfg.user, srv.data_dir, err, sizeof err) != 0)
+		fatalx("%s", err);
+	log_info("tafeld %s starting; data directory %s", TAFEL_VERSION,
+	    srv.data_dir);
+
+	setup_database();
+	atexit(stop_embedded);
+	setup_tls();
+
+	srv.base = event_base_new();
+	if (srv.base == NULL)
+		fatalx("event_base_new failed");
+	TAILQ_INIT(&srv.conns);
+	for (i = 0; i < 3; i++) {
+		sigs[i] = evsignal_new(srv.base, signums[i], on_signal, NULL);
+		event_add(sigs[i], NULL);
+	}
+	db_start();
+	auth_start();
+	push_start();
+	listener_start();
+
+	event_base_dispatch(srv.base);
+
+	log_info("event loop ended");
+	auth_stop();
+	for (i = 0; i < 3; i++)
+		event_free(sigs[i]);
+	push_free();
+	db_free();
+	SSL_CTX_free(srv.tls);
+	event_base_free(srv.base);
+	conf_free(server_params, &srv.cfg);
+	stop_embedded();
+	return 0;
+}

@@ -1,0 +1,251 @@
+/* Schema migrations: the numbered sql/NNNN_name.sql files, embedded, applied at start-up. */
+#include "migrate.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "xmalloc.h"
+
+/* pg_advisory_xact_lock key: "tafel\0\0\1" as a big-endian bigint. */
+#define MIGRATE_LOCK_KEY	"8386096566930243585"
+
+/* Formats a message into err (if any) and returns -1. */
+static int __attribute__((format(printf, 3, 4)))
+migrate_fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+/* The server's error for res (or the connection's), without trailing space. */
+static const char *
+migrate_pgerror(PGconn *conn, const PGresult *res, char *buf, size_t len)
+{
+	const char *msg;
+	size_t n;
+
+	msg = (res != NULL) ? PQresultErrorMessage(res) : "";
+	if (*msg == '\0')
+		msg = PQerrorMessage(conn);
+	if (*msg == '\0')
+		msg = "unknown error";
+	snprintf(buf, len, "%s", msg);
+	n = strlen(buf);
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	return buf;
+}
+
+/* Runs a statement that returns no rows; -1 with a message on failure. */
+static int
+migrate_exec(PGconn *conn, const char *sql, char *err, size_t errlen)
+{
+	PGresult *res;
+	char msg[1024];
+	int rc = 0;
+
+	res = PQexec(conn, sql);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK &&
+	    PQresultStatus(res) != PGRES_TUPLES_OK)
+		rc = migrate_fail(err, errlen, "%s: %s", sql,
+		    migrate_pgerror(conn, res, msg, sizeof msg));
+	PQclear(res);
+	return rc;
+}
+
+/* 1-based line of the 1-based character position pos in UTF-8 text. */
+static int
+migrate_line_of(const char *text, long pos)
+{
+	const unsigned char *p;
+	long chars = 0;
+	int line = 1;
+
+	for (p = (const unsigned char *)text; *p != '\0'; p++) {
+		if ((*p & 0xc0) == 0x80)
+			continue;	/* continuation byte */
+		if (++chars >= pos)
+			break;
+		if (*p == '\n')
+			line++;
+	}
+	return line;
+}
+
+/* Runs one migration's text and records it in schema_migrations. */
+static int
+migrate_one(PGconn *conn, const struct migration *m, char *err, size_t errlen)
+{
+	PGresult *res;
+	ExecStatusType st;
+	const char *pos, *params[2];
+	char msg[2048], where[32], version[16];
+
+	log_info("applying migration %04d_%s", m->version, m->name);
+	res = PQexec(conn, m->sql);
+	st = PQresultStatus(res);
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
+	    st != PGRES_EMPTY_QUERY) {
+		where[0] = '\0';
+		pos = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
+		if (pos != NULL)
+			snprintf(where, sizeof where, " at line %d",
+			    migrate_line_of(m->sql, strtol(pos, NULL, 10)));
+		migrate_pgerror(conn, res, msg, sizeof msg);
+		PQclear(res);
+		return migrate_fail(err, errlen,
+		    "migration %04d_%s failed%s: %s", m->version, m->name,
+		    where, msg);
+	}
+	PQclear(res);
+	if (PQtransactionStatus(conn) != PQTRANS_INTRANS)
+		return migrate_fail(err, errlen, "migration %04d_%s ended the "
+		    "transaction (it must not COMMIT or ROLLBACK)",
+		    m->version, m->name);
+
+	snprintf(version, sizeof version, "%d", m->version);
+	params[0] = version;
+	params[1] = m->name;
+	res = PQexecParams(conn, "INSERT INTO schema_migrations (version, name)"
+	    " VALUES ($1, $2)", 2, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		migrate_pgerror(conn, res, msg, sizeof msg);
+		PQclear(res);
+		return migrate_fail(err, errlen, "cannot record migration "
+		    "%04d_%s: %s", m->version, m->name, msg);
+	}
+	PQclear(res);
+	return 0;
+}
+
+/*
+ * Reads schema_migrations into have[1..n] (1 if applied) and returns the
+ * highest version in the database (0 if none), or -1 on error.
+ */
+static long
+migrate_read_applied(PGconn *conn, const struct migration *list, size_t n,
+    char *have, char *err, size_t errlen)
+{
+	PGresult *res;
+	char msg[1024];
+	long v, top = 0;
+	int i;
+
+	res = PQexec(conn, "SELECT version, name FROM schema_migrations "
+	    "ORDER BY version");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		migrate_pgerror(conn, res, msg, sizeof msg);
+		PQclear(res);
+		return migrate_fail(err, errlen, "cannot read "
+		    "schema_migrations: %s", msg);
+	}
+	for (i = 0; i < PQntuples(res); i++) {
+		v = strtol(PQgetvalue(res, i, 0), NULL, 10);
+		if (v > top)
+			top = v;
+		if (v < 1 || (size_t)v > n)
+			continue;
+		have[v] = 1;
+		if (strcmp(PQgetvalue(res, i, 1), list[v - 1].name) != 0)
+			log_warn("migration %ld is recorded as \"%s\" but "
+			    "this tafeld calls it \"%s\"", v,
+			    PQgetvalue(res, i, 1), list[v - 1].name);
+	}
+	PQclear(res);
+	return top;
+}
+
+int
+migrate_apply(PGconn *conn, const struct migration *list, size_t n,
+    int *applied_out, char *err, size_t errlen)
+{
+	PGresult *res;
+	char *have = NULL;
+	long top;
+	size_t i;
+	int applied = 0;
+
+	if (applied_out != NULL)
+		*applied_out = 0;
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (list[i].version != (int)i + 1 || list[i].name == NULL ||
+		    list[i].sql == NULL)
+			return migrate_fail(err, errlen, "migration list is not "
+			    "numbered 1..%zu (entry %zu)", n, i);
+	}
+	if (PQstatus(conn) != CONNECTION_OK ||
+	    PQtransactionStatus(conn) != PQTRANS_IDLE)
+		return migrate_fail(err, errlen, "migrate_apply: connection "
+		    "not idle");
+
+	if (migrate_exec(conn, "BEGIN", err, errlen) != 0)
+		return -1;
+	if (migrate_exec(conn, "SET LOCAL client_min_messages = warning", err,
+	    errlen) != 0 ||
+	    migrate_exec(conn, "SELECT pg_advisory_xact_lock("
+	    MIGRATE_LOCK_KEY ")", err, errlen) != 0 ||
+	    migrate_exec(conn, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	    "version integer PRIMARY KEY, "
+	    "name text NOT NULL, "
+	    "applied_at timestamptz NOT NULL DEFAULT now())", err,
+	    errlen) != 0)
+		goto fail;
+
+	have = xcalloc(n + 1, 1);
+	if ((top = migrate_read_applied(conn, list, n, have, err,
+	    errlen)) < 0)
+		goto fail;
+	if ((size_t)top > n) {
+		migrate_fail(err, errlen, "database schema is at version %ld "
+		    "but this tafeld only knows up to %zu: upgrade tafeld "
+		    "(refusing to start)", top, n);
+		goto fail;
+	}
+	for (i = 0; i < n; i++) {
+		if (have[i + 1])
+			continue;
+		if ((size_t)top > i + 1)
+			log_warn("migration %04d_%s is missing below version "
+			    "%ld; applying it now", list[i].version,
+			    list[i].name, top);
+		if (migrate_one(conn, &list[i], err, errlen) != 0)
+			goto fail;
+		applied++;
+	}
+
+	res = PQexec(conn, "COMMIT");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK ||
+	    strcmp(PQcmdStatus(res), "COMMIT") != 0) {
+		char msg[1024];
+
+		migrate_fail(err, errlen, "cannot commit migrations: %s",
+		    migrate_pgerror(conn, res, msg, sizeof msg));
+		PQclear(res);
+		goto fail;
+	}
+	PQclear(res);
+	free(have);
+	if (applied > 0)
+		log_info("schema now at version %zu (%d migration%s applied)",
+		    n, applied, applied == 1 ? "" : "s");
+	if (applied_out != NULL)
+		*applied_out = applied;
+	return 0;
+
+fail:
+	free(have);
+	if (PQtransactionStatus(conn) != PQTRANS_IDLE)
+		PQclear(PQexec(conn, "ROLLBACK"));
+	return -1;
+}

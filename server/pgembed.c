@@ -1,0 +1,662 @@
+/* The private PostgreSQL cluster: initdb on first start, pg_ctl start/stop, database creation. */
+#include "pgembed.h"
+
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+
+#include "log.h"
+#include "xmalloc.h"
+
+#define PGEMBED_FALLBACK_BINDIR	"/usr/lib/postgresql/15/bin"
+#define PGEMBED_PKGLIBDIR	"/usr/lib/postgresql"
+#define PGEMBED_SOCKET_MAX	107	/* sizeof(sun_path) - 1 */
+#define PGEMBED_TAIL_LINES	10
+
+/* Formats a message into err (if any) and returns -1. */
+static int __attribute__((format(printf, 3, 4)))
+pgembed_fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+/* snprintf into a path buffer; -1 if it does not fit. */
+static int __attribute__((format(printf, 3, 4)))
+pgembed_path(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= len)
+		return -1;
+	return 0;
+}
+
+/* Name of the user we run as; it is also the database superuser's name. */
+static int
+pgembed_user(char *buf, size_t len)
+{
+	struct passwd *pw = getpwuid(geteuid());
+
+	if (pw == NULL || pw->pw_name == NULL)
+		return -1;
+	return pgembed_path(buf, len, "%s", pw->pw_name);
+}
+
+/* Does dir hold executable initdb and pg_ctl? */
+static int
+pgembed_has_tools(const char *dir)
+{
+	char path[PATH_MAX];
+
+	if (pgembed_path(path, sizeof path, "%s/initdb", dir) != 0 ||
+	    access(path, X_OK) != 0)
+		return 0;
+	if (pgembed_path(path, sizeof path, "%s/pg_ctl", dir) != 0 ||
+	    access(path, X_OK) != 0)
+		return 0;
+	return 1;
+}
+
+/* Asks pg_config for its bindir; 0 if it answered with a usable one. */
+static int
+pgembed_bindir_pg_config(char *buf, size_t len)
+{
+	FILE *f;
+	char line[PATH_MAX];
+	size_t n;
+	int ok = 0;
+
+	f = popen("pg_config --bindir 2>/dev/null", "re");
+	if (f == NULL)
+		return -1;
+	if (fgets(line, sizeof line, f) != NULL) {
+		n = strcspn(line, "\r\n");
+		line[n] = '\0';
+		if (n > 0 && line[0] == '/')
+			ok = 1;
+	}
+	pclose(f);
+	if (!ok || !pgembed_has_tools(line))
+		return -1;
+	return pgembed_path(buf, len, "%s", line);
+}
+
+/* Scans /usr/lib/postgresql/<version>/bin for the newest one with initdb. */
+static int
+pgembed_bindir_scan(char *buf, size_t len)
+{
+	DIR *d;
+	struct dirent *de;
+	char dir[PATH_MAX], *end;
+	long major, minor, best = -1, v;
+	int found = -1;
+
+	if ((d = opendir(PGEMBED_PKGLIBDIR)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		errno = 0;
+		major = strtol(de->d_name, &end, 10);
+		minor = 0;
+		if (*end == '.')
+			minor = strtol(end + 1, &end, 10);
+		if (errno != 0 || *end != '\0' || major > 100000 ||
+		    minor > 999)
+			continue;
+		v = major * 1000 + minor;
+		if (v <= best)
+			continue;
+		if (pgembed_path(dir, sizeof dir, "%s/%s/bin",
+		    PGEMBED_PKGLIBDIR, de->d_name) != 0 ||
+		    !pgembed_has_tools(dir))
+			continue;
+		if (pgembed_path(buf, len, "%s", dir) == 0) {
+			best = v;
+			found = 0;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+/* Finds the directory with initdb and pg_ctl; never relies on PATH for them. */
+static int
+pgembed_find_bindir(struct pgembed *pg, char *err, size_t errlen)
+{
+	if (pgembed_bindir_pg_config(pg->bindir, sizeof pg->bindir) == 0)
+		return 0;
+	if (pgembed_bindir_scan(pg->bindir, sizeof pg->bindir) == 0)
+		return 0;
+	if (pgembed_has_tools(PGEMBED_FALLBACK_BINDIR))
+		return pgembed_path(pg->bindir, sizeof pg->bindir, "%s",
+		    PGEMBED_FALLBACK_BINDIR);
+	pg->bindir[0] = '\0';
+	return pgembed_fail(err, errlen,
+	    "PostgreSQL server programs (initdb, pg_ctl) not found in "
+	    "pg_config --bindir or " PGEMBED_PKGLIBDIR "/*/bin; install the "
+	    "postgresql package (e.g. apt-get install postgresql-15)");
+}
+
+/*
+ * Runs argv[0] (an absolute path) in directory cwd with stdin from /dev/null
+ * and stdout and stderr appended to logfd; no shell, no inherited descriptors
+ * beyond those.  Returns the exit status, or -1 with a message in err.
+ */
+static int
+pgembed_run(char *const argv[], const char *cwd, int logfd, char *err,
+    size_t errlen)
+{
+	static const int resets[] = { SIGPIPE, SIGCHLD, SIGINT, SIGTERM,
+	    SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+	struct sigaction sa;
+	sigset_t none;
+	pid_t pid;
+	int devnull, st, fd;
+	size_t i;
+
+	if ((devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0)
+		return pgembed_fail(err, errlen, "open /dev/null: %s",
+		    strerror(errno));
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&none);
+
+	pid = fork();
+	if (pid < 0) {
+		close(devnull);
+		return pgembed_fail(err, errlen, "fork: %s", strerror(errno));
+	}
+	if (pid == 0) {
+		/* Child: async-signal-safe calls only. */
+		for (i = 0; i < sizeof resets / sizeof resets[0]; i++)
+			sigaction(resets[i], &sa, NULL);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (dup2(devnull, STDIN_FILENO) < 0 ||
+		    dup2(logfd, STDOUT_FILENO) < 0 ||
+		    dup2(logfd, STDERR_FILENO) < 0 || chdir(cwd) != 0)
+			_exit(126);
+		if (close_range(3, ~0U, 0) != 0) {
+			for (fd = 3; fd < 1024; fd++)
+				close(fd);
+		}
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(devnull);
+
+	while (waitpid(pid, &st, 0) < 0) {
+		if (errno != EINTR)
+			return pgembed_fail(err, errlen, "waitpid(%s): %s",
+			    argv[0], strerror(errno));
+	}
+	if (WIFEXITED(st)) {
+		if (WEXITSTATUS(st) == 127)
+			return pgembed_fail(err, errlen, "cannot execute %s",
+			    argv[0]);
+		if (WEXITSTATUS(st) == 126)
+			return pgembed_fail(err, errlen, "cannot set up the "
+			    "child process for %s (chdir %s?)", argv[0], cwd);
+		return WEXITSTATUS(st);
+	}
+	if (WIFSIGNALED(st))
+		return pgembed_fail(err, errlen, "%s killed by signal %d",
+		    argv[0], WTERMSIG(st));
+	return pgembed_fail(err, errlen, "%s ended strangely", argv[0]);
+}
+
+/* Appends the last lines of the PostgreSQL log to err, after its text. */
+static void
+pgembed_log_tail(const struct pgembed *pg, char *err, size_t errlen)
+{
+	char buf[4096], *p;
+	ssize_t n;
+	off_t size, from;
+	size_t used;
+	int fd, lines = 0;
+
+	if (err == NULL || errlen == 0)
+		return;
+	if ((fd = open(pg->logfile, O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	size = lseek(fd, 0, SEEK_END);
+	from = size - (off_t)(sizeof buf - 1);
+	if (from < 0)
+		from = 0;
+	n = (size < 0) ? -1 : pread(fd, buf, sizeof buf - 1, from);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	for (p = buf + n; p > buf; p--) {
+		if (p[-1] == '\n' && ++lines == PGEMBED_TAIL_LINES)
+			break;
+	}
+	used = strlen(err);
+	if (used < errlen)
+		snprintf(err + used, errlen - used, "\n--- last lines of %s "
+		    "---\n%s", pg->logfile, p);
+}
+
+/* Creates a directory 0700 unless it exists; -1 with a message otherwise. */
+static int
+pgembed_mkdir(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (mkdir(path, 0700) == 0 || errno == EEXIST) {
+		if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+			return pgembed_fail(err, errlen,
+			    "%s exists and is not a directory", path);
+		if (st.st_uid != geteuid())
+			return pgembed_fail(err, errlen,
+			    "%s is owned by uid %u, not by us (uid %u)", path,
+			    (unsigned)st.st_uid, (unsigned)geteuid());
+		return 0;
+	}
+	return pgembed_fail(err, errlen, "cannot create %s: %s", path,
+	    strerror(errno));
+}
+
+/*
+ * Rejects characters that pg_ctl would pass through /bin/sh unquoted or that
+ * PostgreSQL would split unix_socket_directories on.
+ */
+static int
+pgembed_path_is_safe(const char *path)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)path; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f || strchr("'\"\\`$,", *p) != NULL)
+			return 0;
+	}
+	return 1;
+}
+
+/* Fills in the paths below data_dir and checks them. */
+static int
+pgembed_paths(struct pgembed *pg, const char *data_dir, char *err,
+    size_t errlen)
+{
+	char abs[PATH_MAX];
+	size_t socklen;
+
+	if (realpath(data_dir, abs) == NULL)
+		return pgembed_fail(err, errlen, "data directory %s: %s",
+		    data_dir, strerror(errno));
+	if (!pgembed_path_is_safe(abs))
+		return pgembed_fail(err, errlen,
+		    "data directory %s contains a quote, backslash, '$', ',' "
+		    "or control character; use a plainer --data-dir", abs);
+	if (pgembed_path(pg->root, sizeof pg->root, "%s/pg", abs) != 0 ||
+	    pgembed_path(pg->datadir, sizeof pg->datadir, "%s/data",
+	    pg->root) != 0 ||
+	    pgembed_path(pg->sockdir, sizeof pg->sockdir, "%s/run",
+	    pg->root) != 0 ||
+	    pgembed_path(pg->logfile, sizeof pg->logfile, "%s/postgres.log",
+	    pg->root) != 0)
+		return pgembed_fail(err, errlen, "data directory path too long");
+
+	socklen = strlen(pg->sockdir) + strlen("/.s.PGSQL.") + 4;
+	if (socklen > PGEMBED_SOCKET_MAX)
+		return pgembed_fail(err, errlen,
+		    "data directory path too long for a Unix socket (%s/"
+		    ".s.PGSQL.%d would be %zu bytes, at most %d); use a "
+		    "shorter --data-dir", pg->sockdir, PGEMBED_PORT, socklen,
+		    PGEMBED_SOCKET_MAX);
+	return 0;
+}
+
+/* Takes the cross-process lock on <root>/lock; returns its fd. */
+static int
+pgembed_lock(const struct pgembed *pg, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (pgembed_path(path, sizeof path, "%s/lock", pg->root) != 0)
+		return pgembed_fail(err, errlen, "lock path too long");
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return pgembed_fail(err, errlen, "cannot open %s: %s", path,
+		    strerror(errno));
+	while (flock(fd, LOCK_EX) != 0) {
+		if (errno != EINTR) {
+			int saved = errno;
+
+			close(fd);
+			return pgembed_fail(err, errlen, "cannot lock %s: %s",
+			    path, strerror(saved));
+		}
+	}
+	return fd;
+}
+
+/* Opens the PostgreSQL log for appending children's output. */
+static int
+pgembed_open_log(const struct pgembed *pg, char *err, size_t errlen)
+{
+	int fd;
+
+	fd = open(pg->logfile, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (fd < 0)
+		return pgembed_fail(err, errlen, "cannot open %s: %s",
+		    pg->logfile, strerror(errno));
+	return fd;
+}
+
+/* Runs initdb on an empty data directory. */
+static int
+pgembed_initdb(struct pgembed *pg, const char *user, int logfd, char *err,
+    size_t errlen)
+{
+	char prog[PATH_MAX];
+	char *argv[] = { prog, "-D", pg->datadir, "-U", (char *)user,
+	    "--auth-local=peer", "--auth-host=reject", "-E", "UTF8",
+	    "--locale=C.UTF-8", "--no-instructions", NULL };
+	int rc;
+
+	if (pgembed_path(prog, sizeof prog, "%s/initdb", pg->bindir) != 0)
+		return pgembed_fail(err, errlen, "initdb path too long");
+	log_info("initialising new PostgreSQL cluster in %s", pg->datadir);
+	rc = pgembed_run(argv, pg->root, logfd, err, errlen);
+	if (rc == 0)
+		return 0;
+	if (rc > 0)
+		pgembed_fail(err, errlen, "initdb failed (exit %d)", rc);
+	pgembed_log_tail(pg, err, errlen);
+	return -1;
+}
+
+/* pg_ctl status: 0 running, 3 not running, 4 no data directory. */
+static int
+pgembed_status(const struct pgembed *pg, int logfd, char *err, size_t errlen)
+{
+	char prog[PATH_MAX];
+	char *argv[] = { prog, "-D", (char *)pg->datadir, "status", NULL };
+
+	if (pgembed_path(prog, sizeof prog, "%s/pg_ctl", pg->bindir) != 0)
+		return pgembed_fail(err, errlen, "pg_ctl path too long");
+	return pgembed_run(argv, pg->root, logfd, err, errlen);
+}
+
+/* pg_ctl start, listening only on <sockdir>/.s.PGSQL.5432. */
+static int
+pgembed_pg_start(struct pgembed *pg, int logfd, char *err, size_t errlen)
+{
+	char prog[PATH_MAX], opts[PATH_MAX + 128];
+	char *argv[] = { prog, "-D", pg->datadir, "-l", pg->logfile, "-w",
+	    "-t", "60", "-o", opts, "start", NULL };
+	int rc;
+
+	if (pgembed_path(prog, sizeof prog, "%s/pg_ctl", pg->bindir) != 0 ||
+	    pgembed_path(opts, sizeof opts, "-c listen_addresses='' "
+	    "-c unix_socket_directories='%s' -c port=%d", pg->sockdir,
+	    PGEMBED_PORT) != 0)
+		return pgembed_fail(err, errlen, "pg_ctl arguments too long");
+	rc = pgembed_run(argv, pg->root, logfd, err, errlen);
+	if (rc == 0)
+		return 0;
+	if (rc > 0)
+		pgembed_fail(err, errlen, "could not start PostgreSQL in %s "
+		    "(pg_ctl exit %d)", pg->datadir, rc);
+	pgembed_log_tail(pg, err, errlen);
+	return -1;
+}
+
+/* pg_ctl stop -m fast; a cluster that is already down counts as stopped. */
+static int
+pgembed_pg_stop(struct pgembed *pg, int logfd, char *err, size_t errlen)
+{
+	char prog[PATH_MAX];
+	char *argv[] = { prog, "-D", pg->datadir, "-m", "fast", "-w", "stop",
+	    NULL };
+	int rc;
+
+	if (pgembed_path(prog, sizeof prog, "%s/pg_ctl", pg->bindir) != 0)
+		return pgembed_fail(err, errlen, "pg_ctl path too long");
+	rc = pgembed_run(argv, pg->root, logfd, err, errlen);
+	if (rc == 0)
+		return 0;
+	if (rc > 0) {
+		if (pgembed_status(pg, logfd, err, errlen) == 3) {
+			log_warn("PostgreSQL in %s was already stopped",
+			    pg->datadir);
+			return 0;
+		}
+		pgembed_fail(err, errlen, "could not stop PostgreSQL in %s "
+		    "(pg_ctl exit %d)", pg->datadir, rc);
+	}
+	pgembed_log_tail(pg, err, errlen);
+	return -1;
+}
+
+/* Connects to the "postgres" database and creates "tafel" if missing. */
+static int
+pgembed_ensure_db(const struct pgembed *pg, const char *user, char *err,
+    size_t errlen)
+{
+	const char *kw[] = { "host", "port", "dbname", "user", NULL };
+	const char *val[] = { pg->sockdir, "5432", "postgres", user, NULL };
+	const char *param[1] = { PGEMBED_DBNAME };
+	PGconn *conn;
+	PGresult *res;
+	int rc = -1;
+
+	conn = PQconnectdbParams(kw, val, 0);
+	if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {
+		pgembed_fail(err, errlen, "cannot connect to PostgreSQL in "
+		    "%s: %s", pg->sockdir,
+		    conn ? PQerrorMessage(conn) : "out of memory");
+		goto out;
+	}
+	res = PQexecParams(conn, "SELECT 1 FROM pg_database WHERE datname = $1",
+	    1, NULL, param, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		pgembed_fail(err, errlen, "cannot list databases: %s",
+		    PQresultErrorMessage(res));
+		PQclear(res);
+		goto out;
+	}
+	if (PQntuples(res) > 0) {
+		PQclear(res);
+		rc = 0;
+		goto out;
+	}
+	PQclear(res);
+	res = PQexec(conn, "CREATE DATABASE " PGEMBED_DBNAME);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		pgembed_fail(err, errlen, "cannot create database "
+		    PGEMBED_DBNAME ": %s", PQresultErrorMessage(res));
+		PQclear(res);
+		goto out;
+	}
+	PQclear(res);
+	log_info("created database " PGEMBED_DBNAME);
+	rc = 0;
+out:
+	PQfinish(conn);
+	return rc;
+}
+
+int
+pgembed_start(struct pgembed *pg, const char *data_dir, char *err,
+    size_t errlen)
+{
+	char user[256], pgver[PATH_MAX];
+	int lockfd = -1, logfd = -1, rc;
+
+	memset(pg, 0, sizeof *pg);
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if (geteuid() == 0)
+		return pgembed_fail(err, errlen, "PostgreSQL cannot run as "
+		    "root; drop privileges first (privdrop_prepare)");
+	if (pgembed_user(user, sizeof user) != 0)
+		return pgembed_fail(err, errlen, "cannot find the name of "
+		    "uid %u", (unsigned)geteuid());
+	if (pgembed_paths(pg, data_dir, err, errlen) != 0 ||
+	    pgembed_find_bindir(pg, err, errlen) != 0)
+		return -1;
+	if (pgembed_mkdir(pg->root, err, errlen) != 0 ||
+	    pgembed_mkdir(pg->sockdir, err, errlen) != 0)
+		return -1;
+	if ((lockfd = pgembed_lock(pg, err, errlen)) < 0)
+		return -1;
+	if ((logfd = pgembed_open_log(pg, err, errlen)) < 0)
+		goto fail;
+
+	if (pgembed_path(pgver, sizeof pgver, "%s/PG_VERSION",
+	    pg->datadir) != 0) {
+		pgembed_fail(err, errlen, "data directory path too long");
+		goto fail;
+	}
+	if (access(pgver, F_OK) != 0) {
+		if (pgembed_initdb(pg, user, logfd, err, errlen) != 0)
+			goto fail;
+		pg->initialised = 1;
+	} else
+		log_info("reusing PostgreSQL cluster in %s", pg->datadir);
+
+	rc = pgembed_status(pg, logfd, err, errlen);
+	if (rc < 0)
+		goto fail;
+	if (rc == 0)
+		log_info("PostgreSQL already running in %s; using it",
+		    pg->datadir);
+	else {
+		if (pgembed_pg_start(pg, logfd, err, errlen) != 0)
+			goto fail;
+		pg->started = 1;
+		log_info("started PostgreSQL %s (socket in %s)", pg->bindir,
+		    pg->sockdir);
+	}
+
+	if (pgembed_ensure_db(pg, user, err, errlen) != 0)
+		goto fail;
+	close(logfd);
+	close(lockfd);
+	return 0;
+
+fail:
+	if (pg->started) {
+		char junk[256];
+
+		if (pgembed_pg_stop(pg, logfd, junk, sizeof junk) != 0)
+			log_warn("%s", junk);
+		pg->started = 0;
+	}
+	if (logfd >= 0)
+		close(logfd);
+	close(lockfd);
+	return -1;
+}
+
+/* Appends " key=value" to a conninfo string, quoting the value if needed. */
+static void
+pgembed_conninfo_add(char *buf, size_t len, size_t *used, const char *key,
+    const char *val)
+{
+	const char *p;
+	int plain = (*val != '\0');
+	int n;
+
+	for (p = val; *p != '\0'; p++) {
+		if (!isalnum((unsigned char)*p) && strchr("_-./", *p) == NULL)
+			plain = 0;
+	}
+	n = snprintf(buf + *used, len - *used, "%s%s=%s", *used ? " " : "",
+	    key, plain ? "" : "'");
+	if (n < 0 || (size_t)n >= len - *used)
+		fatalx("pgembed_conninfo: buffer of %zu too small", len);
+	*used += (size_t)n;
+	for (p = val; *p != '\0'; p++) {
+		if (*used + 3 > len)
+			fatalx("pgembed_conninfo: buffer of %zu too small", len);
+		if (!plain && (*p == '\'' || *p == '\\'))
+			buf[(*used)++] = '\\';
+		buf[(*used)++] = *p;
+	}
+	if (!plain) {
+		if (*used + 2 > len)
+			fatalx("pgembed_conninfo: buffer of %zu too small", len);
+		buf[(*used)++] = '\'';
+	}
+	buf[*used] = '\0';
+}
+
+void
+pgembed_conninfo(const struct pgembed *pg, const char *dbname, char *buf,
+    size_t len)
+{
+	char user[256], port[16];
+	size_t used = 0;
+
+	if (len == 0)
+		fatalx("pgembed_conninfo: empty buffer");
+	buf[0] = '\0';
+	if (pgembed_user(user, sizeof user) != 0)
+		fatalx("cannot find the name of uid %u", (unsigned)geteuid());
+	snprintf(port, sizeof port, "%d", PGEMBED_PORT);
+	pgembed_conninfo_add(buf, len, &used, "host", pg->sockdir);
+	pgembed_conninfo_add(buf, len, &used, "port", port);
+	pgembed_conninfo_add(buf, len, &used, "dbname", dbname);
+	pgembed_conninfo_add(buf, len, &used, "user", user);
+}
+
+int
+pgembed_stop(struct pgembed *pg, char *err, size_t errlen)
+{
+	int lockfd, logfd, rc;
+
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if (!pg->started)
+		return 0;
+	if ((lockfd = pgembed_lock(pg, err, errlen)) < 0)
+		return -1;
+	if ((logfd = pgembed_open_log(pg, err, errlen)) < 0) {
+		close(lockfd);
+		return -1;
+	}
+	rc = pgembed_pg_stop(pg, logfd, err, errlen);
+	if (rc == 0) {
+		pg->started = 0;
+		log_info("stopped PostgreSQL in %s", pg->datadir);
+	}
+	close(logfd);
+	close(lockfd);
+	return rc;
+}

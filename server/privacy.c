@@ -1,0 +1,154 @@
+/* What a session may see: redaction of personal data in every answer and event it receives. */
+#include "privacy.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "conn.h"
+#include "session.h"
+#include "xmalloc.h"
+
+#define PRIVACY_MAX_DEPTH 8
+
+/* Reason shown (translated by the client) when a view is pseudonymised. */
+static const char *
+redaction_reason(const struct conn *c)
+{
+	if (session_is_observer(c))
+		return "observer";
+	return "not_signatory";
+}
+
+/* Decides whether c sees personal data of cases at all. */
+static int
+sees_personal_data(const struct conn *c)
+{
+	if (c->session == NULL)
+		return 0;
+	if (session_is_observer(c))
+		return 0;
+	return c->session->org_signed;
+}
+
+char *
+privacy_initials(const char *name)
+{
+	size_t len = strlen(name), o = 0;
+	char *out = xmalloc(len * 2 + 2);
+	const unsigned char *p = (const unsigned char *)name;
+	int at_word = 1;
+	size_t i, n;
+
+	for (i = 0; i < len; i++) {
+		if (p[i] == ' ' || p[i] == '-') {
+			at_word = 1;
+			continue;
+		}
+		if (!at_word || (p[i] & 0xc0) == 0x80)
+			continue;
+		at_word = 0;
+		/* copy one whole UTF-8 character */
+		n = 1;
+		while (i + n < len && (p[i + n] & 0xc0) == 0x80)
+			n++;
+		if (o > 0)
+			out[o++] = ' ';
+		memcpy(out + o, name + i, n);
+		o += n;
+		out[o++] = '.';
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static void
+redact_person(Tafel__Person *p)
+{
+	char *ini;
+
+	if (p->name != NULL && p->name[0] != '\0') {
+		ini = privacy_initials(p->name);
+		free(p->name);
+		p->name = ini;
+	}
+	if (p->birth_date != NULL && p->birth_date[0] != '\0') {
+		free(p->birth_date);
+		p->birth_date = xstrdup("");
+	}
+}
+
+static void
+redact_case(const struct conn *c, Tafel__Case *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->n_persons; i++)
+		redact_person(k->persons[i]);
+	if (k->summary != NULL && k->summary[0] != '\0') {
+		free(k->summary);
+		k->summary = xstrdup("");
+	}
+	k->redacted = 1;
+	free(k->redaction_reason);
+	k->redaction_reason = xstrdup(redaction_reason(c));
+}
+
+/* Walks msg and redacts every Case and Person found. */
+static int
+walk(const struct conn *c, ProtobufCMessage *m, int depth)
+{
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	int n = 0;
+	unsigned i;
+	size_t j, count;
+
+	if (depth > PRIVACY_MAX_DEPTH)
+		return 0;
+	if (d == &tafel__case__descriptor) {
+		redact_case(c, (Tafel__Case *)m);
+		return 1;
+	}
+	if (d == &tafel__person__descriptor) {
+		redact_person((Tafel__Person *)m);
+		return 0;
+	}
+	for (i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		char *member = (char *)m + f->offset;
+
+		if (f->type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF &&
+		    *(uint32_t *)(void *)((char *)m + f->quantifier_offset) !=
+		    f->id)
+			continue;
+		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+			ProtobufCMessage **arr = *(ProtobufCMessage ***)(void *)member;
+
+			count = *(size_t *)(void *)((char *)m +
+			    f->quantifier_offset);
+			for (j = 0; j < count; j++)
+				n += walk(c, arr[j], depth + 1);
+		} else {
+			ProtobufCMessage *sub = *(ProtobufCMessage **)(void *)member;
+
+			if (sub != NULL)
+				n += walk(c, sub, depth + 1);
+		}
+	}
+	return n;
+}
+
+int
+privacy_filter_message(struct conn *c, ProtobufCMessage *msg)
+{
+	if (msg == NULL || sees_personal_data(c))
+		return 0;
+	return walk(c, msg, 0);
+}
+
+void
+privacy_filter_error(struct conn *c, Tafel__Error *err)
+{
+	privacy_filter_message(c, &err->base);
+}

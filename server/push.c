@@ -1,0 +1,592 @@
+/* Live push: subscriptions, the change-log tail read via LISTEN/NOTIFY, fan-out and resume. */
+#include "push.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "compat.h"
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+
+#include "conn.h"
+#include "db.h"
+#include "frame.h"
+#include "log.h"
+#include "pbjson.h"
+#include "privacy.h"
+#include "proto.h"
+#include "request.h"
+#include "server.h"
+#include "session.h"
+#include "xmalloc.h"
+
+#define PUSH_CHANNEL "tafel_changes"
+#define PUSH_FETCH_ROWS 500
+
+/* One change-log row, kept in the resume ring. */
+struct change {
+	uint64_t seq;
+	int64_t meeting_id;		/* 0: not meeting-level */
+	int64_t case_id;		/* 0: not case-level */
+	int64_t *org_ids;		/* organisations whose action lists see it */
+	size_t n_org_ids;
+	Tafel__Event *event;		/* full, unredacted */
+};
+
+/* A session's interest in a meeting or in its organisation's actions. */
+struct sub {
+	struct conn *c;
+	Tafel__SubscribeTopic topic;
+	int64_t meeting_id;		/* TOPIC_MEETING */
+	int live;			/* 0 while its snapshot is being read */
+	uint64_t seq;			/* last sequence number it reflects */
+	int64_t *case_ids;		/* cases on the meeting's agenda */
+	size_t n_case_ids;
+	struct sub *next;		/* the session's list */
+	TAILQ_ENTRY(sub) entry;		/* push.subs */
+};
+
+struct push {
+	struct change *ring;		/* resume window, oldest at head */
+	size_t cap, head, count;
+	uint64_t last_seq;		/* newest row read */
+	int loaded;			/* initial tail read done */
+	int fetching;			/* a fetch is in flight */
+	int again;			/* a notification came during it */
+	TAILQ_HEAD(, sub) subs;
+};
+
+static struct push push;
+
+static void push_fetch(void);
+
+uint64_t
+push_last_seq(void)
+{
+	return push.last_seq;
+}
+
+static struct change *
+ring_at(size_t i)
+{
+	return &push.ring[(push.head + i) % push.cap];
+}
+
+static void
+change_clear(struct change *ch)
+{
+	if (ch->event != NULL)
+		protobuf_c_message_free_unpacked(&ch->event->base, NULL);
+	free(ch->org_ids);
+	memset(ch, 0, sizeof *ch);
+}
+
+/* Oldest sequence number a client can resume after (exclusive). */
+static uint64_t
+ring_floor(void)
+{
+	if (push.count == 0)
+		return push.last_seq;
+	return ring_at(0)->seq - 1;
+}
+
+static int
+has_id(const int64_t *ids, size_t n, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (ids[i] == id)
+			return 1;
+	return 0;
+}
+
+static void
+sub_add_case(struct sub *s, int64_t case_id)
+{
+	if (case_id == 0 || has_id(s->case_ids, s->n_case_ids, case_id))
+		return;
+	s->case_ids = xreallocarray(s->case_ids, s->n_case_ids + 1,
+	    sizeof *s->case_ids);
+	s->case_ids[s->n_case_ids++] = case_id;
+}
+
+static void
+sub_remove_case(struct sub *s, int64_t case_id)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_case_ids; i++) {
+		if (s->case_ids[i] == case_id) {
+			s->case_ids[i] = s->case_ids[--s->n_case_ids];
+			return;
+		}
+	}
+}
+
+/* Does this change concern sub?  Also tracks the agenda's case set. */
+static int
+sub_wants(struct sub *s, const struct change *ch)
+{
+	const Tafel__Event *ev = ch->event;
+	size_t i;
+
+	if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS)
+		return ch->event->action_point != NULL &&
+		    has_id(ch->org_ids, ch->n_org_ids, s->c->session->org_id);
+	if (ch->meeting_id == s->meeting_id) {
+		for (i = 0; i < ev->n_agenda_items; i++) {
+			if (ev->agenda_items[i]->meeting_id != s->meeting_id)
+				continue;
+			if (ev->agenda_items[i]->removed)
+				sub_remove_case(s, ev->agenda_items[i]->case_id);
+			else
+				sub_add_case(s, ev->agenda_items[i]->case_id);
+		}
+		return 1;
+	}
+	if (ch->case_id != 0 && ch->meeting_id == 0)
+		return has_id(s->case_ids, s->n_case_ids, ch->case_id);
+	if (ch->case_id != 0 && has_id(s->case_ids, s->n_case_ids, ch->case_id))
+		return 1;	/* e.g. an action agreed elsewhere on our case */
+	return 0;
+}
+
+/* Builds the envelope for ch as c may see it and queues it. */
+static void
+send_change(struct conn *c, const struct change *ch)
+{
+	Tafel__Envelope env;
+	Tafel__Event *copy;
+	uint8_t *buf;
+	size_t len;
+
+	len = tafel__event__get_packed_size(ch->event);
+	buf = xmalloc(len);
+	tafel__event__pack(ch->event, buf);
+	copy = tafel__event__unpack(NULL, len, buf);
+	free(buf);
+	if (copy == NULL)
+		fatalx("event %" PRIu64 " does not round-trip", ch->seq);
+	privacy_filter_message(c, &copy->base);
+	tafel__envelope__init(&env);
+	env.body_case = TAFEL__ENVELOPE__BODY_EVENT;
+	env.event = copy;
+	conn_send(c, &env);
+	tafel__event__free_unpacked(copy, NULL);
+}
+
+/* Offers ch to every live subscription of c; sends it at most once. */
+static void
+offer(struct conn *c, const struct change *ch)
+{
+	struct sub *s;
+	int want = 0;
+
+	if (c->session == NULL)
+		return;
+	for (s = c->session->subs; s != NULL; s = s->next) {
+		if (!s->live || ch->seq <= s->seq)
+			continue;
+		if (sub_wants(s, ch))
+			want = 1;
+		s->seq = ch->seq;
+	}
+	if (want)
+		send_change(c, ch);
+}
+
+/* Appends a row to the ring (evicting the oldest) and fans it out. */
+static void
+push_change(struct change *ch)
+{
+	struct conn *c, *next;
+	struct change *slot;
+
+	if (push.count == push.cap) {
+		change_clear(ring_at(0));
+		push.head = (push.head + 1) % push.cap;
+		push.count--;
+	}
+	slot = ring_at(push.count);
+	*slot = *ch;
+	push.count++;
+	push.last_seq = ch->seq;
+	if (!push.loaded)
+		return;
+	TAILQ_FOREACH_SAFE(c, &srv.conns, entry, next)
+		if (c->state == CONN_READY)
+			offer(c, slot);
+}
+
+/* Parses "{1,2,3}" (a bigint[] as text). */
+static void
+parse_id_array(const char *s, int64_t **out, size_t *n)
+{
+	char *end;
+	long long v;
+
+	*out = NULL;
+	*n = 0;
+	if (s == NULL)
+		return;
+	while (*s != '\0') {
+		if (*s == '{' || *s == ',' || *s == '}' || *s == ' ') {
+			s++;
+			continue;
+		}
+		v = strtoll(s, &end, 10);
+		if (end == s)
+			return;
+		*out = xreallocarray(*out, *n + 1, sizeof **out);
+		(*out)[(*n)++] = v;
+		s = end;
+	}
+}
+
+static int64_t
+col_int(PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? 0 :
+	    strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+/* Reads one batch of change-log rows after last_seq. */
+static void
+fetch_done(void *arg, struct db_result *r)
+{
+	int i, n;
+	struct change ch;
+	char err[256];
+	const char *payload;
+
+	(void)arg;
+	push.fetching = 0;
+	if (r->code != 0) {
+		log_warn("push: reading the change log failed: %s", r->message);
+		push.again = 1;	/* retried on the next notification/ready */
+		return;
+	}
+	n = PQntuples(r->res);
+	for (i = 0; i < n; i++) {
+		memset(&ch, 0, sizeof ch);
+		ch.seq = (uint64_t)col_int(r->res, i, 0);
+		if (ch.seq <= push.last_seq)
+			continue;
+		payload = PQgetvalue(r->res, i, 7);
+		ch.event = (Tafel__Event *)pbjson_parse(&tafel__event__descriptor,
+		    payload, strlen(payload), err, sizeof err);
+		if (ch.event == NULL) {
+			log_error("push: change %" PRIu64 " unreadable: %s",
+			    ch.seq, err);
+			ch.event = malloc(sizeof *ch.event);
+			if (ch.event == NULL)
+				fatal("malloc");
+			tafel__event__init(ch.event);
+		}
+		ch.event->seq = ch.seq;
+		ch.event->at = col_int(r->res, i, 1);
+		ch.event->by_user_id = col_int(r->res, i, 2);
+		free(ch.event->by_user_name);
+		ch.event->by_user_name = xstrdup(PQgetisnull(r->res, i, 3) ? "" :
+		    PQgetvalue(r->res, i, 3));
+		ch.meeting_id = col_int(r->res, i, 4);
+		ch.case_id = col_int(r->res, i, 5);
+		parse_id_array(PQgetvalue(r->res, i, 6), &ch.org_ids,
+		    &ch.n_org_ids);
+		push_change(&ch);
+	}
+	if (!push.loaded && n < PUSH_FETCH_ROWS) {
+		push.loaded = 1;
+		log_info("push: following the change log from sequence %"
+		    PRIu64, push.last_seq);
+	}
+	if (n >= PUSH_FETCH_ROWS || push.again) {
+		push.again = 0;
+		push_fetch();
+	}
+}
+
+static void
+push_fetch(void)
+{
+	char after[32], rows[16];
+	const char *params[2] = { after, rows };
+
+	if (push.fetching) {
+		push.again = 1;
+		return;
+	}
+	push.fetching = 1;
+	snprintf(after, sizeof after, "%" PRIu64, push.last_seq);
+	snprintf(rows, sizeof rows, "%d", PUSH_FETCH_ROWS);
+	db_call("SELECT seq, at, actor_id, actor_name, meeting_id, case_id, "
+	    "org_ids, payload FROM tafel_changes_since($1::bigint, $2::int)", 2,
+	    params, fetch_done, NULL);
+}
+
+/* Start-up: begin reading the tail so the ring holds the resume window. */
+static void
+start_done(void *arg, struct db_result *r)
+{
+	int64_t max;
+
+	(void)arg;
+	push.fetching = 0;
+	if (r->code != 0) {
+		log_warn("push: cannot read the change log: %s", r->message);
+		return;		/* retried when the listener is ready again */
+	}
+	max = col_int(r->res, 0, 0);
+	push.last_seq = max > (int64_t)push.cap ? (uint64_t)max - push.cap : 0;
+	push_fetch();
+}
+
+static void
+on_notify(const char *payload)
+{
+	(void)payload;	/* the row is read from the table, in order */
+	if (push.last_seq != 0 || push.loaded)
+		push_fetch();
+}
+
+/* The listener is (re)connected: catch up on everything we missed. */
+static void
+on_listen_ready(void)
+{
+	if (!push.loaded && push.last_seq == 0 && !push.fetching) {
+		push.fetching = 1;
+		db_call("SELECT coalesce(max(seq), 0) FROM changelog", 0, NULL,
+		    start_done, NULL);
+		return;
+	}
+	push_fetch();
+}
+
+void
+push_start(void)
+{
+	push.cap = (size_t)srv.cfg.resume_window;
+	push.ring = xcalloc(push.cap, sizeof *push.ring);
+	TAILQ_INIT(&push.subs);
+	db_listen(PUSH_CHANNEL, on_notify, on_listen_ready);
+}
+
+void
+push_stop(void)
+{
+}
+
+void
+push_free(void)
+{
+	size_t i;
+
+	for (i = 0; i < push.count; i++)
+		change_clear(ring_at(i));
+	free(push.ring);
+	push.ring = NULL;
+	push.count = 0;
+}
+
+static void
+sub_free(struct sub *s)
+{
+	TAILQ_REMOVE(&push.subs, s, entry);
+	free(s->case_ids);
+	free(s);
+}
+
+/* Unlinks and frees the session's subscription matching topic/meeting. */
+static int
+sub_drop(struct conn *c, Tafel__SubscribeTopic topic, int64_t meeting_id)
+{
+	struct sub **pp, *s;
+
+	for (pp = &c->session->subs; (s = *pp) != NULL; pp = &s->next) {
+		if (s->topic == topic && (topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING ||
+		    s->meeting_id == meeting_id)) {
+			*pp = s->next;
+			sub_free(s);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+void
+push_unsubscribe_all(struct conn *c)
+{
+	struct sub *s;
+
+	if (c->session == NULL)
+		return;
+	while ((s = c->session->subs) != NULL) {
+		c->session->subs = s->next;
+		sub_free(s);
+	}
+}
+
+/* Context of a subscription being set up. */
+struct sub_setup {
+	struct req *r;
+	struct sub *s;
+	uint64_t resume_from;
+};
+
+/* Sends every ring change after s->seq that s wants, then makes it live. */
+static void
+replay(struct sub *s)
+{
+	size_t i;
+
+	for (i = 0; i < push.count; i++) {
+		struct change *ch = ring_at(i);
+
+		if (ch->seq <= s->seq)
+			continue;
+		if (sub_wants(s, ch))
+			send_change(s->c, ch);
+		s->seq = ch->seq;
+	}
+	s->live = 1;
+}
+
+static void
+subscribe_done(void *arg, struct db_result *res)
+{
+	struct sub_setup *st = arg;
+	struct req *r = st->r;
+	struct sub *s = st->s;
+	Tafel__SubscribeResponse *resp = NULL;
+	const char *json;
+	char err[256];
+	size_t i;
+	int resumable;
+
+	if (req_gone(r))
+		goto out;	/* the subscription went with the session */
+	if (res->code != 0) {
+		req_db_error(r, res);
+		sub_drop(r->c, s->topic, s->meeting_id);
+		goto out;
+	}
+	json = PQgetvalue(res->res, 0, 0);
+	resp = (Tafel__SubscribeResponse *)pbjson_parse(
+	    &tafel__subscribe_response__descriptor, json, strlen(json), err,
+	    sizeof err);
+	if (resp == NULL) {
+		log_error("subscribe: snapshot does not parse: %s", err);
+		req_error(r, TAFEL__ERROR_CODE__INTERNAL,
+		    "could not read the snapshot", NULL);
+		sub_drop(r->c, s->topic, s->meeting_id);
+		goto out;
+	}
+	if (resp->snapshot != NULL)
+		for (i = 0; i < resp->snapshot->n_agenda; i++)
+			sub_add_case(s, resp->snapshot->agenda[i]->case_id);
+
+	resumable = st->resume_from > 0 && push.loaded &&
+	    st->resume_from >= ring_floor();
+	if (resumable) {
+		/* The client has everything up to resume_from. */
+		tafel__subscribe_response__free_unpacked(resp, NULL);
+		resp = malloc(sizeof *resp);
+		if (resp == NULL)
+			fatal("malloc");
+		tafel__subscribe_response__init(resp);
+		resp->seq = st->resume_from;
+		resp->resumed = 1;
+		s->seq = st->resume_from;
+		/* Cases that left the agenda since then still matter. */
+		for (i = 0; i < push.count; i++) {
+			struct change *ch = ring_at(i);
+			size_t k;
+
+			if (ch->seq <= s->seq || ch->meeting_id != s->meeting_id)
+				continue;
+			for (k = 0; k < ch->event->n_agenda_items; k++)
+				sub_add_case(s, ch->event->agenda_items[k]->case_id);
+		}
+	} else
+		s->seq = resp->seq;
+	privacy_filter_message(r->c, &resp->base);
+	req_reply_message(r, TAFEL__ENVELOPE__BODY_SUBSCRIBED, &resp->base);
+	if (resumable) {
+		free(resp);
+		resp = NULL;
+	}
+	replay(s);
+out:
+	if (resp != NULL)
+		tafel__subscribe_response__free_unpacked(resp, NULL);
+	req_free(r);
+	free(st);
+}
+
+void
+push_subscribe(struct conn *c, const Tafel__Envelope *env)
+{
+	const Tafel__SubscribeRequest *q = env->subscribe;
+	struct sub_setup *st;
+	struct sub *s;
+	char uid[32], mid[32];
+	const char *params[2] = { uid, mid };
+
+	if (q->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING &&
+	    q->meeting_id <= 0) {
+		conn_send_error(c, env->request_id,
+		    TAFEL__ERROR_CODE__OUT_OF_RANGE,
+		    "meeting_id must be a positive id", "meeting_id");
+		return;
+	}
+	if (q->topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING &&
+	    q->topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS) {
+		conn_send_error(c, env->request_id,
+		    TAFEL__ERROR_CODE__OUT_OF_RANGE, "unknown topic", "topic");
+		return;
+	}
+	sub_drop(c, q->topic, q->meeting_id);	/* re-subscribing replaces */
+
+	s = xcalloc(1, sizeof *s);
+	s->c = c;
+	s->topic = q->topic;
+	s->meeting_id = q->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING ?
+	    q->meeting_id : 0;
+	s->next = c->session->subs;
+	c->session->subs = s;
+	TAILQ_INSERT_TAIL(&push.subs, s, entry);
+
+	st = xcalloc(1, sizeof *st);
+	st->s = s;
+	st->resume_from = q->resume_from;
+	st->r = req_new(c, env, TAFEL__ENVELOPE__BODY_SUBSCRIBED);
+	snprintf(uid, sizeof uid, "%lld", (long long)c->session->user_id);
+	snprintf(mid, sizeof mid, "%lld", (long long)q->meeting_id);
+	if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING)
+		db_call("SELECT tafel_snapshot($1::bigint, $2::bigint)", 2,
+		    params, subscribe_done, st);
+	else
+		db_call("SELECT tafel_org_actions($1::bigint, false)", 1,
+		    params, subscribe_done, st);
+}
+
+void
+push_unsubscribe(struct conn *c, const Tafel__Envelope *env)
+{
+	const Tafel__UnsubscribeRequest *q = env->unsubscribe;
+	Tafel__OkResponse ok = TAFEL__OK_RESPONSE__INIT;
+	Tafel__Envelope out = TAFEL__ENVELOPE__INIT;
+
+	if (!sub_drop(c, q->topic, q->meeting_id)) {
+		conn_send_error(c, env->request_id,
+		    TAFEL__ERROR_CODE__NOT_FOUND, "not subscribed", NULL);
+		return;
+	}
+	out.request_id = env->request_id;
+	out.body_case = TAFEL__ENVELOPE__BODY_OK;
+	out.ok = &ok;
+	conn_send(c, &out);
+}

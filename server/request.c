@@ -1,0 +1,257 @@
+/* Request plumbing: the context of an answer in flight, replies, and the generic read/write paths. */
+#include "request.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conn.h"
+#include "dispatch.h"
+#include "envelope.h"
+#include "log.h"
+#include "pbjson.h"
+#include "privacy.h"
+#include "validate.h"
+#include "session.h"
+#include "xmalloc.h"
+
+const ProtobufCMessageDescriptor *
+body_descriptor(Tafel__Envelope__BodyCase body)
+{
+	const ProtobufCFieldDescriptor *f;
+
+	f = protobuf_c_message_descriptor_get_field(&tafel__envelope__descriptor,
+	    (unsigned)body);
+	if (f == NULL || f->type != PROTOBUF_C_TYPE_MESSAGE)
+		return NULL;
+	return f->descriptor;
+}
+
+void
+envelope_set_body(Tafel__Envelope *env, Tafel__Envelope__BodyCase body,
+    ProtobufCMessage *msg)
+{
+	const ProtobufCFieldDescriptor *f;
+
+	f = protobuf_c_message_descriptor_get_field(&tafel__envelope__descriptor,
+	    (unsigned)body);
+	if (f == NULL)
+		fatalx("envelope_set_body: no field %d", (int)body);
+	*(ProtobufCMessage **)(void *)((char *)env + f->offset) = msg;
+	*(uint32_t *)(void *)((char *)env + f->quantifier_offset) = f->id;
+}
+
+const ProtobufCMessage *
+envelope_get_body(const Tafel__Envelope *env)
+{
+	const ProtobufCFieldDescriptor *f;
+
+	f = protobuf_c_message_descriptor_get_field(&tafel__envelope__descriptor,
+	    (unsigned)env->body_case);
+	if (f == NULL || f->type != PROTOBUF_C_TYPE_MESSAGE)
+		return NULL;
+	return *(ProtobufCMessage *const *)(const void *)((const char *)env +
+	    f->offset);
+}
+
+struct req *
+req_new(struct conn *c, const Tafel__Envelope *env,
+    Tafel__Envelope__BodyCase reply)
+{
+	struct req *r = xcalloc(1, sizeof *r);
+
+	r->c = c;
+	conn_ref(c);
+	r->request_id = env->request_id;
+	r->reply = reply;
+	if (env->idempotency_key != NULL && env->idempotency_key[0] != '\0')
+		r->key = xstrdup(env->idempotency_key);
+	return r;
+}
+
+void
+req_free(struct req *r)
+{
+	conn_unref(r->c);
+	free(r->key);
+	free(r);
+}
+
+int
+req_gone(const struct req *r)
+{
+	return r->c->state == CONN_DEAD || r->c->state == CONN_CLOSING;
+}
+
+void
+req_reply(struct req *r, Tafel__Envelope *env)
+{
+	if (req_gone(r))
+		return;
+	env->request_id = r->request_id;
+	conn_send(r->c, env);
+}
+
+void
+req_reply_message(struct req *r, Tafel__Envelope__BodyCase body,
+    ProtobufCMessage *msg)
+{
+	Tafel__Envelope env;
+
+	tafel__envelope__init(&env);
+	envelope_set_body(&env, body, msg);
+	req_reply(r, &env);
+}
+
+void
+req_error(struct req *r, Tafel__ErrorCode code, const char *message,
+    const char *field)
+{
+	if (req_gone(r))
+		return;
+	conn_send_error(r->c, r->request_id, code, message, field);
+}
+
+void
+req_db_error(struct req *r, const struct db_result *res)
+{
+	Tafel__Envelope env;
+	Tafel__Error *err = NULL;
+	char perr[256];
+
+	if (req_gone(r))
+		return;
+	if (res->code == TAFEL__ERROR_CODE__CONFLICT && res->detail != NULL) {
+		err = (Tafel__Error *)pbjson_parse(&tafel__error__descriptor,
+		    res->detail, strlen(res->detail), perr, sizeof perr);
+		if (err == NULL)
+			log_warn("conflict detail does not parse: %s", perr);
+	}
+	if (err == NULL) {
+		req_error(r, res->code, res->message, res->field);
+		return;
+	}
+	/* The conflicting record goes through the same privacy filter. */
+	privacy_filter_error(r->c, err);
+	free(err->message);
+	err->message = xstrdup(res->message);
+	free(err->field);
+	err->field = xstrdup(res->field);
+	err->code = res->code;
+	tafel__envelope__init(&env);
+	env.body_case = TAFEL__ENVELOPE__BODY_ERROR;
+	env.error = err;
+	req_reply(r, &env);
+	protobuf_c_message_free_unpacked(&err->base, NULL);
+}
+
+void
+req_reply_json(struct req *r, Tafel__Envelope__BodyCase body, const char *json)
+{
+	const ProtobufCMessageDescriptor *d = body_descriptor(body);
+	ProtobufCMessage *m;
+	char err[256];
+
+	if (d == NULL || json == NULL) {
+		req_error(r, TAFEL__ERROR_CODE__INTERNAL, "no answer", NULL);
+		return;
+	}
+	m = pbjson_parse(d, json, strlen(json), err, sizeof err);
+	if (m == NULL) {
+		log_error("answer for %s does not parse: %s",
+		    envelope_body_name(body), err);
+		req_error(r, TAFEL__ERROR_CODE__INTERNAL,
+		    "the server could not read the database's answer", NULL);
+		return;
+	}
+	if (!req_gone(r)) {
+		privacy_filter_message(r->c, m);
+		req_reply_message(r, body, m);
+	}
+	protobuf_c_message_free_unpacked(m, NULL);
+}
+
+/* The user id as text, for $1. */
+static void
+user_param(const struct conn *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%lld", (long long)c->session->user_id);
+}
+
+/* Shared completion of reads and writes: a one-row, one-column jsonb. */
+static void
+request_done(void *arg, struct db_result *res)
+{
+	struct req *r = arg;
+
+	if (res->code != 0)
+		req_db_error(r, res);
+	else if (PQntuples(res->res) != 1 || PQnfields(res->res) < 1 ||
+	    PQgetisnull(res->res, 0, 0))
+		req_error(r, TAFEL__ERROR_CODE__NOT_FOUND, "nothing found",
+		    NULL);
+	else
+		req_reply_json(r, r->reply, PQgetvalue(res->res, 0, 0));
+	req_free(r);
+}
+
+/* Finds the table entry for env (dispatch already checked it exists). */
+static const struct request_handler *
+handler_for(const Tafel__Envelope *env)
+{
+	const struct request_handler *h;
+
+	for (h = request_handlers; h->fn != NULL; h++)
+		if (h->body == env->body_case)
+			return h;
+	fatalx("no handler for %d", (int)env->body_case);
+}
+
+void
+request_read(struct conn *c, const Tafel__Envelope *env)
+{
+	const struct request_handler *h = handler_for(env);
+	struct validate_error verr;
+	char uid[32], *args;
+	const char *params[2];
+	struct req *r;
+
+	if (h->check != NULL && h->check(envelope_get_body(env), &verr) != 0) {
+		conn_send_error(c, env->request_id, verr.code, verr.message,
+		    verr.field);
+		return;
+	}
+	r = req_new(c, env, h->reply);
+	user_param(c, uid, sizeof uid);
+	args = pbjson_to_string(envelope_get_body(env));
+	params[0] = uid;
+	params[1] = args;
+	db_call(h->sql, 2, params, request_done, r);
+	free(args);
+}
+
+void
+request_write(struct conn *c, const Tafel__Envelope *env)
+{
+	const struct request_handler *h = handler_for(env);
+	struct validate_error verr;
+	char uid[32], *args;
+	const char *params[4];
+	struct req *r;
+
+	if (h->check != NULL && h->check(envelope_get_body(env), &verr) != 0) {
+		conn_send_error(c, env->request_id, verr.code, verr.message,
+		    verr.field);
+		return;
+	}
+	r = req_new(c, env, h->reply);
+	user_param(c, uid, sizeof uid);
+	args = pbjson_to_string(envelope_get_body(env));
+	params[0] = uid;
+	params[1] = env->idempotency_key;
+	params[2] = h->sql;	/* the op name */
+	params[3] = args;
+	db_call("SELECT tafel_write($1::bigint, $2::text, $3::text, "
+	    "$4::jsonb)", 4, params, request_done, r);
+	free(args);
+}

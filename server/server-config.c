@@ -1,0 +1,64 @@
+/* tafeld's settings: the struct and the table that parses, defaults and documents it. */
+#include "server-config.h"
+
+#include <stddef.h>
+
+#define S(f) offsetof(struct server_config, f)
+#define SEC 1000LL
+#define DAY (86400LL * SEC)
+
+/* Adding a setting means adding one row here; docs/config.md is generated from it. */
+const struct conf_param server_params[] = {
+	{ "listen", CONF_STRING, S(listen), 0, "127.0.0.1:7410", 0, 0,
+	  "Address and TCP port for clients (`host:port`, `[v6]:port`)." },
+	{ "data_dir", CONF_STRING, S(data_dir), 0, "", 0, 0,
+	  "State directory: embedded PostgreSQL cluster, TLS keys. Empty: "
+	  "`/var/lib/tafel` as root, else `$XDG_STATE_HOME/tafel` "
+	  "(`~/.local/state/tafel`)." },
+	{ "db", CONF_STRING, S(db), 0, "", 0, 0,
+	  "libpq connection string of an existing PostgreSQL. Empty: run the "
+	  "embedded cluster in the data directory." },
+	{ "user", CONF_STRING, S(user), 0, "tafel", 0, 0,
+	  "Unprivileged account tafeld switches to when started as root." },
+	{ "tls_cert", CONF_STRING, S(tls_cert), 0, "", 0, 0,
+	  "Server certificate chain (PEM). Empty: generated "
+	  "`<data_dir>/tls/server.crt`, signed by the private CA." },
+	{ "tls_key", CONF_STRING, S(tls_key), 0, "", 0, 0,
+	  "Server private key (PEM). Empty: `<data_dir>/tls/server.key`." },
+	{ "tls_names", CONF_STRING, S(tls_names), 0, "", 0, 0,
+	  "Extra host names or IP addresses (comma-separated) put in the "
+	  "generated server certificate on first start." },
+	{ "log_level", CONF_STRING, S(log_level), 1, "info", 0, 0,
+	  "`debug`, `info`, `warn` or `error`." },
+	{ "handshake_timeout", CONF_DURATION, S(handshake_timeout), 1, "10s",
+	  100, 600 * SEC,
+	  "Time a new connection has to finish the TLS handshake and send its "
+	  "Hello." },
+	{ "login_timeout", CONF_DURATION, S(login_timeout), 1, "60s", 100,
+	  3600 * SEC, "Time from Hello to a successful login." },
+	{ "idle_timeout", CONF_DURATION, S(idle_timeout), 1, "30m", SEC,
+	  7 * DAY, "A session without any request for this long is logged "
+	  "out." },
+	{ "max_connections", CONF_INT, S(max_connections), 1, "1000", 1,
+	  100000, "Connections served at once; more are refused." },
+	{ "max_unauthenticated", CONF_INT, S(max_unauthenticated), 1, "64", 1,
+	  100000, "Connections that have not logged in yet, at once." },
+	{ "outbuf_limit", CONF_INT, S(outbuf_limit), 1, "4194304", 65536,
+	  1073741824, "Bytes queued to one client before it is considered "
+	  "stalled and disconnected (it resumes on reconnect)." },
+	{ "db_pool_size", CONF_INT, S(db_pool_size), 0, "4", 1, 64,
+	  "PostgreSQL connections used for queries (plus one for "
+	  "LISTEN)." },
+	{ "resume_window", CONF_INT, S(resume_window), 0, "10000", 16,
+	  10000000, "Recent events kept in memory; a client further behind "
+	  "gets a fresh snapshot." },
+	{ "login_delay", CONF_DURATION, S(login_delay), 1, "1s", 0, 60 * SEC,
+	  "Delay added to the answer for each recent failed login of the same "
+	  "user or address." },
+	{ "login_delay_max", CONF_DURATION, S(login_delay_max), 1, "15s", 0,
+	  600 * SEC, "Upper bound of that delay." },
+	{ "hash_threads", CONF_INT, S(hash_threads), 0, "2", 1, 32,
+	  "Worker threads computing Argon2id password hashes off the event "
+	  "loop." },
+	{ NULL, 0, 0, 0, NULL, 0, 0, NULL }
+};

@@ -1,0 +1,31 @@
+/* tafeld's settings: the struct and the table that parses, defaults and documents it. */
+#ifndef TAFEL_SERVER_CONFIG_H
+#define TAFEL_SERVER_CONFIG_H
+
+#include "config.h"
+
+struct server_config {
+	char *listen;			/* "host:port" */
+	char *data_dir;			/* "" = per-user default */
+	char *db;			/* libpq conninfo; "" = embedded cluster */
+	char *user;			/* service user when started as root */
+	char *tls_cert;			/* "" = <data_dir>/tls/server.crt */
+	char *tls_key;			/* "" = <data_dir>/tls/server.key */
+	char *tls_names;		/* extra names for the generated cert */
+	char *log_level;		/* debug, info, warn, error */
+	long long handshake_timeout;	/* ms to finish TLS + hello */
+	long long login_timeout;	/* ms from hello to a successful login */
+	long long idle_timeout;		/* ms without requests before logout */
+	long long max_connections;
+	long long max_unauthenticated;
+	long long outbuf_limit;		/* bytes queued to one client */
+	long long db_pool_size;
+	long long resume_window;	/* events kept in memory for resume */
+	long long login_delay;		/* ms added per recent failed login */
+	long long login_delay_max;	/* cap on that delay */
+	long long hash_threads;		/* password-hashing worker threads */
+};
+
+extern const struct conf_param server_params[];
+
+#endif

@@ -1,0 +1,40 @@
+/* A logged-in user on a connection: identity, roles, organisation, subscriptions. */
+#include "session.h"
+
+#include <stdlib.h>
+
+#include "conn.h"
+#include "push.h"
+#include "xmalloc.h"
+
+struct session *
+session_start(struct conn *c)
+{
+	if (c->session != NULL)
+		session_end(c);
+	c->session = xcalloc(1, sizeof *c->session);
+	return c->session;
+}
+
+void
+session_end(struct conn *c)
+{
+	if (c->session == NULL)
+		return;
+	push_unsubscribe_all(c);
+	free(c->session);
+	c->session = NULL;
+}
+
+int
+session_has_role(const struct conn *c, Tafel__Role role)
+{
+	return c->session != NULL && (c->session->roles & ROLE_BIT(role));
+}
+
+int
+session_is_observer(const struct conn *c)
+{
+	return c->session != NULL &&
+	    (c->session->roles & ~ROLE_BIT(TAFEL__ROLE__ROLE_OBSERVER)) == 0;
+}

@@ -1,0 +1,619 @@
+/* tafelctl: the administrator's tool: CA certificate, demo data, organisations, users, series. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+
+#include "auth.h"
+#include "config.h"
+#include "log.h"
+#include "migrate.h"
+#include "paths.h"
+#include "pgembed.h"
+#include "privdrop.h"
+#include "proto.h"
+#include "server-config.h"
+#include "xmalloc.h"
+
+struct ctl {
+	struct server_config cfg;
+	char data_dir[4096];
+	struct pgembed pg;
+	int pg_started;		/* we started the embedded cluster */
+	PGconn *db;
+	const char *password_file;
+};
+
+static struct ctl ctl;
+
+struct ctl_cmd {
+	const char *name;	/* "user add" */
+	const char *args;	/* usage of the arguments */
+	int min_args, max_args;
+	int needs_db;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+/* Runs a parameterised statement; prints the error and returns NULL on failure. */
+static PGresult *
+q(const char *sql, int n, const char *const *params)
+{
+	PGresult *r = PQexecParams(ctl.db, sql, n, NULL, params, NULL, NULL, 0);
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK &&
+	    PQresultStatus(r) != PGRES_COMMAND_OK) {
+		const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+
+		fprintf(stderr, "tafelctl: %s\n", msg ? msg :
+		    PQerrorMessage(ctl.db));
+		PQclear(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* Prints a result as aligned columns. */
+static void
+print_table(PGresult *r)
+{
+	int rows = PQntuples(r), cols = PQnfields(r), i, j;
+	int w[32] = { 0 };
+
+	for (j = 0; j < cols && j < 32; j++) {
+		w[j] = (int)strlen(PQfname(r, j));
+		for (i = 0; i < rows; i++)
+			if ((int)strlen(PQgetvalue(r, i, j)) > w[j])
+				w[j] = (int)strlen(PQgetvalue(r, i, j));
+	}
+	for (j = 0; j < cols && j < 32; j++)
+		printf("%-*s%s", w[j], PQfname(r, j), j + 1 < cols ? "  " : "\n");
+	for (i = 0; i < rows; i++)
+		for (j = 0; j < cols && j < 32; j++)
+			printf("%-*s%s", w[j], PQgetvalue(r, i, j),
+			    j + 1 < cols ? "  " : "\n");
+}
+
+/* Reads a password from --password-file, or twice from the terminal. */
+static int
+read_password(char *buf, size_t len)
+{
+	FILE *f;
+	struct termios old, noecho;
+	char again[1100];
+	int tty = isatty(STDIN_FILENO);
+
+	if (ctl.password_file != NULL) {
+		f = fopen(ctl.password_file, "r");
+		if (f == NULL || fgets(buf, (int)len, f) == NULL) {
+			fprintf(stderr, "tafelctl: cannot read %s\n",
+			    ctl.password_file);
+			if (f)
+				fclose(f);
+			return -1;
+		}
+		fclose(f);
+		buf[strcspn(buf, "\r\n")] = '\0';
+		return buf[0] ? 0 : -1;
+	}
+	if (tty) {
+		tcgetattr(STDIN_FILENO, &old);
+		noecho = old;
+		noecho.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &noecho);
+		fprintf(stderr, "New password: ");
+	}
+	if (fgets(buf, (int)len, stdin) == NULL)
+		buf[0] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (tty) {
+		fprintf(stderr, "\nRepeat: ");
+		if (fgets(again, sizeof again, stdin) == NULL)
+			again[0] = '\0';
+		again[strcspn(again, "\r\n")] = '\0';
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fprintf(stderr, "\n");
+		if (strcmp(buf, again) != 0) {
+			fprintf(stderr, "tafelctl: passwords differ\n");
+			return -1;
+		}
+	}
+	if (strlen(buf) < 4) {
+		fprintf(stderr, "tafelctl: password too short (minimum 4)\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cmd_ca_cert(int argc, char **argv)
+{
+	char path[4200], line[1024];
+	FILE *f;
+
+	(void)argc;
+	(void)argv;
+	snprintf(path, sizeof path, "%s/tls/ca.crt", ctl.data_dir);
+	f = fopen(path, "r");
+	if (f == NULL) {
+		fprintf(stderr, "tafelctl: %s: %s (has tafeld started once with "
+		    "this data directory?)\n", path, strerror(errno));
+		return 1;
+	}
+	while (fgets(line, sizeof line, f) != NULL)
+		fputs(line, stdout);
+	fclose(f);
+	return 0;
+}
+
+static int
+cmd_demo_data(int argc, char **argv)
+{
+	char hash[256];
+	const char *p[1] = { hash };
+	PGresult *r;
+
+	(void)argc;
+	(void)argv;
+	if (auth_hash_password("demo", hash, sizeof hash) != 0) {
+		fprintf(stderr, "tafelctl: cannot hash the demo password\n");
+		return 1;
+	}
+	if ((r = q("SELECT tafel_demo_data($1)", 1, p)) == NULL)
+		return 1;
+	PQclear(r);
+	printf("demo data loaded: log in as voorzitter, politie, om, "
+	    "reclassering, jeugdzorg, veiligthuis, waarnemer or admin with "
+	    "password \"demo\"\n");
+	return 0;
+}
+
+static int
+cmd_org_list(int argc, char **argv)
+{
+	PGresult *r;
+
+	(void)argc;
+	(void)argv;
+	r = q("SELECT id, name, kind, covenant_signed AS signed, "
+	    "coalesce(covenant_since::text, '') AS since FROM organisations "
+	    "ORDER BY name", 0, NULL);
+	if (r == NULL)
+		return 1;
+	print_table(r);
+	PQclear(r);
+	return 0;
+}
+
+static int
+cmd_org_add(int argc, char **argv)
+{
+	const char *p[3] = { argv[0], argv[1], argc > 2 ? argv[2] : NULL };
+	PGresult *r;
+
+	r = q("INSERT INTO organisations (name, kind, covenant_signed, "
+	    "covenant_since) VALUES ($1, $2, $3::date IS NOT NULL, $3::date) "
+	    "RETURNING id", 3, p);
+	if (r == NULL)
+		return 1;
+	printf("organisation %s added (id %s)\n", argv[0], PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return 0;
+}
+
+static int
+cmd_org_disable(int argc, char **argv)
+{
+	const char *p[1] = { argv[0] };
+	PGresult *r;
+
+	(void)argc;
+	r = q("UPDATE users SET disabled = true, version = version + 1 "
+	    "WHERE org_id = (SELECT id FROM organisations WHERE name = $1) "
+	    "RETURNING login", 1, p);
+	if (r == NULL)
+		return 1;
+	printf("disabled %d user(s) of %s\n", PQntuples(r), argv[0]);
+	PQclear(r);
+	return 0;
+}
+
+static int
+cmd_user_list(int argc, char **argv)
+{
+	PGresult *r;
+
+	(void)argc;
+	(void)argv;
+	r = q("SELECT u.id, u.login, u.display_name AS name, o.name AS "
+	    "organisation, array_to_string(u.roles, ',') AS roles, "
+	    "u.disabled FROM users u JOIN organisations o ON o.id = u.org_id "
+	    "ORDER BY u.login", 0, NULL);
+	if (r == NULL)
+		return 1;
+	print_table(r);
+	PQclear(r);
+	return 0;
+}
+
+static int
+cmd_user_add(int argc, char **argv)
+{
+	char pw[1100], hash[256];
+	const char *p[5];
+	PGresult *r;
+
+	if (read_password(pw, sizeof pw) != 0)
+		return 1;
+	if (auth_hash_password(pw, hash, sizeof hash) != 0)
+		return 1;
+	explicit_bzero(pw, sizeof pw);
+	p[0] = argv[0];
+	p[1] = argv[1];
+	p[2] = argv[2];
+	p[3] = argc > 3 ? argv[3] : "member";
+	p[4] = hash;
+	r = q("INSERT INTO users (login, display_name, org_id, roles, "
+	    "password_hash) SELECT $1, $2, o.id, string_to_array($4, ','), $5 "
+	    "FROM organisations o WHERE o.name = $3 RETURNING id", 5, p);
+	if (r == NULL)
+		return 1;
+	if (PQntuples(r) == 0) {
+		fprintf(stderr, "tafelctl: no organisation named \"%s\"\n",
+		    argv[2]);
+		PQclear(r);
+		return 1;
+	}
+	printf("user %s added (id %s)\n", argv[0], PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return 0;
+}
+
+/* Sets users.disabled for one login. */
+static int
+set_disabled(const char *login, const char *value)
+{
+	const char *p[2] = { login, value };
+	PGresult *r;
+	int n;
+
+	r = q("UPDATE users SET disabled = $2::boolean, version = version + 1 "
+	    "WHERE login = $1", 2, p);
+	if (r == NULL)
+		return 1;
+	n = atoi(PQcmdTuples(r));
+	PQclear(r);
+	if (n == 0) {
+		fprintf(stderr, "tafelctl: no user \"%s\"\n", login);
+		return 1;
+	}
+	printf("user %s %s\n", login, strcmp(value, "true") == 0 ? "disabled" :
+	    "enabled");
+	return 0;
+}
+
+static int
+cmd_user_disable(int argc, char **argv)
+{
+	(void)argc;
+	return set_disabled(argv[0], "true");
+}
+
+static int
+cmd_user_enable(int argc, char **argv)
+{
+	(void)argc;
+	return set_disabled(argv[0], "false");
+}
+
+static int
+cmd_user_passwd(int argc, char **argv)
+{
+	char pw[1100], hash[256];
+	const char *p[2] = { argv[0], hash };
+	PGresult *r;
+	int n;
+
+	(void)argc;
+	if (read_password(pw, sizeof pw) != 0)
+		return 1;
+	if (auth_hash_password(pw, hash, sizeof hash) != 0)
+		return 1;
+	explicit_bzero(pw, sizeof pw);
+	r = q("UPDATE users SET password_hash = $2, version = version + 1 "
+	    "WHERE login = $1", 2, p);
+	if (r == NULL)
+		return 1;
+	n = atoi(PQcmdTuples(r));
+	PQclear(r);
+	if (n == 0) {
+		fprintf(stderr, "tafelctl: no user \"%s\"\n", argv[0]);
+		return 1;
+	}
+	printf("password of %s set\n", argv[0]);
+	return 0;
+}
+
+static int
+cmd_series_list(int argc, char **argv)
+{
+	PGresult *r;
+
+	(void)argc;
+	(void)argv;
+	r = q("SELECT s.id, s.name, s.kind, coalesce(s.district, '') AS "
+	    "district, array_to_string(s.themes, ',') AS themes FROM "
+	    "meeting_series s ORDER BY s.name", 0, NULL);
+	if (r == NULL)
+		return 1;
+	print_table(r);
+	PQclear(r);
+	return 0;
+}
+
+static int
+cmd_series_add(int argc, char **argv)
+{
+	const char *p[5] = { argv[0], argv[1], argv[2], argc > 3 ? argv[3] :
+	    "", argc > 4 ? argv[4] : NULL };
+	PGresult *r;
+
+	r = q("INSERT INTO meeting_series (name, kind, themes, district, "
+	    "usual_chair_id) VALUES ($1, $2, string_to_array($3, ','), $4, "
+	    "(SELECT id FROM users WHERE login = $5)) RETURNING id", 5, p);
+	if (r == NULL)
+		return 1;
+	printf("meeting series %s added (id %s)\n", argv[0],
+	    PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return 0;
+}
+
+static int
+cmd_series_member(int argc, char **argv)
+{
+	const char *p[2] = { argv[0], argv[1] };
+	PGresult *r;
+
+	(void)argc;
+	r = q("INSERT INTO series_members (series_id, org_id) SELECT s.id, "
+	    "o.id FROM meeting_series s, organisations o WHERE s.name = $1 AND "
+	    "o.name = $2 ON CONFLICT DO NOTHING", 2, p);
+	if (r == NULL)
+		return 1;
+	printf("%s is a member of %s\n", argv[1], argv[0]);
+	PQclear(r);
+	return 0;
+}
+
+static int
+cmd_migrate(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("schema is up to date (%zu migrations)\n", n_migrations);
+	return 0;
+}
+
+static const struct ctl_cmd commands[] = {
+	{ "ca-cert", "", 0, 0, 0, cmd_ca_cert,
+	  "print the private CA certificate clients need (PEM)" },
+	{ "demo-data", "", 0, 0, 1, cmd_demo_data,
+	  "load the demo safety house (password \"demo\" for every user)" },
+	{ "migrate", "", 0, 0, 1, cmd_migrate,
+	  "apply pending schema migrations and exit" },
+	{ "org list", "", 0, 0, 1, cmd_org_list, "list organisations" },
+	{ "org add", "NAME KIND [COVENANT-DATE]", 2, 3, 1, cmd_org_add,
+	  "add an organisation (KIND: police, prosecutor, probation, "
+	  "municipality, child_protection, veilig_thuis, youth_care, "
+	  "mental_health, addiction_care, housing, victim_support, other)" },
+	{ "org disable", "NAME", 1, 1, 1, cmd_org_disable,
+	  "disable every user of an organisation" },
+	{ "user list", "", 0, 0, 1, cmd_user_list, "list users" },
+	{ "user add", "LOGIN DISPLAY-NAME ORGANISATION [ROLES]", 3, 4, 1,
+	  cmd_user_add, "add a user (ROLES: comma-separated admin, chair, "
+	  "member, observer; default member); asks for the password" },
+	{ "user disable", "LOGIN", 1, 1, 1, cmd_user_disable,
+	  "refuse further logins of a user" },
+	{ "user enable", "LOGIN", 1, 1, 1, cmd_user_enable, "enable a user" },
+	{ "user passwd", "LOGIN", 1, 1, 1, cmd_user_passwd,
+	  "set a user's password" },
+	{ "series list", "", 0, 0, 1, cmd_series_list, "list meeting series" },
+	{ "series add", "NAME KIND THEMES [DISTRICT] [CHAIR-LOGIN]", 3, 5, 1,
+	  cmd_series_add, "add a meeting series (KIND e.g. wzt, sso, "
+	  "casusoverleg_hg; THEMES comma-separated)" },
+	{ "series member", "SERIES ORGANISATION", 2, 2, 1, cmd_series_member,
+	  "make an organisation a fixed member of a series" },
+	{ NULL, NULL, 0, 0, 0, NULL, NULL }
+};
+
+static void
+usage(FILE *f)
+{
+	const struct ctl_cmd *c;
+
+	fprintf(f, "usage: tafelctl [options] COMMAND [ARGS]\n\n"
+	    "Administers a Tafel server: its database, users and certificates.\n"
+	    "Uses the same configuration as tafeld (data directory, database).\n\n"
+	    "options:\n"
+	    "  -c, --config FILE       tafeld configuration (default %s)\n"
+	    "  -d, --data-dir DIR      tafeld's data directory\n"
+	    "      --db CONNINFO       PostgreSQL connection string\n"
+	    "      --password-file F   read the password from F instead of "
+	    "the terminal\n"
+	    "  -h, --help              show this help\n"
+	    "  -V, --version           show the version\n\ncommands:\n",
+	    paths_default_server_config());
+	for (c = commands; c->name != NULL; c++)
+		fprintf(f, "  %s %s\n      %s\n", c->name, c->args, c->help);
+}
+
+/* Connects to the configured database or the embedded cluster. */
+static int
+open_db(void)
+{
+	char conninfo[8192], err[2048];
+	int applied = 0;
+	struct stat st;
+
+	if (ctl.cfg.db[0] != '\0')
+		snprintf(conninfo, sizeof conninfo, "%s", ctl.cfg.db);
+	else {
+		if (stat(ctl.data_dir, &st) != 0) {
+			fprintf(stderr, "tafelctl: no data directory %s: start "
+			    "tafeld once first, or give --data-dir\n",
+			    ctl.data_dir);
+			return -1;
+		}
+		if (privdrop_prepare(ctl.cfg.user, ctl.data_dir, err,
+		    sizeof err) != 0) {
+			fprintf(stderr, "tafelctl: %s\n", err);
+			return -1;
+		}
+		if (pgembed_start(&ctl.pg, ctl.data_dir, err, sizeof err) != 0) {
+			fprintf(stderr, "tafelctl: embedded PostgreSQL: %s\n",
+			    err);
+			return -1;
+		}
+		ctl.pg_started = ctl.pg.started;
+		pgembed_conninfo(&ctl.pg, PGEMBED_DBNAME, conninfo,
+		    sizeof conninfo);
+	}
+	ctl.db = PQconnectdb(conninfo);
+	if (PQstatus(ctl.db) != CONNECTION_OK) {
+		fprintf(stderr, "tafelctl: cannot connect to PostgreSQL: %s",
+		    PQerrorMessage(ctl.db));
+		return -1;
+	}
+	if (migrate_apply(ctl.db, migrations, n_migrations, &applied, err,
+	    sizeof err) != 0) {
+		fprintf(stderr, "tafelctl: schema: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+close_db(void)
+{
+	char err[512];
+
+	if (ctl.db != NULL)
+		PQfinish(ctl.db);
+	if (ctl.pg_started && pgembed_stop(&ctl.pg, err, sizeof err) != 0)
+		fprintf(stderr, "tafelctl: stopping PostgreSQL: %s\n", err);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "data-dir", required_argument, NULL, 'd' },
+		{ "db", required_argument, NULL, 'D' },
+		{ "password-file", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *config = paths_default_server_config();
+	const char *data_dir = NULL, *db = NULL;
+	int explicit_config = 0, ch, nargs, rc;
+	const struct ctl_cmd *c, *best = NULL;
+	size_t words = 0;
+	char err[512];
+
+	log_set_prefix("tafelctl");
+	log_set_level(LOG_LVL_WARN);
+	while ((ch = getopt_long(argc, argv, "+c:d:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			config = optarg;
+			explicit_config = 1;
+			break;
+		case 'd':
+			data_dir = optarg;
+			break;
+		case 'D':
+			db = optarg;
+			break;
+		case 'p':
+			ctl.password_file = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("tafelctl %s (protocol %d)\n", TAFEL_VERSION,
+			    TAFEL_PROTOCOL_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	/* Longest command name matching the leading words. */
+	for (c = commands; c->name != NULL; c++) {
+		size_t n = 1, i;
+		const char *p;
+		char buf[64];
+
+		for (p = c->name; *p; p++)
+			if (*p == ' ')
+				n++;
+		if ((size_t)(argc - optind) < n)
+			continue;
+		buf[0] = '\0';
+		for (i = 0; i < n; i++)
+			snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
+			    "%s%s", i ? " " : "", argv[optind + (int)i]);
+		if (strcmp(buf, c->name) == 0 && n > words) {
+			best = c;
+			words = n;
+		}
+	}
+	if (best == NULL) {
+		fprintf(stderr, "tafelctl: unknown command \"%s\" (see "
+		    "tafelctl --help)\n", argv[optind]);
+		return 2;
+	}
+	nargs = argc - optind - (int)words;
+	if (nargs < best->min_args || nargs > best->max_args) {
+		fprintf(stderr, "usage: tafelctl %s %s\n", best->name,
+		    best->args);
+		return 2;
+	}
+
+	conf_defaults(server_params, &ctl.cfg);
+	if (conf_load_file(server_params, &ctl.cfg, config, !explicit_config,
+	    err, sizeof err) != 0) {
+		fprintf(stderr, "tafelctl: %s\n", err);
+		return 1;
+	}
+	if (data_dir != NULL)
+		conf_set(server_params, &ctl.cfg, "data_dir", data_dir, err,
+		    sizeof err);
+	if (db != NULL)
+		conf_set(server_params, &ctl.cfg, "db", db, err, sizeof err);
+	snprintf(ctl.data_dir, sizeof ctl.data_dir, "%s", ctl.cfg.data_dir[0] ?
+	    ctl.cfg.data_dir : privdrop_default_data_dir());
+
+	if (best->needs_db && open_db() != 0) {
+		close_db();
+		return 1;
+	}
+	rc = best->fn(nargs, argv + optind + words);
+	close_db();
+	conf_free(server_params, &ctl.cfg);
+	return rc;
+}

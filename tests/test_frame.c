@@ -1,0 +1,321 @@
+/* Unit tests of the frame codec: splits at every byte, size limits, truncation, garbage, round trips. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <event2/buffer.h>
+
+#include "envelope.h"
+#include "frame.h"
+#include "proto.h"
+
+/* Packs env into a framed byte string; returns its length. */
+static size_t
+framed(const Tafel__Envelope *env, uint8_t **out)
+{
+	struct evbuffer *b = evbuffer_new();
+	size_t n;
+
+	assert_int_equal(frame_encode(b, env, TAFEL_MAX_FRAME), 0);
+	n = evbuffer_get_length(b);
+	*out = malloc(n);
+	evbuffer_remove(b, *out, n);
+	evbuffer_free(b);
+	return n;
+}
+
+/* A stream of four different frames. */
+static size_t
+sample_stream(uint8_t **out, size_t *nframes)
+{
+	Tafel__Envelope e1, e2 = TAFEL__ENVELOPE__INIT, e3 = TAFEL__ENVELOPE__INIT,
+	    e4 = TAFEL__ENVELOPE__INIT;
+	Tafel__Hello h;
+	Tafel__LoginRequest login = TAFEL__LOGIN_REQUEST__INIT;
+	Tafel__Event ev = TAFEL__EVENT__INIT;
+	Tafel__ActionPoint ap = TAFEL__ACTION_POINT__INIT;
+	Tafel__PingRequest ping = TAFEL__PING_REQUEST__INIT;
+	const Tafel__Envelope *all[4] = { &e1, &e2, &e3, &e4 };
+	uint8_t *buf = NULL, *part;
+	size_t total = 0, n, i;
+
+	envelope_hello(&e1, &h, "test", TAFEL_MAX_FRAME);
+	login.login = "voorzitter";
+	login.password = "geheim wachtwoord";
+	e2.request_id = 7;
+	e2.body_case = TAFEL__ENVELOPE__BODY_LOGIN;
+	e2.login = &login;
+	ap.id = 42;
+	ap.description = "Huisbezoek afleggen bij familie Özdemir";
+	ap.due_date = "2026-12-01";
+	ev.seq = 123456789;
+	ev.action_point = &ap;
+	e3.body_case = TAFEL__ENVELOPE__BODY_EVENT;
+	e3.event = &ev;
+	e4.request_id = UINT64_MAX;	/* empty ping: a 0-length body */
+	e4.body_case = TAFEL__ENVELOPE__BODY_PING;
+	e4.ping = &ping;
+	for (i = 0; i < 4; i++) {
+		n = framed(all[i], &part);
+		buf = realloc(buf, total + n);
+		memcpy(buf + total, part, n);
+		total += n;
+		free(part);
+	}
+	*out = buf;
+	*nframes = 4;
+	return total;
+}
+
+/* Feeds stream in chunks of `step` bytes (0: split once at `split`). */
+static void
+decode_in_pieces(const uint8_t *s, size_t len, size_t split, size_t step,
+    uint8_t **packed, size_t *packed_len, size_t *got)
+{
+	struct evbuffer *in = evbuffer_new();
+	Tafel__Envelope *m;
+	size_t off = 0, chunk;
+	enum frame_status st;
+
+	*got = 0;
+	while (off < len) {
+		chunk = step ? step : (off == 0 ? split : len - off);
+		if (chunk == 0)
+			chunk = len;
+		if (chunk > len - off)
+			chunk = len - off;
+		evbuffer_add(in, s + off, chunk);
+		off += chunk;
+		while ((st = frame_decode(in, TAFEL_MAX_FRAME, &m)) == FRAME_OK) {
+			packed_len[*got] = tafel__envelope__get_packed_size(m);
+			packed[*got] = malloc(packed_len[*got]);
+			tafel__envelope__pack(m, packed[*got]);
+			(*got)++;
+			frame_free(m);
+		}
+		assert_int_equal(st, FRAME_NEED_MORE);
+	}
+	assert_int_equal(frame_finish(in), FRAME_OK);
+	evbuffer_free(in);
+}
+
+static void
+test_every_split(void **state)
+{
+	uint8_t *s, *ref[8], *got[8];
+	size_t len, nframes, reflen[8], gotlen[8], nref, ngot, split, i;
+
+	(void)state;
+	len = sample_stream(&s, &nframes);
+	decode_in_pieces(s, len, len, 0, ref, reflen, &nref);
+	assert_int_equal(nref, nframes);
+	/* Every single split point, then one byte at a time. */
+	for (split = 0; split <= len; split++) {
+		decode_in_pieces(s, len, split, 0, got, gotlen, &ngot);
+		assert_int_equal(ngot, nframes);
+		for (i = 0; i < ngot; i++) {
+			assert_int_equal(gotlen[i], reflen[i]);
+			assert_memory_equal(got[i], ref[i], reflen[i]);
+			free(got[i]);
+		}
+	}
+	decode_in_pieces(s, len, 0, 1, got, gotlen, &ngot);
+	assert_int_equal(ngot, nframes);
+	for (i = 0; i < ngot; i++) {
+		assert_memory_equal(got[i], ref[i], reflen[i]);
+		free(got[i]);
+	}
+	for (i = 0; i < nref; i++)
+		free(ref[i]);
+	free(s);
+}
+
+static void
+test_oversized_rejected_from_header(void **state)
+{
+	struct evbuffer *in = evbuffer_new();
+	Tafel__Envelope *m;
+	uint8_t hdr[4];
+	uint32_t len = TAFEL_MAX_FRAME_PRELOGIN + 1;
+
+	(void)state;
+	hdr[0] = (uint8_t)(len >> 24);
+	hdr[1] = (uint8_t)(len >> 16);
+	hdr[2] = (uint8_t)(len >> 8);
+	hdr[3] = (uint8_t)len;
+	/* Only the header: rejected without waiting for (or buffering) the body. */
+	evbuffer_add(in, hdr, 4);
+	assert_int_equal(frame_decode(in, TAFEL_MAX_FRAME_PRELOGIN, &m),
+	    FRAME_ERR_TOO_LARGE);
+	assert_null(m);
+	/* The same length is fine after login (and then needs more bytes). */
+	assert_int_equal(frame_decode(in, TAFEL_MAX_FRAME, &m), FRAME_NEED_MORE);
+	evbuffer_drain(in, 4);
+	memset(hdr, 0xff, 4);	/* 4 GiB - 1 */
+	evbuffer_add(in, hdr, 4);
+	assert_int_equal(frame_decode(in, TAFEL_MAX_FRAME, &m),
+	    FRAME_ERR_TOO_LARGE);
+	evbuffer_free(in);
+}
+
+static void
+test_truncated(void **state)
+{
+	uint8_t *s;
+	size_t len, nframes;
+	struct evbuffer *in = evbuffer_new();
+	Tafel__Envelope *m;
+
+	(void)state;
+	len = sample_stream(&s, &nframes);
+	evbuffer_add(in, s, len - 3);	/* last frame cut short */
+	while (frame_decode(in, TAFEL_MAX_FRAME, &m) == FRAME_OK)
+		frame_free(m);
+	assert_int_equal(frame_finish(in), FRAME_ERR_TRUNCATED);
+	evbuffer_free(in);
+	/* A lone partial header is truncated too. */
+	in = evbuffer_new();
+	evbuffer_add(in, s, 2);
+	assert_int_equal(frame_decode(in, TAFEL_MAX_FRAME, &m), FRAME_NEED_MORE);
+	assert_int_equal(frame_finish(in), FRAME_ERR_TRUNCATED);
+	evbuffer_free(in);
+	free(s);
+}
+
+static void
+test_garbage(void **state)
+{
+	static const uint8_t cases[][9] = {
+		{ 0, 0, 0, 3, 0xff, 0xff, 0xff },		/* bad varint */
+		{ 0, 0, 0, 2, 0x1a, 0x10 },			/* length past end */
+		{ 0, 0, 0, 5, 0x0f, 1, 2, 3, 4 },		/* wire type 7 */
+	};
+	static const size_t lens[] = { 7, 6, 9 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+		struct evbuffer *in = evbuffer_new();
+		Tafel__Envelope *m;
+
+		evbuffer_add(in, cases[i], lens[i]);
+		assert_int_equal(frame_decode(in, TAFEL_MAX_FRAME, &m),
+		    FRAME_ERR_UNDECODABLE);
+		assert_null(m);
+		evbuffer_free(in);
+	}
+	assert_string_equal(frame_status_str(FRAME_ERR_UNDECODABLE),
+	    "frame-undecodable");
+	assert_string_not_equal(frame_status_str(FRAME_ERR_TRUNCATED),
+	    frame_status_str(FRAME_ERR_TOO_LARGE));
+}
+
+/* Every body kind of the Envelope encodes and decodes to itself. */
+static void
+test_round_trip_every_kind(void **state)
+{
+	const ProtobufCMessageDescriptor *ed = &tafel__envelope__descriptor;
+	unsigned i, kinds = 0;
+
+	(void)state;
+	for (i = 0; i < ed->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &ed->fields[i];
+		const ProtobufCMessageDescriptor *bd;
+		Tafel__Envelope env = TAFEL__ENVELOPE__INIT, *back;
+		ProtobufCMessage *body;
+		struct evbuffer *b;
+		uint8_t *p1, *p2;
+		size_t n1, n2;
+
+		if (f->type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		bd = f->descriptor;
+		body = calloc(1, bd->sizeof_message);
+		bd->message_init(body);
+		*(ProtobufCMessage **)(void *)((char *)&env + f->offset) = body;
+		*(uint32_t *)(void *)((char *)&env + f->quantifier_offset) = f->id;
+		env.request_id = 1000 + f->id;
+		b = evbuffer_new();
+		assert_int_equal(frame_encode(b, &env, TAFEL_MAX_FRAME), 0);
+		assert_int_equal(frame_decode(b, TAFEL_MAX_FRAME, &back),
+		    FRAME_OK);
+		assert_int_equal(back->body_case, f->id);
+		assert_int_equal(back->request_id, 1000 + f->id);
+		assert_int_equal(envelope_body_kind(back->body_case),
+		    envelope_body_kind((Tafel__Envelope__BodyCase)f->id));
+		n1 = tafel__envelope__get_packed_size(&env);
+		n2 = tafel__envelope__get_packed_size(back);
+		assert_int_equal(n1, n2);
+		p1 = malloc(n1);
+		p2 = malloc(n2);
+		tafel__envelope__pack(&env, p1);
+		tafel__envelope__pack(back, p2);
+		assert_memory_equal(p1, p2, n1);
+		free(p1);
+		free(p2);
+		frame_free(back);
+		evbuffer_free(b);
+		free(body);
+		kinds++;
+	}
+	assert_true(kinds > 40);
+}
+
+static void
+test_encode_refuses_oversized(void **state)
+{
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
+	Tafel__RecordDecisionRequest d = TAFEL__RECORD_DECISION_REQUEST__INIT;
+	struct evbuffer *b = evbuffer_new();
+	char *big = malloc(TAFEL_MAX_FRAME_PRELOGIN + 10);
+
+	(void)state;
+	memset(big, 'x', TAFEL_MAX_FRAME_PRELOGIN + 9);
+	big[TAFEL_MAX_FRAME_PRELOGIN + 9] = '\0';
+	d.decision = big;
+	env.body_case = TAFEL__ENVELOPE__BODY_RECORD_DECISION;
+	env.record_decision = &d;
+	assert_int_equal(frame_encode(b, &env, TAFEL_MAX_FRAME_PRELOGIN), -1);
+	assert_int_equal(evbuffer_get_length(b), 0);
+	assert_int_equal(frame_encode(b, &env, TAFEL_MAX_FRAME), 0);
+	free(big);
+	evbuffer_free(b);
+}
+
+/* Unknown body field numbers decode (forward compatibility) as "none". */
+static void
+test_unknown_body(void **state)
+{
+	/* field 99 (varint) = 1: tag (99<<3)|0 = 792 = 0x98 0x06 */
+	static const uint8_t f[] = { 0, 0, 0, 3, 0x98, 0x06, 0x01 };
+	struct evbuffer *in = evbuffer_new();
+	Tafel__Envelope *m;
+
+	(void)state;
+	evbuffer_add(in, f, sizeof f);
+	assert_int_equal(frame_decode(in, TAFEL_MAX_FRAME, &m), FRAME_OK);
+	assert_int_equal(m->body_case, TAFEL__ENVELOPE__BODY__NOT_SET);
+	assert_int_equal(envelope_body_kind(m->body_case), BODY_NONE);
+	frame_free(m);
+	evbuffer_free(in);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_split),
+		cmocka_unit_test(test_oversized_rejected_from_header),
+		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_round_trip_every_kind),
+		cmocka_unit_test(test_encode_refuses_oversized),
+		cmocka_unit_test(test_unknown_body),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
