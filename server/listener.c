@@ -30,6 +30,31 @@ listener_error_cb(struct evconnlistener *l, void *arg)
 	log_error("accept: %s", evutil_socket_error_to_string(err));
 }
 
+/* Parses host:port; port 0 (any free port, for tests) is allowed. */
+static int
+parse_listen(const char *text, struct sockaddr_storage *ss, int *sslen)
+{
+	char buf[256];
+	size_t n = strlen(text);
+
+	if (n < 2 || n >= sizeof buf)
+		return -1;
+	if (strcmp(text + n - 2, ":0") != 0)
+		return evutil_parse_sockaddr_port(text, (struct sockaddr *)ss,
+		    sslen);
+	/* libevent refuses port 0: parse with port 1, then clear it. */
+	memcpy(buf, text, n - 1);
+	buf[n - 1] = '1';
+	buf[n] = '\0';
+	if (evutil_parse_sockaddr_port(buf, (struct sockaddr *)ss, sslen) != 0)
+		return -1;
+	if (ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)(void *)ss)->sin6_port = 0;
+	else
+		((struct sockaddr_in *)(void *)ss)->sin_port = 0;
+	return 0;
+}
+
 void
 listener_start(void)
 {
@@ -39,8 +64,7 @@ listener_start(void)
 	const char *shown;
 
 	memset(&ss, 0, sizeof ss);
-	if (evutil_parse_sockaddr_port(srv.cfg.listen, (struct sockaddr *)&ss,
-	    &sslen) != 0)
+	if (parse_listen(srv.cfg.listen, &ss, &sslen) != 0)
 		fatalx("listen: \"%s\" is not an address:port (for example "
 		    "127.0.0.1:7410 or [::1]:7410)", srv.cfg.listen);
 	srv.listener = evconnlistener_new_bind(srv.base, listener_accept_cb,

@@ -1,0 +1,56 @@
+#!/bin/bash
+# Builds Tafel twice (normal, and with AddressSanitizer + UndefinedBehaviorSanitizer) and runs every test in both.
+# The last line is the summary "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp
+
+status=0
+builds=("build-test:" "build-asan:-Db_sanitize=address,undefined -Db_lundef=false")
+for spec in "${builds[@]}"; do
+    dir=${spec%%:*}
+    opts=${spec#*:}
+    echo "== $dir ($opts)"
+    if [ ! -d "$dir" ]; then
+        # shellcheck disable=SC2086
+        meson setup "$dir" $opts >/dev/null || { echo "meson setup $dir failed"; status=1; continue; }
+    fi
+    if ! ninja -C "$dir" >"$dir.build.log" 2>&1; then
+        tail -50 "$dir.build.log"
+        echo "build $dir failed"
+        status=1
+        continue
+    fi
+    meson test -C "$dir" --print-errorlogs --num-processes 2 ${TAFEL_TEST_ARGS:-} || status=1
+done
+
+# Count every test of both builds from meson's JSON logs.
+python3 - build-test build-asan <<'PY'
+import json, os, sys
+passed = failed = skipped = 0
+for d in sys.argv[1:]:
+    log = os.path.join(d, "meson-logs", "testlog.json")
+    if not os.path.exists(log):
+        failed += 1
+        print(f"{d}: no test log (build failed)")
+        continue
+    for line in open(log):
+        r = json.loads(line)
+        res = r.get("result")
+        if res in ("OK", "EXPECTEDFAIL"):
+            passed += 1
+        elif res == "SKIP":
+            skipped += 1
+        else:
+            failed += 1
+            print(f"{d}: {r.get('name')}: {res}")
+print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
+sys.exit(1 if failed else 0)
+PY
+summary=$?
+[ $status -eq 0 ] && [ $summary -eq 0 ]

@@ -1,0 +1,458 @@
+/* Test harness: starts a real tafeld (own data dir and cluster) and talks to it over real TLS. */
+#include "harness.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+
+#include "envelope.h"
+#include "frame.h"
+#include "proto.h"
+
+long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+harness_require_service_user(void)
+{
+	const char *u = getenv("TAFEL_TEST_USER");
+
+	if (geteuid() == 0 && getpwnam(u ? u : "tafel") == NULL) {
+		fprintf(stderr, "SKIP: running as root needs the service user "
+		    "\"%s\" (useradd --system tafel)\n", u ? u : "tafel");
+		exit(77);
+	}
+}
+
+static const char *
+env_or(const char *name, const char *def)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && v[0] != '\0' ? v : def;
+}
+
+/* Reads the port from "listening on 127.0.0.1:NNN" in the log. */
+static int
+log_port(const char *path, long from)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024], *p;
+	int port = 0;
+
+	if (f == NULL)
+		return 0;
+	fseek(f, from, SEEK_SET);
+	while (fgets(line, sizeof line, f) != NULL)
+		if ((p = strstr(line, "listening on 127.0.0.1:")) != NULL)
+			port = atoi(p + strlen("listening on 127.0.0.1:"));
+	fclose(f);
+	return port;
+}
+
+static void
+dump_log(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+
+	if (f == NULL)
+		return;
+	fprintf(stderr, "---- %s ----\n", path);
+	while (fgets(line, sizeof line, f) != NULL)
+		fputs(line, stderr);
+	fclose(f);
+}
+
+int
+tafeld_start(struct tafeld *t, const char *dir, const char *const *extra)
+{
+	const char *bin = env_or("TAFELD", "tafeld");
+	char *argv[64];
+	int argc = 0, fd, status;
+	long long deadline;
+	const char *user = env_or("TAFEL_TEST_USER", "tafel");
+	static char set_user[128];
+	long log_from;
+
+	if (dir == NULL) {
+		memset(t, 0, sizeof *t);
+		snprintf(t->dir, sizeof t->dir, "/tmp/tafel-test-XXXXXX");
+		if (mkdtemp(t->dir) == NULL)
+			return -1;
+	} else if (dir != t->dir)
+		snprintf(t->dir, sizeof t->dir, "%s", dir);
+	snprintf(t->log, sizeof t->log, "%s.log", t->dir);
+	{
+		struct stat st;
+
+		log_from = stat(t->log, &st) == 0 ? (long)st.st_size : 0;
+	}
+
+	argv[argc++] = (char *)bin;
+	argv[argc++] = (char *)"--data-dir";
+	argv[argc++] = t->dir;
+	argv[argc++] = (char *)"--listen";
+	argv[argc++] = (char *)"127.0.0.1:0";
+	argv[argc++] = (char *)"--config";
+	argv[argc++] = (char *)"/dev/null";
+	snprintf(set_user, sizeof set_user, "user=%s", user);
+	argv[argc++] = (char *)"--set";
+	argv[argc++] = set_user;
+	while (extra != NULL && *extra != NULL && argc < 60)
+		argv[argc++] = (char *)*extra++;
+	argv[argc] = NULL;
+
+	t->pid = fork();
+	if (t->pid < 0)
+		return -1;
+	if (t->pid == 0) {
+		fd = open(t->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		if (fd >= 0) {
+			dup2(fd, 2);
+			dup2(fd, 1);
+			close(fd);
+		}
+		execv(bin, argv);
+		fprintf(stderr, "exec %s: %s\n", bin, strerror(errno));
+		_exit(127);
+	}
+	deadline = now_ms() + 90000;
+	while (now_ms() < deadline) {
+		t->port = log_port(t->log, log_from);
+		if (t->port > 0)
+			return 0;
+		if (waitpid(t->pid, &status, WNOHANG) == t->pid) {
+			t->pid = 0;
+			dump_log(t->log);
+			return -1;
+		}
+		usleep(20000);
+	}
+	dump_log(t->log);
+	return -1;
+}
+
+int
+tafeld_stop(struct tafeld *t)
+{
+	int status = -1;
+
+	if (t->pid <= 0)
+		return -1;
+	kill(t->pid, SIGTERM);
+	while (waitpid(t->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	t->pid = 0;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int
+tafelctl_run(struct tafeld *t, const char *const *args)
+{
+	const char *bin = env_or("TAFELCTL", "tafelctl");
+	char *argv[32];
+	int argc = 0, status;
+	pid_t pid;
+
+	argv[argc++] = (char *)bin;
+	argv[argc++] = (char *)"--config";
+	argv[argc++] = (char *)"/dev/null";
+	argv[argc++] = (char *)"--data-dir";
+	argv[argc++] = t->dir;
+	while (*args != NULL && argc < 30)
+		argv[argc++] = (char *)*args++;
+	argv[argc] = NULL;
+	pid = fork();
+	if (pid == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+
+		if (fd >= 0)
+			dup2(fd, 1);
+		execv(bin, argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int
+tafeld_log_count(struct tafeld *t, const char *needle)
+{
+	FILE *f = fopen(t->log, "r");
+	char line[2048];
+	int n = 0;
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof line, f) != NULL)
+		if (strstr(line, needle) != NULL)
+			n++;
+	fclose(f);
+	return n;
+}
+
+void
+tafeld_cleanup(struct tafeld *t)
+{
+	char cmd[700];
+
+	if (getenv("TAFEL_TEST_KEEP") != NULL)
+		return;
+	snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", t->dir, t->log);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cleanup of %s failed\n", t->dir);
+}
+
+int
+tclient_connect(struct tclient *c, struct tafeld *t)
+{
+	struct sockaddr_in sa;
+	char ca[400];
+
+	memset(c, 0, sizeof *c);
+	c->fd = -1;
+	c->next_id = 1;
+	snprintf(ca, sizeof ca, "%s/tls/ca.crt", t->dir);
+	c->ctx = SSL_CTX_new(TLS_client_method());
+	SSL_CTX_set_min_proto_version(c->ctx, TLS1_3_VERSION);
+	SSL_CTX_set_options(c->ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+	if (SSL_CTX_load_verify_locations(c->ctx, ca, NULL) != 1)
+		return -1;
+	SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, NULL);
+	c->fd = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)t->port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(c->fd, (struct sockaddr *)&sa, sizeof sa) != 0)
+		return -1;
+	c->ssl = SSL_new(c->ctx);
+	SSL_set1_host(c->ssl, "127.0.0.1");
+	SSL_set_fd(c->ssl, c->fd);
+	if (SSL_connect(c->ssl) != 1) {
+		ERR_print_errors_fp(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+int
+tclient_send(struct tclient *c, const Tafel__Envelope *env)
+{
+	size_t n = tafel__envelope__get_packed_size(env);
+	uint8_t *p = malloc(n + 4);
+	int r;
+
+	p[0] = (uint8_t)(n >> 24);
+	p[1] = (uint8_t)(n >> 16);
+	p[2] = (uint8_t)(n >> 8);
+	p[3] = (uint8_t)n;
+	tafel__envelope__pack(env, p + 4);
+	r = tclient_send_raw(c, p, n + 4);
+	free(p);
+	return r;
+}
+
+int
+tclient_send_raw(struct tclient *c, const void *p, size_t n)
+{
+	size_t off = 0;
+	int w;
+
+	while (off < n) {
+		w = SSL_write(c->ssl, (const char *)p + off, (int)(n - off));
+		if (w <= 0)
+			return -1;
+		off += (size_t)w;
+	}
+	return 0;
+}
+
+/* Tries to decode one frame from the buffer. */
+static Tafel__Envelope *
+take_frame(struct tclient *c)
+{
+	uint32_t len;
+	Tafel__Envelope *m;
+
+	if (c->len < 4)
+		return NULL;
+	len = (uint32_t)c->buf[0] << 24 | (uint32_t)c->buf[1] << 16 |
+	    (uint32_t)c->buf[2] << 8 | c->buf[3];
+	if (c->len < 4 + (size_t)len)
+		return NULL;
+	m = frame_unpack(c->buf + 4, len);
+	memmove(c->buf, c->buf + 4 + len, c->len - 4 - len);
+	c->len -= 4 + len;
+	return m;
+}
+
+Tafel__Envelope *
+tclient_recv(struct tclient *c, int timeout_ms)
+{
+	long long deadline = now_ms() + timeout_ms;
+	Tafel__Envelope *m;
+	struct pollfd pfd;
+	int r, left;
+
+	for (;;) {
+		if ((m = take_frame(c)) != NULL)
+			return m;
+		if (c->eof)
+			return NULL;
+		if (SSL_pending(c->ssl) == 0) {
+			left = (int)(deadline - now_ms());
+			if (left <= 0)
+				return NULL;
+			pfd.fd = c->fd;
+			pfd.events = POLLIN;
+			if (poll(&pfd, 1, left) <= 0)
+				return NULL;
+		}
+		if (c->cap - c->len < 65536) {
+			c->cap = c->cap ? c->cap * 2 : 131072;
+			c->buf = realloc(c->buf, c->cap);
+		}
+		r = SSL_read(c->ssl, c->buf + c->len, (int)(c->cap - c->len));
+		if (r <= 0) {
+			int e = SSL_get_error(c->ssl, r);
+
+			if (e == SSL_ERROR_WANT_READ)
+				continue;
+			c->eof = 1;
+			continue;
+		}
+		c->len += (size_t)r;
+	}
+}
+
+Tafel__Envelope *
+tclient_call(struct tclient *c, Tafel__Envelope *env, int timeout_ms)
+{
+	long long deadline = now_ms() + timeout_ms;
+	Tafel__Envelope *m;
+	uint64_t id = c->next_id++;
+
+	env->request_id = id;
+	if (tclient_send(c, env) != 0)
+		return NULL;
+	while (now_ms() < deadline) {
+		m = tclient_recv(c, (int)(deadline - now_ms()));
+		if (m == NULL)
+			return NULL;
+		if (m->request_id == id)
+			return m;
+		if (m->body_case == TAFEL__ENVELOPE__BODY_EVENT &&
+		    c->n_queued < sizeof c->queued / sizeof c->queued[0]) {
+			c->queued[c->n_queued++] = m;
+			continue;
+		}
+		frame_free(m);
+	}
+	return NULL;
+}
+
+Tafel__Envelope *
+tclient_event(struct tclient *c, int timeout_ms)
+{
+	long long deadline = now_ms() + timeout_ms;
+	Tafel__Envelope *m;
+
+	if (c->n_queued > 0) {
+		m = c->queued[0];
+		memmove(c->queued, c->queued + 1, --c->n_queued *
+		    sizeof c->queued[0]);
+		return m;
+	}
+	while (now_ms() < deadline) {
+		m = tclient_recv(c, (int)(deadline - now_ms()));
+		if (m == NULL)
+			return NULL;
+		if (m->body_case == TAFEL__ENVELOPE__BODY_EVENT)
+			return m;
+		frame_free(m);
+	}
+	return NULL;
+}
+
+int
+tclient_open(struct tclient *c, struct tafeld *t, uint32_t version)
+{
+	Tafel__Envelope env, *m;
+	Tafel__Hello h;
+
+	if (tclient_connect(c, t) != 0)
+		return -1;
+	m = tclient_recv(c, 10000);
+	if (m == NULL || m->body_case != TAFEL__ENVELOPE__BODY_HELLO) {
+		frame_free(m);
+		return -1;
+	}
+	frame_free(m);
+	envelope_hello(&env, &h, "test", TAFEL_MAX_FRAME);
+	h.protocol_version = version;
+	return tclient_send(c, &env);
+}
+
+int
+tclient_login(struct tclient *c, struct tafeld *t, const char *user,
+    const char *password)
+{
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT, *m;
+	Tafel__LoginRequest l = TAFEL__LOGIN_REQUEST__INIT;
+	int ok;
+
+	if (tclient_open(c, t, TAFEL_PROTOCOL_VERSION) != 0)
+		return -1;
+	l.login = (char *)user;
+	l.password = (char *)password;
+	env.body_case = TAFEL__ENVELOPE__BODY_LOGIN;
+	env.login = &l;
+	m = tclient_call(c, &env, 20000);
+	ok = m != NULL && m->body_case == TAFEL__ENVELOPE__BODY_LOGIN_OK;
+	if (!ok && m != NULL && m->body_case == TAFEL__ENVELOPE__BODY_ERROR)
+		fprintf(stderr, "login %s: %s\n", user, m->error->message);
+	frame_free(m);
+	return ok ? 0 : -1;
+}
+
+void
+tclient_close(struct tclient *c)
+{
+	size_t i;
+
+	if (c->ssl != NULL) {
+		SSL_shutdown(c->ssl);
+		SSL_free(c->ssl);
+	}
+	if (c->fd >= 0)
+		close(c->fd);
+	SSL_CTX_free(c->ctx);
+	for (i = 0; i < c->n_queued; i++)
+		frame_free(c->queued[i]);
+	free(c->buf);
+	memset(c, 0, sizeof *c);
+	c->fd = -1;
+}

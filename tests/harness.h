@@ -1,0 +1,76 @@
+/* Test harness: starts a real tafeld (own data dir and cluster) and talks to it over real TLS. */
+#ifndef TAFEL_TEST_HARNESS_H
+#define TAFEL_TEST_HARNESS_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <openssl/ssl.h>
+
+#include "tafel.pb-c.h"
+
+struct tafeld {
+	pid_t pid;
+	char dir[256];		/* data directory (mkdtemp) */
+	char log[300];		/* tafeld's stderr */
+	int port;		/* the port it listens on */
+};
+
+/*
+ * Starts tafeld on 127.0.0.1 with an ephemeral port in dir (created when
+ * dir is NULL), extra "--set key=value" style arguments, and waits until
+ * it listens (or fails: returns -1 and prints its log).
+ */
+int tafeld_start(struct tafeld *t, const char *dir, const char *const *extra);
+
+/* SIGTERM and wait; returns its exit status. */
+int tafeld_stop(struct tafeld *t);
+
+/* Runs tafelctl against t's data directory; returns its exit status. */
+int tafelctl_run(struct tafeld *t, const char *const *args);
+
+/* Counts lines of t's log containing needle. */
+int tafeld_log_count(struct tafeld *t, const char *needle);
+
+/* Removes the data directory (the cluster must be stopped). */
+void tafeld_cleanup(struct tafeld *t);
+
+struct tclient {
+	SSL_CTX *ctx;
+	SSL *ssl;
+	int fd;
+	uint8_t *buf;		/* bytes received, not yet decoded */
+	size_t len, cap;
+	uint64_t next_id;
+	Tafel__Envelope *queued[256];	/* events seen while awaiting answers */
+	size_t n_queued;
+	int eof;
+};
+
+/* TLS 1.3 connection to t verified against its CA; 0 or -1. */
+int tclient_connect(struct tclient *c, struct tafeld *t);
+/* Connects, exchanges Hellos (ours with protocol version `version`). */
+int tclient_open(struct tclient *c, struct tafeld *t, uint32_t version);
+/* tclient_open + login; 0 on success. */
+int tclient_login(struct tclient *c, struct tafeld *t, const char *user,
+    const char *password);
+void tclient_close(struct tclient *c);
+
+int tclient_send(struct tclient *c, const Tafel__Envelope *env);
+/* Next envelope (queued events first when take_queued); NULL on timeout/EOF. */
+Tafel__Envelope *tclient_recv(struct tclient *c, int timeout_ms);
+/* Sends env with a fresh request id; returns the answer (events queued). */
+Tafel__Envelope *tclient_call(struct tclient *c, Tafel__Envelope *env,
+    int timeout_ms);
+/* Next event (queued or new); NULL on timeout. */
+Tafel__Envelope *tclient_event(struct tclient *c, int timeout_ms);
+/* Writes raw bytes (protocol abuse tests). */
+int tclient_send_raw(struct tclient *c, const void *p, size_t n);
+
+/* Milliseconds on a monotonic clock. */
+long long now_ms(void);
+
+/* Skips (exit 77) when run as root without the service user. */
+void harness_require_service_user(void);
+
+#endif
