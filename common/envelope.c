@@ -4,6 +4,9 @@
 #include <string.h>
 
 #include "proto.h"
+#include "xmalloc.h"
+
+#include <stdlib.h>
 
 const char *
 envelope_body_name(Tafel__Envelope__BodyCase c)
@@ -86,4 +89,12 @@ envelope_error(Tafel__Envelope *env, Tafel__Error *err, uint64_t request_id,
 	env->request_id = request_id;
 	env->body_case = TAFEL__ENVELOPE__BODY_ERROR;
 	env->error = err;
+}
+
+void
+pb_string_set(char **field, const char *value)
+{
+	if (*field != NULL && *field != protobuf_c_empty_string)
+		free(*field);
+	*field = xstrdup(value != NULL ? value : "");
 }

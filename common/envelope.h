@@ -34,4 +34,12 @@ void envelope_error(Tafel__Envelope *env, Tafel__Error *err,
     uint64_t request_id, Tafel__ErrorCode code, const char *message,
     const char *field);
 
+
+
+/*
+ * Replaces a string field of a heap-allocated message (one that will be
+ * released with free_unpacked): frees the old value unless it is
+ * protobuf-c's shared empty default, then stores a copy of value.
+ */
+void pb_string_set(char **field, const char *value);
 #endif

@@ -2,6 +2,7 @@
 #include "conn.h"
 
 #include <arpa/inet.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,6 +25,8 @@
 #define CONN_CLOSE_GRACE_MS 2000
 /* A peer that accepts no bytes at all for this long is cut off. */
 #define CONN_WRITE_TIMEOUT_S 30
+/* Kernel send buffer per client socket (the kernel doubles it). */
+#define CONN_SNDBUF (256 * 1024)
 
 /* Allowed transitions: from -> bit set of targets. */
 static const unsigned conn_transitions[] = {
@@ -174,6 +177,15 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 		    "not logged in", host, port, srv.n_conns, srv.n_unauth);
 		close(fd);
 		return;
+	}
+	/*
+	 * A fixed kernel send buffer bounds what a client that stops reading
+	 * can hold in kernel memory; outbuf_limit bounds the rest.
+	 */
+	{
+		int sndbuf = CONN_SNDBUF;
+
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
 	}
 	ssl = SSL_new(srv.tls);
 	if (ssl == NULL) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "conn.h"
+#include "envelope.h"
 #include "session.h"
 #include "xmalloc.h"
 
@@ -68,13 +69,11 @@ redact_person(Tafel__Person *p)
 
 	if (p->name != NULL && p->name[0] != '\0') {
 		ini = privacy_initials(p->name);
-		free(p->name);
-		p->name = ini;
+		pb_string_set(&p->name, ini);
+		free(ini);
 	}
-	if (p->birth_date != NULL && p->birth_date[0] != '\0') {
-		free(p->birth_date);
-		p->birth_date = xstrdup("");
-	}
+	if (p->birth_date != NULL && p->birth_date[0] != '\0')
+		pb_string_set(&p->birth_date, "");
 }
 
 static void
@@ -84,13 +83,10 @@ redact_case(const struct conn *c, Tafel__Case *k)
 
 	for (i = 0; i < k->n_persons; i++)
 		redact_person(k->persons[i]);
-	if (k->summary != NULL && k->summary[0] != '\0') {
-		free(k->summary);
-		k->summary = xstrdup("");
-	}
+	if (k->summary != NULL && k->summary[0] != '\0')
+		pb_string_set(&k->summary, "");
 	k->redacted = 1;
-	free(k->redaction_reason);
-	k->redaction_reason = xstrdup(redaction_reason(c));
+	pb_string_set(&k->redaction_reason, redaction_reason(c));
 }
 
 /* Walks msg and redacts every Case and Person found. */

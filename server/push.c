@@ -11,6 +11,7 @@
 #include <event2/bufferevent.h>
 
 #include "conn.h"
+#include "envelope.h"
 #include "db.h"
 #include "frame.h"
 #include "log.h"
@@ -289,9 +290,8 @@ fetch_done(void *arg, struct db_result *r)
 		ch.event->seq = ch.seq;
 		ch.event->at = col_int(r->res, i, 1);
 		ch.event->by_user_id = col_int(r->res, i, 2);
-		free(ch.event->by_user_name);
-		ch.event->by_user_name = xstrdup(PQgetisnull(r->res, i, 3) ? "" :
-		    PQgetvalue(r->res, i, 3));
+		pb_string_set(&ch.event->by_user_name, PQgetisnull(r->res, i,
+		    3) ? "" : PQgetvalue(r->res, i, 3));
 		ch.meeting_id = col_int(r->res, i, 4);
 		ch.case_id = col_int(r->res, i, 5);
 		parse_id_array(PQgetvalue(r->res, i, 6), &ch.org_ids,

@@ -133,10 +133,8 @@ req_db_error(struct req *r, const struct db_result *res)
 	}
 	/* The conflicting record goes through the same privacy filter. */
 	privacy_filter_error(r->c, err);
-	free(err->message);
-	err->message = xstrdup(res->message);
-	free(err->field);
-	err->field = xstrdup(res->field);
+	pb_string_set(&err->message, res->message);
+	pb_string_set(&err->field, res->field);
 	err->code = res->code;
 	tafel__envelope__init(&env);
 	env.body_case = TAFEL__ENVELOPE__BODY_ERROR;
@@ -226,7 +224,9 @@ request_read(struct conn *c, const Tafel__Envelope *env)
 	args = pbjson_to_string(envelope_get_body(env));
 	params[0] = uid;
 	params[1] = args;
-	db_call(h->sql, 2, params, request_done, r);
+	/* Reads that need no request fields take only $1. */
+	db_call(h->sql, strstr(h->sql, "$2") != NULL ? 2 : 1, params,
+	    request_done, r);
 	free(args);
 }
 

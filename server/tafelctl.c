@@ -349,7 +349,7 @@ cmd_series_list(int argc, char **argv)
 	(void)argv;
 	r = q("SELECT s.id, s.name, s.kind, coalesce(s.district, '') AS "
 	    "district, array_to_string(s.themes, ',') AS themes FROM "
-	    "meeting_series s ORDER BY s.name", 0, NULL);
+	    "series s ORDER BY s.name", 0, NULL);
 	if (r == NULL)
 		return 1;
 	print_table(r);
@@ -364,7 +364,7 @@ cmd_series_add(int argc, char **argv)
 	    "", argc > 4 ? argv[4] : NULL };
 	PGresult *r;
 
-	r = q("INSERT INTO meeting_series (name, kind, themes, district, "
+	r = q("INSERT INTO series (name, kind, themes, district, "
 	    "usual_chair_id) VALUES ($1, $2, string_to_array($3, ','), $4, "
 	    "(SELECT id FROM users WHERE login = $5)) RETURNING id", 5, p);
 	if (r == NULL)
@@ -383,7 +383,7 @@ cmd_series_member(int argc, char **argv)
 
 	(void)argc;
 	r = q("INSERT INTO series_members (series_id, org_id) SELECT s.id, "
-	    "o.id FROM meeting_series s, organisations o WHERE s.name = $1 AND "
+	    "o.id FROM series s, organisations o WHERE s.name = $1 AND "
 	    "o.name = $2 ON CONFLICT DO NOTHING", 2, p);
 	if (r == NULL)
 		return 1;

@@ -23,6 +23,8 @@
 #include "frame.h"
 #include "proto.h"
 
+int harness_rcvbuf;
+
 long long
 now_ms(void)
 {
@@ -242,6 +244,9 @@ tclient_connect(struct tclient *c, struct tafeld *t)
 		return -1;
 	SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, NULL);
 	c->fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (harness_rcvbuf > 0)
+		setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &harness_rcvbuf,
+		    sizeof harness_rcvbuf);
 	memset(&sa, 0, sizeof sa);
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((uint16_t)t->port);
@@ -455,4 +460,31 @@ tclient_close(struct tclient *c)
 	free(c->buf);
 	memset(c, 0, sizeof *c);
 	c->fd = -1;
+}
+
+Tafel__Envelope *
+tclient_req(struct tclient *c, Tafel__Envelope__BodyCase body, void *msg,
+    const char *key)
+{
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
+	const ProtobufCFieldDescriptor *f;
+
+	f = protobuf_c_message_descriptor_get_field(&tafel__envelope__descriptor,
+	    (unsigned)body);
+	if (f == NULL)
+		return NULL;
+	*(void **)(void *)((char *)&env + f->offset) = msg;
+	*(uint32_t *)(void *)((char *)&env + f->quantifier_offset) = f->id;
+	env.idempotency_key = (char *)(key ? key : "");
+	return tclient_call(c, &env, 20000);
+}
+
+const char *
+harness_key(void)
+{
+	static char buf[40];
+	static unsigned n;
+
+	snprintf(buf, sizeof buf, "k-%ld-%u-%u", (long)getpid(), (unsigned)now_ms(), ++n);
+	return buf;
 }

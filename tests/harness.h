@@ -67,10 +67,21 @@ Tafel__Envelope *tclient_event(struct tclient *c, int timeout_ms);
 /* Writes raw bytes (protocol abuse tests). */
 int tclient_send_raw(struct tclient *c, const void *p, size_t n);
 
+/* When > 0, SO_RCVBUF of the next client sockets (slow-reader tests). */
+extern int harness_rcvbuf;
+
 /* Milliseconds on a monotonic clock. */
 long long now_ms(void);
 
 /* Skips (exit 77) when run as root without the service user. */
 void harness_require_service_user(void);
 
+
+
+/* Sends msg as the given request body (with an idempotency key for writes). */
+Tafel__Envelope *tclient_req(struct tclient *c, Tafel__Envelope__BodyCase body,
+    void *msg, const char *key);
+
+/* A fresh random idempotency key (static buffer). */
+const char *harness_key(void);
 #endif
