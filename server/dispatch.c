@@ -8,6 +8,7 @@
 #include "envelope.h"
 #include "log.h"
 #include "proto.h"
+#include "request.h"
 #include "server.h"
 #include "session.h"
 #include "validate.h"
@@ -62,6 +63,19 @@ valid_key(const char *k)
 	return 1;
 }
 
+int
+dispatch_validate(const Tafel__Envelope *env, struct validate_error *verr)
+{
+	const struct request_handler *h = find_handler(env->body_case);
+
+	if (validate_message(&env->base, verr) != 0)
+		return -1;
+	if (h != NULL && h->check != NULL && h->check(envelope_get_body(env),
+	    verr) != 0)
+		return -1;
+	return 0;
+}
+
 void
 dispatch_frame(struct conn *c, const Tafel__Envelope *env)
 {
@@ -108,7 +122,7 @@ dispatch_frame(struct conn *c, const Tafel__Envelope *env)
 		    "log in first", NULL);
 		return;
 	}
-	if (validate_message(&env->base, &verr) != 0) {
+	if (dispatch_validate(env, &verr) != 0) {
 		conn_send_error(c, env->request_id, verr.code, verr.message,
 		    verr.field);
 		return;

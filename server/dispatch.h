@@ -30,6 +30,14 @@ struct request_handler {
 /* Handles one decoded frame from c; the caller frees env afterwards. */
 void dispatch_frame(struct conn *c, const Tafel__Envelope *env);
 
+/*
+ * Every check a request gets before its handler runs: the generic walk
+ * (UTF-8, sizes, list lengths) and the request's own field checks.
+ * Returns 0, or -1 with the first problem in *err.  Pure: no connection,
+ * no database (the fuzz target calls it directly).
+ */
+int dispatch_validate(const Tafel__Envelope *env, struct validate_error *err);
+
 /* The handler table (dispatch-table.c); terminated by a NULL fn. */
 extern const struct request_handler request_handlers[];
 

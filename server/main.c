@@ -14,6 +14,7 @@
 #include "conn.h"
 #include "db.h"
 #include "log.h"
+#include "maint.h"
 #include "migrate.h"
 #include "paths.h"
 #include "pgembed.h"
@@ -115,6 +116,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 	listener_stop();
 	conn_close_all();
 	push_stop();
+	maint_stop();
 	db_stop();
 	event_base_loopexit(srv.base, &(struct timeval){ 0, 200000 });
 }
@@ -330,6 +332,7 @@ main(int argc, char **argv)
 	db_start();
 	auth_start();
 	push_start();
+	maint_start();
 	listener_start();
 
 	event_base_dispatch(srv.base);

@@ -209,16 +209,10 @@ void
 request_read(struct conn *c, const Tafel__Envelope *env)
 {
 	const struct request_handler *h = handler_for(env);
-	struct validate_error verr;
 	char uid[32], *args;
 	const char *params[2];
 	struct req *r;
 
-	if (h->check != NULL && h->check(envelope_get_body(env), &verr) != 0) {
-		conn_send_error(c, env->request_id, verr.code, verr.message,
-		    verr.field);
-		return;
-	}
 	r = req_new(c, env, h->reply);
 	user_param(c, uid, sizeof uid);
 	args = pbjson_to_string(envelope_get_body(env));
@@ -234,16 +228,10 @@ void
 request_write(struct conn *c, const Tafel__Envelope *env)
 {
 	const struct request_handler *h = handler_for(env);
-	struct validate_error verr;
 	char uid[32], *args;
 	const char *params[4];
 	struct req *r;
 
-	if (h->check != NULL && h->check(envelope_get_body(env), &verr) != 0) {
-		conn_send_error(c, env->request_id, verr.code, verr.message,
-		    verr.field);
-		return;
-	}
 	r = req_new(c, env, h->reply);
 	user_param(c, uid, sizeof uid);
 	args = pbjson_to_string(envelope_get_body(env));

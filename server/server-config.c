@@ -60,5 +60,8 @@ const struct conf_param server_params[] = {
 	{ "hash_threads", CONF_INT, S(hash_threads), 0, "2", 1, 32,
 	  "Worker threads computing Argon2id password hashes off the event "
 	  "loop." },
+	{ "idempotency_ttl", CONF_DURATION, S(idempotency_ttl), 1, "7d",
+	  60 * SEC, 365 * DAY, "How long the answer to a write is kept for "
+	  "retries with the same idempotency key." },
 	{ NULL, 0, 0, 0, NULL, 0, 0, NULL }
 };

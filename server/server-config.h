@@ -24,6 +24,7 @@ struct server_config {
 	long long login_delay;		/* ms added per recent failed login */
 	long long login_delay_max;	/* cap on that delay */
 	long long hash_threads;		/* password-hashing worker threads */
+	long long idempotency_ttl;	/* ms an answered write key is kept */
 };
 
 extern const struct conf_param server_params[];

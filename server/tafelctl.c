@@ -28,6 +28,7 @@ struct ctl {
 	int pg_started;		/* we started the embedded cluster */
 	PGconn *db;
 	const char *password_file;
+	char password[1100];	/* from password_file, read at start-up */
 };
 
 static struct ctl ctl;
@@ -84,23 +85,19 @@ print_table(PGresult *r)
 static int
 read_password(char *buf, size_t len)
 {
-	FILE *f;
 	struct termios old, noecho;
 	char again[1100];
 	int tty = isatty(STDIN_FILENO);
 
 	if (ctl.password_file != NULL) {
-		f = fopen(ctl.password_file, "r");
-		if (f == NULL || fgets(buf, (int)len, f) == NULL) {
-			fprintf(stderr, "tafelctl: cannot read %s\n",
+		/* Read before privileges were dropped (see main). */
+		if (ctl.password[0] == '\0') {
+			fprintf(stderr, "tafelctl: %s holds no password\n",
 			    ctl.password_file);
-			if (f)
-				fclose(f);
 			return -1;
 		}
-		fclose(f);
-		buf[strcspn(buf, "\r\n")] = '\0';
-		return buf[0] ? 0 : -1;
+		snprintf(buf, len, "%s", ctl.password);
+		return 0;
 	}
 	if (tty) {
 		tcgetattr(STDIN_FILENO, &old);
@@ -594,6 +591,21 @@ main(int argc, char **argv)
 		return 2;
 	}
 
+	/* The password file may be readable only by the invoking user. */
+	if (ctl.password_file != NULL) {
+		FILE *pf = fopen(ctl.password_file, "r");
+
+		if (pf == NULL) {
+			fprintf(stderr, "tafelctl: %s: %s\n", ctl.password_file,
+			    strerror(errno));
+			return 1;
+		}
+		if (fgets(ctl.password, sizeof ctl.password, pf) == NULL)
+			ctl.password[0] = '\0';
+		fclose(pf);
+		ctl.password[strcspn(ctl.password, "\r\n")] = '\0';
+	}
+
 	conf_defaults(server_params, &ctl.cfg);
 	if (conf_load_file(server_params, &ctl.cfg, config, !explicit_config,
 	    err, sizeof err) != 0) {
@@ -615,5 +627,6 @@ main(int argc, char **argv)
 	rc = best->fn(nargs, argv + optind + words);
 	close_db();
 	conf_free(server_params, &ctl.cfg);
+	explicit_bzero(ctl.password, sizeof ctl.password);
 	return rc;
 }

@@ -488,3 +488,19 @@ harness_key(void)
 	snprintf(buf, sizeof buf, "k-%ld-%u-%u", (long)getpid(), (unsigned)now_ms(), ++n);
 	return buf;
 }
+
+int
+harness_psql(struct tafeld *t, const char *sql)
+{
+	char cmd[4096];
+	const char *user = env_or("TAFEL_TEST_USER", "tafel");
+
+	if (geteuid() == 0)
+		snprintf(cmd, sizeof cmd, "cd /tmp && su %s -s /bin/sh -c "
+		    "\"psql -X -q -h %s/pg/run -d tafel -c \\\"%s\\\"\" "
+		    ">/dev/null", user, t->dir, sql);
+	else
+		snprintf(cmd, sizeof cmd, "psql -X -q -h %s/pg/run -d tafel "
+		    "-c \"%s\" >/dev/null", t->dir, sql);
+	return system(cmd);
+}

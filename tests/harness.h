@@ -84,4 +84,8 @@ Tafel__Envelope *tclient_req(struct tclient *c, Tafel__Envelope__BodyCase body,
 
 /* A fresh random idempotency key (static buffer). */
 const char *harness_key(void);
+
+
+/* Runs SQL with psql on t's embedded cluster (as the service user when root). */
+int harness_psql(struct tafeld *t, const char *sql);
 #endif

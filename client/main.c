@@ -1,0 +1,203 @@
+/* tafel's entry point: options, settings file, password sources, then batch or terminal UI. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "i18n.h"
+#include "log.h"
+#include "proto.h"
+#include "tls.h"
+#include "xmalloc.h"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, _("Usage: tafel [OPTION]...\n"
+	    "Live case-conference register of the safety house (terminal client).\n\n"
+	    "  --server HOST:PORT     server to connect to (default 127.0.0.1:%d)\n"
+	    "  --user NAME            login name\n"
+	    "  --ca FILE              CA certificate the server must chain to\n"
+	    "  --password-file FILE   read the password from FILE's first line\n"
+	    "  --meeting ID           open this meeting straight away\n"
+	    "  --presentation         beamer mode: the meeting, following the chair\n"
+	    "  --batch                commands on stdin, JSON lines on stdout\n"
+	    "  --config FILE          settings file (default $XDG_CONFIG_HOME/tafel/tafel.conf)\n"
+	    "  --verbose              log connection details to stderr\n"
+	    "  --help                 show this help\n"
+	    "  --version              show the version\n"), TAFEL_DEFAULT_PORT);
+}
+
+/* "host:port", "[v6]:port", "host" → host and port. */
+static int
+split_server(const char *s, char *host, size_t hl, char *port, size_t pl)
+{
+	const char *colon;
+
+	if (s[0] == '[') {
+		const char *end = strchr(s, ']');
+
+		if (end == NULL || (size_t)(end - s - 1) >= hl)
+			return -1;
+		snprintf(host, hl, "%.*s", (int)(end - s - 1), s + 1);
+		colon = end[1] == ':' ? end + 1 : NULL;
+	} else {
+		colon = strrchr(s, ':');
+		if (colon != NULL && strchr(s, ':') != colon)
+			colon = NULL;	/* bare IPv6 */
+		if ((colon ? (size_t)(colon - s) : strlen(s)) >= hl)
+			return -1;
+		snprintf(host, hl, "%.*s", colon ? (int)(colon - s) : (int)strlen(s),
+		    s);
+	}
+	if (colon != NULL)
+		snprintf(port, pl, "%s", colon + 1);
+	else
+		snprintf(port, pl, "%d", TAFEL_DEFAULT_PORT);
+	if (host[0] == '\0' || port[0] == '\0' ||
+	    strspn(port, "0123456789") != strlen(port))
+		return -1;
+	return 0;
+}
+
+static const char *
+nonempty(const char *s)
+{
+	return s != NULL && s[0] != '\0' ? s : NULL;
+}
+
+void
+client_net_opts(const struct client_opts *o, struct net_opts *no,
+    int retry_first)
+{
+	memset(no, 0, sizeof *no);
+	no->host = o->host;
+	no->port = o->port;
+	no->ca_file = o->cfg.ca_file;
+	no->cert_file = nonempty(o->cfg.cert_file);
+	no->key_file = nonempty(o->cfg.key_file);
+	no->login = o->cfg.user;
+	no->retry_first = retry_first;
+}
+
+char *
+client_read_password_file(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char buf[TAFEL_MAX_PASSWORD + 2];
+	size_t len;
+
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fgets(buf, sizeof buf, f) == NULL)
+		buf[0] = '\0';
+	fclose(f);
+	len = strcspn(buf, "\r\n");
+	buf[len] = '\0';
+	return xstrdup(buf);
+}
+
+void
+client_remember(const struct client_opts *o)
+{
+	char err[300];
+
+	if (client_config_save(&o->cfg, o->config_path, err, sizeof err) != 0)
+		log_warn("cannot save settings: %s", err);
+}
+
+enum { OPT_SERVER = 256, OPT_USER, OPT_CA, OPT_PWFILE, OPT_BATCH, OPT_MEETING,
+	OPT_PRESENTATION, OPT_CONFIG, OPT_HELP, OPT_VERSION, OPT_VERBOSE };
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "server", required_argument, NULL, OPT_SERVER },
+		{ "user", required_argument, NULL, OPT_USER },
+		{ "ca", required_argument, NULL, OPT_CA },
+		{ "password-file", required_argument, NULL, OPT_PWFILE },
+		{ "batch", no_argument, NULL, OPT_BATCH },
+		{ "meeting", required_argument, NULL, OPT_MEETING },
+		{ "presentation", no_argument, NULL, OPT_PRESENTATION },
+		{ "config", required_argument, NULL, OPT_CONFIG },
+		{ "verbose", no_argument, NULL, OPT_VERBOSE },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct client_opts o;
+	const char *server = NULL, *user = NULL, *ca = NULL, *config = NULL;
+	int batch = 0, c, rc;
+	char err[512], *end;
+
+	i18n_init();
+	log_set_prefix("tafel");
+	log_set_level(LOG_LVL_WARN);
+	memset(&o, 0, sizeof o);
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_SERVER: server = optarg; break;
+		case OPT_USER: user = optarg; break;
+		case OPT_CA: ca = optarg; break;
+		case OPT_PWFILE: o.password_file = optarg; break;
+		case OPT_BATCH: batch = 1; break;
+		case OPT_MEETING:
+			o.meeting_id = strtoll(optarg, &end, 10);
+			if (*end != '\0' || o.meeting_id <= 0) {
+				fprintf(stderr, _("tafel: bad meeting id: %s\n"),
+				    optarg);
+				return 2;
+			}
+			break;
+		case OPT_PRESENTATION: o.presentation = 1; break;
+		case OPT_CONFIG: config = optarg; break;
+		case OPT_VERBOSE: log_set_level(LOG_LVL_DEBUG); break;
+		case OPT_HELP: usage(stdout); return 0;
+		case OPT_VERSION:
+			printf("tafel %s (protocol %d)\n", TAFEL_VERSION,
+			    TAFEL_PROTOCOL_VERSION);
+			return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		usage(stderr);
+		return 2;
+	}
+	o.config_path = config != NULL ? xstrdup(config) : client_config_path();
+	conf_defaults(client_params, &o.cfg);
+	if (conf_load_file(client_params, &o.cfg, o.config_path, 1,
+	    err, sizeof err) != 0) {
+		fprintf(stderr, "tafel: %s\n", err);
+		return 1;
+	}
+	if ((server != NULL &&
+	    conf_set(client_params, &o.cfg, "server", server, err, sizeof err)) ||
+	    (user != NULL &&
+	    conf_set(client_params, &o.cfg, "user", user, err, sizeof err)) ||
+	    (ca != NULL &&
+	    conf_set(client_params, &o.cfg, "ca_file", ca, err, sizeof err))) {
+		fprintf(stderr, "tafel: %s\n", err);
+		return 2;
+	}
+	if (split_server(o.cfg.server, o.host, sizeof o.host, o.port,
+	    sizeof o.port) != 0) {
+		fprintf(stderr, _("tafel: bad server address: %s\n"), o.cfg.server);
+		return 2;
+	}
+	if (o.cfg.ca_file == NULL || o.cfg.ca_file[0] == '\0') {
+		fprintf(stderr, _("tafel: no CA certificate: use --ca FILE or set "
+		    "ca_file in %s\n"), o.config_path);
+		return 1;
+	}
+	tls_init();
+	rc = batch ? batch_run(&o) : ui_run(&o);
+	conf_free(client_params, &o.cfg);
+	free(o.config_path);
+	return rc;
+}

@@ -1,0 +1,891 @@
+/* The client connection state machine: DNS, TCP, TLS, hello, login, request table, reconnect. */
+#include "net.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/dns.h>
+#include <event2/util.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <openssl/ssl.h>
+
+#include "envelope.h"
+#include "frame.h"
+#include "log.h"
+#include "proto.h"
+#include "tls.h"
+#include "xmalloc.h"
+
+#define NET_CONNECT_TIMEOUT 10	/* seconds for TCP, and again for TLS + hello + login */
+#define NET_PING_INTERVAL 10	/* seconds between pings when ready */
+#define NET_PING_DEADLINE 30	/* an unanswered ping this old: connection dead */
+#define NET_BACKOFF_MIN 1000	/* ms */
+#define NET_BACKOFF_MAX 30000	/* ms */
+
+/* One request, kept until answered: its frame is re-sent as is after a reconnect. */
+struct net_req {
+	uint64_t id;		/* request_id in the frame */
+	int flags;		/* enum net_req_flags */
+	int sent;		/* written on the current connection */
+	uint8_t *frame;		/* length prefix + envelope */
+	size_t len;
+	net_reply_fn fn;	/* may be NULL */
+	void *arg;
+	struct net_req *next;	/* in id order */
+};
+
+struct net {
+	struct event_base *base;
+	struct evdns_base *dns;
+	struct net_opts o;		/* strings owned */
+	struct net_callbacks cb;
+	void *arg;
+	SSL_CTX *ctx;
+
+	enum net_state state;
+	int stopped;			/* net_stop(): no reconnect */
+	int ever_ready;			/* reached READY once */
+	char *password;			/* mlock()ed, cleansed on free */
+	size_t password_cap;
+
+	struct evdns_getaddrinfo_request *dns_req;
+	struct evutil_addrinfo *addrs, *addr_next;
+	evutil_socket_t fd;		/* while connecting TCP */
+	struct event *connect_ev;
+	struct bufferevent *bev;
+	uint32_t max_frame;
+
+	struct event *backoff_ev;
+	int attempts;			/* since the last READY */
+	struct timespec backoff_until;
+
+	struct event *ping_ev;
+	uint64_t ping_nonce;
+	struct timespec ping_sent;	/* 0: none in flight */
+	long lag_ms;
+
+	uint64_t next_id;
+	uint64_t login_id;
+	struct net_req *reqs;		/* unanswered, id order */
+	Tafel__LoginResponse *login;	/* owned copy */
+	char last_error[256];
+};
+
+static const char *const state_names[] = {
+	[NET_DISCONNECTED] = "disconnected",
+	[NET_CONNECTING] = "connecting",
+	[NET_TLS] = "tls",
+	[NET_HELLO] = "hello",
+	[NET_LOGIN] = "login",
+	[NET_READY] = "ready",
+	[NET_BACKOFF] = "backoff",
+};
+
+static void net_connect(struct net *n);
+static void net_lost(struct net *n, const char *why);
+
+const char *
+net_state_name(enum net_state st)
+{
+	if ((size_t)st >= sizeof state_names / sizeof state_names[0])
+		fatalx("net: impossible state %d", (int)st);
+	return state_names[st];
+}
+
+static double
+ts_diff_ms(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(a->tv_sec - b->tv_sec) * 1000.0 +
+	    (double)(a->tv_nsec - b->tv_nsec) / 1e6;
+}
+
+/* The one transition function. */
+static void
+net_set_state(struct net *n, enum net_state st)
+{
+	if (n->state == st)
+		return;
+	log_debug("net: %s -> %s", net_state_name(n->state), net_state_name(st));
+	n->state = st;
+	if (n->cb.state != NULL)
+		n->cb.state(n, st, n->arg);
+}
+
+void
+net_new_key(char *buf, size_t len)
+{
+	unsigned char r[16];
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	if (RAND_bytes(r, sizeof r) != 1)
+		fatalx("net: no random bytes");
+	r[6] = (unsigned char)((r[6] & 0x0f) | 0x40);
+	r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);
+	for (size_t i = 0; i < 16 && o + 3 < len; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			buf[o++] = '-';
+		buf[o++] = hex[r[i] >> 4];
+		buf[o++] = hex[r[i] & 15];
+	}
+	buf[o] = '\0';
+}
+
+/* --- life cycle ---------------------------------------------------------- */
+
+struct net *
+net_new(struct event_base *base, const struct net_opts *o,
+    const struct net_callbacks *cb, void *arg, char *err, size_t errlen)
+{
+	struct net *n;
+	SSL_CTX *ctx;
+
+	ctx = tls_client_ctx(o->ca_file, o->cert_file, o->key_file, err, errlen);
+	if (ctx == NULL)
+		return NULL;
+	n = xcalloc(1, sizeof *n);
+	n->base = base;
+	n->ctx = ctx;
+	n->o.host = xstrdup(o->host);
+	n->o.port = xstrdup(o->port);
+	n->o.ca_file = xstrdup(o->ca_file);
+	n->o.cert_file = o->cert_file ? xstrdup(o->cert_file) : NULL;
+	n->o.key_file = o->key_file ? xstrdup(o->key_file) : NULL;
+	n->o.login = xstrdup(o->login);
+	n->o.retry_first = o->retry_first;
+	n->cb = *cb;
+	n->arg = arg;
+	n->fd = -1;
+	n->lag_ms = -1;
+	n->next_id = 1;
+	n->state = NET_DISCONNECTED;
+	n->dns = evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
+	    EVDNS_BASE_DISABLE_WHEN_INACTIVE);
+	if (n->dns == NULL)	/* no resolv.conf: numeric hosts still work */
+		n->dns = evdns_base_new(base, 0);
+	return n;
+}
+
+void
+net_set_password(struct net *n, const char *password)
+{
+	size_t len = strlen(password);
+
+	if (n->password != NULL) {
+		OPENSSL_cleanse(n->password, n->password_cap);
+		munlock(n->password, n->password_cap);
+		free(n->password);
+	}
+	n->password_cap = len + 1;
+	n->password = xmalloc(n->password_cap);
+	(void)mlock(n->password, n->password_cap);	/* best effort */
+	memcpy(n->password, password, len + 1);
+}
+
+/* Closes whatever is open; the bufferevent is freed after this loop pass. */
+static void
+bev_release_cb(evutil_socket_t fd, short what, void *arg)
+{
+	bufferevent_free(arg);
+}
+
+static void
+net_close_transport(struct net *n, int graceful)
+{
+	if (n->dns_req != NULL) {
+		evdns_getaddrinfo_cancel(n->dns_req);
+		n->dns_req = NULL;
+	}
+	if (n->addrs != NULL) {
+		evutil_freeaddrinfo(n->addrs);
+		n->addrs = n->addr_next = NULL;
+	}
+	if (n->connect_ev != NULL) {
+		event_free(n->connect_ev);
+		n->connect_ev = NULL;
+	}
+	if (n->fd >= 0) {
+		evutil_closesocket(n->fd);
+		n->fd = -1;
+	}
+	if (n->bev != NULL) {
+		struct bufferevent *bev = n->bev;
+		struct timeval zero = { 0, 0 };
+
+		n->bev = NULL;
+		bufferevent_setcb(bev, NULL, NULL, NULL, NULL);
+		bufferevent_disable(bev, EV_READ);
+		if (graceful) {
+			SSL *ssl = bufferevent_openssl_get_ssl(bev);
+
+			bufferevent_flush(bev, EV_WRITE, BEV_FLUSH);
+			if (ssl != NULL)
+				SSL_shutdown(ssl);
+		}
+		if (event_base_once(n->base, -1, EV_TIMEOUT, bev_release_cb, bev,
+		    &zero) != 0)
+			bufferevent_free(bev);
+	}
+	if (n->ping_ev != NULL)
+		event_del(n->ping_ev);
+	n->ping_sent.tv_sec = n->ping_sent.tv_nsec = 0;
+}
+
+static void
+req_free(struct net_req *r)
+{
+	free(r->frame);
+	free(r);
+}
+
+/* After a lost connection: volatile requests are dropped, the rest wait. */
+static void
+reqs_disconnected(struct net *n)
+{
+	struct net_req **pp = &n->reqs, *r;
+
+	while ((r = *pp) != NULL) {
+		if (r->flags & NET_REQ_VOLATILE) {
+			*pp = r->next;
+			if (r->fn != NULL)
+				r->fn(n, NULL, r->arg);
+			req_free(r);
+		} else {
+			r->sent = 0;
+			pp = &r->next;
+		}
+	}
+}
+
+void
+net_stop(struct net *n)
+{
+	n->stopped = 1;
+	if (n->backoff_ev != NULL)
+		event_del(n->backoff_ev);
+	net_close_transport(n, 1);
+	reqs_disconnected(n);
+	net_set_state(n, NET_DISCONNECTED);
+}
+
+void
+net_free(struct net *n)
+{
+	struct net_req *r;
+
+	if (n == NULL)
+		return;
+	net_close_transport(n, 0);
+	while ((r = n->reqs) != NULL) {
+		n->reqs = r->next;
+		req_free(r);
+	}
+	if (n->backoff_ev != NULL)
+		event_free(n->backoff_ev);
+	if (n->ping_ev != NULL)
+		event_free(n->ping_ev);
+	if (n->dns != NULL)
+		evdns_base_free(n->dns, 0);
+	if (n->password != NULL) {
+		OPENSSL_cleanse(n->password, n->password_cap);
+		munlock(n->password, n->password_cap);
+		free(n->password);
+	}
+	if (n->login != NULL)
+		tafel__login_response__free_unpacked(n->login, NULL);
+	SSL_CTX_free(n->ctx);
+	free((char *)n->o.host);
+	free((char *)n->o.port);
+	free((char *)n->o.ca_file);
+	free((char *)n->o.cert_file);
+	free((char *)n->o.key_file);
+	free((char *)n->o.login);
+	free(n);
+}
+
+/* --- failure, backoff ---------------------------------------------------- */
+
+static void
+backoff_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct net *n = arg;
+
+	if (n->state == NET_BACKOFF && !n->stopped)
+		net_connect(n);
+}
+
+/* Gives up for good: no retry until net_start(). */
+static void
+net_fatal(struct net *n, const char *msg, const Tafel__Error *err)
+{
+	snprintf(n->last_error, sizeof n->last_error, "%s", msg);
+	net_close_transport(n, 1);
+	reqs_disconnected(n);
+	net_set_state(n, NET_DISCONNECTED);
+	if (n->cb.fatal != NULL)
+		n->cb.fatal(n, msg, err, n->arg);
+}
+
+/* The connection failed or broke: wait, then try again (1 s .. 30 s, jittered). */
+static void
+net_retry_after(struct net *n, const char *why, long min_ms)
+{
+	long ms = NET_BACKOFF_MIN;
+	uint32_t rnd;
+	struct timeval tv;
+
+	snprintf(n->last_error, sizeof n->last_error, "%s", why);
+	log_info("connection: %s", why);
+	net_close_transport(n, 0);
+	reqs_disconnected(n);
+	if (n->stopped) {
+		net_set_state(n, NET_DISCONNECTED);
+		return;
+	}
+	if (!n->ever_ready && !n->o.retry_first) {
+		net_fatal(n, why, NULL);
+		return;
+	}
+	for (int i = 0; i < n->attempts && ms < NET_BACKOFF_MAX; i++)
+		ms *= 2;
+	if (ms > NET_BACKOFF_MAX)
+		ms = NET_BACKOFF_MAX;
+	if (RAND_bytes((unsigned char *)&rnd, sizeof rnd) != 1)
+		rnd = (uint32_t)random();
+	ms = ms / 2 + (long)(rnd % (uint32_t)(ms / 2 + 1));	/* [ms/2, ms] */
+	if (ms < min_ms)
+		ms = min_ms;
+	n->attempts++;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	clock_gettime(CLOCK_MONOTONIC, &n->backoff_until);
+	n->backoff_until.tv_sec += tv.tv_sec;
+	n->backoff_until.tv_nsec += tv.tv_usec * 1000;
+	if (n->backoff_until.tv_nsec >= 1000000000L) {
+		n->backoff_until.tv_sec++;
+		n->backoff_until.tv_nsec -= 1000000000L;
+	}
+	if (n->backoff_ev == NULL)
+		n->backoff_ev = evtimer_new(n->base, backoff_cb, n);
+	evtimer_add(n->backoff_ev, &tv);
+	net_set_state(n, NET_BACKOFF);
+}
+
+static void
+net_lost(struct net *n, const char *why)
+{
+	net_retry_after(n, why, 0);
+}
+
+/* --- sending ------------------------------------------------------------- */
+
+static void
+req_write(struct net *n, struct net_req *r)
+{
+	if (n->bev == NULL || r->sent)
+		return;
+	bufferevent_write(n->bev, r->frame, r->len);
+	r->sent = 1;
+}
+
+/* Sends one envelope built on the stack directly (hello, login). */
+static int
+send_now(struct net *n, const Tafel__Envelope *env)
+{
+	if (n->bev == NULL)
+		return -1;
+	return frame_encode(bufferevent_get_output(n->bev), env, n->max_frame);
+}
+
+uint64_t
+net_send(struct net *n, Tafel__Envelope *env, int flags, const char *key,
+    net_reply_fn fn, void *arg)
+{
+	struct net_req *r, **pp;
+	struct evbuffer *tmp;
+	char keybuf[40];
+
+	env->request_id = n->next_id++;
+	if (flags & NET_REQ_WRITE) {
+		if (key == NULL || *key == '\0') {
+			net_new_key(keybuf, sizeof keybuf);
+			key = keybuf;
+		}
+		env->idempotency_key = (char *)key;
+	}
+	tmp = evbuffer_new();
+	if (frame_encode(tmp, env, TAFEL_MAX_FRAME) != 0)
+		fatalx("net: request of %s too large",
+		    envelope_body_name(env->body_case));
+	r = xcalloc(1, sizeof *r);
+	r->id = env->request_id;
+	r->flags = flags;
+	r->len = evbuffer_get_length(tmp);
+	r->frame = xmalloc(r->len);
+	evbuffer_remove(tmp, r->frame, r->len);
+	evbuffer_free(tmp);
+	r->fn = fn;
+	r->arg = arg;
+	if (flags & NET_REQ_WRITE)
+		env->idempotency_key = (char *)protobuf_c_empty_string;
+	for (pp = &n->reqs; *pp != NULL; pp = &(*pp)->next)
+		;
+	*pp = r;
+	if (n->state == NET_READY)
+		req_write(n, r);
+	return r->id;
+}
+
+/* --- pings --------------------------------------------------------------- */
+
+static void
+pong_cb(struct net *n, const Tafel__Envelope *reply, void *arg)
+{
+	struct timespec now;
+
+	if (reply == NULL || reply->body_case != TAFEL__ENVELOPE__BODY_PONG)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (n->ping_sent.tv_sec != 0)
+		n->lag_ms = (long)ts_diff_ms(&now, &n->ping_sent);
+	n->ping_sent.tv_sec = n->ping_sent.tv_nsec = 0;
+	if (n->cb.state != NULL)	/* lets the UI redraw the lag */
+		n->cb.state(n, n->state, n->arg);
+}
+
+static void
+ping_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct net *n = arg;
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
+	Tafel__PingRequest ping = TAFEL__PING_REQUEST__INIT;
+	struct timespec now;
+
+	if (n->state != NET_READY)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (n->ping_sent.tv_sec != 0) {
+		if (ts_diff_ms(&now, &n->ping_sent) > NET_PING_DEADLINE * 1000.0)
+			net_lost(n, "server does not answer");
+		return;
+	}
+	n->ping_sent = now;
+	ping.nonce = ++n->ping_nonce;
+	env.body_case = TAFEL__ENVELOPE__BODY_PING;
+	env.ping = &ping;
+	net_send(n, &env, NET_REQ_VOLATILE, NULL, pong_cb, NULL);
+}
+
+/* --- receiving ----------------------------------------------------------- */
+
+static void
+on_login_reply(struct net *n, const Tafel__Envelope *m)
+{
+	struct net_req *r;
+	struct timeval tv = { NET_PING_INTERVAL, 0 };
+	int first = !n->ever_ready;
+
+	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
+		const Tafel__Error *e = m->error;
+		char msg[300];
+
+		snprintf(msg, sizeof msg, "login refused: %s%s%s",
+		    error_code_name(e->code), e->message[0] ? ": " : "",
+		    e->message);
+		switch (e->code) {
+		case TAFEL__ERROR_CODE__RATE_LIMITED:
+		case TAFEL__ERROR_CODE__OVERLOADED:
+		case TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE:
+		case TAFEL__ERROR_CODE__INTERNAL:
+			if (n->ever_ready || n->o.retry_first) {
+				net_retry_after(n, msg, (long)e->retry_after_ms);
+				return;
+			}
+			break;
+		default:
+			break;
+		}
+		net_fatal(n, msg, e);
+		return;
+	}
+	if (m->body_case != TAFEL__ENVELOPE__BODY_LOGIN_OK) {
+		net_lost(n, "unexpected answer to login");
+		return;
+	}
+	if (n->login != NULL)
+		tafel__login_response__free_unpacked(n->login, NULL);
+	{
+		size_t len = tafel__login_response__get_packed_size(m->login_ok);
+		uint8_t *buf = xmalloc(len ? len : 1);
+
+		tafel__login_response__pack(m->login_ok, buf);
+		n->login = tafel__login_response__unpack(NULL, len, buf);
+		free(buf);
+	}
+	n->max_frame = TAFEL_MAX_FRAME;
+	n->attempts = 0;
+	n->ever_ready = 1;
+	n->last_error[0] = '\0';
+	bufferevent_set_timeouts(n->bev, NULL, NULL);
+	net_set_state(n, NET_READY);
+	if (n->ping_ev == NULL)
+		n->ping_ev = event_new(n->base, -1, EV_PERSIST, ping_cb, n);
+	event_add(n->ping_ev, &tv);
+	if (n->cb.ready != NULL)
+		n->cb.ready(n, m->login_ok, first, n->arg);
+	/* what was queued or unanswered goes out now, in order, same keys */
+	for (r = n->reqs; r != NULL && n->state == NET_READY; r = r->next)
+		req_write(n, r);
+	ping_cb(-1, 0, n);
+}
+
+static void
+send_login(struct net *n)
+{
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
+	Tafel__LoginRequest lr = TAFEL__LOGIN_REQUEST__INIT;
+
+	lr.login = (char *)n->o.login;
+	lr.password = n->password != NULL ? n->password : "";
+	env.request_id = n->login_id = n->next_id++;
+	env.body_case = TAFEL__ENVELOPE__BODY_LOGIN;
+	env.login = &lr;
+	net_set_state(n, NET_LOGIN);
+	if (send_now(n, &env) != 0)
+		net_lost(n, "cannot send login");
+}
+
+static void
+on_hello(struct net *n, const Tafel__Envelope *m)
+{
+	char msg[200];
+
+	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
+		snprintf(msg, sizeof msg, "server refused the connection: %s: %s",
+		    error_code_name(m->error->code), m->error->message);
+		net_fatal(n, msg, m->error);
+		return;
+	}
+	if (m->body_case != TAFEL__ENVELOPE__BODY_HELLO) {
+		net_lost(n, "server did not send a hello");
+		return;
+	}
+	if (m->hello->protocol_version != TAFEL_PROTOCOL_VERSION) {
+		snprintf(msg, sizeof msg, "server speaks protocol version %u, "
+		    "this client %u: update tafel or the server",
+		    m->hello->protocol_version, TAFEL_PROTOCOL_VERSION);
+		net_fatal(n, msg, NULL);
+		return;
+	}
+	send_login(n);
+}
+
+/* One complete envelope from the server. */
+static void
+dispatch(struct net *n, Tafel__Envelope *m)
+{
+	struct net_req **pp, *r;
+
+	switch (n->state) {
+	case NET_HELLO:
+		on_hello(n, m);
+		return;
+	case NET_LOGIN:
+		if (m->request_id == n->login_id) {
+			on_login_reply(n, m);
+			return;
+		}
+		if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR &&
+		    m->error->code == TAFEL__ERROR_CODE__VERSION_MISMATCH) {
+			on_hello(n, m);
+			return;
+		}
+		break;
+	case NET_READY:
+		break;
+	default:
+		return;
+	}
+	if (m->body_case == TAFEL__ENVELOPE__BODY_EVENT) {
+		if (n->cb.event != NULL)
+			n->cb.event(n, m, n->arg);
+		return;
+	}
+	if (m->request_id == 0) {
+		if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
+			snprintf(n->last_error, sizeof n->last_error, "%s: %s",
+			    error_code_name(m->error->code), m->error->message);
+			log_warn("server: %s", n->last_error);
+		}
+		return;
+	}
+	for (pp = &n->reqs; (r = *pp) != NULL; pp = &r->next)
+		if (r->id == m->request_id)
+			break;
+	if (r == NULL) {
+		log_debug("net: answer to unknown request %llu",
+		    (unsigned long long)m->request_id);
+		return;
+	}
+	*pp = r->next;
+	if (r->fn != NULL)
+		r->fn(n, m, r->arg);
+	req_free(r);
+}
+
+static void
+on_read(struct bufferevent *bev, void *arg)
+{
+	struct net *n = arg;
+	Tafel__Envelope *m;
+	enum frame_status st;
+
+	while (n->bev == bev &&
+	    (st = frame_decode(bufferevent_get_input(bev), n->max_frame, &m)) ==
+	    FRAME_OK) {
+		dispatch(n, m);
+		frame_free(m);
+	}
+	if (n->bev == bev && st < 0) {
+		char why[100];
+
+		snprintf(why, sizeof why, "bad frame from server (%s)",
+		    frame_status_str(st));
+		net_lost(n, why);
+	}
+}
+
+static void
+on_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct net *n = arg;
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
+	Tafel__Hello hello = TAFEL__HELLO__INIT;
+	char err[256], why[300];
+
+	if (what & BEV_EVENT_CONNECTED) {
+		net_set_state(n, NET_HELLO);
+		envelope_hello(&env, &hello, "tafel", TAFEL_MAX_FRAME);
+		if (send_now(n, &env) != 0)
+			net_lost(n, "cannot send hello");
+		return;
+	}
+	if (what & BEV_EVENT_EOF) {
+		on_read(bev, n);	/* complete frames left behind */
+		if (n->bev == bev)
+			net_lost(n, "server closed the connection");
+		return;
+	}
+	if (what & BEV_EVENT_TIMEOUT) {
+		net_lost(n, n->state == NET_TLS ? "TLS handshake timed out" :
+		    "server did not answer in time");
+		return;
+	}
+	tls_bev_err_string(bev, err, sizeof err);
+	snprintf(why, sizeof why, "%s failed: %s",
+	    n->state == NET_TLS ? "TLS handshake" : "connection", err);
+	net_lost(n, why);
+}
+
+/* --- connecting ---------------------------------------------------------- */
+
+static void try_next_addr(struct net *n, const char *why);
+
+/* TCP is up: start TLS on the socket. */
+static void
+start_tls(struct net *n)
+{
+	SSL *ssl;
+	evutil_socket_t fd = n->fd;
+	struct timeval tv = { NET_CONNECT_TIMEOUT, 0 };
+	char err[256], why[300];
+
+	ssl = tls_client_ssl(n->ctx, n->o.host);
+	if (ssl == NULL) {
+		tls_err_string(err, sizeof err);
+		snprintf(why, sizeof why, "TLS set-up failed: %s", err);
+		net_fatal(n, why, NULL);
+		return;
+	}
+	n->fd = -1;
+	n->bev = bufferevent_openssl_socket_new(n->base, fd, ssl,
+	    BUFFEREVENT_SSL_CONNECTING,
+	    BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+	if (n->bev == NULL) {
+		SSL_free(ssl);
+		evutil_closesocket(fd);
+		net_lost(n, "cannot start TLS");
+		return;
+	}
+	evutil_freeaddrinfo(n->addrs);
+	n->addrs = n->addr_next = NULL;
+	n->max_frame = TAFEL_MAX_FRAME_PRELOGIN;
+	bufferevent_openssl_set_allow_dirty_shutdown(n->bev, 1);
+	bufferevent_set_timeouts(n->bev, &tv, &tv);
+	bufferevent_setcb(n->bev, on_read, NULL, on_event, n);
+	bufferevent_enable(n->bev, EV_READ | EV_WRITE);
+	net_set_state(n, NET_TLS);
+}
+
+static void
+on_tcp(evutil_socket_t fd, short what, void *arg)
+{
+	struct net *n = arg;
+	int e = 0;
+	socklen_t len = sizeof e;
+	char why[200];
+
+	event_free(n->connect_ev);
+	n->connect_ev = NULL;
+	if (what & EV_TIMEOUT) {
+		try_next_addr(n, "connecting timed out");
+		return;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) != 0)
+		e = errno;
+	if (e != 0) {
+		snprintf(why, sizeof why, "cannot connect to %s:%s: %s",
+		    n->o.host, n->o.port, strerror(e));
+		try_next_addr(n, why);
+		return;
+	}
+	start_tls(n);
+}
+
+/* Opens TCP to the next resolved address; on the last failure, retries later. */
+static void
+try_next_addr(struct net *n, const char *why)
+{
+	struct timeval tv = { NET_CONNECT_TIMEOUT, 0 };
+	struct evutil_addrinfo *ai;
+	char msg[300];
+
+	if (n->fd >= 0) {
+		evutil_closesocket(n->fd);
+		n->fd = -1;
+	}
+	while ((ai = n->addr_next) != NULL) {
+		n->addr_next = ai->ai_next;
+		n->fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK |
+		    SOCK_CLOEXEC, 0);
+		if (n->fd < 0)
+			continue;
+		if (connect(n->fd, ai->ai_addr, ai->ai_addrlen) == 0 ||
+		    errno == EINPROGRESS) {
+			n->connect_ev = event_new(n->base, n->fd, EV_WRITE, on_tcp,
+			    n);
+			event_add(n->connect_ev, &tv);
+			return;
+		}
+		snprintf(msg, sizeof msg, "cannot connect to %s:%s: %s",
+		    n->o.host, n->o.port, strerror(errno));
+		why = msg;
+		evutil_closesocket(n->fd);
+		n->fd = -1;
+	}
+	net_lost(n, why != NULL ? why : "no address to connect to");
+}
+
+static void
+on_resolved(int result, struct evutil_addrinfo *res, void *arg)
+{
+	struct net *n = arg;
+	char why[300];
+
+	if (result == EVUTIL_EAI_CANCEL)
+		return;
+	n->dns_req = NULL;
+	if (result != 0) {
+		snprintf(why, sizeof why, "cannot resolve %s: %s", n->o.host,
+		    evutil_gai_strerror(result));
+		net_lost(n, why);
+		return;
+	}
+	n->addrs = n->addr_next = res;
+	try_next_addr(n, NULL);
+}
+
+static void
+net_connect(struct net *n)
+{
+	struct evutil_addrinfo hints;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = EVUTIL_AI_ADDRCONFIG;
+	net_set_state(n, NET_CONNECTING);
+	/* NULL when answered inline (numeric hosts, /etc/hosts) */
+	n->dns_req = evdns_getaddrinfo(n->dns, n->o.host, n->o.port, &hints,
+	    on_resolved, n);
+}
+
+void
+net_start(struct net *n)
+{
+	n->stopped = 0;
+	if (n->state == NET_DISCONNECTED || n->state == NET_BACKOFF) {
+		if (n->backoff_ev != NULL)
+			event_del(n->backoff_ev);
+		net_connect(n);
+	}
+}
+
+/* --- accessors ----------------------------------------------------------- */
+
+enum net_state
+net_get_state(const struct net *n)
+{
+	return n->state;
+}
+
+int
+net_backoff_left(const struct net *n)
+{
+	struct timespec now;
+	double ms;
+
+	if (n->state != NET_BACKOFF)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = ts_diff_ms(&n->backoff_until, &now);
+	return ms <= 0 ? 0 : (int)((ms + 999) / 1000);
+}
+
+long
+net_lag_ms(const struct net *n)
+{
+	return n->lag_ms;
+}
+
+const char *
+net_last_error(const struct net *n)
+{
+	return n->last_error;
+}
+
+size_t
+net_pending(const struct net *n)
+{
+	size_t c = 0;
+
+	for (const struct net_req *r = n->reqs; r != NULL; r = r->next)
+		c++;
+	return c;
+}
+
+const Tafel__LoginResponse *
+net_login(const struct net *n)
+{
+	return n->login;
+}

@@ -1,0 +1,59 @@
+/* What the user reads for each server error code: one table, translated through gettext. */
+#include "i18n.h"
+#include "ui.h"
+
+static const struct {
+	Tafel__ErrorCode code;
+	const char *text;		/* N_() */
+} error_texts[] = {
+	{ TAFEL__ERROR_CODE__VERSION_MISMATCH,
+	  N_("The server speaks another protocol version: update tafel.") },
+	{ TAFEL__ERROR_CODE__FRAME_TOO_LARGE, N_("The message was too large.") },
+	{ TAFEL__ERROR_CODE__FRAME_UNDECODABLE,
+	  N_("The server could not read the message.") },
+	{ TAFEL__ERROR_CODE__HELLO_EXPECTED, N_("Protocol error at connection set-up.") },
+	{ TAFEL__ERROR_CODE__UNKNOWN_MESSAGE,
+	  N_("The server does not know this request (older version?).") },
+	{ TAFEL__ERROR_CODE__NOT_AUTHENTICATED, N_("Not logged in.") },
+	{ TAFEL__ERROR_CODE__LOGIN_FAILED, N_("Wrong user name or password.") },
+	{ TAFEL__ERROR_CODE__ACCOUNT_DISABLED, N_("This account is disabled.") },
+	{ TAFEL__ERROR_CODE__RATE_LIMITED,
+	  N_("Too many attempts; wait a moment and try again.") },
+	{ TAFEL__ERROR_CODE__FORBIDDEN, N_("You are not allowed to do this.") },
+	{ TAFEL__ERROR_CODE__INVALID_ARGUMENT, N_("A field is not filled in correctly.") },
+	{ TAFEL__ERROR_CODE__STRING_TOO_LONG, N_("The text is too long.") },
+	{ TAFEL__ERROR_CODE__INVALID_UTF8, N_("The text contains invalid characters.") },
+	{ TAFEL__ERROR_CODE__OUT_OF_RANGE, N_("A value is out of range.") },
+	{ TAFEL__ERROR_CODE__LIST_TOO_LONG, N_("The list is too long.") },
+	{ TAFEL__ERROR_CODE__NOT_FOUND,
+	  N_("Not found (removed, or not visible to your organisation).") },
+	{ TAFEL__ERROR_CODE__CONFLICT,
+	  N_("Someone else changed this in the meantime; the screen shows the "
+	     "current version, try again.") },
+	{ TAFEL__ERROR_CODE__INVALID_TRANSITION,
+	  N_("That step is not possible in the current state.") },
+	{ TAFEL__ERROR_CODE__IDEMPOTENCY_KEY_REQUIRED,
+	  N_("Internal error: the change carried no key.") },
+	{ TAFEL__ERROR_CODE__IDEMPOTENCY_KEY_REUSED,
+	  N_("Internal error: a change key was used twice.") },
+	{ TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE,
+	  N_("The register is temporarily unavailable; try again shortly.") },
+	{ TAFEL__ERROR_CODE__INTERNAL, N_("Internal server error.") },
+	{ TAFEL__ERROR_CODE__OVERLOADED, N_("The server is busy; try again shortly.") },
+	{ TAFEL__ERROR_CODE__ACCOUNT_LOCKED,
+	  N_("This account is locked after too many failed logins.") },
+	{ TAFEL__ERROR_CODE__SESSION_EXPIRED,
+	  N_("The session has expired; log in again.") },
+	{ TAFEL__ERROR_CODE__ALREADY_LOGGED_IN, N_("Already logged in.") },
+	{ TAFEL__ERROR_CODE__REQUEST_ID_REQUIRED,
+	  N_("Internal error: the request carried no id.") },
+};
+
+const char *
+ui_error_text(Tafel__ErrorCode code)
+{
+	for (size_t i = 0; i < sizeof error_texts / sizeof error_texts[0]; i++)
+		if (error_texts[i].code == code)
+			return _(error_texts[i].text);
+	return _("The server reported an unknown error.");
+}

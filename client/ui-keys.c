@@ -1,0 +1,630 @@
+/* Key bindings: one table with names and help texts drives dispatch, the footer and the help view. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "i18n.h"
+#include "ui.h"
+
+#define V(x) VIEW_BIT(VIEW_##x)
+
+/* --- helpers ------------------------------------------------------------- */
+
+static const Tafel__AgendaItem *
+selected_item(struct ui *u)
+{
+	return model_item(&u->meeting, u->meeting.selected_item_id);
+}
+
+static int
+yes(const char *t)
+{
+	return t != NULL && (t[0] == 'j' || t[0] == 'J' || t[0] == 'y' ||
+	    t[0] == 'Y');
+}
+
+static int
+need_meeting(struct ui *u)
+{
+	if (u->meeting.meeting == NULL) {
+		ui_message(u, 1, "%s", _("No meeting loaded yet."));
+		return 0;
+	}
+	return 1;
+}
+
+/* --- navigation ---------------------------------------------------------- */
+
+static void
+k_quit(struct ui *u)
+{
+	u->quit = 1;
+}
+
+static void
+k_help(struct ui *u)
+{
+	u->help_scroll = 0;
+	ui_set_view(u, VIEW_HELP);
+}
+
+static void
+k_back(struct ui *u)
+{
+	ui_set_view(u, u->view == u->back ? VIEW_MEETINGS : u->back);
+}
+
+static void
+k_meetings(struct ui *u)
+{
+	ui_set_view(u, VIEW_MEETINGS);
+}
+
+static void
+k_meeting(struct ui *u)
+{
+	if (u->meeting.meeting_id == 0) {
+		ui_message(u, 1, "%s", _("Choose a meeting first."));
+		return;
+	}
+	ui_set_view(u, VIEW_MEETING);
+}
+
+static void
+k_actions(struct ui *u)
+{
+	u->sel_action = 0;
+	ui_set_view(u, VIEW_ACTIONS);
+}
+
+static void
+move_sel(struct ui *u, int dir)
+{
+	const Tafel__ActionPoint *list[512];
+	size_t n;
+
+	switch (u->view) {
+	case VIEW_MEETINGS:
+		if (u->meetings == NULL || u->meetings->n_meetings == 0)
+			break;
+		if (dir < 0 && u->sel_meeting > 0)
+			u->sel_meeting--;
+		else if (dir > 0 && u->sel_meeting + 1 < u->meetings->n_meetings)
+			u->sel_meeting++;
+		break;
+	case VIEW_MEETING:
+		model_select_step(&u->meeting, dir);	/* detaches */
+		break;
+	case VIEW_ACTIONS:
+		n = view_actions_list(u, list, 512);
+		if (dir < 0 && u->sel_action > 0)
+			u->sel_action--;
+		else if (dir > 0 && u->sel_action + 1 < n)
+			u->sel_action++;
+		break;
+	case VIEW_HELP:
+	case VIEW_CASE:
+		u->help_scroll += dir;
+		if (u->help_scroll < 0)
+			u->help_scroll = 0;
+		break;
+	default:
+		break;
+	}
+	ui_dirty(u);
+}
+
+static void
+k_up(struct ui *u)
+{
+	move_sel(u, -1);
+}
+
+static void
+k_down(struct ui *u)
+{
+	move_sel(u, 1);
+}
+
+static void
+k_enter(struct ui *u)
+{
+	const Tafel__ActionPoint *list[512];
+	const Tafel__AgendaItem *it;
+	size_t n;
+
+	switch (u->view) {
+	case VIEW_MEETINGS:
+		if (u->meetings != NULL && u->sel_meeting < u->meetings->n_meetings)
+			ui_open_meeting(u,
+			    u->meetings->meetings[u->sel_meeting]->id);
+		break;
+	case VIEW_MEETING:
+		it = selected_item(u);
+		if (it != NULL) {
+			u->help_scroll = 0;
+			ui_open_case(u, it->case_id);
+		}
+		break;
+	case VIEW_ACTIONS:
+		n = view_actions_list(u, list, 512);
+		if (u->sel_action < n) {
+			u->help_scroll = 0;
+			ui_open_case(u, list[u->sel_action]->case_id);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+k_follow(struct ui *u)
+{
+	model_follow(&u->meeting);
+	ui_dirty(u);
+}
+
+static void
+k_reconnect(struct ui *u)
+{
+	if (net_get_state(u->net) == NET_DISCONNECTED ||
+	    net_get_state(u->net) == NET_BACKOFF)
+		net_start(u->net);
+	else if (net_get_state(u->net) == NET_READY)
+		ui_refresh_lists(u);
+	ui_dirty(u);
+}
+
+/* --- chair --------------------------------------------------------------- */
+
+static void
+set_current(struct ui *u, int64_t item)
+{
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
+	Tafel__SetCurrentItemRequest r = TAFEL__SET_CURRENT_ITEM_REQUEST__INIT;
+
+	r.meeting_id = u->meeting.meeting_id;
+	r.item_id = item;
+	env.body_case = TAFEL__ENVELOPE__BODY_SET_CURRENT_ITEM;
+	env.set_current_item = &r;
+	ui_send(u, &env, NET_REQ_WRITE, NULL);
+}
+
+static void
+step_item(struct ui *u, int dir)
+{
+	int64_t item;
+
+	if (!need_meeting(u))
+		return;
+	item = model_neighbour_item(&u->meeting, dir);
+	if (item == 0) {
+		ui_message(u, 1, "%s", dir > 0 ? _("This is the last item.") :
+		    _("This is the first item."));
+		return;
+	}
+	model_follow(&u->meeting);	/* the chair follows themself */
+	set_current(u, item);
+}
+
+static void
+k_next(struct ui *u)
+{
+	step_item(u, 1);
+}
+
+static void
+k_prev(struct ui *u)
+{
+	step_item(u, -1);
+}
+
+static void
+meeting_state(struct ui *u, int open)
+{
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
+	Tafel__MeetingStateRequest r = TAFEL__MEETING_STATE_REQUEST__INIT;
+
+	r.meeting_id = u->meeting.meeting_id;
+	r.version = u->meeting.meeting->version;
+	if (open) {
+		env.body_case = TAFEL__ENVELOPE__BODY_OPEN_MEETING;
+		env.open_meeting = &r;
+	} else {
+		env.body_case = TAFEL__ENVELOPE__BODY_CLOSE_MEETING;
+		env.close_meeting = &r;
+	}
+	ui_send(u, &env, NET_REQ_WRITE, NULL);
+}
+
+static void
+k_open(struct ui *u)
+{
+	if (need_meeting(u))
+		meeting_state(u, 1);
+}
+
+static void
+close_confirmed(struct ui *u, const char *text)
+{
+	if (yes(text) && need_meeting(u))
+		meeting_state(u, 0);
+}
+
+static void
+k_close(struct ui *u)
+{
+	if (need_meeting(u))
+		ui_prompt(u, _("Close the meeting? (y/n)"), "", close_confirmed);
+}
+
+static void
+decision_done(struct ui *u, const char *text)
+{
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
+	Tafel__RecordDecisionRequest r = TAFEL__RECORD_DECISION_REQUEST__INIT;
+	const Tafel__AgendaItem *it = selected_item(u);
+
+	if (text == NULL || it == NULL)
+		return;
+	r.item_id = it->id;
+	r.version = it->version;
+	r.decision = (char *)text;
+	env.body_case = TAFEL__ENVELOPE__BODY_RECORD_DECISION;
+	env.record_decision = &r;
+	ui_send(u, &env, NET_REQ_WRITE, NULL);
+}
+
+static void
+k_decision(struct ui *u)
+{
+	const Tafel__AgendaItem *it = selected_item(u);
+
+	if (it == NULL) {
+		ui_message(u, 1, "%s", _("No agenda item selected."));
+		return;
+	}
+	ui_prompt(u, _("Decision"), it->decision, decision_done);
+}
+
+/* The action point form: description → owner organisation → due date. */
+static void form_owner(struct ui *u, const char *text);
+static void form_due(struct ui *u, const char *text);
+static void form_description(struct ui *u, const char *text);
+
+static void
+form_reopen(struct ui *u, const char *field)
+{
+	char org[32];
+
+	if (field != NULL && strcmp(field, "due_date") == 0)
+		ui_prompt(u, _("Due date (YYYY-MM-DD)"), u->form.due_date,
+		    form_due);
+	else if (field != NULL && (strcmp(field, "owner_org_id") == 0 ||
+	    strcmp(field, "owner_user_id") == 0)) {
+		snprintf(org, sizeof org, "%lld", (long long)u->form.owner_org_id);
+		ui_prompt(u, _("Owner organisation (name or number)"), org,
+		    form_owner);
+	} else
+		ui_prompt(u, _("Action point"), u->form.description,
+		    form_description);
+}
+
+static void
+form_sent(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct ui *u = arg;
+
+	if (m == NULL)
+		return;
+	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
+		/* keep the form: reopen the field the server objected to */
+		form_reopen(u, m->error->field);
+		ui_show_error(u, m->error);
+		return;
+	}
+	ui_message(u, 0, "%s", _("Action point recorded."));
+}
+
+static void
+form_send(struct ui *u)
+{
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
+	Tafel__CreateActionRequest r = TAFEL__CREATE_ACTION_REQUEST__INIT;
+
+	r.case_id = u->form.case_id;
+	r.meeting_id = u->form.meeting_id;
+	r.description = u->form.description;
+	r.owner_org_id = u->form.owner_org_id;
+	r.owner_user_id = u->form.owner_user_id;
+	r.due_date = u->form.due_date;
+	env.body_case = TAFEL__ENVELOPE__BODY_CREATE_ACTION;
+	env.create_action = &r;
+	ui_send(u, &env, NET_REQ_WRITE, form_sent);
+}
+
+static void
+form_due(struct ui *u, const char *text)
+{
+	if (text == NULL)
+		return;
+	snprintf(u->form.due_date, sizeof u->form.due_date, "%s", text);
+	form_send(u);
+}
+
+/* An organisation by number or by (the start of) its name. */
+static int64_t
+find_org(struct ui *u, const char *text)
+{
+	char *end;
+	long long id = strtoll(text, &end, 10);
+	size_t len = strlen(text);
+
+	if (*text != '\0' && *end == '\0')
+		return id;
+	for (size_t i = 0; u->orgs != NULL && i < u->orgs->n_organisations; i++)
+		if (strncasecmp(u->orgs->organisations[i]->name, text, len) == 0)
+			return u->orgs->organisations[i]->id;
+	for (size_t i = 0; i < u->meeting.orgs.n; i++) {
+		const Tafel__Organisation *o = (void *)u->meeting.orgs.v[i].msg;
+
+		if (strncasecmp(o->name, text, len) == 0)
+			return o->id;
+	}
+	return 0;
+}
+
+static void
+form_owner(struct ui *u, const char *text)
+{
+	int64_t id;
+
+	if (text == NULL)
+		return;
+	id = find_org(u, text);
+	if (id == 0) {
+		ui_prompt(u, _("Owner organisation (name or number)"), text,
+		    form_owner);
+		ui_message(u, 1, "%s", _("Unknown organisation."));
+		return;
+	}
+	u->form.owner_org_id = id;
+	ui_prompt(u, _("Due date (YYYY-MM-DD)"), u->form.due_date, form_due);
+}
+
+static void
+form_description(struct ui *u, const char *text)
+{
+	if (text == NULL)
+		return;
+	snprintf(u->form.description, sizeof u->form.description, "%s", text);
+	ui_prompt(u, _("Owner organisation (name or number)"), "", form_owner);
+}
+
+static void
+k_add_action(struct ui *u)
+{
+	const Tafel__AgendaItem *it = selected_item(u);
+
+	if (it == NULL) {
+		ui_message(u, 1, "%s", _("No agenda item selected."));
+		return;
+	}
+	memset(&u->form, 0, sizeof u->form);
+	u->form.case_id = it->case_id;
+	u->form.meeting_id = u->meeting.meeting_id;
+	ui_prompt(u, _("Action point"), "", form_description);
+}
+
+static void
+attend_remote(struct ui *u, const char *text)
+{
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
+	Tafel__AttendanceRequest r = TAFEL__ATTENDANCE_REQUEST__INIT;
+
+	if (text == NULL)
+		return;
+	r.meeting_id = u->meeting.meeting_id;
+	r.user_id = u->form_user_id;
+	r.present = u->form_user_present;
+	r.remote = yes(text);
+	env.body_case = TAFEL__ENVELOPE__BODY_RECORD_ATTENDANCE;
+	env.record_attendance = &r;
+	ui_send(u, &env, NET_REQ_WRITE, NULL);
+}
+
+static void
+attend_present(struct ui *u, const char *text)
+{
+	if (text == NULL)
+		return;
+	u->form_user_present = yes(text);
+	if (!u->form_user_present)
+		attend_remote(u, "n");
+	else
+		ui_prompt(u, _("Remote (video)? (y/n)"), "", attend_remote);
+}
+
+static void
+attend_user(struct ui *u, const char *text)
+{
+	char *end;
+	long long id;
+
+	if (text == NULL)
+		return;
+	id = strtoll(text, &end, 10);
+	if (*text == '\0' || *end != '\0') {
+		id = 0;
+		for (size_t i = 0; u->orgs != NULL && i < u->orgs->n_users; i++)
+			if (strcasecmp(u->orgs->users[i]->login, text) == 0)
+				id = u->orgs->users[i]->id;
+	}
+	if (id == 0) {
+		ui_prompt(u, _("Attendance of (login or number)"), text,
+		    attend_user);
+		ui_message(u, 1, "%s", _("Unknown user."));
+		return;
+	}
+	u->form_user_id = id;
+	ui_prompt(u, _("Present? (y/n)"), "", attend_present);
+}
+
+static void
+k_attendance(struct ui *u)
+{
+	if (need_meeting(u))
+		ui_prompt(u, _("Attendance of (login or number)"), "",
+		    attend_user);
+}
+
+/* --- action points ------------------------------------------------------- */
+
+static void
+complete_sent(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct ui *u = arg;
+
+	if (m == NULL)
+		return;
+	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
+		ui_show_error(u, m->error);
+		return;
+	}
+	ui_message(u, 0, "%s", _("Action point completed; the submitter is "
+	    "informed."));
+}
+
+static void
+complete_done(struct ui *u, const char *text)
+{
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
+	Tafel__FinishActionRequest r = TAFEL__FINISH_ACTION_REQUEST__INIT;
+
+	if (text == NULL)
+		return;
+	r.id = u->form_action_id;
+	r.version = u->form_action_version;
+	r.note = (char *)text;
+	env.body_case = TAFEL__ENVELOPE__BODY_COMPLETE_ACTION;
+	env.complete_action = &r;
+	ui_send(u, &env, NET_REQ_WRITE, complete_sent);
+}
+
+static void
+k_complete(struct ui *u)
+{
+	const Tafel__ActionPoint *list[512];
+	size_t n = view_actions_list(u, list, 512);
+
+	if (u->sel_action >= n) {
+		ui_message(u, 1, "%s", _("No action point selected."));
+		return;
+	}
+	u->form_action_id = list[u->sel_action]->id;
+	u->form_action_version = list[u->sel_action]->version;
+	ui_prompt(u, _("Done — feedback for the submitter"), "", complete_done);
+}
+
+/* --- the table ----------------------------------------------------------- */
+
+#define MEETING V(MEETING)
+
+/* Adding a key means adding one row: dispatch, footer and help follow. */
+const struct ui_key ui_keys[] = {
+	{ 'q', "q", VIEWS_ALL, 0, N_("quit"), k_quit, N_("Quit tafel") },
+	{ '?', "?", VIEWS_ALL, 0, N_("help"), k_help, N_("Show all keys") },
+	{ 27, "Esc", VIEWS_ALL, 0, NULL, k_back, N_("Back to the previous view") },
+	{ KEY_BACKSPACE, "Backspace", VIEWS_ALL, 0, NULL, k_back,
+	  N_("Back to the previous view") },
+	{ '1', "1", VIEWS_ALL, 0, N_("meetings"), k_meetings,
+	  N_("Meetings of my organisation") },
+	{ '2', "2", VIEWS_ALL, 0, N_("meeting"), k_meeting,
+	  N_("The meeting chosen last") },
+	{ '3', "3", VIEWS_ALL, 0, N_("actions"), k_actions,
+	  N_("Open action points of my organisation, overdue first") },
+	{ KEY_UP, "↑", VIEWS_ALL, 0, NULL, k_up,
+	  N_("Previous line (in a meeting: go your own way)") },
+	{ 'k', "k", VIEWS_ALL, 0, NULL, k_up, N_("Previous line") },
+	{ KEY_DOWN, "↓", VIEWS_ALL, 0, NULL, k_down,
+	  N_("Next line (in a meeting: go your own way)") },
+	{ 'j', "j", VIEWS_ALL, 0, NULL, k_down, N_("Next line") },
+	{ '\r', "Enter", V(MEETINGS) | MEETING | V(ACTIONS), 0, N_("open"),
+	  k_enter, N_("Open the meeting or case under the cursor") },
+	{ '\n', "Enter", V(MEETINGS) | MEETING | V(ACTIONS), 0, NULL, k_enter,
+	  N_("Open the meeting or case under the cursor") },
+	{ KEY_ENTER, "Enter", V(MEETINGS) | MEETING | V(ACTIONS), 0, NULL,
+	  k_enter, N_("Open the meeting or case under the cursor") },
+	{ 'f', "f", MEETING, 0, N_("follow"), k_follow,
+	  N_("Follow the chair again") },
+	{ 'r', "r", VIEWS_ALL, 0, NULL, k_reconnect,
+	  N_("Reconnect now, or reload the lists") },
+	{ 'n', "n", MEETING, 1, N_("next"), k_next,
+	  N_("Chair: move the meeting to the next agenda item") },
+	{ 'p', "p", MEETING, 1, N_("prev"), k_prev,
+	  N_("Chair: move the meeting to the previous agenda item") },
+	{ 'o', "o", MEETING, 1, NULL, k_open, N_("Chair: open the meeting") },
+	{ 'c', "c", MEETING, 1, NULL, k_close, N_("Chair: close the meeting") },
+	{ 'a', "a", MEETING, 1, N_("action"), k_add_action,
+	  N_("Chair: add an action point to the selected case") },
+	{ 'd', "d", MEETING, 1, N_("decision"), k_decision,
+	  N_("Chair: record the decision on the selected item") },
+	{ 'A', "A", MEETING, 1, NULL, k_attendance,
+	  N_("Chair: record who is present, in the room or remote") },
+	{ 'c', "c", V(ACTIONS), 0, N_("complete"), k_complete,
+	  N_("Complete the selected action point, with feedback") },
+	{ 0, NULL, 0, 0, NULL, NULL, NULL }
+};
+
+static int
+applies(const struct ui *u, const struct ui_key *k)
+{
+	if (k->views != VIEWS_ALL && !(k->views & VIEW_BIT(u->view)))
+		return 0;
+	return !k->chair || u->is_chair;
+}
+
+void
+ui_key(struct ui *u, int key)
+{
+	if (key == 127 || key == 8)
+		key = KEY_BACKSPACE;
+	if (u->message[0] != '\0') {	/* any key clears the message */
+		u->message[0] = '\0';
+		ui_dirty(u);
+	}
+	for (const struct ui_key *k = ui_keys; k->fn != NULL; k++)
+		if (k->key == key && applies(u, k)) {
+			k->fn(u);
+			return;
+		}
+}
+
+void
+ui_footer(struct ui *u, char *buf, size_t len)
+{
+	size_t o = 0;
+	const char *seen[32];
+	size_t n_seen = 0;
+
+	buf[0] = '\0';
+	for (const struct ui_key *k = ui_keys; k->fn != NULL; k++) {
+		int dup = 0;
+		int w;
+
+		if (k->label == NULL || !applies(u, k))
+			continue;
+		for (size_t i = 0; i < n_seen; i++)
+			dup |= strcmp(seen[i], k->name) == 0;
+		if (dup || n_seen == 32)
+			continue;
+		seen[n_seen++] = k->name;
+		w = snprintf(buf + o, len - o, "%s%s %s", o ? "  " : "", k->name,
+		    _(k->label));
+		if (w < 0 || (size_t)w >= len - o)
+			break;
+		o += (size_t)w;
+	}
+}

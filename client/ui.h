@@ -1,0 +1,144 @@
+/* The terminal UI's shared state: views, key actions, prompts; drawn in one place (ui.c). */
+#ifndef TAFEL_CLIENT_UI_H
+#define TAFEL_CLIENT_UI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define NCURSES_WIDECHAR 1
+#include <curses.h>
+#include <wchar.h>
+
+#include "client.h"
+#include "model.h"
+#include "net.h"
+#include "tafel.pb-c.h"
+
+struct ui;
+
+enum ui_view_id {
+	VIEW_MEETINGS,		/* meetings of my organisation's series */
+	VIEW_MEETING,		/* one meeting: agenda + the selected case */
+	VIEW_ACTIONS,		/* my organisation's open action points */
+	VIEW_CASE,		/* one case in depth: persons, actions, history */
+	VIEW_HELP,		/* the key table */
+	VIEW__COUNT
+};
+
+#define VIEW_BIT(v) (1u << (v))
+#define VIEWS_ALL 0u
+
+/* One view: adding a view means adding one row to ui.c: view_table[]. */
+struct ui_view {
+	const char *title;		/* N_() string */
+	void (*draw)(struct ui *, WINDOW *, int rows, int cols);
+};
+
+/* A single-line editor at the bottom; `done` gets the text (NULL: cancelled). */
+struct ui_prompt {
+	int active;
+	char label[160];
+	wchar_t buf[1024];
+	size_t len, cur;
+	void (*done)(struct ui *, const char *text);
+};
+
+/* The chair's action point form, kept while the server may still refuse it. */
+struct ui_action_form {
+	int64_t case_id, meeting_id;
+	char description[1024];
+	int64_t owner_org_id;
+	int64_t owner_user_id;
+	char due_date[32];
+};
+
+struct ui {
+	struct event_base *base;
+	struct net *net;
+	struct client_opts *o;
+	WINDOW *top, *body, *status, *foot;
+	int rows, cols;
+	int dirty;			/* something changed: redraw once */
+	struct event *redraw_ev;	/* activated by ui_dirty() */
+	int quit;
+	int colors;			/* colour pairs available and wanted */
+
+	enum ui_view_id view, back;	/* current, and where Esc goes */
+	int is_chair;			/* the user has ROLE_CHAIR */
+	int64_t my_org_id, my_user_id;
+
+	struct model meeting;		/* the subscribed meeting */
+	int meeting_subscribed;		/* a snapshot/resume arrived */
+	struct model org;		/* my organisation's action points */
+	int org_subscribed;
+
+	Tafel__MeetingList *meetings;	/* list_meetings answer, owned */
+	size_t sel_meeting;
+	Tafel__CaseDetail *case_detail;	/* get_case answer, owned */
+	Tafel__OrganisationList *orgs;	/* list_organisations answer, owned */
+	size_t sel_action;		/* in the actions view */
+	int help_scroll;
+
+	char message[300];		/* shown in the status line */
+	int message_error;
+	struct ui_prompt prompt;
+	struct ui_action_form form;
+	int64_t form_action_id;		/* completing this action point */
+	int64_t form_action_version;
+	int form_user_present;		/* attendance form */
+	int64_t form_user_id;
+};
+
+/* ui.c */
+void ui_dirty(struct ui *);
+void ui_message(struct ui *, int error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void ui_show_error(struct ui *, const Tafel__Error *);
+void ui_prompt(struct ui *, const char *label, const char *initial,
+    void (*done)(struct ui *, const char *));
+void ui_set_view(struct ui *, enum ui_view_id);
+void ui_open_meeting(struct ui *, int64_t meeting_id);
+void ui_open_case(struct ui *, int64_t case_id);
+void ui_refresh_lists(struct ui *);
+uint64_t ui_send(struct ui *, Tafel__Envelope *, int flags, net_reply_fn fn);
+void ui_reply_generic(struct net *, const Tafel__Envelope *, void *arg);
+double ui_now(void);
+/* Writes text (UTF-8) at y,x clipped to width columns, with attributes. */
+void ui_put(WINDOW *w, int y, int x, int width, attr_t attr, const char *text);
+void ui_putf(WINDOW *w, int y, int x, int width, attr_t attr,
+    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+attr_t ui_attr(struct ui *, int kind);
+enum { UI_A_TITLE, UI_A_SELECTED, UI_A_CURRENT, UI_A_FLASH, UI_A_OVERDUE,
+	UI_A_STATUS, UI_A_ERROR, UI_A_DIM };
+const char *ui_enum(const ProtobufCEnumDescriptor *d, int value);
+void ui_date(int64_t unix_s, char *buf, size_t len);
+
+/* ui-keys.c */
+struct ui_key {
+	int key;			/* curses key code or character */
+	const char *name;		/* shown in help and footer */
+	unsigned views;			/* VIEW_BIT()s, VIEWS_ALL = everywhere */
+	int chair;			/* only with the chair role */
+	const char *label;		/* N_() footer label, NULL: not in the footer */
+	void (*fn)(struct ui *);
+	const char *help;		/* N_() text */
+};
+extern const struct ui_key ui_keys[];
+void ui_key(struct ui *, int key);
+/* The footer line for the current view (main keys). */
+void ui_footer(struct ui *, char *buf, size_t len);
+
+/* ui-errors.c */
+const char *ui_error_text(Tafel__ErrorCode code);
+
+/* views */
+void view_meetings_draw(struct ui *, WINDOW *, int rows, int cols);
+void view_meeting_draw(struct ui *, WINDOW *, int rows, int cols);
+void view_actions_draw(struct ui *, WINDOW *, int rows, int cols);
+void view_case_draw(struct ui *, WINDOW *, int rows, int cols);
+void view_help_draw(struct ui *, WINDOW *, int rows, int cols);
+/* open action points of my organisation, overdue first */
+size_t view_actions_list(struct ui *, const Tafel__ActionPoint **out,
+    size_t max);
+
+#endif

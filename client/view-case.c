@@ -1,0 +1,130 @@
+/* The case view: one case in depth, with persons, summary, action points and its history of decisions. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "ui.h"
+
+/* Lines of the view are collected first, then the visible part is drawn. */
+struct lines {
+	int n, skip, rows;	/* drawn so far, to skip (scroll), window rows */
+	WINDOW *w;
+	int cols;
+};
+
+static void
+line(struct lines *l, attr_t a, const char *text)
+{
+	if (l->n >= l->skip && l->n - l->skip < l->rows)
+		ui_put(l->w, l->n - l->skip, 1, l->cols - 2, a, text);
+	l->n++;
+}
+
+/* Wraps text at the window width (by characters, breaking at spaces). */
+static void
+wrapped(struct lines *l, attr_t a, const char *text)
+{
+	wchar_t wbuf[8192];
+	char out[4096];
+	size_t n = mbstowcs(wbuf, text, sizeof wbuf / sizeof wbuf[0] - 1);
+	size_t width = l->cols > 8 ? (size_t)l->cols - 4 : 4, start = 0;
+
+	if (n == (size_t)-1) {
+		line(l, a, text);
+		return;
+	}
+	wbuf[n] = L'\0';
+	while (start < n) {
+		size_t end = start + width < n ? start + width : n, cut = end;
+
+		if (end < n)
+			for (size_t k = end; k > start; k--)
+				if (wbuf[k] == L' ') {
+					cut = k;
+					break;
+				}
+		{
+			wchar_t save = wbuf[cut];
+			size_t m;
+
+			wbuf[cut] = L'\0';
+			m = wcstombs(out, wbuf + start, sizeof out - 1);
+			out[m == (size_t)-1 ? 0 : m] = '\0';
+			wbuf[cut] = save;
+		}
+		line(l, a, out);
+		start = cut;
+		while (start < n && wbuf[start] == L' ')
+			start++;
+	}
+}
+
+void
+view_case_draw(struct ui *u, WINDOW *w, int rows, int cols)
+{
+	const Tafel__CaseDetail *d = u->case_detail;
+	const Tafel__Case *c;
+	struct lines l = { 0, u->help_scroll, rows, w, cols };
+	char buf[1024], when[40];
+
+	if (d == NULL || d->case_ == NULL) {
+		ui_put(w, 1, 2, cols - 4, 0, _("Loading the case…"));
+		return;
+	}
+	c = d->case_;
+	snprintf(buf, sizeof buf, "%s %s · %s · %s", _("Case"), c->number,
+	    c->theme, ui_enum(&tafel__case_status__descriptor, (int)c->status));
+	line(&l, ui_attr(u, UI_A_TITLE), buf);
+	snprintf(buf, sizeof buf, "%s: %s · %s: %s · %s: %s", _("District"),
+	    c->district, _("Approach"),
+	    ui_enum(&tafel__approach__descriptor, (int)c->approach),
+	    _("Case manager"), c->case_manager_name[0] ? c->case_manager_name : "-");
+	line(&l, 0, buf);
+	snprintf(buf, sizeof buf, "%s: %s", _("Submitted by"),
+	    c->submitter_org_name);
+	line(&l, 0, buf);
+	if (c->redacted) {
+		snprintf(buf, sizeof buf, "%s %s", _("Limited view:"),
+		    c->redaction_reason);
+		line(&l, ui_attr(u, UI_A_DIM), buf);
+	}
+	line(&l, 0, "");
+	line(&l, ui_attr(u, UI_A_TITLE), _("Persons"));
+	for (size_t i = 0; i < c->n_persons; i++) {
+		snprintf(buf, sizeof buf, "  %s: %s %s",
+		    ui_enum(&tafel__person_role__descriptor,
+		    (int)c->persons[i]->role), c->persons[i]->name,
+		    c->persons[i]->birth_date);
+		line(&l, 0, buf);
+	}
+	if (c->summary[0] != '\0') {
+		line(&l, 0, "");
+		line(&l, ui_attr(u, UI_A_TITLE), _("Summary"));
+		wrapped(&l, 0, c->summary);
+	}
+	line(&l, 0, "");
+	line(&l, ui_attr(u, UI_A_TITLE), _("Action points"));
+	if (d->n_actions == 0)
+		line(&l, ui_attr(u, UI_A_DIM), _("  (none)"));
+	for (size_t i = 0; i < d->n_actions; i++) {
+		const Tafel__ActionPoint *a = d->actions[i];
+
+		snprintf(buf, sizeof buf, "  %s %-9s %s%s%s: %s%s%s", a->due_date,
+		    ui_enum(&tafel__action_state__descriptor, (int)a->state),
+		    a->owner_org_name, a->owner_user_name[0] ? "/" : "",
+		    a->owner_user_name, a->description,
+		    a->completion_note[0] ? " — " : "", a->completion_note);
+		line(&l, a->overdue ? ui_attr(u, UI_A_OVERDUE) : 0, buf);
+	}
+	line(&l, 0, "");
+	line(&l, ui_attr(u, UI_A_TITLE), _("History"));
+	if (d->n_history == 0)
+		line(&l, ui_attr(u, UI_A_DIM), _("  (not discussed before)"));
+	for (size_t i = 0; i < d->n_history; i++) {
+		ui_date(d->history[i]->scheduled_start, when, sizeof when);
+		snprintf(buf, sizeof buf, "  %s %s: %s", when,
+		    d->history[i]->series_name, d->history[i]->decision);
+		line(&l, 0, buf);
+	}
+}

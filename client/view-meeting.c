@@ -1,0 +1,138 @@
+/* The meeting view: agenda on the left, the selected case on the right, changes flashing. */
+#include <stdio.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "ui.h"
+
+#define MAX_ROWS 256
+
+static attr_t
+flash_or(struct ui *u, double changed, attr_t other)
+{
+	return model_recent(changed, ui_now()) ? ui_attr(u, UI_A_FLASH) : other;
+}
+
+static void
+draw_agenda(struct ui *u, WINDOW *w, int top, int rows, int width)
+{
+	const struct model *m = &u->meeting;
+	int64_t cur = model_current_item(m);
+	size_t sel = model_item_index(m, m->selected_item_id), first = 0;
+
+	ui_put(w, top, 0, width, ui_attr(u, UI_A_TITLE), _("Agenda"));
+	if (m->agenda.n == 0) {
+		ui_put(w, top + 1, 1, width - 1, ui_attr(u, UI_A_DIM),
+		    _("(empty)"));
+		return;
+	}
+	if (sel < m->agenda.n && sel >= (size_t)(rows - 1))
+		first = sel - (size_t)(rows - 1) + 1;
+	for (size_t i = first; i < m->agenda.n && (int)(i - first) < rows - 1;
+	    i++) {
+		const Tafel__AgendaItem *it = model_item_at(m, i);
+		const Tafel__Case *c = model_case(m, it->case_id);
+		attr_t a = 0;
+		int y = top + 1 + (int)(i - first);
+
+		if (it->id == cur)
+			a = ui_attr(u, UI_A_CURRENT);
+		if (i == sel)
+			a = ui_attr(u, UI_A_SELECTED);
+		a = flash_or(u, m->agenda.v[i].changed, a);
+		if (i == sel)
+			mvwchgat(w, y, 0, width, a, 0, NULL);
+		ui_putf(w, y, 0, width, a, "%s%2d %s %s",
+		    it->id == cur ? "▶" : " ", it->position,
+		    c != NULL ? c->number : "?",
+		    it->state == TAFEL__ITEM_STATE__ITEM_DISCUSSED ? "✓" : "");
+	}
+}
+
+static void
+draw_case(struct ui *u, WINDOW *w, int x, int rows, int width)
+{
+	const struct model *m = &u->meeting;
+	const Tafel__AgendaItem *it = model_item(m, m->selected_item_id);
+	const Tafel__Case *c;
+	const struct mrec *cr;
+	const Tafel__ActionPoint *acts[MAX_ROWS];
+	size_t n;
+	int y = 2;
+
+	if (it == NULL)
+		return;
+	c = model_case(m, it->case_id);
+	cr = model_rec(&m->cases, it->case_id);
+	if (c == NULL) {
+		ui_put(w, y, x, width, 0, _("Case not visible to your organisation."));
+		return;
+	}
+	ui_putf(w, y++, x, width, flash_or(u, cr->changed, ui_attr(u, UI_A_TITLE)),
+	    "%s %s · %s · %s", _("Case"), c->number, c->theme,
+	    ui_enum(&tafel__case_status__descriptor, (int)c->status));
+	ui_putf(w, y++, x, width, 0, "%s: %s   %s: %s", _("Submitted by"),
+	    c->submitter_org_name, _("Case manager"),
+	    c->case_manager_name[0] ? c->case_manager_name : "-");
+	if (c->redacted)
+		ui_putf(w, y++, x, width, ui_attr(u, UI_A_DIM), "%s %s",
+		    _("Limited view:"), c->redaction_reason);
+	for (size_t i = 0; i < c->n_persons && y < rows - 4; i++)
+		ui_putf(w, y++, x, width, 0, "  %s: %s %s",
+		    ui_enum(&tafel__person_role__descriptor,
+		    (int)c->persons[i]->role), c->persons[i]->name,
+		    c->persons[i]->birth_date);
+	y++;
+	ui_put(w, y++, x, width, ui_attr(u, UI_A_TITLE), _("Decision"));
+	ui_put(w, y++, x + 2, width - 2,
+	    flash_or(u, model_rec(&m->agenda, it->id)->changed, 0),
+	    it->decision[0] ? it->decision : _("(none yet)"));
+	y++;
+	ui_put(w, y++, x, width, ui_attr(u, UI_A_TITLE), _("Action points"));
+	n = model_case_actions(m, c->id, acts, MAX_ROWS);
+	if (n == 0)
+		ui_put(w, y++, x + 2, width - 2, ui_attr(u, UI_A_DIM), _("(none)"));
+	for (size_t i = 0; i < n && y < rows; i++) {
+		const Tafel__ActionPoint *a = acts[i];
+		attr_t at = a->overdue ? ui_attr(u, UI_A_OVERDUE) : 0;
+
+		at = flash_or(u, model_rec(&m->actions, a->id)->changed, at);
+		ui_putf(w, y++, x + 2, width - 2, at, "%s %-9s %s%s%s: %s",
+		    a->due_date, ui_enum(&tafel__action_state__descriptor,
+		    (int)a->state), a->owner_org_name,
+		    a->owner_user_name[0] ? "/" : "", a->owner_user_name,
+		    a->description);
+	}
+}
+
+void
+view_meeting_draw(struct ui *u, WINDOW *w, int rows, int cols)
+{
+	const struct model *m = &u->meeting;
+	const Tafel__Meeting *mt = m->meeting;
+	char when[40];
+	int left = cols / 3 > 30 ? 30 : cols / 3;
+	size_t present = 0, remote = 0;
+
+	if (!u->meeting_subscribed || mt == NULL) {
+		ui_put(w, 1, 2, cols - 4, 0, _("Loading the meeting…"));
+		return;
+	}
+	for (size_t i = 0; i < m->attendance.n; i++) {
+		const Tafel__Attendance *a = (void *)m->attendance.v[i].msg;
+
+		present += a->present;
+		remote += a->present && a->remote;
+	}
+	ui_date(mt->scheduled_start, when, sizeof when);
+	ui_putf(w, 0, 0, cols, flash_or(u, m->meeting_changed,
+	    ui_attr(u, UI_A_TITLE)), "%s · %s · %s · %s %s · %zu %s (%zu %s)",
+	    mt->series_name, when,
+	    ui_enum(&tafel__meeting_state__descriptor, (int)mt->state),
+	    _("chair"), mt->chair_name, present, _("present"), remote,
+	    _("remote"));
+	draw_agenda(u, w, 1, rows - 1, left);
+	for (int y = 1; y < rows; y++)
+		mvwaddch(w, y, left, ACS_VLINE);
+	draw_case(u, w, left + 2, rows, cols - left - 3);
+}

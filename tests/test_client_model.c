@@ -1,0 +1,446 @@
+/* Unit tests of the client's view model: snapshots, events, duplicates, follow mode. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "model.h"
+
+/* --- builders: heap copies via model_dup, freed with the snapshot ---------- */
+
+static Tafel__Meeting *
+mk_meeting(int64_t id, int state, int64_t current, int64_t version)
+{
+	Tafel__Meeting m = TAFEL__MEETING__INIT;
+
+	m.id = id;
+	m.series_name = "WZT Noord";
+	m.state = state;
+	m.chair_id = 7;
+	m.chair_name = "Voorzitter";
+	m.current_item_id = current;
+	m.version = version;
+	return (Tafel__Meeting *)model_dup(&m.base);
+}
+
+static Tafel__AgendaItem *
+mk_item(int64_t id, int64_t meeting, int64_t case_id, int pos, int state,
+    const char *decision, int64_t version)
+{
+	Tafel__AgendaItem it = TAFEL__AGENDA_ITEM__INIT;
+
+	it.id = id;
+	it.meeting_id = meeting;
+	it.case_id = case_id;
+	it.position = pos;
+	it.state = state;
+	it.decision = (char *)decision;
+	it.version = version;
+	return (Tafel__AgendaItem *)model_dup(&it.base);
+}
+
+static Tafel__Case *
+mk_case(int64_t id, const char *number, int status, int64_t version)
+{
+	Tafel__Case c = TAFEL__CASE__INIT;
+	Tafel__Person p = TAFEL__PERSON__INIT;
+	Tafel__Person *pp[1] = { &p };
+
+	c.id = id;
+	c.number = (char *)number;
+	c.theme = "domestic_violence";
+	c.status = status;
+	c.version = version;
+	p.id = id * 10;
+	p.case_id = id;
+	p.role = TAFEL__PERSON_ROLE__PERSON_VICTIM;
+	p.name = "A. de Vries";
+	c.persons = pp;
+	c.n_persons = 1;
+	return (Tafel__Case *)model_dup(&c.base);
+}
+
+static Tafel__ActionPoint *
+mk_action(int64_t id, int64_t case_id, int64_t org, const char *due, int state,
+    int overdue, int64_t version)
+{
+	Tafel__ActionPoint a = TAFEL__ACTION_POINT__INIT;
+
+	a.id = id;
+	a.case_id = case_id;
+	a.meeting_id = 1;
+	a.description = "Huisbezoek afleggen";
+	a.owner_org_id = org;
+	a.due_date = (char *)due;
+	a.state = state;
+	a.overdue = overdue;
+	a.version = version;
+	return (Tafel__ActionPoint *)model_dup(&a.base);
+}
+
+static Tafel__Organisation *
+mk_org(int64_t id, const char *name)
+{
+	Tafel__Organisation o = TAFEL__ORGANISATION__INIT;
+
+	o.id = id;
+	o.name = (char *)name;
+	return (Tafel__Organisation *)model_dup(&o.base);
+}
+
+/* A snapshot owning heap arrays of heap messages. */
+struct snap {
+	Tafel__Snapshot s;
+};
+
+static void
+snap_free(struct snap *sn)
+{
+	Tafel__Snapshot *s = &sn->s;
+
+	if (s->meeting)
+		protobuf_c_message_free_unpacked(&s->meeting->base, NULL);
+	for (size_t i = 0; i < s->n_agenda; i++)
+		protobuf_c_message_free_unpacked(&s->agenda[i]->base, NULL);
+	for (size_t i = 0; i < s->n_cases; i++)
+		protobuf_c_message_free_unpacked(&s->cases[i]->base, NULL);
+	for (size_t i = 0; i < s->n_actions; i++)
+		protobuf_c_message_free_unpacked(&s->actions[i]->base, NULL);
+	for (size_t i = 0; i < s->n_organisations; i++)
+		protobuf_c_message_free_unpacked(&s->organisations[i]->base, NULL);
+	free(s->agenda);
+	free(s->cases);
+	free(s->actions);
+	free(s->organisations);
+}
+
+#define PUSH(arr, n, x) do { \
+	(arr) = realloc((arr), ((n) + 1) * sizeof *(arr)); \
+	(arr)[(n)++] = (x); } while (0)
+
+/* The starting state at seq 10: two items, two cases, one action. */
+static void
+snap_before(struct snap *sn)
+{
+	Tafel__Snapshot init = TAFEL__SNAPSHOT__INIT;
+	Tafel__Snapshot *s = &sn->s;
+
+	*s = init;
+	s->meeting = mk_meeting(1, TAFEL__MEETING_STATE__MEETING_PLANNED, 0, 1);
+	PUSH(s->agenda, s->n_agenda, mk_item(11, 1, 101, 1, 0, "", 1));
+	PUSH(s->agenda, s->n_agenda, mk_item(12, 1, 102, 2, 0, "", 1));
+	PUSH(s->cases, s->n_cases, mk_case(101, "2026-0001", 5, 1));
+	PUSH(s->cases, s->n_cases, mk_case(102, "2026-0002", 4, 1));
+	PUSH(s->actions, s->n_actions,
+	    mk_action(201, 101, 3, "2026-02-01", 0, 0, 1));
+	PUSH(s->organisations, s->n_organisations, mk_org(3, "Politie"));
+	PUSH(s->organisations, s->n_organisations, mk_org(4, "Veilig Thuis"));
+}
+
+/* What the server would send as a fresh snapshot after events 11..16. */
+static void
+snap_after(struct snap *sn)
+{
+	Tafel__Snapshot init = TAFEL__SNAPSHOT__INIT;
+	Tafel__Snapshot *s = &sn->s;
+
+	*s = init;
+	s->meeting = mk_meeting(1, TAFEL__MEETING_STATE__MEETING_OPEN, 12, 3);
+	PUSH(s->agenda, s->n_agenda, mk_item(12, 1, 102, 2, 1,
+	    "Casemanager aanstellen", 3));
+	PUSH(s->agenda, s->n_agenda, mk_item(13, 1, 103, 3, 0, "", 1));
+	PUSH(s->cases, s->n_cases, mk_case(102, "2026-0002", 5, 2));
+	PUSH(s->cases, s->n_cases, mk_case(103, "2026-0003", 1, 1));
+	PUSH(s->actions, s->n_actions,
+	    mk_action(202, 102, 4, "2026-03-01", 0, 0, 1));
+	PUSH(s->actions, s->n_actions,
+	    mk_action(203, 103, 3, "2026-01-15", 0, 1, 1));
+	PUSH(s->organisations, s->n_organisations, mk_org(3, "Politie"));
+	PUSH(s->organisations, s->n_organisations, mk_org(4, "Veilig Thuis"));
+}
+
+/* Events 11..16 that lead from snap_before to snap_after. */
+static size_t
+events(Tafel__Event ***out)
+{
+	Tafel__Event **v = NULL;
+	size_t n = 0;
+	Tafel__Event e;
+	Tafel__AgendaItem *items[2];
+	Tafel__ActionPoint *acts[1];
+
+	/* 11: meeting opened */
+	tafel__event__init(&e);
+	e.seq = 11;
+	e.meeting = mk_meeting(1, TAFEL__MEETING_STATE__MEETING_OPEN, 0, 2);
+	PUSH(v, n, (Tafel__Event *)model_dup(&e.base));
+	protobuf_c_message_free_unpacked(&e.meeting->base, NULL);
+
+	/* 12: chair moves to item 12 (meeting + item state) */
+	tafel__event__init(&e);
+	e.seq = 12;
+	e.meeting = mk_meeting(1, TAFEL__MEETING_STATE__MEETING_OPEN, 12, 3);
+	items[0] = mk_item(12, 1, 102, 2, 1, "", 2);
+	e.agenda_items = items;
+	e.n_agenda_items = 1;
+	PUSH(v, n, (Tafel__Event *)model_dup(&e.base));
+	protobuf_c_message_free_unpacked(&e.meeting->base, NULL);
+	protobuf_c_message_free_unpacked(&items[0]->base, NULL);
+
+	/* 13: decision + case moved + new action point on case 102 */
+	tafel__event__init(&e);
+	e.seq = 13;
+	items[0] = mk_item(12, 1, 102, 2, 1, "Casemanager aanstellen", 3);
+	e.agenda_items = items;
+	e.n_agenda_items = 1;
+	e.case_ = mk_case(102, "2026-0002", 5, 2);
+	e.action_point = mk_action(202, 102, 4, "2026-03-01", 0, 0, 1);
+	PUSH(v, n, (Tafel__Event *)model_dup(&e.base));
+	protobuf_c_message_free_unpacked(&items[0]->base, NULL);
+	protobuf_c_message_free_unpacked(&e.case_->base, NULL);
+	protobuf_c_message_free_unpacked(&e.action_point->base, NULL);
+
+	/* 14: case 103 added to the agenda, with its action point */
+	tafel__event__init(&e);
+	e.seq = 14;
+	items[0] = mk_item(13, 1, 103, 3, 0, "", 1);
+	e.agenda_items = items;
+	e.n_agenda_items = 1;
+	e.case_ = mk_case(103, "2026-0003", 1, 1);
+	acts[0] = mk_action(203, 103, 3, "2026-01-15", 0, 1, 1);
+	e.actions = acts;
+	e.n_actions = 1;
+	PUSH(v, n, (Tafel__Event *)model_dup(&e.base));
+	protobuf_c_message_free_unpacked(&items[0]->base, NULL);
+	protobuf_c_message_free_unpacked(&e.case_->base, NULL);
+	protobuf_c_message_free_unpacked(&acts[0]->base, NULL);
+
+	/* 15: item 11 taken off the agenda (its case and action leave) */
+	tafel__event__init(&e);
+	e.seq = 15;
+	items[0] = mk_item(11, 1, 101, 1, 0, "", 2);
+	items[0]->removed = 1;
+	e.agenda_items = items;
+	e.n_agenda_items = 1;
+	PUSH(v, n, (Tafel__Event *)model_dup(&e.base));
+	protobuf_c_message_free_unpacked(&items[0]->base, NULL);
+
+	/* 16: an event of another meeting: changes nothing here */
+	tafel__event__init(&e);
+	e.seq = 16;
+	e.meeting = mk_meeting(2, TAFEL__MEETING_STATE__MEETING_OPEN, 0, 9);
+	items[0] = mk_item(99, 2, 101, 1, 0, "", 1);
+	e.agenda_items = items;
+	e.n_agenda_items = 1;
+	PUSH(v, n, (Tafel__Event *)model_dup(&e.base));
+	protobuf_c_message_free_unpacked(&e.meeting->base, NULL);
+	protobuf_c_message_free_unpacked(&items[0]->base, NULL);
+
+	*out = v;
+	return n;
+}
+
+static void
+events_free(Tafel__Event **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		protobuf_c_message_free_unpacked(&v[i]->base, NULL);
+	free(v);
+}
+
+static void
+test_snapshot_plus_events_equals_fresh(void **state)
+{
+	struct snap a, b;
+	struct model m1, m2;
+	Tafel__Event **ev;
+	size_t n = events(&ev);
+	char *d1, *d2;
+
+	(void)state;
+	snap_before(&a);
+	snap_after(&b);
+	model_init(&m1, MODEL_MEETING, 1);
+	model_init(&m2, MODEL_MEETING, 1);
+	model_apply_snapshot(&m1, 10, &a.s, 100.0);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(model_apply_event(&m1, ev[i], 101.0 + (double)i),
+		    MODEL_APPLIED);
+	model_apply_snapshot(&m2, 16, &b.s, 200.0);
+	d1 = model_dump(&m1);
+	d2 = model_dump(&m2);
+	assert_string_equal(d1, d2);
+	assert_int_equal(m1.seq, 16);
+	assert_int_equal(m1.agenda.n, 2);
+	assert_int_equal(model_item_at(&m1, 0)->id, 12);
+	assert_int_equal(model_current_item(&m1), 12);
+	free(d1);
+	free(d2);
+	model_free(&m1);
+	model_free(&m2);
+	snap_free(&a);
+	snap_free(&b);
+	events_free(ev, n);
+}
+
+static void
+test_old_and_duplicate_events_ignored(void **state)
+{
+	struct snap a;
+	struct model m;
+	Tafel__Event **ev;
+	size_t n = events(&ev);
+	char *d1, *d2;
+
+	(void)state;
+	snap_before(&a);
+	model_init(&m, MODEL_MEETING, 1);
+	model_apply_snapshot(&m, 12, &a.s, 1.0);
+	d1 = model_dump(&m);
+	/* seq 11 and 12 are not newer than the snapshot */
+	assert_int_equal(model_apply_event(&m, ev[0], 2.0), MODEL_IGNORED);
+	assert_int_equal(model_apply_event(&m, ev[1], 2.0), MODEL_IGNORED);
+	d2 = model_dump(&m);
+	assert_string_equal(d1, d2);
+	free(d2);
+	assert_int_equal(model_apply_event(&m, ev[2], 3.0), MODEL_APPLIED);
+	d2 = model_dump(&m);
+	/* the same event again changes nothing */
+	assert_int_equal(model_apply_event(&m, ev[2], 4.0), MODEL_IGNORED);
+	free(d1);
+	d1 = model_dump(&m);
+	assert_string_equal(d1, d2);
+	assert_int_equal(m.seq, 13);
+	/* the flash mark is set by the applied event, not by the duplicate */
+	assert_true(model_recent(model_rec(&m.actions, 202)->changed, 4.0));
+	assert_true(model_rec(&m.actions, 202)->changed == 3.0);
+	assert_false(model_recent(model_rec(&m.actions, 202)->changed,
+	    3.0 + MODEL_FLASH_SECONDS + 0.1));
+	assert_false(model_recent(model_rec(&m.cases, 101)->changed, 4.0));
+	free(d1);
+	free(d2);
+	model_free(&m);
+	snap_free(&a);
+	events_free(ev, n);
+}
+
+static void
+test_resync(void **state)
+{
+	struct model m;
+	Tafel__Event e = TAFEL__EVENT__INIT;
+
+	(void)state;
+	model_init(&m, MODEL_MEETING, 1);
+	e.resync = 1;
+	assert_int_equal(model_apply_event(&m, &e, 1.0), MODEL_RESYNC);
+	model_free(&m);
+}
+
+static void
+test_follow_and_detach(void **state)
+{
+	struct snap a;
+	struct model m;
+	Tafel__Event **ev;
+	size_t n = events(&ev);
+
+	(void)state;
+	snap_before(&a);
+	model_init(&m, MODEL_MEETING, 1);
+	assert_true(m.following);
+	model_apply_snapshot(&m, 10, &a.s, 1.0);
+	/* no current item yet: the first item is selected */
+	assert_int_equal(m.selected_item_id, 11);
+	model_apply_event(&m, ev[0], 2.0);
+	model_apply_event(&m, ev[1], 3.0);	/* chair moves to 12 */
+	assert_int_equal(m.selected_item_id, 12);
+	/* own navigation detaches and stays put when the chair moves */
+	model_select_step(&m, -1);
+	assert_false(m.following);
+	assert_int_equal(m.selected_item_id, 11);
+	model_apply_event(&m, ev[2], 4.0);
+	assert_int_equal(m.selected_item_id, 11);
+	/* following again jumps to the chair's item */
+	model_follow(&m);
+	assert_true(m.following);
+	assert_int_equal(m.selected_item_id, 12);
+	/* selecting explicitly also detaches */
+	model_select(&m, 11);
+	assert_false(m.following);
+	assert_int_equal(m.selected_item_id, 11);
+	/* the selected item disappears: selection falls back to the current */
+	model_apply_event(&m, ev[3], 5.0);
+	model_apply_event(&m, ev[4], 6.0);
+	assert_int_equal(m.selected_item_id, 12);
+	assert_false(m.following);
+	model_detach(&m);
+	assert_false(m.following);
+	/* the chair's neighbours */
+	assert_int_equal(model_neighbour_item(&m, 1), 13);
+	assert_int_equal(model_neighbour_item(&m, -1), 0);
+	model_free(&m);
+	snap_free(&a);
+	events_free(ev, n);
+}
+
+static void
+test_org_actions(void **state)
+{
+	struct model m;
+	Tafel__ActionList list = TAFEL__ACTION_LIST__INIT;
+	Tafel__ActionPoint *acts[2];
+	const Tafel__ActionPoint *open[8];
+	Tafel__Event e = TAFEL__EVENT__INIT;
+
+	(void)state;
+	acts[0] = mk_action(1, 5, 3, "2026-05-01", 0, 0, 1);
+	acts[1] = mk_action(2, 6, 3, "2026-06-01", 0, 1, 1);
+	list.actions = acts;
+	list.n_actions = 2;
+	model_init(&m, MODEL_ORG_ACTIONS, 3);
+	model_apply_actions(&m, 40, &list, 1.0);
+	assert_int_equal(model_open_actions(&m, open, 8), 2);
+	assert_int_equal(open[0]->id, 2);	/* overdue first */
+	/* gone: the action left our organisation's view */
+	e.seq = 41;
+	e.action_point = acts[0];
+	e.gone = 1;
+	assert_int_equal(model_apply_event(&m, &e, 2.0), MODEL_APPLIED);
+	assert_null(model_action(&m, 1));
+	/* another organisation's action point is not ours */
+	e.seq = 42;
+	e.gone = 0;
+	acts[0]->owner_org_id = 4;
+	model_apply_event(&m, &e, 3.0);
+	assert_null(model_action(&m, 1));
+	/* completed: no longer open */
+	e.seq = 43;
+	acts[1]->state = TAFEL__ACTION_STATE__ACTION_DONE;
+	e.action_point = acts[1];
+	model_apply_event(&m, &e, 4.0);
+	assert_int_equal(model_open_actions(&m, open, 8), 0);
+	assert_non_null(model_action(&m, 2));
+	protobuf_c_message_free_unpacked(&acts[0]->base, NULL);
+	protobuf_c_message_free_unpacked(&acts[1]->base, NULL);
+	model_free(&m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_snapshot_plus_events_equals_fresh),
+		cmocka_unit_test(test_old_and_duplicate_events_ignored),
+		cmocka_unit_test(test_resync),
+		cmocka_unit_test(test_follow_and_detach),
+		cmocka_unit_test(test_org_actions),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,217 @@
+/* Integration: database connection loss, two tafeld processes sharing one database, tafelctl administration. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "envelope.h"
+#include "frame.h"
+#include "harness.h"
+#include "proto.h"
+
+#define B(x) TAFEL__ENVELOPE__BODY_##x
+#define T 20000
+
+static struct tafeld a;
+static int64_t meeting_id, case_id, org_id;
+
+static int
+setup(void **state)
+{
+	static const char *const demo[] = { "demo-data", NULL };
+	Tafel__ListMeetingsRequest lm = TAFEL__LIST_MEETINGS_REQUEST__INIT;
+	Tafel__SubscribeRequest s = TAFEL__SUBSCRIBE_REQUEST__INIT;
+	struct tclient c;
+	Tafel__Envelope *m;
+
+	(void)state;
+	if (tafeld_start(&a, NULL, NULL) != 0 || tafelctl_run(&a, demo) != 0 ||
+	    tclient_login(&c, &a, "voorzitter", "demo") != 0)
+		return -1;
+	m = tclient_req(&c, B(LIST_MEETINGS), &lm, NULL);
+	if (m == NULL || m->body_case != B(MEETING_LIST) ||
+	    m->meeting_list->n_meetings == 0)
+		return -1;
+	meeting_id = m->meeting_list->meetings[0]->id;
+	frame_free(m);
+	s.meeting_id = meeting_id;
+	m = tclient_req(&c, B(SUBSCRIBE), &s, NULL);
+	if (m == NULL || m->body_case != B(SUBSCRIBED) ||
+	    m->subscribed->snapshot->n_agenda == 0)
+		return -1;
+	case_id = m->subscribed->snapshot->agenda[0]->case_id;
+	org_id = m->subscribed->snapshot->meeting->attendance ? 0 : 0;
+	frame_free(m);
+	tclient_close(&c);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	tafeld_stop(&a);
+	tafeld_cleanup(&a);
+	return 0;
+}
+
+static Tafel__Envelope *
+add_action(struct tclient *c, const char *what)
+{
+	Tafel__CreateActionRequest r = TAFEL__CREATE_ACTION_REQUEST__INIT;
+	Tafel__ListOrganisationsRequest lo = TAFEL__LIST_ORGANISATIONS_REQUEST__INIT;
+	Tafel__Envelope *m;
+
+	if (org_id == 0) {
+		m = tclient_req(c, B(LIST_ORGANISATIONS), &lo, NULL);
+		assert_non_null(m);
+		assert_int_equal(m->body_case, B(ORGANISATION_LIST));
+		org_id = m->organisation_list->organisations[0]->id;
+		frame_free(m);
+	}
+	r.case_id = case_id;
+	r.meeting_id = meeting_id;
+	r.description = (char *)what;
+	r.owner_org_id = org_id;
+	r.due_date = "2031-05-05";
+	m = tclient_req(c, B(CREATE_ACTION), &r, harness_key());
+	if (m != NULL && m->body_case == B(ERROR))
+		fprintf(stderr, "create_action: %s: %s\n",
+		    error_code_name(m->error->code), m->error->message);
+	return m;
+}
+
+static void
+subscribe(struct tclient *c)
+{
+	Tafel__SubscribeRequest s = TAFEL__SUBSCRIBE_REQUEST__INIT;
+	Tafel__Envelope *m;
+
+	s.meeting_id = meeting_id;
+	m = tclient_req(c, B(SUBSCRIBE), &s, NULL);
+	assert_non_null(m);
+	assert_int_equal(m->body_case, B(SUBSCRIBED));
+	frame_free(m);
+}
+
+/* Every database connection killed: requests get an answer (never hang), then work again. */
+static void
+test_database_connection_loss(void **state)
+{
+	struct tclient c, f;
+	Tafel__ListMeetingsRequest lm = TAFEL__LIST_MEETINGS_REQUEST__INIT;
+	Tafel__Envelope *m;
+	long long deadline;
+	int ok = 0, unavailable = 0;
+
+	(void)state;
+	assert_int_equal(tclient_login(&c, &a, "voorzitter", "demo"), 0);
+	assert_int_equal(tclient_login(&f, &a, "voorzitter", "demo"), 0);
+	subscribe(&f);
+	assert_int_equal(harness_psql(&a, "SELECT pg_terminate_backend(pid) "
+	    "FROM pg_stat_activity WHERE datname = 'tafel' AND pid <> "
+	    "pg_backend_pid()"), 0);
+	deadline = now_ms() + 30000;
+	while (!ok && now_ms() < deadline) {
+		m = tclient_req(&c, B(LIST_MEETINGS), &lm, NULL);
+		assert_non_null(m);	/* answered, not hanging */
+		if (m->body_case == B(MEETING_LIST))
+			ok = 1;
+		else {
+			assert_int_equal(m->body_case, B(ERROR));
+			assert_int_equal(m->error->code,
+			    TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE);
+			unavailable++;
+			usleep(100000);
+		}
+		frame_free(m);
+	}
+	assert_true(ok);
+	assert_true(tafeld_log_count(&a, "database connection") > 0);
+	/* The LISTEN connection came back too: changes reach subscribers. */
+	m = add_action(&c, "Na herstel van de databaseverbinding");
+	assert_int_equal(m->body_case, B(ACTION_POINT));
+	frame_free(m);
+	m = tclient_event(&f, T);
+	assert_non_null(m);
+	assert_string_equal(m->event->action_point->description,
+	    "Na herstel van de databaseverbinding");
+	frame_free(m);
+	tclient_close(&c);
+	tclient_close(&f);
+}
+
+/* Two tafeld processes on one database: a change made on one reaches clients of the other. */
+static void
+test_two_servers_one_database(void **state)
+{
+	struct tafeld b;
+	struct tclient writer, reader;
+	char db[700];
+	const char *args[] = { "--db", db, NULL };
+	Tafel__Envelope *m;
+
+	(void)state;
+	snprintf(db, sizeof db, "host=%s/pg/run port=5432 dbname=tafel", a.dir);
+	assert_int_equal(tafeld_start(&b, NULL, args), 0);
+	assert_int_equal(tafeld_log_count(&b, "using the configured PostgreSQL"), 1);
+	assert_int_equal(tclient_login(&reader, &b, "voorzitter", "demo"), 0);
+	subscribe(&reader);
+	assert_int_equal(tclient_login(&writer, &a, "voorzitter", "demo"), 0);
+	m = add_action(&writer, "Via de andere server");
+	assert_int_equal(m->body_case, B(ACTION_POINT));
+	frame_free(m);
+	m = tclient_event(&reader, T);
+	assert_non_null(m);
+	assert_string_equal(m->event->action_point->description,
+	    "Via de andere server");
+	frame_free(m);
+	tclient_close(&writer);
+	tclient_close(&reader);
+	tafeld_stop(&b);
+	tafeld_cleanup(&b);
+}
+
+/* tafelctl adds a user with a password, disables and re-enables it. */
+static void
+test_ctl_user_admin(void **state)
+{
+	char pwfile[] = "/tmp/tafel-pw-XXXXXX";
+	int fd = mkstemp(pwfile);
+	const char *add[] = { "--password-file", pwfile, "user", "add", "nieuw",
+	    "Nieuwe Gebruiker", "Gemeente Eemland-Twente", "member", NULL };
+	const char *dup[] = { "--password-file", pwfile, "user", "add", "nieuw",
+	    "Nog Een", "Gemeente Eemland-Twente", NULL };
+	const char *bad_org[] = { "--password-file", pwfile, "user", "add", "x",
+	    "X", "Bestaat Niet", NULL };
+	struct tclient c;
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "geheim-123\n", 11), 11);
+	close(fd);
+	assert_int_equal(tafelctl_run(&a, add), 0);
+	assert_int_not_equal(tafelctl_run(&a, dup), 0);
+	assert_int_not_equal(tafelctl_run(&a, bad_org), 0);
+	assert_int_equal(tclient_login(&c, &a, "nieuw", "geheim-123"), 0);
+	tclient_close(&c);
+	unlink(pwfile);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_database_connection_loss),
+		cmocka_unit_test(test_two_servers_one_database),
+		cmocka_unit_test(test_ctl_user_admin),
+	};
+
+	harness_require_service_user();
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
