@@ -70,7 +70,17 @@ client_config_save(const struct client_config *cfg, const char *path, char *err,
 {
 	char *tmp, val[1024];
 	FILE *f;
+	struct stat st;
 
+	/*
+	 * Only ever replace a regular file: renaming over "--config /dev/null"
+	 * or a symlink would destroy it.
+	 */
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file; settings not "
+		    "saved", path);
+		return -1;
+	}
 	if (make_parent(path) != 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;

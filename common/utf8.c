@@ -48,7 +48,8 @@ utf8_check(const char *s, size_t len, int multi_line)
 		if (n == 0)
 			return UTF8_BAD_ENCODING;
 		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0)) {
-			if (!(multi_line && (cp == '\t' || cp == '\n')))
+			if (!(multi_line && (cp == '\t' || cp == '\n' ||
+			    cp == '\r')))
 				return UTF8_CONTROL;
 		}
 		i += n;

@@ -12,7 +12,7 @@ enum utf8_status {
 
 /*
  * Checks len bytes of s: strictly valid UTF-8 and, because text ends up on
- * other people's terminals, no control characters except '\t' and '\n'
+ * other people's terminals, no control characters except tab, newline and carriage return
  * (multi_line) or none at all (single line).
  */
 enum utf8_status utf8_check(const char *s, size_t len, int multi_line);

@@ -247,6 +247,10 @@ conn_send(struct conn *c, const Tafel__Envelope *env)
 	    TAFEL_MAX_FRAME) != 0) {
 		log_error("conn %llu: %s frame too large to send",
 		    (unsigned long long)c->id, envelope_body_name(env->body_case));
+		if (env->body_case != TAFEL__ENVELOPE__BODY_ERROR)
+			conn_send_error(c, env->request_id,
+			    TAFEL__ERROR_CODE__OUT_OF_RANGE, "the answer is "
+			    "larger than the frame limit; ask for less", NULL);
 		return;
 	}
 	c->frames_out++;
@@ -490,7 +494,7 @@ conn_deadline_cb(evutil_socket_t fd, short what, void *arg)
 		break;
 	case CONN_READY:
 		conn_close(c, TAFEL__ERROR_CODE__SESSION_EXPIRED,
-		    "session idle for too long; logged out");
+		    "connection idle for too long; closed");
 		break;
 	case CONN_CLOSING:
 		conn_release(c);

@@ -9,6 +9,7 @@
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/event.h>
 
 #include "conn.h"
 #include "envelope.h"
@@ -36,6 +37,13 @@ struct change {
 	Tafel__Event *event;		/* full, unredacted */
 };
 
+/* Context of a subscription being set up. */
+struct sub_setup {
+	struct req *r;
+	struct sub *s;		/* NULL once cancelled */
+	uint64_t resume_from;
+};
+
 /* A session's interest in a meeting or in its organisation's actions. */
 struct sub {
 	struct conn *c;
@@ -45,6 +53,7 @@ struct sub {
 	uint64_t seq;			/* last sequence number it reflects */
 	int64_t *case_ids;		/* cases on the meeting's agenda */
 	size_t n_case_ids;
+	struct sub_setup *setup;	/* snapshot query in flight, or NULL */
 	struct sub *next;		/* the session's list */
 	TAILQ_ENTRY(sub) entry;		/* push.subs */
 };
@@ -56,12 +65,22 @@ struct push {
 	int loaded;			/* initial tail read done */
 	int fetching;			/* a fetch is in flight */
 	int again;			/* a notification came during it */
+	struct event *retry;		/* re-reads after a failed read */
 	TAILQ_HEAD(, sub) subs;
 };
 
 static struct push push;
 
 static void push_fetch(void);
+
+/* Re-reads the change log in a second (after a failed read). */
+static void
+push_retry_later(void)
+{
+	struct timeval tv = { 1, 0 };
+
+	evtimer_add(push.retry, &tv);
+}
 
 uint64_t
 push_last_seq(void)
@@ -155,9 +174,21 @@ sub_wants(struct sub *s, const struct change *ch)
 	return 0;
 }
 
+/*
+ * For an organisation's action list: the action point left it (moved to
+ * another owner organisation), so the client should drop it.
+ */
+static int
+change_gone(const struct sub *s, const struct change *ch)
+{
+	return s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS &&
+	    ch->event->action_point != NULL &&
+	    ch->event->action_point->owner_org_id != s->c->session->org_id;
+}
+
 /* Builds the envelope for ch as c may see it and queues it. */
 static void
-send_change(struct conn *c, const struct change *ch)
+send_change(struct conn *c, const struct change *ch, int gone)
 {
 	Tafel__Envelope env;
 	Tafel__Event *copy;
@@ -171,6 +202,7 @@ send_change(struct conn *c, const struct change *ch)
 	free(buf);
 	if (copy == NULL)
 		fatalx("event %" PRIu64 " does not round-trip", ch->seq);
+	copy->gone = gone;
 	privacy_filter_message(c, &copy->base);
 	tafel__envelope__init(&env);
 	env.body_case = TAFEL__ENVELOPE__BODY_EVENT;
@@ -184,19 +216,21 @@ static void
 offer(struct conn *c, const struct change *ch)
 {
 	struct sub *s;
-	int want = 0;
+	int want = 0, gone = 0;
 
 	if (c->session == NULL)
 		return;
 	for (s = c->session->subs; s != NULL; s = s->next) {
 		if (!s->live || ch->seq <= s->seq)
 			continue;
-		if (sub_wants(s, ch))
+		if (sub_wants(s, ch)) {
 			want = 1;
+			gone = change_gone(s, ch);
+		}
 		s->seq = ch->seq;
 	}
 	if (want)
-		send_change(c, ch);
+		send_change(c, ch, gone);
 }
 
 /* Appends a row to the ring (evicting the oldest) and fans it out. */
@@ -215,8 +249,7 @@ push_change(struct change *ch)
 	*slot = *ch;
 	push.count++;
 	push.last_seq = ch->seq;
-	if (!push.loaded)
-		return;
+	/* Subscribers skip what their snapshot already reflects (seq). */
 	TAILQ_FOREACH_SAFE(c, &srv.conns, entry, next)
 		if (c->state == CONN_READY)
 			offer(c, slot);
@@ -266,8 +299,9 @@ fetch_done(void *arg, struct db_result *r)
 	(void)arg;
 	push.fetching = 0;
 	if (r->code != 0) {
-		log_warn("push: reading the change log failed: %s", r->message);
-		push.again = 1;	/* retried on the next notification/ready */
+		log_warn("push: reading the change log failed: %s; retrying",
+		    r->message);
+		push_retry_later();
 		return;
 	}
 	n = PQntuples(r->res);
@@ -336,13 +370,16 @@ start_done(void *arg, struct db_result *r)
 	(void)arg;
 	push.fetching = 0;
 	if (r->code != 0) {
-		log_warn("push: cannot read the change log: %s", r->message);
-		return;		/* retried when the listener is ready again */
+		log_warn("push: cannot read the change log: %s; retrying",
+		    r->message);
+		push_retry_later();
+		return;
 	}
 	max = col_int(r->res, 0, 0);
 	push.last_seq = max > (int64_t)push.cap ? (uint64_t)max - push.cap : 0;
 	push_fetch();
 }
+
 
 static void
 on_notify(const char *payload)
@@ -352,10 +389,23 @@ on_notify(const char *payload)
 		push_fetch();
 }
 
+static void on_listen_ready(void);
+
+static void
+retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	on_listen_ready();
+}
+
 /* The listener is (re)connected: catch up on everything we missed. */
 static void
 on_listen_ready(void)
 {
+	if (push.fetching)
+		return;
 	if (!push.loaded && push.last_seq == 0 && !push.fetching) {
 		push.fetching = 1;
 		db_call("SELECT coalesce(max(seq), 0) FROM changelog", 0, NULL,
@@ -371,12 +421,15 @@ push_start(void)
 	push.cap = (size_t)srv.cfg.resume_window;
 	push.ring = xcalloc(push.cap, sizeof *push.ring);
 	TAILQ_INIT(&push.subs);
+	push.retry = evtimer_new(srv.base, retry_cb, NULL);
 	db_listen(PUSH_CHANNEL, on_notify, on_listen_ready);
 }
 
 void
 push_stop(void)
 {
+	if (push.retry != NULL)
+		evtimer_del(push.retry);
 }
 
 void
@@ -389,11 +442,17 @@ push_free(void)
 	free(push.ring);
 	push.ring = NULL;
 	push.count = 0;
+	if (push.retry != NULL) {
+		event_free(push.retry);
+		push.retry = NULL;
+	}
 }
 
 static void
 sub_free(struct sub *s)
 {
+	if (s->setup != NULL)
+		s->setup->s = NULL;	/* its snapshot answer finds it gone */
 	TAILQ_REMOVE(&push.subs, s, entry);
 	free(s->case_ids);
 	free(s);
@@ -405,6 +464,8 @@ sub_drop(struct conn *c, Tafel__SubscribeTopic topic, int64_t meeting_id)
 {
 	struct sub **pp, *s;
 
+	if (c->session == NULL)
+		return 0;
 	for (pp = &c->session->subs; (s = *pp) != NULL; pp = &s->next) {
 		if (s->topic == topic && (topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING ||
 		    s->meeting_id == meeting_id)) {
@@ -429,12 +490,7 @@ push_unsubscribe_all(struct conn *c)
 	}
 }
 
-/* Context of a subscription being set up. */
-struct sub_setup {
-	struct req *r;
-	struct sub *s;
-	uint64_t resume_from;
-};
+
 
 /* Sends every ring change after s->seq that s wants, then makes it live. */
 static void
@@ -448,7 +504,7 @@ replay(struct sub *s)
 		if (ch->seq <= s->seq)
 			continue;
 		if (sub_wants(s, ch))
-			send_change(s->c, ch);
+			send_change(s->c, ch, change_gone(s, ch));
 		s->seq = ch->seq;
 	}
 	s->live = 1;
@@ -468,6 +524,13 @@ subscribe_done(void *arg, struct db_result *res)
 
 	if (req_gone(r))
 		goto out;	/* the subscription went with the session */
+	if (s == NULL) {
+		/* Unsubscribed, replaced or logged out meanwhile. */
+		req_error(r, TAFEL__ERROR_CODE__NOT_FOUND,
+		    "the subscription was cancelled before it was ready", NULL);
+		goto out;
+	}
+	s->setup = NULL;
 	if (res->code != 0) {
 		req_db_error(r, res);
 		sub_drop(r->c, s->topic, s->meeting_id);
@@ -561,6 +624,7 @@ push_subscribe(struct conn *c, const Tafel__Envelope *env)
 
 	st = xcalloc(1, sizeof *st);
 	st->s = s;
+	s->setup = st;
 	st->resume_from = q->resume_from;
 	st->r = req_new(c, env, TAFEL__ENVELOPE__BODY_SUBSCRIBED);
 	snprintf(uid, sizeof uid, "%lld", (long long)c->session->user_id);
