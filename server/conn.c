@@ -10,6 +10,7 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent_ssl.h>
 #include <openssl/err.h>
+#include <openssl/x509.h>
 
 #include "dispatch.h"
 #include "envelope.h"
@@ -426,8 +427,23 @@ conn_tls_ready(struct conn *c)
 	SSL *ssl = bufferevent_openssl_get_ssl(c->bev);
 	struct timeval wt = { CONN_WRITE_TIMEOUT_S, 0 };
 
+	X509 *peer;
+
 	log_debug("conn %llu: %s %s", (unsigned long long)c->id,
 	    SSL_get_version(ssl), SSL_get_cipher_name(ssl));
+	/* Verified by OpenSSL already when client certificates are required. */
+	peer = SSL_get1_peer_certificate(ssl);
+	if (peer != NULL) {
+		X509_NAME *n = X509_get_subject_name(peer);
+
+		if (X509_NAME_get_text_by_NID(n, NID_organizationName,
+		    c->cert_org, sizeof c->cert_org) < 0)
+			c->cert_org[0] = '\0';
+		if (X509_NAME_get_text_by_NID(n, NID_commonName, c->cert_cn,
+		    sizeof c->cert_cn) < 0)
+			c->cert_cn[0] = '\0';
+		X509_free(peer);
+	}
 	bufferevent_set_timeouts(c->bev, NULL, &wt);
 	conn_set_state(c, CONN_HELLO);
 	envelope_hello(&env, &hello, "tafeld", TAFEL_MAX_FRAME);

@@ -8,6 +8,7 @@
 
 #include <event2/bufferevent.h>
 
+#include "ratelimit.h"
 #include "tafel.pb-c.h"
 
 enum conn_state {
@@ -28,11 +29,15 @@ struct conn {
 	struct event *deadline;		/* handshake / login / idle timer */
 	char addr[64];			/* peer address, "ip:port" */
 	char ip[48];			/* peer address without port */
+	char cert_org[128];		/* client certificate O=, or "" */
+	char cert_cn[128];		/* client certificate CN=, or "" */
 	int refs;			/* 1 for the list + 1 per pending query */
 	int unauth_counted;		/* counted in srv.n_unauth */
 	int login_pending;		/* a login request is being checked */
 	uint32_t max_frame;		/* current inbound frame limit */
 	struct session *session;	/* user, subscriptions; NULL before login */
+	struct bucket rate;		/* request rate limit */
+	unsigned rate_strikes;		/* requests refused in a row */
 	uint64_t frames_in;		/* statistics */
 	uint64_t frames_out;
 	TAILQ_ENTRY(conn) entry;	/* srv.conns */

@@ -13,6 +13,9 @@
 #include "session.h"
 #include "validate.h"
 
+/* Refused requests in a row after which a flooding client is dropped. */
+#define RATE_MAX_STRIKES 200
+
 /* Checks the peer's Hello; agrees on the version or closes. */
 static void
 dispatch_hello(struct conn *c, const Tafel__Envelope *env)
@@ -76,6 +79,33 @@ dispatch_validate(const Tafel__Envelope *env, struct validate_error *verr)
 	return 0;
 }
 
+/* Refuses requests over the rate limit; a client that keeps flooding is cut off. */
+static int
+rate_ok(struct conn *c, const Tafel__Envelope *env)
+{
+	Tafel__Envelope out = TAFEL__ENVELOPE__INIT;
+	Tafel__Error err = TAFEL__ERROR__INIT;
+	long long wait = ratelimit_take(&c->rate, c->ip);
+
+	if (wait == 0) {
+		c->rate_strikes = 0;
+		return 1;
+	}
+	if (++c->rate_strikes > RATE_MAX_STRIKES) {
+		conn_close(c, TAFEL__ERROR_CODE__RATE_LIMITED,
+		    "too many requests; disconnected");
+		return 0;
+	}
+	err.code = TAFEL__ERROR_CODE__RATE_LIMITED;
+	err.message = "too many requests; slow down";
+	err.retry_after_ms = (uint32_t)wait;
+	out.request_id = env->request_id;
+	out.body_case = TAFEL__ENVELOPE__BODY_ERROR;
+	out.error = &err;
+	conn_send(c, &out);
+	return 0;
+}
+
 void
 dispatch_frame(struct conn *c, const Tafel__Envelope *env)
 {
@@ -111,6 +141,8 @@ dispatch_frame(struct conn *c, const Tafel__Envelope *env)
 		    TAFEL__ERROR_CODE__UNKNOWN_MESSAGE, msg, NULL);
 		return;
 	}
+	if (!rate_ok(c, env))
+		return;
 	if (env->request_id == 0) {
 		conn_send_error(c, 0, TAFEL__ERROR_CODE__REQUEST_ID_REQUIRED,
 		    "requests need a non-zero request_id", "request_id");

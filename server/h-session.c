@@ -102,6 +102,16 @@ login_verified(void *arg, int ok)
 		    "could not read the user record");
 		return;
 	}
+	if (srv.cfg.client_certs &&
+	    strcmp(c->cert_org, resp->organisation->name) != 0) {
+		log_warn("conn %llu (%s): certificate of \"%s\" used to log in "
+		    "as %s of \"%s\"", (unsigned long long)c->id, c->addr,
+		    c->cert_org, l->login, resp->organisation->name);
+		tafel__login_response__free_unpacked(resp, NULL);
+		login_fail(l, TAFEL__ERROR_CODE__FORBIDDEN,
+		    "this client certificate belongs to another organisation");
+		return;
+	}
 	auth_throttle_success(l->login, c->ip);
 	s = session_start(c);
 	s->user_id = resp->user->id;

@@ -165,30 +165,59 @@ setup_tls(void)
 		snprintf(key, sizeof key, "%s", srv.cfg.tls_key);
 	else
 		snprintf(key, sizeof key, "%s/server.key", tlsdir);
-	srv.tls = tls_server_ctx(cert, key, NULL, err, sizeof err);
+	if (srv.cfg.client_certs) {
+		char ca[4300];
+
+		if (srv.cfg.client_ca[0] != '\0')
+			snprintf(ca, sizeof ca, "%s", srv.cfg.client_ca);
+		else
+			snprintf(ca, sizeof ca, "%s/ca.crt", tlsdir);
+		srv.tls = tls_server_ctx(cert, key, ca, err, sizeof err);
+		log_info("TLS: client certificates required (CA %s)", ca);
+	} else
+		srv.tls = tls_server_ctx(cert, key, NULL, err, sizeof err);
 	if (srv.tls == NULL)
 		fatalx("TLS: %s", err);
 }
 
-/* Starts the embedded cluster or takes the configured conninfo. */
+/* True when the least-privileged role exists (sql/0005 creates it). */
+static int
+app_role_exists(PGconn *pc)
+{
+	PGresult *r = PQexec(pc, "SELECT 1 FROM pg_roles WHERE rolname = "
+	    "'" PGEMBED_APP_ROLE "'");
+	int ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+
+	PQclear(r);
+	return ok;
+}
+
+/*
+ * Starts the embedded cluster or takes the configured conninfo, applies
+ * the migrations as the schema owner and picks the connection string the
+ * query pool uses: the least-privileged role tafel_app where possible.
+ */
 static void
 setup_database(void)
 {
-	char err[2048];
+	char err[2048], owner[8192];
 	PGconn *pc;
 	int applied = 0;
 
 	if (srv.cfg.db[0] != '\0') {
 		snprintf(srv.conninfo, sizeof srv.conninfo, "%s", srv.cfg.db);
+		snprintf(owner, sizeof owner, "%s", srv.cfg.db_owner[0] ?
+		    srv.cfg.db_owner : srv.cfg.db);
 		log_info("using the configured PostgreSQL");
 	} else {
 		if (pgembed_start(&embedded, srv.data_dir, err, sizeof err) != 0)
 			fatalx("embedded PostgreSQL: %s", err);
 		embedded_running = embedded.started;
-		pgembed_conninfo(&embedded, "tafel", srv.conninfo,
-		    sizeof srv.conninfo);
+		pgembed_conninfo(&embedded, PGEMBED_DBNAME, owner, sizeof owner);
+		pgembed_conninfo_as(&embedded, PGEMBED_DBNAME, PGEMBED_APP_ROLE,
+		    srv.conninfo, sizeof srv.conninfo);
 	}
-	pc = PQconnectdb(srv.conninfo);
+	pc = PQconnectdb(owner);
 	if (PQstatus(pc) != CONNECTION_OK) {
 		snprintf(err, sizeof err, "%s", PQerrorMessage(pc));
 		PQfinish(pc);
@@ -201,6 +230,14 @@ setup_database(void)
 	}
 	if (applied > 0)
 		log_info("schema: applied %d migration(s)", applied);
+	if (srv.cfg.db[0] == '\0' && !app_role_exists(pc)) {
+		log_warn("role " PGEMBED_APP_ROLE " missing: queries run as the "
+		    "schema owner");
+		snprintf(srv.conninfo, sizeof srv.conninfo, "%s", owner);
+	}
+	if (srv.cfg.db[0] != '\0' && srv.cfg.db_owner[0] == '\0')
+		log_warn("db_owner is not set: queries run with the owner's "
+		    "rights; see docs/security.md");
 	PQfinish(pc);
 }
 

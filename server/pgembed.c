@@ -465,8 +465,8 @@ pgembed_pg_stop(struct pgembed *pg, int logfd, char *err, size_t errlen)
 
 /* Connects to the "postgres" database and creates "tafel" if missing. */
 static int
-pgembed_ensure_db(const struct pgembed *pg, const char *user, char *err,
-    size_t errlen)
+pgembed_ensure_db(const struct pgembed *pg, const char *user, int reload,
+    char *err, size_t errlen)
 {
 	const char *kw[] = { "host", "port", "dbname", "user", NULL };
 	const char *val[] = { pg->sockdir, "5432", "postgres", user, NULL };
@@ -481,6 +481,14 @@ pgembed_ensure_db(const struct pgembed *pg, const char *user, char *err,
 		    "%s: %s", pg->sockdir,
 		    conn ? PQerrorMessage(conn) : "out of memory");
 		goto out;
+	}
+	if (reload) {
+		/* Authentication files changed under a running cluster. */
+		res = PQexec(conn, "SELECT pg_reload_conf()");
+		if (PQresultStatus(res) != PGRES_TUPLES_OK)
+			log_warn("cannot reload PostgreSQL's configuration: %s",
+			    PQresultErrorMessage(res));
+		PQclear(res);
 	}
 	res = PQexecParams(conn, "SELECT 1 FROM pg_database WHERE datname = $1",
 	    1, NULL, param, NULL, NULL, 0);
@@ -511,12 +519,58 @@ out:
 	return rc;
 }
 
+/*
+ * Peer authentication over the private socket only, with an identity map
+ * that lets the owning OS user also connect as the least-privileged role
+ * tafeld's queries run under.  Rewritten on every start (reloaded if the
+ * cluster was already running).  Returns 1 if a file changed, 0, or -1.
+ */
+static int
+pgembed_auth_files(struct pgembed *pg, const char *user, char *err,
+    size_t errlen)
+{
+	char path[PATH_MAX], want[1024], have[1024];
+	const char *names[2] = { "pg_hba.conf", "pg_ident.conf" };
+	int i, changed = 0;
+	FILE *f;
+	size_t n;
+
+	for (i = 0; i < 2; i++) {
+		if (i == 0)
+			snprintf(want, sizeof want, "# Written by tafeld: peer "
+			    "authentication over the private socket only.\n"
+			    "local all all peer map=tafel\n");
+		else
+			snprintf(want, sizeof want, "# Written by tafeld: the "
+			    "service user may connect as itself (schema owner)"
+			    " and as %s.\ntafel %s %s\ntafel %s %s\n",
+			    PGEMBED_APP_ROLE, user, user, user, PGEMBED_APP_ROLE);
+		if (pgembed_path(path, sizeof path, "%s/%s", pg->datadir,
+		    names[i]) != 0)
+			return pgembed_fail(err, errlen, "path too long");
+		n = 0;
+		if ((f = fopen(path, "r")) != NULL) {
+			n = fread(have, 1, sizeof have - 1, f);
+			fclose(f);
+		}
+		have[n] = '\0';
+		if (strcmp(have, want) == 0)
+			continue;
+		if ((f = fopen(path, "w")) == NULL || fputs(want, f) < 0 ||
+		    fclose(f) != 0)
+			return pgembed_fail(err, errlen, "cannot write %s: %s",
+			    path, strerror(errno));
+		changed = 1;
+	}
+	return changed;
+}
+
 int
 pgembed_start(struct pgembed *pg, const char *data_dir, char *err,
     size_t errlen)
 {
 	char user[256], pgver[PATH_MAX];
-	int lockfd = -1, logfd = -1, rc;
+	int lockfd = -1, logfd = -1, rc, auth_changed;
 
 	memset(pg, 0, sizeof *pg);
 	if (err != NULL && errlen > 0)
@@ -549,6 +603,8 @@ pgembed_start(struct pgembed *pg, const char *data_dir, char *err,
 		pg->initialised = 1;
 	} else
 		log_info("reusing PostgreSQL cluster in %s", pg->datadir);
+	if ((auth_changed = pgembed_auth_files(pg, user, err, errlen)) < 0)
+		goto fail;
 
 	rc = pgembed_status(pg, logfd, err, errlen);
 	if (rc < 0)
@@ -564,7 +620,8 @@ pgembed_start(struct pgembed *pg, const char *data_dir, char *err,
 		    pg->sockdir);
 	}
 
-	if (pgembed_ensure_db(pg, user, err, errlen) != 0)
+	if (pgembed_ensure_db(pg, user, !pg->started && auth_changed, err,
+	    errlen) != 0)
 		goto fail;
 	close(logfd);
 	close(lockfd);
@@ -621,14 +678,24 @@ void
 pgembed_conninfo(const struct pgembed *pg, const char *dbname, char *buf,
     size_t len)
 {
-	char user[256], port[16];
+	char user[256];
+
+	if (pgembed_user(user, sizeof user) != 0)
+		fatalx("cannot find the name of uid %u", (unsigned)geteuid());
+	pgembed_conninfo_as(pg, dbname, user, buf, len);
+}
+
+void
+pgembed_conninfo_as(const struct pgembed *pg, const char *dbname,
+    const char *role, char *buf, size_t len)
+{
+	char port[16];
 	size_t used = 0;
+	const char *user = role;
 
 	if (len == 0)
 		fatalx("pgembed_conninfo: empty buffer");
 	buf[0] = '\0';
-	if (pgembed_user(user, sizeof user) != 0)
-		fatalx("cannot find the name of uid %u", (unsigned)geteuid());
 	snprintf(port, sizeof port, "%d", PGEMBED_PORT);
 	pgembed_conninfo_add(buf, len, &used, "host", pg->sockdir);
 	pgembed_conninfo_add(buf, len, &used, "port", port);

@@ -6,6 +6,8 @@
 
 #define PGEMBED_PORT	5432		/* only names the socket; no TCP */
 #define PGEMBED_DBNAME	"tafel"		/* created by pgembed_start */
+#define PGEMBED_APP_ROLE "tafel_app"	/* least-privileged role of tafeld's
+					   queries (created by sql/0005) */
 
 struct pgembed {
 	char root[4096];	/* <data_dir>/pg */
@@ -29,6 +31,10 @@ int  pgembed_start(struct pgembed *pg, const char *data_dir, char *err,
 /* Writes a libpq conninfo string for dbname over the private socket. */
 void pgembed_conninfo(const struct pgembed *pg, const char *dbname, char *buf,
     size_t len);
+
+/* The same, connecting as another role (the identity map allows tafel_app). */
+void pgembed_conninfo_as(const struct pgembed *pg, const char *dbname,
+    const char *role, char *buf, size_t len);
 
 /* Stops the cluster (fast shutdown) if pgembed_start started it. */
 int  pgembed_stop(struct pgembed *pg, char *err, size_t errlen);

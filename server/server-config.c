@@ -18,6 +18,10 @@ const struct conf_param server_params[] = {
 	{ "db", CONF_STRING, S(db), 0, "", 0, 0,
 	  "libpq connection string of an existing PostgreSQL. Empty: run the "
 	  "embedded cluster in the data directory." },
+	{ "db_owner", CONF_STRING, S(db_owner), 0, "", 0, 0,
+	  "Connection string of the schema owner, used only to apply "
+	  "migrations (and by tafelctl). Empty: `db`. Set `db` to the "
+	  "least-privileged `tafel_app` login and this to the owner." },
 	{ "user", CONF_STRING, S(user), 0, "tafel", 0, 0,
 	  "Unprivileged account tafeld switches to when started as root." },
 	{ "tls_cert", CONF_STRING, S(tls_cert), 0, "", 0, 0,
@@ -28,6 +32,14 @@ const struct conf_param server_params[] = {
 	{ "tls_names", CONF_STRING, S(tls_names), 0, "", 0, 0,
 	  "Extra host names or IP addresses (comma-separated) put in the "
 	  "generated server certificate on first start." },
+	{ "client_certs", CONF_BOOL, S(client_certs), 0, "no", 0, 0,
+	  "Require every client to present a certificate signed by "
+	  "`client_ca` (mutual TLS), issued to an organisation: a user may "
+	  "then only log in with a certificate of their own organisation "
+	  "(`tafelctl cert issue`)." },
+	{ "client_ca", CONF_STRING, S(client_ca), 0, "", 0, 0,
+	  "CA certificate that signs client certificates. Empty: the private "
+	  "CA in `<data_dir>/tls/ca.crt`." },
 	{ "log_level", CONF_STRING, S(log_level), 1, "info", 0, 0,
 	  "`debug`, `info`, `warn` or `error`." },
 	{ "handshake_timeout", CONF_DURATION, S(handshake_timeout), 1, "10s",
@@ -63,5 +75,23 @@ const struct conf_param server_params[] = {
 	{ "idempotency_ttl", CONF_DURATION, S(idempotency_ttl), 1, "7d",
 	  60 * SEC, 365 * DAY, "How long the answer to a write is kept for "
 	  "retries with the same idempotency key." },
+	{ "retention", CONF_DURATION, S(retention), 1, "1826d", DAY,
+	  100LL * 365 * DAY, "How long after closing a case `tafelctl purge` "
+	  "keeps its personal data (default five years); cases under legal "
+	  "hold are kept." },
+	{ "lockout_failures", CONF_INT, S(lockout_failures), 1, "10", 1, 1000,
+	  "Failed logins in a row after which an account is locked." },
+	{ "lockout_time", CONF_DURATION, S(lockout_time), 1, "15m", SEC,
+	  365 * DAY, "How long a locked account stays locked (`tafelctl user "
+	  "unlock` ends it early)." },
+	{ "rate_session", CONF_INT, S(rate_session), 1, "20", 1, 100000,
+	  "Requests per second one connection may make on average; more get "
+	  "RATE_LIMITED." },
+	{ "rate_burst", CONF_INT, S(rate_burst), 1, "60", 1, 1000000,
+	  "Requests one connection may make at once before the average "
+	  "applies (an address gets four times this)." },
+	{ "rate_address", CONF_INT, S(rate_address), 1, "100", 1, 1000000,
+	  "Requests per second all connections from one address may make "
+	  "together." },
 	{ NULL, 0, 0, 0, NULL, 0, 0, NULL }
 };

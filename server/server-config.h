@@ -8,11 +8,14 @@ struct server_config {
 	char *listen;			/* "host:port" */
 	char *data_dir;			/* "" = per-user default */
 	char *db;			/* libpq conninfo; "" = embedded cluster */
+	char *db_owner;			/* conninfo for migrations; "" = db */
 	char *user;			/* service user when started as root */
 	char *tls_cert;			/* "" = <data_dir>/tls/server.crt */
 	char *tls_key;			/* "" = <data_dir>/tls/server.key */
 	char *tls_names;		/* extra names for the generated cert */
 	char *log_level;		/* debug, info, warn, error */
+	int client_certs;		/* require a client certificate (mTLS) */
+	char *client_ca;		/* CA for client certs; "" = ours */
 	long long handshake_timeout;	/* ms to finish TLS + hello */
 	long long login_timeout;	/* ms from hello to a successful login */
 	long long idle_timeout;		/* ms without requests before logout */
@@ -25,6 +28,12 @@ struct server_config {
 	long long login_delay_max;	/* cap on that delay */
 	long long hash_threads;		/* password-hashing worker threads */
 	long long idempotency_ttl;	/* ms an answered write key is kept */
+	long long retention;		/* ms after closing until anonymised */
+	long long lockout_failures;	/* failed logins in a row that lock */
+	long long lockout_time;		/* ms an account stays locked */
+	long long rate_session;		/* requests per second per session */
+	long long rate_address;		/* requests per second per address */
+	long long rate_burst;		/* bucket size per session */
 };
 
 extern const struct conf_param server_params[];

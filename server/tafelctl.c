@@ -11,6 +11,7 @@
 #include <libpq-fe.h>
 
 #include "auth.h"
+#include "certgen.h"
 #include "config.h"
 #include "log.h"
 #include "migrate.h"
@@ -390,6 +391,172 @@ cmd_series_member(int argc, char **argv)
 }
 
 static int
+cmd_user_unlock(int argc, char **argv)
+{
+	const char *p[1] = { argv[0] };
+	PGresult *r;
+
+	(void)argc;
+	if ((r = q("SELECT tafel_unlock($1)", 1, p)) == NULL)
+		return 1;
+	PQclear(r);
+	printf("user %s unlocked\n", argv[0]);
+	return 0;
+}
+
+static int
+cmd_cert_issue(int argc, char **argv)
+{
+	char tlsdir[4200], cert[4300], key[4300], err[512];
+	int days = argc > 2 ? atoi(argv[2]) : 365;
+
+	snprintf(tlsdir, sizeof tlsdir, "%s/tls", ctl.data_dir);
+	snprintf(cert, sizeof cert, "%s.crt", argv[1]);
+	snprintf(key, sizeof key, "%s.key", argv[1]);
+	if (certgen_issue_client(tlsdir, argv[0], argv[1], cert, key, days, err,
+	    sizeof err) != 0) {
+		fprintf(stderr, "tafelctl: %s\n", err);
+		return 1;
+	}
+	printf("issued %s and %s for %s of %s (%d days)\n", cert, key, argv[1],
+	    argv[0], days);
+	return 0;
+}
+
+static int
+cmd_audit_case(int argc, char **argv)
+{
+	const char *p[1] = { argv[0] };
+	PGresult *r;
+
+	(void)argc;
+	r = q("SELECT to_char(at, 'YYYY-MM-DD HH24:MI:SS') AS at, login, "
+	    "organisation, categories, coalesce(meeting, '') AS meeting, "
+	    "context FROM tafel_audit_case($1) ORDER BY 1", 1, p);
+	if (r == NULL)
+		return 1;
+	print_table(r);
+	PQclear(r);
+	return 0;
+}
+
+static int
+cmd_audit_user(int argc, char **argv)
+{
+	const char *p[3] = { argv[0], argc > 1 ? argv[1] : "-infinity",
+	    argc > 2 ? argv[2] : "infinity" };
+	PGresult *r;
+
+	r = q("SELECT to_char(at, 'YYYY-MM-DD HH24:MI:SS') AS at, case_number, "
+	    "categories, coalesce(meeting, '') AS meeting, context FROM "
+	    "tafel_audit_user($1, $2::timestamptz, $3::timestamptz) ORDER BY 1",
+	    3, p);
+	if (r == NULL)
+		return 1;
+	print_table(r);
+	PQclear(r);
+	return 0;
+}
+
+static int
+cmd_purge(int argc, char **argv)
+{
+	char secs[32];
+	const char *p[2] = { secs, "false" };
+	PGresult *r;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--dry-run") == 0)
+			p[1] = "true";
+		else {
+			long long ms = conf_parse_duration(argv[i]);
+
+			if (ms < 0) {
+				fprintf(stderr, "tafelctl: purge: \"%s\" is "
+				    "neither --dry-run nor a duration such as "
+				    "1826d\n", argv[i]);
+				return 2;
+			}
+			ctl.cfg.retention = ms;
+		}
+	}
+	snprintf(secs, sizeof secs, "%lld", ctl.cfg.retention / 1000);
+	r = q("SELECT case_number, to_char(closed_at, 'YYYY-MM-DD') AS closed, "
+	    "action FROM tafel_purge(make_interval(secs => $1::bigint), "
+	    "$2::boolean)", 2, p);
+	if (r == NULL)
+		return 1;
+	print_table(r);
+	printf("%d case(s) %s\n", PQntuples(r), strcmp(p[1], "true") == 0 ?
+	    "would be anonymised (dry run)" : "processed");
+	PQclear(r);
+	return 0;
+}
+
+static int
+set_hold(const char *number, const char *on)
+{
+	const char *p[2] = { number, on };
+	PGresult *r;
+
+	if ((r = q("SELECT tafel_set_legal_hold($1, $2::boolean)", 2, p)) ==
+	    NULL)
+		return 1;
+	PQclear(r);
+	printf("case %s: legal hold %s\n", number, strcmp(on, "true") == 0 ?
+	    "on" : "off");
+	return 0;
+}
+
+static int
+cmd_case_hold(int argc, char **argv)
+{
+	(void)argc;
+	return set_hold(argv[0], "true");
+}
+
+static int
+cmd_case_release(int argc, char **argv)
+{
+	(void)argc;
+	return set_hold(argv[0], "false");
+}
+
+static int
+cmd_access_list(int argc, char **argv)
+{
+	PGresult *r;
+
+	(void)argc;
+	(void)argv;
+	r = q("SELECT kind, string_agg(category, ',' ORDER BY category) AS "
+	    "categories FROM kind_data_access GROUP BY kind ORDER BY kind", 0,
+	    NULL);
+	if (r == NULL)
+		return 1;
+	print_table(r);
+	PQclear(r);
+	return 0;
+}
+
+static int
+cmd_access_set(int argc, char **argv)
+{
+	const char *p[2] = { argv[0], argc > 1 ? argv[1] : "" };
+	PGresult *r;
+
+	r = q("WITH d AS (DELETE FROM kind_data_access WHERE kind = $1) "
+	    "INSERT INTO kind_data_access (kind, category) SELECT $1, c FROM "
+	    "unnest(string_to_array(nullif($2, ''), ',')) AS c", 2, p);
+	if (r == NULL)
+		return 1;
+	PQclear(r);
+	printf("%s may see: %s\n", argv[0], p[1][0] ? p[1] : "(nothing)");
+	return 0;
+}
+
+static int
 cmd_migrate(int argc, char **argv)
 {
 	(void)argc;
@@ -421,6 +588,27 @@ static const struct ctl_cmd commands[] = {
 	{ "user enable", "LOGIN", 1, 1, 1, cmd_user_enable, "enable a user" },
 	{ "user passwd", "LOGIN", 1, 1, 1, cmd_user_passwd,
 	  "set a user's password" },
+	{ "user unlock", "LOGIN", 1, 1, 1, cmd_user_unlock,
+	  "end the lock of an account after repeated failed logins" },
+	{ "cert issue", "ORGANISATION LOGIN [DAYS]", 2, 3, 0, cmd_cert_issue,
+	  "issue a client certificate (LOGIN.crt, LOGIN.key) signed by the "
+	  "private CA, for client_certs = yes" },
+	{ "audit case", "CASE-NUMBER", 1, 1, 1, cmd_audit_case,
+	  "who saw the personal data of a case, when, in which meeting" },
+	{ "audit user", "LOGIN [FROM] [TO]", 1, 3, 1, cmd_audit_user,
+	  "which personal data a user saw (FROM/TO: dates)" },
+	{ "purge", "[--dry-run] [OLDER-THAN]", 0, 2, 1, cmd_purge,
+	  "anonymise cases closed longer ago than the retention period "
+	  "(default: the retention setting, five years)" },
+	{ "case hold", "CASE-NUMBER", 1, 1, 1, cmd_case_hold,
+	  "put a case under legal hold: purge keeps it" },
+	{ "case release", "CASE-NUMBER", 1, 1, 1, cmd_case_release,
+	  "end the legal hold of a case" },
+	{ "access list", "", 0, 0, 1, cmd_access_list,
+	  "which categories of personal data each organisation kind may see" },
+	{ "access set", "KIND [CATEGORIES]", 1, 2, 1, cmd_access_set,
+	  "set the categories a kind may see (comma-separated: person_names, "
+	  "birth_dates, case_summary, free_text; none when omitted)" },
 	{ "series list", "", 0, 0, 1, cmd_series_list, "list meeting series" },
 	{ "series add", "NAME KIND THEMES [DISTRICT] [CHAIR-LOGIN]", 3, 5, 1,
 	  cmd_series_add, "add a meeting series (KIND e.g. wzt, sso, "
@@ -460,7 +648,8 @@ open_db(void)
 	struct stat st;
 
 	if (ctl.cfg.db[0] != '\0')
-		snprintf(conninfo, sizeof conninfo, "%s", ctl.cfg.db);
+		snprintf(conninfo, sizeof conninfo, "%s", ctl.cfg.db_owner[0] ?
+		    ctl.cfg.db_owner : ctl.cfg.db);
 	else {
 		if (stat(ctl.data_dir, &st) != 0) {
 			fprintf(stderr, "tafelctl: no data directory %s: start "

@@ -446,7 +446,7 @@ test_expected_event_case(void **state)
 	    "\"birth_date\":\"2015-03-04\",\"version\":-9223372036854775808}],"
 	    "\"version\":9223372036854775807,\"redacted\":true,"
 	    "\"redaction_reason\":\"\",\"submitter_org_name\":\"Politie\","
-	    "\"case_manager_name\":\"\"}";
+	    "\"case_manager_name\":\"\",\"hidden_categories\":[],\"beamer_redacted\":false,\"beamer_reason\":\"\"}";
 	char want[2048];
 
 	p1.id = 1;

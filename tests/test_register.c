@@ -31,6 +31,9 @@ static const char *const server_args[] = {
 	"--set", "outbuf_limit=65536",
 	"--set", "login_delay=300ms",
 	"--set", "login_delay_max=2s",
+	"--set", "rate_session=100000",
+	"--set", "rate_burst=100000",
+	"--set", "rate_address=100000",
 	NULL
 };
 

@@ -1,0 +1,29 @@
+#!/bin/bash
+# The chair adds an action point through the form; it appears on the follower's screen.
+. "$(dirname "$0")/lib.sh"
+
+start_meeting
+start_client chair voorzitter --meeting "$MEETING"
+start_client pol politie --meeting "$MEETING"
+wait_for chair "Agenda" || fail "chair: meeting not shown"
+wait_for pol "volgt voorzitter" || fail "follower: not following"
+keys chair o
+wait_re chair '^▶' || fail "chair: no current item"
+num=$(current_line chair | awk '{print $3}')
+wait_for pol "Casus $num" || fail "follower: not on case $num"
+
+desc="Huisbezoek samen plannen e2e$$"
+keys chair a
+wait_for chair "Nieuwe afspraak" || fail "form did not open"
+type_text chair "$desc"
+keys chair Enter
+wait_for chair "Eigenaar" || fail "owner field not asked"
+type_text chair "Politie"
+keys chair Enter
+wait_for chair "Deadline" || fail "due date not asked"
+type_text chair "$(date -d '+7 days' +%F)"
+keys chair Enter
+wait_for chair "Afspraak vastgelegd" || fail "chair: not confirmed"
+wait_gone chair "Nieuwe afspraak" || fail "chair: form still open"
+wait_for pol "$desc" || fail "follower: action point not shown"
+ok

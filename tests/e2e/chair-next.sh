@@ -1,0 +1,23 @@
+#!/bin/bash
+# The chair opens the meeting and moves to the next item; the follower's screen shows the new current case.
+. "$(dirname "$0")/lib.sh"
+
+start_meeting
+start_client chair voorzitter --meeting "$MEETING"
+start_client pol politie --meeting "$MEETING"
+wait_for chair "Agenda" || fail "chair: meeting not shown"
+wait_for pol "volgt voorzitter" || fail "follower: not following"
+
+keys chair o
+wait_for chair "· open ·" || fail "chair: meeting did not open"
+wait_re chair '^▶' || fail "chair: no current item after opening"
+before=$(current_line chair | awk '{print $2}')
+keys chair n
+want=$((before + 1))
+wait_re chair "^▶ +$want " || fail "chair: n did not move to item $want"
+num=$(current_line chair | awk '{print $3}')
+[ -n "$num" ] || fail "no case number on the current line"
+wait_re pol "^▶ +$want +$num " || fail "follower: current item is not $want ($num)"
+wait_for pol "Casus $num" || fail "follower: case $num not shown"
+wait_for pol "volgt voorzitter" || fail "follower: no longer following"
+ok

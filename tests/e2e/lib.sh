@@ -1,0 +1,218 @@
+# Shared helpers for the end-to-end tests of tafel in tmux: a private tafeld with demo data, tmux sessions, screen polling.
+#
+# Sourced by tests/e2e/*.sh.  Environment (set by meson, or by hand):
+#   TAFELD, TAFELCTL   the server binaries
+#   TAFEL              the client binary
+#   TAFEL_LOCALEDIR    where nl/LC_MESSAGES/tafel.mo is (build/client/po)
+#   TAFEL_TEST_USER    the account tafeld drops to when run as root (tafel)
+# Each test prints "ok" or "FAIL: reason" and exits 0 / 1 (77: skipped).
+
+set -u
+
+E2E_NAME=$(basename "$0" .sh)
+E2E_DIR=
+E2E_PORT=
+E2E_PID=
+E2E_SOCK="tafel-e2e-$$"
+E2E_COLS=80
+E2E_ROWS=24
+
+command -v tmux >/dev/null 2>&1 || { echo "SKIP: tmux not installed"; exit 77; }
+: "${TAFELD:?TAFELD not set}" "${TAFELCTL:?TAFELCTL not set}" "${TAFEL:?TAFEL not set}"
+: "${TAFEL_LOCALEDIR:=$(dirname "$TAFEL")/po}"
+
+# tmux on the private socket only: never the user's server.
+tm() {
+	tmux -L "$E2E_SOCK" -f /dev/null "$@"
+}
+
+fail() {
+	echo "FAIL: $*"
+	if [ -n "${E2E_DEBUG:-}" ] || [ -n "${MESON_TEST_ITERATION:-}" ]; then
+		for s in $(tm list-sessions -F '#S' 2>/dev/null); do
+			echo "--- screen of $s:"
+			tm capture-pane -p -t "$s" 2>/dev/null
+		done
+		[ -n "$E2E_DIR" ] && [ -f "$E2E_DIR.log" ] &&
+			{ echo "--- tafeld log (tail):"; tail -n 30 "$E2E_DIR.log"; }
+	fi
+	exit 1
+}
+
+ok() {
+	echo "ok"
+	exit 0
+}
+
+cleanup() {
+	tm kill-server >/dev/null 2>&1
+	tafeld_stop
+	if [ -n "$E2E_DIR" ]; then
+		rm -rf "$E2E_DIR" "$E2E_DIR.log" "$E2E_DIR.pw" "$E2E_DIR.conf"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+# tafeld_start [PORT]: starts tafeld on E2E_DIR (created on first use);
+# sets E2E_PORT from its log.  Polls up to 120 s (initdb on a slow machine).
+tafeld_start() {
+	local port=${1:-0} from deadline p
+	if [ -z "$E2E_DIR" ]; then
+		E2E_DIR=$(mktemp -d /tmp/tafel-e2e-XXXXXX) || fail "mktemp"
+		printf 'demo\n' >"$E2E_DIR.pw"
+	fi
+	from=$(stat -c %s "$E2E_DIR.log" 2>/dev/null || echo 0)
+	"$TAFELD" --data-dir "$E2E_DIR" --listen "127.0.0.1:$port" \
+		--config /dev/null --set "user=${TAFEL_TEST_USER:-tafel}" \
+		>>"$E2E_DIR.log" 2>&1 &
+	E2E_PID=$!
+	deadline=$((SECONDS + 120))
+	while [ $SECONDS -lt $deadline ]; do
+		p=$(tail -c +"$((from + 1))" "$E2E_DIR.log" 2>/dev/null |
+			sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' | tail -n 1)
+		if [ -n "$p" ]; then
+			E2E_PORT=$p
+			return 0
+		fi
+		kill -0 "$E2E_PID" 2>/dev/null || { E2E_PID=; tail -n 20 "$E2E_DIR.log"; fail "tafeld did not start"; }
+		sleep 0.1
+	done
+	fail "tafeld did not report its port"
+}
+
+# tafeld_stop: SIGTERM and wait (the embedded cluster stops with it).
+tafeld_stop() {
+	if [ -n "$E2E_PID" ]; then
+		kill -TERM "$E2E_PID" 2>/dev/null
+		wait "$E2E_PID" 2>/dev/null
+		E2E_PID=
+	fi
+}
+
+# demo_data: loads the demo safety house (password "demo" for every user).
+demo_data() {
+	"$TAFELCTL" --config /dev/null --data-dir "$E2E_DIR" demo-data \
+		>>"$E2E_DIR.log" 2>&1 || fail "tafelctl demo-data"
+}
+
+# start_server: a fresh tafeld with demo data.
+start_server() {
+	tafeld_start 0
+	demo_data
+}
+
+# client_cmd USER [ARGS...]: the command line of tafel as USER.
+client_cmd() {
+	local user=$1
+	shift
+	printf 'env LANG=C.UTF-8 LANGUAGE=nl TERM=tmux-256color TAFEL_LOCALEDIR=%q %s' \
+		"$TAFEL_LOCALEDIR" "${E2E_ENV:-}"
+	printf ' %q' "$TAFEL" --config "$E2E_DIR.conf" --server "127.0.0.1:$E2E_PORT" \
+		--user "$user" --ca "$E2E_DIR/tls/ca.crt" --password-file "$E2E_DIR.pw" "$@"
+}
+
+# start_client SESSION USER [ARGS...]: tafel in a detached 80x24 tmux session.
+start_client() {
+	local s=$1 user=$2
+	shift 2
+	tm new-session -d -s "$s" -x "$E2E_COLS" -y "$E2E_ROWS" \
+		"$(client_cmd "$user" "$@"); echo '[tafel exited]' \$?; sleep 600" ||
+		fail "tmux new-session $s"
+	tm set-option -t "$s" remain-on-exit on >/dev/null 2>&1
+}
+
+screen() {
+	tm capture-pane -p -t "$1"
+}
+
+# wait_for SESSION TEXT [TIMEOUT]: polls the screen until TEXT (fixed string) shows.
+wait_for() {
+	local s=$1 text=$2 deadline=$((SECONDS + ${3:-20}))
+	while [ $SECONDS -lt $deadline ]; do
+		screen "$s" | grep -qF -- "$text" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# wait_gone SESSION TEXT [TIMEOUT]: polls until TEXT is no longer shown.
+wait_gone() {
+	local s=$1 text=$2 deadline=$((SECONDS + ${3:-20}))
+	while [ $SECONDS -lt $deadline ]; do
+		screen "$s" | grep -qF -- "$text" || return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# wait_re SESSION REGEX [TIMEOUT]: like wait_for with an extended regex.
+wait_re() {
+	local s=$1 re=$2 deadline=$((SECONDS + ${3:-20}))
+	while [ $SECONDS -lt $deadline ]; do
+		screen "$s" | grep -qE -- "$re" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+keys() {
+	local s=$1
+	shift
+	tm send-keys -t "$s" "$@"
+}
+
+# type_text SESSION TEXT: literal text (no key names).
+type_text() {
+	tm send-keys -t "$1" -l -- "$2"
+}
+
+# batch USER < COMMANDS: tafel --batch as USER; JSON lines on stdout.
+batch() {
+	local user=$1
+	shift
+	LANG=C.UTF-8 "$TAFEL" --batch --config /dev/null --server "127.0.0.1:$E2E_PORT" \
+		--user "$user" --ca "$E2E_DIR/tls/ca.crt" --password-file "$E2E_DIR.pw" "$@"
+}
+
+# open_meeting SESSION: from the meetings list, opens the first meeting
+# (the demo's open/today meeting is first) and waits for its agenda.
+open_first_meeting() {
+	wait_for "$1" "Agenda" 1 && return 0
+	wait_for "$1" "Overleggen" || fail "$1: no meetings list"
+	wait_re "$1" '[0-9]{4}-[0-9]{2}-[0-9]{2}' || fail "$1: meetings not loaded"
+	keys "$1" Enter
+	wait_for "$1" "Agenda" || fail "$1: meeting did not open"
+}
+
+# meeting_id SERIES: the id of the first meeting of that series today or later.
+meeting_id() {
+	printf 'meetings\nquit\n' | batch politie | python3 -c '
+import json, sys, time
+series = sys.argv[1]
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("body") != "meeting_list":
+        continue
+    for mt in m["meeting_list"]["meetings"]:
+        if mt["series_name"] == series and mt["state"] != "closed":
+            print(mt["id"]); sys.exit(0)
+sys.exit(1)' "$1"
+}
+
+# count_in_meeting USER MEETING TEXT: how often TEXT occurs in the snapshot.
+count_in_meeting() {
+	printf 'subscribe %s\nquit\n' "$2" | batch "$1" | grep '"subscribed"' |
+		grep -oF -- "$3" | wc -l
+}
+
+# current_line SESSION: the agenda line marked ▶ (the chair's current item).
+current_line() {
+	screen "$1" | grep -E '^▶' | head -n 1
+}
+
+# start_meeting: server, demo data, MEETING = the SSO meeting of today.
+start_meeting() {
+	start_server
+	MEETING=$(meeting_id "SSO Enschede") || fail "no SSO meeting in the demo data"
+}

@@ -1,0 +1,2 @@
+R)
+	j.devriescorrect horse battery staple

@@ -1,0 +1,1 @@
+k-decision-1²0*Plan van aanpak: reclassering neemt regie.

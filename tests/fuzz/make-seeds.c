@@ -1,0 +1,507 @@
+/* Writes the fuzz seed corpora (frames, payloads, JSON) and the JSON dictionary; run by scripts/fuzz.sh --seeds. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "pbjson.h"
+#include "proto.h"
+#include "tafel.pb-c.h"
+
+static const char *outdir;	/* the corpus directory */
+static const char *dictpath;	/* the fuzz_pbjson dictionary */
+
+/* Writes len bytes to outdir/sub/name; exits on failure. */
+static void
+write_file(const char *sub, const char *name, const void *p, size_t len)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s/%s", outdir, sub, name);
+	if ((f = fopen(path, "wb")) == NULL ||
+	    (len > 0 && fwrite(p, 1, len, f) != len) || fclose(f) != 0) {
+		fprintf(stderr, "make-seeds: %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+}
+
+/* A growable byte string. */
+struct buf {
+	uint8_t	*p;
+	size_t	 len;
+};
+
+static void
+buf_add(struct buf *b, const void *p, size_t len)
+{
+	if ((b->p = realloc(b->p, b->len + len + 1)) == NULL)
+		abort();
+	memcpy(b->p + b->len, p, len);
+	b->len += len;
+}
+
+static void
+buf_u32(struct buf *b, uint32_t v)
+{
+	uint8_t h[4] = { v >> 24, v >> 16, v >> 8, v };
+
+	buf_add(b, h, 4);
+}
+
+/* Packed payload of env into b (no length prefix). */
+static void
+buf_payload(struct buf *b, const Tafel__Envelope *env)
+{
+	size_t n = tafel__envelope__get_packed_size(env);
+	uint8_t *p = malloc(n + 1);
+
+	if (p == NULL)
+		abort();
+	tafel__envelope__pack(env, p);
+	buf_add(b, p, n);
+	free(p);
+}
+
+/* One frame (length prefix + payload) of env into b. */
+static void
+buf_frame(struct buf *b, const Tafel__Envelope *env)
+{
+	buf_u32(b, (uint32_t)tafel__envelope__get_packed_size(env));
+	buf_payload(b, env);
+}
+
+/*
+ * A fuzz_frame seed: the chunk-size header (see fuzz_frame.c) then stream.
+ * sizes == NULL: the whole stream in one piece.
+ */
+static void
+frame_seed(const char *name, const uint8_t *sizes, size_t nsizes,
+    const struct buf *stream)
+{
+	struct buf b = { 0 };
+	uint8_t n = (uint8_t)nsizes;
+
+	buf_add(&b, &n, 1);
+	if (nsizes > 0)
+		buf_add(&b, sizes, nsizes);
+	buf_add(&b, stream->p, stream->len);
+	write_file("frame", name, b.p, b.len);
+	free(b.p);
+}
+
+/* Seeds for every target from one envelope: frame, payload and JSON. */
+static void
+envelope_seeds(const char *name, const Tafel__Envelope *env)
+{
+	struct buf b = { 0 };
+	char file[256], *json;
+
+	buf_frame(&b, env);
+	snprintf(file, sizeof file, "%s.frame", name);
+	frame_seed(file, NULL, 0, &b);
+	free(b.p);
+	b.p = NULL;
+	b.len = 0;
+
+	buf_payload(&b, env);
+	snprintf(file, sizeof file, "%s.pb", name);
+	write_file("request", file, b.p, b.len);
+	free(b.p);
+
+	if ((json = pbjson_to_string(&env->base)) == NULL)
+		abort();
+	snprintf(file, sizeof file, "%s.json", name);
+	write_file("pbjson", file, json, strlen(json));
+	free(json);
+}
+
+/* Sets the oneof body of env (the field for `c`) to msg. */
+static void
+set_body(Tafel__Envelope *env, Tafel__Envelope__BodyCase c, void *msg)
+{
+	const ProtobufCFieldDescriptor *f;
+
+	f = protobuf_c_message_descriptor_get_field(&tafel__envelope__descriptor,
+	    (unsigned)c);
+	if (f == NULL)
+		abort();
+	*(void **)(void *)((char *)env + f->offset) = msg;
+	env->body_case = c;
+}
+
+/* Whether p is in seen[]; adds it if not (seen holds 256). */
+static int
+seen_before(const void *p, const void **seen, size_t *nseen)
+{
+	size_t i;
+
+	for (i = 0; i < *nseen; i++)
+		if (seen[i] == p)
+			return 1;
+	if (*nseen == 256)
+		abort();
+	seen[(*nseen)++] = p;
+	return 0;
+}
+
+/* Writes "name": tokens of every field reachable from d and its enums' names, each once. */
+static void
+dict_fields(FILE *f, const ProtobufCMessageDescriptor *d, const void **seen,
+    size_t *nseen)
+{
+	size_t i, k;
+
+	if (seen_before(d, seen, nseen))
+		return;
+	for (i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *fd = &d->fields[i];
+
+		fprintf(f, "\"\\\"%s\\\":\"\n", fd->name);
+		if (fd->type == PROTOBUF_C_TYPE_ENUM &&
+		    !seen_before(fd->descriptor, seen, nseen)) {
+			const ProtobufCEnumDescriptor *e = fd->descriptor;
+
+			for (k = 0; k < e->n_values; k++)
+				fprintf(f, "\"\\\"%s\\\"\"\n\"\\\"%s\\\"\"\n",
+				    e->values[k].name,
+				    pbjson_enum_name(e, e->values[k].value));
+		}
+		if (fd->type == PROTOBUF_C_TYPE_MESSAGE)
+			dict_fields(f, fd->descriptor, seen, nseen);
+	}
+}
+
+/* libFuzzer dictionary for fuzz_pbjson: field names, enum names, JSON tokens. */
+static void
+write_dict(void)
+{
+	static const char *tokens[] = { "{", "}", "[", "]", ":", ",", "null",
+	    "true", "false", "\\\"\\\"", "-", "0", "1e9", "\\\\u0000",
+	    "\\\\ud800", "18446744073709551616", "-9223372036854775809",
+	    "\\\"2026-02-29\\\"" };
+	const void *seen[256];
+	size_t nseen = 0, i;
+	FILE *f;
+
+	if ((f = fopen(dictpath, "w")) == NULL) {
+		fprintf(stderr, "make-seeds: %s: %s\n", dictpath,
+		    strerror(errno));
+		exit(1);
+	}
+	fprintf(f, "# Generated by tests/fuzz/make-seeds.c; do not edit.\n");
+	for (i = 0; i < sizeof tokens / sizeof tokens[0]; i++)
+		fprintf(f, "\"%s\"\n", tokens[i]);
+	dict_fields(f, &tafel__envelope__descriptor, seen, &nseen);
+	if (fclose(f) != 0)
+		exit(1);
+}
+
+static void
+make_dir(const char *sub)
+{
+	char path[4096];
+
+	snprintf(path, sizeof path, "%s/%s", outdir, sub);
+	if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+		fprintf(stderr, "make-seeds: %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+}
+
+/* Writes a literal seed string into dir. */
+static void
+text_seed(const char *dir, const char *name, const char *text)
+{
+	write_file(dir, name, text, strlen(text));
+}
+
+int
+main(int argc, char **argv)
+{
+	Tafel__Envelope hello_env = TAFEL__ENVELOPE__INIT,
+	    login_env = TAFEL__ENVELOPE__INIT, ping_env = TAFEL__ENVELOPE__INIT,
+	    action_env = TAFEL__ENVELOPE__INIT, reorder_env = TAFEL__ENVELOPE__INIT,
+	    case_env = TAFEL__ENVELOPE__INIT, person_env = TAFEL__ENVELOPE__INIT,
+	    move_env = TAFEL__ENVELOPE__INIT, decision_env = TAFEL__ENVELOPE__INIT,
+	    subscribe_env = TAFEL__ENVELOPE__INIT, event_env = TAFEL__ENVELOPE__INIT,
+	    error_env = TAFEL__ENVELOPE__INIT, bad_env = TAFEL__ENVELOPE__INIT,
+	    long_env = TAFEL__ENVELOPE__INIT, list_env = TAFEL__ENVELOPE__INIT,
+	    date_env = TAFEL__ENVELOPE__INIT;
+	Tafel__Hello hello = TAFEL__HELLO__INIT;
+	Tafel__LoginRequest login = TAFEL__LOGIN_REQUEST__INIT;
+	Tafel__PingRequest ping = TAFEL__PING_REQUEST__INIT;
+	Tafel__CreateActionRequest action = TAFEL__CREATE_ACTION_REQUEST__INIT,
+	    bad_action = TAFEL__CREATE_ACTION_REQUEST__INIT,
+	    date_action = TAFEL__CREATE_ACTION_REQUEST__INIT;
+	Tafel__ReorderAgendaRequest reorder = TAFEL__REORDER_AGENDA_REQUEST__INIT,
+	    big_reorder = TAFEL__REORDER_AGENDA_REQUEST__INIT;
+	Tafel__CreateCaseRequest ccase = TAFEL__CREATE_CASE_REQUEST__INIT;
+	Tafel__Person persons[2] = { TAFEL__PERSON__INIT, TAFEL__PERSON__INIT };
+	Tafel__Person *person_ptrs[2] = { &persons[0], &persons[1] };
+	Tafel__PersonRequest preq = TAFEL__PERSON_REQUEST__INIT;
+	Tafel__MoveCaseRequest move = TAFEL__MOVE_CASE_REQUEST__INIT;
+	Tafel__RecordDecisionRequest decision = TAFEL__RECORD_DECISION_REQUEST__INIT;
+	Tafel__SubscribeRequest sub = TAFEL__SUBSCRIBE_REQUEST__INIT;
+	Tafel__Event event = TAFEL__EVENT__INIT;
+	Tafel__Case ecase = TAFEL__CASE__INIT;
+	Tafel__AgendaItem item = TAFEL__AGENDA_ITEM__INIT;
+	Tafel__AgendaItem *items[1] = { &item };
+	Tafel__Error error = TAFEL__ERROR__INIT;
+	Tafel__ActionPoint ap = TAFEL__ACTION_POINT__INIT;
+	int64_t ids[] = { 12, 7, 31, 4 }, many[TAFEL_MAX_LIST + 1];
+	static char long_text[TAFEL_MAX_TEXT + 2];
+	struct buf s = { 0 }, t = { 0 };
+	static const uint8_t one[] = { 0 }, mixed[] = { 2, 0, 40, 6, 254 };
+	uint8_t junk[64];
+	size_t i;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: make-seeds CORPUS-DIR DICT-FILE\n");
+		return 2;
+	}
+	outdir = argv[1];
+	dictpath = argv[2];
+	make_dir("frame");
+	make_dir("request");
+	make_dir("pbjson");
+
+	/* Valid envelopes of several kinds. */
+	hello.protocol_version = TAFEL_PROTOCOL_VERSION;
+	hello.software = "tafel";
+	hello.software_version = "0.1.0";
+	set_body(&hello_env, TAFEL__ENVELOPE__BODY_HELLO, &hello);
+	envelope_seeds("hello", &hello_env);
+
+	login.login = "j.devries";
+	login.password = "correct horse battery staple";
+	login_env.request_id = 1;
+	set_body(&login_env, TAFEL__ENVELOPE__BODY_LOGIN, &login);
+	envelope_seeds("login", &login_env);
+
+	ping.nonce = UINT64_MAX;
+	ping_env.request_id = 2;
+	set_body(&ping_env, TAFEL__ENVELOPE__BODY_PING, &ping);
+	envelope_seeds("ping", &ping_env);
+
+	action.case_id = 42;
+	action.meeting_id = 3;
+	action.description = "Gesprek met moeder over het veiligheidsplan \u2014 "
+	    "caf\u00e9 \u2018De Eik\u2019, tolk Tigrinya \u1275\u130d\u122d\u129b "
+	    "\U0001F91D\nTweede regel\tmet tab.";
+	action.owner_org_id = 5;
+	action.owner_user_id = 0;
+	action.due_date = "2026-03-15";
+	action_env.request_id = 3;
+	action_env.idempotency_key = "5f0c2a4e-8d1b-4c3a-9e7f-2b6d1a0c9e11";
+	set_body(&action_env, TAFEL__ENVELOPE__BODY_CREATE_ACTION, &action);
+	envelope_seeds("create_action_utf8", &action_env);
+
+	reorder.meeting_id = 9;
+	reorder.n_item_ids = 4;
+	reorder.item_ids = ids;
+	reorder_env.request_id = 4;
+	reorder_env.idempotency_key = "k-reorder-1";
+	set_body(&reorder_env, TAFEL__ENVELOPE__BODY_REORDER_AGENDA, &reorder);
+	envelope_seeds("reorder_agenda", &reorder_env);
+
+	persons[0].role = TAFEL__PERSON_ROLE__PERSON_VICTIM;
+	persons[0].name = "Fatima \u00d6zt\u00fcrk";
+	persons[0].birth_date = "1988-02-29";
+	persons[1].role = TAFEL__PERSON_ROLE__PERSON_SUSPECT;
+	persons[1].name = "K. Jansen";
+	ccase.theme = "domestic_violence";
+	ccase.approach = TAFEL__APPROACH__APPROACH_SYSTEM;
+	ccase.district = "Utrecht-West";
+	ccase.summary = "Melding via Veilig Thuis; herhaald huiselijk geweld.";
+	ccase.n_persons = 2;
+	ccase.persons = person_ptrs;
+	case_env.request_id = 5;
+	case_env.idempotency_key = "k-case-1";
+	set_body(&case_env, TAFEL__ENVELOPE__BODY_CREATE_CASE, &ccase);
+	envelope_seeds("create_case", &case_env);
+
+	persons[0].id = 17;
+	persons[0].case_id = 42;
+	persons[0].version = 3;
+	preq.person = &persons[0];
+	person_env.request_id = 6;
+	person_env.idempotency_key = "k-person-1";
+	set_body(&person_env, TAFEL__ENVELOPE__BODY_UPDATE_PERSON, &preq);
+	envelope_seeds("update_person", &person_env);
+
+	move.id = 42;
+	move.version = 4;
+	move.to = TAFEL__CASE_STATUS__CASE_INFO_ROUND;
+	move_env.request_id = 7;
+	move_env.idempotency_key = "k-move-1";
+	set_body(&move_env, TAFEL__ENVELOPE__BODY_MOVE_CASE, &move);
+	envelope_seeds("move_case", &move_env);
+
+	decision.item_id = 12;
+	decision.version = 2;
+	decision.decision = "Plan van aanpak: reclassering neemt regie.";
+	decision_env.request_id = 8;
+	decision_env.idempotency_key = "k-decision-1";
+	set_body(&decision_env, TAFEL__ENVELOPE__BODY_RECORD_DECISION, &decision);
+	envelope_seeds("record_decision", &decision_env);
+
+	sub.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING;
+	sub.meeting_id = 9;
+	sub.resume_from = 1234;
+	subscribe_env.request_id = 9;
+	set_body(&subscribe_env, TAFEL__ENVELOPE__BODY_SUBSCRIBE, &sub);
+	envelope_seeds("subscribe", &subscribe_env);
+
+	/* Server to client: an event with nested records, an error. */
+	ecase.id = 42;
+	ecase.number = "2026-0042";
+	ecase.theme = "domestic_violence";
+	ecase.status = TAFEL__CASE_STATUS__CASE_IN_PROGRESS;
+	ecase.n_persons = 2;
+	ecase.persons = person_ptrs;
+	ecase.version = 5;
+	ecase.redacted = 1;
+	ecase.redaction_reason = "no covenant";
+	item.id = 12;
+	item.meeting_id = 9;
+	item.case_id = 42;
+	item.position = 1;
+	item.state = TAFEL__ITEM_STATE__ITEM_CURRENT;
+	event.seq = 99;
+	event.at = 1767225600;
+	event.by_user_id = 3;
+	event.by_user_name = "M. de Groot";
+	event.case_ = &ecase;
+	event.n_agenda_items = 1;
+	event.agenda_items = items;
+	set_body(&event_env, TAFEL__ENVELOPE__BODY_EVENT, &event);
+	envelope_seeds("event", &event_env);
+
+	ap.id = 77;
+	ap.case_id = 42;
+	ap.description = "Huisbezoek";
+	ap.due_date = "2026-04-01";
+	ap.state = TAFEL__ACTION_STATE__ACTION_DONE;
+	ap.version = 8;
+	error.code = TAFEL__ERROR_CODE__CONFLICT;
+	error.message = "action point changed";
+	error.field = "version";
+	error.current_record_case = TAFEL__ERROR__CURRENT_RECORD_CURRENT_ACTION_POINT;
+	error.current_action_point = &ap;
+	error_env.request_id = 3;
+	set_body(&error_env, TAFEL__ENVELOPE__BODY_ERROR, &error);
+	envelope_seeds("error_conflict", &error_env);
+
+	/* Envelopes that decode but fail the request checks. */
+	bad_action = action;
+	bad_action.description = "bad \xc3\x28 utf8 \x1b[31m";
+	bad_env = action_env;
+	set_body(&bad_env, TAFEL__ENVELOPE__BODY_CREATE_ACTION, &bad_action);
+	envelope_seeds("bad_utf8", &bad_env);
+
+	date_action = action;
+	date_action.due_date = "2027-02-29";
+	date_action.case_id = -1;
+	date_env = action_env;
+	set_body(&date_env, TAFEL__ENVELOPE__BODY_CREATE_ACTION, &date_action);
+	envelope_seeds("bad_date", &date_env);
+
+	memset(long_text, 'x', TAFEL_MAX_TEXT + 1);
+	decision.decision = long_text;
+	long_env = decision_env;
+	set_body(&long_env, TAFEL__ENVELOPE__BODY_RECORD_DECISION, &decision);
+	envelope_seeds("text_too_long", &long_env);
+
+	for (i = 0; i < TAFEL_MAX_LIST + 1; i++)
+		many[i] = (int64_t)i + 1;
+	big_reorder.meeting_id = 9;
+	big_reorder.n_item_ids = TAFEL_MAX_LIST + 1;
+	big_reorder.item_ids = many;
+	list_env = reorder_env;
+	set_body(&list_env, TAFEL__ENVELOPE__BODY_REORDER_AGENDA, &big_reorder);
+	envelope_seeds("list_too_long", &list_env);
+
+	/* Frame streams: several frames, split in small chunks. */
+	buf_frame(&s, &hello_env);
+	buf_frame(&s, &login_env);
+	buf_frame(&s, &action_env);
+	buf_frame(&s, &ping_env);
+	frame_seed("session-1byte.frame", one, sizeof one, &s);
+	frame_seed("session-mixed.frame", mixed, sizeof mixed, &s);
+
+	/* Truncated: the stream ends inside the third frame. */
+	t.p = s.p;
+	t.len = s.len - 30;
+	frame_seed("truncated.frame", NULL, 0, &t);
+
+	/* Length prefix far above both limits; between the two limits. */
+	t.p = NULL;	/* it borrowed s.p */
+	t.len = 0;
+	buf_u32(&t, 0x7fffffffu);
+	buf_add(&t, "\x1a\x00", 2);
+	frame_seed("oversized.frame", NULL, 0, &t);
+	t.len = 0;
+	buf_u32(&t, TAFEL_MAX_FRAME_PRELOGIN + 1);
+	buf_add(&t, "\x52\x05\x0a\x03", 4);
+	frame_seed("over-prelogin.frame", NULL, 0, &t);
+
+	/* Empty payload (body not set), and a payload that is garbage. */
+	t.len = 0;
+	buf_u32(&t, 0);
+	frame_seed("empty-payload.frame", NULL, 0, &t);
+	for (i = 0; i < sizeof junk; i++)
+		junk[i] = (uint8_t)(i * 151u + 7u);
+	t.len = 0;
+	buf_u32(&t, sizeof junk);
+	buf_add(&t, junk, sizeof junk);
+	frame_seed("garbage.frame", NULL, 0, &t);
+	write_file("request", "garbage.pb", junk, sizeof junk);
+	free(t.p);
+	free(s.p);
+
+	/* Payloads protobuf-c accepts oddly: NUL inside a string, an
+	 * unknown field, a oneof given twice, a 5-byte negative int32. */
+	write_file("request", "string-nul.pb",
+	    "\x52\x07\x0a\x05" "a\0b\xff" "c", 9);
+	write_file("request", "unknown-field.pb",
+	    "\x08\x01\xf8\x07\x2a\x5a\x00", 7);
+	write_file("request", "oneof-twice.pb",
+	    "\x62\x02\x08\x01\x52\x03\x0a\x01" "x", 9);
+	write_file("request", "neg-int32-5byte.pb",
+	    "\x9a\x01\x06\x18\xff\xff\xff\xff\x0f", 9);
+
+	/* JSON the way the database might hand it over, good and bad. */
+	text_seed("pbjson", "enum-full-name.json",
+	    "{\"request_id\":\"18446744073709551615\",\"move_case\":"
+	    "{\"id\":\"42\",\"version\":1,\"to\":\"CASE_MONITORING\"}}");
+	text_seed("pbjson", "enum-int.json",
+	    "{\"move_case\":{\"id\":1,\"to\":99}}");
+	text_seed("pbjson", "oneof-conflict.json",
+	    "{\"ping\":{},\"logout\":{}}");
+	text_seed("pbjson", "nulls.json",
+	    "{\"request_id\":null,\"event\":{\"case\":null,"
+	    "\"agenda_items\":null,\"meeting\":{\"attendance\":[]}}}");
+	text_seed("pbjson", "escapes.json",
+	    "{\"login\":{\"login\":\"\\u00e9\\ud83e\\udd1d\\n\","
+	    "\"password\":\"a\\u0000b\"}}");
+	text_seed("pbjson", "lone-surrogate.json",
+	    "{\"login\":{\"login\":\"\\ud800\"}}");
+	text_seed("pbjson", "int-overflow.json",
+	    "{\"request_id\":18446744073709551616,\"ping\":{\"nonce\":-1}}");
+	text_seed("pbjson", "int32-range.json",
+	    "{\"add_agenda_item\":{\"position\":2147483648}}");
+	text_seed("pbjson", "trailing.json", "{\"ping\":{}} x");
+	text_seed("pbjson", "deep.json",
+	    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]"
+	    "]]]]]]]]]]]]]]]]");
+	text_seed("pbjson", "wrong-types.json",
+	    "{\"request_id\":1.5,\"create_case\":{\"persons\":[{\"role\":true},"
+	    "7],\"theme\":{}}}");
+	text_seed("pbjson", "not-object.json", "\"just a string\"");
+
+	write_dict();
+	return 0;
+}
