@@ -37,7 +37,8 @@ struct conn {
 	uint32_t max_frame;		/* current inbound frame limit */
 	struct session *session;	/* user, subscriptions; NULL before login */
 	struct bucket rate;		/* request rate limit */
-	unsigned rate_strikes;		/* requests refused in a row */
+	unsigned rate_strikes;		/* requests refused in this window */
+	long long rate_window;		/* when that window started (s) */
 	uint64_t frames_in;		/* statistics */
 	uint64_t frames_out;
 	TAILQ_ENTRY(conn) entry;	/* srv.conns */

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "conn.h"
 #include "envelope.h"
@@ -13,8 +14,9 @@
 #include "session.h"
 #include "validate.h"
 
-/* Refused requests in a row after which a flooding client is dropped. */
+/* Refused requests within RATE_WINDOW_S after which a flooder is dropped. */
 #define RATE_MAX_STRIKES 200
+#define RATE_WINDOW_S 10
 
 /* Checks the peer's Hello; agrees on the version or closes. */
 static void
@@ -86,10 +88,13 @@ rate_ok(struct conn *c, const Tafel__Envelope *env)
 	Tafel__Envelope out = TAFEL__ENVELOPE__INIT;
 	Tafel__Error err = TAFEL__ERROR__INIT;
 	long long wait = ratelimit_take(&c->rate, c->ip);
+	time_t now = time(NULL);
 
-	if (wait == 0) {
-		c->rate_strikes = 0;
+	if (wait == 0)
 		return 1;
+	if (now - c->rate_window > RATE_WINDOW_S) {
+		c->rate_window = now;
+		c->rate_strikes = 0;
 	}
 	if (++c->rate_strikes > RATE_MAX_STRIKES) {
 		conn_close(c, TAFEL__ERROR_CODE__RATE_LIMITED,

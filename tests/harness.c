@@ -24,6 +24,8 @@
 #include "proto.h"
 
 int harness_rcvbuf;
+const char *harness_client_cert;
+const char *harness_client_key;
 
 long long
 now_ms(void)
@@ -243,6 +245,11 @@ tclient_connect(struct tclient *c, struct tafeld *t)
 	if (SSL_CTX_load_verify_locations(c->ctx, ca, NULL) != 1)
 		return -1;
 	SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, NULL);
+	if (harness_client_cert != NULL &&
+	    (SSL_CTX_use_certificate_file(c->ctx, harness_client_cert,
+	    SSL_FILETYPE_PEM) != 1 || SSL_CTX_use_PrivateKey_file(c->ctx,
+	    harness_client_key, SSL_FILETYPE_PEM) != 1))
+		return -1;
 	c->fd = socket(AF_INET, SOCK_STREAM, 0);
 	if (harness_rcvbuf > 0)
 		setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &harness_rcvbuf,

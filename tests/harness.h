@@ -69,6 +69,9 @@ int tclient_send_raw(struct tclient *c, const void *p, size_t n);
 
 /* When > 0, SO_RCVBUF of the next client sockets (slow-reader tests). */
 extern int harness_rcvbuf;
+/* When set, the next client connections present this certificate. */
+extern const char *harness_client_cert;
+extern const char *harness_client_key;
 
 /* Milliseconds on a monotonic clock. */
 long long now_ms(void);

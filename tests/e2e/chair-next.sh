@@ -5,7 +5,7 @@
 start_meeting
 start_client chair voorzitter --meeting "$MEETING"
 start_client pol politie --meeting "$MEETING"
-wait_for chair "Agenda" || fail "chair: meeting not shown"
+wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
 wait_for pol "volgt voorzitter" || fail "follower: not following"
 
 keys chair o

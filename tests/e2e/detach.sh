@@ -5,7 +5,7 @@
 start_meeting
 start_client chair voorzitter --meeting "$MEETING"
 start_client pol politie --meeting "$MEETING"
-wait_for chair "Agenda" || fail "chair: meeting not shown"
+wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
 keys chair o
 wait_re chair '^▶' || fail "chair: no current item"
 cur=$(current_line chair | awk '{print $3}')

@@ -178,11 +178,11 @@ batch() {
 # open_meeting SESSION: from the meetings list, opens the first meeting
 # (the demo's open/today meeting is first) and waits for its agenda.
 open_first_meeting() {
-	wait_for "$1" "Agenda" 1 && return 0
+	wait_re "$1" "^ +# +Casus" 1 && return 0
 	wait_for "$1" "Overleggen" || fail "$1: no meetings list"
 	wait_re "$1" '[0-9]{4}-[0-9]{2}-[0-9]{2}' || fail "$1: meetings not loaded"
 	keys "$1" Enter
-	wait_for "$1" "Agenda" || fail "$1: meeting did not open"
+	wait_re "$1" "^ +# +Casus" || fail "$1: meeting did not open"
 }
 
 # meeting_id SERIES: the id of the first meeting of that series today or later.

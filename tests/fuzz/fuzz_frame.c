@@ -31,6 +31,51 @@ fail(const char *what, enum frame_status st)
 }
 
 /*
+ * Whether m or any message inside it kept an unknown field numbered 0.
+ * protobuf-c 1.4.1 rejects the tag byte 0x00 but accepts field number 0
+ * when the tag varint is overlong (0x80 0x00), keeps it as an unknown
+ * field and packs it back as 0x00, which its own unpack then refuses.
+ * Not ours to fix; tests/fuzz/regressions/frame/tag0-overlong replays it.
+ */
+static int
+has_field_zero(const ProtobufCMessage *m)
+{
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	const char *base = (const char *)m;
+	const ProtobufCMessage *const *subs;
+	unsigned i;
+	size_t j, n;
+
+	for (i = 0; i < m->n_unknown_fields; i++)
+		if (m->unknown_fields[i].tag == 0)
+			return 1;
+	for (i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+
+		if (f->type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+			n = *(const size_t *)(const void *)(base +
+			    f->quantifier_offset);
+			subs = *(const ProtobufCMessage *const *const *)
+			    (const void *)(base + f->offset);
+		} else {
+			if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+			    *(const uint32_t *)(const void *)(base +
+			    f->quantifier_offset) != f->id)
+				continue;
+			n = 1;
+			subs = (const ProtobufCMessage *const *)(const void *)
+			    (base + f->offset);
+		}
+		for (j = 0; j < n; j++)
+			if (subs[j] != NULL && has_field_zero(subs[j]))
+				return 1;
+	}
+	return 0;
+}
+
+/*
  * Re-encodes a decoded envelope and decodes that again; the second encoding
  * must equal the first byte for byte (protobuf-c packs deterministically, so
  * encode(decode(encode(m))) == encode(m) for any m that decoded once).
@@ -53,6 +98,11 @@ check_roundtrip(const Tafel__Envelope *m)
 	if (evbuffer_add(b, evbuffer_pullup(a, -1), la) != 0)
 		abort();
 	st = frame_decode(b, UINT32_MAX, &again);
+	if (st != FRAME_OK && has_field_zero(&m->base)) {
+		evbuffer_free(a);
+		evbuffer_free(b);
+		return;
+	}
 	if (st != FRAME_OK)
 		fail("re-encoded envelope does not decode", st);
 	if (evbuffer_get_length(b) != 0)

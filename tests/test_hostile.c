@@ -1,0 +1,315 @@
+/* Integration: hostile and broken clients: floods, slow handshakes and logins, connection limits, client certificates. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <poll.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <cmocka.h>
+
+#include "envelope.h"
+#include "frame.h"
+#include "harness.h"
+#include "proto.h"
+
+#define B(x) TAFEL__ENVELOPE__BODY_##x
+
+static struct tafeld srv;
+
+static const char *const args[] = {
+	"--set", "handshake_timeout=1s",
+	"--set", "login_timeout=2s",
+	"--set", "max_unauthenticated=4",
+	"--set", "rate_session=20",
+	"--set", "rate_burst=20",
+	NULL
+};
+
+static int
+setup(void **state)
+{
+	static const char *const demo[] = { "demo-data", NULL };
+
+	(void)state;
+	if (tafeld_start(&srv, NULL, args) != 0)
+		return -1;
+	return tafelctl_run(&srv, demo);
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	tafeld_stop(&srv);
+	tafeld_cleanup(&srv);
+	return 0;
+}
+
+static int
+tcp_connect(int port)
+{
+	struct sockaddr_in sa;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Waits up to ms for the peer to close fd; 1 if it did. */
+static int
+closed_within(int fd, int ms)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	char buf[512];
+	long long deadline = now_ms() + ms;
+
+	while (now_ms() < deadline) {
+		if (poll(&p, 1, (int)(deadline - now_ms())) <= 0)
+			return 0;
+		if (read(fd, buf, sizeof buf) <= 0)
+			return 1;
+	}
+	return 0;
+}
+
+static Tafel__Envelope *
+ping(struct tclient *c)
+{
+	Tafel__PingRequest p = TAFEL__PING_REQUEST__INIT;
+
+	return tclient_req(c, B(PING), &p, NULL);
+}
+
+/* A client that opens TCP and never starts TLS is dropped after handshake_timeout. */
+static void
+test_slow_handshake_dropped(void **state)
+{
+	int fd = tcp_connect(srv.port);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_true(closed_within(fd, 15000));
+	close(fd);
+	assert_true(tafeld_log_count(&srv, "no TLS handshake within") >= 1);
+}
+
+/* TLS done, no Hello: HELLO_EXPECTED and closed.  Hello, no login: SESSION_EXPIRED. */
+static void
+test_slow_hello_and_login_dropped(void **state)
+{
+	struct tclient c;
+	Tafel__Envelope *m;
+
+	(void)state;
+	assert_int_equal(tclient_connect(&c, &srv), 0);
+	m = tclient_recv(&c, 10000);	/* server hello */
+	assert_non_null(m);
+	frame_free(m);
+	m = tclient_recv(&c, 15000);
+	assert_non_null(m);
+	assert_int_equal(m->error->code, TAFEL__ERROR_CODE__HELLO_EXPECTED);
+	frame_free(m);
+	assert_null(tclient_recv(&c, 10000));
+	tclient_close(&c);
+
+	assert_int_equal(tclient_open(&c, &srv, TAFEL_PROTOCOL_VERSION), 0);
+	m = tclient_recv(&c, 15000);
+	assert_non_null(m);
+	assert_int_equal(m->error->code, TAFEL__ERROR_CODE__SESSION_EXPIRED);
+	frame_free(m);
+	assert_null(tclient_recv(&c, 10000));
+	tclient_close(&c);
+}
+
+/* More than max_unauthenticated connections that have not logged in are refused. */
+static void
+test_unauthenticated_limit(void **state)
+{
+	struct tclient c[4], extra, user;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 4; i++)
+		assert_int_equal(tclient_open(&c[i], &srv,
+		    TAFEL_PROTOCOL_VERSION), 0);
+	/* The fifth is closed at once, before any TLS. */
+	assert_int_not_equal(tclient_connect(&extra, &srv), 0);
+	tclient_close(&extra);
+	for (i = 0; i < 4; i++)
+		tclient_close(&c[i]);
+	/* The slots free up again. */
+	for (i = 0; i < 50; i++) {
+		if (tclient_login(&user, &srv, "politie", "demo") == 0)
+			break;
+		tclient_close(&user);
+		usleep(100000);
+	}
+	assert_true(i < 50);
+	tclient_close(&user);
+}
+
+/* A flood gets RATE_LIMITED (with a retry time) and, if it goes on, a disconnect; others are served. */
+static void
+test_request_flood(void **state)
+{
+	struct tclient flood, other;
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT, *m;
+	Tafel__PingRequest p = TAFEL__PING_REQUEST__INIT;
+	int i, limited = 0, pongs = 0, closed = 0;
+	long long t0, worst = 0;
+
+	(void)state;
+	assert_int_equal(tclient_login(&flood, &srv, "politie", "demo"), 0);
+	assert_int_equal(tclient_login(&other, &srv, "voorzitter", "demo"), 0);
+	env.body_case = B(PING);
+	env.ping = &p;
+	for (i = 0; i < 400; i++) {
+		env.request_id = (uint64_t)i + 1;
+		if (tclient_send(&flood, &env) != 0)
+			break;
+		if (i % 100 == 0) {
+			t0 = now_ms();
+			m = ping(&other);
+			assert_non_null(m);
+			assert_int_equal(m->body_case, B(PONG));
+			frame_free(m);
+			if (now_ms() - t0 > worst)
+				worst = now_ms() - t0;
+		}
+	}
+	while ((m = tclient_recv(&flood, 3000)) != NULL) {
+		if (m->body_case == B(PONG))
+			pongs++;
+		else if (m->body_case == B(ERROR) &&
+		    m->error->code == TAFEL__ERROR_CODE__RATE_LIMITED) {
+			limited++;
+			if (m->request_id == 0)
+				closed = 1;	/* the final error before the close */
+			else
+				assert_true(m->error->retry_after_ms > 0);
+		}
+		frame_free(m);
+	}
+	fprintf(stderr, "flood: sent %d, %d pongs, %d limited, closed %d\n", i, pongs, limited, closed);
+	/*
+	 * The server drops the flooder; data in flight may be lost to the
+	 * reset, so the log tells what happened.
+	 */
+	assert_true(pongs >= 20);	/* the burst was served */
+	assert_true(limited > 0);
+	assert_true(flood.eof || i < 400 || closed);
+	assert_int_equal(tafeld_log_count(&srv, "too many requests; "
+	    "disconnected"), 1);
+	/* The other session was served all along and still is. */
+	m = ping(&other);
+	assert_int_equal(m->body_case, B(PONG));
+	frame_free(m);
+	fprintf(stderr, "flood: %d served, %d limited, worst other-session "
+	    "ping %lld ms\n", pongs, limited, worst);
+	tclient_close(&flood);
+	tclient_close(&other);
+}
+
+/* After login the frame limit is larger, but still enforced from the header. */
+static void
+test_oversized_frame_after_login(void **state)
+{
+	struct tclient c;
+	Tafel__Envelope *m;
+	uint32_t len = TAFEL_MAX_FRAME + 1;
+	uint8_t hdr[4] = { (uint8_t)(len >> 24), (uint8_t)(len >> 16),
+	    (uint8_t)(len >> 8), (uint8_t)len };
+
+	(void)state;
+	assert_int_equal(tclient_login(&c, &srv, "politie", "demo"), 0);
+	assert_int_equal(tclient_send_raw(&c, hdr, 4), 0);
+	m = tclient_recv(&c, 10000);
+	assert_non_null(m);
+	assert_int_equal(m->error->code, TAFEL__ERROR_CODE__FRAME_TOO_LARGE);
+	frame_free(m);
+	assert_null(tclient_recv(&c, 5000));
+	tclient_close(&c);
+}
+
+/* With client_certs = yes: a certificate of the user's own organisation is required. */
+static void
+test_client_certificates(void **state)
+{
+	struct tafeld m;
+	static const char *const mtls[] = { "--set", "client_certs=yes", NULL };
+	char cert[400], key[400], cmd[1200];
+	struct tclient c;
+	Tafel__Envelope *e;
+	Tafel__LoginRequest l = TAFEL__LOGIN_REQUEST__INIT;
+
+	(void)state;
+	assert_int_equal(tafeld_start(&m, NULL, mtls), 0);
+	assert_true(tafeld_log_count(&m, "client certificates required") == 1);
+	{
+		static const char *const demo[] = { "demo-data", NULL };
+		assert_int_equal(tafelctl_run(&m, demo), 0);
+	}
+	snprintf(cmd, sizeof cmd, "cd %s.log.d 2>/dev/null || mkdir -p "
+	    "%s-certs && cd %s-certs && %s --config /dev/null --data-dir %s "
+	    "cert issue 'Politie Eenheid Oost-Nederland' politie 30 "
+	    ">/dev/null", m.dir, m.dir, m.dir, getenv("TAFELCTL"), m.dir);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cert, sizeof cert, "%s-certs/politie.crt", m.dir);
+	snprintf(key, sizeof key, "%s-certs/politie.key", m.dir);
+
+	/* No certificate: the handshake (or the first read) fails. */
+	if (tclient_connect(&c, &m) == 0) {
+		assert_null(tclient_recv(&c, 5000));
+	}
+	tclient_close(&c);
+
+	harness_client_cert = cert;
+	harness_client_key = key;
+	assert_int_equal(tclient_login(&c, &m, "politie", "demo"), 0);
+	tclient_close(&c);
+	/* The police certificate does not log in a municipality user. */
+	assert_int_equal(tclient_open(&c, &m, TAFEL_PROTOCOL_VERSION), 0);
+	l.login = "voorzitter";
+	l.password = "demo";
+	e = tclient_req(&c, B(LOGIN), &l, NULL);
+	assert_non_null(e);
+	assert_int_equal(e->body_case, B(ERROR));
+	assert_int_equal(e->error->code, TAFEL__ERROR_CODE__FORBIDDEN);
+	frame_free(e);
+	tclient_close(&c);
+	harness_client_cert = NULL;
+	harness_client_key = NULL;
+	tafeld_stop(&m);
+	snprintf(cmd, sizeof cmd, "rm -rf %s-certs", m.dir);
+	assert_int_equal(system(cmd), 0);
+	tafeld_cleanup(&m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_slow_handshake_dropped),
+		cmocka_unit_test(test_slow_hello_and_login_dropped),
+		cmocka_unit_test(test_unauthenticated_limit),
+		cmocka_unit_test(test_request_flood),
+		cmocka_unit_test(test_oversized_frame_after_login),
+		cmocka_unit_test(test_client_certificates),
+	};
+
+	harness_require_service_user();
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
