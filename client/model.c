@@ -477,6 +477,32 @@ model_any_recent(const struct model *m, double now)
 	    mset_any_recent(&m->actions, now);
 }
 
+static void
+next_end(double changed, double now, double *best)
+{
+	double left;
+
+	if (!model_recent(changed, now))
+		return;
+	left = changed + MODEL_FLASH_SECONDS - now;
+	if (*best < 0 || left < *best)
+		*best = left;
+}
+
+double
+model_next_flash(const struct model *m, double now)
+{
+	const struct mset *sets[] = { &m->attendance, &m->agenda, &m->cases,
+	    &m->actions };
+	double best = -1;
+
+	next_end(m->meeting_changed, now, &best);
+	for (size_t k = 0; k < sizeof sets / sizeof sets[0]; k++)
+		for (size_t i = 0; i < sets[k]->n; i++)
+			next_end(sets[k]->v[i].changed, now, &best);
+	return best;
+}
+
 /* --- derived lists ------------------------------------------------------- */
 
 static int

@@ -92,6 +92,8 @@ void model_select_step(struct model *m, int dir);	/* own navigation: detaches */
 int model_recent(double changed, double now);
 /* Whether any flash mark is still running (the UI then redraws later). */
 int model_any_recent(const struct model *m, double now);
+/* Seconds until the next running flash mark ends, -1 if none runs. */
+double model_next_flash(const struct model *m, double now);
 
 /* Action points of one case, sorted by due date then id; returns the count,
  * fills out[] up to max. */

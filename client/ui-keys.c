@@ -37,9 +37,77 @@ need_meeting(struct ui *u)
 /* --- navigation ---------------------------------------------------------- */
 
 static void
+quit_confirmed(struct ui *u, const char *text)
+{
+	if (yes(text))
+		u->quit = 1;
+}
+
+/* q at the top: quit, but ask when changes are still waiting to be sent. */
+static void
 k_quit(struct ui *u)
 {
+	if (net_pending(u->net) > 0 && net_get_state(u->net) != NET_READY) {
+		ui_prompt(u, _("Changes are not sent yet. Quit anyway? (y/n)"), "",
+		    quit_confirmed);
+		return;
+	}
 	u->quit = 1;
+}
+
+/* q elsewhere: clear the filter, or leave beamer mode, or go back. */
+static void
+k_q_back(struct ui *u)
+{
+	if (u->filter[u->view][0] != '\0') {
+		u->filter[u->view][0] = '\0';
+		ui_dirty(u);
+		return;
+	}
+	if (u->view == VIEW_MEETING && u->presentation) {
+		u->presentation = 0;
+		ui_dirty(u);
+		return;
+	}
+	ui_set_view(u, u->view == u->back || u->view == VIEW_MEETING ?
+	    VIEW_MEETINGS : u->back);
+}
+
+static void
+filter_done(struct ui *u, const char *text)
+{
+	if (text == NULL)
+		return;
+	snprintf(u->filter[u->view], sizeof u->filter[u->view], "%s", text);
+	if (u->view == VIEW_MEETINGS)
+		u->sel_meeting = 0;
+	else
+		u->sel_action = 0;
+	ui_dirty(u);
+}
+
+static void
+k_filter(struct ui *u)
+{
+	ui_prompt(u, _("Search"), u->filter[u->view], filter_done);
+}
+
+static void
+k_past(struct ui *u)
+{
+	u->hide_past = !u->hide_past;
+	u->sel_meeting = 0;
+	ui_message(u, 0, "%s", u->hide_past ? _("Past meetings hidden.") :
+	    _("Past meetings shown."));
+}
+
+static void
+k_presentation(struct ui *u)
+{
+	u->presentation = !u->presentation;
+	if (u->presentation)
+		model_follow(&u->meeting);
+	ui_dirty(u);
 }
 
 static void
@@ -82,15 +150,17 @@ static void
 move_sel(struct ui *u, int dir)
 {
 	const Tafel__ActionPoint *list[512];
+	const Tafel__Meeting *ms[512];
 	size_t n;
 
 	switch (u->view) {
 	case VIEW_MEETINGS:
-		if (u->meetings == NULL || u->meetings->n_meetings == 0)
+		n = ui_meetings_shown(u, ms, 512);
+		if (n == 0)
 			break;
 		if (dir < 0 && u->sel_meeting > 0)
 			u->sel_meeting--;
-		else if (dir > 0 && u->sel_meeting + 1 < u->meetings->n_meetings)
+		else if (dir > 0 && u->sel_meeting + 1 < n)
 			u->sel_meeting++;
 		break;
 	case VIEW_MEETING:
@@ -131,14 +201,15 @@ static void
 k_enter(struct ui *u)
 {
 	const Tafel__ActionPoint *list[512];
+	const Tafel__Meeting *ms[512];
 	const Tafel__AgendaItem *it;
 	size_t n;
 
 	switch (u->view) {
 	case VIEW_MEETINGS:
-		if (u->meetings != NULL && u->sel_meeting < u->meetings->n_meetings)
-			ui_open_meeting(u,
-			    u->meetings->meetings[u->sel_meeting]->id);
+		n = ui_meetings_shown(u, ms, 512);
+		if (u->sel_meeting < n)
+			ui_open_meeting(u, ms[u->sel_meeting]->id);
 		break;
 	case VIEW_MEETING:
 		it = selected_item(u);
@@ -157,6 +228,41 @@ k_enter(struct ui *u)
 	default:
 		break;
 	}
+}
+
+/* A mouse click on a list row selects it; a double click opens it. */
+static void
+k_mouse(struct ui *u)
+{
+	MEVENT ev;
+	int y;
+	size_t idx;
+
+	if (getmouse(&ev) != OK)
+		return;
+	y = ev.y - 1;			/* the body starts below the top line */
+	if (u->click_n == 0 || y < u->click_y0)
+		return;
+	idx = u->click_first + (size_t)(y - u->click_y0);
+	if (idx >= u->click_n)
+		return;
+	switch (u->view) {
+	case VIEW_MEETINGS:
+		u->sel_meeting = idx;
+		break;
+	case VIEW_MEETING:
+		if (idx < u->meeting.agenda.n)
+			model_select(&u->meeting, u->meeting.agenda.v[idx].id);
+		break;
+	case VIEW_ACTIONS:
+		u->sel_action = idx;
+		break;
+	default:
+		return;
+	}
+	ui_dirty(u);
+	if (ev.bstate & BUTTON1_DOUBLE_CLICKED)
+		k_enter(u);
 }
 
 static void
@@ -260,6 +366,28 @@ k_close(struct ui *u)
 		ui_prompt(u, _("Close the meeting? (y/n)"), "", close_confirmed);
 }
 
+static void decision_done(struct ui *u, const char *text);
+
+/* On an error the prompt opens again with what was typed; on CONFLICT the
+ * message shows the decision as it is now, and the next try uses its version. */
+static void
+decision_sent(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct ui *u = arg;
+
+	if (m == NULL)
+		return;
+	if (m->body_case != TAFEL__ENVELOPE__BODY_ERROR) {
+		ui_message(u, 0, "%s", _("Saved."));
+		return;
+	}
+	if (m->error->current_record_case ==
+	    TAFEL__ERROR__CURRENT_RECORD_CURRENT_AGENDA_ITEM)
+		u->form_item_version = m->error->current_agenda_item->version;
+	ui_prompt(u, _("Decision"), u->form_text, decision_done);
+	ui_show_error(u, m->error);
+}
+
 static void
 decision_done(struct ui *u, const char *text)
 {
@@ -269,12 +397,14 @@ decision_done(struct ui *u, const char *text)
 
 	if (text == NULL || it == NULL)
 		return;
+	snprintf(u->form_text, sizeof u->form_text, "%s", text);
 	r.item_id = it->id;
-	r.version = it->version;
+	r.version = it->version > u->form_item_version ? it->version :
+	    u->form_item_version;
 	r.decision = (char *)text;
 	env.body_case = TAFEL__ENVELOPE__BODY_RECORD_DECISION;
 	env.record_decision = &r;
-	ui_send(u, &env, NET_REQ_WRITE, NULL);
+	ui_send(u, &env, NET_REQ_WRITE, decision_sent);
 }
 
 static void
@@ -286,6 +416,7 @@ k_decision(struct ui *u)
 		ui_message(u, 1, "%s", _("No agenda item selected."));
 		return;
 	}
+	u->form_item_version = 0;
 	ui_prompt(u, _("Decision"), it->decision, decision_done);
 }
 
@@ -299,17 +430,22 @@ form_reopen(struct ui *u, const char *field)
 {
 	char org[32];
 
-	if (field != NULL && strcmp(field, "due_date") == 0)
+	u->form_active = 1;
+	if (field != NULL && strcmp(field, "due_date") == 0) {
+		u->form_field = 2;
 		ui_prompt(u, _("Due date (YYYY-MM-DD)"), u->form.due_date,
 		    form_due);
-	else if (field != NULL && (strcmp(field, "owner_org_id") == 0 ||
+	} else if (field != NULL && (strcmp(field, "owner_org_id") == 0 ||
 	    strcmp(field, "owner_user_id") == 0)) {
+		u->form_field = 1;
 		snprintf(org, sizeof org, "%lld", (long long)u->form.owner_org_id);
 		ui_prompt(u, _("Owner organisation (name or number)"), org,
 		    form_owner);
-	} else
+	} else {
+		u->form_field = 0;
 		ui_prompt(u, _("Action point"), u->form.description,
 		    form_description);
+	}
 }
 
 static void
@@ -325,6 +461,7 @@ form_sent(struct net *n, const Tafel__Envelope *m, void *arg)
 		ui_show_error(u, m->error);
 		return;
 	}
+	u->form_active = 0;
 	ui_message(u, 0, "%s", _("Action point recorded."));
 }
 
@@ -348,9 +485,12 @@ form_send(struct ui *u)
 static void
 form_due(struct ui *u, const char *text)
 {
-	if (text == NULL)
+	if (text == NULL) {
+		u->form_active = 0;
 		return;
+	}
 	snprintf(u->form.due_date, sizeof u->form.due_date, "%s", text);
+	u->form_field = 3;		/* sent: shown until the answer */
 	form_send(u);
 }
 
@@ -381,8 +521,10 @@ form_owner(struct ui *u, const char *text)
 {
 	int64_t id;
 
-	if (text == NULL)
+	if (text == NULL) {
+		u->form_active = 0;
 		return;
+	}
 	id = find_org(u, text);
 	if (id == 0) {
 		ui_prompt(u, _("Owner organisation (name or number)"), text,
@@ -391,15 +533,19 @@ form_owner(struct ui *u, const char *text)
 		return;
 	}
 	u->form.owner_org_id = id;
+	u->form_field = 2;
 	ui_prompt(u, _("Due date (YYYY-MM-DD)"), u->form.due_date, form_due);
 }
 
 static void
 form_description(struct ui *u, const char *text)
 {
-	if (text == NULL)
+	if (text == NULL) {
+		u->form_active = 0;
 		return;
+	}
 	snprintf(u->form.description, sizeof u->form.description, "%s", text);
+	u->form_field = 1;
 	ui_prompt(u, _("Owner organisation (name or number)"), "", form_owner);
 }
 
@@ -412,9 +558,16 @@ k_add_action(struct ui *u)
 		ui_message(u, 1, "%s", _("No agenda item selected."));
 		return;
 	}
+	if (u->form_active && u->form_field == 3) {
+		ui_message(u, 1, "%s", _("The previous action point is still "
+		    "being sent."));
+		return;
+	}
 	memset(&u->form, 0, sizeof u->form);
 	u->form.case_id = it->case_id;
 	u->form.meeting_id = u->meeting.meeting_id;
+	u->form_active = 1;
+	u->form_field = 0;
 	ui_prompt(u, _("Action point"), "", form_description);
 }
 
@@ -482,6 +635,8 @@ k_attendance(struct ui *u)
 
 /* --- action points ------------------------------------------------------- */
 
+static void complete_done(struct ui *u, const char *text);
+
 static void
 complete_sent(struct net *n, const Tafel__Envelope *m, void *arg)
 {
@@ -490,6 +645,18 @@ complete_sent(struct net *n, const Tafel__Envelope *m, void *arg)
 	if (m == NULL)
 		return;
 	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
+		const Tafel__ActionPoint *cur = m->error->current_record_case ==
+		    TAFEL__ERROR__CURRENT_RECORD_CURRENT_ACTION_POINT ?
+		    m->error->current_action_point : NULL;
+
+		/* keep the feedback; a newer version of a still open point
+		 * can be completed with it */
+		if (cur == NULL || cur->state == TAFEL__ACTION_STATE__ACTION_OPEN) {
+			if (cur != NULL)
+				u->form_action_version = cur->version;
+			ui_prompt(u, _("Done — feedback for the submitter"),
+			    u->form_text, complete_done);
+		}
 		ui_show_error(u, m->error);
 		return;
 	}
@@ -505,6 +672,7 @@ complete_done(struct ui *u, const char *text)
 
 	if (text == NULL)
 		return;
+	snprintf(u->form_text, sizeof u->form_text, "%s", text);
 	r.id = u->form_action_id;
 	r.version = u->form_action_version;
 	r.note = (char *)text;
@@ -534,7 +702,9 @@ k_complete(struct ui *u)
 
 /* Adding a key means adding one row: dispatch, footer and help follow. */
 const struct ui_key ui_keys[] = {
-	{ 'q', "q", VIEWS_ALL, 0, N_("quit"), k_quit, N_("Quit tafel") },
+	{ 'q', "q", V(MEETINGS), 0, N_("quit"), k_quit, N_("Quit tafel") },
+	{ 'q', "q", MEETING | V(ACTIONS) | V(CASE) | V(HELP), 0, N_("back"),
+	  k_q_back, N_("Back (clears a search first; leaves the beamer layout)") },
 	{ '?', "?", VIEWS_ALL, 0, N_("help"), k_help, N_("Show all keys") },
 	{ 27, "Esc", VIEWS_ALL, 0, NULL, k_back, N_("Back to the previous view") },
 	{ KEY_BACKSPACE, "Backspace", VIEWS_ALL, 0, NULL, k_back,
@@ -547,10 +717,18 @@ const struct ui_key ui_keys[] = {
 	  N_("Open action points of my organisation, overdue first") },
 	{ KEY_UP, "↑", VIEWS_ALL, 0, NULL, k_up,
 	  N_("Previous line (in a meeting: go your own way)") },
-	{ 'k', "k", VIEWS_ALL, 0, NULL, k_up, N_("Previous line") },
+	{ 'k', "k", VIEWS_ALL, 0, NULL, k_up,
+	  N_("Previous line (in a meeting: go your own way)") },
 	{ KEY_DOWN, "↓", VIEWS_ALL, 0, NULL, k_down,
 	  N_("Next line (in a meeting: go your own way)") },
-	{ 'j', "j", VIEWS_ALL, 0, NULL, k_down, N_("Next line") },
+	{ 'j', "j", VIEWS_ALL, 0, NULL, k_down,
+	  N_("Next line (in a meeting: go your own way)") },
+	{ KEY_MOUSE, "mouse", VIEWS_ALL, 0, NULL, k_mouse,
+	  N_("Click selects a line, double click opens it") },
+	{ '/', "/", V(MEETINGS) | V(ACTIONS), 0, N_("search"), k_filter,
+	  N_("Search: show only the lines containing the text") },
+	{ 'v', "v", V(MEETINGS), 0, N_("past"), k_past,
+	  N_("Hide or show past meetings") },
 	{ '\r', "Enter", V(MEETINGS) | MEETING | V(ACTIONS), 0, N_("open"),
 	  k_enter, N_("Open the meeting or case under the cursor") },
 	{ '\n', "Enter", V(MEETINGS) | MEETING | V(ACTIONS), 0, NULL, k_enter,
@@ -559,6 +737,8 @@ const struct ui_key ui_keys[] = {
 	  k_enter, N_("Open the meeting or case under the cursor") },
 	{ 'f', "f", MEETING, 0, N_("follow"), k_follow,
 	  N_("Follow the chair again") },
+	{ 'P', "P", MEETING, 0, NULL, k_presentation,
+	  N_("Beamer layout: the current case large, little else") },
 	{ 'r', "r", VIEWS_ALL, 0, NULL, k_reconnect,
 	  N_("Reconnect now, or reload the lists") },
 	{ 'n', "n", MEETING, 1, N_("next"), k_next,
@@ -602,6 +782,7 @@ ui_key(struct ui *u, int key)
 		}
 }
 
+/* The main keys of this view first, then those that work everywhere. */
 void
 ui_footer(struct ui *u, char *buf, size_t len)
 {
@@ -610,21 +791,29 @@ ui_footer(struct ui *u, char *buf, size_t len)
 	size_t n_seen = 0;
 
 	buf[0] = '\0';
-	for (const struct ui_key *k = ui_keys; k->fn != NULL; k++) {
-		int dup = 0;
-		int w;
+	for (int pass = 0; pass < 2; pass++)
+		for (const struct ui_key *k = ui_keys; k->fn != NULL; k++) {
+			int dup = 0;
+			int w;
 
-		if (k->label == NULL || !applies(u, k))
-			continue;
-		for (size_t i = 0; i < n_seen; i++)
-			dup |= strcmp(seen[i], k->name) == 0;
-		if (dup || n_seen == 32)
-			continue;
-		seen[n_seen++] = k->name;
-		w = snprintf(buf + o, len - o, "%s%s %s", o ? "  " : "", k->name,
-		    _(k->label));
-		if (w < 0 || (size_t)w >= len - o)
-			break;
-		o += (size_t)w;
-	}
+			if (k->label == NULL || !applies(u, k) ||
+			    (k->views == VIEWS_ALL) != (pass == 1))
+				continue;
+			for (size_t i = 0; i < n_seen; i++)
+				dup |= strcmp(seen[i], k->name) == 0;
+			if (dup || n_seen == 32)
+				continue;
+			seen[n_seen++] = k->name;
+			w = snprintf(buf + o, len - o, "%s%s %s", o ? "  " : "",
+			    k->name, _(k->label));
+			if (w < 0 || (size_t)w >= len - o)
+				return;
+			o += (size_t)w;
+		}
+}
+
+int
+ui_key_applies(const struct ui *u, const struct ui_key *k)
+{
+	return applies(u, k);
 }

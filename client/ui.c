@@ -60,10 +60,89 @@ ui_message(struct ui *u, int error, const char *fmt, ...)
 	ui_dirty(u);
 }
 
+/* What a CONFLICT error says the record is now, in one line. */
+void
+ui_conflict_text(struct ui *u, const Tafel__Error *e, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	switch (e->current_record_case) {
+	case TAFEL__ERROR__CURRENT_RECORD_CURRENT_MEETING:
+		snprintf(buf, len, "%s: %s (%s %lld)", _("Now"),
+		    ui_enum(&tafel__meeting_state__descriptor,
+		    (int)e->current_meeting->state), _("version"),
+		    (long long)e->current_meeting->version);
+		break;
+	case TAFEL__ERROR__CURRENT_RECORD_CURRENT_AGENDA_ITEM:
+		snprintf(buf, len, "%s: %s «%s» (%s %lld)", _("Now"),
+		    _("Decision"), e->current_agenda_item->decision[0] ?
+		    e->current_agenda_item->decision : _("(none yet)"),
+		    _("version"), (long long)e->current_agenda_item->version);
+		break;
+	case TAFEL__ERROR__CURRENT_RECORD_CURRENT_ACTION_POINT:
+		snprintf(buf, len, "%s: %s · %s · %s%s%s (%s %lld)", _("Now"),
+		    e->current_action_point->description,
+		    ui_enum(&tafel__action_state__descriptor,
+		    (int)e->current_action_point->state),
+		    e->current_action_point->due_date,
+		    e->current_action_point->completion_note[0] ? " — " : "",
+		    e->current_action_point->completion_note, _("version"),
+		    (long long)e->current_action_point->version);
+		break;
+	case TAFEL__ERROR__CURRENT_RECORD_CURRENT_CASE:
+		snprintf(buf, len, "%s: %s %s · %s (%s %lld)", _("Now"),
+		    _("Case"), e->current_case->number,
+		    ui_enum(&tafel__case_status__descriptor,
+		    (int)e->current_case->status), _("version"),
+		    (long long)e->current_case->version);
+		break;
+	case TAFEL__ERROR__CURRENT_RECORD_CURRENT_PERSON:
+		snprintf(buf, len, "%s: %s %s (%s %lld)", _("Now"),
+		    e->current_person->name, e->current_person->birth_date,
+		    _("version"), (long long)e->current_person->version);
+		break;
+	default:
+		break;
+	}
+	(void)u;
+}
+
 void
 ui_show_error(struct ui *u, const Tafel__Error *e)
 {
-	ui_message(u, 1, "%s", ui_error_text(e->code));
+	char cur[600];
+
+	ui_conflict_text(u, e, cur, sizeof cur);
+	if (cur[0] != '\0')
+		ui_message(u, 1, "%s %s", ui_error_text(e->code), cur);
+	else
+		ui_message(u, 1, "%s", ui_error_text(e->code));
+}
+
+/* Theme keys of the register, shown in the user's language. */
+const char *
+ui_theme(const char *theme)
+{
+	static const struct { const char *key, *text; } themes[] = {
+		{ "domestic_violence", N_("domestic violence") },
+		{ "repeat_offenders", N_("repeat offenders") },
+		{ "at_risk_youth", N_("at-risk youth") },
+		{ "multi_problem", N_("multi-problem persons") },
+	};
+
+	for (size_t i = 0; i < sizeof themes / sizeof themes[0]; i++)
+		if (strcmp(themes[i].key, theme) == 0)
+			return _(themes[i].text);
+	return theme;
+}
+
+size_t
+ui_meetings_shown(struct ui *u, const Tafel__Meeting **out, size_t max)
+{
+	if (u->meetings == NULL)
+		return 0;
+	return layout_meetings(u->meetings->meetings, u->meetings->n_meetings,
+	    (int64_t)time(NULL), u->filter[VIEW_MEETINGS], u->hide_past, out,
+	    max);
 }
 
 /* --- drawing helpers ----------------------------------------------------- */
@@ -256,7 +335,7 @@ draw_status(struct ui *u)
 		snprintf(conn, sizeof conn, "%s", _("connecting…"));
 		break;
 	}
-	if (u->view == VIEW_MEETING && u->meeting_subscribed)
+	if (u->view == VIEW_MEETING && u->meeting_subscribed && !u->presentation)
 		snprintf(follow, sizeof follow, " · %s", u->meeting.following ?
 		    _("following the chair") : _("own way — f to follow"));
 	wbkgdset(u->status, ' ' | a);
@@ -295,19 +374,112 @@ static void
 draw_top(struct ui *u)
 {
 	const Tafel__LoginResponse *l = net_login(u->net);
-	char right[200];
+	char right[200], left[200];
+	int rw, lw;
 
 	wbkgdset(u->top, ' ' | ui_attr(u, UI_A_TITLE));
 	werase(u->top);
-	ui_putf(u->top, 0, 0, u->cols, ui_attr(u, UI_A_TITLE), "Tafel · %s",
-	    _(view_table[u->view].title));
+	snprintf(left, sizeof left, "Tafel · %s", _(view_table[u->view].title));
+	if (u->filter[u->view][0] != '\0')
+		snprintf(left + strlen(left), sizeof left - strlen(left),
+		    " · /%s", u->filter[u->view]);
+	ui_put(u->top, 0, 0, u->cols, ui_attr(u, UI_A_TITLE), left);
 	if (l != NULL && l->user != NULL) {
-		snprintf(right, sizeof right, "%s (%s)%s", l->user->display_name,
-		    l->user->org_name, u->is_chair ? _(" · chair") : "");
-		if ((int)strlen(right) + 30 < u->cols)
-			ui_put(u->top, 0, u->cols - (int)strlen(right) - 1,
-			    (int)strlen(right) + 1, ui_attr(u, UI_A_TITLE), right);
+		snprintf(right, sizeof right, "%s%s", l->user->display_name,
+		    u->is_chair ? _(" · chair") : "");
+		if (layout_width(right) + 40 < u->cols)
+			snprintf(right, sizeof right, "%s (%s)%s",
+			    l->user->display_name, l->user->org_name,
+			    u->is_chair ? _(" · chair") : "");
+		rw = layout_width(right);
+		lw = layout_width(left);
+		if (lw + rw + 2 < u->cols)
+			ui_put(u->top, 0, u->cols - rw - 1, rw + 1,
+			    ui_attr(u, UI_A_TITLE), right);
 	}
+}
+
+/* The action point form over the body: its fields, the one being typed live. */
+static void
+draw_form(struct ui *u)
+{
+	static const char *labels[3] = { N_("Description"),
+	    N_("Owner organisation"), N_("Due date (YYYY-MM-DD)") };
+	const Tafel__Case *c = model_case(&u->meeting, u->form.case_id);
+	int w = u->cols - 4 < 72 ? u->cols - 4 : 72, h = 9;
+	int x = (u->cols - w) / 2, y = (u->rows - 3 - h) / 2;
+	char val[1100], lbl[64], org[200];
+	const Tafel__Organisation *o;
+
+	if (w < 20 || y < 0)
+		return;
+	for (int r = 0; r < h; r++)
+		mvwhline(u->body, y + r, x, ' ', w);
+	wattr_on(u->body, ui_attr(u, UI_A_TITLE), NULL);
+	mvwhline(u->body, y, x, ACS_HLINE, w);
+	mvwhline(u->body, y + h - 1, x, ACS_HLINE, w);
+	mvwvline(u->body, y, x, ACS_VLINE, h);
+	mvwvline(u->body, y, x + w - 1, ACS_VLINE, h);
+	mvwaddch(u->body, y, x, ACS_ULCORNER);
+	mvwaddch(u->body, y, x + w - 1, ACS_URCORNER);
+	mvwaddch(u->body, y + h - 1, x, ACS_LLCORNER);
+	mvwaddch(u->body, y + h - 1, x + w - 1, ACS_LRCORNER);
+	wattr_off(u->body, ui_attr(u, UI_A_TITLE), NULL);
+	ui_putf(u->body, y, x + 2, w - 4, ui_attr(u, UI_A_TITLE),
+	    " %s · %s %s ", _("New action point"), _("Case"),
+	    c != NULL ? c->number : "?");
+	o = model_org(&u->meeting, u->form.owner_org_id);
+	if (o == NULL && u->orgs != NULL)
+		for (size_t i = 0; i < u->orgs->n_organisations; i++)
+			if (u->orgs->organisations[i]->id == u->form.owner_org_id)
+				o = u->orgs->organisations[i];
+	snprintf(org, sizeof org, "%s", o != NULL ? o->name : "");
+	for (int f = 0; f < 3; f++) {
+		const char *v = f == 0 ? u->form.description : f == 1 ? org :
+		    u->form.due_date;
+		attr_t a = 0;
+
+		if (f == u->form_field && u->prompt.active) {
+			size_t m;
+
+			u->prompt.buf[u->prompt.len] = L'\0';
+			m = wcstombs(val, u->prompt.buf, sizeof val - 1);
+			val[m == (size_t)-1 ? 0 : m] = '\0';
+			v = val;
+			a = ui_attr(u, UI_A_SELECTED);
+		}
+		layout_fit(lbl, sizeof lbl, _(labels[f]), 22);
+		ui_putf(u->body, y + 2 + f * 2, x + 2, w - 4, 0, "%s", lbl);
+		mvwchgat(u->body, y + 2 + f * 2, x + 25, w - 27, a, 0, NULL);
+		ui_put(u->body, y + 2 + f * 2, x + 25, w - 27, a, v);
+	}
+	if (u->form_field == 3)
+		ui_put(u->body, y + h - 1, x + 2, w - 4, ui_attr(u, UI_A_TITLE),
+		    net_get_state(u->net) == NET_READY ? _(" Sending… ") :
+		    _(" Waiting for the connection… "));
+	else
+		ui_put(u->body, y + h - 1, x + 2, w - 4, ui_attr(u, UI_A_DIM),
+		    _(" Enter next field · Esc cancel · Ctrl-U clear "));
+}
+
+/* Arms a timer for the moment the next flash mark ends, so that the
+ * highlight goes away on time even when nothing else happens. */
+static void
+schedule_flash(struct ui *u)
+{
+	double now = ui_now(), a = model_next_flash(&u->meeting, now),
+	    b = model_next_flash(&u->org, now), t;
+	struct timeval tv;
+
+	if (u->flash_ev == NULL)
+		return;
+	t = a < 0 ? b : b < 0 ? a : a < b ? a : b;
+	if (t < 0)
+		return;
+	t += 0.02;
+	tv.tv_sec = (time_t)t;
+	tv.tv_usec = (suseconds_t)((t - (double)tv.tv_sec) * 1e6);
+	event_add(u->flash_ev, &tv);
 }
 
 /* Everything that is drawn goes through here: one doupdate per change. */
@@ -321,11 +493,18 @@ ui_redraw(struct ui *u)
 	u->dirty = 0;
 	draw_top(u);
 	werase(u->body);
+	u->click_n = 0;
 	view_table[u->view].draw(u, u->body, u->rows - 3, u->cols);
+	if (u->form_active && u->view == VIEW_MEETING)
+		draw_form(u);
 	draw_status(u);
 	werase(u->foot);
-	ui_footer(u, foot, sizeof foot);
+	if (u->presentation && u->view == VIEW_MEETING)
+		snprintf(foot, sizeof foot, "%s", _("P normal view  q quit"));
+	else
+		ui_footer(u, foot, sizeof foot);
 	ui_put(u->foot, 0, 0, u->cols, ui_attr(u, UI_A_DIM), foot);
+	schedule_flash(u);
 	curs_set(u->prompt.active ? 1 : 0);
 	wnoutrefresh(u->top);
 	wnoutrefresh(u->body);
@@ -373,6 +552,23 @@ prompt_finish(struct ui *u, int ok)
 		done(u, ok ? text : NULL);
 }
 
+/* The answer to "discard what you typed?": yes cancels, else back to the text. */
+static void
+discard_confirmed(struct ui *u, const char *text)
+{
+	void (*done)(struct ui *, const char *) = u->saved_prompt.done;
+
+	if (text != NULL && (text[0] == 'j' || text[0] == 'J' ||
+	    text[0] == 'y' || text[0] == 'Y')) {
+		if (done != NULL)
+			done(u, NULL);
+		return;
+	}
+	u->prompt = u->saved_prompt;
+	u->prompt.active = 1;
+	ui_dirty(u);
+}
+
 static void
 prompt_key(struct ui *u, int r, wint_t ch)
 {
@@ -394,6 +590,12 @@ prompt_key(struct ui *u, int r, wint_t ch)
 		prompt_finish(u, 1);
 		return;
 	} else if (ch == 27 || ch == 7) {	/* Esc, ^G */
+		if (p->len > 0 && p->done != discard_confirmed) {
+			u->saved_prompt = *p;	/* typed text: ask first */
+			ui_prompt(u, _("Discard what you typed? (y/n)"), "",
+			    discard_confirmed);
+			return;
+		}
 		prompt_finish(u, 0);
 		return;
 	} else if (ch == 127 || ch == 8) {
@@ -636,7 +838,12 @@ on_ready(struct net *n, const Tafel__LoginResponse *l, int first, void *arg)
 		u->my_user_id = l->user->id;
 	}
 	if (first) {
-		client_remember(u->o);
+		char err[300];
+
+		/* not client_remember(): a log line would tear the screen */
+		if (client_config_save(&u->o->cfg, u->o->config_path, err,
+		    sizeof err) != 0)
+			ui_message(u, 1, "%s: %s", _("Settings not saved"), err);
 		model_init(&u->org, MODEL_ORG_ACTIONS, u->my_org_id);
 	}
 	/* (re)subscribe, resuming from the last event seen */
@@ -751,6 +958,13 @@ on_tick(evutil_socket_t s, short what, void *arg)
 	ui_redraw(u);
 }
 
+/* A flash mark ended: redraw without it. */
+static void
+on_flash(evutil_socket_t s, short what, void *arg)
+{
+	ui_dirty(arg);
+}
+
 /* Activated by ui_dirty(): redraws once after the callbacks that changed things. */
 static void
 on_redraw(evutil_socket_t s, short what, void *arg)
@@ -801,6 +1015,7 @@ ui_run(struct client_opts *o)
 	struct timeval second = { 1, 0 };
 	char err[300], *pw = NULL;
 	const char *env = getenv("TAFEL_PASSWORD");
+	int saved_stderr = -1;
 
 	memset(&u, 0, sizeof u);
 	u.o = o;
@@ -835,6 +1050,17 @@ ui_run(struct client_opts *o)
 	u.view = VIEW_MEETINGS;
 	u.back = VIEW_MEETINGS;
 
+	/* log lines on a terminal would tear the screen: to /dev/null while
+	 * curses runs, unless stderr goes elsewhere (a file, --verbose 2>log) */
+	if (isatty(STDERR_FILENO)) {
+		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+		saved_stderr = dup(STDERR_FILENO);
+		if (null >= 0) {
+			dup2(null, STDERR_FILENO);
+			close(null);
+		}
+	}
 	initscr();
 	cbreak();
 	noecho();
@@ -842,7 +1068,10 @@ ui_run(struct client_opts *o)
 	curs_set(0);
 	set_escdelay(25);
 	colors_init(&u);
+	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED, NULL);
+	mouseinterval(0);
 	layout(&u);
+	u.presentation = o->presentation;
 	if (o->meeting_id != 0)
 		ui_open_meeting(&u, o->meeting_id);
 
@@ -851,6 +1080,7 @@ ui_run(struct client_opts *o)
 	ev_winch = evsignal_new(u.base, SIGWINCH, on_winch, &u);
 	ev_tick = event_new(u.base, -1, EV_PERSIST, on_tick, &u);
 	u.redraw_ev = event_new(u.base, -1, 0, on_redraw, &u);
+	u.flash_ev = evtimer_new(u.base, on_flash, &u);
 	event_add(ev_stdin, NULL);
 	event_add(ev_winch, NULL);
 	event_add(ev_tick, &second);
@@ -859,12 +1089,18 @@ ui_run(struct client_opts *o)
 	event_base_dispatch(u.base);
 
 	endwin();
+	if (saved_stderr >= 0) {
+		dup2(saved_stderr, STDERR_FILENO);
+		close(saved_stderr);
+	}
 	net_stop(u.net);
 	event_free(ev_stdin);
 	event_free(ev_winch);
 	event_free(ev_tick);
 	event_free(u.redraw_ev);
 	u.redraw_ev = NULL;
+	event_free(u.flash_ev);
+	u.flash_ev = NULL;
 	net_free(u.net);
 	model_free(&u.meeting);
 	model_free(&u.org);

@@ -10,6 +10,7 @@
 #include <wchar.h>
 
 #include "client.h"
+#include "layout.h"
 #include "model.h"
 #include "net.h"
 #include "tafel.pb-c.h"
@@ -87,6 +88,21 @@ struct ui {
 	int64_t form_action_version;
 	int form_user_present;		/* attendance form */
 	int64_t form_user_id;
+	int form_active;		/* the action point form is on screen */
+	int form_field;			/* 0 description, 1 owner, 2 due date */
+	int64_t form_item_version;	/* decision: version from a CONFLICT */
+	char form_text[1024];		/* decision/feedback typed, kept on errors */
+
+	char filter[VIEW__COUNT][128];	/* "/" filter per list view, "" none */
+	int hide_past;			/* meetings view: past meetings hidden */
+	int presentation;		/* beamer layout of the meeting view */
+	struct ui_prompt saved_prompt;	/* while asking "discard typed text?" */
+
+	/* Where the last drawn list sits, for mouse clicks (body rows). */
+	int click_y0;			/* body row of the list's first line */
+	size_t click_first;		/* list index drawn on that row */
+	size_t click_n;			/* list length */
+	struct event *flash_ev;		/* fires when the next flash mark ends */
 };
 
 /* ui.c */
@@ -100,6 +116,12 @@ void ui_set_view(struct ui *, enum ui_view_id);
 void ui_open_meeting(struct ui *, int64_t meeting_id);
 void ui_open_case(struct ui *, int64_t case_id);
 void ui_refresh_lists(struct ui *);
+/* The meetings list as shown (ordered, filtered); returns the count. */
+size_t ui_meetings_shown(struct ui *, const Tafel__Meeting **out, size_t max);
+/* Text of the record a CONFLICT error carries, "" if none. */
+void ui_conflict_text(struct ui *, const Tafel__Error *, char *buf, size_t len);
+/* Translated theme name ("domestic_violence" → "huiselijk geweld"). */
+const char *ui_theme(const char *theme);
 uint64_t ui_send(struct ui *, Tafel__Envelope *, int flags, net_reply_fn fn);
 void ui_reply_generic(struct net *, const Tafel__Envelope *, void *arg);
 double ui_now(void);
@@ -127,6 +149,8 @@ extern const struct ui_key ui_keys[];
 void ui_key(struct ui *, int key);
 /* The footer line for the current view (main keys). */
 void ui_footer(struct ui *, char *buf, size_t len);
+/* Whether a key of the table works for this user (chair role). */
+int ui_key_applies(const struct ui *, const struct ui_key *);
 
 /* ui-errors.c */
 const char *ui_error_text(Tafel__ErrorCode code);
@@ -137,6 +161,7 @@ void view_meeting_draw(struct ui *, WINDOW *, int rows, int cols);
 void view_actions_draw(struct ui *, WINDOW *, int rows, int cols);
 void view_case_draw(struct ui *, WINDOW *, int rows, int cols);
 void view_help_draw(struct ui *, WINDOW *, int rows, int cols);
+void view_presentation_draw(struct ui *, WINDOW *, int rows, int cols);
 /* open action points of my organisation, overdue first */
 size_t view_actions_list(struct ui *, const Tafel__ActionPoint **out,
     size_t max);

@@ -5,7 +5,18 @@
 size_t
 view_actions_list(struct ui *u, const Tafel__ActionPoint **out, size_t max)
 {
-	return model_open_actions(&u->org, out, max);
+	const char *f = u->filter[VIEW_ACTIONS];
+	size_t n = model_open_actions(&u->org, out, max), k = 0;
+
+	if (f[0] == '\0')
+		return n;
+	for (size_t i = 0; i < n; i++)
+		if (layout_match(out[i]->description, f) ||
+		    layout_match(out[i]->case_number, f) ||
+		    layout_match(out[i]->owner_user_name, f) ||
+		    layout_match(out[i]->due_date, f))
+			out[k++] = out[i];
+	return k;
 }
 
 void
@@ -20,7 +31,8 @@ view_actions_draw(struct ui *u, WINDOW *w, int rows, int cols)
 	}
 	n = view_actions_list(u, list, 512);
 	if (n == 0) {
-		ui_put(w, 1, 2, cols - 4, 0,
+		ui_put(w, 1, 2, cols - 4, 0, u->filter[VIEW_ACTIONS][0] ?
+		    _("No action points match the search.") :
 		    _("No open action points for your organisation."));
 		return;
 	}
@@ -30,6 +42,9 @@ view_actions_draw(struct ui *u, WINDOW *w, int rows, int cols)
 	    _("Due"), _("Case"), _("Owner"), _("Action point"));
 	if (u->sel_action >= (size_t)(rows - 2))
 		first = u->sel_action - (size_t)(rows - 2) + 1;
+	u->click_y0 = 1;
+	u->click_first = first;
+	u->click_n = n;
 	for (size_t i = first; i < n && (int)(i - first) < rows - 1; i++) {
 		const Tafel__ActionPoint *a = list[i];
 		const struct mrec *r = model_rec(&u->org.actions, a->id);

@@ -13,44 +13,74 @@ flash_or(struct ui *u, double changed, attr_t other)
 	return model_recent(changed, ui_now()) ? ui_attr(u, UI_A_FLASH) : other;
 }
 
-static void
+/* The agenda as a table: marker, position, case number, theme, routing
+ * status, open / overdue action points; returns the rows used. */
+static int
 draw_agenda(struct ui *u, WINDOW *w, int top, int rows, int width)
 {
 	const struct model *m = &u->meeting;
 	int64_t cur = model_current_item(m);
 	size_t sel = model_item_index(m, m->selected_item_id), first = 0;
+	char theme[64], status[64], hdr[5][64];
+	int shown;
 
-	ui_put(w, top, 0, width, ui_attr(u, UI_A_TITLE), _("Agenda"));
+	layout_fit(hdr[0], sizeof hdr[0], _("Case"), 9);
+	layout_fit(hdr[1], sizeof hdr[1], _("Theme"), 16);
+	layout_fit(hdr[2], sizeof hdr[2], _("Status"), 16);
+	layout_fit(hdr[3], sizeof hdr[3], _("Open"), 4);
+	ui_putf(w, top, 0, width, ui_attr(u, UI_A_TITLE), "  #   %s  %s  %s  %s  %s",
+	    hdr[0], hdr[1], hdr[2], hdr[3], _("Overdue"));
+	u->click_y0 = top + 1;
+	u->click_first = 0;
+	u->click_n = m->agenda.n;
 	if (m->agenda.n == 0) {
 		ui_put(w, top + 1, 1, width - 1, ui_attr(u, UI_A_DIM),
 		    _("(empty)"));
-		return;
+		return 2;
 	}
-	if (sel < m->agenda.n && sel >= (size_t)(rows - 1))
-		first = sel - (size_t)(rows - 1) + 1;
-	for (size_t i = first; i < m->agenda.n && (int)(i - first) < rows - 1;
+	shown = rows - 1;
+	if (sel < m->agenda.n && sel >= (size_t)shown)
+		first = sel - (size_t)shown + 1;
+	u->click_first = first;
+	for (size_t i = first; i < m->agenda.n && (int)(i - first) < shown;
 	    i++) {
 		const Tafel__AgendaItem *it = model_item_at(m, i);
 		const Tafel__Case *c = model_case(m, it->case_id);
 		attr_t a = 0;
-		int y = top + 1 + (int)(i - first);
+		int y = top + 1 + (int)(i - first), open = 0, overdue = 0;
+		char late[32] = "";
 
+		if (c != NULL)
+			layout_case_counts(m, c->id, &open, &overdue);
+		if (overdue > 0)
+			snprintf(late, sizeof late, "%d !", overdue);
+		layout_fit(theme, sizeof theme, c != NULL ? ui_theme(c->theme) :
+		    "", 16);
+		layout_fit(status, sizeof status, c != NULL ?
+		    ui_enum(&tafel__case_status__descriptor, (int)c->status) : "",
+		    16);
+		if (overdue > 0)
+			a = ui_attr(u, UI_A_OVERDUE);
 		if (it->id == cur)
 			a = ui_attr(u, UI_A_CURRENT);
 		if (i == sel)
 			a = ui_attr(u, UI_A_SELECTED);
 		a = flash_or(u, m->agenda.v[i].changed, a);
+		if (c != NULL)
+			a = flash_or(u, model_rec(&m->cases, c->id)->changed, a);
 		if (i == sel)
 			mvwchgat(w, y, 0, width, a, 0, NULL);
-		ui_putf(w, y, 0, width, a, "%s%2d %s %s",
-		    it->id == cur ? "▶" : " ", it->position,
-		    c != NULL ? c->number : "?",
-		    it->state == TAFEL__ITEM_STATE__ITEM_DISCUSSED ? "✓" : "");
+		ui_putf(w, y, 0, width, a, "%s %2d  %-9s  %s  %s  %4d  %s",
+		    it->id == cur ? "▶" : it->state ==
+		    TAFEL__ITEM_STATE__ITEM_DISCUSSED ? "✓" : " ", it->position,
+		    c != NULL ? c->number : "?", theme, status, open, late);
 	}
+	return 1 + (int)(m->agenda.n - first < (size_t)shown ?
+	    m->agenda.n - first : (size_t)shown);
 }
 
 static void
-draw_case(struct ui *u, WINDOW *w, int x, int rows, int width)
+draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 {
 	const struct model *m = &u->meeting;
 	const Tafel__AgendaItem *it = model_item(m, m->selected_item_id);
@@ -58,7 +88,6 @@ draw_case(struct ui *u, WINDOW *w, int x, int rows, int width)
 	const struct mrec *cr;
 	const Tafel__ActionPoint *acts[MAX_ROWS];
 	size_t n;
-	int y = 2;
 
 	if (it == NULL)
 		return;
@@ -69,7 +98,7 @@ draw_case(struct ui *u, WINDOW *w, int x, int rows, int width)
 		return;
 	}
 	ui_putf(w, y++, x, width, flash_or(u, cr->changed, ui_attr(u, UI_A_TITLE)),
-	    "%s %s · %s · %s", _("Case"), c->number, c->theme,
+	    "%s %s · %s · %s", _("Case"), c->number, ui_theme(c->theme),
 	    ui_enum(&tafel__case_status__descriptor, (int)c->status));
 	ui_putf(w, y++, x, width, 0, "%s: %s   %s: %s", _("Submitted by"),
 	    c->submitter_org_name, _("Case manager"),
@@ -77,17 +106,14 @@ draw_case(struct ui *u, WINDOW *w, int x, int rows, int width)
 	if (c->redacted)
 		ui_putf(w, y++, x, width, ui_attr(u, UI_A_DIM), "%s %s",
 		    _("Limited view:"), c->redaction_reason);
-	for (size_t i = 0; i < c->n_persons && y < rows - 4; i++)
+	for (size_t i = 0; i < c->n_persons && y < rows - 6; i++)
 		ui_putf(w, y++, x, width, 0, "  %s: %s %s",
 		    ui_enum(&tafel__person_role__descriptor,
 		    (int)c->persons[i]->role), c->persons[i]->name,
 		    c->persons[i]->birth_date);
-	y++;
-	ui_put(w, y++, x, width, ui_attr(u, UI_A_TITLE), _("Decision"));
-	ui_put(w, y++, x + 2, width - 2,
-	    flash_or(u, model_rec(&m->agenda, it->id)->changed, 0),
+	ui_putf(w, y++, x, width, flash_or(u, model_rec(&m->agenda,
+	    it->id)->changed, 0), "%s: %s", _("Decision"),
 	    it->decision[0] ? it->decision : _("(none yet)"));
-	y++;
 	ui_put(w, y++, x, width, ui_attr(u, UI_A_TITLE), _("Action points"));
 	n = model_case_actions(m, c->id, acts, MAX_ROWS);
 	if (n == 0)
@@ -97,7 +123,8 @@ draw_case(struct ui *u, WINDOW *w, int x, int rows, int width)
 		attr_t at = a->overdue ? ui_attr(u, UI_A_OVERDUE) : 0;
 
 		at = flash_or(u, model_rec(&m->actions, a->id)->changed, at);
-		ui_putf(w, y++, x + 2, width - 2, at, "%s %-9s %s%s%s: %s",
+		ui_putf(w, y++, x + 2, width - 2, at, "%s%s %-9s %s%s%s: %s",
+		    a->overdue ? "!" : " ",
 		    a->due_date, ui_enum(&tafel__action_state__descriptor,
 		    (int)a->state), a->owner_org_name,
 		    a->owner_user_name[0] ? "/" : "", a->owner_user_name,
@@ -111,9 +138,13 @@ view_meeting_draw(struct ui *u, WINDOW *w, int rows, int cols)
 	const struct model *m = &u->meeting;
 	const Tafel__Meeting *mt = m->meeting;
 	char when[40];
-	int left = cols / 3 > 30 ? 30 : cols / 3;
 	size_t present = 0, remote = 0;
+	int agenda_rows, used;
 
+	if (u->presentation) {
+		view_presentation_draw(u, w, rows, cols);
+		return;
+	}
 	if (!u->meeting_subscribed || mt == NULL) {
 		ui_put(w, 1, 2, cols - 4, 0, _("Loading the meeting…"));
 		return;
@@ -131,8 +162,11 @@ view_meeting_draw(struct ui *u, WINDOW *w, int rows, int cols)
 	    ui_enum(&tafel__meeting_state__descriptor, (int)mt->state),
 	    _("chair"), mt->chair_name, present, _("present"), remote,
 	    _("remote"));
-	draw_agenda(u, w, 1, rows - 1, left);
-	for (int y = 1; y < rows; y++)
-		mvwaddch(w, y, left, ACS_VLINE);
-	draw_case(u, w, left + 2, rows, cols - left - 3);
+	/* the agenda on top (at most half), the selected case below */
+	agenda_rows = (rows - 2) / 2;
+	if (agenda_rows < 3)
+		agenda_rows = 3;
+	used = draw_agenda(u, w, 1, agenda_rows, cols);
+	mvwhline(w, 1 + used, 0, ACS_HLINE, cols);
+	draw_case(u, w, 0, 2 + used, rows, cols);
 }
