@@ -82,6 +82,53 @@ static ProtobufCAllocator free_allocator = {
 	.allocator_data = NULL,
 };
 
+/*
+ * protobuf-c 1.4.1 rejects field number 0 only in its one-byte tag form; an
+ * over-long encoding of tag 0 is kept as an unknown field.  Such a message
+ * is invalid protobuf: refuse it at any depth.
+ */
+static int
+has_field_zero(const ProtobufCMessage *m, int depth)
+{
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	unsigned i;
+	size_t j, n;
+
+	if (depth > 16)
+		return 1;
+	for (i = 0; i < m->n_unknown_fields; i++)
+		if (m->unknown_fields[i].tag == 0)
+			return 1;
+	for (i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		const char *member = (const char *)m + f->offset;
+
+		if (f->type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+		    *(const uint32_t *)(const void *)((const char *)m +
+		    f->quantifier_offset) != f->id)
+			continue;
+		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+			ProtobufCMessage *const *arr =
+			    *(ProtobufCMessage *const *const *)(const void *)member;
+
+			n = *(const size_t *)(const void *)((const char *)m +
+			    f->quantifier_offset);
+			for (j = 0; j < n; j++)
+				if (has_field_zero(arr[j], depth + 1))
+					return 1;
+		} else {
+			const ProtobufCMessage *sub =
+			    *(const ProtobufCMessage *const *)(const void *)member;
+
+			if (sub != NULL && has_field_zero(sub, depth + 1))
+				return 1;
+		}
+	}
+	return 0;
+}
+
 Tafel__Envelope *
 frame_unpack(const uint8_t *payload, size_t len)
 {
@@ -95,7 +142,13 @@ frame_unpack(const uint8_t *payload, size_t len)
 		.allocator_data = &b,
 	};
 
-	return tafel__envelope__unpack(&a, len, payload);
+	Tafel__Envelope *m = tafel__envelope__unpack(&a, len, payload);
+
+	if (m != NULL && has_field_zero(&m->base, 0)) {
+		tafel__envelope__free_unpacked(m, &a);
+		return NULL;
+	}
+	return m;
 }
 
 void

@@ -29,10 +29,30 @@ for spec in "${builds[@]}"; do
     meson test -C "$dir" --print-errorlogs --num-processes 2 ${TAFEL_TEST_ARGS:-} || status=1
 done
 
-# Count every test of both builds from meson's JSON logs.
+# The libFuzzer targets under ASan+UBSan: replay the corpus and every past
+# crash, then fuzz each target for a bounded time.
+fuzz_log=build-fuzz.results
+: > "$fuzz_log"
+if [ "${TAFEL_FUZZ_SECONDS:-30}" != 0 ]; then
+    echo "== fuzzing (${TAFEL_FUZZ_SECONDS:-30}s per target)"
+    bash scripts/fuzz.sh --regress 2>&1 | tee -a "$fuzz_log.out" | grep -E '^(ok|FAIL) ' | sed 's/^/regress /' >> "$fuzz_log"
+    bash scripts/fuzz.sh "${TAFEL_FUZZ_SECONDS:-30}" 2>&1 | tee -a "$fuzz_log.out" | grep -E '^(ok|FAIL) ' | sed 's/^/fuzz /' >> "$fuzz_log"
+    cat "$fuzz_log"
+    [ -s "$fuzz_log" ] || echo "FAIL fuzz (no result; see $fuzz_log.out)" >> "$fuzz_log"
+fi
+
+# Count every test of both builds from meson's JSON logs, and the fuzz runs.
 python3 - build-test build-asan <<'PY'
 import json, os, sys
 passed = failed = skipped = 0
+if os.path.exists("build-fuzz.results"):
+    for line in open("build-fuzz.results"):
+        parts = line.split()
+        if "ok" in parts[:2]:
+            passed += 1
+        else:
+            failed += 1
+            print("fuzz: " + line.strip())
 for d in sys.argv[1:]:
     log = os.path.join(d, "meson-logs", "testlog.json")
     if not os.path.exists(log):

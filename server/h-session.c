@@ -26,7 +26,9 @@ struct login {
 	char *hash;		/* from the database; NULL for unknown users */
 	char *response;		/* LoginResponse JSON */
 	int disabled;
+	int locked;		/* locked after repeated failures */
 	int64_t user_id;
+	int verified;		/* the password matched */
 	struct event *timer;
 };
 
@@ -67,10 +69,44 @@ login_fail(struct login *l, Tafel__ErrorCode code, const char *msg)
 	login_free(l);
 }
 
+static void login_finish(struct login *l);
+
+/* The database counted the attempt; t = the account is (now) locked. */
+static void
+login_recorded(void *arg, struct db_result *res)
+{
+	struct login *l = arg;
+
+	if (res->code == 0 && PQntuples(res->res) == 1 &&
+	    strcmp(PQgetvalue(res->res, 0, 0), "t") == 0)
+		l->locked = 1;
+	login_finish(l);
+}
+
+/* Checked the password: record the outcome per account, then answer. */
 static void
 login_verified(void *arg, int ok)
 {
 	struct login *l = arg;
+	char uid[32], max[32], secs[32];
+	const char *params[4] = { uid, ok ? "true" : "false", max, secs };
+
+	l->verified = ok;
+	if (l->user_id == 0 || req_gone(l->r) || l->locked) {
+		login_finish(l);
+		return;
+	}
+	snprintf(uid, sizeof uid, "%lld", (long long)l->user_id);
+	snprintf(max, sizeof max, "%lld", srv.cfg.lockout_failures);
+	snprintf(secs, sizeof secs, "%lld", srv.cfg.lockout_time / 1000);
+	db_call("SELECT tafel_login_result($1::bigint, $2::boolean, $3::int, "
+	    "$4::int)", 4, params, login_recorded, l);
+}
+
+static void
+login_finish(struct login *l)
+{
+	int ok = l->verified;
 	struct conn *c = l->r->c;
 	Tafel__LoginResponse *resp;
 	struct session *s;
@@ -79,6 +115,12 @@ login_verified(void *arg, int ok)
 
 	if (req_gone(l->r) || c->state != CONN_LOGIN) {
 		login_free(l);
+		return;
+	}
+	if (l->locked) {
+		login_fail(l, TAFEL__ERROR_CODE__ACCOUNT_LOCKED,
+		    "this account is locked after repeated failed logins; wait "
+		    "or ask the administrator to unlock it");
 		return;
 	}
 	if (!ok) {
@@ -155,6 +197,8 @@ login_looked_up(void *arg, struct db_result *res)
 			l->hash = xstrdup(PQgetvalue(res->res, 0, 1));
 		l->disabled = strcmp(PQgetvalue(res->res, 0, 2), "t") == 0;
 		l->response = xstrdup(PQgetvalue(res->res, 0, 3));
+		if (PQnfields(res->res) > 4)
+			l->locked = strcmp(PQgetvalue(res->res, 0, 4), "t") == 0;
 	}
 	/* Unknown users are checked against a dummy hash: same timing. */
 	auth_verify(l->hash, l->password, login_verified, l);

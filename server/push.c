@@ -23,53 +23,12 @@
 #include "server.h"
 #include "session.h"
 #include "xmalloc.h"
+#include "push-int.h"
 
 #define PUSH_CHANNEL "tafel_changes"
 #define PUSH_FETCH_ROWS 500
 
-/* One change-log row, kept in the resume ring. */
-struct change {
-	uint64_t seq;
-	int64_t meeting_id;		/* 0: not meeting-level */
-	int64_t case_id;		/* 0: not case-level */
-	int64_t *org_ids;		/* organisations whose action lists see it */
-	size_t n_org_ids;
-	Tafel__Event *event;		/* full, unredacted */
-};
-
-/* Context of a subscription being set up. */
-struct sub_setup {
-	struct req *r;
-	struct sub *s;		/* NULL once cancelled */
-	uint64_t resume_from;
-};
-
-/* A session's interest in a meeting or in its organisation's actions. */
-struct sub {
-	struct conn *c;
-	Tafel__SubscribeTopic topic;
-	int64_t meeting_id;		/* TOPIC_MEETING */
-	int live;			/* 0 while its snapshot is being read */
-	uint64_t seq;			/* last sequence number it reflects */
-	int64_t *case_ids;		/* cases on the meeting's agenda */
-	size_t n_case_ids;
-	struct sub_setup *setup;	/* snapshot query in flight, or NULL */
-	struct sub *next;		/* the session's list */
-	TAILQ_ENTRY(sub) entry;		/* push.subs */
-};
-
-struct push {
-	struct change *ring;		/* resume window, oldest at head */
-	size_t cap, head, count;
-	uint64_t last_seq;		/* newest row read */
-	int loaded;			/* initial tail read done */
-	int fetching;			/* a fetch is in flight */
-	int again;			/* a notification came during it */
-	struct event *retry;		/* re-reads after a failed read */
-	TAILQ_HEAD(, sub) subs;
-};
-
-static struct push push;
+struct push push;
 
 static void push_fetch(void);
 
@@ -88,7 +47,7 @@ push_last_seq(void)
 	return push.last_seq;
 }
 
-static struct change *
+struct change *
 ring_at(size_t i)
 {
 	return &push.ring[(push.head + i) % push.cap];
@@ -147,7 +106,7 @@ sub_remove_case(struct sub *s, int64_t case_id)
 }
 
 /* Does this change concern sub?  Also tracks the agenda's case set. */
-static int
+int
 sub_wants(struct sub *s, const struct change *ch)
 {
 	const Tafel__Event *ev = ch->event;
@@ -178,7 +137,7 @@ sub_wants(struct sub *s, const struct change *ch)
  * For an organisation's action list: the action point left it (moved to
  * another owner organisation), so the client should drop it.
  */
-static int
+int
 change_gone(const struct sub *s, const struct change *ch)
 {
 	return s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS &&
@@ -186,58 +145,10 @@ change_gone(const struct sub *s, const struct change *ch)
 	    ch->event->action_point->owner_org_id != s->c->session->org_id;
 }
 
-/* Builds the envelope for ch as c may see it and queues it. */
-static void
-send_change(struct conn *c, const struct change *ch, int gone)
-{
-	Tafel__Envelope env;
-	Tafel__Event *copy;
-	uint8_t *buf;
-	size_t len;
-
-	len = tafel__event__get_packed_size(ch->event);
-	buf = xmalloc(len);
-	tafel__event__pack(ch->event, buf);
-	copy = tafel__event__unpack(NULL, len, buf);
-	free(buf);
-	if (copy == NULL)
-		fatalx("event %" PRIu64 " does not round-trip", ch->seq);
-	copy->gone = gone;
-	privacy_filter_message(c, &copy->base);
-	tafel__envelope__init(&env);
-	env.body_case = TAFEL__ENVELOPE__BODY_EVENT;
-	env.event = copy;
-	conn_send(c, &env);
-	tafel__event__free_unpacked(copy, NULL);
-}
-
-/* Offers ch to every live subscription of c; sends it at most once. */
-static void
-offer(struct conn *c, const struct change *ch)
-{
-	struct sub *s;
-	int want = 0, gone = 0;
-
-	if (c->session == NULL)
-		return;
-	for (s = c->session->subs; s != NULL; s = s->next) {
-		if (!s->live || ch->seq <= s->seq)
-			continue;
-		if (sub_wants(s, ch)) {
-			want = 1;
-			gone = change_gone(s, ch);
-		}
-		s->seq = ch->seq;
-	}
-	if (want)
-		send_change(c, ch, gone);
-}
-
 /* Appends a row to the ring (evicting the oldest) and fans it out. */
 static void
 push_change(struct change *ch)
 {
-	struct conn *c, *next;
 	struct change *slot;
 
 	if (push.count == push.cap) {
@@ -249,10 +160,8 @@ push_change(struct change *ch)
 	*slot = *ch;
 	push.count++;
 	push.last_seq = ch->seq;
-	/* Subscribers skip what their snapshot already reflects (seq). */
-	TAILQ_FOREACH_SAFE(c, &srv.conns, entry, next)
-		if (c->state == CONN_READY)
-			offer(c, slot);
+	(void)slot;
+	deliver_pump();
 }
 
 /* Parses "{1,2,3}" (a bigint[] as text). */
@@ -408,7 +317,7 @@ on_listen_ready(void)
 		return;
 	if (!push.loaded && push.last_seq == 0 && !push.fetching) {
 		push.fetching = 1;
-		db_call("SELECT coalesce(max(seq), 0) FROM changelog", 0, NULL,
+		db_call("SELECT tafel_last_seq()", 0, NULL,
 		    start_done, NULL);
 		return;
 	}
@@ -422,6 +331,7 @@ push_start(void)
 	push.ring = xcalloc(push.cap, sizeof *push.ring);
 	TAILQ_INIT(&push.subs);
 	push.retry = evtimer_new(srv.base, retry_cb, NULL);
+	deliver_start();
 	db_listen(PUSH_CHANNEL, on_notify, on_listen_ready);
 }
 
@@ -446,6 +356,7 @@ push_free(void)
 		event_free(push.retry);
 		push.retry = NULL;
 	}
+	deliver_free();
 }
 
 static void
@@ -453,6 +364,7 @@ sub_free(struct sub *s)
 {
 	if (s->setup != NULL)
 		s->setup->s = NULL;	/* its snapshot answer finds it gone */
+	deliver_forget(s);
 	TAILQ_REMOVE(&push.subs, s, entry);
 	free(s->case_ids);
 	free(s);
@@ -491,24 +403,6 @@ push_unsubscribe_all(struct conn *c)
 }
 
 
-
-/* Sends every ring change after s->seq that s wants, then makes it live. */
-static void
-replay(struct sub *s)
-{
-	size_t i;
-
-	for (i = 0; i < push.count; i++) {
-		struct change *ch = ring_at(i);
-
-		if (ch->seq <= s->seq)
-			continue;
-		if (sub_wants(s, ch))
-			send_change(s->c, ch, change_gone(s, ch));
-		s->seq = ch->seq;
-	}
-	s->live = 1;
-}
 
 static void
 subscribe_done(void *arg, struct db_result *res)
@@ -581,7 +475,7 @@ subscribe_done(void *arg, struct db_result *res)
 		free(resp);
 		resp = NULL;
 	}
-	replay(s);
+	deliver_catch_up(s);
 out:
 	if (resp != NULL)
 		tafel__subscribe_response__free_unpacked(resp, NULL);
@@ -596,7 +490,7 @@ push_subscribe(struct conn *c, const Tafel__Envelope *env)
 	struct sub_setup *st;
 	struct sub *s;
 	char uid[32], mid[32];
-	const char *params[2] = { uid, mid };
+	const char *params[3] = { uid, mid, q->presentation ? "true" : "false" };
 
 	if (q->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING &&
 	    q->meeting_id <= 0) {
@@ -618,6 +512,8 @@ push_subscribe(struct conn *c, const Tafel__Envelope *env)
 	s->topic = q->topic;
 	s->meeting_id = q->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING ?
 	    q->meeting_id : 0;
+	s->presentation = q->presentation &&
+	    q->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING;
 	s->next = c->session->subs;
 	c->session->subs = s;
 	TAILQ_INSERT_TAIL(&push.subs, s, entry);
@@ -630,8 +526,8 @@ push_subscribe(struct conn *c, const Tafel__Envelope *env)
 	snprintf(uid, sizeof uid, "%lld", (long long)c->session->user_id);
 	snprintf(mid, sizeof mid, "%lld", (long long)q->meeting_id);
 	if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING)
-		db_call("SELECT tafel_snapshot($1::bigint, $2::bigint)", 2,
-		    params, subscribe_done, st);
+		db_call("SELECT tafel_snapshot($1::bigint, $2::bigint, "
+		    "$3::boolean)", 3, params, subscribe_done, st);
 	else
 		db_call("SELECT tafel_org_actions($1::bigint, false)", 1,
 		    params, subscribe_done, st);

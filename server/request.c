@@ -112,6 +112,14 @@ req_error(struct req *r, Tafel__ErrorCode code, const char *message,
 	conn_send_error(r->c, r->request_id, code, message, field);
 }
 
+static void
+audit_done(void *arg, struct db_result *res)
+{
+	(void)arg;
+	if (res->code != 0)
+		log_error("read audit of a conflict failed: %s", res->message);
+}
+
 void
 req_db_error(struct req *r, const struct db_result *res)
 {
@@ -122,8 +130,20 @@ req_db_error(struct req *r, const struct db_result *res)
 	if (req_gone(r))
 		return;
 	if (res->code == TAFEL__ERROR_CODE__CONFLICT && res->detail != NULL) {
+		char uid[32];
+		const char *params[2] = { uid, res->detail };
+
 		err = (Tafel__Error *)pbjson_parse(&tafel__error__descriptor,
 		    res->detail, strlen(res->detail), perr, sizeof perr);
+		/*
+		 * The failed write rolled back its transaction: the read of
+		 * the current record is audited in a statement of its own.
+		 */
+		snprintf(uid, sizeof uid, "%lld", r->c->session != NULL ?
+		    (long long)r->c->session->user_id : 0LL);
+		if (r->c->session != NULL)
+			db_call("SELECT tafel_audit_conflict($1::bigint, $2)",
+			    2, params, audit_done, NULL);
 		if (err == NULL)
 			log_warn("conflict detail does not parse: %s", perr);
 	}

@@ -193,8 +193,10 @@ test_garbage(void **state)
 		{ 0, 0, 0, 3, 0xff, 0xff, 0xff },		/* bad varint */
 		{ 0, 0, 0, 2, 0x1a, 0x10 },			/* length past end */
 		{ 0, 0, 0, 5, 0x0f, 1, 2, 3, 4 },		/* wire type 7 */
+		/* field number 0 in an over-long tag (found by fuzz_frame) */
+		{ 0, 0, 0, 5, 0x80, 0x00, 0x08, 0x01, 0x00 },
 	};
-	static const size_t lens[] = { 7, 6, 9 };
+	static const size_t lens[] = { 7, 6, 9, 9 };
 	size_t i;
 
 	(void)state;

@@ -54,7 +54,8 @@ BEGIN
 	ASSERT (a ->> 'updated_by')::bigint = test_uid('politie');
 
 	-- changing: owner org members, chairs, admins; not others
-	PERFORM test_expect('TF010', format('SELECT test_write(%L, %L, %L)',
+	-- (NOT_FOUND, not FORBIDDEN: not confirming the id exists; 0005)
+	PERFORM test_expect('TF016', format('SELECT test_write(%L, %L, %L)',
 	    'reclassering', 'update_action', a || '{"description": "x"}'));
 	b := test_write('veiligthuis', 'update_action', a || jsonb_build_object(
 	    'due_date', to_char(current_date - 2, 'YYYY-MM-DD')));
@@ -86,7 +87,7 @@ BEGIN
 	    'politie', 'complete_action', jsonb_build_object('id', b -> 'id',
 		'version', b -> 'version', 'note', ' ')));
 	ASSERT e ->> 'hint' = 'note';
-	PERFORM test_expect('TF010', format('SELECT test_write(%L, %L, %L)',
+	PERFORM test_expect('TF016', format('SELECT test_write(%L, %L, %L)',
 	    'veiligthuis', 'complete_action', jsonb_build_object('id', b -> 'id',
 		'version', b -> 'version', 'note', 'klaar')));
 	b := test_write('wijkagent', 'complete_action', jsonb_build_object(

@@ -49,9 +49,12 @@ BEGIN
 	ASSERT jsonb_array_length(tafel_list_meetings(test_uid('admin'), 0,
 	    extract(epoch FROM now() + interval '100 years')::bigint, 0)
 	    -> 'meetings') = 0;
-	-- the GP's practice is in no series: it sees only the SSO it attends
-	ASSERT (SELECT array_agg((x ->> 'id')::bigint) FROM jsonb_array_elements(
-	    tafel_list_meetings(v_ha, 0, 0, 0) -> 'meetings') x) = ARRAY[v_sso];
+	-- the GP's practice is in no series: it sees only the meetings it
+	-- attends (the demo's WZT of today since 0005, and now the SSO)
+	ASSERT (SELECT array_agg((x ->> 'id')::bigint ORDER BY (x ->> 'id')::bigint)
+	    FROM jsonb_array_elements(tafel_list_meetings(v_ha, 0, 0, 0)
+		-> 'meetings') x) = (SELECT array_agg(a.meeting_id ORDER BY
+		a.meeting_id) FROM attendance a WHERE a.user_id = v_ha);
 	ASSERT jsonb_array_length(tafel_list_series(v_ha) -> 'series') = 0;
 
 	-- login
@@ -66,7 +69,13 @@ BEGIN
 	ASSERT NOT EXISTS (SELECT 1 FROM jsonb_array_elements(
 	    tafel_list_cases(test_uid('om'), false) -> 'cases') x
 	    WHERE x ->> 'status' = 'closed');
+	-- only the cases the OM has a connection to (0005): not the WZT's
 	ASSERT jsonb_array_length(tafel_list_cases(test_uid('om'), true) -> 'cases')
+	    = (SELECT count(*) FROM cases c
+		WHERE (tafel_access(test_uid('om'), c.id) ->> 'connected')::boolean);
+	ASSERT jsonb_array_length(tafel_list_cases(test_uid('om'), true) -> 'cases')
+	    < (SELECT count(*) FROM cases);
+	ASSERT jsonb_array_length(tafel_list_cases(test_uid('admin'), true) -> 'cases')
 	    = (SELECT count(*) FROM cases);
 	ASSERT jsonb_array_length(tafel_list_orgs(test_uid('om')) -> 'users')
 	    = (SELECT count(*) FROM users WHERE NOT disabled);

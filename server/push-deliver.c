@@ -1,0 +1,393 @@
+/* Per-viewer delivery of changes: each viewer gets the event as the database's covenant rules let it see it. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+#include <json-c/json.h>
+
+#include "conn.h"
+#include "db.h"
+#include "envelope.h"
+#include "log.h"
+#include "pbjson.h"
+#include "privacy.h"
+#include "push-int.h"
+#include "server.h"
+#include "session.h"
+#include "xmalloc.h"
+
+/*
+ * The change log holds only a skeleton of each change (ids and states, no
+ * personal data); it routes changes to subscriptions.  What a viewer
+ * receives is built by tafel_events_for() in the database, redacted for
+ * that viewer and recorded in the read audit, and then passes the server's
+ * own coarse filter (privacy.c).  Changes are delivered one at a time, in
+ * sequence order: the next is dispatched when the previous one's query
+ * answered.
+ */
+
+struct viewer {
+	struct conn *c;			/* referenced until delivered */
+	int64_t user_id;
+	int64_t presentation_meeting;	/* 0: the user's own view */
+	int64_t meeting_id;		/* meeting followed (chair's beamer_*) */
+	int gone;			/* left the org's action list */
+};
+
+struct delivery {
+	uint64_t seq;
+	struct viewer *v;
+	size_t n;
+};
+
+/* A subscription's replay of ring changes it missed. */
+struct catch_up {
+	struct sub *s;			/* NULL once the subscription is gone */
+	uint64_t upto;			/* s->seq after this round */
+};
+
+static struct event *deliver_retry;
+static struct delivery *pending;	/* the query in flight, for a retry */
+
+static void deliver_send(struct delivery *d);
+
+/* Queues one event JSON (from the database) to c. */
+static void
+send_event_json(struct conn *c, const struct change *ch, const char *json,
+    int gone)
+{
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
+	Tafel__Event *ev;
+	char err[256];
+
+	if (c->state != CONN_READY)
+		return;
+	ev = (Tafel__Event *)pbjson_parse(&tafel__event__descriptor, json,
+	    strlen(json), err, sizeof err);
+	if (ev == NULL) {
+		log_error("push: event %" PRIu64 " for conn %llu unreadable: %s",
+		    ch->seq, (unsigned long long)c->id, err);
+		return;
+	}
+	ev->seq = ch->seq;
+	ev->at = ch->event->at;
+	ev->by_user_id = ch->event->by_user_id;
+	pb_string_set(&ev->by_user_name, ch->event->by_user_name);
+	ev->gone = gone;
+	privacy_filter_message(c, &ev->base);
+	env.body_case = TAFEL__ENVELOPE__BODY_EVENT;
+	env.event = ev;
+	conn_send(c, &env);
+	if (ev->attendance != NULL) {
+		/*
+		 * Who is present decides what everyone may see (cases opened
+		 * in an attended meeting, the shared screen's intersection):
+		 * the client takes a fresh snapshot.
+		 */
+		Tafel__Event resync = TAFEL__EVENT__INIT;
+
+		resync.resync = 1;
+		env.event = &resync;
+		conn_send(c, &env);
+	}
+	tafel__event__free_unpacked(ev, NULL);
+}
+
+static struct change *
+ring_find(uint64_t seq)
+{
+	size_t i;
+
+	for (i = 0; i < push.count; i++)
+		if (ring_at(i)->seq == seq)
+			return ring_at(i);
+	return NULL;
+}
+
+static void
+delivery_free(struct delivery *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		conn_unref(d->v[i].c);
+	free(d->v);
+	free(d);
+}
+
+static void
+deliver_done(void *arg, struct db_result *r)
+{
+	struct delivery *d = arg;
+	struct change *ch = ring_find(d->seq);
+	int i, n, idx;
+
+	if (r->code != 0) {
+		log_warn("push: delivering change %" PRIu64 " failed: %s; "
+		    "retrying", d->seq, r->message);
+		struct timeval tv = { 1, 0 };
+
+		pending = d;
+		evtimer_add(deliver_retry, &tv);
+		return;
+	}
+	n = PQntuples(r->res);
+	for (i = 0; ch != NULL && i < n; i++) {
+		if (PQgetisnull(r->res, i, 1))
+			continue;	/* this viewer may not see the change */
+		idx = atoi(PQgetvalue(r->res, i, 0));
+		if (idx < 0 || (size_t)idx >= d->n)
+			continue;
+		send_event_json(d->v[idx].c, ch, PQgetvalue(r->res, i, 1),
+		    d->v[idx].gone);
+	}
+	delivery_free(d);
+	push.delivering = 0;
+	deliver_pump();
+}
+
+/* Sends the delivery's query (again, after a failure). */
+static void
+deliver_send(struct delivery *d)
+{
+	struct json_object *arr = json_object_new_array(), *o;
+	char seq[32];
+	const char *params[2];
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		o = json_object_new_object();
+		json_object_object_add(o, "user_id",
+		    json_object_new_int64(d->v[i].user_id));
+		json_object_object_add(o, "presentation_meeting",
+		    json_object_new_int64(d->v[i].presentation_meeting));
+		json_object_object_add(o, "meeting_id",
+		    json_object_new_int64(d->v[i].meeting_id));
+		json_object_array_add(arr, o);
+	}
+	snprintf(seq, sizeof seq, "%" PRIu64, d->seq);
+	params[0] = seq;
+	params[1] = json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN);
+	db_call("SELECT idx, event FROM tafel_events_for($1::bigint, "
+	    "$2::jsonb)", 2, params, deliver_done, d);
+	json_object_put(arr);
+}
+
+static void
+deliver_retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct delivery *d = pending;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	pending = NULL;
+	if (d != NULL)
+		deliver_send(d);
+}
+
+/* Who gets change ch: one viewer per connection with a live, interested sub. */
+static struct delivery *
+targets(const struct change *ch)
+{
+	struct delivery *d = xcalloc(1, sizeof *d);
+	struct conn *c;
+	struct sub *s;
+	int want, gone;
+	int64_t pres, followed;
+
+	d->seq = ch->seq;
+	TAILQ_FOREACH(c, &srv.conns, entry) {
+		if (c->state != CONN_READY || c->session == NULL)
+			continue;
+		want = gone = 0;
+		pres = followed = 0;
+		for (s = c->session->subs; s != NULL; s = s->next) {
+			if (!s->live || ch->seq <= s->seq)
+				continue;
+			if (sub_wants(s, ch)) {
+				want = 1;
+				gone |= change_gone(s, ch);
+				if (s->presentation)
+					pres = s->meeting_id;
+				if (s->meeting_id != 0)
+					followed = s->meeting_id;
+			}
+			s->seq = ch->seq;
+		}
+		if (!want)
+			continue;
+		d->v = xreallocarray(d->v, d->n + 1, sizeof *d->v);
+		d->v[d->n].c = c;
+		d->v[d->n].user_id = c->session->user_id;
+		d->v[d->n].presentation_meeting = pres;
+		d->v[d->n].meeting_id = followed;
+		d->v[d->n].gone = gone;
+		conn_ref(c);
+		d->n++;
+	}
+	return d;
+}
+
+void
+deliver_pump(void)
+{
+	struct delivery *d;
+	size_t i;
+
+	while (!push.delivering) {
+		struct change *next = NULL;
+
+		for (i = 0; i < push.count; i++) {
+			if (ring_at(i)->seq > push.dispatched_seq) {
+				next = ring_at(i);
+				break;
+			}
+		}
+		if (next == NULL)
+			return;
+		push.dispatched_seq = next->seq;
+		d = targets(next);
+		if (d->n == 0) {
+			delivery_free(d);
+			continue;
+		}
+		push.delivering = 1;
+		deliver_send(d);
+	}
+}
+
+/* Replays (s->seq, dispatched_seq] for s; goes live when nothing is left. */
+static void catch_up_round(struct sub *s);
+
+static void
+catch_up_done(void *arg, struct db_result *r)
+{
+	struct catch_up *cu = arg;
+	struct sub *s = cu->s;
+	int i, n;
+
+	if (s == NULL) {
+		free(cu);
+		return;
+	}
+	s->catch_up = NULL;
+	if (r->code != 0) {
+		log_warn("push: catching up conn %llu failed: %s; asking for a "
+		    "fresh subscription", (unsigned long long)s->c->id,
+		    r->message);
+		/* Tell the client to start over rather than leave a gap. */
+		{
+			Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
+			Tafel__Event ev = TAFEL__EVENT__INIT;
+
+			ev.resync = 1;
+			env.body_case = TAFEL__ENVELOPE__BODY_EVENT;
+			env.event = &ev;
+			conn_send(s->c, &env);
+		}
+		free(cu);
+		return;
+	}
+	n = PQntuples(r->res);
+	for (i = 0; i < n; i++) {
+		uint64_t seq = strtoull(PQgetvalue(r->res, i, 0), NULL, 10);
+		struct change *ch = ring_find(seq);
+
+		if (ch == NULL || PQgetisnull(r->res, i, 1))
+			continue;
+		send_event_json(s->c, ch, PQgetvalue(r->res, i, 1),
+		    change_gone(s, ch));
+	}
+	s->seq = cu->upto;
+	free(cu);
+	catch_up_round(s);
+}
+
+static void
+catch_up_round(struct sub *s)
+{
+	struct catch_up *cu;
+	char uid[32], pres[32], *arr;
+	const char *params[3] = { uid, pres, NULL };
+	size_t i, len = 0, cap = 64;
+	int any = 0;
+
+	arr = xmalloc(cap);
+	arr[len++] = '{';
+	for (i = 0; i < push.count; i++) {
+		struct change *ch = ring_at(i);
+		char num[32];
+		size_t k;
+
+		if (ch->seq <= s->seq || ch->seq > push.dispatched_seq)
+			continue;
+		if (!sub_wants(s, ch))
+			continue;
+		k = (size_t)snprintf(num, sizeof num, "%s%" PRIu64,
+		    any ? "," : "", ch->seq);
+		while (len + k + 2 > cap)
+			arr = xrealloc(arr, cap *= 2);
+		memcpy(arr + len, num, k);
+		len += k;
+		any = 1;
+	}
+	arr[len++] = '}';
+	arr[len] = '\0';
+	if (!any) {
+		/* Nothing missed; what it skipped it does not want. */
+		if (s->seq < push.dispatched_seq)
+			s->seq = push.dispatched_seq;
+		s->live = 1;
+		free(arr);
+		return;
+	}
+	cu = xcalloc(1, sizeof *cu);
+	cu->s = s;
+	cu->upto = push.dispatched_seq;
+	s->catch_up = cu;
+	snprintf(uid, sizeof uid, "%lld", (long long)s->c->session->user_id);
+	snprintf(pres, sizeof pres, "%lld", s->presentation ?
+	    (long long)s->meeting_id : 0LL);
+	params[2] = arr;
+	db_call("SELECT seq, event FROM tafel_events_for_viewer($1::bigint, "
+	    "$2::bigint, $3::bigint[])", 3, params, catch_up_done, cu);
+	free(arr);
+}
+
+void
+deliver_catch_up(struct sub *s)
+{
+	s->live = 0;
+	catch_up_round(s);
+}
+
+void
+deliver_forget(struct sub *s)
+{
+	if (s->catch_up != NULL) {
+		s->catch_up->s = NULL;
+		s->catch_up = NULL;
+	}
+}
+
+void
+deliver_start(void)
+{
+	deliver_retry = evtimer_new(srv.base, deliver_retry_cb, NULL);
+}
+
+void
+deliver_free(void)
+{
+	if (pending != NULL) {
+		delivery_free(pending);
+		pending = NULL;
+	}
+	if (deliver_retry != NULL) {
+		event_free(deliver_retry);
+		deliver_retry = NULL;
+	}
+}

@@ -1,0 +1,84 @@
+/* Push internals shared by push.c (change-log tail, subscriptions) and push-deliver.c (per-viewer delivery). */
+#ifndef TAFEL_PUSH_INT_H
+#define TAFEL_PUSH_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "compat.h"
+#include "tafel.pb-c.h"
+
+struct conn;
+struct req;
+struct catch_up;
+
+/* One change-log row, kept in the resume ring. */
+struct change {
+	uint64_t seq;
+	int64_t meeting_id;		/* 0: not meeting-level */
+	int64_t case_id;		/* 0: not case-level */
+	int64_t *org_ids;		/* organisations whose action lists see it */
+	size_t n_org_ids;
+	Tafel__Event *event;		/* skeleton: routing data only */
+};
+
+/* Context of a subscription being set up. */
+struct sub_setup {
+	struct req *r;
+	struct sub *s;		/* NULL once cancelled */
+	uint64_t resume_from;
+};
+
+/* A session's interest in a meeting or in its organisation's actions. */
+struct sub {
+	struct conn *c;
+	Tafel__SubscribeTopic topic;
+	int64_t meeting_id;		/* TOPIC_MEETING */
+	int live;			/* 0 while its snapshot or catch-up runs */
+	int presentation;		/* shared-screen view of the meeting */
+	uint64_t seq;			/* last sequence number it reflects */
+	int64_t *case_ids;		/* cases on the meeting's agenda */
+	size_t n_case_ids;
+	struct sub_setup *setup;	/* snapshot query in flight, or NULL */
+	struct catch_up *catch_up;	/* replay query in flight, or NULL */
+	struct sub *next;		/* the session's list */
+	TAILQ_ENTRY(sub) entry;		/* push.subs */
+};
+
+struct push {
+	struct change *ring;		/* resume window, oldest at head */
+	size_t cap, head, count;
+	uint64_t last_seq;		/* newest row read */
+	int loaded;			/* initial tail read done */
+	int fetching;			/* a fetch is in flight */
+	int again;			/* a notification came during it */
+	struct event *retry;		/* re-reads after a failed read */
+	TAILQ_HEAD(, sub) subs;
+	uint64_t dispatched_seq;	/* newest change handed to delivery */
+	int delivering;			/* a delivery query is in flight */
+};
+
+extern struct push push;
+
+/* The i-th change of the ring, oldest first. */
+struct change *ring_at(size_t i);
+
+/* Does this change concern sub?  Also tracks the agenda's case set. */
+int sub_wants(struct sub *s, const struct change *ch);
+
+/* The action point left the organisation's list (org subscriptions). */
+int change_gone(const struct sub *s, const struct change *ch);
+
+/* Hands undelivered ring changes to the viewers that want them, in order. */
+void deliver_pump(void);
+
+/* Brings a new subscription up to date from the ring, then makes it live. */
+void deliver_catch_up(struct sub *s);
+
+/* The subscription is going away: its catch-up answer must not touch it. */
+void deliver_forget(struct sub *s);
+
+void deliver_start(void);
+void deliver_free(void);
+
+#endif

@@ -1,0 +1,175 @@
+-- The database enforces the covenant for the server's role (0005):
+-- SET ROLE tafel_app, tafel.user_id = a user of an uninvolved
+-- organisation.  (The suite runs as the cluster owner, a superuser.)
+
+CREATE TEMP TABLE t_ids AS SELECT
+	(SELECT id FROM users WHERE login = 'om') AS om,
+	(SELECT id FROM users WHERE login = 'politie') AS pol,
+	(SELECT case_id FROM persons WHERE name = 'Mehmet Özdemir') AS c2;
+GRANT SELECT ON t_ids TO tafel_app;
+
+-- the role itself
+DO $$
+BEGIN
+	ASSERT (SELECT rolcanlogin AND NOT rolsuper AND NOT rolcreatedb
+	    AND NOT rolcreaterole AND NOT rolbypassrls
+	    FROM pg_roles WHERE rolname = 'tafel_app');
+	ASSERT NOT has_table_privilege('tafel_app', 'changelog', 'SELECT');
+	ASSERT NOT has_column_privilege('tafel_app', 'cases', 'summary', 'SELECT');
+	ASSERT NOT has_column_privilege('tafel_app', 'agenda_items', 'decision', 'SELECT');
+	ASSERT NOT has_column_privilege('tafel_app', 'users', 'password_hash', 'SELECT');
+	ASSERT has_table_privilege('tafel_app', 'audit_log', 'INSERT');
+	ASSERT NOT has_table_privilege('tafel_app', 'audit_log', 'SELECT');
+	ASSERT NOT has_table_privilege('tafel_app', 'audit_log', 'UPDATE');
+	ASSERT NOT has_table_privilege('tafel_app', 'audit_log', 'DELETE');
+	ASSERT NOT has_table_privilege('tafel_app', 'persons', 'UPDATE');
+	ASSERT NOT has_table_privilege('tafel_app', 'cases', 'INSERT');
+	ASSERT has_function_privilege('tafel_app', 'tafel_write(bigint,text,text,jsonb)',
+	    'EXECUTE');
+	ASSERT has_function_privilege('tafel_app',
+	    'tafel_events_for(bigint,jsonb)', 'EXECUTE');
+	ASSERT NOT has_function_privilege('tafel_app', 'tafel_json_case(bigint)',
+	    'EXECUTE');
+	ASSERT NOT has_function_privilege('tafel_app', 'tafel_purge(interval,boolean)',
+	    'EXECUTE');
+	ASSERT NOT has_function_privilege('tafel_app', 'tafel_audit_case(text)',
+	    'EXECUTE');
+	ASSERT NOT has_function_privilege('tafel_app', 'tafel_unlock(text)', 'EXECUTE');
+	ASSERT NOT has_function_privilege('tafel_app',
+	    'tafel_log_change(bigint,bigint,bigint,bigint[],jsonb)', 'EXECUTE');
+	-- the definer functions are owned by the owner and pin search_path
+	ASSERT NOT EXISTS (SELECT 1 FROM pg_proc p
+	    WHERE p.pronamespace = 'public'::regnamespace AND p.prosecdef
+		AND NOT coalesce(p.proconfig, '{}') @> '{search_path=public}');
+END
+$$;
+
+SET ROLE tafel_app;
+
+-- no user set: no personal rows
+DO $$
+BEGIN
+	ASSERT (SELECT count(*) FROM persons) = 0;
+	ASSERT (SELECT count(*) FROM cases) = 0;
+	ASSERT (SELECT count(*) FROM action_points) = 0;
+END
+$$;
+
+SELECT set_config('tafel.user_id', (SELECT om FROM t_ids)::text, true);
+
+DO $$
+DECLARE
+	i t_ids;
+	v jsonb;
+	ok boolean;
+BEGIN
+	SELECT * INTO i FROM t_ids;
+	-- persons of a case the OM is not involved in: no rows
+	ASSERT (SELECT count(*) FROM persons WHERE case_id = i.c2) = 0;
+	-- the case row itself (on the SSO agenda) is there, without summary
+	ASSERT (SELECT count(*) FROM cases WHERE id = i.c2) = 1;
+	ASSERT (SELECT count(*) FROM agenda_items WHERE case_id = i.c2) = 1;
+	-- others' action points of that case: not directly
+	ASSERT (SELECT count(*) FROM action_points WHERE case_id = i.c2) = 0;
+
+	ok := false;
+	BEGIN
+		PERFORM summary FROM cases;
+	EXCEPTION WHEN insufficient_privilege THEN ok := true;
+	END;
+	ASSERT ok, 'SELECT summary FROM cases must fail';
+	ok := false;
+	BEGIN
+		PERFORM decision FROM agenda_items;
+	EXCEPTION WHEN insufficient_privilege THEN ok := true;
+	END;
+	ASSERT ok, 'SELECT decision FROM agenda_items must fail';
+	ok := false;
+	BEGIN
+		PERFORM * FROM changelog;
+	EXCEPTION WHEN insufficient_privilege THEN ok := true;
+	END;
+	ASSERT ok, 'SELECT FROM changelog must fail';
+	ok := false;
+	BEGIN
+		PERFORM * FROM audit_log;
+	EXCEPTION WHEN insufficient_privilege THEN ok := true;
+	END;
+	ASSERT ok, 'SELECT FROM audit_log must fail';
+	ok := false;
+	BEGIN
+		UPDATE audit_log SET categories = '{}';
+	EXCEPTION WHEN insufficient_privilege THEN ok := true;
+	END;
+	ASSERT ok, 'UPDATE audit_log must fail';
+	ok := false;
+	BEGIN
+		DELETE FROM audit_log;
+	EXCEPTION WHEN insufficient_privilege THEN ok := true;
+	END;
+	ASSERT ok, 'DELETE FROM audit_log must fail';
+	ok := false;
+	BEGIN
+		UPDATE persons SET name = 'x';
+	EXCEPTION WHEN insufficient_privilege THEN ok := true;
+	END;
+	ASSERT ok, 'UPDATE persons must fail';
+	ok := false;
+	BEGIN
+		PERFORM tafel_json_case(i.c2);
+	EXCEPTION WHEN insufficient_privilege THEN ok := true;
+	END;
+	ASSERT ok, 'the unredacted builders are not callable';
+	ok := false;
+	BEGIN
+		PERFORM tafel_purge('1 day', true);
+	EXCEPTION WHEN insufficient_privilege THEN ok := true;
+	END;
+	ASSERT ok, 'tafel_purge is for the owner';
+	-- audit rows only in one's own name
+	ok := false;
+	BEGIN
+		INSERT INTO audit_log (user_id, org_id, case_id, categories, context)
+		VALUES (i.pol, 1, i.c2, '{}', 'event');
+	EXCEPTION WHEN insufficient_privilege THEN ok := true;
+	END;
+	ASSERT ok, 'an audit row for someone else must fail';
+
+	-- the read functions return the redacted view
+	v := tafel_get_case(i.om, i.c2);
+	ASSERT v -> 'case' ->> 'redacted' = 'true'
+	    AND v -> 'case' ->> 'redaction_reason' = 'not_involved';
+	ASSERT v -> 'case' -> 'persons' -> 0 ->> 'name' = 'M. Ö.';
+	ASSERT v -> 'case' ->> 'summary' = '';
+	v := tafel_snapshot(i.om, (SELECT meeting_id FROM agenda_items
+	    WHERE case_id = i.c2 LIMIT 1));
+	ASSERT (SELECT x ->> 'redacted' FROM jsonb_array_elements(
+	    v -> 'snapshot' -> 'cases') x WHERE (x ->> 'id')::bigint = i.c2) = 'true';
+	-- a write through the function works (the entry points are definer)
+	PERFORM tafel_write(i.om, 'rls-key-1', 'create_case',
+	    '{"theme": "repeat_offenders", "summary": "via tafel_app"}');
+END
+$$;
+
+-- the police, involved in c2, see its persons directly too
+SELECT set_config('tafel.user_id', (SELECT pol FROM t_ids)::text, true);
+DO $$
+BEGIN
+	ASSERT (SELECT count(*) FROM persons WHERE case_id = (SELECT c2 FROM t_ids)) = 1;
+	ASSERT (SELECT count(*) FROM action_points
+	    WHERE case_id = (SELECT c2 FROM t_ids)) = 2;
+	ASSERT (SELECT count(*) FROM idempotency) = 0, 'only one''s own keys';
+END
+$$;
+
+RESET ROLE;
+
+-- the audit log is append-only for the owner too
+DO $$
+BEGIN
+	PERFORM tafel_get_case((SELECT pol FROM t_ids), (SELECT c2 FROM t_ids));
+	PERFORM test_expect('TF010', 'UPDATE audit_log SET categories = ''{}''');
+	PERFORM test_expect('TF010', 'DELETE FROM audit_log');
+	PERFORM test_expect('TF010', 'TRUNCATE audit_log');
+END
+$$;
