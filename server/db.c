@@ -181,7 +181,8 @@ pgc_lost(struct pgc *c, const char *why)
 	struct timeval tv;
 	long long jitter;
 
-	if (c->state != PGC_BACKOFF && c->state != PGC_STOPPED)
+	if (c->state != PGC_BACKOFF && c->state != PGC_STOPPED &&
+	    !srv.db->stopping)
 		log_warn("database connection %d%s lost: %s", c->index,
 		    c->is_listener ? " (listen)" : "", why);
 	if (c->ev != NULL) {

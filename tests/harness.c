@@ -168,6 +168,13 @@ tafeld_stop(struct tafeld *t)
 	while (waitpid(t->pid, &status, 0) < 0 && errno == EINTR)
 		;
 	t->pid = 0;
+	/* A sanitizer report in the server fails the test that ran it. */
+	if (tafeld_log_count(t, "ERROR: AddressSanitizer") > 0 ||
+	    tafeld_log_count(t, "ERROR: LeakSanitizer") > 0 ||
+	    tafeld_log_count(t, "runtime error:") > 0) {
+		dump_log(t->log);
+		return 99;
+	}
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
@@ -506,9 +513,34 @@ harness_psql(struct tafeld *t, const char *sql)
 	if (geteuid() == 0)
 		snprintf(cmd, sizeof cmd, "cd /tmp && su %s -s /bin/sh -c "
 		    "\"psql -X -q -h %s/pg/run -d tafel -c \\\"%s\\\"\" "
-		    ">/dev/null", user, t->dir, sql);
+		    ">/dev/null 2>&1", user, t->dir, sql);
 	else
 		snprintf(cmd, sizeof cmd, "psql -X -q -h %s/pg/run -d tafel "
-		    "-c \"%s\" >/dev/null", t->dir, sql);
+		    "-c \"%s\" >/dev/null 2>&1", t->dir, sql);
 	return system(cmd);
+}
+
+int
+harness_psql_value(struct tafeld *t, const char *sql, char *out, size_t len)
+{
+	char cmd[4096];
+	const char *user = env_or("TAFEL_TEST_USER", "tafel");
+	FILE *p;
+	int rc;
+
+	if (geteuid() == 0)
+		snprintf(cmd, sizeof cmd, "cd /tmp && su %s -s /bin/sh -c "
+		    "\"psql -X -q -At -h %s/pg/run -d tafel -c \\\"%s\\\"\"",
+		    user, t->dir, sql);
+	else
+		snprintf(cmd, sizeof cmd, "psql -X -q -At -h %s/pg/run -d tafel "
+		    "-c \"%s\"", t->dir, sql);
+	p = popen(cmd, "r");
+	if (p == NULL)
+		return -1;
+	if (fgets(out, (int)len, p) == NULL)
+		out[0] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+	rc = pclose(p);
+	return rc == 0 ? 0 : -1;
 }

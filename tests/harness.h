@@ -91,4 +91,9 @@ const char *harness_key(void);
 
 /* Runs SQL with psql on t's embedded cluster (as the service user when root). */
 int harness_psql(struct tafeld *t, const char *sql);
+
+
+/* Runs one SQL query as the schema owner; copies the first value to out. */
+int harness_psql_value(struct tafeld *t, const char *sql, char *out,
+    size_t len);
 #endif

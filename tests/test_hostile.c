@@ -45,10 +45,12 @@ setup(void **state)
 static int
 teardown(void **state)
 {
+	int rc;
+
 	(void)state;
-	tafeld_stop(&srv);
+	rc = tafeld_stop(&srv);
 	tafeld_cleanup(&srv);
-	return 0;
+	return rc == 0 ? 0 : -1;	/* e.g. a sanitizer report or a leak */
 }
 
 static int

@@ -192,10 +192,12 @@ setup(void **state)
 static int
 teardown(void **state)
 {
+	int rc;
+
 	(void)state;
-	tafeld_stop(&srv);
+	rc = tafeld_stop(&srv);
 	tafeld_cleanup(&srv);
-	return 0;
+	return rc == 0 ? 0 : -1;	/* e.g. a sanitizer report or a leak */
 }
 
 /* The chair adds an action point and moves on; a follower sees both, in order, after commit. */

@@ -54,10 +54,12 @@ setup(void **state)
 static int
 teardown(void **state)
 {
+	int rc;
+
 	(void)state;
-	tafeld_stop(&a);
+	rc = tafeld_stop(&a);
 	tafeld_cleanup(&a);
-	return 0;
+	return rc == 0 ? 0 : -1;	/* e.g. a sanitizer report or a leak */
 }
 
 static Tafel__Envelope *

@@ -1,0 +1,438 @@
+/* Integration: the covenant over the wire: need-to-know views, pseudonymisation, the shared screen, events, read audit, retention. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "envelope.h"
+#include "frame.h"
+#include "harness.h"
+#include "proto.h"
+
+#define B(x) TAFEL__ENVELOPE__BODY_##x
+#define T 20000
+
+static struct tafeld srv;
+static int64_t wzt;		/* today's WZT, where the GP (non-signatory) is present */
+
+/* Demo data (sql/0004, 0005): case numbers and who is involved. */
+#define CASE_POLICE	"2026-0001"	/* police, Veilig Thuis, youth care, GGZ */
+#define CASE_HOUSING	"2026-0003"	/* municipality, housing */
+#define CASE_MUNI	"2026-0012"	/* municipality only */
+
+static int
+setup(void **state)
+{
+	static const char *const demo[] = { "demo-data", NULL };
+	static const char *const args[] = { "--set", "rate_session=100000",
+	    "--set", "rate_burst=100000", "--set", "rate_address=100000", NULL };
+	char v[64];
+
+	(void)state;
+	if (tafeld_start(&srv, NULL, args) != 0 ||
+	    tafelctl_run(&srv, demo) != 0)
+		return -1;
+	if (harness_psql_value(&srv, "SELECT m.id FROM meetings m JOIN series s "
+	    "ON s.id = m.series_id WHERE s.kind = 'wzt' AND m.state = "
+	    "'planned' ORDER BY m.scheduled_start LIMIT 1", v, sizeof v) != 0)
+		return -1;
+	wzt = atoll(v);
+	return wzt > 0 ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+	int rc;
+
+	(void)state;
+	rc = tafeld_stop(&srv);
+	tafeld_cleanup(&srv);
+	return rc == 0 ? 0 : -1;	/* e.g. a sanitizer report or a leak */
+}
+
+static int64_t
+case_id(const char *number)
+{
+	char sql[200], v[32];
+
+	snprintf(sql, sizeof sql, "SELECT id FROM cases WHERE number = '%s'",
+	    number);
+	assert_int_equal(harness_psql_value(&srv, sql, v, sizeof v), 0);
+	return atoll(v);
+}
+
+static Tafel__Envelope *
+get_case(struct tclient *c, const char *number)
+{
+	Tafel__GetCaseRequest g = TAFEL__GET_CASE_REQUEST__INIT;
+
+	g.case_id = case_id(number);
+	return tclient_req(c, B(GET_CASE), &g, NULL);
+}
+
+static Tafel__Envelope *
+subscribe(struct tclient *c, int64_t meeting, int presentation)
+{
+	Tafel__SubscribeRequest s = TAFEL__SUBSCRIBE_REQUEST__INIT;
+
+	s.meeting_id = meeting;
+	s.presentation = presentation;
+	return tclient_req(c, B(SUBSCRIBE), &s, NULL);
+}
+
+/* True when a case carries personal data: full names, birth dates or a summary. */
+static int
+shows_personal_data(const Tafel__Case *k)
+{
+	size_t i;
+
+	if (k->summary[0] != '\0')
+		return 1;
+	for (i = 0; i < k->n_persons; i++)
+		if (k->persons[i]->birth_date[0] != '\0' ||
+		    strchr(k->persons[i]->name, '.') == NULL)
+			return 1;
+	return 0;
+}
+
+static const Tafel__Case *
+find_case(const Tafel__Snapshot *s, const char *number)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_cases; i++)
+		if (strcmp(s->cases[i]->number, number) == 0)
+			return s->cases[i];
+	return NULL;
+}
+
+static int
+has_category(const Tafel__Case *k, const char *cat)
+{
+	size_t i;
+
+	for (i = 0; i < k->n_hidden_categories; i++)
+		if (strcmp(k->hidden_categories[i], cat) == 0)
+			return 1;
+	return 0;
+}
+
+/* An involved signatory sees the case in full. */
+static void
+test_involved_signatory_sees_all(void **state)
+{
+	struct tclient c;
+	Tafel__Envelope *m;
+
+	(void)state;
+	assert_int_equal(tclient_login(&c, &srv, "politie", "demo"), 0);
+	m = get_case(&c, CASE_POLICE);
+	assert_int_equal(m->body_case, B(CASE_DETAIL));
+	assert_false(m->case_detail->case_->redacted);
+	assert_true(shows_personal_data(m->case_detail->case_));
+	frame_free(m);
+	tclient_close(&c);
+}
+
+/* An uninvolved organisation gets nothing: not the meeting, not the case, not its action points. */
+static void
+test_uninvolved_gets_nothing(void **state)
+{
+	struct tclient c;
+	Tafel__Envelope *m;
+	Tafel__FinishActionRequest f = TAFEL__FINISH_ACTION_REQUEST__INIT;
+	char v[32];
+
+	(void)state;
+	assert_int_equal(tclient_login(&c, &srv, "om", "demo"), 0);
+	m = subscribe(&c, wzt, 0);
+	assert_int_equal(m->body_case, B(ERROR));
+	assert_int_equal(m->error->code, TAFEL__ERROR_CODE__FORBIDDEN);
+	frame_free(m);
+
+	/* Guessing the case id. */
+	m = get_case(&c, CASE_MUNI);
+	if (m->body_case == B(ERROR))
+		assert_int_equal(m->error->code, TAFEL__ERROR_CODE__NOT_FOUND);
+	else {
+		assert_int_equal(m->body_case, B(CASE_DETAIL));
+		assert_true(m->case_detail->case_->redacted);
+		assert_false(shows_personal_data(m->case_detail->case_));
+	}
+	frame_free(m);
+
+	/* Guessing an action point id of that case. */
+	assert_int_equal(harness_psql_value(&srv, "SELECT a.id FROM "
+	    "action_points a JOIN cases c ON c.id = a.case_id WHERE c.number = '"
+	    CASE_POLICE "' AND a.state = 'open' LIMIT 1", v, sizeof v), 0);
+	f.id = atoll(v);
+	f.version = 1;
+	f.note = "geraden";
+	m = tclient_req(&c, B(COMPLETE_ACTION), &f, harness_key());
+	assert_int_equal(m->body_case, B(ERROR));
+	assert_int_equal(m->error->code, TAFEL__ERROR_CODE__NOT_FOUND);
+	frame_free(m);
+	tclient_close(&c);
+}
+
+/* The non-signatory GP, present at the WZT, sees the pseudonymised view. */
+static void
+test_non_signatory_pseudonymised(void **state)
+{
+	struct tclient c;
+	Tafel__Envelope *m;
+	const Tafel__Case *k;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(tclient_login(&c, &srv, "huisarts", "demo"), 0);
+	m = subscribe(&c, wzt, 0);
+	assert_int_equal(m->body_case, B(SUBSCRIBED));
+	assert_true(m->subscribed->snapshot->n_cases > 0);
+	for (i = 0; i < m->subscribed->snapshot->n_cases; i++) {
+		k = m->subscribed->snapshot->cases[i];
+		assert_true(k->redacted);
+		assert_string_equal(k->redaction_reason, "not_signatory");
+		assert_false(shows_personal_data(k));
+		assert_true(k->number[0] != '\0' && k->theme[0] != '\0');
+	}
+	frame_free(m);
+	tclient_close(&c);
+}
+
+/* An observer sees at most the pseudonymised view. */
+static void
+test_observer_pseudonymised(void **state)
+{
+	struct tclient c;
+	Tafel__Envelope *m;
+
+	(void)state;
+	assert_int_equal(tclient_login(&c, &srv, "waarnemer", "demo"), 0);
+	m = get_case(&c, CASE_POLICE);
+	if (m->body_case == B(CASE_DETAIL)) {
+		assert_true(m->case_detail->case_->redacted);
+		assert_false(shows_personal_data(m->case_detail->case_));
+	} else
+		assert_int_equal(m->error->code, TAFEL__ERROR_CODE__NOT_FOUND);
+	frame_free(m);
+	tclient_close(&c);
+}
+
+/* Housing sees names but, by its kind's categories, no birth dates, and is told so. */
+static void
+test_kind_categories(void **state)
+{
+	struct tclient c;
+	Tafel__Envelope *m;
+	const Tafel__Case *k;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(tclient_login(&c, &srv, "woningcorporatie", "demo"), 0);
+	m = get_case(&c, CASE_HOUSING);
+	assert_int_equal(m->body_case, B(CASE_DETAIL));
+	k = m->case_detail->case_;
+	assert_true(k->redacted);
+	assert_true(has_category(k, "birth_dates"));
+	assert_false(has_category(k, "person_names"));
+	assert_true(k->n_persons > 0);
+	for (i = 0; i < k->n_persons; i++) {
+		assert_string_equal(k->persons[i]->birth_date, "");
+		assert_null(strchr(k->persons[i]->name, '.'));
+	}
+	frame_free(m);
+	tclient_close(&c);
+}
+
+/* The shared screen with the GP present shows only the pseudonymised view; the chair sees why. */
+static void
+test_shared_screen(void **state)
+{
+	struct tclient chair, beamer;
+	Tafel__Envelope *m;
+	const Tafel__Case *k;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(tclient_login(&chair, &srv, "voorzitter", "demo"), 0);
+	assert_int_equal(tclient_login(&beamer, &srv, "voorzitter", "demo"), 0);
+	m = subscribe(&beamer, wzt, 1);
+	assert_int_equal(m->body_case, B(SUBSCRIBED));
+	for (i = 0; i < m->subscribed->snapshot->n_cases; i++) {
+		k = m->subscribed->snapshot->cases[i];
+		assert_true(k->redacted);
+		assert_false(shows_personal_data(k));
+	}
+	frame_free(m);
+
+	m = subscribe(&chair, wzt, 0);
+	assert_int_equal(m->body_case, B(SUBSCRIBED));
+	k = find_case(m->subscribed->snapshot, CASE_MUNI);
+	assert_non_null(k);
+	assert_false(k->redacted);		/* the chair's own organisation */
+	assert_true(shows_personal_data(k));
+	assert_true(k->beamer_redacted);	/* ... but not on the beamer */
+	assert_true(k->beamer_reason[0] != '\0');
+	frame_free(m);
+	tclient_close(&chair);
+	tclient_close(&beamer);
+}
+
+/* Events: an organisation hears of action points on cases it may see, and no others. */
+static void
+test_events_filtered(void **state)
+{
+	struct tclient chair, police;
+	Tafel__Envelope *m;
+	Tafel__SubscribeRequest s = TAFEL__SUBSCRIBE_REQUEST__INIT;
+	Tafel__CreateActionRequest a = TAFEL__CREATE_ACTION_REQUEST__INIT;
+	char v[32];
+	int64_t youth;
+
+	(void)state;
+	assert_int_equal(harness_psql_value(&srv, "SELECT id FROM organisations "
+	    "WHERE kind = 'youth_care'", v, sizeof v), 0);
+	youth = atoll(v);
+	assert_int_equal(tclient_login(&chair, &srv, "voorzitter", "demo"), 0);
+	assert_int_equal(tclient_login(&police, &srv, "politie", "demo"), 0);
+	s.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS;
+	m = tclient_req(&police, B(SUBSCRIBE), &s, NULL);
+	assert_int_equal(m->body_case, B(SUBSCRIBED));
+	frame_free(m);
+
+	/* An action for youth care on a municipality-only case. */
+	a.case_id = case_id(CASE_MUNI);
+	a.meeting_id = wzt;
+	a.description = "Gesprek met Fleur over de thuissituatie";
+	a.owner_org_id = youth;
+	a.due_date = "2031-06-01";
+	m = tclient_req(&chair, B(CREATE_ACTION), &a, harness_key());
+	assert_int_equal(m->body_case, B(ACTION_POINT));
+	frame_free(m);
+	/* Nothing reaches the police (waiting longer only makes this surer). */
+	assert_null(tclient_event(&police, 1500));
+
+	/* An action for the police itself arrives in full. */
+	assert_int_equal(harness_psql_value(&srv, "SELECT id FROM organisations "
+	    "WHERE kind = 'police'", v, sizeof v), 0);
+	a.owner_org_id = atoll(v);
+	a.description = "Toetsing huisverbod uitvoeren";
+	m = tclient_req(&chair, B(CREATE_ACTION), &a, harness_key());
+	assert_int_equal(m->body_case, B(ACTION_POINT));
+	frame_free(m);
+	m = tclient_event(&police, T);
+	assert_non_null(m);
+	assert_non_null(m->event->action_point);
+	assert_string_equal(m->event->action_point->description,
+	    "Toetsing huisverbod uitvoeren");
+	frame_free(m);
+	tclient_close(&chair);
+	tclient_close(&police);
+}
+
+/* Each read of personal data leaves exactly one audit row with the right fields. */
+static void
+test_read_audit(void **state)
+{
+	struct tclient c;
+	Tafel__Envelope *m;
+	char before[32], after[32], row[512];
+	const char *count = "SELECT count(*) FROM audit_log a JOIN users u ON "
+	    "u.id = a.user_id JOIN cases c ON c.id = a.case_id WHERE u.login = "
+	    "'politie' AND c.number = '" CASE_POLICE "' AND a.context = "
+	    "'case_view'";
+
+	(void)state;
+	assert_int_equal(harness_psql_value(&srv, count, before, sizeof before),
+	    0);
+	assert_int_equal(tclient_login(&c, &srv, "politie", "demo"), 0);
+	m = get_case(&c, CASE_POLICE);
+	assert_int_equal(m->body_case, B(CASE_DETAIL));
+	frame_free(m);
+	assert_int_equal(harness_psql_value(&srv, count, after, sizeof after),
+	    0);
+	assert_int_equal(atoi(after), atoi(before) + 1);
+	assert_int_equal(harness_psql_value(&srv, "SELECT o.kind || ' ' || "
+	    "array_to_string(a.categories, ',') FROM audit_log a JOIN "
+	    "organisations o ON o.id = a.org_id JOIN users u ON u.id = "
+	    "a.user_id WHERE u.login = 'politie' AND a.context = 'case_view' "
+	    "ORDER BY a.id DESC LIMIT 1", row, sizeof row), 0);
+	assert_non_null(strstr(row, "police "));
+	assert_non_null(strstr(row, "person_names"));
+	/* A pseudonymised read is no read of personal data. */
+	tclient_close(&c);
+	assert_int_equal(tclient_login(&c, &srv, "huisarts", "demo"), 0);
+	assert_int_equal(harness_psql_value(&srv, "SELECT count(*) FROM "
+	    "audit_log a JOIN users u ON u.id = a.user_id WHERE u.login = "
+	    "'huisarts'", before, sizeof before), 0);
+	m = subscribe(&c, wzt, 0);
+	assert_int_equal(m->body_case, B(SUBSCRIBED));
+	frame_free(m);
+	assert_int_equal(harness_psql_value(&srv, "SELECT count(*) FROM "
+	    "audit_log a JOIN users u ON u.id = a.user_id WHERE u.login = "
+	    "'huisarts'", after, sizeof after), 0);
+	assert_int_equal(atoi(after), atoi(before));
+	/* The server's role cannot rewrite history. */
+	assert_int_not_equal(harness_psql(&srv, "SET ROLE tafel_app; DELETE "
+	    "FROM audit_log"), 0);
+	assert_int_not_equal(harness_psql(&srv, "SET ROLE tafel_app; UPDATE "
+	    "audit_log SET categories = '{}'"), 0);
+	tclient_close(&c);
+}
+
+/* Retention: a case closed six years ago is anonymised; one under legal hold is not. */
+static void
+test_retention(void **state)
+{
+	static const char *const hold[] = { "case", "hold", "2026-0006", NULL };
+	static const char *const purge[] = { "purge", NULL };
+	char v[200];
+
+	(void)state;
+	assert_int_equal(harness_psql(&srv, "UPDATE cases SET status = "
+	    "'closed', closed_at = now() - interval '6 years' WHERE number IN "
+	    "('2026-0005', '2026-0006'); UPDATE cases SET status = 'closed', "
+	    "closed_at = now() - interval '1 year' WHERE number = '2026-0004'"),
+	    0);
+	assert_int_equal(tafelctl_run(&srv, hold), 0);
+	assert_int_equal(tafelctl_run(&srv, purge), 0);
+	assert_int_equal(harness_psql_value(&srv, "SELECT count(*) FILTER "
+	    "(WHERE p.name <> 'geanonimiseerd' OR p.birth_date IS NOT NULL) || "
+	    "'/' || count(*) FROM persons p JOIN cases c ON c.id = p.case_id "
+	    "WHERE c.number = '2026-0005'", v, sizeof v), 0);
+	assert_int_equal(atoi(v), 0);		/* nothing personal left */
+	assert_true(atoi(strchr(v, '/') + 1) > 0);
+	assert_int_equal(harness_psql_value(&srv, "SELECT count(*) FROM persons "
+	    "p JOIN cases c ON c.id = p.case_id WHERE c.number IN ('2026-0006', "
+	    "'2026-0004') AND p.name = 'geanonimiseerd'", v, sizeof v), 0);
+	assert_int_equal(atoi(v), 0);		/* held, and too recent */
+	assert_int_equal(harness_psql_value(&srv, "SELECT count(*) FROM "
+	    "purge_log WHERE case_number = '2026-0005'", v, sizeof v), 0);
+	assert_int_equal(atoi(v), 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_involved_signatory_sees_all),
+		cmocka_unit_test(test_uninvolved_gets_nothing),
+		cmocka_unit_test(test_non_signatory_pseudonymised),
+		cmocka_unit_test(test_observer_pseudonymised),
+		cmocka_unit_test(test_kind_categories),
+		cmocka_unit_test(test_shared_screen),
+		cmocka_unit_test(test_events_filtered),
+		cmocka_unit_test(test_read_audit),
+		cmocka_unit_test(test_retention),
+	};
+
+	harness_require_service_user();
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
