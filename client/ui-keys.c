@@ -47,6 +47,11 @@ quit_confirmed(struct ui *u, const char *text)
 static void
 k_quit(struct ui *u)
 {
+	if (u->filter[u->view][0] != '\0') {	/* first q: the search goes */
+		u->filter[u->view][0] = '\0';
+		ui_dirty(u);
+		return;
+	}
 	if (net_pending(u->net) > 0 && net_get_state(u->net) != NET_READY) {
 		ui_prompt(u, _("Changes are not sent yet. Quit anyway? (y/n)"), "",
 		    quit_confirmed);
@@ -126,6 +131,8 @@ k_back(struct ui *u)
 static void
 k_meetings(struct ui *u)
 {
+	if (net_get_state(u->net) == NET_READY)
+		ui_refresh_lists(u);	/* states and times may have changed */
 	ui_set_view(u, VIEW_MEETINGS);
 }
 
@@ -393,14 +400,14 @@ decision_done(struct ui *u, const char *text)
 {
 	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
 	Tafel__RecordDecisionRequest r = TAFEL__RECORD_DECISION_REQUEST__INIT;
-	const Tafel__AgendaItem *it = selected_item(u);
 
-	if (text == NULL || it == NULL)
+	if (text == NULL)
 		return;
 	snprintf(u->form_text, sizeof u->form_text, "%s", text);
-	r.item_id = it->id;
-	r.version = it->version > u->form_item_version ? it->version :
-	    u->form_item_version;
+	/* the item and version seen when the prompt opened: a change by
+	 * someone else meanwhile gives CONFLICT instead of being overwritten */
+	r.item_id = u->form_item_id;
+	r.version = u->form_item_version;
 	r.decision = (char *)text;
 	env.body_case = TAFEL__ENVELOPE__BODY_RECORD_DECISION;
 	env.record_decision = &r;
@@ -416,7 +423,8 @@ k_decision(struct ui *u)
 		ui_message(u, 1, "%s", _("No agenda item selected."));
 		return;
 	}
-	u->form_item_version = 0;
+	u->form_item_id = it->id;
+	u->form_item_version = it->version;
 	ui_prompt(u, _("Decision"), it->decision, decision_done);
 }
 
@@ -702,7 +710,8 @@ k_complete(struct ui *u)
 
 /* Adding a key means adding one row: dispatch, footer and help follow. */
 const struct ui_key ui_keys[] = {
-	{ 'q', "q", V(MEETINGS), 0, N_("quit"), k_quit, N_("Quit tafel") },
+	{ 'q', "q", V(MEETINGS), 0, N_("quit"), k_quit,
+	  N_("Quit tafel (clears a search first)") },
 	{ 'q', "q", MEETING | V(ACTIONS) | V(CASE) | V(HELP), 0, N_("back"),
 	  k_q_back, N_("Back (clears a search first; leaves the beamer layout)") },
 	{ '?', "?", VIEWS_ALL, 0, N_("help"), k_help, N_("Show all keys") },
@@ -797,7 +806,8 @@ ui_footer(struct ui *u, char *buf, size_t len)
 			int w;
 
 			if (k->label == NULL || !applies(u, k) ||
-			    (k->views == VIEWS_ALL) != (pass == 1))
+			    (k->views == VIEWS_ALL && k->key != '?') !=
+			    (pass == 1))
 				continue;
 			for (size_t i = 0; i < n_seen; i++)
 				dup |= strcmp(seen[i], k->name) == 0;

@@ -404,7 +404,7 @@ static void
 draw_form(struct ui *u)
 {
 	static const char *labels[3] = { N_("Description"),
-	    N_("Owner organisation"), N_("Due date (YYYY-MM-DD)") };
+	    N_("Owner organisation"), N_("Due date") };
 	const Tafel__Case *c = model_case(&u->meeting, u->form.case_id);
 	int w = u->cols - 4 < 72 ? u->cols - 4 : 72, h = 9;
 	int x = (u->cols - w) / 2, y = (u->rows - 3 - h) / 2;
@@ -462,6 +462,59 @@ draw_form(struct ui *u)
 		    _(" Enter next field · Esc cancel · Ctrl-U clear "));
 }
 
+/* A message the status line cannot hold (the prompt has it, or it is too
+ * long, e.g. a CONFLICT with the current record) goes above it, wrapped
+ * over up to three lines. */
+static void
+draw_long_message(struct ui *u)
+{
+	wchar_t w[400], *lines[3];
+	size_t n = mbstowcs(w, u->message, sizeof w / sizeof w[0] - 1), start = 0;
+	int count = 0;
+	size_t lens[3];
+	attr_t a = u->message_error ? ui_attr(u, UI_A_ERROR) :
+	    ui_attr(u, UI_A_STATUS);
+
+	if (n == (size_t)-1 || u->cols < 10)
+		return;
+	w[n] = L'\0';
+	while (start < n && count < 3) {
+		size_t len = n - start, cols = 0, k, cut;
+
+		for (k = start; k < n; k++) {
+			int cw = wcwidth(w[k]);
+
+			cols += cw > 0 ? (size_t)cw : 0;
+			if (cols > (size_t)u->cols)
+				break;
+		}
+		len = k - start;
+		cut = len;
+		if (k < n)
+			for (size_t j = len; j > 0; j--)
+				if (w[start + j] == L' ') {
+					cut = j;
+					break;
+				}
+		lines[count] = w + start;
+		lens[count++] = cut;
+		start += cut;
+		while (start < n && w[start] == L' ')
+			start++;
+	}
+	for (int i = 0; i < count; i++) {
+		int y = u->rows - 3 - count + i;
+
+		if (y < 0)
+			continue;
+		wmove(u->body, y, 0);
+		wattr_on(u->body, a, NULL);
+		whline(u->body, ' ', u->cols);
+		mvwaddnwstr(u->body, y, 0, lines[i], (int)lens[i]);
+		wattr_off(u->body, a, NULL);
+	}
+}
+
 /* Arms a timer for the moment the next flash mark ends, so that the
  * highlight goes away on time even when nothing else happens. */
 static void
@@ -497,10 +550,13 @@ ui_redraw(struct ui *u)
 	view_table[u->view].draw(u, u->body, u->rows - 3, u->cols);
 	if (u->form_active && u->view == VIEW_MEETING)
 		draw_form(u);
+	if (u->message[0] != '\0' && (u->prompt.active ||
+	    layout_width(u->message) > u->cols))
+		draw_long_message(u);
 	draw_status(u);
 	werase(u->foot);
 	if (u->presentation && u->view == VIEW_MEETING)
-		snprintf(foot, sizeof foot, "%s", _("P normal view  q quit"));
+		snprintf(foot, sizeof foot, "%s", _("P normal view  q back"));
 	else
 		ui_footer(u, foot, sizeof foot);
 	ui_put(u->foot, 0, 0, u->cols, ui_attr(u, UI_A_DIM), foot);
@@ -939,6 +995,9 @@ on_winch(evutil_socket_t s, short what, void *arg)
 
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
 		resizeterm(ws.ws_row, ws.ws_col);
+	/* the terminal may have moved or kept old lines (a shrinking
+	 * tmux pane keeps the bottom ones): repaint every cell */
+	clearok(curscr, TRUE);
 	layout(u);
 	ui_redraw(u);
 }
@@ -1068,7 +1127,7 @@ ui_run(struct client_opts *o)
 	curs_set(0);
 	set_escdelay(25);
 	colors_init(&u);
-	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED, NULL);
+	mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED, NULL);
 	mouseinterval(0);
 	layout(&u);
 	u.presentation = o->presentation;

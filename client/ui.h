@@ -90,7 +90,8 @@ struct ui {
 	int64_t form_user_id;
 	int form_active;		/* the action point form is on screen */
 	int form_field;			/* 0 description, 1 owner, 2 due date */
-	int64_t form_item_version;	/* decision: version from a CONFLICT */
+	int64_t form_item_id;		/* decision: the item, fixed at "d" */
+	int64_t form_item_version;	/* its version then (or from a CONFLICT) */
 	char form_text[1024];		/* decision/feedback typed, kept on errors */
 
 	char filter[VIEW__COUNT][128];	/* "/" filter per list view, "" none */

@@ -28,7 +28,7 @@ out_line(struct help_out *h, attr_t a, const char *text)
 {
 	if (h->n++ < h->skip || h->y >= h->rows)
 		return;
-	ui_put(h->w, h->y++, 1, h->cols - 2, a, text);
+	ui_put(h->w, h->y++, 0, h->cols, a, text);
 }
 
 /* One line per function: names of keys doing the same thing are joined
@@ -58,7 +58,7 @@ out_keys(struct ui *u, struct help_out *h, int everywhere, unsigned bit)
 			    strlen(names) + strlen(p->name) + 2 < sizeof names)
 				snprintf(names + strlen(names),
 				    sizeof names - strlen(names), " %s", p->name);
-		layout_fit(padded, sizeof padded, names, 12);
+		layout_fit(padded, sizeof padded, names, 14);
 		snprintf(line, sizeof line, "  %s %s", padded, _(k->help));
 		out_line(h, 0, line);
 	}

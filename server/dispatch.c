@@ -126,6 +126,8 @@ dispatch_frame(struct conn *c, const Tafel__Envelope *env)
 	if (c->state != CONN_LOGIN && c->state != CONN_READY)
 		return;
 
+	if (!rate_ok(c, env))
+		return;
 	kind = envelope_body_kind(env->body_case);
 	if (kind != BODY_REQUEST) {
 		if (kind == BODY_NONE)
@@ -146,8 +148,6 @@ dispatch_frame(struct conn *c, const Tafel__Envelope *env)
 		    TAFEL__ERROR_CODE__UNKNOWN_MESSAGE, msg, NULL);
 		return;
 	}
-	if (!rate_ok(c, env))
-		return;
 	if (env->request_id == 0) {
 		conn_send_error(c, 0, TAFEL__ERROR_CODE__REQUEST_ID_REQUIRED,
 		    "requests need a non-zero request_id", "request_id");

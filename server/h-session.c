@@ -77,7 +77,13 @@ login_recorded(void *arg, struct db_result *res)
 {
 	struct login *l = arg;
 
-	if (res->code == 0 && PQntuples(res->res) == 1 &&
+	if (res->code != 0) {
+		/* Never let a login through that could not be counted. */
+		req_db_error(l->r, res);
+		login_free(l);
+		return;
+	}
+	if (PQntuples(res->res) == 1 &&
 	    strcmp(PQgetvalue(res->res, 0, 0), "t") == 0)
 		l->locked = 1;
 	login_finish(l);
@@ -117,7 +123,12 @@ login_finish(struct login *l)
 		login_free(l);
 		return;
 	}
-	if (l->locked) {
+	/*
+	 * Like a disabled account, a locked one is only revealed to someone
+	 * who knows the password; everyone else just fails, and no attempt
+	 * gets in while the lock lasts.
+	 */
+	if (ok && l->locked) {
 		login_fail(l, TAFEL__ERROR_CODE__ACCOUNT_LOCKED,
 		    "this account is locked after repeated failed logins; wait "
 		    "or ask the administrator to unlock it");
@@ -209,7 +220,7 @@ login_lookup(struct login *l)
 {
 	const char *params[1] = { l->login };
 
-	db_call("SELECT user_id, password_hash, disabled, response "
+	db_call("SELECT user_id, password_hash, disabled, response, locked "
 	    "FROM tafel_login_lookup($1)", 1, params, login_looked_up, l);
 }
 

@@ -41,7 +41,7 @@ privacy_initials(const char *name)
 	size_t i, n;
 
 	for (i = 0; i < len; i++) {
-		if (p[i] == ' ' || p[i] == '-') {
+		if (p[i] == ' ' || p[i] == '\t') {	/* as tafel_initials() */
 			at_word = 1;
 			continue;
 		}

@@ -7,20 +7,19 @@ start_client chair voorzitter --meeting "$MEETING"
 start_client pol politie --meeting "$MEETING"
 wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
 wait_for pol "volgt voorzitter" || fail "follower: not following"
-keys chair o
-wait_re chair '^▶' || fail "chair: no current item"
+chair_start chair
 num=$(current_line chair | awk '{print $3}')
 wait_for pol "Casus $num" || fail "follower: not on case $num"
 
-desc="Huisbezoek samen plannen e2e$$"
+desc="Huisbezoek e2e$$"
 keys chair a
 wait_for chair "Nieuwe afspraak" || fail "form did not open"
 type_text chair "$desc"
 keys chair Enter
-wait_for chair "Eigenaar" || fail "owner field not asked"
+wait_for chair "Eigenaar (organisatie" || fail "owner field not asked"
 type_text chair "Politie"
 keys chair Enter
-wait_for chair "Deadline" || fail "due date not asked"
+wait_for chair "Uiterste datum (JJJJ-MM-DD):" || fail "due date not asked"
 type_text chair "$(date -d '+7 days' +%F)"
 keys chair Enter
 wait_for chair "Afspraak vastgelegd" || fail "chair: not confirmed"

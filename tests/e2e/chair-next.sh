@@ -8,9 +8,7 @@ start_client pol politie --meeting "$MEETING"
 wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
 wait_for pol "volgt voorzitter" || fail "follower: not following"
 
-keys chair o
-wait_for chair "· open ·" || fail "chair: meeting did not open"
-wait_re chair '^▶' || fail "chair: no current item after opening"
+chair_start chair
 before=$(current_line chair | awk '{print $2}')
 keys chair n
 want=$((before + 1))

@@ -6,8 +6,7 @@ start_meeting
 start_client chair voorzitter --meeting "$MEETING"
 start_client pol politie --meeting "$MEETING"
 wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
-keys chair o
-wait_re chair '^▶' || fail "chair: no current item"
+chair_start chair
 cur=$(current_line chair | awk '{print $3}')
 wait_for pol "volgt voorzitter" || fail "follower: not following"
 wait_for pol "Casus $cur" || fail "follower: not on $cur"

@@ -8,6 +8,7 @@
 # Each test prints "ok" or "FAIL: reason" and exits 0 / 1 (77: skipped).
 
 set -u
+export LC_ALL=C.UTF-8
 
 E2E_NAME=$(basename "$0" .sh)
 E2E_DIR=
@@ -215,4 +216,12 @@ current_line() {
 start_meeting() {
 	start_server
 	MEETING=$(meeting_id "SSO Enschede") || fail "no SSO meeting in the demo data"
+}
+
+# chair_start SESSION: the chair opens the meeting and moves to the first item.
+chair_start() {
+	keys "$1" o
+	wait_for "$1" "· open ·" || fail "$1: meeting did not open"
+	keys "$1" n
+	wait_re "$1" '^▶ +1 ' || fail "$1: n did not make item 1 current"
 }

@@ -1,0 +1,223 @@
+/* Pure layout helpers of the terminal UI (no curses): display widths, list order, filters, the big digits of the beamer. */
+#include "layout.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <wchar.h>
+#include <wctype.h>
+
+int
+layout_width(const char *text)
+{
+	wchar_t wbuf[2048];
+	size_t n = mbstowcs(wbuf, text, sizeof wbuf / sizeof wbuf[0] - 1);
+	int w;
+
+	if (n == (size_t)-1)
+		return (int)strlen(text);
+	wbuf[n] = L'\0';
+	w = wcswidth(wbuf, n);
+	return w < 0 ? (int)n : w;
+}
+
+void
+layout_fit(char *out, size_t len, const char *text, int width)
+{
+	wchar_t wbuf[2048];
+	size_t n = mbstowcs(wbuf, text, sizeof wbuf / sizeof wbuf[0] - 1);
+	size_t o = 0, k;
+	int cols = 0;
+
+	if (len == 0)
+		return;
+	out[0] = '\0';
+	if (n == (size_t)-1) {		/* not valid here: bytes, clipped */
+		snprintf(out, len, "%-*.*s", width, width, text);
+		return;
+	}
+	for (k = 0; k < n; k++) {
+		char mb[MB_LEN_MAX];
+		int cw = wcwidth(wbuf[k]);
+		size_t m;
+
+		if (cw < 0)
+			cw = 0;
+		if (cols + cw > width)
+			break;
+		m = wcrtomb(mb, wbuf[k], NULL);
+		if (m == (size_t)-1 || o + m + 1 >= len)
+			break;
+		memcpy(out + o, mb, m);
+		o += m;
+		cols += cw;
+	}
+	while (cols < width && o + 1 < len) {
+		out[o++] = ' ';
+		cols++;
+	}
+	out[o] = '\0';
+}
+
+int
+layout_match(const char *hay, const char *needle)
+{
+	wchar_t h[2048], nd[256];
+	size_t hn, nn;
+
+	if (needle == NULL || needle[0] == '\0')
+		return 1;
+	if (hay == NULL)
+		return 0;
+	hn = mbstowcs(h, hay, sizeof h / sizeof h[0] - 1);
+	nn = mbstowcs(nd, needle, sizeof nd / sizeof nd[0] - 1);
+	if (hn == (size_t)-1 || nn == (size_t)-1)
+		return strcasestr(hay, needle) != NULL;
+	for (size_t i = 0; i + nn <= hn; i++) {
+		size_t k = 0;
+
+		while (k < nn && towlower((wint_t)h[i + k]) ==
+		    towlower((wint_t)nd[k]))
+			k++;
+		if (k == nn)
+			return 1;
+	}
+	return 0;
+}
+
+/* 0: open, 1: today or later, 2: past. */
+static int
+meeting_group(const Tafel__Meeting *m, int64_t today)
+{
+	if (m->state == TAFEL__MEETING_STATE__MEETING_OPEN)
+		return 0;
+	if (m->scheduled_start >= today)
+		return 1;
+	return 2;
+}
+
+static int64_t sort_today;
+
+static int
+cmp_meeting(const void *a, const void *b)
+{
+	const Tafel__Meeting *x = *(const Tafel__Meeting *const *)a;
+	const Tafel__Meeting *y = *(const Tafel__Meeting *const *)b;
+	int gx = meeting_group(x, sort_today), gy = meeting_group(y, sort_today);
+
+	if (gx != gy)
+		return gx - gy;
+	if (x->scheduled_start != y->scheduled_start) {
+		int c = x->scheduled_start < y->scheduled_start ? -1 : 1;
+
+		return gx == 2 ? -c : c;	/* past: newest first */
+	}
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+int64_t
+layout_day_start(int64_t now)
+{
+	time_t t = (time_t)now;
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL)
+		return now;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
+}
+
+size_t
+layout_meetings(Tafel__Meeting *const *v, size_t n, int64_t now,
+    const char *filter, int hide_past, const Tafel__Meeting **out, size_t max)
+{
+	size_t k = 0;
+	int64_t today = layout_day_start(now);
+
+	for (size_t i = 0; i < n && k < max; i++) {
+		if (hide_past && meeting_group(v[i], today) == 2)
+			continue;
+		if (filter != NULL && filter[0] != '\0' &&
+		    !layout_match(v[i]->series_name, filter) &&
+		    !layout_match(v[i]->chair_name, filter))
+			continue;
+		out[k++] = v[i];
+	}
+	sort_today = today;
+	qsort(out, k, sizeof *out, cmp_meeting);
+	return k;
+}
+
+int
+layout_meeting_past(const Tafel__Meeting *m, int64_t now)
+{
+	return meeting_group(m, layout_day_start(now)) == 2;
+}
+
+void
+layout_case_counts(const struct model *m, int64_t case_id, int *open,
+    int *overdue)
+{
+	*open = *overdue = 0;
+	for (size_t i = 0; i < m->actions.n; i++) {
+		const Tafel__ActionPoint *a = (const void *)m->actions.v[i].msg;
+
+		if (a->case_id != case_id ||
+		    a->state != TAFEL__ACTION_STATE__ACTION_OPEN)
+			continue;
+		(*open)++;
+		*overdue += a->overdue ? 1 : 0;
+	}
+}
+
+/* 3×5 block glyphs for the beamer's case number: "#" is a filled cell. */
+static const struct {
+	char c;
+	const char *rows[LAYOUT_BIG_ROWS];
+} big_font[] = {
+	{ '0', { "###", "# #", "# #", "# #", "###" } },
+	{ '1', { " # ", "## ", " # ", " # ", "###" } },
+	{ '2', { "###", "  #", "###", "#  ", "###" } },
+	{ '3', { "###", "  #", " ##", "  #", "###" } },
+	{ '4', { "# #", "# #", "###", "  #", "  #" } },
+	{ '5', { "###", "#  ", "###", "  #", "###" } },
+	{ '6', { "###", "#  ", "###", "# #", "###" } },
+	{ '7', { "###", "  #", "  #", "  #", "  #" } },
+	{ '8', { "###", "# #", "###", "# #", "###" } },
+	{ '9', { "###", "# #", "###", "  #", "###" } },
+	{ '-', { "   ", "   ", "###", "   ", "   " } },
+	{ ' ', { "   ", "   ", "   ", "   ", "   " } },
+};
+
+int
+layout_big_width(const char *text)
+{
+	size_t n = strlen(text);
+
+	return n == 0 ? 0 : (int)(n * 4 - 1);
+}
+
+void
+layout_big_row(const char *text, int row, char *out, size_t len)
+{
+	size_t o = 0;
+
+	if (len == 0)
+		return;
+	for (const char *p = text; *p != '\0' && row >= 0 &&
+	    row < LAYOUT_BIG_ROWS; p++) {
+		const char *g = "###";
+
+		for (size_t i = 0; i < sizeof big_font / sizeof big_font[0]; i++)
+			if (big_font[i].c == *p)
+				g = big_font[i].rows[row];
+		if (p != text && o + 1 < len)
+			out[o++] = ' ';
+		for (int k = 0; k < 3 && o + 1 < len; k++)
+			out[o++] = g[k];
+	}
+	out[o] = '\0';
+}

@@ -1,0 +1,40 @@
+/* Pure layout helpers of the terminal UI (no curses), unit-tested by tests/test_client_layout.c. */
+#ifndef TAFEL_CLIENT_LAYOUT_H
+#define TAFEL_CLIENT_LAYOUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "tafel.pb-c.h"
+
+#define LAYOUT_BIG_ROWS 5	/* height of the beamer's big digits */
+
+/* Display columns of UTF-8 text in the current locale (wcswidth). */
+int layout_width(const char *text);
+/* Copies text clipped and padded with spaces to exactly width display
+ * columns (not bytes: "↑" is one column, three bytes). */
+void layout_fit(char *out, size_t len, const char *text, int width);
+/* Case-insensitive substring match; an empty needle matches everything. */
+int layout_match(const char *hay, const char *needle);
+
+/* Local midnight of the day containing now (unix seconds). */
+int64_t layout_day_start(int64_t now);
+/* The meetings list: open meetings first, then today's and upcoming ones
+ * (soonest first), then past ones (newest first, left out with hide_past);
+ * only those whose series or chair matches filter.  Returns the count. */
+size_t layout_meetings(Tafel__Meeting *const *v, size_t n, int64_t now,
+    const char *filter, int hide_past, const Tafel__Meeting **out, size_t max);
+/* Whether a meeting belongs to the past group (before today, not open). */
+int layout_meeting_past(const Tafel__Meeting *m, int64_t now);
+
+/* Open and overdue action points of one case in the model. */
+void layout_case_counts(const struct model *m, int64_t case_id, int *open,
+    int *overdue);
+
+/* Big block digits: width in cells of text, and one of its
+ * LAYOUT_BIG_ROWS rows ('#' = filled cell, ' ' = empty). */
+int layout_big_width(const char *text);
+void layout_big_row(const char *text, int row, char *out, size_t len);
+
+#endif

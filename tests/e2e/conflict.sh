@@ -1,0 +1,35 @@
+#!/bin/bash
+# A decision changed by someone else while the chair types: CONFLICT shows the current text and keeps the typed one in the prompt.
+. "$(dirname "$0")/lib.sh"
+
+start_meeting
+start_client chair voorzitter --meeting "$MEETING"
+wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
+chair_start chair
+item=$(printf 'subscribe %s\nquit\n' "$MEETING" | batch voorzitter | python3 -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("body") == "subscribed":
+        snap = m["subscribed"]["snapshot"]
+        cur = snap["meeting"]["current_item_id"]
+        for it in snap["agenda"]:
+            if it["id"] == cur:
+                print(it["id"], it["version"])')
+[ -n "$item" ] || fail "no current item"
+set -- $item
+keys chair d
+wait_for chair "Besluit: " || fail "decision prompt did not open"
+type_text chair "Mijn besluit"
+printf 'decision %s %s Besluit van elders\nquit\n' "$1" "$2" | batch voorzitter |
+	grep -q '"type":"response"' || fail "batch decision failed"
+wait_for chair "Besluit: Besluit van elders" || fail "chair: other decision not shown"
+keys chair Enter
+wait_for chair "Iemand anders heeft dit intussen gewijzigd" || fail "no conflict message"
+wait_for chair "«Besluit van elders»" || fail "conflict does not show the current decision"
+wait_for chair "Besluit: Mijn besluit" || fail "typed decision not kept in the prompt"
+# a second try with the version from the conflict is accepted
+keys chair Enter
+wait_for chair "Opgeslagen." || fail "second try not saved"
+wait_for chair "Besluit: Mijn besluit" || fail "decision not shown"
+ok

@@ -1,0 +1,84 @@
+#!/bin/bash
+# Meetings list order, "/" search, mouse clicks, q back, and Esc asking before typed text is thrown away.
+. "$(dirname "$0")/lib.sh"
+
+# click SESSION COL ROW [2]: a (double) left click at 1-based COL, ROW (X10 mouse).
+click() {
+	local c r p q
+	c=$(printf "\\x$(printf %x $((32 + $2)))")
+	r=$(printf "\\x$(printf %x $((32 + $3)))")
+	p=$'\e[M '"$c$r"
+	q=$'\e[M#'"$c$r"
+	if [ "${4:-1}" = 2 ]; then
+		tm send-keys -t "$1" -l "$p$q$p$q"
+	else
+		tm send-keys -t "$1" -l "$p$q"
+	fi
+}
+
+start_meeting
+printf 'open %s 1\nquit\n' "$MEETING" | batch voorzitter | grep -q '"type":"response"' ||
+	fail "could not open meeting $MEETING"
+start_client pol politie
+wait_for pol "Tafel · Overleggen" || fail "no meetings list"
+wait_re pol '^ 20[0-9-]+ [0-9:]+  ' || fail "meetings not loaded"
+# open meetings first, past (closed) ones last
+first=$(screen pol | sed -n 3p)
+printf '%s' "$first" | grep -q 'SSO Enschede .* open ' || fail "open meeting not first: $first"
+last=$(screen pol | grep -E '^ 20' | tail -n 1)
+printf '%s' "$last" | grep -q 'gesloten' || fail "closed past meeting not last: $last"
+# v hides the past ones
+keys pol v
+wait_gone pol "gesloten" || fail "v did not hide past meetings"
+keys pol v
+wait_for pol "gesloten" || fail "v did not show past meetings again"
+
+# / searches
+keys pol /
+wait_for pol "Zoeken:" || fail "/ did not ask for a search"
+type_text pol "casus"
+keys pol Enter
+wait_gone pol "SSO Enschede" || fail "search did not filter"
+wait_for pol "Casusoverleg" || fail "search hid the match"
+wait_for pol "/casus" || fail "search not shown in the title"
+keys pol q
+wait_for pol "SSO Enschede" || fail "q did not clear the search"
+
+# a double click on the first meeting opens it, q goes back
+click pol 5 3 2
+wait_re pol "^ +# +Casus" || fail "double click did not open the meeting"
+wait_for pol "SSO Enschede ·" || fail "double click opened the wrong meeting"
+keys pol q
+wait_for pol "Tafel · Overleggen" || fail "q did not go back to the meetings list"
+
+# in the meeting, a click on agenda row 2 selects it (own way)
+keys pol Enter
+wait_re pol "^ +# +Casus" || fail "Enter did not open the meeting"
+second=$(screen pol | grep -E '^[ ▶✓] +2  ' | awk '{print $NF==""?"":$0}' | grep -oE '[0-9]{4}-[0-9]{4}' | head -n 1)
+row=$(screen pol | grep -nE '^[ ▶✓] +2  ' | cut -d: -f1)
+[ -n "$row" ] || fail "no agenda row 2"
+click pol 10 "$row"
+wait_for pol "Casus $second" || fail "click on agenda row 2 did not select $second"
+wait_for pol "eigen weg" || fail "click did not detach"
+
+# Esc in a search with typed text asks first; n keeps the text
+keys pol 1
+wait_for pol "Tafel · Overleggen" || fail "1: no meetings list"
+keys pol /
+wait_for pol "Zoeken:" || fail "/ did not ask"
+type_text pol "wzt"
+keys pol Escape
+wait_for pol "Getypte tekst weggooien? (j/n):" || fail "Esc did not ask before discarding"
+type_text pol "n"
+keys pol Enter
+wait_for pol "Zoeken: wzt" || fail "typed text not kept after n"
+keys pol Escape
+wait_for pol "weggooien" || fail "second Esc did not ask"
+type_text pol "j"
+keys pol Enter
+wait_gone pol "Zoeken:" || fail "j did not discard"
+screen pol | grep -q "/wzt" && fail "discarded search was applied"
+# q on the meetings list quits
+keys pol q
+wait_for pol "[tafel exited] 0" || fail "q did not quit from the meetings list"
+ok

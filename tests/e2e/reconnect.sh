@@ -1,0 +1,62 @@
+#!/bin/bash
+# The server goes away mid-form: the form keeps its text, and after the reconnect the action point exists exactly once (also when the answer was lost).
+. "$(dirname "$0")/lib.sh"
+
+start_meeting
+port=$E2E_PORT
+due=$(date -d '+7 days' +%F)
+start_client chair voorzitter --meeting "$MEETING"
+wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
+chair_start chair
+
+# 1. tafeld stops while the chair types; restarted on the same port
+desc1="Tijdens storing e2e$$"
+keys chair a
+wait_for chair "Nieuwe afspraak" || fail "form did not open"
+type_text chair "$desc1"
+wait_for chair "Omschrijving           $desc1" || fail "typed text not in the form"
+tafeld_stop
+wait_for chair "Wacht op de verbinding" 30 || true	# only shown once sent
+sleep 1
+screen chair | grep -qF "Nieuwe afspraak" || fail "form closed when the server went away"
+screen chair | grep -qF "Actie: $desc1" ||
+	screen chair | grep -qF "$desc1" || fail "typed text lost when the server went away"
+tafeld_start "$port"
+[ "$E2E_PORT" = "$port" ] || fail "tafeld came back on $E2E_PORT, not $port"
+keys chair Enter
+wait_for chair "Eigenaar (organisatie" || fail "owner field not asked"
+type_text chair "Politie"
+keys chair Enter
+wait_for chair "Uiterste datum (JJJJ-MM-DD):" || fail "due date not asked"
+type_text chair "$due"
+keys chair Enter
+wait_for chair "Afspraak vastgelegd" 90 || fail "first action point not confirmed after the restart"
+n=$(count_in_meeting politie "$MEETING" "$desc1")
+[ "$n" = 1 ] || fail "first action point stored $n times, not once"
+
+# 2. the answer is lost: tafeld stops right after the submit
+desc2="Antwoord kwijt e2e$$"
+keys chair a
+wait_for chair "Nieuwe afspraak" || fail "form did not open again"
+type_text chair "$desc2"
+keys chair Enter
+wait_for chair "Eigenaar (organisatie" || fail "owner field not asked (2)"
+type_text chair "Politie"
+keys chair Enter
+wait_for chair "Uiterste datum (JJJJ-MM-DD):" || fail "due date not asked (2)"
+type_text chair "$due"
+keys chair Enter
+tafeld_stop
+# the form stays on screen, waiting, until the answer arrives
+screen chair | grep -qF "$desc2" || fail "form with $desc2 gone while the server is down"
+tafeld_start "$port"
+wait_for chair "Afspraak vastgelegd" 90 || fail "second action point not confirmed after the restart"
+wait_gone chair "Nieuwe afspraak" || fail "form still open after the confirmation"
+n=$(count_in_meeting politie "$MEETING" "$desc2")
+[ "$n" = 1 ] || fail "second action point stored $n times, not once"
+n=$(count_in_meeting politie "$MEETING" "$desc1")
+[ "$n" = 1 ] || fail "first action point now stored $n times"
+# and the chair's own screen shows each once
+wait_for chair "$desc2" || fail "chair: second action point not shown"
+[ "$(screen chair | grep -cF "$desc1")" = 1 ] || fail "chair: first action point not shown once"
+ok

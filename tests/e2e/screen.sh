@@ -1,0 +1,64 @@
+#!/bin/bash
+# The meeting screen at 80x24 is clean (no escape garbage, no overlong lines, header and footer present) and redraws after a resize.
+. "$(dirname "$0")/lib.sh"
+
+# is_clean SESSION COLS ROWS: the captured screen is plain and fits;
+# otherwise WHY says what is wrong.
+is_clean() {
+	local s=$1 cols=$2 rows=$3 text n w
+	text=$(screen "$s")
+	WHY="raw escape character on screen"
+	printf '%s\n' "$text" | grep -q $'\x1b' && return 1
+	WHY="stray ^[ on screen"
+	printf '%s\n' "$text" | grep -qF '^[' && return 1
+	WHY="stray SGR sequence on screen"
+	printf '%s\n' "$text" | grep -qE '\[[0-9;]*m' && return 1
+	w=$(printf '%s\n' "$text" | wc -L)
+	WHY="a line is $w columns wide (> $cols)"
+	[ "$w" -le "$cols" ] || return 1
+	n=$(tm display-message -p -t "$s" '#{pane_width}x#{pane_height}')
+	WHY="pane is $n, not ${cols}x${rows}"
+	[ "$n" = "${cols}x${rows}" ] || return 1
+	WHY="header missing"
+	printf '%s\n' "$text" | head -n 1 | grep -q '^Tafel · Overleg' || return 1
+	WHY="footer not on the last line"
+	printf '%s\n' "$text" | sed -n "${rows}p" | grep -q '? hulp' || return 1
+	WHY="status line missing"
+	printf '%s\n' "$text" | sed -n "$((rows - 1))p" | grep -q 'verbonden' || return 1
+	WHY="separator not ${cols} wide"
+	printf '%s\n' "$text" | grep -qE "^─{$cols}\$" || return 1
+	return 0
+}
+
+# check_clean SESSION COLS ROWS: polls until clean (the redraw after a
+# resize takes a moment), fails with the reason after the deadline.
+check_clean() {
+	local deadline=$((SECONDS + 20))
+	while [ $SECONDS -lt $deadline ]; do
+		is_clean "$@" && return 0
+		sleep 0.2
+	done
+	fail "$1 at $2x$3: $WHY"
+}
+
+start_meeting
+start_client chair voorzitter --meeting "$MEETING"
+E2E_ENV="NO_COLOR=1" start_client mono politie --meeting "$MEETING"
+wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
+chair_start chair
+wait_re mono '^▶ +1 ' || fail "mono: meeting not shown"
+for s in chair mono; do
+	wait_for "$s" "? hulp" || fail "$s: no footer"
+	check_clean "$s" 80 24
+	# the agenda: one row per item with case number, theme and status
+	[ "$(screen "$s" | grep -cE '^[▶✓ ] +[0-9]+  [0-9]{4}-[0-9]{4}  ')" -ge 3 ] ||
+		fail "$s: agenda rows missing"
+done
+
+# bigger: the separator line spans the new width, footer on the new last line
+tm resize-window -t chair -x 100 -y 30 || fail "resize-window"
+check_clean chair 100 30
+# and smaller again
+tm resize-window -t chair -x 80 -y 24 || fail "resize-window"
+check_clean chair 80 24
+ok

@@ -1,0 +1,125 @@
+/* Unit tests of the client's pure layout helpers: display-width padding, meeting order, filters, big digits. */
+#include <locale.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "layout.h"
+
+/* "↑" is three bytes and one column: the help texts line up by columns. */
+static void
+test_fit_wide(void **state)
+{
+	char a[64], b[64];
+
+	(void)state;
+	layout_fit(a, sizeof a, "↑ k", 6);
+	layout_fit(b, sizeof b, "f", 6);
+	assert_int_equal(layout_width(a), 6);
+	assert_int_equal(layout_width(b), 6);
+	assert_string_equal(a, "↑ k   ");
+	assert_int_equal((int)strlen(a), 8);	/* bytes differ, columns not */
+	layout_fit(a, sizeof a, "Özdemir 東京", 10);
+	assert_string_equal(a, "Özdemir 東");
+	layout_fit(a, sizeof a, "東京", 3);		/* never half a wide glyph */
+	assert_string_equal(a, "東 ");
+}
+
+static void
+test_match(void **state)
+{
+	(void)state;
+	assert_true(layout_match("SSO Enschede", ""));
+	assert_true(layout_match("SSO Enschede", "ensch"));
+	assert_true(layout_match("Mehmet ÖZDEMIR", "özdemir"));
+	assert_false(layout_match("WZT Noord", "sso"));
+	assert_false(layout_match(NULL, "x"));
+}
+
+static Tafel__Meeting *
+mk(int64_t id, int state, int64_t start)
+{
+	Tafel__Meeting *m = calloc(1, sizeof *m);
+
+	tafel__meeting__init(m);
+	m->id = id;
+	m->state = state;
+	m->scheduled_start = start;
+	m->series_name = id == 3 ? "SSO Enschede" : "WZT Noord";
+	m->chair_name = "Anouk";
+	return m;
+}
+
+/* Open first, then today and later (soonest first), then the past (newest first). */
+static void
+test_meeting_order(void **state)
+{
+	int64_t now = layout_day_start(time(NULL)) + 12 * 3600, day = 86400;
+	Tafel__Meeting *v[5];
+	const Tafel__Meeting *out[5];
+	size_t n;
+
+	(void)state;
+	v[0] = mk(1, TAFEL__MEETING_STATE__MEETING_CLOSED, now - 20 * day);
+	v[1] = mk(2, TAFEL__MEETING_STATE__MEETING_PLANNED, now + 7 * day);
+	v[2] = mk(3, TAFEL__MEETING_STATE__MEETING_PLANNED, now - 3600);
+	v[3] = mk(4, TAFEL__MEETING_STATE__MEETING_OPEN, now - 2 * day);
+	v[4] = mk(5, TAFEL__MEETING_STATE__MEETING_CLOSED, now - 2 * day);
+	n = layout_meetings(v, 5, now, "", 0, out, 5);
+	assert_int_equal(n, 5);
+	assert_int_equal(out[0]->id, 4);	/* open */
+	assert_int_equal(out[1]->id, 3);	/* today, earlier */
+	assert_int_equal(out[2]->id, 2);	/* next week */
+	assert_int_equal(out[3]->id, 5);	/* past, newest first */
+	assert_int_equal(out[4]->id, 1);
+	assert_true(layout_meeting_past(v[0], now));
+	assert_false(layout_meeting_past(v[2], now));
+	n = layout_meetings(v, 5, now, "", 1, out, 5);
+	assert_int_equal(n, 3);
+	n = layout_meetings(v, 5, now, "sso", 0, out, 5);
+	assert_int_equal(n, 1);
+	assert_int_equal(out[0]->id, 3);
+	for (int i = 0; i < 5; i++)
+		free(v[i]);
+}
+
+static void
+test_big(void **state)
+{
+	char row[128];
+
+	(void)state;
+	assert_int_equal(layout_big_width("2026-0002"), 35);
+	layout_big_row("1-7", 0, row, sizeof row);
+	assert_string_equal(row, " #      ###");
+	layout_big_row("1-7", 2, row, sizeof row);
+	assert_string_equal(row, " #  ###   #");
+	for (int r = 0; r < LAYOUT_BIG_ROWS; r++) {
+		layout_big_row("2026-0002", r, row, sizeof row);
+		assert_int_equal((int)strlen(row), 35);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fit_wide),
+		cmocka_unit_test(test_match),
+		cmocka_unit_test(test_meeting_order),
+		cmocka_unit_test(test_big),
+	};
+
+	if (setlocale(LC_ALL, "C.UTF-8") == NULL) {
+		fprintf(stderr, "no C.UTF-8 locale\n");
+		return 77;
+	}
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
