@@ -2,6 +2,8 @@
 #include "i18n.h"
 #include "ui.h"
 
+#include <string.h>
+
 static const struct {
 	Tafel__ErrorCode code;
 	const char *text;		/* N_() */
@@ -56,4 +58,49 @@ ui_error_text(Tafel__ErrorCode code)
 		if (error_texts[i].code == code)
 			return _(error_texts[i].text);
 	return _("The server reported an unknown error.");
+}
+
+/* Why part of a case is hidden, keyed by Case.redaction_reason (docs/security.md). */
+static const struct {
+	const char *reason;
+	const char *text;
+} redaction_texts[] = {
+	{ "not_involved", N_("hidden: your organisation is not involved in this case") },
+	{ "not_signatory", N_("hidden: your organisation has not signed the covenant") },
+	{ "observer", N_("hidden: you take part as an observer") },
+	{ "category", N_("hidden: your organisation may not see some of this data") },
+	{ "presentation", N_("hidden on the shared screen: not everyone present may see it") },
+};
+
+const char *
+ui_redaction_text(const char *reason)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof redaction_texts / sizeof redaction_texts[0]; i++)
+		if (strcmp(redaction_texts[i].reason, reason) == 0)
+			return _(redaction_texts[i].text);
+	return _("hidden: not allowed by the covenant");
+}
+
+/* Why the shared screen hides part of a case: the audience, not the viewer. */
+static const struct {
+	const char *reason;
+	const char *text;
+} beamer_texts[] = {
+	{ "not_involved", N_("an organisation present is not involved in this case") },
+	{ "not_signatory", N_("an organisation present has not signed the covenant") },
+	{ "observer", N_("an observer is present") },
+	{ "category", N_("an organisation present may not see all of this data") },
+};
+
+const char *
+ui_beamer_reason_text(const char *reason)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof beamer_texts / sizeof beamer_texts[0]; i++)
+		if (strcmp(beamer_texts[i].reason, reason) == 0)
+			return _(beamer_texts[i].text);
+	return _("not everyone present may see it");
 }

@@ -70,8 +70,7 @@ k_q_back(struct ui *u)
 		return;
 	}
 	if (u->view == VIEW_MEETING && u->presentation) {
-		u->presentation = 0;
-		ui_dirty(u);
+		ui_set_presentation(u, 0);
 		return;
 	}
 	ui_set_view(u, u->view == u->back || u->view == VIEW_MEETING ?
@@ -109,10 +108,7 @@ k_past(struct ui *u)
 static void
 k_presentation(struct ui *u)
 {
-	u->presentation = !u->presentation;
-	if (u->presentation)
-		model_follow(&u->meeting);
-	ui_dirty(u);
+	ui_set_presentation(u, !u->presentation);
 }
 
 static void

@@ -779,6 +779,14 @@ on_sub_meeting(struct net *n, const Tafel__Envelope *m, void *arg)
 {
 	struct ui *u = arg;
 
+	if (u->presentation && m != NULL &&
+	    m->body_case == TAFEL__ENVELOPE__BODY_ERROR &&
+	    m->error->code == TAFEL__ERROR_CODE__FORBIDDEN) {
+		/* Only the meeting's chair may put it on the shared screen. */
+		ui_show_error(u, m->error);
+		ui_set_presentation(u, 0);
+		return;
+	}
 	if (!subscribed_ok(u, m))
 		return;
 	if (!m->subscribed->resumed)
@@ -811,11 +819,37 @@ subscribe(struct ui *u, int topic, int64_t meeting_id, uint64_t from)
 	r.topic = (Tafel__SubscribeTopic)topic;
 	r.meeting_id = meeting_id;
 	r.resume_from = from;
+	/* The beamer layout is a disclosure to the whole room: the server
+	 * shows it only as far as everyone present may see it. */
+	r.presentation = u->presentation &&
+	    topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING;
 	env.body_case = TAFEL__ENVELOPE__BODY_SUBSCRIBE;
 	env.subscribe = &r;
 	net_send(u->net, &env, NET_REQ_VOLATILE, NULL,
 	    topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING ? on_sub_meeting :
 	    on_sub_org, u);
+}
+
+void
+ui_set_presentation(struct ui *u, int on)
+{
+	int64_t id = u->meeting.meeting_id;
+
+	if (u->presentation == on)
+		return;
+	u->presentation = on;
+	if (on)
+		model_follow(&u->meeting);
+	if (id != 0) {
+		/* A fresh snapshot rendered for the room (or for me again). */
+		model_free(&u->meeting);
+		model_init(&u->meeting, MODEL_MEETING, id);
+		u->meeting_subscribed = 0;
+		if (net_get_state(u->net) == NET_READY)
+			subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING, id,
+			    0);
+	}
+	ui_dirty(u);
 }
 
 void
@@ -1152,14 +1186,16 @@ ui_run(struct client_opts *o)
 		dup2(saved_stderr, STDERR_FILENO);
 		close(saved_stderr);
 	}
-	net_stop(u.net);
 	event_free(ev_stdin);
 	event_free(ev_winch);
 	event_free(ev_tick);
 	event_free(u.redraw_ev);
-	u.redraw_ev = NULL;
+	u.redraw_ev = NULL;		/* no redraw after endwin() */
 	event_free(u.flash_ev);
 	u.flash_ev = NULL;
+	net_stop(u.net);
+	/* one more pass: net_stop() frees the TLS bufferevent from the loop */
+	event_base_loop(u.base, EVLOOP_NONBLOCK);
 	net_free(u.net);
 	model_free(&u.meeting);
 	model_free(&u.org);

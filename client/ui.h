@@ -114,6 +114,8 @@ void ui_show_error(struct ui *, const Tafel__Error *);
 void ui_prompt(struct ui *, const char *label, const char *initial,
     void (*done)(struct ui *, const char *));
 void ui_set_view(struct ui *, enum ui_view_id);
+/* Switches the shared-screen (beamer) view on or off; resubscribes. */
+void ui_set_presentation(struct ui *u, int on);
 void ui_open_meeting(struct ui *, int64_t meeting_id);
 void ui_open_case(struct ui *, int64_t case_id);
 void ui_refresh_lists(struct ui *);
@@ -155,6 +157,10 @@ int ui_key_applies(const struct ui *, const struct ui_key *);
 
 /* ui-errors.c */
 const char *ui_error_text(Tafel__ErrorCode code);
+/* Dutch/English explanation of a Case.redaction_reason code. */
+const char *ui_redaction_text(const char *reason);
+/* Why the shared screen hides part of a case (Case.beamer_reason). */
+const char *ui_beamer_reason_text(const char *reason);
 
 /* views */
 void view_meetings_draw(struct ui *, WINDOW *, int rows, int cols);

@@ -85,8 +85,8 @@ view_case_draw(struct ui *u, WINDOW *w, int rows, int cols)
 	    c->submitter_org_name);
 	line(&l, 0, buf);
 	if (c->redacted) {
-		snprintf(buf, sizeof buf, "%s %s", _("Limited view:"),
-		    c->redaction_reason);
+		snprintf(buf, sizeof buf, "%s", ui_redaction_text(
+		    c->redaction_reason));
 		line(&l, ui_attr(u, UI_A_DIM), buf);
 	}
 	line(&l, 0, "");

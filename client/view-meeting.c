@@ -104,8 +104,12 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 	    c->submitter_org_name, _("Case manager"),
 	    c->case_manager_name[0] ? c->case_manager_name : "-");
 	if (c->redacted)
-		ui_putf(w, y++, x, width, ui_attr(u, UI_A_DIM), "%s %s",
-		    _("Limited view:"), c->redaction_reason);
+		ui_putf(w, y++, x, width, ui_attr(u, UI_A_DIM), "%s",
+		    ui_redaction_text(c->redaction_reason));
+	if (c->beamer_redacted && !u->presentation)
+		ui_putf(w, y++, x, width, ui_attr(u, UI_A_DIM), "%s (%s)",
+		    _("On the shared screen this case is pseudonymised"),
+		    ui_beamer_reason_text(c->beamer_reason));
 	for (size_t i = 0; i < c->n_persons && y < rows - 6; i++)
 		ui_putf(w, y++, x, width, 0, "  %s: %s %s",
 		    ui_enum(&tafel__person_role__descriptor,
@@ -123,12 +127,13 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 		attr_t at = a->overdue ? ui_attr(u, UI_A_OVERDUE) : 0;
 
 		at = flash_or(u, model_rec(&m->actions, a->id)->changed, at);
-		ui_putf(w, y++, x + 2, width - 2, at, "%s%s %-9s %s%s%s: %s",
+		/* the description first: at 80 columns the owner may be cut */
+		ui_putf(w, y++, x, width, at, "%s %s %-9s %s · %s%s%s",
 		    a->overdue ? "!" : " ",
 		    a->due_date, ui_enum(&tafel__action_state__descriptor,
-		    (int)a->state), a->owner_org_name,
-		    a->owner_user_name[0] ? "/" : "", a->owner_user_name,
-		    a->description);
+		    (int)a->state), a->description,
+		    a->owner_user_name[0] ? a->owner_user_name : "",
+		    a->owner_user_name[0] ? ", " : "", a->owner_org_name);
 	}
 }
 

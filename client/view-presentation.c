@@ -72,6 +72,19 @@ view_presentation_draw(struct ui *u, WINDOW *w, int rows, int cols)
 	    ui_enum(&tafel__case_status__descriptor, (int)c->status));
 	ui_put(w, y++, (cols - layout_width(buf)) / 2 > 0 ?
 	    (cols - layout_width(buf)) / 2 : 0, cols, title, buf);
+	if (c->redacted && y < rows) {
+		/* Say why the room sees less, never hide it silently. */
+		snprintf(buf, sizeof buf, "%s", ui_redaction_text(
+		    c->redaction_reason));
+		ui_put(w, y++, (cols - layout_width(buf)) / 2 > 0 ?
+		    (cols - layout_width(buf)) / 2 : 0, cols,
+		    ui_attr(u, UI_A_DIM), buf);
+	}
+	for (size_t i = 0; i < c->n_persons && y < rows - 4; i++)
+		ui_putf(w, y++, 4, cols - 6, 0, "%s: %s %s",
+		    ui_enum(&tafel__person_role__descriptor,
+		    (int)c->persons[i]->role), c->persons[i]->name,
+		    c->persons[i]->birth_date);
 	y++;
 	if (y < rows)
 		ui_putf(w, y++, 2, cols - 4, model_recent(model_rec(&m->agenda,
@@ -89,9 +102,9 @@ view_presentation_draw(struct ui *u, WINDOW *w, int rows, int cols)
 
 		if (model_recent(model_rec(&m->actions, a->id)->changed, ui_now()))
 			at = ui_attr(u, UI_A_FLASH);
-		ui_putf(w, y++, 2, cols - 4, at, "%s %s %-9s %s: %s",
+		ui_putf(w, y++, 2, cols - 4, at, "%s %s %-9s %s · %s",
 		    a->overdue ? "!" : " ", a->due_date,
 		    ui_enum(&tafel__action_state__descriptor, (int)a->state),
-		    a->owner_org_name, a->description);
+		    a->description, a->owner_org_name);
 	}
 }

@@ -47,6 +47,7 @@ ok() {
 
 cleanup() {
 	tm kill-server >/dev/null 2>&1
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$E2E_SOCK"
 	tafeld_stop
 	if [ -n "$E2E_DIR" ]; then
 		rm -rf "$E2E_DIR" "$E2E_DIR.log" "$E2E_DIR.pw" "$E2E_DIR.conf"
