@@ -41,8 +41,24 @@ fail() {
 }
 
 ok() {
+	sanitizer_check
 	echo "ok"
 	exit 0
+}
+
+# sanitizer_check: a report from an ASan/UBSan build of tafel or tafeld fails the test.
+sanitizer_check() {
+	local f
+	[ -n "$E2E_DIR" ] || return 0
+	for f in "$E2E_DIR".asan* "$E2E_DIR".ubsan*; do
+		[ -s "$f" ] || continue
+		cat "$f"
+		fail "sanitizer report from tafel ($f)"
+	done
+	if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$E2E_DIR.log" 2>/dev/null; then
+		grep -A20 -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$E2E_DIR.log"
+		fail "sanitizer report from tafeld"
+	fi
 }
 
 cleanup() {
@@ -50,7 +66,8 @@ cleanup() {
 	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$E2E_SOCK"
 	tafeld_stop
 	if [ -n "$E2E_DIR" ]; then
-		rm -rf "$E2E_DIR" "$E2E_DIR.log" "$E2E_DIR.pw" "$E2E_DIR.conf"
+		rm -rf "$E2E_DIR" "$E2E_DIR.log" "$E2E_DIR.pw" "$E2E_DIR.conf" \
+			"$E2E_DIR".asan* "$E2E_DIR".ubsan*
 	fi
 }
 trap cleanup EXIT
@@ -108,8 +125,10 @@ start_server() {
 client_cmd() {
 	local user=$1
 	shift
-	printf 'env LANG=C.UTF-8 LANGUAGE=nl TERM=tmux-256color TAFEL_LOCALEDIR=%q %s' \
-		"$TAFEL_LOCALEDIR" "${E2E_ENV:-}"
+	# The client's stderr is closed while curses runs: sanitizers log to files.
+	printf 'env LANG=C.UTF-8 LANGUAGE=nl TERM=tmux-256color TAFEL_LOCALEDIR=%q ASAN_OPTIONS=%q UBSAN_OPTIONS=%q %s' \
+		"$TAFEL_LOCALEDIR" "${ASAN_OPTIONS:-}:log_path=$E2E_DIR.asan" \
+		"${UBSAN_OPTIONS:-}:log_path=$E2E_DIR.ubsan" "${E2E_ENV:-}"
 	printf ' %q' "$TAFEL" --config "$E2E_DIR.conf" --server "127.0.0.1:$E2E_PORT" \
 		--user "$user" --ca "$E2E_DIR/tls/ca.crt" --password-file "$E2E_DIR.pw" "$@"
 }
