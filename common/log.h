@@ -3,6 +3,7 @@
 #define TAFEL_LOG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 enum log_level {
 	LOG_LVL_DEBUG,	/* chatty detail, off unless --verbose */
@@ -19,6 +20,13 @@ void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * For functions that report failure through a caller's buffer: formats
+ * the message into err (when err is not NULL) and returns -1.
+ */
+int errbuf_fail(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Start-up, allocation and programmer errors only: logs and exits(1).
  * fatal() appends strerror(errno); fatalx() does not. */

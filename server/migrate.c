@@ -12,20 +12,6 @@
 /* pg_advisory_xact_lock key: "tafel\0\0\1" as a big-endian bigint. */
 #define MIGRATE_LOCK_KEY	"8386096566930243585"
 
-/* Formats a message into err (if any) and returns -1. */
-static int __attribute__((format(printf, 3, 4)))
-migrate_fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
 /* The server's error for res (or the connection's), without trailing space. */
 static const char *
 migrate_pgerror(PGconn *conn, const PGresult *res, char *buf, size_t len)
@@ -56,7 +42,7 @@ migrate_exec(PGconn *conn, const char *sql, char *err, size_t errlen)
 	res = PQexec(conn, sql);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK &&
 	    PQresultStatus(res) != PGRES_TUPLES_OK)
-		rc = migrate_fail(err, errlen, "%s: %s", sql,
+		rc = errbuf_fail(err, errlen, "%s: %s", sql,
 		    migrate_pgerror(conn, res, msg, sizeof msg));
 	PQclear(res);
 	return rc;
@@ -102,13 +88,13 @@ migrate_one(PGconn *conn, const struct migration *m, char *err, size_t errlen)
 			    migrate_line_of(m->sql, strtol(pos, NULL, 10)));
 		migrate_pgerror(conn, res, msg, sizeof msg);
 		PQclear(res);
-		return migrate_fail(err, errlen,
+		return errbuf_fail(err, errlen,
 		    "migration %04d_%s failed%s: %s", m->version, m->name,
 		    where, msg);
 	}
 	PQclear(res);
 	if (PQtransactionStatus(conn) != PQTRANS_INTRANS)
-		return migrate_fail(err, errlen, "migration %04d_%s ended the "
+		return errbuf_fail(err, errlen, "migration %04d_%s ended the "
 		    "transaction (it must not COMMIT or ROLLBACK)",
 		    m->version, m->name);
 
@@ -120,7 +106,7 @@ migrate_one(PGconn *conn, const struct migration *m, char *err, size_t errlen)
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		migrate_pgerror(conn, res, msg, sizeof msg);
 		PQclear(res);
-		return migrate_fail(err, errlen, "cannot record migration "
+		return errbuf_fail(err, errlen, "cannot record migration "
 		    "%04d_%s: %s", m->version, m->name, msg);
 	}
 	PQclear(res);
@@ -145,7 +131,7 @@ migrate_read_applied(PGconn *conn, const struct migration *list, size_t n,
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		migrate_pgerror(conn, res, msg, sizeof msg);
 		PQclear(res);
-		return migrate_fail(err, errlen, "cannot read "
+		return errbuf_fail(err, errlen, "cannot read "
 		    "schema_migrations: %s", msg);
 	}
 	for (i = 0; i < PQntuples(res); i++) {
@@ -181,12 +167,12 @@ migrate_apply(PGconn *conn, const struct migration *list, size_t n,
 	for (i = 0; i < n; i++) {
 		if (list[i].version != (int)i + 1 || list[i].name == NULL ||
 		    list[i].sql == NULL)
-			return migrate_fail(err, errlen, "migration list is not "
+			return errbuf_fail(err, errlen, "migration list is not "
 			    "numbered 1..%zu (entry %zu)", n, i);
 	}
 	if (PQstatus(conn) != CONNECTION_OK ||
 	    PQtransactionStatus(conn) != PQTRANS_IDLE)
-		return migrate_fail(err, errlen, "migrate_apply: connection "
+		return errbuf_fail(err, errlen, "migrate_apply: connection "
 		    "not idle");
 
 	if (migrate_exec(conn, "BEGIN", err, errlen) != 0)
@@ -207,7 +193,7 @@ migrate_apply(PGconn *conn, const struct migration *list, size_t n,
 	    errlen)) < 0)
 		goto fail;
 	if ((size_t)top > n) {
-		migrate_fail(err, errlen, "database schema is at version %ld "
+		errbuf_fail(err, errlen, "database schema is at version %ld "
 		    "but this tafeld only knows up to %zu: upgrade tafeld "
 		    "(refusing to start)", top, n);
 		goto fail;
@@ -229,7 +215,7 @@ migrate_apply(PGconn *conn, const struct migration *list, size_t n,
 	    strcmp(PQcmdStatus(res), "COMMIT") != 0) {
 		char msg[1024];
 
-		migrate_fail(err, errlen, "cannot commit migrations: %s",
+		errbuf_fail(err, errlen, "cannot commit migrations: %s",
 		    migrate_pgerror(conn, res, msg, sizeof msg));
 		PQclear(res);
 		goto fail;

@@ -29,20 +29,6 @@
 #define PGEMBED_SOCKET_MAX	107	/* sizeof(sun_path) - 1 */
 #define PGEMBED_TAIL_LINES	10
 
-/* Formats a message into err (if any) and returns -1. */
-static int __attribute__((format(printf, 3, 4)))
-pgembed_fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
 /* snprintf into a path buffer; -1 if it does not fit. */
 static int __attribute__((format(printf, 3, 4)))
 pgembed_path(char *buf, size_t len, const char *fmt, ...)
@@ -159,7 +145,7 @@ pgembed_find_bindir(struct pgembed *pg, char *err, size_t errlen)
 		return pgembed_path(pg->bindir, sizeof pg->bindir, "%s",
 		    PGEMBED_FALLBACK_BINDIR);
 	pg->bindir[0] = '\0';
-	return pgembed_fail(err, errlen,
+	return errbuf_fail(err, errlen,
 	    "PostgreSQL server programs (initdb, pg_ctl) not found in "
 	    "pg_config --bindir or " PGEMBED_PKGLIBDIR "/*/bin; install the "
 	    "postgresql package (e.g. apt-get install postgresql-15)");
@@ -183,7 +169,7 @@ pgembed_run(char *const argv[], const char *cwd, int logfd, char *err,
 	size_t i;
 
 	if ((devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0)
-		return pgembed_fail(err, errlen, "open /dev/null: %s",
+		return errbuf_fail(err, errlen, "open /dev/null: %s",
 		    strerror(errno));
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = SIG_DFL;
@@ -193,7 +179,7 @@ pgembed_run(char *const argv[], const char *cwd, int logfd, char *err,
 	pid = fork();
 	if (pid < 0) {
 		close(devnull);
-		return pgembed_fail(err, errlen, "fork: %s", strerror(errno));
+		return errbuf_fail(err, errlen, "fork: %s", strerror(errno));
 	}
 	if (pid == 0) {
 		/* Child: async-signal-safe calls only. */
@@ -215,22 +201,22 @@ pgembed_run(char *const argv[], const char *cwd, int logfd, char *err,
 
 	while (waitpid(pid, &st, 0) < 0) {
 		if (errno != EINTR)
-			return pgembed_fail(err, errlen, "waitpid(%s): %s",
+			return errbuf_fail(err, errlen, "waitpid(%s): %s",
 			    argv[0], strerror(errno));
 	}
 	if (WIFEXITED(st)) {
 		if (WEXITSTATUS(st) == 127)
-			return pgembed_fail(err, errlen, "cannot execute %s",
+			return errbuf_fail(err, errlen, "cannot execute %s",
 			    argv[0]);
 		if (WEXITSTATUS(st) == 126)
-			return pgembed_fail(err, errlen, "cannot set up the "
+			return errbuf_fail(err, errlen, "cannot set up the "
 			    "child process for %s (chdir %s?)", argv[0], cwd);
 		return WEXITSTATUS(st);
 	}
 	if (WIFSIGNALED(st))
-		return pgembed_fail(err, errlen, "%s killed by signal %d",
+		return errbuf_fail(err, errlen, "%s killed by signal %d",
 		    argv[0], WTERMSIG(st));
-	return pgembed_fail(err, errlen, "%s ended strangely", argv[0]);
+	return errbuf_fail(err, errlen, "%s ended strangely", argv[0]);
 }
 
 /* Appends the last lines of the PostgreSQL log to err, after its text. */
@@ -276,15 +262,15 @@ pgembed_mkdir(const char *path, char *err, size_t errlen)
 
 	if (mkdir(path, 0700) == 0 || errno == EEXIST) {
 		if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-			return pgembed_fail(err, errlen,
+			return errbuf_fail(err, errlen,
 			    "%s exists and is not a directory", path);
 		if (st.st_uid != geteuid())
-			return pgembed_fail(err, errlen,
+			return errbuf_fail(err, errlen,
 			    "%s is owned by uid %u, not by us (uid %u)", path,
 			    (unsigned)st.st_uid, (unsigned)geteuid());
 		return 0;
 	}
-	return pgembed_fail(err, errlen, "cannot create %s: %s", path,
+	return errbuf_fail(err, errlen, "cannot create %s: %s", path,
 	    strerror(errno));
 }
 
@@ -313,10 +299,10 @@ pgembed_paths(struct pgembed *pg, const char *data_dir, char *err,
 	size_t socklen;
 
 	if (realpath(data_dir, abs) == NULL)
-		return pgembed_fail(err, errlen, "data directory %s: %s",
+		return errbuf_fail(err, errlen, "data directory %s: %s",
 		    data_dir, strerror(errno));
 	if (!pgembed_path_is_safe(abs))
-		return pgembed_fail(err, errlen,
+		return errbuf_fail(err, errlen,
 		    "data directory %s contains a quote, backslash, '$', ',' "
 		    "or control character; use a plainer --data-dir", abs);
 	if (pgembed_path(pg->root, sizeof pg->root, "%s/pg", abs) != 0 ||
@@ -326,11 +312,11 @@ pgembed_paths(struct pgembed *pg, const char *data_dir, char *err,
 	    pg->root) != 0 ||
 	    pgembed_path(pg->logfile, sizeof pg->logfile, "%s/postgres.log",
 	    pg->root) != 0)
-		return pgembed_fail(err, errlen, "data directory path too long");
+		return errbuf_fail(err, errlen, "data directory path too long");
 
 	socklen = strlen(pg->sockdir) + strlen("/.s.PGSQL.") + 4;
 	if (socklen > PGEMBED_SOCKET_MAX)
-		return pgembed_fail(err, errlen,
+		return errbuf_fail(err, errlen,
 		    "data directory path too long for a Unix socket (%s/"
 		    ".s.PGSQL.%d would be %zu bytes, at most %d); use a "
 		    "shorter --data-dir", pg->sockdir, PGEMBED_PORT, socklen,
@@ -346,17 +332,17 @@ pgembed_lock(const struct pgembed *pg, char *err, size_t errlen)
 	int fd;
 
 	if (pgembed_path(path, sizeof path, "%s/lock", pg->root) != 0)
-		return pgembed_fail(err, errlen, "lock path too long");
+		return errbuf_fail(err, errlen, "lock path too long");
 	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return pgembed_fail(err, errlen, "cannot open %s: %s", path,
+		return errbuf_fail(err, errlen, "cannot open %s: %s", path,
 		    strerror(errno));
 	while (flock(fd, LOCK_EX) != 0) {
 		if (errno != EINTR) {
 			int saved = errno;
 
 			close(fd);
-			return pgembed_fail(err, errlen, "cannot lock %s: %s",
+			return errbuf_fail(err, errlen, "cannot lock %s: %s",
 			    path, strerror(saved));
 		}
 	}
@@ -372,7 +358,7 @@ pgembed_open_log(const struct pgembed *pg, char *err, size_t errlen)
 	fd = open(pg->logfile, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
 	    O_CLOEXEC, 0600);
 	if (fd < 0)
-		return pgembed_fail(err, errlen, "cannot open %s: %s",
+		return errbuf_fail(err, errlen, "cannot open %s: %s",
 		    pg->logfile, strerror(errno));
 	return fd;
 }
@@ -389,13 +375,13 @@ pgembed_initdb(struct pgembed *pg, const char *user, int logfd, char *err,
 	int rc;
 
 	if (pgembed_path(prog, sizeof prog, "%s/initdb", pg->bindir) != 0)
-		return pgembed_fail(err, errlen, "initdb path too long");
+		return errbuf_fail(err, errlen, "initdb path too long");
 	log_info("initialising new PostgreSQL cluster in %s", pg->datadir);
 	rc = pgembed_run(argv, pg->root, logfd, err, errlen);
 	if (rc == 0)
 		return 0;
 	if (rc > 0)
-		pgembed_fail(err, errlen, "initdb failed (exit %d)", rc);
+		errbuf_fail(err, errlen, "initdb failed (exit %d)", rc);
 	pgembed_log_tail(pg, err, errlen);
 	return -1;
 }
@@ -408,7 +394,7 @@ pgembed_status(const struct pgembed *pg, int logfd, char *err, size_t errlen)
 	char *argv[] = { prog, "-D", (char *)pg->datadir, "status", NULL };
 
 	if (pgembed_path(prog, sizeof prog, "%s/pg_ctl", pg->bindir) != 0)
-		return pgembed_fail(err, errlen, "pg_ctl path too long");
+		return errbuf_fail(err, errlen, "pg_ctl path too long");
 	return pgembed_run(argv, pg->root, logfd, err, errlen);
 }
 
@@ -425,12 +411,12 @@ pgembed_pg_start(struct pgembed *pg, int logfd, char *err, size_t errlen)
 	    pgembed_path(opts, sizeof opts, "-c listen_addresses='' "
 	    "-c unix_socket_directories='%s' -c port=%d", pg->sockdir,
 	    PGEMBED_PORT) != 0)
-		return pgembed_fail(err, errlen, "pg_ctl arguments too long");
+		return errbuf_fail(err, errlen, "pg_ctl arguments too long");
 	rc = pgembed_run(argv, pg->root, logfd, err, errlen);
 	if (rc == 0)
 		return 0;
 	if (rc > 0)
-		pgembed_fail(err, errlen, "could not start PostgreSQL in %s "
+		errbuf_fail(err, errlen, "could not start PostgreSQL in %s "
 		    "(pg_ctl exit %d)", pg->datadir, rc);
 	pgembed_log_tail(pg, err, errlen);
 	return -1;
@@ -446,7 +432,7 @@ pgembed_pg_stop(struct pgembed *pg, int logfd, char *err, size_t errlen)
 	int rc;
 
 	if (pgembed_path(prog, sizeof prog, "%s/pg_ctl", pg->bindir) != 0)
-		return pgembed_fail(err, errlen, "pg_ctl path too long");
+		return errbuf_fail(err, errlen, "pg_ctl path too long");
 	rc = pgembed_run(argv, pg->root, logfd, err, errlen);
 	if (rc == 0)
 		return 0;
@@ -456,7 +442,7 @@ pgembed_pg_stop(struct pgembed *pg, int logfd, char *err, size_t errlen)
 			    pg->datadir);
 			return 0;
 		}
-		pgembed_fail(err, errlen, "could not stop PostgreSQL in %s "
+		errbuf_fail(err, errlen, "could not stop PostgreSQL in %s "
 		    "(pg_ctl exit %d)", pg->datadir, rc);
 	}
 	pgembed_log_tail(pg, err, errlen);
@@ -477,7 +463,7 @@ pgembed_ensure_db(const struct pgembed *pg, const char *user, int reload,
 
 	conn = PQconnectdbParams(kw, val, 0);
 	if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {
-		pgembed_fail(err, errlen, "cannot connect to PostgreSQL in "
+		errbuf_fail(err, errlen, "cannot connect to PostgreSQL in "
 		    "%s: %s", pg->sockdir,
 		    conn ? PQerrorMessage(conn) : "out of memory");
 		goto out;
@@ -493,7 +479,7 @@ pgembed_ensure_db(const struct pgembed *pg, const char *user, int reload,
 	res = PQexecParams(conn, "SELECT 1 FROM pg_database WHERE datname = $1",
 	    1, NULL, param, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		pgembed_fail(err, errlen, "cannot list databases: %s",
+		errbuf_fail(err, errlen, "cannot list databases: %s",
 		    PQresultErrorMessage(res));
 		PQclear(res);
 		goto out;
@@ -506,7 +492,7 @@ pgembed_ensure_db(const struct pgembed *pg, const char *user, int reload,
 	PQclear(res);
 	res = PQexec(conn, "CREATE DATABASE " PGEMBED_DBNAME);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		pgembed_fail(err, errlen, "cannot create database "
+		errbuf_fail(err, errlen, "cannot create database "
 		    PGEMBED_DBNAME ": %s", PQresultErrorMessage(res));
 		PQclear(res);
 		goto out;
@@ -547,7 +533,7 @@ pgembed_auth_files(struct pgembed *pg, const char *user, char *err,
 			    PGEMBED_APP_ROLE, user, user, user, PGEMBED_APP_ROLE);
 		if (pgembed_path(path, sizeof path, "%s/%s", pg->datadir,
 		    names[i]) != 0)
-			return pgembed_fail(err, errlen, "path too long");
+			return errbuf_fail(err, errlen, "path too long");
 		n = 0;
 		if ((f = fopen(path, "r")) != NULL) {
 			n = fread(have, 1, sizeof have - 1, f);
@@ -558,7 +544,7 @@ pgembed_auth_files(struct pgembed *pg, const char *user, char *err,
 			continue;
 		if ((f = fopen(path, "w")) == NULL || fputs(want, f) < 0 ||
 		    fclose(f) != 0)
-			return pgembed_fail(err, errlen, "cannot write %s: %s",
+			return errbuf_fail(err, errlen, "cannot write %s: %s",
 			    path, strerror(errno));
 		changed = 1;
 	}
@@ -576,10 +562,10 @@ pgembed_start(struct pgembed *pg, const char *data_dir, char *err,
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
 	if (geteuid() == 0)
-		return pgembed_fail(err, errlen, "PostgreSQL cannot run as "
+		return errbuf_fail(err, errlen, "PostgreSQL cannot run as "
 		    "root; drop privileges first (privdrop_prepare)");
 	if (pgembed_user(user, sizeof user) != 0)
-		return pgembed_fail(err, errlen, "cannot find the name of "
+		return errbuf_fail(err, errlen, "cannot find the name of "
 		    "uid %u", (unsigned)geteuid());
 	if (pgembed_paths(pg, data_dir, err, errlen) != 0 ||
 	    pgembed_find_bindir(pg, err, errlen) != 0)
@@ -594,7 +580,7 @@ pgembed_start(struct pgembed *pg, const char *data_dir, char *err,
 
 	if (pgembed_path(pgver, sizeof pgver, "%s/PG_VERSION",
 	    pg->datadir) != 0) {
-		pgembed_fail(err, errlen, "data directory path too long");
+		errbuf_fail(err, errlen, "data directory path too long");
 		goto fail;
 	}
 	if (access(pgver, F_OK) != 0) {

@@ -19,20 +19,6 @@
 #include "log.h"
 #include "xmalloc.h"
 
-/* Formats a message into err (if any) and returns -1. */
-static int __attribute__((format(printf, 3, 4)))
-privdrop_fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
 /*
  * mkdir -p: intermediate directories get 0755 (so a service user can pass
  * through them), the last one 0700.  *created is set if the last one is new.
@@ -47,9 +33,9 @@ privdrop_mkdirs(const char *path, int *created, char *err, size_t errlen)
 	*created = 0;
 	len = strlen(path);
 	if (len == 0)
-		return privdrop_fail(err, errlen, "empty data directory path");
+		return errbuf_fail(err, errlen, "empty data directory path");
 	if (len >= sizeof buf)
-		return privdrop_fail(err, errlen, "data directory path too long");
+		return errbuf_fail(err, errlen, "data directory path too long");
 	memcpy(buf, path, len + 1);
 	while (len > 1 && buf[len - 1] == '/')
 		buf[--len] = '\0';
@@ -64,7 +50,7 @@ privdrop_mkdirs(const char *path, int *created, char *err, size_t errlen)
 			int saved = errno;
 
 			*p = '/';
-			return privdrop_fail(err, errlen,
+			return errbuf_fail(err, errlen,
 			    "cannot create directory %.*s: %s",
 			    (int)(p - buf), buf, strerror(saved));
 		}
@@ -74,7 +60,7 @@ privdrop_mkdirs(const char *path, int *created, char *err, size_t errlen)
 		*created = 1;
 		log_info("created data directory %s", buf);
 	} else if (errno != EEXIST)
-		return privdrop_fail(err, errlen,
+		return errbuf_fail(err, errlen,
 		    "cannot create data directory %s: %s", buf,
 		    strerror(errno));
 	return 0;
@@ -89,10 +75,10 @@ privdrop_open_dir(const char *path, struct stat *st, char *err, size_t errlen)
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ELOOP || errno == ENOTDIR)
-			return privdrop_fail(err, errlen,
+			return errbuf_fail(err, errlen,
 			    "data directory %s is not a directory (or is a "
 			    "symbolic link)", path);
-		return privdrop_fail(err, errlen,
+		return errbuf_fail(err, errlen,
 		    "cannot open data directory %s: %s", path,
 		    strerror(errno));
 	}
@@ -100,7 +86,7 @@ privdrop_open_dir(const char *path, struct stat *st, char *err, size_t errlen)
 		int saved = errno;
 
 		close(fd);
-		return privdrop_fail(err, errlen, "cannot stat %s: %s", path,
+		return errbuf_fail(err, errlen, "cannot stat %s: %s", path,
 		    strerror(saved));
 	}
 	return fd;
@@ -114,7 +100,7 @@ privdrop_tighten(int fd, const struct stat *st, const char *path, char *err,
 	if ((st->st_mode & 077) == 0)
 		return 0;
 	if (fchmod(fd, st->st_mode & 0700) != 0)
-		return privdrop_fail(err, errlen, "cannot chmod %s: %s", path,
+		return errbuf_fail(err, errlen, "cannot chmod %s: %s", path,
 		    strerror(errno));
 	log_warn("data directory %s was mode %04o, now %04o", path,
 	    (unsigned)(st->st_mode & 07777), (unsigned)(st->st_mode & 0700));
@@ -168,21 +154,21 @@ privdrop_as_root(const char *service_user, const char *data_dir, char *err,
 	int created, fd, rc = -1;
 
 	if (service_user == NULL || *service_user == '\0')
-		return privdrop_fail(err, errlen, "no service user given");
+		return errbuf_fail(err, errlen, "no service user given");
 	errno = 0;
 	pw = getpwnam(service_user);
 	if (pw == NULL) {
 		if (errno != 0 && errno != ENOENT && errno != ESRCH)
-			return privdrop_fail(err, errlen,
+			return errbuf_fail(err, errlen,
 			    "cannot look up user %s: %s", service_user,
 			    strerror(errno));
-		return privdrop_fail(err, errlen,
+		return errbuf_fail(err, errlen,
 		    "service user \"%s\" does not exist; create it with: "
 		    "useradd --system --home-dir /var/lib/tafel "
 		    "--shell /usr/sbin/nologin %s", service_user, service_user);
 	}
 	if (pw->pw_uid == 0)
-		return privdrop_fail(err, errlen,
+		return errbuf_fail(err, errlen,
 		    "service user \"%s\" has uid 0; refusing to run as root",
 		    service_user);
 	uid = pw->pw_uid;
@@ -196,7 +182,7 @@ privdrop_as_root(const char *service_user, const char *data_dir, char *err,
 		goto out;
 	if (st.st_uid != uid) {
 		if (st.st_uid != 0 && !created) {
-			privdrop_fail(err, errlen,
+			errbuf_fail(err, errlen,
 			    "data directory %s is owned by uid %u (%s), neither "
 			    "root nor %s; refusing to take it over",
 			    data_dir, (unsigned)st.st_uid,
@@ -206,7 +192,7 @@ privdrop_as_root(const char *service_user, const char *data_dir, char *err,
 		}
 		/* Never hand over something like /var/lib or /etc by mistake. */
 		if (!created && privdrop_dir_empty(fd) != 1) {
-			privdrop_fail(err, errlen,
+			errbuf_fail(err, errlen,
 			    "data directory %s is owned by root and not empty; "
 			    "refusing to hand it to %s (chown it yourself if "
 			    "that is really meant)", data_dir, name);
@@ -214,7 +200,7 @@ privdrop_as_root(const char *service_user, const char *data_dir, char *err,
 			goto out;
 		}
 		if (fchown(fd, uid, gid) != 0) {
-			privdrop_fail(err, errlen, "cannot chown %s to %s: %s",
+			errbuf_fail(err, errlen, "cannot chown %s to %s: %s",
 			    data_dir, name, strerror(errno));
 			close(fd);
 			goto out;
@@ -228,23 +214,23 @@ privdrop_as_root(const char *service_user, const char *data_dir, char *err,
 	close(fd);
 
 	if (initgroups(name, gid) != 0) {
-		privdrop_fail(err, errlen, "initgroups(%s): %s", name,
+		errbuf_fail(err, errlen, "initgroups(%s): %s", name,
 		    strerror(errno));
 		goto out;
 	}
 	if (setgid(gid) != 0) {
-		privdrop_fail(err, errlen, "setgid(%u): %s", (unsigned)gid,
+		errbuf_fail(err, errlen, "setgid(%u): %s", (unsigned)gid,
 		    strerror(errno));
 		goto out;
 	}
 	if (setuid(uid) != 0) {
-		privdrop_fail(err, errlen, "setuid(%u): %s", (unsigned)uid,
+		errbuf_fail(err, errlen, "setuid(%u): %s", (unsigned)uid,
 		    strerror(errno));
 		goto out;
 	}
 	if (setuid(0) != -1 || geteuid() != uid || getuid() != uid ||
 	    getegid() != gid || getgid() != gid) {
-		privdrop_fail(err, errlen,
+		errbuf_fail(err, errlen,
 		    "privilege drop to %s did not stick (setuid(0) still "
 		    "works); refusing to continue", name);
 		goto out;
@@ -254,7 +240,7 @@ privdrop_as_root(const char *service_user, const char *data_dir, char *err,
 	    setenv("LOGNAME", name, 1) != 0)
 		fatal("setenv");
 	if (access(data_dir, R_OK | W_OK | X_OK) != 0) {
-		privdrop_fail(err, errlen,
+		errbuf_fail(err, errlen,
 		    "user %s cannot use data directory %s (%s); check that "
 		    "every parent directory is searchable", name, data_dir,
 		    strerror(errno));
@@ -278,7 +264,7 @@ privdrop_prepare(const char *service_user, const char *data_dir, char *err,
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
 	if (data_dir == NULL)
-		return privdrop_fail(err, errlen, "no data directory given");
+		return errbuf_fail(err, errlen, "no data directory given");
 	unsetenv("PGDATA");
 	if (geteuid() == 0)
 		return privdrop_as_root(service_user, data_dir, err, errlen);
@@ -289,7 +275,7 @@ privdrop_prepare(const char *service_user, const char *data_dir, char *err,
 	if ((fd = privdrop_open_dir(data_dir, &st, err, errlen)) < 0)
 		return -1;
 	if (st.st_uid != geteuid()) {
-		privdrop_fail(err, errlen,
+		errbuf_fail(err, errlen,
 		    "data directory %s is owned by uid %u (%s), not by us "
 		    "(uid %u)", data_dir, (unsigned)st.st_uid,
 		    privdrop_owner_name(st.st_uid), (unsigned)geteuid());

@@ -41,7 +41,10 @@ struct ctl_cmd {
 	int needs_db;
 	int (*fn)(int argc, char **argv);
 	const char *help;
+	const char *report;	/* cmd_report: the query; $1.. = the arguments */
 };
+
+static const struct ctl_cmd *current_cmd;	/* the command being run */
 
 /* Runs a parameterised statement; prints the error and returns NULL on failure. */
 static PGresult *
@@ -173,23 +176,6 @@ cmd_demo_data(int argc, char **argv)
 }
 
 static int
-cmd_org_list(int argc, char **argv)
-{
-	PGresult *r;
-
-	(void)argc;
-	(void)argv;
-	r = q("SELECT id, name, kind, covenant_signed AS signed, "
-	    "coalesce(covenant_since::text, '') AS since FROM organisations "
-	    "ORDER BY name", 0, NULL);
-	if (r == NULL)
-		return 1;
-	print_table(r);
-	PQclear(r);
-	return 0;
-}
-
-static int
 cmd_org_add(int argc, char **argv)
 {
 	const char *p[3] = { argv[0], argv[1], argc > 2 ? argv[2] : NULL };
@@ -222,17 +208,22 @@ cmd_org_disable(int argc, char **argv)
 	return 0;
 }
 
+/* Runs the command's report query with its arguments and prints a table. */
 static int
-cmd_user_list(int argc, char **argv)
+cmd_report(int argc, char **argv)
 {
+	const char *params[8] = { NULL };
+	const char *p;
+	int n = 0, i;
 	PGresult *r;
 
-	(void)argc;
-	(void)argv;
-	r = q("SELECT u.id, u.login, u.display_name AS name, o.name AS "
-	    "organisation, array_to_string(u.roles, ',') AS roles, "
-	    "u.disabled FROM users u JOIN organisations o ON o.id = u.org_id "
-	    "ORDER BY u.login", 0, NULL);
+	/* Optional arguments left out are passed as NULL ($N up to 8). */
+	for (p = current_cmd->report; (p = strchr(p, '$')) != NULL; p++)
+		if (p[1] >= '1' && p[1] <= '8' && p[1] - '0' > n)
+			n = p[1] - '0';
+	for (i = 0; i < argc && i < 8; i++)
+		params[i] = argv[i];
+	r = q(current_cmd->report, n, params);
 	if (r == NULL)
 		return 1;
 	print_table(r);
@@ -339,23 +330,6 @@ cmd_user_passwd(int argc, char **argv)
 }
 
 static int
-cmd_series_list(int argc, char **argv)
-{
-	PGresult *r;
-
-	(void)argc;
-	(void)argv;
-	r = q("SELECT s.id, s.name, s.kind, coalesce(s.district, '') AS "
-	    "district, array_to_string(s.themes, ',') AS themes FROM "
-	    "series s ORDER BY s.name", 0, NULL);
-	if (r == NULL)
-		return 1;
-	print_table(r);
-	PQclear(r);
-	return 0;
-}
-
-static int
 cmd_series_add(int argc, char **argv)
 {
 	const char *p[5] = { argv[0], argv[1], argv[2], argc > 3 ? argv[3] :
@@ -420,41 +394,6 @@ cmd_cert_issue(int argc, char **argv)
 	}
 	printf("issued %s and %s for %s of %s (%d days)\n", cert, key, argv[1],
 	    argv[0], days);
-	return 0;
-}
-
-static int
-cmd_audit_case(int argc, char **argv)
-{
-	const char *p[1] = { argv[0] };
-	PGresult *r;
-
-	(void)argc;
-	r = q("SELECT to_char(at, 'YYYY-MM-DD HH24:MI:SS') AS at, login, "
-	    "organisation, categories, coalesce(meeting, '') AS meeting, "
-	    "context FROM tafel_audit_case($1) ORDER BY 1", 1, p);
-	if (r == NULL)
-		return 1;
-	print_table(r);
-	PQclear(r);
-	return 0;
-}
-
-static int
-cmd_audit_user(int argc, char **argv)
-{
-	const char *p[3] = { argv[0], argc > 1 ? argv[1] : "-infinity",
-	    argc > 2 ? argv[2] : "infinity" };
-	PGresult *r;
-
-	r = q("SELECT to_char(at, 'YYYY-MM-DD HH24:MI:SS') AS at, case_number, "
-	    "categories, coalesce(meeting, '') AS meeting, context FROM "
-	    "tafel_audit_user($1, $2::timestamptz, $3::timestamptz) ORDER BY 1",
-	    3, p);
-	if (r == NULL)
-		return 1;
-	print_table(r);
-	PQclear(r);
 	return 0;
 }
 
@@ -524,23 +463,6 @@ cmd_case_release(int argc, char **argv)
 }
 
 static int
-cmd_access_list(int argc, char **argv)
-{
-	PGresult *r;
-
-	(void)argc;
-	(void)argv;
-	r = q("SELECT kind, string_agg(category, ',' ORDER BY category) AS "
-	    "categories FROM kind_data_access GROUP BY kind ORDER BY kind", 0,
-	    NULL);
-	if (r == NULL)
-		return 1;
-	print_table(r);
-	PQclear(r);
-	return 0;
-}
-
-static int
 cmd_access_set(int argc, char **argv)
 {
 	const char *p[2] = { argv[0], argc > 1 ? argv[1] : "" };
@@ -567,55 +489,75 @@ cmd_migrate(int argc, char **argv)
 
 static const struct ctl_cmd commands[] = {
 	{ "ca-cert", "", 0, 0, 0, cmd_ca_cert,
-	  "print the private CA certificate clients need (PEM)" },
+	  "print the private CA certificate clients need (PEM)", NULL },
 	{ "demo-data", "", 0, 0, 1, cmd_demo_data,
-	  "load the demo safety house (password \"demo\" for every user)" },
+	  "load the demo safety house (password \"demo\" for every user)", NULL },
 	{ "migrate", "", 0, 0, 1, cmd_migrate,
-	  "apply pending schema migrations and exit" },
-	{ "org list", "", 0, 0, 1, cmd_org_list, "list organisations" },
+	  "apply pending schema migrations and exit", NULL },
+	{ "org list", "", 0, 0, 1, cmd_report, "list organisations",
+	  "SELECT id, name, kind, covenant_signed AS signed, "
+	  "coalesce(covenant_since::text, '') AS since FROM organisations "
+	  "ORDER BY name" },
 	{ "org add", "NAME KIND [COVENANT-DATE]", 2, 3, 1, cmd_org_add,
 	  "add an organisation (KIND: police, prosecutor, probation, "
 	  "municipality, child_protection, veilig_thuis, youth_care, "
-	  "mental_health, addiction_care, housing, victim_support, other)" },
+	  "mental_health, addiction_care, housing, victim_support, other)", NULL },
 	{ "org disable", "NAME", 1, 1, 1, cmd_org_disable,
-	  "disable every user of an organisation" },
-	{ "user list", "", 0, 0, 1, cmd_user_list, "list users" },
+	  "disable every user of an organisation", NULL },
+	{ "user list", "", 0, 0, 1, cmd_report, "list users",
+	  "SELECT u.id, u.login, u.display_name AS name, o.name AS "
+	  "organisation, array_to_string(u.roles, ',') AS roles, u.disabled, "
+	  "coalesce(u.locked_until > now(), false) AS locked FROM users u JOIN "
+	  "organisations o ON o.id = u.org_id ORDER BY u.login" },
 	{ "user add", "LOGIN DISPLAY-NAME ORGANISATION [ROLES]", 3, 4, 1,
 	  cmd_user_add, "add a user (ROLES: comma-separated admin, chair, "
-	  "member, observer; default member); asks for the password" },
+	  "member, observer; default member); asks for the password", NULL },
 	{ "user disable", "LOGIN", 1, 1, 1, cmd_user_disable,
-	  "refuse further logins of a user" },
-	{ "user enable", "LOGIN", 1, 1, 1, cmd_user_enable, "enable a user" },
+	  "refuse further logins of a user", NULL },
+	{ "user enable", "LOGIN", 1, 1, 1, cmd_user_enable, "enable a user", NULL },
 	{ "user passwd", "LOGIN", 1, 1, 1, cmd_user_passwd,
-	  "set a user's password" },
+	  "set a user's password", NULL },
 	{ "user unlock", "LOGIN", 1, 1, 1, cmd_user_unlock,
-	  "end the lock of an account after repeated failed logins" },
+	  "end the lock of an account after repeated failed logins", NULL },
 	{ "cert issue", "ORGANISATION LOGIN [DAYS]", 2, 3, 0, cmd_cert_issue,
 	  "issue a client certificate (LOGIN.crt, LOGIN.key) signed by the "
-	  "private CA, for client_certs = yes" },
-	{ "audit case", "CASE-NUMBER", 1, 1, 1, cmd_audit_case,
-	  "who saw the personal data of a case, when, in which meeting" },
-	{ "audit user", "LOGIN [FROM] [TO]", 1, 3, 1, cmd_audit_user,
-	  "which personal data a user saw (FROM/TO: dates)" },
+	  "private CA, for client_certs = yes", NULL },
+	{ "audit case", "CASE-NUMBER", 1, 1, 1, cmd_report,
+	  "who saw the personal data of a case, when, in which meeting",
+	  "SELECT to_char(at, 'YYYY-MM-DD HH24:MI:SS') AS at, login, "
+	  "organisation, array_to_string(categories, ',') AS categories, "
+	  "coalesce(meeting, '') AS meeting, context FROM tafel_audit_case($1) "
+	  "ORDER BY 1" },
+	{ "audit user", "LOGIN [FROM] [TO]", 1, 3, 1, cmd_report,
+	  "which personal data a user saw (FROM/TO: dates)",
+	  "SELECT to_char(at, 'YYYY-MM-DD HH24:MI:SS') AS at, case_number, "
+	  "array_to_string(categories, ',') AS categories, "
+	  "coalesce(meeting, '') AS meeting, context FROM tafel_audit_user($1, "
+	  "coalesce($2::timestamptz, '-infinity'), coalesce($3::timestamptz, "
+	  "'infinity')) ORDER BY 1" },
 	{ "purge", "[--dry-run] [OLDER-THAN]", 0, 2, 1, cmd_purge,
 	  "anonymise cases closed longer ago than the retention period "
-	  "(default: the retention setting, five years)" },
+	  "(default: the retention setting, five years)", NULL },
 	{ "case hold", "CASE-NUMBER", 1, 1, 1, cmd_case_hold,
-	  "put a case under legal hold: purge keeps it" },
+	  "put a case under legal hold: purge keeps it", NULL },
 	{ "case release", "CASE-NUMBER", 1, 1, 1, cmd_case_release,
-	  "end the legal hold of a case" },
-	{ "access list", "", 0, 0, 1, cmd_access_list,
-	  "which categories of personal data each organisation kind may see" },
+	  "end the legal hold of a case", NULL },
+	{ "access list", "", 0, 0, 1, cmd_report,
+	  "which categories of personal data each organisation kind may see",
+	  "SELECT kind, string_agg(category, ',' ORDER BY category) AS "
+	  "categories FROM kind_data_access GROUP BY kind ORDER BY kind" },
 	{ "access set", "KIND [CATEGORIES]", 1, 2, 1, cmd_access_set,
 	  "set the categories a kind may see (comma-separated: person_names, "
-	  "birth_dates, case_summary, free_text; none when omitted)" },
-	{ "series list", "", 0, 0, 1, cmd_series_list, "list meeting series" },
+	  "birth_dates, case_summary, free_text; none when omitted)", NULL },
+	{ "series list", "", 0, 0, 1, cmd_report, "list meeting series",
+	  "SELECT s.id, s.name, s.kind, s.district, array_to_string(s.themes, "
+	  "',') AS themes FROM series s ORDER BY s.name" },
 	{ "series add", "NAME KIND THEMES [DISTRICT] [CHAIR-LOGIN]", 3, 5, 1,
 	  cmd_series_add, "add a meeting series (KIND e.g. wzt, sso, "
-	  "casusoverleg_hg; THEMES comma-separated)" },
+	  "casusoverleg_hg; THEMES comma-separated)", NULL },
 	{ "series member", "SERIES ORGANISATION", 2, 2, 1, cmd_series_member,
-	  "make an organisation a fixed member of a series" },
-	{ NULL, NULL, 0, 0, 0, NULL, NULL }
+	  "make an organisation a fixed member of a series", NULL },
+	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL }
 };
 
 static void
@@ -813,6 +755,7 @@ main(int argc, char **argv)
 		close_db();
 		return 1;
 	}
+	current_cmd = best;
 	rc = best->fn(nargs, argv + optind + words);
 	close_db();
 	conf_free(server_params, &ctl.cfg);
