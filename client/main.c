@@ -20,6 +20,8 @@ usage(FILE *f)
 	    "  --server HOST:PORT     server to connect to (default 127.0.0.1:%d)\n"
 	    "  --user NAME            login name\n"
 	    "  --ca FILE              CA certificate the server must chain to\n"
+	    "  --cert FILE            client certificate (servers with client_certs)\n"
+	    "  --key FILE             private key of the client certificate\n"
 	    "  --password-file FILE   read the password from FILE's first line\n"
 	    "  --meeting ID           open this meeting straight away\n"
 	    "  --presentation         beamer mode: the meeting, following the chair\n"
@@ -110,7 +112,7 @@ client_remember(const struct client_opts *o)
 		log_warn("cannot save settings: %s", err);
 }
 
-enum { OPT_SERVER = 256, OPT_USER, OPT_CA, OPT_PWFILE, OPT_BATCH, OPT_MEETING,
+enum { OPT_SERVER = 256, OPT_USER, OPT_CA, OPT_CERT, OPT_KEY, OPT_PWFILE, OPT_BATCH, OPT_MEETING,
 	OPT_PRESENTATION, OPT_CONFIG, OPT_HELP, OPT_VERSION, OPT_VERBOSE };
 
 int
@@ -120,6 +122,8 @@ main(int argc, char **argv)
 		{ "server", required_argument, NULL, OPT_SERVER },
 		{ "user", required_argument, NULL, OPT_USER },
 		{ "ca", required_argument, NULL, OPT_CA },
+		{ "cert", required_argument, NULL, OPT_CERT },
+		{ "key", required_argument, NULL, OPT_KEY },
 		{ "password-file", required_argument, NULL, OPT_PWFILE },
 		{ "batch", no_argument, NULL, OPT_BATCH },
 		{ "meeting", required_argument, NULL, OPT_MEETING },
@@ -132,6 +136,7 @@ main(int argc, char **argv)
 	};
 	struct client_opts o;
 	const char *server = NULL, *user = NULL, *ca = NULL, *config = NULL;
+	const char *cert = NULL, *key = NULL;
 	int batch = 0, c, rc;
 	char err[512], *end;
 
@@ -144,6 +149,8 @@ main(int argc, char **argv)
 		case OPT_SERVER: server = optarg; break;
 		case OPT_USER: user = optarg; break;
 		case OPT_CA: ca = optarg; break;
+		case OPT_CERT: cert = optarg; break;
+		case OPT_KEY: key = optarg; break;
 		case OPT_PWFILE: o.password_file = optarg; break;
 		case OPT_BATCH: batch = 1; break;
 		case OPT_MEETING:
@@ -181,7 +188,11 @@ main(int argc, char **argv)
 	    (user != NULL &&
 	    conf_set(client_params, &o.cfg, "user", user, err, sizeof err)) ||
 	    (ca != NULL &&
-	    conf_set(client_params, &o.cfg, "ca_file", ca, err, sizeof err))) {
+	    conf_set(client_params, &o.cfg, "ca_file", ca, err, sizeof err)) ||
+	    (cert != NULL &&
+	    conf_set(client_params, &o.cfg, "cert_file", cert, err, sizeof err)) ||
+	    (key != NULL &&
+	    conf_set(client_params, &o.cfg, "key_file", key, err, sizeof err))) {
 		fprintf(stderr, "tafel: %s\n", err);
 		return 2;
 	}
@@ -194,6 +205,14 @@ main(int argc, char **argv)
 		fprintf(stderr, _("tafel: no CA certificate: use --ca FILE or set "
 		    "ca_file in %s\n"), o.config_path);
 		return 1;
+	}
+	/* tls_client_ctx() takes both or neither */
+	if ((nonempty(o.cfg.cert_file) == NULL) !=
+	    (nonempty(o.cfg.key_file) == NULL)) {
+		fprintf(stderr, _("tafel: a client certificate needs its key: use "
+		    "--cert FILE and --key FILE together (or cert_file and "
+		    "key_file in %s)\n"), o.config_path);
+		return 2;
 	}
 	tls_init();
 	rc = batch ? batch_run(&o) : ui_run(&o);

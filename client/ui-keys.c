@@ -34,6 +34,8 @@ need_meeting(struct ui *u)
 	return 1;
 }
 
+static void load_cases(struct ui *u);
+
 /* --- navigation ---------------------------------------------------------- */
 
 static void
@@ -73,6 +75,10 @@ k_q_back(struct ui *u)
 		ui_set_presentation(u, 0);
 		return;
 	}
+	if (u->view == VIEW_PICK_CASE) {	/* it belongs to the meeting */
+		ui_set_view(u, VIEW_MEETING);
+		return;
+	}
 	ui_set_view(u, u->view == u->back || u->view == VIEW_MEETING ?
 	    VIEW_MEETINGS : u->back);
 }
@@ -85,6 +91,8 @@ filter_done(struct ui *u, const char *text)
 	snprintf(u->filter[u->view], sizeof u->filter[u->view], "%s", text);
 	if (u->view == VIEW_MEETINGS)
 		u->sel_meeting = 0;
+	else if (u->view == VIEW_PICK_CASE)
+		u->sel_pick = 0;
 	else
 		u->sel_action = 0;
 	ui_dirty(u);
@@ -121,6 +129,10 @@ k_help(struct ui *u)
 static void
 k_back(struct ui *u)
 {
+	if (u->view == VIEW_PICK_CASE) {
+		ui_set_view(u, VIEW_MEETING);
+		return;
+	}
 	ui_set_view(u, u->view == u->back ? VIEW_MEETINGS : u->back);
 }
 
@@ -154,9 +166,17 @@ move_sel(struct ui *u, int dir)
 {
 	const Tafel__ActionPoint *list[512];
 	const Tafel__Meeting *ms[512];
+	const Tafel__Case *cs[1024];
 	size_t n;
 
 	switch (u->view) {
+	case VIEW_PICK_CASE:
+		n = view_pick_case_list(u, cs, sizeof cs / sizeof cs[0]);
+		if (dir < 0 && u->sel_pick > 0)
+			u->sel_pick--;
+		else if (dir > 0 && u->sel_pick + 1 < n)
+			u->sel_pick++;
+		break;
 	case VIEW_MEETINGS:
 		n = ui_meetings_shown(u, ms, 512);
 		if (n == 0)
@@ -260,6 +280,10 @@ k_mouse(struct ui *u)
 	case VIEW_ACTIONS:
 		u->sel_action = idx;
 		break;
+	case VIEW_PICK_CASE:
+		u->sel_pick = idx;	/* a double click does not add it */
+		ui_dirty(u);
+		return;
 	default:
 		return;
 	}
@@ -281,8 +305,11 @@ k_reconnect(struct ui *u)
 	if (net_get_state(u->net) == NET_DISCONNECTED ||
 	    net_get_state(u->net) == NET_BACKOFF)
 		net_start(u->net);
-	else if (net_get_state(u->net) == NET_READY)
+	else if (net_get_state(u->net) == NET_READY) {
 		ui_refresh_lists(u);
+		if (u->view == VIEW_PICK_CASE)
+			load_cases(u);
+	}
 	ui_dirty(u);
 }
 
@@ -424,49 +451,144 @@ k_decision(struct ui *u)
 	ui_prompt(u, _("Decision"), it->decision, decision_done);
 }
 
-/* The action point form: description → owner organisation → due date. */
+/* The action point form: description → owner organisation → (when editing:
+ * owner person →) due date.  The same form creates and edits. */
 static void form_owner(struct ui *u, const char *text);
+static void form_person(struct ui *u, const char *text);
 static void form_due(struct ui *u, const char *text);
 static void form_description(struct ui *u, const char *text);
 
+static const Tafel__Organisation *
+org_by_id(struct ui *u, int64_t id)
+{
+	const Tafel__Organisation *o = model_org(&u->meeting, id);
+
+	for (size_t i = 0; o == NULL && u->orgs != NULL &&
+	    i < u->orgs->n_organisations; i++)
+		if (u->orgs->organisations[i]->id == id)
+			o = u->orgs->organisations[i];
+	return o;
+}
+
+static const Tafel__User *
+user_by_id(struct ui *u, int64_t id)
+{
+	for (size_t i = 0; u->orgs != NULL && i < u->orgs->n_users; i++)
+		if (u->orgs->users[i]->id == id)
+			return u->orgs->users[i];
+	return NULL;
+}
+
+/* A user by number or login. */
+static const Tafel__User *
+find_user(struct ui *u, const char *text)
+{
+	char *end;
+	long long id = strtoll(text, &end, 10);
+
+	if (*text != '\0' && *end == '\0')
+		return user_by_id(u, id);
+	for (size_t i = 0; u->orgs != NULL && i < u->orgs->n_users; i++)
+		if (strcasecmp(u->orgs->users[i]->login, text) == 0)
+			return u->orgs->users[i];
+	return NULL;
+}
+
+/* Opens the prompt of one field, with what the form holds. */
+static void
+form_ask(struct ui *u, int field)
+{
+	char text[200] = "";
+	const Tafel__Organisation *o;
+	const Tafel__User *p;
+
+	u->form_active = 1;
+	u->form_field = field;
+	switch (field) {
+	case FORM_DUE:
+		ui_prompt(u, _("Due date (YYYY-MM-DD)"), u->form.due_date,
+		    form_due);
+		break;
+	case FORM_OWNER:
+		if (u->form.owner_org_id != 0) {
+			o = org_by_id(u, u->form.owner_org_id);
+			if (o != NULL)
+				snprintf(text, sizeof text, "%s", o->name);
+			else
+				snprintf(text, sizeof text, "%lld",
+				    (long long)u->form.owner_org_id);
+		}
+		ui_prompt(u, _("Owner organisation (name or number)"), text,
+		    form_owner);
+		break;
+	case FORM_PERSON:
+		if (u->form.owner_user_id != 0) {
+			p = user_by_id(u, u->form.owner_user_id);
+			if (p != NULL)
+				snprintf(text, sizeof text, "%s", p->login);
+			else
+				snprintf(text, sizeof text, "%lld",
+				    (long long)u->form.owner_user_id);
+		}
+		ui_prompt(u, _("Owner person (login or number; empty: the "
+		    "whole organisation)"), text, form_person);
+		break;
+	default:
+		u->form_field = FORM_DESCRIPTION;
+		ui_prompt(u, _("Action point"), u->form.description,
+		    form_description);
+		break;
+	}
+}
+
+/* Back to the field the server objected to (by its request field name). */
 static void
 form_reopen(struct ui *u, const char *field)
 {
-	char org[32];
+	int edit = u->form.action_id != 0;
 
-	u->form_active = 1;
-	if (field != NULL && strcmp(field, "due_date") == 0) {
-		u->form_field = 2;
-		ui_prompt(u, _("Due date (YYYY-MM-DD)"), u->form.due_date,
-		    form_due);
-	} else if (field != NULL && (strcmp(field, "owner_org_id") == 0 ||
-	    strcmp(field, "owner_user_id") == 0)) {
-		u->form_field = 1;
-		snprintf(org, sizeof org, "%lld", (long long)u->form.owner_org_id);
-		ui_prompt(u, _("Owner organisation (name or number)"), org,
-		    form_owner);
-	} else {
-		u->form_field = 0;
-		ui_prompt(u, _("Action point"), u->form.description,
-		    form_description);
-	}
+	if (field != NULL && strcmp(field, "due_date") == 0)
+		form_ask(u, FORM_DUE);
+	else if (field != NULL && strcmp(field, "owner_user_id") == 0)
+		form_ask(u, edit ? FORM_PERSON : FORM_OWNER);
+	else if (field != NULL && strcmp(field, "owner_org_id") == 0)
+		form_ask(u, FORM_OWNER);
+	else
+		form_ask(u, FORM_DESCRIPTION);
 }
 
 static void
 form_sent(struct net *n, const Tafel__Envelope *m, void *arg)
 {
 	struct ui *u = arg;
+	int edit = u->form.action_id != 0;
 
 	if (m == NULL)
 		return;
 	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
+		const Tafel__ActionPoint *cur = m->error->current_record_case ==
+		    TAFEL__ERROR__CURRENT_RECORD_CURRENT_ACTION_POINT ?
+		    m->error->current_action_point : NULL;
+
+		if (edit && cur != NULL) {
+			if (cur->state != TAFEL__ACTION_STATE__ACTION_OPEN) {
+				/* finished meanwhile: nothing left to edit */
+				u->form_active = 0;
+				ui_show_error(u, m->error);
+				return;
+			}
+			/* CONFLICT: the message shows the record as it is
+			 * now; the next try uses its version */
+			u->form.version = cur->version;
+		}
 		/* keep the form: reopen the field the server objected to */
 		form_reopen(u, m->error->field);
 		ui_show_error(u, m->error);
 		return;
 	}
 	u->form_active = 0;
-	ui_message(u, 0, "%s", _("Action point recorded."));
+	ui_message(u, 0, "%s", edit ? _("Action point updated.") :
+	    _("Action point recorded."));
 }
 
 static void
@@ -474,15 +596,27 @@ form_send(struct ui *u)
 {
 	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
 	Tafel__CreateActionRequest r = TAFEL__CREATE_ACTION_REQUEST__INIT;
+	Tafel__UpdateActionRequest up = TAFEL__UPDATE_ACTION_REQUEST__INIT;
 
-	r.case_id = u->form.case_id;
-	r.meeting_id = u->form.meeting_id;
-	r.description = u->form.description;
-	r.owner_org_id = u->form.owner_org_id;
-	r.owner_user_id = u->form.owner_user_id;
-	r.due_date = u->form.due_date;
-	env.body_case = TAFEL__ENVELOPE__BODY_CREATE_ACTION;
-	env.create_action = &r;
+	if (u->form.action_id != 0) {
+		up.id = u->form.action_id;
+		up.version = u->form.version;
+		up.description = u->form.description;
+		up.owner_org_id = u->form.owner_org_id;
+		up.owner_user_id = u->form.owner_user_id;
+		up.due_date = u->form.due_date;
+		env.body_case = TAFEL__ENVELOPE__BODY_UPDATE_ACTION;
+		env.update_action = &up;
+	} else {
+		r.case_id = u->form.case_id;
+		r.meeting_id = u->form.meeting_id;
+		r.description = u->form.description;
+		r.owner_org_id = u->form.owner_org_id;
+		r.owner_user_id = u->form.owner_user_id;
+		r.due_date = u->form.due_date;
+		env.body_case = TAFEL__ENVELOPE__BODY_CREATE_ACTION;
+		env.create_action = &r;
+	}
 	ui_send(u, &env, NET_REQ_WRITE, form_sent);
 }
 
@@ -494,11 +628,11 @@ form_due(struct ui *u, const char *text)
 		return;
 	}
 	snprintf(u->form.due_date, sizeof u->form.due_date, "%s", text);
-	u->form_field = 3;		/* sent: shown until the answer */
+	u->form_field = FORM_SENDING;	/* shown until the answer */
 	form_send(u);
 }
 
-/* An organisation by number or by (the start of) its name. */
+/* An organisation by number or by its name (exact, else its start). */
 static int64_t
 find_org(struct ui *u, const char *text)
 {
@@ -508,14 +642,23 @@ find_org(struct ui *u, const char *text)
 
 	if (*text != '\0' && *end == '\0')
 		return id;
-	for (size_t i = 0; u->orgs != NULL && i < u->orgs->n_organisations; i++)
-		if (strncasecmp(u->orgs->organisations[i]->name, text, len) == 0)
-			return u->orgs->organisations[i]->id;
-	for (size_t i = 0; i < u->meeting.orgs.n; i++) {
-		const Tafel__Organisation *o = (void *)u->meeting.orgs.v[i].msg;
+	for (int exact = 1; exact >= 0; exact--) {
+		for (size_t i = 0; u->orgs != NULL &&
+		    i < u->orgs->n_organisations; i++) {
+			const char *name = u->orgs->organisations[i]->name;
 
-		if (strncasecmp(o->name, text, len) == 0)
-			return o->id;
+			if (exact ? strcasecmp(name, text) == 0 :
+			    strncasecmp(name, text, len) == 0)
+				return u->orgs->organisations[i]->id;
+		}
+		for (size_t i = 0; i < u->meeting.orgs.n; i++) {
+			const Tafel__Organisation *o =
+			    (void *)u->meeting.orgs.v[i].msg;
+
+			if (exact ? strcasecmp(o->name, text) == 0 :
+			    strncasecmp(o->name, text, len) == 0)
+				return o->id;
+		}
 	}
 	return 0;
 }
@@ -536,9 +679,42 @@ form_owner(struct ui *u, const char *text)
 		ui_message(u, 1, "%s", _("Unknown organisation."));
 		return;
 	}
+	if (id != u->form.owner_org_id) {
+		/* the person worked for the old owner */
+		u->form.owner_user_id = 0;
+		u->form.owner_user_name[0] = '\0';
+	}
 	u->form.owner_org_id = id;
-	u->form_field = 2;
-	ui_prompt(u, _("Due date (YYYY-MM-DD)"), u->form.due_date, form_due);
+	form_ask(u, u->form.action_id != 0 ? FORM_PERSON : FORM_DUE);
+}
+
+static void
+form_person(struct ui *u, const char *text)
+{
+	const Tafel__User *p;
+
+	if (text == NULL) {
+		u->form_active = 0;
+		return;
+	}
+	if (text[0] == '\0') {		/* the organisation as a whole */
+		u->form.owner_user_id = 0;
+		u->form.owner_user_name[0] = '\0';
+		form_ask(u, FORM_DUE);
+		return;
+	}
+	p = find_user(u, text);
+	if (p == NULL || p->org_id != u->form.owner_org_id) {
+		ui_prompt(u, _("Owner person (login or number; empty: the "
+		    "whole organisation)"), text, form_person);
+		ui_message(u, 1, "%s", p == NULL ? _("Unknown user.") :
+		    _("This person does not belong to the owner organisation."));
+		return;
+	}
+	u->form.owner_user_id = p->id;
+	snprintf(u->form.owner_user_name, sizeof u->form.owner_user_name,
+	    "%s", p->display_name);
+	form_ask(u, FORM_DUE);
 }
 
 static void
@@ -549,30 +725,151 @@ form_description(struct ui *u, const char *text)
 		return;
 	}
 	snprintf(u->form.description, sizeof u->form.description, "%s", text);
-	u->form_field = 1;
-	ui_prompt(u, _("Owner organisation (name or number)"), "", form_owner);
+	form_ask(u, FORM_OWNER);
+}
+
+static int
+form_busy(struct ui *u)
+{
+	if (u->form_active && u->form_field == FORM_SENDING) {
+		ui_message(u, 1, "%s", _("The previous action point is still "
+		    "being sent."));
+		return 1;
+	}
+	return 0;
 }
 
 static void
 k_add_action(struct ui *u)
 {
 	const Tafel__AgendaItem *it = selected_item(u);
+	const Tafel__Case *c;
 
 	if (it == NULL) {
 		ui_message(u, 1, "%s", _("No agenda item selected."));
 		return;
 	}
-	if (u->form_active && u->form_field == 3) {
-		ui_message(u, 1, "%s", _("The previous action point is still "
-		    "being sent."));
+	if (form_busy(u))
 		return;
-	}
 	memset(&u->form, 0, sizeof u->form);
 	u->form.case_id = it->case_id;
 	u->form.meeting_id = u->meeting.meeting_id;
-	u->form_active = 1;
-	u->form_field = 0;
-	ui_prompt(u, _("Action point"), "", form_description);
+	u->form.view = VIEW_MEETING;
+	c = model_case(&u->meeting, it->case_id);
+	if (c != NULL)
+		snprintf(u->form.case_number, sizeof u->form.case_number, "%s",
+		    c->number);
+	form_ask(u, FORM_DESCRIPTION);
+}
+
+/* --- the chair's case picker: add a case to the agenda ------------------- */
+
+static void
+on_cases(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct ui *u = arg;
+
+	u->cases_loading = 0;
+	ui_dirty(u);
+	if (m == NULL)
+		return;
+	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
+		ui_show_error(u, m->error);
+		return;
+	}
+	if (m->body_case != TAFEL__ENVELOPE__BODY_CASE_LIST)
+		return;
+	if (u->cases != NULL)
+		protobuf_c_message_free_unpacked(&u->cases->base, NULL);
+	u->cases = (Tafel__CaseList *)model_dup(&m->case_list->base);
+}
+
+static void
+load_cases(struct ui *u)
+{
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
+	Tafel__ListCasesRequest r = TAFEL__LIST_CASES_REQUEST__INIT;
+
+	env.body_case = TAFEL__ENVELOPE__BODY_LIST_CASES;
+	env.list_cases = &r;
+	u->cases_loading = 1;
+	net_send(u->net, &env, NET_REQ_READ, NULL, on_cases, u);
+}
+
+static void
+k_add_case(struct ui *u)
+{
+	if (!need_meeting(u))
+		return;
+	if (u->meeting.meeting->state == TAFEL__MEETING_STATE__MEETING_CLOSED) {
+		ui_message(u, 1, "%s", _("The meeting is closed: its agenda can "
+		    "no longer change."));
+		return;
+	}
+	u->sel_pick = 0;
+	u->filter[VIEW_PICK_CASE][0] = '\0';
+	load_cases(u);
+	ui_set_view(u, VIEW_PICK_CASE);
+}
+
+static const char *
+case_number(struct ui *u, int64_t id)
+{
+	for (size_t i = 0; u->cases != NULL && i < u->cases->n_cases; i++)
+		if (u->cases->cases[i]->id == id)
+			return u->cases->cases[i]->number;
+	return "?";
+}
+
+/* Added: back to the meeting, where the new item arrives as an event; on an
+ * error the picker stays open to try again or pick another case. */
+static void
+pick_sent(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct ui *u = arg;
+	int64_t id = u->pick_sending;
+
+	if (m == NULL)
+		return;
+	u->pick_sending = 0;
+	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
+		ui_show_error(u, m->error);
+		return;
+	}
+	if (u->view == VIEW_PICK_CASE)
+		ui_set_view(u, VIEW_MEETING);
+	ui_message(u, 0, _("Case %s added to the agenda."), case_number(u, id));
+}
+
+static void
+k_pick_add(struct ui *u)
+{
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
+	Tafel__AddAgendaItemRequest r = TAFEL__ADD_AGENDA_ITEM_REQUEST__INIT;
+	const Tafel__Case *list[1024];
+	size_t n = view_pick_case_list(u, list, sizeof list / sizeof list[0]);
+
+	if (u->sel_pick >= n) {
+		ui_message(u, 1, "%s", _("No case selected."));
+		return;
+	}
+	if (u->pick_sending != 0) {
+		ui_message(u, 1, "%s", _("The previous case is still being "
+		    "added."));
+		return;
+	}
+	if (view_case_on_agenda(u, list[u->sel_pick]->id)) {
+		ui_message(u, 1, "%s", _("This case is already on the agenda."));
+		return;
+	}
+	r.meeting_id = u->meeting.meeting_id;
+	r.case_id = list[u->sel_pick]->id;
+	r.position = 0;			/* at the end */
+	env.body_case = TAFEL__ENVELOPE__BODY_ADD_AGENDA_ITEM;
+	env.add_agenda_item = &r;
+	u->pick_sending = r.case_id;
+	ui_message(u, 0, "%s", _("Adding the case to the agenda…"));
+	ui_send(u, &env, NET_REQ_WRITE, pick_sent);
 }
 
 static void
@@ -639,13 +936,94 @@ k_attendance(struct ui *u)
 
 /* --- action points ------------------------------------------------------- */
 
-static void complete_done(struct ui *u, const char *text);
+/* The action point e, x and c/C work on: the chosen line of "my action
+ * points", or the chosen action point of the case in the meeting view. */
+static const Tafel__ActionPoint *
+selected_action(struct ui *u)
+{
+	const Tafel__ActionPoint *list[512];
+	size_t n;
+
+	if (u->view == VIEW_MEETING)
+		return view_meeting_action(u);
+	n = view_actions_list(u, list, 512);
+	return u->sel_action < n ? list[u->sel_action] : NULL;
+}
+
+static const Tafel__ActionPoint *
+open_action(struct ui *u)
+{
+	const Tafel__ActionPoint *a = selected_action(u);
+
+	if (a == NULL)
+		ui_message(u, 1, "%s", _("No action point selected."));
+	else if (a->state != TAFEL__ACTION_STATE__ACTION_OPEN)
+		ui_message(u, 1, "%s", _("This action point is no longer open."));
+	else
+		return a;
+	return NULL;
+}
 
 static void
-complete_sent(struct net *n, const Tafel__Envelope *m, void *arg)
+k_next_action(struct ui *u)
 {
-	struct ui *u = arg;
+	view_meeting_action_step(u, 1);
+}
 
+static void
+k_prev_action(struct ui *u)
+{
+	view_meeting_action_step(u, -1);
+}
+
+/* e: the action point form, filled in with the action point as it is. */
+static void
+k_edit_action(struct ui *u)
+{
+	const Tafel__ActionPoint *a = open_action(u);
+	const Tafel__Case *c;
+
+	if (a == NULL || form_busy(u))
+		return;
+	memset(&u->form, 0, sizeof u->form);
+	u->form.action_id = a->id;
+	u->form.version = a->version;
+	u->form.case_id = a->case_id;
+	u->form.meeting_id = a->meeting_id;
+	u->form.view = u->view;
+	c = model_case(&u->meeting, a->case_id);
+	snprintf(u->form.case_number, sizeof u->form.case_number, "%s",
+	    a->case_number[0] != '\0' || c == NULL ? a->case_number : c->number);
+	/* a description hidden from us comes as "": sent back as "", the
+	 * server keeps it */
+	snprintf(u->form.description, sizeof u->form.description, "%s",
+	    a->description);
+	u->form.description_hidden = a->description[0] == '\0';
+	u->form.owner_org_id = a->owner_org_id;
+	u->form.owner_user_id = a->owner_user_id;
+	snprintf(u->form.owner_user_name, sizeof u->form.owner_user_name, "%s",
+	    a->owner_user_name);
+	snprintf(u->form.due_date, sizeof u->form.due_date, "%s", a->due_date);
+	form_ask(u, FORM_DESCRIPTION);
+}
+
+/* Completing (feedback for the submitter, required) and cancelling (a
+ * reason, optional) share one prompt; u->form_cancel tells which. */
+static void finish_done(struct ui *u, const char *text);
+
+static const char *
+finish_label(int cancel)
+{
+	return cancel ? _("Cancel — reason (note)") :
+	    _("Done — feedback for the submitter");
+}
+
+/* On an error the prompt opens again with what was typed; on CONFLICT the
+ * message shows the action point as it is now, and a still open one can
+ * be finished with its new version. */
+static void
+finish_sent(struct ui *u, const Tafel__Envelope *m, int cancel)
+{
 	if (m == NULL)
 		return;
 	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
@@ -653,23 +1031,34 @@ complete_sent(struct net *n, const Tafel__Envelope *m, void *arg)
 		    TAFEL__ERROR__CURRENT_RECORD_CURRENT_ACTION_POINT ?
 		    m->error->current_action_point : NULL;
 
-		/* keep the feedback; a newer version of a still open point
-		 * can be completed with it */
 		if (cur == NULL || cur->state == TAFEL__ACTION_STATE__ACTION_OPEN) {
 			if (cur != NULL)
 				u->form_action_version = cur->version;
-			ui_prompt(u, _("Done — feedback for the submitter"),
-			    u->form_text, complete_done);
+			u->form_cancel = cancel;
+			ui_prompt(u, finish_label(cancel), u->form_text,
+			    finish_done);
 		}
 		ui_show_error(u, m->error);
 		return;
 	}
-	ui_message(u, 0, "%s", _("Action point completed; the submitter is "
-	    "informed."));
+	ui_message(u, 0, "%s", cancel ? _("Action point cancelled.") :
+	    _("Action point completed; the submitter is informed."));
 }
 
 static void
-complete_done(struct ui *u, const char *text)
+complete_sent(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	finish_sent(arg, m, 0);
+}
+
+static void
+cancel_sent(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	finish_sent(arg, m, 1);
+}
+
+static void
+finish_done(struct ui *u, const char *text)
 {
 	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
 	Tafel__FinishActionRequest r = TAFEL__FINISH_ACTION_REQUEST__INIT;
@@ -680,24 +1069,40 @@ complete_done(struct ui *u, const char *text)
 	r.id = u->form_action_id;
 	r.version = u->form_action_version;
 	r.note = (char *)text;
-	env.body_case = TAFEL__ENVELOPE__BODY_COMPLETE_ACTION;
-	env.complete_action = &r;
-	ui_send(u, &env, NET_REQ_WRITE, complete_sent);
+	if (u->form_cancel) {
+		env.body_case = TAFEL__ENVELOPE__BODY_CANCEL_ACTION;
+		env.cancel_action = &r;
+	} else {
+		env.body_case = TAFEL__ENVELOPE__BODY_COMPLETE_ACTION;
+		env.complete_action = &r;
+	}
+	ui_send(u, &env, NET_REQ_WRITE, u->form_cancel ? cancel_sent :
+	    complete_sent);
+}
+
+static void
+finish_ask(struct ui *u, int cancel)
+{
+	const Tafel__ActionPoint *a = open_action(u);
+
+	if (a == NULL)
+		return;
+	u->form_action_id = a->id;
+	u->form_action_version = a->version;
+	u->form_cancel = cancel;
+	ui_prompt(u, finish_label(cancel), "", finish_done);
 }
 
 static void
 k_complete(struct ui *u)
 {
-	const Tafel__ActionPoint *list[512];
-	size_t n = view_actions_list(u, list, 512);
+	finish_ask(u, 0);
+}
 
-	if (u->sel_action >= n) {
-		ui_message(u, 1, "%s", _("No action point selected."));
-		return;
-	}
-	u->form_action_id = list[u->sel_action]->id;
-	u->form_action_version = list[u->sel_action]->version;
-	ui_prompt(u, _("Done — feedback for the submitter"), "", complete_done);
+static void
+k_cancel_action(struct ui *u)
+{
+	finish_ask(u, 1);
 }
 
 /* --- the table ----------------------------------------------------------- */
@@ -708,7 +1113,8 @@ k_complete(struct ui *u)
 const struct ui_key ui_keys[] = {
 	{ 'q', "q", V(MEETINGS), 0, N_("quit"), k_quit,
 	  N_("Quit tafel (clears a search first)") },
-	{ 'q', "q", MEETING | V(ACTIONS) | V(CASE) | V(HELP), 0, N_("back"),
+	{ 'q', "q", MEETING | V(ACTIONS) | V(CASE) | V(HELP) | V(PICK_CASE), 0,
+	  N_("back"),
 	  k_q_back, N_("Back (clears a search first; leaves the beamer layout)") },
 	{ '?', "?", VIEWS_ALL, 0, N_("help"), k_help, N_("Show all keys") },
 	{ 27, "Esc", VIEWS_ALL, 0, NULL, k_back, N_("Back to the previous view") },
@@ -730,7 +1136,8 @@ const struct ui_key ui_keys[] = {
 	  N_("Next line (in a meeting: go your own way)") },
 	{ KEY_MOUSE, "mouse", VIEWS_ALL, 0, NULL, k_mouse,
 	  N_("Click selects a line, double click opens it") },
-	{ '/', "/", V(MEETINGS) | V(ACTIONS), 0, N_("search"), k_filter,
+	{ '/', "/", V(MEETINGS) | V(ACTIONS) | V(PICK_CASE), 0, N_("search"),
+	  k_filter,
 	  N_("Search: show only the lines containing the text") },
 	{ 'v', "v", V(MEETINGS), 0, N_("past"), k_past,
 	  N_("Hide or show past meetings") },
@@ -758,8 +1165,30 @@ const struct ui_key ui_keys[] = {
 	  N_("Chair: record the decision on the selected item") },
 	{ 'A', "A", MEETING, 1, NULL, k_attendance,
 	  N_("Chair: record who is present, in the room or remote") },
+	{ '+', "+", MEETING, 1, N_("add case"), k_add_case,
+	  N_("Chair: add a case to the agenda (pick it from a list)") },
+	{ '\t', "Tab", MEETING, 0, NULL, k_next_action,
+	  N_("Choose the next action point of the case") },
+	{ KEY_BTAB, "Shift-Tab", MEETING, 0, NULL, k_prev_action,
+	  N_("Choose the previous action point of the case") },
+	{ 'e', "e", MEETING, 0, NULL, k_edit_action,
+	  N_("Edit the chosen action point: text, owner, due date") },
+	{ 'x', "x", MEETING, 0, NULL, k_cancel_action,
+	  N_("Cancel the chosen action point, with a reason") },
+	{ 'C', "C", MEETING, 0, NULL, k_complete,
+	  N_("Complete the chosen action point, with feedback") },
 	{ 'c', "c", V(ACTIONS), 0, N_("complete"), k_complete,
 	  N_("Complete the selected action point, with feedback") },
+	{ 'e', "e", V(ACTIONS), 0, N_("edit"), k_edit_action,
+	  N_("Edit the selected action point: text, owner, due date") },
+	{ 'x', "x", V(ACTIONS), 0, N_("cancel"), k_cancel_action,
+	  N_("Cancel the selected action point, with a reason") },
+	{ '\r', "Enter", V(PICK_CASE), 0, N_("add"), k_pick_add,
+	  N_("Add the selected case to the end of the agenda") },
+	{ '\n', "Enter", V(PICK_CASE), 0, NULL, k_pick_add,
+	  N_("Add the selected case to the end of the agenda") },
+	{ KEY_ENTER, "Enter", V(PICK_CASE), 0, NULL, k_pick_add,
+	  N_("Add the selected case to the end of the agenda") },
 	{ 0, NULL, 0, 0, NULL, NULL, NULL }
 };
 

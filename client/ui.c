@@ -28,6 +28,8 @@ static const struct ui_view view_table[VIEW__COUNT] = {
 	    view_actions_draw },
 	[VIEW_CASE] = { N_("Case"), view_case_draw },
 	[VIEW_HELP] = { N_("Keys"), view_help_draw },
+	[VIEW_PICK_CASE] = { N_("Add a case to the agenda"),
+	    view_pick_case_draw },
 };
 
 double
@@ -399,14 +401,21 @@ draw_top(struct ui *u)
 	}
 }
 
-/* The action point form over the body: its fields, the one being typed live. */
+static void discard_confirmed(struct ui *u, const char *text);
+
+/* The action point form over the body: its fields, the one being typed live.
+ * A new action point has no person field (the organisation owns it). */
 static void
 draw_form(struct ui *u)
 {
-	static const char *labels[3] = { N_("Description"),
-	    N_("Owner organisation"), N_("Due date") };
-	const Tafel__Case *c = model_case(&u->meeting, u->form.case_id);
-	int w = u->cols - 4 < 72 ? u->cols - 4 : 72, h = 9;
+	static const char *labels[FORM_SENDING] = {
+	    [FORM_DESCRIPTION] = N_("Description"),
+	    [FORM_OWNER] = N_("Owner organisation"),
+	    [FORM_PERSON] = N_("Owner person"),
+	    [FORM_DUE] = N_("Due date") };
+	int edit = u->form.action_id != 0;
+	int nf = edit ? 4 : 3;
+	int w = u->cols - 4 < 72 ? u->cols - 4 : 72, h = 3 + 2 * nf;
 	int x = (u->cols - w) / 2, y = (u->rows - 3 - h) / 2;
 	char val[1100], lbl[64], org[200];
 	const Tafel__Organisation *o;
@@ -426,34 +435,48 @@ draw_form(struct ui *u)
 	mvwaddch(u->body, y + h - 1, x + w - 1, ACS_LRCORNER);
 	wattr_off(u->body, ui_attr(u, UI_A_TITLE), NULL);
 	ui_putf(u->body, y, x + 2, w - 4, ui_attr(u, UI_A_TITLE),
-	    " %s · %s %s ", _("New action point"), _("Case"),
-	    c != NULL ? c->number : "?");
+	    " %s · %s %s ", edit ? _("Edit action point") :
+	    _("New action point"), _("Case"),
+	    u->form.case_number[0] ? u->form.case_number : "?");
 	o = model_org(&u->meeting, u->form.owner_org_id);
 	if (o == NULL && u->orgs != NULL)
 		for (size_t i = 0; i < u->orgs->n_organisations; i++)
 			if (u->orgs->organisations[i]->id == u->form.owner_org_id)
 				o = u->orgs->organisations[i];
 	snprintf(org, sizeof org, "%s", o != NULL ? o->name : "");
-	for (int f = 0; f < 3; f++) {
-		const char *v = f == 0 ? u->form.description : f == 1 ? org :
-		    u->form.due_date;
+	for (int f = 0, row = 0; f < FORM_SENDING; f++) {
+		const char *v = f == FORM_DESCRIPTION ? u->form.description :
+		    f == FORM_OWNER ? org : f == FORM_PERSON ?
+		    (u->form.owner_user_id != 0 ? u->form.owner_user_name :
+		    _("(the whole organisation)")) : u->form.due_date;
 		attr_t a = 0;
 
+		if (f == FORM_PERSON && !edit)
+			continue;
+		if (f == FORM_DESCRIPTION && u->form.description_hidden &&
+		    u->form.description[0] == '\0' && f != u->form_field) {
+			v = _("(hidden from your organisation; kept as it is)");
+			a = ui_attr(u, UI_A_DIM);
+		}
 		if (f == u->form_field && u->prompt.active) {
+			/* while "discard?" is asked, the field keeps its text */
+			struct ui_prompt *p = u->prompt.done == discard_confirmed ?
+			    &u->saved_prompt : &u->prompt;
 			size_t m;
 
-			u->prompt.buf[u->prompt.len] = L'\0';
-			m = wcstombs(val, u->prompt.buf, sizeof val - 1);
+			p->buf[p->len] = L'\0';
+			m = wcstombs(val, p->buf, sizeof val - 1);
 			val[m == (size_t)-1 ? 0 : m] = '\0';
 			v = val;
 			a = ui_attr(u, UI_A_SELECTED);
 		}
 		layout_fit(lbl, sizeof lbl, _(labels[f]), 22);
-		ui_putf(u->body, y + 2 + f * 2, x + 2, w - 4, 0, "%s", lbl);
-		mvwchgat(u->body, y + 2 + f * 2, x + 25, w - 27, a, 0, NULL);
-		ui_put(u->body, y + 2 + f * 2, x + 25, w - 27, a, v);
+		ui_putf(u->body, y + 2 + row * 2, x + 2, w - 4, 0, "%s", lbl);
+		mvwchgat(u->body, y + 2 + row * 2, x + 25, w - 27, a, 0, NULL);
+		ui_put(u->body, y + 2 + row * 2, x + 25, w - 27, a, v);
+		row++;
 	}
-	if (u->form_field == 3)
+	if (u->form_field == FORM_SENDING)
 		ui_put(u->body, y + h - 1, x + 2, w - 4, ui_attr(u, UI_A_TITLE),
 		    net_get_state(u->net) == NET_READY ? _(" Sending… ") :
 		    _(" Waiting for the connection… "));
@@ -548,7 +571,7 @@ ui_redraw(struct ui *u)
 	werase(u->body);
 	u->click_n = 0;
 	view_table[u->view].draw(u, u->body, u->rows - 3, u->cols);
-	if (u->form_active && u->view == VIEW_MEETING)
+	if (u->form_active && u->view == u->form.view)
 		draw_form(u);
 	if (u->message[0] != '\0' && (u->prompt.active ||
 	    layout_width(u->message) > u->cols))
@@ -1205,6 +1228,8 @@ ui_run(struct client_opts *o)
 		protobuf_c_message_free_unpacked(&u.case_detail->base, NULL);
 	if (u.orgs != NULL)
 		protobuf_c_message_free_unpacked(&u.orgs->base, NULL);
+	if (u.cases != NULL)
+		protobuf_c_message_free_unpacked(&u.cases->base, NULL);
 	event_base_free(u.base);
 	if (fatal_msg[0] != '\0' && u.quit && u.my_user_id == 0) {
 		fprintf(stderr, "tafel: %s\n", fatal_msg);

@@ -23,6 +23,7 @@ enum ui_view_id {
 	VIEW_ACTIONS,		/* my organisation's open action points */
 	VIEW_CASE,		/* one case in depth: persons, actions, history */
 	VIEW_HELP,		/* the key table */
+	VIEW_PICK_CASE,		/* chair: pick a case to add to the agenda */
 	VIEW__COUNT
 };
 
@@ -44,12 +45,28 @@ struct ui_prompt {
 	void (*done)(struct ui *, const char *text);
 };
 
-/* The chair's action point form, kept while the server may still refuse it. */
+/* The action point form's fields (ui->form_field), in the order asked. */
+enum ui_form_field {
+	FORM_DESCRIPTION,
+	FORM_OWNER,		/* owner organisation */
+	FORM_PERSON,		/* owner person: editing only */
+	FORM_DUE,
+	FORM_SENDING		/* sent: shown until the answer */
+};
+
+/* The action point form (new, or editing one), kept while the server may
+ * still refuse it. */
 struct ui_action_form {
 	int64_t case_id, meeting_id;
+	int64_t action_id;		/* editing this action point, 0: new */
+	int64_t version;		/* its version (or from a CONFLICT) */
+	enum ui_view_id view;		/* drawn over this view */
+	char case_number[32];
 	char description[1024];
+	int description_hidden;		/* editing one whose text we may not see */
 	int64_t owner_org_id;
 	int64_t owner_user_id;
+	char owner_user_name[200];
 	char due_date[32];
 };
 
@@ -89,7 +106,13 @@ struct ui {
 	int form_user_present;		/* attendance form */
 	int64_t form_user_id;
 	int form_active;		/* the action point form is on screen */
-	int form_field;			/* 0 description, 1 owner, 2 due date */
+	int form_field;			/* enum ui_form_field */
+	int form_cancel;		/* finishing prompt: 1 cancel, 0 complete */
+	int64_t sel_case_action_id;	/* meeting view: chosen action point */
+	Tafel__CaseList *cases;		/* list_cases answer for the picker, owned */
+	int cases_loading;		/* a list_cases request is out */
+	size_t sel_pick;		/* in the case picker */
+	int64_t pick_sending;		/* case being added, 0 none */
 	int64_t form_item_id;		/* decision: the item, fixed at "d" */
 	int64_t form_item_version;	/* its version then (or from a CONFLICT) */
 	char form_text[1024];		/* decision/feedback typed, kept on errors */
@@ -172,5 +195,15 @@ void view_presentation_draw(struct ui *, WINDOW *, int rows, int cols);
 /* open action points of my organisation, overdue first */
 size_t view_actions_list(struct ui *, const Tafel__ActionPoint **out,
     size_t max);
+/* The meeting view's chosen action point of the selected case (the first
+ * one unless another was chosen), NULL if the case has none. */
+const Tafel__ActionPoint *view_meeting_action(struct ui *);
+/* Steps the meeting view's action point choice by dir. */
+void view_meeting_action_step(struct ui *, int dir);
+/* The case picker: cases not on the agenda first, filtered. */
+void view_pick_case_draw(struct ui *, WINDOW *, int rows, int cols);
+size_t view_pick_case_list(struct ui *, const Tafel__Case **out, size_t max);
+/* Whether the case is on the open meeting's agenda. */
+int view_case_on_agenda(struct ui *, int64_t case_id);
 
 #endif

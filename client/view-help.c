@@ -15,6 +15,7 @@ static const struct {
 	{ VIEW_MEETING, N_("In a meeting") },
 	{ VIEW_ACTIONS, N_("In the action points") },
 	{ VIEW_CASE, N_("In a case") },
+	{ VIEW_PICK_CASE, N_("In the case picker (chair)") },
 };
 
 struct help_out {
@@ -79,6 +80,8 @@ view_help_draw(struct ui *u, WINDOW *w, int rows, int cols)
 	for (size_t k = 0; k < sizeof sections / sizeof sections[0]; k++) {
 		size_t i = (first + k) % (sizeof sections / sizeof sections[0]);
 
+		if (sections[i].view == VIEW_PICK_CASE && !u->is_chair)
+			continue;	/* only the chair gets there */
 		out_line(&h, h.title, _(sections[i].title));
 		out_keys(u, &h, 0, VIEW_BIT(sections[i].view));
 	}

@@ -79,6 +79,50 @@ draw_agenda(struct ui *u, WINDOW *w, int top, int rows, int width)
 	    m->agenda.n - first : (size_t)shown);
 }
 
+/* The action points of the selected case and the index of the chosen
+ * one (0 when the chosen one is not among them); returns the count. */
+static size_t
+case_actions(struct ui *u, const Tafel__ActionPoint **acts, size_t *sel)
+{
+	const struct model *m = &u->meeting;
+	const Tafel__AgendaItem *it = model_item(m, m->selected_item_id);
+	size_t n;
+
+	*sel = 0;
+	if (it == NULL || model_case(m, it->case_id) == NULL)
+		return 0;
+	n = model_case_actions(m, it->case_id, acts, MAX_ROWS);
+	for (size_t i = 0; i < n; i++)
+		if (acts[i]->id == u->sel_case_action_id)
+			*sel = i;
+	return n;
+}
+
+const Tafel__ActionPoint *
+view_meeting_action(struct ui *u)
+{
+	const Tafel__ActionPoint *acts[MAX_ROWS];
+	size_t sel, n = case_actions(u, acts, &sel);
+
+	return n > 0 ? acts[sel] : NULL;
+}
+
+void
+view_meeting_action_step(struct ui *u, int dir)
+{
+	const Tafel__ActionPoint *acts[MAX_ROWS];
+	size_t sel, n = case_actions(u, acts, &sel);
+
+	if (n == 0) {
+		ui_message(u, 1, "%s", _("This case has no action points."));
+		return;
+	}
+	/* round and round: Tab from the last one goes back to the first */
+	sel = dir > 0 ? (sel + 1) % n : (sel + n - 1) % n;
+	u->sel_case_action_id = acts[sel]->id;
+	ui_dirty(u);
+}
+
 static void
 draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 {
@@ -86,7 +130,7 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 	const Tafel__AgendaItem *it = model_item(m, m->selected_item_id);
 	const Tafel__Case *c;
 	const struct mrec *cr;
-	const Tafel__ActionPoint *acts[MAX_ROWS];
+	const Tafel__ActionPoint *acts[MAX_ROWS], *sel;
 	size_t n;
 
 	if (it == NULL)
@@ -120,6 +164,7 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 	    it->decision[0] ? it->decision : _("(none yet)"));
 	ui_put(w, y++, x, width, ui_attr(u, UI_A_TITLE), _("Action points"));
 	n = model_case_actions(m, c->id, acts, MAX_ROWS);
+	sel = view_meeting_action(u);
 	if (n == 0)
 		ui_put(w, y++, x + 2, width - 2, ui_attr(u, UI_A_DIM), _("(none)"));
 	for (size_t i = 0; i < n && y < rows; i++) {
@@ -127,6 +172,10 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 		attr_t at = a->overdue ? ui_attr(u, UI_A_OVERDUE) : 0;
 
 		at = flash_or(u, model_rec(&m->actions, a->id)->changed, at);
+		if (a == sel) {		/* e, x and C work on this one */
+			at = ui_attr(u, UI_A_SELECTED);
+			mvwchgat(w, y, x, width, at, 0, NULL);
+		}
 		/* the description first: at 80 columns the owner may be cut */
 		ui_putf(w, y++, x, width, at, "%s %s %-9s %s · %s%s%s",
 		    a->overdue ? "!" : " ",

@@ -127,9 +127,10 @@ check_update_action(const ProtobufCMessage *m, struct validate_error *e)
 {
 	const Tafel__UpdateActionRequest *q = (const void *)m;
 
+	/* An empty description keeps one the writer may not see (covenant). */
 	return validate_id("id", q->id, 1, e) ||
 	    validate_id("version", q->version, 1, e) ||
-	    validate_text("description", q->description, TEXT, 1, 1, e) ||
+	    validate_text("description", q->description, TEXT, 0, 1, e) ||
 	    validate_id("owner_org_id", q->owner_org_id, 1, e) ||
 	    validate_id("owner_user_id", q->owner_user_id, 0, e) ||
 	    validate_date("due_date", q->due_date, 1, e) ? -1 : 0;

@@ -73,17 +73,19 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-# tafeld_start [PORT]: starts tafeld on E2E_DIR (created on first use);
-# sets E2E_PORT from its log.  Polls up to 120 s (initdb on a slow machine).
+# tafeld_start [PORT [TAFELD ARGS...]]: starts tafeld on E2E_DIR (created on
+# first use), e.g. tafeld_start 0 --set client_certs=yes; sets E2E_PORT from
+# its log.  Polls up to 120 s (initdb on a slow machine).
 tafeld_start() {
 	local port=${1:-0} from deadline p
+	[ $# -gt 0 ] && shift
 	if [ -z "$E2E_DIR" ]; then
 		E2E_DIR=$(mktemp -d /tmp/tafel-e2e-XXXXXX) || fail "mktemp"
 		printf 'demo\n' >"$E2E_DIR.pw"
 	fi
 	from=$(stat -c %s "$E2E_DIR.log" 2>/dev/null || echo 0)
 	"$TAFELD" --data-dir "$E2E_DIR" --listen "127.0.0.1:$port" \
-		--config /dev/null --set "user=${TAFEL_TEST_USER:-tafel}" \
+		--config /dev/null --set "user=${TAFEL_TEST_USER:-tafel}" "$@" \
 		>>"$E2E_DIR.log" 2>&1 &
 	E2E_PID=$!
 	deadline=$((SECONDS + 120))

@@ -1,0 +1,149 @@
+#!/bin/bash
+# The chair edits an action point's due date (Tab, e; a CONFLICT with an edit from "my action points" in another session shows the current record and keeps the form), then cancels another one with a note (Shift-Tab, x); a partner's batch view shows the new date and the cancelled state.
+. "$(dirname "$0")/lib.sh"
+
+start_meeting
+start_client chair voorzitter --meeting "$MEETING"
+start_client pol politie --meeting "$MEETING"
+wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
+wait_for pol "volgt voorzitter" || fail "follower: not following"
+chair_start chair
+num=$(current_line chair | awk '{print $3}')
+wait_for pol "Casus $num" || fail "follower: not on case $num"
+
+# action_points USER: "id version state due_date" of the current item's case,
+# in the order the meeting view lists them (due date, then id)
+action_points() {
+	printf 'subscribe %s\nquit\n' "$MEETING" | batch "$1" | python3 -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("body") != "subscribed":
+        continue
+    s = m["subscribed"]["snapshot"]
+    case = [it["case_id"] for it in s["agenda"] if it["id"] == s["meeting"]["current_item_id"]][0]
+    acts = sorted((a for a in s["actions"] if a["case_id"] == case),
+                  key=lambda a: (a["due_date"], a["id"]))
+    for a in acts:
+        print(a["id"], a["version"], a["state"], a["due_date"])'
+}
+# index ID: where action point ID is in the case's list (0 = first)
+index() {
+	action_points politie | awk -v id="$1" '$1 == id { print NR - 1 }'
+}
+
+# An action point of the chair's own organisation: the covenant hides the
+# other organisations' descriptions from the municipality.
+set -- $(printf 'subscribe %s\nquit\n' "$MEETING" | batch voorzitter | python3 -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("body") == "subscribed":
+        s = m["subscribed"]["snapshot"]
+        case = [it["case_id"] for it in s["agenda"] if it["id"] == s["meeting"]["current_item_id"]][0]
+        print(case, [o["id"] for o in s["organisations"] if o["name"].startswith("Gemeente")][0])')
+case_id=${1:-} gemeente=${2:-}
+[ -n "$gemeente" ] || fail "no municipality in the meeting"
+desc="Woonsituatie in kaart brengen e2e$$"
+created=$(date -d '+3 days' +%F)
+mine=$(date -d '+40 days' +%F)		# the chair's new date: last in the list
+theirs=$(date -d '+20 days' +%F)	# the other session's date meanwhile
+ours=$(printf 'action %s %s %s %s %s\nquit\n' "$case_id" "$MEETING" "$gemeente" \
+	"$created" "$desc" | batch voorzitter | python3 -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("body") == "action_point":
+        print(m["action_point"]["id"])')
+[ -n "$ours" ] || fail "could not create an action point"
+wait_for chair "$desc" || fail "chair: new action point not shown"
+
+# the first action point of the case is chosen; Tab moves to ours
+i=$(index "$ours")
+[ -n "$i" ] || fail "action point $ours not in the case"
+for _ in $(seq "$i"); do keys chair Tab; done
+keys chair e
+wait_for chair "Afspraak bewerken · Casus $num" || fail "e did not open the edit form"
+wait_for chair "Afspraak: $desc" || fail "description not prefilled (Tab chose another one?)"
+keys chair Enter
+wait_for chair "Uitvoerende organisatie (naam of nummer): Gemeente" ||
+	fail "owner organisation not prefilled"
+keys chair Enter
+wait_for chair "Eigenaar (persoon: inlognaam of nummer; leeg: de hele organisatie):" ||
+	fail "owner person not asked"
+keys chair Enter
+wait_for chair "Uiterste datum (JJJJ-MM-DD): $created" || fail "due date not prefilled"
+keys chair C-u
+type_text chair "$mine"
+
+# meanwhile the same action point is moved from "my action points" elsewhere
+start_client other voorzitter
+wait_for other "Overleggen" || fail "other: no meetings list"
+keys other 3
+wait_for other "Tafel · Afspraken van mijn organisatie" || fail "other: action points not shown"
+wait_for other "$desc" || fail "other: action point not listed"
+keys other /
+wait_for other "Zoeken:" || fail "other: / did not ask for a search"
+type_text other "e2e$$"
+keys other Enter
+wait_for other "/e2e$$" || fail "other: search not applied"
+keys other e
+wait_for other "Afspraak bewerken · Casus $num" || fail "other: e did not open the edit form"
+keys other Enter
+wait_for other "Uitvoerende organisatie (naam of nummer):" || fail "other: owner not asked"
+keys other Enter
+wait_for other "Eigenaar (persoon" || fail "other: person not asked"
+keys other Enter
+wait_for other "Uiterste datum (JJJJ-MM-DD): $created" || fail "other: due date not prefilled"
+keys other C-u
+type_text other "$theirs"
+keys other Enter
+wait_for other "Afspraak bijgewerkt." || fail "other: edit not confirmed"
+
+# the chair's save now conflicts: the current record shows, the form stays
+keys chair Enter
+wait_for chair "Iemand anders heeft dit intussen gewijzigd" || fail "no conflict message"
+# (a long message wraps at spaces over the lines above the status line)
+deadline=$((SECONDS + 20))
+until screen chair | tr '\n' ' ' | grep -qF "Nu: $desc · open · $theirs (versie 2)"; do
+	[ $SECONDS -lt $deadline ] || fail "conflict does not show the current record"
+	sleep 0.1
+done
+wait_for chair "Afspraak bewerken · Casus $num" || fail "form closed after the conflict"
+keys chair Enter
+wait_for chair "Uitvoerende organisatie (naam of nummer): Gemeente" || fail "owner not kept"
+keys chair Enter
+wait_for chair "Eigenaar (persoon" || fail "person not asked again"
+keys chair Enter
+wait_for chair "Uiterste datum (JJJJ-MM-DD): $mine" || fail "typed due date not kept"
+keys chair Enter
+wait_for chair "Afspraak bijgewerkt." || fail "second try not saved"
+wait_gone chair "Afspraak bewerken" || fail "form still open"
+wait_for chair "$mine open" || fail "chair: new due date not shown"
+wait_for pol "$mine open" || fail "follower: new due date not shown"
+
+# ours is now last; Shift-Tab chooses the one before it, x cancels that one
+# (its description is hidden from the chair: cancelling needs none)
+other=$(action_points politie | awk -v id="$ours" '$1 == id { print prev } { prev = $1 }')
+other_due=$(action_points politie | awk -v id="$other" '$1 == id { print $4 }')
+[ -n "$other" ] || fail "no action point before ours"
+keys chair BTab
+keys chair x
+wait_for chair "Intrekken — reden:" || fail "x did not ask for a reason"
+note="Dubbel met afspraak elders e2e$$"
+type_text chair "$note"
+keys chair Enter
+wait_for chair "Afspraak ingetrokken" || fail "cancel not confirmed"
+wait_for pol "$other_due vervallen" || fail "follower: cancelled state not shown"
+
+# a partner's batch view
+after=$(action_points politie)
+printf '%s\n' "$after" | grep -qx "$ours 3 open $mine" ||
+	fail "partner does not see the new due date: $after"
+printf '%s\n' "$after" | grep -qE "^$other [0-9]+ cancelled $other_due\$" ||
+	fail "partner does not see the cancelled state: $after"
+
+# a finished action point cannot be edited or cancelled again
+keys chair e
+wait_for chair "Deze afspraak staat niet meer open." || fail "cancelled one offered for editing"
+ok
