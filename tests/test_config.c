@@ -1,0 +1,117 @@
+/* Unit tests of the table-driven configuration: defaults, parsing, ranges, files, reload rules. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+
+struct cfg {
+	char *name;
+	long long count;
+	int flag;
+	long long wait;
+};
+
+#define F(x) offsetof(struct cfg, x)
+static const struct conf_param params[] = {
+	{ "name", CONF_STRING, F(name), 0, "tafel", 0, 0, "a name" },
+	{ "count", CONF_INT, F(count), 1, "4", 1, 10, "a count" },
+	{ "flag", CONF_BOOL, F(flag), 1, "no", 0, 0, "a flag" },
+	{ "wait", CONF_DURATION, F(wait), 1, "10s", 100, 3600000, "a wait" },
+	{ NULL, 0, 0, 0, NULL, 0, 0, NULL }
+};
+
+static void
+test_defaults_and_set(void **state)
+{
+	struct cfg c;
+	char err[256];
+
+	(void)state;
+	conf_defaults(params, &c);
+	assert_string_equal(c.name, "tafel");
+	assert_int_equal(c.count, 4);
+	assert_int_equal(c.flag, 0);
+	assert_int_equal(c.wait, 10000);
+	assert_int_equal(conf_set(params, &c, "wait", "250ms", err, sizeof err), 0);
+	assert_int_equal(c.wait, 250);
+	assert_int_equal(conf_set(params, &c, "flag", "On", err, sizeof err), 0);
+	assert_int_equal(c.flag, 1);
+	assert_int_equal(conf_set(params, &c, "count", "11", err, sizeof err), -1);
+	assert_non_null(strstr(err, "out of range"));
+	assert_int_equal(c.count, 4);		/* unchanged */
+	assert_int_equal(conf_set(params, &c, "count", "3x", err, sizeof err), -1);
+	assert_int_equal(conf_set(params, &c, "wait", "2h", err, sizeof err), -1);
+	assert_non_null(strstr(err, "out of range"));	/* max is 1 h */
+	assert_int_equal(conf_set(params, &c, "wait", "50ms", err, sizeof err),
+	    -1);					/* min is 100 ms */
+	assert_int_equal(conf_set(params, &c, "nope", "1", err, sizeof err), -1);
+	assert_non_null(strstr(err, "unknown setting"));
+	conf_free(params, &c);
+}
+
+static void
+test_durations(void **state)
+{
+	(void)state;
+	assert_int_equal(conf_parse_duration("7d"), 7LL * 86400000);
+	assert_int_equal(conf_parse_duration("2h"), 7200000);
+	assert_int_equal(conf_parse_duration("5m"), 300000);
+	assert_int_equal(conf_parse_duration("3"), 3000);
+	assert_int_equal(conf_parse_duration("-1s"), -1);
+	assert_int_equal(conf_parse_duration("1w"), -1);
+	assert_int_equal(conf_parse_duration(""), -1);
+}
+
+static void
+test_file(void **state)
+{
+	struct cfg c, d;
+	char path[] = "/tmp/tafel-conf-XXXXXX", err[512];
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+
+	(void)state;
+	fputs("# comment\n[tafeld]\nname = Veiligheidshuis\ncount=7\n", f);
+	fclose(f);
+	conf_defaults(params, &c);
+	assert_int_equal(conf_load_file(params, &c, path, 0, err, sizeof err), 0);
+	assert_string_equal(c.name, "Veiligheidshuis");
+	assert_int_equal(c.count, 7);
+	/* Reload logic: differs / copy per parameter. */
+	conf_defaults(params, &d);
+	assert_true(conf_differs(conf_find(params, "count"), &c, &d));
+	assert_false(conf_differs(conf_find(params, "wait"), &c, &d));
+	conf_copy(conf_find(params, "count"), &d, &c);
+	assert_int_equal(d.count, 7);
+	conf_free(params, &d);
+
+	f = fopen(path, "w");
+	fputs("count = 99\n", f);
+	fclose(f);
+	assert_int_equal(conf_load_file(params, &c, path, 0, err, sizeof err), -1);
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, "count"));
+	unlink(path);
+	assert_int_equal(conf_load_file(params, &c, path, 1, err, sizeof err), 0);
+	assert_int_equal(conf_load_file(params, &c, path, 0, err, sizeof err), -1);
+	conf_free(params, &c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults_and_set),
+		cmocka_unit_test(test_durations),
+		cmocka_unit_test(test_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
