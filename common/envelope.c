@@ -98,3 +98,27 @@ pb_string_set(char **field, const char *value)
 		free(*field);
 	*field = xstrdup(value != NULL ? value : "");
 }
+
+ProtobufCMessage *const *
+pb_field_messages(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
+    size_t *n)
+{
+	const char *base = (const char *)m;
+	ProtobufCMessage *const *member =
+	    (ProtobufCMessage *const *)(const void *)(base + f->offset);
+
+	*n = 0;
+	if (f->type != PROTOBUF_C_TYPE_MESSAGE)
+		return NULL;
+	if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+		*n = *(const size_t *)(const void *)(base + f->quantifier_offset);
+		return *(ProtobufCMessage *const *const *)(const void *)member;
+	}
+	if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+	    *(const uint32_t *)(const void *)(base + f->quantifier_offset) !=
+	    f->id)
+		return NULL;
+	if (*member != NULL)
+		*n = 1;
+	return member;
+}

@@ -42,4 +42,15 @@ void envelope_error(Tafel__Envelope *env, Tafel__Error *err,
  * protobuf-c's shared empty default, then stores a copy of value.
  */
 void pb_string_set(char **field, const char *value);
+
+/*
+ * The sub-messages held by field f of m, for the descriptor walks that
+ * visit every message nested in another (frame.c, privacy.c): returns
+ * where they are and sets *n.  A repeated message field gives its array, a
+ * set singular one its one pointer (*n = 1); an unset one, a oneof member
+ * other than the set one, or a field that is not a message gives *n = 0.
+ * The messages are m's own (not copies): a walk may change them.
+ */
+ProtobufCMessage *const *pb_field_messages(const ProtobufCMessage *m,
+    const ProtobufCFieldDescriptor *f, size_t *n);
 #endif

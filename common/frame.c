@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "envelope.h"
 #include "proto.h"
 
 /*
@@ -91,6 +92,7 @@ static int
 has_field_zero(const ProtobufCMessage *m, int depth)
 {
 	const ProtobufCMessageDescriptor *d = m->descriptor;
+	ProtobufCMessage *const *subs;
 	unsigned i;
 	size_t j, n;
 
@@ -100,31 +102,10 @@ has_field_zero(const ProtobufCMessage *m, int depth)
 		if (m->unknown_fields[i].tag == 0)
 			return 1;
 	for (i = 0; i < d->n_fields; i++) {
-		const ProtobufCFieldDescriptor *f = &d->fields[i];
-		const char *member = (const char *)m + f->offset;
-
-		if (f->type != PROTOBUF_C_TYPE_MESSAGE)
-			continue;
-		if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
-		    *(const uint32_t *)(const void *)((const char *)m +
-		    f->quantifier_offset) != f->id)
-			continue;
-		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-			ProtobufCMessage *const *arr =
-			    *(ProtobufCMessage *const *const *)(const void *)member;
-
-			n = *(const size_t *)(const void *)((const char *)m +
-			    f->quantifier_offset);
-			for (j = 0; j < n; j++)
-				if (has_field_zero(arr[j], depth + 1))
-					return 1;
-		} else {
-			const ProtobufCMessage *sub =
-			    *(const ProtobufCMessage *const *)(const void *)member;
-
-			if (sub != NULL && has_field_zero(sub, depth + 1))
+		subs = pb_field_messages(m, &d->fields[i], &n);
+		for (j = 0; j < n; j++)
+			if (has_field_zero(subs[j], depth + 1))
 				return 1;
-		}
 	}
 	return 0;
 }

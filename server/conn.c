@@ -248,22 +248,28 @@ conn_send(struct conn *c, const Tafel__Envelope *env)
 	    TAFEL_MAX_FRAME) != 0) {
 		log_error("conn %llu: %s frame too large to send",
 		    (unsigned long long)c->id, envelope_body_name(env->body_case));
-		if (env->body_case == TAFEL__ENVELOPE__BODY_EVENT) {
-			/* The client cannot get this change: it starts over. */
-			Tafel__Envelope out = TAFEL__ENVELOPE__INIT;
-			Tafel__Event resync = TAFEL__EVENT__INIT;
-
-			resync.resync = 1;
-			out.body_case = TAFEL__ENVELOPE__BODY_EVENT;
-			out.event = &resync;
-			conn_send(c, &out);
-		} else if (env->body_case != TAFEL__ENVELOPE__BODY_ERROR)
+		/* An event the client cannot get: it starts over. */
+		if (env->body_case == TAFEL__ENVELOPE__BODY_EVENT)
+			conn_send_resync(c);
+		else if (env->body_case != TAFEL__ENVELOPE__BODY_ERROR)
 			conn_send_error(c, env->request_id,
 			    TAFEL__ERROR_CODE__OUT_OF_RANGE, "the answer is "
 			    "larger than the frame limit; ask for less", NULL);
 		return;
 	}
 	c->frames_out++;
+}
+
+void
+conn_send_resync(struct conn *c)
+{
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
+	Tafel__Event resync = TAFEL__EVENT__INIT;
+
+	resync.resync = 1;
+	env.body_case = TAFEL__ENVELOPE__BODY_EVENT;
+	env.event = &resync;
+	conn_send(c, &env);
 }
 
 void

@@ -55,6 +55,13 @@ void conn_send_error(struct conn *c, uint64_t request_id,
     Tafel__ErrorCode code, const char *message, const char *field);
 
 /*
+ * Queues an event with only resync set: the client drops its view of the
+ * subscription and subscribes afresh (used when it cannot be sent a change
+ * or a change invalidates what it was shown).
+ */
+void conn_send_resync(struct conn *c);
+
+/*
  * Ends a connection: sends a final Error when code is not 0, stops reading,
  * flushes, sends close_notify and releases everything.  Safe to call from
  * any callback and more than once.

@@ -64,10 +64,6 @@ static void pgc_start(struct pgc *c);
 static void pgc_on_socket(evutil_socket_t fd, short what, void *arg);
 static void db_pump(void);
 
-static const char *const pgc_state_names[] = {
-	"connecting", "idle", "busy", "backoff", "stopped"
-};
-
 /* Re-registers the socket event (the fd may change after reconnects). */
 static void
 pgc_arm(struct pgc *c, short what)
@@ -251,12 +247,27 @@ pgc_start(struct pgc *c)
 	pgc_arm(c, EV_WRITE);
 }
 
+/*
+ * After sending a statement: pushes out what libpq buffered and waits for
+ * the answer, and for writability too while output remains (pgc_on_socket
+ * flushes the rest).
+ */
+static void
+pgc_flush_and_arm(struct pgc *c)
+{
+	int r = PQflush(c->conn);
+
+	if (r < 0) {
+		pgc_lost(c, PQerrorMessage(c->conn));
+		return;
+	}
+	pgc_arm(c, r == 1 ? EV_READ | EV_WRITE : EV_READ);
+}
+
 /* Sends q on idle connection c. */
 static void
 pgc_send(struct pgc *c, struct db_query *q)
 {
-	int r;
-
 	c->query = q;
 	c->state = PGC_BUSY;
 	if (!PQsendQueryParams(c->conn, q->sql, q->nparams, NULL,
@@ -264,12 +275,7 @@ pgc_send(struct pgc *c, struct db_query *q)
 		pgc_lost(c, PQerrorMessage(c->conn));
 		return;
 	}
-	r = PQflush(c->conn);
-	if (r < 0) {
-		pgc_lost(c, PQerrorMessage(c->conn));
-		return;
-	}
-	pgc_arm(c, r == 1 ? EV_READ | EV_WRITE : EV_READ);
+	pgc_flush_and_arm(c);
 }
 
 /* The listener just connected: LISTEN, then tell the owner to catch up. */
@@ -294,7 +300,7 @@ listener_ready(struct pgc *c)
 	free(sql);
 	c->listen_sent = 1;
 	c->state = PGC_BUSY;
-	pgc_arm(c, PQflush(c->conn) == 1 ? EV_READ | EV_WRITE : EV_READ);
+	pgc_flush_and_arm(c);	/* a failed flush now counts as lost, as in pgc_send */
 }
 
 static void
@@ -331,12 +337,11 @@ pgc_read(struct pgc *c)
 		res = PQgetResult(c->conn);
 		if (res == NULL) {
 			/* statement finished */
+			c->state = PGC_IDLE;
 			if (c->is_listener) {
-				c->state = PGC_IDLE;
 				if (srv.db->on_ready != NULL)
 					srv.db->on_ready();
 			} else {
-				c->state = PGC_IDLE;
 				pgc_complete(c);
 				db_pump();
 			}
@@ -557,6 +562,5 @@ db_ready_count(void)
 		if (srv.db->conns[i].state == PGC_IDLE ||
 		    srv.db->conns[i].state == PGC_BUSY)
 			n++;
-	(void)pgc_state_names;
 	return n;
 }

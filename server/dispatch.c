@@ -10,7 +10,6 @@
 #include "log.h"
 #include "proto.h"
 #include "request.h"
-#include "server.h"
 #include "session.h"
 #include "validate.h"
 
@@ -42,8 +41,8 @@ dispatch_hello(struct conn *c, const Tafel__Envelope *env)
 	conn_set_state(c, CONN_LOGIN);
 }
 
-static const struct request_handler *
-find_handler(Tafel__Envelope__BodyCase body)
+const struct request_handler *
+dispatch_handler(Tafel__Envelope__BodyCase body)
 {
 	const struct request_handler *h;
 
@@ -71,7 +70,7 @@ valid_key(const char *k)
 int
 dispatch_validate(const Tafel__Envelope *env, struct validate_error *verr)
 {
-	const struct request_handler *h = find_handler(env->body_case);
+	const struct request_handler *h = dispatch_handler(env->body_case);
 
 	if (validate_message(&env->base, verr) != 0)
 		return -1;
@@ -140,7 +139,7 @@ dispatch_frame(struct conn *c, const Tafel__Envelope *env)
 		    TAFEL__ERROR_CODE__UNKNOWN_MESSAGE, msg, NULL);
 		return;
 	}
-	h = find_handler(env->body_case);
+	h = dispatch_handler(env->body_case);
 	if (h == NULL) {
 		snprintf(msg, sizeof msg, "request \"%s\" is not supported by "
 		    "this server", envelope_body_name(env->body_case));

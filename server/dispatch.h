@@ -41,4 +41,7 @@ int dispatch_validate(const Tafel__Envelope *env, struct validate_error *err);
 /* The handler table (dispatch-table.c); terminated by a NULL fn. */
 extern const struct request_handler request_handlers[];
 
+/* The table row for a request body, or NULL if this server has none. */
+const struct request_handler *dispatch_handler(Tafel__Envelope__BodyCase body);
+
 #endif

@@ -94,6 +94,7 @@ static int
 walk(const struct conn *c, ProtobufCMessage *m, int depth)
 {
 	const ProtobufCMessageDescriptor *d = m->descriptor;
+	ProtobufCMessage *const *subs;
 	int n = 0;
 	unsigned i;
 	size_t j, count;
@@ -109,28 +110,9 @@ walk(const struct conn *c, ProtobufCMessage *m, int depth)
 		return 0;
 	}
 	for (i = 0; i < d->n_fields; i++) {
-		const ProtobufCFieldDescriptor *f = &d->fields[i];
-		char *member = (char *)m + f->offset;
-
-		if (f->type != PROTOBUF_C_TYPE_MESSAGE)
-			continue;
-		if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF &&
-		    *(uint32_t *)(void *)((char *)m + f->quantifier_offset) !=
-		    f->id)
-			continue;
-		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-			ProtobufCMessage **arr = *(ProtobufCMessage ***)(void *)member;
-
-			count = *(size_t *)(void *)((char *)m +
-			    f->quantifier_offset);
-			for (j = 0; j < count; j++)
-				n += walk(c, arr[j], depth + 1);
-		} else {
-			ProtobufCMessage *sub = *(ProtobufCMessage **)(void *)member;
-
-			if (sub != NULL)
-				n += walk(c, sub, depth + 1);
-		}
+		subs = pb_field_messages(m, &d->fields[i], &count);
+		for (j = 0; j < count; j++)
+			n += walk(c, subs[j], depth + 1);
 	}
 	return n;
 }

@@ -80,30 +80,23 @@ send_event_json(struct conn *c, const struct change *ch, const char *json,
 	env.body_case = TAFEL__ENVELOPE__BODY_EVENT;
 	env.event = ev;
 	conn_send(c, &env);
-	if (ev->attendance != NULL) {
-		/*
-		 * Who is present decides what everyone may see (cases opened
-		 * in an attended meeting, the shared screen's intersection):
-		 * the client takes a fresh snapshot.
-		 */
-		Tafel__Event resync = TAFEL__EVENT__INIT;
-
-		resync.resync = 1;
-		env.event = &resync;
-		conn_send(c, &env);
-	}
+	/*
+	 * Who is present decides what everyone may see (cases opened in an
+	 * attended meeting, the shared screen's intersection): the client
+	 * takes a fresh snapshot.
+	 */
+	if (ev->attendance != NULL)
+		conn_send_resync(c);
 	tafel__event__free_unpacked(ev, NULL);
 }
 
+/* The ring's change with this seq, or NULL if it was evicted meanwhile. */
 static struct change *
 ring_find(uint64_t seq)
 {
-	size_t i;
+	size_t i = ring_search(seq);
 
-	for (i = 0; i < push.count; i++)
-		if (ring_at(i)->seq == seq)
-			return ring_at(i);
-	return NULL;
+	return i < push.count && ring_at(i)->seq == seq ? ring_at(i) : NULL;
 }
 
 static void
@@ -235,19 +228,15 @@ void
 deliver_pump(void)
 {
 	struct delivery *d;
+	struct change *next;
 	size_t i;
 
 	while (!push.delivering) {
-		struct change *next = NULL;
-
-		for (i = 0; i < push.count; i++) {
-			if (ring_at(i)->seq > push.dispatched_seq) {
-				next = ring_at(i);
-				break;
-			}
-		}
-		if (next == NULL)
+		/* The oldest change not yet handed to delivery. */
+		i = ring_search(push.dispatched_seq + 1);
+		if (i == push.count)
 			return;
+		next = ring_at(i);
 		push.dispatched_seq = next->seq;
 		d = targets(next);
 		if (d->n == 0) {
@@ -279,15 +268,7 @@ catch_up_done(void *arg, struct db_result *r)
 		    "fresh subscription", (unsigned long long)s->c->id,
 		    r->message);
 		/* Tell the client to start over rather than leave a gap. */
-		{
-			Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
-			Tafel__Event ev = TAFEL__EVENT__INIT;
-
-			ev.resync = 1;
-			env.body_case = TAFEL__ENVELOPE__BODY_EVENT;
-			env.event = &ev;
-			conn_send(s->c, &env);
-		}
+		conn_send_resync(s->c);
 		free(cu);
 		return;
 	}
@@ -317,13 +298,13 @@ catch_up_round(struct sub *s)
 
 	arr = xmalloc(cap);
 	arr[len++] = '{';
-	for (i = 0; i < push.count; i++) {
+	for (i = ring_search(s->seq + 1); i < push.count; i++) {
 		struct change *ch = ring_at(i);
 		char num[32];
 		size_t k;
 
-		if (ch->seq <= s->seq || ch->seq > push.dispatched_seq)
-			continue;
+		if (ch->seq > push.dispatched_seq)
+			break;		/* not dispatched yet: delivery sends it */
 		if (!sub_wants(s, ch))
 			continue;
 		k = (size_t)snprintf(num, sizeof num, "%s%" PRIu64,

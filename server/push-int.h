@@ -63,6 +63,12 @@ extern struct push push;
 /* The i-th change of the ring, oldest first. */
 struct change *ring_at(size_t i);
 
+/*
+ * Position of the oldest ring change with seq >= the given one, or
+ * push.count if none: a binary search (the ring's seqs strictly increase).
+ */
+size_t ring_search(uint64_t seq);
+
 /* Does this change concern sub?  Also tracks the agenda's case set. */
 int sub_wants(struct sub *s, const struct change *ch);
 

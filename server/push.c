@@ -7,18 +7,14 @@
 #include <string.h>
 #include "compat.h"
 
-#include <event2/buffer.h>
-#include <event2/bufferevent.h>
 #include <event2/event.h>
 
 #include "conn.h"
 #include "envelope.h"
 #include "db.h"
-#include "frame.h"
 #include "log.h"
 #include "pbjson.h"
 #include "privacy.h"
-#include "proto.h"
 #include "request.h"
 #include "server.h"
 #include "session.h"
@@ -51,6 +47,29 @@ struct change *
 ring_at(size_t i)
 {
 	return &push.ring[(push.head + i) % push.cap];
+}
+
+/*
+ * Position of the oldest ring change with a sequence number >= seq
+ * (push.count if there is none).  The ring holds strictly increasing
+ * sequence numbers (fetch_done drops rows at or below last_seq and
+ * push_change appends at the tail), so a binary search finds it: delivery
+ * and catch-up look changes up for every change and every replayed row, and
+ * the ring holds up to resume_window (10 000) of them.
+ */
+size_t
+ring_search(uint64_t seq)
+{
+	size_t lo = 0, hi = push.count, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (ring_at(mid)->seq < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 static void
@@ -126,11 +145,12 @@ sub_wants(struct sub *s, const struct change *ch)
 		}
 		return 1;
 	}
-	if (ch->case_id != 0 && ch->meeting_id == 0)
-		return has_id(s->case_ids, s->n_case_ids, ch->case_id);
-	if (ch->case_id != 0 && has_id(s->case_ids, s->n_case_ids, ch->case_id))
-		return 1;	/* e.g. an action agreed elsewhere on our case */
-	return 0;
+	/*
+	 * A change to a case on our agenda, whether case-level or in another
+	 * meeting (e.g. an action agreed elsewhere on our case).
+	 */
+	return ch->case_id != 0 &&
+	    has_id(s->case_ids, s->n_case_ids, ch->case_id);
 }
 
 /*
@@ -149,18 +169,13 @@ change_gone(const struct sub *s, const struct change *ch)
 static void
 push_change(struct change *ch)
 {
-	struct change *slot;
-
 	if (push.count == push.cap) {
 		change_clear(ring_at(0));
 		push.head = (push.head + 1) % push.cap;
 		push.count--;
 	}
-	slot = ring_at(push.count);
-	*slot = *ch;
-	push.count++;
+	*ring_at(push.count++) = *ch;
 	push.last_seq = ch->seq;
-	(void)slot;
 	deliver_pump();
 }
 
@@ -315,7 +330,7 @@ on_listen_ready(void)
 {
 	if (push.fetching)
 		return;
-	if (!push.loaded && push.last_seq == 0 && !push.fetching) {
+	if (!push.loaded && push.last_seq == 0) {
 		push.fetching = 1;
 		db_call("SELECT tafel_last_seq()", 0, NULL,
 		    start_done, NULL);
@@ -458,11 +473,11 @@ subscribe_done(void *arg, struct db_result *res)
 		resp->resumed = 1;
 		s->seq = st->resume_from;
 		/* Cases that left the agenda since then still matter. */
-		for (i = 0; i < push.count; i++) {
+		for (i = ring_search(s->seq + 1); i < push.count; i++) {
 			struct change *ch = ring_at(i);
 			size_t k;
 
-			if (ch->seq <= s->seq || ch->meeting_id != s->meeting_id)
+			if (ch->meeting_id != s->meeting_id)
 				continue;
 			for (k = 0; k < ch->event->n_agenda_items; k++)
 				sub_add_case(s, ch->event->agenda_items[k]->case_id);

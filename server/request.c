@@ -11,7 +11,6 @@
 #include "log.h"
 #include "pbjson.h"
 #include "privacy.h"
-#include "validate.h"
 #include "session.h"
 #include "xmalloc.h"
 
@@ -64,8 +63,6 @@ req_new(struct conn *c, const Tafel__Envelope *env,
 	conn_ref(c);
 	r->request_id = env->request_id;
 	r->reply = reply;
-	if (env->idempotency_key != NULL && env->idempotency_key[0] != '\0')
-		r->key = xstrdup(env->idempotency_key);
 	return r;
 }
 
@@ -73,7 +70,6 @@ void
 req_free(struct req *r)
 {
 	conn_unref(r->c);
-	free(r->key);
 	free(r);
 }
 
@@ -123,7 +119,6 @@ audit_done(void *arg, struct db_result *res)
 void
 req_db_error(struct req *r, const struct db_result *res)
 {
-	Tafel__Envelope env;
 	Tafel__Error *err = NULL;
 	char perr[256];
 
@@ -156,10 +151,7 @@ req_db_error(struct req *r, const struct db_result *res)
 	pb_string_set(&err->message, res->message);
 	pb_string_set(&err->field, res->field);
 	err->code = res->code;
-	tafel__envelope__init(&env);
-	env.body_case = TAFEL__ENVELOPE__BODY_ERROR;
-	env.error = err;
-	req_reply(r, &env);
+	req_reply_message(r, TAFEL__ENVELOPE__BODY_ERROR, &err->base);
 	protobuf_c_message_free_unpacked(&err->base, NULL);
 }
 
@@ -189,13 +181,6 @@ req_reply_json(struct req *r, Tafel__Envelope__BodyCase body, const char *json)
 	protobuf_c_message_free_unpacked(m, NULL);
 }
 
-/* The user id as text, for $1. */
-static void
-user_param(const struct conn *c, char *buf, size_t len)
-{
-	snprintf(buf, len, "%lld", (long long)c->session->user_id);
-}
-
 /* Shared completion of reads and writes: a one-row, one-column jsonb. */
 static void
 request_done(void *arg, struct db_result *res)
@@ -213,53 +198,48 @@ request_done(void *arg, struct db_result *res)
 	req_free(r);
 }
 
-/* Finds the table entry for env (dispatch already checked it exists). */
-static const struct request_handler *
-handler_for(const Tafel__Envelope *env)
+/*
+ * The generic read and write paths differ only in the statement: a read
+ * runs the row's SQL with ($1 user id, $2 request as JSON), a write runs
+ * tafel_write($1 user id, $2 idempotency key, $3 op name, $4 request as
+ * JSON).  Both answer through request_done.
+ */
+static void
+request_run(struct conn *c, const Tafel__Envelope *env, int write)
 {
-	const struct request_handler *h;
-
-	for (h = request_handlers; h->fn != NULL; h++)
-		if (h->body == env->body_case)
-			return h;
-	fatalx("no handler for %d", (int)env->body_case);
-}
-
-void
-request_read(struct conn *c, const Tafel__Envelope *env)
-{
-	const struct request_handler *h = handler_for(env);
-	char uid[32], *args;
-	const char *params[2];
-	struct req *r;
-
-	r = req_new(c, env, h->reply);
-	user_param(c, uid, sizeof uid);
-	args = pbjson_to_string(envelope_get_body(env));
-	params[0] = uid;
-	params[1] = args;
-	/* Reads that need no request fields take only $1. */
-	db_call(h->sql, strstr(h->sql, "$2") != NULL ? 2 : 1, params,
-	    request_done, r);
-	free(args);
-}
-
-void
-request_write(struct conn *c, const Tafel__Envelope *env)
-{
-	const struct request_handler *h = handler_for(env);
+	/* dispatch_frame found the row before calling the handler */
+	const struct request_handler *h = dispatch_handler(env->body_case);
 	char uid[32], *args;
 	const char *params[4];
 	struct req *r;
 
 	r = req_new(c, env, h->reply);
-	user_param(c, uid, sizeof uid);
+	snprintf(uid, sizeof uid, "%lld", (long long)c->session->user_id);
 	args = pbjson_to_string(envelope_get_body(env));
 	params[0] = uid;
-	params[1] = env->idempotency_key;
-	params[2] = h->sql;	/* the op name */
-	params[3] = args;
-	db_call("SELECT tafel_write($1::bigint, $2::text, $3::text, "
-	    "$4::jsonb)", 4, params, request_done, r);
+	if (write) {
+		params[1] = env->idempotency_key;
+		params[2] = h->sql;	/* the op name */
+		params[3] = args;
+		db_call("SELECT tafel_write($1::bigint, $2::text, $3::text, "
+		    "$4::jsonb)", 4, params, request_done, r);
+	} else {
+		params[1] = args;
+		/* Reads that need no request fields take only $1. */
+		db_call(h->sql, strstr(h->sql, "$2") != NULL ? 2 : 1, params,
+		    request_done, r);
+	}
 	free(args);
+}
+
+void
+request_read(struct conn *c, const Tafel__Envelope *env)
+{
+	request_run(c, env, 0);
+}
+
+void
+request_write(struct conn *c, const Tafel__Envelope *env)
+{
+	request_run(c, env, 1);
 }

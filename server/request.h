@@ -14,8 +14,6 @@ struct req {
 	struct conn *c;			/* referenced while the request runs */
 	uint64_t request_id;
 	Tafel__Envelope__BodyCase reply;	/* body of a successful answer */
-	char *key;			/* idempotency key (writes) */
-	void *data;			/* handler-specific */
 };
 
 /* Starts a request context for env on c (takes a reference on c). */
