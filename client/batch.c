@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,10 +28,11 @@
 
 struct batch;
 
-/* Which model a subscribe request is for (idx -1: the org actions). */
+/* A subscription: a meeting or the org actions, and its model. */
 struct sub_ctx {
 	struct batch *b;
-	int idx;
+	struct model *m;
+	int subscribed;			/* 1: answered at least once */
 };
 
 struct batch {
@@ -48,11 +50,10 @@ struct batch {
 	uint64_t max_seq;		/* newest event seq seen */
 
 	struct model meetings[BATCH_MAX_MEETINGS];	/* subscribed meetings */
-	int subscribed[BATCH_MAX_MEETINGS];	/* 1: answered at least once */
 	size_t n_meetings;
 	struct model org;		/* subscribe-actions */
-	int org_on, org_subscribed;
-	struct sub_ctx sub[BATCH_MAX_MEETINGS + 1];	/* [BATCH_MAX_MEETINGS]: org */
+	int org_on;
+	struct sub_ctx sub[BATCH_MAX_MEETINGS + 1];	/* [i]: meetings[i]; last: org */
 	int logged_in;
 };
 
@@ -153,13 +154,12 @@ meeting_model(struct batch *b, int64_t id, int create)
 	if (!create || b->n_meetings == BATCH_MAX_MEETINGS)
 		return NULL;
 	model_init(&b->meetings[b->n_meetings], MODEL_MEETING, id);
-	b->subscribed[b->n_meetings] = 0;
+	b->sub[b->n_meetings].subscribed = 0;
 	return &b->meetings[b->n_meetings++];
 }
 
-static void subscribe_meeting(struct batch *b, struct model *m, uint64_t from,
+static void subscribe(struct batch *b, struct sub_ctx *ctx, uint64_t from,
     int user);
-static void subscribe_org(struct batch *b, uint64_t from, int user);
 
 static void
 on_event(struct net *n, const Tafel__Envelope *m, void *arg)
@@ -178,10 +178,10 @@ on_event(struct net *n, const Tafel__Envelope *m, void *arg)
 	for (size_t i = 0; i < b->n_meetings; i++)
 		if (b->meetings[i].loaded &&
 		    model_apply_event(&b->meetings[i], ev, t) == MODEL_RESYNC)
-			subscribe_meeting(b, &b->meetings[i], 0, 0);
+			subscribe(b, &b->sub[i], 0, 0);
 	if (b->org_on && b->org.loaded &&
 	    model_apply_event(&b->org, ev, t) == MODEL_RESYNC)
-		subscribe_org(b, 0, 0);
+		subscribe(b, &b->sub[BATCH_MAX_MEETINGS], 0, 0);
 	if (b->wait_seq != 0 && b->max_seq >= b->wait_seq) {
 		b->wait_seq = 0;
 		evtimer_del(b->timer);
@@ -217,64 +217,42 @@ on_subscribed(struct net *n, const Tafel__Envelope *m, void *arg)
 		return;
 	if (m->body_case == TAFEL__ENVELOPE__BODY_SUBSCRIBED) {
 		r = m->subscribed;
-		if (ctx->idx >= 0) {
-			if (!r->resumed)
-				model_apply_snapshot(&b->meetings[ctx->idx], r->seq,
-				    r->snapshot, now_s());
-			b->subscribed[ctx->idx] = 1;
-		} else {
-			if (!r->resumed)
-				model_apply_actions(&b->org, r->seq, r->actions,
-				    now_s());
-			b->org_subscribed = 1;
-		}
+		if (!r->resumed && ctx->m->kind == MODEL_MEETING)
+			model_apply_snapshot(ctx->m, r->seq, r->snapshot, now_s());
+		else if (!r->resumed)
+			model_apply_actions(ctx->m, r->seq, r->actions, now_s());
+		ctx->subscribed = 1;
 		if (r->seq > b->max_seq)
 			b->max_seq = r->seq;
 	}
 	on_reply(n, m, b);
 }
 
-static uint64_t
-send_req(struct batch *b, Tafel__Envelope *env, int flags, const char *key,
-    net_reply_fn fn)
+/* Sends a command's request; the next command waits for its answer.  Only
+ * writes carry the key= of the command line. */
+static void
+send_req(struct batch *b, Tafel__Envelope__BodyCase body_case, void *req,
+    int flags, const char *key)
 {
-	uint64_t rid = net_send(b->net, env, flags, key, fn ? fn : on_reply, b);
-
-	b->wait_rid = rid;
-	return rid;
+	b->wait_rid = net_send_body(b->net, body_case, req, flags,
+	    (flags & NET_REQ_WRITE) ? key : NULL, on_reply, b);
 }
 
+/* (Re)subscribes to a meeting or the org actions; user: the command waits. */
 static void
-subscribe_meeting(struct batch *b, struct model *m, uint64_t from, int user)
+subscribe(struct batch *b, struct sub_ctx *ctx, uint64_t from, int user)
 {
-	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
 	Tafel__SubscribeRequest r = TAFEL__SUBSCRIBE_REQUEST__INIT;
 	uint64_t rid;
 
-	r.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING;
-	r.meeting_id = m->meeting_id;
+	if (ctx->m->kind == MODEL_MEETING) {
+		r.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING;
+		r.meeting_id = ctx->m->meeting_id;
+	} else
+		r.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS;
 	r.resume_from = from;
-	env.body_case = TAFEL__ENVELOPE__BODY_SUBSCRIBE;
-	env.subscribe = &r;
-	rid = net_send(b->net, &env, NET_REQ_READ, NULL, on_subscribed,
-	    &b->sub[m - b->meetings]);
-	if (user)
-		b->wait_rid = rid;
-}
-
-static void
-subscribe_org(struct batch *b, uint64_t from, int user)
-{
-	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
-	Tafel__SubscribeRequest r = TAFEL__SUBSCRIBE_REQUEST__INIT;
-	uint64_t rid;
-
-	r.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS;
-	r.resume_from = from;
-	env.body_case = TAFEL__ENVELOPE__BODY_SUBSCRIBE;
-	env.subscribe = &r;
-	rid = net_send(b->net, &env, NET_REQ_READ, NULL, on_subscribed,
-	    &b->sub[BATCH_MAX_MEETINGS]);
+	rid = net_send_body(b->net, TAFEL__ENVELOPE__BODY_SUBSCRIBE, &r,
+	    NET_REQ_READ, NULL, on_subscribed, ctx);
 	if (user)
 		b->wait_rid = rid;
 }
@@ -291,11 +269,36 @@ struct cmd_args {
 
 typedef int (*cmd_fn)(struct batch *, struct cmd_args *);
 
+/* One argument of a request command: the request field a word fills.  The
+ * field's type says how the word is read: an int64 a non-negative number,
+ * a string the word itself, an enum its short name ("in_progress"), a bool
+ * one of the words yes/no. */
+enum arg_kind {
+	ARG_END,
+	ARG_WORD,			/* the next word */
+	ARG_TEXT,			/* this and all later words (TEXT...) */
+	ARG_OWNER_USER			/* owner-user=ID, no word */
+};
+
+struct cmd_arg {
+	enum arg_kind kind;
+	const char *field;		/* the proto field name */
+	const char *yes, *no;		/* bool fields: the words */
+};
+
+#define W(f) { ARG_WORD, f, NULL, NULL }
+#define B(f, y, n) { ARG_WORD, f, y, n }
+#define TEXT(f) { ARG_TEXT, f, NULL, NULL }
+#define OWNER_USER(f) { ARG_OWNER_USER, f, NULL, NULL }
+
 struct cmd_entry {
 	const char *name;
 	int min_args;			/* after the command name */
-	cmd_fn fn;
 	const char *usage;		/* for error messages and docs/cli.md */
+	cmd_fn fn;			/* a command of its own, or NULL: */
+	Tafel__Envelope__BodyCase body;	/* the request it sends, */
+	int flags;			/* NET_REQ_WRITE: with the key */
+	struct cmd_arg args[6];		/* filled from the words, in order */
 };
 
 static int
@@ -317,12 +320,9 @@ static int
 enum_by_short(const ProtobufCEnumDescriptor *d, const char *name, int *out)
 {
 	for (unsigned i = 0; i < d->n_values; i++) {
-		const char *u = strchr(d->values[i].name, '_');
-		char *l = lower(u != NULL ? u + 1 : d->values[i].name);
-		int eq = strcmp(l, name) == 0;
+		const char *s = pbjson_enum_name(d, d->values[i].value);
 
-		free(l);
-		if (eq) {
+		if (s != NULL && strcmp(s, name) == 0) {
 			*out = d->values[i].value;
 			return 0;
 		}
@@ -346,6 +346,65 @@ join_from(struct cmd_args *a, int from)
 	}
 }
 
+/* Stores one word into the field at p; -1 if the word does not fit it. */
+static int
+parse_word(const ProtobufCFieldDescriptor *f, const struct cmd_arg *spec,
+    char *word, void *p)
+{
+	switch (f->type) {
+	case PROTOBUF_C_TYPE_INT64:
+		return parse_id(word, p);
+	case PROTOBUF_C_TYPE_STRING:
+		*(char **)p = word;
+		return 0;
+	case PROTOBUF_C_TYPE_ENUM:
+		return enum_by_short(f->descriptor, word, p);
+	case PROTOBUF_C_TYPE_BOOL:
+		if (strcmp(word, spec->yes) != 0 && strcmp(word, spec->no) != 0)
+			return -1;
+		*(protobuf_c_boolean *)p = strcmp(word, spec->yes) == 0;
+		return 0;
+	default:
+		fatalx("batch: field %s: type %d not supported", f->name,
+		    (int)f->type);
+	}
+	return -1;
+}
+
+/* A request command of the table: the words into the request's fields,
+ * then the request, with the key for a write. */
+static int
+cmd_request(struct batch *b, const struct cmd_entry *c, struct cmd_args *a)
+{
+	const ProtobufCFieldDescriptor *bf =
+	    protobuf_c_message_descriptor_get_field(&tafel__envelope__descriptor,
+	    (unsigned)c->body);
+	const ProtobufCMessageDescriptor *d = bf->descriptor;
+	_Alignas(max_align_t) unsigned char req[256];
+	int word = 1;
+
+	if (d->sizeof_message > sizeof req)
+		fatalx("batch: %s too large", d->name);
+	protobuf_c_message_init(d, req);
+	for (const struct cmd_arg *arg = c->args; arg < c->args +
+	    sizeof c->args / sizeof c->args[0] && arg->kind != ARG_END; arg++) {
+		const ProtobufCFieldDescriptor *f =
+		    protobuf_c_message_descriptor_get_field_by_name(d,
+		    arg->field);
+		void *p = req + f->offset;
+
+		if (arg->kind == ARG_OWNER_USER)
+			*(int64_t *)p = a->owner_user;
+		else if (arg->kind == ARG_TEXT) {
+			join_from(a, word);
+			*(char **)p = a->text;
+		} else if (parse_word(f, arg, a->argv[word++], p) != 0)
+			return -1;
+	}
+	send_req(b, c->body, req, c->flags, a->key);
+	return 0;
+}
+
 #define ID(i, var) do { if (parse_id(a->argv[i], &(var)) != 0) return -1; } while (0)
 
 static int
@@ -360,7 +419,7 @@ cmd_subscribe(struct batch *b, struct cmd_args *a)
 	m = meeting_model(b, id, 1);
 	if (m == NULL)
 		return -1;
-	subscribe_meeting(b, m, (uint64_t)from, 1);
+	subscribe(b, &b->sub[m - b->meetings], (uint64_t)from, 1);
 	return 0;
 }
 
@@ -373,117 +432,31 @@ cmd_subscribe_actions(struct batch *b, struct cmd_args *a)
 		model_init(&b->org, MODEL_ORG_ACTIONS,
 		    l != NULL && l->user != NULL ? l->user->org_id : 0);
 	b->org_on = 1;
-	subscribe_org(b, 0, 1);
+	subscribe(b, &b->sub[BATCH_MAX_MEETINGS], 0, 1);
 	return 0;
 }
 
-#define SIMPLE(fname, CASE, field, Type, INIT) \
-static int \
-fname(struct batch *b, struct cmd_args *a) \
-{ \
-	Tafel__Envelope env = TAFEL__ENVELOPE__INIT; \
-	Type r = INIT; \
-	env.body_case = TAFEL__ENVELOPE__BODY_##CASE; \
-	env.field = &r; \
-	send_req(b, &env, NET_REQ_READ, NULL, NULL); \
-	return 0; \
-}
-SIMPLE(cmd_meetings, LIST_MEETINGS, list_meetings, Tafel__ListMeetingsRequest,
-    TAFEL__LIST_MEETINGS_REQUEST__INIT)
-SIMPLE(cmd_my_actions, LIST_MY_ACTIONS, list_my_actions,
-    Tafel__ListActionsRequest, TAFEL__LIST_ACTIONS_REQUEST__INIT)
-SIMPLE(cmd_orgs, LIST_ORGANISATIONS, list_organisations,
-    Tafel__ListOrganisationsRequest, TAFEL__LIST_ORGANISATIONS_REQUEST__INIT)
-SIMPLE(cmd_cases, LIST_CASES, list_cases, Tafel__ListCasesRequest,
-    TAFEL__LIST_CASES_REQUEST__INIT)
-
-static int
-cmd_case(struct batch *b, struct cmd_args *a)
-{
-	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
-	Tafel__GetCaseRequest r = TAFEL__GET_CASE_REQUEST__INIT;
-
-	ID(1, r.case_id);
-	env.body_case = TAFEL__ENVELOPE__BODY_GET_CASE;
-	env.get_case = &r;
-	send_req(b, &env, NET_REQ_READ, NULL, NULL);
-	return 0;
-}
-
-static int
-meeting_state(struct batch *b, struct cmd_args *a, int open)
-{
-	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
-	Tafel__MeetingStateRequest r = TAFEL__MEETING_STATE_REQUEST__INIT;
-
-	ID(1, r.meeting_id);
-	ID(2, r.version);
-	if (open) {
-		env.body_case = TAFEL__ENVELOPE__BODY_OPEN_MEETING;
-		env.open_meeting = &r;
-	} else {
-		env.body_case = TAFEL__ENVELOPE__BODY_CLOSE_MEETING;
-		env.close_meeting = &r;
-	}
-	send_req(b, &env, NET_REQ_WRITE, a->key, NULL);
-	return 0;
-}
-
-static int
-cmd_open(struct batch *b, struct cmd_args *a)
-{
-	return meeting_state(b, a, 1);
-}
-
-static int
-cmd_close(struct batch *b, struct cmd_args *a)
-{
-	return meeting_state(b, a, 0);
-}
-
-static void
-set_current(struct batch *b, int64_t meeting, int64_t item, const char *key)
-{
-	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
-	Tafel__SetCurrentItemRequest r = TAFEL__SET_CURRENT_ITEM_REQUEST__INIT;
-
-	r.meeting_id = meeting;
-	r.item_id = item;
-	env.body_case = TAFEL__ENVELOPE__BODY_SET_CURRENT_ITEM;
-	env.set_current_item = &r;
-	send_req(b, &env, NET_REQ_WRITE, key, NULL);
-}
-
-static int
-cmd_current(struct batch *b, struct cmd_args *a)
-{
-	int64_t meeting, item;
-
-	ID(1, meeting);
-	ID(2, item);
-	set_current(b, meeting, item, a->key);
-	return 0;
-}
-
+/* next/prev: set_current_item to the neighbour in the subscribed meeting. */
 static int
 step(struct batch *b, struct cmd_args *a, int dir)
 {
-	int64_t meeting, item;
+	Tafel__SetCurrentItemRequest r = TAFEL__SET_CURRENT_ITEM_REQUEST__INIT;
 	struct model *m;
 
-	ID(1, meeting);
-	m = meeting_model(b, meeting, 0);
+	ID(1, r.meeting_id);
+	m = meeting_model(b, r.meeting_id, 0);
 	if (m == NULL || !m->loaded) {
 		emit_error(0, "bad_command", "not subscribed to that meeting");
 		return 1;
 	}
-	item = model_neighbour_item(m, dir);
-	if (item == 0) {
+	r.item_id = model_neighbour_item(m, dir);
+	if (r.item_id == 0) {
 		emit_error(0, "bad_command", dir > 0 ? "no next agenda item" :
 		    "no previous agenda item");
 		return 1;
 	}
-	set_current(b, meeting, item, a->key);
+	send_req(b, TAFEL__ENVELOPE__BODY_SET_CURRENT_ITEM, &r, NET_REQ_WRITE,
+	    a->key);
 	return 0;
 }
 
@@ -500,137 +473,12 @@ cmd_prev(struct batch *b, struct cmd_args *a)
 }
 
 static int
-cmd_add_item(struct batch *b, struct cmd_args *a)
-{
-	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
-	Tafel__AddAgendaItemRequest r = TAFEL__ADD_AGENDA_ITEM_REQUEST__INIT;
-
-	ID(1, r.meeting_id);
-	ID(2, r.case_id);
-	env.body_case = TAFEL__ENVELOPE__BODY_ADD_AGENDA_ITEM;
-	env.add_agenda_item = &r;
-	send_req(b, &env, NET_REQ_WRITE, a->key, NULL);
-	return 0;
-}
-
-static int
-cmd_decision(struct batch *b, struct cmd_args *a)
-{
-	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
-	Tafel__RecordDecisionRequest r = TAFEL__RECORD_DECISION_REQUEST__INIT;
-
-	ID(1, r.item_id);
-	ID(2, r.version);
-	join_from(a, 3);
-	r.decision = a->text;
-	env.body_case = TAFEL__ENVELOPE__BODY_RECORD_DECISION;
-	env.record_decision = &r;
-	send_req(b, &env, NET_REQ_WRITE, a->key, NULL);
-	return 0;
-}
-
-static int
-cmd_action(struct batch *b, struct cmd_args *a)
-{
-	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
-	Tafel__CreateActionRequest r = TAFEL__CREATE_ACTION_REQUEST__INIT;
-
-	ID(1, r.case_id);
-	ID(2, r.meeting_id);
-	ID(3, r.owner_org_id);
-	r.due_date = a->argv[4];
-	r.owner_user_id = a->owner_user;
-	join_from(a, 5);
-	r.description = a->text;
-	env.body_case = TAFEL__ENVELOPE__BODY_CREATE_ACTION;
-	env.create_action = &r;
-	send_req(b, &env, NET_REQ_WRITE, a->key, NULL);
-	return 0;
-}
-
-static int
-finish(struct batch *b, struct cmd_args *a, int complete)
-{
-	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
-	Tafel__FinishActionRequest r = TAFEL__FINISH_ACTION_REQUEST__INIT;
-
-	ID(1, r.id);
-	ID(2, r.version);
-	join_from(a, 3);
-	r.note = a->text;
-	if (complete) {
-		env.body_case = TAFEL__ENVELOPE__BODY_COMPLETE_ACTION;
-		env.complete_action = &r;
-	} else {
-		env.body_case = TAFEL__ENVELOPE__BODY_CANCEL_ACTION;
-		env.cancel_action = &r;
-	}
-	send_req(b, &env, NET_REQ_WRITE, a->key, NULL);
-	return 0;
-}
-
-static int
-cmd_complete(struct batch *b, struct cmd_args *a)
-{
-	return finish(b, a, 1);
-}
-
-static int
-cmd_cancel(struct batch *b, struct cmd_args *a)
-{
-	return finish(b, a, 0);
-}
-
-static int
-cmd_attend(struct batch *b, struct cmd_args *a)
-{
-	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
-	Tafel__AttendanceRequest r = TAFEL__ATTENDANCE_REQUEST__INIT;
-
-	ID(1, r.meeting_id);
-	ID(2, r.user_id);
-	if (strcmp(a->argv[3], "present") == 0)
-		r.present = 1;
-	else if (strcmp(a->argv[3], "absent") != 0)
-		return -1;
-	if (strcmp(a->argv[4], "remote") == 0)
-		r.remote = 1;
-	else if (strcmp(a->argv[4], "room") != 0)
-		return -1;
-	env.body_case = TAFEL__ENVELOPE__BODY_RECORD_ATTENDANCE;
-	env.record_attendance = &r;
-	send_req(b, &env, NET_REQ_WRITE, a->key, NULL);
-	return 0;
-}
-
-static int
-cmd_move(struct batch *b, struct cmd_args *a)
-{
-	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
-	Tafel__MoveCaseRequest r = TAFEL__MOVE_CASE_REQUEST__INIT;
-	int st;
-
-	ID(1, r.id);
-	ID(2, r.version);
-	if (enum_by_short(&tafel__case_status__descriptor, a->argv[3], &st) != 0)
-		return -1;
-	r.to = (Tafel__CaseStatus)st;
-	env.body_case = TAFEL__ENVELOPE__BODY_MOVE_CASE;
-	env.move_case = &r;
-	send_req(b, &env, NET_REQ_WRITE, a->key, NULL);
-	return 0;
-}
-
-static int
 cmd_ping(struct batch *b, struct cmd_args *a)
 {
-	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
 	Tafel__PingRequest r = TAFEL__PING_REQUEST__INIT;
 
 	r.nonce = (uint64_t)time(NULL);
-	env.body_case = TAFEL__ENVELOPE__BODY_PING;
-	env.ping = &r;
-	send_req(b, &env, NET_REQ_READ, NULL, NULL);
+	send_req(b, TAFEL__ENVELOPE__BODY_PING, &r, NET_REQ_READ, NULL);
 	return 0;
 }
 
@@ -692,34 +540,57 @@ cmd_quit(struct batch *b, struct cmd_args *a)
 	return 0;
 }
 
-/* Adding a command means adding one row here (and a line in docs/cli.md). */
+#define RD NET_REQ_READ
+#define WR NET_REQ_WRITE
+#define REQ(CASE, flags, ...) NULL, TAFEL__ENVELOPE__BODY_##CASE, flags, \
+	{ __VA_ARGS__ }
+#define FN(fn) fn, TAFEL__ENVELOPE__BODY__NOT_SET, 0, \
+	{ { ARG_END, NULL, NULL, NULL } }
+
+/* Adding a command means adding one row here (and a line in docs/cli.md);
+ * most are a request whose fields come from the words, in order. */
 static const struct cmd_entry cmd_table[] = {
-	{ "subscribe", 1, cmd_subscribe, "subscribe MEETING_ID [RESUME_SEQ]" },
-	{ "subscribe-actions", 0, cmd_subscribe_actions, "subscribe-actions" },
-	{ "meetings", 0, cmd_meetings, "meetings" },
-	{ "my-actions", 0, cmd_my_actions, "my-actions" },
-	{ "case", 1, cmd_case, "case ID" },
-	{ "orgs", 0, cmd_orgs, "orgs" },
-	{ "cases", 0, cmd_cases, "cases" },
-	{ "open", 2, cmd_open, "open MEETING_ID VERSION" },
-	{ "close", 2, cmd_close, "close MEETING_ID VERSION" },
-	{ "current", 2, cmd_current, "current MEETING_ID ITEM_ID" },
-	{ "next", 1, cmd_next, "next MEETING_ID" },
-	{ "prev", 1, cmd_prev, "prev MEETING_ID" },
-	{ "add-item", 2, cmd_add_item, "add-item MEETING_ID CASE_ID" },
-	{ "decision", 3, cmd_decision, "decision ITEM_ID VERSION TEXT..." },
-	{ "action", 5, cmd_action, "action CASE_ID MEETING_ID OWNER_ORG_ID "
-	  "DUE_DATE DESCRIPTION... [owner-user=ID]" },
-	{ "complete", 3, cmd_complete, "complete ACTION_ID VERSION NOTE..." },
-	{ "cancel", 3, cmd_cancel, "cancel ACTION_ID VERSION NOTE..." },
-	{ "attend", 4, cmd_attend,
-	  "attend MEETING_ID USER_ID present|absent room|remote" },
-	{ "move", 3, cmd_move, "move CASE_ID VERSION STATUS" },
-	{ "ping", 0, cmd_ping, "ping" },
-	{ "sleep", 1, cmd_sleep, "sleep MS" },
-	{ "wait-seq", 1, cmd_wait_seq, "wait-seq N" },
-	{ "quit", 0, cmd_quit, "quit" },
-	{ NULL, 0, NULL, NULL }
+	{ "subscribe", 1, "subscribe MEETING_ID [RESUME_SEQ]",
+	  FN(cmd_subscribe) },
+	{ "subscribe-actions", 0, "subscribe-actions",
+	  FN(cmd_subscribe_actions) },
+	{ "meetings", 0, "meetings", REQ(LIST_MEETINGS, RD) },
+	{ "my-actions", 0, "my-actions", REQ(LIST_MY_ACTIONS, RD) },
+	{ "case", 1, "case ID", REQ(GET_CASE, RD, W("case_id")) },
+	{ "orgs", 0, "orgs", REQ(LIST_ORGANISATIONS, RD) },
+	{ "cases", 0, "cases", REQ(LIST_CASES, RD) },
+	{ "open", 2, "open MEETING_ID VERSION",
+	  REQ(OPEN_MEETING, WR, W("meeting_id"), W("version")) },
+	{ "close", 2, "close MEETING_ID VERSION",
+	  REQ(CLOSE_MEETING, WR, W("meeting_id"), W("version")) },
+	{ "current", 2, "current MEETING_ID ITEM_ID",
+	  REQ(SET_CURRENT_ITEM, WR, W("meeting_id"), W("item_id")) },
+	{ "next", 1, "next MEETING_ID", FN(cmd_next) },
+	{ "prev", 1, "prev MEETING_ID", FN(cmd_prev) },
+	{ "add-item", 2, "add-item MEETING_ID CASE_ID",
+	  REQ(ADD_AGENDA_ITEM, WR, W("meeting_id"), W("case_id")) },
+	{ "decision", 3, "decision ITEM_ID VERSION TEXT...",
+	  REQ(RECORD_DECISION, WR, W("item_id"), W("version"),
+	  TEXT("decision")) },
+	{ "action", 5, "action CASE_ID MEETING_ID OWNER_ORG_ID "
+	  "DUE_DATE DESCRIPTION... [owner-user=ID]",
+	  REQ(CREATE_ACTION, WR, W("case_id"), W("meeting_id"),
+	  W("owner_org_id"), W("due_date"), TEXT("description"),
+	  OWNER_USER("owner_user_id")) },
+	{ "complete", 3, "complete ACTION_ID VERSION NOTE...",
+	  REQ(COMPLETE_ACTION, WR, W("id"), W("version"), TEXT("note")) },
+	{ "cancel", 3, "cancel ACTION_ID VERSION NOTE...",
+	  REQ(CANCEL_ACTION, WR, W("id"), W("version"), TEXT("note")) },
+	{ "attend", 4, "attend MEETING_ID USER_ID present|absent room|remote",
+	  REQ(RECORD_ATTENDANCE, WR, W("meeting_id"), W("user_id"),
+	  B("present", "present", "absent"), B("remote", "remote", "room")) },
+	{ "move", 3, "move CASE_ID VERSION STATUS",
+	  REQ(MOVE_CASE, WR, W("id"), W("version"), W("to")) },
+	{ "ping", 0, "ping", FN(cmd_ping) },
+	{ "sleep", 1, "sleep MS", FN(cmd_sleep) },
+	{ "wait-seq", 1, "wait-seq N", FN(cmd_wait_seq) },
+	{ "quit", 0, "quit", FN(cmd_quit) },
+	{ NULL, 0, NULL, FN(NULL) }
 };
 
 static void
@@ -757,7 +628,7 @@ run_line(struct batch *b, char *line)
 	}
 	if (a.argc - 1 < c->min_args || a.owner_user < 0 ||
 	    (a.key != NULL && (strlen(a.key) < 1 || strlen(a.key) > 64)) ||
-	    c->fn(b, &a) < 0) {
+	    (c->fn != NULL ? c->fn(b, &a) : cmd_request(b, c, &a)) < 0) {
 		snprintf(msg, sizeof msg, "usage: %s", c->usage);
 		emit_error(0, "bad_command", msg);
 	}
@@ -824,10 +695,10 @@ on_ready(struct net *n, const Tafel__LoginResponse *l, int first, void *arg)
 	}
 	/* after a reconnect: resume every subscription from its last seq */
 	for (size_t i = 0; i < b->n_meetings; i++)
-		if (b->subscribed[i])
-			subscribe_meeting(b, &b->meetings[i], b->meetings[i].seq, 0);
-	if (b->org_on && b->org_subscribed)
-		subscribe_org(b, b->org.seq, 0);
+		if (b->sub[i].subscribed)
+			subscribe(b, &b->sub[i], b->meetings[i].seq, 0);
+	if (b->org_on && b->sub[BATCH_MAX_MEETINGS].subscribed)
+		subscribe(b, &b->sub[BATCH_MAX_MEETINGS], b->org.seq, 0);
 }
 
 static void
@@ -890,7 +761,7 @@ batch_run(struct client_opts *o)
 	b.status = 1;
 	for (int i = 0; i <= BATCH_MAX_MEETINGS; i++) {
 		b.sub[i].b = &b;
-		b.sub[i].idx = i < BATCH_MAX_MEETINGS ? i : -1;
+		b.sub[i].m = i < BATCH_MAX_MEETINGS ? &b.meetings[i] : &b.org;
 	}
 	if (o->cfg.user == NULL || o->cfg.user[0] == '\0') {
 		fprintf(stderr, "tafel: no user: use --user NAME\n");

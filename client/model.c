@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "pbjson.h"
 #include "xmalloc.h"
 
 ProtobufCMessage *
@@ -554,105 +555,21 @@ model_open_actions(const struct model *m, const Tafel__ActionPoint **out,
 
 /* --- canonical dump ------------------------------------------------------ */
 
-static void dump_msg(FILE *f, const ProtobufCMessage *msg);
-
-static void
-dump_value(FILE *f, const ProtobufCFieldDescriptor *fd, const void *p)
-{
-	switch (fd->type) {
-	case PROTOBUF_C_TYPE_INT32:
-	case PROTOBUF_C_TYPE_SINT32:
-	case PROTOBUF_C_TYPE_SFIXED32:
-		fprintf(f, "%" PRId32, *(const int32_t *)p);
-		break;
-	case PROTOBUF_C_TYPE_UINT32:
-	case PROTOBUF_C_TYPE_FIXED32:
-		fprintf(f, "%" PRIu32, *(const uint32_t *)p);
-		break;
-	case PROTOBUF_C_TYPE_INT64:
-	case PROTOBUF_C_TYPE_SINT64:
-	case PROTOBUF_C_TYPE_SFIXED64:
-		fprintf(f, "%" PRId64, *(const int64_t *)p);
-		break;
-	case PROTOBUF_C_TYPE_UINT64:
-	case PROTOBUF_C_TYPE_FIXED64:
-		fprintf(f, "%" PRIu64, *(const uint64_t *)p);
-		break;
-	case PROTOBUF_C_TYPE_BOOL:
-		fputs(*(const protobuf_c_boolean *)p ? "true" : "false", f);
-		break;
-	case PROTOBUF_C_TYPE_ENUM:
-		fprintf(f, "%d", *(const int *)p);
-		break;
-	case PROTOBUF_C_TYPE_STRING:
-		fprintf(f, "\"%s\"", *(char *const *)p ? *(char *const *)p : "");
-		break;
-	case PROTOBUF_C_TYPE_MESSAGE:
-		dump_msg(f, *(ProtobufCMessage *const *)p);
-		break;
-	default:
-		fputs("?", f);
-		break;
-	}
-}
-
-static size_t
-elem_size(const ProtobufCFieldDescriptor *fd)
-{
-	switch (fd->type) {
-	case PROTOBUF_C_TYPE_INT64:
-	case PROTOBUF_C_TYPE_SINT64:
-	case PROTOBUF_C_TYPE_SFIXED64:
-	case PROTOBUF_C_TYPE_UINT64:
-	case PROTOBUF_C_TYPE_FIXED64:
-	case PROTOBUF_C_TYPE_DOUBLE:
-		return 8;
-	case PROTOBUF_C_TYPE_STRING:
-	case PROTOBUF_C_TYPE_MESSAGE:
-		return sizeof(void *);
-	case PROTOBUF_C_TYPE_BYTES:
-		return sizeof(ProtobufCBinaryData);
-	case PROTOBUF_C_TYPE_BOOL:
-		return sizeof(protobuf_c_boolean);
-	default:
-		return 4;
-	}
-}
-
-/* Every field, in descriptor order, with its name. */
+/* Every field of the message as canonical JSON (pbjson), or null. */
 static void
 dump_msg(FILE *f, const ProtobufCMessage *msg)
 {
-	const char *base = (const char *)msg;
+	char *text;
 
 	if (msg == NULL) {
 		fputs("null", f);
 		return;
 	}
-	fputc('{', f);
-	for (unsigned i = 0; i < msg->descriptor->n_fields; i++) {
-		const ProtobufCFieldDescriptor *fd = &msg->descriptor->fields[i];
-
-		if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
-			size_t n = *(const size_t *)(base + fd->quantifier_offset);
-			const char *arr = *(char *const *)(base + fd->offset);
-
-			fprintf(f, " %s=[", fd->name);
-			for (size_t k = 0; k < n; k++) {
-				if (k > 0)
-					fputc(',', f);
-				dump_value(f, fd, arr + k * elem_size(fd));
-			}
-			fputc(']', f);
-			continue;
-		}
-		if ((fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
-		    *(const uint32_t *)(base + fd->quantifier_offset) != fd->id)
-			continue;
-		fprintf(f, " %s=", fd->name);
-		dump_value(f, fd, base + fd->offset);
-	}
-	fputs(" }", f);
+	text = pbjson_to_string(msg);
+	if (text == NULL)
+		fatalx("model: cannot dump a %s", msg->descriptor->name);
+	fputs(text, f);
+	free(text);
 }
 
 static void

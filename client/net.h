@@ -77,6 +77,10 @@ void net_free(struct net *n);
  */
 uint64_t net_send(struct net *n, Tafel__Envelope *env, int flags,
     const char *key, net_reply_fn fn, void *arg);
+/* The same for a request message alone: wraps body (the message of the
+ * Envelope field numbered body_case) in an envelope first. */
+uint64_t net_send_body(struct net *n, Tafel__Envelope__BodyCase body_case,
+    void *body, int flags, const char *key, net_reply_fn fn, void *arg);
 
 enum net_state net_get_state(const struct net *n);
 const char *net_state_name(enum net_state st);

@@ -18,13 +18,6 @@ selected_item(struct ui *u)
 }
 
 static int
-yes(const char *t)
-{
-	return t != NULL && (t[0] == 'j' || t[0] == 'J' || t[0] == 'y' ||
-	    t[0] == 'Y');
-}
-
-static int
 need_meeting(struct ui *u)
 {
 	if (u->meeting.meeting == NULL) {
@@ -41,7 +34,7 @@ static void load_cases(struct ui *u);
 static void
 quit_confirmed(struct ui *u, const char *text)
 {
-	if (yes(text))
+	if (ui_yes(text))
 		u->quit = 1;
 }
 
@@ -172,29 +165,19 @@ move_sel(struct ui *u, int dir)
 	switch (u->view) {
 	case VIEW_PICK_CASE:
 		n = view_pick_case_list(u, cs, sizeof cs / sizeof cs[0]);
-		if (dir < 0 && u->sel_pick > 0)
-			u->sel_pick--;
-		else if (dir > 0 && u->sel_pick + 1 < n)
-			u->sel_pick++;
+		ui_list_step(&u->sel_pick, n, dir);
 		break;
 	case VIEW_MEETINGS:
 		n = ui_meetings_shown(u, ms, 512);
-		if (n == 0)
-			break;
-		if (dir < 0 && u->sel_meeting > 0)
-			u->sel_meeting--;
-		else if (dir > 0 && u->sel_meeting + 1 < n)
-			u->sel_meeting++;
+		if (n > 0)
+			ui_list_step(&u->sel_meeting, n, dir);
 		break;
 	case VIEW_MEETING:
 		model_select_step(&u->meeting, dir);	/* detaches */
 		break;
 	case VIEW_ACTIONS:
 		n = view_actions_list(u, list, 512);
-		if (dir < 0 && u->sel_action > 0)
-			u->sel_action--;
-		else if (dir > 0 && u->sel_action + 1 < n)
-			u->sel_action++;
+		ui_list_step(&u->sel_action, n, dir);
 		break;
 	case VIEW_HELP:
 	case VIEW_CASE:
@@ -318,14 +301,12 @@ k_reconnect(struct ui *u)
 static void
 set_current(struct ui *u, int64_t item)
 {
-	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
 	Tafel__SetCurrentItemRequest r = TAFEL__SET_CURRENT_ITEM_REQUEST__INIT;
 
 	r.meeting_id = u->meeting.meeting_id;
 	r.item_id = item;
-	env.body_case = TAFEL__ENVELOPE__BODY_SET_CURRENT_ITEM;
-	env.set_current_item = &r;
-	ui_send(u, &env, NET_REQ_WRITE, NULL);
+	ui_send(u, TAFEL__ENVELOPE__BODY_SET_CURRENT_ITEM, &r, NET_REQ_WRITE,
+	    NULL);
 }
 
 static void
@@ -360,19 +341,12 @@ k_prev(struct ui *u)
 static void
 meeting_state(struct ui *u, int open)
 {
-	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
 	Tafel__MeetingStateRequest r = TAFEL__MEETING_STATE_REQUEST__INIT;
 
 	r.meeting_id = u->meeting.meeting_id;
 	r.version = u->meeting.meeting->version;
-	if (open) {
-		env.body_case = TAFEL__ENVELOPE__BODY_OPEN_MEETING;
-		env.open_meeting = &r;
-	} else {
-		env.body_case = TAFEL__ENVELOPE__BODY_CLOSE_MEETING;
-		env.close_meeting = &r;
-	}
-	ui_send(u, &env, NET_REQ_WRITE, NULL);
+	ui_send(u, open ? TAFEL__ENVELOPE__BODY_OPEN_MEETING :
+	    TAFEL__ENVELOPE__BODY_CLOSE_MEETING, &r, NET_REQ_WRITE, NULL);
 }
 
 static void
@@ -385,7 +359,7 @@ k_open(struct ui *u)
 static void
 close_confirmed(struct ui *u, const char *text)
 {
-	if (yes(text) && need_meeting(u))
+	if (ui_yes(text) && need_meeting(u))
 		meeting_state(u, 0);
 }
 
@@ -421,7 +395,6 @@ decision_sent(struct net *n, const Tafel__Envelope *m, void *arg)
 static void
 decision_done(struct ui *u, const char *text)
 {
-	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
 	Tafel__RecordDecisionRequest r = TAFEL__RECORD_DECISION_REQUEST__INIT;
 
 	if (text == NULL)
@@ -432,9 +405,8 @@ decision_done(struct ui *u, const char *text)
 	r.item_id = u->form_item_id;
 	r.version = u->form_item_version;
 	r.decision = (char *)text;
-	env.body_case = TAFEL__ENVELOPE__BODY_RECORD_DECISION;
-	env.record_decision = &r;
-	ui_send(u, &env, NET_REQ_WRITE, decision_sent);
+	ui_send(u, TAFEL__ENVELOPE__BODY_RECORD_DECISION, &r, NET_REQ_WRITE,
+	    decision_sent);
 }
 
 static void
@@ -457,18 +429,6 @@ static void form_owner(struct ui *u, const char *text);
 static void form_person(struct ui *u, const char *text);
 static void form_due(struct ui *u, const char *text);
 static void form_description(struct ui *u, const char *text);
-
-static const Tafel__Organisation *
-org_by_id(struct ui *u, int64_t id)
-{
-	const Tafel__Organisation *o = model_org(&u->meeting, id);
-
-	for (size_t i = 0; o == NULL && u->orgs != NULL &&
-	    i < u->orgs->n_organisations; i++)
-		if (u->orgs->organisations[i]->id == id)
-			o = u->orgs->organisations[i];
-	return o;
-}
 
 static const Tafel__User *
 user_by_id(struct ui *u, int64_t id)
@@ -511,7 +471,7 @@ form_ask(struct ui *u, int field)
 		break;
 	case FORM_OWNER:
 		if (u->form.owner_org_id != 0) {
-			o = org_by_id(u, u->form.owner_org_id);
+			o = ui_org(u, u->form.owner_org_id);
 			if (o != NULL)
 				snprintf(text, sizeof text, "%s", o->name);
 			else
@@ -594,7 +554,6 @@ form_sent(struct net *n, const Tafel__Envelope *m, void *arg)
 static void
 form_send(struct ui *u)
 {
-	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
 	Tafel__CreateActionRequest r = TAFEL__CREATE_ACTION_REQUEST__INIT;
 	Tafel__UpdateActionRequest up = TAFEL__UPDATE_ACTION_REQUEST__INIT;
 
@@ -605,19 +564,18 @@ form_send(struct ui *u)
 		up.owner_org_id = u->form.owner_org_id;
 		up.owner_user_id = u->form.owner_user_id;
 		up.due_date = u->form.due_date;
-		env.body_case = TAFEL__ENVELOPE__BODY_UPDATE_ACTION;
-		env.update_action = &up;
-	} else {
-		r.case_id = u->form.case_id;
-		r.meeting_id = u->form.meeting_id;
-		r.description = u->form.description;
-		r.owner_org_id = u->form.owner_org_id;
-		r.owner_user_id = u->form.owner_user_id;
-		r.due_date = u->form.due_date;
-		env.body_case = TAFEL__ENVELOPE__BODY_CREATE_ACTION;
-		env.create_action = &r;
+		ui_send(u, TAFEL__ENVELOPE__BODY_UPDATE_ACTION, &up,
+		    NET_REQ_WRITE, form_sent);
+		return;
 	}
-	ui_send(u, &env, NET_REQ_WRITE, form_sent);
+	r.case_id = u->form.case_id;
+	r.meeting_id = u->form.meeting_id;
+	r.description = u->form.description;
+	r.owner_org_id = u->form.owner_org_id;
+	r.owner_user_id = u->form.owner_user_id;
+	r.due_date = u->form.due_date;
+	ui_send(u, TAFEL__ENVELOPE__BODY_CREATE_ACTION, &r, NET_REQ_WRITE,
+	    form_sent);
 }
 
 static void
@@ -787,13 +745,11 @@ on_cases(struct net *n, const Tafel__Envelope *m, void *arg)
 static void
 load_cases(struct ui *u)
 {
-	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
 	Tafel__ListCasesRequest r = TAFEL__LIST_CASES_REQUEST__INIT;
 
-	env.body_case = TAFEL__ENVELOPE__BODY_LIST_CASES;
-	env.list_cases = &r;
 	u->cases_loading = 1;
-	net_send(u->net, &env, NET_REQ_READ, NULL, on_cases, u);
+	net_send_body(u->net, TAFEL__ENVELOPE__BODY_LIST_CASES, &r,
+	    NET_REQ_READ, NULL, on_cases, u);
 }
 
 static void
@@ -844,7 +800,6 @@ pick_sent(struct net *n, const Tafel__Envelope *m, void *arg)
 static void
 k_pick_add(struct ui *u)
 {
-	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
 	Tafel__AddAgendaItemRequest r = TAFEL__ADD_AGENDA_ITEM_REQUEST__INIT;
 	const Tafel__Case *list[1024];
 	size_t n = view_pick_case_list(u, list, sizeof list / sizeof list[0]);
@@ -865,17 +820,15 @@ k_pick_add(struct ui *u)
 	r.meeting_id = u->meeting.meeting_id;
 	r.case_id = list[u->sel_pick]->id;
 	r.position = 0;			/* at the end */
-	env.body_case = TAFEL__ENVELOPE__BODY_ADD_AGENDA_ITEM;
-	env.add_agenda_item = &r;
 	u->pick_sending = r.case_id;
 	ui_message(u, 0, "%s", _("Adding the case to the agenda…"));
-	ui_send(u, &env, NET_REQ_WRITE, pick_sent);
+	ui_send(u, TAFEL__ENVELOPE__BODY_ADD_AGENDA_ITEM, &r, NET_REQ_WRITE,
+	    pick_sent);
 }
 
 static void
 attend_remote(struct ui *u, const char *text)
 {
-	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
 	Tafel__AttendanceRequest r = TAFEL__ATTENDANCE_REQUEST__INIT;
 
 	if (text == NULL)
@@ -883,10 +836,9 @@ attend_remote(struct ui *u, const char *text)
 	r.meeting_id = u->meeting.meeting_id;
 	r.user_id = u->form_user_id;
 	r.present = u->form_user_present;
-	r.remote = yes(text);
-	env.body_case = TAFEL__ENVELOPE__BODY_RECORD_ATTENDANCE;
-	env.record_attendance = &r;
-	ui_send(u, &env, NET_REQ_WRITE, NULL);
+	r.remote = ui_yes(text);
+	ui_send(u, TAFEL__ENVELOPE__BODY_RECORD_ATTENDANCE, &r, NET_REQ_WRITE,
+	    NULL);
 }
 
 static void
@@ -894,7 +846,7 @@ attend_present(struct ui *u, const char *text)
 {
 	if (text == NULL)
 		return;
-	u->form_user_present = yes(text);
+	u->form_user_present = ui_yes(text);
 	if (!u->form_user_present)
 		attend_remote(u, "n");
 	else
@@ -910,11 +862,10 @@ attend_user(struct ui *u, const char *text)
 	if (text == NULL)
 		return;
 	id = strtoll(text, &end, 10);
-	if (*text == '\0' || *end != '\0') {
-		id = 0;
-		for (size_t i = 0; u->orgs != NULL && i < u->orgs->n_users; i++)
-			if (strcasecmp(u->orgs->users[i]->login, text) == 0)
-				id = u->orgs->users[i]->id;
+	if (*text == '\0' || *end != '\0') {	/* a login */
+		const Tafel__User *p = find_user(u, text);
+
+		id = p != NULL ? p->id : 0;
 	}
 	if (id == 0) {
 		ui_prompt(u, _("Attendance of (login or number)"), text,
@@ -1060,7 +1011,6 @@ cancel_sent(struct net *n, const Tafel__Envelope *m, void *arg)
 static void
 finish_done(struct ui *u, const char *text)
 {
-	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
 	Tafel__FinishActionRequest r = TAFEL__FINISH_ACTION_REQUEST__INIT;
 
 	if (text == NULL)
@@ -1069,15 +1019,12 @@ finish_done(struct ui *u, const char *text)
 	r.id = u->form_action_id;
 	r.version = u->form_action_version;
 	r.note = (char *)text;
-	if (u->form_cancel) {
-		env.body_case = TAFEL__ENVELOPE__BODY_CANCEL_ACTION;
-		env.cancel_action = &r;
-	} else {
-		env.body_case = TAFEL__ENVELOPE__BODY_COMPLETE_ACTION;
-		env.complete_action = &r;
-	}
-	ui_send(u, &env, NET_REQ_WRITE, u->form_cancel ? cancel_sent :
-	    complete_sent);
+	if (u->form_cancel)
+		ui_send(u, TAFEL__ENVELOPE__BODY_CANCEL_ACTION, &r,
+		    NET_REQ_WRITE, cancel_sent);
+	else
+		ui_send(u, TAFEL__ENVELOPE__BODY_COMPLETE_ACTION, &r,
+		    NET_REQ_WRITE, complete_sent);
 }
 
 static void

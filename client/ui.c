@@ -147,6 +147,49 @@ ui_meetings_shown(struct ui *u, const Tafel__Meeting **out, size_t max)
 	    max);
 }
 
+size_t
+ui_list_scroll(struct ui *u, size_t *sel, size_t n, int rows)
+{
+	size_t first = 0;
+
+	if (*sel >= n)
+		*sel = n - 1;
+	if (*sel >= (size_t)(rows - 2))
+		first = *sel - (size_t)(rows - 2) + 1;
+	u->click_y0 = 1;
+	u->click_first = first;
+	u->click_n = n;
+	return first;
+}
+
+void
+ui_list_step(size_t *sel, size_t n, int dir)
+{
+	if (dir < 0 && *sel > 0)
+		(*sel)--;
+	else if (dir > 0 && *sel + 1 < n)
+		(*sel)++;
+}
+
+int
+ui_yes(const char *t)
+{
+	return t != NULL && (t[0] == 'j' || t[0] == 'J' || t[0] == 'y' ||
+	    t[0] == 'Y');
+}
+
+const Tafel__Organisation *
+ui_org(struct ui *u, int64_t id)
+{
+	const Tafel__Organisation *o = model_org(&u->meeting, id);
+
+	for (size_t i = 0; o == NULL && u->orgs != NULL &&
+	    i < u->orgs->n_organisations; i++)
+		if (u->orgs->organisations[i]->id == id)
+			o = u->orgs->organisations[i];
+	return o;
+}
+
 /* --- drawing helpers ----------------------------------------------------- */
 
 void
@@ -438,11 +481,7 @@ draw_form(struct ui *u)
 	    " %s · %s %s ", edit ? _("Edit action point") :
 	    _("New action point"), _("Case"),
 	    u->form.case_number[0] ? u->form.case_number : "?");
-	o = model_org(&u->meeting, u->form.owner_org_id);
-	if (o == NULL && u->orgs != NULL)
-		for (size_t i = 0; i < u->orgs->n_organisations; i++)
-			if (u->orgs->organisations[i]->id == u->form.owner_org_id)
-				o = u->orgs->organisations[i];
+	o = ui_org(u, u->form.owner_org_id);
 	snprintf(org, sizeof org, "%s", o != NULL ? o->name : "");
 	for (int f = 0, row = 0; f < FORM_SENDING; f++) {
 		const char *v = f == FORM_DESCRIPTION ? u->form.description :
@@ -637,8 +676,7 @@ discard_confirmed(struct ui *u, const char *text)
 {
 	void (*done)(struct ui *, const char *) = u->saved_prompt.done;
 
-	if (text != NULL && (text[0] == 'j' || text[0] == 'J' ||
-	    text[0] == 'y' || text[0] == 'Y')) {
+	if (ui_yes(text)) {
 		if (done != NULL)
 			done(u, NULL);
 		return;
@@ -691,13 +729,14 @@ prompt_key(struct ui *u, int r, wint_t ch)
 /* --- requests ------------------------------------------------------------ */
 
 uint64_t
-ui_send(struct ui *u, Tafel__Envelope *env, int flags, net_reply_fn fn)
+ui_send(struct ui *u, Tafel__Envelope__BodyCase body_case, void *req,
+    int flags, net_reply_fn fn)
 {
 	if (net_get_state(u->net) != NET_READY && (flags & NET_REQ_WRITE))
 		ui_message(u, 0, "%s", _("Not connected: the change is sent "
 		    "when the connection is back."));
-	return net_send(u->net, env, flags, NULL, fn != NULL ? fn :
-	    ui_reply_generic, u);
+	return net_send_body(u->net, body_case, req, flags, NULL, fn != NULL ?
+	    fn : ui_reply_generic, u);
 }
 
 /* Writes whose result arrives as an event anyway: only errors matter. */
@@ -770,17 +809,14 @@ on_case(struct net *n, const Tafel__Envelope *m, void *arg)
 void
 ui_refresh_lists(struct ui *u)
 {
-	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
 	Tafel__ListMeetingsRequest lm = TAFEL__LIST_MEETINGS_REQUEST__INIT;
 	Tafel__ListOrganisationsRequest lo =
 	    TAFEL__LIST_ORGANISATIONS_REQUEST__INIT;
 
-	env.body_case = TAFEL__ENVELOPE__BODY_LIST_MEETINGS;
-	env.list_meetings = &lm;
-	net_send(u->net, &env, NET_REQ_VOLATILE, NULL, on_meetings, u);
-	env.body_case = TAFEL__ENVELOPE__BODY_LIST_ORGANISATIONS;
-	env.list_organisations = &lo;
-	net_send(u->net, &env, NET_REQ_VOLATILE, NULL, on_orgs, u);
+	net_send_body(u->net, TAFEL__ENVELOPE__BODY_LIST_MEETINGS, &lm,
+	    NET_REQ_VOLATILE, NULL, on_meetings, u);
+	net_send_body(u->net, TAFEL__ENVELOPE__BODY_LIST_ORGANISATIONS, &lo,
+	    NET_REQ_VOLATILE, NULL, on_orgs, u);
 }
 
 /* --- subscriptions ------------------------------------------------------- */
@@ -836,7 +872,6 @@ on_sub_org(struct net *n, const Tafel__Envelope *m, void *arg)
 static void
 subscribe(struct ui *u, int topic, int64_t meeting_id, uint64_t from)
 {
-	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
 	Tafel__SubscribeRequest r = TAFEL__SUBSCRIBE_REQUEST__INIT;
 
 	r.topic = (Tafel__SubscribeTopic)topic;
@@ -846,11 +881,9 @@ subscribe(struct ui *u, int topic, int64_t meeting_id, uint64_t from)
 	 * shows it only as far as everyone present may see it. */
 	r.presentation = u->presentation &&
 	    topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING;
-	env.body_case = TAFEL__ENVELOPE__BODY_SUBSCRIBE;
-	env.subscribe = &r;
-	net_send(u->net, &env, NET_REQ_VOLATILE, NULL,
-	    topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING ? on_sub_meeting :
-	    on_sub_org, u);
+	net_send_body(u->net, TAFEL__ENVELOPE__BODY_SUBSCRIBE, &r,
+	    NET_REQ_VOLATILE, NULL, topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING ?
+	    on_sub_meeting : on_sub_org, u);
 }
 
 void
@@ -878,15 +911,13 @@ ui_set_presentation(struct ui *u, int on)
 void
 ui_open_meeting(struct ui *u, int64_t meeting_id)
 {
-	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
 	Tafel__UnsubscribeRequest un = TAFEL__UNSUBSCRIBE_REQUEST__INIT;
 
 	if (u->meeting.meeting_id != 0 && u->meeting.meeting_id != meeting_id) {
 		un.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING;
 		un.meeting_id = u->meeting.meeting_id;
-		env.body_case = TAFEL__ENVELOPE__BODY_UNSUBSCRIBE;
-		env.unsubscribe = &un;
-		net_send(u->net, &env, NET_REQ_VOLATILE, NULL, NULL, NULL);
+		net_send_body(u->net, TAFEL__ENVELOPE__BODY_UNSUBSCRIBE, &un,
+		    NET_REQ_VOLATILE, NULL, NULL, NULL);
 	}
 	if (u->meeting.meeting_id != meeting_id) {
 		model_free(&u->meeting);
@@ -902,7 +933,6 @@ ui_open_meeting(struct ui *u, int64_t meeting_id)
 void
 ui_open_case(struct ui *u, int64_t case_id)
 {
-	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
 	Tafel__GetCaseRequest r = TAFEL__GET_CASE_REQUEST__INIT;
 
 	if (case_id == 0)
@@ -913,9 +943,8 @@ ui_open_case(struct ui *u, int64_t case_id)
 		u->case_detail = NULL;
 	}
 	r.case_id = case_id;
-	env.body_case = TAFEL__ENVELOPE__BODY_GET_CASE;
-	env.get_case = &r;
-	net_send(u->net, &env, NET_REQ_READ, NULL, on_case, u);
+	net_send_body(u->net, TAFEL__ENVELOPE__BODY_GET_CASE, &r, NET_REQ_READ,
+	    NULL, on_case, u);
 	ui_set_view(u, VIEW_CASE);
 }
 

@@ -144,11 +144,24 @@ void ui_open_case(struct ui *, int64_t case_id);
 void ui_refresh_lists(struct ui *);
 /* The meetings list as shown (ordered, filtered); returns the count. */
 size_t ui_meetings_shown(struct ui *, const Tafel__Meeting **out, size_t max);
+/* A list view's n lines below its header row: clamps *sel to the list and
+ * returns the first index to draw so that *sel is visible (rows: the body's
+ * height); remembers the placement for mouse clicks. */
+size_t ui_list_scroll(struct ui *, size_t *sel, size_t n, int rows);
+/* Moves a list selection one line up (dir < 0) or down within n lines. */
+void ui_list_step(size_t *sel, size_t n, int dir);
+/* A y/j answer to a (y/n) prompt. */
+int ui_yes(const char *text);
+/* An organisation from the meeting's snapshot, else from the list, or NULL. */
+const Tafel__Organisation *ui_org(struct ui *, int64_t id);
 /* Text of the record a CONFLICT error carries, "" if none. */
 void ui_conflict_text(struct ui *, const Tafel__Error *, char *buf, size_t len);
 /* Translated theme name ("domestic_violence" → "huiselijk geweld"). */
 const char *ui_theme(const char *theme);
-uint64_t ui_send(struct ui *, Tafel__Envelope *, int flags, net_reply_fn fn);
+/* Sends a request (the message of Envelope field body_case); a write made
+ * while disconnected says it waits.  fn NULL: ui_reply_generic. */
+uint64_t ui_send(struct ui *, Tafel__Envelope__BodyCase body_case, void *req,
+    int flags, net_reply_fn fn);
 void ui_reply_generic(struct net *, const Tafel__Envelope *, void *arg);
 double ui_now(void);
 /* Writes text (UTF-8) at y,x clipped to width columns, with attributes. */

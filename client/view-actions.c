@@ -23,7 +23,7 @@ void
 view_actions_draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
 	const Tafel__ActionPoint *list[512];
-	size_t n, first = 0;
+	size_t n, first;
 
 	if (!u->org_subscribed) {
 		ui_put(w, 1, 2, cols - 4, 0, _("Loading action points…"));
@@ -36,15 +36,9 @@ view_actions_draw(struct ui *u, WINDOW *w, int rows, int cols)
 		    _("No open action points for your organisation."));
 		return;
 	}
-	if (u->sel_action >= n)
-		u->sel_action = n - 1;
 	ui_putf(w, 0, 0, cols, ui_attr(u, UI_A_TITLE), " %-10s  %-9s  %-14s  %s",
 	    _("Due"), _("Case"), _("Owner"), _("Action point"));
-	if (u->sel_action >= (size_t)(rows - 2))
-		first = u->sel_action - (size_t)(rows - 2) + 1;
-	u->click_y0 = 1;
-	u->click_first = first;
-	u->click_n = n;
+	first = ui_list_scroll(u, &u->sel_action, n, rows);
 	for (size_t i = first; i < n && (int)(i - first) < rows - 1; i++) {
 		const Tafel__ActionPoint *a = list[i];
 		const struct mrec *r = model_rec(&u->org.actions, a->id);

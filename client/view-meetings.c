@@ -12,7 +12,7 @@ view_meetings_draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
 	const Tafel__Meeting *list[MAX_MEETINGS];
 	char when[40], series[64], state[32], hdr[3][64];
-	size_t first = 0, n;
+	size_t first, n;
 	int64_t now = (int64_t)time(NULL);
 
 	if (u->meetings == NULL) {
@@ -26,18 +26,12 @@ view_meetings_draw(struct ui *u, WINDOW *w, int rows, int cols)
 		    _("No meetings for your organisation."));
 		return;
 	}
-	if (u->sel_meeting >= n)
-		u->sel_meeting = n - 1;
 	layout_fit(hdr[0], sizeof hdr[0], _("When"), 16);
 	layout_fit(hdr[1], sizeof hdr[1], _("Series"), 28);
 	layout_fit(hdr[2], sizeof hdr[2], _("State"), 10);
 	ui_putf(w, 0, 0, cols, ui_attr(u, UI_A_TITLE), " %s  %s  %s  %s",
 	    hdr[0], hdr[1], hdr[2], _("Chair"));
-	if (u->sel_meeting >= (size_t)(rows - 2))
-		first = u->sel_meeting - (size_t)(rows - 2) + 1;
-	u->click_y0 = 1;
-	u->click_first = first;
-	u->click_n = n;
+	first = ui_list_scroll(u, &u->sel_meeting, n, rows);
 	for (size_t i = first; i < n && (int)(i - first) < rows - 1; i++) {
 		const Tafel__Meeting *m = list[i];
 		attr_t a = 0;

@@ -52,7 +52,7 @@ view_pick_case_draw(struct ui *u, WINDOW *w, int rows, int cols)
 	const Tafel__Case *list[1024];
 	char hdr[4][64], theme[64], status[64], org[256];
 	const char *mark = _(" (on the agenda)");
-	size_t n, first = 0;
+	size_t n, first;
 	int ow;
 
 	if (u->cases == NULL) {
@@ -66,18 +66,12 @@ view_pick_case_draw(struct ui *u, WINDOW *w, int rows, int cols)
 		    _("No cases match the search.") : _("No cases."));
 		return;
 	}
-	if (u->sel_pick >= n)
-		u->sel_pick = n - 1;
 	layout_fit(hdr[0], sizeof hdr[0], _("Case"), 9);
 	layout_fit(hdr[1], sizeof hdr[1], _("Theme"), 16);
 	layout_fit(hdr[2], sizeof hdr[2], _("Status"), 16);
 	ui_putf(w, 0, 0, cols, ui_attr(u, UI_A_TITLE), " %s  %s  %s  %s",
 	    hdr[0], hdr[1], hdr[2], _("Submitted by"));
-	if (u->sel_pick >= (size_t)(rows - 2))
-		first = u->sel_pick - (size_t)(rows - 2) + 1;
-	u->click_y0 = 1;
-	u->click_first = first;
-	u->click_n = n;
+	first = ui_list_scroll(u, &u->sel_pick, n, rows);
 	for (size_t i = first; i < n && (int)(i - first) < rows - 1; i++) {
 		const Tafel__Case *c = list[i];
 		int on = view_case_on_agenda(u, c->id), y = (int)(i - first) + 1;
