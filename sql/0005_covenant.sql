@@ -15,7 +15,7 @@
 --    SELECT on the register behind row-level security, no access to
 --    changelog, summary or decision columns, INSERT-only on audit_log.
 --
--- docs/schema.md and docs/security-db.md describe all of it.
+-- docs/schema.md and docs/security.md describe all of it.
 
 -- ---------------------------------------------------------------------------
 -- Schema additions
@@ -133,6 +133,23 @@ CREATE TABLE purge_log (
 CREATE FUNCTION tafel_set_user(p_user_id bigint)
 RETURNS void LANGUAGE sql SET search_path = public AS $$
 	SELECT set_config('tafel.user_id', coalesce(p_user_id, 0)::text, true);
+$$;
+
+-- The acting user of an entry function (0003): exists and is not disabled
+-- (else FORBIDDEN).  Since 0005 it is also where an entry function
+-- establishes its user: tafel.user_id is set to it (VOLATILE for that).
+CREATE OR REPLACE FUNCTION tafel_actor(p_user_id bigint)
+RETURNS users LANGUAGE plpgsql VOLATILE SET search_path = public AS $$
+DECLARE
+	u users;
+BEGIN
+	PERFORM tafel_set_user(p_user_id);
+	SELECT * INTO u FROM users WHERE id = p_user_id;
+	IF NOT FOUND OR u.disabled THEN
+		PERFORM tafel_raise('TF010', 'unknown or disabled user');
+	END IF;
+	RETURN u;
+END
 $$;
 
 CREATE FUNCTION tafel_rls_user()
@@ -255,19 +272,27 @@ $$;
 -- tafel_beamer_viewers.  reason 'presentation' when anything is hidden;
 -- beamer_reason is the strongest reason of a viewer who lacks something.
 -- "org" is 0: no organisation's own action points are shown in full.
+-- p_presenter_access: tafel_access(p_presenter, p_case_id) when the caller
+-- has it already (each viewer's access is computed once).
 CREATE FUNCTION tafel_beamer_access(p_meeting_id bigint, p_presenter bigint,
-    p_case_id bigint)
+    p_case_id bigint, p_presenter_access jsonb DEFAULT NULL)
 RETURNS jsonb LANGUAGE plpgsql STABLE SET search_path = public AS $$
 DECLARE
 	v_cats text[] := tafel_all_categories();
 	v_worst text := '';
 	v_user bigint;
+	v_pres jsonb := p_presenter_access;
 	a jsonb;
 	v_a text[];
 BEGIN
 	FOR v_user IN SELECT * FROM tafel_beamer_viewers(p_meeting_id, p_presenter)
 	LOOP
-		a := tafel_access(v_user, p_case_id);
+		IF v_user = p_presenter THEN
+			v_pres := coalesce(v_pres, tafel_access(v_user, p_case_id));
+			a := v_pres;
+		ELSE
+			a := tafel_access(v_user, p_case_id);
+		END IF;
 		v_a := ARRAY(SELECT jsonb_array_elements_text(a -> 'cats'));
 		v_cats := ARRAY(SELECT c FROM unnest(v_cats) c WHERE c = ANY (v_a));
 		IF NOT v_a @> tafel_all_categories()
@@ -277,13 +302,13 @@ BEGIN
 		END IF;
 	END LOOP;
 	v_cats := tafel_cats_sorted(v_cats);
-	a := tafel_access(p_presenter, p_case_id);
+	v_pres := coalesce(v_pres, tafel_access(p_presenter, p_case_id));
 	RETURN jsonb_build_object('cats', to_jsonb(v_cats),
 	    'reason', CASE WHEN v_cats @> tafel_all_categories() THEN ''
 		ELSE 'presentation' END,
 	    'beamer_reason', CASE WHEN v_cats @> tafel_all_categories() THEN ''
 		ELSE v_worst END,
-	    'org', 0, 'connected', (a ->> 'connected')::boolean);
+	    'org', 0, 'connected', (v_pres ->> 'connected')::boolean);
 END
 $$;
 
@@ -455,7 +480,7 @@ BEGIN
 		ELSE
 			a := tafel_access(u.id, v_cid);
 			IF coalesce(p_beamer_meeting, 0) > 0 THEN
-				b := tafel_beamer_access(p_beamer_meeting, u.id, v_cid);
+				b := tafel_beamer_access(p_beamer_meeting, u.id, v_cid, a);
 				a := a || jsonb_build_object(
 				    'beamer_redacted', b ->> 'reason' <> '',
 				    'beamer_reason', b -> 'beamer_reason');
@@ -820,7 +845,6 @@ DECLARE
 	v_hint text;
 	v_detail text;
 BEGIN
-	PERFORM tafel_set_user(p_user_id);
 	u := tafel_actor(p_user_id);
 	IF NOT u.roles && ARRAY['admin', 'chair', 'member'] THEN
 		PERFORM tafel_raise('TF010', 'observers cannot change the register');
@@ -909,7 +933,6 @@ RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 DECLARE
 	u users := tafel_actor(p_user_id);
 BEGIN
-	PERFORM tafel_set_user(u.id);
 	IF coalesce(p_detail, '') = '' THEN
 		RETURN;
 	END IF;
@@ -983,63 +1006,13 @@ BEGIN
 END
 $$;
 
-CREATE OR REPLACE FUNCTION tafel_list_series(p_user_id bigint)
-RETURNS jsonb LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path = public AS $$
-DECLARE
-	u users;
-BEGIN
-	PERFORM tafel_set_user(p_user_id);
-	u := tafel_actor(p_user_id);
-	RETURN jsonb_build_object('series', coalesce((
-	    SELECT jsonb_agg(tafel_json_series(s.id) ORDER BY s.name, s.id)
-	    FROM series s
-	    WHERE tafel_is_admin(u) OR s.usual_chair_id = u.id
-		OR EXISTS (SELECT 1 FROM series_members sm
-		    WHERE sm.series_id = s.id AND sm.org_id = u.org_id)),
-	    '[]'::jsonb));
-END
-$$;
-
-CREATE OR REPLACE FUNCTION tafel_list_meetings(p_user_id bigint,
-    p_series_id bigint, p_from_ts bigint, p_to_ts bigint)
-RETURNS jsonb LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path = public AS $$
-DECLARE
-	u users;
-BEGIN
-	PERFORM tafel_set_user(p_user_id);
-	u := tafel_actor(p_user_id);
-	RETURN jsonb_build_object('meetings', coalesce((
-	    SELECT jsonb_agg(tafel_json_meeting(m.id)
-		ORDER BY (m.state = 'open') DESC, m.scheduled_start, m.id)
-	    FROM meetings m
-	    WHERE (coalesce(p_series_id, 0) = 0 OR m.series_id = p_series_id)
-		AND (coalesce(p_from_ts, 0) = 0
-		    OR m.scheduled_start >= to_timestamp(p_from_ts))
-		AND (coalesce(p_to_ts, 0) = 0
-		    OR m.scheduled_start <= to_timestamp(p_to_ts))
-		AND tafel_may_see_meeting(u, m.id)),
-	    '[]'::jsonb));
-END
-$$;
-
-CREATE OR REPLACE FUNCTION tafel_list_orgs(p_user_id bigint)
-RETURNS jsonb LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path = public AS $$
-DECLARE
-	u users;
-BEGIN
-	PERFORM tafel_set_user(p_user_id);
-	u := tafel_actor(p_user_id);
-	RETURN jsonb_build_object(
-	    'organisations', coalesce((SELECT jsonb_agg(tafel_json_org(o.id)
-		ORDER BY o.name) FROM organisations o), '[]'::jsonb),
-	    'users', coalesce((SELECT jsonb_agg(tafel_json_user(x.id)
-		ORDER BY x.display_name, x.id) FROM users x WHERE NOT x.disabled),
-		'[]'::jsonb));
-END
-$$;
+-- The lists of series, meetings and organisations carry no personal data:
+-- 0003's functions stay as they are (tafel_actor sets tafel.user_id); they
+-- only become definer entry points.
+ALTER FUNCTION tafel_list_series(bigint) SECURITY DEFINER;
+ALTER FUNCTION tafel_list_meetings(bigint, bigint, bigint, bigint)
+	SECURITY DEFINER;
+ALTER FUNCTION tafel_list_orgs(bigint) SECURITY DEFINER;
 
 -- SubscribeResponse with a meeting snapshot, rendered for the user, or
 -- with p_presentation for the meeting's shared screen (chair or admin
@@ -1054,7 +1027,6 @@ DECLARE
 	r jsonb;
 	v_pres boolean := coalesce(p_presentation, false);
 BEGIN
-	PERFORM tafel_set_user(p_user_id);
 	u := tafel_actor(p_user_id);
 	SELECT jsonb_build_object(
 	    'seq', (SELECT coalesce(max(cl.seq), 0) FROM changelog cl),
@@ -1115,7 +1087,6 @@ DECLARE
 	u users;
 	v jsonb;
 BEGIN
-	PERFORM tafel_set_user(p_user_id);
 	u := tafel_actor(p_user_id);
 	SELECT jsonb_build_object(
 	    'seq', (SELECT coalesce(max(cl.seq), 0) FROM changelog cl),
@@ -1138,7 +1109,6 @@ SET search_path = public AS $$
 DECLARE
 	u users;
 BEGIN
-	PERFORM tafel_set_user(p_user_id);
 	u := tafel_actor(p_user_id);
 	RETURN jsonb_build_object('actions', tafel_render(u.id, 0, 0,
 	    jsonb_build_object('actions', tafel_json_org_actions(u.org_id, u.id,
@@ -1157,7 +1127,6 @@ DECLARE
 	v_case jsonb;
 	r jsonb;
 BEGIN
-	PERFORM tafel_set_user(p_user_id);
 	u := tafel_actor(p_user_id);
 	v_case := tafel_json_case(p_case_id);
 	IF v_case IS NULL
@@ -1195,7 +1164,6 @@ SET search_path = public AS $$
 DECLARE
 	u users;
 BEGIN
-	PERFORM tafel_set_user(p_user_id);
 	u := tafel_actor(p_user_id);
 	RETURN jsonb_build_object('cases', tafel_render(u.id, 0, 0,
 	    jsonb_build_object('cases', coalesce((
