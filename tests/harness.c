@@ -1,6 +1,9 @@
 /* Test harness: starts a real tafeld (own data dir and cluster) and talks to it over real TLS. */
 #include "harness.h"
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -18,6 +21,8 @@
 #include <unistd.h>
 
 #include <openssl/err.h>
+
+#include <cmocka.h>
 
 #include "envelope.h"
 #include "frame.h"
@@ -234,6 +239,31 @@ tafeld_cleanup(struct tafeld *t)
 	snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", t->dir, t->log);
 	if (system(cmd) != 0)
 		fprintf(stderr, "cleanup of %s failed\n", t->dir);
+}
+
+int
+tafeld_start_demo(struct tafeld *t, const char *const *extra)
+{
+	static const char *const demo[] = { "demo-data", NULL };
+
+	if (tafeld_start(t, NULL, extra) != 0)
+		return -1;
+	if (tafelctl_run(t, demo) != 0) {
+		fprintf(stderr, "tafelctl demo-data failed\n");
+		return -1;
+	}
+	return 0;
+}
+
+int
+tafeld_teardown(struct tafeld *t)
+{
+	int rc = 0;
+
+	if (t->pid > 0)
+		rc = tafeld_stop(t);
+	tafeld_cleanup(t);
+	return rc == 0 ? 0 : -1;
 }
 
 int
@@ -543,4 +573,52 @@ harness_psql_value(struct tafeld *t, const char *sql, char *out, size_t len)
 	out[strcspn(out, "\n")] = '\0';
 	rc = pclose(p);
 	return rc == 0 ? 0 : -1;
+}
+
+Tafel__Envelope *
+tclient_subscribe(struct tclient *c, int64_t meeting_id, uint64_t resume_from,
+    int presentation)
+{
+	Tafel__SubscribeRequest s = TAFEL__SUBSCRIBE_REQUEST__INIT;
+
+	s.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING;
+	s.meeting_id = meeting_id;
+	s.resume_from = resume_from;
+	s.presentation = presentation;
+	return tclient_req(c, B(SUBSCRIBE), &s, NULL);
+}
+
+void
+harness_print_error(const char *what, const Tafel__Envelope *env)
+{
+	if (env != NULL && env->body_case == B(ERROR) &&
+	    env->error->field[0] != '\0')
+		fprintf(stderr, "%s: %s: %s (field %s)\n", what,
+		    error_code_name(env->error->code), env->error->message,
+		    env->error->field);
+	else if (env != NULL && env->body_case == B(ERROR))
+		fprintf(stderr, "%s: %s: %s\n", what,
+		    error_code_name(env->error->code), env->error->message);
+	else
+		fprintf(stderr, "%s: %s\n", what, env != NULL ?
+		    envelope_body_name(env->body_case) : "no answer");
+}
+
+void
+harness_expect_body(const Tafel__Envelope *env, Tafel__Envelope__BodyCase body)
+{
+	assert_non_null(env);
+	if (env->body_case != body)
+		harness_print_error("unexpected answer", env);
+	assert_int_equal(env->body_case, body);
+}
+
+Tafel__ErrorCode
+harness_error_of(const Tafel__Envelope *env)
+{
+	assert_non_null(env);
+	if (env->body_case != B(ERROR))
+		harness_print_error("expected an error, got", env);
+	assert_int_equal(env->body_case, B(ERROR));
+	return env->error->code;
 }

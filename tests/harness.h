@@ -9,6 +9,9 @@
 
 #include "tafel.pb-c.h"
 
+/* The body case of an Envelope: B(PING) is TAFEL__ENVELOPE__BODY_PING. */
+#define B(x) TAFEL__ENVELOPE__BODY_##x
+
 struct tafeld {
 	pid_t pid;
 	char dir[256];		/* data directory (mkdtemp) */
@@ -35,6 +38,16 @@ int tafeld_log_count(struct tafeld *t, const char *needle);
 /* Removes the data directory (the cluster must be stopped). */
 void tafeld_cleanup(struct tafeld *t);
 
+/* tafeld_start, then `tafelctl demo-data`; 0 or -1. */
+int tafeld_start_demo(struct tafeld *t, const char *const *extra);
+
+/*
+ * A test group's teardown: stops t (when running) and removes its data
+ * directory; -1 when tafeld did not exit cleanly (e.g. a sanitizer report
+ * or a leak), which fails the group.
+ */
+int tafeld_teardown(struct tafeld *t);
+
 struct tclient {
 	SSL_CTX *ctx;
 	SSL *ssl;
@@ -57,7 +70,7 @@ int tclient_login(struct tclient *c, struct tafeld *t, const char *user,
 void tclient_close(struct tclient *c);
 
 int tclient_send(struct tclient *c, const Tafel__Envelope *env);
-/* Next envelope (queued events first when take_queued); NULL on timeout/EOF. */
+/* Next envelope (not the queued events); NULL on timeout/EOF. */
 Tafel__Envelope *tclient_recv(struct tclient *c, int timeout_ms);
 /* Sends env with a fresh request id; returns the answer (events queued). */
 Tafel__Envelope *tclient_call(struct tclient *c, Tafel__Envelope *env,
@@ -96,4 +109,18 @@ int harness_psql(struct tafeld *t, const char *sql);
 /* Runs one SQL query as the schema owner; copies the first value to out. */
 int harness_psql_value(struct tafeld *t, const char *sql, char *out,
     size_t len);
+
+/* Subscribes c to a meeting's changes; returns the answer (NULL: none). */
+Tafel__Envelope *tclient_subscribe(struct tclient *c, int64_t meeting_id,
+    uint64_t resume_from, int presentation);
+
+/* Prints env's error (code, message, field) after what, if env is one. */
+void harness_print_error(const char *what, const Tafel__Envelope *env);
+
+/* cmocka: asserts env is an answer with this body (printing an error that came instead). */
+void harness_expect_body(const Tafel__Envelope *env,
+    Tafel__Envelope__BodyCase body);
+
+/* cmocka: asserts env is an error (printing what came instead); its code. */
+Tafel__ErrorCode harness_error_of(const Tafel__Envelope *env);
 #endif

@@ -14,7 +14,6 @@
 #include "harness.h"
 #include "proto.h"
 
-#define B(x) TAFEL__ENVELOPE__BODY_##x
 #define T 20000
 
 static struct tafeld srv;
@@ -37,30 +36,6 @@ static const char *const server_args[] = {
 	NULL
 };
 
-/* Asserts env is the given body; prints the error otherwise. */
-static void
-expect_body(Tafel__Envelope *env, Tafel__Envelope__BodyCase body)
-{
-	assert_non_null(env);
-	if (env->body_case == B(ERROR) && body != B(ERROR))
-		fprintf(stderr, "unexpected error %s: %s (field %s)\n",
-		    error_code_name(env->error->code), env->error->message,
-		    env->error->field);
-	assert_int_equal(env->body_case, body);
-}
-
-static Tafel__ErrorCode
-error_of(Tafel__Envelope *env)
-{
-	assert_non_null(env);
-	if (env->body_case != B(ERROR)) {
-		fprintf(stderr, "expected an error, got %s\n",
-		    envelope_body_name(env->body_case));
-		return 0;
-	}
-	return env->error->code;
-}
-
 static void
 login_as(struct tclient *c, const char *user)
 {
@@ -71,15 +46,11 @@ login_as(struct tclient *c, const char *user)
 static uint64_t
 subscribe(struct tclient *c, uint64_t resume_from, int *resumed)
 {
-	Tafel__SubscribeRequest s = TAFEL__SUBSCRIBE_REQUEST__INIT;
 	Tafel__Envelope *m;
 	uint64_t seq;
 
-	s.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING;
-	s.meeting_id = meeting_id;
-	s.resume_from = resume_from;
-	m = tclient_req(c, B(SUBSCRIBE), &s, NULL);
-	expect_body(m, B(SUBSCRIBED));
+	m = tclient_subscribe(c, meeting_id, resume_from, 0);
+	harness_expect_body(m, B(SUBSCRIBED));
 	seq = m->subscribed->seq;
 	if (resumed != NULL)
 		*resumed = m->subscribed->resumed;
@@ -116,14 +87,12 @@ set_current(struct tclient *c, int64_t item)
 	return tclient_req(c, B(SET_CURRENT_ITEM), &s, harness_key());
 }
 
-#define SETUP_FAIL(what) do { fprintf(stderr, "setup: %s (%s)\n", what, m ? envelope_body_name(m->body_case) : "no answer"); \
-	if (m != NULL && m->body_case == B(ERROR)) fprintf(stderr, "  %s: %s\n", \
-	error_code_name(m->error->code), m->error->message); return -1; } while (0)
+#define SETUP_FAIL(what) do { harness_print_error("setup: " what, m); \
+	return -1; } while (0)
 
 static int
 setup(void **state)
 {
-	static const char *const demo[] = { "demo-data", NULL };
 	struct tclient c;
 	Tafel__ListMeetingsRequest lm = TAFEL__LIST_MEETINGS_REQUEST__INIT;
 	Tafel__ListOrganisationsRequest lo = TAFEL__LIST_ORGANISATIONS_REQUEST__INIT;
@@ -132,11 +101,9 @@ setup(void **state)
 	size_t i;
 
 	(void)state;
-	if (tafeld_start(&srv, NULL, server_args) != 0)
+	if (tafeld_start_demo(&srv, server_args) != 0)
 		return -1;
 	m = NULL;
-	if (tafelctl_run(&srv, demo) != 0)
-		SETUP_FAIL("tafelctl demo-data");
 	if (tclient_login(&c, &srv, "voorzitter", "demo") != 0)
 		SETUP_FAIL("login");
 	m = tclient_req(&c, B(LIST_MEETINGS), &lm, NULL);
@@ -171,20 +138,15 @@ setup(void **state)
 			youth_org = o->id;
 	}
 	frame_free(m);
-	{
-		Tafel__SubscribeRequest s = TAFEL__SUBSCRIBE_REQUEST__INIT;
-
-		s.meeting_id = meeting_id;
-		m = tclient_req(&c, B(SUBSCRIBE), &s, NULL);
-		if (m == NULL || m->body_case != B(SUBSCRIBED))
-			SETUP_FAIL("subscribe");
-		for (i = 0; i < m->subscribed->snapshot->n_agenda && i < 16; i++) {
-			item_ids[i] = m->subscribed->snapshot->agenda[i]->id;
-			case_ids[i] = m->subscribed->snapshot->agenda[i]->case_id;
-		}
-		n_items = i;
-		frame_free(m);
+	m = tclient_subscribe(&c, meeting_id, 0, 0);
+	if (m == NULL || m->body_case != B(SUBSCRIBED))
+		SETUP_FAIL("subscribe");
+	for (i = 0; i < m->subscribed->snapshot->n_agenda && i < 16; i++) {
+		item_ids[i] = m->subscribed->snapshot->agenda[i]->id;
+		case_ids[i] = m->subscribed->snapshot->agenda[i]->case_id;
 	}
+	n_items = i;
+	frame_free(m);
 	tclient_close(&c);
 	return (n_items >= 3 && police_org && youth_org) ? 0 : -1;
 }
@@ -192,12 +154,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	int rc;
-
 	(void)state;
-	rc = tafeld_stop(&srv);
-	tafeld_cleanup(&srv);
-	return rc == 0 ? 0 : -1;	/* e.g. a sanitizer report or a leak */
+	return tafeld_teardown(&srv);
 }
 
 /* The chair adds an action point and moves on; a follower sees both, in order, after commit. */
@@ -217,11 +175,11 @@ test_live_push_two_clients(void **state)
 	subscribe(&follower, 0, NULL);
 
 	m = create_action(&chair, case_ids[0], "Huisbezoek plannen", harness_key());
-	expect_body(m, B(ACTION_POINT));
+	harness_expect_body(m, B(ACTION_POINT));
 	action_id = m->action_point->id;
 	frame_free(m);
 	m = set_current(&chair, item_ids[1]);
-	expect_body(m, B(MEETING));
+	harness_expect_body(m, B(MEETING));
 	assert_int_equal(m->meeting->current_item_id, item_ids[1]);
 	frame_free(m);
 
@@ -240,7 +198,7 @@ test_live_push_two_clients(void **state)
 	/* Pushed after commit: the follower can already read it back. */
 	gc.case_id = case_ids[0];
 	m = tclient_req(&follower, B(GET_CASE), &gc, NULL);
-	expect_body(m, B(CASE_DETAIL));
+	harness_expect_body(m, B(CASE_DETAIL));
 	for (i = 0; i < m->case_detail->n_actions; i++)
 		if (m->case_detail->actions[i]->id == action_id)
 			found = 1;
@@ -271,7 +229,7 @@ test_resume(void **state)
 	for (i = 0; i < 3; i++) {
 		snprintf(what, sizeof what, "Gemiste afspraak %d", i);
 		m = create_action(&chair, case_ids[1], what, harness_key());
-		expect_body(m, B(ACTION_POINT));
+		harness_expect_body(m, B(ACTION_POINT));
 		frame_free(m);
 	}
 	login_as(&f, "politie");
@@ -295,7 +253,7 @@ test_resume(void **state)
 	/* More changes than the resume window (64) keeps: too old. */
 	for (i = 0; i < 70; i++) {
 		m = set_current(&chair, item_ids[i % 2]);
-		expect_body(m, B(MEETING));
+		harness_expect_body(m, B(MEETING));
 		frame_free(m);
 	}
 	login_as(&f, "politie");
@@ -334,17 +292,17 @@ test_idempotent_retry(void **state)
 
 	login_as(&c, "voorzitter");
 	m = tclient_req(&c, B(CREATE_ACTION), &a, key);
-	expect_body(m, B(ACTION_POINT));
+	harness_expect_body(m, B(ACTION_POINT));
 	id = m->action_point->id;
 	frame_free(m);
 	m = tclient_req(&c, B(CREATE_ACTION), &a, key);	/* and again */
-	expect_body(m, B(ACTION_POINT));
+	harness_expect_body(m, B(ACTION_POINT));
 	assert_int_equal(m->action_point->id, id);
 	frame_free(m);
 
 	gc.case_id = case_ids[2];
 	m = tclient_req(&c, B(GET_CASE), &gc, NULL);
-	expect_body(m, B(CASE_DETAIL));
+	harness_expect_body(m, B(CASE_DETAIL));
 	for (i = 0; i < m->case_detail->n_actions; i++)
 		if (strcmp(m->case_detail->actions[i]->description,
 		    "Eenmalig vastleggen") == 0)
@@ -355,7 +313,7 @@ test_idempotent_retry(void **state)
 	/* The same key for a different write is refused. */
 	a.description = "Iets anders";
 	m = tclient_req(&c, B(CREATE_ACTION), &a, key);
-	assert_int_equal(error_of(m), TAFEL__ERROR_CODE__IDEMPOTENCY_KEY_REUSED);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__IDEMPOTENCY_KEY_REUSED);
 	frame_free(m);
 	tclient_close(&c);
 }
@@ -373,7 +331,7 @@ test_conflict(void **state)
 	login_as(&a, "voorzitter");
 	login_as(&b, "jeugdzorg");
 	m = create_action(&a, case_ids[0], "Versie een", harness_key());
-	expect_body(m, B(ACTION_POINT));
+	harness_expect_body(m, B(ACTION_POINT));
 	id = m->action_point->id;
 	version = m->action_point->version;
 	frame_free(m);
@@ -384,13 +342,13 @@ test_conflict(void **state)
 	u.due_date = "2031-03-01";
 	u.description = "Aangepast door de voorzitter";
 	m = tclient_req(&a, B(UPDATE_ACTION), &u, harness_key());
-	expect_body(m, B(ACTION_POINT));
+	harness_expect_body(m, B(ACTION_POINT));
 	assert_int_equal(m->action_point->version, version + 1);
 	frame_free(m);
 
 	u.description = "Aangepast door jeugdzorg";
 	m = tclient_req(&b, B(UPDATE_ACTION), &u, harness_key());
-	assert_int_equal(error_of(m), TAFEL__ERROR_CODE__CONFLICT);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__CONFLICT);
 	assert_int_equal(m->error->current_record_case,
 	    TAFEL__ERROR__CURRENT_RECORD_CURRENT_ACTION_POINT);
 	assert_int_equal(m->error->current_action_point->version, version + 1);
@@ -433,7 +391,7 @@ test_slow_reader_disconnected(void **state)
 			d.version = 1;
 		m = tclient_req(&chair, B(RECORD_DECISION), &d, harness_key());
 		if (m != NULL && m->body_case == B(AGENDA_ITEM))
-			version = m->agenda_item->version + 0;
+			version = m->agenda_item->version;
 		else if (m != NULL && m->body_case == B(ERROR) &&
 		    m->error->current_record_case ==
 		    TAFEL__ERROR__CURRENT_RECORD_CURRENT_AGENDA_ITEM)
@@ -456,9 +414,13 @@ test_slow_reader_disconnected(void **state)
 		frame_free(m);
 	}
 	assert_true(got > 10);
+	/* The slow client really is cut off: what it has queued, then EOF. */
+	while ((m = tclient_recv(&slow, 5000)) != NULL)
+		frame_free(m);
+	assert_true(slow.eof);
 	/* The server is still fine for everyone else. */
 	m = set_current(&chair, item_ids[0]);
-	expect_body(m, B(MEETING));
+	harness_expect_body(m, B(MEETING));
 	frame_free(m);
 	m = tclient_event(&good, T);
 	assert_non_null(m);
@@ -486,19 +448,19 @@ test_bad_input(void **state)
 
 	assert_int_equal(tclient_send_raw(&c, unknown, sizeof unknown), 0);
 	m = tclient_recv(&c, T);
-	assert_int_equal(error_of(m), TAFEL__ERROR_CODE__UNKNOWN_MESSAGE);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__UNKNOWN_MESSAGE);
 	assert_int_equal(m->request_id, 9);
 	frame_free(m);
 
 	gc.case_id = -5;
 	m = tclient_req(&c, B(GET_CASE), &gc, NULL);
-	assert_int_equal(error_of(m), TAFEL__ERROR_CODE__OUT_OF_RANGE);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__OUT_OF_RANGE);
 	assert_string_equal(m->error->field, "case_id");
 	frame_free(m);
 
 	gc.case_id = 987654321;
 	m = tclient_req(&c, B(GET_CASE), &gc, NULL);
-	assert_int_equal(error_of(m), TAFEL__ERROR_CODE__NOT_FOUND);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__NOT_FOUND);
 	frame_free(m);
 
 	big = malloc(TAFEL_MAX_TEXT + 2);
@@ -508,50 +470,50 @@ test_bad_input(void **state)
 	d.version = 1;
 	d.decision = big;
 	m = tclient_req(&c, B(RECORD_DECISION), &d, harness_key());
-	assert_int_equal(error_of(m), TAFEL__ERROR_CODE__STRING_TOO_LONG);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__STRING_TOO_LONG);
 	frame_free(m);
 	free(big);
 
 	d.decision = "ongeldig \xff\xfe tekst";
 	m = tclient_req(&c, B(RECORD_DECISION), &d, harness_key());
-	assert_int_equal(error_of(m), TAFEL__ERROR_CODE__INVALID_UTF8);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__INVALID_UTF8);
 	frame_free(m);
 
 	d.decision = "escape \x1b[2J";
 	m = tclient_req(&c, B(RECORD_DECISION), &d, harness_key());
-	assert_int_equal(error_of(m), TAFEL__ERROR_CODE__INVALID_ARGUMENT);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__INVALID_ARGUMENT);
 	frame_free(m);
 
 	d.decision = "zonder sleutel";
 	m = tclient_req(&c, B(RECORD_DECISION), &d, NULL);
-	assert_int_equal(error_of(m), TAFEL__ERROR_CODE__IDEMPOTENCY_KEY_REQUIRED);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__IDEMPOTENCY_KEY_REQUIRED);
 	frame_free(m);
 
 	/* A member may not open or close meetings. */
 	ms.meeting_id = meeting_id;
 	ms.version = 1;
 	m = tclient_req(&c, B(CLOSE_MEETING), &ms, harness_key());
-	assert_int_equal(error_of(m), TAFEL__ERROR_CODE__FORBIDDEN);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__FORBIDDEN);
 	frame_free(m);
 
 	/* A request before login. */
 	assert_int_equal(tclient_open(&anon, &srv, TAFEL_PROTOCOL_VERSION), 0);
 	gc.case_id = case_ids[0];
 	m = tclient_req(&anon, B(GET_CASE), &gc, NULL);
-	assert_int_equal(error_of(m), TAFEL__ERROR_CODE__NOT_AUTHENTICATED);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__NOT_AUTHENTICATED);
 	frame_free(m);
 	tclient_close(&anon);
 
 	/* An observer cannot write. */
 	login_as(&obs, "waarnemer");
 	m = create_action(&obs, case_ids[0], "Mag niet", harness_key());
-	assert_int_equal(error_of(m), TAFEL__ERROR_CODE__FORBIDDEN);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__FORBIDDEN);
 	frame_free(m);
 	tclient_close(&obs);
 
 	/* After all that, the session still works. */
 	m = tclient_req(&c, B(PING), &ping, NULL);
-	expect_body(m, B(PONG));
+	harness_expect_body(m, B(PONG));
 	frame_free(m);
 	tclient_close(&c);
 }
@@ -572,21 +534,21 @@ test_login_rules(void **state)
 	l.login = "reclassering";
 	l.password = "fout";
 	m = tclient_req(&c, B(LOGIN), &l, NULL);
-	assert_int_equal(error_of(m), TAFEL__ERROR_CODE__LOGIN_FAILED);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__LOGIN_FAILED);
 	assert_true(m->error->retry_after_ms >= 300);
 	frame_free(m);
 	/* The next attempt for this user waits at least the delay. */
 	t0 = now_ms();
 	m = tclient_req(&c, B(LOGIN), &l, NULL);
 	took = now_ms() - t0;
-	assert_int_equal(error_of(m), TAFEL__ERROR_CODE__LOGIN_FAILED);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__LOGIN_FAILED);
 	assert_true(took >= 300);
 	assert_true(m->error->retry_after_ms > 300);
 	frame_free(m);
 	/* Unknown users get the same answer. */
 	l.login = "bestaat-niet";
 	m = tclient_req(&c, B(LOGIN), &l, NULL);
-	assert_int_equal(error_of(m), TAFEL__ERROR_CODE__LOGIN_FAILED);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__LOGIN_FAILED);
 	frame_free(m);
 	tclient_close(&c);
 
@@ -595,7 +557,7 @@ test_login_rules(void **state)
 	l.login = "om";
 	l.password = "demo";
 	m = tclient_req(&c, B(LOGIN), &l, NULL);
-	assert_int_equal(error_of(m), TAFEL__ERROR_CODE__ACCOUNT_DISABLED);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__ACCOUNT_DISABLED);
 	frame_free(m);
 	tclient_close(&c);
 	assert_int_equal(tafelctl_run(&srv, enable), 0);

@@ -32,13 +32,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	int rc = 0;
-
 	(void)state;
-	if (srv.pid > 0)
-		rc = tafeld_stop(&srv);
-	tafeld_cleanup(&srv);
-	return rc == 0 ? 0 : -1;	/* e.g. a sanitizer report or a leak */
+	return tafeld_teardown(&srv);
 }
 
 /* TLS 1.3 with the generated CA; both Hellos; ping answered. */

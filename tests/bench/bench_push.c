@@ -10,7 +10,6 @@
 #include "harness.h"
 #include "proto.h"
 
-#define B(x) TAFEL__ENVELOPE__BODY_##x
 #define MAX_FOLLOWERS 64
 
 static int
