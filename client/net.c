@@ -2,6 +2,8 @@
 #include "net.h"
 
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -797,6 +799,13 @@ try_next_addr(struct net *n, const char *why)
 		    SOCK_CLOEXEC, 0);
 		if (n->fd < 0)
 			continue;
+		/* Small frames back to back: no Nagle delay (see server/conn.c). */
+		{
+			int one = 1;
+
+			setsockopt(n->fd, IPPROTO_TCP, TCP_NODELAY, &one,
+			    sizeof one);
+		}
 		if (connect(n->fd, ai->ai_addr, ai->ai_addrlen) == 0 ||
 		    errno == EINPROGRESS) {
 			n->connect_ev = event_new(n->base, n->fd, EV_WRITE, on_tcp,

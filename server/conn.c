@@ -2,6 +2,7 @@
 #include "conn.h"
 
 #include <arpa/inet.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,6 +188,16 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 		int sndbuf = CONN_SNDBUF;
 
 		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+	}
+	/*
+	 * Answers and events are small frames written one after another:
+	 * without TCP_NODELAY, Nagle holds the second until the peer's delayed
+	 * ACK (40 ms on Linux) arrives.
+	 */
+	{
+		int one = 1;
+
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	}
 	ssl = SSL_new(srv.tls);
 	if (ssl == NULL) {
