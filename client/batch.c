@@ -20,6 +20,7 @@
 #include "model.h"
 #include "net.h"
 #include "pbjson.h"
+#include "validate.h"
 #include "xmalloc.h"
 
 #define BATCH_MAX_ARGS 64
@@ -234,6 +235,16 @@ static void
 send_req(struct batch *b, Tafel__Envelope__BodyCase body_case, void *req,
     int flags, const char *key)
 {
+	struct validate_error verr;
+
+	/* What the server's generic checks refuse is not sent. */
+	if (validate_message(req, &verr) != 0) {
+		char *code = lower(error_code_name(verr.code));
+
+		emit_error(0, code, verr.message);
+		free(code);
+		return;
+	}
 	b->wait_rid = net_send_body(b->net, body_case, req, flags,
 	    (flags & NET_REQ_WRITE) ? key : NULL, on_reply, b);
 }

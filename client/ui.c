@@ -720,7 +720,8 @@ prompt_key(struct ui *u, int r, wint_t ch)
 			p->len--;
 	} else if (ch == 21) {			/* ^U */
 		p->len = 0;
-	} else if (ch >= 32 && p->len + 1 < sizeof p->buf / sizeof p->buf[0]) {
+	} else if (ch >= 32 && !(ch >= 0x7f && ch < 0xa0) &&	/* no C1 */
+	    p->len + 1 < sizeof p->buf / sizeof p->buf[0]) {
 		p->buf[p->len++] = (wchar_t)ch;
 	}
 	ui_dirty(u);

@@ -1,6 +1,7 @@
 /* Envelope helpers shared by every peer: body names and kinds, error names, hello. */
 #include "envelope.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "proto.h"
@@ -40,6 +41,22 @@ envelope_body_kind(Tafel__Envelope__BodyCase c)
 	if (n >= 200)
 		return BODY_EVENT;
 	return BODY_NONE;
+}
+
+void
+envelope_describe_unknown(const Tafel__Envelope *env, char *buf, size_t len)
+{
+	size_t i;
+
+	/* protobuf-c keeps a body number it does not know as unknown field */
+	for (i = 0; i < env->base.n_unknown_fields; i++) {
+		if (env->base.unknown_fields[i].tag > 2) {
+			snprintf(buf, len, "unknown message (field %u)",
+			    (unsigned)env->base.unknown_fields[i].tag);
+			return;
+		}
+	}
+	snprintf(buf, len, "the frame has no message body");
 }
 
 const char *

@@ -2,6 +2,8 @@
 #ifndef TAFEL_ENVELOPE_H
 #define TAFEL_ENVELOPE_H
 
+#include <stddef.h>
+
 #include "tafel.pb-c.h"
 
 enum body_kind {
@@ -18,6 +20,14 @@ const char *envelope_body_name(Tafel__Envelope__BodyCase c);
 
 /* Classifies a body by its field number range (see proto/tafel.proto). */
 enum body_kind envelope_body_kind(Tafel__Envelope__BodyCase c);
+
+/*
+ * For an Envelope without a body this build knows: "unknown message (field
+ * N)" naming the first unknown field on the wire, or "the frame has no
+ * message body".
+ */
+void envelope_describe_unknown(const Tafel__Envelope *env, char *buf,
+    size_t len);
 
 /* Stable name of an error code ("CONFLICT") or "UNKNOWN". */
 const char *error_code_name(Tafel__ErrorCode code);

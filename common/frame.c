@@ -7,6 +7,7 @@
 
 #include "envelope.h"
 #include "proto.h"
+#include "validate.h"
 
 /*
  * protobuf-c allocates ~8-22x the payload for hostile inputs (packed varints,
@@ -125,7 +126,9 @@ frame_unpack(const uint8_t *payload, size_t len)
 
 	Tafel__Envelope *m = tafel__envelope__unpack(&a, len, payload);
 
-	if (m != NULL && has_field_zero(&m->base, 0)) {
+	/* Strings cut at a NUL get their bytes back, for the validator. */
+	if (m != NULL && (has_field_zero(&m->base, 0) ||
+	    validate_keep_nul(&m->base, payload, len, &a) != 0)) {
 		tafel__envelope__free_unpacked(m, &a);
 		return NULL;
 	}

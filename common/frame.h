@@ -31,7 +31,11 @@ enum frame_status frame_decode(struct evbuffer *in, uint32_t max_frame,
 /* Called at end of stream: FRAME_ERR_TRUNCATED if a partial frame remains. */
 enum frame_status frame_finish(struct evbuffer *in);
 
-/* Decodes one payload (without the length prefix); NULL if undecodable. */
+/*
+ * Decodes one payload (without the length prefix); NULL if undecodable.
+ * A string that held a NUL byte on the wire keeps all its bytes, each NUL
+ * as C0 80 (validate_keep_nul), so the validator refuses it.
+ */
 Tafel__Envelope *frame_unpack(const uint8_t *payload, size_t len);
 
 /* Releases an envelope returned by frame_decode() or frame_unpack(). */

@@ -44,12 +44,15 @@ utf8_check(const char *s, size_t len, int multi_line)
 	uint32_t cp;
 
 	while (i < len) {
+		if (p[i] == 0xc0 && len - i >= 2 && p[i + 1] == 0x80)
+			return UTF8_NUL;
 		n = decode_one(p + i, len - i, &cp);
 		if (n == 0)
 			return UTF8_BAD_ENCODING;
+		if (cp == 0)
+			return UTF8_NUL;
 		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0)) {
-			if (!(multi_line && (cp == '\t' || cp == '\n' ||
-			    cp == '\r')))
+			if (!(multi_line && (cp == '\t' || cp == '\n')))
 				return UTF8_CONTROL;
 		}
 		i += n;

@@ -7,13 +7,17 @@
 enum utf8_status {
 	UTF8_OK = 0,
 	UTF8_BAD_ENCODING,	/* overlong, surrogate, truncated, > U+10FFFF */
-	UTF8_CONTROL		/* C0/C1 control other than tab and newline */
+	UTF8_CONTROL,		/* a control character the text may not hold */
+	UTF8_NUL		/* U+0000, as a byte 0 or as C0 80 (see frame.c) */
 };
 
 /*
  * Checks len bytes of s: strictly valid UTF-8 and, because text ends up on
- * other people's terminals, no control characters except tab, newline and carriage return
- * (multi_line) or none at all (single line).
+ * other people's terminals, no control characters (U+0000-U+001F, U+007F,
+ * U+0080-U+009F).  multi_line text may hold tab (U+0009) and line feed
+ * (U+000A), nothing else of them; carriage return is always refused.  The
+ * two bytes C0 80 (the "modified UTF-8" form of NUL that frame_unpack()
+ * puts where a NUL byte was on the wire) give UTF8_NUL like a byte 0.
  */
 enum utf8_status utf8_check(const char *s, size_t len, int multi_line);
 

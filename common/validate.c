@@ -1,6 +1,7 @@
 /* Generic checks on every decoded message: string encoding and sizes, list lengths. */
 #include "validate.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,7 +19,11 @@ fail(struct validate_error *err, Tafel__ErrorCode code, const char *field,
 {
 	err->code = code;
 	snprintf(err->field, sizeof err->field, "%s", field);
-	snprintf(err->message, sizeof err->message, "%s: %s", field, what);
+	if (field[0] == '\0')
+		snprintf(err->message, sizeof err->message, "%s", what);
+	else
+		snprintf(err->message, sizeof err->message, "%s: %s", field,
+		    what);
 	return -1;
 }
 
@@ -48,7 +53,12 @@ validate_text(const char *field, const char *s, size_t max, int required,
 		    "not valid UTF-8");
 	case UTF8_CONTROL:
 		return fail(err, TAFEL__ERROR_CODE__INVALID_ARGUMENT, field,
-		    "contains control characters");
+		    multi_line ? "contains a control character (only tab and "
+		    "line feed are allowed)" : "contains a control character "
+		    "(a single line without tabs is expected)");
+	case UTF8_NUL:
+		return fail(err, TAFEL__ERROR_CODE__INVALID_ARGUMENT, field,
+		    "contains a NUL character");
 	}
 	return 0;
 }
@@ -101,14 +111,16 @@ validate_enum(const char *field, const ProtobufCEnumDescriptor *d, int v,
 	return 0;
 }
 
-/* Builds "parent.name" into buf. */
-static void
-join_path(char *buf, size_t len, const char *parent, const char *name)
+void
+validate_path(char *buf, size_t len, const char *parent, const char *name,
+    long index)
 {
-	if (parent[0] == '\0')
-		snprintf(buf, len, "%s", name);
+	const char *dot = parent[0] != '\0' ? "." : "";
+
+	if (index < 0)
+		snprintf(buf, len, "%s%s%s", parent, dot, name);
 	else
-		snprintf(buf, len, "%s.%s", parent, name);
+		snprintf(buf, len, "%s%s%s[%ld]", parent, dot, name, index);
 }
 
 static int validate_at(const ProtobufCMessage *m, const char *path, int depth,
@@ -168,7 +180,7 @@ validate_at(const ProtobufCMessage *m, const char *parent, int depth,
 {
 	const ProtobufCMessageDescriptor *d = m->descriptor;
 	const char *base = (const char *)m;
-	char path[128];
+	char path[sizeof err->field];
 	unsigned i;
 	size_t j, n, esz;
 
@@ -179,7 +191,7 @@ validate_at(const ProtobufCMessage *m, const char *parent, int depth,
 		const ProtobufCFieldDescriptor *f = &d->fields[i];
 		const void *member = base + f->offset;
 
-		join_path(path, sizeof path, parent, f->name);
+		validate_path(path, sizeof path, parent, f->name, -1);
 		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
 			n = *(const size_t *)(const void *)(base +
 			    f->quantifier_offset);
@@ -190,6 +202,8 @@ validate_at(const ProtobufCMessage *m, const char *parent, int depth,
 			for (j = 0; j < n; j++) {
 				const char *arr = *(char *const *)member;
 
+				validate_path(path, sizeof path, parent,
+				    f->name, (long)j);
 				if (validate_value(f, arr + j * esz, path,
 				    depth, err) != 0)
 					return -1;
@@ -201,6 +215,9 @@ validate_at(const ProtobufCMessage *m, const char *parent, int depth,
 			    f->quantifier_offset);
 			if (which != f->id)
 				continue;
+			/* The request body is the root of every path. */
+			if (d == &tafel__envelope__descriptor)
+				path[0] = '\0';
 		}
 		if (validate_value(f, member, path, depth, err) != 0)
 			return -1;
@@ -213,4 +230,153 @@ validate_message(const ProtobufCMessage *m, struct validate_error *err)
 {
 	memset(err, 0, sizeof *err);
 	return validate_at(m, "", 0, err);
+}
+
+/* --- embedded NUL on the wire ------------------------------------------- */
+
+#define WIRE_MAX_DEPTH 32
+#define WIRE_MAX_COUNTED 64	/* fields whose occurrences are counted */
+
+/* Reads a varint at *p; -1 if it runs past end or over 10 bytes. */
+static int
+wire_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+	unsigned shift;
+	uint8_t b;
+
+	*v = 0;
+	for (shift = 0; *p < end && shift < 70; shift += 7) {
+		b = *(*p)++;
+		*v |= (uint64_t)(b & 0x7f) << (shift < 64 ? shift : 63);
+		if ((b & 0x80) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+/*
+ * The slot in m holding occurrence k of field f (k counts a repeated
+ * field's occurrences on the wire); NULL when the value was not kept (a
+ * oneof member another member replaced).
+ */
+static void *
+wire_slot(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f, size_t k)
+{
+	char *base = (char *)m;
+	size_t n;
+
+	if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+		n = *(const size_t *)(const void *)(base + f->quantifier_offset);
+		if (k >= n)
+			return NULL;
+		return *(char **)(void *)(base + f->offset) + k * sizeof(void *);
+	}
+	if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+	    *(const uint32_t *)(const void *)(base + f->quantifier_offset) !=
+	    f->id)
+		return NULL;
+	return base + f->offset;
+}
+
+/* Replaces *slot by the n wire bytes at s, each NUL written as C0 80. */
+static int
+wire_keep_string(char **slot, const ProtobufCFieldDescriptor *f,
+    const uint8_t *s, size_t n, ProtobufCAllocator *a)
+{
+	size_t i, nul = 0, o = 0;
+	char *copy;
+
+	for (i = 0; i < n; i++)
+		nul += s[i] == 0;
+	if ((copy = a->alloc(a->allocator_data, n + nul + 1)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (s[i] == 0) {
+			copy[o++] = (char)0xc0;
+			copy[o++] = (char)0x80;
+		} else
+			copy[o++] = (char)s[i];
+	}
+	copy[o] = '\0';
+	if (*slot != NULL && *slot != (const char *)f->default_value)
+		a->free(a->allocator_data, *slot);
+	*slot = copy;
+	return 0;
+}
+
+/* Walks the wire bytes of m (depth levels down), fixing truncated strings. */
+static int
+wire_walk(ProtobufCMessage *m, const uint8_t *p, size_t len,
+    ProtobufCAllocator *a, int depth)
+{
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	const ProtobufCFieldDescriptor *f;
+	const uint8_t *end = p + len;
+	size_t seen[WIRE_MAX_COUNTED] = { 0 }, k, fi;
+	uint64_t tag, n;
+	void *slot;
+
+	if (depth > WIRE_MAX_DEPTH)
+		return -1;
+	while (p < end) {
+		if (wire_varint(&p, end, &tag) != 0)
+			return -1;
+		switch (tag & 7) {
+		case 0:
+			if (wire_varint(&p, end, &n) != 0)
+				return -1;
+			continue;
+		case 1:
+			n = 8;
+			break;
+		case 5:
+			n = 4;
+			break;
+		case 2:
+			if (wire_varint(&p, end, &n) != 0)
+				return -1;
+			break;
+		default:
+			return -1;	/* groups: protobuf-c refused them */
+		}
+		if (n > (uint64_t)(end - p))
+			return -1;
+		f = (tag & 7) != 2 || tag >> 3 > UINT32_MAX ? NULL :
+		    protobuf_c_message_descriptor_get_field(d,
+		    (unsigned)(tag >> 3));
+		if (f == NULL || (f->type != PROTOBUF_C_TYPE_STRING &&
+		    f->type != PROTOBUF_C_TYPE_MESSAGE)) {
+			p += n;
+			continue;
+		}
+		fi = (size_t)(f - d->fields);
+		k = 0;
+		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+			if (fi >= WIRE_MAX_COUNTED)
+				return -1;
+			k = seen[fi]++;
+		}
+		slot = wire_slot(m, f, k);
+		if (slot != NULL && f->type == PROTOBUF_C_TYPE_STRING &&
+		    memchr(p, 0, (size_t)n) != NULL) {
+			if (wire_keep_string(slot, f, p, (size_t)n, a) != 0)
+				return -1;
+		} else if (slot != NULL && f->type == PROTOBUF_C_TYPE_MESSAGE &&
+		    *(ProtobufCMessage **)slot != NULL) {
+			if (wire_walk(*(ProtobufCMessage **)slot, p, (size_t)n,
+			    a, depth + 1) != 0)
+				return -1;
+		}
+		p += n;
+	}
+	return 0;
+}
+
+int
+validate_keep_nul(ProtobufCMessage *m, const uint8_t *wire, size_t len,
+    ProtobufCAllocator *a)
+{
+	if (len == 0 || memchr(wire, 0, len) == NULL)
+		return 0;	/* no zero byte: no string holds a NUL */
+	return wire_walk(m, wire, len, a, 0);
 }

@@ -10,7 +10,11 @@
 #define SHORT TAFEL_MAX_SHORT_STRING
 #define TEXT TAFEL_MAX_TEXT
 
-/* Field checks beyond validate_message(): ids, dates, enums, short texts. */
+/*
+ * Field checks beyond validate_message(): ids, dates, enums, short texts.
+ * Fields are named by their path from the request body's root, with the
+ * index of a repeated field's element: "persons[2].name" (validate.h).
+ */
 
 static int
 check_list_meetings(const ProtobufCMessage *m, struct validate_error *e)
@@ -80,13 +84,16 @@ static int
 check_reorder(const ProtobufCMessage *m, struct validate_error *e)
 {
 	const Tafel__ReorderAgendaRequest *q = (const void *)m;
+	char path[sizeof e->field];
 	size_t i;
 
 	if (validate_id("meeting_id", q->meeting_id, 1, e))
 		return -1;
-	for (i = 0; i < q->n_item_ids; i++)
-		if (validate_id("item_ids", q->item_ids[i], 1, e))
+	for (i = 0; i < q->n_item_ids; i++) {
+		validate_path(path, sizeof path, "", "item_ids", (long)i);
+		if (validate_id(path, q->item_ids[i], 1, e))
 			return -1;
+	}
 	return 0;
 }
 
@@ -146,23 +153,33 @@ check_finish_action(const ProtobufCMessage *m, struct validate_error *e)
 	    validate_text("note", q->note, TEXT, 0, 1, e) ? -1 : 0;
 }
 
+/* A Person at path `at` ("person", "persons[2]"). */
 static int
-check_person(const Tafel__Person *p, int is_new, struct validate_error *e)
+check_person(const char *at, const Tafel__Person *p, int is_new,
+    struct validate_error *e)
 {
+	char f[5][sizeof e->field];
+	static const char *const names[5] = { "id", "case_id", "role", "name",
+	    "birth_date" };
+	int i;
+
 	if (p == NULL)
-		return validate_text("person", "", 1, 1, 0, e);
-	return (!is_new && validate_id("person.id", p->id, 1, e)) ||
-	    validate_id("person.case_id", p->case_id, 0, e) ||
-	    validate_enum("person.role", &tafel__person_role__descriptor,
+		return validate_text(at, "", 1, 1, 0, e);
+	for (i = 0; i < 5; i++)
+		validate_path(f[i], sizeof f[i], at, names[i], -1);
+	return (!is_new && validate_id(f[0], p->id, 1, e)) ||
+	    validate_id(f[1], p->case_id, 0, e) ||
+	    validate_enum(f[2], &tafel__person_role__descriptor,
 	    (int)p->role, e) ||
-	    validate_text("person.name", p->name, SHORT, 1, 0, e) ||
-	    validate_date("person.birth_date", p->birth_date, 0, e) ? -1 : 0;
+	    validate_text(f[3], p->name, SHORT, 1, 0, e) ||
+	    validate_date(f[4], p->birth_date, 0, e) ? -1 : 0;
 }
 
 static int
 check_create_case(const ProtobufCMessage *m, struct validate_error *e)
 {
 	const Tafel__CreateCaseRequest *q = (const void *)m;
+	char at[sizeof e->field];
 	size_t i;
 
 	if (validate_text("theme", q->theme, SHORT, 1, 0, e) ||
@@ -172,9 +189,11 @@ check_create_case(const ProtobufCMessage *m, struct validate_error *e)
 	    validate_id("case_manager_id", q->case_manager_id, 0, e) ||
 	    validate_text("summary", q->summary, TEXT, 0, 1, e))
 		return -1;
-	for (i = 0; i < q->n_persons; i++)
-		if (check_person(q->persons[i], 1, e))
+	for (i = 0; i < q->n_persons; i++) {
+		validate_path(at, sizeof at, "", "persons", (long)i);
+		if (check_person(at, q->persons[i], 1, e))
 			return -1;
+	}
 	return 0;
 }
 
@@ -198,7 +217,7 @@ check_add_person(const ProtobufCMessage *m, struct validate_error *e)
 {
 	const Tafel__PersonRequest *q = (const void *)m;
 
-	if (check_person(q->person, 1, e))
+	if (check_person("person", q->person, 1, e))
 		return -1;
 	return validate_id("person.case_id", q->person->case_id, 1, e);
 }
@@ -208,7 +227,7 @@ check_update_person(const ProtobufCMessage *m, struct validate_error *e)
 {
 	const Tafel__PersonRequest *q = (const void *)m;
 
-	if (check_person(q->person, 0, e))
+	if (check_person("person", q->person, 0, e))
 		return -1;
 	return validate_id("person.version", q->person->version, 1, e);
 }

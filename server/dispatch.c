@@ -130,8 +130,7 @@ dispatch_frame(struct conn *c, const Tafel__Envelope *env)
 	kind = envelope_body_kind(env->body_case);
 	if (kind != BODY_REQUEST) {
 		if (kind == BODY_NONE)
-			snprintf(msg, sizeof msg, "unknown message (field %d)",
-			    (int)env->body_case);
+			envelope_describe_unknown(env, msg, sizeof msg);
 		else
 			snprintf(msg, sizeof msg, "\"%s\" is not a request",
 			    envelope_body_name(env->body_case));
