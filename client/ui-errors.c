@@ -49,6 +49,9 @@ static const struct {
 	{ TAFEL__ERROR_CODE__ALREADY_LOGGED_IN, N_("Already logged in.") },
 	{ TAFEL__ERROR_CODE__REQUEST_ID_REQUIRED,
 	  N_("Internal error: the request carried no id.") },
+	{ TAFEL__ERROR_CODE__DISK_FULL,
+	  N_("The server's disk is full: the change was not saved. Tell the "
+	     "administrator, then try again.") },
 };
 
 const char *

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "compat.h"
 
 #include <event2/event.h>
@@ -110,6 +111,28 @@ query_fail(struct db_query *q, Tafel__ErrorCode code, const char *msg)
 	query_free(q);
 }
 
+/* Logs a full disk (SQLSTATE 53100) loudly, but at most once per 10 s. */
+static void
+disk_full(const char *primary)
+{
+	static time_t last;
+	static unsigned long suppressed;
+	time_t now = time(NULL);
+
+	if (last != 0 && now - last < 10) {
+		suppressed++;
+		return;
+	}
+	log_error("DISK FULL: PostgreSQL cannot write (SQLSTATE 53100: %s); "
+	    "writes are refused with DISK_FULL until space is freed on the "
+	    "database's file system", primary ? primary : "?");
+	if (suppressed)
+		log_error("DISK FULL: %lu more writes refused in the %lld s "
+		    "before", suppressed, (long long)(now - last));
+	last = now;
+	suppressed = 0;
+}
+
 /* Maps a failed result to an error code and message. */
 static void
 result_error(PGresult *res, struct db_result *r)
@@ -126,6 +149,14 @@ result_error(PGresult *res, struct db_result *r)
 		snprintf(r->field, sizeof r->field, "%s", hint ? hint : "");
 		if (detail != NULL && detail[0] != '\0')
 			r->detail = xstrdup(detail);
+		return;
+	}
+	if (state != NULL && strcmp(state, "53100") == 0) {
+		disk_full(primary);
+		r->code = TAFEL__ERROR_CODE__DISK_FULL;
+		snprintf(r->message, sizeof r->message, "the database's disk is "
+		    "full: the write was not applied; retry later with the "
+		    "same idempotency key");
 		return;
 	}
 	log_error("database: %s (SQLSTATE %s)", primary ? primary : "?",

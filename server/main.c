@@ -18,6 +18,7 @@
 #include "migrate.h"
 #include "paths.h"
 #include "pgembed.h"
+#include "pgwatch.h"
 #include "privdrop.h"
 #include "proto.h"
 #include "push.h"
@@ -117,6 +118,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 	conn_close_all();
 	push_stop();
 	maint_stop();
+	pgwatch_stop();
 	db_stop();
 	event_base_loopexit(srv.base, &(struct timeval){ 0, 200000 });
 }
@@ -210,7 +212,8 @@ setup_database(void)
 		    srv.cfg.db_owner : srv.cfg.db);
 		log_info("using the configured PostgreSQL");
 	} else {
-		if (pgembed_start(&embedded, srv.data_dir, err, sizeof err) != 0)
+		if (pgembed_start_owner(&embedded, srv.data_dir, err,
+		    sizeof err) != 0)
 			fatalx("embedded PostgreSQL: %s", err);
 		embedded_running = embedded.started;
 		pgembed_conninfo(&embedded, PGEMBED_DBNAME, owner, sizeof owner);
@@ -354,8 +357,8 @@ main(int argc, char **argv)
 	log_info("tafeld %s starting; data directory %s", TAFEL_VERSION,
 	    srv.data_dir);
 
+	atexit(stop_embedded);	/* also when start-up fails after it */
 	setup_database();
-	atexit(stop_embedded);
 	setup_tls();
 
 	srv.base = event_base_new();
@@ -367,6 +370,8 @@ main(int argc, char **argv)
 		event_add(sigs[i], NULL);
 	}
 	db_start();
+	if (embedded_running)
+		pgwatch_start(&embedded);
 	auth_start();
 	push_start();
 	maint_start();

@@ -29,6 +29,9 @@
 #define PGEMBED_SOCKET_MAX	107	/* sizeof(sun_path) - 1 */
 #define PGEMBED_TAIL_LINES	10
 
+static int pgembed_start_as(struct pgembed *pg, const char *data_dir,
+    int owner, char *err, size_t errlen);
+
 /* snprintf into a path buffer; -1 if it does not fit. */
 static int __attribute__((format(printf, 3, 4)))
 pgembed_path(char *buf, size_t len, const char *fmt, ...)
@@ -152,12 +155,13 @@ pgembed_find_bindir(struct pgembed *pg, char *err, size_t errlen)
 }
 
 /*
- * Runs argv[0] (an absolute path) in directory cwd with stdin from /dev/null
- * and stdout and stderr appended to logfd; no shell, no inherited descriptors
- * beyond those.  Returns the exit status, or -1 with a message in err.
+ * Starts argv[0] (an absolute path) in directory cwd with stdin from
+ * /dev/null and stdout and stderr appended to logfd; no shell, no inherited
+ * descriptors beyond those.  Returns the child's pid, or -1 with a message
+ * in err.
  */
-static int
-pgembed_run(char *const argv[], const char *cwd, int logfd, char *err,
+static pid_t
+pgembed_spawn(char *const argv[], const char *cwd, int logfd, char *err,
     size_t errlen)
 {
 	static const int resets[] = { SIGPIPE, SIGCHLD, SIGINT, SIGTERM,
@@ -165,7 +169,7 @@ pgembed_run(char *const argv[], const char *cwd, int logfd, char *err,
 	struct sigaction sa;
 	sigset_t none;
 	pid_t pid;
-	int devnull, st, fd;
+	int devnull, fd;
 	size_t i;
 
 	if ((devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0)
@@ -198,25 +202,45 @@ pgembed_run(char *const argv[], const char *cwd, int logfd, char *err,
 		_exit(127);
 	}
 	close(devnull);
+	return pid;
+}
 
+/* The exit status of a finished child (wait status st), as pgembed_run. */
+static int
+pgembed_exit_status(const char *prog, const char *cwd, int st, char *err,
+    size_t errlen)
+{
+	if (WIFEXITED(st)) {
+		if (WEXITSTATUS(st) == 127)
+			return errbuf_fail(err, errlen, "cannot execute %s",
+			    prog);
+		if (WEXITSTATUS(st) == 126)
+			return errbuf_fail(err, errlen, "cannot set up the "
+			    "child process for %s (chdir %s?)", prog, cwd);
+		return WEXITSTATUS(st);
+	}
+	if (WIFSIGNALED(st))
+		return errbuf_fail(err, errlen, "%s killed by signal %d",
+		    prog, WTERMSIG(st));
+	return errbuf_fail(err, errlen, "%s ended strangely", prog);
+}
+
+/* pgembed_spawn, then waits: the exit status, or -1 with a message. */
+static int
+pgembed_run(char *const argv[], const char *cwd, int logfd, char *err,
+    size_t errlen)
+{
+	pid_t pid;
+	int st;
+
+	if ((pid = pgembed_spawn(argv, cwd, logfd, err, errlen)) < 0)
+		return -1;
 	while (waitpid(pid, &st, 0) < 0) {
 		if (errno != EINTR)
 			return errbuf_fail(err, errlen, "waitpid(%s): %s",
 			    argv[0], strerror(errno));
 	}
-	if (WIFEXITED(st)) {
-		if (WEXITSTATUS(st) == 127)
-			return errbuf_fail(err, errlen, "cannot execute %s",
-			    argv[0]);
-		if (WEXITSTATUS(st) == 126)
-			return errbuf_fail(err, errlen, "cannot set up the "
-			    "child process for %s (chdir %s?)", argv[0], cwd);
-		return WEXITSTATUS(st);
-	}
-	if (WIFSIGNALED(st))
-		return errbuf_fail(err, errlen, "%s killed by signal %d",
-		    argv[0], WTERMSIG(st));
-	return errbuf_fail(err, errlen, "%s ended strangely", argv[0]);
+	return pgembed_exit_status(argv[0], cwd, st, err, errlen);
 }
 
 /* Appends the last lines of the PostgreSQL log to err, after its text. */
@@ -398,21 +422,41 @@ pgembed_status(const struct pgembed *pg, int logfd, char *err, size_t errlen)
 	return pgembed_run(argv, pg->root, logfd, err, errlen);
 }
 
-/* pg_ctl start, listening only on <sockdir>/.s.PGSQL.5432. */
-static int
-pgembed_pg_start(struct pgembed *pg, int logfd, char *err, size_t errlen)
-{
-	char prog[PATH_MAX], opts[PATH_MAX + 128];
-	char *argv[] = { prog, "-D", pg->datadir, "-l", pg->logfile, "-w",
-	    "-t", "60", "-o", opts, "start", NULL };
-	int rc;
+/* The buffers of a pg_ctl start command line. */
+struct pgembed_start_cmd {
+	char prog[PATH_MAX];
+	char opts[PATH_MAX + 128];
+	char *argv[12];
+};
 
-	if (pgembed_path(prog, sizeof prog, "%s/pg_ctl", pg->bindir) != 0 ||
-	    pgembed_path(opts, sizeof opts, "-c listen_addresses='' "
+/* pg_ctl start, listening only on <sockdir>/.s.PGSQL.5432: fills cmd. */
+static int
+pgembed_start_cmd(struct pgembed *pg, struct pgembed_start_cmd *cmd,
+    char *err, size_t errlen)
+{
+	char *const argv[] = { cmd->prog, "-D", pg->datadir, "-l",
+	    pg->logfile, "-w", "-t", "60", "-o", cmd->opts, "start", NULL };
+
+	if (pgembed_path(cmd->prog, sizeof cmd->prog, "%s/pg_ctl",
+	    pg->bindir) != 0 ||
+	    pgembed_path(cmd->opts, sizeof cmd->opts, "-c listen_addresses='' "
 	    "-c unix_socket_directories='%s' -c port=%d", pg->sockdir,
 	    PGEMBED_PORT) != 0)
 		return errbuf_fail(err, errlen, "pg_ctl arguments too long");
-	rc = pgembed_run(argv, pg->root, logfd, err, errlen);
+	memcpy(cmd->argv, argv, sizeof argv);
+	return 0;
+}
+
+/* pg_ctl start (waits until it accepts connections, at most 60 s). */
+static int
+pgembed_pg_start(struct pgembed *pg, int logfd, char *err, size_t errlen)
+{
+	struct pgembed_start_cmd cmd;
+	int rc;
+
+	if (pgembed_start_cmd(pg, &cmd, err, errlen) != 0)
+		return -1;
+	rc = pgembed_run(cmd.argv, pg->root, logfd, err, errlen);
 	if (rc == 0)
 		return 0;
 	if (rc > 0)
@@ -551,14 +595,78 @@ pgembed_auth_files(struct pgembed *pg, const char *user, char *err,
 	return changed;
 }
 
+/*
+ * The owner lock <root>/owner: held (flock) by the one tafeld that runs on
+ * this cluster, for its whole life; the kernel drops it when that process
+ * ends, however it ends.  Returns the fd, or -1 (err says why; EWOULDBLOCK
+ * when another process holds it).
+ */
+static int
+pgembed_owner_lock(const struct pgembed *pg, int how, char *err,
+    size_t errlen)
+{
+	char path[PATH_MAX];
+	int fd, saved;
+
+	if (pgembed_path(path, sizeof path, "%s/owner", pg->root) != 0)
+		return errbuf_fail(err, errlen, "lock path too long");
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return errbuf_fail(err, errlen, "cannot open %s: %s", path,
+		    strerror(errno));
+	while (flock(fd, how | LOCK_NB) != 0) {
+		if (errno == EINTR)
+			continue;
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return errbuf_fail(err, errlen, "%s", saved == EWOULDBLOCK ?
+		    "another tafeld already runs on this data directory" :
+		    strerror(saved));
+	}
+	return fd;
+}
+
+/* 1 when a tafeld holds the owner lock (it will stop the cluster itself). */
+static int
+pgembed_owner_active(const struct pgembed *pg)
+{
+	char junk[256];
+	int fd;
+
+	if (pg->owner_fd >= 0)
+		return 0;
+	fd = pgembed_owner_lock(pg, LOCK_SH, junk, sizeof junk);
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	return errno == EWOULDBLOCK;
+}
+
 int
 pgembed_start(struct pgembed *pg, const char *data_dir, char *err,
     size_t errlen)
+{
+	return pgembed_start_as(pg, data_dir, 0, err, errlen);
+}
+
+int
+pgembed_start_owner(struct pgembed *pg, const char *data_dir, char *err,
+    size_t errlen)
+{
+	return pgembed_start_as(pg, data_dir, 1, err, errlen);
+}
+
+static int
+pgembed_start_as(struct pgembed *pg, const char *data_dir, int owner,
+    char *err, size_t errlen)
 {
 	char user[256], pgver[PATH_MAX];
 	int lockfd = -1, logfd = -1, rc, auth_changed;
 
 	memset(pg, 0, sizeof *pg);
+	pg->owner_fd = -1;
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
 	if (geteuid() == 0)
@@ -573,8 +681,11 @@ pgembed_start(struct pgembed *pg, const char *data_dir, char *err,
 	if (pgembed_mkdir(pg->root, err, errlen) != 0 ||
 	    pgembed_mkdir(pg->sockdir, err, errlen) != 0)
 		return -1;
-	if ((lockfd = pgembed_lock(pg, err, errlen)) < 0)
+	if (owner && (pg->owner_fd = pgembed_owner_lock(pg, LOCK_EX, err,
+	    errlen)) < 0)
 		return -1;
+	if ((lockfd = pgembed_lock(pg, err, errlen)) < 0)
+		goto fail;
 	if ((logfd = pgembed_open_log(pg, err, errlen)) < 0)
 		goto fail;
 
@@ -595,7 +706,15 @@ pgembed_start(struct pgembed *pg, const char *data_dir, char *err,
 	rc = pgembed_status(pg, logfd, err, errlen);
 	if (rc < 0)
 		goto fail;
-	if (rc == 0)
+	if (rc == 0 && owner) {
+		/* Left behind by a tafeld that ended without stopping it
+		 * (kill -9, a crash): ours now, stopped when we exit. */
+		log_warn("PostgreSQL in %s is still running from an earlier "
+		    "tafeld; adopting it (it is stopped when tafeld exits)",
+		    pg->datadir);
+		pg->started = 1;
+		pg->adopted = 1;
+	} else if (rc == 0)
 		log_info("PostgreSQL already running in %s; using it",
 		    pg->datadir);
 	else {
@@ -606,7 +725,7 @@ pgembed_start(struct pgembed *pg, const char *data_dir, char *err,
 		    pg->sockdir);
 	}
 
-	if (pgembed_ensure_db(pg, user, !pg->started && auth_changed, err,
+	if (pgembed_ensure_db(pg, user, rc == 0 && auth_changed, err,
 	    errlen) != 0)
 		goto fail;
 	close(logfd);
@@ -614,16 +733,20 @@ pgembed_start(struct pgembed *pg, const char *data_dir, char *err,
 	return 0;
 
 fail:
-	if (pg->started) {
+	if (pg->started && logfd >= 0) {
 		char junk[256];
 
 		if (pgembed_pg_stop(pg, logfd, junk, sizeof junk) != 0)
 			log_warn("%s", junk);
-		pg->started = 0;
 	}
+	pg->started = 0;
 	if (logfd >= 0)
 		close(logfd);
-	close(lockfd);
+	if (lockfd >= 0)
+		close(lockfd);
+	if (pg->owner_fd >= 0)
+		close(pg->owner_fd);
+	pg->owner_fd = -1;
 	return -1;
 }
 
@@ -696,8 +819,17 @@ pgembed_stop(struct pgembed *pg, char *err, size_t errlen)
 
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
+	if (pg->restart_pid > 0)
+		pgembed_restart_abort(pg);
 	if (!pg->started)
+		goto release;
+	if (pgembed_owner_active(pg)) {
+		/* A tafeld adopted it meanwhile: it stops it. */
+		log_info("PostgreSQL in %s is in use by tafeld; left running",
+		    pg->datadir);
+		pg->started = 0;
 		return 0;
+	}
 	if ((lockfd = pgembed_lock(pg, err, errlen)) < 0)
 		return -1;
 	if ((logfd = pgembed_open_log(pg, err, errlen)) < 0) {
@@ -711,5 +843,154 @@ pgembed_stop(struct pgembed *pg, char *err, size_t errlen)
 	}
 	close(logfd);
 	close(lockfd);
+	if (rc != 0)
+		return rc;
+release:
+	if (pg->owner_fd >= 0)
+		close(pg->owner_fd);
+	pg->owner_fd = -1;
+	return 0;
+}
+
+/* --- watching the postmaster -------------------------------------------- */
+
+/* The pid on the first line of a PostgreSQL lock file; 0 if none. */
+static pid_t
+pgembed_lockfile_pid(const char *path)
+{
+	char line[32];
+	FILE *f;
+	long v = 0;
+
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	if (fgets(line, sizeof line, f) != NULL)
+		v = strtol(line, NULL, 10);
+	fclose(f);
+	return v > 0 && v <= INT_MAX ? (pid_t)v : 0;
+}
+
+/* The postmaster's pid from postmaster.pid; 0 if there is none. */
+static pid_t
+pgembed_pidfile_pid(const struct pgembed *pg)
+{
+	char path[PATH_MAX];
+
+	if (pgembed_path(path, sizeof path, "%s/postmaster.pid",
+	    pg->datadir) != 0)
+		return 0;
+	return pgembed_lockfile_pid(path);
+}
+
+/*
+ * Is pid a live postgres process?  /proc tells a zombie (a killed
+ * postmaster nobody reaped yet) and a pid reused by another program apart;
+ * without /proc, kill(pid, 0) has to do.
+ */
+static int
+pgembed_pid_alive(pid_t pid)
+{
+	char path[64], buf[512], *close_paren;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return errno == ENOENT && access("/proc/self/stat", F_OK) == 0 ?
+		    0 : (kill(pid, 0) == 0 || errno == EPERM);
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	if ((close_paren = strrchr(buf, ')')) == NULL ||
+	    strncmp(buf + strcspn(buf, "("), "(postgres)", 10) != 0)
+		return 0;
+	return close_paren[1] == ' ' && close_paren[2] != 'Z' &&
+	    close_paren[2] != 'X';
+}
+
+int
+pgembed_alive(const struct pgembed *pg)
+{
+	pid_t pid = pgembed_pidfile_pid(pg);
+
+	return pid > 0 && pgembed_pid_alive(pid);
+}
+
+int
+pgembed_restart_begin(struct pgembed *pg, char *err, size_t errlen)
+{
+	struct pgembed_start_cmd cmd;
+	char locks[2][PATH_MAX];
+	pid_t old;
+	int logfd, i;
+
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if (pg->restart_pid > 0)
+		return errbuf_fail(err, errlen, "a restart is running");
+	if (pgembed_start_cmd(pg, &cmd, err, errlen) != 0 ||
+	    (logfd = pgembed_open_log(pg, err, errlen)) < 0)
+		return -1;
+	/*
+	 * A killed postmaster that nobody reaped yet is a zombie: kill(pid,
+	 * 0) still succeeds, and the new postmaster would refuse to start
+	 * ("lock file ... already exists").  It is dead: its lock files go.
+	 */
+	if (pgembed_path(locks[0], sizeof locks[0], "%s/postmaster.pid",
+	    pg->datadir) == 0 && pgembed_path(locks[1], sizeof locks[1],
+	    "%s/.s.PGSQL.%d.lock", pg->sockdir, PGEMBED_PORT) == 0) {
+		for (i = 0; i < 2; i++) {
+			old = pgembed_lockfile_pid(locks[i]);
+			if (old > 0 && !pgembed_pid_alive(old) &&
+			    kill(old, 0) == 0 && unlink(locks[i]) == 0)
+				log_warn("removed %s of dead postmaster %ld",
+				    locks[i], (long)old);
+		}
+	}
+	pg->restart_pid = pgembed_spawn(cmd.argv, pg->root, logfd, err,
+	    errlen);
+	close(logfd);
+	if (pg->restart_pid < 0) {
+		pg->restart_pid = 0;
+		return -1;
+	}
+	return 0;
+}
+
+int
+pgembed_restart_poll(struct pgembed *pg, char *err, size_t errlen)
+{
+	pid_t r;
+	int st, rc;
+
+	if (pg->restart_pid <= 0)
+		return errbuf_fail(err, errlen, "no restart is running");
+	r = waitpid(pg->restart_pid, &st, WNOHANG);
+	if (r == 0 || (r < 0 && errno == EINTR))
+		return 1;
+	pg->restart_pid = 0;
+	if (r < 0)
+		return errbuf_fail(err, errlen, "waitpid(pg_ctl): %s",
+		    strerror(errno));
+	rc = pgembed_exit_status("pg_ctl", pg->root, st, err, errlen);
+	if (rc > 0) {
+		errbuf_fail(err, errlen, "could not start PostgreSQL in %s "
+		    "(pg_ctl exit %d)", pg->datadir, rc);
+		pgembed_log_tail(pg, err, errlen);
+		return -1;
+	}
+	if (rc == 0)
+		pg->started = 1;
 	return rc;
+}
+
+void
+pgembed_restart_abort(struct pgembed *pg)
+{
+	if (pg->restart_pid <= 0)
+		return;
+	kill(pg->restart_pid, SIGTERM);
+	while (waitpid(pg->restart_pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	pg->restart_pid = 0;
 }

@@ -3,6 +3,7 @@
 #define TAFEL_PGEMBED_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #define PGEMBED_PORT	5432		/* only names the socket; no TCP */
 #define PGEMBED_DBNAME	"tafel"		/* created by pgembed_start */
@@ -15,8 +16,13 @@ struct pgembed {
 	char sockdir[4096];	/* <data_dir>/pg/run : the only place it listens */
 	char logfile[4096];	/* <data_dir>/pg/postgres.log */
 	char bindir[4096];	/* holds initdb and pg_ctl */
-	int  started;		/* 1 if we started it (so pgembed_stop stops it) */
+	int  started;		/* 1 if pgembed_stop stops it: we started it,
+				   or (owner) adopted it */
 	int  initialised;	/* 1 if this call ran initdb (first start) */
+	int  adopted;		/* owner: it was already running (left by a
+				   tafeld that was killed) and is ours now */
+	int  owner_fd;		/* owner: the lock on <root>/owner; -1 */
+	pid_t restart_pid;	/* pg_ctl start running in the background */
 };
 
 /*
@@ -28,6 +34,16 @@ struct pgembed {
 int  pgembed_start(struct pgembed *pg, const char *data_dir, char *err,
     size_t errlen);
 
+/*
+ * The same for tafeld, the cluster's owner: first takes <root>/owner, an
+ * exclusive lock held until the process ends (a second tafeld on the same
+ * data directory is refused), and adopts a cluster that is already running
+ * (started = adopted = 1): one tafeld killed with -9 leaves its postmaster
+ * behind, and the next one takes it over and stops it on exit like its own.
+ */
+int  pgembed_start_owner(struct pgembed *pg, const char *data_dir, char *err,
+    size_t errlen);
+
 /* Writes a libpq conninfo string for dbname over the private socket. */
 void pgembed_conninfo(const struct pgembed *pg, const char *dbname, char *buf,
     size_t len);
@@ -36,7 +52,25 @@ void pgembed_conninfo(const struct pgembed *pg, const char *dbname, char *buf,
 void pgembed_conninfo_as(const struct pgembed *pg, const char *dbname,
     const char *role, char *buf, size_t len);
 
-/* Stops the cluster (fast shutdown) if pgembed_start started it. */
+/*
+ * Stops the cluster (fast shutdown) if pgembed_start started it, unless a
+ * tafeld (the owner) now runs on it; releases the owner lock.
+ */
 int  pgembed_stop(struct pgembed *pg, char *err, size_t errlen);
+
+/*
+ * Watching (tafeld's event loop; none of these blocks):
+ * pgembed_alive: 1 if the postmaster named in postmaster.pid is a live
+ * postgres process (a zombie or a reused pid is not).
+ * pgembed_restart_begin: starts `pg_ctl start` in the background (removing
+ * the pid file of a dead postmaster that would block it).
+ * pgembed_restart_poll: 1 while it runs, 0 once PostgreSQL accepts
+ * connections again, -1 when it failed (err has the log's last lines).
+ * pgembed_restart_abort: ends a restart in progress (at shutdown; waits).
+ */
+int  pgembed_alive(const struct pgembed *pg);
+int  pgembed_restart_begin(struct pgembed *pg, char *err, size_t errlen);
+int  pgembed_restart_poll(struct pgembed *pg, char *err, size_t errlen);
+void pgembed_restart_abort(struct pgembed *pg);
 
 #endif

@@ -8,12 +8,14 @@
 #include <ftw.h>
 #include <pwd.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -254,6 +256,94 @@ test_restart(void **state)
 	assert_int_equal(pg_ctl_status(), 3);
 }
 
+/* The postmaster's pid from postmaster.pid. */
+static pid_t
+postmaster_pid(void)
+{
+	char path[4200], line[32];
+	FILE *f;
+	long v = 0;
+
+	snprintf(path, sizeof path, "%s/postmaster.pid", pg.datadir);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	if (fgets(line, sizeof line, f) != NULL)
+		v = strtol(line, NULL, 10);
+	fclose(f);
+	return (pid_t)v;
+}
+
+/*
+ * The owner (tafeld) adopts a running cluster, refuses a second owner, is
+ * not stopped under by a tool that started it, restarts it after the
+ * postmaster dies, and stops it at the end.
+ */
+static void
+test_owner(void **state)
+{
+	struct pgembed tool, own, own2;
+	long long end;
+	int rc;
+
+	(void)state;
+	assert_int_equal(pg_ctl_status(), 3);
+	if (pgembed_start(&tool, tmpdir, err, sizeof err) != 0)
+		fail_msg("pgembed_start: %s", err);
+	assert_int_equal(tool.started, 1);
+
+	if (pgembed_start_owner(&own, tmpdir, err, sizeof err) != 0)
+		fail_msg("pgembed_start_owner: %s", err);
+	assert_int_equal(own.adopted, 1);
+	assert_int_equal(own.started, 1);
+	assert_int_equal(pgembed_alive(&own), 1);
+
+	assert_int_equal(pgembed_start_owner(&own2, tmpdir, err, sizeof err),
+	    -1);
+	assert_non_null(strstr(err, "another tafeld"));
+
+	/* the tool leaves the owner's cluster running */
+	assert_int_equal(pgembed_stop(&tool, err, sizeof err), 0);
+	assert_int_equal(pg_ctl_status(), 0);
+
+	/* the postmaster dies; the owner restarts it */
+	assert_int_equal(kill(postmaster_pid(), SIGKILL), 0);
+	for (end = time(NULL) + 10; time(NULL) < end && pgembed_alive(&own);)
+		usleep(50000);
+	assert_int_equal(pgembed_alive(&own), 0);
+	rc = -1;
+	for (end = time(NULL) + 90; time(NULL) < end;) {
+		if (own.restart_pid == 0 &&
+		    pgembed_restart_begin(&own, err, sizeof err) != 0)
+			fail_msg("pgembed_restart_begin: %s", err);
+		rc = pgembed_restart_poll(&own, err, sizeof err);
+		if (rc == 0)
+			break;
+		if (rc < 0)
+			fprintf(stderr, "restart attempt failed: %s\n", err);
+		usleep(200000);
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(pgembed_alive(&own), 1);
+	{
+		PGconn *conn = connect_db();
+
+		assert_int_equal(query_long(conn, "SELECT 1"), 1);
+		PQfinish(conn);
+	}
+
+	if (pgembed_stop(&own, err, sizeof err) != 0)
+		fail_msg("pgembed_stop: %s", err);
+	assert_int_equal(pg_ctl_status(), 3);
+	assert_int_equal(pgembed_alive(&own), 0);
+
+	/* the owner lock went with it: a new owner may start */
+	if (pgembed_start_owner(&own2, tmpdir, err, sizeof err) != 0)
+		fail_msg("pgembed_start_owner again: %s", err);
+	assert_int_equal(own2.adopted, 0);
+	if (pgembed_stop(&own2, err, sizeof err) != 0)
+		fail_msg("pgembed_stop: %s", err);
+}
+
 /* A data directory too deep for a Unix socket path gets a clear error. */
 static void
 test_socket_path_too_long(void **state)
@@ -349,6 +439,7 @@ main(void)
 		cmocka_unit_test(test_newer_refused),
 		cmocka_unit_test(test_broken_migration),
 		cmocka_unit_test(test_restart),
+		cmocka_unit_test(test_owner),
 		cmocka_unit_test(test_socket_path_too_long),
 		cmocka_unit_test(test_concurrent_start),
 	};
