@@ -31,6 +31,12 @@ struct request_handler {
 void dispatch_frame(struct conn *c, const Tafel__Envelope *env);
 
 /*
+ * Hooks dispatch into the connection layer (start-up): frames come up
+ * through dispatch_frame; a released connection ends its session here.
+ */
+void dispatch_init(void);
+
+/*
  * Every check a request gets before its handler runs: the generic walk
  * (UTF-8, sizes, list lengths) and the request's own field checks.
  * Returns 0, or -1 with the first problem in *err.  Pure: no connection,

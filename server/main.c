@@ -13,6 +13,7 @@
 #include "certgen.h"
 #include "conn.h"
 #include "db.h"
+#include "dispatch.h"
 #include "log.h"
 #include "maint.h"
 #include "migrate.h"
@@ -370,6 +371,7 @@ main(int argc, char **argv)
 	auth_start();
 	push_start();
 	maint_start();
+	dispatch_init();
 	listener_start();
 
 	event_base_dispatch(srv.base);

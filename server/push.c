@@ -346,6 +346,7 @@ push_start(void)
 	push.ring = xcalloc(push.cap, sizeof *push.ring);
 	TAILQ_INIT(&push.subs);
 	push.retry = evtimer_new(srv.base, retry_cb, NULL);
+	session_set_end_hook(push_unsubscribe_all);
 	deliver_start();
 	db_listen(PUSH_CHANNEL, on_notify, on_listen_ready);
 }
@@ -490,7 +491,12 @@ subscribe_done(void *arg, struct db_result *res)
 		free(resp);
 		resp = NULL;
 	}
-	deliver_catch_up(s);
+	/*
+	 * The answer may have tripped the output limit: the connection is
+	 * then dropped (its release, from the loop, frees s); no catch-up.
+	 */
+	if (!req_gone(r))
+		deliver_catch_up(s);
 out:
 	if (resp != NULL)
 		tafel__subscribe_response__free_unpacked(resp, NULL);

@@ -76,7 +76,7 @@ req_free(struct req *r)
 int
 req_gone(const struct req *r)
 {
-	return r->c->state == CONN_DEAD || r->c->state == CONN_CLOSING;
+	return r->c->state >= CONN_CLOSING;
 }
 
 void
