@@ -197,5 +197,5 @@ dispatch_frame(struct conn *c, const Tafel__Envelope *env)
 		}
 	}
 	conn_touch(c);
-	h->fn(c, env);
+	h->fn(c, env, h);
 }

@@ -505,7 +505,8 @@ out:
 }
 
 void
-push_subscribe(struct conn *c, const Tafel__Envelope *env)
+push_subscribe(struct conn *c, const Tafel__Envelope *env,
+    const struct request_handler *h)
 {
 	const Tafel__SubscribeRequest *q = env->subscribe;
 	struct sub_setup *st;
@@ -513,6 +514,7 @@ push_subscribe(struct conn *c, const Tafel__Envelope *env)
 	char uid[32], mid[32];
 	const char *params[3] = { uid, mid, q->presentation ? "true" : "false" };
 
+	(void)h;
 	if (q->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING &&
 	    q->meeting_id <= 0) {
 		conn_send_error(c, env->request_id,
@@ -555,12 +557,14 @@ push_subscribe(struct conn *c, const Tafel__Envelope *env)
 }
 
 void
-push_unsubscribe(struct conn *c, const Tafel__Envelope *env)
+push_unsubscribe(struct conn *c, const Tafel__Envelope *env,
+    const struct request_handler *h)
 {
 	const Tafel__UnsubscribeRequest *q = env->unsubscribe;
 	Tafel__OkResponse ok = TAFEL__OK_RESPONSE__INIT;
 	Tafel__Envelope out = TAFEL__ENVELOPE__INIT;
 
+	(void)h;
 	if (!sub_drop(c, q->topic, q->meeting_id)) {
 		conn_send_error(c, env->request_id,
 		    TAFEL__ERROR_CODE__NOT_FOUND, "not subscribed", NULL);
