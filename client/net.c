@@ -453,15 +453,9 @@ net_send_body(struct net *n, Tafel__Envelope__BodyCase body_case, void *body,
     int flags, const char *key, net_reply_fn fn, void *arg)
 {
 	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
-	const ProtobufCFieldDescriptor *f =
-	    protobuf_c_message_descriptor_get_field(&tafel__envelope__descriptor,
-	    (unsigned)body_case);
 
-	if (f == NULL || f->type != PROTOBUF_C_TYPE_MESSAGE ||
-	    ((ProtobufCMessage *)body)->descriptor != f->descriptor)
+	if (envelope_set_body(&env, body_case, body) != 0)
 		fatalx("net: no request body %d of that type", (int)body_case);
-	env.body_case = body_case;
-	*(void **)((char *)&env + f->offset) = body;
 	return net_send(n, &env, flags, key, fn, arg);
 }
 

@@ -139,3 +139,44 @@ pb_field_messages(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
 		*n = 1;
 	return member;
 }
+
+const ProtobufCMessageDescriptor *
+body_descriptor(Tafel__Envelope__BodyCase body)
+{
+	const ProtobufCFieldDescriptor *f;
+
+	f = protobuf_c_message_descriptor_get_field(&tafel__envelope__descriptor,
+	    (unsigned)body);
+	if (f == NULL || f->type != PROTOBUF_C_TYPE_MESSAGE)
+		return NULL;
+	return f->descriptor;
+}
+
+int
+envelope_set_body(Tafel__Envelope *env, Tafel__Envelope__BodyCase body,
+    ProtobufCMessage *msg)
+{
+	const ProtobufCFieldDescriptor *f;
+
+	f = protobuf_c_message_descriptor_get_field(&tafel__envelope__descriptor,
+	    (unsigned)body);
+	if (f == NULL || f->type != PROTOBUF_C_TYPE_MESSAGE || msg == NULL ||
+	    msg->descriptor != f->descriptor)
+		return -1;
+	*(ProtobufCMessage **)(void *)((char *)env + f->offset) = msg;
+	*(uint32_t *)(void *)((char *)env + f->quantifier_offset) = f->id;
+	return 0;
+}
+
+const ProtobufCMessage *
+envelope_get_body(const Tafel__Envelope *env)
+{
+	const ProtobufCFieldDescriptor *f;
+
+	f = protobuf_c_message_descriptor_get_field(&tafel__envelope__descriptor,
+	    (unsigned)env->body_case);
+	if (f == NULL || f->type != PROTOBUF_C_TYPE_MESSAGE)
+		return NULL;
+	return *(ProtobufCMessage *const *)(const void *)((const char *)env +
+	    f->offset);
+}

@@ -35,6 +35,21 @@ const char *error_code_name(Tafel__ErrorCode code);
 /* Looks an error code up by name; 0 (unspecified) if unknown. */
 Tafel__ErrorCode error_code_by_name(const char *name);
 
+/* Descriptor of the message type carried by a body case, or NULL. */
+const ProtobufCMessageDescriptor *body_descriptor(
+    Tafel__Envelope__BodyCase body);
+
+/*
+ * Sets the oneof body of env to msg (descriptor-driven: no switch over the
+ * bodies).  Returns -1, changing nothing, when body carries no message or
+ * msg is of another type.
+ */
+int envelope_set_body(Tafel__Envelope *env, Tafel__Envelope__BodyCase body,
+    ProtobufCMessage *msg);
+
+/* The message inside env's body, or NULL. */
+const ProtobufCMessage *envelope_get_body(const Tafel__Envelope *env);
+
 /* Fills env/hello (stack storage owned by the caller) with our Hello. */
 void envelope_hello(Tafel__Envelope *env, Tafel__Hello *hello,
     const char *software, uint32_t max_frame);

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -19,6 +20,15 @@
 /* Failures older than this no longer count. */
 #define THROTTLE_WINDOW_S 900
 #define THROTTLE_SLOTS 4096
+/* Failed logins of one user (from any address) that cost nothing yet. */
+#define THROTTLE_USER_GRACE 3
+/*
+ * Distinct user names that may fail from one address before the address
+ * itself is slowed: a typo behind a shared (NAT) address slows only that
+ * user there, a sweep over many names slows the address.
+ */
+#define THROTTLE_ADDR_NAMES 5
+#define THROTTLE_NAMES_KEPT 16
 
 struct auth_job {
 	char *hash;		/* NULL: check against the dummy hash */
@@ -31,9 +41,11 @@ struct auth_job {
 };
 
 struct throttle {
-	char key[128];		/* "u:<login>" or "a:<ip>" */
+	char key[128];		/* "p:<ip> <login>", "u:<login>" or "a:<ip>" */
 	unsigned failures;
 	time_t last;
+	uint32_t names[THROTTLE_NAMES_KEPT];	/* "a:": names that failed */
+	unsigned n_names;
 };
 
 struct auth {
@@ -237,46 +249,88 @@ delay_for(unsigned failures)
 	return d > srv.cfg.login_delay_max ? srv.cfg.login_delay_max : d;
 }
 
+/* The three records a login attempt counts against. */
+static void
+throttle_keys(const char *login, const char *ip, char pair[128],
+    char user[128], char addr[128])
+{
+	snprintf(pair, 128, "p:%s %s", ip, login);
+	snprintf(user, 128, "u:%s", login);
+	snprintf(addr, 128, "a:%s", ip);
+}
+
+/* A small hash of a user name (FNV-1a), to count distinct names. */
+static uint32_t
+name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+/*
+ * The delay is the largest of: the failures of this user from this
+ * address; the user's failures from anywhere beyond a small grace; and,
+ * for an address where many different names failed, their number beyond
+ * the allowance.
+ */
 long long
 auth_throttle_delay(const char *login, const char *ip)
 {
-	char key[128];
-	struct throttle *u, *ad;
-	long long du, da;
+	char kp[128], ku[128], ka[128];
+	struct throttle *p, *u, *a;
+	long long d = 0, x;
 
-	snprintf(key, sizeof key, "u:%s", login);
-	u = throttle_slot(key, 0);
-	snprintf(key, sizeof key, "a:%s", ip);
-	ad = throttle_slot(key, 0);
-	du = u ? delay_for(u->failures) : 0;
-	da = ad ? delay_for(ad->failures) : 0;
-	return du > da ? du : da;
+	throttle_keys(login, ip, kp, ku, ka);
+	if ((p = throttle_slot(kp, 0)) != NULL)
+		d = delay_for(p->failures);
+	if ((u = throttle_slot(ku, 0)) != NULL &&
+	    u->failures > THROTTLE_USER_GRACE &&
+	    (x = delay_for(u->failures - THROTTLE_USER_GRACE)) > d)
+		d = x;
+	if ((a = throttle_slot(ka, 0)) != NULL &&
+	    a->n_names >= THROTTLE_ADDR_NAMES &&
+	    (x = delay_for(a->n_names - THROTTLE_ADDR_NAMES + 1)) > d)
+		d = x;
+	return d;
 }
 
 void
 auth_throttle_failure(const char *login, const char *ip)
 {
-	char key[128];
+	char kp[128], ku[128], ka[128];
 	struct throttle *t;
+	uint32_t h = name_hash(login);
+	unsigned i;
 
-	snprintf(key, sizeof key, "u:%s", login);
-	t = throttle_slot(key, 1);
+	throttle_keys(login, ip, kp, ku, ka);
+	t = throttle_slot(kp, 1);
 	t->failures++;
 	t->last = time(NULL);
-	snprintf(key, sizeof key, "a:%s", ip);
-	t = throttle_slot(key, 1);
+	t = throttle_slot(ku, 1);
 	t->failures++;
 	t->last = time(NULL);
+	t = throttle_slot(ka, 1);
+	t->failures++;
+	t->last = time(NULL);
+	for (i = 0; i < t->n_names && t->names[i] != h; i++)
+		;
+	if (i == t->n_names && t->n_names < THROTTLE_NAMES_KEPT)
+		t->names[t->n_names++] = h;
 }
 
 void
 auth_throttle_success(const char *login, const char *ip)
 {
-	char key[128];
+	char kp[128], ku[128], ka[128];
 	struct throttle *t;
 
-	(void)ip;	/* an address with many users keeps its record */
-	snprintf(key, sizeof key, "u:%s", login);
-	if ((t = throttle_slot(key, 0)) != NULL)
+	/* The user proved the password; an address keeps its record. */
+	throttle_keys(login, ip, kp, ku, ka);
+	if ((t = throttle_slot(kp, 0)) != NULL)
+		t->key[0] = '\0';
+	if ((t = throttle_slot(ku, 0)) != NULL)
 		t->key[0] = '\0';
 }

@@ -13,18 +13,20 @@
 #include <openssl/err.h>
 #include <openssl/x509.h>
 
-#include "dispatch.h"
 #include "envelope.h"
 #include "frame.h"
 #include "log.h"
 #include "proto.h"
 #include "server.h"
-#include "session.h"
 #include "tls.h"
 #include "xmalloc.h"
 
 /* Grace period for flushing the last frames of a closing connection. */
 #define CONN_CLOSE_GRACE_MS 2000
+/* How long a closed connection discards input waiting for the peer's close. */
+#define CONN_LINGER_MS 2000
+/* At most one log line about refused connections per this interval. */
+#define CONN_REFUSAL_LOG_S 10
 /* A peer that accepts no bytes at all for this long is cut off. */
 #define CONN_WRITE_TIMEOUT_S 30
 /* Kernel send buffer per client socket (the kernel doubles it). */
@@ -37,7 +39,8 @@ static const unsigned conn_transitions[] = {
 	[CONN_HELLO] = 1u << CONN_LOGIN | 1u << CONN_CLOSING | 1u << CONN_DEAD,
 	[CONN_LOGIN] = 1u << CONN_READY | 1u << CONN_CLOSING | 1u << CONN_DEAD,
 	[CONN_READY] = 1u << CONN_LOGIN | 1u << CONN_CLOSING | 1u << CONN_DEAD,
-	[CONN_CLOSING] = 1u << CONN_DEAD,
+	[CONN_CLOSING] = 1u << CONN_LINGER | 1u << CONN_DEAD,
+	[CONN_LINGER] = 1u << CONN_DEAD,
 	[CONN_DEAD] = 0,
 };
 
@@ -47,14 +50,26 @@ static const char *const conn_state_names[] = {
 	[CONN_LOGIN] = "login",
 	[CONN_READY] = "ready",
 	[CONN_CLOSING] = "closing",
+	[CONN_LINGER] = "linger",
 	[CONN_DEAD] = "dead",
 };
+
+/* The layers above (dispatch.c); NULL members are skipped. */
+static struct conn_hooks hooks;
+
+/* Refused connections since the last log line about them. */
+static struct {
+	unsigned total;			/* since the last line */
+	unsigned per_address;		/* of which over the per-address cap */
+	char last_ip[48];		/* the most recent refused address */
+	struct event *ev;		/* pending while lines are suppressed */
+} refusals;
 
 static void conn_read_cb(struct bufferevent *bev, void *arg);
 static void conn_write_cb(struct bufferevent *bev, void *arg);
 static void conn_event_cb(struct bufferevent *bev, short what, void *arg);
 static void conn_deadline_cb(evutil_socket_t fd, short what, void *arg);
-static void conn_release(struct conn *c);
+static void conn_finish(struct conn *c);
 
 const char *
 conn_state_name(enum conn_state st)
@@ -115,10 +130,19 @@ conn_set_state(struct conn *c, enum conn_state to)
 	case CONN_CLOSING:
 		conn_arm_deadline(c, CONN_CLOSE_GRACE_MS);
 		break;
+	case CONN_LINGER:
+		conn_arm_deadline(c, CONN_LINGER_MS);
+		break;
 	case CONN_DEAD:
 	case CONN_HANDSHAKE:
 		break;
 	}
+}
+
+void
+conn_set_hooks(const struct conn_hooks *h)
+{
+	hooks = *h;
 }
 
 void
@@ -153,6 +177,64 @@ conn_queued(const struct conn *c)
 	return evbuffer_get_length(bufferevent_get_output(c->bev));
 }
 
+/* Connections from ip that have not logged in yet. */
+static unsigned
+conn_unauth_from(const char *ip)
+{
+	const struct conn *c;
+	unsigned n = 0;
+
+	TAILQ_FOREACH(c, &srv.conns, entry)
+		if (c->unauth_counted && strcmp(c->ip, ip) == 0)
+			n++;
+	return n;
+}
+
+/* Logs what was refused since the last line, if anything. */
+static void
+conn_refusal_log_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct timeval tv = { CONN_REFUSAL_LOG_S, 0 };
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (refusals.total == 0)
+		return;		/* quiet interval: the next refusal logs at once */
+	log_warn("refused %u connections in the last %d s (%u over the "
+	    "per-address limit; last from %s); %u connections, %u not logged "
+	    "in", refusals.total, CONN_REFUSAL_LOG_S, refusals.per_address,
+	    refusals.last_ip, srv.n_conns, srv.n_unauth);
+	refusals.total = refusals.per_address = 0;
+	evtimer_add(refusals.ev, &tv);
+}
+
+/*
+ * Counts a refused connection.  The first refusal after a quiet interval
+ * is logged at once; later ones are summed up in one line per interval,
+ * so a flood cannot fill the log.
+ */
+static void
+conn_refused(const char *ip, int per_address)
+{
+	struct timeval tv = { CONN_REFUSAL_LOG_S, 0 };
+
+	if (refusals.ev == NULL)
+		refusals.ev = evtimer_new(srv.base, conn_refusal_log_cb, NULL);
+	snprintf(refusals.last_ip, sizeof refusals.last_ip, "%s", ip);
+	if (evtimer_pending(refusals.ev, NULL)) {
+		refusals.total++;
+		refusals.per_address += per_address != 0;
+		return;
+	}
+	log_warn("refusing connection from %s: %s (%u connections, %u not "
+	    "logged in); further refusals are summed up every %d s", ip,
+	    per_address ? "too many connections from this address have not "
+	    "logged in" : "connection limit reached", srv.n_conns,
+	    srv.n_unauth, CONN_REFUSAL_LOG_S);
+	evtimer_add(refusals.ev, &tv);
+}
+
 void
 conn_accept(int fd, const struct sockaddr *sa, int salen)
 {
@@ -173,10 +255,19 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 	}
 	(void)salen;
 
-	if (srv.shutting_down || srv.n_conns >= (unsigned)srv.cfg.max_connections ||
+	if (srv.shutting_down) {
+		close(fd);
+		return;
+	}
+	if (srv.n_conns >= (unsigned)srv.cfg.max_connections ||
 	    srv.n_unauth >= (unsigned)srv.cfg.max_unauthenticated) {
-		log_warn("refusing connection from %s:%d: %u connections, %u "
-		    "not logged in", host, port, srv.n_conns, srv.n_unauth);
+		conn_refused(host, 0);
+		close(fd);
+		return;
+	}
+	if (conn_unauth_from(host) >=
+	    (unsigned)srv.cfg.max_unauthenticated_per_address) {
+		conn_refused(host, 1);
 		close(fd);
 		return;
 	}
@@ -226,8 +317,10 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 		    (unsigned long long)c->id);
 		SSL_free(ssl);
 		close(fd);
-		c->state = CONN_DEAD;
-		conn_release(c);
+		TAILQ_REMOVE(&srv.conns, c, entry);
+		srv.n_conns--;
+		srv.n_unauth--;
+		free(c);
 		return;
 	}
 	bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
@@ -252,7 +345,8 @@ conn_send(struct conn *c, const Tafel__Envelope *env)
 		log_warn("conn %llu (%s): %zu bytes queued, client is not "
 		    "reading; disconnecting", (unsigned long long)c->id,
 		    c->addr, conn_queued(c));
-		conn_release(c);
+		/* One way: the caller may still hold c's session and subs. */
+		conn_drop(c);
 		return;
 	}
 	if (frame_encode(bufferevent_get_output(c->bev), env,
@@ -305,66 +399,83 @@ conn_close(struct conn *c, Tafel__ErrorCode code, const char *message)
 		    message);
 		conn_send_error(c, 0, code, message, NULL);
 	}
-	if (c->state == CONN_DEAD || c->bev == NULL)
-		return;
+	if (c->state >= CONN_CLOSING)
+		return;		/* the Error did not fit: dropped */
 	conn_set_state(c, CONN_CLOSING);
-	bufferevent_disable(c->bev, EV_READ);
-	if (conn_queued(c) == 0)
-		conn_release(c);
-	/* else conn_write_cb finishes once the output drained */
+	/*
+	 * Input is still read (and discarded, see conn_read_cb) so that
+	 * pipelined requests left unread cannot turn the close into a reset
+	 * that loses the answers queued before it.  conn_write_cb goes on
+	 * once the output drained; the trigger covers an empty queue.
+	 */
+	bufferevent_trigger(c->bev, EV_WRITE, BEV_TRIG_IGNORE_WATERMARKS |
+	    BEV_TRIG_DEFER_CALLBACKS);
 }
 
-/* Deferred free of the bufferevent, outside its own callbacks. */
+/* Everything queued has been written: close_notify, FIN, then linger. */
 static void
-conn_free_cb(evutil_socket_t fd, short what, void *arg)
+conn_linger(struct conn *c)
 {
-	struct conn *c = arg;
+	SSL *ssl = bufferevent_openssl_get_ssl(c->bev);
+	evutil_socket_t fd = bufferevent_getfd(c->bev);
 
-	(void)fd;
-	(void)what;
-	if (c->bev != NULL) {
-		SSL *ssl = bufferevent_openssl_get_ssl(c->bev);
-
-		if (ssl != NULL && SSL_is_init_finished(ssl))
-			SSL_shutdown(ssl);	/* close_notify, best effort */
-		bufferevent_free(c->bev);
-		c->bev = NULL;
-	}
-	conn_unref(c);
-}
-
-/* Drops everything the connection holds; the struct goes when unreferenced. */
-static void
-conn_release(struct conn *c)
-{
-	if (c->state == CONN_DEAD && c->bev == NULL && c->deadline == NULL)
+	if (ssl == NULL || !SSL_is_init_finished(ssl) || fd < 0) {
+		conn_drop(c);
 		return;
+	}
+	SSL_shutdown(ssl);	/* best effort: the socket buffer may be full */
+	shutdown(fd, SHUT_WR);
+	conn_set_state(c, CONN_LINGER);
+}
+
+void
+conn_drop(struct conn *c)
+{
+	if (c->state == CONN_DEAD)
+		return;
+	conn_set_state(c, CONN_DEAD);
+	if (c->bev != NULL) {
+		bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+		bufferevent_setcb(c->bev, NULL, NULL, NULL, NULL);
+	}
+	/* The deadline timer, fired now, runs conn_finish from the loop. */
+	evtimer_del(c->deadline);
+	event_active(c->deadline, EV_TIMEOUT, 1);
+}
+
+/*
+ * The one release path, run from the event loop (or at shutdown): the
+ * release hook ends the session and its push state, then the socket goes.
+ * The struct itself goes when the last reference is dropped.
+ */
+static void
+conn_finish(struct conn *c)
+{
 	if (c->state != CONN_DEAD)
 		conn_set_state(c, CONN_DEAD);
 	if (c->unauth_counted) {
 		c->unauth_counted = 0;
 		srv.n_unauth--;
 	}
-	if (c->deadline != NULL) {
-		event_free(c->deadline);
-		c->deadline = NULL;
-	}
-	if (c->session != NULL) {
-		session_end(c);
-	}
+	if (hooks.release != NULL)
+		hooks.release(c);
+	event_free(c->deadline);
+	c->deadline = NULL;
 	TAILQ_REMOVE(&srv.conns, c, entry);
 	srv.n_conns--;
 	log_debug("conn %llu (%s): released (%llu frames in, %llu out)",
 	    (unsigned long long)c->id, c->addr,
 	    (unsigned long long)c->frames_in, (unsigned long long)c->frames_out);
 	if (c->bev != NULL) {
-		bufferevent_disable(c->bev, EV_READ | EV_WRITE);
-		bufferevent_setcb(c->bev, NULL, NULL, NULL, NULL);
-		if (event_base_once(srv.base, -1, EV_TIMEOUT, conn_free_cb, c,
-		    NULL) != 0)
-			fatalx("event_base_once failed");
-	} else
-		conn_unref(c);
+		SSL *ssl = bufferevent_openssl_get_ssl(c->bev);
+
+		if (ssl != NULL && SSL_is_init_finished(ssl) &&
+		    !(SSL_get_shutdown(ssl) & SSL_SENT_SHUTDOWN))
+			SSL_shutdown(ssl);	/* close_notify, best effort */
+		bufferevent_free(c->bev);
+		c->bev = NULL;
+	}
+	conn_unref(c);
 }
 
 void
@@ -373,7 +484,11 @@ conn_close_all(void)
 	struct conn *c, *next;
 
 	TAILQ_FOREACH_SAFE(c, &srv.conns, entry, next)
-		conn_release(c);
+		conn_finish(c);
+	if (refusals.ev != NULL) {
+		event_free(refusals.ev);
+		refusals.ev = NULL;
+	}
 }
 
 /* Maps a framing failure to the Error sent before closing. */
@@ -393,7 +508,7 @@ conn_frame_error(struct conn *c, enum frame_status st)
 	case FRAME_ERR_TRUNCATED:
 		log_info("conn %llu (%s): stream ended inside a frame",
 		    (unsigned long long)c->id, c->addr);
-		conn_release(c);
+		conn_drop(c);
 		break;
 	case FRAME_OK:
 	case FRAME_NEED_MORE:
@@ -421,7 +536,7 @@ conn_drain_input(struct conn *c)
 		}
 		c->frames_in++;
 		conn_ref(c);
-		dispatch_frame(c, env);
+		hooks.frame(c, env);
 		frame_free(env);
 		conn_unref(c);
 	}
@@ -430,8 +545,15 @@ conn_drain_input(struct conn *c)
 static void
 conn_read_cb(struct bufferevent *bev, void *arg)
 {
-	(void)bev;
-	conn_drain_input(arg);
+	struct conn *c = arg;
+
+	if (c->state == CONN_CLOSING || c->state == CONN_LINGER) {
+		/* No more requests are served: discard them. */
+		evbuffer_drain(bufferevent_get_input(bev),
+		    evbuffer_get_length(bufferevent_get_input(bev)));
+		return;
+	}
+	conn_drain_input(c);
 }
 
 static void
@@ -441,7 +563,7 @@ conn_write_cb(struct bufferevent *bev, void *arg)
 
 	(void)bev;
 	if (c->state == CONN_CLOSING && conn_queued(c) == 0)
-		conn_release(c);
+		conn_linger(c);
 }
 
 /* Sends our Hello once TLS is up. */
@@ -486,10 +608,15 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 		conn_tls_ready(c);
 		return;
 	}
+	if (c->state == CONN_CLOSING || c->state == CONN_LINGER) {
+		/* The peer closed (or failed) while we were closing: done. */
+		conn_drop(c);
+		return;
+	}
 	if (what & BEV_EVENT_EOF) {
 		/* Frames that arrived with the EOF are still served. */
 		conn_drain_input(c);
-		if (c->state != CONN_DEAD && c->bev != NULL &&
+		if (c->state < CONN_CLOSING && c->bev != NULL &&
 		    frame_finish(bufferevent_get_input(c->bev)) != FRAME_OK)
 			conn_frame_error(c, FRAME_ERR_TRUNCATED);
 		log_debug("conn %llu (%s): peer closed",
@@ -508,8 +635,12 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 			log_info("conn %llu (%s): connection error: %s",
 			    (unsigned long long)c->id, c->addr, err);
 	}
-	if (c->state != CONN_DEAD)
-		conn_release(c);
+	/*
+	 * Frames served with the EOF may have started a graceful close (a
+	 * final Error): let it flush; otherwise the connection is done.
+	 */
+	if (!((what & BEV_EVENT_EOF) && c->state == CONN_CLOSING))
+		conn_drop(c);
 }
 
 static void
@@ -524,7 +655,7 @@ conn_deadline_cb(evutil_socket_t fd, short what, void *arg)
 		log_info("conn %llu (%s): no TLS handshake within %lld ms",
 		    (unsigned long long)c->id, c->addr,
 		    srv.cfg.handshake_timeout);
-		conn_release(c);
+		conn_drop(c);
 		break;
 	case CONN_HELLO:
 		conn_close(c, TAFEL__ERROR_CODE__HELLO_EXPECTED,
@@ -538,10 +669,12 @@ conn_deadline_cb(evutil_socket_t fd, short what, void *arg)
 		conn_close(c, TAFEL__ERROR_CODE__SESSION_EXPIRED,
 		    "connection idle for too long; closed");
 		break;
-	case CONN_CLOSING:
-		conn_release(c);
+	case CONN_CLOSING:	/* the peer does not read: give up */
+	case CONN_LINGER:	/* the peer does not close: enough */
+		conn_drop(c);
 		break;
-	case CONN_DEAD:
+	case CONN_DEAD:		/* scheduled by conn_drop */
+		conn_finish(c);
 		break;
 	}
 }

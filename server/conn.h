@@ -16,8 +16,11 @@ enum conn_state {
 	CONN_HELLO,	/* TLS up, our Hello sent; waiting for the peer's */
 	CONN_LOGIN,	/* versions agreed; only login, ping, logout allowed */
 	CONN_READY,	/* logged in: every request; idle deadline armed */
-	CONN_CLOSING,	/* last frames flushing, then close_notify */
-	CONN_DEAD	/* released; the struct lives on while referenced */
+	CONN_CLOSING,	/* not reading requests; last frames flushing */
+	CONN_LINGER,	/* close_notify and FIN sent; discarding input until
+			   the peer closes (no reset that loses our frames) */
+	CONN_DEAD	/* dropped: its release runs from the event loop, then
+			   the struct lives on while referenced */
 };
 
 struct session;
@@ -47,7 +50,26 @@ struct conn {
 /* Takes over an accepted socket and starts the TLS handshake. */
 void conn_accept(int fd, const struct sockaddr *sa, int salen);
 
-/* Queues one frame.  A client whose queue is over the limit is dropped. */
+/*
+ * What the layers above the connection do with it (set once at start-up
+ * by dispatch.c): conn.c calls up only through these.
+ */
+struct conn_hooks {
+	/* One decoded frame from a peer in HELLO, LOGIN or READY. */
+	void (*frame)(struct conn *c, const Tafel__Envelope *env);
+	/*
+	 * The connection is being released: end its session and everything
+	 * hanging off it.  Runs from the event loop, never inside a send.
+	 */
+	void (*release)(struct conn *c);
+};
+void conn_set_hooks(const struct conn_hooks *hooks);
+
+/*
+ * Queues one frame.  A client whose queue is over the limit is dropped
+ * (conn_drop): this never frees anything, so callers may go on using the
+ * connection, its session and subscriptions until they return to the loop.
+ */
 void conn_send(struct conn *c, const Tafel__Envelope *env);
 
 /* Queues an Error answering request_id. */
@@ -62,11 +84,19 @@ void conn_send_error(struct conn *c, uint64_t request_id,
 void conn_send_resync(struct conn *c);
 
 /*
- * Ends a connection: sends a final Error when code is not 0, stops reading,
- * flushes, sends close_notify and releases everything.  Safe to call from
- * any callback and more than once.
+ * Ends a connection gracefully: sends a final Error when code is not 0,
+ * stops serving requests, flushes what is queued, sends close_notify and a
+ * FIN, and discards input until the peer closes (bounded by a deadline).
+ * Safe to call from any callback and more than once.
  */
 void conn_close(struct conn *c, Tafel__ErrorCode code, const char *message);
+
+/*
+ * Ends a connection at once, one way: marks it dead and schedules its
+ * release on the event loop (where the release hook ends the session).
+ * Nothing is freed before the caller returns to the loop.
+ */
+void conn_drop(struct conn *c);
 
 /* Moves to a new state; aborts on a transition the design does not allow. */
 void conn_set_state(struct conn *c, enum conn_state to);

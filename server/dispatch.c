@@ -110,6 +110,24 @@ rate_ok(struct conn *c, const Tafel__Envelope *env)
 	return 0;
 }
 
+/* The connection is going (from the loop): end its session and push state. */
+static void
+dispatch_release(struct conn *c)
+{
+	session_end(c);
+}
+
+void
+dispatch_init(void)
+{
+	static const struct conn_hooks hooks = {
+		.frame = dispatch_frame,
+		.release = dispatch_release,
+	};
+
+	conn_set_hooks(&hooks);
+}
+
 void
 dispatch_frame(struct conn *c, const Tafel__Envelope *env)
 {
@@ -178,5 +196,5 @@ dispatch_frame(struct conn *c, const Tafel__Envelope *env)
 		}
 	}
 	conn_touch(c);
-	h->fn(c, env);
+	h->fn(c, env, h);
 }

@@ -239,7 +239,8 @@ login_delay_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 void
-h_login(struct conn *c, const Tafel__Envelope *env)
+h_login(struct conn *c, const Tafel__Envelope *env,
+    const struct request_handler *h)
 {
 	const Tafel__LoginRequest *q = env->login;
 	struct validate_error verr;
@@ -247,6 +248,7 @@ h_login(struct conn *c, const Tafel__Envelope *env)
 	long long delay;
 	struct timeval tv;
 
+	(void)h;
 	if (c->state == CONN_READY) {
 		conn_send_error(c, env->request_id,
 		    TAFEL__ERROR_CODE__ALREADY_LOGGED_IN,
@@ -286,11 +288,13 @@ h_login(struct conn *c, const Tafel__Envelope *env)
 }
 
 void
-h_logout(struct conn *c, const Tafel__Envelope *env)
+h_logout(struct conn *c, const Tafel__Envelope *env,
+    const struct request_handler *h)
 {
 	Tafel__Envelope out = TAFEL__ENVELOPE__INIT;
 	Tafel__OkResponse ok = TAFEL__OK_RESPONSE__INIT;
 
+	(void)h;
 	out.request_id = env->request_id;
 	out.body_case = TAFEL__ENVELOPE__BODY_OK;
 	out.ok = &ok;
@@ -304,11 +308,13 @@ h_logout(struct conn *c, const Tafel__Envelope *env)
 }
 
 void
-h_ping(struct conn *c, const Tafel__Envelope *env)
+h_ping(struct conn *c, const Tafel__Envelope *env,
+    const struct request_handler *h)
 {
 	Tafel__Envelope out = TAFEL__ENVELOPE__INIT;
 	Tafel__PongResponse pong = TAFEL__PONG_RESPONSE__INIT;
 
+	(void)h;
 	pong.nonce = env->ping->nonce;
 	pong.server_seq = push_last_seq();
 	out.request_id = env->request_id;

@@ -5,9 +5,13 @@
 #include "tafel.pb-c.h"
 
 struct conn;
+struct request_handler;
 
-void h_login(struct conn *c, const Tafel__Envelope *env);
-void h_logout(struct conn *c, const Tafel__Envelope *env);
-void h_ping(struct conn *c, const Tafel__Envelope *env);
+void h_login(struct conn *c, const Tafel__Envelope *env,
+    const struct request_handler *h);
+void h_logout(struct conn *c, const Tafel__Envelope *env,
+    const struct request_handler *h);
+void h_ping(struct conn *c, const Tafel__Envelope *env,
+    const struct request_handler *h);
 
 #endif

@@ -1,6 +1,7 @@
 /* The listening socket: parses the address, accepts, hands sockets to conn.c. */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/listener.h>
 #include <event2/util.h>
@@ -19,15 +20,58 @@ listener_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	conn_accept(fd, sa, salen);
 }
 
+/* How long accepting pauses when the process is out of descriptors. */
+#define LISTENER_PAUSE_MS 500
+/* At most one log line about paused accepting per this interval. */
+#define LISTENER_LOG_S 10
+
+static struct event *resume_ev;		/* re-enables accepting */
+static time_t paused_logged;		/* when a pause was last logged */
+static unsigned paused_quiet;		/* pauses since that line */
+
+static void
+listener_resume_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (srv.listener != NULL && !srv.shutting_down)
+		evconnlistener_enable(srv.listener);
+}
+
+/*
+ * accept() failed.  Out of descriptors (EMFILE, ENFILE) or kernel memory,
+ * the pending connection stays in the backlog and the listening socket
+ * stays readable: retrying at once would spin.  Stop accepting for a
+ * moment instead (connections closing meanwhile free descriptors), and log
+ * it at most once per interval.
+ */
 static void
 listener_error_cb(struct evconnlistener *l, void *arg)
 {
 	int err = EVUTIL_SOCKET_ERROR();
+	struct timeval tv = { 0, LISTENER_PAUSE_MS * 1000 };
+	time_t now = time(NULL);
 
-	(void)l;
 	(void)arg;
-	/* EMFILE and friends: keep serving; the listener retries. */
-	log_error("accept: %s", evutil_socket_error_to_string(err));
+	if (err != EMFILE && err != ENFILE && err != ENOBUFS &&
+	    err != ENOMEM) {
+		log_error("accept: %s", evutil_socket_error_to_string(err));
+		return;
+	}
+	evconnlistener_disable(l);
+	if (resume_ev == NULL)
+		resume_ev = evtimer_new(srv.base, listener_resume_cb, NULL);
+	evtimer_add(resume_ev, &tv);
+	if (now - paused_logged >= LISTENER_LOG_S) {
+		log_error("accept: %s; not accepting for %d ms at a time "
+		    "(%u more pauses since the last line; %u connections)",
+		    evutil_socket_error_to_string(err), LISTENER_PAUSE_MS,
+		    paused_quiet, srv.n_conns);
+		paused_logged = now;
+		paused_quiet = 0;
+	} else
+		paused_quiet++;
 }
 
 /* Parses host:port; port 0 (any free port, for tests) is allowed. */
@@ -100,5 +144,9 @@ listener_stop(void)
 	if (srv.listener != NULL) {
 		evconnlistener_free(srv.listener);
 		srv.listener = NULL;
+	}
+	if (resume_ev != NULL) {
+		event_free(resume_ev);
+		resume_ev = NULL;
 	}
 }

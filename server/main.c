@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -13,6 +14,7 @@
 #include "certgen.h"
 #include "conn.h"
 #include "db.h"
+#include "dispatch.h"
 #include "log.h"
 #include "maint.h"
 #include "migrate.h"
@@ -30,6 +32,97 @@
 struct server srv;
 static struct pgembed embedded;
 static int embedded_running;
+
+/*
+ * Descriptors tafeld needs besides one per client connection: standard
+ * streams, the listener, the event loop, the hashing workers' pipe, the
+ * embedded cluster's start-up, one accept() of a refused connection, and
+ * the database pool (added per connection).
+ */
+#define FD_RESERVE 32
+
+/* The soft descriptor limit (RLIMIT_NOFILE), RLIM_INFINITY if none. */
+static rlim_t
+fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		fatal("getrlimit(RLIMIT_NOFILE)");
+	return rl.rlim_cur;
+}
+
+/* Descriptors max_connections clients and the database pool need. */
+static unsigned long long
+fd_need(long long max_connections, long long db_pool_size)
+{
+	return (unsigned long long)max_connections +
+	    (unsigned long long)db_pool_size + 1 + FD_RESERVE;
+}
+
+/* max_connections when the configuration does not set it. */
+static long long
+default_max_connections(void)
+{
+	struct server_config d;
+	long long v;
+
+	conf_defaults(server_params, &d);
+	v = d.max_connections;
+	conf_free(server_params, &d);
+	return v;
+}
+
+/*
+ * Start-up: soft RLIMIT_NOFILE up to the hard one.  A configured
+ * max_connections must fit it; the default is lowered to what fits.
+ */
+static void
+raise_fd_limit(void)
+{
+	struct rlimit rl;
+	unsigned long long need = fd_need(srv.cfg.max_connections,
+	    srv.cfg.db_pool_size);
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		fatal("getrlimit(RLIMIT_NOFILE)");
+	if (rl.rlim_cur != rl.rlim_max) {
+		rlim_t was = rl.rlim_cur;
+
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			log_warn("cannot raise the open file limit from %llu "
+			    "to %llu: %s", (unsigned long long)was,
+			    (unsigned long long)rl.rlim_max, strerror(errno));
+	}
+	rl.rlim_cur = fd_limit();
+	if (rl.rlim_cur != RLIM_INFINITY && need > rl.rlim_cur &&
+	    srv.cfg.max_connections == default_max_connections()) {
+		/* Not configured: size it to the limit instead. */
+		long long fit = (long long)rl.rlim_cur - (long long)(need -
+		    (unsigned long long)srv.cfg.max_connections);
+
+		if (fit >= 1) {
+			log_warn("the open file limit is %llu: serving at most "
+			    "%lld connections (max_connections)",
+			    (unsigned long long)rl.rlim_cur, fit);
+			srv.cfg.max_connections = fit;
+			need = fd_need(fit, srv.cfg.db_pool_size);
+		}
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && need > rl.rlim_cur)
+		fatalx("max_connections = %lld does not fit the open file "
+		    "limit: it needs %llu descriptors (one per connection, "
+		    "the database pool and %d for tafeld itself) and the limit "
+		    "(RLIMIT_NOFILE, `ulimit -n`, systemd LimitNOFILE=) is %llu; "
+		    "lower max_connections to at most %lld or raise the limit",
+		    srv.cfg.max_connections, need, FD_RESERVE,
+		    (unsigned long long)rl.rlim_cur,
+		    (long long)rl.rlim_cur - (long long)(need -
+		    (unsigned long long)srv.cfg.max_connections));
+	log_debug("open file limit %llu; %llu needed",
+	    (unsigned long long)rl.rlim_cur, need);
+}
 
 static void
 usage(FILE *f)
@@ -90,6 +183,17 @@ server_reload(void)
 		if (!p->reloadable) {
 			log_warn("reload: %s changed; restart tafeld to apply it",
 			    p->name);
+			continue;
+		}
+		if (strcmp(p->name, "max_connections") == 0 &&
+		    fd_limit() != RLIM_INFINITY &&
+		    fd_need(fresh.max_connections, srv.cfg.db_pool_size) >
+		    fd_limit()) {
+			log_error("reload: max_connections = %lld does not fit "
+			    "the open file limit %llu; keeping %lld",
+			    fresh.max_connections,
+			    (unsigned long long)fd_limit(),
+			    srv.cfg.max_connections);
 			continue;
 		}
 		conf_copy(p, &srv.cfg, &fresh);
@@ -348,6 +452,7 @@ main(int argc, char **argv)
 	apply_log_level();
 	if (verbose)
 		log_set_level(LOG_LVL_DEBUG);
+	raise_fd_limit();
 
 	tls_init();
 	snprintf(srv.data_dir, sizeof srv.data_dir, "%s",
@@ -375,6 +480,7 @@ main(int argc, char **argv)
 	auth_start();
 	push_start();
 	maint_start();
+	dispatch_init();
 	listener_start();
 
 	event_base_dispatch(srv.base);

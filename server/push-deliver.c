@@ -284,6 +284,12 @@ catch_up_done(void *arg, struct db_result *r)
 	}
 	s->seq = cu->upto;
 	free(cu);
+	/*
+	 * An event may have tripped the output limit: the connection is then
+	 * dropped and its release (from the loop) frees s; stop here.
+	 */
+	if (s->c->state != CONN_READY)
+		return;
 	catch_up_round(s);
 }
 

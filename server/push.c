@@ -346,6 +346,7 @@ push_start(void)
 	push.ring = xcalloc(push.cap, sizeof *push.ring);
 	TAILQ_INIT(&push.subs);
 	push.retry = evtimer_new(srv.base, retry_cb, NULL);
+	session_set_end_hook(push_unsubscribe_all);
 	deliver_start();
 	db_listen(PUSH_CHANNEL, on_notify, on_listen_ready);
 }
@@ -490,7 +491,12 @@ subscribe_done(void *arg, struct db_result *res)
 		free(resp);
 		resp = NULL;
 	}
-	deliver_catch_up(s);
+	/*
+	 * The answer may have tripped the output limit: the connection is
+	 * then dropped (its release, from the loop, frees s); no catch-up.
+	 */
+	if (!req_gone(r))
+		deliver_catch_up(s);
 out:
 	if (resp != NULL)
 		tafel__subscribe_response__free_unpacked(resp, NULL);
@@ -499,7 +505,8 @@ out:
 }
 
 void
-push_subscribe(struct conn *c, const Tafel__Envelope *env)
+push_subscribe(struct conn *c, const Tafel__Envelope *env,
+    const struct request_handler *h)
 {
 	const Tafel__SubscribeRequest *q = env->subscribe;
 	struct sub_setup *st;
@@ -507,6 +514,7 @@ push_subscribe(struct conn *c, const Tafel__Envelope *env)
 	char uid[32], mid[32];
 	const char *params[3] = { uid, mid, q->presentation ? "true" : "false" };
 
+	(void)h;
 	if (q->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING &&
 	    q->meeting_id <= 0) {
 		conn_send_error(c, env->request_id,
@@ -549,12 +557,14 @@ push_subscribe(struct conn *c, const Tafel__Envelope *env)
 }
 
 void
-push_unsubscribe(struct conn *c, const Tafel__Envelope *env)
+push_unsubscribe(struct conn *c, const Tafel__Envelope *env,
+    const struct request_handler *h)
 {
 	const Tafel__UnsubscribeRequest *q = env->unsubscribe;
 	Tafel__OkResponse ok = TAFEL__OK_RESPONSE__INIT;
 	Tafel__Envelope out = TAFEL__ENVELOPE__INIT;
 
+	(void)h;
 	if (!sub_drop(c, q->topic, q->meeting_id)) {
 		conn_send_error(c, env->request_id,
 		    TAFEL__ERROR_CODE__NOT_FOUND, "not subscribed", NULL);

@@ -7,6 +7,7 @@
 #include "tafel.pb-c.h"
 
 struct conn;
+struct request_handler;
 
 /* Starts following the change log (LISTEN tafel_changes). */
 void push_start(void);
@@ -14,8 +15,10 @@ void push_stop(void);
 void push_free(void);
 
 /* Request handlers (see dispatch-table.c). */
-void push_subscribe(struct conn *c, const Tafel__Envelope *env);
-void push_unsubscribe(struct conn *c, const Tafel__Envelope *env);
+void push_subscribe(struct conn *c, const Tafel__Envelope *env,
+    const struct request_handler *h);
+void push_unsubscribe(struct conn *c, const Tafel__Envelope *env,
+    const struct request_handler *h);
 
 /* Drops every subscription of c (logout, disconnect). */
 void push_unsubscribe_all(struct conn *c);

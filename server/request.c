@@ -6,52 +6,12 @@
 #include <string.h>
 
 #include "conn.h"
-#include "dispatch.h"
 #include "envelope.h"
 #include "log.h"
 #include "pbjson.h"
 #include "privacy.h"
 #include "session.h"
 #include "xmalloc.h"
-
-const ProtobufCMessageDescriptor *
-body_descriptor(Tafel__Envelope__BodyCase body)
-{
-	const ProtobufCFieldDescriptor *f;
-
-	f = protobuf_c_message_descriptor_get_field(&tafel__envelope__descriptor,
-	    (unsigned)body);
-	if (f == NULL || f->type != PROTOBUF_C_TYPE_MESSAGE)
-		return NULL;
-	return f->descriptor;
-}
-
-void
-envelope_set_body(Tafel__Envelope *env, Tafel__Envelope__BodyCase body,
-    ProtobufCMessage *msg)
-{
-	const ProtobufCFieldDescriptor *f;
-
-	f = protobuf_c_message_descriptor_get_field(&tafel__envelope__descriptor,
-	    (unsigned)body);
-	if (f == NULL)
-		fatalx("envelope_set_body: no field %d", (int)body);
-	*(ProtobufCMessage **)(void *)((char *)env + f->offset) = msg;
-	*(uint32_t *)(void *)((char *)env + f->quantifier_offset) = f->id;
-}
-
-const ProtobufCMessage *
-envelope_get_body(const Tafel__Envelope *env)
-{
-	const ProtobufCFieldDescriptor *f;
-
-	f = protobuf_c_message_descriptor_get_field(&tafel__envelope__descriptor,
-	    (unsigned)env->body_case);
-	if (f == NULL || f->type != PROTOBUF_C_TYPE_MESSAGE)
-		return NULL;
-	return *(ProtobufCMessage *const *)(const void *)((const char *)env +
-	    f->offset);
-}
 
 struct req *
 req_new(struct conn *c, const Tafel__Envelope *env,
@@ -76,7 +36,7 @@ req_free(struct req *r)
 int
 req_gone(const struct req *r)
 {
-	return r->c->state == CONN_DEAD || r->c->state == CONN_CLOSING;
+	return r->c->state >= CONN_CLOSING;
 }
 
 void
@@ -95,7 +55,9 @@ req_reply_message(struct req *r, Tafel__Envelope__BodyCase body,
 	Tafel__Envelope env;
 
 	tafel__envelope__init(&env);
-	envelope_set_body(&env, body, msg);
+	if (envelope_set_body(&env, body, msg) != 0)
+		fatalx("req_reply_message: body %d does not carry a %s", (int)body,
+		    msg->descriptor->name);
 	req_reply(r, &env);
 }
 
@@ -205,10 +167,9 @@ request_done(void *arg, struct db_result *res)
  * JSON).  Both answer through request_done.
  */
 static void
-request_run(struct conn *c, const Tafel__Envelope *env, int write)
+request_run(struct conn *c, const Tafel__Envelope *env,
+    const struct request_handler *h, int write)
 {
-	/* dispatch_frame found the row before calling the handler */
-	const struct request_handler *h = dispatch_handler(env->body_case);
 	char uid[32], *args;
 	const char *params[4];
 	struct req *r;
@@ -233,13 +194,15 @@ request_run(struct conn *c, const Tafel__Envelope *env, int write)
 }
 
 void
-request_read(struct conn *c, const Tafel__Envelope *env)
+request_read(struct conn *c, const Tafel__Envelope *env,
+    const struct request_handler *h)
 {
-	request_run(c, env, 0);
+	request_run(c, env, h, 0);
 }
 
 void
-request_write(struct conn *c, const Tafel__Envelope *env)
+request_write(struct conn *c, const Tafel__Envelope *env,
+    const struct request_handler *h)
 {
-	request_run(c, env, 1);
+	request_run(c, env, h, 1);
 }

@@ -8,6 +8,33 @@
 #include "tafel.pb-c.h"
 
 struct conn;
+struct request_handler;
+struct validate_error;
+
+/* Handler flags. */
+#define REQ_PRELOGIN	0x01	/* allowed before login */
+#define REQ_WRITE	0x02	/* changes the register: needs an idempotency key,
+				   refused to observers */
+
+/*
+ * A handler gets the request and its own row of the request table (the
+ * row dispatch found), so it never looks itself up again.
+ */
+typedef void (*request_fn)(struct conn *c, const Tafel__Envelope *env,
+    const struct request_handler *h);
+typedef int (*request_check_fn)(const ProtobufCMessage *req,
+    struct validate_error *err);
+
+/* One row of the request table (server/dispatch-table.c). */
+struct request_handler {
+	Tafel__Envelope__BodyCase body;	/* which request */
+	request_fn fn;			/* answers it (now or asynchronously) */
+	unsigned flags;			/* REQ_* */
+	const char *sql;		/* request_read: the SQL; request_write:
+					   the tafel_write op name */
+	Tafel__Envelope__BodyCase reply;	/* body of the answer */
+	request_check_fn check;		/* field checks beyond the generic ones */
+};
 
 /* What an asynchronous answer needs to find its way back. */
 struct req {
@@ -47,23 +74,14 @@ void req_db_error(struct req *r, const struct db_result *res);
 void req_reply_json(struct req *r, Tafel__Envelope__BodyCase body,
     const char *json);
 
-/* Sets the oneof body of env to msg (descriptor-driven). */
-void envelope_set_body(Tafel__Envelope *env, Tafel__Envelope__BodyCase body,
-    ProtobufCMessage *msg);
-
-/* The request message inside env's body. */
-const ProtobufCMessage *envelope_get_body(const Tafel__Envelope *env);
-
-/* Descriptor of the message type carried by a body case. */
-const ProtobufCMessageDescriptor *body_descriptor(
-    Tafel__Envelope__BodyCase body);
-
 /*
  * Generic handlers driven by the handler table: a read calls an SQL
  * function with ($1 user id, $2 request as JSON) and returns its jsonb; a
  * write goes through tafel_write(user, key, op, args).
  */
-void request_read(struct conn *c, const Tafel__Envelope *env);
-void request_write(struct conn *c, const Tafel__Envelope *env);
+void request_read(struct conn *c, const Tafel__Envelope *env,
+    const struct request_handler *h);
+void request_write(struct conn *c, const Tafel__Envelope *env,
+    const struct request_handler *h);
 
 #endif

@@ -42,7 +42,7 @@ const struct conf_param server_params[] = {
 	  "CA in `<data_dir>/tls/ca.crt`." },
 	{ "log_level", CONF_STRING, S(log_level), 1, "info", 0, 0,
 	  "`debug`, `info`, `warn` or `error`." },
-	{ "handshake_timeout", CONF_DURATION, S(handshake_timeout), 1, "10s",
+	{ "handshake_timeout", CONF_DURATION, S(handshake_timeout), 1, "5s",
 	  100, 600 * SEC,
 	  "Time a new connection has to finish the TLS handshake and send its "
 	  "Hello." },
@@ -53,8 +53,13 @@ const struct conf_param server_params[] = {
 	  "out." },
 	{ "max_connections", CONF_INT, S(max_connections), 1, "1000", 1,
 	  100000, "Connections served at once; more are refused." },
-	{ "max_unauthenticated", CONF_INT, S(max_unauthenticated), 1, "64", 1,
-	  100000, "Connections that have not logged in yet, at once." },
+	{ "max_unauthenticated", CONF_INT, S(max_unauthenticated), 1, "256", 1,
+	  100000, "Connections that have not logged in yet, at once; more "
+	  "are refused before TLS." },
+	{ "max_unauthenticated_per_address", CONF_INT,
+	  S(max_unauthenticated_per_address), 1, "32", 1, 100000,
+	  "Connections from one IP address that have not logged in yet, at "
+	  "once: one host cannot take every unauthenticated slot." },
 	{ "outbuf_limit", CONF_INT, S(outbuf_limit), 1, "4194304", 65536,
 	  1073741824, "Bytes queued to one client before it is considered "
 	  "stalled and disconnected (it resumes on reconnect)." },

@@ -4,8 +4,15 @@
 #include <stdlib.h>
 
 #include "conn.h"
-#include "push.h"
 #include "xmalloc.h"
+
+static void (*end_hook)(struct conn *c);
+
+void
+session_set_end_hook(void (*fn)(struct conn *c))
+{
+	end_hook = fn;
+}
 
 struct session *
 session_start(struct conn *c)
@@ -21,7 +28,8 @@ session_end(struct conn *c)
 {
 	if (c->session == NULL)
 		return;
-	push_unsubscribe_all(c);
+	if (end_hook != NULL)
+		end_hook(c);
 	free(c->session);
 	c->session = NULL;
 }

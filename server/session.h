@@ -25,8 +25,18 @@ struct session {
 /* Attaches a new session to c after a successful login. */
 struct session *session_start(struct conn *c);
 
-/* Ends c's session: drops subscriptions, frees it. */
+/*
+ * Ends c's session: runs the end hook (push drops its subscriptions), then
+ * frees it.  Called from the connection's release hook (never inside a
+ * send) and by logout.
+ */
 void session_end(struct conn *c);
+
+/*
+ * What a layer above keeps per session (push: subscriptions) is dropped by
+ * this hook, registered at start-up; the session calls up only through it.
+ */
+void session_set_end_hook(void (*fn)(struct conn *c));
 
 int session_has_role(const struct conn *c, Tafel__Role role);
 

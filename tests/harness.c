@@ -29,6 +29,7 @@
 #include "proto.h"
 
 int harness_rcvbuf;
+const char *harness_source_ip;
 const char *harness_client_cert;
 const char *harness_client_key;
 
@@ -292,6 +293,13 @@ tclient_connect(struct tclient *c, struct tafeld *t)
 	if (harness_rcvbuf > 0)
 		setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &harness_rcvbuf,
 		    sizeof harness_rcvbuf);
+	if (harness_source_ip != NULL) {
+		memset(&sa, 0, sizeof sa);
+		sa.sin_family = AF_INET;
+		if (inet_pton(AF_INET, harness_source_ip, &sa.sin_addr) != 1 ||
+		    bind(c->fd, (struct sockaddr *)&sa, sizeof sa) != 0)
+			return -1;
+	}
 	memset(&sa, 0, sizeof sa);
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((uint16_t)t->port);
@@ -391,6 +399,7 @@ tclient_recv(struct tclient *c, int timeout_ms)
 
 			if (e == SSL_ERROR_WANT_READ)
 				continue;
+			c->clean_close = e == SSL_ERROR_ZERO_RETURN;
 			c->eof = 1;
 			continue;
 		}

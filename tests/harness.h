@@ -58,6 +58,7 @@ struct tclient {
 	Tafel__Envelope *queued[256];	/* events seen while awaiting answers */
 	size_t n_queued;
 	int eof;
+	int clean_close;	/* the stream ended with the peer's close_notify */
 };
 
 /* TLS 1.3 connection to t verified against its CA; 0 or -1. */
@@ -82,6 +83,8 @@ int tclient_send_raw(struct tclient *c, const void *p, size_t n);
 
 /* When > 0, SO_RCVBUF of the next client sockets (slow-reader tests). */
 extern int harness_rcvbuf;
+/* When set, the next client sockets connect from this local address (e.g. "127.0.0.2"). */
+extern const char *harness_source_ip;
 /* When set, the next client connections present this certificate. */
 extern const char *harness_client_cert;
 extern const char *harness_client_key;

@@ -1,0 +1,380 @@
+/* Integration: limits one host cannot abuse: the rate-limit close, unauthenticated connections per address, login throttling, running out of descriptors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+#include <cmocka.h>
+
+#include "envelope.h"
+#include "frame.h"
+#include "harness.h"
+#include "proto.h"
+
+static struct tafeld srv;
+
+static const char *const args[] = {
+	"--set", "rate_session=20",
+	"--set", "rate_burst=20",
+	"--set", "max_unauthenticated=16",
+	"--set", "max_unauthenticated_per_address=4",
+	"--set", "login_delay=2s",
+	NULL
+};
+
+static int
+setup(void **state)
+{
+	(void)state;
+	return tafeld_start_demo(&srv, args);
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	return tafeld_teardown(&srv);
+}
+
+/* A plain TCP connection to port from the local address from (NULL: any); -1 on failure. */
+static int
+tcp_connect(int port, const char *from)
+{
+	struct sockaddr_in sa;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (from != NULL) {
+		memset(&sa, 0, sizeof sa);
+		sa.sin_family = AF_INET;
+		inet_pton(AF_INET, from, &sa.sin_addr);
+		if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+			close(fd);
+			return -1;
+		}
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Pipelining past the rate limit: every answer sent before the cut-off
+ * arrives, in order, then the final RATE_LIMITED Error, then a clean TLS
+ * close (close_notify), not a reset.  The small receive buffer keeps most
+ * of the answers in the server's kernel buffer when it closes: a close
+ * with unread requests pending would reset the connection and lose them.
+ */
+static void
+test_rate_limit_close(void **state)
+{
+	struct tclient flood;
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT, *m;
+	Tafel__PingRequest p = TAFEL__PING_REQUEST__INIT;
+	uint64_t next = 1;
+	int i, pongs = 0, limited = 0, final = 0, after_final = 0;
+
+	(void)state;
+	harness_rcvbuf = 4096;
+	assert_int_equal(tclient_login(&flood, &srv, "politie", "demo"), 0);
+	harness_rcvbuf = 0;
+	env.body_case = B(PING);
+	env.ping = &p;
+	for (i = 0; i < 400; i++) {
+		env.request_id = 1000 + (uint64_t)i;
+		if (tclient_send(&flood, &env) != 0)
+			break;
+	}
+	usleep(500000);		/* the server has closed before we read */
+	while ((m = tclient_recv(&flood, 5000)) != NULL) {
+		if (final)
+			after_final++;
+		else if (m->request_id == 0) {
+			assert_int_equal(harness_error_of(m),
+			    TAFEL__ERROR_CODE__RATE_LIMITED);
+			final = 1;
+		} else {
+			/* The answers in order, none missing. */
+			assert_int_equal(m->request_id, 999 + next);
+			next++;
+			if (m->body_case == B(PONG))
+				pongs++;
+			else {
+				assert_int_equal(harness_error_of(m),
+				    TAFEL__ERROR_CODE__RATE_LIMITED);
+				assert_true(m->error->retry_after_ms > 0);
+				limited++;
+			}
+		}
+		frame_free(m);
+	}
+	fprintf(stderr, "rate limit: sent %d, %d pongs, %d limited, final "
+	    "%d, clean close %d\n", i, pongs, limited, final,
+	    flood.clean_close);
+	assert_true(pongs >= 20);
+	assert_true(limited >= 200);
+	assert_int_equal(final, 1);
+	assert_int_equal(after_final, 0);
+	assert_true(flood.eof);
+	assert_int_equal(flood.clean_close, 1);
+	tclient_close(&flood);
+}
+
+/* Waits up to ms for a login of user as seen in the log to reach n lines; the count. */
+static int
+log_count_wait(const char *needle, int n, int ms)
+{
+	long long deadline = now_ms() + ms;
+	int k;
+
+	while ((k = tafeld_log_count(&srv, needle)) < n && now_ms() < deadline)
+		usleep(50000);
+	return k;
+}
+
+static Tafel__ErrorCode
+login_from(const char *ip, const char *user, const char *password)
+{
+	struct tclient c;
+	Tafel__LoginRequest l = TAFEL__LOGIN_REQUEST__INIT;
+	Tafel__Envelope *m;
+	Tafel__ErrorCode code;
+
+	harness_source_ip = ip;
+	assert_int_equal(tclient_open(&c, &srv, TAFEL_PROTOCOL_VERSION), 0);
+	harness_source_ip = NULL;
+	l.login = (char *)user;
+	l.password = (char *)password;
+	m = tclient_req(&c, B(LOGIN), &l, NULL);
+	assert_non_null(m);
+	code = m->body_case == B(LOGIN_OK) ? 0 : m->error->code;
+	frame_free(m);
+	tclient_close(&c);
+	return code;
+}
+
+/*
+ * One typo slows only that user at that address; a sweep over many user
+ * names from one address slows the address.
+ */
+static void
+test_login_throttle(void **state)
+{
+	static const char *const names[] = { "nobody1", "nobody2", "nobody3",
+	    "nobody4", "nobody5" };
+	size_t i;
+
+	(void)state;
+	/* One failed login of politie from .5 ... */
+	assert_int_equal(login_from("127.0.0.5", "politie", "wrong"),
+	    TAFEL__ERROR_CODE__LOGIN_FAILED);
+	/* ... does not slow voorzitter from the same address, */
+	assert_int_equal(login_from("127.0.0.5", "voorzitter", "demo"), 0);
+	assert_int_equal(tafeld_log_count(&srv,
+	    "login as \"voorzitter\" delayed"), 0);
+	/* nor politie from elsewhere, */
+	assert_int_equal(login_from("127.0.0.8", "politie", "demo"), 0);
+	assert_int_equal(tafeld_log_count(&srv,
+	    "login as \"politie\" delayed"), 0);
+	/* but politie again from .5 is slowed. */
+	assert_int_equal(login_from("127.0.0.5", "politie", "wrong"),
+	    TAFEL__ERROR_CODE__LOGIN_FAILED);
+	assert_int_equal(log_count_wait("login as \"politie\" delayed", 1,
+	    1000), 1);
+
+	/* Failures across many names from .6: the address is slowed. */
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		assert_int_equal(login_from("127.0.0.6", names[i], "x"),
+		    TAFEL__ERROR_CODE__LOGIN_FAILED);
+	assert_int_equal(login_from("127.0.0.6", "voorzitter", "demo"), 0);
+	assert_int_equal(tafeld_log_count(&srv,
+	    "login as \"voorzitter\" delayed"), 1);
+	/* Other addresses are not. */
+	assert_int_equal(login_from("127.0.0.7", "om", "demo"), 0);
+	assert_int_equal(tafeld_log_count(&srv, "login as \"om\" delayed"), 0);
+}
+
+/*
+ * Idle sockets from one address that never start TLS take at most
+ * max_unauthenticated_per_address slots: a client from another address
+ * still logs in, and the refusals do not each write a log line.
+ */
+static void
+test_unauthenticated_per_address(void **state)
+{
+	int fds[40], i, n = (int)(sizeof fds / sizeof fds[0]);
+	int refusals_before = tafeld_log_count(&srv, "refus");
+	struct tclient c;
+
+	(void)state;
+	for (i = 0; i < n; i++)
+		fds[i] = tcp_connect(srv.port, "127.0.0.1");
+	usleep(300000);
+	harness_source_ip = "127.0.0.2";
+	assert_int_equal(tclient_login(&c, &srv, "voorzitter", "demo"), 0);
+	harness_source_ip = NULL;
+	tclient_close(&c);
+	/* 36 refusals: the first logged, the rest summed up later. */
+	fprintf(stderr, "per address: %d log lines about refusals\n",
+	    tafeld_log_count(&srv, "refus") - refusals_before);
+	assert_true(tafeld_log_count(&srv, "refus") - refusals_before <= 2);
+	assert_true(tafeld_log_count(&srv, "refus") - refusals_before >= 1);
+	for (i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+}
+
+/* CPU time (user + system, clock ticks) tafeld has used. */
+static long
+cpu_ticks(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	long ut = 0, st = 0;
+	FILE *f;
+	int i;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	if (fgets(buf, sizeof buf, f) == NULL) {
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	p = strrchr(buf, ')');	/* after the command name */
+	for (i = 0; p != NULL && i < 12; i++)
+		p = strchr(p + 1, ' ');
+	if (p == NULL || sscanf(p, " %ld %ld", &ut, &st) != 2)
+		return -1;
+	return ut + st;
+}
+
+static int
+open_fds(pid_t pid)
+{
+	char path[64];
+	DIR *d;
+	int n = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
+	if ((d = opendir(path)) == NULL)
+		return -1;
+	while (readdir(d) != NULL)
+		n++;
+	closedir(d);
+	return n - 2;
+}
+
+/*
+ * Out of descriptors: tafeld stops accepting for a moment instead of
+ * spinning on accept(), logs it a bounded number of times, and accepts
+ * again once connections close.
+ */
+static void
+test_out_of_descriptors(void **state)
+{
+	static const char *const a[] = { "--set", "handshake_timeout=60s",
+	    "--set", "max_unauthenticated_per_address=1000",
+	    "--set", "max_unauthenticated=1000", NULL };
+	struct tafeld t;
+	struct rlimit rl;
+	struct tclient c;
+	int fds[40], i, n = (int)(sizeof fds / sizeof fds[0]), lines;
+	long cpu0, cpu1;
+	char cmd[256];
+	const char *user = getenv("TAFEL_TEST_USER");
+
+	(void)state;
+	assert_int_equal(tafeld_start(&t, NULL, a), 0);
+	/* Leave room for 10 connections. */
+	rl.rlim_cur = rl.rlim_max = (rlim_t)open_fds(t.pid) + 10;
+	/*
+	 * As tafeld's own user (it dropped root): lowering another process's
+	 * limit then needs no capability.
+	 */
+	snprintf(cmd, sizeof cmd, "cd /tmp && %s%s%sprlimit --pid %d "
+	    "--nofile=%llu:%llu%s", geteuid() == 0 ? "su " : "",
+	    geteuid() == 0 ? (user ? user : "tafel") : "",
+	    geteuid() == 0 ? " -s /bin/sh -c '" : "", (int)t.pid,
+	    (unsigned long long)rl.rlim_cur, (unsigned long long)rl.rlim_max,
+	    geteuid() == 0 ? "'" : "");
+	assert_int_equal(system(cmd), 0);
+	for (i = 0; i < n; i++)
+		fds[i] = tcp_connect(t.port, NULL);	/* the backlog takes them */
+	usleep(500000);
+	cpu0 = cpu_ticks(t.pid);
+	sleep(3);
+	cpu1 = cpu_ticks(t.pid);
+	lines = tafeld_log_count(&t, "accept:");
+	fprintf(stderr, "out of descriptors: %ld ticks in 3 s, %d log lines\n",
+	    cpu1 - cpu0, lines);
+	assert_true(lines >= 1);
+	assert_true(lines <= 2);
+	assert_true(cpu1 - cpu0 < 60);		/* spinning: ~300 */
+	for (i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	/* Descriptors free again: a client gets in. */
+	for (i = 0; i < 50; i++) {
+		if (tclient_open(&c, &t, TAFEL_PROTOCOL_VERSION) == 0)
+			break;
+		tclient_close(&c);
+		usleep(200000);
+	}
+	assert_true(i < 50);
+	tclient_close(&c);
+	assert_int_equal(tafeld_teardown(&t), 0);
+}
+
+/*
+ * A configured max_connections that cannot fit the descriptor limit is
+ * refused at start-up with a clear message; the default is lowered to what
+ * fits.  Runs last: it lowers this process's hard limit for good (tafeld
+ * inherits it; raising it back would need CAP_SYS_RESOURCE).
+ */
+static void
+test_fd_limit_too_low(void **state)
+{
+	static const char *const a[] = { "--set", "max_connections=2000",
+	    NULL };
+	struct tafeld t;
+	struct rlimit low = { 256, 256 };
+
+	(void)state;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	assert_int_equal(tafeld_start(&t, NULL, a), -1);
+	assert_int_equal(tafeld_log_count(&t, "does not fit the open file "
+	    "limit"), 1);
+	assert_int_equal(tafeld_start(&t, t.dir, NULL), 0);
+	assert_int_equal(tafeld_log_count(&t, "the open file limit is 256: "
+	    "serving at most"), 1);
+	assert_int_equal(tafeld_teardown(&t), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rate_limit_close),
+		cmocka_unit_test(test_login_throttle),
+		cmocka_unit_test(test_unauthenticated_per_address),
+		cmocka_unit_test(test_out_of_descriptors),
+		cmocka_unit_test(test_fd_limit_too_low),
+	};
+
+	harness_require_service_user();
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
