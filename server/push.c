@@ -419,6 +419,111 @@ push_unsubscribe_all(struct conn *c)
 
 
 
+/*
+ * Can the ring serve a resume from this point now?  Only a point this
+ * process has read (<= last_seq) whose every later change is still in the
+ * ring; anything else gets a snapshot.
+ */
+static int
+ring_can_resume(uint64_t from)
+{
+	return from > 0 && push.loaded && from >= ring_floor() &&
+	    from <= push.last_seq;
+}
+
+/*
+ * Answers resumed: true at st->resume_from and replays the missed changes
+ * from the ring.  Also frees st and its request.
+ */
+static void
+answer_resumed(struct sub_setup *st, struct sub *s)
+{
+	Tafel__SubscribeResponse resp = TAFEL__SUBSCRIBE_RESPONSE__INIT;
+	size_t i, k;
+
+	resp.seq = st->resume_from;
+	resp.resumed = 1;
+	s->seq = st->resume_from;
+	/* Cases that left the agenda since then still matter. */
+	for (i = ring_search(s->seq + 1); i < push.count; i++) {
+		struct change *ch = ring_at(i);
+
+		if (ch->meeting_id != s->meeting_id)
+			continue;
+		for (k = 0; k < ch->event->n_agenda_items; k++)
+			sub_add_case(s, ch->event->agenda_items[k]->case_id);
+	}
+	req_reply_message(st->r, TAFEL__ENVELOPE__BODY_SUBSCRIBED, &resp.base);
+	if (st->s != NULL) {	/* sending the answer may have dropped it */
+		s->setup = NULL;
+		deliver_catch_up(s);
+	}
+	req_free(st->r);
+	free(st);
+}
+
+static void subscribe_done(void *arg, struct db_result *res);
+
+/* Runs the snapshot query for a new subscription (st->s). */
+static void
+sub_snapshot(struct sub_setup *st)
+{
+	struct sub *s = st->s;
+	char uid[32], mid[32];
+	const char *params[3] = { uid, mid, s->presentation ? "true" : "false" };
+
+	snprintf(uid, sizeof uid, "%lld", (long long)s->c->session->user_id);
+	snprintf(mid, sizeof mid, "%lld", (long long)s->meeting_id);
+	if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING)
+		db_call("SELECT tafel_snapshot($1::bigint, $2::bigint, "
+		    "$3::boolean)", 3, params, subscribe_done, st);
+	else
+		db_call("SELECT tafel_org_actions($1::bigint, false)", 1,
+		    params, subscribe_done, st);
+}
+
+/*
+ * The access check of a resume the ring can serve: no snapshot is built,
+ * read or audited (tafel_resume_check).
+ */
+static void
+resume_check_done(void *arg, struct db_result *res)
+{
+	struct sub_setup *st = arg;
+	struct req *r = st->r;
+	struct sub *s = st->s;
+	int64_t *ids;
+	size_t n, i;
+
+	if (req_gone(r))
+		goto out;
+	if (s == NULL) {
+		req_error(r, TAFEL__ERROR_CODE__NOT_FOUND,
+		    "the subscription was cancelled before it was ready", NULL);
+		goto out;
+	}
+	if (res->code != 0) {
+		s->setup = NULL;
+		req_db_error(r, res);
+		sub_drop(r->c, s->topic, s->meeting_id);
+		goto out;
+	}
+	if (!ring_can_resume(st->resume_from)) {
+		/* The window moved past it meanwhile: a snapshot after all. */
+		sub_snapshot(st);
+		return;
+	}
+	parse_id_array(PQgetvalue(res->res, 0, 1), &ids, &n);
+	for (i = 0; i < n; i++)
+		sub_add_case(s, ids[i]);
+	free(ids);
+	answer_resumed(st, s);
+	return;
+out:
+	req_free(r);
+	free(st);
+}
+
 static void
 subscribe_done(void *arg, struct db_result *res)
 {
@@ -429,7 +534,6 @@ subscribe_done(void *arg, struct db_result *res)
 	const char *json;
 	char err[256];
 	size_t i;
-	int resumable;
 
 	if (req_gone(r))
 		goto out;	/* the subscription went with the session */
@@ -439,8 +543,8 @@ subscribe_done(void *arg, struct db_result *res)
 		    "the subscription was cancelled before it was ready", NULL);
 		goto out;
 	}
-	s->setup = NULL;
 	if (res->code != 0) {
+		s->setup = NULL;
 		req_db_error(r, res);
 		sub_drop(r->c, s->topic, s->meeting_id);
 		goto out;
@@ -451,6 +555,7 @@ subscribe_done(void *arg, struct db_result *res)
 	    sizeof err);
 	if (resp == NULL) {
 		log_error("subscribe: snapshot does not parse: %s", err);
+		s->setup = NULL;
 		req_error(r, TAFEL__ERROR_CODE__INTERNAL,
 		    "could not read the snapshot", NULL);
 		sub_drop(r->c, s->topic, s->meeting_id);
@@ -460,37 +565,34 @@ subscribe_done(void *arg, struct db_result *res)
 		for (i = 0; i < resp->snapshot->n_agenda; i++)
 			sub_add_case(s, resp->snapshot->agenda[i]->case_id);
 
-	resumable = st->resume_from > 0 && push.loaded &&
-	    st->resume_from >= ring_floor();
-	if (resumable) {
-		/* The client has everything up to resume_from. */
+	/*
+	 * Only here when the ring could not serve the resume when it was
+	 * asked for.  A point up to the database's newest seq that the ring
+	 * reaches back to (it had not read that far yet) is still resumed;
+	 * a point beyond the newest seq was never issued by this database
+	 * (another database, a restored backup, a made-up number): the
+	 * client gets this fresh snapshot, or its next real event would be
+	 * taken for one it already has.
+	 */
+	if (st->resume_from > 0 && push.loaded &&
+	    st->resume_from >= ring_floor() && st->resume_from <= resp->seq) {
 		tafel__subscribe_response__free_unpacked(resp, NULL);
-		resp = malloc(sizeof *resp);
-		if (resp == NULL)
-			fatal("malloc");
-		tafel__subscribe_response__init(resp);
-		resp->seq = st->resume_from;
-		resp->resumed = 1;
-		s->seq = st->resume_from;
-		/* Cases that left the agenda since then still matter. */
-		for (i = ring_search(s->seq + 1); i < push.count; i++) {
-			struct change *ch = ring_at(i);
-			size_t k;
-
-			if (ch->meeting_id != s->meeting_id)
-				continue;
-			for (k = 0; k < ch->event->n_agenda_items; k++)
-				sub_add_case(s, ch->event->agenda_items[k]->case_id);
-		}
-	} else
-		s->seq = resp->seq;
+		answer_resumed(st, s);
+		return;
+	}
+	if (st->resume_from > resp->seq)
+		log_info("conn %llu (%s): resume_from %llu is beyond the newest "
+		    "change %llu; sending a snapshot",
+		    (unsigned long long)r->c->id, r->c->addr,
+		    (unsigned long long)st->resume_from,
+		    (unsigned long long)resp->seq);
+	s->seq = resp->seq;
 	privacy_filter_message(r->c, &resp->base);
 	req_reply_message(r, TAFEL__ENVELOPE__BODY_SUBSCRIBED, &resp->base);
-	if (resumable) {
-		free(resp);
-		resp = NULL;
+	if (st->s != NULL) {	/* sending the answer may have dropped it */
+		s->setup = NULL;
+		deliver_catch_up(s);
 	}
-	deliver_catch_up(s);
 out:
 	if (resp != NULL)
 		tafel__subscribe_response__free_unpacked(resp, NULL);
@@ -538,14 +640,15 @@ push_subscribe(struct conn *c, const Tafel__Envelope *env)
 	s->setup = st;
 	st->resume_from = q->resume_from;
 	st->r = req_new(c, env, TAFEL__ENVELOPE__BODY_SUBSCRIBED);
+	if (!ring_can_resume(st->resume_from)) {
+		sub_snapshot(st);
+		return;
+	}
 	snprintf(uid, sizeof uid, "%lld", (long long)c->session->user_id);
-	snprintf(mid, sizeof mid, "%lld", (long long)q->meeting_id);
-	if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING)
-		db_call("SELECT tafel_snapshot($1::bigint, $2::bigint, "
-		    "$3::boolean)", 3, params, subscribe_done, st);
-	else
-		db_call("SELECT tafel_org_actions($1::bigint, false)", 1,
-		    params, subscribe_done, st);
+	snprintf(mid, sizeof mid, "%lld", (long long)s->meeting_id);
+	params[2] = s->presentation ? "true" : "false";
+	db_call("SELECT seq, case_ids FROM tafel_resume_check($1::bigint, "
+	    "$2::bigint, $3::boolean)", 3, params, resume_check_done, st);
 }
 
 void
