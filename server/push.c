@@ -23,10 +23,21 @@
 
 #define PUSH_CHANNEL "tafel_changes"
 #define PUSH_FETCH_ROWS 500
+/* How long a resume waits for a starting process to read its window. */
+#define PUSH_LOAD_WAIT_S 5
 
 struct push push;
 
 static void push_fetch(void);
+static void release_waiting(void);
+
+/*
+ * Resumes asked for while this process is still reading its window (just
+ * after a start, when every client reconnects at once): they wait for it
+ * (at most PUSH_LOAD_WAIT_S) instead of all getting a snapshot.
+ */
+static struct sub_setup *waiting;
+static struct event *waiting_timer;
 
 /* Re-reads the change log in a second (after a failed read). */
 static void
@@ -260,6 +271,7 @@ fetch_done(void *arg, struct db_result *r)
 		push.loaded = 1;
 		log_info("push: following the change log from sequence %"
 		    PRIu64, push.last_seq);
+		release_waiting();
 	}
 	if (n >= PUSH_FETCH_ROWS || push.again) {
 		push.again = 0;
@@ -339,6 +351,19 @@ on_listen_ready(void)
 	push_fetch();
 }
 
+static void
+waiting_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (waiting != NULL)
+		log_warn("push: the change log is not read yet after %d s; "
+		    "answering the waiting resumes with snapshots",
+		    PUSH_LOAD_WAIT_S);
+	release_waiting();
+}
+
 void
 push_start(void)
 {
@@ -346,6 +371,7 @@ push_start(void)
 	push.ring = xcalloc(push.cap, sizeof *push.ring);
 	TAILQ_INIT(&push.subs);
 	push.retry = evtimer_new(srv.base, retry_cb, NULL);
+	waiting_timer = evtimer_new(srv.base, waiting_timer_cb, NULL);
 	deliver_start();
 	db_listen(PUSH_CHANNEL, on_notify, on_listen_ready);
 }
@@ -355,6 +381,8 @@ push_stop(void)
 {
 	if (push.retry != NULL)
 		evtimer_del(push.retry);
+	if (waiting_timer != NULL)
+		release_waiting();	/* snapshots that fail: shutting down */
 }
 
 void
@@ -370,6 +398,10 @@ push_free(void)
 	if (push.retry != NULL) {
 		event_free(push.retry);
 		push.retry = NULL;
+	}
+	if (waiting_timer != NULL) {
+		event_free(waiting_timer);
+		waiting_timer = NULL;
 	}
 	deliver_free();
 }
@@ -463,6 +495,7 @@ answer_resumed(struct sub_setup *st, struct sub *s)
 }
 
 static void subscribe_done(void *arg, struct db_result *res);
+static void resume_check_done(void *arg, struct db_result *res);
 
 /* Runs the snapshot query for a new subscription (st->s). */
 static void
@@ -480,6 +513,24 @@ sub_snapshot(struct sub_setup *st)
 	else
 		db_call("SELECT tafel_org_actions($1::bigint, false)", 1,
 		    params, subscribe_done, st);
+}
+
+/* A resume the ring can serve gets only the access check, else a snapshot. */
+static void
+sub_setup_go(struct sub_setup *st)
+{
+	struct sub *s = st->s;
+	char uid[32], mid[32];
+	const char *params[3] = { uid, mid, s->presentation ? "true" : "false" };
+
+	if (!ring_can_resume(st->resume_from)) {
+		sub_snapshot(st);
+		return;
+	}
+	snprintf(uid, sizeof uid, "%lld", (long long)s->c->session->user_id);
+	snprintf(mid, sizeof mid, "%lld", (long long)s->meeting_id);
+	db_call("SELECT seq, case_ids FROM tafel_resume_check($1::bigint, "
+	    "$2::bigint, $3::boolean)", 3, params, resume_check_done, st);
 }
 
 /*
@@ -606,8 +657,6 @@ push_subscribe(struct conn *c, const Tafel__Envelope *env)
 	const Tafel__SubscribeRequest *q = env->subscribe;
 	struct sub_setup *st;
 	struct sub *s;
-	char uid[32], mid[32];
-	const char *params[3] = { uid, mid, q->presentation ? "true" : "false" };
 
 	if (q->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING &&
 	    q->meeting_id <= 0) {
@@ -640,15 +689,38 @@ push_subscribe(struct conn *c, const Tafel__Envelope *env)
 	s->setup = st;
 	st->resume_from = q->resume_from;
 	st->r = req_new(c, env, TAFEL__ENVELOPE__BODY_SUBSCRIBED);
-	if (!ring_can_resume(st->resume_from)) {
-		sub_snapshot(st);
+	if (st->resume_from > 0 && !push.loaded) {
+		struct timeval tv = { PUSH_LOAD_WAIT_S, 0 };
+
+		if (waiting == NULL)
+			evtimer_add(waiting_timer, &tv);
+		st->next_waiting = waiting;
+		waiting = st;
 		return;
 	}
-	snprintf(uid, sizeof uid, "%lld", (long long)c->session->user_id);
-	snprintf(mid, sizeof mid, "%lld", (long long)s->meeting_id);
-	params[2] = s->presentation ? "true" : "false";
-	db_call("SELECT seq, case_ids FROM tafel_resume_check($1::bigint, "
-	    "$2::bigint, $3::boolean)", 3, params, resume_check_done, st);
+	sub_setup_go(st);
+}
+
+/* The window is read (or the wait is over): the parked set-ups go on. */
+static void
+release_waiting(void)
+{
+	struct sub_setup *st;
+
+	evtimer_del(waiting_timer);
+	while ((st = waiting) != NULL) {
+		waiting = st->next_waiting;
+		if (req_gone(st->r) || st->s == NULL) {
+			if (!req_gone(st->r))
+				req_error(st->r, TAFEL__ERROR_CODE__NOT_FOUND,
+				    "the subscription was cancelled before it "
+				    "was ready", NULL);
+			req_free(st->r);
+			free(st);
+			continue;
+		}
+		sub_setup_go(st);
+	}
 }
 
 void
