@@ -59,6 +59,13 @@ struct net {
 	int ever_ready;			/* reached READY once */
 	char *password;			/* mlock()ed, cleansed on free */
 	size_t password_cap;
+	/*
+	 * The server's resume ticket for the next reconnect: memory only
+	 * (never written to disk), cleansed when used, refused or freed.
+	 */
+	char ticket[64];
+	int login_by_ticket;		/* the login in flight uses it */
+	int tls_resumed;		/* this connection resumed a TLS session */
 
 	struct evdns_getaddrinfo_request *dns_req;
 	struct evutil_addrinfo *addrs, *addr_next;
@@ -155,6 +162,11 @@ net_new(struct event_base *base, const struct net_opts *o,
 	ctx = tls_client_ctx(o->ca_file, o->cert_file, o->key_file, err, errlen);
 	if (ctx == NULL)
 		return NULL;
+	if (tls_client_keep_sessions(ctx) != 0) {
+		snprintf(err, errlen, "cannot keep TLS sessions");
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
 	n = xcalloc(1, sizeof *n);
 	n->base = base;
 	n->ctx = ctx;
@@ -305,6 +317,7 @@ net_free(struct net *n)
 	}
 	if (n->login != NULL)
 		tafel__login_response__free_unpacked(n->login, NULL);
+	OPENSSL_cleanse(n->ticket, sizeof n->ticket);
 	SSL_CTX_free(n->ctx);
 	free((char *)n->o.host);
 	free((char *)n->o.port);
@@ -501,6 +514,8 @@ ping_cb(evutil_socket_t fd, short what, void *arg)
 
 /* --- receiving ----------------------------------------------------------- */
 
+static void send_login(struct net *n);
+
 static void
 on_login_reply(struct net *n, const Tafel__Envelope *m)
 {
@@ -508,6 +523,25 @@ on_login_reply(struct net *n, const Tafel__Envelope *m)
 	struct timeval tv = { NET_PING_INTERVAL, 0 };
 	int first = !n->ever_ready;
 
+	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR && n->login_by_ticket) {
+		const Tafel__Error *e = m->error;
+
+		/*
+		 * The ticket was refused (used, expired, revoked, or the
+		 * server cannot check it now): it is gone either way.  Log in
+		 * with the password on the same connection if we have it.
+		 */
+		OPENSSL_cleanse(n->ticket, sizeof n->ticket);
+		n->login_by_ticket = 0;
+		log_info("connection: resume ticket refused (%s); logging in "
+		    "with the password", error_code_name(e->code));
+		if (e->code != TAFEL__ERROR_CODE__ACCOUNT_DISABLED &&
+		    n->password != NULL && n->password[0] != '\0') {
+			send_login(n);
+			return;
+		}
+	}
+	n->login_by_ticket = 0;
 	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
 		const Tafel__Error *e = m->error;
 		char msg[300];
@@ -537,12 +571,20 @@ on_login_reply(struct net *n, const Tafel__Envelope *m)
 	}
 	if (n->login != NULL)
 		tafel__login_response__free_unpacked(n->login, NULL);
+	/* the next reconnect's ticket: kept here only, nowhere else */
+	OPENSSL_cleanse(n->ticket, sizeof n->ticket);
+	if (strlen(m->login_ok->resume_ticket) < sizeof n->ticket)
+		snprintf(n->ticket, sizeof n->ticket, "%s",
+		    m->login_ok->resume_ticket);
+	OPENSSL_cleanse(m->login_ok->resume_ticket,
+	    strlen(m->login_ok->resume_ticket));
 	{
 		size_t len = tafel__login_response__get_packed_size(m->login_ok);
 		uint8_t *buf = xmalloc(len ? len : 1);
 
 		tafel__login_response__pack(m->login_ok, buf);
 		n->login = tafel__login_response__unpack(NULL, len, buf);
+		OPENSSL_cleanse(buf, len);
 		free(buf);
 	}
 	n->max_frame = TAFEL_MAX_FRAME;
@@ -562,6 +604,7 @@ on_login_reply(struct net *n, const Tafel__Envelope *m)
 	ping_cb(-1, 0, n);
 }
 
+/* Logs in with the resume ticket if there is one, else with the password. */
 static void
 send_login(struct net *n)
 {
@@ -569,7 +612,11 @@ send_login(struct net *n)
 	Tafel__LoginRequest lr = TAFEL__LOGIN_REQUEST__INIT;
 
 	lr.login = (char *)n->o.login;
-	lr.password = n->password != NULL ? n->password : "";
+	n->login_by_ticket = n->ticket[0] != '\0';
+	if (n->login_by_ticket)
+		lr.resume_ticket = n->ticket;
+	else
+		lr.password = n->password != NULL ? n->password : "";
 	env.request_id = n->login_id = n->next_id++;
 	env.body_case = TAFEL__ENVELOPE__BODY_LOGIN;
 	env.login = &lr;
@@ -687,6 +734,10 @@ on_event(struct bufferevent *bev, short what, void *arg)
 	char err[256], why[300];
 
 	if (what & BEV_EVENT_CONNECTED) {
+		n->tls_resumed = SSL_session_reused(
+		    bufferevent_openssl_get_ssl(bev)) == 1;
+		log_debug("net: TLS %s", n->tls_resumed ? "session resumed" :
+		    "full handshake");
 		net_set_state(n, NET_HELLO);
 		envelope_hello(&env, &hello, "tafel", TAFEL_MAX_FRAME);
 		if (send_now(n, &env) != 0)
@@ -731,6 +782,7 @@ start_tls(struct net *n)
 		return;
 	}
 	n->fd = -1;
+	tls_client_offer_session(n->ctx, ssl);
 	n->bev = bufferevent_openssl_socket_new(n->base, fd, ssl,
 	    BUFFEREVENT_SSL_CONNECTING,
 	    BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
@@ -908,4 +960,16 @@ const Tafel__LoginResponse *
 net_login(const struct net *n)
 {
 	return n->login;
+}
+
+int
+net_tls_resumed(const struct net *n)
+{
+	return n->tls_resumed;
+}
+
+int
+net_has_ticket(const struct net *n)
+{
+	return n->ticket[0] != '\0';
 }

@@ -61,7 +61,11 @@ enum net_req_flags {
 /* Creates the connection object; NULL with a message on a bad CA file. */
 struct net *net_new(struct event_base *base, const struct net_opts *o,
     const struct net_callbacks *cb, void *arg, char *err, size_t errlen);
-/* Sets the password (copied into locked memory; never logged). */
+/*
+ * Sets the password (copied into locked memory; never logged).  After the
+ * first login a reconnect logs in with the server's resume ticket (held in
+ * memory only) and falls back to this password only if it is refused.
+ */
 void net_set_password(struct net *n, const char *password);
 /* Starts connecting (again, after a fatal error). */
 void net_start(struct net *n);
@@ -94,6 +98,10 @@ const char *net_last_error(const struct net *n);
 size_t net_pending(const struct net *n);
 /* The logged-in user, or NULL before the first login. */
 const Tafel__LoginResponse *net_login(const struct net *n);
+/* The current connection resumed an earlier TLS session (a reconnect). */
+int net_tls_resumed(const struct net *n);
+/* A resume ticket is held for the next reconnect (memory only). */
+int net_has_ticket(const struct net *n);
 
 /* A new random idempotency key (36 characters, UUID-like) into buf[37]. */
 void net_new_key(char *buf, size_t len);

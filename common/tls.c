@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
@@ -194,8 +195,24 @@ tls_server_ctx(const char *cert_file, const char *key_file,
 
 	if ((ctx = ctx_new(TLS_server_method(), err, errlen)) == NULL)
 		return NULL;
-	SSL_CTX_set_num_tickets(ctx, 0);
-	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	/*
+	 * Session resumption for reconnecting clients: one stateless TLS 1.3
+	 * ticket per handshake, sealed with a key that lives only in this
+	 * process (a restart makes the old tickets useless; the next
+	 * handshake is a full one).  Resumption keeps the client certificate
+	 * of the original handshake (it is in the sealed session), which the
+	 * context id ties to this server's verification settings.
+	 */
+	SSL_CTX_set_num_tickets(ctx, 1);
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER |
+	    SSL_SESS_CACHE_NO_INTERNAL);
+	SSL_CTX_set_timeout(ctx, TLS_SESSION_LIFETIME);
+	if (!SSL_CTX_set_session_id_context(ctx, (const unsigned char *)
+	    (client_ca_file != NULL ? "tafeld/mtls" : "tafeld"),
+	    client_ca_file != NULL ? 11 : 6)) {
+		set_err(err, errlen, "setting the session id context", NULL);
+		goto fail;
+	}
 	if (ctx_use_pair(ctx, cert_file, key_file, err, errlen) != 0)
 		goto fail;
 	if (client_ca_file != NULL) {
@@ -249,6 +266,74 @@ tls_client_ctx(const char *ca_file, const char *cert_file,
 fail:
 	SSL_CTX_free(ctx);
 	return NULL;
+}
+
+/* The client's newest resumable session, kept as ex_data of its context. */
+static int session_index = -1;
+
+static void
+session_slot_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
+    long argl, void *argp)
+{
+	(void)parent;
+	(void)ad;
+	(void)idx;
+	(void)argl;
+	(void)argp;
+	SSL_SESSION_free(ptr);
+}
+
+/* OpenSSL hands over each session ticket the server sends. */
+static int
+session_new_cb(SSL *ssl, SSL_SESSION *sess)
+{
+	SSL_CTX *ctx = SSL_get_SSL_CTX(ssl);
+
+	if (!SSL_SESSION_is_resumable(sess))
+		return 0;
+	SSL_SESSION_free(SSL_CTX_get_ex_data(ctx, session_index));
+	SSL_CTX_set_ex_data(ctx, session_index, sess);
+	return 1;	/* we keep the reference */
+}
+
+int
+tls_client_keep_sessions(SSL_CTX *ctx)
+{
+	if (session_index < 0)
+		session_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL,
+		    session_slot_free);
+	if (session_index < 0)
+		return -1;
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT |
+	    SSL_SESS_CACHE_NO_INTERNAL_STORE);
+	SSL_CTX_sess_set_new_cb(ctx, session_new_cb);
+	return 0;
+}
+
+int
+tls_client_offer_session(SSL_CTX *ctx, SSL *ssl)
+{
+	SSL_SESSION *sess;
+
+	if (session_index < 0 ||
+	    (sess = SSL_CTX_get_ex_data(ctx, session_index)) == NULL)
+		return 0;
+	if (!SSL_SESSION_is_resumable(sess) ||
+	    SSL_SESSION_get_time(sess) + (long)SSL_SESSION_get_timeout(sess) <=
+	    (long)time(NULL)) {
+		tls_client_forget_session(ctx);
+		return 0;
+	}
+	return SSL_set_session(ssl, sess) == 1;
+}
+
+void
+tls_client_forget_session(SSL_CTX *ctx)
+{
+	if (session_index < 0)
+		return;
+	SSL_SESSION_free(SSL_CTX_get_ex_data(ctx, session_index));
+	SSL_CTX_set_ex_data(ctx, session_index, NULL);
 }
 
 SSL *

@@ -15,8 +15,12 @@ struct bufferevent;
 /* Process-wide set-up: ignores SIGPIPE, loads OpenSSL's error strings. */
 void tls_init(void);
 
+/* How long a TLS session can be resumed (seconds). */
+#define TLS_SESSION_LIFETIME 7200
+
 /*
- * Server context: TLS 1.3 only, no renegotiation, no session tickets.
+ * Server context: TLS 1.3 only, no renegotiation; one session ticket per
+ * handshake (sealed with a per-process key) so a reconnect can resume.
  * If client_ca_file is not NULL, clients must present a certificate signed
  * by it. Returns NULL and fills err on failure; free with SSL_CTX_free.
  */
@@ -36,6 +40,16 @@ SSL_CTX *tls_client_ctx(const char *ca_file, const char *cert_file,
  * IP literal (no brackets) gets IP verification only. NULL on failure.
  */
 SSL *tls_client_ssl(SSL_CTX *ctx, const char *host);
+
+/*
+ * Client session resumption: keep_sessions makes ctx remember the newest
+ * session ticket the server sends (in memory only); offer_session offers
+ * it on a new SSL before the handshake (1 if one was offered); forget
+ * drops it.  SSL_session_reused() tells whether the server took it.
+ */
+int tls_client_keep_sessions(SSL_CTX *ctx);
+int tls_client_offer_session(SSL_CTX *ctx, SSL *ssl);
+void tls_client_forget_session(SSL_CTX *ctx);
 
 /* Drains the OpenSSL error queue of this thread into one line. */
 void tls_err_string(char *buf, size_t len);

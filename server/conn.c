@@ -595,6 +595,7 @@ conn_tls_ready(struct conn *c)
 	bufferevent_set_timeouts(c->bev, NULL, &wt);
 	conn_set_state(c, CONN_HELLO);
 	envelope_hello(&env, &hello, "tafeld", TAFEL_MAX_FRAME);
+	hello.resume_window = (uint32_t)srv.cfg.resume_window;
 	conn_send(c, &env);
 }
 

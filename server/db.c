@@ -334,12 +334,41 @@ listener_ready(struct pgc *c)
 	pgc_flush_and_arm(c);	/* a failed flush now counts as lost, as in pgc_send */
 }
 
+/*
+ * One connection got through, so the database is back: every connection
+ * still sitting out its backoff (the LISTEN one above all: live
+ * subscribers see nothing until it is back) reconnects now instead of
+ * waiting up to DB_BACKOFF_MAX_MS.
+ */
+static void
+db_wake_backoff(const struct pgc *ok)
+{
+	struct db *db = srv.db;
+	int i, woken = 0;
+
+	for (i = 0; i <= db->n; i++) {
+		struct pgc *c = &db->conns[i];
+
+		if (c == ok || c->state != PGC_BACKOFF)
+			continue;
+		evtimer_del(c->timer);
+		woken++;
+		pgc_start(c);
+	}
+	if (woken > 0)
+		log_info("database reachable again (connection %d%s): "
+		    "reconnecting %d other connection%s now", ok->index,
+		    ok->is_listener ? ", listen" : "", woken,
+		    woken == 1 ? "" : "s");
+}
+
 static void
 pgc_on_connected(struct pgc *c)
 {
 	PQsetnonblocking(c->conn, 1);
 	c->backoff_ms = 0;
 	c->state = PGC_IDLE;
+	db_wake_backoff(c);
 	log_debug("database connection %d%s ready", c->index,
 	    c->is_listener ? " (listen)" : "");
 	if (c->is_listener) {

@@ -1,9 +1,13 @@
-/* Session requests: login (throttled, hashed off the loop), logout, ping. */
+/* Session requests: login (throttled, hashed off the loop, or by resume ticket), logout, ping. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #include "auth.h"
 #include "conn.h"
@@ -15,10 +19,22 @@
 #include "request.h"
 #include "server.h"
 #include "session.h"
+#include "tls.h"
 #include "validate.h"
 #include "xmalloc.h"
 
-/* A login in progress: delay timer -> user lookup -> hash check -> answer. */
+/*
+ * Resume tickets: TICKET_BYTES random bytes, sent as unpadded base64url
+ * (TICKET_LEN characters).  The database only ever sees their SHA-256.
+ */
+#define TICKET_BYTES 32
+#define TICKET_LEN 43
+
+/*
+ * A login in progress.  With a password: delay timer -> user lookup ->
+ * hash check -> lockout count -> new ticket stored -> answer.  With a
+ * resume ticket: ticket swapped for the next one -> answer.
+ */
 struct login {
 	struct req *r;
 	char *login;
@@ -28,9 +44,110 @@ struct login {
 	int disabled;
 	int locked;		/* locked after repeated failures */
 	int64_t user_id;
-	int verified;		/* the password matched */
+	int verified;		/* the password (or the ticket) matched */
+	int by_ticket;		/* logging in with a resume ticket */
+	char ticket[TICKET_LEN + 1];	/* the next ticket, "" if none */
+	unsigned char ticket_hash[32];	/* its SHA-256 */
+	int64_t ticket_expires;		/* Unix seconds */
+	char cert_fp[TLS_FINGERPRINT_LEN];	/* client certificate, or "" */
+	Tafel__LoginResponse *resp;	/* parsed, while the ticket is stored */
 	struct event *timer;
 };
+
+static const char b64url[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+static void
+sha256(const unsigned char *in, size_t len, unsigned char out[32])
+{
+	unsigned int n = 32;
+
+	if (EVP_Digest(in, len, out, &n, EVP_sha256(), NULL) != 1 || n != 32)
+		fatalx("SHA-256 failed");
+}
+
+/* 32 random bytes as base64url into out[TICKET_LEN + 1]; their hash. */
+static void
+ticket_new(char *out, unsigned char hash[32])
+{
+	unsigned char raw[TICKET_BYTES + 1];
+	size_t i, o = 0;
+	unsigned v;
+
+	if (RAND_bytes(raw, TICKET_BYTES) != 1)
+		fatalx("RAND_bytes failed");
+	raw[TICKET_BYTES] = 0;
+	for (i = 0; i < TICKET_BYTES; i += 3) {
+		v = (unsigned)raw[i] << 16 | (unsigned)raw[i + 1] << 8 |
+		    (i + 2 < TICKET_BYTES ? raw[i + 2] : 0);
+		out[o++] = b64url[(v >> 18) & 63];
+		out[o++] = b64url[(v >> 12) & 63];
+		out[o++] = b64url[(v >> 6) & 63];
+		if (i + 2 < TICKET_BYTES)
+			out[o++] = b64url[v & 63];
+	}
+	out[o] = '\0';
+	sha256(raw, TICKET_BYTES, hash);
+	OPENSSL_cleanse(raw, sizeof raw);
+}
+
+/* Decodes a presented ticket and hashes it; -1 if it is not one. */
+static int
+ticket_hash_of(const char *t, unsigned char hash[32])
+{
+	unsigned char raw[TICKET_BYTES + 2];
+	size_t i, o = 0;
+	unsigned v = 0;
+	int bits = 0;
+	const char *p;
+
+	if (strlen(t) != TICKET_LEN)
+		return -1;
+	for (i = 0; i < TICKET_LEN; i++) {
+		if (t[i] == '\0' || (p = strchr(b64url, t[i])) == NULL)
+			return -1;
+		v = (v << 6) | (unsigned)(p - b64url);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			raw[o++] = (unsigned char)(v >> bits);
+			v &= (1u << bits) - 1;
+		}
+	}
+	if (o != TICKET_BYTES || v != 0)
+		return -1;
+	sha256(raw, TICKET_BYTES, hash);
+	OPENSSL_cleanse(raw, sizeof raw);
+	return 0;
+}
+
+/* A hash as a bytea parameter: "\\x" and 64 hex digits. */
+static void
+hash_param(const unsigned char hash[32], char out[67])
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	out[0] = '\\';
+	out[1] = 'x';
+	for (i = 0; i < 32; i++) {
+		out[2 + 2 * i] = hex[hash[i] >> 4];
+		out[3 + 2 * i] = hex[hash[i] & 15];
+	}
+	out[66] = '\0';
+}
+
+/* SHA-256 fingerprint of the connection's client certificate, or "". */
+static void
+conn_cert_fp(struct conn *c, char *fp, size_t len)
+{
+	SSL *ssl = c->bev != NULL ? bufferevent_openssl_get_ssl(c->bev) : NULL;
+	X509 *peer = ssl != NULL ? SSL_get0_peer_certificate(ssl) : NULL;
+
+	fp[0] = '\0';
+	if (peer != NULL && tls_cert_fingerprint(peer, fp, len) != 0)
+		fp[0] = '\0';
+}
 
 static void
 login_free(struct login *l)
@@ -40,6 +157,9 @@ login_free(struct login *l)
 		explicit_bzero(l->password, strlen(l->password));
 		free(l->password);
 	}
+	OPENSSL_cleanse(l->ticket, sizeof l->ticket);
+	if (l->resp != NULL)
+		tafel__login_response__free_unpacked(l->resp, NULL);
 	free(l->login);
 	free(l->hash);
 	free(l->response);
@@ -70,6 +190,8 @@ login_fail(struct login *l, Tafel__ErrorCode code, const char *msg)
 }
 
 static void login_finish(struct login *l);
+static void login_issue_ticket(struct login *l);
+static void login_answer(struct login *l);
 
 /* The database counted the attempt; t = the account is (now) locked. */
 static void
@@ -115,9 +237,7 @@ login_finish(struct login *l)
 	int ok = l->verified;
 	struct conn *c = l->r->c;
 	Tafel__LoginResponse *resp;
-	struct session *s;
 	char err[256];
-	size_t i;
 
 	if (req_gone(l->r) || c->state != CONN_LOGIN) {
 		login_free(l);
@@ -165,8 +285,70 @@ login_finish(struct login *l)
 		    "this client certificate belongs to another organisation");
 		return;
 	}
-	auth_throttle_success(l->login, c->ip);
+	if (!l->by_ticket)
+		auth_throttle_success(l->login, c->ip);
+	l->resp = resp;
+	if (!l->by_ticket && srv.cfg.resume_ticket_lifetime > 0) {
+		login_issue_ticket(l);
+		return;
+	}
+	login_answer(l);
+}
+
+/* The ticket for the next reconnect is stored (or could not be). */
+static void
+ticket_issued(void *arg, struct db_result *res)
+{
+	struct login *l = arg;
+
+	if (res->code != 0 || PQntuples(res->res) != 1) {
+		log_warn("login: could not store a resume ticket for %s: %s",
+		    l->login, res->code != 0 ? res->message : "no answer");
+		OPENSSL_cleanse(l->ticket, sizeof l->ticket);
+	} else
+		l->ticket_expires = strtoll(PQgetvalue(res->res, 0, 0), NULL,
+		    10);
+	login_answer(l);
+}
+
+/* After a password login: a new ticket, stored hashed, then the answer. */
+static void
+login_issue_ticket(struct login *l)
+{
+	char uid[32], hash[67], secs[32];
+	const char *params[4] = { uid, hash, l->cert_fp, secs };
+
+	ticket_new(l->ticket, l->ticket_hash);
+	snprintf(uid, sizeof uid, "%lld", (long long)l->user_id);
+	hash_param(l->ticket_hash, hash);
+	snprintf(secs, sizeof secs, "%lld",
+	    srv.cfg.resume_ticket_lifetime / 1000);
+	db_call("SELECT tafel_ticket_issue($1::bigint, $2::bytea, $3, $4::int)",
+	    4, params, ticket_issued, l);
+}
+
+/* Starts the session and answers login_ok. */
+static void
+login_answer(struct login *l)
+{
+	struct conn *c = l->r->c;
+	Tafel__LoginResponse *resp = l->resp;
+	struct session *s;
+	char *parsed_ticket = resp->resume_ticket;
+	size_t i;
+
+	if (req_gone(l->r) || c->state != CONN_LOGIN) {
+		login_free(l);
+		return;
+	}
 	s = session_start(c);
+	if (l->ticket[0] != '\0') {
+		memcpy(s->ticket_hash, l->ticket_hash, sizeof s->ticket_hash);
+		s->has_ticket = 1;
+		resp->resume_ticket = l->ticket;
+		resp->resume_ticket_expires = l->ticket_expires;
+	}
+	resp->resumed = l->by_ticket;
 	s->user_id = resp->user->id;
 	s->org_id = resp->organisation->id;
 	s->org_signed = resp->organisation->covenant_signed;
@@ -181,10 +363,12 @@ login_finish(struct login *l)
 	    resp->organisation->name);
 	resp->idle_timeout_s = (uint32_t)(srv.cfg.idle_timeout / 1000);
 	conn_set_state(c, CONN_READY);
-	log_info("conn %llu (%s): %s logged in (%s)", (unsigned long long)c->id,
-	    c->addr, s->login, s->org_name);
+	log_info("conn %llu (%s): %s %s (%s)", (unsigned long long)c->id,
+	    c->addr, s->login, l->by_ticket ? "resumed with a ticket" :
+	    "logged in", s->org_name);
 	req_reply_message(l->r, TAFEL__ENVELOPE__BODY_LOGIN_OK, &resp->base);
-	tafel__login_response__free_unpacked(resp, NULL);
+	/* the ticket lives in l; the parsed message must not free it */
+	resp->resume_ticket = parsed_ticket;
 	login_free(l);
 }
 
@@ -238,6 +422,84 @@ login_delay_cb(evutil_socket_t fd, short what, void *arg)
 	login_lookup(l);
 }
 
+/* The presented ticket was swapped for the next one, or refused (no row). */
+static void
+ticket_resumed(void *arg, struct db_result *res)
+{
+	struct login *l = arg;
+
+	if (req_gone(l->r)) {
+		login_free(l);
+		return;
+	}
+	if (res->code != 0) {
+		req_db_error(l->r, res);
+		login_free(l);
+		return;
+	}
+	if (PQntuples(res->res) != 1) {
+		OPENSSL_cleanse(l->ticket, sizeof l->ticket);
+		login_fail(l, TAFEL__ERROR_CODE__SESSION_EXPIRED,
+		    "the resume ticket is unknown, used, expired or revoked; "
+		    "log in with the password");
+		return;
+	}
+	l->user_id = strtoll(PQgetvalue(res->res, 0, 0), NULL, 10);
+	l->disabled = strcmp(PQgetvalue(res->res, 0, 1), "t") == 0;
+	l->response = xstrdup(PQgetvalue(res->res, 0, 2));
+	l->ticket_expires = strtoll(PQgetvalue(res->res, 0, 3), NULL, 10);
+	if (l->disabled)
+		OPENSSL_cleanse(l->ticket, sizeof l->ticket);
+	l->verified = 1;
+	login_finish(l);
+}
+
+/*
+ * A login with a resume ticket: no password, no hash, no throttling delay
+ * (a ticket cannot be guessed), bound to the login name and the client
+ * certificate.  The database swaps it for the next one atomically.
+ */
+static void
+login_by_ticket(struct conn *c, const Tafel__Envelope *env)
+{
+	const Tafel__LoginRequest *q = env->login;
+	struct login *l;
+	unsigned char old[32];
+	char oldp[67], newp[67];
+	const char *params[4];
+
+	if (q->password[0] != '\0') {
+		conn_send_error(c, env->request_id,
+		    TAFEL__ERROR_CODE__INVALID_ARGUMENT,
+		    "send either a password or a resume ticket, not both",
+		    "resume_ticket");
+		return;
+	}
+	if (ticket_hash_of(q->resume_ticket, old) != 0) {
+		conn_send_error(c, env->request_id,
+		    TAFEL__ERROR_CODE__INVALID_ARGUMENT,
+		    "not a resume ticket (43 base64url characters)",
+		    "resume_ticket");
+		return;
+	}
+	l = xcalloc(1, sizeof *l);
+	l->r = req_new(c, env, TAFEL__ENVELOPE__BODY_LOGIN_OK);
+	l->login = xstrdup(q->login);
+	l->by_ticket = 1;
+	c->login_pending = 1;
+	conn_cert_fp(c, l->cert_fp, sizeof l->cert_fp);
+	ticket_new(l->ticket, l->ticket_hash);
+	hash_param(old, oldp);
+	hash_param(l->ticket_hash, newp);
+	params[0] = l->login;
+	params[1] = oldp;
+	params[2] = newp;
+	params[3] = l->cert_fp;
+	db_call("SELECT user_id, disabled, response, expires_at FROM "
+	    "tafel_ticket_resume($1, $2::bytea, $3::bytea, $4)", 4, params,
+	    ticket_resumed, l);
+}
+
 void
 h_login(struct conn *c, const Tafel__Envelope *env,
     const struct request_handler *h)
@@ -253,6 +515,21 @@ h_login(struct conn *c, const Tafel__Envelope *env,
 		conn_send_error(c, env->request_id,
 		    TAFEL__ERROR_CODE__ALREADY_LOGGED_IN,
 		    "already logged in; log out first", NULL);
+		return;
+	}
+	if (q->resume_ticket[0] != '\0') {
+		if (validate_text("login", q->login, 64, 1, 0, &verr) != 0) {
+			conn_send_error(c, env->request_id, verr.code,
+			    verr.message, verr.field);
+			return;
+		}
+		if (c->login_pending) {
+			conn_send_error(c, env->request_id,
+			    TAFEL__ERROR_CODE__RATE_LIMITED, "a login is "
+			    "already in progress on this connection", NULL);
+			return;
+		}
+		login_by_ticket(c, env);
 		return;
 	}
 	if (validate_text("login", q->login, 64, 1, 0, &verr) != 0 ||
@@ -273,6 +550,7 @@ h_login(struct conn *c, const Tafel__Envelope *env,
 	l->login = xstrdup(q->login);
 	l->password = xstrdup(q->password);
 	c->login_pending = 1;
+	conn_cert_fp(c, l->cert_fp, sizeof l->cert_fp);
 	delay = auth_throttle_delay(l->login, c->ip);
 	if (delay > 0) {
 		log_info("conn %llu (%s): login as \"%s\" delayed %lld ms after "
@@ -287,23 +565,56 @@ h_login(struct conn *c, const Tafel__Envelope *env,
 	login_lookup(l);
 }
 
+/* Logout revoked the session's ticket (or could not): now answer. */
+static void
+ticket_revoked(void *arg, struct db_result *res)
+{
+	struct req *r = arg;
+	Tafel__Envelope out = TAFEL__ENVELOPE__INIT;
+	Tafel__OkResponse ok = TAFEL__OK_RESPONSE__INIT;
+
+	if (res->code != 0)
+		log_warn("logout: the resume ticket could not be revoked (it "
+		    "stays valid until it expires): %s", res->message);
+	if (!req_gone(r)) {
+		out.body_case = TAFEL__ENVELOPE__BODY_OK;
+		out.ok = &ok;
+		req_reply(r, &out);
+	}
+	req_free(r);
+}
+
 void
 h_logout(struct conn *c, const Tafel__Envelope *env,
     const struct request_handler *h)
 {
 	Tafel__Envelope out = TAFEL__ENVELOPE__INIT;
 	Tafel__OkResponse ok = TAFEL__OK_RESPONSE__INIT;
+	char hash[67];
+	const char *params[1] = { hash };
+	int revoke = 0;
 
 	(void)h;
 	out.request_id = env->request_id;
 	out.body_case = TAFEL__ENVELOPE__BODY_OK;
 	out.ok = &ok;
-	if (c->session != NULL)
+	if (c->session != NULL) {
 		log_info("conn %llu (%s): %s logged out",
 		    (unsigned long long)c->id, c->addr, c->session->login);
+		if (c->session->has_ticket) {
+			hash_param(c->session->ticket_hash, hash);
+			revoke = 1;
+		}
+	}
 	session_end(c);
 	if (c->state == CONN_READY)
 		conn_set_state(c, CONN_LOGIN);
+	if (revoke) {
+		/* answered once the ticket is gone: a resume after ok fails */
+		db_call("SELECT tafel_ticket_revoke($1::bytea)", 1, params,
+		    ticket_revoked, req_new(c, env, TAFEL__ENVELOPE__BODY_OK));
+		return;
+	}
 	conn_send(c, &out);
 }
 

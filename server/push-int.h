@@ -27,6 +27,7 @@ struct sub_setup {
 	struct req *r;
 	struct sub *s;		/* NULL once cancelled */
 	uint64_t resume_from;
+	struct sub_setup *next_waiting;	/* parked until the window is read */
 };
 
 /* A session's interest in a meeting or in its organisation's actions. */

@@ -23,10 +23,21 @@
 
 #define PUSH_CHANNEL "tafel_changes"
 #define PUSH_FETCH_ROWS 500
+/* How long a resume waits for a starting process to read its window. */
+#define PUSH_LOAD_WAIT_S 5
 
 struct push push;
 
 static void push_fetch(void);
+static void release_waiting(void);
+
+/*
+ * Resumes asked for while this process is still reading its window (just
+ * after a start, when every client reconnects at once): they wait for it
+ * (at most PUSH_LOAD_WAIT_S) instead of all getting a snapshot.
+ */
+static struct sub_setup *waiting;
+static struct event *waiting_timer;
 
 /* Re-reads the change log in a second (after a failed read). */
 static void
@@ -260,6 +271,7 @@ fetch_done(void *arg, struct db_result *r)
 		push.loaded = 1;
 		log_info("push: following the change log from sequence %"
 		    PRIu64, push.last_seq);
+		release_waiting();
 	}
 	if (n >= PUSH_FETCH_ROWS || push.again) {
 		push.again = 0;
@@ -339,6 +351,19 @@ on_listen_ready(void)
 	push_fetch();
 }
 
+static void
+waiting_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (waiting != NULL)
+		log_warn("push: the change log is not read yet after %d s; "
+		    "answering the waiting resumes with snapshots",
+		    PUSH_LOAD_WAIT_S);
+	release_waiting();
+}
+
 void
 push_start(void)
 {
@@ -347,6 +372,7 @@ push_start(void)
 	TAILQ_INIT(&push.subs);
 	push.retry = evtimer_new(srv.base, retry_cb, NULL);
 	session_set_end_hook(push_unsubscribe_all);
+	waiting_timer = evtimer_new(srv.base, waiting_timer_cb, NULL);
 	deliver_start();
 	db_listen(PUSH_CHANNEL, on_notify, on_listen_ready);
 }
@@ -356,6 +382,8 @@ push_stop(void)
 {
 	if (push.retry != NULL)
 		evtimer_del(push.retry);
+	if (waiting_timer != NULL)
+		release_waiting();	/* snapshots that fail: shutting down */
 }
 
 void
@@ -371,6 +399,10 @@ push_free(void)
 	if (push.retry != NULL) {
 		event_free(push.retry);
 		push.retry = NULL;
+	}
+	if (waiting_timer != NULL) {
+		event_free(waiting_timer);
+		waiting_timer = NULL;
 	}
 	deliver_free();
 }
@@ -420,6 +452,132 @@ push_unsubscribe_all(struct conn *c)
 
 
 
+/*
+ * Can the ring serve a resume from this point now?  Only a point this
+ * process has read (<= last_seq) whose every later change is still in the
+ * ring; anything else gets a snapshot.
+ */
+static int
+ring_can_resume(uint64_t from)
+{
+	return from > 0 && push.loaded && from >= ring_floor() &&
+	    from <= push.last_seq;
+}
+
+/*
+ * Answers resumed: true at st->resume_from and replays the missed changes
+ * from the ring.  Also frees st and its request.
+ */
+static void
+answer_resumed(struct sub_setup *st, struct sub *s)
+{
+	Tafel__SubscribeResponse resp = TAFEL__SUBSCRIBE_RESPONSE__INIT;
+	size_t i, k;
+
+	resp.seq = st->resume_from;
+	resp.resumed = 1;
+	s->seq = st->resume_from;
+	/* Cases that left the agenda since then still matter. */
+	for (i = ring_search(s->seq + 1); i < push.count; i++) {
+		struct change *ch = ring_at(i);
+
+		if (ch->meeting_id != s->meeting_id)
+			continue;
+		for (k = 0; k < ch->event->n_agenda_items; k++)
+			sub_add_case(s, ch->event->agenda_items[k]->case_id);
+	}
+	req_reply_message(st->r, TAFEL__ENVELOPE__BODY_SUBSCRIBED, &resp.base);
+	if (st->s != NULL) {
+		s->setup = NULL;
+		/* An answer over the output limit drops the connection. */
+		if (!req_gone(st->r))
+			deliver_catch_up(s);
+	}
+	req_free(st->r);
+	free(st);
+}
+
+static void subscribe_done(void *arg, struct db_result *res);
+static void resume_check_done(void *arg, struct db_result *res);
+
+/* Runs the snapshot query for a new subscription (st->s). */
+static void
+sub_snapshot(struct sub_setup *st)
+{
+	struct sub *s = st->s;
+	char uid[32], mid[32];
+	const char *params[3] = { uid, mid, s->presentation ? "true" : "false" };
+
+	snprintf(uid, sizeof uid, "%lld", (long long)s->c->session->user_id);
+	snprintf(mid, sizeof mid, "%lld", (long long)s->meeting_id);
+	if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING)
+		db_call("SELECT tafel_snapshot($1::bigint, $2::bigint, "
+		    "$3::boolean)", 3, params, subscribe_done, st);
+	else
+		db_call("SELECT tafel_org_actions($1::bigint, false)", 1,
+		    params, subscribe_done, st);
+}
+
+/* A resume the ring can serve gets only the access check, else a snapshot. */
+static void
+sub_setup_go(struct sub_setup *st)
+{
+	struct sub *s = st->s;
+	char uid[32], mid[32];
+	const char *params[3] = { uid, mid, s->presentation ? "true" : "false" };
+
+	if (!ring_can_resume(st->resume_from)) {
+		sub_snapshot(st);
+		return;
+	}
+	snprintf(uid, sizeof uid, "%lld", (long long)s->c->session->user_id);
+	snprintf(mid, sizeof mid, "%lld", (long long)s->meeting_id);
+	db_call("SELECT seq, case_ids FROM tafel_resume_check($1::bigint, "
+	    "$2::bigint, $3::boolean)", 3, params, resume_check_done, st);
+}
+
+/*
+ * The access check of a resume the ring can serve: no snapshot is built,
+ * read or audited (tafel_resume_check).
+ */
+static void
+resume_check_done(void *arg, struct db_result *res)
+{
+	struct sub_setup *st = arg;
+	struct req *r = st->r;
+	struct sub *s = st->s;
+	int64_t *ids;
+	size_t n, i;
+
+	if (req_gone(r))
+		goto out;
+	if (s == NULL) {
+		req_error(r, TAFEL__ERROR_CODE__NOT_FOUND,
+		    "the subscription was cancelled before it was ready", NULL);
+		goto out;
+	}
+	if (res->code != 0) {
+		s->setup = NULL;
+		req_db_error(r, res);
+		sub_drop(r->c, s->topic, s->meeting_id);
+		goto out;
+	}
+	if (!ring_can_resume(st->resume_from)) {
+		/* The window moved past it meanwhile: a snapshot after all. */
+		sub_snapshot(st);
+		return;
+	}
+	parse_id_array(PQgetvalue(res->res, 0, 1), &ids, &n);
+	for (i = 0; i < n; i++)
+		sub_add_case(s, ids[i]);
+	free(ids);
+	answer_resumed(st, s);
+	return;
+out:
+	req_free(r);
+	free(st);
+}
+
 static void
 subscribe_done(void *arg, struct db_result *res)
 {
@@ -430,7 +588,6 @@ subscribe_done(void *arg, struct db_result *res)
 	const char *json;
 	char err[256];
 	size_t i;
-	int resumable;
 
 	if (req_gone(r))
 		goto out;	/* the subscription went with the session */
@@ -440,8 +597,8 @@ subscribe_done(void *arg, struct db_result *res)
 		    "the subscription was cancelled before it was ready", NULL);
 		goto out;
 	}
-	s->setup = NULL;
 	if (res->code != 0) {
+		s->setup = NULL;
 		req_db_error(r, res);
 		sub_drop(r->c, s->topic, s->meeting_id);
 		goto out;
@@ -452,6 +609,7 @@ subscribe_done(void *arg, struct db_result *res)
 	    sizeof err);
 	if (resp == NULL) {
 		log_error("subscribe: snapshot does not parse: %s", err);
+		s->setup = NULL;
 		req_error(r, TAFEL__ERROR_CODE__INTERNAL,
 		    "could not read the snapshot", NULL);
 		sub_drop(r->c, s->topic, s->meeting_id);
@@ -461,42 +619,40 @@ subscribe_done(void *arg, struct db_result *res)
 		for (i = 0; i < resp->snapshot->n_agenda; i++)
 			sub_add_case(s, resp->snapshot->agenda[i]->case_id);
 
-	resumable = st->resume_from > 0 && push.loaded &&
-	    st->resume_from >= ring_floor();
-	if (resumable) {
-		/* The client has everything up to resume_from. */
+	/*
+	 * Only here when the ring could not serve the resume when it was
+	 * asked for.  A point up to the database's newest seq that the ring
+	 * reaches back to (it had not read that far yet) is still resumed;
+	 * a point beyond the newest seq was never issued by this database
+	 * (another database, a restored backup, a made-up number): the
+	 * client gets this fresh snapshot, or its next real event would be
+	 * taken for one it already has.
+	 */
+	if (st->resume_from > 0 && push.loaded &&
+	    st->resume_from >= ring_floor() && st->resume_from <= resp->seq) {
 		tafel__subscribe_response__free_unpacked(resp, NULL);
-		resp = malloc(sizeof *resp);
-		if (resp == NULL)
-			fatal("malloc");
-		tafel__subscribe_response__init(resp);
-		resp->seq = st->resume_from;
-		resp->resumed = 1;
-		s->seq = st->resume_from;
-		/* Cases that left the agenda since then still matter. */
-		for (i = ring_search(s->seq + 1); i < push.count; i++) {
-			struct change *ch = ring_at(i);
-			size_t k;
-
-			if (ch->meeting_id != s->meeting_id)
-				continue;
-			for (k = 0; k < ch->event->n_agenda_items; k++)
-				sub_add_case(s, ch->event->agenda_items[k]->case_id);
-		}
-	} else
-		s->seq = resp->seq;
+		answer_resumed(st, s);
+		return;
+	}
+	if (st->resume_from > resp->seq)
+		log_info("conn %llu (%s): resume_from %llu is beyond the newest "
+		    "change %llu; sending a snapshot",
+		    (unsigned long long)r->c->id, r->c->addr,
+		    (unsigned long long)st->resume_from,
+		    (unsigned long long)resp->seq);
+	s->seq = resp->seq;
 	privacy_filter_message(r->c, &resp->base);
 	req_reply_message(r, TAFEL__ENVELOPE__BODY_SUBSCRIBED, &resp->base);
-	if (resumable) {
-		free(resp);
-		resp = NULL;
+	if (st->s != NULL) {
+		s->setup = NULL;
+		/*
+		 * The answer may have tripped the output limit: the connection
+		 * is then dropped (its release, from the loop, frees s); no
+		 * catch-up.
+		 */
+		if (!req_gone(r))
+			deliver_catch_up(s);
 	}
-	/*
-	 * The answer may have tripped the output limit: the connection is
-	 * then dropped (its release, from the loop, frees s); no catch-up.
-	 */
-	if (!req_gone(r))
-		deliver_catch_up(s);
 out:
 	if (resp != NULL)
 		tafel__subscribe_response__free_unpacked(resp, NULL);
@@ -511,8 +667,6 @@ push_subscribe(struct conn *c, const Tafel__Envelope *env,
 	const Tafel__SubscribeRequest *q = env->subscribe;
 	struct sub_setup *st;
 	struct sub *s;
-	char uid[32], mid[32];
-	const char *params[3] = { uid, mid, q->presentation ? "true" : "false" };
 
 	(void)h;
 	if (q->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING &&
@@ -546,14 +700,38 @@ push_subscribe(struct conn *c, const Tafel__Envelope *env,
 	s->setup = st;
 	st->resume_from = q->resume_from;
 	st->r = req_new(c, env, TAFEL__ENVELOPE__BODY_SUBSCRIBED);
-	snprintf(uid, sizeof uid, "%lld", (long long)c->session->user_id);
-	snprintf(mid, sizeof mid, "%lld", (long long)q->meeting_id);
-	if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING)
-		db_call("SELECT tafel_snapshot($1::bigint, $2::bigint, "
-		    "$3::boolean)", 3, params, subscribe_done, st);
-	else
-		db_call("SELECT tafel_org_actions($1::bigint, false)", 1,
-		    params, subscribe_done, st);
+	if (st->resume_from > 0 && !push.loaded) {
+		struct timeval tv = { PUSH_LOAD_WAIT_S, 0 };
+
+		if (waiting == NULL)
+			evtimer_add(waiting_timer, &tv);
+		st->next_waiting = waiting;
+		waiting = st;
+		return;
+	}
+	sub_setup_go(st);
+}
+
+/* The window is read (or the wait is over): the parked set-ups go on. */
+static void
+release_waiting(void)
+{
+	struct sub_setup *st;
+
+	evtimer_del(waiting_timer);
+	while ((st = waiting) != NULL) {
+		waiting = st->next_waiting;
+		if (req_gone(st->r) || st->s == NULL) {
+			if (!req_gone(st->r))
+				req_error(st->r, TAFEL__ERROR_CODE__NOT_FOUND,
+				    "the subscription was cancelled before it "
+				    "was ready", NULL);
+			req_free(st->r);
+			free(st);
+			continue;
+		}
+		sub_setup_go(st);
+	}
 }
 
 void

@@ -69,6 +69,10 @@ const struct conf_param server_params[] = {
 	{ "resume_window", CONF_INT, S(resume_window), 0, "10000", 16,
 	  10000000, "Recent events kept in memory; a client further behind "
 	  "gets a fresh snapshot." },
+	{ "resume_ticket_lifetime", CONF_DURATION, S(resume_ticket_lifetime),
+	  1, "12h", 0, 7 * DAY, "How long after a password login its session "
+	  "can be resumed with a resume ticket instead of the password (after "
+	  "a dropped connection or a server restart). 0: no tickets." },
 	{ "login_delay", CONF_DURATION, S(login_delay), 1, "1s", 0, 60 * SEC,
 	  "Delay added to the answer for each recent failed login of the same "
 	  "user or address." },

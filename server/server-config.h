@@ -25,6 +25,7 @@ struct server_config {
 	long long outbuf_limit;		/* bytes queued to one client */
 	long long db_pool_size;
 	long long resume_window;	/* events kept in memory for resume */
+	long long resume_ticket_lifetime; /* ms; 0: no resume tickets */
 	long long login_delay;		/* ms added per recent failed login */
 	long long login_delay_max;	/* cap on that delay */
 	long long hash_threads;		/* password-hashing worker threads */

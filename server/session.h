@@ -20,6 +20,8 @@ struct session {
 	char display_name[208];
 	char org_name[208];
 	struct sub *subs;		/* push subscriptions (push.c) */
+	unsigned char ticket_hash[32];	/* SHA-256 of its resume ticket */
+	int has_ticket;			/* logout revokes that ticket */
 };
 
 /* Attaches a new session to c after a successful login. */

@@ -378,6 +378,22 @@ cmd_user_unlock(int argc, char **argv)
 	return 0;
 }
 
+/* Revokes every resume ticket of a user: their sessions need the password again. */
+static int
+cmd_user_revoke_tickets(int argc, char **argv)
+{
+	const char *p[1] = { argv[0] };
+	PGresult *r;
+
+	(void)argc;
+	if ((r = q("SELECT tafel_revoke_tickets($1)", 1, p)) == NULL)
+		return 1;
+	printf("revoked %s resume ticket(s) of %s\n", PQgetvalue(r, 0, 0),
+	    argv[0]);
+	PQclear(r);
+	return 0;
+}
+
 static int
 cmd_cert_issue(int argc, char **argv)
 {
@@ -519,6 +535,9 @@ static const struct ctl_cmd commands[] = {
 	  "set a user's password", NULL },
 	{ "user unlock", "LOGIN", 1, 1, 1, cmd_user_unlock,
 	  "end the lock of an account after repeated failed logins", NULL },
+	{ "user revoke-tickets", "LOGIN", 1, 1, 1, cmd_user_revoke_tickets,
+	  "revoke a user's resume tickets: each of their clients must log in "
+	  "with the password again after its next disconnect", NULL },
 	{ "cert issue", "ORGANISATION LOGIN [DAYS]", 2, 3, 0, cmd_cert_issue,
 	  "issue a client certificate (LOGIN.crt, LOGIN.key) signed by the "
 	  "private CA, for client_certs = yes", NULL },

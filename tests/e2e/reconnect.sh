@@ -1,5 +1,5 @@
 #!/bin/bash
-# The server goes away mid-form: the form keeps its text, and after the reconnect the action point exists exactly once (also when the answer was lost).
+# The server goes away mid-form: the form keeps its text, and after the reconnect the action point exists exactly once (also when the answer was lost); the reconnect uses the resume ticket, and the password once the ticket is revoked.
 . "$(dirname "$0")/lib.sh"
 
 start_meeting
@@ -33,6 +33,13 @@ keys chair Enter
 wait_for chair "Afspraak vastgelegd" 90 || fail "first action point not confirmed after the restart"
 n=$(count_in_meeting politie "$MEETING" "$desc1")
 [ "$n" = 1 ] || fail "first action point stored $n times, not once"
+# the client got its session back with its resume ticket, not the password
+grep -q "voorzitter resumed with a ticket" "$E2E_DIR.log" ||
+	fail "the client did not log in again with its resume ticket"
+# the administrator revokes the tickets: the next reconnect needs the password
+"$TAFELCTL" --config /dev/null --data-dir "$E2E_DIR" user revoke-tickets voorzitter \
+	>>"$E2E_DIR.log" 2>&1 || fail "tafelctl user revoke-tickets"
+logins=$(grep -c "voorzitter logged in" "$E2E_DIR.log")
 
 # 2. the answer is lost: tafeld stops right after the submit
 desc2="Antwoord kwijt e2e$$"
@@ -56,4 +63,9 @@ n=$(count_in_meeting politie "$MEETING" "$desc2")
 [ "$n" = 1 ] || fail "second action point stored $n times, not once"
 n=$(count_in_meeting politie "$MEETING" "$desc1")
 [ "$n" = 1 ] || fail "first action point now stored $n times"
+# the refused ticket fell back to the stored password, without asking
+grep -q 'login as "voorzitter" refused: the resume ticket' "$E2E_DIR.log" ||
+	fail "the revoked ticket was not tried"
+[ "$(grep -c "voorzitter logged in" "$E2E_DIR.log")" -gt "$logins" ] ||
+	fail "no password login after the ticket was refused"
 ok
