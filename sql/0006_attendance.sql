@@ -358,3 +358,355 @@ BEGIN
 	WHERE m.state = 'closed' AND a.present AND m.opened_at IS NOT NULL;
 END
 $$;
+
+-- ---------------------------------------------------------------------------
+-- Live events equal a fresh snapshot (issue 8.7; tests/test_consistency.c)
+-- ---------------------------------------------------------------------------
+
+-- Renders an Event-shaped object for one viewer (0005), with one change: a
+-- removed agenda item is never dropped (its case may no longer be
+-- connected, but the viewer must learn that it is gone).
+CREATE OR REPLACE FUNCTION tafel_render(p_viewer bigint, p_pres_meeting bigint,
+    p_beamer_meeting bigint, p_obj jsonb, p_context text,
+    p_audit_meeting bigint, p_drop boolean)
+RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	u users;
+	v_acc jsonb := '{}';
+	v_sent jsonb := '{}';
+	v_out jsonb := '{}';
+	v_ids bigint[];
+	v_cid bigint;
+	v_key text;
+	v_val jsonb;
+	v_kind text;
+	v_arr jsonb;
+	v_el jsonb;
+	a jsonb;
+	b jsonb;
+	v_cats text[];
+	v_org bigint;
+BEGIN
+	IF p_obj IS NULL THEN
+		RETURN NULL;
+	END IF;
+	SELECT * INTO u FROM users WHERE id = p_viewer;
+	IF NOT FOUND OR u.disabled THEN
+		RETURN NULL;
+	END IF;
+
+	-- the access of every case concerned, once
+	SELECT array_agg(DISTINCT x) INTO v_ids FROM (
+	    SELECT tafel_obj_case(tafel_key_kind(k), e) x
+	    FROM jsonb_each(p_obj) AS t(k, v)
+	    CROSS JOIN LATERAL jsonb_array_elements(CASE
+		WHEN jsonb_typeof(v) = 'array' THEN v
+		WHEN jsonb_typeof(v) = 'object' THEN jsonb_build_array(v)
+		ELSE '[]' END) e
+	    WHERE tafel_key_kind(k) IS NOT NULL) s
+	WHERE x IS NOT NULL;
+	FOREACH v_cid IN ARRAY coalesce(v_ids, '{}') LOOP
+		IF coalesce(p_pres_meeting, 0) > 0 THEN
+			a := tafel_beamer_access(p_pres_meeting, u.id, v_cid);
+		ELSE
+			a := tafel_access(u.id, v_cid);
+			IF coalesce(p_beamer_meeting, 0) > 0 THEN
+				b := tafel_beamer_access(p_beamer_meeting, u.id, v_cid, a);
+				a := a || jsonb_build_object(
+				    'beamer_redacted', b ->> 'reason' <> '',
+				    'beamer_reason', b -> 'beamer_reason');
+			END IF;
+		END IF;
+		v_acc := v_acc || jsonb_build_object(v_cid::text, a);
+	END LOOP;
+
+	FOR v_key, v_val IN SELECT key, value FROM jsonb_each(p_obj) LOOP
+		v_kind := tafel_key_kind(v_key);
+		IF v_key IN ('meeting', 'attendance') THEN
+			IF p_drop AND coalesce(p_pres_meeting, 0) = 0
+			    AND NOT tafel_may_see_meeting(u, coalesce(
+				(v_val ->> 'meeting_id')::bigint, (v_val ->> 'id')::bigint))
+			THEN
+				CONTINUE;
+			END IF;
+			v_out := v_out || jsonb_build_object(v_key, v_val);
+		ELSIF v_kind IS NULL THEN
+			v_out := v_out || jsonb_build_object(v_key, v_val);
+		ELSIF jsonb_typeof(v_val) = 'object' THEN
+			a := v_acc -> (tafel_obj_case(v_kind, v_val)::text);
+			IF a IS NULL OR (p_drop AND NOT (a ->> 'connected')::boolean) THEN
+				CONTINUE;
+			END IF;
+			v_out := v_out || jsonb_build_object(v_key,
+			    tafel_redact_obj(v_kind, v_val, a));
+			v_sent := v_sent || jsonb_build_object(
+			    tafel_obj_case(v_kind, v_val)::text,
+			    coalesce(v_sent -> (tafel_obj_case(v_kind, v_val)::text), '[]')
+			    || to_jsonb(tafel_sent_categories(v_kind, v_val, a)));
+		ELSIF jsonb_typeof(v_val) = 'array' THEN
+			v_arr := '[]';
+			FOR v_el IN SELECT e FROM jsonb_array_elements(v_val)
+			    WITH ORDINALITY AS t(e, i) ORDER BY i LOOP
+				a := v_acc -> (tafel_obj_case(v_kind, v_el)::text);
+				-- a removed agenda item is sent even though its case
+				-- may no longer be connected: else the viewer would
+				-- keep it
+				IF a IS NULL OR (p_drop
+				    AND NOT (a ->> 'connected')::boolean
+				    AND NOT (v_kind = 'item' AND coalesce(
+					(v_el ->> 'removed')::boolean, false))) THEN
+					CONTINUE;
+				END IF;
+				v_arr := v_arr || jsonb_build_array(
+				    tafel_redact_obj(v_kind, v_el, a));
+				v_sent := v_sent || jsonb_build_object(
+				    tafel_obj_case(v_kind, v_el)::text,
+				    coalesce(v_sent -> (tafel_obj_case(v_kind, v_el)::text),
+					'[]')
+				    || to_jsonb(tafel_sent_categories(v_kind, v_el, a)));
+			END LOOP;
+			IF p_drop AND jsonb_array_length(v_arr) = 0
+			    AND jsonb_array_length(v_val) > 0 THEN
+				CONTINUE;
+			END IF;
+			v_out := v_out || jsonb_build_object(v_key, v_arr);
+		ELSE
+			v_out := v_out || jsonb_build_object(v_key, v_val);
+		END IF;
+	END LOOP;
+
+	IF p_drop AND v_out = '{}'::jsonb AND p_obj <> '{}'::jsonb THEN
+		RETURN NULL;
+	END IF;
+
+	-- the audit: one row per case that got any personal data
+	IF p_context IS NOT NULL THEN
+		FOR v_key, v_val IN SELECT key, value FROM jsonb_each(v_sent) LOOP
+			v_cats := tafel_cats_sorted(ARRAY(
+			    SELECT jsonb_array_elements_text(v_val)));
+			CONTINUE WHEN cardinality(v_cats) = 0;
+			IF coalesce(p_pres_meeting, 0) > 0 THEN
+				FOR v_org IN SELECT DISTINCT x.org_id FROM (
+				    SELECT a2.org_id FROM attendance a2
+				    WHERE a2.meeting_id = p_pres_meeting AND a2.present
+				    UNION SELECT cu.org_id FROM meetings m
+					JOIN users cu ON cu.id = m.chair_id
+					WHERE m.id = p_pres_meeting
+				    UNION SELECT u.org_id) x LOOP
+					INSERT INTO audit_log (user_id, org_id, case_id,
+					    categories, meeting_id, context)
+					VALUES (u.id, v_org, v_key::bigint, v_cats,
+					    p_pres_meeting, 'beamer');
+				END LOOP;
+			ELSE
+				INSERT INTO audit_log (user_id, org_id, case_id,
+				    categories, meeting_id, context)
+				VALUES (u.id, u.org_id, v_key::bigint, v_cats,
+				    nullif(p_audit_meeting, 0), p_context);
+			END IF;
+		END LOOP;
+	END IF;
+	RETURN v_out;
+END
+$$;
+
+-- The payload of a change as the sessions get it: when an item became
+-- current, the case and ALL its action points as they are now (the
+-- organisations present may now see them in full; a snapshot has the
+-- finished ones too).
+CREATE OR REPLACE FUNCTION tafel_event_payload(c changelog)
+RETURNS jsonb LANGUAGE plpgsql STABLE SET search_path = public AS $$
+DECLARE
+	v_case bigint;
+BEGIN
+	IF c.payload ? 'meeting' AND NOT c.payload ? 'case'
+	    AND jsonb_typeof(c.payload -> 'agenda_items') = 'array' THEN
+		SELECT ai.case_id INTO v_case
+		FROM jsonb_array_elements(c.payload -> 'agenda_items') e
+		JOIN agenda_items ai ON ai.id = (e ->> 'id')::bigint
+		WHERE e ->> 'state' = 'current'
+		LIMIT 1;
+		IF v_case IS NOT NULL THEN
+			RETURN c.payload || jsonb_build_object(
+			    'case', tafel_json_case(v_case),
+			    'actions', tafel_json_case_actions(v_case, false));
+		END IF;
+	END IF;
+	RETURN c.payload;
+END
+$$;
+
+-- add_agenda_item: AddAgendaItemRequest -> Agenda.  The event carries the
+-- case with all its action points (as a snapshot has them), not only the
+-- open ones.
+CREATE OR REPLACE FUNCTION tafel_op_add_agenda_item(p_user_id bigint, p_args jsonb)
+RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	u users := tafel_actor(p_user_id);
+	m meetings := tafel_agenda_meeting(u, tafel_arg_id(p_args, 'meeting_id'));
+	c cases;
+	v_pos bigint := tafel_arg_id(p_args, 'position');
+	v_n int;
+	v_items jsonb;
+BEGIN
+	SELECT * INTO c FROM cases WHERE id = tafel_arg_id(p_args, 'case_id');
+	IF NOT FOUND THEN
+		PERFORM tafel_raise('TF016', 'case not found', 'case_id');
+	END IF;
+	IF EXISTS (SELECT 1 FROM agenda_items
+	    WHERE meeting_id = m.id AND case_id = c.id) THEN
+		PERFORM tafel_raise('TF011',
+		    'the case is already on the agenda of this meeting', 'case_id');
+	END IF;
+	SELECT count(*) INTO v_n FROM agenda_items WHERE meeting_id = m.id;
+	IF v_pos = 0 THEN
+		v_pos := v_n + 1;
+	ELSIF v_pos < 0 OR v_pos > v_n + 1 THEN
+		PERFORM tafel_raise('TF014', format(
+		    'position must be between 1 and %s (0: at the end)', v_n + 1),
+		    'position');
+	END IF;
+
+	UPDATE agenda_items SET position = position + 1, version = version + 1,
+	    updated_at = now(), updated_by = u.id
+	WHERE meeting_id = m.id AND position >= v_pos;
+	INSERT INTO agenda_items (meeting_id, case_id, position, created_by,
+	    updated_by)
+	VALUES (m.id, c.id, v_pos, u.id, u.id);
+
+	v_items := tafel_json_items(m.id);
+	PERFORM tafel_log_change(u.id, m.id, c.id, '{}', jsonb_build_object(
+	    'agenda_items', v_items,
+	    'case', tafel_json_case(c.id),
+	    'actions', tafel_json_case_actions(c.id, false)));
+	RETURN jsonb_build_object('meeting_id', m.id, 'items', v_items);
+END
+$$;
+
+-- An action point's change payload; when it made an organisation involved
+-- in the case (which may now see the case and all its action points in
+-- full), also the case and all its action points as they are now.
+CREATE FUNCTION tafel_involved_payload(p_case_id bigint, p_new_org boolean,
+    p_payload jsonb)
+RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT CASE WHEN p_new_org THEN p_payload || jsonb_build_object(
+	    'case', tafel_json_case(p_case_id),
+	    'actions', tafel_json_case_actions(p_case_id, false))
+	    ELSE p_payload END
+$$;
+
+-- create_action: CreateActionRequest -> ActionPoint
+CREATE OR REPLACE FUNCTION tafel_op_create_action(p_user_id bigint, p_args jsonb)
+RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	u users := tafel_actor(p_user_id);
+	c cases;
+	m meetings;
+	v_meeting bigint := tafel_arg_id(p_args, 'meeting_id');
+	v_due date;
+	v_base date := current_date;
+	v_id bigint;
+	v_json jsonb;
+	v_new_org int;
+BEGIN
+	SELECT * INTO c FROM cases WHERE id = tafel_arg_id(p_args, 'case_id');
+	IF NOT FOUND THEN
+		PERFORM tafel_raise('TF016', 'case not found', 'case_id');
+	END IF;
+	IF v_meeting <> 0 THEN
+		SELECT * INTO m FROM meetings WHERE id = v_meeting;
+		IF NOT FOUND THEN
+			PERFORM tafel_raise('TF016', 'meeting not found',
+			    'meeting_id');
+		END IF;
+		v_base := m.scheduled_start::date;
+	END IF;
+	IF NOT (tafel_is_admin(u) OR (v_meeting <> 0 AND m.chair_id = u.id)
+	    OR u.org_id = c.submitter_org_id
+	    OR u.id IS NOT DISTINCT FROM c.case_manager_id) THEN
+		PERFORM tafel_raise('TF010', 'only the chair of the meeting, an '
+		    || 'administrator, the submitting organisation or the case '
+		    || 'manager can agree an action point');
+	END IF;
+	IF v_meeting <> 0 AND NOT EXISTS (SELECT 1 FROM agenda_items
+	    WHERE meeting_id = m.id AND case_id = c.id) THEN
+		PERFORM tafel_raise('TF011',
+		    'the case is not on the agenda of this meeting', 'meeting_id');
+	END IF;
+	IF btrim(tafel_arg_text(p_args, 'description')) = '' THEN
+		PERFORM tafel_raise('TF011', 'description is required',
+		    'description');
+	END IF;
+	PERFORM tafel_check_action_owner(p_args);
+	v_due := tafel_arg_date(p_args, 'due_date');
+	IF v_due IS NULL THEN
+		PERFORM tafel_raise('TF011', 'due_date is required', 'due_date');
+	END IF;
+	IF v_due < v_base - interval '1 year' THEN
+		PERFORM tafel_raise('TF014',
+		    'due_date is more than a year before the meeting', 'due_date');
+	END IF;
+
+	INSERT INTO action_points (case_id, meeting_id, description, owner_org_id,
+	    owner_user_id, due_date, created_by, updated_by)
+	VALUES (c.id, nullif(v_meeting, 0), tafel_arg_text(p_args, 'description'),
+	    tafel_arg_id(p_args, 'owner_org_id'),
+	    nullif(tafel_arg_id(p_args, 'owner_user_id'), 0), v_due, u.id, u.id)
+	RETURNING id INTO v_id;
+	INSERT INTO case_involved_orgs (case_id, org_id, added_by)
+	VALUES (c.id, tafel_arg_id(p_args, 'owner_org_id'), u.id)
+	ON CONFLICT DO NOTHING;
+	GET DIAGNOSTICS v_new_org = ROW_COUNT;
+
+	v_json := tafel_json_action(v_id);
+	PERFORM tafel_log_change(u.id, v_meeting, c.id,
+	    ARRAY[tafel_arg_id(p_args, 'owner_org_id')], tafel_involved_payload(
+		c.id, v_new_org > 0, jsonb_build_object('action_point', v_json)));
+	RETURN v_json;
+END
+$$;
+
+-- update_action: UpdateActionRequest -> ActionPoint
+CREATE OR REPLACE FUNCTION tafel_op_update_action(p_user_id bigint, p_args jsonb)
+RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	u users := tafel_actor(p_user_id);
+	a action_points := tafel_action_for_change(u, p_args);
+	v_due date;
+	v_org bigint := tafel_arg_id(p_args, 'owner_org_id');
+	v_json jsonb;
+	v_new_org int;
+BEGIN
+	IF btrim(tafel_arg_text(p_args, 'description')) = '' THEN
+		PERFORM tafel_raise('TF011', 'description is required',
+		    'description');
+	END IF;
+	PERFORM tafel_check_action_owner(p_args);
+	v_due := tafel_arg_date(p_args, 'due_date');
+	IF v_due IS NULL THEN
+		PERFORM tafel_raise('TF011', 'due_date is required', 'due_date');
+	END IF;
+	IF v_due < a.created_at::date - interval '1 year' THEN
+		PERFORM tafel_raise('TF014', 'due_date is more than a year before '
+		    || 'the action point was agreed', 'due_date');
+	END IF;
+
+	UPDATE action_points SET
+	    description = tafel_arg_text(p_args, 'description'),
+	    owner_org_id = v_org,
+	    owner_user_id = nullif(tafel_arg_id(p_args, 'owner_user_id'), 0),
+	    due_date = v_due,
+	    version = version + 1, updated_at = now(), updated_by = u.id
+	WHERE id = a.id;
+	INSERT INTO case_involved_orgs (case_id, org_id, added_by)
+	VALUES (a.case_id, v_org, u.id)
+	ON CONFLICT DO NOTHING;
+	GET DIAGNOSTICS v_new_org = ROW_COUNT;
+
+	v_json := tafel_json_action(a.id);
+	PERFORM tafel_log_change(u.id, a.meeting_id, a.case_id,
+	    ARRAY[a.owner_org_id, v_org], tafel_involved_payload(a.case_id,
+		v_new_org > 0, jsonb_build_object('action_point', v_json)));
+	RETURN v_json;
+END
+$$;
