@@ -81,6 +81,9 @@ mset_put(struct mset *s, int64_t id, const ProtobufCMessage *msg, double now,
     int (*cmp)(const void *, const void *))
 {
 	size_t i = mset_find(s, id);
+	/* Copied before the old record is freed: msg may share its parts
+	 * (put_person passes the old case with a new person list). */
+	ProtobufCMessage *copy = model_dup(msg);
 
 	if (i == s->n) {
 		if (s->n == s->cap) {
@@ -91,7 +94,7 @@ mset_put(struct mset *s, int64_t id, const ProtobufCMessage *msg, double now,
 	} else
 		protobuf_c_message_free_unpacked(s->v[i].msg, NULL);
 	s->v[i].id = id;
-	s->v[i].msg = model_dup(msg);
+	s->v[i].msg = copy;
 	s->v[i].changed = now;
 	qsort(s->v, s->n, sizeof *s->v, cmp != NULL ? cmp : cmp_id);
 }

@@ -338,6 +338,20 @@ k_prev(struct ui *u)
 	step_item(u, -1);
 }
 
+/* The answer to open_meeting may warn that nobody but the chair is present. */
+static void
+meeting_state_sent(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct ui *u = arg;
+
+	if (m != NULL && m->body_case == TAFEL__ENVELOPE__BODY_MEETING &&
+	    strcmp(m->meeting->warning, "nobody_present") == 0)
+		ui_message(u, 1, "%s", _("Opened, but nobody else is recorded "
+		    "present: record the attendance (A)."));
+	else
+		ui_reply_generic(n, m, arg);
+}
+
 static void
 meeting_state(struct ui *u, int open)
 {
@@ -346,7 +360,8 @@ meeting_state(struct ui *u, int open)
 	r.meeting_id = u->meeting.meeting_id;
 	r.version = u->meeting.meeting->version;
 	ui_send(u, open ? TAFEL__ENVELOPE__BODY_OPEN_MEETING :
-	    TAFEL__ENVELOPE__BODY_CLOSE_MEETING, &r, NET_REQ_WRITE, NULL);
+	    TAFEL__ENVELOPE__BODY_CLOSE_MEETING, &r, NET_REQ_WRITE,
+	    meeting_state_sent);
 }
 
 static void

@@ -329,6 +329,37 @@ test_old_and_duplicate_events_ignored(void **state)
 	events_free(ev, n);
 }
 
+/* A person event rebuilds its case from the old one (which shares parts
+ * with the copy): the new and the old persons are both there, intact (this
+ * read freed memory before; ASan). */
+static void
+test_person_event(void **state)
+{
+	struct snap a;
+	struct model m;
+	Tafel__Event ev = TAFEL__EVENT__INIT;
+	Tafel__Person p = TAFEL__PERSON__INIT;
+	const Tafel__Case *c;
+
+	(void)state;
+	snap_before(&a);
+	model_init(&m, MODEL_MEETING, 1);
+	model_apply_snapshot(&m, 10, &a.s, 1.0);
+	p.id = 9999;
+	p.case_id = 101;
+	p.name = "B. Jansen";
+	ev.seq = 11;
+	ev.person = &p;
+	assert_int_equal(model_apply_event(&m, &ev, 2.0), MODEL_APPLIED);
+	c = model_case(&m, 101);
+	assert_non_null(c);
+	assert_int_equal(c->n_persons, 2);
+	assert_string_equal(c->persons[0]->name, "A. de Vries");
+	assert_string_equal(c->persons[1]->name, "B. Jansen");
+	model_free(&m);
+	snap_free(&a);
+}
+
 static void
 test_resync(void **state)
 {
@@ -437,6 +468,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_snapshot_plus_events_equals_fresh),
 		cmocka_unit_test(test_old_and_duplicate_events_ignored),
+		cmocka_unit_test(test_person_event),
 		cmocka_unit_test(test_resync),
 		cmocka_unit_test(test_follow_and_detach),
 		cmocka_unit_test(test_org_actions),

@@ -377,6 +377,176 @@ test_read_audit(void **state)
 	tclient_close(&c);
 }
 
+/* The id of the first meeting of a series kind in a state ('closed': the newest). */
+static int64_t
+meeting_of(const char *kind, const char *state)
+{
+	char sql[300], v[32];
+
+	snprintf(sql, sizeof sql, "SELECT m.id FROM meetings m JOIN series s ON "
+	    "s.id = m.series_id WHERE s.kind = '%s' AND m.state = '%s' ORDER BY "
+	    "m.scheduled_start %s LIMIT 1", kind, state,
+	    strcmp(state, "closed") == 0 ? "DESC" : "");
+	assert_int_equal(harness_psql_value(&srv, sql, v, sizeof v), 0);
+	return atoll(v);
+}
+
+static int64_t
+user_id(const char *login)
+{
+	char sql[200], v[32];
+
+	snprintf(sql, sizeof sql, "SELECT id FROM users WHERE login = '%s'",
+	    login);
+	assert_int_equal(harness_psql_value(&srv, sql, v, sizeof v), 0);
+	return atoll(v);
+}
+
+/* record_attendance {meeting, user, present}; the answer. */
+static Tafel__Envelope *
+attend(struct tclient *c, int64_t meeting, const char *login, int present)
+{
+	Tafel__AttendanceRequest r = TAFEL__ATTENDANCE_REQUEST__INIT;
+
+	r.meeting_id = meeting;
+	r.user_id = user_id(login);
+	r.present = present;
+	return tclient_req(c, B(RECORD_ATTENDANCE), &r, harness_key());
+}
+
+/* The chair makes an agenda item of a case current; asserts success. */
+static void
+make_current(struct tclient *chair, int64_t meeting, const char *number)
+{
+	Tafel__SetCurrentItemRequest r = TAFEL__SET_CURRENT_ITEM_REQUEST__INIT;
+	Tafel__Envelope *m;
+	char sql[300], v[32];
+
+	snprintf(sql, sizeof sql, "SELECT a.id FROM agenda_items a JOIN cases c "
+	    "ON c.id = a.case_id WHERE a.meeting_id = %lld AND c.number = '%s'",
+	    (long long)meeting, number);
+	assert_int_equal(harness_psql_value(&srv, sql, v, sizeof v), 0);
+	r.meeting_id = meeting;
+	r.item_id = atoll(v);
+	m = tclient_req(chair, B(SET_CURRENT_ITEM), &r, harness_key());
+	harness_expect_body(m, B(MEETING));
+	frame_free(m);
+}
+
+/* The redaction reason get_case answers (asserting an answer came). */
+static void
+expect_reason(struct tclient *c, const char *number, const char *reason)
+{
+	Tafel__Envelope *m = get_case(c, number);
+
+	harness_expect_body(m, B(CASE_DETAIL));
+	assert_string_equal(m->case_detail->case_->redaction_reason, reason);
+	frame_free(m);
+}
+
+/*
+ * Issue 8.1: victim support, no member of the WZT series, records itself
+ * present at last month's closed WZT and then reads its cases in full.
+ * Refused, and nothing changes; a member cannot record itself at a closed
+ * or planned meeting either.
+ */
+static void
+test_attendance_leak(void **state)
+{
+	struct tclient c, pol;
+	Tafel__Envelope *m;
+	int64_t past = meeting_of("wzt", "closed");
+	char before[32], after[32];
+	const char *count = "SELECT count(*) FROM attendance";
+
+	(void)state;
+	assert_int_equal(harness_psql_value(&srv, count, before, sizeof before),
+	    0);
+	assert_int_equal(tclient_login(&c, &srv, "slachtofferhulp", "demo"), 0);
+	m = get_case(&c, CASE_POLICE);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__NOT_FOUND);
+	frame_free(m);
+	m = attend(&c, past, "slachtofferhulp", 1);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__FORBIDDEN);
+	frame_free(m);
+	m = attend(&c, wzt, "slachtofferhulp", 1);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__FORBIDDEN);
+	frame_free(m);
+	m = get_case(&c, CASE_POLICE);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__NOT_FOUND);
+	frame_free(m);
+	m = tclient_subscribe(&c, past, 0, 0);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__FORBIDDEN);
+	frame_free(m);
+	tclient_close(&c);
+
+	/* The non-signatory GP in the SSO, a series its practice is not in. */
+	assert_int_equal(tclient_login(&c, &srv, "huisarts", "demo"), 0);
+	m = attend(&c, meeting_of("sso", "planned"), "huisarts", 1);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__FORBIDDEN);
+	frame_free(m);
+	tclient_close(&c);
+
+	/* A member: only while the meeting is open. */
+	assert_int_equal(tclient_login(&pol, &srv, "wijkagent", "demo"), 0);
+	m = attend(&pol, past, "wijkagent", 1);
+	assert_int_equal(harness_error_of(m),
+	    TAFEL__ERROR_CODE__INVALID_TRANSITION);
+	frame_free(m);
+	tclient_close(&pol);
+
+	assert_int_equal(harness_psql_value(&srv, count, after, sizeof after),
+	    0);
+	assert_string_equal(after, before);
+}
+
+/*
+ * Presence counts for the items opened while present: the chair from the
+ * opening on (warned that nobody else is present), a latecomer not for the
+ * item opened before she came, a leaver not for the items after.  The case
+ * history names no meeting the user cannot see.
+ */
+static void
+test_attendance_time_ordered(void **state)
+{
+	struct tclient chair, wer;
+	Tafel__Envelope *m;
+	Tafel__MeetingStateRequest o = TAFEL__MEETING_STATE_REQUEST__INIT;
+	int64_t sso = meeting_of("sso", "planned");
+
+	(void)state;
+	assert_int_equal(tclient_login(&chair, &srv, "voorzitter", "demo"), 0);
+	assert_int_equal(tclient_login(&wer, &srv, "forensisch", "demo"), 0);
+	o.meeting_id = sso;
+	o.version = 1;
+	m = tclient_req(&chair, B(OPEN_MEETING), &o, harness_key());
+	harness_expect_body(m, B(MEETING));
+	assert_string_equal(m->meeting->warning, "nobody_present");
+	frame_free(m);
+
+	make_current(&chair, sso, "2026-0002");
+	expect_reason(&chair, "2026-0002", "");	/* present from the opening */
+	m = attend(&wer, sso, "forensisch", 1);
+	harness_expect_body(m, B(ATTENDANCE));
+	frame_free(m);
+	expect_reason(&wer, "2026-0002", "not_involved");	/* came later */
+	make_current(&chair, sso, "2026-0007");
+	expect_reason(&wer, "2026-0007", "");
+	m = attend(&wer, sso, "forensisch", 0);
+	harness_expect_body(m, B(ATTENDANCE));
+	frame_free(m);
+	make_current(&chair, sso, "2026-0008");
+	expect_reason(&wer, "2026-0008", "not_involved");	/* had left */
+
+	/* De Wering is involved in CASE_POLICE but no member of the WZT. */
+	m = get_case(&wer, CASE_POLICE);
+	harness_expect_body(m, B(CASE_DETAIL));
+	assert_int_equal(m->case_detail->n_history, 0);
+	frame_free(m);
+	tclient_close(&chair);
+	tclient_close(&wer);
+}
+
 /* Retention: a case closed six years ago is anonymised; one under legal hold is not. */
 static void
 test_retention(void **state)
@@ -420,6 +590,8 @@ main(void)
 		cmocka_unit_test(test_shared_screen),
 		cmocka_unit_test(test_events_filtered),
 		cmocka_unit_test(test_read_audit),
+		cmocka_unit_test(test_attendance_leak),
+		cmocka_unit_test(test_attendance_time_ordered),
 		cmocka_unit_test(test_retention),
 	};
 

@@ -17,7 +17,7 @@ SELECT '{
   "Meeting": {"id": "int", "series_id": "int", "series_name": "string",
     "scheduled_start": "int", "state": "MeetingState", "chair_id": "int",
     "chair_name": "string", "current_item_id": "int",
-    "attendance": "Attendance[]", "version": "int"},
+    "attendance": "Attendance[]", "version": "int", "warning": "string?"},
   "AgendaItem": {"id": "int", "meeting_id": "int", "case_id": "int",
     "position": "int", "state": "ItemState", "decision": "string",
     "version": "int", "removed": "bool?"},
@@ -236,6 +236,10 @@ BEGIN
 	    'description', 'Bellen', 'owner_org_id', test_org('Veilig Thuis Eemland-Twente'),
 	    'due_date', to_char(current_date + 3, 'YYYY-MM-DD')));
 	PERFORM test_shape(v_action, 'ActionPoint');
+	-- attendance only in an open meeting (0006)
+	PERFORM test_shape(test_write('voorzitter', 'open_meeting',
+	    jsonb_build_object('meeting_id', v_meeting -> 'id',
+		'version', v_meeting -> 'version')), 'Meeting');
 	PERFORM test_shape(test_write('voorzitter', 'record_attendance',
 	    jsonb_build_object('meeting_id', v_meeting -> 'id',
 		'user_id', test_uid('politie'), 'present', true)), 'Attendance');

@@ -106,7 +106,13 @@ BEGIN
 	    = 'not_involved', 'the police are not present';
 	PERFORM test_write('wijkagent', 'record_attendance', jsonb_build_object(
 	    'meeting_id', v_wzt, 'user_id', test_uid('wijkagent'), 'present', true));
-	ASSERT tafel_get_case(test_uid('politie'), c12) -> 'case' ->> 'redacted'
+	ASSERT tafel_get_case(test_uid('politie'), c12) -> 'case' ->> 'redaction_reason'
+	    = 'not_involved', 'arriving after c12 was opened earns nothing (0006)';
+	-- an item opened while a user of the organisation is present counts
+	m := test_write('voorzitter', 'set_current_item', jsonb_build_object(
+	    'meeting_id', v_wzt, 'item_id', (SELECT id FROM agenda_items
+		WHERE meeting_id = v_wzt AND case_id = c3)));
+	ASSERT tafel_get_case(test_uid('politie'), c3) -> 'case' ->> 'redacted'
 	    = 'false', 'any user of the organisation present is enough';
 
 	-- a non-signatory sees the pseudonymised view, even present and opened

@@ -1,0 +1,574 @@
+/* Integration: after any sequence of writes, every subscriber's model equals a fresh snapshot for that viewer. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "envelope.h"
+#include "frame.h"
+#include "harness.h"
+#include "model.h"
+#include "proto.h"
+
+#define T 20000
+
+/*
+ * The viewers of today's WZT of the demo: the chair, the chair's shared
+ * screen, a member (police), the housing corporation and the GP practice
+ * (present; the GP is no signatory) and youth care (a member, absent).
+ */
+struct viewer {
+	const char *login;
+	int presentation;
+	struct tclient c;	/* subscribed: its events build m */
+	struct tclient fresh;	/* for the fresh snapshots */
+	struct model m;
+	int resyncs;
+};
+
+static struct viewer viewers[] = {
+	{ .login = "voorzitter" }, { .login = "voorzitter", .presentation = 1 },
+	{ .login = "politie" }, { .login = "woningcorporatie" },
+	{ .login = "huisarts" }, { .login = "jeugdzorg" },
+};
+#define NV (sizeof viewers / sizeof viewers[0])
+#define CHAIR (&viewers[0].c)
+
+static struct tafeld srv;
+static int64_t wzt;
+static int64_t orgs[6];		/* owners for new action points */
+static int64_t people[4];	/* users whose attendance changes */
+static uint64_t rng;
+
+/* xorshift64*: the whole run follows from the printed seed. */
+static unsigned
+rnd(unsigned n)
+{
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return n == 0 ? 0 : (unsigned)((rng * 2685821657736338717ULL) >> 33) % n;
+}
+
+static int64_t
+sql_id(const char *sql)
+{
+	char v[64];
+
+	assert_int_equal(harness_psql_value(&srv, sql, v, sizeof v), 0);
+	return atoll(v);
+}
+
+/* A fresh subscription of v's connection c: the model restarts from it. */
+static void
+subscribe(struct viewer *v)
+{
+	Tafel__Envelope *a = tclient_subscribe(&v->c, wzt, 0, v->presentation);
+
+	harness_expect_body(a, B(SUBSCRIBED));
+	model_apply_snapshot(&v->m, a->subscribed->seq, a->subscribed->snapshot,
+	    0);
+	frame_free(a);
+}
+
+/* Applies the events that arrive within timeout_ms (then keeps going while
+ * they come); a resync subscribes again, as the client does. */
+static void
+drain(struct viewer *v, int timeout_ms)
+{
+	Tafel__Envelope *e;
+
+	while ((e = tclient_event(&v->c, timeout_ms)) != NULL) {
+		if (model_apply_event(&v->m, e->event, 0) == MODEL_RESYNC) {
+			v->resyncs++;
+			subscribe(v);
+		}
+		frame_free(e);
+		timeout_ms = 1;
+	}
+}
+
+static int
+setup(void **state)
+{
+	static const char *const args[] = { "--set", "rate_session=100000",
+	    "--set", "rate_burst=100000", "--set", "rate_address=100000", NULL };
+	static const char *const org_kinds[] = { "police", "housing", "other",
+	    "youth_care", "municipality", "victim_support" };
+	static const char *const logins[] = { "politie", "woningcorporatie",
+	    "huisarts", "jeugdzorg" };
+	char sql[300];
+	size_t i;
+
+	(void)state;
+	if (tafeld_start_demo(&srv, args) != 0)
+		return -1;
+	wzt = sql_id("SELECT m.id FROM meetings m JOIN series s ON s.id = "
+	    "m.series_id WHERE s.kind = 'wzt' AND m.state = 'planned' ORDER BY "
+	    "m.scheduled_start LIMIT 1");
+	for (i = 0; i < 6; i++) {
+		snprintf(sql, sizeof sql, "SELECT min(id) FROM organisations "
+		    "WHERE kind = '%s'", org_kinds[i]);
+		orgs[i] = sql_id(sql);
+	}
+	for (i = 0; i < 4; i++) {
+		snprintf(sql, sizeof sql, "SELECT id FROM users WHERE login = "
+		    "'%s'", logins[i]);
+		people[i] = sql_id(sql);
+	}
+	return wzt > 0 ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	return tafeld_teardown(&srv);
+}
+
+/* The state the writes pick from, in one query. */
+struct state {
+	char buf[16384];
+	/* items: id:version:state:case; actions: id:version:state;
+	 * cases (on the agenda): id:version:theme:approach:manager:next;
+	 * off: case ids not on the agenda */
+	char *items[64], *actions[256], *cases[64], *off[64];
+	size_t n_items, n_actions, n_cases, n_off;
+};
+
+static size_t
+split(char *s, char sep, char **out, size_t max)
+{
+	size_t n = 0;
+	char *p;
+
+	if (*s == '\0')
+		return 0;
+	while (n < max) {
+		out[n++] = s;
+		if ((p = strchr(s, sep)) == NULL)
+			break;
+		*p = '\0';
+		s = p + 1;
+	}
+	return n;
+}
+
+static void
+load_state(struct state *st)
+{
+	char sql[2048], *part[4];
+
+	snprintf(sql, sizeof sql,
+	    "SELECT coalesce((SELECT string_agg(id || ':' || version || ':' || "
+	    "state || ':' || case_id, ',' ORDER BY position) FROM agenda_items "
+	    "WHERE meeting_id = %lld), '') || '|' || coalesce((SELECT "
+	    "string_agg(a.id || ':' || a.version || ':' || a.state, ',' ORDER BY "
+	    "a.id) FROM action_points a WHERE a.case_id IN (SELECT case_id FROM "
+	    "agenda_items WHERE meeting_id = %lld)), '') || '|' || coalesce(("
+	    "SELECT string_agg(c.id || ':' || c.version || ':' || c.theme || ':' "
+	    "|| c.approach || ':' || coalesce(c.case_manager_id, 0) || ':' || "
+	    "coalesce((SELECT min(s.ordinal) FROM case_transitions t JOIN "
+	    "case_statuses s ON s.status = t.to_status WHERE t.from_status = "
+	    "c.status), -1), ',' ORDER BY c.id) FROM cases c WHERE c.id IN ("
+	    "SELECT case_id FROM agenda_items WHERE meeting_id = %lld)), '') || "
+	    "'|' || coalesce((SELECT string_agg(c.id::text, ',' ORDER BY c.id) "
+	    "FROM cases c WHERE c.id NOT IN (SELECT case_id FROM agenda_items "
+	    "WHERE meeting_id = %lld)), '')", (long long)wzt, (long long)wzt,
+	    (long long)wzt, (long long)wzt);
+	assert_int_equal(harness_psql_value(&srv, sql, st->buf, sizeof st->buf),
+	    0);
+	assert_int_equal(split(st->buf, '|', part, 4), 4);
+	st->n_items = split(part[0], ',', st->items, 64);
+	st->n_actions = split(part[1], ',', st->actions, 256);
+	st->n_cases = split(part[2], ',', st->cases, 64);
+	st->n_off = split(part[3], ',', st->off, 64);
+}
+
+/* Field k (0-based) of a record "a:b:c" as a number / as text. */
+static int64_t
+fnum(const char *rec, int k)
+{
+	while (k-- > 0 && rec != NULL)
+		if ((rec = strchr(rec, ':')) != NULL)
+			rec++;
+	return rec != NULL ? atoll(rec) : 0;
+}
+
+static void
+ftext(const char *rec, int k, char *out, size_t len)
+{
+	while (k-- > 0 && rec != NULL)
+		if ((rec = strchr(rec, ':')) != NULL)
+			rec++;
+	snprintf(out, len, "%.*s", rec ? (int)strcspn(rec, ":") : 0,
+	    rec ? rec : "");
+}
+
+static void
+date_in(int days, char *out, size_t len)
+{
+	time_t t = time(NULL) + (time_t)days * 86400;
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(out, len, "%Y-%m-%d", &tm);
+}
+
+/* One write picked at random; returns its name (for the log). */
+static const char *
+random_write(int n)
+{
+	struct state st;
+	Tafel__Envelope *a = NULL;
+	char text[80], date[16], theme[64], appr[16];
+	const char *name;
+	const char *rec;
+
+	load_state(&st);
+	snprintf(text, sizeof text, "Schrijfactie %d", n);
+	switch (rnd(13)) {
+	case 0: case 1: {
+		Tafel__SetCurrentItemRequest r = TAFEL__SET_CURRENT_ITEM_REQUEST__INIT;
+
+		name = "set_current_item";
+		r.meeting_id = wzt;
+		r.item_id = st.n_items > 0 && rnd(6) != 0 ?
+		    fnum(st.items[rnd((unsigned)st.n_items)], 0) : 0;
+		a = tclient_req(CHAIR, B(SET_CURRENT_ITEM), &r, harness_key());
+		break;
+	}
+	case 2: {
+		Tafel__RecordDecisionRequest r = TAFEL__RECORD_DECISION_REQUEST__INIT;
+
+		name = "record_decision";
+		if (st.n_items == 0)
+			return "-";
+		rec = st.items[rnd((unsigned)st.n_items)];
+		r.item_id = fnum(rec, 0);
+		r.version = fnum(rec, 1);
+		r.decision = text;
+		a = tclient_req(CHAIR, B(RECORD_DECISION), &r, harness_key());
+		break;
+	}
+	case 3: case 4: {
+		Tafel__CreateActionRequest r = TAFEL__CREATE_ACTION_REQUEST__INIT;
+
+		name = "create_action";
+		if (st.n_items == 0)
+			return "-";
+		r.case_id = fnum(st.items[rnd((unsigned)st.n_items)], 3);
+		r.meeting_id = wzt;
+		r.description = text;
+		r.owner_org_id = orgs[rnd(6)];
+		date_in(rnd(2) ? 30 : -10, date, sizeof date);
+		r.due_date = date;
+		a = tclient_req(CHAIR, B(CREATE_ACTION), &r, harness_key());
+		break;
+	}
+	case 5: {
+		Tafel__UpdateActionRequest r = TAFEL__UPDATE_ACTION_REQUEST__INIT;
+
+		name = "update_action";
+		if (st.n_actions == 0)
+			return "-";
+		rec = st.actions[rnd((unsigned)st.n_actions)];
+		r.id = fnum(rec, 0);
+		r.version = fnum(rec, 1);
+		r.description = text;
+		r.owner_org_id = orgs[rnd(6)];
+		date_in(14, date, sizeof date);
+		r.due_date = date;
+		a = tclient_req(CHAIR, B(UPDATE_ACTION), &r, harness_key());
+		break;
+	}
+	case 6: {
+		Tafel__FinishActionRequest r = TAFEL__FINISH_ACTION_REQUEST__INIT;
+		int done = rnd(3) != 0;
+
+		name = done ? "complete_action" : "cancel_action";
+		if (st.n_actions == 0)
+			return "-";
+		rec = st.actions[rnd((unsigned)st.n_actions)];
+		r.id = fnum(rec, 0);
+		r.version = fnum(rec, 1);
+		r.note = text;
+		a = tclient_req(CHAIR, done ? B(COMPLETE_ACTION) :
+		    B(CANCEL_ACTION), &r, harness_key());
+		break;
+	}
+	case 7: {
+		Tafel__UpdateCaseRequest r = TAFEL__UPDATE_CASE_REQUEST__INIT;
+		static const char *const approaches[] = { "person", "system",
+		    "area" };
+
+		name = "update_case";
+		if (st.n_cases == 0)
+			return "-";
+		rec = st.cases[rnd((unsigned)st.n_cases)];
+		r.id = fnum(rec, 0);
+		r.version = fnum(rec, 1);
+		ftext(rec, 2, theme, sizeof theme);
+		r.theme = theme;
+		ftext(rec, 3, appr, sizeof appr);
+		for (int i = 0; i < 3; i++)
+			if (strcmp(appr, approaches[i]) == 0)
+				r.approach = i;
+		r.case_manager_id = fnum(rec, 4);
+		r.district = text;
+		r.summary = text;
+		a = tclient_req(CHAIR, B(UPDATE_CASE), &r, harness_key());
+		break;
+	}
+	case 8: {
+		Tafel__PersonRequest r = TAFEL__PERSON_REQUEST__INIT;
+		Tafel__Person p = TAFEL__PERSON__INIT;
+
+		name = "add_person";
+		if (st.n_cases == 0)
+			return "-";
+		p.case_id = fnum(st.cases[rnd((unsigned)st.n_cases)], 0);
+		p.role = (Tafel__PersonRole)rnd(4);
+		p.name = "Pieter Willem Jansen";
+		p.birth_date = "1980-05-17";
+		r.person = &p;
+		a = tclient_req(CHAIR, B(ADD_PERSON), &r, harness_key());
+		break;
+	}
+	case 9: {
+		Tafel__AddAgendaItemRequest r = TAFEL__ADD_AGENDA_ITEM_REQUEST__INIT;
+
+		name = "add_agenda_item";
+		if (st.n_off == 0)
+			return "-";
+		r.meeting_id = wzt;
+		r.case_id = atoll(st.off[rnd((unsigned)st.n_off)]);
+		r.position = (int32_t)rnd((unsigned)st.n_items + 2);
+		a = tclient_req(CHAIR, B(ADD_AGENDA_ITEM), &r, harness_key());
+		break;
+	}
+	case 10: {
+		Tafel__RemoveAgendaItemRequest r =
+		    TAFEL__REMOVE_AGENDA_ITEM_REQUEST__INIT;
+
+		name = "remove_agenda_item";
+		if (st.n_items == 0)
+			return "-";
+		rec = st.items[rnd((unsigned)st.n_items)];
+		r.item_id = fnum(rec, 0);
+		r.version = fnum(rec, 1);
+		a = tclient_req(CHAIR, B(REMOVE_AGENDA_ITEM), &r, harness_key());
+		break;
+	}
+	case 11: {
+		Tafel__AttendanceRequest r = TAFEL__ATTENDANCE_REQUEST__INIT;
+
+		name = "record_attendance";
+		r.meeting_id = wzt;
+		r.user_id = people[rnd(4)];
+		r.present = rnd(3) != 0;
+		a = tclient_req(CHAIR, B(RECORD_ATTENDANCE), &r, harness_key());
+		break;
+	}
+	default: {
+		Tafel__MoveCaseRequest r = TAFEL__MOVE_CASE_REQUEST__INIT;
+
+		name = "move_case";
+		if (st.n_cases == 0)
+			return "-";
+		rec = st.cases[rnd((unsigned)st.n_cases)];
+		if (fnum(rec, 5) < 0)
+			return "-";
+		r.id = fnum(rec, 0);
+		r.version = fnum(rec, 1);
+		r.to = (Tafel__CaseStatus)fnum(rec, 5);
+		a = tclient_req(CHAIR, B(MOVE_CASE), &r, harness_key());
+		break;
+	}
+	}
+	assert_non_null(a);		/* an answer, success or a refusal */
+	frame_free(a);
+	return name;
+}
+
+/* The agenda in its current order, re-sent: a change every viewer sees. */
+static uint64_t
+sentinel(void)
+{
+	Tafel__ReorderAgendaRequest r = TAFEL__REORDER_AGENDA_REQUEST__INIT;
+	Tafel__Envelope *a;
+	struct state st;
+	int64_t ids[64];
+	size_t i;
+
+	load_state(&st);
+	for (i = 0; i < st.n_items; i++)
+		ids[i] = fnum(st.items[i], 0);
+	r.meeting_id = wzt;
+	r.n_item_ids = st.n_items;
+	r.item_ids = ids;
+	a = tclient_req(CHAIR, B(REORDER_AGENDA), &r, harness_key());
+	harness_expect_body(a, B(AGENDA));
+	frame_free(a);
+	return (uint64_t)sql_id("SELECT max(seq) FROM changelog");
+}
+
+/* Whether the line at p (up to '\n') occurs as a whole line in text. */
+static int
+has_line(const char *text, const char *p, size_t len)
+{
+	const char *t = text;
+
+	while (*t != '\0') {
+		size_t l = strcspn(t, "\n");
+
+		if (l == len && memcmp(t, p, len) == 0)
+			return 1;
+		t += l + (t[l] == '\n');
+	}
+	return 0;
+}
+
+/* Prints the lines of one dump that the other lacks (a few of each). */
+static void
+print_diff(const char *who, const char *live, const char *fresh)
+{
+	const char *p;
+	int shown;
+
+	fprintf(stderr, "%s\n", who);
+	for (shown = 0, p = live; *p != '\0' && shown < 4;) {
+		size_t l = strcspn(p, "\n");
+
+		if (!has_line(fresh, p, l)) {
+			fprintf(stderr, "  only live:  %.*s\n", (int)l, p);
+			shown++;
+		}
+		p += l + (p[l] == '\n');
+	}
+	for (shown = 0, p = fresh; *p != '\0' && shown < 4;) {
+		size_t l = strcspn(p, "\n");
+
+		if (!has_line(live, p, l)) {
+			fprintf(stderr, "  only fresh: %.*s\n", (int)l, p);
+			shown++;
+		}
+		p += l + (p[l] == '\n');
+	}
+}
+
+/* Every viewer catches up to seq; its model must equal a fresh snapshot. */
+static int
+check_all(uint64_t seq, int after, unsigned long long seed)
+{
+	int bad = 0;
+	size_t i;
+
+	for (i = 0; i < NV; i++) {
+		struct viewer *v = &viewers[i];
+		Tafel__UnsubscribeRequest u = TAFEL__UNSUBSCRIBE_REQUEST__INIT;
+		Tafel__Envelope *a;
+		long long deadline = now_ms() + T;
+		struct model fm;
+		char *live, *fresh, who[160];
+
+		while (v->m.seq < seq && now_ms() < deadline)
+			drain(v, 200);
+		assert_true(v->m.seq >= seq);
+
+		a = tclient_subscribe(&v->fresh, wzt, 0, v->presentation);
+		harness_expect_body(a, B(SUBSCRIBED));
+		model_init(&fm, MODEL_MEETING, wzt);
+		model_apply_snapshot(&fm, a->subscribed->seq,
+		    a->subscribed->snapshot, 0);
+		frame_free(a);
+		u.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING;
+		u.meeting_id = wzt;
+		a = tclient_req(&v->fresh, B(UNSUBSCRIBE), &u, NULL);
+		harness_expect_body(a, B(OK));
+		frame_free(a);
+
+		live = model_dump(&v->m);
+		fresh = model_dump(&fm);
+		if (strcmp(live, fresh) != 0) {
+			snprintf(who, sizeof who, "seed %llu, after %d writes: "
+			    "%s%s differs from a fresh snapshot", seed, after,
+			    v->login, v->presentation ? " (shared screen)" : "");
+			print_diff(who, live, fresh);
+			bad++;
+		}
+		free(live);
+		free(fresh);
+		model_free(&fm);
+	}
+	return bad;
+}
+
+static void
+test_live_equals_fresh(void **state)
+{
+	const char *e = getenv("TAFEL_SEED"), *w = getenv("TAFEL_WRITES");
+	unsigned long long seed = e != NULL ? strtoull(e, NULL, 10) :
+	    (unsigned long long)time(NULL) ^ (unsigned long long)getpid() << 16;
+	int writes = w != NULL ? atoi(w) : 240, n, bad = 0;
+	Tafel__MeetingStateRequest o = TAFEL__MEETING_STATE_REQUEST__INIT;
+	Tafel__Envelope *a;
+	size_t i;
+
+	(void)state;
+	if (writes < 1 || writes > 1000)
+		writes = 240;
+	fprintf(stderr, "consistency: seed %llu, %d writes (TAFEL_SEED=%llu "
+	    "TAFEL_WRITES=%d to repeat)\n", seed, writes, seed, writes);
+	rng = seed * 2 + 1;
+	for (i = 0; i < NV; i++) {
+		assert_int_equal(tclient_login(&viewers[i].c, &srv,
+		    viewers[i].login, "demo"), 0);
+		assert_int_equal(tclient_login(&viewers[i].fresh, &srv,
+		    viewers[i].login, "demo"), 0);
+		model_init(&viewers[i].m, MODEL_MEETING, wzt);
+		subscribe(&viewers[i]);
+	}
+	o.meeting_id = wzt;
+	o.version = viewers[0].m.meeting->version;
+	a = tclient_req(CHAIR, B(OPEN_MEETING), &o, harness_key());
+	harness_expect_body(a, B(MEETING));
+	frame_free(a);
+
+	for (n = 1; n <= writes && bad == 0; n++) {
+		const char *what = random_write(n);
+
+		(void)what;
+		for (i = 0; i < NV; i++)
+			drain(&viewers[i], 2);
+		if (n % 20 == 0 || n == writes)
+			bad += check_all(sentinel(), n, seed);
+	}
+	for (i = 0; i < NV; i++) {
+		fprintf(stderr, "consistency: %s%s: %d resyncs\n",
+		    viewers[i].login, viewers[i].presentation ? " (screen)" : "",
+		    viewers[i].resyncs);
+		model_free(&viewers[i].m);
+		tclient_close(&viewers[i].c);
+		tclient_close(&viewers[i].fresh);
+	}
+	assert_int_equal(bad, 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_live_equals_fresh),
+	};
+
+	harness_require_service_user();
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
