@@ -3,9 +3,13 @@
 #include <string.h>
 
 #include "i18n.h"
-#include "ui.h"
+#include "views.h"
 
 #define MAX_ROWS 256
+
+static struct {
+	int64_t action_id;		/* the chosen action point of the case */
+} st;
 
 static attr_t
 flash_or(struct ui *u, double changed, attr_t other)
@@ -93,13 +97,13 @@ case_actions(struct ui *u, const Tafel__ActionPoint **acts, size_t *sel)
 		return 0;
 	n = model_case_actions(m, it->case_id, acts, MAX_ROWS);
 	for (size_t i = 0; i < n; i++)
-		if (acts[i]->id == u->sel_case_action_id)
+		if (acts[i]->id == st.action_id)
 			*sel = i;
 	return n;
 }
 
-const Tafel__ActionPoint *
-view_meeting_action(struct ui *u)
+static const Tafel__ActionPoint *
+chosen_action(struct ui *u)
 {
 	const Tafel__ActionPoint *acts[MAX_ROWS];
 	size_t sel, n = case_actions(u, acts, &sel);
@@ -119,7 +123,7 @@ view_meeting_action_step(struct ui *u, int dir)
 	}
 	/* round and round: Tab from the last one goes back to the first */
 	sel = dir > 0 ? (sel + 1) % n : (sel + n - 1) % n;
-	u->sel_case_action_id = acts[sel]->id;
+	st.action_id = acts[sel]->id;
 	ui_dirty(u);
 }
 
@@ -164,7 +168,7 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 	    it->decision[0] ? it->decision : _("(none yet)"));
 	ui_put(w, y++, x, width, ui_attr(u, UI_A_TITLE), _("Action points"));
 	n = model_case_actions(m, c->id, acts, MAX_ROWS);
-	sel = view_meeting_action(u);
+	sel = chosen_action(u);
 	if (n == 0)
 		ui_put(w, y++, x + 2, width - 2, ui_attr(u, UI_A_DIM), _("(none)"));
 	for (size_t i = 0; i < n && y < rows; i++) {
@@ -186,8 +190,8 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 	}
 }
 
-void
-view_meeting_draw(struct ui *u, WINDOW *w, int rows, int cols)
+static void
+draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
 	const struct model *m = &u->meeting;
 	const Tafel__Meeting *mt = m->meeting;
@@ -224,3 +228,91 @@ view_meeting_draw(struct ui *u, WINDOW *w, int rows, int cols)
 	mvwhline(w, 1 + used, 0, ACS_HLINE, cols);
 	draw_case(u, w, 0, 2 + used, rows, cols);
 }
+
+const Tafel__AgendaItem *
+view_meeting_item(struct ui *u)
+{
+	return model_item(&u->meeting, u->meeting.selected_item_id);
+}
+
+int
+view_meeting_has_case(struct ui *u, int64_t case_id)
+{
+	for (size_t i = 0; i < u->meeting.agenda.n; i++)
+		if (model_item_at(&u->meeting, i)->case_id == case_id)
+			return 1;
+	return 0;
+}
+
+static size_t
+lines(struct ui *u)
+{
+	return u->meeting.agenda.n;
+}
+
+/* Own navigation: the viewer stops following the chair. */
+static void
+step(struct ui *u, int dir)
+{
+	model_select_step(&u->meeting, dir);
+}
+
+static void
+select_line(struct ui *u, size_t idx)
+{
+	if (idx < u->meeting.agenda.n)
+		model_select(&u->meeting, u->meeting.agenda.v[idx].id);
+}
+
+static void
+enter(struct ui *u)
+{
+	const Tafel__AgendaItem *it = view_meeting_item(u);
+
+	if (it != NULL)
+		view_case_open(u, it->case_id);
+}
+
+/* q leaves the beamer layout first, then goes to the meetings list. */
+static int
+quit(struct ui *u)
+{
+	if (u->presentation)
+		ui_set_presentation(u, 0);
+	else
+		ui_set_view(u, VIEW_MEETINGS);
+	return 1;
+}
+
+static void
+status(struct ui *u, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (u->meeting_subscribed && !u->presentation)
+		snprintf(buf, len, " · %s", u->meeting.following ?
+		    _("following the chair") : _("own way — f to follow"));
+}
+
+static int
+footer(struct ui *u, char *buf, size_t len)
+{
+	if (!u->presentation)
+		return 0;
+	snprintf(buf, len, "%s", _("P normal view  q back"));
+	return 1;
+}
+
+const struct ui_view_ops view_meeting_ops = {
+	.title = N_("Meeting"),
+	.help_title = N_("In a meeting"),
+	.draw = draw,
+	.lines = lines,
+	.step = step,
+	.select = select_line,
+	.enter = enter,
+	.quit = quit,
+	.action = chosen_action,
+	.status = status,
+	.footer = footer,
+	.parent = VIEW__COUNT,
+};

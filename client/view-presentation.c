@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "i18n.h"
-#include "ui.h"
+#include "views.h"
 
 #define MAX_ACTS 64
 
