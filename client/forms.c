@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
+#include "datein.h"
 #include "i18n.h"
 #include "views.h"
 
@@ -16,7 +18,7 @@
  * again (taking the current version from a CONFLICT) and reopen() asks.
  */
 struct form {
-	const char *label;		/* N_() prompt label */
+	const char *label;		/* N_() prompt label, %s: what it acts on */
 	void (*send)(struct ui *, const char *text);
 	/* A refused write: takes the current record's version from a
 	 * CONFLICT; returns 0 when nothing is left to change. NULL: 0. */
@@ -55,10 +57,12 @@ struct action_form {
 	int64_t owner_user_id;
 	char owner_user_name[200];
 	char due_date[32];
+	char old_due[32];		/* the date before editing */
 };
 
 static struct {
 	const struct form *form;	/* on the prompt, or last sent */
+	char what[200];			/* what the form acts on, in the label */
 	char text[1024];		/* typed, kept on errors */
 	int64_t id, version;		/* the record and the version seen */
 	int64_t user_id;		/* attendance: of whom */
@@ -87,12 +91,27 @@ form_typed(struct ui *u, const char *text)
 	f->send(u, fs.text);
 }
 
+/* The prompt label of form f, naming what it acts on (fs.what). */
+static const char *
+form_label(const struct form *f)
+{
+	static char buf[400];
+	const char *label = _(f->label), *at = strstr(label, "%s");
+
+	if (at == NULL)
+		snprintf(buf, sizeof buf, "%s", label);
+	else
+		snprintf(buf, sizeof buf, "%.*s%s%s", (int)(at - label), label,
+		    fs.what, at + 2);
+	return buf;
+}
+
 /* Opens the prompt of form f with initial text. */
 static void
 form_start(struct ui *u, const struct form *f, const char *initial)
 {
 	fs.form = f;
-	ui_prompt(u, _(f->label), initial, form_typed);
+	ui_prompt(u, form_label(f), initial, form_typed);
 }
 
 /* The form that sent request id (the answer may come after another form
@@ -126,7 +145,7 @@ form_reply(struct net *n, const Tafel__Envelope *m, void *arg)
 		if (f->reopen != NULL)
 			f->reopen(u, m->error);
 		else
-			ui_prompt(u, _(f->label), fs.text, form_typed);
+			ui_prompt(u, form_label(f), fs.text, form_typed);
 	}
 	/* after the prompt, which clears the message line */
 	ui_show_error(u, m->error);
@@ -165,10 +184,30 @@ action_refused(const Tafel__Error *e, int64_t *version)
 	return 1;
 }
 
+/* "'Huisbezoek plannen'", shortened to fit a prompt, or a placeholder
+ * when the text is hidden from this user. */
 static void
-saved(struct ui *u)
+quote(char *buf, size_t len, const char *text)
 {
-	ui_message(u, 0, "%s", _("Saved."));
+	char cut[64];
+
+	if (text == NULL || text[0] == '\0') {
+		snprintf(buf, len, "%s", _("(text hidden)"));
+		return;
+	}
+	layout_fit(cut, sizeof cut, text, 30);
+	for (size_t n = strlen(cut); n > 0 && cut[n - 1] == ' '; n--)
+		cut[n - 1] = '\0';
+	snprintf(buf, len, "'%s%s'", cut, layout_width(text) > 30 ? "…" : "");
+}
+
+/* The case number of an agenda item, "?" if not visible. */
+static const char *
+item_case(struct ui *u, const Tafel__AgendaItem *it)
+{
+	const Tafel__Case *c = model_case(&u->meeting, it->case_id);
+
+	return c != NULL ? c->number : "?";
 }
 
 /* --- meeting: items, open, close ----------------------------------------- */
@@ -183,6 +222,14 @@ need_meeting(struct ui *u)
 	return 1;
 }
 
+/* The ▶ on the agenda shows the step: only an error is worth a word. */
+static void
+item_set(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	if (m != NULL && m->body_case == TAFEL__ENVELOPE__BODY_ERROR)
+		ui_show_error(arg, m->error);
+}
+
 static void
 set_current(struct ui *u, int64_t item)
 {
@@ -191,7 +238,7 @@ set_current(struct ui *u, int64_t item)
 	r.meeting_id = u->meeting.meeting_id;
 	r.item_id = item;
 	ui_send(u, TAFEL__ENVELOPE__BODY_SET_CURRENT_ITEM, &r, NET_REQ_WRITE,
-	    NULL);
+	    item_set);
 }
 
 static void
@@ -224,6 +271,24 @@ forms_prev_item(struct ui *u)
 }
 
 static void
+opened(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	if (m != NULL && m->body_case != TAFEL__ENVELOPE__BODY_ERROR)
+		ui_message(arg, 0, "%s", _("Meeting opened."));
+	else
+		ui_reply_generic(n, m, arg);
+}
+
+static void
+closed(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	if (m != NULL && m->body_case != TAFEL__ENVELOPE__BODY_ERROR)
+		ui_message(arg, 0, "%s", _("Meeting closed."));
+	else
+		ui_reply_generic(n, m, arg);
+}
+
+static void
 meeting_state(struct ui *u, int open)
 {
 	Tafel__MeetingStateRequest r = TAFEL__MEETING_STATE_REQUEST__INIT;
@@ -231,7 +296,8 @@ meeting_state(struct ui *u, int open)
 	r.meeting_id = u->meeting.meeting_id;
 	r.version = u->meeting.meeting->version;
 	ui_send(u, open ? TAFEL__ENVELOPE__BODY_OPEN_MEETING :
-	    TAFEL__ENVELOPE__BODY_CLOSE_MEETING, &r, NET_REQ_WRITE, NULL);
+	    TAFEL__ENVELOPE__BODY_CLOSE_MEETING, &r, NET_REQ_WRITE,
+	    open ? opened : closed);
 }
 
 void
@@ -251,8 +317,14 @@ close_confirmed(struct ui *u, const char *text)
 void
 forms_close_meeting(struct ui *u)
 {
-	if (need_meeting(u))
-		ui_prompt(u, _("Close the meeting? (y/n)"), "", close_confirmed);
+	char when[40], label[300];
+
+	if (!need_meeting(u))
+		return;
+	ui_date(u->meeting.meeting->scheduled_start, when, sizeof when);
+	snprintf(label, sizeof label, _("Close the meeting '%s %s'? (y/n)"),
+	    u->meeting.meeting->series_name, when);
+	ui_prompt(u, label, "", close_confirmed);
 }
 
 /* --- decision ------------------------------------------------------------ */
@@ -281,11 +353,17 @@ decision_refused(struct ui *u, const Tafel__Error *e)
 	return 1;
 }
 
+static void
+decision_recorded(struct ui *u)
+{
+	ui_message(u, 0, _("Decision on case %s recorded."), fs.what);
+}
+
 static const struct form decision_form = {
-	.label = N_("Decision"),
+	.label = N_("Decision on case %s"),
 	.send = decision_send,
 	.refused = decision_refused,
-	.accepted = saved,
+	.accepted = decision_recorded,
 };
 
 void
@@ -299,6 +377,7 @@ forms_decision(struct ui *u)
 	}
 	fs.id = it->id;
 	fs.version = it->version;
+	snprintf(fs.what, sizeof fs.what, "%s", item_case(u, it));
 	form_start(u, &decision_form, it->decision);
 }
 
@@ -307,6 +386,7 @@ forms_decision(struct ui *u)
 /* description → owner organisation → (when editing: owner person →) due
  * date.  The same form creates and edits. */
 static void ask_field(struct ui *u, enum action_field field);
+static const struct form action_form;
 
 /* A user by number or login. */
 static const Tafel__User *
@@ -355,13 +435,13 @@ find_org(struct ui *u, const char *text)
 }
 
 static void
-action_send(struct ui *u, const char *due)
+action_send(struct ui *u)
 {
 	Tafel__CreateActionRequest r = TAFEL__CREATE_ACTION_REQUEST__INIT;
 	Tafel__UpdateActionRequest up = TAFEL__UPDATE_ACTION_REQUEST__INIT;
 	struct action_form *f = &fs.af;
 
-	snprintf(f->due_date, sizeof f->due_date, "%s", due);
+	fs.form = &action_form;
 	f->field = FIELD_SENDING;	/* shown until the answer */
 	if (f->action_id != 0) {
 		up.id = f->action_id;
@@ -424,10 +504,58 @@ action_form_cancelled(struct ui *u)
 	fs.af.active = 0;
 }
 
+/* The answer to "the due date is in the past: keep it?". */
+static void
+past_confirmed(struct ui *u, const char *text)
+{
+	if (text == NULL) {
+		fs.af.active = 0;
+		return;
+	}
+	if (ui_yes(text))
+		action_send(u);
+	else
+		ask_field(u, FIELD_DUE);
+}
+
+/* The due date as typed (8-12, morgen, +7, ...) becomes YYYY-MM-DD; a day
+ * in the past is only taken when confirmed (or when it was already the
+ * action point's date). */
+static void
+action_due(struct ui *u, const char *text)
+{
+	struct datein_day d, today = datein_today((int64_t)time(NULL));
+	char iso[32], label[300];
+
+	switch (datein_parse(text, today, &d)) {
+	case DATEIN_EMPTY:
+		snprintf(fs.af.due_date, sizeof fs.af.due_date, "%s", "");
+		action_send(u);		/* the server says whether it is needed */
+		return;
+	case DATEIN_INVALID:
+		snprintf(fs.af.due_date, sizeof fs.af.due_date, "%s", text);
+		ask_field(u, FIELD_DUE);
+		ui_message(u, 1, _("'%s' is not a date: type e.g. 8-12-2026, "
+		    "8/12, morgen or +7."), text);
+		return;
+	default:
+		break;
+	}
+	datein_format(d, iso, sizeof iso);
+	snprintf(fs.af.due_date, sizeof fs.af.due_date, "%s", iso);
+	if (datein_cmp(d, today) < 0 && strcmp(iso, fs.af.old_due) != 0) {
+		snprintf(label, sizeof label, _("%s is in the past. Use it "
+		    "anyway? (y/n)"), iso);
+		ui_prompt(u, label, "", past_confirmed);
+		return;
+	}
+	action_send(u);
+}
+
 /* The last field (the due date) sends the form. */
 static const struct form action_form = {
-	.label = N_("Due date (YYYY-MM-DD)"),
-	.send = action_send,
+	.label = N_("Due date (e.g. 8-12, morgen, +7)"),
+	.send = action_due,
 	.refused = action_form_refused,
 	.reopen = action_form_reopen,
 	.accepted = action_form_accepted,
@@ -623,6 +751,7 @@ forms_edit_action(struct ui *u)
 	snprintf(f->owner_user_name, sizeof f->owner_user_name, "%s",
 	    a->owner_user_name);
 	snprintf(f->due_date, sizeof f->due_date, "%s", a->due_date);
+	snprintf(f->old_due, sizeof f->old_due, "%s", a->due_date);
 	ask_field(u, FIELD_DESCRIPTION);
 }
 
@@ -678,10 +807,10 @@ forms_draw(struct ui *u)
 			v = val;
 			a = ui_attr(u, UI_A_SELECTED);
 		}
-		layout_fit(lbl, sizeof lbl, _(labels[i]), 22);
+		layout_fit(lbl, sizeof lbl, _(labels[i]), 24);
 		ui_putf(u->body, y + 2 + row * 2, x + 2, w - 4, 0, "%s", lbl);
-		mvwchgat(u->body, y + 2 + row * 2, x + 25, w - 27, a, 0, NULL);
-		ui_put(u->body, y + 2 + row * 2, x + 25, w - 27, a, v);
+		mvwchgat(u->body, y + 2 + row * 2, x + 27, w - 29, a, 0, NULL);
+		ui_put(u->body, y + 2 + row * 2, x + 27, w - 29, a, v);
 		row++;
 	}
 	if (f->field == FIELD_SENDING)
@@ -731,25 +860,25 @@ finish_refused(struct ui *u, const Tafel__Error *e)
 static void
 completed(struct ui *u)
 {
-	ui_message(u, 0, "%s",
-	    _("Action point completed; the submitter is informed."));
+	ui_message(u, 0, _("Action point %s completed; the submitter is "
+	    "informed."), fs.what);
 }
 
 static void
 cancelled(struct ui *u)
 {
-	ui_message(u, 0, "%s", _("Action point cancelled."));
+	ui_message(u, 0, _("Action point %s cancelled."), fs.what);
 }
 
 static const struct form complete_form = {
-	.label = N_("Done — feedback for the submitter"),
+	.label = N_("Complete %s — feedback for the submitter"),
 	.send = complete_send,
 	.refused = finish_refused,
 	.accepted = completed,
 };
 
 static const struct form cancel_form = {
-	.label = N_("Cancel — reason (note)"),
+	.label = N_("Cancel action point %s? Reason"),
 	.send = cancel_send,
 	.refused = finish_refused,
 	.accepted = cancelled,
@@ -764,6 +893,7 @@ finish_ask(struct ui *u, const struct form *f)
 		return;
 	fs.id = a->id;
 	fs.version = a->version;
+	quote(fs.what, sizeof fs.what, a->description);
 	form_start(u, f, "");
 }
 
@@ -794,10 +924,17 @@ attend_send(struct ui *u, const char *remote)
 	form_send(u, TAFEL__ENVELOPE__BODY_RECORD_ATTENDANCE, &r);
 }
 
+static void
+attendance_recorded(struct ui *u)
+{
+	ui_message(u, 0, fs.present ? _("Attendance recorded: %s present.") :
+	    _("Attendance recorded: %s absent."), fs.what);
+}
+
 static const struct form attendance_form = {
-	.label = N_("Remote (video)? (y/n)"),
+	.label = N_("Does %s take part remotely (video)? (y/n)"),
 	.send = attend_send,
-	.accepted = saved,
+	.accepted = attendance_recorded,
 };
 
 static void
@@ -834,7 +971,15 @@ attend_user(struct ui *u, const char *text)
 		return;
 	}
 	fs.user_id = id;
-	ui_prompt(u, _("Present? (y/n)"), "", attend_present);
+	{
+		const Tafel__User *p = ui_user(u, id);
+		char label[300];
+
+		snprintf(fs.what, sizeof fs.what, "%s", p != NULL ?
+		    p->display_name : text);
+		snprintf(label, sizeof label, _("Is %s present? (y/n)"), fs.what);
+		ui_prompt(u, label, "", attend_present);
+	}
 }
 
 void

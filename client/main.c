@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "client.h"
 #include "i18n.h"
@@ -60,6 +61,10 @@ main(int argc, char **argv)
 	int batch = 0, c, rc;
 	char err[512], *end;
 
+	/* one time zone on every screen, whatever the machine says: the
+	 * safety house meets in the Netherlands */
+	setenv("TZ", "Europe/Amsterdam", 1);
+	tzset();
 	i18n_init();
 	log_set_prefix("tafel");
 	log_set_level(LOG_LVL_WARN);

@@ -214,3 +214,39 @@ ui_list_step(size_t *sel, size_t n, int dir)
 	else if (dir > 0 && *sel + 1 < n)
 		(*sel)++;
 }
+
+void
+ui_more(struct ui *u, WINDOW *w, int y, int x, int width, size_t n)
+{
+	ui_putf(w, y, x, width, ui_attr(u, UI_A_DIM), _("  +%zu more"), n);
+}
+
+size_t
+ui_window(size_t n, size_t sel, int room, size_t *above, size_t *below)
+{
+	size_t first = 0, shown;
+
+	*above = *below = 0;
+	if (room <= 0 || n <= (size_t)room) {
+		if (room <= 0)
+			*below = n;
+		return 0;
+	}
+	if (room < 3) {			/* the selected line, and the rest */
+		*below = n - sel - 1;
+		return sel;
+	}
+	/* room - 1 lines and one "+N more" line (two when in the middle) */
+	shown = (size_t)room - 1;
+	if (sel >= shown) {
+		shown = (size_t)room - 2;
+		first = sel + 1 > shown ? sel + 1 - shown : 0;
+		if (first + shown >= n) {	/* at the end: one line freed */
+			shown = (size_t)room - 1;
+			first = n - shown;
+		}
+	}
+	*above = first;
+	*below = n - first - shown;
+	return first;
+}

@@ -201,6 +201,34 @@ k_prev_action(struct ui *u)
 	view_meeting_action_step(u, -1);
 }
 
+/* --- when a key matters (the footer) ------------------------------------ */
+
+static int
+meeting_in(const struct ui *u, Tafel__MeetingState st)
+{
+	return u->meeting.meeting != NULL && u->meeting.meeting->state == st &&
+	    !u->presentation;
+}
+
+static int
+when_planned(const struct ui *u)
+{
+	return meeting_in(u, TAFEL__MEETING_STATE__MEETING_PLANNED);
+}
+
+static int
+when_open(const struct ui *u)
+{
+	return meeting_in(u, TAFEL__MEETING_STATE__MEETING_OPEN);
+}
+
+/* The agenda can still change. */
+static int
+when_not_closed(const struct ui *u)
+{
+	return when_planned(u) || when_open(u);
+}
+
 /* --- the table ----------------------------------------------------------- */
 
 #define MEETING V(MEETING)
@@ -208,92 +236,117 @@ k_prev_action(struct ui *u)
 /* Adding a key means adding one row: dispatch, footer and help follow. */
 const struct ui_key ui_keys[] = {
 	{ 'q', "q", V(MEETINGS), 0, N_("quit"), k_quit,
-	  N_("Quit tafel (clears a search first)") },
+	  N_("Quit tafel (clears a search first)"), NULL },
 	{ 'q', "q", MEETING | V(ACTIONS) | V(CASE) | V(HELP) | V(PICK_CASE), 0,
 	  N_("back"),
-	  k_q_back, N_("Back (clears a search first; leaves the beamer layout)") },
-	{ '?', "?", VIEWS_ALL, 0, N_("help"), k_help, N_("Show all keys") },
-	{ 27, "Esc", VIEWS_ALL, 0, NULL, k_back, N_("Back to the previous view") },
+	  k_q_back, N_("Back (clears a search first; leaves the beamer layout)"), NULL },
+	{ '?', "?", VIEWS_ALL, 0, N_("help"), k_help, N_("Show all keys"), NULL },
+	{ 27, "Esc", VIEWS_ALL, 0, NULL, k_back, N_("Back to the previous view"), NULL },
 	{ KEY_BACKSPACE, "Backspace", VIEWS_ALL, 0, NULL, k_back,
-	  N_("Back to the previous view") },
+	  N_("Back to the previous view"), NULL },
 	{ '1', "1", VIEWS_ALL, 0, N_("meetings"), k_meetings,
-	  N_("Meetings of my organisation") },
+	  N_("Meetings of my organisation"), NULL },
 	{ '2', "2", VIEWS_ALL, 0, N_("meeting"), k_meeting,
-	  N_("The meeting chosen last") },
+	  N_("The meeting chosen last"), NULL },
 	{ '3', "3", VIEWS_ALL, 0, N_("actions"), k_actions,
-	  N_("Open action points of my organisation, overdue first") },
+	  N_("Open action points of my organisation, overdue first"), NULL },
 	{ KEY_UP, "↑", VIEWS_ALL, 0, NULL, k_up,
-	  N_("Previous line (in a meeting: go your own way)") },
+	  N_("Previous line (in a meeting: go your own way)"), NULL },
 	{ 'k', "k", VIEWS_ALL, 0, NULL, k_up,
-	  N_("Previous line (in a meeting: go your own way)") },
+	  N_("Previous line (in a meeting: go your own way)"), NULL },
 	{ KEY_DOWN, "↓", VIEWS_ALL, 0, NULL, k_down,
-	  N_("Next line (in a meeting: go your own way)") },
+	  N_("Next line (in a meeting: go your own way)"), NULL },
 	{ 'j', "j", VIEWS_ALL, 0, NULL, k_down,
-	  N_("Next line (in a meeting: go your own way)") },
+	  N_("Next line (in a meeting: go your own way)"), NULL },
 	{ KEY_MOUSE, "mouse", VIEWS_ALL, 0, NULL, k_mouse,
-	  N_("Click selects a line, double click opens it") },
+	  N_("Click selects a line, double click opens it"), NULL },
 	{ '/', "/", V(MEETINGS) | V(ACTIONS) | V(PICK_CASE), 0, N_("search"),
 	  k_filter,
-	  N_("Search: show only the lines containing the text") },
+	  N_("Search: show only the lines containing the text"), NULL },
 	{ 'v', "v", V(MEETINGS), 0, N_("past"), k_past,
-	  N_("Hide or show past meetings") },
+	  N_("Hide or show past meetings"), NULL },
 	{ '\r', "Enter", V(MEETINGS) | MEETING | V(ACTIONS), 0, N_("open"),
-	  k_enter, N_("Open the meeting or case under the cursor") },
+	  k_enter, N_("Open the meeting or case under the cursor"), NULL },
 	{ '\n', "Enter", V(MEETINGS) | MEETING | V(ACTIONS), 0, NULL, k_enter,
-	  N_("Open the meeting or case under the cursor") },
+	  N_("Open the meeting or case under the cursor"), NULL },
 	{ KEY_ENTER, "Enter", V(MEETINGS) | MEETING | V(ACTIONS), 0, NULL,
-	  k_enter, N_("Open the meeting or case under the cursor") },
+	  k_enter, N_("Open the meeting or case under the cursor"), NULL },
 	{ 'f', "f", MEETING, 0, N_("follow"), k_follow,
-	  N_("Follow the chair again") },
+	  N_("Follow the chair again"), NULL },
 	{ 'P', "P", MEETING, 0, NULL, k_presentation,
-	  N_("Beamer layout: the current case large, little else") },
+	  N_("Beamer layout: the current case large, little else"), NULL },
 	{ 'r', "r", VIEWS_ALL, 0, NULL, k_reconnect,
-	  N_("Reconnect now, or reload the lists") },
+	  N_("Reconnect now, or reload the lists"), NULL },
 	{ 'n', "n", MEETING, 1, N_("next"), forms_next_item,
-	  N_("Chair: move the meeting to the next agenda item") },
+	  N_("Chair: move the meeting to the next agenda item"), when_open },
 	{ 'p', "p", MEETING, 1, N_("prev"), forms_prev_item,
-	  N_("Chair: move the meeting to the previous agenda item") },
-	{ 'o', "o", MEETING, 1, NULL, forms_open_meeting, N_("Chair: open the meeting") },
-	{ 'c', "c", MEETING, 1, NULL, forms_close_meeting, N_("Chair: close the meeting") },
+	  N_("Chair: move the meeting to the previous agenda item"), when_open },
+	{ 'o', "o", MEETING, 1, N_("open meeting"), forms_open_meeting,
+	  N_("Chair: open the meeting"), when_planned },
+	{ 'c', "c", MEETING, 1, N_("close"), forms_close_meeting,
+	  N_("Chair: close the meeting"), when_open },
 	{ 'a', "a", MEETING, 1, N_("action"), forms_add_action,
-	  N_("Chair: add an action point to the selected case") },
+	  N_("Chair: add an action point to the selected case"), when_open },
 	{ 'd', "d", MEETING, 1, N_("decision"), forms_decision,
-	  N_("Chair: record the decision on the selected item") },
+	  N_("Chair: record the decision on the selected item"), when_open },
 	{ 'A', "A", MEETING, 1, NULL, forms_attendance,
-	  N_("Chair: record who is present, in the room or remote") },
+	  N_("Chair: record who is present, in the room or remote"), NULL },
 	{ '+', "+", MEETING, 1, N_("add case"), forms_add_case,
-	  N_("Chair: add a case to the agenda (pick it from a list)") },
+	  N_("Chair: add a case to the agenda (pick it from a list)"),
+	  when_not_closed },
 	{ '\t', "Tab", MEETING, 0, NULL, k_next_action,
-	  N_("Choose the next action point of the case") },
+	  N_("Choose the next action point of the case"), NULL },
 	{ KEY_BTAB, "Shift-Tab", MEETING, 0, NULL, k_prev_action,
-	  N_("Choose the previous action point of the case") },
+	  N_("Choose the previous action point of the case"), NULL },
 	{ 'e', "e", MEETING, 0, NULL, forms_edit_action,
-	  N_("Edit the chosen action point: text, owner, due date") },
+	  N_("Edit the chosen action point: text, owner, due date"), NULL },
 	{ 'x', "x", MEETING, 0, NULL, forms_cancel_action,
-	  N_("Cancel the chosen action point, with a reason") },
+	  N_("Cancel the chosen action point, with a reason"), NULL },
 	{ 'C', "C", MEETING, 0, NULL, forms_complete_action,
-	  N_("Complete the chosen action point, with feedback") },
+	  N_("Complete the chosen action point, with feedback"), NULL },
 	{ 'c', "c", V(ACTIONS), 0, N_("complete"), forms_complete_action,
-	  N_("Complete the selected action point, with feedback") },
+	  N_("Complete the selected action point, with feedback"), NULL },
 	{ 'e', "e", V(ACTIONS), 0, N_("edit"), forms_edit_action,
-	  N_("Edit the selected action point: text, owner, due date") },
+	  N_("Edit the selected action point: text, owner, due date"), NULL },
 	{ 'x', "x", V(ACTIONS), 0, N_("cancel"), forms_cancel_action,
-	  N_("Cancel the selected action point, with a reason") },
+	  N_("Cancel the selected action point, with a reason"), NULL },
 	{ '\r', "Enter", V(PICK_CASE), 0, N_("add"), forms_pick_add,
-	  N_("Add the selected case to the end of the agenda") },
+	  N_("Add the selected case to the end of the agenda"), NULL },
 	{ '\n', "Enter", V(PICK_CASE), 0, NULL, forms_pick_add,
-	  N_("Add the selected case to the end of the agenda") },
+	  N_("Add the selected case to the end of the agenda"), NULL },
 	{ KEY_ENTER, "Enter", V(PICK_CASE), 0, NULL, forms_pick_add,
-	  N_("Add the selected case to the end of the agenda") },
-	{ 0, NULL, 0, 0, NULL, NULL, NULL }
+	  N_("Add the selected case to the end of the agenda"), NULL },
+	{ 0, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };
 
 static int
-applies(const struct ui *u, const struct ui_key *k)
+applies(const struct ui *u, const struct ui_key *k, enum ui_view_id v)
 {
-	if (k->views != VIEWS_ALL && !(k->views & VIEW_BIT(u->view)))
+	if (k->views != VIEWS_ALL && !(k->views & VIEW_BIT(v)))
 		return 0;
 	return !k->chair || u->is_chair;
+}
+
+/* A key of the table that does nothing here says why. */
+static void
+explain(struct ui *u, int key)
+{
+	const struct ui_key *other = NULL;
+
+	for (const struct ui_key *k = ui_keys; k->fn != NULL; k++) {
+		if (k->key != key)
+			continue;
+		if (k->chair && !u->is_chair &&
+		    (k->views == VIEWS_ALL || (k->views & VIEW_BIT(u->view)))) {
+			ui_message(u, 1, _("%s: only the chair can do this."),
+			    k->name);
+			return;
+		}
+		other = k;
+	}
+	if (other != NULL)
+		ui_message(u, 1, _("Key %s does nothing on this screen; ? shows "
+		    "its keys."), other->name);
 }
 
 void
@@ -306,45 +359,65 @@ ui_key(struct ui *u, int key)
 		ui_dirty(u);
 	}
 	for (const struct ui_key *k = ui_keys; k->fn != NULL; k++)
-		if (k->key == key && applies(u, k)) {
+		if (k->key == key && applies(u, k, u->view)) {
 			k->fn(u);
 			return;
 		}
+	explain(u, key);
 }
 
-/* The main keys of this view first, then those that work everywhere. */
+/* Appends "name label" when it fits in cols display columns. */
+static void
+foot_add(char *buf, size_t len, int cols, const struct ui_key *k)
+{
+	char item[200];
+	size_t o = strlen(buf);
+
+	snprintf(item, sizeof item, "%s%s %s", o ? "  " : "", k->name,
+	    _(k->label));
+	if (layout_width(buf) + layout_width(item) <= cols &&
+	    o + strlen(item) < len)
+		memcpy(buf + o, item, strlen(item) + 1);
+}
+
+/* The keys that matter in this view's state first (those with a when()),
+ * then the view's other keys, then ? (always shown), then those that work
+ * everywhere, as far as the line holds; help has them all. */
 void
 ui_footer(struct ui *u, char *buf, size_t len)
 {
-	size_t o = 0;
+	const struct ui_key *help = NULL;
 	const char *seen[32];
 	size_t n_seen = 0;
+	int reserve;
 
 	buf[0] = '\0';
-	for (int pass = 0; pass < 2; pass++)
+	for (const struct ui_key *k = ui_keys; k->fn != NULL; k++)
+		if (k->key == '?')
+			help = k;
+	reserve = help != NULL ? layout_width(_(help->label)) + 4 : 0;
+	for (int pass = 0; pass < 4; pass++)
 		for (const struct ui_key *k = ui_keys; k->fn != NULL; k++) {
-			int dup = 0;
-			int w;
+			int dup = 0, global = k->views == VIEWS_ALL;
+			int in_pass = pass == 0 ? !global && k->when != NULL :
+			    pass == 1 ? !global && k->when == NULL :
+			    pass == 2 ? k == help : global && k != help;
 
-			if (k->label == NULL || !applies(u, k) ||
-			    (k->views == VIEWS_ALL && k->key != '?') !=
-			    (pass == 1))
+			if (!in_pass || k->label == NULL ||
+			    !applies(u, k, u->view) ||
+			    (k->when != NULL && !k->when(u)))
 				continue;
 			for (size_t i = 0; i < n_seen; i++)
 				dup |= strcmp(seen[i], k->name) == 0;
 			if (dup || n_seen == 32)
 				continue;
 			seen[n_seen++] = k->name;
-			w = snprintf(buf + o, len - o, "%s%s %s", o ? "  " : "",
-			    k->name, _(k->label));
-			if (w < 0 || (size_t)w >= len - o)
-				return;
-			o += (size_t)w;
+			foot_add(buf, len, u->cols - (pass < 2 ? reserve : 0), k);
 		}
 }
 
 int
-ui_key_applies(const struct ui *u, const struct ui_key *k)
+ui_key_applies(const struct ui *u, const struct ui_key *k, enum ui_view_id v)
 {
-	return applies(u, k);
+	return applies(u, k, v);
 }

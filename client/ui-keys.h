@@ -12,6 +12,8 @@ struct ui_key {
 	const char *label;		/* N_() footer label, NULL: not in the footer */
 	void (*fn)(struct ui *);
 	const char *help;		/* N_() text */
+	/* When the key matters (shown in the footer), NULL: always. */
+	int (*when)(const struct ui *);
 };
 extern const struct ui_key ui_keys[];
 
@@ -19,7 +21,8 @@ extern const struct ui_key ui_keys[];
 void ui_key(struct ui *, int key);
 /* The footer line for the current view (main keys). */
 void ui_footer(struct ui *, char *buf, size_t len);
-/* Whether a key of the table works for this user (chair role). */
-int ui_key_applies(const struct ui *, const struct ui_key *);
+/* Whether a key of the table works for this user (chair role) in view v. */
+int ui_key_applies(const struct ui *, const struct ui_key *,
+    enum ui_view_id v);
 
 #endif

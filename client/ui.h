@@ -158,6 +158,13 @@ const char *ui_theme(const char *theme);
  * returns the first index to draw so that *sel is visible (rows: the body's
  * height); remembers the placement for mouse clicks. */
 size_t ui_list_scroll(struct ui *, size_t *sel, size_t n, int rows);
+/* "+3 more" at y: what did not fit is never dropped silently. */
+void ui_more(struct ui *, WINDOW *w, int y, int x, int width, size_t n);
+/* Of n lines with sel among them, the first to show in room rows so that
+ * sel is on screen; more_above and more_below: how many are left out (one
+ * row each goes to a "+N more" line when needed). */
+size_t ui_window(size_t n, size_t sel, int room, size_t *more_above,
+    size_t *more_below);
 /* Moves a list selection one line up (dir < 0) or down within n lines. */
 void ui_list_step(size_t *sel, size_t n, int dir);
 
@@ -192,5 +199,12 @@ const char *ui_error_text(Tafel__ErrorCode code);
 const char *ui_redaction_text(const char *reason);
 /* Why the shared screen hides part of a case (Case.beamer_reason). */
 const char *ui_beamer_reason_text(const char *reason);
+/* A decision as this user may read it: the text, "(none yet)", or why it
+ * is hidden (c may be NULL). */
+void ui_decision_text(const Tafel__Case *c, const char *decision, char *buf,
+    size_t len);
+/* An action point's text, or why it is hidden from this user. */
+void ui_action_text(const Tafel__Case *c, const Tafel__ActionPoint *a,
+    char *buf, size_t len);
 
 #endif

@@ -79,7 +79,7 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 	}
 	c = d->case_;
 	snprintf(buf, sizeof buf, "%s %s · %s · %s", _("Case"), c->number,
-	    c->theme, ui_enum(&tafel__case_status__descriptor, (int)c->status));
+	    ui_theme(c->theme), ui_enum(&tafel__case_status__descriptor, (int)c->status));
 	line(&l, ui_attr(u, UI_A_TITLE), buf);
 	snprintf(buf, sizeof buf, "%s: %s · %s: %s · %s: %s", _("District"),
 	    c->district, _("Approach"),

@@ -19,7 +19,8 @@ struct help_out {
 static void
 out_line(struct help_out *h, attr_t a, const char *text)
 {
-	if (h->n++ < h->skip || h->y >= h->rows)
+	/* the last row is kept for "+N more" */
+	if (h->n++ < h->skip || h->y >= h->rows - 1)
 		return;
 	ui_put(h->w, h->y++, 0, h->cols, a, text);
 }
@@ -34,7 +35,9 @@ out_keys(struct ui *u, struct help_out *h, int everywhere, unsigned bit)
 	for (const struct ui_key *k = ui_keys; k->fn != NULL; k++) {
 		int dup = 0;
 
-		if (!ui_key_applies(u, k) && k->chair)
+		/* every key of that view this user can use, chair keys
+		 * included (not whether it works here, in the help view) */
+		if (k->chair && !u->is_chair)
 			continue;
 		if (everywhere ? k->views != VIEWS_ALL : !(k->views & bit))
 			continue;
@@ -77,6 +80,9 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		out_line(&h, h.title, _(ops->help_title));
 		out_keys(u, &h, 0, VIEW_BIT(v));
 	}
+	if (h.n - h.skip > rows - 1)
+		ui_putf(w, rows - 1, 0, cols, ui_attr(u, UI_A_DIM),
+		    _("  +%d more (j, ↓)"), h.n - h.skip - (rows - 1));
 	if (st.scroll > h.n - 1)
 		st.scroll = h.n > 0 ? h.n - 1 : 0;
 }

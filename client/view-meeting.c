@@ -135,7 +135,8 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 	const Tafel__Case *c;
 	const struct mrec *cr;
 	const Tafel__ActionPoint *acts[MAX_ROWS], *sel;
-	size_t n;
+	size_t n, selidx, first, above, below;
+	char text[1100];
 
 	if (it == NULL)
 		return;
@@ -158,20 +159,36 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 		ui_putf(w, y++, x, width, ui_attr(u, UI_A_DIM), "%s (%s)",
 		    _("On the shared screen this case is pseudonymised"),
 		    ui_beamer_reason_text(c->beamer_reason));
-	for (size_t i = 0; i < c->n_persons && y < rows - 6; i++)
-		ui_putf(w, y++, x, width, 0, "  %s: %s %s",
-		    ui_enum(&tafel__person_role__descriptor,
-		    (int)c->persons[i]->role), c->persons[i]->name,
-		    c->persons[i]->birth_date);
+	/* persons: as many as leave room for the decision and two action
+	 * points; the rest is counted, not dropped */
+	{
+		int room = rows - y - 5;
+		size_t np = c->n_persons, fit = room <= 0 ? 0 :
+		    (size_t)room >= np ? np : (size_t)room - 1;
+
+		for (size_t i = 0; i < fit; i++)
+			ui_putf(w, y++, x, width, 0, "  %s: %s %s",
+			    ui_enum(&tafel__person_role__descriptor,
+			    (int)c->persons[i]->role), c->persons[i]->name,
+			    c->persons[i]->birth_date);
+		if (fit < np && y < rows)
+			ui_more(u, w, y++, x, width, np - fit);
+	}
+	ui_decision_text(c, it->decision, text, sizeof text);
 	ui_putf(w, y++, x, width, flash_or(u, model_rec(&m->agenda,
-	    it->id)->changed, 0), "%s: %s", _("Decision"),
-	    it->decision[0] ? it->decision : _("(none yet)"));
+	    it->id)->changed, 0), "%s: %s", _("Decision"), text);
 	ui_put(w, y++, x, width, ui_attr(u, UI_A_TITLE), _("Action points"));
 	n = model_case_actions(m, c->id, acts, MAX_ROWS);
 	sel = chosen_action(u);
 	if (n == 0)
 		ui_put(w, y++, x + 2, width - 2, ui_attr(u, UI_A_DIM), _("(none)"));
-	for (size_t i = 0; i < n && y < rows; i++) {
+	for (selidx = 0; selidx < n && acts[selidx] != sel; selidx++)
+		;
+	/* the chosen one (Tab) is always on screen */
+	first = ui_window(n, selidx < n ? selidx : 0, rows - y, &above, &below);
+	if (above > 0)
+		ui_more(u, w, y++, x, width, above);
+	for (size_t i = first; i < n - below && y < rows; i++) {
 		const Tafel__ActionPoint *a = acts[i];
 		attr_t at = a->overdue ? ui_attr(u, UI_A_OVERDUE) : 0;
 
@@ -180,14 +197,17 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 			at = ui_attr(u, UI_A_SELECTED);
 			mvwchgat(w, y, x, width, at, 0, NULL);
 		}
+		ui_action_text(c, a, text, sizeof text);
 		/* the description first: at 80 columns the owner may be cut */
 		ui_putf(w, y++, x, width, at, "%s %s %-9s %s · %s%s%s",
 		    a->overdue ? "!" : " ",
 		    a->due_date, ui_enum(&tafel__action_state__descriptor,
-		    (int)a->state), a->description,
+		    (int)a->state), text,
 		    a->owner_user_name[0] ? a->owner_user_name : "",
 		    a->owner_user_name[0] ? ", " : "", a->owner_org_name);
 	}
+	if (below > 0 && y < rows)
+		ui_more(u, w, y++, x, width, below);
 }
 
 static void

@@ -16,10 +16,10 @@ keys chair a
 wait_for chair "Nieuwe afspraak" || fail "form did not open"
 type_text chair "$desc"
 keys chair Enter
-wait_for chair "Eigenaar (organisatie" || fail "owner field not asked"
+wait_for chair "Uitvoerende organisatie" || fail "owner field not asked"
 type_text chair "Politie"
 keys chair Enter
-wait_for chair "Uiterste datum (JJJJ-MM-DD):" || fail "due date not asked"
+wait_for chair "Uiterste datum (bijv. 8-12, morgen, +7):" || fail "due date not asked"
 type_text chair "$(date -d '+7 days' +%F)"
 keys chair Enter
 wait_for chair "Afspraak vastgelegd" || fail "chair: not confirmed"
