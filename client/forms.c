@@ -388,19 +388,37 @@ forms_decision(struct ui *u)
 static void ask_field(struct ui *u, enum action_field field);
 static const struct form action_form;
 
-/* A user by number or login. */
+/* A user of organisation org by number, login, name, or a part of the
+ * name only one of them has; *several when the part fits more than one. */
 static const Tafel__User *
-find_user(struct ui *u, const char *text)
+find_user(struct ui *u, int64_t org, const char *text, int *several)
 {
 	char *end;
 	long long id = strtoll(text, &end, 10);
+	const Tafel__User *hit = NULL;
 
+	*several = 0;
 	if (*text != '\0' && *end == '\0')
 		return ui_user(u, id);
-	for (size_t i = 0; u->orgs != NULL && i < u->orgs->n_users; i++)
-		if (strcasecmp(u->orgs->users[i]->login, text) == 0)
-			return u->orgs->users[i];
-	return NULL;
+	for (size_t i = 0; u->orgs != NULL && i < u->orgs->n_users; i++) {
+		const Tafel__User *p = u->orgs->users[i];
+
+		if (p->org_id == org && (strcasecmp(p->login, text) == 0 ||
+		    strcasecmp(p->display_name, text) == 0))
+			return p;
+	}
+	for (size_t i = 0; u->orgs != NULL && i < u->orgs->n_users; i++) {
+		const Tafel__User *p = u->orgs->users[i];
+
+		if (p->org_id != org || !layout_match(p->display_name, text))
+			continue;
+		if (hit != NULL) {
+			*several = 1;
+			return NULL;
+		}
+		hit = p;
+	}
+	return hit;
 }
 
 /* An organisation by number or by its name (exact, else its start). */
@@ -478,12 +496,11 @@ static void
 action_form_reopen(struct ui *u, const Tafel__Error *e)
 {
 	const char *field = e != NULL ? e->field : NULL;
-	int edit = fs.af.action_id != 0;
 
 	if (field != NULL && strcmp(field, "due_date") == 0)
 		ask_field(u, FIELD_DUE);
 	else if (field != NULL && strcmp(field, "owner_user_id") == 0)
-		ask_field(u, edit ? FIELD_PERSON : FIELD_OWNER);
+		ask_field(u, FIELD_PERSON);
 	else if (field != NULL && strcmp(field, "owner_org_id") == 0)
 		ask_field(u, FIELD_OWNER);
 	else
@@ -595,13 +612,14 @@ field_owner(struct ui *u, const char *text)
 		fs.af.owner_user_name[0] = '\0';
 	}
 	fs.af.owner_org_id = id;
-	ask_field(u, fs.af.action_id != 0 ? FIELD_PERSON : FIELD_DUE);
+	ask_field(u, FIELD_PERSON);
 }
 
 static void
 field_person(struct ui *u, const char *text)
 {
 	const Tafel__User *p;
+	int several;
 
 	if (text == NULL) {
 		fs.af.active = 0;
@@ -613,11 +631,13 @@ field_person(struct ui *u, const char *text)
 		ask_field(u, FIELD_DUE);
 		return;
 	}
-	p = find_user(u, text);
+	p = find_user(u, fs.af.owner_org_id, text, &several);
 	if (p == NULL || p->org_id != fs.af.owner_org_id) {
-		ui_prompt(u, _("Owner person (login or number; empty: the "
+		ui_prompt(u, _("Owner person (name, login or number; empty: the "
 		    "whole organisation)"), text, field_person);
-		ui_message(u, 1, "%s", p == NULL ? _("Unknown user.") :
+		ui_message(u, 1, "%s", several ? _("Several people match: type "
+		    "more of the name.") : p == NULL ? _("No such person in the "
+		    "owner organisation.") :
 		    _("This person does not belong to the owner organisation."));
 		return;
 	}
@@ -657,13 +677,14 @@ ask_field(struct ui *u, enum action_field field)
 		if (fs.af.owner_user_id != 0) {
 			p = ui_user(u, fs.af.owner_user_id);
 			if (p != NULL)
-				snprintf(text, sizeof text, "%s", p->login);
+				snprintf(text, sizeof text, "%s",
+				    p->display_name);
 			else
 				snprintf(text, sizeof text, "%lld",
 				    (long long)fs.af.owner_user_id);
 		}
-		ui_prompt(u, _("Owner person (login or number; empty: the "
-		    "whole organisation)"), text, field_person);
+		ui_prompt(u, _("Owner person (name, login or number; empty: "
+		    "the whole organisation)"), text, field_person);
 		break;
 	default:
 		fs.af.field = FIELD_DESCRIPTION;
@@ -755,8 +776,7 @@ forms_edit_action(struct ui *u)
 	ask_field(u, FIELD_DESCRIPTION);
 }
 
-/* The action point form over the body: its fields, the one being typed live.
- * A new action point has no person field (the organisation owns it). */
+/* The action point form over the body: its fields, the one being typed live. */
 void
 forms_draw(struct ui *u)
 {
@@ -767,7 +787,7 @@ forms_draw(struct ui *u)
 	    [FIELD_DUE] = N_("Due date") };
 	const struct action_form *f = &fs.af;
 	int edit = f->action_id != 0;
-	int nf = edit ? 4 : 3;
+	int nf = 4;
 	int w = u->cols - 4 < 72 ? u->cols - 4 : 72, h = 3 + 2 * nf;
 	int x = (u->cols - w) / 2, y = (u->rows - 3 - h) / 2;
 	char val[1100], lbl[64], org[200];
@@ -789,8 +809,6 @@ forms_draw(struct ui *u)
 		    _("(the whole organisation)")) : f->due_date;
 		attr_t a = 0;
 
-		if (i == FIELD_PERSON && !edit)
-			continue;
 		if (i == FIELD_DESCRIPTION && f->description_hidden &&
 		    f->description[0] == '\0' && (int)f->field != i) {
 			v = _("(hidden from your organisation; kept as it is)");
@@ -950,44 +968,27 @@ attend_present(struct ui *u, const char *text)
 		form_start(u, &attendance_form, "");
 }
 
+/* The person chosen from the picker (NULL: none). */
 static void
-attend_user(struct ui *u, const char *text)
+attend_picked(struct ui *u, const Tafel__User *p)
 {
-	char *end;
-	long long id;
+	char label[300];
 
-	if (text == NULL)
+	if (p == NULL)
 		return;
-	id = strtoll(text, &end, 10);
-	if (*text == '\0' || *end != '\0') {	/* a login */
-		const Tafel__User *p = find_user(u, text);
-
-		id = p != NULL ? p->id : 0;
-	}
-	if (id == 0) {
-		ui_prompt(u, _("Attendance of (login or number)"), text,
-		    attend_user);
-		ui_message(u, 1, "%s", _("Unknown user."));
-		return;
-	}
-	fs.user_id = id;
-	{
-		const Tafel__User *p = ui_user(u, id);
-		char label[300];
-
-		snprintf(fs.what, sizeof fs.what, "%s", p != NULL ?
-		    p->display_name : text);
-		snprintf(label, sizeof label, _("Is %s present? (y/n)"), fs.what);
-		ui_prompt(u, label, "", attend_present);
-	}
+	fs.user_id = p->id;
+	snprintf(fs.what, sizeof fs.what, "%s", p->display_name);
+	snprintf(label, sizeof label, _("Is %s present? (y/n)"), fs.what);
+	ui_prompt(u, label, "", attend_present);
 }
 
+/* A: who, chosen by name from a list with the attendance so far. */
 void
 forms_attendance(struct ui *u)
 {
 	if (need_meeting(u))
-		ui_prompt(u, _("Attendance of (login or number)"), "",
-		    attend_user);
+		view_pick_person_open(u, _("Record attendance: choose a person "
+		    "(Enter; / searches)"), 0, attend_picked);
 }
 
 /* --- adding a case to the agenda ----------------------------------------- */

@@ -237,7 +237,8 @@ when_not_closed(const struct ui *u)
 const struct ui_key ui_keys[] = {
 	{ 'q', "q", V(MEETINGS), 0, N_("quit"), k_quit,
 	  N_("Quit tafel (clears a search first)"), NULL },
-	{ 'q', "q", MEETING | V(ACTIONS) | V(CASE) | V(HELP) | V(PICK_CASE), 0,
+	{ 'q', "q", MEETING | V(ACTIONS) | V(CASE) | V(HELP) | V(PICK_CASE) |
+	  V(PICK_PERSON), 0,
 	  N_("back"),
 	  k_q_back, N_("Back (clears a search first; leaves the beamer layout)"), NULL },
 	{ '?', "?", VIEWS_ALL, 0, N_("help"), k_help, N_("Show all keys"), NULL },
@@ -260,7 +261,8 @@ const struct ui_key ui_keys[] = {
 	  N_("Next line (in a meeting: go your own way)"), NULL },
 	{ KEY_MOUSE, "mouse", VIEWS_ALL, 0, NULL, k_mouse,
 	  N_("Click selects a line, double click opens it"), NULL },
-	{ '/', "/", V(MEETINGS) | V(ACTIONS) | V(PICK_CASE), 0, N_("search"),
+	{ '/', "/", V(MEETINGS) | V(ACTIONS) | V(PICK_CASE) | V(PICK_PERSON), 0,
+	  N_("search"),
 	  k_filter,
 	  N_("Search: show only the lines containing the text"), NULL },
 	{ 'v', "v", V(MEETINGS), 0, N_("past"), k_past,
@@ -316,6 +318,12 @@ const struct ui_key ui_keys[] = {
 	  N_("Add the selected case to the end of the agenda"), NULL },
 	{ KEY_ENTER, "Enter", V(PICK_CASE), 0, NULL, forms_pick_add,
 	  N_("Add the selected case to the end of the agenda"), NULL },
+	{ '\r', "Enter", V(PICK_PERSON), 0, N_("choose"), k_enter,
+	  N_("Choose the selected person"), NULL },
+	{ '\n', "Enter", V(PICK_PERSON), 0, NULL, k_enter,
+	  N_("Choose the selected person"), NULL },
+	{ KEY_ENTER, "Enter", V(PICK_PERSON), 0, NULL, k_enter,
+	  N_("Choose the selected person"), NULL },
 	{ 0, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };
 

@@ -108,18 +108,68 @@ ui_prompt_key(struct ui *u, int r, wint_t ch)
 	ui_dirty(u);
 }
 
+/* The first character from which the end of the text fits in room columns. */
+static size_t
+tail_from(const struct ui_prompt *p, int room)
+{
+	size_t first = p->len;
+	int width = 0;
+
+	while (first > 0) {
+		int cw = wcwidth(p->buf[first - 1]);
+
+		cw = cw > 0 ? cw : 1;
+		if (width + cw > room)
+			break;
+		width += cw;
+		first--;
+	}
+	return first;
+}
+
+static int
+text_width(const struct ui_prompt *p)
+{
+	int width = 0;
+
+	for (size_t i = 0; i < p->len; i++) {
+		int cw = wcwidth(p->buf[i]);
+
+		width += cw > 0 ? cw : 1;
+	}
+	return width;
+}
+
+/* The label, then the text; when both do not fit, the label is shortened
+ * to half the line and the text scrolls so that its end (where the cursor
+ * is) stays in sight, with "…" where its start is cut off. */
 void
 ui_prompt_draw(struct ui *u, WINDOW *w, attr_t a)
 {
 	char lbl[200];
-	int x;
+	int x, room;
+	size_t first;
 
 	snprintf(lbl, sizeof lbl, "%s: ", u->prompt.label);
+	if (layout_width(lbl) > u->cols / 2 && u->cols > 20 &&
+	    layout_width(lbl) + text_width(&u->prompt) + 1 > u->cols) {
+		char cut[160];
+
+		/* the label gives way to the text, and says it is cut */
+		layout_fit(cut, sizeof cut, u->prompt.label, u->cols / 2 - 3);
+		snprintf(lbl, sizeof lbl, "%s…: ", cut);
+	}
 	ui_put(w, 0, 0, u->cols, a, lbl);
 	x = getcurx(w);
+	room = u->cols - x - 1;		/* one column for the cursor */
+	if (room < 2)
+		return;
+	first = tail_from(&u->prompt, room);
 	wattr_on(w, a, NULL);
-	mvwaddnwstr(w, 0, x, u->prompt.buf,
-	    (int)u->prompt.len < u->cols - x ? (int)u->prompt.len :
-	    u->cols - x);
+	if (first > 0) {		/* cut off at the start: say so */
+		first = tail_from(&u->prompt, room - 1);
+		mvwaddnwstr(w, 0, x++, L"…", 1);
+	}
+	mvwaddnwstr(w, 0, x, u->prompt.buf + first, (int)(u->prompt.len - first));
 	wattr_off(w, a, NULL);
 }

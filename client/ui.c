@@ -101,9 +101,13 @@ ui_show_error(struct ui *u, const Tafel__Error *e)
 void
 ui_set_view(struct ui *u, enum ui_view_id v)
 {
-	if (v != u->view && u->view != VIEW_HELP)
-		u->back = u->view;
+	enum ui_view_id old = u->view;
+
+	if (v != old && !UI_VIEW(u)->transient)
+		u->back = old;
 	u->view = v;
+	if (v != old && u->views[old]->leave != NULL)
+		u->views[old]->leave(u);
 	u->message[0] = '\0';
 	ui_dirty(u);
 }

@@ -24,6 +24,7 @@ enum ui_view_id {
 	VIEW_CASE,		/* one case in depth: persons, actions, history */
 	VIEW_HELP,		/* the key table */
 	VIEW_PICK_CASE,		/* chair: pick a case to add to the agenda */
+	VIEW_PICK_PERSON,	/* pick a person (attendance, owner) */
 	VIEW__COUNT
 };
 
@@ -41,6 +42,7 @@ struct ui_view_ops {
 	const char *help_title;		/* N_() help section, NULL: none */
 	int chair_only;			/* only a chair gets there */
 	int searchable;			/* "/" filters its lines */
+	int transient;			/* not a place Esc returns to */
 	/* Draws the body (rows x cols); list views record where their lines
 	 * are for mouse clicks through ui_list_scroll(). */
 	void (*draw)(struct ui *, WINDOW *, int rows, int cols);
@@ -66,6 +68,8 @@ struct ui_view_ops {
 	void (*status)(struct ui *, char *buf, size_t len);
 	/* A footer of its own: returns 1 when it wrote buf. */
 	int (*footer)(struct ui *, char *buf, size_t len);
+	/* The view is being left (for any other view). */
+	void (*leave)(struct ui *);
 	/* Frees what the view owns (at exit). */
 	void (*free)(struct ui *);
 	enum ui_view_id parent;		/* q and Esc go here; VIEW__COUNT: back */

@@ -106,5 +106,6 @@ const struct ui_view_ops view_help_ops = {
 	.title = N_("Keys"),
 	.draw = draw,
 	.step = step,
+	.transient = 1,
 	.parent = VIEW__COUNT,
 };

@@ -204,5 +204,6 @@ const struct ui_view_ops view_pick_case_ops = {
 	.search_reset = search_reset,
 	.reload = reload,
 	.free = free_state,
+	.transient = 1,
 	.parent = VIEW_MEETING,
 };

@@ -10,6 +10,7 @@ extern const struct ui_view_ops view_actions_ops;
 extern const struct ui_view_ops view_case_ops;
 extern const struct ui_view_ops view_help_ops;
 extern const struct ui_view_ops view_pick_case_ops;
+extern const struct ui_view_ops view_pick_person_ops;
 
 /* view-meetings.c: v hides or shows past meetings. */
 void view_meetings_toggle_past(struct ui *);
@@ -40,5 +41,10 @@ void view_pick_case_open(struct ui *);
 const Tafel__Case *view_pick_case_selected(struct ui *);
 /* A case number from the loaded list, "?" if not there. */
 const char *view_pick_case_number(int64_t case_id);
+
+/* view-pick-person.c: choose a person (of org_id, 0: anyone) by name; done
+ * gets the person, or NULL when the picker is left without a choice. */
+void view_pick_person_open(struct ui *, const char *title, int64_t org_id,
+    void (*done)(struct ui *, const Tafel__User *));
 
 #endif

@@ -69,7 +69,7 @@ keys chair Enter
 wait_for chair "Uitvoerende organisatie (naam of nummer): Gemeente" ||
 	fail "owner organisation not prefilled"
 keys chair Enter
-wait_for chair "Uitvoerder (persoon: inlognaam of nummer; leeg: de hele organisatie):" ||
+wait_for chair "Uitvoerder (persoon: naam, inlognaam of nummer; leeg: de hele organisatie):" ||
 	fail "owner person not asked"
 keys chair Enter
 wait_for chair "Uiterste datum (bijv. 8-12, morgen, +7): $created" || fail "due date not prefilled"

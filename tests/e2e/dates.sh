@@ -17,6 +17,8 @@ ask_due() {
 	wait_for chair "Uitvoerende organisatie (naam of nummer):" || fail "owner not asked"
 	type_text chair "Politie"
 	keys chair Enter
+	wait_for chair "Uitvoerder (persoon" || fail "owner person not asked"
+	keys chair Enter
 	wait_for chair "Uiterste datum (bijv. 8-12, morgen, +7):" || fail "due date not asked"
 }
 

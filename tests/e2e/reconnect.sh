@@ -27,6 +27,8 @@ keys chair Enter
 wait_for chair "Uitvoerende organisatie" || fail "owner field not asked"
 type_text chair "Politie"
 keys chair Enter
+wait_for chair "Uitvoerder (persoon" || fail "owner person not asked"
+keys chair Enter
 wait_for chair "Uiterste datum (bijv. 8-12, morgen, +7):" || fail "due date not asked"
 type_text chair "$due"
 keys chair Enter
@@ -42,6 +44,8 @@ type_text chair "$desc2"
 keys chair Enter
 wait_for chair "Uitvoerende organisatie" || fail "owner field not asked (2)"
 type_text chair "Politie"
+keys chair Enter
+wait_for chair "Uitvoerder (persoon" || fail "owner person not asked"
 keys chair Enter
 wait_for chair "Uiterste datum (bijv. 8-12, morgen, +7):" || fail "due date not asked (2)"
 type_text chair "$due"
