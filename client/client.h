@@ -2,6 +2,7 @@
 #ifndef TAFEL_CLIENT_H
 #define TAFEL_CLIENT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "client-config.h"
@@ -17,6 +18,10 @@ struct client_opts {
 	int presentation;		/* --presentation */
 };
 
+/* client-opts.c */
+/* "host:port", "[v6]:port", "host" → host and port; -1 if malformed. */
+int client_split_server(const char *s, char *host, size_t hl, char *port,
+    size_t pl);
 /* Fills o->net from the options for net_new(). */
 void client_net_opts(const struct client_opts *o, struct net_opts *no,
     int retry_first);
@@ -24,12 +29,15 @@ void client_net_opts(const struct client_opts *o, struct net_opts *no,
 /* Reads a password from a file (first line); NULL with a message on error. */
 char *client_read_password_file(const char *path, char *err, size_t errlen);
 
+/* Asks for the password on the terminal (echo off); NULL if no terminal. */
+char *client_ask_password(const struct client_opts *o);
+
 /* Saves server and user after a successful login (errors only logged). */
 void client_remember(const struct client_opts *o);
 
-/* tafel --batch: returns the exit status. */
+/* batch.c: tafel --batch: returns the exit status. */
 int batch_run(struct client_opts *o);
-/* The terminal UI: returns the exit status. */
+/* ui-loop.c: the terminal UI; returns the exit status. */
 int ui_run(struct client_opts *o);
 
 #endif

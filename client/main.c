@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "client.h"
 #include "i18n.h"
@@ -30,86 +31,6 @@ usage(FILE *f)
 	    "  --verbose              log connection details to stderr\n"
 	    "  --help                 show this help\n"
 	    "  --version              show the version\n"), TAFEL_DEFAULT_PORT);
-}
-
-/* "host:port", "[v6]:port", "host" → host and port. */
-static int
-split_server(const char *s, char *host, size_t hl, char *port, size_t pl)
-{
-	const char *colon;
-
-	if (s[0] == '[') {
-		const char *end = strchr(s, ']');
-
-		if (end == NULL || (size_t)(end - s - 1) >= hl)
-			return -1;
-		snprintf(host, hl, "%.*s", (int)(end - s - 1), s + 1);
-		colon = end[1] == ':' ? end + 1 : NULL;
-	} else {
-		colon = strrchr(s, ':');
-		if (colon != NULL && strchr(s, ':') != colon)
-			colon = NULL;	/* bare IPv6 */
-		if ((colon ? (size_t)(colon - s) : strlen(s)) >= hl)
-			return -1;
-		snprintf(host, hl, "%.*s", colon ? (int)(colon - s) : (int)strlen(s),
-		    s);
-	}
-	if (colon != NULL)
-		snprintf(port, pl, "%s", colon + 1);
-	else
-		snprintf(port, pl, "%d", TAFEL_DEFAULT_PORT);
-	if (host[0] == '\0' || port[0] == '\0' ||
-	    strspn(port, "0123456789") != strlen(port))
-		return -1;
-	return 0;
-}
-
-static const char *
-nonempty(const char *s)
-{
-	return s != NULL && s[0] != '\0' ? s : NULL;
-}
-
-void
-client_net_opts(const struct client_opts *o, struct net_opts *no,
-    int retry_first)
-{
-	memset(no, 0, sizeof *no);
-	no->host = o->host;
-	no->port = o->port;
-	no->ca_file = o->cfg.ca_file;
-	no->cert_file = nonempty(o->cfg.cert_file);
-	no->key_file = nonempty(o->cfg.key_file);
-	no->login = o->cfg.user;
-	no->retry_first = retry_first;
-}
-
-char *
-client_read_password_file(const char *path, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "r");
-	char buf[TAFEL_MAX_PASSWORD + 2];
-	size_t len;
-
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	if (fgets(buf, sizeof buf, f) == NULL)
-		buf[0] = '\0';
-	fclose(f);
-	len = strcspn(buf, "\r\n");
-	buf[len] = '\0';
-	return xstrdup(buf);
-}
-
-void
-client_remember(const struct client_opts *o)
-{
-	char err[300];
-
-	if (client_config_save(&o->cfg, o->config_path, err, sizeof err) != 0)
-		log_warn("cannot save settings: %s", err);
 }
 
 enum { OPT_SERVER = 256, OPT_USER, OPT_CA, OPT_CERT, OPT_KEY, OPT_PWFILE, OPT_BATCH, OPT_MEETING,
@@ -140,6 +61,10 @@ main(int argc, char **argv)
 	int batch = 0, c, rc;
 	char err[512], *end;
 
+	/* one time zone on every screen, whatever the machine says: the
+	 * safety house meets in the Netherlands */
+	setenv("TZ", "Europe/Amsterdam", 1);
+	tzset();
 	i18n_init();
 	log_set_prefix("tafel");
 	log_set_level(LOG_LVL_WARN);
@@ -196,7 +121,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "tafel: %s\n", err);
 		return 2;
 	}
-	if (split_server(o.cfg.server, o.host, sizeof o.host, o.port,
+	if (client_split_server(o.cfg.server, o.host, sizeof o.host, o.port,
 	    sizeof o.port) != 0) {
 		fprintf(stderr, _("tafel: bad server address: %s\n"), o.cfg.server);
 		return 2;
@@ -207,8 +132,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	/* tls_client_ctx() takes both or neither */
-	if ((nonempty(o.cfg.cert_file) == NULL) !=
-	    (nonempty(o.cfg.key_file) == NULL)) {
+	if ((o.cfg.cert_file == NULL || o.cfg.cert_file[0] == '\0') !=
+	    (o.cfg.key_file == NULL || o.cfg.key_file[0] == '\0')) {
 		fprintf(stderr, _("tafel: a client certificate needs its key: use "
 		    "--cert FILE and --key FILE together (or cert_file and "
 		    "key_file in %s)\n"), o.config_path);

@@ -2,6 +2,7 @@
 #include "i18n.h"
 #include "ui.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const struct {
@@ -106,4 +107,31 @@ ui_beamer_reason_text(const char *reason)
 		if (strcmp(beamer_texts[i].reason, reason) == 0)
 			return _(beamer_texts[i].text);
 	return _("not everyone present may see it");
+}
+
+/* A decision as this user may read it: the text, "(none yet)", or why it
+ * is hidden (a redacted case never shows its decision). */
+void
+ui_decision_text(const Tafel__Case *c, const char *decision, char *buf,
+    size_t len)
+{
+	if (decision != NULL && decision[0] != '\0')
+		snprintf(buf, len, "%s", decision);
+	else if (c != NULL && c->redacted)
+		snprintf(buf, len, "(%s)", ui_redaction_text(c->redaction_reason));
+	else
+		snprintf(buf, len, "%s", _("(none yet)"));
+}
+
+/* An action point's text, or why it is hidden from this user. */
+void
+ui_action_text(const Tafel__Case *c, const Tafel__ActionPoint *a, char *buf,
+    size_t len)
+{
+	if (a->description[0] != '\0')
+		snprintf(buf, len, "%s", a->description);
+	else if (c != NULL && c->redacted)
+		snprintf(buf, len, "(%s)", ui_redaction_text(c->redaction_reason));
+	else
+		snprintf(buf, len, "%s", _("(text hidden from your organisation)"));
 }

@@ -1,4 +1,4 @@
-/* The terminal UI's shared state: views, key actions, prompts; drawn in one place (ui.c). */
+/* The terminal UI's core: the state every view shares, the view operations, and the helpers views draw and talk with. */
 #ifndef TAFEL_CLIENT_UI_H
 #define TAFEL_CLIENT_UI_H
 
@@ -24,16 +24,55 @@ enum ui_view_id {
 	VIEW_CASE,		/* one case in depth: persons, actions, history */
 	VIEW_HELP,		/* the key table */
 	VIEW_PICK_CASE,		/* chair: pick a case to add to the agenda */
+	VIEW_PICK_PERSON,	/* pick a person (attendance, owner) */
 	VIEW__COUNT
 };
 
 #define VIEW_BIT(v) (1u << (v))
 #define VIEWS_ALL 0u
 
-/* One view: adding a view means adding one row to ui.c: view_table[]. */
-struct ui_view {
-	const char *title;		/* N_() string */
+/*
+ * One view, in the manner of tig's view operations: each view-*.c file
+ * defines one of these and keeps its own state; the view table in
+ * ui-loop.c holds them and the core calls them without knowing which view
+ * is showing.  Every callback but draw may be NULL (nothing to do).
+ */
+struct ui_view_ops {
+	const char *title;		/* N_() title in the top line */
+	const char *help_title;		/* N_() help section, NULL: none */
+	int chair_only;			/* only a chair gets there */
+	int searchable;			/* "/" filters its lines */
+	int transient;			/* not a place Esc returns to */
+	/* Draws the body (rows x cols); list views record where their lines
+	 * are for mouse clicks through ui_list_scroll(). */
 	void (*draw)(struct ui *, WINDOW *, int rows, int cols);
+	/* The number of lines a click can select. */
+	size_t (*lines)(struct ui *);
+	/* Moves the selection (or the scroll position) by dir lines. */
+	void (*step)(struct ui *, int dir);
+	/* A click on line idx of the list. */
+	void (*select)(struct ui *, size_t idx);
+	/* Enter (and a double click): opens what is selected. */
+	void (*enter)(struct ui *);
+	/* q in this view; returns 1 when the view handled it itself. */
+	int (*quit)(struct ui *);
+	/* The search text changed: back to the first line. */
+	void (*search_reset)(struct ui *);
+	/* Fetches again what the view shows (r, and after a reconnect). */
+	void (*reload)(struct ui *);
+	/* A pushed event arrived (after the models took it). */
+	void (*event)(struct ui *, const Tafel__Event *);
+	/* The action point e, x and C work on, NULL: none. */
+	const Tafel__ActionPoint *(*action)(struct ui *);
+	/* Extra status line text (after the connection state), or "". */
+	void (*status)(struct ui *, char *buf, size_t len);
+	/* A footer of its own: returns 1 when it wrote buf. */
+	int (*footer)(struct ui *, char *buf, size_t len);
+	/* The view is being left (for any other view). */
+	void (*leave)(struct ui *);
+	/* Frees what the view owns (at exit). */
+	void (*free)(struct ui *);
+	enum ui_view_id parent;		/* q and Esc go here; VIEW__COUNT: back */
 };
 
 /* A single-line editor at the bottom; `done` gets the text (NULL: cancelled). */
@@ -42,38 +81,15 @@ struct ui_prompt {
 	char label[160];
 	wchar_t buf[1024];
 	size_t len, cur;
+	size_t scroll;			/* first character shown */
 	void (*done)(struct ui *, const char *text);
-};
-
-/* The action point form's fields (ui->form_field), in the order asked. */
-enum ui_form_field {
-	FORM_DESCRIPTION,
-	FORM_OWNER,		/* owner organisation */
-	FORM_PERSON,		/* owner person: editing only */
-	FORM_DUE,
-	FORM_SENDING		/* sent: shown until the answer */
-};
-
-/* The action point form (new, or editing one), kept while the server may
- * still refuse it. */
-struct ui_action_form {
-	int64_t case_id, meeting_id;
-	int64_t action_id;		/* editing this action point, 0: new */
-	int64_t version;		/* its version (or from a CONFLICT) */
-	enum ui_view_id view;		/* drawn over this view */
-	char case_number[32];
-	char description[1024];
-	int description_hidden;		/* editing one whose text we may not see */
-	int64_t owner_org_id;
-	int64_t owner_user_id;
-	char owner_user_name[200];
-	char due_date[32];
 };
 
 struct ui {
 	struct event_base *base;
 	struct net *net;
 	struct client_opts *o;
+	const struct ui_view_ops *const *views;	/* the view table, by id */
 	WINDOW *top, *body, *status, *foot;
 	int rows, cols;
 	int dirty;			/* something changed: redraw once */
@@ -87,40 +103,16 @@ struct ui {
 
 	struct model meeting;		/* the subscribed meeting */
 	int meeting_subscribed;		/* a snapshot/resume arrived */
+	int presentation;		/* the meeting as on the shared screen */
 	struct model org;		/* my organisation's action points */
 	int org_subscribed;
-
-	Tafel__MeetingList *meetings;	/* list_meetings answer, owned */
-	size_t sel_meeting;
-	Tafel__CaseDetail *case_detail;	/* get_case answer, owned */
 	Tafel__OrganisationList *orgs;	/* list_organisations answer, owned */
-	size_t sel_action;		/* in the actions view */
-	int help_scroll;
 
 	char message[300];		/* shown in the status line */
 	int message_error;
 	struct ui_prompt prompt;
-	struct ui_action_form form;
-	int64_t form_action_id;		/* completing this action point */
-	int64_t form_action_version;
-	int form_user_present;		/* attendance form */
-	int64_t form_user_id;
-	int form_active;		/* the action point form is on screen */
-	int form_field;			/* enum ui_form_field */
-	int form_cancel;		/* finishing prompt: 1 cancel, 0 complete */
-	int64_t sel_case_action_id;	/* meeting view: chosen action point */
-	Tafel__CaseList *cases;		/* list_cases answer for the picker, owned */
-	int cases_loading;		/* a list_cases request is out */
-	size_t sel_pick;		/* in the case picker */
-	int64_t pick_sending;		/* case being added, 0 none */
-	int64_t form_item_id;		/* decision: the item, fixed at "d" */
-	int64_t form_item_version;	/* its version then (or from a CONFLICT) */
-	char form_text[1024];		/* decision/feedback typed, kept on errors */
-
-	char filter[VIEW__COUNT][128];	/* "/" filter per list view, "" none */
-	int hide_past;			/* meetings view: past meetings hidden */
-	int presentation;		/* beamer layout of the meeting view */
 	struct ui_prompt saved_prompt;	/* while asking "discard typed text?" */
+	char filter[VIEW__COUNT][128];	/* "/" filter per list view, "" none */
 
 	/* Where the last drawn list sits, for mouse clicks (body rows). */
 	int click_y0;			/* body row of the list's first line */
@@ -129,67 +121,81 @@ struct ui {
 	struct event *flash_ev;		/* fires when the next flash mark ends */
 };
 
-/* ui.c */
+/* The ops of the view on screen. */
+#define UI_VIEW(u) ((u)->views[(u)->view])
+
+/* ui.c: state */
+double ui_now(void);
 void ui_dirty(struct ui *);
 void ui_message(struct ui *, int error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void ui_show_error(struct ui *, const Tafel__Error *);
-void ui_prompt(struct ui *, const char *label, const char *initial,
-    void (*done)(struct ui *, const char *));
+/* Text of the record a CONFLICT error carries, "" if none. */
+void ui_conflict_text(struct ui *, const Tafel__Error *, char *buf, size_t len);
 void ui_set_view(struct ui *, enum ui_view_id);
-/* Switches the shared-screen (beamer) view on or off; resubscribes. */
-void ui_set_presentation(struct ui *u, int on);
-void ui_open_meeting(struct ui *, int64_t meeting_id);
-void ui_open_case(struct ui *, int64_t case_id);
-void ui_refresh_lists(struct ui *);
-/* The meetings list as shown (ordered, filtered); returns the count. */
-size_t ui_meetings_shown(struct ui *, const Tafel__Meeting **out, size_t max);
-/* A list view's n lines below its header row: clamps *sel to the list and
- * returns the first index to draw so that *sel is visible (rows: the body's
- * height); remembers the placement for mouse clicks. */
-size_t ui_list_scroll(struct ui *, size_t *sel, size_t n, int rows);
-/* Moves a list selection one line up (dir < 0) or down within n lines. */
-void ui_list_step(size_t *sel, size_t n, int dir);
 /* A y/j answer to a (y/n) prompt. */
 int ui_yes(const char *text);
 /* An organisation from the meeting's snapshot, else from the list, or NULL. */
 const Tafel__Organisation *ui_org(struct ui *, int64_t id);
-/* Text of the record a CONFLICT error carries, "" if none. */
-void ui_conflict_text(struct ui *, const Tafel__Error *, char *buf, size_t len);
+/* A user of the organisation list by id, NULL if not known. */
+const Tafel__User *ui_user(struct ui *, int64_t id);
+
+/* ui-draw.c: drawing helpers */
+/* Writes text (UTF-8) at y,x clipped to width columns, with attributes. */
+void ui_put(WINDOW *w, int y, int x, int width, attr_t attr, const char *text);
+void ui_putf(WINDOW *w, int y, int x, int width, attr_t attr,
+    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Text centred on row y. */
+void ui_put_centred(WINDOW *w, int y, int cols, attr_t attr, const char *text);
+attr_t ui_attr(struct ui *, int kind);
+enum { UI_A_TITLE, UI_A_SELECTED, UI_A_CURRENT, UI_A_FLASH, UI_A_OVERDUE,
+	UI_A_STATUS, UI_A_ERROR, UI_A_DIM };
+/* Sets up the colour pairs when the terminal and the settings allow. */
+void ui_colors_init(struct ui *);
+/* A box with a title over part of the body (forms). */
+void ui_box(struct ui *, WINDOW *w, int y, int x, int h, int width);
+const char *ui_enum(const ProtobufCEnumDescriptor *d, int value);
+void ui_date(int64_t unix_s, char *buf, size_t len);
 /* Translated theme name ("domestic_violence" → "huiselijk geweld"). */
 const char *ui_theme(const char *theme);
+/* A list view's n lines below its header row: clamps *sel to the list and
+ * returns the first index to draw so that *sel is visible (rows: the body's
+ * height); remembers the placement for mouse clicks. */
+size_t ui_list_scroll(struct ui *, size_t *sel, size_t n, int rows);
+/* "+3 more" at y: what did not fit is never dropped silently. */
+void ui_more(struct ui *, WINDOW *w, int y, int x, int width, size_t n);
+/* Of n lines with sel among them, the first to show in room rows so that
+ * sel is on screen; more_above and more_below: how many are left out (one
+ * row each goes to a "+N more" line when needed). */
+size_t ui_window(size_t n, size_t sel, int room, size_t *more_above,
+    size_t *more_below);
+/* Moves a list selection one line up (dir < 0) or down within n lines. */
+void ui_list_step(size_t *sel, size_t n, int dir);
+
+/* ui-prompt.c: the input line */
+void ui_prompt(struct ui *, const char *label, const char *initial,
+    void (*done)(struct ui *, const char *));
+/* A key while the prompt is active. */
+void ui_prompt_key(struct ui *, int r, wint_t ch);
+/* The prompt being typed (the saved one while "discard?" is asked). */
+const struct ui_prompt *ui_prompt_typed(const struct ui *);
+/* Draws the prompt on the status line, scrolled so the cursor shows. */
+void ui_prompt_draw(struct ui *, WINDOW *w, attr_t a);
+
+/* ui-replies.c: requests, subscriptions and the connection's callbacks */
 /* Sends a request (the message of Envelope field body_case); a write made
  * while disconnected says it waits.  fn NULL: ui_reply_generic. */
 uint64_t ui_send(struct ui *, Tafel__Envelope__BodyCase body_case, void *req,
     int flags, net_reply_fn fn);
 void ui_reply_generic(struct net *, const Tafel__Envelope *, void *arg);
-double ui_now(void);
-/* Writes text (UTF-8) at y,x clipped to width columns, with attributes. */
-void ui_put(WINDOW *w, int y, int x, int width, attr_t attr, const char *text);
-void ui_putf(WINDOW *w, int y, int x, int width, attr_t attr,
-    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-attr_t ui_attr(struct ui *, int kind);
-enum { UI_A_TITLE, UI_A_SELECTED, UI_A_CURRENT, UI_A_FLASH, UI_A_OVERDUE,
-	UI_A_STATUS, UI_A_ERROR, UI_A_DIM };
-const char *ui_enum(const ProtobufCEnumDescriptor *d, int value);
-void ui_date(int64_t unix_s, char *buf, size_t len);
-
-/* ui-keys.c */
-struct ui_key {
-	int key;			/* curses key code or character */
-	const char *name;		/* shown in help and footer */
-	unsigned views;			/* VIEW_BIT()s, VIEWS_ALL = everywhere */
-	int chair;			/* only with the chair role */
-	const char *label;		/* N_() footer label, NULL: not in the footer */
-	void (*fn)(struct ui *);
-	const char *help;		/* N_() text */
-};
-extern const struct ui_key ui_keys[];
-void ui_key(struct ui *, int key);
-/* The footer line for the current view (main keys). */
-void ui_footer(struct ui *, char *buf, size_t len);
-/* Whether a key of the table works for this user (chair role). */
-int ui_key_applies(const struct ui *, const struct ui_key *);
+/* Switches the shared-screen (beamer) view on or off; resubscribes. */
+void ui_set_presentation(struct ui *u, int on);
+void ui_open_meeting(struct ui *, int64_t meeting_id);
+/* Reloads the organisations and what every view shows. */
+void ui_refresh_lists(struct ui *);
+extern const struct net_callbacks ui_net_callbacks;
+/* The message of a fatal connection error, "" if none. */
+const char *ui_fatal_message(void);
 
 /* ui-errors.c */
 const char *ui_error_text(Tafel__ErrorCode code);
@@ -197,26 +203,12 @@ const char *ui_error_text(Tafel__ErrorCode code);
 const char *ui_redaction_text(const char *reason);
 /* Why the shared screen hides part of a case (Case.beamer_reason). */
 const char *ui_beamer_reason_text(const char *reason);
-
-/* views */
-void view_meetings_draw(struct ui *, WINDOW *, int rows, int cols);
-void view_meeting_draw(struct ui *, WINDOW *, int rows, int cols);
-void view_actions_draw(struct ui *, WINDOW *, int rows, int cols);
-void view_case_draw(struct ui *, WINDOW *, int rows, int cols);
-void view_help_draw(struct ui *, WINDOW *, int rows, int cols);
-void view_presentation_draw(struct ui *, WINDOW *, int rows, int cols);
-/* open action points of my organisation, overdue first */
-size_t view_actions_list(struct ui *, const Tafel__ActionPoint **out,
-    size_t max);
-/* The meeting view's chosen action point of the selected case (the first
- * one unless another was chosen), NULL if the case has none. */
-const Tafel__ActionPoint *view_meeting_action(struct ui *);
-/* Steps the meeting view's action point choice by dir. */
-void view_meeting_action_step(struct ui *, int dir);
-/* The case picker: cases not on the agenda first, filtered. */
-void view_pick_case_draw(struct ui *, WINDOW *, int rows, int cols);
-size_t view_pick_case_list(struct ui *, const Tafel__Case **out, size_t max);
-/* Whether the case is on the open meeting's agenda. */
-int view_case_on_agenda(struct ui *, int64_t case_id);
+/* A decision as this user may read it: the text, "(none yet)", or why it
+ * is hidden (c may be NULL). */
+void ui_decision_text(const Tafel__Case *c, const char *decision, char *buf,
+    size_t len);
+/* An action point's text, or why it is hidden from this user. */
+void ui_action_text(const Tafel__Case *c, const Tafel__ActionPoint *a,
+    char *buf, size_t len);
 
 #endif

@@ -4,7 +4,12 @@
 #include <string.h>
 
 #include "i18n.h"
-#include "ui.h"
+#include "views.h"
+
+static struct {
+	Tafel__CaseDetail *detail;	/* get_case answer, owned */
+	int scroll;			/* first line shown */
+} st;
 
 /* Lines of the view are collected first, then the visible part is drawn. */
 struct lines {
@@ -60,12 +65,12 @@ wrapped(struct lines *l, attr_t a, const char *text)
 	}
 }
 
-void
-view_case_draw(struct ui *u, WINDOW *w, int rows, int cols)
+static void
+draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
-	const Tafel__CaseDetail *d = u->case_detail;
+	const Tafel__CaseDetail *d = st.detail;
 	const Tafel__Case *c;
-	struct lines l = { 0, u->help_scroll, rows, w, cols };
+	struct lines l = { 0, st.scroll, rows, w, cols };
 	char buf[1024], when[40];
 
 	if (d == NULL || d->case_ == NULL) {
@@ -74,7 +79,7 @@ view_case_draw(struct ui *u, WINDOW *w, int rows, int cols)
 	}
 	c = d->case_;
 	snprintf(buf, sizeof buf, "%s %s · %s · %s", _("Case"), c->number,
-	    c->theme, ui_enum(&tafel__case_status__descriptor, (int)c->status));
+	    ui_theme(c->theme), ui_enum(&tafel__case_status__descriptor, (int)c->status));
 	line(&l, ui_attr(u, UI_A_TITLE), buf);
 	snprintf(buf, sizeof buf, "%s: %s · %s: %s · %s: %s", _("District"),
 	    c->district, _("Approach"),
@@ -128,3 +133,82 @@ view_case_draw(struct ui *u, WINDOW *w, int rows, int cols)
 		line(&l, 0, buf);
 	}
 }
+
+static void
+step(struct ui *u, int dir)
+{
+	st.scroll += dir;
+	if (st.scroll < 0)
+		st.scroll = 0;
+}
+
+static void
+on_case(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct ui *u = arg;
+
+	if (m == NULL)
+		return;
+	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
+		ui_show_error(u, m->error);
+		return;
+	}
+	if (m->body_case != TAFEL__ENVELOPE__BODY_CASE_DETAIL)
+		return;
+	if (st.detail != NULL)
+		protobuf_c_message_free_unpacked(&st.detail->base, NULL);
+	st.detail = (Tafel__CaseDetail *)model_dup(&m->case_detail->base);
+	ui_dirty(u);
+}
+
+static void
+load(struct ui *u, int64_t case_id)
+{
+	Tafel__GetCaseRequest r = TAFEL__GET_CASE_REQUEST__INIT;
+
+	r.case_id = case_id;
+	net_send_body(u->net, TAFEL__ENVELOPE__BODY_GET_CASE, &r, NET_REQ_READ,
+	    NULL, on_case, u);
+}
+
+void
+view_case_open(struct ui *u, int64_t case_id)
+{
+	if (case_id == 0)
+		return;
+	if (st.detail != NULL && (st.detail->case_ == NULL ||
+	    st.detail->case_->id != case_id)) {
+		protobuf_c_message_free_unpacked(&st.detail->base, NULL);
+		st.detail = NULL;
+	}
+	st.scroll = 0;
+	load(u, case_id);
+	ui_set_view(u, VIEW_CASE);
+}
+
+/* After a reconnect (or r): the case shown, as it is now. */
+static void
+reload(struct ui *u)
+{
+	if (u->view == VIEW_CASE && st.detail != NULL &&
+	    st.detail->case_ != NULL)
+		load(u, st.detail->case_->id);
+}
+
+static void
+free_state(struct ui *u)
+{
+	if (st.detail != NULL)
+		protobuf_c_message_free_unpacked(&st.detail->base, NULL);
+	st.detail = NULL;
+}
+
+const struct ui_view_ops view_case_ops = {
+	.title = N_("Case"),
+	.help_title = N_("In a case"),
+	.draw = draw,
+	.step = step,
+	.reload = reload,
+	.free = free_state,
+	.parent = VIEW__COUNT,
+};

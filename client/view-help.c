@@ -3,20 +3,12 @@
 #include <string.h>
 
 #include "i18n.h"
-#include "ui.h"
+#include "ui-keys.h"
+#include "views.h"
 
-/* The sections: keys that work everywhere, then those of the view the
- * user came from (the other views' keys follow, reached by scrolling). */
-static const struct {
-	enum ui_view_id view;
-	const char *title;		/* N_() */
-} sections[] = {
-	{ VIEW_MEETINGS, N_("In the meetings list") },
-	{ VIEW_MEETING, N_("In a meeting") },
-	{ VIEW_ACTIONS, N_("In the action points") },
-	{ VIEW_CASE, N_("In a case") },
-	{ VIEW_PICK_CASE, N_("In the case picker (chair)") },
-};
+static struct {
+	int scroll;			/* first line shown */
+} st;
 
 struct help_out {
 	WINDOW *w;
@@ -27,7 +19,8 @@ struct help_out {
 static void
 out_line(struct help_out *h, attr_t a, const char *text)
 {
-	if (h->n++ < h->skip || h->y >= h->rows)
+	/* the last row is kept for "+N more" */
+	if (h->n++ < h->skip || h->y >= h->rows - 1)
 		return;
 	ui_put(h->w, h->y++, 0, h->cols, a, text);
 }
@@ -42,7 +35,9 @@ out_keys(struct ui *u, struct help_out *h, int everywhere, unsigned bit)
 	for (const struct ui_key *k = ui_keys; k->fn != NULL; k++) {
 		int dup = 0;
 
-		if (!ui_key_applies(u, k) && k->chair)
+		/* every key of that view this user can use, chair keys
+		 * included (not whether it works here, in the help view) */
+		if (k->chair && !u->is_chair)
 			continue;
 		if (everywhere ? k->views != VIEWS_ALL : !(k->views & bit))
 			continue;
@@ -65,26 +60,52 @@ out_keys(struct ui *u, struct help_out *h, int everywhere, unsigned bit)
 	}
 }
 
-void
-view_help_draw(struct ui *u, WINDOW *w, int rows, int cols)
+/* The sections: keys that work everywhere, then those of the view the
+ * user came from, then the other views' keys (reached by scrolling), each
+ * view with a help_title in the order of the view table. */
+static void
+draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
-	struct help_out h = { w, 0, 0, u->help_scroll, rows, cols,
+	struct help_out h = { w, 0, 0, st.scroll, rows, cols,
 	    ui_attr(u, UI_A_TITLE) };
-	size_t first = 0;
 
-	for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
-		if (sections[i].view == u->back)
-			first = i;
 	out_line(&h, h.title, _("Everywhere"));
 	out_keys(u, &h, 1, 0);
-	for (size_t k = 0; k < sizeof sections / sizeof sections[0]; k++) {
-		size_t i = (first + k) % (sizeof sections / sizeof sections[0]);
+	for (int k = 0; k < VIEW__COUNT; k++) {
+		int v = ((int)u->back + k) % VIEW__COUNT;
+		const struct ui_view_ops *ops = u->views[v];
 
-		if (sections[i].view == VIEW_PICK_CASE && !u->is_chair)
-			continue;	/* only the chair gets there */
-		out_line(&h, h.title, _(sections[i].title));
-		out_keys(u, &h, 0, VIEW_BIT(sections[i].view));
+		if (ops->help_title == NULL || (ops->chair_only && !u->is_chair))
+			continue;
+		out_line(&h, h.title, _(ops->help_title));
+		out_keys(u, &h, 0, VIEW_BIT(v));
 	}
-	if (u->help_scroll > h.n - 1)
-		u->help_scroll = h.n > 0 ? h.n - 1 : 0;
+	if (h.n - h.skip > rows - 1)
+		ui_putf(w, rows - 1, 0, cols, ui_attr(u, UI_A_DIM),
+		    _("  +%d more (j, ↓)"), h.n - h.skip - (rows - 1));
+	if (st.scroll > h.n - 1)
+		st.scroll = h.n > 0 ? h.n - 1 : 0;
 }
+
+static void
+step(struct ui *u, int dir)
+{
+	st.scroll += dir;
+	if (st.scroll < 0)
+		st.scroll = 0;
+}
+
+void
+view_help_open(struct ui *u)
+{
+	st.scroll = 0;
+	ui_set_view(u, VIEW_HELP);
+}
+
+const struct ui_view_ops view_help_ops = {
+	.title = N_("Keys"),
+	.draw = draw,
+	.step = step,
+	.transient = 1,
+	.parent = VIEW__COUNT,
+};

@@ -3,9 +3,13 @@
 #include <string.h>
 
 #include "i18n.h"
-#include "ui.h"
+#include "views.h"
 
 #define MAX_ROWS 256
+
+static struct {
+	int64_t action_id;		/* the chosen action point of the case */
+} st;
 
 static attr_t
 flash_or(struct ui *u, double changed, attr_t other)
@@ -93,13 +97,13 @@ case_actions(struct ui *u, const Tafel__ActionPoint **acts, size_t *sel)
 		return 0;
 	n = model_case_actions(m, it->case_id, acts, MAX_ROWS);
 	for (size_t i = 0; i < n; i++)
-		if (acts[i]->id == u->sel_case_action_id)
+		if (acts[i]->id == st.action_id)
 			*sel = i;
 	return n;
 }
 
-const Tafel__ActionPoint *
-view_meeting_action(struct ui *u)
+static const Tafel__ActionPoint *
+chosen_action(struct ui *u)
 {
 	const Tafel__ActionPoint *acts[MAX_ROWS];
 	size_t sel, n = case_actions(u, acts, &sel);
@@ -119,7 +123,7 @@ view_meeting_action_step(struct ui *u, int dir)
 	}
 	/* round and round: Tab from the last one goes back to the first */
 	sel = dir > 0 ? (sel + 1) % n : (sel + n - 1) % n;
-	u->sel_case_action_id = acts[sel]->id;
+	st.action_id = acts[sel]->id;
 	ui_dirty(u);
 }
 
@@ -131,7 +135,8 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 	const Tafel__Case *c;
 	const struct mrec *cr;
 	const Tafel__ActionPoint *acts[MAX_ROWS], *sel;
-	size_t n;
+	size_t n, selidx, first, above, below;
+	char text[1100];
 
 	if (it == NULL)
 		return;
@@ -154,20 +159,36 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 		ui_putf(w, y++, x, width, ui_attr(u, UI_A_DIM), "%s (%s)",
 		    _("On the shared screen this case is pseudonymised"),
 		    ui_beamer_reason_text(c->beamer_reason));
-	for (size_t i = 0; i < c->n_persons && y < rows - 6; i++)
-		ui_putf(w, y++, x, width, 0, "  %s: %s %s",
-		    ui_enum(&tafel__person_role__descriptor,
-		    (int)c->persons[i]->role), c->persons[i]->name,
-		    c->persons[i]->birth_date);
+	/* persons: as many as leave room for the decision and two action
+	 * points; the rest is counted, not dropped */
+	{
+		int room = rows - y - 5;
+		size_t np = c->n_persons, fit = room <= 0 ? 0 :
+		    (size_t)room >= np ? np : (size_t)room - 1;
+
+		for (size_t i = 0; i < fit; i++)
+			ui_putf(w, y++, x, width, 0, "  %s: %s %s",
+			    ui_enum(&tafel__person_role__descriptor,
+			    (int)c->persons[i]->role), c->persons[i]->name,
+			    c->persons[i]->birth_date);
+		if (fit < np && y < rows)
+			ui_more(u, w, y++, x, width, np - fit);
+	}
+	ui_decision_text(c, it->decision, text, sizeof text);
 	ui_putf(w, y++, x, width, flash_or(u, model_rec(&m->agenda,
-	    it->id)->changed, 0), "%s: %s", _("Decision"),
-	    it->decision[0] ? it->decision : _("(none yet)"));
+	    it->id)->changed, 0), "%s: %s", _("Decision"), text);
 	ui_put(w, y++, x, width, ui_attr(u, UI_A_TITLE), _("Action points"));
 	n = model_case_actions(m, c->id, acts, MAX_ROWS);
-	sel = view_meeting_action(u);
+	sel = chosen_action(u);
 	if (n == 0)
 		ui_put(w, y++, x + 2, width - 2, ui_attr(u, UI_A_DIM), _("(none)"));
-	for (size_t i = 0; i < n && y < rows; i++) {
+	for (selidx = 0; selidx < n && acts[selidx] != sel; selidx++)
+		;
+	/* the chosen one (Tab) is always on screen */
+	first = ui_window(n, selidx < n ? selidx : 0, rows - y, &above, &below);
+	if (above > 0)
+		ui_more(u, w, y++, x, width, above);
+	for (size_t i = first; i < n - below && y < rows; i++) {
 		const Tafel__ActionPoint *a = acts[i];
 		attr_t at = a->overdue ? ui_attr(u, UI_A_OVERDUE) : 0;
 
@@ -176,18 +197,21 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 			at = ui_attr(u, UI_A_SELECTED);
 			mvwchgat(w, y, x, width, at, 0, NULL);
 		}
+		ui_action_text(c, a, text, sizeof text);
 		/* the description first: at 80 columns the owner may be cut */
 		ui_putf(w, y++, x, width, at, "%s %s %-9s %s · %s%s%s",
 		    a->overdue ? "!" : " ",
 		    a->due_date, ui_enum(&tafel__action_state__descriptor,
-		    (int)a->state), a->description,
+		    (int)a->state), text,
 		    a->owner_user_name[0] ? a->owner_user_name : "",
 		    a->owner_user_name[0] ? ", " : "", a->owner_org_name);
 	}
+	if (below > 0 && y < rows)
+		ui_more(u, w, y++, x, width, below);
 }
 
-void
-view_meeting_draw(struct ui *u, WINDOW *w, int rows, int cols)
+static void
+draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
 	const struct model *m = &u->meeting;
 	const Tafel__Meeting *mt = m->meeting;
@@ -224,3 +248,91 @@ view_meeting_draw(struct ui *u, WINDOW *w, int rows, int cols)
 	mvwhline(w, 1 + used, 0, ACS_HLINE, cols);
 	draw_case(u, w, 0, 2 + used, rows, cols);
 }
+
+const Tafel__AgendaItem *
+view_meeting_item(struct ui *u)
+{
+	return model_item(&u->meeting, u->meeting.selected_item_id);
+}
+
+int
+view_meeting_has_case(struct ui *u, int64_t case_id)
+{
+	for (size_t i = 0; i < u->meeting.agenda.n; i++)
+		if (model_item_at(&u->meeting, i)->case_id == case_id)
+			return 1;
+	return 0;
+}
+
+static size_t
+lines(struct ui *u)
+{
+	return u->meeting.agenda.n;
+}
+
+/* Own navigation: the viewer stops following the chair. */
+static void
+step(struct ui *u, int dir)
+{
+	model_select_step(&u->meeting, dir);
+}
+
+static void
+select_line(struct ui *u, size_t idx)
+{
+	if (idx < u->meeting.agenda.n)
+		model_select(&u->meeting, u->meeting.agenda.v[idx].id);
+}
+
+static void
+enter(struct ui *u)
+{
+	const Tafel__AgendaItem *it = view_meeting_item(u);
+
+	if (it != NULL)
+		view_case_open(u, it->case_id);
+}
+
+/* q leaves the beamer layout first, then goes to the meetings list. */
+static int
+quit(struct ui *u)
+{
+	if (u->presentation)
+		ui_set_presentation(u, 0);
+	else
+		ui_set_view(u, VIEW_MEETINGS);
+	return 1;
+}
+
+static void
+status(struct ui *u, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (u->meeting_subscribed && !u->presentation)
+		snprintf(buf, len, " · %s", u->meeting.following ?
+		    _("following the chair") : _("own way — f to follow"));
+}
+
+static int
+footer(struct ui *u, char *buf, size_t len)
+{
+	if (!u->presentation)
+		return 0;
+	snprintf(buf, len, "%s", _("P normal view  q back"));
+	return 1;
+}
+
+const struct ui_view_ops view_meeting_ops = {
+	.title = N_("Meeting"),
+	.help_title = N_("In a meeting"),
+	.draw = draw,
+	.lines = lines,
+	.step = step,
+	.select = select_line,
+	.enter = enter,
+	.quit = quit,
+	.action = chosen_action,
+	.status = status,
+	.footer = footer,
+	.parent = VIEW__COUNT,
+};

@@ -3,23 +3,40 @@
 #include <time.h>
 
 #include "i18n.h"
-#include "ui.h"
+#include "views.h"
 
 #define MAX_MEETINGS 512
 
-void
-view_meetings_draw(struct ui *u, WINDOW *w, int rows, int cols)
+static struct {
+	Tafel__MeetingList *list;	/* list_meetings answer, owned */
+	size_t sel;
+	int hide_past;			/* past meetings left out */
+} st;
+
+/* The meetings as shown (ordered, filtered); returns the count. */
+static size_t
+shown(struct ui *u, const Tafel__Meeting **out, size_t max)
+{
+	if (st.list == NULL)
+		return 0;
+	return layout_meetings(st.list->meetings, st.list->n_meetings,
+	    (int64_t)time(NULL), u->filter[VIEW_MEETINGS], st.hide_past, out,
+	    max);
+}
+
+static void
+draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
 	const Tafel__Meeting *list[MAX_MEETINGS];
 	char when[40], series[64], state[32], hdr[3][64];
 	size_t first, n;
 	int64_t now = (int64_t)time(NULL);
 
-	if (u->meetings == NULL) {
+	if (st.list == NULL) {
 		ui_put(w, 1, 2, cols - 4, 0, _("Loading meetings…"));
 		return;
 	}
-	n = ui_meetings_shown(u, list, MAX_MEETINGS);
+	n = shown(u, list, MAX_MEETINGS);
 	if (n == 0) {
 		ui_put(w, 1, 2, cols - 4, 0, u->filter[VIEW_MEETINGS][0] ?
 		    _("No meetings match the search.") :
@@ -31,7 +48,7 @@ view_meetings_draw(struct ui *u, WINDOW *w, int rows, int cols)
 	layout_fit(hdr[2], sizeof hdr[2], _("State"), 10);
 	ui_putf(w, 0, 0, cols, ui_attr(u, UI_A_TITLE), " %s  %s  %s  %s",
 	    hdr[0], hdr[1], hdr[2], _("Chair"));
-	first = ui_list_scroll(u, &u->sel_meeting, n, rows);
+	first = ui_list_scroll(u, &st.sel, n, rows);
 	for (size_t i = first; i < n && (int)(i - first) < rows - 1; i++) {
 		const Tafel__Meeting *m = list[i];
 		attr_t a = 0;
@@ -41,7 +58,7 @@ view_meetings_draw(struct ui *u, WINDOW *w, int rows, int cols)
 			a = ui_attr(u, UI_A_CURRENT);
 		else if (layout_meeting_past(m, now))
 			a = ui_attr(u, UI_A_DIM);
-		if (i == u->sel_meeting) {
+		if (i == st.sel) {
 			a = ui_attr(u, UI_A_SELECTED);
 			mvwchgat(w, y, 0, cols, a, 0, NULL);
 		}
@@ -53,3 +70,117 @@ view_meetings_draw(struct ui *u, WINDOW *w, int rows, int cols)
 		    state, m->chair_name);
 	}
 }
+
+static size_t
+lines(struct ui *u)
+{
+	const Tafel__Meeting *ms[MAX_MEETINGS];
+
+	return shown(u, ms, MAX_MEETINGS);
+}
+
+static void
+step(struct ui *u, int dir)
+{
+	size_t n = lines(u);
+
+	if (n > 0)
+		ui_list_step(&st.sel, n, dir);
+}
+
+static void
+select_line(struct ui *u, size_t idx)
+{
+	st.sel = idx;
+}
+
+static void
+enter(struct ui *u)
+{
+	const Tafel__Meeting *ms[MAX_MEETINGS];
+	size_t n = shown(u, ms, MAX_MEETINGS);
+
+	if (st.sel < n)
+		ui_open_meeting(u, ms[st.sel]->id);
+}
+
+static void
+search_reset(struct ui *u)
+{
+	st.sel = 0;
+}
+
+static void
+on_meetings(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct ui *u = arg;
+
+	if (m == NULL)
+		return;
+	if (m->body_case != TAFEL__ENVELOPE__BODY_MEETING_LIST) {
+		if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR)
+			ui_show_error(u, m->error);
+		return;
+	}
+	if (st.list != NULL)
+		protobuf_c_message_free_unpacked(&st.list->base, NULL);
+	st.list = (Tafel__MeetingList *)model_dup(&m->meeting_list->base);
+	if (st.sel >= st.list->n_meetings)
+		st.sel = 0;
+	ui_dirty(u);
+}
+
+static void
+reload(struct ui *u)
+{
+	Tafel__ListMeetingsRequest lm = TAFEL__LIST_MEETINGS_REQUEST__INIT;
+
+	net_send_body(u->net, TAFEL__ENVELOPE__BODY_LIST_MEETINGS, &lm,
+	    NET_REQ_VOLATILE, NULL, on_meetings, u);
+}
+
+/* Keeps the list's state column current. */
+static void
+event(struct ui *u, const Tafel__Event *ev)
+{
+	if (ev->meeting == NULL || st.list == NULL)
+		return;
+	for (size_t i = 0; i < st.list->n_meetings; i++)
+		if (st.list->meetings[i]->id == ev->meeting->id) {
+			st.list->meetings[i]->state = ev->meeting->state;
+			st.list->meetings[i]->version = ev->meeting->version;
+		}
+}
+
+static void
+free_state(struct ui *u)
+{
+	if (st.list != NULL)
+		protobuf_c_message_free_unpacked(&st.list->base, NULL);
+	st.list = NULL;
+}
+
+void
+view_meetings_toggle_past(struct ui *u)
+{
+	st.hide_past = !st.hide_past;
+	st.sel = 0;
+	ui_message(u, 0, "%s", st.hide_past ? _("Past meetings hidden.") :
+	    _("Past meetings shown."));
+}
+
+const struct ui_view_ops view_meetings_ops = {
+	.title = N_("Meetings"),
+	.help_title = N_("In the meetings list"),
+	.searchable = 1,
+	.draw = draw,
+	.lines = lines,
+	.step = step,
+	.select = select_line,
+	.enter = enter,
+	.search_reset = search_reset,
+	.reload = reload,
+	.event = event,
+	.free = free_state,
+	.parent = VIEW__COUNT,
+};

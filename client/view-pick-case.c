@@ -2,16 +2,15 @@
 #include <stdio.h>
 
 #include "i18n.h"
-#include "ui.h"
+#include "views.h"
 
-int
-view_case_on_agenda(struct ui *u, int64_t case_id)
-{
-	for (size_t i = 0; i < u->meeting.agenda.n; i++)
-		if (model_item_at(&u->meeting, i)->case_id == case_id)
-			return 1;
-	return 0;
-}
+#define MAX_CASES 1024
+
+static struct {
+	Tafel__CaseList *cases;		/* list_cases answer, owned */
+	int loading;			/* a list_cases request is out */
+	size_t sel;
+} st;
 
 static int
 pick_match(const Tafel__Case *c, const char *f)
@@ -26,19 +25,19 @@ pick_match(const Tafel__Case *c, const char *f)
 
 /* Cases not on the agenda yet first (in the server's order: newest first),
  * then those already on it. */
-size_t
-view_pick_case_list(struct ui *u, const Tafel__Case **out, size_t max)
+static size_t
+list_cases(struct ui *u, const Tafel__Case **out, size_t max)
 {
 	const char *f = u->filter[VIEW_PICK_CASE];
 	size_t k = 0;
 
-	if (u->cases == NULL)
+	if (st.cases == NULL)
 		return 0;
 	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < u->cases->n_cases && k < max; i++) {
-			const Tafel__Case *c = u->cases->cases[i];
+		for (size_t i = 0; i < st.cases->n_cases && k < max; i++) {
+			const Tafel__Case *c = st.cases->cases[i];
 
-			if (view_case_on_agenda(u, c->id) != pass ||
+			if (view_meeting_has_case(u, c->id) != pass ||
 			    !pick_match(c, f))
 				continue;
 			out[k++] = c;
@@ -46,21 +45,21 @@ view_pick_case_list(struct ui *u, const Tafel__Case **out, size_t max)
 	return k;
 }
 
-void
-view_pick_case_draw(struct ui *u, WINDOW *w, int rows, int cols)
+static void
+draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
-	const Tafel__Case *list[1024];
+	const Tafel__Case *list[MAX_CASES];
 	char hdr[4][64], theme[64], status[64], org[256];
 	const char *mark = _(" (on the agenda)");
 	size_t n, first;
 	int ow;
 
-	if (u->cases == NULL) {
-		ui_put(w, 1, 2, cols - 4, 0, u->cases_loading ?
+	if (st.cases == NULL) {
+		ui_put(w, 1, 2, cols - 4, 0, st.loading ?
 		    _("Loading cases…") : _("No cases loaded."));
 		return;
 	}
-	n = view_pick_case_list(u, list, sizeof list / sizeof list[0]);
+	n = list_cases(u, list, MAX_CASES);
 	if (n == 0) {
 		ui_put(w, 1, 2, cols - 4, 0, u->filter[VIEW_PICK_CASE][0] ?
 		    _("No cases match the search.") : _("No cases."));
@@ -71,13 +70,13 @@ view_pick_case_draw(struct ui *u, WINDOW *w, int rows, int cols)
 	layout_fit(hdr[2], sizeof hdr[2], _("Status"), 16);
 	ui_putf(w, 0, 0, cols, ui_attr(u, UI_A_TITLE), " %s  %s  %s  %s",
 	    hdr[0], hdr[1], hdr[2], _("Submitted by"));
-	first = ui_list_scroll(u, &u->sel_pick, n, rows);
+	first = ui_list_scroll(u, &st.sel, n, rows);
 	for (size_t i = first; i < n && (int)(i - first) < rows - 1; i++) {
 		const Tafel__Case *c = list[i];
-		int on = view_case_on_agenda(u, c->id), y = (int)(i - first) + 1;
+		int on = view_meeting_has_case(u, c->id), y = (int)(i - first) + 1;
 		attr_t a = on ? ui_attr(u, UI_A_DIM) : 0;
 
-		if (i == u->sel_pick) {
+		if (i == st.sel) {
 			a = ui_attr(u, UI_A_SELECTED);
 			mvwchgat(w, y, 0, cols, a, 0, NULL);
 		}
@@ -92,3 +91,119 @@ view_pick_case_draw(struct ui *u, WINDOW *w, int rows, int cols)
 		    status, on ? org : c->submitter_org_name, on ? mark : "");
 	}
 }
+
+static size_t
+lines(struct ui *u)
+{
+	const Tafel__Case *list[MAX_CASES];
+
+	return list_cases(u, list, MAX_CASES);
+}
+
+static void
+step(struct ui *u, int dir)
+{
+	ui_list_step(&st.sel, lines(u), dir);
+}
+
+/* A click selects; adding takes Enter (a double click does not add). */
+static void
+select_line(struct ui *u, size_t idx)
+{
+	st.sel = idx;
+}
+
+static void
+search_reset(struct ui *u)
+{
+	st.sel = 0;
+}
+
+static void
+on_cases(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct ui *u = arg;
+
+	st.loading = 0;
+	ui_dirty(u);
+	if (m == NULL)
+		return;
+	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
+		ui_show_error(u, m->error);
+		return;
+	}
+	if (m->body_case != TAFEL__ENVELOPE__BODY_CASE_LIST)
+		return;
+	if (st.cases != NULL)
+		protobuf_c_message_free_unpacked(&st.cases->base, NULL);
+	st.cases = (Tafel__CaseList *)model_dup(&m->case_list->base);
+}
+
+static void
+load(struct ui *u)
+{
+	Tafel__ListCasesRequest r = TAFEL__LIST_CASES_REQUEST__INIT;
+
+	st.loading = 1;
+	net_send_body(u->net, TAFEL__ENVELOPE__BODY_LIST_CASES, &r,
+	    NET_REQ_READ, NULL, on_cases, u);
+}
+
+/* r in the picker reloads the cases. */
+static void
+reload(struct ui *u)
+{
+	if (u->view == VIEW_PICK_CASE)
+		load(u);
+}
+
+void
+view_pick_case_open(struct ui *u)
+{
+	st.sel = 0;
+	u->filter[VIEW_PICK_CASE][0] = '\0';
+	load(u);
+	ui_set_view(u, VIEW_PICK_CASE);
+}
+
+const Tafel__Case *
+view_pick_case_selected(struct ui *u)
+{
+	const Tafel__Case *list[MAX_CASES];
+	size_t n = list_cases(u, list, MAX_CASES);
+
+	return st.sel < n ? list[st.sel] : NULL;
+}
+
+const char *
+view_pick_case_number(int64_t id)
+{
+	for (size_t i = 0; st.cases != NULL && i < st.cases->n_cases; i++)
+		if (st.cases->cases[i]->id == id)
+			return st.cases->cases[i]->number;
+	return "?";
+}
+
+static void
+free_state(struct ui *u)
+{
+	if (st.cases != NULL)
+		protobuf_c_message_free_unpacked(&st.cases->base, NULL);
+	st.cases = NULL;
+}
+
+const struct ui_view_ops view_pick_case_ops = {
+	.title = N_("Add a case to the agenda"),
+	.help_title = N_("In the case picker (chair)"),
+	.chair_only = 1,
+	.searchable = 1,
+	.draw = draw,
+	.lines = lines,
+	.step = step,
+	.select = select_line,
+	.search_reset = search_reset,
+	.reload = reload,
+	.free = free_state,
+	.transient = 1,
+	.parent = VIEW_MEETING,
+};

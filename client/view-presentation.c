@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "i18n.h"
-#include "ui.h"
+#include "views.h"
 
 #define MAX_ACTS 64
 
@@ -36,7 +36,7 @@ view_presentation_draw(struct ui *u, WINDOW *w, int rows, int cols)
 	const Tafel__AgendaItem *it;
 	const Tafel__Case *c;
 	const Tafel__ActionPoint *acts[MAX_ACTS];
-	char when[40], buf[512];
+	char when[40], buf[512], text[1100];
 	int y = 0;
 	size_t n, idx;
 	attr_t title = ui_attr(u, UI_A_TITLE);
@@ -49,17 +49,22 @@ view_presentation_draw(struct ui *u, WINDOW *w, int rows, int cols)
 	ui_date(mt->scheduled_start, when, sizeof when);
 	snprintf(buf, sizeof buf, "%s · %s · %s", mt->series_name, when,
 	    ui_enum(&tafel__meeting_state__descriptor, (int)mt->state));
-	ui_put(w, y, (cols - layout_width(buf)) / 2 > 0 ?
-	    (cols - layout_width(buf)) / 2 : 0, cols, title, buf);
-	y += 2;
+	ui_put_centred(w, y, cols, title, buf);
+	y++;
+	if (mt->state == TAFEL__MEETING_STATE__MEETING_CLOSED)
+		/* the room must not take the last case for the current one */
+		ui_put_centred(w, y, cols, ui_attr(u, UI_A_CURRENT),
+		    _("The meeting is closed."));
+	y++;
 	it = model_item(m, model_current_item(m));
 	c = it != NULL ? model_case(m, it->case_id) : NULL;
 	if (it == NULL || c == NULL) {
 		snprintf(buf, sizeof buf, "%s", it == NULL ?
-		    _("No agenda item under discussion yet.") :
+		    (mt->state == TAFEL__MEETING_STATE__MEETING_CLOSED ?
+		    _("No agenda item was discussed.") :
+		    _("No agenda item under discussion yet.")) :
 		    _("Case not visible to your organisation."));
-		ui_put(w, y + 2, (cols - layout_width(buf)) / 2 > 0 ?
-		    (cols - layout_width(buf)) / 2 : 0, cols, title, buf);
+		ui_put_centred(w, y + 2, cols, title, buf);
 		return;
 	}
 	big_text(u, w, y, cols, c->number,
@@ -70,27 +75,30 @@ view_presentation_draw(struct ui *u, WINDOW *w, int rows, int cols)
 	snprintf(buf, sizeof buf, "%s %s · %s %zu/%zu · %s · %s", _("Case"),
 	    c->number, _("item"), idx + 1, m->agenda.n, ui_theme(c->theme),
 	    ui_enum(&tafel__case_status__descriptor, (int)c->status));
-	ui_put(w, y++, (cols - layout_width(buf)) / 2 > 0 ?
-	    (cols - layout_width(buf)) / 2 : 0, cols, title, buf);
-	if (c->redacted && y < rows) {
+	ui_put_centred(w, y++, cols, title, buf);
+	if (c->redacted && y < rows)
 		/* Say why the room sees less, never hide it silently. */
-		snprintf(buf, sizeof buf, "%s", ui_redaction_text(
-		    c->redaction_reason));
-		ui_put(w, y++, (cols - layout_width(buf)) / 2 > 0 ?
-		    (cols - layout_width(buf)) / 2 : 0, cols,
-		    ui_attr(u, UI_A_DIM), buf);
+		ui_put_centred(w, y++, cols, ui_attr(u, UI_A_DIM),
+		    ui_redaction_text(c->redaction_reason));
+	{
+		int room = rows - y - 4;
+		size_t np = c->n_persons, fit = room <= 0 ? 0 :
+		    (size_t)room >= np ? np : (size_t)room - 1;
+
+		for (size_t i = 0; i < fit; i++)
+			ui_putf(w, y++, 4, cols - 6, 0, "%s: %s %s",
+			    ui_enum(&tafel__person_role__descriptor,
+			    (int)c->persons[i]->role), c->persons[i]->name,
+			    c->persons[i]->birth_date);
+		if (fit < np && y < rows)
+			ui_more(u, w, y++, 2, cols - 4, np - fit);
 	}
-	for (size_t i = 0; i < c->n_persons && y < rows - 4; i++)
-		ui_putf(w, y++, 4, cols - 6, 0, "%s: %s %s",
-		    ui_enum(&tafel__person_role__descriptor,
-		    (int)c->persons[i]->role), c->persons[i]->name,
-		    c->persons[i]->birth_date);
 	y++;
+	ui_decision_text(c, it->decision, text, sizeof text);
 	if (y < rows)
 		ui_putf(w, y++, 2, cols - 4, model_recent(model_rec(&m->agenda,
 		    it->id)->changed, ui_now()) ? ui_attr(u, UI_A_FLASH) | A_BOLD :
-		    A_BOLD, "%s: %s", _("Decision"),
-		    it->decision[0] ? it->decision : _("(none yet)"));
+		    A_BOLD, "%s: %s", _("Decision"), text);
 	if (y < rows)
 		ui_put(w, y++, 2, cols - 4, title, _("Action points"));
 	n = model_case_actions(m, c->id, acts, MAX_ACTS);
@@ -100,11 +108,16 @@ view_presentation_draw(struct ui *u, WINDOW *w, int rows, int cols)
 		const Tafel__ActionPoint *a = acts[i];
 		attr_t at = a->overdue ? ui_attr(u, UI_A_OVERDUE) : 0;
 
+		if (y == rows - 1 && i + 1 < n) {	/* the last row counts */
+			ui_more(u, w, y++, 2, cols - 4, n - i);
+			break;
+		}
 		if (model_recent(model_rec(&m->actions, a->id)->changed, ui_now()))
 			at = ui_attr(u, UI_A_FLASH);
+		ui_action_text(c, a, text, sizeof text);
 		ui_putf(w, y++, 2, cols - 4, at, "%s %s %-9s %s · %s",
 		    a->overdue ? "!" : " ", a->due_date,
 		    ui_enum(&tafel__action_state__descriptor, (int)a->state),
-		    a->description, a->owner_org_name);
+		    text, a->owner_org_name);
 	}
 }

@@ -69,10 +69,10 @@ keys chair Enter
 wait_for chair "Uitvoerende organisatie (naam of nummer): Gemeente" ||
 	fail "owner organisation not prefilled"
 keys chair Enter
-wait_for chair "Eigenaar (persoon: inlognaam of nummer; leeg: de hele organisatie):" ||
+wait_for chair "Uitvoerder (persoon: naam, inlognaam of nummer; leeg: de hele organisatie):" ||
 	fail "owner person not asked"
 keys chair Enter
-wait_for chair "Uiterste datum (JJJJ-MM-DD): $created" || fail "due date not prefilled"
+wait_for chair "Uiterste datum (bijv. 8-12, morgen, +7): $created" || fail "due date not prefilled"
 keys chair C-u
 type_text chair "$mine"
 
@@ -92,9 +92,9 @@ wait_for other "Afspraak bewerken · Casus $num" || fail "other: e did not open 
 keys other Enter
 wait_for other "Uitvoerende organisatie (naam of nummer):" || fail "other: owner not asked"
 keys other Enter
-wait_for other "Eigenaar (persoon" || fail "other: person not asked"
+wait_for other "Uitvoerder (persoon" || fail "other: person not asked"
 keys other Enter
-wait_for other "Uiterste datum (JJJJ-MM-DD): $created" || fail "other: due date not prefilled"
+wait_for other "Uiterste datum (bijv. 8-12, morgen, +7): $created" || fail "other: due date not prefilled"
 keys other C-u
 type_text other "$theirs"
 keys other Enter
@@ -113,9 +113,9 @@ wait_for chair "Afspraak bewerken · Casus $num" || fail "form closed after the 
 keys chair Enter
 wait_for chair "Uitvoerende organisatie (naam of nummer): Gemeente" || fail "owner not kept"
 keys chair Enter
-wait_for chair "Eigenaar (persoon" || fail "person not asked again"
+wait_for chair "Uitvoerder (persoon" || fail "person not asked again"
 keys chair Enter
-wait_for chair "Uiterste datum (JJJJ-MM-DD): $mine" || fail "typed due date not kept"
+wait_for chair "Uiterste datum (bijv. 8-12, morgen, +7): $mine" || fail "typed due date not kept"
 keys chair Enter
 wait_for chair "Afspraak bijgewerkt." || fail "second try not saved"
 wait_gone chair "Afspraak bewerken" || fail "form still open"
@@ -129,11 +129,13 @@ other_due=$(action_points politie | awk -v id="$other" '$1 == id { print $4 }')
 [ -n "$other" ] || fail "no action point before ours"
 keys chair BTab
 keys chair x
-wait_for chair "Intrekken — reden:" || fail "x did not ask for a reason"
+# the prompt names the action point (its text is hidden from the chair)
+wait_for chair "Afspraak (tekst verborgen) intrekken? Reden:" ||
+	fail "x did not ask for a reason"
 note="Dubbel met afspraak elders e2e$$"
 type_text chair "$note"
 keys chair Enter
-wait_for chair "Afspraak ingetrokken" || fail "cancel not confirmed"
+wait_for chair "Afspraak (tekst verborgen) ingetrokken (vervallen)." || fail "cancel not confirmed"
 wait_for pol "$other_due vervallen" || fail "follower: cancelled state not shown"
 
 # a partner's batch view

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The chair adds an action point through the form; it appears on the follower's screen.
+# The chair adds an action point through the form (the owner person chosen by a part of the name); it appears on the follower's screen.
 . "$(dirname "$0")/lib.sh"
 
 start_meeting
@@ -16,13 +16,17 @@ keys chair a
 wait_for chair "Nieuwe afspraak" || fail "form did not open"
 type_text chair "$desc"
 keys chair Enter
-wait_for chair "Eigenaar (organisatie" || fail "owner field not asked"
+wait_for chair "Uitvoerende organisatie" || fail "owner field not asked"
 type_text chair "Politie"
 keys chair Enter
-wait_for chair "Uiterste datum (JJJJ-MM-DD):" || fail "due date not asked"
+# the owner person, by a part of the name
+wait_for chair "Uitvoerder (persoon: naam, inlognaam of nummer" || fail "owner person not asked"
+type_text chair "sanne"
+keys chair Enter
+wait_for chair "Uiterste datum (bijv. 8-12, morgen, +7):" || fail "due date not asked"
 type_text chair "$(date -d '+7 days' +%F)"
 keys chair Enter
 wait_for chair "Afspraak vastgelegd" || fail "chair: not confirmed"
 wait_gone chair "Nieuwe afspraak" || fail "chair: form still open"
-wait_for pol "$desc" || fail "follower: action point not shown"
+wait_for pol "$desc · Sanne Jansen, Politie" || fail "follower: action point not shown with its owner"
 ok

@@ -19,7 +19,9 @@ for line in sys.stdin:
 [ -n "$item" ] || fail "no current item"
 set -- $item
 keys chair d
-wait_for chair "Besluit: " || fail "decision prompt did not open"
+num=$(current_line chair | awk '{print $3}')
+# the prompt names the case it records the decision on
+wait_for chair "Besluit over casus $num:" || fail "decision prompt did not open"
 type_text chair "Mijn besluit"
 printf 'decision %s %s Besluit van elders\nquit\n' "$1" "$2" | batch voorzitter |
 	grep -q '"type":"response"' || fail "batch decision failed"
@@ -29,10 +31,10 @@ wait_for chair "Iemand anders heeft dit intussen gewijzigd" || fail "no conflict
 # from the chair's organisation by the covenant) and its new version
 wait_for chair "Nu: Besluit «" || fail "conflict does not show the current decision"
 wait_for chair "(versie $(($2 + 1)))" || fail "conflict does not show the current version $(($2 + 1))"
-wait_for chair "Besluit: Mijn besluit" || fail "typed decision not kept in the prompt"
+wait_for chair "Besluit over casus $num: Mijn besluit" || fail "typed decision not kept in the prompt"
 # a second try with the version from the conflict is accepted
 keys chair Enter
-wait_for chair "Opgeslagen." || fail "second try not saved"
+wait_for chair "Besluit over casus $num vastgelegd." || fail "second try not saved"
 n=$(count_in_meeting politie "$MEETING" '"decision":"Mijn besluit"')
 [ "$n" = 1 ] || fail "decision not stored (seen $n times)"
 ok

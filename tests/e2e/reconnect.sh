@@ -14,7 +14,7 @@ desc1="Tijdens storing e2e$$"
 keys chair a
 wait_for chair "Nieuwe afspraak" || fail "form did not open"
 type_text chair "$desc1"
-wait_for chair "Omschrijving           $desc1" || fail "typed text not in the form"
+wait_for chair "Omschrijving             $desc1" || fail "typed text not in the form"
 tafeld_stop
 wait_for chair "Wacht op de verbinding" 30 || true	# only shown once sent
 sleep 1
@@ -24,10 +24,12 @@ screen chair | grep -qF "Actie: $desc1" ||
 tafeld_start "$port"
 [ "$E2E_PORT" = "$port" ] || fail "tafeld came back on $E2E_PORT, not $port"
 keys chair Enter
-wait_for chair "Eigenaar (organisatie" || fail "owner field not asked"
+wait_for chair "Uitvoerende organisatie" || fail "owner field not asked"
 type_text chair "Politie"
 keys chair Enter
-wait_for chair "Uiterste datum (JJJJ-MM-DD):" || fail "due date not asked"
+wait_for chair "Uitvoerder (persoon" || fail "owner person not asked"
+keys chair Enter
+wait_for chair "Uiterste datum (bijv. 8-12, morgen, +7):" || fail "due date not asked"
 type_text chair "$due"
 keys chair Enter
 wait_for chair "Afspraak vastgelegd" 90 || fail "first action point not confirmed after the restart"
@@ -47,10 +49,12 @@ keys chair a
 wait_for chair "Nieuwe afspraak" || fail "form did not open again"
 type_text chair "$desc2"
 keys chair Enter
-wait_for chair "Eigenaar (organisatie" || fail "owner field not asked (2)"
+wait_for chair "Uitvoerende organisatie" || fail "owner field not asked (2)"
 type_text chair "Politie"
 keys chair Enter
-wait_for chair "Uiterste datum (JJJJ-MM-DD):" || fail "due date not asked (2)"
+wait_for chair "Uitvoerder (persoon" || fail "owner person not asked"
+keys chair Enter
+wait_for chair "Uiterste datum (bijv. 8-12, morgen, +7):" || fail "due date not asked (2)"
 type_text chair "$due"
 keys chair Enter
 tafeld_stop

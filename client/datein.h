@@ -1,0 +1,49 @@
+/* Dates as people type them (8-12-2026, 8/12, morgen, +7), read relative to an injectable "today"; pure, unit-tested by tests/test_client_date.c. */
+#ifndef TAFEL_CLIENT_DATEIN_H
+#define TAFEL_CLIENT_DATEIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A calendar day. */
+struct datein_day {
+	int y, m, d;			/* 2026, 1..12, 1..31 */
+};
+
+enum datein_result {
+	DATEIN_OK,
+	DATEIN_EMPTY,			/* nothing typed */
+	DATEIN_INVALID			/* not a date, or no such day */
+};
+
+/*
+ * Reads text as a day, relative to today:
+ *   2026-12-08          ISO
+ *   8-12-2026, 8/12/2026, 8.12.2026, 8-12-26   day first, as in Dutch
+ *   8-12, 8/12, 8.12    the next such day from today on (this year or next)
+ *   vandaag, morgen, overmorgen, today, tomorrow
+ *   +7, +7d, +2w        days or weeks from today
+ *   maandag .. zondag, monday .. sunday (also ma, di, ...)   the next one
+ *                       after today
+ * Case and surrounding spaces do not matter.
+ */
+enum datein_result datein_parse(const char *text, struct datein_day today,
+    struct datein_day *out);
+
+/* The day of unix time now in the local time zone (tafel runs in
+ * Europe/Amsterdam: main() sets TZ). */
+struct datein_day datein_today(int64_t now);
+
+/* "2026-12-08" (what the server stores). */
+void datein_format(struct datein_day d, char *buf, size_t len);
+
+/* <0, 0, >0 as a is before, on, after b. */
+int datein_cmp(struct datein_day a, struct datein_day b);
+
+/* Whether y-m-d is a day of the calendar. */
+int datein_valid(int y, int m, int d);
+
+/* The day n days later (n may be negative). */
+struct datein_day datein_add_days(struct datein_day d, int n);
+
+#endif

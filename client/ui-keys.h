@@ -1,0 +1,28 @@
+/* The key table: one row per binding, driving dispatch, the footer and the help view. */
+#ifndef TAFEL_CLIENT_UI_KEYS_H
+#define TAFEL_CLIENT_UI_KEYS_H
+
+#include "ui.h"
+
+struct ui_key {
+	int key;			/* curses key code or character */
+	const char *name;		/* shown in help and footer */
+	unsigned views;			/* VIEW_BIT()s, VIEWS_ALL = everywhere */
+	int chair;			/* only with the chair role */
+	const char *label;		/* N_() footer label, NULL: not in the footer */
+	void (*fn)(struct ui *);
+	const char *help;		/* N_() text */
+	/* When the key matters (shown in the footer), NULL: always. */
+	int (*when)(const struct ui *);
+};
+extern const struct ui_key ui_keys[];
+
+/* A key typed while no prompt is open. */
+void ui_key(struct ui *, int key);
+/* The footer line for the current view (main keys). */
+void ui_footer(struct ui *, char *buf, size_t len);
+/* Whether a key of the table works for this user (chair role) in view v. */
+int ui_key_applies(const struct ui *, const struct ui_key *,
+    enum ui_view_id v);
+
+#endif

@@ -1,0 +1,417 @@
+/* The terminal UI's loop: the view table, the windows, reading keys, and the one function that redraws. */
+#include "ui.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "forms.h"
+#include "i18n.h"
+#include "ui-keys.h"
+#include "views.h"
+#include "xmalloc.h"
+
+/* Adding a view means adding its file and one row here. */
+static const struct ui_view_ops *const view_table[VIEW__COUNT] = {
+	[VIEW_MEETINGS] = &view_meetings_ops,
+	[VIEW_MEETING] = &view_meeting_ops,
+	[VIEW_ACTIONS] = &view_actions_ops,
+	[VIEW_CASE] = &view_case_ops,
+	[VIEW_HELP] = &view_help_ops,
+	[VIEW_PICK_CASE] = &view_pick_case_ops,
+	[VIEW_PICK_PERSON] = &view_pick_person_ops,
+};
+
+/* --- the windows and the one redraw -------------------------------------- */
+
+static void
+layout(struct ui *u)
+{
+	if (u->top != NULL) {
+		delwin(u->top);
+		delwin(u->body);
+		delwin(u->status);
+		delwin(u->foot);
+	}
+	getmaxyx(stdscr, u->rows, u->cols);
+	if (u->rows < 5)
+		u->rows = 5;
+	u->top = newwin(1, u->cols, 0, 0);
+	u->body = newwin(u->rows - 3, u->cols, 1, 0);
+	u->status = newwin(1, u->cols, u->rows - 2, 0);
+	u->foot = newwin(1, u->cols, u->rows - 1, 0);
+	keypad(u->foot, TRUE);
+	nodelay(u->foot, TRUE);
+	u->dirty = 1;
+}
+
+static void
+draw_status(struct ui *u)
+{
+	char conn[160], lag[40] = "", follow[120] = "";
+	enum net_state st = net_get_state(u->net);
+	attr_t a = ui_attr(u, UI_A_STATUS);
+
+	switch (st) {
+	case NET_READY:
+		snprintf(conn, sizeof conn, "%s", _("connected"));
+		if (net_lag_ms(u->net) >= 0)
+			snprintf(lag, sizeof lag, _(" · lag %ld ms"),
+			    net_lag_ms(u->net));
+		break;
+	case NET_BACKOFF:
+		snprintf(conn, sizeof conn, _("reconnecting in %d s"),
+		    net_backoff_left(u->net));
+		break;
+	case NET_DISCONNECTED:
+		snprintf(conn, sizeof conn, "%s", _("not connected — r to retry"));
+		break;
+	default:
+		snprintf(conn, sizeof conn, "%s", _("connecting…"));
+		break;
+	}
+	if (UI_VIEW(u)->status != NULL)
+		UI_VIEW(u)->status(u, follow, sizeof follow);
+	wbkgdset(u->status, ' ' | a);
+	werase(u->status);
+	if (u->prompt.active) {
+		ui_prompt_draw(u, u->status, a);
+		return;
+	}
+	if (u->message[0] != '\0')
+		ui_putf(u->status, 0, 0, u->cols, u->message_error ?
+		    ui_attr(u, UI_A_ERROR) : a, "%s", u->message);
+	else
+		ui_putf(u->status, 0, 0, u->cols, a, "%s%s%s%s",
+		    conn, lag, follow,
+		    net_pending(u->net) > 0 && st != NET_READY ?
+		    _(" · changes waiting to be sent") : "");
+	if (u->message[0] != '\0') {	/* connection state stays visible */
+		int len = (int)strlen(conn) + 2;
+
+		if (len < u->cols / 2)
+			ui_put(u->status, 0, u->cols - len, len, a, conn);
+	}
+}
+
+static void
+draw_top(struct ui *u)
+{
+	const Tafel__LoginResponse *l = net_login(u->net);
+	char right[200], left[200];
+	int rw, lw;
+
+	wbkgdset(u->top, ' ' | ui_attr(u, UI_A_TITLE));
+	werase(u->top);
+	snprintf(left, sizeof left, "Tafel · %s", _(UI_VIEW(u)->title));
+	if (u->filter[u->view][0] != '\0')
+		snprintf(left + strlen(left), sizeof left - strlen(left),
+		    " · /%s", u->filter[u->view]);
+	ui_put(u->top, 0, 0, u->cols, ui_attr(u, UI_A_TITLE), left);
+	if (l != NULL && l->user != NULL) {
+		snprintf(right, sizeof right, "%s%s", l->user->display_name,
+		    u->is_chair ? _(" · chair") : "");
+		if (layout_width(right) + 40 < u->cols)
+			snprintf(right, sizeof right, "%s (%s)%s",
+			    l->user->display_name, l->user->org_name,
+			    u->is_chair ? _(" · chair") : "");
+		rw = layout_width(right);
+		lw = layout_width(left);
+		if (lw + rw + 2 < u->cols)
+			ui_put(u->top, 0, u->cols - rw - 1, rw + 1,
+			    ui_attr(u, UI_A_TITLE), right);
+	}
+}
+
+/* A message the status line cannot hold (the prompt has it, or it is too
+ * long, e.g. a CONFLICT with the current record) goes above it, wrapped
+ * over up to three lines. */
+static void
+draw_long_message(struct ui *u)
+{
+	wchar_t w[400], *lines[3];
+	size_t n = mbstowcs(w, u->message, sizeof w / sizeof w[0] - 1), start = 0;
+	int count = 0;
+	size_t lens[3];
+	attr_t a = u->message_error ? ui_attr(u, UI_A_ERROR) :
+	    ui_attr(u, UI_A_STATUS);
+
+	if (n == (size_t)-1 || u->cols < 10)
+		return;
+	w[n] = L'\0';
+	while (start < n && count < 3) {
+		size_t len = n - start, cols = 0, k, cut;
+
+		for (k = start; k < n; k++) {
+			int cw = wcwidth(w[k]);
+
+			cols += cw > 0 ? (size_t)cw : 0;
+			if (cols > (size_t)u->cols)
+				break;
+		}
+		len = k - start;
+		cut = len;
+		if (k < n)
+			for (size_t j = len; j > 0; j--)
+				if (w[start + j] == L' ') {
+					cut = j;
+					break;
+				}
+		lines[count] = w + start;
+		lens[count++] = cut;
+		start += cut;
+		while (start < n && w[start] == L' ')
+			start++;
+	}
+	for (int i = 0; i < count; i++) {
+		int y = u->rows - 3 - count + i;
+
+		if (y < 0)
+			continue;
+		wmove(u->body, y, 0);
+		wattr_on(u->body, a, NULL);
+		whline(u->body, ' ', u->cols);
+		mvwaddnwstr(u->body, y, 0, lines[i], (int)lens[i]);
+		wattr_off(u->body, a, NULL);
+	}
+}
+
+/* Arms a timer for the moment the next flash mark ends, so that the
+ * highlight goes away on time even when nothing else happens. */
+static void
+schedule_flash(struct ui *u)
+{
+	double now = ui_now(), a = model_next_flash(&u->meeting, now),
+	    b = model_next_flash(&u->org, now), t;
+	struct timeval tv;
+
+	if (u->flash_ev == NULL)
+		return;
+	t = a < 0 ? b : b < 0 ? a : a < b ? a : b;
+	if (t < 0)
+		return;
+	t += 0.02;
+	tv.tv_sec = (time_t)t;
+	tv.tv_usec = (suseconds_t)((t - (double)tv.tv_sec) * 1e6);
+	event_add(u->flash_ev, &tv);
+}
+
+/* Everything that is drawn goes through here: one doupdate per change. */
+static void
+redraw(struct ui *u)
+{
+	char foot[512];
+
+	if (!u->dirty)
+		return;
+	u->dirty = 0;
+	draw_top(u);
+	werase(u->body);
+	u->click_n = 0;
+	UI_VIEW(u)->draw(u, u->body, u->rows - 3, u->cols);
+	forms_draw(u);
+	if (u->message[0] != '\0' && (u->prompt.active ||
+	    layout_width(u->message) > u->cols))
+		draw_long_message(u);
+	draw_status(u);
+	werase(u->foot);
+	if (UI_VIEW(u)->footer == NULL || !UI_VIEW(u)->footer(u, foot,
+	    sizeof foot))
+		ui_footer(u, foot, sizeof foot);
+	ui_put(u->foot, 0, 0, u->cols, ui_attr(u, UI_A_DIM), foot);
+	schedule_flash(u);
+	curs_set(u->prompt.active ? 1 : 0);
+	wnoutrefresh(u->top);
+	wnoutrefresh(u->body);
+	wnoutrefresh(u->foot);
+	wnoutrefresh(u->status);	/* last: the prompt's cursor stays here */
+	doupdate();
+}
+
+/* --- event loop ---------------------------------------------------------- */
+
+static void
+on_stdin(evutil_socket_t fd, short what, void *arg)
+{
+	struct ui *u = arg;
+	wint_t ch;
+	int r;
+
+	while (!u->quit && (r = wget_wch(u->foot, &ch)) != ERR) {
+		if (r == KEY_CODE_YES && ch == KEY_RESIZE)
+			continue;
+		if (u->prompt.active)
+			ui_prompt_key(u, r, ch);
+		else
+			ui_key(u, r == KEY_CODE_YES ? (int)ch :
+			    (ch < 0x80 ? (int)ch : -1));
+	}
+	if (u->quit)
+		event_base_loopexit(u->base, NULL);
+	redraw(u);
+}
+
+static void
+on_winch(evutil_socket_t s, short what, void *arg)
+{
+	struct ui *u = arg;
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	/* the terminal may have moved or kept old lines (a shrinking
+	 * tmux pane keeps the bottom ones): repaint every cell */
+	clearok(curscr, TRUE);
+	layout(u);
+	redraw(u);
+}
+
+static void
+on_tick(evutil_socket_t s, short what, void *arg)
+{
+	struct ui *u = arg;
+	static int last_flash;
+	int flash = model_any_recent(&u->meeting, ui_now()) ||
+	    model_any_recent(&u->org, ui_now());
+
+	/* countdown, lag and flash marks change with time alone */
+	if (net_get_state(u->net) == NET_BACKOFF || flash || last_flash)
+		ui_dirty(u);
+	last_flash = flash;
+	redraw(u);
+}
+
+/* A flash mark ended: redraw without it. */
+static void
+on_flash(evutil_socket_t s, short what, void *arg)
+{
+	ui_dirty(arg);
+}
+
+/* Activated by ui_dirty(): redraws once after the callbacks that changed things. */
+static void
+on_redraw(evutil_socket_t s, short what, void *arg)
+{
+	redraw(arg);
+}
+
+int
+ui_run(struct client_opts *o)
+{
+	struct ui u;
+	struct net_opts no;
+	struct event *ev_stdin, *ev_winch, *ev_tick;
+	struct timeval second = { 1, 0 };
+	char err[300], *pw = NULL;
+	const char *env = getenv("TAFEL_PASSWORD");
+	int saved_stderr = -1;
+
+	memset(&u, 0, sizeof u);
+	u.o = o;
+	u.views = view_table;
+	if (o->cfg.user == NULL || o->cfg.user[0] == '\0') {
+		fprintf(stderr, "%s", _("tafel: no user: use --user NAME\n"));
+		return 1;
+	}
+	if (o->password_file != NULL)
+		pw = client_read_password_file(o->password_file, err, sizeof err);
+	else if (env != NULL)
+		pw = xstrdup(env);
+	else
+		pw = client_ask_password(o);
+	if (pw == NULL) {
+		fprintf(stderr, "tafel: %s\n", o->password_file ? err :
+		    _("cannot read the password"));
+		return 1;
+	}
+	u.base = event_base_new();
+	client_net_opts(o, &no, 1);
+	u.net = net_new(u.base, &no, &ui_net_callbacks, &u, err, sizeof err);
+	if (u.net == NULL) {
+		fprintf(stderr, "tafel: %s\n", err);
+		free(pw);
+		return 1;
+	}
+	net_set_password(u.net, pw);
+	memset(pw, 0, strlen(pw));
+	free(pw);
+	model_init(&u.meeting, MODEL_MEETING, 0);
+	model_init(&u.org, MODEL_ORG_ACTIONS, 0);
+	u.view = VIEW_MEETINGS;
+	u.back = VIEW_MEETINGS;
+
+	/* log lines on a terminal would tear the screen: to /dev/null while
+	 * curses runs, unless stderr goes elsewhere (a file, --verbose 2>log) */
+	if (isatty(STDERR_FILENO)) {
+		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+		saved_stderr = dup(STDERR_FILENO);
+		if (null >= 0) {
+			dup2(null, STDERR_FILENO);
+			close(null);
+		}
+	}
+	initscr();
+	cbreak();
+	noecho();
+	nonl();
+	curs_set(0);
+	set_escdelay(25);
+	ui_colors_init(&u);
+	mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED, NULL);
+	mouseinterval(0);
+	layout(&u);
+	u.presentation = o->presentation;
+	if (o->meeting_id != 0)
+		ui_open_meeting(&u, o->meeting_id);
+
+	ev_stdin = event_new(u.base, STDIN_FILENO, EV_READ | EV_PERSIST,
+	    on_stdin, &u);
+	ev_winch = evsignal_new(u.base, SIGWINCH, on_winch, &u);
+	ev_tick = event_new(u.base, -1, EV_PERSIST, on_tick, &u);
+	u.redraw_ev = event_new(u.base, -1, 0, on_redraw, &u);
+	u.flash_ev = evtimer_new(u.base, on_flash, &u);
+	event_add(ev_stdin, NULL);
+	event_add(ev_winch, NULL);
+	event_add(ev_tick, &second);
+	net_start(u.net);
+	redraw(&u);
+	event_base_dispatch(u.base);
+
+	endwin();
+	if (saved_stderr >= 0) {
+		dup2(saved_stderr, STDERR_FILENO);
+		close(saved_stderr);
+	}
+	event_free(ev_stdin);
+	event_free(ev_winch);
+	event_free(ev_tick);
+	event_free(u.redraw_ev);
+	u.redraw_ev = NULL;		/* no redraw after endwin() */
+	event_free(u.flash_ev);
+	u.flash_ev = NULL;
+	net_stop(u.net);
+	/* one more pass: net_stop() frees the TLS bufferevent from the loop */
+	event_base_loop(u.base, EVLOOP_NONBLOCK);
+	net_free(u.net);
+	model_free(&u.meeting);
+	model_free(&u.org);
+	if (u.orgs != NULL)
+		protobuf_c_message_free_unpacked(&u.orgs->base, NULL);
+	for (int v = 0; v < VIEW__COUNT; v++)
+		if (view_table[v]->free != NULL)
+			view_table[v]->free(&u);
+	event_base_free(u.base);
+	if (ui_fatal_message()[0] != '\0' && u.quit && u.my_user_id == 0) {
+		fprintf(stderr, "tafel: %s\n", ui_fatal_message());
+		return 1;
+	}
+	return 0;
+}

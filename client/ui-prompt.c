@@ -1,0 +1,176 @@
+/* The input line at the bottom: typing, Esc with "discard what you typed?", and handing the text to the one waiting for it. */
+#include "ui.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+
+void
+ui_prompt(struct ui *u, const char *label, const char *initial,
+    void (*done)(struct ui *, const char *))
+{
+	size_t n;
+
+	snprintf(u->prompt.label, sizeof u->prompt.label, "%s", label);
+	n = mbstowcs(u->prompt.buf, initial != NULL ? initial : "",
+	    sizeof u->prompt.buf / sizeof u->prompt.buf[0] - 1);
+	if (n == (size_t)-1)
+		n = 0;
+	u->prompt.buf[n] = L'\0';
+	u->prompt.len = u->prompt.cur = n;
+	u->prompt.scroll = 0;
+	u->prompt.done = done;
+	u->prompt.active = 1;
+	u->message[0] = '\0';
+	ui_dirty(u);
+}
+
+static void
+prompt_finish(struct ui *u, int ok)
+{
+	char text[4096];
+	void (*done)(struct ui *, const char *) = u->prompt.done;
+	size_t n;
+
+	u->prompt.active = 0;
+	u->prompt.buf[u->prompt.len] = L'\0';
+	n = wcstombs(text, u->prompt.buf, sizeof text - 1);
+	if (n == (size_t)-1)
+		n = 0;
+	text[n] = '\0';
+	ui_dirty(u);
+	if (done != NULL)
+		done(u, ok ? text : NULL);
+}
+
+/* The answer to "discard what you typed?": yes cancels, else back to the text. */
+static void
+discard_confirmed(struct ui *u, const char *text)
+{
+	void (*done)(struct ui *, const char *) = u->saved_prompt.done;
+
+	if (ui_yes(text)) {
+		if (done != NULL)
+			done(u, NULL);
+		return;
+	}
+	u->prompt = u->saved_prompt;
+	u->prompt.active = 1;
+	ui_dirty(u);
+}
+
+const struct ui_prompt *
+ui_prompt_typed(const struct ui *u)
+{
+	return u->prompt.done == discard_confirmed ? &u->saved_prompt :
+	    &u->prompt;
+}
+
+void
+ui_prompt_key(struct ui *u, int r, wint_t ch)
+{
+	struct ui_prompt *p = &u->prompt;
+
+	if (r == KEY_CODE_YES) {
+		switch (ch) {
+		case KEY_BACKSPACE:
+			if (p->len > 0)
+				p->len--;
+			break;
+		case KEY_ENTER:
+			prompt_finish(u, 1);
+			return;
+		default:
+			break;
+		}
+	} else if (ch == L'\n' || ch == L'\r') {
+		prompt_finish(u, 1);
+		return;
+	} else if (ch == 27 || ch == 7) {	/* Esc, ^G */
+		if (p->len > 0 && p->done != discard_confirmed) {
+			u->saved_prompt = *p;	/* typed text: ask first */
+			ui_prompt(u, _("Discard what you typed? (y/n)"), "",
+			    discard_confirmed);
+			return;
+		}
+		prompt_finish(u, 0);
+		return;
+	} else if (ch == 127 || ch == 8) {
+		if (p->len > 0)
+			p->len--;
+	} else if (ch == 21) {			/* ^U */
+		p->len = 0;
+	} else if (ch >= 32 && !(ch >= 0x7f && ch < 0xa0) &&	/* no C1 */
+	    p->len + 1 < sizeof p->buf / sizeof p->buf[0]) {
+		p->buf[p->len++] = (wchar_t)ch;
+	}
+	ui_dirty(u);
+}
+
+/* The first character from which the end of the text fits in room columns. */
+static size_t
+tail_from(const struct ui_prompt *p, int room)
+{
+	size_t first = p->len;
+	int width = 0;
+
+	while (first > 0) {
+		int cw = wcwidth(p->buf[first - 1]);
+
+		cw = cw > 0 ? cw : 1;
+		if (width + cw > room)
+			break;
+		width += cw;
+		first--;
+	}
+	return first;
+}
+
+static int
+text_width(const struct ui_prompt *p)
+{
+	int width = 0;
+
+	for (size_t i = 0; i < p->len; i++) {
+		int cw = wcwidth(p->buf[i]);
+
+		width += cw > 0 ? cw : 1;
+	}
+	return width;
+}
+
+/* The label, then the text; when both do not fit, the label is shortened
+ * to half the line and the text scrolls so that its end (where the cursor
+ * is) stays in sight, with "…" where its start is cut off. */
+void
+ui_prompt_draw(struct ui *u, WINDOW *w, attr_t a)
+{
+	char lbl[200];
+	int x, room;
+	size_t first;
+
+	snprintf(lbl, sizeof lbl, "%s: ", u->prompt.label);
+	if (layout_width(lbl) > u->cols / 2 && u->cols > 20 &&
+	    layout_width(lbl) + text_width(&u->prompt) + 1 > u->cols) {
+		char cut[160];
+
+		/* the label gives way to the text, and says it is cut */
+		layout_fit(cut, sizeof cut, u->prompt.label, u->cols / 2 - 3);
+		snprintf(lbl, sizeof lbl, "%s…: ", cut);
+	}
+	ui_put(w, 0, 0, u->cols, a, lbl);
+	x = getcurx(w);
+	room = u->cols - x - 1;		/* one column for the cursor */
+	if (room < 2)
+		return;
+	first = tail_from(&u->prompt, room);
+	wattr_on(w, a, NULL);
+	if (first > 0) {		/* cut off at the start: say so */
+		first = tail_from(&u->prompt, room - 1);
+		mvwaddnwstr(w, 0, x++, L"…", 1);
+	}
+	mvwaddnwstr(w, 0, x, u->prompt.buf + first, (int)(u->prompt.len - first));
+	wattr_off(w, a, NULL);
+}

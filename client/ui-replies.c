@@ -1,0 +1,265 @@
+/* Requests and their answers: sending writes, the subscriptions to a meeting and to my organisation's action points, and the connection's callbacks. */
+#include "ui.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "i18n.h"
+
+uint64_t
+ui_send(struct ui *u, Tafel__Envelope__BodyCase body_case, void *req,
+    int flags, net_reply_fn fn)
+{
+	if (net_get_state(u->net) != NET_READY && (flags & NET_REQ_WRITE))
+		ui_message(u, 0, "%s", _("Not connected: the change is sent "
+		    "when the connection is back."));
+	return net_send_body(u->net, body_case, req, flags, NULL, fn != NULL ?
+	    fn : ui_reply_generic, u);
+}
+
+/* Writes whose result arrives as an event anyway: only errors matter. */
+void
+ui_reply_generic(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct ui *u = arg;
+
+	if (m == NULL)
+		return;
+	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR)
+		ui_show_error(u, m->error);
+	else
+		ui_message(u, 0, "%s", _("Saved."));
+}
+
+static void
+on_orgs(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct ui *u = arg;
+
+	if (m == NULL || m->body_case != TAFEL__ENVELOPE__BODY_ORGANISATION_LIST)
+		return;
+	if (u->orgs != NULL)
+		protobuf_c_message_free_unpacked(&u->orgs->base, NULL);
+	u->orgs = (Tafel__OrganisationList *)model_dup(
+	    &m->organisation_list->base);
+	ui_dirty(u);
+}
+
+void
+ui_refresh_lists(struct ui *u)
+{
+	Tafel__ListOrganisationsRequest lo =
+	    TAFEL__LIST_ORGANISATIONS_REQUEST__INIT;
+
+	net_send_body(u->net, TAFEL__ENVELOPE__BODY_LIST_ORGANISATIONS, &lo,
+	    NET_REQ_VOLATILE, NULL, on_orgs, u);
+	for (int v = 0; v < VIEW__COUNT; v++)
+		if (u->views[v]->reload != NULL)
+			u->views[v]->reload(u);
+}
+
+/* --- subscriptions ------------------------------------------------------- */
+
+static int
+subscribed_ok(struct ui *u, const Tafel__Envelope *m)
+{
+	if (m == NULL)
+		return 0;
+	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
+		ui_show_error(u, m->error);
+		return 0;
+	}
+	return m->body_case == TAFEL__ENVELOPE__BODY_SUBSCRIBED;
+}
+
+static void
+on_sub_meeting(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct ui *u = arg;
+
+	if (u->presentation && m != NULL &&
+	    m->body_case == TAFEL__ENVELOPE__BODY_ERROR &&
+	    m->error->code == TAFEL__ERROR_CODE__FORBIDDEN) {
+		/* Only the meeting's chair may put it on the shared screen. */
+		ui_show_error(u, m->error);
+		ui_set_presentation(u, 0);
+		return;
+	}
+	if (!subscribed_ok(u, m))
+		return;
+	if (!m->subscribed->resumed)
+		model_apply_snapshot(&u->meeting, m->subscribed->seq,
+		    m->subscribed->snapshot, ui_now());
+	u->meeting_subscribed = 1;
+	ui_dirty(u);
+}
+
+static void
+on_sub_org(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct ui *u = arg;
+
+	if (!subscribed_ok(u, m))
+		return;
+	if (!m->subscribed->resumed)
+		model_apply_actions(&u->org, m->subscribed->seq,
+		    m->subscribed->actions, ui_now());
+	u->org_subscribed = 1;
+	ui_dirty(u);
+}
+
+static void
+subscribe(struct ui *u, int topic, int64_t meeting_id, uint64_t from)
+{
+	Tafel__SubscribeRequest r = TAFEL__SUBSCRIBE_REQUEST__INIT;
+
+	r.topic = (Tafel__SubscribeTopic)topic;
+	r.meeting_id = meeting_id;
+	r.resume_from = from;
+	/* The beamer layout is a disclosure to the whole room: the server
+	 * shows it only as far as everyone present may see it. */
+	r.presentation = u->presentation &&
+	    topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING;
+	net_send_body(u->net, TAFEL__ENVELOPE__BODY_SUBSCRIBE, &r,
+	    NET_REQ_VOLATILE, NULL, topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING ?
+	    on_sub_meeting : on_sub_org, u);
+}
+
+void
+ui_set_presentation(struct ui *u, int on)
+{
+	int64_t id = u->meeting.meeting_id;
+
+	if (u->presentation == on)
+		return;
+	u->presentation = on;
+	if (on)
+		model_follow(&u->meeting);
+	if (id != 0) {
+		/* A fresh snapshot rendered for the room (or for me again). */
+		model_free(&u->meeting);
+		model_init(&u->meeting, MODEL_MEETING, id);
+		u->meeting_subscribed = 0;
+		if (net_get_state(u->net) == NET_READY)
+			subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING, id,
+			    0);
+	}
+	ui_dirty(u);
+}
+
+void
+ui_open_meeting(struct ui *u, int64_t meeting_id)
+{
+	Tafel__UnsubscribeRequest un = TAFEL__UNSUBSCRIBE_REQUEST__INIT;
+
+	if (u->meeting.meeting_id != 0 && u->meeting.meeting_id != meeting_id) {
+		un.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING;
+		un.meeting_id = u->meeting.meeting_id;
+		net_send_body(u->net, TAFEL__ENVELOPE__BODY_UNSUBSCRIBE, &un,
+		    NET_REQ_VOLATILE, NULL, NULL, NULL);
+	}
+	if (u->meeting.meeting_id != meeting_id) {
+		model_free(&u->meeting);
+		model_init(&u->meeting, MODEL_MEETING, meeting_id);
+		u->meeting_subscribed = 0;
+		if (net_get_state(u->net) == NET_READY)
+			subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING,
+			    meeting_id, 0);
+	}
+	ui_set_view(u, VIEW_MEETING);
+}
+
+/* --- connection callbacks ------------------------------------------------ */
+
+static void
+on_state(struct net *n, enum net_state st, void *arg)
+{
+	ui_dirty(arg);
+}
+
+static void
+on_ready(struct net *n, const Tafel__LoginResponse *l, int first, void *arg)
+{
+	struct ui *u = arg;
+
+	u->is_chair = 0;
+	if (l->user != NULL) {
+		for (size_t i = 0; i < l->user->n_roles; i++)
+			if (l->user->roles[i] == TAFEL__ROLE__ROLE_CHAIR)
+				u->is_chair = 1;
+		u->my_org_id = l->user->org_id;
+		u->my_user_id = l->user->id;
+	}
+	if (first) {
+		char err[300];
+
+		/* not client_remember(): a log line would tear the screen */
+		if (client_config_save(&u->o->cfg, u->o->config_path, err,
+		    sizeof err) != 0)
+			ui_message(u, 1, "%s: %s", _("Settings not saved"), err);
+		model_init(&u->org, MODEL_ORG_ACTIONS, u->my_org_id);
+	}
+	/* (re)subscribe, resuming from the last event seen */
+	subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS, 0,
+	    u->org_subscribed ? u->org.seq : 0);
+	if (u->meeting.meeting_id != 0)
+		subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING,
+		    u->meeting.meeting_id,
+		    u->meeting_subscribed ? u->meeting.seq : 0);
+	ui_refresh_lists(u);
+	ui_dirty(u);
+}
+
+static void
+on_event(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct ui *u = arg;
+	double t = ui_now();
+
+	if (u->meeting_subscribed &&
+	    model_apply_event(&u->meeting, m->event, t) == MODEL_RESYNC) {
+		u->meeting_subscribed = 0;
+		subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING,
+		    u->meeting.meeting_id, 0);
+	}
+	if (u->org_subscribed &&
+	    model_apply_event(&u->org, m->event, t) == MODEL_RESYNC) {
+		u->org_subscribed = 0;
+		subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS, 0, 0);
+	}
+	for (int v = 0; v < VIEW__COUNT; v++)
+		if (u->views[v]->event != NULL)
+			u->views[v]->event(u, m->event);
+	ui_dirty(u);
+}
+
+static char fatal_msg[512];
+
+static void
+on_fatal(struct net *n, const char *msg, const Tafel__Error *err, void *arg)
+{
+	struct ui *u = arg;
+
+	if (err != NULL)
+		snprintf(fatal_msg, sizeof fatal_msg, "%s", ui_error_text(err->code));
+	else
+		snprintf(fatal_msg, sizeof fatal_msg, "%s", msg);
+	if (net_login(n) == NULL) {	/* never logged in: leave */
+		u->quit = 1;
+		event_base_loopexit(u->base, NULL);
+		return;
+	}
+	ui_message(u, 1, "%s", fatal_msg);
+}
+
+const char *
+ui_fatal_message(void)
+{
+	return fatal_msg;
+}
+
+const struct net_callbacks ui_net_callbacks = {
+	on_state, on_ready, on_event, on_fatal
+};

@@ -1,0 +1,50 @@
+/* The views (one view-*.c file each): their operations for the view table, and what other modules ask of them. */
+#ifndef TAFEL_CLIENT_VIEWS_H
+#define TAFEL_CLIENT_VIEWS_H
+
+#include "ui.h"
+
+extern const struct ui_view_ops view_meetings_ops;
+extern const struct ui_view_ops view_meeting_ops;
+extern const struct ui_view_ops view_actions_ops;
+extern const struct ui_view_ops view_case_ops;
+extern const struct ui_view_ops view_help_ops;
+extern const struct ui_view_ops view_pick_case_ops;
+extern const struct ui_view_ops view_pick_person_ops;
+
+/* view-meetings.c: v hides or shows past meetings. */
+void view_meetings_toggle_past(struct ui *);
+
+/* view-meeting.c */
+/* The selected agenda item, NULL if none. */
+const Tafel__AgendaItem *view_meeting_item(struct ui *);
+/* Steps the meeting view's action point choice by dir (Tab, Shift-Tab). */
+void view_meeting_action_step(struct ui *, int dir);
+/* Whether the case is on the open meeting's agenda. */
+int view_meeting_has_case(struct ui *, int64_t case_id);
+
+/* view-presentation.c: the meeting view's beamer layout. */
+void view_presentation_draw(struct ui *, WINDOW *, int rows, int cols);
+
+/* view-actions.c: opens the list at its first line. */
+void view_actions_open(struct ui *);
+
+/* view-case.c: loads a case and shows it. */
+void view_case_open(struct ui *, int64_t case_id);
+
+/* view-help.c: shows the keys, from the top. */
+void view_help_open(struct ui *);
+
+/* view-pick-case.c: the chair's case picker. */
+void view_pick_case_open(struct ui *);
+/* The selected case, NULL if none. */
+const Tafel__Case *view_pick_case_selected(struct ui *);
+/* A case number from the loaded list, "?" if not there. */
+const char *view_pick_case_number(int64_t case_id);
+
+/* view-pick-person.c: choose a person (of org_id, 0: anyone) by name; done
+ * gets the person, or NULL when the picker is left without a choice. */
+void view_pick_person_open(struct ui *, const char *title, int64_t org_id,
+    void (*done)(struct ui *, const Tafel__User *));
+
+#endif

@@ -1,0 +1,36 @@
+#!/bin/bash
+# The chair records attendance by choosing a person by name from a list that shows the attendance so far; the prompts name the person and the message says what was recorded.
+. "$(dirname "$0")/lib.sh"
+
+start_meeting
+start_client chair voorzitter --meeting "$MEETING"
+wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
+chair_start chair
+wait_for chair "· 0 aanwezig" || fail "attendance not empty at the start"
+
+keys chair A
+wait_for chair "Tafel · Persoon kiezen" || fail "A did not open the person picker"
+wait_for chair "Aanwezigheid vastleggen: kies een persoon" || fail "picker does not say what it is for"
+wait_re chair "Sanne Jansen +Politie[^ ]* .* -" || fail "picker does not list Sanne Jansen without attendance"
+keys chair /
+type_text chair "sanne"
+keys chair Enter
+wait_for chair "/sanne" || fail "search not applied"
+keys chair Enter
+wait_for chair "Is Sanne Jansen aanwezig? (j/n):" || fail "present? does not name the person"
+wait_re chair "^ +# +Casus" || fail "not back on the meeting"
+type_text chair "j"
+keys chair Enter
+wait_for chair "Neemt Sanne Jansen op afstand deel (video)? (j/n):" || fail "remote? not asked"
+type_text chair "n"
+keys chair Enter
+wait_for chair "Aanwezigheid vastgelegd: Sanne Jansen aanwezig." || fail "not confirmed"
+wait_for chair "· 1 aanwezig" || fail "header does not count the person present"
+
+# the picker shows what is recorded; Esc leaves it without a change
+keys chair A
+wait_re chair "Sanne Jansen +Politie.* aanwezig" || fail "picker does not show the recorded attendance"
+keys chair Escape
+wait_re chair "^ +# +Casus" || fail "Esc did not go back to the meeting"
+screen chair | grep -q "aanwezig? (j/n)" && fail "Esc asked a question anyway"
+ok

@@ -1,0 +1,54 @@
+#!/bin/bash
+# The shared screen never pretends: with a non-signatory present a hidden decision says it is hidden (not "(nog geen)"), action points without visible text say why, and after the chair closes the meeting the screen says so.
+. "$(dirname "$0")/lib.sh"
+
+start_server
+# Today's WZT: the GP practice (no covenant) attends, remotely.
+MEETING=$(printf 'meetings\nquit\n' | batch voorzitter | python3 -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("body") != "meeting_list":
+        continue
+    for mt in m["meeting_list"]["meetings"]:
+        if mt["series_name"].startswith("WZT") and mt["state"] != "closed":
+            print(mt["id"]); sys.exit(0)
+sys.exit(1)') || fail "no WZT meeting in the demo data"
+
+start_client chair voorzitter --meeting "$MEETING"
+wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
+chair_start chair
+num=$(current_line chair | awk '{print $3}')
+
+start_client beamer voorzitter --meeting "$MEETING" --presentation
+wait_for beamer "verborgen op het gedeelde scherm" ||
+	fail "beamer: case not pseudonymised with the GP present"
+wait_for beamer "Besluit: (verborgen op het gedeelde scherm" ||
+	fail "beamer: hidden decision not marked as hidden"
+screen beamer | grep -q "(nog geen)" && fail "beamer says '(nog geen)' for a hidden decision"
+
+# the chair records a decision: the room still sees that it is hidden
+keys chair d
+wait_for chair "Besluit over casus $num:" || fail "decision prompt did not open"
+type_text chair "Besluit voor de kamer e2e$$"
+keys chair Enter
+wait_for chair "Besluit over casus $num vastgelegd." || fail "decision not recorded"
+wait_for chair "Besluit: Besluit voor de kamer e2e$$" || fail "chair: decision not shown"
+sleep 1
+screen beamer | grep -q "e2e$$" && fail "beamer shows the hidden decision"
+wait_for beamer "Besluit: (verborgen op het gedeelde scherm" ||
+	fail "beamer: decision no longer marked as hidden"
+# no action point line without text
+if screen beamer | grep -Eq '^ +!? *[0-9]{4}-[0-9]{2}-[0-9]{2} [a-z]+ +· '; then
+	screen beamer >&2
+	fail "beamer: an action point without text"
+fi
+
+# closing: the beamer says the meeting is closed
+keys chair c
+wait_re chair "Overleg 'WZT[^']*' sluiten\? \(j/n\):" || fail "close prompt does not name the meeting"
+type_text chair "j"
+keys chair Enter
+wait_for chair "Overleg gesloten." || fail "chair: close not confirmed"
+wait_for beamer "Het overleg is gesloten." || fail "beamer: does not say the meeting closed"
+ok

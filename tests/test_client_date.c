@@ -1,0 +1,146 @@
+/* Unit tests of the client's date input: the forms people type, relative to an injected "today". */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "datein.h"
+
+static const struct datein_day today = { 2026, 12, 1 };	/* a Tuesday */
+
+/* text → "YYYY-MM-DD", or "invalid" / "empty". */
+static const char *
+parse(const char *text, struct datein_day t)
+{
+	static char buf[32];
+	struct datein_day d;
+
+	switch (datein_parse(text, t, &d)) {
+	case DATEIN_OK:
+		datein_format(d, buf, sizeof buf);
+		return buf;
+	case DATEIN_EMPTY:
+		return "empty";
+	default:
+		return "invalid";
+	}
+}
+
+static void
+test_numeric(void **state)
+{
+	(void)state;
+	assert_string_equal(parse("2026-12-08", today), "2026-12-08");
+	assert_string_equal(parse("8-12-2026", today), "2026-12-08");
+	assert_string_equal(parse("08/12/2026", today), "2026-12-08");
+	assert_string_equal(parse("8.12.2026", today), "2026-12-08");
+	assert_string_equal(parse("8-12-26", today), "2026-12-08");
+	assert_string_equal(parse("  8-12-2026 ", today), "2026-12-08");
+	assert_string_equal(parse("29-2-2028", today), "2028-02-29");
+}
+
+/* Without a year: the next such day from today on. */
+static void
+test_no_year(void **state)
+{
+	(void)state;
+	assert_string_equal(parse("8/12", today), "2026-12-08");
+	assert_string_equal(parse("1-12", today), "2026-12-01");	/* today */
+	assert_string_equal(parse("30/11", today), "2027-11-30");
+	assert_string_equal(parse("15-1", today), "2027-01-15");
+	assert_string_equal(parse("29-2", today), "2028-02-29");
+}
+
+static void
+test_words(void **state)
+{
+	(void)state;
+	assert_string_equal(parse("vandaag", today), "2026-12-01");
+	assert_string_equal(parse("Morgen", today), "2026-12-02");
+	assert_string_equal(parse("overmorgen", today), "2026-12-03");
+	assert_string_equal(parse("tomorrow", today), "2026-12-02");
+	/* the next one after today: Tuesday itself is a week ahead */
+	assert_string_equal(parse("dinsdag", today), "2026-12-08");
+	assert_string_equal(parse("vrijdag", today), "2026-12-04");
+	assert_string_equal(parse("ma", today), "2026-12-07");
+}
+
+static void
+test_relative(void **state)
+{
+	struct datein_day eoy = { 2026, 12, 28 };
+
+	(void)state;
+	assert_string_equal(parse("+7", today), "2026-12-08");
+	assert_string_equal(parse("+0", today), "2026-12-01");
+	assert_string_equal(parse("+2w", today), "2026-12-15");
+	assert_string_equal(parse("+10d", eoy), "2027-01-07");
+	assert_string_equal(parse("+", today), "invalid");
+	assert_string_equal(parse("+7x", today), "invalid");
+}
+
+static void
+test_invalid(void **state)
+{
+	(void)state;
+	assert_string_equal(parse("", today), "empty");
+	assert_string_equal(parse("   ", today), "empty");
+	assert_string_equal(parse("31-11-2026", today), "invalid");
+	assert_string_equal(parse("29-2-2027", today), "invalid");
+	assert_string_equal(parse("2026-13-01", today), "invalid");
+	assert_string_equal(parse("8-12/2026", today), "invalid");
+	assert_string_equal(parse("8--12", today), "invalid");
+	assert_string_equal(parse("8", today), "invalid");
+	assert_string_equal(parse("volgende week", today), "invalid");
+	assert_string_equal(parse("8-12-", today), "invalid");
+}
+
+static void
+test_compare(void **state)
+{
+	struct datein_day a = { 2026, 11, 30 }, b = { 2027, 1, 1 };
+
+	(void)state;
+	assert_true(datein_cmp(a, today) < 0);
+	assert_true(datein_cmp(b, today) > 0);
+	assert_int_equal(datein_cmp(today, today), 0);
+	assert_int_equal(datein_cmp(datein_add_days(today, -1), a), 0);
+}
+
+/* Late in the evening of 30 November UTC it is already 1 December in
+ * Amsterdam. */
+static void
+test_today_amsterdam(void **state)
+{
+	struct datein_day d;
+
+	(void)state;
+	setenv("TZ", "Europe/Amsterdam", 1);
+	tzset();
+	d = datein_today(1796079600 + 1800);	/* 2026-11-30 23:30 UTC */
+	assert_int_equal(d.y, 2026);
+	assert_int_equal(d.m, 12);
+	assert_int_equal(d.d, 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_numeric),
+		cmocka_unit_test(test_no_year),
+		cmocka_unit_test(test_words),
+		cmocka_unit_test(test_relative),
+		cmocka_unit_test(test_invalid),
+		cmocka_unit_test(test_compare),
+		cmocka_unit_test(test_today_amsterdam),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
