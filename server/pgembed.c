@@ -31,6 +31,7 @@
 
 static int pgembed_start_as(struct pgembed *pg, const char *data_dir,
     int owner, char *err, size_t errlen);
+static void pgembed_clear_dead_locks(const struct pgembed *pg);
 
 /* snprintf into a path buffer; -1 if it does not fit. */
 static int __attribute__((format(printf, 3, 4)))
@@ -703,6 +704,8 @@ pgembed_start_as(struct pgembed *pg, const char *data_dir, int owner,
 	if ((auth_changed = pgembed_auth_files(pg, user, err, errlen)) < 0)
 		goto fail;
 
+	if (owner)
+		pgembed_clear_dead_locks(pg);
 	rc = pgembed_status(pg, logfd, err, errlen);
 	if (rc < 0)
 		goto fail;
@@ -908,6 +911,32 @@ pgembed_pid_alive(pid_t pid)
 	    close_paren[2] != 'X';
 }
 
+/*
+ * A killed postmaster that nobody reaped yet is a zombie: kill(pid, 0)
+ * still succeeds, so pg_ctl calls it running and a new postmaster refuses
+ * to start ("lock file ... already exists").  It is dead: its lock files
+ * go.  The same for a pid that now belongs to another program.
+ */
+static void
+pgembed_clear_dead_locks(const struct pgembed *pg)
+{
+	char locks[2][PATH_MAX];
+	pid_t old;
+	int i;
+
+	if (pgembed_path(locks[0], sizeof locks[0], "%s/postmaster.pid",
+	    pg->datadir) != 0 || pgembed_path(locks[1], sizeof locks[1],
+	    "%s/.s.PGSQL.%d.lock", pg->sockdir, PGEMBED_PORT) != 0)
+		return;
+	for (i = 0; i < 2; i++) {
+		old = pgembed_lockfile_pid(locks[i]);
+		if (old > 0 && !pgembed_pid_alive(old) && kill(old, 0) == 0 &&
+		    unlink(locks[i]) == 0)
+			log_warn("removed %s of dead postmaster %ld", locks[i],
+			    (long)old);
+	}
+}
+
 int
 pgembed_alive(const struct pgembed *pg)
 {
@@ -920,9 +949,7 @@ int
 pgembed_restart_begin(struct pgembed *pg, char *err, size_t errlen)
 {
 	struct pgembed_start_cmd cmd;
-	char locks[2][PATH_MAX];
-	pid_t old;
-	int logfd, i;
+	int logfd;
 
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
@@ -931,22 +958,7 @@ pgembed_restart_begin(struct pgembed *pg, char *err, size_t errlen)
 	if (pgembed_start_cmd(pg, &cmd, err, errlen) != 0 ||
 	    (logfd = pgembed_open_log(pg, err, errlen)) < 0)
 		return -1;
-	/*
-	 * A killed postmaster that nobody reaped yet is a zombie: kill(pid,
-	 * 0) still succeeds, and the new postmaster would refuse to start
-	 * ("lock file ... already exists").  It is dead: its lock files go.
-	 */
-	if (pgembed_path(locks[0], sizeof locks[0], "%s/postmaster.pid",
-	    pg->datadir) == 0 && pgembed_path(locks[1], sizeof locks[1],
-	    "%s/.s.PGSQL.%d.lock", pg->sockdir, PGEMBED_PORT) == 0) {
-		for (i = 0; i < 2; i++) {
-			old = pgembed_lockfile_pid(locks[i]);
-			if (old > 0 && !pgembed_pid_alive(old) &&
-			    kill(old, 0) == 0 && unlink(locks[i]) == 0)
-				log_warn("removed %s of dead postmaster %ld",
-				    locks[i], (long)old);
-		}
-	}
+	pgembed_clear_dead_locks(pg);
 	pg->restart_pid = pgembed_spawn(cmd.argv, pg->root, logfd, err,
 	    errlen);
 	close(logfd);

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -150,8 +151,40 @@ test_kill9_adopt_then_stop(void **state)
 	assert_true(gone_within(pm, 5000));
 	assert_int_equal(postmaster_pid(&srv), 0);
 
-	/* Back to a tafeld that started its own cluster. */
-	assert_int_equal(tafeld_start(&srv, srv.dir, NULL), 0);
+	/*
+	 * Back to a tafeld that starts its own cluster, past a stale
+	 * postmaster.pid whose pid now belongs to another program (pg_ctl
+	 * would call the cluster running, postgres would refuse to start).
+	 */
+	{
+		char path[400];
+		FILE *f;
+		pid_t other = fork();
+
+		assert_true(other >= 0);
+		if (other == 0) {
+			/* as the service user, like a reused pid would be */
+			const char *u = getenv("TAFEL_TEST_USER");
+			struct passwd *pw = getpwnam(u != NULL ? u : "tafel");
+
+			if (geteuid() == 0 && (pw == NULL ||
+			    setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0))
+				_exit(126);
+			execl("/bin/sleep", "sleep", "60", (char *)NULL);
+			_exit(127);
+		}
+		snprintf(path, sizeof path, "%s/pg/data/postmaster.pid",
+		    srv.dir);
+		assert_non_null(f = fopen(path, "w"));
+		fprintf(f, "%ld\n%s/pg/data\n", (long)other, srv.dir);
+		fclose(f);
+		assert_int_equal(tafeld_start(&srv, srv.dir, NULL), 0);
+		assert_int_equal(tafeld_log_count(&srv, "of dead postmaster"),
+		    1);
+		assert_true(postmaster_pid(&srv) != other);
+		kill(other, SIGKILL);
+		waitpid(other, NULL, 0);
+	}
 	assert_true(tafeld_log_count(&srv, "started PostgreSQL") >= 2);
 }
 
