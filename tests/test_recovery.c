@@ -1,5 +1,6 @@
 /* Integration: recovery after drops and restarts: resume tickets, TLS session resumption, resuming from the ring, the LISTEN connection after a database outage. */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -508,15 +509,26 @@ test_listen_after_database_restart(void **state)
 	Tafel__Envelope *m;
 	long long deadline, t0;
 	int ok = 0;
-	char key[64];
+	char key[64], db[700];
+	const char *args[] = { "--db", db, NULL };
+	struct tafeld b;
 
 	(void)state;
-	assert_int_equal(tclient_login(&w, &a, "voorzitter", "demo"), 0);
-	assert_int_equal(tclient_login(&s, &a, "voorzitter", "demo"), 0);
+	/*
+	 * The node under test uses the cluster as an external database (no
+	 * watchdog of its own); the tafeld that owns the cluster is paused
+	 * meanwhile, or its watchdog would restart PostgreSQL after a second
+	 * and the outage would never last long enough.
+	 */
+	snprintf(db, sizeof db, "host=%s/pg/run port=5432 dbname=tafel", a.dir);
+	assert_int_equal(tafeld_start(&b, NULL, args), 0);
+	assert_int_equal(tclient_login(&w, &b, "voorzitter", "demo"), 0);
+	assert_int_equal(tclient_login(&s, &b, "voorzitter", "demo"), 0);
 	m = tclient_subscribe(&s, meeting_id, 0, 0);
 	harness_expect_body(m, B(SUBSCRIBED));
 	frame_free(m);
 
+	assert_int_equal(kill(a.pid, SIGSTOP), 0);
 	assert_int_equal(cluster_ctl(&a, "stop"), 0);
 	/* long enough for every connection's backoff to grow to seconds */
 	sleep(6);
@@ -553,6 +565,9 @@ test_listen_after_database_restart(void **state)
 	    "%lld ms after the write was sent\n", now_ms() - t0);
 	tclient_close(&s);
 	tclient_close(&w);
+	tafeld_stop(&b);
+	tafeld_cleanup(&b);
+	assert_int_equal(kill(a.pid, SIGCONT), 0);
 }
 
 /*
