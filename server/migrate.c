@@ -1,4 +1,4 @@
-/* Schema migrations: the numbered sql/NNNN_name.sql files, embedded, applied at start-up. */
+/* Schema migrations (sql/NNNN_name.sql) and function files (sql/functions/), embedded, applied at start-up. */
 #include "migrate.h"
 
 #include <stdarg.h>
@@ -67,17 +67,17 @@ migrate_line_of(const char *text, long pos)
 	return line;
 }
 
-/* Runs one migration's text and records it in schema_migrations. */
+/* Runs one file's text (what: "migration 0003_x" or "function file 10_x.sql"). */
 static int
-migrate_one(PGconn *conn, const struct migration *m, char *err, size_t errlen)
+migrate_run_text(PGconn *conn, const char *what, const char *sql, char *err,
+    size_t errlen)
 {
 	PGresult *res;
 	ExecStatusType st;
-	const char *pos, *params[2];
-	char msg[2048], where[32], version[16];
+	const char *pos;
+	char msg[2048], where[32];
 
-	log_info("applying migration %04d_%s", m->version, m->name);
-	res = PQexec(conn, m->sql);
+	res = PQexec(conn, sql);
 	st = PQresultStatus(res);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
 	    st != PGRES_EMPTY_QUERY) {
@@ -85,18 +85,31 @@ migrate_one(PGconn *conn, const struct migration *m, char *err, size_t errlen)
 		pos = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
 		if (pos != NULL)
 			snprintf(where, sizeof where, " at line %d",
-			    migrate_line_of(m->sql, strtol(pos, NULL, 10)));
+			    migrate_line_of(sql, strtol(pos, NULL, 10)));
 		migrate_pgerror(conn, res, msg, sizeof msg);
 		PQclear(res);
-		return errbuf_fail(err, errlen,
-		    "migration %04d_%s failed%s: %s", m->version, m->name,
-		    where, msg);
+		return errbuf_fail(err, errlen, "%s failed%s: %s", what, where,
+		    msg);
 	}
 	PQclear(res);
 	if (PQtransactionStatus(conn) != PQTRANS_INTRANS)
-		return errbuf_fail(err, errlen, "migration %04d_%s ended the "
-		    "transaction (it must not COMMIT or ROLLBACK)",
-		    m->version, m->name);
+		return errbuf_fail(err, errlen, "%s ended the transaction (it "
+		    "must not COMMIT or ROLLBACK)", what);
+	return 0;
+}
+
+/* Runs one migration's text and records it in schema_migrations. */
+static int
+migrate_one(PGconn *conn, const struct migration *m, char *err, size_t errlen)
+{
+	PGresult *res;
+	const char *params[2];
+	char msg[2048], what[160], version[16];
+
+	log_info("applying migration %04d_%s", m->version, m->name);
+	snprintf(what, sizeof what, "migration %04d_%s", m->version, m->name);
+	if (migrate_run_text(conn, what, m->sql, err, errlen) != 0)
+		return -1;
 
 	snprintf(version, sizeof version, "%d", m->version);
 	params[0] = version;
@@ -111,6 +124,63 @@ migrate_one(PGconn *conn, const struct migration *m, char *err, size_t errlen)
 	}
 	PQclear(res);
 	return 0;
+}
+
+/*
+ * The function files: applied, all of them in order, when their hash is not
+ * the one schema_code records; then hash and the schema version n recorded.
+ * 1 when applied, 0 when already current, -1 on error.
+ */
+static int
+migrate_code(PGconn *conn, const struct sql_code *code, size_t n_code,
+    const char *hash, size_t n, char *err, size_t errlen)
+{
+	PGresult *res;
+	const char *params[2];
+	char msg[1024], what[160], version[16];
+	size_t i;
+	int current;
+
+	if (migrate_exec(conn, "CREATE TABLE IF NOT EXISTS schema_code ("
+	    "id integer PRIMARY KEY CHECK (id = 1), "
+	    "hash text NOT NULL, "
+	    "schema_version integer NOT NULL, "
+	    "applied_at timestamptz NOT NULL DEFAULT now())", err, errlen) != 0)
+		return -1;
+	params[0] = hash;
+	res = PQexecParams(conn, "SELECT hash = $1 FROM schema_code WHERE id = 1",
+	    1, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		migrate_pgerror(conn, res, msg, sizeof msg);
+		PQclear(res);
+		return errbuf_fail(err, errlen, "cannot read schema_code: %s",
+		    msg);
+	}
+	current = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	if (current)
+		return 0;
+
+	log_info("applying the SQL functions (%zu files, %.12s)", n_code, hash);
+	for (i = 0; i < n_code; i++) {
+		snprintf(what, sizeof what, "function file %s", code[i].name);
+		if (migrate_run_text(conn, what, code[i].sql, err, errlen) != 0)
+			return -1;
+	}
+	snprintf(version, sizeof version, "%zu", n);
+	params[1] = version;
+	res = PQexecParams(conn, "INSERT INTO schema_code (id, hash, "
+	    "schema_version) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET "
+	    "hash = EXCLUDED.hash, schema_version = EXCLUDED.schema_version, "
+	    "applied_at = now()", 2, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		migrate_pgerror(conn, res, msg, sizeof msg);
+		PQclear(res);
+		return errbuf_fail(err, errlen, "cannot record the functions' "
+		    "hash: %s", msg);
+	}
+	PQclear(res);
+	return 1;
 }
 
 /*
@@ -152,6 +222,15 @@ migrate_read_applied(PGconn *conn, const struct migration *list, size_t n,
 
 int
 migrate_apply(PGconn *conn, const struct migration *list, size_t n,
+    int *applied_out, char *err, size_t errlen)
+{
+	return migrate_apply_code(conn, list, n, sql_code, n_sql_code,
+	    sql_code_hash, applied_out, err, errlen);
+}
+
+int
+migrate_apply_code(PGconn *conn, const struct migration *list, size_t n,
+    const struct sql_code *code, size_t n_code, const char *hash,
     int *applied_out, char *err, size_t errlen)
 {
 	PGresult *res;
@@ -209,6 +288,9 @@ migrate_apply(PGconn *conn, const struct migration *list, size_t n,
 			goto fail;
 		applied++;
 	}
+	if (hash != NULL && migrate_code(conn, code, n_code, hash, n, err,
+	    errlen) < 0)
+		goto fail;
 
 	res = PQexec(conn, "COMMIT");
 	if (PQresultStatus(res) != PGRES_COMMAND_OK ||

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Tests scripts/embed-sql.py: bad names, duplicates and gaps fail; awkward SQL survives a C compiler byte for byte.
+"""Tests scripts/embed-sql.py: bad names, duplicates, gaps and functions defined twice or in a migration fail; awkward SQL survives a C compiler byte for byte.
 
 Usage: test_embed_sql.py PATH/TO/embed-sql.py   (CC from the environment, default cc)
 """
@@ -16,8 +16,12 @@ FAILURES = []
 STUB_HEADER = """\
 #include <stddef.h>
 struct migration { int version; const char *name; const char *sql; };
+struct sql_code { const char *name; const char *sql; };
 extern const struct migration migrations[];
 extern const size_t n_migrations;
+extern const struct sql_code sql_code[];
+extern const size_t n_sql_code;
+extern const char sql_code_hash[];
 """
 
 DUMP_MAIN = """\
@@ -39,8 +43,10 @@ int main(int argc, char **argv) {
 
 
 def run(tmp, files):
-    """Writes files {name: bytes} into a fresh dir, runs the script on them."""
+    """Writes files {name: bytes} into a fresh dir (names may start with
+    functions/), runs the script on them."""
     d = tempfile.mkdtemp(dir=tmp)
+    os.mkdir(os.path.join(d, "functions"))
     paths = []
     for name, data in files.items():
         p = os.path.join(d, name)
@@ -130,6 +136,27 @@ def main():
         expect_fail(tmp, "nul byte", {"0001_a.sql": b"SELECT\0 1;"}, "NUL")
         expect_fail(tmp, "bad utf-8", {"0001_a.sql": b"SELECT '\xff';"},
                     "UTF-8")
+        fn = b"CREATE OR REPLACE FUNCTION f(p_a bigint, p_b text DEFAULT '')\n" \
+            b"RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\n"
+        expect_fail(tmp, "function in a migration",
+                    {"0001_a.sql": ok, "0002_b.sql": fn}, "belong in sql/functions")
+        expect_fail(tmp, "function defined twice",
+                    {"0001_a.sql": ok, "functions/10_a.sql": fn,
+                     "functions/20_b.sql": fn.replace(b"p_a bigint", b"x BIGINT")},
+                    "f(bigint,text) is already defined at")
+        expect_fail(tmp, "function defined twice in one file",
+                    {"0001_a.sql": ok, "functions/10_a.sql": fn + fn},
+                    "already defined")
+        expect_fail(tmp, "bad function file name",
+                    {"0001_a.sql": ok, "functions/1_a.sql": ok},
+                    "bad function file name")
+        # overloads and pg_temp helpers in migrations are fine
+        r, _, _ = run(tmp, {"0001_a.sql": b"CREATE FUNCTION pg_temp.h() "
+                            b"RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;",
+                            "functions/10_a.sql": fn,
+                            "functions/20_b.sql": fn.replace(b"p_b text", b"p_b int")})
+        if r.returncode != 0:
+            FAILURES.append("overloads: failed: %s" % r.stderr)
         r = subprocess.run([sys.executable, SCRIPT, os.path.join(tmp, "x.c")],
                            capture_output=True, text=True)
         if r.returncode == 0:

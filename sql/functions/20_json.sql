@@ -1,0 +1,211 @@
+-- JSON builders: one proto message each, unredacted (they feed the change
+-- log; every entry function renders them per viewer, see 40_render.sql).
+-- NULL when the id does not exist.
+
+-- Organisation
+CREATE OR REPLACE FUNCTION tafel_json_org(p_id bigint)
+RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT jsonb_build_object(
+	    'id', o.id,
+	    'name', o.name,
+	    'kind', o.kind,
+	    'covenant_signed', o.covenant_signed,
+	    'covenant_since', tafel_datestr(o.covenant_since))
+	FROM organisations o WHERE o.id = p_id
+$$;
+
+-- User
+CREATE OR REPLACE FUNCTION tafel_json_user(p_id bigint)
+RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT jsonb_build_object(
+	    'id', u.id,
+	    'login', u.login,
+	    'display_name', u.display_name,
+	    'org_id', u.org_id,
+	    'org_name', o.name,
+	    'roles', coalesce((SELECT jsonb_agg(r ORDER BY array_position(
+		ARRAY['admin', 'chair', 'member', 'observer'], r))
+		FROM unnest(u.roles) r), '[]'::jsonb))
+	FROM users u JOIN organisations o ON o.id = u.org_id
+	WHERE u.id = p_id
+$$;
+
+-- Series
+CREATE OR REPLACE FUNCTION tafel_json_series(p_id bigint)
+RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT jsonb_build_object(
+	    'id', s.id,
+	    'name', s.name,
+	    'kind', s.kind,
+	    'themes', to_jsonb(s.themes),
+	    'district', s.district,
+	    'member_org_ids', coalesce((SELECT jsonb_agg(sm.org_id ORDER BY sm.org_id)
+		FROM series_members sm WHERE sm.series_id = s.id), '[]'::jsonb),
+	    'usual_chair_id', coalesce(s.usual_chair_id, 0))
+	FROM series s WHERE s.id = p_id
+$$;
+
+-- Attendance
+CREATE OR REPLACE FUNCTION tafel_json_attendance(p_meeting_id bigint, p_user_id bigint)
+RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT jsonb_build_object(
+	    'meeting_id', a.meeting_id,
+	    'user_id', a.user_id,
+	    'user_name', u.display_name,
+	    'org_id', a.org_id,
+	    'org_name', o.name,
+	    'present', a.present,
+	    'remote', a.remote)
+	FROM attendance a
+	JOIN users u ON u.id = a.user_id
+	JOIN organisations o ON o.id = a.org_id
+	WHERE a.meeting_id = p_meeting_id AND a.user_id = p_user_id
+$$;
+
+-- Meeting
+CREATE OR REPLACE FUNCTION tafel_json_meeting(p_id bigint)
+RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT jsonb_build_object(
+	    'id', m.id,
+	    'series_id', m.series_id,
+	    'series_name', s.name,
+	    'scheduled_start', tafel_unix(m.scheduled_start),
+	    'state', m.state,
+	    'chair_id', m.chair_id,
+	    'chair_name', coalesce(c.display_name, ''),
+	    'current_item_id', coalesce(m.current_item_id, 0),
+	    'attendance', coalesce((SELECT jsonb_agg(
+		tafel_json_attendance(a.meeting_id, a.user_id)
+		ORDER BY u.display_name, a.user_id)
+		FROM attendance a JOIN users u ON u.id = a.user_id
+		WHERE a.meeting_id = m.id), '[]'::jsonb),
+	    'version', m.version)
+	FROM meetings m
+	JOIN series s ON s.id = m.series_id
+	LEFT JOIN users c ON c.id = m.chair_id
+	WHERE m.id = p_id
+$$;
+
+-- AgendaItem
+CREATE OR REPLACE FUNCTION tafel_json_item(p_id bigint)
+RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT jsonb_build_object(
+	    'id', a.id,
+	    'meeting_id', a.meeting_id,
+	    'case_id', a.case_id,
+	    'position', a.position,
+	    'state', a.state,
+	    'decision', a.decision,
+	    'version', a.version)
+	FROM agenda_items a WHERE a.id = p_id
+$$;
+
+-- All AgendaItems of a meeting, in order.
+CREATE OR REPLACE FUNCTION tafel_json_items(p_meeting_id bigint)
+RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT coalesce(jsonb_agg(tafel_json_item(a.id) ORDER BY a.position, a.id),
+	    '[]'::jsonb)
+	FROM agenda_items a WHERE a.meeting_id = p_meeting_id
+$$;
+
+-- Agenda
+CREATE OR REPLACE FUNCTION tafel_json_agenda(p_meeting_id bigint)
+RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT jsonb_build_object('meeting_id', p_meeting_id,
+	    'items', tafel_json_items(p_meeting_id))
+$$;
+
+-- Person
+CREATE OR REPLACE FUNCTION tafel_json_person(p_id bigint)
+RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT jsonb_build_object(
+	    'id', p.id,
+	    'case_id', p.case_id,
+	    'role', p.role,
+	    'name', p.name,
+	    'birth_date', tafel_datestr(p.birth_date),
+	    'version', p.version)
+	FROM persons p WHERE p.id = p_id
+$$;
+
+-- Case, unredacted; hidden_categories, beamer_redacted and beamer_reason
+-- have their unredacted defaults (tafel_render fills them per viewer).
+CREATE OR REPLACE FUNCTION tafel_json_case(p_id bigint)
+RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT jsonb_build_object(
+	    'id', c.id,
+	    'number', c.number,
+	    'theme', c.theme,
+	    'approach', c.approach,
+	    'district', c.district,
+	    'submitter_org_id', c.submitter_org_id,
+	    'submitter_user_id', coalesce(c.submitter_user_id, 0),
+	    'case_manager_id', coalesce(c.case_manager_id, 0),
+	    'status', c.status,
+	    'summary', c.summary,
+	    'persons', coalesce((SELECT jsonb_agg(tafel_json_person(p.id) ORDER BY p.id)
+		FROM persons p WHERE p.case_id = c.id), '[]'::jsonb),
+	    'version', c.version,
+	    'redacted', false,
+	    'redaction_reason', '',
+	    'submitter_org_name', so.name,
+	    'case_manager_name', coalesce(cm.display_name, ''),
+	    'hidden_categories', '[]'::jsonb,
+	    'beamer_redacted', false,
+	    'beamer_reason', '')
+	FROM cases c
+	JOIN organisations so ON so.id = c.submitter_org_id
+	LEFT JOIN users cm ON cm.id = c.case_manager_id
+	WHERE c.id = p_id
+$$;
+
+-- ActionPoint
+CREATE OR REPLACE FUNCTION tafel_json_action(p_id bigint)
+RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT jsonb_build_object(
+	    'id', a.id,
+	    'case_id', a.case_id,
+	    'meeting_id', coalesce(a.meeting_id, 0),
+	    'description', a.description,
+	    'owner_org_id', a.owner_org_id,
+	    'owner_user_id', coalesce(a.owner_user_id, 0),
+	    'due_date', tafel_datestr(a.due_date),
+	    'state', a.state,
+	    'completion_note', a.completion_note,
+	    'version', a.version,
+	    'updated_by', coalesce(a.updated_by, 0),
+	    'updated_at', tafel_unix(a.updated_at),
+	    'case_number', c.number,
+	    'owner_org_name', o.name,
+	    'owner_user_name', coalesce(u.display_name, ''),
+	    'overdue', a.state = 'open' AND a.due_date < current_date)
+	FROM action_points a
+	JOIN cases c ON c.id = a.case_id
+	JOIN organisations o ON o.id = a.owner_org_id
+	LEFT JOIN users u ON u.id = a.owner_user_id
+	WHERE a.id = p_id
+$$;
+
+-- The open action points of a case (for the add_agenda_item event).
+CREATE OR REPLACE FUNCTION tafel_json_case_actions(p_case_id bigint, p_open_only boolean)
+RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT coalesce(jsonb_agg(tafel_json_action(a.id)
+	    ORDER BY (a.state = 'open' AND a.due_date < current_date) DESC,
+	    a.due_date, a.id), '[]'::jsonb)
+	FROM action_points a
+	WHERE a.case_id = p_case_id AND (NOT p_open_only OR a.state = 'open')
+$$;
+
+-- The action points of an organisation: overdue first, then by due date.
+CREATE OR REPLACE FUNCTION tafel_json_org_actions(p_org_id bigint, p_user_id bigint,
+    p_include_finished boolean)
+RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT coalesce(jsonb_agg(tafel_json_action(a.id)
+	    ORDER BY (a.state = 'open' AND a.due_date < current_date) DESC,
+	    a.due_date, a.id), '[]'::jsonb)
+	FROM action_points a
+	WHERE (p_include_finished OR a.state = 'open')
+	    AND CASE WHEN p_user_id IS NULL THEN a.owner_org_id = p_org_id
+		ELSE a.owner_user_id = p_user_id
+		    OR (a.owner_org_id = p_org_id AND a.owner_user_id IS NULL) END
+$$;

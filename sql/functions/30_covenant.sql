@@ -1,0 +1,181 @@
+-- The covenant's access rules: which categories of personal data a user
+-- may see of a case and why not (tafel_access), the shared screen's
+-- intersection (tafel_beamer_access), and the helpers of the row-level
+-- security policies (90_grants.sql).
+
+CREATE OR REPLACE FUNCTION tafel_all_categories()
+RETURNS text[] LANGUAGE sql IMMUTABLE SET search_path = public AS $$
+	SELECT ARRAY['person_names', 'birth_dates', 'case_summary', 'free_text']
+$$;
+
+-- p_cats in the canonical order, without unknown words.
+CREATE OR REPLACE FUNCTION tafel_cats_sorted(p_cats text[])
+RETURNS text[] LANGUAGE sql IMMUTABLE SET search_path = public AS $$
+	SELECT ARRAY(SELECT c FROM unnest(tafel_all_categories())
+	    WITH ORDINALITY t(c, i) WHERE c = ANY (coalesce(p_cats, '{}'))
+	    ORDER BY i)
+$$;
+
+-- The categories an organisation may see when it sees a case at all: none
+-- without the covenant; its own org_data_access rows if it has any; else
+-- its kind's defaults.
+CREATE OR REPLACE FUNCTION tafel_org_categories(p_org_id bigint)
+RETURNS text[] LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT tafel_cats_sorted(CASE
+	    WHEN NOT o.covenant_signed THEN '{}'::text[]
+	    WHEN EXISTS (SELECT 1 FROM org_data_access x WHERE x.org_id = o.id)
+		THEN ARRAY(SELECT x.category FROM org_data_access x
+		    WHERE x.org_id = o.id)
+	    ELSE ARRAY(SELECT k.category FROM kind_data_access k
+		WHERE k.kind = o.kind) END)
+	FROM organisations o WHERE o.id = p_org_id
+$$;
+
+-- Involved: the submitter, the owner of an action point on the case, or
+-- listed in case_involved_orgs.
+CREATE OR REPLACE FUNCTION tafel_org_involved(p_org_id bigint, p_case_id bigint)
+RETURNS boolean LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT EXISTS (SELECT 1 FROM cases c
+		WHERE c.id = p_case_id AND c.submitter_org_id = p_org_id)
+	    OR EXISTS (SELECT 1 FROM case_involved_orgs i
+		WHERE i.case_id = p_case_id AND i.org_id = p_org_id)
+	    OR EXISTS (SELECT 1 FROM action_points a
+		WHERE a.case_id = p_case_id AND a.owner_org_id = p_org_id)
+$$;
+
+-- The case was opened (became current) in a meeting while a user of the
+-- organisation was present there.
+CREATE OR REPLACE FUNCTION tafel_org_opened(p_org_id bigint, p_case_id bigint)
+RETURNS boolean LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT EXISTS (SELECT 1 FROM agenda_items ai
+	    JOIN attendance_periods p ON p.meeting_id = ai.meeting_id
+	    WHERE ai.case_id = p_case_id AND ai.opened_at IS NOT NULL
+		AND p.org_id = p_org_id AND p.arrived_at <= ai.opened_at
+		AND (p.left_at IS NULL OR ai.opened_at < p.left_at))
+$$;
+
+-- What user p_user_id may see of a case:
+--   {"cats": [...], "reason": "" | not_involved | not_signatory | observer
+--    | category, "org": <the user's organisation: its own action points
+--    are shown in full>, "connected": <may know the case exists>}
+CREATE OR REPLACE FUNCTION tafel_access(p_user_id bigint, p_case_id bigint)
+RETURNS jsonb LANGUAGE plpgsql STABLE SET search_path = public AS $$
+DECLARE
+	u users;
+	o organisations;
+	v_involved boolean;
+	v_cats text[] := '{}';
+	v_reason text;
+	v_connected boolean;
+BEGIN
+	SELECT * INTO u FROM users WHERE id = p_user_id;
+	IF NOT FOUND OR u.disabled THEN
+		RETURN jsonb_build_object('cats', '[]'::jsonb, 'reason',
+		    'not_involved', 'org', 0, 'connected', false);
+	END IF;
+	SELECT * INTO o FROM organisations WHERE id = u.org_id;
+	v_involved := tafel_org_involved(o.id, p_case_id);
+	v_connected := v_involved OR EXISTS (SELECT 1 FROM agenda_items a
+	    WHERE a.case_id = p_case_id AND tafel_may_see_meeting(u, a.meeting_id));
+	IF NOT u.roles && ARRAY['admin', 'chair', 'member'] THEN
+		v_reason := 'observer';
+	ELSIF NOT o.covenant_signed THEN
+		v_reason := 'not_signatory';
+	ELSIF NOT (v_involved OR tafel_org_opened(o.id, p_case_id)) THEN
+		v_reason := 'not_involved';
+	ELSE
+		v_cats := tafel_org_categories(o.id);
+		v_reason := CASE WHEN v_cats @> tafel_all_categories() THEN ''
+		    ELSE 'category' END;
+	END IF;
+	RETURN jsonb_build_object('cats', to_jsonb(v_cats), 'reason', v_reason,
+	    'org', o.id, 'connected', v_connected);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION tafel_reason_rank(p_reason text)
+RETURNS int LANGUAGE sql IMMUTABLE SET search_path = public AS $$
+	SELECT CASE p_reason WHEN 'observer' THEN 4 WHEN 'not_signatory' THEN 3
+	    WHEN 'not_involved' THEN 2 WHEN 'category' THEN 1 ELSE 0 END
+$$;
+
+-- The users whose view a meeting's shared screen must respect: everyone
+-- recorded present, the chair, and the presenter.
+CREATE OR REPLACE FUNCTION tafel_beamer_viewers(p_meeting_id bigint, p_presenter bigint)
+RETURNS SETOF bigint LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT a.user_id FROM attendance a
+	WHERE a.meeting_id = p_meeting_id AND a.present
+	UNION SELECT m.chair_id FROM meetings m WHERE m.id = p_meeting_id
+	UNION SELECT p_presenter WHERE coalesce(p_presenter, 0) <> 0
+$$;
+
+-- The shared screen's view of a case: the intersection of the views of
+-- tafel_beamer_viewers.  reason 'presentation' when anything is hidden;
+-- beamer_reason is the strongest reason of a viewer who lacks something.
+-- "org" is 0: no organisation's own action points are shown in full.
+-- p_presenter_access: tafel_access(p_presenter, p_case_id) when the caller
+-- has it already (each viewer's access is computed once).
+CREATE OR REPLACE FUNCTION tafel_beamer_access(p_meeting_id bigint, p_presenter bigint,
+    p_case_id bigint, p_presenter_access jsonb DEFAULT NULL)
+RETURNS jsonb LANGUAGE plpgsql STABLE SET search_path = public AS $$
+DECLARE
+	v_cats text[] := tafel_all_categories();
+	v_worst text := '';
+	v_user bigint;
+	v_pres jsonb := p_presenter_access;
+	a jsonb;
+	v_a text[];
+BEGIN
+	FOR v_user IN SELECT * FROM tafel_beamer_viewers(p_meeting_id, p_presenter)
+	LOOP
+		IF v_user = p_presenter THEN
+			v_pres := coalesce(v_pres, tafel_access(v_user, p_case_id));
+			a := v_pres;
+		ELSE
+			a := tafel_access(v_user, p_case_id);
+		END IF;
+		v_a := ARRAY(SELECT jsonb_array_elements_text(a -> 'cats'));
+		v_cats := ARRAY(SELECT c FROM unnest(v_cats) c WHERE c = ANY (v_a));
+		IF NOT v_a @> tafel_all_categories()
+		    AND tafel_reason_rank(a ->> 'reason') > tafel_reason_rank(v_worst)
+		THEN
+			v_worst := a ->> 'reason';
+		END IF;
+	END LOOP;
+	v_cats := tafel_cats_sorted(v_cats);
+	v_pres := coalesce(v_pres, tafel_access(p_presenter, p_case_id));
+	RETURN jsonb_build_object('cats', to_jsonb(v_cats),
+	    'reason', CASE WHEN v_cats @> tafel_all_categories() THEN ''
+		ELSE 'presentation' END,
+	    'beamer_reason', CASE WHEN v_cats @> tafel_all_categories() THEN ''
+		ELSE v_worst END,
+	    'org', 0, 'connected', (v_pres ->> 'connected')::boolean);
+END
+$$;
+
+-- Row-level security: helpers of the policies (SECURITY DEFINER, for the
+-- user in tafel.user_id; nothing without it).
+CREATE OR REPLACE FUNCTION tafel_rls_org()
+RETURNS bigint LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+	SELECT coalesce((SELECT u.org_id FROM users u
+	    WHERE u.id = tafel_rls_user() AND NOT u.disabled), 0)
+$$;
+
+CREATE OR REPLACE FUNCTION tafel_rls_case_cats(p_case_id bigint)
+RETURNS text[] LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+	SELECT CASE WHEN tafel_rls_user() = 0 THEN '{}'::text[]
+	    ELSE ARRAY(SELECT jsonb_array_elements_text(
+		tafel_access(tafel_rls_user(), p_case_id) -> 'cats')) END
+$$;
+
+CREATE OR REPLACE FUNCTION tafel_rls_case_connected(p_case_id bigint)
+RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+	SELECT tafel_rls_user() <> 0 AND coalesce((tafel_access(tafel_rls_user(),
+	    p_case_id) ->> 'connected')::boolean, false)
+$$;
+
+CREATE OR REPLACE FUNCTION tafel_rls_meeting_visible(p_meeting_id bigint)
+RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+	SELECT coalesce((SELECT tafel_may_see_meeting(u, p_meeting_id)
+	    FROM users u WHERE u.id = tafel_rls_user() AND NOT u.disabled), false)
+$$;

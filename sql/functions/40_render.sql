@@ -1,0 +1,411 @@
+-- Redaction per viewer: pure functions of an object and an access object
+-- (tafel_access / tafel_beamer_access), tafel_render for Event-shaped
+-- objects (with the read audit), and the skeleton the change log keeps for
+-- routing.
+
+-- "Jeroen van Dijk" -> "J. v. D."
+CREATE OR REPLACE FUNCTION tafel_initials(p_name text)
+RETURNS text LANGUAGE sql IMMUTABLE SET search_path = public AS $$
+	SELECT coalesce(string_agg(left(w, 1) || '.', ' ' ORDER BY i), '')
+	FROM regexp_split_to_table(btrim(coalesce(p_name, '')), '\s+')
+	    WITH ORDINALITY AS t(w, i)
+	WHERE w <> ''
+$$;
+
+CREATE OR REPLACE FUNCTION tafel_redact_person(p jsonb, a jsonb)
+RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = public AS $$
+	SELECT p || jsonb_build_object(
+	    'name', CASE WHEN a -> 'cats' ? 'person_names' THEN p -> 'name'
+		ELSE to_jsonb(tafel_initials(p ->> 'name')) END,
+	    'birth_date', CASE WHEN a -> 'cats' ? 'birth_dates'
+		THEN coalesce(p -> 'birth_date', '""') ELSE '""' END)
+$$;
+
+CREATE OR REPLACE FUNCTION tafel_redact_case(c jsonb, a jsonb)
+RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = public AS $$
+	SELECT c || jsonb_build_object(
+	    'summary', CASE WHEN a -> 'cats' ? 'case_summary'
+		THEN coalesce(c -> 'summary', '""') ELSE '""' END,
+	    'persons', coalesce((SELECT jsonb_agg(tafel_redact_person(p, a)
+		ORDER BY i) FROM jsonb_array_elements(CASE WHEN jsonb_typeof(
+		    c -> 'persons') = 'array' THEN c -> 'persons' ELSE '[]' END)
+		WITH ORDINALITY AS t(p, i)), '[]'::jsonb),
+	    'redacted', coalesce(a ->> 'reason', '') <> '',
+	    'redaction_reason', coalesce(a ->> 'reason', ''),
+	    'hidden_categories', to_jsonb(ARRAY(SELECT x
+		FROM unnest(tafel_all_categories()) WITH ORDINALITY t(x, i)
+		WHERE NOT a -> 'cats' ? x ORDER BY i)),
+	    'beamer_redacted', coalesce((a ->> 'beamer_redacted')::boolean, false),
+	    'beamer_reason', coalesce(a ->> 'beamer_reason', ''))
+$$;
+
+CREATE OR REPLACE FUNCTION tafel_redact_item(it jsonb, a jsonb)
+RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = public AS $$
+	SELECT CASE WHEN a -> 'cats' ? 'free_text' THEN it
+	    ELSE it || '{"decision": ""}'::jsonb END
+$$;
+
+-- An action point: in full with free_text, or for its own organisation.
+CREATE OR REPLACE FUNCTION tafel_action_visible(x jsonb, a jsonb)
+RETURNS boolean LANGUAGE sql IMMUTABLE SET search_path = public AS $$
+	SELECT a -> 'cats' ? 'free_text'
+	    OR (coalesce((a ->> 'org')::bigint, 0) <> 0
+		AND (x ->> 'owner_org_id')::bigint = (a ->> 'org')::bigint)
+$$;
+
+CREATE OR REPLACE FUNCTION tafel_redact_action(x jsonb, a jsonb)
+RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = public AS $$
+	SELECT CASE WHEN tafel_action_visible(x, a) THEN x
+	    ELSE x || '{"description": "", "completion_note": ""}'::jsonb END
+$$;
+
+-- The categories of personal data an object carries to the viewer.
+CREATE OR REPLACE FUNCTION tafel_sent_categories(p_kind text, x jsonb, a jsonb)
+RETURNS text[] LANGUAGE sql IMMUTABLE SET search_path = public AS $$
+	SELECT ARRAY(SELECT c FROM unnest(CASE p_kind
+	    WHEN 'case' THEN ARRAY[
+		CASE WHEN jsonb_typeof(x -> 'persons') = 'array'
+		    AND jsonb_array_length(x -> 'persons') > 0 THEN 'person_names' END,
+		CASE WHEN EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN
+		    jsonb_typeof(x -> 'persons') = 'array' THEN x -> 'persons'
+		    ELSE '[]' END) p WHERE coalesce(p ->> 'birth_date', '') <> '')
+		    THEN 'birth_dates' END,
+		CASE WHEN coalesce(x ->> 'summary', '') <> '' THEN 'case_summary' END]
+	    WHEN 'person' THEN ARRAY['person_names',
+		CASE WHEN coalesce(x ->> 'birth_date', '') <> '' THEN 'birth_dates'
+		END]
+	    WHEN 'item' THEN ARRAY[CASE WHEN coalesce(x ->> 'decision', '') <> ''
+		THEN 'free_text' END]
+	    WHEN 'action' THEN ARRAY[CASE WHEN tafel_action_visible(x, a)
+		AND (coalesce(x ->> 'description', '') <> ''
+		    OR coalesce(x ->> 'completion_note', '') <> '')
+		THEN 'free_text' END]
+	    ELSE '{}'::text[] END) c
+	    WHERE c IS NOT NULL AND (a -> 'cats' ? c
+		OR (p_kind = 'action' AND c = 'free_text')))
+$$;
+
+-- The case id an object belongs to.
+CREATE OR REPLACE FUNCTION tafel_obj_case(p_kind text, x jsonb)
+RETURNS bigint LANGUAGE sql IMMUTABLE SET search_path = public AS $$
+	SELECT CASE WHEN p_kind = 'case' THEN (x ->> 'id')::bigint
+	    ELSE (x ->> 'case_id')::bigint END
+$$;
+
+-- The kind of the objects under a key of an Event-shaped object.
+CREATE OR REPLACE FUNCTION tafel_key_kind(p_key text)
+RETURNS text LANGUAGE sql IMMUTABLE SET search_path = public AS $$
+	SELECT CASE p_key WHEN 'case' THEN 'case' WHEN 'cases' THEN 'case'
+	    WHEN 'person' THEN 'person'
+	    WHEN 'action_point' THEN 'action' WHEN 'actions' THEN 'action'
+	    WHEN 'agenda_items' THEN 'item' WHEN 'history' THEN 'item' END
+$$;
+
+CREATE OR REPLACE FUNCTION tafel_redact_obj(p_kind text, x jsonb, a jsonb)
+RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = public AS $$
+	SELECT CASE p_kind WHEN 'case' THEN tafel_redact_case(x, a)
+	    WHEN 'person' THEN tafel_redact_person(x, a)
+	    WHEN 'action' THEN tafel_redact_action(x, a)
+	    WHEN 'item' THEN tafel_redact_item(x, a) ELSE x END
+$$;
+
+-- Renders an Event-shaped object (keys among meeting, attendance,
+-- agenda_items, case, person, action_point, actions, and for the reads
+-- cases and history) for one viewer, and writes the audit rows.
+--
+--   p_pres_meeting  > 0: the shared screen of that meeting (p_viewer is the
+--                   presenter); audit rows per present organisation.
+--   p_beamer_meeting > 0: add beamer_redacted/beamer_reason to cases (the
+--                   chair's view of that meeting).
+--   p_context       audit_log.context, or NULL for no audit.
+--   p_drop          leave out what the viewer may not see at all (objects
+--                   of cases they have no connection to, a meeting they may
+--                   not see); NULL when nothing is left.  A removed agenda
+--                   item is never dropped: its case may no longer be
+--                   connected, but the viewer must learn that it is gone.
+CREATE OR REPLACE FUNCTION tafel_render(p_viewer bigint, p_pres_meeting bigint,
+    p_beamer_meeting bigint, p_obj jsonb, p_context text,
+    p_audit_meeting bigint, p_drop boolean)
+RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	u users;
+	v_acc jsonb := '{}';
+	v_sent jsonb := '{}';
+	v_out jsonb := '{}';
+	v_ids bigint[];
+	v_cid bigint;
+	v_key text;
+	v_val jsonb;
+	v_kind text;
+	v_arr jsonb;
+	v_el jsonb;
+	a jsonb;
+	b jsonb;
+	v_cats text[];
+	v_org bigint;
+BEGIN
+	IF p_obj IS NULL THEN
+		RETURN NULL;
+	END IF;
+	SELECT * INTO u FROM users WHERE id = p_viewer;
+	IF NOT FOUND OR u.disabled THEN
+		RETURN NULL;
+	END IF;
+
+	-- the access of every case concerned, once
+	SELECT array_agg(DISTINCT x) INTO v_ids FROM (
+	    SELECT tafel_obj_case(tafel_key_kind(k), e) x
+	    FROM jsonb_each(p_obj) AS t(k, v)
+	    CROSS JOIN LATERAL jsonb_array_elements(CASE
+		WHEN jsonb_typeof(v) = 'array' THEN v
+		WHEN jsonb_typeof(v) = 'object' THEN jsonb_build_array(v)
+		ELSE '[]' END) e
+	    WHERE tafel_key_kind(k) IS NOT NULL) s
+	WHERE x IS NOT NULL;
+	FOREACH v_cid IN ARRAY coalesce(v_ids, '{}') LOOP
+		IF coalesce(p_pres_meeting, 0) > 0 THEN
+			a := tafel_beamer_access(p_pres_meeting, u.id, v_cid);
+		ELSE
+			a := tafel_access(u.id, v_cid);
+			IF coalesce(p_beamer_meeting, 0) > 0 THEN
+				b := tafel_beamer_access(p_beamer_meeting, u.id, v_cid, a);
+				a := a || jsonb_build_object(
+				    'beamer_redacted', b ->> 'reason' <> '',
+				    'beamer_reason', b -> 'beamer_reason');
+			END IF;
+		END IF;
+		v_acc := v_acc || jsonb_build_object(v_cid::text, a);
+	END LOOP;
+
+	FOR v_key, v_val IN SELECT key, value FROM jsonb_each(p_obj) LOOP
+		v_kind := tafel_key_kind(v_key);
+		IF v_key IN ('meeting', 'attendance') THEN
+			IF p_drop AND coalesce(p_pres_meeting, 0) = 0
+			    AND NOT tafel_may_see_meeting(u, coalesce(
+				(v_val ->> 'meeting_id')::bigint, (v_val ->> 'id')::bigint))
+			THEN
+				CONTINUE;
+			END IF;
+			v_out := v_out || jsonb_build_object(v_key, v_val);
+		ELSIF v_kind IS NULL THEN
+			v_out := v_out || jsonb_build_object(v_key, v_val);
+		ELSIF jsonb_typeof(v_val) = 'object' THEN
+			a := v_acc -> (tafel_obj_case(v_kind, v_val)::text);
+			IF a IS NULL OR (p_drop AND NOT (a ->> 'connected')::boolean) THEN
+				CONTINUE;
+			END IF;
+			v_out := v_out || jsonb_build_object(v_key,
+			    tafel_redact_obj(v_kind, v_val, a));
+			v_sent := v_sent || jsonb_build_object(
+			    tafel_obj_case(v_kind, v_val)::text,
+			    coalesce(v_sent -> (tafel_obj_case(v_kind, v_val)::text), '[]')
+			    || to_jsonb(tafel_sent_categories(v_kind, v_val, a)));
+		ELSIF jsonb_typeof(v_val) = 'array' THEN
+			v_arr := '[]';
+			FOR v_el IN SELECT e FROM jsonb_array_elements(v_val)
+			    WITH ORDINALITY AS t(e, i) ORDER BY i LOOP
+				a := v_acc -> (tafel_obj_case(v_kind, v_el)::text);
+				-- a removed agenda item is sent even though its case
+				-- may no longer be connected: else the viewer would
+				-- keep it
+				IF a IS NULL OR (p_drop
+				    AND NOT (a ->> 'connected')::boolean
+				    AND NOT (v_kind = 'item' AND coalesce(
+					(v_el ->> 'removed')::boolean, false))) THEN
+					CONTINUE;
+				END IF;
+				v_arr := v_arr || jsonb_build_array(
+				    tafel_redact_obj(v_kind, v_el, a));
+				v_sent := v_sent || jsonb_build_object(
+				    tafel_obj_case(v_kind, v_el)::text,
+				    coalesce(v_sent -> (tafel_obj_case(v_kind, v_el)::text),
+					'[]')
+				    || to_jsonb(tafel_sent_categories(v_kind, v_el, a)));
+			END LOOP;
+			IF p_drop AND jsonb_array_length(v_arr) = 0
+			    AND jsonb_array_length(v_val) > 0 THEN
+				CONTINUE;
+			END IF;
+			v_out := v_out || jsonb_build_object(v_key, v_arr);
+		ELSE
+			v_out := v_out || jsonb_build_object(v_key, v_val);
+		END IF;
+	END LOOP;
+
+	IF p_drop AND v_out = '{}'::jsonb AND p_obj <> '{}'::jsonb THEN
+		RETURN NULL;
+	END IF;
+
+	-- the audit: one row per case that got any personal data
+	IF p_context IS NOT NULL THEN
+		FOR v_key, v_val IN SELECT key, value FROM jsonb_each(v_sent) LOOP
+			v_cats := tafel_cats_sorted(ARRAY(
+			    SELECT jsonb_array_elements_text(v_val)));
+			CONTINUE WHEN cardinality(v_cats) = 0;
+			IF coalesce(p_pres_meeting, 0) > 0 THEN
+				FOR v_org IN SELECT DISTINCT x.org_id FROM (
+				    SELECT a2.org_id FROM attendance a2
+				    WHERE a2.meeting_id = p_pres_meeting AND a2.present
+				    UNION SELECT cu.org_id FROM meetings m
+					JOIN users cu ON cu.id = m.chair_id
+					WHERE m.id = p_pres_meeting
+				    UNION SELECT u.org_id) x LOOP
+					INSERT INTO audit_log (user_id, org_id, case_id,
+					    categories, meeting_id, context)
+					VALUES (u.id, v_org, v_key::bigint, v_cats,
+					    p_pres_meeting, 'beamer');
+				END LOOP;
+			ELSE
+				INSERT INTO audit_log (user_id, org_id, case_id,
+				    categories, meeting_id, context)
+				VALUES (u.id, u.org_id, v_key::bigint, v_cats,
+				    nullif(p_audit_meeting, 0), p_context);
+			END IF;
+		END LOOP;
+	END IF;
+	RETURN v_out;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION tafel_skeleton_obj(p_kind text, x jsonb)
+RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = public AS $$
+	SELECT CASE p_kind
+	    WHEN 'case' THEN x || jsonb_build_object('summary', '')
+		|| CASE WHEN jsonb_typeof(x -> 'persons') = 'array'
+		    THEN jsonb_build_object('persons', coalesce((SELECT jsonb_agg(
+			p || '{"name": "", "birth_date": ""}'::jsonb ORDER BY i)
+			FROM jsonb_array_elements(x -> 'persons')
+			WITH ORDINALITY AS t(p, i)), '[]'::jsonb))
+		    ELSE '{}'::jsonb END
+	    WHEN 'person' THEN x || '{"name": "", "birth_date": ""}'::jsonb
+	    WHEN 'item' THEN x || '{"decision": ""}'::jsonb
+	    WHEN 'action' THEN x || '{"description": "", "completion_note": ""}'::jsonb
+	    ELSE x END
+$$;
+
+CREATE OR REPLACE FUNCTION tafel_skeleton(p_payload jsonb, p_case_id bigint DEFAULT NULL)
+RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = public AS $$
+	SELECT coalesce(jsonb_object_agg(k, CASE
+	    WHEN tafel_key_kind(k) IS NULL THEN v
+	    WHEN jsonb_typeof(v) = 'object' THEN CASE
+		WHEN p_case_id IS NULL
+		    OR tafel_obj_case(tafel_key_kind(k), v) = p_case_id
+		THEN tafel_skeleton_obj(tafel_key_kind(k), v) ELSE v END
+	    WHEN jsonb_typeof(v) = 'array' THEN coalesce((SELECT jsonb_agg(CASE
+		WHEN p_case_id IS NULL
+		    OR tafel_obj_case(tafel_key_kind(k), e) = p_case_id
+		THEN tafel_skeleton_obj(tafel_key_kind(k), e) ELSE e END
+		ORDER BY i) FROM jsonb_array_elements(v) WITH ORDINALITY AS t(e, i)),
+		'[]'::jsonb)
+	    ELSE v END), '{}'::jsonb)
+	FROM jsonb_each(p_payload) AS t(k, v)
+$$;
+
+-- Maps a write's response (or a CONFLICT's current record) onto an
+-- Event-shaped object, renders it for the user, and maps it back.
+CREATE OR REPLACE FUNCTION tafel_render_record(p_user_id bigint, p_kind text,
+    p_obj jsonb, p_context text)
+RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	r jsonb;
+BEGIN
+	IF p_obj IS NULL OR jsonb_typeof(p_obj) <> 'object' THEN
+		RETURN p_obj;
+	END IF;
+	CASE p_kind
+	WHEN 'case' THEN
+		RETURN tafel_render(p_user_id, 0, 0, jsonb_build_object('case', p_obj),
+		    p_context, 0, false) -> 'case';
+	WHEN 'person' THEN
+		RETURN tafel_render(p_user_id, 0, 0, jsonb_build_object('person',
+		    p_obj), p_context, 0, false) -> 'person';
+	WHEN 'action' THEN
+		RETURN tafel_render(p_user_id, 0, 0, jsonb_build_object(
+		    'action_point', p_obj), p_context,
+		    coalesce((p_obj ->> 'meeting_id')::bigint, 0), false)
+		    -> 'action_point';
+	WHEN 'item' THEN
+		RETURN tafel_render(p_user_id, 0, 0, jsonb_build_object(
+		    'agenda_items', jsonb_build_array(p_obj)), p_context,
+		    coalesce((p_obj ->> 'meeting_id')::bigint, 0), false)
+		    -> 'agenda_items' -> 0;
+	WHEN 'agenda' THEN
+		r := tafel_render(p_user_id, 0, 0, jsonb_build_object('agenda_items',
+		    coalesce(p_obj -> 'items', '[]')), p_context,
+		    coalesce((p_obj ->> 'meeting_id')::bigint, 0), false);
+		RETURN p_obj || jsonb_build_object('items', r -> 'agenda_items');
+	ELSE
+		RETURN p_obj;
+	END CASE;
+END
+$$;
+
+-- A CONFLICT's DETAIL {"current_<record>": {...}} redacted for the user.
+CREATE OR REPLACE FUNCTION tafel_render_conflict(p_user_id bigint, p_detail jsonb,
+    p_context text)
+RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	k text;
+	v jsonb;
+BEGIN
+	IF p_detail IS NULL OR jsonb_typeof(p_detail) <> 'object' THEN
+		RETURN p_detail;
+	END IF;
+	SELECT key, value INTO k, v FROM jsonb_each(p_detail) LIMIT 1;
+	RETURN jsonb_build_object(k, tafel_render_record(p_user_id, CASE k
+	    WHEN 'current_case' THEN 'case' WHEN 'current_person' THEN 'person'
+	    WHEN 'current_action_point' THEN 'action'
+	    WHEN 'current_agenda_item' THEN 'item' ELSE 'other' END, v,
+	    p_context));
+END
+$$;
+
+-- An update request carries the whole record: fields the user cannot see
+-- (they got "" or initials) are kept as they are, not overwritten.
+CREATE OR REPLACE FUNCTION tafel_keep_hidden(u users, p_op text, p_args jsonb)
+RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	a jsonb;
+	c cases;
+	p persons;
+	ap action_points;
+	v_p jsonb;
+BEGIN
+	IF p_op = 'update_case' THEN
+		SELECT * INTO c FROM cases WHERE id = tafel_arg_id(p_args, 'id');
+		IF FOUND THEN
+			a := tafel_access(u.id, c.id);
+			IF NOT a -> 'cats' ? 'case_summary' THEN
+				RETURN p_args || jsonb_build_object('summary', c.summary);
+			END IF;
+		END IF;
+	ELSIF p_op = 'update_person'
+	    AND jsonb_typeof(p_args -> 'person') = 'object' THEN
+		v_p := p_args -> 'person';
+		SELECT * INTO p FROM persons
+		WHERE id = tafel_arg_id(v_p, 'id', 'person.id');
+		IF FOUND THEN
+			a := tafel_access(u.id, p.case_id);
+			IF NOT a -> 'cats' ? 'person_names' THEN
+				v_p := v_p || jsonb_build_object('name', p.name);
+			END IF;
+			IF NOT a -> 'cats' ? 'birth_dates' THEN
+				v_p := v_p || jsonb_build_object('birth_date',
+				    tafel_datestr(p.birth_date));
+			END IF;
+			RETURN p_args || jsonb_build_object('person', v_p);
+		END IF;
+	ELSIF p_op = 'update_action' THEN
+		SELECT * INTO ap FROM action_points WHERE id = tafel_arg_id(p_args, 'id');
+		IF FOUND THEN
+			a := tafel_access(u.id, ap.case_id);
+			IF NOT tafel_action_visible(jsonb_build_object('owner_org_id',
+			    ap.owner_org_id), a) THEN
+				RETURN p_args || jsonb_build_object('description',
+				    ap.description);
+			END IF;
+		END IF;
+	END IF;
+	RETURN p_args;
+END
+$$;

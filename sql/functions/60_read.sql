@@ -1,0 +1,270 @@
+-- The reads the server calls (SECURITY DEFINER entry points: they set
+-- tafel.user_id, check access themselves and render per user), and login.
+
+-- LoginResponse for a login name, with what the server needs to check the
+-- password; locked: the account is locked now (the server refuses the login
+-- without checking the password).  No row when the login does not exist.
+CREATE OR REPLACE FUNCTION tafel_login_lookup(p_login text)
+RETURNS TABLE (user_id bigint, password_hash text, disabled boolean,
+    response jsonb, locked boolean)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+	SELECT u.id, coalesce(u.password_hash, ''), u.disabled,
+	    jsonb_build_object('user', tafel_json_user(u.id),
+		'organisation', tafel_json_org(u.org_id), 'idle_timeout_s', 0),
+	    coalesce(u.locked_until > now(), false)
+	FROM users u WHERE u.login = p_login
+$$;
+
+-- After checking a password: ok resets the count; a failure counts, and
+-- the p_max_failures-th consecutive one locks the account for
+-- p_lock_seconds.  Returns true when the account is (now) locked.
+CREATE OR REPLACE FUNCTION tafel_login_result(p_user_id bigint, p_ok boolean,
+    p_max_failures int, p_lock_seconds int)
+RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+	u users;
+BEGIN
+	SELECT * INTO u FROM users WHERE id = p_user_id FOR UPDATE;
+	IF NOT FOUND THEN
+		RETURN false;
+	END IF;
+	IF u.locked_until > now() THEN
+		RETURN true;
+	END IF;
+	IF p_ok THEN
+		UPDATE users SET failed_logins = 0, locked_until = NULL
+		WHERE id = u.id AND (failed_logins <> 0 OR locked_until IS NOT NULL);
+		RETURN false;
+	END IF;
+	IF coalesce(p_max_failures, 0) > 0
+	    AND u.failed_logins + 1 >= p_max_failures THEN
+		UPDATE users SET failed_logins = 0, locked_until = now()
+		    + make_interval(secs => greatest(coalesce(p_lock_seconds, 0), 1))
+		WHERE id = u.id;
+		RETURN true;
+	END IF;
+	UPDATE users SET failed_logins = failed_logins + 1, locked_until = NULL
+	WHERE id = u.id;
+	RETURN false;
+END
+$$;
+
+-- SeriesList: the series the user's organisation is a member of (or that
+-- the user usually chairs); all for an administrator.
+CREATE OR REPLACE FUNCTION tafel_list_series(p_user_id bigint)
+RETURNS jsonb LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+	u users := tafel_actor(p_user_id);
+BEGIN
+	RETURN jsonb_build_object('series', coalesce((
+	    SELECT jsonb_agg(tafel_json_series(s.id) ORDER BY s.name, s.id)
+	    FROM series s
+	    WHERE tafel_is_admin(u) OR s.usual_chair_id = u.id
+		OR EXISTS (SELECT 1 FROM series_members sm
+		    WHERE sm.series_id = s.id AND sm.org_id = u.org_id)),
+	    '[]'::jsonb));
+END
+$$;
+
+-- MeetingList: open meetings first, then by scheduled start.  0 = no filter.
+CREATE OR REPLACE FUNCTION tafel_list_meetings(p_user_id bigint, p_series_id bigint,
+    p_from_ts bigint, p_to_ts bigint)
+RETURNS jsonb LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+	u users := tafel_actor(p_user_id);
+BEGIN
+	RETURN jsonb_build_object('meetings', coalesce((
+	    SELECT jsonb_agg(tafel_json_meeting(m.id)
+		ORDER BY (m.state = 'open') DESC, m.scheduled_start, m.id)
+	    FROM meetings m
+	    WHERE (coalesce(p_series_id, 0) = 0 OR m.series_id = p_series_id)
+		AND (coalesce(p_from_ts, 0) = 0
+		    OR m.scheduled_start >= to_timestamp(p_from_ts))
+		AND (coalesce(p_to_ts, 0) = 0
+		    OR m.scheduled_start <= to_timestamp(p_to_ts))
+		AND tafel_may_see_meeting(u, m.id)),
+	    '[]'::jsonb));
+END
+$$;
+
+-- OrganisationList: all organisations and all active users.
+CREATE OR REPLACE FUNCTION tafel_list_orgs(p_user_id bigint)
+RETURNS jsonb LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+	u users := tafel_actor(p_user_id);
+BEGIN
+	RETURN jsonb_build_object(
+	    'organisations', coalesce((SELECT jsonb_agg(tafel_json_org(o.id)
+		ORDER BY o.name) FROM organisations o), '[]'::jsonb),
+	    'users', coalesce((SELECT jsonb_agg(tafel_json_user(x.id)
+		ORDER BY x.display_name, x.id) FROM users x WHERE NOT x.disabled),
+		'[]'::jsonb));
+END
+$$;
+
+-- SubscribeResponse with a meeting snapshot, rendered for the user, or
+-- with p_presentation for the meeting's shared screen (chair or admin
+-- only).  seq and the raw snapshot are read by one statement.
+CREATE OR REPLACE FUNCTION tafel_snapshot(p_user_id bigint, p_meeting_id bigint,
+    p_presentation boolean)
+RETURNS jsonb LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+	u users;
+	m meetings;
+	v jsonb;
+	r jsonb;
+	v_pres boolean := coalesce(p_presentation, false);
+BEGIN
+	u := tafel_actor(p_user_id);
+	SELECT jsonb_build_object(
+	    'seq', (SELECT coalesce(max(cl.seq), 0) FROM changelog cl),
+	    'raw', jsonb_build_object(
+		'meeting', tafel_json_meeting(mm.id),
+		'agenda_items', tafel_json_items(mm.id),
+		'cases', coalesce((SELECT jsonb_agg(tafel_json_case(a.case_id)
+		    ORDER BY a.position, a.id)
+		    FROM agenda_items a WHERE a.meeting_id = mm.id), '[]'::jsonb),
+		'actions', coalesce((SELECT jsonb_agg(tafel_json_action(ap.id)
+		    ORDER BY (ap.state = 'open' AND ap.due_date < current_date)
+			DESC, ap.due_date, ap.id)
+		    FROM action_points ap
+		    WHERE ap.case_id IN (SELECT a.case_id FROM agenda_items a
+			WHERE a.meeting_id = mm.id)), '[]'::jsonb)),
+	    'organisations', coalesce((SELECT jsonb_agg(tafel_json_org(o.id)
+		ORDER BY o.name) FROM organisations o), '[]'::jsonb))
+	INTO v
+	FROM meetings mm WHERE mm.id = p_meeting_id;
+	IF v IS NULL THEN
+		PERFORM tafel_raise('TF016', 'meeting not found', 'meeting_id');
+	END IF;
+	SELECT * INTO m FROM meetings WHERE id = p_meeting_id;
+	IF NOT tafel_may_see_meeting(u, m.id) THEN
+		PERFORM tafel_raise('TF010', 'your organisation takes no part in '
+		    || 'this meeting', 'meeting_id');
+	END IF;
+	IF v_pres AND NOT tafel_may_chair(u, m) THEN
+		PERFORM tafel_raise('TF010', 'only the chair of the meeting or an '
+		    || 'administrator can show the shared screen', 'presentation');
+	END IF;
+	r := tafel_render(u.id, CASE WHEN v_pres THEN m.id ELSE 0 END,
+	    CASE WHEN NOT v_pres AND tafel_may_chair(u, m) THEN m.id ELSE 0 END,
+	    v -> 'raw', CASE WHEN v_pres THEN 'beamer' ELSE 'snapshot' END,
+	    m.id, false);
+	RETURN jsonb_build_object(
+	    'seq', v -> 'seq',
+	    'resumed', false,
+	    'snapshot', jsonb_build_object(
+		'meeting', r -> 'meeting',
+		'agenda', r -> 'agenda_items',
+		'cases', r -> 'cases',
+		'actions', r -> 'actions',
+		'organisations', v -> 'organisations'));
+END
+$$;
+
+-- The same without the shared screen.
+CREATE OR REPLACE FUNCTION tafel_snapshot(p_user_id bigint, p_meeting_id bigint)
+RETURNS jsonb LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public AS $$
+	SELECT tafel_snapshot(p_user_id, p_meeting_id, false)
+$$;
+
+-- SubscribeResponse for the org-actions topic, rendered for the user.
+CREATE OR REPLACE FUNCTION tafel_org_actions(p_user_id bigint,
+    p_include_finished boolean)
+RETURNS jsonb LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = public AS $$
+DECLARE
+	u users;
+	v jsonb;
+BEGIN
+	u := tafel_actor(p_user_id);
+	SELECT jsonb_build_object(
+	    'seq', (SELECT coalesce(max(cl.seq), 0) FROM changelog cl),
+	    'actions', tafel_json_org_actions(u.org_id, NULL,
+		coalesce(p_include_finished, false)))
+	INTO v;
+	RETURN jsonb_build_object(
+	    'seq', v -> 'seq',
+	    'resumed', false,
+	    'actions', jsonb_build_object('actions', tafel_render(u.id, 0, 0,
+		jsonb_build_object('actions', v -> 'actions'), 'action_list', 0,
+		false) -> 'actions'));
+END
+$$;
+
+-- ActionList: the user's own action points plus those of their
+-- organisation that have no owner person, rendered for the user.
+CREATE OR REPLACE FUNCTION tafel_my_actions(p_user_id bigint,
+    p_include_finished boolean)
+RETURNS jsonb LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = public AS $$
+DECLARE
+	u users;
+BEGIN
+	u := tafel_actor(p_user_id);
+	RETURN jsonb_build_object('actions', tafel_render(u.id, 0, 0,
+	    jsonb_build_object('actions', tafel_json_org_actions(u.org_id, u.id,
+		coalesce(p_include_finished, false))), 'action_list', 0, false)
+	    -> 'actions');
+END
+$$;
+
+-- CaseDetail.  NOT_FOUND for a case the user has no connection to (not
+-- involved, not on the agenda of a meeting they may see).  The history
+-- lists only the meetings the user may see.
+CREATE OR REPLACE FUNCTION tafel_get_case(p_user_id bigint, p_case_id bigint)
+RETURNS jsonb LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = public AS $$
+DECLARE
+	u users;
+	v_case jsonb;
+	r jsonb;
+BEGIN
+	u := tafel_actor(p_user_id);
+	v_case := tafel_json_case(p_case_id);
+	IF v_case IS NULL
+	    OR NOT (tafel_access(u.id, p_case_id) ->> 'connected')::boolean THEN
+		PERFORM tafel_raise('TF016', 'case not found', 'case_id');
+	END IF;
+	r := tafel_render(u.id, 0, 0, jsonb_build_object(
+	    'case', v_case,
+	    'actions', tafel_json_case_actions(p_case_id, false),
+	    'history', coalesce((SELECT jsonb_agg(jsonb_build_object(
+		'case_id', p_case_id,
+		'meeting_id', m.id,
+		'scheduled_start', tafel_unix(m.scheduled_start),
+		'series_name', s.name,
+		'decision', a.decision) ORDER BY m.scheduled_start, m.id)
+		FROM agenda_items a
+		JOIN meetings m ON m.id = a.meeting_id
+		JOIN series s ON s.id = m.series_id
+		WHERE a.case_id = p_case_id AND tafel_may_see_meeting(u, m.id)),
+		'[]'::jsonb)),
+	    'case_view', 0, false);
+	RETURN jsonb_build_object(
+	    'case', r -> 'case',
+	    'actions', r -> 'actions',
+	    'history', coalesce((SELECT jsonb_agg(h - 'case_id' ORDER BY i)
+		FROM jsonb_array_elements(r -> 'history') WITH ORDINALITY AS t(h, i)),
+		'[]'::jsonb));
+END
+$$;
+
+-- CaseList: newest first; only the cases the user has a connection to.
+CREATE OR REPLACE FUNCTION tafel_list_cases(p_user_id bigint,
+    p_include_closed boolean)
+RETURNS jsonb LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = public AS $$
+DECLARE
+	u users;
+BEGIN
+	u := tafel_actor(p_user_id);
+	RETURN jsonb_build_object('cases', tafel_render(u.id, 0, 0,
+	    jsonb_build_object('cases', coalesce((
+		SELECT jsonb_agg(tafel_json_case(c.id) ORDER BY c.id DESC)
+		FROM cases c
+		WHERE (coalesce(p_include_closed, false) OR c.status <> 'closed')
+		    AND (tafel_access(u.id, c.id) ->> 'connected')::boolean),
+		'[]'::jsonb)), 'case_list', 0, false) -> 'cases');
+END
+$$;

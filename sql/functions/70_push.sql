@@ -1,0 +1,150 @@
+-- The change log as the server reads it: the skeleton for routing, and
+-- each change rendered per viewer (with the read audit) for the sessions.
+
+-- The newest change-log sequence number (the server starts following the
+-- log there; no payload comes out).
+CREATE OR REPLACE FUNCTION tafel_last_seq()
+RETURNS bigint LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+	SELECT coalesce(max(seq), 0) FROM changelog
+$$;
+
+-- The change log after a sequence number, for the server's routing only:
+-- the payload is the skeleton (no personal data).  The events the
+-- sessions get come from tafel_events_for / tafel_events_for_viewer.
+CREATE OR REPLACE FUNCTION tafel_changes_since(p_after_seq bigint,
+    p_max_rows int)
+RETURNS TABLE (seq bigint, at bigint, actor_id bigint, actor_name text,
+    meeting_id bigint, case_id bigint, org_ids bigint[], payload jsonb)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+	SELECT c.seq, tafel_unix(c.at), coalesce(c.actor_id, 0),
+	    coalesce(u.display_name, ''), coalesce(c.meeting_id, 0),
+	    coalesce(c.case_id, 0), c.org_ids, tafel_skeleton(c.payload)
+	FROM changelog c LEFT JOIN users u ON u.id = c.actor_id
+	WHERE c.seq > p_after_seq
+	ORDER BY c.seq
+	LIMIT p_max_rows
+$$;
+
+-- The planned or open meetings whose agenda holds the case (routing of
+-- case-level changes), whatever tafel.user_id says (only ids come out).
+CREATE OR REPLACE FUNCTION tafel_case_meetings(p_case_id bigint)
+RETURNS SETOF bigint LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+	SELECT m.id FROM meetings m
+	WHERE m.state IN ('planned', 'open') AND EXISTS (SELECT 1
+	    FROM agenda_items a WHERE a.meeting_id = m.id AND a.case_id = p_case_id)
+	ORDER BY m.id
+$$;
+
+-- The payload of a change as the sessions get it: when an item became
+-- current, the case and ALL its action points as they are now (the
+-- organisations present may now see them in full; a snapshot has the
+-- finished ones too).
+CREATE OR REPLACE FUNCTION tafel_event_payload(c changelog)
+RETURNS jsonb LANGUAGE plpgsql STABLE SET search_path = public AS $$
+DECLARE
+	v_case bigint;
+BEGIN
+	IF c.payload ? 'meeting' AND NOT c.payload ? 'case'
+	    AND jsonb_typeof(c.payload -> 'agenda_items') = 'array' THEN
+		SELECT ai.case_id INTO v_case
+		FROM jsonb_array_elements(c.payload -> 'agenda_items') e
+		JOIN agenda_items ai ON ai.id = (e ->> 'id')::bigint
+		WHERE e ->> 'state' = 'current'
+		LIMIT 1;
+		IF v_case IS NOT NULL THEN
+			RETURN c.payload || jsonb_build_object(
+			    'case', tafel_json_case(v_case),
+			    'actions', tafel_json_case_actions(v_case, false));
+		END IF;
+	END IF;
+	RETURN c.payload;
+END
+$$;
+
+-- One change for one viewer (NULL: the viewer may not see it).
+CREATE OR REPLACE FUNCTION tafel_event_render(c changelog, p_payload jsonb,
+    p_user_id bigint, p_pres_meeting bigint, p_meeting_ctx bigint)
+RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	u users;
+	m meetings;
+	v_bm bigint := 0;
+	v_ctx bigint;
+BEGIN
+	SELECT * INTO u FROM users WHERE id = p_user_id;
+	IF NOT FOUND OR u.disabled THEN
+		RETURN NULL;
+	END IF;
+	IF coalesce(p_pres_meeting, 0) > 0 THEN
+		SELECT * INTO m FROM meetings WHERE id = p_pres_meeting;
+		IF NOT FOUND OR NOT tafel_may_chair(u, m) THEN
+			RETURN NULL;
+		END IF;
+		RETURN tafel_render(u.id, m.id, 0, p_payload, 'beamer', m.id, true);
+	END IF;
+	-- the chair's view carries what the shared screen would show
+	v_ctx := coalesce(nullif(p_meeting_ctx, 0), c.meeting_id,
+	    (SELECT min(x) FROM tafel_case_meetings(c.case_id) x
+		JOIN meetings mm ON mm.id = x WHERE mm.chair_id = u.id));
+	IF v_ctx IS NOT NULL THEN
+		SELECT * INTO m FROM meetings WHERE id = v_ctx;
+		IF FOUND AND tafel_may_chair(u, m) THEN
+			v_bm := m.id;
+		END IF;
+	END IF;
+	RETURN tafel_render(u.id, 0, v_bm, p_payload, 'event',
+	    coalesce(c.meeting_id, 0), true);
+END
+$$;
+
+-- One change rendered for each viewer of p_viewers, a JSON array of
+-- {"user_id": N, "presentation_meeting": M, "meeting_id": K}
+-- (M: 0, or the meeting whose shared screen this is; K, optional: the
+-- meeting the session is subscribed to, for the chair's beamer_* fields).
+-- idx is the 0-based index in the array; event is NULL when that viewer
+-- may not see the change.  Writes the audit rows.
+CREATE OR REPLACE FUNCTION tafel_events_for(p_seq bigint, p_viewers jsonb)
+RETURNS TABLE (idx int, event jsonb)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+	c changelog;
+	v_payload jsonb;
+	v jsonb;
+	i bigint;
+BEGIN
+	SELECT * INTO c FROM changelog cl WHERE cl.seq = p_seq;
+	IF NOT FOUND THEN
+		RETURN;
+	END IF;
+	v_payload := tafel_event_payload(c);
+	FOR v, i IN SELECT e, n FROM jsonb_array_elements(CASE WHEN
+	    jsonb_typeof(p_viewers) = 'array' THEN p_viewers ELSE '[]' END)
+	    WITH ORDINALITY AS t(e, n) ORDER BY n LOOP
+		idx := i - 1;
+		event := tafel_event_render(c, v_payload,
+		    tafel_arg_id(v, 'user_id'), tafel_arg_id(v, 'presentation_meeting'),
+		    tafel_arg_id(v, 'meeting_id'));
+		RETURN NEXT;
+	END LOOP;
+END
+$$;
+
+-- The same for one viewer over several changes (resume), in seq order.
+-- Every existing seq of p_seqs gives a row; event NULL when not visible.
+CREATE OR REPLACE FUNCTION tafel_events_for_viewer(p_user bigint,
+    p_presentation_meeting bigint, p_seqs bigint[])
+RETURNS TABLE (seq bigint, event jsonb)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+	c changelog;
+BEGIN
+	PERFORM tafel_set_user(p_user);
+	FOR c IN SELECT * FROM changelog cl
+	    WHERE cl.seq = ANY (coalesce(p_seqs, '{}')) ORDER BY cl.seq LOOP
+		seq := c.seq;
+		event := tafel_event_render(c, tafel_event_payload(c), p_user,
+		    coalesce(p_presentation_meeting, 0), 0);
+		RETURN NEXT;
+	END LOOP;
+END
+$$;

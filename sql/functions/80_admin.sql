@@ -1,0 +1,148 @@
+-- The owner's functions (tafelctl): unlock, the privacy officer's audit
+-- queries, legal hold and the retention purge.  Not executable by tafel_app.
+
+-- Owner: lift a lockout.  false when the login does not exist.
+CREATE OR REPLACE FUNCTION tafel_unlock(p_login text)
+RETURNS boolean LANGUAGE plpgsql SET search_path = public AS $$
+BEGIN
+	UPDATE users SET failed_logins = 0, locked_until = NULL
+	WHERE login = p_login;
+	IF NOT FOUND THEN
+		PERFORM tafel_raise('TF016', 'user not found', 'login');
+	END IF;
+	RETURN true;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION tafel_audit_meeting_label(p_meeting_id bigint)
+RETURNS text LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT s.name || ' ' || to_char(m.scheduled_start
+	    AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD HH24:MI')
+	FROM meetings m JOIN series s ON s.id = m.series_id
+	WHERE m.id = p_meeting_id
+$$;
+
+-- Who saw case X.
+CREATE OR REPLACE FUNCTION tafel_audit_case(p_case_number text)
+RETURNS TABLE (at timestamptz, login text, organisation text,
+    categories text[], meeting text, context text)
+LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT l.at, u.login, o.name, l.categories,
+	    tafel_audit_meeting_label(l.meeting_id), l.context
+	FROM audit_log l
+	JOIN cases c ON c.id = l.case_id
+	JOIN users u ON u.id = l.user_id
+	JOIN organisations o ON o.id = l.org_id
+	WHERE c.number = p_case_number
+	ORDER BY l.at, l.id
+$$;
+
+-- What user Y saw between p_from and p_to.
+CREATE OR REPLACE FUNCTION tafel_audit_user(p_login text, p_from timestamptz,
+    p_to timestamptz)
+RETURNS TABLE (at timestamptz, case_number text, organisation text,
+    categories text[], meeting text, context text)
+LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT l.at, c.number, o.name, l.categories,
+	    tafel_audit_meeting_label(l.meeting_id), l.context
+	FROM audit_log l
+	JOIN users u ON u.id = l.user_id
+	JOIN cases c ON c.id = l.case_id
+	JOIN organisations o ON o.id = l.org_id
+	WHERE u.login = p_login
+	    AND l.at >= coalesce(p_from, '-infinity')
+	    AND l.at <= coalesce(p_to, 'infinity')
+	ORDER BY l.at, l.id
+$$;
+
+CREATE OR REPLACE FUNCTION tafel_set_legal_hold(p_case_number text, p_on boolean)
+RETURNS void LANGUAGE plpgsql SET search_path = public AS $$
+BEGIN
+	UPDATE cases SET legal_hold = coalesce(p_on, false), updated_at = now()
+	WHERE number = p_case_number;
+	IF NOT FOUND THEN
+		PERFORM tafel_raise('TF016', 'case not found', 'case_number');
+	END IF;
+END
+$$;
+
+-- Anonymises closed cases whose closed_at lies more than p_older_than in
+-- the past, not under legal hold, not yet anonymised.  Cases that qualify
+-- but are under legal hold are listed with action 'skipped_legal_hold'.
+-- The audit log is kept (it holds no personal data).
+CREATE OR REPLACE FUNCTION tafel_purge(p_older_than interval, p_dry_run boolean)
+RETURNS TABLE (case_number text, closed_at timestamptz, action text)
+LANGUAGE plpgsql SET search_path = public AS $$
+#variable_conflict use_column
+DECLARE
+	c cases;
+	v_persons int;
+	v_decisions int;
+	v_actions int;
+	v_changes int;
+	v_idem int;
+	v_match jsonb;
+BEGIN
+	IF p_older_than IS NULL OR p_older_than < interval '0' THEN
+		PERFORM tafel_raise('TF011', 'the retention period must be positive',
+		    'older_than');
+	END IF;
+	PERFORM set_config('tafel.purge', 'on', true);
+	FOR c IN SELECT * FROM cases x
+	    WHERE x.status = 'closed' AND x.closed_at < now() - p_older_than
+		AND x.anonymised_at IS NULL
+	    ORDER BY x.closed_at, x.id FOR UPDATE LOOP
+		case_number := c.number;
+		closed_at := c.closed_at;
+		IF c.legal_hold THEN
+			action := 'skipped_legal_hold';
+			RETURN NEXT;
+			CONTINUE;
+		END IF;
+		IF coalesce(p_dry_run, true) THEN
+			action := 'would_anonymise';
+			RETURN NEXT;
+			CONTINUE;
+		END IF;
+		v_match := jsonb_build_object('c', c.id);
+
+		UPDATE persons SET name = 'geanonimiseerd', birth_date = NULL,
+		    version = version + 1, updated_at = now(), updated_by = NULL
+		WHERE persons.case_id = c.id;
+		GET DIAGNOSTICS v_persons = ROW_COUNT;
+		UPDATE agenda_items SET decision = '', version = version + 1,
+		    updated_at = now()
+		WHERE agenda_items.case_id = c.id AND decision <> '';
+		GET DIAGNOSTICS v_decisions = ROW_COUNT;
+		UPDATE action_points SET description = '', completion_note = '',
+		    version = version + 1, updated_at = now()
+		WHERE action_points.case_id = c.id;
+		GET DIAGNOSTICS v_actions = ROW_COUNT;
+		UPDATE changelog cl SET payload = tafel_skeleton(cl.payload, c.id)
+		WHERE (cl.case_id = c.id OR jsonb_path_exists(cl.payload,
+		    '$.** ? (@.case_id == $c)', v_match)
+		    OR (cl.payload -> 'case' ->> 'id')::bigint = c.id)
+		    AND cl.payload IS DISTINCT FROM tafel_skeleton(cl.payload, c.id);
+		GET DIAGNOSTICS v_changes = ROW_COUNT;
+		DELETE FROM idempotency i
+		WHERE i.response IS NOT NULL AND (jsonb_path_exists(i.response,
+		    '$.** ? (@.case_id == $c)', v_match)
+		    OR (i.response ? 'persons' AND (i.response ->> 'id')::bigint = c.id));
+		GET DIAGNOSTICS v_idem = ROW_COUNT;
+		UPDATE cases SET summary = '', anonymised_at = now(),
+		    version = version + 1, updated_at = now()
+		WHERE id = c.id;
+
+		INSERT INTO purge_log (case_id, case_number, closed_at, reason, removed)
+		VALUES (c.id, c.number, c.closed_at,
+		    format('closed more than %s ago', p_older_than),
+		    jsonb_build_object('persons', v_persons, 'summary',
+			(c.summary <> '')::int, 'decisions', v_decisions,
+			'action_points', v_actions, 'changelog', v_changes,
+			'idempotency', v_idem));
+		action := 'anonymised';
+		RETURN NEXT;
+	END LOOP;
+	PERFORM set_config('tafel.purge', '', true);
+END
+$$;

@@ -1,0 +1,63 @@
+-- Trigger functions and their triggers (CREATE OR REPLACE TRIGGER: the
+-- tables come from the migrations, the behaviour from here).
+
+CREATE OR REPLACE FUNCTION tafel_agenda_item_opened()
+RETURNS trigger LANGUAGE plpgsql SET search_path = public AS $$
+BEGIN
+	IF NEW.state <> 'pending' AND NEW.opened_at IS NULL THEN
+		NEW.opened_at := CASE WHEN NEW.state = 'discussed'
+		    THEN coalesce(NEW.discussed_at, clock_timestamp())
+		    ELSE clock_timestamp() END;
+	END IF;
+	RETURN NEW;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION tafel_audit_log_guard()
+RETURNS trigger LANGUAGE plpgsql SET search_path = public AS $$
+BEGIN
+	IF TG_OP = 'DELETE' AND current_setting('tafel.purge', true) = 'on' THEN
+		RETURN OLD;
+	END IF;
+	RAISE EXCEPTION USING ERRCODE = 'TF010',
+	    MESSAGE = 'the audit log is append-only';
+END
+$$;
+
+-- attendance.present -> attendance_periods: an arrival opens a period
+-- (not at a closed meeting), a departure ends the open one.
+CREATE OR REPLACE FUNCTION tafel_attendance_period()
+RETURNS trigger LANGUAGE plpgsql SET search_path = public AS $$
+BEGIN
+	IF NEW.present THEN
+		IF NOT EXISTS (SELECT 1 FROM attendance_periods p
+		    WHERE p.meeting_id = NEW.meeting_id AND p.user_id = NEW.user_id
+			AND p.left_at IS NULL)
+		    AND EXISTS (SELECT 1 FROM meetings m
+			WHERE m.id = NEW.meeting_id AND m.state <> 'closed') THEN
+			INSERT INTO attendance_periods (meeting_id, user_id, org_id,
+			    arrived_at)
+			VALUES (NEW.meeting_id, NEW.user_id, NEW.org_id,
+			    clock_timestamp());
+		END IF;
+	ELSE
+		UPDATE attendance_periods
+		SET left_at = greatest(clock_timestamp(), arrived_at)
+		WHERE meeting_id = NEW.meeting_id AND user_id = NEW.user_id
+		    AND left_at IS NULL;
+	END IF;
+	RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE TRIGGER agenda_items_opened BEFORE INSERT OR UPDATE OF state
+	ON agenda_items FOR EACH ROW EXECUTE FUNCTION tafel_agenda_item_opened();
+
+CREATE OR REPLACE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE
+	ON audit_log FOR EACH ROW EXECUTE FUNCTION tafel_audit_log_guard();
+CREATE OR REPLACE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+	FOR EACH STATEMENT EXECUTE FUNCTION tafel_audit_log_guard();
+
+CREATE OR REPLACE TRIGGER attendance_periods_track
+	AFTER INSERT OR UPDATE OF present ON attendance
+	FOR EACH ROW EXECUTE FUNCTION tafel_attendance_period();
