@@ -61,3 +61,18 @@ CREATE OR REPLACE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
 CREATE OR REPLACE TRIGGER attendance_periods_track
 	AFTER INSERT OR UPDATE OF present ON attendance
 	FOR EACH ROW EXECUTE FUNCTION tafel_attendance_period();
+
+-- A new password or a disabled account ends every resumable session.
+CREATE OR REPLACE FUNCTION tafel_tickets_user_changed()
+RETURNS trigger LANGUAGE plpgsql SET search_path = public AS $$
+BEGIN
+	IF NEW.password_hash IS DISTINCT FROM OLD.password_hash
+	    OR (NEW.disabled AND NOT OLD.disabled) THEN
+		DELETE FROM resume_tickets WHERE user_id = NEW.id;
+	END IF;
+	RETURN NEW;
+END
+$$;
+
+CREATE OR REPLACE TRIGGER users_tickets AFTER UPDATE OF password_hash, disabled
+	ON users FOR EACH ROW EXECUTE FUNCTION tafel_tickets_user_changed();

@@ -93,3 +93,11 @@ DROP POLICY IF EXISTS tafel_app_attendance_periods ON attendance_periods;
 CREATE POLICY tafel_app_attendance_periods ON attendance_periods FOR SELECT
 	TO tafel_app USING (tafel_rls_meeting_visible(meeting_id));
 -- changelog, purge_log, write_ops: no policy, no grant: nothing for tafel_app
+
+-- Resume tickets (65_session.sql): the four entry functions only.
+GRANT EXECUTE ON FUNCTION
+	tafel_ticket_issue(bigint, bytea, text, int),
+	tafel_ticket_resume(text, bytea, bytea, text),
+	tafel_ticket_revoke(bytea),
+	tafel_resume_check(bigint, bigint, boolean)
+	TO tafel_app;

@@ -1,0 +1,130 @@
+-- Resume tickets: issue, resume, revoke (docs/security.md), and the access
+-- check of a subscription resumed from the server's memory.
+
+-- At most this many live tickets per user (one per connected client);
+-- a new one replaces the oldest.
+CREATE OR REPLACE FUNCTION tafel_ticket_max_per_user()
+RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT 50 $$;
+
+-- After a password login: stores the hash of a new ticket valid for
+-- p_lifetime_s seconds.  Returns its expiry (Unix seconds).
+CREATE OR REPLACE FUNCTION tafel_ticket_issue(p_user_id bigint, p_hash bytea,
+    p_cert_fp text, p_lifetime_s int)
+RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+	v_exp timestamptz := now() + make_interval(secs =>
+	    greatest(coalesce(p_lifetime_s, 0), 1));
+BEGIN
+	DELETE FROM resume_tickets WHERE user_id = p_user_id
+	    AND expires_at <= now();
+	DELETE FROM resume_tickets WHERE id IN (
+		SELECT id FROM resume_tickets WHERE user_id = p_user_id
+		ORDER BY created_at DESC, id DESC
+		OFFSET tafel_ticket_max_per_user() - 1);
+	INSERT INTO resume_tickets (user_id, hash, cert_fp, expires_at)
+	VALUES (p_user_id, p_hash, coalesce(p_cert_fp, ''), v_exp);
+	RETURN tafel_unix(v_exp);
+END
+$$;
+
+-- A reconnect presenting a ticket: p_old_hash must be a live ticket of
+-- p_login issued on a connection with the same client certificate.  It is
+-- replaced by p_new_hash (same expiry) in this transaction, so a ticket
+-- works once.  Returns one row like tafel_login_lookup (without the
+-- password hash) plus the expiry, or no row when the ticket is unknown,
+-- expired, of another user or another certificate.
+CREATE OR REPLACE FUNCTION tafel_ticket_resume(p_login text, p_old_hash bytea,
+    p_new_hash bytea, p_cert_fp text)
+RETURNS TABLE (user_id bigint, disabled boolean, response jsonb,
+    expires_at bigint)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+#variable_conflict use_column
+DECLARE
+	t resume_tickets;
+	u users;
+BEGIN
+	DELETE FROM resume_tickets r WHERE r.hash = p_old_hash RETURNING *
+	    INTO t;
+	IF NOT FOUND OR t.expires_at <= now()
+	    OR t.cert_fp <> coalesce(p_cert_fp, '') THEN
+		RETURN;
+	END IF;
+	SELECT * INTO u FROM users WHERE id = t.user_id;
+	IF NOT FOUND OR u.login <> p_login THEN
+		RETURN;
+	END IF;
+	IF NOT u.disabled THEN
+		INSERT INTO resume_tickets (user_id, hash, cert_fp, created_at,
+		    expires_at)
+		VALUES (u.id, p_new_hash, t.cert_fp, now(), t.expires_at);
+	END IF;
+	RETURN QUERY SELECT u.id, u.disabled,
+	    jsonb_build_object('user', tafel_json_user(u.id),
+		'organisation', tafel_json_org(u.org_id), 'idle_timeout_s', 0),
+	    tafel_unix(t.expires_at);
+END
+$$;
+
+-- Logout: the session's ticket stops working.  true if it existed.
+CREATE OR REPLACE FUNCTION tafel_ticket_revoke(p_hash bytea)
+RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+BEGIN
+	DELETE FROM resume_tickets WHERE hash = p_hash;
+	RETURN FOUND;
+END
+$$;
+
+-- Owner (tafelctl): revokes every ticket of a user; the number revoked.
+CREATE OR REPLACE FUNCTION tafel_revoke_tickets(p_login text)
+RETURNS int LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	n int;
+	v_id bigint;
+BEGIN
+	SELECT id INTO v_id FROM users WHERE login = p_login;
+	IF NOT FOUND THEN
+		PERFORM tafel_raise('TF016', 'user not found', 'login');
+	END IF;
+	DELETE FROM resume_tickets WHERE user_id = v_id;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	RETURN n;
+END
+$$;
+
+
+-- A subscription resumed from the server's memory: the same access checks
+-- as tafel_snapshot (meeting exists, the user may see it, the shared
+-- screen only for its chair or an admin), but no snapshot is built, read
+-- or audited.  Returns the newest change-log seq and the cases on the
+-- agenda now (p_meeting_id 0: the organisation's action list; no cases).
+CREATE OR REPLACE FUNCTION tafel_resume_check(p_user_id bigint, p_meeting_id bigint,
+    p_presentation boolean)
+RETURNS TABLE (seq bigint, case_ids bigint[])
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+#variable_conflict use_column
+DECLARE
+	u users;
+	m meetings;
+BEGIN
+	u := tafel_actor(p_user_id);
+	IF coalesce(p_meeting_id, 0) = 0 THEN
+		RETURN QUERY SELECT tafel_last_seq(), '{}'::bigint[];
+		RETURN;
+	END IF;
+	SELECT * INTO m FROM meetings WHERE id = p_meeting_id;
+	IF NOT FOUND THEN
+		PERFORM tafel_raise('TF016', 'meeting not found', 'meeting_id');
+	END IF;
+	IF NOT tafel_may_see_meeting(u, m.id) THEN
+		PERFORM tafel_raise('TF010', 'your organisation takes no part in '
+		    || 'this meeting', 'meeting_id');
+	END IF;
+	IF coalesce(p_presentation, false) AND NOT tafel_may_chair(u, m) THEN
+		PERFORM tafel_raise('TF010', 'only the chair of the meeting or an '
+		    || 'administrator can show the shared screen', 'presentation');
+	END IF;
+	RETURN QUERY SELECT tafel_last_seq(), coalesce((SELECT
+	    array_agg(a.case_id ORDER BY a.id) FROM agenda_items a
+	    WHERE a.meeting_id = m.id), '{}'::bigint[]);
+END
+$$;
