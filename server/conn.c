@@ -54,6 +54,9 @@ static const char *const conn_state_names[] = {
 	[CONN_DEAD] = "dead",
 };
 
+/* cert_org and cert_cn of a connection without a client certificate. */
+static const char conn_no_cert[] = "";
+
 /* The layers above (dispatch.c); NULL members are skipped. */
 static struct conn_hooks hooks;
 
@@ -166,6 +169,10 @@ conn_unref(struct conn *c)
 	if (c->state != CONN_DEAD)
 		fatalx("conn %llu freed while %s", (unsigned long long)c->id,
 		    conn_state_name(c->state));
+	if (c->cert_org != conn_no_cert)
+		free((char *)c->cert_org);
+	if (c->cert_cn != conn_no_cert)
+		free((char *)c->cert_cn);
 	free(c);
 }
 
@@ -296,9 +303,16 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 		close(fd);
 		return;
 	}
+	/*
+	 * An idle connection keeps no TLS record buffers (about 34 KiB):
+	 * OpenSSL frees them whenever nothing is pending and allocates them
+	 * again for the next record.
+	 */
+	SSL_set_mode(ssl, SSL_MODE_RELEASE_BUFFERS);
 
 	c = xcalloc(1, sizeof *c);
 	c->id = ++srv.next_conn_id;
+	c->cert_org = c->cert_cn = conn_no_cert;
 	c->state = CONN_HANDSHAKE;
 	c->refs = 1;
 	c->max_frame = TAFEL_MAX_FRAME_PRELOGIN;
@@ -583,14 +597,17 @@ conn_tls_ready(struct conn *c)
 	peer = SSL_get1_peer_certificate(ssl);
 	if (peer != NULL) {
 		X509_NAME *n = X509_get_subject_name(peer);
+		char org[128], cn[128];
 
-		if (X509_NAME_get_text_by_NID(n, NID_organizationName,
-		    c->cert_org, sizeof c->cert_org) < 0)
-			c->cert_org[0] = '\0';
-		if (X509_NAME_get_text_by_NID(n, NID_commonName, c->cert_cn,
-		    sizeof c->cert_cn) < 0)
-			c->cert_cn[0] = '\0';
+		if (X509_NAME_get_text_by_NID(n, NID_organizationName, org,
+		    sizeof org) < 0)
+			org[0] = '\0';
+		if (X509_NAME_get_text_by_NID(n, NID_commonName, cn,
+		    sizeof cn) < 0)
+			cn[0] = '\0';
 		X509_free(peer);
+		c->cert_org = xstrdup(org);
+		c->cert_cn = xstrdup(cn);
 	}
 	bufferevent_set_timeouts(c->bev, NULL, &wt);
 	conn_set_state(c, CONN_HELLO);

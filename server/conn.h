@@ -32,8 +32,12 @@ struct conn {
 	struct event *deadline;		/* handshake / login / idle timer */
 	char addr[64];			/* peer address, "ip:port" */
 	char ip[48];			/* peer address without port */
-	char cert_org[128];		/* client certificate O=, or "" */
-	char cert_cn[128];		/* client certificate CN=, or "" */
+	/*
+	 * Client certificate O= and CN=, or "": allocated only when the
+	 * client presented a certificate (most connections carry none).
+	 */
+	const char *cert_org;
+	const char *cert_cn;
 	int refs;			/* 1 for the list + 1 per pending query */
 	int unauth_counted;		/* counted in srv.n_unauth */
 	int login_pending;		/* a login request is being checked */

@@ -235,6 +235,10 @@ test_unauthenticated_per_address(void **state)
 	for (i = 0; i < n; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
+	/* The rest are summed up in one line at the end of the interval. */
+	assert_int_equal(log_count_wait("refused 35 connections in the last "
+	    "10 s (35 over the per-address limit; last from 127.0.0.1)", 1,
+	    15000), 1);
 }
 
 /* CPU time (user + system, clock ticks) tafeld has used. */

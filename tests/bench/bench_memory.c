@@ -120,6 +120,11 @@ main(int argc, char **argv)
 		    (double)(rss - base) / steps[i]);
 		fflush(stdout);
 	}
+	if (getenv("BENCH_PAUSE") != NULL) {	/* inspect tafeld meanwhile */
+		fprintf(stderr, "bench_memory: tafeld pid %d, pausing\n",
+		    (int)srv.pid);
+		sleep((unsigned)atoi(getenv("BENCH_PAUSE")));
+	}
 	for (i = 0; i < open; i++)
 		tclient_close(&conns[i]);
 	tafeld_stop(&srv);
