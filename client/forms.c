@@ -553,7 +553,7 @@ action_due(struct ui *u, const char *text)
 		snprintf(fs.af.due_date, sizeof fs.af.due_date, "%s", text);
 		ask_field(u, FIELD_DUE);
 		ui_message(u, 1, _("'%s' is not a date: type e.g. 8-12-2026, "
-		    "8/12, morgen or +7."), text);
+		    "8/12, tomorrow or +7."), text);
 		return;
 	default:
 		break;
@@ -571,7 +571,7 @@ action_due(struct ui *u, const char *text)
 
 /* The last field (the due date) sends the form. */
 static const struct form action_form = {
-	.label = N_("Due date (e.g. 8-12, morgen, +7)"),
+	.label = N_("Due date (e.g. 8-12, tomorrow, +7)"),
 	.send = action_due,
 	.refused = action_form_refused,
 	.reopen = action_form_reopen,

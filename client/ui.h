@@ -207,7 +207,7 @@ const char *ui_beamer_reason_text(const char *reason);
  * is hidden (c may be NULL). */
 void ui_decision_text(const Tafel__Case *c, const char *decision, char *buf,
     size_t len);
-/* An action point's text, or why it is hidden from this user. */
+/* An action point's text, or that (and why) it is hidden from this user. */
 void ui_action_text(const Tafel__Case *c, const Tafel__ActionPoint *a,
     char *buf, size_t len);
 
