@@ -9,6 +9,7 @@
 
 #include "i18n.h"
 
+/* Clipped at width columns; what does not fit ends in "…". */
 void
 ui_put(WINDOW *w, int y, int x, int width, attr_t attr, const char *text)
 {
@@ -35,6 +36,22 @@ ui_put(WINDOW *w, int y, int x, int width, attr_t attr, const char *text)
 		if (cols + cw > width)
 			break;
 		cols += cw;
+	}
+	/* cut text is never cut silently: "…" in its last column (trailing
+	 * spaces are no text) */
+	if (wbuf[k] != L'\0' && k > 0) {
+		size_t rest = k;
+
+		while (wbuf[rest] == L' ')
+			rest++;
+		if (wbuf[rest] != L'\0') {
+			while (k > 0 && cols + 1 > width) {
+				int cw = wcwidth(wbuf[--k]);
+
+				cols -= cw > 0 ? cw : 1;
+			}
+			wbuf[k++] = L'…';
+		}
 	}
 	wbuf[k] = L'\0';
 	wattr_on(w, attr, NULL);
