@@ -209,14 +209,17 @@ ui_theme(const char *theme)
 }
 
 size_t
-ui_list_scroll(struct ui *u, size_t *sel, size_t n, int rows)
+ui_list_scroll(struct ui *u, size_t *sel, size_t n, int rows, size_t *shown)
 {
-	size_t first = 0;
+	size_t first = 0, room = rows > 2 ? (size_t)rows - 1 : 1;
 
+	if (n > room && room > 1)
+		room--;			/* the last row says "+N more" */
 	if (*sel >= n)
 		*sel = n - 1;
-	if (*sel >= (size_t)(rows - 2))
-		first = *sel - (size_t)(rows - 2) + 1;
+	if (*sel >= room)
+		first = *sel - room + 1;
+	*shown = n - first < room ? n - first : room;
 	u->click_y0 = 1;
 	u->click_first = first;
 	u->click_n = n;

@@ -67,7 +67,7 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
 	const Tafel__User *list[MAX_PEOPLE];
 	char hdr[3][64], name[128], org[128];
-	size_t n, first;
+	size_t n, first, shown;
 
 	ui_put(w, 0, 0, cols, ui_attr(u, UI_A_TITLE), st.title);
 	if (u->orgs == NULL) {
@@ -86,9 +86,9 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 	ui_putf(w, 1, 0, cols, ui_attr(u, UI_A_TITLE), " %s  %s  %s", hdr[0],
 	    hdr[1], hdr[2]);
 	/* the list starts one row lower than ui_list_scroll() assumes */
-	first = ui_list_scroll(u, &st.sel, n, rows - 1);
+	first = ui_list_scroll(u, &st.sel, n, rows - 1, &shown);
 	u->click_y0 = 2;
-	for (size_t i = first; i < n && (int)(i - first) < rows - 2; i++) {
+	for (size_t i = first; i < first + shown; i++) {
 		int y = (int)(i - first) + 2;
 		attr_t a = 0;
 
@@ -101,8 +101,8 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		ui_putf(w, y, 0, cols, a, " %s  %s  %s", name, org,
 		    attendance(u, list[i]->id));
 	}
-	if (first + (size_t)(rows - 2) < n)
-		ui_more(u, w, rows - 1, 0, cols, n - first - (size_t)(rows - 2));
+	if (first + shown < n)
+		ui_more(u, w, 2 + (int)shown, 0, cols, n - first - shown);
 }
 
 static size_t
