@@ -161,8 +161,10 @@ form_send(struct ui *u, Tafel__Envelope__BodyCase body_case, void *req)
 	for (i = 0; i < sizeof fs.sent / sizeof fs.sent[0]; i++)
 		if (fs.sent[i].request_id == 0)
 			break;
+	/* all slots in flight: reuse one; its answer goes to the form on
+	 * screen (form_of's fallback) */
 	if (i == sizeof fs.sent / sizeof fs.sent[0])
-		i = id % (sizeof fs.sent / sizeof fs.sent[0]);	/* oldest lost */
+		i = id % (sizeof fs.sent / sizeof fs.sent[0]);
 	fs.sent[i].request_id = id;
 	fs.sent[i].form = fs.form;
 }
