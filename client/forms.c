@@ -58,6 +58,7 @@ struct action_form {
 	char owner_user_name[200];
 	char due_date[32];
 	char old_due[32];		/* the date before editing */
+	char person_typed[200];		/* the name typed before the list */
 };
 
 static struct {
@@ -617,6 +618,24 @@ field_owner(struct ui *u, const char *text)
 	ask_field(u, FIELD_PERSON);
 }
 
+static void field_person(struct ui *u, const char *text);
+
+/* The owner chosen from the picker; none: back to typing the name. */
+static void
+person_picked(struct ui *u, const Tafel__User *p)
+{
+	if (p == NULL) {		/* the name as typed, to change */
+		fs.af.field = FIELD_PERSON;
+		ui_prompt(u, _("Owner person (name, login or number; empty: the "
+		    "whole organisation)"), fs.af.person_typed, field_person);
+		return;
+	}
+	fs.af.owner_user_id = p->id;
+	snprintf(fs.af.owner_user_name, sizeof fs.af.owner_user_name, "%s",
+	    p->display_name);
+	ask_field(u, FIELD_DUE);
+}
+
 static void
 field_person(struct ui *u, const char *text)
 {
@@ -634,11 +653,27 @@ field_person(struct ui *u, const char *text)
 		return;
 	}
 	p = find_user(u, fs.af.owner_org_id, text, &several);
+	if (p == NULL && u->orgs != NULL) {
+		/* not one person: choose from the organisation's people */
+		const Tafel__Organisation *o = ui_org(u, fs.af.owner_org_id);
+		char title[300];
+
+		snprintf(fs.af.person_typed, sizeof fs.af.person_typed, "%s",
+		    text);
+		snprintf(title, sizeof title, _("Who of %s carries out the "
+		    "action point? (Enter; Esc: back to typing)"),
+		    o != NULL ? o->name : "?");
+		view_pick_person_open(u, title, fs.af.owner_org_id,
+		    several ? text : NULL, 0, person_picked);
+		if (!several)
+			ui_message(u, 1, _("No one called '%s' there: choose from "
+			    "the list."), text);
+		return;
+	}
 	if (p == NULL || p->org_id != fs.af.owner_org_id) {
 		ui_prompt(u, _("Owner person (name, login or number; empty: the "
 		    "whole organisation)"), text, field_person);
-		ui_message(u, 1, "%s", several ? _("Several people match: type "
-		    "more of the name.") : p == NULL ? _("No such person in the "
+		ui_message(u, 1, "%s", p == NULL ? _("No such person in the "
 		    "owner organisation.") :
 		    _("This person does not belong to the owner organisation."));
 		return;
@@ -990,7 +1025,7 @@ forms_attendance(struct ui *u)
 {
 	if (need_meeting(u))
 		view_pick_person_open(u, _("Record attendance: choose a person "
-		    "(Enter; / searches)"), 0, attend_picked);
+		    "(Enter; / searches)"), 0, NULL, 1, attend_picked);
 }
 
 /* --- adding a case to the agenda ----------------------------------------- */
