@@ -58,6 +58,7 @@ struct action_form {
 	char owner_user_name[200];
 	char due_date[32];
 	char old_due[32];		/* the date before editing */
+	char person_typed[200];		/* the name typed before the list */
 };
 
 static struct {
@@ -161,8 +162,10 @@ form_send(struct ui *u, Tafel__Envelope__BodyCase body_case, void *req)
 	for (i = 0; i < sizeof fs.sent / sizeof fs.sent[0]; i++)
 		if (fs.sent[i].request_id == 0)
 			break;
+	/* all slots in flight: reuse one; its answer goes to the form on
+	 * screen (form_of's fallback) */
 	if (i == sizeof fs.sent / sizeof fs.sent[0])
-		i = id % (sizeof fs.sent / sizeof fs.sent[0]);	/* oldest lost */
+		i = id % (sizeof fs.sent / sizeof fs.sent[0]);
 	fs.sent[i].request_id = id;
 	fs.sent[i].form = fs.form;
 }
@@ -558,7 +561,7 @@ action_due(struct ui *u, const char *text)
 		snprintf(fs.af.due_date, sizeof fs.af.due_date, "%s", text);
 		ask_field(u, FIELD_DUE);
 		ui_message(u, 1, _("'%s' is not a date: type e.g. 8-12-2026, "
-		    "8/12, morgen or +7."), text);
+		    "8/12, tomorrow or +7."), text);
 		return;
 	default:
 		break;
@@ -576,7 +579,7 @@ action_due(struct ui *u, const char *text)
 
 /* The last field (the due date) sends the form. */
 static const struct form action_form = {
-	.label = N_("Due date (e.g. 8-12, morgen, +7)"),
+	.label = N_("Due date (e.g. 8-12, tomorrow, +7)"),
 	.send = action_due,
 	.refused = action_form_refused,
 	.reopen = action_form_reopen,
@@ -620,6 +623,24 @@ field_owner(struct ui *u, const char *text)
 	ask_field(u, FIELD_PERSON);
 }
 
+static void field_person(struct ui *u, const char *text);
+
+/* The owner chosen from the picker; none: back to typing the name. */
+static void
+person_picked(struct ui *u, const Tafel__User *p)
+{
+	if (p == NULL) {		/* the name as typed, to change */
+		fs.af.field = FIELD_PERSON;
+		ui_prompt(u, _("Owner person (name, login or number; empty: the "
+		    "whole organisation)"), fs.af.person_typed, field_person);
+		return;
+	}
+	fs.af.owner_user_id = p->id;
+	snprintf(fs.af.owner_user_name, sizeof fs.af.owner_user_name, "%s",
+	    p->display_name);
+	ask_field(u, FIELD_DUE);
+}
+
 static void
 field_person(struct ui *u, const char *text)
 {
@@ -637,11 +658,27 @@ field_person(struct ui *u, const char *text)
 		return;
 	}
 	p = find_user(u, fs.af.owner_org_id, text, &several);
+	if (p == NULL && u->orgs != NULL) {
+		/* not one person: choose from the organisation's people */
+		const Tafel__Organisation *o = ui_org(u, fs.af.owner_org_id);
+		char title[300];
+
+		snprintf(fs.af.person_typed, sizeof fs.af.person_typed, "%s",
+		    text);
+		snprintf(title, sizeof title, _("Who of %s carries out the "
+		    "action point? (Enter; Esc: back to typing)"),
+		    o != NULL ? o->name : "?");
+		view_pick_person_open(u, title, fs.af.owner_org_id,
+		    several ? text : NULL, 0, person_picked);
+		if (!several)
+			ui_message(u, 1, _("No one called '%s' there: choose from "
+			    "the list."), text);
+		return;
+	}
 	if (p == NULL || p->org_id != fs.af.owner_org_id) {
 		ui_prompt(u, _("Owner person (name, login or number; empty: the "
 		    "whole organisation)"), text, field_person);
-		ui_message(u, 1, "%s", several ? _("Several people match: type "
-		    "more of the name.") : p == NULL ? _("No such person in the "
+		ui_message(u, 1, "%s", p == NULL ? _("No such person in the "
 		    "owner organisation.") :
 		    _("This person does not belong to the owner organisation."));
 		return;
@@ -993,7 +1030,7 @@ forms_attendance(struct ui *u)
 {
 	if (need_meeting(u))
 		view_pick_person_open(u, _("Record attendance: choose a person "
-		    "(Enter; / searches)"), 0, attend_picked);
+		    "(Enter; / searches)"), 0, NULL, 1, attend_picked);
 }
 
 /* --- adding a case to the agenda ----------------------------------------- */

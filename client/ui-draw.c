@@ -9,6 +9,7 @@
 
 #include "i18n.h"
 
+/* Clipped at width columns; what does not fit ends in "…". */
 void
 ui_put(WINDOW *w, int y, int x, int width, attr_t attr, const char *text)
 {
@@ -35,6 +36,22 @@ ui_put(WINDOW *w, int y, int x, int width, attr_t attr, const char *text)
 		if (cols + cw > width)
 			break;
 		cols += cw;
+	}
+	/* cut text is never cut silently: "…" in its last column (trailing
+	 * spaces are no text) */
+	if (wbuf[k] != L'\0' && k > 0) {
+		size_t rest = k;
+
+		while (wbuf[rest] == L' ')
+			rest++;
+		if (wbuf[rest] != L'\0') {
+			while (k > 0 && cols + 1 > width) {
+				int cw = wcwidth(wbuf[--k]);
+
+				cols -= cw > 0 ? cw : 1;
+			}
+			wbuf[k++] = L'…';
+		}
 	}
 	wbuf[k] = L'\0';
 	wattr_on(w, attr, NULL);
@@ -192,14 +209,17 @@ ui_theme(const char *theme)
 }
 
 size_t
-ui_list_scroll(struct ui *u, size_t *sel, size_t n, int rows)
+ui_list_scroll(struct ui *u, size_t *sel, size_t n, int rows, size_t *shown)
 {
-	size_t first = 0;
+	size_t first = 0, room = rows > 2 ? (size_t)rows - 1 : 1;
 
+	if (n > room && room > 1)
+		room--;			/* the last row says "+N more" */
 	if (*sel >= n)
 		*sel = n - 1;
-	if (*sel >= (size_t)(rows - 2))
-		first = *sel - (size_t)(rows - 2) + 1;
+	if (*sel >= room)
+		first = *sel - room + 1;
+	*shown = n - first < room ? n - first : room;
 	u->click_y0 = 1;
 	u->click_first = first;
 	u->click_n = n;

@@ -109,21 +109,23 @@ ui_beamer_reason_text(const char *reason)
 	return _("not everyone present may see it");
 }
 
-/* A decision as this user may read it: the text, "(none yet)", or why it
- * is hidden (a redacted case never shows its decision). */
+/* A decision as this user may read it: the text, "(none yet)", or that it
+ * is hidden (a redacted case never shows its decision; the case's
+ * redaction line above it says why). */
 void
 ui_decision_text(const Tafel__Case *c, const char *decision, char *buf,
     size_t len)
 {
 	if (decision != NULL && decision[0] != '\0')
 		snprintf(buf, len, "%s", decision);
-	else if (c != NULL && c->redacted)
-		snprintf(buf, len, "(%s)", ui_redaction_text(c->redaction_reason));
+	else if (c != NULL && c->redacted)	/* the case's line says why */
+		snprintf(buf, len, "%s", _("(hidden, see above)"));
 	else
 		snprintf(buf, len, "%s", _("(none yet)"));
 }
 
-/* An action point's text, or why it is hidden from this user. */
+/* An action point's text, or that it is hidden (the case's line says why
+ * when the whole case is redacted), never an empty line. */
 void
 ui_action_text(const Tafel__Case *c, const Tafel__ActionPoint *a, char *buf,
     size_t len)
@@ -131,7 +133,7 @@ ui_action_text(const Tafel__Case *c, const Tafel__ActionPoint *a, char *buf,
 	if (a->description[0] != '\0')
 		snprintf(buf, len, "%s", a->description);
 	else if (c != NULL && c->redacted)
-		snprintf(buf, len, "(%s)", ui_redaction_text(c->redaction_reason));
+		snprintf(buf, len, "%s", _("(text hidden, see above)"));
 	else
 		snprintf(buf, len, "%s", _("(text hidden from your organisation)"));
 }

@@ -19,18 +19,15 @@ ui_send(struct ui *u, Tafel__Envelope__BodyCase body_case, void *req,
 	    fn : ui_reply_generic, u);
 }
 
-/* Writes whose result arrives as an event anyway: only errors matter. */
+/* Writes whose result arrives as an event anyway: only errors matter (the
+ * screen shows what happened; forms say it in words). */
 void
 ui_reply_generic(struct net *n, const Tafel__Envelope *m, void *arg)
 {
 	struct ui *u = arg;
 
-	if (m == NULL)
-		return;
-	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR)
+	if (m != NULL && m->body_case == TAFEL__ENVELOPE__BODY_ERROR)
 		ui_show_error(u, m->error);
-	else
-		ui_message(u, 0, "%s", _("Saved."));
 }
 
 static void

@@ -160,8 +160,10 @@ void ui_date(int64_t unix_s, char *buf, size_t len);
 const char *ui_theme(const char *theme);
 /* A list view's n lines below its header row: clamps *sel to the list and
  * returns the first index to draw so that *sel is visible (rows: the body's
- * height); remembers the placement for mouse clicks. */
-size_t ui_list_scroll(struct ui *, size_t *sel, size_t n, int rows);
+ * height), *shown lines from there; when not all fit, the last row is left
+ * for "+N more" (ui_more).  Remembers the placement for mouse clicks. */
+size_t ui_list_scroll(struct ui *, size_t *sel, size_t n, int rows,
+    size_t *shown);
 /* "+3 more" at y: what did not fit is never dropped silently. */
 void ui_more(struct ui *, WINDOW *w, int y, int x, int width, size_t n);
 /* Of n lines with sel among them, the first to show in room rows so that
@@ -207,7 +209,7 @@ const char *ui_beamer_reason_text(const char *reason);
  * is hidden (c may be NULL). */
 void ui_decision_text(const Tafel__Case *c, const char *decision, char *buf,
     size_t len);
-/* An action point's text, or why it is hidden from this user. */
+/* An action point's text, or that (and why) it is hidden from this user. */
 void ui_action_text(const Tafel__Case *c, const Tafel__ActionPoint *a,
     char *buf, size_t len);
 

@@ -30,7 +30,7 @@ static void
 draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
 	const Tafel__ActionPoint *list[MAX_ACTIONS];
-	size_t n, first;
+	size_t n, first, shown;
 
 	if (!u->org_subscribed) {
 		ui_put(w, 1, 2, cols - 4, 0, _("Loading action points…"));
@@ -45,8 +45,8 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 	}
 	ui_putf(w, 0, 0, cols, ui_attr(u, UI_A_TITLE), " %-10s  %-9s  %-14s  %s",
 	    _("Due"), _("Case"), _("Owner"), _("Action point"));
-	first = ui_list_scroll(u, &st.sel, n, rows);
-	for (size_t i = first; i < n && (int)(i - first) < rows - 1; i++) {
+	first = ui_list_scroll(u, &st.sel, n, rows, &shown);
+	for (size_t i = first; i < first + shown; i++) {
 		const Tafel__ActionPoint *a = list[i];
 		const struct mrec *r = model_rec(&u->org.actions, a->id);
 		attr_t at = a->overdue ? ui_attr(u, UI_A_OVERDUE) : 0;
@@ -63,6 +63,8 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		    a->owner_user_name[0] ? a->owner_user_name : a->owner_org_name,
 		    a->overdue ? _("OVERDUE: ") : "", a->description);
 	}
+	if (first + shown < n)
+		ui_more(u, w, 1 + (int)shown, 0, cols, n - first - shown);
 }
 
 static size_t

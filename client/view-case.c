@@ -1,4 +1,4 @@
-/* The case view: one case in depth, with persons, summary, action points and its history of decisions. */
+/* The case view: one case in depth, with persons, summary, action points and its history of decisions, wrapped and scrolled like a pager. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +18,11 @@ struct lines {
 	int cols;
 };
 
+/* The last row is kept for "+N more" when the case goes on below. */
 static void
 line(struct lines *l, attr_t a, const char *text)
 {
-	if (l->n >= l->skip && l->n - l->skip < l->rows)
+	if (l->n >= l->skip && l->n - l->skip < l->rows - 1)
 		ui_put(l->w, l->n - l->skip, 1, l->cols - 2, a, text);
 	l->n++;
 }
@@ -71,7 +72,7 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 	const Tafel__CaseDetail *d = st.detail;
 	const Tafel__Case *c;
 	struct lines l = { 0, st.scroll, rows, w, cols };
-	char buf[1024], when[40];
+	char buf[4096], when[40];
 
 	if (d == NULL || d->case_ == NULL) {
 		ui_put(w, 1, 2, cols - 4, 0, _("Loading the case…"));
@@ -85,14 +86,14 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 	    c->district, _("Approach"),
 	    ui_enum(&tafel__approach__descriptor, (int)c->approach),
 	    _("Case manager"), c->case_manager_name[0] ? c->case_manager_name : "-");
-	line(&l, 0, buf);
+	wrapped(&l, 0, buf);
 	snprintf(buf, sizeof buf, "%s: %s", _("Submitted by"),
 	    c->submitter_org_name);
-	line(&l, 0, buf);
+	wrapped(&l, 0, buf);
 	if (c->redacted) {
 		snprintf(buf, sizeof buf, "%s", ui_redaction_text(
 		    c->redaction_reason));
-		line(&l, ui_attr(u, UI_A_DIM), buf);
+		wrapped(&l, ui_attr(u, UI_A_DIM), buf);
 	}
 	line(&l, 0, "");
 	line(&l, ui_attr(u, UI_A_TITLE), _("Persons"));
@@ -101,7 +102,7 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		    ui_enum(&tafel__person_role__descriptor,
 		    (int)c->persons[i]->role), c->persons[i]->name,
 		    c->persons[i]->birth_date);
-		line(&l, 0, buf);
+		wrapped(&l, 0, buf);
 	}
 	if (c->summary[0] != '\0') {
 		line(&l, 0, "");
@@ -114,24 +115,35 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		line(&l, ui_attr(u, UI_A_DIM), _("  (none)"));
 	for (size_t i = 0; i < d->n_actions; i++) {
 		const Tafel__ActionPoint *a = d->actions[i];
+		char text[1100];
 
+		ui_action_text(c, a, text, sizeof text);
 		snprintf(buf, sizeof buf, "  %s %-9s %s%s%s: %s%s%s", a->due_date,
 		    ui_enum(&tafel__action_state__descriptor, (int)a->state),
 		    a->owner_org_name, a->owner_user_name[0] ? "/" : "",
-		    a->owner_user_name, a->description,
+		    a->owner_user_name, text,
 		    a->completion_note[0] ? " — " : "", a->completion_note);
-		line(&l, a->overdue ? ui_attr(u, UI_A_OVERDUE) : 0, buf);
+		wrapped(&l, a->overdue ? ui_attr(u, UI_A_OVERDUE) : 0, buf);
 	}
 	line(&l, 0, "");
 	line(&l, ui_attr(u, UI_A_TITLE), _("History"));
 	if (d->n_history == 0)
 		line(&l, ui_attr(u, UI_A_DIM), _("  (not discussed before)"));
 	for (size_t i = 0; i < d->n_history; i++) {
+		char text[1100];
+
 		ui_date(d->history[i]->scheduled_start, when, sizeof when);
+		ui_decision_text(c, d->history[i]->decision, text, sizeof text);
 		snprintf(buf, sizeof buf, "  %s %s: %s", when,
-		    d->history[i]->series_name, d->history[i]->decision);
-		line(&l, 0, buf);
+		    d->history[i]->series_name, text);
+		wrapped(&l, 0, buf);
 	}
+	/* a pager: what is below is counted, j and ↓ bring it up */
+	if (l.n - l.skip > rows - 1)
+		ui_putf(w, rows - 1, 0, cols, ui_attr(u, UI_A_DIM),
+		    _("  +%d more (j, ↓)"), l.n - l.skip - (rows - 1));
+	if (st.scroll > l.n - 1)
+		st.scroll = l.n > 0 ? l.n - 1 : 0;
 }
 
 static void

@@ -26,7 +26,8 @@ draw_agenda(struct ui *u, WINDOW *w, int top, int rows, int width)
 	int64_t cur = model_current_item(m);
 	size_t sel = model_item_index(m, m->selected_item_id), first = 0;
 	char theme[64], status[64], hdr[5][64];
-	int shown;
+	size_t above, below;
+	int shown, y0;
 
 	layout_fit(hdr[0], sizeof hdr[0], _("Case"), 9);
 	layout_fit(hdr[1], sizeof hdr[1], _("Theme"), 16);
@@ -42,16 +43,20 @@ draw_agenda(struct ui *u, WINDOW *w, int top, int rows, int width)
 		    _("(empty)"));
 		return 2;
 	}
-	shown = rows - 1;
-	if (sel < m->agenda.n && sel >= (size_t)shown)
-		first = sel - (size_t)shown + 1;
+	/* the selected item always on screen, the others counted */
+	first = ui_window(m->agenda.n, sel < m->agenda.n ? sel : 0, rows - 1,
+	    &above, &below);
+	shown = (int)(m->agenda.n - first - below);
+	if (above > 0)
+		ui_more(u, w, top + 1, 0, width, above);
+	y0 = top + 1 + (above > 0);
+	u->click_y0 = y0;
 	u->click_first = first;
-	for (size_t i = first; i < m->agenda.n && (int)(i - first) < shown;
-	    i++) {
+	for (size_t i = first; i < first + (size_t)shown; i++) {
 		const Tafel__AgendaItem *it = model_item_at(m, i);
 		const Tafel__Case *c = model_case(m, it->case_id);
 		attr_t a = 0;
-		int y = top + 1 + (int)(i - first), open = 0, overdue = 0;
+		int y = y0 + (int)(i - first), open = 0, overdue = 0;
 		char late[32] = "";
 
 		if (c != NULL)
@@ -79,8 +84,9 @@ draw_agenda(struct ui *u, WINDOW *w, int top, int rows, int width)
 		    TAFEL__ITEM_STATE__ITEM_DISCUSSED ? "✓" : " ", it->position,
 		    c != NULL ? c->number : "?", theme, status, open, late);
 	}
-	return 1 + (int)(m->agenda.n - first < (size_t)shown ?
-	    m->agenda.n - first : (size_t)shown);
+	if (below > 0)
+		ui_more(u, w, y0 + shown, 0, width, below);
+	return 1 + (above > 0) + shown + (below > 0);
 }
 
 /* The action points of the selected case and the index of the chosen

@@ -29,7 +29,7 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
 	const Tafel__Meeting *list[MAX_MEETINGS];
 	char when[40], series[64], state[32], hdr[3][64];
-	size_t first, n;
+	size_t first, n, vis;
 	int64_t now = (int64_t)time(NULL);
 
 	if (st.list == NULL) {
@@ -48,8 +48,8 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 	layout_fit(hdr[2], sizeof hdr[2], _("State"), 10);
 	ui_putf(w, 0, 0, cols, ui_attr(u, UI_A_TITLE), " %s  %s  %s  %s",
 	    hdr[0], hdr[1], hdr[2], _("Chair"));
-	first = ui_list_scroll(u, &st.sel, n, rows);
-	for (size_t i = first; i < n && (int)(i - first) < rows - 1; i++) {
+	first = ui_list_scroll(u, &st.sel, n, rows, &vis);
+	for (size_t i = first; i < first + vis; i++) {
 		const Tafel__Meeting *m = list[i];
 		attr_t a = 0;
 		int y = (int)(i - first) + 1;
@@ -69,6 +69,8 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		ui_putf(w, y, 0, cols, a, " %-16s  %s  %s  %s", when, series,
 		    state, m->chair_name);
 	}
+	if (first + vis < n)
+		ui_more(u, w, 1 + (int)vis, 0, cols, n - first - vis);
 }
 
 static size_t

@@ -51,7 +51,7 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 	const Tafel__Case *list[MAX_CASES];
 	char hdr[4][64], theme[64], status[64], org[256];
 	const char *mark = _(" (on the agenda)");
-	size_t n, first;
+	size_t n, first, shown;
 	int ow;
 
 	if (st.cases == NULL) {
@@ -70,8 +70,8 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 	layout_fit(hdr[2], sizeof hdr[2], _("Status"), 16);
 	ui_putf(w, 0, 0, cols, ui_attr(u, UI_A_TITLE), " %s  %s  %s  %s",
 	    hdr[0], hdr[1], hdr[2], _("Submitted by"));
-	first = ui_list_scroll(u, &st.sel, n, rows);
-	for (size_t i = first; i < n && (int)(i - first) < rows - 1; i++) {
+	first = ui_list_scroll(u, &st.sel, n, rows, &shown);
+	for (size_t i = first; i < first + shown; i++) {
 		const Tafel__Case *c = list[i];
 		int on = view_meeting_has_case(u, c->id), y = (int)(i - first) + 1;
 		attr_t a = on ? ui_attr(u, UI_A_DIM) : 0;
@@ -90,6 +90,8 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		ui_putf(w, y, 0, cols, a, " %-9s  %s  %s  %s%s", c->number, theme,
 		    status, on ? org : c->submitter_org_name, on ? mark : "");
 	}
+	if (first + shown < n)
+		ui_more(u, w, 1 + (int)shown, 0, cols, n - first - shown);
 }
 
 static size_t

@@ -1,4 +1,4 @@
-/* The person picker: the people of one or every organisation, by name, with their attendance at the open meeting; Enter chooses one. */
+/* The person picker: the people of one or every organisation, by name (with their attendance at the open meeting for A); Enter chooses one. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +12,7 @@
 static struct {
 	size_t sel;
 	int64_t org_id;			/* only this organisation, 0: all */
+	int attendance;			/* show the attendance column */
 	char title[200];		/* what the choice is for */
 	enum ui_view_id from;		/* back here after choosing */
 	void (*done)(struct ui *, const Tafel__User *);	/* NULL: none */
@@ -67,7 +68,7 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
 	const Tafel__User *list[MAX_PEOPLE];
 	char hdr[3][64], name[128], org[128];
-	size_t n, first;
+	size_t n, first, shown;
 
 	ui_put(w, 0, 0, cols, ui_attr(u, UI_A_TITLE), st.title);
 	if (u->orgs == NULL) {
@@ -82,13 +83,14 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 	}
 	layout_fit(hdr[0], sizeof hdr[0], _("Name"), 28);
 	layout_fit(hdr[1], sizeof hdr[1], _("Organisation"), 32);
-	layout_fit(hdr[2], sizeof hdr[2], _("Attendance"), 12);
+	layout_fit(hdr[2], sizeof hdr[2], st.attendance ? _("Attendance") : "",
+	    12);
 	ui_putf(w, 1, 0, cols, ui_attr(u, UI_A_TITLE), " %s  %s  %s", hdr[0],
 	    hdr[1], hdr[2]);
 	/* the list starts one row lower than ui_list_scroll() assumes */
-	first = ui_list_scroll(u, &st.sel, n, rows - 1);
+	first = ui_list_scroll(u, &st.sel, n, rows - 1, &shown);
 	u->click_y0 = 2;
-	for (size_t i = first; i < n && (int)(i - first) < rows - 2; i++) {
+	for (size_t i = first; i < first + shown; i++) {
 		int y = (int)(i - first) + 2;
 		attr_t a = 0;
 
@@ -99,10 +101,10 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		layout_fit(name, sizeof name, list[i]->display_name, 28);
 		layout_fit(org, sizeof org, list[i]->org_name, 32);
 		ui_putf(w, y, 0, cols, a, " %s  %s  %s", name, org,
-		    attendance(u, list[i]->id));
+		    st.attendance ? attendance(u, list[i]->id) : "");
 	}
-	if (first + (size_t)(rows - 2) < n)
-		ui_more(u, w, rows - 1, 0, cols, n - first - (size_t)(rows - 2));
+	if (first + shown < n)
+		ui_more(u, w, 2 + (int)shown, 0, cols, n - first - shown);
 }
 
 static size_t
@@ -162,20 +164,24 @@ leave(struct ui *u)
 
 void
 view_pick_person_open(struct ui *u, const char *title, int64_t org_id,
+    const char *search, int attendance,
     void (*done)(struct ui *, const Tafel__User *))
 {
 	snprintf(st.title, sizeof st.title, "%s", title);
 	st.org_id = org_id;
-	st.done = done;
+	st.attendance = attendance;
 	st.sel = 0;
 	st.from = u->view;
-	u->filter[VIEW_PICK_PERSON][0] = '\0';
+	snprintf(u->filter[VIEW_PICK_PERSON], sizeof u->filter[VIEW_PICK_PERSON],
+	    "%s", search != NULL ? search : "");
 	ui_set_view(u, VIEW_PICK_PERSON);
+	st.done = done;			/* after leaving the view before */
 }
 
 const struct ui_view_ops view_pick_person_ops = {
 	.title = N_("Choose a person"),
 	.help_title = N_("In the person picker"),
+	.chair_only = 1,			/* attendance: the chair's */
 	.searchable = 1,
 	.draw = draw,
 	.lines = lines,

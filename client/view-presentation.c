@@ -58,11 +58,11 @@ view_presentation_draw(struct ui *u, WINDOW *w, int rows, int cols)
 	y++;
 	it = model_item(m, model_current_item(m));
 	c = it != NULL ? model_case(m, it->case_id) : NULL;
+	if (it == NULL && mt->state == TAFEL__MEETING_STATE__MEETING_CLOSED)
+		return;			/* said above */
 	if (it == NULL || c == NULL) {
 		snprintf(buf, sizeof buf, "%s", it == NULL ?
-		    (mt->state == TAFEL__MEETING_STATE__MEETING_CLOSED ?
-		    _("No agenda item was discussed.") :
-		    _("No agenda item under discussion yet.")) :
+		    _("No agenda item under discussion yet.") :
 		    _("Case not visible to your organisation."));
 		ui_put_centred(w, y + 2, cols, title, buf);
 		return;

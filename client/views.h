@@ -42,9 +42,12 @@ const Tafel__Case *view_pick_case_selected(struct ui *);
 /* A case number from the loaded list, "?" if not there. */
 const char *view_pick_case_number(int64_t case_id);
 
-/* view-pick-person.c: choose a person (of org_id, 0: anyone) by name; done
- * gets the person, or NULL when the picker is left without a choice. */
+/* view-pick-person.c: choose a person (of org_id, 0: anyone) by name,
+ * starting with a search (NULL: none), with their attendance at the open
+ * meeting when asked; done gets the person, or NULL when the picker is
+ * left without a choice. */
 void view_pick_person_open(struct ui *, const char *title, int64_t org_id,
+    const char *search, int attendance,
     void (*done)(struct ui *, const Tafel__User *));
 
 #endif

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The shared screen never pretends: with a non-signatory present a hidden decision says it is hidden (not "(nog geen)"), action points without visible text say why, and after the chair closes the meeting the screen says so.
+# The shared screen never pretends: with a non-signatory present a hidden decision and hidden action texts say they are hidden (the case line above says why), never "(nog geen)" or nothing; after the chair closes the meeting the screen says so.
 . "$(dirname "$0")/lib.sh"
 
 start_server
@@ -23,7 +23,7 @@ num=$(current_line chair | awk '{print $3}')
 start_client beamer voorzitter --meeting "$MEETING" --presentation
 wait_for beamer "verborgen op het gedeelde scherm" ||
 	fail "beamer: case not pseudonymised with the GP present"
-wait_for beamer "Besluit: (verborgen op het gedeelde scherm" ||
+wait_for beamer "Besluit: (verborgen, zie boven)" ||
 	fail "beamer: hidden decision not marked as hidden"
 screen beamer | grep -q "(nog geen)" && fail "beamer says '(nog geen)' for a hidden decision"
 
@@ -36,8 +36,9 @@ wait_for chair "Besluit over casus $num vastgelegd." || fail "decision not recor
 wait_for chair "Besluit: Besluit voor de kamer e2e$$" || fail "chair: decision not shown"
 sleep 1
 screen beamer | grep -q "e2e$$" && fail "beamer shows the hidden decision"
-wait_for beamer "Besluit: (verborgen op het gedeelde scherm" ||
+wait_for beamer "Besluit: (verborgen, zie boven)" ||
 	fail "beamer: decision no longer marked as hidden"
+wait_for beamer "(tekst verborgen, zie boven)" || fail "beamer: hidden action texts not marked"
 # no action point line without text
 if screen beamer | grep -Eq '^ +!? *[0-9]{4}-[0-9]{2}-[0-9]{2} [a-z]+ +· '; then
 	screen beamer >&2

@@ -16,7 +16,14 @@ wait_for pol "eigen weg — f om te volgen" || fail "follower: Down did not deta
 wait_gone pol "Casus $cur" || fail "follower: still shows $cur after Down"
 keys pol Down
 keys pol Up
-other=$(screen pol | sed -n 's/^Casus \([0-9-]*\) .*/\1/p')
+# read the case shown once the screen has settled (a loaded machine
+# draws the two moves a little later)
+other= prev=x deadline=$((SECONDS + 10))
+while [ $SECONDS -lt $deadline ] && [ "$other" != "$prev" ]; do
+	prev=$other
+	sleep 0.5
+	other=$(screen pol | sed -n 's/^Casus \([0-9-]*\) .*/\1/p')
+done
 [ -n "$other" ] && [ "$other" != "$cur" ] || fail "follower: browsing shows no other case"
 # the chair's moves no longer move a detached follower
 keys chair n

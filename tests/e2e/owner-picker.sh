@@ -1,0 +1,44 @@
+#!/bin/bash
+# An action point's owner is chosen by name: a name that fits several people of the owner organisation opens a list of just them to pick from; Esc goes back to typing.
+. "$(dirname "$0")/lib.sh"
+
+start_meeting
+start_client chair voorzitter --meeting "$MEETING"
+start_client pol politie --meeting "$MEETING"
+wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
+chair_start chair
+
+desc="Uitvoerder gekozen e2e$$"
+keys chair a
+wait_for chair "Nieuwe afspraak" || fail "form did not open"
+type_text chair "$desc"
+keys chair Enter
+wait_for chair "Uitvoerende organisatie (naam of nummer):" || fail "owner not asked"
+type_text chair "Politie"
+keys chair Enter
+wait_for chair "Uitvoerder (persoon" || fail "person not asked"
+# "n" is in both police officers' names: a list of the two
+type_text chair "n"
+keys chair Enter
+wait_for chair "Tafel · Persoon kiezen" || fail "no list for a name that fits two people"
+wait_for chair "Wie van Politie Eenheid Oost-Nederland voert de afspraak uit?" ||
+	fail "the list does not say what it is for"
+wait_for chair "Kevin Wolters" || fail "Kevin Wolters not listed"
+wait_for chair "Sanne Jansen" || fail "Sanne Jansen not listed"
+screen chair | grep -q "Anouk de Vries" && fail "someone of another organisation is listed"
+# Esc: back to typing, the text kept
+keys chair Escape
+wait_for chair "Uitvoerder (persoon: naam, inlognaam of nummer; leeg: de hele organisatie):" ||
+	fail "Esc did not go back to typing"
+keys chair Enter
+wait_for chair "Tafel · Persoon kiezen" || fail "no list the second time"
+wait_re chair "^ Kevin Wolters" || fail "list not sorted by name"
+keys chair j
+keys chair Enter
+wait_for chair "Uitvoerder (persoon)     Sanne Jansen" || fail "the chosen person is not in the form"
+wait_for chair "Uiterste datum (bijv. 8-12, morgen, +7):" || fail "due date not asked next"
+type_text chair "+7"
+keys chair Enter
+wait_for chair "Afspraak vastgelegd" || fail "not recorded"
+wait_for pol "$desc · Sanne Jansen, Politie" || fail "follower: owner not shown"
+ok
