@@ -31,7 +31,7 @@
 #define NET_CONNECT_TIMEOUT 10	/* seconds for TCP, and again for TLS + hello + login */
 #define NET_PING_INTERVAL 10	/* seconds between pings when ready */
 #define NET_PING_DEADLINE 30	/* an unanswered ping this old: connection dead */
-#define NET_BACKOFF_MIN 1000	/* ms */
+#define NET_BACKOFF_MIN 250	/* ms: the first retry after a drop */
 #define NET_BACKOFF_MAX 30000	/* ms */
 
 /* One request, kept until answered: its frame is re-sent as is after a reconnect. */
@@ -351,7 +351,7 @@ net_fatal(struct net *n, const char *msg, const Tafel__Error *err)
 		n->cb.fatal(n, msg, err, n->arg);
 }
 
-/* The connection failed or broke: wait, then try again (1 s .. 30 s, jittered). */
+/* The connection failed or broke: wait, then try again (0.25 s .. 30 s, jittered). */
 static void
 net_retry_after(struct net *n, const char *why, long min_ms)
 {

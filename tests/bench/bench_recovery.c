@@ -58,6 +58,10 @@ static atomic_int server_down;		/* between kill -9 and restart */
 static atomic_int acked[MAX_WRITES];	/* the writer got the answer */
 static int64_t write_id[MAX_WRITES];	/* the action point each created */
 static atomic_int n_writes;		/* writes started */
+static atomic_int fail_refused;		/* attempts while nothing listened */
+static atomic_int fail_open;		/* TCP/TLS/Hello failed */
+static atomic_int fail_login;		/* login not answered or refused */
+static atomic_int fail_subscribe;	/* subscribe not answered or refused */
 
 static const char *const tafeld_args[] = {
 	"--set", "rate_session=100000", "--set", "rate_burst=100000",
@@ -235,13 +239,23 @@ sub_main(void *arg)
 		usleep((useconds_t)wait * 1000);
 		ms = ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : ms * 2;
 		s->attempts++;
-		if (atomic_load(&server_down))
-			continue;	/* nothing listens: connection refused */
+		if (atomic_load(&server_down)) {
+			/* nothing listens: connection refused */
+			atomic_fetch_add(&fail_refused, 1);
+			continue;
+		}
 		if (tclient_open(&s->c, &srv, TAFEL_PROTOCOL_VERSION) != 0) {
+			atomic_fetch_add(&fail_open, 1);
 			tclient_close(&s->c);
 			continue;
 		}
-		if (sub_login(s) != 0 || sub_subscribe(s) != 0) {
+		if (sub_login(s) != 0) {
+			atomic_fetch_add(&fail_login, 1);
+			tclient_close(&s->c);
+			continue;
+		}
+		if (sub_subscribe(s) != 0) {
+			atomic_fetch_add(&fail_subscribe, 1);
 			tclient_close(&s->c);
 			continue;
 		}
@@ -552,6 +566,10 @@ main(int argc, char **argv)
 	    "%lld ms  (%zu of %d resumed%s)\n", pct(lat, n_lat, 0.5),
 	    pct(lat, n_lat, 0.99), n_lat ? lat[n_lat - 1] : 0, n_lat, n_subs,
 	    unresumed ? "; the rest never came back" : "");
+	printf("  failed reconnect attempts: %d while down (refused), %d at "
+	    "TCP/TLS/Hello, %d at login, %d at subscribe\n",
+	    atomic_load(&fail_refused), atomic_load(&fail_open),
+	    atomic_load(&fail_login), atomic_load(&fail_subscribe));
 	printf("  resumed with a snapshot instead of the ring: %d; ticket "
 	    "refused (password login): %d\n", snaps, pw);
 	printf("  writes acknowledged %d (writer retries %d), applied but not "
