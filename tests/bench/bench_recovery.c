@@ -45,6 +45,7 @@ struct sub {
 	int password_logins;		/* reconnects where the ticket was refused */
 	int connected;
 	long long resumed_at;		/* when the resume after the restart answered */
+	long long ph_start, ph_open, ph_login;	/* phases of that reconnect */
 	int attempts;			/* connection attempts after the drop */
 };
 
@@ -213,6 +214,7 @@ sub_main(void *arg)
 	struct sub *s = arg;
 	Tafel__Envelope *m;
 	long ms = BACKOFF_MIN_MS, wait;
+	long long t_start, t_open, t_login;
 	uint32_t r;
 
 	while (!atomic_load(&stop_all)) {
@@ -244,24 +246,31 @@ sub_main(void *arg)
 			atomic_fetch_add(&fail_refused, 1);
 			continue;
 		}
+		t_start = now_ms();
 		if (tclient_open(&s->c, &srv, TAFEL_PROTOCOL_VERSION) != 0) {
 			atomic_fetch_add(&fail_open, 1);
 			tclient_close(&s->c);
 			continue;
 		}
+		t_open = now_ms();
 		if (sub_login(s) != 0) {
 			atomic_fetch_add(&fail_login, 1);
 			tclient_close(&s->c);
 			continue;
 		}
+		t_login = now_ms();
 		if (sub_subscribe(s) != 0) {
 			atomic_fetch_add(&fail_subscribe, 1);
 			tclient_close(&s->c);
 			continue;
 		}
 		s->connected = 1;
-		if (s->resumed_at == 0 && atomic_load(&restart_at) != 0)
+		if (s->resumed_at == 0 && atomic_load(&restart_at) != 0) {
 			s->resumed_at = now_ms();
+			s->ph_start = t_start;
+			s->ph_open = t_open;
+			s->ph_login = t_login;
+		}
 	}
 	if (s->connected)
 		tclient_close(&s->c);
@@ -559,6 +568,40 @@ main(int argc, char **argv)
 			extra++;	/* applied, never acknowledged */
 	}
 	qsort(lat, n_lat, sizeof *lat, cmp_ll);
+	{
+		/* where the successful reconnect's time went */
+		long long *a = calloc((size_t)n_subs, sizeof *a);
+		long long *b = calloc((size_t)n_subs, sizeof *b);
+		long long *d = calloc((size_t)n_subs, sizeof *d);
+		long long *e = calloc((size_t)n_subs, sizeof *e);
+		size_t n = 0;
+
+		for (k = 0; k < n_subs; k++) {
+			struct sub *s = &subs[k];
+
+			if (s->resumed_at == 0)
+				continue;
+			a[n] = s->ph_start - atomic_load(&restart_at);
+			b[n] = s->ph_open - s->ph_start;
+			d[n] = s->ph_login - s->ph_open;
+			e[n] = s->resumed_at - s->ph_login;
+			n++;
+		}
+		qsort(a, n, sizeof *a, cmp_ll);
+		qsort(b, n, sizeof *b, cmp_ll);
+		qsort(d, n, sizeof *d, cmp_ll);
+		qsort(e, n, sizeof *e, cmp_ll);
+		printf("  successful attempt began p50 %lld / max %lld ms after "
+		    "the restart; TCP+TLS+Hello p50 %lld / max %lld ms, ticket "
+		    "login p50 %lld / max %lld ms, resume p50 %lld / max %lld "
+		    "ms\n", pct(a, n, 0.5), n ? a[n - 1] : 0, pct(b, n, 0.5),
+		    n ? b[n - 1] : 0, pct(d, n, 0.5), n ? d[n - 1] : 0,
+		    pct(e, n, 0.5), n ? e[n - 1] : 0);
+		free(a);
+		free(b);
+		free(d);
+		free(e);
+	}
 	printf("  tafeld listening again %lld ms after the restart began "
 	    "(%lld ms after the kill)\n", t_listen - atomic_load(&restart_at),
 	    t_listen - t_kill);
