@@ -260,6 +260,41 @@ test_resume_beyond_newest(void **state)
 	tclient_close(&w);
 }
 
+/* The organisation's action list resumes from the ring as well (no snapshot). */
+static void
+test_resume_org_actions(void **state)
+{
+	struct tclient s;
+	Tafel__SubscribeRequest q = TAFEL__SUBSCRIBE_REQUEST__INIT;
+	Tafel__PingRequest p = TAFEL__PING_REQUEST__INIT;
+	Tafel__Envelope *m;
+	uint64_t newest;
+
+	(void)state;
+	assert_int_equal(tclient_login(&s, &a, "politie", "demo"), 0);
+	m = tclient_req(&s, B(PING), &p, NULL);
+	harness_expect_body(m, B(PONG));
+	newest = m->pong->server_seq;
+	frame_free(m);
+	assert_true(newest > 0);	/* earlier tests wrote */
+	q.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS;
+	q.resume_from = newest;
+	m = tclient_req(&s, B(SUBSCRIBE), &q, NULL);
+	harness_expect_body(m, B(SUBSCRIBED));
+	assert_true(m->subscribed->resumed);
+	assert_int_equal(m->subscribed->seq, newest);
+	assert_null(m->subscribed->actions);
+	frame_free(m);
+	/* and beyond the newest: the list afresh */
+	q.resume_from = newest + 1000;
+	m = tclient_req(&s, B(SUBSCRIBE), &q, NULL);
+	harness_expect_body(m, B(SUBSCRIBED));
+	assert_false(m->subscribed->resumed);
+	assert_non_null(m->subscribed->actions);
+	frame_free(m);
+	tclient_close(&s);
+}
+
 /*
  * A resume ticket logs a reconnecting client in without its password;
  * each ticket works once and the answer carries the next.
@@ -613,6 +648,7 @@ main(void)
 		cmocka_unit_test(test_hello_resume_window),
 		cmocka_unit_test(test_resume_in_ring_reads_no_snapshot),
 		cmocka_unit_test(test_resume_beyond_newest),
+		cmocka_unit_test(test_resume_org_actions),
 		cmocka_unit_test(test_ticket_login),
 		cmocka_unit_test(test_ticket_revocation),
 		cmocka_unit_test(test_tls_session_resumption),
