@@ -532,19 +532,34 @@ on_login_reply(struct net *n, const Tafel__Envelope *m)
 	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR && n->login_by_ticket) {
 		const Tafel__Error *e = m->error;
 
-		/*
-		 * The ticket was refused (used, expired, revoked, or the
-		 * server cannot check it now): it is gone either way.  Log in
-		 * with the password on the same connection if we have it.
-		 */
-		OPENSSL_cleanse(n->ticket, sizeof n->ticket);
 		n->login_by_ticket = 0;
-		log_info("connection: resume ticket refused (%s); logging in "
-		    "with the password", error_code_name(e->code));
-		if (e->code != TAFEL__ERROR_CODE__ACCOUNT_DISABLED &&
-		    n->password != NULL && n->password[0] != '\0') {
-			send_login(n);
-			return;
+		switch (e->code) {
+		case TAFEL__ERROR_CODE__RATE_LIMITED:
+		case TAFEL__ERROR_CODE__OVERLOADED:
+		case TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE:
+		case TAFEL__ERROR_CODE__INTERNAL:
+			/*
+			 * The server could not check it now: keep it and
+			 * retry below (if it was swapped after all, the retry
+			 * is refused and the password follows).
+			 */
+			break;
+		default:
+			/*
+			 * Refused (used, expired, revoked, another
+			 * certificate): it is gone.  Log in with the password
+			 * on the same connection.
+			 */
+			OPENSSL_cleanse(n->ticket, sizeof n->ticket);
+			log_info("connection: resume ticket refused (%s); "
+			    "logging in with the password",
+			    error_code_name(e->code));
+			if (e->code != TAFEL__ERROR_CODE__ACCOUNT_DISABLED &&
+			    n->password != NULL && n->password[0] != '\0') {
+				send_login(n);
+				return;
+			}
+			break;
 		}
 	}
 	n->login_by_ticket = 0;
