@@ -1,4 +1,4 @@
-/* The client connection state machine: DNS, TCP, TLS, hello, login, request table, reconnect. */
+/* The client connection state machine: DNS, TCP, TLS (with session resumption), hello, login (resume ticket, else password), request table, reconnect. */
 #include "net.h"
 
 #include <errno.h>
