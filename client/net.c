@@ -281,12 +281,54 @@ reqs_disconnected(struct net *n)
 	}
 }
 
+/*
+ * Sends one last frame before closing.  libevent's OpenSSL bufferevent
+ * cannot flush on demand, and the caller may leave the loop right after
+ * net_stop(), so the frame is written with SSL_write directly when nothing
+ * else is queued (no partial write is pending then); else it is queued.
+ */
+static void
+send_last(struct net *n, const Tafel__Envelope *env)
+{
+	struct evbuffer *out = bufferevent_get_output(n->bev);
+	struct evbuffer *tmp;
+	SSL *ssl = bufferevent_openssl_get_ssl(n->bev);
+	size_t len;
+	unsigned char *p;
+
+	if (evbuffer_get_length(out) > 0 || ssl == NULL) {
+		(void)frame_encode(out, env, n->max_frame);
+		return;
+	}
+	if ((tmp = evbuffer_new()) == NULL)
+		return;
+	if (frame_encode(tmp, env, n->max_frame) == 0 &&
+	    (len = evbuffer_get_length(tmp)) > 0 && len < 1024 &&
+	    (p = evbuffer_pullup(tmp, (ev_ssize_t)len)) != NULL)
+		(void)SSL_write(ssl, p, (int)len);
+	evbuffer_free(tmp);
+}
+
 void
 net_stop(struct net *n)
 {
 	n->stopped = 1;
 	if (n->backoff_ev != NULL)
 		event_del(n->backoff_ev);
+	if (n->state == NET_READY && n->bev != NULL) {
+		/*
+		 * Quitting ends the session: logout makes the server revoke
+		 * its resume ticket (not answered: we are gone).
+		 */
+		Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
+		Tafel__LogoutRequest lo = TAFEL__LOGOUT_REQUEST__INIT;
+
+		env.request_id = n->next_id++;
+		env.body_case = TAFEL__ENVELOPE__BODY_LOGOUT;
+		env.logout = &lo;
+		send_last(n, &env);
+	}
+	OPENSSL_cleanse(n->ticket, sizeof n->ticket);
 	net_close_transport(n, 1);
 	reqs_disconnected(n);
 	net_set_state(n, NET_DISCONNECTED);
