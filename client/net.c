@@ -1,4 +1,4 @@
-/* The client connection state machine: DNS, TCP, TLS, hello, login, request table, reconnect. */
+/* The client connection state machine: DNS, TCP, TLS (with session resumption), hello, login (resume ticket, else password), request table, reconnect. */
 #include "net.h"
 
 #include <errno.h>
@@ -31,7 +31,7 @@
 #define NET_CONNECT_TIMEOUT 10	/* seconds for TCP, and again for TLS + hello + login */
 #define NET_PING_INTERVAL 10	/* seconds between pings when ready */
 #define NET_PING_DEADLINE 30	/* an unanswered ping this old: connection dead */
-#define NET_BACKOFF_MIN 1000	/* ms */
+#define NET_BACKOFF_MIN 250	/* ms: the first retry after a drop */
 #define NET_BACKOFF_MAX 30000	/* ms */
 
 /* One request, kept until answered: its frame is re-sent as is after a reconnect. */
@@ -281,12 +281,54 @@ reqs_disconnected(struct net *n)
 	}
 }
 
+/*
+ * Sends one last frame before closing.  libevent's OpenSSL bufferevent
+ * cannot flush on demand, and the caller may leave the loop right after
+ * net_stop(), so the frame is written with SSL_write directly when nothing
+ * else is queued (no partial write is pending then); else it is queued.
+ */
+static void
+send_last(struct net *n, const Tafel__Envelope *env)
+{
+	struct evbuffer *out = bufferevent_get_output(n->bev);
+	struct evbuffer *tmp;
+	SSL *ssl = bufferevent_openssl_get_ssl(n->bev);
+	size_t len;
+	unsigned char *p;
+
+	if (evbuffer_get_length(out) > 0 || ssl == NULL) {
+		(void)frame_encode(out, env, n->max_frame);
+		return;
+	}
+	if ((tmp = evbuffer_new()) == NULL)
+		return;
+	if (frame_encode(tmp, env, n->max_frame) == 0 &&
+	    (len = evbuffer_get_length(tmp)) > 0 && len < 1024 &&
+	    (p = evbuffer_pullup(tmp, (ev_ssize_t)len)) != NULL)
+		(void)SSL_write(ssl, p, (int)len);
+	evbuffer_free(tmp);
+}
+
 void
 net_stop(struct net *n)
 {
 	n->stopped = 1;
 	if (n->backoff_ev != NULL)
 		event_del(n->backoff_ev);
+	if (n->state == NET_READY && n->bev != NULL) {
+		/*
+		 * Quitting ends the session: logout makes the server revoke
+		 * its resume ticket (not answered: we are gone).
+		 */
+		Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
+		Tafel__LogoutRequest lo = TAFEL__LOGOUT_REQUEST__INIT;
+
+		env.request_id = n->next_id++;
+		env.body_case = TAFEL__ENVELOPE__BODY_LOGOUT;
+		env.logout = &lo;
+		send_last(n, &env);
+	}
+	OPENSSL_cleanse(n->ticket, sizeof n->ticket);
 	net_close_transport(n, 1);
 	reqs_disconnected(n);
 	net_set_state(n, NET_DISCONNECTED);
@@ -351,7 +393,7 @@ net_fatal(struct net *n, const char *msg, const Tafel__Error *err)
 		n->cb.fatal(n, msg, err, n->arg);
 }
 
-/* The connection failed or broke: wait, then try again (1 s .. 30 s, jittered). */
+/* The connection failed or broke: wait, then try again (0.25 s .. 30 s, jittered). */
 static void
 net_retry_after(struct net *n, const char *why, long min_ms)
 {
@@ -526,19 +568,34 @@ on_login_reply(struct net *n, const Tafel__Envelope *m)
 	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR && n->login_by_ticket) {
 		const Tafel__Error *e = m->error;
 
-		/*
-		 * The ticket was refused (used, expired, revoked, or the
-		 * server cannot check it now): it is gone either way.  Log in
-		 * with the password on the same connection if we have it.
-		 */
-		OPENSSL_cleanse(n->ticket, sizeof n->ticket);
 		n->login_by_ticket = 0;
-		log_info("connection: resume ticket refused (%s); logging in "
-		    "with the password", error_code_name(e->code));
-		if (e->code != TAFEL__ERROR_CODE__ACCOUNT_DISABLED &&
-		    n->password != NULL && n->password[0] != '\0') {
-			send_login(n);
-			return;
+		switch (e->code) {
+		case TAFEL__ERROR_CODE__RATE_LIMITED:
+		case TAFEL__ERROR_CODE__OVERLOADED:
+		case TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE:
+		case TAFEL__ERROR_CODE__INTERNAL:
+			/*
+			 * The server could not check it now: keep it and
+			 * retry below (if it was swapped after all, the retry
+			 * is refused and the password follows).
+			 */
+			break;
+		default:
+			/*
+			 * Refused (used, expired, revoked, another
+			 * certificate): it is gone.  Log in with the password
+			 * on the same connection.
+			 */
+			OPENSSL_cleanse(n->ticket, sizeof n->ticket);
+			log_info("connection: resume ticket refused (%s); "
+			    "logging in with the password",
+			    error_code_name(e->code));
+			if (e->code != TAFEL__ERROR_CODE__ACCOUNT_DISABLED &&
+			    n->password != NULL && n->password[0] != '\0') {
+				send_login(n);
+				return;
+			}
+			break;
 		}
 	}
 	n->login_by_ticket = 0;

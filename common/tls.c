@@ -1,4 +1,4 @@
-/* TLS 1.3 contexts for bufferevents, peer checks and readable OpenSSL errors. */
+/* TLS 1.3 contexts for bufferevents, session resumption, peer checks and readable OpenSSL errors. */
 #include "tls.h"
 
 #include <arpa/inet.h>

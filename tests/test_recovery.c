@@ -24,6 +24,7 @@
 #define T 20000
 
 static struct tafeld a;
+static struct tafeld *cur = &a;		/* the server login() talks to */
 static int64_t meeting_id, case_id, org_id;
 
 static int
@@ -118,7 +119,7 @@ login(struct tclient *c, const char *user, const char *password,
 {
 	Tafel__LoginRequest l = TAFEL__LOGIN_REQUEST__INIT;
 
-	assert_int_equal(tclient_open(c, &a, TAFEL_PROTOCOL_VERSION), 0);
+	assert_int_equal(tclient_open(c, cur, TAFEL_PROTOCOL_VERSION), 0);
 	l.login = (char *)user;
 	l.password = (char *)(password ? password : "");
 	l.resume_ticket = (char *)(ticket ? ticket : "");
@@ -261,6 +262,41 @@ test_resume_beyond_newest(void **state)
 	tclient_close(&w);
 }
 
+/* The organisation's action list resumes from the ring as well (no snapshot). */
+static void
+test_resume_org_actions(void **state)
+{
+	struct tclient s;
+	Tafel__SubscribeRequest q = TAFEL__SUBSCRIBE_REQUEST__INIT;
+	Tafel__PingRequest p = TAFEL__PING_REQUEST__INIT;
+	Tafel__Envelope *m;
+	uint64_t newest;
+
+	(void)state;
+	assert_int_equal(tclient_login(&s, &a, "politie", "demo"), 0);
+	m = tclient_req(&s, B(PING), &p, NULL);
+	harness_expect_body(m, B(PONG));
+	newest = m->pong->server_seq;
+	frame_free(m);
+	assert_true(newest > 0);	/* earlier tests wrote */
+	q.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS;
+	q.resume_from = newest;
+	m = tclient_req(&s, B(SUBSCRIBE), &q, NULL);
+	harness_expect_body(m, B(SUBSCRIBED));
+	assert_true(m->subscribed->resumed);
+	assert_int_equal(m->subscribed->seq, newest);
+	assert_null(m->subscribed->actions);
+	frame_free(m);
+	/* and beyond the newest: the list afresh */
+	q.resume_from = newest + 1000;
+	m = tclient_req(&s, B(SUBSCRIBE), &q, NULL);
+	harness_expect_body(m, B(SUBSCRIBED));
+	assert_false(m->subscribed->resumed);
+	assert_non_null(m->subscribed->actions);
+	frame_free(m);
+	tclient_close(&s);
+}
+
 /*
  * A resume ticket logs a reconnecting client in without its password;
  * each ticket works once and the answer carries the next.
@@ -384,9 +420,9 @@ test_ticket_revocation(void **state)
 	}
 }
 
-/* A TLS connection with ctx (session offered when kept); c as tclient_connect. */
+/* A TLS connection to port with ctx (session offered when kept); c as tclient_connect. */
 static void
-tls_open(struct tclient *c, SSL_CTX *ctx)
+tls_open(struct tclient *c, SSL_CTX *ctx, int port)
 {
 	struct sockaddr_in sa;
 
@@ -398,7 +434,7 @@ tls_open(struct tclient *c, SSL_CTX *ctx)
 	assert_true(c->fd >= 0);
 	memset(&sa, 0, sizeof sa);
 	sa.sin_family = AF_INET;
-	sa.sin_port = htons((uint16_t)a.port);
+	sa.sin_port = htons((uint16_t)port);
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	assert_int_equal(connect(c->fd, (struct sockaddr *)&sa, sizeof sa), 0);
 	c->ssl = tls_client_ssl(ctx, "127.0.0.1");
@@ -429,14 +465,14 @@ test_tls_session_resumption(void **state)
 	assert_non_null(ctx);
 	assert_int_equal(tls_client_keep_sessions(ctx), 0);
 
-	tls_open(&c, ctx);
+	tls_open(&c, ctx, a.port);
 	assert_false(SSL_session_reused(c.ssl));
 	m = tclient_recv(&c, T);	/* reading takes the ticket in too */
 	harness_expect_body(m, B(HELLO));
 	frame_free(m);
 	tclient_close(&c);
 
-	tls_open(&c, ctx);
+	tls_open(&c, ctx, a.port);
 	assert_true(SSL_session_reused(c.ssl));
 	m = tclient_recv(&c, T);
 	harness_expect_body(m, B(HELLO));
@@ -445,10 +481,101 @@ test_tls_session_resumption(void **state)
 
 	/* and without a kept session, a full handshake */
 	tls_client_forget_session(ctx);
-	tls_open(&c, ctx);
+	tls_open(&c, ctx, a.port);
 	assert_false(SSL_session_reused(c.ssl));
 	tclient_close(&c);
 	SSL_CTX_free(ctx);
+}
+
+/* Hello exchange and a ticket login on a connection made with tls_open. */
+static Tafel__Envelope *
+hello_ticket_login(struct tclient *c, const char *user, const char *ticket)
+{
+	Tafel__Envelope env, *m;
+	Tafel__Hello h;
+	Tafel__LoginRequest l = TAFEL__LOGIN_REQUEST__INIT;
+
+	m = tclient_recv(c, T);
+	harness_expect_body(m, B(HELLO));
+	frame_free(m);
+	envelope_hello(&env, &h, "test", TAFEL_MAX_FRAME);
+	assert_int_equal(tclient_send(c, &env), 0);
+	l.login = (char *)user;
+	l.resume_ticket = (char *)ticket;
+	return tclient_req(c, B(LOGIN), &l, NULL);
+}
+
+/*
+ * With client certificates, a ticket works only on a connection with the
+ * certificate it was issued on (also through a resumed TLS session).
+ */
+static void
+test_ticket_bound_to_certificate(void **state)
+{
+	static const char *const mtls[] = { "--set", "client_certs=yes", NULL };
+	struct tafeld m;
+	struct tclient c;
+	Tafel__Envelope *e;
+	char cmd[4096], ca[400], err[256];
+	char cert_a[400], key_a[400], cert_b[400], key_b[400];
+	char t1[64], t2[64], t3[64];
+	SSL_CTX *ctx;
+
+	(void)state;
+	assert_int_equal(tafeld_start_demo(&m, mtls), 0);
+	snprintf(cmd, sizeof cmd, "mkdir -p %s-certs && cd %s-certs && "
+	    "%s --config /dev/null --data-dir %s cert issue 'Politie Eenheid "
+	    "Oost-Nederland' politie 30 >/dev/null && %s --config /dev/null "
+	    "--data-dir %s cert issue 'Politie Eenheid Oost-Nederland' "
+	    "wijkagent 30 >/dev/null", m.dir, m.dir, getenv("TAFELCTL"), m.dir,
+	    getenv("TAFELCTL"), m.dir);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cert_a, sizeof cert_a, "%s-certs/politie.crt", m.dir);
+	snprintf(key_a, sizeof key_a, "%s-certs/politie.key", m.dir);
+	snprintf(cert_b, sizeof cert_b, "%s-certs/wijkagent.crt", m.dir);
+	snprintf(key_b, sizeof key_b, "%s-certs/wijkagent.key", m.dir);
+	cur = &m;
+
+	/* issued with certificate A, presented with B (same organisation) */
+	harness_client_cert = cert_a;
+	harness_client_key = key_a;
+	login_ok(&c, "politie", "demo", NULL, t1, sizeof t1, 0);
+	tclient_close(&c);
+	harness_client_cert = cert_b;
+	harness_client_key = key_b;
+	ticket_refused("politie", t1, TAFEL__ERROR_CODE__SESSION_EXPIRED);
+
+	/* with A it works, also over a resumed TLS session */
+	harness_client_cert = cert_a;
+	harness_client_key = key_a;
+	login_ok(&c, "politie", "demo", NULL, t2, sizeof t2, 0);
+	tclient_close(&c);
+	snprintf(ca, sizeof ca, "%s/tls/ca.crt", m.dir);
+	ctx = tls_client_ctx(ca, cert_a, key_a, err, sizeof err);
+	assert_non_null(ctx);
+	assert_int_equal(tls_client_keep_sessions(ctx), 0);
+	tls_open(&c, ctx, m.port);
+	e = hello_ticket_login(&c, "politie", t2);
+	harness_expect_body(e, B(LOGIN_OK));
+	snprintf(t3, sizeof t3, "%s", e->login_ok->resume_ticket);
+	frame_free(e);
+	tclient_close(&c);
+	tls_open(&c, ctx, m.port);
+	assert_true(SSL_session_reused(c.ssl));
+	e = hello_ticket_login(&c, "politie", t3);
+	harness_expect_body(e, B(LOGIN_OK));
+	assert_true(e->login_ok->resumed);
+	frame_free(e);
+	tclient_close(&c);
+	SSL_CTX_free(ctx);
+
+	harness_client_cert = NULL;
+	harness_client_key = NULL;
+	cur = &a;
+	assert_int_equal(tafeld_stop(&m), 0);
+	snprintf(cmd, sizeof cmd, "rm -rf %s-certs", m.dir);
+	assert_int_equal(system(cmd), 0);
+	tafeld_cleanup(&m);
 }
 
 /* pg_ctl stop/start of t's embedded cluster (as the service user when root). */
@@ -628,9 +755,11 @@ main(void)
 		cmocka_unit_test(test_hello_resume_window),
 		cmocka_unit_test(test_resume_in_ring_reads_no_snapshot),
 		cmocka_unit_test(test_resume_beyond_newest),
+		cmocka_unit_test(test_resume_org_actions),
 		cmocka_unit_test(test_ticket_login),
 		cmocka_unit_test(test_ticket_revocation),
 		cmocka_unit_test(test_tls_session_resumption),
+		cmocka_unit_test(test_ticket_bound_to_certificate),
 		cmocka_unit_test(test_listen_after_database_restart),
 		cmocka_unit_test(test_ticket_after_restart),
 	};

@@ -6,6 +6,17 @@
 CREATE OR REPLACE FUNCTION tafel_ticket_max_per_user()
 RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT 50 $$;
 
+-- Ticket swaps commit without waiting for the WAL flush: when a hundred
+-- clients come back at once, each swap would otherwise wait for its own
+-- fsync.  A PostgreSQL crash (not a tafeld crash) can then undo the last
+-- swaps of a fraction of a second: the old ticket is valid again, the new
+-- one unknown, and that client logs in with its password.  Revocations
+-- (logout, tafelctl, the trigger) keep the normal, durable commit.
+CREATE OR REPLACE FUNCTION tafel_ticket_nosync()
+RETURNS void LANGUAGE sql AS $$
+	SELECT set_config('synchronous_commit', 'off', true)
+$$;
+
 -- After a password login: stores the hash of a new ticket valid for
 -- p_lifetime_s seconds.  Returns its expiry (Unix seconds).
 CREATE OR REPLACE FUNCTION tafel_ticket_issue(p_user_id bigint, p_hash bytea,
@@ -15,6 +26,7 @@ DECLARE
 	v_exp timestamptz := now() + make_interval(secs =>
 	    greatest(coalesce(p_lifetime_s, 0), 1));
 BEGIN
+	PERFORM tafel_ticket_nosync();
 	DELETE FROM resume_tickets WHERE user_id = p_user_id
 	    AND expires_at <= now();
 	DELETE FROM resume_tickets WHERE id IN (
@@ -43,6 +55,7 @@ DECLARE
 	t resume_tickets;
 	u users;
 BEGIN
+	PERFORM tafel_ticket_nosync();
 	DELETE FROM resume_tickets r WHERE r.hash = p_old_hash RETURNING *
 	    INTO t;
 	IF NOT FOUND OR t.expires_at <= now()

@@ -72,4 +72,7 @@ grep -q 'login as "voorzitter" refused: the resume ticket' "$E2E_DIR.log" ||
 	fail "the revoked ticket was not tried"
 [ "$(grep -c "voorzitter logged in" "$E2E_DIR.log")" -gt "$logins" ] ||
 	fail "no password login after the ticket was refused"
+# tafel --batch (count_in_meeting, as politie) logs out when it quits: its ticket is revoked
+grep -q "politie logged out" "$E2E_DIR.log" ||
+	fail "tafel --batch quit without logging out"
 ok
