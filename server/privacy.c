@@ -85,6 +85,13 @@ redact_case(const struct conn *c, Tafel__Case *k)
 		redact_person(k->persons[i]);
 	if (k->summary != NULL && k->summary[0] != '\0')
 		pb_string_set(&k->summary, "");
+	if (k->reason != NULL && k->reason[0] != '\0')
+		pb_string_set(&k->reason, "");
+	if (k->closing_reason != NULL && k->closing_reason[0] != '\0')
+		pb_string_set(&k->closing_reason, "");
+	if (k->evaluation != NULL && k->evaluation[0] != '\0')
+		pb_string_set(&k->evaluation, "");
+	k->earlier_discussed = 0;
 	k->redacted = 1;
 	pb_string_set(&k->redaction_reason, redaction_reason(c));
 }
