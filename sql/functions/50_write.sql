@@ -830,7 +830,7 @@ BEGIN
 	v_allowed := CASE WHEN p_move THEN u.roles && ARRAY['admin', 'chair']
 	    OR u.id IS NOT DISTINCT FROM c.case_manager_id
 	    OR tafel_is_process_manager(u.id, c.id)
-	    ELSE tafel_may_edit_case(u, c) END;
+	    ELSE tafel_may_plan(u, c) END;
 	IF NOT v_allowed AND NOT (tafel_access(u.id, c.id) ->> 'connected')::boolean
 	THEN
 		PERFORM tafel_raise('TF016', 'case not found', 'id');
@@ -841,7 +841,8 @@ BEGIN
 		    || 'route a case');
 	ELSIF NOT v_allowed THEN
 		PERFORM tafel_raise('TF010', 'only the submitting organisation, the '
-		    || 'case manager, a chair or an administrator can change a case');
+		    || 'case manager, a process manager, a chair or an administrator '
+		    || 'can change a case');
 	END IF;
 	IF tafel_arg_id(p_args, 'version') <> c.version THEN
 		PERFORM tafel_conflict('current_case', tafel_json_case(c.id));
@@ -925,9 +926,12 @@ BEGIN
 	IF NOT FOUND THEN
 		PERFORM tafel_raise('TF016', 'case not found', 'person.case_id');
 	END IF;
-	IF NOT tafel_may_edit_case(u, c) THEN
+	IF NOT tafel_may_plan(u, c) THEN
+		-- a case the user does not know of: not found (0008)
+		PERFORM tafel_known_case(u, c.id, 'person.case_id');
 		PERFORM tafel_raise('TF010', 'only the submitting organisation, the '
-		    || 'case manager, a chair or an administrator can change a case');
+		    || 'case manager, a process manager, a chair or an administrator '
+		    || 'can change a case');
 	END IF;
 
 	INSERT INTO persons (case_id, role, name, birth_date, updated_by)
@@ -968,9 +972,13 @@ BEGIN
 		    'person.case_id');
 	END IF;
 	SELECT * INTO c FROM cases WHERE id = p.case_id;
-	IF NOT tafel_may_edit_case(u, c) THEN
+	IF NOT tafel_may_plan(u, c) THEN
+		IF NOT (tafel_access(u.id, c.id) ->> 'connected')::boolean THEN
+			PERFORM tafel_raise('TF016', 'person not found', 'person.id');
+		END IF;
 		PERFORM tafel_raise('TF010', 'only the submitting organisation, the '
-		    || 'case manager, a chair or an administrator can change a case');
+		    || 'case manager, a process manager, a chair or an administrator '
+		    || 'can change a case');
 	END IF;
 	IF tafel_arg_id(v_p, 'version', 'person.version') <> p.version THEN
 		PERFORM tafel_conflict('current_person', tafel_json_person(p.id));

@@ -313,8 +313,9 @@ $$;
 -- The plan of approach: goals
 -- ---------------------------------------------------------------------------
 
--- May set the plan of approach of case c: who may change the case, and its
--- process managers.
+-- May change case c (its fields, persons and plan of approach): who may
+-- edit it (tafel_may_edit_case), and its process managers.  update_case,
+-- add_person and update_person (50_write.sql) ask this too.
 CREATE OR REPLACE FUNCTION tafel_may_plan(u users, c cases)
 RETURNS boolean LANGUAGE sql STABLE SET search_path = public AS $$
 	SELECT tafel_may_edit_case(u, c) OR tafel_is_process_manager(u.id, c.id)

@@ -240,6 +240,14 @@ DECLARE
 	e jsonb;
 BEGIN
 	SELECT * INTO x FROM t;
+	-- the process manager screens the signal: may add a person
+	v := test_write('reclassering', 'add_person', jsonb_build_object('person',
+	    jsonb_build_object('case_id', x.c_new, 'role', 'victim',
+		'name', 'Aisha Devries')));
+	DELETE FROM persons WHERE id = (v ->> 'id')::bigint;
+	PERFORM test_expect('TF016', format('SELECT test_write(%L, %L, %L)',
+	    'jeugdzorg', 'add_person', jsonb_build_object('person',
+		jsonb_build_object('case_id', x.c_new, 'name', 'X'))));
 	-- not connected: NOT_FOUND
 	PERFORM test_expect('TF016', format('SELECT test_write(%L, %L, %L)',
 	    'jeugdzorg', 'add_contribution', jsonb_build_object('case_id', x.c_new,
