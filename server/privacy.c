@@ -116,6 +116,15 @@ walk(const struct conn *c, ProtobufCMessage *m, int depth)
 		redact_person((Tafel__Person *)m);
 		return 0;
 	}
+	if (d == &tafel__earlier_case__descriptor) {
+		Tafel__EarlierCase *ec = (Tafel__EarlierCase *)m;
+		char *ini = privacy_initials(ec->other_person_name);
+
+		pb_string_set(&ec->other_person_name, ini);
+		free(ini);
+		pb_string_set(&ec->birth_date, "");
+		return 0;
+	}
 	for (i = 0; i < d->n_fields; i++) {
 		subs = pb_field_messages(m, &d->fields[i], &count);
 		for (j = 0; j < count; j++)
