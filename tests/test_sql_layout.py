@@ -19,7 +19,7 @@ import tempfile
 KIND_OF_REPLY = {
     "MEETING": "meeting", "ATTENDANCE": "attendance", "AGENDA": "agenda",
     "AGENDA_ITEM": "item", "ACTION_POINT": "action", "CASE_RECORD": "case",
-    "PERSON": "person",
+    "PERSON": "person", "MEETING_LIST": "meetings", "NOMINATION": "nomination",
 }
 
 

@@ -262,8 +262,8 @@ BEGIN
 		PERFORM tafel_raise('TF010', 'only the chair of the meeting or an '
 		    || 'administrator can change its agenda');
 	END IF;
-	IF m.state = 'closed' THEN
-		PERFORM tafel_raise('TF018', 'the meeting is closed');
+	IF m.state IN ('closed', 'cancelled') THEN
+		PERFORM tafel_raise('TF018', format('the meeting is %s', m.state));
 	END IF;
 	RETURN m;
 END
@@ -1108,7 +1108,14 @@ INSERT INTO write_ops (name, kind, routing) VALUES
 	('update_case', 'case', '{case}'),
 	('add_person', 'person', '{case}'),
 	('update_person', 'person', '{case}'),
-	('move_case', 'case', '{case}');
+	('move_case', 'case', '{case}'),
+	-- planning and nominations (56_planning.sql)
+	('plan_meetings', 'meetings', '{meeting}'),
+	('move_meeting', 'meeting', '{meeting}'),
+	('cancel_meeting', 'meeting', '{meeting}'),
+	('nominate_case', 'nomination', '{case,orgs}'),
+	('accept_nomination', 'nomination', '{meeting,case,orgs}'),
+	('decline_nomination', 'nomination', '{case,orgs}');
 
 -- The lists the table replaced.
 DROP FUNCTION IF EXISTS tafel_write_ops();
