@@ -74,6 +74,12 @@ BEGIN
 		PERFORM tafel_raise('TF014', 'scheduled_start is out of range',
 		    'scheduled_start');
 	END IF;
+	-- an ad-hoc meeting may have begun already today, not on an earlier day
+	IF to_timestamp(v_start) < (now() AT TIME ZONE 'Europe/Amsterdam')::date
+	    AT TIME ZONE 'Europe/Amsterdam' THEN
+		PERFORM tafel_raise('TF050', 'scheduled_start lies before today '
+		    || '(Europe/Amsterdam)', 'scheduled_start');
+	END IF;
 	IF v_chair = 0 THEN
 		v_chair := coalesce(s.usual_chair_id, u.id);
 	END IF;

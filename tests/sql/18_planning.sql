@@ -100,6 +100,16 @@ BEGIN
 	PERFORM test_expect('TF016', format('SELECT test_write(%L, %L, %L)',
 	    'voorzitter', 'plan_meetings', jsonb_build_object('series_id', -1,
 		'first_date', v_first, 'time', '13:30')));
+	-- create_meeting: an ad-hoc meeting today (even begun), not yesterday
+	v := test_write('voorzitter', 'create_meeting', jsonb_build_object(
+	    'series_id', i.sso, 'scheduled_start',
+	    extract(epoch FROM now() - interval '1 minute')::bigint));
+	ASSERT v ->> 'state' = 'planned';
+	e := test_expect('TF050', format('SELECT test_write(%L, %L, %L)',
+	    'voorzitter', 'create_meeting', jsonb_build_object('series_id', i.sso,
+		'scheduled_start', test_local(current_date - 1, '23:00')
+		    - 86400)));
+	ASSERT e ->> 'hint' = 'scheduled_start';
 END
 $$;
 
