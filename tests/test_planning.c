@@ -463,6 +463,52 @@ test_accept_nomination(void **state)
 	tclient_close(&pol);
 }
 
+/*
+ * A list subscription resumes like a meeting's: after a reconnect with
+ * resume_from it gets the changes it missed, not a snapshot.
+ */
+static void
+test_list_resume(void **state)
+{
+	struct tclient chair, partner;
+	Tafel__Envelope *m, *e;
+	Tafel__SubscribeRequest s = TAFEL__SUBSCRIBE_REQUEST__INIT;
+	uint64_t seq;
+	int64_t planned;
+
+	(void)state;
+	login_as(&partner, "politie");
+	m = subscribe_list(&partner, TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING_LIST,
+	    0);
+	harness_expect_body(m, B(SUBSCRIBED));
+	seq = m->subscribed->seq;
+	frame_free(m);
+	tclient_close(&partner);
+
+	login_as(&chair, "voorzitter");
+	m = plan(&chair, 5, "16:45", 0, 0);
+	harness_expect_body(m, B(MEETING_LIST));
+	planned = m->meeting_list->meetings[0]->id;
+	frame_free(m);
+
+	login_as(&partner, "politie");
+	s.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING_LIST;
+	s.resume_from = seq;
+	m = tclient_req(&partner, B(SUBSCRIBE), &s, NULL);
+	harness_expect_body(m, B(SUBSCRIBED));
+	assert_true(m->subscribed->resumed);
+	assert_null(m->subscribed->meetings);
+	frame_free(m);
+	e = tclient_event(&partner, T);
+	assert_non_null(e);
+	assert_true(e->event->seq > seq);
+	assert_non_null(e->event->meeting);
+	assert_int_equal(e->event->meeting->id, planned);
+	frame_free(e);
+	tclient_close(&chair);
+	tclient_close(&partner);
+}
+
 int
 main(void)
 {
@@ -472,6 +518,7 @@ main(void)
 		cmocka_unit_test(test_case_list_live),
 		cmocka_unit_test(test_nominations),
 		cmocka_unit_test(test_accept_nomination),
+		cmocka_unit_test(test_list_resume),
 	};
 
 	harness_require_service_user();
