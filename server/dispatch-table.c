@@ -258,7 +258,7 @@ check_plan_meetings(const ProtobufCMessage *m, struct validate_error *e)
 
 	if (validate_id("series_id", q->series_id, 1, e) ||
 	    validate_date("first_date", q->first_date, 1, e) ||
-	    validate_text("time", q->time, 5, 1, 0, e) ||
+	    validate_text("time", q->time, SHORT, 1, 0, e) ||
 	    validate_date("until", q->until, 0, e) ||
 	    validate_id("chair_id", q->chair_id, 0, e))
 		return -1;
