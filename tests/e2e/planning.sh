@@ -27,13 +27,13 @@ start_server
 
 # --- tafelctl: every other Tuesday 13:30 for about three months ---------
 until=$(date -d '+90 days' +%F)
-out=$(ctl meeting plan --series wzt --every 2w --weekday tue --time 13:30 --until "$until") ||
+out=$(ctl meeting plan --series WZT --every 2w --weekday tue --time 13:30 --until "$until") ||
 	fail "meeting plan: $out"
 n=$(printf '%s\n' "$out" | sed -n 's/^\([0-9]*\) meeting(s) planned.*/\1/p')
 [ -n "$n" ] && [ "$n" -ge 6 ] && [ "$n" -le 7 ] || fail "expected 6 or 7 meetings: $out"
 [ "$(printf '%s\n' "$out" | grep -c ' 13:30 Tue ')" = "$n" ] || fail "not all on Tuesday 13:30: $out"
 # the same plan again: nothing new
-out=$(ctl meeting plan --series wzt --every 2w --weekday tue --time 13:30 --until "$until") ||
+out=$(ctl meeting plan --series WZT --every 2w --weekday tue --time 13:30 --until "$until") ||
 	fail "second plan: $out"
 printf '%s' "$out" | grep -q '^0 meeting(s) planned' || fail "the second plan created meetings: $out"
 # in the past: refused, clearly
