@@ -267,6 +267,11 @@ BEGIN
 	PERFORM test_expect('TF010', format('SELECT test_write(%L, %L, %L)',
 	    'wijkagent', 'decline_nomination', jsonb_build_object('id', n -> 'id',
 		'version', n -> 'version', 'reason', 'nee')));
+	-- a stale version conflicts (without a current record)
+	e := test_expect('TF017', format('SELECT test_write(%L, %L, %L)',
+	    'voorzitter', 'decline_nomination', jsonb_build_object('id', n -> 'id',
+		'version', 99, 'reason', 'nee')));
+	ASSERT coalesce(e ->> 'detail', '') = '', e::text;
 	-- declining needs a reason
 	e := test_expect('TF011', format('SELECT test_write(%L, %L, %L)',
 	    'voorzitter', 'decline_nomination', jsonb_build_object('id', n -> 'id',
