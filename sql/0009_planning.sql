@@ -59,7 +59,8 @@ ALTER TABLE nominations ENABLE ROW LEVEL SECURITY;
 ALTER TABLE write_ops DROP CONSTRAINT write_ops_kind_check;
 ALTER TABLE write_ops ADD CONSTRAINT write_ops_kind_check
 	CHECK (kind IN ('meeting', 'attendance', 'agenda', 'item', 'action',
-	    'case', 'person', 'meetings', 'nomination'));
+	    'case', 'person', 'contribution', 'goal', 'link', 'meetings',
+	    'nomination'));
 
 -- the read audit knows the nomination list
 ALTER TABLE audit_log DROP CONSTRAINT audit_log_context_check;
