@@ -169,9 +169,8 @@ cmd_demo_data(int argc, char **argv)
 	if ((r = q("SELECT tafel_demo_data($1)", 1, p)) == NULL)
 		return 1;
 	PQclear(r);
-	printf("demo data loaded: log in as voorzitter, politie, om, "
-	    "reclassering, jeugdzorg, veiligthuis, waarnemer or admin with "
-	    "password \"demo\"\n");
+	printf("demo data loaded: every demo user has the password \"demo\" "
+	    "(`scripts/demo.sh users` lists them and what each one shows)\n");
 	return 0;
 }
 
