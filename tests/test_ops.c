@@ -1,0 +1,301 @@
+/* Integration: running tafeld as a service: SIGHUP reload of the certificate, the graceful stop on SIGTERM. */
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "frame.h"
+#include "harness.h"
+
+static struct tafeld srv;
+
+static int
+setup(void **state)
+{
+	(void)state;
+	harness_require_service_user();
+	return tafeld_start_demo(&srv, NULL);
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	return tafeld_teardown(&srv);
+}
+
+/* SHA-256 of a certificate into md (32 bytes). */
+static void
+cert_digest(X509 *x, unsigned char *md)
+{
+	unsigned int n = 0;
+
+	assert_non_null(x);
+	assert_int_equal(X509_digest(x, EVP_sha256(), md, &n), 1);
+	assert_int_equal(n, 32);
+}
+
+/* The digest of the certificate c's server presented. */
+static void
+peer_digest(struct tclient *c, unsigned char *md)
+{
+	X509 *x = SSL_get1_peer_certificate(c->ssl);
+
+	cert_digest(x, md);
+	X509_free(x);
+}
+
+/* The digest of a PEM certificate file. */
+static void
+file_digest(const char *path, unsigned char *md)
+{
+	FILE *f = fopen(path, "r");
+	X509 *x;
+
+	assert_non_null(f);
+	x = PEM_read_X509(f, NULL, NULL, NULL);
+	fclose(f);
+	cert_digest(x, md);
+	X509_free(x);
+}
+
+/* Runs a shell command; asserts it succeeded. */
+static void
+sh(const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	rc = system(cmd);
+	if (rc != 0)
+		fprintf(stderr, "command failed (%d): %s\n", rc, cmd);
+	assert_int_equal(rc, 0);
+}
+
+/* Waits up to ms for a log line containing needle to appear n times. */
+static int
+log_wait(struct tafeld *t, const char *needle, int n, int ms)
+{
+	long long end = now_ms() + ms;
+
+	while (now_ms() < end) {
+		if (tafeld_log_count(t, needle) >= n)
+			return 1;
+		usleep(20000);
+	}
+	return tafeld_log_count(t, needle) >= n;
+}
+
+static void
+ping_ok(struct tclient *c)
+{
+	Tafel__PingRequest p = TAFEL__PING_REQUEST__INIT;
+	Tafel__Envelope *m = tclient_req(c, B(PING), &p, NULL);
+
+	harness_expect_body(m, B(PONG));
+	frame_free(m);
+}
+
+/*
+ * A certificate renewed in place and SIGHUP: the client connected before
+ * keeps its connection (and the old certificate); a new client gets the
+ * new one.
+ */
+static void
+test_reload_certificate(void **state)
+{
+	struct tclient old, fresh;
+	unsigned char before[32], after[32], file[32];
+	char crt[400];
+
+	(void)state;
+	assert_int_equal(tclient_login(&old, &srv, "politie", "demo"), 0);
+	peer_digest(&old, before);
+
+	snprintf(crt, sizeof crt, "%s/tls/server.crt", srv.dir);
+	sh("cd '%s/tls' && openssl req -x509 -new -newkey ec -pkeyopt "
+	    "ec_paramgen_curve:P-256 -nodes -keyout new.key -out new.crt "
+	    "-CA ca.crt -CAkey ca.key -subj /CN=tafeld-renewed -addext "
+	    "subjectAltName=IP:127.0.0.1 -addext "
+	    "basicConstraints=critical,CA:FALSE -days 30 2>/dev/null && "
+	    "{ [ \"$(id -u)\" != 0 ] || chown \"$(stat -c %%U ca.key)\" "
+	    "new.key new.crt; } && mv new.key server.key && "
+	    "mv new.crt server.crt", srv.dir);
+	file_digest(crt, file);
+	assert_memory_not_equal(before, file, 32);
+
+	assert_int_equal(kill(srv.pid, SIGHUP), 0);
+	assert_true(log_wait(&srv, "reload: done", 1, 10000));
+	assert_int_equal(tafeld_log_count(&srv,
+	    "reload: TLS certificate, key and client CA reloaded"), 1);
+	/* --listen and --set from the command line are not "changed" */
+	assert_int_equal(tafeld_log_count(&srv, "restart tafeld to apply"), 0);
+
+	assert_int_equal(tclient_login(&fresh, &srv, "om", "demo"), 0);
+	peer_digest(&fresh, after);
+	assert_memory_equal(after, file, 32);
+	ping_ok(&fresh);
+	ping_ok(&old);		/* still connected, still served */
+	assert_false(old.eof);
+	tclient_close(&fresh);
+	tclient_close(&old);
+}
+
+/* A reload with a broken certificate keeps the working one. */
+static void
+test_reload_broken_certificate_kept(void **state)
+{
+	struct tclient c;
+	char cfg[400];
+	FILE *f;
+	int done, applied, restart, kept;
+
+	(void)state;
+	snprintf(cfg, sizeof cfg, "%s/broken.conf", srv.dir);
+	f = fopen(cfg, "w");
+	assert_non_null(f);
+	fprintf(f, "tls_cert = /nonexistent/server.crt\n");
+	fclose(f);
+	assert_int_equal(tafeld_stop(&srv), 0);
+	{
+		const char *const args[] = { "--config", cfg, NULL };
+
+		/* start with a good config file, then break it */
+		f = fopen(cfg, "w");
+		assert_non_null(f);
+		fprintf(f, "log_level = info\n");
+		fclose(f);
+		sh("chmod 644 '%s'", cfg);
+		assert_int_equal(tafeld_start(&srv, srv.dir, args), 0);
+	}
+	f = fopen(cfg, "w");
+	assert_non_null(f);
+	fprintf(f, "log_level = debug\ntls_cert = /nonexistent/server.crt\n"
+	    "db_pool_size = 3\n");
+	fclose(f);
+	done = tafeld_log_count(&srv, "reload: done");
+	applied = tafeld_log_count(&srv, "reload: log_level applied");
+	restart = tafeld_log_count(&srv,
+	    "reload: db_pool_size changed; restart tafeld to apply it");
+	kept = tafeld_log_count(&srv, "keeping the current certificate");
+	assert_int_equal(kill(srv.pid, SIGHUP), 0);
+	assert_true(log_wait(&srv, "reload: done", done + 1, 10000));
+	assert_int_equal(tafeld_log_count(&srv, "reload: log_level applied"),
+	    applied + 1);
+	assert_int_equal(tafeld_log_count(&srv,
+	    "reload: db_pool_size changed; restart tafeld to apply it"),
+	    restart + 1);
+	assert_int_equal(tafeld_log_count(&srv,
+	    "keeping the current certificate"), kept + 1);
+	assert_int_equal(tclient_login(&c, &srv, "politie", "demo"), 0);
+	ping_ok(&c);
+	tclient_close(&c);
+}
+
+/* Creates a case without waiting for the answer; returns its request id. */
+static uint64_t
+send_create_case(struct tclient *c, const char *summary)
+{
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
+	Tafel__CreateCaseRequest cc = TAFEL__CREATE_CASE_REQUEST__INIT;
+
+	cc.theme = "domestic_violence";
+	cc.summary = (char *)summary;
+	env.request_id = ++c->next_id;
+	env.idempotency_key = (char *)harness_key();
+	env.body_case = B(CREATE_CASE);
+	env.create_case = &cc;
+	assert_int_equal(tclient_send(c, &env), 0);
+	return env.request_id;
+}
+
+/*
+ * SIGTERM while a write waits for a lock in the database: the client gets
+ * the ServerStopping notice, then the answer to its write, then a clean
+ * close; the write is in the register after a restart.
+ */
+static void
+test_sigterm_notice_and_drain(void **state)
+{
+	struct tclient c;
+	Tafel__Envelope *m;
+	uint64_t id;
+	pid_t locker;
+	int st, saw_notice = 0, saw_answer = 0, notice_first = 0, drained;
+	char v[32];
+
+	(void)state;
+	drained = tafeld_log_count(&srv, "requests in flight done");
+	assert_int_equal(tclient_login(&c, &srv, "voorzitter", "demo"), 0);
+
+	/* hold the cases table for 1.5 s so the write is in flight */
+	locker = fork();
+	assert_true(locker >= 0);
+	if (locker == 0)
+		_exit(harness_psql(&srv, "BEGIN; LOCK TABLE cases IN "
+		    "ACCESS EXCLUSIVE MODE; SELECT pg_sleep(1.5); COMMIT;") ==
+		    0 ? 0 : 1);
+	usleep(400000);
+	id = send_create_case(&c, "written while the server stops");
+	usleep(300000);
+	assert_int_equal(kill(srv.pid, SIGTERM), 0);
+
+	while ((m = tclient_recv(&c, 10000)) != NULL) {
+		if (m->body_case == B(STOPPING)) {
+			assert_int_equal(m->request_id, 0);
+			assert_non_null(m->stopping->message);
+			saw_notice++;
+			notice_first = !saw_answer;
+		} else if (m->request_id == id) {
+			harness_expect_body(m, B(CASE_RECORD));
+			saw_answer++;
+		}
+		frame_free(m);
+	}
+	assert_int_equal(saw_notice, 1);
+	assert_true(notice_first);
+	assert_int_equal(saw_answer, 1);
+	assert_true(c.eof);
+	assert_true(c.clean_close);
+	tclient_close(&c);
+
+	while (waitpid(locker, &st, 0) < 0 && errno == EINTR)
+		;
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	assert_int_equal(tafeld_stop(&srv), 0);
+	assert_int_equal(tafeld_log_count(&srv, "requests in flight done"),
+	    drained + 1);
+
+	assert_int_equal(tafeld_start(&srv, srv.dir, NULL), 0);
+	assert_int_equal(harness_psql_value(&srv, "SELECT count(*) FROM cases "
+	    "WHERE summary = 'written while the server stops'", v, sizeof v),
+	    0);
+	assert_string_equal(v, "1");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reload_certificate),
+		cmocka_unit_test(test_reload_broken_certificate_kept),
+		cmocka_unit_test(test_sigterm_notice_and_drain),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
