@@ -7,6 +7,7 @@
 
 #include <event2/event.h>
 
+#include "admin.h"
 #include "conn.h"
 #include "db.h"
 #include "lifecycle.h"
@@ -158,6 +159,7 @@ lifecycle_stop(const char *why)
 	if (lc.hook != NULL)
 		lc.hook();
 	listener_stop();
+	admin_stop();
 	TAILQ_FOREACH_SAFE(c, &srv.conns, entry, next)
 		send_stopping(c);
 	lc.phase = STOP_DRAINING;

@@ -24,6 +24,7 @@
 #include "privdrop.h"
 #include "proto.h"
 #include "push.h"
+#include "admin.h"
 #include "auth.h"
 #include "lifecycle.h"
 #include "server.h"
@@ -505,11 +506,13 @@ main(int argc, char **argv)
 	maint_start();
 	dispatch_init();
 	listener_start();
+	admin_start();
 
 	event_base_dispatch(srv.base);
 
 	log_info("event loop ended");
 	auth_stop();
+	admin_stop();
 	lifecycle_free();
 	push_free();
 	db_free();

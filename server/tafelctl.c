@@ -13,6 +13,7 @@
 #include "auth.h"
 #include "certgen.h"
 #include "config.h"
+#include "ctl-ops.h"
 #include "log.h"
 #include "migrate.h"
 #include "paths.h"
@@ -502,7 +503,18 @@ cmd_migrate(int argc, char **argv)
 	return 0;
 }
 
+/* Operations (ctl-ops.c): they need no database connection of their own. */
+static int
+cmd_status(int argc, char **argv)
+{
+	return ctl_status(&ctl.cfg, ctl.data_dir, argc, argv);
+}
+
 static const struct ctl_cmd commands[] = {
+	{ "status", "[--json]", 0, 1, 0, cmd_status,
+	  "what the running tafeld is doing: version, uptime, connections, "
+	  "sessions per organisation, subscriptions per meeting, push lag, "
+	  "database pool, recent errors (--json for monitoring)", NULL },
 	{ "ca-cert", "", 0, 0, 0, cmd_ca_cert,
 	  "print the private CA certificate clients need (PEM)", NULL },
 	{ "demo-data", "", 0, 0, 1, cmd_demo_data,

@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <json-c/json.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -207,6 +209,158 @@ test_reload_broken_certificate_kept(void **state)
 	tclient_close(&c);
 }
 
+/* Runs tafelctl status [--json] against srv; its output (malloc'ed). */
+static char *
+ctl_status_output(int json)
+{
+	const char *bin = getenv("TAFELCTL") ? getenv("TAFELCTL") : "tafelctl";
+	char cmd[1024], *out = NULL;
+	size_t len = 0, cap = 0;
+	FILE *p;
+	int c;
+
+	snprintf(cmd, sizeof cmd, "'%s' --config /dev/null --data-dir '%s' "
+	    "status%s", bin, srv.dir, json ? " --json" : "");
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	while ((c = fgetc(p)) != EOF) {
+		if (len + 2 > cap) {
+			cap = cap ? cap * 2 : 4096;
+			out = realloc(out, cap);
+			assert_non_null(out);
+		}
+		out[len++] = (char)c;
+	}
+	assert_int_equal(pclose(p), 0);
+	assert_non_null(out);
+	out[len] = '\0';
+	return out;
+}
+
+static json_object *
+jpath(json_object *o, const char *a, const char *b)
+{
+	json_object *v = NULL;
+
+	assert_true(json_object_object_get_ex(o, a, &v));
+	if (b != NULL) {
+		o = v;
+		assert_true(json_object_object_get_ex(o, b, &v));
+	}
+	return v;
+}
+
+/* The entry of array a whose key equals value (NULL: none). */
+static json_object *
+find_entry(json_object *a, const char *key, const char *value)
+{
+	size_t i;
+	json_object *e, *v;
+
+	for (i = 0; i < json_object_array_length(a); i++) {
+		e = json_object_array_get_idx(a, i);
+		if (json_object_object_get_ex(e, key, &v) &&
+		    strcmp(json_object_get_string(v), value) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * tafelctl status through the admin socket: connections by state,
+ * sessions per organisation, subscriptions per meeting, push positions,
+ * the pool and the recent errors, as JSON and as text.
+ */
+static void
+test_status(void **state)
+{
+	struct tclient pol, om, chair;
+	Tafel__Envelope *m;
+	json_object *st, *e;
+	char org[200], meeting[32], sock[400], *text;
+	long long seq0;
+	struct stat sb;
+
+	(void)state;
+	assert_int_equal(harness_psql_value(&srv, "SELECT o.name FROM users u "
+	    "JOIN organisations o ON o.id = u.org_id WHERE u.login = 'politie'",
+	    org, sizeof org), 0);
+	assert_int_equal(harness_psql_value(&srv, "SELECT m.id FROM meetings m "
+	    "JOIN series s ON s.id = m.series_id WHERE s.kind = 'wzt' AND "
+	    "m.state = 'planned' ORDER BY m.scheduled_start LIMIT 1", meeting,
+	    sizeof meeting), 0);
+	assert_int_equal(tclient_login(&pol, &srv, "politie", "demo"), 0);
+	assert_int_equal(tclient_login(&om, &srv, "om", "demo"), 0);
+	assert_int_equal(tclient_login(&chair, &srv, "voorzitter", "demo"), 0);
+	m = tclient_subscribe(&chair, atoll(meeting), 0, 0);
+	harness_expect_body(m, B(SUBSCRIBED));
+	frame_free(m);
+
+	snprintf(sock, sizeof sock, "%s/admin.sock", srv.dir);
+	assert_int_equal(stat(sock, &sb), 0);
+	assert_true(S_ISSOCK(sb.st_mode));
+	assert_int_equal(sb.st_mode & 0777, 0660);
+
+	text = ctl_status_output(1);
+	st = json_tokener_parse(text);
+	free(text);
+	assert_non_null(st);
+	assert_string_equal(json_object_get_string(jpath(st, "version", NULL)),
+	    TAFEL_VERSION);
+	assert_int_equal(json_object_get_int(jpath(st, "connections",
+	    "total")), 3);
+	assert_int_equal(json_object_get_int(jpath(jpath(st, "connections",
+	    "by_state"), "ready", NULL)), 3);
+	e = find_entry(jpath(st, "sessions", NULL), "organisation", org);
+	assert_non_null(e);
+	assert_int_equal(json_object_get_int(jpath(e, "sessions", NULL)), 1);
+	e = find_entry(jpath(st, "subscriptions", NULL), "meeting_id", meeting);
+	assert_non_null(e);
+	assert_int_equal(json_object_get_int(jpath(e, "subscriptions", NULL)),
+	    1);
+	assert_int_equal(json_object_get_int(jpath(e, "live", NULL)), 1);
+	assert_int_equal(json_object_get_int(jpath(st, "database",
+	    "pool_size")), 4);
+	assert_true(json_object_get_boolean(jpath(st, "database", "listen")));
+	/* the broken certificate of the test before is among the errors */
+	assert_non_null(strstr(json_object_to_json_string(jpath(st,
+	    "recent_errors", NULL)), "keeping the current certificate"));
+	seq0 = json_object_get_int64(jpath(st, "push", "last_committed_seq"));
+	json_object_put(st);
+
+	/* a write moves the committed position; delivery catches up */
+	m = tclient_req(&chair, B(PING), &(Tafel__PingRequest)
+	    TAFEL__PING_REQUEST__INIT, NULL);
+	frame_free(m);
+	{
+		Tafel__CreateCaseRequest cc = TAFEL__CREATE_CASE_REQUEST__INIT;
+
+		cc.theme = "domestic_violence";
+		cc.summary = (char *)"status test";
+		m = tclient_req(&chair, B(CREATE_CASE), &cc, harness_key());
+		harness_expect_body(m, B(CASE_RECORD));
+		frame_free(m);
+	}
+	usleep(300000);
+	text = ctl_status_output(1);
+	st = json_tokener_parse(text);
+	free(text);
+	assert_non_null(st);
+	assert_true(json_object_get_int64(jpath(st, "push",
+	    "last_committed_seq")) > seq0);
+	assert_int_equal(json_object_get_int64(jpath(st, "push", "lag")), 0);
+	json_object_put(st);
+
+	text = ctl_status_output(0);
+	assert_non_null(strstr(text, "sessions per organisation"));
+	assert_non_null(strstr(text, org));
+	assert_non_null(strstr(text, "ready 3"));
+	free(text);
+	tclient_close(&pol);
+	tclient_close(&om);
+	tclient_close(&chair);
+}
+
 /* Creates a case without waiting for the answer; returns its request id. */
 static uint64_t
 send_create_case(struct tclient *c, const char *summary)
@@ -294,6 +448,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reload_certificate),
 		cmocka_unit_test(test_reload_broken_certificate_kept),
+		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_sigterm_notice_and_drain),
 	};
 
