@@ -1,18 +1,21 @@
-/* tafelctl's operations commands: status (through tafeld's admin socket). */
+/* tafelctl's operations commands: status (through tafeld's admin socket), backup and restore (pg_dump, pg_restore). */
 #include "ctl-ops.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "admin.h"
+#include "pgembed.h"
 #include "xmalloc.h"
 
 /* Most a status document may be (many organisations, meetings, errors). */
@@ -259,5 +262,175 @@ ctl_status(const struct server_config *cfg, const char *data_dir, int argc,
 	}
 	print_status(o);
 	json_object_put(o);
+	return 0;
+}
+
+/* --- backup and restore ---------------------------------------------------- */
+
+/*
+ * Runs bindir/prog with args, stdin or stdout (which_fd 0 or 1) on fd,
+ * stderr inherited.  Returns its exit status, or -1.
+ */
+static int
+run_pg_tool(const char *prog, char *const *args, int which_fd, int fd)
+{
+	char bindir[4096], path[4200], err[512];
+	char *argv[16];
+	int argc = 0, st;
+	pid_t pid;
+
+	if (pgembed_tools_dir(bindir, sizeof bindir, err, sizeof err) != 0) {
+		fprintf(stderr, "tafelctl: %s\n", err);
+		return -1;
+	}
+	snprintf(path, sizeof path, "%s/%s", bindir, prog);
+	argv[argc++] = path;
+	while (*args != NULL && argc < 15)
+		argv[argc++] = *args++;
+	argv[argc] = NULL;
+	fflush(NULL);
+	if ((pid = fork()) < 0) {
+		fprintf(stderr, "tafelctl: fork: %s\n", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		if (dup2(fd, which_fd) < 0)
+			_exit(127);
+		execv(path, argv);
+		fprintf(stderr, "tafelctl: %s: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* What a backup holds, counted: the admin compares after a restore. */
+static const char *const summary_sql =
+    "SELECT 'organisations', count(*)::text FROM organisations UNION ALL "
+    "SELECT 'users', count(*)::text FROM users UNION ALL "
+    "SELECT 'meetings', count(*)::text FROM meetings UNION ALL "
+    "SELECT 'cases', count(*)::text FROM cases UNION ALL "
+    "SELECT 'persons', count(*)::text FROM persons UNION ALL "
+    "SELECT 'action points', count(*)::text FROM action_points UNION ALL "
+    "SELECT 'audit entries', count(*)::text FROM audit_log UNION ALL "
+    "SELECT 'purge records', count(*)::text FROM purge_log UNION ALL "
+    "SELECT 'change log position', coalesce(max(seq), 0)::text "
+    "FROM changelog";
+
+void
+ctl_summary(PGconn *db, const char *title)
+{
+	PGresult *r = PQexec(db, summary_sql);
+	int i;
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		fprintf(stderr, "tafelctl: %s", PQerrorMessage(db));
+		PQclear(r);
+		return;
+	}
+	printf("%s:\n", title);
+	for (i = 0; i < PQntuples(r); i++)
+		printf("  %-20s %s\n", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
+	PQclear(r);
+}
+
+int
+ctl_open_backup_file(const char *file, int for_writing)
+{
+	int fd = for_writing ?
+	    open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) :
+	    open(file, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		fprintf(stderr, "tafelctl: %s: %s\n", file, strerror(errno));
+	return fd;
+}
+
+int
+ctl_backup(PGconn *db, const char *conninfo, int fd, const char *file)
+{
+	char *args[] = { (char *)"--format=custom", (char *)"--no-password",
+	    (char *)"--dbname", (char *)conninfo, NULL };
+	int rc;
+
+	/*
+	 * pg_dump reads every table in one REPEATABLE READ snapshot: a
+	 * consistent register (cases, audit log, purge records and the
+	 * change-log sequence together) while tafeld keeps serving.
+	 */
+	rc = run_pg_tool("pg_dump", args, 1, fd);
+	if (rc != 0) {
+		fprintf(stderr, "tafelctl: pg_dump failed (exit %d); %s is not "
+		    "a usable backup\n", rc, file);
+		if (ftruncate(fd, 0) != 0)
+			(void)0;
+		return 1;
+	}
+	if (fsync(fd) != 0) {
+		fprintf(stderr, "tafelctl: %s: %s\n", file, strerror(errno));
+		return 1;
+	}
+	printf("backup written to %s\n", file);
+	ctl_summary(db, "it holds");
+	return 0;
+}
+
+/* 1 when db already holds a register (restore refuses), 0 empty, -1 error. */
+static int
+has_register(PGconn *db)
+{
+	PGresult *r = PQexec(db, "SELECT count(*) FROM pg_class c JOIN "
+	    "pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = "
+	    "'public' AND c.relkind IN ('r', 'S', 'v')");
+	int n;
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		fprintf(stderr, "tafelctl: %s", PQerrorMessage(db));
+		PQclear(r);
+		return -1;
+	}
+	n = atoi(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return n > 0;
+}
+
+int
+ctl_restore(PGconn *db, const char *conninfo, int fd, const char *file)
+{
+	char *args[] = { (char *)"--exit-on-error", (char *)"--single-transaction",
+	    (char *)"--no-owner", (char *)"--no-password", (char *)"--dbname",
+	    (char *)conninfo, NULL };
+	PGresult *r;
+	int rc;
+
+	switch (has_register(db)) {
+	case 1:
+		fprintf(stderr, "tafelctl: the database already holds a "
+		    "register; restore only into an empty data directory (or "
+		    "an empty database with --db)\n");
+		return 1;
+	case -1:
+		return 1;
+	}
+	/* The backup's grants name tafeld's least-privileged role. */
+	r = PQexec(db, "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles "
+	    "WHERE rolname = '" PGEMBED_APP_ROLE "') THEN CREATE ROLE "
+	    PGEMBED_APP_ROLE " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE "
+	    "NOBYPASSRLS; END IF; END $$");
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		fprintf(stderr, "tafelctl: note: cannot create role "
+		    PGEMBED_APP_ROLE " (%s); it must exist for the restore\n",
+		    PQresultErrorMessage(r));
+	PQclear(r);
+	rc = run_pg_tool("pg_restore", args, 0, fd);
+	if (rc != 0) {
+		fprintf(stderr, "tafelctl: pg_restore failed (exit %d): nothing "
+		    "was restored\n", rc);
+		return 1;
+	}
+	printf("restored from %s\n", file);
+	ctl_summary(db, "the register now holds");
 	return 0;
 }
