@@ -15,6 +15,7 @@
 #include "maint.h"
 #include "pgwatch.h"
 #include "push.h"
+#include "sdnotify.h"
 #include "server.h"
 #include "tafel.pb-c.h"
 
@@ -178,7 +179,9 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 	case SIGHUP:
 		log_info("SIGHUP: reloading %s", srv.config_path ?
 		    srv.config_path : "(no config file)");
+		sdnotify_reloading();
 		server_reload();
+		sdnotify_reloaded();
 		break;
 	case SIGUSR1:
 		if (srv.cfg.log_file[0] == '\0') {

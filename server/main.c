@@ -22,6 +22,7 @@
 #include "pgembed.h"
 #include "pgwatch.h"
 #include "privdrop.h"
+#include "sdnotify.h"
 #include "proto.h"
 #include "push.h"
 #include "admin.h"
@@ -410,6 +411,7 @@ main(int argc, char **argv)
 	char err[512], *eq;
 
 	log_set_prefix("tafeld");
+	sdnotify_init();
 	srv.config_path = paths_default_server_config();
 	while ((ch = getopt_long(argc, argv, "c:l:d:s:vhV", longopts,
 	    NULL)) != -1) {
@@ -497,7 +499,7 @@ main(int argc, char **argv)
 	if (srv.base == NULL)
 		fatalx("event_base_new failed");
 	TAILQ_INIT(&srv.conns);
-	lifecycle_start(NULL);
+	lifecycle_start(sdnotify_stopping);
 	db_start();
 	if (embedded_running)
 		pgwatch_start(&embedded);
@@ -507,12 +509,14 @@ main(int argc, char **argv)
 	dispatch_init();
 	listener_start();
 	admin_start();
+	sdnotify_start();
 
 	event_base_dispatch(srv.base);
 
 	log_info("event loop ended");
 	auth_stop();
 	admin_stop();
+	sdnotify_free();
 	lifecycle_free();
 	push_free();
 	db_free();

@@ -1,5 +1,7 @@
 /* Integration: running tafeld as a service: SIGHUP reload of the certificate, the graceful stop on SIGTERM. */
 #include <errno.h>
+#include <poll.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -7,7 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -533,6 +539,142 @@ test_sigterm_notice_and_drain(void **state)
 	assert_string_equal(v, "1");
 }
 
+/* What arrived on the test's NOTIFY_SOCKET, watched from a thread. */
+struct notify_watch {
+	int fd;
+	int port;			/* tafeld's listening port */
+	volatile int stop;
+	int ready;			/* READY=1 datagrams */
+	int accepted_at_ready;		/* the port accepted when READY came */
+	int watchdogs;			/* WATCHDOG=1 datagrams */
+	int stopping;			/* STOPPING=1 datagrams */
+	int before_ready;		/* datagrams other than STATUS before READY */
+};
+
+static int
+tcp_connects(int port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	int fd = socket(AF_INET, SOCK_STREAM, 0), ok;
+
+	sa.sin_port = htons((uint16_t)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ok = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+	close(fd);
+	return ok;
+}
+
+static void *
+notify_thread(void *arg)
+{
+	struct notify_watch *w = arg;
+	char buf[512];
+	ssize_t n;
+
+	while (!w->stop) {
+		struct pollfd p = { .fd = w->fd, .events = POLLIN };
+
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		n = recv(w->fd, buf, sizeof buf - 1, 0);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		if (strstr(buf, "READY=1") != NULL) {
+			/* at this very moment the listener must accept */
+			if (w->ready++ == 0)
+				w->accepted_at_ready = tcp_connects(w->port);
+		} else if (w->ready == 0 && strncmp(buf, "STATUS=", 7) != 0 &&
+		    strstr(buf, "WATCHDOG=1") == NULL)
+			w->before_ready++;
+		if (strstr(buf, "WATCHDOG=1") != NULL)
+			w->watchdogs++;
+		if (strstr(buf, "STOPPING=1") != NULL)
+			w->stopping++;
+	}
+	return NULL;
+}
+
+/* A free TCP port on the loopback address (bound and released). */
+static int
+free_port(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t sl = sizeof sa;
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
+	port = ntohs(sa.sin_port);
+	close(fd);
+	return port;
+}
+
+/*
+ * tafeld under a systemd-like supervisor: NOTIFY_SOCKET points at the
+ * test's datagram socket.  READY=1 comes once (the embedded PostgreSQL
+ * does not announce itself), and when it comes the listener accepts and a
+ * login works; WATCHDOG=1 keeps coming; SIGTERM sends STOPPING=1.
+ */
+static void
+test_sd_notify(void **state)
+{
+	char dir[] = "/tmp/tafel-notify-XXXXXX", sock[200], listen[64];
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct notify_watch w = { 0 };
+	struct tclient c;
+	pthread_t th;
+	long long end;
+
+	(void)state;
+	assert_int_equal(tafeld_stop(&srv), 0);
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(chmod(dir, 0755), 0);
+	snprintf(sock, sizeof sock, "%s/notify", dir);
+	memcpy(sun.sun_path, sock, strlen(sock) + 1);
+	w.fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	assert_true(w.fd >= 0);
+	assert_int_equal(bind(w.fd, (struct sockaddr *)&sun, sizeof sun), 0);
+	assert_int_equal(chmod(sock, 0666), 0);	/* tafeld runs as tafel */
+	w.port = free_port();
+	snprintf(listen, sizeof listen, "127.0.0.1:%d", w.port);
+	assert_int_equal(pthread_create(&th, NULL, notify_thread, &w), 0);
+
+	setenv("NOTIFY_SOCKET", sock, 1);
+	setenv("WATCHDOG_USEC", "400000", 1);
+	{
+		const char *const args[] = { "--listen", listen, NULL };
+
+		assert_int_equal(tafeld_start(&srv, srv.dir, args), 0);
+	}
+	unsetenv("NOTIFY_SOCKET");
+	unsetenv("WATCHDOG_USEC");
+
+	end = now_ms() + 30000;
+	while (w.ready == 0 && now_ms() < end)
+		usleep(10000);
+	assert_int_equal(w.ready, 1);
+	assert_true(w.accepted_at_ready);
+	assert_int_equal(w.before_ready, 0);
+	assert_int_equal(tclient_login(&c, &srv, "politie", "demo"), 0);
+	ping_ok(&c);
+	tclient_close(&c);
+	usleep(1000000);
+	assert_true(w.watchdogs >= 2);		/* every 200 ms */
+
+	assert_int_equal(tafeld_stop(&srv), 0);
+	usleep(200000);
+	w.stop = 1;
+	pthread_join(th, NULL);
+	assert_int_equal(w.stopping, 1);
+	assert_int_equal(w.ready, 1);		/* postgres never said READY */
+	close(w.fd);
+	unlink(sock);
+	rmdir(dir);
+	assert_int_equal(tafeld_start(&srv, srv.dir, NULL), 0);
+}
+
 int
 main(void)
 {
@@ -542,6 +684,7 @@ main(void)
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_backup_restore),
 		cmocka_unit_test(test_sigterm_notice_and_drain),
+		cmocka_unit_test(test_sd_notify),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
