@@ -1,0 +1,57 @@
+#!/bin/bash
+# `meson install` into a scratch DESTDIR gives a working system: the binaries, unit, sysusers/tmpfiles
+# entries and man pages are in place, and the installed tafeld starts on a data directory, is ready,
+# answers the installed tafelctl status and stops cleanly.
+#   tests/ops/install-prefix.sh BUILD-DIR
+set -euo pipefail
+BUILD=$(realpath "$1")
+D=$(mktemp -d /tmp/tafel-install-XXXXXX)
+chmod 755 "$D"
+pid=
+cleanup() {
+    [ -z "$pid" ] || { kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; } || true
+    rm -rf "$D"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; [ ! -f "$D/tafeld.log" ] || tail -20 "$D/tafeld.log"; exit 1; }
+
+meson install -C "$BUILD" --no-rebuild --quiet --destdir "$D/root" >"$D/install.log" 2>&1 ||
+    { cat "$D/install.log"; fail "meson install"; }
+PREFIX=$(meson introspect "$BUILD" --buildoptions | python3 -c '
+import json, sys
+print(next(o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"))')
+P=$D/root$PREFIX
+for f in sbin/tafeld bin/tafelctl bin/tafel lib/systemd/system/tafel.service lib/sysusers.d/tafel.conf \
+         lib/tmpfiles.d/tafel.conf; do
+    [ -e "$P/$f" ] || fail "$P/$f not installed"
+done
+if command -v scdoc >/dev/null; then
+    for m in man1/tafel.1 man8/tafeld.8 man8/tafelctl.8 man5/tafeld.conf.5; do
+        [ -e "$P/share/man/$m" ] || fail "man page $m not installed"
+    done
+fi
+grep -q "^ExecStart=$PREFIX/sbin/tafeld" \
+    "$P/lib/systemd/system/tafel.service" || fail "the unit does not run the installed tafeld"
+"$P/sbin/tafeld" --version | grep -q "^tafeld " || fail "tafeld --version"
+echo "ok: installed into $P"
+
+mkdir -m 0700 "$D/data"
+[ "$(id -u)" -ne 0 ] || chown "${TAFEL_TEST_USER:-tafel}" "$D/data"
+"$P/sbin/tafeld" --config /dev/null --data-dir "$D/data" --listen 127.0.0.1:0 \
+    ${TAFEL_TEST_USER:+--set user=$TAFEL_TEST_USER} >"$D/tafeld.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 600); do
+    grep -q "ready: listening" "$D/tafeld.log" && break
+    kill -0 "$pid" 2>/dev/null || fail "the installed tafeld exited"
+    sleep 0.1
+done
+grep -q "ready: listening" "$D/tafeld.log" || fail "not ready within 60 s"
+"$P/bin/tafelctl" --config /dev/null --data-dir "$D/data" status | grep -q "LISTEN up" ||
+    fail "installed tafelctl status"
+echo "ok: the installed tafeld starts, is ready and answers tafelctl status"
+kill -TERM "$pid"
+rc=0
+wait "$pid" || rc=$?
+pid=
+[ $rc -eq 0 ] || fail "exit status $rc after SIGTERM"
+echo "ok: stopped cleanly"
