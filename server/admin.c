@@ -1,6 +1,7 @@
 /* The local admin socket: `tafelctl status` asks, tafeld answers with its state as one JSON document. */
 #include "admin.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <grp.h>
 #include <stdio.h>
@@ -298,14 +299,39 @@ status_errors(void)
 	return a;
 }
 
+void
+admin_bound_addr(char *buf, size_t len)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof ss;
+	char host[INET6_ADDRSTRLEN];
+
+	snprintf(buf, len, "%s", srv.cfg.listen);
+	if (srv.listener == NULL || getsockname(evconnlistener_get_fd(
+	    srv.listener), (struct sockaddr *)&ss, &sl) != 0)
+		return;
+	if (ss.ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)&ss;
+
+		inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+		snprintf(buf, len, "%s:%d", host, ntohs(in->sin_port));
+	} else if (ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)&ss;
+
+		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
+		snprintf(buf, len, "[%s]:%d", host, ntohs(in6->sin6_port));
+	}
+}
+
 char *
 admin_status_json(void)
 {
 	json_object *o = json_object_new_object();
-	char at[32];
+	char at[32], addr[128];
 	char *out;
 
 	iso_time(adm.started, at, sizeof at);
+	admin_bound_addr(addr, sizeof addr);
 	json_object_object_add(o, "version",
 	    json_object_new_string(TAFEL_VERSION));
 	json_object_object_add(o, "protocol",
@@ -314,8 +340,7 @@ admin_status_json(void)
 	json_object_object_add(o, "started", json_object_new_string(at));
 	json_object_object_add(o, "uptime_s",
 	    json_object_new_int64((int64_t)(time(NULL) - adm.started)));
-	json_object_object_add(o, "listen",
-	    json_object_new_string(srv.cfg.listen));
+	json_object_object_add(o, "listen", json_object_new_string(addr));
 	json_object_object_add(o, "stopping",
 	    json_object_new_boolean(srv.shutting_down));
 	json_object_object_add(o, "connections", status_connections());

@@ -23,6 +23,9 @@ int admin_socket_path(const struct server_config *cfg, const char *data_dir,
 void admin_start(void);
 void admin_stop(void);
 
+/* The address the listener is bound to ("127.0.0.1:7410"), or cfg.listen. */
+void admin_bound_addr(char *buf, size_t len);
+
 /* The status document (malloc'ed JSON text). */
 char *admin_status_json(void);
 

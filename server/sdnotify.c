@@ -11,6 +11,7 @@
 #include <systemd/sd-daemon.h>
 #endif
 
+#include "admin.h"
 #include "db.h"
 #include "log.h"
 #include "server.h"
@@ -95,7 +96,7 @@ static void
 ready_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct db_stats st;
-	char msg[200];
+	char msg[200], addr[128];
 
 	(void)fd;
 	(void)what;
@@ -109,10 +110,11 @@ ready_cb(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	sdn.ready = 1;
-	log_info("ready: listening on %s, %d database connection(s)",
-	    srv.cfg.listen, st.idle + st.busy);
-	snprintf(msg, sizeof msg, "READY=1\nSTATUS=serving on %s",
-	    srv.cfg.listen);
+	admin_bound_addr(addr, sizeof addr);
+	/* not "listening on": scripts read the port from that line */
+	log_info("ready: serving on %s, %d database connection(s)", addr,
+	    st.idle + st.busy);
+	snprintf(msg, sizeof msg, "READY=1\nSTATUS=serving on %s", addr);
 	sdn_send(msg);
 }
 

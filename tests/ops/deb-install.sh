@@ -58,11 +58,11 @@ setpriv --reuid tafel --regid tafel --init-groups env RUNTIME_DIRECTORY="$T/run"
     $exec_start --data-dir "$T/data" --listen 127.0.0.1:0 --config /dev/null >"$T/tafeld.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 600); do
-    grep -q "ready: listening" "$T/tafeld.log" && break
+    grep -q "ready: serving on" "$T/tafeld.log" && break
     kill -0 "$pid" 2>/dev/null || fail "tafeld exited"
     sleep 0.1
 done
-grep -q "ready: listening" "$T/tafeld.log" || fail "tafeld not ready within 60 s"
+grep -q "ready: serving on" "$T/tafeld.log" || fail "tafeld not ready within 60 s"
 echo "ok: the unit's tafeld runs as tafel and is ready"
 
 [ "$(stat -c '%a %G' "$T/run/admin.sock")" = "660 tafel" ] || fail "admin socket not 0660 group tafel"

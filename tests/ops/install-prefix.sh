@@ -41,11 +41,11 @@ mkdir -m 0700 "$D/data"
     ${TAFEL_TEST_USER:+--set user=$TAFEL_TEST_USER} >"$D/tafeld.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 600); do
-    grep -q "ready: listening" "$D/tafeld.log" && break
+    grep -q "ready: serving on" "$D/tafeld.log" && break
     kill -0 "$pid" 2>/dev/null || fail "the installed tafeld exited"
     sleep 0.1
 done
-grep -q "ready: listening" "$D/tafeld.log" || fail "not ready within 60 s"
+grep -q "ready: serving on" "$D/tafeld.log" || fail "not ready within 60 s"
 "$P/bin/tafelctl" --config /dev/null --data-dir "$D/data" status | grep -q "LISTEN up" ||
     fail "installed tafelctl status"
 echo "ok: the installed tafeld starts, is ready and answers tafelctl status"
