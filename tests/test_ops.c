@@ -357,6 +357,18 @@ test_status(void **state)
 	assert_int_equal(json_object_get_int64(jpath(st, "push", "lag")), 0);
 	json_object_put(st);
 
+	/* anyone else (here: nobody) gets nothing */
+	{
+		const char *bin = getenv("TAFELCTL") ? getenv("TAFELCTL") :
+		    "tafelctl";
+		char cmd[1024];
+
+		snprintf(cmd, sizeof cmd, "su -s /bin/sh nobody -c \"'%s' "
+		    "--config /dev/null --data-dir '%s' status\" >/dev/null "
+		    "2>&1", bin, srv.dir);
+		assert_int_not_equal(system(cmd), 0);
+	}
+
 	text = ctl_status_output(0);
 	assert_non_null(strstr(text, "sessions per organisation"));
 	assert_non_null(strstr(text, org));
