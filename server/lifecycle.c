@@ -153,8 +153,14 @@ lifecycle_stop(const char *why)
 {
 	struct conn *c, *next;
 
-	if (srv.shutting_down)
+	if (srv.shutting_down) {
+		/* a second signal: no more waiting for requests in flight */
+		if (lc.phase == STOP_DRAINING && lc.deadline > mono_ms()) {
+			log_info("%s again: closing the connections now", why);
+			lc.deadline = mono_ms();
+		}
 		return;
+	}
 	srv.shutting_down = 1;
 	log_info("%s: stopping; telling %u connection(s)", why, srv.n_conns);
 	if (lc.hook != NULL)
@@ -220,10 +226,16 @@ lifecycle_free(void)
 {
 	size_t i;
 
+	/*
+	 * The loop has ended; what is left (joining workers, stopping the
+	 * embedded PostgreSQL) must not be cut short by a late SIGTERM, which
+	 * would leave the cluster running.
+	 */
 	for (i = 0; i < sizeof lc.sigs / sizeof lc.sigs[0]; i++) {
 		if (lc.sigs[i] != NULL)
 			event_free(lc.sigs[i]);
 		lc.sigs[i] = NULL;
+		signal(lc_signums[i], SIG_IGN);
 	}
 	if (lc.timer != NULL)
 		event_free(lc.timer);

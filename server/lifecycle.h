@@ -16,7 +16,8 @@ void lifecycle_free(void);
  * The graceful stop: no new connections, every client gets a
  * ServerStopping notice, requests already running finish (at most
  * shutdown_timeout), then every connection is closed cleanly and the
- * loop ends.  Safe to call more than once.
+ * loop ends.  Called again while requests are still awaited (a second
+ * SIGTERM), it stops waiting for them.
  */
 void lifecycle_stop(const char *why);
 

@@ -551,6 +551,52 @@ test_sigterm_notice_and_drain(void **state)
 	assert_string_equal(v, "1");
 }
 
+/*
+ * A second SIGTERM while a write still waits for its lock: tafeld stops
+ * waiting and closes the connection at once (the write's answer is not
+ * awaited; the client retries it with its key), long before the lock goes.
+ */
+static void
+test_second_sigterm_stops_waiting(void **state)
+{
+	struct tclient c;
+	Tafel__Envelope *m;
+	pid_t locker;
+	int st, saw_notice = 0, locker_done;
+
+	(void)state;
+	assert_int_equal(tclient_login(&c, &srv, "voorzitter", "demo"), 0);
+	locker = fork();
+	assert_true(locker >= 0);
+	if (locker == 0)
+		_exit(harness_psql(&srv, "BEGIN; LOCK TABLE cases IN "
+		    "ACCESS EXCLUSIVE MODE; SELECT pg_sleep(8); COMMIT;") ==
+		    0 ? 0 : 1);
+	usleep(400000);
+	send_create_case(&c, "second sigterm");
+	usleep(300000);
+	assert_int_equal(kill(srv.pid, SIGTERM), 0);
+	m = tclient_recv(&c, 5000);
+	assert_non_null(m);
+	saw_notice = m->body_case == B(STOPPING);
+	frame_free(m);
+	assert_true(saw_notice);
+	assert_int_equal(kill(srv.pid, SIGTERM), 0);
+	while ((m = tclient_recv(&c, 10000)) != NULL)
+		frame_free(m);
+	assert_true(c.eof);
+	/* closed while the lock was still held */
+	locker_done = waitpid(locker, &st, WNOHANG) == locker;
+	assert_false(locker_done);
+	tclient_close(&c);
+	while (waitpid(locker, &st, 0) < 0 && errno == EINTR)
+		;
+	assert_int_equal(tafeld_stop(&srv), 0);
+	assert_true(tafeld_log_count(&srv, "SIGTERM again: closing the "
+	    "connections now") >= 1);
+	assert_int_equal(tafeld_start(&srv, srv.dir, NULL), 0);
+}
+
 /* What arrived on the test's NOTIFY_SOCKET, watched from a thread. */
 struct notify_watch {
 	int fd;
@@ -696,6 +742,7 @@ main(void)
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_backup_restore),
 		cmocka_unit_test(test_sigterm_notice_and_drain),
+		cmocka_unit_test(test_second_sigterm_stops_waiting),
 		cmocka_unit_test(test_sd_notify),
 	};
 
