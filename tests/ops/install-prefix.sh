@@ -13,7 +13,7 @@ cleanup() {
     rm -rf "$D"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*"; [ ! -f "$D/tafeld.log" ] || tail -20 "$D/tafeld.log"; exit 1; }
+fail() { echo "FAIL: $*"; [ ! -f "$D/log/tafeld.log" ] || tail -20 "$D/log/tafeld.log"; exit 1; }
 
 meson install -C "$BUILD" --no-rebuild --quiet --destdir "$D/root" >"$D/install.log" 2>&1 ||
     { cat "$D/install.log"; fail "meson install"; }
@@ -36,19 +36,33 @@ grep -q "^ExecStart=$PREFIX/sbin/tafeld" \
 echo "ok: installed into $P"
 
 mkdir -m 0700 "$D/data"
-[ "$(id -u)" -ne 0 ] || chown "${TAFEL_TEST_USER:-tafel}" "$D/data"
+mkdir -m 0755 "$D/log"
+[ "$(id -u)" -ne 0 ] || chown "${TAFEL_TEST_USER:-tafel}" "$D/data" "$D/log"
+# log_file instead of standard error, as with logrotate
 "$P/sbin/tafeld" --config /dev/null --data-dir "$D/data" --listen 127.0.0.1:0 \
-    ${TAFEL_TEST_USER:+--set user=$TAFEL_TEST_USER} >"$D/tafeld.log" 2>&1 &
+    --set log_file="$D/log/tafeld.log" \
+    ${TAFEL_TEST_USER:+--set user=$TAFEL_TEST_USER} >"$D/tafeld.stderr" 2>&1 &
 pid=$!
 for _ in $(seq 1 600); do
-    grep -q "ready: serving on" "$D/tafeld.log" && break
-    kill -0 "$pid" 2>/dev/null || fail "the installed tafeld exited"
+    grep -qs "ready: serving on" "$D/log/tafeld.log" && break
+    kill -0 "$pid" 2>/dev/null || { cat "$D/tafeld.stderr"; fail "the installed tafeld exited"; }
     sleep 0.1
 done
-grep -q "ready: serving on" "$D/tafeld.log" || fail "not ready within 60 s"
+grep -qs "ready: serving on" "$D/log/tafeld.log" || fail "not ready within 60 s"
 "$P/bin/tafelctl" --config /dev/null --data-dir "$D/data" status | grep -q "LISTEN up" ||
     fail "installed tafelctl status"
 echo "ok: the installed tafeld starts, is ready and answers tafelctl status"
+
+# logrotate: the file is moved away, SIGUSR1 makes tafeld write to a new one
+mv "$D/log/tafeld.log" "$D/log/tafeld.log.1"
+kill -USR1 "$pid"
+for _ in $(seq 1 100); do
+    grep -qs "SIGUSR1: log file .* reopened" "$D/log/tafeld.log" && break
+    sleep 0.1
+done
+grep -qs "SIGUSR1: log file .* reopened" "$D/log/tafeld.log" || fail "SIGUSR1 did not reopen log_file"
+! grep -q "reopened" "$D/log/tafeld.log.1" || fail "the rotated file got the new lines"
+echo "ok: SIGUSR1 reopens log_file"
 kill -TERM "$pid"
 rc=0
 wait "$pid" || rc=$?
