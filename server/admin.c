@@ -146,17 +146,39 @@ count_sub(void *arg, const struct push_sub_info *i)
 	e->presentation += i->presentation != 0;
 }
 
+static void
+count_state(const struct conn *c, void *arg)
+{
+	unsigned *counts = arg;
+	enum conn_state st = conn_get_state(c);
+
+	if (st <= CONN_DEAD)
+		counts[st]++;
+}
+
+static void
+count_session(const struct conn *c, void *arg)
+{
+	struct tallies *t = arg;
+	struct tally *e;
+	const char *name;
+	int64_t org;
+
+	if (!session_org_of(c, &org, &name))
+		return;
+	e = tally_get(t, org);
+	e->name = name;
+	e->n++;
+}
+
 static json_object *
 status_connections(void)
 {
 	json_object *o = json_object_new_object(), *by = json_object_new_object();
 	unsigned counts[CONN_DEAD + 1] = { 0 };
-	const struct conn *c;
 	int st;
 
-	TAILQ_FOREACH(c, &srv.conns, entry)
-		if (c->state <= CONN_DEAD)
-			counts[c->state]++;
+	conn_foreach(count_state, counts);
 	for (st = CONN_HANDSHAKE; st <= CONN_DEAD; st++)
 		json_object_object_add(by, conn_state_name((enum conn_state)st),
 		    json_object_new_int64(counts[st]));
@@ -174,18 +196,9 @@ status_sessions(void)
 {
 	json_object *a = json_object_new_array();
 	struct tallies t = { 0 };
-	const struct conn *c;
 	size_t i;
 
-	TAILQ_FOREACH(c, &srv.conns, entry) {
-		struct tally *e;
-
-		if (c->session == NULL || c->state >= CONN_DEAD)
-			continue;
-		e = tally_get(&t, c->session->org_id);
-		e->name = c->session->org_name;
-		e->n++;
-	}
+	conn_foreach(count_session, &t);
 	qsort(t.v, t.n, sizeof *t.v, tally_cmp);
 	for (i = 0; i < t.n; i++) {
 		json_object *o = json_object_new_object();
