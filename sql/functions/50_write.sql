@@ -817,6 +817,7 @@ BEGIN
 	v_json := tafel_json_case(v_id);
 	PERFORM tafel_log_change(u.id, NULL, v_id, '{}',
 	    jsonb_build_object('case', v_json));
+	PERFORM tafel_log_match_changes(u.id, v_id, '{}');
 	RETURN v_json;
 END
 $$;
@@ -949,7 +950,28 @@ BEGIN
 	v_json := tafel_json_person(v_id);
 	PERFORM tafel_log_change(u.id, NULL, c.id, '{}', jsonb_build_object(
 	    'person', v_json, 'case', tafel_json_case(c.id)));
+	PERFORM tafel_log_match_changes(u.id, c.id, '{}');
 	RETURN v_json;
+END
+$$;
+
+-- After a person of p_case_id was added or changed: every other case whose
+-- "eerder besproken" (tafel_case_has_earlier) may have changed with it gets
+-- a change of its own, so that a live view stays equal to a fresh
+-- snapshot.  p_before: the matched cases before the change (update_person).
+CREATE OR REPLACE FUNCTION tafel_log_match_changes(p_actor bigint,
+    p_case_id bigint, p_before bigint[])
+RETURNS void LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	v bigint;
+BEGIN
+	FOR v IN SELECT DISTINCT x FROM unnest(coalesce(p_before, '{}') ||
+	    ARRAY(SELECT m.other_case_id FROM tafel_case_matches(p_case_id) m)) x
+	    WHERE x <> p_case_id ORDER BY x
+	LOOP
+		PERFORM tafel_log_change(p_actor, NULL, v, '{}',
+		    jsonb_build_object('case', tafel_json_case(v)));
+	END LOOP;
 END
 $$;
 
@@ -963,6 +985,7 @@ DECLARE
 	c cases;
 	v_case bigint;
 	v_json jsonb;
+	v_before bigint[];
 BEGIN
 	IF jsonb_typeof(v_p) IS DISTINCT FROM 'object' THEN
 		PERFORM tafel_raise('TF011', 'person is required', 'person');
@@ -990,6 +1013,7 @@ BEGIN
 		PERFORM tafel_conflict('current_person', tafel_json_person(p.id));
 	END IF;
 	PERFORM tafel_check_person(v_p, 'person');
+	v_before := ARRAY(SELECT m.other_case_id FROM tafel_case_matches(c.id) m);
 
 	UPDATE persons SET
 	    role = tafel_arg_enum(v_p, 'role', tafel_enum_person_role()),
@@ -1001,6 +1025,7 @@ BEGIN
 	v_json := tafel_json_person(p.id);
 	PERFORM tafel_log_change(u.id, NULL, c.id, '{}', jsonb_build_object(
 	    'person', v_json, 'case', tafel_json_case(c.id)));
+	PERFORM tafel_log_match_changes(u.id, c.id, v_before);
 	RETURN v_json;
 END
 $$;
