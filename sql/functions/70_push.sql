@@ -75,6 +75,15 @@ BEGIN
 	IF NOT FOUND OR u.disabled THEN
 		RETURN NULL;
 	END IF;
+	-- an inbox entry: its recipients and sender only, never on a beamer
+	IF p_payload ? 'inbox_entry' THEN
+		IF coalesce(p_pres_meeting, 0) > 0 THEN
+			RETURN NULL;
+		END IF;
+		RETURN (SELECT jsonb_build_object('inbox_entry', r)
+		    FROM tafel_render_inbox(u.id, p_payload -> 'inbox_entry',
+			'event') r WHERE r IS NOT NULL);
+	END IF;
 	IF coalesce(p_pres_meeting, 0) > 0 THEN
 		SELECT * INTO m FROM meetings WHERE id = p_pres_meeting;
 		IF NOT FOUND OR NOT tafel_may_chair(u, m) THEN

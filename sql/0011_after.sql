@@ -1,0 +1,54 @@
+-- 0011 after the meeting: feedback that reaches the submitter.
+--
+--  * inbox_entries: one row per piece of feedback (terugkoppeling) to the
+--    organisation (and person) that submitted a case: an action point on
+--    the case completed (with its note) or cancelled (with its reason), or
+--    the case moved along its routing or closed.  Made by triggers in the
+--    same transaction as the change (sql/functions/58_inbox.sql), pushed
+--    on the inbox topic to the recipient organisation's members and the
+--    sender; read_at/read_by are the read receipt the sender sees.
+--  * audit_log.context gains 'inbox' (an inbox read that sent personal
+--    data of a case, e.g. an action's note).
+--
+-- The functions are in sql/functions/58_inbox.sql, the grants and the
+-- policy in 92_after_grants.sql.  docs/schema.md, docs/security.md and
+-- docs/protocol.md (section 7.8) describe it.
+
+CREATE TABLE inbox_entries (
+	id		bigserial PRIMARY KEY,
+	kind		text NOT NULL CHECK (kind IN ('action_done',
+			    'action_cancelled', 'case_moved', 'case_closed')),
+	case_id		bigint NOT NULL REFERENCES cases (id),
+	action_id	bigint REFERENCES action_points (id),
+	recipient_org_id bigint NOT NULL REFERENCES organisations (id),
+	recipient_user_id bigint REFERENCES users (id),
+	sender_id	bigint NOT NULL REFERENCES users (id),
+	from_status	text NOT NULL DEFAULT '',
+	to_status	text NOT NULL DEFAULT '',
+	created_at	timestamptz NOT NULL DEFAULT now(),
+	read_at		timestamptz,
+	read_by		bigint REFERENCES users (id),
+	version		bigint NOT NULL DEFAULT 1,
+	CHECK ((read_at IS NULL) = (read_by IS NULL)),
+	CHECK ((kind LIKE 'action_%') = (action_id IS NOT NULL))
+);
+CREATE INDEX inbox_entries_recipient_idx
+	ON inbox_entries (recipient_org_id, read_at, id);
+CREATE INDEX inbox_entries_sender_idx ON inbox_entries (sender_id, id);
+CREATE INDEX inbox_entries_case_idx ON inbox_entries (case_id);
+
+ALTER TABLE inbox_entries ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE audit_log DROP CONSTRAINT audit_log_context_check;
+ALTER TABLE audit_log ADD CONSTRAINT audit_log_context_check
+	CHECK (context IN ('snapshot', 'event', 'case_view', 'case_list',
+	    'action_list', 'beamer', 'conflict', 'write', 'nomination_list',
+	    'inbox'));
+
+-- the answer kind of mark_inbox_read; the list also names intake's kinds
+-- (0008), which 0009's list left out
+ALTER TABLE write_ops DROP CONSTRAINT write_ops_kind_check;
+ALTER TABLE write_ops ADD CONSTRAINT write_ops_kind_check
+	CHECK (kind IN ('meeting', 'attendance', 'agenda', 'item', 'action',
+	    'case', 'person', 'contribution', 'goal', 'link', 'meetings',
+	    'nomination', 'inbox'));

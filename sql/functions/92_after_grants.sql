@@ -1,0 +1,15 @@
+-- The server's role and the inbox (0011): the entry functions, and SELECT
+-- on inbox_entries behind row-level security as a backstop: the rows
+-- addressed to the current user's organisation and the ones the user sent.
+-- Applied after 90_grants.sql, which revokes everything first.
+
+GRANT EXECUTE ON FUNCTION
+	tafel_list_inbox(bigint, boolean, boolean),
+	tafel_inbox_snapshot(bigint)
+	TO tafel_app;
+
+GRANT SELECT ON inbox_entries TO tafel_app;
+DROP POLICY IF EXISTS tafel_app_inbox_entries ON inbox_entries;
+CREATE POLICY tafel_app_inbox_entries ON inbox_entries FOR SELECT
+	TO tafel_app USING (recipient_org_id = tafel_rls_org()
+	    OR sender_id = tafel_rls_user());
