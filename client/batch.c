@@ -533,6 +533,20 @@ cmd_subscribe_cases(struct batch *b, struct cmd_args *a)
 	return 0;
 }
 
+/* The inbox topic (feedback on the cases my organisation submitted): the
+ * answer and the events are printed, as for the cases topic. */
+static int
+cmd_subscribe_inbox(struct batch *b, struct cmd_args *a)
+{
+	Tafel__SubscribeRequest r = TAFEL__SUBSCRIBE_REQUEST__INIT;
+
+	(void)a;
+	r.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_INBOX;
+	b->wait_rid = net_send_body(b->net, TAFEL__ENVELOPE__BODY_SUBSCRIBE, &r,
+	    NET_REQ_READ, NULL, on_subscribed_cases, b);
+	return 0;
+}
+
 static int
 cmd_subscribe_actions(struct batch *b, struct cmd_args *a)
 {
@@ -798,6 +812,13 @@ static const struct cmd_entry cmd_table[] = {
 	{ "subscribe-actions", 0, "subscribe-actions",
 	  FN(cmd_subscribe_actions) },
 	{ "subscribe-cases", 0, "subscribe-cases", FN(cmd_subscribe_cases) },
+	/* After the meeting: the inbox (docs/protocol.md 7.8). */
+	{ "subscribe-inbox", 0, "subscribe-inbox", FN(cmd_subscribe_inbox) },
+	{ "inbox", 2, "inbox unread|all received|sent",
+	  REQ(LIST_INBOX, RD, B("unread_only", "unread", "all"),
+	  B("include_sent", "sent", "received")) },
+	{ "read", 1, "read INBOX_ENTRY_ID",
+	  REQ(MARK_INBOX_READ, WR, W("id")) },
 	{ "meetings", 0, "meetings", REQ(LIST_MEETINGS, RD) },
 	{ "my-actions", 0, "my-actions", REQ(LIST_MY_ACTIONS, RD) },
 	{ "case", 1, "case ID", REQ(GET_CASE, RD, W("case_id")) },
