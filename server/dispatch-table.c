@@ -353,6 +353,14 @@ check_mark_inbox_read(const ProtobufCMessage *m, struct validate_error *e)
 }
 
 static int
+check_get_minutes(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__MinutesRequest *q = (const void *)m;
+
+	return validate_id("meeting_id", q->meeting_id, 1, e);
+}
+
+static int
 check_get_case(const ProtobufCMessage *m, struct validate_error *e)
 {
 	const Tafel__GetCaseRequest *q = (const void *)m;
@@ -468,6 +476,8 @@ const struct request_handler request_handlers[] = {
 	    "coalesce(($2::jsonb->>'unread_only')::boolean, false), "
 	    "coalesce(($2::jsonb->>'include_sent')::boolean, false))",
 	    INBOX_LIST, NULL),
+	READ(GET_MINUTES, "SELECT tafel_get_minutes($1::bigint, "
+	    "($2::jsonb->>'meeting_id')::bigint)", MINUTES, check_get_minutes),
 
 	WRITE(CREATE_MEETING, "create_meeting", MEETING, check_create_meeting),
 	WRITE(OPEN_MEETING, "open_meeting", MEETING, check_meeting_state),

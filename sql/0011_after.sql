@@ -8,7 +8,8 @@
 --    on the inbox topic to the recipient organisation's members and the
 --    sender; read_at/read_by are the read receipt the sender sees.
 --  * audit_log.context gains 'inbox' (an inbox read that sent personal
---    data of a case, e.g. an action's note).
+--    data of a case, e.g. an action's note) and 'minutes' (a rendering of
+--    a meeting's minutes for a recipient organisation, 58_minutes.sql).
 --
 -- The functions are in sql/functions/58_inbox.sql, the grants and the
 -- policy in 92_after_grants.sql.  docs/schema.md, docs/security.md and
@@ -43,7 +44,7 @@ ALTER TABLE audit_log DROP CONSTRAINT audit_log_context_check;
 ALTER TABLE audit_log ADD CONSTRAINT audit_log_context_check
 	CHECK (context IN ('snapshot', 'event', 'case_view', 'case_list',
 	    'action_list', 'beamer', 'conflict', 'write', 'nomination_list',
-	    'inbox'));
+	    'inbox', 'minutes'));
 
 -- the answer kind of mark_inbox_read; the list also names intake's kinds
 -- (0008), which 0009's list left out

@@ -5,7 +5,8 @@
 
 GRANT EXECUTE ON FUNCTION
 	tafel_list_inbox(bigint, boolean, boolean),
-	tafel_inbox_snapshot(bigint)
+	tafel_inbox_snapshot(bigint),
+	tafel_get_minutes(bigint, bigint)
 	TO tafel_app;
 
 GRANT SELECT ON inbox_entries TO tafel_app;
