@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
 #include <libpq-fe.h>
 
 #include "auth.h"
@@ -16,6 +17,7 @@
 #include "config.h"
 #include "log.h"
 #include "migrate.h"
+#include "minutes.h"
 #include "paths.h"
 #include "pgembed.h"
 #include "privdrop.h"
@@ -768,6 +770,76 @@ cmd_meeting_cancel(int argc, char **argv)
 	    "'reason', $4::text || $5::text)", reason, "", as);
 }
 
+/* minutes MEETING --org ORG [--format pdf|txt] -o FILE: the minutes of a
+ * closed meeting as the organisation receives them (58_minutes.sql). */
+static int
+cmd_minutes(int argc, char **argv)
+{
+	const char *org = NULL, *format = "pdf", *out = NULL;
+	const char *p[2];
+	struct json_object *m;
+	char err[512];
+	PGresult *r;
+	FILE *f;
+	int rc;
+
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--org") == 0)
+			org = argv[i + 1];
+		else if (strcmp(argv[i], "--format") == 0)
+			format = argv[i + 1];
+		else if (strcmp(argv[i], "-o") == 0)
+			out = argv[i + 1];
+		else
+			org = NULL, i = argc;
+	}
+	if (argc % 2 != 1 || org == NULL || out == NULL ||
+	    (strcmp(format, "pdf") != 0 && strcmp(format, "txt") != 0)) {
+		fprintf(stderr, "usage: tafelctl minutes MEETING_ID --org ORG "
+		    "[--format pdf|txt] -o FILE\n");
+		return 2;
+	}
+	p[0] = org;
+	p[1] = argv[0];
+	r = q("SELECT tafel_minutes_for_org((SELECT id FROM organisations "
+	    "WHERE id::text = $1 OR name = $1 ORDER BY id LIMIT 1), "
+	    "$2::bigint)::text", 2, p);
+	if (r == NULL)
+		return 1;
+	m = json_tokener_parse(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	if (m == NULL) {
+		fprintf(stderr, "tafelctl: minutes: bad JSON from the database\n");
+		return 1;
+	}
+	/* the document's times are Amsterdam's, as everywhere in Tafel */
+	setenv("TZ", "Europe/Amsterdam", 1);
+	tzset();
+	if (strcmp(format, "pdf") == 0) {
+		rc = minutes_write_pdf(m, out, err, sizeof err);
+		if (rc != 0)
+			fprintf(stderr, "tafelctl: %s\n", err);
+	} else {
+		f = strcmp(out, "-") == 0 ? stdout : fopen(out, "w");
+		if (f == NULL) {
+			fprintf(stderr, "tafelctl: %s: %s\n", out,
+			    strerror(errno));
+			json_object_put(m);
+			return 1;
+		}
+		rc = minutes_write_text(m, f);
+		if ((f != stdout && fclose(f) != 0) || rc != 0) {
+			fprintf(stderr, "tafelctl: %s: write failed\n", out);
+			rc = -1;
+		}
+	}
+	json_object_put(m);
+	if (rc == 0 && strcmp(out, "-") != 0)
+		printf("minutes of meeting %s for %s written to %s\n", argv[0],
+		    org, out);
+	return rc == 0 ? 0 : 1;
+}
+
 static int
 cmd_migrate(int argc, char **argv)
 {
@@ -879,6 +951,10 @@ static const struct ctl_cmd commands[] = {
 	  cmd_meeting_move, "move a planned meeting (Europe/Amsterdam)", NULL },
 	{ "meeting cancel", "ID [REASON...] [--as LOGIN]", 1, 40, 1,
 	  cmd_meeting_cancel, "cancel a planned meeting", NULL },
+	{ "minutes", "MEETING_ID --org ORG [--format pdf|txt] -o FILE", 5, 7, 1,
+	  cmd_minutes, "write the minutes of a closed meeting as the "
+	  "organisation (name or id) receives them; -o - for text on stdout",
+	  NULL },
 	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL }
 };
 

@@ -61,7 +61,8 @@ BEGIN
 		v_items := v_items || jsonb_build_array(tafel_json_item(ai.id));
 		v_marks := v_marks || jsonb_build_array(jsonb_build_object(
 		    'added_during_meeting', m.opened_at IS NOT NULL
-			AND ai.created_at > m.opened_at,
+			AND ai.created_at > m.opened_at
+			AND ai.created_at <= m.closed_at,
 		    'changed_after_close', ai.updated_at > m.closed_at));
 		v_cases := v_cases || jsonb_build_array(tafel_json_case(ai.case_id));
 		v_actions := v_actions || coalesce((SELECT jsonb_agg(

@@ -352,6 +352,12 @@ BEGIN
 	    || 'na terugkoppeling aan Veilig Thuis.',
 	    (v_today - 28 + time '10:50') AT TIME ZONE 'Europe/Amsterdam',
 	    u_vz, u_vz, 3);
+	-- the agenda was made the week before; decided in the meeting (the
+	-- minutes mark later changes, 58_minutes.sql)
+	UPDATE agenda_items SET
+	    created_at = (v_today - 35 + time '12:00') AT TIME ZONE 'Europe/Amsterdam',
+	    updated_at = discussed_at
+	WHERE meeting_id = m_past;
 
 	INSERT INTO agenda_items (meeting_id, case_id, position, created_by,
 	    updated_by)
