@@ -17,6 +17,7 @@
 #include "client.h"
 #include "envelope.h"
 #include "log.h"
+#include "minutes.h"
 #include "model.h"
 #include "net.h"
 #include "pbjson.h"
@@ -533,6 +534,66 @@ cmd_subscribe_cases(struct batch *b, struct cmd_args *a)
 	return 0;
 }
 
+/* minutes MEETING_ID [txt|pdf FILE]: the answer is printed; with a format
+ * the minutes are also written as a document (common/minutes.c). */
+static struct {
+	char format[4];
+	char path[1024];
+} minutes_out;
+
+static void
+on_minutes(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct json_object *o;
+	char err[1200];
+	FILE *f;
+	int rc;
+
+	if (m != NULL && m->body_case == TAFEL__ENVELOPE__BODY_MINUTES &&
+	    minutes_out.format[0] != '\0') {
+		o = pbjson_from_message(&m->minutes->base);
+		if (strcmp(minutes_out.format, "pdf") == 0) {
+			rc = minutes_write_pdf(o, minutes_out.path, err,
+			    sizeof err);
+		} else if ((f = fopen(minutes_out.path, "w")) != NULL) {
+			rc = minutes_write_text(o, f);
+			if (fclose(f) != 0)
+				rc = -1;
+			snprintf(err, sizeof err, "%s: write failed",
+			    minutes_out.path);
+		} else {
+			rc = -1;
+			snprintf(err, sizeof err, "%s: %s", minutes_out.path,
+			    strerror(errno));
+		}
+		if (rc != 0)
+			emit_error(0, "minutes_export", err);
+		json_object_put(o);
+	}
+	on_reply(n, m, arg);
+}
+
+static int
+cmd_minutes(struct batch *b, struct cmd_args *a)
+{
+	Tafel__MinutesRequest r = TAFEL__MINUTES_REQUEST__INIT;
+
+	if (parse_id(a->argv[1], &r.meeting_id) != 0)
+		return -1;
+	minutes_out.format[0] = '\0';
+	if (a->argc == 4 && (strcmp(a->argv[2], "txt") == 0 ||
+	    strcmp(a->argv[2], "pdf") == 0)) {
+		snprintf(minutes_out.format, sizeof minutes_out.format, "%s",
+		    a->argv[2]);
+		snprintf(minutes_out.path, sizeof minutes_out.path, "%s",
+		    a->argv[3]);
+	} else if (a->argc != 2)
+		return -1;
+	b->wait_rid = net_send_body(b->net, TAFEL__ENVELOPE__BODY_GET_MINUTES,
+	    &r, NET_REQ_READ, NULL, on_minutes, b);
+	return 0;
+}
+
 /* The inbox topic (feedback on the cases my organisation submitted): the
  * answer and the events are printed, as for the cases topic. */
 static int
@@ -817,6 +878,7 @@ static const struct cmd_entry cmd_table[] = {
 	{ "inbox", 2, "inbox unread|all received|sent",
 	  REQ(LIST_INBOX, RD, B("unread_only", "unread", "all"),
 	  B("include_sent", "sent", "received")) },
+	{ "minutes", 1, "minutes MEETING_ID [txt|pdf FILE]", FN(cmd_minutes) },
 	{ "read", 1, "read INBOX_ENTRY_ID",
 	  REQ(MARK_INBOX_READ, WR, W("id")) },
 	{ "meetings", 0, "meetings", REQ(LIST_MEETINGS, RD) },

@@ -68,10 +68,10 @@ BEGIN
 		v_actions := v_actions || coalesce((SELECT jsonb_agg(
 		    tafel_json_action(a.id) ORDER BY a.id) FROM action_points a
 		    WHERE a.case_id = ai.case_id AND a.meeting_id = m.id), '[]');
-		v_late := v_late || coalesce((SELECT jsonb_agg(a.id)
-		    FROM action_points a WHERE a.case_id = ai.case_id
-			AND a.meeting_id = m.id AND a.created_at > m.closed_at),
-		    '[]');
+		v_late := v_late || jsonb_build_array(coalesce((SELECT
+		    jsonb_agg(a.id) FROM action_points a
+		    WHERE a.case_id = ai.case_id AND a.meeting_id = m.id
+			AND a.created_at > m.closed_at), '[]'));
 	END LOOP;
 	-- the covenant, as everywhere: redacted for the viewer, audited
 	r := tafel_render(p_viewer, 0, 0, jsonb_build_object(

@@ -410,6 +410,10 @@ BEGIN
 	    || 'over vrijwillige hulp', o_gem, u_vz, v_today - 21, 'done',
 	    'Beide partners zijn in zorg bij het maatschappelijk werk; '
 	    || 'Veilig Thuis sluit de melding.', u_vz);
+	-- last month's action points were agreed in that meeting
+	UPDATE action_points SET created_at = (v_today - 28 + time '10:55')
+	    AT TIME ZONE 'Europe/Amsterdam'
+	WHERE meeting_id = m_past;
 	PERFORM tafel_demo_action(c11, NULL, 'Contact met Sophie Lambrecht over '
 	    || 'haar veiligheid en steun bij de rechtszaak', o_sh, u_sh,
 	    v_today - 30, 'done', 'Twee gesprekken gevoerd; zij voelt zich veilig '

@@ -68,4 +68,21 @@ for doc in "$E2E_DIR/vsl.pdf.txt" "$E2E_DIR/vsl.txt"; do
 	grep -qF "na sluiting" "$doc" && fail "$doc: marks a change after closing"
 	grep -qF "Opgesteld voor: $vsl" "$doc" || fail "$doc: recipient missing"
 done
+# tafel --batch minutes: the user's own organisation's copy, as the answer
+# and as documents
+res=$(printf '%s\n' "minutes $mid pdf $E2E_DIR/b.pdf" "minutes $mid txt $E2E_DIR/b.txt" quit |
+	batch wijkagent)
+echo "$res" | python3 -c '
+import json, sys
+r = [json.loads(l) for l in sys.stdin]
+r = [x for x in r if x["type"] in ("response", "error")]
+assert len(r) == 2 and all(x["body"] == "minutes" for x in r), r
+m = r[0]["minutes"]
+assert m["org_name"] == "Politie Eenheid Oost-Nederland", m
+assert m["items"][0]["item"]["decision"].startswith("Huisverbod verlengen"), m
+' || fail "batch minutes: $res"
+pdftotext "$E2E_DIR/b.pdf" - | grep -qF "Opgesteld voor: $pol" || fail "batch PDF"
+grep -qF "Jeroen Bakker" "$E2E_DIR/b.txt" || fail "batch text"
+res=$(printf 'minutes %s\nquit\n' "$(( mid + 1000 ))" | batch wijkagent)
+echo "$res" | grep -q '"code":"not_found"' || fail "minutes of no meeting: $res"
 ok

@@ -64,6 +64,7 @@ BEGIN
 	ASSERT n -> 'items' -> 0 -> 'actions' -> 0 ->> 'owner_user_name' = 'Joris Mulder';
 	ASSERT n -> 'items' -> 0 ->> 'added_during_meeting' = 'false';
 	ASSERT n -> 'items' -> 0 ->> 'changed_after_close' = 'false';
+	ASSERT n -> 'items' -> 0 -> 'actions_after_close' = '[]', n::text;
 	-- present (in the room or remote), expected but absent
 	ASSERT n -> 'present' @> jsonb_build_array(jsonb_build_object(
 	    'user_name', 'Sanne Jansen', 'remote', true)), n -> 'present';
@@ -99,11 +100,18 @@ BEGIN
 	PERFORM test_expect('TF016', format('SELECT tafel_get_minutes(%s, %s)',
 	    test_uid('huisarts'), v_m));
 
-	-- a decision changed after closing is marked
+	-- a decision changed and an action agreed after closing are marked
+	a := test_write('voorzitter', 'create_action', jsonb_build_object(
+	    'case_id', v_c, 'meeting_id', v_m, 'description', 'Nagekomen afspraak',
+	    'owner_org_id', v_pol, 'due_date', to_char(current_date + 7, 'YYYY-MM-DD')));
+	UPDATE action_points SET created_at = now() + interval '1 minute'
+	WHERE id = (a ->> 'id')::bigint;
 	UPDATE agenda_items SET decision = decision || ' (aangevuld)',
 	    updated_at = now() + interval '1 minute', version = version + 1
 	WHERE id = (it ->> 'id')::bigint;
 	n := tafel_get_minutes(test_uid('politie'), v_m);
 	ASSERT n -> 'items' -> 0 ->> 'changed_after_close' = 'true', n::text;
+	ASSERT n -> 'items' -> 0 -> 'actions_after_close'
+	    = jsonb_build_array((a ->> 'id')::bigint), n::text;
 END
 $$;
