@@ -147,7 +147,11 @@ inbox_event(struct ui *u, const Tafel__InboxEntry *e)
 {
 	Tafel__ListInboxRequest r = TAFEL__LIST_INBOX_REQUEST__INIT;
 
-	if (!e->sent_by_me && e->read_at == 0)
+	if (!e->sent_by_me && e->read_at == 0 &&
+	    e->kind == TAFEL__INBOX_KIND__INBOX_ACTION_OVERDUE)
+		ui_message(u, 1, _("An action point on case %s is overdue "
+		    "(inbox)."), e->case_number);
+	else if (!e->sent_by_me && e->read_at == 0)
 		ui_message(u, 0, _("New feedback on case %s (inbox)."),
 		    e->case_number);
 	r.unread_only = 1;

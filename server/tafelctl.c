@@ -211,6 +211,26 @@ cmd_org_disable(int argc, char **argv)
 	return 0;
 }
 
+/* org escalation-contact ORG LOGIN|-: who hears of overdue action points. */
+static int
+cmd_org_escalation(int argc, char **argv)
+{
+	const char *p[2] = { argv[0], argv[1] };
+	PGresult *r;
+
+	(void)argc;
+	r = q("SELECT tafel_set_escalation_contact($1, $2)", 2, p);
+	if (r == NULL)
+		return 1;
+	if (strcmp(argv[1], "-") == 0)
+		printf("%s has no escalation contact now\n", PQgetvalue(r, 0, 0));
+	else
+		printf("escalation contact of %s: %s\n", PQgetvalue(r, 0, 0),
+		    argv[1]);
+	PQclear(r);
+	return 0;
+}
+
 /* Runs the command's report query with its arguments and prints a table. */
 static int
 cmd_report(int argc, char **argv)
@@ -864,6 +884,9 @@ static const struct ctl_cmd commands[] = {
 	  "add an organisation (KIND: police, prosecutor, probation, "
 	  "municipality, child_protection, veilig_thuis, youth_care, "
 	  "mental_health, addiction_care, housing, victim_support, other)", NULL },
+	{ "org escalation-contact", "ORG LOGIN|-", 2, 2, 1, cmd_org_escalation,
+	  "the user (of that organisation) told when its action points are "
+	  "overdue for escalation_after days; - for none", NULL },
 	{ "org disable", "NAME", 1, 1, 1, cmd_org_disable,
 	  "disable every user of an organisation", NULL },
 	{ "user list", "", 0, 0, 1, cmd_report, "list users",

@@ -7,6 +7,10 @@
 --    same transaction as the change (sql/functions/58_inbox.sql), pushed
 --    on the inbox topic to the recipient organisation's members and the
 --    sender; read_at/read_by are the read receipt the sender sees.
+--  * organisations.escalation_contact_id and action_points.escalated_at:
+--    an action point overdue for escalation_after days is escalated once,
+--    as an inbox entry of kind action_overdue to the owner organisation,
+--    naming its escalation contact (tafeld's timer calls tafel_escalate).
 --  * audit_log.context gains 'inbox' (an inbox read that sent personal
 --    data of a case, e.g. an action's note) and 'minutes' (a rendering of
 --    a meeting's minutes for a recipient organisation, 58_minutes.sql).
@@ -18,12 +22,14 @@
 CREATE TABLE inbox_entries (
 	id		bigserial PRIMARY KEY,
 	kind		text NOT NULL CHECK (kind IN ('action_done',
-			    'action_cancelled', 'case_moved', 'case_closed')),
+			    'action_cancelled', 'case_moved', 'case_closed',
+			    'action_overdue')),
 	case_id		bigint NOT NULL REFERENCES cases (id),
 	action_id	bigint REFERENCES action_points (id),
 	recipient_org_id bigint NOT NULL REFERENCES organisations (id),
 	recipient_user_id bigint REFERENCES users (id),
-	sender_id	bigint NOT NULL REFERENCES users (id),
+	-- NULL: made by tafeld itself (action_overdue)
+	sender_id	bigint REFERENCES users (id),
 	from_status	text NOT NULL DEFAULT '',
 	to_status	text NOT NULL DEFAULT '',
 	created_at	timestamptz NOT NULL DEFAULT now(),
@@ -39,6 +45,15 @@ CREATE INDEX inbox_entries_sender_idx ON inbox_entries (sender_id, id);
 CREATE INDEX inbox_entries_case_idx ON inbox_entries (case_id);
 
 ALTER TABLE inbox_entries ENABLE ROW LEVEL SECURITY;
+
+-- Escalation: the organisation's contact for overdue action points (set by
+-- tafelctl org escalation-contact) and when an action point was escalated
+-- (once).
+ALTER TABLE organisations
+	ADD COLUMN escalation_contact_id bigint REFERENCES users (id);
+ALTER TABLE action_points ADD COLUMN escalated_at timestamptz;
+CREATE INDEX action_points_escalation_idx ON action_points (due_date)
+	WHERE state = 'open' AND escalated_at IS NULL;
 
 ALTER TABLE audit_log DROP CONSTRAINT audit_log_context_check;
 ALTER TABLE audit_log ADD CONSTRAINT audit_log_context_check

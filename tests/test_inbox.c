@@ -1,4 +1,4 @@
-/* Integration: the inbox over real TLS and PostgreSQL: feedback on an action completed by a partner reaches the submitter, who follows no meeting; read receipts. */
+/* Integration: the inbox over real TLS and PostgreSQL: feedback on an action completed by a partner reaches the submitter, who follows no meeting; read receipts; escalation of overdue action points. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -35,8 +35,12 @@ setup(void **state)
 	Tafel__Envelope *m;
 	size_t i;
 
+	/* escalation: two days overdue, looked for every second */
+	static const char *const args[] = { "--set", "escalation_after=2",
+	    "--set", "escalation_interval=1s", NULL };
+
 	(void)state;
-	if (tafeld_start_demo(&srv, NULL) != 0)
+	if (tafeld_start_demo(&srv, args) != 0)
 		return -1;
 	if (tclient_login(&c, &srv, "politie", "demo") != 0)
 		return -1;
@@ -97,15 +101,17 @@ list_inbox(struct tclient *c, int unread_only, int include_sent)
 	return m;
 }
 
-/* The police submit a case and agree an action point owned by Veilig Thuis. */
+/* The police submit a case and agree an action point owned by Veilig Thuis,
+ * due in `days` days (negative: overdue). */
 static Tafel__Envelope *
-case_with_action(struct tclient *pol, const char *what, int64_t *case_id)
+case_with_action_due(struct tclient *pol, const char *what, int64_t *case_id,
+    int days)
 {
 	Tafel__CreateCaseRequest r = TAFEL__CREATE_CASE_REQUEST__INIT;
 	Tafel__CreateActionRequest a = TAFEL__CREATE_ACTION_REQUEST__INIT;
 	Tafel__Envelope *m;
 	char due[16];
-	time_t t = time(NULL) + 7 * 86400;
+	time_t t = time(NULL) + (time_t)days * 86400;
 
 	r.theme = "domestic_violence";
 	r.district = "Enschede-Noord";
@@ -123,6 +129,12 @@ case_with_action(struct tclient *pol, const char *what, int64_t *case_id)
 	m = tclient_req(pol, B(CREATE_ACTION), &a, harness_key());
 	harness_expect_body(m, B(ACTION_POINT));
 	return m;
+}
+
+static Tafel__Envelope *
+case_with_action(struct tclient *pol, const char *what, int64_t *case_id)
+{
+	return case_with_action_due(pol, what, case_id, 7);
 }
 
 /*
@@ -269,12 +281,82 @@ test_cancel_reason_reaches_submitter(void **state)
 	tclient_close(&vt);
 }
 
+/*
+ * An action point three days overdue (escalation_after = 2) reaches Veilig
+ * Thuis's escalation contact once; one a day overdue does not; nothing
+ * before the contact is set.
+ */
+static void
+test_overdue_escalated_once(void **state)
+{
+	static const char *const contact[] = { "org", "escalation-contact",
+	    "Veilig Thuis Eemland-Twente", "veiligthuis", NULL };
+	static const char *const wrong[] = { "org", "escalation-contact",
+	    "Veilig Thuis Eemland-Twente", "politie", NULL };
+	struct tclient pol, vt;
+	Tafel__Envelope *m, *e;
+	int64_t case_id, late_id, recent_id;
+	char n[32];
+
+	(void)state;
+	login_as(&pol, "politie");
+	login_as(&vt, "veiligthuis");
+	(void)subscribe_inbox(&vt);
+	m = case_with_action_due(&pol, "Dossier opvragen", &case_id, -3);
+	late_id = m->action_point->id;
+	assert_true(m->action_point->overdue);
+	frame_free(m);
+	m = case_with_action_due(&pol, "Buren spreken", &case_id, -1);
+	recent_id = m->action_point->id;
+	frame_free(m);
+
+	/* no contact yet: nothing, however often the job runs */
+	assert_null(tclient_event(&vt, 2500));
+	/* a user of another organisation cannot be the contact */
+	assert_int_not_equal(tafelctl_run(&srv, wrong), 0);
+	assert_int_equal(tafelctl_run(&srv, contact), 0);
+
+	e = tclient_event(&vt, T);
+	assert_non_null(e);
+	assert_non_null(e->event->inbox_entry);
+	assert_int_equal(e->event->inbox_entry->kind,
+	    TAFEL__INBOX_KIND__INBOX_ACTION_OVERDUE);
+	assert_int_equal(e->event->inbox_entry->recipient_org_id, vt_org);
+	assert_string_equal(e->event->inbox_entry->recipient_user_name,
+	    "Joris Mulder");
+	assert_int_equal(e->event->inbox_entry->sender_id, 0);
+	assert_non_null(e->event->inbox_entry->action_point);
+	assert_int_equal(e->event->inbox_entry->action_point->id, late_id);
+	assert_string_equal(e->event->inbox_entry->action_point->description,
+	    "Dossier opvragen");
+	frame_free(e);
+
+	/* once: the job keeps running, nothing more (the other is recent) */
+	assert_null(tclient_event(&vt, 3000));
+	assert_int_equal(harness_psql_value(&srv, "SELECT count(*) FROM "
+	    "inbox_entries WHERE kind = 'action_overdue'", n, sizeof n), 0);
+	assert_string_equal(n, "1");
+	snprintf(n, sizeof n, "%lld", (long long)recent_id);
+	{
+		char sql[160], v[32];
+
+		snprintf(sql, sizeof sql, "SELECT escalated_at IS NULL FROM "
+		    "action_points WHERE id = %s", n);
+		assert_int_equal(harness_psql_value(&srv, sql, v, sizeof v), 0);
+		assert_string_equal(v, "t");
+	}
+
+	tclient_close(&pol);
+	tclient_close(&vt);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_feedback_reaches_submitter),
 		cmocka_unit_test(test_cancel_reason_reaches_submitter),
+		cmocka_unit_test(test_overdue_escalated_once),
 	};
 
 	harness_require_service_user();

@@ -15,9 +15,9 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 	    'recipient_org_name', ro.name,
 	    'recipient_user_id', coalesce(e.recipient_user_id, 0),
 	    'recipient_user_name', coalesce(ru.display_name, ''),
-	    'sender_id', e.sender_id,
-	    'sender_name', su.display_name,
-	    'sender_org_name', so.name,
+	    'sender_id', coalesce(e.sender_id, 0),
+	    'sender_name', coalesce(su.display_name, ''),
+	    'sender_org_name', coalesce(so.name, ''),
 	    'created_at', tafel_unix(e.created_at),
 	    'from_status', e.from_status,
 	    'to_status', e.to_status,
@@ -32,8 +32,8 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 	JOIN cases c ON c.id = e.case_id
 	JOIN organisations ro ON ro.id = e.recipient_org_id
 	LEFT JOIN users ru ON ru.id = e.recipient_user_id
-	JOIN users su ON su.id = e.sender_id
-	JOIN organisations so ON so.id = su.org_id
+	LEFT JOIN users su ON su.id = e.sender_id
+	LEFT JOIN organisations so ON so.id = su.org_id
 	LEFT JOIN users rb ON rb.id = e.read_by
 	WHERE e.id = p_id
 $$;
@@ -170,5 +170,70 @@ BEGIN
 		PERFORM tafel_inbox_log(u.id, e.id);
 	END IF;
 	RETURN tafel_json_inbox(e.id);
+END
+$$;
+
+-- Escalation (tafeld's timer, server/maint.c): every open action point
+-- overdue for at least p_days days (due before today, Europe/Amsterdam)
+-- whose owner organisation has an escalation contact, not escalated
+-- before, gets escalated_at and an inbox entry of kind action_overdue to
+-- the owner organisation naming the contact.  Returns how many.
+CREATE OR REPLACE FUNCTION tafel_escalate(p_days int)
+RETURNS int LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = public AS $$
+DECLARE
+	v_today date := (now() AT TIME ZONE 'Europe/Amsterdam')::date;
+	a record;
+	v_id bigint;
+	v_n int := 0;
+BEGIN
+	FOR a IN SELECT ap.id, ap.case_id, ap.owner_org_id,
+		o.escalation_contact_id AS contact
+	    FROM action_points ap
+	    JOIN organisations o ON o.id = ap.owner_org_id
+	    JOIN users cu ON cu.id = o.escalation_contact_id AND NOT cu.disabled
+	    WHERE ap.state = 'open' AND ap.escalated_at IS NULL
+		AND ap.due_date < v_today
+		AND v_today - ap.due_date >= greatest(coalesce(p_days, 0), 0)
+	    ORDER BY ap.due_date, ap.id
+	    LIMIT 1000
+	    FOR UPDATE OF ap SKIP LOCKED LOOP
+		UPDATE action_points SET escalated_at = now() WHERE id = a.id;
+		INSERT INTO inbox_entries (kind, case_id, action_id,
+		    recipient_org_id, recipient_user_id, sender_id)
+		VALUES ('action_overdue', a.case_id, a.id, a.owner_org_id,
+		    a.contact, NULL)
+		RETURNING id INTO v_id;
+		PERFORM tafel_inbox_log(NULL, v_id);
+		v_n := v_n + 1;
+	END LOOP;
+	RETURN v_n;
+END
+$$;
+
+-- tafelctl org escalation-contact ORG LOGIN|-: the organisation's contact
+-- for overdue action points (a user of that organisation), or none.
+CREATE OR REPLACE FUNCTION tafel_set_escalation_contact(p_org text,
+    p_login text)
+RETURNS text LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	o organisations;
+	v_user bigint;
+BEGIN
+	SELECT * INTO o FROM organisations
+	WHERE id::text = p_org OR name = p_org ORDER BY id LIMIT 1;
+	IF NOT FOUND THEN
+		PERFORM tafel_raise('TF016', format('no organisation %s', p_org));
+	END IF;
+	IF coalesce(p_login, '-') <> '-' THEN
+		SELECT id INTO v_user FROM users
+		WHERE login = p_login AND org_id = o.id AND NOT disabled;
+		IF v_user IS NULL THEN
+			PERFORM tafel_raise('TF011', format('%s is no active user '
+			    || 'of %s', p_login, o.name));
+		END IF;
+	END IF;
+	UPDATE organisations SET escalation_contact_id = v_user WHERE id = o.id;
+	RETURN o.name;
 END
 $$;

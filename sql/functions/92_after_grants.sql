@@ -6,7 +6,8 @@
 GRANT EXECUTE ON FUNCTION
 	tafel_list_inbox(bigint, boolean, boolean),
 	tafel_inbox_snapshot(bigint),
-	tafel_get_minutes(bigint, bigint)
+	tafel_get_minutes(bigint, bigint),
+	tafel_escalate(int)
 	TO tafel_app;
 
 GRANT SELECT ON inbox_entries TO tafel_app;
