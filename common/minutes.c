@@ -237,6 +237,19 @@ build(struct doc *d, struct json_object *m)
 		add(d, L_TEXT, 1, "geen agendapunten");
 	for (size_t i = 0; i < arr_len(obj(m, "items")); i++)
 		add_item(d, i + 1, json_object_array_get_idx(obj(m, "items"), i));
+	add(d, L_HEAD, 0, "Openstaande afspraken uit eerdere overleggen");
+	if (arr_len(obj(m, "open_actions")) == 0)
+		add(d, L_TEXT, 1, "geen");
+	for (size_t i = 0; i < arr_len(obj(m, "open_actions")); i++) {
+		struct json_object *a = json_object_array_get_idx(obj(m,
+		    "open_actions"), i);
+		const char *desc = str(a, "description");
+
+		add(d, L_TEXT, 1, "- Casus %s: %s; eigenaar %s; uiterlijk %s%s",
+		    str(a, "case_number"), desc[0] ? desc :
+		    "(inhoud afgeschermd)", str(a, "owner_org_name"),
+		    str(a, "due_date"), flag(a, "overdue") ? " (te laat)" : "");
+	}
 }
 
 static void

@@ -361,6 +361,14 @@ check_get_minutes(const ProtobufCMessage *m, struct validate_error *e)
 }
 
 static int
+check_open_actions(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__OpenActionsRequest *q = (const void *)m;
+
+	return validate_id("meeting_id", q->meeting_id, 1, e);
+}
+
+static int
 check_get_case(const ProtobufCMessage *m, struct validate_error *e)
 {
 	const Tafel__GetCaseRequest *q = (const void *)m;
@@ -478,6 +486,9 @@ const struct request_handler request_handlers[] = {
 	    INBOX_LIST, NULL),
 	READ(GET_MINUTES, "SELECT tafel_get_minutes($1::bigint, "
 	    "($2::jsonb->>'meeting_id')::bigint)", MINUTES, check_get_minutes),
+	READ(LIST_OPEN_ACTIONS, "SELECT tafel_list_open_actions($1::bigint, "
+	    "($2::jsonb->>'meeting_id')::bigint)", ACTION_LIST,
+	    check_open_actions),
 
 	WRITE(CREATE_MEETING, "create_meeting", MEETING, check_create_meeting),
 	WRITE(OPEN_MEETING, "open_meeting", MEETING, check_meeting_state),

@@ -43,6 +43,7 @@ DECLARE
 	v_actions jsonb := '[]';
 	v_late jsonb := '[]';
 	v_marks jsonb := '[]';
+	v_open jsonb;
 	r jsonb;
 	ai agenda_items;
 BEGIN
@@ -77,6 +78,10 @@ BEGIN
 	r := tafel_render(p_viewer, 0, 0, jsonb_build_object(
 	    'agenda_items', v_items, 'cases', v_cases, 'actions', v_actions),
 	    p_context, m.id, false);
+	-- the standing item: open action points of earlier meetings
+	v_open := coalesce(tafel_render(p_viewer, 0, 0, jsonb_build_object(
+	    'actions', tafel_json_carried_over(m.id)), p_context, m.id, true)
+	    -> 'actions', '[]');
 	RETURN jsonb_build_object(
 	    'meeting', tafel_json_meeting(m.id),
 	    'org_id', p_org_id,
@@ -114,6 +119,7 @@ BEGIN
 		ORDER BY i)
 		FROM jsonb_array_elements(r -> 'agenda_items')
 		    WITH ORDINALITY AS t(it, i)), '[]'),
+	    'open_actions', v_open,
 	    'closed_at', tafel_unix(m.closed_at),
 	    'made_at', tafel_unix(now()));
 END
@@ -146,5 +152,41 @@ BEGIN
 	END IF;
 	PERFORM tafel_set_user(v_reader);
 	RETURN tafel_minutes_render(v_reader, p_org_id, p_meeting_id, 'minutes');
+END
+$$;
+
+-- Open action points carried over: those agreed at earlier meetings of the
+-- meeting's series, still open, whose case is not on this meeting's agenda
+-- (those on the agenda come with their case, as every action point of an
+-- agenda case does).  The standing item "openstaande afspraken".
+CREATE OR REPLACE FUNCTION tafel_json_carried_over(p_meeting_id bigint)
+RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT coalesce(jsonb_agg(tafel_json_action(ap.id)
+	    ORDER BY ap.due_date, ap.id), '[]'::jsonb)
+	FROM meetings m
+	JOIN meetings em ON em.series_id = m.series_id AND em.id <> m.id
+	    AND em.scheduled_start < m.scheduled_start
+	JOIN action_points ap ON ap.meeting_id = em.id AND ap.state = 'open'
+	WHERE m.id = p_meeting_id
+	    AND NOT EXISTS (SELECT 1 FROM agenda_items ai
+		WHERE ai.meeting_id = m.id AND ai.case_id = ap.case_id)
+$$;
+
+-- list_open_actions: OpenActionsRequest -> ActionList, for those who may
+-- see the meeting; rendered and audited ('action_list') like any list.
+CREATE OR REPLACE FUNCTION tafel_list_open_actions(p_user_id bigint,
+    p_meeting_id bigint)
+RETURNS jsonb LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = public AS $$
+DECLARE
+	u users := tafel_actor(p_user_id);
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM meetings WHERE id = p_meeting_id)
+	    OR NOT tafel_may_see_meeting(u, p_meeting_id) THEN
+		PERFORM tafel_raise('TF016', 'meeting not found', 'meeting_id');
+	END IF;
+	RETURN jsonb_build_object('actions', coalesce(tafel_render(u.id, 0, 0,
+	    jsonb_build_object('actions', tafel_json_carried_over(p_meeting_id)),
+	    'action_list', p_meeting_id, true) -> 'actions', '[]'::jsonb));
 END
 $$;

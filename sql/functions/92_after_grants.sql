@@ -7,7 +7,8 @@ GRANT EXECUTE ON FUNCTION
 	tafel_list_inbox(bigint, boolean, boolean),
 	tafel_inbox_snapshot(bigint),
 	tafel_get_minutes(bigint, bigint),
-	tafel_escalate(int)
+	tafel_escalate(int),
+	tafel_list_open_actions(bigint, bigint)
 	TO tafel_app;
 
 GRANT SELECT ON inbox_entries TO tafel_app;
