@@ -879,6 +879,8 @@ static const struct cmd_entry cmd_table[] = {
 	  REQ(LIST_INBOX, RD, B("unread_only", "unread", "all"),
 	  B("include_sent", "sent", "received")) },
 	{ "minutes", 1, "minutes MEETING_ID [txt|pdf FILE]", FN(cmd_minutes) },
+	{ "report", 2, "report FROM TO", REQ(GET_REPORT, RD, W("from"),
+	  W("to")) },
 	{ "open-actions", 1, "open-actions MEETING_ID",
 	  REQ(LIST_OPEN_ACTIONS, RD, W("meeting_id")) },
 	{ "read", 1, "read INBOX_ENTRY_ID",

@@ -486,6 +486,8 @@ const struct request_handler request_handlers[] = {
 	    INBOX_LIST, NULL),
 	READ(GET_MINUTES, "SELECT tafel_get_minutes($1::bigint, "
 	    "($2::jsonb->>'meeting_id')::bigint)", MINUTES, check_get_minutes),
+	READ(GET_REPORT, "SELECT tafel_report($1::bigint, $2::jsonb->>'from', "
+	    "$2::jsonb->>'to')", REPORT, NULL),
 	READ(LIST_OPEN_ACTIONS, "SELECT tafel_list_open_actions($1::bigint, "
 	    "($2::jsonb->>'meeting_id')::bigint)", ACTION_LIST,
 	    check_open_actions),

@@ -68,3 +68,22 @@ ALTER TABLE write_ops ADD CONSTRAINT write_ops_kind_check
 	CHECK (kind IN ('meeting', 'attendance', 'agenda', 'item', 'action',
 	    'case', 'person', 'contribution', 'goal', 'link', 'meetings',
 	    'nomination', 'inbox'));
+
+-- Reports (58_reports.sql): the steering group role, which sees totals
+-- only; the history of a case's routing (kept by a trigger) for the time
+-- spent in each phase.  The history starts here: a case that exists now
+-- counts as in its current status since it was created.
+ALTER TABLE users DROP CONSTRAINT users_roles_check;
+ALTER TABLE users ADD CONSTRAINT users_roles_check
+	CHECK (roles <@ ARRAY['admin', 'chair', 'member', 'observer',
+	    'steering']::text[]);
+
+CREATE TABLE case_status_history (
+	case_id		bigint NOT NULL REFERENCES cases (id),
+	status		text NOT NULL REFERENCES case_statuses (status),
+	entered_at	timestamptz NOT NULL,
+	PRIMARY KEY (case_id, entered_at, status)
+);
+INSERT INTO case_status_history (case_id, status, entered_at)
+	SELECT id, status, created_at FROM cases;
+ALTER TABLE case_status_history ENABLE ROW LEVEL SECURITY;

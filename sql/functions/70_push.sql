@@ -72,7 +72,7 @@ DECLARE
 	v_ctx bigint;
 BEGIN
 	SELECT * INTO u FROM users WHERE id = p_user_id;
-	IF NOT FOUND OR u.disabled THEN
+	IF NOT FOUND OR u.disabled OR u.roles = ARRAY['steering']::text[] THEN
 		RETURN NULL;
 	END IF;
 	-- an inbox entry: its recipients and sender only, never on a beamer
