@@ -21,6 +21,7 @@
 #include "model.h"
 #include "net.h"
 #include "pbjson.h"
+#include "report-csv.h"
 #include "validate.h"
 #include "xmalloc.h"
 
@@ -594,6 +595,61 @@ cmd_minutes(struct batch *b, struct cmd_args *a)
 	return 0;
 }
 
+/* report-csv orgs|areas FROM TO FILE: the report, printed and written as
+ * CSV (common/report-csv.c). */
+static struct {
+	int table;
+	char path[1024];
+} report_out;
+
+static void
+on_report(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct json_object *o;
+	char err[1200];
+	FILE *f;
+	int rc = -1;
+
+	if (m != NULL && m->body_case == TAFEL__ENVELOPE__BODY_REPORT) {
+		o = pbjson_from_message(&m->report->base);
+		f = fopen(report_out.path, "w");
+		if (f != NULL) {
+			rc = report_write_csv(o, (enum report_table)report_out.table,
+			    f);
+			if (fclose(f) != 0)
+				rc = -1;
+		}
+		if (rc != 0) {
+			snprintf(err, sizeof err, "%s: cannot write",
+			    report_out.path);
+			emit_error(0, "report_export", err);
+		}
+		json_object_put(o);
+	}
+	on_reply(n, m, arg);
+}
+
+static int
+cmd_report_csv(struct batch *b, struct cmd_args *a)
+{
+	Tafel__ReportRequest r = TAFEL__REPORT_REQUEST__INIT;
+
+	if (a->argc != 5)
+		return -1;
+	if (strcmp(a->argv[1], "orgs") == 0)
+		report_out.table = REPORT_ORGS;
+	else if (strcmp(a->argv[1], "areas") == 0)
+		report_out.table = REPORT_AREAS;
+	else
+		return -1;
+	r.from = a->argv[2];
+	r.to = a->argv[3];
+	snprintf(report_out.path, sizeof report_out.path, "%s", a->argv[4]);
+	b->wait_rid = net_send_body(b->net, TAFEL__ENVELOPE__BODY_GET_REPORT,
+	    &r, NET_REQ_READ, NULL, on_report, b);
+	return 0;
+}
+
 /* The inbox topic (feedback on the cases my organisation submitted): the
  * answer and the events are printed, as for the cases topic. */
 static int
@@ -881,6 +937,8 @@ static const struct cmd_entry cmd_table[] = {
 	{ "minutes", 1, "minutes MEETING_ID [txt|pdf FILE]", FN(cmd_minutes) },
 	{ "report", 2, "report FROM TO", REQ(GET_REPORT, RD, W("from"),
 	  W("to")) },
+	{ "report-csv", 4, "report-csv orgs|areas FROM TO FILE",
+	  FN(cmd_report_csv) },
 	{ "open-actions", 1, "open-actions MEETING_ID",
 	  REQ(LIST_OPEN_ACTIONS, RD, W("meeting_id")) },
 	{ "read", 1, "read INBOX_ENTRY_ID",

@@ -22,6 +22,7 @@
 #include "pgembed.h"
 #include "privdrop.h"
 #include "proto.h"
+#include "report-csv.h"
 #include "server-config.h"
 #include "xmalloc.h"
 
@@ -209,6 +210,48 @@ cmd_org_disable(int argc, char **argv)
 	printf("disabled %d user(s) of %s\n", PQntuples(r), argv[0]);
 	PQclear(r);
 	return 0;
+}
+
+/* report orgs|areas FROM TO [-o FILE]: the report's totals as CSV. */
+static int
+cmd_report_csv(int argc, char **argv)
+{
+	const char *p[2] = { argv[1], argv[2] };
+	const char *out = argc == 5 && strcmp(argv[3], "-o") == 0 ?
+	    argv[4] : "-";
+	int t = strcmp(argv[0], "orgs") == 0 ? REPORT_ORGS :
+	    strcmp(argv[0], "areas") == 0 ? REPORT_AREAS : -1;
+	struct json_object *r;
+	PGresult *res;
+	FILE *f;
+	int rc;
+
+	if (t < 0 || (argc != 3 && argc != 5) ||
+	    (argc == 5 && strcmp(argv[3], "-o") != 0)) {
+		fprintf(stderr, "usage: tafelctl report orgs|areas FROM TO "
+		    "[-o FILE]\n");
+		return 2;
+	}
+	res = q("SELECT tafel_report_build($1::date, $2::date)::text", 2, p);
+	if (res == NULL)
+		return 1;
+	r = json_tokener_parse(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	if (r == NULL)
+		return 1;
+	f = strcmp(out, "-") == 0 ? stdout : fopen(out, "w");
+	if (f == NULL) {
+		fprintf(stderr, "tafelctl: %s: %s\n", out, strerror(errno));
+		json_object_put(r);
+		return 1;
+	}
+	rc = report_write_csv(r, (enum report_table)t, f);
+	if (f != stdout && fclose(f) != 0)
+		rc = -1;
+	json_object_put(r);
+	if (rc != 0)
+		fprintf(stderr, "tafelctl: %s: write failed\n", out);
+	return rc == 0 ? 0 : 1;
 }
 
 /* org escalation-contact ORG LOGIN|-: who hears of overdue action points. */
@@ -896,7 +939,8 @@ static const struct ctl_cmd commands[] = {
 	  "organisations o ON o.id = u.org_id ORDER BY u.login" },
 	{ "user add", "LOGIN DISPLAY-NAME ORGANISATION [ROLES]", 3, 4, 1,
 	  cmd_user_add, "add a user (ROLES: comma-separated admin, chair, "
-	  "member, observer; default member); asks for the password", NULL },
+	  "member, observer, steering (reports only); default member); asks "
+	  "for the password", NULL },
 	{ "user disable", "LOGIN", 1, 1, 1, cmd_user_disable,
 	  "refuse further logins of a user", NULL },
 	{ "user enable", "LOGIN", 1, 1, 1, cmd_user_enable, "enable a user", NULL },
@@ -974,6 +1018,10 @@ static const struct ctl_cmd commands[] = {
 	  cmd_meeting_move, "move a planned meeting (Europe/Amsterdam)", NULL },
 	{ "meeting cancel", "ID [REASON...] [--as LOGIN]", 1, 40, 1,
 	  cmd_meeting_cancel, "cancel a planned meeting", NULL },
+	{ "report", "orgs|areas FROM TO [-o FILE]", 3, 5, 1, cmd_report_csv,
+	  "the report's totals as CSV (FROM, TO: YYYY-MM-DD, both included): "
+	  "per partner organisation, or per theme/district and routing phase",
+	  NULL },
 	{ "minutes", "MEETING_ID --org ORG [--format pdf|txt] -o FILE", 5, 7, 1,
 	  cmd_minutes, "write the minutes of a closed meeting as the "
 	  "organisation (name or id) receives them; -o - for text on stdout",

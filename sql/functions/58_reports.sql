@@ -138,6 +138,14 @@ BEGIN
 		PERFORM tafel_raise('TF011', 'from and to are dates '
 		    || '(YYYY-MM-DD)', 'from');
 	END;
+	RETURN tafel_report_build(v_from, v_to);
+END
+$$;
+
+-- The Report of a period (tafel_report; tafelctl report as the owner).
+CREATE OR REPLACE FUNCTION tafel_report_build(v_from date, v_to date)
+RETURNS jsonb LANGUAGE plpgsql STABLE SET search_path = public AS $$
+BEGIN
 	IF v_from IS NULL OR v_to IS NULL OR v_to < v_from
 	    OR v_to - v_from > 3660 THEN
 		PERFORM tafel_raise('TF014', 'the period runs from "from" to '
