@@ -929,7 +929,7 @@ static const struct cmd_entry cmd_table[] = {
 	{ "subscribe-actions", 0, "subscribe-actions",
 	  FN(cmd_subscribe_actions) },
 	{ "subscribe-cases", 0, "subscribe-cases", FN(cmd_subscribe_cases) },
-	/* After the meeting: the inbox (docs/protocol.md 7.9). */
+	/* After the meeting: the inbox (docs/protocol.md 7.12). */
 	{ "subscribe-inbox", 0, "subscribe-inbox", FN(cmd_subscribe_inbox) },
 	{ "inbox", 2, "inbox unread|all received|sent",
 	  REQ(LIST_INBOX, RD, B("unread_only", "unread", "all"),

@@ -1,4 +1,4 @@
-/* The minutes of a meeting as a document: plain text or PDF from the Minutes JSON (docs/protocol.md 7.10). */
+/* The minutes of a meeting as a document: plain text or PDF from the Minutes JSON (docs/protocol.md 7.13). */
 #ifndef TAFEL_MINUTES_H
 #define TAFEL_MINUTES_H
 

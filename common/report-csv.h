@@ -1,4 +1,4 @@
-/* The reports as CSV: the Report JSON (docs/protocol.md 7.11) per organisation or per theme/district and phase. */
+/* The reports as CSV: the Report JSON (docs/protocol.md 7.14) per organisation or per theme/district and phase. */
 #ifndef TAFEL_REPORT_CSV_H
 #define TAFEL_REPORT_CSV_H
 

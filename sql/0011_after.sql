@@ -59,15 +59,15 @@ ALTER TABLE audit_log DROP CONSTRAINT audit_log_context_check;
 ALTER TABLE audit_log ADD CONSTRAINT audit_log_context_check
 	CHECK (context IN ('snapshot', 'event', 'case_view', 'case_list',
 	    'action_list', 'beamer', 'conflict', 'write', 'nomination_list',
-	    'inbox', 'minutes'));
+	    'inforonde', 'inbox', 'minutes'));
 
--- the answer kind of mark_inbox_read; the list also names intake's kinds
--- (0008), which 0009's list left out
+-- the answer kind of mark_inbox_read; the lists keep every earlier value
+-- (0008, 0009, and 0010's info_round, proposal and inforonde)
 ALTER TABLE write_ops DROP CONSTRAINT write_ops_kind_check;
 ALTER TABLE write_ops ADD CONSTRAINT write_ops_kind_check
 	CHECK (kind IN ('meeting', 'attendance', 'agenda', 'item', 'action',
 	    'case', 'person', 'contribution', 'goal', 'link', 'meetings',
-	    'nomination', 'inbox'));
+	    'nomination', 'info_round', 'proposal', 'inbox'));
 
 -- Reports (58_reports.sql): the steering group role, which sees totals
 -- only; the history of a case's routing (kept by a trigger) for the time
