@@ -7,6 +7,7 @@
 
 #include <cairo.h>
 #include <cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
 #include <json-c/json.h>
 
 #include "log.h"
@@ -396,6 +397,10 @@ minutes_write_pdf(struct json_object *m, const char *path, char *err,
 	if (st == CAIRO_STATUS_SUCCESS)
 		st = cairo_surface_status(sf);
 	cairo_surface_destroy(sf);
+	/* no cairo object is left: give back the font caches (fontconfig's
+	 * would otherwise live until exit, which leak checkers report) */
+	cairo_debug_reset_static_data();
+	FcFini();
 	doc_free(&d);
 	if (st != CAIRO_STATUS_SUCCESS) {
 		snprintf(err, errlen, "%s: %s", path, cairo_status_to_string(st));

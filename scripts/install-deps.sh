@@ -7,7 +7,7 @@ PACKAGES=(
     build-essential meson ninja-build pkg-config python3 protobuf-c-compiler gettext
     # libraries
     libevent-dev libprotobuf-c-dev libncurses-dev libpq-dev libssl-dev libsodium-dev
-    libinih-dev libjson-c-dev libcairo2-dev fonts-dejavu-core
+    libinih-dev libjson-c-dev libcairo2-dev libfontconfig-dev fonts-dejavu-core
     # run: the embedded cluster needs the server binaries (initdb, pg_ctl)
     postgresql-15 postgresql-client-15 locales
     # test
