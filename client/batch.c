@@ -17,9 +17,11 @@
 #include "client.h"
 #include "envelope.h"
 #include "log.h"
+#include "minutes.h"
 #include "model.h"
 #include "net.h"
 #include "pbjson.h"
+#include "report-csv.h"
 #include "validate.h"
 #include "xmalloc.h"
 
@@ -533,6 +535,135 @@ cmd_subscribe_cases(struct batch *b, struct cmd_args *a)
 	return 0;
 }
 
+/* minutes MEETING_ID [txt|pdf FILE]: the answer is printed; with a format
+ * the minutes are also written as a document (common/minutes.c). */
+static struct {
+	char format[4];
+	char path[1024];
+} minutes_out;
+
+static void
+on_minutes(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct json_object *o;
+	char err[1200];
+	FILE *f;
+	int rc;
+
+	if (m != NULL && m->body_case == TAFEL__ENVELOPE__BODY_MINUTES &&
+	    minutes_out.format[0] != '\0') {
+		o = pbjson_from_message(&m->minutes->base);
+		if (strcmp(minutes_out.format, "pdf") == 0) {
+			rc = minutes_write_pdf(o, minutes_out.path, err,
+			    sizeof err);
+		} else if ((f = fopen(minutes_out.path, "w")) != NULL) {
+			rc = minutes_write_text(o, f);
+			if (fclose(f) != 0)
+				rc = -1;
+			snprintf(err, sizeof err, "%s: write failed",
+			    minutes_out.path);
+		} else {
+			rc = -1;
+			snprintf(err, sizeof err, "%s: %s", minutes_out.path,
+			    strerror(errno));
+		}
+		if (rc != 0)
+			emit_error(0, "minutes_export", err);
+		json_object_put(o);
+	}
+	on_reply(n, m, arg);
+}
+
+static int
+cmd_minutes(struct batch *b, struct cmd_args *a)
+{
+	Tafel__MinutesRequest r = TAFEL__MINUTES_REQUEST__INIT;
+
+	if (parse_id(a->argv[1], &r.meeting_id) != 0)
+		return -1;
+	minutes_out.format[0] = '\0';
+	if (a->argc == 4 && (strcmp(a->argv[2], "txt") == 0 ||
+	    strcmp(a->argv[2], "pdf") == 0)) {
+		snprintf(minutes_out.format, sizeof minutes_out.format, "%s",
+		    a->argv[2]);
+		snprintf(minutes_out.path, sizeof minutes_out.path, "%s",
+		    a->argv[3]);
+	} else if (a->argc != 2)
+		return -1;
+	b->wait_rid = net_send_body(b->net, TAFEL__ENVELOPE__BODY_GET_MINUTES,
+	    &r, NET_REQ_READ, NULL, on_minutes, b);
+	return 0;
+}
+
+/* report-csv orgs|areas FROM TO FILE: the report, printed and written as
+ * CSV (common/report-csv.c). */
+static struct {
+	int table;
+	char path[1024];
+} report_out;
+
+static void
+on_report(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct json_object *o;
+	char err[1200];
+	FILE *f;
+	int rc = -1;
+
+	if (m != NULL && m->body_case == TAFEL__ENVELOPE__BODY_REPORT) {
+		o = pbjson_from_message(&m->report->base);
+		f = fopen(report_out.path, "w");
+		if (f != NULL) {
+			rc = report_write_csv(o, (enum report_table)report_out.table,
+			    f);
+			if (fclose(f) != 0)
+				rc = -1;
+		}
+		if (rc != 0) {
+			snprintf(err, sizeof err, "%s: cannot write",
+			    report_out.path);
+			emit_error(0, "report_export", err);
+		}
+		json_object_put(o);
+	}
+	on_reply(n, m, arg);
+}
+
+static int
+cmd_report_csv(struct batch *b, struct cmd_args *a)
+{
+	Tafel__ReportRequest r = TAFEL__REPORT_REQUEST__INIT;
+
+	if (a->argc != 5)
+		return -1;
+	if (strcmp(a->argv[1], "orgs") == 0)
+		report_out.table = REPORT_ORGS;
+	else if (strcmp(a->argv[1], "areas") == 0)
+		report_out.table = REPORT_AREAS;
+	else
+		return -1;
+	r.from = a->argv[2];
+	r.to = a->argv[3];
+	snprintf(report_out.path, sizeof report_out.path, "%s", a->argv[4]);
+	b->wait_rid = net_send_body(b->net, TAFEL__ENVELOPE__BODY_GET_REPORT,
+	    &r, NET_REQ_READ, NULL, on_report, b);
+	return 0;
+}
+
+/* The inbox topic (feedback on the cases my organisation submitted): the
+ * answer and the events are printed, as for the cases topic. */
+static int
+cmd_subscribe_inbox(struct batch *b, struct cmd_args *a)
+{
+	Tafel__SubscribeRequest r = TAFEL__SUBSCRIBE_REQUEST__INIT;
+
+	(void)a;
+	r.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_INBOX;
+	b->wait_rid = net_send_body(b->net, TAFEL__ENVELOPE__BODY_SUBSCRIBE, &r,
+	    NET_REQ_READ, NULL, on_subscribed_cases, b);
+	return 0;
+}
+
 static int
 cmd_subscribe_actions(struct batch *b, struct cmd_args *a)
 {
@@ -798,6 +929,20 @@ static const struct cmd_entry cmd_table[] = {
 	{ "subscribe-actions", 0, "subscribe-actions",
 	  FN(cmd_subscribe_actions) },
 	{ "subscribe-cases", 0, "subscribe-cases", FN(cmd_subscribe_cases) },
+	/* After the meeting: the inbox (docs/protocol.md 7.12). */
+	{ "subscribe-inbox", 0, "subscribe-inbox", FN(cmd_subscribe_inbox) },
+	{ "inbox", 2, "inbox unread|all received|sent",
+	  REQ(LIST_INBOX, RD, B("unread_only", "unread", "all"),
+	  B("include_sent", "sent", "received")) },
+	{ "minutes", 1, "minutes MEETING_ID [txt|pdf FILE]", FN(cmd_minutes) },
+	{ "report", 2, "report FROM TO", REQ(GET_REPORT, RD, W("from"),
+	  W("to")) },
+	{ "report-csv", 4, "report-csv orgs|areas FROM TO FILE",
+	  FN(cmd_report_csv) },
+	{ "open-actions", 1, "open-actions MEETING_ID",
+	  REQ(LIST_OPEN_ACTIONS, RD, W("meeting_id")) },
+	{ "read", 1, "read INBOX_ENTRY_ID",
+	  REQ(MARK_INBOX_READ, WR, W("id")) },
 	{ "meetings", 0, "meetings", REQ(LIST_MEETINGS, RD) },
 	{ "my-actions", 0, "my-actions", REQ(LIST_MY_ACTIONS, RD) },
 	{ "case", 1, "case ID", REQ(GET_CASE, RD, W("case_id")) },

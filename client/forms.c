@@ -885,7 +885,7 @@ forms_draw(struct ui *u)
 /* --- completing and cancelling an action point --------------------------- */
 
 /* Completing (feedback for the submitter, required) and cancelling (a
- * reason, optional): on CONFLICT a still open one is finished with its new
+ * reason, required: it reaches the submitter's inbox too): on CONFLICT a still open one is finished with its new
  * version; one finished meanwhile is left alone. */
 static void
 finish_send(struct ui *u, const char *text, int cancel)

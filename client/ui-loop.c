@@ -55,7 +55,7 @@ layout(struct ui *u)
 static void
 draw_status(struct ui *u)
 {
-	char conn[160], lag[40] = "", follow[120] = "";
+	char conn[160], lag[40] = "", follow[120] = "", inbox[60] = "";
 	enum net_state st = net_get_state(u->net);
 	attr_t a = ui_attr(u, UI_A_STATUS);
 
@@ -84,6 +84,9 @@ draw_status(struct ui *u)
 	}
 	if (UI_VIEW(u)->status != NULL)
 		UI_VIEW(u)->status(u, follow, sizeof follow);
+	if (u->inbox_unread > 0)
+		snprintf(inbox, sizeof inbox, _(" · inbox: %u unread"),
+		    u->inbox_unread);
 	wbkgdset(u->status, ' ' | a);
 	werase(u->status);
 	if (u->prompt.active) {
@@ -94,8 +97,8 @@ draw_status(struct ui *u)
 		ui_putf(u->status, 0, 0, u->cols, u->message_error ?
 		    ui_attr(u, UI_A_ERROR) : a, "%s", u->message);
 	else
-		ui_putf(u->status, 0, 0, u->cols, a, "%s%s%s%s",
-		    conn, lag, follow,
+		ui_putf(u->status, 0, 0, u->cols, a, "%s%s%s%s%s",
+		    conn, lag, inbox, follow,
 		    net_pending(u->net) > 0 && st != NET_READY ?
 		    _(" · changes waiting to be sent") : "");
 	if (u->message[0] != '\0') {	/* connection state stays visible */

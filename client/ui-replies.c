@@ -107,6 +107,58 @@ on_sub_org(struct net *n, const Tafel__Envelope *m, void *arg)
 	ui_dirty(u);
 }
 
+/* The inbox: only its unread count is kept (the status line shows it). */
+static void
+on_inbox_list(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct ui *u = arg;
+
+	if (m == NULL || m->body_case != TAFEL__ENVELOPE__BODY_INBOX_LIST)
+		return;
+	u->inbox_unread = m->inbox_list->unread;
+	ui_dirty(u);
+}
+
+static void
+on_sub_inbox(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct ui *u = arg;
+
+	if (m == NULL || m->body_case != TAFEL__ENVELOPE__BODY_SUBSCRIBED ||
+	    m->subscribed->inbox == NULL)
+		return;
+	u->inbox_unread = m->subscribed->inbox->unread;
+	ui_dirty(u);
+}
+
+static void
+subscribe_inbox(struct ui *u)
+{
+	Tafel__SubscribeRequest r = TAFEL__SUBSCRIBE_REQUEST__INIT;
+
+	r.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_INBOX;
+	net_send_body(u->net, TAFEL__ENVELOPE__BODY_SUBSCRIBE, &r,
+	    NET_REQ_VOLATILE, NULL, on_sub_inbox, u);
+}
+
+/* An inbox entry was made or read: announce new feedback, recount. */
+static void
+inbox_event(struct ui *u, const Tafel__InboxEntry *e)
+{
+	Tafel__ListInboxRequest r = TAFEL__LIST_INBOX_REQUEST__INIT;
+
+	if (!e->sent_by_me && e->read_at == 0 &&
+	    e->kind == TAFEL__INBOX_KIND__INBOX_ACTION_OVERDUE)
+		ui_message(u, 1, _("An action point on case %s is overdue "
+		    "(inbox)."), e->case_number);
+	else if (!e->sent_by_me && e->read_at == 0)
+		ui_message(u, 0, _("New feedback on case %s (inbox)."),
+		    e->case_number);
+	r.unread_only = 1;
+	net_send_body(u->net, TAFEL__ENVELOPE__BODY_LIST_INBOX, &r,
+	    NET_REQ_VOLATILE, NULL, on_inbox_list, u);
+}
+
 static void
 subscribe(struct ui *u, int topic, int64_t meeting_id, uint64_t from)
 {
@@ -205,6 +257,7 @@ on_ready(struct net *n, const Tafel__LoginResponse *l, int first, void *arg)
 		subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING,
 		    u->meeting.meeting_id,
 		    u->meeting_subscribed ? u->meeting.seq : 0);
+	subscribe_inbox(u);	/* a fresh count; nothing to resume */
 	ui_refresh_lists(u);
 	ui_dirty(u);
 }
@@ -215,6 +268,11 @@ on_event(struct net *n, const Tafel__Envelope *m, void *arg)
 	struct ui *u = arg;
 	double t = ui_now();
 
+	if (m->event->inbox_entry != NULL) {
+		inbox_event(u, m->event->inbox_entry);
+		ui_dirty(u);
+		return;
+	}
 	if (u->meeting_subscribed &&
 	    model_apply_event(&u->meeting, m->event, t) == MODEL_RESYNC) {
 		u->meeting_subscribed = 0;

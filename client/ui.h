@@ -106,6 +106,7 @@ struct ui {
 	int presentation;		/* the meeting as on the shared screen */
 	struct model org;		/* my organisation's action points */
 	int org_subscribed;
+	unsigned inbox_unread;		/* unread feedback for my organisation */
 	Tafel__OrganisationList *orgs;	/* list_organisations answer, owned */
 
 	char message[300];		/* shown in the status line */

@@ -7,13 +7,14 @@ PACKAGES=(
     build-essential meson ninja-build pkg-config python3 protobuf-c-compiler gettext
     # libraries
     libevent-dev libprotobuf-c-dev libncurses-dev libpq-dev libssl-dev libsodium-dev
-    libinih-dev libjson-c-dev libsystemd-dev
+    libinih-dev libjson-c-dev libsystemd-dev libcairo2-dev libfontconfig-dev
+    fonts-dejavu-core
     # docs and packages: man pages from scdoc sources, the Debian package
     scdoc debhelper dpkg-dev fakeroot
     # run: the embedded cluster needs the server binaries (initdb, pg_ctl)
     postgresql-15 postgresql-client-15 locales
     # test
-    libcmocka-dev tmux clang libclang-rt-14-dev
+    libcmocka-dev tmux clang libclang-rt-14-dev poppler-utils
 )
 
 missing=()

@@ -345,6 +345,30 @@ check_earlier_cases(const ProtobufCMessage *m, struct validate_error *e)
 }
 
 static int
+check_mark_inbox_read(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__MarkInboxReadRequest *q = (const void *)m;
+
+	return validate_id("id", q->id, 1, e);
+}
+
+static int
+check_get_minutes(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__MinutesRequest *q = (const void *)m;
+
+	return validate_id("meeting_id", q->meeting_id, 1, e);
+}
+
+static int
+check_open_actions(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__OpenActionsRequest *q = (const void *)m;
+
+	return validate_id("meeting_id", q->meeting_id, 1, e);
+}
+
+static int
 check_get_case(const ProtobufCMessage *m, struct validate_error *e)
 {
 	const Tafel__GetCaseRequest *q = (const void *)m;
@@ -456,6 +480,18 @@ const struct request_handler request_handlers[] = {
 	    "coalesce(($2::jsonb->>'include_decided')::boolean, false))",
 	    NOMINATION_LIST, check_list_nominations),
 
+	READ(LIST_INBOX, "SELECT tafel_list_inbox($1::bigint, "
+	    "coalesce(($2::jsonb->>'unread_only')::boolean, false), "
+	    "coalesce(($2::jsonb->>'include_sent')::boolean, false))",
+	    INBOX_LIST, NULL),
+	READ(GET_MINUTES, "SELECT tafel_get_minutes($1::bigint, "
+	    "($2::jsonb->>'meeting_id')::bigint)", MINUTES, check_get_minutes),
+	READ(GET_REPORT, "SELECT tafel_report($1::bigint, $2::jsonb->>'from', "
+	    "$2::jsonb->>'to')", REPORT, NULL),
+	READ(LIST_OPEN_ACTIONS, "SELECT tafel_list_open_actions($1::bigint, "
+	    "($2::jsonb->>'meeting_id')::bigint)", ACTION_LIST,
+	    check_open_actions),
+
 	WRITE(CREATE_MEETING, "create_meeting", MEETING, check_create_meeting),
 	WRITE(OPEN_MEETING, "open_meeting", MEETING, check_meeting_state),
 	WRITE(CLOSE_MEETING, "close_meeting", MEETING, check_meeting_state),
@@ -500,6 +536,9 @@ const struct request_handler request_handlers[] = {
 	    check_nomination_decision),
 	WRITE(DECLINE_NOMINATION, "decline_nomination", NOMINATION,
 	    check_nomination_decision),
+
+	WRITE(MARK_INBOX_READ, "mark_inbox_read", INBOX_ENTRY,
+	    check_mark_inbox_read),
 
 	{ 0, NULL, 0, NULL, 0, NULL }
 };

@@ -1,4 +1,4 @@
-/* Housekeeping on a timer: forgetting old idempotency keys. */
+/* Housekeeping on timers: forgetting old idempotency keys; escalating overdue action points. */
 #include "maint.h"
 
 #include <stdio.h>
@@ -13,6 +13,8 @@
 #define MAINT_INTERVAL_S 600
 
 static struct event *maint_timer;
+static struct event *escalate_timer;
+static int escalate_busy;		/* one run at a time */
 
 static void
 maint_done(void *arg, struct db_result *r)
@@ -39,13 +41,53 @@ maint_run(evutil_socket_t fd, short what, void *arg)
 	    "make_interval(secs => $1::bigint)", 1, params, maint_done, NULL);
 }
 
+static void
+escalate_done(void *arg, struct db_result *r)
+{
+	(void)arg;
+	escalate_busy = 0;
+	if (r->code != 0)
+		log_warn("escalation: %s", r->message);
+	else if (PQntuples(r->res) == 1 &&
+	    atoi(PQgetvalue(r->res, 0, 0)) > 0)
+		log_info("escalation: %s overdue action point(s) escalated",
+		    PQgetvalue(r->res, 0, 0));
+}
+
+/*
+ * Overdue action points to their owner organisation's escalation contact
+ * (58_inbox.sql, tafel_escalate): the query runs on the pool like any
+ * other, never blocking the loop; a run still busy skips this tick.
+ */
+static void
+escalate_run(evutil_socket_t fd, short what, void *arg)
+{
+	char days[32];
+	const char *params[1] = { days };
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (escalate_busy)
+		return;
+	escalate_busy = 1;
+	snprintf(days, sizeof days, "%lld", srv.cfg.escalation_after);
+	db_call("SELECT tafel_escalate($1::int)", 1, params, escalate_done,
+	    NULL);
+}
+
 void
 maint_start(void)
 {
 	struct timeval tv = { MAINT_INTERVAL_S, 0 };
+	struct timeval et = { (time_t)(srv.cfg.escalation_interval / 1000),
+	    (suseconds_t)(srv.cfg.escalation_interval % 1000) * 1000 };
 
 	maint_timer = event_new(srv.base, -1, EV_PERSIST, maint_run, NULL);
 	event_add(maint_timer, &tv);
+	escalate_timer = event_new(srv.base, -1, EV_PERSIST, escalate_run,
+	    NULL);
+	event_add(escalate_timer, &et);
 }
 
 void
@@ -54,5 +96,9 @@ maint_stop(void)
 	if (maint_timer != NULL) {
 		event_free(maint_timer);
 		maint_timer = NULL;
+	}
+	if (escalate_timer != NULL) {
+		event_free(escalate_timer);
+		escalate_timer = NULL;
 	}
 }

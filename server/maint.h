@@ -1,4 +1,4 @@
-/* Housekeeping on a timer: forgetting old idempotency keys. */
+/* Housekeeping on timers: forgetting old idempotency keys; escalating overdue action points. */
 #ifndef TAFEL_MAINT_H
 #define TAFEL_MAINT_H
 

@@ -169,6 +169,15 @@ sub_wants(struct sub *s, const struct change *ch)
 	const Tafel__Event *ev = ch->event;
 	size_t i;
 
+	/*
+	 * An inbox entry goes to the inbox topic only (routed to the recipient
+	 * and the sender's organisation; the database keeps it to them).
+	 */
+	if (ev->inbox_entry != NULL)
+		return s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_INBOX &&
+		    has_id(ch->org_ids, ch->n_org_ids, s->c->session->org_id);
+	if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_INBOX)
+		return 0;
 	switch (sub_list_mask(s)) {
 	case LIST_MEETING:
 		return ev->meeting != NULL;
@@ -567,6 +576,9 @@ sub_snapshot(struct sub_setup *st)
 	else if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASES)
 		db_call("SELECT tafel_cases_snapshot($1::bigint)", 1, params,
 		    subscribe_done, st);
+	else if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_INBOX)
+		db_call("SELECT tafel_inbox_snapshot($1::bigint)", 1, params,
+		    subscribe_done, st);
 	else if (topic_is_list(s->topic)) {
 		snprintf(mid, sizeof mid, "%d", (int)s->topic);
 		params[2] = s->include_closed ? "true" : "false";
@@ -738,6 +750,7 @@ push_subscribe(struct conn *c, const Tafel__Envelope *env,
 	if (q->topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING &&
 	    q->topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS &&
 	    q->topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASES &&
+	    q->topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_INBOX &&
 	    !topic_is_list(q->topic)) {
 		conn_send_error(c, env->request_id,
 		    TAFEL__ERROR_CODE__OUT_OF_RANGE, "unknown topic", "topic");

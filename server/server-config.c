@@ -81,6 +81,14 @@ const struct conf_param server_params[] = {
 	{ "hash_threads", CONF_INT, S(hash_threads), 0, "2", 1, 32,
 	  "Worker threads computing Argon2id password hashes off the event "
 	  "loop." },
+	{ "escalation_after", CONF_INT, S(escalation_after), 1, "7", 0, 365,
+	  "Days an action point may be overdue before the owner "
+	  "organisation's escalation contact is notified (once; set the "
+	  "contact with `tafelctl org escalation-contact`). 0: as soon as it "
+	  "is overdue." },
+	{ "escalation_interval", CONF_DURATION, S(escalation_interval), 0,
+	  "1h", SEC, DAY, "How often tafeld looks for action points to "
+	  "escalate." },
 	{ "idempotency_ttl", CONF_DURATION, S(idempotency_ttl), 1, "7d",
 	  60 * SEC, 365 * DAY, "How long the answer to a write is kept for "
 	  "retries with the same idempotency key." },

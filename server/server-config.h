@@ -30,6 +30,8 @@ struct server_config {
 	long long login_delay_max;	/* cap on that delay */
 	long long hash_threads;		/* password-hashing worker threads */
 	long long idempotency_ttl;	/* ms an answered write key is kept */
+	long long escalation_after;	/* days overdue before escalating */
+	long long escalation_interval;	/* ms between escalation runs */
 	long long retention;		/* ms after closing until anonymised */
 	long long lockout_failures;	/* failed logins in a row that lock */
 	long long lockout_time;		/* ms an account stays locked */

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
 #include <libpq-fe.h>
 
 #include "auth.h"
@@ -17,10 +18,12 @@
 #include "ctl-ops.h"
 #include "log.h"
 #include "migrate.h"
+#include "minutes.h"
 #include "paths.h"
 #include "pgembed.h"
 #include "privdrop.h"
 #include "proto.h"
+#include "report-csv.h"
 #include "server-config.h"
 #include "xmalloc.h"
 
@@ -207,6 +210,68 @@ cmd_org_disable(int argc, char **argv)
 	if (r == NULL)
 		return 1;
 	printf("disabled %d user(s) of %s\n", PQntuples(r), argv[0]);
+	PQclear(r);
+	return 0;
+}
+
+/* report orgs|areas FROM TO [-o FILE]: the report's totals as CSV. */
+static int
+cmd_report_csv(int argc, char **argv)
+{
+	const char *p[2] = { argv[1], argv[2] };
+	const char *out = argc == 5 && strcmp(argv[3], "-o") == 0 ?
+	    argv[4] : "-";
+	int t = strcmp(argv[0], "orgs") == 0 ? REPORT_ORGS :
+	    strcmp(argv[0], "areas") == 0 ? REPORT_AREAS : -1;
+	struct json_object *r;
+	PGresult *res;
+	FILE *f;
+	int rc;
+
+	if (t < 0 || (argc != 3 && argc != 5) ||
+	    (argc == 5 && strcmp(argv[3], "-o") != 0)) {
+		fprintf(stderr, "usage: tafelctl report orgs|areas FROM TO "
+		    "[-o FILE]\n");
+		return 2;
+	}
+	res = q("SELECT tafel_report_build($1::date, $2::date)::text", 2, p);
+	if (res == NULL)
+		return 1;
+	r = json_tokener_parse(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	if (r == NULL)
+		return 1;
+	f = strcmp(out, "-") == 0 ? stdout : fopen(out, "w");
+	if (f == NULL) {
+		fprintf(stderr, "tafelctl: %s: %s\n", out, strerror(errno));
+		json_object_put(r);
+		return 1;
+	}
+	rc = report_write_csv(r, (enum report_table)t, f);
+	if (f != stdout && fclose(f) != 0)
+		rc = -1;
+	json_object_put(r);
+	if (rc != 0)
+		fprintf(stderr, "tafelctl: %s: write failed\n", out);
+	return rc == 0 ? 0 : 1;
+}
+
+/* org escalation-contact ORG LOGIN|-: who hears of overdue action points. */
+static int
+cmd_org_escalation(int argc, char **argv)
+{
+	const char *p[2] = { argv[0], argv[1] };
+	PGresult *r;
+
+	(void)argc;
+	r = q("SELECT tafel_set_escalation_contact($1, $2)", 2, p);
+	if (r == NULL)
+		return 1;
+	if (strcmp(argv[1], "-") == 0)
+		printf("%s has no escalation contact now\n", PQgetvalue(r, 0, 0));
+	else
+		printf("escalation contact of %s: %s\n", PQgetvalue(r, 0, 0),
+		    argv[1]);
 	PQclear(r);
 	return 0;
 }
@@ -770,6 +835,76 @@ cmd_meeting_cancel(int argc, char **argv)
 	    "'reason', $4::text || $5::text)", reason, "", as);
 }
 
+/* minutes MEETING --org ORG [--format pdf|txt] -o FILE: the minutes of a
+ * closed meeting as the organisation receives them (58_minutes.sql). */
+static int
+cmd_minutes(int argc, char **argv)
+{
+	const char *org = NULL, *format = "pdf", *out = NULL;
+	const char *p[2];
+	struct json_object *m;
+	char err[512];
+	PGresult *r;
+	FILE *f;
+	int rc;
+
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--org") == 0)
+			org = argv[i + 1];
+		else if (strcmp(argv[i], "--format") == 0)
+			format = argv[i + 1];
+		else if (strcmp(argv[i], "-o") == 0)
+			out = argv[i + 1];
+		else
+			org = NULL, i = argc;
+	}
+	if (argc % 2 != 1 || org == NULL || out == NULL ||
+	    (strcmp(format, "pdf") != 0 && strcmp(format, "txt") != 0)) {
+		fprintf(stderr, "usage: tafelctl minutes MEETING_ID --org ORG "
+		    "[--format pdf|txt] -o FILE\n");
+		return 2;
+	}
+	p[0] = org;
+	p[1] = argv[0];
+	r = q("SELECT tafel_minutes_for_org((SELECT id FROM organisations "
+	    "WHERE id::text = $1 OR name = $1 ORDER BY id LIMIT 1), "
+	    "$2::bigint)::text", 2, p);
+	if (r == NULL)
+		return 1;
+	m = json_tokener_parse(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	if (m == NULL) {
+		fprintf(stderr, "tafelctl: minutes: bad JSON from the database\n");
+		return 1;
+	}
+	/* the document's times are Amsterdam's, as everywhere in Tafel */
+	setenv("TZ", "Europe/Amsterdam", 1);
+	tzset();
+	if (strcmp(format, "pdf") == 0) {
+		rc = minutes_write_pdf(m, out, err, sizeof err);
+		if (rc != 0)
+			fprintf(stderr, "tafelctl: %s\n", err);
+	} else {
+		f = strcmp(out, "-") == 0 ? stdout : fopen(out, "w");
+		if (f == NULL) {
+			fprintf(stderr, "tafelctl: %s: %s\n", out,
+			    strerror(errno));
+			json_object_put(m);
+			return 1;
+		}
+		rc = minutes_write_text(m, f);
+		if ((f != stdout && fclose(f) != 0) || rc != 0) {
+			fprintf(stderr, "tafelctl: %s: write failed\n", out);
+			rc = -1;
+		}
+	}
+	json_object_put(m);
+	if (rc == 0 && strcmp(out, "-") != 0)
+		printf("minutes of meeting %s for %s written to %s\n", argv[0],
+		    org, out);
+	return rc == 0 ? 0 : 1;
+}
+
 static int
 cmd_migrate(int argc, char **argv)
 {
@@ -844,6 +979,9 @@ static const struct ctl_cmd commands[] = {
 	  "add an organisation (KIND: police, prosecutor, probation, "
 	  "municipality, child_protection, veilig_thuis, youth_care, "
 	  "mental_health, addiction_care, housing, victim_support, other)", NULL },
+	{ "org escalation-contact", "ORG LOGIN|-", 2, 2, 1, cmd_org_escalation,
+	  "the user (of that organisation) told when its action points are "
+	  "overdue for escalation_after days; - for none", NULL },
 	{ "org disable", "NAME", 1, 1, 1, cmd_org_disable,
 	  "disable every user of an organisation", NULL },
 	{ "user list", "", 0, 0, 1, cmd_report, "list users",
@@ -853,7 +991,8 @@ static const struct ctl_cmd commands[] = {
 	  "organisations o ON o.id = u.org_id ORDER BY u.login" },
 	{ "user add", "LOGIN DISPLAY-NAME ORGANISATION [ROLES]", 3, 4, 1,
 	  cmd_user_add, "add a user (ROLES: comma-separated admin, chair, "
-	  "member, observer; default member); asks for the password", NULL },
+	  "member, observer, steering (reports only); default member); asks "
+	  "for the password", NULL },
 	{ "user disable", "LOGIN", 1, 1, 1, cmd_user_disable,
 	  "refuse further logins of a user", NULL },
 	{ "user enable", "LOGIN", 1, 1, 1, cmd_user_enable, "enable a user", NULL },
@@ -931,6 +1070,14 @@ static const struct ctl_cmd commands[] = {
 	  cmd_meeting_move, "move a planned meeting (Europe/Amsterdam)", NULL },
 	{ "meeting cancel", "ID [REASON...] [--as LOGIN]", 1, 40, 1,
 	  cmd_meeting_cancel, "cancel a planned meeting", NULL },
+	{ "report", "orgs|areas FROM TO [-o FILE]", 3, 5, 1, cmd_report_csv,
+	  "the report's totals as CSV (FROM, TO: YYYY-MM-DD, both included): "
+	  "per partner organisation, or per theme/district and routing phase",
+	  NULL },
+	{ "minutes", "MEETING_ID --org ORG [--format pdf|txt] -o FILE", 5, 7, 1,
+	  cmd_minutes, "write the minutes of a closed meeting as the "
+	  "organisation (name or id) receives them; -o - for text on stdout",
+	  NULL },
 	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL }
 };
 

@@ -20,7 +20,7 @@ KIND_OF_REPLY = {
     "MEETING": "meeting", "ATTENDANCE": "attendance", "AGENDA": "agenda",
     "AGENDA_ITEM": "item", "ACTION_POINT": "action", "CASE_RECORD": "case",
     "PERSON": "person", "CONTRIBUTION": "contribution", "GOAL": "goal",
-    "PERSON_LINK": "link",
+    "PERSON_LINK": "link", "INBOX_ENTRY": "inbox",
     "MEETING_LIST": "meetings", "NOMINATION": "nomination",
 }
 

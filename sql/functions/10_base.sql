@@ -152,10 +152,15 @@ RETURNS void LANGUAGE sql SET search_path = public AS $$
 	SELECT set_config('tafel.user_id', coalesce(p_user_id, 0)::text, true);
 $$;
 
+-- 0 also for a user whose only role is steering (0011): the steering
+-- group sees the reports' totals and no row of the register.
 CREATE OR REPLACE FUNCTION tafel_rls_user()
 RETURNS bigint LANGUAGE sql STABLE SET search_path = public AS $$
 	SELECT CASE WHEN coalesce(current_setting('tafel.user_id', true), '')
-	    ~ '^[0-9]{1,18}$' THEN current_setting('tafel.user_id', true)::bigint
+	    ~ '^[0-9]{1,18}$' AND NOT EXISTS (SELECT 1 FROM users su
+		WHERE su.id = current_setting('tafel.user_id', true)::bigint
+		    AND su.roles = ARRAY['steering']::text[])
+	    THEN current_setting('tafel.user_id', true)::bigint
 	    ELSE 0 END
 $$;
 
@@ -171,6 +176,11 @@ BEGIN
 	SELECT * INTO u FROM users WHERE id = p_user_id;
 	IF NOT FOUND OR u.disabled THEN
 		PERFORM tafel_raise('TF010', 'unknown or disabled user');
+	END IF;
+	-- the steering group (0011) reads the reports (tafel_report) only
+	IF u.roles = ARRAY['steering']::text[] THEN
+		PERFORM tafel_raise('TF010', 'the steering group sees the '
+		    || 'reports only');
 	END IF;
 	RETURN u;
 END

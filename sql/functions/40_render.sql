@@ -368,6 +368,10 @@ RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = public AS $$
 	SELECT coalesce(jsonb_object_agg(k, CASE
 	    WHEN k = 'nomination' AND jsonb_typeof(v) = 'object'
 		THEN v || '{"reason": "", "decline_reason": ""}'::jsonb
+	    -- an inbox entry (0011) carries its action point
+	    WHEN k = 'inbox_entry' AND jsonb_typeof(v -> 'action_point') = 'object'
+		THEN v || jsonb_build_object('action_point',
+		    tafel_skeleton_obj('action', v -> 'action_point'))
 	    WHEN tafel_key_kind(k) IS NULL THEN v
 	    WHEN jsonb_typeof(v) = 'object' THEN CASE
 		WHEN p_case_id IS NULL
@@ -422,6 +426,8 @@ BEGIN
 	WHEN 'contribution', 'goal' THEN
 		RETURN tafel_render(p_user_id, 0, 0, jsonb_build_object(p_kind,
 		    p_obj), p_context, 0, false) -> p_kind;
+	WHEN 'inbox' THEN
+		RETURN tafel_render_inbox(p_user_id, p_obj, p_context);
 	WHEN 'link' THEN
 		RETURN tafel_render(p_user_id, 0, 0, jsonb_build_object(
 		    'person_link', p_obj), p_context, 0, false) -> 'person_link';

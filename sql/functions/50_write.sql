@@ -708,11 +708,19 @@ BEGIN
 		PERFORM tafel_raise('TF011', 'a note for the submitter is required '
 		    || 'to complete an action point', 'note');
 	END IF;
+	-- the reason reaches the submitter's inbox too (58_inbox.sql)
+	IF p_to = 'cancelled' AND v_note = '' THEN
+		PERFORM tafel_raise('TF011', 'a reason is required to cancel an '
+		    || 'action point', 'note');
+	END IF;
 
 	UPDATE action_points SET state = p_to, completion_note = v_note,
 	    finished_at = now(), finished_by = u.id,
 	    version = version + 1, updated_at = now(), updated_by = u.id
 	WHERE id = a.id;
+	-- feedback to the submitter (58_inbox.sql)
+	PERFORM tafel_inbox_add(CASE p_to WHEN 'done' THEN 'action_done'
+	    ELSE 'action_cancelled' END, a.case_id, a.id, u.id, '', '');
 
 	v_json := tafel_json_action(a.id);
 	PERFORM tafel_log_change(u.id, a.meeting_id, a.case_id,
@@ -903,6 +911,9 @@ BEGIN
 	    closed_at = CASE WHEN v_to = 'closed' THEN now() END,
 	    version = version + 1, updated_at = now(), updated_by = u.id
 	WHERE id = c.id;
+	-- feedback to the submitter (58_inbox.sql)
+	PERFORM tafel_inbox_add(CASE WHEN v_to = 'closed' THEN 'case_closed'
+	    ELSE 'case_moved' END, c.id, NULL, u.id, c.status, v_to);
 
 	v_json := tafel_json_case(c.id);
 	PERFORM tafel_log_change(u.id, NULL, c.id, '{}',
@@ -1174,7 +1185,9 @@ INSERT INTO write_ops (name, kind, routing) VALUES
 	('cancel_meeting', 'meeting', '{meeting}'),
 	('nominate_case', 'nomination', '{case,orgs}'),
 	('accept_nomination', 'nomination', '{meeting,case,orgs}'),
-	('decline_nomination', 'nomination', '{case,orgs}');
+	('decline_nomination', 'nomination', '{case,orgs}'),
+	-- after the meeting: the inbox (0011, 58_inbox.sql)
+	('mark_inbox_read', 'inbox', '{orgs}');
 
 -- The lists the table replaced.
 DROP FUNCTION IF EXISTS tafel_write_ops();

@@ -72,8 +72,17 @@ DECLARE
 	v_ctx bigint;
 BEGIN
 	SELECT * INTO u FROM users WHERE id = p_user_id;
-	IF NOT FOUND OR u.disabled THEN
+	IF NOT FOUND OR u.disabled OR u.roles = ARRAY['steering']::text[] THEN
 		RETURN NULL;
+	END IF;
+	-- an inbox entry: its recipients and sender only, never on a beamer
+	IF p_payload ? 'inbox_entry' THEN
+		IF coalesce(p_pres_meeting, 0) > 0 THEN
+			RETURN NULL;
+		END IF;
+		RETURN (SELECT jsonb_build_object('inbox_entry', r)
+		    FROM tafel_render_inbox(u.id, p_payload -> 'inbox_entry',
+			'event') r WHERE r IS NOT NULL);
 	END IF;
 	IF coalesce(p_pres_meeting, 0) > 0 THEN
 		SELECT * INTO m FROM meetings WHERE id = p_pres_meeting;

@@ -352,6 +352,12 @@ BEGIN
 	    || 'na terugkoppeling aan Veilig Thuis.',
 	    (v_today - 28 + time '10:50') AT TIME ZONE 'Europe/Amsterdam',
 	    u_vz, u_vz, 3);
+	-- the agenda was made the week before; decided in the meeting (the
+	-- minutes mark later changes, 58_minutes.sql)
+	UPDATE agenda_items SET
+	    created_at = (v_today - 35 + time '12:00') AT TIME ZONE 'Europe/Amsterdam',
+	    updated_at = discussed_at
+	WHERE meeting_id = m_past;
 
 	INSERT INTO agenda_items (meeting_id, case_id, position, created_by,
 	    updated_by)
@@ -404,6 +410,10 @@ BEGIN
 	    || 'over vrijwillige hulp', o_gem, u_vz, v_today - 21, 'done',
 	    'Beide partners zijn in zorg bij het maatschappelijk werk; '
 	    || 'Veilig Thuis sluit de melding.', u_vz);
+	-- last month's action points were agreed in that meeting
+	UPDATE action_points SET created_at = (v_today - 28 + time '10:55')
+	    AT TIME ZONE 'Europe/Amsterdam'
+	WHERE meeting_id = m_past;
 	PERFORM tafel_demo_action(c11, NULL, 'Contact met Sophie Lambrecht over '
 	    || 'haar veiligheid en steun bij de rechtszaak', o_sh, u_sh,
 	    v_today - 30, 'done', 'Twee gesprekken gevoerd; zij voelt zich veilig '

@@ -35,7 +35,8 @@ BEGIN
 			IF v_allowed THEN
 				ASSERT e IS NULL, format('%s -> %s refused: %s', f, t, e);
 				ASSERT (SELECT status FROM cases WHERE id = v_id) = t;
-				ASSERT test_changes() = v_before + 1;
+				-- the case, and the submitter's inbox entry
+				ASSERT test_changes() = v_before + 2;
 				v_n := v_n + 1;
 			ELSE
 				ASSERT e ->> 'code' = 'TF018',

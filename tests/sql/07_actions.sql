@@ -108,10 +108,15 @@ BEGIN
 	ASSERT tafel_org_actions(test_uid('politie'), true) -> 'actions'
 	    -> 'actions' @> jsonb_build_array(jsonb_build_object('id', b -> 'id'));
 
-	-- cancel needs no note
+	-- cancel needs a reason (it reaches the submitter's inbox)
 	a := test_write('politie', 'create_action', v_args);
+	e := test_expect('TF011', format('SELECT test_write(%L, %L, %L)',
+	    'veiligthuis', 'cancel_action', jsonb_build_object(
+	    'id', a -> 'id', 'version', a -> 'version', 'note', '  ')));
+	ASSERT e ->> 'hint' = 'note', e::text;
 	a := test_write('veiligthuis', 'cancel_action', jsonb_build_object(
-	    'id', a -> 'id', 'version', a -> 'version'));
+	    'id', a -> 'id', 'version', a -> 'version',
+	    'note', 'Gezin verhuisd'));
 	ASSERT a ->> 'state' = 'cancelled';
 END
 $$;

@@ -1,0 +1,410 @@
+/* The minutes (besluitenlijst) of a meeting as a document: lines from the Minutes JSON, written as plain text or as a PDF (cairo). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cairo.h>
+#include <cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
+#include <json-c/json.h>
+
+#include "log.h"
+#include "minutes.h"
+#include "xmalloc.h"
+
+/*
+ * The document is Dutch, the language of the safety house that receives
+ * it (the terminal's gettext does not apply to a file made by tafelctl).
+ * Times are shown in the process's time zone: the callers set
+ * TZ=Europe/Amsterdam.
+ */
+
+enum line_style { L_TITLE, L_HEAD, L_TEXT };
+
+struct line {
+	enum line_style style;
+	int indent;			/* in steps of two characters / 14 pt */
+	char *text;
+};
+
+struct doc {
+	struct line *lines;
+	size_t n, cap;
+	char org[256];			/* the recipient, on every page */
+	char title[512];		/* series and date, on every page */
+};
+
+static void __attribute__((format(printf, 4, 5)))
+add(struct doc *d, enum line_style st, int indent, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		fatalx("minutes: out of memory");
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 64;
+		d->lines = xreallocarray(d->lines, d->cap, sizeof *d->lines);
+	}
+	d->lines[d->n++] = (struct line){ st, indent, s };
+}
+
+static const char *
+str(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (o == NULL || !json_object_object_get_ex(o, key, &v) ||
+	    json_object_get_type(v) != json_type_string)
+		return "";
+	return json_object_get_string(v);
+}
+
+static int64_t
+num(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (o == NULL || !json_object_object_get_ex(o, key, &v))
+		return 0;
+	return json_object_get_int64(v);
+}
+
+static int
+flag(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return o != NULL && json_object_object_get_ex(o, key, &v) &&
+	    json_object_get_boolean(v);
+}
+
+static struct json_object *
+obj(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (o == NULL || !json_object_object_get_ex(o, key, &v))
+		return NULL;
+	return v;
+}
+
+static size_t
+arr_len(struct json_object *a)
+{
+	return a != NULL && json_object_get_type(a) == json_type_array ?
+	    json_object_array_length(a) : 0;
+}
+
+static void
+when(int64_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t <= 0 || localtime_r(&tt, &tm) == NULL)
+		snprintf(buf, len, "-");
+	else
+		strftime(buf, len, "%d-%m-%Y %H:%M", &tm);
+}
+
+/* Why a case is shown without its details (Case.redaction_reason). */
+static const char *
+reason_text(const char *r)
+{
+	static const struct { const char *code, *text; } t[] = {
+		{ "not_involved", "uw organisatie is niet betrokken" },
+		{ "not_signatory", "uw organisatie heeft het convenant niet "
+		    "ondertekend" },
+		{ "observer", "toehoorder" },
+		{ "category", "niet alle gegevens zijn voor uw organisatie" },
+	};
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (strcmp(t[i].code, r) == 0)
+			return t[i].text;
+	return "afgeschermd";
+}
+
+static void
+add_people(struct doc *d, struct json_object *list, int remote_mark)
+{
+	for (size_t i = 0; i < arr_len(list); i++) {
+		struct json_object *a = json_object_array_get_idx(list, i);
+
+		add(d, L_TEXT, 1, "%s (%s)%s", str(a, "user_name"),
+		    str(a, "org_name"), remote_mark && flag(a, "remote") ?
+		    ", op afstand" : "");
+	}
+}
+
+static int
+action_late(struct json_object *item, int64_t id)
+{
+	struct json_object *late = obj(item, "actions_after_close");
+
+	for (size_t i = 0; i < arr_len(late); i++)
+		if (json_object_get_int64(json_object_array_get_idx(late, i)) ==
+		    id)
+			return 1;
+	return 0;
+}
+
+static void
+add_item(struct doc *d, size_t n, struct json_object *it)
+{
+	struct json_object *item = obj(it, "item"), *c = obj(it, "case");
+	struct json_object *acts = obj(it, "actions");
+	const char *decision = str(item, "decision");
+
+	add(d, L_HEAD, 0, "%zu. Casus %s%s%s", n, str(c, "number"),
+	    flag(it, "added_during_meeting") ?
+	    "  [toegevoegd tijdens de vergadering]" : "",
+	    flag(it, "changed_after_close") ? "  [gewijzigd na sluiting]" : "");
+	if (flag(c, "redacted"))
+		add(d, L_TEXT, 1, "Gegevens afgeschermd: %s.",
+		    reason_text(str(c, "redaction_reason")));
+	for (size_t i = 0; i < arr_len(obj(c, "persons")); i++) {
+		struct json_object *p = json_object_array_get_idx(obj(c,
+		    "persons"), i);
+
+		if (str(p, "name")[0] != '\0')
+			add(d, L_TEXT, 1, "Betrokkene: %s%s%s", str(p, "name"),
+			    str(p, "birth_date")[0] ? ", geboren " : "",
+			    str(p, "birth_date"));
+	}
+	if (decision[0] != '\0')
+		add(d, L_TEXT, 1, "Besluit: %s", decision);
+	else if (flag(c, "redacted"))
+		add(d, L_TEXT, 1, "Besluit: afgeschermd voor uw organisatie.");
+	else
+		add(d, L_TEXT, 1, "Besluit: geen besluit vastgelegd.");
+	if (arr_len(acts) == 0) {
+		add(d, L_TEXT, 1, "Afspraken: geen.");
+		return;
+	}
+	add(d, L_TEXT, 1, "Afspraken:");
+	for (size_t i = 0; i < arr_len(acts); i++) {
+		struct json_object *a = json_object_array_get_idx(acts, i);
+		const char *desc = str(a, "description");
+		const char *who = str(a, "owner_user_name");
+
+		add(d, L_TEXT, 2, "- %s; eigenaar %s%s%s%s; uiterlijk %s%s",
+		    desc[0] ? desc : "(inhoud afgeschermd)",
+		    str(a, "owner_org_name"), who[0] ? " (" : "", who,
+		    who[0] ? ")" : "", str(a, "due_date"),
+		    action_late(it, num(a, "id")) ? "  [na sluiting]" : "");
+	}
+}
+
+static void
+build(struct doc *d, struct json_object *m)
+{
+	struct json_object *mt = obj(m, "meeting");
+	char start[32], closed[32], made[32];
+
+	when(num(mt, "scheduled_start"), start, sizeof start);
+	when(num(m, "closed_at"), closed, sizeof closed);
+	when(num(m, "made_at"), made, sizeof made);
+	snprintf(d->org, sizeof d->org, "%s", str(m, "org_name"));
+	snprintf(d->title, sizeof d->title, "Besluitenlijst %s, %s",
+	    str(mt, "series_name"), start);
+
+	add(d, L_TITLE, 0, "Besluitenlijst");
+	add(d, L_TEXT, 0, "Overleg: %s", str(mt, "series_name"));
+	add(d, L_TEXT, 0, "Datum: %s (Europe/Amsterdam)", start);
+	add(d, L_TEXT, 0, "Voorzitter: %s", str(m, "chair_name"));
+	add(d, L_TEXT, 0, "Gesloten: %s", closed);
+	add(d, L_TEXT, 0, "Opgesteld voor: %s (op %s)", d->org, made);
+	add(d, L_HEAD, 0, "Aanwezig");
+	if (arr_len(obj(m, "present")) == 0)
+		add(d, L_TEXT, 1, "niemand geregistreerd");
+	add_people(d, obj(m, "present"), 1);
+	add(d, L_HEAD, 0, "Verwacht maar afwezig");
+	if (arr_len(obj(m, "absent_orgs")) + arr_len(obj(m, "absent")) == 0)
+		add(d, L_TEXT, 1, "niemand");
+	for (size_t i = 0; i < arr_len(obj(m, "absent_orgs")); i++)
+		add(d, L_TEXT, 1, "%s", json_object_get_string(
+		    json_object_array_get_idx(obj(m, "absent_orgs"), i)));
+	add_people(d, obj(m, "absent"), 0);
+	add(d, L_HEAD, 0, "Agenda en besluiten");
+	if (arr_len(obj(m, "items")) == 0)
+		add(d, L_TEXT, 1, "geen agendapunten");
+	for (size_t i = 0; i < arr_len(obj(m, "items")); i++)
+		add_item(d, i + 1, json_object_array_get_idx(obj(m, "items"), i));
+	add(d, L_HEAD, 0, "Openstaande afspraken uit eerdere overleggen");
+	if (arr_len(obj(m, "open_actions")) == 0)
+		add(d, L_TEXT, 1, "geen");
+	for (size_t i = 0; i < arr_len(obj(m, "open_actions")); i++) {
+		struct json_object *a = json_object_array_get_idx(obj(m,
+		    "open_actions"), i);
+		const char *desc = str(a, "description");
+
+		add(d, L_TEXT, 1, "- Casus %s: %s; eigenaar %s; uiterlijk %s%s",
+		    str(a, "case_number"), desc[0] ? desc :
+		    "(inhoud afgeschermd)", str(a, "owner_org_name"),
+		    str(a, "due_date"), flag(a, "overdue") ? " (te laat)" : "");
+	}
+}
+
+static void
+doc_free(struct doc *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(d->lines[i].text);
+	free(d->lines);
+}
+
+int
+minutes_write_text(struct json_object *m, FILE *out)
+{
+	struct doc d = { 0 };
+
+	build(&d, m);
+	for (size_t i = 0; i < d.n; i++) {
+		if (d.lines[i].style == L_HEAD && i > 0)
+			fputc('\n', out);
+		fprintf(out, "%*s%s\n", d.lines[i].indent * 2, "",
+		    d.lines[i].text);
+		if (d.lines[i].style == L_TITLE)
+			fprintf(out, "==============\n");
+	}
+	fprintf(out, "\n-- Opgesteld voor %s; afgeschermd volgens het "
+	    "convenant. --\n", d.org);
+	doc_free(&d);
+	return ferror(out) ? -1 : 0;
+}
+
+/* --- PDF ----------------------------------------------------------------- */
+
+#define PAGE_W	595.0			/* A4 in points */
+#define PAGE_H	842.0
+#define MARGIN	56.0
+#define LEAD	14.0			/* line height of 10 pt text */
+
+struct pdf {
+	cairo_t *cr;
+	double y;
+	int page;
+	const struct doc *d;
+};
+
+static void
+font(cairo_t *cr, enum line_style st)
+{
+	cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
+	    st == L_TEXT ? CAIRO_FONT_WEIGHT_NORMAL : CAIRO_FONT_WEIGHT_BOLD);
+	cairo_set_font_size(cr, st == L_TITLE ? 18 : st == L_HEAD ? 12 : 10);
+}
+
+/* Header and footer: the recipient organisation on every page. */
+static void
+page_start(struct pdf *p)
+{
+	char foot[400];
+
+	p->page++;
+	font(p->cr, L_TEXT);
+	cairo_set_font_size(p->cr, 8);
+	cairo_move_to(p->cr, MARGIN, MARGIN - 24);
+	cairo_show_text(p->cr, p->d->title);
+	snprintf(foot, sizeof foot, "Opgesteld voor: %s  -  pagina %d",
+	    p->d->org, p->page);
+	cairo_move_to(p->cr, MARGIN, PAGE_H - MARGIN + 28);
+	cairo_show_text(p->cr, foot);
+	p->y = MARGIN;
+}
+
+static void
+next_line(struct pdf *p, double h)
+{
+	if (p->y + h > PAGE_H - MARGIN) {
+		cairo_show_page(p->cr);
+		page_start(p);
+	}
+	p->y += h;
+}
+
+/* One line, wrapped at word boundaries to the text width. */
+static void
+pdf_line(struct pdf *p, const struct line *l)
+{
+	double x = MARGIN + l->indent * 14.0, w = PAGE_W - MARGIN - x;
+	double h = l->style == L_TITLE ? 26 : l->style == L_HEAD ? 20 : LEAD;
+	char *s = xstrdup(l->text), *start = s;
+
+	font(p->cr, l->style);
+	while (*start != '\0') {
+		char *end = start, *brk = NULL, save;
+		cairo_text_extents_t ext;
+
+		/* the longest prefix ending at a space that fits */
+		for (;;) {
+			char *sp = strchr(end, ' ');
+			char *cand = sp != NULL ? sp : end + strlen(end);
+
+			save = *cand;
+			*cand = '\0';
+			cairo_text_extents(p->cr, start, &ext);
+			*cand = save;
+			if (ext.x_advance > w && brk != NULL)
+				break;
+			brk = cand;
+			if (sp == NULL)
+				break;
+			end = sp + 1;
+		}
+		save = *brk;
+		*brk = '\0';
+		next_line(p, h);
+		cairo_move_to(p->cr, x, p->y);
+		cairo_show_text(p->cr, start);
+		*brk = save;
+		start = save == ' ' ? brk + 1 : brk;
+		h = LEAD;
+	}
+	free(s);
+}
+
+int
+minutes_write_pdf(struct json_object *m, const char *path, char *err,
+    size_t errlen)
+{
+	struct doc d = { 0 };
+	cairo_surface_t *sf;
+	struct pdf p = { 0 };
+	cairo_status_t st;
+
+	build(&d, m);
+	sf = cairo_pdf_surface_create(path, PAGE_W, PAGE_H);
+	cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, d.title);
+	p.cr = cairo_create(sf);
+	p.d = &d;
+	cairo_set_source_rgb(p.cr, 0, 0, 0);
+	page_start(&p);
+	for (size_t i = 0; i < d.n; i++)
+		pdf_line(&p, &d.lines[i]);
+	cairo_show_page(p.cr);
+	st = cairo_status(p.cr);
+	cairo_destroy(p.cr);
+	cairo_surface_finish(sf);
+	if (st == CAIRO_STATUS_SUCCESS)
+		st = cairo_surface_status(sf);
+	cairo_surface_destroy(sf);
+	/* no cairo object is left: give back the font caches (fontconfig's
+	 * would otherwise live until exit, which leak checkers report) */
+	cairo_debug_reset_static_data();
+	FcFini();
+	doc_free(&d);
+	if (st != CAIRO_STATUS_SUCCESS) {
+		snprintf(err, errlen, "%s: %s", path, cairo_status_to_string(st));
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,17 @@
+/* The minutes of a meeting as a document: plain text or PDF from the Minutes JSON (docs/protocol.md 7.13). */
+#ifndef TAFEL_MINUTES_H
+#define TAFEL_MINUTES_H
+
+#include <stdio.h>
+
+struct json_object;
+
+/* Writes the minutes m (a Minutes object as JSON) as plain text. */
+int minutes_write_text(struct json_object *m, FILE *out);
+
+/* Writes them as a PDF to path (A4, the recipient organisation on every
+ * page); -1 with err set on failure. */
+int minutes_write_pdf(struct json_object *m, const char *path, char *err,
+    size_t errlen);
+
+#endif

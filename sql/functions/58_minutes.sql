@@ -1,0 +1,192 @@
+-- The minutes (besluitenlijst) of a closed meeting, one rendering per
+-- recipient organisation, redacted by the covenant exactly as the live view
+-- (tafel_render) and audited ('minutes'), 0011.
+
+-- The organisations that receive a meeting's minutes: the series' members
+-- and every organisation with an attendance row (invited or present).
+CREATE OR REPLACE FUNCTION tafel_minutes_recipients(p_meeting_id bigint)
+RETURNS SETOF bigint LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT sm.org_id FROM meetings m
+	JOIN series_members sm ON sm.series_id = m.series_id
+	WHERE m.id = p_meeting_id
+	UNION
+	SELECT a.org_id FROM attendance a WHERE a.meeting_id = p_meeting_id
+$$;
+
+-- The member whose view an organisation's minutes are rendered in when no
+-- user of it asks (tafelctl): its lowest-id active member, preferring
+-- plain members over chairs and those who are no process manager (whose
+-- view of their districts' cases is personal, not the organisation's).
+CREATE OR REPLACE FUNCTION tafel_minutes_reader(p_org_id bigint)
+RETURNS bigint LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT u.id FROM users u
+	WHERE u.org_id = p_org_id AND NOT u.disabled
+	    AND u.roles && ARRAY['member', 'chair']
+	ORDER BY EXISTS (SELECT 1 FROM process_managers pm
+		WHERE pm.user_id = u.id),
+	    'chair' = ANY (u.roles), u.id
+	LIMIT 1
+$$;
+
+-- Minutes for user p_viewer (of organisation p_org_id, a recipient):
+-- Minutes as JSON.  Items: the agenda in order, each with its case, its
+-- decision and the action points agreed in this meeting, rendered for the
+-- viewer; marks for items added after the meeting opened (the agenda was
+-- published) and decisions changed or action points agreed after it closed.
+CREATE OR REPLACE FUNCTION tafel_minutes_render(p_viewer bigint,
+    p_org_id bigint, p_meeting_id bigint, p_context text)
+RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	m meetings;
+	v_items jsonb := '[]';
+	v_cases jsonb := '[]';
+	v_actions jsonb := '[]';
+	v_late jsonb := '[]';
+	v_marks jsonb := '[]';
+	v_open jsonb;
+	r jsonb;
+	ai agenda_items;
+BEGIN
+	SELECT * INTO m FROM meetings WHERE id = p_meeting_id;
+	IF NOT FOUND OR NOT EXISTS (SELECT 1 FROM tafel_minutes_recipients(m.id) x
+	    WHERE x = p_org_id) THEN
+		PERFORM tafel_raise('TF016', 'no minutes of this meeting for '
+		    || 'this organisation', 'meeting_id');
+	END IF;
+	IF m.state <> 'closed' THEN
+		PERFORM tafel_raise('TF018', 'a meeting has minutes once it is '
+		    || 'closed', 'meeting_id');
+	END IF;
+	FOR ai IN SELECT * FROM agenda_items WHERE meeting_id = m.id
+	    ORDER BY position LOOP
+		v_items := v_items || jsonb_build_array(tafel_json_item(ai.id));
+		v_marks := v_marks || jsonb_build_array(jsonb_build_object(
+		    'added_during_meeting', m.opened_at IS NOT NULL
+			AND ai.created_at > m.opened_at
+			AND ai.created_at <= m.closed_at,
+		    'changed_after_close', ai.updated_at > m.closed_at));
+		v_cases := v_cases || jsonb_build_array(tafel_json_case(ai.case_id));
+		v_actions := v_actions || coalesce((SELECT jsonb_agg(
+		    tafel_json_action(a.id) ORDER BY a.id) FROM action_points a
+		    WHERE a.case_id = ai.case_id AND a.meeting_id = m.id), '[]');
+		v_late := v_late || jsonb_build_array(coalesce((SELECT
+		    jsonb_agg(a.id) FROM action_points a
+		    WHERE a.case_id = ai.case_id AND a.meeting_id = m.id
+			AND a.created_at > m.closed_at), '[]'));
+	END LOOP;
+	-- the covenant, as everywhere: redacted for the viewer, audited
+	r := tafel_render(p_viewer, 0, 0, jsonb_build_object(
+	    'agenda_items', v_items, 'cases', v_cases, 'actions', v_actions),
+	    p_context, m.id, false);
+	-- the standing item: open action points of earlier meetings
+	v_open := coalesce(tafel_render(p_viewer, 0, 0, jsonb_build_object(
+	    'actions', tafel_json_carried_over(m.id)), p_context, m.id, true)
+	    -> 'actions', '[]');
+	RETURN jsonb_build_object(
+	    'meeting', tafel_json_meeting(m.id),
+	    'org_id', p_org_id,
+	    'org_name', (SELECT name FROM organisations WHERE id = p_org_id),
+	    'chair_name', (SELECT display_name FROM users WHERE id = m.chair_id),
+	    'present', coalesce((SELECT jsonb_agg(tafel_json_attendance(m.id,
+		a.user_id) ORDER BY o.name, u.display_name)
+		FROM attendance a JOIN users u ON u.id = a.user_id
+		JOIN organisations o ON o.id = a.org_id
+		WHERE a.meeting_id = m.id AND a.present), '[]'),
+	    'absent', coalesce((SELECT jsonb_agg(tafel_json_attendance(m.id,
+		a.user_id) ORDER BY o.name, u.display_name)
+		FROM attendance a JOIN users u ON u.id = a.user_id
+		JOIN organisations o ON o.id = a.org_id
+		WHERE a.meeting_id = m.id AND NOT a.present), '[]'),
+	    'absent_orgs', coalesce((SELECT jsonb_agg(o.name ORDER BY o.name)
+		FROM series_members sm JOIN organisations o ON o.id = sm.org_id
+		WHERE sm.series_id = m.series_id AND NOT EXISTS (SELECT 1
+		    FROM attendance a WHERE a.meeting_id = m.id
+			AND a.org_id = sm.org_id AND a.present)), '[]'),
+	    'items', coalesce((SELECT jsonb_agg(jsonb_build_object(
+		'item', it,
+		'case', (SELECT c FROM jsonb_array_elements(r -> 'cases') c
+		    WHERE (c ->> 'id')::bigint = (it ->> 'case_id')::bigint
+		    LIMIT 1),
+		'actions', coalesce((SELECT jsonb_agg(x ORDER BY (x ->> 'id')::bigint)
+		    FROM jsonb_array_elements(r -> 'actions') x
+		    WHERE (x ->> 'case_id')::bigint = (it ->> 'case_id')::bigint),
+		    '[]'),
+		'added_during_meeting', v_marks -> (i::int - 1)
+		    -> 'added_during_meeting',
+		'changed_after_close', v_marks -> (i::int - 1)
+		    -> 'changed_after_close',
+		'actions_after_close', v_late -> (i::int - 1))
+		ORDER BY i)
+		FROM jsonb_array_elements(r -> 'agenda_items')
+		    WITH ORDINALITY AS t(it, i)), '[]'),
+	    'open_actions', v_open,
+	    'closed_at', tafel_unix(m.closed_at),
+	    'made_at', tafel_unix(now()));
+END
+$$;
+
+-- get_minutes: MinutesRequest -> Minutes, for the user's own organisation
+-- and rendered as the user sees it.
+CREATE OR REPLACE FUNCTION tafel_get_minutes(p_user_id bigint,
+    p_meeting_id bigint)
+RETURNS jsonb LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = public AS $$
+DECLARE
+	u users := tafel_actor(p_user_id);
+BEGIN
+	RETURN tafel_minutes_render(u.id, u.org_id, p_meeting_id, 'minutes');
+END
+$$;
+
+-- tafelctl minutes: the rendering for a recipient organisation, in the view
+-- of tafel_minutes_reader (audited in that member's name).  Owner only.
+CREATE OR REPLACE FUNCTION tafel_minutes_for_org(p_org_id bigint,
+    p_meeting_id bigint)
+RETURNS jsonb LANGUAGE plpgsql VOLATILE SET search_path = public AS $$
+DECLARE
+	v_reader bigint := tafel_minutes_reader(p_org_id);
+BEGIN
+	IF v_reader IS NULL THEN
+		PERFORM tafel_raise('TF016', 'the organisation has no active '
+		    || 'member to render the minutes for', 'org');
+	END IF;
+	PERFORM tafel_set_user(v_reader);
+	RETURN tafel_minutes_render(v_reader, p_org_id, p_meeting_id, 'minutes');
+END
+$$;
+
+-- Open action points carried over: those agreed at earlier meetings of the
+-- meeting's series, still open, whose case is not on this meeting's agenda
+-- (those on the agenda come with their case, as every action point of an
+-- agenda case does).  The standing item "openstaande afspraken".
+CREATE OR REPLACE FUNCTION tafel_json_carried_over(p_meeting_id bigint)
+RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT coalesce(jsonb_agg(tafel_json_action(ap.id)
+	    ORDER BY ap.due_date, ap.id), '[]'::jsonb)
+	FROM meetings m
+	JOIN meetings em ON em.series_id = m.series_id AND em.id <> m.id
+	    AND em.scheduled_start < m.scheduled_start
+	JOIN action_points ap ON ap.meeting_id = em.id AND ap.state = 'open'
+	WHERE m.id = p_meeting_id
+	    AND NOT EXISTS (SELECT 1 FROM agenda_items ai
+		WHERE ai.meeting_id = m.id AND ai.case_id = ap.case_id)
+$$;
+
+-- list_open_actions: OpenActionsRequest -> ActionList, for those who may
+-- see the meeting; rendered and audited ('action_list') like any list.
+CREATE OR REPLACE FUNCTION tafel_list_open_actions(p_user_id bigint,
+    p_meeting_id bigint)
+RETURNS jsonb LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = public AS $$
+DECLARE
+	u users := tafel_actor(p_user_id);
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM meetings WHERE id = p_meeting_id)
+	    OR NOT tafel_may_see_meeting(u, p_meeting_id) THEN
+		PERFORM tafel_raise('TF016', 'meeting not found', 'meeting_id');
+	END IF;
+	RETURN jsonb_build_object('actions', coalesce(tafel_render(u.id, 0, 0,
+	    jsonb_build_object('actions', tafel_json_carried_over(p_meeting_id)),
+	    'action_list', p_meeting_id, true) -> 'actions', '[]'::jsonb));
+END
+$$;

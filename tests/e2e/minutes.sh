@@ -1,0 +1,88 @@
+#!/bin/bash
+# tafelctl minutes: last month's closed WZT as PDF and text per organisation; the absent, uninvolved partner's copy omits what it may not see; the PDF is rendered to an image and its text checked on every page.
+. "$(dirname "$0")/lib.sh"
+
+command -v pdftoppm >/dev/null && command -v pdftotext >/dev/null ||
+	fail "poppler-utils (pdftoppm, pdftotext) missing: scripts/install-deps.sh"
+start_server
+mid=$(printf 'meetings\nquit\n' | batch voorzitter | python3 -c '
+import json, sys
+for l in sys.stdin:
+    o = json.loads(l)
+    if o.get("body") == "meeting_list":
+        print([m["id"] for m in o["meeting_list"]["meetings"] if m.get("state") == "closed"][0])')
+[ -n "$mid" ] || fail "no closed meeting in the demo"
+
+ctl() { "$TAFELCTL" --config /dev/null --data-dir "$E2E_DIR" "$@" 2>>"$E2E_DIR.log"; }
+pol="Politie Eenheid Oost-Nederland"
+vsl="Tavenier Verslavingszorg"
+ctl minutes "$mid" --org "$pol" --format pdf -o "$E2E_DIR/pol.pdf" >/dev/null ||
+	fail "minutes for the police"
+ctl minutes "$mid" --org "$vsl" --format pdf -o "$E2E_DIR/vsl.pdf" >/dev/null ||
+	fail "minutes for addiction care"
+ctl minutes "$mid" --org "$vsl" --format txt -o "$E2E_DIR/vsl.txt" >/dev/null ||
+	fail "text minutes"
+ctl minutes 999999 --org "$pol" -o "$E2E_DIR/none.pdf" >/dev/null &&
+	fail "minutes of a meeting that does not exist"
+
+# rendered to an image: a real, non-empty page
+pdftoppm -png -r 40 -f 1 -l 1 "$E2E_DIR/pol.pdf" "$E2E_DIR/pol" ||
+	fail "pdftoppm could not render the PDF"
+png=$(ls "$E2E_DIR"/pol*.png | head -1)
+[ -s "$png" ] || fail "no image"
+python3 - "$png" <<'PY' || fail "the rendered page is blank"
+import sys
+data = open(sys.argv[1], "rb").read()
+assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+# a blank page compresses to almost nothing; text makes it larger
+assert len(data) > 2000, len(data)
+PY
+
+pdftotext -layout "$E2E_DIR/pol.pdf" "$E2E_DIR/pol.pdf.txt" || fail "pdftotext"
+for want in "Besluitenlijst" "WZT Enschede-Noord" "Voorzitter: Anouk de Vries" \
+	"Jeroen Bakker" "Huisverbod verlengen" "Veiligheidsplan opstellen" \
+	"Verwacht maar afwezig" "$vsl" "op afstand"; do
+	grep -qF -- "$want" "$E2E_DIR/pol.pdf.txt" || fail "police PDF lacks '$want'"
+done
+# the recipient on every page
+for f in pol vsl; do
+	n=$(pdftotext "$E2E_DIR/$f.pdf" - | grep -c "Opgesteld voor:")
+	p=$(pdftotext "$E2E_DIR/$f.pdf" - | grep -c "pagina ")
+	[ "$p" -ge 1 ] && [ "$n" -ge "$p" ] || fail "$f: recipient not on every page ($n for $p pages)"
+	for i in $(seq 1 "$p"); do
+		org=$pol; [ $f = vsl ] && org=$vsl
+		pdftotext -f "$i" -l "$i" "$E2E_DIR/$f.pdf" - | grep -qF "Opgesteld voor: $org" ||
+			fail "$f: page $i does not name $org"
+	done
+done
+
+# the absent partner that is not involved: the case number, nothing more
+pdftotext -layout "$E2E_DIR/vsl.pdf" "$E2E_DIR/vsl.pdf.txt"
+for doc in "$E2E_DIR/vsl.pdf.txt" "$E2E_DIR/vsl.txt"; do
+	for secret in "Jeroen Bakker" "Fleur van Dijk" "Huisverbod verlengen" \
+		"Veiligheidsplan opstellen"; do
+		grep -qF -- "$secret" "$doc" && fail "$doc shows '$secret'"
+	done
+	grep -qF "uw organisatie is niet betrokken" "$doc" || fail "$doc: no reason shown"
+	# the demo's decisions were made in the meeting, not after it
+	grep -qF "na sluiting" "$doc" && fail "$doc: marks a change after closing"
+	grep -qF "Opgesteld voor: $vsl" "$doc" || fail "$doc: recipient missing"
+done
+# tafel --batch minutes: the user's own organisation's copy, as the answer
+# and as documents
+res=$(printf '%s\n' "minutes $mid pdf $E2E_DIR/b.pdf" "minutes $mid txt $E2E_DIR/b.txt" quit |
+	batch wijkagent)
+echo "$res" | python3 -c '
+import json, sys
+r = [json.loads(l) for l in sys.stdin]
+r = [x for x in r if x["type"] in ("response", "error")]
+assert len(r) == 2 and all(x["body"] == "minutes" for x in r), r
+m = r[0]["minutes"]
+assert m["org_name"] == "Politie Eenheid Oost-Nederland", m
+assert m["items"][0]["item"]["decision"].startswith("Huisverbod verlengen"), m
+' || fail "batch minutes: $res"
+pdftotext "$E2E_DIR/b.pdf" - | grep -qF "Opgesteld voor: $pol" || fail "batch PDF"
+grep -qF "Jeroen Bakker" "$E2E_DIR/b.txt" || fail "batch text"
+res=$(printf 'minutes %s\nquit\n' "$(( mid + 1000 ))" | batch wijkagent)
+echo "$res" | grep -q '"code":"not_found"' || fail "minutes of no meeting: $res"
+ok

@@ -1,0 +1,117 @@
+-- The minutes (0011, 58_minutes.sql): only of a closed meeting, for its
+-- recipient organisations only; each rendering redacted by the covenant
+-- like the live view (the absent, uninvolved OM gets no names, summary,
+-- decision or action texts), audited; attendance and marks.
+
+DO $$
+DECLARE
+	v_case jsonb := test_write('politie', 'create_case', '{"theme":
+	    "domestic_violence", "summary": "Geheime samenvatting",
+	    "persons": [{"role": "victim", "name": "Fleur Notulen",
+	    "birth_date": "1990-04-04"}]}');
+	v_c bigint := (v_case ->> 'id')::bigint;
+	v_vt bigint := test_org('Veilig Thuis Eemland-Twente');
+	v_pol bigint := test_org('Politie Eenheid Oost-Nederland');
+	v_om bigint := test_org('Openbaar Ministerie, parket Oost-Nederland');
+	m jsonb;
+	it jsonb;
+	a jsonb;
+	v_m bigint;
+	n jsonb;
+	v_n bigint;
+BEGIN
+	m := test_write('voorzitter', 'create_meeting', jsonb_build_object(
+	    'series_id', test_series('casusoverleg_hg'),
+	    'scheduled_start', extract(epoch FROM now() + interval '1 hour')::bigint));
+	v_m := (m ->> 'id')::bigint;
+	it := test_write('voorzitter', 'add_agenda_item', jsonb_build_object(
+	    'meeting_id', v_m, 'case_id', v_c)) -> 'items' -> 0;
+	m := test_write('voorzitter', 'open_meeting', jsonb_build_object(
+	    'meeting_id', v_m, 'version', m -> 'version'));
+	PERFORM test_write('voorzitter', 'record_attendance', jsonb_build_object(
+	    'meeting_id', v_m, 'user_id', test_uid('voorzitter'), 'present', true));
+	PERFORM test_write('voorzitter', 'record_attendance', jsonb_build_object(
+	    'meeting_id', v_m, 'user_id', test_uid('politie'), 'present', true,
+	    'remote', true));
+	m := test_write('voorzitter', 'set_current_item', jsonb_build_object(
+	    'meeting_id', v_m, 'item_id', it -> 'id'));
+	it := test_write('voorzitter', 'record_decision', jsonb_build_object(
+	    'item_id', it -> 'id', 'version', tafel_json_item((it ->> 'id')::bigint)
+		-> 'version', 'decision', 'Fleur Notulen krijgt een veiligheidsplan'));
+	a := test_write('voorzitter', 'create_action', jsonb_build_object(
+	    'case_id', v_c, 'meeting_id', v_m, 'description', 'Plan met Fleur maken',
+	    'owner_org_id', v_vt, 'owner_user_id', test_uid('veiligthuis'),
+	    'due_date', to_char(current_date + 14, 'YYYY-MM-DD')));
+
+	-- not before closing
+	PERFORM test_expect('TF018', format('SELECT tafel_get_minutes(%s, %s)',
+	    test_uid('politie'), v_m));
+	m := test_write('voorzitter', 'close_meeting', jsonb_build_object(
+	    'meeting_id', v_m, 'version', tafel_json_meeting(v_m) -> 'version'));
+
+	-- the police (present, involved): everything
+	v_n := (SELECT count(*) FROM audit_log WHERE context = 'minutes');
+	n := tafel_get_minutes(test_uid('politie'), v_m);
+	ASSERT n ->> 'org_name' = 'Politie Eenheid Oost-Nederland', n::text;
+	ASSERT n ->> 'chair_name' = 'Anouk de Vries';
+	ASSERT (n ->> 'closed_at')::bigint > 0;
+	ASSERT jsonb_array_length(n -> 'items') = 1;
+	ASSERT n -> 'items' -> 0 -> 'item' ->> 'decision'
+	    = 'Fleur Notulen krijgt een veiligheidsplan', n::text;
+	ASSERT n -> 'items' -> 0 -> 'case' ->> 'summary' = 'Geheime samenvatting';
+	ASSERT n -> 'items' -> 0 -> 'case' -> 'persons' -> 0 ->> 'name' = 'Fleur Notulen';
+	ASSERT n -> 'items' -> 0 -> 'actions' -> 0 ->> 'description' = 'Plan met Fleur maken';
+	ASSERT n -> 'items' -> 0 -> 'actions' -> 0 ->> 'owner_user_name' = 'Joris Mulder';
+	ASSERT n -> 'items' -> 0 ->> 'added_during_meeting' = 'false';
+	ASSERT n -> 'items' -> 0 ->> 'changed_after_close' = 'false';
+	ASSERT n -> 'items' -> 0 -> 'actions_after_close' = '[]', n::text;
+	-- present (in the room or remote), expected but absent
+	ASSERT n -> 'present' @> jsonb_build_array(jsonb_build_object(
+	    'user_name', 'Sanne Jansen', 'remote', true)), n -> 'present';
+	ASSERT n -> 'absent_orgs' ? 'Openbaar Ministerie, parket Oost-Nederland';
+	ASSERT NOT n -> 'absent_orgs' ? 'Politie Eenheid Oost-Nederland';
+	ASSERT (SELECT count(*) FROM audit_log WHERE context = 'minutes'
+	    AND user_id = test_uid('politie') AND case_id = v_c
+	    AND meeting_id = v_m) = 1;
+
+	-- the OM (a member, absent, not involved): exactly as its live view
+	n := tafel_minutes_for_org(v_om, v_m);
+	ASSERT n ->> 'org_name' = 'Openbaar Ministerie, parket Oost-Nederland';
+	ASSERT n -> 'items' -> 0 -> 'case' ->> 'number' = v_case ->> 'number';
+	ASSERT n -> 'items' -> 0 -> 'case' ->> 'summary' = '', n::text;
+	ASSERT n -> 'items' -> 0 -> 'case' ->> 'redaction_reason' = 'not_involved';
+	ASSERT n -> 'items' -> 0 -> 'case' -> 'persons' -> 0 ->> 'name' <> 'Fleur Notulen';
+	ASSERT n -> 'items' -> 0 -> 'case' -> 'persons' -> 0 ->> 'birth_date' = '';
+	ASSERT n -> 'items' -> 0 -> 'item' ->> 'decision' = '', n::text;
+	ASSERT n -> 'items' -> 0 -> 'actions' -> 0 ->> 'description' = '';
+	ASSERT n::text NOT LIKE '%Fleur%' AND n::text NOT LIKE '%Geheime%';
+	-- the same rules as the live case view of an OM member
+	ASSERT tafel_render(test_uid('om'), 0, 0, jsonb_build_object('case',
+	    tafel_json_case(v_c)), NULL, 0, false) -> 'case'
+	    = n -> 'items' -> 0 -> 'case';
+	-- Veilig Thuis (absent, owns the action): its own action in full
+	n := tafel_minutes_for_org(v_vt, v_m);
+	ASSERT n -> 'items' -> 0 -> 'actions' -> 0 ->> 'description'
+	    = 'Plan met Fleur maken', n::text;
+	ASSERT (SELECT count(*) FROM audit_log WHERE context = 'minutes')
+	    > v_n + 1;
+
+	-- not a recipient: the GP's practice is no member and was not there
+	PERFORM test_expect('TF016', format('SELECT tafel_get_minutes(%s, %s)',
+	    test_uid('huisarts'), v_m));
+
+	-- a decision changed and an action agreed after closing are marked
+	a := test_write('voorzitter', 'create_action', jsonb_build_object(
+	    'case_id', v_c, 'meeting_id', v_m, 'description', 'Nagekomen afspraak',
+	    'owner_org_id', v_pol, 'due_date', to_char(current_date + 7, 'YYYY-MM-DD')));
+	UPDATE action_points SET created_at = now() + interval '1 minute'
+	WHERE id = (a ->> 'id')::bigint;
+	UPDATE agenda_items SET decision = decision || ' (aangevuld)',
+	    updated_at = now() + interval '1 minute', version = version + 1
+	WHERE id = (it ->> 'id')::bigint;
+	n := tafel_get_minutes(test_uid('politie'), v_m);
+	ASSERT n -> 'items' -> 0 ->> 'changed_after_close' = 'true', n::text;
+	ASSERT n -> 'items' -> 0 -> 'actions_after_close'
+	    = jsonb_build_array((a ->> 'id')::bigint), n::text;
+END
+$$;
