@@ -93,7 +93,13 @@ BEGIN
 		{"role": "child", "name": "Sara de Vries", "birth_date": "2015-06-01"}]}');
 	UPDATE t SET c_new = (c ->> 'id')::bigint,
 	    p_new = (c -> 'persons' -> 0 ->> 'id')::bigint,
-	    seq_new = (SELECT max(seq) FROM changelog);
+	    -- its own change (the matched older case gets one after it)
+	    seq_new = (SELECT max(seq) FROM changelog
+		WHERE case_id = (c ->> 'id')::bigint);
+	-- the matched police case got a change of its own ("eerder besproken")
+	ASSERT EXISTS (SELECT 1 FROM changelog WHERE seq > (SELECT seq_new FROM t)
+	    AND case_id = (SELECT c_old FROM t)
+	    AND (payload -> 'case' ->> 'earlier_discussed')::boolean);
 	-- the submitter and person are the session's; status signal
 	ASSERT c ->> 'status' = 'signal' AND c ->> 'reason' = 'zorgen om kinderen';
 	ASSERT (c ->> 'submitter_user_id')::bigint = x.vt;
