@@ -888,6 +888,16 @@ static const struct cmd_entry cmd_table[] = {
 	  B("include_decided", "all", "pending")) },
 	{ "subscribe-list", 1, "subscribe-list meetings|cases|nominations "
 	  "[all]", FN(cmd_subscribe_list) },
+	/* Legal clocks (docs/protocol.md 7.9). */
+	{ "clock", 3, "clock CASE_ID KIND START_DATE [ends=DATE] "
+	  "[hearing=DATE] [NOTE...]",
+	  REQ(SET_CLOCK, WR, W("case_id"), W("kind"), W("starts_on"),
+	  OPT("ends_on", "ends"), OPT("hearing_date", "hearing"),
+	  TEXT("note")) },
+	{ "extend-clock", 3, "extend-clock CLOCK_ID VERSION END_DATE|- "
+	  "[hearing=DATE] [NOTE...]",
+	  REQ(EXTEND_CLOCK, WR, W("id"), W("version"), W("ends_on"),
+	  OPT("hearing_date", "hearing"), TEXT("note")) },
 	{ "ping", 0, "ping", FN(cmd_ping) },
 	{ "sleep", 1, "sleep MS", FN(cmd_sleep) },
 	{ "wait-seq", 1, "wait-seq N", FN(cmd_wait_seq) },

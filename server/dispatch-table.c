@@ -417,6 +417,32 @@ check_list_nominations(const ProtobufCMessage *m, struct validate_error *e)
 	return validate_id("series_id", q->series_id, 0, e);
 }
 
+/* Legal clocks (docs/protocol.md 7.9); the kind's rules are the database's. */
+static int
+check_set_clock(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__SetClockRequest *q = (const void *)m;
+
+	return validate_id("case_id", q->case_id, 1, e) ||
+	    validate_text("kind", q->kind, 64, 1, 0, e) ||
+	    validate_date("starts_on", q->starts_on, 1, e) ||
+	    validate_date("ends_on", q->ends_on, 0, e) ||
+	    validate_date("hearing_date", q->hearing_date, 0, e) ||
+	    validate_text("note", q->note, 500, 0, 0, e) ? -1 : 0;
+}
+
+static int
+check_extend_clock(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__ExtendClockRequest *q = (const void *)m;
+
+	return validate_id("id", q->id, 1, e) ||
+	    validate_id("version", q->version, 1, e) ||
+	    validate_date("ends_on", q->ends_on, 0, e) ||
+	    validate_date("hearing_date", q->hearing_date, 0, e) ||
+	    validate_text("note", q->note, 500, 0, 0, e) ? -1 : 0;
+}
+
 #define B(x) TAFEL__ENVELOPE__BODY_##x
 #define READ(body, sql, reply, check) \
 	{ B(body), request_read, 0, sql, B(reply), check }
@@ -500,6 +526,8 @@ const struct request_handler request_handlers[] = {
 	    check_nomination_decision),
 	WRITE(DECLINE_NOMINATION, "decline_nomination", NOMINATION,
 	    check_nomination_decision),
+	WRITE(SET_CLOCK, "set_clock", CASE_RECORD, check_set_clock),
+	WRITE(EXTEND_CLOCK, "extend_clock", CASE_RECORD, check_extend_clock),
 
 	{ 0, NULL, 0, NULL, 0, NULL }
 };

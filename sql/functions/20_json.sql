@@ -165,6 +165,9 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 	    'evaluation', c.evaluation,
 	    'earlier_discussed', tafel_case_has_earlier(c.id),
 	    'process_manager_ids', to_jsonb(tafel_case_process_managers(c.id)))
+	    -- legal clocks (0010, 17_prep_base.sql)
+	    || jsonb_build_object(
+	    'clocks', tafel_json_case_clocks(c.id))
 	FROM cases c
 	JOIN organisations so ON so.id = c.submitter_org_id
 	LEFT JOIN users cm ON cm.id = c.case_manager_id

@@ -1149,7 +1149,10 @@ INSERT INTO write_ops (name, kind, routing) VALUES
 	('cancel_meeting', 'meeting', '{meeting}'),
 	('nominate_case', 'nomination', '{case,orgs}'),
 	('accept_nomination', 'nomination', '{meeting,case,orgs}'),
-	('decline_nomination', 'nomination', '{case,orgs}');
+	('decline_nomination', 'nomination', '{case,orgs}'),
+	-- legal clocks (0010, 57_prep.sql)
+	('set_clock', 'case', '{case}'),
+	('extend_clock', 'case', '{case}');
 
 -- The lists the table replaced.
 DROP FUNCTION IF EXISTS tafel_write_ops();
