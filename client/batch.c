@@ -757,6 +757,24 @@ cmd_reorder(struct batch *b, struct cmd_args *a)
 	return 0;
 }
 
+/* info-round CASE_ID REPLY_BY ORG_ID...: start an info round. */
+static int
+cmd_info_round(struct batch *b, struct cmd_args *a)
+{
+	Tafel__StartInfoRoundRequest r = TAFEL__START_INFO_ROUND_REQUEST__INIT;
+	int64_t ids[BATCH_MAX_ARGS];
+
+	ID(1, r.case_id);
+	r.reply_by = a->argv[2];
+	for (int i = 3; i < a->argc; i++)
+		ID(i, ids[i - 3]);
+	r.n_org_ids = (size_t)(a->argc - 3);
+	r.org_ids = ids;
+	send_req(b, TAFEL__ENVELOPE__BODY_START_INFO_ROUND, &r, NET_REQ_WRITE,
+	    a->key);
+	return 0;
+}
+
 /*
  * subscribe-list meetings|cases|nominations [all]: a live list (its
  * snapshot is the answer; its events are printed like every event).
@@ -898,6 +916,16 @@ static const struct cmd_entry cmd_table[] = {
 	  "[hearing=DATE] [NOTE...]",
 	  REQ(EXTEND_CLOCK, WR, W("id"), W("version"), W("ends_on"),
 	  OPT("hearing_date", "hearing"), TEXT("note")) },
+	/* The info round (docs/protocol.md 7.10). */
+	{ "info-round", 3, "info-round CASE_ID REPLY_BY ORG_ID...",
+	  FN(cmd_info_round) },
+	{ "answer-info", 2, "answer-info ROUND_ID known|not_known [NOTE...]",
+	  REQ(ANSWER_INFO_ROUND, WR, W("id"), W("answer"), TEXT("note")) },
+	{ "close-info", 2, "close-info ROUND_ID VERSION",
+	  REQ(CLOSE_INFO_ROUND, WR, W("id"), W("version")) },
+	{ "info-rounds", 2, "info-rounds CASE_ID|0 open|all",
+	  REQ(LIST_INFO_ROUNDS, RD, W("case_id"),
+	  B("include_closed", "all", "open")) },
 	{ "ping", 0, "ping", FN(cmd_ping) },
 	{ "sleep", 1, "sleep MS", FN(cmd_sleep) },
 	{ "wait-seq", 1, "wait-seq N", FN(cmd_wait_seq) },

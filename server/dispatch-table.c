@@ -443,6 +443,57 @@ check_extend_clock(const ProtobufCMessage *m, struct validate_error *e)
 	    validate_text("note", q->note, 500, 0, 0, e) ? -1 : 0;
 }
 
+/* The info round (docs/protocol.md 7.10). */
+static int
+check_start_info_round(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__StartInfoRoundRequest *q = (const void *)m;
+	size_t i;
+
+	if (validate_id("case_id", q->case_id, 1, e) ||
+	    validate_date("reply_by", q->reply_by, 1, e))
+		return -1;
+	if (q->n_org_ids == 0 || q->n_org_ids > 100) {
+		snprintf(e->field, sizeof e->field, "org_ids");
+		snprintf(e->message, sizeof e->message,
+		    "an info round asks 1 to 100 organisations");
+		e->code = TAFEL__ERROR_CODE__INVALID_ARGUMENT;
+		return -1;
+	}
+	for (i = 0; i < q->n_org_ids; i++)
+		if (validate_id("org_ids", q->org_ids[i], 1, e))
+			return -1;
+	return 0;
+}
+
+static int
+check_answer_info_round(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__AnswerInfoRoundRequest *q = (const void *)m;
+
+	return validate_id("id", q->id, 1, e) ||
+	    validate_enum("answer", &tafel__info_answer__descriptor,
+	    (int)q->answer, e) ||
+	    validate_text("note", q->note, 500, 0, 1, e) ? -1 : 0;
+}
+
+static int
+check_close_info_round(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__CloseInfoRoundRequest *q = (const void *)m;
+
+	return validate_id("id", q->id, 1, e) ||
+	    validate_id("version", q->version, 1, e) ? -1 : 0;
+}
+
+static int
+check_list_info_rounds(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__ListInfoRoundsRequest *q = (const void *)m;
+
+	return validate_id("case_id", q->case_id, 0, e);
+}
+
 #define B(x) TAFEL__ENVELOPE__BODY_##x
 #define READ(body, sql, reply, check) \
 	{ B(body), request_read, 0, sql, B(reply), check }
@@ -481,6 +532,10 @@ const struct request_handler request_handlers[] = {
 	    "coalesce(($2::jsonb->>'series_id')::bigint, 0), "
 	    "coalesce(($2::jsonb->>'include_decided')::boolean, false))",
 	    NOMINATION_LIST, check_list_nominations),
+	READ(LIST_INFO_ROUNDS, "SELECT tafel_list_info_rounds($1::bigint, "
+	    "coalesce(($2::jsonb->>'case_id')::bigint, 0), "
+	    "coalesce(($2::jsonb->>'include_closed')::boolean, false))",
+	    INFO_ROUND_LIST, check_list_info_rounds),
 
 	WRITE(CREATE_MEETING, "create_meeting", MEETING, check_create_meeting),
 	WRITE(OPEN_MEETING, "open_meeting", MEETING, check_meeting_state),
@@ -528,6 +583,12 @@ const struct request_handler request_handlers[] = {
 	    check_nomination_decision),
 	WRITE(SET_CLOCK, "set_clock", CASE_RECORD, check_set_clock),
 	WRITE(EXTEND_CLOCK, "extend_clock", CASE_RECORD, check_extend_clock),
+	WRITE(START_INFO_ROUND, "start_info_round", INFO_ROUND,
+	    check_start_info_round),
+	WRITE(ANSWER_INFO_ROUND, "answer_info_round", INFO_ROUND,
+	    check_answer_info_round),
+	WRITE(CLOSE_INFO_ROUND, "close_info_round", INFO_ROUND,
+	    check_close_info_round),
 
 	{ 0, NULL, 0, NULL, 0, NULL }
 };

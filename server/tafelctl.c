@@ -844,6 +844,20 @@ static const struct ctl_cmd commands[] = {
 	  "or of every theme): new signals appear on their list", NULL },
 	{ "pm remove", "LOGIN DISTRICT [THEME]", 2, 3, 1, cmd_pm_remove,
 	  "end a process manager assignment", NULL },
+	{ "clock-kind list", "", 0, 0, 1, cmd_report,
+	  "list the kinds of legal clock and their rules",
+	  "SELECT * FROM tafel_clock_kind_list()" },
+	{ "clock-kind set", "NAME LABEL DAYS MAX-TOTAL|- yes|no [ORG-KIND "
+	  "DAYS-BEFORE]", 5, 7, 1, cmd_report,
+	  "add or change a kind of legal clock: DAYS from the start (0: the end "
+	  "is given per clock), MAX-TOTAL days by extension (-: none), yes: it "
+	  "has a hearing date, ORG-KIND to notify DAYS-BEFORE its end",
+	  "SELECT name, label, initial_days, max_total_days, has_hearing, "
+	  "notify_org_kind, notify_days_before FROM tafel_clock_kind_set($1, "
+	  "$2, $3, $4, $5, $6, $7)" },
+	{ "clock-kind disable", "NAME", 1, 1, 1, cmd_report,
+	  "offer a kind no longer for new clocks (running ones keep running)",
+	  "SELECT name, label, active FROM tafel_clock_kind_disable($1)" },
 	{ "access list", "", 0, 0, 1, cmd_report,
 	  "which categories of personal data each organisation kind may see",
 	  "SELECT kind, string_agg(category, ',' ORDER BY category) AS "

@@ -4,7 +4,10 @@
 --    administrator (tafelctl clock-kind); shipped with the temporary
 --    restraining order, police custody and pre-trial detention.
 --  * case_clocks: the clocks a case carries.
---  * write_ops.kind: unchanged (the clock writes answer the Case).
+--  * info_rounds, info_round_orgs: the info round (inforonde) on a case,
+--    the organisations asked and their answers.
+--  * write_ops.kind gains info_round; audit_log.context gains inforonde
+--    (the identifying data an asked organisation reads for the round).
 --
 -- The functions are in sql/functions/17_prep_base.sql (the clocks of a
 -- case as JSON, used by tafel_json_case) and 57_prep.sql (the writes).
@@ -61,5 +64,50 @@ CREATE TABLE case_clocks (
 CREATE INDEX case_clocks_case_idx ON case_clocks (case_id);
 CREATE INDEX case_clocks_ends_idx ON case_clocks (ends_on);
 
+-- The info round: the process manager asks organisations whether they know
+-- the persons of a case; one open round per case.
+CREATE TABLE info_rounds (
+	id		bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	case_id		bigint NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+	reply_by	date NOT NULL,
+	state		text NOT NULL DEFAULT 'open'
+			    CHECK (state IN ('open', 'closed')),
+	started_by	bigint NOT NULL REFERENCES users (id),
+	started_at	timestamptz NOT NULL DEFAULT now(),
+	closed_by	bigint REFERENCES users (id),
+	closed_at	timestamptz,
+	version		bigint NOT NULL DEFAULT 1,
+	CHECK ((state = 'closed') = (closed_at IS NOT NULL))
+);
+CREATE UNIQUE INDEX info_rounds_open_key ON info_rounds (case_id)
+	WHERE state = 'open';
+
+CREATE TABLE info_round_orgs (
+	round_id	bigint NOT NULL REFERENCES info_rounds (id)
+			    ON DELETE CASCADE,
+	org_id		bigint NOT NULL REFERENCES organisations (id),
+	-- NULL: not answered yet
+	answer		text CHECK (answer IN ('known', 'not_known')),
+	note		text NOT NULL DEFAULT '' CHECK (length(note) <= 500),
+	answered_by	bigint REFERENCES users (id),
+	answered_at	timestamptz,
+	PRIMARY KEY (round_id, org_id)
+);
+CREATE INDEX info_round_orgs_org_idx ON info_round_orgs (org_id);
+
+ALTER TABLE write_ops DROP CONSTRAINT write_ops_kind_check;
+ALTER TABLE write_ops ADD CONSTRAINT write_ops_kind_check
+	CHECK (kind IN ('meeting', 'attendance', 'agenda', 'item', 'action',
+	    'case', 'person', 'contribution', 'goal', 'link', 'meetings',
+	    'nomination', 'info_round'));
+
+ALTER TABLE audit_log DROP CONSTRAINT audit_log_context_check;
+ALTER TABLE audit_log ADD CONSTRAINT audit_log_context_check
+	CHECK (context IN ('snapshot', 'event', 'case_view', 'case_list',
+	    'action_list', 'beamer', 'conflict', 'write', 'nomination_list',
+	    'inforonde'));
+
+ALTER TABLE info_rounds ENABLE ROW LEVEL SECURITY;
+ALTER TABLE info_round_orgs ENABLE ROW LEVEL SECURITY;
 ALTER TABLE clock_kinds ENABLE ROW LEVEL SECURITY;
 ALTER TABLE case_clocks ENABLE ROW LEVEL SECURITY;

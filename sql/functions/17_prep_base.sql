@@ -66,3 +66,65 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 	    ORDER BY k.ends_on, k.id), '[]'::jsonb)
 	FROM case_clocks k WHERE k.case_id = p_case_id
 $$;
+
+-- ---------------------------------------------------------------------------
+-- The info round (inforonde): who sees what of it (tafel_render calls this;
+-- the record is built by tafel_json_info_round in 57_prep.sql)
+-- ---------------------------------------------------------------------------
+
+-- The info round x for viewer u (a: tafel_access of its case), or NULL when
+-- u may not see it.  Who sees it: those connected to the case, its process
+-- managers and administrators (every answer; notes with free_text, to the
+-- process managers, or to the answering organisation), and the asked
+-- organisations (their own answer only, unless connected).  The persons'
+-- names and dates of birth go only to an asked organisation while the round
+-- is open ("identifying": true); everyone else reads the persons with the
+-- case, as the covenant allows.  Every read that carries identifying data
+-- or notes is audited with context 'inforonde' (when p_context is set).
+CREATE OR REPLACE FUNCTION tafel_render_info_round(u users, x jsonb, a jsonb,
+    p_context text)
+RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	v_case bigint := (x ->> 'case_id')::bigint;
+	v_asked boolean := EXISTS (SELECT 1 FROM jsonb_array_elements(x -> 'asked') e
+	    WHERE (e ->> 'org_id')::bigint = u.org_id);
+	v_conn boolean := coalesce((a ->> 'connected')::boolean, false);
+	v_pm boolean := tafel_is_process_manager(u.id, v_case) OR tafel_is_admin(u);
+	v_cats text[] := '{}';
+	v_out jsonb;
+BEGIN
+	IF NOT (v_asked OR v_conn OR v_pm) THEN
+		RETURN NULL;
+	END IF;
+	v_out := x || jsonb_build_object('asked', coalesce((SELECT jsonb_agg(
+	    CASE WHEN v_pm OR (e ->> 'org_id')::bigint = u.org_id
+		OR coalesce(a -> 'cats' ? 'free_text', false) THEN e
+		ELSE e || '{"note": ""}'::jsonb END ORDER BY i)
+	    FROM jsonb_array_elements(x -> 'asked') WITH ORDINALITY AS t(e, i)
+	    WHERE v_conn OR v_pm OR (e ->> 'org_id')::bigint = u.org_id),
+	    '[]'::jsonb));
+	IF v_asked AND x ->> 'state' = 'open' THEN
+		v_out := v_out || '{"identifying": true}'::jsonb;
+		IF jsonb_array_length(x -> 'persons') > 0 THEN
+			v_cats := v_cats || ARRAY['person_names'];
+		END IF;
+		IF EXISTS (SELECT 1 FROM jsonb_array_elements(x -> 'persons') p
+		    WHERE p ->> 'birth_date' <> '') THEN
+			v_cats := v_cats || ARRAY['birth_dates'];
+		END IF;
+	ELSE
+		v_out := v_out || '{"persons": []}'::jsonb;
+	END IF;
+	IF EXISTS (SELECT 1 FROM jsonb_array_elements(v_out -> 'asked') e
+	    WHERE e ->> 'note' <> '') THEN
+		v_cats := v_cats || ARRAY['free_text'];
+	END IF;
+	IF p_context IS NOT NULL AND cardinality(v_cats) > 0 THEN
+		INSERT INTO audit_log (user_id, org_id, case_id, categories,
+		    context)
+		VALUES (u.id, u.org_id, v_case, tafel_cats_sorted(v_cats),
+		    'inforonde');
+	END IF;
+	RETURN v_out;
+END
+$$;

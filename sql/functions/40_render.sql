@@ -256,6 +256,25 @@ BEGIN
 			ELSIF jsonb_array_length(v_arr) > 0 THEN
 				v_out := v_out || jsonb_build_object(v_key, v_arr -> 0);
 			END IF;
+		ELSIF v_key IN ('info_round', 'info_rounds') THEN
+			-- the info round's own rule, with its own audit
+			-- (17_prep_base.sql); never on the shared screen
+			CONTINUE WHEN coalesce(p_pres_meeting, 0) > 0;
+			v_arr := '[]';
+			FOR v_el IN SELECT e FROM jsonb_array_elements(CASE
+			    WHEN jsonb_typeof(v_val) = 'array' THEN v_val
+			    ELSE jsonb_build_array(v_val) END)
+			    WITH ORDINALITY AS t(e, i) ORDER BY i LOOP
+				v_nom := tafel_render_info_round(u, v_el, tafel_access(u.id,
+				    (v_el ->> 'case_id')::bigint), p_context);
+				CONTINUE WHEN v_nom IS NULL;
+				v_arr := v_arr || jsonb_build_array(v_nom);
+			END LOOP;
+			IF jsonb_typeof(v_val) = 'array' THEN
+				v_out := v_out || jsonb_build_object(v_key, v_arr);
+			ELSIF jsonb_array_length(v_arr) > 0 THEN
+				v_out := v_out || jsonb_build_object(v_key, v_arr -> 0);
+			END IF;
 		ELSIF v_kind IS NULL THEN
 			v_out := v_out || jsonb_build_object(v_key, v_val);
 		ELSIF jsonb_typeof(v_val) = 'object' THEN
@@ -425,6 +444,9 @@ BEGIN
 	WHEN 'link' THEN
 		RETURN tafel_render(p_user_id, 0, 0, jsonb_build_object(
 		    'person_link', p_obj), p_context, 0, false) -> 'person_link';
+	WHEN 'info_round' THEN
+		RETURN tafel_render(p_user_id, 0, 0, jsonb_build_object('info_round',
+		    p_obj), p_context, 0, false) -> 'info_round';
 	ELSE
 		RETURN p_obj;
 	END CASE;

@@ -1152,7 +1152,11 @@ INSERT INTO write_ops (name, kind, routing) VALUES
 	('decline_nomination', 'nomination', '{case,orgs}'),
 	-- legal clocks (0010, 57_prep.sql)
 	('set_clock', 'case', '{case}'),
-	('extend_clock', 'case', '{case}');
+	('extend_clock', 'case', '{case}'),
+	-- the info round (0010, 57_prep.sql)
+	('start_info_round', 'info_round', '{case,orgs}'),
+	('answer_info_round', 'info_round', '{case,orgs}'),
+	('close_info_round', 'info_round', '{case,orgs}');
 
 -- The lists the table replaced.
 DROP FUNCTION IF EXISTS tafel_write_ops();

@@ -156,3 +156,305 @@ BEGIN
 	RETURN v_json;
 END
 $$;
+
+-- ---------------------------------------------------------------------------
+-- Clock kinds (owner-only; tafelctl clock-kind)
+-- ---------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION tafel_clock_kind_list()
+RETURNS TABLE (name text, label text, days text, max_total text,
+    hearing text, notice text, active boolean)
+LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT k.name, k.label,
+	    CASE WHEN k.initial_days = 0 THEN 'given' ELSE k.initial_days::text
+		END,
+	    coalesce(k.max_total_days::text, 'no extension'),
+	    CASE WHEN k.has_hearing THEN 'yes' ELSE 'no' END,
+	    CASE WHEN k.notify_org_kind = '' THEN '' ELSE k.notify_org_kind
+		|| ' ' || k.notify_days_before || ' day(s) before' END,
+	    k.active
+	FROM clock_kinds k ORDER BY k.name
+$$;
+
+-- Adds or changes a kind.  p_days '0': the end is given per clock;
+-- p_max NULL or '-': no extension; p_notify_kind '' or NULL: no notice.
+-- Existing clocks keep their dates; the new rules apply to what follows.
+CREATE OR REPLACE FUNCTION tafel_clock_kind_set(p_name text, p_label text,
+    p_days text, p_max text, p_hearing text, p_notify_kind text,
+    p_notify_days text)
+RETURNS SETOF clock_kinds LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	v_max integer := CASE WHEN coalesce(p_max, '-') IN ('-', '')
+	    THEN NULL ELSE p_max::integer END;
+	v_kind text := coalesce(nullif(p_notify_kind, '-'), '');
+BEGIN
+	IF v_kind <> '' AND NOT EXISTS (SELECT 1 FROM pg_constraint
+	    WHERE conname = 'organisations_kind_check'
+		AND pg_get_constraintdef(oid) LIKE '%''' || v_kind || '''%') THEN
+		PERFORM tafel_raise('TF011', format('unknown organisation kind %L',
+		    v_kind));
+	END IF;
+	RETURN QUERY
+	INSERT INTO clock_kinds AS k (name, label, initial_days, max_total_days,
+	    has_hearing, notify_org_kind, notify_days_before, active)
+	VALUES (p_name, p_label, p_days::integer, v_max,
+	    coalesce(p_hearing, 'no') IN ('yes', 'true', 'on'), v_kind,
+	    coalesce(nullif(p_notify_days, ''), '0')::integer, true)
+	ON CONFLICT (name) DO UPDATE SET label = EXCLUDED.label,
+	    initial_days = EXCLUDED.initial_days,
+	    max_total_days = EXCLUDED.max_total_days,
+	    has_hearing = EXCLUDED.has_hearing,
+	    notify_org_kind = EXCLUDED.notify_org_kind,
+	    notify_days_before = EXCLUDED.notify_days_before, active = true
+	RETURNING k.*;
+END
+$$;
+
+-- A kind no longer offered for new clocks (existing ones keep running).
+CREATE OR REPLACE FUNCTION tafel_clock_kind_disable(p_name text)
+RETURNS SETOF clock_kinds LANGUAGE plpgsql SET search_path = public AS $$
+BEGIN
+	RETURN QUERY UPDATE clock_kinds k SET active = false
+	WHERE k.name = p_name RETURNING k.*;
+	IF NOT FOUND THEN
+		PERFORM tafel_raise('TF016', format('unknown clock kind %L',
+		    p_name));
+	END IF;
+END
+$$;
+
+-- ---------------------------------------------------------------------------
+-- The info round (inforonde)
+-- ---------------------------------------------------------------------------
+
+-- InfoRound, unredacted: every asked organisation with its answer, and the
+-- identifying data of the case's persons (name, date of birth; Tafel
+-- records no address).  tafel_render_info_round cuts it per viewer.
+CREATE OR REPLACE FUNCTION tafel_json_info_round(p_id bigint)
+RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT jsonb_build_object(
+	    'id', r.id,
+	    'case_id', r.case_id,
+	    'case_number', c.number,
+	    'state', r.state,
+	    'reply_by', tafel_datestr(r.reply_by),
+	    'started_by', r.started_by,
+	    'started_by_name', su.display_name,
+	    'started_at', tafel_unix(r.started_at),
+	    'closed_at', tafel_unix(r.closed_at),
+	    'version', r.version,
+	    'asked', coalesce((SELECT jsonb_agg(jsonb_build_object(
+		'org_id', o.id,
+		'org_name', o.name,
+		'answer', coalesce(a.answer, 'pending'),
+		'note', a.note,
+		'answered_by_name', coalesce(au.display_name, ''),
+		'answered_at', tafel_unix(a.answered_at),
+		'overdue', a.answer IS NULL AND r.state = 'open'
+		    AND r.reply_by < tafel_today()) ORDER BY o.name)
+		FROM info_round_orgs a
+		JOIN organisations o ON o.id = a.org_id
+		LEFT JOIN users au ON au.id = a.answered_by
+		WHERE a.round_id = r.id), '[]'::jsonb),
+	    'persons', coalesce((SELECT jsonb_agg(tafel_json_person(p.id)
+		ORDER BY p.id) FROM persons p WHERE p.case_id = r.case_id),
+		'[]'::jsonb),
+	    'identifying', false,
+	    'overdue_count', (SELECT count(*) FROM info_round_orgs a
+		WHERE a.round_id = r.id AND a.answer IS NULL
+		    AND r.state = 'open' AND r.reply_by < tafel_today()))
+	FROM info_rounds r
+	JOIN cases c ON c.id = r.case_id
+	JOIN users su ON su.id = r.started_by
+	WHERE r.id = p_id
+$$;
+
+-- May run the info round of case c: its process managers and
+-- administrators.
+CREATE OR REPLACE FUNCTION tafel_may_run_info_round(u users, c cases)
+RETURNS boolean LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT tafel_is_admin(u) OR tafel_is_process_manager(u.id, c.id)
+$$;
+
+-- start_info_round: StartInfoRoundRequest -> InfoRound.  One open round
+-- per case; the asked organisations get it (routing orgs).
+CREATE OR REPLACE FUNCTION tafel_op_start_info_round(p_user_id bigint,
+    p_args jsonb)
+RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	u users := tafel_actor(p_user_id);
+	c cases;
+	v_orgs bigint[];
+	v_reply date;
+	v_id bigint;
+	v_json jsonb;
+BEGIN
+	c := tafel_known_case(u, tafel_arg_id(p_args, 'case_id'), 'case_id');
+	IF NOT tafel_may_run_info_round(u, c) THEN
+		PERFORM tafel_raise('TF010', 'only a process manager of the case '
+		    || 'or an administrator can start an info round');
+	END IF;
+	IF jsonb_typeof(p_args -> 'org_ids') IS DISTINCT FROM 'array'
+	    OR jsonb_array_length(p_args -> 'org_ids') = 0 THEN
+		PERFORM tafel_raise('TF011', 'an info round asks at least one '
+		    || 'organisation', 'org_ids');
+	END IF;
+	BEGIN
+		v_orgs := ARRAY(SELECT DISTINCT (e #>> '{}')::bigint
+		    FROM jsonb_array_elements(p_args -> 'org_ids') e);
+	EXCEPTION WHEN invalid_text_representation
+	    OR numeric_value_out_of_range THEN
+		PERFORM tafel_raise('TF011', 'org_ids must be integers',
+		    'org_ids');
+	END;
+	IF EXISTS (SELECT 1 FROM unnest(v_orgs) x WHERE NOT EXISTS (
+	    SELECT 1 FROM organisations o WHERE o.id = x)) THEN
+		PERFORM tafel_raise('TF016', 'unknown organisation', 'org_ids');
+	END IF;
+	v_reply := tafel_arg_date(p_args, 'reply_by');
+	IF v_reply IS NULL THEN
+		PERFORM tafel_raise('TF011', 'an info round needs a reply-by date',
+		    'reply_by');
+	END IF;
+	IF v_reply < tafel_today() THEN
+		PERFORM tafel_raise('TF050', 'the reply-by date lies in the past',
+		    'reply_by');
+	END IF;
+	PERFORM 1 FROM cases WHERE id = c.id FOR UPDATE;
+	IF EXISTS (SELECT 1 FROM info_rounds WHERE case_id = c.id
+	    AND state = 'open') THEN
+		PERFORM tafel_raise('TF018', 'the case already has an open info '
+		    || 'round; close it first', 'case_id');
+	END IF;
+	INSERT INTO info_rounds (case_id, reply_by, started_by)
+	VALUES (c.id, v_reply, u.id) RETURNING id INTO v_id;
+	INSERT INTO info_round_orgs (round_id, org_id)
+	SELECT v_id, x FROM unnest(v_orgs) x;
+	v_json := tafel_json_info_round(v_id);
+	PERFORM tafel_log_change(u.id, NULL, c.id, v_orgs,
+	    jsonb_build_object('info_round', v_json));
+	RETURN v_json;
+END
+$$;
+
+-- answer_info_round: AnswerInfoRoundRequest -> InfoRound.  A member (not
+-- an observer) of an asked organisation; while the round is open; a new
+-- answer replaces the organisation's earlier one.
+CREATE OR REPLACE FUNCTION tafel_op_answer_info_round(p_user_id bigint,
+    p_args jsonb)
+RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	u users := tafel_actor(p_user_id);
+	r info_rounds;
+	v_answer text;
+	v_note text := btrim(tafel_arg_text(p_args, 'note'));
+	v_json jsonb;
+BEGIN
+	SELECT * INTO r FROM info_rounds WHERE id = tafel_arg_id(p_args, 'id')
+	FOR UPDATE;
+	IF NOT FOUND OR NOT EXISTS (SELECT 1 FROM info_round_orgs
+	    WHERE round_id = r.id AND org_id = u.org_id) THEN
+		-- not asked: as if it did not exist
+		PERFORM tafel_raise('TF016', 'info round not found', 'id');
+	END IF;
+	IF 'observer' = ANY (u.roles) THEN
+		PERFORM tafel_raise('TF010', 'an observer cannot answer');
+	END IF;
+	IF r.state <> 'open' THEN
+		PERFORM tafel_raise('TF018', 'the info round is closed', 'id');
+	END IF;
+	v_answer := tafel_arg_enum(p_args, 'answer',
+	    ARRAY['pending', 'known', 'not_known']);
+	IF v_answer IS NULL OR v_answer = 'pending' THEN
+		PERFORM tafel_raise('TF011', 'the answer is known or not_known',
+		    'answer');
+	END IF;
+	IF length(v_note) > 500 THEN
+		PERFORM tafel_raise('TF014', 'note is longer than 500 characters',
+		    'note');
+	END IF;
+	UPDATE info_round_orgs SET answer = v_answer, note = v_note,
+	    answered_by = u.id, answered_at = now()
+	WHERE round_id = r.id AND org_id = u.org_id;
+	UPDATE info_rounds SET version = version + 1 WHERE id = r.id;
+	v_json := tafel_json_info_round(r.id);
+	PERFORM tafel_log_change(u.id, NULL, r.case_id, ARRAY(SELECT org_id
+	    FROM info_round_orgs WHERE round_id = r.id),
+	    jsonb_build_object('info_round', v_json));
+	RETURN v_json;
+END
+$$;
+
+-- close_info_round: CloseInfoRoundRequest -> InfoRound.  From now on the
+-- asked organisations no longer get the identifying data.
+CREATE OR REPLACE FUNCTION tafel_op_close_info_round(p_user_id bigint,
+    p_args jsonb)
+RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	u users := tafel_actor(p_user_id);
+	r info_rounds;
+	c cases;
+	v_json jsonb;
+BEGIN
+	SELECT * INTO r FROM info_rounds WHERE id = tafel_arg_id(p_args, 'id')
+	FOR UPDATE;
+	IF NOT FOUND THEN
+		PERFORM tafel_raise('TF016', 'info round not found', 'id');
+	END IF;
+	c := tafel_known_case(u, r.case_id, 'id');
+	IF NOT tafel_may_run_info_round(u, c) THEN
+		PERFORM tafel_raise('TF010', 'only a process manager of the case '
+		    || 'or an administrator can close an info round');
+	END IF;
+	IF r.version <> tafel_arg_id(p_args, 'version') THEN
+		-- no current record: read it again with list_info_rounds
+		PERFORM tafel_raise('TF017', 'the info round was changed by '
+		    || 'someone else (version mismatch)', 'version');
+	END IF;
+	IF r.state <> 'open' THEN
+		PERFORM tafel_raise('TF018', 'the info round is closed', 'id');
+	END IF;
+	UPDATE info_rounds SET state = 'closed', closed_by = u.id,
+	    closed_at = now(), version = version + 1 WHERE id = r.id;
+	v_json := tafel_json_info_round(r.id);
+	PERFORM tafel_log_change(u.id, NULL, r.case_id, ARRAY(SELECT org_id
+	    FROM info_round_orgs WHERE round_id = r.id),
+	    jsonb_build_object('info_round', v_json));
+	RETURN v_json;
+END
+$$;
+
+-- list_info_rounds -> InfoRoundList: the rounds of a case (0: every case)
+-- the user may see, open ones only unless p_include_closed, newest first.
+-- The asked organisations' identifying reads are audited ('inforonde').
+CREATE OR REPLACE FUNCTION tafel_list_info_rounds(p_user_id bigint,
+    p_case_id bigint, p_include_closed boolean)
+RETURNS jsonb LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = public AS $$
+DECLARE
+	u users := tafel_actor(p_user_id);
+BEGIN
+	RETURN jsonb_build_object('rounds', coalesce(tafel_render(u.id, 0, 0,
+	    jsonb_build_object('info_rounds', coalesce((
+		SELECT jsonb_agg(tafel_json_info_round(r.id) ORDER BY r.id DESC)
+		FROM info_rounds r
+		WHERE (coalesce(p_case_id, 0) = 0 OR r.case_id = p_case_id)
+		    AND (coalesce(p_include_closed, false) OR r.state = 'open')),
+		'[]'::jsonb)), 'case_view', 0, false) -> 'info_rounds',
+	    '[]'::jsonb));
+END
+$$;
+
+-- For the row-level policies of info_rounds and info_round_orgs (which
+-- would otherwise read each other): is the session's organisation asked in
+-- round p_id; the case of round p_id.
+CREATE OR REPLACE FUNCTION tafel_rls_info_round_asked(p_id bigint)
+RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+	SELECT tafel_rls_org() <> 0 AND EXISTS (SELECT 1 FROM info_round_orgs a
+	    WHERE a.round_id = p_id AND a.org_id = tafel_rls_org())
+$$;
+
+CREATE OR REPLACE FUNCTION tafel_rls_info_round_case(p_id bigint)
+RETURNS bigint LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+	SELECT r.case_id FROM info_rounds r WHERE r.id = p_id
+$$;
