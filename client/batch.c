@@ -272,8 +272,9 @@ subscribe(struct batch *b, struct sub_ctx *ctx, uint64_t from, int user)
 
 /* The NAME=VALUE options a command may take (besides key=). */
 static const char *const cmd_options[] = { "goal", "lead-org",
-    "case-manager", "end-date", NULL };
-#define BATCH_MAX_OPTIONS 4
+    "case-manager", "end-date", "ends", "hearing", "meeting", "from", "to",
+    NULL };
+#define BATCH_MAX_OPTIONS 9
 
 struct cmd_args {
 	int argc;
@@ -926,6 +927,16 @@ static const struct cmd_entry cmd_table[] = {
 	{ "info-rounds", 2, "info-rounds CASE_ID|0 open|all",
 	  REQ(LIST_INFO_ROUNDS, RD, W("case_id"),
 	  B("include_closed", "all", "open")) },
+	/* Proposals, publishing, the calendar (docs/protocol.md 7.11). */
+	{ "proposals", 1, "proposals SERIES_ID|0 [meeting=ID]",
+	  REQ(LIST_PROPOSALS, RD, W("series_id"), OPT("meeting_id", "meeting")) },
+	{ "decline-proposal", 3, "decline-proposal MEETING_ID CASE_ID REASON...",
+	  REQ(DECLINE_PROPOSAL, WR, W("meeting_id"), W("case_id"),
+	  TEXT("reason")) },
+	{ "publish", 2, "publish MEETING_ID VERSION",
+	  REQ(PUBLISH_AGENDA, WR, W("meeting_id"), W("version")) },
+	{ "calendar", 0, "calendar [from=DATE] [to=DATE]",
+	  REQ(LIST_CALENDAR, RD, OPT("from", "from"), OPT("to", "to")) },
 	{ "ping", 0, "ping", FN(cmd_ping) },
 	{ "sleep", 1, "sleep MS", FN(cmd_sleep) },
 	{ "wait-seq", 1, "wait-seq N", FN(cmd_wait_seq) },

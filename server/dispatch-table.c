@@ -494,6 +494,47 @@ check_list_info_rounds(const ProtobufCMessage *m, struct validate_error *e)
 	return validate_id("case_id", q->case_id, 0, e);
 }
 
+/* Proposals, publishing, the calendar (docs/protocol.md 7.11). */
+static int
+check_list_proposals(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__ListProposalsRequest *q = (const void *)m;
+
+	if (validate_id("series_id", q->series_id, 0, e) ||
+	    validate_id("meeting_id", q->meeting_id, 0, e))
+		return -1;
+	return validate_id("series_id", q->meeting_id != 0 ? 1 : q->series_id,
+	    1, e);
+}
+
+static int
+check_decline_proposal(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__DeclineProposalRequest *q = (const void *)m;
+
+	return validate_id("meeting_id", q->meeting_id, 1, e) ||
+	    validate_id("case_id", q->case_id, 1, e) ||
+	    validate_text("reason", q->reason, 500, 1, 1, e) ? -1 : 0;
+}
+
+static int
+check_publish_agenda(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__PublishAgendaRequest *q = (const void *)m;
+
+	return validate_id("meeting_id", q->meeting_id, 1, e) ||
+	    validate_id("version", q->version, 1, e) ? -1 : 0;
+}
+
+static int
+check_list_calendar(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__ListCalendarRequest *q = (const void *)m;
+
+	return validate_date("from", q->from, 0, e) ||
+	    validate_date("to", q->to, 0, e) ? -1 : 0;
+}
+
 #define B(x) TAFEL__ENVELOPE__BODY_##x
 #define READ(body, sql, reply, check) \
 	{ B(body), request_read, 0, sql, B(reply), check }
@@ -536,6 +577,13 @@ const struct request_handler request_handlers[] = {
 	    "coalesce(($2::jsonb->>'case_id')::bigint, 0), "
 	    "coalesce(($2::jsonb->>'include_closed')::boolean, false))",
 	    INFO_ROUND_LIST, check_list_info_rounds),
+	READ(LIST_PROPOSALS, "SELECT tafel_list_proposals($1::bigint, "
+	    "coalesce(($2::jsonb->>'series_id')::bigint, 0), "
+	    "coalesce(($2::jsonb->>'meeting_id')::bigint, 0))",
+	    PROPOSAL_LIST, check_list_proposals),
+	READ(LIST_CALENDAR, "SELECT tafel_list_calendar($1::bigint, "
+	    "$2::jsonb->>'from', $2::jsonb->>'to')", CALENDAR,
+	    check_list_calendar),
 
 	WRITE(CREATE_MEETING, "create_meeting", MEETING, check_create_meeting),
 	WRITE(OPEN_MEETING, "open_meeting", MEETING, check_meeting_state),
@@ -589,6 +637,9 @@ const struct request_handler request_handlers[] = {
 	    check_answer_info_round),
 	WRITE(CLOSE_INFO_ROUND, "close_info_round", INFO_ROUND,
 	    check_close_info_round),
+	WRITE(DECLINE_PROPOSAL, "decline_proposal", PROPOSAL,
+	    check_decline_proposal),
+	WRITE(PUBLISH_AGENDA, "publish_agenda", MEETING, check_publish_agenda),
 
 	{ 0, NULL, 0, NULL, 0, NULL }
 };

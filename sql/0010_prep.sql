@@ -6,7 +6,12 @@
 --  * case_clocks: the clocks a case carries.
 --  * info_rounds, info_round_orgs: the info round (inforonde) on a case,
 --    the organisations asked and their answers.
---  * write_ops.kind gains info_round; audit_log.context gains inforonde
+--  * proposal_declines: the chair's declined agenda proposals, with the
+--    reason (kept).
+--  * meetings.published_at/published_by: the agenda's publication;
+--    series.publish_days_before: when it is due (working days before the
+--    meeting; default 1); agenda_items.added_after_publication.
+--  * write_ops.kind gains info_round and proposal; audit_log.context gains inforonde
 --    (the identifying data an asked organisation reads for the round).
 --
 -- The functions are in sql/functions/17_prep_base.sql (the clocks of a
@@ -95,11 +100,34 @@ CREATE TABLE info_round_orgs (
 );
 CREATE INDEX info_round_orgs_org_idx ON info_round_orgs (org_id);
 
+-- The agenda proposes itself (57_prep.sql computes the proposals); what
+-- the chair declined stays declined for that meeting, with the reason.
+CREATE TABLE proposal_declines (
+	meeting_id	bigint NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+	case_id		bigint NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+	-- the proposal's reason codes when it was declined
+	reasons		text[] NOT NULL DEFAULT '{}',
+	decline_reason	text NOT NULL CHECK (btrim(decline_reason) <> ''
+			    AND length(decline_reason) <= 500),
+	declined_by	bigint NOT NULL REFERENCES users (id),
+	declined_at	timestamptz NOT NULL DEFAULT now(),
+	PRIMARY KEY (meeting_id, case_id)
+);
+
+-- Publishing the agenda.
+ALTER TABLE meetings
+	ADD COLUMN published_at timestamptz,
+	ADD COLUMN published_by bigint REFERENCES users (id);
+ALTER TABLE series ADD COLUMN publish_days_before integer NOT NULL DEFAULT 1
+	CHECK (publish_days_before BETWEEN 0 AND 20);
+ALTER TABLE agenda_items ADD COLUMN added_after_publication boolean
+	NOT NULL DEFAULT false;
+
 ALTER TABLE write_ops DROP CONSTRAINT write_ops_kind_check;
 ALTER TABLE write_ops ADD CONSTRAINT write_ops_kind_check
 	CHECK (kind IN ('meeting', 'attendance', 'agenda', 'item', 'action',
 	    'case', 'person', 'contribution', 'goal', 'link', 'meetings',
-	    'nomination', 'info_round'));
+	    'nomination', 'info_round', 'proposal'));
 
 ALTER TABLE audit_log DROP CONSTRAINT audit_log_context_check;
 ALTER TABLE audit_log ADD CONSTRAINT audit_log_context_check
@@ -107,6 +135,7 @@ ALTER TABLE audit_log ADD CONSTRAINT audit_log_context_check
 	    'action_list', 'beamer', 'conflict', 'write', 'nomination_list',
 	    'inforonde'));
 
+ALTER TABLE proposal_declines ENABLE ROW LEVEL SECURITY;
 ALTER TABLE info_rounds ENABLE ROW LEVEL SECURITY;
 ALTER TABLE info_round_orgs ENABLE ROW LEVEL SECURITY;
 ALTER TABLE clock_kinds ENABLE ROW LEVEL SECURITY;

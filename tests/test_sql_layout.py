@@ -22,7 +22,7 @@ KIND_OF_REPLY = {
     "PERSON": "person", "CONTRIBUTION": "contribution", "GOAL": "goal",
     "PERSON_LINK": "link",
     "MEETING_LIST": "meetings", "NOMINATION": "nomination",
-    "INFO_ROUND": "info_round",
+    "INFO_ROUND": "info_round", "PROPOSAL": "proposal",
 }
 
 

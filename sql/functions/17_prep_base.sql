@@ -27,6 +27,34 @@ RETURNS date LANGUAGE sql STABLE SET search_path = public AS $$
 		AND (s.themes = '{}' OR c.theme = ANY (s.themes))))
 $$;
 
+-- The working day (Monday to Friday) p_n working days before p_day; p_n 0
+-- is p_day itself.
+CREATE OR REPLACE FUNCTION tafel_working_days_before(p_day date, p_n integer)
+RETURNS date LANGUAGE plpgsql IMMUTABLE SET search_path = public AS $$
+DECLARE
+	d date := p_day;
+	n integer := greatest(coalesce(p_n, 0), 0);
+BEGIN
+	WHILE n > 0 LOOP
+		d := d - 1;
+		IF extract(isodow FROM d) < 6 THEN
+			n := n - 1;
+		END IF;
+	END LOOP;
+	RETURN d;
+END
+$$;
+
+-- The day by which a meeting's agenda is to be published (the series'
+-- publish_days_before working days before the meeting, Europe/Amsterdam).
+CREATE OR REPLACE FUNCTION tafel_meeting_publish_due(p_meeting_id bigint)
+RETURNS date LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT tafel_working_days_before((m.scheduled_start
+	    AT TIME ZONE 'Europe/Amsterdam')::date, s.publish_days_before)
+	FROM meetings m JOIN series s ON s.id = m.series_id
+	WHERE m.id = p_meeting_id
+$$;
+
 -- One clock as CaseClock (docs/protocol.md 7.9).  day/total_days: "dag 9
 -- van 10" (day 0 before the start, day > total after the end).  red: it
 -- still runs and ends before the next meeting the case can be discussed at

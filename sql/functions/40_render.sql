@@ -256,6 +256,20 @@ BEGIN
 			ELSIF jsonb_array_length(v_arr) > 0 THEN
 				v_out := v_out || jsonb_build_object(v_key, v_arr -> 0);
 			END IF;
+		ELSIF v_key = 'agenda_published' THEN
+			-- publishing's notice (57_prep.sql): who may see the meeting
+			CONTINUE WHEN NOT tafel_may_see_meeting(u,
+			    (v_val ->> 'meeting_id')::bigint);
+			v_out := v_out || jsonb_build_object(v_key, v_val);
+		ELSIF v_key = 'proposal' THEN
+			-- an agenda proposal (57_prep.sql): the chair's, never on
+			-- the shared screen
+			CONTINUE WHEN coalesce(p_pres_meeting, 0) > 0;
+			CONTINUE WHEN NOT EXISTS (SELECT 1 FROM meetings m
+			    WHERE m.id = (v_val ->> 'meeting_id')::bigint
+				AND (tafel_may_chair(u, m)
+				    OR tafel_may_decide_nomination(u, m.series_id)));
+			v_out := v_out || jsonb_build_object(v_key, v_val);
 		ELSIF v_key IN ('info_round', 'info_rounds') THEN
 			-- the info round's own rule, with its own audit
 			-- (17_prep_base.sql); never on the shared screen

@@ -1156,7 +1156,10 @@ INSERT INTO write_ops (name, kind, routing) VALUES
 	-- the info round (0010, 57_prep.sql)
 	('start_info_round', 'info_round', '{case,orgs}'),
 	('answer_info_round', 'info_round', '{case,orgs}'),
-	('close_info_round', 'info_round', '{case,orgs}');
+	('close_info_round', 'info_round', '{case,orgs}'),
+	-- the agenda's proposals and its publication (0010, 57_prep.sql)
+	('decline_proposal', 'proposal', '{meeting}'),
+	('publish_agenda', 'meeting', '{meeting,orgs}');
 
 -- The lists the table replaced.
 DROP FUNCTION IF EXISTS tafel_write_ops();

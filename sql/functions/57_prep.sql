@@ -458,3 +458,300 @@ CREATE OR REPLACE FUNCTION tafel_rls_info_round_case(p_id bigint)
 RETURNS bigint LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
 	SELECT r.case_id FROM info_rounds r WHERE r.id = p_id
 $$;
+
+-- ---------------------------------------------------------------------------
+-- The agenda proposes itself
+-- ---------------------------------------------------------------------------
+
+-- The proposals for meeting p_meeting_id (unrendered; they carry no
+-- personal data): every case not closed and not on its agenda with at least
+-- one reason, each reason {code, text, red}:
+--   new_signal        a case of the series' district and theme never on
+--                     any agenda
+--   review_due        its review date falls on or before the meeting
+--   action_overdue    an open action point is due before the meeting
+--   clock_ending      a legal clock still running ends before the
+--                     following meeting of the series (14 days after this
+--                     one when none is planned); red
+--   earlier_discussed a person of it matches a person of another case of
+--                     the last 12 months
+--   nomination        a partner's pending nomination for the series
+-- "Of the series" (all but nomination): of its district with a theme it
+-- covers, or on an agenda of the series before.  A proposal the chair
+-- declined stays in the list with state "declined" and the reason.
+CREATE OR REPLACE FUNCTION tafel_meeting_proposals(p_meeting_id bigint)
+RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
+	WITH m AS (
+		SELECT m.*, (m.scheduled_start AT TIME ZONE 'Europe/Amsterdam')::date
+		    AS day, s.district, s.themes, s.case_id AS mdo_case
+		FROM meetings m JOIN series s ON s.id = m.series_id
+		WHERE m.id = p_meeting_id),
+	nxt AS (
+		SELECT min((m2.scheduled_start AT TIME ZONE 'Europe/Amsterdam')::date)
+		    AS day
+		FROM meetings m2, m
+		WHERE m2.series_id = m.series_id AND m2.state = 'planned'
+		    AND m2.scheduled_start > m.scheduled_start),
+	cand AS (
+		SELECT c.*, (m.mdo_case IS NULL AND c.district = m.district
+		    AND (m.themes = '{}' OR c.theme = ANY (m.themes))) OR EXISTS (
+			SELECT 1 FROM agenda_items ai JOIN meetings pm
+			    ON pm.id = ai.meeting_id
+			WHERE ai.case_id = c.id AND pm.series_id = m.series_id
+			    AND pm.id <> m.id) AS of_series
+		FROM cases c, m
+		WHERE c.status <> 'closed' AND c.anonymised_at IS NULL
+		    AND NOT EXISTS (SELECT 1 FROM agenda_items ai
+			WHERE ai.meeting_id = m.id AND ai.case_id = c.id)),
+	r AS (
+		SELECT c.id AS case_id, x.code, x.txt, x.red
+		FROM cand c, m, nxt,
+		LATERAL (VALUES
+		    ('new_signal', 'new signal in the series'' district and theme, '
+			|| 'not yet discussed', false,
+			c.of_series AND NOT EXISTS (SELECT 1 FROM agenda_items ai
+			    WHERE ai.case_id = c.id)),
+		    ('review_due', 'review date ' || tafel_datestr(c.review_date)
+			|| ' is due', false,
+			c.of_series AND c.review_date IS NOT NULL
+			AND c.review_date <= m.day),
+		    ('action_overdue', 'action point overdue', false,
+			c.of_series AND EXISTS (SELECT 1 FROM action_points a
+			    WHERE a.case_id = c.id AND a.state = 'open'
+				AND a.due_date < m.day)),
+		    ('clock_ending', coalesce((SELECT string_agg(ck.label || ' ends '
+			|| tafel_datestr(k.ends_on), ', ' ORDER BY k.ends_on)
+			FROM case_clocks k JOIN clock_kinds ck ON ck.name = k.kind
+			WHERE k.case_id = c.id AND k.ends_on >= tafel_today()
+			    AND k.ends_on < coalesce(nxt.day, m.day + 14)), '')
+			|| ', before the following meeting', true,
+			c.of_series AND EXISTS (SELECT 1 FROM case_clocks k
+			    WHERE k.case_id = c.id AND k.ends_on >= tafel_today()
+				AND k.ends_on < coalesce(nxt.day, m.day + 14))),
+		    ('earlier_discussed', 'a person was discussed in another case in '
+			|| 'the last 12 months', false,
+			c.of_series AND tafel_case_has_earlier(c.id)),
+		    ('nomination', 'nominated by ' || coalesce((SELECT string_agg(
+			DISTINCT o.name, ', ') FROM nominations n
+			JOIN organisations o ON o.id = n.org_id
+			WHERE n.case_id = c.id AND n.series_id = m.series_id
+			    AND n.state = 'pending'), ''), false,
+			EXISTS (SELECT 1 FROM nominations n
+			    WHERE n.case_id = c.id AND n.series_id = m.series_id
+				AND n.state = 'pending'))
+		) AS x(code, txt, red, hit)
+		WHERE x.hit)
+	SELECT coalesce(jsonb_agg(jsonb_build_object(
+	    'meeting_id', p_meeting_id,
+	    'case_id', c.id,
+	    'case_number', c.number,
+	    'theme', c.theme,
+	    'district', c.district,
+	    'status', c.status,
+	    'reasons', (SELECT jsonb_agg(jsonb_build_object('code', r.code,
+		'text', r.txt, 'red', r.red) ORDER BY r.red DESC, r.code)
+		FROM r WHERE r.case_id = c.id),
+	    'red', (SELECT bool_or(r.red) FROM r WHERE r.case_id = c.id),
+	    'state', CASE WHEN d.case_id IS NULL THEN 'proposed' ELSE 'declined'
+		END,
+	    'decline_reason', coalesce(d.decline_reason, ''),
+	    'declined_by_name', coalesce(du.display_name, ''),
+	    'declined_at', tafel_unix(d.declined_at))
+	    ORDER BY (d.case_id IS NOT NULL), (SELECT bool_or(r.red) FROM r
+		WHERE r.case_id = c.id) DESC, c.number), '[]'::jsonb)
+	FROM cases c
+	LEFT JOIN proposal_declines d ON d.meeting_id = p_meeting_id
+	    AND d.case_id = c.id
+	LEFT JOIN users du ON du.id = d.declined_by
+	WHERE c.id IN (SELECT case_id FROM r)
+$$;
+
+-- The meeting proposals are made for: p_meeting_id, or (0) the series'
+-- next planned meeting.  NOT_FOUND when there is none.
+CREATE OR REPLACE FUNCTION tafel_proposal_meeting(u users, p_series_id bigint,
+    p_meeting_id bigint)
+RETURNS meetings LANGUAGE plpgsql STABLE SET search_path = public AS $$
+DECLARE
+	m meetings;
+BEGIN
+	IF coalesce(p_meeting_id, 0) <> 0 THEN
+		SELECT * INTO m FROM meetings WHERE id = p_meeting_id;
+	ELSE
+		SELECT * INTO m FROM meetings WHERE series_id = p_series_id
+		    AND state = 'planned' AND scheduled_start >= now()
+		ORDER BY scheduled_start LIMIT 1;
+	END IF;
+	IF NOT FOUND OR NOT tafel_may_see_meeting(u, m.id) THEN
+		PERFORM tafel_raise('TF016', 'no such meeting',
+		    CASE WHEN coalesce(p_meeting_id, 0) <> 0 THEN 'meeting_id'
+			ELSE 'series_id' END);
+	END IF;
+	IF NOT tafel_may_decide_nomination(u, m.series_id)
+	    AND NOT tafel_may_chair(u, m) THEN
+		PERFORM tafel_raise('TF010', 'only the chair decides on the '
+		    || 'agenda''s proposals');
+	END IF;
+	RETURN m;
+END
+$$;
+
+-- list_proposals -> ProposalList.  The chair (or whoever decides the
+-- series' nominations, or an administrator) only.
+CREATE OR REPLACE FUNCTION tafel_list_proposals(p_user_id bigint,
+    p_series_id bigint, p_meeting_id bigint)
+RETURNS jsonb LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = public AS $$
+DECLARE
+	u users := tafel_actor(p_user_id);
+	m meetings := tafel_proposal_meeting(u, p_series_id, p_meeting_id);
+BEGIN
+	RETURN jsonb_build_object('meeting', tafel_json_meeting(m.id),
+	    'proposals', tafel_meeting_proposals(m.id));
+END
+$$;
+
+-- decline_proposal: DeclineProposalRequest -> Proposal (state declined).
+-- A reason is required and kept.  Accepting is add_agenda_item.
+CREATE OR REPLACE FUNCTION tafel_op_decline_proposal(p_user_id bigint,
+    p_args jsonb)
+RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	u users := tafel_actor(p_user_id);
+	m meetings := tafel_proposal_meeting(u, 0,
+	    tafel_arg_id(p_args, 'meeting_id'));
+	v_case bigint := tafel_arg_id(p_args, 'case_id');
+	v_reason text := btrim(tafel_arg_text(p_args, 'reason'));
+	v_p jsonb;
+BEGIN
+	IF m.state <> 'planned' THEN
+		PERFORM tafel_raise('TF018', 'proposals are decided before the '
+		    || 'meeting', 'meeting_id');
+	END IF;
+	IF v_reason = '' THEN
+		PERFORM tafel_raise('TF011', 'a decline needs a reason', 'reason');
+	END IF;
+	IF length(v_reason) > 500 THEN
+		PERFORM tafel_raise('TF014', 'reason is longer than 500 characters',
+		    'reason');
+	END IF;
+	SELECT p INTO v_p FROM jsonb_array_elements(tafel_meeting_proposals(m.id))
+	    p WHERE (p ->> 'case_id')::bigint = v_case;
+	IF v_p IS NULL THEN
+		PERFORM tafel_raise('TF016', 'the case is not proposed for this '
+		    || 'meeting', 'case_id');
+	END IF;
+	INSERT INTO proposal_declines (meeting_id, case_id, reasons,
+	    decline_reason, declined_by)
+	VALUES (m.id, v_case, ARRAY(SELECT r ->> 'code'
+	    FROM jsonb_array_elements(v_p -> 'reasons') r), v_reason, u.id)
+	ON CONFLICT (meeting_id, case_id) DO UPDATE SET
+	    decline_reason = EXCLUDED.decline_reason,
+	    declined_by = EXCLUDED.declined_by, declined_at = now();
+	SELECT p INTO v_p FROM jsonb_array_elements(tafel_meeting_proposals(m.id))
+	    p WHERE (p ->> 'case_id')::bigint = v_case;
+	PERFORM tafel_log_change(u.id, m.id, NULL, '{}',
+	    jsonb_build_object('proposal', v_p));
+	RETURN v_p;
+END
+$$;
+
+-- ---------------------------------------------------------------------------
+-- Publishing the agenda, and the partner's calendar
+-- ---------------------------------------------------------------------------
+
+-- Items put on an agenda after its publication are marked.
+CREATE OR REPLACE FUNCTION tafel_item_after_publication()
+RETURNS trigger LANGUAGE plpgsql SET search_path = public AS $$
+BEGIN
+	NEW.added_after_publication := EXISTS (SELECT 1 FROM meetings m
+	    WHERE m.id = NEW.meeting_id AND m.published_at IS NOT NULL);
+	RETURN NEW;
+END
+$$;
+CREATE OR REPLACE TRIGGER agenda_items_after_publication BEFORE INSERT
+	ON agenda_items FOR EACH ROW EXECUTE FUNCTION tafel_item_after_publication();
+
+-- publish_agenda: PublishAgendaRequest -> Meeting.  The chair (or an
+-- administrator) of a planned meeting, once.  Every member organisation of
+-- the series gets Event.agenda_published (routing orgs).
+CREATE OR REPLACE FUNCTION tafel_op_publish_agenda(p_user_id bigint,
+    p_args jsonb)
+RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	u users := tafel_actor(p_user_id);
+	m meetings;
+	v_json jsonb;
+BEGIN
+	SELECT * INTO m FROM meetings WHERE id = tafel_arg_id(p_args, 'meeting_id')
+	FOR UPDATE;
+	IF NOT FOUND OR NOT tafel_may_see_meeting(u, m.id) THEN
+		PERFORM tafel_raise('TF016', 'meeting not found', 'meeting_id');
+	END IF;
+	IF NOT tafel_may_chair(u, m) THEN
+		PERFORM tafel_raise('TF010', 'only the chair publishes the agenda');
+	END IF;
+	IF m.version <> tafel_arg_id(p_args, 'version') THEN
+		PERFORM tafel_conflict('current_meeting', tafel_json_meeting(m.id));
+	END IF;
+	IF m.state <> 'planned' THEN
+		PERFORM tafel_raise('TF018', 'only the agenda of a planned meeting '
+		    || 'is published', 'meeting_id');
+	END IF;
+	IF m.published_at IS NOT NULL THEN
+		PERFORM tafel_raise('TF018', 'the agenda is already published',
+		    'meeting_id');
+	END IF;
+	UPDATE meetings SET published_at = now(), published_by = u.id,
+	    version = version + 1, updated_at = now(), updated_by = u.id
+	WHERE id = m.id;
+	v_json := tafel_json_meeting(m.id);
+	PERFORM tafel_log_change(u.id, m.id, NULL, ARRAY(SELECT sm.org_id
+	    FROM series_members sm WHERE sm.series_id = m.series_id),
+	    jsonb_build_object('meeting', v_json, 'agenda_published',
+		jsonb_build_object('meeting_id', m.id,
+		    'series_id', m.series_id,
+		    'series_name', v_json ->> 'series_name',
+		    'scheduled_start', v_json -> 'scheduled_start',
+		    'published_at', v_json -> 'published_at',
+		    'published_by_name', u.display_name,
+		    'item_count', (SELECT count(*) FROM agenda_items ai
+			WHERE ai.meeting_id = m.id))));
+	RETURN v_json;
+END
+$$;
+
+-- list_calendar -> Calendar: the meetings (planned or open) from p_from to
+-- p_to (default today and 90 days on) of every series the user's
+-- organisation is a member of, or that the user chairs.  Two meetings clash
+-- when they start less than two hours apart (meetings have no end time).
+CREATE OR REPLACE FUNCTION tafel_list_calendar(p_user_id bigint, p_from text,
+    p_to text)
+RETURNS jsonb LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = public AS $$
+DECLARE
+	u users := tafel_actor(p_user_id);
+	v_from date := coalesce(tafel_arg_date(jsonb_build_object('from', p_from),
+	    'from'), tafel_today());
+	v_to date := coalesce(tafel_arg_date(jsonb_build_object('to', p_to),
+	    'to'), v_from + 90);
+BEGIN
+	RETURN jsonb_build_object('entries', coalesce((
+	    WITH mine AS (
+		SELECT m.id, m.scheduled_start FROM meetings m
+		WHERE m.state IN ('planned', 'open')
+		    AND (m.scheduled_start AT TIME ZONE 'Europe/Amsterdam')::date
+			BETWEEN v_from AND v_to
+		    AND (m.chair_id = u.id OR EXISTS (SELECT 1
+			FROM series_members sm WHERE sm.series_id = m.series_id
+			    AND sm.org_id = u.org_id)))
+	    SELECT jsonb_agg(jsonb_build_object(
+		'meeting', tafel_json_meeting(a.id),
+		'clash_ids', to_jsonb(ARRAY(SELECT b.id FROM mine b
+		    WHERE b.id <> a.id AND b.scheduled_start
+			> a.scheduled_start - interval '2 hours'
+			AND b.scheduled_start < a.scheduled_start
+			+ interval '2 hours' ORDER BY b.scheduled_start)))
+		ORDER BY a.scheduled_start, a.id)
+	    FROM mine a), '[]'::jsonb));
+END
+$$;

@@ -30,3 +30,11 @@ DROP POLICY IF EXISTS tafel_app_info_round_orgs ON info_round_orgs;
 CREATE POLICY tafel_app_info_round_orgs ON info_round_orgs FOR SELECT
 	TO tafel_app USING (org_id = tafel_rls_org()
 	    OR tafel_rls_case_connected(tafel_rls_info_round_case(round_id)));
+
+-- Proposals and the calendar: read through their functions only.
+GRANT EXECUTE ON FUNCTION tafel_list_proposals(bigint, bigint, bigint),
+	tafel_list_calendar(bigint, text, text) TO tafel_app;
+GRANT SELECT ON proposal_declines TO tafel_app;
+DROP POLICY IF EXISTS tafel_app_proposal_declines ON proposal_declines;
+CREATE POLICY tafel_app_proposal_declines ON proposal_declines FOR SELECT
+	TO tafel_app USING (tafel_rls_meeting_visible(meeting_id));
