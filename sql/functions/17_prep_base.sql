@@ -2,10 +2,13 @@
 -- the next meeting a case can be discussed at, and a case's clocks as JSON
 -- for tafel_json_case (20_json.sql).  The writes are in 57_prep.sql.
 
--- Today in Europe/Amsterdam: the day every clock counts in.
+-- Today in Europe/Amsterdam: the day every clock counts in.  Tests only:
+-- the setting tafel.today (YYYY-MM-DD), which tafeld gives its sessions
+-- when started with TAFEL_TEST_TODAY (docs/admin.md), replaces it.
 CREATE OR REPLACE FUNCTION tafel_today()
 RETURNS date LANGUAGE sql STABLE SET search_path = public AS $$
-	SELECT (now() AT TIME ZONE 'Europe/Amsterdam')::date
+	SELECT coalesce(nullif(current_setting('tafel.today', true), '')::date,
+	    (now() AT TIME ZONE 'Europe/Amsterdam')::date)
 $$;
 
 -- The date (Europe/Amsterdam) of the next planned meeting, today or later,
