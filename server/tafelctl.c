@@ -873,6 +873,12 @@ static const struct ctl_cmd commands[] = {
 	  "casusoverleg_hg; THEMES comma-separated)", NULL },
 	{ "series member", "SERIES ORGANISATION", 2, 2, 1, cmd_series_member,
 	  "make an organisation a fixed member of a series", NULL },
+	{ "series publish-days", "SERIES DAYS", 2, 2, 1, cmd_report,
+	  "publish a series' agendas this many working days before the "
+	  "meeting (default 1: the working day before; 0: the day itself)",
+	  "UPDATE series SET publish_days_before = $2::int, version = version "
+	  "+ 1, updated_at = now() WHERE name = $1 OR id::text = $1 RETURNING "
+	  "id, name, publish_days_before" },
 	{ "meeting list", "[SERIES]", 0, 1, 1, cmd_report,
 	  "list the meetings from today on (times in Europe/Amsterdam)",
 	  "SELECT m.id, to_char(m.scheduled_start AT TIME ZONE "

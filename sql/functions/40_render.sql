@@ -401,6 +401,15 @@ RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = public AS $$
 	SELECT coalesce(jsonb_object_agg(k, CASE
 	    WHEN k = 'nomination' AND jsonb_typeof(v) = 'object'
 		THEN v || '{"reason": "", "decline_reason": ""}'::jsonb
+	    -- the info round's identifying data and notes; a declined
+	    -- proposal's reason (0010, 57_prep.sql)
+	    WHEN k = 'info_round' AND jsonb_typeof(v) = 'object'
+		THEN v || jsonb_build_object('persons', '[]'::jsonb, 'asked',
+		    coalesce((SELECT jsonb_agg(e || '{"note": ""}'::jsonb ORDER BY i)
+		    FROM jsonb_array_elements(v -> 'asked') WITH ORDINALITY
+		    AS t(e, i)), '[]'::jsonb))
+	    WHEN k = 'proposal' AND jsonb_typeof(v) = 'object'
+		THEN v || '{"decline_reason": ""}'::jsonb
 	    WHEN tafel_key_kind(k) IS NULL THEN v
 	    WHEN jsonb_typeof(v) = 'object' THEN CASE
 		WHEN p_case_id IS NULL
