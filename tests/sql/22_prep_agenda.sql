@@ -1,7 +1,7 @@
 -- The agenda proposes itself, publishing, the calendar (0010), run as the
 -- server's role tafel_app: proposals with their reasons for the next
--- meeting (new signal, review date, legal clock before the following
--- meeting in red, nomination), only for the chair; a decline needs a reason
+-- meeting (new signal, review date, action point overdue, legal clock
+-- before the following meeting in red, nomination), only for the chair; a decline needs a reason
 -- and is kept; accepting is add_agenda_item; publishing once, by the chair,
 -- told to the member organisations; later items marked; the calendar across
 -- series with clashes.
@@ -55,6 +55,10 @@ BEGIN
 	    "domestic_violence", "district": "Elders", "reason": "vier"}');
 	x.c4 := (v ->> 'id')::bigint;
 	UPDATE cases SET review_date = v_today + 1 WHERE id = x.c1;
+	-- an action point due before the meeting and still open
+	INSERT INTO action_points (case_id, description, owner_org_id, due_date)
+	VALUES (x.c1, 'Huisbezoek', test_org('Woonstichting De Eemhof'),
+	    v_today + 1);
 	PERFORM test_write('politie', 'set_clock', jsonb_build_object(
 	    'case_id', x.c2, 'kind', 'huisverbod', 'starts_on', v_today - 2));
 	PERFORM test_write('politie', 'nominate_case', jsonb_build_object(
@@ -95,7 +99,7 @@ BEGIN
 	WHERE (q ->> 'case_id')::bigint = x.c1;
 	ASSERT (SELECT array_agg(r ->> 'code' ORDER BY r ->> 'code')
 	    FROM jsonb_array_elements(p -> 'reasons') r)
-	    = ARRAY['new_signal', 'review_due'], p::text;
+	    = ARRAY['action_overdue', 'new_signal', 'review_due'], p::text;
 	SELECT q INTO p FROM jsonb_array_elements(v -> 'proposals') q
 	WHERE (q ->> 'case_id')::bigint = x.c3;
 	ASSERT p -> 'reasons' -> 0 ->> 'code' = 'nomination', p::text;
