@@ -181,6 +181,10 @@ r = [json.loads(l) for l in sys.stdin if l.startswith("{")]
 c = [x for x in r if x.get("body") == "case_detail"][0]["case_detail"]["case"]
 p = c["persons"][0]
 assert p["name"] == "J. d. V." and p.get("birth_date", "") == "", p
+# the answers are shown with the case, without identifying data
+d = [x for x in r if x.get("body") == "case_detail"][0]["case_detail"]
+ir = d["info_rounds"][0]
+assert len(ir["asked"]) == 3 and not ir.get("persons") and not ir.get("identifying"), ir
 ir = [x for x in r if x.get("body") == "info_round_list"][0]["info_round_list"]
 for x in ir.get("rounds", []):
     assert not x.get("persons") and not x.get("identifying"), x
