@@ -88,6 +88,7 @@ struct net {
 	struct net_req *reqs;		/* unanswered, id order */
 	Tafel__LoginResponse *login;	/* owned copy */
 	char last_error[256];
+	int server_stopping;		/* ServerStopping seen; cleared on READY */
 };
 
 static const char *const state_names[] = {
@@ -441,7 +442,8 @@ net_retry_after(struct net *n, const char *why, long min_ms)
 static void
 net_lost(struct net *n, const char *why)
 {
-	net_retry_after(n, why, 0);
+	net_retry_after(n, n->server_stopping ? "the server is stopping" : why,
+	    0);
 }
 
 /* --- sending ------------------------------------------------------------- */
@@ -649,6 +651,7 @@ on_login_reply(struct net *n, const Tafel__Envelope *m)
 	n->ever_ready = 1;
 	n->last_error[0] = '\0';
 	bufferevent_set_timeouts(n->bev, NULL, NULL);
+	n->server_stopping = 0;
 	net_set_state(n, NET_READY);
 	if (n->ping_ev == NULL)
 		n->ping_ev = event_new(n->base, -1, EV_PERSIST, ping_cb, n);
@@ -731,6 +734,15 @@ dispatch(struct net *n, Tafel__Envelope *m)
 	case NET_READY:
 		break;
 	default:
+		return;
+	}
+	if (m->body_case == TAFEL__ENVELOPE__BODY_STOPPING) {
+		/* The server closes once the requests in flight are answered; then
+		 * the usual backoff and reconnect (and resume) take over. */
+		n->server_stopping = 1;
+		snprintf(n->last_error, sizeof n->last_error, "%s",
+		    "the server is stopping");
+		log_info("server: %s", m->stopping->message);
 		return;
 	}
 	if (m->body_case == TAFEL__ENVELOPE__BODY_EVENT) {
@@ -995,6 +1007,12 @@ long
 net_lag_ms(const struct net *n)
 {
 	return n->lag_ms;
+}
+
+int
+net_server_stopping(const struct net *n)
+{
+	return n->server_stopping;
 }
 
 const char *

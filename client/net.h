@@ -94,6 +94,8 @@ int net_backoff_left(const struct net *n);
 long net_lag_ms(const struct net *n);
 /* The last connection problem, "" if none. */
 const char *net_last_error(const struct net *n);
+/* The server announced it is stopping (ServerStopping); until READY again. */
+int net_server_stopping(const struct net *n);
 /* Requests not answered yet (queued or in flight). */
 size_t net_pending(const struct net *n);
 /* The logged-in user, or NULL before the first login. */

@@ -67,8 +67,13 @@ draw_status(struct ui *u)
 			    net_lag_ms(u->net));
 		break;
 	case NET_BACKOFF:
-		snprintf(conn, sizeof conn, _("reconnecting in %d s"),
-		    net_backoff_left(u->net));
+		if (net_server_stopping(u->net))
+			snprintf(conn, sizeof conn,
+			    _("server stopped — reconnecting in %d s"),
+			    net_backoff_left(u->net));
+		else
+			snprintf(conn, sizeof conn, _("reconnecting in %d s"),
+			    net_backoff_left(u->net));
 		break;
 	case NET_DISCONNECTED:
 		snprintf(conn, sizeof conn, "%s", _("not connected — r to retry"));

@@ -2,6 +2,7 @@
 #include "log.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,48 @@
 
 static enum log_level log_level = LOG_LVL_INFO;
 static const char *log_prefix = "tafel";
+
+/* The most recent warnings and errors, for `tafelctl status`. */
+static struct {
+	pthread_mutex_t lock;
+	struct log_recent ring[LOG_RECENT_MAX];
+	size_t next, count;
+} recent = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static void __attribute__((format(printf, 3, 0)))
+recent_add(enum log_level lvl, time_t at, const char *fmt, va_list ap,
+    const char *suffix)
+{
+	struct log_recent *e;
+	size_t n;
+
+	pthread_mutex_lock(&recent.lock);
+	e = &recent.ring[recent.next];
+	e->at = at;
+	e->level = lvl;
+	vsnprintf(e->text, sizeof e->text, fmt, ap);
+	n = strlen(e->text);
+	if (suffix != NULL && n < sizeof e->text)
+		snprintf(e->text + n, sizeof e->text - n, ": %s", suffix);
+	recent.next = (recent.next + 1) % LOG_RECENT_MAX;
+	if (recent.count < LOG_RECENT_MAX)
+		recent.count++;
+	pthread_mutex_unlock(&recent.lock);
+}
+
+size_t
+log_recent_get(struct log_recent *out, size_t max)
+{
+	size_t i, n, first;
+
+	pthread_mutex_lock(&recent.lock);
+	n = recent.count < max ? recent.count : max;
+	first = (recent.next + LOG_RECENT_MAX - n) % LOG_RECENT_MAX;
+	for (i = 0; i < n; i++)
+		out[i] = recent.ring[(first + i) % LOG_RECENT_MAX];
+	pthread_mutex_unlock(&recent.lock);
+	return n;
+}
 
 void
 log_set_level(enum log_level lvl)
@@ -37,6 +80,13 @@ log_vwrite(enum log_level lvl, const char *fmt, va_list ap, const char *suffix)
 	time_t now = time(NULL);
 	struct tm tm;
 
+	if (lvl >= LOG_LVL_WARN) {
+		va_list copy;
+
+		va_copy(copy, ap);
+		recent_add(lvl, now, fmt, copy, suffix);
+		va_end(copy);
+	}
 	if (lvl < log_level)
 		return;
 	gmtime_r(&now, &tm);

@@ -21,6 +21,16 @@ void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The last LOG_RECENT_MAX warnings and errors (kept whatever the level). */
+#define LOG_RECENT_MAX 20
+struct log_recent {
+	long long at;		/* Unix seconds */
+	enum log_level level;
+	char text[240];
+};
+/* Copies up to max of them into out, oldest first; returns how many. */
+size_t log_recent_get(struct log_recent *out, size_t max);
+
 /*
  * For functions that report failure through a caller's buffer: formats
  * the message into err (when err is not NULL) and returns -1.

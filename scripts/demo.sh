@@ -4,13 +4,10 @@
 #
 #   scripts/demo.sh              the chair ("voorzitter") on the shared screen
 #   scripts/demo.sh politie      a partner following along (second terminal)
+#   scripts/demo.sh users        list the demo users and what each one shows
+#   scripts/demo.sh stop         stop the tafeld (and its embedded PostgreSQL) this script started
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-USER_LOGIN=${1:-voorzitter}
-bash scripts/install-deps.sh
-[ -f build/build.ninja ] || meson setup build >/dev/null
-ninja -C build >/dev/null
 
 if [ "$(id -u)" -eq 0 ]; then
     DATA=${TAFEL_DATA_DIR:-/var/lib/tafel}
@@ -18,13 +15,84 @@ else
     DATA=${TAFEL_DATA_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/tafel}
 fi
 LOG=${TMPDIR:-/tmp}/tafeld-demo.log
+PIDFILE=${TMPDIR:-/tmp}/tafeld-demo.pid
 ADDR=127.0.0.1:7410
 
+# Every demo user (sql/0004_demo.sql; the covenant demo in docs/security.md and tests/test_covenant.c uses them all).
+users() {
+    cat <<'USERS'
+Demo users, password "demo" for every one:
+  voorzitter        chair (gemeente): drives the shared screen, opens meetings, records decisions and action points
+  politie           police, involved in case 2026-0001 (and others): sees those cases in full
+  wijkagent         police (neighbourhood officer): same organisation, sees what the police may see
+  om                public prosecutor: SSO member; a WZT meeting it is no member of stays invisible
+  reclassering      probation: SSO and MDO cases
+  jeugdzorg         youth care: the at-risk youth cases
+  veiligthuis       Veilig Thuis: the domestic violence cases
+  slachtofferhulp   victim support, no WZT member: may not record itself present to read WZT cases
+  raad              child protection board (Raad voor de Kinderbescherming)
+  forensisch        forensic care: attends the SSO
+  verslavingszorg   addiction care
+  ggz               mental health care
+  woningcorporatie  housing: sees names but, by its kind, no birth dates (and is told so)
+  huisarts          GP, no covenant signatory: present at the WZT, sees only the pseudonymised view;
+                    while present, the shared screen shows every partner the pseudonymised view
+  waarnemer         observer (court, listening in): at most the pseudonymised view
+  admin             administrator role (no meeting role)
+USERS
+}
+
 listening() { (exec 3<>/dev/tcp/127.0.0.1/7410) 2>/dev/null; }
+
+# Stops the tafeld this script started (SIGTERM: clients are told, writes finish, the
+# embedded cluster stops with it), then any embedded cluster a killed tafeld left running.
+stop() {
+    local pid
+    if [ -f "$PIDFILE" ] && pid=$(cat "$PIDFILE") && [ -n "$pid" ] &&
+       [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = tafeld ]; then
+        echo "stopping tafeld (pid $pid)"
+        kill -TERM "$pid"
+        for _ in $(seq 1 150); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.2
+        done
+        if kill -0 "$pid" 2>/dev/null; then
+            echo "tafeld did not stop in 30 s; killing it" >&2
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+    else
+        echo "no tafeld started by scripts/demo.sh is running"
+    fi
+    rm -f "$PIDFILE"
+    local pgdata=$DATA/pg/data
+    if [ -f "$pgdata/postmaster.pid" ]; then
+        local pgbin
+        pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+        if [ -n "$pgbin" ] && "$pgbin/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
+            echo "stopping the embedded PostgreSQL in $pgdata"
+            if [ "$(id -u)" -eq 0 ]; then
+                su -s /bin/sh "$(stat -c %U "$pgdata")" -c "'$pgbin/pg_ctl' -D '$pgdata' -m fast -w stop" >/dev/null
+            else
+                "$pgbin/pg_ctl" -D "$pgdata" -m fast -w stop >/dev/null
+            fi
+        fi
+    fi
+}
+
+case ${1:-} in
+stop) stop; exit 0 ;;
+users) users; exit 0 ;;
+esac
+
+USER_LOGIN=${1:-voorzitter}
+bash scripts/install-deps.sh
+[ -f build/build.ninja ] || meson setup build >/dev/null
+ninja -C build >/dev/null
 
 if ! listening; then
     echo "starting tafeld (data directory $DATA, log $LOG)"
     nohup build/server/tafeld --data-dir "$DATA" --listen "$ADDR" >>"$LOG" 2>&1 &
+    echo $! > "$PIDFILE"
     for _ in $(seq 1 300); do
         listening && break
         if ! kill -0 $! 2>/dev/null; then
@@ -45,9 +113,8 @@ echo demo > "$PW"
 
 cat <<MSG
 
-tafeld is running on $ADDR (stop it with: pkill -x tafeld).
-Demo users (password "demo"): voorzitter (chair), politie, om, reclassering,
-jeugdzorg, veiligthuis, waarnemer (observer), admin.
+tafeld is running on $ADDR (stop it with: scripts/demo.sh stop).
+$(users)
 A partner following the chair, in a second terminal:
     scripts/demo.sh politie
 MSG

@@ -7,7 +7,9 @@ PACKAGES=(
     build-essential meson ninja-build pkg-config python3 protobuf-c-compiler gettext
     # libraries
     libevent-dev libprotobuf-c-dev libncurses-dev libpq-dev libssl-dev libsodium-dev
-    libinih-dev libjson-c-dev
+    libinih-dev libjson-c-dev libsystemd-dev
+    # docs and packages: man pages from scdoc sources, the Debian package
+    scdoc debhelper dpkg-dev fakeroot
     # run: the embedded cluster needs the server binaries (initdb, pg_ctl)
     postgresql-15 postgresql-client-15 locales
     # test

@@ -41,6 +41,12 @@ if [ "${TAFEL_FUZZ_SECONDS:-30}" != 0 ]; then
     [ -s "$fuzz_log" ] || echo "FAIL fuzz (no result; see $fuzz_log.out)" >> "$fuzz_log"
 fi
 
+# The Debian package, once: build it, install it, start the unit's tafeld, purge it (about a minute).
+if [ "${TAFEL_PACKAGE_TEST:-1}" != 0 ]; then
+    echo "== package (scripts/build-deb.sh, tests/ops/deb-install.sh)"
+    bash tests/ops/package.sh 2>&1 | tee build-package.results.out | grep -E '^(ok|FAIL) package' >> "$fuzz_log"
+fi
+
 # Count every test of both builds from meson's JSON logs, and the fuzz runs.
 python3 - build-test build-asan <<'PY'
 import json, os, sys

@@ -696,3 +696,19 @@ conn_deadline_cb(evutil_socket_t fd, short what, void *arg)
 		break;
 	}
 }
+
+void
+conn_foreach(void (*fn)(const struct conn *c, void *arg), void *arg)
+{
+	const struct conn *c;
+
+	TAILQ_FOREACH(c, &srv.conns, entry)
+		if (c->state != CONN_DEAD)
+			fn(c, arg);
+}
+
+enum conn_state
+conn_get_state(const struct conn *c)
+{
+	return c->state;
+}

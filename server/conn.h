@@ -117,6 +117,12 @@ void conn_close_all(void);
 
 const char *conn_state_name(enum conn_state st);
 
+/* For status: calls fn for every connection that is not dead yet. */
+void conn_foreach(void (*fn)(const struct conn *c, void *arg), void *arg);
+
+/* For status: a connection's state. */
+enum conn_state conn_get_state(const struct conn *c);
+
 /* Bytes queued for the peer and not yet written. */
 size_t conn_queued(const struct conn *c);
 

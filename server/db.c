@@ -624,3 +624,29 @@ db_ready_count(void)
 			n++;
 	return n;
 }
+
+void
+db_get_stats(struct db_stats *st)
+{
+	const struct db *db = srv.db;
+	const struct db_query *q;
+	int i;
+
+	memset(st, 0, sizeof *st);
+	if (db == NULL)
+		return;
+	st->size = db->n;
+	for (i = 0; i < db->n; i++) {
+		switch (db->conns[i].state) {
+		case PGC_CONNECTING: st->connecting++; break;
+		case PGC_IDLE: st->idle++; break;
+		case PGC_BUSY: st->busy++; break;
+		case PGC_BACKOFF: st->backoff++; break;
+		case PGC_STOPPED: st->stopped++; break;
+		}
+	}
+	TAILQ_FOREACH(q, &db->queue, entry)
+		st->queued++;
+	st->listener_up = (db->conns[db->n].state == PGC_IDLE ||
+	    db->conns[db->n].state == PGC_BUSY) && db->conns[db->n].listen_sent;
+}

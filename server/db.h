@@ -43,4 +43,13 @@ void db_free(void);
 /* Connections currently usable (for status and tests). */
 int db_ready_count(void);
 
+/* The pool at a glance (tafelctl status, the drain on SIGTERM). */
+struct db_stats {
+	int size;		/* pool connections (the LISTEN one apart) */
+	int connecting, idle, busy, backoff, stopped;
+	int queued;		/* statements waiting for a connection */
+	int listener_up;	/* the LISTEN connection is in place */
+};
+void db_get_stats(struct db_stats *st);
+
 #endif

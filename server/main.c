@@ -22,9 +22,12 @@
 #include "pgembed.h"
 #include "pgwatch.h"
 #include "privdrop.h"
+#include "sdnotify.h"
 #include "proto.h"
 #include "push.h"
+#include "admin.h"
 #include "auth.h"
+#include "lifecycle.h"
 #include "server.h"
 #include "tls.h"
 #include "xmalloc.h"
@@ -32,6 +35,12 @@
 struct server srv;
 static struct pgembed embedded;
 static int embedded_running;
+
+/* Command-line settings: applied again over the file on every reload. */
+static struct { const char *key, *value; } overrides[64];
+static size_t n_over;
+
+static SSL_CTX *tls_build(char *err, size_t errlen);
 
 /*
  * Descriptors tafeld needs besides one per client connection: standard
@@ -170,6 +179,10 @@ server_reload(void)
 	const struct conf_param *p;
 	char err[512];
 
+	SSL_CTX *tls;
+	size_t i;
+	int changed = 0;
+
 	conf_defaults(server_params, &fresh);
 	if (srv.config_path != NULL && conf_load_file(server_params, &fresh,
 	    srv.config_path, !srv.config_explicit, err, sizeof err) != 0) {
@@ -177,6 +190,14 @@ server_reload(void)
 		conf_free(server_params, &fresh);
 		return;
 	}
+	for (i = 0; i < n_over; i++)
+		if (conf_set(server_params, &fresh, overrides[i].key,
+		    overrides[i].value, err, sizeof err) != 0) {
+			log_error("reload: %s; keeping the current settings",
+			    err);
+			conf_free(server_params, &fresh);
+			return;
+		}
 	for (p = server_params; p->name != NULL; p++) {
 		if (!conf_differs(p, &srv.cfg, &fresh))
 			continue;
@@ -198,33 +219,28 @@ server_reload(void)
 		}
 		conf_copy(p, &srv.cfg, &fresh);
 		log_info("reload: %s applied", p->name);
+		if (strcmp(p->name, "log_file") == 0 &&
+		    lifecycle_open_log(err, sizeof err) != 0)
+			log_error("reload: %s", err);
+		changed++;
 	}
 	conf_free(server_params, &fresh);
 	apply_log_level();
-}
-
-static void
-on_signal(evutil_socket_t sig, short what, void *arg)
-{
-	(void)what;
-	(void)arg;
-	if (sig == SIGHUP) {
-		log_info("SIGHUP: reloading %s", srv.config_path ?
-		    srv.config_path : "(no config file)");
-		server_reload();
-		return;
+	/*
+	 * The certificate, key and client CA are read again even when their
+	 * paths did not change (renewed in place).  New handshakes use the new
+	 * context; connections keep the one they were accepted with.
+	 */
+	if ((tls = tls_build(err, sizeof err)) == NULL) {
+		log_error("reload: TLS: %s; keeping the current certificate",
+		    err);
+	} else {
+		SSL_CTX_free(srv.tls);
+		srv.tls = tls;
+		log_info("reload: TLS certificate, key and client CA reloaded; "
+		    "new connections use them");
 	}
-	if (srv.shutting_down)
-		return;
-	log_info("%s: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-	srv.shutting_down = 1;
-	listener_stop();
-	conn_close_all();
-	push_stop();
-	maint_stop();
-	pgwatch_stop();
-	db_stop();
-	event_base_loopexit(srv.base, &(struct timeval){ 0, 200000 });
+	log_info("reload: done (%d setting(s) changed)", changed);
 }
 
 /* Splits "a,b,c" into a NULL-terminated array (for certificate names). */
@@ -249,7 +265,7 @@ split_names(const char *s)
 static void
 setup_tls(void)
 {
-	char tlsdir[4200], cert[4300], key[4300], err[512];
+	char tlsdir[4200], err[512];
 	char **names;
 	size_t i;
 
@@ -263,6 +279,18 @@ setup_tls(void)
 			free(names[i]);
 		free(names);
 	}
+	if ((srv.tls = tls_build(err, sizeof err)) == NULL)
+		fatalx("TLS: %s", err);
+}
+
+/* The server TLS context from the configured (or generated) files; NULL with err. */
+static SSL_CTX *
+tls_build(char *err, size_t errlen)
+{
+	char tlsdir[4200], cert[4300], key[4300];
+	SSL_CTX *ctx;
+
+	snprintf(tlsdir, sizeof tlsdir, "%s/tls", srv.data_dir);
 	snprintf(cert, sizeof cert, "%s", srv.cfg.tls_cert[0] ?
 	    srv.cfg.tls_cert : tlsdir);
 	if (srv.cfg.tls_cert[0] == '\0')
@@ -278,12 +306,13 @@ setup_tls(void)
 			snprintf(ca, sizeof ca, "%s", srv.cfg.client_ca);
 		else
 			snprintf(ca, sizeof ca, "%s/ca.crt", tlsdir);
-		srv.tls = tls_server_ctx(cert, key, ca, err, sizeof err);
-		log_info("TLS: client certificates required (CA %s)", ca);
+		ctx = tls_server_ctx(cert, key, ca, err, errlen);
+		if (ctx != NULL)
+			log_info("TLS: client certificates required (CA %s)",
+			    ca);
 	} else
-		srv.tls = tls_server_ctx(cert, key, NULL, err, sizeof err);
-	if (srv.tls == NULL)
-		fatalx("TLS: %s", err);
+		ctx = tls_server_ctx(cert, key, NULL, err, errlen);
+	return ctx;
 }
 
 /* True when the least-privileged role exists (sql/0005 creates it). */
@@ -406,14 +435,12 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct { const char *key, *value; } overrides[64];
-	size_t n_over = 0, i;
+	size_t i;
 	int ch, verbose = 0;
 	char err[512], *eq;
-	struct event *sigs[3];
-	const int signums[3] = { SIGTERM, SIGINT, SIGHUP };
 
 	log_set_prefix("tafeld");
+	sdnotify_init();
 	srv.config_path = paths_default_server_config();
 	while ((ch = getopt_long(argc, argv, "c:l:d:s:vhV", longopts,
 	    NULL)) != -1) {
@@ -488,6 +515,8 @@ main(int argc, char **argv)
 	    srv.cfg.data_dir[0] ? srv.cfg.data_dir : privdrop_default_data_dir());
 	if (privdrop_prepare(srv.cfg.user, srv.data_dir, err, sizeof err) != 0)
 		fatalx("%s", err);
+	if (lifecycle_open_log(err, sizeof err) != 0)
+		fatalx("%s", err);
 	log_info("tafeld %s starting; data directory %s", TAFEL_VERSION,
 	    srv.data_dir);
 
@@ -499,10 +528,7 @@ main(int argc, char **argv)
 	if (srv.base == NULL)
 		fatalx("event_base_new failed");
 	TAILQ_INIT(&srv.conns);
-	for (i = 0; i < 3; i++) {
-		sigs[i] = evsignal_new(srv.base, signums[i], on_signal, NULL);
-		event_add(sigs[i], NULL);
-	}
+	lifecycle_start(sdnotify_stopping);
 	db_start();
 	if (embedded_running)
 		pgwatch_start(&embedded);
@@ -511,13 +537,16 @@ main(int argc, char **argv)
 	maint_start();
 	dispatch_init();
 	listener_start();
+	admin_start();
+	sdnotify_start();
 
 	event_base_dispatch(srv.base);
 
 	log_info("event loop ended");
 	auth_stop();
-	for (i = 0; i < 3; i++)
-		event_free(sigs[i]);
+	admin_stop();
+	sdnotify_free();
+	lifecycle_free();
 	push_free();
 	db_free();
 	SSL_CTX_free(srv.tls);

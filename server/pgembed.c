@@ -1006,3 +1006,13 @@ pgembed_restart_abort(struct pgembed *pg)
 		;
 	pg->restart_pid = 0;
 }
+
+int
+pgembed_tools_dir(char *buf, size_t len, char *err, size_t errlen)
+{
+	static struct pgembed pg;	/* 20 kB: not on the stack */
+
+	if (pgembed_find_bindir(&pg, err, errlen) != 0)
+		return -1;
+	return pgembed_path(buf, len, "%s", pg.bindir);
+}

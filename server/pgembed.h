@@ -44,6 +44,9 @@ int  pgembed_start(struct pgembed *pg, const char *data_dir, char *err,
 int  pgembed_start_owner(struct pgembed *pg, const char *data_dir, char *err,
     size_t errlen);
 
+/* The PostgreSQL programs' directory (initdb, pg_ctl, pg_dump, pg_restore). */
+int  pgembed_tools_dir(char *buf, size_t len, char *err, size_t errlen);
+
 /* Writes a libpq conninfo string for dbname over the private socket. */
 void pgembed_conninfo(const struct pgembed *pg, const char *dbname, char *buf,
     size_t len);

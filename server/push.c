@@ -819,3 +819,40 @@ push_unsubscribe(struct conn *c, const Tafel__Envelope *env,
 	out.ok = &ok;
 	conn_send(c, &out);
 }
+
+void
+push_get_stats(struct push_stats *st)
+{
+	const struct sub *s;
+
+	memset(st, 0, sizeof *st);
+	st->last_seq = push.last_seq;
+	st->dispatched_seq = push.dispatched_seq;
+	st->ring_count = push.count;
+	if (push.ring == NULL)
+		return;
+	TAILQ_FOREACH(s, &push.subs, entry) {
+		st->subs++;
+		if (s->live)
+			st->subs_live++;
+	}
+}
+
+void
+push_foreach_sub(void (*fn)(void *arg, const struct push_sub_info *),
+    void *arg)
+{
+	const struct sub *s;
+	struct push_sub_info i;
+
+	if (push.ring == NULL)
+		return;
+	TAILQ_FOREACH(s, &push.subs, entry) {
+		i.meeting = s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING;
+		i.meeting_id = s->meeting_id;
+		i.live = s->live;
+		i.presentation = s->presentation;
+		i.seq = s->seq;
+		fn(arg, &i);
+	}
+}

@@ -26,4 +26,24 @@ void push_unsubscribe_all(struct conn *c);
 /* The newest change-log sequence number this server has read. */
 uint64_t push_last_seq(void);
 
+/* For `tafelctl status`: how far delivery is behind the change log. */
+struct push_stats {
+	uint64_t last_seq;		/* newest committed change read */
+	uint64_t dispatched_seq;	/* newest handed to the subscribers */
+	size_t ring_count;		/* changes kept for resuming */
+	unsigned subs, subs_live;	/* subscriptions; of which live */
+};
+void push_get_stats(struct push_stats *st);
+
+/* One subscription as status shows it. */
+struct push_sub_info {
+	int meeting;			/* a meeting topic (else: org actions) */
+	int64_t meeting_id;
+	int live;			/* snapshot or catch-up done */
+	int presentation;		/* shared-screen view */
+	uint64_t seq;			/* newest change it reflects */
+};
+void push_foreach_sub(void (*fn)(void *arg, const struct push_sub_info *),
+    void *arg);
+
 #endif

@@ -24,20 +24,20 @@ const struct conf_param server_params[] = {
 	  "least-privileged `tafel_app` login and this to the owner." },
 	{ "user", CONF_STRING, S(user), 0, "tafel", 0, 0,
 	  "Unprivileged account tafeld switches to when started as root." },
-	{ "tls_cert", CONF_STRING, S(tls_cert), 0, "", 0, 0,
+	{ "tls_cert", CONF_STRING, S(tls_cert), 1, "", 0, 0,
 	  "Server certificate chain (PEM). Empty: generated "
 	  "`<data_dir>/tls/server.crt`, signed by the private CA." },
-	{ "tls_key", CONF_STRING, S(tls_key), 0, "", 0, 0,
+	{ "tls_key", CONF_STRING, S(tls_key), 1, "", 0, 0,
 	  "Server private key (PEM). Empty: `<data_dir>/tls/server.key`." },
 	{ "tls_names", CONF_STRING, S(tls_names), 0, "", 0, 0,
 	  "Extra host names or IP addresses (comma-separated) put in the "
 	  "generated server certificate on first start." },
-	{ "client_certs", CONF_BOOL, S(client_certs), 0, "no", 0, 0,
+	{ "client_certs", CONF_BOOL, S(client_certs), 1, "no", 0, 0,
 	  "Require every client to present a certificate signed by "
 	  "`client_ca` (mutual TLS), issued to an organisation: a user may "
 	  "then only log in with a certificate of their own organisation "
 	  "(`tafelctl cert issue`)." },
-	{ "client_ca", CONF_STRING, S(client_ca), 0, "", 0, 0,
+	{ "client_ca", CONF_STRING, S(client_ca), 1, "", 0, 0,
 	  "CA certificate that signs client certificates. Empty: the private "
 	  "CA in `<data_dir>/tls/ca.crt`." },
 	{ "log_level", CONF_STRING, S(log_level), 1, "info", 0, 0,
@@ -102,5 +102,18 @@ const struct conf_param server_params[] = {
 	{ "rate_address", CONF_INT, S(rate_address), 1, "100", 1, 1000000,
 	  "Requests per second all connections from one address may make "
 	  "together." },
+	{ "log_file", CONF_STRING, S(log_file), 1, "", 0, 0,
+	  "Append log lines to this file instead of standard error; SIGUSR1 "
+	  "reopens it (after log rotation). Opened as the service user. "
+	  "Empty: standard error (the journal under systemd)." },
+	{ "shutdown_timeout", CONF_DURATION, S(shutdown_timeout), 1, "10s", 0,
+	  600 * SEC, "On SIGTERM, how long tafeld waits for requests already "
+	  "running (writes in flight) before it closes the connections." },
+	{ "admin_socket", CONF_STRING, S(admin_socket), 0, "", 0, 0,
+	  "Unix socket `tafelctl status` talks to (mode 0660). Empty: "
+	  "`<data_dir>/admin.sock`." },
+	{ "admin_group", CONF_STRING, S(admin_group), 0, "tafel", 0, 0,
+	  "Group (besides root and the service user) allowed on the admin "
+	  "socket; checked with SO_PEERCRED." },
 	{ NULL, 0, 0, 0, NULL, 0, 0, NULL }
 };

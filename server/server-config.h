@@ -36,6 +36,10 @@ struct server_config {
 	long long rate_session;		/* requests per second per session */
 	long long rate_address;		/* requests per second per address */
 	long long rate_burst;		/* bucket size per session */
+	char *log_file;			/* "" = stderr; reopened on SIGUSR1 */
+	long long shutdown_timeout;	/* ms SIGTERM waits for requests */
+	char *admin_socket;		/* "" = <data_dir>/admin.sock */
+	char *admin_group;		/* group that may use the admin socket */
 };
 
 extern const struct conf_param server_params[];

@@ -46,3 +46,13 @@ session_is_observer(const struct conn *c)
 	return c->session != NULL &&
 	    (c->session->roles & ~ROLE_BIT(TAFEL__ROLE__ROLE_OBSERVER)) == 0;
 }
+
+int
+session_org_of(const struct conn *c, int64_t *org_id, const char **org_name)
+{
+	if (c->session == NULL)
+		return 0;
+	*org_id = c->session->org_id;
+	*org_name = c->session->org_name;
+	return 1;
+}

@@ -45,4 +45,8 @@ int session_has_role(const struct conn *c, Tafel__Role role);
 /* True when c is logged in and observer is its only role. */
 int session_is_observer(const struct conn *c);
 
+/* For status: c's organisation (1), or 0 when c is not logged in. */
+int session_org_of(const struct conn *c, int64_t *org_id,
+    const char **org_name);
+
 #endif

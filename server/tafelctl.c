@@ -14,6 +14,7 @@
 #include "auth.h"
 #include "certgen.h"
 #include "config.h"
+#include "ctl-ops.h"
 #include "log.h"
 #include "migrate.h"
 #include "paths.h"
@@ -31,6 +32,8 @@ struct ctl {
 	PGconn *db;
 	const char *password_file;
 	char password[1100];	/* from password_file, read at start-up */
+	char conninfo[8192];	/* of the schema owner, once connected */
+	int no_migrate;		/* restore: connect to an empty database */
 };
 
 static struct ctl ctl;
@@ -170,9 +173,8 @@ cmd_demo_data(int argc, char **argv)
 	if ((r = q("SELECT tafel_demo_data($1)", 1, p)) == NULL)
 		return 1;
 	PQclear(r);
-	printf("demo data loaded: log in as voorzitter, politie, om, "
-	    "reclassering, jeugdzorg, veiligthuis, waarnemer or admin with "
-	    "password \"demo\"\n");
+	printf("demo data loaded: every demo user has the password \"demo\" "
+	    "(`scripts/demo.sh users` lists them and what each one shows)\n");
 	return 0;
 }
 
@@ -777,7 +779,57 @@ cmd_migrate(int argc, char **argv)
 	return 0;
 }
 
+static int open_db(void);
+
+/* Operations (ctl-ops.c): they need no database connection of their own. */
+static int
+cmd_status(int argc, char **argv)
+{
+	return ctl_status(&ctl.cfg, ctl.data_dir, argc, argv);
+}
+
+/* The file is opened before open_db() drops to the service user. */
+static int
+cmd_backup(int argc, char **argv)
+{
+	int fd, rc;
+
+	(void)argc;
+	if ((fd = ctl_open_backup_file(argv[0], 1)) < 0)
+		return 1;
+	rc = open_db() != 0 ? 1 : ctl_backup(ctl.db, ctl.conninfo, fd,
+	    argv[0]);
+	close(fd);
+	return rc;
+}
+
+static int
+cmd_restore(int argc, char **argv)
+{
+	int fd, rc;
+
+	(void)argc;
+	if ((fd = ctl_open_backup_file(argv[0], 0)) < 0)
+		return 1;
+	ctl.no_migrate = 1;
+	rc = open_db() != 0 ? 1 : ctl_restore(ctl.db, ctl.conninfo, fd,
+	    argv[0]);
+	close(fd);
+	return rc;
+}
+
 static const struct ctl_cmd commands[] = {
+	{ "status", "[--json]", 0, 1, 0, cmd_status,
+	  "what the running tafeld is doing: version, uptime, connections, "
+	  "sessions per organisation, subscriptions per meeting, push lag, "
+	  "database pool, recent errors (--json for monitoring)", NULL },
+	{ "backup", "FILE", 1, 1, 0, cmd_backup,
+	  "write a consistent backup of the register (cases, audit log, purge "
+	  "records, change-log position) to FILE (pg_dump custom format); "
+	  "tafeld may keep running", NULL },
+	{ "restore", "FILE", 1, 1, 0, cmd_restore,
+	  "restore a backup into an empty data directory (or an empty "
+	  "database given with --db); start tafeld afterwards", NULL },
 	{ "ca-cert", "", 0, 0, 0, cmd_ca_cert,
 	  "print the private CA certificate clients need (PEM)", NULL },
 	{ "demo-data", "", 0, 0, 1, cmd_demo_data,
@@ -935,7 +987,7 @@ open_db(void)
 		snprintf(conninfo, sizeof conninfo, "%s", ctl.cfg.db_owner[0] ?
 		    ctl.cfg.db_owner : ctl.cfg.db);
 	else {
-		if (stat(ctl.data_dir, &st) != 0) {
+		if (!ctl.no_migrate && stat(ctl.data_dir, &st) != 0) {
 			fprintf(stderr, "tafelctl: no data directory %s: start "
 			    "tafeld once first, or give --data-dir\n",
 			    ctl.data_dir);
@@ -955,12 +1007,15 @@ open_db(void)
 		pgembed_conninfo(&ctl.pg, PGEMBED_DBNAME, conninfo,
 		    sizeof conninfo);
 	}
+	snprintf(ctl.conninfo, sizeof ctl.conninfo, "%s", conninfo);
 	ctl.db = PQconnectdb(conninfo);
 	if (PQstatus(ctl.db) != CONNECTION_OK) {
 		fprintf(stderr, "tafelctl: cannot connect to PostgreSQL: %s",
 		    PQerrorMessage(ctl.db));
 		return -1;
 	}
+	if (ctl.no_migrate)
+		return 0;
 	if (migrate_apply(ctl.db, migrations, n_migrations, &applied, err,
 	    sizeof err) != 0) {
 		fprintf(stderr, "tafelctl: schema: %s\n", err);

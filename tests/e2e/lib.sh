@@ -111,6 +111,16 @@ tafeld_stop() {
 	fi
 }
 
+# tafeld_kill: kill -9: no stopping notice and no drain, so an answer in flight is
+# lost (SIGTERM would answer it first); the next tafeld adopts its PostgreSQL.
+tafeld_kill() {
+	if [ -n "$E2E_PID" ]; then
+		kill -KILL "$E2E_PID" 2>/dev/null
+		wait "$E2E_PID" 2>/dev/null
+		E2E_PID=
+	fi
+}
+
 # demo_data: loads the demo safety house (password "demo" for every user).
 demo_data() {
 	"$TAFELCTL" --config /dev/null --data-dir "$E2E_DIR" demo-data \

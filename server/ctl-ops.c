@@ -1,0 +1,436 @@
+/* tafelctl's operations commands: status (through tafeld's admin socket), backup and restore (pg_dump, pg_restore). */
+#include "ctl-ops.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "admin.h"
+#include "pgembed.h"
+#include "xmalloc.h"
+
+/* Most a status document may be (many organisations, meetings, errors). */
+#define STATUS_MAX (4 * 1024 * 1024)
+#define STATUS_TIMEOUT_MS 10000
+
+/* Connects to path; the fd or -1 with errno. */
+static int
+connect_unix(const char *path)
+{
+	struct sockaddr_un sun;
+	int fd;
+
+	if (strlen(path) >= sizeof sun.sun_path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof sun) != 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+/* Sends one command line and reads the whole answer (malloc'ed), or NULL. */
+static char *
+ask(int fd, const char *cmd)
+{
+	size_t len = 0, cap = 8192;
+	char *buf = xmalloc(cap);
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+
+	if (write(fd, cmd, strlen(cmd)) != (ssize_t)strlen(cmd)) {
+		free(buf);
+		return NULL;
+	}
+	for (;;) {
+		if (poll(&p, 1, STATUS_TIMEOUT_MS) <= 0) {
+			free(buf);
+			errno = ETIMEDOUT;
+			return NULL;
+		}
+		if (len + 1 >= cap) {
+			if (cap >= STATUS_MAX) {
+				free(buf);
+				errno = EMSGSIZE;
+				return NULL;
+			}
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			free(buf);
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+static long long
+jint(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ?
+	    (long long)json_object_get_int64(v) : 0;
+}
+
+static const char *
+jstr(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ?
+	    json_object_get_string(v) : "";
+}
+
+static json_object *
+jget(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+
+	json_object_object_get_ex(o, key, &v);
+	return v;
+}
+
+/* The status document as text, in the manner of pgbouncer's SHOW. */
+static void
+print_status(json_object *o)
+{
+	json_object *c = jget(o, "connections"), *a, *e, *by;
+	long long up = jint(o, "uptime_s");
+	size_t i;
+
+	printf("tafeld %s (protocol %lld), pid %lld, up %lldd %02lldh %02lldm "
+	    "(since %s)%s\n", jstr(o, "version"), jint(o, "protocol"),
+	    jint(o, "pid"), up / 86400, up % 86400 / 3600, up % 3600 / 60,
+	    jstr(o, "started"), json_object_get_boolean(jget(o, "stopping")) ?
+	    ", STOPPING" : "");
+	printf("listening on %s\n\n", jstr(o, "listen"));
+
+	printf("connections: %lld of at most %lld (%lld not logged in)\n",
+	    jint(c, "total"), jint(c, "max"), jint(c, "unauthenticated"));
+	by = jget(c, "by_state");
+	if (by != NULL) {
+		printf(" ");
+		json_object_object_foreach(by, k, v)
+			printf(" %s %lld", k, (long long)json_object_get_int64(v));
+		printf("\n");
+	}
+
+	a = jget(o, "sessions");
+	printf("\nsessions per organisation:\n");
+	if (json_object_array_length(a) == 0)
+		printf("  (none)\n");
+	else
+		printf("  %-44s %8s\n", "ORGANISATION", "SESSIONS");
+	for (i = 0; i < json_object_array_length(a); i++) {
+		e = json_object_array_get_idx(a, i);
+		printf("  %-44s %8lld\n", jstr(e, "organisation"),
+		    jint(e, "sessions"));
+	}
+
+	a = jget(o, "subscriptions");
+	printf("\nsubscriptions per meeting:\n");
+	if (json_object_array_length(a) == 0)
+		printf("  (none)\n");
+	else
+		printf("  %-22s %13s %6s %12s\n", "MEETING", "SUBSCRIPTIONS",
+		    "LIVE", "PRESENTATION");
+	for (i = 0; i < json_object_array_length(a); i++) {
+		char name[32];
+
+		e = json_object_array_get_idx(a, i);
+		if (jget(e, "meeting_id") != NULL)
+			snprintf(name, sizeof name, "%lld",
+			    jint(e, "meeting_id"));
+		else
+			snprintf(name, sizeof name, "(own action points)");
+		printf("  %-22s %13lld %6lld %12lld\n", name,
+		    jint(e, "subscriptions"), jint(e, "live"),
+		    jint(e, "presentation"));
+	}
+
+	e = jget(o, "push");
+	printf("\npush: last committed seq %lld, last delivered %lld, lag %lld "
+	    "(resume window %lld changes)\n", jint(e, "last_committed_seq"),
+	    jint(e, "last_delivered_seq"), jint(e, "lag"),
+	    jint(e, "resume_window"));
+	e = jget(o, "database");
+	printf("database: %s; pool %lld: %lld idle, %lld busy, %lld "
+	    "connecting, %lld waiting to reconnect; %lld queued; LISTEN %s\n",
+	    jstr(e, "mode"), jint(e, "pool_size"), jint(e, "idle"),
+	    jint(e, "busy"), jint(e, "connecting"), jint(e, "backoff"),
+	    jint(e, "queued"), json_object_get_boolean(jget(e, "listen")) ?
+	    "up" : "DOWN");
+
+	a = jget(o, "recent_errors");
+	printf("\nrecent warnings and errors:\n");
+	if (json_object_array_length(a) == 0)
+		printf("  (none)\n");
+	for (i = 0; i < json_object_array_length(a); i++) {
+		e = json_object_array_get_idx(a, i);
+		printf("  %s %-5s %s\n", jstr(e, "at"), jstr(e, "level"),
+		    jstr(e, "message"));
+	}
+}
+
+int
+ctl_status(const struct server_config *cfg, const char *data_dir, int argc,
+    char **argv)
+{
+	char paths[3][4200], *answer;
+	const char *tried[3];
+	size_t n = 0, i;
+	int fd = -1, json = 0, err = 0;
+	json_object *o;
+
+	for (i = 0; i < (size_t)argc; i++) {
+		if (strcmp(argv[i], "--json") != 0) {
+			fprintf(stderr, "usage: tafelctl status [--json]\n");
+			return 2;
+		}
+		json = 1;
+	}
+	/* admin_socket, else the data directory's, else systemd's /run/tafel */
+	if (cfg->admin_socket[0] != '\0')
+		snprintf(paths[n++], sizeof paths[0], "%s", cfg->admin_socket);
+	else {
+		if (admin_socket_path(cfg, data_dir, paths[n],
+		    sizeof paths[0]) == 0)
+			n++;
+		snprintf(paths[n++], sizeof paths[0], "/run/tafel/admin.sock");
+	}
+	for (i = 0; i < n && fd < 0; i++) {
+		tried[i] = paths[i];
+		fd = connect_unix(paths[i]);
+		if (fd < 0)
+			err = errno;
+	}
+	if (fd < 0) {
+		fprintf(stderr, "tafelctl: cannot reach tafeld's admin socket (");
+		for (i = 0; i < n; i++)
+			fprintf(stderr, "%s%s", i ? ", " : "", tried[i]);
+		fprintf(stderr, "): %s; is tafeld running?\n", strerror(err));
+		return 1;
+	}
+	answer = ask(fd, "status\n");
+	close(fd);
+	if (answer == NULL || answer[0] == '\0') {
+		fprintf(stderr, "tafelctl: no answer from tafeld (%s)\n",
+		    answer == NULL ? strerror(errno) :
+		    "refused: not root, tafeld's user or its admin group?");
+		free(answer);
+		return 1;
+	}
+	if (json) {
+		fputs(answer, stdout);
+		free(answer);
+		return 0;
+	}
+	o = json_tokener_parse(answer);
+	free(answer);
+	if (o == NULL || !json_object_is_type(o, json_type_object)) {
+		fprintf(stderr, "tafelctl: tafeld's answer is not JSON\n");
+		json_object_put(o);
+		return 1;
+	}
+	print_status(o);
+	json_object_put(o);
+	return 0;
+}
+
+/* --- backup and restore ---------------------------------------------------- */
+
+/*
+ * Runs bindir/prog with args, stdin or stdout (which_fd 0 or 1) on fd,
+ * stderr inherited.  Returns its exit status, or -1.
+ */
+static int
+run_pg_tool(const char *prog, char *const *args, int which_fd, int fd)
+{
+	char bindir[4096], path[4200], err[512];
+	char *argv[16];
+	int argc = 0, st;
+	pid_t pid;
+
+	if (pgembed_tools_dir(bindir, sizeof bindir, err, sizeof err) != 0) {
+		fprintf(stderr, "tafelctl: %s\n", err);
+		return -1;
+	}
+	snprintf(path, sizeof path, "%s/%s", bindir, prog);
+	argv[argc++] = path;
+	while (*args != NULL && argc < 15)
+		argv[argc++] = *args++;
+	argv[argc] = NULL;
+	fflush(NULL);
+	if ((pid = fork()) < 0) {
+		fprintf(stderr, "tafelctl: fork: %s\n", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		if (dup2(fd, which_fd) < 0)
+			_exit(127);
+		execv(path, argv);
+		fprintf(stderr, "tafelctl: %s: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* What a backup holds, counted: the admin compares after a restore. */
+static const char *const summary_sql =
+    "SELECT 'organisations', count(*)::text FROM organisations UNION ALL "
+    "SELECT 'users', count(*)::text FROM users UNION ALL "
+    "SELECT 'meetings', count(*)::text FROM meetings UNION ALL "
+    "SELECT 'cases', count(*)::text FROM cases UNION ALL "
+    "SELECT 'persons', count(*)::text FROM persons UNION ALL "
+    "SELECT 'action points', count(*)::text FROM action_points UNION ALL "
+    "SELECT 'audit entries', count(*)::text FROM audit_log UNION ALL "
+    "SELECT 'purge records', count(*)::text FROM purge_log UNION ALL "
+    "SELECT 'change log position', coalesce(max(seq), 0)::text "
+    "FROM changelog";
+
+void
+ctl_summary(PGconn *db, const char *title)
+{
+	PGresult *r = PQexec(db, summary_sql);
+	int i;
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		fprintf(stderr, "tafelctl: %s", PQerrorMessage(db));
+		PQclear(r);
+		return;
+	}
+	printf("%s:\n", title);
+	for (i = 0; i < PQntuples(r); i++)
+		printf("  %-20s %s\n", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
+	PQclear(r);
+}
+
+int
+ctl_open_backup_file(const char *file, int for_writing)
+{
+	int fd = for_writing ?
+	    open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) :
+	    open(file, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		fprintf(stderr, "tafelctl: %s: %s\n", file, strerror(errno));
+	return fd;
+}
+
+int
+ctl_backup(PGconn *db, const char *conninfo, int fd, const char *file)
+{
+	char *args[] = { (char *)"--format=custom", (char *)"--no-password",
+	    (char *)"--dbname", (char *)conninfo, NULL };
+	int rc;
+
+	/*
+	 * pg_dump reads every table in one REPEATABLE READ snapshot: a
+	 * consistent register (cases, audit log, purge records and the
+	 * change-log sequence together) while tafeld keeps serving.
+	 */
+	rc = run_pg_tool("pg_dump", args, 1, fd);
+	if (rc != 0) {
+		fprintf(stderr, "tafelctl: pg_dump failed (exit %d); %s is not "
+		    "a usable backup\n", rc, file);
+		if (ftruncate(fd, 0) != 0)
+			(void)0;
+		return 1;
+	}
+	if (fsync(fd) != 0) {
+		fprintf(stderr, "tafelctl: %s: %s\n", file, strerror(errno));
+		return 1;
+	}
+	printf("backup written to %s\n", file);
+	ctl_summary(db, "it holds");
+	return 0;
+}
+
+/* 1 when db already holds a register (restore refuses), 0 empty, -1 error. */
+static int
+has_register(PGconn *db)
+{
+	PGresult *r = PQexec(db, "SELECT count(*) FROM pg_class c JOIN "
+	    "pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = "
+	    "'public' AND c.relkind IN ('r', 'S', 'v')");
+	int n;
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		fprintf(stderr, "tafelctl: %s", PQerrorMessage(db));
+		PQclear(r);
+		return -1;
+	}
+	n = atoi(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return n > 0;
+}
+
+int
+ctl_restore(PGconn *db, const char *conninfo, int fd, const char *file)
+{
+	char *args[] = { (char *)"--exit-on-error", (char *)"--single-transaction",
+	    (char *)"--no-owner", (char *)"--no-password", (char *)"--dbname",
+	    (char *)conninfo, NULL };
+	PGresult *r;
+	int rc;
+
+	switch (has_register(db)) {
+	case 1:
+		fprintf(stderr, "tafelctl: the database already holds a "
+		    "register; restore only into an empty data directory (or "
+		    "an empty database with --db)\n");
+		return 1;
+	case -1:
+		return 1;
+	}
+	/* The backup's grants name tafeld's least-privileged role. */
+	r = PQexec(db, "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles "
+	    "WHERE rolname = '" PGEMBED_APP_ROLE "') THEN CREATE ROLE "
+	    PGEMBED_APP_ROLE " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE "
+	    "NOBYPASSRLS; END IF; END $$");
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		fprintf(stderr, "tafelctl: note: cannot create role "
+		    PGEMBED_APP_ROLE " (%s); it must exist for the restore\n",
+		    PQresultErrorMessage(r));
+	PQclear(r);
+	rc = run_pg_tool("pg_restore", args, 0, fd);
+	if (rc != 0) {
+		fprintf(stderr, "tafelctl: pg_restore failed (exit %d): nothing "
+		    "was restored\n", rc);
+		return 1;
+	}
+	printf("restored from %s\n", file);
+	ctl_summary(db, "the register now holds");
+	return 0;
+}

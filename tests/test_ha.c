@@ -1,0 +1,333 @@
+/* Integration: two tafeld nodes on a primary with a synchronous streaming standby; failover while writes flow. */
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <cmocka.h>
+
+#include "frame.h"
+#include "harness.h"
+
+#define WRITES_EACH 8		/* per node before, during and after */
+
+static struct tafeld node_a, node_b;
+static char cluster[] = "/tmp/tafel-ha-XXXXXX";
+static int port1, port2;
+static char conninfo[512];
+static int cluster_up;
+
+static int
+free_port(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t sl = sizeof sa;
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&sa, &sl) != 0)
+		port = -1;
+	else
+		port = ntohs(sa.sin_port);
+	close(fd);
+	return port;
+}
+
+/* ha-cluster.sh ACTION [args]: 0 on success. */
+static int
+cluster_cmd(const char *action, const char *more)
+{
+	const char *script = getenv("TAFEL_HA_CLUSTER");
+	char cmd[1024];
+
+	snprintf(cmd, sizeof cmd, "bash '%s' %s '%s' %s", script ? script :
+	    "tests/ops/ha-cluster.sh", action, cluster, more ? more : "");
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* One value from the database on port (psql as the cluster's superuser). */
+static int
+sql_value(int port, const char *sql, char *out, size_t len)
+{
+	char cmd[2048];
+	FILE *p;
+
+	snprintf(cmd, sizeof cmd, "psql -X -At -h 127.0.0.1 -p %d -U tafel "
+	    "-d tafel -c \"%s\"", port, sql);
+	if ((p = popen(cmd, "r")) == NULL)
+		return -1;
+	if (fgets(out, (int)len, p) == NULL)
+		out[0] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+	return pclose(p) == 0 ? 0 : -1;
+}
+
+static int
+setup(void **state)
+{
+	char ports[64];
+
+	(void)state;
+	harness_require_service_user();
+	if (mkdtemp(cluster) == NULL)
+		return -1;
+	port1 = free_port();
+	port2 = free_port();
+	snprintf(ports, sizeof ports, "%d %d", port1, port2);
+	if (cluster_cmd("start", ports) != 0)
+		return -1;
+	cluster_up = 1;
+	/* libpq tries both hosts and takes the one that accepts writes */
+	snprintf(conninfo, sizeof conninfo, "host=127.0.0.1,127.0.0.1 "
+	    "port=%d,%d dbname=tafel user=tafel "
+	    "target_session_attrs=read-write connect_timeout=2", port1, port2);
+	{
+		const char *const args[] = { "--db", conninfo, "--set",
+		    "rate_session=100000", "--set", "rate_burst=100000", "--set",
+		    "rate_address=100000", NULL };
+		const char *const demo[] = { "--db", conninfo, "demo-data",
+		    NULL };
+
+		if (tafeld_start(&node_a, NULL, args) != 0 ||
+		    tafeld_start(&node_b, NULL, args) != 0)
+			return -1;
+		if (tafelctl_run(&node_a, demo) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	int rc = 0;
+
+	(void)state;
+	if (node_a.pid > 0 && tafeld_teardown(&node_a) != 0)
+		rc = -1;
+	if (node_b.pid > 0 && tafeld_teardown(&node_b) != 0)
+		rc = -1;
+	if (cluster_up)
+		cluster_cmd("stop", NULL);
+	{
+		char cmd[300];
+
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", cluster);
+		if (system(cmd) != 0)
+			rc = -1;
+	}
+	return rc;
+}
+
+/*
+ * Creates a case, retrying with the same idempotency key while the
+ * database is unavailable (as the client does), for at most 60 s.
+ * Returns the case id once acknowledged, 0 if never.
+ */
+static int64_t
+create_case_acked(struct tclient *c, const char *summary, int *retries)
+{
+	Tafel__CreateCaseRequest cc = TAFEL__CREATE_CASE_REQUEST__INIT;
+	char key[80];
+	long long end = now_ms() + 60000;
+	Tafel__Envelope *m;
+	int64_t id = 0;
+
+	snprintf(key, sizeof key, "%s", harness_key());
+	cc.theme = "domestic_violence";
+	cc.summary = (char *)summary;
+	while (now_ms() < end) {
+		m = tclient_req(c, B(CREATE_CASE), &cc, key);
+		if (m != NULL && m->body_case == B(CASE_RECORD)) {
+			id = m->case_record->id;
+			frame_free(m);
+			return id;
+		}
+		if (m != NULL && (m->body_case != B(ERROR) || m->error->code !=
+		    TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE)) {
+			harness_print_error("create_case", m);
+			frame_free(m);
+			return 0;
+		}
+		frame_free(m);
+		(*retries)++;
+		usleep(200000);
+	}
+	return 0;
+}
+
+/* The case ids the nodes acknowledged. */
+static int64_t acked[6 * WRITES_EACH];
+static int n_acked;
+
+static void
+write_round(struct tclient *a, struct tclient *b, const char *phase,
+    int *retries)
+{
+	char summary[64];
+	int i;
+
+	for (i = 0; i < WRITES_EACH; i++) {
+		snprintf(summary, sizeof summary, "ha %s a%d", phase, i);
+		acked[n_acked] = create_case_acked(a, summary, retries);
+		assert_true(acked[n_acked++] > 0);
+		snprintf(summary, sizeof summary, "ha %s b%d", phase, i);
+		acked[n_acked] = create_case_acked(b, summary, retries);
+		assert_true(acked[n_acked++] > 0);
+	}
+}
+
+/* tafelctl status --json of a node has LISTEN up and a connected pool. */
+static int
+node_db_up(struct tafeld *t)
+{
+	const char *bin = getenv("TAFELCTL") ? getenv("TAFELCTL") : "tafelctl";
+	char cmd[1024], buf[8192];
+	size_t n;
+	FILE *p;
+
+	snprintf(cmd, sizeof cmd, "'%s' --config /dev/null --data-dir '%s' "
+	    "status --json", bin, t->dir);
+	if ((p = popen(cmd, "r")) == NULL)
+		return 0;
+	n = fread(buf, 1, sizeof buf - 1, p);
+	buf[n] = '\0';
+	pclose(p);
+	return strstr(buf, "\"listen\":true") != NULL &&
+	    strstr(buf, "\"idle\":0") == NULL;
+}
+
+/*
+ * Clients on both nodes write; the primary crashes and the standby is
+ * promoted while they do.  Both nodes reconnect to the new primary through
+ * the multi-host connection string, the clients' connections stay, their
+ * retried writes go through, a subscriber on one node hears a change made
+ * on the other, and every acknowledged write is on the new primary.
+ */
+static void
+test_failover(void **state)
+{
+	struct tclient a, b, watcher;
+	Tafel__Envelope *m;
+	char v[64], sql[256];
+	int retries = 0, i, st, promoted;
+	long long t0;
+	int64_t wzt;
+	pid_t promoter;
+	long long end;
+
+	(void)state;
+	assert_int_equal(sql_value(port1, "SELECT m.id FROM meetings m JOIN "
+	    "series s ON s.id = m.series_id WHERE s.kind = 'wzt' AND m.state = "
+	    "'planned' ORDER BY m.scheduled_start LIMIT 1", v, sizeof v), 0);
+	wzt = atoll(v);
+	assert_true(wzt > 0);
+	assert_int_equal(tclient_login(&a, &node_a, "voorzitter", "demo"), 0);
+	assert_int_equal(tclient_login(&b, &node_b, "voorzitter", "demo"), 0);
+	assert_int_equal(tclient_login(&watcher, &node_b, "voorzitter", "demo"),
+	    0);
+	m = tclient_subscribe(&watcher, wzt, 0, 0);
+	harness_expect_body(m, B(SUBSCRIBED));
+	frame_free(m);
+
+	t0 = now_ms();
+	write_round(&a, &b, "before", &retries);
+	print_message("%d writes before the failover: %lld ms\n",
+	    2 * WRITES_EACH, now_ms() - t0);
+
+	/* the primary fails; 1.5 s later the failover manager promotes */
+	assert_int_equal(cluster_cmd("crash-primary", NULL), 0);
+	promoter = fork();
+	assert_true(promoter >= 0);
+	if (promoter == 0) {
+		usleep(1500000);
+		_exit(cluster_cmd("promote", NULL) == 0 ? 0 : 1);
+	}
+	t0 = now_ms();
+	write_round(&a, &b, "during", &retries);
+	/* the promotion happened while these writes were under way */
+	promoted = waitpid(promoter, &st, WNOHANG) == promoter;
+	print_message("%d writes across the failover: %lld ms, %d retried "
+	    "after DATABASE_UNAVAILABLE\n", 2 * WRITES_EACH, now_ms() - t0,
+	    retries);
+	if (!promoted)
+		while (waitpid(promoter, &st, 0) < 0 && errno == EINTR)
+			;
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	assert_true(promoted);
+	t0 = now_ms();
+	write_round(&a, &b, "after", &retries);
+	print_message("%d writes after: %lld ms\n", 2 * WRITES_EACH,
+	    now_ms() - t0);
+
+	/* both nodes are on the new primary, LISTEN included */
+	end = now_ms() + 20000;
+	while (now_ms() < end && !(node_db_up(&node_a) && node_db_up(&node_b)))
+		usleep(200000);
+	assert_true(node_db_up(&node_a));
+	assert_true(node_db_up(&node_b));
+	print_message("both nodes on the new primary\n");
+
+	/* a change through node A reaches a subscriber on node B */
+	{
+		Tafel__AddAgendaItemRequest r = TAFEL__ADD_AGENDA_ITEM_REQUEST__INIT;
+		Tafel__Envelope *ev = NULL;
+
+		r.meeting_id = wzt;
+		r.case_id = acked[n_acked - 1];
+		m = tclient_req(&a, B(ADD_AGENDA_ITEM), &r, harness_key());
+		harness_expect_body(m, B(AGENDA));
+		frame_free(m);
+		end = now_ms() + 15000;
+		while (now_ms() < end) {
+			ev = tclient_event(&watcher, 1000);
+			if (ev != NULL && ev->event != NULL &&
+			    (ev->event->resync || ev->event->n_agenda_items > 0))
+				break;
+			frame_free(ev);
+			ev = NULL;
+		}
+		assert_non_null(ev);
+		frame_free(ev);
+		print_message("the subscriber on node B heard the change made "
+		    "on node A\n");
+	}
+
+	/* no acknowledged write is lost: each is on the new primary, once */
+	for (i = 0; i < n_acked; i++) {
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM cases WHERE "
+		    "id = %lld AND summary LIKE 'ha %%'", (long long)acked[i]);
+		assert_int_equal(sql_value(port2, sql, v, sizeof v), 0);
+		assert_string_equal(v, "1");
+	}
+	assert_int_equal(sql_value(port2, "SELECT count(*) FROM cases WHERE "
+	    "summary LIKE 'ha %'", v, sizeof v), 0);
+	assert_int_equal(atoi(v), n_acked);
+	assert_int_equal(sql_value(port2, "SELECT pg_is_in_recovery()", v,
+	    sizeof v), 0);
+	assert_string_equal(v, "f");
+
+	tclient_close(&a);
+	tclient_close(&b);
+	tclient_close(&watcher);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_failover),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

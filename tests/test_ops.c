@@ -1,0 +1,750 @@
+/* Integration: running tafeld as a service: SIGHUP reload of the certificate, the graceful stop on SIGTERM. */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <json-c/json.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "frame.h"
+#include "harness.h"
+
+static struct tafeld srv;
+
+static int
+setup(void **state)
+{
+	(void)state;
+	harness_require_service_user();
+	return tafeld_start_demo(&srv, NULL);
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	return tafeld_teardown(&srv);
+}
+
+/* SHA-256 of a certificate into md (32 bytes). */
+static void
+cert_digest(X509 *x, unsigned char *md)
+{
+	unsigned int n = 0;
+
+	assert_non_null(x);
+	assert_int_equal(X509_digest(x, EVP_sha256(), md, &n), 1);
+	assert_int_equal(n, 32);
+}
+
+/* The digest of the certificate c's server presented. */
+static void
+peer_digest(struct tclient *c, unsigned char *md)
+{
+	X509 *x = SSL_get1_peer_certificate(c->ssl);
+
+	cert_digest(x, md);
+	X509_free(x);
+}
+
+/* The digest of a PEM certificate file. */
+static void
+file_digest(const char *path, unsigned char *md)
+{
+	FILE *f = fopen(path, "r");
+	X509 *x;
+
+	assert_non_null(f);
+	x = PEM_read_X509(f, NULL, NULL, NULL);
+	fclose(f);
+	cert_digest(x, md);
+	X509_free(x);
+}
+
+/* Runs a shell command; asserts it succeeded. */
+static void
+sh(const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	rc = system(cmd);
+	if (rc != 0)
+		fprintf(stderr, "command failed (%d): %s\n", rc, cmd);
+	assert_int_equal(rc, 0);
+}
+
+/* Waits up to ms for a log line containing needle to appear n times. */
+static int
+log_wait(struct tafeld *t, const char *needle, int n, int ms)
+{
+	long long end = now_ms() + ms;
+
+	while (now_ms() < end) {
+		if (tafeld_log_count(t, needle) >= n)
+			return 1;
+		usleep(20000);
+	}
+	return tafeld_log_count(t, needle) >= n;
+}
+
+static void
+ping_ok(struct tclient *c)
+{
+	Tafel__PingRequest p = TAFEL__PING_REQUEST__INIT;
+	Tafel__Envelope *m = tclient_req(c, B(PING), &p, NULL);
+
+	harness_expect_body(m, B(PONG));
+	frame_free(m);
+}
+
+/*
+ * A certificate renewed in place and SIGHUP: the client connected before
+ * keeps its connection (and the old certificate); a new client gets the
+ * new one.
+ */
+static void
+test_reload_certificate(void **state)
+{
+	struct tclient old, fresh;
+	unsigned char before[32], after[32], file[32];
+	char crt[400];
+
+	(void)state;
+	assert_int_equal(tclient_login(&old, &srv, "politie", "demo"), 0);
+	peer_digest(&old, before);
+
+	snprintf(crt, sizeof crt, "%s/tls/server.crt", srv.dir);
+	sh("cd '%s/tls' && openssl req -x509 -new -newkey ec -pkeyopt "
+	    "ec_paramgen_curve:P-256 -nodes -keyout new.key -out new.crt "
+	    "-CA ca.crt -CAkey ca.key -subj /CN=tafeld-renewed -addext "
+	    "subjectAltName=IP:127.0.0.1 -addext "
+	    "basicConstraints=critical,CA:FALSE -days 30 2>/dev/null && "
+	    "{ [ \"$(id -u)\" != 0 ] || chown \"$(stat -c %%U ca.key)\" "
+	    "new.key new.crt; } && mv new.key server.key && "
+	    "mv new.crt server.crt", srv.dir);
+	file_digest(crt, file);
+	assert_memory_not_equal(before, file, 32);
+
+	assert_int_equal(kill(srv.pid, SIGHUP), 0);
+	assert_true(log_wait(&srv, "reload: done", 1, 10000));
+	assert_int_equal(tafeld_log_count(&srv,
+	    "reload: TLS certificate, key and client CA reloaded"), 1);
+	/* --listen and --set from the command line are not "changed" */
+	assert_int_equal(tafeld_log_count(&srv, "restart tafeld to apply"), 0);
+
+	assert_int_equal(tclient_login(&fresh, &srv, "om", "demo"), 0);
+	peer_digest(&fresh, after);
+	assert_memory_equal(after, file, 32);
+	ping_ok(&fresh);
+	ping_ok(&old);		/* still connected, still served */
+	assert_false(old.eof);
+	tclient_close(&fresh);
+	tclient_close(&old);
+}
+
+/* A reload with a broken certificate keeps the working one. */
+static void
+test_reload_broken_certificate_kept(void **state)
+{
+	struct tclient c;
+	char cfg[400];
+	FILE *f;
+	int done, applied, restart, kept;
+
+	(void)state;
+	snprintf(cfg, sizeof cfg, "%s/broken.conf", srv.dir);
+	f = fopen(cfg, "w");
+	assert_non_null(f);
+	fprintf(f, "tls_cert = /nonexistent/server.crt\n");
+	fclose(f);
+	assert_int_equal(tafeld_stop(&srv), 0);
+	{
+		const char *const args[] = { "--config", cfg, NULL };
+
+		/* start with a good config file, then break it */
+		f = fopen(cfg, "w");
+		assert_non_null(f);
+		fprintf(f, "log_level = info\n");
+		fclose(f);
+		sh("chmod 644 '%s'", cfg);
+		assert_int_equal(tafeld_start(&srv, srv.dir, args), 0);
+	}
+	f = fopen(cfg, "w");
+	assert_non_null(f);
+	fprintf(f, "log_level = debug\ntls_cert = /nonexistent/server.crt\n"
+	    "db_pool_size = 3\n");
+	fclose(f);
+	done = tafeld_log_count(&srv, "reload: done");
+	applied = tafeld_log_count(&srv, "reload: log_level applied");
+	restart = tafeld_log_count(&srv,
+	    "reload: db_pool_size changed; restart tafeld to apply it");
+	kept = tafeld_log_count(&srv, "keeping the current certificate");
+	assert_int_equal(kill(srv.pid, SIGHUP), 0);
+	assert_true(log_wait(&srv, "reload: done", done + 1, 10000));
+	assert_int_equal(tafeld_log_count(&srv, "reload: log_level applied"),
+	    applied + 1);
+	assert_int_equal(tafeld_log_count(&srv,
+	    "reload: db_pool_size changed; restart tafeld to apply it"),
+	    restart + 1);
+	assert_int_equal(tafeld_log_count(&srv,
+	    "keeping the current certificate"), kept + 1);
+	assert_int_equal(tclient_login(&c, &srv, "politie", "demo"), 0);
+	ping_ok(&c);
+	tclient_close(&c);
+}
+
+/* Runs tafelctl status [--json] against srv; its output (malloc'ed). */
+static char *
+ctl_status_output(int json)
+{
+	const char *bin = getenv("TAFELCTL") ? getenv("TAFELCTL") : "tafelctl";
+	char cmd[1024], *out = NULL;
+	size_t len = 0, cap = 0;
+	FILE *p;
+	int c;
+
+	snprintf(cmd, sizeof cmd, "'%s' --config /dev/null --data-dir '%s' "
+	    "status%s", bin, srv.dir, json ? " --json" : "");
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	while ((c = fgetc(p)) != EOF) {
+		if (len + 2 > cap) {
+			cap = cap ? cap * 2 : 4096;
+			out = realloc(out, cap);
+			assert_non_null(out);
+		}
+		out[len++] = (char)c;
+	}
+	assert_int_equal(pclose(p), 0);
+	assert_non_null(out);
+	out[len] = '\0';
+	return out;
+}
+
+static json_object *
+jpath(json_object *o, const char *a, const char *b)
+{
+	json_object *v = NULL;
+
+	assert_true(json_object_object_get_ex(o, a, &v));
+	if (b != NULL) {
+		o = v;
+		assert_true(json_object_object_get_ex(o, b, &v));
+	}
+	return v;
+}
+
+/* The entry of array a whose key equals value (NULL: none). */
+static json_object *
+find_entry(json_object *a, const char *key, const char *value)
+{
+	size_t i;
+	json_object *e, *v;
+
+	for (i = 0; i < json_object_array_length(a); i++) {
+		e = json_object_array_get_idx(a, i);
+		if (json_object_object_get_ex(e, key, &v) &&
+		    strcmp(json_object_get_string(v), value) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * tafelctl status through the admin socket: connections by state,
+ * sessions per organisation, subscriptions per meeting, push positions,
+ * the pool and the recent errors, as JSON and as text.
+ */
+static void
+test_status(void **state)
+{
+	struct tclient pol, om, chair;
+	Tafel__Envelope *m;
+	json_object *st, *e;
+	char org[200], meeting[32], sock[400], *text;
+	long long seq0;
+	struct stat sb;
+
+	(void)state;
+	assert_int_equal(harness_psql_value(&srv, "SELECT o.name FROM users u "
+	    "JOIN organisations o ON o.id = u.org_id WHERE u.login = 'politie'",
+	    org, sizeof org), 0);
+	assert_int_equal(harness_psql_value(&srv, "SELECT m.id FROM meetings m "
+	    "JOIN series s ON s.id = m.series_id WHERE s.kind = 'wzt' AND "
+	    "m.state = 'planned' ORDER BY m.scheduled_start LIMIT 1", meeting,
+	    sizeof meeting), 0);
+	assert_int_equal(tclient_login(&pol, &srv, "politie", "demo"), 0);
+	assert_int_equal(tclient_login(&om, &srv, "om", "demo"), 0);
+	assert_int_equal(tclient_login(&chair, &srv, "voorzitter", "demo"), 0);
+	m = tclient_subscribe(&chair, atoll(meeting), 0, 0);
+	harness_expect_body(m, B(SUBSCRIBED));
+	frame_free(m);
+
+	snprintf(sock, sizeof sock, "%s/admin.sock", srv.dir);
+	assert_int_equal(stat(sock, &sb), 0);
+	assert_true(S_ISSOCK(sb.st_mode));
+	assert_int_equal(sb.st_mode & 0777, 0660);
+
+	text = ctl_status_output(1);
+	st = json_tokener_parse(text);
+	free(text);
+	assert_non_null(st);
+	assert_string_equal(json_object_get_string(jpath(st, "version", NULL)),
+	    TAFEL_VERSION);
+	assert_int_equal(json_object_get_int(jpath(st, "connections",
+	    "total")), 3);
+	assert_int_equal(json_object_get_int(jpath(jpath(st, "connections",
+	    "by_state"), "ready", NULL)), 3);
+	e = find_entry(jpath(st, "sessions", NULL), "organisation", org);
+	assert_non_null(e);
+	assert_int_equal(json_object_get_int(jpath(e, "sessions", NULL)), 1);
+	e = find_entry(jpath(st, "subscriptions", NULL), "meeting_id", meeting);
+	assert_non_null(e);
+	assert_int_equal(json_object_get_int(jpath(e, "subscriptions", NULL)),
+	    1);
+	assert_int_equal(json_object_get_int(jpath(e, "live", NULL)), 1);
+	assert_int_equal(json_object_get_int(jpath(st, "database",
+	    "pool_size")), 4);
+	assert_true(json_object_get_boolean(jpath(st, "database", "listen")));
+	/* the broken certificate of the test before is among the errors */
+	assert_non_null(strstr(json_object_to_json_string(jpath(st,
+	    "recent_errors", NULL)), "keeping the current certificate"));
+	seq0 = json_object_get_int64(jpath(st, "push", "last_committed_seq"));
+	json_object_put(st);
+
+	/* a write moves the committed position; delivery catches up */
+	m = tclient_req(&chair, B(PING), &(Tafel__PingRequest)
+	    TAFEL__PING_REQUEST__INIT, NULL);
+	frame_free(m);
+	{
+		Tafel__CreateCaseRequest cc = TAFEL__CREATE_CASE_REQUEST__INIT;
+
+		cc.theme = "domestic_violence";
+		cc.summary = (char *)"status test";
+		m = tclient_req(&chair, B(CREATE_CASE), &cc, harness_key());
+		harness_expect_body(m, B(CASE_RECORD));
+		frame_free(m);
+	}
+	usleep(300000);
+	text = ctl_status_output(1);
+	st = json_tokener_parse(text);
+	free(text);
+	assert_non_null(st);
+	assert_true(json_object_get_int64(jpath(st, "push",
+	    "last_committed_seq")) > seq0);
+	assert_int_equal(json_object_get_int64(jpath(st, "push", "lag")), 0);
+	json_object_put(st);
+
+	/* anyone else (here: nobody) gets nothing */
+	{
+		const char *bin = getenv("TAFELCTL") ? getenv("TAFELCTL") :
+		    "tafelctl";
+		char cmd[1024];
+
+		snprintf(cmd, sizeof cmd, "su -s /bin/sh nobody -c \"'%s' "
+		    "--config /dev/null --data-dir '%s' status\" >/dev/null "
+		    "2>&1", bin, srv.dir);
+		assert_int_not_equal(system(cmd), 0);
+	}
+
+	text = ctl_status_output(0);
+	assert_non_null(strstr(text, "sessions per organisation"));
+	assert_non_null(strstr(text, org));
+	assert_non_null(strstr(text, "ready 3"));
+	free(text);
+	tclient_close(&pol);
+	tclient_close(&om);
+	tclient_close(&chair);
+}
+
+/* Every row of every table of the register, hashed per table, then together. */
+#define REGISTER_HASH \
+	"SELECT md5(string_agg(tbl || ':' || h, ',' ORDER BY tbl)) FROM (" \
+	"SELECT c.relname AS tbl, (xpath('/row/h/text()', query_to_xml(" \
+	"format('SELECT md5(coalesce(string_agg(t::text, ''|'' ORDER BY " \
+	"t::text), '''')) AS h FROM public.%I t', c.relname), false, true, " \
+	"'')))[1]::text AS h FROM pg_class c JOIN pg_namespace n ON n.oid = " \
+	"c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r') s"
+/* Every sequence's position. */
+#define SEQUENCES \
+	"SELECT string_agg(sequencename || '=' || coalesce(last_value::text, " \
+	"'-'), ',' ORDER BY sequencename) FROM pg_sequences WHERE " \
+	"schemaname = 'public'"
+#define AUDIT \
+	"SELECT count(*) || ':' || md5(coalesce(string_agg(a::text, '|' " \
+	"ORDER BY a.id), '')) FROM audit_log a"
+
+/* Runs tafelctl CMD FILE against dir; 0 on success. */
+static int
+ctl_run_dir(const char *dir, const char *cmd, const char *file)
+{
+	const char *bin = getenv("TAFELCTL") ? getenv("TAFELCTL") : "tafelctl";
+	char line[2048];
+
+	snprintf(line, sizeof line, "'%s' --config /dev/null --data-dir '%s' "
+	    "%s '%s' >/dev/null", bin, dir, cmd, file);
+	return system(line) == 0 ? 0 : -1;
+}
+
+static void
+get_case_ok(struct tclient *c, const char *id)
+{
+	Tafel__GetCaseRequest g = TAFEL__GET_CASE_REQUEST__INIT;
+	Tafel__Envelope *m;
+
+	g.case_id = atoll(id);
+	m = tclient_req(c, B(GET_CASE), &g, NULL);
+	harness_expect_body(m, B(CASE_DETAIL));
+	frame_free(m);
+}
+
+/*
+ * Backup while tafeld serves, restore into a fresh data directory, start a
+ * tafeld on it: every record, every sequence position and the audit log
+ * are equal, and a client finds its case.  A second restore is refused.
+ */
+static void
+test_backup_restore(void **state)
+{
+	struct tclient c;
+	struct tafeld copy;
+	char file[400], h1[64], h2[64], q1[2048], q2[2048], a1[128], a2[128];
+	char dir[] = "/tmp/tafel-restore-XXXXXX", v[32];
+
+	(void)state;
+	/* something in the audit log and the change log first */
+	assert_int_equal(tclient_login(&c, &srv, "politie", "demo"), 0);
+	assert_int_equal(harness_psql_value(&srv, "SELECT id FROM cases WHERE "
+	    "number = '2026-0001'", v, sizeof v), 0);
+	get_case_ok(&c, v);
+	tclient_close(&c);
+	usleep(200000);
+
+	snprintf(file, sizeof file, "%s.backup", srv.dir);
+	assert_int_equal(ctl_run_dir(srv.dir, "backup", file), 0);
+	assert_int_equal(harness_psql_value(&srv, REGISTER_HASH, h1, sizeof h1),
+	    0);
+	assert_int_equal(harness_psql_value(&srv, SEQUENCES, q1, sizeof q1), 0);
+	assert_int_equal(harness_psql_value(&srv, AUDIT, a1, sizeof a1), 0);
+	assert_true(atoi(a1) > 0);
+
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(ctl_run_dir(dir, "restore", file), 0);
+	assert_int_equal(tafeld_start(&copy, dir, NULL), 0);
+	assert_int_equal(harness_psql_value(&copy, REGISTER_HASH, h2,
+	    sizeof h2), 0);
+	assert_int_equal(harness_psql_value(&copy, SEQUENCES, q2, sizeof q2), 0);
+	assert_int_equal(harness_psql_value(&copy, AUDIT, a2, sizeof a2), 0);
+	assert_string_equal(h1, h2);
+	assert_string_equal(q1, q2);
+	assert_string_equal(a1, a2);
+
+	assert_int_equal(tclient_login(&c, &copy, "politie", "demo"), 0);
+	get_case_ok(&c, v);
+	tclient_close(&c);
+	/* the register is not empty any more: refused, nothing changed */
+	assert_int_not_equal(ctl_run_dir(dir, "restore", file), 0);
+	assert_int_equal(tafeld_teardown(&copy), 0);
+	unlink(file);
+}
+
+/* Creates a case without waiting for the answer; returns its request id. */
+static uint64_t
+send_create_case(struct tclient *c, const char *summary)
+{
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
+	Tafel__CreateCaseRequest cc = TAFEL__CREATE_CASE_REQUEST__INIT;
+
+	cc.theme = "domestic_violence";
+	cc.summary = (char *)summary;
+	env.request_id = ++c->next_id;
+	env.idempotency_key = (char *)harness_key();
+	env.body_case = B(CREATE_CASE);
+	env.create_case = &cc;
+	assert_int_equal(tclient_send(c, &env), 0);
+	return env.request_id;
+}
+
+/*
+ * SIGTERM while a write waits for a lock in the database: the client gets
+ * the ServerStopping notice, then the answer to its write, then a clean
+ * close; the write is in the register after a restart.
+ */
+static void
+test_sigterm_notice_and_drain(void **state)
+{
+	struct tclient c;
+	Tafel__Envelope *m;
+	uint64_t id;
+	pid_t locker;
+	int st, saw_notice = 0, saw_answer = 0, notice_first = 0, drained;
+	char v[32];
+
+	(void)state;
+	drained = tafeld_log_count(&srv, "requests in flight done");
+	assert_int_equal(tclient_login(&c, &srv, "voorzitter", "demo"), 0);
+
+	/* hold the cases table for 1.5 s so the write is in flight */
+	locker = fork();
+	assert_true(locker >= 0);
+	if (locker == 0)
+		_exit(harness_psql(&srv, "BEGIN; LOCK TABLE cases IN "
+		    "ACCESS EXCLUSIVE MODE; SELECT pg_sleep(1.5); COMMIT;") ==
+		    0 ? 0 : 1);
+	usleep(400000);
+	id = send_create_case(&c, "written while the server stops");
+	usleep(300000);
+	assert_int_equal(kill(srv.pid, SIGTERM), 0);
+
+	while ((m = tclient_recv(&c, 10000)) != NULL) {
+		if (m->body_case == B(STOPPING)) {
+			assert_int_equal(m->request_id, 0);
+			assert_non_null(m->stopping->message);
+			saw_notice++;
+			notice_first = !saw_answer;
+		} else if (m->request_id == id) {
+			harness_expect_body(m, B(CASE_RECORD));
+			saw_answer++;
+		}
+		frame_free(m);
+	}
+	assert_int_equal(saw_notice, 1);
+	assert_true(notice_first);
+	assert_int_equal(saw_answer, 1);
+	assert_true(c.eof);
+	assert_true(c.clean_close);
+	tclient_close(&c);
+
+	while (waitpid(locker, &st, 0) < 0 && errno == EINTR)
+		;
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	assert_int_equal(tafeld_stop(&srv), 0);
+	assert_int_equal(tafeld_log_count(&srv, "requests in flight done"),
+	    drained + 1);
+
+	assert_int_equal(tafeld_start(&srv, srv.dir, NULL), 0);
+	assert_int_equal(harness_psql_value(&srv, "SELECT count(*) FROM cases "
+	    "WHERE summary = 'written while the server stops'", v, sizeof v),
+	    0);
+	assert_string_equal(v, "1");
+}
+
+/*
+ * A second SIGTERM while a write still waits for its lock: tafeld stops
+ * waiting and closes the connection at once (the write's answer is not
+ * awaited; the client retries it with its key), long before the lock goes.
+ */
+static void
+test_second_sigterm_stops_waiting(void **state)
+{
+	struct tclient c;
+	Tafel__Envelope *m;
+	pid_t locker;
+	int st, saw_notice = 0, locker_done;
+
+	(void)state;
+	assert_int_equal(tclient_login(&c, &srv, "voorzitter", "demo"), 0);
+	locker = fork();
+	assert_true(locker >= 0);
+	if (locker == 0)
+		_exit(harness_psql(&srv, "BEGIN; LOCK TABLE cases IN "
+		    "ACCESS EXCLUSIVE MODE; SELECT pg_sleep(8); COMMIT;") ==
+		    0 ? 0 : 1);
+	usleep(400000);
+	send_create_case(&c, "second sigterm");
+	usleep(300000);
+	assert_int_equal(kill(srv.pid, SIGTERM), 0);
+	m = tclient_recv(&c, 5000);
+	assert_non_null(m);
+	saw_notice = m->body_case == B(STOPPING);
+	frame_free(m);
+	assert_true(saw_notice);
+	assert_int_equal(kill(srv.pid, SIGTERM), 0);
+	while ((m = tclient_recv(&c, 10000)) != NULL)
+		frame_free(m);
+	assert_true(c.eof);
+	/* closed while the lock was still held */
+	locker_done = waitpid(locker, &st, WNOHANG) == locker;
+	assert_false(locker_done);
+	tclient_close(&c);
+	while (waitpid(locker, &st, 0) < 0 && errno == EINTR)
+		;
+	assert_int_equal(tafeld_stop(&srv), 0);
+	assert_true(tafeld_log_count(&srv, "SIGTERM again: closing the "
+	    "connections now") >= 1);
+	assert_int_equal(tafeld_start(&srv, srv.dir, NULL), 0);
+}
+
+/* What arrived on the test's NOTIFY_SOCKET, watched from a thread. */
+struct notify_watch {
+	int fd;
+	int port;			/* tafeld's listening port */
+	volatile int stop;
+	int ready;			/* READY=1 datagrams */
+	int accepted_at_ready;		/* the port accepted when READY came */
+	int watchdogs;			/* WATCHDOG=1 datagrams */
+	int stopping;			/* STOPPING=1 datagrams */
+	int before_ready;		/* datagrams other than STATUS before READY */
+};
+
+static int
+tcp_connects(int port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	int fd = socket(AF_INET, SOCK_STREAM, 0), ok;
+
+	sa.sin_port = htons((uint16_t)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ok = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+	close(fd);
+	return ok;
+}
+
+static void *
+notify_thread(void *arg)
+{
+	struct notify_watch *w = arg;
+	char buf[512];
+	ssize_t n;
+
+	while (!w->stop) {
+		struct pollfd p = { .fd = w->fd, .events = POLLIN };
+
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		n = recv(w->fd, buf, sizeof buf - 1, 0);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		if (strstr(buf, "READY=1") != NULL) {
+			/* at this very moment the listener must accept */
+			if (w->ready++ == 0)
+				w->accepted_at_ready = tcp_connects(w->port);
+		} else if (w->ready == 0 && strncmp(buf, "STATUS=", 7) != 0 &&
+		    strstr(buf, "WATCHDOG=1") == NULL)
+			w->before_ready++;
+		if (strstr(buf, "WATCHDOG=1") != NULL)
+			w->watchdogs++;
+		if (strstr(buf, "STOPPING=1") != NULL)
+			w->stopping++;
+	}
+	return NULL;
+}
+
+/* A free TCP port on the loopback address (bound and released). */
+static int
+free_port(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t sl = sizeof sa;
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
+	port = ntohs(sa.sin_port);
+	close(fd);
+	return port;
+}
+
+/*
+ * tafeld under a systemd-like supervisor: NOTIFY_SOCKET points at the
+ * test's datagram socket.  READY=1 comes once (the embedded PostgreSQL
+ * does not announce itself), and when it comes the listener accepts and a
+ * login works; WATCHDOG=1 keeps coming; SIGTERM sends STOPPING=1.
+ */
+static void
+test_sd_notify(void **state)
+{
+	char dir[] = "/tmp/tafel-notify-XXXXXX", sock[200], listen[64];
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct notify_watch w = { 0 };
+	struct tclient c;
+	pthread_t th;
+	long long end;
+
+	(void)state;
+	assert_int_equal(tafeld_stop(&srv), 0);
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(chmod(dir, 0755), 0);
+	snprintf(sock, sizeof sock, "%s/notify", dir);
+	memcpy(sun.sun_path, sock, strlen(sock) + 1);
+	w.fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	assert_true(w.fd >= 0);
+	assert_int_equal(bind(w.fd, (struct sockaddr *)&sun, sizeof sun), 0);
+	assert_int_equal(chmod(sock, 0666), 0);	/* tafeld runs as tafel */
+	w.port = free_port();
+	snprintf(listen, sizeof listen, "127.0.0.1:%d", w.port);
+	assert_int_equal(pthread_create(&th, NULL, notify_thread, &w), 0);
+
+	setenv("NOTIFY_SOCKET", sock, 1);
+	setenv("WATCHDOG_USEC", "400000", 1);
+	{
+		const char *const args[] = { "--listen", listen, NULL };
+
+		assert_int_equal(tafeld_start(&srv, srv.dir, args), 0);
+	}
+	unsetenv("NOTIFY_SOCKET");
+	unsetenv("WATCHDOG_USEC");
+
+	end = now_ms() + 30000;
+	while (w.ready == 0 && now_ms() < end)
+		usleep(10000);
+	assert_int_equal(w.ready, 1);
+	assert_true(w.accepted_at_ready);
+	assert_int_equal(w.before_ready, 0);
+	assert_int_equal(tclient_login(&c, &srv, "politie", "demo"), 0);
+	ping_ok(&c);
+	tclient_close(&c);
+	usleep(1000000);
+	assert_true(w.watchdogs >= 2);		/* every 200 ms */
+
+	assert_int_equal(tafeld_stop(&srv), 0);
+	usleep(200000);
+	w.stop = 1;
+	pthread_join(th, NULL);
+	assert_int_equal(w.stopping, 1);
+	assert_int_equal(w.ready, 1);		/* postgres never said READY */
+	close(w.fd);
+	unlink(sock);
+	rmdir(dir);
+	assert_int_equal(tafeld_start(&srv, srv.dir, NULL), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reload_certificate),
+		cmocka_unit_test(test_reload_broken_certificate_kept),
+		cmocka_unit_test(test_status),
+		cmocka_unit_test(test_backup_restore),
+		cmocka_unit_test(test_sigterm_notice_and_drain),
+		cmocka_unit_test(test_second_sigterm_stops_waiting),
+		cmocka_unit_test(test_sd_notify),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
