@@ -274,8 +274,9 @@ subscribe(struct batch *b, struct sub_ctx *ctx, uint64_t from, int user)
 
 /* The NAME=VALUE options a command may take (besides key=). */
 static const char *const cmd_options[] = { "goal", "lead-org",
-    "case-manager", "end-date", NULL };
-#define BATCH_MAX_OPTIONS 4
+    "case-manager", "end-date", "ends", "hearing", "meeting", "from", "to",
+    NULL };
+#define BATCH_MAX_OPTIONS 9
 
 struct cmd_args {
 	int argc;
@@ -888,6 +889,24 @@ cmd_reorder(struct batch *b, struct cmd_args *a)
 	return 0;
 }
 
+/* info-round CASE_ID REPLY_BY ORG_ID...: start an info round. */
+static int
+cmd_info_round(struct batch *b, struct cmd_args *a)
+{
+	Tafel__StartInfoRoundRequest r = TAFEL__START_INFO_ROUND_REQUEST__INIT;
+	int64_t ids[BATCH_MAX_ARGS];
+
+	ID(1, r.case_id);
+	r.reply_by = a->argv[2];
+	for (int i = 3; i < a->argc; i++)
+		ID(i, ids[i - 3]);
+	r.n_org_ids = (size_t)(a->argc - 3);
+	r.org_ids = ids;
+	send_req(b, TAFEL__ENVELOPE__BODY_START_INFO_ROUND, &r, NET_REQ_WRITE,
+	    a->key);
+	return 0;
+}
+
 /*
  * subscribe-list meetings|cases|nominations [all]: a live list (its
  * snapshot is the answer; its events are printed like every event).
@@ -1033,6 +1052,36 @@ static const struct cmd_entry cmd_table[] = {
 	  B("include_decided", "all", "pending")) },
 	{ "subscribe-list", 1, "subscribe-list meetings|cases|nominations "
 	  "[all]", FN(cmd_subscribe_list) },
+	/* Legal clocks (docs/protocol.md 7.9). */
+	{ "clock", 3, "clock CASE_ID KIND START_DATE [ends=DATE] "
+	  "[hearing=DATE] [NOTE...]",
+	  REQ(SET_CLOCK, WR, W("case_id"), W("kind"), W("starts_on"),
+	  OPT("ends_on", "ends"), OPT("hearing_date", "hearing"),
+	  TEXT("note")) },
+	{ "extend-clock", 3, "extend-clock CLOCK_ID VERSION END_DATE|- "
+	  "[hearing=DATE] [NOTE...]",
+	  REQ(EXTEND_CLOCK, WR, W("id"), W("version"), W("ends_on"),
+	  OPT("hearing_date", "hearing"), TEXT("note")) },
+	/* The info round (docs/protocol.md 7.10). */
+	{ "info-round", 3, "info-round CASE_ID REPLY_BY ORG_ID...",
+	  FN(cmd_info_round) },
+	{ "answer-info", 2, "answer-info ROUND_ID known|not_known [NOTE...]",
+	  REQ(ANSWER_INFO_ROUND, WR, W("id"), W("answer"), TEXT("note")) },
+	{ "close-info", 2, "close-info ROUND_ID VERSION",
+	  REQ(CLOSE_INFO_ROUND, WR, W("id"), W("version")) },
+	{ "info-rounds", 2, "info-rounds CASE_ID|0 open|all",
+	  REQ(LIST_INFO_ROUNDS, RD, W("case_id"),
+	  B("include_closed", "all", "open")) },
+	/* Proposals, publishing, the calendar (docs/protocol.md 7.11). */
+	{ "proposals", 1, "proposals SERIES_ID|0 [meeting=ID]",
+	  REQ(LIST_PROPOSALS, RD, W("series_id"), OPT("meeting_id", "meeting")) },
+	{ "decline-proposal", 3, "decline-proposal MEETING_ID CASE_ID REASON...",
+	  REQ(DECLINE_PROPOSAL, WR, W("meeting_id"), W("case_id"),
+	  TEXT("reason")) },
+	{ "publish", 2, "publish MEETING_ID VERSION",
+	  REQ(PUBLISH_AGENDA, WR, W("meeting_id"), W("version")) },
+	{ "calendar", 0, "calendar [from=DATE] [to=DATE]",
+	  REQ(LIST_CALENDAR, RD, OPT("from", "from"), OPT("to", "to")) },
 	{ "ping", 0, "ping", FN(cmd_ping) },
 	{ "sleep", 1, "sleep MS", FN(cmd_sleep) },
 	{ "wait-seq", 1, "wait-seq N", FN(cmd_wait_seq) },

@@ -441,6 +441,124 @@ check_list_nominations(const ProtobufCMessage *m, struct validate_error *e)
 	return validate_id("series_id", q->series_id, 0, e);
 }
 
+/* Legal clocks (docs/protocol.md 7.9); the kind's rules are the database's. */
+static int
+check_set_clock(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__SetClockRequest *q = (const void *)m;
+
+	return validate_id("case_id", q->case_id, 1, e) ||
+	    validate_text("kind", q->kind, 64, 1, 0, e) ||
+	    validate_date("starts_on", q->starts_on, 1, e) ||
+	    validate_date("ends_on", q->ends_on, 0, e) ||
+	    validate_date("hearing_date", q->hearing_date, 0, e) ||
+	    validate_text("note", q->note, 500, 0, 0, e) ? -1 : 0;
+}
+
+static int
+check_extend_clock(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__ExtendClockRequest *q = (const void *)m;
+
+	return validate_id("id", q->id, 1, e) ||
+	    validate_id("version", q->version, 1, e) ||
+	    validate_date("ends_on", q->ends_on, 0, e) ||
+	    validate_date("hearing_date", q->hearing_date, 0, e) ||
+	    validate_text("note", q->note, 500, 0, 0, e) ? -1 : 0;
+}
+
+/* The info round (docs/protocol.md 7.10). */
+static int
+check_start_info_round(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__StartInfoRoundRequest *q = (const void *)m;
+	size_t i;
+
+	if (validate_id("case_id", q->case_id, 1, e) ||
+	    validate_date("reply_by", q->reply_by, 1, e))
+		return -1;
+	if (q->n_org_ids == 0 || q->n_org_ids > 100) {
+		snprintf(e->field, sizeof e->field, "org_ids");
+		snprintf(e->message, sizeof e->message,
+		    "an info round asks 1 to 100 organisations");
+		e->code = TAFEL__ERROR_CODE__INVALID_ARGUMENT;
+		return -1;
+	}
+	for (i = 0; i < q->n_org_ids; i++)
+		if (validate_id("org_ids", q->org_ids[i], 1, e))
+			return -1;
+	return 0;
+}
+
+static int
+check_answer_info_round(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__AnswerInfoRoundRequest *q = (const void *)m;
+
+	return validate_id("id", q->id, 1, e) ||
+	    validate_enum("answer", &tafel__info_answer__descriptor,
+	    (int)q->answer, e) ||
+	    validate_text("note", q->note, 500, 0, 1, e) ? -1 : 0;
+}
+
+static int
+check_close_info_round(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__CloseInfoRoundRequest *q = (const void *)m;
+
+	return validate_id("id", q->id, 1, e) ||
+	    validate_id("version", q->version, 1, e) ? -1 : 0;
+}
+
+static int
+check_list_info_rounds(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__ListInfoRoundsRequest *q = (const void *)m;
+
+	return validate_id("case_id", q->case_id, 0, e);
+}
+
+/* Proposals, publishing, the calendar (docs/protocol.md 7.11). */
+static int
+check_list_proposals(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__ListProposalsRequest *q = (const void *)m;
+
+	if (validate_id("series_id", q->series_id, 0, e) ||
+	    validate_id("meeting_id", q->meeting_id, 0, e))
+		return -1;
+	return validate_id("series_id", q->meeting_id != 0 ? 1 : q->series_id,
+	    1, e);
+}
+
+static int
+check_decline_proposal(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__DeclineProposalRequest *q = (const void *)m;
+
+	return validate_id("meeting_id", q->meeting_id, 1, e) ||
+	    validate_id("case_id", q->case_id, 1, e) ||
+	    validate_text("reason", q->reason, 500, 1, 1, e) ? -1 : 0;
+}
+
+static int
+check_publish_agenda(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__PublishAgendaRequest *q = (const void *)m;
+
+	return validate_id("meeting_id", q->meeting_id, 1, e) ||
+	    validate_id("version", q->version, 1, e) ? -1 : 0;
+}
+
+static int
+check_list_calendar(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__ListCalendarRequest *q = (const void *)m;
+
+	return validate_date("from", q->from, 0, e) ||
+	    validate_date("to", q->to, 0, e) ? -1 : 0;
+}
+
 #define B(x) TAFEL__ENVELOPE__BODY_##x
 #define READ(body, sql, reply, check) \
 	{ B(body), request_read, 0, sql, B(reply), check }
@@ -479,6 +597,17 @@ const struct request_handler request_handlers[] = {
 	    "coalesce(($2::jsonb->>'series_id')::bigint, 0), "
 	    "coalesce(($2::jsonb->>'include_decided')::boolean, false))",
 	    NOMINATION_LIST, check_list_nominations),
+	READ(LIST_INFO_ROUNDS, "SELECT tafel_list_info_rounds($1::bigint, "
+	    "coalesce(($2::jsonb->>'case_id')::bigint, 0), "
+	    "coalesce(($2::jsonb->>'include_closed')::boolean, false))",
+	    INFO_ROUND_LIST, check_list_info_rounds),
+	READ(LIST_PROPOSALS, "SELECT tafel_list_proposals($1::bigint, "
+	    "coalesce(($2::jsonb->>'series_id')::bigint, 0), "
+	    "coalesce(($2::jsonb->>'meeting_id')::bigint, 0))",
+	    PROPOSAL_LIST, check_list_proposals),
+	READ(LIST_CALENDAR, "SELECT tafel_list_calendar($1::bigint, "
+	    "$2::jsonb->>'from', $2::jsonb->>'to')", CALENDAR,
+	    check_list_calendar),
 
 	READ(LIST_INBOX, "SELECT tafel_list_inbox($1::bigint, "
 	    "coalesce(($2::jsonb->>'unread_only')::boolean, false), "
@@ -536,6 +665,17 @@ const struct request_handler request_handlers[] = {
 	    check_nomination_decision),
 	WRITE(DECLINE_NOMINATION, "decline_nomination", NOMINATION,
 	    check_nomination_decision),
+	WRITE(SET_CLOCK, "set_clock", CASE_RECORD, check_set_clock),
+	WRITE(EXTEND_CLOCK, "extend_clock", CASE_RECORD, check_extend_clock),
+	WRITE(START_INFO_ROUND, "start_info_round", INFO_ROUND,
+	    check_start_info_round),
+	WRITE(ANSWER_INFO_ROUND, "answer_info_round", INFO_ROUND,
+	    check_answer_info_round),
+	WRITE(CLOSE_INFO_ROUND, "close_info_round", INFO_ROUND,
+	    check_close_info_round),
+	WRITE(DECLINE_PROPOSAL, "decline_proposal", PROPOSAL,
+	    check_decline_proposal),
+	WRITE(PUBLISH_AGENDA, "publish_agenda", MEETING, check_publish_agenda),
 
 	WRITE(MARK_INBOX_READ, "mark_inbox_read", INBOX_ENTRY,
 	    check_mark_inbox_read),

@@ -328,6 +328,34 @@ app_role_exists(PGconn *pc)
 }
 
 /*
+ * Tests only (docs/admin.md, "A controllable today"): TAFEL_TEST_TODAY=
+ * YYYY-MM-DD makes the query pool's database sessions take that date as
+ * today (tafel_today(): legal clocks, proposals, reply-by and publishing
+ * dates).  Timestamps (created, published) stay real.
+ */
+static void
+test_today(void)
+{
+	const char *d = getenv("TAFEL_TEST_TODAY");
+	size_t n = strlen(srv.conninfo);
+	int w;
+
+	if (d == NULL || d[0] == '\0')
+		return;
+	if (strlen(d) != 10 || strspn(d, "0123456789-") != 10 ||
+	    d[4] != '-' || d[7] != '-')
+		fatalx("TAFEL_TEST_TODAY must be YYYY-MM-DD");
+	if (strncmp(srv.conninfo, "postgres", 8) == 0)
+		fatalx("TAFEL_TEST_TODAY needs a key=value conninfo");
+	w = snprintf(srv.conninfo + n, sizeof srv.conninfo - n,
+	    " options='-c tafel.today=%s'", d);
+	if (w < 0 || (size_t)w >= sizeof srv.conninfo - n)
+		fatalx("TAFEL_TEST_TODAY: connection string too long");
+	log_warn("TAFEL_TEST_TODAY: the database takes %s as today (tests "
+	    "only)", d);
+}
+
+/*
  * Starts the embedded cluster or takes the configured conninfo, applies
  * the migrations as the schema owner and picks the connection string the
  * query pool uses: the least-privileged role tafel_app where possible.
@@ -375,6 +403,7 @@ setup_database(void)
 		log_warn("db_owner is not set: queries run with the owner's "
 		    "rights; see docs/security.md");
 	PQfinish(pc);
+	test_today();
 }
 
 static void

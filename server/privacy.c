@@ -135,6 +135,17 @@ walk(const struct conn *c, ProtobufCMessage *m, int depth)
 		pb_string_set(&nm->decline_reason, "");
 		return 1;
 	}
+	if (d == &tafel__info_round_org__descriptor) {
+		/* an answer's note is free text about the case */
+		pb_string_set(&((Tafel__InfoRoundOrg *)m)->note, "");
+		return 0;
+	}
+	if (d == &tafel__info_round__descriptor)
+		((Tafel__InfoRound *)m)->identifying = 0;
+	if (d == &tafel__proposal__descriptor) {
+		pb_string_set(&((Tafel__Proposal *)m)->decline_reason, "");
+		return 0;
+	}
 	for (i = 0; i < d->n_fields; i++) {
 		subs = pb_field_messages(m, &d->fields[i], &count);
 		for (j = 0; j < count; j++)

@@ -188,8 +188,12 @@ sub_wants(struct sub *s, const struct change *ch)
 	default:
 		break;
 	}
+	/* The org's work list: its action points, the info rounds that ask
+	 * it, and the agendas published to it (docs/protocol.md 7.10, 7.11). */
 	if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS)
-		return ch->event->action_point != NULL &&
+		return (ch->event->action_point != NULL ||
+		    ch->event->info_round != NULL ||
+		    ch->event->agenda_published != NULL) &&
 		    has_id(ch->org_ids, ch->n_org_ids, s->c->session->org_id);
 	/* Every case change; the database drops cases the user does not know. */
 	if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASES)

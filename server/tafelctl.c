@@ -1035,6 +1035,20 @@ static const struct ctl_cmd commands[] = {
 	  "or of every theme): new signals appear on their list", NULL },
 	{ "pm remove", "LOGIN DISTRICT [THEME]", 2, 3, 1, cmd_pm_remove,
 	  "end a process manager assignment", NULL },
+	{ "clock-kind list", "", 0, 0, 1, cmd_report,
+	  "list the kinds of legal clock and their rules",
+	  "SELECT * FROM tafel_clock_kind_list()" },
+	{ "clock-kind set", "NAME LABEL DAYS MAX-TOTAL|- yes|no [ORG-KIND "
+	  "DAYS-BEFORE]", 5, 7, 1, cmd_report,
+	  "add or change a kind of legal clock: DAYS from the start (0: the end "
+	  "is given per clock), MAX-TOTAL days by extension (-: none), yes: it "
+	  "has a hearing date, ORG-KIND to notify DAYS-BEFORE its end",
+	  "SELECT name, label, initial_days, max_total_days, has_hearing, "
+	  "notify_org_kind, notify_days_before FROM tafel_clock_kind_set($1, "
+	  "$2, $3, $4, $5, $6, $7)" },
+	{ "clock-kind disable", "NAME", 1, 1, 1, cmd_report,
+	  "offer a kind no longer for new clocks (running ones keep running)",
+	  "SELECT name, label, active FROM tafel_clock_kind_disable($1)" },
 	{ "access list", "", 0, 0, 1, cmd_report,
 	  "which categories of personal data each organisation kind may see",
 	  "SELECT kind, string_agg(category, ',' ORDER BY category) AS "
@@ -1050,6 +1064,12 @@ static const struct ctl_cmd commands[] = {
 	  "casusoverleg_hg; THEMES comma-separated)", NULL },
 	{ "series member", "SERIES ORGANISATION", 2, 2, 1, cmd_series_member,
 	  "make an organisation a fixed member of a series", NULL },
+	{ "series publish-days", "SERIES DAYS", 2, 2, 1, cmd_report,
+	  "publish a series' agendas this many working days before the "
+	  "meeting (default 1: the working day before; 0: the day itself)",
+	  "UPDATE series SET publish_days_before = $2::int, version = version "
+	  "+ 1, updated_at = now() WHERE name = $1 OR id::text = $1 RETURNING "
+	  "id, name, publish_days_before" },
 	{ "meeting list", "[SERIES]", 0, 1, 1, cmd_report,
 	  "list the meetings from today on (times in Europe/Amsterdam)",
 	  "SELECT m.id, to_char(m.scheduled_start AT TIME ZONE "

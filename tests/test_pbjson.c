@@ -450,7 +450,7 @@ test_expected_event_case(void **state)
 	    "\"reason\":\"\",\"lead_org_id\":0,\"lead_org_name\":\"\","
 	    "\"end_date\":\"\",\"review_date\":\"\",\"closing_reason\":\"\","
 	    "\"evaluation\":\"\",\"earlier_discussed\":false,"
-	    "\"process_manager_ids\":[]}";
+	    "\"process_manager_ids\":[],\"clocks\":[]}";
 	char want[2048];
 
 	p1.id = 1;

@@ -22,6 +22,7 @@ KIND_OF_REPLY = {
     "PERSON": "person", "CONTRIBUTION": "contribution", "GOAL": "goal",
     "PERSON_LINK": "link", "INBOX_ENTRY": "inbox",
     "MEETING_LIST": "meetings", "NOMINATION": "nomination",
+    "INFO_ROUND": "info_round", "PROPOSAL": "proposal",
 }
 
 

@@ -81,9 +81,17 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 		WHERE a.meeting_id = m.id), '[]'::jsonb),
 	    'version', m.version,
 	    'cancel_reason', m.cancel_reason)
+	    -- publishing the agenda (0010, 17_prep_base.sql)
+	    || jsonb_build_object(
+	    'published_at', tafel_unix(m.published_at),
+	    'published_by_name', coalesce(pu.display_name, ''),
+	    'publish_due', tafel_datestr(tafel_meeting_publish_due(m.id)),
+	    'publish_overdue', m.published_at IS NULL AND m.state = 'planned'
+		AND tafel_meeting_publish_due(m.id) < tafel_today())
 	FROM meetings m
 	JOIN series s ON s.id = m.series_id
 	LEFT JOIN users c ON c.id = m.chair_id
+	LEFT JOIN users pu ON pu.id = m.published_by
 	WHERE m.id = p_id
 $$;
 
@@ -97,7 +105,8 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 	    'position', a.position,
 	    'state', a.state,
 	    'decision', a.decision,
-	    'version', a.version)
+	    'version', a.version,
+	    'added_after_publication', a.added_after_publication)
 	FROM agenda_items a WHERE a.id = p_id
 $$;
 
@@ -165,6 +174,9 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 	    'evaluation', c.evaluation,
 	    'earlier_discussed', tafel_case_has_earlier(c.id),
 	    'process_manager_ids', to_jsonb(tafel_case_process_managers(c.id)))
+	    -- legal clocks (0010, 17_prep_base.sql)
+	    || jsonb_build_object(
+	    'clocks', tafel_json_case_clocks(c.id))
 	FROM cases c
 	JOIN organisations so ON so.id = c.submitter_org_id
 	LEFT JOIN users cm ON cm.id = c.case_manager_id

@@ -256,6 +256,39 @@ BEGIN
 			ELSIF jsonb_array_length(v_arr) > 0 THEN
 				v_out := v_out || jsonb_build_object(v_key, v_arr -> 0);
 			END IF;
+		ELSIF v_key = 'agenda_published' THEN
+			-- publishing's notice (57_prep.sql): who may see the meeting
+			CONTINUE WHEN NOT tafel_may_see_meeting(u,
+			    (v_val ->> 'meeting_id')::bigint);
+			v_out := v_out || jsonb_build_object(v_key, v_val);
+		ELSIF v_key = 'proposal' THEN
+			-- an agenda proposal (57_prep.sql): the chair's, never on
+			-- the shared screen
+			CONTINUE WHEN coalesce(p_pres_meeting, 0) > 0;
+			CONTINUE WHEN NOT EXISTS (SELECT 1 FROM meetings m
+			    WHERE m.id = (v_val ->> 'meeting_id')::bigint
+				AND (tafel_may_chair(u, m)
+				    OR tafel_may_decide_nomination(u, m.series_id)));
+			v_out := v_out || jsonb_build_object(v_key, v_val);
+		ELSIF v_key IN ('info_round', 'info_rounds') THEN
+			-- the info round's own rule, with its own audit
+			-- (17_prep_base.sql); never on the shared screen
+			CONTINUE WHEN coalesce(p_pres_meeting, 0) > 0;
+			v_arr := '[]';
+			FOR v_el IN SELECT e FROM jsonb_array_elements(CASE
+			    WHEN jsonb_typeof(v_val) = 'array' THEN v_val
+			    ELSE jsonb_build_array(v_val) END)
+			    WITH ORDINALITY AS t(e, i) ORDER BY i LOOP
+				v_nom := tafel_render_info_round(u, v_el, tafel_access(u.id,
+				    (v_el ->> 'case_id')::bigint), p_context);
+				CONTINUE WHEN v_nom IS NULL;
+				v_arr := v_arr || jsonb_build_array(v_nom);
+			END LOOP;
+			IF jsonb_typeof(v_val) = 'array' THEN
+				v_out := v_out || jsonb_build_object(v_key, v_arr);
+			ELSIF jsonb_array_length(v_arr) > 0 THEN
+				v_out := v_out || jsonb_build_object(v_key, v_arr -> 0);
+			END IF;
 		ELSIF v_kind IS NULL THEN
 			v_out := v_out || jsonb_build_object(v_key, v_val);
 		ELSIF jsonb_typeof(v_val) = 'object' THEN
@@ -368,6 +401,15 @@ RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = public AS $$
 	SELECT coalesce(jsonb_object_agg(k, CASE
 	    WHEN k = 'nomination' AND jsonb_typeof(v) = 'object'
 		THEN v || '{"reason": "", "decline_reason": ""}'::jsonb
+	    -- the info round's identifying data and notes; a declined
+	    -- proposal's reason (0010, 57_prep.sql)
+	    WHEN k = 'info_round' AND jsonb_typeof(v) = 'object'
+		THEN v || jsonb_build_object('persons', '[]'::jsonb, 'asked',
+		    coalesce((SELECT jsonb_agg(e || '{"note": ""}'::jsonb ORDER BY i)
+		    FROM jsonb_array_elements(v -> 'asked') WITH ORDINALITY
+		    AS t(e, i)), '[]'::jsonb))
+	    WHEN k = 'proposal' AND jsonb_typeof(v) = 'object'
+		THEN v || '{"decline_reason": ""}'::jsonb
 	    -- an inbox entry (0011) carries its action point
 	    WHEN k = 'inbox_entry' AND jsonb_typeof(v -> 'action_point') = 'object'
 		THEN v || jsonb_build_object('action_point',
@@ -431,6 +473,9 @@ BEGIN
 	WHEN 'link' THEN
 		RETURN tafel_render(p_user_id, 0, 0, jsonb_build_object(
 		    'person_link', p_obj), p_context, 0, false) -> 'person_link';
+	WHEN 'info_round' THEN
+		RETURN tafel_render(p_user_id, 0, 0, jsonb_build_object('info_round',
+		    p_obj), p_context, 0, false) -> 'info_round';
 	ELSE
 		RETURN p_obj;
 	END CASE;

@@ -1186,6 +1186,16 @@ INSERT INTO write_ops (name, kind, routing) VALUES
 	('nominate_case', 'nomination', '{case,orgs}'),
 	('accept_nomination', 'nomination', '{meeting,case,orgs}'),
 	('decline_nomination', 'nomination', '{case,orgs}'),
+	-- legal clocks (0010, 57_prep.sql)
+	('set_clock', 'case', '{case}'),
+	('extend_clock', 'case', '{case}'),
+	-- the info round (0010, 57_prep.sql)
+	('start_info_round', 'info_round', '{case,orgs}'),
+	('answer_info_round', 'info_round', '{case,orgs}'),
+	('close_info_round', 'info_round', '{case,orgs}'),
+	-- the agenda's proposals and its publication (0010, 57_prep.sql)
+	('decline_proposal', 'proposal', '{meeting}'),
+	('publish_agenda', 'meeting', '{meeting,orgs}'),
 	-- after the meeting: the inbox (0011, 58_inbox.sql)
 	('mark_inbox_read', 'inbox', '{orgs}');
 

@@ -243,7 +243,11 @@ BEGIN
 	    -- intake and the plan of approach (0008)
 	    'contributions', tafel_json_case_contributions(p_case_id),
 	    'goals', tafel_json_case_goals(p_case_id),
-	    'links', tafel_json_case_links(p_case_id)),
+	    'links', tafel_json_case_links(p_case_id),
+	    -- its info rounds, newest first (0010; rendered by their own rule)
+	    'info_rounds', coalesce((SELECT jsonb_agg(tafel_json_info_round(ir.id)
+		ORDER BY ir.id DESC) FROM info_rounds ir
+		WHERE ir.case_id = p_case_id), '[]'::jsonb)),
 	    'case_view', 0, false);
 	RETURN jsonb_build_object(
 	    'case', r -> 'case',
@@ -251,6 +255,7 @@ BEGIN
 	    'contributions', coalesce(r -> 'contributions', '[]'),
 	    'goals', coalesce(r -> 'goals', '[]'),
 	    'links', coalesce(r -> 'links', '[]'),
+	    'info_rounds', coalesce(r -> 'info_rounds', '[]'),
 	    'history', coalesce((SELECT jsonb_agg(h - 'case_id' ORDER BY i)
 		FROM jsonb_array_elements(r -> 'history') WITH ORDINALITY AS t(h, i)),
 		'[]'::jsonb));

@@ -143,6 +143,14 @@ BEGIN
 		    updated_at = now()
 		WHERE case_goals.case_id = c.id;
 		GET DIAGNOSTICS v_goals = ROW_COUNT;
+		-- before the meeting (0010): the info round's notes, the
+		-- clocks' notes, the reasons of declined proposals
+		UPDATE info_round_orgs SET note = '' WHERE round_id IN (
+		    SELECT r.id FROM info_rounds r WHERE r.case_id = c.id);
+		UPDATE case_clocks SET note = '', version = version + 1,
+		    updated_at = now() WHERE case_clocks.case_id = c.id;
+		UPDATE proposal_declines SET decline_reason = 'geanonimiseerd'
+		WHERE proposal_declines.case_id = c.id;
 		UPDATE cases SET summary = '', anonymised_at = now(),
 		    reason = '', closing_reason = '', evaluation = '',
 		    version = version + 1, updated_at = now()

@@ -1,0 +1,161 @@
+-- Legal clocks (0010) as the case record carries them: the date of today,
+-- the next meeting a case can be discussed at, and a case's clocks as JSON
+-- for tafel_json_case (20_json.sql).  The writes are in 57_prep.sql.
+
+-- Today in Europe/Amsterdam: the day every clock counts in.  Tests only:
+-- the setting tafel.today (YYYY-MM-DD), which tafeld gives its sessions
+-- when started with TAFEL_TEST_TODAY (docs/admin.md), replaces it.
+CREATE OR REPLACE FUNCTION tafel_today()
+RETURNS date LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT coalesce(nullif(current_setting('tafel.today', true), '')::date,
+	    (now() AT TIME ZONE 'Europe/Amsterdam')::date)
+$$;
+
+-- The date (Europe/Amsterdam) of the next planned meeting, today or later,
+-- at which the case can be discussed: one whose agenda has it, or one of a
+-- series of the case's district that covers its theme (a series without
+-- themes covers all).  NULL: none planned.
+CREATE OR REPLACE FUNCTION tafel_case_next_meeting_date(p_case_id bigint)
+RETURNS date LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT min((m.scheduled_start AT TIME ZONE 'Europe/Amsterdam')::date)
+	FROM meetings m
+	JOIN series s ON s.id = m.series_id
+	JOIN cases c ON c.id = p_case_id
+	WHERE m.state = 'planned'
+	  AND (m.scheduled_start AT TIME ZONE 'Europe/Amsterdam')::date
+	      >= tafel_today()
+	  AND (EXISTS (SELECT 1 FROM agenda_items ai
+		WHERE ai.meeting_id = m.id AND ai.case_id = c.id)
+	    OR (s.district = c.district AND s.case_id IS NULL
+		AND (s.themes = '{}' OR c.theme = ANY (s.themes))))
+$$;
+
+-- The working day (Monday to Friday) p_n working days before p_day; p_n 0
+-- is p_day itself.
+CREATE OR REPLACE FUNCTION tafel_working_days_before(p_day date, p_n integer)
+RETURNS date LANGUAGE plpgsql IMMUTABLE SET search_path = public AS $$
+DECLARE
+	d date := p_day;
+	n integer := greatest(coalesce(p_n, 0), 0);
+BEGIN
+	WHILE n > 0 LOOP
+		d := d - 1;
+		IF extract(isodow FROM d) < 6 THEN
+			n := n - 1;
+		END IF;
+	END LOOP;
+	RETURN d;
+END
+$$;
+
+-- The day by which a meeting's agenda is to be published (the series'
+-- publish_days_before working days before the meeting, Europe/Amsterdam).
+CREATE OR REPLACE FUNCTION tafel_meeting_publish_due(p_meeting_id bigint)
+RETURNS date LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT tafel_working_days_before((m.scheduled_start
+	    AT TIME ZONE 'Europe/Amsterdam')::date, s.publish_days_before)
+	FROM meetings m JOIN series s ON s.id = m.series_id
+	WHERE m.id = p_meeting_id
+$$;
+
+-- One clock as CaseClock (docs/protocol.md 7.9).  day/total_days: "dag 9
+-- van 10" (day 0 before the start, day > total after the end).  red: it
+-- still runs and ends before the next meeting the case can be discussed at
+-- (or no meeting is planned).  The notice: the organisation kind to tell
+-- and the day by which (a derived due action).
+CREATE OR REPLACE FUNCTION tafel_json_clock(p_id bigint)
+RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT jsonb_build_object(
+	    'id', k.id,
+	    'case_id', k.case_id,
+	    'kind', k.kind,
+	    'label', ck.label,
+	    'starts_on', tafel_datestr(k.starts_on),
+	    'ends_on', tafel_datestr(k.ends_on),
+	    'hearing_date', tafel_datestr(k.hearing_date),
+	    'day', greatest(tafel_today() - k.starts_on + 1, 0),
+	    'total_days', k.ends_on - k.starts_on + 1,
+	    'max_total_days', coalesce(ck.max_total_days, 0),
+	    'extensions', k.extensions,
+	    'running', tafel_today() BETWEEN k.starts_on AND k.ends_on,
+	    'red', tafel_today() <= k.ends_on
+		AND coalesce(k.ends_on < tafel_case_next_meeting_date(k.case_id),
+		    true),
+	    'notice_org_kind', ck.notify_org_kind,
+	    'notice_due', CASE WHEN ck.notify_org_kind = '' THEN ''
+		ELSE tafel_datestr(k.ends_on - ck.notify_days_before) END,
+	    'note', k.note,
+	    'version', k.version)
+	FROM case_clocks k
+	JOIN clock_kinds ck ON ck.name = k.kind
+	WHERE k.id = p_id
+$$;
+
+CREATE OR REPLACE FUNCTION tafel_json_case_clocks(p_case_id bigint)
+RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT coalesce(jsonb_agg(tafel_json_clock(k.id)
+	    ORDER BY k.ends_on, k.id), '[]'::jsonb)
+	FROM case_clocks k WHERE k.case_id = p_case_id
+$$;
+
+-- ---------------------------------------------------------------------------
+-- The info round (inforonde): who sees what of it (tafel_render calls this;
+-- the record is built by tafel_json_info_round in 57_prep.sql)
+-- ---------------------------------------------------------------------------
+
+-- The info round x for viewer u (a: tafel_access of its case), or NULL when
+-- u may not see it.  Who sees it: those connected to the case, its process
+-- managers and administrators (every answer; notes with free_text, to the
+-- process managers, or to the answering organisation), and the asked
+-- organisations (their own answer only, unless connected).  The persons'
+-- names and dates of birth go only to an asked organisation while the round
+-- is open ("identifying": true); everyone else reads the persons with the
+-- case, as the covenant allows.  Every read that carries identifying data
+-- or notes is audited with context 'inforonde' (when p_context is set).
+CREATE OR REPLACE FUNCTION tafel_render_info_round(u users, x jsonb, a jsonb,
+    p_context text)
+RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	v_case bigint := (x ->> 'case_id')::bigint;
+	v_asked boolean := EXISTS (SELECT 1 FROM jsonb_array_elements(x -> 'asked') e
+	    WHERE (e ->> 'org_id')::bigint = u.org_id);
+	v_conn boolean := coalesce((a ->> 'connected')::boolean, false);
+	v_pm boolean := tafel_is_process_manager(u.id, v_case) OR tafel_is_admin(u);
+	v_cats text[] := '{}';
+	v_out jsonb;
+BEGIN
+	IF NOT (v_asked OR v_conn OR v_pm) THEN
+		RETURN NULL;
+	END IF;
+	v_out := x || jsonb_build_object('asked', coalesce((SELECT jsonb_agg(
+	    CASE WHEN v_pm OR (e ->> 'org_id')::bigint = u.org_id
+		OR coalesce(a -> 'cats' ? 'free_text', false) THEN e
+		ELSE e || '{"note": ""}'::jsonb END ORDER BY i)
+	    FROM jsonb_array_elements(x -> 'asked') WITH ORDINALITY AS t(e, i)
+	    WHERE v_conn OR v_pm OR (e ->> 'org_id')::bigint = u.org_id),
+	    '[]'::jsonb));
+	IF v_asked AND x ->> 'state' = 'open' THEN
+		v_out := v_out || '{"identifying": true}'::jsonb;
+		IF jsonb_array_length(x -> 'persons') > 0 THEN
+			v_cats := v_cats || ARRAY['person_names'];
+		END IF;
+		IF EXISTS (SELECT 1 FROM jsonb_array_elements(x -> 'persons') p
+		    WHERE p ->> 'birth_date' <> '') THEN
+			v_cats := v_cats || ARRAY['birth_dates'];
+		END IF;
+	ELSE
+		v_out := v_out || '{"persons": []}'::jsonb;
+	END IF;
+	IF EXISTS (SELECT 1 FROM jsonb_array_elements(v_out -> 'asked') e
+	    WHERE e ->> 'note' <> '') THEN
+		v_cats := v_cats || ARRAY['free_text'];
+	END IF;
+	IF p_context IS NOT NULL AND cardinality(v_cats) > 0 THEN
+		INSERT INTO audit_log (user_id, org_id, case_id, categories,
+		    context)
+		VALUES (u.id, u.org_id, v_case, tafel_cats_sorted(v_cats),
+		    'inforonde');
+	END IF;
+	RETURN v_out;
+END
+$$;
