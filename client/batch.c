@@ -270,12 +270,19 @@ subscribe(struct batch *b, struct sub_ctx *ctx, uint64_t from, int user)
 
 /* --- commands ------------------------------------------------------------ */
 
+/* The NAME=VALUE options a command may take (besides key=). */
+static const char *const cmd_options[] = { "goal", "lead-org",
+    "case-manager", "end-date", NULL };
+#define BATCH_MAX_OPTIONS 4
+
 struct cmd_args {
 	int argc;
 	char *argv[BATCH_MAX_ARGS];
 	const char *key;		/* key=K */
 	int64_t owner_user;		/* owner-user=ID */
+	const char *opt[BATCH_MAX_OPTIONS];	/* cmd_options[i]=VALUE */
 	char text[8192];		/* argv[from..] joined, for TEXT... */
+	char text2[8192];		/* the words after "|" (TEXT2) */
 };
 
 typedef int (*cmd_fn)(struct batch *, struct cmd_args *);
@@ -288,7 +295,10 @@ enum arg_kind {
 	ARG_END,
 	ARG_WORD,			/* the next word */
 	ARG_TEXT,			/* this and all later words (TEXT...) */
-	ARG_OWNER_USER			/* owner-user=ID, no word */
+	ARG_TEXT1,			/* the later words up to "|" */
+	ARG_TEXT2,			/* the words after "|" */
+	ARG_OWNER_USER,			/* owner-user=ID, no word */
+	ARG_OPTION			/* NAME=VALUE (yes: NAME), no word */
 };
 
 struct cmd_arg {
@@ -301,6 +311,9 @@ struct cmd_arg {
 #define B(f, y, n) { ARG_WORD, f, y, n }
 #define TEXT(f) { ARG_TEXT, f, NULL, NULL }
 #define OWNER_USER(f) { ARG_OWNER_USER, f, NULL, NULL }
+#define TEXT1(f) { ARG_TEXT1, f, NULL, NULL }
+#define TEXT2(f) { ARG_TEXT2, f, NULL, NULL }
+#define OPT(f, name) { ARG_OPTION, f, name, NULL }
 
 struct cmd_entry {
 	const char *name;
@@ -309,7 +322,7 @@ struct cmd_entry {
 	cmd_fn fn;			/* a command of its own, or NULL: */
 	Tafel__Envelope__BodyCase body;	/* the request it sends, */
 	int flags;			/* NET_REQ_WRITE: with the key */
-	struct cmd_arg args[6];		/* filled from the words, in order */
+	struct cmd_arg args[8];		/* filled from the words, in order */
 };
 
 static int
@@ -318,6 +331,10 @@ parse_id(const char *s, int64_t *out)
 	char *end;
 	long long v;
 
+	if (strcmp(s, "-") == 0) {	/* "none" */
+		*out = 0;
+		return 0;
+	}
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (errno != 0 || *end != '\0' || end == s || v < 0)
@@ -357,6 +374,22 @@ join_from(struct cmd_args *a, int from)
 	}
 }
 
+/* Splits argv[from..] at the word "|": text gets the words before it,
+ * text2 those after it ("" when there is no "|"). */
+static void
+split_from(struct cmd_args *a, int from)
+{
+	int bar = from, saved = a->argc;
+
+	while (bar < a->argc && strcmp(a->argv[bar], "|") != 0)
+		bar++;
+	join_from(a, bar < saved ? bar + 1 : saved);
+	memcpy(a->text2, a->text, sizeof a->text2);
+	a->argc = bar;
+	join_from(a, from);
+	a->argc = saved;
+}
+
 /* Stores one word into the field at p; -1 if the word does not fit it. */
 static int
 parse_word(const ProtobufCFieldDescriptor *f, const struct cmd_arg *spec,
@@ -366,7 +399,7 @@ parse_word(const ProtobufCFieldDescriptor *f, const struct cmd_arg *spec,
 	case PROTOBUF_C_TYPE_INT64:
 		return parse_id(word, p);
 	case PROTOBUF_C_TYPE_STRING:
-		*(char **)p = word;
+		*(char **)p = strcmp(word, "-") == 0 ? "" : word;
 		return 0;
 	case PROTOBUF_C_TYPE_ENUM:
 		return enum_by_short(f->descriptor, word, p);
@@ -392,24 +425,58 @@ cmd_request(struct batch *b, const struct cmd_entry *c, struct cmd_args *a)
 	    (unsigned)c->body);
 	const ProtobufCMessageDescriptor *d = bf->descriptor;
 	_Alignas(max_align_t) unsigned char req[256];
-	int word = 1;
+	/* One nested message ("person.name", "goal.description"). */
+	_Alignas(max_align_t) unsigned char sub[256];
+	int word = 1, split = 0;
 
 	if (d->sizeof_message > sizeof req)
 		fatalx("batch: %s too large", d->name);
 	protobuf_c_message_init(d, req);
 	for (const struct cmd_arg *arg = c->args; arg < c->args +
 	    sizeof c->args / sizeof c->args[0] && arg->kind != ARG_END; arg++) {
-		const ProtobufCFieldDescriptor *f =
-		    protobuf_c_message_descriptor_get_field_by_name(d,
-		    arg->field);
-		void *p = req + f->offset;
+		const ProtobufCMessageDescriptor *md = d;
+		unsigned char *base = req;
+		const char *name = arg->field, *dot = strchr(name, '.');
+		const ProtobufCFieldDescriptor *f;
+		void *p;
 
+		if (dot != NULL) {
+			char outer[64];
+
+			snprintf(outer, sizeof outer, "%.*s", (int)(dot - name),
+			    name);
+			f = protobuf_c_message_descriptor_get_field_by_name(d,
+			    outer);
+			md = f->descriptor;
+			if (md->sizeof_message > sizeof sub)
+				fatalx("batch: %s too large", md->name);
+			if (*(void **)(req + f->offset) == NULL) {
+				protobuf_c_message_init(md, sub);
+				*(void **)(req + f->offset) = sub;
+			}
+			base = sub;
+			name = dot + 1;
+		}
+		f = protobuf_c_message_descriptor_get_field_by_name(md, name);
+		p = base + f->offset;
 		if (arg->kind == ARG_OWNER_USER)
 			*(int64_t *)p = a->owner_user;
-		else if (arg->kind == ARG_TEXT) {
+		else if (arg->kind == ARG_OPTION) {
+			for (int i = 0; cmd_options[i] != NULL; i++)
+				if (strcmp(cmd_options[i], arg->yes) == 0 &&
+				    a->opt[i] != NULL &&
+				    parse_word(f, arg, (char *)a->opt[i], p) != 0)
+					return -1;
+		} else if (arg->kind == ARG_TEXT) {
 			join_from(a, word);
 			*(char **)p = a->text;
-		} else if (parse_word(f, arg, a->argv[word++], p) != 0)
+		} else if (arg->kind == ARG_TEXT1 || arg->kind == ARG_TEXT2) {
+			if (!split)
+				split_from(a, word);
+			split = 1;
+			*(char **)p = arg->kind == ARG_TEXT1 ? a->text : a->text2;
+		} else if (word >= a->argc ||
+		    parse_word(f, arg, a->argv[word++], p) != 0)
 			return -1;
 	}
 	send_req(b, c->body, req, c->flags, a->key);
@@ -431,6 +498,30 @@ cmd_subscribe(struct batch *b, struct cmd_args *a)
 	if (m == NULL)
 		return -1;
 	subscribe(b, &b->sub[m - b->meetings], (uint64_t)from, 1);
+	return 0;
+}
+
+/* The cases topic: the answer and the events are printed; no model. */
+static void
+on_subscribed_cases(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct batch *b = arg;
+
+	if (m != NULL && m->body_case == TAFEL__ENVELOPE__BODY_SUBSCRIBED &&
+	    m->subscribed->seq > b->max_seq)
+		b->max_seq = m->subscribed->seq;
+	on_reply(n, m, b);
+}
+
+static int
+cmd_subscribe_cases(struct batch *b, struct cmd_args *a)
+{
+	Tafel__SubscribeRequest r = TAFEL__SUBSCRIBE_REQUEST__INIT;
+
+	(void)a;
+	r.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASES;
+	b->wait_rid = net_send_body(b->net, TAFEL__ENVELOPE__BODY_SUBSCRIBE, &r,
+	    NET_REQ_READ, NULL, on_subscribed_cases, b);
 	return 0;
 }
 
@@ -481,6 +572,20 @@ static int
 cmd_prev(struct batch *b, struct cmd_args *a)
 {
 	return step(b, a, -1);
+}
+
+/* mdo: the chair is optional (0: oneself). */
+static int
+cmd_mdo(struct batch *b, struct cmd_args *a)
+{
+	Tafel__PlanMdoRequest r = TAFEL__PLAN_MDO_REQUEST__INIT;
+
+	ID(1, r.case_id);
+	ID(2, r.scheduled_start);
+	if (a->argc > 3)
+		ID(3, r.chair_id);
+	send_req(b, TAFEL__ENVELOPE__BODY_PLAN_MDO, &r, NET_REQ_WRITE, a->key);
+	return 0;
 }
 
 static int
@@ -565,6 +670,7 @@ static const struct cmd_entry cmd_table[] = {
 	  FN(cmd_subscribe) },
 	{ "subscribe-actions", 0, "subscribe-actions",
 	  FN(cmd_subscribe_actions) },
+	{ "subscribe-cases", 0, "subscribe-cases", FN(cmd_subscribe_cases) },
 	{ "meetings", 0, "meetings", REQ(LIST_MEETINGS, RD) },
 	{ "my-actions", 0, "my-actions", REQ(LIST_MY_ACTIONS, RD) },
 	{ "case", 1, "case ID", REQ(GET_CASE, RD, W("case_id")) },
@@ -584,10 +690,10 @@ static const struct cmd_entry cmd_table[] = {
 	  REQ(RECORD_DECISION, WR, W("item_id"), W("version"),
 	  TEXT("decision")) },
 	{ "action", 5, "action CASE_ID MEETING_ID OWNER_ORG_ID "
-	  "DUE_DATE DESCRIPTION... [owner-user=ID]",
+	  "DUE_DATE DESCRIPTION... [owner-user=ID] [goal=ID]",
 	  REQ(CREATE_ACTION, WR, W("case_id"), W("meeting_id"),
 	  W("owner_org_id"), W("due_date"), TEXT("description"),
-	  OWNER_USER("owner_user_id")) },
+	  OWNER_USER("owner_user_id"), OPT("goal_id", "goal")) },
 	{ "complete", 3, "complete ACTION_ID VERSION NOTE...",
 	  REQ(COMPLETE_ACTION, WR, W("id"), W("version"), TEXT("note")) },
 	{ "cancel", 3, "cancel ACTION_ID VERSION NOTE...",
@@ -595,14 +701,64 @@ static const struct cmd_entry cmd_table[] = {
 	{ "attend", 4, "attend MEETING_ID USER_ID present|absent room|remote",
 	  REQ(RECORD_ATTENDANCE, WR, W("meeting_id"), W("user_id"),
 	  B("present", "present", "absent"), B("remote", "remote", "room")) },
-	{ "move", 3, "move CASE_ID VERSION STATUS",
-	  REQ(MOVE_CASE, WR, W("id"), W("version"), W("to")) },
+	{ "move", 3, "move CASE_ID VERSION STATUS [lead-org=ID] "
+	  "[case-manager=ID] [end-date=DATE] [CLOSING_REASON... | EVALUATION...]",
+	  REQ(MOVE_CASE, WR, W("id"), W("version"), W("to"),
+	  OPT("lead_org_id", "lead-org"), OPT("case_manager_id", "case-manager"),
+	  OPT("end_date", "end-date"), TEXT1("closing_reason"),
+	  TEXT2("evaluation")) },
+	/* Intake, routing and the plan of approach (docs/protocol.md 7.6). */
+	{ "signal", 4, "signal THEME DISTRICT APPROACH REASON...",
+	  REQ(CREATE_CASE, WR, W("theme"), W("district"), W("approach"),
+	  TEXT("reason")) },
+	{ "add-person", 4, "add-person CASE_ID ROLE BIRTH_DATE|- NAME...",
+	  REQ(ADD_PERSON, WR, W("person.case_id"), W("person.role"),
+	  W("person.birth_date"), TEXT("person.name")) },
+	{ "earlier", 1, "earlier CASE_ID",
+	  REQ(LIST_EARLIER_CASES, RD, W("case_id")) },
+	{ "link", 2, "link PERSON_ID OTHER_PERSON_ID",
+	  REQ(LINK_PERSONS, WR, W("person_id"), W("other_person_id")) },
+	{ "contribute", 2, "contribute CASE_ID FACTS... [| JUDGEMENT...]",
+	  REQ(ADD_CONTRIBUTION, WR, W("case_id"), TEXT1("facts"),
+	  TEXT2("judgement")) },
+	{ "update-contribution", 3, "update-contribution ID VERSION FACTS... "
+	  "[| JUDGEMENT...]",
+	  REQ(UPDATE_CONTRIBUTION, WR, W("id"), W("version"), TEXT1("facts"),
+	  TEXT2("judgement")) },
+	{ "goal", 2, "goal CASE_ID DESCRIPTION...",
+	  REQ(ADD_GOAL, WR, W("goal.case_id"), TEXT("goal.description")) },
+	{ "update-goal", 4, "update-goal GOAL_ID VERSION open|achieved "
+	  "DESCRIPTION...",
+	  REQ(UPDATE_GOAL, WR, W("goal.id"), W("goal.version"),
+	  B("goal.achieved", "achieved", "open"), TEXT("goal.description")) },
+	{ "routing", 6, "routing CASE_ID VERSION LEAD_ORG_ID|- CASE_MANAGER_ID|- "
+	  "END_DATE|- REVIEW_DATE|- [CLOSING_REASON... | EVALUATION...]",
+	  REQ(UPDATE_ROUTING, WR, W("id"), W("version"), W("lead_org_id"),
+	  W("case_manager_id"), W("end_date"), W("review_date"),
+	  TEXT1("closing_reason"), TEXT2("evaluation")) },
+	{ "mdo", 2, "mdo CASE_ID START_UNIX_SECONDS [CHAIR_ID]",
+	  FN(cmd_mdo) },
 	{ "ping", 0, "ping", FN(cmd_ping) },
 	{ "sleep", 1, "sleep MS", FN(cmd_sleep) },
 	{ "wait-seq", 1, "wait-seq N", FN(cmd_wait_seq) },
 	{ "quit", 0, "quit", FN(cmd_quit) },
 	{ NULL, 0, NULL, FN(NULL) }
 };
+
+/* A NAME=VALUE option of cmd_options: stored, 1; else 0. */
+static int
+option(struct cmd_args *a, const char *tok)
+{
+	for (int i = 0; cmd_options[i] != NULL; i++) {
+		size_t n = strlen(cmd_options[i]);
+
+		if (strncmp(tok, cmd_options[i], n) == 0 && tok[n] == '=') {
+			a->opt[i] = tok + n + 1;
+			return 1;
+		}
+	}
+	return 0;
+}
 
 static void
 run_line(struct batch *b, char *line)
@@ -618,6 +774,8 @@ run_line(struct batch *b, char *line)
 			a.key = tok + 4;
 			continue;
 		}
+		if (a.argc > 0 && option(&a, tok))
+			continue;
 		if (strncmp(tok, "owner-user=", 11) == 0 && a.argc > 0) {
 			if (parse_id(tok + 11, &a.owner_user) != 0)
 				a.owner_user = -1;

@@ -126,7 +126,8 @@ check_create_action(const ProtobufCMessage *m, struct validate_error *e)
 	    validate_text("description", q->description, TEXT, 1, 1, e) ||
 	    validate_id("owner_org_id", q->owner_org_id, 1, e) ||
 	    validate_id("owner_user_id", q->owner_user_id, 0, e) ||
-	    validate_date("due_date", q->due_date, 1, e) ? -1 : 0;
+	    validate_date("due_date", q->due_date, 1, e) ||
+	    validate_id("goal_id", q->goal_id, 0, e) ? -1 : 0;
 }
 
 static int
@@ -140,7 +141,8 @@ check_update_action(const ProtobufCMessage *m, struct validate_error *e)
 	    validate_text("description", q->description, TEXT, 0, 1, e) ||
 	    validate_id("owner_org_id", q->owner_org_id, 1, e) ||
 	    validate_id("owner_user_id", q->owner_user_id, 0, e) ||
-	    validate_date("due_date", q->due_date, 1, e) ? -1 : 0;
+	    validate_date("due_date", q->due_date, 1, e) ||
+	    validate_id("goal_id", q->goal_id, 0, e) ? -1 : 0;
 }
 
 static int
@@ -187,7 +189,8 @@ check_create_case(const ProtobufCMessage *m, struct validate_error *e)
 	    (int)q->approach, e) ||
 	    validate_text("district", q->district, SHORT, 0, 0, e) ||
 	    validate_id("case_manager_id", q->case_manager_id, 0, e) ||
-	    validate_text("summary", q->summary, TEXT, 0, 1, e))
+	    validate_text("summary", q->summary, TEXT, 0, 1, e) ||
+	    validate_text("reason", q->reason, TEXT, 0, 1, e))
 		return -1;
 	for (i = 0; i < q->n_persons; i++) {
 		validate_path(at, sizeof at, "", "persons", (long)i);
@@ -240,7 +243,105 @@ check_move_case(const ProtobufCMessage *m, struct validate_error *e)
 	return validate_id("id", q->id, 1, e) ||
 	    validate_id("version", q->version, 1, e) ||
 	    validate_enum("to", &tafel__case_status__descriptor, (int)q->to,
+	    e) ||
+	    validate_id("lead_org_id", q->lead_org_id, 0, e) ||
+	    validate_id("case_manager_id", q->case_manager_id, 0, e) ||
+	    validate_date("end_date", q->end_date, 0, e) ||
+	    validate_text("closing_reason", q->closing_reason, TEXT, 0, 1, e) ||
+	    validate_text("evaluation", q->evaluation, TEXT, 0, 1, e) ? -1 : 0;
+}
+
+static int
+check_update_routing(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__UpdateRoutingRequest *q = (const void *)m;
+
+	return validate_id("id", q->id, 1, e) ||
+	    validate_id("version", q->version, 1, e) ||
+	    validate_id("lead_org_id", q->lead_org_id, 0, e) ||
+	    validate_id("case_manager_id", q->case_manager_id, 0, e) ||
+	    validate_date("end_date", q->end_date, 0, e) ||
+	    validate_date("review_date", q->review_date, 0, e) ||
+	    validate_text("closing_reason", q->closing_reason, TEXT, 0, 1, e) ||
+	    validate_text("evaluation", q->evaluation, TEXT, 0, 1, e) ? -1 : 0;
+}
+
+static int
+check_add_contribution(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__AddContributionRequest *q = (const void *)m;
+
+	return validate_id("case_id", q->case_id, 1, e) ||
+	    validate_text("facts", q->facts, TEXT, 0, 1, e) ||
+	    validate_text("judgement", q->judgement, TEXT, 0, 1, e) ? -1 : 0;
+}
+
+static int
+check_update_contribution(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__UpdateContributionRequest *q = (const void *)m;
+
+	return validate_id("id", q->id, 1, e) ||
+	    validate_id("version", q->version, 1, e) ||
+	    validate_text("facts", q->facts, TEXT, 0, 1, e) ||
+	    validate_text("judgement", q->judgement, TEXT, 0, 1, e) ? -1 : 0;
+}
+
+/* add_goal (is_new: goal.id 0, goal.case_id) / update_goal (id, version). */
+static int
+check_goal(const Tafel__GoalRequest *q, int is_new, struct validate_error *e)
+{
+	const Tafel__Goal *g = q->goal;
+
+	if (g == NULL)
+		return validate_text("goal", "", 1, 1, 0, e);
+	if (is_new)
+		return validate_id("goal.case_id", g->case_id, 1, e) ||
+		    validate_text("goal.description", g->description, TEXT, 1,
+		    1, e) ? -1 : 0;
+	return validate_id("goal.id", g->id, 1, e) ||
+	    validate_id("goal.version", g->version, 1, e) ||
+	    validate_text("goal.description", g->description, TEXT, 0, 1,
 	    e) ? -1 : 0;
+}
+
+static int
+check_add_goal(const ProtobufCMessage *m, struct validate_error *e)
+{
+	return check_goal((const void *)m, 1, e);
+}
+
+static int
+check_update_goal(const ProtobufCMessage *m, struct validate_error *e)
+{
+	return check_goal((const void *)m, 0, e);
+}
+
+static int
+check_link_persons(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__LinkPersonsRequest *q = (const void *)m;
+
+	return validate_id("person_id", q->person_id, 1, e) ||
+	    validate_id("other_person_id", q->other_person_id, 1, e) ? -1 : 0;
+}
+
+static int
+check_plan_mdo(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__PlanMdoRequest *q = (const void *)m;
+
+	return validate_id("case_id", q->case_id, 1, e) ||
+	    validate_id("scheduled_start", q->scheduled_start, 1, e) ||
+	    validate_id("chair_id", q->chair_id, 0, e) ? -1 : 0;
+}
+
+static int
+check_earlier_cases(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__ListEarlierCasesRequest *q = (const void *)m;
+
+	return validate_id("case_id", q->case_id, 1, e);
 }
 
 static int
@@ -282,6 +383,9 @@ const struct request_handler request_handlers[] = {
 	READ(LIST_CASES, "SELECT tafel_list_cases($1::bigint, "
 	    "coalesce(($2::jsonb->>'include_closed')::boolean, false))",
 	    CASE_LIST, NULL),
+	READ(LIST_EARLIER_CASES, "SELECT tafel_list_earlier_cases($1::bigint, "
+	    "($2::jsonb->>'case_id')::bigint)", EARLIER_CASES,
+	    check_earlier_cases),
 
 	WRITE(CREATE_MEETING, "create_meeting", MEETING, check_create_meeting),
 	WRITE(OPEN_MEETING, "open_meeting", MEETING, check_meeting_state),
@@ -308,6 +412,16 @@ const struct request_handler request_handlers[] = {
 	WRITE(ADD_PERSON, "add_person", PERSON, check_add_person),
 	WRITE(UPDATE_PERSON, "update_person", PERSON, check_update_person),
 	WRITE(MOVE_CASE, "move_case", CASE_RECORD, check_move_case),
+	WRITE(ADD_CONTRIBUTION, "add_contribution", CONTRIBUTION,
+	    check_add_contribution),
+	WRITE(UPDATE_CONTRIBUTION, "update_contribution", CONTRIBUTION,
+	    check_update_contribution),
+	WRITE(ADD_GOAL, "add_goal", GOAL, check_add_goal),
+	WRITE(UPDATE_GOAL, "update_goal", GOAL, check_update_goal),
+	WRITE(LINK_PERSONS, "link_persons", PERSON_LINK, check_link_persons),
+	WRITE(UPDATE_ROUTING, "update_routing", CASE_RECORD,
+	    check_update_routing),
+	WRITE(PLAN_MDO, "plan_mdo", MEETING, check_plan_mdo),
 
 	{ 0, NULL, 0, NULL, 0, NULL }
 };

@@ -85,6 +85,13 @@ redact_case(const struct conn *c, Tafel__Case *k)
 		redact_person(k->persons[i]);
 	if (k->summary != NULL && k->summary[0] != '\0')
 		pb_string_set(&k->summary, "");
+	if (k->reason != NULL && k->reason[0] != '\0')
+		pb_string_set(&k->reason, "");
+	if (k->closing_reason != NULL && k->closing_reason[0] != '\0')
+		pb_string_set(&k->closing_reason, "");
+	if (k->evaluation != NULL && k->evaluation[0] != '\0')
+		pb_string_set(&k->evaluation, "");
+	k->earlier_discussed = 0;
 	k->redacted = 1;
 	pb_string_set(&k->redaction_reason, redaction_reason(c));
 }
@@ -107,6 +114,15 @@ walk(const struct conn *c, ProtobufCMessage *m, int depth)
 	}
 	if (d == &tafel__person__descriptor) {
 		redact_person((Tafel__Person *)m);
+		return 0;
+	}
+	if (d == &tafel__earlier_case__descriptor) {
+		Tafel__EarlierCase *ec = (Tafel__EarlierCase *)m;
+		char *ini = privacy_initials(ec->other_person_name);
+
+		pb_string_set(&ec->other_person_name, ini);
+		free(ini);
+		pb_string_set(&ec->birth_date, "");
 		return 0;
 	}
 	for (i = 0; i < d->n_fields; i++) {

@@ -145,6 +145,9 @@ sub_wants(struct sub *s, const struct change *ch)
 	if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS)
 		return ch->event->action_point != NULL &&
 		    has_id(ch->org_ids, ch->n_org_ids, s->c->session->org_id);
+	/* Every case change; the database drops cases the user does not know. */
+	if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASES)
+		return ch->case_id != 0;
 	if (ch->meeting_id == s->meeting_id) {
 		for (i = 0; i < ev->n_agenda_items; i++) {
 			if (ev->agenda_items[i]->meeting_id != s->meeting_id)
@@ -513,6 +516,9 @@ sub_snapshot(struct sub_setup *st)
 	if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING)
 		db_call("SELECT tafel_snapshot($1::bigint, $2::bigint, "
 		    "$3::boolean)", 3, params, subscribe_done, st);
+	else if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASES)
+		db_call("SELECT tafel_cases_snapshot($1::bigint)", 1, params,
+		    subscribe_done, st);
 	else
 		db_call("SELECT tafel_org_actions($1::bigint, false)", 1,
 		    params, subscribe_done, st);
@@ -677,7 +683,8 @@ push_subscribe(struct conn *c, const Tafel__Envelope *env,
 		return;
 	}
 	if (q->topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING &&
-	    q->topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS) {
+	    q->topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS &&
+	    q->topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASES) {
 		conn_send_error(c, env->request_id,
 		    TAFEL__ERROR_CODE__OUT_OF_RANGE, "unknown topic", "topic");
 		return;

@@ -104,6 +104,14 @@ req_db_error(struct req *r, const struct db_result *res)
 		if (err == NULL)
 			log_warn("conflict detail does not parse: %s", perr);
 	}
+	/* A refused routing move: what its target status still needs. */
+	if (res->code == TAFEL__ERROR_CODE__INVALID_TRANSITION &&
+	    res->detail != NULL) {
+		err = (Tafel__Error *)pbjson_parse(&tafel__error__descriptor,
+		    res->detail, strlen(res->detail), perr, sizeof perr);
+		if (err == NULL)
+			log_warn("transition detail does not parse: %s", perr);
+	}
 	if (err == NULL) {
 		req_error(r, res->code, res->message, res->field);
 		return;

@@ -478,6 +478,42 @@ cmd_case_release(int argc, char **argv)
 	return set_hold(argv[0], "false");
 }
 
+/* Process managers of a district (THEME "" or omitted: every theme). */
+static int
+cmd_pm_add(int argc, char **argv)
+{
+	const char *p[3] = { argv[0], argv[1], argc > 2 ? argv[2] : "" };
+	PGresult *r;
+
+	if ((r = q("SELECT tafel_pm_add($1, $2, $3)", 3, p)) == NULL)
+		return 1;
+	PQclear(r);
+	printf("%s is process manager of %s, %s\n", p[0], p[1],
+	    p[2][0] ? p[2] : "every theme");
+	return 0;
+}
+
+static int
+cmd_pm_remove(int argc, char **argv)
+{
+	const char *p[3] = { argv[0], argv[1], argc > 2 ? argv[2] : "" };
+	PGresult *r;
+	int found;
+
+	if ((r = q("SELECT tafel_pm_remove($1, $2, $3)", 3, p)) == NULL)
+		return 1;
+	found = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	PQclear(r);
+	if (!found) {
+		fprintf(stderr, "tafelctl: %s is no process manager of %s, %s\n",
+		    p[0], p[1], p[2][0] ? p[2] : "every theme");
+		return 1;
+	}
+	printf("%s is no longer process manager of %s, %s\n", p[0], p[1],
+	    p[2][0] ? p[2] : "every theme");
+	return 0;
+}
+
 static int
 cmd_access_set(int argc, char **argv)
 {
@@ -561,6 +597,15 @@ static const struct ctl_cmd commands[] = {
 	  "put a case under legal hold: purge keeps it", NULL },
 	{ "case release", "CASE-NUMBER", 1, 1, 1, cmd_case_release,
 	  "end the legal hold of a case", NULL },
+	{ "pm list", "", 0, 0, 1, cmd_report,
+	  "list the process managers of each district and theme",
+	  "SELECT district, CASE WHEN theme = '' THEN '(every theme)' ELSE "
+	  "theme END AS theme, login, display_name AS name FROM tafel_pm_list()" },
+	{ "pm add", "LOGIN DISTRICT [THEME]", 2, 3, 1, cmd_pm_add,
+	  "make a user process manager of a district's cases (of one theme, "
+	  "or of every theme): new signals appear on their list", NULL },
+	{ "pm remove", "LOGIN DISTRICT [THEME]", 2, 3, 1, cmd_pm_remove,
+	  "end a process manager assignment", NULL },
 	{ "access list", "", 0, 0, 1, cmd_report,
 	  "which categories of personal data each organisation kind may see",
 	  "SELECT kind, string_agg(category, ',' ORDER BY category) AS "

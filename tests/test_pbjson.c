@@ -399,7 +399,7 @@ test_expected_action_point(void **state)
 	    "\"version\":9007199254740993,\"updated_by\":5,"
 	    "\"updated_at\":1764410400,\"case_number\":\"2026-0042\","
 	    "\"owner_org_name\":\"Politie\",\"owner_user_name\":\"\","
-	    "\"overdue\":false}";
+	    "\"overdue\":false,\"goal_id\":0}";
 
 	ap.id = 42;
 	ap.case_id = 7;
@@ -446,7 +446,11 @@ test_expected_event_case(void **state)
 	    "\"birth_date\":\"2015-03-04\",\"version\":-9223372036854775808}],"
 	    "\"version\":9223372036854775807,\"redacted\":true,"
 	    "\"redaction_reason\":\"\",\"submitter_org_name\":\"Politie\","
-	    "\"case_manager_name\":\"\",\"hidden_categories\":[],\"beamer_redacted\":false,\"beamer_reason\":\"\"}";
+	    "\"case_manager_name\":\"\",\"hidden_categories\":[],\"beamer_redacted\":false,\"beamer_reason\":\"\","
+	    "\"reason\":\"\",\"lead_org_id\":0,\"lead_org_name\":\"\","
+	    "\"end_date\":\"\",\"review_date\":\"\",\"closing_reason\":\"\","
+	    "\"evaluation\":\"\",\"earlier_discussed\":false,"
+	    "\"process_manager_ids\":[]}";
 	char want[2048];
 
 	p1.id = 1;

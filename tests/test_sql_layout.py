@@ -19,7 +19,8 @@ import tempfile
 KIND_OF_REPLY = {
     "MEETING": "meeting", "ATTENDANCE": "attendance", "AGENDA": "agenda",
     "AGENDA_ITEM": "item", "ACTION_POINT": "action", "CASE_RECORD": "case",
-    "PERSON": "person",
+    "PERSON": "person", "CONTRIBUTION": "contribution", "GOAL": "goal",
+    "PERSON_LINK": "link",
 }
 
 

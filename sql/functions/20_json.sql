@@ -153,9 +153,21 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 	    'hidden_categories', '[]'::jsonb,
 	    'beamer_redacted', false,
 	    'beamer_reason', '')
+	    -- intake and routing (0008)
+	    || jsonb_build_object(
+	    'reason', c.reason,
+	    'lead_org_id', coalesce(c.lead_org_id, 0),
+	    'lead_org_name', coalesce(lo.name, ''),
+	    'end_date', tafel_datestr(c.end_date),
+	    'review_date', tafel_datestr(c.review_date),
+	    'closing_reason', c.closing_reason,
+	    'evaluation', c.evaluation,
+	    'earlier_discussed', tafel_case_has_earlier(c.id),
+	    'process_manager_ids', to_jsonb(tafel_case_process_managers(c.id)))
 	FROM cases c
 	JOIN organisations so ON so.id = c.submitter_org_id
 	LEFT JOIN users cm ON cm.id = c.case_manager_id
+	LEFT JOIN organisations lo ON lo.id = c.lead_org_id
 	WHERE c.id = p_id
 $$;
 
@@ -178,7 +190,8 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 	    'case_number', c.number,
 	    'owner_org_name', o.name,
 	    'owner_user_name', coalesce(u.display_name, ''),
-	    'overdue', a.state = 'open' AND a.due_date < current_date)
+	    'overdue', a.state = 'open' AND a.due_date < current_date,
+	    'goal_id', coalesce(a.goal_id, 0))
 	FROM action_points a
 	JOIN cases c ON c.id = a.case_id
 	JOIN organisations o ON o.id = a.owner_org_id

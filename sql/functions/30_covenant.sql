@@ -74,7 +74,10 @@ BEGIN
 		    'not_involved', 'org', 0, 'connected', false);
 	END IF;
 	SELECT * INTO o FROM organisations WHERE id = u.org_id;
-	v_involved := tafel_org_involved(o.id, p_case_id);
+	-- a process manager of the case's district/theme (0008) is involved
+	-- as a person, not their whole organisation
+	v_involved := tafel_org_involved(o.id, p_case_id)
+	    OR tafel_is_process_manager(u.id, p_case_id);
 	v_connected := v_involved OR EXISTS (SELECT 1 FROM agenda_items a
 	    WHERE a.case_id = p_case_id AND tafel_may_see_meeting(u, a.meeting_id));
 	IF NOT u.roles && ARRAY['admin', 'chair', 'member'] THEN

@@ -37,6 +37,21 @@ RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = public AS $$
 		WHERE NOT a -> 'cats' ? x ORDER BY i)),
 	    'beamer_redacted', coalesce((a ->> 'beamer_redacted')::boolean, false),
 	    'beamer_reason', coalesce(a ->> 'beamer_reason', ''))
+	    -- intake and routing (0008): texts like the summary; the earlier-
+	    -- cases flag only with person names
+	    || CASE WHEN a -> 'cats' ? 'case_summary' THEN '{}'::jsonb
+		ELSE '{"reason": "", "closing_reason": "", "evaluation": ""}'::jsonb
+		END
+	    || CASE WHEN a -> 'cats' ? 'person_names' THEN '{}'::jsonb
+		ELSE '{"earlier_discussed": false}'::jsonb END
+$$;
+
+-- A contribution's texts: with case_summary, or for its own organisation.
+CREATE OR REPLACE FUNCTION tafel_contribution_visible(x jsonb, a jsonb)
+RETURNS boolean LANGUAGE sql IMMUTABLE SET search_path = public AS $$
+	SELECT a -> 'cats' ? 'case_summary'
+	    OR (coalesce((a ->> 'org')::bigint, 0) <> 0
+		AND (x ->> 'org_id')::bigint = (a ->> 'org')::bigint)
 $$;
 
 CREATE OR REPLACE FUNCTION tafel_redact_item(it jsonb, a jsonb)
@@ -76,13 +91,21 @@ RETURNS text[] LANGUAGE sql IMMUTABLE SET search_path = public AS $$
 		END]
 	    WHEN 'item' THEN ARRAY[CASE WHEN coalesce(x ->> 'decision', '') <> ''
 		THEN 'free_text' END]
+	    WHEN 'contribution' THEN ARRAY[CASE WHEN
+		tafel_contribution_visible(x, a)
+		AND (coalesce(x ->> 'facts', '') <> ''
+		    OR coalesce(x ->> 'judgement', '') <> '')
+		THEN 'case_summary' END]
+	    WHEN 'goal' THEN ARRAY[CASE WHEN coalesce(x ->> 'description', '') <> ''
+		THEN 'free_text' END]
 	    WHEN 'action' THEN ARRAY[CASE WHEN tafel_action_visible(x, a)
 		AND (coalesce(x ->> 'description', '') <> ''
 		    OR coalesce(x ->> 'completion_note', '') <> '')
 		THEN 'free_text' END]
 	    ELSE '{}'::text[] END) c
 	    WHERE c IS NOT NULL AND (a -> 'cats' ? c
-		OR (p_kind = 'action' AND c = 'free_text')))
+		OR (p_kind = 'action' AND c = 'free_text')
+		OR (p_kind = 'contribution' AND c = 'case_summary')))
 $$;
 
 -- The case id an object belongs to.
@@ -98,7 +121,11 @@ RETURNS text LANGUAGE sql IMMUTABLE SET search_path = public AS $$
 	SELECT CASE p_key WHEN 'case' THEN 'case' WHEN 'cases' THEN 'case'
 	    WHEN 'person' THEN 'person'
 	    WHEN 'action_point' THEN 'action' WHEN 'actions' THEN 'action'
-	    WHEN 'agenda_items' THEN 'item' WHEN 'history' THEN 'item' END
+	    WHEN 'agenda_items' THEN 'item' WHEN 'history' THEN 'item'
+	    WHEN 'contribution' THEN 'contribution'
+	    WHEN 'contributions' THEN 'contribution'
+	    WHEN 'goal' THEN 'goal' WHEN 'goals' THEN 'goal'
+	    WHEN 'person_link' THEN 'link' WHEN 'links' THEN 'link' END
 $$;
 
 CREATE OR REPLACE FUNCTION tafel_redact_obj(p_kind text, x jsonb, a jsonb)
@@ -106,7 +133,19 @@ RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = public AS $$
 	SELECT CASE p_kind WHEN 'case' THEN tafel_redact_case(x, a)
 	    WHEN 'person' THEN tafel_redact_person(x, a)
 	    WHEN 'action' THEN tafel_redact_action(x, a)
-	    WHEN 'item' THEN tafel_redact_item(x, a) ELSE x END
+	    WHEN 'item' THEN tafel_redact_item(x, a)
+	    WHEN 'contribution' THEN CASE WHEN tafel_contribution_visible(x, a)
+		THEN x ELSE x || '{"facts": "", "judgement": ""}'::jsonb END
+	    WHEN 'goal' THEN CASE WHEN a -> 'cats' ? 'free_text' THEN x
+		ELSE x || '{"description": ""}'::jsonb END
+	    ELSE x END
+$$;
+
+-- A person link is only ever shown to a viewer who knows both cases.
+CREATE OR REPLACE FUNCTION tafel_link_visible(p_user_id bigint, x jsonb)
+RETURNS boolean LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT coalesce((tafel_access(p_user_id,
+	    (x ->> 'other_case_id')::bigint) ->> 'connected')::boolean, false)
 $$;
 
 -- Renders an Event-shaped object (keys among meeting, attendance,
@@ -194,6 +233,10 @@ BEGIN
 			IF a IS NULL OR (p_drop AND NOT (a ->> 'connected')::boolean) THEN
 				CONTINUE;
 			END IF;
+			IF v_kind = 'link' AND (coalesce(p_pres_meeting, 0) > 0
+			    OR NOT tafel_link_visible(u.id, v_val)) THEN
+				CONTINUE;
+			END IF;
 			v_out := v_out || jsonb_build_object(v_key,
 			    tafel_redact_obj(v_kind, v_val, a));
 			v_sent := v_sent || jsonb_build_object(
@@ -212,6 +255,10 @@ BEGIN
 				    AND NOT (a ->> 'connected')::boolean
 				    AND NOT (v_kind = 'item' AND coalesce(
 					(v_el ->> 'removed')::boolean, false))) THEN
+					CONTINUE;
+				END IF;
+				IF v_kind = 'link' AND (coalesce(p_pres_meeting, 0) > 0
+				    OR NOT tafel_link_visible(u.id, v_el)) THEN
 					CONTINUE;
 				END IF;
 				v_arr := v_arr || jsonb_build_array(
@@ -270,7 +317,8 @@ $$;
 CREATE OR REPLACE FUNCTION tafel_skeleton_obj(p_kind text, x jsonb)
 RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = public AS $$
 	SELECT CASE p_kind
-	    WHEN 'case' THEN x || jsonb_build_object('summary', '')
+	    WHEN 'case' THEN x || jsonb_build_object('summary', '', 'reason', '',
+		'closing_reason', '', 'evaluation', '')
 		|| CASE WHEN jsonb_typeof(x -> 'persons') = 'array'
 		    THEN jsonb_build_object('persons', coalesce((SELECT jsonb_agg(
 			p || '{"name": "", "birth_date": ""}'::jsonb ORDER BY i)
@@ -280,6 +328,8 @@ RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = public AS $$
 	    WHEN 'person' THEN x || '{"name": "", "birth_date": ""}'::jsonb
 	    WHEN 'item' THEN x || '{"decision": ""}'::jsonb
 	    WHEN 'action' THEN x || '{"description": "", "completion_note": ""}'::jsonb
+	    WHEN 'contribution' THEN x || '{"facts": "", "judgement": ""}'::jsonb
+	    WHEN 'goal' THEN x || '{"description": ""}'::jsonb
 	    ELSE x END
 $$;
 
@@ -334,6 +384,12 @@ BEGIN
 		    coalesce(p_obj -> 'items', '[]')), p_context,
 		    coalesce((p_obj ->> 'meeting_id')::bigint, 0), false);
 		RETURN p_obj || jsonb_build_object('items', r -> 'agenda_items');
+	WHEN 'contribution', 'goal' THEN
+		RETURN tafel_render(p_user_id, 0, 0, jsonb_build_object(p_kind,
+		    p_obj), p_context, 0, false) -> p_kind;
+	WHEN 'link' THEN
+		RETURN tafel_render(p_user_id, 0, 0, jsonb_build_object(
+		    'person_link', p_obj), p_context, 0, false) -> 'person_link';
 	ELSE
 		RETURN p_obj;
 	END CASE;

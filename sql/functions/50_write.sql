@@ -572,11 +572,13 @@ BEGIN
 	END IF;
 	IF NOT (tafel_is_admin(u) OR (v_meeting <> 0 AND m.chair_id = u.id)
 	    OR u.org_id = c.submitter_org_id
-	    OR u.id IS NOT DISTINCT FROM c.case_manager_id) THEN
+	    OR u.id IS NOT DISTINCT FROM c.case_manager_id
+	    OR tafel_is_process_manager(u.id, c.id)) THEN
 		PERFORM tafel_raise('TF010', 'only the chair of the meeting, an '
-		    || 'administrator, the submitting organisation or the case '
-		    || 'manager can agree an action point');
+		    || 'administrator, the submitting organisation, the case '
+		    || 'manager or a process manager can agree an action point');
 	END IF;
+	PERFORM tafel_check_action_goal(p_args, c.id);
 	IF v_meeting <> 0 AND NOT EXISTS (SELECT 1 FROM agenda_items
 	    WHERE meeting_id = m.id AND case_id = c.id) THEN
 		PERFORM tafel_raise('TF011',
@@ -597,10 +599,11 @@ BEGIN
 	END IF;
 
 	INSERT INTO action_points (case_id, meeting_id, description, owner_org_id,
-	    owner_user_id, due_date, created_by, updated_by)
+	    owner_user_id, due_date, created_by, updated_by, goal_id)
 	VALUES (c.id, nullif(v_meeting, 0), tafel_arg_text(p_args, 'description'),
 	    tafel_arg_id(p_args, 'owner_org_id'),
-	    nullif(tafel_arg_id(p_args, 'owner_user_id'), 0), v_due, u.id, u.id)
+	    nullif(tafel_arg_id(p_args, 'owner_user_id'), 0), v_due, u.id, u.id,
+	    nullif(tafel_arg_id(p_args, 'goal_id'), 0))
 	RETURNING id INTO v_id;
 	INSERT INTO case_involved_orgs (case_id, org_id, added_by)
 	VALUES (c.id, tafel_arg_id(p_args, 'owner_org_id'), u.id)
@@ -655,6 +658,7 @@ BEGIN
 		    'description');
 	END IF;
 	PERFORM tafel_check_action_owner(p_args);
+	PERFORM tafel_check_action_goal(p_args, a.case_id);
 	v_due := tafel_arg_date(p_args, 'due_date');
 	IF v_due IS NULL THEN
 		PERFORM tafel_raise('TF011', 'due_date is required', 'due_date');
@@ -669,6 +673,7 @@ BEGIN
 	    owner_org_id = v_org,
 	    owner_user_id = nullif(tafel_arg_id(p_args, 'owner_user_id'), 0),
 	    due_date = v_due,
+	    goal_id = nullif(tafel_arg_id(p_args, 'goal_id'), 0),
 	    version = version + 1, updated_at = now(), updated_by = u.id
 	WHERE id = a.id;
 	INSERT INTO case_involved_orgs (case_id, org_id, added_by)
@@ -784,12 +789,14 @@ BEGIN
 	END LOOP;
 
 	INSERT INTO cases (number, theme, approach, district, submitter_org_id,
-	    submitter_user_id, case_manager_id, summary, created_by, updated_by)
+	    submitter_user_id, case_manager_id, summary, created_by, updated_by,
+	    reason)
 	VALUES (tafel_next_case_number(), tafel_arg_text(p_args, 'theme'),
 	    tafel_arg_enum(p_args, 'approach', tafel_enum_approach()),
 	    tafel_arg_text(p_args, 'district'), u.org_id, u.id,
 	    nullif(tafel_arg_id(p_args, 'case_manager_id'), 0),
-	    tafel_arg_text(p_args, 'summary'), u.id, u.id)
+	    tafel_arg_text(p_args, 'summary'), u.id, u.id,
+	    tafel_arg_text(p_args, 'reason'))
 	RETURNING id INTO v_id;
 
 	INSERT INTO persons (case_id, role, name, birth_date, updated_by)
@@ -822,17 +829,20 @@ BEGIN
 	END IF;
 	v_allowed := CASE WHEN p_move THEN u.roles && ARRAY['admin', 'chair']
 	    OR u.id IS NOT DISTINCT FROM c.case_manager_id
-	    ELSE tafel_may_edit_case(u, c) END;
+	    OR tafel_is_process_manager(u.id, c.id)
+	    ELSE tafel_may_plan(u, c) END;
 	IF NOT v_allowed AND NOT (tafel_access(u.id, c.id) ->> 'connected')::boolean
 	THEN
 		PERFORM tafel_raise('TF016', 'case not found', 'id');
 	END IF;
 	IF NOT v_allowed AND p_move THEN
-		PERFORM tafel_raise('TF010', 'only a chair (process manager), '
-		    || 'the case manager or an administrator can route a case');
+		PERFORM tafel_raise('TF010', 'only a chair, a process manager '
+		    || 'of the case, the case manager or an administrator can '
+		    || 'route a case');
 	ELSIF NOT v_allowed THEN
 		PERFORM tafel_raise('TF010', 'only the submitting organisation, the '
-		    || 'case manager, a chair or an administrator can change a case');
+		    || 'case manager, a process manager, a chair or an administrator '
+		    || 'can change a case');
 	END IF;
 	IF tafel_arg_id(p_args, 'version') <> c.version THEN
 		PERFORM tafel_conflict('current_case', tafel_json_case(c.id));
@@ -879,6 +889,9 @@ BEGIN
 		PERFORM tafel_raise('TF018', format(
 		    'a case cannot move from %s to %s', c.status, v_to), 'to');
 	END IF;
+	-- what the target status needs (0008): set with the move, then checked
+	PERFORM tafel_routing_apply(u, c, p_args, false);
+	PERFORM tafel_case_require(c.id, v_to);
 	UPDATE cases SET status = v_to,
 	    closed_at = CASE WHEN v_to = 'closed' THEN now() END,
 	    version = version + 1, updated_at = now(), updated_by = u.id
@@ -913,9 +926,12 @@ BEGIN
 	IF NOT FOUND THEN
 		PERFORM tafel_raise('TF016', 'case not found', 'person.case_id');
 	END IF;
-	IF NOT tafel_may_edit_case(u, c) THEN
+	IF NOT tafel_may_plan(u, c) THEN
+		-- a case the user does not know of: not found (0008)
+		PERFORM tafel_known_case(u, c.id, 'person.case_id');
 		PERFORM tafel_raise('TF010', 'only the submitting organisation, the '
-		    || 'case manager, a chair or an administrator can change a case');
+		    || 'case manager, a process manager, a chair or an administrator '
+		    || 'can change a case');
 	END IF;
 
 	INSERT INTO persons (case_id, role, name, birth_date, updated_by)
@@ -956,9 +972,13 @@ BEGIN
 		    'person.case_id');
 	END IF;
 	SELECT * INTO c FROM cases WHERE id = p.case_id;
-	IF NOT tafel_may_edit_case(u, c) THEN
+	IF NOT tafel_may_plan(u, c) THEN
+		IF NOT (tafel_access(u.id, c.id) ->> 'connected')::boolean THEN
+			PERFORM tafel_raise('TF016', 'person not found', 'person.id');
+		END IF;
 		PERFORM tafel_raise('TF010', 'only the submitting organisation, the '
-		    || 'case manager, a chair or an administrator can change a case');
+		    || 'case manager, a process manager, a chair or an administrator '
+		    || 'can change a case');
 	END IF;
 	IF tafel_arg_id(v_p, 'version', 'person.version') <> p.version THEN
 		PERFORM tafel_conflict('current_person', tafel_json_person(p.id));
@@ -1108,7 +1128,15 @@ INSERT INTO write_ops (name, kind, routing) VALUES
 	('update_case', 'case', '{case}'),
 	('add_person', 'person', '{case}'),
 	('update_person', 'person', '{case}'),
-	('move_case', 'case', '{case}');
+	('move_case', 'case', '{case}'),
+	-- intake, routing and the plan of approach (0008, 55_intake.sql)
+	('add_contribution', 'contribution', '{case}'),
+	('update_contribution', 'contribution', '{case}'),
+	('add_goal', 'goal', '{case}'),
+	('update_goal', 'goal', '{case}'),
+	('link_persons', 'link', '{case}'),
+	('update_routing', 'case', '{case}'),
+	('plan_mdo', 'meeting', '{meeting,case}');
 
 -- The lists the table replaced.
 DROP FUNCTION IF EXISTS tafel_write_ops();

@@ -239,11 +239,18 @@ BEGIN
 		JOIN meetings m ON m.id = a.meeting_id
 		JOIN series s ON s.id = m.series_id
 		WHERE a.case_id = p_case_id AND tafel_may_see_meeting(u, m.id)),
-		'[]'::jsonb)),
+		'[]'::jsonb),
+	    -- intake and the plan of approach (0008)
+	    'contributions', tafel_json_case_contributions(p_case_id),
+	    'goals', tafel_json_case_goals(p_case_id),
+	    'links', tafel_json_case_links(p_case_id)),
 	    'case_view', 0, false);
 	RETURN jsonb_build_object(
 	    'case', r -> 'case',
 	    'actions', r -> 'actions',
+	    'contributions', coalesce(r -> 'contributions', '[]'),
+	    'goals', coalesce(r -> 'goals', '[]'),
+	    'links', coalesce(r -> 'links', '[]'),
 	    'history', coalesce((SELECT jsonb_agg(h - 'case_id' ORDER BY i)
 		FROM jsonb_array_elements(r -> 'history') WITH ORDINALITY AS t(h, i)),
 		'[]'::jsonb));

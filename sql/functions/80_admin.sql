@@ -77,6 +77,8 @@ LANGUAGE plpgsql SET search_path = public AS $$
 DECLARE
 	c cases;
 	v_persons int;
+	v_contribs int;
+	v_goals int;
 	v_decisions int;
 	v_actions int;
 	v_changes int;
@@ -129,7 +131,17 @@ BEGIN
 		    '$.** ? (@.case_id == $c)', v_match)
 		    OR (i.response ? 'persons' AND (i.response ->> 'id')::bigint = c.id));
 		GET DIAGNOSTICS v_idem = ROW_COUNT;
+		-- intake (0008): contributions, goals and the case's texts
+		UPDATE contributions SET facts = '', judgement = '',
+		    version = version + 1, updated_at = now()
+		WHERE contributions.case_id = c.id;
+		GET DIAGNOSTICS v_contribs = ROW_COUNT;
+		UPDATE case_goals SET description = '', version = version + 1,
+		    updated_at = now()
+		WHERE case_goals.case_id = c.id;
+		GET DIAGNOSTICS v_goals = ROW_COUNT;
 		UPDATE cases SET summary = '', anonymised_at = now(),
+		    reason = '', closing_reason = '', evaluation = '',
 		    version = version + 1, updated_at = now()
 		WHERE id = c.id;
 
@@ -139,7 +151,8 @@ BEGIN
 		    jsonb_build_object('persons', v_persons, 'summary',
 			(c.summary <> '')::int, 'decisions', v_decisions,
 			'action_points', v_actions, 'changelog', v_changes,
-			'idempotency', v_idem));
+			'idempotency', v_idem, 'contributions', v_contribs,
+			'goals', v_goals));
 		action := 'anonymised';
 		RETURN NEXT;
 	END LOOP;

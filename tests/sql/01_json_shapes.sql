@@ -30,13 +30,32 @@ SELECT '{
     "version": "int", "redacted": "bool", "redaction_reason": "string",
     "submitter_org_name": "string", "case_manager_name": "string",
     "hidden_categories": "string[]", "beamer_redacted": "bool",
-    "beamer_reason": "string"},
+    "beamer_reason": "string", "reason": "string", "lead_org_id": "int",
+    "lead_org_name": "string", "end_date": "date", "review_date": "date",
+    "closing_reason": "string", "evaluation": "string",
+    "earlier_discussed": "bool", "process_manager_ids": "int[]"},
   "ActionPoint": {"id": "int", "case_id": "int", "meeting_id": "int",
     "description": "string", "owner_org_id": "int", "owner_user_id": "int",
     "due_date": "date", "state": "ActionState", "completion_note": "string",
     "version": "int", "updated_by": "int", "updated_at": "int",
     "case_number": "string", "owner_org_name": "string",
-    "owner_user_name": "string", "overdue": "bool"},
+    "owner_user_name": "string", "overdue": "bool", "goal_id": "int"},
+  "Contribution": {"id": "int", "case_id": "int", "org_id": "int",
+    "org_name": "string", "author_id": "int", "author_name": "string",
+    "facts": "string", "judgement": "string", "created_at": "int",
+    "updated_at": "int", "version": "int"},
+  "Goal": {"id": "int", "case_id": "int", "description": "string",
+    "position": "int", "achieved": "bool", "version": "int",
+    "actions_open": "int", "actions_done": "int", "actions_overdue": "int",
+    "actions_cancelled": "int"},
+  "PersonLink": {"id": "int", "case_id": "int", "person_id": "int",
+    "other_case_id": "int", "other_case_number": "string",
+    "other_person_id": "int", "created_by": "int", "created_at": "int"},
+  "EarlierCase": {"person_id": "int", "case_id": "int",
+    "case_number": "string", "status": "CaseStatus",
+    "other_person_id": "int", "other_person_name": "string",
+    "birth_date": "date", "discussed_at": "int", "linked": "bool"},
+  "EarlierCaseList": {"case_id": "int", "matches": "EarlierCase[]"},
   "CaseHistoryEntry": {"meeting_id": "int", "scheduled_start": "int",
     "series_name": "string", "decision": "string"},
   "LoginResponse": {"user": "User?", "organisation": "Organisation?",
@@ -49,15 +68,17 @@ SELECT '{
     "cases": "Case[]?", "actions": "ActionPoint[]?",
     "organisations": "Organisation[]?"},
   "SubscribeResponse": {"seq": "int?", "resumed": "bool?",
-    "snapshot": "Snapshot?", "actions": "ActionList?"},
+    "snapshot": "Snapshot?", "actions": "ActionList?", "cases": "CaseList?"},
   "CaseDetail": {"case": "Case?", "actions": "ActionPoint[]?",
-    "history": "CaseHistoryEntry[]?"},
+    "history": "CaseHistoryEntry[]?", "contributions": "Contribution[]?",
+    "goals": "Goal[]?", "links": "PersonLink[]?"},
   "OrganisationList": {"organisations": "Organisation[]?", "users": "User[]?"},
   "CaseList": {"cases": "Case[]?"},
   "EventPayload": {"meeting": "Meeting?", "agenda_items": "AgendaItem[]?",
     "case": "Case?", "action_point": "ActionPoint?",
     "attendance": "Attendance?", "person": "Person?",
-    "actions": "ActionPoint[]?"},
+    "actions": "ActionPoint[]?", "contribution": "Contribution?",
+    "goal": "Goal?", "person_link": "PersonLink?"},
   "ErrorCurrent": {"current_meeting": "Meeting?",
     "current_agenda_item": "AgendaItem?",
     "current_action_point": "ActionPoint?", "current_case": "Case?",
@@ -249,6 +270,34 @@ BEGIN
 	PERFORM test_shape(test_write('voorzitter', 'remove_agenda_item',
 	    jsonb_build_object('item_id', v_agenda -> 'items' -> 0 -> 'id',
 		'version', v_agenda -> 'items' -> 0 -> 'version')), 'Agenda');
+	-- intake, routing and the plan of approach (0008)
+	PERFORM test_shape(test_write('politie', 'add_contribution',
+	    jsonb_build_object('case_id', v_case -> 'id', 'facts', 'bekend',
+		'judgement', 'zorgelijk')), 'Contribution');
+	v_agenda := test_write('politie', 'add_goal', jsonb_build_object(
+	    'goal', jsonb_build_object('case_id', v_case -> 'id',
+		'description', 'Veilig thuis')));
+	PERFORM test_shape(v_agenda, 'Goal');
+	PERFORM test_shape(test_write('voorzitter', 'update_routing',
+	    jsonb_build_object('id', v_case -> 'id', 'version',
+		tafel_json_case((v_case ->> 'id')::bigint) -> 'version',
+		'lead_org_id', test_org('Veilig Thuis Eemland-Twente'),
+		'review_date', to_char(current_date + 30, 'YYYY-MM-DD'))), 'Case');
+	PERFORM test_shape(test_write('voorzitter', 'plan_mdo', jsonb_build_object(
+	    'case_id', v_case -> 'id', 'scheduled_start',
+	    extract(epoch FROM now() + interval '3 days')::bigint)), 'Meeting');
+	v_action := test_write('politie', 'create_case', '{"theme": "domestic_violence",
+	    "persons": [{"role": "victim", "name": "Test Persoon",
+		"birth_date": "1990-01-01"}]}');
+	PERFORM test_shape(test_write('politie', 'link_persons', jsonb_build_object(
+	    'person_id', v_case -> 'persons' -> 0 -> 'id', 'other_person_id',
+	    v_action -> 'persons' -> 0 -> 'id')), 'PersonLink');
+	PERFORM test_shape(tafel_list_earlier_cases(test_uid('politie'),
+	    (v_case ->> 'id')::bigint), 'EarlierCaseList');
+	PERFORM test_shape(tafel_cases_snapshot(test_uid('politie')),
+	    'SubscribeResponse');
+	PERFORM test_shape(tafel_get_case(test_uid('politie'),
+	    (v_case ->> 'id')::bigint), 'CaseDetail');
 
 	FOR r IN SELECT * FROM tafel_changes_since(0, 100000) LOOP
 		PERFORM test_shape(r.payload, 'EventPayload',
@@ -256,6 +305,6 @@ BEGIN
 	END LOOP;
 	-- the removed item is marked
 	ASSERT (SELECT payload -> 'agenda_items' -> 0 ->> 'removed' FROM changelog
-	    ORDER BY seq DESC LIMIT 1) = 'true';
+	    WHERE op = 'remove_agenda_item' ORDER BY seq DESC LIMIT 1) = 'true';
 END
 $$;

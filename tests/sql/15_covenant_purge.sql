@@ -21,7 +21,8 @@ DECLARE
 BEGIN
 	-- three cases with persons, a decision, action points, changes
 	v_old := test_write('politie', 'create_case', '{"theme": "domestic_violence",
-	    "summary": "Oude zaak", "persons": [{"role": "victim",
+	    "summary": "Oude zaak", "reason": "Truus Oudeman belde",
+	    "persons": [{"role": "victim",
 	    "name": "Truus Oudeman", "birth_date": "1960-02-02"}]}');
 	v_hold := test_write('politie', 'create_case', '{"theme": "domestic_violence",
 	    "summary": "Rechtszaak loopt", "persons": [{"role": "suspect",
@@ -43,6 +44,16 @@ BEGIN
 	PERFORM test_write('politie', 'complete_action', jsonb_build_object(
 	    'id', v_a -> 'id', 'version', v_a -> 'version',
 	    'note', 'Truus Oudeman gesproken'));
+	-- intake (0008): a contribution, a goal, a closing evaluation
+	PERFORM test_write('politie', 'add_contribution', jsonb_build_object(
+	    'case_id', v_old -> 'id', 'facts', 'Truus Oudeman meldde',
+	    'judgement', 'Truus Oudeman loopt gevaar'));
+	PERFORM test_write('politie', 'add_goal', jsonb_build_object('goal',
+	    jsonb_build_object('case_id', v_old -> 'id',
+		'description', 'Truus Oudeman veilig')));
+	UPDATE cases SET closing_reason = 'Truus Oudeman verhuisd',
+	    evaluation = 'Truus Oudeman tevreden'
+	WHERE id = (v_old ->> 'id')::bigint;
 	PERFORM tafel_get_case(test_uid('politie'), (v_old ->> 'id')::bigint);
 	v_audit := (SELECT count(*) FROM audit_log WHERE case_id = (v_old ->> 'id')::bigint);
 	ASSERT v_audit > 0;
@@ -78,8 +89,12 @@ BEGIN
 	END LOOP;
 
 	-- the old case: anonymised
-	ASSERT (SELECT summary = '' AND anonymised_at IS NOT NULL FROM cases
+	ASSERT (SELECT summary = '' AND anonymised_at IS NOT NULL AND reason = ''
+	    AND closing_reason = '' AND evaluation = '' FROM cases
 	    WHERE id = (v_old ->> 'id')::bigint);
+	ASSERT NOT EXISTS (SELECT 1 FROM contributions
+	    WHERE facts LIKE '%Truus%' OR judgement LIKE '%Truus%');
+	ASSERT NOT EXISTS (SELECT 1 FROM case_goals WHERE description LIKE '%Truus%');
 	ASSERT (SELECT bool_and(name = 'geanonimiseerd' AND birth_date IS NULL)
 	    FROM persons WHERE case_id = (v_old ->> 'id')::bigint);
 	ASSERT (SELECT decision FROM agenda_items WHERE id = (v_item ->> 'id')::bigint) = '';
@@ -102,7 +117,9 @@ BEGIN
 	ASSERT (r.removed ->> 'persons')::int = 1 AND (r.removed ->> 'decisions')::int = 1
 	    AND (r.removed ->> 'action_points')::int = 1
 	    AND (r.removed ->> 'changelog')::int >= 4
-	    AND (r.removed ->> 'idempotency')::int >= 4, r.removed::text;
+	    AND (r.removed ->> 'idempotency')::int >= 4
+	    AND (r.removed ->> 'contributions')::int = 1
+	    AND (r.removed ->> 'goals')::int = 1, r.removed::text;
 	ASSERT r.removed::text NOT LIKE '%Truus%';
 
 	-- the legal hold and the young case: untouched

@@ -1,0 +1,77 @@
+#!/bin/bash
+# tafel --batch runs the intake cycle: a partner's signal reaches the process manager live; routing, goals, contributions and an MDO by command.
+. "$(dirname "$0")/lib.sh"
+
+start_server
+"$TAFELCTL" --config /dev/null --data-dir "$E2E_DIR" pm add reclassering Batchdorp \
+	>>"$E2E_DIR.log" 2>&1 || fail "tafelctl pm add"
+
+# the process manager follows the cases topic while Veilig Thuis registers
+out=$E2E_DIR/batch-pm.out
+{ printf 'subscribe-cases\nsleep 6000\nquit\n' | batch reclassering >"$out" 2>&1; } &
+pm=$!
+sleep 2
+sig=$(printf 'signal domestic_violence Batchdorp person Buren hoorden geschreeuw\nquit\n' |
+	batch veiligthuis | python3 -c '
+import json, sys
+for l in sys.stdin:
+    o = json.loads(l)
+    if o.get("body") == "case_record":
+        print(o["case_record"]["id"]); break')
+[ -n "$sig" ] || fail "signal: no case"
+wait "$pm"
+python3 - "$out" "$sig" <<'PY' || fail "the process manager did not get the signal live"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+ev = [o for o in lines if o["type"] == "event" and
+      o["event"].get("case", {}).get("id") == int(sys.argv[2])]
+assert ev and ev[0]["event"]["case"]["status"] == "signal", lines
+assert ev[0]["event"]["case"]["reason"] == "Buren hoorden geschreeuw", ev
+PY
+
+# persons, a contribution with two texts, routing with what is missing
+res=$(printf '%s\n' \
+	"add-person $sig suspect 1985-03-04 Mohamed de Vries" \
+	"contribute $sig Drie eerdere meldingen | Zorgelijk" \
+	"move $sig 1 screening" "move $sig 2 info_round" "move $sig 3 direction" \
+	"goal $sig Veilig thuis" \
+	"case $sig" "quit" | batch reclassering)
+echo "$res" | python3 -c '
+import json, sys
+o = [json.loads(l) for l in sys.stdin]
+r = [x for x in o if x["type"] in ("response", "error")]
+assert r[0]["body"] == "person" and r[0]["person"]["name"] == "Mohamed de Vries", r[0]
+assert r[1]["body"] == "contribution", r[1]
+assert r[1]["contribution"]["facts"] == "Drie eerdere meldingen", r[1]
+assert r[1]["contribution"]["judgement"] == "Zorgelijk", r[1]
+assert r[4]["type"] == "error" and r[4]["code"] == "invalid_transition", r[4]
+assert r[4]["error"]["missing"] == ["lead_org", "case_manager"], r[4]
+assert r[5]["body"] == "goal" and r[5]["goal"]["description"] == "Veilig thuis", r[5]
+d = r[6]["case_detail"]
+assert len(d["contributions"]) == 1 and len(d["goals"]) == 1, d
+' || fail "intake commands: $res"
+
+ids=$(printf 'orgs\nquit\n' | batch reclassering | python3 -c '
+import json, sys
+for l in sys.stdin:
+    o = json.loads(l)
+    if o.get("body") == "organisation_list":
+        org = [x["id"] for x in o["organisation_list"]["organisations"] if x["kind"] == "veilig_thuis"][0]
+        usr = [x["id"] for x in o["organisation_list"]["users"] if x["login"] == "veiligthuis"][0]
+        print(org, usr)')
+set -- $ids
+res=$(printf '%s\n' \
+	"move $sig 3 direction lead-org=$1 case-manager=$2" \
+	"move $sig 4 plan" \
+	"routing $sig 5 $1 $2 2027-06-01 2027-01-15" \
+	"mdo $sig $(( $(date +%s) + 86400 ))" "quit" | batch reclassering)
+echo "$res" | python3 -c '
+import json, sys
+o = [json.loads(l) for l in sys.stdin]
+r = [x for x in o if x["type"] in ("response", "error")]
+assert r[0]["body"] == "case_record" and r[0]["case_record"]["status"] == "direction", r[0]
+assert r[1]["case_record"]["status"] == "plan", r[1]
+assert r[2]["case_record"]["review_date"] == "2027-01-15", r[2]
+assert r[3]["body"] == "meeting" and r[3]["meeting"]["series_name"].startswith("MDO "), r[3]
+' || fail "routing commands: $res"
+ok

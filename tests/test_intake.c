@@ -1,0 +1,422 @@
+/* Integration: intake over real TLS and PostgreSQL: a signal pushed to its process manager, earlier cases, links, contributions, routing conditions, goals, MDO. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "envelope.h"
+#include "frame.h"
+#include "harness.h"
+
+#define T 20000
+/* How long an event that must not come is waited for. */
+#define QUIET_MS 1500
+
+static struct tafeld srv;
+static int64_t police_org, vt_org, youth_org;
+static int64_t police_user;
+
+static void
+login_as(struct tclient *c, const char *user)
+{
+	assert_int_equal(tclient_login(c, &srv, user, "demo"), 0);
+}
+
+static int
+setup(void **state)
+{
+	static const char *const pm[] = { "pm", "add", "reclassering",
+	    "Intakedorp", NULL };
+	struct tclient c;
+	Tafel__ListOrganisationsRequest lo = TAFEL__LIST_ORGANISATIONS_REQUEST__INIT;
+	Tafel__Envelope *m;
+	size_t i;
+
+	(void)state;
+	if (tafeld_start_demo(&srv, NULL) != 0)
+		return -1;
+	/* the process manager of district Intakedorp (every theme) */
+	if (tafelctl_run(&srv, pm) != 0)
+		return -1;
+	if (tclient_login(&c, &srv, "politie", "demo") != 0)
+		return -1;
+	m = tclient_req(&c, B(LIST_ORGANISATIONS), &lo, NULL);
+	if (m == NULL || m->body_case != B(ORGANISATION_LIST))
+		return -1;
+	for (i = 0; i < m->organisation_list->n_organisations; i++) {
+		Tafel__Organisation *o = m->organisation_list->organisations[i];
+
+		if (o->kind == TAFEL__ORG_KIND__ORG_POLICE)
+			police_org = o->id;
+		if (o->kind == TAFEL__ORG_KIND__ORG_VEILIG_THUIS)
+			vt_org = o->id;
+		if (o->kind == TAFEL__ORG_KIND__ORG_YOUTH_CARE)
+			youth_org = o->id;
+	}
+	for (i = 0; i < m->organisation_list->n_users; i++)
+		if (strcmp(m->organisation_list->users[i]->login, "politie") == 0)
+			police_user = m->organisation_list->users[i]->id;
+	frame_free(m);
+	tclient_close(&c);
+	return police_org && vt_org && youth_org && police_user ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	return tafeld_teardown(&srv);
+}
+
+static void
+subscribe_cases(struct tclient *c)
+{
+	Tafel__SubscribeRequest s = TAFEL__SUBSCRIBE_REQUEST__INIT;
+	Tafel__Envelope *m;
+
+	s.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASES;
+	m = tclient_req(c, B(SUBSCRIBE), &s, NULL);
+	harness_expect_body(m, B(SUBSCRIBED));
+	assert_false(m->subscribed->resumed);
+	assert_non_null(m->subscribed->cases);
+	frame_free(m);
+}
+
+/* Registers a signal in Intakedorp with one person; returns the Case answer. */
+static Tafel__Envelope *
+register_signal(struct tclient *c, const char *reason, const char *name,
+    const char *birth)
+{
+	Tafel__CreateCaseRequest r = TAFEL__CREATE_CASE_REQUEST__INIT;
+	Tafel__Person p = TAFEL__PERSON__INIT, *pp[1] = { &p };
+	Tafel__Envelope *m;
+
+	r.theme = "domestic_violence";
+	r.district = "Intakedorp";
+	r.reason = (char *)reason;
+	p.role = TAFEL__PERSON_ROLE__PERSON_SUSPECT;
+	p.name = (char *)name;
+	p.birth_date = (char *)birth;
+	r.persons = pp;
+	r.n_persons = 1;
+	m = tclient_req(c, B(CREATE_CASE), &r, harness_key());
+	harness_expect_body(m, B(CASE_RECORD));
+	return m;
+}
+
+static Tafel__Envelope *
+get_case(struct tclient *c, int64_t id)
+{
+	Tafel__GetCaseRequest g = TAFEL__GET_CASE_REQUEST__INIT;
+
+	g.case_id = id;
+	return tclient_req(c, B(GET_CASE), &g, NULL);
+}
+
+static Tafel__Envelope *
+move(struct tclient *c, int64_t id, int64_t version, Tafel__CaseStatus to,
+    int64_t lead, int64_t cm)
+{
+	Tafel__MoveCaseRequest r = TAFEL__MOVE_CASE_REQUEST__INIT;
+
+	r.id = id;
+	r.version = version;
+	r.to = to;
+	r.lead_org_id = lead;
+	r.case_manager_id = cm;
+	return tclient_req(c, B(MOVE_CASE), &r, harness_key());
+}
+
+/*
+ * A partner registers a signal: the process manager of the district sees it
+ * at once on the cases topic, with the persons' names; a partner that is
+ * not involved gets nothing and cannot open it.
+ */
+static void
+test_signal_pushed_to_process_manager(void **state)
+{
+	struct tclient vt, pm, bjz;
+	Tafel__Envelope *m, *e;
+	int64_t id;
+	long long t0;
+
+	(void)state;
+	login_as(&vt, "veiligthuis");
+	login_as(&pm, "reclassering");
+	login_as(&bjz, "jeugdzorg");
+	subscribe_cases(&pm);
+	subscribe_cases(&bjz);
+
+	t0 = now_ms();
+	m = register_signal(&vt, "Buren hoorden geschreeuw", "Kees Pietersen",
+	    "1979-11-02");
+	id = m->case_record->id;
+	assert_int_equal(m->case_record->status, TAFEL__CASE_STATUS__CASE_SIGNAL);
+	assert_int_equal(m->case_record->submitter_org_id, vt_org);
+	assert_string_equal(m->case_record->reason, "Buren hoorden geschreeuw");
+	frame_free(m);
+
+	e = tclient_event(&pm, T);
+	assert_non_null(e);
+	assert_non_null(e->event->case_);
+	assert_int_equal(e->event->case_->id, id);
+	assert_int_equal(e->event->case_->status, TAFEL__CASE_STATUS__CASE_SIGNAL);
+	assert_int_equal(e->event->case_->n_persons, 1);
+	assert_string_equal(e->event->case_->persons[0]->name, "Kees Pietersen");
+	assert_string_equal(e->event->case_->reason, "Buren hoorden geschreeuw");
+	assert_false(e->event->case_->redacted);
+	printf("signal on the process manager's list after %lld ms\n",
+	    now_ms() - t0);
+	frame_free(e);
+
+	/* the partner that is not involved: no event, not found */
+	assert_null(tclient_event(&bjz, QUIET_MS));
+	m = get_case(&bjz, id);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__NOT_FOUND);
+	frame_free(m);
+
+	tclient_close(&vt);
+	tclient_close(&pm);
+	tclient_close(&bjz);
+}
+
+/*
+ * "Mohamed Devries" matches "Mohammed de Vries" with the same birth date:
+ * the new case is marked, the process manager (who knows both cases) sees
+ * the match and links the persons; Veilig Thuis, who knows only its own
+ * case, never learns of the police's case.
+ */
+static void
+test_earlier_cases_and_links(void **state)
+{
+	struct tclient pol, vt, pm;
+	Tafel__ListEarlierCasesRequest le = TAFEL__LIST_EARLIER_CASES_REQUEST__INIT;
+	Tafel__LinkPersonsRequest lp = TAFEL__LINK_PERSONS_REQUEST__INIT;
+	Tafel__Envelope *m;
+	int64_t old_case, old_person, new_case, new_person;
+
+	(void)state;
+	login_as(&pol, "politie");
+	login_as(&vt, "veiligthuis");
+	login_as(&pm, "reclassering");
+
+	m = register_signal(&pol, "Melding", "Mohammed de Vries", "1985-03-04");
+	old_case = m->case_record->id;
+	old_person = m->case_record->persons[0]->id;
+	assert_false(m->case_record->earlier_discussed);
+	frame_free(m);
+	m = register_signal(&vt, "Zorgen", "Mohamed Devries", "1985-03-04");
+	new_case = m->case_record->id;
+	new_person = m->case_record->persons[0]->id;
+	assert_true(m->case_record->earlier_discussed);
+	frame_free(m);
+
+	le.case_id = new_case;
+	m = tclient_req(&vt, B(LIST_EARLIER_CASES), &le, NULL);
+	harness_expect_body(m, B(EARLIER_CASES));
+	assert_int_equal(m->earlier_cases->n_matches, 0);
+	frame_free(m);
+	m = tclient_req(&pm, B(LIST_EARLIER_CASES), &le, NULL);
+	harness_expect_body(m, B(EARLIER_CASES));
+	assert_int_equal(m->earlier_cases->n_matches, 1);
+	assert_int_equal(m->earlier_cases->matches[0]->case_id, old_case);
+	assert_int_equal(m->earlier_cases->matches[0]->person_id, new_person);
+	assert_string_equal(m->earlier_cases->matches[0]->other_person_name,
+	    "Mohammed de Vries");
+	assert_false(m->earlier_cases->matches[0]->linked);
+	frame_free(m);
+
+	/* Veilig Thuis cannot link to a person it may not see */
+	lp.person_id = new_person;
+	lp.other_person_id = old_person;
+	m = tclient_req(&vt, B(LINK_PERSONS), &lp, harness_key());
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__NOT_FOUND);
+	assert_string_equal(m->error->field, "other_person_id");
+	frame_free(m);
+	m = tclient_req(&pm, B(LINK_PERSONS), &lp, harness_key());
+	harness_expect_body(m, B(PERSON_LINK));
+	assert_int_equal(m->person_link->other_case_id, old_case);
+	frame_free(m);
+
+	m = get_case(&pm, new_case);
+	harness_expect_body(m, B(CASE_DETAIL));
+	assert_int_equal(m->case_detail->n_links, 1);
+	frame_free(m);
+	m = get_case(&vt, new_case);
+	harness_expect_body(m, B(CASE_DETAIL));
+	assert_int_equal(m->case_detail->n_links, 0);
+	frame_free(m);
+
+	tclient_close(&pol);
+	tclient_close(&vt);
+	tclient_close(&pm);
+}
+
+/*
+ * Routing: a move that lacks what its status needs is refused with the
+ * stable codes of everything missing; with them it goes through.  Goals
+ * count their action points; contributions are per organisation.
+ */
+static void
+test_routing_goals_contributions(void **state)
+{
+	struct tclient vt, pm, bjz;
+	Tafel__GoalRequest gr = TAFEL__GOAL_REQUEST__INIT;
+	Tafel__Goal g = TAFEL__GOAL__INIT;
+	Tafel__AddContributionRequest ac = TAFEL__ADD_CONTRIBUTION_REQUEST__INIT;
+	Tafel__CreateActionRequest ca = TAFEL__CREATE_ACTION_REQUEST__INIT;
+	Tafel__Envelope *m;
+	int64_t id, version, goal;
+
+	(void)state;
+	login_as(&vt, "veiligthuis");
+	login_as(&pm, "reclassering");
+	login_as(&bjz, "jeugdzorg");
+	m = register_signal(&vt, "Melding school", "Sanne Bakker", "2012-05-05");
+	id = m->case_record->id;
+	frame_free(m);
+
+	m = move(&pm, id, 1, TAFEL__CASE_STATUS__CASE_SCREENING, 0, 0);
+	harness_expect_body(m, B(CASE_RECORD));
+	frame_free(m);
+	m = move(&pm, id, 2, TAFEL__CASE_STATUS__CASE_INFO_ROUND, 0, 0);
+	harness_expect_body(m, B(CASE_RECORD));
+	frame_free(m);
+	m = move(&pm, id, 3, TAFEL__CASE_STATUS__CASE_DIRECTION, 0, 0);
+	assert_int_equal(harness_error_of(m),
+	    TAFEL__ERROR_CODE__INVALID_TRANSITION);
+	assert_string_equal(m->error->field, "to");
+	assert_int_equal(m->error->n_missing, 2);
+	assert_string_equal(m->error->missing[0], "lead_org");
+	assert_string_equal(m->error->missing[1], "case_manager");
+	frame_free(m);
+	m = move(&pm, id, 3, TAFEL__CASE_STATUS__CASE_DIRECTION, vt_org,
+	    police_user);
+	harness_expect_body(m, B(CASE_RECORD));
+	assert_int_equal(m->case_record->lead_org_id, vt_org);
+	assert_int_equal(m->case_record->case_manager_id, police_user);
+	version = m->case_record->version;
+	frame_free(m);
+	m = move(&pm, id, version, TAFEL__CASE_STATUS__CASE_PLAN, 0, 0);
+	assert_int_equal(harness_error_of(m),
+	    TAFEL__ERROR_CODE__INVALID_TRANSITION);
+	assert_int_equal(m->error->n_missing, 1);
+	assert_string_equal(m->error->missing[0], "goal");
+	frame_free(m);
+
+	g.case_id = id;
+	g.description = "Veilig naar school";
+	gr.goal = &g;
+	m = tclient_req(&pm, B(ADD_GOAL), &gr, harness_key());
+	harness_expect_body(m, B(GOAL));
+	goal = m->goal->id;
+	frame_free(m);
+	m = move(&pm, id, version, TAFEL__CASE_STATUS__CASE_PLAN, 0, 0);
+	harness_expect_body(m, B(CASE_RECORD));
+	frame_free(m);
+
+	ca.case_id = id;
+	ca.description = "Gesprek met school";
+	ca.owner_org_id = vt_org;
+	ca.due_date = "2031-01-15";
+	ca.goal_id = goal;
+	m = tclient_req(&vt, B(CREATE_ACTION), &ca, harness_key());
+	harness_expect_body(m, B(ACTION_POINT));
+	assert_int_equal(m->action_point->goal_id, goal);
+	frame_free(m);
+
+	ac.case_id = id;
+	ac.facts = "Twee meldingen van school";
+	ac.judgement = "Zorgelijk";
+	m = tclient_req(&vt, B(ADD_CONTRIBUTION), &ac, harness_key());
+	harness_expect_body(m, B(CONTRIBUTION));
+	assert_int_equal(m->contribution->org_id, vt_org);
+	assert_string_equal(m->contribution->org_name,
+	    "Veilig Thuis Eemland-Twente");
+	frame_free(m);
+	m = tclient_req(&bjz, B(ADD_CONTRIBUTION), &ac, harness_key());
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__NOT_FOUND);
+	frame_free(m);
+
+	m = get_case(&pm, id);
+	harness_expect_body(m, B(CASE_DETAIL));
+	assert_int_equal(m->case_detail->n_goals, 1);
+	assert_int_equal(m->case_detail->goals[0]->actions_open, 1);
+	assert_int_equal(m->case_detail->goals[0]->actions_overdue, 0);
+	assert_int_equal(m->case_detail->n_contributions, 1);
+	assert_string_equal(m->case_detail->contributions[0]->facts,
+	    "Twee meldingen van school");
+	frame_free(m);
+
+	tclient_close(&vt);
+	tclient_close(&pm);
+	tclient_close(&bjz);
+}
+
+/* MDO from a case: a meeting of the case's own series, for the organisations involved only. */
+static void
+test_mdo_invites_involved_only(void **state)
+{
+	struct tclient vt, pm, bjz;
+	Tafel__PlanMdoRequest r = TAFEL__PLAN_MDO_REQUEST__INIT;
+	Tafel__ListMeetingsRequest lm = TAFEL__LIST_MEETINGS_REQUEST__INIT;
+	Tafel__Envelope *m;
+	int64_t id, mid;
+	size_t i;
+	int seen;
+
+	(void)state;
+	login_as(&vt, "veiligthuis");
+	login_as(&pm, "reclassering");
+	login_as(&bjz, "jeugdzorg");
+	m = register_signal(&vt, "Melding", "Piet Klaassen", "1970-01-01");
+	id = m->case_record->id;
+	frame_free(m);
+
+	r.case_id = id;
+	r.scheduled_start = (int64_t)time(NULL) + 3 * 86400;
+	m = tclient_req(&bjz, B(PLAN_MDO), &r, harness_key());
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__NOT_FOUND);
+	frame_free(m);
+	m = tclient_req(&pm, B(PLAN_MDO), &r, harness_key());
+	harness_expect_body(m, B(MEETING));
+	mid = m->meeting->id;
+	assert_non_null(strstr(m->meeting->series_name, "MDO "));
+	frame_free(m);
+
+	m = tclient_req(&vt, B(LIST_MEETINGS), &lm, NULL);
+	harness_expect_body(m, B(MEETING_LIST));
+	for (i = 0, seen = 0; i < m->meeting_list->n_meetings; i++)
+		seen |= m->meeting_list->meetings[i]->id == mid;
+	assert_true(seen);
+	frame_free(m);
+	m = tclient_req(&bjz, B(LIST_MEETINGS), &lm, NULL);
+	harness_expect_body(m, B(MEETING_LIST));
+	for (i = 0, seen = 0; i < m->meeting_list->n_meetings; i++)
+		seen |= m->meeting_list->meetings[i]->id == mid;
+	assert_false(seen);
+	frame_free(m);
+
+	tclient_close(&vt);
+	tclient_close(&pm);
+	tclient_close(&bjz);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_signal_pushed_to_process_manager),
+		cmocka_unit_test(test_earlier_cases_and_links),
+		cmocka_unit_test(test_routing_goals_contributions),
+		cmocka_unit_test(test_mdo_invites_involved_only),
+	};
+
+	harness_require_service_user();
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
