@@ -398,6 +398,14 @@ parse_word(const ProtobufCFieldDescriptor *f, const struct cmd_arg *spec,
 	switch (f->type) {
 	case PROTOBUF_C_TYPE_INT64:
 		return parse_id(word, p);
+	case PROTOBUF_C_TYPE_UINT32: {
+		int64_t v;
+
+		if (parse_id(word, &v) != 0 || v > UINT32_MAX)
+			return -1;
+		*(uint32_t *)p = (uint32_t)v;
+		return 0;
+	}
 	case PROTOBUF_C_TYPE_STRING:
 		*(char **)p = strcmp(word, "-") == 0 ? "" : word;
 		return 0;
@@ -656,6 +664,125 @@ cmd_quit(struct batch *b, struct cmd_args *a)
 	return 0;
 }
 
+/*
+ * plan SERIES_ID FIRST_DATE HH:MM [EVERY_WEEKS UNTIL] [chair=ID]: one date,
+ * or every N weeks up to UNTIL (the server expands it, in one write).
+ */
+static int
+cmd_plan(struct batch *b, struct cmd_args *a)
+{
+	Tafel__PlanMeetingsRequest r = TAFEL__PLAN_MEETINGS_REQUEST__INIT;
+	int64_t every = 0;
+	int i = 4;
+
+	ID(1, r.series_id);
+	r.first_date = a->argv[2];
+	r.time = a->argv[3];
+	if (a->argc > 4 && strncmp(a->argv[4], "chair=", 6) != 0) {
+		if (a->argc < 6 || parse_id(a->argv[4], &every) != 0 ||
+		    every > UINT32_MAX)
+			return -1;
+		r.every_weeks = (uint32_t)every;
+		r.until = a->argv[5];
+		i = 6;
+	}
+	if (a->argc > i) {
+		if (strncmp(a->argv[i], "chair=", 6) != 0 || a->argc > i + 1 ||
+		    parse_id(a->argv[i] + 6, &r.chair_id) != 0)
+			return -1;
+	}
+	send_req(b, TAFEL__ENVELOPE__BODY_PLAN_MEETINGS, &r, NET_REQ_WRITE,
+	    a->key);
+	return 0;
+}
+
+/* "YYYY-MM-DD" + "HH:MM" in Europe/Amsterdam as Unix seconds; -1 if bad. */
+static int64_t
+amsterdam_time(const char *date, const char *hm)
+{
+	struct tm tm;
+	char buf[40], *saved, *end;
+	const char *tz = getenv("TZ");
+	time_t t;
+
+	memset(&tm, 0, sizeof tm);
+	snprintf(buf, sizeof buf, "%s %s", date, hm);
+	end = strptime(buf, "%Y-%m-%d %H:%M", &tm);
+	if (end == NULL || *end != '\0')
+		return -1;
+	tm.tm_isdst = -1;
+	saved = tz != NULL ? xstrdup(tz) : NULL;
+	setenv("TZ", "Europe/Amsterdam", 1);
+	tzset();
+	t = mktime(&tm);
+	if (saved != NULL) {
+		setenv("TZ", saved, 1);
+		free(saved);
+	} else
+		unsetenv("TZ");
+	tzset();
+	return t == (time_t)-1 ? -1 : (int64_t)t;
+}
+
+/* move-meeting MEETING_ID VERSION DATE HH:MM (Europe/Amsterdam) */
+static int
+cmd_move_meeting(struct batch *b, struct cmd_args *a)
+{
+	Tafel__MoveMeetingRequest r = TAFEL__MOVE_MEETING_REQUEST__INIT;
+
+	ID(1, r.meeting_id);
+	ID(2, r.version);
+	r.scheduled_start = amsterdam_time(a->argv[3], a->argv[4]);
+	if (r.scheduled_start < 0)
+		return -1;
+	send_req(b, TAFEL__ENVELOPE__BODY_MOVE_MEETING, &r, NET_REQ_WRITE,
+	    a->key);
+	return 0;
+}
+
+/* reorder MEETING_ID ITEM_ID...: every item of the meeting, in order. */
+static int
+cmd_reorder(struct batch *b, struct cmd_args *a)
+{
+	Tafel__ReorderAgendaRequest r = TAFEL__REORDER_AGENDA_REQUEST__INIT;
+	int64_t ids[BATCH_MAX_ARGS];
+
+	ID(1, r.meeting_id);
+	for (int i = 2; i < a->argc; i++)
+		ID(i, ids[i - 2]);
+	r.n_item_ids = (size_t)(a->argc - 2);
+	r.item_ids = ids;
+	send_req(b, TAFEL__ENVELOPE__BODY_REORDER_AGENDA, &r, NET_REQ_WRITE,
+	    a->key);
+	return 0;
+}
+
+/*
+ * subscribe-list meetings|cases|nominations [all]: a live list (its
+ * snapshot is the answer; its events are printed like every event).
+ */
+static int
+cmd_subscribe_list(struct batch *b, struct cmd_args *a)
+{
+	Tafel__SubscribeRequest r = TAFEL__SUBSCRIBE_REQUEST__INIT;
+
+	if (strcmp(a->argv[1], "meetings") == 0)
+		r.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING_LIST;
+	else if (strcmp(a->argv[1], "cases") == 0)
+		r.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASE_LIST;
+	else if (strcmp(a->argv[1], "nominations") == 0)
+		r.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_NOMINATIONS;
+	else
+		return -1;
+	if (a->argc > 2) {
+		if (strcmp(a->argv[2], "all") != 0)
+			return -1;
+		r.include_closed = 1;
+	}
+	send_req(b, TAFEL__ENVELOPE__BODY_SUBSCRIBE, &r, NET_REQ_READ, NULL);
+	return 0;
+}
+
 #define RD NET_REQ_READ
 #define WR NET_REQ_WRITE
 #define REQ(CASE, flags, ...) NULL, TAFEL__ENVELOPE__BODY_##CASE, flags, \
@@ -738,6 +865,29 @@ static const struct cmd_entry cmd_table[] = {
 	  TEXT1("closing_reason"), TEXT2("evaluation")) },
 	{ "mdo", 2, "mdo CASE_ID START_UNIX_SECONDS [CHAIR_ID]",
 	  FN(cmd_mdo) },
+	{ "remove-item", 2, "remove-item ITEM_ID VERSION",
+	  REQ(REMOVE_AGENDA_ITEM, WR, W("item_id"), W("version")) },
+	{ "reorder", 2, "reorder MEETING_ID ITEM_ID...", FN(cmd_reorder) },
+	{ "plan", 3, "plan SERIES_ID FIRST_DATE HH:MM [EVERY_WEEKS UNTIL] "
+	  "[chair=ID]", FN(cmd_plan) },
+	{ "move-meeting", 4, "move-meeting MEETING_ID VERSION DATE HH:MM",
+	  FN(cmd_move_meeting) },
+	{ "cancel-meeting", 2, "cancel-meeting MEETING_ID VERSION [REASON...]",
+	  REQ(CANCEL_MEETING, WR, W("meeting_id"), W("version"),
+	  TEXT("reason")) },
+	{ "nominate", 3, "nominate SERIES_ID CASE_ID REASON...",
+	  REQ(NOMINATE_CASE, WR, W("series_id"), W("case_id"),
+	  TEXT("reason")) },
+	{ "accept-nomination", 3, "accept-nomination ID VERSION MEETING_ID",
+	  REQ(ACCEPT_NOMINATION, WR, W("id"), W("version"),
+	  W("meeting_id")) },
+	{ "decline-nomination", 3, "decline-nomination ID VERSION REASON...",
+	  REQ(DECLINE_NOMINATION, WR, W("id"), W("version"), TEXT("reason")) },
+	{ "nominations", 2, "nominations SERIES_ID pending|all",
+	  REQ(LIST_NOMINATIONS, RD, W("series_id"),
+	  B("include_decided", "all", "pending")) },
+	{ "subscribe-list", 1, "subscribe-list meetings|cases|nominations "
+	  "[all]", FN(cmd_subscribe_list) },
 	{ "ping", 0, "ping", FN(cmd_ping) },
 	{ "sleep", 1, "sleep MS", FN(cmd_sleep) },
 	{ "wait-seq", 1, "wait-seq N", FN(cmd_wait_seq) },

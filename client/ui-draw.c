@@ -145,6 +145,7 @@ ui_enum(const ProtobufCEnumDescriptor *d, int value)
 		{ "MEETING_PLANNED", N_("planned") },
 		{ "MEETING_OPEN", N_("open") },
 		{ "MEETING_CLOSED", N_("closed") },
+		{ "MEETING_CANCELLED", N_("cancelled") },
 		{ "ITEM_PENDING", N_("pending") },
 		{ "ITEM_CURRENT", N_("under discussion") },
 		{ "ITEM_DISCUSSED", N_("discussed") },

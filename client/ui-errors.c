@@ -53,6 +53,8 @@ static const struct {
 	{ TAFEL__ERROR_CODE__DISK_FULL,
 	  N_("The server's disk is full: the change was not saved. Tell the "
 	     "administrator, then try again.") },
+	{ TAFEL__ERROR_CODE__IN_THE_PAST,
+	  N_("That date and time lie in the past.") },
 };
 
 const char *

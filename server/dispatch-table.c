@@ -352,6 +352,71 @@ check_get_case(const ProtobufCMessage *m, struct validate_error *e)
 	return validate_id("case_id", q->case_id, 1, e);
 }
 
+static int
+check_plan_meetings(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__PlanMeetingsRequest *q = (const void *)m;
+
+	if (validate_id("series_id", q->series_id, 1, e) ||
+	    validate_date("first_date", q->first_date, 1, e) ||
+	    validate_text("time", q->time, SHORT, 1, 0, e) ||
+	    validate_date("until", q->until, 0, e) ||
+	    validate_id("chair_id", q->chair_id, 0, e))
+		return -1;
+	if (q->every_weeks > 52)
+		return validate_id("every_weeks", -1, 0, e);
+	return 0;
+}
+
+static int
+check_move_meeting(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__MoveMeetingRequest *q = (const void *)m;
+
+	return validate_id("meeting_id", q->meeting_id, 1, e) ||
+	    validate_id("version", q->version, 1, e) ||
+	    validate_id("scheduled_start", q->scheduled_start, 1, e) ? -1 : 0;
+}
+
+static int
+check_cancel_meeting(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__CancelMeetingRequest *q = (const void *)m;
+
+	return validate_id("meeting_id", q->meeting_id, 1, e) ||
+	    validate_id("version", q->version, 1, e) ||
+	    validate_text("reason", q->reason, TEXT, 0, 1, e) ? -1 : 0;
+}
+
+static int
+check_nominate(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__NominateCaseRequest *q = (const void *)m;
+
+	return validate_id("series_id", q->series_id, 1, e) ||
+	    validate_id("case_id", q->case_id, 1, e) ||
+	    validate_text("reason", q->reason, TEXT, 1, 1, e) ? -1 : 0;
+}
+
+static int
+check_nomination_decision(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__NominationDecisionRequest *q = (const void *)m;
+
+	return validate_id("id", q->id, 1, e) ||
+	    validate_id("version", q->version, 1, e) ||
+	    validate_id("meeting_id", q->meeting_id, 0, e) ||
+	    validate_text("reason", q->reason, TEXT, 0, 1, e) ? -1 : 0;
+}
+
+static int
+check_list_nominations(const ProtobufCMessage *m, struct validate_error *e)
+{
+	const Tafel__ListNominationsRequest *q = (const void *)m;
+
+	return validate_id("series_id", q->series_id, 0, e);
+}
+
 #define B(x) TAFEL__ENVELOPE__BODY_##x
 #define READ(body, sql, reply, check) \
 	{ B(body), request_read, 0, sql, B(reply), check }
@@ -386,6 +451,10 @@ const struct request_handler request_handlers[] = {
 	READ(LIST_EARLIER_CASES, "SELECT tafel_list_earlier_cases($1::bigint, "
 	    "($2::jsonb->>'case_id')::bigint)", EARLIER_CASES,
 	    check_earlier_cases),
+	READ(LIST_NOMINATIONS, "SELECT tafel_list_nominations($1::bigint, "
+	    "coalesce(($2::jsonb->>'series_id')::bigint, 0), "
+	    "coalesce(($2::jsonb->>'include_decided')::boolean, false))",
+	    NOMINATION_LIST, check_list_nominations),
 
 	WRITE(CREATE_MEETING, "create_meeting", MEETING, check_create_meeting),
 	WRITE(OPEN_MEETING, "open_meeting", MEETING, check_meeting_state),
@@ -422,6 +491,15 @@ const struct request_handler request_handlers[] = {
 	WRITE(UPDATE_ROUTING, "update_routing", CASE_RECORD,
 	    check_update_routing),
 	WRITE(PLAN_MDO, "plan_mdo", MEETING, check_plan_mdo),
+	WRITE(PLAN_MEETINGS, "plan_meetings", MEETING_LIST,
+	    check_plan_meetings),
+	WRITE(MOVE_MEETING, "move_meeting", MEETING, check_move_meeting),
+	WRITE(CANCEL_MEETING, "cancel_meeting", MEETING, check_cancel_meeting),
+	WRITE(NOMINATE_CASE, "nominate_case", NOMINATION, check_nominate),
+	WRITE(ACCEPT_NOMINATION, "accept_nomination", NOMINATION,
+	    check_nomination_decision),
+	WRITE(DECLINE_NOMINATION, "decline_nomination", NOMINATION,
+	    check_nomination_decision),
 
 	{ 0, NULL, 0, NULL, 0, NULL }
 };

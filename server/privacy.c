@@ -96,7 +96,7 @@ redact_case(const struct conn *c, Tafel__Case *k)
 	pb_string_set(&k->redaction_reason, redaction_reason(c));
 }
 
-/* Walks msg and redacts every Case and Person found. */
+/* Walks msg and redacts every Case, Person and Nomination found. */
 static int
 walk(const struct conn *c, ProtobufCMessage *m, int depth)
 {
@@ -124,6 +124,16 @@ walk(const struct conn *c, ProtobufCMessage *m, int depth)
 		free(ini);
 		pb_string_set(&ec->birth_date, "");
 		return 0;
+	}
+	if (d == &tafel__nomination__descriptor) {
+		Tafel__Nomination *nm = (Tafel__Nomination *)m;
+
+		/* its texts are free text about the case */
+		if (nm->reason[0] != '\0' || nm->decline_reason[0] != '\0')
+			nm->redacted = 1;
+		pb_string_set(&nm->reason, "");
+		pb_string_set(&nm->decline_reason, "");
+		return 1;
 	}
 	for (i = 0; i < d->n_fields; i++) {
 		subs = pb_field_messages(m, &d->fields[i], &count);

@@ -33,7 +33,8 @@ struct viewer {
 	int64_t user_id;
 	int64_t presentation_meeting;	/* 0: the user's own view */
 	int64_t meeting_id;		/* meeting followed (chair's beamer_*) */
-	int gone;			/* left the org's action list */
+	int gone;			/* left the list (see change_gone) */
+	unsigned list_mask;		/* 0: the whole event; else LIST_* */
 };
 
 struct delivery {
@@ -53,10 +54,44 @@ static struct delivery *pending;	/* the query in flight, for a retry */
 
 static void deliver_send(struct delivery *d);
 
-/* Queues one event JSON (from the database) to c. */
+/*
+ * A list topic's event: only the records of its kinds (mask, LIST_*) move
+ * over from the rendered event ev, which is freed.  NULL when none of them
+ * is left (the viewer may not see the record).
+ */
+static Tafel__Event *
+event_trim(Tafel__Event *ev, unsigned mask)
+{
+	Tafel__Event *t = xcalloc(1, sizeof *t);
+
+	tafel__event__init(t);
+	if ((mask & LIST_MEETING) != 0) {
+		t->meeting = ev->meeting;
+		ev->meeting = NULL;
+	}
+	if ((mask & LIST_CASE) != 0) {
+		t->case_ = ev->case_;
+		ev->case_ = NULL;
+	}
+	if ((mask & LIST_NOMINATION) != 0) {
+		t->nomination = ev->nomination;
+		ev->nomination = NULL;
+	}
+	tafel__event__free_unpacked(ev, NULL);
+	if (t->meeting == NULL && t->case_ == NULL && t->nomination == NULL) {
+		tafel__event__free_unpacked(t, NULL);
+		return NULL;
+	}
+	return t;
+}
+
+/*
+ * Queues one event JSON (from the database) to c; list_mask != 0: only the
+ * records a list topic takes.
+ */
 static void
 send_event_json(struct conn *c, const struct change *ch, const char *json,
-    int gone)
+    int gone, unsigned list_mask)
 {
 	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
 	Tafel__Event *ev;
@@ -71,6 +106,8 @@ send_event_json(struct conn *c, const struct change *ch, const char *json,
 		    ch->seq, (unsigned long long)c->id, err);
 		return;
 	}
+	if (list_mask != 0 && (ev = event_trim(ev, list_mask)) == NULL)
+		return;
 	ev->seq = ch->seq;
 	ev->at = ch->event->at;
 	ev->by_user_id = ch->event->by_user_id;
@@ -134,7 +171,7 @@ deliver_done(void *arg, struct db_result *r)
 		if (idx < 0 || (size_t)idx >= d->n)
 			continue;
 		send_event_json(d->v[idx].c, ch, PQgetvalue(r->res, i, 1),
-		    d->v[idx].gone);
+		    d->v[idx].gone, d->v[idx].list_mask);
 	}
 	delivery_free(d);
 	push.delivering = 0;
@@ -188,21 +225,35 @@ targets(const struct change *ch)
 	struct delivery *d = xcalloc(1, sizeof *d);
 	struct conn *c;
 	struct sub *s;
-	int want, gone;
+	int want, full, gone, list_gone;
+	unsigned mask;
 	int64_t pres, followed;
 
 	d->seq = ch->seq;
 	TAILQ_FOREACH(c, &srv.conns, entry) {
 		if (c->state != CONN_READY || c->session == NULL)
 			continue;
-		want = gone = 0;
+		want = full = gone = list_gone = 0;
+		mask = 0;
 		pres = followed = 0;
 		for (s = c->session->subs; s != NULL; s = s->next) {
 			if (!s->live || ch->seq <= s->seq)
 				continue;
 			if (sub_wants(s, ch)) {
 				want = 1;
-				gone |= change_gone(s, ch);
+				/*
+				 * One event per session: the whole one if
+				 * any meeting or org-actions subscription
+				 * wants it (gone then for the org list only),
+				 * else the list topics' records.
+				 */
+				if (sub_list_mask(s) != 0) {
+					mask |= sub_list_mask(s);
+					list_gone |= change_gone(s, ch);
+				} else {
+					full = 1;
+					gone |= change_gone(s, ch);
+				}
 				if (s->presentation)
 					pres = s->meeting_id;
 				if (s->meeting_id != 0)
@@ -217,7 +268,8 @@ targets(const struct change *ch)
 		d->v[d->n].user_id = c->session->user_id;
 		d->v[d->n].presentation_meeting = pres;
 		d->v[d->n].meeting_id = followed;
-		d->v[d->n].gone = gone;
+		d->v[d->n].gone = full ? gone : list_gone;
+		d->v[d->n].list_mask = full ? 0 : mask;
 		conn_ref(c);
 		d->n++;
 	}
@@ -280,7 +332,7 @@ catch_up_done(void *arg, struct db_result *r)
 		if (ch == NULL || PQgetisnull(r->res, i, 1))
 			continue;
 		send_event_json(s->c, ch, PQgetvalue(r->res, i, 1),
-		    change_gone(s, ch));
+		    change_gone(s, ch), sub_list_mask(s));
 	}
 	s->seq = cu->upto;
 	free(cu);

@@ -37,6 +37,7 @@ struct sub {
 	int64_t meeting_id;		/* TOPIC_MEETING */
 	int live;			/* 0 while its snapshot or catch-up runs */
 	int presentation;		/* shared-screen view of the meeting */
+	int include_closed;		/* list topics: closed/decided stay */
 	uint64_t seq;			/* last sequence number it reflects */
 	int64_t *case_ids;		/* cases on the meeting's agenda */
 	size_t n_case_ids;
@@ -73,8 +74,20 @@ size_t ring_search(uint64_t seq);
 /* Does this change concern sub?  Also tracks the agenda's case set. */
 int sub_wants(struct sub *s, const struct change *ch);
 
-/* The action point left the organisation's list (org subscriptions). */
+/* The record left the subscription's list (org actions, list topics). */
 int change_gone(const struct sub *s, const struct change *ch);
+
+/*
+ * The records a list topic's events carry (LIST_*), or 0 for a topic that
+ * takes the whole event (meeting, org actions).
+ */
+#define LIST_MEETING	0x1u
+#define LIST_CASE	0x2u
+#define LIST_NOMINATION	0x4u
+unsigned sub_list_mask(const struct sub *s);
+
+/* Is this topic one of the list topics? */
+int topic_is_list(Tafel__SubscribeTopic topic);
 
 /* Hands undelivered ring changes to the viewers that want them, in order. */
 void deliver_pump(void);

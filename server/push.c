@@ -135,13 +135,50 @@ sub_remove_case(struct sub *s, int64_t case_id)
 	}
 }
 
-/* Does this change concern sub?  Also tracks the agenda's case set. */
+int
+topic_is_list(Tafel__SubscribeTopic topic)
+{
+	return topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING_LIST ||
+	    topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASE_LIST ||
+	    topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_NOMINATIONS;
+}
+
+unsigned
+sub_list_mask(const struct sub *s)
+{
+	switch (s->topic) {
+	case TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING_LIST:
+		return LIST_MEETING;
+	case TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASE_LIST:
+		return LIST_CASE;
+	case TAFEL__SUBSCRIBE_TOPIC__TOPIC_NOMINATIONS:
+		return LIST_NOMINATION;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Does this change concern sub?  Also tracks the agenda's case set.  A list
+ * topic wants every change that carries its kind of record; the database
+ * then leaves out what the viewer may not see.
+ */
 int
 sub_wants(struct sub *s, const struct change *ch)
 {
 	const Tafel__Event *ev = ch->event;
 	size_t i;
 
+	switch (sub_list_mask(s)) {
+	case LIST_MEETING:
+		return ev->meeting != NULL;
+	case LIST_CASE:
+		return ev->case_ != NULL;
+	case LIST_NOMINATION:
+		return ev->nomination != NULL;
+	default:
+		break;
+	}
 	if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS)
 		return ch->event->action_point != NULL &&
 		    has_id(ch->org_ids, ch->n_org_ids, s->c->session->org_id);
@@ -169,11 +206,22 @@ sub_wants(struct sub *s, const struct change *ch)
 
 /*
  * For an organisation's action list: the action point left it (moved to
- * another owner organisation), so the client should drop it.
+ * another owner organisation), so the client should drop it.  For a case
+ * list without closed cases: the case closed; for the nominations without
+ * decided ones: the nomination was decided.
  */
 int
 change_gone(const struct sub *s, const struct change *ch)
 {
+	const Tafel__Event *ev = ch->event;
+
+	if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASE_LIST)
+		return !s->include_closed && ev->case_ != NULL &&
+		    ev->case_->status == TAFEL__CASE_STATUS__CASE_CLOSED;
+	if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_NOMINATIONS)
+		return !s->include_closed && ev->nomination != NULL &&
+		    ev->nomination->state !=
+		    TAFEL__NOMINATION_STATE__NOMINATION_PENDING;
 	return s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS &&
 	    ch->event->action_point != NULL &&
 	    ch->event->action_point->owner_org_id != s->c->session->org_id;
@@ -519,7 +567,12 @@ sub_snapshot(struct sub_setup *st)
 	else if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASES)
 		db_call("SELECT tafel_cases_snapshot($1::bigint)", 1, params,
 		    subscribe_done, st);
-	else
+	else if (topic_is_list(s->topic)) {
+		snprintf(mid, sizeof mid, "%d", (int)s->topic);
+		params[2] = s->include_closed ? "true" : "false";
+		db_call("SELECT tafel_list_snapshot($1::bigint, $2::int, "
+		    "$3::boolean)", 3, params, subscribe_done, st);
+	} else
 		db_call("SELECT tafel_org_actions($1::bigint, false)", 1,
 		    params, subscribe_done, st);
 }
@@ -684,7 +737,8 @@ push_subscribe(struct conn *c, const Tafel__Envelope *env,
 	}
 	if (q->topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING &&
 	    q->topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS &&
-	    q->topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASES) {
+	    q->topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASES &&
+	    !topic_is_list(q->topic)) {
 		conn_send_error(c, env->request_id,
 		    TAFEL__ERROR_CODE__OUT_OF_RANGE, "unknown topic", "topic");
 		return;
@@ -698,6 +752,7 @@ push_subscribe(struct conn *c, const Tafel__Envelope *env,
 	    q->meeting_id : 0;
 	s->presentation = q->presentation &&
 	    q->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING;
+	s->include_closed = q->include_closed && topic_is_list(q->topic);
 	s->next = c->session->subs;
 	c->session->subs = s;
 	TAILQ_INSERT_TAIL(&push.subs, s, entry);

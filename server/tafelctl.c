@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libpq-fe.h>
@@ -530,6 +531,243 @@ cmd_access_set(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * Meetings (planning): through tafel_write, as a user (--as LOGIN; by
+ * default the series' usual chair or the meeting's chair), so that the
+ * rules, the change log and the live push are those of the client.
+ */
+
+/* The acting user's id as text, or NULL (printed). */
+static char *
+acting_user(const char *login, const char *fallback_sql, const char *arg)
+{
+	const char *p[1];
+	PGresult *r;
+	char *id;
+
+	if (login != NULL) {
+		p[0] = login;
+		r = q("SELECT id FROM users WHERE login = $1 AND NOT disabled",
+		    1, p);
+	} else {
+		p[0] = arg;
+		r = q(fallback_sql, 1, p);
+	}
+	if (r == NULL)
+		return NULL;
+	if (PQntuples(r) == 0 || PQgetisnull(r, 0, 0)) {
+		fprintf(stderr, "tafelctl: %s; give --as LOGIN\n", login != NULL ?
+		    "no such active user" : "no user to act as");
+		PQclear(r);
+		return NULL;
+	}
+	id = xstrdup(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return id;
+}
+
+/* A fresh idempotency key for one write of this run. */
+static const char *
+ctl_key(void)
+{
+	static char key[64];
+	static unsigned n;
+
+	snprintf(key, sizeof key, "tafelctl-%ld-%d-%u", (long)time(NULL),
+	    (int)getpid(), n++);
+	return key;
+}
+
+/* The value of option NAME (--name VALUE) in argv, or NULL. */
+static const char *
+opt_value(int argc, char **argv, const char *name)
+{
+	for (int i = 0; i + 1 < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return argv[i + 1];
+	return NULL;
+}
+
+/* Every argument is a known --option followed by its value. */
+static int
+opts_valid(int argc, char **argv, const char *const *known)
+{
+	for (int i = 0; i < argc; i += 2) {
+		const char *const *k;
+
+		for (k = known; *k != NULL; k++)
+			if (strcmp(argv[i], *k) == 0)
+				break;
+		if (*k == NULL || i + 1 >= argc) {
+			fprintf(stderr, "tafelctl: %s: %s\n", argv[i], *k == NULL ?
+			    "unknown option" : "needs a value");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+#define SERIES_SQL "(SELECT s.id FROM series s WHERE s.name = $1 OR " \
+	"s.id::text = $1 OR (s.kind = lower($1) AND (SELECT count(*) FROM " \
+	"series x WHERE x.kind = lower($1)) = 1))"
+
+static int
+cmd_meeting_plan(int argc, char **argv)
+{
+	static const char *const known[] = { "--series", "--time", "--date",
+	    "--weekday", "--from", "--every", "--until", "--chair", "--as",
+	    NULL };
+	const char *series = opt_value(argc, argv, "--series");
+	const char *tm = opt_value(argc, argv, "--time");
+	const char *date = opt_value(argc, argv, "--date");
+	const char *wd = opt_value(argc, argv, "--weekday");
+	const char *every = opt_value(argc, argv, "--every");
+	const char *until = opt_value(argc, argv, "--until");
+	const char *p[10];
+	char *uid, weeks[16];
+	PGresult *r;
+	long n = 0;
+	char *end;
+
+	if (opts_valid(argc, argv, known) != 0)
+		return 2;
+	if (series == NULL || tm == NULL || (date == NULL) == (wd == NULL)) {
+		fprintf(stderr, "tafelctl: meeting plan needs --series, --time "
+		    "and one of --date and --weekday\n");
+		return 2;
+	}
+	if (every != NULL) {
+		n = strtol(every, &end, 10);
+		if (end == every || (*end != '\0' && strcmp(end, "w") != 0) ||
+		    n < 1 || n > 52 || until == NULL) {
+			fprintf(stderr, "tafelctl: --every takes 1w..52w (weeks) "
+			    "and needs --until\n");
+			return 2;
+		}
+	}
+	snprintf(weeks, sizeof weeks, "%ld", n);
+	uid = acting_user(opt_value(argc, argv, "--as"),
+	    "SELECT coalesce(s.usual_chair_id, (SELECT min(id) FROM users "
+	    "WHERE 'admin' = ANY (roles) AND NOT disabled)) FROM series s "
+	    "WHERE s.id = " SERIES_SQL, series);
+	if (uid == NULL)
+		return 1;
+	p[0] = series;
+	p[1] = uid;
+	p[2] = ctl_key();
+	p[3] = date != NULL ? date : "";
+	p[4] = wd != NULL ? wd : "";
+	p[5] = opt_value(argc, argv, "--from");
+	p[6] = tm;
+	p[7] = weeks;
+	p[8] = until != NULL ? until : "";
+	p[9] = opt_value(argc, argv, "--chair");
+	/* --weekday: the first such day from --from (today) still ahead */
+	r = q("WITH a AS (SELECT " SERIES_SQL " AS series_id, CASE WHEN $4 <> "
+	    "'' THEN $4::date ELSE (SELECT d::date FROM generate_series("
+	    "coalesce($6::date, current_date), coalesce($6::date, current_date) "
+	    "+ 13, interval '1 day') d WHERE to_char(d, 'FMdy') = lower(left($5, "
+	    "3)) AND (d::date + $7::text::time) AT TIME ZONE 'Europe/Amsterdam' > "
+	    "now() "
+	    "ORDER BY d LIMIT 1) END AS first) "
+	    "SELECT to_char(to_timestamp((m ->> 'scheduled_start')::bigint) AT "
+	    "TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD HH24:MI Dy') AS start, "
+	    "m ->> 'id' AS id, m ->> 'series_name' AS series, m ->> 'chair_name' "
+	    "AS chair FROM a, jsonb_array_elements(tafel_write($2::bigint, $3, "
+	    "'plan_meetings', jsonb_build_object('series_id', coalesce("
+	    "a.series_id, 0), 'first_date', coalesce(a.first::text, ''), 'time', "
+	    "$7::text, 'every_weeks', $8::int, 'until', $9::text, 'chair_id', "
+	    "CASE WHEN $10::text IS NULL THEN 0 ELSE coalesce((SELECT id FROM "
+	    "users WHERE login = $10), -1) END)) -> 'meetings') m", 10, p);
+	free(uid);
+	if (r == NULL)
+		return 1;
+	print_table(r);
+	printf("%d meeting(s) planned (times in Europe/Amsterdam)\n",
+	    PQntuples(r));
+	PQclear(r);
+	return 0;
+}
+
+/* move / cancel: the meeting's current version, as its chair or --as. */
+static int
+meeting_write(const char *op, const char *id, const char *args_sql,
+    const char *a3, const char *a4, const char *as)
+{
+	char sql[1024];
+	const char *p[5];
+	char *uid;
+	PGresult *r;
+
+	uid = acting_user(as, "SELECT chair_id FROM meetings WHERE id::text = "
+	    "$1", id);
+	if (uid == NULL)
+		return 1;
+	p[0] = id;
+	p[1] = uid;
+	p[2] = ctl_key();
+	p[3] = a3;
+	p[4] = a4;
+	snprintf(sql, sizeof sql, "SELECT to_char(to_timestamp((m ->> "
+	    "'scheduled_start')::bigint) AT TIME ZONE 'Europe/Amsterdam', "
+	    "'YYYY-MM-DD HH24:MI Dy') AS start, m ->> 'id' AS id, m ->> "
+	    "'series_name' AS series, m ->> 'state' AS state FROM tafel_write("
+	    "$2::bigint, $3, '%s', jsonb_build_object('meeting_id', "
+	    "$1::text::bigint, 'version', coalesce((SELECT version FROM meetings "
+	    "WHERE id::text = $1::text), 0)) || %s) m", op, args_sql);
+	r = q(sql, 5, p);
+	free(uid);
+	if (r == NULL)
+		return 1;
+	print_table(r);
+	PQclear(r);
+	return 0;
+}
+
+/* Splits off a trailing --as LOGIN. */
+static const char *
+take_as(int *argc, char **argv)
+{
+	if (*argc >= 2 && strcmp(argv[*argc - 2], "--as") == 0) {
+		*argc -= 2;
+		return argv[*argc + 1];
+	}
+	return NULL;
+}
+
+static int
+cmd_meeting_move(int argc, char **argv)
+{
+	const char *as = take_as(&argc, argv);
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: tafelctl meeting move ID DATE HH:MM "
+		    "[--as LOGIN]\n");
+		return 2;
+	}
+	return meeting_write("move_meeting", argv[0], "jsonb_build_object("
+	    "'scheduled_start', extract(epoch FROM ($4::date + $5::time) AT "
+	    "TIME ZONE 'Europe/Amsterdam')::bigint)", argv[1], argv[2], as);
+}
+
+static int
+cmd_meeting_cancel(int argc, char **argv)
+{
+	const char *as = take_as(&argc, argv);
+	char reason[2048] = "";
+
+	if (argc < 1) {
+		fprintf(stderr, "usage: tafelctl meeting cancel ID [REASON...] "
+		    "[--as LOGIN]\n");
+		return 2;
+	}
+	for (int i = 1; i < argc; i++)
+		snprintf(reason + strlen(reason), sizeof reason - strlen(reason),
+		    "%s%s", i > 1 ? " " : "", argv[i]);
+	return meeting_write("cancel_meeting", argv[0], "jsonb_build_object("
+	    "'reason', $4::text || $5::text)", reason, "", as);
+}
+
 static int
 cmd_migrate(int argc, char **argv)
 {
@@ -621,6 +859,26 @@ static const struct ctl_cmd commands[] = {
 	  "casusoverleg_hg; THEMES comma-separated)", NULL },
 	{ "series member", "SERIES ORGANISATION", 2, 2, 1, cmd_series_member,
 	  "make an organisation a fixed member of a series", NULL },
+	{ "meeting list", "[SERIES]", 0, 1, 1, cmd_report,
+	  "list the meetings from today on (times in Europe/Amsterdam)",
+	  "SELECT m.id, to_char(m.scheduled_start AT TIME ZONE "
+	  "'Europe/Amsterdam', 'YYYY-MM-DD HH24:MI Dy') AS start, s.name AS "
+	  "series, m.state, coalesce(u.display_name, '') AS chair, "
+	  "m.cancel_reason AS reason FROM meetings m JOIN series s ON s.id = "
+	  "m.series_id LEFT JOIN users u ON u.id = m.chair_id WHERE "
+	  "m.scheduled_start >= current_date AND ($1::text IS NULL OR s.name = "
+	  "$1 OR s.kind = lower($1) OR s.id::text = $1) ORDER BY "
+	  "m.scheduled_start, m.id" },
+	{ "meeting plan", "--series SERIES --time HH:MM (--date DATE | "
+	  "--weekday DAY [--from DATE]) [--every Nw --until DATE] "
+	  "[--chair LOGIN] [--as LOGIN]", 4, 18, 1, cmd_meeting_plan,
+	  "plan one meeting or a recurrence in one go (SERIES: name, kind or "
+	  "id; DAY: mon..sun; times in Europe/Amsterdam); e.g. --series wzt "
+	  "--every 2w --weekday tue --time 13:30 --until 2027-03-01", NULL },
+	{ "meeting move", "ID DATE HH:MM [--as LOGIN]", 3, 5, 1,
+	  cmd_meeting_move, "move a planned meeting (Europe/Amsterdam)", NULL },
+	{ "meeting cancel", "ID [REASON...] [--as LOGIN]", 1, 40, 1,
+	  cmd_meeting_cancel, "cancel a planned meeting", NULL },
 	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL }
 };
 

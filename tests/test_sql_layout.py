@@ -21,6 +21,7 @@ KIND_OF_REPLY = {
     "AGENDA_ITEM": "item", "ACTION_POINT": "action", "CASE_RECORD": "case",
     "PERSON": "person", "CONTRIBUTION": "contribution", "GOAL": "goal",
     "PERSON_LINK": "link",
+    "PERSON": "person", "MEETING_LIST": "meetings", "NOMINATION": "nomination",
 }
 
 

@@ -79,7 +79,8 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 		ORDER BY u.display_name, a.user_id)
 		FROM attendance a JOIN users u ON u.id = a.user_id
 		WHERE a.meeting_id = m.id), '[]'::jsonb),
-	    'version', m.version)
+	    'version', m.version,
+	    'cancel_reason', m.cancel_reason)
 	FROM meetings m
 	JOIN series s ON s.id = m.series_id
 	LEFT JOIN users c ON c.id = m.chair_id

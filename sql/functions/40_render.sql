@@ -182,6 +182,7 @@ DECLARE
 	b jsonb;
 	v_cats text[];
 	v_org bigint;
+	v_nom jsonb;
 BEGIN
 	IF p_obj IS NULL THEN
 		RETURN NULL;
@@ -226,6 +227,35 @@ BEGIN
 				CONTINUE;
 			END IF;
 			v_out := v_out || jsonb_build_object(v_key, v_val);
+		ELSIF v_key IN ('nomination', 'nominations') THEN
+			-- who sees a nomination is its own rule (56_planning.sql);
+			-- never on the shared screen
+			CONTINUE WHEN coalesce(p_pres_meeting, 0) > 0;
+			v_arr := '[]';
+			FOR v_el IN SELECT e FROM jsonb_array_elements(CASE
+			    WHEN jsonb_typeof(v_val) = 'array' THEN v_val
+			    ELSE jsonb_build_array(v_val) END)
+			    WITH ORDINALITY AS t(e, i) ORDER BY i LOOP
+				a := tafel_access(u.id, (v_el ->> 'case_id')::bigint);
+				v_nom := tafel_redact_nomination(u, v_el, a);
+				IF v_nom IS NULL AND p_drop THEN
+					CONTINUE;
+				END IF;
+				v_nom := coalesce(v_nom, v_el || jsonb_build_object(
+				    'reason', '', 'decline_reason', '', 'redacted', true));
+				IF v_nom ->> 'reason' <> '' OR v_nom ->> 'decline_reason' <> ''
+				THEN
+					v_sent := v_sent || jsonb_build_object(
+					    v_el ->> 'case_id', coalesce(v_sent -> (v_el ->> 'case_id'),
+						'[]') || '["free_text"]'::jsonb);
+				END IF;
+				v_arr := v_arr || jsonb_build_array(v_nom);
+			END LOOP;
+			IF jsonb_typeof(v_val) = 'array' THEN
+				v_out := v_out || jsonb_build_object(v_key, v_arr);
+			ELSIF jsonb_array_length(v_arr) > 0 THEN
+				v_out := v_out || jsonb_build_object(v_key, v_arr -> 0);
+			END IF;
 		ELSIF v_kind IS NULL THEN
 			v_out := v_out || jsonb_build_object(v_key, v_val);
 		ELSIF jsonb_typeof(v_val) = 'object' THEN
@@ -336,6 +366,8 @@ $$;
 CREATE OR REPLACE FUNCTION tafel_skeleton(p_payload jsonb, p_case_id bigint DEFAULT NULL)
 RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = public AS $$
 	SELECT coalesce(jsonb_object_agg(k, CASE
+	    WHEN k = 'nomination' AND jsonb_typeof(v) = 'object'
+		THEN v || '{"reason": "", "decline_reason": ""}'::jsonb
 	    WHEN tafel_key_kind(k) IS NULL THEN v
 	    WHEN jsonb_typeof(v) = 'object' THEN CASE
 		WHEN p_case_id IS NULL
@@ -379,6 +411,9 @@ BEGIN
 		    'agenda_items', jsonb_build_array(p_obj)), p_context,
 		    coalesce((p_obj ->> 'meeting_id')::bigint, 0), false)
 		    -> 'agenda_items' -> 0;
+	WHEN 'nomination' THEN
+		RETURN tafel_render(p_user_id, 0, 0, jsonb_build_object('nomination',
+		    p_obj), p_context, 0, false) -> 'nomination';
 	WHEN 'agenda' THEN
 		r := tafel_render(p_user_id, 0, 0, jsonb_build_object('agenda_items',
 		    coalesce(p_obj -> 'items', '[]')), p_context,

@@ -74,6 +74,12 @@ BEGIN
 		PERFORM tafel_raise('TF014', 'scheduled_start is out of range',
 		    'scheduled_start');
 	END IF;
+	-- an ad-hoc meeting may have begun already today, not on an earlier day
+	IF to_timestamp(v_start) < (now() AT TIME ZONE 'Europe/Amsterdam')::date
+	    AT TIME ZONE 'Europe/Amsterdam' THEN
+		PERFORM tafel_raise('TF050', 'scheduled_start lies before today '
+		    || '(Europe/Amsterdam)', 'scheduled_start');
+	END IF;
 	IF v_chair = 0 THEN
 		v_chair := coalesce(s.usual_chair_id, u.id);
 	END IF;
@@ -262,8 +268,8 @@ BEGIN
 		PERFORM tafel_raise('TF010', 'only the chair of the meeting or an '
 		    || 'administrator can change its agenda');
 	END IF;
-	IF m.state = 'closed' THEN
-		PERFORM tafel_raise('TF018', 'the meeting is closed');
+	IF m.state IN ('closed', 'cancelled') THEN
+		PERFORM tafel_raise('TF018', format('the meeting is %s', m.state));
 	END IF;
 	RETURN m;
 END
@@ -1136,7 +1142,14 @@ INSERT INTO write_ops (name, kind, routing) VALUES
 	('update_goal', 'goal', '{case}'),
 	('link_persons', 'link', '{case}'),
 	('update_routing', 'case', '{case}'),
-	('plan_mdo', 'meeting', '{meeting,case}');
+	('plan_mdo', 'meeting', '{meeting,case}'),
+	-- planning and nominations (56_planning.sql)
+	('plan_meetings', 'meetings', '{meeting}'),
+	('move_meeting', 'meeting', '{meeting}'),
+	('cancel_meeting', 'meeting', '{meeting}'),
+	('nominate_case', 'nomination', '{case,orgs}'),
+	('accept_nomination', 'nomination', '{meeting,case,orgs}'),
+	('decline_nomination', 'nomination', '{case,orgs}');
 
 -- The lists the table replaced.
 DROP FUNCTION IF EXISTS tafel_write_ops();

@@ -120,6 +120,9 @@ BEGIN
 		    version = version + 1, updated_at = now()
 		WHERE action_points.case_id = c.id;
 		GET DIAGNOSTICS v_actions = ROW_COUNT;
+		UPDATE nominations SET reason = '', decline_reason = '',
+		    version = version + 1, updated_at = now()
+		WHERE nominations.case_id = c.id;
 		UPDATE changelog cl SET payload = tafel_skeleton(cl.payload, c.id)
 		WHERE (cl.case_id = c.id OR jsonb_path_exists(cl.payload,
 		    '$.** ? (@.case_id == $c)', v_match)

@@ -33,14 +33,17 @@ GRANT EXECUTE ON FUNCTION
 	tafel_case_meetings(bigint),
 	tafel_events_for(bigint, jsonb),
 	tafel_events_for_viewer(bigint, bigint, bigint[]),
-	tafel_audit_conflict(bigint, text)
+	tafel_audit_conflict(bigint, text),
+	tafel_list_nominations(bigint, bigint, boolean),
+	tafel_list_snapshot(bigint, int, boolean)
 	TO tafel_app;
 
 -- Row-level security: helpers of the policies (SECURITY DEFINER, for the
 -- user in tafel.user_id; nothing without it).
 GRANT EXECUTE ON FUNCTION tafel_rls_user(), tafel_rls_org(),
 	tafel_rls_case_cats(bigint), tafel_rls_case_connected(bigint),
-	tafel_rls_meeting_visible(bigint) TO tafel_app;
+	tafel_rls_meeting_visible(bigint),
+	tafel_rls_nomination_visible(bigint, bigint) TO tafel_app;
 
 -- Reading the register directly (a backstop: the server uses the
 -- functions): only what the current user may see.
@@ -92,6 +95,13 @@ CREATE POLICY tafel_app_audit_insert ON audit_log FOR INSERT TO tafel_app
 DROP POLICY IF EXISTS tafel_app_attendance_periods ON attendance_periods;
 CREATE POLICY tafel_app_attendance_periods ON attendance_periods FOR SELECT
 	TO tafel_app USING (tafel_rls_meeting_visible(meeting_id));
+GRANT SELECT (id, series_id, case_id, org_id, nominated_by, state,
+	meeting_id, agenda_item_id, decided_by, decided_at, version, created_at,
+	updated_at, updated_by)
+	ON nominations TO tafel_app;
+DROP POLICY IF EXISTS tafel_app_nominations ON nominations;
+CREATE POLICY tafel_app_nominations ON nominations FOR SELECT TO tafel_app
+	USING (tafel_rls_nomination_visible(series_id, org_id));
 -- changelog, purge_log, write_ops: no policy, no grant: nothing for tafel_app
 
 -- Resume tickets (65_session.sql): the four entry functions only.

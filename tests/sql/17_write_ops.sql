@@ -11,7 +11,7 @@ BEGIN
 	-- every op has its function, and only the ops are accepted
 	ASSERT NOT EXISTS (SELECT 1 FROM write_ops w WHERE to_regprocedure(
 	    'tafel_op_' || w.name || '(bigint, jsonb)') IS NULL);
-	ASSERT (SELECT count(*) FROM write_ops) = 25;
+	ASSERT (SELECT count(*) FROM write_ops) = 31;
 	e := test_expect('TF011', format('SELECT test_write(%L, %L, %L)',
 	    'politie', 'drop_everything', '{}'));
 	ASSERT e ->> 'message' LIKE 'unknown operation%';
