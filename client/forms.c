@@ -70,6 +70,7 @@ static struct {
 	int present;			/* attendance: present */
 	int64_t pick_sending;		/* case being added, 0 none */
 	struct action_form af;
+	const Tafel__Envelope *reply;	/* the answer accepted() is told of */
 	struct {
 		uint64_t request_id;	/* 0: free slot */
 		const struct form *form;
@@ -138,7 +139,9 @@ form_reply(struct net *n, const Tafel__Envelope *m, void *arg)
 		return;
 	f = form_of(m->request_id);
 	if (m->body_case != TAFEL__ENVELOPE__BODY_ERROR) {
+		fs.reply = m;
 		f->accepted(u);
+		fs.reply = NULL;
 		return;
 	}
 	if (f->refused != NULL && f->refused(u, m->error)) {
@@ -1109,4 +1112,676 @@ forms_pick_add(struct ui *u)
 	fs.pick_sending = c->id;
 	fs.form = &pick_form;
 	pick_send(u, "");
+}
+
+/* --- intake: a partner registers a signal -------------------------------- */
+
+/* theme → district → approach → reason → persons (one per prompt, empty
+ * line: done, then sent).  The submitter is the user and organisation. */
+#define SIGNAL_MAX_PERSONS 8
+
+static struct {
+	char theme[64], district[128], reason[2000];
+	Tafel__Approach approach;
+	size_t n_persons;
+	Tafel__PersonRole role[SIGNAL_MAX_PERSONS];
+	char name[SIGNAL_MAX_PERSONS][200];
+	char birth[SIGNAL_MAX_PERSONS][16];
+} sig;
+
+static const char *const themes[] = { "domestic_violence", "repeat_offenders",
+	"at_risk_youth", "multi_problem" };
+
+/* An enum value by its label on screen (Dutch or English), its short name
+ * or its number; -1 if none fits.  The start of a label is enough. */
+static int
+enum_from_text(const ProtobufCEnumDescriptor *d, const char *text)
+{
+	size_t len = strlen(text);
+
+	if (len == 0)
+		return -1;
+	for (unsigned i = 0; i < d->n_values; i++) {
+		const char *label = ui_enum(d, d->values[i].value);
+		const char *us = strchr(d->values[i].name, '_');
+
+		if (strncasecmp(label, text, len) == 0 ||
+		    (us != NULL && strncasecmp(us + 1, text, len) == 0))
+			return d->values[i].value;
+	}
+	return -1;
+}
+
+static void signal_ask_person(struct ui *u);
+
+static void
+signal_send(struct ui *u, const char *text)
+{
+	Tafel__CreateCaseRequest r = TAFEL__CREATE_CASE_REQUEST__INIT;
+	Tafel__Person p[SIGNAL_MAX_PERSONS], *pp[SIGNAL_MAX_PERSONS];
+	struct datein_day day;
+	char *rest, *name, *last;
+	int role;
+
+	if (text[0] != '\0') {		/* one more person */
+		char buf[400];
+
+		snprintf(buf, sizeof buf, "%s", text);
+		name = buf;
+		while (*name == ' ')
+			name++;
+		rest = strchr(name, ' ');
+		if (rest != NULL)
+			*rest++ = '\0';
+		role = enum_from_text(&tafel__person_role__descriptor, name);
+		if (role < 0 || rest == NULL || sig.n_persons ==
+		    SIGNAL_MAX_PERSONS) {
+			ui_prompt(u, _("Person: role name date of birth (empty: "
+			    "register)"), text, form_typed);
+			ui_message(u, 1, "%s", sig.n_persons == SIGNAL_MAX_PERSONS ?
+			    _("No more persons fit in one signal.") :
+			    _("Start with the role: victim, suspect, child or "
+			    "other, then the name."));
+			return;
+		}
+		sig.role[sig.n_persons] = (Tafel__PersonRole)role;
+		sig.birth[sig.n_persons][0] = '\0';
+		last = strrchr(rest, ' ');
+		if (last != NULL && datein_parse(last + 1, (struct datein_day){
+		    1900, 1, 1 }, &day) == DATEIN_OK && strpbrk(last + 1,
+		    "-/.") != NULL) {
+			datein_format(day, sig.birth[sig.n_persons],
+			    sizeof sig.birth[0]);
+			*last = '\0';
+		}
+		snprintf(sig.name[sig.n_persons], sizeof sig.name[0], "%s",
+		    rest);
+		sig.n_persons++;
+		signal_ask_person(u);
+		return;
+	}
+	for (size_t i = 0; i < sig.n_persons; i++) {
+		tafel__person__init(&p[i]);
+		p[i].role = sig.role[i];
+		p[i].name = sig.name[i];
+		p[i].birth_date = sig.birth[i];
+		pp[i] = &p[i];
+	}
+	r.theme = sig.theme;
+	r.district = sig.district;
+	r.approach = sig.approach;
+	r.reason = sig.reason;
+	r.n_persons = sig.n_persons;
+	r.persons = pp;
+	ui_message(u, 0, "%s", _("Registering the signal…"));
+	form_send(u, TAFEL__ENVELOPE__BODY_CREATE_CASE, &r);
+}
+
+/* Registered: the case opens, with the earlier cases it matches. */
+static void
+signal_accepted(struct ui *u)
+{
+	const Tafel__Case *c = fs.reply != NULL &&
+	    fs.reply->body_case == TAFEL__ENVELOPE__BODY_CASE_RECORD ?
+	    fs.reply->case_record : NULL;
+
+	if (c == NULL)
+		return;
+	view_case_open(u, c->id);
+	ui_message(u, 0, _("Signal %s registered."), c->number);
+}
+
+static int
+signal_refused(struct ui *u, const Tafel__Error *e)
+{
+	return 1;
+}
+
+static void
+signal_reopen(struct ui *u, const Tafel__Error *e)
+{
+	signal_ask_person(u);
+}
+
+static const struct form signal_form = {
+	.label = N_("Person: role name date of birth (empty: register)"),
+	.send = signal_send,
+	.refused = signal_refused,
+	.reopen = signal_reopen,
+	.accepted = signal_accepted,
+};
+
+static void
+signal_ask_person(struct ui *u)
+{
+	char label[200];
+
+	snprintf(label, sizeof label, _("Person %zu: role name date of birth "
+	    "(empty: register)"), sig.n_persons + 1);
+	fs.form = &signal_form;
+	ui_prompt(u, label, "", form_typed);
+}
+
+static void
+signal_reason(struct ui *u, const char *text)
+{
+	if (text == NULL)
+		return;
+	if (text[0] == '\0') {
+		ui_prompt(u, _("Reason for the signal"), "", signal_reason);
+		ui_message(u, 1, "%s", _("Say why you raise the signal."));
+		return;
+	}
+	snprintf(sig.reason, sizeof sig.reason, "%s", text);
+	signal_ask_person(u);
+}
+
+static void
+signal_approach(struct ui *u, const char *text)
+{
+	int a;
+
+	if (text == NULL)
+		return;
+	a = enum_from_text(&tafel__approach__descriptor, text);
+	if (a < 0) {
+		ui_prompt(u, _("Approach (person, system, area)"), text,
+		    signal_approach);
+		ui_message(u, 1, "%s", _("Choose person, system or area."));
+		return;
+	}
+	sig.approach = (Tafel__Approach)a;
+	ui_prompt(u, _("Reason for the signal"), "", signal_reason);
+}
+
+static void
+signal_district(struct ui *u, const char *text)
+{
+	if (text == NULL)
+		return;
+	if (text[0] == '\0') {
+		ui_prompt(u, _("District"), "", signal_district);
+		ui_message(u, 1, "%s", _("The district decides who manages the "
+		    "case."));
+		return;
+	}
+	snprintf(sig.district, sizeof sig.district, "%s", text);
+	ui_prompt(u, _("Approach (person, system, area)"),
+	    ui_enum(&tafel__approach__descriptor, 0), signal_approach);
+}
+
+static void
+signal_theme(struct ui *u, const char *text)
+{
+	size_t len;
+	char *end;
+	long n;
+
+	if (text == NULL)
+		return;
+	len = strlen(text);
+	n = strtol(text, &end, 10);
+	sig.theme[0] = '\0';
+	if (len > 0 && *end == '\0' && n >= 1 &&
+	    n <= (long)(sizeof themes / sizeof themes[0]))
+		snprintf(sig.theme, sizeof sig.theme, "%s", themes[n - 1]);
+	for (size_t i = 0; len > 0 && sig.theme[0] == '\0' &&
+	    i < sizeof themes / sizeof themes[0]; i++)
+		if (strncasecmp(ui_theme(themes[i]), text, len) == 0 ||
+		    strncasecmp(themes[i], text, len) == 0)
+			snprintf(sig.theme, sizeof sig.theme, "%s", themes[i]);
+	if (sig.theme[0] == '\0') {
+		forms_signal(u);
+		ui_message(u, 1, "%s", _("Choose a theme by its number or name."));
+		return;
+	}
+	ui_prompt(u, _("District"), "", signal_district);
+}
+
+void
+forms_signal(struct ui *u)
+{
+	char label[300];
+
+	memset(&sig, 0, sizeof sig);
+	snprintf(label, sizeof label, _("Themes: 1 %s, 2 %s, 3 %s, 4 %s"),
+	    ui_theme(themes[0]), ui_theme(themes[1]), ui_theme(themes[2]),
+	    ui_theme(themes[3]));
+	ui_prompt(u, _("New signal: theme (number or name)"), "", signal_theme);
+	ui_message(u, 0, "%s", label);
+}
+
+/* --- the case: routing, regie, dates, closing, goals, contributions ------ */
+
+static const Tafel__Case *
+shown_case(struct ui *u)
+{
+	const Tafel__CaseDetail *d = view_case_detail(u);
+
+	if (d == NULL) {
+		ui_message(u, 1, "%s", _("The case is still loading."));
+		return NULL;
+	}
+	return d->case_;
+}
+
+/* What update_routing sends: the case's routing fields as they are, with
+ * the changes the form made. */
+static struct {
+	int64_t lead_org_id, case_manager_id;
+	char end_date[16], review_date[16];
+	char closing_reason[2000], evaluation[2000];
+	char manager_name[200];
+} rt;
+
+static void
+routing_from(const Tafel__Case *c)
+{
+	rt.lead_org_id = c->lead_org_id;
+	rt.case_manager_id = c->case_manager_id;
+	snprintf(rt.end_date, sizeof rt.end_date, "%s", c->end_date);
+	snprintf(rt.review_date, sizeof rt.review_date, "%s", c->review_date);
+	snprintf(rt.closing_reason, sizeof rt.closing_reason, "%s",
+	    c->closing_reason);
+	snprintf(rt.evaluation, sizeof rt.evaluation, "%s", c->evaluation);
+}
+
+static void
+routing_send(struct ui *u, const char *unused)
+{
+	Tafel__UpdateRoutingRequest r = TAFEL__UPDATE_ROUTING_REQUEST__INIT;
+
+	r.id = fs.id;
+	r.version = fs.version;
+	r.lead_org_id = rt.lead_org_id;
+	r.case_manager_id = rt.case_manager_id;
+	r.end_date = rt.end_date;
+	r.review_date = rt.review_date;
+	r.closing_reason = rt.closing_reason;
+	r.evaluation = rt.evaluation;
+	form_send(u, TAFEL__ENVELOPE__BODY_UPDATE_ROUTING, &r);
+}
+
+static void
+routing_saved(struct ui *u)
+{
+	ui_message(u, 0, _("Case %s: lead organisation, case manager and dates "
+	    "recorded."), fs.what);
+}
+
+static int
+case_refused(struct ui *u, const Tafel__Error *e)
+{
+	if (e->current_record_case == TAFEL__ERROR__CURRENT_RECORD_CURRENT_CASE)
+		fs.version = e->current_case->version;
+	return 0;
+}
+
+static const struct form routing_form = {
+	.label = NULL,
+	.send = routing_send,
+	.refused = case_refused,
+	.accepted = routing_saved,
+};
+
+static int
+case_begin(struct ui *u)
+{
+	const Tafel__Case *c = shown_case(u);
+
+	if (c == NULL)
+		return 0;
+	fs.id = c->id;
+	fs.version = c->version;
+	snprintf(fs.what, sizeof fs.what, "%s", c->number);
+	routing_from(c);
+	return 1;
+}
+
+static void
+regie_manager(struct ui *u, const Tafel__User *p)
+{
+	if (p == NULL) {
+		ui_set_view(u, VIEW_CASE);
+		ui_message(u, 1, "%s", _("No case manager chosen: nothing "
+		    "changed."));
+		return;
+	}
+	ui_set_view(u, VIEW_CASE);
+	rt.case_manager_id = p->id;
+	fs.form = &routing_form;
+	routing_send(u, "");
+}
+
+static void
+regie_org(struct ui *u, const char *text)
+{
+	const Tafel__Organisation *o;
+	char title[300];
+	int64_t id;
+
+	if (text == NULL)
+		return;
+	id = find_org(u, text);
+	o = id != 0 ? ui_org(u, id) : NULL;
+	if (o == NULL) {
+		ui_prompt(u, _("Lead organisation (name)"), text, regie_org);
+		ui_message(u, 1, "%s", _("Unknown organisation."));
+		return;
+	}
+	rt.lead_org_id = id;
+	snprintf(title, sizeof title, _("Case manager of case %s at %s "
+	    "(Enter; Esc: none)"), fs.what, o->name);
+	view_pick_person_open(u, title, id, NULL, 0, regie_manager);
+}
+
+void
+forms_case_regie(struct ui *u)
+{
+	const Tafel__Organisation *o;
+
+	if (!case_begin(u))
+		return;
+	o = rt.lead_org_id != 0 ? ui_org(u, rt.lead_org_id) : NULL;
+	ui_prompt(u, _("Lead organisation (name)"), o != NULL ? o->name : "",
+	    regie_org);
+}
+
+/* A date typed as people do, "" to clear; 0 when not a date. */
+static int
+date_field(const char *text, char *out, size_t len)
+{
+	struct datein_day d;
+
+	switch (datein_parse(text, datein_today((int64_t)time(NULL)), &d)) {
+	case DATEIN_EMPTY:
+		out[0] = '\0';
+		return 1;
+	case DATEIN_OK:
+		datein_format(d, out, len);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void
+dates_review(struct ui *u, const char *text)
+{
+	if (text == NULL)
+		return;
+	if (!date_field(text, rt.review_date, sizeof rt.review_date)) {
+		ui_prompt(u, _("Review date (empty: none)"), text, dates_review);
+		ui_message(u, 1, "%s", _("Not a date (e.g. 8-12-2026, +7)."));
+		return;
+	}
+	fs.form = &routing_form;
+	routing_send(u, "");
+}
+
+static void
+dates_end(struct ui *u, const char *text)
+{
+	if (text == NULL)
+		return;
+	if (!date_field(text, rt.end_date, sizeof rt.end_date)) {
+		ui_prompt(u, _("End date (empty: none)"), text, dates_end);
+		ui_message(u, 1, "%s", _("Not a date (e.g. 8-12-2026, +7)."));
+		return;
+	}
+	ui_prompt(u, _("Review date (empty: none)"), rt.review_date,
+	    dates_review);
+}
+
+void
+forms_case_dates(struct ui *u)
+{
+	if (case_begin(u))
+		ui_prompt(u, _("End date (empty: none)"), rt.end_date,
+		    dates_end);
+}
+
+static void
+close_evaluation(struct ui *u, const char *text)
+{
+	if (text == NULL)
+		return;
+	snprintf(rt.evaluation, sizeof rt.evaluation, "%s", text);
+	fs.form = &routing_form;
+	routing_send(u, "");
+}
+
+static void
+close_reason(struct ui *u, const char *text)
+{
+	if (text == NULL)
+		return;
+	snprintf(rt.closing_reason, sizeof rt.closing_reason, "%s", text);
+	ui_prompt(u, _("Evaluation (short)"), rt.evaluation, close_evaluation);
+}
+
+void
+forms_case_close(struct ui *u)
+{
+	if (case_begin(u))
+		ui_prompt(u, _("Closing reason"), rt.closing_reason,
+		    close_reason);
+}
+
+/* m: one step along the routing; the prompt offers the next status. */
+static void
+move_send(struct ui *u, const char *text)
+{
+	Tafel__MoveCaseRequest r = TAFEL__MOVE_CASE_REQUEST__INIT;
+	int to = enum_from_text(&tafel__case_status__descriptor, text);
+
+	if (to < 0) {
+		ui_prompt(u, _("Move case to"), text, form_typed);
+		ui_message(u, 1, "%s", _("Unknown status."));
+		return;
+	}
+	fs.user_id = to;
+	r.id = fs.id;
+	r.version = fs.version;
+	r.to = (Tafel__CaseStatus)to;
+	form_send(u, TAFEL__ENVELOPE__BODY_MOVE_CASE, &r);
+}
+
+static void
+moved(struct ui *u)
+{
+	ui_message(u, 0, _("Case %s is now in %s."), fs.what,
+	    ui_enum(&tafel__case_status__descriptor, (int)fs.user_id));
+}
+
+static const struct form move_form = {
+	.label = N_("Move case %s to"),
+	.send = move_send,
+	.refused = case_refused,
+	.accepted = moved,
+};
+
+void
+forms_case_move(struct ui *u)
+{
+	const Tafel__Case *c;
+
+	if (!case_begin(u))
+		return;
+	c = shown_case(u);
+	if (c->status == TAFEL__CASE_STATUS__CASE_CLOSED) {
+		ui_message(u, 1, "%s", _("The case is closed."));
+		return;
+	}
+	form_start(u, &move_form, ui_enum(&tafel__case_status__descriptor,
+	    (int)c->status + 1));
+}
+
+static void
+goal_send(struct ui *u, const char *text)
+{
+	Tafel__GoalRequest r = TAFEL__GOAL_REQUEST__INIT;
+	Tafel__Goal g = TAFEL__GOAL__INIT;
+
+	if (text[0] == '\0')
+		return;
+	g.case_id = fs.id;
+	g.description = (char *)text;
+	r.goal = &g;
+	form_send(u, TAFEL__ENVELOPE__BODY_ADD_GOAL, &r);
+}
+
+static void
+goal_added(struct ui *u)
+{
+	ui_message(u, 0, _("Goal added to case %s."), fs.what);
+}
+
+static int
+retry_refused(struct ui *u, const Tafel__Error *e)
+{
+	return 1;
+}
+
+static const struct form goal_form = {
+	.label = N_("New goal of case %s"),
+	.send = goal_send,
+	.refused = retry_refused,
+	.accepted = goal_added,
+};
+
+void
+forms_case_goal(struct ui *u)
+{
+	if (case_begin(u))
+		form_start(u, &goal_form, "");
+}
+
+/* b: my organisation's contribution: facts, then its judgement; an
+ * existing one of my organisation is edited. */
+static struct {
+	int64_t id, version;
+	char facts[4000];
+} contrib;
+
+static void
+contrib_send(struct ui *u, const char *text)
+{
+	Tafel__AddContributionRequest a = TAFEL__ADD_CONTRIBUTION_REQUEST__INIT;
+	Tafel__UpdateContributionRequest up =
+	    TAFEL__UPDATE_CONTRIBUTION_REQUEST__INIT;
+
+	if (contrib.id != 0) {
+		up.id = contrib.id;
+		up.version = contrib.version;
+		up.facts = contrib.facts;
+		up.judgement = (char *)text;
+		form_send(u, TAFEL__ENVELOPE__BODY_UPDATE_CONTRIBUTION, &up);
+		return;
+	}
+	a.case_id = fs.id;
+	a.facts = contrib.facts;
+	a.judgement = (char *)text;
+	form_send(u, TAFEL__ENVELOPE__BODY_ADD_CONTRIBUTION, &a);
+}
+
+static void
+contrib_saved(struct ui *u)
+{
+	ui_message(u, 0, _("Contribution of your organisation to case %s "
+	    "recorded."), fs.what);
+}
+
+static const struct form contrib_form = {
+	.label = N_("Your judgement on case %s"),
+	.send = contrib_send,
+	.refused = retry_refused,
+	.accepted = contrib_saved,
+};
+
+static void
+contrib_facts(struct ui *u, const char *text)
+{
+	const Tafel__CaseDetail *d = view_case_detail(u);
+	const char *judgement = "";
+
+	if (text == NULL)
+		return;
+	snprintf(contrib.facts, sizeof contrib.facts, "%s", text);
+	for (size_t i = 0; d != NULL && i < d->n_contributions; i++)
+		if (d->contributions[i]->id == contrib.id)
+			judgement = d->contributions[i]->judgement;
+	form_start(u, &contrib_form, judgement);
+}
+
+void
+forms_case_contribution(struct ui *u)
+{
+	const Tafel__CaseDetail *d = view_case_detail(u);
+	const char *facts = "";
+	char label[200];
+
+	if (!case_begin(u))
+		return;
+	contrib.id = 0;
+	for (size_t i = 0; i < d->n_contributions; i++)
+		if (d->contributions[i]->org_id == u->my_org_id) {
+			contrib.id = d->contributions[i]->id;
+			contrib.version = d->contributions[i]->version;
+			facts = d->contributions[i]->facts;
+		}
+	snprintf(label, sizeof label, _("What your organisation knows of case "
+	    "%s (facts)"), fs.what);
+	ui_prompt(u, label, facts, contrib_facts);
+}
+
+/* M: an ad-hoc MDO for this case, inviting only those involved. */
+static void
+mdo_send(struct ui *u, const char *text)
+{
+	Tafel__PlanMdoRequest r = TAFEL__PLAN_MDO_REQUEST__INIT;
+	struct datein_day d;
+	int hh = 0, mm = 0;
+	char day[64];
+	struct tm tm;
+
+	if (sscanf(text, "%63s %d:%d", day, &hh, &mm) < 1 ||
+	    datein_parse(day, datein_today((int64_t)time(NULL)), &d) !=
+	    DATEIN_OK || hh < 0 || hh > 23 || mm < 0 || mm > 59) {
+		ui_prompt(u, form_label(fs.form), text, form_typed);
+		ui_message(u, 1, "%s", _("Type a date and a time, e.g. morgen "
+		    "13:30."));
+		return;
+	}
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = d.y - 1900;
+	tm.tm_mon = d.m - 1;
+	tm.tm_mday = d.d;
+	tm.tm_hour = hh;
+	tm.tm_min = mm;
+	tm.tm_isdst = -1;
+	r.case_id = fs.id;
+	r.scheduled_start = (int64_t)mktime(&tm);
+	form_send(u, TAFEL__ENVELOPE__BODY_PLAN_MDO, &r);
+}
+
+static void
+mdo_planned(struct ui *u)
+{
+	ui_message(u, 0, _("MDO for case %s planned; only the organisations "
+	    "involved are invited."), fs.what);
+}
+
+static const struct form mdo_form = {
+	.label = N_("MDO for case %s on (date time)"),
+	.send = mdo_send,
+	.refused = retry_refused,
+	.accepted = mdo_planned,
+};
+
+void
+forms_case_mdo(struct ui *u)
+{
+	if (case_begin(u))
+		form_start(u, &mdo_form, "");
 }

@@ -20,5 +20,14 @@ void forms_pick_add(struct ui *);	/* picker: Enter */
 void forms_edit_action(struct ui *);	/* e */
 void forms_complete_action(struct ui *);	/* C, c */
 void forms_cancel_action(struct ui *);	/* x */
+/* Intake and the case (case list and case view). */
+void forms_signal(struct ui *);		/* S: register a signal */
+void forms_case_move(struct ui *);	/* m: along the routing */
+void forms_case_regie(struct ui *);	/* R: lead organisation, manager */
+void forms_case_dates(struct ui *);	/* E: end and review date */
+void forms_case_close(struct ui *);	/* F: closing reason, evaluation */
+void forms_case_goal(struct ui *);	/* g: a goal of the plan */
+void forms_case_contribution(struct ui *);	/* b: my contribution */
+void forms_case_mdo(struct ui *);	/* M: MDO from this case */
 
 #endif

@@ -7,6 +7,7 @@
 #include <event2/event.h>
 
 #include "i18n.h"
+#include "views.h"
 
 uint64_t
 ui_send(struct ui *u, Tafel__Envelope__BodyCase body_case, void *req,
@@ -107,9 +108,35 @@ on_sub_org(struct net *n, const Tafel__Envelope *m, void *arg)
 	ui_dirty(u);
 }
 
+/* A list topic's snapshot (meeting list, case list): the view takes the
+ * list; its events then arrive through the views' event operation. */
+static void
+on_sub_list(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct ui *u = arg;
+
+	if (!subscribed_ok(u, m) || m->subscribed->resumed)
+		return;
+	if (m->subscribed->meetings != NULL)
+		view_meetings_take(u, m->subscribed->meetings);
+	else if (m->subscribed->cases != NULL)
+		view_cases_take(u, m->subscribed->cases);
+	ui_dirty(u);
+}
+
+/* TOPIC_CASES: only its events matter (contributions, goals and links of
+ * the case on screen); the list itself comes from TOPIC_CASE_LIST. */
+static void
+on_sub_cases(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	subscribed_ok(arg, m);
+}
+
 static void
 subscribe(struct ui *u, int topic, int64_t meeting_id, uint64_t from)
 {
+	net_reply_fn fn = on_sub_org;
+
 	Tafel__SubscribeRequest r = TAFEL__SUBSCRIBE_REQUEST__INIT;
 
 	r.topic = (Tafel__SubscribeTopic)topic;
@@ -119,9 +146,15 @@ subscribe(struct ui *u, int topic, int64_t meeting_id, uint64_t from)
 	 * shows it only as far as everyone present may see it. */
 	r.presentation = u->presentation &&
 	    topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING;
+	if (topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING)
+		fn = on_sub_meeting;
+	else if (topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING_LIST ||
+	    topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASE_LIST)
+		fn = on_sub_list;
+	else if (topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASES)
+		fn = on_sub_cases;
 	net_send_body(u->net, TAFEL__ENVELOPE__BODY_SUBSCRIBE, &r,
-	    NET_REQ_VOLATILE, NULL, topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING ?
-	    on_sub_meeting : on_sub_org, u);
+	    NET_REQ_VOLATILE, NULL, fn, u);
 }
 
 void
@@ -201,6 +234,10 @@ on_ready(struct net *n, const Tafel__LoginResponse *l, int first, void *arg)
 	/* (re)subscribe, resuming from the last event seen */
 	subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS, 0,
 	    u->org_subscribed ? u->org.seq : 0);
+	/* the lists stay live; after a reconnect a fresh snapshot of each */
+	subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING_LIST, 0, 0);
+	subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASE_LIST, 0, 0);
+	subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASES, 0, 0);
 	if (u->meeting.meeting_id != 0)
 		subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING,
 		    u->meeting.meeting_id,
