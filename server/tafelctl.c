@@ -1,4 +1,4 @@
-/* tafelctl: the administrator's tool: CA certificate, demo data, organisations, users, series. */
+/* tafelctl: the administrator's tool: CA certificate, demo data, organisations, users, series, meetings. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>

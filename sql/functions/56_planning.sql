@@ -212,7 +212,8 @@ BEGIN
 		PERFORM tafel_conflict('current_meeting', tafel_json_meeting(m.id));
 	END IF;
 	IF m.state <> 'planned' THEN
-		PERFORM tafel_raise('TF018', format('an %s meeting cannot be %s%s',
+		PERFORM tafel_raise('TF018', format('%s %s meeting cannot be %s%s',
+		    CASE m.state WHEN 'open' THEN 'an' ELSE 'a' END,
 		    m.state, CASE p_what WHEN 'move' THEN 'moved'
 			ELSE 'cancelled' END,
 		    CASE WHEN m.state = 'open' THEN '; close it' ELSE '' END),

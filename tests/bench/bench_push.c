@@ -1,4 +1,4 @@
-/* Benchmark: write-to-screen latency of live push (p50/p99), write throughput and server memory, over real TLS and PostgreSQL. */
+/* Benchmark: write-to-screen latency of live push (p50/p99), write throughput and server memory, over real TLS and PostgreSQL; followers on the meeting or on the meeting list. */
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +66,9 @@ main(int argc, char **argv)
 	static const char *const demo[] = { "demo-data", NULL };
 	int followers = argc > 1 ? atoi(argv[1]) : 20;
 	int writes = argc > 2 ? atoi(argv[2]) : 300;
+	/* "list": the followers watch the meeting list (TOPIC_MEETING_LIST) */
+	int list = argc > 3 && strcmp(argv[3], "list") == 0;
+	Tafel__SubscribeRequest fs = TAFEL__SUBSCRIBE_REQUEST__INIT;
 	struct tafeld srv;
 	struct tclient chair, f[MAX_FOLLOWERS];
 	Tafel__ListMeetingsRequest lm = TAFEL__LIST_MEETINGS_REQUEST__INIT;
@@ -80,7 +83,7 @@ main(int argc, char **argv)
 
 	if (followers < 1 || followers > MAX_FOLLOWERS || writes < 1) {
 		fprintf(stderr, "usage: bench_push [FOLLOWERS (1..%d)] "
-		    "[WRITES]\n", MAX_FOLLOWERS);
+		    "[WRITES] [meeting|list]\n", MAX_FOLLOWERS);
 		return 2;
 	}
 	harness_require_service_user();
@@ -107,10 +110,15 @@ main(int argc, char **argv)
 	items[0] = m->subscribed->snapshot->agenda[0]->id;
 	items[1] = m->subscribed->snapshot->agenda[1]->id;
 	frame_free(m);
+	fs = s;
+	if (list) {
+		fs.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING_LIST;
+		fs.meeting_id = 0;
+	}
 	for (k = 0; k < followers; k++) {
 		if (tclient_login(&f[k], &srv, "voorzitter", "demo") != 0)
 			return 1;
-		frame_free(must(tclient_req(&f[k], B(SUBSCRIBE), &s, NULL),
+		frame_free(must(tclient_req(&f[k], B(SUBSCRIBE), &fs, NULL),
 		    B(SUBSCRIBED), "subscribe"));
 	}
 
@@ -141,8 +149,9 @@ main(int argc, char **argv)
 	elapsed = now_ms() - start;
 	qsort(lat, nlat, sizeof *lat, cmp_ll);
 	qsort(wlat, (size_t)writes, sizeof *wlat, cmp_ll);
-	printf("push benchmark: %d followers, %d writes (set_current_item), "
-	    "one writer\n", followers, writes);
+	printf("push benchmark: %d followers (%s), %d writes "
+	    "(set_current_item), one writer\n", followers, list ?
+	    "meeting list" : "meeting", writes);
 	printf("  write answered     p50 %lld ms  p99 %lld ms  max %lld ms\n",
 	    pct(wlat, (size_t)writes, 0.5), pct(wlat, (size_t)writes, 0.99),
 	    wlat[writes - 1]);
