@@ -55,6 +55,7 @@ struct action_form {
 	int description_hidden;		/* editing one whose text we may not see */
 	int64_t owner_org_id;
 	int64_t owner_user_id;
+	int64_t goal_id;		/* kept on edit: the update is whole */
 	char owner_user_name[200];
 	char due_date[32];
 	char old_due[32];		/* the date before editing */
@@ -479,6 +480,7 @@ action_send(struct ui *u)
 		up.owner_org_id = f->owner_org_id;
 		up.owner_user_id = f->owner_user_id;
 		up.due_date = f->due_date;
+		up.goal_id = f->goal_id;
 		form_send(u, TAFEL__ENVELOPE__BODY_UPDATE_ACTION, &up);
 		return;
 	}
@@ -814,6 +816,7 @@ forms_edit_action(struct ui *u)
 	f->description_hidden = a->description[0] == '\0';
 	f->owner_org_id = a->owner_org_id;
 	f->owner_user_id = a->owner_user_id;
+	f->goal_id = a->goal_id;
 	snprintf(f->owner_user_name, sizeof f->owner_user_name, "%s",
 	    a->owner_user_name);
 	snprintf(f->due_date, sizeof f->due_date, "%s", a->due_date);
@@ -1784,4 +1787,439 @@ forms_case_mdo(struct ui *u)
 {
 	if (case_begin(u))
 		form_start(u, &mdo_form, "");
+}
+
+/* L: links an action point of the case to a goal ("2 1": action point 2 of
+ * the list to goal 1; goal 0 unlinks). */
+static void
+link_send(struct ui *u, const char *text)
+{
+	const Tafel__CaseDetail *d = view_case_detail(u);
+	Tafel__UpdateActionRequest r = TAFEL__UPDATE_ACTION_REQUEST__INIT;
+	const Tafel__ActionPoint *a;
+	int an = 0, gn = -1;
+
+	if (d == NULL || sscanf(text, "%d %d", &an, &gn) != 2 || an < 1 ||
+	    (size_t)an > d->n_actions || gn < 0 || (size_t)gn > d->n_goals) {
+		ui_prompt(u, form_label(fs.form), text, form_typed);
+		ui_message(u, 1, "%s", _("Type the number of the action point, "
+		    "then of the goal (0: none), e.g. 1 2."));
+		return;
+	}
+	a = d->actions[an - 1];
+	fs.user_id = gn;
+	r.id = a->id;
+	r.version = a->version;
+	r.description = a->description;
+	r.owner_org_id = a->owner_org_id;
+	r.owner_user_id = a->owner_user_id;
+	r.due_date = a->due_date;
+	r.goal_id = gn > 0 ? d->goals[gn - 1]->id : 0;
+	form_send(u, TAFEL__ENVELOPE__BODY_UPDATE_ACTION, &r);
+}
+
+static void
+linked(struct ui *u)
+{
+	if (fs.user_id > 0)
+		ui_message(u, 0, _("Action point linked to goal %d."),
+		    (int)fs.user_id);
+	else
+		ui_message(u, 0, "%s", _("Action point no longer linked to a "
+		    "goal."));
+}
+
+static const struct form link_form = {
+	.label = N_("Link action point to goal (numbers, e.g. 1 2)"),
+	.send = link_send,
+	.refused = retry_refused,
+	.accepted = linked,
+};
+
+void
+forms_case_link(struct ui *u)
+{
+	const Tafel__CaseDetail *d = view_case_detail(u);
+
+	if (!case_begin(u))
+		return;
+	if (d->n_actions == 0 || d->n_goals == 0) {
+		ui_message(u, 1, "%s", d->n_goals == 0 ? _("The case has no goals "
+		    "yet (g).") : _("The case has no action points yet."));
+		return;
+	}
+	form_start(u, &link_form, "");
+}
+
+/* --- planning: plan, move and cancel meetings ----------------------------- */
+
+/* N: series → first date → time → every N weeks (0: once) → until. */
+static struct {
+	Tafel__SeriesList *series;	/* list_series answer, owned */
+	int64_t series_id;
+	char first[16], time[8], until[16];
+	unsigned every;
+} plan;
+
+static void
+plan_send(struct ui *u, const char *unused)
+{
+	Tafel__PlanMeetingsRequest r = TAFEL__PLAN_MEETINGS_REQUEST__INIT;
+
+	r.series_id = plan.series_id;
+	r.first_date = plan.first;
+	r.time = plan.time;
+	r.every_weeks = plan.every;
+	r.until = plan.until;
+	form_send(u, TAFEL__ENVELOPE__BODY_PLAN_MEETINGS, &r);
+}
+
+static void
+planned(struct ui *u)
+{
+	size_t n = fs.reply != NULL && fs.reply->body_case ==
+	    TAFEL__ENVELOPE__BODY_MEETING_LIST ?
+	    fs.reply->meeting_list->n_meetings : 0;
+
+	ui_message(u, 0, _("%zu meeting(s) of %s planned."), n, fs.what);
+}
+
+static const struct form plan_form = {
+	.label = NULL,
+	.send = plan_send,
+	.refused = NULL,
+	.accepted = planned,
+};
+
+static void
+plan_until(struct ui *u, const char *text)
+{
+	if (text == NULL)
+		return;
+	if (!date_field(text, plan.until, sizeof plan.until) ||
+	    plan.until[0] == '\0') {
+		ui_prompt(u, _("Until (date)"), text, plan_until);
+		ui_message(u, 1, "%s", _("Not a date (e.g. 8-12-2026, +7)."));
+		return;
+	}
+	fs.form = &plan_form;
+	plan_send(u, "");
+}
+
+static void
+plan_every(struct ui *u, const char *text)
+{
+	char *end;
+	long n;
+
+	if (text == NULL)
+		return;
+	n = strtol(text, &end, 10);
+	if (*text == '\0' || *end != '\0' || n < 0 || n > 52) {
+		ui_prompt(u, _("Every how many weeks? (0: once)"), text,
+		    plan_every);
+		ui_message(u, 1, "%s", _("Type a number of weeks, 0 for one "
+		    "meeting."));
+		return;
+	}
+	plan.every = (unsigned)n;
+	if (n == 0) {
+		plan.until[0] = '\0';
+		fs.form = &plan_form;
+		plan_send(u, "");
+		return;
+	}
+	ui_prompt(u, _("Until (date)"), "+90", plan_until);
+}
+
+static void
+plan_time(struct ui *u, const char *text)
+{
+	int hh, mm;
+	char rest;
+
+	if (text == NULL)
+		return;
+	if (sscanf(text, "%d:%d%c", &hh, &mm, &rest) != 2 || hh < 0 ||
+	    hh > 23 || mm < 0 || mm > 59) {
+		ui_prompt(u, _("Time (HH:MM)"), text, plan_time);
+		ui_message(u, 1, "%s", _("Type the time as 13:30."));
+		return;
+	}
+	snprintf(plan.time, sizeof plan.time, "%02d:%02d", hh, mm);
+	ui_prompt(u, _("Every how many weeks? (0: once)"), "0", plan_every);
+}
+
+static void
+plan_first(struct ui *u, const char *text)
+{
+	if (text == NULL)
+		return;
+	if (!date_field(text, plan.first, sizeof plan.first) ||
+	    plan.first[0] == '\0') {
+		ui_prompt(u, _("First date"), text, plan_first);
+		ui_message(u, 1, "%s", _("Not a date (e.g. 8-12-2026, +7)."));
+		return;
+	}
+	ui_prompt(u, _("Time (HH:MM)"), "13:30", plan_time);
+}
+
+static void
+plan_series(struct ui *u, const char *text)
+{
+	size_t len;
+
+	if (text == NULL || plan.series == NULL)
+		return;
+	len = strlen(text);
+	plan.series_id = 0;
+	for (int exact = 1; exact >= 0 && plan.series_id == 0; exact--)
+		for (size_t i = 0; i < plan.series->n_series; i++) {
+			const Tafel__Series *s = plan.series->series[i];
+
+			if (exact ? strcasecmp(s->name, text) == 0 :
+			    len > 0 && strncasecmp(s->name, text, len) == 0) {
+				plan.series_id = s->id;
+				snprintf(fs.what, sizeof fs.what, "%s", s->name);
+				break;
+			}
+		}
+	if (plan.series_id == 0) {
+		ui_prompt(u, _("Plan meetings of series"), text, plan_series);
+		ui_message(u, 1, "%s", _("No such series."));
+		return;
+	}
+	ui_prompt(u, _("First date"), "", plan_first);
+}
+
+static void
+on_series(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct ui *u = arg;
+	char names[300] = "";
+
+	if (m == NULL)
+		return;
+	if (m->body_case != TAFEL__ENVELOPE__BODY_SERIES_LIST) {
+		if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR)
+			ui_show_error(u, m->error);
+		return;
+	}
+	if (plan.series != NULL)
+		protobuf_c_message_free_unpacked(&plan.series->base, NULL);
+	plan.series = (Tafel__SeriesList *)model_dup(&m->series_list->base);
+	if (plan.series->n_series == 0) {
+		ui_message(u, 1, "%s", _("Your organisation takes part in no "
+		    "series."));
+		return;
+	}
+	for (size_t i = 0; i < plan.series->n_series; i++)
+		snprintf(names + strlen(names), sizeof names - strlen(names),
+		    "%s%s", i ? ", " : "", plan.series->series[i]->name);
+	ui_prompt(u, _("Plan meetings of series"),
+	    plan.series->series[0]->name, plan_series);
+	ui_message(u, 0, _("Series: %s"), names);
+}
+
+void
+forms_plan_meetings(struct ui *u)
+{
+	Tafel__ListSeriesRequest r = TAFEL__LIST_SERIES_REQUEST__INIT;
+
+	net_send_body(u->net, TAFEL__ENVELOPE__BODY_LIST_SERIES, &r,
+	    NET_REQ_READ, NULL, on_series, u);
+}
+
+static int
+meeting_refused(struct ui *u, const Tafel__Error *e)
+{
+	if (e->current_record_case ==
+	    TAFEL__ERROR__CURRENT_RECORD_CURRENT_MEETING)
+		fs.version = e->current_meeting->version;
+	return 1;
+}
+
+/* V: a planned meeting to another day and time. */
+static void
+move_meeting_send(struct ui *u, const char *text)
+{
+	Tafel__MoveMeetingRequest r = TAFEL__MOVE_MEETING_REQUEST__INIT;
+	struct datein_day d;
+	int hh = 0, mm = 0;
+	char day[64];
+	struct tm tm;
+
+	if (sscanf(text, "%63s %d:%d", day, &hh, &mm) != 3 ||
+	    datein_parse(day, datein_today((int64_t)time(NULL)), &d) !=
+	    DATEIN_OK || hh < 0 || hh > 23 || mm < 0 || mm > 59) {
+		ui_prompt(u, form_label(fs.form), text, form_typed);
+		ui_message(u, 1, "%s", _("Type a date and a time, e.g. morgen "
+		    "13:30."));
+		return;
+	}
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = d.y - 1900;
+	tm.tm_mon = d.m - 1;
+	tm.tm_mday = d.d;
+	tm.tm_hour = hh;
+	tm.tm_min = mm;
+	tm.tm_isdst = -1;
+	r.meeting_id = fs.id;
+	r.version = fs.version;
+	r.scheduled_start = (int64_t)mktime(&tm);
+	form_send(u, TAFEL__ENVELOPE__BODY_MOVE_MEETING, &r);
+}
+
+static void
+meeting_moved(struct ui *u)
+{
+	ui_message(u, 0, _("Meeting %s moved."), fs.what);
+}
+
+static const struct form move_meeting_form = {
+	.label = N_("Move meeting %s to (date time)"),
+	.send = move_meeting_send,
+	.refused = meeting_refused,
+	.accepted = meeting_moved,
+};
+
+static void
+cancel_meeting_send(struct ui *u, const char *text)
+{
+	Tafel__CancelMeetingRequest r = TAFEL__CANCEL_MEETING_REQUEST__INIT;
+
+	r.meeting_id = fs.id;
+	r.version = fs.version;
+	r.reason = (char *)text;
+	form_send(u, TAFEL__ENVELOPE__BODY_CANCEL_MEETING, &r);
+}
+
+static void
+meeting_cancelled(struct ui *u)
+{
+	ui_message(u, 0, _("Meeting %s cancelled."), fs.what);
+}
+
+static const struct form cancel_meeting_form = {
+	.label = N_("Cancel meeting %s: reason (Esc: keep it)"),
+	.send = cancel_meeting_send,
+	.refused = meeting_refused,
+	.accepted = meeting_cancelled,
+};
+
+static int
+planned_meeting(struct ui *u)
+{
+	const Tafel__Meeting *m = view_meetings_selected(u);
+	char when[40];
+
+	if (m == NULL) {
+		ui_message(u, 1, "%s", _("No meeting selected."));
+		return 0;
+	}
+	if (m->state != TAFEL__MEETING_STATE__MEETING_PLANNED) {
+		ui_message(u, 1, "%s", _("Only a planned meeting can be moved or "
+		    "cancelled."));
+		return 0;
+	}
+	fs.id = m->id;
+	fs.version = m->version;
+	ui_date(m->scheduled_start, when, sizeof when);
+	snprintf(fs.what, sizeof fs.what, "'%s %s'", m->series_name, when);
+	return 1;
+}
+
+void
+forms_move_meeting(struct ui *u)
+{
+	if (planned_meeting(u))
+		form_start(u, &move_meeting_form, "");
+}
+
+void
+forms_cancel_meeting(struct ui *u)
+{
+	if (planned_meeting(u))
+		form_start(u, &cancel_meeting_form, "");
+}
+
+/* --- the agenda: remove and reorder --------------------------------------- */
+
+static void
+remove_confirmed(struct ui *u, const char *text)
+{
+	Tafel__RemoveAgendaItemRequest r =
+	    TAFEL__REMOVE_AGENDA_ITEM_REQUEST__INIT;
+
+	if (!ui_yes(text))
+		return;
+	r.item_id = fs.id;
+	r.version = fs.version;
+	ui_send(u, TAFEL__ENVELOPE__BODY_REMOVE_AGENDA_ITEM, &r, NET_REQ_WRITE,
+	    NULL);
+	ui_message(u, 0, _("Case %s taken off the agenda."), fs.what);
+}
+
+void
+forms_remove_item(struct ui *u)
+{
+	const Tafel__AgendaItem *it = view_meeting_item(u);
+	char label[200];
+
+	if (!need_meeting(u))
+		return;
+	if (it == NULL) {
+		ui_message(u, 1, "%s", _("No agenda item selected."));
+		return;
+	}
+	fs.id = it->id;
+	fs.version = it->version;
+	snprintf(fs.what, sizeof fs.what, "%s", item_case(u, it));
+	snprintf(label, sizeof label, _("Take case %s off the agenda? (y/n)"),
+	    fs.what);
+	ui_prompt(u, label, "", remove_confirmed);
+}
+
+/* J and K: the selected item one place down or up. */
+static void
+reorder(struct ui *u, int dir)
+{
+	Tafel__ReorderAgendaRequest r = TAFEL__REORDER_AGENDA_REQUEST__INIT;
+	const Tafel__AgendaItem *it = view_meeting_item(u);
+	int64_t ids[256];
+	size_t n = 0, at = 0;
+
+	if (!need_meeting(u) || it == NULL)
+		return;
+	for (size_t i = 0; i < u->meeting.agenda.n && n < 256; i++) {
+		const Tafel__AgendaItem *x = model_item_at(&u->meeting, i);
+
+		if (x->id == it->id)
+			at = n;
+		ids[n++] = x->id;
+	}
+	if ((dir < 0 && at == 0) || (dir > 0 && at + 1 >= n)) {
+		ui_message(u, 1, "%s", dir < 0 ? _("Already the first item.") :
+		    _("Already the last item."));
+		return;
+	}
+	ids[at] = ids[at + dir];
+	ids[at + dir] = it->id;
+	r.meeting_id = u->meeting.meeting_id;
+	r.n_item_ids = n;
+	r.item_ids = ids;
+	ui_send(u, TAFEL__ENVELOPE__BODY_REORDER_AGENDA, &r, NET_REQ_WRITE,
+	    NULL);
+}
+
+void
+forms_item_down(struct ui *u)
+{
+	reorder(u, 1);
+}
+
+void
+forms_item_up(struct ui *u)
+{
+	reorder(u, -1);
 }

@@ -29,5 +29,13 @@ void forms_case_close(struct ui *);	/* F: closing reason, evaluation */
 void forms_case_goal(struct ui *);	/* g: a goal of the plan */
 void forms_case_contribution(struct ui *);	/* b: my contribution */
 void forms_case_mdo(struct ui *);	/* M: MDO from this case */
+void forms_case_link(struct ui *);	/* L: action point to a goal */
+/* Planning (meetings list) and the agenda (meeting view). */
+void forms_plan_meetings(struct ui *);	/* N: one date or a recurrence */
+void forms_move_meeting(struct ui *);	/* V */
+void forms_cancel_meeting(struct ui *);	/* X */
+void forms_remove_item(struct ui *);	/* D */
+void forms_item_up(struct ui *);	/* K */
+void forms_item_down(struct ui *);	/* J */
 
 #endif

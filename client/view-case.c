@@ -158,11 +158,11 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 	for (size_t i = 0; i < d->n_goals; i++) {
 		const Tafel__Goal *g = d->goals[i];
 
-		snprintf(buf, sizeof buf, _("  %d. %s%s — open %d, done %d, "
-		    "overdue %d"), (int)i + 1,
+		snprintf(buf, sizeof buf, _("  %d. open %d, done %d, overdue "
+		    "%d: %s%s"), (int)i + 1, (int)g->actions_open,
+		    (int)g->actions_done, (int)g->actions_overdue,
 		    g->description[0] ? g->description : _("(hidden)"),
-		    g->achieved ? _(" (achieved)") : "", (int)g->actions_open,
-		    (int)g->actions_done, (int)g->actions_overdue);
+		    g->achieved ? _(" (achieved)") : "");
 		wrapped(&l, g->actions_overdue > 0 ? ui_attr(u, UI_A_OVERDUE) :
 		    0, buf);
 	}
@@ -179,12 +179,18 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		const Tafel__ActionPoint *a = d->actions[i];
 		char text[1100];
 
+		char goal[64] = "";
+
+		for (size_t g = 0; a->goal_id != 0 && g < d->n_goals; g++)
+			if (d->goals[g]->id == a->goal_id)
+				snprintf(goal, sizeof goal, _(" (goal %zu)"), g + 1);
 		ui_action_text(c, a, text, sizeof text);
-		snprintf(buf, sizeof buf, "  %s %-9s %s%s%s: %s%s%s", a->due_date,
+		snprintf(buf, sizeof buf, "  %zu. %s %-9s %s%s%s: %s%s%s%s", i + 1,
+		    a->due_date,
 		    ui_enum(&tafel__action_state__descriptor, (int)a->state),
 		    a->owner_org_name, a->owner_user_name[0] ? "/" : "",
 		    a->owner_user_name, text,
-		    a->completion_note[0] ? " — " : "", a->completion_note);
+		    a->completion_note[0] ? " — " : "", a->completion_note, goal);
 		wrapped(&l, a->overdue ? ui_attr(u, UI_A_OVERDUE) : 0, buf);
 	}
 	line(&l, 0, "");

@@ -102,7 +102,7 @@ wait_for pm "Nog nodig: minstens één doel (g)." || fail "plan refused without 
 keys pm g
 wait_for pm "Nieuw doel van casus $nr:" || fail "g did not ask"
 type_text pm "Veilige thuissituatie"; keys pm Enter
-wait_for pm "1. Veilige thuissituatie — open 0, gedaan 0, te laat 0" || fail "goal not shown"
+wait_for pm "1. open 0, gedaan 0, te laat 0: Veilige thuissituatie" || fail "goal not shown"
 keys pm m; keys pm Enter
 wait_for pm "staat nu in plan van aanpak" || fail "move to plan"
 ok
