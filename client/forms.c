@@ -1980,7 +1980,7 @@ plan_series(struct ui *u, const char *text)
 			if (exact ? strcasecmp(s->name, text) == 0 :
 			    len > 0 && strncasecmp(s->name, text, len) == 0) {
 				plan.series_id = s->id;
-				snprintf(fs.what, sizeof fs.what, "%s", s->name);
+				quote(fs.what, sizeof fs.what, s->name);
 				break;
 			}
 		}
@@ -2101,7 +2101,7 @@ meeting_cancelled(struct ui *u)
 }
 
 static const struct form cancel_meeting_form = {
-	.label = N_("Cancel meeting %s: reason (Esc: keep it)"),
+	.label = N_("Cancel meeting %s, reason"),
 	.send = cancel_meeting_send,
 	.refused = meeting_refused,
 	.accepted = meeting_cancelled,
@@ -2111,7 +2111,7 @@ static int
 planned_meeting(struct ui *u)
 {
 	const Tafel__Meeting *m = view_meetings_selected(u);
-	char when[40];
+	char when[40], series[80];
 
 	if (m == NULL) {
 		ui_message(u, 1, "%s", _("No meeting selected."));
@@ -2125,7 +2125,12 @@ planned_meeting(struct ui *u)
 	fs.id = m->id;
 	fs.version = m->version;
 	ui_date(m->scheduled_start, when, sizeof when);
-	snprintf(fs.what, sizeof fs.what, "'%s %s'", m->series_name, when);
+	/* short enough for the prompt and the status line */
+	layout_fit(series, sizeof series, m->series_name, 16);
+	for (size_t n = strlen(series); n > 0 && series[n - 1] == ' '; n--)
+		series[n - 1] = '\0';
+	snprintf(fs.what, sizeof fs.what, "'%s%s' %s", series,
+	    layout_width(m->series_name) > 16 ? "…" : "", when);
 	return 1;
 }
 
@@ -2222,4 +2227,165 @@ void
 forms_item_up(struct ui *u)
 {
 	reorder(u, -1);
+}
+
+/* --- nominations ------------------------------------------------------------ */
+
+/* N in a case: the series (of those my organisation takes part in), then
+ * the reason. */
+static struct {
+	Tafel__SeriesList *series;	/* list_series answer, owned */
+	int64_t series_id;
+} nom;
+
+static void
+nominate_send(struct ui *u, const char *text)
+{
+	Tafel__NominateCaseRequest r = TAFEL__NOMINATE_CASE_REQUEST__INIT;
+
+	r.series_id = nom.series_id;
+	r.case_id = fs.id;
+	r.reason = (char *)text;
+	form_send(u, TAFEL__ENVELOPE__BODY_NOMINATE_CASE, &r);
+}
+
+static void
+nominated(struct ui *u)
+{
+	ui_message(u, 0, _("Case %s nominated; the chair decides."), fs.what);
+}
+
+static const struct form nominate_form = {
+	.label = N_("Why discuss case %s? (reason)"),
+	.send = nominate_send,
+	.refused = retry_refused,
+	.accepted = nominated,
+};
+
+static void
+nominate_series(struct ui *u, const char *text)
+{
+	size_t len;
+
+	if (text == NULL || nom.series == NULL)
+		return;
+	len = strlen(text);
+	nom.series_id = 0;
+	for (int exact = 1; exact >= 0 && nom.series_id == 0; exact--)
+		for (size_t i = 0; i < nom.series->n_series; i++) {
+			const Tafel__Series *s = nom.series->series[i];
+
+			if (exact ? strcasecmp(s->name, text) == 0 :
+			    len > 0 && strncasecmp(s->name, text, len) == 0) {
+				nom.series_id = s->id;
+				break;
+			}
+		}
+	if (nom.series_id == 0) {
+		ui_prompt(u, _("Nominate for series"), text,
+		    nominate_series);
+		ui_message(u, 1, "%s", _("No such series."));
+		return;
+	}
+	form_start(u, &nominate_form, "");
+}
+
+static void
+on_nominate_series(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct ui *u = arg;
+
+	if (m == NULL || m->body_case != TAFEL__ENVELOPE__BODY_SERIES_LIST) {
+		if (m != NULL && m->body_case == TAFEL__ENVELOPE__BODY_ERROR)
+			ui_show_error(u, m->error);
+		return;
+	}
+	if (nom.series != NULL)
+		protobuf_c_message_free_unpacked(&nom.series->base, NULL);
+	nom.series = (Tafel__SeriesList *)model_dup(&m->series_list->base);
+	if (nom.series->n_series == 0) {
+		ui_message(u, 1, "%s", _("Your organisation takes part in no "
+		    "series."));
+		return;
+	}
+	ui_prompt(u, _("Nominate for series"),
+	    nom.series->series[0]->name, nominate_series);
+}
+
+void
+forms_nominate(struct ui *u)
+{
+	Tafel__ListSeriesRequest r = TAFEL__LIST_SERIES_REQUEST__INIT;
+
+	if (!case_begin(u))
+		return;
+	net_send_body(u->net, TAFEL__ENVELOPE__BODY_LIST_SERIES, &r,
+	    NET_REQ_READ, NULL, on_nominate_series, u);
+}
+
+static void
+decide_send(struct ui *u, const char *text)
+{
+	Tafel__NominationDecisionRequest r =
+	    TAFEL__NOMINATION_DECISION_REQUEST__INIT;
+
+	r.id = fs.id;
+	r.version = fs.version;
+	r.meeting_id = 0;		/* the series' next planned meeting */
+	r.reason = (char *)text;
+	form_send(u, fs.present ? TAFEL__ENVELOPE__BODY_ACCEPT_NOMINATION :
+	    TAFEL__ENVELOPE__BODY_DECLINE_NOMINATION, &r);
+}
+
+static void
+decided(struct ui *u)
+{
+	ui_message(u, 0, fs.present ? _("Case %s put on the agenda of the next "
+	    "meeting.") : _("Nomination of case %s declined."), fs.what);
+}
+
+static const struct form decline_form = {
+	.label = N_("Decline the nomination of case %s: reason"),
+	.send = decide_send,
+	.refused = retry_refused,
+	.accepted = decided,
+};
+
+static const struct form accept_form = {
+	.label = NULL,
+	.send = decide_send,
+	.refused = NULL,
+	.accepted = decided,
+};
+
+static int
+nomination_begin(struct ui *u, int accept)
+{
+	const Tafel__Nomination *nm = view_nominations_selected(u);
+
+	if (nm == NULL) {
+		ui_message(u, 1, "%s", _("No nomination selected."));
+		return 0;
+	}
+	fs.id = nm->id;
+	fs.version = nm->version;
+	fs.present = accept;
+	snprintf(fs.what, sizeof fs.what, "%s", nm->case_number);
+	return 1;
+}
+
+void
+forms_accept_nomination(struct ui *u)
+{
+	if (!nomination_begin(u, 1))
+		return;
+	fs.form = &accept_form;
+	decide_send(u, "");
+}
+
+void
+forms_decline_nomination(struct ui *u)
+{
+	if (nomination_begin(u, 0))
+		form_start(u, &decline_form, "");
 }

@@ -37,5 +37,9 @@ void forms_cancel_meeting(struct ui *);	/* X */
 void forms_remove_item(struct ui *);	/* D */
 void forms_item_up(struct ui *);	/* K */
 void forms_item_down(struct ui *);	/* J */
+/* Nominations: a case (case view), the chair's decision (nominations). */
+void forms_nominate(struct ui *);	/* N in a case */
+void forms_accept_nomination(struct ui *);	/* a */
+void forms_decline_nomination(struct ui *);	/* x */
 
 #endif

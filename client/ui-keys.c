@@ -128,6 +128,12 @@ k_cases(struct ui *u)
 }
 
 static void
+k_nominations(struct ui *u)
+{
+	view_nominations_open(u);
+}
+
+static void
 move_sel(struct ui *u, int dir)
 {
 	if (UI_VIEW(u)->step != NULL)
@@ -244,7 +250,7 @@ const struct ui_key ui_keys[] = {
 	{ 'q', "q", V(MEETINGS), 0, N_("quit"), k_quit,
 	  N_("Quit tafel (clears a search first)"), NULL },
 	{ 'q', "q", MEETING | V(ACTIONS) | V(CASE) | V(HELP) | V(PICK_CASE) |
-	  V(PICK_PERSON) | V(CASES), 0,
+	  V(PICK_PERSON) | V(CASES) | V(NOMINATIONS), 0,
 	  N_("back"),
 	  k_q_back, N_("Back (clears a search first; leaves the beamer layout)"), NULL },
 	{ '?', "?", VIEWS_ALL, 0, N_("help"), k_help, N_("Show all keys"), NULL },
@@ -259,6 +265,8 @@ const struct ui_key ui_keys[] = {
 	  N_("Open action points of my organisation, overdue first"), NULL },
 	{ '4', "4", VIEWS_ALL, 0, N_("cases"), k_cases,
 	  N_("Cases I may know of, new signals on top"), NULL },
+	{ '5', "5", VIEWS_ALL, 0, NULL, k_nominations,
+	  N_("Cases nominated for a meeting, waiting for the chair"), NULL },
 	{ KEY_UP, "↑", VIEWS_ALL, 0, NULL, k_up,
 	  N_("Previous line (in a meeting: go your own way)"), NULL },
 	{ 'k', "k", VIEWS_ALL, 0, NULL, k_up,
@@ -345,6 +353,14 @@ const struct ui_key ui_keys[] = {
 	{ 'b', "b", V(CASE), 0, N_("contribution"), forms_case_contribution,
 	  N_("Add or edit your organisation's contribution: facts, judgement"),
 	  NULL },
+	{ 'N', "N", V(CASE), 0, NULL, forms_nominate,
+	  N_("Nominate the case for the next meeting of a series, with a "
+	  "reason"), NULL },
+	{ 'a', "a", V(NOMINATIONS), 0, N_("accept"), forms_accept_nomination,
+	  N_("Accept: the case goes on the agenda of the series' next meeting"),
+	  NULL },
+	{ 'x', "x", V(NOMINATIONS), 0, N_("decline"), forms_decline_nomination,
+	  N_("Decline the nomination, with a reason"), NULL },
 	{ 'L', "L", V(CASE), 0, NULL, forms_case_link,
 	  N_("Link an action point to a goal (by their numbers)"), NULL },
 	{ 'E', "E", V(CASE), 0, NULL, forms_case_dates,

@@ -108,20 +108,40 @@ on_sub_org(struct net *n, const Tafel__Envelope *m, void *arg)
 	ui_dirty(u);
 }
 
-/* A list topic's snapshot (meeting list, case list): the view takes the
- * list; its events then arrive through the views' event operation. */
+/* A list topic's snapshot (meetings, cases, nominations): the view takes
+ * the list (absent: empty); its events then arrive through the views'
+ * event operation. */
 static void
-on_sub_list(struct net *n, const Tafel__Envelope *m, void *arg)
+on_sub_meetings(struct net *n, const Tafel__Envelope *m, void *arg)
 {
-	struct ui *u = arg;
+	Tafel__MeetingList empty = TAFEL__MEETING_LIST__INIT;
 
-	if (!subscribed_ok(u, m) || m->subscribed->resumed)
+	if (!subscribed_ok(arg, m) || m->subscribed->resumed)
 		return;
-	if (m->subscribed->meetings != NULL)
-		view_meetings_take(u, m->subscribed->meetings);
-	else if (m->subscribed->cases != NULL)
-		view_cases_take(u, m->subscribed->cases);
-	ui_dirty(u);
+	view_meetings_take(arg, m->subscribed->meetings != NULL ?
+	    m->subscribed->meetings : &empty);
+}
+
+static void
+on_sub_case_list(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	Tafel__CaseList empty = TAFEL__CASE_LIST__INIT;
+
+	if (!subscribed_ok(arg, m) || m->subscribed->resumed)
+		return;
+	view_cases_take(arg, m->subscribed->cases != NULL ?
+	    m->subscribed->cases : &empty);
+}
+
+static void
+on_sub_nominations(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	Tafel__NominationList empty = TAFEL__NOMINATION_LIST__INIT;
+
+	if (!subscribed_ok(arg, m) || m->subscribed->resumed)
+		return;
+	view_nominations_take(arg, m->subscribed->nominations != NULL ?
+	    m->subscribed->nominations : &empty);
 }
 
 /* TOPIC_CASES: only its events matter (contributions, goals and links of
@@ -148,9 +168,12 @@ subscribe(struct ui *u, int topic, int64_t meeting_id, uint64_t from)
 	    topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING;
 	if (topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING)
 		fn = on_sub_meeting;
-	else if (topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING_LIST ||
-	    topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASE_LIST)
-		fn = on_sub_list;
+	else if (topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING_LIST)
+		fn = on_sub_meetings;
+	else if (topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASE_LIST)
+		fn = on_sub_case_list;
+	else if (topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_NOMINATIONS)
+		fn = on_sub_nominations;
 	else if (topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASES)
 		fn = on_sub_cases;
 	net_send_body(u->net, TAFEL__ENVELOPE__BODY_SUBSCRIBE, &r,
@@ -238,6 +261,7 @@ on_ready(struct net *n, const Tafel__LoginResponse *l, int first, void *arg)
 	subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING_LIST, 0, 0);
 	subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASE_LIST, 0, 0);
 	subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASES, 0, 0);
+	subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_NOMINATIONS, 0, 0);
 	if (u->meeting.meeting_id != 0)
 		subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING,
 		    u->meeting.meeting_id,

@@ -26,6 +26,7 @@ enum ui_view_id {
 	VIEW_PICK_CASE,		/* chair: pick a case to add to the agenda */
 	VIEW_PICK_PERSON,	/* pick a person (attendance, owner) */
 	VIEW_CASES,		/* the case list: new signals live */
+	VIEW_NOMINATIONS,	/* pending nominations of cases */
 	VIEW__COUNT
 };
 

@@ -91,11 +91,15 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 	snprintf(buf, sizeof buf, "%s: %s", _("Submitted by"),
 	    c->submitter_org_name);
 	wrapped(&l, 0, buf);
-	snprintf(buf, sizeof buf, "%s: %s · %s: %s · %s: %s",
-	    _("Lead organisation"), c->lead_org_name[0] ? c->lead_org_name : "-",
-	    _("End date"), c->end_date[0] ? c->end_date : "-",
-	    _("Review"), c->review_date[0] ? c->review_date : "-");
-	wrapped(&l, 0, buf);
+	/* routing details once there are any (R, E) */
+	if (c->lead_org_id != 0 || c->end_date[0] || c->review_date[0]) {
+		snprintf(buf, sizeof buf, "%s: %s · %s: %s · %s: %s",
+		    _("Lead organisation"), c->lead_org_name[0] ?
+		    c->lead_org_name : "-", _("End date"), c->end_date[0] ?
+		    c->end_date : "-", _("Review"), c->review_date[0] ?
+		    c->review_date : "-");
+		wrapped(&l, 0, buf);
+	}
 	if (c->reason[0] != '\0') {
 		snprintf(buf, sizeof buf, "%s: %s", _("Reason"), c->reason);
 		wrapped(&l, 0, buf);
@@ -139,10 +143,11 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 			wrapped(&l, 0, buf);
 		}
 	}
-	line(&l, 0, "");
-	line(&l, ui_attr(u, UI_A_TITLE), _("Contributions"));
-	if (d->n_contributions == 0)
-		line(&l, ui_attr(u, UI_A_DIM), _("  (none; b adds yours)"));
+	/* contributions and goals once there are any (b, g) */
+	if (d->n_contributions > 0) {
+		line(&l, 0, "");
+		line(&l, ui_attr(u, UI_A_TITLE), _("Contributions"));
+	}
 	for (size_t i = 0; i < d->n_contributions; i++) {
 		const Tafel__Contribution *k = d->contributions[i];
 
@@ -151,10 +156,10 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		    k->judgement[0] ? _(" · judgement: ") : "", k->judgement);
 		wrapped(&l, 0, buf);
 	}
-	line(&l, 0, "");
-	line(&l, ui_attr(u, UI_A_TITLE), _("Goals"));
-	if (d->n_goals == 0)
-		line(&l, ui_attr(u, UI_A_DIM), _("  (none; g adds one)"));
+	if (d->n_goals > 0) {
+		line(&l, 0, "");
+		line(&l, ui_attr(u, UI_A_TITLE), _("Goals"));
+	}
 	for (size_t i = 0; i < d->n_goals; i++) {
 		const Tafel__Goal *g = d->goals[i];
 

@@ -12,6 +12,7 @@ extern const struct ui_view_ops view_help_ops;
 extern const struct ui_view_ops view_pick_case_ops;
 extern const struct ui_view_ops view_pick_person_ops;
 extern const struct ui_view_ops view_cases_ops;
+extern const struct ui_view_ops view_nominations_ops;
 
 /* view-meetings.c: v hides or shows past meetings. */
 void view_meetings_toggle_past(struct ui *);
@@ -24,6 +25,11 @@ const Tafel__Meeting *view_meetings_selected(struct ui *);
 void view_cases_take(struct ui *, const Tafel__CaseList *);
 void view_cases_open(struct ui *);
 const Tafel__Case *view_cases_selected(struct ui *);
+
+/* view-nominations.c: pending nominations (TOPIC_NOMINATIONS). */
+void view_nominations_take(struct ui *, const Tafel__NominationList *);
+void view_nominations_open(struct ui *);
+const Tafel__Nomination *view_nominations_selected(struct ui *);
 
 /* view-meeting.c */
 /* The selected agenda item, NULL if none. */

@@ -45,7 +45,7 @@ wait_for reg "Om de hoeveel weken? (0: eenmalig): 0" || fail "no recurrence prom
 keys reg BSpace; type_text reg "2"; keys reg Enter
 wait_for reg "Tot en met (datum): +90" || fail "no until prompt"
 keys reg C-u; type_text reg "+60"; keys reg Enter
-wait_re reg "[45] overleg\(gen\) van Casusoverleg Enschede gepland." || fail "meetings not planned"
+wait_re reg "[45] overleg\(gen\) van 'Casusoverleg Enschede' gepland." || fail "meetings not planned"
 wait_re reg "^ 20[0-9-]+ 13:30 +Casusoverleg Enschede +gepland" || fail "planned meetings not listed"
 # the partner's list got them live
 wait_re vt "^ 20[0-9-]+ 13:30 +Casusoverleg Enschede +gepland" 3 || fail "vt: planned meetings not live"
