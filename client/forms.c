@@ -1593,7 +1593,7 @@ move_send(struct ui *u, const char *text)
 static void
 moved(struct ui *u)
 {
-	ui_message(u, 0, _("Case %s is now in %s."), fs.what,
+	ui_message(u, 0, _("Case %s: now at %s."), fs.what,
 	    ui_enum(&tafel__case_status__descriptor, (int)fs.user_id));
 }
 

@@ -85,7 +85,7 @@ wait_for reg "Casus $nr · huiselijk geweld · signaal" || fail "reg: case did n
 keys reg m
 wait_for reg "Casus $nr verplaatsen naar: screening" || fail "m: next status not offered"
 keys reg Enter
-wait_for reg "Casus $nr staat nu in screening." || fail "screening"
+wait_for reg "Casus $nr: fase screening." || fail "screening"
 # the partner's contribution
 keys vt b
 wait_for vt "Wat uw organisatie weet van casus $nr (feiten):" || fail "b did not ask"
@@ -95,7 +95,7 @@ type_text vt "Zorgelijk, regie nodig"; keys vt Enter
 wait_for vt "Inbreng van uw organisatie bij casus $nr vastgelegd." || fail "contribution"
 wait_for reg "Veilig Thuis Twente (Mehmet Melder): Twee eerdere meldingen" || fail "reg: contribution not live"
 keys reg m; keys reg Enter
-wait_for reg "staat nu in inforonde" || fail "info round"
+wait_for reg ": fase inforonde." || fail "info round"
 keys reg m; keys reg Enter
 wait_for reg "Nog nodig: regieorganisatie (R), casusregisseur (R)." || fail "refusal not explained"
 capture 04-refused reg
@@ -110,7 +110,7 @@ wait_for reg "Casus $nr: regie, casusregisseur en data vastgelegd." || fail "reg
 wait_for reg "Casemanager: Mehmet Melder" || fail "case manager not shown"
 wait_for reg "Regie: Veilig Thuis Twente" || fail "lead organisation not shown"
 keys reg m; keys reg Enter
-wait_for reg "staat nu in regie" || fail "regie bepaald"
+wait_for reg ": fase regie." || fail "regie bepaald"
 
 # --- 4. the meeting: the case on the agenda, goals and action points -------
 keys reg 1
@@ -121,7 +121,7 @@ keys reg +
 wait_for reg "$nr" || fail "the case is not in the picker"
 keys reg /; type_text reg "$nr"; keys reg Enter
 keys reg Enter
-wait_for reg "Casus $nr op de agenda gezet" 5 || wait_for reg "$nr" || fail "case not added"
+wait_for reg "Casus $nr staat nu op de agenda." || fail "case not added"
 keys reg o
 wait_for reg "· open ·" || fail "meeting did not open"
 keys vt 1
@@ -158,9 +158,9 @@ type_text reg "1 1"; keys reg Enter
 wait_for reg "Afspraak gekoppeld aan doel 1." || fail "link"
 wait_for reg "1. open 1, gedaan 0, te laat 0: Veilige" || fail "goal counts do not show the action point"
 keys reg m; keys reg Enter
-wait_for reg "staat nu in plan van aanpak" || fail "plan van aanpak"
+wait_for reg ": fase plan van aanpak." || fail "plan van aanpak"
 keys reg m; keys reg Enter
-wait_for reg "staat nu in in uitvoering" || fail "in uitvoering"
+wait_for reg ": fase in uitvoering." || fail "in uitvoering"
 capture 07-plan reg
 keys reg q
 wait_for reg "Casusoverleg Enschede ·" || fail "q: back to the meeting"
@@ -191,7 +191,7 @@ wait_for reg "Herbespreking op (leeg: geen):" || fail "no review prompt"
 type_text reg "+30"; keys reg Enter
 wait_for reg "regie, casusregisseur en data vastgelegd" || fail "dates"
 keys reg m; keys reg Enter
-wait_for reg "staat nu in monitoring" || fail "monitoring"
+wait_for reg ": fase monitoring." || fail "monitoring"
 
 # --- 6. closing with an evaluation ------------------------------------------
 keys reg m; keys reg Enter
@@ -203,7 +203,7 @@ wait_for reg "Evaluatie (kort):" || fail "no evaluation prompt"
 type_text reg "Samenwerking liep goed; veiligheid hersteld"; keys reg Enter
 wait_for reg "vastgelegd" || fail "closing texts"
 keys reg m; keys reg Enter
-wait_for reg "staat nu in afgesloten" || fail "closed"
+wait_for reg ": fase afgesloten." || fail "closed"
 wait_for reg "Casus $nr · huiselijk geweld · afgesloten" || fail "case header not closed"
 wait_for reg "Reden van afsluiten: Doelen bereikt" || fail "closing reason not shown"
 capture 08-closed reg

@@ -65,9 +65,9 @@ wait_for pm "Casus $nr · huiselijk geweld · signaal" || fail "pm: Enter did no
 keys pm m
 wait_for pm "Casus $nr verplaatsen naar: screening" || fail "m did not offer the next status"
 keys pm Enter
-wait_for pm "Casus $nr staat nu in screening." || fail "move to screening"
+wait_for pm "Casus $nr: fase screening." || fail "move to screening"
 keys pm m; keys pm Enter
-wait_for pm "staat nu in inforonde" || fail "move to info round"
+wait_for pm ": fase inforonde." || fail "move to info round"
 keys pm m
 wait_for pm "verplaatsen naar: regie" || fail "m did not offer regie"
 keys pm Enter
@@ -96,7 +96,7 @@ wait_for pm "regie, casusregisseur en data vastgelegd" || fail "regie not record
 wait_for pm "Casemanager: Joris Mulder" || fail "case manager not shown"
 wait_for pm "Regie: Veilig Thuis Eemland-Twente" || fail "lead org not shown"
 keys pm m; keys pm Enter
-wait_for pm "staat nu in regie" || fail "move to regie bepaald"
+wait_for pm ": fase regie." || fail "move to regie bepaald"
 keys pm m; keys pm Enter
 wait_for pm "Nog nodig: minstens één doel (g)." || fail "plan refused without goal: not said"
 keys pm g
@@ -104,5 +104,5 @@ wait_for pm "Nieuw doel van casus $nr:" || fail "g did not ask"
 type_text pm "Veilige thuissituatie"; keys pm Enter
 wait_for pm "1. open 0, gedaan 0, te laat 0: Veilige thuissituatie" || fail "goal not shown"
 keys pm m; keys pm Enter
-wait_for pm "staat nu in plan van aanpak" || fail "move to plan"
+wait_for pm ": fase plan van aanpak." || fail "move to plan"
 ok
