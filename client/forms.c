@@ -1445,49 +1445,43 @@ static void
 regie_manager(struct ui *u, const Tafel__User *p)
 {
 	if (p == NULL) {
-		ui_set_view(u, VIEW_CASE);
 		ui_message(u, 1, "%s", _("No case manager chosen: nothing "
 		    "changed."));
 		return;
 	}
-	ui_set_view(u, VIEW_CASE);
 	rt.case_manager_id = p->id;
 	fs.form = &routing_form;
 	routing_send(u, "");
 }
 
+/* R: the lead organisation from the organisation picker, then the case
+ * manager from that organisation's people. */
 static void
-regie_org(struct ui *u, const char *text)
+regie_org(struct ui *u, const Tafel__Organisation *o)
 {
-	const Tafel__Organisation *o;
 	char title[300];
-	int64_t id;
 
-	if (text == NULL)
-		return;
-	id = find_org(u, text);
-	o = id != 0 ? ui_org(u, id) : NULL;
 	if (o == NULL) {
-		ui_prompt(u, _("Lead organisation (name)"), text, regie_org);
-		ui_message(u, 1, "%s", _("Unknown organisation."));
+		ui_message(u, 1, "%s", _("No lead organisation chosen: nothing "
+		    "changed."));
 		return;
 	}
-	rt.lead_org_id = id;
+	rt.lead_org_id = o->id;
 	snprintf(title, sizeof title, _("Case manager of case %s at %s "
 	    "(Enter; Esc: none)"), fs.what, o->name);
-	view_pick_person_open(u, title, id, NULL, 0, regie_manager);
+	view_pick_person_open(u, title, o->id, NULL, 0, regie_manager);
 }
 
 void
 forms_case_regie(struct ui *u)
 {
-	const Tafel__Organisation *o;
+	char title[300];
 
 	if (!case_begin(u))
 		return;
-	o = rt.lead_org_id != 0 ? ui_org(u, rt.lead_org_id) : NULL;
-	ui_prompt(u, _("Lead organisation (name)"), o != NULL ? o->name : "",
-	    regie_org);
+	snprintf(title, sizeof title, _("Lead organisation of case %s (Enter; "
+	    "/ searches; Esc: none)"), fs.what);
+	view_pick_org_open(u, title, NULL, regie_org);
 }
 
 /* A date typed as people do, "" to clear; 0 when not a date. */

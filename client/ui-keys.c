@@ -250,7 +250,7 @@ const struct ui_key ui_keys[] = {
 	{ 'q', "q", V(MEETINGS), 0, N_("quit"), k_quit,
 	  N_("Quit tafel (clears a search first)"), NULL },
 	{ 'q', "q", MEETING | V(ACTIONS) | V(CASE) | V(HELP) | V(PICK_CASE) |
-	  V(PICK_PERSON) | V(CASES) | V(NOMINATIONS), 0,
+	  V(PICK_PERSON) | V(CASES) | V(NOMINATIONS) | V(PICK_ORG), 0,
 	  N_("back"),
 	  k_q_back, N_("Back (clears a search first; leaves the beamer layout)"), NULL },
 	{ '?', "?", VIEWS_ALL, 0, N_("help"), k_help, N_("Show all keys"), NULL },
@@ -278,7 +278,7 @@ const struct ui_key ui_keys[] = {
 	{ KEY_MOUSE, "mouse", VIEWS_ALL, 0, NULL, k_mouse,
 	  N_("Click selects a line, double click opens it"), NULL },
 	{ '/', "/", V(MEETINGS) | V(ACTIONS) | V(PICK_CASE) | V(PICK_PERSON) |
-	  V(CASES), 0,
+	  V(CASES) | V(PICK_ORG), 0,
 	  N_("search"),
 	  k_filter,
 	  N_("Search: show only the lines containing the text"), NULL },
@@ -388,6 +388,12 @@ const struct ui_key ui_keys[] = {
 	  N_("Choose the selected person"), NULL },
 	{ KEY_ENTER, "Enter", V(PICK_PERSON), 0, NULL, k_enter,
 	  N_("Choose the selected person"), NULL },
+	{ '\r', "Enter", V(PICK_ORG), 0, N_("choose"), k_enter,
+	  N_("Choose the selected organisation"), NULL },
+	{ '\n', "Enter", V(PICK_ORG), 0, NULL, k_enter,
+	  N_("Choose the selected organisation"), NULL },
+	{ KEY_ENTER, "Enter", V(PICK_ORG), 0, NULL, k_enter,
+	  N_("Choose the selected organisation"), NULL },
 	{ 0, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };
 

@@ -27,6 +27,7 @@ enum ui_view_id {
 	VIEW_PICK_PERSON,	/* pick a person (attendance, owner) */
 	VIEW_CASES,		/* the case list: new signals live */
 	VIEW_NOMINATIONS,	/* pending nominations of cases */
+	VIEW_PICK_ORG,		/* pick an organisation (regie) */
 	VIEW__COUNT
 };
 

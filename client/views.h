@@ -13,6 +13,7 @@ extern const struct ui_view_ops view_pick_case_ops;
 extern const struct ui_view_ops view_pick_person_ops;
 extern const struct ui_view_ops view_cases_ops;
 extern const struct ui_view_ops view_nominations_ops;
+extern const struct ui_view_ops view_pick_org_ops;
 
 /* view-meetings.c: v hides or shows past meetings. */
 void view_meetings_toggle_past(struct ui *);
@@ -67,5 +68,10 @@ const char *view_pick_case_number(int64_t case_id);
 void view_pick_person_open(struct ui *, const char *title, int64_t org_id,
     const char *search, int attendance,
     void (*done)(struct ui *, const Tafel__User *));
+
+/* view-pick-org.c: choose an organisation by name, starting with a
+ * search (NULL: none); done gets it, or NULL when left without a choice. */
+void view_pick_org_open(struct ui *, const char *title, const char *search,
+    void (*done)(struct ui *, const Tafel__Organisation *));
 
 #endif

@@ -101,8 +101,11 @@ wait_for reg "Nog nodig: regieorganisatie (R), casusregisseur (R)." || fail "ref
 capture 04-refused reg
 # regie: the lead organisation by name, the case manager from the picker
 keys reg R
-wait_for reg "Regieorganisatie (naam):" || fail "R did not ask"
-type_text reg "Veilig"; keys reg Enter
+wait_for reg "Regieorganisatie van casus $nr (Enter; / zoekt; Esc: geen)" || fail "R did not open the organisation picker"
+wait_for reg "Politie Oost" || fail "the organisations are not listed"
+keys reg /; type_text reg "Veilig"; keys reg Enter
+wait_gone reg "Politie Oost" || fail "search in the organisation picker"
+keys reg Enter
 wait_for reg "Casusregisseur van casus $nr bij Veilig Thuis Twente" || fail "no case manager picker"
 wait_for reg "Mehmet Melder" || fail "picker does not list the people"
 keys reg Enter

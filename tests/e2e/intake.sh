@@ -86,8 +86,9 @@ wait_for pm "oordeel: Zorgelijk" || fail "pm does not see the judgement"
 
 # regie: the lead organisation by name, the case manager from the picker
 keys pm R
-wait_for pm "Regieorganisatie (naam):" || fail "R did not ask"
-type_text pm "Veilig"; keys pm Enter
+wait_for pm "Regieorganisatie van casus $nr (Enter; / zoekt; Esc: geen)" || fail "R did not open the organisation picker"
+keys pm /; type_text pm "Veilig"; keys pm Enter
+keys pm Enter
 wait_for pm "Casusregisseur van casus $nr bij Veilig Thuis" || fail "no case manager picker"
 keys pm /
 type_text pm "Joris"; keys pm Enter
@@ -105,4 +106,22 @@ type_text pm "Veilige thuissituatie"; keys pm Enter
 wait_for pm "1. open 0, gedaan 0, te laat 0: Veilige thuissituatie" || fail "goal not shown"
 keys pm m; keys pm Enter
 wait_for pm ": fase plan van aanpak." || fail "move to plan"
+
+# the partner edits its own contribution (b again: the facts as they are)
+keys vt b
+wait_for vt "Wat uw organisatie weet van casus $nr (feiten): Drie eerdere meldingen" || fail "b did not offer the facts to edit"
+keys vt C-u; type_text vt "Vier eerdere meldingen"; keys vt Enter
+wait_for vt "Uw oordeel over casus $nr: Zorgelijk" || fail "b did not offer the judgement to edit"
+keys vt Enter
+wait_for pm "Veilig Thuis Eemland-Twente (Joris Mulder): Vier eerdere meldingen" || fail "edited contribution not shown"
+
+# MDO from this case: a meeting of the case's own series, on the lists
+keys pm M
+wait_for pm "MDO voor casus $nr op (datum tijd):" || fail "M did not ask"
+type_text pm "morgen 10:00"; keys pm Enter
+wait_for pm "MDO voor casus $nr gepland" || fail "MDO not planned"
+keys pm 1
+wait_re pm "10:00  MDO $nr" || fail "pm: the MDO is not on the meetings list"
+keys vt 1
+wait_re vt "10:00  MDO $nr" 3 || fail "vt (involved): the MDO is not on the meetings list"
 ok
