@@ -1405,9 +1405,18 @@ routing_send(struct ui *u, const char *unused)
 	form_send(u, TAFEL__ENVELOPE__BODY_UPDATE_ROUTING, &r);
 }
 
+/* The case in a write's answer, NULL if none. */
+static const Tafel__Case *
+reply_case(void)
+{
+	return fs.reply != NULL && fs.reply->body_case ==
+	    TAFEL__ENVELOPE__BODY_CASE_RECORD ? fs.reply->case_record : NULL;
+}
+
 static void
 routing_saved(struct ui *u)
 {
+	view_case_update(u, reply_case());
 	ui_message(u, 0, _("Case %s: lead organisation, case manager and dates "
 	    "recorded."), fs.what);
 }
@@ -1587,14 +1596,28 @@ move_send(struct ui *u, const char *text)
 static void
 moved(struct ui *u)
 {
+	view_case_update(u, reply_case());
 	ui_message(u, 0, _("Case %s: now at %s."), fs.what,
 	    ui_enum(&tafel__case_status__descriptor, (int)fs.user_id));
+}
+
+/* Someone else changed the case meanwhile: asked again, with its version
+ * now (the error shows the case as it is). */
+static int
+move_refused(struct ui *u, const Tafel__Error *e)
+{
+	if (e->code != TAFEL__ERROR_CODE__CONFLICT ||
+	    e->current_record_case != TAFEL__ERROR__CURRENT_RECORD_CURRENT_CASE)
+		return 0;
+	fs.version = e->current_case->version;
+	view_case_update(u, e->current_case);
+	return 1;
 }
 
 static const struct form move_form = {
 	.label = N_("Move case %s to"),
 	.send = move_send,
-	.refused = case_refused,
+	.refused = move_refused,
 	.accepted = moved,
 };
 

@@ -275,6 +275,18 @@ load(struct ui *u, int64_t case_id)
 	    NET_REQ_READ, NULL, on_earlier, u);
 }
 
+void
+view_case_update(struct ui *u, const Tafel__Case *c)
+{
+	if (c == NULL || st.detail == NULL || st.detail->case_ == NULL ||
+	    st.detail->case_->id != c->id ||
+	    st.detail->case_->version > c->version)
+		return;
+	protobuf_c_message_free_unpacked(&st.detail->case_->base, NULL);
+	st.detail->case_ = (Tafel__Case *)model_dup(&c->base);
+	ui_dirty(u);
+}
+
 const Tafel__CaseDetail *
 view_case_detail(struct ui *u)
 {

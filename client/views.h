@@ -48,6 +48,9 @@ void view_actions_open(struct ui *);
 
 /* view-case.c: loads a case and shows it. */
 void view_case_open(struct ui *, int64_t case_id);
+/* A write's answer: the case as it is now replaces the one shown (so the
+ * next write uses its version before the event arrives). */
+void view_case_update(struct ui *, const Tafel__Case *);
 /* The case shown (with contributions and goals), NULL while loading. */
 const Tafel__CaseDetail *view_case_detail(struct ui *);
 
