@@ -124,4 +124,14 @@ keys pm 1
 wait_re pm "10:00  MDO $nr" || fail "pm: the MDO is not on the meetings list"
 keys vt 1
 wait_re vt "10:00  MDO $nr" 3 || fail "vt (involved): the MDO is not on the meetings list"
+
+# help from the case view lists the case's keys first
+keys pm 4
+wait_for pm "Tafel · Casussen" || fail "4 again"
+keys pm Enter
+wait_for pm "Casus $nr ·" || fail "case again"
+keys pm ?
+wait_for pm "In een casus" || fail "help: no case section"
+wait_for pm "Regieorganisatie en casusregisseur kiezen" || fail "help: R not listed"
+wait_for pm "Casus naar de volgende fase van de routing" || fail "help: m not listed"
 ok
