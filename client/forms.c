@@ -55,6 +55,7 @@ struct action_form {
 	int description_hidden;		/* editing one whose text we may not see */
 	int64_t owner_org_id;
 	int64_t owner_user_id;
+	int64_t goal_id;		/* kept on edit: the update is whole */
 	char owner_user_name[200];
 	char due_date[32];
 	char old_due[32];		/* the date before editing */
@@ -70,6 +71,7 @@ static struct {
 	int present;			/* attendance: present */
 	int64_t pick_sending;		/* case being added, 0 none */
 	struct action_form af;
+	const Tafel__Envelope *reply;	/* the answer accepted() is told of */
 	struct {
 		uint64_t request_id;	/* 0: free slot */
 		const struct form *form;
@@ -138,7 +140,9 @@ form_reply(struct net *n, const Tafel__Envelope *m, void *arg)
 		return;
 	f = form_of(m->request_id);
 	if (m->body_case != TAFEL__ENVELOPE__BODY_ERROR) {
+		fs.reply = m;
 		f->accepted(u);
+		fs.reply = NULL;
 		return;
 	}
 	if (f->refused != NULL && f->refused(u, m->error)) {
@@ -476,6 +480,7 @@ action_send(struct ui *u)
 		up.owner_org_id = f->owner_org_id;
 		up.owner_user_id = f->owner_user_id;
 		up.due_date = f->due_date;
+		up.goal_id = f->goal_id;
 		form_send(u, TAFEL__ENVELOPE__BODY_UPDATE_ACTION, &up);
 		return;
 	}
@@ -811,6 +816,7 @@ forms_edit_action(struct ui *u)
 	f->description_hidden = a->description[0] == '\0';
 	f->owner_org_id = a->owner_org_id;
 	f->owner_user_id = a->owner_user_id;
+	f->goal_id = a->goal_id;
 	snprintf(f->owner_user_name, sizeof f->owner_user_name, "%s",
 	    a->owner_user_name);
 	snprintf(f->due_date, sizeof f->due_date, "%s", a->due_date);
@@ -1109,4 +1115,1294 @@ forms_pick_add(struct ui *u)
 	fs.pick_sending = c->id;
 	fs.form = &pick_form;
 	pick_send(u, "");
+}
+
+/* --- intake: a partner registers a signal -------------------------------- */
+
+/* theme → district → approach → reason → persons (one per prompt, empty
+ * line: done, then sent).  The submitter is the user and organisation. */
+#define SIGNAL_MAX_PERSONS 8
+
+static struct {
+	char theme[64], district[128], reason[2000];
+	Tafel__Approach approach;
+	size_t n_persons;
+	Tafel__PersonRole role[SIGNAL_MAX_PERSONS];
+	char name[SIGNAL_MAX_PERSONS][200];
+	char birth[SIGNAL_MAX_PERSONS][16];
+} sig;
+
+static const char *const themes[] = { "domestic_violence", "repeat_offenders",
+	"at_risk_youth", "multi_problem" };
+
+/* An enum value by its label on screen (Dutch or English), its short name
+ * or its number; -1 if none fits.  The start of a label is enough. */
+static int
+enum_from_text(const ProtobufCEnumDescriptor *d, const char *text)
+{
+	size_t len = strlen(text);
+
+	if (len == 0)
+		return -1;
+	for (unsigned i = 0; i < d->n_values; i++) {
+		const char *label = ui_enum(d, d->values[i].value);
+		const char *us = strchr(d->values[i].name, '_');
+
+		if (strncasecmp(label, text, len) == 0 ||
+		    (us != NULL && strncasecmp(us + 1, text, len) == 0))
+			return d->values[i].value;
+	}
+	return -1;
+}
+
+static void signal_ask_person(struct ui *u);
+
+static void
+signal_send(struct ui *u, const char *text)
+{
+	Tafel__CreateCaseRequest r = TAFEL__CREATE_CASE_REQUEST__INIT;
+	Tafel__Person p[SIGNAL_MAX_PERSONS], *pp[SIGNAL_MAX_PERSONS];
+	struct datein_day day;
+	char *rest, *name, *last;
+	int role;
+
+	if (text[0] != '\0') {		/* one more person */
+		char buf[400];
+
+		snprintf(buf, sizeof buf, "%s", text);
+		name = buf;
+		while (*name == ' ')
+			name++;
+		rest = strchr(name, ' ');
+		if (rest != NULL)
+			*rest++ = '\0';
+		role = enum_from_text(&tafel__person_role__descriptor, name);
+		if (role < 0 || rest == NULL || sig.n_persons ==
+		    SIGNAL_MAX_PERSONS) {
+			ui_prompt(u, _("Person: role name date of birth (empty: "
+			    "register)"), text, form_typed);
+			ui_message(u, 1, "%s", sig.n_persons == SIGNAL_MAX_PERSONS ?
+			    _("No more persons fit in one signal.") :
+			    _("Start with the role: victim, suspect, child or "
+			    "other, then the name."));
+			return;
+		}
+		sig.role[sig.n_persons] = (Tafel__PersonRole)role;
+		sig.birth[sig.n_persons][0] = '\0';
+		last = strrchr(rest, ' ');
+		if (last != NULL && datein_parse(last + 1, (struct datein_day){
+		    1900, 1, 1 }, &day) == DATEIN_OK && strpbrk(last + 1,
+		    "-/.") != NULL) {
+			datein_format(day, sig.birth[sig.n_persons],
+			    sizeof sig.birth[0]);
+			*last = '\0';
+		}
+		snprintf(sig.name[sig.n_persons], sizeof sig.name[0], "%s",
+		    rest);
+		sig.n_persons++;
+		signal_ask_person(u);
+		return;
+	}
+	for (size_t i = 0; i < sig.n_persons; i++) {
+		tafel__person__init(&p[i]);
+		p[i].role = sig.role[i];
+		p[i].name = sig.name[i];
+		p[i].birth_date = sig.birth[i];
+		pp[i] = &p[i];
+	}
+	r.theme = sig.theme;
+	r.district = sig.district;
+	r.approach = sig.approach;
+	r.reason = sig.reason;
+	r.n_persons = sig.n_persons;
+	r.persons = pp;
+	ui_message(u, 0, "%s", _("Registering the signal…"));
+	form_send(u, TAFEL__ENVELOPE__BODY_CREATE_CASE, &r);
+}
+
+/* Registered: the case opens, with the earlier cases it matches. */
+static void
+signal_accepted(struct ui *u)
+{
+	const Tafel__Case *c = fs.reply != NULL &&
+	    fs.reply->body_case == TAFEL__ENVELOPE__BODY_CASE_RECORD ?
+	    fs.reply->case_record : NULL;
+
+	if (c == NULL)
+		return;
+	view_case_open(u, c->id);
+	ui_message(u, 0, _("Signal %s registered."), c->number);
+}
+
+static int
+signal_refused(struct ui *u, const Tafel__Error *e)
+{
+	return 1;
+}
+
+static void
+signal_reopen(struct ui *u, const Tafel__Error *e)
+{
+	signal_ask_person(u);
+}
+
+static const struct form signal_form = {
+	.label = N_("Person: role name date of birth (empty: register)"),
+	.send = signal_send,
+	.refused = signal_refused,
+	.reopen = signal_reopen,
+	.accepted = signal_accepted,
+};
+
+static void
+signal_ask_person(struct ui *u)
+{
+	char label[200];
+
+	snprintf(label, sizeof label, _("Person %zu: role name date of birth "
+	    "(empty: register)"), sig.n_persons + 1);
+	fs.form = &signal_form;
+	ui_prompt(u, label, "", form_typed);
+}
+
+static void
+signal_reason(struct ui *u, const char *text)
+{
+	if (text == NULL)
+		return;
+	if (text[0] == '\0') {
+		ui_prompt(u, _("Reason for the signal"), "", signal_reason);
+		ui_message(u, 1, "%s", _("Say why you raise the signal."));
+		return;
+	}
+	snprintf(sig.reason, sizeof sig.reason, "%s", text);
+	signal_ask_person(u);
+}
+
+static void
+signal_approach(struct ui *u, const char *text)
+{
+	int a;
+
+	if (text == NULL)
+		return;
+	a = enum_from_text(&tafel__approach__descriptor, text);
+	if (a < 0) {
+		ui_prompt(u, _("Approach (person, system, area)"), text,
+		    signal_approach);
+		ui_message(u, 1, "%s", _("Choose person, system or area."));
+		return;
+	}
+	sig.approach = (Tafel__Approach)a;
+	ui_prompt(u, _("Reason for the signal"), "", signal_reason);
+}
+
+static void
+signal_district(struct ui *u, const char *text)
+{
+	if (text == NULL)
+		return;
+	if (text[0] == '\0') {
+		ui_prompt(u, _("District"), "", signal_district);
+		ui_message(u, 1, "%s", _("The district decides who manages the "
+		    "case."));
+		return;
+	}
+	snprintf(sig.district, sizeof sig.district, "%s", text);
+	ui_prompt(u, _("Approach (person, system, area)"),
+	    ui_enum(&tafel__approach__descriptor, 0), signal_approach);
+}
+
+static void
+signal_theme(struct ui *u, const char *text)
+{
+	size_t len;
+	char *end;
+	long n;
+
+	if (text == NULL)
+		return;
+	len = strlen(text);
+	n = strtol(text, &end, 10);
+	sig.theme[0] = '\0';
+	if (len > 0 && *end == '\0' && n >= 1 &&
+	    n <= (long)(sizeof themes / sizeof themes[0]))
+		snprintf(sig.theme, sizeof sig.theme, "%s", themes[n - 1]);
+	for (size_t i = 0; len > 0 && sig.theme[0] == '\0' &&
+	    i < sizeof themes / sizeof themes[0]; i++)
+		if (strncasecmp(ui_theme(themes[i]), text, len) == 0 ||
+		    strncasecmp(themes[i], text, len) == 0)
+			snprintf(sig.theme, sizeof sig.theme, "%s", themes[i]);
+	if (sig.theme[0] == '\0') {
+		forms_signal(u);
+		ui_message(u, 1, "%s", _("Choose a theme by its number or name."));
+		return;
+	}
+	ui_prompt(u, _("District"), "", signal_district);
+}
+
+void
+forms_signal(struct ui *u)
+{
+	char label[300];
+
+	memset(&sig, 0, sizeof sig);
+	snprintf(label, sizeof label, _("Themes: 1 %s, 2 %s, 3 %s, 4 %s"),
+	    ui_theme(themes[0]), ui_theme(themes[1]), ui_theme(themes[2]),
+	    ui_theme(themes[3]));
+	ui_prompt(u, _("New signal: theme (number or name)"), "", signal_theme);
+	ui_message(u, 0, "%s", label);
+}
+
+/* --- the case: routing, regie, dates, closing, goals, contributions ------ */
+
+static const Tafel__Case *
+shown_case(struct ui *u)
+{
+	const Tafel__CaseDetail *d = view_case_detail(u);
+
+	if (d == NULL) {
+		ui_message(u, 1, "%s", _("The case is still loading."));
+		return NULL;
+	}
+	return d->case_;
+}
+
+/* What update_routing sends: the case's routing fields as they are, with
+ * the changes the form made. */
+static struct {
+	int64_t lead_org_id, case_manager_id;
+	char end_date[16], review_date[16];
+	char closing_reason[2000], evaluation[2000];
+	char manager_name[200];
+} rt;
+
+static void
+routing_from(const Tafel__Case *c)
+{
+	rt.lead_org_id = c->lead_org_id;
+	rt.case_manager_id = c->case_manager_id;
+	snprintf(rt.end_date, sizeof rt.end_date, "%s", c->end_date);
+	snprintf(rt.review_date, sizeof rt.review_date, "%s", c->review_date);
+	snprintf(rt.closing_reason, sizeof rt.closing_reason, "%s",
+	    c->closing_reason);
+	snprintf(rt.evaluation, sizeof rt.evaluation, "%s", c->evaluation);
+}
+
+static void
+routing_send(struct ui *u, const char *unused)
+{
+	Tafel__UpdateRoutingRequest r = TAFEL__UPDATE_ROUTING_REQUEST__INIT;
+
+	r.id = fs.id;
+	r.version = fs.version;
+	r.lead_org_id = rt.lead_org_id;
+	r.case_manager_id = rt.case_manager_id;
+	r.end_date = rt.end_date;
+	r.review_date = rt.review_date;
+	r.closing_reason = rt.closing_reason;
+	r.evaluation = rt.evaluation;
+	form_send(u, TAFEL__ENVELOPE__BODY_UPDATE_ROUTING, &r);
+}
+
+/* The case in a write's answer, NULL if none. */
+static const Tafel__Case *
+reply_case(void)
+{
+	return fs.reply != NULL && fs.reply->body_case ==
+	    TAFEL__ENVELOPE__BODY_CASE_RECORD ? fs.reply->case_record : NULL;
+}
+
+static void
+routing_saved(struct ui *u)
+{
+	view_case_update(u, reply_case());
+	ui_message(u, 0, _("Case %s: lead organisation, case manager and dates "
+	    "recorded."), fs.what);
+}
+
+static int
+case_refused(struct ui *u, const Tafel__Error *e)
+{
+	if (e->current_record_case == TAFEL__ERROR__CURRENT_RECORD_CURRENT_CASE)
+		fs.version = e->current_case->version;
+	return 0;
+}
+
+static const struct form routing_form = {
+	.label = NULL,
+	.send = routing_send,
+	.refused = case_refused,
+	.accepted = routing_saved,
+};
+
+static int
+case_begin(struct ui *u)
+{
+	const Tafel__Case *c = shown_case(u);
+
+	if (c == NULL)
+		return 0;
+	fs.id = c->id;
+	fs.version = c->version;
+	snprintf(fs.what, sizeof fs.what, "%s", c->number);
+	routing_from(c);
+	return 1;
+}
+
+static void
+regie_manager(struct ui *u, const Tafel__User *p)
+{
+	if (p == NULL) {
+		ui_message(u, 1, "%s", _("No case manager chosen: nothing "
+		    "changed."));
+		return;
+	}
+	rt.case_manager_id = p->id;
+	fs.form = &routing_form;
+	routing_send(u, "");
+}
+
+/* R: the lead organisation from the organisation picker, then the case
+ * manager from that organisation's people. */
+static void
+regie_org(struct ui *u, const Tafel__Organisation *o)
+{
+	char title[300];
+
+	if (o == NULL) {
+		ui_message(u, 1, "%s", _("No lead organisation chosen: nothing "
+		    "changed."));
+		return;
+	}
+	rt.lead_org_id = o->id;
+	snprintf(title, sizeof title, _("Case manager of case %s at %s "
+	    "(Enter; Esc: none)"), fs.what, o->name);
+	view_pick_person_open(u, title, o->id, NULL, 0, regie_manager);
+}
+
+void
+forms_case_regie(struct ui *u)
+{
+	char title[300];
+
+	if (!case_begin(u))
+		return;
+	snprintf(title, sizeof title, _("Lead organisation of case %s (Enter; "
+	    "/ searches; Esc: none)"), fs.what);
+	view_pick_org_open(u, title, NULL, regie_org);
+}
+
+/* A date typed as people do, "" to clear; 0 when not a date. */
+static int
+date_field(const char *text, char *out, size_t len)
+{
+	struct datein_day d;
+
+	switch (datein_parse(text, datein_today((int64_t)time(NULL)), &d)) {
+	case DATEIN_EMPTY:
+		out[0] = '\0';
+		return 1;
+	case DATEIN_OK:
+		datein_format(d, out, len);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void
+dates_review(struct ui *u, const char *text)
+{
+	if (text == NULL)
+		return;
+	if (!date_field(text, rt.review_date, sizeof rt.review_date)) {
+		ui_prompt(u, _("Review date (empty: none)"), text, dates_review);
+		ui_message(u, 1, "%s", _("Not a date (e.g. 8-12-2026, +7)."));
+		return;
+	}
+	fs.form = &routing_form;
+	routing_send(u, "");
+}
+
+static void
+dates_end(struct ui *u, const char *text)
+{
+	if (text == NULL)
+		return;
+	if (!date_field(text, rt.end_date, sizeof rt.end_date)) {
+		ui_prompt(u, _("End date (empty: none)"), text, dates_end);
+		ui_message(u, 1, "%s", _("Not a date (e.g. 8-12-2026, +7)."));
+		return;
+	}
+	ui_prompt(u, _("Review date (empty: none)"), rt.review_date,
+	    dates_review);
+}
+
+void
+forms_case_dates(struct ui *u)
+{
+	if (case_begin(u))
+		ui_prompt(u, _("End date (empty: none)"), rt.end_date,
+		    dates_end);
+}
+
+static void
+close_evaluation(struct ui *u, const char *text)
+{
+	if (text == NULL)
+		return;
+	snprintf(rt.evaluation, sizeof rt.evaluation, "%s", text);
+	fs.form = &routing_form;
+	routing_send(u, "");
+}
+
+static void
+close_reason(struct ui *u, const char *text)
+{
+	if (text == NULL)
+		return;
+	snprintf(rt.closing_reason, sizeof rt.closing_reason, "%s", text);
+	ui_prompt(u, _("Evaluation (short)"), rt.evaluation, close_evaluation);
+}
+
+void
+forms_case_close(struct ui *u)
+{
+	if (case_begin(u))
+		ui_prompt(u, _("Closing reason"), rt.closing_reason,
+		    close_reason);
+}
+
+/* m: one step along the routing; the prompt offers the next status. */
+static void
+move_send(struct ui *u, const char *text)
+{
+	Tafel__MoveCaseRequest r = TAFEL__MOVE_CASE_REQUEST__INIT;
+	int to = enum_from_text(&tafel__case_status__descriptor, text);
+
+	if (to < 0) {
+		ui_prompt(u, _("Move case to"), text, form_typed);
+		ui_message(u, 1, "%s", _("Unknown status."));
+		return;
+	}
+	fs.user_id = to;
+	r.id = fs.id;
+	r.version = fs.version;
+	r.to = (Tafel__CaseStatus)to;
+	form_send(u, TAFEL__ENVELOPE__BODY_MOVE_CASE, &r);
+}
+
+static void
+moved(struct ui *u)
+{
+	view_case_update(u, reply_case());
+	ui_message(u, 0, _("Case %s: now at %s."), fs.what,
+	    ui_enum(&tafel__case_status__descriptor, (int)fs.user_id));
+}
+
+/* Someone else changed the case meanwhile: asked again, with its version
+ * now (the error shows the case as it is). */
+static int
+move_refused(struct ui *u, const Tafel__Error *e)
+{
+	if (e->code != TAFEL__ERROR_CODE__CONFLICT ||
+	    e->current_record_case != TAFEL__ERROR__CURRENT_RECORD_CURRENT_CASE)
+		return 0;
+	fs.version = e->current_case->version;
+	view_case_update(u, e->current_case);
+	return 1;
+}
+
+static const struct form move_form = {
+	.label = N_("Move case %s to"),
+	.send = move_send,
+	.refused = move_refused,
+	.accepted = moved,
+};
+
+void
+forms_case_move(struct ui *u)
+{
+	const Tafel__Case *c;
+
+	if (!case_begin(u))
+		return;
+	c = shown_case(u);
+	if (c->status == TAFEL__CASE_STATUS__CASE_CLOSED) {
+		ui_message(u, 1, "%s", _("The case is closed."));
+		return;
+	}
+	form_start(u, &move_form, ui_enum(&tafel__case_status__descriptor,
+	    (int)c->status + 1));
+}
+
+static void
+goal_send(struct ui *u, const char *text)
+{
+	Tafel__GoalRequest r = TAFEL__GOAL_REQUEST__INIT;
+	Tafel__Goal g = TAFEL__GOAL__INIT;
+
+	if (text[0] == '\0')
+		return;
+	g.case_id = fs.id;
+	g.description = (char *)text;
+	r.goal = &g;
+	form_send(u, TAFEL__ENVELOPE__BODY_ADD_GOAL, &r);
+}
+
+static void
+goal_added(struct ui *u)
+{
+	ui_message(u, 0, _("Goal added to case %s."), fs.what);
+}
+
+static int
+retry_refused(struct ui *u, const Tafel__Error *e)
+{
+	return 1;
+}
+
+static const struct form goal_form = {
+	.label = N_("New goal of case %s"),
+	.send = goal_send,
+	.refused = retry_refused,
+	.accepted = goal_added,
+};
+
+void
+forms_case_goal(struct ui *u)
+{
+	if (case_begin(u))
+		form_start(u, &goal_form, "");
+}
+
+/* b: my organisation's contribution: facts, then its judgement; an
+ * existing one of my organisation is edited. */
+static struct {
+	int64_t id, version;
+	char facts[4000];
+} contrib;
+
+static void
+contrib_send(struct ui *u, const char *text)
+{
+	Tafel__AddContributionRequest a = TAFEL__ADD_CONTRIBUTION_REQUEST__INIT;
+	Tafel__UpdateContributionRequest up =
+	    TAFEL__UPDATE_CONTRIBUTION_REQUEST__INIT;
+
+	if (contrib.id != 0) {
+		up.id = contrib.id;
+		up.version = contrib.version;
+		up.facts = contrib.facts;
+		up.judgement = (char *)text;
+		form_send(u, TAFEL__ENVELOPE__BODY_UPDATE_CONTRIBUTION, &up);
+		return;
+	}
+	a.case_id = fs.id;
+	a.facts = contrib.facts;
+	a.judgement = (char *)text;
+	form_send(u, TAFEL__ENVELOPE__BODY_ADD_CONTRIBUTION, &a);
+}
+
+static void
+contrib_saved(struct ui *u)
+{
+	ui_message(u, 0, _("Contribution of your organisation to case %s "
+	    "recorded."), fs.what);
+}
+
+static const struct form contrib_form = {
+	.label = N_("Your judgement on case %s"),
+	.send = contrib_send,
+	.refused = retry_refused,
+	.accepted = contrib_saved,
+};
+
+static void
+contrib_facts(struct ui *u, const char *text)
+{
+	const Tafel__CaseDetail *d = view_case_detail(u);
+	const char *judgement = "";
+
+	if (text == NULL)
+		return;
+	snprintf(contrib.facts, sizeof contrib.facts, "%s", text);
+	for (size_t i = 0; d != NULL && i < d->n_contributions; i++)
+		if (d->contributions[i]->id == contrib.id)
+			judgement = d->contributions[i]->judgement;
+	form_start(u, &contrib_form, judgement);
+}
+
+void
+forms_case_contribution(struct ui *u)
+{
+	const Tafel__CaseDetail *d = view_case_detail(u);
+	const char *facts = "";
+	char label[200];
+
+	if (!case_begin(u))
+		return;
+	contrib.id = 0;
+	for (size_t i = 0; i < d->n_contributions; i++)
+		if (d->contributions[i]->org_id == u->my_org_id) {
+			contrib.id = d->contributions[i]->id;
+			contrib.version = d->contributions[i]->version;
+			facts = d->contributions[i]->facts;
+		}
+	snprintf(label, sizeof label, _("What your organisation knows of case "
+	    "%s (facts)"), fs.what);
+	ui_prompt(u, label, facts, contrib_facts);
+}
+
+/* M: an ad-hoc MDO for this case, inviting only those involved. */
+static void
+mdo_send(struct ui *u, const char *text)
+{
+	Tafel__PlanMdoRequest r = TAFEL__PLAN_MDO_REQUEST__INIT;
+	struct datein_day d;
+	int hh = 0, mm = 0;
+	char day[64];
+	struct tm tm;
+
+	if (sscanf(text, "%63s %d:%d", day, &hh, &mm) < 1 ||
+	    datein_parse(day, datein_today((int64_t)time(NULL)), &d) !=
+	    DATEIN_OK || hh < 0 || hh > 23 || mm < 0 || mm > 59) {
+		ui_prompt(u, form_label(fs.form), text, form_typed);
+		ui_message(u, 1, "%s", _("Type a date and a time, e.g. morgen "
+		    "13:30."));
+		return;
+	}
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = d.y - 1900;
+	tm.tm_mon = d.m - 1;
+	tm.tm_mday = d.d;
+	tm.tm_hour = hh;
+	tm.tm_min = mm;
+	tm.tm_isdst = -1;
+	r.case_id = fs.id;
+	r.scheduled_start = (int64_t)mktime(&tm);
+	form_send(u, TAFEL__ENVELOPE__BODY_PLAN_MDO, &r);
+}
+
+static void
+mdo_planned(struct ui *u)
+{
+	ui_message(u, 0, _("MDO for case %s planned; only the organisations "
+	    "involved are invited."), fs.what);
+}
+
+static const struct form mdo_form = {
+	.label = N_("MDO for case %s on (date time)"),
+	.send = mdo_send,
+	.refused = retry_refused,
+	.accepted = mdo_planned,
+};
+
+void
+forms_case_mdo(struct ui *u)
+{
+	if (case_begin(u))
+		form_start(u, &mdo_form, "");
+}
+
+/* L: links an action point of the case to a goal ("2 1": action point 2 of
+ * the list to goal 1; goal 0 unlinks). */
+static void
+link_send(struct ui *u, const char *text)
+{
+	const Tafel__CaseDetail *d = view_case_detail(u);
+	Tafel__UpdateActionRequest r = TAFEL__UPDATE_ACTION_REQUEST__INIT;
+	const Tafel__ActionPoint *a;
+	int an = 0, gn = -1;
+
+	if (d == NULL || sscanf(text, "%d %d", &an, &gn) != 2 || an < 1 ||
+	    (size_t)an > d->n_actions || gn < 0 || (size_t)gn > d->n_goals) {
+		ui_prompt(u, form_label(fs.form), text, form_typed);
+		ui_message(u, 1, "%s", _("Type the number of the action point, "
+		    "then of the goal (0: none), e.g. 1 2."));
+		return;
+	}
+	a = d->actions[an - 1];
+	fs.user_id = gn;
+	r.id = a->id;
+	r.version = a->version;
+	r.description = a->description;
+	r.owner_org_id = a->owner_org_id;
+	r.owner_user_id = a->owner_user_id;
+	r.due_date = a->due_date;
+	r.goal_id = gn > 0 ? d->goals[gn - 1]->id : 0;
+	form_send(u, TAFEL__ENVELOPE__BODY_UPDATE_ACTION, &r);
+}
+
+static void
+linked(struct ui *u)
+{
+	if (fs.user_id > 0)
+		ui_message(u, 0, _("Action point linked to goal %d."),
+		    (int)fs.user_id);
+	else
+		ui_message(u, 0, "%s", _("Action point no longer linked to a "
+		    "goal."));
+}
+
+static const struct form link_form = {
+	.label = N_("Link action point to goal (numbers, e.g. 1 2)"),
+	.send = link_send,
+	.refused = retry_refused,
+	.accepted = linked,
+};
+
+void
+forms_case_link(struct ui *u)
+{
+	const Tafel__CaseDetail *d = view_case_detail(u);
+
+	if (!case_begin(u))
+		return;
+	if (d->n_actions == 0 || d->n_goals == 0) {
+		ui_message(u, 1, "%s", d->n_goals == 0 ? _("The case has no goals "
+		    "yet (g).") : _("The case has no action points yet."));
+		return;
+	}
+	form_start(u, &link_form, "");
+}
+
+/* --- planning: plan, move and cancel meetings ----------------------------- */
+
+/* N: series → first date → time → every N weeks (0: once) → until. */
+static struct {
+	Tafel__SeriesList *series;	/* list_series answer, owned */
+	int64_t series_id;
+	char first[16], time[8], until[16];
+	unsigned every;
+} plan;
+
+static void
+plan_send(struct ui *u, const char *unused)
+{
+	Tafel__PlanMeetingsRequest r = TAFEL__PLAN_MEETINGS_REQUEST__INIT;
+
+	r.series_id = plan.series_id;
+	r.first_date = plan.first;
+	r.time = plan.time;
+	r.every_weeks = plan.every;
+	r.until = plan.until;
+	form_send(u, TAFEL__ENVELOPE__BODY_PLAN_MEETINGS, &r);
+}
+
+static void
+planned(struct ui *u)
+{
+	size_t n = fs.reply != NULL && fs.reply->body_case ==
+	    TAFEL__ENVELOPE__BODY_MEETING_LIST ?
+	    fs.reply->meeting_list->n_meetings : 0;
+
+	ui_message(u, 0, _("%zu meeting(s) of %s planned."), n, fs.what);
+}
+
+static const struct form plan_form = {
+	.label = NULL,
+	.send = plan_send,
+	.refused = NULL,
+	.accepted = planned,
+};
+
+static void
+plan_until(struct ui *u, const char *text)
+{
+	if (text == NULL)
+		return;
+	if (!date_field(text, plan.until, sizeof plan.until) ||
+	    plan.until[0] == '\0') {
+		ui_prompt(u, _("Until (date)"), text, plan_until);
+		ui_message(u, 1, "%s", _("Not a date (e.g. 8-12-2026, +7)."));
+		return;
+	}
+	fs.form = &plan_form;
+	plan_send(u, "");
+}
+
+static void
+plan_every(struct ui *u, const char *text)
+{
+	char *end;
+	long n;
+
+	if (text == NULL)
+		return;
+	n = strtol(text, &end, 10);
+	if (*text == '\0' || *end != '\0' || n < 0 || n > 52) {
+		ui_prompt(u, _("Every how many weeks? (0: once)"), text,
+		    plan_every);
+		ui_message(u, 1, "%s", _("Type a number of weeks, 0 for one "
+		    "meeting."));
+		return;
+	}
+	plan.every = (unsigned)n;
+	if (n == 0) {
+		plan.until[0] = '\0';
+		fs.form = &plan_form;
+		plan_send(u, "");
+		return;
+	}
+	ui_prompt(u, _("Until (date)"), "+90", plan_until);
+}
+
+static void
+plan_time(struct ui *u, const char *text)
+{
+	int hh, mm;
+	char rest;
+
+	if (text == NULL)
+		return;
+	if (sscanf(text, "%d:%d%c", &hh, &mm, &rest) != 2 || hh < 0 ||
+	    hh > 23 || mm < 0 || mm > 59) {
+		ui_prompt(u, _("Time (HH:MM)"), text, plan_time);
+		ui_message(u, 1, "%s", _("Type the time as 13:30."));
+		return;
+	}
+	snprintf(plan.time, sizeof plan.time, "%02d:%02d", hh, mm);
+	ui_prompt(u, _("Every how many weeks? (0: once)"), "0", plan_every);
+}
+
+static void
+plan_first(struct ui *u, const char *text)
+{
+	if (text == NULL)
+		return;
+	if (!date_field(text, plan.first, sizeof plan.first) ||
+	    plan.first[0] == '\0') {
+		ui_prompt(u, _("First date"), text, plan_first);
+		ui_message(u, 1, "%s", _("Not a date (e.g. 8-12-2026, +7)."));
+		return;
+	}
+	ui_prompt(u, _("Time (HH:MM)"), "13:30", plan_time);
+}
+
+static void
+plan_series(struct ui *u, const char *text)
+{
+	size_t len;
+
+	if (text == NULL || plan.series == NULL)
+		return;
+	len = strlen(text);
+	plan.series_id = 0;
+	for (int exact = 1; exact >= 0 && plan.series_id == 0; exact--)
+		for (size_t i = 0; i < plan.series->n_series; i++) {
+			const Tafel__Series *s = plan.series->series[i];
+
+			if (exact ? strcasecmp(s->name, text) == 0 :
+			    len > 0 && strncasecmp(s->name, text, len) == 0) {
+				plan.series_id = s->id;
+				quote(fs.what, sizeof fs.what, s->name);
+				break;
+			}
+		}
+	if (plan.series_id == 0) {
+		ui_prompt(u, _("Plan meetings of series"), text, plan_series);
+		ui_message(u, 1, "%s", _("No such series."));
+		return;
+	}
+	ui_prompt(u, _("First date"), "", plan_first);
+}
+
+static void
+on_series(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct ui *u = arg;
+	char names[300] = "";
+
+	if (m == NULL)
+		return;
+	if (m->body_case != TAFEL__ENVELOPE__BODY_SERIES_LIST) {
+		if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR)
+			ui_show_error(u, m->error);
+		return;
+	}
+	if (plan.series != NULL)
+		protobuf_c_message_free_unpacked(&plan.series->base, NULL);
+	plan.series = (Tafel__SeriesList *)model_dup(&m->series_list->base);
+	if (plan.series->n_series == 0) {
+		ui_message(u, 1, "%s", _("Your organisation takes part in no "
+		    "series."));
+		return;
+	}
+	for (size_t i = 0; i < plan.series->n_series; i++)
+		snprintf(names + strlen(names), sizeof names - strlen(names),
+		    "%s%s", i ? ", " : "", plan.series->series[i]->name);
+	ui_prompt(u, _("Plan meetings of series"),
+	    plan.series->series[0]->name, plan_series);
+	ui_message(u, 0, _("Series: %s"), names);
+}
+
+void
+forms_plan_meetings(struct ui *u)
+{
+	Tafel__ListSeriesRequest r = TAFEL__LIST_SERIES_REQUEST__INIT;
+
+	net_send_body(u->net, TAFEL__ENVELOPE__BODY_LIST_SERIES, &r,
+	    NET_REQ_READ, NULL, on_series, u);
+}
+
+static int
+meeting_refused(struct ui *u, const Tafel__Error *e)
+{
+	if (e->current_record_case ==
+	    TAFEL__ERROR__CURRENT_RECORD_CURRENT_MEETING)
+		fs.version = e->current_meeting->version;
+	return 1;
+}
+
+/* V: a planned meeting to another day and time. */
+static void
+move_meeting_send(struct ui *u, const char *text)
+{
+	Tafel__MoveMeetingRequest r = TAFEL__MOVE_MEETING_REQUEST__INIT;
+	struct datein_day d;
+	int hh = 0, mm = 0;
+	char day[64];
+	struct tm tm;
+
+	if (sscanf(text, "%63s %d:%d", day, &hh, &mm) != 3 ||
+	    datein_parse(day, datein_today((int64_t)time(NULL)), &d) !=
+	    DATEIN_OK || hh < 0 || hh > 23 || mm < 0 || mm > 59) {
+		ui_prompt(u, form_label(fs.form), text, form_typed);
+		ui_message(u, 1, "%s", _("Type a date and a time, e.g. morgen "
+		    "13:30."));
+		return;
+	}
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = d.y - 1900;
+	tm.tm_mon = d.m - 1;
+	tm.tm_mday = d.d;
+	tm.tm_hour = hh;
+	tm.tm_min = mm;
+	tm.tm_isdst = -1;
+	r.meeting_id = fs.id;
+	r.version = fs.version;
+	r.scheduled_start = (int64_t)mktime(&tm);
+	form_send(u, TAFEL__ENVELOPE__BODY_MOVE_MEETING, &r);
+}
+
+static void
+meeting_moved(struct ui *u)
+{
+	ui_message(u, 0, _("Meeting %s moved."), fs.what);
+}
+
+static const struct form move_meeting_form = {
+	.label = N_("Move meeting %s to (date time)"),
+	.send = move_meeting_send,
+	.refused = meeting_refused,
+	.accepted = meeting_moved,
+};
+
+static void
+cancel_meeting_send(struct ui *u, const char *text)
+{
+	Tafel__CancelMeetingRequest r = TAFEL__CANCEL_MEETING_REQUEST__INIT;
+
+	r.meeting_id = fs.id;
+	r.version = fs.version;
+	r.reason = (char *)text;
+	form_send(u, TAFEL__ENVELOPE__BODY_CANCEL_MEETING, &r);
+}
+
+static void
+meeting_cancelled(struct ui *u)
+{
+	ui_message(u, 0, _("Meeting %s cancelled."), fs.what);
+}
+
+static const struct form cancel_meeting_form = {
+	.label = N_("Cancel meeting %s, reason"),
+	.send = cancel_meeting_send,
+	.refused = meeting_refused,
+	.accepted = meeting_cancelled,
+};
+
+static int
+planned_meeting(struct ui *u)
+{
+	const Tafel__Meeting *m = view_meetings_selected(u);
+	char when[40], series[80];
+
+	if (m == NULL) {
+		ui_message(u, 1, "%s", _("No meeting selected."));
+		return 0;
+	}
+	if (m->state != TAFEL__MEETING_STATE__MEETING_PLANNED) {
+		ui_message(u, 1, "%s", _("Only a planned meeting can be moved or "
+		    "cancelled."));
+		return 0;
+	}
+	fs.id = m->id;
+	fs.version = m->version;
+	ui_date(m->scheduled_start, when, sizeof when);
+	/* short enough for the prompt and the status line */
+	layout_fit(series, sizeof series, m->series_name, 16);
+	for (size_t n = strlen(series); n > 0 && series[n - 1] == ' '; n--)
+		series[n - 1] = '\0';
+	snprintf(fs.what, sizeof fs.what, "'%s%s' %s", series,
+	    layout_width(m->series_name) > 16 ? "…" : "", when);
+	return 1;
+}
+
+void
+forms_move_meeting(struct ui *u)
+{
+	if (planned_meeting(u))
+		form_start(u, &move_meeting_form, "");
+}
+
+void
+forms_cancel_meeting(struct ui *u)
+{
+	if (planned_meeting(u))
+		form_start(u, &cancel_meeting_form, "");
+}
+
+/* --- the agenda: remove and reorder --------------------------------------- */
+
+static void
+remove_confirmed(struct ui *u, const char *text)
+{
+	Tafel__RemoveAgendaItemRequest r =
+	    TAFEL__REMOVE_AGENDA_ITEM_REQUEST__INIT;
+
+	if (!ui_yes(text))
+		return;
+	r.item_id = fs.id;
+	r.version = fs.version;
+	ui_send(u, TAFEL__ENVELOPE__BODY_REMOVE_AGENDA_ITEM, &r, NET_REQ_WRITE,
+	    NULL);
+	ui_message(u, 0, _("Case %s taken off the agenda."), fs.what);
+}
+
+void
+forms_remove_item(struct ui *u)
+{
+	const Tafel__AgendaItem *it = view_meeting_item(u);
+	char label[200];
+
+	if (!need_meeting(u))
+		return;
+	if (it == NULL) {
+		ui_message(u, 1, "%s", _("No agenda item selected."));
+		return;
+	}
+	fs.id = it->id;
+	fs.version = it->version;
+	snprintf(fs.what, sizeof fs.what, "%s", item_case(u, it));
+	snprintf(label, sizeof label, _("Take case %s off the agenda? (y/n)"),
+	    fs.what);
+	ui_prompt(u, label, "", remove_confirmed);
+}
+
+/* J and K: the selected item one place down or up. */
+static void
+reorder(struct ui *u, int dir)
+{
+	Tafel__ReorderAgendaRequest r = TAFEL__REORDER_AGENDA_REQUEST__INIT;
+	const Tafel__AgendaItem *it = view_meeting_item(u);
+	int64_t ids[256];
+	size_t n = 0, at = 0;
+
+	if (!need_meeting(u) || it == NULL)
+		return;
+	for (size_t i = 0; i < u->meeting.agenda.n && n < 256; i++) {
+		const Tafel__AgendaItem *x = model_item_at(&u->meeting, i);
+
+		if (x->id == it->id)
+			at = n;
+		ids[n++] = x->id;
+	}
+	if ((dir < 0 && at == 0) || (dir > 0 && at + 1 >= n)) {
+		ui_message(u, 1, "%s", dir < 0 ? _("Already the first item.") :
+		    _("Already the last item."));
+		return;
+	}
+	ids[at] = ids[at + dir];
+	ids[at + dir] = it->id;
+	r.meeting_id = u->meeting.meeting_id;
+	r.n_item_ids = n;
+	r.item_ids = ids;
+	ui_send(u, TAFEL__ENVELOPE__BODY_REORDER_AGENDA, &r, NET_REQ_WRITE,
+	    NULL);
+}
+
+void
+forms_item_down(struct ui *u)
+{
+	reorder(u, 1);
+}
+
+void
+forms_item_up(struct ui *u)
+{
+	reorder(u, -1);
+}
+
+/* --- nominations ------------------------------------------------------------ */
+
+/* N in a case: the series (of those my organisation takes part in), then
+ * the reason. */
+static struct {
+	Tafel__SeriesList *series;	/* list_series answer, owned */
+	int64_t series_id;
+} nom;
+
+static void
+nominate_send(struct ui *u, const char *text)
+{
+	Tafel__NominateCaseRequest r = TAFEL__NOMINATE_CASE_REQUEST__INIT;
+
+	r.series_id = nom.series_id;
+	r.case_id = fs.id;
+	r.reason = (char *)text;
+	form_send(u, TAFEL__ENVELOPE__BODY_NOMINATE_CASE, &r);
+}
+
+static void
+nominated(struct ui *u)
+{
+	ui_message(u, 0, _("Case %s nominated; the chair decides."), fs.what);
+}
+
+static const struct form nominate_form = {
+	.label = N_("Why discuss case %s? (reason)"),
+	.send = nominate_send,
+	.refused = retry_refused,
+	.accepted = nominated,
+};
+
+static void
+nominate_series(struct ui *u, const char *text)
+{
+	size_t len;
+
+	if (text == NULL || nom.series == NULL)
+		return;
+	len = strlen(text);
+	nom.series_id = 0;
+	for (int exact = 1; exact >= 0 && nom.series_id == 0; exact--)
+		for (size_t i = 0; i < nom.series->n_series; i++) {
+			const Tafel__Series *s = nom.series->series[i];
+
+			if (exact ? strcasecmp(s->name, text) == 0 :
+			    len > 0 && strncasecmp(s->name, text, len) == 0) {
+				nom.series_id = s->id;
+				break;
+			}
+		}
+	if (nom.series_id == 0) {
+		ui_prompt(u, _("Nominate for series"), text,
+		    nominate_series);
+		ui_message(u, 1, "%s", _("No such series."));
+		return;
+	}
+	form_start(u, &nominate_form, "");
+}
+
+static void
+on_nominate_series(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct ui *u = arg;
+
+	if (m == NULL || m->body_case != TAFEL__ENVELOPE__BODY_SERIES_LIST) {
+		if (m != NULL && m->body_case == TAFEL__ENVELOPE__BODY_ERROR)
+			ui_show_error(u, m->error);
+		return;
+	}
+	if (nom.series != NULL)
+		protobuf_c_message_free_unpacked(&nom.series->base, NULL);
+	nom.series = (Tafel__SeriesList *)model_dup(&m->series_list->base);
+	if (nom.series->n_series == 0) {
+		ui_message(u, 1, "%s", _("Your organisation takes part in no "
+		    "series."));
+		return;
+	}
+	ui_prompt(u, _("Nominate for series"),
+	    nom.series->series[0]->name, nominate_series);
+}
+
+void
+forms_nominate(struct ui *u)
+{
+	Tafel__ListSeriesRequest r = TAFEL__LIST_SERIES_REQUEST__INIT;
+
+	if (!case_begin(u))
+		return;
+	net_send_body(u->net, TAFEL__ENVELOPE__BODY_LIST_SERIES, &r,
+	    NET_REQ_READ, NULL, on_nominate_series, u);
+}
+
+static void
+decide_send(struct ui *u, const char *text)
+{
+	Tafel__NominationDecisionRequest r =
+	    TAFEL__NOMINATION_DECISION_REQUEST__INIT;
+
+	r.id = fs.id;
+	r.version = fs.version;
+	r.meeting_id = 0;		/* the series' next planned meeting */
+	r.reason = (char *)text;
+	form_send(u, fs.present ? TAFEL__ENVELOPE__BODY_ACCEPT_NOMINATION :
+	    TAFEL__ENVELOPE__BODY_DECLINE_NOMINATION, &r);
+}
+
+static void
+decided(struct ui *u)
+{
+	ui_message(u, 0, fs.present ? _("Case %s put on the agenda of the next "
+	    "meeting.") : _("Nomination of case %s declined."), fs.what);
+}
+
+static const struct form decline_form = {
+	.label = N_("Decline the nomination of case %s: reason"),
+	.send = decide_send,
+	.refused = retry_refused,
+	.accepted = decided,
+};
+
+static const struct form accept_form = {
+	.label = NULL,
+	.send = decide_send,
+	.refused = NULL,
+	.accepted = decided,
+};
+
+static int
+nomination_begin(struct ui *u, int accept)
+{
+	const Tafel__Nomination *nm = view_nominations_selected(u);
+
+	if (nm == NULL) {
+		ui_message(u, 1, "%s", _("No nomination selected."));
+		return 0;
+	}
+	fs.id = nm->id;
+	fs.version = nm->version;
+	fs.present = accept;
+	snprintf(fs.what, sizeof fs.what, "%s", nm->case_number);
+	return 1;
+}
+
+void
+forms_accept_nomination(struct ui *u)
+{
+	if (!nomination_begin(u, 1))
+		return;
+	fs.form = &accept_form;
+	decide_send(u, "");
+}
+
+void
+forms_decline_nomination(struct ui *u)
+{
+	if (nomination_begin(u, 0))
+		form_start(u, &decline_form, "");
 }

@@ -20,5 +20,26 @@ void forms_pick_add(struct ui *);	/* picker: Enter */
 void forms_edit_action(struct ui *);	/* e */
 void forms_complete_action(struct ui *);	/* C, c */
 void forms_cancel_action(struct ui *);	/* x */
+/* Intake and the case (case list and case view). */
+void forms_signal(struct ui *);		/* S: register a signal */
+void forms_case_move(struct ui *);	/* m: along the routing */
+void forms_case_regie(struct ui *);	/* R: lead organisation, manager */
+void forms_case_dates(struct ui *);	/* E: end and review date */
+void forms_case_close(struct ui *);	/* F: closing reason, evaluation */
+void forms_case_goal(struct ui *);	/* g: a goal of the plan */
+void forms_case_contribution(struct ui *);	/* b: my contribution */
+void forms_case_mdo(struct ui *);	/* M: MDO from this case */
+void forms_case_link(struct ui *);	/* L: action point to a goal */
+/* Planning (meetings list) and the agenda (meeting view). */
+void forms_plan_meetings(struct ui *);	/* N: one date or a recurrence */
+void forms_move_meeting(struct ui *);	/* V */
+void forms_cancel_meeting(struct ui *);	/* X */
+void forms_remove_item(struct ui *);	/* D */
+void forms_item_up(struct ui *);	/* K */
+void forms_item_down(struct ui *);	/* J */
+/* Nominations: a case (case view), the chair's decision (nominations). */
+void forms_nominate(struct ui *);	/* N in a case */
+void forms_accept_nomination(struct ui *);	/* a */
+void forms_decline_nomination(struct ui *);	/* x */
 
 #endif

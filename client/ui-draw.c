@@ -156,7 +156,7 @@ ui_enum(const ProtobufCEnumDescriptor *d, int value)
 		{ "CASE_PLAN", N_("plan of approach") },
 		{ "CASE_IN_PROGRESS", N_("in progress") },
 		{ "CASE_MONITORING", N_("monitoring") },
-		{ "CASE_CLOSED", N_("closed") },
+		{ "CASE_CLOSED", N_("case closed") },
 		{ "ACTION_OPEN", N_("open") },
 		{ "ACTION_DONE", N_("done") },
 		{ "ACTION_CANCELLED", N_("cancelled") },

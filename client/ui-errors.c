@@ -78,6 +78,28 @@ static const struct {
 	{ "presentation", N_("hidden on the shared screen: not everyone present may see it") },
 };
 
+/* The routing conditions' codes (docs/protocol.md, move_case). */
+static const struct {
+	const char *code, *text;
+} missing_texts[] = {
+	{ "lead_org", N_("a lead organisation (R)") },
+	{ "case_manager", N_("a case manager (R)") },
+	{ "goal", N_("at least one goal (g)") },
+	{ "end_date", N_("an end date (E)") },
+	{ "closing_reason", N_("a closing reason (F)") },
+	{ "evaluation", N_("an evaluation (F)") },
+};
+
+const char *
+ui_missing_text(const char *code)
+{
+	for (size_t i = 0; i < sizeof missing_texts / sizeof missing_texts[0];
+	    i++)
+		if (strcmp(missing_texts[i].code, code) == 0)
+			return _(missing_texts[i].text);
+	return code;
+}
+
 const char *
 ui_redaction_text(const char *reason)
 {

@@ -122,6 +122,18 @@ k_actions(struct ui *u)
 }
 
 static void
+k_cases(struct ui *u)
+{
+	view_cases_open(u);
+}
+
+static void
+k_nominations(struct ui *u)
+{
+	view_nominations_open(u);
+}
+
+static void
 move_sel(struct ui *u, int dir)
 {
 	if (UI_VIEW(u)->step != NULL)
@@ -238,7 +250,7 @@ const struct ui_key ui_keys[] = {
 	{ 'q', "q", V(MEETINGS), 0, N_("quit"), k_quit,
 	  N_("Quit tafel (clears a search first)"), NULL },
 	{ 'q', "q", MEETING | V(ACTIONS) | V(CASE) | V(HELP) | V(PICK_CASE) |
-	  V(PICK_PERSON), 0,
+	  V(PICK_PERSON) | V(CASES) | V(NOMINATIONS) | V(PICK_ORG), 0,
 	  N_("back"),
 	  k_q_back, N_("Back (clears a search first; leaves the beamer layout)"), NULL },
 	{ '?', "?", VIEWS_ALL, 0, N_("help"), k_help, N_("Show all keys"), NULL },
@@ -251,6 +263,10 @@ const struct ui_key ui_keys[] = {
 	  N_("The meeting chosen last"), NULL },
 	{ '3', "3", VIEWS_ALL, 0, N_("actions"), k_actions,
 	  N_("Open action points of my organisation, overdue first"), NULL },
+	{ '4', "4", VIEWS_ALL, 0, N_("cases"), k_cases,
+	  N_("Cases I may know of, new signals on top"), NULL },
+	{ '5', "5", VIEWS_ALL, 0, NULL, k_nominations,
+	  N_("Cases nominated for a meeting, waiting for the chair"), NULL },
 	{ KEY_UP, "↑", VIEWS_ALL, 0, NULL, k_up,
 	  N_("Previous line (in a meeting: go your own way)"), NULL },
 	{ 'k', "k", VIEWS_ALL, 0, NULL, k_up,
@@ -261,17 +277,29 @@ const struct ui_key ui_keys[] = {
 	  N_("Next line (in a meeting: go your own way)"), NULL },
 	{ KEY_MOUSE, "mouse", VIEWS_ALL, 0, NULL, k_mouse,
 	  N_("Click selects a line, double click opens it"), NULL },
-	{ '/', "/", V(MEETINGS) | V(ACTIONS) | V(PICK_CASE) | V(PICK_PERSON), 0,
+	{ '/', "/", V(MEETINGS) | V(ACTIONS) | V(PICK_CASE) | V(PICK_PERSON) |
+	  V(CASES) | V(PICK_ORG), 0,
 	  N_("search"),
 	  k_filter,
 	  N_("Search: show only the lines containing the text"), NULL },
 	{ 'v', "v", V(MEETINGS), 0, N_("past"), k_past,
 	  N_("Hide or show past meetings"), NULL },
-	{ '\r', "Enter", V(MEETINGS) | MEETING | V(ACTIONS), 0, N_("open"),
+	{ 'N', "N", V(MEETINGS), 0, N_("plan"), forms_plan_meetings,
+	  N_("Plan meetings of a series: one date, or every N weeks until a "
+	  "date (chair or process manager)"), NULL },
+	{ 'V', "V", V(MEETINGS), 0, NULL, forms_move_meeting,
+	  N_("Move the selected planned meeting to another date and time"),
+	  NULL },
+	{ 'X', "X", V(MEETINGS), 0, NULL, forms_cancel_meeting,
+	  N_("Cancel the selected planned meeting, with a reason"), NULL },
+	{ '\r', "Enter", V(MEETINGS) | MEETING | V(ACTIONS) |
+	  V(CASES), 0, N_("open"),
 	  k_enter, N_("Open the meeting or case under the cursor"), NULL },
-	{ '\n', "Enter", V(MEETINGS) | MEETING | V(ACTIONS), 0, NULL, k_enter,
+	{ '\n', "Enter", V(MEETINGS) | MEETING | V(ACTIONS) |
+	  V(CASES), 0, NULL, k_enter,
 	  N_("Open the meeting or case under the cursor"), NULL },
-	{ KEY_ENTER, "Enter", V(MEETINGS) | MEETING | V(ACTIONS), 0, NULL,
+	{ KEY_ENTER, "Enter", V(MEETINGS) | MEETING | V(ACTIONS) |
+	  V(CASES), 0, NULL,
 	  k_enter, N_("Open the meeting or case under the cursor"), NULL },
 	{ 'f', "f", MEETING, 0, N_("follow"), k_follow,
 	  N_("Follow the chair again"), NULL },
@@ -296,6 +324,12 @@ const struct ui_key ui_keys[] = {
 	{ '+', "+", MEETING, 1, N_("add case"), forms_add_case,
 	  N_("Chair: add a case to the agenda (pick it from a list)"),
 	  when_not_closed },
+	{ 'D', "D", MEETING, 1, NULL, forms_remove_item,
+	  N_("Chair: take the selected case off the agenda"), when_not_closed },
+	{ 'K', "K", MEETING, 1, NULL, forms_item_up,
+	  N_("Chair: move the selected agenda item up"), when_not_closed },
+	{ 'J', "J", MEETING, 1, NULL, forms_item_down,
+	  N_("Chair: move the selected agenda item down"), when_not_closed },
 	{ '\t', "Tab", MEETING, 0, NULL, k_next_action,
 	  N_("Choose the next action point of the case"), NULL },
 	{ KEY_BTAB, "Shift-Tab", MEETING, 0, NULL, k_prev_action,
@@ -306,6 +340,36 @@ const struct ui_key ui_keys[] = {
 	  N_("Cancel the chosen action point, with a reason"), NULL },
 	{ 'C', "C", MEETING, 0, NULL, forms_complete_action,
 	  N_("Complete the chosen action point, with feedback"), NULL },
+	{ 'S', "S", V(CASES), 0, N_("new signal"), forms_signal,
+	  N_("Register a signal: theme, district, approach, reason, persons"),
+	  NULL },
+	{ 'm', "m", V(CASE), 0, N_("move"), forms_case_move,
+	  N_("Move the case along the routing (says what is still missing)"),
+	  NULL },
+	{ 'R', "R", V(CASE), 0, N_("regie"), forms_case_regie,
+	  N_("Choose the lead organisation and the case manager"), NULL },
+	{ 'g', "g", V(CASE), 0, N_("goal"), forms_case_goal,
+	  N_("Add a goal to the plan of approach"), NULL },
+	{ 'b', "b", V(CASE), 0, N_("contribution"), forms_case_contribution,
+	  N_("Add or edit your organisation's contribution: facts, judgement"),
+	  NULL },
+	{ 'N', "N", V(CASE), 0, NULL, forms_nominate,
+	  N_("Nominate the case for the next meeting of a series, with a "
+	  "reason"), NULL },
+	{ 'a', "a", V(NOMINATIONS), 0, N_("accept"), forms_accept_nomination,
+	  N_("Accept: the case goes on the agenda of the series' next meeting"),
+	  NULL },
+	{ 'x', "x", V(NOMINATIONS), 0, N_("decline"), forms_decline_nomination,
+	  N_("Decline the nomination, with a reason"), NULL },
+	{ 'L', "L", V(CASE), 0, NULL, forms_case_link,
+	  N_("Link an action point to a goal (by their numbers)"), NULL },
+	{ 'E', "E", V(CASE), 0, NULL, forms_case_dates,
+	  N_("Set the end date and the review date"), NULL },
+	{ 'F', "F", V(CASE), 0, NULL, forms_case_close,
+	  N_("Record the closing reason and the evaluation"), NULL },
+	{ 'M', "M", V(CASE), 0, NULL, forms_case_mdo,
+	  N_("MDO from this case: a meeting inviting only those involved"),
+	  NULL },
 	{ 'c', "c", V(ACTIONS), 0, N_("complete"), forms_complete_action,
 	  N_("Complete the selected action point, with feedback"), NULL },
 	{ 'e', "e", V(ACTIONS), 0, N_("edit"), forms_edit_action,
@@ -324,6 +388,12 @@ const struct ui_key ui_keys[] = {
 	  N_("Choose the selected person"), NULL },
 	{ KEY_ENTER, "Enter", V(PICK_PERSON), 0, NULL, k_enter,
 	  N_("Choose the selected person"), NULL },
+	{ '\r', "Enter", V(PICK_ORG), 0, N_("choose"), k_enter,
+	  N_("Choose the selected organisation"), NULL },
+	{ '\n', "Enter", V(PICK_ORG), 0, NULL, k_enter,
+	  N_("Choose the selected organisation"), NULL },
+	{ KEY_ENTER, "Enter", V(PICK_ORG), 0, NULL, k_enter,
+	  N_("Choose the selected organisation"), NULL },
 	{ 0, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };
 

@@ -27,6 +27,9 @@ static const struct ui_view_ops *const view_table[VIEW__COUNT] = {
 	[VIEW_HELP] = &view_help_ops,
 	[VIEW_PICK_CASE] = &view_pick_case_ops,
 	[VIEW_PICK_PERSON] = &view_pick_person_ops,
+	[VIEW_CASES] = &view_cases_ops,
+	[VIEW_NOMINATIONS] = &view_nominations_ops,
+	[VIEW_PICK_ORG] = &view_pick_org_ops,
 };
 
 /* --- the windows and the one redraw -------------------------------------- */

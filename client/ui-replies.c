@@ -7,6 +7,7 @@
 #include <event2/event.h>
 
 #include "i18n.h"
+#include "views.h"
 
 uint64_t
 ui_send(struct ui *u, Tafel__Envelope__BodyCase body_case, void *req,
@@ -159,9 +160,55 @@ inbox_event(struct ui *u, const Tafel__InboxEntry *e)
 	    NET_REQ_VOLATILE, NULL, on_inbox_list, u);
 }
 
+/* A list topic's snapshot (meetings, cases, nominations): the view takes
+ * the list (absent: empty); its events then arrive through the views'
+ * event operation. */
+static void
+on_sub_meetings(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	Tafel__MeetingList empty = TAFEL__MEETING_LIST__INIT;
+
+	if (!subscribed_ok(arg, m) || m->subscribed->resumed)
+		return;
+	view_meetings_take(arg, m->subscribed->meetings != NULL ?
+	    m->subscribed->meetings : &empty);
+}
+
+static void
+on_sub_case_list(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	Tafel__CaseList empty = TAFEL__CASE_LIST__INIT;
+
+	if (!subscribed_ok(arg, m) || m->subscribed->resumed)
+		return;
+	view_cases_take(arg, m->subscribed->cases != NULL ?
+	    m->subscribed->cases : &empty);
+}
+
+static void
+on_sub_nominations(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	Tafel__NominationList empty = TAFEL__NOMINATION_LIST__INIT;
+
+	if (!subscribed_ok(arg, m) || m->subscribed->resumed)
+		return;
+	view_nominations_take(arg, m->subscribed->nominations != NULL ?
+	    m->subscribed->nominations : &empty);
+}
+
+/* TOPIC_CASES: only its events matter (contributions, goals and links of
+ * the case on screen); the list itself comes from TOPIC_CASE_LIST. */
+static void
+on_sub_cases(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	subscribed_ok(arg, m);
+}
+
 static void
 subscribe(struct ui *u, int topic, int64_t meeting_id, uint64_t from)
 {
+	net_reply_fn fn = on_sub_org;
+
 	Tafel__SubscribeRequest r = TAFEL__SUBSCRIBE_REQUEST__INIT;
 
 	r.topic = (Tafel__SubscribeTopic)topic;
@@ -171,9 +218,18 @@ subscribe(struct ui *u, int topic, int64_t meeting_id, uint64_t from)
 	 * shows it only as far as everyone present may see it. */
 	r.presentation = u->presentation &&
 	    topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING;
+	if (topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING)
+		fn = on_sub_meeting;
+	else if (topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING_LIST)
+		fn = on_sub_meetings;
+	else if (topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASE_LIST)
+		fn = on_sub_case_list;
+	else if (topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_NOMINATIONS)
+		fn = on_sub_nominations;
+	else if (topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASES)
+		fn = on_sub_cases;
 	net_send_body(u->net, TAFEL__ENVELOPE__BODY_SUBSCRIBE, &r,
-	    NET_REQ_VOLATILE, NULL, topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING ?
-	    on_sub_meeting : on_sub_org, u);
+	    NET_REQ_VOLATILE, NULL, fn, u);
 }
 
 void
@@ -253,6 +309,11 @@ on_ready(struct net *n, const Tafel__LoginResponse *l, int first, void *arg)
 	/* (re)subscribe, resuming from the last event seen */
 	subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS, 0,
 	    u->org_subscribed ? u->org.seq : 0);
+	/* the lists stay live; after a reconnect a fresh snapshot of each */
+	subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING_LIST, 0, 0);
+	subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASE_LIST, 0, 0);
+	subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASES, 0, 0);
+	subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_NOMINATIONS, 0, 0);
 	if (u->meeting.meeting_id != 0)
 		subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING,
 		    u->meeting.meeting_id,

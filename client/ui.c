@@ -92,7 +92,18 @@ ui_show_error(struct ui *u, const Tafel__Error *e)
 	char cur[600];
 
 	ui_conflict_text(u, e, cur, sizeof cur);
-	if (cur[0] != '\0')
+	if (e->n_missing > 0) {		/* a refused move: what it still needs */
+		char need[400] = "";
+
+		for (size_t i = 0; i < e->n_missing; i++)
+			snprintf(need + strlen(need), sizeof need - strlen(need),
+			    "%s%s", i ? ", " : "", ui_missing_text(e->missing[i]));
+		ui_message(u, 1, _("Still needed: %s."), need);
+	} else if (e->code == TAFEL__ERROR_CODE__NOT_FOUND &&
+	    strcmp(e->field, "meeting_id") == 0) {
+		ui_message(u, 1, "%s", _("No planned meeting to put it on: plan "
+		    "one first (N in the meetings list)."));
+	} else if (cur[0] != '\0')
 		ui_message(u, 1, "%s %s", ui_error_text(e->code), cur);
 	else
 		ui_message(u, 1, "%s", ui_error_text(e->code));

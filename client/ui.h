@@ -25,6 +25,9 @@ enum ui_view_id {
 	VIEW_HELP,		/* the key table */
 	VIEW_PICK_CASE,		/* chair: pick a case to add to the agenda */
 	VIEW_PICK_PERSON,	/* pick a person (attendance, owner) */
+	VIEW_CASES,		/* the case list: new signals live */
+	VIEW_NOMINATIONS,	/* pending nominations of cases */
+	VIEW_PICK_ORG,		/* pick an organisation (regie) */
 	VIEW__COUNT
 };
 
@@ -202,6 +205,8 @@ const char *ui_fatal_message(void);
 
 /* ui-errors.c */
 const char *ui_error_text(Tafel__ErrorCode code);
+/* What a refused routing move still needs (Error.missing), in words. */
+const char *ui_missing_text(const char *code);
 /* Dutch/English explanation of a Case.redaction_reason code. */
 const char *ui_redaction_text(const char *reason);
 /* Why the shared screen hides part of a case (Case.beamer_reason). */

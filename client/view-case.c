@@ -8,6 +8,7 @@
 
 static struct {
 	Tafel__CaseDetail *detail;	/* get_case answer, owned */
+	Tafel__EarlierCaseList *earlier;	/* list_earlier_cases, owned */
 	int scroll;			/* first line shown */
 } st;
 
@@ -90,6 +91,25 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 	snprintf(buf, sizeof buf, "%s: %s", _("Submitted by"),
 	    c->submitter_org_name);
 	wrapped(&l, 0, buf);
+	/* routing details once there are any (R, E) */
+	if (c->lead_org_id != 0 || c->end_date[0] || c->review_date[0]) {
+		snprintf(buf, sizeof buf, "%s: %s · %s: %s · %s: %s",
+		    _("Lead organisation"), c->lead_org_name[0] ?
+		    c->lead_org_name : "-", _("End date"), c->end_date[0] ?
+		    c->end_date : "-", _("Review"), c->review_date[0] ?
+		    c->review_date : "-");
+		wrapped(&l, 0, buf);
+	}
+	if (c->reason[0] != '\0') {
+		snprintf(buf, sizeof buf, "%s: %s", _("Reason"), c->reason);
+		wrapped(&l, 0, buf);
+	}
+	if (c->closing_reason[0] != '\0' || c->evaluation[0] != '\0') {
+		snprintf(buf, sizeof buf, "%s: %s · %s: %s", _("Closing reason"),
+		    c->closing_reason[0] ? c->closing_reason : "-",
+		    _("Evaluation"), c->evaluation[0] ? c->evaluation : "-");
+		wrapped(&l, 0, buf);
+	}
 	if (c->redacted) {
 		snprintf(buf, sizeof buf, "%s", ui_redaction_text(
 		    c->redaction_reason));
@@ -104,6 +124,53 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		    c->persons[i]->birth_date);
 		wrapped(&l, 0, buf);
 	}
+	if (st.earlier != NULL && st.earlier->case_id == c->id &&
+	    st.earlier->n_matches > 0) {
+		line(&l, 0, "");
+		line(&l, ui_attr(u, UI_A_TITLE), _("Earlier discussed"));
+		for (size_t i = 0; i < st.earlier->n_matches; i++) {
+			const Tafel__EarlierCase *e = st.earlier->matches[i];
+
+			when[0] = '\0';
+			if (e->discussed_at != 0)
+				ui_date(e->discussed_at, when, sizeof when);
+			snprintf(buf, sizeof buf, "  %s (%s): %s %s%s%s%s",
+			    e->case_number, ui_enum(
+			    &tafel__case_status__descriptor, (int)e->status),
+			    e->other_person_name, e->birth_date,
+			    when[0] ? " · " : "", when,
+			    e->linked ? _(" · linked") : "");
+			wrapped(&l, 0, buf);
+		}
+	}
+	/* contributions and goals once there are any (b, g) */
+	if (d->n_contributions > 0) {
+		line(&l, 0, "");
+		line(&l, ui_attr(u, UI_A_TITLE), _("Contributions"));
+	}
+	for (size_t i = 0; i < d->n_contributions; i++) {
+		const Tafel__Contribution *k = d->contributions[i];
+
+		snprintf(buf, sizeof buf, "  %s (%s): %s%s%s", k->org_name,
+		    k->author_name, k->facts[0] ? k->facts : _("(hidden)"),
+		    k->judgement[0] ? _(" · judgement: ") : "", k->judgement);
+		wrapped(&l, 0, buf);
+	}
+	if (d->n_goals > 0) {
+		line(&l, 0, "");
+		line(&l, ui_attr(u, UI_A_TITLE), _("Goals"));
+	}
+	for (size_t i = 0; i < d->n_goals; i++) {
+		const Tafel__Goal *g = d->goals[i];
+
+		snprintf(buf, sizeof buf, _("  %d. open %d, done %d, overdue "
+		    "%d: %s%s"), (int)i + 1, (int)g->actions_open,
+		    (int)g->actions_done, (int)g->actions_overdue,
+		    g->description[0] ? g->description : _("(hidden)"),
+		    g->achieved ? _(" (achieved)") : "");
+		wrapped(&l, g->actions_overdue > 0 ? ui_attr(u, UI_A_OVERDUE) :
+		    0, buf);
+	}
 	if (c->summary[0] != '\0') {
 		line(&l, 0, "");
 		line(&l, ui_attr(u, UI_A_TITLE), _("Summary"));
@@ -117,12 +184,18 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		const Tafel__ActionPoint *a = d->actions[i];
 		char text[1100];
 
+		char goal[64] = "";
+
+		for (size_t g = 0; a->goal_id != 0 && g < d->n_goals; g++)
+			if (d->goals[g]->id == a->goal_id)
+				snprintf(goal, sizeof goal, _(" (goal %zu)"), g + 1);
 		ui_action_text(c, a, text, sizeof text);
-		snprintf(buf, sizeof buf, "  %s %-9s %s%s%s: %s%s%s", a->due_date,
+		snprintf(buf, sizeof buf, "  %zu. %s %-9s %s%s%s: %s%s%s%s", i + 1,
+		    a->due_date,
 		    ui_enum(&tafel__action_state__descriptor, (int)a->state),
 		    a->owner_org_name, a->owner_user_name[0] ? "/" : "",
 		    a->owner_user_name, text,
-		    a->completion_note[0] ? " — " : "", a->completion_note);
+		    a->completion_note[0] ? " — " : "", a->completion_note, goal);
 		wrapped(&l, a->overdue ? ui_attr(u, UI_A_OVERDUE) : 0, buf);
 	}
 	line(&l, 0, "");
@@ -174,13 +247,67 @@ on_case(struct net *n, const Tafel__Envelope *m, void *arg)
 }
 
 static void
+on_earlier(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct ui *u = arg;
+
+	if (m == NULL || m->body_case != TAFEL__ENVELOPE__BODY_EARLIER_CASES)
+		return;
+	if (st.earlier != NULL)
+		protobuf_c_message_free_unpacked(&st.earlier->base, NULL);
+	st.earlier = (Tafel__EarlierCaseList *)model_dup(
+	    &m->earlier_cases->base);
+	ui_dirty(u);
+}
+
+static void
 load(struct ui *u, int64_t case_id)
 {
 	Tafel__GetCaseRequest r = TAFEL__GET_CASE_REQUEST__INIT;
+	Tafel__ListEarlierCasesRequest e =
+	    TAFEL__LIST_EARLIER_CASES_REQUEST__INIT;
 
 	r.case_id = case_id;
 	net_send_body(u->net, TAFEL__ENVELOPE__BODY_GET_CASE, &r, NET_REQ_READ,
 	    NULL, on_case, u);
+	e.case_id = case_id;
+	net_send_body(u->net, TAFEL__ENVELOPE__BODY_LIST_EARLIER_CASES, &e,
+	    NET_REQ_READ, NULL, on_earlier, u);
+}
+
+void
+view_case_update(struct ui *u, const Tafel__Case *c)
+{
+	if (c == NULL || st.detail == NULL || st.detail->case_ == NULL ||
+	    st.detail->case_->id != c->id ||
+	    st.detail->case_->version > c->version)
+		return;
+	protobuf_c_message_free_unpacked(&st.detail->case_->base, NULL);
+	st.detail->case_ = (Tafel__Case *)model_dup(&c->base);
+	ui_dirty(u);
+}
+
+const Tafel__CaseDetail *
+view_case_detail(struct ui *u)
+{
+	return st.detail != NULL && st.detail->case_ != NULL ? st.detail : NULL;
+}
+
+/* A change to the case shown (its record, a contribution, a goal, an
+ * action point): read it again, so every section is current. */
+static void
+event(struct ui *u, const Tafel__Event *ev)
+{
+	int64_t id;
+
+	if (st.detail == NULL || st.detail->case_ == NULL)
+		return;
+	id = st.detail->case_->id;
+	if ((ev->case_ != NULL && ev->case_->id == id) ||
+	    (ev->contribution != NULL && ev->contribution->case_id == id) ||
+	    (ev->goal != NULL && ev->goal->case_id == id) ||
+	    (ev->action_point != NULL && ev->action_point->case_id == id))
+		load(u, id);
 }
 
 void
@@ -213,6 +340,9 @@ free_state(struct ui *u)
 	if (st.detail != NULL)
 		protobuf_c_message_free_unpacked(&st.detail->base, NULL);
 	st.detail = NULL;
+	if (st.earlier != NULL)
+		protobuf_c_message_free_unpacked(&st.earlier->base, NULL);
+	st.earlier = NULL;
 }
 
 const struct ui_view_ops view_case_ops = {
@@ -221,6 +351,7 @@ const struct ui_view_ops view_case_ops = {
 	.draw = draw,
 	.step = step,
 	.reload = reload,
+	.event = event,
 	.free = free_state,
 	.parent = VIEW__COUNT,
 };

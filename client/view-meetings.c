@@ -1,5 +1,6 @@
 /* The meetings view: open meetings first, then today's and upcoming ones, past ones last (or hidden). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "i18n.h"
@@ -141,17 +142,53 @@ reload(struct ui *u)
 	    NET_REQ_VOLATILE, NULL, on_meetings, u);
 }
 
-/* Keeps the list's state column current. */
+void
+view_meetings_take(struct ui *u, const Tafel__MeetingList *l)
+{
+	if (st.list != NULL)
+		protobuf_c_message_free_unpacked(&st.list->base, NULL);
+	st.list = (Tafel__MeetingList *)model_dup(&l->base);
+	if (st.sel >= st.list->n_meetings)
+		st.sel = 0;
+	ui_dirty(u);
+}
+
+/* The meeting-list topic (and a meeting's own events) carry the meeting
+ * as it is now: it replaces the line, or a newly planned one is added. */
 static void
 event(struct ui *u, const Tafel__Event *ev)
 {
+	Tafel__Meeting **v;
+
 	if (ev->meeting == NULL || st.list == NULL)
 		return;
 	for (size_t i = 0; i < st.list->n_meetings; i++)
 		if (st.list->meetings[i]->id == ev->meeting->id) {
-			st.list->meetings[i]->state = ev->meeting->state;
-			st.list->meetings[i]->version = ev->meeting->version;
+			if (ev->meeting->version < st.list->meetings[i]->version)
+				return;
+			protobuf_c_message_free_unpacked(
+			    &st.list->meetings[i]->base, NULL);
+			st.list->meetings[i] = (Tafel__Meeting *)model_dup(
+			    &ev->meeting->base);
+			return;
 		}
+	if (st.list->n_meetings >= MAX_MEETINGS)
+		return;
+	v = realloc(st.list->meetings, (st.list->n_meetings + 1) * sizeof *v);
+	if (v == NULL)
+		return;
+	st.list->meetings = v;
+	v[st.list->n_meetings++] = (Tafel__Meeting *)model_dup(
+	    &ev->meeting->base);
+}
+
+const Tafel__Meeting *
+view_meetings_selected(struct ui *u)
+{
+	const Tafel__Meeting *ms[MAX_MEETINGS];
+	size_t n = shown(u, ms, MAX_MEETINGS);
+
+	return st.sel < n ? ms[st.sel] : NULL;
 }
 
 static void

@@ -181,7 +181,6 @@ view_pick_person_open(struct ui *u, const char *title, int64_t org_id,
 const struct ui_view_ops view_pick_person_ops = {
 	.title = N_("Choose a person"),
 	.help_title = N_("In the person picker"),
-	.chair_only = 1,			/* attendance: the chair's */
 	.searchable = 1,
 	.draw = draw,
 	.lines = lines,

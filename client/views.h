@@ -11,9 +11,26 @@ extern const struct ui_view_ops view_case_ops;
 extern const struct ui_view_ops view_help_ops;
 extern const struct ui_view_ops view_pick_case_ops;
 extern const struct ui_view_ops view_pick_person_ops;
+extern const struct ui_view_ops view_cases_ops;
+extern const struct ui_view_ops view_nominations_ops;
+extern const struct ui_view_ops view_pick_org_ops;
 
 /* view-meetings.c: v hides or shows past meetings. */
 void view_meetings_toggle_past(struct ui *);
+/* The meeting-list topic's snapshot replaces the list shown. */
+void view_meetings_take(struct ui *, const Tafel__MeetingList *);
+/* The meeting id and version of the selected meeting, 0 if none. */
+const Tafel__Meeting *view_meetings_selected(struct ui *);
+
+/* view-cases.c: the case list (TOPIC_CASE_LIST), new signals live. */
+void view_cases_take(struct ui *, const Tafel__CaseList *);
+void view_cases_open(struct ui *);
+const Tafel__Case *view_cases_selected(struct ui *);
+
+/* view-nominations.c: pending nominations (TOPIC_NOMINATIONS). */
+void view_nominations_take(struct ui *, const Tafel__NominationList *);
+void view_nominations_open(struct ui *);
+const Tafel__Nomination *view_nominations_selected(struct ui *);
 
 /* view-meeting.c */
 /* The selected agenda item, NULL if none. */
@@ -31,6 +48,11 @@ void view_actions_open(struct ui *);
 
 /* view-case.c: loads a case and shows it. */
 void view_case_open(struct ui *, int64_t case_id);
+/* A write's answer: the case as it is now replaces the one shown (so the
+ * next write uses its version before the event arrives). */
+void view_case_update(struct ui *, const Tafel__Case *);
+/* The case shown (with contributions and goals), NULL while loading. */
+const Tafel__CaseDetail *view_case_detail(struct ui *);
 
 /* view-help.c: shows the keys, from the top. */
 void view_help_open(struct ui *);
@@ -49,5 +71,10 @@ const char *view_pick_case_number(int64_t case_id);
 void view_pick_person_open(struct ui *, const char *title, int64_t org_id,
     const char *search, int attendance,
     void (*done)(struct ui *, const Tafel__User *));
+
+/* view-pick-org.c: choose an organisation by name, starting with a
+ * search (NULL: none); done gets it, or NULL when left without a choice. */
+void view_pick_org_open(struct ui *, const char *title, const char *search,
+    void (*done)(struct ui *, const Tafel__Organisation *));
 
 #endif

@@ -1,0 +1,210 @@
+/* The case list view: every case the user may know of (TOPIC_CASE_LIST), newest first, kept live so that a new signal shows at once. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "i18n.h"
+#include "views.h"
+
+#define MAX_CASES 1024
+
+static struct {
+	Tafel__CaseList *list;		/* the topic's snapshot, owned */
+	size_t sel;
+} st;
+
+/* The cases as shown (newest first, filtered); returns the count. */
+static size_t
+shown(struct ui *u, const Tafel__Case **out, size_t max)
+{
+	size_t n = 0;
+
+	if (st.list == NULL)
+		return 0;
+	for (size_t i = st.list->n_cases; i > 0 && n < max; i--) {
+		const Tafel__Case *c = st.list->cases[i - 1];
+		char line[512];
+
+		snprintf(line, sizeof line, "%s %s %s %s", c->number,
+		    ui_theme(c->theme), c->district,
+		    ui_enum(&tafel__case_status__descriptor, (int)c->status));
+		if (!layout_match(line, u->filter[VIEW_CASES]))
+			continue;
+		out[n++] = c;
+	}
+	/* newest first: the highest id on top */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && out[j - 1]->id < out[j]->id; j--) {
+			const Tafel__Case *t = out[j];
+
+			out[j] = out[j - 1];
+			out[j - 1] = t;
+		}
+	return n;
+}
+
+static void
+draw(struct ui *u, WINDOW *w, int rows, int cols)
+{
+	const Tafel__Case *list[MAX_CASES];
+	char theme[64], status[64], district[64], hdr[4][64];
+	size_t first, n, vis;
+
+	if (st.list == NULL) {
+		ui_put(w, 1, 2, cols - 4, 0, _("Loading cases…"));
+		return;
+	}
+	n = shown(u, list, MAX_CASES);
+	if (n == 0) {
+		ui_put(w, 1, 2, cols - 4, 0, u->filter[VIEW_CASES][0] ?
+		    _("No cases match the search.") :
+		    _("No cases yet. S registers a signal."));
+		return;
+	}
+	layout_fit(hdr[0], sizeof hdr[0], _("Case"), 9);
+	layout_fit(hdr[1], sizeof hdr[1], _("Theme"), 22);
+	layout_fit(hdr[2], sizeof hdr[2], _("District"), 12);
+	layout_fit(hdr[3], sizeof hdr[3], _("Status"), 16);
+	ui_putf(w, 0, 0, cols, ui_attr(u, UI_A_TITLE), " %s  %s  %s  %s",
+	    hdr[0], hdr[1], hdr[2], hdr[3]);
+	first = ui_list_scroll(u, &st.sel, n, rows, &vis);
+	for (size_t i = first; i < first + vis; i++) {
+		const Tafel__Case *c = list[i];
+		attr_t a = c->status == TAFEL__CASE_STATUS__CASE_SIGNAL ?
+		    ui_attr(u, UI_A_CURRENT) : 0;
+		int y = (int)(i - first) + 1;
+
+		if (i == st.sel) {
+			a = ui_attr(u, UI_A_SELECTED);
+			mvwchgat(w, y, 0, cols, a, 0, NULL);
+		}
+		layout_fit(theme, sizeof theme, ui_theme(c->theme), 22);
+		layout_fit(district, sizeof district, c->district, 12);
+		layout_fit(status, sizeof status, ui_enum(
+		    &tafel__case_status__descriptor, (int)c->status), 16);
+		ui_putf(w, y, 0, cols, a, " %-9s  %s  %s  %s  %s", c->number,
+		    theme, district, status,
+		    c->earlier_discussed ? _("earlier discussed") : "");
+	}
+	if (first + vis < n)
+		ui_more(u, w, 1 + (int)vis, 0, cols, n - first - vis);
+}
+
+static size_t
+lines(struct ui *u)
+{
+	static const Tafel__Case *cs[MAX_CASES];
+
+	return shown(u, cs, MAX_CASES);
+}
+
+static void
+step(struct ui *u, int dir)
+{
+	size_t n = lines(u);
+
+	if (n > 0)
+		ui_list_step(&st.sel, n, dir);
+}
+
+static void
+select_line(struct ui *u, size_t idx)
+{
+	st.sel = idx;
+}
+
+const Tafel__Case *
+view_cases_selected(struct ui *u)
+{
+	static const Tafel__Case *cs[MAX_CASES];
+	size_t n = shown(u, cs, MAX_CASES);
+
+	return st.sel < n ? cs[st.sel] : NULL;
+}
+
+static void
+enter(struct ui *u)
+{
+	const Tafel__Case *c = view_cases_selected(u);
+
+	if (c != NULL)
+		view_case_open(u, c->id);
+}
+
+static void
+search_reset(struct ui *u)
+{
+	st.sel = 0;
+}
+
+void
+view_cases_take(struct ui *u, const Tafel__CaseList *l)
+{
+	if (st.list != NULL)
+		protobuf_c_message_free_unpacked(&st.list->base, NULL);
+	st.list = (Tafel__CaseList *)model_dup(&l->base);
+	ui_dirty(u);
+}
+
+void
+view_cases_open(struct ui *u)
+{
+	st.sel = 0;
+	ui_set_view(u, VIEW_CASES);
+}
+
+/* A case event: the record replaces the line or is added; gone (closed on
+ * a list without closed cases) takes it away. */
+static void
+event(struct ui *u, const Tafel__Event *ev)
+{
+	Tafel__Case **v;
+	size_t i;
+
+	if (ev->case_ == NULL || st.list == NULL || u->presentation)
+		return;
+	for (i = 0; i < st.list->n_cases; i++)
+		if (st.list->cases[i]->id == ev->case_->id)
+			break;
+	if (i < st.list->n_cases) {
+		if (ev->case_->version < st.list->cases[i]->version)
+			return;
+		protobuf_c_message_free_unpacked(&st.list->cases[i]->base,
+		    NULL);
+		if (ev->gone) {
+			st.list->cases[i] = st.list->cases[--st.list->n_cases];
+			return;
+		}
+		st.list->cases[i] = (Tafel__Case *)model_dup(&ev->case_->base);
+		return;
+	}
+	if (ev->gone || st.list->n_cases >= MAX_CASES)
+		return;
+	v = realloc(st.list->cases, (st.list->n_cases + 1) * sizeof *v);
+	if (v == NULL)
+		return;
+	st.list->cases = v;
+	v[st.list->n_cases++] = (Tafel__Case *)model_dup(&ev->case_->base);
+}
+
+static void
+free_state(struct ui *u)
+{
+	if (st.list != NULL)
+		protobuf_c_message_free_unpacked(&st.list->base, NULL);
+	st.list = NULL;
+}
+
+const struct ui_view_ops view_cases_ops = {
+	.title = N_("Cases"),
+	.help_title = N_("In the case list"),
+	.searchable = 1,
+	.draw = draw,
+	.lines = lines,
+	.step = step,
+	.select = select_line,
+	.enter = enter,
+	.search_reset = search_reset,
+	.event = event,
+	.free = free_state,
+	.parent = VIEW__COUNT,
+};

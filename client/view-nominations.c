@@ -1,0 +1,160 @@
+/* The nominations view: pending proposals to discuss a case at the next meeting of a series (TOPIC_NOMINATIONS), for the chair to accept or decline. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "views.h"
+
+#define MAX_NOMINATIONS 512
+
+static struct {
+	Tafel__NominationList *list;	/* the topic's snapshot, owned */
+	size_t sel;
+} st;
+
+static size_t
+lines(struct ui *u)
+{
+	return st.list != NULL ? st.list->n_nominations : 0;
+}
+
+static void
+draw(struct ui *u, WINDOW *w, int rows, int cols)
+{
+	char series[64], who[64], hdr[3][64];
+	size_t first, n = lines(u), vis;
+
+	if (st.list == NULL) {
+		ui_put(w, 1, 2, cols - 4, 0, _("Loading nominations…"));
+		return;
+	}
+	if (n == 0) {
+		ui_put(w, 1, 2, cols - 4, 0, _("No nominations waiting. In a "
+		    "case, N nominates it."));
+		return;
+	}
+	layout_fit(hdr[0], sizeof hdr[0], _("Case"), 9);
+	layout_fit(hdr[1], sizeof hdr[1], _("Series"), 22);
+	layout_fit(hdr[2], sizeof hdr[2], _("Nominated by"), 18);
+	ui_putf(w, 0, 0, cols, ui_attr(u, UI_A_TITLE), " %s  %s  %s  %s",
+	    hdr[0], hdr[1], hdr[2], _("Reason"));
+	first = ui_list_scroll(u, &st.sel, n, rows, &vis);
+	for (size_t i = first; i < first + vis; i++) {
+		const Tafel__Nomination *nm = st.list->nominations[i];
+		attr_t a = 0;
+		int y = (int)(i - first) + 1;
+
+		if (i == st.sel) {
+			a = ui_attr(u, UI_A_SELECTED);
+			mvwchgat(w, y, 0, cols, a, 0, NULL);
+		}
+		layout_fit(series, sizeof series, nm->series_name, 22);
+		layout_fit(who, sizeof who, nm->org_name, 18);
+		ui_putf(w, y, 0, cols, a, " %-9s  %s  %s  %s", nm->case_number,
+		    series, who, nm->redacted ? _("(reason hidden)") :
+		    nm->reason);
+	}
+	if (first + vis < n)
+		ui_more(u, w, 1 + (int)vis, 0, cols, n - first - vis);
+}
+
+static void
+step(struct ui *u, int dir)
+{
+	size_t n = lines(u);
+
+	if (n > 0)
+		ui_list_step(&st.sel, n, dir);
+}
+
+static void
+select_line(struct ui *u, size_t idx)
+{
+	st.sel = idx;
+}
+
+const Tafel__Nomination *
+view_nominations_selected(struct ui *u)
+{
+	return st.sel < lines(u) ? st.list->nominations[st.sel] : NULL;
+}
+
+void
+view_nominations_take(struct ui *u, const Tafel__NominationList *l)
+{
+	if (st.list != NULL)
+		protobuf_c_message_free_unpacked(&st.list->base, NULL);
+	st.list = (Tafel__NominationList *)model_dup(&l->base);
+	ui_dirty(u);
+}
+
+void
+view_nominations_open(struct ui *u)
+{
+	st.sel = 0;
+	ui_set_view(u, VIEW_NOMINATIONS);
+}
+
+/* A nomination made or decided: pending ones are listed, a decided one
+ * leaves the list (gone, or by its state). */
+static void
+event(struct ui *u, const Tafel__Event *ev)
+{
+	Tafel__Nomination **v;
+	const Tafel__Nomination *nm = ev->nomination;
+	int keep;
+	size_t i;
+
+	if (nm == NULL || st.list == NULL)
+		return;
+	keep = !ev->gone && nm->state == TAFEL__NOMINATION_STATE__NOMINATION_PENDING;
+	for (i = 0; i < st.list->n_nominations; i++)
+		if (st.list->nominations[i]->id == nm->id)
+			break;
+	if (i < st.list->n_nominations) {
+		protobuf_c_message_free_unpacked(&st.list->nominations[i]->base,
+		    NULL);
+		if (!keep) {
+			for (; i + 1 < st.list->n_nominations; i++)
+				st.list->nominations[i] =
+				    st.list->nominations[i + 1];
+			st.list->n_nominations--;
+			return;
+		}
+		st.list->nominations[i] = (Tafel__Nomination *)model_dup(
+		    &nm->base);
+		return;
+	}
+	if (!keep || st.list->n_nominations >= MAX_NOMINATIONS)
+		return;
+	v = realloc(st.list->nominations, (st.list->n_nominations + 1) *
+	    sizeof *v);
+	if (v == NULL)
+		return;
+	/* newest first */
+	memmove(v + 1, v, st.list->n_nominations * sizeof *v);
+	v[0] = (Tafel__Nomination *)model_dup(&nm->base);
+	st.list->nominations = v;
+	st.list->n_nominations++;
+}
+
+static void
+free_state(struct ui *u)
+{
+	if (st.list != NULL)
+		protobuf_c_message_free_unpacked(&st.list->base, NULL);
+	st.list = NULL;
+}
+
+const struct ui_view_ops view_nominations_ops = {
+	.title = N_("Nominations"),
+	.help_title = N_("In the nominations"),
+	.draw = draw,
+	.lines = lines,
+	.step = step,
+	.select = select_line,
+	.event = event,
+	.free = free_state,
+	.parent = VIEW__COUNT,
+};

@@ -1,0 +1,96 @@
+#!/bin/bash
+# Planning and the agenda in the terminal client: the chair plans a meeting (N), moves (V) and cancels (X) it while a partner's list follows live; reorders (J/K) and removes (D) agenda items; a partner nominates a case (N in the case) and the chair accepts (a) or declines (x) it in the nominations (5).
+. "$(dirname "$0")/lib.sh"
+
+# select_meeting SESSION REGEX: moves the meetings list's selection (from the
+# top) to the line matching REGEX.
+select_meeting() {
+	local row
+	row=$(screen "$1" | grep -nE "$2" | head -n 1 | cut -d: -f1)
+	[ -n "$row" ] || fail "$1: no line matching $2"
+	keys "$1" Home 2>/dev/null
+	for _ in $(seq 1 30); do keys "$1" k; done
+	for _ in $(seq 4 "$row"); do keys "$1" j; done
+}
+
+start_server
+start_client ch voorzitter
+start_client vt veiligthuis
+wait_re ch '^ 20[0-9-]+ [0-9:]+  ' || fail "chair: meetings not loaded"
+wait_re vt '^ 20[0-9-]+ [0-9:]+  ' || fail "vt: meetings not loaded"
+
+# --- plan one meeting, move it, cancel it ------------------------------------
+day=$(TZ=Europe/Amsterdam date -d '+20 days' +%F)
+day2=$(TZ=Europe/Amsterdam date -d '+21 days' +%F)
+keys ch N
+wait_for ch "Overleggen plannen van overlegvorm:" || fail "N did not ask the series"
+wait_for ch "Overlegvormen:" || fail "the series are not named"
+keys ch C-u; type_text ch "Casusoverleg"; keys ch Enter
+wait_for ch "Eerste datum:" || fail "no first date prompt"
+type_text ch "+20"; keys ch Enter
+wait_for ch "Tijd (UU:MM): 13:30" || fail "no time prompt"
+keys ch C-u; type_text ch "7:15"; keys ch Enter
+wait_for ch "Om de hoeveel weken? (0: eenmalig): 0" || fail "no recurrence prompt"
+keys ch BSpace; type_text ch "1"; keys ch Enter
+wait_for ch "Tot en met (datum):" || fail "no until prompt"
+keys ch C-u; type_text ch "+28"; keys ch Enter
+wait_re ch "2 overleg\(gen\) van 'Casusoverleg.*' gepland." || fail "not planned"
+wait_re vt "^ $day 07:15 +Casusoverleg.*gepland" 3 || fail "vt: planned meeting not live"
+select_meeting ch "^ $day 07:15 +Casusoverleg"
+keys ch V
+wait_re ch "Overleg 'Casusoverleg.*' $day 07:15 verzetten naar" || fail "V did not name the meeting"
+type_text ch "+21 8:30"; keys ch Enter
+wait_re ch "Overleg 'Casusoverleg.*' $day 07:15 verzet." || fail "not moved"
+wait_re vt "^ $day2 08:30 +Casusoverleg.*gepland" 3 || fail "vt: move not live"
+wait_re ch "^ $day2 08:30 +Casusoverleg" || fail "chair: moved meeting not listed"
+select_meeting ch "^ $day2 08:30 +Casusoverleg"
+keys ch X
+wait_for ch "aflassen, reden:" || fail "X did not ask"
+type_text ch "Voorzitter ziek"; keys ch Enter
+wait_re ch "Overleg 'Casusoverleg.*' $day2 08:30 afgelast." || fail "not cancelled"
+wait_re vt "^ $day2 08:30 +Casusoverleg.*vervallen" 3 || fail "vt: cancellation not live"
+for _ in $(seq 1 30); do keys ch k; done
+
+# --- the agenda: J moves an item down, D takes one off -------------------------
+open_first_meeting ch
+first=$(screen ch | grep -E '^[ ▶✓] +1  ' | grep -oE '20[0-9]{2}-[0-9]{4}' | head -n 1)
+second=$(screen ch | grep -E '^[ ▶✓] +2  ' | grep -oE '20[0-9]{2}-[0-9]{4}' | head -n 1)
+[ -n "$first" ] && [ -n "$second" ] || fail "no two agenda items"
+keys ch J
+wait_re ch "^[ ▶✓] +1  $second" || fail "J did not move item 1 down"
+wait_re ch "^[ ▶✓] +2  $first" || fail "J: $first is not second"
+keys ch D
+wait_for ch "Casus $first van de agenda halen? (j/n):" || fail "D did not name the case"
+type_text ch "j"; keys ch Enter
+wait_for ch "Casus $first van de agenda gehaald." || fail "D: not said"
+wait_gone ch "  $first  " || fail "$first still on the agenda"
+
+# --- a partner nominates a case; the chair accepts one and declines one -------
+keys vt 4
+wait_re vt '^ 20[0-9]{2}-[0-9]{4}  ' || fail "vt: no case list"
+nr=$(screen vt | grep -oE '^ 20[0-9]{2}-[0-9]{4}' | head -n 1 | tr -d ' ')
+keys vt Enter
+wait_for vt "Casus $nr ·" || fail "vt: case did not open"
+keys vt N
+wait_for vt "Voordragen voor overlegvorm:" || fail "N did not ask the series"
+keys vt C-u; type_text vt "Casusoverleg"; keys vt Enter
+wait_for vt "Waarom casus $nr bespreken? (reden):" || fail "no reason prompt"
+type_text vt "Nieuwe melding na huisbezoek"; keys vt Enter
+wait_for vt "Casus $nr voorgedragen; de voorzitter beslist." || fail "not nominated"
+keys ch 5
+wait_for ch "Tafel · Voordrachten" || fail "5: no nominations view"
+wait_re ch "^ $nr +Casusoverleg.*Nieuwe melding" || fail "chair: nomination not listed"
+keys ch x
+wait_for ch "Voordracht van casus $nr afwijzen: reden:" || fail "x did not ask"
+type_text ch "Wordt in het MDO besproken"; keys ch Enter
+wait_for ch "Voordracht van casus $nr afgewezen." || fail "not declined"
+wait_for ch "Geen voordrachten." || fail "declined nomination still listed"
+keys vt N
+wait_for vt "Voordragen voor overlegvorm:" || fail "N again"
+keys vt C-u; type_text vt "Casusoverleg"; keys vt Enter
+type_text vt "Toch bespreken"; keys vt Enter
+wait_for vt "voorgedragen" || fail "second nomination"
+wait_re ch "^ $nr +Casusoverleg.*Toch bespreken" 3 || fail "chair: second nomination not live"
+keys ch a
+wait_for ch "Casus $nr staat op de agenda van het volgende overleg." || fail "not accepted"
+ok
