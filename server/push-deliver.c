@@ -85,7 +85,7 @@ event_trim(Tafel__Event *ev, unsigned mask)
 	return t;
 }
 
-/* One event JSON (from the database) as an Event of change ch; NULL: unreadable. */
+/* One event JSON (from the database) of change ch as an Event; NULL: unreadable. */
 static Tafel__Event *
 event_parse(const struct change *ch, const char *json, uint64_t conn_id)
 {
@@ -99,11 +99,17 @@ event_parse(const struct change *ch, const char *json, uint64_t conn_id)
 		    ch->seq, (unsigned long long)conn_id, err);
 		return NULL;
 	}
+	return ev;
+}
+
+/* Sets what the server adds to a rendered event: its seq, time and author. */
+static void
+event_stamp(Tafel__Event *ev, const struct change *ch)
+{
 	ev->seq = ch->seq;
 	ev->at = ch->event->at;
 	ev->by_user_id = ch->event->by_user_id;
 	pb_string_set(&ev->by_user_name, ch->event->by_user_name);
-	return ev;
 }
 
 /* Queues a parsed event to c (the server's own filter applied). */
@@ -142,6 +148,7 @@ send_event_json(struct conn *c, const struct change *ch, const char *json,
 		return;
 	if (list_mask != 0 && (ev = event_trim(ev, list_mask)) == NULL)
 		return;
+	event_stamp(ev, ch);
 	event_send(c, ev, gone);
 	tafel__event__free_unpacked(ev, NULL);
 }
@@ -212,6 +219,7 @@ deliver_done(void *arg, struct db_result *r)
 			shared_json = json;
 			if ((shared = event_parse(ch, json, v->c->id)) == NULL)
 				continue;
+			event_stamp(shared, ch);
 		}
 		event_send(v->c, shared, v->gone);
 	}
