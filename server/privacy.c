@@ -162,6 +162,12 @@ privacy_filter_message(struct conn *c, ProtobufCMessage *msg)
 	return walk(c, msg, 0);
 }
 
+int
+privacy_sees_personal_data(const struct conn *c)
+{
+	return sees_personal_data(c);
+}
+
 void
 privacy_filter_error(struct conn *c, Tafel__Error *err)
 {

@@ -15,6 +15,9 @@ struct conn;
  */
 int privacy_filter_message(struct conn *c, ProtobufCMessage *msg);
 
+/* True when privacy_filter_message leaves c's messages as they are. */
+int privacy_sees_personal_data(const struct conn *c);
+
 /* Same for the current record attached to a CONFLICT error. */
 void privacy_filter_error(struct conn *c, Tafel__Error *err);
 

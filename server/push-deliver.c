@@ -85,33 +85,39 @@ event_trim(Tafel__Event *ev, unsigned mask)
 	return t;
 }
 
-/*
- * Queues one event JSON (from the database) to c; list_mask != 0: only the
- * records a list topic takes.
- */
-static void
-send_event_json(struct conn *c, const struct change *ch, const char *json,
-    int gone, unsigned list_mask)
+/* One event JSON (from the database) of change ch as an Event; NULL: unreadable. */
+static Tafel__Event *
+event_parse(const struct change *ch, const char *json, uint64_t conn_id)
 {
-	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
 	Tafel__Event *ev;
 	char err[256];
 
-	if (c->state != CONN_READY)
-		return;
 	ev = (Tafel__Event *)pbjson_parse(&tafel__event__descriptor, json,
 	    strlen(json), err, sizeof err);
 	if (ev == NULL) {
 		log_error("push: event %" PRIu64 " for conn %llu unreadable: %s",
-		    ch->seq, (unsigned long long)c->id, err);
-		return;
+		    ch->seq, (unsigned long long)conn_id, err);
+		return NULL;
 	}
-	if (list_mask != 0 && (ev = event_trim(ev, list_mask)) == NULL)
-		return;
+	return ev;
+}
+
+/* Sets what the server adds to a rendered event: its seq, time and author. */
+static void
+event_stamp(Tafel__Event *ev, const struct change *ch)
+{
 	ev->seq = ch->seq;
 	ev->at = ch->event->at;
 	ev->by_user_id = ch->event->by_user_id;
 	pb_string_set(&ev->by_user_name, ch->event->by_user_name);
+}
+
+/* Queues a parsed event to c (the server's own filter applied). */
+static void
+event_send(struct conn *c, Tafel__Event *ev, int gone)
+{
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
+
 	ev->gone = gone;
 	privacy_filter_message(c, &ev->base);
 	env.body_case = TAFEL__ENVELOPE__BODY_EVENT;
@@ -124,6 +130,26 @@ send_event_json(struct conn *c, const struct change *ch, const char *json,
 	 */
 	if (ev->attendance != NULL)
 		conn_send_resync(c);
+}
+
+/*
+ * Queues one event JSON (from the database) to c; list_mask != 0: only the
+ * records a list topic takes.
+ */
+static void
+send_event_json(struct conn *c, const struct change *ch, const char *json,
+    int gone, unsigned list_mask)
+{
+	Tafel__Event *ev;
+
+	if (c->state != CONN_READY)
+		return;
+	if ((ev = event_parse(ch, json, c->id)) == NULL)
+		return;
+	if (list_mask != 0 && (ev = event_trim(ev, list_mask)) == NULL)
+		return;
+	event_stamp(ev, ch);
+	event_send(c, ev, gone);
 	tafel__event__free_unpacked(ev, NULL);
 }
 
@@ -152,6 +178,8 @@ deliver_done(void *arg, struct db_result *r)
 {
 	struct delivery *d = arg;
 	struct change *ch = ring_find(d->seq);
+	Tafel__Event *shared = NULL;
+	const char *shared_json = NULL;
 	int i, n, idx;
 
 	if (r->code != 0) {
@@ -163,16 +191,40 @@ deliver_done(void *arg, struct db_result *r)
 		evtimer_add(deliver_retry, &tv);
 		return;
 	}
+	/*
+	 * The rows of one rendering class come together with the same JSON:
+	 * it is parsed once and the same Event goes to every member whose
+	 * connection the server's own filter leaves alone.
+	 */
 	n = PQntuples(r->res);
 	for (i = 0; ch != NULL && i < n; i++) {
+		struct viewer *v;
+		const char *json;
+
 		if (PQgetisnull(r->res, i, 1))
 			continue;	/* this viewer may not see the change */
 		idx = atoi(PQgetvalue(r->res, i, 0));
 		if (idx < 0 || (size_t)idx >= d->n)
 			continue;
-		send_event_json(d->v[idx].c, ch, PQgetvalue(r->res, i, 1),
-		    d->v[idx].gone, d->v[idx].list_mask);
+		v = &d->v[idx];
+		json = PQgetvalue(r->res, i, 1);
+		if (v->list_mask != 0 || v->c->state != CONN_READY ||
+		    !privacy_sees_personal_data(v->c)) {
+			send_event_json(v->c, ch, json, v->gone, v->list_mask);
+			continue;
+		}
+		if (shared == NULL || strcmp(shared_json, json) != 0) {
+			if (shared != NULL)
+				tafel__event__free_unpacked(shared, NULL);
+			shared_json = json;
+			if ((shared = event_parse(ch, json, v->c->id)) == NULL)
+				continue;
+			event_stamp(shared, ch);
+		}
+		event_send(v->c, shared, v->gone);
 	}
+	if (shared != NULL)
+		tafel__event__free_unpacked(shared, NULL);
 	delivery_free(d);
 	push.delivering = 0;
 	deliver_pump();

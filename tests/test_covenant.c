@@ -578,6 +578,104 @@ test_retention(void **state)
 	assert_int_equal(atoi(v), 1);
 }
 
+/* The next event of c that carries the case with this number (NULL: none). */
+static Tafel__Envelope *
+event_with_case(struct tclient *c, const char *number)
+{
+	Tafel__Envelope *m;
+	int i;
+
+	for (i = 0; i < 10; i++) {
+		if ((m = tclient_event(c, T)) == NULL)
+			return NULL;
+		if (m->event->case_ != NULL &&
+		    strcmp(m->event->case_->number, number) == 0)
+			return m;
+		frame_free(m);
+	}
+	return NULL;
+}
+
+/* 'event' audit rows of a user for a case. */
+static int
+event_audits(const char *login, const char *number)
+{
+	char sql[400], v[32];
+
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM audit_log a JOIN users "
+	    "u ON u.id = a.user_id JOIN cases c ON c.id = a.case_id WHERE "
+	    "u.login = '%s' AND c.number = '%s' AND a.context = 'event'",
+	    login, number);
+	assert_int_equal(harness_psql_value(&srv, sql, v, sizeof v), 0);
+	return atoi(v);
+}
+
+/*
+ * A change is rendered once per class of viewers (same organisation rules,
+ * observer status, shared-screen state): two police officers get the very
+ * same bytes, the non-signatory GP never gets theirs, and every one of
+ * them is still audited on their own.
+ */
+static void
+test_render_classes(void **state)
+{
+	static const char *const who[] = { "politie", "wijkagent", "huisarts" };
+	struct tclient chair, v[3];
+	Tafel__MeetingStateRequest o = TAFEL__MEETING_STATE_REQUEST__INIT;
+	Tafel__Envelope *m, *ev[3];
+	uint8_t *bytes[3];
+	size_t len[3];
+	int before[3], k;
+	char ver[32], sql[200];
+
+	(void)state;
+	assert_int_equal(tclient_login(&chair, &srv, "voorzitter", "demo"), 0);
+	snprintf(sql, sizeof sql, "SELECT version || ' ' || state FROM "
+	    "meetings WHERE id = %lld", (long long)wzt);
+	assert_int_equal(harness_psql_value(&srv, sql, ver, sizeof ver), 0);
+	if (strstr(ver, "planned") != NULL) {
+		o.meeting_id = wzt;
+		o.version = atoll(ver);
+		m = tclient_req(&chair, B(OPEN_MEETING), &o, harness_key());
+		harness_expect_body(m, B(MEETING));
+		frame_free(m);
+	}
+	for (k = 0; k < 3; k++) {
+		assert_int_equal(tclient_login(&v[k], &srv, who[k], "demo"), 0);
+		m = tclient_subscribe(&v[k], wzt, 0, 0);
+		harness_expect_body(m, B(SUBSCRIBED));
+		frame_free(m);
+		before[k] = event_audits(who[k], CASE_POLICE);
+	}
+	make_current(&chair, wzt, CASE_POLICE);
+	for (k = 0; k < 3; k++) {
+		ev[k] = event_with_case(&v[k], CASE_POLICE);
+		assert_non_null(ev[k]);
+		len[k] = tafel__case__get_packed_size(ev[k]->event->case_);
+		bytes[k] = malloc(len[k]);
+		tafel__case__pack(ev[k]->event->case_, bytes[k]);
+	}
+	/* the police officers: in full, byte for byte the same */
+	assert_true(shows_personal_data(ev[0]->event->case_));
+	assert_int_equal(len[0], len[1]);
+	assert_memory_equal(bytes[0], bytes[1], len[0]);
+	/* the GP: pseudonymised, not the police's rendering */
+	assert_false(shows_personal_data(ev[2]->event->case_));
+	assert_string_equal(ev[2]->event->case_->redaction_reason,
+	    "not_signatory");
+	assert_true(len[2] != len[0] || memcmp(bytes[2], bytes[0], len[0]) != 0);
+	/* each officer audited for the event; the pseudonymised view is no read */
+	assert_int_equal(event_audits("politie", CASE_POLICE), before[0] + 1);
+	assert_int_equal(event_audits("wijkagent", CASE_POLICE), before[1] + 1);
+	assert_int_equal(event_audits("huisarts", CASE_POLICE), before[2]);
+	for (k = 0; k < 3; k++) {
+		free(bytes[k]);
+		frame_free(ev[k]);
+		tclient_close(&v[k]);
+	}
+	tclient_close(&chair);
+}
+
 int
 main(void)
 {
@@ -593,6 +691,7 @@ main(void)
 		cmocka_unit_test(test_attendance_leak),
 		cmocka_unit_test(test_attendance_time_ordered),
 		cmocka_unit_test(test_retention),
+		cmocka_unit_test(test_render_classes),
 	};
 
 	harness_require_service_user();

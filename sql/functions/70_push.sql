@@ -106,34 +106,85 @@ BEGIN
 END
 $$;
 
+-- The rendering class of each viewer of one change: viewers with the same
+-- class get the same bytes.  What tafel_render depends on per viewer is
+-- the organisation (involvement, covenant, categories, its own action
+-- points), the observer role, and the meeting the session follows; a
+-- viewer for whom anything depends on the person instead (an admin, the
+-- chair of any meeting, a process manager, someone attending outside
+-- their organisation, a disabled or unknown user, a shared screen) or a
+-- change carrying nominations or person links (per-person rules) forms a
+-- class of its own.  One set-based query for all viewers.
+CREATE OR REPLACE FUNCTION tafel_viewer_classes(p_viewers jsonb,
+    p_personal boolean)
+RETURNS TABLE (idx int, user_id bigint, pres bigint, ctx bigint, class text)
+LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT (t.n - 1)::int, tafel_arg_id(t.e, 'user_id'),
+	    coalesce(tafel_arg_id(t.e, 'presentation_meeting'), 0),
+	    coalesce(tafel_arg_id(t.e, 'meeting_id'), 0),
+	    CASE WHEN p_personal OR u.id IS NULL OR u.disabled
+		OR coalesce(tafel_arg_id(t.e, 'presentation_meeting'), 0) <> 0
+		OR 'admin' = ANY (u.roles)
+		OR EXISTS (SELECT 1 FROM meetings m WHERE m.chair_id = u.id)
+		OR EXISTS (SELECT 1 FROM attendance a WHERE a.user_id = u.id
+		    AND a.org_id IS DISTINCT FROM u.org_id)
+		OR EXISTS (SELECT 1 FROM process_managers p WHERE p.user_id = u.id)
+	    THEN 'v' || t.n
+	    ELSE concat_ws(':', 'o', u.org_id,
+		u.roles && ARRAY['admin', 'chair', 'member'],
+		coalesce(tafel_arg_id(t.e, 'meeting_id'), 0)) END
+	FROM jsonb_array_elements(CASE WHEN jsonb_typeof(p_viewers) = 'array'
+	    THEN p_viewers ELSE '[]' END) WITH ORDINALITY AS t(e, n)
+	LEFT JOIN users u ON u.id = tafel_arg_id(t.e, 'user_id')
+$$;
+
 -- One change rendered for each viewer of p_viewers, a JSON array of
 -- {"user_id": N, "presentation_meeting": M, "meeting_id": K}
 -- (M: 0, or the meeting whose shared screen this is; K, optional: the
 -- meeting the session is subscribed to, for the chair's beamer_* fields).
 -- idx is the 0-based index in the array; event is NULL when that viewer
--- may not see the change.  Writes the audit rows.
+-- may not see the change.  Rendered once per class (tafel_viewer_classes);
+-- every viewer still gets their own audit rows, copied in one statement
+-- from those the class's first viewer got.
 CREATE OR REPLACE FUNCTION tafel_events_for(p_seq bigint, p_viewers jsonb)
 RETURNS TABLE (idx int, event jsonb)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 DECLARE
 	c changelog;
 	v_payload jsonb;
-	v jsonb;
-	i bigint;
+	v_xid text := (txid_current() % 4294967296)::text;
+	v_from bigint;
+	v_event jsonb;
+	r record;
 BEGIN
 	SELECT * INTO c FROM changelog cl WHERE cl.seq = p_seq;
 	IF NOT FOUND THEN
 		RETURN;
 	END IF;
 	v_payload := tafel_event_payload(c);
-	FOR v, i IN SELECT e, n FROM jsonb_array_elements(CASE WHEN
-	    jsonb_typeof(p_viewers) = 'array' THEN p_viewers ELSE '[]' END)
-	    WITH ORDINALITY AS t(e, n) ORDER BY n LOOP
-		idx := i - 1;
-		event := tafel_event_render(c, v_payload,
-		    tafel_arg_id(v, 'user_id'), tafel_arg_id(v, 'presentation_meeting'),
-		    tafel_arg_id(v, 'meeting_id'));
-		RETURN NEXT;
+	FOR r IN SELECT array_agg(vc.idx ORDER BY vc.idx) AS idxs,
+	    array_agg(vc.user_id ORDER BY vc.idx) AS uids,
+	    (array_agg(vc.pres ORDER BY vc.idx))[1] AS pres,
+	    (array_agg(vc.ctx ORDER BY vc.idx))[1] AS ctx
+	    FROM tafel_viewer_classes(p_viewers, v_payload ?| ARRAY[
+		'nomination', 'nominations', 'person_link', 'links']) vc
+	    GROUP BY vc.class ORDER BY min(vc.idx) LOOP
+		SELECT coalesce(max(al.id), 0) INTO v_from FROM audit_log al;
+		v_event := tafel_event_render(c, v_payload, r.uids[1], r.pres,
+		    r.ctx);
+		-- the other members' audit rows: those of the first, per member
+		IF cardinality(r.uids) > 1 THEN
+			INSERT INTO audit_log (user_id, org_id, case_id, categories,
+			    meeting_id, context)
+			SELECT m.uid, al.org_id, al.case_id, al.categories,
+			    al.meeting_id, al.context
+			FROM audit_log al CROSS JOIN unnest(r.uids[2:])
+			    WITH ORDINALITY AS m(uid, n)
+			WHERE al.id > v_from AND al.user_id = r.uids[1]
+			    AND al.xmin::text = v_xid
+			ORDER BY m.n, al.id;
+		END IF;
+		RETURN QUERY SELECT x, v_event FROM unnest(r.idxs) x;
 	END LOOP;
 END
 $$;
