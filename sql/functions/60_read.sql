@@ -158,7 +158,11 @@ BEGIN
 		'agenda', r -> 'agenda_items',
 		'cases', r -> 'cases',
 		'actions', r -> 'actions',
-		'organisations', v -> 'organisations'));
+		'organisations', v -> 'organisations',
+		-- the series' member organisations: whose people are expected
+		'member_org_ids', coalesce((SELECT jsonb_agg(sm.org_id
+		    ORDER BY sm.org_id) FROM series_members sm
+		    WHERE sm.series_id = m.series_id), '[]'::jsonb)));
 END
 $$;
 

@@ -97,7 +97,7 @@ SELECT '{
   "ActionList": {"actions": "ActionPoint[]?"},
   "Snapshot": {"meeting": "Meeting?", "agenda": "AgendaItem[]?",
     "cases": "Case[]?", "actions": "ActionPoint[]?",
-    "organisations": "Organisation[]?"},
+    "organisations": "Organisation[]?", "member_org_ids": "int[]?"},
   "SubscribeResponse": {"seq": "int?", "resumed": "bool?",
     "snapshot": "Snapshot?", "actions": "ActionList?",
     "meetings": "MeetingList?", "cases": "CaseList?",
