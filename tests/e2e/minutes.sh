@@ -119,4 +119,10 @@ h = [e for e in r[0]["case_detail"]["history"]
 assert len(h) == 1 and h[0].get("decision_changed_after_close") is True, r
 assert h[0].get("decision_by_name") == "Anouk de Vries", h
 ' || fail "case history lacks the mark: $res"
+# and the terminal client says so under the decision
+start_client chair voorzitter --meeting "$mid"
+wait_re chair "Besluit: Huisverbod verlengen, aangevuld na sluiting" ||
+	fail "meeting view: the new decision is not shown"
+wait_re chair "\(gewijzigd na sluiting door Anouk de Vries op [0-9]{1,2}-[0-9]{1,2}-20[0-9]{2} [0-9]{2}:[0-9]{2}\)" ||
+	fail "meeting view: the decision is not marked as changed after closing"
 ok
