@@ -137,6 +137,7 @@ model_clear(struct model *m)
 	mset_clear(&m->cases);
 	mset_clear(&m->actions);
 	mset_clear(&m->orgs);
+	m->n_member_orgs = 0;
 	m->loaded = 0;
 	m->seq = 0;
 }
@@ -286,6 +287,11 @@ model_apply_snapshot(struct model *m, uint64_t seq, const Tafel__Snapshot *snap,
 	for (size_t i = 0; i < snap->n_organisations; i++)
 		mset_put(&m->orgs, snap->organisations[i]->id,
 		    &snap->organisations[i]->base, 0, NULL);
+	/* more members than fit are not marked expected, never overrun */
+	m->n_member_orgs = 0;
+	for (size_t i = 0; i < snap->n_member_org_ids
+	    && m->n_member_orgs < MODEL_MAX_MEMBER_ORGS; i++)
+		m->member_orgs[m->n_member_orgs++] = snap->member_org_ids[i];
 	m->meeting_changed = 0;
 	fix_selection(m);
 	(void)now;

@@ -34,6 +34,8 @@ enum model_result {
 	MODEL_RESYNC		/* the server asks for a fresh subscription */
 };
 
+#define MODEL_MAX_MEMBER_ORGS 128
+
 struct model {
 	enum model_kind kind;
 	int64_t meeting_id;		/* MODEL_MEETING: the meeting shown */
@@ -48,6 +50,8 @@ struct model {
 	struct mset cases;		/* Case by id */
 	struct mset actions;		/* ActionPoint by id */
 	struct mset orgs;		/* Organisation by id */
+	int64_t member_orgs[MODEL_MAX_MEMBER_ORGS];	/* the series' members */
+	size_t n_member_orgs;
 
 	int following;			/* 1: selection tracks the chair's current item */
 	int64_t selected_item_id;	/* agenda item selected in this client, 0 none */

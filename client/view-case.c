@@ -210,6 +210,15 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		snprintf(buf, sizeof buf, "  %s %s: %s", when,
 		    d->history[i]->series_name, text);
 		wrapped(&l, 0, buf);
+		if (d->history[i]->decision_changed_after_close) {
+			char mark[200];
+
+			ui_changed_after_close(true,
+			    d->history[i]->decision_by_name,
+			    d->history[i]->decision_at, mark, sizeof mark);
+			snprintf(buf, sizeof buf, "    (%s)", mark);
+			wrapped(&l, ui_attr(u, UI_A_DIM), buf);
+		}
 	}
 	/* a pager: what is below is counted, j and ↓ bring it up */
 	if (l.n - l.skip > rows - 1)

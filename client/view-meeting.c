@@ -183,6 +183,12 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 	ui_decision_text(c, it->decision, text, sizeof text);
 	ui_putf(w, y++, x, width, flash_or(u, model_rec(&m->agenda,
 	    it->id)->changed, 0), "%s: %s", _("Decision"), text);
+	if (it->decision_changed_after_close && y < rows) {
+		ui_changed_after_close(true, it->decision_by_name,
+		    it->decision_at, text, sizeof text);
+		ui_putf(w, y++, x + 2, width - 2, ui_attr(u, UI_A_DIM), "(%s)",
+		    text);
+	}
 	ui_put(w, y++, x, width, ui_attr(u, UI_A_TITLE), _("Action points"));
 	n = model_case_actions(m, c->id, acts, MAX_ROWS);
 	sel = chosen_action(u);

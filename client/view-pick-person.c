@@ -1,4 +1,4 @@
-/* The person picker: the people of one or every organisation, by name (with their attendance at the open meeting for A); Enter chooses one. */
+/* The person picker: the people of one or every organisation, by name (for A: the series' members first, as expected, present, remote or absent); Enter chooses one. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,13 +18,32 @@ static struct {
 	void (*done)(struct ui *, const Tafel__User *);	/* NULL: none */
 } st;
 
+/* The meeting model, for the attendance sort (set while sorting). */
+static const struct model *sort_meeting;
+
+/* 1: the person is expected at the open meeting (of a member organisation
+ * of its series) or has attendance recorded; listed first. */
+static int
+expected(const struct model *m, const Tafel__User *p)
+{
+	if (model_rec(&m->attendance, p->id) != NULL)
+		return 1;
+	for (size_t i = 0; i < m->n_member_orgs; i++)
+		if (m->member_orgs[i] == p->org_id)
+			return 1;
+	return 0;
+}
+
 static int
 by_org_then_name(const void *a, const void *b)
 {
 	const Tafel__User *x = *(const Tafel__User *const *)a;
 	const Tafel__User *y = *(const Tafel__User *const *)b;
-	int c = strcasecmp(x->org_name, y->org_name);
+	int c = sort_meeting == NULL ? 0 :
+	    expected(sort_meeting, y) - expected(sort_meeting, x);
 
+	if (c == 0)
+		c = strcasecmp(x->org_name, y->org_name);
 	return c != 0 ? c : strcasecmp(x->display_name, y->display_name);
 }
 
@@ -46,19 +65,22 @@ people(struct ui *u, const Tafel__User **out, size_t max)
 			continue;
 		out[k++] = p;
 	}
+	sort_meeting = st.attendance ? &u->meeting : NULL;
 	qsort(out, k, sizeof out[0], by_org_then_name);
+	sort_meeting = NULL;
 	return k;
 }
 
-/* The attendance recorded at the open meeting, or "-". */
+/* The attendance recorded at the open meeting; "expected" for the people
+ * of the series' member organisations without a record; else "-". */
 static const char *
-attendance(struct ui *u, int64_t user_id)
+attendance(struct ui *u, const Tafel__User *p)
 {
-	const struct mrec *r = model_rec(&u->meeting.attendance, user_id);
+	const struct mrec *r = model_rec(&u->meeting.attendance, p->id);
 	const Tafel__Attendance *a = r != NULL ? (const void *)r->msg : NULL;
 
 	if (a == NULL)
-		return "-";
+		return expected(&u->meeting, p) ? _("expected") : "-";
 	return !a->present ? _("absent") : a->remote ? _("remote") :
 	    _("present");
 }
@@ -101,7 +123,7 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		layout_fit(name, sizeof name, list[i]->display_name, 28);
 		layout_fit(org, sizeof org, list[i]->org_name, 32);
 		ui_putf(w, y, 0, cols, a, " %s  %s  %s", name, org,
-		    st.attendance ? attendance(u, list[i]->id) : "");
+		    st.attendance ? attendance(u, list[i]) : "");
 	}
 	if (first + shown < n)
 		ui_more(u, w, 2 + (int)shown, 0, cols, n - first - shown);

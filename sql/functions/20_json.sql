@@ -96,6 +96,15 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 $$;
 
 -- AgendaItem
+-- An item's decision changed after its meeting closed (the chair finishes
+-- the minutes: record_decision is the one write allowed on an item then);
+-- the same mark as the minutes' changed_after_close (58_minutes.sql).
+CREATE OR REPLACE FUNCTION tafel_decision_changed_after_close(a agenda_items,
+    m meetings)
+RETURNS boolean LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT coalesce(m.state = 'closed' AND a.updated_at > m.closed_at, false)
+$$;
+
 CREATE OR REPLACE FUNCTION tafel_json_item(p_id bigint)
 RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 	SELECT jsonb_build_object(
@@ -106,8 +115,17 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 	    'state', a.state,
 	    'decision', a.decision,
 	    'version', a.version,
-	    'added_after_publication', a.added_after_publication)
-	FROM agenda_items a WHERE a.id = p_id
+	    'added_after_publication', a.added_after_publication,
+	    'decision_changed_after_close', x.changed,
+	    'decision_by_name', CASE WHEN x.changed
+		THEN coalesce(u.display_name, '') ELSE '' END,
+	    'decision_at', CASE WHEN x.changed
+		THEN tafel_unix(a.updated_at) ELSE 0 END)
+	FROM agenda_items a
+	JOIN meetings m ON m.id = a.meeting_id
+	LEFT JOIN users u ON u.id = a.updated_by
+	CROSS JOIN LATERAL tafel_decision_changed_after_close(a, m) x(changed)
+	WHERE a.id = p_id
 $$;
 
 -- All AgendaItems of a meeting, in order.

@@ -158,7 +158,11 @@ BEGIN
 		'agenda', r -> 'agenda_items',
 		'cases', r -> 'cases',
 		'actions', r -> 'actions',
-		'organisations', v -> 'organisations'));
+		'organisations', v -> 'organisations',
+		-- the series' member organisations: whose people are expected
+		'member_org_ids', coalesce((SELECT jsonb_agg(sm.org_id
+		    ORDER BY sm.org_id) FROM series_members sm
+		    WHERE sm.series_id = m.series_id), '[]'::jsonb)));
 END
 $$;
 
@@ -234,10 +238,19 @@ BEGIN
 		'meeting_id', m.id,
 		'scheduled_start', tafel_unix(m.scheduled_start),
 		'series_name', s.name,
-		'decision', a.decision) ORDER BY m.scheduled_start, m.id)
+		'decision', a.decision,
+		'decision_changed_after_close',
+		    tafel_decision_changed_after_close(a, m),
+		'decision_by_name', CASE WHEN
+		    tafel_decision_changed_after_close(a, m)
+		    THEN coalesce(du.display_name, '') ELSE '' END,
+		'decision_at', CASE WHEN tafel_decision_changed_after_close(a, m)
+		    THEN tafel_unix(a.updated_at) ELSE 0 END)
+		ORDER BY m.scheduled_start, m.id)
 		FROM agenda_items a
 		JOIN meetings m ON m.id = a.meeting_id
 		JOIN series s ON s.id = m.series_id
+		LEFT JOIN users du ON du.id = a.updated_by
 		WHERE a.case_id = p_case_id AND tafel_may_see_meeting(u, m.id)),
 		'[]'::jsonb),
 	    -- intake and the plan of approach (0008)

@@ -22,6 +22,13 @@ RETURNS text LANGUAGE sql STABLE SET search_path = public AS $$
 	WHERE m.id = p_meeting_id
 $$;
 
+-- An audit time as Amsterdam wall-clock time with its zone name
+-- ('2026-11-29 09:30:12 CET'), whatever the session's time zone.
+CREATE OR REPLACE FUNCTION tafel_audit_time(p_at timestamptz)
+RETURNS text LANGUAGE sql STABLE SET TimeZone = 'Europe/Amsterdam' AS $$
+	SELECT to_char(p_at, 'YYYY-MM-DD HH24:MI:SS TZ')
+$$;
+
 -- Who saw case X.
 CREATE OR REPLACE FUNCTION tafel_audit_case(p_case_number text)
 RETURNS TABLE (at timestamptz, login text, organisation text,

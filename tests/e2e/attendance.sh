@@ -1,5 +1,5 @@
 #!/bin/bash
-# The chair records attendance by choosing a person by name from a list that shows the attendance so far; the prompts name the person and the message says what was recorded.
+# The chair records attendance by choosing a person by name from a list of the series' members first (expected, present, remote, absent), then the others; the prompts name the person and the message says what was recorded.
 . "$(dirname "$0")/lib.sh"
 
 start_meeting
@@ -12,7 +12,19 @@ wait_for chair "· 1 aanwezig" || fail "the chair is not counted present after o
 keys chair A
 wait_for chair "Tafel · Persoon kiezen" || fail "A did not open the person picker"
 wait_for chair "Aanwezigheid vastleggen: kies een persoon" || fail "picker does not say what it is for"
-wait_re chair "Sanne Jansen +Politie[^ ]* .* -" || fail "picker does not list Sanne Jansen without attendance"
+# the series' members come first: the chair present, the police's people
+# expected (nothing recorded yet); others follow with "-"
+wait_re chair "Sanne Jansen +Politie[^ ]* .* verwacht" || fail "picker does not list Sanne Jansen as expected"
+wait_re chair "Anouk de Vries +.* aanwezig" || fail "picker does not show the chair present"
+screen chair >"$E2E_DIR/picker.txt"
+python3 - "$E2E_DIR/picker.txt" <<'PY' || fail "picker: members not first: $(cat "$E2E_DIR/picker.txt")"
+import re, sys
+rows = [l.rstrip() for l in open(sys.argv[1]) if re.search(r"(verwacht|aanwezig|op afstand|afwezig| -)$", l.rstrip())]
+labels = ["-" if r.endswith(" -") else "m" for r in rows]
+assert "m" in labels, rows
+# no member after a non-member
+assert "".join(labels).find("-m") < 0, rows
+PY
 keys chair /
 type_text chair "sanne"
 keys chair Enter

@@ -172,6 +172,14 @@ assert p["name"] == "Jan de Vries" and p["birth_date"] == "1980-01-02", p
 ' || fail "the asked partner's view: $out"
 ctl audit case "$NUMBER" | grep 'inforonde' | grep -q 'birth_dates' ||
 	fail "no inforonde audit: $(ctl audit case "$NUMBER")"
+# audit times are Amsterdam's, with the zone name, whatever the server's zone
+now=$(TZ=Europe/Amsterdam date '+%Y-%m-%d %H')
+TZ=UTC ctl audit case "$NUMBER" | grep 'inforonde' |
+	grep -qE "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} CES?T " ||
+	fail "audit times are not Amsterdam time with the zone: $(ctl audit case "$NUMBER")"
+TZ=UTC ctl audit case "$NUMBER" | grep 'inforonde' | grep -qF "$now" ||
+	[ "$(TZ=Europe/Amsterdam date '+%Y-%m-%d %H')" != "$now" ] ||
+	fail "audit time is not the Amsterdam hour $now: $(ctl audit case "$NUMBER")"
 
 # a partner outside the round (a series member) sees only initials
 out=$(printf 'case %s\ninfo-rounds %s open\nquit\n' "$CASE" "$CASE" | batch waarnemer)

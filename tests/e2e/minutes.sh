@@ -85,4 +85,44 @@ pdftotext "$E2E_DIR/b.pdf" - | grep -qF "Opgesteld voor: $pol" || fail "batch PD
 grep -qF "Jeroen Bakker" "$E2E_DIR/b.txt" || fail "batch text"
 res=$(printf 'minutes %s\nquit\n' "$(( mid + 1000 ))" | batch wijkagent)
 echo "$res" | grep -q '"code":"not_found"' || fail "minutes of no meeting: $res"
+
+# the chair finishes the minutes after closing: the decision is marked as
+# changed after closing, by whom and when, on the item and in the case's
+# history
+read -r item ver case < <(printf 'subscribe %s\nquit\n' "$mid" | batch voorzitter | python3 -c '
+import json, sys
+for l in sys.stdin:
+    o = json.loads(l)
+    if o.get("body") == "subscribed":
+        it = o["subscribed"]["snapshot"]["agenda"][0]
+        assert not it.get("decision_changed_after_close"), it
+        print(it["id"], it["version"], it["case_id"])')
+[ -n "$case" ] || fail "no agenda item in the closed meeting"
+res=$(printf 'decision %s %s Huisverbod verlengen, aangevuld na sluiting\nquit\n' \
+	"$item" "$ver" | batch voorzitter)
+echo "$res" | python3 -c '
+import json, sys
+r = [json.loads(l) for l in sys.stdin]
+r = [x for x in r if x["type"] in ("response", "error")]
+it = r[0]["agenda_item"]
+assert it.get("decision_changed_after_close") is True, it
+assert it.get("decision_by_name") == "Anouk de Vries", it
+assert int(it.get("decision_at", 0)) > 0, it
+' || fail "decision after closing not marked: $res"
+res=$(printf 'case %s\nquit\n' "$case" | batch wijkagent)
+echo "$res" | python3 -c '
+import json, sys
+r = [json.loads(l) for l in sys.stdin]
+r = [x for x in r if x["type"] in ("response", "error")]
+h = [e for e in r[0]["case_detail"]["history"]
+     if e.get("decision", "").endswith("aangevuld na sluiting")]
+assert len(h) == 1 and h[0].get("decision_changed_after_close") is True, r
+assert h[0].get("decision_by_name") == "Anouk de Vries", h
+' || fail "case history lacks the mark: $res"
+# and the terminal client says so under the decision
+start_client chair voorzitter --meeting "$mid"
+wait_re chair "Besluit: Huisverbod verlengen, aangevuld na sluiting" ||
+	fail "meeting view: the new decision is not shown"
+wait_re chair "\(gewijzigd na sluiting door Anouk de Vries op [0-9]{1,2}-[0-9]{1,2}-20[0-9]{2} [0-9]{2}:[0-9]{2}\)" ||
+	fail "meeting view: the decision is not marked as changed after closing"
 ok
