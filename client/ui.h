@@ -218,5 +218,9 @@ void ui_decision_text(const Tafel__Case *c, const char *decision, char *buf,
 /* An action point's text, or that (and why) it is hidden from this user. */
 void ui_action_text(const Tafel__Case *c, const Tafel__ActionPoint *a,
     char *buf, size_t len);
+/* A legal clock in words (docs/protocol.md 7.9): "huisverbod dag 9 van 10",
+ * with the hearing and the notice due unless brief ("huisverbod 9/10"). */
+void ui_clock_text(const Tafel__CaseClock *k, int brief, char *buf,
+    size_t len);
 
 #endif
