@@ -2406,3 +2406,50 @@ forms_decline_nomination(struct ui *u)
 	if (nomination_begin(u, 0))
 		form_start(u, &decline_form, "");
 }
+
+/* Enter in the inbox: mark_inbox_read (idempotent; the answer is the
+ * entry as read, which replaces its line). */
+static void
+inbox_read_send(struct ui *u, const char *text)
+{
+	Tafel__MarkInboxReadRequest r = TAFEL__MARK_INBOX_READ_REQUEST__INIT;
+
+	(void)text;
+	r.id = fs.id;
+	form_send(u, TAFEL__ENVELOPE__BODY_MARK_INBOX_READ, &r);
+}
+
+static void
+inbox_read(struct ui *u)
+{
+	if (fs.reply != NULL &&
+	    fs.reply->body_case == TAFEL__ENVELOPE__BODY_INBOX_ENTRY)
+		view_inbox_update(u, fs.reply->inbox_entry);
+	ui_message(u, 0, _("Feedback on case %s marked as read."), fs.what);
+}
+
+static const struct form inbox_read_form = {
+	.label = NULL,
+	.send = inbox_read_send,
+	.refused = NULL,
+	.accepted = inbox_read,
+};
+
+void
+forms_inbox_read(struct ui *u)
+{
+	const Tafel__InboxEntry *e = view_inbox_selected(u);
+
+	if (e == NULL) {
+		ui_message(u, 1, "%s", _("No inbox entry selected."));
+		return;
+	}
+	if (e->read_at != 0) {
+		ui_message(u, 0, _("Already read by %s."), e->read_by_name);
+		return;
+	}
+	fs.id = e->id;
+	snprintf(fs.what, sizeof fs.what, "%s", e->case_number);
+	fs.form = &inbox_read_form;
+	inbox_read_send(u, "");
+}

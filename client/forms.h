@@ -41,5 +41,7 @@ void forms_item_down(struct ui *);	/* J */
 void forms_nominate(struct ui *);	/* N in a case */
 void forms_accept_nomination(struct ui *);	/* a */
 void forms_decline_nomination(struct ui *);	/* x */
+/* The inbox: Enter marks the selected entry read. */
+void forms_inbox_read(struct ui *);
 
 #endif

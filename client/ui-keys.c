@@ -128,6 +128,12 @@ k_cases(struct ui *u)
 }
 
 static void
+k_inbox(struct ui *u)
+{
+	view_inbox_open(u);
+}
+
+static void
 k_nominations(struct ui *u)
 {
 	view_nominations_open(u);
@@ -250,7 +256,7 @@ const struct ui_key ui_keys[] = {
 	{ 'q', "q", V(MEETINGS), 0, N_("quit"), k_quit,
 	  N_("Quit tafel (clears a search first)"), NULL },
 	{ 'q', "q", MEETING | V(ACTIONS) | V(CASE) | V(HELP) | V(PICK_CASE) |
-	  V(PICK_PERSON) | V(CASES) | V(NOMINATIONS) | V(PICK_ORG), 0,
+	  V(PICK_PERSON) | V(CASES) | V(NOMINATIONS) | V(PICK_ORG) | V(INBOX), 0,
 	  N_("back"),
 	  k_q_back, N_("Back (clears a search first; leaves the beamer layout)"), NULL },
 	{ '?', "?", VIEWS_ALL, 0, N_("help"), k_help, N_("Show all keys"), NULL },
@@ -267,6 +273,8 @@ const struct ui_key ui_keys[] = {
 	  N_("Cases I may know of, new signals on top"), NULL },
 	{ '5', "5", VIEWS_ALL, 0, NULL, k_nominations,
 	  N_("Cases nominated for a meeting, waiting for the chair"), NULL },
+	{ '6', "6", VIEWS_ALL, 0, NULL, k_inbox,
+	  N_("Inbox: feedback on the cases my organisation submitted"), NULL },
 	{ KEY_UP, "↑", VIEWS_ALL, 0, NULL, k_up,
 	  N_("Previous line (in a meeting: go your own way)"), NULL },
 	{ 'k', "k", VIEWS_ALL, 0, NULL, k_up,
@@ -293,10 +301,10 @@ const struct ui_key ui_keys[] = {
 	{ 'X', "X", V(MEETINGS), 0, NULL, forms_cancel_meeting,
 	  N_("Cancel the selected planned meeting, with a reason"), NULL },
 	{ '\r', "Enter", V(MEETINGS) | MEETING | V(ACTIONS) |
-	  V(CASES), 0, N_("open"),
+	  V(CASES) | V(INBOX), 0, N_("open"),
 	  k_enter, N_("Open the meeting or case under the cursor"), NULL },
 	{ '\n', "Enter", V(MEETINGS) | MEETING | V(ACTIONS) |
-	  V(CASES), 0, NULL, k_enter,
+	  V(CASES) | V(INBOX), 0, NULL, k_enter,
 	  N_("Open the meeting or case under the cursor"), NULL },
 	{ KEY_ENTER, "Enter", V(MEETINGS) | MEETING | V(ACTIONS) |
 	  V(CASES), 0, NULL,

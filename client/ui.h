@@ -28,6 +28,7 @@ enum ui_view_id {
 	VIEW_CASES,		/* the case list: new signals live */
 	VIEW_NOMINATIONS,	/* pending nominations of cases */
 	VIEW_PICK_ORG,		/* pick an organisation (regie) */
+	VIEW_INBOX,		/* feedback on my organisation's cases */
 	VIEW__COUNT
 };
 
