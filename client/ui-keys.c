@@ -134,6 +134,12 @@ k_inbox(struct ui *u)
 }
 
 static void
+k_minutes(struct ui *u)
+{
+	view_minutes_open(u);
+}
+
+static void
 k_nominations(struct ui *u)
 {
 	view_nominations_open(u);
@@ -256,7 +262,7 @@ const struct ui_key ui_keys[] = {
 	{ 'q', "q", V(MEETINGS), 0, N_("quit"), k_quit,
 	  N_("Quit tafel (clears a search first)"), NULL },
 	{ 'q', "q", MEETING | V(ACTIONS) | V(CASE) | V(HELP) | V(PICK_CASE) |
-	  V(PICK_PERSON) | V(CASES) | V(NOMINATIONS) | V(PICK_ORG) | V(INBOX), 0,
+	  V(PICK_PERSON) | V(CASES) | V(NOMINATIONS) | V(PICK_ORG) | V(INBOX) | V(MINUTES), 0,
 	  N_("back"),
 	  k_q_back, N_("Back (clears a search first; leaves the beamer layout)"), NULL },
 	{ '?', "?", VIEWS_ALL, 0, N_("help"), k_help, N_("Show all keys"), NULL },
@@ -290,6 +296,8 @@ const struct ui_key ui_keys[] = {
 	  N_("search"),
 	  k_filter,
 	  N_("Search: show only the lines containing the text"), NULL },
+	{ 'b', "b", V(MEETINGS), 0, NULL, k_minutes,
+	  N_("Minutes of the selected closed meeting (besluitenlijst)"), NULL },
 	{ 'v', "v", V(MEETINGS), 0, N_("past"), k_past,
 	  N_("Hide or show past meetings"), NULL },
 	{ 'N', "N", V(MEETINGS), 0, N_("plan"), forms_plan_meetings,

@@ -31,6 +31,7 @@ static const struct ui_view_ops *const view_table[VIEW__COUNT] = {
 	[VIEW_NOMINATIONS] = &view_nominations_ops,
 	[VIEW_PICK_ORG] = &view_pick_org_ops,
 	[VIEW_INBOX] = &view_inbox_ops,
+	[VIEW_MINUTES] = &view_minutes_ops,
 };
 
 /* --- the windows and the one redraw -------------------------------------- */

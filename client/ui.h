@@ -29,6 +29,7 @@ enum ui_view_id {
 	VIEW_NOMINATIONS,	/* pending nominations of cases */
 	VIEW_PICK_ORG,		/* pick an organisation (regie) */
 	VIEW_INBOX,		/* feedback on my organisation's cases */
+	VIEW_MINUTES,		/* a closed meeting's minutes (pager) */
 	VIEW__COUNT
 };
 

@@ -15,6 +15,7 @@ extern const struct ui_view_ops view_cases_ops;
 extern const struct ui_view_ops view_nominations_ops;
 extern const struct ui_view_ops view_pick_org_ops;
 extern const struct ui_view_ops view_inbox_ops;
+extern const struct ui_view_ops view_minutes_ops;
 
 /* view-meetings.c: v hides or shows past meetings. */
 void view_meetings_toggle_past(struct ui *);
@@ -83,5 +84,8 @@ void view_inbox_open(struct ui *);
 const Tafel__InboxEntry *view_inbox_selected(struct ui *);
 /* An entry made or read replaces its line or goes on top. */
 void view_inbox_update(struct ui *, const Tafel__InboxEntry *);
+
+/* view-minutes.c: the minutes of the selected (closed) meeting. */
+void view_minutes_open(struct ui *);
 
 #endif
