@@ -140,6 +140,12 @@ k_minutes(struct ui *u)
 }
 
 static void
+k_proposals(struct ui *u)
+{
+	view_proposals_open(u);
+}
+
+static void
 k_nominations(struct ui *u)
 {
 	view_nominations_open(u);
@@ -262,7 +268,8 @@ const struct ui_key ui_keys[] = {
 	{ 'q', "q", V(MEETINGS), 0, N_("quit"), k_quit,
 	  N_("Quit tafel (clears a search first)"), NULL },
 	{ 'q', "q", MEETING | V(ACTIONS) | V(CASE) | V(HELP) | V(PICK_CASE) |
-	  V(PICK_PERSON) | V(CASES) | V(NOMINATIONS) | V(PICK_ORG) | V(INBOX) | V(MINUTES), 0,
+	  V(PICK_PERSON) | V(CASES) | V(NOMINATIONS) | V(PICK_ORG) | V(INBOX) | V(MINUTES) |
+	  V(PROPOSALS), 0,
 	  N_("back"),
 	  k_q_back, N_("Back (clears a search first; leaves the beamer layout)"), NULL },
 	{ '?', "?", VIEWS_ALL, 0, N_("help"), k_help, N_("Show all keys"), NULL },
@@ -372,6 +379,16 @@ const struct ui_key ui_keys[] = {
 	{ 'N', "N", V(CASE), 0, NULL, forms_nominate,
 	  N_("Nominate the case for the next meeting of a series, with a "
 	  "reason"), NULL },
+	{ 'v', "v", MEETING, 1, N_("proposals"), k_proposals,
+	  N_("Chair: the cases proposed for this planned meeting, and why"),
+	  when_planned },
+	{ 'U', "U", MEETING, 1, N_("publish"), forms_publish_agenda,
+	  N_("Chair: publish the agenda to the member organisations"),
+	  when_planned },
+	{ 'a', "a", V(PROPOSALS), 1, N_("accept"), forms_accept_proposal,
+	  N_("Accept: the case goes on the agenda"), NULL },
+	{ 'x', "x", V(PROPOSALS), 1, N_("decline"), forms_decline_proposal,
+	  N_("Decline the proposal, with a reason"), NULL },
 	{ 'a', "a", V(NOMINATIONS), 0, N_("accept"), forms_accept_nomination,
 	  N_("Accept: the case goes on the agenda of the series' next meeting"),
 	  NULL },

@@ -30,6 +30,7 @@ enum ui_view_id {
 	VIEW_PICK_ORG,		/* pick an organisation (regie) */
 	VIEW_INBOX,		/* feedback on my organisation's cases */
 	VIEW_MINUTES,		/* a closed meeting's minutes (pager) */
+	VIEW_PROPOSALS,		/* chair: a planned meeting's proposals */
 	VIEW__COUNT
 };
 

@@ -16,6 +16,7 @@ extern const struct ui_view_ops view_nominations_ops;
 extern const struct ui_view_ops view_pick_org_ops;
 extern const struct ui_view_ops view_inbox_ops;
 extern const struct ui_view_ops view_minutes_ops;
+extern const struct ui_view_ops view_proposals_ops;
 
 /* view-meetings.c: v hides or shows past meetings. */
 void view_meetings_toggle_past(struct ui *);
@@ -87,5 +88,12 @@ void view_inbox_update(struct ui *, const Tafel__InboxEntry *);
 
 /* view-minutes.c: the minutes of the selected (closed) meeting. */
 void view_minutes_open(struct ui *);
+
+/* view-proposals.c: the chair's proposals for the planned meeting shown. */
+void view_proposals_open(struct ui *);
+void view_proposals_reload(struct ui *);
+const Tafel__Proposal *view_proposals_selected(struct ui *);
+/* The meeting the proposals are for. */
+int64_t view_proposals_meeting(void);
 
 #endif
