@@ -146,6 +146,12 @@ k_proposals(struct ui *u)
 }
 
 static void
+k_reports(struct ui *u)
+{
+	view_reports_open(u);
+}
+
+static void
 k_nominations(struct ui *u)
 {
 	view_nominations_open(u);
@@ -269,7 +275,7 @@ const struct ui_key ui_keys[] = {
 	  N_("Quit tafel (clears a search first)"), NULL },
 	{ 'q', "q", MEETING | V(ACTIONS) | V(CASE) | V(HELP) | V(PICK_CASE) |
 	  V(PICK_PERSON) | V(CASES) | V(NOMINATIONS) | V(PICK_ORG) | V(INBOX) | V(MINUTES) |
-	  V(PROPOSALS), 0,
+	  V(PROPOSALS) | V(REPORTS), 0,
 	  N_("back"),
 	  k_q_back, N_("Back (clears a search first; leaves the beamer layout)"), NULL },
 	{ '?', "?", VIEWS_ALL, 0, N_("help"), k_help, N_("Show all keys"), NULL },
@@ -286,6 +292,11 @@ const struct ui_key ui_keys[] = {
 	  N_("Cases I may know of, new signals on top"), NULL },
 	{ '5', "5", VIEWS_ALL, 0, NULL, k_nominations,
 	  N_("Cases nominated for a meeting, waiting for the chair"), NULL },
+	{ '7', "7", VIEWS_ALL, 0, NULL, k_reports,
+	  N_("Reports: per organisation and area (chairs, administrators, "
+	  "steering group)"), NULL },
+	{ 'p', "p", V(REPORTS), 0, N_("period"), view_reports_period,
+	  N_("Another period for the report"), NULL },
 	{ '6', "6", VIEWS_ALL, 0, NULL, k_inbox,
 	  N_("Inbox: feedback on the cases my organisation submitted"), NULL },
 	{ KEY_UP, "↑", VIEWS_ALL, 0, NULL, k_up,

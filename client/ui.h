@@ -31,6 +31,7 @@ enum ui_view_id {
 	VIEW_INBOX,		/* feedback on my organisation's cases */
 	VIEW_MINUTES,		/* a closed meeting's minutes (pager) */
 	VIEW_PROPOSALS,		/* chair: a planned meeting's proposals */
+	VIEW_REPORTS,		/* totals per organisation and area */
 	VIEW__COUNT
 };
 

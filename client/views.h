@@ -17,6 +17,7 @@ extern const struct ui_view_ops view_pick_org_ops;
 extern const struct ui_view_ops view_inbox_ops;
 extern const struct ui_view_ops view_minutes_ops;
 extern const struct ui_view_ops view_proposals_ops;
+extern const struct ui_view_ops view_reports_ops;
 
 /* view-meetings.c: v hides or shows past meetings. */
 void view_meetings_toggle_past(struct ui *);
@@ -95,5 +96,9 @@ void view_proposals_reload(struct ui *);
 const Tafel__Proposal *view_proposals_selected(struct ui *);
 /* The meeting the proposals are for. */
 int64_t view_proposals_meeting(void);
+
+/* view-reports.c: the report for the last quarter; p asks another period. */
+void view_reports_open(struct ui *);
+void view_reports_period(struct ui *);
 
 #endif
