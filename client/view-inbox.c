@@ -144,6 +144,9 @@ reload(struct ui *u)
 {
 	Tafel__ListInboxRequest r = TAFEL__LIST_INBOX_REQUEST__INIT;
 
+	/* every view reloads after a reconnect: only once it was opened */
+	if (u->view != VIEW_INBOX && st.list == NULL)
+		return;
 	net_send_body(u->net, TAFEL__ENVELOPE__BODY_LIST_INBOX, &r,
 	    NET_REQ_READ, NULL, on_list, u);
 }

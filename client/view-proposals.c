@@ -138,6 +138,10 @@ view_proposals_reload(struct ui *u)
 {
 	Tafel__ListProposalsRequest r = TAFEL__LIST_PROPOSALS_REQUEST__INIT;
 
+	/* every view reloads after a reconnect: only when on screen (the
+	 * chair's right; nobody else may ask) */
+	if (u->view != VIEW_PROPOSALS)
+		return;
 	r.meeting_id = st.meeting_id;
 	net_send_body(u->net, TAFEL__ENVELOPE__BODY_LIST_PROPOSALS, &r,
 	    NET_REQ_READ, NULL, on_list, u);

@@ -151,6 +151,10 @@ reload(struct ui *u)
 {
 	Tafel__ReportRequest r = TAFEL__REPORT_REQUEST__INIT;
 
+	/* every view reloads after a reconnect: only when on screen (most
+	 * users may not ask for a report) */
+	if (u->view != VIEW_REPORTS)
+		return;
 	st.loading = 1;
 	st.error[0] = '\0';
 	r.from = st.from;
