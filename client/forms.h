@@ -41,5 +41,12 @@ void forms_item_down(struct ui *);	/* J */
 void forms_nominate(struct ui *);	/* N in a case */
 void forms_accept_nomination(struct ui *);	/* a */
 void forms_decline_nomination(struct ui *);	/* x */
+/* The inbox: Enter marks the selected entry read. */
+void forms_inbox_read(struct ui *);
+/* The agenda proposals (chair): a accepts, x declines with a reason;
+ * U publishes the planned meeting's agenda. */
+void forms_accept_proposal(struct ui *);
+void forms_decline_proposal(struct ui *);
+void forms_publish_agenda(struct ui *);
 
 #endif

@@ -183,3 +183,29 @@ ui_action_text(const Tafel__Case *c, const Tafel__ActionPoint *a, char *buf,
 	else
 		snprintf(buf, len, "%s", _("(text hidden from your organisation)"));
 }
+
+/* A legal clock: its day of its length while it runs, else when it starts
+ * or that it has ended; the full form adds the hearing and the notice. */
+void
+ui_clock_text(const Tafel__CaseClock *k, int brief, char *buf, size_t len)
+{
+	int n;
+
+	if (k->day <= 0)
+		n = snprintf(buf, len, brief ? "%s %s" : _("%s starts %s"),
+		    k->label, k->starts_on);
+	else if (!k->running)
+		n = snprintf(buf, len, brief ? "%s ✓" : _("%s ended %s"),
+		    k->label, k->ends_on);
+	else
+		n = snprintf(buf, len, brief ? "%s %d/%d" : _("%s day %d of %d"),
+		    k->label, (int)k->day, (int)k->total_days);
+	if (brief || n < 0 || (size_t)n >= len)
+		return;
+	if (k->hearing_date[0] != '\0')
+		n += snprintf(buf + n, len - (size_t)n, _(" · hearing %s"),
+		    k->hearing_date);
+	if (n >= 0 && (size_t)n < len && k->notice_due[0] != '\0')
+		snprintf(buf + n, len - (size_t)n, _(" · notify %s by %s"),
+		    k->notice_org_kind, k->notice_due);
+}

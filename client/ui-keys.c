@@ -128,6 +128,30 @@ k_cases(struct ui *u)
 }
 
 static void
+k_inbox(struct ui *u)
+{
+	view_inbox_open(u);
+}
+
+static void
+k_minutes(struct ui *u)
+{
+	view_minutes_open(u);
+}
+
+static void
+k_proposals(struct ui *u)
+{
+	view_proposals_open(u);
+}
+
+static void
+k_reports(struct ui *u)
+{
+	view_reports_open(u);
+}
+
+static void
 k_nominations(struct ui *u)
 {
 	view_nominations_open(u);
@@ -250,7 +274,8 @@ const struct ui_key ui_keys[] = {
 	{ 'q', "q", V(MEETINGS), 0, N_("quit"), k_quit,
 	  N_("Quit tafel (clears a search first)"), NULL },
 	{ 'q', "q", MEETING | V(ACTIONS) | V(CASE) | V(HELP) | V(PICK_CASE) |
-	  V(PICK_PERSON) | V(CASES) | V(NOMINATIONS) | V(PICK_ORG), 0,
+	  V(PICK_PERSON) | V(CASES) | V(NOMINATIONS) | V(PICK_ORG) | V(INBOX) | V(MINUTES) |
+	  V(PROPOSALS) | V(REPORTS), 0,
 	  N_("back"),
 	  k_q_back, N_("Back (clears a search first; leaves the beamer layout)"), NULL },
 	{ '?', "?", VIEWS_ALL, 0, N_("help"), k_help, N_("Show all keys"), NULL },
@@ -267,6 +292,13 @@ const struct ui_key ui_keys[] = {
 	  N_("Cases I may know of, new signals on top"), NULL },
 	{ '5', "5", VIEWS_ALL, 0, NULL, k_nominations,
 	  N_("Cases nominated for a meeting, waiting for the chair"), NULL },
+	{ '7', "7", VIEWS_ALL, 0, NULL, k_reports,
+	  N_("Reports: per organisation and area (chairs, administrators, "
+	  "steering group)"), NULL },
+	{ 'p', "p", V(REPORTS), 0, N_("period"), view_reports_period,
+	  N_("Another period for the report"), NULL },
+	{ '6', "6", VIEWS_ALL, 0, NULL, k_inbox,
+	  N_("Inbox: feedback on the cases my organisation submitted"), NULL },
 	{ KEY_UP, "↑", VIEWS_ALL, 0, NULL, k_up,
 	  N_("Previous line (in a meeting: go your own way)"), NULL },
 	{ 'k', "k", VIEWS_ALL, 0, NULL, k_up,
@@ -282,6 +314,8 @@ const struct ui_key ui_keys[] = {
 	  N_("search"),
 	  k_filter,
 	  N_("Search: show only the lines containing the text"), NULL },
+	{ 'b', "b", V(MEETINGS), 0, NULL, k_minutes,
+	  N_("Minutes of the selected closed meeting (besluitenlijst)"), NULL },
 	{ 'v', "v", V(MEETINGS), 0, N_("past"), k_past,
 	  N_("Hide or show past meetings"), NULL },
 	{ 'N', "N", V(MEETINGS), 0, N_("plan"), forms_plan_meetings,
@@ -293,10 +327,10 @@ const struct ui_key ui_keys[] = {
 	{ 'X', "X", V(MEETINGS), 0, NULL, forms_cancel_meeting,
 	  N_("Cancel the selected planned meeting, with a reason"), NULL },
 	{ '\r', "Enter", V(MEETINGS) | MEETING | V(ACTIONS) |
-	  V(CASES), 0, N_("open"),
+	  V(CASES) | V(INBOX), 0, N_("open"),
 	  k_enter, N_("Open the meeting or case under the cursor"), NULL },
 	{ '\n', "Enter", V(MEETINGS) | MEETING | V(ACTIONS) |
-	  V(CASES), 0, NULL, k_enter,
+	  V(CASES) | V(INBOX), 0, NULL, k_enter,
 	  N_("Open the meeting or case under the cursor"), NULL },
 	{ KEY_ENTER, "Enter", V(MEETINGS) | MEETING | V(ACTIONS) |
 	  V(CASES), 0, NULL,
@@ -356,6 +390,16 @@ const struct ui_key ui_keys[] = {
 	{ 'N', "N", V(CASE), 0, NULL, forms_nominate,
 	  N_("Nominate the case for the next meeting of a series, with a "
 	  "reason"), NULL },
+	{ 'v', "v", MEETING, 1, N_("proposals"), k_proposals,
+	  N_("Chair: the cases proposed for this planned meeting, and why"),
+	  when_planned },
+	{ 'U', "U", MEETING, 1, N_("publish"), forms_publish_agenda,
+	  N_("Chair: publish the agenda to the member organisations"),
+	  when_planned },
+	{ 'a', "a", V(PROPOSALS), 1, N_("accept"), forms_accept_proposal,
+	  N_("Accept: the case goes on the agenda"), NULL },
+	{ 'x', "x", V(PROPOSALS), 1, N_("decline"), forms_decline_proposal,
+	  N_("Decline the proposal, with a reason"), NULL },
 	{ 'a', "a", V(NOMINATIONS), 0, N_("accept"), forms_accept_nomination,
 	  N_("Accept: the case goes on the agenda of the series' next meeting"),
 	  NULL },

@@ -30,6 +30,10 @@ static const struct ui_view_ops *const view_table[VIEW__COUNT] = {
 	[VIEW_CASES] = &view_cases_ops,
 	[VIEW_NOMINATIONS] = &view_nominations_ops,
 	[VIEW_PICK_ORG] = &view_pick_org_ops,
+	[VIEW_INBOX] = &view_inbox_ops,
+	[VIEW_MINUTES] = &view_minutes_ops,
+	[VIEW_PROPOSALS] = &view_proposals_ops,
+	[VIEW_REPORTS] = &view_reports_ops,
 };
 
 /* --- the windows and the one redraw -------------------------------------- */

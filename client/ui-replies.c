@@ -155,6 +155,7 @@ inbox_event(struct ui *u, const Tafel__InboxEntry *e)
 	else if (!e->sent_by_me && e->read_at == 0)
 		ui_message(u, 0, _("New feedback on case %s (inbox)."),
 		    e->case_number);
+	view_inbox_update(u, e);
 	r.unread_only = 1;
 	net_send_body(u->net, TAFEL__ENVELOPE__BODY_LIST_INBOX, &r,
 	    NET_REQ_VOLATILE, NULL, on_inbox_list, u);

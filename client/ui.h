@@ -28,6 +28,10 @@ enum ui_view_id {
 	VIEW_CASES,		/* the case list: new signals live */
 	VIEW_NOMINATIONS,	/* pending nominations of cases */
 	VIEW_PICK_ORG,		/* pick an organisation (regie) */
+	VIEW_INBOX,		/* feedback on my organisation's cases */
+	VIEW_MINUTES,		/* a closed meeting's minutes (pager) */
+	VIEW_PROPOSALS,		/* chair: a planned meeting's proposals */
+	VIEW_REPORTS,		/* totals per organisation and area */
 	VIEW__COUNT
 };
 
@@ -222,5 +226,9 @@ void ui_changed_after_close(bool changed, const char *by, int64_t at,
 /* An action point's text, or that (and why) it is hidden from this user. */
 void ui_action_text(const Tafel__Case *c, const Tafel__ActionPoint *a,
     char *buf, size_t len);
+/* A legal clock in words (docs/protocol.md 7.9): "huisverbod dag 9 van 10",
+ * with the hearing and the notice due unless brief ("huisverbod 9/10"). */
+void ui_clock_text(const Tafel__CaseClock *k, int brief, char *buf,
+    size_t len);
 
 #endif

@@ -124,6 +124,19 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		    c->persons[i]->birth_date);
 		wrapped(&l, 0, buf);
 	}
+	/* the legal clocks, soonest end first; red when one ends before the
+	 * next meeting the case can be discussed at */
+	if (c->n_clocks > 0) {
+		line(&l, 0, "");
+		line(&l, ui_attr(u, UI_A_TITLE), _("Legal clocks"));
+	}
+	for (size_t i = 0; i < c->n_clocks; i++) {
+		char text[512];
+
+		ui_clock_text(c->clocks[i], 0, text, sizeof text);
+		snprintf(buf, sizeof buf, "  %s", text);
+		wrapped(&l, c->clocks[i]->red ? ui_attr(u, UI_A_OVERDUE) : 0, buf);
+	}
 	if (st.earlier != NULL && st.earlier->case_id == c->id &&
 	    st.earlier->n_matches > 0) {
 		line(&l, 0, "");

@@ -17,6 +17,9 @@ flash_or(struct ui *u, double changed, attr_t other)
 	return model_recent(changed, ui_now()) ? ui_attr(u, UI_A_FLASH) : other;
 }
 
+/* Where an agenda row's clock starts: after the overdue count. */
+#define CLOCK_COL 64
+
 /* The agenda as a table: marker, position, case number, theme, routing
  * status, open / overdue action points; returns the rows used. */
 static int
@@ -83,6 +86,16 @@ draw_agenda(struct ui *u, WINDOW *w, int top, int rows, int width)
 		    it->id == cur ? "▶" : it->state ==
 		    TAFEL__ITEM_STATE__ITEM_DISCUSSED ? "✓" : " ", it->position,
 		    c != NULL ? c->number : "?", theme, status, open, late);
+		/* the soonest-ending legal clock after the counts, red when
+		 * it ends before the next meeting */
+		if (c != NULL && c->n_clocks > 0 && width > CLOCK_COL + 4) {
+			char clk[128];
+
+			ui_clock_text(c->clocks[0], 1, clk, sizeof clk);
+			ui_put(w, y, CLOCK_COL, width - CLOCK_COL,
+			    c->clocks[0]->red && i != sel ?
+			    ui_attr(u, UI_A_OVERDUE) : a, clk);
+		}
 	}
 	if (below > 0)
 		ui_more(u, w, y0 + shown, 0, width, below);
@@ -179,6 +192,11 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 			    c->persons[i]->birth_date);
 		if (fit < np && y < rows)
 			ui_more(u, w, y++, x, width, np - fit);
+	}
+	for (size_t i = 0; i < c->n_clocks && y < rows - 3; i++) {
+		ui_clock_text(c->clocks[i], 0, text, sizeof text);
+		ui_putf(w, y++, x, width, c->clocks[i]->red ?
+		    ui_attr(u, UI_A_OVERDUE) : 0, "%s", text);
 	}
 	ui_decision_text(c, it->decision, text, sizeof text);
 	ui_putf(w, y++, x, width, flash_or(u, model_rec(&m->agenda,

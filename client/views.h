@@ -14,6 +14,10 @@ extern const struct ui_view_ops view_pick_person_ops;
 extern const struct ui_view_ops view_cases_ops;
 extern const struct ui_view_ops view_nominations_ops;
 extern const struct ui_view_ops view_pick_org_ops;
+extern const struct ui_view_ops view_inbox_ops;
+extern const struct ui_view_ops view_minutes_ops;
+extern const struct ui_view_ops view_proposals_ops;
+extern const struct ui_view_ops view_reports_ops;
 
 /* view-meetings.c: v hides or shows past meetings. */
 void view_meetings_toggle_past(struct ui *);
@@ -76,5 +80,25 @@ void view_pick_person_open(struct ui *, const char *title, int64_t org_id,
  * search (NULL: none); done gets it, or NULL when left without a choice. */
 void view_pick_org_open(struct ui *, const char *title, const char *search,
     void (*done)(struct ui *, const Tafel__Organisation *));
+
+/* view-inbox.c: the inbox (list_inbox), newest first. */
+void view_inbox_open(struct ui *);
+const Tafel__InboxEntry *view_inbox_selected(struct ui *);
+/* An entry made or read replaces its line or goes on top. */
+void view_inbox_update(struct ui *, const Tafel__InboxEntry *);
+
+/* view-minutes.c: the minutes of the selected (closed) meeting. */
+void view_minutes_open(struct ui *);
+
+/* view-proposals.c: the chair's proposals for the planned meeting shown. */
+void view_proposals_open(struct ui *);
+void view_proposals_reload(struct ui *);
+const Tafel__Proposal *view_proposals_selected(struct ui *);
+/* The meeting the proposals are for. */
+int64_t view_proposals_meeting(void);
+
+/* view-reports.c: the report for the last quarter; p asks another period. */
+void view_reports_open(struct ui *);
+void view_reports_period(struct ui *);
 
 #endif

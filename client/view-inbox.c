@@ -1,0 +1,217 @@
+/* The inbox view: feedback on the cases my organisation submitted (docs/protocol.md 7.12), newest first; Enter marks the entry read. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "forms.h"
+#include "i18n.h"
+#include "views.h"
+
+#define MAX_ENTRIES 512
+
+static struct {
+	Tafel__InboxList *list;		/* the list_inbox answer, owned */
+	size_t sel;
+} st;
+
+/* What happened, by kind (a table, not a switch). */
+static const struct {
+	Tafel__InboxKind kind;
+	const char *text;
+} kind_texts[] = {
+	{ TAFEL__INBOX_KIND__INBOX_ACTION_DONE, N_("action point done") },
+	{ TAFEL__INBOX_KIND__INBOX_ACTION_CANCELLED,
+	  N_("action point cancelled") },
+	{ TAFEL__INBOX_KIND__INBOX_CASE_MOVED, N_("moved to") },
+	{ TAFEL__INBOX_KIND__INBOX_CASE_CLOSED, N_("case closed") },
+	{ TAFEL__INBOX_KIND__INBOX_ACTION_OVERDUE,
+	  N_("action point overdue") },
+};
+
+static void
+what_text(const Tafel__InboxEntry *e, char *buf, size_t len)
+{
+	const char *t = "?";
+
+	for (size_t i = 0; i < sizeof kind_texts / sizeof kind_texts[0]; i++)
+		if (kind_texts[i].kind == e->kind)
+			t = _(kind_texts[i].text);
+	if (e->kind == TAFEL__INBOX_KIND__INBOX_CASE_MOVED) {
+		const ProtobufCEnumValue *v =
+		    protobuf_c_enum_descriptor_get_value_by_name(
+		    &tafel__case_status__descriptor, e->to_status);
+
+		snprintf(buf, len, "%s %s", t, v != NULL ?
+		    ui_enum(&tafel__case_status__descriptor, v->value) :
+		    e->to_status);
+		return;
+	}
+	snprintf(buf, len, "%s", t);
+}
+
+static size_t
+lines(struct ui *u)
+{
+	return st.list != NULL ? st.list->n_entries : 0;
+}
+
+static void
+draw(struct ui *u, WINDOW *w, int rows, int cols)
+{
+	char what[128], who[160], when[40], hdr[4][64], f[3][160];
+	size_t first, n = lines(u), vis;
+
+	if (st.list == NULL) {
+		ui_put(w, 1, 2, cols - 4, 0, _("Loading the inbox…"));
+		return;
+	}
+	if (n == 0) {
+		ui_put(w, 1, 2, cols - 4, 0, _("The inbox is empty: feedback "
+		    "on the cases your organisation submitted appears here."));
+		return;
+	}
+	layout_fit(hdr[0], sizeof hdr[0], _("Case"), 9);
+	layout_fit(hdr[1], sizeof hdr[1], _("What"), 22);
+	layout_fit(hdr[2], sizeof hdr[2], _("Who"), 22);
+	layout_fit(hdr[3], sizeof hdr[3], _("When"), 16);
+	ui_putf(w, 0, 0, cols, ui_attr(u, UI_A_TITLE), "  %s  %s  %s  %s",
+	    hdr[0], hdr[1], hdr[2], hdr[3]);
+	first = ui_list_scroll(u, &st.sel, n, rows, &vis);
+	for (size_t i = first; i < first + vis; i++) {
+		const Tafel__InboxEntry *e = st.list->entries[i];
+		attr_t a = e->read_at == 0 ? A_BOLD : 0;
+		int y = (int)(i - first) + 1;
+
+		if (i == st.sel) {
+			a = ui_attr(u, UI_A_SELECTED);
+			mvwchgat(w, y, 0, cols, a, 0, NULL);
+		}
+		what_text(e, what, sizeof what);
+		if (e->sender_id == 0)
+			snprintf(who, sizeof who, "tafel");
+		else
+			snprintf(who, sizeof who, "%s (%s)", e->sender_name,
+			    e->sender_org_name);
+		ui_date(e->created_at, when, sizeof when);
+		layout_fit(f[0], sizeof f[0], what, 22);
+		layout_fit(f[1], sizeof f[1], who, 22);
+		layout_fit(f[2], sizeof f[2], when, 16);
+		/* ● unread, the rest read */
+		ui_putf(w, y, 0, cols, a, "%s %-9s  %s  %s  %s",
+		    e->read_at == 0 ? "●" : " ", e->case_number, f[0], f[1],
+		    f[2]);
+	}
+	if (first + vis < n)
+		ui_more(u, w, 1 + (int)vis, 0, cols, n - first - vis);
+}
+
+static void
+step(struct ui *u, int dir)
+{
+	size_t n = lines(u);
+
+	if (n > 0)
+		ui_list_step(&st.sel, n, dir);
+}
+
+static void
+select_line(struct ui *u, size_t idx)
+{
+	st.sel = idx;
+}
+
+const Tafel__InboxEntry *
+view_inbox_selected(struct ui *u)
+{
+	return st.sel < lines(u) ? st.list->entries[st.sel] : NULL;
+}
+
+static void
+on_list(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct ui *u = arg;
+
+	if (m == NULL || m->body_case != TAFEL__ENVELOPE__BODY_INBOX_LIST)
+		return;
+	if (st.list != NULL)
+		protobuf_c_message_free_unpacked(&st.list->base, NULL);
+	st.list = (Tafel__InboxList *)model_dup(&m->inbox_list->base);
+	ui_dirty(u);
+}
+
+static void
+reload(struct ui *u)
+{
+	Tafel__ListInboxRequest r = TAFEL__LIST_INBOX_REQUEST__INIT;
+
+	/* every view reloads after a reconnect: only once it was opened */
+	if (u->view != VIEW_INBOX && st.list == NULL)
+		return;
+	net_send_body(u->net, TAFEL__ENVELOPE__BODY_LIST_INBOX, &r,
+	    NET_REQ_READ, NULL, on_list, u);
+}
+
+void
+view_inbox_open(struct ui *u)
+{
+	st.sel = 0;
+	ui_set_view(u, VIEW_INBOX);
+	reload(u);
+}
+
+/* An entry made or read (event or mark_inbox_read's answer): it replaces
+ * its line, or a new one goes on top (newest first). */
+void
+view_inbox_update(struct ui *u, const Tafel__InboxEntry *e)
+{
+	Tafel__InboxEntry **v;
+	size_t i;
+
+	if (e == NULL || st.list == NULL)
+		return;
+	for (i = 0; i < st.list->n_entries; i++)
+		if (st.list->entries[i]->id == e->id)
+			break;
+	if (i < st.list->n_entries) {
+		if (st.list->entries[i]->version > e->version)
+			return;
+		protobuf_c_message_free_unpacked(&st.list->entries[i]->base,
+		    NULL);
+		st.list->entries[i] = (Tafel__InboxEntry *)model_dup(&e->base);
+		ui_dirty(u);
+		return;
+	}
+	if (st.list->n_entries >= MAX_ENTRIES)
+		return;
+	v = realloc(st.list->entries, (st.list->n_entries + 1) * sizeof *v);
+	if (v == NULL)
+		return;
+	memmove(v + 1, v, st.list->n_entries * sizeof *v);
+	v[0] = (Tafel__InboxEntry *)model_dup(&e->base);
+	st.list->entries = v;
+	st.list->n_entries++;
+	if (st.sel + 1 < st.list->n_entries)
+		st.sel++;	/* the same line stays selected */
+	ui_dirty(u);
+}
+
+static void
+free_state(struct ui *u)
+{
+	if (st.list != NULL)
+		protobuf_c_message_free_unpacked(&st.list->base, NULL);
+	st.list = NULL;
+}
+
+const struct ui_view_ops view_inbox_ops = {
+	.title = N_("Inbox"),
+	.help_title = N_("In the inbox"),
+	.draw = draw,
+	.lines = lines,
+	.step = step,
+	.select = select_line,
+	.enter = forms_inbox_read,
+	.reload = reload,
+	.free = free_state,
+	.parent = VIEW__COUNT,
+};

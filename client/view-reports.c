@@ -1,0 +1,285 @@
+/* The reports view (get_report, docs/protocol.md 7.14): per partner organisation the action points agreed and how they ended, attendance, as a table and as text bars; per theme/district the cases opened and closed.  For chairs, administrators and the steering group (the server decides). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "i18n.h"
+#include "views.h"
+
+#define MAX_LINES 1000
+#define BAR_WIDTH 30
+
+static struct {
+	char *lines[MAX_LINES];		/* the rendering, owned */
+	attr_t attrs[MAX_LINES];
+	size_t n;
+	size_t scroll;
+	int loading;
+	char error[160];
+	char from[16], to[16];		/* the period shown */
+} st;
+
+static void
+drop_lines(void)
+{
+	for (size_t i = 0; i < st.n; i++)
+		free(st.lines[i]);
+	st.n = 0;
+	st.scroll = 0;
+}
+
+static void
+add(attr_t a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+add(attr_t a, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	if (st.n >= MAX_LINES)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	st.lines[st.n] = strdup(buf);
+	if (st.lines[st.n] == NULL)
+		return;
+	st.attrs[st.n++] = a;
+}
+
+/* A text bar: part of whole as BAR_WIDTH cells, █ filled, · empty. */
+static void
+bar(char *buf, size_t len, unsigned part, unsigned whole)
+{
+	size_t cells = whole > 0 ? (size_t)part * BAR_WIDTH / whole : 0, o = 0;
+
+	for (size_t i = 0; i < BAR_WIDTH && o + 4 < len; i++) {
+		const char *c = i < cells ? "█" : "·";
+
+		memcpy(buf + o, c, strlen(c));
+		o += strlen(c);
+	}
+	buf[o] = '\0';
+}
+
+static void
+render(struct ui *u, const Tafel__Report *r)
+{
+	attr_t t = ui_attr(u, UI_A_TITLE);
+	char name[64], b[BAR_WIDTH * 4 + 1], h[9][32];
+
+	drop_lines();
+	add(t, "%s %s – %s", _("Report"), r->from, r->to);
+	add(0, "%s", "");
+	layout_fit(h[0], sizeof h[0], _("Organisation"), 22);
+	layout_fit(h[1], sizeof h[1], _("Agreed"), 5);
+	layout_fit(h[2], sizeof h[2], _("On time"), 5);
+	layout_fit(h[3], sizeof h[3], _("Late"), 5);
+	layout_fit(h[4], sizeof h[4], _("Cancelled"), 5);
+	layout_fit(h[5], sizeof h[5], _("Open"), 5);
+	layout_fit(h[6], sizeof h[6], _("Overdue"), 5);
+	layout_fit(h[7], sizeof h[7], _("Meetings"), 5);
+	layout_fit(h[8], sizeof h[8], _("Present"), 5);
+	add(t, "%s %s %s %s %s %s %s %s %s", h[0], h[1], h[2], h[3], h[4],
+	    h[5], h[6], h[7], h[8]);
+	if (r->n_orgs == 0)
+		add(ui_attr(u, UI_A_DIM), "  %s", _("(none)"));
+	for (size_t i = 0; i < r->n_orgs; i++) {
+		const Tafel__OrgReport *o = r->orgs[i];
+
+		layout_fit(name, sizeof name, o->org_name, 22);
+		add(o->overdue > 0 ? ui_attr(u, UI_A_OVERDUE) : 0,
+		    "%s %5u %5u %5u %5u %5u %5u %5u %5u", name, o->agreed,
+		    o->done_on_time, o->done_late, o->cancelled, o->open,
+		    o->overdue, o->meetings, o->attended);
+	}
+	add(0, "%s", "");
+	add(t, "%s", _("Done on time, of the action points agreed"));
+	for (size_t i = 0; i < r->n_orgs; i++) {
+		const Tafel__OrgReport *o = r->orgs[i];
+
+		layout_fit(name, sizeof name, o->org_name, 22);
+		bar(b, sizeof b, o->done_on_time, o->agreed);
+		add(0, "%s %s %u/%u", name, b, o->done_on_time, o->agreed);
+	}
+	add(0, "%s", "");
+	add(t, "%s", _("Present, of the meetings"));
+	for (size_t i = 0; i < r->n_orgs; i++) {
+		const Tafel__OrgReport *o = r->orgs[i];
+
+		layout_fit(name, sizeof name, o->org_name, 22);
+		bar(b, sizeof b, o->attended, o->meetings);
+		add(0, "%s %s %u/%u", name, b, o->attended, o->meetings);
+	}
+	add(0, "%s", "");
+	add(t, "%s", _("Cases per theme and district: opened, closed"));
+	if (r->n_areas == 0)
+		add(ui_attr(u, UI_A_DIM), "  %s", _("(none)"));
+	for (size_t i = 0; i < r->n_areas; i++) {
+		const Tafel__AreaReport *a = r->areas[i];
+		char area[160];
+
+		snprintf(area, sizeof area, "%s · %s", ui_theme(a->theme),
+		    a->district);
+		layout_fit(name, sizeof name, area, 36);
+		add(0, "%s %6u %6u", name, a->opened, a->closed);
+	}
+}
+
+static void
+on_report(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct ui *u = arg;
+
+	if (m == NULL)
+		return;
+	st.loading = 0;
+	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
+		snprintf(st.error, sizeof st.error, "%s",
+		    ui_error_text(m->error->code));
+		ui_show_error(u, m->error);
+	} else if (m->body_case == TAFEL__ENVELOPE__BODY_REPORT)
+		render(u, m->report);
+	ui_dirty(u);
+}
+
+static void
+reload(struct ui *u)
+{
+	Tafel__ReportRequest r = TAFEL__REPORT_REQUEST__INIT;
+
+	/* every view reloads after a reconnect: only when on screen (most
+	 * users may not ask for a report) */
+	if (u->view != VIEW_REPORTS)
+		return;
+	st.loading = 1;
+	st.error[0] = '\0';
+	r.from = st.from;
+	r.to = st.to;
+	net_send_body(u->net, TAFEL__ENVELOPE__BODY_GET_REPORT, &r,
+	    NET_REQ_READ, NULL, on_report, u);
+}
+
+/* The last quarter: the calendar quarter before today's. */
+static void
+last_quarter(char *from, char *to, size_t len)
+{
+	time_t now = time(NULL);
+	struct tm tm, end;
+	int q, y;
+
+	localtime_r(&now, &tm);
+	q = tm.tm_mon / 3 - 1;
+	y = tm.tm_year + 1900;
+	if (q < 0) {
+		q = 3;
+		y--;
+	}
+	memset(&end, 0, sizeof end);
+	end.tm_year = y - 1900;
+	end.tm_mon = q * 3;
+	end.tm_mday = 1;
+	end.tm_hour = 12;
+	mktime(&end);
+	strftime(from, len, "%Y-%m-%d", &end);
+	/* day 0 of the next quarter's first month: the quarter's last day */
+	memset(&end, 0, sizeof end);
+	end.tm_year = y - 1900;
+	end.tm_mon = q * 3 + 3;
+	end.tm_mday = 0;
+	end.tm_hour = 12;
+	mktime(&end);
+	strftime(to, len, "%Y-%m-%d", &end);
+}
+
+void
+view_reports_open(struct ui *u)
+{
+	if (st.from[0] == '\0')
+		last_quarter(st.from, st.to, sizeof st.from);
+	drop_lines();
+	ui_set_view(u, VIEW_REPORTS);
+	reload(u);
+}
+
+/* p: another period, "FROM TO" (YYYY-MM-DD each). */
+static void
+period_typed(struct ui *u, const char *text)
+{
+	char from[16], to[16];
+	int y, m, d;
+
+	if (text == NULL)
+		return;
+	if (sscanf(text, "%15s %15s", from, to) != 2 ||
+	    sscanf(from, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
+	    sscanf(to, "%4d-%2d-%2d", &y, &m, &d) != 3) {
+		ui_message(u, 1, "%s", _("Type two dates: YYYY-MM-DD YYYY-MM-DD."));
+		return;
+	}
+	snprintf(st.from, sizeof st.from, "%s", from);
+	snprintf(st.to, sizeof st.to, "%s", to);
+	drop_lines();
+	reload(u);
+}
+
+void
+view_reports_period(struct ui *u)
+{
+	char initial[40];
+
+	snprintf(initial, sizeof initial, "%s %s", st.from, st.to);
+	ui_prompt(u, _("Period (from to)"), initial, period_typed);
+}
+
+static void
+draw(struct ui *u, WINDOW *w, int rows, int cols)
+{
+	size_t below = 0, first;
+	int y = 0;
+
+	if (st.loading || st.n == 0) {
+		ui_put(w, 1, 2, cols - 4, 0, st.error[0] ? st.error :
+		    _("Loading the report…"));
+		return;
+	}
+	if (st.scroll >= st.n)
+		st.scroll = st.n - 1;
+	first = st.scroll;
+	if (first > 0)
+		ui_more(u, w, y++, 0, cols, first);
+	if (st.n - first > (size_t)(rows - y))
+		below = st.n - first - (size_t)(rows - y - 1);
+	for (size_t i = first; i < st.n - below && y < rows; i++)
+		ui_put(w, y++, 1, cols - 1, st.attrs[i], st.lines[i]);
+	if (below > 0)
+		ui_more(u, w, y, 0, cols, below);
+}
+
+static void
+step(struct ui *u, int dir)
+{
+	if (dir < 0 && st.scroll > 0)
+		st.scroll--;
+	else if (dir > 0 && st.scroll + 1 < st.n)
+		st.scroll++;
+}
+
+static void
+free_state(struct ui *u)
+{
+	drop_lines();
+}
+
+const struct ui_view_ops view_reports_ops = {
+	.title = N_("Reports"),
+	.help_title = N_("In the reports"),
+	.draw = draw,
+	.step = step,
+	.reload = reload,
+	.free = free_state,
+	.parent = VIEW__COUNT,
+};

@@ -1,0 +1,75 @@
+#!/bin/bash
+# The inbox view (issue 12): 6 opens it from anywhere (listed in help); entries newest first with case number, what happened, who and when, unread ones marked ●; a new entry arrives live on top (the selection stays on its line); Enter marks the selected one read (mark_inbox_read) and the status line's count drops.
+. "$(dirname "$0")/lib.sh"
+
+start_server
+vt=$(printf 'orgs\nquit\n' | batch politie | python3 -c '
+import json, sys
+for l in sys.stdin:
+    o = json.loads(l)
+    if o.get("body") == "organisation_list":
+        print([x["id"] for x in o["organisation_list"]["organisations"] if x["kind"] == "veilig_thuis"][0])')
+set -- $(printf '%s\n' "signal domestic_violence Inboxdorp person Melding na ruzie" quit |
+	batch politie | python3 -c '
+import json, sys
+for l in sys.stdin:
+    o = json.loads(l)
+    if o.get("body") == "case_record":
+        print(o["case_record"]["id"], o["case_record"]["number"]); break')
+[ -n "${2:-}" ] || fail "signal"
+case_id=$1 number=$2
+due=$(date -d '+7 days' +%Y-%m-%d)
+acts=$(printf '%s\n' "action $case_id 0 $vt $due Huisbezoek afleggen" \
+	"action $case_id 0 $vt $due School bellen" quit |
+	batch politie | python3 -c '
+import json, sys
+for l in sys.stdin:
+    o = json.loads(l)
+    if o.get("body") == "action_point":
+        print(o["action_point"]["id"], o["action_point"]["version"])')
+set -- $acts
+[ -n "${4:-}" ] || fail "actions: $acts"
+a1=$1 v1=$2 a2=$3 v2=$4
+
+# one entry before the client starts
+printf '%s\n' "complete $a1 $v1 Huisbezoek gedaan" quit | batch veiligthuis >/dev/null
+start_client pol politie
+wait_for pol "verbonden" || fail "client not connected: $(screen pol)"
+
+# 6 is in the help
+keys pol '?'
+wait_re pol "^ *6 .*Postvak" || fail "help does not list 6: $(screen pol)"
+keys pol Escape
+keys pol 4
+wait_for pol "Tafel · Casussen" || fail "4 did not open the case list"
+keys pol 6
+wait_for pol "Tafel · Postvak" || fail "6 did not open the inbox: $(screen pol)"
+wait_re pol "^● $number +afspraak afgerond +Joris Mulder \(Veilig" ||
+	fail "no unread entry with case, what and who: $(screen pol)"
+wait_re pol "^● $number .* [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}$" || fail "no time: $(screen pol)"
+
+# a second one arrives live, on top
+printf '%s\n' "cancel $a2 $v2 Niet meer nodig" quit | batch veiligthuis >/dev/null
+wait_re pol "^● $number +afspraak geannuleerd" || fail "new entry not shown: $(screen pol)"
+top=$(screen pol | grep -nE "^● $number" | head -n 1)
+echo "$top" | grep -q "geannuleerd" || fail "newest not on top: $(screen pol)"
+keys pol r	# clears the announcement from the status line
+wait_for pol "postvak: 2 ongelezen" || fail "count not 2: $(screen pol)"
+
+# the selection stayed on the line it was on (the older one): Enter marks
+# that one read
+keys pol Enter
+wait_for pol "Terugkoppeling op casus $number gelezen." || fail "no confirmation: $(screen pol)"
+wait_re pol "^  $number +afspraak afgerond" || fail "still marked unread: $(screen pol)"
+wait_re pol "^● $number +afspraak geannuleerd" || fail "the other one should stay unread"
+keys pol r
+wait_for pol "postvak: 1 ongelezen" || fail "count did not drop: $(screen pol)"
+# the server agrees
+n=$(printf 'inbox unread received\nquit\n' | batch politie | python3 -c '
+import json, sys
+for l in sys.stdin:
+    o = json.loads(l)
+    if o.get("body") == "inbox_list":
+        print(len([e for e in o["inbox_list"].get("entries", []) if not e.get("read_at")]))')
+[ "$n" = 1 ] || fail "server unread count $n, want 1"
+ok

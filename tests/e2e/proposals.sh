@@ -1,0 +1,109 @@
+#!/bin/bash
+# The chair's agenda proposals in the client (issue 11, docs/protocol.md 7.11): v in a planned meeting lists the proposed cases with why (a red one marked !); a accepts one (add_agenda_item: it is on the agenda), x declines another with a reason (shown, dimmed, last); U publishes the agenda (published_at set).  Monday is set with TAFEL_TEST_TODAY.
+. "$(dirname "$0")/lib.sh"
+
+ctl() {
+	"$TAFELCTL" --config /dev/null --data-dir "$E2E_DIR" "$@" 2>&1
+}
+
+# pick EXPR: the first value of a Python expression over the JSON lines on
+# stdin (m: one line) that does not fail.
+pick() {
+	python3 -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    try:
+        v = eval(sys.argv[1])
+    except (KeyError, IndexError, TypeError):
+        continue
+    if v is not None:
+        print(v)
+        break
+' "$1"
+}
+
+# Monday: the coming Monday (today when it is one); the meetings lie ahead.
+dow=$(date +%u)
+MON=$(date -d "+$(( (8 - dow) % 7 )) days" +%F)
+TUE=$(date -d "$MON +1 day" +%F)
+WED=$(date -d "$MON +2 days" +%F)
+THU=$(date -d "$MON +3 days" +%F)
+THU2=$(date -d "$MON +17 days" +%F)
+
+export TAFEL_TEST_TODAY=$MON
+start_server
+SERIES=$(ctl series add "Prep tafel" casusoverleg_hg domestic_violence Prepdorp voorzitter |
+	sed -n 's/.*(id \([0-9]*\)).*/\1/p')
+[ -n "$SERIES" ] || fail "series add"
+for o in "Gemeente Eemland-Twente" "Politie Eenheid Oost-Nederland" "Woonstichting De Eemhof" \
+	"Rechtbank Oost-Nederland (toehoorder)"; do
+	ctl series member "Prep tafel" "$o" >/dev/null || fail "series member $o"
+done
+ctl pm add reclassering Prepdorp domestic_violence >/dev/null || fail "pm add"
+
+# the chair plans Thursday and the Thursday two weeks later
+out=$(printf 'plan %s %s 13:30 2 %s\nquit\n' "$SERIES" "$THU" "$THU2" | batch voorzitter)
+MEETING=$(echo "$out" | pick 'm["meeting_list"]["meetings"][0]["id"]')
+# Monday: two signals; the first with a restraining order
+signal() {
+	printf 'signal domestic_violence Prepdorp person %s\nquit\n' "$1" | batch politie |
+		python3 -c '
+import json, sys
+for l in sys.stdin:
+    m = json.loads(l)
+    if m.get("body") == "case_record":
+        print(m["case_record"]["id"], m["case_record"]["number"]); break'
+}
+set -- $(signal "Huisverbod opgelegd na melding")
+CASE=${1:-} NUMBER=${2:-}
+set -- $(signal "Zorgen van de buren")
+CASE2=${1:-} NUMBER2=${2:-}
+[ -n "$CASE" ] && [ -n "$CASE2" ] || fail "signals"
+printf 'clock %s huisverbod %s hearing=%s\nquit\n' "$CASE" "$MON" "$WED" | batch politie |
+	grep -q '"case_record"' || fail "clock"
+
+start_client chair voorzitter --meeting "$MEETING"
+wait_re chair "^ +# +Casus" || fail "meeting not shown: $(screen chair)"
+keys chair v
+wait_for chair "Tafel · Voorstellen" || fail "v did not open the proposals: $(screen chair)"
+wait_re chair "^! $NUMBER .*wettelijke termijn loopt af" || fail "red proposal with its reason not shown: $(screen chair)"
+wait_re chair "^  $NUMBER2 .*nieuw signaal" || fail "second proposal not shown: $(screen chair)"
+
+# select LINE-REGEX: moves the selection to the first line matching
+select_line() {
+	local idx
+	idx=$(screen chair | grep -E '^[! ] 20[0-9]{2}-' | grep -nE "$1" | head -n 1 | cut -d: -f1)
+	[ -n "$idx" ] || fail "no line $1"
+	for _ in $(seq 1 10); do keys chair k; done
+	for _ in $(seq 2 "$idx"); do keys chair j; done
+}
+select_line "^! $NUMBER "
+keys chair a
+wait_for chair "Casus $NUMBER staat op de agenda." || fail "accept: $(screen chair)"
+select_line "^  $NUMBER2 "
+keys chair x
+wait_for chair "Voorstel van casus $NUMBER2 afwijzen: reden" || fail "x did not ask a reason: $(screen chair)"
+type_text chair "Eerst de inforonde afwachten"
+keys chair Enter
+wait_for chair "Voorstel van casus $NUMBER2 afgewezen." || fail "decline: $(screen chair)"
+wait_re chair "^  $NUMBER2 .*afgewezen: Eerst de inforonde afwachten" || fail "declined reason not shown: $(screen chair)"
+printf 'proposals 0 meeting=%s\nquit\n' "$MEETING" | batch voorzitter | grep -q '"declined"\|PROPOSAL_DECLINED\|"state":"declined"' ||
+	fail "server does not have the proposal declined"
+
+# back to the agenda: the accepted case is on it; U publishes
+keys chair q
+wait_re chair "^ +# +Casus" || fail "q did not go back to the meeting"
+wait_re chair "^ +[0-9]+  $NUMBER " || fail "accepted case not on the agenda: $(screen chair)"
+keys chair U
+wait_for chair "Agenda gepubliceerd" || fail "U did not publish: $(screen chair)"
+printf 'meetings\nquit\n' | batch voorzitter | python3 -c '
+import json, sys
+for l in sys.stdin:
+    m = json.loads(l)
+    if m.get("body") == "meeting_list":
+        for x in m["meeting_list"]["meetings"]:
+            if x["id"] == int(sys.argv[1]):
+                sys.exit(0 if x.get("published_at") else 1)
+sys.exit(1)' "$MEETING" || fail "meeting not published on the server"
+ok

@@ -1,0 +1,62 @@
+#!/bin/bash
+# The reports view (issue 12, docs/protocol.md 7.14): 7 shows the chair the last calendar quarter by default; p takes another period; the per-organisation table and the text bars carry the same numbers as tafel --batch report; a partner without the right is told so.
+. "$(dirname "$0")/lib.sh"
+
+start_server
+# the last calendar quarter, as the client computes it
+read -r qfrom qto < <(python3 -c '
+import datetime
+t = datetime.date.today()
+q = (t.month - 1) // 3 - 1
+y = t.year
+if q < 0:
+    q, y = 3, y - 1
+f = datetime.date(y, q * 3 + 1, 1)
+n = datetime.date(y + (q == 3), (q * 3 + 3) % 12 + 1, 1)
+print(f, n - datetime.timedelta(days=1))')
+from=$(date -d '-60 days' +%Y-%m-%d)
+to=$(date +%Y-%m-%d)
+
+start_client chair voorzitter
+wait_for chair "Tafel · Overleggen" || fail "no meetings list"
+keys chair 7
+wait_for chair "Tafel · Rapportages" || fail "7 did not open the reports: $(screen chair)"
+wait_for chair "Rapportage $qfrom – $qto" || fail "not the last quarter ($qfrom – $qto): $(screen chair)"
+
+keys chair p
+wait_for chair "Periode (van tot): $qfrom $qto" || fail "p did not ask the period: $(screen chair)"
+keys chair C-u
+type_text chair "$from $to"
+keys chair Enter
+wait_for chair "Rapportage $from – $to" || fail "period not taken: $(screen chair)"
+
+# the first organisation with agreed action points, from the server
+row=$(printf 'report %s %s\nquit\n' "$from" "$to" | batch voorzitter | python3 -c '
+import json, sys
+for l in sys.stdin:
+    m = json.loads(l)
+    if m.get("body") == "report":
+        for o in m["report"]["orgs"]:
+            if o.get("agreed", 0) > 0:
+                print(o["org_name"][:20] + "|" + " ".join(str(o.get(k, 0)) for k in
+                    ("agreed", "done_on_time", "done_late", "cancelled", "open",
+                     "overdue", "meetings", "attended")))
+                break')
+[ -n "$row" ] || fail "the demo has no action points agreed in $from..$to"
+name=${row%%|*}
+set -- ${row#*|}
+wait_re chair "^ $name.* +$1 +$2 +$3 +$4 +$5 +$6 +$7 +$8\$" || fail "table row for $name ($*) not shown: $(screen chair)"
+# the bars below: scroll until the first bar shows for that organisation
+for _ in $(seq 1 12); do keys chair j; done
+wait_re chair "^ $name.*[█·]+ $2/$1\$" || fail "bar of $name ($2/$1) not shown: $(screen chair)"
+screen chair
+keys chair q
+
+# a partner without the right is told so
+start_client pol politie
+wait_for pol "Tafel · Overleggen" || fail "pol: no meetings list"
+keys pol 7
+wait_for pol "Tafel · Rapportages" || fail "pol: 7 did not open the reports"
+wait_gone pol "Rapportage laden" 10 || true
+screen pol | grep -qE "^ Rapportage 20" && fail "a partner got the report: $(screen pol)"
+ok
