@@ -1,0 +1,629 @@
+/* The action point forms: new and editing (its own fields, drawn over the view), completing with feedback and cancelling with a reason. */
+#include "forms.h"
+#include "forms-int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "datein.h"
+#include "i18n.h"
+#include "views.h"
+
+/* The action point form's fields, in the order asked. */
+enum action_field {
+	FIELD_DESCRIPTION,
+	FIELD_OWNER,			/* owner organisation */
+	FIELD_PERSON,			/* owner person: editing only */
+	FIELD_DUE,
+	FIELD_SENDING,			/* sent: shown until the answer */
+	FIELD__COUNT = FIELD_SENDING
+};
+
+/* The action point form (new, or editing one), kept while the server may
+ * still refuse it. */
+struct action_form {
+	int active;			/* on screen */
+	enum action_field field;	/* being asked */
+	int64_t case_id, meeting_id;
+	int64_t action_id;		/* editing this action point, 0: new */
+	int64_t version;		/* its version (or from a CONFLICT) */
+	enum ui_view_id view;		/* drawn over this view */
+	char case_number[32];
+	char description[1024];
+	int description_hidden;		/* editing one whose text we may not see */
+	int64_t owner_org_id;
+	int64_t owner_user_id;
+	int64_t goal_id;		/* kept on edit: the update is whole */
+	char owner_user_name[200];
+	char due_date[32];
+	char old_due[32];		/* the date before editing */
+	char person_typed[200];		/* the name typed before the list */
+};
+
+static struct action_form af;
+
+/* --- the action point form ----------------------------------------------- */
+
+/* description → owner organisation → (when editing: owner person →) due
+ * date.  The same form creates and edits. */
+static void ask_field(struct ui *u, enum action_field field);
+static const struct form action_form;
+
+/* A user of organisation org by number, login, name, or a part of the
+ * name only one of them has; *several when the part fits more than one. */
+static const Tafel__User *
+find_user(struct ui *u, int64_t org, const char *text, int *several)
+{
+	char *end;
+	long long id = strtoll(text, &end, 10);
+	const Tafel__User *hit = NULL;
+
+	*several = 0;
+	if (*text != '\0' && *end == '\0')
+		return ui_user(u, id);
+	for (size_t i = 0; u->orgs != NULL && i < u->orgs->n_users; i++) {
+		const Tafel__User *p = u->orgs->users[i];
+
+		if (p->org_id == org && (strcasecmp(p->login, text) == 0 ||
+		    strcasecmp(p->display_name, text) == 0))
+			return p;
+	}
+	for (size_t i = 0; u->orgs != NULL && i < u->orgs->n_users; i++) {
+		const Tafel__User *p = u->orgs->users[i];
+
+		if (p->org_id != org || !layout_match(p->display_name, text))
+			continue;
+		if (hit != NULL) {
+			*several = 1;
+			return NULL;
+		}
+		hit = p;
+	}
+	return hit;
+}
+
+/* An organisation by number or by its name (exact, else its start). */
+static int64_t
+find_org(struct ui *u, const char *text)
+{
+	char *end;
+	long long id = strtoll(text, &end, 10);
+	size_t len = strlen(text);
+
+	if (*text != '\0' && *end == '\0')
+		return id;
+	for (int exact = 1; exact >= 0; exact--) {
+		for (size_t i = 0; u->orgs != NULL &&
+		    i < u->orgs->n_organisations; i++) {
+			const char *name = u->orgs->organisations[i]->name;
+
+			if (exact ? strcasecmp(name, text) == 0 :
+			    strncasecmp(name, text, len) == 0)
+				return u->orgs->organisations[i]->id;
+		}
+		for (size_t i = 0; i < u->meeting.orgs.n; i++) {
+			const Tafel__Organisation *o =
+			    (void *)u->meeting.orgs.v[i].msg;
+
+			if (exact ? strcasecmp(o->name, text) == 0 :
+			    strncasecmp(o->name, text, len) == 0)
+				return o->id;
+		}
+	}
+	return 0;
+}
+
+static void
+action_send(struct ui *u)
+{
+	Tafel__CreateActionRequest r = TAFEL__CREATE_ACTION_REQUEST__INIT;
+	Tafel__UpdateActionRequest up = TAFEL__UPDATE_ACTION_REQUEST__INIT;
+	struct action_form *f = &af;
+
+	fs.form = &action_form;
+	f->field = FIELD_SENDING;	/* shown until the answer */
+	if (f->action_id != 0) {
+		up.id = f->action_id;
+		up.version = f->version;
+		up.description = f->description;
+		up.owner_org_id = f->owner_org_id;
+		up.owner_user_id = f->owner_user_id;
+		up.due_date = f->due_date;
+		up.goal_id = f->goal_id;
+		form_send(u, TAFEL__ENVELOPE__BODY_UPDATE_ACTION, &up);
+		return;
+	}
+	r.case_id = f->case_id;
+	r.meeting_id = f->meeting_id;
+	r.description = f->description;
+	r.owner_org_id = f->owner_org_id;
+	r.owner_user_id = f->owner_user_id;
+	r.due_date = f->due_date;
+	form_send(u, TAFEL__ENVELOPE__BODY_CREATE_ACTION, &r);
+}
+
+/* An edit of an action point finished meanwhile closes the form. */
+static int
+action_form_refused(struct ui *u, const Tafel__Error *e)
+{
+	if (af.action_id != 0 && !action_refused(e, &af.version)) {
+		af.active = 0;
+		return 0;
+	}
+	return 1;
+}
+
+/* Back to the field the server objected to (by its request field name). */
+static void
+action_form_reopen(struct ui *u, const Tafel__Error *e)
+{
+	const char *field = e != NULL ? e->field : NULL;
+
+	if (field != NULL && strcmp(field, "due_date") == 0)
+		ask_field(u, FIELD_DUE);
+	else if (field != NULL && strcmp(field, "owner_user_id") == 0)
+		ask_field(u, FIELD_PERSON);
+	else if (field != NULL && strcmp(field, "owner_org_id") == 0)
+		ask_field(u, FIELD_OWNER);
+	else
+		ask_field(u, FIELD_DESCRIPTION);
+}
+
+static void
+action_form_accepted(struct ui *u)
+{
+	af.active = 0;
+	ui_message(u, 0, "%s", af.action_id != 0 ?
+	    _("Action point updated.") : _("Action point recorded."));
+}
+
+static void
+action_form_cancelled(struct ui *u)
+{
+	af.active = 0;
+}
+
+/* The answer to "the due date is in the past: keep it?". */
+static void
+past_confirmed(struct ui *u, const char *text)
+{
+	if (text == NULL) {
+		af.active = 0;
+		return;
+	}
+	if (ui_yes(text))
+		action_send(u);
+	else
+		ask_field(u, FIELD_DUE);
+}
+
+/* The due date as typed (8-12, morgen, +7, ...) becomes YYYY-MM-DD; a day
+ * in the past is only taken when confirmed (or when it was already the
+ * action point's date). */
+static void
+action_due(struct ui *u, const char *text)
+{
+	struct datein_day d, today = datein_today((int64_t)time(NULL));
+	char iso[32], label[300];
+
+	switch (datein_parse(text, today, &d)) {
+	case DATEIN_EMPTY:
+		snprintf(af.due_date, sizeof af.due_date, "%s", "");
+		action_send(u);		/* the server says whether it is needed */
+		return;
+	case DATEIN_INVALID:
+		snprintf(af.due_date, sizeof af.due_date, "%s", text);
+		ask_field(u, FIELD_DUE);
+		ui_message(u, 1, _("'%s' is not a date: type e.g. 8-12-2026, "
+		    "8/12, tomorrow or +7."), text);
+		return;
+	default:
+		break;
+	}
+	datein_format(d, iso, sizeof iso);
+	snprintf(af.due_date, sizeof af.due_date, "%s", iso);
+	if (datein_cmp(d, today) < 0 && strcmp(iso, af.old_due) != 0) {
+		snprintf(label, sizeof label, _("%s is in the past. Use it "
+		    "anyway? (y/n)"), iso);
+		ui_prompt(u, label, "", past_confirmed);
+		return;
+	}
+	action_send(u);
+}
+
+/* The last field (the due date) sends the form. */
+static const struct form action_form = {
+	.label = N_("Due date (e.g. 8-12, tomorrow, +7)"),
+	.send = action_due,
+	.refused = action_form_refused,
+	.reopen = action_form_reopen,
+	.accepted = action_form_accepted,
+	.cancelled = action_form_cancelled,
+};
+
+static void
+field_description(struct ui *u, const char *text)
+{
+	if (text == NULL) {
+		af.active = 0;
+		return;
+	}
+	snprintf(af.description, sizeof af.description, "%s", text);
+	ask_field(u, FIELD_OWNER);
+}
+
+static void
+field_owner(struct ui *u, const char *text)
+{
+	int64_t id;
+
+	if (text == NULL) {
+		af.active = 0;
+		return;
+	}
+	id = find_org(u, text);
+	if (id == 0) {
+		ui_prompt(u, _("Owner organisation (name or number)"), text,
+		    field_owner);
+		ui_message(u, 1, "%s", _("Unknown organisation."));
+		return;
+	}
+	if (id != af.owner_org_id) {
+		/* the person worked for the old owner */
+		af.owner_user_id = 0;
+		af.owner_user_name[0] = '\0';
+	}
+	af.owner_org_id = id;
+	ask_field(u, FIELD_PERSON);
+}
+
+static void field_person(struct ui *u, const char *text);
+
+/* The owner chosen from the picker; none: back to typing the name. */
+static void
+person_picked(struct ui *u, const Tafel__User *p)
+{
+	if (p == NULL) {		/* the name as typed, to change */
+		af.field = FIELD_PERSON;
+		ui_prompt(u, _("Owner person (name, login or number; empty: the "
+		    "whole organisation)"), af.person_typed, field_person);
+		return;
+	}
+	af.owner_user_id = p->id;
+	snprintf(af.owner_user_name, sizeof af.owner_user_name, "%s",
+	    p->display_name);
+	ask_field(u, FIELD_DUE);
+}
+
+static void
+field_person(struct ui *u, const char *text)
+{
+	const Tafel__User *p;
+	int several;
+
+	if (text == NULL) {
+		af.active = 0;
+		return;
+	}
+	if (text[0] == '\0') {		/* the organisation as a whole */
+		af.owner_user_id = 0;
+		af.owner_user_name[0] = '\0';
+		ask_field(u, FIELD_DUE);
+		return;
+	}
+	p = find_user(u, af.owner_org_id, text, &several);
+	if (p == NULL && u->orgs != NULL) {
+		/* not one person: choose from the organisation's people */
+		const Tafel__Organisation *o = ui_org(u, af.owner_org_id);
+		char title[300];
+
+		snprintf(af.person_typed, sizeof af.person_typed, "%s",
+		    text);
+		snprintf(title, sizeof title, _("Who of %s carries out the "
+		    "action point? (Enter; Esc: back to typing)"),
+		    o != NULL ? o->name : "?");
+		view_pick_person_open(u, title, af.owner_org_id,
+		    several ? text : NULL, 0, person_picked);
+		if (!several)
+			ui_message(u, 1, _("No one called '%s' there: choose from "
+			    "the list."), text);
+		return;
+	}
+	if (p == NULL || p->org_id != af.owner_org_id) {
+		ui_prompt(u, _("Owner person (name, login or number; empty: the "
+		    "whole organisation)"), text, field_person);
+		ui_message(u, 1, "%s", p == NULL ? _("No such person in the "
+		    "owner organisation.") :
+		    _("This person does not belong to the owner organisation."));
+		return;
+	}
+	af.owner_user_id = p->id;
+	snprintf(af.owner_user_name, sizeof af.owner_user_name,
+	    "%s", p->display_name);
+	ask_field(u, FIELD_DUE);
+}
+
+/* Opens the prompt of one field, with what the form holds. */
+static void
+ask_field(struct ui *u, enum action_field field)
+{
+	char text[200] = "";
+	const Tafel__Organisation *o;
+	const Tafel__User *p;
+
+	af.active = 1;
+	af.field = field;
+	switch (field) {
+	case FIELD_DUE:
+		form_start(u, &action_form, af.due_date);
+		break;
+	case FIELD_OWNER:
+		if (af.owner_org_id != 0) {
+			o = ui_org(u, af.owner_org_id);
+			if (o != NULL)
+				snprintf(text, sizeof text, "%s", o->name);
+			else
+				snprintf(text, sizeof text, "%lld",
+				    (long long)af.owner_org_id);
+		}
+		ui_prompt(u, _("Owner organisation (name or number)"), text,
+		    field_owner);
+		break;
+	case FIELD_PERSON:
+		if (af.owner_user_id != 0) {
+			p = ui_user(u, af.owner_user_id);
+			if (p != NULL)
+				snprintf(text, sizeof text, "%s",
+				    p->display_name);
+			else
+				snprintf(text, sizeof text, "%lld",
+				    (long long)af.owner_user_id);
+		}
+		ui_prompt(u, _("Owner person (name, login or number; empty: "
+		    "the whole organisation)"), text, field_person);
+		break;
+	default:
+		af.field = FIELD_DESCRIPTION;
+		ui_prompt(u, _("Action point"), af.description,
+		    field_description);
+		break;
+	}
+}
+
+static int
+action_form_busy(struct ui *u)
+{
+	if (af.active && af.field == FIELD_SENDING) {
+		ui_message(u, 1, "%s", _("The previous action point is still "
+		    "being sent."));
+		return 1;
+	}
+	return 0;
+}
+
+void
+forms_add_action(struct ui *u)
+{
+	const Tafel__AgendaItem *it = view_meeting_item(u);
+	const Tafel__Case *c;
+
+	if (it == NULL) {
+		ui_message(u, 1, "%s", _("No agenda item selected."));
+		return;
+	}
+	if (action_form_busy(u))
+		return;
+	memset(&af, 0, sizeof af);
+	af.case_id = it->case_id;
+	af.meeting_id = u->meeting.meeting_id;
+	af.view = VIEW_MEETING;
+	c = model_case(&u->meeting, it->case_id);
+	if (c != NULL)
+		snprintf(af.case_number, sizeof af.case_number, "%s",
+		    c->number);
+	ask_field(u, FIELD_DESCRIPTION);
+}
+
+/* The action point e, x and c/C work on: the view's chosen one. */
+static const Tafel__ActionPoint *
+open_action(struct ui *u)
+{
+	const Tafel__ActionPoint *a = UI_VIEW(u)->action != NULL ?
+	    UI_VIEW(u)->action(u) : NULL;
+
+	if (a == NULL)
+		ui_message(u, 1, "%s", _("No action point selected."));
+	else if (a->state != TAFEL__ACTION_STATE__ACTION_OPEN)
+		ui_message(u, 1, "%s", _("This action point is no longer open."));
+	else
+		return a;
+	return NULL;
+}
+
+/* e: the action point form, filled in with the action point as it is. */
+void
+forms_edit_action(struct ui *u)
+{
+	const Tafel__ActionPoint *a = open_action(u);
+	const Tafel__Case *c;
+	struct action_form *f = &af;
+
+	if (a == NULL || action_form_busy(u))
+		return;
+	memset(f, 0, sizeof *f);
+	f->action_id = a->id;
+	f->version = a->version;
+	f->case_id = a->case_id;
+	f->meeting_id = a->meeting_id;
+	f->view = u->view;
+	c = model_case(&u->meeting, a->case_id);
+	snprintf(f->case_number, sizeof f->case_number, "%s",
+	    a->case_number[0] != '\0' || c == NULL ? a->case_number : c->number);
+	/* a description hidden from us comes as "": sent back as "", the
+	 * server keeps it */
+	snprintf(f->description, sizeof f->description, "%s", a->description);
+	f->description_hidden = a->description[0] == '\0';
+	f->owner_org_id = a->owner_org_id;
+	f->owner_user_id = a->owner_user_id;
+	f->goal_id = a->goal_id;
+	snprintf(f->owner_user_name, sizeof f->owner_user_name, "%s",
+	    a->owner_user_name);
+	snprintf(f->due_date, sizeof f->due_date, "%s", a->due_date);
+	snprintf(f->old_due, sizeof f->old_due, "%s", a->due_date);
+	ask_field(u, FIELD_DESCRIPTION);
+}
+
+/* The action point form over the body: its fields, the one being typed live. */
+void
+forms_draw(struct ui *u)
+{
+	static const char *labels[FIELD__COUNT] = {
+	    [FIELD_DESCRIPTION] = N_("Description"),
+	    [FIELD_OWNER] = N_("Owner organisation"),
+	    [FIELD_PERSON] = N_("Owner person"),
+	    [FIELD_DUE] = N_("Due date") };
+	const struct action_form *f = &af;
+	int edit = f->action_id != 0;
+	int nf = 4;
+	int w = u->cols - 4 < 72 ? u->cols - 4 : 72, h = 3 + 2 * nf;
+	int x = (u->cols - w) / 2, y = (u->rows - 3 - h) / 2;
+	char val[1100], lbl[64], org[200];
+	const Tafel__Organisation *o;
+
+	if (!f->active || u->view != f->view || w < 20 || y < 0)
+		return;
+	ui_box(u, u->body, y, x, h, w);
+	ui_putf(u->body, y, x + 2, w - 4, ui_attr(u, UI_A_TITLE),
+	    " %s · %s %s ", edit ? _("Edit action point") :
+	    _("New action point"), _("Case"),
+	    f->case_number[0] ? f->case_number : "?");
+	o = ui_org(u, f->owner_org_id);
+	snprintf(org, sizeof org, "%s", o != NULL ? o->name : "");
+	for (int i = 0, row = 0; i < FIELD__COUNT; i++) {
+		const char *v = i == FIELD_DESCRIPTION ? f->description :
+		    i == FIELD_OWNER ? org : i == FIELD_PERSON ?
+		    (f->owner_user_id != 0 ? f->owner_user_name :
+		    _("(the whole organisation)")) : f->due_date;
+		attr_t a = 0;
+
+		if (i == FIELD_DESCRIPTION && f->description_hidden &&
+		    f->description[0] == '\0' && (int)f->field != i) {
+			v = _("(hidden from your organisation; kept as it is)");
+			a = ui_attr(u, UI_A_DIM);
+		}
+		if ((int)f->field == i && u->prompt.active) {
+			/* while "discard?" is asked, the field keeps its text */
+			struct ui_prompt p = *ui_prompt_typed(u);
+			size_t m;
+
+			p.buf[p.len] = L'\0';
+			m = wcstombs(val, p.buf, sizeof val - 1);
+			val[m == (size_t)-1 ? 0 : m] = '\0';
+			v = val;
+			a = ui_attr(u, UI_A_SELECTED);
+		}
+		layout_fit(lbl, sizeof lbl, _(labels[i]), 24);
+		ui_putf(u->body, y + 2 + row * 2, x + 2, w - 4, 0, "%s", lbl);
+		mvwchgat(u->body, y + 2 + row * 2, x + 27, w - 29, a, 0, NULL);
+		ui_put(u->body, y + 2 + row * 2, x + 27, w - 29, a, v);
+		row++;
+	}
+	if (f->field == FIELD_SENDING)
+		ui_put(u->body, y + h - 1, x + 2, w - 4, ui_attr(u, UI_A_TITLE),
+		    net_get_state(u->net) == NET_READY ? _(" Sending… ") :
+		    _(" Waiting for the connection… "));
+	else
+		ui_put(u->body, y + h - 1, x + 2, w - 4, ui_attr(u, UI_A_DIM),
+		    _(" Enter next field · Esc cancel · Ctrl-U clear "));
+}
+
+/* --- completing and cancelling an action point --------------------------- */
+
+/* Completing (feedback for the submitter, required) and cancelling (a
+ * reason, required: it reaches the submitter's inbox too): on CONFLICT a
+ * still open one is finished with its new version; one finished meanwhile
+ * is left alone. */
+static void
+finish_send(struct ui *u, const char *text, int cancel)
+{
+	Tafel__FinishActionRequest r = TAFEL__FINISH_ACTION_REQUEST__INIT;
+
+	r.id = fs.id;
+	r.version = fs.version;
+	r.note = (char *)text;
+	form_send(u, cancel ? TAFEL__ENVELOPE__BODY_CANCEL_ACTION :
+	    TAFEL__ENVELOPE__BODY_COMPLETE_ACTION, &r);
+}
+
+static void
+complete_send(struct ui *u, const char *text)
+{
+	finish_send(u, text, 0);
+}
+
+static void
+cancel_send(struct ui *u, const char *text)
+{
+	finish_send(u, text, 1);
+}
+
+static int
+finish_refused(struct ui *u, const Tafel__Error *e)
+{
+	return action_refused(e, &fs.version);
+}
+
+static void
+completed(struct ui *u)
+{
+	ui_message(u, 0, _("Action point %s completed; the submitter is "
+	    "informed."), fs.what);
+}
+
+static void
+cancelled(struct ui *u)
+{
+	ui_message(u, 0, _("Action point %s cancelled."), fs.what);
+}
+
+static const struct form complete_form = {
+	.label = N_("Complete %s — feedback for the submitter"),
+	.send = complete_send,
+	.refused = finish_refused,
+	.accepted = completed,
+};
+
+static const struct form cancel_form = {
+	.label = N_("Cancel action point %s? Reason"),
+	.send = cancel_send,
+	.refused = finish_refused,
+	.accepted = cancelled,
+};
+
+static void
+finish_ask(struct ui *u, const struct form *f)
+{
+	const Tafel__ActionPoint *a = open_action(u);
+
+	if (a == NULL)
+		return;
+	fs.id = a->id;
+	fs.version = a->version;
+	quote(fs.what, sizeof fs.what, a->description);
+	form_start(u, f, "");
+}
+
+void
+forms_complete_action(struct ui *u)
+{
+	finish_ask(u, &complete_form);
+}
+
+void
+forms_cancel_action(struct ui *u)
+{
+	finish_ask(u, &cancel_form);
+}

@@ -1,0 +1,525 @@
+/* The case's forms: routing (move, lead organisation and case manager, dates, closing), goals, contributions, an MDO, linking action points to goals and nominating it for a meeting. */
+#include "forms.h"
+#include "forms-int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "views.h"
+
+static const Tafel__Case *
+shown_case(struct ui *u)
+{
+	const Tafel__CaseDetail *d = view_case_detail(u);
+
+	if (d == NULL) {
+		ui_message(u, 1, "%s", _("The case is still loading."));
+		return NULL;
+	}
+	return d->case_;
+}
+
+/* What update_routing sends: the case's routing fields as they are, with
+ * the changes the form made. */
+static struct {
+	int64_t lead_org_id, case_manager_id;
+	char end_date[16], review_date[16];
+	char closing_reason[2000], evaluation[2000];
+	char manager_name[200];
+} rt;
+
+static void
+routing_from(const Tafel__Case *c)
+{
+	rt.lead_org_id = c->lead_org_id;
+	rt.case_manager_id = c->case_manager_id;
+	snprintf(rt.end_date, sizeof rt.end_date, "%s", c->end_date);
+	snprintf(rt.review_date, sizeof rt.review_date, "%s", c->review_date);
+	snprintf(rt.closing_reason, sizeof rt.closing_reason, "%s",
+	    c->closing_reason);
+	snprintf(rt.evaluation, sizeof rt.evaluation, "%s", c->evaluation);
+}
+
+static void
+routing_send(struct ui *u, const char *unused)
+{
+	Tafel__UpdateRoutingRequest r = TAFEL__UPDATE_ROUTING_REQUEST__INIT;
+
+	r.id = fs.id;
+	r.version = fs.version;
+	r.lead_org_id = rt.lead_org_id;
+	r.case_manager_id = rt.case_manager_id;
+	r.end_date = rt.end_date;
+	r.review_date = rt.review_date;
+	r.closing_reason = rt.closing_reason;
+	r.evaluation = rt.evaluation;
+	form_send(u, TAFEL__ENVELOPE__BODY_UPDATE_ROUTING, &r);
+}
+
+/* The case in a write's answer, NULL if none. */
+static const Tafel__Case *
+reply_case(void)
+{
+	return fs.reply != NULL && fs.reply->body_case ==
+	    TAFEL__ENVELOPE__BODY_CASE_RECORD ? fs.reply->case_record : NULL;
+}
+
+static void
+routing_saved(struct ui *u)
+{
+	view_case_update(u, reply_case());
+	ui_message(u, 0, _("Case %s: lead organisation, case manager and dates "
+	    "recorded."), fs.what);
+}
+
+static int
+case_refused(struct ui *u, const Tafel__Error *e)
+{
+	if (e->current_record_case == TAFEL__ERROR__CURRENT_RECORD_CURRENT_CASE)
+		fs.version = e->current_case->version;
+	return 0;
+}
+
+static const struct form routing_form = {
+	.label = NULL,
+	.send = routing_send,
+	.refused = case_refused,
+	.accepted = routing_saved,
+};
+
+static int
+case_begin(struct ui *u)
+{
+	const Tafel__Case *c = shown_case(u);
+
+	if (c == NULL)
+		return 0;
+	fs.id = c->id;
+	fs.version = c->version;
+	snprintf(fs.what, sizeof fs.what, "%s", c->number);
+	routing_from(c);
+	return 1;
+}
+
+static void
+regie_manager(struct ui *u, const Tafel__User *p)
+{
+	if (p == NULL) {
+		ui_message(u, 1, "%s", _("No case manager chosen: nothing "
+		    "changed."));
+		return;
+	}
+	rt.case_manager_id = p->id;
+	form_ask(u, &routing_form);
+}
+
+/* R: the lead organisation from the organisation picker, then the case
+ * manager from that organisation's people. */
+static void
+regie_org(struct ui *u, const Tafel__Organisation *o)
+{
+	char title[300];
+
+	if (o == NULL) {
+		ui_message(u, 1, "%s", _("No lead organisation chosen: nothing "
+		    "changed."));
+		return;
+	}
+	rt.lead_org_id = o->id;
+	snprintf(title, sizeof title, _("Case manager of case %s at %s "
+	    "(Enter; Esc: none)"), fs.what, o->name);
+	view_pick_person_open(u, title, o->id, NULL, 0, regie_manager);
+}
+
+void
+forms_case_regie(struct ui *u)
+{
+	char title[300];
+
+	if (!case_begin(u))
+		return;
+	snprintf(title, sizeof title, _("Lead organisation of case %s (Enter; "
+	    "/ searches; Esc: none)"), fs.what);
+	view_pick_org_open(u, title, NULL, regie_org);
+}
+
+static const struct field dates_fields[] = {
+	{ .label = N_("End date (empty: none)"), .kind = ASK_DATE,
+	  .text = rt.end_date, .size = sizeof rt.end_date },
+	{ .label = N_("Review date (empty: none)"), .kind = ASK_DATE,
+	  .text = rt.review_date, .size = sizeof rt.review_date },
+	{ .label = NULL }
+};
+
+static const struct form dates_form = {
+	.fields = dates_fields,
+	.send = routing_send,
+	.refused = case_refused,
+	.accepted = routing_saved,
+};
+
+/* E: the end and the review date. */
+void
+forms_case_dates(struct ui *u)
+{
+	if (case_begin(u))
+		form_ask(u, &dates_form);
+}
+
+static const struct field close_fields[] = {
+	{ .label = N_("Closing reason"), .kind = ASK_TEXT,
+	  .text = rt.closing_reason, .size = sizeof rt.closing_reason },
+	{ .label = N_("Evaluation (short)"), .kind = ASK_TEXT,
+	  .text = rt.evaluation, .size = sizeof rt.evaluation },
+	{ .label = NULL }
+};
+
+static const struct form close_form = {
+	.fields = close_fields,
+	.send = routing_send,
+	.refused = case_refused,
+	.accepted = routing_saved,
+};
+
+/* F: the closing reason and the evaluation. */
+void
+forms_case_close(struct ui *u)
+{
+	if (case_begin(u))
+		form_ask(u, &close_form);
+}
+
+/* m: one step along the routing; the prompt offers the next status (into
+ * fs.user_id). */
+static void
+move_send(struct ui *u, const char *unused)
+{
+	Tafel__MoveCaseRequest r = TAFEL__MOVE_CASE_REQUEST__INIT;
+
+	r.id = fs.id;
+	r.version = fs.version;
+	r.to = (Tafel__CaseStatus)fs.user_id;
+	form_send(u, TAFEL__ENVELOPE__BODY_MOVE_CASE, &r);
+}
+
+static void
+moved(struct ui *u)
+{
+	view_case_update(u, reply_case());
+	ui_message(u, 0, _("Case %s: now at %s."), fs.what,
+	    ui_enum(&tafel__case_status__descriptor, (int)fs.user_id));
+}
+
+/* Someone else changed the case meanwhile: asked again, with its version
+ * now (the error shows the case as it is). */
+static int
+move_refused(struct ui *u, const Tafel__Error *e)
+{
+	if (e->code != TAFEL__ERROR_CODE__CONFLICT ||
+	    e->current_record_case != TAFEL__ERROR__CURRENT_RECORD_CURRENT_CASE)
+		return 0;
+	fs.version = e->current_case->version;
+	view_case_update(u, e->current_case);
+	return 1;
+}
+
+static const struct field move_fields[] = {
+	{ .label = N_("Move case %s to"), .kind = ASK_CHOICE,
+	  .choices = &tafel__case_status__descriptor, .num = &fs.user_id,
+	  .wrong = N_("Unknown status.") },
+	{ .label = NULL }
+};
+
+static const struct form move_form = {
+	.fields = move_fields,
+	.send = move_send,
+	.refused = move_refused,
+	.accepted = moved,
+};
+
+void
+forms_case_move(struct ui *u)
+{
+	const Tafel__Case *c;
+
+	if (!case_begin(u))
+		return;
+	c = shown_case(u);
+	if (c->status == TAFEL__CASE_STATUS__CASE_CLOSED) {
+		ui_message(u, 1, "%s", _("The case is closed."));
+		return;
+	}
+	fs.user_id = (int)c->status + 1;
+	form_ask(u, &move_form);
+}
+
+/* g: a goal of the case's plan. */
+static void
+goal_send(struct ui *u, const char *text)
+{
+	Tafel__GoalRequest r = TAFEL__GOAL_REQUEST__INIT;
+	Tafel__Goal g = TAFEL__GOAL__INIT;
+
+	g.case_id = fs.id;
+	g.description = (char *)text;
+	r.goal = &g;
+	form_send(u, TAFEL__ENVELOPE__BODY_ADD_GOAL, &r);
+}
+
+static void
+goal_added(struct ui *u)
+{
+	ui_message(u, 0, _("Goal added to case %s."), fs.what);
+}
+
+static const struct field goal_fields[] = {
+	{ .label = N_("New goal of case %s"), .kind = ASK_TEXT, .required = 1,
+	  .missing = N_("Describe the goal.") },
+	{ .label = NULL }
+};
+
+static const struct form goal_form = {
+	.fields = goal_fields,
+	.send = goal_send,
+	.refused = retry_refused,
+	.accepted = goal_added,
+};
+
+void
+forms_case_goal(struct ui *u)
+{
+	if (case_begin(u))
+		form_start(u, &goal_form, "");
+}
+
+/* b: my organisation's contribution: facts, then its judgement; an
+ * existing one of my organisation is edited. */
+static struct {
+	int64_t id, version;
+	char facts[4000], judgement[4000];
+} contrib;
+
+static void
+contrib_send(struct ui *u, const char *unused)
+{
+	Tafel__AddContributionRequest a = TAFEL__ADD_CONTRIBUTION_REQUEST__INIT;
+	Tafel__UpdateContributionRequest up =
+	    TAFEL__UPDATE_CONTRIBUTION_REQUEST__INIT;
+
+	if (contrib.id != 0) {
+		up.id = contrib.id;
+		up.version = contrib.version;
+		up.facts = contrib.facts;
+		up.judgement = contrib.judgement;
+		form_send(u, TAFEL__ENVELOPE__BODY_UPDATE_CONTRIBUTION, &up);
+		return;
+	}
+	a.case_id = fs.id;
+	a.facts = contrib.facts;
+	a.judgement = contrib.judgement;
+	form_send(u, TAFEL__ENVELOPE__BODY_ADD_CONTRIBUTION, &a);
+}
+
+static void
+contrib_saved(struct ui *u)
+{
+	ui_message(u, 0, _("Contribution of your organisation to case %s "
+	    "recorded."), fs.what);
+}
+
+static const struct field contrib_fields[] = {
+	{ .label = N_("What your organisation knows of case %s (facts)"),
+	  .kind = ASK_TEXT, .text = contrib.facts,
+	  .size = sizeof contrib.facts },
+	{ .label = N_("Your judgement on case %s"), .kind = ASK_TEXT,
+	  .text = contrib.judgement, .size = sizeof contrib.judgement },
+	{ .label = NULL }
+};
+
+static const struct form contrib_form = {
+	.fields = contrib_fields,
+	.send = contrib_send,
+	.refused = retry_refused,
+	.accepted = contrib_saved,
+};
+
+void
+forms_case_contribution(struct ui *u)
+{
+	const Tafel__CaseDetail *d = view_case_detail(u);
+
+	if (!case_begin(u))
+		return;
+	memset(&contrib, 0, sizeof contrib);
+	for (size_t i = 0; i < d->n_contributions; i++)
+		if (d->contributions[i]->org_id == u->my_org_id) {
+			contrib.id = d->contributions[i]->id;
+			contrib.version = d->contributions[i]->version;
+			snprintf(contrib.facts, sizeof contrib.facts, "%s",
+			    d->contributions[i]->facts);
+			snprintf(contrib.judgement, sizeof contrib.judgement,
+			    "%s", d->contributions[i]->judgement);
+		}
+	form_ask(u, &contrib_form);
+}
+
+/* M: an ad-hoc MDO for this case, inviting only those involved. */
+static int64_t mdo_start;
+
+static void
+mdo_send(struct ui *u, const char *unused)
+{
+	Tafel__PlanMdoRequest r = TAFEL__PLAN_MDO_REQUEST__INIT;
+
+	r.case_id = fs.id;
+	r.scheduled_start = mdo_start;
+	form_send(u, TAFEL__ENVELOPE__BODY_PLAN_MDO, &r);
+}
+
+static void
+mdo_planned(struct ui *u)
+{
+	ui_message(u, 0, _("MDO for case %s planned; only the organisations "
+	    "involved are invited."), fs.what);
+}
+
+static const struct field mdo_fields[] = {
+	{ .label = N_("MDO for case %s on (date time)"), .kind = ASK_WHEN,
+	  .num = &mdo_start },
+	{ .label = NULL }
+};
+
+static const struct form mdo_form = {
+	.fields = mdo_fields,
+	.send = mdo_send,
+	.refused = retry_refused,
+	.accepted = mdo_planned,
+};
+
+void
+forms_case_mdo(struct ui *u)
+{
+	if (case_begin(u))
+		form_ask(u, &mdo_form);
+}
+
+/* L: links an action point of the case to a goal ("2 1": action point 2 of
+ * the list to goal 1; goal 0 unlinks). */
+static int link_action, link_goal;
+
+static const char *
+link_check(struct ui *u, const char *text)
+{
+	const Tafel__CaseDetail *d = view_case_detail(u);
+
+	link_action = 0;
+	link_goal = -1;
+	if (d == NULL || sscanf(text, "%d %d", &link_action, &link_goal) != 2 ||
+	    link_action < 1 || (size_t)link_action > d->n_actions ||
+	    link_goal < 0 || (size_t)link_goal > d->n_goals)
+		return _("Type the number of the action point, then of the goal "
+		    "(0: none), e.g. 1 2.");
+	return NULL;
+}
+
+static void
+link_send(struct ui *u, const char *unused)
+{
+	const Tafel__CaseDetail *d = view_case_detail(u);
+	Tafel__UpdateActionRequest r = TAFEL__UPDATE_ACTION_REQUEST__INIT;
+	const Tafel__ActionPoint *a;
+
+	if (d == NULL || link_check(u, fs.text) != NULL)
+		return;			/* the case view changed meanwhile */
+	a = d->actions[link_action - 1];
+	fs.user_id = link_goal;
+	r.id = a->id;
+	r.version = a->version;
+	r.description = a->description;
+	r.owner_org_id = a->owner_org_id;
+	r.owner_user_id = a->owner_user_id;
+	r.due_date = a->due_date;
+	r.goal_id = link_goal > 0 ? d->goals[link_goal - 1]->id : 0;
+	form_send(u, TAFEL__ENVELOPE__BODY_UPDATE_ACTION, &r);
+}
+
+static void
+linked(struct ui *u)
+{
+	if (fs.user_id > 0)
+		ui_message(u, 0, _("Action point linked to goal %d."),
+		    (int)fs.user_id);
+	else
+		ui_message(u, 0, "%s", _("Action point no longer linked to a "
+		    "goal."));
+}
+
+static const struct field link_fields[] = {
+	{ .label = N_("Link action point to goal (numbers, e.g. 1 2)"),
+	  .kind = ASK_TEXT, .check = link_check },
+	{ .label = NULL }
+};
+
+static const struct form link_form = {
+	.fields = link_fields,
+	.send = link_send,
+	.refused = retry_refused,
+	.accepted = linked,
+};
+
+void
+forms_case_link(struct ui *u)
+{
+	const Tafel__CaseDetail *d = view_case_detail(u);
+
+	if (!case_begin(u))
+		return;
+	if (d->n_actions == 0 || d->n_goals == 0) {
+		ui_message(u, 1, "%s", d->n_goals == 0 ? _("The case has no goals "
+		    "yet (g).") : _("The case has no action points yet."));
+		return;
+	}
+	form_start(u, &link_form, "");
+}
+
+/* N in a case: the series (of those my organisation takes part in), then
+ * the reason. */
+static void
+nominate_send(struct ui *u, const char *text)
+{
+	Tafel__NominateCaseRequest r = TAFEL__NOMINATE_CASE_REQUEST__INIT;
+
+	r.series_id = fs.series_id;
+	r.case_id = fs.id;
+	r.reason = (char *)text;
+	form_send(u, TAFEL__ENVELOPE__BODY_NOMINATE_CASE, &r);
+}
+
+static void
+nominated(struct ui *u)
+{
+	ui_message(u, 0, _("Case %s nominated; the chair decides."), fs.what);
+}
+
+static const struct field nominate_fields[] = {
+	{ .label = N_("Nominate for series"), .kind = ASK_TEXT,
+	  .text = fs.series_name, .size = sizeof fs.series_name,
+	  .check = series_check },
+	{ .label = N_("Why discuss case %s? (reason)"), .kind = ASK_TEXT },
+	{ .label = NULL }
+};
+
+static const struct form nominate_form = {
+	.fields = nominate_fields,
+	.send = nominate_send,
+	.refused = retry_refused,
+	.accepted = nominated,
+};
+
+void
+forms_nominate(struct ui *u)
+{
+	if (case_begin(u))
+		series_ask(u, &nominate_form);
+}

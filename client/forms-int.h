@@ -1,0 +1,112 @@
+/* The forms' shared insides: the form and field tables, the one state they fill in, and the helpers every forms-*.c uses. */
+#ifndef TAFEL_CLIENT_FORMS_INT_H
+#define TAFEL_CLIENT_FORMS_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ui.h"
+
+/* What a field takes, and so how forms.c checks what was typed. */
+enum ask_kind {
+	ASK_TEXT,		/* any text, into .text */
+	ASK_DATE,		/* a date as people type it (8-12, morgen, +7), into
+				 * .text as YYYY-MM-DD; empty: "" */
+	ASK_TIME,		/* HH:MM, into .text as "13:30" */
+	ASK_WHEN,		/* a date and a time, into .num as a Unix time */
+	ASK_NUMBER,		/* a whole number from .min to .max, into .num */
+	ASK_CHOICE,		/* a value of .choices by its label, short name or
+				 * start, into .num */
+	ASK_YESNO,		/* y/n, into .num as 1 or 0 */
+};
+
+/*
+ * One question of a form.  The answer shown first is what the destination
+ * holds (a text, or a number, choice label, ...); a refused answer is asked
+ * again with the text typed and a message.
+ */
+struct field {
+	const char *label;	/* N_() prompt; %s: what the form acts on;
+				 * NULL ends a list */
+	enum ask_kind kind;
+	int required;		/* empty is refused here, before sending */
+	const char *missing;	/* N_(): said for an empty required one;
+				 * NULL: a general message */
+	const char *wrong;	/* N_(): said for an answer the kind cannot
+				 * take; NULL: the kind's message */
+	/* After the kind's own check: NULL when the answer is fine, else the
+	 * (translated) message to show. NULL: no further check. */
+	const char *(*check)(struct ui *, const char *text);
+	int (*skip)(void);	/* not asked while this returns 1 */
+	char *text;		/* where a text, date or time goes */
+	size_t size;
+	int64_t *num;		/* where a number, choice or yes/no goes */
+	int min, max;		/* ASK_NUMBER */
+	const ProtobufCEnumDescriptor *choices;	/* ASK_CHOICE */
+};
+
+/*
+ * One write form.  form_ask() asks its fields in turn (a form with only a
+ * label asks one optional text); after the last, send() sends the write
+ * through form_send(); form_reply() takes the answer: accepted() on
+ * success, else refused() decides whether to ask again (taking the current
+ * version from a CONFLICT) and reopen() asks (NULL: the last field again,
+ * with the text typed).
+ */
+struct form {
+	const char *label;		/* N_() one text field, %s: fs.what */
+	const struct field *fields;	/* or these, in the order asked */
+	void (*send)(struct ui *, const char *text);	/* the last answer */
+	/* A refused write: takes the current record's version from a
+	 * CONFLICT; returns 0 when nothing is left to change. NULL: 0. */
+	int (*refused)(struct ui *, const Tafel__Error *);
+	/* Asks again after a refusal; NULL: the last field, as typed. */
+	void (*reopen)(struct ui *, const Tafel__Error *);
+	/* Accepted: says what happened. */
+	void (*accepted)(struct ui *);
+	/* The prompt was cancelled, NULL: nothing to do. */
+	void (*cancelled)(struct ui *);
+};
+
+/* What the forms fill in; one form is on the prompt at a time. */
+struct forms_state {
+	const struct form *form;	/* on the prompt, or last sent */
+	size_t field;			/* its field being asked */
+	char what[200];			/* what the form acts on, in the label */
+	char text[1024];		/* typed, kept on errors */
+	int64_t id, version;		/* the record and the version seen */
+	int64_t user_id;		/* attendance: of whom; else a number */
+	int64_t present;		/* attendance: present; accept or not */
+	int64_t remote;			/* attendance: by video */
+	Tafel__SeriesList *series;	/* list_series answer, owned */
+	int64_t series_id;		/* the series chosen from it */
+	char series_name[200];		/* typed or offered */
+	const Tafel__Envelope *reply;	/* the answer accepted() is told of */
+	struct {
+		uint64_t request_id;	/* 0: free slot */
+		const struct form *form;
+	} sent[16];			/* writes in flight: whose answer */
+};
+extern struct forms_state fs;
+
+/* The helper (forms.c). */
+void form_ask(struct ui *, const struct form *);
+void form_start(struct ui *, const struct form *, const char *initial);
+void form_typed(struct ui *, const char *text);
+const char *form_label(const struct form *);
+void form_send(struct ui *, Tafel__Envelope__BodyCase, void *req);
+int retry_refused(struct ui *, const Tafel__Error *);
+
+/* Shared pieces (forms.c). */
+int action_refused(const Tafel__Error *, int64_t *version);
+void quote(char *buf, size_t len, const char *text);
+const char *item_case(struct ui *, const Tafel__AgendaItem *);
+int need_meeting(struct ui *);
+int date_field(const char *text, char *out, size_t len);
+int enum_from_text(const ProtobufCEnumDescriptor *, const char *text);
+/* list_series, then form f (whose first field checks with series_check,
+ * into fs.series_name); the series' names are shown. */
+void series_ask(struct ui *, const struct form *f);
+const char *series_check(struct ui *, const char *text);
+
+#endif

@@ -1,0 +1,316 @@
+/* The chair's forms in a meeting: stepping through the items, opening and closing, decisions, attendance and adding a case to the agenda. */
+#include "forms.h"
+#include "forms-int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "views.h"
+
+/* --- items, open, close -------------------------------------------------- */
+
+/* The ▶ on the agenda shows the step: only an error is worth a word. */
+static void
+item_set(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	if (m != NULL && m->body_case == TAFEL__ENVELOPE__BODY_ERROR)
+		ui_show_error(arg, m->error);
+}
+
+static void
+set_current(struct ui *u, int64_t item)
+{
+	Tafel__SetCurrentItemRequest r = TAFEL__SET_CURRENT_ITEM_REQUEST__INIT;
+
+	r.meeting_id = u->meeting.meeting_id;
+	r.item_id = item;
+	ui_send(u, TAFEL__ENVELOPE__BODY_SET_CURRENT_ITEM, &r, NET_REQ_WRITE,
+	    item_set);
+}
+
+static void
+step_item(struct ui *u, int dir)
+{
+	int64_t item;
+
+	if (!need_meeting(u))
+		return;
+	item = model_neighbour_item(&u->meeting, dir);
+	if (item == 0) {
+		ui_message(u, 1, "%s", dir > 0 ? _("This is the last item.") :
+		    _("This is the first item."));
+		return;
+	}
+	model_follow(&u->meeting);	/* the chair follows themself */
+	set_current(u, item);
+}
+
+void
+forms_next_item(struct ui *u)
+{
+	step_item(u, 1);
+}
+
+void
+forms_prev_item(struct ui *u)
+{
+	step_item(u, -1);
+}
+
+static void
+opened(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	if (m != NULL && m->body_case == TAFEL__ENVELOPE__BODY_MEETING &&
+	    m->meeting->warning != NULL &&
+	    strcmp(m->meeting->warning, "nobody_present") == 0)
+		ui_message(arg, 1, "%s", _("Opened, but nobody else is recorded "
+		    "present: record the attendance (A)."));
+	else if (m != NULL && m->body_case != TAFEL__ENVELOPE__BODY_ERROR)
+		ui_message(arg, 0, "%s", _("Meeting opened."));
+	else
+		ui_reply_generic(n, m, arg);
+}
+
+static void
+closed(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	if (m != NULL && m->body_case != TAFEL__ENVELOPE__BODY_ERROR)
+		ui_message(arg, 0, "%s", _("Meeting closed."));
+	else
+		ui_reply_generic(n, m, arg);
+}
+
+static void
+meeting_state(struct ui *u, int open)
+{
+	Tafel__MeetingStateRequest r = TAFEL__MEETING_STATE_REQUEST__INIT;
+
+	r.meeting_id = u->meeting.meeting_id;
+	r.version = u->meeting.meeting->version;
+	ui_send(u, open ? TAFEL__ENVELOPE__BODY_OPEN_MEETING :
+	    TAFEL__ENVELOPE__BODY_CLOSE_MEETING, &r, NET_REQ_WRITE,
+	    open ? opened : closed);
+}
+
+void
+forms_open_meeting(struct ui *u)
+{
+	if (need_meeting(u))
+		meeting_state(u, 1);
+}
+
+static void
+close_confirmed(struct ui *u, const char *text)
+{
+	if (ui_yes(text) && need_meeting(u))
+		meeting_state(u, 0);
+}
+
+void
+forms_close_meeting(struct ui *u)
+{
+	char when[40], label[300];
+
+	if (!need_meeting(u))
+		return;
+	ui_date(u->meeting.meeting->scheduled_start, when, sizeof when);
+	snprintf(label, sizeof label, _("Close the meeting '%s %s'? (y/n)"),
+	    u->meeting.meeting->series_name, when);
+	ui_prompt(u, label, "", close_confirmed);
+}
+
+/* --- decision ------------------------------------------------------------ */
+
+/* The item and version seen when the prompt opened: a change by someone
+ * else meanwhile gives CONFLICT instead of being overwritten. */
+static void
+decision_send(struct ui *u, const char *text)
+{
+	Tafel__RecordDecisionRequest r = TAFEL__RECORD_DECISION_REQUEST__INIT;
+
+	r.item_id = fs.id;
+	r.version = fs.version;
+	r.decision = (char *)text;
+	form_send(u, TAFEL__ENVELOPE__BODY_RECORD_DECISION, &r);
+}
+
+/* Asked again with what was typed; the next try uses the version the
+ * CONFLICT shows. */
+static int
+decision_refused(struct ui *u, const Tafel__Error *e)
+{
+	if (e->current_record_case ==
+	    TAFEL__ERROR__CURRENT_RECORD_CURRENT_AGENDA_ITEM)
+		fs.version = e->current_agenda_item->version;
+	return 1;
+}
+
+static void
+decision_recorded(struct ui *u)
+{
+	ui_message(u, 0, _("Decision on case %s recorded."), fs.what);
+}
+
+static const struct form decision_form = {
+	.label = N_("Decision on case %s"),
+	.send = decision_send,
+	.refused = decision_refused,
+	.accepted = decision_recorded,
+};
+
+void
+forms_decision(struct ui *u)
+{
+	const Tafel__AgendaItem *it = view_meeting_item(u);
+
+	if (it == NULL) {
+		ui_message(u, 1, "%s", _("No agenda item selected."));
+		return;
+	}
+	fs.id = it->id;
+	fs.version = it->version;
+	snprintf(fs.what, sizeof fs.what, "%s", item_case(u, it));
+	form_start(u, &decision_form, it->decision);
+}
+
+/* --- attendance ---------------------------------------------------------- */
+
+/* Who (from the picker) → present? → remote? → sent. */
+static void
+attend_send(struct ui *u, const char *unused)
+{
+	Tafel__AttendanceRequest r = TAFEL__ATTENDANCE_REQUEST__INIT;
+
+	r.meeting_id = u->meeting.meeting_id;
+	r.user_id = fs.user_id;
+	r.present = fs.present != 0;
+	r.remote = fs.present && fs.remote;
+	form_send(u, TAFEL__ENVELOPE__BODY_RECORD_ATTENDANCE, &r);
+}
+
+static void
+attendance_recorded(struct ui *u)
+{
+	ui_message(u, 0, fs.present ? _("Attendance recorded: %s present.") :
+	    _("Attendance recorded: %s absent."), fs.what);
+}
+
+static int
+absent(void)
+{
+	return !fs.present;
+}
+
+static const struct field attendance_fields[] = {
+	{ .label = N_("Is %s present? (y/n)"), .kind = ASK_YESNO,
+	  .num = &fs.present },
+	{ .label = N_("Does %s take part remotely (video)? (y/n)"),
+	  .kind = ASK_YESNO, .num = &fs.remote, .skip = absent },
+	{ .label = NULL }
+};
+
+static const struct form attendance_form = {
+	.fields = attendance_fields,
+	.send = attend_send,
+	.accepted = attendance_recorded,
+};
+
+/* The person chosen from the picker (NULL: none). */
+static void
+attend_picked(struct ui *u, const Tafel__User *p)
+{
+	if (p == NULL)
+		return;
+	fs.user_id = p->id;
+	snprintf(fs.what, sizeof fs.what, "%s", p->display_name);
+	form_ask(u, &attendance_form);
+}
+
+/* A: who, chosen by name from a list with the attendance so far. */
+void
+forms_attendance(struct ui *u)
+{
+	if (need_meeting(u))
+		view_pick_person_open(u, _("Record attendance: choose a person "
+		    "(Enter; / searches)"), 0, NULL, 1, attend_picked);
+}
+
+/* --- adding a case to the agenda ----------------------------------------- */
+
+static int64_t pick_sending;		/* case being added, 0 none */
+
+void
+forms_add_case(struct ui *u)
+{
+	if (!need_meeting(u))
+		return;
+	if (u->meeting.meeting->state == TAFEL__MEETING_STATE__MEETING_CLOSED) {
+		ui_message(u, 1, "%s", _("The meeting is closed: its agenda can "
+		    "no longer change."));
+		return;
+	}
+	view_pick_case_open(u);
+}
+
+/* Added: back to the meeting, where the new item arrives as an event; on an
+ * error the picker stays open to try again or pick another case. */
+static void
+pick_accepted(struct ui *u)
+{
+	int64_t id = pick_sending;
+
+	pick_sending = 0;
+	if (u->view == VIEW_PICK_CASE)
+		ui_set_view(u, VIEW_MEETING);
+	ui_message(u, 0, _("Case %s added to the agenda."),
+	    view_pick_case_number(id));
+}
+
+static int
+pick_refused(struct ui *u, const Tafel__Error *e)
+{
+	pick_sending = 0;
+	return 0;
+}
+
+static void
+pick_send(struct ui *u, const char *unused)
+{
+	Tafel__AddAgendaItemRequest r = TAFEL__ADD_AGENDA_ITEM_REQUEST__INIT;
+
+	r.meeting_id = u->meeting.meeting_id;
+	r.case_id = pick_sending;
+	r.position = 0;			/* at the end */
+	ui_message(u, 0, "%s", _("Adding the case to the agenda…"));
+	form_send(u, TAFEL__ENVELOPE__BODY_ADD_AGENDA_ITEM, &r);
+}
+
+/* Chosen from the list, not typed: no fields. */
+static const struct form pick_form = {
+	.send = pick_send,
+	.refused = pick_refused,
+	.accepted = pick_accepted,
+};
+
+void
+forms_pick_add(struct ui *u)
+{
+	const Tafel__Case *c = view_pick_case_selected(u);
+
+	if (c == NULL) {
+		ui_message(u, 1, "%s", _("No case selected."));
+		return;
+	}
+	if (pick_sending != 0) {
+		ui_message(u, 1, "%s", _("The previous case is still being "
+		    "added."));
+		return;
+	}
+	if (view_meeting_has_case(u, c->id)) {
+		ui_message(u, 1, "%s", _("This case is already on the agenda."));
+		return;
+	}
+	pick_sending = c->id;
+	form_ask(u, &pick_form);
+}

@@ -1,0 +1,280 @@
+/* Planning: planning, moving and cancelling meetings (meetings list), and taking items off or reordering the agenda (meeting view). */
+#include "forms.h"
+#include "forms-int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "views.h"
+
+/* --- planning: plan, move and cancel meetings ----------------------------- */
+
+/* N: series → first date → time → every N weeks (0: once) → until. */
+static struct {
+	char first[16], time[8], until[16];
+	int64_t every;
+} plan;
+
+static void
+plan_send(struct ui *u, const char *unused)
+{
+	Tafel__PlanMeetingsRequest r = TAFEL__PLAN_MEETINGS_REQUEST__INIT;
+
+	r.series_id = fs.series_id;
+	r.first_date = plan.first;
+	r.time = plan.time;
+	r.every_weeks = (uint32_t)plan.every;
+	r.until = plan.every != 0 ? plan.until : "";
+	form_send(u, TAFEL__ENVELOPE__BODY_PLAN_MEETINGS, &r);
+}
+
+static void
+planned(struct ui *u)
+{
+	size_t n = fs.reply != NULL && fs.reply->body_case ==
+	    TAFEL__ENVELOPE__BODY_MEETING_LIST ?
+	    fs.reply->meeting_list->n_meetings : 0;
+
+	ui_message(u, 0, _("%zu meeting(s) of %s planned."), n, fs.what);
+}
+
+/* The series by name; the messages name it. */
+static const char *
+plan_series_check(struct ui *u, const char *text)
+{
+	const char *why = series_check(u, text);
+
+	for (size_t i = 0; why == NULL && i < fs.series->n_series; i++)
+		if (fs.series->series[i]->id == fs.series_id)
+			quote(fs.what, sizeof fs.what,
+			    fs.series->series[i]->name);
+	return why;
+}
+
+static int
+once(void)
+{
+	return plan.every == 0;
+}
+
+static const struct field plan_fields[] = {
+	{ .label = N_("Plan meetings of series"), .kind = ASK_TEXT,
+	  .text = fs.series_name, .size = sizeof fs.series_name,
+	  .check = plan_series_check },
+	{ .label = N_("First date"), .kind = ASK_DATE, .required = 1,
+	  .missing = N_("Not a date (e.g. 8-12-2026, +7)."),
+	  .text = plan.first, .size = sizeof plan.first },
+	{ .label = N_("Time (HH:MM)"), .kind = ASK_TIME,
+	  .text = plan.time, .size = sizeof plan.time },
+	{ .label = N_("Every how many weeks? (0: once)"), .kind = ASK_NUMBER,
+	  .num = &plan.every, .min = 0, .max = 52,
+	  .wrong = N_("Type a number of weeks, 0 for one meeting.") },
+	{ .label = N_("Until (date)"), .kind = ASK_DATE, .required = 1,
+	  .missing = N_("Not a date (e.g. 8-12-2026, +7)."),
+	  .text = plan.until, .size = sizeof plan.until, .skip = once },
+	{ .label = NULL }
+};
+
+static const struct form plan_form = {
+	.fields = plan_fields,
+	.send = plan_send,
+	.accepted = planned,
+};
+
+void
+forms_plan_meetings(struct ui *u)
+{
+	memset(&plan, 0, sizeof plan);
+	snprintf(plan.time, sizeof plan.time, "%s", "13:30");
+	snprintf(plan.until, sizeof plan.until, "%s", "+90");
+	series_ask(u, &plan_form);
+}
+
+static int
+meeting_refused(struct ui *u, const Tafel__Error *e)
+{
+	if (e->current_record_case ==
+	    TAFEL__ERROR__CURRENT_RECORD_CURRENT_MEETING)
+		fs.version = e->current_meeting->version;
+	return 1;
+}
+
+/* V: a planned meeting to another day and time. */
+static int64_t meeting_start;
+
+static void
+move_meeting_send(struct ui *u, const char *unused)
+{
+	Tafel__MoveMeetingRequest r = TAFEL__MOVE_MEETING_REQUEST__INIT;
+
+	r.meeting_id = fs.id;
+	r.version = fs.version;
+	r.scheduled_start = meeting_start;
+	form_send(u, TAFEL__ENVELOPE__BODY_MOVE_MEETING, &r);
+}
+
+static void
+meeting_moved(struct ui *u)
+{
+	ui_message(u, 0, _("Meeting %s moved."), fs.what);
+}
+
+static const struct field move_meeting_fields[] = {
+	{ .label = N_("Move meeting %s to (date time)"), .kind = ASK_WHEN,
+	  .num = &meeting_start },
+	{ .label = NULL }
+};
+
+static const struct form move_meeting_form = {
+	.fields = move_meeting_fields,
+	.send = move_meeting_send,
+	.refused = meeting_refused,
+	.accepted = meeting_moved,
+};
+
+static void
+cancel_meeting_send(struct ui *u, const char *text)
+{
+	Tafel__CancelMeetingRequest r = TAFEL__CANCEL_MEETING_REQUEST__INIT;
+
+	r.meeting_id = fs.id;
+	r.version = fs.version;
+	r.reason = (char *)text;
+	form_send(u, TAFEL__ENVELOPE__BODY_CANCEL_MEETING, &r);
+}
+
+static void
+meeting_cancelled(struct ui *u)
+{
+	ui_message(u, 0, _("Meeting %s cancelled."), fs.what);
+}
+
+static const struct form cancel_meeting_form = {
+	.label = N_("Cancel meeting %s, reason"),
+	.send = cancel_meeting_send,
+	.refused = meeting_refused,
+	.accepted = meeting_cancelled,
+};
+
+static int
+planned_meeting(struct ui *u)
+{
+	const Tafel__Meeting *m = view_meetings_selected(u);
+	char when[40], series[80];
+
+	if (m == NULL) {
+		ui_message(u, 1, "%s", _("No meeting selected."));
+		return 0;
+	}
+	if (m->state != TAFEL__MEETING_STATE__MEETING_PLANNED) {
+		ui_message(u, 1, "%s", _("Only a planned meeting can be moved or "
+		    "cancelled."));
+		return 0;
+	}
+	fs.id = m->id;
+	fs.version = m->version;
+	ui_date(m->scheduled_start, when, sizeof when);
+	/* short enough for the prompt and the status line */
+	layout_fit(series, sizeof series, m->series_name, 16);
+	for (size_t n = strlen(series); n > 0 && series[n - 1] == ' '; n--)
+		series[n - 1] = '\0';
+	snprintf(fs.what, sizeof fs.what, "'%s%s' %s", series,
+	    layout_width(m->series_name) > 16 ? "…" : "", when);
+	return 1;
+}
+
+void
+forms_move_meeting(struct ui *u)
+{
+	if (planned_meeting(u))
+		form_start(u, &move_meeting_form, "");
+}
+
+void
+forms_cancel_meeting(struct ui *u)
+{
+	if (planned_meeting(u))
+		form_start(u, &cancel_meeting_form, "");
+}
+
+/* --- the agenda: remove and reorder --------------------------------------- */
+
+static void
+remove_confirmed(struct ui *u, const char *text)
+{
+	Tafel__RemoveAgendaItemRequest r =
+	    TAFEL__REMOVE_AGENDA_ITEM_REQUEST__INIT;
+
+	if (!ui_yes(text))
+		return;
+	r.item_id = fs.id;
+	r.version = fs.version;
+	ui_send(u, TAFEL__ENVELOPE__BODY_REMOVE_AGENDA_ITEM, &r, NET_REQ_WRITE,
+	    NULL);
+	ui_message(u, 0, _("Case %s taken off the agenda."), fs.what);
+}
+
+void
+forms_remove_item(struct ui *u)
+{
+	const Tafel__AgendaItem *it = view_meeting_item(u);
+	char label[200];
+
+	if (!need_meeting(u))
+		return;
+	if (it == NULL) {
+		ui_message(u, 1, "%s", _("No agenda item selected."));
+		return;
+	}
+	fs.id = it->id;
+	fs.version = it->version;
+	snprintf(fs.what, sizeof fs.what, "%s", item_case(u, it));
+	snprintf(label, sizeof label, _("Take case %s off the agenda? (y/n)"),
+	    fs.what);
+	ui_prompt(u, label, "", remove_confirmed);
+}
+
+/* J and K: the selected item one place down or up. */
+static void
+reorder(struct ui *u, int dir)
+{
+	Tafel__ReorderAgendaRequest r = TAFEL__REORDER_AGENDA_REQUEST__INIT;
+	const Tafel__AgendaItem *it = view_meeting_item(u);
+	int64_t ids[256];
+	size_t n = 0, at = 0;
+
+	if (!need_meeting(u) || it == NULL)
+		return;
+	for (size_t i = 0; i < u->meeting.agenda.n && n < 256; i++) {
+		const Tafel__AgendaItem *x = model_item_at(&u->meeting, i);
+
+		if (x->id == it->id)
+			at = n;
+		ids[n++] = x->id;
+	}
+	if ((dir < 0 && at == 0) || (dir > 0 && at + 1 >= n)) {
+		ui_message(u, 1, "%s", dir < 0 ? _("Already the first item.") :
+		    _("Already the last item."));
+		return;
+	}
+	ids[at] = ids[at + dir];
+	ids[at + dir] = it->id;
+	r.meeting_id = u->meeting.meeting_id;
+	r.n_item_ids = n;
+	r.item_ids = ids;
+	ui_send(u, TAFEL__ENVELOPE__BODY_REORDER_AGENDA, &r, NET_REQ_WRITE,
+	    NULL);
+}
+
+void
+forms_item_down(struct ui *u)
+{
+	reorder(u, 1);
+}
+
+void
+forms_item_up(struct ui *u)
+{
+	reorder(u, -1);
+}

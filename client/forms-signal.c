@@ -1,0 +1,196 @@
+/* Intake: a partner registers a signal, its theme, district, approach and reason, then its persons one by one. */
+#include "forms.h"
+#include "forms-int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "datein.h"
+#include "i18n.h"
+#include "views.h"
+
+/* --- intake: a partner registers a signal -------------------------------- */
+
+/* theme → district → approach → reason → persons (one per prompt, empty
+ * line: done, then sent).  The submitter is the user and organisation. */
+#define SIGNAL_MAX_PERSONS 8
+
+static struct {
+	char theme[64], district[128], reason[2000];
+	int64_t approach;		/* Tafel__Approach */
+	size_t n_persons;
+	Tafel__PersonRole role[SIGNAL_MAX_PERSONS];
+	char name[SIGNAL_MAX_PERSONS][200];
+	char birth[SIGNAL_MAX_PERSONS][16];
+} sig;
+
+static const char *const themes[] = { "domestic_violence", "repeat_offenders",
+	"at_risk_youth", "multi_problem" };
+
+static void signal_ask_person(struct ui *u);
+
+static void
+signal_send(struct ui *u, const char *text)
+{
+	Tafel__CreateCaseRequest r = TAFEL__CREATE_CASE_REQUEST__INIT;
+	Tafel__Person p[SIGNAL_MAX_PERSONS], *pp[SIGNAL_MAX_PERSONS];
+	struct datein_day day;
+	char *rest, *name, *last;
+	int role;
+
+	if (text[0] != '\0') {		/* one more person */
+		char buf[400];
+
+		snprintf(buf, sizeof buf, "%s", text);
+		name = buf;
+		while (*name == ' ')
+			name++;
+		rest = strchr(name, ' ');
+		if (rest != NULL)
+			*rest++ = '\0';
+		role = enum_from_text(&tafel__person_role__descriptor, name);
+		if (role < 0 || rest == NULL || sig.n_persons ==
+		    SIGNAL_MAX_PERSONS) {
+			ui_prompt(u, _("Person: role name date of birth (empty: "
+			    "register)"), text, form_typed);
+			ui_message(u, 1, "%s", sig.n_persons == SIGNAL_MAX_PERSONS ?
+			    _("No more persons fit in one signal.") :
+			    _("Start with the role: victim, suspect, child or "
+			    "other, then the name."));
+			return;
+		}
+		sig.role[sig.n_persons] = (Tafel__PersonRole)role;
+		sig.birth[sig.n_persons][0] = '\0';
+		last = strrchr(rest, ' ');
+		if (last != NULL && datein_parse(last + 1, (struct datein_day){
+		    1900, 1, 1 }, &day) == DATEIN_OK && strpbrk(last + 1,
+		    "-/.") != NULL) {
+			datein_format(day, sig.birth[sig.n_persons],
+			    sizeof sig.birth[0]);
+			*last = '\0';
+		}
+		snprintf(sig.name[sig.n_persons], sizeof sig.name[0], "%s",
+		    rest);
+		sig.n_persons++;
+		signal_ask_person(u);
+		return;
+	}
+	for (size_t i = 0; i < sig.n_persons; i++) {
+		tafel__person__init(&p[i]);
+		p[i].role = sig.role[i];
+		p[i].name = sig.name[i];
+		p[i].birth_date = sig.birth[i];
+		pp[i] = &p[i];
+	}
+	r.theme = sig.theme;
+	r.district = sig.district;
+	r.approach = (Tafel__Approach)sig.approach;
+	r.reason = sig.reason;
+	r.n_persons = sig.n_persons;
+	r.persons = pp;
+	ui_message(u, 0, "%s", _("Registering the signal…"));
+	form_send(u, TAFEL__ENVELOPE__BODY_CREATE_CASE, &r);
+}
+
+/* Registered: the case opens, with the earlier cases it matches. */
+static void
+signal_accepted(struct ui *u)
+{
+	const Tafel__Case *c = fs.reply != NULL &&
+	    fs.reply->body_case == TAFEL__ENVELOPE__BODY_CASE_RECORD ?
+	    fs.reply->case_record : NULL;
+
+	if (c == NULL)
+		return;
+	view_case_open(u, c->id);
+	ui_message(u, 0, _("Signal %s registered."), c->number);
+}
+
+static void
+signal_reopen(struct ui *u, const Tafel__Error *e)
+{
+	signal_ask_person(u);
+}
+
+/* One person a prompt (its label counts them), so no fields. */
+static const struct form signal_form = {
+	.send = signal_send,
+	.refused = retry_refused,
+	.reopen = signal_reopen,
+	.accepted = signal_accepted,
+};
+
+static void
+signal_ask_person(struct ui *u)
+{
+	char label[200];
+
+	snprintf(label, sizeof label, _("Person %zu: role name date of birth "
+	    "(empty: register)"), sig.n_persons + 1);
+	fs.form = &signal_form;
+	ui_prompt(u, label, "", form_typed);
+}
+
+/* The theme by its number in the list shown, or its name (either
+ * language), into sig.theme. */
+static const char *
+theme_check(struct ui *u, const char *text)
+{
+	size_t len = strlen(text);
+	char *end;
+	long n = strtol(text, &end, 10);
+
+	sig.theme[0] = '\0';
+	if (len > 0 && *end == '\0' && n >= 1 &&
+	    n <= (long)(sizeof themes / sizeof themes[0]))
+		snprintf(sig.theme, sizeof sig.theme, "%s", themes[n - 1]);
+	for (size_t i = 0; len > 0 && sig.theme[0] == '\0' &&
+	    i < sizeof themes / sizeof themes[0]; i++)
+		if (strncasecmp(ui_theme(themes[i]), text, len) == 0 ||
+		    strncasecmp(themes[i], text, len) == 0)
+			snprintf(sig.theme, sizeof sig.theme, "%s", themes[i]);
+	return sig.theme[0] == '\0' ?
+	    _("Choose a theme by its number or name.") : NULL;
+}
+
+static const struct field intake_fields[] = {
+	{ .label = N_("New signal: theme (number or name)"), .kind = ASK_TEXT,
+	  .check = theme_check },
+	{ .label = N_("District"), .kind = ASK_TEXT, .required = 1,
+	  .missing = N_("The district decides who manages the case."),
+	  .text = sig.district, .size = sizeof sig.district },
+	{ .label = N_("Approach (person, system, area)"), .kind = ASK_CHOICE,
+	  .choices = &tafel__approach__descriptor, .num = &sig.approach,
+	  .wrong = N_("Choose person, system or area.") },
+	{ .label = N_("Reason for the signal"), .kind = ASK_TEXT,
+	  .required = 1, .missing = N_("Say why you raise the signal."),
+	  .text = sig.reason, .size = sizeof sig.reason },
+	{ .label = NULL }
+};
+
+/* The intake's fields answered: the persons, one a prompt. */
+static void
+intake_done(struct ui *u, const char *unused)
+{
+	signal_ask_person(u);
+}
+
+static const struct form intake_form = {
+	.fields = intake_fields,
+	.send = intake_done,
+};
+
+void
+forms_signal(struct ui *u)
+{
+	char label[300];
+
+	memset(&sig, 0, sizeof sig);
+	snprintf(label, sizeof label, _("Themes: 1 %s, 2 %s, 3 %s, 4 %s"),
+	    ui_theme(themes[0]), ui_theme(themes[1]), ui_theme(themes[2]),
+	    ui_theme(themes[3]));
+	form_ask(u, &intake_form);
+	ui_message(u, 0, "%s", label);
+}
