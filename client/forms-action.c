@@ -542,10 +542,10 @@ forms_draw(struct ui *u)
 
 /* --- completing and cancelling an action point --------------------------- */
 
-/* Completing (feedback for the submitter, required) and cancelling (a
- * reason, required: it reaches the submitter's inbox too): on CONFLICT a
- * still open one is finished with its new version; one finished meanwhile
- * is left alone. */
+/* Completing (feedback for the submitter) and cancelling (a reason: it
+ * reaches the submitter's inbox too) both need their text, refused here
+ * when empty before anything is sent; on CONFLICT a still open one is
+ * finished with its new version; one finished meanwhile is left alone. */
 static void
 finish_send(struct ui *u, const char *text, int cancel)
 {
@@ -589,15 +589,30 @@ cancelled(struct ui *u)
 	ui_message(u, 0, _("Action point %s cancelled."), fs.what);
 }
 
+static const struct field complete_fields[] = {
+	{ .label = N_("Complete %s — feedback for the submitter"),
+	  .kind = ASK_TEXT, .required = 1,
+	  .missing = N_("Type the feedback for the submitter: an action "
+	  "point is not completed without it.") },
+	{ .label = NULL }
+};
+
+static const struct field cancel_fields[] = {
+	{ .label = N_("Cancel action point %s? Reason"), .kind = ASK_TEXT,
+	  .required = 1, .missing = N_("Type the reason for cancelling: the "
+	  "submitter is told it. Esc keeps the action point.") },
+	{ .label = NULL }
+};
+
 static const struct form complete_form = {
-	.label = N_("Complete %s — feedback for the submitter"),
+	.fields = complete_fields,
 	.send = complete_send,
 	.refused = finish_refused,
 	.accepted = completed,
 };
 
 static const struct form cancel_form = {
-	.label = N_("Cancel action point %s? Reason"),
+	.fields = cancel_fields,
 	.send = cancel_send,
 	.refused = finish_refused,
 	.accepted = cancelled,

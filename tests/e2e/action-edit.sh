@@ -1,5 +1,5 @@
 #!/bin/bash
-# The chair edits an action point's due date (Tab, e; a CONFLICT with an edit from "my action points" in another session shows the current record and keeps the form), then cancels another one with a note (Shift-Tab, x); a partner's batch view shows the new date and the cancelled state.
+# The chair edits an action point's due date (Tab, e; a CONFLICT with an edit from "my action points" in another session shows the current record and keeps the form), then cancels another one with a note (Shift-Tab, x; an empty reason is refused in the client and nothing is sent); a partner's batch view shows the new date and the cancelled state.
 . "$(dirname "$0")/lib.sh"
 
 start_meeting
@@ -132,6 +132,16 @@ keys chair x
 # the prompt names the action point
 wait_re chair "Afspraak '[^']+' intrekken\? Reden:" ||
 	fail "x did not ask for a reason naming the action point"
+# an empty reason is refused in the client: said in Dutch, asked again,
+# nothing sent (the action point stays open at the same version)
+before=$(action_points politie | awk -v id="$other" '$1 == id')
+keys chair Enter
+wait_for chair "Typ de reden van intrekken" || fail "empty reason not refused with a message"
+wait_re chair "Afspraak '[^']+' intrekken\? Reden:" || fail "the reason is not asked again"
+sleep 0.5
+[ "$(action_points politie | awk -v id="$other" '$1 == id')" = "$before" ] ||
+	fail "an empty reason was sent: $before -> $(action_points politie)"
+printf '%s\n' "$before" | grep -qE "^$other [0-9]+ open " || fail "not open before: $before"
 note="Dubbel met afspraak elders e2e$$"
 type_text chair "$note"
 keys chair Enter
