@@ -12,11 +12,11 @@
 #include "i18n.h"
 #include "views.h"
 
-/* The action point form's fields, in the order asked. */
+/* The action point form's fields, in the order asked (action_fields[]). */
 enum action_field {
 	FIELD_DESCRIPTION,
 	FIELD_OWNER,			/* owner organisation */
-	FIELD_PERSON,			/* owner person: editing only */
+	FIELD_PERSON,			/* owner person, empty: the organisation */
 	FIELD_DUE,
 	FIELD_SENDING,			/* sent: shown until the answer */
 	FIELD__COUNT = FIELD_SENDING
@@ -26,7 +26,7 @@ enum action_field {
  * still refuse it. */
 struct action_form {
 	int active;			/* on screen */
-	enum action_field field;	/* being asked */
+	int sending;			/* sent, no answer yet */
 	int64_t case_id, meeting_id;
 	int64_t action_id;		/* editing this action point, 0: new */
 	int64_t version;		/* its version (or from a CONFLICT) */
@@ -40,16 +40,17 @@ struct action_form {
 	char owner_user_name[200];
 	char due_date[32];
 	char old_due[32];		/* the date before editing */
-	char person_typed[200];		/* the name typed before the list */
+	char org_typed[200];		/* the owner as shown and typed */
+	char person_typed[200];		/* the person as shown and typed */
 };
 
 static struct action_form af;
 
 /* --- the action point form ----------------------------------------------- */
 
-/* description → owner organisation → (when editing: owner person →) due
- * date.  The same form creates and edits. */
-static void ask_field(struct ui *u, enum action_field field);
+/* description → owner organisation → owner person (typed, or chosen from
+ * the organisation's people) → due date.  The same form creates and
+ * edits. */
 static const struct form action_form;
 
 /* A user of organisation org by number, login, name, or a part of the
@@ -124,7 +125,7 @@ action_send(struct ui *u)
 	struct action_form *f = &af;
 
 	fs.form = &action_form;
-	f->field = FIELD_SENDING;	/* shown until the answer */
+	f->sending = 1;			/* shown until the answer */
 	if (f->action_id != 0) {
 		up.id = f->action_id;
 		up.version = f->version;
@@ -145,10 +146,39 @@ action_send(struct ui *u)
 	form_send(u, TAFEL__ENVELOPE__BODY_CREATE_ACTION, &r);
 }
 
+/* The fields answered: sent. */
+static void
+action_typed(struct ui *u, const char *unused)
+{
+	action_send(u);
+}
+
+/* The names the owner fields show for the ids the form holds. */
+static void
+action_names(struct ui *u)
+{
+	const Tafel__Organisation *o = ui_org(u, af.owner_org_id);
+	const Tafel__User *p = ui_user(u, af.owner_user_id);
+
+	af.org_typed[0] = af.person_typed[0] = '\0';
+	if (o != NULL)
+		snprintf(af.org_typed, sizeof af.org_typed, "%s", o->name);
+	else if (af.owner_org_id != 0)
+		snprintf(af.org_typed, sizeof af.org_typed, "%lld",
+		    (long long)af.owner_org_id);
+	if (p != NULL)
+		snprintf(af.person_typed, sizeof af.person_typed, "%s",
+		    p->display_name);
+	else if (af.owner_user_id != 0)
+		snprintf(af.person_typed, sizeof af.person_typed, "%lld",
+		    (long long)af.owner_user_id);
+}
+
 /* An edit of an action point finished meanwhile closes the form. */
 static int
 action_form_refused(struct ui *u, const Tafel__Error *e)
 {
+	af.sending = 0;
 	if (af.action_id != 0 && !action_refused(e, &af.version)) {
 		af.active = 0;
 		return 0;
@@ -162,14 +192,15 @@ action_form_reopen(struct ui *u, const Tafel__Error *e)
 {
 	const char *field = e != NULL ? e->field : NULL;
 
+	action_names(u);
 	if (field != NULL && strcmp(field, "due_date") == 0)
-		ask_field(u, FIELD_DUE);
+		form_again(u, FIELD_DUE, NULL);
 	else if (field != NULL && strcmp(field, "owner_user_id") == 0)
-		ask_field(u, FIELD_PERSON);
+		form_again(u, FIELD_PERSON, NULL);
 	else if (field != NULL && strcmp(field, "owner_org_id") == 0)
-		ask_field(u, FIELD_OWNER);
+		form_again(u, FIELD_OWNER, NULL);
 	else
-		ask_field(u, FIELD_DESCRIPTION);
+		form_again(u, FIELD_DESCRIPTION, NULL);
 }
 
 static void
@@ -186,142 +217,61 @@ action_form_cancelled(struct ui *u)
 	af.active = 0;
 }
 
-/* The answer to "the due date is in the past: keep it?". */
-static void
-past_confirmed(struct ui *u, const char *text)
+/* The owner organisation by name or number; another one than before
+ * forgets the person, who worked for the old one. */
+static const char *
+owner_check(struct ui *u, const char *text)
 {
-	if (text == NULL) {
-		af.active = 0;
-		return;
-	}
-	if (ui_yes(text))
-		action_send(u);
-	else
-		ask_field(u, FIELD_DUE);
-}
+	int64_t id = find_org(u, text);
 
-/* The due date as typed (8-12, morgen, +7, ...) becomes YYYY-MM-DD; a day
- * in the past is only taken when confirmed (or when it was already the
- * action point's date). */
-static void
-action_due(struct ui *u, const char *text)
-{
-	struct datein_day d, today = datein_today((int64_t)time(NULL));
-	char iso[32], label[300];
-
-	switch (datein_parse(text, today, &d)) {
-	case DATEIN_EMPTY:
-		snprintf(af.due_date, sizeof af.due_date, "%s", "");
-		action_send(u);		/* the server says whether it is needed */
-		return;
-	case DATEIN_INVALID:
-		snprintf(af.due_date, sizeof af.due_date, "%s", text);
-		ask_field(u, FIELD_DUE);
-		ui_message(u, 1, _("'%s' is not a date: type e.g. 8-12-2026, "
-		    "8/12, tomorrow or +7."), text);
-		return;
-	default:
-		break;
-	}
-	datein_format(d, iso, sizeof iso);
-	snprintf(af.due_date, sizeof af.due_date, "%s", iso);
-	if (datein_cmp(d, today) < 0 && strcmp(iso, af.old_due) != 0) {
-		snprintf(label, sizeof label, _("%s is in the past. Use it "
-		    "anyway? (y/n)"), iso);
-		ui_prompt(u, label, "", past_confirmed);
-		return;
-	}
-	action_send(u);
-}
-
-/* The last field (the due date) sends the form. */
-static const struct form action_form = {
-	.label = N_("Due date (e.g. 8-12, tomorrow, +7)"),
-	.send = action_due,
-	.refused = action_form_refused,
-	.reopen = action_form_reopen,
-	.accepted = action_form_accepted,
-	.cancelled = action_form_cancelled,
-};
-
-static void
-field_description(struct ui *u, const char *text)
-{
-	if (text == NULL) {
-		af.active = 0;
-		return;
-	}
-	snprintf(af.description, sizeof af.description, "%s", text);
-	ask_field(u, FIELD_OWNER);
-}
-
-static void
-field_owner(struct ui *u, const char *text)
-{
-	int64_t id;
-
-	if (text == NULL) {
-		af.active = 0;
-		return;
-	}
-	id = find_org(u, text);
-	if (id == 0) {
-		ui_prompt(u, _("Owner organisation (name or number)"), text,
-		    field_owner);
-		ui_message(u, 1, "%s", _("Unknown organisation."));
-		return;
-	}
+	if (id == 0)
+		return _("Unknown organisation.");
 	if (id != af.owner_org_id) {
-		/* the person worked for the old owner */
 		af.owner_user_id = 0;
 		af.owner_user_name[0] = '\0';
+		af.person_typed[0] = '\0';
 	}
 	af.owner_org_id = id;
-	ask_field(u, FIELD_PERSON);
+	action_names(u);
+	return NULL;
 }
-
-static void field_person(struct ui *u, const char *text);
 
 /* The owner chosen from the picker; none: back to typing the name. */
 static void
 person_picked(struct ui *u, const Tafel__User *p)
 {
+	fs.form = &action_form;
 	if (p == NULL) {		/* the name as typed, to change */
-		af.field = FIELD_PERSON;
-		ui_prompt(u, _("Owner person (name, login or number; empty: the "
-		    "whole organisation)"), af.person_typed, field_person);
+		form_again(u, FIELD_PERSON, NULL);
 		return;
 	}
 	af.owner_user_id = p->id;
 	snprintf(af.owner_user_name, sizeof af.owner_user_name, "%s",
 	    p->display_name);
-	ask_field(u, FIELD_DUE);
+	snprintf(af.person_typed, sizeof af.person_typed, "%s",
+	    p->display_name);
+	form_again(u, FIELD_DUE, NULL);
 }
 
-static void
-field_person(struct ui *u, const char *text)
+/* The owner person by name, login or number (empty: the organisation as
+ * a whole); a name that is not one person opens the organisation's
+ * people to choose from. */
+static const char *
+person_check(struct ui *u, const char *text)
 {
 	const Tafel__User *p;
 	int several;
 
-	if (text == NULL) {
-		af.active = 0;
-		return;
-	}
-	if (text[0] == '\0') {		/* the organisation as a whole */
+	if (text[0] == '\0') {
 		af.owner_user_id = 0;
 		af.owner_user_name[0] = '\0';
-		ask_field(u, FIELD_DUE);
-		return;
+		return NULL;
 	}
 	p = find_user(u, af.owner_org_id, text, &several);
 	if (p == NULL && u->orgs != NULL) {
-		/* not one person: choose from the organisation's people */
 		const Tafel__Organisation *o = ui_org(u, af.owner_org_id);
 		char title[300];
 
-		snprintf(af.person_typed, sizeof af.person_typed, "%s",
-		    text);
 		snprintf(title, sizeof title, _("Who of %s carries out the "
 		    "action point? (Enter; Esc: back to typing)"),
 		    o != NULL ? o->name : "?");
@@ -330,78 +280,116 @@ field_person(struct ui *u, const char *text)
 		if (!several)
 			ui_message(u, 1, _("No one called '%s' there: choose from "
 			    "the list."), text);
-		return;
+		return form_pending;
 	}
-	if (p == NULL || p->org_id != af.owner_org_id) {
-		ui_prompt(u, _("Owner person (name, login or number; empty: the "
-		    "whole organisation)"), text, field_person);
-		ui_message(u, 1, "%s", p == NULL ? _("No such person in the "
-		    "owner organisation.") :
-		    _("This person does not belong to the owner organisation."));
-		return;
-	}
+	if (p == NULL || p->org_id != af.owner_org_id)
+		return p == NULL ? _("No such person in the owner "
+		    "organisation.") : _("This person does not belong to the "
+		    "owner organisation.");
 	af.owner_user_id = p->id;
-	snprintf(af.owner_user_name, sizeof af.owner_user_name,
-	    "%s", p->display_name);
-	ask_field(u, FIELD_DUE);
+	snprintf(af.owner_user_name, sizeof af.owner_user_name, "%s",
+	    p->display_name);
+	snprintf(af.person_typed, sizeof af.person_typed, "%s",
+	    p->display_name);
+	return NULL;
 }
 
-/* Opens the prompt of one field, with what the form holds. */
+/* The answer to "the due date is in the past: keep it?". */
 static void
-ask_field(struct ui *u, enum action_field field)
+past_confirmed(struct ui *u, const char *text)
 {
-	char text[200] = "";
-	const Tafel__Organisation *o;
-	const Tafel__User *p;
+	fs.form = &action_form;
+	if (text == NULL)
+		af.active = 0;
+	else if (ui_yes(text))
+		action_send(u);
+	else
+		form_again(u, FIELD_DUE, NULL);
+}
 
-	af.active = 1;
-	af.field = field;
-	switch (field) {
-	case FIELD_DUE:
-		form_start(u, &action_form, af.due_date);
-		break;
-	case FIELD_OWNER:
-		if (af.owner_org_id != 0) {
-			o = ui_org(u, af.owner_org_id);
-			if (o != NULL)
-				snprintf(text, sizeof text, "%s", o->name);
-			else
-				snprintf(text, sizeof text, "%lld",
-				    (long long)af.owner_org_id);
-		}
-		ui_prompt(u, _("Owner organisation (name or number)"), text,
-		    field_owner);
-		break;
-	case FIELD_PERSON:
-		if (af.owner_user_id != 0) {
-			p = ui_user(u, af.owner_user_id);
-			if (p != NULL)
-				snprintf(text, sizeof text, "%s",
-				    p->display_name);
-			else
-				snprintf(text, sizeof text, "%lld",
-				    (long long)af.owner_user_id);
-		}
-		ui_prompt(u, _("Owner person (name, login or number; empty: "
-		    "the whole organisation)"), text, field_person);
-		break;
+/* The due date as typed (8-12, morgen, +7, ...) becomes YYYY-MM-DD; empty:
+ * the server says whether it is needed; a day in the past is only taken
+ * when confirmed (or when it was already the action point's date). */
+static const char *
+due_check(struct ui *u, const char *text)
+{
+	static char why[300];
+	struct datein_day d, today = datein_today((int64_t)time(NULL));
+	char label[300];
+
+	switch (datein_parse(text, today, &d)) {
+	case DATEIN_EMPTY:
+		return NULL;
+	case DATEIN_INVALID:
+		snprintf(why, sizeof why, _("'%s' is not a date: type e.g. "
+		    "8-12-2026, 8/12, tomorrow or +7."), text);
+		return why;
 	default:
-		af.field = FIELD_DESCRIPTION;
-		ui_prompt(u, _("Action point"), af.description,
-		    field_description);
 		break;
 	}
+	datein_format(d, af.due_date, sizeof af.due_date);
+	if (datein_cmp(d, today) < 0 && strcmp(af.due_date, af.old_due) != 0) {
+		snprintf(label, sizeof label, _("%s is in the past. Use it "
+		    "anyway? (y/n)"), af.due_date);
+		ui_prompt(u, label, "", past_confirmed);
+		return form_pending;
+	}
+	return NULL;
+}
+
+static const struct field action_fields[] = {
+	[FIELD_DESCRIPTION] = { .label = N_("Action point"), .kind = ASK_TEXT,
+	  .text = af.description, .size = sizeof af.description },
+	[FIELD_OWNER] = { .label = N_("Owner organisation (name or number)"),
+	  .kind = ASK_TEXT, .text = af.org_typed, .size = sizeof af.org_typed,
+	  .check = owner_check },
+	[FIELD_PERSON] = { .label = N_("Owner person (name, login or number; "
+	  "empty: the whole organisation)"), .kind = ASK_TEXT,
+	  .text = af.person_typed, .size = sizeof af.person_typed,
+	  .check = person_check },
+	[FIELD_DUE] = { .label = N_("Due date (e.g. 8-12, tomorrow, +7)"),
+	  .kind = ASK_TEXT, .text = af.due_date, .size = sizeof af.due_date,
+	  .check = due_check },
+	[FIELD__COUNT] = { .label = NULL }
+};
+
+static const struct form action_form = {
+	.fields = action_fields,
+	.send = action_typed,
+	.refused = action_form_refused,
+	.reopen = action_form_reopen,
+	.accepted = action_form_accepted,
+	.cancelled = action_form_cancelled,
+};
+
+/* The field on screen: being asked, or sending. */
+static enum action_field
+action_field(void)
+{
+	if (af.sending)
+		return FIELD_SENDING;
+	return fs.form == &action_form ? (enum action_field)fs.field :
+	    FIELD_DESCRIPTION;
 }
 
 static int
 action_form_busy(struct ui *u)
 {
-	if (af.active && af.field == FIELD_SENDING) {
+	if (af.active && af.sending) {
 		ui_message(u, 1, "%s", _("The previous action point is still "
 		    "being sent."));
 		return 1;
 	}
 	return 0;
+}
+
+/* Opens the form with what af holds. */
+static void
+action_begin(struct ui *u)
+{
+	af.active = 1;
+	action_names(u);
+	form_ask(u, &action_form);
 }
 
 void
@@ -424,7 +412,7 @@ forms_add_action(struct ui *u)
 	if (c != NULL)
 		snprintf(af.case_number, sizeof af.case_number, "%s",
 		    c->number);
-	ask_field(u, FIELD_DESCRIPTION);
+	action_begin(u);
 }
 
 /* The action point e, x and c/C work on: the view's chosen one. */
@@ -473,7 +461,7 @@ forms_edit_action(struct ui *u)
 	    a->owner_user_name);
 	snprintf(f->due_date, sizeof f->due_date, "%s", a->due_date);
 	snprintf(f->old_due, sizeof f->old_due, "%s", a->due_date);
-	ask_field(u, FIELD_DESCRIPTION);
+	action_begin(u);
 }
 
 /* The action point form over the body: its fields, the one being typed live. */
@@ -510,11 +498,11 @@ forms_draw(struct ui *u)
 		attr_t a = 0;
 
 		if (i == FIELD_DESCRIPTION && f->description_hidden &&
-		    f->description[0] == '\0' && (int)f->field != i) {
+		    f->description[0] == '\0' && (int)action_field() != i) {
 			v = _("(hidden from your organisation; kept as it is)");
 			a = ui_attr(u, UI_A_DIM);
 		}
-		if ((int)f->field == i && u->prompt.active) {
+		if ((int)action_field() == i && u->prompt.active) {
 			/* while "discard?" is asked, the field keeps its text */
 			struct ui_prompt p = *ui_prompt_typed(u);
 			size_t m;
@@ -531,7 +519,7 @@ forms_draw(struct ui *u)
 		ui_put(u->body, y + 2 + row * 2, x + 27, w - 29, a, v);
 		row++;
 	}
-	if (f->field == FIELD_SENDING)
+	if (action_field() == FIELD_SENDING)
 		ui_put(u->body, y + h - 1, x + 2, w - 4, ui_attr(u, UI_A_TITLE),
 		    net_get_state(u->net) == NET_READY ? _(" Sending… ") :
 		    _(" Waiting for the connection… "));

@@ -35,7 +35,9 @@ struct field {
 	const char *wrong;	/* N_(): said for an answer the kind cannot
 				 * take; NULL: the kind's message */
 	/* After the kind's own check: NULL when the answer is fine, else the
-	 * (translated) message to show. NULL: no further check. */
+	 * (translated) message to show, or form_pending when it opened a
+	 * picker or a question whose answer goes on with form_again().
+	 * NULL: no further check. */
 	const char *(*check)(struct ui *, const char *text);
 	int (*skip)(void);	/* not asked while this returns 1 */
 	char *text;		/* where a text, date or time goes */
@@ -93,6 +95,8 @@ extern struct forms_state fs;
 void form_ask(struct ui *, const struct form *);
 void form_start(struct ui *, const struct form *, const char *initial);
 void form_typed(struct ui *, const char *text);
+void form_again(struct ui *, size_t field, const char *shown);
+extern const char form_pending[];
 const char *form_label(const struct form *);
 void form_send(struct ui *, Tafel__Envelope__BodyCase, void *req);
 int retry_refused(struct ui *, const Tafel__Error *);

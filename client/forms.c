@@ -12,6 +12,7 @@
 #include "views.h"
 
 struct forms_state fs;
+const char form_pending[] = "";
 
 /* --- the helper ---------------------------------------------------------- */
 
@@ -197,12 +198,22 @@ form_typed(struct ui *u, const char *text)
 		return;
 	}
 	why = field_take(u, fl, fs.text);
+	if (why == form_pending)	/* a picker or a question took over */
+		return;
 	if (why != NULL) {
 		ui_prompt(u, label_what(fl->label), text, form_typed);
 		ui_message(u, 1, "%s", why);	/* after the prompt */
 		return;
 	}
 	field_ask(u, fs.field + 1, NULL);
+}
+
+/* After a check that took over (form_pending): field i of the form on
+ * the prompt, offering shown (NULL: what it holds); past the last, sent. */
+void
+form_again(struct ui *u, size_t i, const char *shown)
+{
+	field_ask(u, i, shown);
 }
 
 /* Asks form f's fields from the first, each offering what it holds. */
