@@ -18,7 +18,7 @@ static struct {
 	int64_t case_id;
 	char case_number[32];
 	int64_t org_ids[MAX_ASK];
-	char org_names[600];		/* "A, B, C": shown while picking */
+	char last[200];			/* the last one chosen */
 	size_t n_orgs;
 	char reply_by[32];		/* as typed */
 	int64_t round_id;		/* answering or closing this round */
@@ -48,11 +48,10 @@ started(struct net *n, const Tafel__Envelope *m, void *arg)
 		ui_show_error(u, m->error);
 		return;
 	}
-	ui_message(u, 0, _("Info round started: %zu organisation(s) asked, "
-	    "reply by %s."), fi.n_orgs, m->body_case ==
-	    TAFEL__ENVELOPE__BODY_INFO_ROUND ? m->info_round->reply_by : "");
 	view_case_open(u, fi.case_id);	/* the case shows the round */
 	view_inforounds_reload(u);
+	ui_message(u, 0, _("Info round started: %zu organisation(s) asked."),
+	    fi.n_orgs);
 }
 
 static void
@@ -87,8 +86,8 @@ ask_date(struct ui *u, const char *initial)
 {
 	char label[800];
 
-	snprintf(label, sizeof label, _("Info round on %s, asking %s: reply by"),
-	    fi.case_number, fi.org_names);
+	snprintf(label, sizeof label, _("Info round on %s to %zu "
+	    "organisation(s): reply by"), fi.case_number, fi.n_orgs);
 	ui_prompt(u, label, initial, date_typed);
 }
 
@@ -96,13 +95,11 @@ ask_date(struct ui *u, const char *initial)
 static void
 org_picked(struct ui *u, const Tafel__Organisation *o)
 {
-	size_t len;
-
 	if (o == NULL) {
 		if (fi.n_orgs == 0)
 			ui_message(u, 0, "%s", _("No info round started."));
 		else
-			ask_date(u, "+7");
+			ask_date(u, "");
 		return;
 	}
 	for (size_t i = 0; i < fi.n_orgs; i++)
@@ -112,9 +109,7 @@ org_picked(struct ui *u, const Tafel__Organisation *o)
 		}
 	if (fi.n_orgs < MAX_ASK) {
 		fi.org_ids[fi.n_orgs++] = o->id;
-		len = strlen(fi.org_names);
-		snprintf(fi.org_names + len, sizeof fi.org_names - len, "%s%s",
-		    len > 0 ? ", " : "", o->name);
+		snprintf(fi.last, sizeof fi.last, "%s", o->name);
 	}
 	ask_org(u);
 }
@@ -128,9 +123,8 @@ ask_org(struct ui *u)
 		snprintf(title, sizeof title, "%s", _("Info round: the first "
 		    "organisation to ask (Enter chooses, Esc when done)"));
 	else
-		snprintf(title, sizeof title, _("Info round, asking %s: another "
-		    "organisation (Esc: done, on to the reply-by date)"),
-		    fi.org_names);
+		snprintf(title, sizeof title, _("Info round, %zu chosen (last "
+		    "%s): another one, Esc: done"), fi.n_orgs, fi.last);
 	view_pick_org_open(u, title, NULL, org_picked);
 }
 

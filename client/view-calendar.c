@@ -45,8 +45,8 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		return;
 	}
 	layout_fit(hdr[0], sizeof hdr[0], _("When"), 16);
-	layout_fit(hdr[1], sizeof hdr[1], _("Series"), 30);
-	layout_fit(hdr[2], sizeof hdr[2], _("State"), 10);
+	layout_fit(hdr[1], sizeof hdr[1], _("Series"), 20);
+	layout_fit(hdr[2], sizeof hdr[2], _("State"), 8);
 	ui_putf(w, 0, 0, cols, ui_attr(u, UI_A_TITLE), "  %s  %s  %s  %s",
 	    hdr[0], hdr[1], hdr[2], _("Clash"));
 	first = ui_list_scroll(u, &st.sel, n, rows, &vis);
@@ -74,9 +74,9 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 				break;
 			o += (size_t)r;
 		}
-		layout_fit(f[0], sizeof f[0], m->series_name, 30);
+		layout_fit(f[0], sizeof f[0], m->series_name, 20);
 		layout_fit(f[1], sizeof f[1], ui_enum(
-		    &tafel__meeting_state__descriptor, (int)m->state), 10);
+		    &tafel__meeting_state__descriptor, (int)m->state), 8);
 		/* ! marks a clash: another meeting within two hours */
 		ui_putf(w, y, 0, cols, a, "%s %-16s  %s  %s  %s%s",
 		    e->n_clash_ids > 0 ? "!" : " ", when, f[0], f[1],

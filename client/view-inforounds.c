@@ -127,9 +127,12 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		for (k = 0; k < r->n_asked; k++)
 			answered += r->asked[k]->answer !=
 			    TAFEL__INFO_ANSWER__INFO_PENDING;
+		/* ● my organisation still has to answer; ! an answer is
+		 * overdue (red, also when the line is selected) */
 		ui_putf(w, y, 0, cols, a, "%s %-10s %-11s %zu/%zu      %s",
 		    mine != NULL && mine->answer ==
-		    TAFEL__INFO_ANSWER__INFO_PENDING ? "●" : " ",
+		    TAFEL__INFO_ANSWER__INFO_PENDING ? "●" :
+		    r->overdue_count > 0 ? "!" : " ",
 		    r->case_number, r->reply_by, answered, r->n_asked,
 		    mine == NULL ? "-" : view_inforounds_answer_text(
 		    mine->answer));
