@@ -1,5 +1,5 @@
 #!/bin/bash
-# The info round and the calendar in the client (issue 11, docs/protocol.md 7.10, 7.11): on Monday the process manager starts a round from the case view (I: three partners from the organisation picker, a reply-by date); two partners answer in their own clients (8, b / n with a note); on Wednesday the process manager sees both answers and the silent partner red; the asked partner reads the name to search for, an outsider on the meeting sees only initials but the answers; the agenda's publication is in every member's inbox (6); the partner's calendar (9) flags a clash red.  Monday/Wednesday are set with TAFEL_TEST_TODAY.
+# The info round and the calendar in the client (issue 11, docs/protocol.md 7.10, 7.11): on Monday the process manager starts a round from the case view (I: three partners from the organisation picker, a reply-by date); two partners answer in their own clients (8, b / n with a note); on Wednesday the process manager sees both answers and the silent partner red; the asked partner reads the name to search for, an outsider on the meeting sees only initials but the answers; the agenda's publication is in every member's inbox (6); the partner's calendar (9) flags a clash red; the shared screen shows the answers without notes.  Monday/Wednesday are set with TAFEL_TEST_TODAY.
 . "$(dirname "$0")/lib.sh"
 
 ctl() {
@@ -190,4 +190,18 @@ wait_re woon "^! .*Prep tafel .*overlapt met Buurtoverleg" || fail "no clash fla
 wait_re woon "^! .*Buurtoverleg .*overlapt met Prep tafel" || fail "clash not both ways: $(screen woon)"
 is_red_line woon "overlapt met Prep tafel" ||
 	fail "clash not red: $(tm capture-pane -e -p -t woon | cat -v)"
+
+# the shared screen: the chair opens the meeting and shows the case; the
+# room sees the answers, no notes and no name to search for
+start_client chair voorzitter --meeting "$MEETING"
+wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
+chair_start chair
+start_client beamer voorzitter --meeting "$MEETING" --presentation
+wait_for beamer "Inforonde open · antwoord uiterlijk $TUE · 2 van 3 beantwoord" ||
+	fail "beamer: no info round: $(screen beamer)"
+wait_for beamer "Bureau Jeugdzorg Eemland-Twente: bekend" || fail "beamer: no answer: $(screen beamer)"
+is_red_line beamer "Woonstichting De Eemhof: nog geen antwoord" || fail "beamer: overdue not red"
+screen beamer | grep -qF "In beeld sinds 2024" && fail "beamer shows a note"
+screen beamer | grep -qF "Om op te zoeken" && fail "beamer shows identifying data"
+
 ok
