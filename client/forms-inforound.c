@@ -1,4 +1,4 @@
-/* The info round's forms: start one from the case view (I: organisations from the picker, one after another, then the reply-by date), answer it (b known, n not known, with a note) and close it (Z) in the info rounds view. */
+/* The info round's forms: start one from the case view (I: organisations from the picker, one after another, then the reply-by date), answer it in the info rounds view (b known, n not known, with a note), and close it (Z, there or in the case). */
 #include "forms.h"
 
 #include <stdio.h>
@@ -238,9 +238,9 @@ closed(struct net *n, const Tafel__Envelope *m, void *arg)
 		view_inforounds_reload(u);	/* the round as it is now */
 		return;
 	}
+	view_inforounds_reload(u);	/* the case view reloads on its event */
 	ui_message(u, 0, "%s", _("Info round closed: the asked organisations "
 	    "no longer see the identifying data."));
-	view_inforounds_reload(u);
 }
 
 static void
@@ -256,12 +256,24 @@ close_confirmed(struct ui *u, const char *text)
 	    closed);
 }
 
-/* Z in the info rounds view: the process manager closes the round. */
+/* Z in the info rounds view (the selected round) or in a case (its open
+ * round): the process manager closes the round. */
 void
 forms_inforound_close(struct ui *u)
 {
-	const Tafel__InfoRound *r = view_inforounds_selected(u);
+	const Tafel__InfoRound *r = NULL;
+	const Tafel__CaseDetail *d;
 	char label[300];
+
+	if (u->view == VIEW_CASE) {
+		d = view_case_detail(u);
+		for (size_t i = 0; d != NULL && i < d->n_info_rounds; i++)
+			if (d->info_rounds[i]->state ==
+			    TAFEL__INFO_ROUND_STATE__INFO_ROUND_OPEN)
+				r = d->info_rounds[i];
+	} else {
+		r = view_inforounds_selected(u);
+	}
 
 	if (r == NULL) {
 		ui_message(u, 1, "%s", _("No info round selected."));

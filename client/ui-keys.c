@@ -325,9 +325,6 @@ const struct ui_key ui_keys[] = {
 	  "short note"), NULL },
 	{ 'Z', "Z", V(INFOROUNDS), 0, N_("close"), forms_inforound_close,
 	  N_("Close the selected info round (its process manager)"), NULL },
-	{ 'I', "I", V(CASE), 0, N_("info round"), forms_inforound_start,
-	  N_("Start an info round: choose the organisations to ask, then the "
-	  "reply-by date (process manager)"), NULL },
 	{ KEY_UP, "↑", VIEWS_ALL, 0, NULL, k_up,
 	  N_("Previous line (in a meeting: go your own way)"), NULL },
 	{ 'k', "k", VIEWS_ALL, 0, NULL, k_up,
@@ -419,6 +416,11 @@ const struct ui_key ui_keys[] = {
 	{ 'N', "N", V(CASE), 0, NULL, forms_nominate,
 	  N_("Nominate the case for the next meeting of a series, with a "
 	  "reason"), NULL },
+	{ 'I', "I", V(CASE), 0, N_("info round"), forms_inforound_start,
+	  N_("Start an info round: choose the organisations to ask, then the "
+	  "reply-by date (process manager)"), NULL },
+	{ 'Z', "Z", V(CASE), 0, NULL, forms_inforound_close,
+	  N_("Close the case's open info round (its process manager)"), NULL },
 	{ 'v', "v", MEETING, 1, N_("proposals"), k_proposals,
 	  N_("Chair: the cases proposed for this planned meeting, and why"),
 	  when_planned },

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The info round and the calendar in the client (issue 11, docs/protocol.md 7.10, 7.11): on Monday the process manager starts a round from the case view (I: three partners from the organisation picker, a reply-by date); two partners answer in their own clients (8, b / n with a note); on Wednesday the process manager sees both answers and the silent partner red; the asked partner reads the name to search for, an outsider on the meeting sees only initials but the answers; the agenda's publication is in every member's inbox (6); the partner's calendar (9) flags a clash red; the shared screen shows the answers without notes.  Monday/Wednesday are set with TAFEL_TEST_TODAY.
+# The info round and the calendar in the client (issue 11, docs/protocol.md 7.10, 7.11): on Monday the process manager starts a round from the case view (I: three partners from the organisation picker, a reply-by date); two partners answer in their own clients (8, b / n with a note); on Wednesday the process manager sees both answers and the silent partner red; the asked partner reads the name to search for, an outsider on the meeting sees only initials but the answers; the agenda's publication is in every member's inbox (6); the partner's calendar (9) flags a clash red; the shared screen shows the answers without notes; the process manager closes the round from the case (Z).  Monday/Wednesday are set with TAFEL_TEST_TODAY.
 . "$(dirname "$0")/lib.sh"
 
 ctl() {
@@ -203,5 +203,18 @@ wait_for beamer "Bureau Jeugdzorg Eemland-Twente: bekend" || fail "beamer: no an
 is_red_line beamer "Woonstichting De Eemhof: nog geen antwoord" || fail "beamer: overdue not red"
 screen beamer | grep -qF "In beeld sinds 2024" && fail "beamer shows a note"
 screen beamer | grep -qF "Om op te zoeken" && fail "beamer shows identifying data"
+
+
+# the process manager closes the round from the case: the room sees it closed
+keys pm Enter
+wait_for pm "Casus $NUMBER · huiselijk geweld" || fail "Enter did not open the round's case: $(screen pm)"
+keys pm Z
+wait_for pm "De inforonde over $NUMBER sluiten? (j/n)" || fail "Z did not ask: $(screen pm)"
+type_text pm j
+keys pm Enter
+wait_for pm "Inforonde gesloten" || fail "round not closed: $(screen pm)"
+wait_for pm "Inforonde gesloten · antwoord uiterlijk $TUE" || fail "case view does not show it closed: $(screen pm)"
+wait_for beamer "Inforonde gesloten · antwoord uiterlijk $TUE" || fail "beamer: not closed live: $(screen beamer)"
+is_red_line beamer "Woonstichting De Eemhof: nog geen antwoord" && fail "beamer: a closed round's gap still red"
 
 ok
