@@ -48,5 +48,11 @@ void forms_inbox_read(struct ui *);
 void forms_accept_proposal(struct ui *);
 void forms_decline_proposal(struct ui *);
 void forms_publish_agenda(struct ui *);
+/* The info round (forms-inforound.c): I starts one from the case view;
+ * in the info rounds view b / n answer known / not known, Z closes. */
+void forms_inforound_start(struct ui *);
+void forms_inforound_known(struct ui *);
+void forms_inforound_not_known(struct ui *);
+void forms_inforound_close(struct ui *);
 
 #endif

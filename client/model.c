@@ -137,6 +137,7 @@ model_clear(struct model *m)
 	mset_clear(&m->cases);
 	mset_clear(&m->actions);
 	mset_clear(&m->orgs);
+	mset_clear(&m->rounds);
 	m->n_member_orgs = 0;
 	m->loaded = 0;
 	m->seq = 0;
@@ -185,6 +186,9 @@ prune(struct model *m)
 	for (size_t i = m->actions.n; i-- > 0;)
 		if (!has_case(m, ((Tafel__ActionPoint *)m->actions.v[i].msg)->case_id))
 			mset_del(&m->actions, m->actions.v[i].id);
+	for (size_t i = m->rounds.n; i-- > 0;)
+		if (!has_case(m, ((Tafel__InfoRound *)m->rounds.v[i].msg)->case_id))
+			mset_del(&m->rounds, m->rounds.v[i].id);
 }
 
 static void
@@ -287,6 +291,9 @@ model_apply_snapshot(struct model *m, uint64_t seq, const Tafel__Snapshot *snap,
 	for (size_t i = 0; i < snap->n_organisations; i++)
 		mset_put(&m->orgs, snap->organisations[i]->id,
 		    &snap->organisations[i]->base, 0, NULL);
+	for (size_t i = 0; i < snap->n_info_rounds; i++)
+		mset_put(&m->rounds, snap->info_rounds[i]->id,
+		    &snap->info_rounds[i]->base, 0, NULL);
 	/* more members than fit are not marked expected, never overrun */
 	m->n_member_orgs = 0;
 	for (size_t i = 0; i < snap->n_member_org_ids
@@ -343,6 +350,10 @@ model_apply_event(struct model *m, const Tafel__Event *ev, double now)
 		}
 		if (ev->person != NULL)
 			put_person(m, ev->person, ev->gone, now);
+		/* an info round of a case on the agenda (prune drops others) */
+		if (ev->info_round != NULL)
+			mset_put(&m->rounds, ev->info_round->id,
+			    &ev->info_round->base, now, NULL);
 		prune(m);
 	}
 	if (ev->action_point != NULL)
@@ -391,6 +402,20 @@ model_action(const struct model *m, int64_t id)
 	const struct mrec *r = model_rec(&m->actions, id);
 
 	return r ? (const Tafel__ActionPoint *)r->msg : NULL;
+}
+
+const Tafel__InfoRound *
+model_case_round(const struct model *m, int64_t case_id)
+{
+	const Tafel__InfoRound *best = NULL;
+
+	for (size_t i = 0; i < m->rounds.n; i++) {
+		const Tafel__InfoRound *r = (void *)m->rounds.v[i].msg;
+
+		if (r->case_id == case_id && (best == NULL || r->id > best->id))
+			best = r;
+	}
+	return best;
 }
 
 const Tafel__Organisation *
@@ -484,7 +509,7 @@ model_any_recent(const struct model *m, double now)
 	return model_recent(m->meeting_changed, now) ||
 	    mset_any_recent(&m->attendance, now) ||
 	    mset_any_recent(&m->agenda, now) || mset_any_recent(&m->cases, now) ||
-	    mset_any_recent(&m->actions, now);
+	    mset_any_recent(&m->actions, now) || mset_any_recent(&m->rounds, now);
 }
 
 static void
@@ -503,7 +528,7 @@ double
 model_next_flash(const struct model *m, double now)
 {
 	const struct mset *sets[] = { &m->attendance, &m->agenda, &m->cases,
-	    &m->actions };
+	    &m->actions, &m->rounds };
 	double best = -1;
 
 	next_end(m->meeting_changed, now, &best);

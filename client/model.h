@@ -50,6 +50,7 @@ struct model {
 	struct mset cases;		/* Case by id */
 	struct mset actions;		/* ActionPoint by id */
 	struct mset orgs;		/* Organisation by id */
+	struct mset rounds;		/* InfoRound by id, of the agenda's cases */
 	int64_t member_orgs[MODEL_MAX_MEMBER_ORGS];	/* the series' members */
 	size_t n_member_orgs;
 
@@ -78,6 +79,9 @@ size_t model_item_index(const struct model *m, int64_t id);	/* n if absent */
 const Tafel__Case *model_case(const struct model *m, int64_t id);
 const Tafel__ActionPoint *model_action(const struct model *m, int64_t id);
 const Tafel__Organisation *model_org(const struct model *m, int64_t id);
+/* The newest info round of a case on the agenda, NULL if none. */
+const Tafel__InfoRound *model_case_round(const struct model *m,
+    int64_t case_id);
 const struct mrec *model_rec(const struct mset *s, int64_t id);
 
 /* The chair's current item id, 0 if none. */

@@ -152,6 +152,18 @@ k_reports(struct ui *u)
 }
 
 static void
+k_inforounds(struct ui *u)
+{
+	view_inforounds_open(u);
+}
+
+static void
+k_calendar(struct ui *u)
+{
+	view_calendar_open(u);
+}
+
+static void
 k_nominations(struct ui *u)
 {
 	view_nominations_open(u);
@@ -275,7 +287,7 @@ const struct ui_key ui_keys[] = {
 	  N_("Quit tafel (clears a search first)"), NULL },
 	{ 'q', "q", MEETING | V(ACTIONS) | V(CASE) | V(HELP) | V(PICK_CASE) |
 	  V(PICK_PERSON) | V(CASES) | V(NOMINATIONS) | V(PICK_ORG) | V(INBOX) | V(MINUTES) |
-	  V(PROPOSALS) | V(REPORTS), 0,
+	  V(PROPOSALS) | V(REPORTS) | V(INFOROUNDS) | V(CALENDAR), 0,
 	  N_("back"),
 	  k_q_back, N_("Back (clears a search first; leaves the beamer layout)"), NULL },
 	{ '?', "?", VIEWS_ALL, 0, N_("help"), k_help, N_("Show all keys"), NULL },
@@ -299,6 +311,20 @@ const struct ui_key ui_keys[] = {
 	  N_("Another period for the report"), NULL },
 	{ '6', "6", VIEWS_ALL, 0, NULL, k_inbox,
 	  N_("Inbox: feedback on the cases my organisation submitted"), NULL },
+	{ '8', "8", VIEWS_ALL, 0, NULL, k_inforounds,
+	  N_("Info rounds: open rounds my organisation is asked in or runs"),
+	  NULL },
+	{ '9', "9", VIEWS_ALL, 0, NULL, k_calendar,
+	  N_("Calendar: my organisation's meetings across all series, clashes "
+	  "in red"), NULL },
+	{ 'b', "b", V(INFOROUNDS), 0, N_("known"), forms_inforound_known,
+	  N_("Answer the selected info round: known (bekend), with a short "
+	  "note"), NULL },
+	{ 'n', "n", V(INFOROUNDS), 0, N_("not known"), forms_inforound_not_known,
+	  N_("Answer the selected info round: not known (niet bekend), with a "
+	  "short note"), NULL },
+	{ 'Z', "Z", V(INFOROUNDS), 0, N_("close"), forms_inforound_close,
+	  N_("Close the selected info round (its process manager)"), NULL },
 	{ KEY_UP, "↑", VIEWS_ALL, 0, NULL, k_up,
 	  N_("Previous line (in a meeting: go your own way)"), NULL },
 	{ 'k', "k", VIEWS_ALL, 0, NULL, k_up,
@@ -327,13 +353,13 @@ const struct ui_key ui_keys[] = {
 	{ 'X', "X", V(MEETINGS), 0, NULL, forms_cancel_meeting,
 	  N_("Cancel the selected planned meeting, with a reason"), NULL },
 	{ '\r', "Enter", V(MEETINGS) | MEETING | V(ACTIONS) |
-	  V(CASES) | V(INBOX), 0, N_("open"),
+	  V(CASES) | V(INBOX) | V(INFOROUNDS) | V(CALENDAR), 0, N_("open"),
 	  k_enter, N_("Open the meeting or case under the cursor"), NULL },
 	{ '\n', "Enter", V(MEETINGS) | MEETING | V(ACTIONS) |
-	  V(CASES) | V(INBOX), 0, NULL, k_enter,
+	  V(CASES) | V(INBOX) | V(INFOROUNDS) | V(CALENDAR), 0, NULL, k_enter,
 	  N_("Open the meeting or case under the cursor"), NULL },
 	{ KEY_ENTER, "Enter", V(MEETINGS) | MEETING | V(ACTIONS) |
-	  V(CASES), 0, NULL,
+	  V(CASES) | V(INFOROUNDS) | V(CALENDAR), 0, NULL,
 	  k_enter, N_("Open the meeting or case under the cursor"), NULL },
 	{ 'f', "f", MEETING, 0, N_("follow"), k_follow,
 	  N_("Follow the chair again"), NULL },
@@ -390,6 +416,11 @@ const struct ui_key ui_keys[] = {
 	{ 'N', "N", V(CASE), 0, NULL, forms_nominate,
 	  N_("Nominate the case for the next meeting of a series, with a "
 	  "reason"), NULL },
+	{ 'I', "I", V(CASE), 0, N_("info round"), forms_inforound_start,
+	  N_("Start an info round: choose the organisations to ask, then the "
+	  "reply-by date (process manager)"), NULL },
+	{ 'Z', "Z", V(CASE), 0, NULL, forms_inforound_close,
+	  N_("Close the case's open info round (its process manager)"), NULL },
 	{ 'v', "v", MEETING, 1, N_("proposals"), k_proposals,
 	  N_("Chair: the cases proposed for this planned meeting, and why"),
 	  when_planned },

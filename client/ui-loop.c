@@ -34,6 +34,8 @@ static const struct ui_view_ops *const view_table[VIEW__COUNT] = {
 	[VIEW_MINUTES] = &view_minutes_ops,
 	[VIEW_PROPOSALS] = &view_proposals_ops,
 	[VIEW_REPORTS] = &view_reports_ops,
+	[VIEW_INFOROUNDS] = &view_inforounds_ops,
+	[VIEW_CALENDAR] = &view_calendar_ops,
 };
 
 /* --- the windows and the one redraw -------------------------------------- */

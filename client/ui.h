@@ -32,6 +32,8 @@ enum ui_view_id {
 	VIEW_MINUTES,		/* a closed meeting's minutes (pager) */
 	VIEW_PROPOSALS,		/* chair: a planned meeting's proposals */
 	VIEW_REPORTS,		/* totals per organisation and area */
+	VIEW_INFOROUNDS,	/* open info rounds: asked in or run */
+	VIEW_CALENDAR,		/* my organisation's meetings across series */
 	VIEW__COUNT
 };
 

@@ -137,6 +137,17 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		snprintf(buf, sizeof buf, "  %s", text);
 		wrapped(&l, c->clocks[i]->red ? ui_attr(u, UI_A_OVERDUE) : 0, buf);
 	}
+	/* the info rounds as this user may see them (I starts one) */
+	for (size_t i = 0; i < d->n_info_rounds; i++) {
+		struct inforound_line ln[64];
+		size_t k = view_inforounds_lines(d->info_rounds[i], 0, ln,
+		    sizeof ln / sizeof ln[0]);
+
+		line(&l, 0, "");
+		for (size_t j = 0; j < k; j++)
+			wrapped(&l, ln[j].red ? ui_attr(u, UI_A_OVERDUE) : j == 0 ?
+			    ui_attr(u, UI_A_TITLE) : 0, ln[j].text);
+	}
 	if (st.earlier != NULL && st.earlier->case_id == c->id &&
 	    st.earlier->n_matches > 0) {
 		line(&l, 0, "");
@@ -328,7 +339,8 @@ event(struct ui *u, const Tafel__Event *ev)
 	if ((ev->case_ != NULL && ev->case_->id == id) ||
 	    (ev->contribution != NULL && ev->contribution->case_id == id) ||
 	    (ev->goal != NULL && ev->goal->case_id == id) ||
-	    (ev->action_point != NULL && ev->action_point->case_id == id))
+	    (ev->action_point != NULL && ev->action_point->case_id == id) ||
+	    (ev->info_round != NULL && ev->info_round->case_id == id))
 		load(u, id);
 }
 

@@ -26,6 +26,10 @@ static const struct {
 	{ TAFEL__INBOX_KIND__INBOX_CASE_CLOSED, N_("case closed") },
 	{ TAFEL__INBOX_KIND__INBOX_ACTION_OVERDUE,
 	  N_("action point overdue") },
+	{ TAFEL__INBOX_KIND__INBOX_CLOCK_SET, N_("notice: clock set") },
+	{ TAFEL__INBOX_KIND__INBOX_CLOCK_NOTICE, N_("notice: clock ends") },
+	{ TAFEL__INBOX_KIND__INBOX_AGENDA_PUBLISHED,
+	  N_("agenda published") },
 };
 
 static void
@@ -44,6 +48,20 @@ what_text(const Tafel__InboxEntry *e, char *buf, size_t len)
 		snprintf(buf, len, "%s %s", t, v != NULL ?
 		    ui_enum(&tafel__case_status__descriptor, v->value) :
 		    e->to_status);
+		return;
+	}
+	if (e->kind == TAFEL__INBOX_KIND__INBOX_CLOCK_SET ||
+	    e->kind == TAFEL__INBOX_KIND__INBOX_CLOCK_NOTICE) {
+		/* "notice: clock ends: inverzekeringstelling 2026-12-09" */
+		snprintf(buf, len, "%s: %s %s", t, e->clock_label,
+		    e->clock_ends_on);
+		return;
+	}
+	if (e->kind == TAFEL__INBOX_KIND__INBOX_AGENDA_PUBLISHED) {
+		char when[40];
+
+		ui_date(e->scheduled_start, when, sizeof when);
+		snprintf(buf, len, "%s: %s %s", t, e->series_name, when);
 		return;
 	}
 	snprintf(buf, len, "%s", t);

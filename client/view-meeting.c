@@ -198,6 +198,19 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 		ui_putf(w, y++, x, width, c->clocks[i]->red ?
 		    ui_attr(u, UI_A_OVERDUE) : 0, "%s", text);
 	}
+	/* the case's newest info round, as this user may see it */
+	{
+		struct inforound_line ln[32];
+		const Tafel__InfoRound *r = model_case_round(m, c->id);
+		size_t k = view_inforounds_lines(r, 0, ln, sizeof ln / sizeof ln[0]);
+		const struct mrec *rr = r != NULL ? model_rec(&m->rounds, r->id) :
+		    NULL;
+
+		for (size_t i = 0; i < k && y < rows - 3; i++)
+			ui_put(w, y++, x, width, ln[i].red ?
+			    ui_attr(u, UI_A_OVERDUE) : flash_or(u, rr->changed, 0),
+			    ln[i].text);
+	}
 	ui_decision_text(c, it->decision, text, sizeof text);
 	ui_putf(w, y++, x, width, flash_or(u, model_rec(&m->agenda,
 	    it->id)->changed, 0), "%s: %s", _("Decision"), text);

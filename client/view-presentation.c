@@ -93,6 +93,17 @@ view_presentation_draw(struct ui *u, WINDOW *w, int rows, int cols)
 		if (fit < np && y < rows)
 			ui_more(u, w, y++, 2, cols - 4, np - fit);
 	}
+	/* the info round's answers (the server sends only those here) */
+	{
+		struct inforound_line ln[32];
+		size_t k = view_inforounds_lines(model_case_round(m, c->id), 1,
+		    ln, sizeof ln / sizeof ln[0]);
+
+		for (size_t i = 0; i < k && y < rows - 4; i++)
+			ui_put(w, y++, 2, cols - 4, ln[i].red ?
+			    ui_attr(u, UI_A_OVERDUE) : i == 0 ? title : 0,
+			    ln[i].text);
+	}
 	y++;
 	ui_decision_text(c, it->decision, text, sizeof text);
 	if (y < rows)

@@ -18,6 +18,8 @@ extern const struct ui_view_ops view_inbox_ops;
 extern const struct ui_view_ops view_minutes_ops;
 extern const struct ui_view_ops view_proposals_ops;
 extern const struct ui_view_ops view_reports_ops;
+extern const struct ui_view_ops view_inforounds_ops;
+extern const struct ui_view_ops view_calendar_ops;
 
 /* view-meetings.c: v hides or shows past meetings. */
 void view_meetings_toggle_past(struct ui *);
@@ -100,5 +102,25 @@ int64_t view_proposals_meeting(void);
 /* view-reports.c: the report for the last quarter; p asks another period. */
 void view_reports_open(struct ui *);
 void view_reports_period(struct ui *);
+
+/* view-inforounds.c: the open info rounds (list_info_rounds). */
+void view_inforounds_open(struct ui *);
+void view_inforounds_reload(struct ui *);
+const Tafel__InfoRound *view_inforounds_selected(struct ui *);
+/* "known", "not known", "no answer yet" (translated). */
+const char *view_inforounds_answer_text(Tafel__InfoAnswer);
+/* One line of an info round as every view draws it; red: overdue. */
+struct inforound_line {
+	char text[800];
+	int red;
+};
+/* The lines of round r (a heading, one per asked organisation, and the
+ * identifying data an asked organisation gets while it is open); brief:
+ * without notes and persons (the shared screen).  Returns the count. */
+size_t view_inforounds_lines(const Tafel__InfoRound *r, int brief,
+    struct inforound_line *out, size_t max);
+
+/* view-calendar.c: my organisation's meetings across all series. */
+void view_calendar_open(struct ui *);
 
 #endif

@@ -45,7 +45,7 @@ static void
 escalate_done(void *arg, struct db_result *r)
 {
 	(void)arg;
-	escalate_busy = 0;
+	escalate_busy--;
 	if (r->code != 0)
 		log_warn("escalation: %s", r->message);
 	else if (PQntuples(r->res) == 1 &&
@@ -54,9 +54,23 @@ escalate_done(void *arg, struct db_result *r)
 		    PQgetvalue(r->res, 0, 0));
 }
 
+static void
+notices_done(void *arg, struct db_result *r)
+{
+	(void)arg;
+	escalate_busy--;
+	if (r->code != 0)
+		log_warn("clock notices: %s", r->message);
+	else if (PQntuples(r->res) == 1 &&
+	    atoi(PQgetvalue(r->res, 0, 0)) > 0)
+		log_info("clock notices: %s inbox entr(y/ies) sent",
+		    PQgetvalue(r->res, 0, 0));
+}
+
 /*
  * Overdue action points to their owner organisation's escalation contact
- * (58_inbox.sql, tafel_escalate): the query runs on the pool like any
+ * (58_inbox.sql, tafel_escalate), and the legal clocks' notices due today
+ * (57_prep.sql, tafel_clock_notices): the queries run on the pool like any
  * other, never blocking the loop; a run still busy skips this tick.
  */
 static void
@@ -70,10 +84,11 @@ escalate_run(evutil_socket_t fd, short what, void *arg)
 	(void)arg;
 	if (escalate_busy)
 		return;
-	escalate_busy = 1;
+	escalate_busy = 2;
 	snprintf(days, sizeof days, "%lld", srv.cfg.escalation_after);
 	db_call("SELECT tafel_escalate($1::int)", 1, params, escalate_done,
 	    NULL);
+	db_call("SELECT tafel_clock_notices()", 0, NULL, notices_done, NULL);
 }
 
 void

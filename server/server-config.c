@@ -88,7 +88,8 @@ const struct conf_param server_params[] = {
 	  "is overdue." },
 	{ "escalation_interval", CONF_DURATION, S(escalation_interval), 0,
 	  "1h", SEC, DAY, "How often tafeld looks for action points to "
-	  "escalate." },
+	  "escalate, and for legal clocks whose notice to probation is due "
+	  "(docs/protocol.md 7.9)." },
 	{ "idempotency_ttl", CONF_DURATION, S(idempotency_ttl), 1, "7d",
 	  60 * SEC, 365 * DAY, "How long the answer to a write is kept for "
 	  "retries with the same idempotency key." },

@@ -1,4 +1,4 @@
-/* Integration: before the meeting over real TLS and PostgreSQL: a live info round with its identifying data for the asked only, legal clocks' refusals, a published agenda heard live by the members only. */
+/* Integration: before the meeting over real TLS and PostgreSQL: a live info round with its identifying data for the asked only, legal clocks' refusals, a custody clock's notice in probation's inbox (at once, and from tafeld's timer on its day, once), a published agenda heard live by the members only and in their inbox. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,7 +18,7 @@
 #define QUIET_MS 1500
 
 static struct tafeld srv;
-static int64_t housing_org, youth_org;
+static int64_t housing_org, youth_org, probation_org;
 
 static void
 login_as(struct tclient *c, const char *user)
@@ -41,8 +41,12 @@ setup(void **state)
 	Tafel__Envelope *m;
 	size_t i;
 
+	/* the clocks' notices: tafeld's timer looks every second */
+	static const char *const args[] = { "--set", "escalation_interval=1s",
+	    NULL };
+
 	(void)state;
-	if (tafeld_start_demo(&srv, NULL) != 0 || tafelctl_run(&srv, pm) != 0 ||
+	if (tafeld_start_demo(&srv, args) != 0 || tafelctl_run(&srv, pm) != 0 ||
 	    tafelctl_run(&srv, series) != 0 || tafelctl_run(&srv, member) != 0)
 		return -1;
 	if (tclient_login(&c, &srv, "politie", "demo") != 0)
@@ -57,10 +61,12 @@ setup(void **state)
 			housing_org = o->id;
 		if (o->kind == TAFEL__ORG_KIND__ORG_YOUTH_CARE)
 			youth_org = o->id;
+		if (o->kind == TAFEL__ORG_KIND__ORG_PROBATION)
+			probation_org = o->id;
 	}
 	frame_free(m);
 	tclient_close(&c);
-	return housing_org && youth_org ? 0 : -1;
+	return housing_org && youth_org && probation_org ? 0 : -1;
 }
 
 static int
@@ -274,9 +280,113 @@ test_clock_legal_limit(void **state)
 	tclient_close(&pol);
 }
 
+/* The day n days from today (Europe/Amsterdam: the harness's zone). */
+static char *
+day_from_today(int n, char *buf, size_t len)
+{
+	time_t t = time(NULL) + (time_t)n * 86400;
+
+	strftime(buf, len, "%Y-%m-%d", localtime(&t));
+	return buf;
+}
+
+/* The next inbox event of c within the wait, NULL if none. */
+static Tafel__Envelope *
+inbox_event(struct tclient *c, int ms)
+{
+	Tafel__Envelope *e = tclient_event(c, ms);
+
+	if (e != NULL && e->event->inbox_entry == NULL) {
+		frame_free(e);
+		return NULL;
+	}
+	return e;
+}
+
+/*
+ * Police custody implies a notice to probation: the probation organisation
+ * involved in the case (it owns an action point on it) gets an inbox entry
+ * at once when the clock is set, and again from tafeld's timer when the
+ * notice day (the working day before the end) has come, once however
+ * often the timer runs; housing, not involved, gets nothing.
+ */
+static void
+test_clock_notice_to_probation(void **state)
+{
+	struct tclient pol, recl, woon;
+	Tafel__CreateActionRequest a = TAFEL__CREATE_ACTION_REQUEST__INIT;
+	Tafel__SetClockRequest sc = TAFEL__SET_CLOCK_REQUEST__INIT;
+	Tafel__Envelope *m, *e;
+	char start[16], end[16], sql[512], n[32];
+	int64_t case_id;
+
+	(void)state;
+	login_as(&pol, "politie");
+	login_as(&recl, "reclassering");
+	login_as(&woon, "woningcorporatie");
+	subscribe_topic(&recl, TAFEL__SUBSCRIBE_TOPIC__TOPIC_INBOX);
+	subscribe_topic(&woon, TAFEL__SUBSCRIBE_TOPIC__TOPIC_INBOX);
+	case_id = register_signal(&pol);
+	a.case_id = case_id;
+	a.description = "Vroeghulp na inverzekeringstelling";
+	a.owner_org_id = probation_org;
+	a.due_date = day_from_today(7, end, sizeof end);
+	m = tclient_req(&pol, B(CREATE_ACTION), &a, harness_key());
+	harness_expect_body(m, B(ACTION_POINT));
+	frame_free(m);
+
+	/* set: ends in a week, its notice day still ahead */
+	sc.case_id = case_id;
+	sc.kind = "police_custody";
+	sc.starts_on = (char *)today();
+	sc.ends_on = day_from_today(7, end, sizeof end);
+	m = tclient_req(&pol, B(SET_CLOCK), &sc, harness_key());
+	harness_expect_body(m, B(CASE_RECORD));
+	frame_free(m);
+	e = inbox_event(&recl, T);
+	assert_non_null(e);
+	assert_int_equal(e->event->inbox_entry->kind,
+	    TAFEL__INBOX_KIND__INBOX_CLOCK_SET);
+	assert_int_equal(e->event->inbox_entry->case_id, case_id);
+	assert_int_equal(e->event->inbox_entry->recipient_org_id, probation_org);
+	assert_string_equal(e->event->inbox_entry->clock_label,
+	    "inverzekeringstelling");
+	assert_string_equal(e->event->inbox_entry->clock_ends_on, end);
+	frame_free(e);
+	/* the timer runs every second: nothing more for this one */
+	assert_null(inbox_event(&recl, 2500));
+
+	/* a custody that ends tomorrow, recorded without the write (as if set
+	 * days ago): the timer sends its notice on its own, once */
+	snprintf(sql, sizeof sql, "INSERT INTO case_clocks (case_id, kind, "
+	    "starts_on, ends_on) VALUES (%lld, 'police_custody', '%s', '%s') "
+	    "RETURNING id", (long long)case_id, day_from_today(-2, start,
+	    sizeof start), day_from_today(1, end, sizeof end));
+	assert_int_equal(harness_psql_value(&srv, sql, n, sizeof n), 0);
+	e = inbox_event(&recl, T);
+	assert_non_null(e);
+	assert_int_equal(e->event->inbox_entry->kind,
+	    TAFEL__INBOX_KIND__INBOX_CLOCK_NOTICE);
+	assert_int_equal(e->event->inbox_entry->clock_id, atoll(n));
+	assert_int_equal(e->event->inbox_entry->sender_id, 0);
+	frame_free(e);
+	assert_null(inbox_event(&recl, 3000));
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM inbox_entries "
+	    "WHERE case_id = %lld AND kind LIKE 'clock_%%'", (long long)case_id);
+	assert_int_equal(harness_psql_value(&srv, sql, n, sizeof n), 0);
+	assert_string_equal(n, "2");
+	/* housing is not involved */
+	assert_null(inbox_event(&woon, QUIET_MS));
+
+	tclient_close(&pol);
+	tclient_close(&recl);
+	tclient_close(&woon);
+}
+
 /*
  * The chair publishes: the member organisation hears it live on its work
- * list, an organisation outside the series does not.
+ * list and finds it in its inbox, an organisation outside the series does
+ * not.
  */
 static void
 test_publish_live(void **state)
@@ -325,6 +435,27 @@ test_publish_live(void **state)
 	assert_int_equal(e->event->agenda_published->meeting_id, pa.meeting_id);
 	frame_free(e);
 	assert_null(tclient_event(&vsl, QUIET_MS));
+	{
+		Tafel__ListInboxRequest li = TAFEL__LIST_INBOX_REQUEST__INIT;
+		int found = 0;
+
+		m = tclient_req(&woon, B(LIST_INBOX), &li, NULL);
+		harness_expect_body(m, B(INBOX_LIST));
+		for (i = 0; i < m->inbox_list->n_entries; i++)
+			if (m->inbox_list->entries[i]->kind ==
+			    TAFEL__INBOX_KIND__INBOX_AGENDA_PUBLISHED &&
+			    m->inbox_list->entries[i]->meeting_id ==
+			    pa.meeting_id)
+				found++;
+		assert_int_equal(found, 1);
+		frame_free(m);
+		m = tclient_req(&vsl, B(LIST_INBOX), &li, NULL);
+		harness_expect_body(m, B(INBOX_LIST));
+		for (i = 0; i < m->inbox_list->n_entries; i++)
+			assert_false(m->inbox_list->entries[i]->meeting_id ==
+			    pa.meeting_id);
+		frame_free(m);
+	}
 
 	tclient_close(&vz);
 	tclient_close(&woon);
@@ -337,6 +468,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_info_round_live),
 		cmocka_unit_test(test_clock_legal_limit),
+		cmocka_unit_test(test_clock_notice_to_probation),
 		cmocka_unit_test(test_publish_live),
 	};
 

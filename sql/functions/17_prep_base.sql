@@ -58,11 +58,26 @@ RETURNS date LANGUAGE sql STABLE SET search_path = public AS $$
 	WHERE m.id = p_meeting_id
 $$;
 
+-- The day a clock's notice is due: p_n days before its end p_ends, moved
+-- back to the working day (Monday to Friday) before when that falls in a
+-- weekend ("the working day before" for custody's one day).
+CREATE OR REPLACE FUNCTION tafel_clock_notice_day(p_ends date, p_n integer)
+RETURNS date LANGUAGE plpgsql IMMUTABLE SET search_path = public AS $$
+DECLARE
+	d date := p_ends - greatest(coalesce(p_n, 0), 0);
+BEGIN
+	WHILE extract(isodow FROM d) > 5 LOOP
+		d := d - 1;
+	END LOOP;
+	RETURN d;
+END
+$$;
+
 -- One clock as CaseClock (docs/protocol.md 7.9).  day/total_days: "dag 9
 -- van 10" (day 0 before the start, day > total after the end).  red: it
 -- still runs and ends before the next meeting the case can be discussed at
 -- (or no meeting is planned).  The notice: the organisation kind to tell
--- and the day by which (a derived due action).
+-- and the day it is sent again (tafel_clock_notices, 57_prep.sql).
 CREATE OR REPLACE FUNCTION tafel_json_clock(p_id bigint)
 RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 	SELECT jsonb_build_object(
@@ -83,7 +98,8 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 		    true),
 	    'notice_org_kind', ck.notify_org_kind,
 	    'notice_due', CASE WHEN ck.notify_org_kind = '' THEN ''
-		ELSE tafel_datestr(k.ends_on - ck.notify_days_before) END,
+		ELSE tafel_datestr(tafel_clock_notice_day(k.ends_on,
+		    ck.notify_days_before)) END,
 	    'note', k.note,
 	    'version', k.version)
 	FROM case_clocks k
@@ -158,4 +174,21 @@ BEGIN
 	END IF;
 	RETURN v_out;
 END
+$$;
+
+-- The info round x on a meeting's shared screen (a: the room's access to
+-- its case, tafel_beamer_access), or NULL.  Only when the room is connected
+-- to the case, and then only each asked organisation's answer (bekend,
+-- niet bekend, pending, red when overdue): no notes, no names of who
+-- answered, no persons.  Nothing personal, so no audit.
+CREATE OR REPLACE FUNCTION tafel_render_info_round_beamer(x jsonb, a jsonb)
+RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = public AS $$
+	SELECT CASE WHEN coalesce((a ->> 'connected')::boolean, false)
+	    THEN x || jsonb_build_object('persons', '[]'::jsonb,
+		'identifying', false, 'started_by_name', '',
+		'asked', coalesce((SELECT jsonb_agg(e || '{"note": "",
+		    "answered_by_name": ""}'::jsonb ORDER BY i)
+		    FROM jsonb_array_elements(x -> 'asked')
+			WITH ORDINALITY AS t(e, i)), '[]'::jsonb))
+	    END
 $$;

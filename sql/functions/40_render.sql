@@ -272,15 +272,24 @@ BEGIN
 			v_out := v_out || jsonb_build_object(v_key, v_val);
 		ELSIF v_key IN ('info_round', 'info_rounds') THEN
 			-- the info round's own rule, with its own audit
-			-- (17_prep_base.sql); never on the shared screen
-			CONTINUE WHEN coalesce(p_pres_meeting, 0) > 0;
+			-- (17_prep_base.sql); on the shared screen only the answers
+			-- (bekend / niet bekend), when the room is connected to the
+			-- case (tafel_render_info_round_beamer)
 			v_arr := '[]';
 			FOR v_el IN SELECT e FROM jsonb_array_elements(CASE
 			    WHEN jsonb_typeof(v_val) = 'array' THEN v_val
 			    ELSE jsonb_build_array(v_val) END)
 			    WITH ORDINALITY AS t(e, i) ORDER BY i LOOP
-				v_nom := tafel_render_info_round(u, v_el, tafel_access(u.id,
-				    (v_el ->> 'case_id')::bigint), p_context);
+				IF coalesce(p_pres_meeting, 0) > 0 THEN
+					v_nom := tafel_render_info_round_beamer(v_el,
+					    coalesce(v_acc -> (v_el ->> 'case_id'),
+						tafel_beamer_access(p_pres_meeting, u.id,
+						    (v_el ->> 'case_id')::bigint)));
+				ELSE
+					v_nom := tafel_render_info_round(u, v_el,
+					    tafel_access(u.id, (v_el ->> 'case_id')::bigint),
+					    p_context);
+				END IF;
 				CONTINUE WHEN v_nom IS NULL;
 				v_arr := v_arr || jsonb_build_array(v_nom);
 			END LOOP;

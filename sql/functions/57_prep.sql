@@ -26,6 +26,7 @@ DECLARE
 	v_hearing date;
 	v_note text := btrim(tafel_arg_text(p_args, 'note'));
 	v_json jsonb;
+	v_clock bigint;
 BEGIN
 	c := tafel_known_case(u, tafel_arg_id(p_args, 'case_id'), 'case_id');
 	IF NOT tafel_may_clock(u, c) THEN
@@ -73,12 +74,19 @@ BEGIN
 	PERFORM 1 FROM cases WHERE id = c.id FOR UPDATE;
 	INSERT INTO case_clocks (case_id, kind, starts_on, ends_on,
 	    hearing_date, note, created_by, updated_by)
-	VALUES (c.id, k.name, v_start, v_end, v_hearing, v_note, u.id, u.id);
+	VALUES (c.id, k.name, v_start, v_end, v_hearing, v_note, u.id, u.id)
+	RETURNING id INTO v_clock;
 	UPDATE cases SET version = version + 1, updated_at = now(),
 	    updated_by = u.id WHERE id = c.id;
 	v_json := tafel_json_case(c.id);
 	PERFORM tafel_log_change(u.id, NULL, c.id, '{}',
 	    jsonb_build_object('case', v_json));
+	-- the notice the kind implies (to probation): now, and on its day
+	PERFORM tafel_clock_notify(v_clock, 'clock_set', u.id);
+	IF tafel_today() >= tafel_clock_notice_day(v_end, k.notify_days_before)
+	THEN
+		PERFORM tafel_clock_notify(v_clock, 'clock_notice', u.id);
+	END IF;
 	RETURN v_json;
 END
 $$;
@@ -153,7 +161,107 @@ BEGIN
 	v_json := tafel_json_case(c.id);
 	PERFORM tafel_log_change(u.id, NULL, c.id, '{}',
 	    jsonb_build_object('case', v_json));
+	IF v_end > x.ends_on AND tafel_today() >= tafel_clock_notice_day(v_end,
+	    k.notify_days_before) THEN
+		PERFORM tafel_clock_notify(x.id, 'clock_notice', u.id);
+	END IF;
 	RETURN v_json;
+END
+$$;
+
+-- ---------------------------------------------------------------------------
+-- Clock notices (0013): a clock whose kind names an organisation kind
+-- (police custody, pre-trial detention: probation) reaches the inbox of
+-- the organisations of that kind involved in the case: the member
+-- organisations of every series the case belongs to (of its district with
+-- a theme the series covers, its own MDO series, or a series whose agenda
+-- had it), and those of that kind that submitted the case or own one of its
+-- action points.  Once when the clock is set (clock_set), once on its
+-- notice day (clock_notice: notify_days_before days before the end, moved
+-- back to a working day); a unique index keeps each once per clock,
+-- organisation, kind and day.  The entry names the case number, the clock
+-- and its end only: no personal data.
+-- ---------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION tafel_clock_notice_orgs(p_clock_id bigint)
+RETURNS SETOF bigint LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT DISTINCT o.id
+	FROM case_clocks k
+	JOIN clock_kinds ck ON ck.name = k.kind AND ck.notify_org_kind <> ''
+	JOIN cases c ON c.id = k.case_id
+	JOIN organisations o ON o.kind = ck.notify_org_kind
+	WHERE k.id = p_clock_id AND (
+	    EXISTS (SELECT 1 FROM series_members sm JOIN series s
+		ON s.id = sm.series_id
+		WHERE sm.org_id = o.id AND (s.case_id = c.id
+		    OR (s.case_id IS NULL AND s.district = c.district
+			AND (s.themes = '{}' OR c.theme = ANY (s.themes)))
+		    OR EXISTS (SELECT 1 FROM agenda_items ai JOIN meetings m
+			ON m.id = ai.meeting_id
+			WHERE ai.case_id = c.id AND m.series_id = s.id)))
+	    OR c.submitter_org_id = o.id
+	    OR EXISTS (SELECT 1 FROM action_points ap
+		WHERE ap.case_id = c.id AND ap.owner_org_id = o.id))
+$$;
+
+-- Sends clock p_clock_id's notice of p_kind (clock_set: dated its start;
+-- clock_notice: dated its notice day) to every organisation that has not
+-- had it; returns how many entries were made.
+CREATE OR REPLACE FUNCTION tafel_clock_notify(p_clock_id bigint, p_kind text,
+    p_sender bigint)
+RETURNS int LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	k case_clocks;
+	ck clock_kinds;
+	v_on date;
+	v_org bigint;
+	v_id bigint;
+	v_n int := 0;
+BEGIN
+	SELECT * INTO k FROM case_clocks WHERE id = p_clock_id;
+	SELECT * INTO ck FROM clock_kinds WHERE name = k.kind;
+	IF NOT FOUND OR ck.notify_org_kind = '' THEN
+		RETURN 0;
+	END IF;
+	v_on := CASE WHEN p_kind = 'clock_set' THEN k.starts_on
+	    ELSE tafel_clock_notice_day(k.ends_on, ck.notify_days_before) END;
+	FOR v_org IN SELECT tafel_clock_notice_orgs(k.id) ORDER BY 1 LOOP
+		v_id := NULL;
+		INSERT INTO inbox_entries (kind, case_id, clock_id, notice_on,
+		    recipient_org_id, sender_id)
+		VALUES (p_kind, k.case_id, k.id, v_on, v_org, p_sender)
+		ON CONFLICT DO NOTHING
+		RETURNING id INTO v_id;
+		IF v_id IS NOT NULL THEN
+			PERFORM tafel_inbox_log(p_sender, v_id);
+			v_n := v_n + 1;
+		END IF;
+	END LOOP;
+	RETURN v_n;
+END
+$$;
+
+-- tafeld's timer (server/maint.c, with the escalation): every clock still
+-- running whose notice day has come sends its clock_notice (once).
+-- Returns how many entries were made.
+CREATE OR REPLACE FUNCTION tafel_clock_notices()
+RETURNS int LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = public AS $$
+DECLARE
+	v_clock bigint;
+	v_n int := 0;
+BEGIN
+	FOR v_clock IN SELECT k.id FROM case_clocks k
+	    JOIN clock_kinds ck ON ck.name = k.kind
+	    JOIN cases c ON c.id = k.case_id
+	    WHERE ck.notify_org_kind <> '' AND c.anonymised_at IS NULL
+		AND k.ends_on >= tafel_today()
+		AND tafel_clock_notice_day(k.ends_on, ck.notify_days_before)
+		    <= tafel_today()
+	    ORDER BY k.ends_on, k.id LIMIT 1000 LOOP
+		v_n := v_n + tafel_clock_notify(v_clock, 'clock_notice', NULL);
+	END LOOP;
+	RETURN v_n;
 END
 $$;
 
@@ -673,7 +781,8 @@ CREATE OR REPLACE TRIGGER agenda_items_after_publication BEFORE INSERT
 
 -- publish_agenda: PublishAgendaRequest -> Meeting.  The chair (or an
 -- administrator) of a planned meeting, once.  Every member organisation of
--- the series gets Event.agenda_published (routing orgs).
+-- the series gets Event.agenda_published (routing orgs) and an inbox entry
+-- of kind agenda_published (once per organisation and meeting).
 CREATE OR REPLACE FUNCTION tafel_op_publish_agenda(p_user_id bigint,
     p_args jsonb)
 RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
@@ -681,6 +790,8 @@ DECLARE
 	u users := tafel_actor(p_user_id);
 	m meetings;
 	v_json jsonb;
+	v_org bigint;
+	v_id bigint;
 BEGIN
 	SELECT * INTO m FROM meetings WHERE id = tafel_arg_id(p_args, 'meeting_id')
 	FOR UPDATE;
@@ -705,6 +816,18 @@ BEGIN
 	    version = version + 1, updated_at = now(), updated_by = u.id
 	WHERE id = m.id;
 	v_json := tafel_json_meeting(m.id);
+	-- an inbox entry for every member organisation, once (0013)
+	FOR v_org IN SELECT sm.org_id FROM series_members sm
+	    WHERE sm.series_id = m.series_id ORDER BY sm.org_id LOOP
+		v_id := NULL;
+		INSERT INTO inbox_entries (kind, meeting_id, recipient_org_id,
+		    sender_id)
+		VALUES ('agenda_published', m.id, v_org, u.id)
+		ON CONFLICT DO NOTHING RETURNING id INTO v_id;
+		IF v_id IS NOT NULL THEN
+			PERFORM tafel_inbox_log(u.id, v_id);
+		END IF;
+	END LOOP;
 	PERFORM tafel_log_change(u.id, m.id, NULL, ARRAY(SELECT sm.org_id
 	    FROM series_members sm WHERE sm.series_id = m.series_id),
 	    jsonb_build_object('meeting', v_json, 'agenda_published',

@@ -9,8 +9,8 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 	SELECT jsonb_build_object(
 	    'id', e.id,
 	    'kind', e.kind,
-	    'case_id', e.case_id,
-	    'case_number', c.number,
+	    'case_id', coalesce(e.case_id, 0),
+	    'case_number', coalesce(c.number, ''),
 	    'recipient_org_id', e.recipient_org_id,
 	    'recipient_org_name', ro.name,
 	    'recipient_user_id', coalesce(e.recipient_user_id, 0),
@@ -24,12 +24,24 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 	    'read_at', coalesce(tafel_unix(e.read_at), 0),
 	    'read_by', coalesce(e.read_by, 0),
 	    'read_by_name', coalesce(rb.display_name, ''),
-	    'version', e.version)
+	    'version', e.version,
+	    -- 0013: an agenda published (meeting), a clock's notice (clock)
+	    'meeting_id', coalesce(e.meeting_id, 0),
+	    'series_name', coalesce(s.name, ''),
+	    'scheduled_start', coalesce(tafel_unix(m.scheduled_start), 0),
+	    'clock_id', coalesce(e.clock_id, 0),
+	    'clock_label', coalesce(ck.label, ''),
+	    'clock_ends_on', coalesce(tafel_datestr(k.ends_on), ''),
+	    'notice_on', coalesce(tafel_datestr(e.notice_on), ''))
 	    || CASE WHEN e.action_id IS NULL THEN '{}'::jsonb
 		ELSE jsonb_build_object('action_point',
 		    tafel_json_action(e.action_id)) END
 	FROM inbox_entries e
-	JOIN cases c ON c.id = e.case_id
+	LEFT JOIN cases c ON c.id = e.case_id
+	LEFT JOIN meetings m ON m.id = e.meeting_id
+	LEFT JOIN series s ON s.id = m.series_id
+	LEFT JOIN case_clocks k ON k.id = e.clock_id
+	LEFT JOIN clock_kinds ck ON ck.name = k.kind
 	JOIN organisations ro ON ro.id = e.recipient_org_id
 	LEFT JOIN users ru ON ru.id = e.recipient_user_id
 	LEFT JOIN users su ON su.id = e.sender_id
@@ -69,16 +81,16 @@ END
 $$;
 
 -- Logs an entry's change (made or read) for the inbox topic: routed to the
--- recipient organisation and the sender's organisation; the case is named
--- for the change log's routing check and retention, not for delivery (the
--- server sends inbox changes on the inbox topic only).
+-- recipient organisation and the sender's organisation; the case or the
+-- meeting is named for the change log's routing check and retention, not
+-- for delivery (the server sends inbox changes on the inbox topic only).
 CREATE OR REPLACE FUNCTION tafel_inbox_log(p_actor bigint, p_id bigint)
 RETURNS void LANGUAGE plpgsql SET search_path = public AS $$
 DECLARE
 	e inbox_entries;
 BEGIN
 	SELECT * INTO e FROM inbox_entries WHERE id = p_id;
-	PERFORM tafel_log_change(p_actor, NULL, e.case_id,
+	PERFORM tafel_log_change(p_actor, e.meeting_id, e.case_id,
 	    ARRAY[e.recipient_org_id, (SELECT org_id FROM users
 		WHERE id = e.sender_id)],
 	    jsonb_build_object('inbox_entry', tafel_json_inbox(e.id)));

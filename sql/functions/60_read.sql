@@ -129,6 +129,12 @@ BEGIN
 			DESC, ap.due_date, ap.id)
 		    FROM action_points ap
 		    WHERE ap.case_id IN (SELECT a.case_id FROM agenda_items a
+			WHERE a.meeting_id = mm.id)), '[]'::jsonb),
+		-- the info rounds of the agenda's cases (0013), newest first
+		'info_rounds', coalesce((SELECT jsonb_agg(tafel_json_info_round(ir.id)
+		    ORDER BY ir.id DESC)
+		    FROM info_rounds ir
+		    WHERE ir.case_id IN (SELECT a.case_id FROM agenda_items a
 			WHERE a.meeting_id = mm.id)), '[]'::jsonb)),
 	    'organisations', coalesce((SELECT jsonb_agg(tafel_json_org(o.id)
 		ORDER BY o.name) FROM organisations o), '[]'::jsonb))
@@ -158,6 +164,7 @@ BEGIN
 		'agenda', r -> 'agenda_items',
 		'cases', r -> 'cases',
 		'actions', r -> 'actions',
+		'info_rounds', coalesce(r -> 'info_rounds', '[]'::jsonb),
 		'organisations', v -> 'organisations',
 		-- the series' member organisations: whose people are expected
 		'member_org_ids', coalesce((SELECT jsonb_agg(sm.org_id

@@ -20,6 +20,8 @@ CREATE POLICY tafel_app_case_clocks ON case_clocks FOR SELECT TO tafel_app
 GRANT EXECUTE ON FUNCTION tafel_list_info_rounds(bigint, bigint, boolean),
 	tafel_rls_info_round_asked(bigint), tafel_rls_info_round_case(bigint)
 	TO tafel_app;
+-- the clocks' notices to probation, tafeld's timer (0013)
+GRANT EXECUTE ON FUNCTION tafel_clock_notices() TO tafel_app;
 GRANT SELECT ON info_rounds, info_round_orgs TO tafel_app;
 
 DROP POLICY IF EXISTS tafel_app_info_rounds ON info_rounds;

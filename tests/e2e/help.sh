@@ -15,6 +15,11 @@ second=$(screen pol | grep -E '^[ ✓] +2  ' | awk '{print $2}')
 keys pol '?'
 wait_for pol "Tafel · Toetsen" || fail "? did not show the help"
 help=$(screen pol)
+# the help is a pager: the meeting's keys follow the global ones, a few
+# lines down on 24 rows
+for _ in 1 2 3 4 5 6; do keys pol j; done
+sleep 0.3
+help=$(printf '%s\n%s\n' "$help" "$(screen pol)")
 # every harmless key of the meeting screen is listed, with a text
 # keys are padded by display width: every text starts in column 18
 for k in '↑ k' '↓ j' '1' '2' '3' 'f' '?'; do

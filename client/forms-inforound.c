@@ -1,0 +1,287 @@
+/* The info round's forms: start one from the case view (I: organisations from the picker, one after another, then the reply-by date), answer it in the info rounds view (b known, n not known, with a note), and close it (Z, there or in the case). */
+#include "forms.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "datein.h"
+#include "i18n.h"
+#include "views.h"
+
+#define MAX_ASK 32
+
+/* The round being started or answered; kept while the server may refuse
+ * it, so the text typed can be offered again. */
+static struct {
+	int64_t case_id;
+	char case_number[32];
+	int64_t org_ids[MAX_ASK];
+	char last[200];			/* the last one chosen */
+	size_t n_orgs;
+	char reply_by[32];		/* as typed */
+	int64_t round_id;		/* answering or closing this round */
+	int64_t version;
+	Tafel__InfoAnswer answer;
+	char note[600];
+} fi;
+
+/* --- starting ------------------------------------------------------------ */
+
+static void ask_org(struct ui *u);
+static void ask_date(struct ui *u, const char *initial);
+
+static void
+started(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct ui *u = arg;
+
+	(void)n;
+	if (m == NULL)
+		return;
+	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
+		/* a date the server refuses (past, missing) is asked again */
+		if (m->error->field != NULL &&
+		    strcmp(m->error->field, "reply_by") == 0)
+			ask_date(u, fi.reply_by);
+		ui_show_error(u, m->error);
+		return;
+	}
+	view_case_open(u, fi.case_id);	/* the case shows the round */
+	view_inforounds_reload(u);
+	ui_message(u, 0, _("Info round started: %zu organisation(s) asked."),
+	    fi.n_orgs);
+}
+
+static void
+date_typed(struct ui *u, const char *text)
+{
+	Tafel__StartInfoRoundRequest r = TAFEL__START_INFO_ROUND_REQUEST__INIT;
+	struct datein_day d, today = datein_today((int64_t)time(NULL));
+	char iso[32];
+
+	if (text == NULL) {
+		ui_message(u, 0, "%s", _("No info round started."));
+		return;
+	}
+	snprintf(fi.reply_by, sizeof fi.reply_by, "%s", text);
+	if (datein_parse(text, today, &d) != DATEIN_OK) {
+		ask_date(u, text);
+		ui_message(u, 1, _("'%s' is not a date: type e.g. 8-12-2026, "
+		    "8/12, tomorrow or +7."), text);
+		return;
+	}
+	datein_format(d, iso, sizeof iso);
+	r.case_id = fi.case_id;
+	r.org_ids = fi.org_ids;
+	r.n_org_ids = fi.n_orgs;
+	r.reply_by = iso;
+	ui_send(u, TAFEL__ENVELOPE__BODY_START_INFO_ROUND, &r, NET_REQ_WRITE,
+	    started);
+}
+
+static void
+ask_date(struct ui *u, const char *initial)
+{
+	char label[800];
+
+	snprintf(label, sizeof label, _("Info round on %s to %zu "
+	    "organisation(s): reply by"), fi.case_number, fi.n_orgs);
+	ui_prompt(u, label, initial, date_typed);
+}
+
+/* One organisation chosen (NULL: the picker was left, the list is done). */
+static void
+org_picked(struct ui *u, const Tafel__Organisation *o)
+{
+	if (o == NULL) {
+		if (fi.n_orgs == 0)
+			ui_message(u, 0, "%s", _("No info round started."));
+		else
+			ask_date(u, "");
+		return;
+	}
+	for (size_t i = 0; i < fi.n_orgs; i++)
+		if (fi.org_ids[i] == o->id) {	/* chosen twice: once */
+			ask_org(u);
+			return;
+		}
+	if (fi.n_orgs < MAX_ASK) {
+		fi.org_ids[fi.n_orgs++] = o->id;
+		snprintf(fi.last, sizeof fi.last, "%s", o->name);
+	}
+	ask_org(u);
+}
+
+static void
+ask_org(struct ui *u)
+{
+	char title[800];
+
+	if (fi.n_orgs == 0)
+		snprintf(title, sizeof title, "%s", _("Info round: the first "
+		    "organisation to ask (Enter chooses, Esc when done)"));
+	else
+		snprintf(title, sizeof title, _("Info round, %zu chosen (last "
+		    "%s): another one, Esc: done"), fi.n_orgs, fi.last);
+	view_pick_org_open(u, title, NULL, org_picked);
+}
+
+/* I in the case view: the process manager (or an administrator) asks
+ * organisations whether they know the case's persons. */
+void
+forms_inforound_start(struct ui *u)
+{
+	const Tafel__CaseDetail *d = view_case_detail(u);
+
+	if (d == NULL) {
+		ui_message(u, 1, "%s", _("No case shown."));
+		return;
+	}
+	memset(&fi, 0, sizeof fi);
+	fi.case_id = d->case_->id;
+	snprintf(fi.case_number, sizeof fi.case_number, "%s",
+	    d->case_->number);
+	ask_org(u);
+}
+
+/* --- answering and closing ----------------------------------------------- */
+
+static void
+answered(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct ui *u = arg;
+
+	(void)n;
+	if (m == NULL)
+		return;
+	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
+		ui_show_error(u, m->error);
+		return;
+	}
+	ui_message(u, 0, _("Answered: %s."), view_inforounds_answer_text(
+	    fi.answer));
+	view_inforounds_reload(u);
+}
+
+static void
+note_typed(struct ui *u, const char *text)
+{
+	Tafel__AnswerInfoRoundRequest r = TAFEL__ANSWER_INFO_ROUND_REQUEST__INIT;
+
+	if (text == NULL)
+		return;
+	snprintf(fi.note, sizeof fi.note, "%s", text);
+	r.id = fi.round_id;
+	r.answer = fi.answer;
+	r.note = fi.note;
+	ui_send(u, TAFEL__ENVELOPE__BODY_ANSWER_INFO_ROUND, &r, NET_REQ_WRITE,
+	    answered);
+}
+
+/* The selected round, if my organisation is asked in it (else says why). */
+static const Tafel__InfoRound *
+asked_round(struct ui *u)
+{
+	const Tafel__InfoRound *r = view_inforounds_selected(u);
+
+	if (r == NULL) {
+		ui_message(u, 1, "%s", _("No info round selected."));
+		return NULL;
+	}
+	for (size_t i = 0; i < r->n_asked; i++)
+		if (r->asked[i]->org_id == u->my_org_id)
+			return r;
+	ui_message(u, 1, "%s", _("Your organisation is not asked in this "
+	    "info round."));
+	return NULL;
+}
+
+static void
+answer(struct ui *u, Tafel__InfoAnswer a)
+{
+	const Tafel__InfoRound *r = asked_round(u);
+	char label[300];
+
+	if (r == NULL)
+		return;
+	fi.round_id = r->id;
+	fi.answer = a;
+	snprintf(label, sizeof label, _("%s: %s. Short note (optional)"),
+	    r->case_number, view_inforounds_answer_text(a));
+	ui_prompt(u, label, "", note_typed);
+}
+
+void
+forms_inforound_known(struct ui *u)
+{
+	answer(u, TAFEL__INFO_ANSWER__INFO_KNOWN);
+}
+
+void
+forms_inforound_not_known(struct ui *u)
+{
+	answer(u, TAFEL__INFO_ANSWER__INFO_NOT_KNOWN);
+}
+
+static void
+closed(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct ui *u = arg;
+
+	(void)n;
+	if (m == NULL)
+		return;
+	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
+		ui_show_error(u, m->error);
+		view_inforounds_reload(u);	/* the round as it is now */
+		return;
+	}
+	view_inforounds_reload(u);	/* the case view reloads on its event */
+	ui_message(u, 0, "%s", _("Info round closed: the asked organisations "
+	    "no longer see the identifying data."));
+}
+
+static void
+close_confirmed(struct ui *u, const char *text)
+{
+	Tafel__CloseInfoRoundRequest r = TAFEL__CLOSE_INFO_ROUND_REQUEST__INIT;
+
+	if (!ui_yes(text))
+		return;
+	r.id = fi.round_id;
+	r.version = fi.version;
+	ui_send(u, TAFEL__ENVELOPE__BODY_CLOSE_INFO_ROUND, &r, NET_REQ_WRITE,
+	    closed);
+}
+
+/* Z in the info rounds view (the selected round) or in a case (its open
+ * round): the process manager closes the round. */
+void
+forms_inforound_close(struct ui *u)
+{
+	const Tafel__InfoRound *r = NULL;
+	const Tafel__CaseDetail *d;
+	char label[300];
+
+	if (u->view == VIEW_CASE) {
+		d = view_case_detail(u);
+		for (size_t i = 0; d != NULL && i < d->n_info_rounds; i++)
+			if (d->info_rounds[i]->state ==
+			    TAFEL__INFO_ROUND_STATE__INFO_ROUND_OPEN)
+				r = d->info_rounds[i];
+	} else {
+		r = view_inforounds_selected(u);
+	}
+
+	if (r == NULL) {
+		ui_message(u, 1, "%s", _("No info round selected."));
+		return;
+	}
+	fi.round_id = r->id;
+	fi.version = r->version;
+	snprintf(label, sizeof label, _("Close the info round on %s? (y/n)"),
+	    r->case_number);
+	ui_prompt(u, label, "", close_confirmed);
+}

@@ -1,0 +1,185 @@
+/* The calendar view (9): across all series, the planned and open meetings my organisation takes part in for the next 90 days (list_calendar), clashes flagged red. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "views.h"
+
+static struct {
+	Tafel__Calendar *cal;		/* the list_calendar answer, owned */
+	size_t sel;
+} st;
+
+static size_t
+lines(struct ui *u)
+{
+	(void)u;
+	return st.cal != NULL ? st.cal->n_entries : 0;
+}
+
+/* The series name of meeting id in the list, "?" if not there. */
+static const char *
+series_of(int64_t id)
+{
+	for (size_t i = 0; i < st.cal->n_entries; i++)
+		if (st.cal->entries[i]->meeting != NULL &&
+		    st.cal->entries[i]->meeting->id == id)
+			return st.cal->entries[i]->meeting->series_name;
+	return "?";
+}
+
+static void
+draw(struct ui *u, WINDOW *w, int rows, int cols)
+{
+	char when[40], hdr[3][64], f[2][200], clash[300];
+	size_t first, n = lines(u), vis;
+
+	if (st.cal == NULL) {
+		ui_put(w, 1, 2, cols - 4, 0, _("Loading the calendar…"));
+		return;
+	}
+	if (n == 0) {
+		ui_put(w, 1, 2, cols - 4, 0, _("No meetings of your organisation "
+		    "planned in the next 90 days."));
+		return;
+	}
+	layout_fit(hdr[0], sizeof hdr[0], _("When"), 16);
+	layout_fit(hdr[1], sizeof hdr[1], _("Series"), 20);
+	layout_fit(hdr[2], sizeof hdr[2], _("State"), 8);
+	ui_putf(w, 0, 0, cols, ui_attr(u, UI_A_TITLE), "  %s  %s  %s  %s",
+	    hdr[0], hdr[1], hdr[2], _("Clash"));
+	first = ui_list_scroll(u, &st.sel, n, rows, &vis);
+	for (size_t i = first; i < first + vis; i++) {
+		const Tafel__CalendarEntry *e = st.cal->entries[i];
+		const Tafel__Meeting *m = e->meeting;
+		attr_t a = e->n_clash_ids > 0 ? ui_attr(u, UI_A_OVERDUE) : 0;
+		int y = (int)(i - first) + 1;
+		size_t o = 0;
+
+		if (m == NULL)
+			continue;
+		if (i == st.sel) {
+			a = ui_attr(u, UI_A_SELECTED);
+			mvwchgat(w, y, 0, cols, a, 0, NULL);
+		}
+		ui_date(m->scheduled_start, when, sizeof when);
+		clash[0] = '\0';
+		for (size_t k = 0; k < e->n_clash_ids && o + 1 < sizeof clash;
+		    k++) {
+			int r = snprintf(clash + o, sizeof clash - o, "%s%s",
+			    k > 0 ? ", " : "", series_of(e->clash_ids[k]));
+
+			if (r < 0)
+				break;
+			o += (size_t)r;
+		}
+		layout_fit(f[0], sizeof f[0], m->series_name, 20);
+		layout_fit(f[1], sizeof f[1], ui_enum(
+		    &tafel__meeting_state__descriptor, (int)m->state), 8);
+		/* ! marks a clash: another meeting within two hours */
+		ui_putf(w, y, 0, cols, a, "%s %-16s  %s  %s  %s%s",
+		    e->n_clash_ids > 0 ? "!" : " ", when, f[0], f[1],
+		    e->n_clash_ids > 0 ? _("clashes with ") : "", clash);
+	}
+	if (first + vis < n)
+		ui_more(u, w, 1 + (int)vis, 0, cols, n - first - vis);
+}
+
+static void
+step(struct ui *u, int dir)
+{
+	size_t n = lines(u);
+
+	if (n > 0)
+		ui_list_step(&st.sel, n, dir);
+}
+
+static void
+select_line(struct ui *u, size_t idx)
+{
+	(void)u;
+	st.sel = idx;
+}
+
+static void
+on_calendar(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct ui *u = arg;
+
+	(void)n;
+	if (m == NULL)
+		return;
+	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
+		ui_show_error(u, m->error);
+		return;
+	}
+	if (m->body_case != TAFEL__ENVELOPE__BODY_CALENDAR)
+		return;
+	if (st.cal != NULL)
+		protobuf_c_message_free_unpacked(&st.cal->base, NULL);
+	st.cal = (Tafel__Calendar *)model_dup(&m->calendar->base);
+	if (st.sel >= st.cal->n_entries)
+		st.sel = st.cal->n_entries > 0 ? st.cal->n_entries - 1 : 0;
+	ui_dirty(u);
+}
+
+static void
+reload(struct ui *u)
+{
+	Tafel__ListCalendarRequest r = TAFEL__LIST_CALENDAR_REQUEST__INIT;
+
+	/* every view reloads after a reconnect: only once it was opened */
+	if (u->view != VIEW_CALENDAR && st.cal == NULL)
+		return;
+	net_send_body(u->net, TAFEL__ENVELOPE__BODY_LIST_CALENDAR, &r,
+	    NET_REQ_READ, NULL, on_calendar, u);
+}
+
+void
+view_calendar_open(struct ui *u)
+{
+	st.sel = 0;
+	ui_set_view(u, VIEW_CALENDAR);
+	reload(u);
+}
+
+/* A meeting planned, moved, cancelled or published: read it again. */
+static void
+event(struct ui *u, const Tafel__Event *ev)
+{
+	if (st.cal != NULL && (ev->meeting != NULL ||
+	    ev->agenda_published != NULL))
+		reload(u);
+}
+
+/* Enter: the meeting. */
+static void
+enter(struct ui *u)
+{
+	if (st.sel < lines(u) && st.cal->entries[st.sel]->meeting != NULL)
+		ui_open_meeting(u, st.cal->entries[st.sel]->meeting->id);
+}
+
+static void
+free_state(struct ui *u)
+{
+	(void)u;
+	if (st.cal != NULL)
+		protobuf_c_message_free_unpacked(&st.cal->base, NULL);
+	st.cal = NULL;
+}
+
+const struct ui_view_ops view_calendar_ops = {
+	.title = N_("Calendar"),
+	.help_title = N_("In the calendar"),
+	.draw = draw,
+	.lines = lines,
+	.step = step,
+	.select = select_line,
+	.enter = enter,
+	.reload = reload,
+	.event = event,
+	.free = free_state,
+	.parent = VIEW__COUNT,
+};

@@ -1,0 +1,263 @@
+/* The info rounds view (8): the open rounds my organisation is asked in or runs (list_info_rounds), and the round's lines every other view draws (case, meeting, shared screen). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "forms.h"
+#include "i18n.h"
+#include "views.h"
+
+static struct {
+	Tafel__InfoRoundList *list;	/* the list_info_rounds answer, owned */
+	size_t sel;
+} st;
+
+/* An answer in words (a table, not a switch). */
+static const struct {
+	Tafel__InfoAnswer answer;
+	const char *text;
+} answer_texts[] = {
+	{ TAFEL__INFO_ANSWER__INFO_PENDING, N_("no answer yet") },
+	{ TAFEL__INFO_ANSWER__INFO_KNOWN, N_("known") },
+	{ TAFEL__INFO_ANSWER__INFO_NOT_KNOWN, N_("not known") },
+};
+
+const char *
+view_inforounds_answer_text(Tafel__InfoAnswer a)
+{
+	for (size_t i = 0; i < sizeof answer_texts / sizeof answer_texts[0]; i++)
+		if (answer_texts[i].answer == a)
+			return _(answer_texts[i].text);
+	return "?";
+}
+
+/*
+ * The lines of round r as the viewer got it: a heading (state, reply-by
+ * date, answers), one line per asked organisation (red when its answer is
+ * overdue, the note when sent), and, for an asked organisation while the
+ * round is open, the identifying data to search its own systems with.
+ * brief: the shared screen (no notes, no persons; the server sends none).
+ */
+size_t
+view_inforounds_lines(const Tafel__InfoRound *r, int brief,
+    struct inforound_line *out, size_t max)
+{
+	size_t n = 0, answered = 0;
+
+	if (r == NULL || max == 0)
+		return 0;
+	for (size_t i = 0; i < r->n_asked; i++)
+		answered += r->asked[i]->answer != TAFEL__INFO_ANSWER__INFO_PENDING;
+	out[n].red = r->overdue_count > 0;
+	snprintf(out[n].text, sizeof out[n].text, _("Info round %s · reply by "
+	    "%s · %zu of %zu answered"), r->state ==
+	    TAFEL__INFO_ROUND_STATE__INFO_ROUND_OPEN ? _("open") : _("closed"),
+	    r->reply_by, answered, r->n_asked);
+	n++;
+	for (size_t i = 0; i < r->n_asked && n < max; i++) {
+		const Tafel__InfoRoundOrg *a = r->asked[i];
+
+		out[n].red = a->overdue;
+		snprintf(out[n].text, sizeof out[n].text, "  %s: %s%s%s%s",
+		    a->org_name, view_inforounds_answer_text(a->answer),
+		    a->overdue ? _(" (overdue)") : "",
+		    !brief && a->note[0] ? " — " : "", brief ? "" : a->note);
+		n++;
+	}
+	if (brief || !r->identifying)
+		return n;
+	for (size_t i = 0; i < r->n_persons && n < max; i++) {
+		out[n].red = 0;
+		snprintf(out[n].text, sizeof out[n].text, "  %s: %s %s",
+		    _("To search for"), r->persons[i]->name,
+		    r->persons[i]->birth_date);
+		n++;
+	}
+	return n;
+}
+
+static size_t
+lines(struct ui *u)
+{
+	(void)u;
+	return st.list != NULL ? st.list->n_rounds : 0;
+}
+
+/* What my organisation answered in r, or NULL when it is not asked. */
+static const Tafel__InfoRoundOrg *
+my_answer(struct ui *u, const Tafel__InfoRound *r)
+{
+	for (size_t i = 0; i < r->n_asked; i++)
+		if (r->asked[i]->org_id == u->my_org_id)
+			return r->asked[i];
+	return NULL;
+}
+
+static void
+draw(struct ui *u, WINDOW *w, int rows, int cols)
+{
+	struct inforound_line ln[64];
+	size_t first, n = lines(u), vis, k;
+	int y;
+
+	if (st.list == NULL) {
+		ui_put(w, 1, 2, cols - 4, 0, _("Loading the info rounds…"));
+		return;
+	}
+	if (n == 0) {
+		ui_put(w, 1, 2, cols - 4, 0, _("No open info rounds: rounds "
+		    "that ask your organisation, or that you run, appear here."));
+		return;
+	}
+	ui_put(w, 0, 0, cols, ui_attr(u, UI_A_TITLE),
+	    _("  Case       Reply by    Answers  My organisation"));
+	/* the list takes the upper half, the chosen round the rest */
+	first = ui_list_scroll(u, &st.sel, n, rows / 2, &vis);
+	for (size_t i = first; i < first + vis; i++) {
+		const Tafel__InfoRound *r = st.list->rounds[i];
+		const Tafel__InfoRoundOrg *mine = my_answer(u, r);
+		attr_t a = r->overdue_count > 0 ? ui_attr(u, UI_A_OVERDUE) : 0;
+		size_t answered = 0;
+
+		y = (int)(i - first) + 1;
+		if (i == st.sel) {
+			a = ui_attr(u, UI_A_SELECTED);
+			mvwchgat(w, y, 0, cols, a, 0, NULL);
+		}
+		for (k = 0; k < r->n_asked; k++)
+			answered += r->asked[k]->answer !=
+			    TAFEL__INFO_ANSWER__INFO_PENDING;
+		/* ● my organisation still has to answer; ! an answer is
+		 * overdue (red, also when the line is selected) */
+		ui_putf(w, y, 0, cols, a, "%s %-10s %-11s %zu/%zu      %s",
+		    mine != NULL && mine->answer ==
+		    TAFEL__INFO_ANSWER__INFO_PENDING ? "●" :
+		    r->overdue_count > 0 ? "!" : " ",
+		    r->case_number, r->reply_by, answered, r->n_asked,
+		    mine == NULL ? "-" : view_inforounds_answer_text(
+		    mine->answer));
+	}
+	if (first + vis < n)
+		ui_more(u, w, 1 + (int)vis, 0, cols, n - first - vis);
+	y = 2 + (int)vis;
+	if (st.sel >= n)
+		return;
+	k = view_inforounds_lines(st.list->rounds[st.sel], 0, ln,
+	    sizeof ln / sizeof ln[0]);
+	for (size_t i = 0; i < k && y < rows; i++, y++)
+		ui_put(w, y, 1, cols - 2, ln[i].red ? ui_attr(u, UI_A_OVERDUE) :
+		    i == 0 ? ui_attr(u, UI_A_TITLE) : 0, ln[i].text);
+}
+
+static void
+step(struct ui *u, int dir)
+{
+	size_t n = lines(u);
+
+	if (n > 0)
+		ui_list_step(&st.sel, n, dir);
+}
+
+static void
+select_line(struct ui *u, size_t idx)
+{
+	(void)u;
+	st.sel = idx;
+}
+
+const Tafel__InfoRound *
+view_inforounds_selected(struct ui *u)
+{
+	return st.sel < lines(u) ? st.list->rounds[st.sel] : NULL;
+}
+
+static void
+on_list(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct ui *u = arg;
+
+	(void)n;
+	if (m == NULL)
+		return;
+	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
+		ui_show_error(u, m->error);
+		return;
+	}
+	if (m->body_case != TAFEL__ENVELOPE__BODY_INFO_ROUND_LIST)
+		return;
+	if (st.list != NULL)
+		protobuf_c_message_free_unpacked(&st.list->base, NULL);
+	st.list = (Tafel__InfoRoundList *)model_dup(&m->info_round_list->base);
+	if (st.sel >= st.list->n_rounds)
+		st.sel = st.list->n_rounds > 0 ? st.list->n_rounds - 1 : 0;
+	ui_dirty(u);
+}
+
+/* The open rounds the user may see (0: every case): asked or running. */
+static void
+reload(struct ui *u)
+{
+	Tafel__ListInfoRoundsRequest r = TAFEL__LIST_INFO_ROUNDS_REQUEST__INIT;
+
+	/* every view reloads after a reconnect: only once it was opened */
+	if (u->view != VIEW_INFOROUNDS && st.list == NULL)
+		return;
+	net_send_body(u->net, TAFEL__ENVELOPE__BODY_LIST_INFO_ROUNDS, &r,
+	    NET_REQ_READ, NULL, on_list, u);
+}
+
+void
+view_inforounds_open(struct ui *u)
+{
+	st.sel = 0;
+	ui_set_view(u, VIEW_INFOROUNDS);
+	reload(u);
+}
+
+void
+view_inforounds_reload(struct ui *u)
+{
+	reload(u);
+}
+
+/* A round started, answered or closed (live): read the list again, so
+ * what each viewer may see of it stays the server's decision. */
+static void
+event(struct ui *u, const Tafel__Event *ev)
+{
+	if (ev->info_round != NULL && st.list != NULL)
+		reload(u);
+}
+
+/* Enter: the round's case. */
+static void
+enter(struct ui *u)
+{
+	const Tafel__InfoRound *r = view_inforounds_selected(u);
+
+	if (r != NULL)
+		view_case_open(u, r->case_id);
+}
+
+static void
+free_state(struct ui *u)
+{
+	(void)u;
+	if (st.list != NULL)
+		protobuf_c_message_free_unpacked(&st.list->base, NULL);
+	st.list = NULL;
+}
+
+const struct ui_view_ops view_inforounds_ops = {
+	.title = N_("Info rounds"),
+	.help_title = N_("In the info rounds"),
+	.draw = draw,
+	.lines = lines,
+	.step = step,
+	.select = select_line,
+	.enter = enter,
+	.reload = reload,
+	.event = event,
+	.free = free_state,
+	.parent = VIEW__COUNT,
+};

@@ -1,0 +1,220 @@
+#!/bin/bash
+# The info round and the calendar in the client (issue 11, docs/protocol.md 7.10, 7.11): on Monday the process manager starts a round from the case view (I: three partners from the organisation picker, a reply-by date); two partners answer in their own clients (8, b / n with a note); on Wednesday the process manager sees both answers and the silent partner red; the asked partner reads the name to search for, an outsider on the meeting sees only initials but the answers; the agenda's publication is in every member's inbox (6); the partner's calendar (9) flags a clash red; the shared screen shows the answers without notes; the process manager closes the round from the case (Z).  Monday/Wednesday are set with TAFEL_TEST_TODAY.
+. "$(dirname "$0")/lib.sh"
+
+ctl() {
+	"$TAFELCTL" --config /dev/null --data-dir "$E2E_DIR" "$@" 2>&1
+}
+
+# pick EXPR: the first value of a Python expression over the JSON lines on
+# stdin (m: one line) that does not fail.
+pick() {
+	python3 -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    try:
+        v = eval(sys.argv[1])
+    except (KeyError, IndexError, TypeError):
+        continue
+    if v is not None:
+        print(v)
+        break
+' "$1"
+}
+
+# is_red_line SESSION TEXT: is TEXT drawn in red (foreground 31 or 91 set by
+# the escapes before it, not reset to the default 39 or 0 in between)?
+is_red_line() {
+	tm capture-pane -e -p -t "$1" | python3 -c '
+import re, sys
+text = sys.argv[1]
+for line in sys.stdin:
+    at = line.find(text)
+    if at < 0:
+        continue
+    fg = None
+    for m in re.finditer(r"\x1b\[([0-9;]*)m", line[:at]):
+        for p in (m.group(1) or "0").split(";"):
+            if p in ("0", "", "39"):
+                fg = None
+            elif p in ("31", "91"):
+                fg = "red"
+            elif re.fullmatch(r"3[0-7]|9[0-7]", p):
+                fg = p
+    sys.exit(0 if fg == "red" else 1)
+sys.exit(1)' "$2"
+}
+
+dow=$(date +%u)
+MON=$(date -d "+$(( (8 - dow) % 7 )) days" +%F)
+TUE=$(date -d "$MON +1 day" +%F)
+WED=$(date -d "$MON +2 days" +%F)
+THU=$(date -d "$MON +3 days" +%F)
+
+export TAFEL_TEST_TODAY=$MON
+start_server
+SERIES=$(ctl series add "Prep tafel" casusoverleg_hg domestic_violence Prepdorp voorzitter |
+	sed -n 's/.*(id \([0-9]*\)).*/\1/p')
+[ -n "$SERIES" ] || fail "series add"
+for o in "Gemeente Eemland-Twente" "Politie Eenheid Oost-Nederland" "Woonstichting De Eemhof" \
+	"Rechtbank Oost-Nederland (toehoorder)"; do
+	ctl series member "Prep tafel" "$o" >/dev/null || fail "series member $o"
+done
+ctl pm add reclassering Prepdorp domestic_violence >/dev/null || fail "pm add"
+# another series of the housing partner, Thursday half an hour later: a clash
+SERIES2=$(ctl series add "Buurtoverleg" casusoverleg_hg domestic_violence Botsdorp voorzitter |
+	sed -n 's/.*(id \([0-9]*\)).*/\1/p')
+[ -n "$SERIES2" ] || fail "series add 2"
+ctl series member "Buurtoverleg" "Woonstichting De Eemhof" >/dev/null || fail "series member 2"
+out=$(printf 'plan %s %s 13:30\nplan %s %s 14:00\nquit\n' "$SERIES" "$THU" "$SERIES2" "$THU" |
+	batch voorzitter)
+MEETING=$(echo "$out" | pick '[x for x in m["meeting_list"]["meetings"] if x["series_id"] == '"$SERIES"'][0]["id"]')
+[ -n "$MEETING" ] || fail "plan: $out"
+
+out=$(printf 'signal domestic_violence Prepdorp person Huisverbod opgelegd na melding\nquit\n' |
+	batch politie)
+CASE=$(echo "$out" | pick 'm["case_record"]["id"]')
+NUMBER=$(echo "$out" | pick 'm["case_record"]["number"]')
+[ -n "$CASE" ] || fail "signal: $out"
+printf 'add-item %s %s\nquit\n' "$MEETING" "$CASE" | batch voorzitter | grep -q '"agenda"' ||
+	fail "add-item"
+printf 'add-person %s suspect 1980-01-02 Jan de Vries\nquit\n' "$CASE" | batch politie |
+	grep -q '"person"' || fail "add-person"
+
+# --- Monday: the process manager starts the round in the case view --------
+start_client pm reclassering
+keys pm 4
+wait_for pm "Tafel · Casussen" || fail "4 did not open the case list"
+keys pm /
+type_text pm "$NUMBER"
+keys pm Enter
+wait_re pm "^ $NUMBER " || fail "case $NUMBER not listed: $(screen pm)"
+keys pm Enter
+wait_for pm "Casus $NUMBER · huiselijk geweld" || fail "case not opened: $(screen pm)"
+keys pm I
+wait_for pm "Inforonde: de eerste organisatie om te vragen" || fail "I did not open the picker: $(screen pm)"
+# pick_org TEXT: searches the picker and chooses the first match
+pick_org() {
+	keys pm /
+	wait_for pm "Zoeken:" || fail "/ in the picker: $(screen pm)"
+	type_text pm "$1"
+	keys pm Enter
+	wait_gone pm "Zoeken:" || fail "search prompt stays"
+	keys pm Enter
+}
+pick_org "Jeugdzorg"
+wait_for pm "Inforonde, 1 gekozen (laatst Bureau Jeugdzorg Eemland-Twente): nog een" ||
+	fail "first pick not taken: $(screen pm)"
+pick_org "GGZ"
+wait_for pm "2 gekozen (laatst GGZ Eemland-Twente)" || fail "second pick: $(screen pm)"
+pick_org "Eemhof"
+wait_for pm "3 gekozen (laatst Woonstichting De Eemhof)" || fail "third pick: $(screen pm)"
+keys pm Escape
+wait_for pm "Inforonde over $NUMBER aan 3 organisatie(s): antwoord uiterlijk" || fail "Esc did not ask the date: $(screen pm)"
+type_text pm "$TUE"
+keys pm Enter
+wait_for pm "Inforonde gestart: 3 organisatie(s) gevraagd." ||
+	fail "round not started: $(screen pm)"
+wait_for pm "Inforonde open · antwoord uiterlijk $TUE · 0 van 3 beantwoord" ||
+	fail "case view does not show the round: $(screen pm)"
+
+# two partners answer in their own clients
+start_client jz jeugdzorg
+keys jz 8
+wait_for jz "Tafel · Inforondes" || fail "8 did not open the info rounds"
+# an asked partner outside the case sees its own question only
+wait_re jz "^● $NUMBER +$TUE +0/1 +nog geen antwoord" || fail "round not listed for jeugdzorg: $(screen jz)"
+wait_for jz "Om op te zoeken: Jan de Vries 1980-01-02" || fail "asked partner has no name to search: $(screen jz)"
+keys jz b
+wait_for jz "$NUMBER: bekend. Korte toelichting" || fail "b did not ask a note: $(screen jz)"
+type_text jz "In beeld sinds 2024"
+keys jz Enter
+wait_for jz "Beantwoord: bekend." || fail "answer not accepted: $(screen jz)"
+wait_re jz "^  $NUMBER +$TUE +1/1 +bekend" || fail "answer not in the list: $(screen jz)"
+
+start_client ggz ggz
+keys ggz 8
+wait_re ggz "^● $NUMBER " || fail "round not listed for ggz: $(screen ggz)"
+keys ggz n
+wait_for ggz "$NUMBER: niet bekend. Korte toelichting" || fail "n did not ask a note"
+keys ggz Enter
+wait_for ggz "Beantwoord: niet bekend." || fail "ggz answer: $(screen ggz)"
+# ggz sees its own answer only, not jeugdzorg's
+wait_for ggz "GGZ Eemland-Twente: niet bekend" || fail "ggz own answer not shown: $(screen ggz)"
+screen ggz | grep -qF "In beeld sinds 2024" && fail "ggz sees another partner's note"
+# the case view of the process manager followed live
+wait_for pm "2 van 3 beantwoord" || fail "case view not live: $(screen pm)"
+wait_for pm "Bureau Jeugdzorg Eemland-Twente: bekend — In beeld sinds 2024" ||
+	fail "process manager does not see the note: $(screen pm)"
+
+# --- Wednesday: the silent partner is red --------------------------------
+tm kill-server >/dev/null 2>&1
+tafeld_stop
+export TAFEL_TEST_TODAY=$WED
+tafeld_start 0
+out=$(printf 'meetings\nquit\n' | batch voorzitter)
+VERSION=$(echo "$out" | pick '[x for x in m["meeting_list"]["meetings"] if x["id"] == '"$MEETING"'][0]["version"]')
+printf 'publish %s %s\nquit\n' "$MEETING" "$VERSION" | batch voorzitter | grep -q '"published_at"' ||
+	fail "publish"
+
+start_client pm reclassering
+keys pm 8
+wait_for pm "Tafel · Inforondes" || fail "8 (process manager)"
+wait_re pm "^! $NUMBER +$TUE +2/3 +-" || fail "round not listed (marked !) for the process manager: $(screen pm)"
+wait_for pm "Woonstichting De Eemhof: nog geen antwoord (te laat)" || fail "no overdue answer: $(screen pm)"
+is_red_line pm "Woonstichting De Eemhof: nog geen antwoord" ||
+	fail "overdue answer not red: $(tm capture-pane -e -p -t pm | grep -F Eemhof | cat -v)"
+is_red_line pm "GGZ Eemland-Twente: niet bekend" && fail "a given answer drawn red"
+is_red_line pm "Inforonde open · antwoord uiterlijk $TUE" || fail "round with an overdue answer not red"
+# the process manager gets no identifying data through the round
+screen pm | grep -qF "Om op te zoeken" && fail "process manager got the round's identifying data"
+
+# an outsider on the meeting (series member, not asked): initials, and the answers
+start_client out waarnemer --meeting "$MEETING"
+wait_re out "^ +# +Casus" || fail "outsider: meeting not shown: $(screen out)"
+wait_for out "Inforonde open · antwoord uiterlijk $TUE · 2 van 3 beantwoord" ||
+	fail "outsider: the round's answers are not shown with the case: $(screen out)"
+wait_for out "J. d. V." || fail "outsider: no initials: $(screen out)"
+screen out | grep -qF "Jan de Vries" && fail "outsider sees the name"
+screen out | grep -qF "1980-01-02" && fail "outsider sees the date of birth"
+
+# the housing partner: the publication in its inbox, the clash in its calendar
+start_client woon woningcorporatie
+keys woon 6
+wait_for woon "Tafel · Postvak" || fail "6 did not open the inbox"
+wait_for woon "agenda gepubliceerd" || fail "no publication in the inbox: $(screen woon)"
+keys woon 9
+wait_for woon "Tafel · Kalender" || fail "9 did not open the calendar"
+wait_re woon "^! .*Prep tafel .*overlapt met Buurtoverleg" || fail "no clash flagged: $(screen woon)"
+wait_re woon "^! .*Buurtoverleg .*overlapt met Prep tafel" || fail "clash not both ways: $(screen woon)"
+is_red_line woon "overlapt met Prep tafel" ||
+	fail "clash not red: $(tm capture-pane -e -p -t woon | cat -v)"
+
+# the shared screen: the chair opens the meeting and shows the case; the
+# room sees the answers, no notes and no name to search for
+start_client chair voorzitter --meeting "$MEETING"
+wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
+chair_start chair
+start_client beamer voorzitter --meeting "$MEETING" --presentation
+wait_for beamer "Inforonde open · antwoord uiterlijk $TUE · 2 van 3 beantwoord" ||
+	fail "beamer: no info round: $(screen beamer)"
+wait_for beamer "Bureau Jeugdzorg Eemland-Twente: bekend" || fail "beamer: no answer: $(screen beamer)"
+is_red_line beamer "Woonstichting De Eemhof: nog geen antwoord" || fail "beamer: overdue not red"
+screen beamer | grep -qF "In beeld sinds 2024" && fail "beamer shows a note"
+screen beamer | grep -qF "Om op te zoeken" && fail "beamer shows identifying data"
+
+
+# the process manager closes the round from the case: the room sees it closed
+keys pm Enter
+wait_for pm "Casus $NUMBER · huiselijk geweld" || fail "Enter did not open the round's case: $(screen pm)"
+keys pm Z
+wait_for pm "De inforonde over $NUMBER sluiten? (j/n)" || fail "Z did not ask: $(screen pm)"
+type_text pm j
+keys pm Enter
+wait_for pm "Inforonde gesloten" || fail "round not closed: $(screen pm)"
+wait_for pm "Inforonde gesloten · antwoord uiterlijk $TUE" || fail "case view does not show it closed: $(screen pm)"
+wait_for beamer "Inforonde gesloten · antwoord uiterlijk $TUE" || fail "beamer: not closed live: $(screen beamer)"
+is_red_line beamer "Woonstichting De Eemhof: nog geen antwoord" && fail "beamer: a closed round's gap still red"
+
+ok
