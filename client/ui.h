@@ -174,6 +174,12 @@ size_t ui_list_scroll(struct ui *, size_t *sel, size_t n, int rows,
     size_t *shown);
 /* "+3 more" at y: what did not fit is never dropped silently. */
 void ui_more(struct ui *, WINDOW *w, int y, int x, int width, size_t n);
+/* A pager over n lines, each wrapped at word boundaries to the window's
+ * width (layout_wrap; continuation rows indented two columns past the
+ * line's own indent): *scroll is the first screen row shown, clamped here;
+ * "+N more" above and below counts rows.  Returns all rows, for stepping. */
+size_t ui_pager(struct ui *, WINDOW *w, int rows, int cols,
+    char *const *lines, const attr_t *attrs, size_t n, size_t *scroll);
 /* Of n lines with sel among them, the first to show in room rows so that
  * sel is on screen; more_above and more_below: how many are left out (one
  * row each goes to a "+N more" line when needed). */
