@@ -326,3 +326,35 @@ ui_pager(struct ui *u, WINDOW *w, int rows, int cols, char *const *lines,
 		ui_more(u, w, rows - 1, 0, cols, below);
 	return total;
 }
+
+int
+ui_standing_draw(struct ui *u, WINDOW *w, int y, int x, int rows, int width)
+{
+	const Tafel__ActionPoint *acts[256];
+	size_t n = model_standing_actions(&u->meeting, acts, 256);
+	char text[1100];
+	int y0 = y;
+
+	if (n == 0 || y >= rows)
+		return 0;
+	ui_putf(w, y++, x, width, ui_attr(u, UI_A_TITLE), "%s (%zu)",
+	    _("Open action points from earlier meetings"), n);
+	for (size_t i = 0; i < n && y < rows; i++) {
+		const Tafel__ActionPoint *a = acts[i];
+		attr_t at = a->overdue ? ui_attr(u, UI_A_OVERDUE) : 0;
+
+		if (y == rows - 1 && i + 1 < n) {	/* the last row counts */
+			ui_more(u, w, y++, x, width, n - i);
+			break;
+		}
+		if (model_recent(model_rec(&u->meeting.standing, a->id)->changed,
+		    ui_now()))
+			at = ui_attr(u, UI_A_FLASH);
+		ui_action_text(NULL, a, text, sizeof text);
+		ui_putf(w, y++, x, width, at, "%s %s %s %s · %s · %s",
+		    a->overdue ? "!" : " ", a->due_date, _("Case"),
+		    a->case_number[0] ? a->case_number : "?", text,
+		    a->owner_org_name);
+	}
+	return y - y0;
+}

@@ -65,6 +65,8 @@ view_presentation_draw(struct ui *u, WINDOW *w, int rows, int cols)
 		    _("No agenda item under discussion yet.") :
 		    _("Case not visible to your organisation."));
 		ui_put_centred(w, y + 2, cols, title, buf);
+		/* the standing item "openstaande afspraken" below */
+		ui_standing_draw(u, w, y + 4, 2, rows, cols - 4);
 		return;
 	}
 	big_text(u, w, y, cols, c->number,
@@ -120,4 +122,7 @@ view_presentation_draw(struct ui *u, WINDOW *w, int rows, int cols)
 		    ui_enum(&tafel__action_state__descriptor, (int)a->state),
 		    text, a->owner_org_name);
 	}
+	/* the standing item "openstaande afspraken" in what is left */
+	if (y + 2 < rows)
+		ui_standing_draw(u, w, y + 1, 2, rows, cols - 4);
 }
