@@ -105,6 +105,9 @@ for l in sys.stdin:
 [ -n "$item" ] || fail "add-item: $res"
 wait_gone chair "Openstaande afspraken uit eerdere" ||
 	fail "chair: the item stays while its case is on the agenda: $(screen chair)"
+# ... and shows with its case (the last item on the agenda)
+for _ in 1 2 3 4 5 6 7 8; do keys chair j; done
+wait_for chair "$desc2" || fail "chair: the action point is not shown with its case: $(screen chair)"
 res=$(printf 'remove-item %s\nquit\n' "$item" | batch voorzitter)  # ITEM_ID VERSION
 echo "$res" | grep -q '"type":"response"' || fail "remove-item: $res"
 wait_for chair "Openstaande afspraken uit eerdere overleggen (1)" ||
