@@ -113,4 +113,51 @@ echo "$res" | grep -q '"type":"response"' || fail "remove-item: $res"
 wait_for chair "Openstaande afspraken uit eerdere overleggen (1)" ||
 	fail "chair: the item did not come back: $(screen chair)"
 wait_for chair "$desc2" || fail "chair: the second action point did not come back"
+
+# a subscription resumed from a seq (served from the server's ring, with
+# no snapshot) receives the events of the earlier meetings' action points
+seq=$(printf 'subscribe %s\nquit\n' "$MEETING" | batch voorzitter | python3 -c '
+import json, sys
+for l in sys.stdin:
+    o = json.loads(l)
+    if o.get("body") == "subscribed":
+        print(o["subscribed"]["seq"])')
+[ -n "$seq" ] || fail "no seq"
+desc3="Derde staande afspraak $$"
+printf 'subscribe %s %s\nsleep 4000\nquit\n' "$MEETING" "$seq" | batch voorzitter >"$E2E_DIR.resumed" &
+bpid=$!
+sleep 1.5
+printf 'action %s %s %s %s %s\nquit\n' "$CASE" "$EARLIER" "$ORG" "$due" "$desc3" | batch voorzitter >/dev/null
+wait "$bpid"
+python3 - "$E2E_DIR.resumed" "$desc3" <<'PY' || fail "resumed subscription: $(cat "$E2E_DIR.resumed")"
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+sub = [x for x in r if x.get("body") == "subscribed"]
+assert sub and sub[0]["subscribed"].get("resumed") is True, sub
+ev = [x for x in r if x.get("type") == "event"]
+assert any(e.get("event", e).get("action_point", {}).get("description") == sys.argv[2]
+           for e in ev), ev
+PY
+wait_for chair "$desc3" || fail "chair: the third action point did not appear"
+
+# after tafeld restarts (the client resumes its subscription) the item
+# still follows: cancelling it takes it away
+port=$E2E_PORT
+tafeld_stop
+tafeld_start "$port"
+[ "$E2E_PORT" = "$port" ] || fail "tafeld came back on $E2E_PORT, not $port"
+wait_for chair "verbonden" 60 || fail "chair did not reconnect: $(screen chair)"
+sleep 1
+read -r AID2 AVER2 < <(printf 'open-actions %s\nquit\n' "$MEETING" | batch voorzitter | python3 -c '
+import json, sys
+for l in sys.stdin:
+    o = json.loads(l)
+    if o.get("type") == "response":
+        for a in o.get("action_list", {}).get("actions", []):
+            if a.get("description") == sys.argv[1]:
+                print(a["id"], a["version"])' "$desc2")
+[ -n "$AVER2" ] || fail "the second action point is not in list_open_actions"
+res=$(printf 'cancel %s %s Niet meer nodig\nquit\n' "$AID2" "$AVER2" | batch voorzitter)
+echo "$res" | grep -q '"action_point"' || fail "cancel: $res"
+wait_gone chair "$desc2" || fail "chair: the cancelled action point stays after the restart: $(screen chair)"
 ok
