@@ -1,5 +1,5 @@
 #!/bin/bash
-# The standing item "openstaande afspraken" live: an action point agreed (after closing) at last month's WZT on a case not on today's agenda appears in today's meeting view and on the shared screen while both are open, filtered per partner exactly as list_open_actions; it disappears when completed; taking its case onto the agenda moves it to the case and removing the case brings it back.
+# The standing item "openstaande afspraken" live: an action point agreed (after closing) at last month's WZT on a case not on today's agenda appears in today's meeting view and on the shared screen while both are open, filtered per partner exactly as list_open_actions; it disappears when completed; taking its case onto the agenda moves it to the case and removing the case brings it back; a resumed subscription and a restarted tafeld keep it live.
 . "$(dirname "$0")/lib.sh"
 
 start_server
