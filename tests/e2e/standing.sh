@@ -82,6 +82,11 @@ if sys.argv[4] == "voorzitter":     # the owner organisation sees it whole
 PY
 done
 
+# with a case under discussion the shared screen still shows it, below
+chair_start chair
+wait_re beamer "^ +Casus [0-9-]+ · agendapunt 1/" || fail "beamer: no current case: $(screen beamer)"
+wait_for beamer "$due Casus" || fail "beamer: the standing item is gone with a case shown: $(screen beamer)"
+
 # completed: gone from both screens
 res=$(printf 'complete %s %s Dossier ontvangen\nquit\n' "$AID" "$AVER" | batch voorzitter)
 echo "$res" | grep -q '"action_point"' || fail "complete: $res"
