@@ -22,6 +22,7 @@
 #include "net.h"
 #include "pbjson.h"
 #include "report-csv.h"
+#include "report-pdf.h"
 #include "validate.h"
 #include "xmalloc.h"
 
@@ -58,6 +59,7 @@ struct batch {
 	int org_on;
 	struct sub_ctx sub[BATCH_MAX_MEETINGS + 1];	/* [i]: meetings[i]; last: org */
 	int logged_in;
+	char made_for[300];		/* report-pdf: organisation (role) */
 };
 
 static void batch_process(struct batch *b);
@@ -596,11 +598,14 @@ cmd_minutes(struct batch *b, struct cmd_args *a)
 	return 0;
 }
 
-/* report-csv orgs|areas FROM TO FILE: the report, printed and written as
- * CSV (common/report-csv.c). */
+/* report-csv orgs|areas FROM TO|QUARTER FILE: the report, printed and
+ * written as CSV (common/report-csv.c); report-pdf FROM TO|QUARTER FILE:
+ * printed and written as the steering group's PDF (common/report-pdf.c),
+ * made for the user's organisation and role. */
 static struct {
-	int table;
+	int table;			/* -1: the PDF */
 	char path[1024];
+	char made_for[300];
 } report_out;
 
 static void
@@ -613,29 +618,61 @@ on_report(struct net *n, const Tafel__Envelope *m, void *arg)
 
 	if (m != NULL && m->body_case == TAFEL__ENVELOPE__BODY_REPORT) {
 		o = pbjson_from_message(&m->report->base);
-		f = fopen(report_out.path, "w");
-		if (f != NULL) {
+		if (report_out.table < 0) {
+			rc = report_write_pdf(o, report_out.made_for,
+			    report_out.path, err, sizeof err);
+		} else if ((f = fopen(report_out.path, "w")) != NULL) {
 			rc = report_write_csv(o, (enum report_table)report_out.table,
 			    f);
 			if (fclose(f) != 0)
 				rc = -1;
 		}
-		if (rc != 0) {
+		if (rc != 0 && report_out.table >= 0)
 			snprintf(err, sizeof err, "%s: cannot write",
 			    report_out.path);
+		if (rc != 0)
 			emit_error(0, "report_export", err);
-		}
 		json_object_put(o);
 	}
 	on_reply(n, m, arg);
 }
 
+/* The period from the words at argv[i]: FROM TO, or one quarter
+ * (2026Q4); the index after it, or -1. */
 static int
-cmd_report_csv(struct batch *b, struct cmd_args *a)
+report_period(struct cmd_args *a, int i, int left, char from[16], char to[16])
+{
+	char qf[11], qt[11];
+
+	if (left == 1 && report_quarter(a->argv[i], qf, qt) == 0) {
+		snprintf(from, 16, "%s", qf);
+		snprintf(to, 16, "%s", qt);
+		return i + 1;
+	}
+	if (left != 2)
+		return -1;
+	snprintf(from, 16, "%s", a->argv[i]);
+	snprintf(to, 16, "%s", a->argv[i + 1]);
+	return i + 2;
+}
+
+static void
+send_report(struct batch *b, const char *from, const char *to)
 {
 	Tafel__ReportRequest r = TAFEL__REPORT_REQUEST__INIT;
 
-	if (a->argc != 5)
+	r.from = (char *)from;
+	r.to = (char *)to;
+	b->wait_rid = net_send_body(b->net, TAFEL__ENVELOPE__BODY_GET_REPORT,
+	    &r, NET_REQ_READ, NULL, on_report, b);
+}
+
+static int
+cmd_report_csv(struct batch *b, struct cmd_args *a)
+{
+	char from[16], to[16];
+
+	if (a->argc < 4 || a->argc > 5)
 		return -1;
 	if (strcmp(a->argv[1], "orgs") == 0)
 		report_out.table = REPORT_ORGS;
@@ -643,11 +680,47 @@ cmd_report_csv(struct batch *b, struct cmd_args *a)
 		report_out.table = REPORT_AREAS;
 	else
 		return -1;
-	r.from = a->argv[2];
-	r.to = a->argv[3];
-	snprintf(report_out.path, sizeof report_out.path, "%s", a->argv[4]);
-	b->wait_rid = net_send_body(b->net, TAFEL__ENVELOPE__BODY_GET_REPORT,
-	    &r, NET_REQ_READ, NULL, on_report, b);
+	if (report_period(a, 2, a->argc - 3, from, to) < 0)
+		return -1;
+	snprintf(report_out.path, sizeof report_out.path, "%s",
+	    a->argv[a->argc - 1]);
+	send_report(b, from, to);
+	return 0;
+}
+
+static int
+cmd_report_pdf(struct batch *b, struct cmd_args *a)
+{
+	char from[16], to[16];
+
+	if (a->argc < 3 || a->argc > 4 ||
+	    report_period(a, 1, a->argc - 2, from, to) < 0)
+		return -1;
+	report_out.table = -1;
+	snprintf(report_out.made_for, sizeof report_out.made_for, "%s",
+	    b->made_for);
+	snprintf(report_out.path, sizeof report_out.path, "%s",
+	    a->argv[a->argc - 1]);
+	send_report(b, from, to);
+	return 0;
+}
+
+/* report FROM TO|QUARTER: the Report as the answer. */
+static int
+cmd_report(struct batch *b, struct cmd_args *a)
+{
+	char from[16], to[16];
+
+	if (report_period(a, 1, a->argc - 1, from, to) < 0)
+		return -1;
+	{
+		Tafel__ReportRequest r = TAFEL__REPORT_REQUEST__INIT;
+
+		r.from = from;
+		r.to = to;
+		send_req(b, TAFEL__ENVELOPE__BODY_GET_REPORT, &r, NET_REQ_READ,
+		    NULL);
+	}
 	return 0;
 }
 
@@ -954,10 +1027,11 @@ static const struct cmd_entry cmd_table[] = {
 	  REQ(LIST_INBOX, RD, B("unread_only", "unread", "all"),
 	  B("include_sent", "sent", "received")) },
 	{ "minutes", 1, "minutes MEETING_ID [txt|pdf FILE]", FN(cmd_minutes) },
-	{ "report", 2, "report FROM TO", REQ(GET_REPORT, RD, W("from"),
-	  W("to")) },
-	{ "report-csv", 4, "report-csv orgs|areas FROM TO FILE",
+	{ "report", 1, "report FROM TO|QUARTER", FN(cmd_report) },
+	{ "report-csv", 3, "report-csv orgs|areas FROM TO|QUARTER FILE",
 	  FN(cmd_report_csv) },
+	{ "report-pdf", 2, "report-pdf FROM TO|QUARTER FILE",
+	  FN(cmd_report_pdf) },
 	{ "open-actions", 1, "open-actions MEETING_ID",
 	  REQ(LIST_OPEN_ACTIONS, RD, W("meeting_id")) },
 	{ "read", 1, "read INBOX_ENTRY_ID",
@@ -1190,6 +1264,27 @@ on_stdin(evutil_socket_t fd, short what, void *arg)
 
 /* --- connection callbacks ------------------------------------------------ */
 
+/* Whom a report PDF is made for: the organisation and the role, never the
+ * person (the steering group's report names no one). */
+static void
+made_for(struct batch *b, const Tafel__LoginResponse *l)
+{
+	static const struct { Tafel__Role role; const char *name; } roles[] = {
+		{ TAFEL__ROLE__ROLE_STEERING, "stuurgroep" },
+		{ TAFEL__ROLE__ROLE_CHAIR, "voorzitter" },
+		{ TAFEL__ROLE__ROLE_ADMIN, "beheerder" },
+	};
+	const char *role = NULL;
+
+	for (size_t k = 0; k < sizeof roles / sizeof roles[0] && !role; k++)
+		for (size_t i = 0; l->user != NULL && i < l->user->n_roles; i++)
+			if (l->user->roles[i] == roles[k].role)
+				role = roles[k].name;
+	snprintf(b->made_for, sizeof b->made_for, "%s%s%s%s",
+	    l->organisation != NULL ? l->organisation->name : "",
+	    role ? " (" : "", role ? role : "", role ? ")" : "");
+}
+
 static void
 on_ready(struct net *n, const Tafel__LoginResponse *l, int first, void *arg)
 {
@@ -1202,6 +1297,7 @@ on_ready(struct net *n, const Tafel__LoginResponse *l, int first, void *arg)
 		json_object_object_add(o, "login_ok",
 		    pbjson_from_message(&l->base));
 		emit(o);
+		made_for(b, l);
 		b->logged_in = 1;
 		batch_process(b);
 		return;

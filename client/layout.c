@@ -61,6 +61,48 @@ layout_fit(char *out, size_t len, const char *text, int width)
 	out[o] = '\0';
 }
 
+size_t
+layout_wrap(const char *text, int width, size_t *next)
+{
+	mbstate_t ps;
+	size_t o = 0, brk = 0, len = strlen(text);
+	int cols = 0;
+
+	memset(&ps, 0, sizeof ps);
+	while (o < len) {
+		wchar_t wc;
+		size_t m = mbrtowc(&wc, text + o, len - o, &ps);
+		int cw;
+
+		if (m == (size_t)-1 || m == (size_t)-2) {	/* a byte */
+			memset(&ps, 0, sizeof ps);
+			m = 1;
+			wc = L'?';
+		} else if (m == 0)
+			break;
+		cw = wcwidth(wc);
+		if (cw < 0)
+			cw = 1;
+		if (wc == L' ') {
+			brk = o;	/* the line may end before this space */
+			if (cols + cw > width)
+				break;
+		} else if (cols + cw > width && o > 0)
+			break;
+		cols += cw;
+		o += m;
+	}
+	if (o < len && brk > 0 && text[o] != ' ')
+		o = brk;	/* back to the last space that fits */
+	*next = o;
+	while (text[*next] == ' ')
+		(*next)++;
+	/* trailing spaces of the line are no text */
+	while (o > 0 && text[o - 1] == ' ')
+		o--;
+	return o;
+}
+
 int
 layout_match(const char *hay, const char *needle)
 {

@@ -15,6 +15,12 @@ int layout_width(const char *text);
 /* Copies text clipped and padded with spaces to exactly width display
  * columns (not bytes: "↑" is one column, three bytes). */
 void layout_fit(char *out, size_t len, const char *text, int width);
+/* Word wrap: the bytes of text's first line of at most width display
+ * columns, broken after the last space that fits (a word longer than the
+ * line is cut inside it; at least one character is taken); *next gets the
+ * offset where the next line starts (the spaces at the break skipped).
+ * Text not valid in the locale counts a column per byte. */
+size_t layout_wrap(const char *text, int width, size_t *next);
 /* Case-insensitive substring match; an empty needle matches everything. */
 int layout_match(const char *hay, const char *needle);
 

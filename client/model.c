@@ -138,6 +138,10 @@ model_clear(struct model *m)
 	mset_clear(&m->actions);
 	mset_clear(&m->orgs);
 	mset_clear(&m->rounds);
+	mset_clear(&m->standing);
+	free(m->earlier);
+	m->earlier = NULL;
+	m->n_earlier = 0;
 	m->n_member_orgs = 0;
 	m->loaded = 0;
 	m->seq = 0;
@@ -170,10 +174,44 @@ fix_selection(struct model *m)
 		    m->agenda.n > 0 ? m->agenda.v[0].id : 0;
 }
 
-/* Drops cases no longer on the agenda, and action points of unknown cases. */
+static int
+on_agenda(const struct model *m, int64_t case_id)
+{
+	for (size_t k = 0; k < m->agenda.n; k++)
+		if (((Tafel__AgendaItem *)m->agenda.v[k].msg)->case_id == case_id)
+			return 1;
+	return 0;
+}
+
+/* An action point of the series' earlier meetings: in the standing item
+ * while open and its case is not on the agenda. */
+static void
+put_standing(struct model *m, const Tafel__ActionPoint *ap, int gone,
+    double now)
+{
+	int earlier = 0;
+
+	for (size_t i = 0; i < m->n_earlier && !earlier; i++)
+		earlier = m->earlier[i] == ap->meeting_id;
+	if (!earlier)
+		return;
+	if (gone || ap->state != TAFEL__ACTION_STATE__ACTION_OPEN ||
+	    on_agenda(m, ap->case_id))
+		mset_del(&m->standing, ap->id);
+	else
+		mset_put(&m->standing, ap->id, &ap->base, now, NULL);
+}
+
+/* Drops cases no longer on the agenda, and action points of unknown cases;
+ * the standing item loses what came on the agenda (what leaves it comes
+ * back in the removal's event, as each viewer may see it). */
 static void
 prune(struct model *m)
 {
+	for (size_t i = m->standing.n; i-- > 0;)
+		if (on_agenda(m, ((Tafel__ActionPoint *)
+		    m->standing.v[i].msg)->case_id))
+			mset_del(&m->standing, m->standing.v[i].id);
 	for (size_t i = m->cases.n; i-- > 0;) {
 		int used = 0;
 
@@ -299,6 +337,16 @@ model_apply_snapshot(struct model *m, uint64_t seq, const Tafel__Snapshot *snap,
 	for (size_t i = 0; i < snap->n_member_org_ids
 	    && m->n_member_orgs < MODEL_MAX_MEMBER_ORGS; i++)
 		m->member_orgs[m->n_member_orgs++] = snap->member_org_ids[i];
+	if (snap->n_earlier_meeting_ids > 0) {
+		m->earlier = xcalloc(snap->n_earlier_meeting_ids,
+		    sizeof *m->earlier);
+		memcpy(m->earlier, snap->earlier_meeting_ids,
+		    snap->n_earlier_meeting_ids * sizeof *m->earlier);
+		m->n_earlier = snap->n_earlier_meeting_ids;
+	}
+	for (size_t i = 0; i < snap->n_open_actions; i++)
+		mset_put(&m->standing, snap->open_actions[i]->id,
+		    &snap->open_actions[i]->base, 0, NULL);
 	m->meeting_changed = 0;
 	fix_selection(m);
 	(void)now;
@@ -355,6 +403,10 @@ model_apply_event(struct model *m, const Tafel__Event *ev, double now)
 			mset_put(&m->rounds, ev->info_round->id,
 			    &ev->info_round->base, now, NULL);
 		prune(m);
+		if (ev->action_point != NULL)
+			put_standing(m, ev->action_point, ev->gone, now);
+		for (size_t i = 0; i < ev->n_actions; i++)
+			put_standing(m, ev->actions[i], 0, now);
 	}
 	if (ev->action_point != NULL)
 		put_action(m, ev->action_point, ev->gone, now);
@@ -509,7 +561,8 @@ model_any_recent(const struct model *m, double now)
 	return model_recent(m->meeting_changed, now) ||
 	    mset_any_recent(&m->attendance, now) ||
 	    mset_any_recent(&m->agenda, now) || mset_any_recent(&m->cases, now) ||
-	    mset_any_recent(&m->actions, now) || mset_any_recent(&m->rounds, now);
+	    mset_any_recent(&m->actions, now) || mset_any_recent(&m->rounds, now) ||
+	    mset_any_recent(&m->standing, now);
 }
 
 static void
@@ -528,7 +581,7 @@ double
 model_next_flash(const struct model *m, double now)
 {
 	const struct mset *sets[] = { &m->attendance, &m->agenda, &m->cases,
-	    &m->actions, &m->rounds };
+	    &m->actions, &m->rounds, &m->standing };
 	double best = -1;
 
 	next_end(m->meeting_changed, now, &best);
@@ -567,6 +620,18 @@ model_case_actions(const struct model *m, int64_t case_id,
 		if (a->case_id == case_id)
 			out[n++] = a;
 	}
+	qsort(out, n, sizeof *out, cmp_due);
+	return n;
+}
+
+size_t
+model_standing_actions(const struct model *m, const Tafel__ActionPoint **out,
+    size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->standing.n && n < max; i++)
+		out[n++] = (void *)m->standing.v[i].msg;
 	qsort(out, n, sizeof *out, cmp_due);
 	return n;
 }
@@ -635,6 +700,7 @@ model_dump(const struct model *m)
 	dump_set(f, "case", &m->cases);
 	dump_set(f, "action", &m->actions);
 	dump_set(f, "org", &m->orgs);
+	dump_set(f, "standing", &m->standing);
 	fclose(f);
 	return buf;
 }

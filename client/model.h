@@ -53,6 +53,11 @@ struct model {
 	struct mset rounds;		/* InfoRound by id, of the agenda's cases */
 	int64_t member_orgs[MODEL_MAX_MEMBER_ORGS];	/* the series' members */
 	size_t n_member_orgs;
+	/* The standing item "openstaande afspraken": open action points of
+	 * the series' earlier meetings whose case is not on the agenda. */
+	struct mset standing;		/* ActionPoint by id */
+	int64_t *earlier;		/* the series' earlier meetings, owned */
+	size_t n_earlier;
 
 	int following;			/* 1: selection tracks the chair's current item */
 	int64_t selected_item_id;	/* agenda item selected in this client, 0 none */
@@ -106,6 +111,9 @@ double model_next_flash(const struct model *m, double now);
 /* Action points of one case, sorted by due date then id; returns the count,
  * fills out[] up to max. */
 size_t model_case_actions(const struct model *m, int64_t case_id,
+    const Tafel__ActionPoint **out, size_t max);
+/* The standing item's action points, sorted by due date then id. */
+size_t model_standing_actions(const struct model *m,
     const Tafel__ActionPoint **out, size_t max);
 /* Open action points sorted overdue first, then by due date, then id. */
 size_t model_open_actions(const struct model *m,

@@ -176,6 +176,19 @@ size_t ui_list_scroll(struct ui *, size_t *sel, size_t n, int rows,
     size_t *shown);
 /* "+3 more" at y: what did not fit is never dropped silently. */
 void ui_more(struct ui *, WINDOW *w, int y, int x, int width, size_t n);
+/* The meeting's standing item "openstaande afspraken" (model_standing_
+ * actions) from row y to rows - 1 at x: a title and one line per action
+ * point (case number, due date, text, owner; overdue marked, changes
+ * flashing), "+N more" for what does not fit.  Returns the rows used: 0
+ * when there are none. */
+int ui_standing_draw(struct ui *, WINDOW *w, int y, int x, int rows,
+    int width);
+/* A pager over n lines, each wrapped at word boundaries to the window's
+ * width (layout_wrap; continuation rows indented two columns past the
+ * line's own indent): *scroll is the first screen row shown, clamped here;
+ * "+N more" above and below counts rows.  Returns all rows, for stepping. */
+size_t ui_pager(struct ui *, WINDOW *w, int rows, int cols,
+    char *const *lines, const attr_t *attrs, size_t n, size_t *scroll);
 /* Of n lines with sel among them, the first to show in room rows so that
  * sel is on screen; more_above and more_below: how many are left out (one
  * row each goes to a "+N more" line when needed). */

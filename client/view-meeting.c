@@ -289,7 +289,21 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		agenda_rows = 3;
 	used = draw_agenda(u, w, 1, agenda_rows, cols);
 	mvwhline(w, 1 + used, 0, ACS_HLINE, cols);
-	draw_case(u, w, 0, 2 + used, rows, cols);
+	/* the standing item "openstaande afspraken" at the bottom: up to a
+	 * third of what is left below the agenda, the case above it */
+	{
+		size_t n = m->standing.n;
+		int left = rows - 2 - used, keep = 0;
+
+		if (n > 0 && left >= 6) {
+			keep = left / 3 < 3 ? 3 : left / 3;
+			if ((size_t)keep > n + 1)
+				keep = (int)n + 1;
+		}
+		draw_case(u, w, 0, 2 + used, rows - keep, cols);
+		if (keep > 0)
+			ui_standing_draw(u, w, rows - keep, 0, rows, cols);
+	}
 }
 
 const Tafel__AgendaItem *

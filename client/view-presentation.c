@@ -37,7 +37,7 @@ view_presentation_draw(struct ui *u, WINDOW *w, int rows, int cols)
 	const Tafel__Case *c;
 	const Tafel__ActionPoint *acts[MAX_ACTS];
 	char when[40], buf[512], text[1100];
-	int y = 0;
+	int y = 0, end;
 	size_t n, idx;
 	attr_t title = ui_attr(u, UI_A_TITLE);
 
@@ -65,6 +65,8 @@ view_presentation_draw(struct ui *u, WINDOW *w, int rows, int cols)
 		    _("No agenda item under discussion yet.") :
 		    _("Case not visible to your organisation."));
 		ui_put_centred(w, y + 2, cols, title, buf);
+		/* the standing item "openstaande afspraken" below */
+		ui_standing_draw(u, w, y + 4, 2, rows, cols - 4);
 		return;
 	}
 	big_text(u, w, y, cols, c->number,
@@ -112,14 +114,28 @@ view_presentation_draw(struct ui *u, WINDOW *w, int rows, int cols)
 		    A_BOLD, "%s: %s", _("Decision"), text);
 	if (y < rows)
 		ui_put(w, y++, 2, cols - 4, title, _("Action points"));
+	/* the last rows for the standing item "openstaande afspraken" when
+	 * there is one: its title and at least one line (what does not fit is
+	 * counted), at most half of what is left */
+	end = rows;
+	if (m->standing.n > 0 && rows - y >= 4) {
+		int keep = (rows - y) / 2, want = (int)(m->standing.n < 4 ?
+		    m->standing.n : 4) + 1;
+
+		if (keep > want)
+			keep = want;
+		if (keep < 2)
+			keep = 2;
+		end = rows - keep;
+	}
 	n = model_case_actions(m, c->id, acts, MAX_ACTS);
-	if (n == 0 && y < rows)
+	if (n == 0 && y < end)
 		ui_put(w, y++, 4, cols - 6, 0, _("(none)"));
-	for (size_t i = 0; i < n && y < rows; i++) {
+	for (size_t i = 0; i < n && y < end; i++) {
 		const Tafel__ActionPoint *a = acts[i];
 		attr_t at = a->overdue ? ui_attr(u, UI_A_OVERDUE) : 0;
 
-		if (y == rows - 1 && i + 1 < n) {	/* the last row counts */
+		if (y == end - 1 && i + 1 < n) {	/* the last row counts */
 			ui_more(u, w, y++, 2, cols - 4, n - i);
 			break;
 		}
@@ -131,4 +147,10 @@ view_presentation_draw(struct ui *u, WINDOW *w, int rows, int cols)
 		    ui_enum(&tafel__action_state__descriptor, (int)a->state),
 		    text, a->owner_org_name);
 	}
+	/* the standing item "openstaande afspraken" in what is left (a blank
+	 * row above it when there is room) */
+	if (y < end)
+		y++;
+	if (y + 1 < rows)
+		ui_standing_draw(u, w, y, 2, rows, cols - 4);
 }

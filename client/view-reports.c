@@ -15,7 +15,8 @@ static struct {
 	char *lines[MAX_LINES];		/* the rendering, owned */
 	attr_t attrs[MAX_LINES];
 	size_t n;
-	size_t scroll;
+	size_t scroll;			/* the first screen row shown */
+	size_t rows;			/* screen rows of the lines, wrapped */
 	int loading;
 	char error[160];
 	char from[16], to[16];		/* the period shown */
@@ -235,36 +236,26 @@ view_reports_period(struct ui *u)
 	ui_prompt(u, _("Period (from to)"), initial, period_typed);
 }
 
+/* A pager: long lines wrap at word boundaries (ui_pager). */
 static void
 draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
-	size_t below = 0, first;
-	int y = 0;
-
 	if (st.loading || st.n == 0) {
 		ui_put(w, 1, 2, cols - 4, 0, st.error[0] ? st.error :
 		    _("Loading the report…"));
 		return;
 	}
-	if (st.scroll >= st.n)
-		st.scroll = st.n - 1;
-	first = st.scroll;
-	if (first > 0)
-		ui_more(u, w, y++, 0, cols, first);
-	if (st.n - first > (size_t)(rows - y))
-		below = st.n - first - (size_t)(rows - y - 1);
-	for (size_t i = first; i < st.n - below && y < rows; i++)
-		ui_put(w, y++, 1, cols - 1, st.attrs[i], st.lines[i]);
-	if (below > 0)
-		ui_more(u, w, y, 0, cols, below);
+	st.rows = ui_pager(u, w, rows, cols, st.lines, st.attrs, st.n,
+	    &st.scroll);
 }
 
+/* j/k: a screen row down or up (st.rows: the rows of the last drawing). */
 static void
 step(struct ui *u, int dir)
 {
 	if (dir < 0 && st.scroll > 0)
 		st.scroll--;
-	else if (dir > 0 && st.scroll + 1 < st.n)
+	else if (dir > 0 && st.scroll + 1 < st.rows)
 		st.scroll++;
 }
 

@@ -41,6 +41,9 @@ struct sub {
 	uint64_t seq;			/* last sequence number it reflects */
 	int64_t *case_ids;		/* cases on the meeting's agenda */
 	size_t n_case_ids;
+	int64_t *earlier_ids;		/* the series' earlier meetings: their
+					 * action points (the standing item) */
+	size_t n_earlier_ids;
 	struct sub_setup *setup;	/* snapshot query in flight, or NULL */
 	struct catch_up *catch_up;	/* replay query in flight, or NULL */
 	struct sub *next;		/* the session's list */

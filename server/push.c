@@ -210,6 +210,17 @@ sub_wants(struct sub *s, const struct change *ch)
 		return 1;
 	}
 	/*
+	 * An action point agreed at an earlier meeting of the series: the
+	 * standing item "openstaande afspraken" (docs/protocol.md 8.1).
+	 */
+	if (ev->action_point != NULL && has_id(s->earlier_ids,
+	    s->n_earlier_ids, ev->action_point->meeting_id))
+		return 1;
+	for (i = 0; i < ev->n_actions; i++)
+		if (has_id(s->earlier_ids, s->n_earlier_ids,
+		    ev->actions[i]->meeting_id))
+			return 1;
+	/*
 	 * A change to a case on our agenda, whether case-level or in another
 	 * meeting (e.g. an action agreed elsewhere on our case).
 	 */
@@ -479,6 +490,7 @@ sub_free(struct sub *s)
 	deliver_forget(s);
 	TAILQ_REMOVE(&push.subs, s, entry);
 	free(s->case_ids);
+	free(s->earlier_ids);
 	free(s);
 }
 
@@ -607,8 +619,9 @@ sub_setup_go(struct sub_setup *st)
 	}
 	snprintf(uid, sizeof uid, "%lld", (long long)s->c->session->user_id);
 	snprintf(mid, sizeof mid, "%lld", (long long)s->meeting_id);
-	db_call("SELECT seq, case_ids FROM tafel_resume_check($1::bigint, "
-	    "$2::bigint, $3::boolean)", 3, params, resume_check_done, st);
+	db_call("SELECT seq, case_ids, tafel_series_earlier_meetings("
+	    "$2::bigint) FROM tafel_resume_check($1::bigint, $2::bigint, "
+	    "$3::boolean)", 3, params, resume_check_done, st);
 }
 
 /*
@@ -646,6 +659,9 @@ resume_check_done(void *arg, struct db_result *res)
 	for (i = 0; i < n; i++)
 		sub_add_case(s, ids[i]);
 	free(ids);
+	free(s->earlier_ids);
+	parse_id_array(PQgetvalue(res->res, 0, 2), &s->earlier_ids,
+	    &s->n_earlier_ids);
 	answer_resumed(st, s);
 	return;
 out:
@@ -690,9 +706,17 @@ subscribe_done(void *arg, struct db_result *res)
 		sub_drop(r->c, s->topic, s->meeting_id);
 		goto out;
 	}
-	if (resp->snapshot != NULL)
+	if (resp->snapshot != NULL) {
 		for (i = 0; i < resp->snapshot->n_agenda; i++)
 			sub_add_case(s, resp->snapshot->agenda[i]->case_id);
+		free(s->earlier_ids);
+		s->n_earlier_ids = resp->snapshot->n_earlier_meeting_ids;
+		s->earlier_ids = s->n_earlier_ids == 0 ? NULL :
+		    xreallocarray(NULL, s->n_earlier_ids,
+		    sizeof *s->earlier_ids);
+		for (i = 0; i < s->n_earlier_ids; i++)
+			s->earlier_ids[i] = resp->snapshot->earlier_meeting_ids[i];
+	}
 
 	/*
 	 * Only here when the ring could not serve the resume when it was

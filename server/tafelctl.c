@@ -24,6 +24,7 @@
 #include "privdrop.h"
 #include "proto.h"
 #include "report-csv.h"
+#include "report-pdf.h"
 #include "server-config.h"
 #include "xmalloc.h"
 
@@ -214,25 +215,57 @@ cmd_org_disable(int argc, char **argv)
 	return 0;
 }
 
-/* report orgs|areas FROM TO [-o FILE]: the report's totals as CSV. */
+/*
+ * report [orgs|areas] FROM TO|--quarter YYYYQN [-o FILE] [--pdf FILE
+ * [--for WHOM]]: the report's totals as CSV (one table) and/or as the
+ * steering group's PDF (both tables, bar charts; common/report-pdf.c).
+ */
 static int
 cmd_report_csv(int argc, char **argv)
 {
-	const char *p[2] = { argv[1], argv[2] };
-	const char *out = argc == 5 && strcmp(argv[3], "-o") == 0 ?
-	    argv[4] : "-";
-	int t = strcmp(argv[0], "orgs") == 0 ? REPORT_ORGS :
-	    strcmp(argv[0], "areas") == 0 ? REPORT_AREAS : -1;
+	const char *out = NULL, *pdf = NULL, *who = "Stuurgroep", *quarter = NULL;
+	const char *pos[3], *p[2];
+	char qfrom[11], qto[11], err[1200];
+	int npos = 0, t = -1, rc = 0;
 	struct json_object *r;
 	PGresult *res;
 	FILE *f;
-	int rc;
 
-	if (t < 0 || (argc != 3 && argc != 5) ||
-	    (argc == 5 && strcmp(argv[3], "-o") != 0)) {
-		fprintf(stderr, "usage: tafelctl report orgs|areas FROM TO "
-		    "[-o FILE]\n");
-		return 2;
+	for (int i = 0; i < argc; i++) {
+		const char **opt = strcmp(argv[i], "-o") == 0 ? &out :
+		    strcmp(argv[i], "--pdf") == 0 ? &pdf :
+		    strcmp(argv[i], "--for") == 0 ? &who :
+		    strcmp(argv[i], "--quarter") == 0 ? &quarter : NULL;
+
+		if (opt != NULL && i + 1 < argc)
+			*opt = argv[++i];
+		else if (opt == NULL && argv[i][0] != '-' && npos < 3)
+			pos[npos++] = argv[i];
+		else
+			goto usage;
+	}
+	if (npos > 0 && strcmp(pos[0], "orgs") == 0)
+		t = REPORT_ORGS;
+	else if (npos > 0 && strcmp(pos[0], "areas") == 0)
+		t = REPORT_AREAS;
+	if (t >= 0) {
+		memmove(pos, pos + 1, sizeof pos[0] * 2);
+		npos--;
+	}
+	if ((t < 0 && pdf == NULL) || (t < 0 && out != NULL) ||
+	    npos != (quarter != NULL ? 0 : 2) || who[0] == '\0')
+		goto usage;
+	if (quarter != NULL) {
+		if (report_quarter(quarter, qfrom, qto) != 0) {
+			fprintf(stderr, "tafelctl: %s: not a quarter (e.g. "
+			    "2026Q4)\n", quarter);
+			return 2;
+		}
+		p[0] = qfrom;
+		p[1] = qto;
+	} else {
+		p[0] = pos[0];
+		p[1] = pos[1];
 	}
 	res = q("SELECT tafel_report_build($1::date, $2::date)::text", 2, p);
 	if (res == NULL)
@@ -241,19 +274,36 @@ cmd_report_csv(int argc, char **argv)
 	PQclear(res);
 	if (r == NULL)
 		return 1;
-	f = strcmp(out, "-") == 0 ? stdout : fopen(out, "w");
-	if (f == NULL) {
-		fprintf(stderr, "tafelctl: %s: %s\n", out, strerror(errno));
-		json_object_put(r);
-		return 1;
+	if (t >= 0) {
+		if (out == NULL)
+			out = "-";
+		f = strcmp(out, "-") == 0 ? stdout : fopen(out, "w");
+		if (f == NULL) {
+			fprintf(stderr, "tafelctl: %s: %s\n", out,
+			    strerror(errno));
+			json_object_put(r);
+			return 1;
+		}
+		rc = report_write_csv(r, (enum report_table)t, f);
+		if (f != stdout && fclose(f) != 0)
+			rc = -1;
+		if (rc != 0)
+			fprintf(stderr, "tafelctl: %s: write failed\n", out);
 	}
-	rc = report_write_csv(r, (enum report_table)t, f);
-	if (f != stdout && fclose(f) != 0)
-		rc = -1;
+	if (rc == 0 && pdf != NULL) {
+		rc = report_write_pdf(r, who, pdf, err, sizeof err);
+		if (rc != 0)
+			fprintf(stderr, "tafelctl: %s\n", err);
+		else
+			printf("report %s to %s for %s written to %s\n", p[0],
+			    p[1], who, pdf);
+	}
 	json_object_put(r);
-	if (rc != 0)
-		fprintf(stderr, "tafelctl: %s: write failed\n", out);
 	return rc == 0 ? 0 : 1;
+usage:
+	fprintf(stderr, "usage: tafelctl report [orgs|areas] FROM TO|--quarter "
+	    "YYYYQN [-o FILE] [--pdf FILE [--for WHOM]]\n");
+	return 2;
 }
 
 /* org escalation-contact ORG LOGIN|-: who hears of overdue action points. */
@@ -1093,9 +1143,13 @@ static const struct ctl_cmd commands[] = {
 	  cmd_meeting_move, "move a planned meeting (Europe/Amsterdam)", NULL },
 	{ "meeting cancel", "ID [REASON...] [--as LOGIN]", 1, 40, 1,
 	  cmd_meeting_cancel, "cancel a planned meeting", NULL },
-	{ "report", "orgs|areas FROM TO [-o FILE]", 3, 5, 1, cmd_report_csv,
-	  "the report's totals as CSV (FROM, TO: YYYY-MM-DD, both included): "
-	  "per partner organisation, or per theme/district and routing phase",
+	{ "report", "[orgs|areas] FROM TO|--quarter YYYYQN [-o FILE] "
+	  "[--pdf FILE [--for WHOM]]", 2, 9, 1, cmd_report_csv,
+	  "the report's totals (FROM, TO: YYYY-MM-DD, both included, or a "
+	  "quarter, e.g. --quarter 2026Q4) as CSV: per partner organisation "
+	  "(orgs), or per theme/district and routing phase (areas); --pdf: "
+	  "the steering group's report with both tables and bar charts, made "
+	  "for WHOM (an organisation or role, default Stuurgroep) on every page",
 	  NULL },
 	{ "minutes", "MEETING_ID --org ORG [--format pdf|txt] -o FILE", 5, 7, 1,
 	  cmd_minutes, "write the minutes of a closed meeting as the "

@@ -32,6 +32,55 @@ test_fit_wide(void **state)
 	assert_string_equal(a, "東 ");
 }
 
+/* Lines of text wrapped at width, joined by "|". */
+static void
+wrap_all(const char *text, int width, char *out, size_t len)
+{
+	size_t o = 0, next;
+
+	out[0] = '\0';
+	while (*text != '\0') {
+		size_t n = layout_wrap(text, width, &next);
+
+		assert_true(next > 0);
+		o += (size_t)snprintf(out + o, len - o, "%s%.*s", o ? "|" : "",
+		    (int)n, text);
+		text += next;
+	}
+}
+
+static void
+test_wrap(void **state)
+{
+	char out[512];
+
+	wrap_all("Huisbezoek plannen met de wijkagent", 12, out, sizeof out);
+	assert_string_equal(out, "Huisbezoek|plannen met|de wijkagent");
+	wrap_all("kort", 12, out, sizeof out);
+	assert_string_equal(out, "kort");
+	/* a word longer than the line is cut inside it */
+	wrap_all("abcdefghij klm", 4, out, sizeof out);
+	assert_string_equal(out, "abcd|efgh|ij|klm");
+	/* columns, not bytes: "é" is one column, "東" two */
+	wrap_all("één twee 東京 drie", 9, out, sizeof out);
+	assert_string_equal(out, "één twee|東京 drie");
+	wrap_all("東京東京", 3, out, sizeof out);	/* never half a glyph */
+	assert_string_equal(out, "東|京|東|京");
+	/* spaces at a break are not carried to the next line */
+	wrap_all("a   b", 2, out, sizeof out);
+	assert_string_equal(out, "a|b");
+	/* every line fits */
+	wrap_all("Besluit: verlengen van het huisverbod en hulpverlening "
+	    "starten via het wijkteam", 20, out, sizeof out);
+	for (char *s = out, *e; s != NULL; s = e ? e + 1 : NULL) {
+		char one[64];
+
+		e = strchr(s, '|');
+		snprintf(one, sizeof one, "%.*s", e ? (int)(e - s) : 63, s);
+		assert_true(layout_width(one) <= 20);
+	}
+}
+
 static void
 test_match(void **state)
 {
@@ -112,6 +161,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fit_wide),
+		cmocka_unit_test(test_wrap),
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_meeting_order),
 		cmocka_unit_test(test_big),

@@ -360,6 +360,100 @@ test_person_event(void **state)
 	snap_free(&a);
 }
 
+/* The standing item: open action points of the earlier meetings (here 7)
+ * whose case is not on the agenda, kept by events. */
+static void
+test_standing(void **state)
+{
+	struct snap a;
+	struct model m;
+	Tafel__Event ev = TAFEL__EVENT__INIT;
+	Tafel__ActionPoint *x = mk_action(301, 103, 3, "2026-01-10", 0, 1, 1);
+	Tafel__ActionPoint *y = mk_action(302, 103, 3, "2026-01-20", 0, 0, 1);
+	Tafel__ActionPoint *z = mk_action(303, 104, 3, "2026-01-05", 0, 0, 1);
+	Tafel__AgendaItem *it = mk_item(13, 1, 103, 3, 0, "", 1);
+	Tafel__Case *c = mk_case(103, "2026-0003", 4, 1);
+	int64_t earlier[] = { 7 };
+	Tafel__ActionPoint *xs[1], *acts[2];
+	Tafel__AgendaItem *items[3];
+	const Tafel__ActionPoint *out[8];
+
+	(void)state;
+	x->meeting_id = y->meeting_id = 7;
+	z->meeting_id = 8;		/* another series' meeting */
+	snap_before(&a);
+	xs[0] = x;
+	a.s.open_actions = xs;
+	a.s.n_open_actions = 1;
+	a.s.earlier_meeting_ids = earlier;
+	a.s.n_earlier_meeting_ids = 1;
+	model_init(&m, MODEL_MEETING, 1);
+	model_apply_snapshot(&m, 10, &a.s, 1.0);
+	a.s.open_actions = NULL;
+	a.s.n_open_actions = 0;
+	a.s.earlier_meeting_ids = NULL;
+	a.s.n_earlier_meeting_ids = 0;
+	assert_int_equal(model_standing_actions(&m, out, 8), 1);
+	assert_int_equal(out[0]->id, 301);
+
+	/* a new one agreed at meeting 7 comes in; one of meeting 8 does not */
+	ev.seq = 11;
+	ev.action_point = y;
+	model_apply_event(&m, &ev, 2.0);
+	ev.seq = 12;
+	ev.action_point = z;
+	model_apply_event(&m, &ev, 2.0);
+	assert_int_equal(model_standing_actions(&m, out, 8), 2);
+	assert_int_equal(out[0]->id, 301);	/* overdue first */
+	assert_int_equal(out[1]->id, 302);
+
+	/* completed: it leaves */
+	y->state = TAFEL__ACTION_STATE__ACTION_DONE;
+	ev.seq = 13;
+	ev.action_point = y;
+	model_apply_event(&m, &ev, 3.0);
+	assert_int_equal(model_standing_actions(&m, out, 8), 1);
+
+	/* its case on the agenda: with the case, not in the standing item */
+	ev.action_point = NULL;
+	ev.seq = 14;
+	/* copies: the model replaces (frees) its own records */
+	items[0] = (Tafel__AgendaItem *)model_dup(m.agenda.v[0].msg);
+	items[1] = (Tafel__AgendaItem *)model_dup(m.agenda.v[1].msg);
+	items[2] = it;
+	ev.agenda_items = items;
+	ev.n_agenda_items = 3;
+	ev.case_ = c;
+	acts[0] = x;
+	ev.actions = acts;
+	ev.n_actions = 1;
+	model_apply_event(&m, &ev, 4.0);
+	protobuf_c_message_free_unpacked(&items[0]->base, NULL);
+	protobuf_c_message_free_unpacked(&items[1]->base, NULL);
+	assert_int_equal(model_standing_actions(&m, out, 8), 0);
+	assert_int_equal(model_case_actions(&m, 103, out, 8), 1);
+
+	/* off the agenda again: the removal's event brings it back */
+	it->removed = 1;
+	items[0] = it;
+	ev.agenda_items = items;
+	ev.n_agenda_items = 1;
+	ev.case_ = NULL;
+	ev.seq = 15;
+	model_apply_event(&m, &ev, 5.0);
+	assert_int_equal(model_standing_actions(&m, out, 8), 1);
+	assert_int_equal(out[0]->id, 301);
+	assert_int_equal(model_case_actions(&m, 103, out, 8), 0);
+
+	model_free(&m);
+	snap_free(&a);
+	protobuf_c_message_free_unpacked(&x->base, NULL);
+	protobuf_c_message_free_unpacked(&y->base, NULL);
+	protobuf_c_message_free_unpacked(&z->base, NULL);
+	protobuf_c_message_free_unpacked(&it->base, NULL);
+	protobuf_c_message_free_unpacked(&c->base, NULL);
+}
+
 static void
 test_resync(void **state)
 {
@@ -469,6 +563,7 @@ main(void)
 		cmocka_unit_test(test_snapshot_plus_events_equals_fresh),
 		cmocka_unit_test(test_old_and_duplicate_events_ignored),
 		cmocka_unit_test(test_person_event),
+		cmocka_unit_test(test_standing),
 		cmocka_unit_test(test_resync),
 		cmocka_unit_test(test_follow_and_detach),
 		cmocka_unit_test(test_org_actions),

@@ -364,6 +364,13 @@ BEGIN
 	v_items := tafel_json_items(m.id);
 	v_payload := jsonb_build_object('agenda_items',
 	    jsonb_build_array(v_removed) || v_items);
+	-- the case's open action points of earlier meetings of the series
+	-- return to the standing item "openstaande afspraken" (58_minutes.sql)
+	v_payload := v_payload || coalesce((SELECT jsonb_build_object('actions',
+	    jsonb_agg(x)) FROM jsonb_array_elements(
+		tafel_json_carried_over(m.id)) x
+	    WHERE (x ->> 'case_id')::bigint = it.case_id
+	    HAVING count(*) > 0), '{}'::jsonb);
 	IF v_meeting_changed THEN
 		v_payload := v_payload || jsonb_build_object('meeting',
 		    tafel_json_meeting(m.id));

@@ -172,6 +172,20 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 		WHERE ai.meeting_id = m.id AND ai.case_id = ap.case_id)
 $$;
 
+-- The meetings of the meeting's series scheduled before it: their action
+-- points make up its standing item, and their action point events reach
+-- its subscribers (Snapshot.earlier_meeting_ids; push.c on a resume, after
+-- tafel_resume_check).  Ids only.
+CREATE OR REPLACE FUNCTION tafel_series_earlier_meetings(p_meeting_id bigint)
+RETURNS bigint[] LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = public AS $$
+	SELECT coalesce(array_agg(em.id ORDER BY em.id), '{}'::bigint[])
+	FROM meetings m
+	JOIN meetings em ON em.series_id = m.series_id AND em.id <> m.id
+	    AND em.scheduled_start < m.scheduled_start
+	WHERE m.id = p_meeting_id
+$$;
+
 -- list_open_actions: OpenActionsRequest -> ActionList, for those who may
 -- see the meeting; rendered and audited ('action_list') like any list.
 CREATE OR REPLACE FUNCTION tafel_list_open_actions(p_user_id bigint,

@@ -137,7 +137,8 @@ BEGIN
 		    WHERE ir.case_id IN (SELECT a.case_id FROM agenda_items a
 			WHERE a.meeting_id = mm.id)), '[]'::jsonb)),
 	    'organisations', coalesce((SELECT jsonb_agg(tafel_json_org(o.id)
-		ORDER BY o.name) FROM organisations o), '[]'::jsonb))
+		ORDER BY o.name) FROM organisations o), '[]'::jsonb),
+	    'carried', tafel_json_carried_over(mm.id))
 	INTO v
 	FROM meetings mm WHERE mm.id = p_meeting_id;
 	IF v IS NULL THEN
@@ -169,7 +170,19 @@ BEGIN
 		-- the series' member organisations: whose people are expected
 		'member_org_ids', coalesce((SELECT jsonb_agg(sm.org_id
 		    ORDER BY sm.org_id) FROM series_members sm
-		    WHERE sm.series_id = m.series_id), '[]'::jsonb)));
+		    WHERE sm.series_id = m.series_id), '[]'::jsonb),
+		-- the standing item "openstaande afspraken", rendered as
+		-- list_open_actions renders it (what may not be seen is left
+		-- out), on the shared screen as the room may see it
+		'open_actions', coalesce(tafel_render(u.id,
+		    CASE WHEN v_pres THEN m.id ELSE 0 END,
+		    CASE WHEN NOT v_pres AND tafel_may_chair(u, m) THEN m.id
+			ELSE 0 END,
+		    jsonb_build_object('actions', v -> 'carried'),
+		    CASE WHEN v_pres THEN 'beamer' ELSE 'snapshot' END, m.id, true)
+		    -> 'actions', '[]'::jsonb),
+		'earlier_meeting_ids', to_jsonb(
+		    tafel_series_earlier_meetings(m.id))));
 END
 $$;
 

@@ -9,6 +9,7 @@ GRANT EXECUTE ON FUNCTION
 	tafel_get_minutes(bigint, bigint),
 	tafel_escalate(int),
 	tafel_list_open_actions(bigint, bigint),
+	tafel_series_earlier_meetings(bigint),
 	tafel_report(bigint, text, text)
 	TO tafel_app;
 
