@@ -112,6 +112,7 @@ room_run(void *arg)
 			if (arrive[k] - t0 > r->last[w])
 				r->last[w] = arrive[k] - t0;
 		r->n_writes = w + 1;
+		frame_free(tclient_event(&r->writer, 30000));
 	}
 	free(arrive);
 	return NULL;
@@ -154,8 +155,11 @@ mode_busy(int argc, char **argv)
 		struct room *r = &rooms[i];
 
 		r->idx = i;
+		/* the chair follows the meeting too, as tafel does */
 		if (tclient_login(&r->writer, &srv, "voorzitter", "demo") != 0)
 			return 1;
+		frame_free(must(tclient_subscribe(&r->writer, r->meeting, 0, 0),
+		    B(SUBSCRIBED), "subscribe"));
 		for (k = 0; k < per; k++) {
 			struct tclient *c = &busy_cl[i * per + k];
 
