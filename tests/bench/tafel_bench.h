@@ -57,6 +57,12 @@ void bench_nonblock(struct tclient *c);
  */
 int wait_events(struct tclient **cs, int n, long long *arrive, int timeout_ms);
 
+/*
+ * A new open meeting of the demo series with n_items new cases on its
+ * agenda and n_actions action points (tafel_bench_join.c); its id.
+ */
+int64_t big_meeting(int n_items, int n_actions);
+
 /* The modes; each returns the process's exit status. */
 int mode_fanout(int argc, char **argv);
 int mode_busy(int argc, char **argv);

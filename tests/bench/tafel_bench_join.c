@@ -24,7 +24,7 @@ sql(const char *what, const char *q)
  * action points of the series' member organisations (one SQL fixture; the
  * write functions would cost a change-log row and a rendering each).
  */
-static int64_t
+int64_t
 big_meeting(int n_items, int n_actions)
 {
 	Tafel__CreateMeetingRequest cm = TAFEL__CREATE_MEETING_REQUEST__INIT;
@@ -79,6 +79,36 @@ big_meeting(int n_items, int n_actions)
 	    "FROM action_points a JOIN cases c ON c.id = a.case_id WHERE "
 	    "c.number LIKE '2099-%' ON CONFLICT DO NOTHING");
 	return id;
+}
+
+/*
+ * Milliseconds the database spends on user joinK's snapshot of meeting mid
+ * (raw = 0), or only on building its cases and action points without
+ * rendering them (raw = 1); through psql as the schema owner; -1 on failure.
+ */
+static double
+sql_ms(int raw, int64_t mid, int k)
+{
+	char expr[600], q[1200], v[64];
+
+	if (raw)
+		snprintf(expr, sizeof expr, "(SELECT jsonb_agg(tafel_json_case("
+		    "a.case_id)) FROM agenda_items a WHERE a.meeting_id = "
+		    "%lld) || (SELECT jsonb_agg(tafel_json_action(ap.id)) "
+		    "FROM action_points ap JOIN agenda_items a ON a.case_id = "
+		    "ap.case_id WHERE a.meeting_id = %lld)", (long long)mid,
+		    (long long)mid);
+	else
+		snprintf(expr, sizeof expr, "tafel_snapshot(u.id, %lld)",
+		    (long long)mid);
+	snprintf(q, sizeof q, "WITH t0 AS MATERIALIZED (SELECT "
+	    "clock_timestamp() t), s AS MATERIALIZED (SELECT length((%s)::text) "
+	    "n FROM t0, users u WHERE u.login = 'join%d') SELECT "
+	    "round(extract(epoch FROM clock_timestamp() - t0.t) * 1000, 2) "
+	    "FROM t0, s", expr, k);
+	if (harness_psql_value(&srv, q, v, sizeof v) != 0 || v[0] == '\0')
+		return -1;
+	return atof(v);
 }
 
 int
@@ -149,6 +179,20 @@ mode_join(int argc, char **argv)
 	    it_max, ac_min, ac_max, bytes_min, bytes_max);
 	print_stats("subscribe -> snapshot", t_join, joins,
 	    "target p99 <= 20 ms (issue 13, snapshot join)");
+	/* where the time goes: the database's share */
+	{
+		long long db[10], raw[10];
+		int n = joins < 10 ? joins : 10;
+
+		for (k = 0; k < n; k++) {
+			db[k] = (long long)(sql_ms(0, big, k + 1) * 1000);
+			raw[k] = (long long)(sql_ms(1, big, k + 1) * 1000);
+		}
+		print_stats("of which tafel_snapshot()", db, n,
+		    "(the query alone, 10 users, via psql)");
+		print_stats("  of which raw records", raw, n,
+		    "(the cases and actions built, not rendered)");
+	}
 	/* everyone drops; one change happens meanwhile; everyone resumes */
 	for (k = 0; k < joins; k++)
 		tclient_close(&jc[k]);
