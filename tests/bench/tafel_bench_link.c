@@ -558,10 +558,13 @@ mode_link(int argc, char **argv)
 	    "on loopback writing (set_current_item) %d times\n",
 	    DELAY_US / 1000, writes);
 	have_ns = netns_up() == 0;
-	if (have_ns)
+	if (have_ns) {
+		atexit(netns_down);	/* also when a step fails with exit() */
 		printf("  link: veth %s into network namespace %s, tbf " RATE
-		    " on both ends, the relay listening at %s inside\n", veth,
-		    ns_name, far_ip);
+		    " on both ends, the relay listening at %s inside (if the "
+		    "bench is killed: ip netns del %s)\n", veth, ns_name,
+		    far_ip, ns_name);
+	}
 	else
 		printf("  link: NO RATE LIMIT (network namespace or tbf not "
 		    "available: run as root with ip and tc); delay only, "
