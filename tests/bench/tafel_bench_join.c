@@ -111,6 +111,19 @@ sql_ms(int raw, int64_t mid, int k)
 	return atof(v);
 }
 
+/* Disclosure audit rows of snapshots of meeting mid so far; -1: unknown. */
+static long
+snapshot_audit_rows(int64_t mid)
+{
+	char q[200], v[64];
+
+	snprintf(q, sizeof q, "SELECT count(*) FROM audit_log WHERE context = "
+	    "'snapshot' AND meeting_id = %lld", (long long)mid);
+	if (harness_psql_value(&srv, q, v, sizeof v) != 0 || v[0] == '\0')
+		return -1;
+	return atol(v);
+}
+
 int
 mode_join(int argc, char **argv)
 {
@@ -121,6 +134,7 @@ mode_join(int argc, char **argv)
 	long long *t_join, *t_res, *t_ev, t0, arrive;
 	size_t bytes_min = (size_t)-1, bytes_max = 0, b;
 	size_t it_min = (size_t)-1, it_max = 0, ac_min = (size_t)-1, ac_max = 0;
+	long audit[4];
 	uint64_t *seq;
 	int64_t big, item_ids[2] = { 0, 0 };
 	struct tclient *cs[1];
@@ -148,6 +162,7 @@ mode_join(int argc, char **argv)
 	seq = calloc((size_t)joins, sizeof *seq);
 	print_load();
 	fflush(stdout);
+	audit[0] = snapshot_audit_rows(big);
 	for (k = 0; k < joins; k++) {
 		Tafel__Snapshot *s;
 
@@ -174,22 +189,26 @@ mode_join(int argc, char **argv)
 		}
 		frame_free(m);
 	}
+	audit[1] = snapshot_audit_rows(big);
 	printf("  snapshots: %zu..%zu agenda items, %zu..%zu action points, "
-	    "%zu..%zu bytes (what each organisation may see)\n", it_min,
-	    it_max, ac_min, ac_max, bytes_min, bytes_max);
+	    "%zu..%zu bytes (what each organisation may see); %ld snapshot "
+	    "audit rows written for the %d joins\n", it_min, it_max, ac_min,
+	    ac_max, bytes_min, bytes_max, audit[1] - audit[0], joins);
 	print_stats("subscribe -> snapshot", t_join, joins,
 	    "target p99 <= 20 ms (issue 13, snapshot join)");
 	/* where the time goes: the database's share */
 	{
 		long long db[10], raw[10];
 		int n = joins < 10 ? joins : 10;
+		char note[64];
 
 		for (k = 0; k < n; k++) {
 			db[k] = (long long)(sql_ms(0, big, k + 1) * 1000);
 			raw[k] = (long long)(sql_ms(1, big, k + 1) * 1000);
 		}
-		print_stats("of which tafel_snapshot()", db, n,
-		    "(the query alone, 10 users, via psql)");
+		snprintf(note, sizeof note, "(the query alone, %d users, via "
+		    "psql)", n);
+		print_stats("of which tafel_snapshot()", db, n, note);
 		print_stats("  of which raw records", raw, n,
 		    "(the cases and actions built, not rendered)");
 	}
@@ -200,6 +219,7 @@ mode_join(int argc, char **argv)
 	cur.item_id = item_ids[0];
 	frame_free(must(tclient_req(&chair, B(SET_CURRENT_ITEM), &cur,
 	    bench_key(key, sizeof key)), B(MEETING), "set_current_item"));
+	audit[2] = snapshot_audit_rows(big);
 	for (k = 0; k < joins; k++) {
 		bench_login(&jc[k], &srv, "join", k + 1);
 		t0 = now_us();
@@ -221,8 +241,10 @@ mode_join(int argc, char **argv)
 	}
 	print_stats("resume -> answered", t_res, joins, NULL);
 	print_stats("resume -> missed change", t_ev, joins, NULL);
-	printf("  resumes answered with a snapshot instead: %d of %d\n",
-	    snapshots, joins);
+	audit[3] = snapshot_audit_rows(big);
+	printf("  resumes answered with a snapshot instead: %d of %d; "
+	    "snapshot audit rows written during the resumes: %ld\n",
+	    snapshots, joins, audit[3] - audit[2]);
 	print_load();
 	free(t_join);
 	free(t_res);
