@@ -24,6 +24,14 @@ Tafel__Envelope *must(Tafel__Envelope *m, Tafel__Envelope__BodyCase body,
 /* "  label  p50 .. p99 .. max .." (v in microseconds), then the target. */
 void print_stats(const char *label, long long *v, int n, const char *target);
 void print_load(void);
+/*
+ * A write as tafel sends it: on DATABASE_UNAVAILABLE or OVERLOADED it waits
+ * (retry_after_ms, else 200 ms) and sends it again with the same
+ * idempotency key, for up to 60 s; *retries counts the repeats.  Exits
+ * unless the answer has this body.
+ */
+Tafel__Envelope *bench_write(struct tclient *c, Tafel__Envelope__BodyCase body,
+    void *msg, Tafel__Envelope__BodyCase want, const char *what, int *retries);
 /* A fresh idempotency key; safe from several threads. */
 const char *bench_key(char *buf, size_t len);
 

@@ -81,6 +81,31 @@ must(Tafel__Envelope *m, Tafel__Envelope__BodyCase body, const char *what)
 	return m;
 }
 
+Tafel__Envelope *
+bench_write(struct tclient *c, Tafel__Envelope__BodyCase body, void *msg,
+    Tafel__Envelope__BodyCase want, const char *what, int *retries)
+{
+	long long give_up = now_us() + 60000000;
+	Tafel__Envelope *m;
+	char key[64];
+	unsigned wait;
+
+	bench_key(key, sizeof key);
+	for (;;) {
+		m = tclient_req(c, body, msg, key);
+		if (m == NULL || m->body_case != B(ERROR) ||
+		    (m->error->code != TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE &&
+		    m->error->code != TAFEL__ERROR_CODE__OVERLOADED) ||
+		    now_us() > give_up)
+			return must(m, want, what);
+		wait = m->error->retry_after_ms > 0 ?
+		    m->error->retry_after_ms : 200;
+		frame_free(m);
+		(*retries)++;
+		usleep(wait * 1000);
+	}
+}
+
 void
 print_stats(const char *label, long long *v, int n, const char *target)
 {

@@ -34,10 +34,10 @@ mode_nodes(int argc, char **argv)
 	Tafel__SetCurrentItemRequest cur = TAFEL__SET_CURRENT_ITEM_REQUEST__INIT;
 	int n = argc > 0 ? atoi(argv[0]) : 20;
 	int writes = argc > 1 ? atoi(argv[1]) : 200, w, k, missed = 0;
+	int retries = 0;
 	long long *arrive, *ans, *la, *lb, *add, t0, t;
 	struct tclient **cs;
 	Tafel__Envelope *m;
-	char key[64];
 
 	if (n < 1 || n > MAX_CLIENTS / 2 - 1 || writes < 1) {
 		fprintf(stderr, "tafel_bench nodes: 1..%d clients per node\n",
@@ -79,9 +79,8 @@ mode_nodes(int argc, char **argv)
 	for (w = 0; w < writes; w++) {
 		cur.item_id = items[w % 2];
 		t0 = now_us();
-		m = must(tclient_req(&chair, B(SET_CURRENT_ITEM), &cur,
-		    bench_key(key, sizeof key)), B(MEETING),
-		    "set_current_item");
+		m = bench_write(&chair, B(SET_CURRENT_ITEM), &cur,
+		    B(MEETING), "set_current_item", &retries);
 		ans[w] = now_us() - t0;
 		frame_free(m);
 		missed += wait_events(cs, 2 * n, arrive, 30000);
@@ -113,6 +112,9 @@ mode_nodes(int argc, char **argv)
 	printf("  throughput         %.1f writes/s, %.0f events/s (a 10 ms "
 	    "pause after each write)\n", writes * 1e6 / (double)t,
 	    (double)writes * 2 * n * 1e6 / (double)t);
+	if (retries > 0)
+		printf("  %d writes sent again with their key (DATABASE_"
+		    "UNAVAILABLE or OVERLOADED)\n", retries);
 	if (missed > 0)
 		printf("  %d events never arrived (30 s)\n", missed);
 	for (k = 0; k < n; k++) {
