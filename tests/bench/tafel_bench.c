@@ -300,6 +300,16 @@ static const struct {
 	{ "join", mode_join, "join [JOINS [ITEMS [ACTIONS]]]" },
 };
 
+/* A bench that stops on an error (exit) leaves no tafeld running. */
+static void
+stop_server(void)
+{
+	if (srv.pid > 0) {
+		tafeld_stop(&srv);
+		tafeld_cleanup(&srv);
+	}
+}
+
 static int
 usage(void)
 {
@@ -335,6 +345,7 @@ main(int argc, char **argv)
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	harness_require_service_user();
+	atexit(stop_server);
 	if (tafeld_start(&srv, NULL, args) != 0 || tafelctl_run(&srv, demo) != 0)
 		return 1;
 	open_meeting();

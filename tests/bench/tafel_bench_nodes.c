@@ -10,6 +10,16 @@
 static struct tafeld node_b;
 static struct tclient na[MAX_CLIENTS / 2], nb[MAX_CLIENTS / 2];
 
+/* On an error (exit): node B stops before node A stops the cluster. */
+static void
+stop_node_b(void)
+{
+	if (node_b.pid > 0) {
+		tafeld_stop(&node_b);
+		tafeld_cleanup(&node_b);
+	}
+}
+
 /* Starts node B with --db on node A's embedded cluster (its private socket). */
 static int
 start_node_b(void)
@@ -49,6 +59,7 @@ mode_nodes(int argc, char **argv)
 	    "each node (distinct users of several organisations), the writer "
 	    "(set_current_item) on node A, %d writes, the next when every "
 	    "client has the last\n", n, writes);
+	atexit(stop_node_b);
 	if (start_node_b() != 0) {
 		fprintf(stderr, "tafel_bench: node B did not start\n");
 		return 1;
