@@ -1,4 +1,4 @@
-/* Benchmark: live push to N TLS clients of distinct users and organisations (fixed rate and full speed) side by side with Redis pub/sub to N subscribers in the same run. */
+/* tafel_bench: main (the mode table) and the fanout mode — live push to N TLS clients of distinct users and organisations, fixed rate and full speed, side by side with Redis pub/sub to N subscribers in the same run. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -19,143 +19,15 @@
 
 #include "envelope.h"
 #include "frame.h"
-#include "harness.h"
 #include "proto.h"
+#include "tafel_bench.h"
 
-#define MAX_CLIENTS 2000
 #define MAX_STEPS 8
 #define WRITES 100		/* per measurement */
 #define FIXED_RATE 20		/* writes per second in the fixed-rate run */
 
-struct stats {
-	long long p50, p99, max;
-};
-
-static int
-cmp_ll(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Sorts v and returns its p50/p99/max (microseconds in, as given). */
-static struct stats
-stats_of(long long *v, size_t n)
-{
-	struct stats s = { 0, 0, 0 };
-
-	if (n == 0)
-		return s;
-	qsort(v, n, sizeof *v, cmp_ll);
-	s.p50 = v[(size_t)(0.5 * (double)(n - 1) + 0.5)];
-	s.p99 = v[(size_t)(0.99 * (double)(n - 1) + 0.5)];
-	s.max = v[n - 1];
-	return s;
-}
-
-static long long
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-/* A field of /proc/<pid>/status in KiB (VmRSS). */
-static long
-status_kib(pid_t pid, const char *field)
-{
-	char path[64], line[256];
-	size_t n = strlen(field);
-	FILE *f;
-	long kib = -1;
-
-	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	while (fgets(line, sizeof line, f) != NULL)
-		if (strncmp(line, field, n) == 0 && line[n] == ':')
-			kib = atol(line + n + 1);
-	fclose(f);
-	return kib;
-}
-
-static Tafel__Envelope *
-must(Tafel__Envelope *m, Tafel__Envelope__BodyCase body, const char *what)
-{
-	if (m == NULL || m->body_case != body) {
-		fprintf(stderr, "tafel_bench: %s failed: %s\n", what,
-		    m != NULL && m->body_case == B(ERROR) ?
-		    m->error->message : "no answer");
-		exit(1);
-	}
-	return m;
-}
-
-static struct tafeld srv;
-static struct tclient chair, cl[MAX_CLIENTS];
+static struct tclient cl[MAX_CLIENTS];
 static int n_open;
-static int64_t meeting, items[2];
-
-/* Opens the first planned meeting as the chair and learns two agenda items. */
-static void
-open_meeting(void)
-{
-	Tafel__ListMeetingsRequest lm = TAFEL__LIST_MEETINGS_REQUEST__INIT;
-	Tafel__MeetingStateRequest open = TAFEL__MEETING_STATE_REQUEST__INIT;
-	Tafel__SubscribeRequest s = TAFEL__SUBSCRIBE_REQUEST__INIT;
-	Tafel__Envelope *m;
-	size_t i;
-
-	if (tclient_login(&chair, &srv, "voorzitter", "demo") != 0)
-		exit(1);
-	m = must(tclient_req(&chair, B(LIST_MEETINGS), &lm, NULL),
-	    B(MEETING_LIST), "list_meetings");
-	for (i = 0; i < m->meeting_list->n_meetings; i++)
-		if (m->meeting_list->meetings[i]->state ==
-		    TAFEL__MEETING_STATE__MEETING_PLANNED) {
-			meeting = m->meeting_list->meetings[i]->id;
-			open.meeting_id = meeting;
-			open.version = m->meeting_list->meetings[i]->version;
-			break;
-		}
-	frame_free(m);
-	frame_free(must(tclient_req(&chair, B(OPEN_MEETING), &open,
-	    harness_key()), B(MEETING), "open_meeting"));
-	s.meeting_id = meeting;
-	m = must(tclient_req(&chair, B(SUBSCRIBE), &s, NULL), B(SUBSCRIBED),
-	    "subscribe");
-	items[0] = m->subscribed->snapshot->agenda[0]->id;
-	items[1] = m->subscribed->snapshot->agenda[1]->id;
-	frame_free(m);
-}
-
-/*
- * Creates n users "bench1".."benchN" spread over the member organisations
- * of the meeting's series (password "demo": the demo users' hash copied),
- * in one statement; tafelctl user add would hash each password (Argon2id).
- */
-static void
-create_users(int n)
-{
-	char sql[1024];
-
-	snprintf(sql, sizeof sql,
-	    "WITH o AS (SELECT array_agg(sm.org_id ORDER BY sm.org_id) a "
-	    "FROM series_members sm JOIN meetings m ON m.series_id = "
-	    "sm.series_id WHERE m.id = %lld) "
-	    "INSERT INTO users (login, display_name, org_id, password_hash, "
-	    "roles) SELECT 'bench' || g, 'Bench ' || g, o.a[1 + g %% "
-	    "array_length(o.a, 1)], (SELECT password_hash FROM users WHERE "
-	    "login = 'voorzitter'), '{member}' FROM generate_series(1, %d) g, o",
-	    (long long)meeting, n);
-	if (harness_psql(&srv, sql) != 0) {
-		fprintf(stderr, "tafel_bench: creating users failed\n");
-		exit(1);
-	}
-}
 
 /* Logs in and subscribes clients until n are open. */
 static void
@@ -186,6 +58,7 @@ run_writes(int n, int writes, int rate, long long *ans, long long *last)
 	Tafel__SetCurrentItemRequest cur = TAFEL__SET_CURRENT_ITEM_REQUEST__INIT;
 	Tafel__Envelope *m;
 	long long start = now_us(), t0, next = start;
+	char key[64];
 	int w, k;
 
 	cur.meeting_id = meeting;
@@ -198,7 +71,7 @@ run_writes(int n, int writes, int rate, long long *ans, long long *last)
 		cur.item_id = items[w % 2];
 		t0 = now_us();
 		m = must(tclient_req(&chair, B(SET_CURRENT_ITEM), &cur,
-		    harness_key()), B(MEETING), "set_current_item");
+		    bench_key(key, sizeof key)), B(MEETING), "set_current_item");
 		ans[w] = now_us() - t0;
 		frame_free(m);
 		for (k = 0; k < n; k++) {
@@ -329,41 +202,40 @@ out:
 }
 #endif
 
-static void
-print_stats(const char *label, long long *v, int n)
-{
-	struct stats s = stats_of(v, (size_t)n);
-
-	printf("  %-26s p50 %.2f ms  p99 %.2f ms  max %.2f ms\n", label,
-	    (double)s.p50 / 1000.0, (double)s.p99 / 1000.0,
-	    (double)s.max / 1000.0);
-}
-
-static void
-print_load(void)
-{
-	double l[3];
-
-	if (getloadavg(l, 3) == 3)
-		printf("  load average       %.2f %.2f %.2f (2-core machines "
-		    "shared with other work give noisy figures)\n",
-		    l[0], l[1], l[2]);
-}
-
 /* The fan-out mode: for each N, Tafel at a fixed rate and at full speed, then Redis. */
-static int
-fanout(int *steps, int n_steps)
+int
+mode_fanout(int argc, char **argv)
 {
 	static long long ans[WRITES], last[WRITES], rlast[WRITES];
+	int steps[MAX_STEPS] = { 1, 100, 1000 }, n_steps = 3;
 	long base, rss;
 	long long elapsed;
 	double tafel_p99;
-	int i, max = 0;
+	struct rlimit rl;
+	int i, max = 0, fd_room;
 
+	if (argc > 0)
+		for (n_steps = 0, i = 0; i < argc && n_steps < MAX_STEPS; i++)
+			if ((steps[n_steps] = atoi(argv[i])) > 0)
+				n_steps++;
+	/* each client costs the bench one fd and tafeld one (plus Redis) */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		fd_room = (int)(rl.rlim_cur > 100000 ? 100000 : rl.rlim_cur);
+		fd_room = (fd_room - 64) / 2;
+		for (i = 0; i < n_steps; i++)
+			if (steps[i] > fd_room || steps[i] > MAX_CLIENTS - 1) {
+				printf("tafel_bench: N = %d is beyond the fd "
+				    "limit; using %d\n", steps[i],
+				    fd_room < MAX_CLIENTS - 1 ? fd_room :
+				    MAX_CLIENTS - 1);
+				steps[i] = fd_room < MAX_CLIENTS - 1 ?
+				    fd_room : MAX_CLIENTS - 1;
+			}
+	}
 	for (i = 0; i < n_steps; i++)
 		if (steps[i] > max)
 			max = steps[i];
-	create_users(max);
+	bench_users("bench", max, 0);
 	base = status_kib(srv.pid, "VmRSS");
 	printf("tafel_bench fanout: one writer (set_current_item), N "
 	    "subscribers of one meeting, distinct users of several "
@@ -381,12 +253,12 @@ fanout(int *steps, int n_steps)
 		print_load();
 		run_writes(steps[i], WRITES, FIXED_RATE, ans, last);
 		printf("  fixed rate %d writes/s:\n", FIXED_RATE);
-		print_stats("  write answered", ans, WRITES);
-		print_stats("  write -> last client", last, WRITES);
+		print_stats("  write answered", ans, WRITES, NULL);
+		print_stats("  write -> last client", last, WRITES, NULL);
 		elapsed = run_writes(steps[i], WRITES, 0, ans, last);
 		printf("  full speed (next write when all have the last):\n");
-		print_stats("  write answered", ans, WRITES);
-		print_stats("  write -> last client", last, WRITES);
+		print_stats("  write answered", ans, WRITES, NULL);
+		print_stats("  write -> last client", last, WRITES, NULL);
 		tafel_p99 = (double)stats_of(last, WRITES).p99;
 		printf("  throughput         %.1f writes/s, %.0f events/s\n",
 		    WRITES * 1e6 / (double)elapsed,
@@ -398,7 +270,7 @@ fanout(int *steps, int n_steps)
 		if (run_redis(steps[i], WRITES, rlast) == 0) {
 			double rp99;
 
-			print_stats("redis PUBLISH -> last", rlast, WRITES);
+			print_stats("redis PUBLISH -> last", rlast, WRITES, NULL);
 			rp99 = (double)stats_of(rlast, WRITES).p99;
 			printf("  tafel p99 / redis p99 = %.1f\n",
 			    tafel_p99 / (rp99 > 0 ? rp99 : 1));
@@ -411,7 +283,42 @@ fanout(int *steps, int n_steps)
 #endif
 		fflush(stdout);
 	}
+	for (i = 0; i < n_open; i++)
+		tclient_close(&cl[i]);
 	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *usage;
+} modes[] = {
+	{ "fanout", mode_fanout, "fanout [N...]" },
+	{ "busy", mode_busy, "busy [SECONDS [MEETINGS [PARTICIPANTS]]]" },
+	{ "nodes", mode_nodes, "nodes [CLIENTS PER NODE [WRITES]]" },
+	{ "link", mode_link, "link [WRITES [big]]" },
+	{ "join", mode_join, "join [JOINS [ITEMS [ACTIONS]]]" },
+};
+
+/* A bench that stops on an error (exit) leaves no tafeld running. */
+static void
+stop_server(void)
+{
+	if (srv.pid > 0) {
+		tafeld_stop(&srv);
+		tafeld_cleanup(&srv);
+	}
+}
+
+static int
+usage(void)
+{
+	size_t i;
+
+	fprintf(stderr, "usage:\n");
+	for (i = 0; i < sizeof modes / sizeof modes[0]; i++)
+		fprintf(stderr, "  tafel_bench %s\n", modes[i].usage);
+	return 2;
 }
 
 int
@@ -423,43 +330,26 @@ main(int argc, char **argv)
 	    NULL };
 	static const char *const demo[] = { "demo-data", NULL };
 	const char *mode = argc > 1 ? argv[1] : "fanout";
-	int steps[MAX_STEPS] = { 1, 100, 1000 }, n_steps = 3, i, rc;
 	struct rlimit rl;
-	int fd_room;
+	size_t i;
+	int rc;
 
-	if (strcmp(mode, "fanout") != 0) {
-		/* busy day, two nodes, poor link: described in docs/benchmarks.md */
-		fprintf(stderr, "tafel_bench: mode \"%s\" is not built yet; "
-		    "usage: tafel_bench [fanout [N...]]\n", mode);
-		return 2;
-	}
-	if (argc > 2)
-		for (n_steps = 0, i = 2; i < argc && n_steps < MAX_STEPS; i++)
-			if ((steps[n_steps] = atoi(argv[i])) > 0)
-				n_steps++;
-	/* each client costs the bench one fd and tafeld one (plus Redis) */
+	for (i = 0; i < sizeof modes / sizeof modes[0]; i++)
+		if (strcmp(mode, modes[i].name) == 0)
+			break;
+	if (i == sizeof modes / sizeof modes[0])
+		return usage();
+	/* each client costs the bench one fd and tafeld one */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
-		fd_room = (int)(rl.rlim_cur > 100000 ? 100000 : rl.rlim_cur);
-		fd_room = (fd_room - 64) / 2;
-		for (i = 0; i < n_steps; i++)
-			if (steps[i] > fd_room || steps[i] > MAX_CLIENTS - 1) {
-				printf("tafel_bench: N = %d is beyond the fd "
-				    "limit; using %d\n", steps[i],
-				    fd_room < MAX_CLIENTS - 1 ? fd_room :
-				    MAX_CLIENTS - 1);
-				steps[i] = fd_room < MAX_CLIENTS - 1 ?
-				    fd_room : MAX_CLIENTS - 1;
-			}
 	}
 	harness_require_service_user();
+	atexit(stop_server);
 	if (tafeld_start(&srv, NULL, args) != 0 || tafelctl_run(&srv, demo) != 0)
 		return 1;
 	open_meeting();
-	rc = fanout(steps, n_steps);
-	for (i = 0; i < n_open; i++)
-		tclient_close(&cl[i]);
+	rc = modes[i].run(argc > 2 ? argc - 2 : 0, argv + 2);
 	tclient_close(&chair);
 	tafeld_stop(&srv);
 	tafeld_cleanup(&srv);
