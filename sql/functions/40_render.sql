@@ -148,6 +148,30 @@ RETURNS boolean LANGUAGE sql STABLE SET search_path = public AS $$
 	    (x ->> 'other_case_id')::bigint) ->> 'connected')::boolean, false)
 $$;
 
+-- One audit entry: a row in audit_log, or, while the push collects
+-- (tafel.audit_collect = on, set by tafel_events_for and
+-- tafel_events_for_viewer in 70_push.sql), an element of the JSON array
+-- in tafel.audit_pending that the push turns into disclosures
+-- (audit_disclosures, 0012) for every viewer of the class at once.
+CREATE OR REPLACE FUNCTION tafel_audit_add(p_user bigint, p_org bigint,
+    p_case bigint, p_cats text[], p_meeting bigint, p_context text)
+RETURNS void LANGUAGE plpgsql SET search_path = public AS $$
+BEGIN
+	IF current_setting('tafel.audit_collect', true) = 'on' THEN
+		PERFORM set_config('tafel.audit_pending', (coalesce(nullif(
+		    current_setting('tafel.audit_pending', true), ''), '[]')::jsonb
+		    || jsonb_build_array(jsonb_build_object('org_id', p_org,
+			'case_id', p_case, 'categories', to_jsonb(p_cats),
+			'meeting_id', coalesce(p_meeting, 0),
+			'context', p_context)))::text, true);
+		RETURN;
+	END IF;
+	INSERT INTO audit_log (user_id, org_id, case_id, categories,
+	    meeting_id, context)
+	VALUES (p_user, p_org, p_case, p_cats, p_meeting, p_context);
+END
+$$;
+
 -- Renders an Event-shaped object (keys among meeting, attendance,
 -- agenda_items, case, person, action_point, actions, and for the reads
 -- cases and history) for one viewer, and writes the audit rows.
@@ -360,16 +384,12 @@ BEGIN
 					JOIN users cu ON cu.id = m.chair_id
 					WHERE m.id = p_pres_meeting
 				    UNION SELECT u.org_id) x LOOP
-					INSERT INTO audit_log (user_id, org_id, case_id,
-					    categories, meeting_id, context)
-					VALUES (u.id, v_org, v_key::bigint, v_cats,
-					    p_pres_meeting, 'beamer');
+					PERFORM tafel_audit_add(u.id, v_org, v_key::bigint,
+					    v_cats, p_pres_meeting, 'beamer');
 				END LOOP;
 			ELSE
-				INSERT INTO audit_log (user_id, org_id, case_id,
-				    categories, meeting_id, context)
-				VALUES (u.id, u.org_id, v_key::bigint, v_cats,
-				    nullif(p_audit_meeting, 0), p_context);
+				PERFORM tafel_audit_add(u.id, u.org_id, v_key::bigint,
+				    v_cats, nullif(p_audit_meeting, 0), p_context);
 			END IF;
 		END LOOP;
 	END IF;
