@@ -11,6 +11,18 @@
 -- (ids that do not exist are left out): tafel_json_case for each.
 CREATE OR REPLACE FUNCTION tafel_json_cases(p_ids bigint[])
 RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
+	-- tafel_case_has_earlier (15_intake_base.sql) for all of them at once,
+	-- driven by the cases' own persons
+	WITH earlier AS (
+		SELECT DISTINCT p.case_id FROM persons p
+		JOIN persons o ON o.name_key = p.name_key
+		    AND o.birth_date = p.birth_date AND o.case_id <> p.case_id
+		JOIN cases oc ON oc.id = o.case_id
+		WHERE p.case_id = ANY (p_ids) AND p.birth_date IS NOT NULL
+		    AND p.name_key <> '' AND oc.anonymised_at IS NULL
+		    AND (oc.closed_at IS NULL
+			OR oc.created_at >= now() - interval '12 months'
+			OR oc.closed_at >= now() - interval '12 months'))
 	SELECT coalesce(jsonb_agg(jsonb_build_object(
 	    'id', c.id,
 	    'number', c.number,
@@ -46,16 +58,7 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 	    'review_date', coalesce(to_char(c.review_date, 'YYYY-MM-DD'), ''),
 	    'closing_reason', c.closing_reason,
 	    'evaluation', c.evaluation,
-	    -- tafel_case_has_earlier (15_intake_base.sql)
-	    'earlier_discussed', EXISTS (SELECT 1 FROM persons p
-		JOIN persons o ON o.name_key = p.name_key
-		    AND o.birth_date = p.birth_date AND o.case_id <> p.case_id
-		JOIN cases oc ON oc.id = o.case_id
-		WHERE p.case_id = c.id AND p.birth_date IS NOT NULL
-		    AND p.name_key <> '' AND oc.anonymised_at IS NULL
-		    AND (oc.closed_at IS NULL
-			OR oc.created_at >= now() - interval '12 months'
-			OR oc.closed_at >= now() - interval '12 months')),
+	    'earlier_discussed', c.id IN (SELECT e.case_id FROM earlier e),
 	    -- tafel_case_process_managers
 	    'process_manager_ids', to_jsonb(coalesce((SELECT array_agg(DISTINCT
 		pm.user_id ORDER BY pm.user_id) FROM process_managers pm
