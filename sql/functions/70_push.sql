@@ -151,16 +151,18 @@ RETURNS void LANGUAGE sql SET search_path = public AS $$
 	INSERT INTO audit_disclosures AS d (user_id, case_id, day, meeting_id,
 	    org_id, context, categories, first_at, last_at, count)
 	SELECT r.user_id, r.case_id,
-	    (clock_timestamp() AT TIME ZONE 'Europe/Amsterdam')::date,
+	    (n.t AT TIME ZONE 'Europe/Amsterdam')::date,
 	    r.meeting_id, r.org_id, r.context,
-	    tafel_cats_sorted(array_agg(DISTINCT cat)), clock_timestamp(),
-	    clock_timestamp(), count(DISTINCT r.seq)
+	    tafel_cats_sorted(array_agg(DISTINCT cat)), n.t, n.t,
+	    count(DISTINCT r.seq)
 	FROM jsonb_to_recordset(CASE WHEN jsonb_typeof(p_rows) = 'array'
 	    THEN p_rows ELSE '[]' END) AS r(user_id bigint, case_id bigint,
 	    meeting_id bigint, org_id bigint, context text, categories text[],
 	    seq bigint)
 	CROSS JOIN LATERAL unnest(r.categories) cat
-	GROUP BY r.user_id, r.case_id, r.meeting_id, r.org_id, r.context
+	-- one time for every row of the statement
+	CROSS JOIN (SELECT clock_timestamp() AS t) n
+	GROUP BY r.user_id, r.case_id, r.meeting_id, r.org_id, r.context, n.t
 	ORDER BY r.user_id, r.case_id, r.meeting_id, r.org_id, r.context
 	ON CONFLICT (user_id, case_id, day, meeting_id, org_id, context)
 	DO UPDATE SET last_at = greatest(d.last_at, excluded.last_at),
