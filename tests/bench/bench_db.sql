@@ -61,7 +61,7 @@ FROM (SELECT DISTINCT ON (u.org_id) u.id FROM users u
     WHERE sm.series_id = (SELECT series_id FROM meetings WHERE id = :meeting)
 	AND NOT u.disabled AND u.roles && ARRAY['member', 'chair', 'admin']
     ORDER BY u.org_id, u.id LIMIT 10) x \gset
-SELECT count(DISTINCT class) AS classes FROM tafel_viewer_classes(:'viewers10', false);
+SELECT count(DISTINCT class) AS classes_of_10 FROM tafel_viewer_classes(:'viewers10', false);
 SELECT FROM pg_temp.bench('render action, 1 class', format(
     'SELECT count(*) FROM tafel_events_for(%s, %L)', :seq, :'viewers1'), :runs);
 SELECT FROM pg_temp.bench('render action, 10 viewers', format(
