@@ -206,6 +206,35 @@ BEGIN
 END
 $$;
 
+-- Several audit entries of one user at once (tafel_render): p_rows is a
+-- JSON array of {org_id, case_id, categories, meeting_id, context}; one
+-- INSERT into audit_log, or, while the push collects, appended to
+-- tafel.audit_pending like tafel_audit_add.
+CREATE OR REPLACE FUNCTION tafel_audit_add_many(p_user bigint, p_rows jsonb)
+RETURNS void LANGUAGE plpgsql SET search_path = public AS $$
+BEGIN
+	IF p_rows IS NULL OR jsonb_array_length(p_rows) = 0 THEN
+		RETURN;
+	END IF;
+	IF current_setting('tafel.audit_collect', true) = 'on' THEN
+		PERFORM set_config('tafel.audit_pending', (coalesce(nullif(
+		    current_setting('tafel.audit_pending', true), ''), '[]')::jsonb
+		    || (SELECT jsonb_agg(e || jsonb_build_object('meeting_id',
+			coalesce((e ->> 'meeting_id')::bigint, 0)) ORDER BY i)
+			FROM jsonb_array_elements(p_rows) WITH ORDINALITY AS t(e, i)))
+		    ::text, true);
+		RETURN;
+	END IF;
+	INSERT INTO audit_log (user_id, org_id, case_id, categories,
+	    meeting_id, context)
+	SELECT p_user, (e ->> 'org_id')::bigint, (e ->> 'case_id')::bigint,
+	    ARRAY(SELECT jsonb_array_elements_text(e -> 'categories')),
+	    (e ->> 'meeting_id')::bigint, e ->> 'context'
+	FROM jsonb_array_elements(p_rows) WITH ORDINALITY AS t(e, i)
+	ORDER BY t.i;
+END
+$$;
+
 -- Renders an Event-shaped object (keys among meeting, attendance,
 -- agenda_items, case, person, action_point, actions, and for the reads
 -- cases and history) for one viewer, and writes the audit rows.
@@ -238,8 +267,6 @@ DECLARE
 	v_el jsonb;
 	a jsonb;
 	b jsonb;
-	v_cats text[];
-	v_org bigint;
 	v_nom jsonb;
 BEGIN
 	IF p_obj IS NULL THEN
@@ -414,28 +441,32 @@ BEGIN
 		RETURN NULL;
 	END IF;
 
-	-- the audit: one row per case that got any personal data
+	-- the audit: one row per case that got any personal data (on the
+	-- shared screen: per organisation present), all in one statement
 	IF p_context IS NOT NULL THEN
-		FOR v_key, v_val IN SELECT key, value FROM jsonb_each(v_sent) LOOP
-			v_cats := tafel_cats_sorted(ARRAY(
-			    SELECT jsonb_array_elements_text(v_val)));
-			CONTINUE WHEN cardinality(v_cats) = 0;
-			IF coalesce(p_pres_meeting, 0) > 0 THEN
-				FOR v_org IN SELECT DISTINCT x.org_id FROM (
-				    SELECT a2.org_id FROM attendance a2
-				    WHERE a2.meeting_id = p_pres_meeting AND a2.present
-				    UNION SELECT cu.org_id FROM meetings m
-					JOIN users cu ON cu.id = m.chair_id
-					WHERE m.id = p_pres_meeting
-				    UNION SELECT u.org_id) x LOOP
-					PERFORM tafel_audit_add(u.id, v_org, v_key::bigint,
-					    v_cats, p_pres_meeting, 'beamer');
-				END LOOP;
-			ELSE
-				PERFORM tafel_audit_add(u.id, u.org_id, v_key::bigint,
-				    v_cats, nullif(p_audit_meeting, 0), p_context);
-			END IF;
-		END LOOP;
+		PERFORM tafel_audit_add_many(u.id, (SELECT jsonb_agg(
+		    jsonb_build_object('org_id', o.org_id, 'case_id', e.key::bigint,
+			'categories', to_jsonb(e.cats), 'meeting_id', CASE
+			    WHEN coalesce(p_pres_meeting, 0) > 0 THEN p_pres_meeting
+			    ELSE nullif(p_audit_meeting, 0) END,
+			'context', CASE WHEN coalesce(p_pres_meeting, 0) > 0
+			    THEN 'beamer' ELSE p_context END)
+		    ORDER BY e.key::bigint, o.org_id)
+		    FROM (SELECT t.key, tafel_cats_sorted(ARRAY(
+			SELECT jsonb_array_elements_text(t.value))) AS cats
+			FROM jsonb_each(v_sent) t) e
+		    CROSS JOIN LATERAL (SELECT u.org_id
+			WHERE coalesce(p_pres_meeting, 0) = 0
+			UNION SELECT a2.org_id FROM attendance a2
+			WHERE coalesce(p_pres_meeting, 0) > 0
+			    AND a2.meeting_id = p_pres_meeting AND a2.present
+			UNION SELECT cu.org_id FROM meetings m
+			JOIN users cu ON cu.id = m.chair_id
+			WHERE coalesce(p_pres_meeting, 0) > 0
+			    AND m.id = p_pres_meeting
+			UNION SELECT u.org_id
+			WHERE coalesce(p_pres_meeting, 0) > 0) o
+		    WHERE cardinality(e.cats) > 0));
 	END IF;
 	RETURN v_out;
 END
