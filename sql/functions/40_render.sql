@@ -293,8 +293,16 @@ BEGIN
 			    tafel_beamer_access(p_pres_meeting, u.id, v_cid));
 		END LOOP;
 	ELSIF cardinality(v_ids) > 0 THEN
-		-- every case's tafel_access in one query (62_bulk.sql)
-		v_acc := tafel_access_many(u.id, v_ids);
+		-- many cases (a snapshot, a list): every case's tafel_access in
+		-- one query (62_bulk.sql); an event's one or two: one by one
+		IF cardinality(v_ids) >= 16 THEN
+			v_acc := tafel_access_many(u.id, v_ids);
+		ELSE
+			FOREACH v_cid IN ARRAY v_ids LOOP
+				v_acc := v_acc || jsonb_build_object(v_cid::text,
+				    tafel_access(u.id, v_cid));
+			END LOOP;
+		END IF;
 		IF coalesce(p_beamer_meeting, 0) > 0 THEN
 			FOREACH v_cid IN ARRAY v_ids LOOP
 				a := v_acc -> (v_cid::text);

@@ -2,7 +2,8 @@
 -- demo data, a WZT meeting next week with 50 agenda items (50 new cases of
 -- the police, two persons each) and 500 action points on them (10 per case,
 -- owners rotating over five partner organisations, some overdue, some
--- done), all made through tafel_write like a client would.  Prints the
+-- done), all made through tafel_write like a client would; every
+-- organisation is made a member of the series (as the owner).  Prints the
 -- meeting's id.  Idempotent keys: run it once per database.
 DO $$
 DECLARE
@@ -18,6 +19,11 @@ DECLARE
 	i int;
 	k int;
 BEGIN
+	-- every organisation a member of the series: ten viewer classes for
+	-- the render benchmark
+	INSERT INTO series_members (series_id, org_id)
+	SELECT (SELECT id FROM series WHERE kind = 'wzt' ORDER BY id LIMIT 1), o.id
+	FROM organisations o ON CONFLICT DO NOTHING;
 	v_m := tafel_write(v_chair, 'fixture-meeting', 'create_meeting',
 	    jsonb_build_object('series_id', (SELECT id FROM series
 		WHERE kind = 'wzt' ORDER BY id LIMIT 1),
