@@ -53,9 +53,12 @@ BEGIN
 		WHERE e ->> 'state' = 'current'
 		LIMIT 1;
 		IF v_case IS NOT NULL THEN
+			-- the bulk builders (62_bulk.sql): the same JSON as
+			-- tafel_json_case / tafel_json_case_actions(v_case, false),
+			-- with plans cached for the session
 			RETURN c.payload || jsonb_build_object(
-			    'case', tafel_json_case(v_case),
-			    'actions', tafel_json_case_actions(v_case, false));
+			    'case', tafel_json_cases(ARRAY[v_case]) -> 0,
+			    'actions', tafel_json_actions_of(ARRAY[v_case]));
 		END IF;
 	END IF;
 	RETURN c.payload;

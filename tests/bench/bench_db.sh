@@ -40,4 +40,4 @@ for f in "$src"/pre-*; do
 	[ -e "$f" ] && psql -f "$f" >/dev/null
 done
 psql -f "$src/db_fixture.sql" >/dev/null
-psql -v runs="$runs" -f "$src/bench_db.sql" | sed -n '/^ *what /,$p'
+psql -v runs="$runs" -f "$src/bench_db.sql" | sed -n "/classes_of_10/,+2p;/^ *what /,\$p"

@@ -32,6 +32,10 @@ BEGIN
 	    ORDER BY i) FROM unnest(v_ids) WITH ORDINALITY AS t(x, i)),
 	    'tafel_json_cases differs from tafel_json_case';
 	ASSERT tafel_json_cases(ARRAY[0::bigint]) = '[]';
+	-- one case, as the push's payload of a current item uses them
+	ASSERT (SELECT bool_and(tafel_json_cases(ARRAY[id]) -> 0 = tafel_json_case(id)
+	    AND tafel_json_actions_of(ARRAY[id]) = tafel_json_case_actions(id, false))
+	    FROM cases);
 
 	-- per meeting (the snapshot's question) and for all cases at once
 	FOR v_ids IN SELECT array_agg(a.case_id) FROM agenda_items a
