@@ -287,22 +287,31 @@ BEGIN
 		ELSE '[]' END) e
 	    WHERE tafel_key_kind(k) IS NOT NULL) s
 	WHERE x IS NOT NULL;
-	IF coalesce(p_pres_meeting, 0) > 0 THEN
+	-- many cases (a snapshot, a list): the access of all of them per
+	-- viewer in one query (62_bulk.sql); an event's one or two: one by one
+	IF coalesce(p_pres_meeting, 0) > 0 AND cardinality(v_ids) >= 16 THEN
+		v_acc := tafel_beamer_access_many(p_pres_meeting, u.id, v_ids);
+	ELSIF coalesce(p_pres_meeting, 0) > 0 THEN
 		FOREACH v_cid IN ARRAY coalesce(v_ids, '{}') LOOP
 			v_acc := v_acc || jsonb_build_object(v_cid::text,
 			    tafel_beamer_access(p_pres_meeting, u.id, v_cid));
 		END LOOP;
-	ELSIF cardinality(v_ids) > 0 THEN
-		-- many cases (a snapshot, a list): every case's tafel_access in
-		-- one query (62_bulk.sql); an event's one or two: one by one
-		IF cardinality(v_ids) >= 16 THEN
-			v_acc := tafel_access_many(u.id, v_ids);
-		ELSE
-			FOREACH v_cid IN ARRAY v_ids LOOP
-				v_acc := v_acc || jsonb_build_object(v_cid::text,
-				    tafel_access(u.id, v_cid));
-			END LOOP;
+	ELSIF cardinality(v_ids) >= 16 THEN
+		v_acc := tafel_access_many(u.id, v_ids);
+		IF coalesce(p_beamer_meeting, 0) > 0 THEN
+			b := tafel_beamer_access_many(p_beamer_meeting, u.id, v_ids,
+			    v_acc);
+			SELECT coalesce(jsonb_object_agg(t.key, t.value
+			    || jsonb_build_object(
+				'beamer_redacted', b -> t.key ->> 'reason' <> '',
+				'beamer_reason', b -> t.key -> 'beamer_reason')), '{}')
+			INTO v_acc FROM jsonb_each(v_acc) t;
 		END IF;
+	ELSIF cardinality(v_ids) > 0 THEN
+		FOREACH v_cid IN ARRAY v_ids LOOP
+			v_acc := v_acc || jsonb_build_object(v_cid::text,
+			    tafel_access(u.id, v_cid));
+		END LOOP;
 		IF coalesce(p_beamer_meeting, 0) > 0 THEN
 			FOREACH v_cid IN ARRAY v_ids LOOP
 				a := v_acc -> (v_cid::text);

@@ -181,3 +181,60 @@ BEGIN
 		    FROM acc) END);
 END
 $$;
+
+-- tafel_beamer_access(p_meeting_id, p_presenter, x, p_presenter_access ->
+-- x) for every case x of p_case_ids, as one JSON object keyed by case id:
+-- each viewer of the shared screen (tafel_beamer_viewers) has the access
+-- of all the cases computed once (tafel_access_many), not once per case.
+-- p_presenter_access: tafel_access_many(p_presenter, p_case_ids) when the
+-- caller has it already.
+CREATE OR REPLACE FUNCTION tafel_beamer_access_many(p_meeting_id bigint,
+    p_presenter bigint, p_case_ids bigint[],
+    p_presenter_access jsonb DEFAULT NULL)
+RETURNS jsonb LANGUAGE plpgsql STABLE SET search_path = public AS $$
+DECLARE
+	v_ids bigint[] := ARRAY(SELECT DISTINCT x FROM unnest(p_case_ids) x
+	    WHERE x IS NOT NULL ORDER BY x);
+	v_pres jsonb := coalesce(p_presenter_access,
+	    tafel_access_many(p_presenter, v_ids));
+	v_viewers jsonb := '[]';
+	v_user bigint;
+	v_cid bigint;
+	v_cats text[];
+	v_worst text;
+	v_out jsonb := '{}';
+	a jsonb;
+	v_a text[];
+BEGIN
+	FOR v_user IN SELECT * FROM tafel_beamer_viewers(p_meeting_id, p_presenter)
+	LOOP
+		v_viewers := v_viewers || jsonb_build_array(CASE
+		    WHEN v_user = p_presenter THEN v_pres
+		    ELSE tafel_access_many(v_user, v_ids) END);
+	END LOOP;
+	FOREACH v_cid IN ARRAY v_ids LOOP
+		v_cats := tafel_all_categories();
+		v_worst := '';
+		FOR a IN SELECT e -> (v_cid::text)
+		    FROM jsonb_array_elements(v_viewers) e LOOP
+			v_a := ARRAY(SELECT jsonb_array_elements_text(a -> 'cats'));
+			v_cats := ARRAY(SELECT c FROM unnest(v_cats) c WHERE c = ANY (v_a));
+			IF NOT v_a @> tafel_all_categories()
+			    AND tafel_reason_rank(a ->> 'reason')
+				> tafel_reason_rank(v_worst) THEN
+				v_worst := a ->> 'reason';
+			END IF;
+		END LOOP;
+		v_cats := tafel_cats_sorted(v_cats);
+		v_out := v_out || jsonb_build_object(v_cid::text, jsonb_build_object(
+		    'cats', to_jsonb(v_cats),
+		    'reason', CASE WHEN v_cats @> tafel_all_categories() THEN ''
+			ELSE 'presentation' END,
+		    'beamer_reason', CASE WHEN v_cats @> tafel_all_categories()
+			THEN '' ELSE v_worst END,
+		    'org', 0,
+		    'connected', (v_pres -> (v_cid::text) ->> 'connected')::boolean));
+	END LOOP;
+	RETURN v_out;
+END
+$$;

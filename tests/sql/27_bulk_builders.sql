@@ -80,5 +80,20 @@ BEGIN
 	WHERE tafel_access_many(u.id, ARRAY(SELECT id FROM cases)) -> c.id::text
 	    IS DISTINCT FROM tafel_access(u.id, c.id);
 	ASSERT v_bad IS NULL, 'tafel_access_many differs: ' || v_bad;
+	-- the shared screen of that meeting (housing present), for the chair
+	-- and an admin presenting, with and without the presenter's access
+	SELECT string_agg(format('%s/%s', u.login, c.id), ' ') INTO v_bad
+	FROM users u CROSS JOIN cases c
+	WHERE u.login IN ('voorzitter', 'admin', 'politie')
+	    AND (tafel_beamer_access_many(v_m, u.id, ARRAY(SELECT id FROM cases))
+		-> c.id::text IS DISTINCT FROM tafel_beamer_access(v_m, u.id, c.id)
+	    OR tafel_beamer_access_many(v_m, u.id, ARRAY(SELECT id FROM cases),
+		tafel_access_many(u.id, ARRAY(SELECT id FROM cases))) -> c.id::text
+		IS DISTINCT FROM tafel_beamer_access(v_m, u.id, c.id,
+		    tafel_access(u.id, c.id)));
+	ASSERT v_bad IS NULL, 'tafel_beamer_access_many differs: ' || v_bad;
+	ASSERT EXISTS (SELECT 1 FROM cases c WHERE tafel_beamer_access(v_m,
+	    test_uid('voorzitter'), c.id) ->> 'beamer_reason' <> ''),
+	    'the shared screen hides something of some case';
 END
 $$;
