@@ -315,6 +315,8 @@ static const char *const summary_sql =
     "SELECT 'persons', count(*)::text FROM persons UNION ALL "
     "SELECT 'action points', count(*)::text FROM action_points UNION ALL "
     "SELECT 'audit entries', count(*)::text FROM audit_log UNION ALL "
+    "SELECT 'audit disclosures', count(*)::text FROM audit_disclosures "
+    "UNION ALL "
     "SELECT 'purge records', count(*)::text FROM purge_log UNION ALL "
     "SELECT 'change log position', coalesce(max(seq), 0)::text "
     "FROM changelog";

@@ -1057,21 +1057,23 @@ static const struct ctl_cmd commands[] = {
 	  "issue a client certificate (LOGIN.crt, LOGIN.key) signed by the "
 	  "private CA, for client_certs = yes", NULL },
 	{ "audit case", "CASE-NUMBER", 1, 1, 1, cmd_report,
-	  "who saw the personal data of a case, when (Europe/Amsterdam), in "
-	  "which meeting",
-	  "SELECT tafel_audit_time(a.at) AS at, login, "
+	  "who saw the personal data of a case, when (Europe/Amsterdam: first "
+	  "and last time, and how often), in which meeting",
+	  "SELECT tafel_audit_time(a.first_at) AS first, "
+	  "tafel_audit_time(a.last_at) AS last, count, login, "
 	  "organisation, array_to_string(categories, ',') AS categories, "
 	  "coalesce(meeting, '') AS meeting, context FROM tafel_audit_case($1) "
-	  "a ORDER BY a.at" },
+	  "a ORDER BY a.first_at, a.last_at" },
 	{ "audit user", "LOGIN [FROM] [TO]", 1, 3, 1, cmd_report,
 	  "which personal data a user saw (FROM/TO: dates or times in "
 	  "Europe/Amsterdam)",
-	  "SELECT tafel_audit_time(a.at) AS at, case_number, "
+	  "SELECT tafel_audit_time(a.first_at) AS first, "
+	  "tafel_audit_time(a.last_at) AS last, count, case_number, "
 	  "array_to_string(categories, ',') AS categories, "
 	  "coalesce(meeting, '') AS meeting, context FROM tafel_audit_user($1, "
 	  "coalesce($2::timestamp AT TIME ZONE 'Europe/Amsterdam', "
 	  "'-infinity'), coalesce($3::timestamp AT TIME ZONE "
-	  "'Europe/Amsterdam', 'infinity')) a ORDER BY a.at" },
+	  "'Europe/Amsterdam', 'infinity')) a ORDER BY a.first_at, a.last_at" },
 	{ "purge", "[--dry-run] [OLDER-THAN]", 0, 2, 1, cmd_purge,
 	  "anonymise cases closed longer ago than the retention period "
 	  "(default: the retention setting, five years)", NULL },

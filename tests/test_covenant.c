@@ -596,16 +596,19 @@ event_with_case(struct tclient *c, const char *number)
 	return NULL;
 }
 
-/* 'event' audit rows of a user for a case. */
+/*
+ * How many pushed changes disclosed a case to a user: the counts of their
+ * 'event' disclosures (0012) plus any 'event' audit rows.
+ */
 static int
 event_audits(const char *login, const char *number)
 {
 	char sql[400], v[32];
 
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM audit_log a JOIN users "
-	    "u ON u.id = a.user_id JOIN cases c ON c.id = a.case_id WHERE "
-	    "u.login = '%s' AND c.number = '%s' AND a.context = 'event'",
-	    login, number);
+	snprintf(sql, sizeof sql, "SELECT coalesce(sum(a.count), 0) FROM "
+	    "tafel_audit_entries() a JOIN users u ON u.id = a.user_id JOIN "
+	    "cases c ON c.id = a.case_id WHERE u.login = '%s' AND c.number = "
+	    "'%s' AND a.context = 'event'", login, number);
 	assert_int_equal(harness_psql_value(&srv, sql, v, sizeof v), 0);
 	return atoi(v);
 }
@@ -614,7 +617,8 @@ event_audits(const char *login, const char *number)
  * A change is rendered once per class of viewers (same organisation rules,
  * observer status, shared-screen state): two police officers get the very
  * same bytes, the non-signatory GP never gets theirs, and every one of
- * them is still audited on their own.
+ * them is still audited on their own (a disclosure each, counting the
+ * change).
  */
 static void
 test_render_classes(void **state)

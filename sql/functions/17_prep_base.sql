@@ -167,10 +167,8 @@ BEGIN
 		v_cats := v_cats || ARRAY['free_text'];
 	END IF;
 	IF p_context IS NOT NULL AND cardinality(v_cats) > 0 THEN
-		INSERT INTO audit_log (user_id, org_id, case_id, categories,
-		    context)
-		VALUES (u.id, u.org_id, v_case, tafel_cats_sorted(v_cats),
-		    'inforonde');
+		PERFORM tafel_audit_add(u.id, u.org_id, v_case,
+		    tafel_cats_sorted(v_cats), NULL, 'inforonde');
 	END IF;
 	RETURN v_out;
 END

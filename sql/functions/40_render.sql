@@ -2,6 +2,13 @@
 -- (tafel_access / tafel_beamer_access), tafel_render for Event-shaped
 -- objects (with the read audit), and the skeleton the change log keeps for
 -- routing.
+--
+-- The small pure helpers that tafel_render calls per element (kind, case
+-- id, visibility and redaction of items, actions, contributions) have no
+-- SET search_path: a SET clause keeps PostgreSQL from inlining a SQL
+-- function, and 500 action points made 3,500 separate calls.  They read no
+-- table and call only functions of this file; their callers pin
+-- search_path, and tafel_app may execute none of them.
 
 -- "Jeroen van Dijk" -> "J. v. D."
 CREATE OR REPLACE FUNCTION tafel_initials(p_name text)
@@ -48,76 +55,89 @@ $$;
 
 -- A contribution's texts: with case_summary, or for its own organisation.
 CREATE OR REPLACE FUNCTION tafel_contribution_visible(x jsonb, a jsonb)
-RETURNS boolean LANGUAGE sql IMMUTABLE SET search_path = public AS $$
+RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
 	SELECT a -> 'cats' ? 'case_summary'
 	    OR (coalesce((a ->> 'org')::bigint, 0) <> 0
 		AND (x ->> 'org_id')::bigint = (a ->> 'org')::bigint)
 $$;
 
 CREATE OR REPLACE FUNCTION tafel_redact_item(it jsonb, a jsonb)
-RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = public AS $$
+RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
 	SELECT CASE WHEN a -> 'cats' ? 'free_text' THEN it
 	    ELSE it || '{"decision": ""}'::jsonb END
 $$;
 
 -- An action point: in full with free_text, or for its own organisation.
 CREATE OR REPLACE FUNCTION tafel_action_visible(x jsonb, a jsonb)
-RETURNS boolean LANGUAGE sql IMMUTABLE SET search_path = public AS $$
+RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
 	SELECT a -> 'cats' ? 'free_text'
 	    OR (coalesce((a ->> 'org')::bigint, 0) <> 0
 		AND (x ->> 'owner_org_id')::bigint = (a ->> 'org')::bigint)
 $$;
 
 CREATE OR REPLACE FUNCTION tafel_redact_action(x jsonb, a jsonb)
-RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = public AS $$
+RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
 	SELECT CASE WHEN tafel_action_visible(x, a) THEN x
 	    ELSE x || '{"description": "", "completion_note": ""}'::jsonb END
 $$;
 
--- The categories of personal data an object carries to the viewer.
-CREATE OR REPLACE FUNCTION tafel_sent_categories(p_kind text, x jsonb, a jsonb)
+-- The categories a case object carries (tafel_sent_categories).
+CREATE OR REPLACE FUNCTION tafel_sent_case_categories(x jsonb, a jsonb)
 RETURNS text[] LANGUAGE sql IMMUTABLE SET search_path = public AS $$
-	SELECT ARRAY(SELECT c FROM unnest(CASE p_kind
-	    WHEN 'case' THEN ARRAY[
-		CASE WHEN jsonb_typeof(x -> 'persons') = 'array'
-		    AND jsonb_array_length(x -> 'persons') > 0 THEN 'person_names' END,
-		CASE WHEN EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN
-		    jsonb_typeof(x -> 'persons') = 'array' THEN x -> 'persons'
-		    ELSE '[]' END) p WHERE coalesce(p ->> 'birth_date', '') <> '')
-		    THEN 'birth_dates' END,
-		CASE WHEN coalesce(x ->> 'summary', '') <> '' THEN 'case_summary' END]
-	    WHEN 'person' THEN ARRAY['person_names',
-		CASE WHEN coalesce(x ->> 'birth_date', '') <> '' THEN 'birth_dates'
-		END]
-	    WHEN 'item' THEN ARRAY[CASE WHEN coalesce(x ->> 'decision', '') <> ''
-		THEN 'free_text' END]
-	    WHEN 'contribution' THEN ARRAY[CASE WHEN
+	SELECT array_remove(ARRAY[
+	    CASE WHEN jsonb_typeof(x -> 'persons') = 'array'
+		AND jsonb_array_length(x -> 'persons') > 0
+		AND a -> 'cats' ? 'person_names' THEN 'person_names' END,
+	    CASE WHEN EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN
+		jsonb_typeof(x -> 'persons') = 'array' THEN x -> 'persons'
+		ELSE '[]' END) p WHERE coalesce(p ->> 'birth_date', '') <> '')
+		AND a -> 'cats' ? 'birth_dates' THEN 'birth_dates' END,
+	    CASE WHEN coalesce(x ->> 'summary', '') <> ''
+		AND a -> 'cats' ? 'case_summary' THEN 'case_summary' END], NULL)
+$$;
+
+-- The categories of personal data an object carries to the viewer: what
+-- it holds that the access lets through (for an action point and a
+-- contribution: when tafel_action_visible / tafel_contribution_visible
+-- let it through).  Without a subquery (and without SET) so that
+-- PostgreSQL inlines it; a case's persons need one (tafel_sent_case_categories).
+CREATE OR REPLACE FUNCTION tafel_sent_categories(p_kind text, x jsonb, a jsonb)
+RETURNS text[] LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE p_kind
+	    WHEN 'case' THEN tafel_sent_case_categories(x, a)
+	    WHEN 'person' THEN array_remove(ARRAY[
+		CASE WHEN a -> 'cats' ? 'person_names' THEN 'person_names' END,
+		CASE WHEN coalesce(x ->> 'birth_date', '') <> ''
+		    AND a -> 'cats' ? 'birth_dates' THEN 'birth_dates' END], NULL)
+	    WHEN 'item' THEN array_remove(ARRAY[
+		CASE WHEN coalesce(x ->> 'decision', '') <> ''
+		    AND a -> 'cats' ? 'free_text' THEN 'free_text' END], NULL)
+	    WHEN 'contribution' THEN array_remove(ARRAY[CASE WHEN
 		tafel_contribution_visible(x, a)
 		AND (coalesce(x ->> 'facts', '') <> ''
 		    OR coalesce(x ->> 'judgement', '') <> '')
-		THEN 'case_summary' END]
-	    WHEN 'goal' THEN ARRAY[CASE WHEN coalesce(x ->> 'description', '') <> ''
-		THEN 'free_text' END]
-	    WHEN 'action' THEN ARRAY[CASE WHEN tafel_action_visible(x, a)
+		THEN 'case_summary' END], NULL)
+	    WHEN 'goal' THEN array_remove(ARRAY[
+		CASE WHEN coalesce(x ->> 'description', '') <> ''
+		    AND a -> 'cats' ? 'free_text' THEN 'free_text' END], NULL)
+	    WHEN 'action' THEN array_remove(ARRAY[CASE WHEN
+		tafel_action_visible(x, a)
 		AND (coalesce(x ->> 'description', '') <> ''
 		    OR coalesce(x ->> 'completion_note', '') <> '')
-		THEN 'free_text' END]
-	    ELSE '{}'::text[] END) c
-	    WHERE c IS NOT NULL AND (a -> 'cats' ? c
-		OR (p_kind = 'action' AND c = 'free_text')
-		OR (p_kind = 'contribution' AND c = 'case_summary')))
+		THEN 'free_text' END], NULL)
+	    ELSE '{}'::text[] END
 $$;
 
 -- The case id an object belongs to.
 CREATE OR REPLACE FUNCTION tafel_obj_case(p_kind text, x jsonb)
-RETURNS bigint LANGUAGE sql IMMUTABLE SET search_path = public AS $$
+RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
 	SELECT CASE WHEN p_kind = 'case' THEN (x ->> 'id')::bigint
 	    ELSE (x ->> 'case_id')::bigint END
 $$;
 
 -- The kind of the objects under a key of an Event-shaped object.
 CREATE OR REPLACE FUNCTION tafel_key_kind(p_key text)
-RETURNS text LANGUAGE sql IMMUTABLE SET search_path = public AS $$
+RETURNS text LANGUAGE sql IMMUTABLE AS $$
 	SELECT CASE p_key WHEN 'case' THEN 'case' WHEN 'cases' THEN 'case'
 	    WHEN 'person' THEN 'person'
 	    WHEN 'action_point' THEN 'action' WHEN 'actions' THEN 'action'
@@ -129,7 +149,7 @@ RETURNS text LANGUAGE sql IMMUTABLE SET search_path = public AS $$
 $$;
 
 CREATE OR REPLACE FUNCTION tafel_redact_obj(p_kind text, x jsonb, a jsonb)
-RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = public AS $$
+RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
 	SELECT CASE p_kind WHEN 'case' THEN tafel_redact_case(x, a)
 	    WHEN 'person' THEN tafel_redact_person(x, a)
 	    WHEN 'action' THEN tafel_redact_action(x, a)
@@ -146,6 +166,73 @@ CREATE OR REPLACE FUNCTION tafel_link_visible(p_user_id bigint, x jsonb)
 RETURNS boolean LANGUAGE sql STABLE SET search_path = public AS $$
 	SELECT coalesce((tafel_access(p_user_id,
 	    (x ->> 'other_case_id')::bigint) ->> 'connected')::boolean, false)
+$$;
+
+-- Two {case id: [categories]} objects merged (tafel_render's record of
+-- what was sent); cases with no category left out.
+CREATE OR REPLACE FUNCTION tafel_sent_merge(a jsonb, b jsonb)
+RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = public AS $$
+	SELECT coalesce(jsonb_object_agg(k, v), '{}') FROM (
+	    SELECT x.k, jsonb_agg(DISTINCT x.c) AS v FROM (
+		SELECT t.key AS k, c FROM jsonb_each(coalesce(a, '{}')) t
+		CROSS JOIN LATERAL jsonb_array_elements(t.value) c
+		UNION ALL
+		SELECT t.key, c FROM jsonb_each(coalesce(b, '{}')) t
+		CROSS JOIN LATERAL jsonb_array_elements(t.value) c) x
+	    GROUP BY x.k) y
+$$;
+
+-- One audit entry: a row in audit_log, or, while the push collects
+-- (tafel.audit_collect = on, set by tafel_events_for and
+-- tafel_events_for_viewer in 70_push.sql), an element of the JSON array
+-- in tafel.audit_pending that the push turns into disclosures
+-- (audit_disclosures, 0012) for every viewer of the class at once.
+CREATE OR REPLACE FUNCTION tafel_audit_add(p_user bigint, p_org bigint,
+    p_case bigint, p_cats text[], p_meeting bigint, p_context text)
+RETURNS void LANGUAGE plpgsql SET search_path = public AS $$
+BEGIN
+	IF current_setting('tafel.audit_collect', true) = 'on' THEN
+		PERFORM set_config('tafel.audit_pending', (coalesce(nullif(
+		    current_setting('tafel.audit_pending', true), ''), '[]')::jsonb
+		    || jsonb_build_array(jsonb_build_object('org_id', p_org,
+			'case_id', p_case, 'categories', to_jsonb(p_cats),
+			'meeting_id', coalesce(p_meeting, 0),
+			'context', p_context)))::text, true);
+		RETURN;
+	END IF;
+	INSERT INTO audit_log (user_id, org_id, case_id, categories,
+	    meeting_id, context)
+	VALUES (p_user, p_org, p_case, p_cats, p_meeting, p_context);
+END
+$$;
+
+-- Several audit entries of one user at once (tafel_render): p_rows is a
+-- JSON array of {org_id, case_id, categories, meeting_id, context}; one
+-- INSERT into audit_log, or, while the push collects, appended to
+-- tafel.audit_pending like tafel_audit_add.
+CREATE OR REPLACE FUNCTION tafel_audit_add_many(p_user bigint, p_rows jsonb)
+RETURNS void LANGUAGE plpgsql SET search_path = public AS $$
+BEGIN
+	IF p_rows IS NULL OR jsonb_array_length(p_rows) = 0 THEN
+		RETURN;
+	END IF;
+	IF current_setting('tafel.audit_collect', true) = 'on' THEN
+		PERFORM set_config('tafel.audit_pending', (coalesce(nullif(
+		    current_setting('tafel.audit_pending', true), ''), '[]')::jsonb
+		    || (SELECT jsonb_agg(e || jsonb_build_object('meeting_id',
+			coalesce((e ->> 'meeting_id')::bigint, 0)) ORDER BY i)
+			FROM jsonb_array_elements(p_rows) WITH ORDINALITY AS t(e, i)))
+		    ::text, true);
+		RETURN;
+	END IF;
+	INSERT INTO audit_log (user_id, org_id, case_id, categories,
+	    meeting_id, context)
+	SELECT p_user, (e ->> 'org_id')::bigint, (e ->> 'case_id')::bigint,
+	    ARRAY(SELECT jsonb_array_elements_text(e -> 'categories')),
+	    (e ->> 'meeting_id')::bigint, e ->> 'context'
+	FROM jsonb_array_elements(p_rows) WITH ORDINALITY AS t(e, i)
+	ORDER BY t.i;
+END
 $$;
 
 -- Renders an Event-shaped object (keys among meeting, attendance,
@@ -180,8 +267,6 @@ DECLARE
 	v_el jsonb;
 	a jsonb;
 	b jsonb;
-	v_cats text[];
-	v_org bigint;
 	v_nom jsonb;
 BEGIN
 	IF p_obj IS NULL THEN
@@ -202,20 +287,42 @@ BEGIN
 		ELSE '[]' END) e
 	    WHERE tafel_key_kind(k) IS NOT NULL) s
 	WHERE x IS NOT NULL;
-	FOREACH v_cid IN ARRAY coalesce(v_ids, '{}') LOOP
-		IF coalesce(p_pres_meeting, 0) > 0 THEN
-			a := tafel_beamer_access(p_pres_meeting, u.id, v_cid);
-		ELSE
-			a := tafel_access(u.id, v_cid);
-			IF coalesce(p_beamer_meeting, 0) > 0 THEN
-				b := tafel_beamer_access(p_beamer_meeting, u.id, v_cid, a);
-				a := a || jsonb_build_object(
-				    'beamer_redacted', b ->> 'reason' <> '',
-				    'beamer_reason', b -> 'beamer_reason');
-			END IF;
+	-- many cases (a snapshot, a list): the access of all of them per
+	-- viewer in one query (62_bulk.sql); an event's one or two: one by one
+	IF coalesce(p_pres_meeting, 0) > 0 AND cardinality(v_ids) >= 16 THEN
+		v_acc := tafel_beamer_access_many(p_pres_meeting, u.id, v_ids);
+	ELSIF coalesce(p_pres_meeting, 0) > 0 THEN
+		FOREACH v_cid IN ARRAY coalesce(v_ids, '{}') LOOP
+			v_acc := v_acc || jsonb_build_object(v_cid::text,
+			    tafel_beamer_access(p_pres_meeting, u.id, v_cid));
+		END LOOP;
+	ELSIF cardinality(v_ids) >= 16 THEN
+		v_acc := tafel_access_many(u.id, v_ids);
+		IF coalesce(p_beamer_meeting, 0) > 0 THEN
+			b := tafel_beamer_access_many(p_beamer_meeting, u.id, v_ids,
+			    v_acc);
+			SELECT coalesce(jsonb_object_agg(t.key, t.value
+			    || jsonb_build_object(
+				'beamer_redacted', b -> t.key ->> 'reason' <> '',
+				'beamer_reason', b -> t.key -> 'beamer_reason')), '{}')
+			INTO v_acc FROM jsonb_each(v_acc) t;
 		END IF;
-		v_acc := v_acc || jsonb_build_object(v_cid::text, a);
-	END LOOP;
+	ELSIF cardinality(v_ids) > 0 THEN
+		FOREACH v_cid IN ARRAY v_ids LOOP
+			v_acc := v_acc || jsonb_build_object(v_cid::text,
+			    tafel_access(u.id, v_cid));
+		END LOOP;
+		IF coalesce(p_beamer_meeting, 0) > 0 THEN
+			FOREACH v_cid IN ARRAY v_ids LOOP
+				a := v_acc -> (v_cid::text);
+				b := tafel_beamer_access(p_beamer_meeting, u.id, v_cid, a);
+				v_acc := v_acc || jsonb_build_object(v_cid::text,
+				    a || jsonb_build_object(
+					'beamer_redacted', b ->> 'reason' <> '',
+					'beamer_reason', b -> 'beamer_reason'));
+			END LOOP;
+		END IF;
+	END IF;
 
 	FOR v_key, v_val IN SELECT key, value FROM jsonb_each(p_obj) LOOP
 		v_kind := tafel_key_kind(v_key);
@@ -316,31 +423,36 @@ BEGIN
 			    coalesce(v_sent -> (tafel_obj_case(v_kind, v_val)::text), '[]')
 			    || to_jsonb(tafel_sent_categories(v_kind, v_val, a)));
 		ELSIF jsonb_typeof(v_val) = 'array' THEN
-			v_arr := '[]';
-			FOR v_el IN SELECT e FROM jsonb_array_elements(v_val)
-			    WITH ORDINALITY AS t(e, i) ORDER BY i LOOP
-				a := v_acc -> (tafel_obj_case(v_kind, v_el)::text);
+			-- set-based: the kept elements redacted in order, and the
+			-- categories sent per case (a loop appending to a jsonb
+			-- array copies it each time: quadratic for 500 actions)
+			WITH s AS (
+				SELECT t.i, t.e,
+				    v_acc -> (tafel_obj_case(v_kind, t.e)::text) AS a
+				FROM jsonb_array_elements(v_val) WITH ORDINALITY AS t(e, i)),
+			f AS (
 				-- a removed agenda item is sent even though its case
 				-- may no longer be connected: else the viewer would
 				-- keep it
-				IF a IS NULL OR (p_drop
-				    AND NOT (a ->> 'connected')::boolean
-				    AND NOT (v_kind = 'item' AND coalesce(
-					(v_el ->> 'removed')::boolean, false))) THEN
-					CONTINUE;
-				END IF;
-				IF v_kind = 'link' AND (coalesce(p_pres_meeting, 0) > 0
-				    OR NOT tafel_link_visible(u.id, v_el)) THEN
-					CONTINUE;
-				END IF;
-				v_arr := v_arr || jsonb_build_array(
-				    tafel_redact_obj(v_kind, v_el, a));
-				v_sent := v_sent || jsonb_build_object(
-				    tafel_obj_case(v_kind, v_el)::text,
-				    coalesce(v_sent -> (tafel_obj_case(v_kind, v_el)::text),
-					'[]')
-				    || to_jsonb(tafel_sent_categories(v_kind, v_el, a)));
-			END LOOP;
+				SELECT s.i, s.e, s.a FROM s
+				WHERE s.a IS NOT NULL
+				    AND (NOT coalesce(p_drop, false)
+					OR (s.a ->> 'connected')::boolean
+					OR (v_kind = 'item'
+					    AND coalesce((s.e ->> 'removed')::boolean, false)))
+				    AND NOT (v_kind = 'link'
+					AND (coalesce(p_pres_meeting, 0) > 0
+					    OR NOT tafel_link_visible(u.id, s.e))))
+			SELECT (SELECT coalesce(jsonb_agg(tafel_redact_obj(v_kind,
+				f.e, f.a) ORDER BY f.i), '[]'::jsonb) FROM f),
+			    (SELECT coalesce(jsonb_object_agg(z.cid, z.cats), '{}')
+				FROM (SELECT tafel_obj_case(v_kind, f.e)::text AS cid,
+				    jsonb_agg(DISTINCT c) AS cats
+				    FROM f CROSS JOIN LATERAL unnest(
+					tafel_sent_categories(v_kind, f.e, f.a)) c
+				    GROUP BY 1) z)
+			INTO v_arr, v_el;
+			v_sent := tafel_sent_merge(v_sent, v_el);
 			IF p_drop AND jsonb_array_length(v_arr) = 0
 			    AND jsonb_array_length(v_val) > 0 THEN
 				CONTINUE;
@@ -355,32 +467,32 @@ BEGIN
 		RETURN NULL;
 	END IF;
 
-	-- the audit: one row per case that got any personal data
+	-- the audit: one row per case that got any personal data (on the
+	-- shared screen: per organisation present), all in one statement
 	IF p_context IS NOT NULL THEN
-		FOR v_key, v_val IN SELECT key, value FROM jsonb_each(v_sent) LOOP
-			v_cats := tafel_cats_sorted(ARRAY(
-			    SELECT jsonb_array_elements_text(v_val)));
-			CONTINUE WHEN cardinality(v_cats) = 0;
-			IF coalesce(p_pres_meeting, 0) > 0 THEN
-				FOR v_org IN SELECT DISTINCT x.org_id FROM (
-				    SELECT a2.org_id FROM attendance a2
-				    WHERE a2.meeting_id = p_pres_meeting AND a2.present
-				    UNION SELECT cu.org_id FROM meetings m
-					JOIN users cu ON cu.id = m.chair_id
-					WHERE m.id = p_pres_meeting
-				    UNION SELECT u.org_id) x LOOP
-					INSERT INTO audit_log (user_id, org_id, case_id,
-					    categories, meeting_id, context)
-					VALUES (u.id, v_org, v_key::bigint, v_cats,
-					    p_pres_meeting, 'beamer');
-				END LOOP;
-			ELSE
-				INSERT INTO audit_log (user_id, org_id, case_id,
-				    categories, meeting_id, context)
-				VALUES (u.id, u.org_id, v_key::bigint, v_cats,
-				    nullif(p_audit_meeting, 0), p_context);
-			END IF;
-		END LOOP;
+		PERFORM tafel_audit_add_many(u.id, (SELECT jsonb_agg(
+		    jsonb_build_object('org_id', o.org_id, 'case_id', e.key::bigint,
+			'categories', to_jsonb(e.cats), 'meeting_id', CASE
+			    WHEN coalesce(p_pres_meeting, 0) > 0 THEN p_pres_meeting
+			    ELSE nullif(p_audit_meeting, 0) END,
+			'context', CASE WHEN coalesce(p_pres_meeting, 0) > 0
+			    THEN 'beamer' ELSE p_context END)
+		    ORDER BY e.key::bigint, o.org_id)
+		    FROM (SELECT t.key, tafel_cats_sorted(ARRAY(
+			SELECT jsonb_array_elements_text(t.value))) AS cats
+			FROM jsonb_each(v_sent) t) e
+		    CROSS JOIN LATERAL (SELECT u.org_id
+			WHERE coalesce(p_pres_meeting, 0) = 0
+			UNION SELECT a2.org_id FROM attendance a2
+			WHERE coalesce(p_pres_meeting, 0) > 0
+			    AND a2.meeting_id = p_pres_meeting AND a2.present
+			UNION SELECT cu.org_id FROM meetings m
+			JOIN users cu ON cu.id = m.chair_id
+			WHERE coalesce(p_pres_meeting, 0) > 0
+			    AND m.id = p_pres_meeting
+			UNION SELECT u.org_id
+			WHERE coalesce(p_pres_meeting, 0) > 0) o
+		    WHERE cardinality(e.cats) > 0));
 	END IF;
 	RETURN v_out;
 END

@@ -977,19 +977,38 @@ $$;
 -- "eerder besproken" (tafel_case_has_earlier) may have changed with it gets
 -- a change of its own, so that a live view stays equal to a fresh
 -- snapshot.  p_before: the matched cases before the change (update_person).
+-- Set-based: one INSERT for all of them, seqs in case-id order (what
+-- tafel_log_change would give one by one), then one notification each.
 CREATE OR REPLACE FUNCTION tafel_log_match_changes(p_actor bigint,
     p_case_id bigint, p_before bigint[])
 RETURNS void LANGUAGE plpgsql SET search_path = public AS $$
 DECLARE
-	v bigint;
+	v_op text := nullif(current_setting('tafel.op', true), '');
+	v_cases bigint[];
+	v_seqs bigint[];
 BEGIN
-	FOR v IN SELECT DISTINCT x FROM unnest(coalesce(p_before, '{}') ||
-	    ARRAY(SELECT m.other_case_id FROM tafel_case_matches(p_case_id) m)) x
-	    WHERE x <> p_case_id ORDER BY x
-	LOOP
-		PERFORM tafel_log_change(p_actor, NULL, v, '{}',
-		    jsonb_build_object('case', tafel_json_case(v)));
-	END LOOP;
+	v_cases := ARRAY(SELECT DISTINCT x FROM unnest(coalesce(p_before, '{}')
+	    || ARRAY(SELECT m.other_case_id FROM tafel_case_matches(p_case_id) m)) x
+	    WHERE x IS NOT NULL AND x <> p_case_id AND x <> 0 ORDER BY x);
+	IF cardinality(v_cases) = 0 THEN
+		RETURN;
+	END IF;
+	-- these changes carry a case only (tafel_log_change's routing check)
+	IF v_op IS NOT NULL AND EXISTS (SELECT 1 FROM write_ops w
+	    WHERE w.name = v_op AND w.routing && ARRAY['meeting', 'orgs']) THEN
+		PERFORM tafel_log_change(p_actor, NULL, v_cases[1], '{}', '{}');
+	END IF;
+	PERFORM pg_advisory_xact_lock(7410);
+	WITH ins AS (
+		INSERT INTO changelog (seq, at, actor_id, meeting_id, case_id,
+		    org_ids, payload, op)
+		SELECT nextval('changelog_seq'), clock_timestamp(), p_actor, NULL,
+		    s.x, '{}', jsonb_build_object('case', tafel_json_case(s.x)), v_op
+		FROM (SELECT x FROM unnest(v_cases) WITH ORDINALITY AS t(x, i)
+		    ORDER BY i) s
+		RETURNING seq)
+	SELECT array_agg(seq ORDER BY seq) INTO v_seqs FROM ins;
+	PERFORM pg_notify('tafel_changes', q::text) FROM unnest(v_seqs) q;
 END
 $$;
 

@@ -121,15 +121,12 @@ BEGIN
 	    'raw', jsonb_build_object(
 		'meeting', tafel_json_meeting(mm.id),
 		'agenda_items', tafel_json_items(mm.id),
-		'cases', coalesce((SELECT jsonb_agg(tafel_json_case(a.case_id)
-		    ORDER BY a.position, a.id)
-		    FROM agenda_items a WHERE a.meeting_id = mm.id), '[]'::jsonb),
-		'actions', coalesce((SELECT jsonb_agg(tafel_json_action(ap.id)
-		    ORDER BY (ap.state = 'open' AND ap.due_date < current_date)
-			DESC, ap.due_date, ap.id)
-		    FROM action_points ap
-		    WHERE ap.case_id IN (SELECT a.case_id FROM agenda_items a
-			WHERE a.meeting_id = mm.id)), '[]'::jsonb),
+		-- set-based (62_bulk.sql): one query each, not one per row
+		'cases', tafel_json_cases(ARRAY(SELECT a.case_id
+		    FROM agenda_items a WHERE a.meeting_id = mm.id
+		    ORDER BY a.position, a.id)),
+		'actions', tafel_json_actions_of(ARRAY(SELECT a.case_id
+		    FROM agenda_items a WHERE a.meeting_id = mm.id)),
 		-- the info rounds of the agenda's cases (0013), newest first
 		'info_rounds', coalesce((SELECT jsonb_agg(tafel_json_info_round(ir.id)
 		    ORDER BY ir.id DESC)

@@ -1,5 +1,6 @@
 -- The change log as the server reads it: the skeleton for routing, and
--- each change rendered per viewer (with the read audit) for the sessions.
+-- each change rendered per viewer class for the sessions, with the read
+-- audit as disclosures (audit_disclosures, 0012).
 
 -- The newest change-log sequence number (the server starts following the
 -- log there; no payload comes out).
@@ -52,9 +53,12 @@ BEGIN
 		WHERE e ->> 'state' = 'current'
 		LIMIT 1;
 		IF v_case IS NOT NULL THEN
+			-- the bulk builders (62_bulk.sql): the same JSON as
+			-- tafel_json_case / tafel_json_case_actions(v_case, false),
+			-- with plans cached for the session
 			RETURN c.payload || jsonb_build_object(
-			    'case', tafel_json_case(v_case),
-			    'actions', tafel_json_case_actions(v_case, false));
+			    'case', tafel_json_cases(ARRAY[v_case]) -> 0,
+			    'actions', tafel_json_actions_of(ARRAY[v_case]));
 		END IF;
 	END IF;
 	RETURN c.payload;
@@ -138,23 +142,55 @@ LANGUAGE sql STABLE SET search_path = public AS $$
 	LEFT JOIN users u ON u.id = tafel_arg_id(t.e, 'user_id')
 $$;
 
+-- Turns the collected audit entries of the push into disclosures in one
+-- statement: p_rows is a JSON array of {user_id, org_id, case_id,
+-- categories, meeting_id, context, seq}; one row per disclosure key
+-- (viewer x case x Amsterdam day x meeting x organisation x context),
+-- counting the distinct changes, inserted or merged (last_at, count,
+-- categories) in key order, so that two deliveries running at once lock
+-- the rows they share in the same order and never deadlock.
+CREATE OR REPLACE FUNCTION tafel_audit_disclose(p_rows jsonb)
+RETURNS void LANGUAGE sql SET search_path = public AS $$
+	INSERT INTO audit_disclosures AS d (user_id, case_id, day, meeting_id,
+	    org_id, context, categories, first_at, last_at, count)
+	SELECT r.user_id, r.case_id,
+	    (n.t AT TIME ZONE 'Europe/Amsterdam')::date,
+	    r.meeting_id, r.org_id, r.context,
+	    tafel_cats_sorted(array_agg(DISTINCT cat)), n.t, n.t,
+	    count(DISTINCT r.seq)
+	FROM jsonb_to_recordset(CASE WHEN jsonb_typeof(p_rows) = 'array'
+	    THEN p_rows ELSE '[]' END) AS r(user_id bigint, case_id bigint,
+	    meeting_id bigint, org_id bigint, context text, categories text[],
+	    seq bigint)
+	CROSS JOIN LATERAL unnest(r.categories) cat
+	-- one time for every row of the statement
+	CROSS JOIN (SELECT clock_timestamp() AS t) n
+	GROUP BY r.user_id, r.case_id, r.meeting_id, r.org_id, r.context, n.t
+	ORDER BY r.user_id, r.case_id, r.meeting_id, r.org_id, r.context
+	ON CONFLICT (user_id, case_id, day, meeting_id, org_id, context)
+	DO UPDATE SET last_at = greatest(d.last_at, excluded.last_at),
+	    count = d.count + excluded.count,
+	    categories = tafel_cats_sorted(d.categories || excluded.categories)
+$$;
+
 -- One change rendered for each viewer of p_viewers, a JSON array of
 -- {"user_id": N, "presentation_meeting": M, "meeting_id": K}
 -- (M: 0, or the meeting whose shared screen this is; K, optional: the
 -- meeting the session is subscribed to, for the chair's beamer_* fields).
 -- idx is the 0-based index in the array; event is NULL when that viewer
 -- may not see the change.  Rendered once per class (tafel_viewer_classes);
--- every viewer still gets their own audit rows, copied in one statement
--- from those the class's first viewer got.
+-- the audit entries of the class's first viewer are collected
+-- (tafel_audit_add) and written for every member of every class as
+-- disclosures in one statement (tafel_audit_disclose).
 CREATE OR REPLACE FUNCTION tafel_events_for(p_seq bigint, p_viewers jsonb)
 RETURNS TABLE (idx int, event jsonb)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 DECLARE
 	c changelog;
 	v_payload jsonb;
-	v_xid text := (txid_current() % 4294967296)::text;
-	v_from bigint;
 	v_event jsonb;
+	v_got jsonb;
+	v_rows jsonb := '[]';
 	r record;
 BEGIN
 	SELECT * INTO c FROM changelog cl WHERE cl.seq = p_seq;
@@ -162,6 +198,7 @@ BEGIN
 		RETURN;
 	END IF;
 	v_payload := tafel_event_payload(c);
+	PERFORM set_config('tafel.audit_collect', 'on', true);
 	FOR r IN SELECT array_agg(vc.idx ORDER BY vc.idx) AS idxs,
 	    array_agg(vc.user_id ORDER BY vc.idx) AS uids,
 	    (array_agg(vc.pres ORDER BY vc.idx))[1] AS pres,
@@ -169,42 +206,55 @@ BEGIN
 	    FROM tafel_viewer_classes(p_viewers, v_payload ?| ARRAY[
 		'nomination', 'nominations', 'person_link', 'links']) vc
 	    GROUP BY vc.class ORDER BY min(vc.idx) LOOP
-		SELECT coalesce(max(al.id), 0) INTO v_from FROM audit_log al;
+		PERFORM set_config('tafel.audit_pending', '[]', true);
 		v_event := tafel_event_render(c, v_payload, r.uids[1], r.pres,
 		    r.ctx);
-		-- the other members' audit rows: those of the first, per member
-		IF cardinality(r.uids) > 1 THEN
-			INSERT INTO audit_log (user_id, org_id, case_id, categories,
-			    meeting_id, context)
-			SELECT m.uid, al.org_id, al.case_id, al.categories,
-			    al.meeting_id, al.context
-			FROM audit_log al CROSS JOIN unnest(r.uids[2:])
-			    WITH ORDINALITY AS m(uid, n)
-			WHERE al.id > v_from AND al.user_id = r.uids[1]
-			    AND al.xmin::text = v_xid
-			ORDER BY m.n, al.id;
+		v_got := current_setting('tafel.audit_pending')::jsonb;
+		IF jsonb_array_length(v_got) > 0 THEN
+			v_rows := v_rows || (SELECT jsonb_agg(g || jsonb_build_object(
+			    'user_id', m.uid, 'seq', c.seq))
+			    FROM jsonb_array_elements(v_got) g
+			    CROSS JOIN (SELECT DISTINCT x AS uid
+				FROM unnest(r.uids) x) m);
 		END IF;
 		RETURN QUERY SELECT x, v_event FROM unnest(r.idxs) x;
 	END LOOP;
+	PERFORM set_config('tafel.audit_collect', '', true);
+	PERFORM set_config('tafel.audit_pending', '', true);
+	PERFORM tafel_audit_disclose(v_rows);
 END
 $$;
 
 -- The same for one viewer over several changes (resume), in seq order.
 -- Every existing seq of p_seqs gives a row; event NULL when not visible.
+-- The disclosures of all of them are written in one statement.
 CREATE OR REPLACE FUNCTION tafel_events_for_viewer(p_user bigint,
     p_presentation_meeting bigint, p_seqs bigint[])
 RETURNS TABLE (seq bigint, event jsonb)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 DECLARE
 	c changelog;
+	v_got jsonb;
+	v_rows jsonb := '[]';
 BEGIN
 	PERFORM tafel_set_user(p_user);
+	PERFORM set_config('tafel.audit_collect', 'on', true);
 	FOR c IN SELECT * FROM changelog cl
 	    WHERE cl.seq = ANY (coalesce(p_seqs, '{}')) ORDER BY cl.seq LOOP
+		PERFORM set_config('tafel.audit_pending', '[]', true);
 		seq := c.seq;
 		event := tafel_event_render(c, tafel_event_payload(c), p_user,
 		    coalesce(p_presentation_meeting, 0), 0);
+		v_got := current_setting('tafel.audit_pending')::jsonb;
+		IF jsonb_array_length(v_got) > 0 THEN
+			v_rows := v_rows || (SELECT jsonb_agg(g || jsonb_build_object(
+			    'user_id', p_user, 'seq', c.seq))
+			    FROM jsonb_array_elements(v_got) g);
+		END IF;
 		RETURN NEXT;
 	END LOOP;
+	PERFORM set_config('tafel.audit_collect', '', true);
+	PERFORM set_config('tafel.audit_pending', '', true);
+	PERFORM tafel_audit_disclose(v_rows);
 END
 $$;

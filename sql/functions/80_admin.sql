@@ -29,37 +29,61 @@ RETURNS text LANGUAGE sql STABLE SET TimeZone = 'Europe/Amsterdam' AS $$
 	SELECT to_char(p_at, 'YYYY-MM-DD HH24:MI:SS TZ')
 $$;
 
--- Who saw case X.
-CREATE OR REPLACE FUNCTION tafel_audit_case(p_case_number text)
-RETURNS TABLE (at timestamptz, login text, organisation text,
-    categories text[], meeting text, context text)
+-- The read audit as the privacy officer reads it: the explicit reads of
+-- audit_log (one row per call: first = last = its time, count 1) and the
+-- push disclosures of audit_disclosures (0012: first and last time, and
+-- how many changes disclosed the case to that viewer that day in that
+-- meeting).  The result columns changed with 0012, hence the DROPs.
+CREATE OR REPLACE FUNCTION tafel_audit_entries()
+RETURNS TABLE (first_at timestamptz, last_at timestamptz, count bigint,
+    user_id bigint, org_id bigint, case_id bigint, categories text[],
+    meeting_id bigint, context text, id bigint)
 LANGUAGE sql STABLE SET search_path = public AS $$
-	SELECT l.at, u.login, o.name, l.categories,
-	    tafel_audit_meeting_label(l.meeting_id), l.context
+	SELECT l.at, l.at, 1::bigint, l.user_id, l.org_id, l.case_id,
+	    l.categories, l.meeting_id, l.context, l.id
 	FROM audit_log l
+	UNION ALL
+	SELECT d.first_at, d.last_at, d.count, d.user_id, d.org_id, d.case_id,
+	    d.categories, nullif(d.meeting_id, 0), d.context, -d.id
+	FROM audit_disclosures d
+$$;
+
+-- Who saw case X.
+DROP FUNCTION IF EXISTS tafel_audit_case(text);
+CREATE FUNCTION tafel_audit_case(p_case_number text)
+RETURNS TABLE (first_at timestamptz, last_at timestamptz, count bigint,
+    login text, organisation text, categories text[], meeting text,
+    context text)
+LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT l.first_at, l.last_at, l.count, u.login, o.name, l.categories,
+	    tafel_audit_meeting_label(l.meeting_id), l.context
+	FROM tafel_audit_entries() l
 	JOIN cases c ON c.id = l.case_id
 	JOIN users u ON u.id = l.user_id
 	JOIN organisations o ON o.id = l.org_id
 	WHERE c.number = p_case_number
-	ORDER BY l.at, l.id
+	ORDER BY l.first_at, l.id
 $$;
 
--- What user Y saw between p_from and p_to.
-CREATE OR REPLACE FUNCTION tafel_audit_user(p_login text, p_from timestamptz,
+-- What user Y saw between p_from and p_to (an entry whose first..last
+-- span meets the period).
+DROP FUNCTION IF EXISTS tafel_audit_user(text, timestamptz, timestamptz);
+CREATE FUNCTION tafel_audit_user(p_login text, p_from timestamptz,
     p_to timestamptz)
-RETURNS TABLE (at timestamptz, case_number text, organisation text,
-    categories text[], meeting text, context text)
+RETURNS TABLE (first_at timestamptz, last_at timestamptz, count bigint,
+    case_number text, organisation text, categories text[], meeting text,
+    context text)
 LANGUAGE sql STABLE SET search_path = public AS $$
-	SELECT l.at, c.number, o.name, l.categories,
+	SELECT l.first_at, l.last_at, l.count, c.number, o.name, l.categories,
 	    tafel_audit_meeting_label(l.meeting_id), l.context
-	FROM audit_log l
+	FROM tafel_audit_entries() l
 	JOIN users u ON u.id = l.user_id
 	JOIN cases c ON c.id = l.case_id
 	JOIN organisations o ON o.id = l.org_id
 	WHERE u.login = p_login
-	    AND l.at >= coalesce(p_from, '-infinity')
-	    AND l.at <= coalesce(p_to, 'infinity')
-	ORDER BY l.at, l.id
+	    AND l.last_at >= coalesce(p_from, '-infinity')
+	    AND l.first_at <= coalesce(p_to, 'infinity')
+	ORDER BY l.first_at, l.id
 $$;
 
 CREATE OR REPLACE FUNCTION tafel_set_legal_hold(p_case_number text, p_on boolean)

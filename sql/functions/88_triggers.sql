@@ -24,6 +24,28 @@ BEGIN
 END
 $$;
 
+-- The push disclosures (0012) only grow: an update may move last_at
+-- forward, raise the count and add categories, nothing else; a delete
+-- only inside the retention purge (tafel.purge), like audit_log.
+CREATE OR REPLACE FUNCTION tafel_audit_disclosure_guard()
+RETURNS trigger LANGUAGE plpgsql SET search_path = public AS $$
+BEGIN
+	IF TG_OP = 'DELETE' AND current_setting('tafel.purge', true) = 'on' THEN
+		RETURN OLD;
+	END IF;
+	IF TG_OP = 'UPDATE' AND NEW.id = OLD.id AND NEW.user_id = OLD.user_id
+	    AND NEW.case_id = OLD.case_id AND NEW.day = OLD.day
+	    AND NEW.meeting_id = OLD.meeting_id AND NEW.org_id = OLD.org_id
+	    AND NEW.context = OLD.context AND NEW.first_at = OLD.first_at
+	    AND NEW.last_at >= OLD.last_at AND NEW.count >= OLD.count
+	    AND NEW.categories @> OLD.categories THEN
+		RETURN NEW;
+	END IF;
+	RAISE EXCEPTION USING ERRCODE = 'TF010',
+	    MESSAGE = 'the audit log is append-only';
+END
+$$;
+
 -- attendance.present -> attendance_periods: an arrival opens a period
 -- (not at a closed meeting), a departure ends the open one.
 CREATE OR REPLACE FUNCTION tafel_attendance_period()
@@ -57,6 +79,13 @@ CREATE OR REPLACE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE
 	ON audit_log FOR EACH ROW EXECUTE FUNCTION tafel_audit_log_guard();
 CREATE OR REPLACE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
 	FOR EACH STATEMENT EXECUTE FUNCTION tafel_audit_log_guard();
+
+CREATE OR REPLACE TRIGGER audit_disclosures_grow_only BEFORE UPDATE OR DELETE
+	ON audit_disclosures FOR EACH ROW
+	EXECUTE FUNCTION tafel_audit_disclosure_guard();
+CREATE OR REPLACE TRIGGER audit_disclosures_no_truncate BEFORE TRUNCATE
+	ON audit_disclosures FOR EACH STATEMENT
+	EXECUTE FUNCTION tafel_audit_disclosure_guard();
 
 CREATE OR REPLACE TRIGGER attendance_periods_track
 	AFTER INSERT OR UPDATE OF present ON attendance

@@ -1,6 +1,7 @@
 -- Events per viewer (0005): tafel_events_for / tafel_events_for_viewer
 -- render a change for each viewer, NULL for those who may not see it, and
--- audit what they got; tafel_changes_since carries only a skeleton.
+-- audit what they got (as disclosures, 0012); tafel_changes_since carries
+-- only a skeleton.
 
 CREATE FUNCTION test_case_of(p_person text) RETURNS bigint LANGUAGE sql AS $$
 	SELECT case_id FROM persons WHERE name = p_person
@@ -20,6 +21,7 @@ DECLARE
 	v_seq bigint;
 	v_seqs bigint[] := '{}';
 	v_n bigint;
+	v_d bigint;
 	ev jsonb[];
 	v jsonb;
 BEGIN
@@ -40,6 +42,7 @@ BEGIN
 	    jsonb_build_object('user_id', test_uid('woningcorporatie'),
 		'presentation_meeting', v_wzt));
 	v_n := (SELECT max(id) FROM audit_log);
+	v_d := (SELECT coalesce(max(id), 0) FROM audit_disclosures);
 	SELECT array_agg(event ORDER BY idx) INTO ev
 	FROM tafel_events_for(v_seq, v_viewers);
 	ASSERT cardinality(ev) = 6;
@@ -55,12 +58,16 @@ BEGIN
 	ASSERT ev[5] -> 'case' -> 'persons' -> 0 ->> 'name' = 'J. B.',
 	    'the GP is present: nothing personal on the screen';
 	ASSERT ev[6] IS NULL, 'only the chair or an admin presents';
-	-- audit: police and housing (event); nothing for the others
-	ASSERT (SELECT array_agg(user_id ORDER BY id) FROM audit_log WHERE id > v_n)
-	    = ARRAY[test_uid('politie'), test_uid('woningcorporatie')];
-	ASSERT (SELECT bool_and(context = 'event' AND case_id = c1) FROM audit_log
-	    WHERE id > v_n);
-	ASSERT (SELECT categories FROM audit_log WHERE id > v_n ORDER BY id LIMIT 1)
+	-- audit: police and housing (event disclosures, 0012); nothing for
+	-- the others, and no per-event rows in audit_log
+	ASSERT NOT EXISTS (SELECT 1 FROM audit_log WHERE id > v_n);
+	ASSERT (SELECT array_agg(user_id ORDER BY user_id) FROM audit_disclosures
+	    WHERE id > v_d) = (SELECT array_agg(x ORDER BY x) FROM unnest(ARRAY[
+		test_uid('politie'), test_uid('woningcorporatie')]) x);
+	ASSERT (SELECT bool_and(context = 'event' AND case_id = c1 AND count = 1)
+	    FROM audit_disclosures WHERE id > v_d);
+	ASSERT (SELECT categories FROM audit_disclosures WHERE id > v_d
+	    AND user_id = test_uid('politie'))
 	    = '{person_names,birth_dates,case_summary}';
 
 	-- an action point on the SSO's c2 owned by probation: the OM (SSO

@@ -57,6 +57,12 @@ BEGIN
 	PERFORM tafel_get_case(test_uid('politie'), (v_old ->> 'id')::bigint);
 	v_audit := (SELECT count(*) FROM audit_log WHERE case_id = (v_old ->> 'id')::bigint);
 	ASSERT v_audit > 0;
+	-- a pushed change of the case to the police: a disclosure (0012)
+	PERFORM tafel_events_for((SELECT max(seq) FROM changelog
+	    WHERE case_id = (v_old ->> 'id')::bigint),
+	    jsonb_build_array(jsonb_build_object('user_id', test_uid('politie'))));
+	ASSERT (SELECT count(*) FROM audit_disclosures
+	    WHERE case_id = (v_old ->> 'id')::bigint) = 1;
 
 	-- closed six years ago, six years ago under legal hold, one year ago
 	UPDATE cases SET status = 'closed', closed_at = now() - interval '6 years'
@@ -106,9 +112,11 @@ BEGIN
 	ASSERT NOT EXISTS (SELECT 1 FROM idempotency WHERE response::text LIKE '%Truus%');
 	ASSERT NOT EXISTS (SELECT 1 FROM idempotency i WHERE i.response ->> 'id'
 	    = v_old ->> 'id' AND i.op = 'create_case');
-	-- the audit log is kept
+	-- the audit log is kept, the push disclosures too
 	ASSERT (SELECT count(*) FROM audit_log WHERE case_id = (v_old ->> 'id')::bigint)
 	    = v_audit;
+	ASSERT (SELECT count(*) FROM audit_disclosures
+	    WHERE case_id = (v_old ->> 'id')::bigint) = 1;
 	-- purge_log: one row, counts only
 	ASSERT (SELECT count(*) FROM purge_log WHERE case_id = (v_old ->> 'id')::bigint) = 1;
 	SELECT * INTO r FROM purge_log WHERE case_id = (v_old ->> 'id')::bigint;
