@@ -8,6 +8,7 @@
 #include "compat.h"
 
 #include <event2/event.h>
+#include <json-c/json.h>
 
 #include "conn.h"
 #include "envelope.h"
@@ -286,14 +287,43 @@ col_int(PGresult *res, int row, int col)
 	    strtoll(PQgetvalue(res, row, col), NULL, 10);
 }
 
+/*
+ * A change-log row (the columns of tafel_changes_since) as a ring change;
+ * org_ids are set by the caller.
+ */
+static void
+change_fill(struct change *ch, uint64_t seq, int64_t at, int64_t actor_id,
+    const char *actor_name, int64_t meeting_id, int64_t case_id,
+    const char *payload)
+{
+	char err[256];
+
+	memset(ch, 0, sizeof *ch);
+	ch->seq = seq;
+	ch->event = (Tafel__Event *)pbjson_parse(&tafel__event__descriptor,
+	    payload, strlen(payload), err, sizeof err);
+	if (ch->event == NULL) {
+		log_error("push: change %" PRIu64 " unreadable: %s", seq, err);
+		ch->event = malloc(sizeof *ch->event);
+		if (ch->event == NULL)
+			fatal("malloc");
+		tafel__event__init(ch->event);
+	}
+	ch->event->seq = seq;
+	ch->event->at = at;
+	ch->event->by_user_id = actor_id;
+	pb_string_set(&ch->event->by_user_name, actor_name);
+	ch->meeting_id = meeting_id;
+	ch->case_id = case_id;
+}
+
 /* Reads one batch of change-log rows after last_seq. */
 static void
 fetch_done(void *arg, struct db_result *r)
 {
 	int i, n;
 	struct change ch;
-	char err[256];
-	const char *payload;
+	uint64_t seq;
 
 	(void)arg;
 	push.fetching = 0;
@@ -305,28 +335,13 @@ fetch_done(void *arg, struct db_result *r)
 	}
 	n = PQntuples(r->res);
 	for (i = 0; i < n; i++) {
-		memset(&ch, 0, sizeof ch);
-		ch.seq = (uint64_t)col_int(r->res, i, 0);
-		if (ch.seq <= push.last_seq)
-			continue;
-		payload = PQgetvalue(r->res, i, 7);
-		ch.event = (Tafel__Event *)pbjson_parse(&tafel__event__descriptor,
-		    payload, strlen(payload), err, sizeof err);
-		if (ch.event == NULL) {
-			log_error("push: change %" PRIu64 " unreadable: %s",
-			    ch.seq, err);
-			ch.event = malloc(sizeof *ch.event);
-			if (ch.event == NULL)
-				fatal("malloc");
-			tafel__event__init(ch.event);
-		}
-		ch.event->seq = ch.seq;
-		ch.event->at = col_int(r->res, i, 1);
-		ch.event->by_user_id = col_int(r->res, i, 2);
-		pb_string_set(&ch.event->by_user_name, PQgetisnull(r->res, i,
-		    3) ? "" : PQgetvalue(r->res, i, 3));
-		ch.meeting_id = col_int(r->res, i, 4);
-		ch.case_id = col_int(r->res, i, 5);
+		seq = (uint64_t)col_int(r->res, i, 0);
+		if (seq <= push.last_seq)
+			continue;	/* read already (or delivered locally) */
+		change_fill(&ch, seq, col_int(r->res, i, 1),
+		    col_int(r->res, i, 2), PQgetisnull(r->res, i, 3) ? "" :
+		    PQgetvalue(r->res, i, 3), col_int(r->res, i, 4),
+		    col_int(r->res, i, 5), PQgetvalue(r->res, i, 7));
 		parse_id_array(PQgetvalue(r->res, i, 6), &ch.org_ids,
 		    &ch.n_org_ids);
 		push_change(&ch);
@@ -341,6 +356,65 @@ fetch_done(void *arg, struct db_result *r)
 		push.again = 0;
 		push_fetch();
 	}
+}
+
+static int64_t
+jint(struct json_object *a, size_t i)
+{
+	return json_object_get_int64(json_object_array_get_idx(a, i));
+}
+
+/*
+ * The changes a write committed on this node, from its own answer
+ * (tafel_write_routed): appended to the ring and delivered at once when
+ * they follow the newest change read, with nothing missing before them.
+ * Otherwise (an earlier change from elsewhere not read yet, the window not
+ * loaded) the notification's read brings them, in order.  Either way a seq
+ * enters the ring once: both paths skip what is <= last_seq.
+ */
+void
+push_local_changes(const char *json)
+{
+	struct json_object *arr, *row, *ids, *payload;
+	struct change ch;
+	uint64_t seq;
+	size_t i, n, k;
+
+	if (json == NULL || !push.loaded || push.ring == NULL)
+		return;
+	if ((arr = json_tokener_parse(json)) == NULL)
+		return;
+	if (!json_object_is_type(arr, json_type_array))
+		goto out;
+	n = json_object_array_length(arr);
+	for (i = 0; i < n; i++) {
+		row = json_object_array_get_idx(arr, i);
+		if (!json_object_is_type(row, json_type_array) ||
+		    json_object_array_length(row) != 8)
+			break;
+		seq = (uint64_t)jint(row, 0);
+		if (seq <= push.last_seq)
+			continue;	/* the notification's read was first */
+		if (seq != push.last_seq + 1)
+			break;		/* a gap: the read fills it, in order */
+		payload = json_object_array_get_idx(row, 7);
+		change_fill(&ch, seq, jint(row, 1), jint(row, 2),
+		    json_object_get_string(json_object_array_get_idx(row, 3)),
+		    jint(row, 4), jint(row, 5), json_object_to_json_string_ext(
+		    payload, JSON_C_TO_STRING_PLAIN));
+		ids = json_object_array_get_idx(row, 6);
+		if (json_object_is_type(ids, json_type_array) &&
+		    (k = json_object_array_length(ids)) > 0) {
+			ch.org_ids = xreallocarray(NULL, k, sizeof *ch.org_ids);
+			for (ch.n_org_ids = 0; ch.n_org_ids < k; ch.n_org_ids++)
+				ch.org_ids[ch.n_org_ids] = jint(ids,
+				    ch.n_org_ids);
+		}
+		push.local++;
+		push_change(&ch);
+	}
+out:
+	json_object_put(arr);
 }
 
 static void
@@ -384,7 +458,17 @@ start_done(void *arg, struct db_result *r)
 static void
 on_notify(const char *payload)
 {
-	(void)payload;	/* the row is read from the table, in order */
+	char *end;
+	unsigned long long seq = strtoull(payload, &end, 10);
+
+	/*
+	 * The payload is the change's seq; the row is read from the table, in
+	 * order.  A change this node already has (delivered from its own
+	 * write's answer) needs no read.
+	 */
+	if (push.loaded && end != payload && *end == '\0' &&
+	    seq <= push.last_seq)
+		return;
 	if (push.last_seq != 0 || push.loaded)
 		push_fetch();
 }
@@ -763,6 +847,7 @@ push_subscribe(struct conn *c, const Tafel__Envelope *env,
 	sub_drop(c, q->topic, q->meeting_id);	/* re-subscribing replaces */
 
 	s = xcalloc(1, sizeof *s);
+	s->id = ++push.next_sub_id;
 	s->c = c;
 	s->topic = q->topic;
 	s->meeting_id = q->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING ?
@@ -841,6 +926,7 @@ push_get_stats(struct push_stats *st)
 	memset(st, 0, sizeof *st);
 	st->last_seq = push.last_seq;
 	st->dispatched_seq = push.dispatched_seq;
+	st->local = push.local;
 	st->ring_count = push.count;
 	if (push.ring == NULL)
 		return;

@@ -23,6 +23,13 @@ void push_unsubscribe(struct conn *c, const Tafel__Envelope *env,
 /* Drops every subscription of c (logout, disconnect). */
 void push_unsubscribe_all(struct conn *c);
 
+/*
+ * The change-log rows a write on this node committed (the JSON `changes`
+ * of tafel_write_routed, or NULL): delivered at once when nothing before
+ * them is missing; the notification path covers the rest.
+ */
+void push_local_changes(const char *json);
+
 /* The newest change-log sequence number this server has read. */
 uint64_t push_last_seq(void);
 
@@ -30,6 +37,7 @@ uint64_t push_last_seq(void);
 struct push_stats {
 	uint64_t last_seq;		/* newest committed change read */
 	uint64_t dispatched_seq;	/* newest handed to the subscribers */
+	uint64_t local;			/* taken from this node's writes */
 	size_t ring_count;		/* changes kept for resuming */
 	unsigned subs, subs_live;	/* subscriptions; of which live */
 };
