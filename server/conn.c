@@ -393,20 +393,22 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 	    c->addr);
 }
 
-void
-conn_send(struct conn *c, const Tafel__Envelope *env)
+/*
+ * Where the next frame for c goes: its cork buffer or its bufferevent, or
+ * NULL when c is dead or over the output limit (then dropped).
+ */
+static struct evbuffer *
+conn_out(struct conn *c)
 {
-	struct evbuffer *out;
-
 	if (c->state == CONN_DEAD || c->bev == NULL)
-		return;
+		return NULL;
 	if (conn_queued(c) > (size_t)srv.cfg.outbuf_limit) {
 		log_warn("conn %llu (%s): %zu bytes queued, client is not "
 		    "reading; disconnecting", (unsigned long long)c->id,
 		    c->addr, conn_queued(c));
 		/* One way: the caller may still hold c's session and subs. */
 		conn_drop(c);
-		return;
+		return NULL;
 	}
 	if (cork_depth > 0 && c->state == CONN_READY) {
 		if (c->cork == NULL && (c->cork = evbuffer_new()) == NULL)
@@ -417,9 +419,18 @@ conn_send(struct conn *c, const Tafel__Envelope *env)
 			corked = c;
 			conn_ref(c);
 		}
-		out = c->cork;
-	} else
-		out = bufferevent_get_output(c->bev);
+		return c->cork;
+	}
+	return bufferevent_get_output(c->bev);
+}
+
+void
+conn_send(struct conn *c, const Tafel__Envelope *env)
+{
+	struct evbuffer *out;
+
+	if ((out = conn_out(c)) == NULL)
+		return;
 	if (frame_encode(out, env, TAFEL_MAX_FRAME) != 0) {
 		log_error("conn %llu: %s frame too large to send",
 		    (unsigned long long)c->id, envelope_body_name(env->body_case));
@@ -432,6 +443,18 @@ conn_send(struct conn *c, const Tafel__Envelope *env)
 			    "larger than the frame limit; ask for less", NULL);
 		return;
 	}
+	c->frames_out++;
+}
+
+void
+conn_send_frame(struct conn *c, const void *frame, size_t len)
+{
+	struct evbuffer *out;
+
+	if ((out = conn_out(c)) == NULL)
+		return;
+	if (evbuffer_add(out, frame, len) != 0)
+		fatal("evbuffer_add");
 	c->frames_out++;
 }
 

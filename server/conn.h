@@ -90,6 +90,13 @@ void conn_send(struct conn *c, const Tafel__Envelope *env);
 void conn_cork_begin(void);
 void conn_cork_end(void);
 
+/*
+ * Queues one frame already encoded (header included, at most
+ * TAFEL_MAX_FRAME): the same bytes for many connections are packed once.
+ * The output limit and corking apply as for conn_send.
+ */
+void conn_send_frame(struct conn *c, const void *frame, size_t len);
+
 /* Queues an Error answering request_id. */
 void conn_send_error(struct conn *c, uint64_t request_id,
     Tafel__ErrorCode code, const char *message, const char *field);

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "pbjson.h"
 #include "privacy.h"
+#include "proto.h"
 #include "push-int.h"
 #include "server.h"
 #include "session.h"
@@ -87,36 +88,50 @@ static struct event *deliver_retry;	/* re-sends failed deliveries */
 
 static void deliver_send(struct delivery *d);
 
+/* Moves a message field of the rendered event over to the trimmed one. */
+#define TAKE(f) do { t->f = ev->f; ev->f = NULL; any |= t->f != NULL; } while (0)
+
 /*
  * A list topic's event: only the records of its kinds (mask, LIST_*) move
- * over from the rendered event ev, which is freed.  NULL when none of them
- * is left (the viewer may not see the record).
+ * over from the rendered event ev, which is freed.  The case list takes
+ * every case-level record (the case, its persons, contributions, goals,
+ * links, information rounds, proposals and action points).  NULL when none
+ * of them is left (the viewer may not see the record).
  */
 static Tafel__Event *
 event_trim(Tafel__Event *ev, unsigned mask)
 {
 	Tafel__Event *t = xcalloc(1, sizeof *t);
+	int any = 0;
 
 	tafel__event__init(t);
-	if ((mask & LIST_MEETING) != 0) {
-		t->meeting = ev->meeting;
-		ev->meeting = NULL;
-	}
+	if ((mask & LIST_MEETING) != 0)
+		TAKE(meeting);
 	if ((mask & LIST_CASE) != 0) {
-		t->case_ = ev->case_;
-		ev->case_ = NULL;
+		TAKE(case_);
+		TAKE(person);
+		TAKE(contribution);
+		TAKE(goal);
+		TAKE(person_link);
+		TAKE(info_round);
+		TAKE(proposal);
+		TAKE(action_point);
+		t->n_actions = ev->n_actions;
+		t->actions = ev->actions;
+		ev->n_actions = 0;
+		ev->actions = NULL;
+		any |= t->n_actions > 0;
 	}
-	if ((mask & LIST_NOMINATION) != 0) {
-		t->nomination = ev->nomination;
-		ev->nomination = NULL;
-	}
+	if ((mask & LIST_NOMINATION) != 0)
+		TAKE(nomination);
 	tafel__event__free_unpacked(ev, NULL);
-	if (t->meeting == NULL && t->case_ == NULL && t->nomination == NULL) {
+	if (!any) {
 		tafel__event__free_unpacked(t, NULL);
 		return NULL;
 	}
 	return t;
 }
+#undef TAKE
 
 /* One event JSON (from the database) of change ch as an Event; NULL: unreadable. */
 static Tafel__Event *
@@ -207,6 +222,53 @@ delivery_free(struct delivery *d)
 	free(d);
 }
 
+/* A class's event encoded once, as a frame, per value of gone. */
+struct packed {
+	uint8_t *frame;
+	size_t len;
+};
+
+static void
+packed_clear(struct packed p[2])
+{
+	free(p[0].frame);
+	free(p[1].frame);
+	memset(p, 0, 2 * sizeof *p);
+}
+
+/*
+ * Queues the class's shared event to c (whose connection the server's own
+ * filter leaves alone, so every member gets the same bytes): packed once
+ * per class and gone value, then copied to each socket.
+ */
+static void
+shared_send(struct conn *c, Tafel__Event *ev, int gone, struct packed p[2])
+{
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
+	size_t n;
+
+	if (p[gone].frame == NULL) {
+		ev->gone = gone;
+		env.body_case = TAFEL__ENVELOPE__BODY_EVENT;
+		env.event = ev;
+		n = tafel__envelope__get_packed_size(&env);
+		if (n > TAFEL_MAX_FRAME) {
+			event_send(c, ev, gone);	/* logs, resyncs */
+			return;
+		}
+		p[gone].frame = xmalloc(TAFEL_FRAME_HEADER + n);
+		p[gone].frame[0] = (uint8_t)(n >> 24);
+		p[gone].frame[1] = (uint8_t)(n >> 16);
+		p[gone].frame[2] = (uint8_t)(n >> 8);
+		p[gone].frame[3] = (uint8_t)n;
+		tafel__envelope__pack(&env, p[gone].frame + TAFEL_FRAME_HEADER);
+		p[gone].len = TAFEL_FRAME_HEADER + n;
+	}
+	conn_send_frame(c, p[gone].frame, p[gone].len);
+	if (ev->attendance != NULL)
+		conn_send_resync(c);	/* as event_send */
+}
+
 /* Does the viewer still have one of the subscriptions the change was for? */
 static int
 viewer_current(const struct viewer *v)
@@ -231,6 +293,7 @@ delivery_send_events(struct delivery *d)
 {
 	struct change *ch = ring_find(d->seq);
 	PGresult *res = d->res;
+	struct packed packed[2] = { { NULL, 0 }, { NULL, 0 } };
 	Tafel__Event *shared = NULL;
 	const char *shared_json = NULL;
 	int i, n, idx;
@@ -262,15 +325,17 @@ delivery_send_events(struct delivery *d)
 		if (shared == NULL || strcmp(shared_json, json) != 0) {
 			if (shared != NULL)
 				tafel__event__free_unpacked(shared, NULL);
+			packed_clear(packed);
 			shared_json = json;
 			if ((shared = event_parse(ch, json, v->c->id)) == NULL)
 				continue;
 			event_stamp(shared, ch);
 		}
-		event_send(v->c, shared, v->gone);
+		shared_send(v->c, shared, v->gone != 0, packed);
 	}
 	if (shared != NULL)
 		tafel__event__free_unpacked(shared, NULL);
+	packed_clear(packed);
 }
 
 /*

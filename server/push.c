@@ -136,6 +136,18 @@ sub_remove_case(struct sub *s, int64_t case_id)
 	}
 }
 
+/*
+ * TOPIC_CASES (20) is an alias of TOPIC_CASE_LIST (3), kept for clients
+ * of before the merge: one subscription carries the case list and every
+ * case-level change (docs/protocol.md 8.1).
+ */
+static Tafel__SubscribeTopic
+topic_canonical(Tafel__SubscribeTopic topic)
+{
+	return topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASES ?
+	    TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASE_LIST : topic;
+}
+
 int
 topic_is_list(Tafel__SubscribeTopic topic)
 {
@@ -183,7 +195,9 @@ sub_wants(struct sub *s, const struct change *ch)
 	case LIST_MEETING:
 		return ev->meeting != NULL;
 	case LIST_CASE:
-		return ev->case_ != NULL;
+		/* every case-level change: the case record, its persons,
+		 * contributions, goals, links, rounds and actions */
+		return ch->case_id != 0 || ev->case_ != NULL;
 	case LIST_NOMINATION:
 		return ev->nomination != NULL;
 	default:
@@ -196,9 +210,6 @@ sub_wants(struct sub *s, const struct change *ch)
 		    ch->event->info_round != NULL ||
 		    ch->event->agenda_published != NULL) &&
 		    has_id(ch->org_ids, ch->n_org_ids, s->c->session->org_id);
-	/* Every case change; the database drops cases the user does not know. */
-	if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASES)
-		return ch->case_id != 0;
 	if (ch->meeting_id == s->meeting_id) {
 		for (i = 0; i < ev->n_agenda_items; i++) {
 			if (ev->agenda_items[i]->meeting_id != s->meeting_id)
@@ -661,9 +672,6 @@ sub_snapshot(struct sub_setup *st)
 	if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING)
 		db_call("SELECT tafel_snapshot($1::bigint, $2::bigint, "
 		    "$3::boolean)", 3, params, subscribe_done, st);
-	else if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASES)
-		db_call("SELECT tafel_cases_snapshot($1::bigint)", 1, params,
-		    subscribe_done, st);
 	else if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_INBOX)
 		db_call("SELECT tafel_inbox_snapshot($1::bigint)", 1, params,
 		    subscribe_done, st);
@@ -824,37 +832,38 @@ push_subscribe(struct conn *c, const Tafel__Envelope *env,
     const struct request_handler *h)
 {
 	const Tafel__SubscribeRequest *q = env->subscribe;
+	Tafel__SubscribeTopic topic;
 	struct sub_setup *st;
 	struct sub *s;
 
 	(void)h;
-	if (q->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING &&
+	topic = topic_canonical(q->topic);
+	if (topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING &&
 	    q->meeting_id <= 0) {
 		conn_send_error(c, env->request_id,
 		    TAFEL__ERROR_CODE__OUT_OF_RANGE,
 		    "meeting_id must be a positive id", "meeting_id");
 		return;
 	}
-	if (q->topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING &&
-	    q->topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS &&
-	    q->topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASES &&
-	    q->topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_INBOX &&
-	    !topic_is_list(q->topic)) {
+	if (topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING &&
+	    topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS &&
+	    topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_INBOX &&
+	    !topic_is_list(topic)) {
 		conn_send_error(c, env->request_id,
 		    TAFEL__ERROR_CODE__OUT_OF_RANGE, "unknown topic", "topic");
 		return;
 	}
-	sub_drop(c, q->topic, q->meeting_id);	/* re-subscribing replaces */
+	sub_drop(c, topic, q->meeting_id);	/* re-subscribing replaces */
 
 	s = xcalloc(1, sizeof *s);
 	s->id = ++push.next_sub_id;
 	s->c = c;
-	s->topic = q->topic;
-	s->meeting_id = q->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING ?
+	s->topic = topic;
+	s->meeting_id = topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING ?
 	    q->meeting_id : 0;
 	s->presentation = q->presentation &&
-	    q->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING;
-	s->include_closed = q->include_closed && topic_is_list(q->topic);
+	    topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING;
+	s->include_closed = q->include_closed && topic_is_list(topic);
 	s->next = c->session->subs;
 	c->session->subs = s;
 	TAILQ_INSERT_TAIL(&push.subs, s, entry);
@@ -907,7 +916,7 @@ push_unsubscribe(struct conn *c, const Tafel__Envelope *env,
 	Tafel__Envelope out = TAFEL__ENVELOPE__INIT;
 
 	(void)h;
-	if (!sub_drop(c, q->topic, q->meeting_id)) {
+	if (!sub_drop(c, topic_canonical(q->topic), q->meeting_id)) {
 		conn_send_error(c, env->request_id,
 		    TAFEL__ERROR_CODE__NOT_FOUND, "not subscribed", NULL);
 		return;
