@@ -26,13 +26,15 @@
  * that viewer and recorded in the read audit, and then passes the server's
  * own coarse filter (privacy.c).
  *
- * Delivery is pipelined: up to DELIVER_IN_FLIGHT changes have their
+ * Delivery is pipelined: up to deliver_limit() changes have their
  * rendering query out at once (the pool runs them side by side), kept in
  * `flight` in sequence order.  An answer that comes early waits there (its
  * result kept) until every earlier change was sent, so every connection
  * receives its events in strictly increasing seq.  Frames queued to a
- * socket during one flush go out coalesced (conn_cork_all).
+ * socket during one flush go out coalesced (conn_cork_begin/end).
  */
+
+#define VIEWER_SUBS 4
 
 struct viewer {
 	struct conn *c;			/* referenced until delivered */
@@ -47,10 +49,9 @@ struct viewer {
 	 * them were dropped or replaced before the answer's turn, the event
 	 * is not sent: a replacement's snapshot or replay already covers it.
 	 */
-	uint64_t subs[4];
+	uint64_t subs[VIEWER_SUBS];
 	unsigned n_subs;
 };
-#define VIEWER_SUBS 4
 
 struct delivery {
 	uint64_t seq;

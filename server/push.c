@@ -383,7 +383,7 @@ jint(struct json_object *a, size_t i)
  * loaded) the notification's read brings them, in order.  Either way a seq
  * enters the ring once: both paths skip what is <= last_seq.
  */
-void
+static void
 push_local_changes(const char *json)
 {
 	struct json_object *arr, *row, *ids, *payload;
@@ -531,6 +531,7 @@ push_start(void)
 	TAILQ_INIT(&push.subs);
 	push.retry = evtimer_new(srv.base, retry_cb, NULL);
 	session_set_end_hook(push_unsubscribe_all);
+	request_set_changes_hook(push_local_changes);
 	waiting_timer = evtimer_new(srv.base, waiting_timer_cb, NULL);
 	deliver_start();
 	db_listen(PUSH_CHANNEL, on_notify, on_listen_ready);

@@ -23,13 +23,6 @@ void push_unsubscribe(struct conn *c, const Tafel__Envelope *env,
 /* Drops every subscription of c (logout, disconnect). */
 void push_unsubscribe_all(struct conn *c);
 
-/*
- * The change-log rows a write on this node committed (the JSON `changes`
- * of tafel_write_routed, or NULL): delivered at once when nothing before
- * them is missing; the notification path covers the rest.
- */
-void push_local_changes(const char *json);
-
 /* The newest change-log sequence number this server has read. */
 uint64_t push_last_seq(void);
 

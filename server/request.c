@@ -10,7 +10,6 @@
 #include "log.h"
 #include "pbjson.h"
 #include "privacy.h"
-#include "push.h"
 #include "session.h"
 #include "xmalloc.h"
 
@@ -169,9 +168,18 @@ request_done(void *arg, struct db_result *res)
 	req_free(r);
 }
 
+static void (*changes_hook)(const char *changes_json);
+
+void
+request_set_changes_hook(void (*fn)(const char *changes_json))
+{
+	changes_hook = fn;
+}
+
 /*
  * A write's answer also carries the changes it committed: they go to this
- * node's subscribers at once, after the writer's own answer.
+ * node's subscribers at once (through push's hook), after the writer's own
+ * answer.
  */
 static void
 write_done(void *arg, struct db_result *res)
@@ -182,7 +190,8 @@ write_done(void *arg, struct db_result *res)
 	    PQnfields(res->res) >= 2 && !PQgetisnull(res->res, 0, 1))
 		changes = PQgetvalue(res->res, 0, 1);
 	request_done(arg, res);
-	push_local_changes(changes);
+	if (changes_hook != NULL && changes != NULL)
+		changes_hook(changes);
 }
 
 /*

@@ -336,7 +336,27 @@ test_two_nodes_once(void **state)
 		    "in order\n", 'A' + i, got, expect);
 		assert_int_equal(got, expect);
 	}
-	/* node A delivered (some of) its own writes from their answers */
+	/*
+	 * One more write on A, alone: A has read everything before it, so it
+	 * takes the change from the write's answer (its notification then
+	 * starts no read, or the read skips it); each subscriber gets it once.
+	 */
+	snprintf(text, sizeof text, "twee knopen alleen");
+	env.idempotency_key = (char *)harness_key();
+	m = tclient_call(&wa, &env, 20000);
+	assert_non_null(m);
+	assert_int_equal(m->body_case, B(ACTION_POINT));
+	frame_free(m);
+	for (i = 0; i < 2; i++) {
+		m = tclient_event(subs[i], 10000);
+		assert_non_null(m);
+		assert_true(m->event->seq > last);
+		frame_free(m);
+		m = tclient_event(subs[i], 500);
+		if (m != NULL)
+			fail_msg("node %c: a second copy, %llu", 'A' + i,
+			    (unsigned long long)m->event->seq);
+	}
 	assert_true(node_local_changes(&node_a) > local_a);
 	tclient_close(&wa);
 	tclient_close(&wb);
