@@ -532,7 +532,7 @@ cmd_subscribe_cases(struct batch *b, struct cmd_args *a)
 	Tafel__SubscribeRequest r = TAFEL__SUBSCRIBE_REQUEST__INIT;
 
 	(void)a;
-	r.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASES;
+	r.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASE_LIST;
 	b->wait_rid = net_send_body(b->net, TAFEL__ENVELOPE__BODY_SUBSCRIBE, &r,
 	    NET_REQ_READ, NULL, on_subscribed_cases, b);
 	return 0;

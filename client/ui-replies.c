@@ -197,14 +197,6 @@ on_sub_nominations(struct net *n, const Tafel__Envelope *m, void *arg)
 	    m->subscribed->nominations : &empty);
 }
 
-/* TOPIC_CASES: only its events matter (contributions, goals and links of
- * the case on screen); the list itself comes from TOPIC_CASE_LIST. */
-static void
-on_sub_cases(struct net *n, const Tafel__Envelope *m, void *arg)
-{
-	subscribed_ok(arg, m);
-}
-
 static void
 subscribe(struct ui *u, int topic, int64_t meeting_id, uint64_t from)
 {
@@ -227,8 +219,6 @@ subscribe(struct ui *u, int topic, int64_t meeting_id, uint64_t from)
 		fn = on_sub_case_list;
 	else if (topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_NOMINATIONS)
 		fn = on_sub_nominations;
-	else if (topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASES)
-		fn = on_sub_cases;
 	net_send_body(u->net, TAFEL__ENVELOPE__BODY_SUBSCRIBE, &r,
 	    NET_REQ_VOLATILE, NULL, fn, u);
 }
@@ -312,8 +302,9 @@ on_ready(struct net *n, const Tafel__LoginResponse *l, int first, void *arg)
 	    u->org_subscribed ? u->org.seq : 0);
 	/* the lists stay live; after a reconnect a fresh snapshot of each */
 	subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING_LIST, 0, 0);
+	/* one subscription: the list and every change to its cases
+	 * (contributions, goals and links of the case on screen too) */
 	subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASE_LIST, 0, 0);
-	subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASES, 0, 0);
 	subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_NOMINATIONS, 0, 0);
 	if (u->meeting.meeting_id != 0)
 		subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING,

@@ -261,6 +261,8 @@ status_push(void)
 	    (int64_t)(st.last_seq - st.dispatched_seq) : 0));
 	json_object_object_add(o, "resume_window",
 	    json_object_new_int64((int64_t)st.ring_count));
+	json_object_object_add(o, "local_changes",
+	    json_object_new_int64((int64_t)st.local));
 	json_object_object_add(o, "subscriptions",
 	    json_object_new_int64(st.subs));
 	json_object_object_add(o, "subscriptions_live",

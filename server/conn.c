@@ -169,6 +169,8 @@ conn_unref(struct conn *c)
 	if (c->state != CONN_DEAD)
 		fatalx("conn %llu freed while %s", (unsigned long long)c->id,
 		    conn_state_name(c->state));
+	if (c->cork != NULL)
+		evbuffer_free(c->cork);
 	if (c->cert_org != conn_no_cert)
 		free((char *)c->cert_org);
 	if (c->cert_cn != conn_no_cert)
@@ -181,7 +183,48 @@ conn_queued(const struct conn *c)
 {
 	if (c->bev == NULL)
 		return 0;
-	return evbuffer_get_length(bufferevent_get_output(c->bev));
+	return evbuffer_get_length(bufferevent_get_output(c->bev)) +
+	    (c->cork != NULL ? evbuffer_get_length(c->cork) : 0);
+}
+
+static int cork_depth;
+static struct conn *corked;	/* connections holding frames */
+
+/* Moves c's held frames to its bufferevent in one piece. */
+static void
+conn_uncork(struct conn *c)
+{
+	size_t n;
+	unsigned char *p;
+
+	if (c->cork == NULL || (n = evbuffer_get_length(c->cork)) == 0)
+		return;
+	if (c->state != CONN_DEAD && c->bev != NULL &&
+	    (p = evbuffer_pullup(c->cork, -1)) != NULL)
+		bufferevent_write(c->bev, p, n);
+	evbuffer_drain(c->cork, n);
+}
+
+void
+conn_cork_begin(void)
+{
+	cork_depth++;
+}
+
+void
+conn_cork_end(void)
+{
+	struct conn *c;
+
+	if (cork_depth == 0 || --cork_depth > 0)
+		return;
+	while ((c = corked) != NULL) {
+		corked = c->cork_next;
+		c->cork_next = NULL;
+		c->corked = 0;
+		conn_uncork(c);
+		conn_unref(c);
+	}
 }
 
 /* Connections from ip that have not logged in yet. */
@@ -350,21 +393,45 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 	    c->addr);
 }
 
-void
-conn_send(struct conn *c, const Tafel__Envelope *env)
+/*
+ * Where the next frame for c goes: its cork buffer or its bufferevent, or
+ * NULL when c is dead or over the output limit (then dropped).
+ */
+static struct evbuffer *
+conn_out(struct conn *c)
 {
 	if (c->state == CONN_DEAD || c->bev == NULL)
-		return;
+		return NULL;
 	if (conn_queued(c) > (size_t)srv.cfg.outbuf_limit) {
 		log_warn("conn %llu (%s): %zu bytes queued, client is not "
 		    "reading; disconnecting", (unsigned long long)c->id,
 		    c->addr, conn_queued(c));
 		/* One way: the caller may still hold c's session and subs. */
 		conn_drop(c);
-		return;
+		return NULL;
 	}
-	if (frame_encode(bufferevent_get_output(c->bev), env,
-	    TAFEL_MAX_FRAME) != 0) {
+	if (cork_depth > 0 && c->state == CONN_READY) {
+		if (c->cork == NULL && (c->cork = evbuffer_new()) == NULL)
+			fatal("evbuffer_new");
+		if (!c->corked) {
+			c->corked = 1;
+			c->cork_next = corked;
+			corked = c;
+			conn_ref(c);
+		}
+		return c->cork;
+	}
+	return bufferevent_get_output(c->bev);
+}
+
+void
+conn_send(struct conn *c, const Tafel__Envelope *env)
+{
+	struct evbuffer *out;
+
+	if ((out = conn_out(c)) == NULL)
+		return;
+	if (frame_encode(out, env, TAFEL_MAX_FRAME) != 0) {
 		log_error("conn %llu: %s frame too large to send",
 		    (unsigned long long)c->id, envelope_body_name(env->body_case));
 		/* An event the client cannot get: it starts over. */
@@ -376,6 +443,18 @@ conn_send(struct conn *c, const Tafel__Envelope *env)
 			    "larger than the frame limit; ask for less", NULL);
 		return;
 	}
+	c->frames_out++;
+}
+
+void
+conn_send_frame(struct conn *c, const void *frame, size_t len)
+{
+	struct evbuffer *out;
+
+	if ((out = conn_out(c)) == NULL)
+		return;
+	if (evbuffer_add(out, frame, len) != 0)
+		fatal("evbuffer_add");
 	c->frames_out++;
 }
 
@@ -415,6 +494,7 @@ conn_close(struct conn *c, Tafel__ErrorCode code, const char *message)
 	}
 	if (c->state >= CONN_CLOSING)
 		return;		/* the Error did not fit: dropped */
+	conn_uncork(c);		/* held frames go before the close */
 	conn_set_state(c, CONN_CLOSING);
 	/*
 	 * Input is still read (and discarded, see conn_read_cb) so that

@@ -48,6 +48,9 @@ struct conn {
 	long long rate_window;		/* when that window started (s) */
 	uint64_t frames_in;		/* statistics */
 	uint64_t frames_out;
+	struct evbuffer *cork;		/* frames held during a cork, or NULL */
+	struct conn *cork_next;		/* corked list (referenced) */
+	int corked;			/* on the corked list */
 	TAILQ_ENTRY(conn) entry;	/* srv.conns */
 };
 
@@ -75,6 +78,24 @@ void conn_set_hooks(const struct conn_hooks *hooks);
  * connection, its session and subscriptions until they return to the loop.
  */
 void conn_send(struct conn *c, const Tafel__Envelope *env);
+
+/*
+ * Coalesced writes: between conn_cork_begin() and conn_cork_end() (which
+ * nest), frames for a READY connection collect in its own buffer and go to
+ * the TLS bufferevent in one piece at the end, so several events for one
+ * socket leave in one write and as few TLS records as possible.  The
+ * output limit counts them; conn_close flushes them first.  Call both from
+ * one callback (the loop never runs in between).
+ */
+void conn_cork_begin(void);
+void conn_cork_end(void);
+
+/*
+ * Queues one frame already encoded (header included, at most
+ * TAFEL_MAX_FRAME): the same bytes for many connections are packed once.
+ * The output limit and corking apply as for conn_send.
+ */
+void conn_send_frame(struct conn *c, const void *frame, size_t len);
 
 /* Queues an Error answering request_id. */
 void conn_send_error(struct conn *c, uint64_t request_id,

@@ -183,6 +183,7 @@ pgc_complete(struct pgc *c)
 {
 	struct db_query *q = c->query;
 	struct db_result r;
+	PGresult *taken;
 
 	c->query = NULL;
 	memset(&r, 0, sizeof r);
@@ -194,9 +195,12 @@ pgc_complete(struct pgc *c)
 		r.res = c->result;
 	} else
 		result_error(c->result, &r);
+	taken = r.res;
 	q->fn(q->arg, &r);
 	free(r.detail);
-	PQclear(c->result);
+	/* fn may have taken a successful result over (set r.res to NULL). */
+	if (taken == NULL || r.res != NULL)
+		PQclear(c->result);
 	c->result = NULL;
 	query_free(q);
 }

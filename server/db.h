@@ -14,7 +14,10 @@ struct db_result {
 	char *detail;		/* TF errors: JSON detail (CONFLICT record) */
 };
 
-/* Called on the loop thread; r and r->res are freed after it returns. */
+/*
+ * Called on the loop thread; r and r->res are freed after it returns,
+ * unless it takes r->res over (sets it to NULL; then it PQclear()s it).
+ */
 typedef void (*db_result_fn)(void *arg, struct db_result *r);
 
 /*

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "pbjson.h"
 #include "privacy.h"
+#include "proto.h"
 #include "push-int.h"
 #include "server.h"
 #include "session.h"
@@ -23,10 +24,17 @@
  * personal data); it routes changes to subscriptions.  What a viewer
  * receives is built by tafel_events_for() in the database, redacted for
  * that viewer and recorded in the read audit, and then passes the server's
- * own coarse filter (privacy.c).  Changes are delivered one at a time, in
- * sequence order: the next is dispatched when the previous one's query
- * answered.
+ * own coarse filter (privacy.c).
+ *
+ * Delivery is pipelined: up to deliver_limit() changes have their
+ * rendering query out at once (the pool runs them side by side), kept in
+ * `flight` in sequence order.  An answer that comes early waits there (its
+ * result kept) until every earlier change was sent, so every connection
+ * receives its events in strictly increasing seq.  Frames queued to a
+ * socket during one flush go out coalesced (conn_cork_begin/end).
  */
+
+#define VIEWER_SUBS 4
 
 struct viewer {
 	struct conn *c;			/* referenced until delivered */
@@ -35,13 +43,41 @@ struct viewer {
 	int64_t meeting_id;		/* meeting followed (chair's beamer_*) */
 	int gone;			/* left the list (see change_gone) */
 	unsigned list_mask;		/* 0: the whole event; else LIST_* */
+	/*
+	 * The subscriptions it was meant for (VIEWER_SUBS at most; more:
+	 * n_subs is VIEWER_SUBS + 1 and the check is skipped).  When all of
+	 * them were dropped or replaced before the answer's turn, the event
+	 * is not sent: a replacement's snapshot or replay already covers it.
+	 */
+	uint64_t subs[VIEWER_SUBS];
+	unsigned n_subs;
 };
 
 struct delivery {
 	uint64_t seq;
 	struct viewer *v;
 	size_t n;
+	PGresult *res;			/* the answer, kept until its turn */
+	int failed;			/* waiting for deliver_retry */
+	TAILQ_ENTRY(delivery) entry;	/* flight, in seq order */
 };
+
+/*
+ * How many changes may be rendering at once (and so how many answers the
+ * reorder buffer holds at most): twice the pool, so the pool never idles
+ * while answers wait for an earlier one.
+ */
+#define DELIVER_IN_FLIGHT_MIN	2
+static size_t
+deliver_limit(void)
+{
+	size_t n = 2 * (size_t)srv.cfg.db_pool_size;
+
+	return n < DELIVER_IN_FLIGHT_MIN ? DELIVER_IN_FLIGHT_MIN : n;
+}
+
+static TAILQ_HEAD(, delivery) flight = TAILQ_HEAD_INITIALIZER(flight);
+static size_t n_flight;
 
 /* A subscription's replay of ring changes it missed. */
 struct catch_up {
@@ -49,41 +85,54 @@ struct catch_up {
 	uint64_t upto;			/* s->seq after this round */
 };
 
-static struct event *deliver_retry;
-static struct delivery *pending;	/* the query in flight, for a retry */
+static struct event *deliver_retry;	/* re-sends failed deliveries */
 
 static void deliver_send(struct delivery *d);
 
+/* Moves a message field of the rendered event over to the trimmed one. */
+#define TAKE(f) do { t->f = ev->f; ev->f = NULL; any |= t->f != NULL; } while (0)
+
 /*
  * A list topic's event: only the records of its kinds (mask, LIST_*) move
- * over from the rendered event ev, which is freed.  NULL when none of them
- * is left (the viewer may not see the record).
+ * over from the rendered event ev, which is freed.  The case list takes
+ * every case-level record (the case, its persons, contributions, goals,
+ * links, information rounds, proposals and action points).  NULL when none
+ * of them is left (the viewer may not see the record).
  */
 static Tafel__Event *
 event_trim(Tafel__Event *ev, unsigned mask)
 {
 	Tafel__Event *t = xcalloc(1, sizeof *t);
+	int any = 0;
 
 	tafel__event__init(t);
-	if ((mask & LIST_MEETING) != 0) {
-		t->meeting = ev->meeting;
-		ev->meeting = NULL;
-	}
+	if ((mask & LIST_MEETING) != 0)
+		TAKE(meeting);
 	if ((mask & LIST_CASE) != 0) {
-		t->case_ = ev->case_;
-		ev->case_ = NULL;
+		TAKE(case_);
+		TAKE(person);
+		TAKE(contribution);
+		TAKE(goal);
+		TAKE(person_link);
+		TAKE(info_round);
+		TAKE(proposal);
+		TAKE(action_point);
+		t->n_actions = ev->n_actions;
+		t->actions = ev->actions;
+		ev->n_actions = 0;
+		ev->actions = NULL;
+		any |= t->n_actions > 0;
 	}
-	if ((mask & LIST_NOMINATION) != 0) {
-		t->nomination = ev->nomination;
-		ev->nomination = NULL;
-	}
+	if ((mask & LIST_NOMINATION) != 0)
+		TAKE(nomination);
 	tafel__event__free_unpacked(ev, NULL);
-	if (t->meeting == NULL && t->case_ == NULL && t->nomination == NULL) {
+	if (!any) {
 		tafel__event__free_unpacked(t, NULL);
 		return NULL;
 	}
 	return t;
 }
+#undef TAKE
 
 /* One event JSON (from the database) of change ch as an Event; NULL: unreadable. */
 static Tafel__Event *
@@ -169,45 +218,106 @@ delivery_free(struct delivery *d)
 
 	for (i = 0; i < d->n; i++)
 		conn_unref(d->v[i].c);
+	PQclear(d->res);
 	free(d->v);
 	free(d);
 }
 
+/* A class's event encoded once, as a frame, per value of gone. */
+struct packed {
+	uint8_t *frame;
+	size_t len;
+};
+
 static void
-deliver_done(void *arg, struct db_result *r)
+packed_clear(struct packed p[2])
 {
-	struct delivery *d = arg;
+	free(p[0].frame);
+	free(p[1].frame);
+	memset(p, 0, 2 * sizeof *p);
+}
+
+/*
+ * Queues the class's shared event to c (whose connection the server's own
+ * filter leaves alone, so every member gets the same bytes): packed once
+ * per class and gone value, then copied to each socket.
+ */
+static void
+shared_send(struct conn *c, Tafel__Event *ev, int gone, struct packed p[2])
+{
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
+	size_t n;
+
+	if (p[gone].frame == NULL) {
+		ev->gone = gone;
+		env.body_case = TAFEL__ENVELOPE__BODY_EVENT;
+		env.event = ev;
+		n = tafel__envelope__get_packed_size(&env);
+		if (n > TAFEL_MAX_FRAME) {
+			event_send(c, ev, gone);	/* logs, resyncs */
+			return;
+		}
+		p[gone].frame = xmalloc(TAFEL_FRAME_HEADER + n);
+		p[gone].frame[0] = (uint8_t)(n >> 24);
+		p[gone].frame[1] = (uint8_t)(n >> 16);
+		p[gone].frame[2] = (uint8_t)(n >> 8);
+		p[gone].frame[3] = (uint8_t)n;
+		tafel__envelope__pack(&env, p[gone].frame + TAFEL_FRAME_HEADER);
+		p[gone].len = TAFEL_FRAME_HEADER + n;
+	}
+	conn_send_frame(c, p[gone].frame, p[gone].len);
+	if (ev->attendance != NULL)
+		conn_send_resync(c);	/* as event_send */
+}
+
+/* Does the viewer still have one of the subscriptions the change was for? */
+static int
+viewer_current(const struct viewer *v)
+{
+	const struct sub *s;
+	unsigned k;
+
+	if (v->c->state != CONN_READY || v->c->session == NULL)
+		return 0;
+	if (v->n_subs > VIEWER_SUBS)
+		return 1;
+	for (s = v->c->session->subs; s != NULL; s = s->next)
+		for (k = 0; k < v->n_subs; k++)
+			if (s->id == v->subs[k])
+				return 1;
+	return 0;
+}
+
+/* Sends one answered change's events to its viewers. */
+static void
+delivery_send_events(struct delivery *d)
+{
 	struct change *ch = ring_find(d->seq);
+	PGresult *res = d->res;
+	struct packed packed[2] = { { NULL, 0 }, { NULL, 0 } };
 	Tafel__Event *shared = NULL;
 	const char *shared_json = NULL;
 	int i, n, idx;
 
-	if (r->code != 0) {
-		log_warn("push: delivering change %" PRIu64 " failed: %s; "
-		    "retrying", d->seq, r->message);
-		struct timeval tv = { 1, 0 };
-
-		pending = d;
-		evtimer_add(deliver_retry, &tv);
-		return;
-	}
 	/*
 	 * The rows of one rendering class come together with the same JSON:
 	 * it is parsed once and the same Event goes to every member whose
 	 * connection the server's own filter leaves alone.
 	 */
-	n = PQntuples(r->res);
+	n = PQntuples(res);
 	for (i = 0; ch != NULL && i < n; i++) {
 		struct viewer *v;
 		const char *json;
 
-		if (PQgetisnull(r->res, i, 1))
+		if (PQgetisnull(res, i, 1))
 			continue;	/* this viewer may not see the change */
-		idx = atoi(PQgetvalue(r->res, i, 0));
+		idx = atoi(PQgetvalue(res, i, 0));
 		if (idx < 0 || (size_t)idx >= d->n)
 			continue;
 		v = &d->v[idx];
-		json = PQgetvalue(r->res, i, 1);
+		if (!viewer_current(v))
+			continue;	/* unsubscribed, resubscribed, gone */
+		json = PQgetvalue(res, i, 1);
 		if (v->list_mask != 0 || v->c->state != CONN_READY ||
 		    !privacy_sees_personal_data(v->c)) {
 			send_event_json(v->c, ch, json, v->gone, v->list_mask);
@@ -216,17 +326,62 @@ deliver_done(void *arg, struct db_result *r)
 		if (shared == NULL || strcmp(shared_json, json) != 0) {
 			if (shared != NULL)
 				tafel__event__free_unpacked(shared, NULL);
+			packed_clear(packed);
 			shared_json = json;
 			if ((shared = event_parse(ch, json, v->c->id)) == NULL)
 				continue;
 			event_stamp(shared, ch);
 		}
-		event_send(v->c, shared, v->gone);
+		shared_send(v->c, shared, v->gone != 0, packed);
 	}
 	if (shared != NULL)
 		tafel__event__free_unpacked(shared, NULL);
-	delivery_free(d);
-	push.delivering = 0;
+	packed_clear(packed);
+}
+
+/*
+ * Sends the answered changes at the head of the flight, in seq order, and
+ * stops at the first one still rendering (or waiting for a retry).  The
+ * frames of one flush go to each socket in one write.
+ */
+static void
+deliver_flush(void)
+{
+	struct delivery *d;
+	int corked = 0;
+
+	while ((d = TAILQ_FIRST(&flight)) != NULL && d->res != NULL) {
+		if (!corked) {
+			conn_cork_begin();
+			corked = 1;
+		}
+		TAILQ_REMOVE(&flight, d, entry);
+		n_flight--;
+		delivery_send_events(d);
+		delivery_free(d);
+	}
+	if (corked)
+		conn_cork_end();
+}
+
+static void
+deliver_done(void *arg, struct db_result *r)
+{
+	struct delivery *d = arg;
+
+	if (r->code != 0) {
+		struct timeval tv = { 1, 0 };
+
+		log_warn("push: delivering change %" PRIu64 " failed: %s; "
+		    "retrying", d->seq, r->message);
+		/* Later answers wait for it: order beats speed. */
+		d->failed = 1;
+		evtimer_add(deliver_retry, &tv);
+		return;
+	}
+	d->res = r->res;
+	r->res = NULL;		/* kept until its turn; PQclear'd then */
+	deliver_flush();
 	deliver_pump();
 }
 
@@ -260,14 +415,17 @@ deliver_send(struct delivery *d)
 static void
 deliver_retry_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct delivery *d = pending;
+	struct delivery *d;
 
 	(void)fd;
 	(void)what;
 	(void)arg;
-	pending = NULL;
-	if (d != NULL)
-		deliver_send(d);
+	TAILQ_FOREACH(d, &flight, entry) {
+		if (d->failed) {
+			d->failed = 0;
+			deliver_send(d);
+		}
+	}
 }
 
 /* Who gets change ch: one viewer per connection with a live, interested sub. */
@@ -278,7 +436,8 @@ targets(const struct change *ch)
 	struct conn *c;
 	struct sub *s;
 	int want, full, gone, list_gone;
-	unsigned mask;
+	unsigned mask, nsub;
+	uint64_t ids[VIEWER_SUBS] = { 0 };
 	int64_t pres, followed;
 
 	d->seq = ch->seq;
@@ -286,13 +445,17 @@ targets(const struct change *ch)
 		if (c->state != CONN_READY || c->session == NULL)
 			continue;
 		want = full = gone = list_gone = 0;
-		mask = 0;
+		mask = nsub = 0;
 		pres = followed = 0;
 		for (s = c->session->subs; s != NULL; s = s->next) {
 			if (!s->live || ch->seq <= s->seq)
 				continue;
 			if (sub_wants(s, ch)) {
 				want = 1;
+				if (nsub < VIEWER_SUBS)
+					ids[nsub] = s->id;
+				if (nsub <= VIEWER_SUBS)
+					nsub++;
 				/*
 				 * One event per session: the whole one if
 				 * any meeting or org-actions subscription
@@ -322,6 +485,8 @@ targets(const struct change *ch)
 		d->v[d->n].meeting_id = followed;
 		d->v[d->n].gone = full ? gone : list_gone;
 		d->v[d->n].list_mask = full ? 0 : mask;
+		memcpy(d->v[d->n].subs, ids, sizeof ids);
+		d->v[d->n].n_subs = nsub;
 		conn_ref(c);
 		d->n++;
 	}
@@ -335,7 +500,7 @@ deliver_pump(void)
 	struct change *next;
 	size_t i;
 
-	while (!push.delivering) {
+	while (n_flight < deliver_limit()) {
 		/* The oldest change not yet handed to delivery. */
 		i = ring_search(push.dispatched_seq + 1);
 		if (i == push.count)
@@ -347,7 +512,8 @@ deliver_pump(void)
 			delivery_free(d);
 			continue;
 		}
-		push.delivering = 1;
+		TAILQ_INSERT_TAIL(&flight, d, entry);
+		n_flight++;
 		deliver_send(d);
 	}
 }
@@ -473,9 +639,16 @@ deliver_start(void)
 void
 deliver_free(void)
 {
-	if (pending != NULL) {
-		delivery_free(pending);
-		pending = NULL;
+	struct delivery *d;
+
+	/*
+	 * Only at exit, after the pool failed its queries: whatever is left
+	 * waits for a retry or holds an answer no one will send.
+	 */
+	while ((d = TAILQ_FIRST(&flight)) != NULL) {
+		TAILQ_REMOVE(&flight, d, entry);
+		n_flight--;
+		delivery_free(d);
 	}
 	if (deliver_retry != NULL) {
 		event_free(deliver_retry);

@@ -32,6 +32,7 @@ struct sub_setup {
 
 /* A session's interest in a meeting or in its organisation's actions. */
 struct sub {
+	uint64_t id;			/* unique in this process */
 	struct conn *c;
 	Tafel__SubscribeTopic topic;
 	int64_t meeting_id;		/* TOPIC_MEETING */
@@ -60,7 +61,8 @@ struct push {
 	struct event *retry;		/* re-reads after a failed read */
 	TAILQ_HEAD(, sub) subs;
 	uint64_t dispatched_seq;	/* newest change handed to delivery */
-	int delivering;			/* a delivery query is in flight */
+	uint64_t next_sub_id;
+	uint64_t local;			/* changes taken from own writes */
 };
 
 extern struct push push;

@@ -8,6 +8,7 @@
 #include "compat.h"
 
 #include <event2/event.h>
+#include <json-c/json.h>
 
 #include "conn.h"
 #include "envelope.h"
@@ -135,6 +136,18 @@ sub_remove_case(struct sub *s, int64_t case_id)
 	}
 }
 
+/*
+ * TOPIC_CASES (20) is an alias of TOPIC_CASE_LIST (3), kept for clients
+ * of before the merge: one subscription carries the case list and every
+ * case-level change (docs/protocol.md 8.1).
+ */
+static Tafel__SubscribeTopic
+topic_canonical(Tafel__SubscribeTopic topic)
+{
+	return topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASES ?
+	    TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASE_LIST : topic;
+}
+
 int
 topic_is_list(Tafel__SubscribeTopic topic)
 {
@@ -182,7 +195,9 @@ sub_wants(struct sub *s, const struct change *ch)
 	case LIST_MEETING:
 		return ev->meeting != NULL;
 	case LIST_CASE:
-		return ev->case_ != NULL;
+		/* every case-level change: the case record, its persons,
+		 * contributions, goals, links, rounds and actions */
+		return ch->case_id != 0 || ev->case_ != NULL;
 	case LIST_NOMINATION:
 		return ev->nomination != NULL;
 	default:
@@ -195,9 +210,6 @@ sub_wants(struct sub *s, const struct change *ch)
 		    ch->event->info_round != NULL ||
 		    ch->event->agenda_published != NULL) &&
 		    has_id(ch->org_ids, ch->n_org_ids, s->c->session->org_id);
-	/* Every case change; the database drops cases the user does not know. */
-	if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASES)
-		return ch->case_id != 0;
 	if (ch->meeting_id == s->meeting_id) {
 		for (i = 0; i < ev->n_agenda_items; i++) {
 			if (ev->agenda_items[i]->meeting_id != s->meeting_id)
@@ -297,14 +309,43 @@ col_int(PGresult *res, int row, int col)
 	    strtoll(PQgetvalue(res, row, col), NULL, 10);
 }
 
+/*
+ * A change-log row (the columns of tafel_changes_since) as a ring change;
+ * org_ids are set by the caller.
+ */
+static void
+change_fill(struct change *ch, uint64_t seq, int64_t at, int64_t actor_id,
+    const char *actor_name, int64_t meeting_id, int64_t case_id,
+    const char *payload)
+{
+	char err[256];
+
+	memset(ch, 0, sizeof *ch);
+	ch->seq = seq;
+	ch->event = (Tafel__Event *)pbjson_parse(&tafel__event__descriptor,
+	    payload, strlen(payload), err, sizeof err);
+	if (ch->event == NULL) {
+		log_error("push: change %" PRIu64 " unreadable: %s", seq, err);
+		ch->event = malloc(sizeof *ch->event);
+		if (ch->event == NULL)
+			fatal("malloc");
+		tafel__event__init(ch->event);
+	}
+	ch->event->seq = seq;
+	ch->event->at = at;
+	ch->event->by_user_id = actor_id;
+	pb_string_set(&ch->event->by_user_name, actor_name);
+	ch->meeting_id = meeting_id;
+	ch->case_id = case_id;
+}
+
 /* Reads one batch of change-log rows after last_seq. */
 static void
 fetch_done(void *arg, struct db_result *r)
 {
 	int i, n;
 	struct change ch;
-	char err[256];
-	const char *payload;
+	uint64_t seq;
 
 	(void)arg;
 	push.fetching = 0;
@@ -316,28 +357,13 @@ fetch_done(void *arg, struct db_result *r)
 	}
 	n = PQntuples(r->res);
 	for (i = 0; i < n; i++) {
-		memset(&ch, 0, sizeof ch);
-		ch.seq = (uint64_t)col_int(r->res, i, 0);
-		if (ch.seq <= push.last_seq)
-			continue;
-		payload = PQgetvalue(r->res, i, 7);
-		ch.event = (Tafel__Event *)pbjson_parse(&tafel__event__descriptor,
-		    payload, strlen(payload), err, sizeof err);
-		if (ch.event == NULL) {
-			log_error("push: change %" PRIu64 " unreadable: %s",
-			    ch.seq, err);
-			ch.event = malloc(sizeof *ch.event);
-			if (ch.event == NULL)
-				fatal("malloc");
-			tafel__event__init(ch.event);
-		}
-		ch.event->seq = ch.seq;
-		ch.event->at = col_int(r->res, i, 1);
-		ch.event->by_user_id = col_int(r->res, i, 2);
-		pb_string_set(&ch.event->by_user_name, PQgetisnull(r->res, i,
-		    3) ? "" : PQgetvalue(r->res, i, 3));
-		ch.meeting_id = col_int(r->res, i, 4);
-		ch.case_id = col_int(r->res, i, 5);
+		seq = (uint64_t)col_int(r->res, i, 0);
+		if (seq <= push.last_seq)
+			continue;	/* read already (or delivered locally) */
+		change_fill(&ch, seq, col_int(r->res, i, 1),
+		    col_int(r->res, i, 2), PQgetisnull(r->res, i, 3) ? "" :
+		    PQgetvalue(r->res, i, 3), col_int(r->res, i, 4),
+		    col_int(r->res, i, 5), PQgetvalue(r->res, i, 7));
 		parse_id_array(PQgetvalue(r->res, i, 6), &ch.org_ids,
 		    &ch.n_org_ids);
 		push_change(&ch);
@@ -352,6 +378,65 @@ fetch_done(void *arg, struct db_result *r)
 		push.again = 0;
 		push_fetch();
 	}
+}
+
+static int64_t
+jint(struct json_object *a, size_t i)
+{
+	return json_object_get_int64(json_object_array_get_idx(a, i));
+}
+
+/*
+ * The changes a write committed on this node, from its own answer
+ * (tafel_write_routed): appended to the ring and delivered at once when
+ * they follow the newest change read, with nothing missing before them.
+ * Otherwise (an earlier change from elsewhere not read yet, the window not
+ * loaded) the notification's read brings them, in order.  Either way a seq
+ * enters the ring once: both paths skip what is <= last_seq.
+ */
+static void
+push_local_changes(const char *json)
+{
+	struct json_object *arr, *row, *ids, *payload;
+	struct change ch;
+	uint64_t seq;
+	size_t i, n, k;
+
+	if (json == NULL || !push.loaded || push.ring == NULL)
+		return;
+	if ((arr = json_tokener_parse(json)) == NULL)
+		return;
+	if (!json_object_is_type(arr, json_type_array))
+		goto out;
+	n = json_object_array_length(arr);
+	for (i = 0; i < n; i++) {
+		row = json_object_array_get_idx(arr, i);
+		if (!json_object_is_type(row, json_type_array) ||
+		    json_object_array_length(row) != 8)
+			break;
+		seq = (uint64_t)jint(row, 0);
+		if (seq <= push.last_seq)
+			continue;	/* the notification's read was first */
+		if (seq != push.last_seq + 1)
+			break;		/* a gap: the read fills it, in order */
+		payload = json_object_array_get_idx(row, 7);
+		change_fill(&ch, seq, jint(row, 1), jint(row, 2),
+		    json_object_get_string(json_object_array_get_idx(row, 3)),
+		    jint(row, 4), jint(row, 5), json_object_to_json_string_ext(
+		    payload, JSON_C_TO_STRING_PLAIN));
+		ids = json_object_array_get_idx(row, 6);
+		if (json_object_is_type(ids, json_type_array) &&
+		    (k = json_object_array_length(ids)) > 0) {
+			ch.org_ids = xreallocarray(NULL, k, sizeof *ch.org_ids);
+			for (ch.n_org_ids = 0; ch.n_org_ids < k; ch.n_org_ids++)
+				ch.org_ids[ch.n_org_ids] = jint(ids,
+				    ch.n_org_ids);
+		}
+		push.local++;
+		push_change(&ch);
+	}
+out:
+	json_object_put(arr);
 }
 
 static void
@@ -395,7 +480,17 @@ start_done(void *arg, struct db_result *r)
 static void
 on_notify(const char *payload)
 {
-	(void)payload;	/* the row is read from the table, in order */
+	char *end;
+	unsigned long long seq = strtoull(payload, &end, 10);
+
+	/*
+	 * The payload is the change's seq; the row is read from the table, in
+	 * order.  A change this node already has (delivered from its own
+	 * write's answer) needs no read.
+	 */
+	if (push.loaded && end != payload && *end == '\0' &&
+	    seq <= push.last_seq)
+		return;
 	if (push.last_seq != 0 || push.loaded)
 		push_fetch();
 }
@@ -447,6 +542,7 @@ push_start(void)
 	TAILQ_INIT(&push.subs);
 	push.retry = evtimer_new(srv.base, retry_cb, NULL);
 	session_set_end_hook(push_unsubscribe_all);
+	request_set_changes_hook(push_local_changes);
 	waiting_timer = evtimer_new(srv.base, waiting_timer_cb, NULL);
 	deliver_start();
 	db_listen(PUSH_CHANNEL, on_notify, on_listen_ready);
@@ -589,9 +685,6 @@ sub_snapshot(struct sub_setup *st)
 	if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING)
 		db_call("SELECT tafel_snapshot($1::bigint, $2::bigint, "
 		    "$3::boolean)", 3, params, subscribe_done, st);
-	else if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASES)
-		db_call("SELECT tafel_cases_snapshot($1::bigint)", 1, params,
-		    subscribe_done, st);
 	else if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_INBOX)
 		db_call("SELECT tafel_inbox_snapshot($1::bigint)", 1, params,
 		    subscribe_done, st);
@@ -764,36 +857,38 @@ push_subscribe(struct conn *c, const Tafel__Envelope *env,
     const struct request_handler *h)
 {
 	const Tafel__SubscribeRequest *q = env->subscribe;
+	Tafel__SubscribeTopic topic;
 	struct sub_setup *st;
 	struct sub *s;
 
 	(void)h;
-	if (q->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING &&
+	topic = topic_canonical(q->topic);
+	if (topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING &&
 	    q->meeting_id <= 0) {
 		conn_send_error(c, env->request_id,
 		    TAFEL__ERROR_CODE__OUT_OF_RANGE,
 		    "meeting_id must be a positive id", "meeting_id");
 		return;
 	}
-	if (q->topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING &&
-	    q->topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS &&
-	    q->topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASES &&
-	    q->topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_INBOX &&
-	    !topic_is_list(q->topic)) {
+	if (topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING &&
+	    topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS &&
+	    topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_INBOX &&
+	    !topic_is_list(topic)) {
 		conn_send_error(c, env->request_id,
 		    TAFEL__ERROR_CODE__OUT_OF_RANGE, "unknown topic", "topic");
 		return;
 	}
-	sub_drop(c, q->topic, q->meeting_id);	/* re-subscribing replaces */
+	sub_drop(c, topic, q->meeting_id);	/* re-subscribing replaces */
 
 	s = xcalloc(1, sizeof *s);
+	s->id = ++push.next_sub_id;
 	s->c = c;
-	s->topic = q->topic;
-	s->meeting_id = q->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING ?
+	s->topic = topic;
+	s->meeting_id = topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING ?
 	    q->meeting_id : 0;
 	s->presentation = q->presentation &&
-	    q->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING;
-	s->include_closed = q->include_closed && topic_is_list(q->topic);
+	    topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING;
+	s->include_closed = q->include_closed && topic_is_list(topic);
 	s->next = c->session->subs;
 	c->session->subs = s;
 	TAILQ_INSERT_TAIL(&push.subs, s, entry);
@@ -846,7 +941,7 @@ push_unsubscribe(struct conn *c, const Tafel__Envelope *env,
 	Tafel__Envelope out = TAFEL__ENVELOPE__INIT;
 
 	(void)h;
-	if (!sub_drop(c, q->topic, q->meeting_id)) {
+	if (!sub_drop(c, topic_canonical(q->topic), q->meeting_id)) {
 		conn_send_error(c, env->request_id,
 		    TAFEL__ERROR_CODE__NOT_FOUND, "not subscribed", NULL);
 		return;
@@ -865,6 +960,7 @@ push_get_stats(struct push_stats *st)
 	memset(st, 0, sizeof *st);
 	st->last_seq = push.last_seq;
 	st->dispatched_seq = push.dispatched_seq;
+	st->local = push.local;
 	st->ring_count = push.count;
 	if (push.ring == NULL)
 		return;

@@ -30,6 +30,7 @@ uint64_t push_last_seq(void);
 struct push_stats {
 	uint64_t last_seq;		/* newest committed change read */
 	uint64_t dispatched_seq;	/* newest handed to the subscribers */
+	uint64_t local;			/* taken from this node's writes */
 	size_t ring_count;		/* changes kept for resuming */
 	unsigned subs, subs_live;	/* subscriptions; of which live */
 };

@@ -168,11 +168,37 @@ request_done(void *arg, struct db_result *res)
 	req_free(r);
 }
 
+static void (*changes_hook)(const char *changes_json);
+
+void
+request_set_changes_hook(void (*fn)(const char *changes_json))
+{
+	changes_hook = fn;
+}
+
+/*
+ * A write's answer also carries the changes it committed: they go to this
+ * node's subscribers at once (through push's hook), after the writer's own
+ * answer.
+ */
+static void
+write_done(void *arg, struct db_result *res)
+{
+	const char *changes = NULL;
+
+	if (res->code == 0 && PQntuples(res->res) == 1 &&
+	    PQnfields(res->res) >= 2 && !PQgetisnull(res->res, 0, 1))
+		changes = PQgetvalue(res->res, 0, 1);
+	request_done(arg, res);
+	if (changes_hook != NULL && changes != NULL)
+		changes_hook(changes);
+}
+
 /*
  * The generic read and write paths differ only in the statement: a read
  * runs the row's SQL with ($1 user id, $2 request as JSON), a write runs
- * tafel_write($1 user id, $2 idempotency key, $3 op name, $4 request as
- * JSON).  Both answer through request_done.
+ * tafel_write_routed($1 user id, $2 idempotency key, $3 op name, $4
+ * request as JSON).  Both answer through request_done.
  */
 static void
 request_run(struct conn *c, const Tafel__Envelope *env,
@@ -190,8 +216,9 @@ request_run(struct conn *c, const Tafel__Envelope *env,
 		params[1] = env->idempotency_key;
 		params[2] = h->sql;	/* the op name */
 		params[3] = args;
-		db_call("SELECT tafel_write($1::bigint, $2::text, $3::text, "
-		    "$4::jsonb)", 4, params, request_done, r);
+		db_call("SELECT answer, changes FROM tafel_write_routed("
+		    "$1::bigint, $2::text, $3::text, $4::jsonb)", 4, params,
+		    write_done, r);
 	} else {
 		params[1] = args;
 		/* Reads that need no request fields take only $1. */

@@ -84,4 +84,11 @@ void request_read(struct conn *c, const Tafel__Envelope *env,
 void request_write(struct conn *c, const Tafel__Envelope *env,
     const struct request_handler *h);
 
+/*
+ * Push's hook for the changes a generic write committed: the `changes`
+ * JSON of tafel_write_routed, after the writer's answer was queued (so
+ * this lower layer does not include push.h).
+ */
+void request_set_changes_hook(void (*fn)(const char *changes_json));
+
 #endif

@@ -1,4 +1,4 @@
-/* Integration: after any sequence of writes, every subscriber's model equals a fresh snapshot for that viewer. */
+/* Integration: after any sequence of writes (also a concurrent burst), every subscriber's model equals a fresh snapshot, its events in order. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -31,6 +31,9 @@ struct viewer {
 	struct tclient fresh;	/* for the fresh snapshots */
 	struct model m;
 	int resyncs;
+	uint64_t last_ev;	/* newest event seq received (order check) */
+	int disorder;		/* events that did not follow the last one */
+	unsigned n_events;	/* events received (not resyncs) */
 };
 
 static struct viewer viewers[] = {
@@ -66,15 +69,45 @@ sql_id(const char *sql)
 	return atoll(v);
 }
 
-/* A fresh subscription of v's connection c: the model restarts from it. */
+/* Checks that event e follows the last one v received on its connection. */
+static void
+check_order(struct viewer *v, const Tafel__Event *e)
+{
+	if (e->resync)
+		return;
+	if (e->seq <= v->last_ev) {
+		fprintf(stderr, "%s%s: event %llu after %llu\n", v->login,
+		    v->presentation ? " (screen)" : "",
+		    (unsigned long long)e->seq,
+		    (unsigned long long)v->last_ev);
+		v->disorder++;
+	} else
+		v->last_ev = e->seq;
+	v->n_events++;
+}
+
+/*
+ * A fresh subscription of v's connection c: the model restarts from it.
+ * Events that came before the answer (the harness keeps them aside) were
+ * sent before the snapshot: their order is checked, then they are dropped
+ * (the snapshot covers them).
+ */
 static void
 subscribe(struct viewer *v)
 {
 	Tafel__Envelope *a = tclient_subscribe(&v->c, wzt, 0, v->presentation);
+	size_t i;
 
 	harness_expect_body(a, B(SUBSCRIBED));
+	for (i = 0; i < v->c.n_queued; i++) {
+		check_order(v, v->c.queued[i]->event);
+		frame_free(v->c.queued[i]);
+	}
+	v->c.n_queued = 0;
 	model_apply_snapshot(&v->m, a->subscribed->seq, a->subscribed->snapshot,
 	    0);
+	if (a->subscribed->seq > v->last_ev)
+		v->last_ev = a->subscribed->seq;
 	frame_free(a);
 }
 
@@ -86,6 +119,8 @@ drain(struct viewer *v, int timeout_ms)
 	Tafel__Envelope *e;
 
 	while ((e = tclient_event(&v->c, timeout_ms)) != NULL) {
+		/* Strictly increasing seq on one connection. */
+		check_order(v, e->event);
 		if (model_apply_event(&v->m, e->event, 0) == MODEL_RESYNC) {
 			v->resyncs++;
 			subscribe(v);
@@ -555,6 +590,113 @@ test_live_equals_fresh(void **state)
 		fprintf(stderr, "consistency: %s%s: %d resyncs\n",
 		    viewers[i].login, viewers[i].presentation ? " (screen)" : "",
 		    viewers[i].resyncs);
+		bad += viewers[i].disorder;
+		model_free(&viewers[i].m);
+		tclient_close(&viewers[i].c);
+		tclient_close(&viewers[i].fresh);
+	}
+	assert_int_equal(bad, 0);
+}
+
+/*
+ * A burst: several writers send their writes without waiting, so many
+ * changes are rendered at once (pipelined delivery).  Every viewer must get
+ * its events in strictly increasing seq, the chair (who sees every change
+ * of the meeting) every one of them, and all end equal to a fresh snapshot.
+ */
+#define WRITERS 4
+#define BURST 30	/* writes per writer */
+static void
+test_burst_in_order(void **state)
+{
+	struct tclient w[WRITERS];
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
+	Tafel__CreateActionRequest r = TAFEL__CREATE_ACTION_REQUEST__INIT;
+	struct state st;
+	char text[64], date[16], keys[WRITERS][BURST][40];
+	uint64_t before, last;
+	unsigned got, chair_before, expect;
+	long long deadline;
+	int k, bad;
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < NV; i++) {
+		memset(&viewers[i].c, 0, sizeof viewers[i].c);
+		memset(&viewers[i].fresh, 0, sizeof viewers[i].fresh);
+		assert_int_equal(tclient_login(&viewers[i].c, &srv,
+		    viewers[i].login, "demo"), 0);
+		assert_int_equal(tclient_login(&viewers[i].fresh, &srv,
+		    viewers[i].login, "demo"), 0);
+		model_init(&viewers[i].m, MODEL_MEETING, wzt);
+		viewers[i].disorder = 0;
+		subscribe(&viewers[i]);
+	}
+	for (j = 0; j < WRITERS; j++) {
+		memset(&w[j], 0, sizeof w[j]);
+		assert_int_equal(tclient_login(&w[j], &srv, "voorzitter",
+		    "demo"), 0);
+	}
+	load_state(&st);
+	assert_true(st.n_items > 0);
+	before = (uint64_t)sql_id("SELECT max(seq) FROM changelog");
+	chair_before = viewers[0].n_events;
+	date_in(30, date, sizeof date);
+	r.meeting_id = wzt;
+	r.due_date = date;
+	r.description = text;
+	env.body_case = TAFEL__ENVELOPE__BODY_CREATE_ACTION;
+	env.create_action = &r;
+	for (k = 0; k < BURST; k++) {
+		for (j = 0; j < WRITERS; j++) {
+			snprintf(text, sizeof text, "Burst %zu.%d", j, k);
+			r.case_id = fnum(st.items[(j + (size_t)k) % st.n_items],
+			    3);
+			r.owner_org_id = orgs[(j + (size_t)k) % 6];
+			snprintf(keys[j][k], sizeof keys[j][k], "%s",
+			    harness_key());
+			env.idempotency_key = keys[j][k];
+			env.request_id = w[j].next_id++;
+			assert_int_equal(tclient_send(&w[j], &env), 0);
+		}
+	}
+	/* Every write answered (each creates one change). */
+	for (j = 0; j < WRITERS; j++) {
+		for (got = 0; got < BURST;) {
+			Tafel__Envelope *a = tclient_recv(&w[j], T);
+
+			assert_non_null(a);
+			if (a->body_case == TAFEL__ENVELOPE__BODY_ACTION_POINT)
+				got++;
+			else if (a->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
+				harness_print_error("burst write", a);
+				fail();
+			}
+			frame_free(a);
+		}
+		tclient_close(&w[j]);
+	}
+	last = (uint64_t)sql_id("SELECT max(seq) FROM changelog");
+	{
+		char q[160];
+
+		snprintf(q, sizeof q, "SELECT count(*) FROM changelog WHERE "
+		    "seq > %llu AND seq <= %llu", (unsigned long long)before,
+		    (unsigned long long)last);
+		expect = (unsigned)sql_id(q);
+	}
+	assert_true(expect >= WRITERS * BURST);
+	/* The chair gets every one of them, in order. */
+	deadline = now_ms() + T;
+	while (viewers[0].last_ev < last && now_ms() < deadline)
+		drain(&viewers[0], 200);
+	fprintf(stderr, "burst: %u changes; the chair got %u events\n",
+	    expect, viewers[0].n_events - chair_before);
+	assert_int_equal(viewers[0].n_events - chair_before, expect);
+	bad = check_all(sentinel(), WRITERS * BURST, 0);
+	for (i = 0; i < NV; i++) {
+		drain(&viewers[i], 50);
+		assert_int_equal(viewers[i].disorder, 0);
 		model_free(&viewers[i].m);
 		tclient_close(&viewers[i].c);
 		tclient_close(&viewers[i].fresh);
@@ -567,6 +709,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_live_equals_fresh),
+		cmocka_unit_test(test_burst_in_order),
 	};
 
 	harness_require_service_user();

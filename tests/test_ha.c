@@ -1,4 +1,4 @@
-/* Integration: two tafeld nodes on a primary with a synchronous streaming standby; failover while writes flow. */
+/* Integration: two tafeld nodes on a primary with a synchronous streaming standby: each change once and in order on both; failover while writes flow. */
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -207,6 +207,163 @@ node_db_up(struct tafeld *t)
 	    strstr(buf, "\"idle\":0") == NULL;
 }
 
+/* "local_changes" of a node's status: changes it took from its own writes. */
+static long long
+node_local_changes(struct tafeld *t)
+{
+	const char *bin = getenv("TAFELCTL") ? getenv("TAFELCTL") : "tafelctl";
+	char cmd[1024], buf[8192], *p;
+	size_t n;
+	FILE *f;
+
+	snprintf(cmd, sizeof cmd, "'%s' --config /dev/null --data-dir '%s' "
+	    "status --json", bin, t->dir);
+	if ((f = popen(cmd, "r")) == NULL)
+		return -1;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	pclose(f);
+	if ((p = strstr(buf, "\"local_changes\":")) == NULL)
+		return -1;
+	return atoll(p + strlen("\"local_changes\":"));
+}
+
+/*
+ * Writes on both nodes at once (pipelined, without waiting): a subscriber
+ * on node A and one on node B each receive every change exactly once and
+ * in order, whether their node took it from its own write's answer or
+ * from the notification (the writing node does both and must not deliver
+ * twice).
+ */
+#define BURST_EACH 12
+static void
+test_two_nodes_once(void **state)
+{
+	struct tclient wa, wb, sa, sb, *subs[2] = { &sa, &sb }, *w;
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT, *m;
+	Tafel__CreateActionRequest r = TAFEL__CREATE_ACTION_REQUEST__INIT;
+	char v[64], sql[256], text[64];
+	uint64_t before, last, prev;
+	long long end, local_a;
+	unsigned got, expect;
+	int64_t wzt;
+	int i, k;
+
+	(void)state;
+	assert_int_equal(sql_value(port1, "SELECT m.id FROM meetings m JOIN "
+	    "series s ON s.id = m.series_id WHERE s.kind = 'wzt' AND m.state = "
+	    "'planned' ORDER BY m.scheduled_start LIMIT 1", v, sizeof v), 0);
+	wzt = atoll(v);
+	assert_true(wzt > 0);
+	assert_int_equal(tclient_login(&wa, &node_a, "voorzitter", "demo"), 0);
+	assert_int_equal(tclient_login(&wb, &node_b, "voorzitter", "demo"), 0);
+	assert_int_equal(tclient_login(&sa, &node_a, "voorzitter", "demo"), 0);
+	assert_int_equal(tclient_login(&sb, &node_b, "voorzitter", "demo"), 0);
+	for (i = 0; i < 2; i++) {
+		m = tclient_subscribe(subs[i], wzt, 0, 0);
+		harness_expect_body(m, B(SUBSCRIBED));
+		frame_free(m);
+	}
+	snprintf(sql, sizeof sql, "SELECT min(case_id) FROM agenda_items "
+	    "WHERE meeting_id = %lld", (long long)wzt);
+	assert_int_equal(sql_value(port1, sql, v, sizeof v), 0);
+	r.case_id = atoll(v);
+	assert_int_equal(sql_value(port1, "SELECT min(id) FROM organisations",
+	    v, sizeof v), 0);
+	r.owner_org_id = atoll(v);
+	assert_int_equal(sql_value(port1, "SELECT max(seq) FROM changelog", v,
+	    sizeof v), 0);
+	before = strtoull(v, NULL, 10);
+	local_a = node_local_changes(&node_a);
+	r.meeting_id = wzt;
+	r.description = text;
+	r.due_date = "2099-01-01";
+	env.body_case = TAFEL__ENVELOPE__BODY_CREATE_ACTION;
+	env.create_action = &r;
+	for (k = 0; k < BURST_EACH; k++) {
+		for (i = 0; i < 2; i++) {
+			w = i == 0 ? &wa : &wb;
+			snprintf(text, sizeof text, "twee knopen %d.%d", i, k);
+			env.idempotency_key = (char *)harness_key();
+			env.request_id = w->next_id++;
+			assert_int_equal(tclient_send(w, &env), 0);
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		w = i == 0 ? &wa : &wb;
+		for (got = 0; got < BURST_EACH;) {
+			m = tclient_recv(w, 20000);
+			assert_non_null(m);
+			if (m->body_case == B(ERROR))
+				harness_print_error("create_action", m);
+			assert_int_equal(m->body_case, B(ACTION_POINT));
+			got++;
+			frame_free(m);
+		}
+	}
+	assert_int_equal(sql_value(port1, "SELECT max(seq) FROM changelog", v,
+	    sizeof v), 0);
+	last = strtoull(v, NULL, 10);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM changelog WHERE seq > "
+	    "%llu AND seq <= %llu", (unsigned long long)before,
+	    (unsigned long long)last);
+	assert_int_equal(sql_value(port1, sql, v, sizeof v), 0);
+	expect = (unsigned)atoi(v);
+	assert_true(expect >= 2 * BURST_EACH);
+	for (i = 0; i < 2; i++) {
+		prev = before;
+		got = 0;
+		end = now_ms() + 20000;
+		while (prev < last && now_ms() < end) {
+			m = tclient_event(subs[i], 1000);
+			if (m == NULL)
+				continue;
+			assert_false(m->event->resync);
+			if (m->event->seq <= prev)
+				fail_msg("node %c: event %llu after %llu",
+				    'A' + i, (unsigned long long)m->event->seq,
+				    (unsigned long long)prev);
+			prev = m->event->seq;
+			got++;
+			frame_free(m);
+		}
+		/* nothing more comes (a second copy would come now) */
+		m = tclient_event(subs[i], 500);
+		if (m != NULL)
+			fail_msg("node %c: one more event, %llu", 'A' + i,
+			    (unsigned long long)m->event->seq);
+		print_message("node %c's subscriber: %u of %u changes, once each, "
+		    "in order\n", 'A' + i, got, expect);
+		assert_int_equal(got, expect);
+	}
+	/*
+	 * One more write on A, alone: A has read everything before it, so it
+	 * takes the change from the write's answer (its notification then
+	 * starts no read, or the read skips it); each subscriber gets it once.
+	 */
+	snprintf(text, sizeof text, "twee knopen alleen");
+	env.idempotency_key = (char *)harness_key();
+	m = tclient_call(&wa, &env, 20000);
+	assert_non_null(m);
+	assert_int_equal(m->body_case, B(ACTION_POINT));
+	frame_free(m);
+	for (i = 0; i < 2; i++) {
+		m = tclient_event(subs[i], 10000);
+		assert_non_null(m);
+		assert_true(m->event->seq > last);
+		frame_free(m);
+		m = tclient_event(subs[i], 500);
+		if (m != NULL)
+			fail_msg("node %c: a second copy, %llu", 'A' + i,
+			    (unsigned long long)m->event->seq);
+	}
+	assert_true(node_local_changes(&node_a) > local_a);
+	tclient_close(&wa);
+	tclient_close(&wb);
+	tclient_close(&sa);
+	tclient_close(&sb);
+}
+
 /*
  * Clients on both nodes write; the primary crashes and the standby is
  * promoted while they do.  Both nodes reconnect to the new primary through
@@ -326,6 +483,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_two_nodes_once),
 		cmocka_unit_test(test_failover),
 	};
 

@@ -73,6 +73,10 @@ teardown(void **state)
 	return tafeld_teardown(&srv);
 }
 
+/*
+ * Subscribes with TOPIC_CASES, the alias of TOPIC_CASE_LIST that clients
+ * of before the merge send (test_prep uses TOPIC_CASE_LIST itself).
+ */
 static void
 subscribe_cases(struct tclient *c)
 {

@@ -146,7 +146,7 @@ test_info_round_live(void **state)
 	login_as(&woon, "woningcorporatie");
 	login_as(&vsl, "verslavingszorg");
 	login_as(&bjz, "jeugdzorg");
-	subscribe_topic(&pm, TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASES);
+	subscribe_topic(&pm, TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASE_LIST);
 	subscribe_topic(&woon, TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS);
 	subscribe_topic(&vsl, TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS);
 	id = register_signal(&pol);

@@ -36,6 +36,9 @@ BEGIN
 	VALUES (v_seq, clock_timestamp(), p_actor, nullif(p_meeting_id, 0),
 	    nullif(p_case_id, 0), v_orgs, p_payload, v_op);
 	PERFORM pg_notify('tafel_changes', v_seq::text);
+	-- for tafel_write_routed: the seqs this transaction logged
+	PERFORM set_config('tafel.seqs', coalesce(current_setting('tafel.seqs',
+	    true), '') || v_seq || ',', true);
 	RETURN v_seq;
 END
 $$;

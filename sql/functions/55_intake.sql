@@ -632,34 +632,9 @@ BEGIN
 END
 $$;
 
--- ---------------------------------------------------------------------------
--- The cases subscription (TOPIC_CASES): the open cases the user knows of,
--- and the seq they reflect, read in one statement.
--- ---------------------------------------------------------------------------
-
-CREATE OR REPLACE FUNCTION tafel_cases_snapshot(p_user_id bigint)
-RETURNS jsonb LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path = public AS $$
-DECLARE
-	u users := tafel_actor(p_user_id);
-	v jsonb;
-BEGIN
-	SELECT jsonb_build_object(
-	    'seq', (SELECT coalesce(max(cl.seq), 0) FROM changelog cl),
-	    'cases', coalesce((SELECT jsonb_agg(tafel_json_case(c.id)
-		ORDER BY c.id DESC) FROM cases c
-		WHERE c.status <> 'closed'
-		    AND (tafel_access(u.id, c.id) ->> 'connected')::boolean),
-		'[]'::jsonb))
-	INTO v;
-	RETURN jsonb_build_object(
-	    'seq', v -> 'seq',
-	    'resumed', false,
-	    'cases', jsonb_build_object('cases', tafel_render(u.id, 0, 0,
-		jsonb_build_object('cases', v -> 'cases'), 'case_list', 0,
-		false) -> 'cases'));
-END
-$$;
+-- The cases subscription (TOPIC_CASES) was merged into the case list
+-- (TOPIC_CASE_LIST, tafel_list_snapshot); its snapshot function goes.
+DROP FUNCTION IF EXISTS tafel_cases_snapshot(bigint);
 
 -- ---------------------------------------------------------------------------
 -- Process managers (owner-only; tafelctl pm)

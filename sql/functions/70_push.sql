@@ -26,6 +26,35 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
 	LIMIT p_max_rows
 $$;
 
+-- A write (tafel_write) together with the routing rows of the changes it
+-- logged (as tafel_changes_since gives them, as JSON arrays [seq, at,
+-- actor_id, actor_name, meeting_id, case_id, org_ids, payload]; NULL when
+-- it logged none), so the node that committed it can deliver them without
+-- waiting for the notification and re-reading the log.
+CREATE OR REPLACE FUNCTION tafel_write_routed(p_user_id bigint, p_key text,
+    p_op text, p_args jsonb)
+RETURNS TABLE (answer jsonb, changes jsonb)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+	v_seqs bigint[];
+BEGIN
+	PERFORM set_config('tafel.seqs', '', true);
+	answer := tafel_write(p_user_id, p_key, p_op, p_args);
+	v_seqs := string_to_array(rtrim(coalesce(current_setting('tafel.seqs',
+	    true), ''), ','), ',')::bigint[];
+	PERFORM set_config('tafel.seqs', '', true);
+	IF cardinality(v_seqs) > 0 THEN
+		SELECT jsonb_agg(jsonb_build_array(x.seq, x.at, x.actor_id,
+		    x.actor_name, x.meeting_id, x.case_id, x.org_ids, x.payload)
+		    ORDER BY x.seq) INTO changes
+		FROM tafel_changes_since((SELECT min(s) FROM unnest(v_seqs) s) - 1,
+		    cardinality(v_seqs) + 1000) x
+		WHERE x.seq = ANY (v_seqs);
+	END IF;
+	RETURN NEXT;
+END
+$$;
+
 -- The planned or open meetings whose agenda holds the case (routing of
 -- case-level changes), whatever tafel.user_id says (only ids come out).
 CREATE OR REPLACE FUNCTION tafel_case_meetings(p_case_id bigint)

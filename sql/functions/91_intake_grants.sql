@@ -4,8 +4,7 @@
 -- 90_grants.sql, which revokes everything first.
 
 GRANT EXECUTE ON FUNCTION
-	tafel_list_earlier_cases(bigint, bigint),
-	tafel_cases_snapshot(bigint)
+	tafel_list_earlier_cases(bigint, bigint)
 	TO tafel_app;
 
 -- Contributions: the whole row for the contributing organisation or with

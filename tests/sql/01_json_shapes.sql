@@ -333,7 +333,7 @@ BEGIN
 	    v_action -> 'persons' -> 0 -> 'id')), 'PersonLink');
 	PERFORM test_shape(tafel_list_earlier_cases(test_uid('politie'),
 	    (v_case ->> 'id')::bigint), 'EarlierCaseList');
-	PERFORM test_shape(tafel_cases_snapshot(test_uid('politie')),
+	PERFORM test_shape(tafel_list_snapshot(test_uid('politie'), 3, false),
 	    'SubscribeResponse');
 	PERFORM test_shape(tafel_get_case(test_uid('politie'),
 	    (v_case ->> 'id')::bigint), 'CaseDetail');

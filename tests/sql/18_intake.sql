@@ -122,7 +122,7 @@ BEGIN
 	ASSERT (tafel_access(x.pm, x.c_new) ->> 'reason') = '';
 	ASSERT tafel_list_cases(x.pm, false) -> 'cases' @>
 	    jsonb_build_array(jsonb_build_object('id', x.c_new));
-	v := tafel_cases_snapshot(x.pm);
+	v := tafel_list_snapshot(x.pm, 3, false);
 	ASSERT (v ->> 'seq')::bigint >= x.seq_new;
 	ASSERT v -> 'cases' -> 'cases' @> jsonb_build_array(jsonb_build_object(
 	    'id', x.c_new, 'reason', 'zorgen om kinderen'));
@@ -135,7 +135,7 @@ BEGIN
 	-- a partner that is not involved: no list entry, no event, NOT_FOUND
 	ASSERT NOT tafel_list_cases(x.bjz, true) -> 'cases' @>
 	    jsonb_build_array(jsonb_build_object('id', x.c_new));
-	ASSERT NOT tafel_cases_snapshot(x.bjz) -> 'cases' -> 'cases' @>
+	ASSERT NOT tafel_list_snapshot(x.bjz, 3, false) -> 'cases' -> 'cases' @>
 	    jsonb_build_array(jsonb_build_object('id', x.c_new));
 	SELECT event INTO v FROM tafel_events_for(x.seq_new,
 	    jsonb_build_array(jsonb_build_object('user_id', x.bjz)));
@@ -322,7 +322,7 @@ BEGIN
 	    x.bjz, x.c_new));
 	ASSERT NOT tafel_list_cases(x.bjz, true) -> 'cases' @>
 	    jsonb_build_array(jsonb_build_object('id', x.c_new));
-	ASSERT NOT tafel_cases_snapshot(x.bjz) -> 'cases' -> 'cases' @>
+	ASSERT NOT tafel_list_snapshot(x.bjz, 3, false) -> 'cases' -> 'cases' @>
 	    jsonb_build_array(jsonb_build_object('id', x.c_new));
 	ASSERT (SELECT event FROM tafel_events_for(x.seq_new, jsonb_build_array(
 	    jsonb_build_object('user_id', x.bjz)))) IS NULL;
