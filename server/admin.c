@@ -286,6 +286,8 @@ status_database(void)
 	    json_object_new_int(st.connecting));
 	json_object_object_add(o, "backoff", json_object_new_int(st.backoff));
 	json_object_object_add(o, "queued", json_object_new_int(st.queued));
+	json_object_object_add(o, "queued_background",
+	    json_object_new_int(st.queued_background));
 	json_object_object_add(o, "listen", json_object_new_boolean(
 	    st.listener_up));
 	return o;

@@ -33,6 +33,7 @@ struct db_query {
 	db_result_fn fn;
 	void *arg;
 	struct timeval queued;
+	int background;			/* db_call_background: the push lane */
 	TAILQ_ENTRY(db_query) entry;
 };
 
@@ -50,10 +51,14 @@ struct pgc {
 	int listen_sent;		/* listener: LISTEN issued */
 };
 
+TAILQ_HEAD(db_queue_head, db_query);
+
 struct db {
 	struct pgc *conns;		/* pool + listener at [n] */
 	int n;				/* pool size */
-	TAILQ_HEAD(, db_query) queue;	/* waiting for a connection */
+	struct db_queue_head queue;	/* waiting for a connection */
+	struct db_queue_head bg_queue;	/* background: after the queue */
+	int bg_busy;			/* background queries running */
 	struct event *sweep;		/* fails queries that waited too long */
 	char channel[64];
 	void (*on_notify)(const char *);
@@ -186,6 +191,8 @@ pgc_complete(struct pgc *c)
 	PGresult *taken;
 
 	c->query = NULL;
+	if (q->background)
+		srv.db->bg_busy--;
 	memset(&r, 0, sizeof r);
 	if (c->result == NULL) {
 		r.code = TAFEL__ERROR_CODE__INTERNAL;
@@ -232,6 +239,8 @@ pgc_lost(struct pgc *c, const char *why)
 	if (c->query != NULL) {
 		struct db_query *q = c->query;
 		c->query = NULL;
+		if (q->background)
+			srv.db->bg_busy--;
 		query_fail(q, TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE,
 		    "the database connection was lost while running this "
 		    "request; it may or may not have been applied: retry with "
@@ -473,7 +482,20 @@ pgc_on_socket(evutil_socket_t fd, short what, void *arg)
 		pgc_read(c);
 }
 
-/* Hands queued queries to idle connections. */
+/*
+ * Background queries may hold all but one of the pool's connections, so a
+ * client's request never waits behind a burst of push renderings.
+ */
+static int
+bg_limit(const struct db *db)
+{
+	return db->n > 1 ? db->n - 1 : 1;
+}
+
+/*
+ * Hands queued queries to idle connections: the clients' requests first,
+ * then the background lane (the push's renderings) in what is left.
+ */
 static void
 db_pump(void)
 {
@@ -481,12 +503,35 @@ db_pump(void)
 	struct db_query *q;
 	int i;
 
-	for (i = 0; i < db->n && !TAILQ_EMPTY(&db->queue); i++) {
+	for (i = 0; i < db->n; i++) {
 		if (db->conns[i].state != PGC_IDLE)
 			continue;
-		q = TAILQ_FIRST(&db->queue);
-		TAILQ_REMOVE(&db->queue, q, entry);
+		if ((q = TAILQ_FIRST(&db->queue)) != NULL)
+			TAILQ_REMOVE(&db->queue, q, entry);
+		else if (db->bg_busy < bg_limit(db) &&
+		    (q = TAILQ_FIRST(&db->bg_queue)) != NULL) {
+			TAILQ_REMOVE(&db->bg_queue, q, entry);
+			db->bg_busy++;
+		} else
+			break;
 		pgc_send(&db->conns[i], q);
+	}
+}
+
+/* Fails the queries of one queue that have waited too long. */
+static void
+db_sweep_queue(struct db_queue_head *queue, const struct timeval *now)
+{
+	struct db_query *q, *next;
+	struct timeval age;
+
+	TAILQ_FOREACH_SAFE(q, queue, entry, next) {
+		timersub(now, &q->queued, &age);
+		if (age.tv_sec * 1000 + age.tv_usec / 1000 < DB_QUEUE_TIMEOUT_MS)
+			continue;
+		TAILQ_REMOVE(queue, q, entry);
+		query_fail(q, TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE,
+		    "the database is not reachable; try again shortly");
 	}
 }
 
@@ -494,26 +539,19 @@ db_pump(void)
 static void
 db_sweep_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct db_query *q, *next;
-	struct timeval now, age;
+	struct timeval now;
 
 	(void)fd;
 	(void)what;
 	(void)arg;
 	event_base_gettimeofday_cached(srv.base, &now);
-	TAILQ_FOREACH_SAFE(q, &srv.db->queue, entry, next) {
-		timersub(&now, &q->queued, &age);
-		if (age.tv_sec * 1000 + age.tv_usec / 1000 < DB_QUEUE_TIMEOUT_MS)
-			continue;
-		TAILQ_REMOVE(&srv.db->queue, q, entry);
-		query_fail(q, TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE,
-		    "the database is not reachable; try again shortly");
-	}
+	db_sweep_queue(&srv.db->queue, &now);
+	db_sweep_queue(&srv.db->bg_queue, &now);
 }
 
-void
-db_call(const char *sql, int nparams, const char *const *params,
-    db_result_fn fn, void *arg)
+static void
+db_enqueue(const char *sql, int nparams, const char *const *params,
+    db_result_fn fn, void *arg, int background)
 {
 	struct db_query *q;
 	int i;
@@ -527,14 +565,30 @@ db_call(const char *sql, int nparams, const char *const *params,
 		q->params[i] = params[i] ? xstrdup(params[i]) : NULL;
 	q->fn = fn;
 	q->arg = arg;
+	q->background = background;
 	if (srv.db == NULL || srv.db->stopping) {
 		query_fail(q, TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE,
 		    "the server is shutting down");
 		return;
 	}
 	event_base_gettimeofday_cached(srv.base, &q->queued);
-	TAILQ_INSERT_TAIL(&srv.db->queue, q, entry);
+	TAILQ_INSERT_TAIL(background ? &srv.db->bg_queue : &srv.db->queue, q,
+	    entry);
 	db_pump();
+}
+
+void
+db_call(const char *sql, int nparams, const char *const *params,
+    db_result_fn fn, void *arg)
+{
+	db_enqueue(sql, nparams, params, fn, arg, 0);
+}
+
+void
+db_call_background(const char *sql, int nparams, const char *const *params,
+    db_result_fn fn, void *arg)
+{
+	db_enqueue(sql, nparams, params, fn, arg, 1);
 }
 
 void
@@ -560,6 +614,7 @@ db_start(void)
 	db->n = (int)srv.cfg.db_pool_size;
 	db->conns = xcalloc((size_t)db->n + 1, sizeof *db->conns);
 	TAILQ_INIT(&db->queue);
+	TAILQ_INIT(&db->bg_queue);
 	srv.db = db;
 	for (i = 0; i <= db->n; i++) {
 		struct pgc *c = &db->conns[i];
@@ -584,8 +639,10 @@ db_stop(void)
 	if (db == NULL || db->stopping)
 		return;
 	db->stopping = 1;
-	while ((q = TAILQ_FIRST(&db->queue)) != NULL) {
-		TAILQ_REMOVE(&db->queue, q, entry);
+	while ((q = TAILQ_FIRST(&db->queue)) != NULL ||
+	    (q = TAILQ_FIRST(&db->bg_queue)) != NULL) {
+		TAILQ_REMOVE(q->background ? &db->bg_queue : &db->queue, q,
+		    entry);
 		query_fail(q, TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE,
 		    "the server is shutting down");
 	}
@@ -651,6 +708,8 @@ db_get_stats(struct db_stats *st)
 	}
 	TAILQ_FOREACH(q, &db->queue, entry)
 		st->queued++;
+	TAILQ_FOREACH(q, &db->bg_queue, entry)
+		st->queued_background++;
 	st->listener_up = (db->conns[db->n].state == PGC_IDLE ||
 	    db->conns[db->n].state == PGC_BUSY) && db->conns[db->n].listen_sent;
 }

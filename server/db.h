@@ -30,6 +30,14 @@ void db_call(const char *sql, int nparams, const char *const *params,
     db_result_fn fn, void *arg);
 
 /*
+ * As db_call, in the background lane: the push's renderings.  Such a query
+ * starts only when no request is waiting, and background queries hold at
+ * most all but one of the pool's connections.
+ */
+void db_call_background(const char *sql, int nparams,
+    const char *const *params, db_result_fn fn, void *arg);
+
+/*
  * The LISTEN connection: on_notify(payload) for each notification on the
  * channel, on_ready() after every (re)connect, once LISTEN is in place,
  * so the caller can catch up on what it missed.
@@ -51,6 +59,7 @@ struct db_stats {
 	int size;		/* pool connections (the LISTEN one apart) */
 	int connecting, idle, busy, backoff, stopped;
 	int queued;		/* statements waiting for a connection */
+	int queued_background;	/* push renderings waiting (db_call_background) */
 	int listener_up;	/* the LISTEN connection is in place */
 };
 void db_get_stats(struct db_stats *st);

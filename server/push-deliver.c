@@ -407,7 +407,7 @@ deliver_send(struct delivery *d)
 	snprintf(seq, sizeof seq, "%" PRIu64, d->seq);
 	params[0] = seq;
 	params[1] = json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN);
-	db_call("SELECT idx, event FROM tafel_events_for($1::bigint, "
+	db_call_background("SELECT idx, event FROM tafel_events_for($1::bigint, "
 	    "$2::jsonb)", 2, params, deliver_done, d);
 	json_object_put(arr);
 }
