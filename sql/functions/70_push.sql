@@ -232,8 +232,11 @@ BEGIN
 	    array_agg(vc.user_id ORDER BY vc.idx) AS uids,
 	    (array_agg(vc.pres ORDER BY vc.idx))[1] AS pres,
 	    (array_agg(vc.ctx ORDER BY vc.idx))[1] AS ctx
+	    -- rendered per viewer: what depends on the user, not only on
+	    -- the organisation (an inbox entry's sent_by_me)
 	    FROM tafel_viewer_classes(p_viewers, v_payload ?| ARRAY[
-		'nomination', 'nominations', 'person_link', 'links']) vc
+		'nomination', 'nominations', 'person_link', 'links',
+		'inbox_entry']) vc
 	    GROUP BY vc.class ORDER BY min(vc.idx) LOOP
 		PERFORM set_config('tafel.audit_pending', '[]', true);
 		v_event := tafel_event_render(c, v_payload, r.uids[1], r.pres,

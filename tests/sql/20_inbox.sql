@@ -40,16 +40,23 @@ BEGIN
 	    AND case_id = v_c FROM changelog WHERE seq = v_seq);
 	ASSERT (SELECT max(seq) FROM changelog) > v_seq;
 
-	-- rendered per viewer: the submitter and the sender, not the OM
+	-- rendered per viewer: the submitter and the sender, not the OM; a
+	-- colleague of the sender with the same roles (one visibility class
+	-- for other changes) gets nothing: the entry is the sender's and the
+	-- recipient organisation's, and never shared by class
+	INSERT INTO users (login, display_name, org_id, password_hash, roles)
+	VALUES ('vt-collega', 'Collega Veilig Thuis', v_vt, 'x', '{member}');
 	SELECT array_agg(event ORDER BY idx) INTO ev FROM tafel_events_for(v_seq,
 	    jsonb_build_array(jsonb_build_object('user_id', test_uid('politie')),
 		jsonb_build_object('user_id', test_uid('om')),
-		jsonb_build_object('user_id', test_uid('veiligthuis'))));
+		jsonb_build_object('user_id', test_uid('veiligthuis')),
+		jsonb_build_object('user_id', test_uid('vt-collega'))));
 	ASSERT ev[1] -> 'inbox_entry' -> 'action_point' ->> 'completion_note'
 	    = 'Huisbezoek gedaan, kinderen veilig', ev[1]::text;
 	ASSERT ev[1] -> 'inbox_entry' ->> 'sent_by_me' = 'false';
 	ASSERT ev[2] IS NULL, ev[2]::text;
 	ASSERT ev[3] -> 'inbox_entry' ->> 'sent_by_me' = 'true';
+	ASSERT ev[4] IS NULL, ev[4]::text;
 
 	-- the list: unread count, audited as an inbox read
 	v_n := (SELECT count(*) FROM audit_log WHERE context = 'inbox');
