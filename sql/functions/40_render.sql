@@ -257,7 +257,11 @@ DECLARE
 	u users;
 	v_acc jsonb := '{}';
 	v_sent jsonb := '{}';
-	v_out jsonb := '{}';
+	v_out jsonb;
+	-- the output's keys and values, made into one object at the end: a
+	-- growing object extended with || is copied whole at every key
+	v_keys text[] := '{}';
+	v_vals jsonb[] := '{}';
 	v_ids bigint[];
 	v_cid bigint;
 	v_key text;
@@ -333,7 +337,8 @@ BEGIN
 			THEN
 				CONTINUE;
 			END IF;
-			v_out := v_out || jsonb_build_object(v_key, v_val);
+			v_keys := v_keys || v_key;
+			v_vals := v_vals || v_val;
 		ELSIF v_key IN ('nomination', 'nominations') THEN
 			-- who sees a nomination is its own rule (56_planning.sql);
 			-- never on the shared screen
@@ -359,15 +364,18 @@ BEGIN
 				v_arr := v_arr || jsonb_build_array(v_nom);
 			END LOOP;
 			IF jsonb_typeof(v_val) = 'array' THEN
-				v_out := v_out || jsonb_build_object(v_key, v_arr);
+				v_keys := v_keys || v_key;
+				v_vals := v_vals || v_arr;
 			ELSIF jsonb_array_length(v_arr) > 0 THEN
-				v_out := v_out || jsonb_build_object(v_key, v_arr -> 0);
+				v_keys := v_keys || v_key;
+				v_vals := v_vals || (v_arr -> 0);
 			END IF;
 		ELSIF v_key = 'agenda_published' THEN
 			-- publishing's notice (57_prep.sql): who may see the meeting
 			CONTINUE WHEN NOT tafel_may_see_meeting(u,
 			    (v_val ->> 'meeting_id')::bigint);
-			v_out := v_out || jsonb_build_object(v_key, v_val);
+			v_keys := v_keys || v_key;
+			v_vals := v_vals || v_val;
 		ELSIF v_key = 'proposal' THEN
 			-- an agenda proposal (57_prep.sql): the chair's, never on
 			-- the shared screen
@@ -376,7 +384,8 @@ BEGIN
 			    WHERE m.id = (v_val ->> 'meeting_id')::bigint
 				AND (tafel_may_chair(u, m)
 				    OR tafel_may_decide_nomination(u, m.series_id)));
-			v_out := v_out || jsonb_build_object(v_key, v_val);
+			v_keys := v_keys || v_key;
+			v_vals := v_vals || v_val;
 		ELSIF v_key IN ('info_round', 'info_rounds') THEN
 			-- the info round's own rule, with its own audit
 			-- (17_prep_base.sql); on the shared screen only the answers
@@ -401,12 +410,15 @@ BEGIN
 				v_arr := v_arr || jsonb_build_array(v_nom);
 			END LOOP;
 			IF jsonb_typeof(v_val) = 'array' THEN
-				v_out := v_out || jsonb_build_object(v_key, v_arr);
+				v_keys := v_keys || v_key;
+				v_vals := v_vals || v_arr;
 			ELSIF jsonb_array_length(v_arr) > 0 THEN
-				v_out := v_out || jsonb_build_object(v_key, v_arr -> 0);
+				v_keys := v_keys || v_key;
+				v_vals := v_vals || (v_arr -> 0);
 			END IF;
 		ELSIF v_kind IS NULL THEN
-			v_out := v_out || jsonb_build_object(v_key, v_val);
+			v_keys := v_keys || v_key;
+			v_vals := v_vals || v_val;
 		ELSIF jsonb_typeof(v_val) = 'object' THEN
 			a := v_acc -> (tafel_obj_case(v_kind, v_val)::text);
 			IF a IS NULL OR (p_drop AND NOT (a ->> 'connected')::boolean) THEN
@@ -416,8 +428,8 @@ BEGIN
 			    OR NOT tafel_link_visible(u.id, v_val)) THEN
 				CONTINUE;
 			END IF;
-			v_out := v_out || jsonb_build_object(v_key,
-			    tafel_redact_obj(v_kind, v_val, a));
+			v_keys := v_keys || v_key;
+			v_vals := v_vals || tafel_redact_obj(v_kind, v_val, a);
 			v_sent := v_sent || jsonb_build_object(
 			    tafel_obj_case(v_kind, v_val)::text,
 			    coalesce(v_sent -> (tafel_obj_case(v_kind, v_val)::text), '[]')
@@ -457,13 +469,15 @@ BEGIN
 			    AND jsonb_array_length(v_val) > 0 THEN
 				CONTINUE;
 			END IF;
-			v_out := v_out || jsonb_build_object(v_key, v_arr);
+			v_keys := v_keys || v_key;
+			v_vals := v_vals || v_arr;
 		ELSE
-			v_out := v_out || jsonb_build_object(v_key, v_val);
+			v_keys := v_keys || v_key;
+			v_vals := v_vals || v_val;
 		END IF;
 	END LOOP;
 
-	IF p_drop AND v_out = '{}'::jsonb AND p_obj <> '{}'::jsonb THEN
+	IF p_drop AND cardinality(v_keys) = 0 AND p_obj <> '{}'::jsonb THEN
 		RETURN NULL;
 	END IF;
 
@@ -494,6 +508,8 @@ BEGIN
 			WHERE coalesce(p_pres_meeting, 0) > 0) o
 		    WHERE cardinality(e.cats) > 0));
 	END IF;
+	SELECT coalesce(jsonb_object_agg(k, v), '{}') INTO v_out
+	FROM unnest(v_keys, v_vals) AS t(k, v);
 	RETURN v_out;
 END
 $$;
