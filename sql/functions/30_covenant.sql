@@ -59,7 +59,8 @@ $$;
 --    | category, "org": <the user's organisation: its own action points
 --    are shown in full>, "connected": <may know the case exists>}
 CREATE OR REPLACE FUNCTION tafel_access(p_user_id bigint, p_case_id bigint)
-RETURNS jsonb LANGUAGE plpgsql STABLE SET search_path = public AS $$
+RETURNS jsonb LANGUAGE plpgsql STABLE SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
 	u users;
 	o organisations;

@@ -252,7 +252,8 @@ $$;
 CREATE OR REPLACE FUNCTION tafel_render(p_viewer bigint, p_pres_meeting bigint,
     p_beamer_meeting bigint, p_obj jsonb, p_context text,
     p_audit_meeting bigint, p_drop boolean)
-RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
+RETURNS jsonb LANGUAGE plpgsql SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
 	u users;
 	v_acc jsonb := '{}';

@@ -107,7 +107,8 @@ $$;
 -- only).  seq and the raw snapshot are read by one statement.
 CREATE OR REPLACE FUNCTION tafel_snapshot(p_user_id bigint, p_meeting_id bigint,
     p_presentation boolean)
-RETURNS jsonb LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+RETURNS jsonb LANGUAGE plpgsql SECURITY DEFINER SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
 	u users;
 	m meetings;
