@@ -81,6 +81,16 @@ RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
 	    ELSE x || '{"description": "", "completion_note": ""}'::jsonb END
 $$;
 
+-- tafel_redact_obj leaves the object as it is (true only where that is
+-- certain; tafel_render keeps an array whose every element is kept and
+-- left as it is without aggregating it again).  tests/sql/27 asserts it.
+CREATE OR REPLACE FUNCTION tafel_redact_keeps(p_kind text, x jsonb, a jsonb)
+RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE p_kind WHEN 'action' THEN tafel_action_visible(x, a)
+	    WHEN 'item' THEN a -> 'cats' ? 'free_text'
+	    ELSE false END
+$$;
+
 -- The categories a case object carries (tafel_sent_categories).
 CREATE OR REPLACE FUNCTION tafel_sent_case_categories(x jsonb, a jsonb)
 RETURNS text[] LANGUAGE sql IMMUTABLE SET search_path = public AS $$
@@ -456,8 +466,13 @@ BEGIN
 				    AND NOT (v_kind = 'link'
 					AND (coalesce(p_pres_meeting, 0) > 0
 					    OR NOT tafel_link_visible(u.id, s.e))))
-			SELECT (SELECT coalesce(jsonb_agg(tafel_redact_obj(v_kind,
-				f.e, f.a) ORDER BY f.i), '[]'::jsonb) FROM f),
+			-- every element kept and left as it is (a viewer who may
+			-- see all of it): the array itself, not aggregated again
+			SELECT CASE WHEN (SELECT count(*) FILTER (WHERE
+				tafel_redact_keeps(v_kind, f.e, f.a)) FROM f)
+				= jsonb_array_length(v_val) THEN v_val
+			    ELSE (SELECT coalesce(jsonb_agg(tafel_redact_obj(v_kind,
+				f.e, f.a) ORDER BY f.i), '[]'::jsonb) FROM f) END,
 			    (SELECT coalesce(jsonb_object_agg(z.cid, z.cats), '{}')
 				FROM (SELECT tafel_obj_case(v_kind, f.e)::text AS cid,
 				    jsonb_agg(DISTINCT c) AS cats
