@@ -6,7 +6,9 @@
 -- with an "eerder besproken" match, a process manager, a clock and an
 -- overdue action point, and after a meeting was opened with attendance;
 -- and that tafel_redact_keeps (tafel_render's shortcut for an array left
--- as it is) holds only where tafel_redact_obj changes nothing.
+-- as it is) holds only where tafel_redact_obj changes nothing; a
+-- meeting's agenda at once (tafel_json_items) and tafel_initials as the
+-- split into words gave them.
 
 DO $$
 DECLARE
@@ -56,6 +58,20 @@ BEGIN
 	    WHERE a.meeting_id = m.id), '[]');
 	ASSERT v_bad IS NULL, 'tafel_json_items differs for meetings ' || v_bad;
 	ASSERT tafel_json_items(-1) = '[]';
+
+	-- tafel_initials (two regular expressions) gives what the split into
+	-- words gave, for every name and some awkward ones
+	SELECT string_agg(quote_nullable(n), ' ') INTO v_bad
+	FROM (SELECT name AS n FROM persons UNION ALL SELECT display_name
+	    FROM users UNION ALL SELECT unnest(ARRAY[NULL, '', ' ', 'a',
+		E'\tJan  de\t\tVries ', E' \u00d6laf  \u00c7ij', E'x\n y',
+		'  .  ..', E'\u00a0Anna', 'Jeroen van Dijk'])) x
+	WHERE tafel_initials(n) IS DISTINCT FROM (SELECT coalesce(string_agg(
+	    left(w, 1) || '.', ' ' ORDER BY i), '')
+	    FROM regexp_split_to_table(btrim(coalesce(n, '')), '\s+')
+		WITH ORDINALITY AS t(w, i) WHERE w <> '');
+	ASSERT v_bad IS NULL, 'tafel_initials differs for ' || v_bad;
+	ASSERT tafel_initials('Jeroen van Dijk') = 'J. v. D.';
 
 	-- access: every user (disabled and steering ones included) x every case
 	SELECT string_agg(format('%s/%s', u.login, c.id), ' ') INTO v_bad
