@@ -128,12 +128,37 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 	WHERE a.id = p_id
 $$;
 
--- All AgendaItems of a meeting, in order.
+-- All AgendaItems of a meeting, in order: tafel_json_item of each, built
+-- in one query (PL/pgSQL, its plan cached; 50 calls of tafel_json_item
+-- were planned one by one).  tests/sql/27_bulk_builders.sql asserts that
+-- they are the same; a change to one must be made to the other.
 CREATE OR REPLACE FUNCTION tafel_json_items(p_meeting_id bigint)
-RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
-	SELECT coalesce(jsonb_agg(tafel_json_item(a.id) ORDER BY a.position, a.id),
-	    '[]'::jsonb)
-	FROM agenda_items a WHERE a.meeting_id = p_meeting_id
+RETURNS jsonb LANGUAGE plpgsql STABLE SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+	RETURN (SELECT coalesce(jsonb_agg(jsonb_build_object(
+	    'id', a.id,
+	    'meeting_id', a.meeting_id,
+	    'case_id', a.case_id,
+	    'position', a.position,
+	    'state', a.state,
+	    'decision', a.decision,
+	    'version', a.version,
+	    'added_after_publication', a.added_after_publication,
+	    'decision_changed_after_close', x.changed,
+	    'decision_by_name', CASE WHEN x.changed
+		THEN coalesce(u.display_name, '') ELSE '' END,
+	    'decision_at', CASE WHEN x.changed
+		THEN tafel_unix(a.updated_at) ELSE 0 END)
+	    ORDER BY a.position, a.id), '[]'::jsonb)
+	FROM agenda_items a
+	JOIN meetings m ON m.id = a.meeting_id
+	LEFT JOIN users u ON u.id = a.updated_by
+	-- tafel_decision_changed_after_close
+	CROSS JOIN LATERAL (SELECT coalesce(m.state = 'closed'
+	    AND a.updated_at > m.closed_at, false)) x(changed)
+	WHERE a.meeting_id = p_meeting_id);
+END
 $$;
 
 -- Agenda

@@ -10,17 +10,19 @@
 -- table and call only functions of this file; their callers pin
 -- search_path, and tafel_app may execute none of them.
 
--- "Jeroen van Dijk" -> "J. v. D."
+-- "Jeroen van Dijk" -> "J. v. D.": the first character of every word
+-- (a run of non-space), joined by one space.  Two regular expressions
+-- and no subquery or SET, so that PostgreSQL inlines it into
+-- tafel_redact_person (a subquery over regexp_split_to_table cost some
+-- 50 microseconds a name); tests/sql/27 asserts it equals that.
 CREATE OR REPLACE FUNCTION tafel_initials(p_name text)
-RETURNS text LANGUAGE sql IMMUTABLE SET search_path = public AS $$
-	SELECT coalesce(string_agg(left(w, 1) || '.', ' ' ORDER BY i), '')
-	FROM regexp_split_to_table(btrim(coalesce(p_name, '')), '\s+')
-	    WITH ORDINALITY AS t(w, i)
-	WHERE w <> ''
+RETURNS text LANGUAGE sql IMMUTABLE AS $$
+	SELECT btrim(regexp_replace(regexp_replace(coalesce(p_name, ''),
+	    '(\S)\S*', '\1.', 'g'), '\s+', ' ', 'g'), ' ')
 $$;
 
 CREATE OR REPLACE FUNCTION tafel_redact_person(p jsonb, a jsonb)
-RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = public AS $$
+RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
 	SELECT p || jsonb_build_object(
 	    'name', CASE WHEN a -> 'cats' ? 'person_names' THEN p -> 'name'
 		ELSE to_jsonb(tafel_initials(p ->> 'name')) END,
@@ -79,6 +81,16 @@ CREATE OR REPLACE FUNCTION tafel_redact_action(x jsonb, a jsonb)
 RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
 	SELECT CASE WHEN tafel_action_visible(x, a) THEN x
 	    ELSE x || '{"description": "", "completion_note": ""}'::jsonb END
+$$;
+
+-- tafel_redact_obj leaves the object as it is (true only where that is
+-- certain; tafel_render keeps an array whose every element is kept and
+-- left as it is without aggregating it again).  tests/sql/27 asserts it.
+CREATE OR REPLACE FUNCTION tafel_redact_keeps(p_kind text, x jsonb, a jsonb)
+RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE p_kind WHEN 'action' THEN tafel_action_visible(x, a)
+	    WHEN 'item' THEN a -> 'cats' ? 'free_text'
+	    ELSE false END
 $$;
 
 -- The categories a case object carries (tafel_sent_categories).
@@ -252,12 +264,17 @@ $$;
 CREATE OR REPLACE FUNCTION tafel_render(p_viewer bigint, p_pres_meeting bigint,
     p_beamer_meeting bigint, p_obj jsonb, p_context text,
     p_audit_meeting bigint, p_drop boolean)
-RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
+RETURNS jsonb LANGUAGE plpgsql SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
 	u users;
 	v_acc jsonb := '{}';
 	v_sent jsonb := '{}';
-	v_out jsonb := '{}';
+	v_out jsonb;
+	-- the output's keys and values, made into one object at the end: a
+	-- growing object extended with || is copied whole at every key
+	v_keys text[] := '{}';
+	v_vals jsonb[] := '{}';
 	v_ids bigint[];
 	v_cid bigint;
 	v_key text;
@@ -333,7 +350,8 @@ BEGIN
 			THEN
 				CONTINUE;
 			END IF;
-			v_out := v_out || jsonb_build_object(v_key, v_val);
+			v_keys := v_keys || v_key;
+			v_vals := v_vals || v_val;
 		ELSIF v_key IN ('nomination', 'nominations') THEN
 			-- who sees a nomination is its own rule (56_planning.sql);
 			-- never on the shared screen
@@ -359,15 +377,18 @@ BEGIN
 				v_arr := v_arr || jsonb_build_array(v_nom);
 			END LOOP;
 			IF jsonb_typeof(v_val) = 'array' THEN
-				v_out := v_out || jsonb_build_object(v_key, v_arr);
+				v_keys := v_keys || v_key;
+				v_vals := v_vals || v_arr;
 			ELSIF jsonb_array_length(v_arr) > 0 THEN
-				v_out := v_out || jsonb_build_object(v_key, v_arr -> 0);
+				v_keys := v_keys || v_key;
+				v_vals := v_vals || (v_arr -> 0);
 			END IF;
 		ELSIF v_key = 'agenda_published' THEN
 			-- publishing's notice (57_prep.sql): who may see the meeting
 			CONTINUE WHEN NOT tafel_may_see_meeting(u,
 			    (v_val ->> 'meeting_id')::bigint);
-			v_out := v_out || jsonb_build_object(v_key, v_val);
+			v_keys := v_keys || v_key;
+			v_vals := v_vals || v_val;
 		ELSIF v_key = 'proposal' THEN
 			-- an agenda proposal (57_prep.sql): the chair's, never on
 			-- the shared screen
@@ -376,7 +397,8 @@ BEGIN
 			    WHERE m.id = (v_val ->> 'meeting_id')::bigint
 				AND (tafel_may_chair(u, m)
 				    OR tafel_may_decide_nomination(u, m.series_id)));
-			v_out := v_out || jsonb_build_object(v_key, v_val);
+			v_keys := v_keys || v_key;
+			v_vals := v_vals || v_val;
 		ELSIF v_key IN ('info_round', 'info_rounds') THEN
 			-- the info round's own rule, with its own audit
 			-- (17_prep_base.sql); on the shared screen only the answers
@@ -401,12 +423,15 @@ BEGIN
 				v_arr := v_arr || jsonb_build_array(v_nom);
 			END LOOP;
 			IF jsonb_typeof(v_val) = 'array' THEN
-				v_out := v_out || jsonb_build_object(v_key, v_arr);
+				v_keys := v_keys || v_key;
+				v_vals := v_vals || v_arr;
 			ELSIF jsonb_array_length(v_arr) > 0 THEN
-				v_out := v_out || jsonb_build_object(v_key, v_arr -> 0);
+				v_keys := v_keys || v_key;
+				v_vals := v_vals || (v_arr -> 0);
 			END IF;
 		ELSIF v_kind IS NULL THEN
-			v_out := v_out || jsonb_build_object(v_key, v_val);
+			v_keys := v_keys || v_key;
+			v_vals := v_vals || v_val;
 		ELSIF jsonb_typeof(v_val) = 'object' THEN
 			a := v_acc -> (tafel_obj_case(v_kind, v_val)::text);
 			IF a IS NULL OR (p_drop AND NOT (a ->> 'connected')::boolean) THEN
@@ -416,8 +441,8 @@ BEGIN
 			    OR NOT tafel_link_visible(u.id, v_val)) THEN
 				CONTINUE;
 			END IF;
-			v_out := v_out || jsonb_build_object(v_key,
-			    tafel_redact_obj(v_kind, v_val, a));
+			v_keys := v_keys || v_key;
+			v_vals := v_vals || tafel_redact_obj(v_kind, v_val, a);
 			v_sent := v_sent || jsonb_build_object(
 			    tafel_obj_case(v_kind, v_val)::text,
 			    coalesce(v_sent -> (tafel_obj_case(v_kind, v_val)::text), '[]')
@@ -443,8 +468,13 @@ BEGIN
 				    AND NOT (v_kind = 'link'
 					AND (coalesce(p_pres_meeting, 0) > 0
 					    OR NOT tafel_link_visible(u.id, s.e))))
-			SELECT (SELECT coalesce(jsonb_agg(tafel_redact_obj(v_kind,
-				f.e, f.a) ORDER BY f.i), '[]'::jsonb) FROM f),
+			-- every element kept and left as it is (a viewer who may
+			-- see all of it): the array itself, not aggregated again
+			SELECT CASE WHEN (SELECT count(*) FILTER (WHERE
+				tafel_redact_keeps(v_kind, f.e, f.a)) FROM f)
+				= jsonb_array_length(v_val) THEN v_val
+			    ELSE (SELECT coalesce(jsonb_agg(tafel_redact_obj(v_kind,
+				f.e, f.a) ORDER BY f.i), '[]'::jsonb) FROM f) END,
 			    (SELECT coalesce(jsonb_object_agg(z.cid, z.cats), '{}')
 				FROM (SELECT tafel_obj_case(v_kind, f.e)::text AS cid,
 				    jsonb_agg(DISTINCT c) AS cats
@@ -457,13 +487,15 @@ BEGIN
 			    AND jsonb_array_length(v_val) > 0 THEN
 				CONTINUE;
 			END IF;
-			v_out := v_out || jsonb_build_object(v_key, v_arr);
+			v_keys := v_keys || v_key;
+			v_vals := v_vals || v_arr;
 		ELSE
-			v_out := v_out || jsonb_build_object(v_key, v_val);
+			v_keys := v_keys || v_key;
+			v_vals := v_vals || v_val;
 		END IF;
 	END LOOP;
 
-	IF p_drop AND v_out = '{}'::jsonb AND p_obj <> '{}'::jsonb THEN
+	IF p_drop AND cardinality(v_keys) = 0 AND p_obj <> '{}'::jsonb THEN
 		RETURN NULL;
 	END IF;
 
@@ -494,6 +526,8 @@ BEGIN
 			WHERE coalesce(p_pres_meeting, 0) > 0) o
 		    WHERE cardinality(e.cats) > 0));
 	END IF;
+	SELECT coalesce(jsonb_object_agg(k, v), '{}') INTO v_out
+	FROM unnest(v_keys, v_vals) AS t(k, v);
 	RETURN v_out;
 END
 $$;

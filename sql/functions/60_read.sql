@@ -107,18 +107,24 @@ $$;
 -- only).  seq and the raw snapshot are read by one statement.
 CREATE OR REPLACE FUNCTION tafel_snapshot(p_user_id bigint, p_meeting_id bigint,
     p_presentation boolean)
-RETURNS jsonb LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+RETURNS jsonb LANGUAGE plpgsql SECURITY DEFINER SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
 	u users;
 	m meetings;
-	v jsonb;
+	v_seq bigint;
+	v_raw jsonb;
+	v_orgs jsonb;
+	v_carried jsonb;
 	r jsonb;
 	v_pres boolean := coalesce(p_presentation, false);
 BEGIN
 	u := tafel_actor(p_user_id);
-	SELECT jsonb_build_object(
-	    'seq', (SELECT coalesce(max(cl.seq), 0) FROM changelog cl),
-	    'raw', jsonb_build_object(
+	-- one statement (one snapshot of the data) for the seq and the
+	-- unredacted parts, each kept in its own variable: every level of
+	-- nesting a 250 KB jsonb is copied whole
+	SELECT (SELECT coalesce(max(cl.seq), 0) FROM changelog cl),
+	    jsonb_build_object(
 		'meeting', tafel_json_meeting(mm.id),
 		'agenda_items', tafel_json_items(mm.id),
 		-- set-based (62_bulk.sql): one query each, not one per row
@@ -133,12 +139,12 @@ BEGIN
 		    FROM info_rounds ir
 		    WHERE ir.case_id IN (SELECT a.case_id FROM agenda_items a
 			WHERE a.meeting_id = mm.id)), '[]'::jsonb)),
-	    'organisations', coalesce((SELECT jsonb_agg(tafel_json_org(o.id)
+	    coalesce((SELECT jsonb_agg(tafel_json_org(o.id)
 		ORDER BY o.name) FROM organisations o), '[]'::jsonb),
-	    'carried', tafel_json_carried_over(mm.id))
-	INTO v
+	    tafel_json_carried_over(mm.id)
+	INTO v_seq, v_raw, v_orgs, v_carried
 	FROM meetings mm WHERE mm.id = p_meeting_id;
-	IF v IS NULL THEN
+	IF v_raw IS NULL THEN
 		PERFORM tafel_raise('TF016', 'meeting not found', 'meeting_id');
 	END IF;
 	SELECT * INTO m FROM meetings WHERE id = p_meeting_id;
@@ -152,10 +158,10 @@ BEGIN
 	END IF;
 	r := tafel_render(u.id, CASE WHEN v_pres THEN m.id ELSE 0 END,
 	    CASE WHEN NOT v_pres AND tafel_may_chair(u, m) THEN m.id ELSE 0 END,
-	    v -> 'raw', CASE WHEN v_pres THEN 'beamer' ELSE 'snapshot' END,
+	    v_raw, CASE WHEN v_pres THEN 'beamer' ELSE 'snapshot' END,
 	    m.id, false);
 	RETURN jsonb_build_object(
-	    'seq', v -> 'seq',
+	    'seq', v_seq,
 	    'resumed', false,
 	    'snapshot', jsonb_build_object(
 		'meeting', r -> 'meeting',
@@ -163,7 +169,7 @@ BEGIN
 		'cases', r -> 'cases',
 		'actions', r -> 'actions',
 		'info_rounds', coalesce(r -> 'info_rounds', '[]'::jsonb),
-		'organisations', v -> 'organisations',
+		'organisations', v_orgs,
 		-- the series' member organisations: whose people are expected
 		'member_org_ids', coalesce((SELECT jsonb_agg(sm.org_id
 		    ORDER BY sm.org_id) FROM series_members sm
@@ -175,7 +181,7 @@ BEGIN
 		    CASE WHEN v_pres THEN m.id ELSE 0 END,
 		    CASE WHEN NOT v_pres AND tafel_may_chair(u, m) THEN m.id
 			ELSE 0 END,
-		    jsonb_build_object('actions', v -> 'carried'),
+		    jsonb_build_object('actions', v_carried),
 		    CASE WHEN v_pres THEN 'beamer' ELSE 'snapshot' END, m.id, true)
 		    -> 'actions', '[]'::jsonb),
 		'earlier_meeting_ids', to_jsonb(

@@ -70,7 +70,8 @@ $$;
 -- organisations present may now see them in full; a snapshot has the
 -- finished ones too).
 CREATE OR REPLACE FUNCTION tafel_event_payload(c changelog)
-RETURNS jsonb LANGUAGE plpgsql STABLE SET search_path = public AS $$
+RETURNS jsonb LANGUAGE plpgsql STABLE SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
 	v_case bigint;
 BEGIN
@@ -97,7 +98,8 @@ $$;
 -- One change for one viewer (NULL: the viewer may not see it).
 CREATE OR REPLACE FUNCTION tafel_event_render(c changelog, p_payload jsonb,
     p_user_id bigint, p_pres_meeting bigint, p_meeting_ctx bigint)
-RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
+RETURNS jsonb LANGUAGE plpgsql SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
 	u users;
 	m meetings;
@@ -213,7 +215,8 @@ $$;
 -- disclosures in one statement (tafel_audit_disclose).
 CREATE OR REPLACE FUNCTION tafel_events_for(p_seq bigint, p_viewers jsonb)
 RETURNS TABLE (idx int, event jsonb)
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
 	c changelog;
 	v_payload jsonb;
@@ -263,7 +266,8 @@ $$;
 CREATE OR REPLACE FUNCTION tafel_events_for_viewer(p_user bigint,
     p_presentation_meeting bigint, p_seqs bigint[])
 RETURNS TABLE (seq bigint, event jsonb)
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
 	c changelog;
 	v_got jsonb;

@@ -81,5 +81,11 @@ DO $$
 BEGIN
 	ASSERT tafel_json_item((SELECT item FROM t_dac)) ->> 'decision'
 	    = 'Gewijzigd besluit';
+	-- the meeting's agenda built at once (tafel_json_items, as the
+	-- snapshot has it) carries the same mark
+	ASSERT tafel_json_items((SELECT m FROM t_dac)) -> 0
+	    = tafel_json_item((SELECT item FROM t_dac));
+	ASSERT (tafel_json_items((SELECT m FROM t_dac)) -> 0
+	    ->> 'decision_changed_after_close')::boolean;
 END
 $$;

@@ -4,7 +4,11 @@
 -- each, in the snapshot's order), and every user's access to every case
 -- (tafel_access_many = tafel_access each), on the demo data plus a case
 -- with an "eerder besproken" match, a process manager, a clock and an
--- overdue action point, and after a meeting was opened with attendance.
+-- overdue action point, and after a meeting was opened with attendance;
+-- and that tafel_redact_keeps (tafel_render's shortcut for an array left
+-- as it is) holds only where tafel_redact_obj changes nothing; a
+-- meeting's agenda at once (tafel_json_items) and tafel_initials as the
+-- split into words gave them.
 
 DO $$
 DECLARE
@@ -46,6 +50,28 @@ BEGIN
 		    FROM action_points ap WHERE ap.case_id = ANY (v_ids)), '[]'),
 		    format('tafel_json_actions_of differs for %s', v_ids);
 	END LOOP;
+
+	-- the agenda of every meeting (and of none)
+	SELECT string_agg(m.id::text, ' ') INTO v_bad FROM meetings m
+	WHERE tafel_json_items(m.id) <> coalesce((SELECT jsonb_agg(
+	    tafel_json_item(a.id) ORDER BY a.position, a.id) FROM agenda_items a
+	    WHERE a.meeting_id = m.id), '[]');
+	ASSERT v_bad IS NULL, 'tafel_json_items differs for meetings ' || v_bad;
+	ASSERT tafel_json_items(-1) = '[]';
+
+	-- tafel_initials (two regular expressions) gives what the split into
+	-- words gave, for every name and some awkward ones
+	SELECT string_agg(quote_nullable(n), ' ') INTO v_bad
+	FROM (SELECT name AS n FROM persons UNION ALL SELECT display_name
+	    FROM users UNION ALL SELECT unnest(ARRAY[NULL, '', ' ', 'a',
+		E'\tJan  de\t\tVries ', E' \u00d6laf  \u00c7ij', E'x\n y',
+		'  .  ..', E'\u00a0Anna', 'Jeroen van Dijk'])) x
+	WHERE tafel_initials(n) IS DISTINCT FROM (SELECT coalesce(string_agg(
+	    left(w, 1) || '.', ' ' ORDER BY i), '')
+	    FROM regexp_split_to_table(btrim(coalesce(n, '')), '\s+')
+		WITH ORDINALITY AS t(w, i) WHERE w <> '');
+	ASSERT v_bad IS NULL, 'tafel_initials differs for ' || v_bad;
+	ASSERT tafel_initials('Jeroen van Dijk') = 'J. v. D.';
 
 	-- access: every user (disabled and steering ones included) x every case
 	SELECT string_agg(format('%s/%s', u.login, c.id), ' ') INTO v_bad
@@ -95,5 +121,30 @@ BEGIN
 	ASSERT EXISTS (SELECT 1 FROM cases c WHERE tafel_beamer_access(v_m,
 	    test_uid('voorzitter'), c.id) ->> 'beamer_reason' <> ''),
 	    'the shared screen hides something of some case';
+
+	-- tafel_render keeps an array as it is when tafel_redact_keeps holds
+	-- for every element: it must hold only where tafel_redact_obj leaves
+	-- the element as it is (every user x action point and agenda item,
+	-- and the shared screen's view without an organisation)
+	SELECT string_agg(format('%s/%s/%s', u.login, x.kind, x.obj ->> 'id'), ' ')
+	INTO v_bad
+	FROM users u CROSS JOIN (
+	    SELECT 'action' AS kind, tafel_json_action(ap.id) AS obj,
+		ap.case_id FROM action_points ap
+	    UNION ALL SELECT 'item', tafel_json_item(ai.id), ai.case_id
+		FROM agenda_items ai) x
+	CROSS JOIN LATERAL (VALUES (tafel_access(u.id, x.case_id)),
+	    (tafel_access(u.id, x.case_id) || '{"org": 0}')) a(acc)
+	WHERE tafel_redact_keeps(x.kind, x.obj, a.acc)
+	    AND tafel_redact_obj(x.kind, x.obj, a.acc) IS DISTINCT FROM x.obj;
+	ASSERT v_bad IS NULL, 'tafel_redact_keeps is wrong: ' || v_bad;
+	-- both answers occur, for action points and for items
+	ASSERT (SELECT count(DISTINCT (x.kind, k)) = 4 FROM users u
+	    CROSS JOIN (SELECT 'action' AS kind, tafel_json_action(ap.id) AS obj,
+		ap.case_id FROM action_points ap
+		UNION ALL SELECT 'item', tafel_json_item(ai.id) || '{"decision":
+		    "x"}', ai.case_id FROM agenda_items ai) x
+	    CROSS JOIN LATERAL tafel_redact_keeps(x.kind, x.obj,
+		tafel_access(u.id, x.case_id)) k), 'tafel_redact_keeps varies';
 END
 $$;
