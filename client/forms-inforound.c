@@ -234,7 +234,15 @@ closed(struct net *n, const Tafel__Envelope *m, void *arg)
 	if (m == NULL)
 		return;
 	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
-		ui_show_error(u, m->error);
+		/* An asked organisation does not know the case beyond the round,
+		 * so the server answers "not found"; say what the rule is. */
+		if (m->error != NULL && (m->error->code ==
+		    TAFEL__ERROR_CODE__FORBIDDEN || m->error->code ==
+		    TAFEL__ERROR_CODE__NOT_FOUND))
+			ui_message(u, 1, "%s", _("Only a process manager of the "
+			    "case (or an administrator) can close its info round."));
+		else
+			ui_show_error(u, m->error);
 		view_inforounds_reload(u);	/* the round as it is now */
 		return;
 	}
