@@ -239,8 +239,8 @@ closed(struct net *n, const Tafel__Envelope *m, void *arg)
 		if (m->error != NULL && (m->error->code ==
 		    TAFEL__ERROR_CODE__FORBIDDEN || m->error->code ==
 		    TAFEL__ERROR_CODE__NOT_FOUND))
-			ui_message(u, 1, "%s", _("Only a process manager of the "
-			    "case (or an administrator) can close its info round."));
+			ui_message(u, 1, "%s", _("Only the case's process manager "
+			    "closes the info round."));
 		else
 			ui_show_error(u, m->error);
 		view_inforounds_reload(u);	/* the round as it is now */
