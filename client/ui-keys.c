@@ -513,6 +513,16 @@ ui_key(struct ui *u, int key)
 	}
 	for (const struct ui_key *k = ui_keys; k->fn != NULL; k++)
 		if (k->key == key && applies(u, k, u->view)) {
+			/* a meeting key for another state of the meeting says
+			 * so before the server would answer "not possible" */
+			if (k->when != NULL && !k->when(u) &&
+			    u->meeting.meeting != NULL && !u->presentation) {
+				ui_message(u, 1, _("%s: not possible while the "
+				    "meeting is %s."), k->name, ui_enum(
+				    &tafel__meeting_state__descriptor,
+				    (int)u->meeting.meeting->state));
+				return;
+			}
 			k->fn(u);
 			return;
 		}

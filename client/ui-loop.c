@@ -121,7 +121,8 @@ draw_status(struct ui *u)
 		ui_prompt_draw(u, u->status, a);
 		return;
 	}
-	if (u->message[0] != '\0')
+	/* a message too long for the status line stands in full above it */
+	if (u->message[0] != '\0' && layout_width(u->message) <= message_room(u))
 		ui_putf(u->status, 0, 0, message_room(u), u->message_error ?
 		    ui_attr(u, UI_A_ERROR) : a, "%s", u->message);
 	else
@@ -129,7 +130,8 @@ draw_status(struct ui *u)
 		    conn, lag, inbox, follow,
 		    net_pending(u->net) > 0 && st != NET_READY ?
 		    _(" · changes waiting to be sent") : "");
-	if (u->message[0] != '\0' && message_room(u) < u->cols)
+	if (u->message[0] != '\0' && layout_width(u->message) <= message_room(u) &&
+	    message_room(u) < u->cols)
 		ui_put(u->status, 0, message_room(u), u->cols - message_room(u),
 		    a, conn);	/* the connection state stays visible */
 }

@@ -58,4 +58,7 @@ type_text chair "j"
 keys chair Enter
 wait_for chair "Overleg gesloten." || fail "chair: close not confirmed"
 wait_for beamer "Het overleg is gesloten." || fail "beamer: does not say the meeting closed"
+# a meeting key for an open meeting says why it does nothing now
+keys chair n
+wait_for chair "n: niet mogelijk nu het overleg gesloten is." || fail "n on a closed meeting not explained: $(screen chair)"
 ok

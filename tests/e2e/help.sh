@@ -30,6 +30,17 @@ for k in '↑ k' '↓ j' '1' '2' '3' 'f' '?'; do
 		fail "help text of '$k' does not start in column 18: '$line'"
 done
 printf '%s\n' "$help" | grep -q "In een overleg" || fail "help has no meeting section"
+# a new user reads every text in full, in Dutch, each key once, in order
+printf '%s\n' "$help" | grep -q '…' && fail "help text cut off: $help"
+printf '%s\n' "$help" | grep -q 'muis ' || fail "help does not list the mouse as 'muis'"
+printf '%s\n' "$help" | grep -q 'mouse' && fail "help says 'mouse' in the Dutch UI"
+printf '%s\n' "$help" | grep -q '^                 aanmeldde' ||
+	fail "a long help text does not go on under itself: $help"
+[ "$(screen pol | sed -n '/^In een overleg/,/^In /p' | grep -c '^  Enter ')" = 1 ] ||
+	fail "the meeting section lists Enter more than once: $(screen pol)"
+[ "$(printf '%s\n' "$help" | grep -nE '^  [67] ' | head -2 | cut -c1-1 | tr -d '\n')" != "" ] &&
+	printf '%s\n' "$help" | grep -E '^  [67] ' | head -1 | grep -q '^  6 ' ||
+	fail "help lists 7 before 6"
 
 # ? from the meeting screen again, then each key's effect
 keys pol q
