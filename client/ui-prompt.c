@@ -186,18 +186,21 @@ fit_middle(char *out, size_t len, const char *text, int width)
 void
 ui_prompt_draw(struct ui *u, WINDOW *w, attr_t a)
 {
-	char lbl[200];
+	char lbl[420];
 	int x, room;
 	size_t first;
 
 	snprintf(lbl, sizeof lbl, "%s: ", u->prompt.label);
 	if (layout_width(lbl) > u->cols / 2 && u->cols > 20 &&
 	    layout_width(lbl) + text_width(&u->prompt) + 1 > u->cols) {
-		char cut[160];
+		char cut[400];
 
 		/* the label gives way to the text, and says it is cut; its
 		 * end (the question) stays */
-		fit_middle(cut, sizeof cut, u->prompt.label, u->cols / 2 - 2);
+		int fit = u->cols - text_width(&u->prompt) - 4;
+
+		fit_middle(cut, sizeof cut, u->prompt.label, fit > u->cols / 2 - 2 ?
+		    fit : u->cols / 2 - 2);
 		snprintf(lbl, sizeof lbl, "%s: ", cut);
 	}
 	ui_put(w, 0, 0, u->cols, a, lbl);
