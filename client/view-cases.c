@@ -61,8 +61,8 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		return;
 	}
 	layout_fit(hdr[0], sizeof hdr[0], _("Case"), 9);
-	layout_fit(hdr[1], sizeof hdr[1], _("Theme"), 22);
-	layout_fit(hdr[2], sizeof hdr[2], _("District"), 12);
+	layout_fit(hdr[1], sizeof hdr[1], _("Theme"), 21);
+	layout_fit(hdr[2], sizeof hdr[2], _("District"), 14);
 	layout_fit(hdr[3], sizeof hdr[3], _("Status"), 16);
 	ui_putf(w, 0, 0, cols, ui_attr(u, UI_A_TITLE), " %s  %s  %s  %s",
 	    hdr[0], hdr[1], hdr[2], hdr[3]);
@@ -77,8 +77,8 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 			a = ui_attr(u, UI_A_SELECTED);
 			mvwchgat(w, y, 0, cols, a, 0, NULL);
 		}
-		layout_fit(theme, sizeof theme, ui_theme(c->theme), 22);
-		layout_fit(district, sizeof district, c->district, 12);
+		layout_fit(theme, sizeof theme, ui_theme(c->theme), 21);
+		layout_fit(district, sizeof district, c->district, 14);
 		layout_fit(status, sizeof status, ui_enum(
 		    &tafel__case_status__descriptor, (int)c->status), 16);
 		ui_putf(w, y, 0, cols, a, " %-9s  %s  %s  %s  %s", c->number,
