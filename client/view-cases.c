@@ -1,5 +1,6 @@
 /* The case list view: every case the user may know of (TOPIC_CASE_LIST), newest first, kept live so that a new signal shows at once. */
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include "i18n.h"
@@ -40,6 +41,31 @@ shown(struct ui *u, const Tafel__Case **out, size_t max)
 			out[j - 1] = t;
 		}
 	return n;
+}
+
+/* The districts of the cases I may know of, each once, comma-separated
+ * (the signal form offers them). */
+void
+view_cases_districts(struct ui *u, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	(void)u;
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	for (size_t i = 0; st.list != NULL && i < st.list->n_cases; i++) {
+		const char *d = st.list->cases[i]->district;
+		int seen = 0;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(st.list->cases[j]->district, d) == 0;
+		if (seen || d[0] == '\0' ||
+		    o + strlen(d) + 3 >= len)
+			continue;
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? ", " : "",
+		    d);
+	}
 }
 
 static void

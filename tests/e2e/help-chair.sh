@@ -35,6 +35,11 @@ wait_re chair "\+[0-9]+ meer" || fail "help: no '+N meer' for the lines below"
 for i in $(seq 1 16); do keys chair j; done
 sleep 0.5
 help=$(screen chair)
+# a text wider than the screen goes on under itself, never cut with "…"
+printf '%s\n' "$help" | grep -qE '^  \+ +Voorzitter: een casus aan de agenda toevoegen' &&
+	printf '%s\n' "$help" | grep -qE '^ {17}lijst\)' ||
+	fail "a long help text does not go on under itself: $help"
+printf '%s\n' "$help" | grep -q '…' && fail "help text cut off: $help"
 for k in n p o c a d A +; do
 	printf '%s\n' "$help" | grep -E "^  $(printf '%s' "$k" | sed 's/+/\\+/') +Voorzitter: " >/dev/null ||
 		{ printf '%s\n' "$help" >&2; fail "chair's help does not list chair key '$k'"; }

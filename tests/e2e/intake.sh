@@ -31,11 +31,12 @@ wait_for vt "Overleggen" || fail "vt: no meetings list"
 keys vt 4
 wait_for vt "Tafel · Casussen" || fail "vt: no case list"
 wait_for vt "S nieuw signaal" || fail "footer does not show S"
+wait_for vt "$old_nr" || fail "vt: the earlier case is not listed"
 keys vt S
 wait_for vt "Nieuw signaal: thema (nummer of naam):" || fail "S did not ask the theme"
 wait_for vt "Thema's: 1 huiselijk geweld, 2 veelplegers" || fail "the themes are not listed"
 type_text vt "1"; keys vt Enter
-wait_for vt "District:" || fail "no district prompt"
+wait_re vt "District \(bekend: .*Testdorp.*\):" || fail "no district prompt naming the known districts: $(screen vt)"
 type_text vt "Testdorp"; keys vt Enter
 wait_for vt "Aanpak (persoon, systeem, gebied): persoon" || fail "no approach prompt"
 keys vt Enter
@@ -132,6 +133,7 @@ keys pm Enter
 wait_for pm "Casus $nr ·" || fail "case again"
 keys pm ?
 wait_for pm "In een casus" || fail "help: no case section"
+for _ in 1 2 3 4 5 6; do keys pm j; done	# long texts wrap: scroll a little
 wait_for pm "Regieorganisatie en casusregisseur kiezen" || fail "help: R not listed"
 wait_for pm "Casus naar de volgende fase van de routing" || fail "help: m not listed"
 ok
