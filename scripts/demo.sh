@@ -4,6 +4,7 @@
 #
 #   scripts/demo.sh              the chair ("voorzitter") on the shared screen
 #   scripts/demo.sh politie      a partner following along (second terminal)
+#   scripts/demo.sh politie --meeting 1   further options go to tafel (docs/cli.md)
 #   scripts/demo.sh users        list the demo users and what each one shows
 #   scripts/demo.sh stop         stop the tafeld (and its embedded PostgreSQL) this script started
 #
@@ -123,10 +124,12 @@ cat <<MSG
 
 tafeld is running on $ADDR (stop it with: scripts/demo.sh stop).
 $(users)
-A partner following the chair, in a second terminal:
+A partner in a second terminal (Enter on the chair's open meeting, and it follows the chair):
     scripts/demo.sh politie
+The shared screen (beamer) in a third one (P in a meeting switches it on and off):
+    scripts/demo.sh voorzitter --presentation
 MSG
 sleep 1
 export LANGUAGE=${LANGUAGE:-nl}
 export TAFEL_LOCALEDIR=${TAFEL_LOCALEDIR:-$PWD/build/client/po}
-build/client/tafel --server "$ADDR" --ca "$CA" --user "$USER_LOGIN" --password-file "$PW"
+build/client/tafel --server "$ADDR" --ca "$CA" --user "$USER_LOGIN" --password-file "$PW" "${@:2}"
