@@ -74,7 +74,7 @@ wait_for pol "Reden: Niet meer nodig" || fail "cancellation reason not shown: $(
 # the help says what Enter does here
 keys pol '?'
 wait_for pol "Tafel · Toetsen" || fail "? did not open the help"
-for _ in $(seq 1 20); do keys pol j; done	# the inbox's own keys follow "Overal"
+for _ in $(seq 1 8); do keys pol j; done	# the inbox's own keys follow "Overal"
 wait_re pol "^  Enter +De gekozen melding als gelezen markeren" || fail "help: Enter in the inbox: $(screen pol)"
 keys pol q
 # the server agrees

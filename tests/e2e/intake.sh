@@ -56,6 +56,10 @@ wait_for vt "slachtoffer: Anna de Vries 1990-03-12" || fail "person not shown"
 wait_for vt "Reden: Buren hoorden geschreeuw" || fail "reason not shown"
 wait_for vt "Eerder besproken" || fail "no earlier cases section"
 wait_for vt "$old_nr (signaal): Anna de Fries 1990-03-12" || fail "earlier case not shown"
+# a partner cannot start an info round, and is told so before choosing organisations
+keys vt I
+wait_for vt "Alleen de procesregisseur van de casus start een inforonde." || fail "vt: I not explained: $(screen vt)"
+screen vt | grep -qF "Organisatie kiezen" && fail "vt: I opened the organisation picker"
 
 # the process manager has it on the list without reloading
 wait_re pm "^ $nr +huiselijk geweld +Testdorp +signaal" 3 || fail "pm list not live"
