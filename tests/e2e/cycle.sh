@@ -106,7 +106,7 @@ wait_for reg "Politie Oost" || fail "the organisations are not listed"
 keys reg /; type_text reg "Veilig"; keys reg Enter
 wait_gone reg "Politie Oost" || fail "search in the organisation picker"
 keys reg Enter
-wait_for reg "Casusregisseur van casus $nr bij Veilig Thuis Twente" || fail "no case manager picker"
+wait_for reg "Casusregisseur van $nr (Enter; Esc: geen) bij Veilig Thuis Twente" || fail "no case manager picker"
 wait_for reg "Mehmet Melder" || fail "picker does not list the people"
 keys reg Enter
 wait_for reg "Casus $nr: regie, casusregisseur en data vastgelegd." || fail "regie not recorded"

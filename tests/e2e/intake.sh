@@ -94,7 +94,7 @@ keys pm R
 wait_for pm "Regieorganisatie van casus $nr (Enter; / zoekt; Esc: geen)" || fail "R did not open the organisation picker"
 keys pm /; type_text pm "Veilig"; keys pm Enter
 keys pm Enter
-wait_for pm "Casusregisseur van casus $nr bij Veilig Thuis" || fail "no case manager picker"
+wait_for pm "Casusregisseur van $nr (Enter; Esc: geen) bij Veilig Thuis" || fail "no case manager picker"
 keys pm /
 type_text pm "Joris"; keys pm Enter
 keys pm Enter
