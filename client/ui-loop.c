@@ -159,6 +159,12 @@ draw_top(struct ui *u)
 			    u->is_chair ? _(" · chair") : "");
 		rw = layout_width(right);
 		lw = layout_width(left);
+		if (lw + rw + 2 >= u->cols) {	/* the name without the org */
+			snprintf(right, sizeof right, "%s%s",
+			    l->user->display_name,
+			    u->is_chair ? _(" · chair") : "");
+			rw = layout_width(right);
+		}
 		if (lw + rw + 2 < u->cols)
 			ui_put(u->top, 0, u->cols - rw - 1, rw + 1,
 			    ui_attr(u, UI_A_TITLE), right);

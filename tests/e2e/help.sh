@@ -61,6 +61,8 @@ keys pol 1
 wait_for pol "Tafel · Overleggen" || fail "1: meetings list not shown"
 keys pol 3
 wait_for pol "Tafel · Afspraken van mijn organisatie" || fail "3: action points not shown"
+# a long view title leaves room for the user's name, if not for the organisation
+screen pol | head -n 1 | grep -q ' Sanne Jansen$' || fail "3: the top line lost the user's name: $(screen pol | head -n 1)"
 keys pol 2
 wait_for pol "Tafel · Overleg " || fail "2: meeting not shown"
 wait_re pol "^ +# +Casus" || fail "2: agenda not shown"
