@@ -160,9 +160,17 @@ on_report(struct net *n, const Tafel__Envelope *m, void *arg)
 		return;
 	st.loading = 0;
 	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
-		snprintf(st.error, sizeof st.error, "%s",
-		    ui_error_text(m->error->code));
-		ui_show_error(u, m->error);
+		if (m->error->code == TAFEL__ERROR_CODE__FORBIDDEN) {
+			/* say who may, not only that I may not */
+			snprintf(st.error, sizeof st.error, "%s", _("The "
+			    "report is for chairs, administrators and the "
+			    "steering group."));
+			ui_message(u, 1, "%s", st.error);
+		} else {
+			snprintf(st.error, sizeof st.error, "%s",
+			    ui_error_text(m->error->code));
+			ui_show_error(u, m->error);
+		}
 	} else if (m->body_case == TAFEL__ENVELOPE__BODY_REPORT)
 		render(u, m->report);
 	ui_dirty(u);
