@@ -60,6 +60,12 @@ wait_for vt "$old_nr (signaal): Anna de Fries 1990-03-12" || fail "earlier case 
 keys vt I
 wait_for vt "Alleen de procesregisseur van de casus start een inforonde." || fail "vt: I not explained: $(screen vt)"
 screen vt | grep -qF "Organisatie kiezen" && fail "vt: I opened the organisation picker"
+# nor move it on: the refusal says who may
+keys vt m
+wait_for vt "verplaatsen naar: screening" || fail "vt: m did not ask: $(screen vt)"
+keys vt Enter
+wait_for vt "Alleen een voorzitter, de procesregisseur of de casusregisseur" ||
+	fail "vt: refused move does not say who may: $(screen vt)"
 
 # the process manager has it on the list without reloading
 wait_re pm "^ $nr +huiselijk geweld +Testdorp +signaal" 3 || fail "pm list not live"
