@@ -86,6 +86,8 @@ static const struct form routing_form = {
 	.send = routing_send,
 	.refused = case_refused,
 	.accepted = routing_saved,
+	.forbidden = N_("Only the submitting organisation, the case manager, a "
+	    "process manager or a chair changes the case."),
 };
 
 static int
@@ -157,6 +159,8 @@ static const struct form dates_form = {
 	.send = routing_send,
 	.refused = case_refused,
 	.accepted = routing_saved,
+	.forbidden = N_("Only the submitting organisation, the case manager, a "
+	    "process manager or a chair changes the case."),
 };
 
 /* E: the end and the review date. */
@@ -180,6 +184,8 @@ static const struct form close_form = {
 	.send = routing_send,
 	.refused = case_refused,
 	.accepted = routing_saved,
+	.forbidden = N_("Only the submitting organisation, the case manager, a "
+	    "process manager or a chair changes the case."),
 };
 
 /* F: the closing reason and the evaluation. */
@@ -236,6 +242,8 @@ static const struct form move_form = {
 	.send = move_send,
 	.refused = move_refused,
 	.accepted = moved,
+	.forbidden = N_("Only a chair, the case's process manager or its case "
+	    "manager moves the case on."),
 };
 
 void
@@ -284,6 +292,8 @@ static const struct form goal_form = {
 	.send = goal_send,
 	.refused = retry_refused,
 	.accepted = goal_added,
+	.forbidden = N_("Only the submitting organisation, the case manager, a "
+	    "process manager or a chair changes the case."),
 };
 
 void

@@ -45,7 +45,11 @@ started(struct net *n, const Tafel__Envelope *m, void *arg)
 		if (m->error->field != NULL &&
 		    strcmp(m->error->field, "reply_by") == 0)
 			ask_date(u, fi.reply_by);
-		ui_show_error(u, m->error);
+		if (m->error->code == TAFEL__ERROR_CODE__FORBIDDEN)
+			ui_message(u, 1, "%s", _("Only the case's process "
+			    "manager starts an info round."));
+		else
+			ui_show_error(u, m->error);
 		return;
 	}
 	view_case_open(u, fi.case_id);	/* the case shows the round */
@@ -128,6 +132,23 @@ ask_org(struct ui *u)
 	view_pick_org_open(u, title, NULL, org_picked);
 }
 
+/* Whether I may run the case's info round: one of its process managers,
+ * or an administrator (the server decides; this spares a futile form). */
+static int
+may_run(struct ui *u, const Tafel__Case *c)
+{
+	const Tafel__LoginResponse *l = net_login(u->net);
+
+	for (size_t i = 0; i < c->n_process_manager_ids; i++)
+		if (c->process_manager_ids[i] == u->my_user_id)
+			return 1;
+	for (size_t i = 0; l != NULL && l->user != NULL &&
+	    i < l->user->n_roles; i++)
+		if (l->user->roles[i] == TAFEL__ROLE__ROLE_ADMIN)
+			return 1;
+	return 0;
+}
+
 /* I in the case view: the process manager (or an administrator) asks
  * organisations whether they know the case's persons. */
 void
@@ -137,6 +158,11 @@ forms_inforound_start(struct ui *u)
 
 	if (d == NULL) {
 		ui_message(u, 1, "%s", _("No case shown."));
+		return;
+	}
+	if (!may_run(u, d->case_)) {	/* before the picker, not after */
+		ui_message(u, 1, "%s", _("Only the case's process manager "
+		    "starts an info round."));
 		return;
 	}
 	memset(&fi, 0, sizeof fi);
@@ -234,7 +260,15 @@ closed(struct net *n, const Tafel__Envelope *m, void *arg)
 	if (m == NULL)
 		return;
 	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
-		ui_show_error(u, m->error);
+		/* An asked organisation does not know the case beyond the round,
+		 * so the server answers "not found"; say what the rule is. */
+		if (m->error != NULL && (m->error->code ==
+		    TAFEL__ERROR_CODE__FORBIDDEN || m->error->code ==
+		    TAFEL__ERROR_CODE__NOT_FOUND))
+			ui_message(u, 1, "%s", _("Only the case's process manager "
+			    "closes the info round."));
+		else
+			ui_show_error(u, m->error);
 		view_inforounds_reload(u);	/* the round as it is now */
 		return;
 	}

@@ -68,6 +68,9 @@ struct form {
 	void (*accepted)(struct ui *);
 	/* The prompt was cancelled, NULL: nothing to do. */
 	void (*cancelled)(struct ui *);
+	/* N_() said instead of the generic text when the server answers
+	 * FORBIDDEN: who may do this; NULL: the generic text. */
+	const char *forbidden;
 };
 
 /* What the forms fill in; one form is on the prompt at a time. */

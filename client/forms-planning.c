@@ -80,6 +80,8 @@ static const struct form plan_form = {
 	.fields = plan_fields,
 	.send = plan_send,
 	.accepted = planned,
+	.forbidden = N_("Only a chair or a process manager of the series "
+	    "plans, moves or cancels its meetings."),
 };
 
 void
@@ -131,6 +133,8 @@ static const struct form move_meeting_form = {
 	.send = move_meeting_send,
 	.refused = meeting_refused,
 	.accepted = meeting_moved,
+	.forbidden = N_("Only a chair or a process manager of the series "
+	    "plans, moves or cancels its meetings."),
 };
 
 static void
@@ -155,6 +159,8 @@ static const struct form cancel_meeting_form = {
 	.send = cancel_meeting_send,
 	.refused = meeting_refused,
 	.accepted = meeting_cancelled,
+	.forbidden = N_("Only a chair or a process manager of the series "
+	    "plans, moves or cancels its meetings."),
 };
 
 static int

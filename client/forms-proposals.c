@@ -91,7 +91,11 @@ inbox_read(struct ui *u)
 	if (fs.reply != NULL &&
 	    fs.reply->body_case == TAFEL__ENVELOPE__BODY_INBOX_ENTRY)
 		view_inbox_update(u, fs.reply->inbox_entry);
-	ui_message(u, 0, _("Feedback on case %s marked as read."), fs.what);
+	if (fs.what[0] == '\0')	/* a notice without a case (agenda) */
+		ui_message(u, 0, "%s", _("Inbox entry marked as read."));
+	else
+		ui_message(u, 0, _("Feedback on case %s marked as read."),
+		    fs.what);
 }
 
 static const struct form inbox_read_form = {

@@ -158,7 +158,7 @@ theme_check(struct ui *u, const char *text)
 static const struct field intake_fields[] = {
 	{ .label = N_("New signal: theme (number or name)"), .kind = ASK_TEXT,
 	  .check = theme_check },
-	{ .label = N_("District"), .kind = ASK_TEXT, .required = 1,
+	{ .label = N_("District (known: %s)"), .kind = ASK_TEXT, .required = 1,
 	  .missing = N_("The district decides who manages the case."),
 	  .text = sig.district, .size = sizeof sig.district },
 	{ .label = N_("Approach (person, system, area)"), .kind = ASK_CHOICE,
@@ -188,6 +188,9 @@ forms_signal(struct ui *u)
 	char label[300];
 
 	memset(&sig, 0, sizeof sig);
+	view_cases_districts(u, fs.what, sizeof fs.what);
+	if (fs.what[0] == '\0')
+		snprintf(fs.what, sizeof fs.what, "%s", _("none yet"));
 	snprintf(label, sizeof label, _("Themes: 1 %s, 2 %s, 3 %s, 4 %s"),
 	    ui_theme(themes[0]), ui_theme(themes[1]), ui_theme(themes[2]),
 	    ui_theme(themes[3]));

@@ -289,7 +289,11 @@ form_reply(struct net *n, const Tafel__Envelope *m, void *arg)
 			form_ask_last(u, f);
 	}
 	/* after the prompt, which clears the message line */
-	ui_show_error(u, m->error);
+	if (f->forbidden != NULL && m->error != NULL &&
+	    m->error->code == TAFEL__ERROR_CODE__FORBIDDEN)
+		ui_message(u, 1, "%s", _(f->forbidden));
+	else
+		ui_show_error(u, m->error);
 }
 
 /* Sends the write of the form being filled in. */

@@ -304,13 +304,13 @@ const struct ui_key ui_keys[] = {
 	  N_("Cases I may know of, new signals on top"), NULL },
 	{ '5', "5", VIEWS_ALL, 0, NULL, k_nominations,
 	  N_("Cases nominated for a meeting, waiting for the chair"), NULL },
+	{ '6', "6", VIEWS_ALL, 0, NULL, k_inbox,
+	  N_("Inbox: feedback on the cases my organisation submitted"), NULL },
 	{ '7', "7", VIEWS_ALL, 0, NULL, k_reports,
 	  N_("Reports: per organisation and area (chairs, administrators, "
 	  "steering group)"), NULL },
 	{ 'p', "p", V(REPORTS), 0, N_("period"), view_reports_period,
 	  N_("Another period for the report"), NULL },
-	{ '6', "6", VIEWS_ALL, 0, NULL, k_inbox,
-	  N_("Inbox: feedback on the cases my organisation submitted"), NULL },
 	{ '8', "8", VIEWS_ALL, 0, NULL, k_inforounds,
 	  N_("Info rounds: open rounds my organisation is asked in or runs"),
 	  NULL },
@@ -333,7 +333,7 @@ const struct ui_key ui_keys[] = {
 	  N_("Next line (in a meeting: go your own way)"), NULL },
 	{ 'j', "j", VIEWS_ALL, 0, NULL, k_down,
 	  N_("Next line (in a meeting: go your own way)"), NULL },
-	{ KEY_MOUSE, "mouse", VIEWS_ALL, 0, NULL, k_mouse,
+	{ KEY_MOUSE, N_("mouse"), VIEWS_ALL, 0, NULL, k_mouse,
 	  N_("Click selects a line, double click opens it"), NULL },
 	{ '/', "/", V(MEETINGS) | V(ACTIONS) | V(PICK_CASE) | V(PICK_PERSON) |
 	  V(CASES) | V(PICK_ORG), 0,
@@ -353,17 +353,26 @@ const struct ui_key ui_keys[] = {
 	{ 'X', "X", V(MEETINGS), 0, NULL, forms_cancel_meeting,
 	  N_("Cancel the selected planned meeting, with a reason"), NULL },
 	{ '\r', "Enter", V(MEETINGS) | MEETING | V(ACTIONS) |
-	  V(CASES) | V(INBOX) | V(INFOROUNDS) | V(CALENDAR), 0, N_("open"),
+	  V(CASES) | V(INFOROUNDS) | V(CALENDAR), 0, N_("open"),
 	  k_enter, N_("Open the meeting or case under the cursor"), NULL },
 	{ '\n', "Enter", V(MEETINGS) | MEETING | V(ACTIONS) |
-	  V(CASES) | V(INBOX) | V(INFOROUNDS) | V(CALENDAR), 0, NULL, k_enter,
+	  V(CASES) | V(INFOROUNDS) | V(CALENDAR), 0, NULL, k_enter,
 	  N_("Open the meeting or case under the cursor"), NULL },
 	{ KEY_ENTER, "Enter", V(MEETINGS) | MEETING | V(ACTIONS) |
 	  V(CASES) | V(INFOROUNDS) | V(CALENDAR), 0, NULL,
 	  k_enter, N_("Open the meeting or case under the cursor"), NULL },
+	{ '\r', "Enter", V(INBOX), 0, N_("read"), k_enter,
+	  N_("Mark the selected entry as read (the sender sees who read it)"),
+	  NULL },
+	{ '\n', "Enter", V(INBOX), 0, NULL, k_enter,
+	  N_("Mark the selected entry as read (the sender sees who read it)"),
+	  NULL },
+	{ KEY_ENTER, "Enter", V(INBOX), 0, NULL, k_enter,
+	  N_("Mark the selected entry as read (the sender sees who read it)"),
+	  NULL },
 	{ 'f', "f", MEETING, 0, N_("follow"), k_follow,
 	  N_("Follow the chair again"), NULL },
-	{ 'P', "P", MEETING, 0, NULL, k_presentation,
+	{ 'P', "P", MEETING, 1, NULL, k_presentation,
 	  N_("Beamer layout: the current case large, little else"), NULL },
 	{ 'r', "r", VIEWS_ALL, 0, NULL, k_reconnect,
 	  N_("Reconnect now, or reload the lists"), NULL },
@@ -513,6 +522,16 @@ ui_key(struct ui *u, int key)
 	}
 	for (const struct ui_key *k = ui_keys; k->fn != NULL; k++)
 		if (k->key == key && applies(u, k, u->view)) {
+			/* a meeting key for another state of the meeting says
+			 * so before the server would answer "not possible" */
+			if (k->when != NULL && !k->when(u) &&
+			    u->meeting.meeting != NULL && !u->presentation) {
+				ui_message(u, 1, _("%s: not possible while the "
+				    "meeting is %s."), k->name, ui_enum(
+				    &tafel__meeting_state__descriptor,
+				    (int)u->meeting.meeting->state));
+				return;
+			}
 			k->fn(u);
 			return;
 		}

@@ -61,6 +61,45 @@ layout(struct ui *u)
 	u->dirty = 1;
 }
 
+/* The connection state, as the status line shows it. */
+static void
+conn_text(struct ui *u, char *conn, size_t size)
+{
+	switch (net_get_state(u->net)) {
+	case NET_READY:
+		snprintf(conn, size, "%s", _("connected"));
+		break;
+	case NET_BACKOFF:
+		if (net_server_stopping(u->net))
+			snprintf(conn, size,
+			    _("server stopped — reconnecting in %d s"),
+			    net_backoff_left(u->net));
+		else
+			snprintf(conn, size, _("reconnecting in %d s"),
+			    net_backoff_left(u->net));
+		break;
+	case NET_DISCONNECTED:
+		snprintf(conn, size, "%s", _("not connected — r to retry"));
+		break;
+	default:
+		snprintf(conn, size, "%s", _("connecting…"));
+		break;
+	}
+}
+
+/* The columns a message has in the status line: the connection state
+ * stays visible at its right end.  A longer message goes above it. */
+static int
+message_room(struct ui *u)
+{
+	char conn[160];
+	int len;
+
+	conn_text(u, conn, sizeof conn);
+	len = layout_width(conn) + 2;
+	return len < u->cols / 2 ? u->cols - len : u->cols;
+}
+
 static void
 draw_status(struct ui *u)
 {
@@ -68,29 +107,9 @@ draw_status(struct ui *u)
 	enum net_state st = net_get_state(u->net);
 	attr_t a = ui_attr(u, UI_A_STATUS);
 
-	switch (st) {
-	case NET_READY:
-		snprintf(conn, sizeof conn, "%s", _("connected"));
-		if (net_lag_ms(u->net) >= 0)
-			snprintf(lag, sizeof lag, _(" · lag %ld ms"),
-			    net_lag_ms(u->net));
-		break;
-	case NET_BACKOFF:
-		if (net_server_stopping(u->net))
-			snprintf(conn, sizeof conn,
-			    _("server stopped — reconnecting in %d s"),
-			    net_backoff_left(u->net));
-		else
-			snprintf(conn, sizeof conn, _("reconnecting in %d s"),
-			    net_backoff_left(u->net));
-		break;
-	case NET_DISCONNECTED:
-		snprintf(conn, sizeof conn, "%s", _("not connected — r to retry"));
-		break;
-	default:
-		snprintf(conn, sizeof conn, "%s", _("connecting…"));
-		break;
-	}
+	conn_text(u, conn, sizeof conn);
+	if (st == NET_READY && net_lag_ms(u->net) >= 0)
+		snprintf(lag, sizeof lag, _(" · lag %ld ms"), net_lag_ms(u->net));
 	if (UI_VIEW(u)->status != NULL)
 		UI_VIEW(u)->status(u, follow, sizeof follow);
 	if (u->inbox_unread > 0)
@@ -102,20 +121,19 @@ draw_status(struct ui *u)
 		ui_prompt_draw(u, u->status, a);
 		return;
 	}
-	if (u->message[0] != '\0')
-		ui_putf(u->status, 0, 0, u->cols, u->message_error ?
+	/* a message too long for the status line stands in full above it */
+	if (u->message[0] != '\0' && layout_width(u->message) <= message_room(u))
+		ui_putf(u->status, 0, 0, message_room(u), u->message_error ?
 		    ui_attr(u, UI_A_ERROR) : a, "%s", u->message);
 	else
 		ui_putf(u->status, 0, 0, u->cols, a, "%s%s%s%s%s",
 		    conn, lag, inbox, follow,
 		    net_pending(u->net) > 0 && st != NET_READY ?
 		    _(" · changes waiting to be sent") : "");
-	if (u->message[0] != '\0') {	/* connection state stays visible */
-		int len = (int)strlen(conn) + 2;
-
-		if (len < u->cols / 2)
-			ui_put(u->status, 0, u->cols - len, len, a, conn);
-	}
+	if (u->message[0] != '\0' && layout_width(u->message) <= message_room(u) &&
+	    message_room(u) < u->cols)
+		ui_put(u->status, 0, message_room(u), u->cols - message_room(u),
+		    a, conn);	/* the connection state stays visible */
 }
 
 static void
@@ -141,6 +159,12 @@ draw_top(struct ui *u)
 			    u->is_chair ? _(" · chair") : "");
 		rw = layout_width(right);
 		lw = layout_width(left);
+		if (lw + rw + 2 >= u->cols) {	/* the name without the org */
+			snprintf(right, sizeof right, "%s%s",
+			    l->user->display_name,
+			    u->is_chair ? _(" · chair") : "");
+			rw = layout_width(right);
+		}
 		if (lw + rw + 2 < u->cols)
 			ui_put(u->top, 0, u->cols - rw - 1, rw + 1,
 			    ui_attr(u, UI_A_TITLE), right);
@@ -235,7 +259,7 @@ redraw(struct ui *u)
 	UI_VIEW(u)->draw(u, u->body, u->rows - 3, u->cols);
 	forms_draw(u);
 	if (u->message[0] != '\0' && (u->prompt.active ||
-	    layout_width(u->message) > u->cols))
+	    layout_width(u->message) > message_room(u)))
 		draw_long_message(u);
 	draw_status(u);
 	werase(u->foot);

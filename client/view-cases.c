@@ -1,5 +1,6 @@
 /* The case list view: every case the user may know of (TOPIC_CASE_LIST), newest first, kept live so that a new signal shows at once. */
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include "i18n.h"
@@ -42,6 +43,31 @@ shown(struct ui *u, const Tafel__Case **out, size_t max)
 	return n;
 }
 
+/* The districts of the cases I may know of, each once, comma-separated
+ * (the signal form offers them). */
+void
+view_cases_districts(struct ui *u, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	(void)u;
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	for (size_t i = 0; st.list != NULL && i < st.list->n_cases; i++) {
+		const char *d = st.list->cases[i]->district;
+		int seen = 0;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(st.list->cases[j]->district, d) == 0;
+		if (seen || d[0] == '\0' ||
+		    o + strlen(d) + 3 >= len)
+			continue;
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? ", " : "",
+		    d);
+	}
+}
+
 static void
 draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
@@ -61,8 +87,8 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		return;
 	}
 	layout_fit(hdr[0], sizeof hdr[0], _("Case"), 9);
-	layout_fit(hdr[1], sizeof hdr[1], _("Theme"), 22);
-	layout_fit(hdr[2], sizeof hdr[2], _("District"), 12);
+	layout_fit(hdr[1], sizeof hdr[1], _("Theme"), 21);
+	layout_fit(hdr[2], sizeof hdr[2], _("District"), 14);
 	layout_fit(hdr[3], sizeof hdr[3], _("Status"), 16);
 	ui_putf(w, 0, 0, cols, ui_attr(u, UI_A_TITLE), " %s  %s  %s  %s",
 	    hdr[0], hdr[1], hdr[2], hdr[3]);
@@ -77,8 +103,8 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 			a = ui_attr(u, UI_A_SELECTED);
 			mvwchgat(w, y, 0, cols, a, 0, NULL);
 		}
-		layout_fit(theme, sizeof theme, ui_theme(c->theme), 22);
-		layout_fit(district, sizeof district, c->district, 12);
+		layout_fit(theme, sizeof theme, ui_theme(c->theme), 21);
+		layout_fit(district, sizeof district, c->district, 14);
 		layout_fit(status, sizeof status, ui_enum(
 		    &tafel__case_status__descriptor, (int)c->status), 16);
 		ui_putf(w, y, 0, cols, a, " %-9s  %s  %s  %s  %s", c->number,

@@ -25,38 +25,59 @@ out_line(struct help_out *h, attr_t a, const char *text)
 	ui_put(h->w, h->y++, 0, h->cols, a, text);
 }
 
+/* Whether key k is listed in this section for this user. */
+static int
+in_section(const struct ui *u, const struct ui_key *k, int everywhere,
+    unsigned bit)
+{
+	/* every key of that view this user can use, chair keys included
+	 * (not whether it works here, in the help view) */
+	if (k->chair && !u->is_chair)
+		return 0;
+	return everywhere ? k->views == VIEWS_ALL :
+	    k->views != VIEWS_ALL && (k->views & bit) != 0;
+}
+
 /* One line per function: names of keys doing the same thing are joined
- * ("↑ k"), and padded by display width so that the texts line up. */
+ * ("↑ k"), and padded by display width so that the texts line up; a text
+ * wider than the screen goes on over the next lines, under itself. */
 static void
 out_keys(struct ui *u, struct help_out *h, int everywhere, unsigned bit)
 {
 	char names[64], padded[96], line[512];
 
 	for (const struct ui_key *k = ui_keys; k->fn != NULL; k++) {
-		int dup = 0;
+		const char *text;
+		size_t len, next;
+		int dup = 0, first = 1;
 
-		/* every key of that view this user can use, chair keys
-		 * included (not whether it works here, in the help view) */
-		if (k->chair && !u->is_chair)
-			continue;
-		if (everywhere ? k->views != VIEWS_ALL : !(k->views & bit))
+		if (!in_section(u, k, everywhere, bit))
 			continue;
 		for (const struct ui_key *p = ui_keys; p < k; p++)
-			dup |= p->fn == k->fn && p->views == k->views &&
-			    strcmp(p->help, k->help) == 0;
+			dup |= p->fn == k->fn && in_section(u, p, everywhere,
+			    bit) && strcmp(p->help, k->help) == 0;
 		if (dup)
 			continue;
-		snprintf(names, sizeof names, "%s", k->name);
+		snprintf(names, sizeof names, "%s", _(k->name));
 		for (const struct ui_key *p = k + 1; p->fn != NULL; p++)
-			if (p->fn == k->fn && p->views == k->views &&
+			if (p->fn == k->fn && in_section(u, p, everywhere, bit) &&
 			    strcmp(p->help, k->help) == 0 &&
-			    strstr(names, p->name) == NULL &&
-			    strlen(names) + strlen(p->name) + 2 < sizeof names)
+			    strstr(names, _(p->name)) == NULL &&
+			    strlen(names) + strlen(_(p->name)) + 2 < sizeof names)
 				snprintf(names + strlen(names),
-				    sizeof names - strlen(names), " %s", p->name);
+				    sizeof names - strlen(names), " %s",
+				    _(p->name));
 		layout_fit(padded, sizeof padded, names, 14);
-		snprintf(line, sizeof line, "  %s %s", padded, _(k->help));
-		out_line(h, 0, line);
+		text = _(k->help);
+		do {
+			len = h->cols > 27 ? layout_wrap(text, h->cols - 18,
+			    &next) : (next = strlen(text));
+			snprintf(line, sizeof line, "  %s %.*s", first ? padded :
+			    "              ", (int)len, text);
+			out_line(h, 0, line);
+			text += next;
+			first = 0;
+		} while (*text != '\0' && next > 0);
 	}
 }
 

@@ -73,11 +73,73 @@ lines(struct ui *u)
 	return st.list != NULL ? st.list->n_entries : 0;
 }
 
+/* One text (labelled, or not with label NULL), wrapped over the lines
+ * left; returns the next row. */
+static int
+put_wrapped(struct ui *u, WINDOW *w, int y, int end, int cols,
+    const char *label, const char *text)
+{
+	char line[1200];
+	const char *p = line;
+	size_t len, next;
+
+	if (text == NULL || text[0] == '\0')
+		return y;
+	if (label != NULL)
+		snprintf(line, sizeof line, "%s: %s", label, text);
+	else
+		snprintf(line, sizeof line, "%s", text);
+	while (*p != '\0' && y < end) {
+		len = layout_wrap(p, cols - 4, &next);
+		ui_putf(w, y++, 0, cols, 0, "  %s%.*s", p == line ? "" : "  ",
+		    (int)len, p);
+		if (next == 0)
+			break;
+		p += next;
+	}
+	return y;
+}
+
+/* The selected entry in full under the list: what happened, the action
+ * point and its note or reason, who read it. */
+static void
+draw_entry(struct ui *u, WINDOW *w, int y, int rows, int cols,
+    const Tafel__InboxEntry *e)
+{
+	char what[256], read[200], when[40];
+	const Tafel__ActionPoint *ap = e->action_point;
+	int end = y + rows;
+
+	if (rows < 2 || cols < 20)
+		return;
+	mvwhline(w, y++, 0, ACS_HLINE, cols);
+	what_text(e, what, sizeof what);
+	if (e->case_number[0] != '\0')
+		ui_putf(w, y++, 0, cols, A_BOLD, "  %s %s · %s", _("Case"),
+		    e->case_number, what);
+	else
+		y = put_wrapped(u, w, y, end, cols, NULL, what);
+	if (ap != NULL) {
+		y = put_wrapped(u, w, y, end, cols, _("Action point"),
+		    ap->description);
+		y = put_wrapped(u, w, y, end, cols,
+		    e->kind == TAFEL__INBOX_KIND__INBOX_ACTION_CANCELLED ?
+		    _("Reason") : _("Feedback"), ap->completion_note);
+	}
+	if (e->read_at != 0 && y < end) {
+		ui_date(e->read_at, when, sizeof when);
+		snprintf(read, sizeof read, _("Read by %s, %s"),
+		    e->read_by_name, when);
+		ui_put(w, y++, 2, cols - 2, ui_attr(u, UI_A_DIM), read);
+	}
+}
+
 static void
 draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
 	char what[128], who[160], when[40], hdr[4][64], f[3][160];
 	size_t first, n = lines(u), vis;
+	int list_rows;
 
 	if (st.list == NULL) {
 		ui_put(w, 1, 2, cols - 4, 0, _("Loading the inbox…"));
@@ -94,7 +156,9 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 	layout_fit(hdr[3], sizeof hdr[3], _("When"), 16);
 	ui_putf(w, 0, 0, cols, ui_attr(u, UI_A_TITLE), "  %s  %s  %s  %s",
 	    hdr[0], hdr[1], hdr[2], hdr[3]);
-	first = ui_list_scroll(u, &st.sel, n, rows, &vis);
+	/* the list above, the selected entry in full below it */
+	list_rows = rows > 12 ? rows / 2 : rows;
+	first = ui_list_scroll(u, &st.sel, n, list_rows, &vis);
 	for (size_t i = first; i < first + vis; i++) {
 		const Tafel__InboxEntry *e = st.list->entries[i];
 		attr_t a = e->read_at == 0 ? A_BOLD : 0;
@@ -121,6 +185,9 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 	}
 	if (first + vis < n)
 		ui_more(u, w, 1 + (int)vis, 0, cols, n - first - vis);
+	if (list_rows < rows && st.sel < n)
+		draw_entry(u, w, list_rows + 1, rows - list_rows - 1, cols,
+		    st.list->entries[st.sel]);
 }
 
 static void

@@ -258,7 +258,7 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
 	const struct model *m = &u->meeting;
 	const Tafel__Meeting *mt = m->meeting;
-	char when[40];
+	char when[40], head[600];
 	size_t present = 0, remote = 0;
 	int agenda_rows, used;
 
@@ -277,12 +277,23 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		remote += a->present && a->remote;
 	}
 	ui_date(mt->scheduled_start, when, sizeof when);
-	ui_putf(w, 0, 0, cols, flash_or(u, m->meeting_changed,
-	    ui_attr(u, UI_A_TITLE)), "%s · %s · %s · %s %s · %zu %s (%zu %s)",
+	snprintf(head, sizeof head, "%s · %s · %s · %s %s · %zu %s (%zu %s)",
 	    mt->series_name, when,
 	    ui_enum(&tafel__meeting_state__descriptor, (int)mt->state),
 	    _("chair"), mt->chair_name, present, _("present"), remote,
 	    _("remote"));
+	if (layout_width(head) > cols) {  /* the attendance matters more */
+		size_t o = (size_t)snprintf(head, sizeof head,
+		    "%s · %s · %s · %zu %s", mt->series_name, when, ui_enum(
+		    &tafel__meeting_state__descriptor, (int)mt->state),
+		    present, _("present"));
+
+		if (remote > 0 && o < sizeof head)
+			snprintf(head + o, sizeof head - o, " (%zu %s)", remote,
+			    _("remote"));
+	}
+	ui_put(w, 0, 0, cols, flash_or(u, m->meeting_changed,
+	    ui_attr(u, UI_A_TITLE)), head);
 	/* the agenda on top (at most half), the selected case below */
 	agenda_rows = (rows - 2) / 2;
 	if (agenda_rows < 3)

@@ -66,6 +66,22 @@ bar(char *buf, size_t len, unsigned part, unsigned whole)
 	buf[o] = '\0';
 }
 
+/* A column header of six columns, right-aligned over its numbers. */
+static void
+right(char *out, size_t len, const char *text)
+{
+	char cut[32];
+	int w;
+
+	layout_fit(cut, sizeof cut, text, 6);
+	w = layout_width(text);
+	if (w >= 6) {
+		snprintf(out, len, "%s", cut);
+		return;
+	}
+	snprintf(out, len, "%*s%s", 6 - w, "", text);
+}
+
 static void
 render(struct ui *u, const Tafel__Report *r)
 {
@@ -76,14 +92,16 @@ render(struct ui *u, const Tafel__Report *r)
 	add(t, "%s %s – %s", _("Report"), r->from, r->to);
 	add(0, "%s", "");
 	layout_fit(h[0], sizeof h[0], _("Organisation"), 22);
-	layout_fit(h[1], sizeof h[1], _("Agreed"), 5);
-	layout_fit(h[2], sizeof h[2], _("On time"), 5);
-	layout_fit(h[3], sizeof h[3], _("Late"), 5);
-	layout_fit(h[4], sizeof h[4], _("Cancelled"), 5);
-	layout_fit(h[5], sizeof h[5], _("Open"), 5);
-	layout_fit(h[6], sizeof h[6], _("Overdue"), 5);
-	layout_fit(h[7], sizeof h[7], _("Meetings"), 5);
-	layout_fit(h[8], sizeof h[8], _("Present"), 5);
+	/* the counts' headers, short, right-aligned over their numbers;
+	 * the legend under the table spells them out */
+	right(h[1], sizeof h[1], _("Agreed"));
+	right(h[2], sizeof h[2], _("On time"));
+	right(h[3], sizeof h[3], _("Late"));
+	right(h[4], sizeof h[4], _("Cancelled"));
+	right(h[5], sizeof h[5], _("Open"));
+	right(h[6], sizeof h[6], _("Past due"));
+	right(h[7], sizeof h[7], _("Mtgs"));
+	right(h[8], sizeof h[8], _("Attended"));
 	add(t, "%s %s %s %s %s %s %s %s %s", h[0], h[1], h[2], h[3], h[4],
 	    h[5], h[6], h[7], h[8]);
 	if (r->n_orgs == 0)
@@ -93,10 +111,13 @@ render(struct ui *u, const Tafel__Report *r)
 
 		layout_fit(name, sizeof name, o->org_name, 22);
 		add(o->overdue > 0 ? ui_attr(u, UI_A_OVERDUE) : 0,
-		    "%s %5u %5u %5u %5u %5u %5u %5u %5u", name, o->agreed,
+		    "%s %6u %6u %6u %6u %6u %6u %6u %6u", name, o->agreed,
 		    o->done_on_time, o->done_late, o->cancelled, o->open,
 		    o->overdue, o->meetings, o->attended);
 	}
+	add(ui_attr(u, UI_A_DIM), "%s", _("Action points agreed; done on time, "
+	    "late; cancelled; open; past due (open after the due date); "
+	    "meetings; attended"));
 	add(0, "%s", "");
 	add(t, "%s", _("Done on time, of the action points agreed"));
 	for (size_t i = 0; i < r->n_orgs; i++) {
@@ -139,9 +160,17 @@ on_report(struct net *n, const Tafel__Envelope *m, void *arg)
 		return;
 	st.loading = 0;
 	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
-		snprintf(st.error, sizeof st.error, "%s",
-		    ui_error_text(m->error->code));
-		ui_show_error(u, m->error);
+		if (m->error->code == TAFEL__ERROR_CODE__FORBIDDEN) {
+			/* say who may, not only that I may not */
+			snprintf(st.error, sizeof st.error, "%s", _("The "
+			    "report is for chairs, administrators and the "
+			    "steering group."));
+			ui_message(u, 1, "%s", st.error);
+		} else {
+			snprintf(st.error, sizeof st.error, "%s",
+			    ui_error_text(m->error->code));
+			ui_show_error(u, m->error);
+		}
 	} else if (m->body_case == TAFEL__ENVELOPE__BODY_REPORT)
 		render(u, m->report);
 	ui_dirty(u);

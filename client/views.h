@@ -32,6 +32,7 @@ const Tafel__Meeting *view_meetings_selected(struct ui *);
 void view_cases_take(struct ui *, const Tafel__CaseList *);
 void view_cases_open(struct ui *);
 const Tafel__Case *view_cases_selected(struct ui *);
+void view_cases_districts(struct ui *, char *buf, size_t len);
 
 /* view-nominations.c: pending nominations (TOPIC_NOMINATIONS). */
 void view_nominations_take(struct ui *, const Tafel__NominationList *);

@@ -4,8 +4,12 @@
 #
 #   scripts/demo.sh              the chair ("voorzitter") on the shared screen
 #   scripts/demo.sh politie      a partner following along (second terminal)
+#   scripts/demo.sh politie --meeting 1   further options go to tafel (docs/cli.md)
 #   scripts/demo.sh users        list the demo users and what each one shows
 #   scripts/demo.sh stop         stop the tafeld (and its embedded PostgreSQL) this script started
+#
+# TAFEL_DATA_DIR, TAFEL_DEMO_ADDR (default 127.0.0.1:7410) and TMPDIR (log, pid file, CA) move a second demo
+# out of the way of the first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,13 +20,14 @@ else
 fi
 LOG=${TMPDIR:-/tmp}/tafeld-demo.log
 PIDFILE=${TMPDIR:-/tmp}/tafeld-demo.pid
-ADDR=127.0.0.1:7410
+ADDR=${TAFEL_DEMO_ADDR:-127.0.0.1:7410}
 
 # Every demo user (sql/0004_demo.sql; the covenant demo in docs/security.md and tests/test_covenant.c uses them all).
 users() {
     cat <<'USERS'
 Demo users, password "demo" for every one:
-  voorzitter        chair (gemeente): drives the shared screen, opens meetings, records decisions and action points
+  voorzitter        chair (gemeente): drives the shared screen, opens meetings, records decisions and action points;
+                    also the process manager of every demo district: screens signals, starts info rounds (I)
   politie           police, involved in case 2026-0001 (and others): sees those cases in full
   wijkagent         police (neighbourhood officer): same organisation, sees what the police may see
   om                public prosecutor: SSO member; a WZT meeting it is no member of stays invisible
@@ -42,7 +47,7 @@ Demo users, password "demo" for every one:
 USERS
 }
 
-listening() { (exec 3<>/dev/tcp/127.0.0.1/7410) 2>/dev/null; }
+listening() { (exec 3<>"/dev/tcp/${ADDR%:*}/${ADDR##*:}") 2>/dev/null; }
 
 # Stops the tafeld this script started (SIGTERM: clients are told, writes finish, the
 # embedded cluster stops with it), then any embedded cluster a killed tafeld left running.
@@ -104,6 +109,10 @@ if ! listening; then
     done
 fi
 build/server/tafelctl --data-dir "$DATA" demo-data
+# The chair is also the process manager of the demo districts, so the demo can screen signals and run info rounds.
+for district in Enschede Enschede-Noord Eemland; do
+    build/server/tafelctl --data-dir "$DATA" pm add voorzitter "$district" >/dev/null
+done
 
 CA=${TMPDIR:-/tmp}/tafel-demo-ca.crt
 build/server/tafelctl --data-dir "$DATA" ca-cert > "$CA"
@@ -115,10 +124,12 @@ cat <<MSG
 
 tafeld is running on $ADDR (stop it with: scripts/demo.sh stop).
 $(users)
-A partner following the chair, in a second terminal:
+A partner in a second terminal (Enter on the chair's open meeting, and it follows the chair):
     scripts/demo.sh politie
+The shared screen (beamer) in a third one (P in a meeting switches it on and off):
+    scripts/demo.sh voorzitter --presentation
 MSG
 sleep 1
 export LANGUAGE=${LANGUAGE:-nl}
 export TAFEL_LOCALEDIR=${TAFEL_LOCALEDIR:-$PWD/build/client/po}
-build/client/tafel --server "$ADDR" --ca "$CA" --user "$USER_LOGIN" --password-file "$PW"
+build/client/tafel --server "$ADDR" --ca "$CA" --user "$USER_LOGIN" --password-file "$PW" "${@:2}"

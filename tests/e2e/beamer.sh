@@ -27,6 +27,12 @@ wait_for beamer "Besluit: (verborgen, zie boven)" ||
 	fail "beamer: hidden decision not marked as hidden"
 screen beamer | grep -q "(nog geen)" && fail "beamer says '(nog geen)' for a hidden decision"
 
+# a partner cannot put the shared screen on its own terminal, and is told why
+start_client pol politie --meeting "$MEETING"
+wait_re pol "^ +# +Casus" || fail "partner: meeting not shown"
+keys pol P
+wait_for pol "P: alleen de voorzitter kan dit." || fail "partner's P not explained: $(screen pol)"
+
 # the chair records a decision: the room still sees that it is hidden
 keys chair d
 wait_for chair "Besluit over casus $num:" || fail "decision prompt did not open"
@@ -52,4 +58,7 @@ type_text chair "j"
 keys chair Enter
 wait_for chair "Overleg gesloten." || fail "chair: close not confirmed"
 wait_for beamer "Het overleg is gesloten." || fail "beamer: does not say the meeting closed"
+# a meeting key for an open meeting says why it does nothing now
+keys chair n
+wait_for chair "n: niet mogelijk nu het overleg gesloten is." || fail "n on a closed meeting not explained: $(screen chair)"
 ok

@@ -59,7 +59,7 @@ wait_for vt "Tafel · Casussen" || fail "vt: no case list"
 keys vt S
 wait_for vt "Nieuw signaal: thema (nummer of naam):" || fail "S did not ask"
 type_text vt "1"; keys vt Enter
-wait_for vt "District:" || fail "no district prompt"
+wait_for vt "District (bekend: nog geen):" || fail "no district prompt: $(screen vt)"
 type_text vt "Enschede"; keys vt Enter
 wait_for vt "Aanpak (persoon, systeem, gebied):" || fail "no approach prompt"
 keys vt Enter
@@ -106,7 +106,7 @@ wait_for reg "Politie Oost" || fail "the organisations are not listed"
 keys reg /; type_text reg "Veilig"; keys reg Enter
 wait_gone reg "Politie Oost" || fail "search in the organisation picker"
 keys reg Enter
-wait_for reg "Casusregisseur van casus $nr bij Veilig Thuis Twente" || fail "no case manager picker"
+wait_for reg "Casusregisseur van $nr (Enter; Esc: geen) bij Veilig Thuis Twente" || fail "no case manager picker"
 wait_for reg "Mehmet Melder" || fail "picker does not list the people"
 keys reg Enter
 wait_for reg "Casus $nr: regie, casusregisseur en data vastgelegd." || fail "regie not recorded"

@@ -16,6 +16,12 @@ wait_re chair "o overleg openen" || fail "planned: footer does not offer o"
 footer chair | grep -q "n volgende" && fail "planned: footer offers n: $(footer chair)"
 footer chair | grep -q "c sluiten" && fail "planned: footer offers c: $(footer chair)"
 footer chair | grep -q "? hulp" || fail "planned: footer lacks ? hulp: $(footer chair)"
+# opening with nobody present: the long hint stands in full above the status
+# line, which keeps the connection state (no half message over "verbonden")
+keys chair o
+wait_for chair "aanwezigheid (A)." || fail "open: no attendance hint: $(screen chair)"
+status=$(screen chair | tail -n 2 | head -n 1)
+printf '%s\n' "$status" | grep -q '^verbonden' || fail "status line garbled by a long message: '$status'"
 chair_start chair
 wait_for chair "c sluiten" || fail "open: footer does not offer c: $(footer chair)"
 footer chair | grep -q "n volgende" || fail "open: footer does not offer n: $(footer chair)"
@@ -26,9 +32,14 @@ footer chair | grep -q "? hulp" || fail "open: footer lacks ? hulp: $(footer cha
 keys chair '?'
 wait_for chair "Tafel · Toetsen" || fail "? did not show the help"
 wait_re chair "\+[0-9]+ meer" || fail "help: no '+N meer' for the lines below"
-for i in $(seq 1 12); do keys chair j; done
+for i in $(seq 1 16); do keys chair j; done
 sleep 0.5
 help=$(screen chair)
+# a text wider than the screen goes on under itself, never cut with "…"
+printf '%s\n' "$help" | grep -qE '^  \+ +Voorzitter: een casus aan de agenda toevoegen' &&
+	printf '%s\n' "$help" | grep -qE '^ {17}lijst\)' ||
+	fail "a long help text does not go on under itself: $help"
+printf '%s\n' "$help" | grep -q '…' && fail "help text cut off: $help"
 for k in n p o c a d A +; do
 	printf '%s\n' "$help" | grep -E "^  $(printf '%s' "$k" | sed 's/+/\\+/') +Voorzitter: " >/dev/null ||
 		{ printf '%s\n' "$help" >&2; fail "chair's help does not list chair key '$k'"; }

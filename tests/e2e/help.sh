@@ -30,6 +30,15 @@ for k in '↑ k' '↓ j' '1' '2' '3' 'f' '?'; do
 		fail "help text of '$k' does not start in column 18: '$line'"
 done
 printf '%s\n' "$help" | grep -q "In een overleg" || fail "help has no meeting section"
+# a new user reads every text in full, in Dutch, each key once, in order
+printf '%s\n' "$help" | grep -q '…' && fail "help text cut off: $help"
+printf '%s\n' "$help" | grep -q 'muis ' || fail "help does not list the mouse as 'muis'"
+printf '%s\n' "$help" | grep -q 'mouse' && fail "help says 'mouse' in the Dutch UI"
+[ "$(screen pol | sed -n '/^In een overleg/,/^In /p' | grep -c '^  Enter ')" = 1 ] ||
+	fail "the meeting section lists Enter more than once: $(screen pol)"
+[ "$(printf '%s\n' "$help" | grep -nE '^  [67] ' | head -2 | cut -c1-1 | tr -d '\n')" != "" ] &&
+	printf '%s\n' "$help" | grep -E '^  [67] ' | head -1 | grep -q '^  6 ' ||
+	fail "help lists 7 before 6"
 
 # ? from the meeting screen again, then each key's effect
 keys pol q
@@ -52,6 +61,8 @@ keys pol 1
 wait_for pol "Tafel · Overleggen" || fail "1: meetings list not shown"
 keys pol 3
 wait_for pol "Tafel · Afspraken van mijn organisatie" || fail "3: action points not shown"
+# a long view title leaves room for the user's name, if not for the organisation
+screen pol | head -n 1 | grep -q ' Sanne Jansen$' || fail "3: the top line lost the user's name: $(screen pol | head -n 1)"
 keys pol 2
 wait_for pol "Tafel · Overleg " || fail "2: meeting not shown"
 wait_re pol "^ +# +Casus" || fail "2: agenda not shown"

@@ -47,6 +47,9 @@ wait_for pol "Tafel · Postvak" || fail "6 did not open the inbox: $(screen pol)
 wait_re pol "^● $number +afspraak afgerond +Joris Mulder \(Veilig" ||
 	fail "no unread entry with case, what and who: $(screen pol)"
 wait_re pol "^● $number .* [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}$" || fail "no time: $(screen pol)"
+# the selected entry in full under the list: the action point and the note
+wait_for pol "Afspraak: Huisbezoek afleggen" || fail "selected entry's action point not shown: $(screen pol)"
+wait_for pol "Terugkoppeling: Huisbezoek gedaan" || fail "completion note not shown: $(screen pol)"
 
 # a second one arrives live, on top
 printf '%s\n' "cancel $a2 $v2 Niet meer nodig" quit | batch veiligthuis >/dev/null
@@ -61,9 +64,19 @@ wait_for pol "postvak: 2 ongelezen" || fail "count not 2: $(screen pol)"
 keys pol Enter
 wait_for pol "Terugkoppeling op casus $number gelezen." || fail "no confirmation: $(screen pol)"
 wait_re pol "^  $number +afspraak afgerond" || fail "still marked unread: $(screen pol)"
+wait_re pol "^  Gelezen door Sanne Jansen, " || fail "who read it not shown: $(screen pol)"
 wait_re pol "^● $number +afspraak geannuleerd" || fail "the other one should stay unread"
 keys pol r
 wait_for pol "postvak: 1 ongelezen" || fail "count did not drop: $(screen pol)"
+# the cancelled one shows its reason
+keys pol k
+wait_for pol "Reden: Niet meer nodig" || fail "cancellation reason not shown: $(screen pol)"
+# the help says what Enter does here
+keys pol '?'
+wait_for pol "Tafel · Toetsen" || fail "? did not open the help"
+for _ in $(seq 1 8); do keys pol j; done	# the inbox's own keys follow "Overal"
+wait_re pol "^  Enter +De gekozen melding als gelezen markeren" || fail "help: Enter in the inbox: $(screen pol)"
+keys pol q
 # the server agrees
 n=$(printf 'inbox unread received\nquit\n' | batch politie | python3 -c '
 import json, sys

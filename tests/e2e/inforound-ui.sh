@@ -93,7 +93,7 @@ wait_re pm "^ $NUMBER " || fail "case $NUMBER not listed: $(screen pm)"
 keys pm Enter
 wait_for pm "Casus $NUMBER · huiselijk geweld" || fail "case not opened: $(screen pm)"
 keys pm I
-wait_for pm "Inforonde: de eerste organisatie om te vragen" || fail "I did not open the picker: $(screen pm)"
+wait_for pm "Inforonde: eerste organisatie om te vragen (Enter kiest, Esc: klaar)" || fail "I did not open the picker: $(screen pm)"
 # pick_org TEXT: searches the picker and chooses the first match
 pick_org() {
 	keys pm /
@@ -104,7 +104,7 @@ pick_org() {
 	keys pm Enter
 }
 pick_org "Jeugdzorg"
-wait_for pm "Inforonde, 1 gekozen (laatst Bureau Jeugdzorg Eemland-Twente): nog een" ||
+wait_for pm "Inforonde, 1 gekozen (laatst Bureau Jeugdzorg Eemland-Twente) · Esc: klaar" ||
 	fail "first pick not taken: $(screen pm)"
 pick_org "GGZ"
 wait_for pm "2 gekozen (laatst GGZ Eemland-Twente)" || fail "second pick: $(screen pm)"
@@ -132,6 +132,13 @@ type_text jz "In beeld sinds 2024"
 keys jz Enter
 wait_for jz "Beantwoord: bekend." || fail "answer not accepted: $(screen jz)"
 wait_re jz "^  $NUMBER +$TUE +1/1 +bekend" || fail "answer not in the list: $(screen jz)"
+# an asked partner cannot close the round, and is told who can (not "not found")
+keys jz Z
+wait_for jz "De inforonde over $NUMBER sluiten? (j/n)" || fail "Z did not ask (partner): $(screen jz)"
+type_text jz j
+keys jz Enter
+wait_for jz "Alleen de procesregisseur van de casus sluit de inforonde." ||
+	fail "partner's Z not explained: $(screen jz)"
 
 start_client ggz ggz
 keys ggz 8

@@ -31,11 +31,12 @@ wait_for vt "Overleggen" || fail "vt: no meetings list"
 keys vt 4
 wait_for vt "Tafel · Casussen" || fail "vt: no case list"
 wait_for vt "S nieuw signaal" || fail "footer does not show S"
+wait_for vt "$old_nr" || fail "vt: the earlier case is not listed"
 keys vt S
 wait_for vt "Nieuw signaal: thema (nummer of naam):" || fail "S did not ask the theme"
 wait_for vt "Thema's: 1 huiselijk geweld, 2 veelplegers" || fail "the themes are not listed"
 type_text vt "1"; keys vt Enter
-wait_for vt "District:" || fail "no district prompt"
+wait_re vt "District \(bekend: .*Testdorp.*\):" || fail "no district prompt naming the known districts: $(screen vt)"
 type_text vt "Testdorp"; keys vt Enter
 wait_for vt "Aanpak (persoon, systeem, gebied): persoon" || fail "no approach prompt"
 keys vt Enter
@@ -55,6 +56,16 @@ wait_for vt "slachtoffer: Anna de Vries 1990-03-12" || fail "person not shown"
 wait_for vt "Reden: Buren hoorden geschreeuw" || fail "reason not shown"
 wait_for vt "Eerder besproken" || fail "no earlier cases section"
 wait_for vt "$old_nr (signaal): Anna de Fries 1990-03-12" || fail "earlier case not shown"
+# a partner cannot start an info round, and is told so before choosing organisations
+keys vt I
+wait_for vt "Alleen de procesregisseur van de casus start een inforonde." || fail "vt: I not explained: $(screen vt)"
+screen vt | grep -qF "Organisatie kiezen" && fail "vt: I opened the organisation picker"
+# nor move it on: the refusal says who may
+keys vt m
+wait_for vt "verplaatsen naar: screening" || fail "vt: m did not ask: $(screen vt)"
+keys vt Enter
+wait_for vt "Alleen een voorzitter, de procesregisseur of de casusregisseur" ||
+	fail "vt: refused move does not say who may: $(screen vt)"
 
 # the process manager has it on the list without reloading
 wait_re pm "^ $nr +huiselijk geweld +Testdorp +signaal" 3 || fail "pm list not live"
@@ -89,7 +100,7 @@ keys pm R
 wait_for pm "Regieorganisatie van casus $nr (Enter; / zoekt; Esc: geen)" || fail "R did not open the organisation picker"
 keys pm /; type_text pm "Veilig"; keys pm Enter
 keys pm Enter
-wait_for pm "Casusregisseur van casus $nr bij Veilig Thuis" || fail "no case manager picker"
+wait_for pm "Casusregisseur van $nr (Enter; Esc: geen) bij Veilig Thuis" || fail "no case manager picker"
 keys pm /
 type_text pm "Joris"; keys pm Enter
 keys pm Enter
@@ -132,6 +143,7 @@ keys pm Enter
 wait_for pm "Casus $nr ·" || fail "case again"
 keys pm ?
 wait_for pm "In een casus" || fail "help: no case section"
+for _ in 1 2 3 4 5 6; do keys pm j; done	# long texts wrap: scroll a little
 wait_for pm "Regieorganisatie en casusregisseur kiezen" || fail "help: R not listed"
 wait_for pm "Casus naar de volgende fase van de routing" || fail "help: m not listed"
 ok

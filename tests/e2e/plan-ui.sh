@@ -19,6 +19,19 @@ start_client vt veiligthuis
 wait_re ch '^ 20[0-9-]+ [0-9:]+  ' || fail "chair: meetings not loaded"
 wait_re vt '^ 20[0-9-]+ [0-9:]+  ' || fail "vt: meetings not loaded"
 
+# a partner (no chair, no process manager) is told who may plan
+keys vt N
+wait_for vt "Overleggen plannen van overlegvorm:" || fail "vt: N did not ask the series"
+keys vt C-u; type_text vt "Casusoverleg"; keys vt Enter
+wait_for vt "Eerste datum:" || fail "vt: no first date prompt"
+type_text vt "+20"; keys vt Enter
+wait_for vt "Tijd (UU:MM):" || fail "vt: no time prompt"
+keys vt Enter
+wait_for vt "Om de hoeveel weken? (0: eenmalig):" || fail "vt: no recurrence prompt"
+keys vt Enter
+wait_for vt "Alleen een voorzitter of procesregisseur plant, verzet of last overleggen af." ||
+	fail "vt: refusal does not say who may plan: $(screen vt)"
+
 # --- plan one meeting, move it, cancel it ------------------------------------
 day=$(TZ=Europe/Amsterdam date -d '+20 days' +%F)
 day2=$(TZ=Europe/Amsterdam date -d '+21 days' +%F)

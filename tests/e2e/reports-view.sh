@@ -59,4 +59,6 @@ keys pol 7
 wait_for pol "Tafel · Rapportages" || fail "pol: 7 did not open the reports"
 wait_gone pol "Rapportage laden" 10 || true
 screen pol | grep -qE "^ Rapportage 20" && fail "a partner got the report: $(screen pol)"
+wait_for pol "De rapportage is voor voorzitters, beheerders en de stuurgroep." ||
+	fail "pol: the refusal does not say who may: $(screen pol)"
 ok

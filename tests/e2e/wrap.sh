@@ -100,7 +100,7 @@ keys narrow C-u
 type_text narrow "$from $to"
 keys narrow Enter
 wait_for narrow "$from – $to" || fail "narrow: period not taken: $(screen narrow)"
-wait_re narrow "^ [A-Z].* +[0-9]+ +[0-9]+ +[0-9]+ *$" || fail "narrow: no table: $(screen narrow)"
+wait_re narrow "^ [A-Z].* +[0-9]+ +[0-9]+ *$" || fail "narrow: no table: $(screen narrow)"
 # down through the report: every screen without a cut line, until a bar
 # with its figures shows
 n=0
