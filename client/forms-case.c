@@ -81,13 +81,16 @@ case_refused(struct ui *u, const Tafel__Error *e)
 	return 0;
 }
 
+/* Who may change a case, for every case form's refusal. */
+static const char case_forbidden[] = N_("Only the submitting organisation, "
+    "the case manager, a process manager or a chair changes the case.");
+
 static const struct form routing_form = {
 	.label = NULL,
 	.send = routing_send,
 	.refused = case_refused,
 	.accepted = routing_saved,
-	.forbidden = N_("Only the submitting organisation, the case manager, a "
-	    "process manager or a chair changes the case."),
+	.forbidden = case_forbidden,
 };
 
 static int
@@ -159,8 +162,7 @@ static const struct form dates_form = {
 	.send = routing_send,
 	.refused = case_refused,
 	.accepted = routing_saved,
-	.forbidden = N_("Only the submitting organisation, the case manager, a "
-	    "process manager or a chair changes the case."),
+	.forbidden = case_forbidden,
 };
 
 /* E: the end and the review date. */
@@ -184,8 +186,7 @@ static const struct form close_form = {
 	.send = routing_send,
 	.refused = case_refused,
 	.accepted = routing_saved,
-	.forbidden = N_("Only the submitting organisation, the case manager, a "
-	    "process manager or a chair changes the case."),
+	.forbidden = case_forbidden,
 };
 
 /* F: the closing reason and the evaluation. */
@@ -292,8 +293,7 @@ static const struct form goal_form = {
 	.send = goal_send,
 	.refused = retry_refused,
 	.accepted = goal_added,
-	.forbidden = N_("Only the submitting organisation, the case manager, a "
-	    "process manager or a chair changes the case."),
+	.forbidden = case_forbidden,
 };
 
 void
