@@ -64,7 +64,7 @@ static struct conn_hooks hooks;
 static struct {
 	unsigned total;			/* since the last line */
 	unsigned per_address;		/* of which over the per-address cap */
-	char last_ip[48];		/* the most recent refused address */
+	char last_ip[NETADDR_LEN];	/* the most recent refused address */
 	struct event *ev;		/* pending while lines are suppressed */
 } refusals;
 
@@ -227,7 +227,7 @@ conn_cork_end(void)
 	}
 }
 
-/* Connections from ip that have not logged in yet. */
+/* Connections from network ip (netaddr_limit_key) not logged in yet. */
 static unsigned
 conn_unauth_from(const char *ip)
 {
@@ -235,7 +235,7 @@ conn_unauth_from(const char *ip)
 	unsigned n = 0;
 
 	TAILQ_FOREACH(c, &srv.conns, entry)
-		if (c->unauth_counted && strcmp(c->ip, ip) == 0)
+		if (c->unauth_counted && strcmp(c->net, ip) == 0)
 			n++;
 	return n;
 }
@@ -290,19 +290,12 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 {
 	struct conn *c;
 	SSL *ssl;
-	char host[INET6_ADDRSTRLEN] = "?";
-	int port = 0;
+	char host[NETADDR_LEN], net[NETADDR_LEN];
+	int port;
 	struct timeval hs;
 
-	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *in = (const void *)sa;
-		inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
-		port = ntohs(in->sin_port);
-	} else if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const void *)sa;
-		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
-		port = ntohs(in6->sin6_port);
-	}
+	port = netaddr_host(sa, host, sizeof host);
+	netaddr_limit_key(sa, net, sizeof net);
 	(void)salen;
 
 	if (srv.shutting_down) {
@@ -315,9 +308,9 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 		close(fd);
 		return;
 	}
-	if (conn_unauth_from(host) >=
+	if (conn_unauth_from(net) >=
 	    (unsigned)srv.cfg.max_unauthenticated_per_address) {
-		conn_refused(host, 1);
+		conn_refused(net, 1);
 		close(fd);
 		return;
 	}
@@ -361,6 +354,7 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 	c->max_frame = TAFEL_MAX_FRAME_PRELOGIN;
 	c->unauth_counted = 1;
 	snprintf(c->ip, sizeof c->ip, "%s", host);
+	snprintf(c->net, sizeof c->net, "%s", net);
 	snprintf(c->addr, sizeof c->addr, "%s:%d", host, port);
 	srv.n_unauth++;
 	srv.n_conns++;

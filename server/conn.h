@@ -8,6 +8,7 @@
 
 #include <event2/bufferevent.h>
 
+#include "netaddr.h"
 #include "ratelimit.h"
 #include "tafel.pb-c.h"
 
@@ -30,8 +31,10 @@ struct conn {
 	enum conn_state state;
 	struct bufferevent *bev;	/* TLS bufferevent, NULL once freed */
 	struct event *deadline;		/* handshake / login / idle timer */
-	char addr[64];			/* peer address, "ip:port" */
-	char ip[48];			/* peer address without port */
+	char addr[NETADDR_LEN + 8];	/* peer address, "ip:port" */
+	char ip[NETADDR_LEN];		/* peer address without port */
+	char net[NETADDR_LEN];		/* what per-address limits count:
+					 * netaddr_limit_key (IPv6: its /64) */
 	/*
 	 * Client certificate O= and CN=, or "": allocated only when the
 	 * client presented a certificate (most connections carry none).

@@ -86,7 +86,7 @@ rate_ok(struct conn *c, const Tafel__Envelope *env)
 {
 	Tafel__Envelope out = TAFEL__ENVELOPE__INIT;
 	Tafel__Error err = TAFEL__ERROR__INIT;
-	long long wait = ratelimit_take(&c->rate, c->ip);
+	long long wait = ratelimit_take(&c->rate, c->net);
 	time_t now = time(NULL);
 
 	if (wait == 0)

@@ -177,12 +177,12 @@ login_fail(struct login *l, Tafel__ErrorCode code, const char *msg)
 	struct conn *c = l->r->c;
 
 	if (code == TAFEL__ERROR_CODE__LOGIN_FAILED)
-		auth_throttle_failure(l->login, c->ip);
+		auth_throttle_failure(l->login, c->net);
 	log_info("conn %llu (%s): login as \"%s\" refused: %s",
 	    (unsigned long long)c->id, c->addr, l->login, msg);
 	err.code = code;
 	err.message = (char *)msg;
-	err.retry_after_ms = (uint32_t)auth_throttle_delay(l->login, c->ip);
+	err.retry_after_ms = (uint32_t)auth_throttle_delay(l->login, c->net);
 	env.body_case = TAFEL__ENVELOPE__BODY_ERROR;
 	env.error = &err;
 	req_reply(l->r, &env);
@@ -286,7 +286,7 @@ login_finish(struct login *l)
 		return;
 	}
 	if (!l->by_ticket)
-		auth_throttle_success(l->login, c->ip);
+		auth_throttle_success(l->login, c->net);
 	l->resp = resp;
 	if (!l->by_ticket && srv.cfg.resume_ticket_lifetime > 0) {
 		login_issue_ticket(l);
@@ -551,7 +551,7 @@ h_login(struct conn *c, const Tafel__Envelope *env,
 	l->password = xstrdup(q->password);
 	c->login_pending = 1;
 	conn_cert_fp(c, l->cert_fp, sizeof l->cert_fp);
-	delay = auth_throttle_delay(l->login, c->ip);
+	delay = auth_throttle_delay(l->login, c->net);
 	if (delay > 0) {
 		log_info("conn %llu (%s): login as \"%s\" delayed %lld ms after "
 		    "recent failures", (unsigned long long)c->id, c->addr,

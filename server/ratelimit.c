@@ -5,12 +5,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "netaddr.h"
 #include "server.h"
 
 #define ADDR_SLOTS 1024
 
 struct addr_bucket {
-	char ip[48];		/* "" = free slot */
+	char ip[NETADDR_LEN];	/* network (netaddr_limit_key); "" = free */
 	struct bucket b;
 };
 
