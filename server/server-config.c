@@ -58,8 +58,9 @@ const struct conf_param server_params[] = {
 	  "are refused before TLS." },
 	{ "max_unauthenticated_per_address", CONF_INT,
 	  S(max_unauthenticated_per_address), 1, "32", 1, 100000,
-	  "Connections from one IP address that have not logged in yet, at "
-	  "once: one host cannot take every unauthenticated slot." },
+	  "Connections from one IP address (IPv6: one /64 prefix) that have "
+	  "not logged in yet, at once: one host cannot take every "
+	  "unauthenticated slot." },
 	{ "outbuf_limit", CONF_INT, S(outbuf_limit), 1, "4194304", 65536,
 	  1073741824, "Bytes queued to one client before it is considered "
 	  "stalled and disconnected (it resumes on reconnect)." },
