@@ -36,6 +36,18 @@ pager_line(WINDOW *w, int x0, int width, const char *text, attr_t a,
 	return n;
 }
 
+int
+ui_wrap_put(WINDOW *w, int y, int x, int width, int max_rows, attr_t a,
+    const char *text)
+{
+	size_t n;
+
+	if (width < 4 || max_rows <= 0)
+		return 0;
+	n = pager_line(w, x, width, text, a, 0, 0, (size_t)max_rows, y);
+	return n < (size_t)max_rows ? (int)n : max_rows;
+}
+
 size_t
 ui_pager(struct ui *u, WINDOW *w, int rows, int cols, char *const *lines,
     const attr_t *attrs, size_t n, size_t *scroll)

@@ -192,6 +192,10 @@ size_t ui_window(size_t n, size_t sel, int room, size_t *more_above,
 void ui_list_step(size_t *sel, size_t n, int dir);
 
 /* ui-pager.c: the pager */
+/* Text wrapped at word boundaries (as in the pager) at y,x in width
+ * columns, at most max_rows rows; returns the rows drawn. */
+int ui_wrap_put(WINDOW *w, int y, int x, int width, int max_rows, attr_t a,
+    const char *text);
 /* A pager over n lines, each wrapped at word boundaries to the window's
  * width (layout_wrap; continuation rows indented two columns past the
  * line's own indent): *scroll is the first screen row shown, clamped here;
@@ -220,6 +224,32 @@ void ui_pv_draw(struct ui *, struct ui_pagerview *, WINDOW *w, int rows,
     int cols, const char *loading);
 /* j/k: a screen row down or up (rows: those of the last drawing). */
 void ui_pv_step(struct ui_pagerview *, int dir);
+
+/* ui-list.c: a list with a detail pane */
+/* One line of the detail pane: wrapped to the window's width. */
+struct ui_detail_line {
+	char text[1200];
+	attr_t attr;
+};
+/* What ui_list_detail draws: a list view's lines and the selected one. */
+struct ui_listing {
+	const char *note;	/* non-NULL: only this (loading, or empty) */
+	const char *header;	/* the column titles, on the first row */
+	size_t n;		/* lines in the list */
+	size_t *sel;		/* the selected line, clamped to the list */
+	/* Line i: its text, and *a its attributes when not selected. */
+	void (*line)(struct ui *, size_t i, char *buf, size_t len, attr_t *a);
+	/* The selected line in full (out, at most max lines); returns the
+	 * count.  NULL: no pane, the list takes the body. */
+	size_t (*detail)(struct ui *, size_t sel, struct ui_detail_line *out,
+	    size_t max);
+};
+/* The body of a list view: the header, the lines (the selected one
+ * highlighted; ui_list_scroll, "+N more"), and when l->detail is set and
+ * the body is high enough, the list in its upper half and under a line
+ * the selected one in full. */
+void ui_list_detail(struct ui *, WINDOW *w, int rows, int cols,
+    const struct ui_listing *l);
 
 /* ui-prompt.c: the input line */
 void ui_prompt(struct ui *, const char *label, const char *initial,

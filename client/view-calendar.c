@@ -29,61 +29,56 @@ series_of(int64_t id)
 	return "?";
 }
 
+/* Entry i as a line: "!" marks a clash (another meeting within two
+ * hours), red. */
+static void
+line(struct ui *u, size_t i, char *buf, size_t len, attr_t *a)
+{
+	const Tafel__CalendarEntry *e = st.cal->entries[i];
+	const Tafel__Meeting *m = e->meeting;
+	char when[40], f[2][200], clash[300];
+	size_t o = 0;
+
+	if (m == NULL)
+		return;
+	if (e->n_clash_ids > 0)
+		*a = ui_attr(u, UI_A_OVERDUE);
+	ui_date(m->scheduled_start, when, sizeof when);
+	clash[0] = '\0';
+	for (size_t k = 0; k < e->n_clash_ids && o + 1 < sizeof clash; k++) {
+		int r = snprintf(clash + o, sizeof clash - o, "%s%s",
+		    k > 0 ? ", " : "", series_of(e->clash_ids[k]));
+
+		if (r < 0)
+			break;
+		o += (size_t)r;
+	}
+	layout_fit(f[0], sizeof f[0], m->series_name, 20);
+	layout_fit(f[1], sizeof f[1], ui_enum(&tafel__meeting_state__descriptor,
+	    (int)m->state), 8);
+	snprintf(buf, len, "%s %-16s  %s  %s  %s%s", e->n_clash_ids > 0 ? "!" :
+	    " ", when, f[0], f[1], e->n_clash_ids > 0 ? _("clashes with ") : "",
+	    clash);
+}
+
 static void
 draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
-	char when[40], hdr[3][64], f[2][200], clash[300];
-	size_t first, n = lines(u), vis;
+	char hdr[3][64], head[300];
+	struct ui_listing l = { .n = lines(u), .sel = &st.sel, .line = line,
+	    .header = head };
 
-	if (st.cal == NULL) {
-		ui_put(w, 1, 2, cols - 4, 0, _("Loading the calendar…"));
-		return;
-	}
-	if (n == 0) {
-		ui_put(w, 1, 2, cols - 4, 0, _("No meetings of your organisation "
-		    "planned in the next 90 days."));
-		return;
-	}
 	layout_fit(hdr[0], sizeof hdr[0], _("When"), 16);
 	layout_fit(hdr[1], sizeof hdr[1], _("Series"), 20);
 	layout_fit(hdr[2], sizeof hdr[2], _("State"), 8);
-	ui_putf(w, 0, 0, cols, ui_attr(u, UI_A_TITLE), "  %s  %s  %s  %s",
-	    hdr[0], hdr[1], hdr[2], _("Clash"));
-	first = ui_list_scroll(u, &st.sel, n, rows, &vis);
-	for (size_t i = first; i < first + vis; i++) {
-		const Tafel__CalendarEntry *e = st.cal->entries[i];
-		const Tafel__Meeting *m = e->meeting;
-		attr_t a = e->n_clash_ids > 0 ? ui_attr(u, UI_A_OVERDUE) : 0;
-		int y = (int)(i - first) + 1;
-		size_t o = 0;
-
-		if (m == NULL)
-			continue;
-		if (i == st.sel) {
-			a = ui_attr(u, UI_A_SELECTED);
-			mvwchgat(w, y, 0, cols, a, 0, NULL);
-		}
-		ui_date(m->scheduled_start, when, sizeof when);
-		clash[0] = '\0';
-		for (size_t k = 0; k < e->n_clash_ids && o + 1 < sizeof clash;
-		    k++) {
-			int r = snprintf(clash + o, sizeof clash - o, "%s%s",
-			    k > 0 ? ", " : "", series_of(e->clash_ids[k]));
-
-			if (r < 0)
-				break;
-			o += (size_t)r;
-		}
-		layout_fit(f[0], sizeof f[0], m->series_name, 20);
-		layout_fit(f[1], sizeof f[1], ui_enum(
-		    &tafel__meeting_state__descriptor, (int)m->state), 8);
-		/* ! marks a clash: another meeting within two hours */
-		ui_putf(w, y, 0, cols, a, "%s %-16s  %s  %s  %s%s",
-		    e->n_clash_ids > 0 ? "!" : " ", when, f[0], f[1],
-		    e->n_clash_ids > 0 ? _("clashes with ") : "", clash);
-	}
-	if (first + vis < n)
-		ui_more(u, w, 1 + (int)vis, 0, cols, n - first - vis);
+	snprintf(head, sizeof head, "  %s  %s  %s  %s", hdr[0], hdr[1], hdr[2],
+	    _("Clash"));
+	if (st.cal == NULL)
+		l.note = _("Loading the calendar…");
+	else if (l.n == 0)
+		l.note = _("No meetings of your organisation planned in the "
+		    "next 90 days.");
+	ui_list_detail(u, w, rows, cols, &l);
 }
 
 static void
