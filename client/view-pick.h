@@ -44,4 +44,11 @@ void pick_enter(struct ui *);
 /* Left without a choice (q, Esc, another view): chosen(NULL). */
 void pick_leave(struct ui *);
 
+/* The rest of a picker's struct ui_view_ops (after its titles). */
+#define PICK_VIEW_OPS \
+	.searchable = 1, .transient = 1, .parent = VIEW__COUNT, \
+	.draw = pick_draw, .lines = pick_lines, .step = pick_step, \
+	.select = pick_select, .enter = pick_enter, .leave = pick_leave, \
+	.search_reset = pick_search_reset
+
 #endif
