@@ -29,8 +29,9 @@ ui_list_detail(struct ui *u, WINDOW *w, int rows, int cols,
 	size_t first, vis;
 	int list_rows, y;
 
-	if (l->note != NULL) {		/* loading, or nothing to list */
-		ui_put(w, 1, 2, cols - 4, 0, l->note);
+	if (l->loading != NULL || l->n == 0) {
+		ui_put(w, 1, 2, cols - 4, 0, l->loading != NULL ? l->loading :
+		    l->empty);
 		return;
 	}
 	ui_put(w, 0, 0, cols, ui_attr(u, UI_A_TITLE), l->header);

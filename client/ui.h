@@ -233,7 +233,8 @@ struct ui_detail_line {
 };
 /* What ui_list_detail draws: a list view's lines and the selected one. */
 struct ui_listing {
-	const char *note;	/* non-NULL: only this (loading, or empty) */
+	const char *loading;	/* non-NULL: only this (not loaded yet) */
+	const char *empty;	/* what an empty list says */
 	const char *header;	/* the column titles, on the first row */
 	size_t n;		/* lines in the list */
 	size_t *sel;		/* the selected line, clamped to the list */

@@ -142,7 +142,10 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
 	char hdr[4][64], head[300];
 	struct ui_listing l = { .n = lines(u), .sel = &st.sel, .line = line,
-	    .detail = detail, .header = head };
+	    .detail = detail, .header = head, .loading = st.list == NULL ?
+	    _("Loading the inbox…") : NULL, .empty = _("The inbox is empty: "
+	    "feedback on the cases your organisation submitted appears "
+	    "here.") };
 
 	layout_fit(hdr[0], sizeof hdr[0], _("Case"), 9);
 	layout_fit(hdr[1], sizeof hdr[1], _("What"), 22);
@@ -150,11 +153,6 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 	layout_fit(hdr[3], sizeof hdr[3], _("When"), 16);
 	snprintf(head, sizeof head, "  %s  %s  %s  %s", hdr[0], hdr[1], hdr[2],
 	    hdr[3]);
-	if (st.list == NULL)
-		l.note = _("Loading the inbox…");
-	else if (l.n == 0)
-		l.note = _("The inbox is empty: feedback on the cases your "
-		    "organisation submitted appears here.");
 	ui_list_detail(u, w, rows, cols, &l);
 }
 

@@ -138,13 +138,11 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
 	struct ui_listing l = { .n = lines(u), .sel = &st.sel, .line = line,
 	    .detail = detail, .header = _("  Case       Reply by    Answers  "
-	    "My organisation") };
+	    "My organisation"), .loading = st.list == NULL ?
+	    _("Loading the info rounds…") : NULL, .empty = _("No open info "
+	    "rounds: rounds that ask your organisation, or that you run, "
+	    "appear here.") };
 
-	if (st.list == NULL)
-		l.note = _("Loading the info rounds…");
-	else if (l.n == 0)
-		l.note = _("No open info rounds: rounds that ask your "
-		    "organisation, or that you run, appear here.");
 	ui_list_detail(u, w, rows, cols, &l);
 }
 

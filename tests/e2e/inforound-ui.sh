@@ -28,10 +28,12 @@ sys.exit(1)' "$2"
 prep_week
 prep_series
 # another series of the housing partner, Thursday half an hour later: a clash
-SERIES2=$(ctl series add "Buurtoverleg" casusoverleg_hg domestic_violence Botsdorp voorzitter |
+# (its name longer than the calendar's series column was)
+BUURT="Buurtoverleg Botsdorp en Eemhof-Noord"
+SERIES2=$(ctl series add "$BUURT" casusoverleg_hg domestic_violence Botsdorp voorzitter |
 	sed -n 's/.*(id \([0-9]*\)).*/\1/p')
 [ -n "$SERIES2" ] || fail "series add 2"
-ctl series member "Buurtoverleg" "Woonstichting De Eemhof" >/dev/null || fail "series member 2"
+ctl series member "$BUURT" "Woonstichting De Eemhof" >/dev/null || fail "series member 2"
 out=$(printf 'plan %s %s 13:30\nplan %s %s 14:00\nquit\n' "$SERIES" "$THU" "$SERIES2" "$THU" |
 	batch voorzitter)
 MEETING=$(echo "$out" | pick '[x for x in m["meeting_list"]["meetings"] if x["series_id"] == '"$SERIES"'][0]["id"]')
@@ -158,8 +160,24 @@ wait_for woon "Tafel · Postvak" || fail "6 did not open the inbox"
 wait_for woon "agenda gepubliceerd" || fail "no publication in the inbox: $(screen woon)"
 keys woon 9
 wait_for woon "Tafel · Kalender" || fail "9 did not open the calendar"
-wait_re woon "^! .*Prep tafel .*overlapt met Buurtoverleg" || fail "no clash flagged: $(screen woon)"
-wait_re woon "^! .*Buurtoverleg .*overlapt met Prep tafel" || fail "clash not both ways: $(screen woon)"
+# at 80 columns both are readable: each series in full on its line (marked
+# !), what the selected one clashes with (red, with its time) under the list
+wait_re woon "^! .*Prep tafel +gepland" || fail "no clash flagged: $(screen woon)"
+wait_re woon "^! .*$BUURT +gepland" || fail "series cut or clash not both ways: $(screen woon)"
+# cal_select TEXT: moves the selection to the calendar line with TEXT
+cal_select() {
+	local idx
+	idx=$(screen woon | grep -E '^[! ] 20[0-9]{2}-' | grep -nF -- "$1" | head -n 1 | cut -d: -f1)
+	[ -n "$idx" ] || fail "no calendar line $1: $(screen woon)"
+	for _ in $(seq 1 20); do keys woon k; done
+	for _ in $(seq 2 "$idx"); do keys woon j; done
+}
+cal_select "Prep tafel"
+wait_for woon "! overlapt met $BUURT $THU 14:00" || fail "clash not named under the list: $(screen woon)"
+is_red_line woon "overlapt met $BUURT" ||
+	fail "clash not red: $(tm capture-pane -e -p -t woon | cat -v)"
+cal_select "$BUURT"
+wait_for woon "! overlapt met Prep tafel $THU 13:30" || fail "clash not both ways: $(screen woon)"
 is_red_line woon "overlapt met Prep tafel" ||
 	fail "clash not red: $(tm capture-pane -e -p -t woon | cat -v)"
 
