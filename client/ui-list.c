@@ -4,6 +4,28 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
+
+void
+ui_list_header(char *buf, size_t len, const char *lead,
+    const struct ui_column *c, size_t n)
+{
+	char fit[256];
+	size_t o = (size_t)snprintf(buf, len, "%s", lead);
+
+	for (size_t i = 0; i < n && o < len; i++) {
+		/* _("") would be the catalogue's header */
+		const char *t = c[i].title[0] != '\0' ? _(c[i].title) : "";
+
+		if (c[i].width > 0) {
+			layout_fit(fit, sizeof fit, t, c[i].width);
+			t = fit;
+		}
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", i > 0 ? "  " :
+		    "", t);
+	}
+}
+
 /* The selected line in full, wrapped, from row y to the body's end. */
 static void
 detail_pane(struct ui *u, WINDOW *w, int y, int rows, int cols,

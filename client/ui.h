@@ -231,6 +231,15 @@ struct ui_detail_line {
 	char text[1200];
 	attr_t attr;
 };
+/* A column title of a list: N_() text and its width (0: as it is). */
+struct ui_column {
+	const char *title;
+	int width;
+};
+/* The header row: lead, then the titles (translated, fitted to their
+ * widths) two spaces apart. */
+void ui_list_header(char *buf, size_t len, const char *lead,
+    const struct ui_column *c, size_t n);
 /* What ui_list_detail draws: a list view's lines and the selected one. */
 struct ui_listing {
 	const char *loading;	/* non-NULL: only this (not loaded yet) */

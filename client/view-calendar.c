@@ -93,16 +93,15 @@ detail(struct ui *u, size_t sel, struct ui_detail_line *out, size_t max)
 static void
 draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
-	char hdr[3][64], head[300];
+	static const struct ui_column columns[] = { { N_("When"), 16 },
+	    { N_("Series"), 40 }, { N_("State"), 8 } };
+	char head[300];
 	struct ui_listing l = { .n = lines(u), .sel = &st.sel, .line = line,
 	    .detail = detail, .header = head, .loading = st.cal == NULL ?
 	    _("Loading the calendar…") : NULL, .empty = _("No meetings of "
 	    "your organisation planned in the next 90 days.") };
 
-	layout_fit(hdr[0], sizeof hdr[0], _("When"), 16);
-	layout_fit(hdr[1], sizeof hdr[1], _("Series"), 40);
-	layout_fit(hdr[2], sizeof hdr[2], _("State"), 8);
-	snprintf(head, sizeof head, "  %s  %s  %s", hdr[0], hdr[1], hdr[2]);
+	ui_list_header(head, sizeof head, "  ", columns, 3);
 	ui_list_detail(u, w, rows, cols, &l);
 }
 

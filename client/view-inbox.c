@@ -140,19 +140,16 @@ detail(struct ui *u, size_t sel, struct ui_detail_line *out, size_t max)
 static void
 draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
-	char hdr[4][64], head[300];
+	static const struct ui_column columns[] = { { N_("Case"), 9 },
+	    { N_("What"), 22 }, { N_("Who"), 22 }, { N_("When"), 16 } };
+	char head[300];
 	struct ui_listing l = { .n = lines(u), .sel = &st.sel, .line = line,
 	    .detail = detail, .header = head, .loading = st.list == NULL ?
 	    _("Loading the inbox…") : NULL, .empty = _("The inbox is empty: "
 	    "feedback on the cases your organisation submitted appears "
 	    "here.") };
 
-	layout_fit(hdr[0], sizeof hdr[0], _("Case"), 9);
-	layout_fit(hdr[1], sizeof hdr[1], _("What"), 22);
-	layout_fit(hdr[2], sizeof hdr[2], _("Who"), 22);
-	layout_fit(hdr[3], sizeof hdr[3], _("When"), 16);
-	snprintf(head, sizeof head, "  %s  %s  %s  %s", hdr[0], hdr[1], hdr[2],
-	    hdr[3]);
+	ui_list_header(head, sizeof head, "  ", columns, 4);
 	ui_list_detail(u, w, rows, cols, &l);
 }
 

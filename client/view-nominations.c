@@ -60,17 +60,16 @@ detail(struct ui *u, size_t sel, struct ui_detail_line *out, size_t max)
 static void
 draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
-	char hdr[3][64], head[300];
+	static const struct ui_column columns[] = { { N_("Case"), 9 },
+	    { N_("Series"), 22 }, { N_("Nominated by"), 18 },
+	    { N_("Reason"), 0 } };
+	char head[300];
 	struct ui_listing l = { .n = lines(u), .sel = &st.sel, .line = line,
 	    .detail = detail, .header = head, .loading = st.list == NULL ?
 	    _("Loading nominations…") : NULL, .empty = _("No nominations "
 	    "waiting. In a case, N nominates it.") };
 
-	layout_fit(hdr[0], sizeof hdr[0], _("Case"), 9);
-	layout_fit(hdr[1], sizeof hdr[1], _("Series"), 22);
-	layout_fit(hdr[2], sizeof hdr[2], _("Nominated by"), 18);
-	snprintf(head, sizeof head, " %s  %s  %s  %s", hdr[0], hdr[1], hdr[2],
-	    _("Reason"));
+	ui_list_header(head, sizeof head, " ", columns, 4);
 	ui_list_detail(u, w, rows, cols, &l);
 }
 

@@ -84,13 +84,11 @@ attendance(struct ui *u, const Tafel__User *p)
 static void
 header(struct ui *u, char *buf, size_t len)
 {
-	char hdr[3][64];
+	const struct ui_column cols[] = { { N_("Name"), 28 },
+	    { N_("Organisation"), 32 },
+	    { st.attendance ? N_("Attendance") : "", 12 } };
 
-	layout_fit(hdr[0], sizeof hdr[0], _("Name"), 28);
-	layout_fit(hdr[1], sizeof hdr[1], _("Organisation"), 32);
-	layout_fit(hdr[2], sizeof hdr[2], st.attendance ? _("Attendance") : "",
-	    12);
-	snprintf(buf, len, " %s  %s  %s", hdr[0], hdr[1], hdr[2]);
+	ui_list_header(buf, len, " ", cols, 3);
 }
 
 static void
