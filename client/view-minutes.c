@@ -1,8 +1,5 @@
 /* The minutes view: a closed meeting's minutes (besluitenlijst) as my organisation receives them (get_minutes, docs/protocol.md 7.13), as a pager. */
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "i18n.h"
 #include "views.h"

@@ -1,7 +1,5 @@
 /* The reports view (get_report, docs/protocol.md 7.14): per partner organisation the action points agreed and how they ended, attendance, as a table and as text bars; per theme/district the cases opened and closed.  For chairs, administrators and the steering group (the server decides). */
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
