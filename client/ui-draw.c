@@ -272,61 +272,6 @@ ui_window(size_t n, size_t sel, int room, size_t *above, size_t *below)
 	return first;
 }
 
-/* One logical line as rows of at most width columns; draws the rows
- * numbered [from, to) of the whole pager at y - from; returns its rows. */
-static size_t
-pager_line(WINDOW *w, int width, const char *text, attr_t a, size_t row,
-    size_t from, size_t to, int y0)
-{
-	size_t lead = strspn(text, " "), n = 0, next, len;
-	int x = 1, wd = width;
-	char buf[2048];
-
-	/* an indent that leaves too little room is not kept */
-	if (width - (int)lead - 2 < 12)
-		lead = 0;
-	do {
-		len = layout_wrap(text, wd, &next);
-		if (row + n >= from && row + n < to) {
-			snprintf(buf, sizeof buf, "%.*s", (int)len, text);
-			ui_put(w, y0 + (int)(row + n - from), x, wd, a, buf);
-		}
-		n++;
-		text += next;
-		x = 1 + (int)lead + 2;
-		wd = width - (int)lead - 2;
-	} while (*text != '\0' && next > 0);
-	return n;
-}
-
-size_t
-ui_pager(struct ui *u, WINDOW *w, int rows, int cols, char *const *lines,
-    const attr_t *attrs, size_t n, size_t *scroll)
-{
-	size_t total = 0, first, below = 0, row = 0;
-	int width = cols - 2, y = 0;
-
-	if (width < 4 || rows < 1)
-		return n;
-	for (size_t i = 0; i < n; i++)
-		total += pager_line(w, width, lines[i], 0, total, 0, 0, 0);
-	if (total == 0)
-		return 0;
-	if (*scroll >= total)
-		*scroll = total - 1;
-	first = *scroll;
-	if (first > 0)
-		ui_more(u, w, y++, 0, cols, first);
-	if (total - first > (size_t)(rows - y))
-		below = total - first - (size_t)(rows - y - 1);
-	for (size_t i = 0; i < n && row < total - below; i++)
-		row += pager_line(w, width, lines[i], attrs[i], row, first,
-		    total - below, y);
-	if (below > 0)
-		ui_more(u, w, rows - 1, 0, cols, below);
-	return total;
-}
-
 int
 ui_standing_draw(struct ui *u, WINDOW *w, int y, int x, int rows, int width)
 {

@@ -183,12 +183,6 @@ void ui_more(struct ui *, WINDOW *w, int y, int x, int width, size_t n);
  * when there are none. */
 int ui_standing_draw(struct ui *, WINDOW *w, int y, int x, int rows,
     int width);
-/* A pager over n lines, each wrapped at word boundaries to the window's
- * width (layout_wrap; continuation rows indented two columns past the
- * line's own indent): *scroll is the first screen row shown, clamped here;
- * "+N more" above and below counts rows.  Returns all rows, for stepping. */
-size_t ui_pager(struct ui *, WINDOW *w, int rows, int cols,
-    char *const *lines, const attr_t *attrs, size_t n, size_t *scroll);
 /* Of n lines with sel among them, the first to show in room rows so that
  * sel is on screen; more_above and more_below: how many are left out (one
  * row each goes to a "+N more" line when needed). */
@@ -196,6 +190,76 @@ size_t ui_window(size_t n, size_t sel, int room, size_t *more_above,
     size_t *more_below);
 /* Moves a list selection one line up (dir < 0) or down within n lines. */
 void ui_list_step(size_t *sel, size_t n, int dir);
+
+/* ui-pager.c: the pager */
+/* Text wrapped at word boundaries (as in the pager) at y,x in width
+ * columns, at most max_rows rows; returns the rows drawn. */
+int ui_wrap_put(WINDOW *w, int y, int x, int width, int max_rows, attr_t a,
+    const char *text);
+/* A pager over n lines, each wrapped at word boundaries to the window's
+ * width (layout_wrap; continuation rows indented two columns past the
+ * line's own indent): *scroll is the first screen row shown, clamped here;
+ * "+N more" above and below counts rows.  Returns all rows, for stepping. */
+size_t ui_pager(struct ui *, WINDOW *w, int rows, int cols,
+    char *const *lines, const attr_t *attrs, size_t n, size_t *scroll);
+#define UI_PAGER_MAX 2000	/* lines a pager view keeps; more are dropped */
+/* A pager view's state: a view renders its text into lines (ui_pv_add)
+ * and hands draw and j/k to ui_pv_draw and ui_pv_step. */
+struct ui_pagerview {
+	char *lines[UI_PAGER_MAX];	/* the rendering, owned */
+	attr_t attrs[UI_PAGER_MAX];	/* one per line */
+	size_t n;			/* lines */
+	size_t scroll;			/* the first screen row shown */
+	size_t rows;			/* screen rows of the lines, wrapped */
+	int loading;			/* 1: asked, no answer yet */
+	char error[160];		/* why there are none, "" */
+};
+/* Frees the lines; back to the top. */
+void ui_pv_clear(struct ui_pagerview *);
+/* Adds a line (formatted) with its attributes. */
+void ui_pv_add(struct ui_pagerview *, attr_t a, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The lines as a pager; while loading or empty, the error or loading. */
+void ui_pv_draw(struct ui *, struct ui_pagerview *, WINDOW *w, int rows,
+    int cols, const char *loading);
+/* j/k: a screen row down or up (rows: those of the last drawing). */
+void ui_pv_step(struct ui_pagerview *, int dir);
+
+/* ui-list.c: a list with a detail pane */
+/* One line of the detail pane: wrapped to the window's width. */
+struct ui_detail_line {
+	char text[1200];
+	attr_t attr;
+};
+/* A column title of a list: N_() text and its width (0: as it is). */
+struct ui_column {
+	const char *title;
+	int width;
+};
+/* The header row: lead, then the titles (translated, fitted to their
+ * widths) two spaces apart. */
+void ui_list_header(char *buf, size_t len, const char *lead,
+    const struct ui_column *c, size_t n);
+/* What ui_list_detail draws: a list view's lines and the selected one. */
+struct ui_listing {
+	const char *loading;	/* non-NULL: only this (not loaded yet) */
+	const char *empty;	/* what an empty list says */
+	const char *header;	/* the column titles, on the first row */
+	size_t n;		/* lines in the list */
+	size_t *sel;		/* the selected line, clamped to the list */
+	/* Line i: its text, and *a its attributes when not selected. */
+	void (*line)(struct ui *, size_t i, char *buf, size_t len, attr_t *a);
+	/* The selected line in full (out, at most max lines); returns the
+	 * count.  NULL: no pane, the list takes the body. */
+	size_t (*detail)(struct ui *, size_t sel, struct ui_detail_line *out,
+	    size_t max);
+};
+/* The body of a list view: the header, the lines (the selected one
+ * highlighted; ui_list_scroll, "+N more"), and when l->detail is set and
+ * the body is high enough, the list in its upper half and under a line
+ * the selected one in full. */
+void ui_list_detail(struct ui *, WINDOW *w, int rows, int cols,
+    const struct ui_listing *l);
 
 /* ui-prompt.c: the input line */
 void ui_prompt(struct ui *, const char *label, const char *initial,

@@ -18,72 +18,91 @@ lines(struct ui *u)
 	return st.cal != NULL ? st.cal->n_entries : 0;
 }
 
-/* The series name of meeting id in the list, "?" if not there. */
-static const char *
-series_of(int64_t id)
+/* Meeting id of the list, NULL if not there. */
+static const Tafel__Meeting *
+meeting_of(int64_t id)
 {
 	for (size_t i = 0; i < st.cal->n_entries; i++)
 		if (st.cal->entries[i]->meeting != NULL &&
 		    st.cal->entries[i]->meeting->id == id)
-			return st.cal->entries[i]->meeting->series_name;
-	return "?";
+			return st.cal->entries[i]->meeting;
+	return NULL;
+}
+
+/* Entry i as a line: the series' name in full at 80 columns; "!" marks
+ * a clash (another meeting within two hours), red; the pane names it. */
+static void
+line(struct ui *u, size_t i, char *buf, size_t len, attr_t *a)
+{
+	const Tafel__CalendarEntry *e = st.cal->entries[i];
+	const Tafel__Meeting *m = e->meeting;
+	char when[40], f[2][200];
+
+	if (m == NULL)
+		return;
+	if (e->n_clash_ids > 0)
+		*a = ui_attr(u, UI_A_OVERDUE);
+	ui_date(m->scheduled_start, when, sizeof when);
+	layout_fit(f[0], sizeof f[0], m->series_name, 40);
+	layout_fit(f[1], sizeof f[1], ui_enum(&tafel__meeting_state__descriptor,
+	    (int)m->state), 8);
+	snprintf(buf, len, "%s %-16s  %s  %s", e->n_clash_ids > 0 ? "!" : " ",
+	    when, f[0], f[1]);
+}
+
+/* The selected meeting in full: series, state, when, chair; in red what
+ * it clashes with, each with its time. */
+static size_t
+detail(struct ui *u, size_t sel, struct ui_detail_line *out, size_t max)
+{
+	const Tafel__CalendarEntry *e = st.cal->entries[sel];
+	const Tafel__Meeting *m = e->meeting;
+	char when[40];
+	size_t n = 0, o;
+
+	if (m == NULL || max < 2)
+		return 0;
+	ui_date(m->scheduled_start, when, sizeof when);
+	out[n].attr = ui_attr(u, UI_A_TITLE);
+	snprintf(out[n++].text, sizeof out[0].text, "%s · %s · %s · %s: %s",
+	    m->series_name, ui_enum(&tafel__meeting_state__descriptor,
+	    (int)m->state), when, _("Chair"), m->chair_name[0] ?
+	    m->chair_name : "-");
+	if (e->n_clash_ids == 0)
+		return n;
+	out[n].attr = ui_attr(u, UI_A_OVERDUE);
+	o = (size_t)snprintf(out[n].text, sizeof out[0].text, "! %s",
+	    _("clashes with "));
+	for (size_t k = 0; k < e->n_clash_ids && o + 1 < sizeof out[0].text;
+	    k++) {
+		const Tafel__Meeting *c = meeting_of(e->clash_ids[k]);
+		int r;
+
+		if (c != NULL)
+			ui_date(c->scheduled_start, when, sizeof when);
+		r = snprintf(out[n].text + o, sizeof out[0].text - o, "%s%s %s",
+		    k > 0 ? ", " : "", c != NULL ? c->series_name : "?",
+		    c != NULL ? when : "");
+		if (r < 0)
+			break;
+		o += (size_t)r;
+	}
+	return n + 1;
 }
 
 static void
 draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
-	char when[40], hdr[3][64], f[2][200], clash[300];
-	size_t first, n = lines(u), vis;
+	static const struct ui_column columns[] = { { N_("When"), 16 },
+	    { N_("Series"), 40 }, { N_("State"), 8 } };
+	char head[300];
+	struct ui_listing l = { .n = lines(u), .sel = &st.sel, .line = line,
+	    .detail = detail, .header = head, .loading = st.cal == NULL ?
+	    _("Loading the calendar…") : NULL, .empty = _("No meetings of "
+	    "your organisation planned in the next 90 days.") };
 
-	if (st.cal == NULL) {
-		ui_put(w, 1, 2, cols - 4, 0, _("Loading the calendar…"));
-		return;
-	}
-	if (n == 0) {
-		ui_put(w, 1, 2, cols - 4, 0, _("No meetings of your organisation "
-		    "planned in the next 90 days."));
-		return;
-	}
-	layout_fit(hdr[0], sizeof hdr[0], _("When"), 16);
-	layout_fit(hdr[1], sizeof hdr[1], _("Series"), 20);
-	layout_fit(hdr[2], sizeof hdr[2], _("State"), 8);
-	ui_putf(w, 0, 0, cols, ui_attr(u, UI_A_TITLE), "  %s  %s  %s  %s",
-	    hdr[0], hdr[1], hdr[2], _("Clash"));
-	first = ui_list_scroll(u, &st.sel, n, rows, &vis);
-	for (size_t i = first; i < first + vis; i++) {
-		const Tafel__CalendarEntry *e = st.cal->entries[i];
-		const Tafel__Meeting *m = e->meeting;
-		attr_t a = e->n_clash_ids > 0 ? ui_attr(u, UI_A_OVERDUE) : 0;
-		int y = (int)(i - first) + 1;
-		size_t o = 0;
-
-		if (m == NULL)
-			continue;
-		if (i == st.sel) {
-			a = ui_attr(u, UI_A_SELECTED);
-			mvwchgat(w, y, 0, cols, a, 0, NULL);
-		}
-		ui_date(m->scheduled_start, when, sizeof when);
-		clash[0] = '\0';
-		for (size_t k = 0; k < e->n_clash_ids && o + 1 < sizeof clash;
-		    k++) {
-			int r = snprintf(clash + o, sizeof clash - o, "%s%s",
-			    k > 0 ? ", " : "", series_of(e->clash_ids[k]));
-
-			if (r < 0)
-				break;
-			o += (size_t)r;
-		}
-		layout_fit(f[0], sizeof f[0], m->series_name, 20);
-		layout_fit(f[1], sizeof f[1], ui_enum(
-		    &tafel__meeting_state__descriptor, (int)m->state), 8);
-		/* ! marks a clash: another meeting within two hours */
-		ui_putf(w, y, 0, cols, a, "%s %-16s  %s  %s  %s%s",
-		    e->n_clash_ids > 0 ? "!" : " ", when, f[0], f[1],
-		    e->n_clash_ids > 0 ? _("clashes with ") : "", clash);
-	}
-	if (first + vis < n)
-		ui_more(u, w, 1 + (int)vis, 0, cols, n - first - vis);
+	ui_list_header(head, sizeof head, "  ", columns, 3);
+	ui_list_detail(u, w, rows, cols, &l);
 }
 
 static void

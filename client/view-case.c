@@ -28,42 +28,21 @@ line(struct lines *l, attr_t a, const char *text)
 	l->n++;
 }
 
-/* Wraps text at the window width (by characters, breaking at spaces). */
+/* Wraps text at the window width, at word boundaries (layout_wrap). */
 static void
 wrapped(struct lines *l, attr_t a, const char *text)
 {
-	wchar_t wbuf[8192];
 	char out[4096];
-	size_t n = mbstowcs(wbuf, text, sizeof wbuf / sizeof wbuf[0] - 1);
-	size_t width = l->cols > 8 ? (size_t)l->cols - 4 : 4, start = 0;
+	int width = l->cols > 8 ? l->cols - 4 : 4;
+	size_t len, next;
 
-	if (n == (size_t)-1) {
-		line(l, a, text);
-		return;
-	}
-	wbuf[n] = L'\0';
-	while (start < n) {
-		size_t end = start + width < n ? start + width : n, cut = end;
-
-		if (end < n)
-			for (size_t k = end; k > start; k--)
-				if (wbuf[k] == L' ') {
-					cut = k;
-					break;
-				}
-		{
-			wchar_t save = wbuf[cut];
-			size_t m;
-
-			wbuf[cut] = L'\0';
-			m = wcstombs(out, wbuf + start, sizeof out - 1);
-			out[m == (size_t)-1 ? 0 : m] = '\0';
-			wbuf[cut] = save;
-		}
+	while (*text != '\0') {
+		len = layout_wrap(text, width, &next);
+		snprintf(out, sizeof out, "%.*s", (int)len, text);
 		line(l, a, out);
-		start = cut;
-		while (start < n && wbuf[start] == L' ')
-			start++;
+		if (next == 0)
+			break;
+		text += next;
 	}
 }
 

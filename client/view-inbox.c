@@ -73,121 +73,84 @@ lines(struct ui *u)
 	return st.list != NULL ? st.list->n_entries : 0;
 }
 
-/* One text (labelled, or not with label NULL), wrapped over the lines
- * left; returns the next row. */
-static int
-put_wrapped(struct ui *u, WINDOW *w, int y, int end, int cols,
-    const char *label, const char *text)
+/* Entry i as a line: "●" unread (bold), the rest read. */
+static void
+line(struct ui *u, size_t i, char *buf, size_t len, attr_t *a)
 {
-	char line[1200];
-	const char *p = line;
-	size_t len, next;
+	const Tafel__InboxEntry *e = st.list->entries[i];
+	char what[128], who[160], when[40], f[3][160];
 
-	if (text == NULL || text[0] == '\0')
-		return y;
-	if (label != NULL)
-		snprintf(line, sizeof line, "%s: %s", label, text);
+	if (e->read_at == 0)
+		*a = A_BOLD;
+	what_text(e, what, sizeof what);
+	if (e->sender_id == 0)
+		snprintf(who, sizeof who, "tafel");
 	else
-		snprintf(line, sizeof line, "%s", text);
-	while (*p != '\0' && y < end) {
-		len = layout_wrap(p, cols - 4, &next);
-		ui_putf(w, y++, 0, cols, 0, "  %s%.*s", p == line ? "" : "  ",
-		    (int)len, p);
-		if (next == 0)
-			break;
-		p += next;
-	}
-	return y;
+		snprintf(who, sizeof who, "%s (%s)", e->sender_name,
+		    e->sender_org_name);
+	ui_date(e->created_at, when, sizeof when);
+	layout_fit(f[0], sizeof f[0], what, 22);
+	layout_fit(f[1], sizeof f[1], who, 22);
+	layout_fit(f[2], sizeof f[2], when, 16);
+	snprintf(buf, len, "%s %-9s  %s  %s  %s", e->read_at == 0 ? "●" : " ",
+	    e->case_number, f[0], f[1], f[2]);
 }
 
-/* The selected entry in full under the list: what happened, the action
- * point and its note or reason, who read it. */
-static void
-draw_entry(struct ui *u, WINDOW *w, int y, int rows, int cols,
-    const Tafel__InboxEntry *e)
+/* The selected entry in full: what happened, the action point and its
+ * note or reason, who read it. */
+static size_t
+detail(struct ui *u, size_t sel, struct ui_detail_line *out, size_t max)
 {
-	char what[256], read[200], when[40];
+	const Tafel__InboxEntry *e = st.list->entries[sel];
 	const Tafel__ActionPoint *ap = e->action_point;
-	int end = y + rows;
+	char what[256], when[40];
+	size_t n = 0;
 
-	if (rows < 2 || cols < 20)
-		return;
-	mvwhline(w, y++, 0, ACS_HLINE, cols);
+	if (max < 4)
+		return 0;
 	what_text(e, what, sizeof what);
-	if (e->case_number[0] != '\0')
-		ui_putf(w, y++, 0, cols, A_BOLD, "  %s %s · %s", _("Case"),
-		    e->case_number, what);
-	else
-		y = put_wrapped(u, w, y, end, cols, NULL, what);
-	if (ap != NULL) {
-		y = put_wrapped(u, w, y, end, cols, _("Action point"),
-		    ap->description);
-		y = put_wrapped(u, w, y, end, cols,
+	if (e->case_number[0] != '\0') {
+		out[n].attr = A_BOLD;
+		snprintf(out[n++].text, sizeof out[0].text, "%s %s · %s",
+		    _("Case"), e->case_number, what);
+	} else {
+		out[n].attr = 0;
+		snprintf(out[n++].text, sizeof out[0].text, "%s", what);
+	}
+	if (ap != NULL && ap->description[0] != '\0') {
+		out[n].attr = 0;
+		snprintf(out[n++].text, sizeof out[0].text, "%s: %s",
+		    _("Action point"), ap->description);
+	}
+	if (ap != NULL && ap->completion_note[0] != '\0') {
+		out[n].attr = 0;
+		snprintf(out[n++].text, sizeof out[0].text, "%s: %s",
 		    e->kind == TAFEL__INBOX_KIND__INBOX_ACTION_CANCELLED ?
 		    _("Reason") : _("Feedback"), ap->completion_note);
 	}
-	if (e->read_at != 0 && y < end) {
+	if (e->read_at != 0) {
 		ui_date(e->read_at, when, sizeof when);
-		snprintf(read, sizeof read, _("Read by %s, %s"),
+		out[n].attr = ui_attr(u, UI_A_DIM);
+		snprintf(out[n++].text, sizeof out[0].text, _("Read by %s, %s"),
 		    e->read_by_name, when);
-		ui_put(w, y++, 2, cols - 2, ui_attr(u, UI_A_DIM), read);
 	}
+	return n;
 }
 
 static void
 draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
-	char what[128], who[160], when[40], hdr[4][64], f[3][160];
-	size_t first, n = lines(u), vis;
-	int list_rows;
+	static const struct ui_column columns[] = { { N_("Case"), 9 },
+	    { N_("What"), 22 }, { N_("Who"), 22 }, { N_("When"), 16 } };
+	char head[300];
+	struct ui_listing l = { .n = lines(u), .sel = &st.sel, .line = line,
+	    .detail = detail, .header = head, .loading = st.list == NULL ?
+	    _("Loading the inbox…") : NULL, .empty = _("The inbox is empty: "
+	    "feedback on the cases your organisation submitted appears "
+	    "here.") };
 
-	if (st.list == NULL) {
-		ui_put(w, 1, 2, cols - 4, 0, _("Loading the inbox…"));
-		return;
-	}
-	if (n == 0) {
-		ui_put(w, 1, 2, cols - 4, 0, _("The inbox is empty: feedback "
-		    "on the cases your organisation submitted appears here."));
-		return;
-	}
-	layout_fit(hdr[0], sizeof hdr[0], _("Case"), 9);
-	layout_fit(hdr[1], sizeof hdr[1], _("What"), 22);
-	layout_fit(hdr[2], sizeof hdr[2], _("Who"), 22);
-	layout_fit(hdr[3], sizeof hdr[3], _("When"), 16);
-	ui_putf(w, 0, 0, cols, ui_attr(u, UI_A_TITLE), "  %s  %s  %s  %s",
-	    hdr[0], hdr[1], hdr[2], hdr[3]);
-	/* the list above, the selected entry in full below it */
-	list_rows = rows > 12 ? rows / 2 : rows;
-	first = ui_list_scroll(u, &st.sel, n, list_rows, &vis);
-	for (size_t i = first; i < first + vis; i++) {
-		const Tafel__InboxEntry *e = st.list->entries[i];
-		attr_t a = e->read_at == 0 ? A_BOLD : 0;
-		int y = (int)(i - first) + 1;
-
-		if (i == st.sel) {
-			a = ui_attr(u, UI_A_SELECTED);
-			mvwchgat(w, y, 0, cols, a, 0, NULL);
-		}
-		what_text(e, what, sizeof what);
-		if (e->sender_id == 0)
-			snprintf(who, sizeof who, "tafel");
-		else
-			snprintf(who, sizeof who, "%s (%s)", e->sender_name,
-			    e->sender_org_name);
-		ui_date(e->created_at, when, sizeof when);
-		layout_fit(f[0], sizeof f[0], what, 22);
-		layout_fit(f[1], sizeof f[1], who, 22);
-		layout_fit(f[2], sizeof f[2], when, 16);
-		/* ● unread, the rest read */
-		ui_putf(w, y, 0, cols, a, "%s %-9s  %s  %s  %s",
-		    e->read_at == 0 ? "●" : " ", e->case_number, f[0], f[1],
-		    f[2]);
-	}
-	if (first + vis < n)
-		ui_more(u, w, 1 + (int)vis, 0, cols, n - first - vis);
-	if (list_rows < rows && st.sel < n)
-		draw_entry(u, w, list_rows + 1, rows - list_rows - 1, cols,
-		    st.list->entries[st.sel]);
+	ui_list_header(head, sizeof head, "  ", columns, 4);
+	ui_list_detail(u, w, rows, cols, &l);
 }
 
 static void

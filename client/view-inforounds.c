@@ -93,60 +93,57 @@ my_answer(struct ui *u, const Tafel__InfoRound *r)
 	return NULL;
 }
 
+/* Round i as a line: "●" my organisation still has to answer; "!" an
+ * answer is overdue (red). */
+static void
+line(struct ui *u, size_t i, char *buf, size_t len, attr_t *a)
+{
+	const Tafel__InfoRound *r = st.list->rounds[i];
+	const Tafel__InfoRoundOrg *mine = my_answer(u, r);
+	size_t answered = 0;
+
+	if (r->overdue_count > 0)
+		*a = ui_attr(u, UI_A_OVERDUE);
+	for (size_t k = 0; k < r->n_asked; k++)
+		answered += r->asked[k]->answer != TAFEL__INFO_ANSWER__INFO_PENDING;
+	snprintf(buf, len, "%s %-10s %-11s %zu/%zu      %s", mine != NULL &&
+	    mine->answer == TAFEL__INFO_ANSWER__INFO_PENDING ? "●" :
+	    r->overdue_count > 0 ? "!" : " ", r->case_number, r->reply_by,
+	    answered, r->n_asked, mine == NULL ? "-" :
+	    view_inforounds_answer_text(mine->answer));
+}
+
+/* The chosen round in full: view_inforounds_lines, the heading bold. */
+static size_t
+detail(struct ui *u, size_t sel, struct ui_detail_line *out, size_t max)
+{
+	struct inforound_line ln[64];
+	size_t k = view_inforounds_lines(st.list->rounds[sel], 0, ln,
+	    sizeof ln / sizeof ln[0]);
+
+	if (k > max)
+		k = max;
+	for (size_t i = 0; i < k; i++) {
+		_Static_assert(sizeof ln[0].text <= sizeof out[0].text,
+		    "a round's line fits a detail line");
+		memcpy(out[i].text, ln[i].text, sizeof ln[i].text);
+		out[i].attr = ln[i].red ? ui_attr(u, UI_A_OVERDUE) : i == 0 ?
+		    ui_attr(u, UI_A_TITLE) : 0;
+	}
+	return k;
+}
+
 static void
 draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
-	struct inforound_line ln[64];
-	size_t first, n = lines(u), vis, k;
-	int y;
+	struct ui_listing l = { .n = lines(u), .sel = &st.sel, .line = line,
+	    .detail = detail, .header = _("  Case       Reply by    Answers  "
+	    "My organisation"), .loading = st.list == NULL ?
+	    _("Loading the info rounds…") : NULL, .empty = _("No open info "
+	    "rounds: rounds that ask your organisation, or that you run, "
+	    "appear here.") };
 
-	if (st.list == NULL) {
-		ui_put(w, 1, 2, cols - 4, 0, _("Loading the info rounds…"));
-		return;
-	}
-	if (n == 0) {
-		ui_put(w, 1, 2, cols - 4, 0, _("No open info rounds: rounds "
-		    "that ask your organisation, or that you run, appear here."));
-		return;
-	}
-	ui_put(w, 0, 0, cols, ui_attr(u, UI_A_TITLE),
-	    _("  Case       Reply by    Answers  My organisation"));
-	/* the list takes the upper half, the chosen round the rest */
-	first = ui_list_scroll(u, &st.sel, n, rows / 2, &vis);
-	for (size_t i = first; i < first + vis; i++) {
-		const Tafel__InfoRound *r = st.list->rounds[i];
-		const Tafel__InfoRoundOrg *mine = my_answer(u, r);
-		attr_t a = r->overdue_count > 0 ? ui_attr(u, UI_A_OVERDUE) : 0;
-		size_t answered = 0;
-
-		y = (int)(i - first) + 1;
-		if (i == st.sel) {
-			a = ui_attr(u, UI_A_SELECTED);
-			mvwchgat(w, y, 0, cols, a, 0, NULL);
-		}
-		for (k = 0; k < r->n_asked; k++)
-			answered += r->asked[k]->answer !=
-			    TAFEL__INFO_ANSWER__INFO_PENDING;
-		/* ● my organisation still has to answer; ! an answer is
-		 * overdue (red, also when the line is selected) */
-		ui_putf(w, y, 0, cols, a, "%s %-10s %-11s %zu/%zu      %s",
-		    mine != NULL && mine->answer ==
-		    TAFEL__INFO_ANSWER__INFO_PENDING ? "●" :
-		    r->overdue_count > 0 ? "!" : " ",
-		    r->case_number, r->reply_by, answered, r->n_asked,
-		    mine == NULL ? "-" : view_inforounds_answer_text(
-		    mine->answer));
-	}
-	if (first + vis < n)
-		ui_more(u, w, 1 + (int)vis, 0, cols, n - first - vis);
-	y = 2 + (int)vis;
-	if (st.sel >= n)
-		return;
-	k = view_inforounds_lines(st.list->rounds[st.sel], 0, ln,
-	    sizeof ln / sizeof ln[0]);
-	for (size_t i = 0; i < k && y < rows; i++, y++)
-		ui_put(w, y, 1, cols - 2, ln[i].red ? ui_attr(u, UI_A_OVERDUE) :
-		    i == 0 ? ui_attr(u, UI_A_TITLE) : 0, ln[i].text);
+	ui_list_detail(u, w, rows, cols, &l);
 }
 
 static void

@@ -1,52 +1,12 @@
 /* The minutes view: a closed meeting's minutes (besluitenlijst) as my organisation receives them (get_minutes, docs/protocol.md 7.13), as a pager. */
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "i18n.h"
 #include "views.h"
 
-#define MAX_LINES 2000
-
-static struct {
-	char *lines[MAX_LINES];		/* the rendering, owned */
-	attr_t attrs[MAX_LINES];
-	size_t n;
-	size_t scroll;			/* the first screen row shown */
-	size_t rows;			/* screen rows of the lines, wrapped */
-	int loading;			/* 1: asked, no answer yet */
-	char error[160];		/* why there are none, "" */
-} st;
-
-static void
-drop_lines(void)
-{
-	for (size_t i = 0; i < st.n; i++)
-		free(st.lines[i]);
-	st.n = 0;
-	st.scroll = 0;
-}
-
-static void
-add(attr_t a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-add(attr_t a, const char *fmt, ...)
-{
-	char buf[2048];
-	va_list ap;
-
-	if (st.n >= MAX_LINES)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	st.lines[st.n] = strdup(buf);
-	if (st.lines[st.n] == NULL)
-		return;
-	st.attrs[st.n++] = a;
-}
+static struct ui_pagerview pv;	/* the minutes, rendered */
+/* A line of the rendering. */
+#define add(...) ui_pv_add(&pv, __VA_ARGS__)
 
 static void
 add_action(struct ui *u, const Tafel__ActionPoint *a)
@@ -64,7 +24,7 @@ render(struct ui *u, const Tafel__Minutes *mn)
 	char when[40], text[1100];
 	attr_t t = ui_attr(u, UI_A_TITLE);
 
-	drop_lines();
+	ui_pv_clear(&pv);
 	ui_date(mn->meeting != NULL ? mn->meeting->scheduled_start : 0, when,
 	    sizeof when);
 	add(t, "%s %s · %s", _("Minutes"), mn->meeting != NULL ?
@@ -119,9 +79,9 @@ on_minutes(struct net *n, const Tafel__Envelope *m, void *arg)
 
 	if (m == NULL)
 		return;
-	st.loading = 0;
+	pv.loading = 0;
 	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
-		snprintf(st.error, sizeof st.error, "%s",
+		snprintf(pv.error, sizeof pv.error, "%s",
 		    ui_error_text(m->error->code));
 		ui_show_error(u, m->error);
 	} else if (m->body_case == TAFEL__ENVELOPE__BODY_MINUTES)
@@ -144,42 +104,31 @@ view_minutes_open(struct ui *u)
 		    "closed."));
 		return;
 	}
-	drop_lines();
-	st.error[0] = '\0';
-	st.loading = 1;
+	ui_pv_clear(&pv);
+	pv.error[0] = '\0';
+	pv.loading = 1;
 	r.meeting_id = mt->id;
 	net_send_body(u->net, TAFEL__ENVELOPE__BODY_GET_MINUTES, &r,
 	    NET_REQ_READ, NULL, on_minutes, u);
 	ui_set_view(u, VIEW_MINUTES);
 }
 
-/* A pager: long lines wrap at word boundaries (ui_pager). */
 static void
 draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
-	if (st.loading || st.n == 0) {
-		ui_put(w, 1, 2, cols - 4, 0, st.error[0] ? st.error :
-		    _("Loading the minutes…"));
-		return;
-	}
-	st.rows = ui_pager(u, w, rows, cols, st.lines, st.attrs, st.n,
-	    &st.scroll);
+	ui_pv_draw(u, &pv, w, rows, cols, _("Loading the minutes…"));
 }
 
-/* j/k: a screen row down or up (st.rows: the rows of the last drawing). */
 static void
 step(struct ui *u, int dir)
 {
-	if (dir < 0 && st.scroll > 0)
-		st.scroll--;
-	else if (dir > 0 && st.scroll + 1 < st.rows)
-		st.scroll++;
+	ui_pv_step(&pv, dir);
 }
 
 static void
 free_state(struct ui *u)
 {
-	drop_lines();
+	ui_pv_clear(&pv);
 }
 
 const struct ui_view_ops view_minutes_ops = {

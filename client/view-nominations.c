@@ -19,44 +19,58 @@ lines(struct ui *u)
 	return st.list != NULL ? st.list->n_nominations : 0;
 }
 
+/* Nomination i as a line; its reason is cut, the pane has it whole. */
+static void
+line(struct ui *u, size_t i, char *buf, size_t len, attr_t *a)
+{
+	const Tafel__Nomination *nm = st.list->nominations[i];
+	char series[64], who[64];
+
+	layout_fit(series, sizeof series, nm->series_name, 22);
+	layout_fit(who, sizeof who, nm->org_name, 18);
+	snprintf(buf, len, " %-9s  %s  %s  %s", nm->case_number, series, who,
+	    nm->redacted ? _("(reason hidden)") : nm->reason);
+}
+
+/* The selected nomination in full: the case and series, who nominated it
+ * when, the reason (wrapped). */
+static size_t
+detail(struct ui *u, size_t sel, struct ui_detail_line *out, size_t max)
+{
+	const Tafel__Nomination *nm = st.list->nominations[sel];
+	char when[40];
+
+	if (max < 3)
+		return 0;
+	ui_date(nm->created_at, when, sizeof when);
+	out[0].attr = ui_attr(u, UI_A_TITLE);
+	snprintf(out[0].text, sizeof out[0].text, "%s %s · %s", _("Case"),
+	    nm->case_number, nm->series_name);
+	out[1].attr = 0;
+	snprintf(out[1].text, sizeof out[1].text, "%s: %s%s%s%s · %s",
+	    _("Nominated by"), nm->org_name, nm->nominated_by_name[0] ? " (" :
+	    "", nm->nominated_by_name, nm->nominated_by_name[0] ? ")" : "",
+	    when);
+	out[2].attr = nm->redacted ? ui_attr(u, UI_A_DIM) : 0;
+	snprintf(out[2].text, sizeof out[2].text, "%s: %s", _("Reason"),
+	    nm->redacted ? _("(reason hidden)") : nm->reason);
+	return 3;
+}
+
 static void
 draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
-	char series[64], who[64], hdr[3][64];
-	size_t first, n = lines(u), vis;
+	static const struct ui_column columns[] = { { N_("Case"), 9 },
+	    { N_("Series"), 22 }, { N_("Nominated by"), 18 },
+	    { N_("Reason"), 0 } };
+	char head[300];
+	struct ui_listing l = { .n = lines(u), .sel = &st.sel, .line = line,
+	    .detail = detail, .header = head, .loading = st.list == NULL ?
+	    _("Loading nominations…") : NULL, .empty = _("No nominations "
+	    "waiting. In a case, N nominates it.") };
 
-	if (st.list == NULL) {
-		ui_put(w, 1, 2, cols - 4, 0, _("Loading nominations…"));
-		return;
-	}
-	if (n == 0) {
-		ui_put(w, 1, 2, cols - 4, 0, _("No nominations waiting. In a "
-		    "case, N nominates it."));
-		return;
-	}
-	layout_fit(hdr[0], sizeof hdr[0], _("Case"), 9);
-	layout_fit(hdr[1], sizeof hdr[1], _("Series"), 22);
-	layout_fit(hdr[2], sizeof hdr[2], _("Nominated by"), 18);
-	ui_putf(w, 0, 0, cols, ui_attr(u, UI_A_TITLE), " %s  %s  %s  %s",
-	    hdr[0], hdr[1], hdr[2], _("Reason"));
-	first = ui_list_scroll(u, &st.sel, n, rows, &vis);
-	for (size_t i = first; i < first + vis; i++) {
-		const Tafel__Nomination *nm = st.list->nominations[i];
-		attr_t a = 0;
-		int y = (int)(i - first) + 1;
-
-		if (i == st.sel) {
-			a = ui_attr(u, UI_A_SELECTED);
-			mvwchgat(w, y, 0, cols, a, 0, NULL);
-		}
-		layout_fit(series, sizeof series, nm->series_name, 22);
-		layout_fit(who, sizeof who, nm->org_name, 18);
-		ui_putf(w, y, 0, cols, a, " %-9s  %s  %s  %s", nm->case_number,
-		    series, who, nm->redacted ? _("(reason hidden)") :
-		    nm->reason);
-	}
-	if (first + vis < n)
-		ui_more(u, w, 1 + (int)vis, 0, cols, n - first - vis);
+	ui_list_header(head, sizeof head, " ", columns, 4);
+	ui_list_detail(u, w, rows, cols, &l);
 }
 
 static void

@@ -5,17 +5,13 @@
 #include <strings.h>
 
 #include "i18n.h"
+#include "view-pick.h"
 #include "views.h"
 
-#define MAX_PEOPLE 1024
-
 static struct {
-	size_t sel;
 	int64_t org_id;			/* only this organisation, 0: all */
 	int attendance;			/* show the attendance column */
-	char title[200];		/* what the choice is for */
-	enum ui_view_id from;		/* back here after choosing */
-	void (*done)(struct ui *, const Tafel__User *);	/* NULL: none */
+	void (*done)(struct ui *, const Tafel__User *);	/* the choice */
 } st;
 
 /* The meeting model, for the attendance sort (set while sorting). */
@@ -37,8 +33,8 @@ expected(const struct model *m, const Tafel__User *p)
 static int
 by_org_then_name(const void *a, const void *b)
 {
-	const Tafel__User *x = *(const Tafel__User *const *)a;
-	const Tafel__User *y = *(const Tafel__User *const *)b;
+	const Tafel__User *x = *(const void *const *)a;
+	const Tafel__User *y = *(const void *const *)b;
 	int c = sort_meeting == NULL ? 0 :
 	    expected(sort_meeting, y) - expected(sort_meeting, x);
 
@@ -49,7 +45,7 @@ by_org_then_name(const void *a, const void *b)
 
 /* The people shown: of st.org_id (or all), matching the search. */
 static size_t
-people(struct ui *u, const Tafel__User **out, size_t max)
+people(struct ui *u, const void **out, size_t max)
 {
 	const char *f = u->filter[VIEW_PICK_PERSON];
 	size_t k = 0;
@@ -86,131 +82,58 @@ attendance(struct ui *u, const Tafel__User *p)
 }
 
 static void
-draw(struct ui *u, WINDOW *w, int rows, int cols)
+header(struct ui *u, char *buf, size_t len)
 {
-	const Tafel__User *list[MAX_PEOPLE];
-	char hdr[3][64], name[128], org[128];
-	size_t n, first, shown;
+	const struct ui_column cols[] = { { N_("Name"), 28 },
+	    { N_("Organisation"), 32 },
+	    { st.attendance ? N_("Attendance") : "", 12 } };
 
-	ui_put(w, 0, 0, cols, ui_attr(u, UI_A_TITLE), st.title);
-	if (u->orgs == NULL) {
-		ui_put(w, 2, 2, cols - 4, 0, _("Loading the people…"));
-		return;
-	}
-	n = people(u, list, MAX_PEOPLE);
-	if (n == 0) {
-		ui_put(w, 2, 2, cols - 4, 0, u->filter[VIEW_PICK_PERSON][0] ?
-		    _("No people match the search.") : _("No people."));
-		return;
-	}
-	layout_fit(hdr[0], sizeof hdr[0], _("Name"), 28);
-	layout_fit(hdr[1], sizeof hdr[1], _("Organisation"), 32);
-	layout_fit(hdr[2], sizeof hdr[2], st.attendance ? _("Attendance") : "",
-	    12);
-	ui_putf(w, 1, 0, cols, ui_attr(u, UI_A_TITLE), " %s  %s  %s", hdr[0],
-	    hdr[1], hdr[2]);
-	/* the list starts one row lower than ui_list_scroll() assumes */
-	first = ui_list_scroll(u, &st.sel, n, rows - 1, &shown);
-	u->click_y0 = 2;
-	for (size_t i = first; i < first + shown; i++) {
-		int y = (int)(i - first) + 2;
-		attr_t a = 0;
-
-		if (i == st.sel) {
-			a = ui_attr(u, UI_A_SELECTED);
-			mvwchgat(w, y, 0, cols, a, 0, NULL);
-		}
-		layout_fit(name, sizeof name, list[i]->display_name, 28);
-		layout_fit(org, sizeof org, list[i]->org_name, 32);
-		ui_putf(w, y, 0, cols, a, " %s  %s  %s", name, org,
-		    st.attendance ? attendance(u, list[i]) : "");
-	}
-	if (first + shown < n)
-		ui_more(u, w, 2 + (int)shown, 0, cols, n - first - shown);
-}
-
-static size_t
-lines(struct ui *u)
-{
-	const Tafel__User *list[MAX_PEOPLE];
-
-	return people(u, list, MAX_PEOPLE);
+	ui_list_header(buf, len, " ", cols, 3);
 }
 
 static void
-step(struct ui *u, int dir)
+line(struct ui *u, const void *item, char *buf, size_t len)
 {
-	ui_list_step(&st.sel, lines(u), dir);
+	const Tafel__User *p = item;
+	char name[128], org[128];
+
+	layout_fit(name, sizeof name, p->display_name, 28);
+	layout_fit(org, sizeof org, p->org_name, 32);
+	snprintf(buf, len, " %s  %s  %s", name, org, st.attendance ?
+	    attendance(u, p) : "");
 }
 
 static void
-select_line(struct ui *u, size_t idx)
+chosen(struct ui *u, const void *person)
 {
-	st.sel = idx;
+	st.done(u, person);
 }
 
-static void
-search_reset(struct ui *u)
-{
-	st.sel = 0;
-}
-
-/* Enter: back where the picker was opened, with the person chosen. */
-static void
-enter(struct ui *u)
-{
-	const Tafel__User *list[MAX_PEOPLE];
-	size_t n = people(u, list, MAX_PEOPLE);
-	void (*done)(struct ui *, const Tafel__User *) = st.done;
-
-	if (st.sel >= n) {
-		ui_message(u, 1, "%s", _("No one selected."));
-		return;
-	}
-	st.done = NULL;
-	ui_set_view(u, st.from);
-	if (done != NULL)
-		done(u, list[st.sel]);
-}
-
-/* Left without a choice (q, Esc, another view): the form learns of it. */
-static void
-leave(struct ui *u)
-{
-	void (*done)(struct ui *, const Tafel__User *) = st.done;
-
-	st.done = NULL;
-	if (done != NULL)
-		done(u, NULL);
-}
+static struct picker pk = {
+	.view = VIEW_PICK_PERSON,
+	.loading = N_("Loading the people…"),
+	.none = N_("No people."),
+	.none_match = N_("No people match the search."),
+	.no_choice = N_("No one selected."),
+	.items = people,
+	.header = header,
+	.line = line,
+	.chosen = chosen,
+};
 
 void
 view_pick_person_open(struct ui *u, const char *title, int64_t org_id,
     const char *search, int attendance,
     void (*done)(struct ui *, const Tafel__User *))
 {
-	snprintf(st.title, sizeof st.title, "%s", title);
 	st.org_id = org_id;
 	st.attendance = attendance;
-	st.sel = 0;
-	st.from = u->view;
-	snprintf(u->filter[VIEW_PICK_PERSON], sizeof u->filter[VIEW_PICK_PERSON],
-	    "%s", search != NULL ? search : "");
-	ui_set_view(u, VIEW_PICK_PERSON);
+	pick_open(u, &pk, title, search, done != NULL);
 	st.done = done;			/* after leaving the view before */
 }
 
 const struct ui_view_ops view_pick_person_ops = {
 	.title = N_("Choose a person"),
 	.help_title = N_("In the person picker"),
-	.searchable = 1,
-	.draw = draw,
-	.lines = lines,
-	.step = step,
-	.select = select_line,
-	.enter = enter,
-	.leave = leave,
-	.transient = 1,
-	.search_reset = search_reset,
-	.parent = VIEW__COUNT,
+	PICK_VIEW_OPS,
 };

@@ -1,55 +1,20 @@
 /* The reports view (get_report, docs/protocol.md 7.14): per partner organisation the action points agreed and how they ended, attendance, as a table and as text bars; per theme/district the cases opened and closed.  For chairs, administrators and the steering group (the server decides). */
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "i18n.h"
 #include "views.h"
 
-#define MAX_LINES 1000
 #define BAR_WIDTH 30
 
+static struct ui_pagerview pv;		/* the report, rendered */
+/* A line of the rendering. */
+#define add(...) ui_pv_add(&pv, __VA_ARGS__)
+
 static struct {
-	char *lines[MAX_LINES];		/* the rendering, owned */
-	attr_t attrs[MAX_LINES];
-	size_t n;
-	size_t scroll;			/* the first screen row shown */
-	size_t rows;			/* screen rows of the lines, wrapped */
-	int loading;
-	char error[160];
 	char from[16], to[16];		/* the period shown */
 } st;
-
-static void
-drop_lines(void)
-{
-	for (size_t i = 0; i < st.n; i++)
-		free(st.lines[i]);
-	st.n = 0;
-	st.scroll = 0;
-}
-
-static void
-add(attr_t a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-add(attr_t a, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-
-	if (st.n >= MAX_LINES)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	st.lines[st.n] = strdup(buf);
-	if (st.lines[st.n] == NULL)
-		return;
-	st.attrs[st.n++] = a;
-}
 
 /* A text bar: part of whole as BAR_WIDTH cells, █ filled, · empty. */
 static void
@@ -88,7 +53,7 @@ render(struct ui *u, const Tafel__Report *r)
 	attr_t t = ui_attr(u, UI_A_TITLE);
 	char name[64], b[BAR_WIDTH * 4 + 1], h[9][32];
 
-	drop_lines();
+	ui_pv_clear(&pv);
 	add(t, "%s %s – %s", _("Report"), r->from, r->to);
 	add(0, "%s", "");
 	layout_fit(h[0], sizeof h[0], _("Organisation"), 22);
@@ -158,16 +123,16 @@ on_report(struct net *n, const Tafel__Envelope *m, void *arg)
 
 	if (m == NULL)
 		return;
-	st.loading = 0;
+	pv.loading = 0;
 	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
 		if (m->error->code == TAFEL__ERROR_CODE__FORBIDDEN) {
 			/* say who may, not only that I may not */
-			snprintf(st.error, sizeof st.error, "%s", _("The "
+			snprintf(pv.error, sizeof pv.error, "%s", _("The "
 			    "report is for chairs, administrators and the "
 			    "steering group."));
-			ui_message(u, 1, "%s", st.error);
+			ui_message(u, 1, "%s", pv.error);
 		} else {
-			snprintf(st.error, sizeof st.error, "%s",
+			snprintf(pv.error, sizeof pv.error, "%s",
 			    ui_error_text(m->error->code));
 			ui_show_error(u, m->error);
 		}
@@ -185,8 +150,8 @@ reload(struct ui *u)
 	 * users may not ask for a report) */
 	if (u->view != VIEW_REPORTS)
 		return;
-	st.loading = 1;
-	st.error[0] = '\0';
+	pv.loading = 1;
+	pv.error[0] = '\0';
 	r.from = st.from;
 	r.to = st.to;
 	net_send_body(u->net, TAFEL__ENVELOPE__BODY_GET_REPORT, &r,
@@ -230,7 +195,7 @@ view_reports_open(struct ui *u)
 {
 	if (st.from[0] == '\0')
 		last_quarter(st.from, st.to, sizeof st.from);
-	drop_lines();
+	ui_pv_clear(&pv);
 	ui_set_view(u, VIEW_REPORTS);
 	reload(u);
 }
@@ -252,7 +217,7 @@ period_typed(struct ui *u, const char *text)
 	}
 	snprintf(st.from, sizeof st.from, "%s", from);
 	snprintf(st.to, sizeof st.to, "%s", to);
-	drop_lines();
+	ui_pv_clear(&pv);
 	reload(u);
 }
 
@@ -265,33 +230,22 @@ view_reports_period(struct ui *u)
 	ui_prompt(u, _("Period (from to)"), initial, period_typed);
 }
 
-/* A pager: long lines wrap at word boundaries (ui_pager). */
 static void
 draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
-	if (st.loading || st.n == 0) {
-		ui_put(w, 1, 2, cols - 4, 0, st.error[0] ? st.error :
-		    _("Loading the report…"));
-		return;
-	}
-	st.rows = ui_pager(u, w, rows, cols, st.lines, st.attrs, st.n,
-	    &st.scroll);
+	ui_pv_draw(u, &pv, w, rows, cols, _("Loading the report…"));
 }
 
-/* j/k: a screen row down or up (st.rows: the rows of the last drawing). */
 static void
 step(struct ui *u, int dir)
 {
-	if (dir < 0 && st.scroll > 0)
-		st.scroll--;
-	else if (dir > 0 && st.scroll + 1 < st.rows)
-		st.scroll++;
+	ui_pv_step(&pv, dir);
 }
 
 static void
 free_state(struct ui *u)
 {
-	drop_lines();
+	ui_pv_clear(&pv);
 }
 
 const struct ui_view_ops view_reports_ops = {

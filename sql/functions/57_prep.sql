@@ -384,6 +384,36 @@ RETURNS boolean LANGUAGE sql STABLE SET search_path = public AS $$
 	SELECT tafel_is_admin(u) OR tafel_is_process_manager(u.id, c.id)
 $$;
 
+-- Round p_id, locked for a write (answer, close); TF016 when there is none.
+CREATE OR REPLACE FUNCTION tafel_info_round_for_update(p_id bigint)
+RETURNS info_rounds LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	r info_rounds;
+BEGIN
+	SELECT * INTO r FROM info_rounds WHERE id = p_id FOR UPDATE;
+	IF NOT FOUND THEN
+		PERFORM tafel_raise('TF016', 'info round not found', 'id');
+	END IF;
+	RETURN r;
+END
+$$;
+
+-- The tail of every info round write: round p_id as it is now, logged as
+-- a change to its case for the asked organisations; returns it.
+CREATE OR REPLACE FUNCTION tafel_info_round_changed(p_user_id bigint,
+    p_id bigint)
+RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	v_json jsonb := tafel_json_info_round(p_id);
+BEGIN
+	PERFORM tafel_log_change(p_user_id, NULL, (SELECT case_id
+	    FROM info_rounds WHERE id = p_id), ARRAY(SELECT org_id
+	    FROM info_round_orgs WHERE round_id = p_id),
+	    jsonb_build_object('info_round', v_json));
+	RETURN v_json;
+END
+$$;
+
 -- start_info_round: StartInfoRoundRequest -> InfoRound.  One open round
 -- per case; the asked organisations get it (routing orgs).
 CREATE OR REPLACE FUNCTION tafel_op_start_info_round(p_user_id bigint,
@@ -395,7 +425,6 @@ DECLARE
 	v_orgs bigint[];
 	v_reply date;
 	v_id bigint;
-	v_json jsonb;
 BEGIN
 	c := tafel_known_case(u, tafel_arg_id(p_args, 'case_id'), 'case_id');
 	IF NOT tafel_may_run_info_round(u, c) THEN
@@ -438,10 +467,7 @@ BEGIN
 	VALUES (c.id, v_reply, u.id) RETURNING id INTO v_id;
 	INSERT INTO info_round_orgs (round_id, org_id)
 	SELECT v_id, x FROM unnest(v_orgs) x;
-	v_json := tafel_json_info_round(v_id);
-	PERFORM tafel_log_change(u.id, NULL, c.id, v_orgs,
-	    jsonb_build_object('info_round', v_json));
-	RETURN v_json;
+	RETURN tafel_info_round_changed(u.id, v_id);
 END
 $$;
 
@@ -456,11 +482,9 @@ DECLARE
 	r info_rounds;
 	v_answer text;
 	v_note text := btrim(tafel_arg_text(p_args, 'note'));
-	v_json jsonb;
 BEGIN
-	SELECT * INTO r FROM info_rounds WHERE id = tafel_arg_id(p_args, 'id')
-	FOR UPDATE;
-	IF NOT FOUND OR NOT EXISTS (SELECT 1 FROM info_round_orgs
+	r := tafel_info_round_for_update(tafel_arg_id(p_args, 'id'));
+	IF NOT EXISTS (SELECT 1 FROM info_round_orgs
 	    WHERE round_id = r.id AND org_id = u.org_id) THEN
 		-- not asked: as if it did not exist
 		PERFORM tafel_raise('TF016', 'info round not found', 'id');
@@ -485,11 +509,7 @@ BEGIN
 	    answered_by = u.id, answered_at = now()
 	WHERE round_id = r.id AND org_id = u.org_id;
 	UPDATE info_rounds SET version = version + 1 WHERE id = r.id;
-	v_json := tafel_json_info_round(r.id);
-	PERFORM tafel_log_change(u.id, NULL, r.case_id, ARRAY(SELECT org_id
-	    FROM info_round_orgs WHERE round_id = r.id),
-	    jsonb_build_object('info_round', v_json));
-	RETURN v_json;
+	RETURN tafel_info_round_changed(u.id, r.id);
 END
 $$;
 
@@ -502,13 +522,8 @@ DECLARE
 	u users := tafel_actor(p_user_id);
 	r info_rounds;
 	c cases;
-	v_json jsonb;
 BEGIN
-	SELECT * INTO r FROM info_rounds WHERE id = tafel_arg_id(p_args, 'id')
-	FOR UPDATE;
-	IF NOT FOUND THEN
-		PERFORM tafel_raise('TF016', 'info round not found', 'id');
-	END IF;
+	r := tafel_info_round_for_update(tafel_arg_id(p_args, 'id'));
 	c := tafel_known_case(u, r.case_id, 'id');
 	IF NOT tafel_may_run_info_round(u, c) THEN
 		PERFORM tafel_raise('TF010', 'only a process manager of the case '
@@ -524,11 +539,7 @@ BEGIN
 	END IF;
 	UPDATE info_rounds SET state = 'closed', closed_by = u.id,
 	    closed_at = now(), version = version + 1 WHERE id = r.id;
-	v_json := tafel_json_info_round(r.id);
-	PERFORM tafel_log_change(u.id, NULL, r.case_id, ARRAY(SELECT org_id
-	    FROM info_round_orgs WHERE round_id = r.id),
-	    jsonb_build_object('info_round', v_json));
-	RETURN v_json;
+	RETURN tafel_info_round_changed(u.id, r.id);
 END
 $$;
 

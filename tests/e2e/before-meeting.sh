@@ -2,50 +2,8 @@
 # Before the meeting (issue 11), through tafel --batch over TLS: a signal with a restraining order registered on Monday is proposed (with its reason, red) for Thursday's meeting; the agenda is published on Wednesday and a member organisation hears it live; an info round to three partners gets two answers and one red gap; the asked partner reads name and date of birth (audited as inforonde), a partner outside the round still sees only initials.  Monday/Wednesday are set with TAFEL_TEST_TODAY (docs/admin.md).
 . "$(dirname "$0")/lib.sh"
 
-ctl() {
-	"$TAFELCTL" --config /dev/null --data-dir "$E2E_DIR" "$@" 2>&1
-}
-
-# pick EXPR: the first value of a Python expression over the JSON lines on
-# stdin (m: one line) that does not fail.
-pick() {
-	python3 -c '
-import json, sys
-for line in sys.stdin:
-    m = json.loads(line)
-    try:
-        v = eval(sys.argv[1])
-    except (KeyError, IndexError, TypeError):
-        continue
-    if v is not None:
-        print(v)
-        break
-' "$1"
-}
-
-# Monday: the coming Monday (today when it is one); the meetings lie ahead.
-dow=$(date +%u)
-MON=$(date -d "+$(( (8 - dow) % 7 )) days" +%F)
-TUE=$(date -d "$MON +1 day" +%F)
-WED=$(date -d "$MON +2 days" +%F)
-THU=$(date -d "$MON +3 days" +%F)
-THU2=$(date -d "$MON +17 days" +%F)
-
-export TAFEL_TEST_TODAY=$MON
-start_server
-SERIES=$(ctl series add "Prep tafel" casusoverleg_hg domestic_violence Prepdorp voorzitter |
-	sed -n 's/.*(id \([0-9]*\)).*/\1/p')
-[ -n "$SERIES" ] || fail "series add"
-for o in "Gemeente Eemland-Twente" "Politie Eenheid Oost-Nederland" "Woonstichting De Eemhof" \
-	"Rechtbank Oost-Nederland (toehoorder)"; do
-	ctl series member "Prep tafel" "$o" >/dev/null || fail "series member $o"
-done
-ctl pm add reclassering Prepdorp domestic_violence >/dev/null || fail "pm add"
-
-# the chair plans Thursday and the Thursday two weeks later
-out=$(printf 'plan %s %s 13:30 2 %s\nquit\n' "$SERIES" "$THU" "$THU2" | batch voorzitter)
-MEETING=$(echo "$out" | pick 'm["meeting_list"]["meetings"][0]["id"]')
-[ -n "$MEETING" ] || fail "plan: $out"
+# Monday: a series with its members, Thursday's meeting planned
+prep_meetings
 
 # Monday: the police register the signal and the restraining order
 out=$(printf 'signal domestic_violence Prepdorp person Huisverbod opgelegd na melding\nquit\n' |

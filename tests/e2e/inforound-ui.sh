@@ -2,27 +2,6 @@
 # The info round and the calendar in the client (issue 11, docs/protocol.md 7.10, 7.11): on Monday the process manager starts a round from the case view (I: three partners from the organisation picker, a reply-by date); two partners answer in their own clients (8, b / n with a note); on Wednesday the process manager sees both answers and the silent partner red; the asked partner reads the name to search for, an outsider on the meeting sees only initials but the answers; the agenda's publication is in every member's inbox (6); the partner's calendar (9) flags a clash red; the shared screen shows the answers without notes; the process manager closes the round from the case (Z).  Monday/Wednesday are set with TAFEL_TEST_TODAY.
 . "$(dirname "$0")/lib.sh"
 
-ctl() {
-	"$TAFELCTL" --config /dev/null --data-dir "$E2E_DIR" "$@" 2>&1
-}
-
-# pick EXPR: the first value of a Python expression over the JSON lines on
-# stdin (m: one line) that does not fail.
-pick() {
-	python3 -c '
-import json, sys
-for line in sys.stdin:
-    m = json.loads(line)
-    try:
-        v = eval(sys.argv[1])
-    except (KeyError, IndexError, TypeError):
-        continue
-    if v is not None:
-        print(v)
-        break
-' "$1"
-}
-
 # is_red_line SESSION TEXT: is TEXT drawn in red (foreground 31 or 91 set by
 # the escapes before it, not reset to the default 39 or 0 in between)?
 is_red_line() {
@@ -46,27 +25,15 @@ for line in sys.stdin:
 sys.exit(1)' "$2"
 }
 
-dow=$(date +%u)
-MON=$(date -d "+$(( (8 - dow) % 7 )) days" +%F)
-TUE=$(date -d "$MON +1 day" +%F)
-WED=$(date -d "$MON +2 days" +%F)
-THU=$(date -d "$MON +3 days" +%F)
-
-export TAFEL_TEST_TODAY=$MON
-start_server
-SERIES=$(ctl series add "Prep tafel" casusoverleg_hg domestic_violence Prepdorp voorzitter |
-	sed -n 's/.*(id \([0-9]*\)).*/\1/p')
-[ -n "$SERIES" ] || fail "series add"
-for o in "Gemeente Eemland-Twente" "Politie Eenheid Oost-Nederland" "Woonstichting De Eemhof" \
-	"Rechtbank Oost-Nederland (toehoorder)"; do
-	ctl series member "Prep tafel" "$o" >/dev/null || fail "series member $o"
-done
-ctl pm add reclassering Prepdorp domestic_violence >/dev/null || fail "pm add"
+prep_week
+prep_series
 # another series of the housing partner, Thursday half an hour later: a clash
-SERIES2=$(ctl series add "Buurtoverleg" casusoverleg_hg domestic_violence Botsdorp voorzitter |
+# (its name longer than the calendar's series column was)
+BUURT="Buurtoverleg Botsdorp en Eemhof-Noord"
+SERIES2=$(ctl series add "$BUURT" casusoverleg_hg domestic_violence Botsdorp voorzitter |
 	sed -n 's/.*(id \([0-9]*\)).*/\1/p')
 [ -n "$SERIES2" ] || fail "series add 2"
-ctl series member "Buurtoverleg" "Woonstichting De Eemhof" >/dev/null || fail "series member 2"
+ctl series member "$BUURT" "Woonstichting De Eemhof" >/dev/null || fail "series member 2"
 out=$(printf 'plan %s %s 13:30\nplan %s %s 14:00\nquit\n' "$SERIES" "$THU" "$SERIES2" "$THU" |
 	batch voorzitter)
 MEETING=$(echo "$out" | pick '[x for x in m["meeting_list"]["meetings"] if x["series_id"] == '"$SERIES"'][0]["id"]')
@@ -193,8 +160,24 @@ wait_for woon "Tafel · Postvak" || fail "6 did not open the inbox"
 wait_for woon "agenda gepubliceerd" || fail "no publication in the inbox: $(screen woon)"
 keys woon 9
 wait_for woon "Tafel · Kalender" || fail "9 did not open the calendar"
-wait_re woon "^! .*Prep tafel .*overlapt met Buurtoverleg" || fail "no clash flagged: $(screen woon)"
-wait_re woon "^! .*Buurtoverleg .*overlapt met Prep tafel" || fail "clash not both ways: $(screen woon)"
+# at 80 columns both are readable: each series in full on its line (marked
+# !), what the selected one clashes with (red, with its time) under the list
+wait_re woon "^! .*Prep tafel +gepland" || fail "no clash flagged: $(screen woon)"
+wait_re woon "^! .*$BUURT +gepland" || fail "series cut or clash not both ways: $(screen woon)"
+# cal_select TEXT: moves the selection to the calendar line with TEXT
+cal_select() {
+	local idx
+	idx=$(screen woon | grep -E '^[! ] 20[0-9]{2}-' | grep -nF -- "$1" | head -n 1 | cut -d: -f1)
+	[ -n "$idx" ] || fail "no calendar line $1: $(screen woon)"
+	for _ in $(seq 1 20); do keys woon k; done
+	for _ in $(seq 2 "$idx"); do keys woon j; done
+}
+cal_select "Prep tafel"
+wait_for woon "! overlapt met $BUURT $THU 14:00" || fail "clash not named under the list: $(screen woon)"
+is_red_line woon "overlapt met $BUURT" ||
+	fail "clash not red: $(tm capture-pane -e -p -t woon | cat -v)"
+cal_select "$BUURT"
+wait_for woon "! overlapt met Prep tafel $THU 13:30" || fail "clash not both ways: $(screen woon)"
 is_red_line woon "overlapt met Prep tafel" ||
 	fail "clash not red: $(tm capture-pane -e -p -t woon | cat -v)"
 

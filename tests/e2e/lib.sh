@@ -257,3 +257,64 @@ chair_start() {
 	keys "$1" n
 	wait_re "$1" '^▶ +1 ' || fail "$1: n did not make item 1 current"
 }
+
+# ctl ARGS...: tafelctl on this test's data directory (its output and errors).
+ctl() {
+	"$TAFELCTL" --config /dev/null --data-dir "$E2E_DIR" "$@" 2>&1
+}
+
+# pick EXPR: the first value of a Python expression over the JSON lines on
+# stdin (m: one line) that does not fail.
+pick() {
+	python3 -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    try:
+        v = eval(sys.argv[1])
+    except (KeyError, IndexError, TypeError):
+        continue
+    if v is not None:
+        print(v)
+        break
+' "$1"
+}
+
+# prep_week: MON, the coming Monday (today when it is one), so the meetings
+# lie ahead; TUE, WED, THU of that week and THU2, the Thursday two weeks on.
+prep_week() {
+	local dow
+	dow=$(date +%u)
+	MON=$(date -d "+$(( (8 - dow) % 7 )) days" +%F)
+	TUE=$(date -d "$MON +1 day" +%F)
+	WED=$(date -d "$MON +2 days" +%F)
+	THU=$(date -d "$MON +3 days" +%F)
+	THU2=$(date -d "$MON +17 days" +%F)
+}
+
+# prep_series: a server with demo data on "today" $MON (TAFEL_TEST_TODAY),
+# the series "Prep tafel" of Prepdorp (SERIES) with its member
+# organisations, and reclassering as Prepdorp's process manager.
+prep_series() {
+	export TAFEL_TEST_TODAY=$MON
+	start_server
+	SERIES=$(ctl series add "Prep tafel" casusoverleg_hg domestic_violence Prepdorp voorzitter |
+		sed -n 's/.*(id \([0-9]*\)).*/\1/p')
+	[ -n "$SERIES" ] || fail "series add"
+	for o in "Gemeente Eemland-Twente" "Politie Eenheid Oost-Nederland" "Woonstichting De Eemhof" \
+		"Rechtbank Oost-Nederland (toehoorder)"; do
+		ctl series member "Prep tafel" "$o" >/dev/null || fail "series member $o"
+	done
+	ctl pm add reclassering Prepdorp domestic_violence >/dev/null || fail "pm add"
+}
+
+# prep_meetings: prep_week, prep_series, and the chair plans Thursday and
+# the Thursday two weeks later (MEETING: Thursday's).
+prep_meetings() {
+	local out
+	prep_week
+	prep_series
+	out=$(printf 'plan %s %s 13:30 2 %s\nquit\n' "$SERIES" "$THU" "$THU2" | batch voorzitter)
+	MEETING=$(echo "$out" | pick 'm["meeting_list"]["meetings"][0]["id"]')
+	[ -n "$MEETING" ] || fail "plan: $out"
+}

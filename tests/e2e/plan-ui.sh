@@ -88,11 +88,16 @@ keys vt N
 wait_for vt "Voordragen voor overlegvorm:" || fail "N did not ask the series"
 keys vt C-u; type_text vt "Casusoverleg"; keys vt Enter
 wait_for vt "Waarom casus $nr bespreken? (reden):" || fail "no reason prompt"
-type_text vt "Nieuwe melding na huisbezoek"; keys vt Enter
+type_text vt "Nieuwe melding na huisbezoek; de buren hoorden opnieuw geschreeuw en de kinderen waren alleen thuis"; keys vt Enter
 wait_for vt "Casus $nr voorgedragen; de voorzitter beslist." || fail "not nominated"
 keys ch 5
 wait_for ch "Tafel · Voordrachten" || fail "5: no nominations view"
 wait_re ch "^ $nr +Casusoverleg.*Nieuwe melding" || fail "chair: nomination not listed"
+# the reason is cut on its line at 80 columns; the pane under the list has
+# it whole (wrapped), with who nominated it
+wait_for ch "de kinderen waren alleen thuis" || fail "chair: the whole reason not shown: $(screen ch)"
+wait_re ch "^  Reden: Nieuwe melding na huisbezoek" || fail "chair: no reason in the pane: $(screen ch)"
+wait_re ch "^  Voorgedragen door: Veilig Thuis" || fail "chair: who nominated not shown: $(screen ch)"
 keys ch x
 wait_for ch "Voordracht van casus $nr afwijzen: reden:" || fail "x did not ask"
 type_text ch "Wordt in het MDO besproken"; keys ch Enter

@@ -2,27 +2,6 @@
 # Planning from tafelctl and tafel --batch: a recurrence, moving and cancelling, refusals; a partner's live meeting list; nominations; agenda remove and reorder.
 . "$(dirname "$0")/lib.sh"
 
-ctl() {
-	"$TAFELCTL" --config /dev/null --data-dir "$E2E_DIR" "$@" 2>&1
-}
-
-# json_get FILTER: a Python expression over the JSON lines on stdin (m: one line).
-json_get() {
-	python3 -c '
-import json, sys
-expr = sys.argv[1]
-for line in sys.stdin:
-    m = json.loads(line)
-    try:
-        v = eval(expr)
-    except (KeyError, IndexError, TypeError):
-        continue
-    if v is not None:
-        print(v)
-        break
-' "$1"
-}
-
 start_server
 
 # --- tafelctl: every other Tuesday 13:30 for about three months ---------
@@ -63,16 +42,16 @@ grep -q '"subscribed"' "$E2E_DIR.pol" || fail "partner did not subscribe to the 
 printf 'open %s 1\nquit\n' "$SSO" | batch voorzitter | grep -q '"body":"meeting"' ||
 	fail "could not open the SSO meeting"
 wait "$bg"
-state=$(json_get 'm["event"]["meeting"]["state"] if m.get("type") == "event" and m["event"]["meeting"]["id"] == '"$SSO"' else None' <"$E2E_DIR.pol")
+state=$(pick 'm["event"]["meeting"]["state"] if m.get("type") == "event" and m["event"]["meeting"]["id"] == '"$SSO"' else None' <"$E2E_DIR.pol")
 [ "$state" = "open" ] || fail "the partner's list did not show the meeting open live ($state)"
 
 # --- batch: plan, move, cancel ------------------------------------------
 WZT=$(printf 'meetings\nquit\n' | batch voorzitter |
-	json_get '[x["series_id"] for x in m["meeting_list"]["meetings"] if x["series_name"] == "WZT Enschede-Noord"][0]')
+	pick '[x["series_id"] for x in m["meeting_list"]["meetings"] if x["series_name"] == "WZT Enschede-Noord"][0]')
 [ -n "$WZT" ] || fail "no WZT series id"
 d1=$(date -d '+40 days' +%F)
 out=$(printf 'plan %s %s 10:00\nquit\n' "$WZT" "$d1" | batch voorzitter)
-mid=$(printf '%s\n' "$out" | json_get 'm["meeting_list"]["meetings"][0]["id"]')
+mid=$(printf '%s\n' "$out" | pick 'm["meeting_list"]["meetings"][0]["id"]')
 [ -n "$mid" ] || fail "batch plan: $out"
 out=$(printf 'move-meeting %s 1 %s 11:30\ncancel-meeting %s 2 Geen agenda\nquit\n' "$mid" "$d1" "$mid" |
 	batch voorzitter)
@@ -82,10 +61,10 @@ out=$(printf 'plan %s %s 10:00\nquit\n' "$WZT" "$(date -d '-1 days' +%F)" | batc
 printf '%s' "$out" | grep -q '"code":"in_the_past"' || fail "batch plan in the past: $out"
 
 # --- batch: nominate, list, decline --------------------------------------
-case=$(printf 'cases\nquit\n' | batch politie | json_get 'm["case_list"]["cases"][0]["id"]')
+case=$(printf 'cases\nquit\n' | batch politie | pick 'm["case_list"]["cases"][0]["id"]')
 [ -n "$case" ] || fail "politie sees no case"
 out=$(printf 'nominate %s %s Nieuwe melding van de wijkagent\nquit\n' "$WZT" "$case" | batch politie)
-nom=$(printf '%s\n' "$out" | json_get 'm["nomination"]["id"]')
+nom=$(printf '%s\n' "$out" | pick 'm["nomination"]["id"]')
 [ -n "$nom" ] || fail "batch nominate: $out"
 out=$(printf 'nominations %s pending\nquit\n' "$WZT" | batch voorzitter)
 printf '%s' "$out" | grep -q 'Nieuwe melding van de wijkagent' || fail "chair does not see the nomination: $out"
@@ -98,7 +77,7 @@ printf '%s' "$out" | grep -q 'Eerst in het casusoverleg' || fail "the nominating
 
 # --- batch: reorder and remove agenda items (the open SSO meeting) -------
 items=$(printf 'subscribe %s\nquit\n' "$SSO" | batch voorzitter |
-	json_get '" ".join(str(i["id"]) for i in m["subscribed"]["snapshot"]["agenda"])')
+	pick '" ".join(str(i["id"]) for i in m["subscribed"]["snapshot"]["agenda"])')
 set -- $items
 [ $# -ge 2 ] || fail "the SSO meeting has fewer than two items: $items"
 first_item=$1
@@ -106,11 +85,11 @@ last_item=${!#}
 rest=${items% *}
 # the last item to the front
 out=$(printf 'reorder %s %s %s\nquit\n' "$SSO" "$last_item" "$rest" | batch voorzitter)
-got=$(printf '%s\n' "$out" | json_get '" ".join(str(i["id"]) for i in m["agenda"]["items"])')
+got=$(printf '%s\n' "$out" | pick '" ".join(str(i["id"]) for i in m["agenda"]["items"])')
 [ "$got" = "$last_item $rest" ] || fail "reorder: $out"
-ver=$(printf '%s\n' "$out" | json_get '[i["version"] for i in m["agenda"]["items"] if i["id"] == '"$last_item"'][0]')
+ver=$(printf '%s\n' "$out" | pick '[i["version"] for i in m["agenda"]["items"] if i["id"] == '"$last_item"'][0]')
 out=$(printf 'remove-item %s %s\nquit\n' "$last_item" "$ver" | batch voorzitter)
-got=$(printf '%s\n' "$out" | json_get '" ".join(str(i["id"]) for i in m["agenda"]["items"])')
+got=$(printf '%s\n' "$out" | pick '" ".join(str(i["id"]) for i in m["agenda"]["items"])')
 [ "$got" = "$rest" ] || fail "remove-item: $out"
 out=$(printf 'remove-item %s 1\nquit\n' "$first_item" | batch voorzitter)
 printf '%s' "$out" | grep -q '"code":"conflict"' || fail "a stale version was not refused: $out"

@@ -2,49 +2,9 @@
 # The chair's agenda proposals in the client (issue 11, docs/protocol.md 7.11): v in a planned meeting lists the proposed cases with why (a red one marked !); a accepts one (add_agenda_item: it is on the agenda), x declines another with a reason (shown, dimmed, last); U publishes the agenda (published_at set).  Monday is set with TAFEL_TEST_TODAY.
 . "$(dirname "$0")/lib.sh"
 
-ctl() {
-	"$TAFELCTL" --config /dev/null --data-dir "$E2E_DIR" "$@" 2>&1
-}
+# Monday: a series with its members, Thursday's meeting planned
+prep_meetings
 
-# pick EXPR: the first value of a Python expression over the JSON lines on
-# stdin (m: one line) that does not fail.
-pick() {
-	python3 -c '
-import json, sys
-for line in sys.stdin:
-    m = json.loads(line)
-    try:
-        v = eval(sys.argv[1])
-    except (KeyError, IndexError, TypeError):
-        continue
-    if v is not None:
-        print(v)
-        break
-' "$1"
-}
-
-# Monday: the coming Monday (today when it is one); the meetings lie ahead.
-dow=$(date +%u)
-MON=$(date -d "+$(( (8 - dow) % 7 )) days" +%F)
-TUE=$(date -d "$MON +1 day" +%F)
-WED=$(date -d "$MON +2 days" +%F)
-THU=$(date -d "$MON +3 days" +%F)
-THU2=$(date -d "$MON +17 days" +%F)
-
-export TAFEL_TEST_TODAY=$MON
-start_server
-SERIES=$(ctl series add "Prep tafel" casusoverleg_hg domestic_violence Prepdorp voorzitter |
-	sed -n 's/.*(id \([0-9]*\)).*/\1/p')
-[ -n "$SERIES" ] || fail "series add"
-for o in "Gemeente Eemland-Twente" "Politie Eenheid Oost-Nederland" "Woonstichting De Eemhof" \
-	"Rechtbank Oost-Nederland (toehoorder)"; do
-	ctl series member "Prep tafel" "$o" >/dev/null || fail "series member $o"
-done
-ctl pm add reclassering Prepdorp domestic_violence >/dev/null || fail "pm add"
-
-# the chair plans Thursday and the Thursday two weeks later
-out=$(printf 'plan %s %s 13:30 2 %s\nquit\n' "$SERIES" "$THU" "$THU2" | batch voorzitter)
-MEETING=$(echo "$out" | pick 'm["meeting_list"]["meetings"][0]["id"]')
 # Monday: two signals; the first with a restraining order
 signal() {
 	printf 'signal domestic_violence Prepdorp person %s\nquit\n' "$1" | batch politie |

@@ -1,0 +1,124 @@
+/* The pager: lines wrapped at word boundaries and scrolled by screen rows (ui_pager), and the pager view's state that the minutes and the reports fill with their lines. */
+#include "ui.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+
+/* One logical line as rows of at most width columns from column x0;
+ * draws the rows numbered [from, to) of the whole pager at y0 - from;
+ * returns its rows. */
+static size_t
+pager_line(WINDOW *w, int x0, int width, const char *text, attr_t a,
+    size_t row, size_t from, size_t to, int y0)
+{
+	size_t lead = strspn(text, " "), n = 0, next, len;
+	int x = x0, wd = width;
+	char buf[2048];
+
+	/* an indent that leaves too little room is not kept */
+	if (width - (int)lead - 2 < 12)
+		lead = 0;
+	do {
+		len = layout_wrap(text, wd, &next);
+		if (row + n >= from && row + n < to) {
+			snprintf(buf, sizeof buf, "%.*s", (int)len, text);
+			ui_put(w, y0 + (int)(row + n - from), x, wd, a, buf);
+		}
+		n++;
+		text += next;
+		x = x0 + (int)lead + 2;
+		wd = width - (int)lead - 2;
+	} while (*text != '\0' && next > 0);
+	return n;
+}
+
+int
+ui_wrap_put(WINDOW *w, int y, int x, int width, int max_rows, attr_t a,
+    const char *text)
+{
+	size_t n;
+
+	if (width < 4 || max_rows <= 0)
+		return 0;
+	n = pager_line(w, x, width, text, a, 0, 0, (size_t)max_rows, y);
+	return n < (size_t)max_rows ? (int)n : max_rows;
+}
+
+size_t
+ui_pager(struct ui *u, WINDOW *w, int rows, int cols, char *const *lines,
+    const attr_t *attrs, size_t n, size_t *scroll)
+{
+	size_t total = 0, first, below = 0, row = 0;
+	int width = cols - 2, y = 0;
+
+	if (width < 4 || rows < 1)
+		return n;
+	for (size_t i = 0; i < n; i++)
+		total += pager_line(w, 1, width, lines[i], 0, total, 0, 0, 0);
+	if (total == 0)
+		return 0;
+	if (*scroll >= total)
+		*scroll = total - 1;
+	first = *scroll;
+	if (first > 0)
+		ui_more(u, w, y++, 0, cols, first);
+	if (total - first > (size_t)(rows - y))
+		below = total - first - (size_t)(rows - y - 1);
+	for (size_t i = 0; i < n && row < total - below; i++)
+		row += pager_line(w, 1, width, lines[i], attrs[i], row, first,
+		    total - below, y);
+	if (below > 0)
+		ui_more(u, w, rows - 1, 0, cols, below);
+	return total;
+}
+
+void
+ui_pv_clear(struct ui_pagerview *pv)
+{
+	for (size_t i = 0; i < pv->n; i++)
+		free(pv->lines[i]);
+	pv->n = 0;
+	pv->scroll = 0;
+}
+
+void
+ui_pv_add(struct ui_pagerview *pv, attr_t a, const char *fmt, ...)
+{
+	char buf[2048];
+	va_list ap;
+
+	if (pv->n >= UI_PAGER_MAX)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	pv->lines[pv->n] = strdup(buf);
+	if (pv->lines[pv->n] == NULL)
+		return;
+	pv->attrs[pv->n++] = a;
+}
+
+void
+ui_pv_draw(struct ui *u, struct ui_pagerview *pv, WINDOW *w, int rows,
+    int cols, const char *loading)
+{
+	if (pv->loading || pv->n == 0) {
+		ui_put(w, 1, 2, cols - 4, 0, pv->error[0] ? pv->error : loading);
+		return;
+	}
+	pv->rows = ui_pager(u, w, rows, cols, pv->lines, pv->attrs, pv->n,
+	    &pv->scroll);
+}
+
+void
+ui_pv_step(struct ui_pagerview *pv, int dir)
+{
+	if (dir < 0 && pv->scroll > 0)
+		pv->scroll--;
+	else if (dir > 0 && pv->scroll + 1 < pv->rows)
+		pv->scroll++;
+}
