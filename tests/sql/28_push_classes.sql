@@ -188,7 +188,7 @@ BEGIN
 	    ON b.seq = a.seq AND b.idx = a.idx
 	WHERE a.way = 'class' AND a.ev IS DISTINCT FROM b.ev
 	    OR a.seq IS NULL OR b.seq IS NULL;
-	ASSERT v_bad IS NULL, 'events differ: ' || v_bad;
+	ASSERT v_bad IS NULL, 'events differ: ' || left(v_bad, 800);
 	-- the comparison means something: visible, hidden, and redacted events
 	ASSERT (SELECT count(*) FROM t28_ev WHERE way = 'class' AND ev IS NULL) > 50,
 	    (SELECT count(*) FROM t28_ev WHERE way = 'class' AND ev IS NULL)::text;
@@ -219,7 +219,7 @@ BEGIN
 		= (b.user_id, b.case_id, b.day, b.meeting_id, b.org_id, b.context)
 	WHERE a.count IS DISTINCT FROM b.count
 	    OR a.categories IS DISTINCT FROM b.categories;
-	ASSERT v_bad IS NULL, 'disclosures differ: ' || v_bad;
+	ASSERT v_bad IS NULL, 'disclosures differ: ' || left(v_bad, 800);
 	ASSERT (SELECT count(*) FROM t28_d c WHERE c.way = 'class'
 	    AND NOT EXISTS (SELECT 1 FROM t28_d z WHERE z.way = '0'
 		AND (z.user_id, z.case_id, z.day, z.meeting_id, z.org_id,
