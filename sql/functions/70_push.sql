@@ -162,9 +162,8 @@ $$;
 -- chair of any meeting, a process manager, someone attending outside
 -- their organisation, a disabled or unknown user, a shared screen) or a
 -- change carrying nominations or person links (per-person rules) forms a
--- class of its own.  One set-based query for all viewers: each viewer's
--- fields read once (tafel_viewer_arg), the per-person exceptions looked
--- up as sets (hashed) rather than per viewer.
+-- class of its own.  One set-based query for all viewers, each viewer's
+-- fields read once (tafel_viewer_arg).
 CREATE OR REPLACE FUNCTION tafel_viewer_classes(p_viewers jsonb,
     p_personal boolean)
 RETURNS TABLE (idx int, user_id bigint, pres bigint, ctx bigint, class text)
@@ -172,11 +171,12 @@ LANGUAGE sql STABLE SET search_path = public AS $$
 	SELECT (v.n - 1)::int, v.uid, v.pres, v.ctx,
 	    CASE WHEN p_personal OR u.id IS NULL OR u.disabled OR v.pres <> 0
 		OR 'admin' = ANY (u.roles)
-		OR u.id IN (SELECT m.chair_id FROM meetings m)
-		OR u.id IN (SELECT a.user_id FROM attendance a
-		    JOIN users au ON au.id = a.user_id
-		    WHERE a.org_id IS DISTINCT FROM au.org_id)
-		OR u.id IN (SELECT p.user_id FROM process_managers p)
+		-- per viewer, so that the attendance index is used: a hashed
+		-- set would read the whole attendance history at every push
+		OR EXISTS (SELECT 1 FROM meetings m WHERE m.chair_id = u.id)
+		OR EXISTS (SELECT 1 FROM attendance a WHERE a.user_id = u.id
+		    AND a.org_id IS DISTINCT FROM u.org_id)
+		OR EXISTS (SELECT 1 FROM process_managers p WHERE p.user_id = u.id)
 	    THEN 'v' || v.n
 	    ELSE concat_ws(':', 'o', u.org_id,
 		u.roles && ARRAY['admin', 'chair', 'member'], v.ctx) END
