@@ -1,7 +1,7 @@
 #!/bin/bash
 # The database side of push and join costs: a throw-away tafeld (embedded cluster) with the demo data and the fixture
 # of db_fixture.sql (a meeting with 50 agenda items and 500 action points), then bench_db.sql: server-side p50/p99/max
-# milliseconds of tafel_snapshot and of tafel_events_for for 1 and 10 viewer classes.
+# milliseconds of tafel_snapshot and of tafel_events_for for 1, 10 and 100 viewers.
 #
 #   tests/bench/bench_db.sh [BUILD-DIR] [RUNS] [FILE.sql...]     (default build, 50 runs; run as root or as the service user)
 #
@@ -40,4 +40,4 @@ for f in "$src"/pre-*; do
 	[ -e "$f" ] && psql -f "$f" >/dev/null
 done
 psql -f "$src/db_fixture.sql" >/dev/null
-psql -v runs="$runs" -f "$src/bench_db.sql" | sed -n "/classes_of_10/,+2p;/^ *what /,\$p"
+psql -v runs="$runs" -f "$src/bench_db.sql" | sed -n "/classes_of_/,+2p;/^ *what /,\$p"

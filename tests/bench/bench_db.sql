@@ -6,36 +6,47 @@
 --             corporation member (member of the series, partial view) and
 --             the chair;
 --   render:   tafel_events_for of one change (an action point created on a
---             case of the meeting) for 1 viewer and for 10 viewers in 10
---             different classes, and of an agenda change making an item
---             current (the heaviest payload: the case and its actions).
+--             case of the meeting) for 1 viewer, for 10 viewers in 10
+--             different classes, and for 100 viewers (the chair and 99
+--             members spread over the series' organisations, several per
+--             organisation, as tafel_bench fanout 100 has them), and of an
+--             agenda change making an item current (the heaviest payload:
+--             the case and its actions).
+-- Every run is its own transaction, as the server's calls are: the figure
+-- includes the COMMIT (the disclosures' WAL flush); commit_ms is that part.
 \set ON_ERROR_STOP on
-CREATE TEMP TABLE bench_t (n serial, what text, ms float8);
+CREATE TABLE pg_temp.bench_t (n serial, what text, ms float8, commit_ms float8);
 
-CREATE OR REPLACE FUNCTION pg_temp.bench(p_what text, p_sql text, p_runs int)
-RETURNS void LANGUAGE plpgsql AS $$
+CREATE OR REPLACE PROCEDURE pg_temp.bench(p_what text, p_sql text, p_runs int)
+LANGUAGE plpgsql AS $$
 DECLARE
 	t0 timestamptz;
+	t1 timestamptz;
 	i int;
 BEGIN
 	EXECUTE p_sql;		-- warm the caches and plans
+	COMMIT;
 	FOR i IN 1..p_runs LOOP
 		t0 := clock_timestamp();
 		EXECUTE p_sql;
-		INSERT INTO bench_t (what, ms) VALUES (p_what,
-		    extract(epoch FROM clock_timestamp() - t0) * 1000);
+		t1 := clock_timestamp();
+		COMMIT;
+		INSERT INTO pg_temp.bench_t (what, ms, commit_ms) VALUES (p_what,
+		    extract(epoch FROM clock_timestamp() - t0) * 1000,
+		    extract(epoch FROM clock_timestamp() - t1) * 1000);
+		COMMIT;
 	END LOOP;
 END
 $$;
 
 SELECT max(id) AS meeting FROM meetings \gset
-SELECT FROM pg_temp.bench('snapshot police', format(
+CALL pg_temp.bench('snapshot police', format(
     'SELECT tafel_snapshot((SELECT id FROM users WHERE login = %L), %s)',
     'politie', :meeting), :runs);
-SELECT FROM pg_temp.bench('snapshot housing', format(
+CALL pg_temp.bench('snapshot housing', format(
     'SELECT tafel_snapshot((SELECT id FROM users WHERE login = %L), %s)',
     'woningcorporatie', :meeting), :runs);
-SELECT FROM pg_temp.bench('snapshot chair', format(
+CALL pg_temp.bench('snapshot chair', format(
     'SELECT tafel_snapshot((SELECT id FROM users WHERE login = %L), %s)',
     'voorzitter', :meeting), :runs);
 
@@ -61,11 +72,27 @@ FROM (SELECT DISTINCT ON (u.org_id) u.id FROM users u
     WHERE sm.series_id = (SELECT series_id FROM meetings WHERE id = :meeting)
 	AND NOT u.disabled AND u.roles && ARRAY['member', 'chair', 'admin']
     ORDER BY u.org_id, u.id LIMIT 10) x \gset
+-- a hundred: the chair and 99 members of the series' organisations in turn
+INSERT INTO users (login, display_name, org_id, password_hash, roles)
+SELECT 'benchdb' || g, 'Bench ' || g, o.a[1 + g % array_length(o.a, 1)],
+    (SELECT password_hash FROM users WHERE login = 'voorzitter'), '{member}'
+FROM generate_series(1, 99) g, (SELECT array_agg(sm.org_id ORDER BY sm.org_id) a
+    FROM series_members sm JOIN meetings m ON m.series_id = sm.series_id
+    WHERE m.id = :meeting) o
+ON CONFLICT (login) DO NOTHING;
+SELECT jsonb_build_array(jsonb_build_object('user_id', (SELECT id FROM users
+    WHERE login = 'voorzitter'), 'meeting_id', :meeting))
+    || jsonb_agg(jsonb_build_object('user_id', u.id, 'meeting_id', :meeting)
+	ORDER BY u.id) AS viewers100
+FROM users u WHERE u.login LIKE 'benchdb%' \gset
 SELECT count(DISTINCT class) AS classes_of_10 FROM tafel_viewer_classes(:'viewers10', false);
-SELECT FROM pg_temp.bench('render action, 1 class', format(
+SELECT count(DISTINCT class) AS classes_of_100 FROM tafel_viewer_classes(:'viewers100', false);
+CALL pg_temp.bench('render action, 1 class', format(
     'SELECT count(*) FROM tafel_events_for(%s, %L)', :seq, :'viewers1'), :runs);
-SELECT FROM pg_temp.bench('render action, 10 viewers', format(
+CALL pg_temp.bench('render action, 10 viewers', format(
     'SELECT count(*) FROM tafel_events_for(%s, %L)', :seq, :'viewers10'), :runs);
+CALL pg_temp.bench('render action, 100 viewers', format(
+    'SELECT count(*) FROM tafel_events_for(%s, %L)', :seq, :'viewers100'), :runs);
 
 -- the heaviest change: an item made current carries its case and actions
 SELECT tafel_write((SELECT id FROM users WHERE login = 'voorzitter'),
@@ -79,13 +106,17 @@ SELECT tafel_write((SELECT id FROM users WHERE login = 'voorzitter'),
 	FROM agenda_items WHERE meeting_id = :meeting ORDER BY position
 	LIMIT 1))) IS NOT NULL AS current;
 SELECT max(seq) AS seq FROM changelog \gset
-SELECT FROM pg_temp.bench('render current item, 1 class', format(
+CALL pg_temp.bench('render current item, 1 class', format(
     'SELECT count(*) FROM tafel_events_for(%s, %L)', :seq, :'viewers1'), :runs);
-SELECT FROM pg_temp.bench('render current item, 10 viewers', format(
+CALL pg_temp.bench('render current item, 10 viewers', format(
     'SELECT count(*) FROM tafel_events_for(%s, %L)', :seq, :'viewers10'), :runs);
+CALL pg_temp.bench('render current item, 100 viewers', format(
+    'SELECT count(*) FROM tafel_events_for(%s, %L)', :seq, :'viewers100'), :runs);
 
 SELECT what, count(*) AS runs,
     round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric, 1) AS p50_ms,
     round(percentile_cont(0.99) WITHIN GROUP (ORDER BY ms)::numeric, 1) AS p99_ms,
-    round(max(ms)::numeric, 1) AS max_ms
-FROM bench_t GROUP BY what ORDER BY min(n);
+    round(max(ms)::numeric, 1) AS max_ms,
+    round(percentile_cont(0.5) WITHIN GROUP (ORDER BY commit_ms)::numeric, 1)
+	AS commit_p50
+FROM pg_temp.bench_t GROUP BY what ORDER BY min(n);
