@@ -346,30 +346,29 @@ BEGIN
 		JOIN organisations o ON o.id = a.owner_org_id
 		LEFT JOIN users u ON u.id = a.owner_user_id
 		WHERE NOT coalesce(p_drop, false) OR acc.conn)
-	SELECT coalesce(json_agg(json_build_object(
-		'id', r.id,
-		'case_id', r.case_id,
-		'meeting_id', coalesce(r.meeting_id, 0),
-		'description', CASE WHEN r.vis THEN r.description ELSE '' END,
-		'owner_org_id', r.owner_org_id,
-		'owner_user_id', coalesce(r.owner_user_id, 0),
-		'due_date', coalesce(to_char(r.due_date, 'YYYY-MM-DD'), ''),
-		'state', r.state,
-		'completion_note', CASE WHEN r.vis THEN r.completion_note ELSE '' END,
-		'version', r.version,
-		'updated_by', coalesce(r.updated_by, 0),
-		'updated_at', CASE WHEN r.updated_at IS NULL THEN 0
-		    ELSE floor(extract(epoch FROM r.updated_at))::bigint END,
-		'case_number', r.case_number,
-		'owner_org_name', r.owner_org_name,
-		'owner_user_name', r.owner_user_name,
-		'overdue', r.state = 'open' AND r.due_date < current_date,
-		'goal_id', coalesce(r.goal_id, 0)) ORDER BY r.i), '[]'::json),
+	-- json_agg of a row (its columns are the keys) is cheaper than
+	-- json_build_object of 17 pairs
+	SELECT coalesce(json_agg(j ORDER BY r.i), '[]'::json),
 	    coalesce(jsonb_object_agg(DISTINCT r.case_id::text,
 		'["free_text"]'::jsonb) FILTER (WHERE r.vis
 		AND (r.description <> '' OR r.completion_note <> '')), '{}')
 	INTO actions, sent
-	FROM r;
+	FROM r CROSS JOIN LATERAL (SELECT r.id, r.case_id,
+		coalesce(r.meeting_id, 0) AS meeting_id,
+		CASE WHEN r.vis THEN r.description ELSE '' END AS description,
+		r.owner_org_id,
+		coalesce(r.owner_user_id, 0) AS owner_user_id,
+		coalesce(to_char(r.due_date, 'YYYY-MM-DD'), '') AS due_date,
+		r.state,
+		CASE WHEN r.vis THEN r.completion_note ELSE '' END AS completion_note,
+		r.version,
+		coalesce(r.updated_by, 0) AS updated_by,
+		CASE WHEN r.updated_at IS NULL THEN 0
+		    ELSE floor(extract(epoch FROM r.updated_at))::bigint END
+		    AS updated_at,
+		r.case_number, r.owner_org_name, r.owner_user_name,
+		r.state = 'open' AND r.due_date < current_date AS overdue,
+		coalesce(r.goal_id, 0) AS goal_id) j;
 END
 $$;
 
@@ -437,7 +436,8 @@ BEGIN
 	    AND i.updated_at > m.closed_at, false)) x(changed)
 	WHERE i.meeting_id = p_meeting_id;
 
-	-- the cases (tafel_json_cases) with tafel_redact_case
+	-- the cases (tafel_json_cases) with tafel_redact_case; their persons
+	-- aggregated in one pass, each case a row made into an object
 	WITH a AS (
 		SELECT t.key::bigint AS cid,
 		    ARRAY(SELECT jsonb_array_elements_text(t.value -> 'cats')) AS cats,
@@ -456,6 +456,21 @@ BEGIN
 		    AND (oc.closed_at IS NULL
 			OR oc.created_at >= now() - interval '12 months'
 			OR oc.closed_at >= now() - interval '12 months')),
+	ps AS (
+		-- tafel_redact_person of each person
+		SELECT p.case_id, json_agg(j ORDER BY p.id) AS persons,
+		    bool_or(p.birth_date IS NOT NULL) AS has_dates
+		FROM persons p
+		JOIN a ON a.cid = p.case_id
+		CROSS JOIN LATERAL (SELECT p.id, p.case_id, p.role,
+		    CASE WHEN 'person_names' = ANY (a.cats) THEN p.name
+			ELSE tafel_initials(p.name) END AS name,
+		    CASE WHEN 'birth_dates' = ANY (a.cats)
+			THEN coalesce(to_char(p.birth_date, 'YYYY-MM-DD'), '')
+			ELSE '' END AS birth_date,
+		    p.version) j
+		WHERE p.case_id = ANY (v_ids)
+		GROUP BY p.case_id),
 	r AS (
 		SELECT t.i, c.*, so.name AS so_name,
 		    coalesce(cm.display_name, '') AS cm_name,
@@ -464,67 +479,17 @@ BEGIN
 		    'person_names' = ANY (a.cats) AS pn,
 		    'birth_dates' = ANY (a.cats) AS bd,
 		    'case_summary' = ANY (a.cats) AS cs,
-		    (SELECT json_agg(json_build_object(
-			'id', p.id,
-			'case_id', p.case_id,
-			'role', p.role,
-			-- tafel_redact_person
-			'name', CASE WHEN 'person_names' = ANY (a.cats) THEN p.name
-			    ELSE tafel_initials(p.name) END,
-			'birth_date', CASE WHEN 'birth_dates' = ANY (a.cats)
-			    THEN coalesce(to_char(p.birth_date, 'YYYY-MM-DD'), '')
-			    ELSE '' END,
-			'version', p.version) ORDER BY p.id)
-			FROM persons p WHERE p.case_id = c.id) AS persons_json,
-		    EXISTS (SELECT 1 FROM persons p WHERE p.case_id = c.id)
-			AS has_persons,
-		    EXISTS (SELECT 1 FROM persons p WHERE p.case_id = c.id
-			AND p.birth_date IS NOT NULL) AS has_dates
+		    ps.persons AS persons_json,
+		    ps.case_id IS NOT NULL AS has_persons,
+		    coalesce(ps.has_dates, false) AS has_dates
 		FROM unnest(v_ids) WITH ORDINALITY AS t(id, i)
 		JOIN cases c ON c.id = t.id
 		JOIN a ON a.cid = c.id
 		JOIN organisations so ON so.id = c.submitter_org_id
 		LEFT JOIN users cm ON cm.id = c.case_manager_id
-		LEFT JOIN organisations lo ON lo.id = c.lead_org_id)
-	SELECT coalesce(json_agg(json_build_object(
-	    'id', r.id,
-	    'number', r.number,
-	    'theme', r.theme,
-	    'approach', r.approach,
-	    'district', r.district,
-	    'submitter_org_id', r.submitter_org_id,
-	    'submitter_user_id', coalesce(r.submitter_user_id, 0),
-	    'case_manager_id', coalesce(r.case_manager_id, 0),
-	    'status', r.status,
-	    'summary', CASE WHEN r.cs THEN r.summary ELSE '' END,
-	    'persons', coalesce(r.persons_json, '[]'::json),
-	    'version', r.version,
-	    'redacted', r.a_reason <> '',
-	    'redaction_reason', r.a_reason,
-	    'submitter_org_name', r.so_name,
-	    'case_manager_name', r.cm_name,
-	    'hidden_categories', to_json(ARRAY(SELECT x FROM unnest(v_all)
-		WITH ORDINALITY h(x, k) WHERE NOT x = ANY (r.cats) ORDER BY k)),
-	    'beamer_redacted', r.br,
-	    'beamer_reason', r.brr,
-	    'reason', CASE WHEN r.cs THEN r.reason ELSE '' END,
-	    'lead_org_id', coalesce(r.lead_org_id, 0),
-	    'lead_org_name', r.lo_name,
-	    'end_date', coalesce(to_char(r.end_date, 'YYYY-MM-DD'), ''),
-	    'review_date', coalesce(to_char(r.review_date, 'YYYY-MM-DD'), ''),
-	    'closing_reason', CASE WHEN r.cs THEN r.closing_reason ELSE '' END,
-	    'evaluation', CASE WHEN r.cs THEN r.evaluation ELSE '' END,
-	    'earlier_discussed', r.pn AND r.id IN (SELECT e.case_id FROM earlier e),
-	    -- tafel_case_process_managers
-	    'process_manager_ids', to_json(coalesce((SELECT array_agg(DISTINCT
-		pm.user_id ORDER BY pm.user_id) FROM process_managers pm
-		JOIN users pu ON pu.id = pm.user_id AND NOT pu.disabled
-		WHERE pm.district = r.district
-		    AND (pm.theme = '' OR pm.theme = r.theme)), '{}'::bigint[])),
-	    'clocks', CASE WHEN EXISTS (SELECT 1 FROM case_clocks k
-		WHERE k.case_id = r.id) THEN tafel_json_case_clocks(r.id)::json
-		ELSE '[]'::json END)
-	    ORDER BY r.i), '[]'::json),
+		LEFT JOIN organisations lo ON lo.id = c.lead_org_id
+		LEFT JOIN ps ON ps.case_id = c.id)
+	SELECT coalesce(json_agg(j ORDER BY r.i), '[]'::json),
 	    -- tafel_sent_case_categories
 	    coalesce(jsonb_object_agg(r.id::text, to_jsonb(array_remove(ARRAY[
 		CASE WHEN r.has_persons AND r.pn THEN 'person_names' END,
@@ -533,7 +498,40 @@ BEGIN
 		FILTER (WHERE (r.has_persons AND r.pn) OR (r.has_dates AND r.bd)
 		    OR (r.summary <> '' AND r.cs)), '{}')
 	INTO cases, v_cases_sent
-	FROM r;
+	FROM r CROSS JOIN LATERAL (SELECT r.id, r.number, r.theme, r.approach,
+	    r.district, r.submitter_org_id,
+	    coalesce(r.submitter_user_id, 0) AS submitter_user_id,
+	    coalesce(r.case_manager_id, 0) AS case_manager_id,
+	    r.status,
+	    CASE WHEN r.cs THEN r.summary ELSE '' END AS summary,
+	    coalesce(r.persons_json, '[]'::json) AS persons,
+	    r.version,
+	    r.a_reason <> '' AS redacted,
+	    r.a_reason AS redaction_reason,
+	    r.so_name AS submitter_org_name,
+	    r.cm_name AS case_manager_name,
+	    ARRAY(SELECT x FROM unnest(v_all) WITH ORDINALITY h(x, k)
+		WHERE NOT x = ANY (r.cats) ORDER BY k) AS hidden_categories,
+	    r.br AS beamer_redacted,
+	    r.brr AS beamer_reason,
+	    CASE WHEN r.cs THEN r.reason ELSE '' END AS reason,
+	    coalesce(r.lead_org_id, 0) AS lead_org_id,
+	    r.lo_name AS lead_org_name,
+	    coalesce(to_char(r.end_date, 'YYYY-MM-DD'), '') AS end_date,
+	    coalesce(to_char(r.review_date, 'YYYY-MM-DD'), '') AS review_date,
+	    CASE WHEN r.cs THEN r.closing_reason ELSE '' END AS closing_reason,
+	    CASE WHEN r.cs THEN r.evaluation ELSE '' END AS evaluation,
+	    r.pn AND r.id IN (SELECT e.case_id FROM earlier e) AS earlier_discussed,
+	    -- tafel_case_process_managers
+	    coalesce((SELECT array_agg(DISTINCT pm.user_id ORDER BY pm.user_id)
+		FROM process_managers pm
+		JOIN users pu ON pu.id = pm.user_id AND NOT pu.disabled
+		WHERE pm.district = r.district
+		    AND (pm.theme = '' OR pm.theme = r.theme)), '{}'::bigint[])
+		AS process_manager_ids,
+	    CASE WHEN EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_id = r.id)
+		THEN tafel_json_case_clocks(r.id)::json ELSE '[]'::json END
+		AS clocks) j;
 
 	-- every action point of the agenda's cases, overdue first
 	SELECT s.actions, s.sent INTO actions, v_act_sent
