@@ -683,7 +683,7 @@ sub_snapshot(struct sub_setup *st)
 	snprintf(uid, sizeof uid, "%lld", (long long)s->c->session->user_id);
 	snprintf(mid, sizeof mid, "%lld", (long long)s->meeting_id);
 	if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING)
-		db_call("SELECT tafel_snapshot($1::bigint, $2::bigint, "
+		db_call("SELECT tafel_snapshot_json($1::bigint, $2::bigint, "
 		    "$3::boolean)", 3, params, subscribe_done, st);
 	else if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_INBOX)
 		db_call("SELECT tafel_inbox_snapshot($1::bigint)", 1, params,

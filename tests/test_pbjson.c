@@ -746,6 +746,24 @@ test_errors(void **state)
 }
 
 /* Raw bytes in a json-c string (json-c does not check them) are still refused. */
+/* An error names where it is: fields and array indexes of any size. */
+static void
+test_error_path(void **state)
+{
+	const char *text = "{\"seq\":5,\"snapshot\":{\"agenda\":["
+	    "{\"id\":1},{\"id\":2},{\"id\":3},{\"id\":4},{\"id\":5},"
+	    "{\"id\":6},{\"id\":7},{\"id\":8},{\"id\":9},{\"id\":10},"
+	    "{\"id\":11,\"position\":\"x\"}]}}";
+	char err[256];
+	ProtobufCMessage *m;
+
+	(void)state;
+	m = pbjson_parse(&tafel__subscribe_response__descriptor, text,
+	    strlen(text), err, sizeof err);
+	assert_null(m);
+	assert_non_null(strstr(err, "snapshot.agenda[10].position: "));
+}
+
 static void
 test_invalid_utf8_object(void **state)
 {
@@ -844,6 +862,7 @@ main(void)
 		cmocka_unit_test(test_enum_names),
 		cmocka_unit_test(test_lenient_input),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_error_path),
 		cmocka_unit_test(test_invalid_utf8_object),
 		cmocka_unit_test(test_depth),
 	};

@@ -104,50 +104,34 @@ $$;
 
 -- SubscribeResponse with a meeting snapshot, rendered for the user, or
 -- with p_presentation for the meeting's shared screen (chair or admin
--- only).  seq and the raw snapshot are read by one statement.
-CREATE OR REPLACE FUNCTION tafel_snapshot(p_user_id bigint, p_meeting_id bigint,
-    p_presentation boolean)
-RETURNS jsonb LANGUAGE plpgsql SECURITY DEFINER SET search_path = public
+-- only), as JSON text: what the server sends on.  Each part is built
+-- redacted for the viewer in one query (tafel_snapshot_parts, 62_bulk.sql)
+-- and the parts are put together as text; tests/sql/29_snapshot_text.sql
+-- asserts it is what tafel_render makes of the unredacted builders, with
+-- the same audit rows.  The seq, the access and every part are read by
+-- one statement (one snapshot of the data); the audit rows are written
+-- before the answer is returned (the server sends it after the commit).
+CREATE OR REPLACE FUNCTION tafel_snapshot_json(p_user_id bigint,
+    p_meeting_id bigint, p_presentation boolean)
+RETURNS json LANGUAGE plpgsql SECURITY DEFINER SET search_path = public
 SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
 	u users;
 	m meetings;
-	v_seq bigint;
-	v_raw jsonb;
-	v_orgs jsonb;
-	v_carried jsonb;
-	r jsonb;
 	v_pres boolean := coalesce(p_presentation, false);
+	v_pm bigint;
+	v_bm bigint;
+	v_ctx text;
+	p record;
+	v_info jsonb := '[]';
+	v_el jsonb;
+	v_r jsonb;
 BEGIN
 	u := tafel_actor(p_user_id);
-	-- one statement (one snapshot of the data) for the seq and the
-	-- unredacted parts, each kept in its own variable: every level of
-	-- nesting a 250 KB jsonb is copied whole
-	SELECT (SELECT coalesce(max(cl.seq), 0) FROM changelog cl),
-	    jsonb_build_object(
-		'meeting', tafel_json_meeting(mm.id),
-		'agenda_items', tafel_json_items(mm.id),
-		-- set-based (62_bulk.sql): one query each, not one per row
-		'cases', tafel_json_cases(ARRAY(SELECT a.case_id
-		    FROM agenda_items a WHERE a.meeting_id = mm.id
-		    ORDER BY a.position, a.id)),
-		'actions', tafel_json_actions_of(ARRAY(SELECT a.case_id
-		    FROM agenda_items a WHERE a.meeting_id = mm.id)),
-		-- the info rounds of the agenda's cases (0013), newest first
-		'info_rounds', coalesce((SELECT jsonb_agg(tafel_json_info_round(ir.id)
-		    ORDER BY ir.id DESC)
-		    FROM info_rounds ir
-		    WHERE ir.case_id IN (SELECT a.case_id FROM agenda_items a
-			WHERE a.meeting_id = mm.id)), '[]'::jsonb)),
-	    coalesce((SELECT jsonb_agg(tafel_json_org(o.id)
-		ORDER BY o.name) FROM organisations o), '[]'::jsonb),
-	    tafel_json_carried_over(mm.id)
-	INTO v_seq, v_raw, v_orgs, v_carried
-	FROM meetings mm WHERE mm.id = p_meeting_id;
-	IF v_raw IS NULL THEN
+	SELECT * INTO m FROM meetings WHERE id = p_meeting_id;
+	IF NOT FOUND THEN
 		PERFORM tafel_raise('TF016', 'meeting not found', 'meeting_id');
 	END IF;
-	SELECT * INTO m FROM meetings WHERE id = p_meeting_id;
 	IF NOT tafel_may_see_meeting(u, m.id) THEN
 		PERFORM tafel_raise('TF010', 'your organisation takes no part in '
 		    || 'this meeting', 'meeting_id');
@@ -156,37 +140,119 @@ BEGIN
 		PERFORM tafel_raise('TF010', 'only the chair of the meeting or an '
 		    || 'administrator can show the shared screen', 'presentation');
 	END IF;
-	r := tafel_render(u.id, CASE WHEN v_pres THEN m.id ELSE 0 END,
-	    CASE WHEN NOT v_pres AND tafel_may_chair(u, m) THEN m.id ELSE 0 END,
-	    v_raw, CASE WHEN v_pres THEN 'beamer' ELSE 'snapshot' END,
-	    m.id, false);
-	RETURN jsonb_build_object(
-	    'seq', v_seq,
+	-- tafel_render's viewer: the shared screen of the meeting, or the
+	-- user with the shared screen's marks when they chair it
+	v_pm := CASE WHEN v_pres THEN m.id ELSE 0 END;
+	v_bm := CASE WHEN NOT v_pres AND tafel_may_chair(u, m) THEN m.id ELSE 0 END;
+	v_ctx := CASE WHEN v_pres THEN 'beamer' ELSE 'snapshot' END;
+	SELECT * INTO p FROM tafel_snapshot_parts(u.id, m.id, v_pm, v_bm);
+
+	-- the info rounds by their own rule, each with its own audit
+	-- (17_prep_base.sql), as tafel_render renders them
+	FOR v_el IN SELECT e FROM jsonb_array_elements(p.info_rounds)
+	    WITH ORDINALITY AS t(e, i) ORDER BY i LOOP
+		IF v_pres THEN
+			v_r := tafel_render_info_round_beamer(v_el,
+			    coalesce(p.acc -> (v_el ->> 'case_id'),
+				tafel_beamer_access(m.id, u.id,
+				    (v_el ->> 'case_id')::bigint)));
+		ELSE
+			v_r := tafel_render_info_round(u, v_el,
+			    tafel_access(u.id, (v_el ->> 'case_id')::bigint), v_ctx);
+		END IF;
+		CONTINUE WHEN v_r IS NULL;
+		v_info := v_info || jsonb_build_array(v_r);
+	END LOOP;
+
+	-- the audit: one row per case that got any personal data (on the
+	-- shared screen: per organisation present), as tafel_render writes
+	-- it; then those of the carried-over action points
+	PERFORM tafel_snapshot_audit(u, v_pm, m.id, v_ctx, p.sent);
+	PERFORM tafel_snapshot_audit(u, v_pm, m.id, v_ctx, p.open_sent);
+
+	RETURN json_build_object(
+	    'seq', p.seq,
 	    'resumed', false,
-	    'snapshot', jsonb_build_object(
-		'meeting', r -> 'meeting',
-		'agenda', r -> 'agenda_items',
-		'cases', r -> 'cases',
-		'actions', r -> 'actions',
-		'info_rounds', coalesce(r -> 'info_rounds', '[]'::jsonb),
-		'organisations', v_orgs,
+	    'snapshot', json_build_object(
+		'meeting', p.meeting,
+		'agenda', p.agenda,
+		'cases', p.cases,
+		'actions', p.actions,
+		'info_rounds', v_info::json,
+		'organisations', p.organisations,
 		-- the series' member organisations: whose people are expected
-		'member_org_ids', coalesce((SELECT jsonb_agg(sm.org_id
-		    ORDER BY sm.org_id) FROM series_members sm
-		    WHERE sm.series_id = m.series_id), '[]'::jsonb),
+		'member_org_ids', p.member_org_ids,
 		-- the standing item "openstaande afspraken", rendered as
 		-- list_open_actions renders it (what may not be seen is left
 		-- out), on the shared screen as the room may see it
-		'open_actions', coalesce(tafel_render(u.id,
-		    CASE WHEN v_pres THEN m.id ELSE 0 END,
-		    CASE WHEN NOT v_pres AND tafel_may_chair(u, m) THEN m.id
-			ELSE 0 END,
-		    jsonb_build_object('actions', v_carried),
-		    CASE WHEN v_pres THEN 'beamer' ELSE 'snapshot' END, m.id, true)
-		    -> 'actions', '[]'::jsonb),
-		'earlier_meeting_ids', to_jsonb(
-		    tafel_series_earlier_meetings(m.id))));
+		'open_actions', p.open_actions,
+		'earlier_meeting_ids', p.earlier_meeting_ids));
 END
+$$;
+
+-- The audit of a rendering for u that sent p_sent ({case id: [categories]}),
+-- as tafel_render writes it: one row per case with any category, for the
+-- user's organisation, or on the shared screen of p_pres_meeting for every
+-- organisation present there; in order of case and organisation.  One
+-- INSERT, or, while the push collects, tafel_audit_add_many's pending list.
+CREATE OR REPLACE FUNCTION tafel_snapshot_audit(u users, p_pres_meeting bigint,
+    p_audit_meeting bigint, p_context text, p_sent jsonb)
+RETURNS void LANGUAGE plpgsql SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+	IF p_sent IS NULL OR p_sent = '{}'::jsonb THEN
+		RETURN;
+	END IF;
+	IF current_setting('tafel.audit_collect', true) = 'on' THEN
+		PERFORM tafel_audit_add_many(u.id, (SELECT jsonb_agg(
+		    jsonb_build_object('org_id', x.org_id, 'case_id', x.case_id,
+			'categories', to_jsonb(x.categories),
+			'meeting_id', x.meeting_id, 'context', x.context) ORDER BY x.n)
+		    FROM tafel_snapshot_audit_rows(u, p_pres_meeting,
+			p_audit_meeting, p_context, p_sent) x));
+		RETURN;
+	END IF;
+	INSERT INTO audit_log (user_id, org_id, case_id, categories,
+	    meeting_id, context)
+	SELECT u.id, x.org_id, x.case_id, x.categories, x.meeting_id, x.context
+	FROM tafel_snapshot_audit_rows(u, p_pres_meeting, p_audit_meeting,
+	    p_context, p_sent) x
+	ORDER BY x.n;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION tafel_snapshot_audit_rows(u users,
+    p_pres_meeting bigint, p_audit_meeting bigint, p_context text,
+    p_sent jsonb)
+RETURNS TABLE (n bigint, org_id bigint, case_id bigint, categories text[],
+    meeting_id bigint, context text)
+LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT row_number() OVER (ORDER BY e.key::bigint, o.org_id), o.org_id,
+	    e.key::bigint, e.cats,
+	    CASE WHEN coalesce(p_pres_meeting, 0) > 0 THEN p_pres_meeting
+		ELSE nullif(p_audit_meeting, 0) END,
+	    CASE WHEN coalesce(p_pres_meeting, 0) > 0 THEN 'beamer'
+		ELSE p_context END
+	FROM (SELECT t.key, tafel_cats_sorted(ARRAY(
+	    SELECT jsonb_array_elements_text(t.value))) AS cats
+	    FROM jsonb_each(coalesce(p_sent, '{}')) t) e
+	CROSS JOIN LATERAL (SELECT u.org_id
+	    WHERE coalesce(p_pres_meeting, 0) = 0
+	    UNION SELECT a2.org_id FROM attendance a2
+	    WHERE coalesce(p_pres_meeting, 0) > 0
+		AND a2.meeting_id = p_pres_meeting AND a2.present
+	    UNION SELECT cu.org_id FROM meetings m
+	    JOIN users cu ON cu.id = m.chair_id
+	    WHERE coalesce(p_pres_meeting, 0) > 0 AND m.id = p_pres_meeting
+	    UNION SELECT u.org_id WHERE coalesce(p_pres_meeting, 0) > 0) o
+	WHERE cardinality(e.cats) > 0
+$$;
+
+-- The same as jsonb (the SQL tests and tools read it so).
+CREATE OR REPLACE FUNCTION tafel_snapshot(p_user_id bigint, p_meeting_id bigint,
+    p_presentation boolean)
+RETURNS jsonb LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public AS $$
+	SELECT tafel_snapshot_json(p_user_id, p_meeting_id, p_presentation)::jsonb
 $$;
 
 -- The same without the shared screen.

@@ -250,3 +250,344 @@ BEGIN
 	RETURN v_out;
 END
 $$;
+
+-- ---------------------------------------------------------------------------
+-- The meeting snapshot, built per viewer as JSON text (tafel_snapshot_json,
+-- 60_read.sql).  The same bytes as tafel_render over the unredacted
+-- builders (tests/sql/29_snapshot_text.sql asserts it for every user,
+-- meeting and shared screen, with the audit rows), but in one pass: each
+-- part is redacted while it is built, in one query, and made as `json`
+-- text, which is copied as it is when nested (a jsonb value is taken apart
+-- and serialised again at every level: 1-3 ms per pass over 500 action
+-- points), instead of being built unredacted and then taken apart element
+-- by element by tafel_render.
+-- ---------------------------------------------------------------------------
+
+-- The access of every case of p_ids as tafel_render computes it for its
+-- viewer (the same branches): tafel_access, or tafel_beamer_access for the
+-- shared screen of p_pres_meeting, with beamer_redacted/beamer_reason
+-- added for the chair's view of p_beamer_meeting; one JSON object keyed by
+-- case id.
+CREATE OR REPLACE FUNCTION tafel_snapshot_access(p_viewer bigint,
+    p_pres_meeting bigint, p_beamer_meeting bigint, p_ids bigint[])
+RETURNS jsonb LANGUAGE plpgsql STABLE SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
+DECLARE
+	v_ids bigint[] := (SELECT array_agg(DISTINCT x) FROM unnest(p_ids) x
+	    WHERE x IS NOT NULL);
+	v_acc jsonb := '{}';
+	v_cid bigint;
+	a jsonb;
+	b jsonb;
+BEGIN
+	IF coalesce(p_pres_meeting, 0) > 0 AND cardinality(v_ids) >= 16 THEN
+		v_acc := tafel_beamer_access_many(p_pres_meeting, p_viewer, v_ids);
+	ELSIF coalesce(p_pres_meeting, 0) > 0 THEN
+		FOREACH v_cid IN ARRAY coalesce(v_ids, '{}') LOOP
+			v_acc := v_acc || jsonb_build_object(v_cid::text,
+			    tafel_beamer_access(p_pres_meeting, p_viewer, v_cid));
+		END LOOP;
+	ELSIF cardinality(v_ids) >= 16 THEN
+		v_acc := tafel_access_many(p_viewer, v_ids);
+		IF coalesce(p_beamer_meeting, 0) > 0 THEN
+			b := tafel_beamer_access_many(p_beamer_meeting, p_viewer, v_ids,
+			    v_acc);
+			SELECT coalesce(jsonb_object_agg(t.key, t.value
+			    || jsonb_build_object(
+				'beamer_redacted', b -> t.key ->> 'reason' <> '',
+				'beamer_reason', b -> t.key -> 'beamer_reason')), '{}')
+			INTO v_acc FROM jsonb_each(v_acc) t;
+		END IF;
+	ELSIF cardinality(v_ids) > 0 THEN
+		FOREACH v_cid IN ARRAY v_ids LOOP
+			v_acc := v_acc || jsonb_build_object(v_cid::text,
+			    tafel_access(p_viewer, v_cid));
+		END LOOP;
+		IF coalesce(p_beamer_meeting, 0) > 0 THEN
+			FOREACH v_cid IN ARRAY v_ids LOOP
+				a := v_acc -> (v_cid::text);
+				b := tafel_beamer_access(p_beamer_meeting, p_viewer, v_cid, a);
+				v_acc := v_acc || jsonb_build_object(v_cid::text,
+				    a || jsonb_build_object(
+					'beamer_redacted', b ->> 'reason' <> '',
+					'beamer_reason', b -> 'beamer_reason'));
+			END LOOP;
+		END IF;
+	END IF;
+	RETURN v_acc;
+END
+$$;
+
+-- The ActionPoints p_ids (in that order), redacted as tafel_redact_action
+-- does with the access p_acc of their cases (tafel_snapshot_access), as a
+-- JSON array; those whose case has no access entry are left out, and with
+-- p_drop those whose case is not connected.  sent: {case id: ["free_text"]}
+-- for the cases whose descriptions or notes went out
+-- (tafel_sent_categories).
+CREATE OR REPLACE FUNCTION tafel_snapshot_actions(p_ids bigint[], p_acc jsonb,
+    p_drop boolean, OUT actions json, OUT sent jsonb)
+LANGUAGE plpgsql STABLE SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+	WITH acc AS (
+		SELECT t.key::bigint AS cid, t.value -> 'cats' ? 'free_text' AS ft,
+		    coalesce((t.value ->> 'org')::bigint, 0) AS org,
+		    coalesce((t.value ->> 'connected')::boolean, false) AS conn
+		FROM jsonb_each(p_acc) t),
+	r AS (
+		SELECT x.i, a.*, c.number AS case_number, o.name AS owner_org_name,
+		    coalesce(u.display_name, '') AS owner_user_name,
+		    -- tafel_action_visible
+		    acc.ft OR (acc.org <> 0 AND a.owner_org_id = acc.org) AS vis
+		FROM unnest(p_ids) WITH ORDINALITY AS x(id, i)
+		JOIN action_points a ON a.id = x.id
+		JOIN acc ON acc.cid = a.case_id
+		JOIN cases c ON c.id = a.case_id
+		JOIN organisations o ON o.id = a.owner_org_id
+		LEFT JOIN users u ON u.id = a.owner_user_id
+		WHERE NOT coalesce(p_drop, false) OR acc.conn)
+	-- json_agg of a row (its columns are the keys) is cheaper than
+	-- json_build_object of 17 pairs
+	SELECT coalesce(json_agg(j ORDER BY r.i), '[]'::json),
+	    coalesce(jsonb_object_agg(DISTINCT r.case_id::text,
+		'["free_text"]'::jsonb) FILTER (WHERE r.vis
+		AND (r.description <> '' OR r.completion_note <> '')), '{}')
+	INTO actions, sent
+	FROM r CROSS JOIN LATERAL (SELECT r.id, r.case_id,
+		coalesce(r.meeting_id, 0) AS meeting_id,
+		CASE WHEN r.vis THEN r.description ELSE '' END AS description,
+		r.owner_org_id,
+		coalesce(r.owner_user_id, 0) AS owner_user_id,
+		coalesce(to_char(r.due_date, 'YYYY-MM-DD'), '') AS due_date,
+		r.state,
+		CASE WHEN r.vis THEN r.completion_note ELSE '' END AS completion_note,
+		r.version,
+		coalesce(r.updated_by, 0) AS updated_by,
+		CASE WHEN r.updated_at IS NULL THEN 0
+		    ELSE floor(extract(epoch FROM r.updated_at))::bigint END
+		    AS updated_at,
+		r.case_number, r.owner_org_name, r.owner_user_name,
+		r.state = 'open' AND r.due_date < current_date AS overdue,
+		coalesce(r.goal_id, 0) AS goal_id) j;
+END
+$$;
+
+-- The unchanging and the redacted parts of a meeting's snapshot for one
+-- viewer (p_pres_meeting / p_beamer_meeting as tafel_render takes them),
+-- all read in one snapshot of the data: a STABLE function's queries share
+-- the snapshot of the statement that calls it, so the seq (the newest
+-- change), the access and every part are of one moment.  acc: the access of the
+-- agenda's cases (for the info rounds); sent: the categories of personal
+-- data that went out, per case, of the cases, items and action points
+-- (tafel_sent_categories); open_actions / open_sent: the same for the
+-- carried-over action points (tafel_json_carried_over, rendered as
+-- tafel_render with p_drop renders them); info_rounds: unrendered.
+CREATE OR REPLACE FUNCTION tafel_snapshot_parts(p_viewer bigint,
+    p_meeting_id bigint, p_pres_meeting bigint, p_beamer_meeting bigint,
+    OUT seq bigint, OUT meeting json, OUT agenda json, OUT cases json, OUT actions json,
+    OUT info_rounds jsonb, OUT organisations json, OUT member_org_ids json,
+    OUT open_actions json, OUT earlier_meeting_ids json, OUT acc jsonb,
+    OUT sent jsonb, OUT open_sent jsonb)
+LANGUAGE plpgsql STABLE SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
+DECLARE
+	v_ids bigint[] := ARRAY(SELECT a.case_id FROM agenda_items a
+	    WHERE a.meeting_id = p_meeting_id ORDER BY a.position, a.id);
+	v_all text[] := tafel_all_categories();
+	v_items_sent jsonb;
+	v_cases_sent jsonb;
+	v_act_sent jsonb;
+	v_open bigint[];
+BEGIN
+	seq := (SELECT coalesce(max(cl.seq), 0) FROM changelog cl);
+	acc := tafel_snapshot_access(p_viewer, p_pres_meeting, p_beamer_meeting,
+	    v_ids);
+	meeting := tafel_json_meeting(p_meeting_id)::json;
+
+	-- the agenda (tafel_json_items) with tafel_redact_item
+	WITH a AS (
+		SELECT t.key::bigint AS cid, t.value -> 'cats' ? 'free_text' AS ft
+		FROM jsonb_each(acc) t)
+	SELECT coalesce(json_agg(json_build_object(
+	    'id', i.id,
+	    'meeting_id', i.meeting_id,
+	    'case_id', i.case_id,
+	    'position', i.position,
+	    'state', i.state,
+	    'decision', CASE WHEN a.ft THEN i.decision ELSE '' END,
+	    'version', i.version,
+	    'added_after_publication', i.added_after_publication,
+	    'decision_changed_after_close', x.changed,
+	    'decision_by_name', CASE WHEN x.changed
+		THEN coalesce(u.display_name, '') ELSE '' END,
+	    'decision_at', CASE WHEN x.changed
+		THEN tafel_unix(i.updated_at) ELSE 0 END)
+	    ORDER BY i.position, i.id), '[]'::json),
+	    coalesce(jsonb_object_agg(DISTINCT i.case_id::text,
+		'["free_text"]'::jsonb) FILTER (WHERE a.ft AND i.decision <> ''),
+		'{}')
+	INTO agenda, v_items_sent
+	FROM agenda_items i
+	JOIN a ON a.cid = i.case_id
+	JOIN meetings m ON m.id = i.meeting_id
+	LEFT JOIN users u ON u.id = i.updated_by
+	-- tafel_decision_changed_after_close
+	CROSS JOIN LATERAL (SELECT coalesce(m.state = 'closed'
+	    AND i.updated_at > m.closed_at, false)) x(changed)
+	WHERE i.meeting_id = p_meeting_id;
+
+	-- the cases (tafel_json_cases) with tafel_redact_case; their persons
+	-- aggregated in one pass, each case a row made into an object
+	WITH a AS (
+		SELECT t.key::bigint AS cid,
+		    ARRAY(SELECT jsonb_array_elements_text(t.value -> 'cats')) AS cats,
+		    coalesce(t.value ->> 'reason', '') AS reason,
+		    coalesce((t.value ->> 'beamer_redacted')::boolean, false) AS br,
+		    coalesce(t.value ->> 'beamer_reason', '') AS brr
+		FROM jsonb_each(acc) t),
+	earlier AS (
+		-- tafel_case_has_earlier (15_intake_base.sql) of all at once
+		SELECT DISTINCT p.case_id FROM persons p
+		JOIN persons o ON o.name_key = p.name_key
+		    AND o.birth_date = p.birth_date AND o.case_id <> p.case_id
+		JOIN cases oc ON oc.id = o.case_id
+		WHERE p.case_id = ANY (v_ids) AND p.birth_date IS NOT NULL
+		    AND p.name_key <> '' AND oc.anonymised_at IS NULL
+		    AND (oc.closed_at IS NULL
+			OR oc.created_at >= now() - interval '12 months'
+			OR oc.closed_at >= now() - interval '12 months')),
+	ps AS (
+		-- tafel_redact_person of each person
+		SELECT p.case_id, json_agg(j ORDER BY p.id) AS persons,
+		    bool_or(p.birth_date IS NOT NULL) AS has_dates
+		FROM persons p
+		JOIN a ON a.cid = p.case_id
+		CROSS JOIN LATERAL (SELECT p.id, p.case_id, p.role,
+		    CASE WHEN 'person_names' = ANY (a.cats) THEN p.name
+			ELSE tafel_initials(p.name) END AS name,
+		    CASE WHEN 'birth_dates' = ANY (a.cats)
+			THEN coalesce(to_char(p.birth_date, 'YYYY-MM-DD'), '')
+			ELSE '' END AS birth_date,
+		    p.version) j
+		WHERE p.case_id = ANY (v_ids)
+		GROUP BY p.case_id),
+	r AS (
+		SELECT t.i, c.*, so.name AS so_name,
+		    coalesce(cm.display_name, '') AS cm_name,
+		    coalesce(lo.name, '') AS lo_name,
+		    a.reason AS a_reason, a.br, a.brr, a.cats,
+		    'person_names' = ANY (a.cats) AS pn,
+		    'birth_dates' = ANY (a.cats) AS bd,
+		    'case_summary' = ANY (a.cats) AS cs,
+		    ps.persons AS persons_json,
+		    ps.case_id IS NOT NULL AS has_persons,
+		    coalesce(ps.has_dates, false) AS has_dates
+		FROM unnest(v_ids) WITH ORDINALITY AS t(id, i)
+		JOIN cases c ON c.id = t.id
+		JOIN a ON a.cid = c.id
+		JOIN organisations so ON so.id = c.submitter_org_id
+		LEFT JOIN users cm ON cm.id = c.case_manager_id
+		LEFT JOIN organisations lo ON lo.id = c.lead_org_id
+		LEFT JOIN ps ON ps.case_id = c.id)
+	SELECT coalesce(json_agg(j ORDER BY r.i), '[]'::json),
+	    -- tafel_sent_case_categories
+	    coalesce(jsonb_object_agg(r.id::text, to_jsonb(array_remove(ARRAY[
+		CASE WHEN r.has_persons AND r.pn THEN 'person_names' END,
+		CASE WHEN r.has_dates AND r.bd THEN 'birth_dates' END,
+		CASE WHEN r.summary <> '' AND r.cs THEN 'case_summary' END], NULL)))
+		FILTER (WHERE (r.has_persons AND r.pn) OR (r.has_dates AND r.bd)
+		    OR (r.summary <> '' AND r.cs)), '{}')
+	INTO cases, v_cases_sent
+	FROM r CROSS JOIN LATERAL (SELECT r.id, r.number, r.theme, r.approach,
+	    r.district, r.submitter_org_id,
+	    coalesce(r.submitter_user_id, 0) AS submitter_user_id,
+	    coalesce(r.case_manager_id, 0) AS case_manager_id,
+	    r.status,
+	    CASE WHEN r.cs THEN r.summary ELSE '' END AS summary,
+	    coalesce(r.persons_json, '[]'::json) AS persons,
+	    r.version,
+	    r.a_reason <> '' AS redacted,
+	    r.a_reason AS redaction_reason,
+	    r.so_name AS submitter_org_name,
+	    r.cm_name AS case_manager_name,
+	    ARRAY(SELECT x FROM unnest(v_all) WITH ORDINALITY h(x, k)
+		WHERE NOT x = ANY (r.cats) ORDER BY k) AS hidden_categories,
+	    r.br AS beamer_redacted,
+	    r.brr AS beamer_reason,
+	    CASE WHEN r.cs THEN r.reason ELSE '' END AS reason,
+	    coalesce(r.lead_org_id, 0) AS lead_org_id,
+	    r.lo_name AS lead_org_name,
+	    coalesce(to_char(r.end_date, 'YYYY-MM-DD'), '') AS end_date,
+	    coalesce(to_char(r.review_date, 'YYYY-MM-DD'), '') AS review_date,
+	    CASE WHEN r.cs THEN r.closing_reason ELSE '' END AS closing_reason,
+	    CASE WHEN r.cs THEN r.evaluation ELSE '' END AS evaluation,
+	    r.pn AND r.id IN (SELECT e.case_id FROM earlier e) AS earlier_discussed,
+	    -- tafel_case_process_managers
+	    coalesce((SELECT array_agg(DISTINCT pm.user_id ORDER BY pm.user_id)
+		FROM process_managers pm
+		JOIN users pu ON pu.id = pm.user_id AND NOT pu.disabled
+		WHERE pm.district = r.district
+		    AND (pm.theme = '' OR pm.theme = r.theme)), '{}'::bigint[])
+		AS process_manager_ids,
+	    CASE WHEN EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_id = r.id)
+		THEN tafel_json_case_clocks(r.id)::json ELSE '[]'::json END
+		AS clocks) j;
+
+	-- every action point of the agenda's cases, overdue first
+	SELECT s.actions, s.sent INTO actions, v_act_sent
+	FROM tafel_snapshot_actions(ARRAY(SELECT a.id FROM action_points a
+	    WHERE a.case_id = ANY (v_ids)
+	    ORDER BY (a.state = 'open' AND a.due_date < current_date) DESC,
+		a.due_date, a.id), acc, false) s;
+
+	-- the categories sent per case, merged
+	SELECT coalesce(jsonb_object_agg(z.k, z.cats), '{}') INTO sent
+	FROM (SELECT y.k, jsonb_agg(DISTINCT y.c) AS cats
+	    FROM (SELECT t.key AS k, e AS c
+		FROM jsonb_each(v_cases_sent || '{}') t,
+		    jsonb_array_elements(t.value) e
+		UNION ALL SELECT t.key, e FROM jsonb_each(v_items_sent) t,
+		    jsonb_array_elements(t.value) e
+		UNION ALL SELECT t.key, e FROM jsonb_each(v_act_sent) t,
+		    jsonb_array_elements(t.value) e) y
+	    GROUP BY y.k) z;
+
+	-- the info rounds of the agenda's cases (0013), newest first
+	info_rounds := coalesce((SELECT jsonb_agg(tafel_json_info_round(ir.id)
+	    ORDER BY ir.id DESC) FROM info_rounds ir
+	    WHERE ir.case_id = ANY (v_ids)), '[]'::jsonb);
+
+	organisations := coalesce((SELECT json_agg(json_build_object(
+	    'id', o.id,
+	    'name', o.name,
+	    'kind', o.kind,
+	    'covenant_signed', o.covenant_signed,
+	    'covenant_since', coalesce(to_char(o.covenant_since, 'YYYY-MM-DD'), ''))
+	    ORDER BY o.name) FROM organisations o), '[]'::json);
+	member_org_ids := coalesce((SELECT json_agg(sm.org_id ORDER BY sm.org_id)
+	    FROM series_members sm JOIN meetings m ON m.series_id = sm.series_id
+	    WHERE m.id = p_meeting_id), '[]'::json);
+	earlier_meeting_ids := to_json(tafel_series_earlier_meetings(p_meeting_id));
+
+	-- the standing item "openstaande afspraken" (tafel_json_carried_over),
+	-- rendered as tafel_render renders it with p_drop: what the viewer
+	-- has no connection to is left out
+	v_open := ARRAY(SELECT ap.id FROM meetings m
+	    JOIN meetings em ON em.series_id = m.series_id AND em.id <> m.id
+		AND em.scheduled_start < m.scheduled_start
+	    JOIN action_points ap ON ap.meeting_id = em.id AND ap.state = 'open'
+	    WHERE m.id = p_meeting_id
+		AND NOT EXISTS (SELECT 1 FROM agenda_items ai
+		    WHERE ai.meeting_id = m.id AND ai.case_id = ap.case_id)
+	    ORDER BY ap.due_date, ap.id);
+	IF cardinality(v_open) = 0 THEN
+		open_actions := '[]'::json;
+		open_sent := '{}';
+	ELSE
+		SELECT s.actions, s.sent INTO open_actions, open_sent
+		FROM tafel_snapshot_actions(v_open, tafel_snapshot_access(p_viewer,
+		    p_pres_meeting, p_beamer_meeting, ARRAY(SELECT a.case_id
+			FROM action_points a WHERE a.id = ANY (v_open))), true) s;
+	END IF;
+END
+$$;

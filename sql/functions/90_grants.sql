@@ -26,6 +26,7 @@ GRANT EXECUTE ON FUNCTION
 	tafel_list_orgs(bigint),
 	tafel_snapshot(bigint, bigint),
 	tafel_snapshot(bigint, bigint, boolean),
+	tafel_snapshot_json(bigint, bigint, boolean),
 	tafel_org_actions(bigint, boolean),
 	tafel_my_actions(bigint, boolean),
 	tafel_get_case(bigint, bigint),

@@ -83,8 +83,9 @@ big_meeting(int n_items, int n_actions)
 
 /*
  * Milliseconds the database spends on user joinK's snapshot of meeting mid
- * (raw = 0), or only on building its cases and action points without
- * rendering them (raw = 1); through psql as the schema owner; -1 on failure.
+ * as the server asks for it (raw = 0), or only on building its parts for
+ * that user, redacted, without the audit (raw = 1); through psql as the
+ * schema owner; -1 on failure.
  */
 static double
 sql_ms(int raw, int64_t mid, int k)
@@ -92,15 +93,11 @@ sql_ms(int raw, int64_t mid, int k)
 	char expr[600], q[1200], v[64];
 
 	if (raw)
-		snprintf(expr, sizeof expr, "(SELECT jsonb_agg(tafel_json_case("
-		    "a.case_id)) FROM agenda_items a WHERE a.meeting_id = "
-		    "%lld) || (SELECT jsonb_agg(tafel_json_action(ap.id)) "
-		    "FROM action_points ap JOIN agenda_items a ON a.case_id = "
-		    "ap.case_id WHERE a.meeting_id = %lld)", (long long)mid,
-		    (long long)mid);
+		snprintf(expr, sizeof expr, "(SELECT p FROM tafel_snapshot_parts("
+		    "u.id, %lld, 0, 0) p)", (long long)mid);
 	else
-		snprintf(expr, sizeof expr, "tafel_snapshot(u.id, %lld)",
-		    (long long)mid);
+		snprintf(expr, sizeof expr, "tafel_snapshot_json(u.id, %lld, "
+		    "false)", (long long)mid);
 	snprintf(q, sizeof q, "WITH t0 AS MATERIALIZED (SELECT "
 	    "clock_timestamp() t), s AS MATERIALIZED (SELECT length((%s)::text) "
 	    "n FROM t0, users u WHERE u.login = 'join%d') SELECT "
@@ -209,8 +206,8 @@ mode_join(int argc, char **argv)
 		snprintf(note, sizeof note, "(the query alone, %d users, via "
 		    "psql)", n);
 		print_stats("of which tafel_snapshot()", db, n, note);
-		print_stats("  of which raw records", raw, n,
-		    "(the cases and actions built, not rendered)");
+		print_stats("  of which the parts", raw, n,
+		    "(built and redacted, no audit)");
 	}
 	/* everyone drops; one change happens meanwhile; everyone resumes */
 	for (k = 0; k < joins; k++)
