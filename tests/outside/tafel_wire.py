@@ -65,10 +65,10 @@ def tls_context(ca_file):
 class Conn:
     """One TLS connection to tafeld."""
 
-    def __init__(self, host, port, ca_file, hello=True, session=None):
+    def __init__(self, host, port, ca_file, hello=True, session=None, source_address=None):
         self.host = host
         self.ctx = tls_context(ca_file)
-        raw = socket.create_connection((host, port), timeout=10)
+        raw = socket.create_connection((host, port), timeout=10, source_address=source_address)
         # suppress_ragged_eofs=False: an EOF without close_notify raises, so
         # a clean close can be told from an unclean one.
         self.sock = self.ctx.wrap_socket(raw, server_hostname=host,
