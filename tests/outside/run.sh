@@ -43,7 +43,7 @@ done
 	{ echo "FAIL: tafelctl ca-cert"; exit 1; }
 
 "$PY" "$here/tafel_outside.py" --port "$port" --ca "$dir/outside-ca.crt" \
-	--proto-dir "$TAFEL_SOURCE_DIR/proto" "$@"
+	--proto-dir "$TAFEL_SOURCE_DIR/proto" --stop-pid "$pid" "$@"
 rc=$?
 if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$dir.log"; then
 	grep -A20 -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$dir.log"

@@ -494,6 +494,31 @@ def t_rate_limit():
     expect(clean, "not a clean close")
 
 
+@check("SIGTERM: the server sends stopping, answers what runs, serves nothing new, closes cleanly (4.3)")
+def t_stopping():
+    import signal
+    c = login()
+    env = pb.Envelope(request_id=50)
+    env.list_cases.SetInParent()
+    c.send_env(env)
+    os.kill(A.stop_pid, signal.SIGTERM)
+    time.sleep(0.5)
+    env = pb.Envelope(request_id=51)
+    env.ping.nonce = 51
+    try:
+        c.send_env(env)
+    except OSError:
+        pass
+    frames, clean = c.read_until_close(timeout=30)
+    kinds = [(f.request_id, f.WhichOneof("body")) for f in frames]
+    stops = [f for f in frames if f.WhichOneof("body") == "stopping"]
+    expect(len(stops) == 1 and stops[0].request_id == 0 and stops[0].stopping.drain_ms > 0,
+           "no single stopping frame: %s" % kinds)
+    expect((50, "case_list") in kinds, "the request in flight was not answered: %s" % kinds)
+    expect(not any(rid == 51 for rid, _ in kinds), "a request after stopping was answered: %s" % kinds)
+    expect(clean, "not a clean close")
+
+
 CHECKS = [t_hello, t_tls12, t_wrong_ca, t_ping_prelogin, t_not_auth, t_login_failed, t_login, t_reads,
           t_subscribe_write, t_conflict, t_write_errors, t_resume, t_logout,
           t_no_hello, t_version, t_too_large_prelogin, t_limit_prelogin_ok, t_too_large_ready, t_garbage,
@@ -510,9 +535,12 @@ def main():
     ap.add_argument("--login", default="voorzitter")
     ap.add_argument("--password", default="demo")
     ap.add_argument("--only", default="")
+    ap.add_argument("--stop-pid", type=int, default=0,
+                    help="finally SIGTERM this tafeld and check the stopping notice (section 4.3)")
     A = ap.parse_args()
     pb = w.load_proto(A.proto_dir)
-    for fn in CHECKS:
+    checks = CHECKS + ([t_stopping] if A.stop_pid else [])
+    for fn in checks:
         if A.only and A.only not in fn.__name__:
             continue
         try:
@@ -521,8 +549,7 @@ def main():
         except Exception as ex:  # noqa: BLE001 - report and go on
             failures.append(fn.check_name)
             print("FAIL %s: %s: %s" % (fn.check_name, type(ex).__name__, ex), flush=True)
-    print("%d checks, %d failed" % (len(CHECKS) if not A.only else len([f for f in CHECKS if A.only in f.__name__]),
-                                    len(failures)))
+    print("%d checks, %d failed" % (len([f for f in checks if A.only in f.__name__]), len(failures)))
     return 1 if failures else 0
 
 
