@@ -267,7 +267,7 @@ def t_conflict():
     c.close()
 
 
-@check("write errors: no key, a key with a space, request_id 0 (5.1, 5.2, 5.3)")
+@check("request errors: keys, request_id 0, NUL/CR/long text, position, list length, huge resume_from (5.1-5.5, 8.3)")
 def t_write_errors():
     c = login()
     req = pb.RecordDecisionRequest(item_id=STATE["item_id"], version=STATE["version"], decision="x")
@@ -286,6 +286,22 @@ def t_write_errors():
     bad.decision = "x" * 8001
     expect_error(c.request("record_decision", bad, key=w.key()), pb.STRING_TOO_LONG, "decision")
     del e
+    # position over 500: refused before the database, with a message that says the range
+    for pos in (501, -1):
+        e = expect_error(c.request("add_agenda_item", pb.AddAgendaItemRequest(
+            meeting_id=STATE["meeting_id"], case_id=1, position=pos), key=w.key()), pb.OUT_OF_RANGE, "position")
+        expect("500" in e.message, "position %d: %r" % (pos, e.message))
+    # a list of 501 entries
+    e = expect_error(c.request("reorder_agenda", pb.ReorderAgendaRequest(
+        meeting_id=STATE["meeting_id"], item_ids=list(range(1, 502))), key=w.key()), pb.LIST_TOO_LONG, "item_ids")
+    # resume_from beyond the newest seq (here the largest uint64): a fresh snapshot with a lower seq
+    r = c.request("subscribe", pb.SubscribeRequest(topic=pb.TOPIC_MEETING, meeting_id=STATE["meeting_id"],
+                                                   resume_from=2**64 - 1))
+    expect(r.WhichOneof("body") == "subscribed" and not r.subscribed.resumed and r.subscribed.HasField("snapshot")
+           and r.subscribed.seq < 2**63, "resume from 2^64-1: %s" % r)
+    # ids and nonces at the top of their ranges are copied back exactly
+    r = c.request("ping", pb.PingRequest(nonce=2**64 - 1), rid=2**64 - 1)
+    expect(r.request_id == 2**64 - 1 and r.pong.nonce == 2**64 - 1, "max ping %s" % r)
     c.close()
 
 
