@@ -257,6 +257,29 @@ def t_subscribe_write():
     c.close()
 
 
+@check("the same write sent three times at once, on two connections: one record, three equal answers (5.2)")
+def t_same_key_concurrent():
+    a, b = login(), login()
+    a.pipelined = True
+    k = w.key()
+    mark = "outside same key %s" % k
+    req = pb.CreateCaseRequest(theme="domestic_violence", district="Enschede-Noord", summary=mark, reason="test")
+    req.persons.add(name="Gelijk Sleutel", role=pb.PERSON_VICTIM)
+    sent = []
+    for conn, rid in ((a, 901), (a, 902), (b, 901)):
+        env = pb.Envelope(request_id=rid, idempotency_key=k)
+        env.create_case.CopyFrom(req)
+        conn.send_env(env)
+        sent.append((conn, rid))
+    answers = [conn.wait_answer(rid) for conn, rid in sent]
+    expect(all(x.WhichOneof("body") == "case_record" for x in answers), "answers %s" % answers)
+    expect(len({x.case_record.id for x in answers}) == 1, "different records: %s" % answers)
+    cases = [x for x in a.request("list_cases").case_list.cases if x.summary == mark]
+    expect(len(cases) == 1, "%d cases stored" % len(cases))
+    a.close()
+    b.close()
+
+
 @check("versioned write with an old version: CONFLICT with the current record (5.6)")
 def t_conflict():
     c = login()
@@ -536,7 +559,7 @@ def t_stopping():
 
 
 CHECKS = [t_hello, t_tls12, t_wrong_ca, t_ping_prelogin, t_not_auth, t_login_failed, t_login, t_reads,
-          t_subscribe_write, t_conflict, t_write_errors, t_resume, t_logout,
+          t_subscribe_write, t_same_key_concurrent, t_conflict, t_write_errors, t_resume, t_logout,
           t_no_hello, t_version, t_too_large_prelogin, t_limit_prelogin_ok, t_too_large_ready, t_garbage,
           t_wrong_type, t_wrong_type_nested, t_bad_utf8, t_unknown, t_half_frame, t_rate_limit]
 

@@ -75,6 +75,8 @@ class Conn:
                                          suppress_ragged_eofs=False, session=session)
         self.buf = b""
         self.events = []
+        self.answers = {}
+        self.pipelined = False  # set when several requests are outstanding
         self.next_id = 1
         self.server_hello = None
         if hello:
@@ -164,6 +166,10 @@ class Conn:
         return self.wait_answer(env.request_id, timeout)
 
     def wait_answer(self, rid, timeout=15.0):
+        """Answers may come in another order than the requests (protocol.md
+        5.1): answers to other pipelined requests are kept for later."""
+        if rid in self.answers:
+            return self.answers.pop(rid)
         deadline = time.monotonic() + timeout
         while True:
             env = self.recv_env(max(0.01, deadline - time.monotonic()))
@@ -172,6 +178,9 @@ class Conn:
                 continue
             if env.request_id == rid:
                 return env
+            if env.request_id != 0 and self.pipelined:
+                self.answers[env.request_id] = env
+                continue
             raise AssertionError("unexpected frame while waiting for %d: %s" % (rid, env))
 
     def wait_event(self, pred, timeout=10.0):
