@@ -27,7 +27,7 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 "$TAFELD" --data-dir "$dir" --listen 127.0.0.1:0 --config /dev/null \
-	--set "user=${TAFEL_TEST_USER:-tafel}" >>"$dir.log" 2>&1 &
+	--set "user=${TAFEL_TEST_USER:-tafel}" --set log_level=debug >>"$dir.log" 2>&1 &
 pid=$!
 port=
 for _ in $(seq 1200); do
@@ -43,7 +43,7 @@ done
 	{ echo "FAIL: tafelctl ca-cert"; exit 1; }
 
 "$PY" "$here/tafel_outside.py" --port "$port" --ca "$dir/outside-ca.crt" \
-	--proto-dir "$TAFEL_SOURCE_DIR/proto" --stop-pid "$pid" "$@"
+	--proto-dir "$TAFEL_SOURCE_DIR/proto" --stop-pid "$pid" --server-log "$dir.log" "$@"
 rc=$?
 if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$dir.log"; then
 	grep -A20 -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$dir.log"

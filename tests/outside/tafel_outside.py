@@ -133,6 +133,28 @@ def t_ping_prelogin():
     c.close()
 
 
+@check("a Hello's strings cannot forge lines or escape sequences in the server's log (4.2)")
+def t_hello_log():
+    if not A.server_log:
+        return
+    c = connect(hello=False)
+    c.recv_env()
+    h = pb.Envelope()
+    h.hello.protocol_version = 1
+    h.hello.software = "x\nOUTSIDE-FORGED tafeld INFO: admin logged in"
+    h.hello.software_version = "\x1b[2J\x1b]0;owned\x07"
+    c.send_env(h)
+    expect(c.request("ping", pb.PingRequest(nonce=1)).pong.nonce == 1, "no pong after the Hello")
+    c.close()
+    time.sleep(0.3)
+    with open(A.server_log, "rb") as f:
+        log = f.read()
+    expect(b"\x1b" not in log, "an escape sequence from a Hello reached the log")
+    expect(not any(line.startswith(b"OUTSIDE-FORGED") for line in log.splitlines()),
+           "a Hello forged a log line")
+    expect(b"OUTSIDE-FORGED" in log, "the Hello was not logged at all (is log_level debug?)")
+
+
 @check("requests before login get NOT_AUTHENTICATED; a second Hello UNKNOWN_MESSAGE (4.1, 4.2)")
 def t_not_auth():
     c = connect()
@@ -558,7 +580,7 @@ def t_stopping():
     expect(clean, "not a clean close")
 
 
-CHECKS = [t_hello, t_tls12, t_wrong_ca, t_ping_prelogin, t_not_auth, t_login_failed, t_login, t_reads,
+CHECKS = [t_hello, t_hello_log, t_tls12, t_wrong_ca, t_ping_prelogin, t_not_auth, t_login_failed, t_login, t_reads,
           t_subscribe_write, t_same_key_concurrent, t_conflict, t_write_errors, t_resume, t_logout,
           t_no_hello, t_version, t_too_large_prelogin, t_limit_prelogin_ok, t_too_large_ready, t_garbage,
           t_wrong_type, t_wrong_type_nested, t_bad_utf8, t_unknown, t_half_frame, t_rate_limit]
@@ -574,6 +596,7 @@ def main():
     ap.add_argument("--login", default="voorzitter")
     ap.add_argument("--password", default="demo")
     ap.add_argument("--only", default="")
+    ap.add_argument("--server-log", default="", help="tafeld's log (log_level debug): checked for forged lines")
     ap.add_argument("--stop-pid", type=int, default=0,
                     help="finally SIGTERM this tafeld and check the stopping notice (section 4.3)")
     A = ap.parse_args()
