@@ -14,6 +14,6 @@ done
 [ -n "$PY" ] || { echo "SKIP: python3-protobuf not installed"; exit 77; }
 command -v protoc >/dev/null || { echo "SKIP: protoc (protobuf-compiler) not installed"; exit 77; }
 args=("$@")
-[ ${#args[@]} -gt 0 ] || args=(--only kill9,pgstop,diskfull)
+[ ${#args[@]} -gt 0 ] || args=(--only kill9,pgstop,diskfull,pushlag)
 exec "$PY" "$here/tafel_faults.py" --tafeld "$TAFELD" --tafelctl "$TAFELCTL" \
 	--proto-dir "$TAFEL_SOURCE_DIR/proto" --user "${TAFEL_TEST_USER:-tafel}" "${args[@]}"

@@ -105,6 +105,15 @@ class Server:
 
     def cleanup(self):
         self.stop()
+        try:
+            text = self.log_text()
+        except OSError:
+            text = ""
+        m = re.search(r"ERROR: (Address|Leak)Sanitizer|runtime error:", text)
+        if m:
+            print(text[max(0, m.start() - 200):m.start() + 3000])
+            failures.append("sanitizer report from tafeld")
+            print("FAIL sanitizer report from tafeld (%s)" % self.log, flush=True)
         shutil.rmtree(self.dir, ignore_errors=True)
         try:
             os.unlink(self.log)
@@ -229,10 +238,24 @@ def s_kill9():
     try:
         srv.start()
         srv.ctl("demo-data")
+        sub = srv.login()
+        r = sub.request("subscribe", pb.SubscribeRequest(topic=pb.TOPIC_CASE_LIST))
+        expect(r.WhichOneof("body") == "subscribed", "subscribe %s" % r)
         c = srv.login()
         wr = Writer(srv, "k9-%d" % os.getpid(), total=10**6, depth=8)
         t = threading.Thread(target=wr.run, args=(c,))
         t.start()
+
+        def listen():  # the subscriber reads all the time, as a client must (section 10)
+            try:
+                while True:
+                    env = sub.recv_env(60)
+                    if env.WhichOneof("body") == "event":
+                        sub.events.append(env.event)
+            except (w.Closed, w.Timeout, OSError) as ex:
+                say("kill9: the subscriber's connection ended: %s" % type(ex).__name__)
+        lt = threading.Thread(target=listen)
+        lt.start()
         while len(wr.acked) < 40 and t.is_alive():
             time.sleep(0.01)
         srv.kill9()
@@ -247,6 +270,15 @@ def s_kill9():
         say("kill9: tafeld restarted and a login answered after %.1f s" % (time.monotonic() - t0))
         adopted = "adopting it" in srv.log_text()
         say("kill9: the new tafeld %s the old PostgreSQL" % ("adopted" if adopted else "did NOT adopt"))
+        # The subscriber: what it saw before the kill, then a resume from its last seq.
+        lt.join(30)
+        seen = {e.case.id for e in sub.events if e.HasField("case")}
+        last = max([e.seq for e in sub.events] or [0])
+        sub = srv.login()
+        r = sub.request("subscribe", pb.SubscribeRequest(topic=pb.TOPIC_CASE_LIST, resume_from=last))
+        expect(r.WhichOneof("body") == "subscribed", "resume %s" % r)
+        say("kill9: the subscriber had %d events up to seq %d; resume after the restart: resumed=%s"
+            % (len(seen), last, r.subscribed.resumed))
         before = count_by_summary(c, wr.prefix)
         for k, cid in wr.acked.items():
             expect(before.get(wr.sent[k]) == [cid], "acknowledged write %s lost or doubled: %s"
@@ -260,6 +292,14 @@ def s_kill9():
                 expect(env_ans.case_record.id == wr.acked[k], "retry of an acknowledged write made a new case")
             else:
                 wr.acked[k] = env_ans.case_record.id
+        if not r.subscribed.resumed:
+            seen = {cs.id for cs in r.subscribed.cases.cases}
+        sub.drain_events(2.0)  # the replay, and the live events of the retries
+        seen |= {e.case.id for e in sub.events if e.HasField("case")}
+        missing = set(wr.acked.values()) - seen
+        say("kill9: after the resume the subscriber knows %d of the %d stored writes" %
+            (len(set(wr.acked.values()) & seen), len(wr.acked)))
+        expect(not missing, "the subscriber never heard of %d stored writes (ids %s)" % (len(missing), sorted(missing)))
         after = count_by_summary(c, wr.prefix)
         for k, cid in wr.acked.items():
             expect(after.get(wr.sent[k]) == [cid], "write %s stored %s times" % (k, after.get(wr.sent[k])))
@@ -314,6 +354,7 @@ def s_pgstop():
                        % [x.ended for x in writers])
                 time.sleep(0.01)
             t_stop = t_stop or time.monotonic()
+            t_ctl = time.monotonic()
             for _ in range(50):  # the cluster may still be starting up after the last stop
                 pr = subprocess.run(as_user([pg_ctl(), "-D", os.path.join(srv.dir, "pg", "data"),
                                              "stop", "-m", mode]), capture_output=True, text=True)
@@ -322,8 +363,8 @@ def s_pgstop():
                 say("pgstop: pg_ctl stop -m %s: %s" % (mode, (pr.stdout + pr.stderr).strip().splitlines()[-1:]))
                 time.sleep(0.2)
             expect(pr.returncode == 0, "pg_ctl stop -m %s: %s %s" % (mode, pr.stdout, pr.stderr))
-            say("pgstop: PostgreSQL stopped (-m %s) after %d acknowledged writes"
-                % (mode, sum(len(x.acked) for x in writers)))
+            say("pgstop: PostgreSQL stopped (-m %s) at %d acknowledged writes; pg_ctl returned after %.1f s, "
+                "at %d" % (mode, at, time.monotonic() - t_ctl, sum(len(x.acked) for x in writers)))
             at = sum(len(x.acked) for x in writers) + 60  # the next stop once writes flow again
             # A ping is answered without the database.
             p = sub.request("ping", pb.PingRequest(nonce=7), timeout=10)
@@ -351,6 +392,17 @@ def s_pgstop():
             for k, cid in x.acked.items():
                 expect(got.get(x.sent[k]) == [cid], "write %s: %s" % (k, got.get(x.sent[k])))
             expect(len(got) == len(x.sent), "%d stored for %d sent" % (len(got), len(x.sent)))
+        # Every write reached the subscriber, across both outages, in seq order.
+        sub.drain_events(3.0)
+        seqs = [e.seq for e in sub.events if not e.resync]
+        got_ids = {e.case.id for e in sub.events if e.HasField("case")}
+        want = {cid for x in writers for cid in x.acked.values()}
+        resyncs = sum(1 for e in sub.events if e.resync)
+        say("pgstop: the case-list subscriber got %d events (%d resync) for %d writes; missing %d"
+            % (len(seqs), resyncs, len(want), len(want - got_ids)))
+        expect(seqs == sorted(set(seqs)), "event seqs not strictly increasing")
+        expect(resyncs or not (want - got_ids), "events lost across the outage: %d writes without an event"
+               % len(want - got_ids))
         # Events flow again: one more write reaches the subscriber.
         mark = "pg-after-%d" % os.getpid()
         a = c.request("create_case", case_request(mark), key=w.key())
@@ -586,7 +638,68 @@ def s_diskfull():
         srv.cleanup()
 
 
-SCENARIOS = {"kill9": s_kill9, "pgstop": s_pgstop, "flood": s_flood, "diskfull": s_diskfull}
+def s_pushlag():
+    """Live events under a steady stream of writes.  One client pipelines
+    writes (8 outstanding, more than the pool's 4 connections; the rate limit
+    raised so that it never refuses); a subscriber on another connection
+    notes when each write's event arrives.  The check counts, for each
+    write, how many later writes the writer had answered when its event
+    arrived: events must keep pace with the answers, not wait until the
+    stream ends.  Lags in milliseconds are printed."""
+    srv = Server(extra=["--set", "rate_session=1000", "--set", "rate_burst=1000"])
+    try:
+        srv.start()
+        srv.ctl("demo-data")
+        sub = srv.login()
+        r = sub.request("subscribe", pb.SubscribeRequest(topic=pb.TOPIC_CASE_LIST))
+        expect(r.WhichOneof("body") == "subscribed", "subscribe %s" % r)
+        arrived = {}
+
+        def listen():
+            try:
+                while True:
+                    env = sub.recv_env(30)
+                    if env.WhichOneof("body") == "event" and env.event.HasField("case"):
+                        arrived.setdefault(env.event.case.id, time.monotonic())
+            except (w.Closed, w.Timeout, OSError):
+                pass
+        lt = threading.Thread(target=listen, daemon=True)
+        lt.start()
+        c = srv.login()
+        order = []  # (case id, answer time) in the order of the answers
+
+        class Acked(dict):
+            def __setitem__(self, k, v):
+                order.append((v, time.monotonic()))
+                dict.__setitem__(self, k, v)
+        wr = Writer(srv, "lag-%d" % os.getpid(), total=300, depth=8)
+        wr.acked = Acked()
+        t0 = time.monotonic()
+        wr.run(c)
+        expect(wr.ended == "done", "the writer stopped: %s" % wr.ended)
+        took = time.monotonic() - t0
+        deadline = time.monotonic() + 30
+        while len(arrived) < len(order) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        expect(len(arrived) == len(order), "%d events for %d writes" % (len(arrived), len(order)))
+        times = [t for _, t in order]
+        behind, lags = [], []
+        for cid, t in order:
+            behind.append(sum(1 for x in times if t < x <= arrived[cid]))
+            lags.append(arrived[cid] - t)
+        behind.sort()
+        say("pushlag: %d writes in %.1f s (%.0f/s); event after its write's answer: p50 %.1f ms, p99 %.1f ms, "
+            "max %.1f ms; answers to later writes by then: p50 %d, max %d"
+            % (len(order), took, len(order) / took, pct(lags, .5), pct(lags, .99), max(lags) * 1000,
+               behind[len(behind) // 2], behind[-1]))
+        expect(behind[len(behind) // 2] <= 16,
+               "events fall behind the writes: at the median %d later writes were answered before a write's "
+               "event arrived" % behind[len(behind) // 2])
+    finally:
+        srv.cleanup()
+
+
+SCENARIOS = {"pushlag": s_pushlag, "kill9": s_kill9, "pgstop": s_pgstop, "flood": s_flood, "diskfull": s_diskfull}
 
 
 def main():
