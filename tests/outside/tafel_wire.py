@@ -8,6 +8,7 @@ answers while keeping the events that arrive in between.
 import importlib
 import os
 import select
+import shutil
 import socket
 import ssl
 import struct
@@ -29,7 +30,11 @@ def load_proto(proto_dir):
     subprocess.run(["protoc", "--proto_path=" + proto_dir, "--python_out=" + out,
                     os.path.join(proto_dir, "tafel.proto")], check=True)
     sys.path.insert(0, out)
-    pb = importlib.import_module("tafel_pb2")
+    try:
+        pb = importlib.import_module("tafel_pb2")
+    finally:
+        sys.path.remove(out)
+        shutil.rmtree(out, ignore_errors=True)  # the module stays loaded
     return pb
 
 
