@@ -15,6 +15,8 @@ PACKAGES=(
     postgresql-15 postgresql-client-15 locales
     # test
     libcmocka-dev tmux clang libclang-rt-14-dev poppler-utils
+    # test: the independent Python client of tests/outside (protoc --python_out)
+    python3-protobuf protobuf-compiler
     # benchmark only: tafel_bench compares live push with Redis pub/sub
     libhiredis-dev redis-server
 )

@@ -59,6 +59,7 @@ struct db {
 	struct db_queue_head queue;	/* waiting for a connection */
 	struct db_queue_head bg_queue;	/* background: after the queue */
 	int bg_busy;			/* background queries running */
+	int last_bg;			/* the last query handed out was background */
 	struct event *sweep;		/* fails queries that waited too long */
 	char channel[64];
 	void (*on_notify)(const char *);
@@ -494,7 +495,10 @@ bg_limit(const struct db *db)
 
 /*
  * Hands queued queries to idle connections: the clients' requests first,
- * then the background lane (the push's renderings) in what is left.
+ * then the background lane (the push's renderings) in what is left.  But
+ * the background lane always gets one connection when it has work and none
+ * running: otherwise a steady queue of requests (one client pipelining
+ * writes is enough) holds back every live event until the queue drains.
  */
 static void
 db_pump(void)
@@ -506,7 +510,13 @@ db_pump(void)
 	for (i = 0; i < db->n; i++) {
 		if (db->conns[i].state != PGC_IDLE)
 			continue;
-		if ((q = TAILQ_FIRST(&db->queue)) != NULL)
+		if (db->bg_busy == 0 && (db->n > 1 || !db->last_bg) &&
+		    (q = TAILQ_FIRST(&db->bg_queue)) != NULL) {
+			/* the lane's one connection (a pool of one: every
+			 * other turn) */
+			TAILQ_REMOVE(&db->bg_queue, q, entry);
+			db->bg_busy++;
+		} else if ((q = TAILQ_FIRST(&db->queue)) != NULL)
 			TAILQ_REMOVE(&db->queue, q, entry);
 		else if (db->bg_busy < bg_limit(db) &&
 		    (q = TAILQ_FIRST(&db->bg_queue)) != NULL) {
@@ -514,6 +524,7 @@ db_pump(void)
 			db->bg_busy++;
 		} else
 			break;
+		db->last_bg = q->background;
 		pgc_send(&db->conns[i], q);
 	}
 }

@@ -66,8 +66,14 @@ check_add_item(const ProtobufCMessage *m, struct validate_error *e)
 	if (validate_id("meeting_id", q->meeting_id, 1, e) ||
 	    validate_id("case_id", q->case_id, 1, e))
 		return -1;
-	if (q->position < 0 || q->position > TAFEL_MAX_LIST)
-		return validate_id("position", -1, 0, e);
+	if (q->position < 0 || q->position > TAFEL_MAX_LIST) {
+		snprintf(e->field, sizeof e->field, "position");
+		snprintf(e->message, sizeof e->message,
+		    "position: must be between 0 (at the end) and %d",
+		    TAFEL_MAX_LIST);
+		e->code = TAFEL__ERROR_CODE__OUT_OF_RANGE;
+		return -1;
+	}
 	return 0;
 }
 

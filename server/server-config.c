@@ -49,8 +49,9 @@ const struct conf_param server_params[] = {
 	{ "login_timeout", CONF_DURATION, S(login_timeout), 1, "60s", 100,
 	  3600 * SEC, "Time from Hello to a successful login." },
 	{ "idle_timeout", CONF_DURATION, S(idle_timeout), 1, "30m", SEC,
-	  7 * DAY, "A session without any request for this long is logged "
-	  "out." },
+	  7 * DAY, "A connection whose session sends no request for this "
+	  "long gets `SESSION_EXPIRED` and is closed (pushed events do not "
+	  "count; docs/protocol.md 4.1)." },
 	{ "max_connections", CONF_INT, S(max_connections), 1, "1000", 1,
 	  100000, "Connections served at once; more are refused." },
 	{ "max_unauthenticated", CONF_INT, S(max_unauthenticated), 1, "256", 1,

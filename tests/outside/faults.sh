@@ -1,0 +1,19 @@
+#!/bin/bash
+# Runs tafel_faults.py (kill -9 under writes, PostgreSQL stopped under load, a full disk) against private tafelds.
+#
+# Environment (set by meson, or by hand): TAFELD, TAFELCTL, TAFEL_SOURCE_DIR, TAFEL_TEST_USER.
+# Arguments go to tafel_faults.py, e.g. --only flood (the flood is not in the default set: it
+# loads the machine for half a minute and prints latency figures; run it by hand).
+set -u
+: "${TAFELD:?}" "${TAFELCTL:?}" "${TAFEL_SOURCE_DIR:?}"
+here=$(cd "$(dirname "$0")" && pwd)
+PY=
+for p in /usr/bin/python3 python3; do
+	if "$p" -c 'import google.protobuf' 2>/dev/null; then PY=$p; break; fi
+done
+[ -n "$PY" ] || { echo "SKIP: python3-protobuf not installed"; exit 77; }
+command -v protoc >/dev/null || { echo "SKIP: protoc (protobuf-compiler) not installed"; exit 77; }
+args=("$@")
+[ ${#args[@]} -gt 0 ] || args=(--only kill9,pgstop,diskfull,pushlag)
+exec "$PY" "$here/tafel_faults.py" --tafeld "$TAFELD" --tafelctl "$TAFELCTL" \
+	--proto-dir "$TAFEL_SOURCE_DIR/proto" --user "${TAFEL_TEST_USER:-tafel}" "${args[@]}"

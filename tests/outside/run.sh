@@ -1,0 +1,54 @@
+#!/bin/bash
+# Starts a private tafeld with demo data and runs the outside client (tafel_outside.py) against it.
+#
+# Environment (set by meson, or by hand): TAFELD, TAFELCTL, TAFEL_SOURCE_DIR,
+# TAFEL_TEST_USER (the account tafeld drops to when run as root).
+# Extra arguments go to tafel_outside.py (e.g. --only t_resume).
+# Exit: 0 all checks passed, 1 a check failed, 77 skipped (no protoc / python3-protobuf).
+set -u
+: "${TAFELD:?}" "${TAFELCTL:?}" "${TAFEL_SOURCE_DIR:?}"
+here=$(cd "$(dirname "$0")" && pwd)
+
+# The Python that has Debian's python3-protobuf (a pyenv python3 first in PATH may not).
+PY=
+for p in /usr/bin/python3 python3; do
+	if "$p" -c 'import google.protobuf' 2>/dev/null; then PY=$p; break; fi
+done
+[ -n "$PY" ] || { echo "SKIP: python3-protobuf not installed"; exit 77; }
+command -v protoc >/dev/null || { echo "SKIP: protoc (protobuf-compiler) not installed"; exit 77; }
+
+dir=$(mktemp -d /tmp/tafel-outside-XXXXXX)
+pid=
+cleanup() {
+	if [ -n "$pid" ]; then kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi
+	rm -rf "$dir" "$dir.log"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+"$TAFELD" --data-dir "$dir" --listen 127.0.0.1:0 --config /dev/null \
+	--set "user=${TAFEL_TEST_USER:-tafel}" --set log_level=debug >>"$dir.log" 2>&1 &
+pid=$!
+port=
+for _ in $(seq 1200); do
+	port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$dir.log" | tail -n 1)
+	[ -n "$port" ] && break
+	kill -0 "$pid" 2>/dev/null || { tail -n 20 "$dir.log"; echo "FAIL: tafeld did not start"; exit 1; }
+	sleep 0.1
+done
+[ -n "$port" ] || { echo "FAIL: tafeld did not report its port"; exit 1; }
+"$TAFELCTL" --config /dev/null --data-dir "$dir" demo-data >>"$dir.log" 2>&1 ||
+	{ tail -n 20 "$dir.log"; echo "FAIL: tafelctl demo-data"; exit 1; }
+"$TAFELCTL" --config /dev/null --data-dir "$dir" ca-cert >"$dir/outside-ca.crt" ||
+	{ echo "FAIL: tafelctl ca-cert"; exit 1; }
+
+"$PY" "$here/tafel_outside.py" --port "$port" --ca "$dir/outside-ca.crt" \
+	--proto-dir "$TAFEL_SOURCE_DIR/proto" --stop-pid "$pid" --server-log "$dir.log" "$@"
+rc=$?
+if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$dir.log"; then
+	grep -A20 -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$dir.log"
+	echo "FAIL: sanitizer report from tafeld"
+	rc=1
+fi
+[ $rc -eq 0 ] || { echo "--- tafeld log (tail):"; tail -n 30 "$dir.log"; }
+exit $rc

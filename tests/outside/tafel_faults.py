@@ -1,0 +1,727 @@
+#!/usr/bin/env python3
+"""Fault injection from outside: a real tafeld with demo data, hit the way a
+tester would (kill -9 during a stream of writes, PostgreSQL stopped under load,
+a flood from one host, a full disk), checked with the outside client.
+
+usage: tafel_faults.py --tafeld BIN --tafelctl BIN --proto-dir DIR [--user tafel]
+                       [--only kill9,pgstop,flood,diskfull]
+
+Each scenario starts its own tafeld (embedded cluster) and prints what it did
+and measured; a broken promise is a FAIL line and exit status 1.  Timings are
+printed, never asserted (the machine may be slow); only outcomes are.
+"""
+
+import argparse
+import glob
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tafel_wire as w  # noqa: E402
+
+pb = None
+A = None
+failures = []
+
+
+def say(msg):
+    print("# " + msg, flush=True)
+
+
+def expect(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+# ---------------------------------------------------------------------------
+# A private tafeld
+# ---------------------------------------------------------------------------
+
+class Server:
+    def __init__(self, data_dir=None, extra=()):
+        self.dir = data_dir or tempfile.mkdtemp(prefix="tafel-faults-")
+        self.log = self.dir.rstrip("/") + ".log"
+        self.extra = list(extra)
+        self.proc = None
+        self.port = 0
+        self.ca = os.path.join(self.dir, "tls", "ca.crt")
+
+    def start(self):
+        off = os.path.getsize(self.log) if os.path.exists(self.log) else 0
+        logf = open(self.log, "ab")
+        self.proc = subprocess.Popen(
+            [A.tafeld, "--data-dir", self.dir, "--listen", "127.0.0.1:%d" % self.port,
+             "--config", "/dev/null", "--set", "user=" + A.user] + self.extra,
+            stdout=logf, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            with open(self.log, "rb") as f:
+                f.seek(off)
+                m = re.findall(rb"listening on 127\.0\.0\.1:(\d+)", f.read())
+            if m:
+                self.port = int(m[-1])
+                return
+            if self.proc.poll() is not None:
+                raise AssertionError("tafeld did not start:\n" + self.tail())
+            time.sleep(0.1)
+        raise AssertionError("tafeld did not report its port")
+
+    def ctl(self, *args):
+        return subprocess.run([A.tafelctl, "--config", "/dev/null", "--data-dir", self.dir] + list(args),
+                              check=True, capture_output=True).stdout
+
+    def kill9(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def tail(self, n=30):
+        try:
+            with open(self.log, "rb") as f:
+                return b"\n".join(f.read().splitlines()[-n:]).decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def log_text(self):
+        with open(self.log, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def cleanup(self):
+        self.stop()
+        try:
+            text = self.log_text()
+        except OSError:
+            text = ""
+        m = re.search(r"ERROR: (Address|Leak)Sanitizer|runtime error:", text)
+        if m:
+            print(text[max(0, m.start() - 200):m.start() + 3000])
+            failures.append("sanitizer report from tafeld")
+            print("FAIL sanitizer report from tafeld (%s)" % self.log, flush=True)
+        shutil.rmtree(self.dir, ignore_errors=True)
+        try:
+            os.unlink(self.log)
+        except OSError:
+            pass
+
+    def connect(self, **kw):
+        return w.Conn("127.0.0.1", self.port, self.ca, **kw)
+
+    def login(self, user="voorzitter", retry_for=0.0, **kw):
+        """Logs in; with retry_for, keeps trying (connection refused, DATABASE_UNAVAILABLE)."""
+        deadline = time.monotonic() + retry_for
+        while True:
+            try:
+                c = self.connect(**kw)
+                r = c.login(user, "demo")
+                if r.WhichOneof("body") == "login_ok":
+                    c.user = r.login_ok.user
+                    return c
+                c.close()
+                last = r
+            except (OSError, w.Closed, w.Timeout) as ex:
+                last = ex
+            if time.monotonic() >= deadline:
+                raise AssertionError("no login: %s" % last)
+            time.sleep(0.3)
+
+
+def case_request(marker):
+    req = pb.CreateCaseRequest(theme="domestic_violence", district="Enschede-Noord",
+                               summary=marker, reason="fault injection")
+    req.persons.add(name="Fout Test", role=pb.PERSON_VICTIM)
+    return req
+
+
+def count_by_summary(c, prefix):
+    r = c.request("list_cases", pb.ListCasesRequest(include_closed=True), timeout=30)
+    expect(r.WhichOneof("body") == "case_list", "list_cases %s" % r)
+    seen = {}
+    for cs in r.case_list.cases:
+        if cs.summary.startswith(prefix):
+            seen.setdefault(cs.summary, []).append(cs.id)
+    return seen
+
+
+class Writer:
+    """Streams create_case writes with `depth` requests outstanding; records what
+    was acknowledged.  retry: on DATABASE_UNAVAILABLE / OVERLOADED / DISK_FULL it
+    resends the same request with the same key after a pause, as the docs say."""
+
+    def __init__(self, srv, prefix, total, depth=4, retry=False):
+        self.srv, self.prefix, self.total, self.depth, self.retry = srv, prefix, total, depth, retry
+        self.acked = {}       # key -> case id
+        self.sent = {}        # key -> marker
+        self.errors = {}      # code name -> count
+        self.first_error_at = None
+        self.last_error_at = None
+        self.ended = None     # why the stream stopped
+        self.latencies = []
+
+    def run(self, c):
+        outstanding = {}      # request id -> (key, sent time)
+        n = 0
+        pending_retry = []
+        try:
+            while len(self.acked) < self.total:
+                while len(outstanding) < self.depth and (pending_retry or n < self.total):
+                    if pending_retry:
+                        k = pending_retry.pop(0)
+                    else:
+                        k = "%s-%04d" % (self.prefix, n)
+                        n += 1
+                        self.sent[k] = "%s %s" % (self.prefix, k)
+                    env = pb.Envelope(request_id=c.new_id(), idempotency_key=k)
+                    env.create_case.CopyFrom(case_request(self.sent[k]))
+                    c.send_env(env)
+                    outstanding[env.request_id] = (k, time.monotonic())
+                if not outstanding:
+                    break
+                env = c.recv_env(30)
+                if env.WhichOneof("body") == "event":
+                    continue
+                if env.request_id not in outstanding:
+                    self.ended = "unexpected frame: %s" % env
+                    return
+                k, t0 = outstanding.pop(env.request_id)
+                if env.WhichOneof("body") == "case_record":
+                    expect(env.case_record.summary == self.sent[k], "answer for another write")
+                    self.acked[k] = env.case_record.id
+                    self.latencies.append(time.monotonic() - t0)
+                    continue
+                code = pb.ErrorCode.Name(env.error.code)
+                self.errors[code] = self.errors.get(code, 0) + 1
+                now = time.monotonic()
+                if env.error.code != pb.RATE_LIMITED:
+                    self.first_error_at = self.first_error_at or now
+                    self.last_error_at = now
+                if env.error.code == pb.RATE_LIMITED:  # the documented answer: wait, send again
+                    pending_retry.append(k)
+                    time.sleep(env.error.retry_after_ms / 1000.0)
+                    continue
+                if self.retry and env.error.code in (pb.DATABASE_UNAVAILABLE, pb.OVERLOADED, pb.DISK_FULL):
+                    pending_retry.append(k)
+                    time.sleep(0.2)
+                    continue
+                self.ended = "error %s: %s" % (code, env.error.message)
+                return
+            self.ended = "done"
+        except (w.Closed, w.Timeout, OSError) as ex:
+            self.ended = "connection: %s" % type(ex).__name__
+
+
+# ---------------------------------------------------------------------------
+# Scenarios
+# ---------------------------------------------------------------------------
+
+def s_kill9():
+    """kill -9 of tafeld during a stream of writes: every acknowledged write is
+    there after the restart, a retry of each unacknowledged one (same key) is
+    applied once, a retry of an acknowledged one gets the same record."""
+    srv = Server()
+    try:
+        srv.start()
+        srv.ctl("demo-data")
+        sub = srv.login()
+        r = sub.request("subscribe", pb.SubscribeRequest(topic=pb.TOPIC_CASE_LIST))
+        expect(r.WhichOneof("body") == "subscribed", "subscribe %s" % r)
+        c = srv.login()
+        wr = Writer(srv, "k9-%d" % os.getpid(), total=10**6, depth=8)
+        t = threading.Thread(target=wr.run, args=(c,))
+        t.start()
+
+        def listen():  # the subscriber reads all the time, as a client must (section 10)
+            try:
+                while True:
+                    env = sub.recv_env(60)
+                    if env.WhichOneof("body") == "event":
+                        sub.events.append(env.event)
+            except (w.Closed, w.Timeout, OSError) as ex:
+                say("kill9: the subscriber's connection ended: %s" % type(ex).__name__)
+        lt = threading.Thread(target=listen)
+        lt.start()
+        while len(wr.acked) < 40 and t.is_alive():
+            time.sleep(0.01)
+        srv.kill9()
+        t.join(30)
+        unacked = [k for k in wr.sent if k not in wr.acked]
+        say("kill9: %d writes sent, %d acknowledged before kill -9, %d unanswered (%s)"
+            % (len(wr.sent), len(wr.acked), len(unacked), wr.ended))
+        expect(wr.ended.startswith("connection"), "the stream did not end with the kill: %s" % wr.ended)
+        t0 = time.monotonic()
+        srv.start()
+        c = srv.login(retry_for=60)
+        say("kill9: tafeld restarted and a login answered after %.1f s" % (time.monotonic() - t0))
+        adopted = "adopting it" in srv.log_text()
+        say("kill9: the new tafeld %s the old PostgreSQL" % ("adopted" if adopted else "did NOT adopt"))
+        # The subscriber: what it saw before the kill, then a resume from its last seq.
+        lt.join(30)
+        seen = {e.case.id for e in sub.events if e.HasField("case")}
+        last = max([e.seq for e in sub.events] or [0])
+        sub = srv.login()
+        r = sub.request("subscribe", pb.SubscribeRequest(topic=pb.TOPIC_CASE_LIST, resume_from=last))
+        expect(r.WhichOneof("body") == "subscribed", "resume %s" % r)
+        say("kill9: the subscriber had %d events up to seq %d; resume after the restart: resumed=%s"
+            % (len(seen), last, r.subscribed.resumed))
+        before = count_by_summary(c, wr.prefix)
+        for k, cid in wr.acked.items():
+            expect(before.get(wr.sent[k]) == [cid], "acknowledged write %s lost or doubled: %s"
+                   % (k, before.get(wr.sent[k])))
+        applied_before_retry = sum(1 for k in unacked if wr.sent[k] in before)
+        # Retry every unanswered write, and a few answered ones, with the same key.
+        for k in unacked + list(wr.acked)[:5]:
+            env_ans = c.request("create_case", case_request(wr.sent[k]), key=k)
+            expect(env_ans.WhichOneof("body") == "case_record", "retry of %s: %s" % (k, env_ans))
+            if k in wr.acked:
+                expect(env_ans.case_record.id == wr.acked[k], "retry of an acknowledged write made a new case")
+            else:
+                wr.acked[k] = env_ans.case_record.id
+        if not r.subscribed.resumed:
+            seen = {cs.id for cs in r.subscribed.cases.cases}
+        sub.drain_events(2.0)  # the replay, and the live events of the retries
+        seen |= {e.case.id for e in sub.events if e.HasField("case")}
+        missing = set(wr.acked.values()) - seen
+        say("kill9: after the resume the subscriber knows %d of the %d stored writes" %
+            (len(set(wr.acked.values()) & seen), len(wr.acked)))
+        expect(not missing, "the subscriber never heard of %d stored writes (ids %s)" % (len(missing), sorted(missing)))
+        after = count_by_summary(c, wr.prefix)
+        for k, cid in wr.acked.items():
+            expect(after.get(wr.sent[k]) == [cid], "write %s stored %s times" % (k, after.get(wr.sent[k])))
+        expect(len(after) == len(wr.sent), "%d distinct writes stored for %d sent" % (len(after), len(wr.sent)))
+        say("kill9: of the %d unanswered writes %d had been committed before the kill; after retrying "
+            "with the same keys every one of the %d writes is stored exactly once"
+            % (len(unacked), applied_before_retry, len(wr.sent)))
+        c.close()
+    finally:
+        srv.cleanup()
+
+
+def pg_ctl():
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
+    expect(found, "no pg_ctl")
+    return found[-1]
+
+
+def as_user(cmd):
+    if os.geteuid() == 0:
+        return ["runuser", "-u", A.user, "--"] + cmd
+    return cmd
+
+
+def s_pgstop():
+    """PostgreSQL stopped under load (pg_ctl stop -m fast, the way an
+    administrator or a package upgrade stops it): clients get
+    DATABASE_UNAVAILABLE, tafeld restarts it on its own, the writers' retries
+    with the same keys complete, nothing is lost or doubled, and a
+    subscription carries events again afterwards."""
+    srv = Server()
+    try:
+        srv.start()
+        srv.ctl("demo-data")
+        sub = srv.login()
+        r = sub.request("subscribe", pb.SubscribeRequest(topic=pb.TOPIC_CASE_LIST))
+        expect(r.WhichOneof("body") == "subscribed", "subscribe %s" % r)
+        writers = []
+        threads = []
+        for i in range(3):
+            c = srv.login()
+            wr = Writer(srv, "pg%d-%d" % (i, os.getpid()), total=150, depth=2, retry=True)
+            writers.append(wr)
+            t = threading.Thread(target=wr.run, args=(c,))
+            t.start()
+            threads.append(t)
+        t_stop = None
+        at = 30
+        for mode in ("fast", "immediate"):
+            while sum(len(x.acked) for x in writers) < at:
+                expect(any(t.is_alive() for t in threads), "the writers stopped: %s"
+                       % [x.ended for x in writers])
+                time.sleep(0.01)
+            t_stop = t_stop or time.monotonic()
+            t_ctl = time.monotonic()
+            for _ in range(50):  # the cluster may still be starting up after the last stop
+                pr = subprocess.run(as_user([pg_ctl(), "-D", os.path.join(srv.dir, "pg", "data"),
+                                             "stop", "-m", mode]), capture_output=True, text=True)
+                if pr.returncode == 0:
+                    break
+                say("pgstop: pg_ctl stop -m %s: %s" % (mode, (pr.stdout + pr.stderr).strip().splitlines()[-1:]))
+                time.sleep(0.2)
+            expect(pr.returncode == 0, "pg_ctl stop -m %s: %s %s" % (mode, pr.stdout, pr.stderr))
+            say("pgstop: PostgreSQL stopped (-m %s) at %d acknowledged writes; pg_ctl returned after %.1f s, "
+                "at %d" % (mode, at, time.monotonic() - t_ctl, sum(len(x.acked) for x in writers)))
+            at = sum(len(x.acked) for x in writers) + 60  # the next stop once writes flow again
+            # A ping is answered without the database.
+            p = sub.request("ping", pb.PingRequest(nonce=7), timeout=10)
+            expect(p.WhichOneof("body") == "pong", "ping during the outage: %s" % p)
+        for t in threads:
+            t.join(180)
+        recovered = max((x.last_error_at or t_stop) for x in writers) - t_stop
+        lat = sorted(l for x in writers for l in x.latencies)
+        errs = {}
+        for x in writers:
+            for k, v in x.errors.items():
+                errs[k] = errs.get(k, 0) + v
+        say("pgstop: error answers during the outage: %s; last error %.1f s after the stop" % (errs, recovered))
+        for x in writers:
+            expect(x.ended == "done", "a writer stopped: %s" % x.ended)
+        expect(set(errs) <= {"DATABASE_UNAVAILABLE", "OVERLOADED", "RATE_LIMITED"}, "unexpected errors %s" % errs)
+        restarted = re.findall(r"embedded PostgreSQL restarted after [0-9.]+ s[^\n]*", srv.log_text())
+        restarted = "; ".join(restarted)
+        say("pgstop: tafeld log: %s" % (restarted or "no restart line"))
+        say("pgstop: slowest acknowledged write %.1f s (it waited through an outage)" % lat[-1])
+        expect(restarted, "tafeld did not restart its PostgreSQL")
+        c = srv.login(retry_for=30)
+        for x in writers:
+            got = count_by_summary(c, x.prefix)
+            for k, cid in x.acked.items():
+                expect(got.get(x.sent[k]) == [cid], "write %s: %s" % (k, got.get(x.sent[k])))
+            expect(len(got) == len(x.sent), "%d stored for %d sent" % (len(got), len(x.sent)))
+        # Every write reached the subscriber, across both outages, in seq order.
+        sub.drain_events(3.0)
+        seqs = [e.seq for e in sub.events if not e.resync]
+        got_ids = {e.case.id for e in sub.events if e.HasField("case")}
+        want = {cid for x in writers for cid in x.acked.values()}
+        resyncs = sum(1 for e in sub.events if e.resync)
+        say("pgstop: the case-list subscriber got %d events (%d resync) for %d writes; missing %d"
+            % (len(seqs), resyncs, len(want), len(want - got_ids)))
+        expect(seqs == sorted(set(seqs)), "event seqs not strictly increasing")
+        expect(resyncs or not (want - got_ids), "events lost across the outage: %d writes without an event"
+               % len(want - got_ids))
+        # Events flow again: one more write reaches the subscriber.
+        mark = "pg-after-%d" % os.getpid()
+        a = c.request("create_case", case_request(mark), key=w.key())
+        expect(a.WhichOneof("body") == "case_record", "write after recovery %s" % a)
+        ev = sub.wait_event(lambda e: e.case.id == a.case_record.id, timeout=20)
+        say("pgstop: %d writes, each stored once; the subscription got the event of a write after "
+            "recovery (seq %d)" % (sum(len(x.sent) for x in writers), ev.seq))
+    finally:
+        srv.cleanup()
+
+
+def pings(c, n, nonce0=1):
+    out = []
+    for i in range(n):
+        t0 = time.monotonic()
+        r = c.request("ping", pb.PingRequest(nonce=nonce0 + i), timeout=30)
+        out.append(time.monotonic() - t0)
+        expect(r.WhichOneof("body") == "pong", "ping answered %s" % r)
+        time.sleep(0.06)  # under rate_session (20/s)
+    return out
+
+
+def pct(xs, p):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(len(xs) * p))] * 1000
+
+
+def s_flood():
+    """A flood from one host (127.0.0.1): many connections, pipelined requests
+    and maximal frames.  A second client on another address (127.0.0.2) keeps
+    pinging; its latency is printed, and every one of its pings must be
+    answered."""
+    import multiprocessing as mp
+    srv = Server()
+    # The flood runs in other processes, so that the measuring client does
+    # not share a Python interpreter lock with it.
+    stop = mp.Event()
+    stats = {k: mp.Value("q", 0) for k in ("conns", "refused", "frames", "closed_by_server")}
+
+    def bump(k, n=1):
+        with stats[k].get_lock():
+            stats[k].value += n
+    try:
+        srv.start()
+        srv.ctl("demo-data")
+        other = srv.login("politie", source_address=("127.0.0.2", 0))
+        base = pings(other, 100)
+        say("flood: baseline ping from 127.0.0.2: p50 %.2f ms, p99 %.2f ms" % (pct(base, .5), pct(base, .99)))
+
+        def conn_flood():
+            held = []
+            while not stop.is_set():
+                try:
+                    s = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+                    held.append(s)
+                    bump("conns")
+                    if len(held) > 400:
+                        held.pop(0).close()
+                except OSError:
+                    bump("refused")
+                    time.sleep(0.01)
+            for s in held:
+                s.close()
+
+        def frame_flood():
+            env = pb.Envelope()
+            batch = b""
+            for i in range(1, 501):
+                env.request_id = i
+                env.ping.nonce = i
+                batch += w.frame(env.SerializeToString())
+            while not stop.is_set():
+                try:
+                    c = srv.login()
+                    while not stop.is_set():
+                        c.send_raw(batch)
+                        bump("frames", 500)
+                        try:
+                            while True:
+                                c.recv_env(0.0)
+                        except w.Timeout:
+                            pass
+                except (w.Closed, OSError, AssertionError):
+                    bump("closed_by_server")
+
+        def big_flood():
+            # 1 MiB frames (a ping padded with an unknown field) as fast as TLS allows
+            env = pb.Envelope(request_id=1)
+            env.ping.nonce = 1
+            p = env.SerializeToString()
+            pad = 1048576 - len(p) - 8
+            v = pad
+            lenv = b""
+            while True:
+                b = v & 0x7f
+                v >>= 7
+                lenv += bytes([b | (0x80 if v else 0)])
+                if not v:
+                    break
+            big = w.frame(p + bytes([0xc2, 0xa9, 0x07]) + lenv + b"y" * pad)
+            while not stop.is_set():
+                try:
+                    c = srv.login()
+                    while not stop.is_set():
+                        c.send_raw(big)
+                        bump("frames")
+                        try:
+                            while True:
+                                c.recv_env(0.0)
+                        except w.Timeout:
+                            pass
+                except (w.Closed, OSError, AssertionError):
+                    bump("closed_by_server")
+
+        ths = [mp.Process(target=f) for f in (conn_flood, frame_flood, frame_flood, big_flood, big_flood)]
+        for t in ths:
+            t.start()
+        time.sleep(2)
+        during = pings(other, 150, 1000)
+        stop.set()
+        for t in ths:
+            t.join(30)
+            if t.is_alive():
+                t.kill()
+        stats = {k: v.value for k, v in stats.items()}
+        say("flood: %d TCP connections opened (%d refused), %d frames sent, %d flood connections closed "
+            "by the server" % (stats["conns"], stats["refused"], stats["frames"], stats["closed_by_server"]))
+        say("flood: ping from 127.0.0.2 during the flood: p50 %.2f ms, p99 %.2f ms, max %.2f ms (150 of 150 answered)"
+            % (pct(during, .5), pct(during, .99), max(during) * 1000))
+        r = other.request("list_meetings", timeout=30)
+        expect(r.WhichOneof("body") == "meeting_list", "a read after the flood: %s" % r)
+        other.close()
+    finally:
+        stop.set()
+        srv.cleanup()
+
+
+def fill(path):
+    block = b"x" * 65536
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        for size in (65536, 512):
+            while True:
+                try:
+                    os.write(fd, block[:size])
+                except OSError:
+                    break
+    finally:
+        os.close(fd)
+
+
+def s_diskfull():
+    """A full disk under the embedded cluster (a small tmpfs as the data
+    directory, filled): writes get DISK_FULL, reads, pings and a subscriber
+    keep working, and once space is freed the refused write (same key) goes
+    through and its event reaches the subscriber."""
+    if os.geteuid() != 0:
+        say("diskfull: SKIP (needs root to mount a tmpfs)")
+        return
+    d = tempfile.mkdtemp(prefix="tafel-faults-full-")
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=160m,mode=0700", "tmpfs", d]).returncode != 0:
+        say("diskfull: SKIP (mount tmpfs failed)")
+        os.rmdir(d)
+        return
+    srv = Server(d)
+    try:
+        srv.start()
+        srv.ctl("demo-data")
+        sub = srv.login()  # the chair: process manager, so a new signal reaches its case list
+        r = sub.request("subscribe", pb.SubscribeRequest(topic=pb.TOPIC_CASE_LIST))
+        expect(r.WhichOneof("body") == "subscribed", "subscribe %s" % r)
+        c = srv.login()
+        fill(os.path.join(d, "fill"))
+        import random
+        rnd = random.Random(7)
+        code = None
+        n = 0
+        while n < 3000:
+            k = w.key()
+            summary = "".join(rnd.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(8000))
+            a = c.request("create_case", case_request(summary), key=k, timeout=60)
+            n += 1
+            if a.WhichOneof("body") == "error":
+                code = pb.ErrorCode.Name(a.error.code)
+                break
+        say("diskfull: the write after %d got %s" % (n, code))
+        expect(code == "DISK_FULL", "a write on a full disk answered %s" % code)
+        # Reads that store nothing, a ping, and another session.
+        expect(c.request("ping", pb.PingRequest(nonce=1)).WhichOneof("body") == "pong", "ping")
+        reads = {}
+        for name in ("list_meetings", "list_cases", "list_my_actions", "list_series"):
+            rr = c.request(name, timeout=30)
+            reads[name] = rr.WhichOneof("body") if rr.WhichOneof("body") != "error" else \
+                pb.ErrorCode.Name(rr.error.code)
+        say("diskfull: reads on the full disk: %s" % reads)
+        expect(all(v != "error" and not v.isupper() for v in reads.values()), "a read failed: %s" % reads)
+        cid = c.request("list_cases").case_list.cases[0].id
+        gc = c.request("get_case", pb.GetCaseRequest(case_id=cid), timeout=30)
+        say("diskfull: get_case (writes a read-audit entry) on the full disk: %s"
+            % (gc.WhichOneof("body") if gc.WhichOneof("body") != "error" else pb.ErrorCode.Name(gc.error.code)))
+        expect(gc.WhichOneof("body") == "case_detail" or gc.error.code == pb.DISK_FULL, "get_case %s" % gc)
+        # Keep hammering: refused writes still write WAL (abort records), so
+        # PostgreSQL may run out of room for its log and stop.
+        seen = {}
+        for _ in range(300):
+            a = c.request("create_case", case_request(summary[:4000] + w.key()), key=w.key(), timeout=60)
+            name = a.WhichOneof("body") if a.WhichOneof("body") != "error" else pb.ErrorCode.Name(a.error.code)
+            seen[name] = seen.get(name, 0) + 1
+            time.sleep(0.06)  # under rate_session
+        say("diskfull: 300 more writes on the full disk: %s" % seen)
+        expect(set(seen) <= {"DISK_FULL", "DATABASE_UNAVAILABLE"}, "on a full disk: %s" % seen)
+        again = c.request("create_case", case_request(summary), key=k, timeout=60)
+        expect(again.WhichOneof("body") == "error" and again.error.code in (pb.DISK_FULL, pb.DATABASE_UNAVAILABLE),
+               "the retry while still full: %s" % again)
+        os.unlink(os.path.join(d, "fill"))
+        t0 = time.monotonic()
+        while True:
+            a = c.request("create_case", case_request(summary), key=k, timeout=60)
+            if a.WhichOneof("body") == "case_record" or time.monotonic() - t0 > 60:
+                break
+            time.sleep(0.5)
+        expect(a.WhichOneof("body") == "case_record", "after freeing space: %s" % a)
+        say("diskfull: space freed; the refused write (same key) was applied after %.1f s"
+            % (time.monotonic() - t0))
+        ev = sub.wait_event(lambda e: e.case.id == a.case_record.id, timeout=20)
+        got = count_by_summary(c, summary)
+        expect(got.get(summary) == [a.case_record.id], "stored %s" % got.get(summary))
+        expect("DISK FULL" in srv.log_text(), "tafeld did not log DISK FULL")
+        say("diskfull: the subscriber got its event (seq %d); the write is stored once" % ev.seq)
+    finally:
+        srv.stop()
+        subprocess.run(["umount", d])
+        srv.cleanup()
+
+
+def s_pushlag():
+    """Live events under a steady stream of writes.  One client pipelines
+    writes (8 outstanding, more than the pool's 4 connections; the rate limit
+    raised so that it never refuses); a subscriber on another connection
+    notes when each write's event arrives.  The check counts, for each
+    write, how many later writes the writer had answered when its event
+    arrived: events must keep pace with the answers, not wait until the
+    stream ends.  Lags in milliseconds are printed."""
+    srv = Server(extra=["--set", "rate_session=1000", "--set", "rate_burst=1000"])
+    try:
+        srv.start()
+        srv.ctl("demo-data")
+        sub = srv.login()
+        r = sub.request("subscribe", pb.SubscribeRequest(topic=pb.TOPIC_CASE_LIST))
+        expect(r.WhichOneof("body") == "subscribed", "subscribe %s" % r)
+        arrived = {}
+
+        def listen():
+            try:
+                while True:
+                    env = sub.recv_env(30)
+                    if env.WhichOneof("body") == "event" and env.event.HasField("case"):
+                        arrived.setdefault(env.event.case.id, time.monotonic())
+            except (w.Closed, w.Timeout, OSError):
+                pass
+        lt = threading.Thread(target=listen, daemon=True)
+        lt.start()
+        c = srv.login()
+        order = []  # (case id, answer time) in the order of the answers
+
+        class Acked(dict):
+            def __setitem__(self, k, v):
+                order.append((v, time.monotonic()))
+                dict.__setitem__(self, k, v)
+        wr = Writer(srv, "lag-%d" % os.getpid(), total=300, depth=8)
+        wr.acked = Acked()
+        t0 = time.monotonic()
+        wr.run(c)
+        expect(wr.ended == "done", "the writer stopped: %s" % wr.ended)
+        took = time.monotonic() - t0
+        deadline = time.monotonic() + 30
+        while len(arrived) < len(order) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        expect(len(arrived) == len(order), "%d events for %d writes" % (len(arrived), len(order)))
+        times = [t for _, t in order]
+        behind, lags = [], []
+        for cid, t in order:
+            behind.append(sum(1 for x in times if t < x <= arrived[cid]))
+            lags.append(arrived[cid] - t)
+        behind.sort()
+        say("pushlag: %d writes in %.1f s (%.0f/s); event after its write's answer: p50 %.1f ms, p99 %.1f ms, "
+            "max %.1f ms; answers to later writes by then: p50 %d, max %d"
+            % (len(order), took, len(order) / took, pct(lags, .5), pct(lags, .99), max(lags) * 1000,
+               behind[len(behind) // 2], behind[-1]))
+        expect(behind[len(behind) // 2] <= 16,
+               "events fall behind the writes: at the median %d later writes were answered before a write's "
+               "event arrived" % behind[len(behind) // 2])
+    finally:
+        srv.cleanup()
+
+
+SCENARIOS = {"pushlag": s_pushlag, "kill9": s_kill9, "pgstop": s_pgstop, "flood": s_flood, "diskfull": s_diskfull}
+
+
+def main():
+    global A, pb
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tafeld", required=True)
+    ap.add_argument("--tafelctl", required=True)
+    ap.add_argument("--proto-dir", required=True)
+    ap.add_argument("--user", default="tafel")
+    ap.add_argument("--only", default=",".join(SCENARIOS))
+    A = ap.parse_args()
+    pb = w.load_proto(A.proto_dir)
+    for name in A.only.split(","):
+        t0 = time.monotonic()
+        try:
+            SCENARIOS[name]()
+            print("ok   %s (%.0f s)" % (name, time.monotonic() - t0), flush=True)
+        except Exception as ex:  # noqa: BLE001
+            failures.append(name)
+            print("FAIL %s: %s: %s" % (name, type(ex).__name__, ex), flush=True)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
