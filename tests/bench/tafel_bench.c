@@ -294,10 +294,13 @@ static const struct {
 	const char *usage;
 } modes[] = {
 	{ "fanout", mode_fanout, "fanout [N...]" },
-	{ "busy", mode_busy, "busy [SECONDS [MEETINGS [PARTICIPANTS]]]" },
+	{ "busy", mode_busy, "busy [SECONDS [MEETINGS [PARTICIPANTS "
+	    "[shared]]]]" },
 	{ "nodes", mode_nodes, "nodes [CLIENTS PER NODE [WRITES]]" },
 	{ "link", mode_link, "link [WRITES [big]]" },
 	{ "join", mode_join, "join [JOINS [ITEMS [ACTIONS]]]" },
+	{ "rate", mode_rate, "rate [SECONDS [WRITERS [SUBSCRIBERS [MEETINGS "
+	    "[RATE...]]]]]" },
 };
 
 /* A bench that stops on an error (exit) leaves no tafeld running. */
