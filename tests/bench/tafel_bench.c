@@ -294,8 +294,7 @@ static const struct {
 	const char *usage;
 } modes[] = {
 	{ "fanout", mode_fanout, "fanout [N...]" },
-	{ "busy", mode_busy, "busy [SECONDS [MEETINGS [PARTICIPANTS "
-	    "[shared]]]]" },
+	{ "busy", mode_busy, "busy [SECONDS [MEETINGS [PARTICIPANTS]]]" },
 	{ "nodes", mode_nodes, "nodes [CLIENTS PER NODE [WRITES]]" },
 	{ "link", mode_link, "link [WRITES [big]]" },
 	{ "join", mode_join, "join [JOINS [ITEMS [ACTIONS]]]" },

@@ -132,7 +132,6 @@ mode_busy(int argc, char **argv)
 	int retries = 0;	/* writes sent again (DATABASE_UNAVAILABLE, ...) */
 	long long *ans, *last, t;
 	int64_t *cases;
-	int shared = argc > 3 && strcmp(argv[3], "shared") == 0;
 	char target[96];
 
 	n_rooms = argc > 1 ? atoi(argv[1]) : 50;
@@ -146,10 +145,7 @@ mode_busy(int argc, char **argv)
 	    "(distinct users of several organisations, each subscribed to its "
 	    "meeting), one set_current_item a second per meeting from its own "
 	    "chair connection, %d s\n", n_rooms, per, seconds);
-	printf("  each meeting has two cases of its own on its agenda%s\n",
-	    shared ? "; shared: every meeting has the demo meeting's two "
-	    "cases, so every change reaches every meeting's participants" :
-	    "");
+	printf("  each meeting has two cases of its own on its agenda\n");
 	printf("  note: participants' passwords are hashed at libsodium's "
 	    "minimum cost so that %d logins take seconds (logins are not "
 	    "measured here); all connect from 127.0.0.1 with the per-address "
@@ -157,13 +153,13 @@ mode_busy(int argc, char **argv)
 	t = now_us();
 	cases = calloc(2 * (size_t)n_rooms, sizeof *cases);
 	demo_cases(cases);
-	if (!shared && n_rooms > 1)
+	if (n_rooms > 1)
 		bench_cases("2097", 2 * (n_rooms - 1), cases + 2);
 	rooms[0].meeting = meeting;
 	rooms[0].items[0] = items[0];
 	rooms[0].items[1] = items[1];
 	for (i = 1; i < n_rooms; i++)
-		make_meeting(&rooms[i], shared ? cases : cases + 2 * i);
+		make_meeting(&rooms[i], cases + 2 * i);
 	free(cases);
 	bench_users("busy", n_rooms * per, 1);
 	for (i = 0; i < n_rooms; i++) {
@@ -217,10 +213,9 @@ mode_busy(int argc, char **argv)
 	snprintf(target, sizeof target, "target p99 <= 50 ms (issue 13, "
 	    "busy day)");
 	print_stats("write -> last of meeting", last, total, target);
-	printf("  throughput         %.1f writes/s, %.0f events/s%s "
+	printf("  throughput         %.1f writes/s, %.0f events/s "
 	    "(asked: %d writes/s)\n", total * 1e6 / (double)t,
-	    (double)total * per * (shared ? n_rooms : 1) * 1e6 / (double)t,
-	    shared ? " to participants" : "", n_rooms);
+	    (double)total * per * 1e6 / (double)t, n_rooms);
 	if (late > 0)
 		printf("  %d seconds skipped: the meeting's previous write "
 		    "had not reached every participant 100 ms into the next "

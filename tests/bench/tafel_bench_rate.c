@@ -401,6 +401,7 @@ run_rate(int rate, int seconds)
 	free(wr);
 	free(ans);
 	free(last);
+	/* a backlog would spill into the next rate's figures */
 	return missing > 0 || n_answered < n ? 1 : 0;
 }
 
@@ -487,10 +488,13 @@ mode_rate(int argc, char **argv)
 	printf("  set-up took %.1f s\n", (double)(now_us() - t) / 1e6);
 	atomic_store(&stop_subs, 0);
 	pthread_create(&th, NULL, subs_run, NULL);
-	for (i = 0; i < n_rates; i++) {
+	for (i = 0; i < n_rates && rc == 0; i++) {
 		print_load();
-		rc |= run_rate(rates[i], seconds);
+		rc = run_rate(rates[i], seconds);
 	}
+	if (i < n_rates)
+		printf("  higher rates skipped: the server had not caught up "
+		    "(its backlog would spill into their figures)\n");
 	atomic_store(&stop_subs, 1);
 	pthread_join(th, NULL);
 	printf("  server RSS         %ld KiB\n", status_kib(srv.pid, "VmRSS"));
