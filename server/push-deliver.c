@@ -438,14 +438,16 @@ deliver_flush(void)
 {
 	struct delivery *d, *next;
 	struct conn_set passed = { NULL, 0, 0 };
-	size_t i;
+	size_t i, ahead = n_answered;	/* answered, not yet looked at */
 	int corked = 0;
 
-	for (d = TAILQ_FIRST(&flight); d != NULL; d = next) {
+	for (d = TAILQ_FIRST(&flight); d != NULL && ahead > 0; d = next) {
 		next = TAILQ_NEXT(d, entry);
+		if (d->res != NULL)
+			ahead--;
 		if (d->res == NULL || delivery_blocked(d, &passed)) {
-			if (n_answered == 0)
-				break;	/* nothing after it can be sent */
+			if (ahead == 0)
+				break;	/* nothing after it to send */
 			for (i = 0; i < d->n; i++)
 				conn_set_add(&passed, d->v[i].c);
 			continue;

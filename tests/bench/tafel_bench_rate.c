@@ -34,7 +34,8 @@ struct rmeeting {
 struct rwrite {
 	long long sent, answered;	/* us; answered 0: not (yet) */
 	int m;
-	int64_t version;		/* from the answer */
+	int64_t version;		/* from the answer; -1: an error */
+	int code;			/* the error's code */
 };
 
 static struct tclient rw[RATE_MAX_WRITERS];
@@ -214,8 +215,10 @@ read_answers(int wait_ms)
 				if (e->body_case == B(MEETING))
 					wr[id - 1].version =
 					    e->meeting->version;
-				else if (e->body_case == B(ERROR))
+				else if (e->body_case == B(ERROR)) {
 					wr[id - 1].version = -1;
+					wr[id - 1].code = (int)e->error->code;
+				}
 				n_answered++;
 			}
 			frame_free(e);
@@ -274,6 +277,30 @@ count_complete(int n)
 	}
 	pthread_mutex_unlock(&sub_mu);
 	return complete;
+}
+
+/* The step's refused writes by error code. */
+static void
+print_errors(int n)
+{
+	int codes[8] = { 0 }, counts[8] = { 0 }, n_codes = 0, i, k;
+
+	for (i = 0; i < n; i++) {
+		if (wr[i].answered == 0 || wr[i].version >= 0)
+			continue;
+		for (k = 0; k < n_codes && codes[k] != wr[i].code; k++)
+			;
+		if (k == n_codes && n_codes < 8)
+			codes[n_codes++] = wr[i].code;
+		if (k < n_codes)
+			counts[k]++;
+	}
+	printf("  refused            ");
+	for (k = 0; k < n_codes; k++)
+		printf("%s%d %s", k > 0 ? ", " : "", counts[k],
+		    error_code_name((Tafel__ErrorCode)codes[k]));
+	printf(" (sent once, not again: the figures above are of the "
+	    "answered writes)\n");
 }
 
 /* One rate: rate x seconds writes, sent on schedule; then the figures. */
@@ -382,6 +409,8 @@ run_rate(int rate, int seconds)
 		    achieved < 0.95 * rate ? " achieved < 95 % of offered;" :
 		    "", n_last > 0 && last[n_last * 99 / 100] > 1000000 ?
 		    " write -> last p99 over 1 s;" : "");
+	if (errors > 0)
+		print_errors(n);
 	if (late > n / 100)
 		printf("  note: the bench itself could not send on schedule "
 		    "(client-side limit on this machine)\n");
