@@ -1,4 +1,5 @@
 /* tafel_bench: the rate mode — open-loop writers (distinct chairs) at a fixed aggregate rate, without waiting for delivery, and S subscribers of their meetings. */
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -259,6 +260,72 @@ rate_send(int w, const Tafel__Envelope *env)
 	free(p);
 }
 
+/* CPU time (utime + stime) of process pid in clock ticks, and its parent; -1 when gone. */
+static long long
+proc_ticks(long pid, long *ppid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long ut = 0, st = 0;
+	long pp = 0;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* after "(comm)": state ppid ... field 14 utime, 15 stime */
+	if ((p = strrchr(buf, ')')) == NULL || sscanf(p + 2,
+	    "%*c %ld %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &pp, &ut,
+	    &st) != 3)
+		return -1;
+	if (ppid != NULL)
+		*ppid = pp;
+	return (long long)(ut + st);
+}
+
+/*
+ * CPU ticks so far of tafeld, of its cluster's PostgreSQL (the postmaster
+ * named in postmaster.pid and its children: the pool's backends among
+ * them) and of this bench.
+ */
+struct cpu {
+	long long tafeld, db, bench;
+};
+
+static struct cpu
+cpu_now(void)
+{
+	struct cpu c = { 0, 0, 0 };
+	char path[400];
+	long pm = 0, pid, pp;
+	long long t;
+	struct dirent *e;
+	FILE *f;
+	DIR *d;
+
+	c.tafeld = proc_ticks((long)srv.pid, NULL);
+	c.bench = proc_ticks((long)getpid(), NULL);
+	snprintf(path, sizeof path, "%s/pg/data/postmaster.pid", srv.dir);
+	if ((f = fopen(path, "r")) != NULL) {
+		if (fscanf(f, "%ld", &pm) != 1)
+			pm = 0;
+		fclose(f);
+	}
+	if (pm <= 0 || (d = opendir("/proc")) == NULL)
+		return c;
+	while ((e = readdir(d)) != NULL) {
+		if ((pid = atol(e->d_name)) <= 0)
+			continue;
+		if ((t = proc_ticks(pid, &pp)) >= 0 && (pid == pm || pp == pm))
+			c.db += t;
+	}
+	closedir(d);
+	return c;
+}
+
 /* Of the step's answered writes (not errors): how many reached all their subscribers. */
 static int
 count_complete(int n)
@@ -316,7 +383,9 @@ run_rate(int rate, int seconds)
 	long long *last = calloc((size_t)n, sizeof *last);
 	long long ev_n, ev_span;
 	char key[64], sql[128];
-	double span, achieved;
+	double span, achieved, hz;
+	struct cpu cpu0, cpu1;
+	long long t_cpu;
 
 	wr = calloc((size_t)n, sizeof *wr);
 	pthread_mutex_lock(&sub_mu);
@@ -334,6 +403,7 @@ run_rate(int rate, int seconds)
 	ev_first = ev_last = 0;
 	pthread_mutex_unlock(&sub_mu);
 	n_answered = 0;
+	cpu0 = cpu_now();
 	env.body_case = TAFEL__ENVELOPE__BODY_SET_CURRENT_ITEM;
 	env.set_current_item = &cur;
 	t0 = now_us() + 100000;
@@ -383,6 +453,8 @@ run_rate(int rate, int seconds)
 	ev_n = n_events - ev_n;
 	ev_span = ev_last - ev_first;
 	pthread_mutex_unlock(&sub_mu);
+	cpu1 = cpu_now();
+	t_cpu = now_us() - t0;
 	span = (double)(last_answer - t0) / 1e6;
 	achieved = span > 0 ? ok / span : 0.0;
 	printf("rate %d writes/s offered for %d s: %d writes sent, %d "
@@ -393,6 +465,13 @@ run_rate(int rate, int seconds)
 	    "target p99 <= 50 ms (issue 13)" : NULL);
 	printf("  events             %.0f events/s (%lld received)\n",
 	    ev_span > 0 ? (double)ev_n * 1e6 / (double)ev_span : 0.0, ev_n);
+	hz = (double)sysconf(_SC_CLK_TCK);
+	printf("  CPU                tafeld %.0f %%, PostgreSQL %.0f %%, this "
+	    "bench %.0f %% of one core over the %.1f s of sending and "
+	    "draining\n", 1e8 * (double)(cpu1.tafeld - cpu0.tafeld) / hz /
+	    (double)t_cpu, 1e8 * (double)(cpu1.db - cpu0.db) / hz /
+	    (double)t_cpu, 1e8 * (double)(cpu1.bench - cpu0.bench) / hz /
+	    (double)t_cpu, (double)t_cpu / 1e6);
 	printf("  sending            %d writes more than 10 ms behind "
 	    "schedule, at most %.1f ms late\n", late,
 	    (double)max_late / 1000.0);
