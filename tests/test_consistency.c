@@ -1,4 +1,4 @@
-/* Integration: after any sequence of writes (also a concurrent burst), every subscriber's model equals a fresh snapshot, its events in order. */
+/* Integration: after any sequence of writes (also a concurrent burst), every subscriber's model equals a fresh snapshot, its events in order; a slow rendering holds back only its own connections. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
