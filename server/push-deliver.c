@@ -84,7 +84,8 @@ deliver_limit(void)
  * for an earlier change to some of their connections: a slow rendering
  * lets the changes of other meetings pass it, while the answers queued
  * behind it (each up to a rendered event per viewer) stay bounded.  When
- * flight is full, no new change is dispatched until the oldest is sent.
+ * flight is full, no new change is dispatched until one of its changes
+ * is sent (the oldest goes as soon as it is answered: none is before it).
  */
 #define DELIVER_HELD_FACTOR	8
 static size_t
