@@ -28,10 +28,13 @@
  *
  * Delivery is pipelined: up to deliver_limit() changes have their
  * rendering query out at once (the pool runs them side by side), kept in
- * `flight` in sequence order.  An answer that comes early waits there (its
- * result kept) until every earlier change was sent, so every connection
- * receives its events in strictly increasing seq.  Frames queued to a
- * socket during one flush go out coalesced (conn_cork_begin/end).
+ * `flight` in sequence order.  An answered change is sent as soon as no
+ * earlier change still in flight (rendering, or waiting for a retry or for
+ * its own turn) targets any of the same connections; until then its answer
+ * waits there.  So every connection receives its events in strictly
+ * increasing seq, and a slow rendering (a big meeting's change) holds back
+ * only the connections it is for, not the other meetings.  Frames queued
+ * to a socket during one flush go out coalesced (conn_cork_begin/end).
  */
 
 #define VIEWER_SUBS 4
@@ -63,9 +66,9 @@ struct delivery {
 };
 
 /*
- * How many changes may be rendering at once (and so how many answers the
- * reorder buffer holds at most): twice the pool, so the pool never idles
- * while answers wait for an earlier one.
+ * How many changes may be rendering at once: twice the pool, so the pool
+ * never idles between answers (db.c lets the push's renderings hold at
+ * most pool - 1 connections; the rest wait in its background queue).
  */
 #define DELIVER_IN_FLIGHT_MIN	2
 static size_t
@@ -76,8 +79,24 @@ deliver_limit(void)
 	return n < DELIVER_IN_FLIGHT_MIN ? DELIVER_IN_FLIGHT_MIN : n;
 }
 
+/*
+ * How many changes flight holds at most, rendering or answered and waiting
+ * for an earlier change to some of their connections: a slow rendering
+ * lets the changes of other meetings pass it, while the answers queued
+ * behind it (each up to a rendered event per viewer) stay bounded.  When
+ * flight is full, no new change is dispatched until one of its changes
+ * is sent (the oldest goes as soon as it is answered: none is before it).
+ */
+#define DELIVER_HELD_FACTOR	8
+static size_t
+deliver_held_limit(void)
+{
+	return DELIVER_HELD_FACTOR * deliver_limit();
+}
+
 static TAILQ_HEAD(, delivery) flight = TAILQ_HEAD_INITIALIZER(flight);
-static size_t n_flight;
+static size_t n_flight;		/* in flight */
+static size_t n_answered;	/* of them, answered (res != NULL) */
 
 /* A subscription's replay of ring changes it missed. */
 struct catch_up {
@@ -340,28 +359,113 @@ delivery_send_events(struct delivery *d)
 }
 
 /*
- * Sends the answered changes at the head of the flight, in seq order, and
- * stops at the first one still rendering (or waiting for a retry).  The
- * frames of one flush go to each socket in one write.
+ * The connections of the changes a flush passed without sending: an open
+ * addressing set of conn pointers (each referenced by its delivery, so no
+ * other connection can take its address meanwhile), rebuilt per flush.
+ */
+struct conn_set {
+	const struct conn **slot;
+	size_t cap;			/* a power of two, or 0 */
+	size_t n;
+};
+
+static size_t
+conn_set_pos(const struct conn_set *set, const struct conn *c)
+{
+	uint64_t h = (uint64_t)(uintptr_t)c * 0x9e3779b97f4a7c15ULL;
+
+	return (size_t)(h >> 32) & (set->cap - 1);
+}
+
+static int
+conn_set_has(const struct conn_set *set, const struct conn *c)
+{
+	size_t i;
+
+	if (set->n == 0)
+		return 0;
+	for (i = conn_set_pos(set, c); set->slot[i] != NULL;
+	    i = (i + 1) & (set->cap - 1))
+		if (set->slot[i] == c)
+			return 1;
+	return 0;
+}
+
+static void
+conn_set_add(struct conn_set *set, const struct conn *c)
+{
+	size_t i, old_cap = set->cap;
+	const struct conn **old = set->slot;
+
+	if (2 * (set->n + 1) > set->cap) {	/* at most half full */
+		set->cap = set->cap == 0 ? 64 : 2 * set->cap;
+		set->slot = xcalloc(set->cap, sizeof *set->slot);
+		set->n = 0;
+		for (i = 0; i < old_cap; i++)
+			if (old[i] != NULL)
+				conn_set_add(set, old[i]);
+		free(old);
+	}
+	for (i = conn_set_pos(set, c); set->slot[i] != NULL;
+	    i = (i + 1) & (set->cap - 1))
+		if (set->slot[i] == c)
+			return;
+	set->slot[i] = c;
+	set->n++;
+}
+
+/* Does an earlier change, passed in this flush, go to one of d's connections? */
+static int
+delivery_blocked(const struct delivery *d, const struct conn_set *passed)
+{
+	size_t i;
+
+	if (passed->n == 0)
+		return 0;
+	for (i = 0; i < d->n; i++)
+		if (conn_set_has(passed, d->v[i].c))
+			return 1;
+	return 0;
+}
+
+/*
+ * Sends every answered change of the flight that no earlier change still
+ * in flight shares a connection with, in seq order; the others wait (their
+ * connections then wait too, for the changes after them).  The frames of
+ * one flush go to each socket in one write.
  */
 static void
 deliver_flush(void)
 {
-	struct delivery *d;
+	struct delivery *d, *next;
+	struct conn_set passed = { NULL, 0, 0 };
+	size_t i, ahead = n_answered;	/* answered, not yet looked at */
 	int corked = 0;
 
-	while ((d = TAILQ_FIRST(&flight)) != NULL && d->res != NULL) {
+	for (d = TAILQ_FIRST(&flight); d != NULL && ahead > 0; d = next) {
+		next = TAILQ_NEXT(d, entry);
+		if (d->res != NULL)
+			ahead--;
+		if (d->res == NULL || delivery_blocked(d, &passed)) {
+			if (ahead == 0)
+				break;	/* nothing after it to send */
+			for (i = 0; i < d->n; i++)
+				conn_set_add(&passed, d->v[i].c);
+			continue;
+		}
 		if (!corked) {
 			conn_cork_begin();
 			corked = 1;
 		}
 		TAILQ_REMOVE(&flight, d, entry);
 		n_flight--;
+		n_answered--;
 		delivery_send_events(d);
 		delivery_free(d);
 	}
 	if (corked)
 		conn_cork_end();
+	free(passed.slot);
 }
 
 static void
@@ -374,13 +478,14 @@ deliver_done(void *arg, struct db_result *r)
 
 		log_warn("push: delivering change %" PRIu64 " failed: %s; "
 		    "retrying", d->seq, r->message);
-		/* Later answers wait for it: order beats speed. */
+		/* Later answers for its connections wait for it. */
 		d->failed = 1;
 		evtimer_add(deliver_retry, &tv);
 		return;
 	}
 	d->res = r->res;
 	r->res = NULL;		/* kept until its turn; PQclear'd then */
+	n_answered++;
 	deliver_flush();
 	deliver_pump();
 }
@@ -500,7 +605,8 @@ deliver_pump(void)
 	struct change *next;
 	size_t i;
 
-	while (n_flight < deliver_limit()) {
+	while (n_flight - n_answered < deliver_limit() &&
+	    n_flight < deliver_held_limit()) {
 		/* The oldest change not yet handed to delivery. */
 		i = ring_search(push.dispatched_seq + 1);
 		if (i == push.count)
@@ -648,6 +754,8 @@ deliver_free(void)
 	while ((d = TAILQ_FIRST(&flight)) != NULL) {
 		TAILQ_REMOVE(&flight, d, entry);
 		n_flight--;
+		if (d->res != NULL)
+			n_answered--;
 		delivery_free(d);
 	}
 	if (deliver_retry != NULL) {

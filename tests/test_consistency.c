@@ -1,4 +1,4 @@
-/* Integration: after any sequence of writes (also a concurrent burst), every subscriber's model equals a fresh snapshot, its events in order. */
+/* Integration: after any sequence of writes (also a concurrent burst), every subscriber's model equals a fresh snapshot, its events in order; a slow rendering holds back only its own connections. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -704,12 +704,201 @@ test_burst_in_order(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/*
+ * A psql session of the test's own, kept open (its stdin a pipe): the
+ * statements written to it run in the order written, as the service user.
+ */
+static FILE *
+psql_session(void)
+{
+	char cmd[600];
+	const char *user = getenv("TAFEL_TEST_USER");
+	FILE *p;
+
+	if (user == NULL || user[0] == '\0')
+		user = "tafel";
+	if (geteuid() == 0)
+		snprintf(cmd, sizeof cmd, "cd /tmp && su %s -s /bin/sh -c "
+		    "\"psql -X -q -h %s/pg/run -d tafel\" >/dev/null 2>&1",
+		    user, srv.dir);
+	else
+		snprintf(cmd, sizeof cmd, "psql -X -q -h %s/pg/run -d tafel "
+		    ">/dev/null 2>&1", srv.dir);
+	p = popen(cmd, "w");
+	assert_non_null(p);
+	return p;
+}
+
+/* Waits (up to T) until the SQL's single value is "t". */
+static int
+sql_until(const char *sql)
+{
+	char v[64];
+	long long deadline = now_ms() + T;
+
+	do {
+		if (harness_psql_value(&srv, sql, v, sizeof v) == 0 &&
+		    strcmp(v, "t") == 0)
+			return 1;
+		usleep(50000);
+	} while (now_ms() < deadline);
+	return 0;
+}
+
+/* A create_action on case_id of the WZT owned by org; its change's seq. */
+static uint64_t
+write_action(struct tclient *w, int64_t case_id, int64_t org, const char *text)
+{
+	Tafel__CreateActionRequest r = TAFEL__CREATE_ACTION_REQUEST__INIT;
+	Tafel__Envelope *a;
+	char date[16];
+	uint64_t seq;
+
+	date_in(30, date, sizeof date);
+	r.meeting_id = wzt;
+	r.case_id = case_id;
+	r.owner_org_id = org;
+	r.due_date = date;
+	r.description = (char *)text;
+	a = tclient_req(w, B(CREATE_ACTION), &r, harness_key());
+	harness_expect_body(a, B(ACTION_POINT));
+	frame_free(a);
+	seq = (uint64_t)sql_id("SELECT max(seq) FROM changelog");
+	return seq;
+}
+
+/*
+ * Reads c's events (each within T) until the one with seq; those before it
+ * must have smaller seqs, in increasing order.
+ */
+static void
+expect_event(struct tclient *c, uint64_t seq, const char *who)
+{
+	Tafel__Envelope *e;
+	uint64_t last = 0, got;
+
+	do {
+		e = tclient_event(c, T);
+		if (e == NULL)
+			fprintf(stderr, "%s: no event %llu\n", who,
+			    (unsigned long long)seq);
+		assert_non_null(e);
+		got = e->event->seq;
+		frame_free(e);
+		if (got > seq || got <= last)
+			fprintf(stderr, "%s: event %llu after %llu, expected "
+			    "%llu\n", who, (unsigned long long)got,
+			    (unsigned long long)last, (unsigned long long)seq);
+		assert_true(got <= seq && got > last);
+		last = got;
+	} while (got != seq);
+}
+
+/*
+ * A slow rendering holds back only its own connections.  Meeting A's
+ * subscriber (the police member) gets a change whose rendering waits: a
+ * transaction of the test holds the police member's read-audit rows, which
+ * the rendering must update.  Meanwhile a later change to another meeting
+ * B reaches B's subscriber; once the hold ends, A's subscriber gets its
+ * held event and the next one, in order.
+ */
+#define HELD_RENDER "SELECT count(*) > 0 FROM pg_stat_activity WHERE " \
+	"wait_event_type = 'Lock' AND query LIKE '%tafel_events_for(%'"
+static void
+test_slow_meeting_holds_only_its_own(void **state)
+{
+	Tafel__CreateMeetingRequest cm = TAFEL__CREATE_MEETING_REQUEST__INIT;
+	Tafel__MeetingStateRequest open = TAFEL__MEETING_STATE_REQUEST__INIT;
+	struct tclient pa, pb, w;
+	Tafel__Envelope *a;
+	struct state st;
+	int64_t police, case_x, meeting_b;
+	uint64_t a1, a2, a3, b1;
+	char sql[300];
+	FILE *hold;
+
+	(void)state;
+	memset(&pa, 0, sizeof pa);
+	memset(&pb, 0, sizeof pb);
+	memset(&w, 0, sizeof w);
+	police = sql_id("SELECT id FROM users WHERE login = 'politie'");
+	assert_int_equal(tclient_login(&w, &srv, "voorzitter", "demo"), 0);
+	assert_int_equal(tclient_login(&pa, &srv, "politie", "demo"), 0);
+	assert_int_equal(tclient_login(&pb, &srv, "voorzitter", "demo"), 0);
+	/*
+	 * Meeting B: a new meeting of another series (so the WZT's action
+	 * points are not on its standing item), chaired by voorzitter.
+	 */
+	cm.series_id = sql_id("SELECT id FROM series WHERE kind = 'sso'");
+	cm.chair_id = sql_id("SELECT id FROM users WHERE login = 'voorzitter'");
+	cm.scheduled_start = (int64_t)time(NULL) + 86400;
+	a = tclient_req(&w, B(CREATE_MEETING), &cm, harness_key());
+	harness_expect_body(a, B(MEETING));
+	meeting_b = a->meeting->id;
+	open.meeting_id = meeting_b;
+	open.version = a->meeting->version;
+	frame_free(a);
+	a = tclient_subscribe(&pa, wzt, 0, 0);
+	harness_expect_body(a, B(SUBSCRIBED));
+	frame_free(a);
+	a = tclient_subscribe(&pb, meeting_b, 0, 0);
+	harness_expect_body(a, B(SUBSCRIBED));
+	frame_free(a);
+	load_state(&st);
+	assert_true(st.n_items > 0);
+	case_x = fnum(st.items[0], 3);
+
+	/* A first change: its delivery records what the police member saw. */
+	a1 = write_action(&w, case_x, orgs[0], "Held 1");
+	expect_event(&pa, a1, "meeting A");
+	snprintf(sql, sizeof sql, "SELECT count(*) > 0 FROM audit_disclosures "
+	    "WHERE user_id = %lld", (long long)police);
+	assert_true(sql_until(sql));
+
+	/* Hold those rows: the next rendering for A's subscriber waits. */
+	hold = psql_session();
+	fprintf(hold, "SET application_name = 'test_hold';\nBEGIN;\n"
+	    "SELECT 1 FROM audit_disclosures WHERE user_id = %lld FOR UPDATE;"
+	    "\n", (long long)police);
+	fflush(hold);
+	assert_true(sql_until("SELECT count(*) = 1 FROM pg_stat_activity "
+	    "WHERE application_name = 'test_hold' AND state = "
+	    "'idle in transaction'"));
+	a2 = write_action(&w, case_x, orgs[0], "Held 2");
+	if (!sql_until(HELD_RENDER))
+		fprintf(stderr, "the rendering of %llu did not wait for the "
+		    "held audit rows\n", (unsigned long long)a2);
+	assert_true(sql_until(HELD_RENDER));
+
+	/* A later change to meeting B reaches B's subscriber meanwhile. */
+	a = tclient_req(&w, B(OPEN_MEETING), &open, harness_key());
+	harness_expect_body(a, B(MEETING));
+	frame_free(a);
+	b1 = (uint64_t)sql_id("SELECT max(seq) FROM changelog");
+	assert_true(b1 > a2);
+	expect_event(&pb, b1, "meeting B");
+	/* ... while A's earlier change is still held. */
+	assert_true(sql_until(HELD_RENDER));
+	assert_null(tclient_event(&pa, 100));
+
+	/* Released: A's subscriber gets its events, in order. */
+	fprintf(hold, "COMMIT;\n\\q\n");
+	pclose(hold);
+	expect_event(&pa, a2, "meeting A");
+	a3 = write_action(&w, case_x, orgs[0], "Held 3");
+	expect_event(&pa, a3, "meeting A");
+	tclient_close(&pa);
+	tclient_close(&pb);
+	tclient_close(&w);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_live_equals_fresh),
 		cmocka_unit_test(test_burst_in_order),
+		cmocka_unit_test(test_slow_meeting_holds_only_its_own),
 	};
 
 	harness_require_service_user();

@@ -298,6 +298,8 @@ static const struct {
 	{ "nodes", mode_nodes, "nodes [CLIENTS PER NODE [WRITES]]" },
 	{ "link", mode_link, "link [WRITES [big]]" },
 	{ "join", mode_join, "join [JOINS [ITEMS [ACTIONS]]]" },
+	{ "rate", mode_rate, "rate [SECONDS [WRITERS [SUBSCRIBERS [MEETINGS "
+	    "[RATE...]]]]]" },
 };
 
 /* A bench that stops on an error (exit) leaves no tafeld running. */

@@ -1,4 +1,4 @@
-/* tafel_bench: what the modes (fanout, busy, nodes, link, join) share — statistics, clocks, users, the demo meeting, waiting for events. */
+/* tafel_bench: what the modes (fanout, busy, nodes, link, join, rate) share — statistics, clocks, users, the demo meeting, waiting for events. */
 #ifndef TAFEL_BENCH_H
 #define TAFEL_BENCH_H
 
@@ -51,12 +51,23 @@ void open_meeting(void);
  * in hundreds of clients takes seconds (the login itself is not measured).
  */
 void bench_users(const char *prefix, int n, int cheap);
+/*
+ * Creates n new cases TAG-00001.. (TAG: four digits, a year no one uses,
+ * each mode its own; join uses 2099; fields copied from the demo's cases,
+ * each with two persons, its submitter's organisation involved), in one
+ * statement; their ids in order.  Meetings given cases of their own route
+ * their changes to their own subscribers only (a case on several agendas
+ * reaches every meeting's subscribers).
+ */
+void bench_cases(const char *tag, int n, int64_t *ids);
 /* Logs in PREFIXk as c (password "demo"); exits on failure. */
 void bench_login(struct tclient *c, struct tafeld *t, const char *prefix,
     int k);
 
 /* Makes a logged-in client's socket non-blocking (for wait_events). */
 void bench_nonblock(struct tclient *c);
+/* Reads what a non-blocking client socket holds into its buffer; -1 at its end. */
+int bench_pump(struct tclient *c);
 /*
  * Waits until each of the n clients has received one event (clients whose
  * socket is non-blocking, read together with poll): arrive[k] = arrival time
@@ -77,5 +88,6 @@ int mode_busy(int argc, char **argv);
 int mode_nodes(int argc, char **argv);
 int mode_link(int argc, char **argv);
 int mode_join(int argc, char **argv);
+int mode_rate(int argc, char **argv);
 
 #endif

@@ -213,6 +213,45 @@ bench_users(const char *prefix, int n, int cheap)
 }
 
 void
+bench_cases(const char *tag, int n, int64_t *ids)
+{
+	char q[1400], *v, *p;
+	size_t cap = (size_t)n * 24 + 64;
+	int k = 0;
+
+	snprintf(q, sizeof q, "WITH s AS (SELECT theme, approach, district, "
+	    "submitter_org_id, summary, row_number() OVER (ORDER BY id) rn, "
+	    "count(*) OVER () n FROM cases), c AS (INSERT INTO cases (number, "
+	    "theme, approach, district, submitter_org_id, status, summary) "
+	    "SELECT '%s-' || lpad(g::text, 5, '0'), s.theme, s.approach, "
+	    "s.district, s.submitter_org_id, 'in_progress', s.summary FROM "
+	    "generate_series(1, %d) g JOIN s ON s.rn = 1 + (g - 1) %% s.n "
+	    "RETURNING id, submitter_org_id, number), p AS (INSERT INTO persons "
+	    "(case_id, role, name, name_key, birth_date) SELECT c.id, r.role, "
+	    "r.role || ' ' || c.number, r.role || c.number, date '1980-01-01' "
+	    "+ (c.id %% 9000)::int FROM c, (VALUES ('victim'), ('suspect')) "
+	    "r(role)), o AS (INSERT INTO case_involved_orgs (case_id, org_id) "
+	    "SELECT id, submitter_org_id FROM c ON CONFLICT DO NOTHING) "
+	    "SELECT string_agg(id::text, ',' ORDER BY number) FROM c",
+	    tag, n);
+	v = malloc(cap);
+	if (harness_psql_value(&srv, q, v, cap) != 0) {
+		fprintf(stderr, "tafel_bench: creating cases failed\n");
+		exit(1);
+	}
+	for (p = v; k < n && *p != '\0'; k++) {
+		ids[k] = strtoll(p, &p, 10);
+		if (*p == ',')
+			p++;
+	}
+	free(v);
+	if (k != n) {
+		fprintf(stderr, "tafel_bench: %d of %d cases made\n", k, n);
+		exit(1);
+	}
+}
+
+void
 bench_login(struct tclient *c, struct tafeld *t, const char *prefix, int k)
 {
 	char login[64];
@@ -283,6 +322,12 @@ next_event(struct tclient *c)
 		frame_free(m);
 	}
 	return NULL;
+}
+
+int
+bench_pump(struct tclient *c)
+{
+	return pump(c);
 }
 
 int
