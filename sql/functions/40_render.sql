@@ -276,14 +276,12 @@ DECLARE
 	v_keys text[] := '{}';
 	v_vals jsonb[] := '{}';
 	v_ids bigint[];
-	v_cid bigint;
 	v_key text;
 	v_val jsonb;
 	v_kind text;
 	v_arr jsonb;
 	v_el jsonb;
 	a jsonb;
-	b jsonb;
 	v_nom jsonb;
 BEGIN
 	IF p_obj IS NULL THEN
@@ -305,41 +303,9 @@ BEGIN
 	    WHERE tafel_key_kind(k) IS NOT NULL) s
 	WHERE x IS NOT NULL;
 	-- many cases (a snapshot, a list): the access of all of them per
-	-- viewer in one query (62_bulk.sql); an event's one or two: one by one
-	IF coalesce(p_pres_meeting, 0) > 0 AND cardinality(v_ids) >= 16 THEN
-		v_acc := tafel_beamer_access_many(p_pres_meeting, u.id, v_ids);
-	ELSIF coalesce(p_pres_meeting, 0) > 0 THEN
-		FOREACH v_cid IN ARRAY coalesce(v_ids, '{}') LOOP
-			v_acc := v_acc || jsonb_build_object(v_cid::text,
-			    tafel_beamer_access(p_pres_meeting, u.id, v_cid));
-		END LOOP;
-	ELSIF cardinality(v_ids) >= 16 THEN
-		v_acc := tafel_access_many(u.id, v_ids);
-		IF coalesce(p_beamer_meeting, 0) > 0 THEN
-			b := tafel_beamer_access_many(p_beamer_meeting, u.id, v_ids,
-			    v_acc);
-			SELECT coalesce(jsonb_object_agg(t.key, t.value
-			    || jsonb_build_object(
-				'beamer_redacted', b -> t.key ->> 'reason' <> '',
-				'beamer_reason', b -> t.key -> 'beamer_reason')), '{}')
-			INTO v_acc FROM jsonb_each(v_acc) t;
-		END IF;
-	ELSIF cardinality(v_ids) > 0 THEN
-		FOREACH v_cid IN ARRAY v_ids LOOP
-			v_acc := v_acc || jsonb_build_object(v_cid::text,
-			    tafel_access(u.id, v_cid));
-		END LOOP;
-		IF coalesce(p_beamer_meeting, 0) > 0 THEN
-			FOREACH v_cid IN ARRAY v_ids LOOP
-				a := v_acc -> (v_cid::text);
-				b := tafel_beamer_access(p_beamer_meeting, u.id, v_cid, a);
-				v_acc := v_acc || jsonb_build_object(v_cid::text,
-				    a || jsonb_build_object(
-					'beamer_redacted', b ->> 'reason' <> '',
-					'beamer_reason', b -> 'beamer_reason'));
-			END LOOP;
-		END IF;
-	END IF;
+	-- viewer in one query; an event's one or two: one by one
+	-- (tafel_cases_access, 62_bulk.sql)
+	v_acc := tafel_cases_access(u.id, p_pres_meeting, p_beamer_meeting, v_ids);
 
 	FOR v_key, v_val IN SELECT key, value FROM jsonb_each(p_obj) LOOP
 		v_kind := tafel_key_kind(v_key);

@@ -263,12 +263,12 @@ $$;
 -- by element by tafel_render.
 -- ---------------------------------------------------------------------------
 
--- The access of every case of p_ids as tafel_render computes it for its
--- viewer (the same branches): tafel_access, or tafel_beamer_access for the
+-- The access of every case of p_ids for a viewer, as tafel_render and the
+-- snapshot use it: tafel_access, or tafel_beamer_access for the
 -- shared screen of p_pres_meeting, with beamer_redacted/beamer_reason
 -- added for the chair's view of p_beamer_meeting; one JSON object keyed by
 -- case id.
-CREATE OR REPLACE FUNCTION tafel_snapshot_access(p_viewer bigint,
+CREATE OR REPLACE FUNCTION tafel_cases_access(p_viewer bigint,
     p_pres_meeting bigint, p_beamer_meeting bigint, p_ids bigint[])
 RETURNS jsonb LANGUAGE plpgsql STABLE SET search_path = public
 SET plan_cache_mode = force_generic_plan AS $$
@@ -319,7 +319,7 @@ END
 $$;
 
 -- The ActionPoints p_ids (in that order), redacted as tafel_redact_action
--- does with the access p_acc of their cases (tafel_snapshot_access), as a
+-- does with the access p_acc of their cases (tafel_cases_access), as a
 -- JSON array; those whose case has no access entry are left out, and with
 -- p_drop those whose case is not connected.  sent: {case id: ["free_text"]}
 -- for the cases whose descriptions or notes went out
@@ -400,7 +400,7 @@ DECLARE
 	v_open bigint[];
 BEGIN
 	seq := (SELECT coalesce(max(cl.seq), 0) FROM changelog cl);
-	acc := tafel_snapshot_access(p_viewer, p_pres_meeting, p_beamer_meeting,
+	acc := tafel_cases_access(p_viewer, p_pres_meeting, p_beamer_meeting,
 	    v_ids);
 	meeting := tafel_json_meeting(p_meeting_id)::json;
 
@@ -585,7 +585,7 @@ BEGIN
 		open_sent := '{}';
 	ELSE
 		SELECT s.actions, s.sent INTO open_actions, open_sent
-		FROM tafel_snapshot_actions(v_open, tafel_snapshot_access(p_viewer,
+		FROM tafel_snapshot_actions(v_open, tafel_cases_access(p_viewer,
 		    p_pres_meeting, p_beamer_meeting, ARRAY(SELECT a.case_id
 			FROM action_points a WHERE a.id = ANY (v_open))), true) s;
 	END IF;
