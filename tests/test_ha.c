@@ -212,20 +212,30 @@ static long long
 node_local_changes(struct tafeld *t)
 {
 	const char *bin = getenv("TAFELCTL") ? getenv("TAFELCTL") : "tafelctl";
-	char cmd[1024], buf[8192], *p;
-	size_t n;
+	char cmd[1024], *buf, *p;
+	size_t n = 0, cap = 1 << 20;
+	long long v = -1;
 	FILE *f;
 
+	/* the status lists every connection and query: read all of it */
 	snprintf(cmd, sizeof cmd, "'%s' --config /dev/null --data-dir '%s' "
 	    "status --json", bin, t->dir);
 	if ((f = popen(cmd, "r")) == NULL)
 		return -1;
-	n = fread(buf, 1, sizeof buf - 1, f);
+	buf = malloc(cap);
+	assert_non_null(buf);
+	while (n < cap - 1 && !feof(f) && !ferror(f))
+		n += fread(buf + n, 1, cap - 1 - n, f);
 	buf[n] = '\0';
 	pclose(f);
-	if ((p = strstr(buf, "\"local_changes\":")) == NULL)
-		return -1;
-	return atoll(p + strlen("\"local_changes\":"));
+	if ((p = strstr(buf, "\"local_changes\":")) != NULL)
+		v = atoll(p + strlen("\"local_changes\":"));
+	else
+		print_message("tafelctl status --json has no local_changes: "
+		    "%.200s\n", buf);
+	free(buf);
+	assert_true(v >= 0);
+	return v;
 }
 
 /*
@@ -245,7 +255,7 @@ test_two_nodes_once(void **state)
 	char v[64], sql[256], text[64];
 	uint64_t before, last, prev;
 	long long end, local_a;
-	unsigned got, expect;
+	unsigned got, expect, n;
 	int64_t wzt;
 	int i, k;
 
@@ -337,26 +347,33 @@ test_two_nodes_once(void **state)
 		assert_int_equal(got, expect);
 	}
 	/*
-	 * One more write on A, alone: A has read everything before it, so it
-	 * takes the change from the write's answer (its notification then
-	 * starts no read, or the read skips it); each subscriber gets it once.
+	 * More writes on A, one at a time: A has read everything before each,
+	 * so it takes the change from the write's answer (its notification
+	 * then starts no read, or the read skips it); each subscriber gets it
+	 * once.  The notification and the answer leave PostgreSQL at the same
+	 * commit: on a loaded machine the notification's read can still come
+	 * first, so the shortcut must show within a few writes, not each one.
 	 */
-	snprintf(text, sizeof text, "twee knopen alleen");
-	env.idempotency_key = (char *)harness_key();
-	m = tclient_call(&wa, &env, 20000);
-	assert_non_null(m);
-	assert_int_equal(m->body_case, B(ACTION_POINT));
-	frame_free(m);
-	for (i = 0; i < 2; i++) {
-		m = tclient_event(subs[i], 10000);
+	for (n = 0; n < 5 && node_local_changes(&node_a) == local_a; n++) {
+		snprintf(text, sizeof text, "twee knopen alleen %u", n);
+		env.idempotency_key = (char *)harness_key();
+		m = tclient_call(&wa, &env, 20000);
 		assert_non_null(m);
-		assert_true(m->event->seq > last);
+		assert_int_equal(m->body_case, B(ACTION_POINT));
 		frame_free(m);
-		m = tclient_event(subs[i], 500);
-		if (m != NULL)
-			fail_msg("node %c: a second copy, %llu", 'A' + i,
-			    (unsigned long long)m->event->seq);
+		for (i = 0; i < 2; i++) {
+			m = tclient_event(subs[i], 10000);
+			assert_non_null(m);
+			assert_true(m->event->seq > last);
+			frame_free(m);
+			m = tclient_event(subs[i], 500);
+			if (m != NULL)
+				fail_msg("node %c: a second copy, %llu", 'A' + i,
+				    (unsigned long long)m->event->seq);
+		}
 	}
+	print_message("node A took a lone write's change from its answer "
+	    "after %u write(s)\n", n);
 	assert_true(node_local_changes(&node_a) > local_a);
 	tclient_close(&wa);
 	tclient_close(&wb);
