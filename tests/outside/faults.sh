@@ -7,12 +7,7 @@
 set -u
 : "${TAFELD:?}" "${TAFELCTL:?}" "${TAFEL_SOURCE_DIR:?}"
 here=$(cd "$(dirname "$0")" && pwd)
-PY=
-for p in /usr/bin/python3 python3; do
-	if "$p" -c 'import google.protobuf' 2>/dev/null; then PY=$p; break; fi
-done
-[ -n "$PY" ] || { echo "SKIP: python3-protobuf not installed"; exit 77; }
-command -v protoc >/dev/null || { echo "SKIP: protoc (protobuf-compiler) not installed"; exit 77; }
+. "$here/lib.sh"
 args=("$@")
 [ ${#args[@]} -gt 0 ] || args=(--only kill9,pgstop,diskfull,pushlag)
 exec "$PY" "$here/tafel_faults.py" --tafeld "$TAFELD" --tafelctl "$TAFELCTL" \

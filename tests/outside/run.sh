@@ -9,13 +9,7 @@ set -u
 : "${TAFELD:?}" "${TAFELCTL:?}" "${TAFEL_SOURCE_DIR:?}"
 here=$(cd "$(dirname "$0")" && pwd)
 
-# The Python that has Debian's python3-protobuf (a pyenv python3 first in PATH may not).
-PY=
-for p in /usr/bin/python3 python3; do
-	if "$p" -c 'import google.protobuf' 2>/dev/null; then PY=$p; break; fi
-done
-[ -n "$PY" ] || { echo "SKIP: python3-protobuf not installed"; exit 77; }
-command -v protoc >/dev/null || { echo "SKIP: protoc (protobuf-compiler) not installed"; exit 77; }
+. "$here/lib.sh"
 
 dir=$(mktemp -d /tmp/tafel-outside-XXXXXX)
 pid=
