@@ -637,6 +637,21 @@ ring_can_resume(uint64_t from)
 }
 
 /*
+ * Frees a finished setup and its request.  A subscription still pointing
+ * at it forgets it: the request can be gone (the connection is closing, a
+ * client that did not read) while the session, and so the subscription,
+ * is freed only later, from the loop.
+ */
+static void
+setup_release(struct sub_setup *st)
+{
+	if (st->s != NULL && st->s->setup == st)
+		st->s->setup = NULL;
+	req_free(st->r);
+	free(st);
+}
+
+/*
  * Answers resumed: true at st->resume_from and replays the missed changes
  * from the ring.  Also frees st and its request.
  */
@@ -665,8 +680,7 @@ answer_resumed(struct sub_setup *st, struct sub *s)
 		if (!req_gone(st->r))
 			deliver_catch_up(s);
 	}
-	req_free(st->r);
-	free(st);
+	setup_release(st);
 }
 
 static void subscribe_done(void *arg, struct db_result *res);
@@ -758,8 +772,7 @@ resume_check_done(void *arg, struct db_result *res)
 	answer_resumed(st, s);
 	return;
 out:
-	req_free(r);
-	free(st);
+	setup_release(st);
 }
 
 static void
@@ -848,8 +861,7 @@ subscribe_done(void *arg, struct db_result *res)
 out:
 	if (resp != NULL)
 		tafel__subscribe_response__free_unpacked(resp, NULL);
-	req_free(r);
-	free(st);
+	setup_release(st);
 }
 
 void
@@ -924,8 +936,7 @@ release_waiting(void)
 				req_error(st->r, TAFEL__ERROR_CODE__NOT_FOUND,
 				    "the subscription was cancelled before it "
 				    "was ready", NULL);
-			req_free(st->r);
-			free(st);
+			setup_release(st);
 			continue;
 		}
 		sub_setup_go(st);
