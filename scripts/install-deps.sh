@@ -13,6 +13,8 @@ PACKAGES=(
     scdoc debhelper dpkg-dev fakeroot
     # run: the embedded cluster needs the server binaries (initdb, pg_ctl)
     postgresql-15 postgresql-client-15 locales
+    # the client, the server and the tests keep dates in Europe/Amsterdam
+    tzdata
     # test
     libcmocka-dev tmux clang libclang-rt-14-dev poppler-utils
     # test: the independent Python client of tests/outside (protoc --python_out)

@@ -121,7 +121,7 @@ case_with_action_due(struct tclient *pol, const char *what, int64_t *case_id,
 	*case_id = m->case_record->id;
 	frame_free(m);
 
-	strftime(due, sizeof due, "%Y-%m-%d", gmtime(&t));
+	strftime(due, sizeof due, "%Y-%m-%d", localtime(&t));
 	a.case_id = *case_id;
 	a.description = (char *)what;
 	a.owner_org_id = vt_org;

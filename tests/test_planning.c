@@ -24,14 +24,14 @@ login_as(struct tclient *c, const char *user)
 	assert_int_equal(tclient_login(c, &srv, user, "demo"), 0);
 }
 
-/* "YYYY-MM-DD" days from today (UTC date; far enough from midnight). */
+/* "YYYY-MM-DD" days from today (in Europe/Amsterdam: tests/meson.build sets TZ). */
 static void
 date_in(char *buf, size_t len, int days)
 {
 	time_t t = time(NULL) + (time_t)days * 86400;
 	struct tm tm;
 
-	gmtime_r(&t, &tm);
+	localtime_r(&t, &tm);
 	strftime(buf, len, "%Y-%m-%d", &tm);
 }
 
