@@ -752,9 +752,8 @@ resume_check_done(void *arg, struct db_result *res)
 		goto out;
 	}
 	if (res->code != 0) {
-		s->setup = NULL;
 		req_db_error(r, res);
-		sub_drop(r->c, s->topic, s->meeting_id);
+		sub_drop(r->c, s->topic, s->meeting_id);	/* clears st->s */
 		goto out;
 	}
 	if (!ring_can_resume(st->resume_from)) {
@@ -795,9 +794,8 @@ subscribe_done(void *arg, struct db_result *res)
 		goto out;
 	}
 	if (res->code != 0) {
-		s->setup = NULL;
 		req_db_error(r, res);
-		sub_drop(r->c, s->topic, s->meeting_id);
+		sub_drop(r->c, s->topic, s->meeting_id);	/* clears st->s */
 		goto out;
 	}
 	json = PQgetvalue(res->res, 0, 0);
@@ -806,7 +804,6 @@ subscribe_done(void *arg, struct db_result *res)
 	    sizeof err);
 	if (resp == NULL) {
 		log_error("subscribe: snapshot does not parse: %s", err);
-		s->setup = NULL;
 		req_error(r, TAFEL__ERROR_CODE__INTERNAL,
 		    "could not read the snapshot", NULL);
 		sub_drop(r->c, s->topic, s->meeting_id);
