@@ -78,8 +78,10 @@ BEGIN
 		    'scheduled_start');
 	END IF;
 	-- an ad-hoc meeting may have begun already today, not on an earlier day
+	-- (midnight as a timestamp, then placed in Amsterdam: a bare date would
+	-- be read in the session's time zone, an hour off on a UTC server)
 	IF to_timestamp(v_start) < (now() AT TIME ZONE 'Europe/Amsterdam')::date
-	    AT TIME ZONE 'Europe/Amsterdam' THEN
+	    ::timestamp AT TIME ZONE 'Europe/Amsterdam' THEN
 		PERFORM tafel_raise('TF050', 'scheduled_start lies before today '
 		    || '(Europe/Amsterdam)', 'scheduled_start');
 	END IF;
