@@ -247,6 +247,69 @@ BEGIN
 END
 $$;
 
+-- Who a rendering's audit names (tafel_audit_sent): per case of p_sent
+-- with any category, the viewer's organisation, or on the shared screen
+-- of p_pres_meeting every organisation present, the chair's and the
+-- presenter's; numbered in order of case and organisation.
+CREATE OR REPLACE FUNCTION tafel_audit_rows(u users,
+    p_pres_meeting bigint, p_audit_meeting bigint, p_context text,
+    p_sent jsonb)
+RETURNS TABLE (n bigint, org_id bigint, case_id bigint, categories text[],
+    meeting_id bigint, context text)
+LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT row_number() OVER (ORDER BY e.key::bigint, o.org_id), o.org_id,
+	    e.key::bigint, e.cats,
+	    CASE WHEN coalesce(p_pres_meeting, 0) > 0 THEN p_pres_meeting
+		ELSE nullif(p_audit_meeting, 0) END,
+	    CASE WHEN coalesce(p_pres_meeting, 0) > 0 THEN 'beamer'
+		ELSE p_context END
+	FROM (SELECT t.key, tafel_cats_sorted(ARRAY(
+	    SELECT jsonb_array_elements_text(t.value))) AS cats
+	    FROM jsonb_each(coalesce(p_sent, '{}')) t) e
+	CROSS JOIN LATERAL (SELECT u.org_id
+	    WHERE coalesce(p_pres_meeting, 0) = 0
+	    UNION SELECT a2.org_id FROM attendance a2
+	    WHERE coalesce(p_pres_meeting, 0) > 0
+		AND a2.meeting_id = p_pres_meeting AND a2.present
+	    UNION SELECT cu.org_id FROM meetings m
+	    JOIN users cu ON cu.id = m.chair_id
+	    WHERE coalesce(p_pres_meeting, 0) > 0 AND m.id = p_pres_meeting
+	    UNION SELECT u.org_id WHERE coalesce(p_pres_meeting, 0) > 0) o
+	WHERE cardinality(e.cats) > 0
+$$;
+
+-- The audit of a rendering for u that sent p_sent ({case id: [categories]}),
+-- written by tafel_render and the snapshot: one row per case with any
+-- category, for the user's organisation, or on the shared screen of
+-- p_pres_meeting for every organisation present there; in order of case
+-- and organisation.  One
+-- INSERT, or, while the push collects, tafel_audit_add_many's pending list.
+CREATE OR REPLACE FUNCTION tafel_audit_sent(u users, p_pres_meeting bigint,
+    p_audit_meeting bigint, p_context text, p_sent jsonb)
+RETURNS void LANGUAGE plpgsql SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+	IF p_sent IS NULL OR p_sent = '{}'::jsonb THEN
+		RETURN;
+	END IF;
+	IF current_setting('tafel.audit_collect', true) = 'on' THEN
+		PERFORM tafel_audit_add_many(u.id, (SELECT jsonb_agg(
+		    jsonb_build_object('org_id', x.org_id, 'case_id', x.case_id,
+			'categories', to_jsonb(x.categories),
+			'meeting_id', x.meeting_id, 'context', x.context) ORDER BY x.n)
+		    FROM tafel_audit_rows(u, p_pres_meeting,
+			p_audit_meeting, p_context, p_sent) x));
+		RETURN;
+	END IF;
+	INSERT INTO audit_log (user_id, org_id, case_id, categories,
+	    meeting_id, context)
+	SELECT u.id, x.org_id, x.case_id, x.categories, x.meeting_id, x.context
+	FROM tafel_audit_rows(u, p_pres_meeting, p_audit_meeting,
+	    p_context, p_sent) x
+	ORDER BY x.n;
+END
+$$;
+
 -- Renders an Event-shaped object (keys among meeting, attendance,
 -- agenda_items, case, person, action_point, actions, and for the reads
 -- cases and history) for one viewer, and writes the audit rows.
@@ -468,29 +531,8 @@ BEGIN
 	-- the audit: one row per case that got any personal data (on the
 	-- shared screen: per organisation present), all in one statement
 	IF p_context IS NOT NULL THEN
-		PERFORM tafel_audit_add_many(u.id, (SELECT jsonb_agg(
-		    jsonb_build_object('org_id', o.org_id, 'case_id', e.key::bigint,
-			'categories', to_jsonb(e.cats), 'meeting_id', CASE
-			    WHEN coalesce(p_pres_meeting, 0) > 0 THEN p_pres_meeting
-			    ELSE nullif(p_audit_meeting, 0) END,
-			'context', CASE WHEN coalesce(p_pres_meeting, 0) > 0
-			    THEN 'beamer' ELSE p_context END)
-		    ORDER BY e.key::bigint, o.org_id)
-		    FROM (SELECT t.key, tafel_cats_sorted(ARRAY(
-			SELECT jsonb_array_elements_text(t.value))) AS cats
-			FROM jsonb_each(v_sent) t) e
-		    CROSS JOIN LATERAL (SELECT u.org_id
-			WHERE coalesce(p_pres_meeting, 0) = 0
-			UNION SELECT a2.org_id FROM attendance a2
-			WHERE coalesce(p_pres_meeting, 0) > 0
-			    AND a2.meeting_id = p_pres_meeting AND a2.present
-			UNION SELECT cu.org_id FROM meetings m
-			JOIN users cu ON cu.id = m.chair_id
-			WHERE coalesce(p_pres_meeting, 0) > 0
-			    AND m.id = p_pres_meeting
-			UNION SELECT u.org_id
-			WHERE coalesce(p_pres_meeting, 0) > 0) o
-		    WHERE cardinality(e.cats) > 0));
+		PERFORM tafel_audit_sent(u, p_pres_meeting, p_audit_meeting,
+		    p_context, v_sent);
 	END IF;
 	SELECT coalesce(jsonb_object_agg(k, v), '{}') INTO v_out
 	FROM unnest(v_keys, v_vals) AS t(k, v);
