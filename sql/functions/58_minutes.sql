@@ -159,17 +159,25 @@ $$;
 -- meeting's series, still open, whose case is not on this meeting's agenda
 -- (those on the agenda come with their case, as every action point of an
 -- agenda case does).  The standing item "openstaande afspraken".
+CREATE OR REPLACE FUNCTION tafel_carried_over_ids(p_meeting_id bigint)
+RETURNS bigint[] LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT ARRAY(SELECT ap.id
+	    FROM meetings m
+	    JOIN meetings em ON em.series_id = m.series_id AND em.id <> m.id
+		AND em.scheduled_start < m.scheduled_start
+	    JOIN action_points ap ON ap.meeting_id = em.id AND ap.state = 'open'
+	    WHERE m.id = p_meeting_id
+		AND NOT EXISTS (SELECT 1 FROM agenda_items ai
+		    WHERE ai.meeting_id = m.id AND ai.case_id = ap.case_id)
+	    ORDER BY ap.due_date, ap.id)
+$$;
+
+-- The same as ActionPoints, unredacted.
 CREATE OR REPLACE FUNCTION tafel_json_carried_over(p_meeting_id bigint)
 RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
-	SELECT coalesce(jsonb_agg(tafel_json_action(ap.id)
-	    ORDER BY ap.due_date, ap.id), '[]'::jsonb)
-	FROM meetings m
-	JOIN meetings em ON em.series_id = m.series_id AND em.id <> m.id
-	    AND em.scheduled_start < m.scheduled_start
-	JOIN action_points ap ON ap.meeting_id = em.id AND ap.state = 'open'
-	WHERE m.id = p_meeting_id
-	    AND NOT EXISTS (SELECT 1 FROM agenda_items ai
-		WHERE ai.meeting_id = m.id AND ai.case_id = ap.case_id)
+	SELECT coalesce(jsonb_agg(tafel_json_action(x) ORDER BY n), '[]'::jsonb)
+	FROM unnest(tafel_carried_over_ids(p_meeting_id)) WITH ORDINALITY
+	    AS t(x, n)
 $$;
 
 -- The meetings of the meeting's series scheduled before it: their action

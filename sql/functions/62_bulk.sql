@@ -26,15 +26,7 @@ BEGIN
 	-- tafel_case_has_earlier (15_intake_base.sql) for all of them at once,
 	-- driven by the cases' own persons
 	RETURN (WITH earlier AS (
-			SELECT DISTINCT p.case_id FROM persons p
-			JOIN persons o ON o.name_key = p.name_key
-			    AND o.birth_date = p.birth_date AND o.case_id <> p.case_id
-			JOIN cases oc ON oc.id = o.case_id
-			WHERE p.case_id = ANY (p_ids) AND p.birth_date IS NOT NULL
-			    AND p.name_key <> '' AND oc.anonymised_at IS NULL
-			    AND (oc.closed_at IS NULL
-				OR oc.created_at >= now() - interval '12 months'
-				OR oc.closed_at >= now() - interval '12 months'))
+			SELECT e AS case_id FROM tafel_cases_with_earlier(p_ids) e)
 		SELECT coalesce(jsonb_agg(jsonb_build_object(
 		    'id', c.id,
 		    'number', c.number,
@@ -446,16 +438,7 @@ BEGIN
 		    coalesce(t.value ->> 'beamer_reason', '') AS brr
 		FROM jsonb_each(acc) t),
 	earlier AS (
-		-- tafel_case_has_earlier (15_intake_base.sql) of all at once
-		SELECT DISTINCT p.case_id FROM persons p
-		JOIN persons o ON o.name_key = p.name_key
-		    AND o.birth_date = p.birth_date AND o.case_id <> p.case_id
-		JOIN cases oc ON oc.id = o.case_id
-		WHERE p.case_id = ANY (v_ids) AND p.birth_date IS NOT NULL
-		    AND p.name_key <> '' AND oc.anonymised_at IS NULL
-		    AND (oc.closed_at IS NULL
-			OR oc.created_at >= now() - interval '12 months'
-			OR oc.closed_at >= now() - interval '12 months')),
+		SELECT e AS case_id FROM tafel_cases_with_earlier(v_ids) e),
 	ps AS (
 		-- tafel_redact_person of each person
 		SELECT p.case_id, json_agg(j ORDER BY p.id) AS persons,
@@ -572,14 +555,7 @@ BEGIN
 	-- the standing item "openstaande afspraken" (tafel_json_carried_over),
 	-- rendered as tafel_render renders it with p_drop: what the viewer
 	-- has no connection to is left out
-	v_open := ARRAY(SELECT ap.id FROM meetings m
-	    JOIN meetings em ON em.series_id = m.series_id AND em.id <> m.id
-		AND em.scheduled_start < m.scheduled_start
-	    JOIN action_points ap ON ap.meeting_id = em.id AND ap.state = 'open'
-	    WHERE m.id = p_meeting_id
-		AND NOT EXISTS (SELECT 1 FROM agenda_items ai
-		    WHERE ai.meeting_id = m.id AND ai.case_id = ap.case_id)
-	    ORDER BY ap.due_date, ap.id);
+	v_open := tafel_carried_over_ids(p_meeting_id);
 	IF cardinality(v_open) = 0 THEN
 		open_actions := '[]'::json;
 		open_sent := '{}';
