@@ -142,6 +142,17 @@ class Server:
             time.sleep(0.3)
 
 
+    def start_demo_follower(self):
+        """Starts tafeld with demo data and logs in the chair following the
+        case list (the chair is a process manager: new signals reach it)."""
+        self.start()
+        self.ctl("demo-data")
+        sub = self.login()
+        r = sub.request("subscribe", pb.SubscribeRequest(topic=pb.TOPIC_CASE_LIST))
+        expect(r.WhichOneof("body") == "subscribed", "subscribe %s" % r)
+        return sub
+
+
 def case_request(marker):
     req = pb.CreateCaseRequest(theme="domestic_violence", district="Enschede-Noord",
                                summary=marker, reason="fault injection")
@@ -236,11 +247,7 @@ def s_kill9():
     applied once, a retry of an acknowledged one gets the same record."""
     srv = Server()
     try:
-        srv.start()
-        srv.ctl("demo-data")
-        sub = srv.login()
-        r = sub.request("subscribe", pb.SubscribeRequest(topic=pb.TOPIC_CASE_LIST))
-        expect(r.WhichOneof("body") == "subscribed", "subscribe %s" % r)
+        sub = srv.start_demo_follower()
         c = srv.login()
         wr = Writer(srv, "k9-%d" % os.getpid(), total=10**6, depth=8)
         t = threading.Thread(target=wr.run, args=(c,))
@@ -312,6 +319,28 @@ def s_kill9():
         srv.cleanup()
 
 
+def postmaster_pid(data):
+    """The pid in the cluster's postmaster.pid, or 0."""
+    try:
+        with open(os.path.join(data, "postmaster.pid")) as f:
+            return int(f.readline().strip() or 0)
+    except (OSError, ValueError):
+        return 0
+
+
+def process_gone(pid, within):
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:  # gone, or exited and not yet reaped by tafeld (a zombie)
+            with open("/proc/%d/stat" % pid) as f:
+                if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    return True
+        except OSError:
+            return True
+        time.sleep(0.02)
+    return False
+
+
 def pg_ctl():
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
     expect(found, "no pg_ctl")
@@ -332,11 +361,7 @@ def s_pgstop():
     subscription carries events again afterwards."""
     srv = Server()
     try:
-        srv.start()
-        srv.ctl("demo-data")
-        sub = srv.login()
-        r = sub.request("subscribe", pb.SubscribeRequest(topic=pb.TOPIC_CASE_LIST))
-        expect(r.WhichOneof("body") == "subscribed", "subscribe %s" % r)
+        sub = srv.start_demo_follower()
         writers = []
         threads = []
         for i in range(3):
@@ -355,15 +380,21 @@ def s_pgstop():
                 time.sleep(0.01)
             t_stop = t_stop or time.monotonic()
             t_ctl = time.monotonic()
+            data = os.path.join(srv.dir, "pg", "data")
             for _ in range(50):  # the cluster may still be starting up after the last stop
-                pr = subprocess.run(as_user([pg_ctl(), "-D", os.path.join(srv.dir, "pg", "data"),
-                                             "stop", "-m", mode]), capture_output=True, text=True)
-                if pr.returncode == 0:
+                pid = postmaster_pid(data)
+                # --no-wait: tafeld starts a new postmaster within a fraction of
+                # a second, and pg_ctl's own wait (for the pid file to go) would
+                # then last its whole timeout; wait for this postmaster instead
+                pr = subprocess.run(as_user([pg_ctl(), "-D", data, "stop", "-m", mode,
+                                             "--no-wait"]), capture_output=True, text=True)
+                if pr.returncode == 0 and pid:
                     break
                 say("pgstop: pg_ctl stop -m %s: %s" % (mode, (pr.stdout + pr.stderr).strip().splitlines()[-1:]))
                 time.sleep(0.2)
             expect(pr.returncode == 0, "pg_ctl stop -m %s: %s %s" % (mode, pr.stdout, pr.stderr))
-            say("pgstop: PostgreSQL stopped (-m %s) at %d acknowledged writes; pg_ctl returned after %.1f s, "
+            expect(process_gone(pid, 30), "postmaster %d still runs 30 s after stop -m %s" % (pid, mode))
+            say("pgstop: PostgreSQL stopped (-m %s) at %d acknowledged writes; its postmaster ended after %.1f s, "
                 "at %d" % (mode, at, time.monotonic() - t_ctl, sum(len(x.acked) for x in writers)))
             at = sum(len(x.acked) for x in writers) + 60  # the next stop once writes flow again
             # A ping is answered without the database.
@@ -569,11 +600,7 @@ def s_diskfull():
         return
     srv = Server(d)
     try:
-        srv.start()
-        srv.ctl("demo-data")
-        sub = srv.login()  # the chair: process manager, so a new signal reaches its case list
-        r = sub.request("subscribe", pb.SubscribeRequest(topic=pb.TOPIC_CASE_LIST))
-        expect(r.WhichOneof("body") == "subscribed", "subscribe %s" % r)
+        sub = srv.start_demo_follower()
         c = srv.login()
         fill(os.path.join(d, "fill"))
         import random
@@ -648,11 +675,7 @@ def s_pushlag():
     stream ends.  Lags in milliseconds are printed."""
     srv = Server(extra=["--set", "rate_session=1000", "--set", "rate_burst=1000"])
     try:
-        srv.start()
-        srv.ctl("demo-data")
-        sub = srv.login()
-        r = sub.request("subscribe", pb.SubscribeRequest(topic=pb.TOPIC_CASE_LIST))
-        expect(r.WhichOneof("body") == "subscribed", "subscribe %s" % r)
+        sub = srv.start_demo_follower()
         arrived = {}
 
         def listen():
