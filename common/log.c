@@ -8,6 +8,9 @@
 #include <string.h>
 #include <time.h>
 
+/* One message at most (longer ones are cut). */
+#define LOG_LINE_MAX 4096
+
 static enum log_level log_level = LOG_LVL_INFO;
 static const char *log_prefix = "tafel";
 
@@ -17,6 +20,20 @@ static struct {
 	struct log_recent ring[LOG_RECENT_MAX];
 	size_t next, count;
 } recent = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/*
+ * Control characters of the text become '?': messages quote what peers
+ * sent (a Hello's software name, addresses, database errors), and a line
+ * feed or an escape sequence in it must neither forge log lines nor drive
+ * the administrator's terminal.
+ */
+static void
+log_defang(char *text)
+{
+	for (; *text != '\0'; text++)
+		if ((unsigned char)*text < 0x20 || *text == 0x7f)
+			*text = '?';
+}
 
 static void __attribute__((format(printf, 3, 0)))
 recent_add(enum log_level lvl, time_t at, const char *fmt, va_list ap,
@@ -33,6 +50,7 @@ recent_add(enum log_level lvl, time_t at, const char *fmt, va_list ap,
 	n = strlen(e->text);
 	if (suffix != NULL && n < sizeof e->text)
 		snprintf(e->text + n, sizeof e->text - n, ": %s", suffix);
+	log_defang(e->text);
 	recent.next = (recent.next + 1) % LOG_RECENT_MAX;
 	if (recent.count < LOG_RECENT_MAX)
 		recent.count++;
@@ -76,9 +94,10 @@ static void __attribute__((format(printf, 2, 0)))
 log_vwrite(enum log_level lvl, const char *fmt, va_list ap, const char *suffix)
 {
 	static const char *const names[] = { "DEBUG", "INFO", "WARN", "ERROR" };
-	char ts[32];
+	char ts[32], text[LOG_LINE_MAX];
 	time_t now = time(NULL);
 	struct tm tm;
+	size_t n;
 
 	if (lvl >= LOG_LVL_WARN) {
 		va_list copy;
@@ -91,13 +110,12 @@ log_vwrite(enum log_level lvl, const char *fmt, va_list ap, const char *suffix)
 		return;
 	gmtime_r(&now, &tm);
 	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	flockfile(stderr);
-	fprintf(stderr, "%s %s %s: ", ts, log_prefix, names[lvl]);
-	vfprintf(stderr, fmt, ap);
-	if (suffix != NULL)
-		fprintf(stderr, ": %s", suffix);
-	fputc('\n', stderr);
-	funlockfile(stderr);
+	vsnprintf(text, sizeof text, fmt, ap);
+	n = strlen(text);
+	if (suffix != NULL && n < sizeof text)
+		snprintf(text + n, sizeof text - n, ": %s", suffix);
+	log_defang(text);
+	fprintf(stderr, "%s %s %s: %s\n", ts, log_prefix, names[lvl], text);
 }
 
 #define LOG_FN(name, lvl)                        \
