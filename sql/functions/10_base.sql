@@ -193,22 +193,25 @@ $$;
 
 -- Chair of this meeting, or an administrator.
 CREATE OR REPLACE FUNCTION tafel_may_chair(u users, m meetings)
-RETURNS boolean LANGUAGE sql IMMUTABLE SET search_path = public AS $$
+RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
 	SELECT 'admin' = ANY (u.roles) OR m.chair_id = u.id
 $$;
 
 -- May see (subscribe to, list) a meeting: admin, its chair, a member
 -- organisation of its series, or an organisation attending it.
 CREATE OR REPLACE FUNCTION tafel_may_see_meeting(u users, p_meeting_id bigint)
-RETURNS boolean LANGUAGE sql STABLE SET search_path = public AS $$
-	SELECT 'admin' = ANY (u.roles) OR EXISTS (
+RETURNS boolean LANGUAGE plpgsql STABLE SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+	RETURN (SELECT 'admin' = ANY (u.roles) OR EXISTS (
 		SELECT 1 FROM meetings m
 		WHERE m.id = p_meeting_id AND (m.chair_id = u.id
 		    OR EXISTS (SELECT 1 FROM series_members sm
 			WHERE sm.series_id = m.series_id AND sm.org_id = u.org_id)
 		    OR EXISTS (SELECT 1 FROM attendance a
 			WHERE a.meeting_id = m.id
-			AND (a.org_id = u.org_id OR a.user_id = u.id))))
+			AND (a.org_id = u.org_id OR a.user_id = u.id)))));
+END
 $$;
 
 -- May edit a case (its fields and persons): admin, a chair (process

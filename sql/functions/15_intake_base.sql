@@ -75,11 +75,14 @@ $$;
 
 CREATE OR REPLACE FUNCTION tafel_is_process_manager(p_user_id bigint,
     p_case_id bigint)
-RETURNS boolean LANGUAGE sql STABLE SET search_path = public AS $$
-	SELECT EXISTS (SELECT 1 FROM cases c
+RETURNS boolean LANGUAGE plpgsql STABLE SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+	RETURN (SELECT EXISTS (SELECT 1 FROM cases c
 	    JOIN process_managers pm ON pm.district = c.district
 		AND (pm.theme = '' OR pm.theme = c.theme)
-	    WHERE c.id = p_case_id AND pm.user_id = p_user_id)
+	    WHERE c.id = p_case_id AND pm.user_id = p_user_id));
+END
 $$;
 
 -- A case counts for the earlier-cases match when it is not closed, or was

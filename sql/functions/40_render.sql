@@ -256,7 +256,10 @@ CREATE OR REPLACE FUNCTION tafel_audit_rows(u users,
     p_sent jsonb)
 RETURNS TABLE (n bigint, org_id bigint, case_id bigint, categories text[],
     meeting_id bigint, context text)
-LANGUAGE sql STABLE SET search_path = public AS $$
+LANGUAGE plpgsql STABLE SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+	RETURN QUERY
 	SELECT row_number() OVER (ORDER BY e.key::bigint, o.org_id), o.org_id,
 	    e.key::bigint, e.cats,
 	    CASE WHEN coalesce(p_pres_meeting, 0) > 0 THEN p_pres_meeting
@@ -275,7 +278,8 @@ LANGUAGE sql STABLE SET search_path = public AS $$
 	    JOIN users cu ON cu.id = m.chair_id
 	    WHERE coalesce(p_pres_meeting, 0) > 0 AND m.id = p_pres_meeting
 	    UNION SELECT u.org_id WHERE coalesce(p_pres_meeting, 0) > 0) o
-	WHERE cardinality(e.cats) > 0
+	WHERE cardinality(e.cats) > 0;
+END
 $$;
 
 -- The audit of a rendering for u that sent p_sent ({case id: [categories]}),

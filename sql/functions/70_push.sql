@@ -167,7 +167,10 @@ $$;
 CREATE OR REPLACE FUNCTION tafel_viewer_classes(p_viewers jsonb,
     p_personal boolean)
 RETURNS TABLE (idx int, user_id bigint, pres bigint, ctx bigint, class text)
-LANGUAGE sql STABLE SET search_path = public AS $$
+LANGUAGE plpgsql STABLE SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+	RETURN QUERY
 	SELECT (v.n - 1)::int, v.uid, v.pres, v.ctx,
 	    CASE WHEN p_personal OR u.id IS NULL OR u.disabled OR v.pres <> 0
 		OR 'admin' = ANY (u.roles)
@@ -187,7 +190,8 @@ LANGUAGE sql STABLE SET search_path = public AS $$
 		THEN p_viewers ELSE '[]' END) WITH ORDINALITY AS t(e, n)
 	    -- read each field once, not once per reference
 	    OFFSET 0) v
-	LEFT JOIN users u ON u.id = v.uid
+	LEFT JOIN users u ON u.id = v.uid;
+END
 $$;
 
 -- Turns the collected audit entries of the push into disclosures in one
@@ -252,24 +256,97 @@ RETURNS void LANGUAGE sql SET search_path = public AS $$
 	    categories = tafel_cats_sorted(d.categories || excluded.categories)
 $$;
 
+-- What the rendering of a change for u depends on, when u's class is an
+-- organisation's ('o:...', tafel_viewer_classes: no chair, admin, process
+-- manager or guest, not a shared screen) and the payload holds only keys
+-- that tafel_render decides from the access to their cases and from who
+-- may see the meeting (no nominations, proposals, info rounds or person
+-- links, whose rules name the person): u's roles, whether u may see each
+-- meeting the payload names, and u's access to each case of the payload.
+-- The access names u's organisation ('org': its own action points and
+-- contributions are shown in full even without free_text / case_summary);
+-- it is kept only where that can matter (the access lacks one of the two
+-- and the payload has an action point or contribution of that
+-- organisation), else set to 0, which renders the same.  Two classes with the same key get the same
+-- bytes, and the same audit entries but for the organisation.  NULL: not
+-- shareable.
+CREATE OR REPLACE FUNCTION tafel_render_share_key(u users, p_payload jsonb)
+RETURNS text LANGUAGE plpgsql STABLE SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
+DECLARE
+	v_ids bigint[];
+	v_owners bigint[];
+	v_see jsonb;
+	v_acc jsonb;
+BEGIN
+	IF u.id IS NULL OR u.disabled OR p_payload ?| ARRAY['nomination',
+	    'nominations', 'proposal', 'info_round', 'info_rounds',
+	    'person_link', 'links', 'inbox_entry'] THEN
+		RETURN NULL;
+	END IF;
+	-- the cases as tafel_render finds them, and the owners of action
+	-- points and contributions
+	SELECT array_agg(DISTINCT tafel_obj_case(tafel_key_kind(t.k), e))
+		FILTER (WHERE tafel_obj_case(tafel_key_kind(t.k), e) IS NOT NULL),
+	    array_agg(DISTINCT CASE tafel_key_kind(t.k)
+		WHEN 'action' THEN e ->> 'owner_org_id'
+		WHEN 'contribution' THEN e ->> 'org_id' END::bigint)
+		FILTER (WHERE tafel_key_kind(t.k) IN ('action', 'contribution'))
+	INTO v_ids, v_owners
+	FROM jsonb_each(p_payload) AS t(k, v)
+	CROSS JOIN LATERAL jsonb_array_elements(CASE
+	    WHEN jsonb_typeof(t.v) = 'array' THEN t.v
+	    WHEN jsonb_typeof(t.v) = 'object' THEN jsonb_build_array(t.v)
+	    ELSE '[]' END) e
+	WHERE tafel_key_kind(t.k) IS NOT NULL;
+	-- who may see the meeting, as tafel_render asks it per key
+	SELECT coalesce(jsonb_object_agg(t.k, tafel_may_see_meeting(u,
+	    CASE WHEN t.k = 'agenda_published' THEN (t.v ->> 'meeting_id')::bigint
+		ELSE coalesce((t.v ->> 'meeting_id')::bigint,
+		    (t.v ->> 'id')::bigint) END)), '{}')
+	INTO v_see
+	FROM jsonb_each(p_payload) AS t(k, v)
+	WHERE t.k IN ('meeting', 'attendance', 'agenda_published');
+	SELECT coalesce(jsonb_object_agg(t.key, CASE
+	    WHEN t.value -> 'cats' ?& ARRAY['free_text', 'case_summary']
+		OR NOT u.org_id = ANY (coalesce(v_owners, '{}'))
+	    THEN t.value || '{"org": 0}'::jsonb ELSE t.value END), '{}')
+	INTO v_acc
+	FROM jsonb_each(tafel_cases_access(u.id, 0, 0, v_ids)) t;
+	RETURN jsonb_build_array(to_jsonb(u.roles), v_see, v_acc)::text;
+END
+$$;
+
 -- One change rendered for each viewer of p_viewers, a JSON array of
 -- {"user_id": N, "presentation_meeting": M, "meeting_id": K}
 -- (M: 0, or the meeting whose shared screen this is; K, optional: the
 -- meeting the session is subscribed to, for the chair's beamer_* fields).
 -- idx is the 0-based index in the array; event is NULL when that viewer
--- may not see the change.  Rendered once per class (tafel_viewer_classes);
--- the audit entries of the class's first viewer are collected
--- (tafel_audit_add_many) and written for every member of every class as
--- disclosures in one statement (tafel_audit_disclose_classes).
+-- may not see the change.  Rendered once per class (tafel_viewer_classes),
+-- and once for all organisations' classes with the same share key
+-- (tafel_render_share_key); the audit entries of the class's first viewer
+-- are collected (tafel_audit_add_many; a class that shares another's
+-- rendering takes its entries with its own organisation) and written for
+-- every member of every class as disclosures in one statement
+-- (tafel_audit_disclose_classes).  tafel.push_renders (local to the
+-- transaction) tells how many renderings it took.
 CREATE OR REPLACE FUNCTION tafel_events_for(p_seq bigint, p_viewers jsonb)
 RETURNS TABLE (idx int, event jsonb)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public
 SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
 	c changelog;
+	u users;
 	v_payload jsonb;
 	v_event jsonb;
 	v_got jsonb;
+	v_key text;
+	v_at int;
+	-- the renderings shared between classes: key, event, audit entries
+	v_skeys text[] := '{}';
+	v_sevents jsonb[] := '{}';
+	v_sgot jsonb[] := '{}';
+	v_renders int := 0;
 	-- the audit entries of each class that got any, and its members
 	v_entries jsonb[] := '{}';
 	v_class int[] := '{}';
@@ -285,17 +362,40 @@ BEGIN
 	FOR r IN SELECT array_agg(vc.idx ORDER BY vc.idx) AS idxs,
 	    array_agg(vc.user_id ORDER BY vc.idx) AS uids,
 	    (array_agg(vc.pres ORDER BY vc.idx))[1] AS pres,
-	    (array_agg(vc.ctx ORDER BY vc.idx))[1] AS ctx
+	    (array_agg(vc.ctx ORDER BY vc.idx))[1] AS ctx,
+	    vc.class AS class
 	    -- rendered per viewer: what depends on the user, not only on
 	    -- the organisation (an inbox entry's sent_by_me)
 	    FROM tafel_viewer_classes(p_viewers, v_payload ?| ARRAY[
 		'nomination', 'nominations', 'person_link', 'links',
 		'inbox_entry']) vc
 	    GROUP BY vc.class ORDER BY min(vc.idx) LOOP
-		PERFORM set_config('tafel.audit_pending', '[]', true);
-		v_event := tafel_event_render(c, v_payload, r.uids[1], r.pres,
-		    r.ctx);
-		v_got := current_setting('tafel.audit_pending')::jsonb;
+		v_key := NULL;
+		v_at := NULL;
+		IF r.class LIKE 'o:%' THEN
+			SELECT * INTO u FROM users WHERE id = r.uids[1];
+			v_key := tafel_render_share_key(u, v_payload);
+			v_at := array_position(v_skeys, v_key);
+		END IF;
+		IF v_at IS NOT NULL THEN
+			v_event := v_sevents[v_at];
+			-- the same entries, for this class's organisation
+			SELECT coalesce(jsonb_agg(e || jsonb_build_object('org_id',
+			    u.org_id) ORDER BY i), '[]') INTO v_got
+			FROM jsonb_array_elements(v_sgot[v_at])
+			    WITH ORDINALITY AS t(e, i);
+		ELSE
+			PERFORM set_config('tafel.audit_pending', '[]', true);
+			v_event := tafel_event_render(c, v_payload, r.uids[1], r.pres,
+			    r.ctx);
+			v_renders := v_renders + 1;
+			v_got := current_setting('tafel.audit_pending')::jsonb;
+			IF v_key IS NOT NULL THEN
+				v_skeys := v_skeys || v_key;
+				v_sevents := v_sevents || v_event;
+				v_sgot := v_sgot || v_got;
+			END IF;
+		END IF;
 		IF jsonb_array_length(v_got) > 0 THEN
 			v_entries := array_append(v_entries, v_got);
 			v_class := v_class || array_fill(cardinality(v_entries),
@@ -306,6 +406,7 @@ BEGIN
 	END LOOP;
 	PERFORM set_config('tafel.audit_collect', '', true);
 	PERFORM set_config('tafel.audit_pending', '', true);
+	PERFORM set_config('tafel.push_renders', v_renders::text, true);
 	IF cardinality(v_entries) > 0 THEN
 		PERFORM tafel_audit_disclose_classes(v_entries, v_class, v_uids);
 	END IF;

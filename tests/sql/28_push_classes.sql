@@ -7,8 +7,10 @@
 -- disclosures (keys, categories, counts) as the per-viewer audit entries
 -- of all those renders written with tafel_audit_disclose; over the demo
 -- log's changes and an item made current (case and action points in the
--- payload).  tafel_viewer_arg reads an id as tafel_arg_id does (value or
--- error), and the new helpers are internal.
+-- payload).  Organisations' classes with the same access share one
+-- rendering (tafel_render_share_key), but not where an organisation's own
+-- contribution is shown to it alone.  tafel_viewer_arg reads an id as
+-- tafel_arg_id does (value or error), and the new helpers are internal.
 
 -- the per-viewer reference: each viewer rendered alone; its audit entries
 -- collected into t28_ref_audit with the viewer and the change
@@ -51,6 +53,9 @@ CREATE TEMP TABLE t28_d (way text, user_id bigint, case_id bigint, day date,
     count bigint);
 GRANT SELECT ON t28_seqs TO tafel_app;
 GRANT INSERT ON t28_ev TO tafel_app;
+-- how many renderings each push took (tafel.push_renders)
+CREATE TEMP TABLE t28_renders (seq bigint, renders int);
+GRANT INSERT ON t28_renders TO tafel_app;
 
 DO $$
 DECLARE
@@ -63,7 +68,8 @@ BEGIN
 	ASSERT NOT EXISTS (SELECT 1 FROM unnest(ARRAY[
 	    'tafel_audit_disclose_classes(jsonb[],int[],bigint[])',
 	    'tafel_viewer_arg(jsonb,text)', 'tafel_viewer_classes(jsonb,boolean)',
-	    'tafel_event_render(changelog,jsonb,bigint,bigint,bigint)'])
+	    'tafel_event_render(changelog,jsonb,bigint,bigint,bigint)',
+	    'tafel_render_share_key(users,jsonb)'])
 	    f WHERE has_function_privilege('tafel_app', f, 'EXECUTE'));
 
 	-- tafel_viewer_arg = tafel_arg_id: the same value, or the same error
@@ -119,6 +125,23 @@ BEGIN
 	PERFORM test_write('politie', 'update_case', tafel_json_case((SELECT
 	    case_id FROM agenda_items WHERE meeting_id = v_m.id
 	    ORDER BY position LIMIT 1)) || '{"district": "Test 28"}');
+	-- a second housing corporation with the same access to the case as
+	-- the demo's (person names and free text, no case summary): the two
+	-- share renderings (tafel_render_share_key) except where the first's
+	-- own contribution and action point are shown to it in full
+	INSERT INTO organisations (name, kind, covenant_signed, covenant_since)
+	VALUES ('Test 28 woningcorporatie', 'housing', true, current_date);
+	INSERT INTO users (login, display_name, org_id, password_hash, roles)
+	VALUES ('t28woning', 'Test 28 Woning', test_org('Test 28 woningcorporatie'),
+	    'x', '{member}');
+	INSERT INTO case_involved_orgs (case_id, org_id)
+	SELECT ai.case_id, test_org('Test 28 woningcorporatie')
+	FROM agenda_items ai WHERE ai.meeting_id = v_m.id ORDER BY ai.position
+	LIMIT 1;
+	PERFORM test_write('woningcorporatie', 'add_contribution',
+	    jsonb_build_object('case_id', (SELECT case_id FROM agenda_items
+		WHERE meeting_id = v_m.id ORDER BY position LIMIT 1),
+		'facts', 'Test 28: huurachterstand'));
 	PERFORM test_write((SELECT login FROM users WHERE id = v_m.chair_id),
 	    'set_current_item', jsonb_build_object('meeting_id', v_m.id,
 		'item_id', (SELECT id FROM agenda_items WHERE meeting_id = v_m.id
@@ -152,6 +175,8 @@ BEGIN
 	FOR s IN SELECT * FROM t28_seqs ORDER BY seq LOOP
 		INSERT INTO t28_ev SELECT s.seq, e.idx, 'class', e.event::text
 		FROM tafel_events_for(s.seq, s.viewers) e;
+		INSERT INTO t28_renders VALUES (s.seq,
+		    current_setting('tafel.push_renders')::int);
 	END LOOP;
 END
 $$;
@@ -228,5 +253,36 @@ BEGIN
 	-- a shared screen's disclosures (per organisation present) are among them
 	ASSERT EXISTS (SELECT 1 FROM t28_d WHERE way = 'class'
 	    AND context = 'beamer');
+
+	-- organisations' classes with the same access shared renderings: fewer
+	-- renderings than classes, for the item made current among others
+	ASSERT (SELECT sum(r.renders) FROM t28_renders r)
+	    < (SELECT sum((SELECT count(DISTINCT vc.class)
+		FROM tafel_viewer_classes(s.viewers, false) vc)) FROM t28_seqs s),
+	    'no rendering was shared';
+	ASSERT EXISTS (SELECT 1 FROM t28_renders r JOIN changelog c USING (seq)
+	    WHERE c.payload ? 'agenda_items' AND r.renders < (SELECT
+		count(DISTINCT vc.class) FROM t28_seqs s,
+		tafel_viewer_classes(s.viewers, false) vc WHERE s.seq = r.seq)),
+	    'the item made current was rendered once per class';
+	-- ... but not between the two housing corporations where one's own
+	-- contribution is shown to it in full: the other gets it redacted
+	SELECT string_agg(format('%s: %s', u.login, e.ev), '; ') INTO v_bad
+	FROM t28_seqs s JOIN changelog c ON c.seq = s.seq
+	CROSS JOIN LATERAL jsonb_array_elements(s.viewers)
+	    WITH ORDINALITY AS v(x, n)
+	JOIN users u ON u.id = (v.x ->> 'user_id')::bigint
+	JOIN t28_ev e ON e.seq = s.seq AND e.idx = v.n - 1 AND e.way = 'class'
+	WHERE c.payload ? 'contribution' AND v.x ? 'meeting_id'
+	    AND c.payload -> 'contribution' ->> 'facts' = 'Test 28: huurachterstand'
+	    AND u.login IN ('woningcorporatie', 't28woning')
+	    AND NOT (CASE u.login WHEN 'woningcorporatie'
+		THEN e.ev::jsonb -> 'contribution' ->> 'facts'
+		    = 'Test 28: huurachterstand'
+		ELSE e.ev::jsonb -> 'contribution' ->> 'facts' = '' END);
+	ASSERT v_bad IS NULL, 'own contribution: ' || left(v_bad, 800);
+	ASSERT (SELECT count(*) FROM t28_seqs s JOIN changelog c ON c.seq = s.seq
+	    WHERE c.payload -> 'contribution' ->> 'facts'
+		= 'Test 28: huurachterstand') = 1, 'the contribution is pushed';
 END
 $$;
