@@ -245,6 +245,33 @@ status_subscriptions(void)
 	return a;
 }
 
+/* The last changes' delivery times, in milliseconds (see push.h). */
+static json_object *
+status_push_timing(void)
+{
+	json_object *o = json_object_new_object();
+	struct push_timing t;
+
+	push_get_timing(&t);
+	json_object_object_add(o, "changes",
+	    json_object_new_int64((int64_t)t.changes));
+	json_object_object_add(o, "render_p50_ms",
+	    json_object_new_double((double)t.render_p50_us / 1000.0));
+	json_object_object_add(o, "render_p99_ms",
+	    json_object_new_double((double)t.render_p99_us / 1000.0));
+	json_object_object_add(o, "sent_p50_ms",
+	    json_object_new_double((double)t.sent_p50_us / 1000.0));
+	json_object_object_add(o, "sent_p99_ms",
+	    json_object_new_double((double)t.sent_p99_us / 1000.0));
+	json_object_object_add(o, "sent_max_ms",
+	    json_object_new_double((double)t.sent_max_us / 1000.0));
+	json_object_object_add(o, "viewers_avg",
+	    json_object_new_double(t.viewers_avg));
+	json_object_object_add(o, "in_flight",
+	    json_object_new_int64((int64_t)t.in_flight));
+	return o;
+}
+
 static json_object *
 status_push(void)
 {
@@ -267,6 +294,7 @@ status_push(void)
 	    json_object_new_int64(st.subs));
 	json_object_object_add(o, "subscriptions_live",
 	    json_object_new_int64(st.subs_live));
+	json_object_object_add(o, "timing", status_push_timing());
 	return o;
 }
 

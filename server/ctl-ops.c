@@ -109,6 +109,15 @@ jstr(json_object *o, const char *key)
 	    json_object_get_string(v) : "";
 }
 
+static double
+jdouble(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ?
+	    json_object_get_double(v) : 0.0;
+}
+
 static json_object *
 jget(json_object *o, const char *key)
 {
@@ -181,6 +190,15 @@ print_status(json_object *o)
 	    "(resume window %lld changes)\n", jint(e, "last_committed_seq"),
 	    jint(e, "last_delivered_seq"), jint(e, "lag"),
 	    jint(e, "resume_window"));
+	if ((e = jget(e, "timing")) != NULL && jint(e, "changes") > 0)
+		printf("push timing, last %lld changes (%.1f connections "
+		    "each): rendered p50 %.1f / p99 %.1f ms, sent p50 %.1f / "
+		    "p99 %.1f / max %.1f ms after the change was handed to "
+		    "the database; %lld in flight now\n", jint(e, "changes"),
+		    jdouble(e, "viewers_avg"), jdouble(e, "render_p50_ms"),
+		    jdouble(e, "render_p99_ms"), jdouble(e, "sent_p50_ms"),
+		    jdouble(e, "sent_p99_ms"), jdouble(e, "sent_max_ms"),
+		    jint(e, "in_flight"));
 	e = jget(o, "database");
 	printf("database: %s; pool %lld: %lld idle, %lld busy, %lld "
 	    "connecting, %lld waiting to reconnect; %lld queued; LISTEN %s\n",

@@ -1,6 +1,7 @@
 /* Per-viewer delivery of changes: each viewer gets the event as the database's covenant rules let it see it. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@
 #include "pbjson.h"
 #include "privacy.h"
 #include "proto.h"
+#include "push.h"
 #include "push-int.h"
 #include "server.h"
 #include "session.h"
@@ -60,6 +62,8 @@ struct delivery {
 	uint64_t seq;
 	struct viewer *v;
 	size_t n;
+	int64_t handed_us;		/* dispatched to the database */
+	int64_t answered_us;		/* its rendering came back */
 	PGresult *res;			/* the answer, kept until its turn */
 	int failed;			/* waiting for deliver_retry */
 	TAILQ_ENTRY(delivery) entry;	/* flight, in seq order */
@@ -105,6 +109,29 @@ struct catch_up {
 };
 
 static struct event *deliver_retry;	/* re-sends failed deliveries */
+
+/*
+ * Timing of the last DELIVER_SAMPLES changes sent, for `tafelctl status`:
+ * from being handed to the database until the rendering came back, and
+ * until the events were written to the sockets (after waiting, if needed,
+ * for an earlier change to the same connections).
+ */
+#define DELIVER_SAMPLES 512
+struct deliver_sample {
+	int64_t render_us, sent_us;
+	size_t viewers;
+};
+static struct deliver_sample samples[DELIVER_SAMPLES];
+static size_t n_samples;		/* ever taken; the newest at (n-1) % N */
+
+static int64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 static void deliver_send(struct delivery *d);
 
@@ -440,7 +467,9 @@ deliver_flush(void)
 	struct delivery *d, *next;
 	struct conn_set passed = { NULL, 0, 0 };
 	size_t i, ahead = n_answered;	/* answered, not yet looked at */
+	size_t first = n_samples;	/* this flush's samples start here */
 	int corked = 0;
+	int64_t now;
 
 	for (d = TAILQ_FIRST(&flight); d != NULL && ahead > 0; d = next) {
 		next = TAILQ_NEXT(d, entry);
@@ -461,11 +490,21 @@ deliver_flush(void)
 		n_flight--;
 		n_answered--;
 		delivery_send_events(d);
+		samples[n_samples % DELIVER_SAMPLES] = (struct deliver_sample){
+			d->answered_us - d->handed_us, d->handed_us, d->n };
+		n_samples++;
 		delivery_free(d);
 	}
 	if (corked)
 		conn_cork_end();
 	free(passed.slot);
+	/* sent: written to the sockets (or their buffers) by conn_cork_end */
+	now = mono_us();
+	if (n_samples - first > DELIVER_SAMPLES)
+		first = n_samples - DELIVER_SAMPLES;
+	for (i = first; i < n_samples; i++)
+		samples[i % DELIVER_SAMPLES].sent_us = now -
+		    samples[i % DELIVER_SAMPLES].sent_us;
 }
 
 static void
@@ -485,6 +524,7 @@ deliver_done(void *arg, struct db_result *r)
 	}
 	d->res = r->res;
 	r->res = NULL;		/* kept until its turn; PQclear'd then */
+	d->answered_us = mono_us();
 	n_answered++;
 	deliver_flush();
 	deliver_pump();
@@ -620,6 +660,7 @@ deliver_pump(void)
 		}
 		TAILQ_INSERT_TAIL(&flight, d, entry);
 		n_flight++;
+		d->handed_us = mono_us();
 		deliver_send(d);
 	}
 }
@@ -734,6 +775,51 @@ deliver_forget(struct sub *s)
 		s->catch_up->s = NULL;
 		s->catch_up = NULL;
 	}
+}
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The p-th percentile (0..100) of n sorted values, nearest rank. */
+static int64_t
+percentile(const int64_t *v, size_t n, unsigned p)
+{
+	size_t k = (n * p + 99) / 100;
+
+	return v[k == 0 ? 0 : k - 1];
+}
+
+void
+deliver_get_timing(struct push_timing *t)
+{
+	int64_t render[DELIVER_SAMPLES], sent[DELIVER_SAMPLES];
+	size_t n = n_samples < DELIVER_SAMPLES ? n_samples : DELIVER_SAMPLES;
+	size_t i, viewers = 0;
+
+	memset(t, 0, sizeof *t);
+	t->changes = n;
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++) {
+		render[i] = samples[i].render_us;
+		sent[i] = samples[i].sent_us;
+		viewers += samples[i].viewers;
+		if (samples[i].sent_us > t->sent_max_us)
+			t->sent_max_us = samples[i].sent_us;
+	}
+	qsort(render, n, sizeof *render, cmp_i64);
+	qsort(sent, n, sizeof *sent, cmp_i64);
+	t->render_p50_us = percentile(render, n, 50);
+	t->render_p99_us = percentile(render, n, 99);
+	t->sent_p50_us = percentile(sent, n, 50);
+	t->sent_p99_us = percentile(sent, n, 99);
+	t->viewers_avg = (double)viewers / (double)n;
+	t->in_flight = n_flight;
 }
 
 void

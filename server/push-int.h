@@ -104,6 +104,9 @@ void deliver_catch_up(struct sub *s);
 void deliver_forget(struct sub *s);
 
 void deliver_start(void);
+
+/* The delivery timing push_get_timing reports. */
+void deliver_get_timing(struct push_timing *t);
 void deliver_free(void);
 
 #endif

@@ -980,6 +980,12 @@ push_get_stats(struct push_stats *st)
 }
 
 void
+push_get_timing(struct push_timing *t)
+{
+	deliver_get_timing(t);
+}
+
+void
 push_foreach_sub(void (*fn)(void *arg, const struct push_sub_info *),
     void *arg)
 {

@@ -36,6 +36,20 @@ struct push_stats {
 };
 void push_get_stats(struct push_stats *st);
 
+/*
+ * For `tafelctl status`: the last changes delivered (up to 512), from being
+ * handed to the database until their rendering came back (render) and
+ * until their events were written to the sockets (sent), in microseconds.
+ */
+struct push_timing {
+	size_t changes;			/* sampled */
+	int64_t render_p50_us, render_p99_us;
+	int64_t sent_p50_us, sent_p99_us, sent_max_us;
+	double viewers_avg;		/* connections per change */
+	size_t in_flight;		/* changes rendering or waiting now */
+};
+void push_get_timing(struct push_timing *t);
+
 /* One subscription as status shows it. */
 struct push_sub_info {
 	int meeting;			/* a meeting topic (else: org actions) */

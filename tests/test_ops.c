@@ -334,10 +334,18 @@ test_status(void **state)
 	seq0 = json_object_get_int64(jpath(st, "push", "last_committed_seq"));
 	json_object_put(st);
 
-	/* a write moves the committed position; delivery catches up */
-	m = tclient_req(&chair, B(PING), &(Tafel__PingRequest)
-	    TAFEL__PING_REQUEST__INIT, NULL);
-	frame_free(m);
+	/*
+	 * a write moves the committed position; delivery catches up (the
+	 * new case is pushed to the chair's case list, and timed)
+	 */
+	{
+		Tafel__SubscribeRequest sr = TAFEL__SUBSCRIBE_REQUEST__INIT;
+
+		sr.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASE_LIST;
+		m = tclient_req(&chair, B(SUBSCRIBE), &sr, NULL);
+		harness_expect_body(m, B(SUBSCRIBED));
+		frame_free(m);
+	}
 	{
 		Tafel__CreateCaseRequest cc = TAFEL__CREATE_CASE_REQUEST__INIT;
 
@@ -345,6 +353,9 @@ test_status(void **state)
 		cc.summary = (char *)"status test";
 		m = tclient_req(&chair, B(CREATE_CASE), &cc, harness_key());
 		harness_expect_body(m, B(CASE_RECORD));
+		frame_free(m);
+		m = tclient_event(&chair, 10000);
+		assert_non_null(m);
 		frame_free(m);
 	}
 	usleep(300000);
@@ -355,6 +366,16 @@ test_status(void **state)
 	assert_true(json_object_get_int64(jpath(st, "push",
 	    "last_committed_seq")) > seq0);
 	assert_int_equal(json_object_get_int64(jpath(st, "push", "lag")), 0);
+	/* the delivery's timing: rendered, then sent */
+	e = jpath(jpath(st, "push", "timing"), "changes", NULL);
+	assert_true(json_object_get_int64(e) >= 1);
+	e = jpath(st, "push", "timing");
+	assert_true(json_object_get_double(jpath(e, "render_p50_ms", NULL)) >
+	    0.0);
+	assert_true(json_object_get_double(jpath(e, "sent_p50_ms", NULL)) >=
+	    json_object_get_double(jpath(e, "render_p50_ms", NULL)));
+	assert_true(json_object_get_double(jpath(e, "viewers_avg", NULL)) >=
+	    1.0);
 	json_object_put(st);
 
 	/* anyone else (here: nobody) gets nothing */
@@ -371,6 +392,7 @@ test_status(void **state)
 
 	text = ctl_status_output(0);
 	assert_non_null(strstr(text, "sessions per organisation"));
+	assert_non_null(strstr(text, "push timing, last "));
 	assert_non_null(strstr(text, org));
 	assert_non_null(strstr(text, "ready 3"));
 	free(text);
