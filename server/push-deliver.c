@@ -116,7 +116,7 @@ static struct event *deliver_retry;	/* re-sends failed deliveries */
  * until the events were written to the sockets (after waiting, if needed,
  * for an earlier change to the same connections).
  */
-#define DELIVER_SAMPLES 512
+#define DELIVER_SAMPLES 100
 struct deliver_sample {
 	int64_t render_us, sent_us;
 	size_t viewers;

@@ -37,7 +37,7 @@ struct push_stats {
 void push_get_stats(struct push_stats *st);
 
 /*
- * For `tafelctl status`: the last changes delivered (up to 512), from being
+ * For `tafelctl status`: the last changes delivered (up to 100), from being
  * handed to the database until their rendering came back (render) and
  * until their events were written to the sockets (sent), in microseconds.
  */

@@ -112,14 +112,18 @@ $$;
 -- The cases of p_ids with a match (tafel_case_matches) in another recent
 -- case, all at once: tafel_case_has_earlier for many cases.
 CREATE OR REPLACE FUNCTION tafel_cases_with_earlier(p_ids bigint[])
-RETURNS SETOF bigint LANGUAGE sql STABLE SET search_path = public AS $$
+RETURNS SETOF bigint LANGUAGE plpgsql STABLE SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+	RETURN QUERY
 	SELECT DISTINCT p.case_id FROM persons p
 	JOIN persons o ON o.name_key = p.name_key
 	    AND o.birth_date = p.birth_date AND o.case_id <> p.case_id
 	JOIN cases oc ON oc.id = o.case_id
 	WHERE p.case_id = ANY (p_ids) AND p.birth_date IS NOT NULL
 	    AND p.name_key <> '' AND oc.anonymised_at IS NULL
-	    AND tafel_case_recent(oc)
+	    AND tafel_case_recent(oc);
+END
 $$;
 
 -- "eerder besproken": some person of the case matches one of another case.

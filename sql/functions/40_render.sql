@@ -350,6 +350,9 @@ DECLARE
 	v_el jsonb;
 	a jsonb;
 	v_nom jsonb;
+	-- who may see the meetings named (tafel.render_inputs)
+	v_see jsonb := '{}';
+	v_seen boolean;
 BEGIN
 	IF p_obj IS NULL THEN
 		RETURN NULL;
@@ -377,11 +380,12 @@ BEGIN
 	FOR v_key, v_val IN SELECT key, value FROM jsonb_each(p_obj) LOOP
 		v_kind := tafel_key_kind(v_key);
 		IF v_key IN ('meeting', 'attendance') THEN
-			IF p_drop AND coalesce(p_pres_meeting, 0) = 0
-			    AND NOT tafel_may_see_meeting(u, coalesce(
-				(v_val ->> 'meeting_id')::bigint, (v_val ->> 'id')::bigint))
-			THEN
-				CONTINUE;
+			IF p_drop AND coalesce(p_pres_meeting, 0) = 0 THEN
+				v_seen := tafel_may_see_meeting(u, coalesce(
+				    (v_val ->> 'meeting_id')::bigint,
+				    (v_val ->> 'id')::bigint));
+				v_see := v_see || jsonb_build_object(v_key, v_seen);
+				CONTINUE WHEN NOT v_seen;
 			END IF;
 			v_keys := v_keys || v_key;
 			v_vals := v_vals || v_val;
@@ -418,8 +422,10 @@ BEGIN
 			END IF;
 		ELSIF v_key = 'agenda_published' THEN
 			-- publishing's notice (57_prep.sql): who may see the meeting
-			CONTINUE WHEN NOT tafel_may_see_meeting(u,
+			v_seen := tafel_may_see_meeting(u,
 			    (v_val ->> 'meeting_id')::bigint);
+			v_see := v_see || jsonb_build_object(v_key, v_seen);
+			CONTINUE WHEN NOT v_seen;
 			v_keys := v_keys || v_key;
 			v_vals := v_vals || v_val;
 		ELSIF v_key = 'proposal' THEN
@@ -528,6 +534,13 @@ BEGIN
 		END IF;
 	END LOOP;
 
+	-- what the rendering was decided from, when the push asks
+	-- (tafel_events_for shares it between classes with the same inputs)
+	IF current_setting('tafel.render_inputs', true) = 'want' THEN
+		PERFORM set_config('tafel.render_inputs', jsonb_build_array(
+		    u.roles, u.org_id, coalesce(p_pres_meeting, 0),
+		    coalesce(p_beamer_meeting, 0), v_see, v_acc)::text, true);
+	END IF;
 	IF p_drop AND cardinality(v_keys) = 0 AND p_obj <> '{}'::jsonb THEN
 		RETURN NULL;
 	END IF;

@@ -202,7 +202,9 @@ $$;
 -- categories) in key order, so that two deliveries running at once lock
 -- the rows they share in the same order and never deadlock.
 CREATE OR REPLACE FUNCTION tafel_audit_disclose(p_rows jsonb)
-RETURNS void LANGUAGE sql SET search_path = public AS $$
+RETURNS void LANGUAGE plpgsql SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
 	INSERT INTO audit_disclosures AS d (user_id, case_id, day, meeting_id,
 	    org_id, context, categories, first_at, last_at, count)
 	SELECT r.user_id, r.case_id,
@@ -222,7 +224,8 @@ RETURNS void LANGUAGE sql SET search_path = public AS $$
 	ON CONFLICT (user_id, case_id, day, meeting_id, org_id, context)
 	DO UPDATE SET last_at = greatest(d.last_at, excluded.last_at),
 	    count = d.count + excluded.count,
-	    categories = tafel_cats_sorted(d.categories || excluded.categories)
+	    categories = tafel_cats_sorted(d.categories || excluded.categories);
+END
 $$;
 
 -- The disclosures of one change pushed to viewer classes, in one
@@ -235,7 +238,9 @@ $$;
 -- p_uids[i]).  One change: every disclosure counts 1.
 CREATE OR REPLACE FUNCTION tafel_audit_disclose_classes(p_entries jsonb[],
     p_class int[], p_uids bigint[])
-RETURNS void LANGUAGE sql SET search_path = public AS $$
+RETURNS void LANGUAGE plpgsql SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
 	INSERT INTO audit_disclosures AS d (user_id, case_id, day, meeting_id,
 	    org_id, context, categories, first_at, last_at, count)
 	SELECT m.uid, r.case_id,
@@ -253,53 +258,37 @@ RETURNS void LANGUAGE sql SET search_path = public AS $$
 	ON CONFLICT (user_id, case_id, day, meeting_id, org_id, context)
 	DO UPDATE SET last_at = greatest(d.last_at, excluded.last_at),
 	    count = d.count + excluded.count,
-	    categories = tafel_cats_sorted(d.categories || excluded.categories)
+	    categories = tafel_cats_sorted(d.categories || excluded.categories);
+END
 $$;
 
--- What the rendering of a change for u depends on, when u's class is an
--- organisation's ('o:...', tafel_viewer_classes: no chair, admin, process
--- manager or guest, not a shared screen) and the payload holds only keys
--- that tafel_render decides from the access to their cases and from who
--- may see the meeting (no nominations, proposals, info rounds or person
--- links, whose rules name the person): u's roles, whether u may see each
--- meeting the payload names, and u's access to each case of the payload.
--- The access names u's organisation ('org': its own action points and
--- contributions are shown in full even without free_text / case_summary);
--- it is kept only where that can matter (the access lacks one of the two
--- and the payload has an action point or contribution of that
--- organisation), else set to 0, which renders the same.  Two classes with the same key get the same
--- bytes, and the same audit entries but for the organisation.  NULL: not
--- shareable.
-CREATE OR REPLACE FUNCTION tafel_render_share_key(u users, p_payload jsonb)
-RETURNS text LANGUAGE plpgsql STABLE SET search_path = public
+-- Sharing one rendering between organisations' classes.  For a viewer
+-- whose class is an organisation's ('o:...', tafel_viewer_classes: no
+-- chair, admin, process manager or guest, not a shared screen) and a
+-- payload without the records whose rules name the person (nominations,
+-- proposals, info rounds, person links, inbox entries), tafel_render
+-- decides everything from what it records in tafel.render_inputs when
+-- asked: the viewer's roles and organisation, the shared screen (0) and
+-- the chair's meeting (0), who may see each meeting the payload names,
+-- and the access to each case of the payload.  tafel_events_for renders
+-- the first class, takes its recorded inputs, and gives its rendering to
+-- every later class whose inputs, computed the same way
+-- (tafel_render_inputs), are equal after tafel_share_key; so a rendering
+-- is only shared with a class that would have got exactly those bytes.
+
+-- The inputs of tafel_render for an organisation's viewer u, as it
+-- records them (p_ids: the cases of the payload, as tafel_render finds
+-- them).
+CREATE OR REPLACE FUNCTION tafel_render_inputs(u users, p_payload jsonb,
+    p_ids bigint[])
+RETURNS jsonb LANGUAGE plpgsql STABLE SET search_path = public
 SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
-	v_ids bigint[];
-	v_owners bigint[];
 	v_see jsonb;
-	v_acc jsonb;
 BEGIN
-	IF u.id IS NULL OR u.disabled OR p_payload ?| ARRAY['nomination',
-	    'nominations', 'proposal', 'info_round', 'info_rounds',
-	    'person_link', 'links', 'inbox_entry'] THEN
+	IF u.id IS NULL OR u.disabled THEN
 		RETURN NULL;
 	END IF;
-	-- the cases as tafel_render finds them, and the owners of action
-	-- points and contributions
-	SELECT array_agg(DISTINCT tafel_obj_case(tafel_key_kind(t.k), e))
-		FILTER (WHERE tafel_obj_case(tafel_key_kind(t.k), e) IS NOT NULL),
-	    array_agg(DISTINCT CASE tafel_key_kind(t.k)
-		WHEN 'action' THEN e ->> 'owner_org_id'
-		WHEN 'contribution' THEN e ->> 'org_id' END::bigint)
-		FILTER (WHERE tafel_key_kind(t.k) IN ('action', 'contribution'))
-	INTO v_ids, v_owners
-	FROM jsonb_each(p_payload) AS t(k, v)
-	CROSS JOIN LATERAL jsonb_array_elements(CASE
-	    WHEN jsonb_typeof(t.v) = 'array' THEN t.v
-	    WHEN jsonb_typeof(t.v) = 'object' THEN jsonb_build_array(t.v)
-	    ELSE '[]' END) e
-	WHERE tafel_key_kind(t.k) IS NOT NULL;
-	-- who may see the meeting, as tafel_render asks it per key
 	SELECT coalesce(jsonb_object_agg(t.k, tafel_may_see_meeting(u,
 	    CASE WHEN t.k = 'agenda_published' THEN (t.v ->> 'meeting_id')::bigint
 		ELSE coalesce((t.v ->> 'meeting_id')::bigint,
@@ -307,14 +296,27 @@ BEGIN
 	INTO v_see
 	FROM jsonb_each(p_payload) AS t(k, v)
 	WHERE t.k IN ('meeting', 'attendance', 'agenda_published');
-	SELECT coalesce(jsonb_object_agg(t.key, CASE
-	    WHEN t.value -> 'cats' ?& ARRAY['free_text', 'case_summary']
-		OR NOT u.org_id = ANY (coalesce(v_owners, '{}'))
-	    THEN t.value || '{"org": 0}'::jsonb ELSE t.value END), '{}')
-	INTO v_acc
-	FROM jsonb_each(tafel_cases_access(u.id, 0, 0, v_ids)) t;
-	RETURN jsonb_build_array(to_jsonb(u.roles), v_see, v_acc)::text;
+	RETURN jsonb_build_array(u.roles, u.org_id, 0, 0, v_see,
+	    tafel_cases_access(u.id, 0, 0, p_ids));
 END
+$$;
+
+-- The key of a rendering's inputs (tafel.render_inputs): two classes with
+-- the same key get the same bytes.  The access names the organisation
+-- ('org': its own action points and contributions are shown in full even
+-- without free_text / case_summary), and so does the inputs' second
+-- element (the audit's organisation, which tafel_events_for puts right
+-- per class); both are left out where they cannot matter: 'org' is kept
+-- only where the access lacks free_text or case_summary and p_owners (the
+-- owners of the payload's action points and contributions) holds it.
+CREATE OR REPLACE FUNCTION tafel_share_key(p_inputs jsonb, p_owners bigint[])
+RETURNS text LANGUAGE sql IMMUTABLE AS $$
+	SELECT jsonb_build_array(p_inputs -> 0, p_inputs -> 2, p_inputs -> 3,
+	    p_inputs -> 4, (SELECT coalesce(jsonb_object_agg(t.key, CASE
+		WHEN t.value -> 'cats' ?& ARRAY['free_text', 'case_summary']
+		    OR NOT (p_inputs ->> 1)::bigint = ANY (coalesce(p_owners, '{}'))
+		THEN t.value || '{"org": 0}'::jsonb ELSE t.value END), '{}')
+	    FROM jsonb_each(p_inputs -> 5) t))::text
 $$;
 
 -- One change rendered for each viewer of p_viewers, a JSON array of
@@ -323,8 +325,8 @@ $$;
 -- meeting the session is subscribed to, for the chair's beamer_* fields).
 -- idx is the 0-based index in the array; event is NULL when that viewer
 -- may not see the change.  Rendered once per class (tafel_viewer_classes),
--- and once for all organisations' classes with the same share key
--- (tafel_render_share_key); the audit entries of the class's first viewer
+-- and once for all organisations' classes that render from the same
+-- inputs (tafel_share_key); the audit entries of the class's first viewer
 -- are collected (tafel_audit_add_many; a class that shares another's
 -- rendering takes its entries with its own organisation) and written for
 -- every member of every class as disclosures in one statement
@@ -342,7 +344,12 @@ DECLARE
 	v_got jsonb;
 	v_key text;
 	v_at int;
-	-- the renderings shared between classes: key, event, audit entries
+	v_inputs text;
+	-- sharing: the payload allows it; its cases and owners (see
+	-- tafel_share_key); the renderings so far: key, event, audit entries
+	v_share boolean;
+	v_ids bigint[];
+	v_owners bigint[];
 	v_skeys text[] := '{}';
 	v_sevents jsonb[] := '{}';
 	v_sgot jsonb[] := '{}';
@@ -358,6 +365,28 @@ BEGIN
 		RETURN;
 	END IF;
 	v_payload := tafel_event_payload(c);
+	v_share := NOT v_payload ?| ARRAY['nomination', 'nominations',
+	    'proposal', 'info_round', 'info_rounds', 'person_link', 'links',
+	    'inbox_entry'];
+	IF v_share THEN
+		-- the cases as tafel_render finds them, and the owners of
+		-- action points and contributions
+		SELECT array_agg(DISTINCT tafel_obj_case(tafel_key_kind(t.k), e))
+			FILTER (WHERE tafel_obj_case(tafel_key_kind(t.k), e)
+			    IS NOT NULL),
+		    array_agg(DISTINCT (CASE tafel_key_kind(t.k)
+			WHEN 'action' THEN e ->> 'owner_org_id'
+			WHEN 'contribution' THEN e ->> 'org_id' END)::bigint)
+			FILTER (WHERE tafel_key_kind(t.k)
+			    IN ('action', 'contribution'))
+		INTO v_ids, v_owners
+		FROM jsonb_each(v_payload) AS t(k, v)
+		CROSS JOIN LATERAL jsonb_array_elements(CASE
+		    WHEN jsonb_typeof(t.v) = 'array' THEN t.v
+		    WHEN jsonb_typeof(t.v) = 'object' THEN jsonb_build_array(t.v)
+		    ELSE '[]' END) e
+		WHERE tafel_key_kind(t.k) IS NOT NULL;
+	END IF;
 	PERFORM set_config('tafel.audit_collect', 'on', true);
 	FOR r IN SELECT array_agg(vc.idx ORDER BY vc.idx) AS idxs,
 	    array_agg(vc.user_id ORDER BY vc.idx) AS uids,
@@ -370,12 +399,14 @@ BEGIN
 		'nomination', 'nominations', 'person_link', 'links',
 		'inbox_entry']) vc
 	    GROUP BY vc.class ORDER BY min(vc.idx) LOOP
-		v_key := NULL;
 		v_at := NULL;
-		IF r.class LIKE 'o:%' THEN
+		-- a later organisation's class: the inputs it would render
+		-- from, and a rendering made from the same ones
+		IF v_share AND r.class LIKE 'o:%' AND cardinality(v_skeys) > 0
+		THEN
 			SELECT * INTO u FROM users WHERE id = r.uids[1];
-			v_key := tafel_render_share_key(u, v_payload);
-			v_at := array_position(v_skeys, v_key);
+			v_at := array_position(v_skeys, tafel_share_key(
+			    tafel_render_inputs(u, v_payload, v_ids), v_owners));
 		END IF;
 		IF v_at IS NOT NULL THEN
 			v_event := v_sevents[v_at];
@@ -386,12 +417,17 @@ BEGIN
 			    WITH ORDINALITY AS t(e, i);
 		ELSE
 			PERFORM set_config('tafel.audit_pending', '[]', true);
+			PERFORM set_config('tafel.render_inputs', CASE WHEN v_share
+			    AND r.class LIKE 'o:%' THEN 'want' ELSE '' END, true);
 			v_event := tafel_event_render(c, v_payload, r.uids[1], r.pres,
 			    r.ctx);
 			v_renders := v_renders + 1;
 			v_got := current_setting('tafel.audit_pending')::jsonb;
-			IF v_key IS NOT NULL THEN
-				v_skeys := v_skeys || v_key;
+			-- the inputs tafel_render recorded (none: not shared)
+			v_inputs := current_setting('tafel.render_inputs');
+			IF v_inputs NOT IN ('', 'want') THEN
+				v_skeys := v_skeys || tafel_share_key(v_inputs::jsonb,
+				    v_owners);
 				v_sevents := v_sevents || v_event;
 				v_sgot := v_sgot || v_got;
 			END IF;
@@ -406,6 +442,7 @@ BEGIN
 	END LOOP;
 	PERFORM set_config('tafel.audit_collect', '', true);
 	PERFORM set_config('tafel.audit_pending', '', true);
+	PERFORM set_config('tafel.render_inputs', '', true);
 	PERFORM set_config('tafel.push_renders', v_renders::text, true);
 	IF cardinality(v_entries) > 0 THEN
 		PERFORM tafel_audit_disclose_classes(v_entries, v_class, v_uids);

@@ -266,6 +266,7 @@ mode_fanout(int argc, char **argv)
 		printf("  server RSS         %ld KiB, %.1f KiB per connection "
 		    "over the start\n", rss,
 		    (double)(rss - base) / (double)steps[i]);
+		print_push_timing(&srv);
 #ifdef TAFEL_BENCH_HIREDIS
 		if (run_redis(steps[i], WRITES, rlast) == 0) {
 			double rp99;

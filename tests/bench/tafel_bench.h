@@ -24,6 +24,12 @@ Tafel__Envelope *must(Tafel__Envelope *m, Tafel__Envelope__BodyCase body,
 /* "  label  p50 .. p99 .. max .." (v in microseconds), then the target. */
 void print_stats(const char *label, long long *v, int n, const char *target);
 void print_load(void);
+
+/*
+ * The server's own account of the push (`tafelctl status`: rendered and
+ * sent p50/p99 of its last 512 changes), printed as one line.
+ */
+void print_push_timing(struct tafeld *t);
 /*
  * A write as tafel sends it: on DATABASE_UNAVAILABLE or OVERLOADED it waits
  * (retry_after_ms, else 200 ms) and sends it again with the same

@@ -118,6 +118,25 @@ print_stats(const char *label, long long *v, int n, const char *target)
 }
 
 void
+print_push_timing(struct tafeld *t)
+{
+	const char *bin = getenv("TAFELCTL") ? getenv("TAFELCTL") : "tafelctl";
+	char cmd[1200], line[600], *p;
+	FILE *f;
+
+	snprintf(cmd, sizeof cmd, "'%s' --config /dev/null --data-dir '%s' "
+	    "status 2>/dev/null", bin, t->dir);
+	if ((f = popen(cmd, "r")) == NULL)
+		return;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if ((p = strstr(line, "push timing, ")) == NULL)
+			continue;
+		printf("  server: %s", p);
+	}
+	pclose(f);
+}
+
+void
 print_load(void)
 {
 	double l[3];

@@ -8,7 +8,7 @@
 -- of all those renders written with tafel_audit_disclose; over the demo
 -- log's changes and an item made current (case and action points in the
 -- payload).  Organisations' classes with the same access share one
--- rendering (tafel_render_share_key), but not where an organisation's own
+-- rendering (tafel_share_key), but not where an organisation's own
 -- contribution is shown to it alone.  tafel_viewer_arg reads an id as
 -- tafel_arg_id does (value or error), and the new helpers are internal.
 
@@ -69,7 +69,8 @@ BEGIN
 	    'tafel_audit_disclose_classes(jsonb[],int[],bigint[])',
 	    'tafel_viewer_arg(jsonb,text)', 'tafel_viewer_classes(jsonb,boolean)',
 	    'tafel_event_render(changelog,jsonb,bigint,bigint,bigint)',
-	    'tafel_render_share_key(users,jsonb)'])
+	    'tafel_render_inputs(users,jsonb,bigint[])',
+	    'tafel_share_key(jsonb,bigint[])'])
 	    f WHERE has_function_privilege('tafel_app', f, 'EXECUTE'));
 
 	-- tafel_viewer_arg = tafel_arg_id: the same value, or the same error
@@ -127,7 +128,7 @@ BEGIN
 	    ORDER BY position LIMIT 1)) || '{"district": "Test 28"}');
 	-- a second housing corporation with the same access to the case as
 	-- the demo's (person names and free text, no case summary): the two
-	-- share renderings (tafel_render_share_key) except where the first's
+	-- share renderings (tafel_share_key) except where the first's
 	-- own contribution and action point are shown to it in full
 	INSERT INTO organisations (name, kind, covenant_signed, covenant_since)
 	VALUES ('Test 28 woningcorporatie', 'housing', true, current_date);
