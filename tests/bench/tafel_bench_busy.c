@@ -227,6 +227,7 @@ mode_busy(int argc, char **argv)
 	if (missed > 0)
 		printf("  %d events never arrived (30 s)\n", missed);
 	printf("  server RSS         %ld KiB\n", status_kib(srv.pid, "VmRSS"));
+	print_push_timing(&srv);
 	for (i = 0; i < n_rooms; i++) {
 		tclient_close(&rooms[i].writer);
 		free(rooms[i].ans);

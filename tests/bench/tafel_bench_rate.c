@@ -606,6 +606,7 @@ mode_rate(int argc, char **argv)
 	atomic_store(&stop_subs, 1);
 	pthread_join(th, NULL);
 	printf("  server RSS         %ld KiB\n", status_kib(srv.pid, "VmRSS"));
+	print_push_timing(&srv);
 	for (i = 0; i < n_w; i++)
 		tclient_close(&rw[i]);
 	for (k = 0; k < n_s; k++)
