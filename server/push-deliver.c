@@ -24,7 +24,7 @@
 /*
  * The change log holds only a skeleton of each change (ids and states, no
  * personal data); it routes changes to subscriptions.  What a viewer
- * receives is built by tafel_events_for() in the database, redacted for
+ * receives is built by tafel_push_events() in the database, redacted for
  * that viewer and recorded in the read audit, and then passes the server's
  * own coarse filter (privacy.c).
  *
@@ -343,33 +343,44 @@ delivery_send_events(struct delivery *d)
 	struct packed packed[2] = { { NULL, 0 }, { NULL, 0 } };
 	Tafel__Event *shared = NULL;
 	const char *shared_json = NULL;
-	int i, n, idx;
+	const char **json_of;		/* per viewer: its event's JSON */
+	int i, n, idx, same;
 
 	/*
-	 * The rows of one rendering class come together with the same JSON:
-	 * it is parsed once and the same Event goes to every member whose
-	 * connection the server's own filter leaves alone.
+	 * A rendering comes once, in the row of the first viewer that gets
+	 * it; the other viewers' rows name that viewer (same_as).  The rows
+	 * of one rendering class come together: its JSON is parsed once and
+	 * the same Event goes to every member whose connection the server's
+	 * own filter leaves alone.
 	 */
 	n = PQntuples(res);
+	json_of = xcalloc(d->n > 0 ? d->n : 1, sizeof *json_of);
 	for (i = 0; ch != NULL && i < n; i++) {
 		struct viewer *v;
 		const char *json;
 
-		if (PQgetisnull(res, i, 1))
-			continue;	/* this viewer may not see the change */
 		idx = atoi(PQgetvalue(res, i, 0));
 		if (idx < 0 || (size_t)idx >= d->n)
 			continue;
+		if (!PQgetisnull(res, i, 1))
+			json = PQgetvalue(res, i, 1);
+		else if (!PQgetisnull(res, i, 2) &&
+		    (same = atoi(PQgetvalue(res, i, 2))) >= 0 &&
+		    (size_t)same < d->n && json_of[same] != NULL)
+			json = json_of[same];
+		else
+			continue;	/* this viewer may not see the change */
+		json_of[idx] = json;
 		v = &d->v[idx];
 		if (!viewer_current(v))
 			continue;	/* unsubscribed, resubscribed, gone */
-		json = PQgetvalue(res, i, 1);
 		if (v->list_mask != 0 || v->c->state != CONN_READY ||
 		    !privacy_sees_personal_data(v->c)) {
 			send_event_json(v->c, ch, json, v->gone, v->list_mask);
 			continue;
 		}
-		if (shared == NULL || strcmp(shared_json, json) != 0) {
+		if (shared == NULL || (shared_json != json &&
+		    strcmp(shared_json, json) != 0)) {
 			if (shared != NULL)
 				tafel__event__free_unpacked(shared, NULL);
 			packed_clear(packed);
@@ -383,6 +394,7 @@ delivery_send_events(struct delivery *d)
 	if (shared != NULL)
 		tafel__event__free_unpacked(shared, NULL);
 	packed_clear(packed);
+	free(json_of);
 }
 
 /*
@@ -552,8 +564,9 @@ deliver_send(struct delivery *d)
 	snprintf(seq, sizeof seq, "%" PRIu64, d->seq);
 	params[0] = seq;
 	params[1] = json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN);
-	db_call_background("SELECT idx, event FROM tafel_events_for($1::bigint, "
-	    "$2::jsonb)", 2, params, deliver_done, d);
+	db_call_background("SELECT idx, event, same_as FROM "
+	    "tafel_push_events($1::bigint, $2::jsonb)", 2, params, deliver_done,
+	    d);
 	json_object_put(arr);
 }
 

@@ -803,7 +803,7 @@ expect_event(struct tclient *c, uint64_t seq, const char *who)
  * held event and the next one, in order.
  */
 #define HELD_RENDER "SELECT count(*) > 0 FROM pg_stat_activity WHERE " \
-	"wait_event_type = 'Lock' AND query LIKE '%tafel_events_for(%'"
+	"wait_event_type = 'Lock' AND query LIKE '%tafel_push_events(%'"
 static void
 test_slow_meeting_holds_only_its_own(void **state)
 {

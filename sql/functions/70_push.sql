@@ -323,17 +323,22 @@ $$;
 -- {"user_id": N, "presentation_meeting": M, "meeting_id": K}
 -- (M: 0, or the meeting whose shared screen this is; K, optional: the
 -- meeting the session is subscribed to, for the chair's beamer_* fields).
--- idx is the 0-based index in the array; event is NULL when that viewer
--- may not see the change.  Rendered once per class (tafel_viewer_classes),
--- and once for all organisations' classes that render from the same
--- inputs (tafel_share_key); the audit entries of the class's first viewer
--- are collected (tafel_audit_add_many; a class that shares another's
--- rendering takes its entries with its own organisation) and written for
--- every member of every class as disclosures in one statement
--- (tafel_audit_disclose_classes).  tafel.push_renders (local to the
--- transaction) tells how many renderings it took.
-CREATE OR REPLACE FUNCTION tafel_events_for(p_seq bigint, p_viewers jsonb)
-RETURNS TABLE (idx int, event jsonb)
+-- A row per viewer: idx is the 0-based index in the array; event the
+-- Event for that viewer; same_as, when not NULL, says that the viewer
+-- gets the same event as the viewer idx = same_as, whose row came
+-- earlier (event is then NULL, so each rendering crosses the wire once);
+-- both NULL: the viewer may not see the change.  Rendered once per class
+-- (tafel_viewer_classes), and once for all organisations' classes that
+-- render from the same inputs (tafel_share_key); the audit entries of the
+-- class's first viewer are collected (tafel_audit_add_many; a class that
+-- shares another's rendering takes its entries with its own
+-- organisation) and written for every member of every class as
+-- disclosures in one statement (tafel_audit_disclose_classes).
+-- tafel.push_renders (local to the transaction) tells how many
+-- renderings it took.  The server calls this; tafel_events_for gives the
+-- same with every row's event filled in.
+CREATE OR REPLACE FUNCTION tafel_push_events(p_seq bigint, p_viewers jsonb)
+RETURNS TABLE (idx int, event jsonb, same_as int)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public
 SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
@@ -342,8 +347,8 @@ DECLARE
 	v_payload jsonb;
 	v_event jsonb;
 	v_got jsonb;
-	v_key text;
 	v_at int;
+	v_first int;
 	v_inputs text;
 	-- sharing: the payload allows it; its cases and owners (see
 	-- tafel_share_key); the renderings so far: key, event, audit entries
@@ -353,6 +358,7 @@ DECLARE
 	v_skeys text[] := '{}';
 	v_sevents jsonb[] := '{}';
 	v_sgot jsonb[] := '{}';
+	v_sfirst int[] := '{}';		-- the viewer whose row carries it
 	v_renders int := 0;
 	-- the audit entries of each class that got any, and its members
 	v_entries jsonb[] := '{}';
@@ -410,6 +416,7 @@ BEGIN
 		END IF;
 		IF v_at IS NOT NULL THEN
 			v_event := v_sevents[v_at];
+			v_first := v_sfirst[v_at];
 			-- the same entries, for this class's organisation
 			SELECT coalesce(jsonb_agg(e || jsonb_build_object('org_id',
 			    u.org_id) ORDER BY i), '[]') INTO v_got
@@ -421,6 +428,7 @@ BEGIN
 			    AND r.class LIKE 'o:%' THEN 'want' ELSE '' END, true);
 			v_event := tafel_event_render(c, v_payload, r.uids[1], r.pres,
 			    r.ctx);
+			v_first := NULL;	-- this class's first row carries it
 			v_renders := v_renders + 1;
 			v_got := current_setting('tafel.audit_pending')::jsonb;
 			-- the inputs tafel_render recorded (none: not shared)
@@ -430,6 +438,7 @@ BEGIN
 				    v_owners);
 				v_sevents := v_sevents || v_event;
 				v_sgot := v_sgot || v_got;
+				v_sfirst := v_sfirst || r.idxs[1];
 			END IF;
 		END IF;
 		IF jsonb_array_length(v_got) > 0 THEN
@@ -438,7 +447,17 @@ BEGIN
 			    ARRAY[cardinality(r.uids)]);
 			v_uids := v_uids || r.uids;
 		END IF;
-		RETURN QUERY SELECT x, v_event FROM unnest(r.idxs) x;
+		IF v_event IS NULL THEN
+			RETURN QUERY SELECT x, NULL::jsonb, NULL::int
+			FROM unnest(r.idxs) x;
+		ELSIF v_first IS NULL THEN
+			RETURN QUERY SELECT x, CASE WHEN x = r.idxs[1] THEN v_event END,
+			    CASE WHEN x <> r.idxs[1] THEN r.idxs[1] END
+			FROM unnest(r.idxs) x;
+		ELSE
+			RETURN QUERY SELECT x, NULL::jsonb, v_first
+			FROM unnest(r.idxs) x;
+		END IF;
 	END LOOP;
 	PERFORM set_config('tafel.audit_collect', '', true);
 	PERFORM set_config('tafel.audit_pending', '', true);
@@ -448,6 +467,20 @@ BEGIN
 		PERFORM tafel_audit_disclose_classes(v_entries, v_class, v_uids);
 	END IF;
 END
+$$;
+
+-- tafel_push_events with every viewer's event filled in (same_as
+-- resolved), in the same order: for readers that want each row whole
+-- (SQL test 28, a server of an earlier version during an upgrade).
+CREATE OR REPLACE FUNCTION tafel_events_for(p_seq bigint, p_viewers jsonb)
+RETURNS TABLE (idx int, event jsonb)
+LANGUAGE sql SECURITY DEFINER SET search_path = public AS $$
+	WITH e AS MATERIALIZED (SELECT x.idx, x.event, x.same_as, x.n
+	    FROM tafel_push_events(p_seq, p_viewers) WITH ORDINALITY
+		AS x(idx, event, same_as, n))
+	SELECT e.idx, coalesce(e.event, f.event)
+	FROM e LEFT JOIN e f ON f.idx = e.same_as
+	ORDER BY e.n
 $$;
 
 -- The same for one viewer over several changes (resume), in seq order.

@@ -34,6 +34,7 @@ GRANT EXECUTE ON FUNCTION
 	tafel_changes_since(bigint, int),
 	tafel_case_meetings(bigint),
 	tafel_events_for(bigint, jsonb),
+	tafel_push_events(bigint, jsonb),
 	tafel_events_for_viewer(bigint, bigint, bigint[]),
 	tafel_audit_conflict(bigint, text),
 	tafel_list_nominations(bigint, bigint, boolean),

@@ -287,3 +287,58 @@ BEGIN
 		= 'Test 28: huurachterstand') = 1, 'the contribution is pushed';
 END
 $$;
+
+-- what the server reads, tafel_push_events: each rendering crosses once,
+-- in the row of the first viewer that gets it; the other viewers' rows
+-- name a row that came before them and carries an event; resolving them
+-- gives tafel_events_for's rows (compared above with rendering alone)
+CREATE TEMP TABLE t28_push (seq bigint, n bigint, idx int, event text,
+    same_as int);
+CREATE TEMP TABLE t28_push_r (seq bigint, renders int);
+GRANT INSERT ON t28_push, t28_push_r TO tafel_app;
+SET ROLE tafel_app;
+DO $$
+DECLARE
+	s t28_seqs;
+BEGIN
+	FOR s IN SELECT * FROM t28_seqs ORDER BY seq LOOP
+		INSERT INTO t28_push SELECT s.seq, e.n, e.idx, e.event::text,
+		    e.same_as
+		FROM tafel_push_events(s.seq, s.viewers) WITH ORDINALITY
+		    AS e(idx, event, same_as, n);
+		INSERT INTO t28_push_r VALUES (s.seq,
+		    current_setting('tafel.push_renders')::int);
+	END LOOP;
+END
+$$;
+RESET ROLE;
+DO $$
+DECLARE
+	v_bad text;
+BEGIN
+	ASSERT (SELECT count(*) FROM t28_push)
+	    = (SELECT count(*) FROM t28_ev WHERE way = 'class');
+	-- a reference goes back to an earlier row with an event
+	SELECT string_agg(format('seq %s idx %s', p.seq, p.idx), ', ') INTO v_bad
+	FROM t28_push p LEFT JOIN t28_push f ON f.seq = p.seq
+	    AND f.idx = p.same_as
+	WHERE p.same_as IS NOT NULL AND (p.event IS NOT NULL OR f.n IS NULL
+	    OR f.n >= p.n OR f.event IS NULL);
+	ASSERT v_bad IS NULL, 'bad references: ' || left(v_bad, 800);
+	-- resolved, the rows are tafel_events_for's
+	SELECT string_agg(format('seq %s idx %s', p.seq, p.idx), ', ') INTO v_bad
+	FROM t28_push p LEFT JOIN t28_push f ON f.seq = p.seq
+	    AND f.idx = p.same_as
+	JOIN t28_ev e ON e.seq = p.seq AND e.idx = p.idx AND e.way = 'class'
+	WHERE coalesce(p.event, f.event) IS DISTINCT FROM e.ev;
+	ASSERT v_bad IS NULL, 'resolved rows differ: ' || left(v_bad, 800);
+	-- a rendering crosses once: no more events than renderings
+	SELECT string_agg(format('seq %s', r.seq), ', ') INTO v_bad
+	FROM t28_push_r r
+	WHERE (SELECT count(*) FROM t28_push p WHERE p.seq = r.seq
+	    AND p.event IS NOT NULL) > r.renders;
+	ASSERT v_bad IS NULL, 'a rendering sent twice: ' || left(v_bad, 800);
+	ASSERT (SELECT count(*) FROM t28_push WHERE same_as IS NOT NULL)
+	    > (SELECT count(*) FROM t28_push WHERE event IS NOT NULL);
+END
+$$;
