@@ -175,8 +175,9 @@ class Writer:
     was acknowledged.  retry: on DATABASE_UNAVAILABLE / OVERLOADED / DISK_FULL it
     resends the same request with the same key after a pause, as the docs say."""
 
-    def __init__(self, srv, prefix, total, depth=4, retry=False):
+    def __init__(self, srv, prefix, total, depth=4, retry=False, pad=""):
         self.srv, self.prefix, self.total, self.depth, self.retry = srv, prefix, total, depth, retry
+        self.pad = pad        # appended to each summary (bigger events)
         self.acked = {}       # key -> case id
         self.sent = {}        # key -> marker
         self.errors = {}      # code name -> count
@@ -197,7 +198,7 @@ class Writer:
                     else:
                         k = "%s-%04d" % (self.prefix, n)
                         n += 1
-                        self.sent[k] = "%s %s" % (self.prefix, k)
+                        self.sent[k] = "%s %s%s" % (self.prefix, k, self.pad)
                     env = pb.Envelope(request_id=c.new_id(), idempotency_key=k)
                     env.create_case.CopyFrom(case_request(self.sent[k]))
                     c.send_env(env)
@@ -761,7 +762,245 @@ def s_pushlag():
         srv.cleanup()
 
 
-SCENARIOS = {"pushlag": s_pushlag, "kill9": s_kill9, "pgstop": s_pgstop, "flood": s_flood, "diskfull": s_diskfull}
+# ---------------------------------------------------------------------------
+# A swarm: floods from several addresses, one kind at a time
+# ---------------------------------------------------------------------------
+
+def client_hello(ca):
+    """The bytes of a TLS 1.3 ClientHello, to send and then fall silent."""
+    import ssl
+    inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
+    obj = w.tls_context(ca).wrap_bio(inc, out, server_hostname="127.0.0.1")
+    try:
+        obj.do_handshake()
+    except ssl.SSLWantReadError:
+        pass
+    return out.read()
+
+
+def vm_rss_kb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+class Bystander:
+    """A normal user on an address of its own (127.0.0.200): a logged-in
+    connection that pings, and new connections with a password login from
+    127.0.0.201.  Records the round trips and what failed."""
+
+    def __init__(self, srv):
+        self.srv = srv
+        self.c = srv.login("politie", source_address=("127.0.0.200", 0))
+        self.nonce = 1
+
+    def measure(self, seconds):
+        pings, logins, failed = [], [], []
+        end = time.monotonic() + seconds
+        next_login = time.monotonic()
+        while time.monotonic() < end:
+            t0 = time.monotonic()
+            try:
+                r = self.c.request("ping", pb.PingRequest(nonce=self.nonce), timeout=30)
+                self.nonce += 1
+                if r.WhichOneof("body") == "pong":
+                    pings.append(time.monotonic() - t0)
+                else:
+                    failed.append("ping: %s" % r)
+            except (w.Closed, w.Timeout, OSError) as ex:
+                failed.append("ping: %s" % type(ex).__name__)
+                self.c = self.srv.login("politie", retry_for=30, source_address=("127.0.0.200", 0))
+            if time.monotonic() >= next_login:
+                next_login = time.monotonic() + 1.0
+                t0 = time.monotonic()
+                try:
+                    c = self.srv.connect(source_address=("127.0.0.201", 0))
+                    r = c.login("politie", "demo")
+                    c.close()
+                    if r.WhichOneof("body") == "login_ok":
+                        logins.append(time.monotonic() - t0)
+                    else:
+                        failed.append("login: %s" % pb.ErrorCode.Name(r.error.code))
+                except (w.Closed, w.Timeout, OSError, AssertionError) as ex:
+                    failed.append("new connection: %s" % type(ex).__name__)
+            time.sleep(0.06)
+        return pings, logins, failed
+
+
+def report(name, pings, logins, failed, extra=""):
+    say("swarm %-10s bystander: %d pings p50 %.1f ms p99 %.1f ms max %.1f ms; %d new logins p50 %.0f ms max "
+        "%.0f ms; %d failed %s%s" % (
+            name, len(pings), pct(pings, .5) if pings else -1, pct(pings, .99) if pings else -1,
+            max(pings) * 1000 if pings else -1, len(logins), pct(logins, .5) if logins else -1,
+            max(logins) * 1000 if logins else -1, len(failed), sorted(set(failed))[:4], extra))
+
+
+def swarm_tcp(port, addr, stop, hold, hello, counts):
+    """Opens connections from addr as fast as it can and keeps `hold` of
+    them; with hello, sends a ClientHello on each and then nothing."""
+    held = []
+    while not stop.is_set():
+        try:
+            s = socket.create_connection(("127.0.0.1", port), timeout=5, source_address=(addr, 0))
+            if hello:
+                s.sendall(hello)
+            held.append(s)
+            with counts.get_lock():
+                counts.value += 1
+        except OSError:
+            time.sleep(0.005)
+        if len(held) >= hold:
+            # drop the ones the server has closed, then pause a little
+            alive = []
+            for s in held:
+                s.setblocking(False)
+                try:
+                    if s.recv(65536) == b"":
+                        s.close()
+                        continue
+                except BlockingIOError:
+                    pass
+                except OSError:
+                    s.close()
+                    continue
+                alive.append(s)
+            held = alive
+            if len(held) >= hold:
+                time.sleep(0.05)
+    for s in held:
+        s.close()
+
+
+def s_swarm():
+    """Floods from 8 addresses (127.0.0.1-8), one kind at a time, while a
+    bystander on its own address pings and logs in anew every second:
+    (1) 1600 TCP connections held without TLS, (2) 1600 half-open TLS
+    handshakes (a ClientHello, then silence), (3) 100 logged-in connections
+    each sending a frame one byte a second (slow-loris after login),
+    (4) 20 logged-in subscribers that never read while a writer changes
+    what they follow (each must be cut off at outbuf_limit).  Every
+    bystander ping and new login must succeed and tafeld must stay up; its
+    RSS and the round trips are printed.  Run by hand (8 flooding
+    processes load the machine for two minutes): faults.sh --only swarm."""
+    import multiprocessing as mp
+    srv = Server(extra=["--set", "rate_session=1000", "--set", "rate_burst=1000",
+                        "--set", "outbuf_limit=1048576"])
+    addrs = ["127.0.0.%d" % i for i in range(1, 9)]
+    try:
+        srv.start()
+        srv.ctl("demo-data")
+        pid = srv.proc.pid
+        by = Bystander(srv)
+        pings, logins, failed = by.measure(4)
+        report("baseline", pings, logins, failed, "; tafeld RSS %d MiB" % (vm_rss_kb(pid) // 1024))
+        expect(not failed, "before any flood: %s" % failed)
+        hello = client_hello(srv.ca)
+        for name, payload in (("tcp", None), ("tls-half", hello)):
+            stop = mp.Event()
+            counts = mp.Value("q", 0)
+            ps = [mp.Process(target=swarm_tcp, args=(srv.port, a, stop, 200, payload, counts)) for a in addrs]
+            for p_ in ps:
+                p_.start()
+            time.sleep(2)
+            pings, logins, failed = by.measure(8)
+            rss = vm_rss_kb(pid)
+            stop.set()
+            for p_ in ps:
+                p_.join(20)
+                if p_.is_alive():
+                    p_.kill()
+            report(name, pings, logins, failed, "; %d flood connections opened; tafeld RSS %d MiB"
+                   % (counts.value, rss // 1024))
+            expect(srv.proc.poll() is None, "tafeld died during the %s flood" % name)
+            # New connections included: the flooders' idle sockets make room
+            # for another address (docs/security.md, max_unauthenticated).
+            expect(not failed, "the bystander during the %s flood: %s" % (name, failed))
+        # (3) slow-loris after login: a frame one byte a second.
+        slow = []
+        for i in range(100):
+            slow.append(srv.login("voorzitter", retry_for=30, source_address=(addrs[i % 8], 0)))
+        env = pb.Envelope(request_id=1)
+        env.ping.nonce = 1
+        frame = w.frame(env.SerializeToString()) * 50
+        stop = threading.Event()
+        cut = [0]
+
+        def drip():
+            i = 0
+            while not stop.is_set() and i < len(frame):
+                for c in slow:
+                    if c is None:
+                        continue
+                    try:
+                        c.send_raw(frame[i:i + 1])
+                    except OSError:
+                        cut[0] += 1
+                i += 1
+                stop.wait(1.0)
+        t = threading.Thread(target=drip, daemon=True)
+        t.start()
+        pings, logins, failed = by.measure(8)
+        rss = vm_rss_kb(pid)
+        stop.set()
+        t.join(5)
+        report("slowloris", pings, logins, failed, "; 100 connections dripping; tafeld RSS %d MiB" % (rss // 1024))
+        expect(not failed, "slow-loris: %s" % failed)
+        for c in slow:
+            c.close()
+        # (4) subscribers that never read, while a writer changes what they follow.
+        deaf = []
+        for i in range(20):
+            c = srv.login("voorzitter", retry_for=30, source_address=(addrs[i % 8], 0))
+            c.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            r = c.request("subscribe", pb.SubscribeRequest(topic=pb.TOPIC_CASE_LIST))
+            expect(r.WhichOneof("body") == "subscribed", "subscribe %s" % r)
+            deaf.append(c)
+        stop = threading.Event()
+        peak = [0]
+
+        def sample():
+            while not stop.is_set():
+                peak[0] = max(peak[0], vm_rss_kb(pid))
+                stop.wait(0.25)
+        writer_out = {}
+
+        def write():
+            # 800 cases of about 7 kB each: some 5.6 MB for each subscriber,
+            # more than outbuf_limit (1 MiB here) plus what the kernel holds.
+            wc = srv.login("voorzitter", source_address=("127.0.0.9", 0))
+            wr = Writer(srv, "deaf-%d" % os.getpid(), total=800, depth=4, pad=" " + "x" * 7000)
+            wr.run(wc)
+            writer_out["ended"], writer_out["n"] = wr.ended, len(wr.acked)
+            writer_out["rss"] = vm_rss_kb(pid)
+        rss0 = vm_rss_kb(pid)
+        ts = [threading.Thread(target=sample, daemon=True), threading.Thread(target=write, daemon=True)]
+        for t in ts:
+            t.start()
+        pings, logins, failed = by.measure(10)
+        ts[1].join(180)
+        stop.set()
+        ts[0].join(5)
+        for c in deaf:
+            c.close()
+        stalled = srv.log_text().count("client is not reading; disconnecting")
+        # The peak includes password hashes in flight (the bystander's
+        # logins): libsodium's Argon2id takes 64 MiB per hash_threads worker.
+        report("deaf", pings, logins, failed, "; writer %s (%d writes); tafeld RSS before %d MiB, after the "
+               "writes %d MiB, peak %d MiB; %d of 20 deaf subscribers cut off as not reading"
+               % (writer_out.get("ended"), writer_out.get("n", 0), rss0 // 1024, writer_out.get("rss", 0) // 1024,
+                  peak[0] // 1024, stalled))
+        expect(not failed, "deaf subscribers: %s" % failed)
+        expect(writer_out.get("ended") == "done", "the writer: %s" % writer_out)
+        expect(stalled >= 20, "%d of 20 subscribers that never read were cut off" % stalled)
+        expect(srv.proc.poll() is None, "tafeld died")
+    finally:
+        srv.cleanup()
+
+
+SCENARIOS = {"pushlag": s_pushlag, "kill9": s_kill9, "pgstop": s_pgstop, "flood": s_flood, "diskfull": s_diskfull,
+             "swarm": s_swarm}
 
 
 def main():
