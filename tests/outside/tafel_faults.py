@@ -446,6 +446,97 @@ def s_pgstop():
         srv.cleanup()
 
 
+def s_pgstop_ext():
+    """The same with an external PostgreSQL (tafeld's `db` setting), which
+    tafeld does not restart: the database is stopped under load for five
+    seconds and started again by hand (the way its own service would be).
+    Meanwhile writes get DATABASE_UNAVAILABLE, pings and subscriptions
+    stay; afterwards the writers' retries complete, each write is stored
+    once, no client was disconnected, and the subscriber has every event.
+    The database is an embedded cluster left running by a tafeld killed
+    with -9, so that no other PostgreSQL has to be set up."""
+    owner = Server()
+    srv = None
+    data = os.path.join(owner.dir, "pg", "data")
+    try:
+        owner.start()
+        owner.ctl("demo-data")
+        owner.kill9()  # its PostgreSQL keeps running: now nobody's
+        srv = Server(extra=["--db", "host=%s/pg/run port=5432 dbname=tafel" % owner.dir])
+        srv.start()
+        sub = srv.login()
+        r = sub.request("subscribe", pb.SubscribeRequest(topic=pb.TOPIC_CASE_LIST))
+        expect(r.WhichOneof("body") == "subscribed", "subscribe %s" % r)
+        writers, threads = [], []
+        for i in range(3):
+            c = srv.login()
+            wr = Writer(srv, "px%d-%d" % (i, os.getpid()), total=100, depth=2, retry=True)
+            writers.append(wr)
+            t = threading.Thread(target=wr.run, args=(c,))
+            t.start()
+            threads.append(t)
+        while sum(len(x.acked) for x in writers) < 30:
+            expect(any(t.is_alive() for t in threads), "the writers stopped: %s" % [x.ended for x in writers])
+            time.sleep(0.01)
+        pid = postmaster_pid(data)
+        pr = subprocess.run(as_user([pg_ctl(), "-D", data, "stop", "-m", "fast"]), capture_output=True, text=True)
+        expect(pr.returncode == 0 and process_gone(pid, 30), "pg_ctl stop: %s %s" % (pr.stdout, pr.stderr))
+        t_stop = time.monotonic()
+        at = sum(len(x.acked) for x in writers)
+        time.sleep(1)
+        pings_ok = 0
+        for i in range(4):
+            p = sub.request("ping", pb.PingRequest(nonce=100 + i), timeout=10)
+            pings_ok += p.WhichOneof("body") == "pong"
+            time.sleep(1)
+        during = sum(len(x.acked) for x in writers) - at
+        unavailable = sum(x.errors.get("DATABASE_UNAVAILABLE", 0) for x in writers)
+        st = srv.ctl("status").decode()
+        db_line = [ln for ln in st.splitlines() if ln.startswith("database:")]
+        pr = subprocess.run(as_user([pg_ctl(), "-D", data, "-l", os.path.join(owner.dir, "pg", "postgres.log"),
+                                     "-o", "-c listen_addresses='' -c unix_socket_directories='%s/pg/run' "
+                                     "-c port=5432" % owner.dir, "start", "-w"]), capture_output=True, text=True)
+        expect(pr.returncode == 0, "pg_ctl start: %s %s" % (pr.stdout, pr.stderr))
+        t_start = time.monotonic()
+        for t in threads:
+            t.join(180)
+        say("pgstop-ext: database stopped for %.1f s at %d acknowledged writes; during the outage %d more were "
+            "acknowledged (answered before the stop), %d DATABASE_UNAVAILABLE, %d of 4 pings answered; "
+            "status then: %s" % (t_start - t_stop, at, during, unavailable, pings_ok, db_line))
+        for x in writers:
+            expect(x.ended == "done", "a writer stopped (disconnected?): %s" % x.ended)
+        errs = {}
+        for x in writers:
+            for k, v in x.errors.items():
+                errs[k] = errs.get(k, 0) + v
+        expect(pings_ok == 4, "pings during the outage: %d of 4" % pings_ok)
+        expect(unavailable > 0, "no DATABASE_UNAVAILABLE during a 5 s outage: %s" % errs)
+        expect(set(errs) <= {"DATABASE_UNAVAILABLE", "OVERLOADED", "RATE_LIMITED"}, "unexpected errors %s" % errs)
+        recovered = max(x.last_error_at or t_start for x in writers) - t_start
+        say("pgstop-ext: errors %s; the last one %.1f s after the database was started again" % (errs, recovered))
+        c = srv.login(retry_for=30)
+        for x in writers:
+            got = count_by_summary(c, x.prefix)
+            for k, cid in x.acked.items():
+                expect(got.get(x.sent[k]) == [cid], "write %s: %s" % (k, got.get(x.sent[k])))
+            expect(len(got) == len(x.sent), "%d stored for %d sent" % (len(got), len(x.sent)))
+        sub.drain_events(3.0)
+        seqs = [e.seq for e in sub.events if not e.resync]
+        got_ids = {e.case.id for e in sub.events if e.HasField("case")}
+        want = {cid for x in writers for cid in x.acked.values()}
+        resyncs = sum(1 for e in sub.events if e.resync)
+        say("pgstop-ext: the subscriber (connected throughout) got %d events (%d resync) for %d writes; missing %d"
+            % (len(seqs), resyncs, len(want), len(want - got_ids)))
+        expect(seqs == sorted(set(seqs)), "event seqs not strictly increasing")
+        expect(not (want - got_ids), "events lost across the outage: %d writes without an event"
+               % len(want - got_ids))
+    finally:
+        if srv is not None:
+            srv.cleanup()
+        stop_cluster(data)
+        owner.cleanup()
+
+
 def pings(c, n, nonce0=1):
     out = []
     for i in range(n):
@@ -1000,7 +1091,7 @@ def s_swarm():
 
 
 SCENARIOS = {"pushlag": s_pushlag, "kill9": s_kill9, "pgstop": s_pgstop, "flood": s_flood, "diskfull": s_diskfull,
-             "swarm": s_swarm}
+             "swarm": s_swarm, "pgstop-ext": s_pgstop_ext}
 
 
 def main():
