@@ -479,17 +479,18 @@ def s_pgstop_ext():
             expect(any(t.is_alive() for t in threads), "the writers stopped: %s" % [x.ended for x in writers])
             time.sleep(0.01)
         pid = postmaster_pid(data)
+        at = sum(len(x.acked) for x in writers)
         pr = subprocess.run(as_user([pg_ctl(), "-D", data, "stop", "-m", "fast"]), capture_output=True, text=True)
         expect(pr.returncode == 0 and process_gone(pid, 30), "pg_ctl stop: %s %s" % (pr.stdout, pr.stderr))
         t_stop = time.monotonic()
-        at = sum(len(x.acked) for x in writers)
+        stopped_at = sum(len(x.acked) for x in writers)
         time.sleep(1)
         pings_ok = 0
         for i in range(4):
             p = sub.request("ping", pb.PingRequest(nonce=100 + i), timeout=10)
             pings_ok += p.WhichOneof("body") == "pong"
             time.sleep(1)
-        during = sum(len(x.acked) for x in writers) - at
+        during = sum(len(x.acked) for x in writers) - stopped_at
         unavailable = sum(x.errors.get("DATABASE_UNAVAILABLE", 0) for x in writers)
         st = srv.ctl("status").decode()
         db_line = [ln for ln in st.splitlines() if ln.startswith("database:")]
@@ -500,9 +501,9 @@ def s_pgstop_ext():
         t_start = time.monotonic()
         for t in threads:
             t.join(180)
-        say("pgstop-ext: database stopped for %.1f s at %d acknowledged writes; during the outage %d more were "
-            "acknowledged (answered before the stop), %d DATABASE_UNAVAILABLE, %d of 4 pings answered; "
-            "status then: %s" % (t_start - t_stop, at, during, unavailable, pings_ok, db_line))
+        say("pgstop-ext: pg_ctl stop at %d acknowledged writes (%d when it returned); down for %.1f s, in which "
+            "%d more were acknowledged, %d DATABASE_UNAVAILABLE, %d of 4 pings answered; status then: %s"
+            % (at, stopped_at, t_start - t_stop, during, unavailable, pings_ok, db_line))
         for x in writers:
             expect(x.ended == "done", "a writer stopped (disconnected?): %s" % x.ended)
         errs = {}
