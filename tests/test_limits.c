@@ -1,4 +1,4 @@
-/* Integration: limits one host cannot abuse: the rate-limit close, unauthenticated connections per address, login throttling, running out of descriptors. */
+/* Integration: limits one host cannot abuse: the rate-limit close, unauthenticated connections per address (and from several addresses), login throttling, running out of descriptors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
