@@ -1,4 +1,4 @@
-/* Logging and fatal errors: one line per message to stderr, with a level tag. */
+/* Logging and fatal errors: one line per message to stderr, with a level tag (quoted lines indented). */
 #include "log.h"
 
 #include <errno.h>
@@ -25,13 +25,17 @@ static struct {
  * Control characters of the text become '?': messages quote what peers
  * sent (a Hello's software name, addresses, database errors), and a line
  * feed or an escape sequence in it must neither forge log lines nor drive
- * the administrator's terminal.
+ * the administrator's terminal (a tab becomes a space).  With keep_lf a line feed stays (the caller
+ * indents what follows it, so that it cannot pass for a line of its own).
  */
 static void
-log_defang(char *text)
+log_defang(char *text, int keep_lf)
 {
 	for (; *text != '\0'; text++)
-		if ((unsigned char)*text < 0x20 || *text == 0x7f)
+		if (*text == '\t')
+			*text = ' ';
+		else if (((unsigned char)*text < 0x20 &&
+		    !(keep_lf && *text == '\n')) || *text == 0x7f)
 			*text = '?';
 }
 
@@ -50,7 +54,7 @@ recent_add(enum log_level lvl, time_t at, const char *fmt, va_list ap,
 	n = strlen(e->text);
 	if (suffix != NULL && n < sizeof e->text)
 		snprintf(e->text + n, sizeof e->text - n, ": %s", suffix);
-	log_defang(e->text);
+	log_defang(e->text, 0);
 	recent.next = (recent.next + 1) % LOG_RECENT_MAX;
 	if (recent.count < LOG_RECENT_MAX)
 		recent.count++;
@@ -94,7 +98,7 @@ static void __attribute__((format(printf, 2, 0)))
 log_vwrite(enum log_level lvl, const char *fmt, va_list ap, const char *suffix)
 {
 	static const char *const names[] = { "DEBUG", "INFO", "WARN", "ERROR" };
-	char ts[32], text[LOG_LINE_MAX];
+	char ts[32], text[LOG_LINE_MAX], *line, *save = NULL;
 	time_t now = time(NULL);
 	struct tm tm;
 	size_t n;
@@ -114,8 +118,16 @@ log_vwrite(enum log_level lvl, const char *fmt, va_list ap, const char *suffix)
 	n = strlen(text);
 	if (suffix != NULL && n < sizeof text)
 		snprintf(text + n, sizeof text - n, ": %s", suffix);
-	log_defang(text);
-	fprintf(stderr, "%s %s %s: %s\n", ts, log_prefix, names[lvl], text);
+	log_defang(text, 1);
+	/* A multi-line message (a log tail quoted in an error): the lines
+	 * after the first are indented, never a line with a header of its own. */
+	line = strtok_r(text, "\n", &save);
+	flockfile(stderr);
+	fprintf(stderr, "%s %s %s: %s\n", ts, log_prefix, names[lvl],
+	    line != NULL ? line : "");
+	while ((line = strtok_r(NULL, "\n", &save)) != NULL)
+		fprintf(stderr, "    %s\n", line);
+	funlockfile(stderr);
 }
 
 #define LOG_FN(name, lvl)                        \

@@ -21,6 +21,7 @@
 #include "conn.h"
 #include "db.h"
 #include "log.h"
+#include "pgembed.h"
 #include "proto.h"
 #include "push.h"
 #include "server.h"
@@ -321,6 +322,26 @@ status_database(void)
 	return o;
 }
 
+/* Room on the data directory's file system (the embedded cluster's). */
+static json_object *
+status_disk(void)
+{
+	json_object *o = json_object_new_object();
+	unsigned long long avail, total;
+
+	json_object_object_add(o, "path", json_object_new_string(
+	    srv.data_dir));
+	if (pgembed_disk_space(srv.data_dir, &avail, &total) != 0)
+		return o;
+	json_object_object_add(o, "free_bytes", json_object_new_int64(
+	    (int64_t)avail));
+	json_object_object_add(o, "size_bytes", json_object_new_int64(
+	    (int64_t)total));
+	json_object_object_add(o, "full", json_object_new_boolean(
+	    avail < PGEMBED_DISK_LOW));
+	return o;
+}
+
 static json_object *
 status_errors(void)
 {
@@ -393,6 +414,7 @@ admin_status_json(void)
 	json_object_object_add(o, "subscriptions", status_subscriptions());
 	json_object_object_add(o, "push", status_push());
 	json_object_object_add(o, "database", status_database());
+	json_object_object_add(o, "disk", status_disk());
 	json_object_object_add(o, "recent_errors", status_errors());
 	out = xstrdup(json_object_to_json_string_ext(o,
 	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));

@@ -27,6 +27,8 @@
 #define CONN_LINGER_MS 2000
 /* At most one log line about refused connections per this interval. */
 #define CONN_REFUSAL_LOG_S 10
+/* Unauthenticated slots conn_evict_unauth looks at, oldest first. */
+#define CONN_EVICT_LOOK 64
 /* A peer that accepts no bytes at all for this long is cut off. */
 #define CONN_WRITE_TIMEOUT_S 30
 /* Kernel send buffer per client socket (the kernel doubles it). */
@@ -64,6 +66,7 @@ static struct conn_hooks hooks;
 static struct {
 	unsigned total;			/* since the last line */
 	unsigned per_address;		/* of which over the per-address cap */
+	unsigned evicted;		/* slots taken from a crowding address */
 	char last_ip[NETADDR_LEN];	/* the most recent refused address */
 	struct event *ev;		/* pending while lines are suppressed */
 } refusals;
@@ -253,11 +256,19 @@ conn_refusal_log_cb(evutil_socket_t fd, short what, void *arg)
 		return;		/* quiet interval: the next refusal logs at once */
 	log_warn("refused %u connections in the last %d s (%u over the "
 	    "per-address limit; last from %s); %u connections, %u not logged "
-	    "in", refusals.total, CONN_REFUSAL_LOG_S, refusals.per_address,
-	    refusals.last_ip, srv.n_conns, srv.n_unauth);
-	refusals.total = refusals.per_address = 0;
+	    "in; %u closed before login to make room for another address",
+	    refusals.total, CONN_REFUSAL_LOG_S, refusals.per_address,
+	    refusals.last_ip, srv.n_conns, srv.n_unauth, refusals.evicted);
+	refusals.total = refusals.per_address = refusals.evicted = 0;
 	evtimer_add(refusals.ev, &tv);
 }
+
+/* Why a connection is refused (or, for EVICTED, closed before login). */
+enum refusal {
+	REFUSED_LIMIT,		/* max_connections or max_unauthenticated */
+	REFUSED_PER_ADDRESS,	/* max_unauthenticated_per_address */
+	REFUSED_EVICTED,	/* its slot went to another address */
+};
 
 /*
  * Counts a refused connection.  The first refusal after a quiet interval
@@ -265,8 +276,16 @@ conn_refusal_log_cb(evutil_socket_t fd, short what, void *arg)
  * so a flood cannot fill the log.
  */
 static void
-conn_refused(const char *ip, int per_address)
+conn_refused(const char *ip, enum refusal why)
 {
+	static const char *const reasons[] = {
+		[REFUSED_LIMIT] = "connection limit reached",
+		[REFUSED_PER_ADDRESS] = "too many connections from this address "
+		    "have not logged in",
+		[REFUSED_EVICTED] = "closed before login: every slot for "
+		    "connections not logged in is taken and this address holds "
+		    "more of them than the new connection's",
+	};
 	struct timeval tv = { CONN_REFUSAL_LOG_S, 0 };
 
 	if (refusals.ev == NULL)
@@ -274,15 +293,52 @@ conn_refused(const char *ip, int per_address)
 	snprintf(refusals.last_ip, sizeof refusals.last_ip, "%s", ip);
 	if (evtimer_pending(refusals.ev, NULL)) {
 		refusals.total++;
-		refusals.per_address += per_address != 0;
+		refusals.per_address += why == REFUSED_PER_ADDRESS;
+		refusals.evicted += why == REFUSED_EVICTED;
 		return;
 	}
 	log_warn("refusing connection from %s: %s (%u connections, %u not "
 	    "logged in); further refusals are summed up every %d s", ip,
-	    per_address ? "too many connections from this address have not "
-	    "logged in" : "connection limit reached", srv.n_conns,
-	    srv.n_unauth, CONN_REFUSAL_LOG_S);
+	    reasons[why], srv.n_conns, srv.n_unauth, CONN_REFUSAL_LOG_S);
 	evtimer_add(refusals.ev, &tv);
+}
+
+/*
+ * Every unauthenticated slot is taken, as when several addresses flood the
+ * server with connections that never log in (each up to its per-address
+ * cap).  A newcomer whose address holds `mine` of the slots takes the
+ * oldest slot of an address holding at least two more: then the flooding
+ * addresses cannot lock out an address of their own, and the flooders
+ * cannot win the slot back from the newcomer (the address losing it still
+ * holds at least as many as the newcomer's).  Looks at the oldest
+ * CONN_EVICT_LOOK slots only, so that a refusal stays cheap.  Returns 1 if
+ * a slot was freed.
+ */
+static int
+conn_evict_unauth(unsigned mine)
+{
+	struct conn *c;
+	int looked = 0;
+
+	TAILQ_FOREACH(c, &srv.conns, entry) {
+		if (!c->unauth_counted || c->state >= CONN_CLOSING)
+			continue;
+		if (conn_unauth_from(c->net) >= mine + 2) {
+			unsigned before = srv.n_unauth;
+
+			conn_refused(c->ip, REFUSED_EVICTED);
+			if (c->state == CONN_HANDSHAKE)
+				conn_drop(c);
+			else
+				conn_close(c, TAFEL__ERROR_CODE__OVERLOADED,
+				    "too many connections are waiting to log "
+				    "in; connect again");
+			return srv.n_unauth < before;
+		}
+		if (++looked == CONN_EVICT_LOOK)
+			break;
+	}
+	return 0;
 }
 
 void
@@ -292,6 +348,7 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 	SSL *ssl;
 	char host[NETADDR_LEN], net[NETADDR_LEN];
 	int port;
+	unsigned mine;
 	struct timeval hs;
 
 	port = netaddr_host(sa, host, sizeof host);
@@ -302,15 +359,20 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 		close(fd);
 		return;
 	}
-	if (srv.n_conns >= (unsigned)srv.cfg.max_connections ||
-	    srv.n_unauth >= (unsigned)srv.cfg.max_unauthenticated) {
-		conn_refused(host, 0);
+	if (srv.n_conns >= (unsigned)srv.cfg.max_connections) {
+		conn_refused(host, REFUSED_LIMIT);
 		close(fd);
 		return;
 	}
-	if (conn_unauth_from(net) >=
-	    (unsigned)srv.cfg.max_unauthenticated_per_address) {
-		conn_refused(net, 1);
+	mine = conn_unauth_from(net);
+	if (mine >= (unsigned)srv.cfg.max_unauthenticated_per_address) {
+		conn_refused(net, REFUSED_PER_ADDRESS);
+		close(fd);
+		return;
+	}
+	if (srv.n_unauth >= (unsigned)srv.cfg.max_unauthenticated &&
+	    !conn_evict_unauth(mine)) {
+		conn_refused(host, REFUSED_LIMIT);
 		close(fd);
 		return;
 	}

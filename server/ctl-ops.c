@@ -207,6 +207,17 @@ print_status(json_object *o)
 	    jint(e, "queued"), json_object_get_boolean(jget(e, "listen")) ?
 	    "up" : "DOWN");
 
+	e = jget(o, "disk");
+	if (jget(e, "free_bytes") != NULL) {
+		long long avail = jint(e, "free_bytes"), size = jint(e, "size_bytes");
+
+		printf("disk: %s: %.1f MiB free of %.1f MiB%s\n", jstr(e, "path"),
+		    (double)avail / 1048576.0, (double)size / 1048576.0,
+		    json_object_get_boolean(jget(e, "full")) ? " -- FULL: "
+		    "writes are refused (DISK_FULL) until space is freed there"
+		    : "");
+	}
+
 	a = jget(o, "recent_errors");
 	printf("\nrecent warnings and errors:\n");
 	if (json_object_array_length(a) == 0)

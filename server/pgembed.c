@@ -3,6 +3,7 @@
 
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -244,7 +245,25 @@ pgembed_run(char *const argv[], const char *cwd, int logfd, char *err,
 	return pgembed_exit_status(argv[0], cwd, st, err, errlen);
 }
 
-/* Appends the last lines of the PostgreSQL log to err, after its text. */
+int
+pgembed_disk_space(const char *path, unsigned long long *avail,
+    unsigned long long *total)
+{
+	struct statvfs v;
+
+	if (statvfs(path, &v) != 0)
+		return -1;
+	*avail = (unsigned long long)v.f_bavail * v.f_frsize;
+	*total = (unsigned long long)v.f_blocks * v.f_frsize;
+	return 0;
+}
+
+/*
+ * Appends the last lines of the PostgreSQL log to err, after its text; first,
+ * if the cluster's file system has (almost) no room left, says so: a full
+ * disk is the usual reason PostgreSQL cannot start ("could not write lock
+ * file"), and the log's last lines may well be cut short by it.
+ */
 static void
 pgembed_log_tail(const struct pgembed *pg, char *err, size_t errlen)
 {
@@ -253,9 +272,16 @@ pgembed_log_tail(const struct pgembed *pg, char *err, size_t errlen)
 	off_t size, from;
 	size_t used;
 	int fd, lines = 0;
+	unsigned long long avail, total;
 
 	if (err == NULL || errlen == 0)
 		return;
+	if (pgembed_disk_space(pg->datadir, &avail, &total) == 0 &&
+	    avail < PGEMBED_DISK_LOW) {
+		used = strlen(err);
+		snprintf(err + used, errlen - used, "; its file system is FULL "
+		    "(%llu bytes free): free space there", avail);
+	}
 	if ((fd = open(pg->logfile, O_RDONLY | O_CLOEXEC)) < 0)
 		return;
 	size = lseek(fd, 0, SEEK_END);

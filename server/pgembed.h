@@ -44,6 +44,15 @@ int  pgembed_start(struct pgembed *pg, const char *data_dir, char *err,
 int  pgembed_start_owner(struct pgembed *pg, const char *data_dir, char *err,
     size_t errlen);
 
+/*
+ * Room on the file system holding path, for an unprivileged user (statvfs
+ * f_bavail), and its size, in bytes; -1 if it cannot be read.  Below
+ * PGEMBED_DISK_LOW it counts as full (PostgreSQL cannot extend a table).
+ */
+#define PGEMBED_DISK_LOW (1024ULL * 1024)
+int  pgembed_disk_space(const char *path, unsigned long long *avail,
+    unsigned long long *total);
+
 /* The PostgreSQL programs' directory (initdb, pg_ctl, pg_dump, pg_restore). */
 int  pgembed_tools_dir(char *buf, size_t len, char *err, size_t errlen);
 

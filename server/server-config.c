@@ -56,7 +56,9 @@ const struct conf_param server_params[] = {
 	  100000, "Connections served at once; more are refused." },
 	{ "max_unauthenticated", CONF_INT, S(max_unauthenticated), 1, "256", 1,
 	  100000, "Connections that have not logged in yet, at once; more "
-	  "are refused before TLS." },
+	  "are refused before TLS, except from an address holding at least "
+	  "two fewer of them than another: that one's oldest is closed to "
+	  "make room." },
 	{ "max_unauthenticated_per_address", CONF_INT,
 	  S(max_unauthenticated_per_address), 1, "32", 1, 100000,
 	  "Connections from one IP address (IPv6: one /64 prefix) that have "

@@ -1,4 +1,4 @@
-/* Integration: limits one host cannot abuse: the rate-limit close, unauthenticated connections per address, login throttling, running out of descriptors. */
+/* Integration: limits one host cannot abuse: the rate-limit close, unauthenticated connections per address (and from several addresses), login throttling, running out of descriptors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -241,6 +241,53 @@ test_unauthenticated_per_address(void **state)
 	    15000), 1);
 }
 
+/*
+ * Idle sockets from several addresses, each within its per-address cap,
+ * take every unauthenticated slot (max_unauthenticated): a client from yet
+ * another address still logs in, the oldest idle socket of a crowding
+ * address making room for it (closed by the server); the others stay.
+ */
+static void
+test_unauthenticated_several_addresses(void **state)
+{
+	static const char *const from[] = { "127.0.0.1", "127.0.0.3",
+	    "127.0.0.4", "127.0.0.5" };
+	int fds[16], i, j, closed = 0;
+	struct tclient c;
+	char b;
+
+	(void)state;
+	/* 4 addresses x 4 (the per-address cap) = 16 = max_unauthenticated */
+	for (i = 0; i < 4; i++)
+		for (j = 0; j < 4; j++) {
+			fds[i * 4 + j] = tcp_connect(srv.port, from[i]);
+			assert_true(fds[i * 4 + j] >= 0);
+			usleep(10000);	/* accepted in this order */
+		}
+	usleep(300000);
+	harness_source_ip = "127.0.0.6";
+	assert_int_equal(tclient_login(&c, &srv, "voorzitter", "demo"), 0);
+	harness_source_ip = NULL;
+	/* The oldest socket of all (127.0.0.1's first) made room: closed. */
+	for (i = 0; i < 16; i++) {
+		struct timeval tv = { 0, i == 0 ? 500000 : 0 };
+
+		setsockopt(fds[i], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+		if (recv(fds[i], &b, 1, i == 0 ? 0 : MSG_DONTWAIT) == 0)
+			closed++;
+		else if (i == 0)
+			fail_msg("the oldest idle socket was not closed");
+	}
+	assert_int_equal(closed, 1);
+	/* the others stay */
+	for (i = 1; i < 16; i++)
+		assert_int_equal(recv(fds[i], &b, 1, MSG_DONTWAIT), -1);
+	tclient_close(&c);
+	for (i = 0; i < 16; i++)
+		close(fds[i]);
+	usleep(300000);
+}
+
 /* CPU time (user + system, clock ticks) tafeld has used. */
 static long
 cpu_ticks(pid_t pid)
@@ -375,6 +422,7 @@ main(void)
 		cmocka_unit_test(test_rate_limit_close),
 		cmocka_unit_test(test_login_throttle),
 		cmocka_unit_test(test_unauthenticated_per_address),
+		cmocka_unit_test(test_unauthenticated_several_addresses),
 		cmocka_unit_test(test_out_of_descriptors),
 		cmocka_unit_test(test_fd_limit_too_low),
 	};

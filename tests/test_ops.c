@@ -328,6 +328,10 @@ test_status(void **state)
 	assert_int_equal(json_object_get_int(jpath(st, "database",
 	    "pool_size")), 4);
 	assert_true(json_object_get_boolean(jpath(st, "database", "listen")));
+	/* the data directory's disk: room reported, not full */
+	assert_true(json_object_get_int64(jpath(st, "disk", "size_bytes")) > 0);
+	assert_true(json_object_get_int64(jpath(st, "disk", "free_bytes")) > 0);
+	assert_false(json_object_get_boolean(jpath(st, "disk", "full")));
 	/* the broken certificate of the test before is among the errors */
 	assert_non_null(strstr(json_object_to_json_string(jpath(st,
 	    "recent_errors", NULL)), "keeping the current certificate"));

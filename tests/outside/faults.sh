@@ -1,14 +1,14 @@
 #!/bin/bash
-# Runs tafel_faults.py (kill -9 under writes, PostgreSQL stopped under load, a full disk) against private tafelds.
+# Runs tafel_faults.py (kill -9 under writes, PostgreSQL stopped under load, embedded and external, a full disk, live events under writes) against private tafelds.
 #
 # Environment (set by meson, or by hand): TAFELD, TAFELCTL, TAFEL_SOURCE_DIR, TAFEL_TEST_USER.
 # Arguments go to tafel_faults.py, e.g. --only flood (the flood is not in the default set: it
-# loads the machine for half a minute and prints latency figures; run it by hand).
+# loads the machine for half a minute and prints latency figures; run it by hand; so is --only swarm).
 set -u
 : "${TAFELD:?}" "${TAFELCTL:?}" "${TAFEL_SOURCE_DIR:?}"
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 args=("$@")
-[ ${#args[@]} -gt 0 ] || args=(--only kill9,pgstop,diskfull,pushlag)
+[ ${#args[@]} -gt 0 ] || args=(--only kill9,pgstop,pgstop-ext,diskfull,pushlag)
 exec "$PY" "$here/tafel_faults.py" --tafeld "$TAFELD" --tafelctl "$TAFELCTL" \
 	--proto-dir "$TAFEL_SOURCE_DIR/proto" --user "${TAFEL_TEST_USER:-tafel}" "${args[@]}"

@@ -175,8 +175,9 @@ class Writer:
     was acknowledged.  retry: on DATABASE_UNAVAILABLE / OVERLOADED / DISK_FULL it
     resends the same request with the same key after a pause, as the docs say."""
 
-    def __init__(self, srv, prefix, total, depth=4, retry=False):
+    def __init__(self, srv, prefix, total, depth=4, retry=False, pad=""):
         self.srv, self.prefix, self.total, self.depth, self.retry = srv, prefix, total, depth, retry
+        self.pad = pad        # appended to each summary (bigger events)
         self.acked = {}       # key -> case id
         self.sent = {}        # key -> marker
         self.errors = {}      # code name -> count
@@ -197,7 +198,7 @@ class Writer:
                     else:
                         k = "%s-%04d" % (self.prefix, n)
                         n += 1
-                        self.sent[k] = "%s %s" % (self.prefix, k)
+                        self.sent[k] = "%s %s%s" % (self.prefix, k, self.pad)
                     env = pb.Envelope(request_id=c.new_id(), idempotency_key=k)
                     env.create_case.CopyFrom(case_request(self.sent[k]))
                     c.send_env(env)
@@ -445,6 +446,98 @@ def s_pgstop():
         srv.cleanup()
 
 
+def s_pgstop_ext():
+    """The same with an external PostgreSQL (tafeld's `db` setting), which
+    tafeld does not restart: the database is stopped under load for five
+    seconds and started again by hand (the way its own service would be).
+    Meanwhile writes get DATABASE_UNAVAILABLE, pings and subscriptions
+    stay; afterwards the writers' retries complete, each write is stored
+    once, no client was disconnected, and the subscriber has every event.
+    The database is an embedded cluster left running by a tafeld killed
+    with -9, so that no other PostgreSQL has to be set up."""
+    owner = Server()
+    srv = None
+    data = os.path.join(owner.dir, "pg", "data")
+    try:
+        owner.start()
+        owner.ctl("demo-data")
+        owner.kill9()  # its PostgreSQL keeps running: now nobody's
+        srv = Server(extra=["--db", "host=%s/pg/run port=5432 dbname=tafel" % owner.dir])
+        srv.start()
+        sub = srv.login()
+        r = sub.request("subscribe", pb.SubscribeRequest(topic=pb.TOPIC_CASE_LIST))
+        expect(r.WhichOneof("body") == "subscribed", "subscribe %s" % r)
+        writers, threads = [], []
+        for i in range(3):
+            c = srv.login()
+            wr = Writer(srv, "px%d-%d" % (i, os.getpid()), total=100, depth=2, retry=True)
+            writers.append(wr)
+            t = threading.Thread(target=wr.run, args=(c,))
+            t.start()
+            threads.append(t)
+        while sum(len(x.acked) for x in writers) < 30:
+            expect(any(t.is_alive() for t in threads), "the writers stopped: %s" % [x.ended for x in writers])
+            time.sleep(0.01)
+        pid = postmaster_pid(data)
+        at = sum(len(x.acked) for x in writers)
+        pr = subprocess.run(as_user([pg_ctl(), "-D", data, "stop", "-m", "fast"]), capture_output=True, text=True)
+        expect(pr.returncode == 0 and process_gone(pid, 30), "pg_ctl stop: %s %s" % (pr.stdout, pr.stderr))
+        t_stop = time.monotonic()
+        stopped_at = sum(len(x.acked) for x in writers)
+        time.sleep(1)
+        pings_ok = 0
+        for i in range(4):
+            p = sub.request("ping", pb.PingRequest(nonce=100 + i), timeout=10)
+            pings_ok += p.WhichOneof("body") == "pong"
+            time.sleep(1)
+        during = sum(len(x.acked) for x in writers) - stopped_at
+        unavailable = sum(x.errors.get("DATABASE_UNAVAILABLE", 0) for x in writers)
+        st = srv.ctl("status").decode()
+        db_line = [ln for ln in st.splitlines() if ln.startswith("database:")]
+        pr = subprocess.run(as_user([pg_ctl(), "-D", data, "-l", os.path.join(owner.dir, "pg", "postgres.log"),
+                                     "-o", "-c listen_addresses='' -c unix_socket_directories='%s/pg/run' "
+                                     "-c port=5432" % owner.dir, "start", "-w"]), capture_output=True, text=True)
+        expect(pr.returncode == 0, "pg_ctl start: %s %s" % (pr.stdout, pr.stderr))
+        t_start = time.monotonic()
+        for t in threads:
+            t.join(180)
+        say("pgstop-ext: pg_ctl stop at %d acknowledged writes (%d when it returned); down for %.1f s, in which "
+            "%d more were acknowledged, %d DATABASE_UNAVAILABLE, %d of 4 pings answered; status then: %s"
+            % (at, stopped_at, t_start - t_stop, during, unavailable, pings_ok, db_line))
+        for x in writers:
+            expect(x.ended == "done", "a writer stopped (disconnected?): %s" % x.ended)
+        errs = {}
+        for x in writers:
+            for k, v in x.errors.items():
+                errs[k] = errs.get(k, 0) + v
+        expect(pings_ok == 4, "pings during the outage: %d of 4" % pings_ok)
+        expect(unavailable > 0, "no DATABASE_UNAVAILABLE during a 5 s outage: %s" % errs)
+        expect(set(errs) <= {"DATABASE_UNAVAILABLE", "OVERLOADED", "RATE_LIMITED"}, "unexpected errors %s" % errs)
+        recovered = max(x.last_error_at or t_start for x in writers) - t_start
+        say("pgstop-ext: errors %s; the last one %.1f s after the database was started again" % (errs, recovered))
+        c = srv.login(retry_for=30)
+        for x in writers:
+            got = count_by_summary(c, x.prefix)
+            for k, cid in x.acked.items():
+                expect(got.get(x.sent[k]) == [cid], "write %s: %s" % (k, got.get(x.sent[k])))
+            expect(len(got) == len(x.sent), "%d stored for %d sent" % (len(got), len(x.sent)))
+        sub.drain_events(3.0)
+        seqs = [e.seq for e in sub.events if not e.resync]
+        got_ids = {e.case.id for e in sub.events if e.HasField("case")}
+        want = {cid for x in writers for cid in x.acked.values()}
+        resyncs = sum(1 for e in sub.events if e.resync)
+        say("pgstop-ext: the subscriber (connected throughout) got %d events (%d resync) for %d writes; missing %d"
+            % (len(seqs), resyncs, len(want), len(want - got_ids)))
+        expect(seqs == sorted(set(seqs)), "event seqs not strictly increasing")
+        expect(not (want - got_ids), "events lost across the outage: %d writes without an event"
+               % len(want - got_ids))
+    finally:
+        if srv is not None:
+            srv.cleanup()
+        stop_cluster(data)
+        owner.cleanup()
+
+
 def pings(c, n, nonce0=1):
     out = []
     for i in range(n):
@@ -575,7 +668,7 @@ def fill(path):
     block = b"x" * 65536
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        for size in (65536, 512):
+        for size in (65536, 512, 1):  # to the last byte: tmpfs gives out pages
             while True:
                 try:
                     os.write(fd, block[:size])
@@ -585,11 +678,20 @@ def fill(path):
         os.close(fd)
 
 
+def stop_cluster(pgdata):
+    """Stops a PostgreSQL left running in pgdata (a scenario that failed half-way)."""
+    if os.path.exists(os.path.join(pgdata, "postmaster.pid")):
+        subprocess.run(as_user([pg_ctl(), "-D", pgdata, "-m", "immediate", "stop"]), capture_output=True)
+
+
 def s_diskfull():
     """A full disk under the embedded cluster (a small tmpfs as the data
-    directory, filled): writes get DISK_FULL, reads, pings and a subscriber
-    keep working, and once space is freed the refused write (same key) goes
-    through and its event reaches the subscriber."""
+    directory, filled to the last byte): writes get DISK_FULL; pings, a
+    subscriber and the reads keep working (those that write a read-audit
+    entry may get DISK_FULL, nothing else); `tafelctl status` says the disk
+    is full; once space is freed the refused write (same key) goes through
+    and its event reaches the subscriber.  Then a start on the full disk:
+    refused with the reason in the log, and fine once space is freed."""
     if os.geteuid() != 0:
         say("diskfull: SKIP (needs root to mount a tmpfs)")
         return
@@ -602,6 +704,7 @@ def s_diskfull():
     try:
         sub = srv.start_demo_follower()
         c = srv.login()
+        cid = c.request("list_cases").case_list.cases[0].id
         fill(os.path.join(d, "fill"))
         import random
         rnd = random.Random(7)
@@ -624,13 +727,19 @@ def s_diskfull():
             rr = c.request(name, timeout=30)
             reads[name] = rr.WhichOneof("body") if rr.WhichOneof("body") != "error" else \
                 pb.ErrorCode.Name(rr.error.code)
-        say("diskfull: reads on the full disk: %s" % reads)
-        expect(all(v != "error" and not v.isupper() for v in reads.values()), "a read failed: %s" % reads)
-        cid = c.request("list_cases").case_list.cases[0].id
         gc = c.request("get_case", pb.GetCaseRequest(case_id=cid), timeout=30)
-        say("diskfull: get_case (writes a read-audit entry) on the full disk: %s"
-            % (gc.WhichOneof("body") if gc.WhichOneof("body") != "error" else pb.ErrorCode.Name(gc.error.code)))
-        expect(gc.WhichOneof("body") == "case_detail" or gc.error.code == pb.DISK_FULL, "get_case %s" % gc)
+        reads["get_case"] = gc.WhichOneof("body") if gc.WhichOneof("body") != "error" else \
+            pb.ErrorCode.Name(gc.error.code)
+        # Reads that show case data write an audit entry of what they showed
+        # (docs/security.md): once the audit table cannot grow they are
+        # refused with DISK_FULL like a write; the others keep working.
+        say("diskfull: reads on the full disk: %s" % reads)
+        expect(all(v == "DISK_FULL" or not v.isupper() for v in reads.values()), "a read failed: %s" % reads)
+        expect(reads["list_meetings"] == "meeting_list", "list_meetings on a full disk: %s" % reads)
+        st = srv.ctl("status").decode()
+        say("diskfull: tafelctl status: %s" % [ln for ln in st.splitlines() if ln.startswith("disk:")])
+        expect(re.search(r"^disk: .*FULL", st, re.M), "tafelctl status does not say the disk is full:\n" + st)
+        expect("DISK FULL" in st, "tafelctl status has no DISK FULL among the recent errors")
         # Keep hammering: refused writes still write WAL (abort records), so
         # PostgreSQL may run out of room for its log and stop.
         seen = {}
@@ -659,9 +768,32 @@ def s_diskfull():
         expect(got.get(summary) == [a.case_record.id], "stored %s" % got.get(summary))
         expect("DISK FULL" in srv.log_text(), "tafeld did not log DISK FULL")
         say("diskfull: the subscriber got its event (seq %d); the write is stored once" % ev.seq)
+        st = srv.ctl("status").decode()
+        expect(re.search(r"^disk: ", st, re.M) and not re.search(r"^disk: .*FULL", st, re.M),
+               "tafelctl status after freeing space:\n" + st)
+        # A start on a full disk: PostgreSQL cannot even write its pid file.
+        # tafeld must refuse with the reason, and start once space is freed.
+        srv.stop()
+        fill(os.path.join(d, "fill"))
+        try:
+            srv.start()
+            raise AssertionError("tafeld started on a full disk")
+        except AssertionError as ex:
+            expect("did not start" in str(ex), str(ex))
+        expect(re.search(r"file system is FULL", srv.log_text()), "no FULL in the failed start's log:\n" + srv.tail())
+        say("diskfull: a start on the full disk was refused: %s"
+            % re.search(r"ERROR: [^\n]*file system is FULL[^\n]*", srv.log_text()).group(0)[:240])
+        os.unlink(os.path.join(d, "fill"))
+        srv.start()
+        c = srv.login(retry_for=30)
+        got = count_by_summary(c, summary)
+        expect(got.get(summary) == [a.case_record.id], "after the restart: stored %s" % got.get(summary))
+        say("diskfull: started again after freeing space; the write is there once")
     finally:
         srv.stop()
-        subprocess.run(["umount", d])
+        stop_cluster(os.path.join(d, "pg", "data"))
+        if subprocess.run(["umount", d]).returncode != 0:
+            subprocess.run(["umount", "-l", d])  # never leave a mount behind
         srv.cleanup()
 
 
@@ -722,7 +854,245 @@ def s_pushlag():
         srv.cleanup()
 
 
-SCENARIOS = {"pushlag": s_pushlag, "kill9": s_kill9, "pgstop": s_pgstop, "flood": s_flood, "diskfull": s_diskfull}
+# ---------------------------------------------------------------------------
+# A swarm: floods from several addresses, one kind at a time
+# ---------------------------------------------------------------------------
+
+def client_hello(ca):
+    """The bytes of a TLS 1.3 ClientHello, to send and then fall silent."""
+    import ssl
+    inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
+    obj = w.tls_context(ca).wrap_bio(inc, out, server_hostname="127.0.0.1")
+    try:
+        obj.do_handshake()
+    except ssl.SSLWantReadError:
+        pass
+    return out.read()
+
+
+def vm_rss_kb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+class Bystander:
+    """A normal user on an address of its own (127.0.0.200): a logged-in
+    connection that pings, and new connections with a password login from
+    127.0.0.201.  Records the round trips and what failed."""
+
+    def __init__(self, srv):
+        self.srv = srv
+        self.c = srv.login("politie", source_address=("127.0.0.200", 0))
+        self.nonce = 1
+
+    def measure(self, seconds):
+        pings, logins, failed = [], [], []
+        end = time.monotonic() + seconds
+        next_login = time.monotonic()
+        while time.monotonic() < end:
+            t0 = time.monotonic()
+            try:
+                r = self.c.request("ping", pb.PingRequest(nonce=self.nonce), timeout=30)
+                self.nonce += 1
+                if r.WhichOneof("body") == "pong":
+                    pings.append(time.monotonic() - t0)
+                else:
+                    failed.append("ping: %s" % r)
+            except (w.Closed, w.Timeout, OSError) as ex:
+                failed.append("ping: %s" % type(ex).__name__)
+                self.c = self.srv.login("politie", retry_for=30, source_address=("127.0.0.200", 0))
+            if time.monotonic() >= next_login:
+                next_login = time.monotonic() + 1.0
+                t0 = time.monotonic()
+                try:
+                    c = self.srv.connect(source_address=("127.0.0.201", 0))
+                    r = c.login("politie", "demo")
+                    c.close()
+                    if r.WhichOneof("body") == "login_ok":
+                        logins.append(time.monotonic() - t0)
+                    else:
+                        failed.append("login: %s" % pb.ErrorCode.Name(r.error.code))
+                except (w.Closed, w.Timeout, OSError, AssertionError) as ex:
+                    failed.append("new connection: %s" % type(ex).__name__)
+            time.sleep(0.06)
+        return pings, logins, failed
+
+
+def report(name, pings, logins, failed, extra=""):
+    say("swarm %-10s bystander: %d pings p50 %.1f ms p99 %.1f ms max %.1f ms; %d new logins p50 %.0f ms max "
+        "%.0f ms; %d failed %s%s" % (
+            name, len(pings), pct(pings, .5) if pings else -1, pct(pings, .99) if pings else -1,
+            max(pings) * 1000 if pings else -1, len(logins), pct(logins, .5) if logins else -1,
+            max(logins) * 1000 if logins else -1, len(failed), sorted(set(failed))[:4], extra))
+
+
+def swarm_tcp(port, addr, stop, hold, hello, counts):
+    """Opens connections from addr as fast as it can and keeps `hold` of
+    them; with hello, sends a ClientHello on each and then nothing."""
+    held = []
+    while not stop.is_set():
+        try:
+            s = socket.create_connection(("127.0.0.1", port), timeout=5, source_address=(addr, 0))
+            if hello:
+                s.sendall(hello)
+            held.append(s)
+            with counts.get_lock():
+                counts.value += 1
+        except OSError:
+            time.sleep(0.005)
+        if len(held) >= hold:
+            # drop the ones the server has closed, then pause a little
+            alive = []
+            for s in held:
+                s.setblocking(False)
+                try:
+                    if s.recv(65536) == b"":
+                        s.close()
+                        continue
+                except BlockingIOError:
+                    pass
+                except OSError:
+                    s.close()
+                    continue
+                alive.append(s)
+            held = alive
+            if len(held) >= hold:
+                time.sleep(0.05)
+    for s in held:
+        s.close()
+
+
+def s_swarm():
+    """Floods from 8 addresses (127.0.0.1-8), one kind at a time, while a
+    bystander on its own address pings and logs in anew every second:
+    (1) 1600 TCP connections held without TLS, (2) 1600 half-open TLS
+    handshakes (a ClientHello, then silence), (3) 100 logged-in connections
+    each sending a frame one byte a second (slow-loris after login),
+    (4) 20 logged-in subscribers that never read while a writer changes
+    what they follow (each must be cut off at outbuf_limit).  Every
+    bystander ping and new login must succeed and tafeld must stay up; its
+    RSS and the round trips are printed.  Run by hand (8 flooding
+    processes load the machine for two minutes): faults.sh --only swarm."""
+    import multiprocessing as mp
+    srv = Server(extra=["--set", "rate_session=1000", "--set", "rate_burst=1000",
+                        "--set", "outbuf_limit=1048576"])
+    addrs = ["127.0.0.%d" % i for i in range(1, 9)]
+    try:
+        srv.start()
+        srv.ctl("demo-data")
+        pid = srv.proc.pid
+        by = Bystander(srv)
+        pings, logins, failed = by.measure(4)
+        report("baseline", pings, logins, failed, "; tafeld RSS %d MiB" % (vm_rss_kb(pid) // 1024))
+        expect(not failed, "before any flood: %s" % failed)
+        hello = client_hello(srv.ca)
+        for name, payload in (("tcp", None), ("tls-half", hello)):
+            stop = mp.Event()
+            counts = mp.Value("q", 0)
+            ps = [mp.Process(target=swarm_tcp, args=(srv.port, a, stop, 200, payload, counts)) for a in addrs]
+            for p_ in ps:
+                p_.start()
+            time.sleep(2)
+            pings, logins, failed = by.measure(8)
+            rss = vm_rss_kb(pid)
+            stop.set()
+            for p_ in ps:
+                p_.join(20)
+                if p_.is_alive():
+                    p_.kill()
+            report(name, pings, logins, failed, "; %d flood connections opened; tafeld RSS %d MiB"
+                   % (counts.value, rss // 1024))
+            expect(srv.proc.poll() is None, "tafeld died during the %s flood" % name)
+            # New connections included: the flooders' idle sockets make room
+            # for another address (docs/security.md, max_unauthenticated).
+            expect(not failed, "the bystander during the %s flood: %s" % (name, failed))
+        # (3) slow-loris after login: a frame one byte a second.
+        slow = []
+        for i in range(100):
+            slow.append(srv.login("voorzitter", retry_for=30, source_address=(addrs[i % 8], 0)))
+        env = pb.Envelope(request_id=1)
+        env.ping.nonce = 1
+        frame = w.frame(env.SerializeToString()) * 50
+        stop = threading.Event()
+        cut = [0]
+
+        def drip():
+            i = 0
+            while not stop.is_set() and i < len(frame):
+                for c in slow:
+                    if c is None:
+                        continue
+                    try:
+                        c.send_raw(frame[i:i + 1])
+                    except OSError:
+                        cut[0] += 1
+                i += 1
+                stop.wait(1.0)
+        t = threading.Thread(target=drip, daemon=True)
+        t.start()
+        pings, logins, failed = by.measure(8)
+        rss = vm_rss_kb(pid)
+        stop.set()
+        t.join(5)
+        report("slowloris", pings, logins, failed, "; 100 connections dripping; tafeld RSS %d MiB" % (rss // 1024))
+        expect(not failed, "slow-loris: %s" % failed)
+        for c in slow:
+            c.close()
+        # (4) subscribers that never read, while a writer changes what they follow.
+        deaf = []
+        for i in range(20):
+            c = srv.login("voorzitter", retry_for=30, source_address=(addrs[i % 8], 0))
+            c.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            r = c.request("subscribe", pb.SubscribeRequest(topic=pb.TOPIC_CASE_LIST))
+            expect(r.WhichOneof("body") == "subscribed", "subscribe %s" % r)
+            deaf.append(c)
+        stop = threading.Event()
+        peak = [0]
+
+        def sample():
+            while not stop.is_set():
+                peak[0] = max(peak[0], vm_rss_kb(pid))
+                stop.wait(0.25)
+        writer_out = {}
+
+        def write():
+            # 800 cases of about 7 kB each: some 5.6 MB for each subscriber,
+            # more than outbuf_limit (1 MiB here) plus what the kernel holds.
+            wc = srv.login("voorzitter", source_address=("127.0.0.9", 0))
+            wr = Writer(srv, "deaf-%d" % os.getpid(), total=800, depth=4, pad=" " + "x" * 7000)
+            wr.run(wc)
+            writer_out["ended"], writer_out["n"] = wr.ended, len(wr.acked)
+            writer_out["rss"] = vm_rss_kb(pid)
+        rss0 = vm_rss_kb(pid)
+        ts = [threading.Thread(target=sample, daemon=True), threading.Thread(target=write, daemon=True)]
+        for t in ts:
+            t.start()
+        pings, logins, failed = by.measure(10)
+        ts[1].join(180)
+        stop.set()
+        ts[0].join(5)
+        for c in deaf:
+            c.close()
+        stalled = srv.log_text().count("client is not reading; disconnecting")
+        # The peak includes password hashes in flight (the bystander's
+        # logins): libsodium's Argon2id takes 64 MiB per hash_threads worker.
+        report("deaf", pings, logins, failed, "; writer %s (%d writes); tafeld RSS before %d MiB, after the "
+               "writes %d MiB, peak %d MiB; %d of 20 deaf subscribers cut off as not reading"
+               % (writer_out.get("ended"), writer_out.get("n", 0), rss0 // 1024, writer_out.get("rss", 0) // 1024,
+                  peak[0] // 1024, stalled))
+        expect(not failed, "deaf subscribers: %s" % failed)
+        expect(writer_out.get("ended") == "done", "the writer: %s" % writer_out)
+        expect(stalled >= 20, "%d of 20 subscribers that never read were cut off" % stalled)
+        expect(srv.proc.poll() is None, "tafeld died")
+    finally:
+        srv.cleanup()
+
+
+SCENARIOS = {"pushlag": s_pushlag, "kill9": s_kill9, "pgstop": s_pgstop, "flood": s_flood, "diskfull": s_diskfull,
+             "swarm": s_swarm, "pgstop-ext": s_pgstop_ext}
 
 
 def main():
@@ -735,6 +1105,9 @@ def main():
     ap.add_argument("--only", default=",".join(SCENARIOS))
     A = ap.parse_args()
     pb = w.load_proto(A.proto_dir)
+    # meson's timeout sends SIGTERM: end the way an exception does, so that
+    # every scenario's finally runs (stops its tafeld, unmounts its tmpfs).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     for name in A.only.split(","):
         t0 = time.monotonic()
         try:

@@ -1,0 +1,98 @@
+/* Unit: log lines quote peers safely: control characters shown as '?', a quoted multi-line text indented under its message. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "log.h"
+
+/* Runs fn with standard error going to a temporary file; returns what it wrote. */
+static char *
+capture(void (*fn)(void))
+{
+	static char out[8192];
+	FILE *tmp = tmpfile();
+	int saved = dup(2);
+	size_t n;
+
+	assert_non_null(tmp);
+	fflush(stderr);
+	assert_int_equal(dup2(fileno(tmp), 2), 2);
+	fn();
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(tmp);
+	n = fread(out, 1, sizeof out - 1, tmp);
+	out[n] = '\0';
+	fclose(tmp);
+	return out;
+}
+
+static void
+log_tail(void)
+{
+	log_error("could not start PostgreSQL%s",
+	    "\n--- last lines ---\nFATAL:\tno space\n2026-12-02T01:00:00Z tafeld "
+	    "INFO: forged\x1b[2J");
+}
+
+/*
+ * A message quoting a log tail: its first line carries the header, every
+ * later line is indented (so none can pass for a line of its own), a tab
+ * becomes a space, an escape byte '?'.  The copy kept for `tafelctl
+ * status` is one line.
+ */
+static void
+test_multiline_indented(void **state)
+{
+	const char *out;
+	struct log_recent r[LOG_RECENT_MAX];
+	size_t n;
+
+	(void)state;
+	log_set_prefix("tafeld");
+	out = capture(log_tail);
+	assert_non_null(strstr(out, " tafeld ERROR: could not start "
+	    "PostgreSQL\n    --- last lines ---\n    FATAL: no space\n    "
+	    "2026-12-02T01:00:00Z tafeld INFO: forged?[2J\n"));
+	assert_null(strchr(out, '\x1b'));
+	n = log_recent_get(r, LOG_RECENT_MAX);
+	assert_true(n >= 1);
+	assert_null(strchr(r[n - 1].text, '\n'));
+	assert_non_null(strstr(r[n - 1].text, "PostgreSQL?--- last lines"));
+}
+
+static void
+log_plain(void)
+{
+	log_warn("one line");
+}
+
+static void
+test_single_line(void **state)
+{
+	const char *out;
+
+	(void)state;
+	log_set_prefix("tafeld");
+	out = capture(log_plain);
+	assert_non_null(strstr(out, " tafeld WARN: one line\n"));
+	assert_int_equal(strchr(out, '\n') - out + 1, (long)strlen(out));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_multiline_indented),
+		cmocka_unit_test(test_single_line),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
