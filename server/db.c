@@ -160,9 +160,10 @@ result_error(PGresult *res, struct db_result *r)
 	if (state != NULL && strcmp(state, "53100") == 0) {
 		disk_full(primary);
 		r->code = TAFEL__ERROR_CODE__DISK_FULL;
+		/* a write, or a read that records what it shows (the audit) */
 		snprintf(r->message, sizeof r->message, "the database's disk is "
-		    "full: the write was not applied; retry later with the "
-		    "same idempotency key");
+		    "full: nothing was stored (a write was not applied: retry "
+		    "it later with the same idempotency key)");
 		return;
 	}
 	log_error("database: %s (SQLSTATE %s)", primary ? primary : "?",
