@@ -327,7 +327,21 @@ login_issue_ticket(struct login *l)
 	    4, params, ticket_issued, l);
 }
 
-/* Starts the session and answers login_ok. */
+/* How many logged-in connections user_id has now. */
+static long long
+user_sessions(int64_t user_id)
+{
+	const struct conn *c;
+	long long n = 0;
+
+	TAILQ_FOREACH(c, &srv.conns, entry)
+		if (c->state == CONN_READY && c->session != NULL &&
+		    c->session->user_id == user_id)
+			n++;
+	return n;
+}
+
+/* Starts the session and answers login_ok, or refuses one too many. */
 static void
 login_answer(struct login *l)
 {
@@ -339,6 +353,15 @@ login_answer(struct login *l)
 
 	if (req_gone(l->r) || c->state != CONN_LOGIN) {
 		login_free(l);
+		return;
+	}
+	if (user_sessions(resp->user->id) >= srv.cfg.max_sessions_per_user) {
+		char msg[160];
+
+		snprintf(msg, sizeof msg, "too many sessions of this user at "
+		    "once (%lld); log out elsewhere first",
+		    srv.cfg.max_sessions_per_user);
+		login_fail(l, TAFEL__ERROR_CODE__RATE_LIMITED, msg);
 		return;
 	}
 	s = session_start(c);

@@ -64,6 +64,10 @@ const struct conf_param server_params[] = {
 	  "Connections from one IP address (IPv6: one /64 prefix) that have "
 	  "not logged in yet, at once: one host cannot take every "
 	  "unauthenticated slot." },
+	{ "max_sessions_per_user", CONF_INT, S(max_sessions_per_user), 1, "64",
+	  1, 100000, "Logged-in connections of one user at once; a login "
+	  "beyond it is refused (`RATE_LIMITED`): one account, or one "
+	  "stolen password, cannot take every connection." },
 	{ "outbuf_limit", CONF_INT, S(outbuf_limit), 1, "4194304", 65536,
 	  1073741824, "Bytes queued to one client before it is considered "
 	  "stalled and disconnected (it resumes on reconnect)." },

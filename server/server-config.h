@@ -22,6 +22,7 @@ struct server_config {
 	long long max_connections;
 	long long max_unauthenticated;
 	long long max_unauthenticated_per_address;
+	long long max_sessions_per_user; /* logged-in connections of a user */
 	long long outbuf_limit;		/* bytes queued to one client */
 	long long db_pool_size;
 	long long resume_window;	/* events kept in memory for resume */

@@ -27,6 +27,7 @@ static const char *const args[] = {
 	"--set", "max_unauthenticated=16",
 	"--set", "max_unauthenticated_per_address=4",
 	"--set", "login_delay=2s",
+	"--set", "max_sessions_per_user=3",
 	NULL
 };
 
@@ -205,6 +206,50 @@ test_login_throttle(void **state)
 	/* Other addresses are not. */
 	assert_int_equal(login_from("127.0.0.7", "om", "demo"), 0);
 	assert_int_equal(tafeld_log_count(&srv, "login as \"om\" delayed"), 0);
+}
+
+/*
+ * One user holds at most max_sessions_per_user logged-in connections: one
+ * more login is refused with RATE_LIMITED (the connection stays, another
+ * user logs in meanwhile), and once one of them logs out it goes through.
+ */
+static void
+test_sessions_per_user(void **state)
+{
+	Tafel__LoginRequest l = TAFEL__LOGIN_REQUEST__INIT;
+	struct tclient c[3], extra;
+	Tafel__Envelope *m;
+	Tafel__ErrorCode code = TAFEL__ERROR_CODE__RATE_LIMITED;
+	int i, tries;
+
+	(void)state;
+	for (i = 0; i < 3; i++)
+		assert_int_equal(tclient_login(&c[i], &srv, "reclassering",
+		    "demo"), 0);
+	assert_int_equal(tclient_open(&extra, &srv, TAFEL_PROTOCOL_VERSION), 0);
+	l.login = (char *)"reclassering";
+	l.password = (char *)"demo";
+	m = tclient_req(&extra, B(LOGIN), &l, NULL);
+	assert_non_null(m);
+	assert_int_equal(m->body_case, B(ERROR));
+	assert_int_equal(m->error->code, TAFEL__ERROR_CODE__RATE_LIMITED);
+	assert_non_null(strstr(m->error->message, "too many sessions"));
+	frame_free(m);
+	assert_int_equal(login_from("127.0.0.9", "om", "demo"), 0);
+
+	/* one logs out: the same connection's next login is let in */
+	tclient_close(&c[0]);
+	for (tries = 0; tries < 50 && code != 0; tries++) {
+		usleep(100000);
+		m = tclient_req(&extra, B(LOGIN), &l, NULL);
+		assert_non_null(m);
+		code = m->body_case == B(LOGIN_OK) ? 0 : m->error->code;
+		frame_free(m);
+	}
+	assert_int_equal(code, 0);
+	tclient_close(&extra);
+	for (i = 1; i < 3; i++)
+		tclient_close(&c[i]);
 }
 
 /*
@@ -421,6 +466,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rate_limit_close),
 		cmocka_unit_test(test_login_throttle),
+		cmocka_unit_test(test_sessions_per_user),
 		cmocka_unit_test(test_unauthenticated_per_address),
 		cmocka_unit_test(test_unauthenticated_several_addresses),
 		cmocka_unit_test(test_out_of_descriptors),

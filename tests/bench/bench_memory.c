@@ -73,7 +73,7 @@ main(int argc, char **argv)
 	static const char *const args[] = { "--set", "rate_session=100000",
 	    "--set", "rate_burst=100000", "--set", "rate_address=100000",
 	    "--set", "max_connections=2100", "--set", "hash_threads=2",
-	    NULL };
+	    "--set", "max_sessions_per_user=100000", NULL };
 	static const char *const demo[] = { "demo-data", NULL };
 	static const int steps_default[] = { 100, 500, 1000 };
 	Tafel__ListMeetingsRequest lm = TAFEL__LIST_MEETINGS_REQUEST__INIT;

@@ -62,7 +62,7 @@ main(int argc, char **argv)
 {
 	static const char *const args[] = { "--set", "rate_session=100000",
 	    "--set", "rate_burst=100000", "--set", "rate_address=100000",
-	    NULL };
+	    "--set", "max_sessions_per_user=100000", NULL };
 	static const char *const demo[] = { "demo-data", NULL };
 	int followers = argc > 1 ? atoi(argv[1]) : 20;
 	int writes = argc > 2 ? atoi(argv[2]) : 300;
