@@ -977,8 +977,10 @@ def s_swarm():
     RSS and the round trips are printed.  Run by hand (8 flooding
     processes load the machine for two minutes): faults.sh --only swarm."""
     import multiprocessing as mp
+    # (3) logs in one user 100 times: max_sessions_per_user (64) lifted
     srv = Server(extra=["--set", "rate_session=1000", "--set", "rate_burst=1000",
-                        "--set", "outbuf_limit=1048576"])
+                        "--set", "outbuf_limit=1048576",
+                        "--set", "max_sessions_per_user=1000"])
     addrs = ["127.0.0.%d" % i for i in range(1, 9)]
     try:
         srv.start()
