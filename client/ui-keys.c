@@ -270,6 +270,21 @@ when_open(const struct ui *u)
 	return meeting_in(u, TAFEL__MEETING_STATE__MEETING_OPEN);
 }
 
+static int
+when_closed(const struct ui *u)
+{
+	return meeting_in(u, TAFEL__MEETING_STATE__MEETING_CLOSED);
+}
+
+/* The meetings list: a closed meeting is selected (b has minutes). */
+static int
+when_selected_closed(const struct ui *u)
+{
+	const Tafel__Meeting *m = view_meetings_selected(u);
+
+	return m != NULL && m->state == TAFEL__MEETING_STATE__MEETING_CLOSED;
+}
+
 /* The agenda can still change. */
 static int
 when_not_closed(const struct ui *u)
@@ -340,8 +355,11 @@ const struct ui_key ui_keys[] = {
 	  N_("search"),
 	  k_filter,
 	  N_("Search: show only the lines containing the text"), NULL },
-	{ 'b', "b", V(MEETINGS), 0, NULL, k_minutes,
-	  N_("Minutes of the selected closed meeting (besluitenlijst)"), NULL },
+	{ 'b', "b", V(MEETINGS), 0, N_("minutes"), k_minutes,
+	  N_("Minutes of the selected closed meeting (besluitenlijst)"),
+	  when_selected_closed },
+	{ 'b', "b", MEETING, 0, N_("minutes"), k_minutes,
+	  N_("Minutes of this meeting, once it is closed"), when_closed },
 	{ 'v', "v", V(MEETINGS), 0, N_("past"), k_past,
 	  N_("Hide or show past meetings"), NULL },
 	{ 'N', "N", V(MEETINGS), 0, N_("plan"), forms_plan_meetings,
@@ -525,6 +543,7 @@ ui_key(struct ui *u, int key)
 			/* a meeting key for another state of the meeting says
 			 * so before the server would answer "not possible" */
 			if (k->when != NULL && !k->when(u) &&
+			    u->view == VIEW_MEETING &&
 			    u->meeting.meeting != NULL && !u->presentation) {
 				ui_message(u, 1, _("%s: not possible while the "
 				    "meeting is %s."), k->name, ui_enum(

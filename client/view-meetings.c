@@ -16,7 +16,7 @@ static struct {
 
 /* The meetings as shown (ordered, filtered); returns the count. */
 static size_t
-shown(struct ui *u, const Tafel__Meeting **out, size_t max)
+shown(const struct ui *u, const Tafel__Meeting **out, size_t max)
 {
 	if (st.list == NULL)
 		return 0;
@@ -183,7 +183,7 @@ event(struct ui *u, const Tafel__Event *ev)
 }
 
 const Tafel__Meeting *
-view_meetings_selected(struct ui *u)
+view_meetings_selected(const struct ui *u)
 {
 	const Tafel__Meeting *ms[MAX_MEETINGS];
 	size_t n = shown(u, ms, MAX_MEETINGS);

@@ -89,10 +89,13 @@ on_minutes(struct net *n, const Tafel__Envelope *m, void *arg)
 	ui_dirty(u);
 }
 
+/* b: the minutes of the meeting on screen (in a meeting) or of the one
+ * selected in the meetings list. */
 void
 view_minutes_open(struct ui *u)
 {
-	const Tafel__Meeting *mt = view_meetings_selected(u);
+	const Tafel__Meeting *mt = u->view == VIEW_MEETING ?
+	    u->meeting.meeting : view_meetings_selected(u);
 	Tafel__MinutesRequest r = TAFEL__MINUTES_REQUEST__INIT;
 
 	if (mt == NULL) {
@@ -137,5 +140,5 @@ const struct ui_view_ops view_minutes_ops = {
 	.draw = draw,
 	.step = step,
 	.free = free_state,
-	.parent = VIEW_MEETINGS,
+	.parent = VIEW__COUNT,		/* back where b was pressed */
 };
