@@ -56,6 +56,10 @@ render(struct ui *u, const Tafel__Minutes *mn)
 		    (int)i + 1, _("Case"), c != NULL ? c->number : "?",
 		    it->added_during_meeting ? _(" (added during the meeting)") :
 		    "");
+		/* "(hidden, see above)" below points at this line */
+		if (c != NULL && c->redacted)
+			add(ui_attr(u, UI_A_DIM), "   %s",
+			    ui_redaction_text(c->redaction_reason));
 		ui_decision_text(c, it->item != NULL ? it->item->decision : "",
 		    text, sizeof text);
 		add(0, "   %s: %s%s", _("Decision"), text,
