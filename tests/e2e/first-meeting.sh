@@ -1,0 +1,118 @@
+#!/bin/bash
+# A first meeting as a new user runs it (docs/user-guide.md): Esc on a prompt whose offered text was left alone cancels
+# without "discard?"; in the action point form the prompt is named like the form's field, and Esc on a later field asks
+# before dropping the earlier answers; after closing, b in the meeting (and in the meetings list, where the footer offers
+# it) shows the minutes and q goes back; a partner's minutes say why a decision is "(hidden, see above)".
+. "$(dirname "$0")/lib.sh"
+
+start_server
+MEETING=$(meeting_id "WZT Enschede-Noord") || fail "no WZT meeting in the demo data"
+start_client chair voorzitter
+wait_re chair '^ 20[0-9-]+ [0-9:]+  ' || fail "meetings not loaded: $(screen chair)"
+
+# N offers the first series' name: Esc with it untouched simply cancels
+keys chair N
+wait_for chair "Overleggen plannen van overlegvorm:" || fail "N did not ask the series: $(screen chair)"
+keys chair Escape
+wait_gone chair "Overleggen plannen van overlegvorm:" || fail "Esc did not cancel: $(screen chair)"
+screen chair | grep -q "weggooien" && fail "Esc on untouched offered text asked to discard: $(screen chair)"
+# typed text is still asked about
+keys chair /
+wait_for chair "Zoeken:" || fail "/ did not ask"
+type_text chair "wzt"
+keys chair Escape
+wait_for chair "Getypte tekst weggooien? (j/n):" || fail "Esc on typed text did not ask: $(screen chair)"
+type_text chair "j"
+keys chair Enter
+wait_gone chair "Zoeken:" || fail "j did not discard"
+
+# the chair opens the WZT meeting and its first item
+tm kill-session -t chair
+start_client chair voorzitter --meeting "$MEETING"
+wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
+chair_start chair
+num=$(current_line chair | awk '{print $3}')
+
+# the action point form: the prompt says "Omschrijving" like the form does
+keys chair a
+wait_for chair "Nieuwe afspraak · Casus $num" || fail "a did not open the form: $(screen chair)"
+wait_re chair "^Omschrijving: *$" || fail "the prompt is not named like the field: $(screen chair)"
+type_text chair "Huisbezoek met wijkagent plannen"
+keys chair Enter
+wait_for chair "Uitvoerende organisatie (naam of nummer):" || fail "no owner field"
+# Esc on the empty second field would drop the description: asked first, n goes on
+keys chair Escape
+wait_for chair "Getypte tekst weggooien? (j/n):" || fail "Esc dropped the typed description unasked: $(screen chair)"
+type_text chair "n"
+keys chair Enter
+wait_for chair "Uitvoerende organisatie (naam of nummer):" || fail "n did not go back to the field: $(screen chair)"
+wait_for chair "Huisbezoek met wijkagent plannen" || fail "description lost: $(screen chair)"
+type_text chair "Politie"
+keys chair Enter
+wait_for chair "Uitvoerder (persoon" || fail "no person field"
+keys chair Enter
+wait_for chair "Uiterste datum" || fail "no due date field"
+type_text chair "+7"
+keys chair Enter
+wait_for chair "Afspraak vastgelegd." || fail "action point not recorded: $(screen chair)"
+
+keys chair d
+wait_for chair "Besluit over casus $num:" || fail "d did not ask"
+type_text chair "Huisverbod verlengen"
+keys chair Enter
+wait_for chair "Besluit: Huisverbod verlengen" || fail "decision not shown"
+
+# b before the meeting is closed: says why
+keys chair b
+wait_for chair "b: niet mogelijk" || fail "b in an open meeting not explained: $(screen chair)"
+
+keys chair c
+wait_for chair "sluiten? (j/n)" || fail "c did not ask"
+type_text chair "j"
+keys chair Enter
+wait_for chair "Overleg gesloten." || fail "meeting not closed: $(screen chair)"
+# the footer now offers the minutes; b shows them, q comes back to the meeting
+wait_for chair "b besluitenlijst" || fail "footer does not offer b: $(screen chair)"
+keys chair b
+wait_for chair "Tafel · Besluitenlijst" || fail "b in the closed meeting did not open the minutes: $(screen chair)"
+wait_re chair "^ 1\. Casus $num" || fail "case $num not in the minutes: $(screen chair)"
+wait_for chair "Besluit: Huisverbod verlengen" || fail "decision not in the minutes: $(screen chair)"
+keys chair q
+wait_re chair "^ +# +Casus" || fail "q from the minutes did not go back to the meeting: $(screen chair)"
+
+# the meetings list offers b on a closed meeting only
+keys chair 1
+wait_for chair "Tafel · Overleggen" || fail "1: no meetings list"
+wait_re chair '^ 20[0-9-]+ [0-9:]+ +WZT Enschede-Noord +gesloten' || fail "closed meeting not listed: $(screen chair)"
+first=$(screen chair | grep -m1 -E '^ 20[0-9-]+ [0-9:]+  ')
+case $first in
+*gesloten*) wait_for chair "b besluitenlijst" || fail "footer does not offer b on a closed meeting: $(screen chair)" ;;
+*) screen chair | tail -n 1 | grep -q "besluitenlijst" && fail "b offered on a meeting not closed: $(screen chair)" ;;
+esac
+
+# the housing corporation may not see every category of case 1 (no birth dates), but may read decisions: its minutes
+# say what is hidden, show the decision, and "(nog geen)" where there is none, never "(verborgen, zie boven)"
+start_client woning woningcorporatie
+wait_re woning '^ 20[0-9-]+ [0-9:]+ +WZT Enschede-Noord +gesloten' || fail "woning: closed meeting not listed: $(screen woning)"
+keys woning b
+wait_for woning "Tafel · Besluitenlijst" || fail "woning: no minutes: $(screen woning)"
+wait_re woning "^ 1\. Casus $num" || fail "woning: not today's minutes: $(screen woning)"
+wait_for woning "verborgen: uw organisatie mag een deel van deze gegevens niet zien" ||
+	fail "woning: the minutes do not say what is hidden: $(screen woning)"
+wait_for woning "Besluit: Huisverbod verlengen" || fail "woning: decision not shown: $(screen woning)"
+for _ in 1 2 3 4 5 6 7 8; do keys woning j; done	# the items below
+wait_for woning "Besluit: (nog geen)" || fail "woning: an item without decision not '(nog geen)': $(screen woning)"
+# hidden only where the line above says the decision may not be read (not involved), never for "a part of the data"
+screen woning | awk '/Besluit: \(verborgen, zie boven\)/ && prev !~ /niet betrokken/ { bad = 1 } { prev = $0 }
+	END { exit bad }' || fail "woning: a readable decision shown as hidden: $(screen woning)"
+
+# the GP has not signed the covenant: decisions hidden, and the line above says why
+start_client gp huisarts
+wait_re gp '^ 20[0-9-]+ [0-9:]+ +WZT Enschede-Noord +gesloten' || fail "gp: closed meeting not listed: $(screen gp)"
+keys gp b
+wait_for gp "Tafel · Besluitenlijst" || fail "gp: no minutes: $(screen gp)"
+wait_for gp "Besluit: (verborgen, zie boven)" || fail "gp: decision not hidden: $(screen gp)"
+wait_for gp "verborgen: uw organisatie heeft het convenant niet ondertekend" ||
+	fail "gp: '(verborgen, zie boven)' with nothing above: $(screen gp)"
+screen gp	# in the log
+ok
