@@ -1,5 +1,6 @@
 #!/bin/bash
-# A first meeting as a new user runs it (docs/user-guide.md): Esc on a prompt whose offered text was left alone cancels
+# A first meeting as a new user runs it (docs/user-guide.md): a series name cut in the meetings list ends in "…"
+# (whole in a wider window); Esc on a prompt whose offered text was left alone cancels
 # without "discard?"; in the action point form the prompt is named like the form's field, and Esc on a later field asks
 # before dropping the earlier answers; after closing, b in the meeting (and in the meetings list, where the footer offers
 # it) shows the minutes and q goes back; a partner's minutes say why a decision is "(hidden, see above)".
@@ -9,6 +10,15 @@ start_server
 MEETING=$(meeting_id "WZT Enschede-Noord") || fail "no WZT meeting in the demo data"
 start_client chair voorzitter
 wait_re chair '^ 20[0-9-]+ [0-9:]+  ' || fail "meetings not loaded: $(screen chair)"
+
+# a series name cut to its column says so; a wider window shows it whole
+wait_re chair '^ 20[0-9-]+ [0-9:]+  Casusoverleg huiselijk gewe…  ' ||
+	fail "cut series name without …: $(screen chair)"
+tm resize-window -t chair -x 120 -y 40
+wait_re chair '^ 20[0-9-]+ [0-9:]+  Casusoverleg huiselijk geweld district Eemland  ' ||
+	fail "120 columns: series name not whole: $(screen chair)"
+tm resize-window -t chair -x 80 -y 24
+wait_re chair 'Casusoverleg huiselijk gewe…  ' || fail "back to 80 columns: $(screen chair)"
 
 # N offers the first series' name: Esc with it untouched simply cancels
 keys chair N
@@ -27,67 +37,67 @@ keys chair Enter
 wait_gone chair "Zoeken:" || fail "j did not discard"
 
 # the chair opens the WZT meeting and its first item
+start_client vz voorzitter --meeting "$MEETING"
 tm kill-session -t chair
-start_client chair voorzitter --meeting "$MEETING"
-wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
-chair_start chair
-num=$(current_line chair | awk '{print $3}')
+wait_re vz "^ +# +Casus" || fail "chair: meeting not shown"
+chair_start vz
+num=$(current_line vz | awk '{print $3}')
 
 # the action point form: the prompt says "Omschrijving" like the form does
-keys chair a
-wait_for chair "Nieuwe afspraak · Casus $num" || fail "a did not open the form: $(screen chair)"
-wait_re chair "^Omschrijving: *$" || fail "the prompt is not named like the field: $(screen chair)"
-type_text chair "Huisbezoek met wijkagent plannen"
-keys chair Enter
-wait_for chair "Uitvoerende organisatie (naam of nummer):" || fail "no owner field"
+keys vz a
+wait_for vz "Nieuwe afspraak · Casus $num" || fail "a did not open the form: $(screen vz)"
+wait_re vz "^Omschrijving: *$" || fail "the prompt is not named like the field: $(screen vz)"
+type_text vz "Huisbezoek met wijkagent plannen"
+keys vz Enter
+wait_for vz "Uitvoerende organisatie (naam of nummer):" || fail "no owner field"
 # Esc on the empty second field would drop the description: asked first, n goes on
-keys chair Escape
-wait_for chair "Getypte tekst weggooien? (j/n):" || fail "Esc dropped the typed description unasked: $(screen chair)"
-type_text chair "n"
-keys chair Enter
-wait_for chair "Uitvoerende organisatie (naam of nummer):" || fail "n did not go back to the field: $(screen chair)"
-wait_for chair "Huisbezoek met wijkagent plannen" || fail "description lost: $(screen chair)"
-type_text chair "Politie"
-keys chair Enter
-wait_for chair "Uitvoerder (persoon" || fail "no person field"
-keys chair Enter
-wait_for chair "Uiterste datum" || fail "no due date field"
-type_text chair "+7"
-keys chair Enter
-wait_for chair "Afspraak vastgelegd." || fail "action point not recorded: $(screen chair)"
+keys vz Escape
+wait_for vz "Getypte tekst weggooien? (j/n):" || fail "Esc dropped the typed description unasked: $(screen vz)"
+type_text vz "n"
+keys vz Enter
+wait_for vz "Uitvoerende organisatie (naam of nummer):" || fail "n did not go back to the field: $(screen vz)"
+wait_for vz "Huisbezoek met wijkagent plannen" || fail "description lost: $(screen vz)"
+type_text vz "Politie"
+keys vz Enter
+wait_for vz "Uitvoerder (persoon" || fail "no person field"
+keys vz Enter
+wait_for vz "Uiterste datum" || fail "no due date field"
+type_text vz "+7"
+keys vz Enter
+wait_for vz "Afspraak vastgelegd." || fail "action point not recorded: $(screen vz)"
 
-keys chair d
-wait_for chair "Besluit over casus $num:" || fail "d did not ask"
-type_text chair "Huisverbod verlengen"
-keys chair Enter
-wait_for chair "Besluit: Huisverbod verlengen" || fail "decision not shown"
+keys vz d
+wait_for vz "Besluit over casus $num:" || fail "d did not ask"
+type_text vz "Huisverbod verlengen"
+keys vz Enter
+wait_for vz "Besluit: Huisverbod verlengen" || fail "decision not shown"
 
 # b before the meeting is closed: says why
-keys chair b
-wait_for chair "b: niet mogelijk" || fail "b in an open meeting not explained: $(screen chair)"
+keys vz b
+wait_for vz "b: niet mogelijk" || fail "b in an open meeting not explained: $(screen vz)"
 
-keys chair c
-wait_for chair "sluiten? (j/n)" || fail "c did not ask"
-type_text chair "j"
-keys chair Enter
-wait_for chair "Overleg gesloten." || fail "meeting not closed: $(screen chair)"
+keys vz c
+wait_for vz "sluiten? (j/n)" || fail "c did not ask"
+type_text vz "j"
+keys vz Enter
+wait_for vz "Overleg gesloten." || fail "meeting not closed: $(screen vz)"
 # the footer now offers the minutes; b shows them, q comes back to the meeting
-wait_for chair "b besluitenlijst" || fail "footer does not offer b: $(screen chair)"
-keys chair b
-wait_for chair "Tafel · Besluitenlijst" || fail "b in the closed meeting did not open the minutes: $(screen chair)"
-wait_re chair "^ 1\. Casus $num" || fail "case $num not in the minutes: $(screen chair)"
-wait_for chair "Besluit: Huisverbod verlengen" || fail "decision not in the minutes: $(screen chair)"
-keys chair q
-wait_re chair "^ +# +Casus" || fail "q from the minutes did not go back to the meeting: $(screen chair)"
+wait_for vz "b besluitenlijst" || fail "footer does not offer b: $(screen vz)"
+keys vz b
+wait_for vz "Tafel · Besluitenlijst" || fail "b in the closed meeting did not open the minutes: $(screen vz)"
+wait_re vz "^ 1\. Casus $num" || fail "case $num not in the minutes: $(screen vz)"
+wait_for vz "Besluit: Huisverbod verlengen" || fail "decision not in the minutes: $(screen vz)"
+keys vz q
+wait_re vz "^ +# +Casus" || fail "q from the minutes did not go back to the meeting: $(screen vz)"
 
 # the meetings list offers b on a closed meeting only
-keys chair 1
-wait_for chair "Tafel · Overleggen" || fail "1: no meetings list"
-wait_re chair '^ 20[0-9-]+ [0-9:]+ +WZT Enschede-Noord +gesloten' || fail "closed meeting not listed: $(screen chair)"
-first=$(screen chair | grep -m1 -E '^ 20[0-9-]+ [0-9:]+  ')
+keys vz 1
+wait_for vz "Tafel · Overleggen" || fail "1: no meetings list"
+wait_re vz '^ 20[0-9-]+ [0-9:]+ +WZT Enschede-Noord +gesloten' || fail "closed meeting not listed: $(screen vz)"
+first=$(screen vz | grep -m1 -E '^ 20[0-9-]+ [0-9:]+  ')
 case $first in
-*gesloten*) wait_for chair "b besluitenlijst" || fail "footer does not offer b on a closed meeting: $(screen chair)" ;;
-*) screen chair | tail -n 1 | grep -q "besluitenlijst" && fail "b offered on a meeting not closed: $(screen chair)" ;;
+*gesloten*) wait_for vz "b besluitenlijst" || fail "footer does not offer b on a closed meeting: $(screen vz)" ;;
+*) screen vz | tail -n 1 | grep -q "besluitenlijst" && fail "b offered on a meeting not closed: $(screen vz)" ;;
 esac
 
 # the housing corporation may not see every category of case 1 (no birth dates), but may read decisions: its minutes
