@@ -3,7 +3,8 @@
 # (whole in a wider window); Esc on a prompt whose offered text was left alone cancels
 # without "discard?"; in the action point form the prompt is named like the form's field, and Esc on a later field asks
 # before dropping the earlier answers; after closing, b in the meeting (and in the meetings list, where the footer offers
-# it) shows the minutes and q goes back; a partner's minutes say why a decision is "(hidden, see above)".
+# it) shows the minutes and q goes back; a partner's minutes say why a decision is "(hidden, see above)"; the chair's
+# notice that the shared screen pseudonymises and an empty inbox's text wrap instead of being cut.
 . "$(dirname "$0")/lib.sh"
 
 start_server
@@ -42,6 +43,10 @@ tm kill-session -t chair
 wait_re vz "^ +# +Casus" || fail "chair: meeting not shown"
 chair_start vz
 num=$(current_line vz | awk '{print $3}')
+# the GP (no covenant) is present: the chair is told the shared screen pseudonymises, the reason wrapped, not cut
+wait_for vz "Op het gedeelde scherm wordt deze casus gepseudonimiseerd" || fail "no beamer notice: $(screen vz)"
+wait_re vz "^  organisatie heeft het convenant niet ondertekend\)" ||
+	fail "the beamer notice's reason is cut: $(screen vz)"
 
 # the action point form: the prompt says "Omschrijving" like the form does
 keys vz a
@@ -99,6 +104,13 @@ case $first in
 *gesloten*) wait_for vz "b besluitenlijst" || fail "footer does not offer b on a closed meeting: $(screen vz)" ;;
 *) screen vz | tail -n 1 | grep -q "besluitenlijst" && fail "b offered on a meeting not closed: $(screen vz)" ;;
 esac
+
+# an empty list says why in full (wrapped), not cut at the screen's edge
+start_client pol politie
+wait_for pol "Tafel · Overleggen" || fail "pol: no meetings list"
+keys pol 6
+wait_for pol "Tafel · Postvak" || fail "pol: 6 did not open the inbox"
+wait_for pol "aanmeldde verschijnt hier." || fail "pol: the empty inbox's text is cut: $(screen pol)"
 
 # the housing corporation may not see every category of case 1 (no birth dates), but may read decisions: its minutes
 # say what is hidden, show the decision, and "(nog geen)" where there is none, never "(verborgen, zie boven)"
