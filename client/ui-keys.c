@@ -408,6 +408,9 @@ const struct ui_key ui_keys[] = {
 	  N_("Chair: record the decision on the selected item"), when_open },
 	{ 'A', "A", MEETING, 1, NULL, forms_attendance,
 	  N_("Chair: record who is present, in the room or remote"), NULL },
+	{ 'A', "A", MEETING, -1, N_("present"), forms_attendance,
+	  N_("Record yourself present, in the room or remote (partners)"),
+	  when_open },
 	{ '+', "+", MEETING, 1, N_("add case"), forms_add_case,
 	  N_("Chair: add a case to the agenda (pick it from a list)"),
 	  when_not_closed },
@@ -504,7 +507,7 @@ applies(const struct ui *u, const struct ui_key *k, enum ui_view_id v)
 {
 	if (k->views != VIEWS_ALL && !(k->views & VIEW_BIT(v)))
 		return 0;
-	return !k->chair || u->is_chair;
+	return k->chair > 0 ? u->is_chair : k->chair < 0 ? !u->is_chair : 1;
 }
 
 /* A key of the table that does nothing here says why. */
@@ -516,7 +519,7 @@ explain(struct ui *u, int key)
 	for (const struct ui_key *k = ui_keys; k->fn != NULL; k++) {
 		if (k->key != key)
 			continue;
-		if (k->chair && !u->is_chair &&
+		if (k->chair > 0 && !u->is_chair &&
 		    (k->views == VIEWS_ALL || (k->views & VIEW_BIT(u->view)))) {
 			ui_message(u, 1, _("%s: only the chair can do this."),
 			    k->name);
