@@ -4,7 +4,8 @@
 # without "discard?"; in the action point form the prompt is named like the form's field, and Esc on a later field asks
 # before dropping the earlier answers; after closing, b in the meeting (and in the meetings list, where the footer offers
 # it) shows the minutes and q goes back; a partner's minutes say why a decision is "(hidden, see above)"; the chair's
-# notice that the shared screen pseudonymises and an empty inbox's text wrap instead of being cut.
+# notice that the shared screen pseudonymises and an empty inbox's text wrap instead of being cut; the action points
+# list shows the selected one in full under it.
 . "$(dirname "$0")/lib.sh"
 
 start_server
@@ -108,6 +109,17 @@ esac
 # an empty list says why in full (wrapped), not cut at the screen's edge
 start_client pol politie
 wait_for pol "Tafel · Overleggen" || fail "pol: no meetings list"
+# the organisation's action points: a text cut in the list is whole in the pane under it
+keys pol 3
+wait_for pol "Tafel · Afspraken van mijn organisatie" || fail "pol: 3 did not open the action points"
+wait_for pol "Toetsing verlenging huisverbo…" || fail "pol: expected a cut action point text: $(screen pol)"
+keys pol /
+wait_for pol "Zoeken:" || fail "pol: / did not ask"
+type_text pol "Toetsing"
+keys pol Enter
+wait_for pol "Afspraak: Toetsing verlenging huisverbod door de hulpofficier van justitie" ||
+	fail "pol: the selected action point not shown in full: $(screen pol)"
+wait_for pol "Uitvoerder: Politie Eenheid Oost-Nederland / Kevin Wolters" || fail "pol: owner not shown: $(screen pol)"
 keys pol 6
 wait_for pol "Tafel · Postvak" || fail "pol: 6 did not open the inbox"
 wait_for pol "aanmeldde verschijnt hier." || fail "pol: the empty inbox's text is cut: $(screen pol)"
