@@ -560,8 +560,8 @@ ui_key(struct ui *u, int key)
 	explain(u, key);
 }
 
-/* Appends "name label" when it fits in cols display columns. */
-static void
+/* Appends "name label" when it fits in cols display columns; 0 if not. */
+static int
 foot_add(char *buf, size_t len, int cols, const struct ui_key *k)
 {
 	char item[200];
@@ -569,9 +569,11 @@ foot_add(char *buf, size_t len, int cols, const struct ui_key *k)
 
 	snprintf(item, sizeof item, "%s%s %s", o ? "  " : "", k->name,
 	    _(k->label));
-	if (layout_width(buf) + layout_width(item) <= cols &&
-	    o + strlen(item) < len)
-		memcpy(buf + o, item, strlen(item) + 1);
+	if (layout_width(buf) + layout_width(item) > cols ||
+	    o + strlen(item) >= len)
+		return 0;
+	memcpy(buf + o, item, strlen(item) + 1);
+	return 1;
 }
 
 /* The keys that matter in this view's state first (those with a when()),
@@ -583,7 +585,7 @@ ui_footer(struct ui *u, char *buf, size_t len)
 	const struct ui_key *help = NULL;
 	const char *seen[32];
 	size_t n_seen = 0;
-	int reserve;
+	int reserve, full = 0;
 
 	buf[0] = '\0';
 	for (const struct ui_key *k = ui_keys; k->fn != NULL; k++)
@@ -606,7 +608,13 @@ ui_footer(struct ui *u, char *buf, size_t len)
 			if (dup || n_seen == 32)
 				continue;
 			seen[n_seen++] = k->name;
-			foot_add(buf, len, u->cols - (pass < 2 ? reserve : 0), k);
+			/* the keys of every view (1, 2, 3 ...) stop at the first
+			 * that does not fit: no "2 ... 4" with 3 left out */
+			if (pass == 3 && full)
+				continue;
+			if (!foot_add(buf, len, u->cols - (pass < 2 ? reserve :
+			    0), k) && pass == 3)
+				full = 1;
 		}
 }
 

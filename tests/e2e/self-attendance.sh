@@ -1,7 +1,8 @@
 #!/bin/bash
 # A partner following from their own office records themselves present with A (the chair's A picks anyone): the footer
 # offers "A aanwezig" once the meeting is open, A asks present? and remote?, the header counts them and the chair's
-# picker shows them "op afstand"; before the meeting is open A says why not.
+# picker shows them "op afstand"; before the meeting is open A says why not. The footer's view keys (1, 2, ...) have no
+# gap where one did not fit.
 . "$(dirname "$0")/lib.sh"
 
 start_meeting
@@ -28,6 +29,13 @@ type_text pol "j"
 keys pol Enter
 wait_for pol "Aanwezigheid vastgelegd: Sanne Jansen aanwezig." || fail "not recorded: $(screen pol)"
 wait_for pol "· $((before + 1)) aanwezig" || fail "header does not count the partner: $(screen pol)"
+
+# in English "A present" and the view keys 1, 2, ... on the footer, without a gap ("2 meeting  4 cases" left out 3)
+E2E_ENV=LANGUAGE=en start_client pen politie --meeting "$MEETING"
+wait_for pen "A present" || fail "English footer does not offer A: $(screen pen)"
+nums=$(screen pen | tail -n 1 | grep -oE '(^|  )[1-9] [a-z]' | grep -oE '[1-9]' | tr -d '\n')
+[ -n "$nums" ] && [ "$nums" = "$(seq -s '' 1 "${#nums}")" ] ||
+	fail "footer view keys not 1.. without a gap ($nums): $(screen pen | tail -n 1)"
 
 # the chair sees it in the attendance picker
 keys chair A
