@@ -338,7 +338,7 @@ due_check(struct ui *u, const char *text)
 }
 
 static const struct field action_fields[] = {
-	[FIELD_DESCRIPTION] = { .label = N_("Action point"), .kind = ASK_TEXT,
+	[FIELD_DESCRIPTION] = { .label = N_("Description"), .kind = ASK_TEXT,
 	  .text = af.description, .size = sizeof af.description },
 	[FIELD_OWNER] = { .label = N_("Owner organisation (name or number)"),
 	  .kind = ASK_TEXT, .text = af.org_typed, .size = sizeof af.org_typed,

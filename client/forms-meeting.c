@@ -214,6 +214,8 @@ static const struct form attendance_form = {
 	.fields = attendance_fields,
 	.send = attend_send,
 	.accepted = attendance_recorded,
+	.forbidden = N_("Only the chair records others; you can record "
+	    "yourself while your organisation takes part in this meeting."),
 };
 
 /* The person chosen from the picker (NULL: none). */
@@ -227,13 +229,20 @@ attend_picked(struct ui *u, const Tafel__User *p)
 	form_ask(u, &attendance_form);
 }
 
-/* A: who, chosen by name from a list with the attendance so far. */
+/* A: the chair chooses who by name from a list with the attendance so far;
+ * anyone else records themselves (present, in the room or remote). */
 void
 forms_attendance(struct ui *u)
 {
-	if (need_meeting(u))
+	const Tafel__LoginResponse *me = net_login(u->net);
+
+	if (!need_meeting(u))
+		return;
+	if (u->is_chair)
 		view_pick_person_open(u, _("Record attendance: choose a person "
 		    "(Enter; / searches)"), 0, NULL, 1, attend_picked);
+	else if (me != NULL && me->user != NULL)
+		attend_picked(u, me->user);
 }
 
 /* --- adding a case to the agenda ----------------------------------------- */

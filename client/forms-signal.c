@@ -55,6 +55,7 @@ signal_send(struct ui *u, const char *text)
 		    SIGNAL_MAX_PERSONS) {
 			ui_prompt(u, _("Person: role name date of birth (empty: "
 			    "register)"), text, form_typed);
+			u->prompt.edited = u->prompt.answers = 1;
 			ui_message(u, 1, "%s", sig.n_persons == SIGNAL_MAX_PERSONS ?
 			    _("No more persons fit in one signal.") :
 			    _("Start with the role: victim, suspect, child or "
@@ -131,6 +132,7 @@ signal_ask_person(struct ui *u)
 	    "(empty: register)"), sig.n_persons + 1);
 	fs.form = &signal_form;
 	ui_prompt(u, label, "", form_typed);
+	u->prompt.answers = 1;		/* theme, district, ... typed */
 }
 
 /* The theme by its number in the list shown, or its name (either

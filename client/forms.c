@@ -176,6 +176,7 @@ field_ask(struct ui *u, size_t i, const char *shown)
 	fs.field = i;
 	ui_prompt(u, label_what(fl->label), shown != NULL ? shown :
 	    field_shown(fl, buf, sizeof buf), form_typed);
+	u->prompt.answers = i > 0;	/* Esc asks before dropping them */
 }
 
 /* The prompt's answer: checked and taken by the field being asked, then
@@ -202,6 +203,8 @@ form_typed(struct ui *u, const char *text)
 		return;
 	if (why != NULL) {
 		ui_prompt(u, label_what(fl->label), text, form_typed);
+		u->prompt.edited = 1;		/* the text is the user's */
+		u->prompt.answers = fs.field > 0;
 		ui_message(u, 1, "%s", why);	/* after the prompt */
 		return;
 	}
@@ -264,6 +267,8 @@ form_ask_last(struct ui *u, const struct form *f)
 	fs.field = last;
 	ui_prompt(u, label_what(form_field(f, last)->label), fs.text,
 	    form_typed);
+	u->prompt.edited = 1;			/* the text is the user's */
+	u->prompt.answers = last > 0;
 }
 
 static void

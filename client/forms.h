@@ -14,7 +14,7 @@ void forms_open_meeting(struct ui *);	/* chair: o */
 void forms_close_meeting(struct ui *);	/* chair: c */
 void forms_decision(struct ui *);	/* chair: d */
 void forms_add_action(struct ui *);	/* chair: a */
-void forms_attendance(struct ui *);	/* chair: A */
+void forms_attendance(struct ui *);	/* A: chair anyone, else oneself */
 void forms_add_case(struct ui *);	/* chair: + (opens the picker) */
 void forms_pick_add(struct ui *);	/* picker: Enter */
 void forms_edit_action(struct ui *);	/* e */

@@ -61,6 +61,32 @@ layout_fit(char *out, size_t len, const char *text, int width)
 	out[o] = '\0';
 }
 
+void
+layout_cell(char *out, size_t len, const char *text, int width)
+{
+	size_t o;
+	int cols;
+
+	if (width < 2 || layout_width(text) <= width) {
+		layout_fit(out, len, text, width);
+		return;
+	}
+	layout_fit(out, len, text, width - 1);
+	o = strlen(out);
+	while (o > 0 && out[o - 1] == ' ')	/* the pad, and the space cut at */
+		o--;
+	if (o + strlen("…") + 1 > len) {	/* no room: as layout_fit */
+		layout_fit(out, len, text, width);
+		return;
+	}
+	memcpy(out + o, "…", strlen("…"));
+	o += strlen("…");
+	out[o] = '\0';
+	for (cols = layout_width(out); cols < width && o + 1 < len; cols++)
+		out[o++] = ' ';
+	out[o] = '\0';
+}
+
 size_t
 layout_wrap(const char *text, int width, size_t *next)
 {

@@ -15,6 +15,9 @@ int layout_width(const char *text);
 /* Copies text clipped and padded with spaces to exactly width display
  * columns (not bytes: "↑" is one column, three bytes). */
 void layout_fit(char *out, size_t len, const char *text, int width);
+/* Like layout_fit, for a table cell: text that does not fit is cut one
+ * column earlier and ends in "…", so a cut name is never taken for whole. */
+void layout_cell(char *out, size_t len, const char *text, int width);
 /* Word wrap: the bytes of text's first line of at most width display
  * columns, broken after the last space that fits (a word longer than the
  * line is cut inside it; at least one character is taken); *next gets the

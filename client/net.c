@@ -88,6 +88,7 @@ struct net {
 	struct net_req *reqs;		/* unanswered, id order */
 	Tafel__LoginResponse *login;	/* owned copy */
 	char last_error[256];
+	enum net_problem problem;	/* where the last attempt failed */
 	int server_stopping;		/* ServerStopping seen; cleared on READY */
 };
 
@@ -404,6 +405,10 @@ net_retry_after(struct net *n, const char *why, long min_ms)
 
 	snprintf(n->last_error, sizeof n->last_error, "%s", why);
 	log_info("connection: %s", why);
+	/* the state it failed in says what the user can check */
+	n->problem = n->server_stopping ? NET_PROBLEM_NONE :
+	    n->state == NET_CONNECTING ? NET_PROBLEM_UNREACHABLE :
+	    n->state == NET_TLS ? NET_PROBLEM_TLS : NET_PROBLEM_NONE;
 	net_close_transport(n, 0);
 	reqs_disconnected(n);
 	if (n->stopped) {
@@ -650,6 +655,7 @@ on_login_reply(struct net *n, const Tafel__Envelope *m)
 	n->attempts = 0;
 	n->ever_ready = 1;
 	n->last_error[0] = '\0';
+	n->problem = NET_PROBLEM_NONE;
 	bufferevent_set_timeouts(n->bev, NULL, NULL);
 	n->server_stopping = 0;
 	net_set_state(n, NET_READY);
@@ -1013,6 +1019,12 @@ int
 net_server_stopping(const struct net *n)
 {
 	return n->server_stopping;
+}
+
+enum net_problem
+net_problem(const struct net *n)
+{
+	return n->problem;
 }
 
 const char *

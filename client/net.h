@@ -94,6 +94,13 @@ int net_backoff_left(const struct net *n);
 long net_lag_ms(const struct net *n);
 /* The last connection problem, "" if none. */
 const char *net_last_error(const struct net *n);
+/* Where the last attempt failed, for a user who has to act on it. */
+enum net_problem {
+	NET_PROBLEM_NONE,		/* none, or it broke after TLS was up */
+	NET_PROBLEM_UNREACHABLE,	/* no TCP connection (name, address, port) */
+	NET_PROBLEM_TLS			/* TLS refused: the CA, or not a tafeld */
+};
+enum net_problem net_problem(const struct net *n);
 /* The server announced it is stopping (ServerStopping); until READY again. */
 int net_server_stopping(const struct net *n);
 /* Requests not answered yet (queued or in flight). */

@@ -134,16 +134,34 @@ ui_beamer_reason_text(const char *reason)
 	return _("not everyone present may see it");
 }
 
+/* Whether the case's free text (decisions, action point texts) is withheld
+ * from this view (docs/protocol.md, hidden_categories); a redacted case of
+ * a server that does not list its categories counts as withheld. */
+static int
+free_text_hidden(const Tafel__Case *c)
+{
+	if (c == NULL || !c->redacted)
+		return 0;
+	if (c->n_hidden_categories == 0)
+		return 1;
+	for (size_t i = 0; i < c->n_hidden_categories; i++)
+		if (strcmp(c->hidden_categories[i], "free_text") == 0)
+			return 1;
+	return 0;
+}
+
 /* A decision as this user may read it: the text, "(none yet)", or that it
- * is hidden (a redacted case never shows its decision; the case's
- * redaction line above it says why). */
+ * is hidden (a case whose free text is withheld never shows its decision;
+ * the case's redaction line above it says why).  A case redacted only in
+ * other categories (housing: no birth dates) shows its decision, and
+ * "(none yet)" when there is none. */
 void
 ui_decision_text(const Tafel__Case *c, const char *decision, char *buf,
     size_t len)
 {
 	if (decision != NULL && decision[0] != '\0')
 		snprintf(buf, len, "%s", decision);
-	else if (c != NULL && c->redacted)	/* the case's line says why */
+	else if (free_text_hidden(c))		/* the case's line says why */
 		snprintf(buf, len, "%s", _("(hidden, see above)"));
 	else
 		snprintf(buf, len, "%s", _("(none yet)"));

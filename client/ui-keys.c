@@ -270,6 +270,21 @@ when_open(const struct ui *u)
 	return meeting_in(u, TAFEL__MEETING_STATE__MEETING_OPEN);
 }
 
+static int
+when_closed(const struct ui *u)
+{
+	return meeting_in(u, TAFEL__MEETING_STATE__MEETING_CLOSED);
+}
+
+/* The meetings list: a closed meeting is selected (b has minutes). */
+static int
+when_selected_closed(const struct ui *u)
+{
+	const Tafel__Meeting *m = view_meetings_selected(u);
+
+	return m != NULL && m->state == TAFEL__MEETING_STATE__MEETING_CLOSED;
+}
+
 /* The agenda can still change. */
 static int
 when_not_closed(const struct ui *u)
@@ -340,8 +355,11 @@ const struct ui_key ui_keys[] = {
 	  N_("search"),
 	  k_filter,
 	  N_("Search: show only the lines containing the text"), NULL },
-	{ 'b', "b", V(MEETINGS), 0, NULL, k_minutes,
-	  N_("Minutes of the selected closed meeting (besluitenlijst)"), NULL },
+	{ 'b', "b", V(MEETINGS), 0, N_("minutes"), k_minutes,
+	  N_("Minutes of the selected closed meeting (besluitenlijst)"),
+	  when_selected_closed },
+	{ 'b', "b", MEETING, 0, N_("minutes"), k_minutes,
+	  N_("Minutes of this meeting, once it is closed"), when_closed },
 	{ 'v', "v", V(MEETINGS), 0, N_("past"), k_past,
 	  N_("Hide or show past meetings"), NULL },
 	{ 'N', "N", V(MEETINGS), 0, N_("plan"), forms_plan_meetings,
@@ -390,6 +408,9 @@ const struct ui_key ui_keys[] = {
 	  N_("Chair: record the decision on the selected item"), when_open },
 	{ 'A', "A", MEETING, 1, NULL, forms_attendance,
 	  N_("Chair: record who is present, in the room or remote"), NULL },
+	{ 'A', "A", MEETING, -1, N_("present"), forms_attendance,
+	  N_("Record yourself present, in the room or remote (partners)"),
+	  when_open },
 	{ '+', "+", MEETING, 1, N_("add case"), forms_add_case,
 	  N_("Chair: add a case to the agenda (pick it from a list)"),
 	  when_not_closed },
@@ -486,7 +507,7 @@ applies(const struct ui *u, const struct ui_key *k, enum ui_view_id v)
 {
 	if (k->views != VIEWS_ALL && !(k->views & VIEW_BIT(v)))
 		return 0;
-	return !k->chair || u->is_chair;
+	return k->chair > 0 ? u->is_chair : k->chair < 0 ? !u->is_chair : 1;
 }
 
 /* A key of the table that does nothing here says why. */
@@ -498,7 +519,7 @@ explain(struct ui *u, int key)
 	for (const struct ui_key *k = ui_keys; k->fn != NULL; k++) {
 		if (k->key != key)
 			continue;
-		if (k->chair && !u->is_chair &&
+		if (k->chair > 0 && !u->is_chair &&
 		    (k->views == VIEWS_ALL || (k->views & VIEW_BIT(u->view)))) {
 			ui_message(u, 1, _("%s: only the chair can do this."),
 			    k->name);
@@ -525,6 +546,7 @@ ui_key(struct ui *u, int key)
 			/* a meeting key for another state of the meeting says
 			 * so before the server would answer "not possible" */
 			if (k->when != NULL && !k->when(u) &&
+			    u->view == VIEW_MEETING &&
 			    u->meeting.meeting != NULL && !u->presentation) {
 				ui_message(u, 1, _("%s: not possible while the "
 				    "meeting is %s."), k->name, ui_enum(
@@ -538,8 +560,8 @@ ui_key(struct ui *u, int key)
 	explain(u, key);
 }
 
-/* Appends "name label" when it fits in cols display columns. */
-static void
+/* Appends "name label" when it fits in cols display columns; 0 if not. */
+static int
 foot_add(char *buf, size_t len, int cols, const struct ui_key *k)
 {
 	char item[200];
@@ -547,9 +569,11 @@ foot_add(char *buf, size_t len, int cols, const struct ui_key *k)
 
 	snprintf(item, sizeof item, "%s%s %s", o ? "  " : "", k->name,
 	    _(k->label));
-	if (layout_width(buf) + layout_width(item) <= cols &&
-	    o + strlen(item) < len)
-		memcpy(buf + o, item, strlen(item) + 1);
+	if (layout_width(buf) + layout_width(item) > cols ||
+	    o + strlen(item) >= len)
+		return 0;
+	memcpy(buf + o, item, strlen(item) + 1);
+	return 1;
 }
 
 /* The keys that matter in this view's state first (those with a when()),
@@ -561,7 +585,7 @@ ui_footer(struct ui *u, char *buf, size_t len)
 	const struct ui_key *help = NULL;
 	const char *seen[32];
 	size_t n_seen = 0;
-	int reserve;
+	int reserve, full = 0;
 
 	buf[0] = '\0';
 	for (const struct ui_key *k = ui_keys; k->fn != NULL; k++)
@@ -584,7 +608,13 @@ ui_footer(struct ui *u, char *buf, size_t len)
 			if (dup || n_seen == 32)
 				continue;
 			seen[n_seen++] = k->name;
-			foot_add(buf, len, u->cols - (pass < 2 ? reserve : 0), k);
+			/* the keys of every view (1, 2, 3 ...) stop at the first
+			 * that does not fit: no "2 ... 4" with 3 left out */
+			if (pass == 3 && full)
+				continue;
+			if (!foot_add(buf, len, u->cols - (pass < 2 ? reserve :
+			    0), k) && pass == 3)
+				full = 1;
 		}
 }
 

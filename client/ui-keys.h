@@ -8,7 +8,8 @@ struct ui_key {
 	int key;			/* curses key code or character */
 	const char *name;		/* shown in help and footer */
 	unsigned views;			/* VIEW_BIT()s, VIEWS_ALL = everywhere */
-	int chair;			/* only with the chair role */
+	int chair;			/* 1: only with the chair role, -1: only
+					 * without it (the chair has its own) */
 	const char *label;		/* N_() footer label, NULL: not in the footer */
 	void (*fn)(struct ui *);
 	const char *help;		/* N_() text */

@@ -51,9 +51,9 @@ ui_list_detail(struct ui *u, WINDOW *w, int rows, int cols,
 	size_t first, vis;
 	int list_rows, y;
 
-	if (l->loading != NULL || l->n == 0) {
-		ui_put(w, 1, 2, cols - 4, 0, l->loading != NULL ? l->loading :
-		    l->empty);
+	if (l->loading != NULL || l->n == 0) {	/* wrapped: it says why */
+		ui_wrap_put(w, 1, 2, cols - 4, rows - 1, 0, l->loading != NULL ?
+		    l->loading : l->empty);
 		return;
 	}
 	ui_put(w, 0, 0, cols, ui_attr(u, UI_A_TITLE), l->header);

@@ -69,10 +69,18 @@ conn_text(struct ui *u, char *conn, size_t size)
 	case NET_READY:
 		snprintf(conn, size, "%s", _("connected"));
 		break;
-	case NET_BACKOFF:
+	case NET_BACKOFF:	/* why, when the user can do something about it */
 		if (net_server_stopping(u->net))
 			snprintf(conn, size,
 			    _("server stopped — reconnecting in %d s"),
+			    net_backoff_left(u->net));
+		else if (net_problem(u->net) == NET_PROBLEM_UNREACHABLE)
+			snprintf(conn, size,
+			    _("server %s not reachable — retrying in %d s"),
+			    u->o->cfg.server, net_backoff_left(u->net));
+		else if (net_problem(u->net) == NET_PROBLEM_TLS)
+			snprintf(conn, size, _("connection not trusted: is the "
+			    "CA file (--ca) right? — retrying in %d s"),
 			    net_backoff_left(u->net));
 		else
 			snprintf(conn, size, _("reconnecting in %d s"),

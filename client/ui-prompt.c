@@ -22,6 +22,7 @@ ui_prompt(struct ui *u, const char *label, const char *initial,
 	u->prompt.buf[n] = L'\0';
 	u->prompt.len = u->prompt.cur = n;
 	u->prompt.scroll = 0;
+	u->prompt.edited = u->prompt.answers = 0;
 	u->prompt.done = done;
 	u->prompt.active = 1;
 	u->message[0] = '\0';
@@ -79,6 +80,7 @@ ui_prompt_key(struct ui *u, int r, wint_t ch)
 		case KEY_BACKSPACE:
 			if (p->len > 0)
 				p->len--;
+			p->edited = 1;
 			break;
 		case KEY_ENTER:
 			prompt_finish(u, 1);
@@ -90,7 +92,10 @@ ui_prompt_key(struct ui *u, int r, wint_t ch)
 		prompt_finish(u, 1);
 		return;
 	} else if (ch == 27 || ch == 7) {	/* Esc, ^G */
-		if (p->len > 0 && p->done != discard_confirmed) {
+		/* only what the user typed is asked about: text offered and
+		 * left as it was goes without a question */
+		if (((p->edited && p->len > 0) || p->answers) &&
+		    p->done != discard_confirmed) {
 			u->saved_prompt = *p;	/* typed text: ask first */
 			ui_prompt(u, _("Discard what you typed? (y/n)"), "",
 			    discard_confirmed);
@@ -101,11 +106,14 @@ ui_prompt_key(struct ui *u, int r, wint_t ch)
 	} else if (ch == 127 || ch == 8) {
 		if (p->len > 0)
 			p->len--;
+		p->edited = 1;
 	} else if (ch == 21) {			/* ^U */
 		p->len = 0;
+		p->edited = 1;
 	} else if (ch >= 32 && !(ch >= 0x7f && ch < 0xa0) &&	/* no C1 */
 	    p->len + 1 < sizeof p->buf / sizeof p->buf[0]) {
 		p->buf[p->len++] = (wchar_t)ch;
+		p->edited = 1;
 	}
 	ui_dirty(u);
 }

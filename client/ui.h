@@ -91,6 +91,8 @@ struct ui_prompt {
 	wchar_t buf[1024];
 	size_t len, cur;
 	size_t scroll;			/* first character shown */
+	int edited;			/* a key changed the text offered */
+	int answers;			/* Esc would drop a form's earlier answers */
 	void (*done)(struct ui *, const char *text);
 };
 

@@ -1,4 +1,6 @@
-/* The action points view: my organisation's open action points, overdue first. */
+/* The action points view: my organisation's open action points, overdue first, the selected one in full below. */
+#include <stdio.h>
+
 #include "i18n.h"
 #include "views.h"
 
@@ -26,45 +28,74 @@ list_actions(struct ui *u, const Tafel__ActionPoint **out, size_t max)
 	return k;
 }
 
+/* Action point i as a line; overdue red, just changed flashing. */
+static void
+line(struct ui *u, size_t i, char *buf, size_t len, attr_t *a)
+{
+	const Tafel__ActionPoint *list[MAX_ACTIONS], *ap;
+	const struct mrec *r;
+	char owner[160];
+
+	if (i >= list_actions(u, list, MAX_ACTIONS))
+		return;
+	ap = list[i];
+	r = model_rec(&u->org.actions, ap->id);
+	*a = ap->overdue ? ui_attr(u, UI_A_OVERDUE) : 0;
+	if (r != NULL && model_recent(r->changed, ui_now()))
+		*a = ui_attr(u, UI_A_FLASH);
+	/* a column cut by display width, never inside a character */
+	layout_cell(owner, sizeof owner, ap->owner_user_name[0] ?
+	    ap->owner_user_name : ap->owner_org_name, 14);
+	snprintf(buf, len, " %-10s  %-9s  %s  %s%s", ap->due_date,
+	    ap->case_number, owner, ap->overdue ? _("OVERDUE: ") : "",
+	    ap->description);
+}
+
+/* The selected action point in full: case, due date, who, the whole text. */
+static size_t
+detail(struct ui *u, size_t sel, struct ui_detail_line *out, size_t max)
+{
+	const Tafel__ActionPoint *list[MAX_ACTIONS], *ap;
+	size_t n = 0;
+
+	if (max < 3 || sel >= list_actions(u, list, MAX_ACTIONS))
+		return 0;
+	ap = list[sel];
+	out[n].attr = A_BOLD;
+	snprintf(out[n++].text, sizeof out[0].text, "%s %s · %s %s%s",
+	    _("Case"), ap->case_number, _("due"), ap->due_date,
+	    ap->overdue ? _(" (overdue)") : "");
+	out[n].attr = 0;
+	snprintf(out[n++].text, sizeof out[0].text, "%s: %s%s%s",
+	    _("Owner"), ap->owner_org_name, ap->owner_user_name[0] ? " / " :
+	    "", ap->owner_user_name);
+	out[n].attr = 0;
+	snprintf(out[n++].text, sizeof out[0].text, "%s: %s", _("Action point"),
+	    ap->description[0] ? ap->description :
+	    _("(text hidden from your organisation)"));
+	return n;
+}
+
+/* The list, and under it the selected action point in full. */
 static void
 draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
 	const Tafel__ActionPoint *list[MAX_ACTIONS];
-	size_t n, first, shown;
+	char head[300], due[64], cas[64], own[64];
+	struct ui_listing l = { .sel = &st.sel, .line = line,
+	    .detail = detail, .header = head, .loading = !u->org_subscribed ?
+	    _("Loading action points…") : NULL,
+	    .empty = u->filter[VIEW_ACTIONS][0] ?
+	    _("No action points match the search.") :
+	    _("No open action points for your organisation.") };
 
-	if (!u->org_subscribed) {
-		ui_put(w, 1, 2, cols - 4, 0, _("Loading action points…"));
-		return;
-	}
-	n = list_actions(u, list, MAX_ACTIONS);
-	if (n == 0) {
-		ui_put(w, 1, 2, cols - 4, 0, u->filter[VIEW_ACTIONS][0] ?
-		    _("No action points match the search.") :
-		    _("No open action points for your organisation."));
-		return;
-	}
-	ui_putf(w, 0, 0, cols, ui_attr(u, UI_A_TITLE), " %-10s  %-9s  %-14s  %s",
-	    _("Due"), _("Case"), _("Owner"), _("Action point"));
-	first = ui_list_scroll(u, &st.sel, n, rows, &shown);
-	for (size_t i = first; i < first + shown; i++) {
-		const Tafel__ActionPoint *a = list[i];
-		const struct mrec *r = model_rec(&u->org.actions, a->id);
-		attr_t at = a->overdue ? ui_attr(u, UI_A_OVERDUE) : 0;
-		int y = (int)(i - first) + 1;
-
-		if (r != NULL && model_recent(r->changed, ui_now()))
-			at = ui_attr(u, UI_A_FLASH);
-		if (i == st.sel) {
-			at = ui_attr(u, UI_A_SELECTED);
-			mvwchgat(w, y, 0, cols, at, 0, NULL);
-		}
-		ui_putf(w, y, 0, cols, at, " %-10s  %-9s  %-14.14s  %s%s",
-		    a->due_date, a->case_number,
-		    a->owner_user_name[0] ? a->owner_user_name : a->owner_org_name,
-		    a->overdue ? _("OVERDUE: ") : "", a->description);
-	}
-	if (first + shown < n)
-		ui_more(u, w, 1 + (int)shown, 0, cols, n - first - shown);
+	l.n = u->org_subscribed ? list_actions(u, list, MAX_ACTIONS) : 0;
+	layout_fit(due, sizeof due, _("Due"), 10);
+	layout_fit(cas, sizeof cas, _("Case"), 9);
+	layout_fit(own, sizeof own, _("Owner"), 14);
+	snprintf(head, sizeof head, " %s  %s  %s  %s", due, cas, own,
+	    _("Action point"));
+	ui_list_detail(u, w, rows, cols, &l);
 }
 
 static size_t

@@ -43,8 +43,8 @@ line(struct ui *u, size_t i, char *buf, size_t len, attr_t *a)
 	if (e->n_clash_ids > 0)
 		*a = ui_attr(u, UI_A_OVERDUE);
 	ui_date(m->scheduled_start, when, sizeof when);
-	layout_fit(f[0], sizeof f[0], m->series_name, 40);
-	layout_fit(f[1], sizeof f[1], ui_enum(&tafel__meeting_state__descriptor,
+	layout_cell(f[0], sizeof f[0], m->series_name, 40);
+	layout_cell(f[1], sizeof f[1], ui_enum(&tafel__meeting_state__descriptor,
 	    (int)m->state), 8);
 	snprintf(buf, len, "%s %-16s  %s  %s", e->n_clash_ids > 0 ? "!" : " ",
 	    when, f[0], f[1]);

@@ -103,9 +103,9 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 			a = ui_attr(u, UI_A_SELECTED);
 			mvwchgat(w, y, 0, cols, a, 0, NULL);
 		}
-		layout_fit(theme, sizeof theme, ui_theme(c->theme), 21);
-		layout_fit(district, sizeof district, c->district, 14);
-		layout_fit(status, sizeof status, ui_enum(
+		layout_cell(theme, sizeof theme, ui_theme(c->theme), 21);
+		layout_cell(district, sizeof district, c->district, 14);
+		layout_cell(status, sizeof status, ui_enum(
 		    &tafel__case_status__descriptor, (int)c->status), 16);
 		ui_putf(w, y, 0, cols, a, " %-9s  %s  %s  %s  %s", c->number,
 		    theme, district, status,

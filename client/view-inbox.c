@@ -89,9 +89,9 @@ line(struct ui *u, size_t i, char *buf, size_t len, attr_t *a)
 		snprintf(who, sizeof who, "%s (%s)", e->sender_name,
 		    e->sender_org_name);
 	ui_date(e->created_at, when, sizeof when);
-	layout_fit(f[0], sizeof f[0], what, 22);
-	layout_fit(f[1], sizeof f[1], who, 22);
-	layout_fit(f[2], sizeof f[2], when, 16);
+	layout_cell(f[0], sizeof f[0], what, 22);
+	layout_cell(f[1], sizeof f[1], who, 22);
+	layout_cell(f[2], sizeof f[2], when, 16);
 	snprintf(buf, len, "%s %-9s  %s  %s  %s", e->read_at == 0 ? "●" : " ",
 	    e->case_number, f[0], f[1], f[2]);
 }

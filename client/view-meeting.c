@@ -66,9 +66,9 @@ draw_agenda(struct ui *u, WINDOW *w, int top, int rows, int width)
 			layout_case_counts(m, c->id, &open, &overdue);
 		if (overdue > 0)
 			snprintf(late, sizeof late, "%d !", overdue);
-		layout_fit(theme, sizeof theme, c != NULL ? ui_theme(c->theme) :
+		layout_cell(theme, sizeof theme, c != NULL ? ui_theme(c->theme) :
 		    "", 16);
-		layout_fit(status, sizeof status, c != NULL ?
+		layout_cell(status, sizeof status, c != NULL ?
 		    ui_enum(&tafel__case_status__descriptor, (int)c->status) : "",
 		    16);
 		if (overdue > 0)
@@ -171,13 +171,16 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 	ui_putf(w, y++, x, width, 0, "%s: %s   %s: %s", _("Submitted by"),
 	    c->submitter_org_name, _("Case manager"),
 	    c->case_manager_name[0] ? c->case_manager_name : "-");
+	/* what is hidden, and why: wrapped (two rows at most), not cut */
 	if (c->redacted)
-		ui_putf(w, y++, x, width, ui_attr(u, UI_A_DIM), "%s",
+		y += ui_wrap_put(w, y, x, width, 2, ui_attr(u, UI_A_DIM),
 		    ui_redaction_text(c->redaction_reason));
-	if (c->beamer_redacted && !u->presentation)
-		ui_putf(w, y++, x, width, ui_attr(u, UI_A_DIM), "%s (%s)",
+	if (c->beamer_redacted && !u->presentation) {
+		snprintf(text, sizeof text, "%s (%s)",
 		    _("On the shared screen this case is pseudonymised"),
 		    ui_beamer_reason_text(c->beamer_reason));
+		y += ui_wrap_put(w, y, x, width, 2, ui_attr(u, UI_A_DIM), text);
+	}
 	/* persons: as many as leave room for the decision and two action
 	 * points; the rest is counted, not dropped */
 	{

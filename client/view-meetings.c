@@ -16,7 +16,7 @@ static struct {
 
 /* The meetings as shown (ordered, filtered); returns the count. */
 static size_t
-shown(struct ui *u, const Tafel__Meeting **out, size_t max)
+shown(const struct ui *u, const Tafel__Meeting **out, size_t max)
 {
 	if (st.list == NULL)
 		return 0;
@@ -29,9 +29,11 @@ static void
 draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
 	const Tafel__Meeting *list[MAX_MEETINGS];
-	char when[40], series[64], state[32], hdr[3][64];
+	char when[40], series[256], state[32], hdr[3][128];
 	size_t first, n, vis;
 	int64_t now = (int64_t)time(NULL);
+	/* a wider screen gives the series' names room (up to 24 columns) */
+	int sw = 28 + (cols > 80 ? (cols - 80 < 24 ? cols - 80 : 24) : 0);
 
 	if (st.list == NULL) {
 		ui_put(w, 1, 2, cols - 4, 0, _("Loading meetings…"));
@@ -45,7 +47,7 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		return;
 	}
 	layout_fit(hdr[0], sizeof hdr[0], _("When"), 16);
-	layout_fit(hdr[1], sizeof hdr[1], _("Series"), 28);
+	layout_fit(hdr[1], sizeof hdr[1], _("Series"), sw);
 	layout_fit(hdr[2], sizeof hdr[2], _("State"), 10);
 	ui_putf(w, 0, 0, cols, ui_attr(u, UI_A_TITLE), " %s  %s  %s  %s",
 	    hdr[0], hdr[1], hdr[2], _("Chair"));
@@ -64,8 +66,8 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 			mvwchgat(w, y, 0, cols, a, 0, NULL);
 		}
 		ui_date(m->scheduled_start, when, sizeof when);
-		layout_fit(series, sizeof series, m->series_name, 28);
-		layout_fit(state, sizeof state,
+		layout_cell(series, sizeof series, m->series_name, sw);
+		layout_cell(state, sizeof state,
 		    ui_enum(&tafel__meeting_state__descriptor, (int)m->state), 10);
 		ui_putf(w, y, 0, cols, a, " %-16s  %s  %s  %s", when, series,
 		    state, m->chair_name);
@@ -183,7 +185,7 @@ event(struct ui *u, const Tafel__Event *ev)
 }
 
 const Tafel__Meeting *
-view_meetings_selected(struct ui *u)
+view_meetings_selected(const struct ui *u)
 {
 	const Tafel__Meeting *ms[MAX_MEETINGS];
 	size_t n = shown(u, ms, MAX_MEETINGS);

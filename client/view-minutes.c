@@ -56,6 +56,10 @@ render(struct ui *u, const Tafel__Minutes *mn)
 		    (int)i + 1, _("Case"), c != NULL ? c->number : "?",
 		    it->added_during_meeting ? _(" (added during the meeting)") :
 		    "");
+		/* "(hidden, see above)" below points at this line */
+		if (c != NULL && c->redacted)
+			add(ui_attr(u, UI_A_DIM), "   %s",
+			    ui_redaction_text(c->redaction_reason));
 		ui_decision_text(c, it->item != NULL ? it->item->decision : "",
 		    text, sizeof text);
 		add(0, "   %s: %s%s", _("Decision"), text,
@@ -89,10 +93,13 @@ on_minutes(struct net *n, const Tafel__Envelope *m, void *arg)
 	ui_dirty(u);
 }
 
+/* b: the minutes of the meeting on screen (in a meeting) or of the one
+ * selected in the meetings list. */
 void
 view_minutes_open(struct ui *u)
 {
-	const Tafel__Meeting *mt = view_meetings_selected(u);
+	const Tafel__Meeting *mt = u->view == VIEW_MEETING ?
+	    u->meeting.meeting : view_meetings_selected(u);
 	Tafel__MinutesRequest r = TAFEL__MINUTES_REQUEST__INIT;
 
 	if (mt == NULL) {
@@ -137,5 +144,5 @@ const struct ui_view_ops view_minutes_ops = {
 	.draw = draw,
 	.step = step,
 	.free = free_state,
-	.parent = VIEW_MEETINGS,
+	.parent = VIEW__COUNT,		/* back where b was pressed */
 };

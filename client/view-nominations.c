@@ -26,8 +26,8 @@ line(struct ui *u, size_t i, char *buf, size_t len, attr_t *a)
 	const Tafel__Nomination *nm = st.list->nominations[i];
 	char series[64], who[64];
 
-	layout_fit(series, sizeof series, nm->series_name, 22);
-	layout_fit(who, sizeof who, nm->org_name, 18);
+	layout_cell(series, sizeof series, nm->series_name, 22);
+	layout_cell(who, sizeof who, nm->org_name, 18);
 	snprintf(buf, len, " %-9s  %s  %s  %s", nm->case_number, series, who,
 	    nm->redacted ? _("(reason hidden)") : nm->reason);
 }

@@ -80,12 +80,12 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 			a = ui_attr(u, UI_A_SELECTED);
 			mvwchgat(w, y, 0, cols, a, 0, NULL);
 		}
-		layout_fit(theme, sizeof theme, ui_theme(c->theme), 16);
-		layout_fit(status, sizeof status,
+		layout_cell(theme, sizeof theme, ui_theme(c->theme), 16);
+		layout_cell(status, sizeof status,
 		    ui_enum(&tafel__case_status__descriptor, (int)c->status), 16);
 		/* the organisation gives way to the marker at 80 columns */
 		ow = cols - 49 - (on ? layout_width(mark) : 0);
-		layout_fit(org, sizeof org, c->submitter_org_name,
+		layout_cell(org, sizeof org, c->submitter_org_name,
 		    ow < 8 ? 8 : ow > 60 ? 60 : ow);
 		ui_putf(w, y, 0, cols, a, " %-9s  %s  %s  %s%s", c->number, theme,
 		    status, on ? org : c->submitter_org_name, on ? mark : "");

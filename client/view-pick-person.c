@@ -97,8 +97,8 @@ line(struct ui *u, const void *item, char *buf, size_t len)
 	const Tafel__User *p = item;
 	char name[128], org[128];
 
-	layout_fit(name, sizeof name, p->display_name, 28);
-	layout_fit(org, sizeof org, p->org_name, 32);
+	layout_cell(name, sizeof name, p->display_name, 28);
+	layout_cell(org, sizeof org, p->org_name, 32);
 	snprintf(buf, len, " %s  %s  %s", name, org, st.attendance ?
 	    attendance(u, p) : "");
 }

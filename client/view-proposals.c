@@ -84,7 +84,7 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 			len += (size_t)snprintf(why + len, sizeof why - len,
 			    "%s%s", k > 0 ? "; " : "",
 			    reason_text(p->reasons[k]->code));
-		layout_fit(status, sizeof status, ui_enum(
+		layout_cell(status, sizeof status, ui_enum(
 		    &tafel__case_status__descriptor, (int)p->status), 14);
 		ui_putf(w, y, 0, cols, a, "%s %-9s  %s  %s", p->red ? "!" : " ",
 		    p->case_number, status, why);

@@ -74,7 +74,7 @@ render(struct ui *u, const Tafel__Report *r)
 	for (size_t i = 0; i < r->n_orgs; i++) {
 		const Tafel__OrgReport *o = r->orgs[i];
 
-		layout_fit(name, sizeof name, o->org_name, 22);
+		layout_cell(name, sizeof name, o->org_name, 22);
 		add(o->overdue > 0 ? ui_attr(u, UI_A_OVERDUE) : 0,
 		    "%s %6u %6u %6u %6u %6u %6u %6u %6u", name, o->agreed,
 		    o->done_on_time, o->done_late, o->cancelled, o->open,
@@ -88,7 +88,7 @@ render(struct ui *u, const Tafel__Report *r)
 	for (size_t i = 0; i < r->n_orgs; i++) {
 		const Tafel__OrgReport *o = r->orgs[i];
 
-		layout_fit(name, sizeof name, o->org_name, 22);
+		layout_cell(name, sizeof name, o->org_name, 22);
 		bar(b, sizeof b, o->done_on_time, o->agreed);
 		add(0, "%s %s %u/%u", name, b, o->done_on_time, o->agreed);
 	}
@@ -97,7 +97,7 @@ render(struct ui *u, const Tafel__Report *r)
 	for (size_t i = 0; i < r->n_orgs; i++) {
 		const Tafel__OrgReport *o = r->orgs[i];
 
-		layout_fit(name, sizeof name, o->org_name, 22);
+		layout_cell(name, sizeof name, o->org_name, 22);
 		bar(b, sizeof b, o->attended, o->meetings);
 		add(0, "%s %s %u/%u", name, b, o->attended, o->meetings);
 	}
@@ -111,7 +111,7 @@ render(struct ui *u, const Tafel__Report *r)
 
 		snprintf(area, sizeof area, "%s · %s", ui_theme(a->theme),
 		    a->district);
-		layout_fit(name, sizeof name, area, 36);
+		layout_cell(name, sizeof name, area, 36);
 		add(0, "%s %6u %6u", name, a->opened, a->closed);
 	}
 }

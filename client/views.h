@@ -26,7 +26,7 @@ void view_meetings_toggle_past(struct ui *);
 /* The meeting-list topic's snapshot replaces the list shown. */
 void view_meetings_take(struct ui *, const Tafel__MeetingList *);
 /* The meeting id and version of the selected meeting, 0 if none. */
-const Tafel__Meeting *view_meetings_selected(struct ui *);
+const Tafel__Meeting *view_meetings_selected(const struct ui *);
 
 /* view-cases.c: the case list (TOPIC_CASE_LIST), new signals live. */
 void view_cases_take(struct ui *, const Tafel__CaseList *);

@@ -132,4 +132,9 @@ MSG
 sleep 1
 export LANGUAGE=${LANGUAGE:-nl}
 export TAFEL_LOCALEDIR=${TAFEL_LOCALEDIR:-$PWD/build/client/po}
-build/client/tafel --server "$ADDR" --ca "$CA" --user "$USER_LOGIN" --password-file "$PW" "${@:2}"
+rc=0
+build/client/tafel --server "$ADDR" --ca "$CA" --user "$USER_LOGIN" --password-file "$PW" "${@:2}" || rc=$?
+# the list above was covered by the client: what is still running, and how to go on
+echo "tafeld is still running on $ADDR: scripts/demo.sh USER opens another client" \
+    "(scripts/demo.sh users lists them), scripts/demo.sh stop stops it."
+exit $rc

@@ -32,6 +32,25 @@ test_fit_wide(void **state)
 	assert_string_equal(a, "東 ");
 }
 
+/* A table cell that cuts its text says so: "…" in its last column. */
+static void
+test_cell(void **state)
+{
+	char a[64];
+
+	(void)state;
+	layout_cell(a, sizeof a, "WZT Enschede", 14);	/* fits: padded */
+	assert_string_equal(a, "WZT Enschede  ");
+	layout_cell(a, sizeof a, "Casusoverleg huiselijk geweld", 16);
+	assert_string_equal(a, "Casusoverleg hu…");
+	assert_int_equal(layout_width(a), 16);
+	layout_cell(a, sizeof a, "Casusoverleg huiselijk", 14);	/* at a space */
+	assert_string_equal(a, "Casusoverleg… ");
+	layout_cell(a, sizeof a, "東京東京", 6);	/* no half wide glyph */
+	assert_string_equal(a, "東京… ");
+	assert_int_equal(layout_width(a), 6);
+}
+
 /* Lines of text wrapped at width, joined by "|". */
 static void
 wrap_all(const char *text, int width, char *out, size_t len)
@@ -161,6 +180,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fit_wide),
+		cmocka_unit_test(test_cell),
 		cmocka_unit_test(test_wrap),
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_meeting_order),

@@ -64,7 +64,7 @@ i=$(index "$ours")
 for _ in $(seq "$i"); do keys chair Tab; done
 keys chair e
 wait_for chair "Afspraak bewerken · Casus $num" || fail "e did not open the edit form"
-wait_for chair "Afspraak: $desc" || fail "description not prefilled (Tab chose another one?)"
+wait_for chair "Omschrijving: $desc" || fail "description not prefilled (Tab chose another one?)"
 keys chair Enter
 wait_for chair "Uitvoerende organisatie (naam of nummer): Gemeente" ||
 	fail "owner organisation not prefilled"

@@ -37,13 +37,13 @@ wait_for reg "Geen overleggen voor uw organisatie." || fail "reg: the empty meet
 keys reg N
 wait_for reg "Overleggen plannen van overlegvorm: Casusoverleg Enschede" || fail "N did not ask the series"
 keys reg Enter
-wait_for reg "Eerste datum:" || fail "no first date prompt"
+wait_for reg "Eerste datum (bijv. 8-12, +7, vrijdag):" || fail "no first date prompt"
 type_text reg "morgen"; keys reg Enter
 wait_for reg "Tijd (UU:MM): 13:30" || fail "no time prompt"
 keys reg Enter
 wait_for reg "Om de hoeveel weken? (0: eenmalig): 0" || fail "no recurrence prompt"
 keys reg BSpace; type_text reg "2"; keys reg Enter
-wait_for reg "Tot en met (datum): +90" || fail "no until prompt"
+wait_for reg "Tot en met (datum, bijv. 1-3-2027, +90): +90" || fail "no until prompt"
 keys reg C-u; type_text reg "+60"; keys reg Enter
 wait_re reg "[45] overleg\(gen\) van 'Casusoverleg Enschede' gepland." || fail "meetings not planned"
 wait_re reg "^ 20[0-9-]+ 13:30 +Casusoverleg Enschede +gepland" || fail "planned meetings not listed"

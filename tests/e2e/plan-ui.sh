@@ -23,7 +23,7 @@ wait_re vt '^ 20[0-9-]+ [0-9:]+  ' || fail "vt: meetings not loaded"
 keys vt N
 wait_for vt "Overleggen plannen van overlegvorm:" || fail "vt: N did not ask the series"
 keys vt C-u; type_text vt "Casusoverleg"; keys vt Enter
-wait_for vt "Eerste datum:" || fail "vt: no first date prompt"
+wait_for vt "Eerste datum (bijv. 8-12, +7, vrijdag):" || fail "vt: no first date prompt"
 type_text vt "+20"; keys vt Enter
 wait_for vt "Tijd (UU:MM):" || fail "vt: no time prompt"
 keys vt Enter
@@ -39,13 +39,13 @@ keys ch N
 wait_for ch "Overleggen plannen van overlegvorm:" || fail "N did not ask the series"
 wait_for ch "Overlegvormen:" || fail "the series are not named"
 keys ch C-u; type_text ch "Casusoverleg"; keys ch Enter
-wait_for ch "Eerste datum:" || fail "no first date prompt"
+wait_for ch "Eerste datum (bijv. 8-12, +7, vrijdag):" || fail "no first date prompt"
 type_text ch "+20"; keys ch Enter
 wait_for ch "Tijd (UU:MM): 13:30" || fail "no time prompt"
 keys ch C-u; type_text ch "7:15"; keys ch Enter
 wait_for ch "Om de hoeveel weken? (0: eenmalig): 0" || fail "no recurrence prompt"
 keys ch BSpace; type_text ch "1"; keys ch Enter
-wait_for ch "Tot en met (datum):" || fail "no until prompt"
+wait_for ch "Tot en met (datum, bijv. 1-3-2027, +90):" || fail "no until prompt"
 keys ch C-u; type_text ch "+28"; keys ch Enter
 wait_re ch "2 overleg\(gen\) van 'Casusoverleg.*' gepland." || fail "not planned"
 wait_re vt "^ $day 07:15 +Casusoverleg.*gepland" 3 || fail "vt: planned meeting not live"

@@ -101,15 +101,16 @@ type_text narrow "$from $to"
 keys narrow Enter
 wait_for narrow "$from – $to" || fail "narrow: period not taken: $(screen narrow)"
 wait_re narrow "^ [A-Z].* +[0-9]+ +[0-9]+ *$" || fail "narrow: no table: $(screen narrow)"
-# down through the report: every screen without a cut line, until a bar
-# with its figures shows
+# down through the report: every screen without a line cut at the screen's edge
+# ("…" in its last column; an organisation's name cut to its column ends in "…"
+# inside the line), until a bar with its figures shows
 n=0
 until screen narrow | grep -qE "[█·]+ [0-9]+/[0-9]+ *$"; do
-	screen narrow | grep -q "…" && fail "narrow: a cut line: $(screen narrow)"
+	screen narrow | grep -qE "^.{79}…$" && fail "narrow: a cut line: $(screen narrow)"
 	n=$((n + 1))
 	[ $n -le 60 ] || fail "narrow: no bar with its figures: $(screen narrow)"
 	keys narrow j
 	wait_re narrow "^ *\+$n meer" 5 || fail "narrow: j did not scroll: $(screen narrow)"
 done
-screen narrow | grep -q "…" && fail "narrow: a cut line: $(screen narrow)"
+screen narrow | grep -qE "^.{79}…$" && fail "narrow: a cut line: $(screen narrow)"
 ok

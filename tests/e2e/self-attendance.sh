@@ -1,0 +1,44 @@
+#!/bin/bash
+# A partner following from their own office records themselves present with A (the chair's A picks anyone): the footer
+# offers "A aanwezig" once the meeting is open, A asks present? and remote?, the header counts them and the chair's
+# picker shows them "op afstand"; before the meeting is open A says why not. The footer's view keys (1, 2, ...) have no
+# gap where one did not fit.
+. "$(dirname "$0")/lib.sh"
+
+start_meeting
+start_client chair voorzitter --meeting "$MEETING"
+start_client pol politie --meeting "$MEETING"
+wait_re pol "^ +# +Casus" || fail "pol: meeting not shown"
+wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
+
+# planned: not offered, and A says why
+screen pol | tail -n 1 | grep -q "A aanwezig" && fail "A offered in a planned meeting: $(screen pol)"
+keys pol A
+wait_for pol "A: niet mogelijk nu het overleg gepland is." || fail "A in a planned meeting not explained: $(screen pol)"
+
+chair_start chair
+wait_for pol "· open ·" || fail "pol: meeting not open"
+wait_for pol "A aanwezig" || fail "footer does not offer A to the partner: $(screen pol)"
+before=$(screen pol | grep -oE '· [0-9]+ aanwezig' | grep -oE '[0-9]+')
+keys pol A
+wait_for pol "Is Sanne Jansen aanwezig? (j/n):" || fail "A did not ask: $(screen pol)"
+type_text pol "j"
+keys pol Enter
+wait_for pol "Neemt Sanne Jansen op afstand deel (video)? (j/n):" || fail "remote? not asked: $(screen pol)"
+type_text pol "j"
+keys pol Enter
+wait_for pol "Aanwezigheid vastgelegd: Sanne Jansen aanwezig." || fail "not recorded: $(screen pol)"
+wait_for pol "· $((before + 1)) aanwezig" || fail "header does not count the partner: $(screen pol)"
+
+# in English "A present" and the view keys 1, 2, ... on the footer, without a gap ("2 meeting  4 cases" left out 3)
+E2E_ENV=LANGUAGE=en start_client pen politie --meeting "$MEETING"
+wait_for pen "A present" || fail "English footer does not offer A: $(screen pen)"
+nums=$(screen pen | tail -n 1 | grep -oE '(^|  )[1-9] [a-z]' | grep -oE '[1-9]' | tr -d '\n')
+[ -n "$nums" ] && [ "$nums" = "$(seq -s '' 1 "${#nums}")" ] ||
+	fail "footer view keys not 1.. without a gap ($nums): $(screen pen | tail -n 1)"
+
+# the chair sees it in the attendance picker
+keys chair A
+wait_re chair "Sanne Jansen +Politie.* op afstand" || fail "chair's picker does not show the partner remote: $(screen chair)"
+keys chair Escape
+ok
