@@ -167,6 +167,7 @@ cmd_demo_data(int argc, char **argv)
 	char hash[256];
 	const char *p[1] = { hash };
 	PGresult *r;
+	int present;
 
 	(void)argc;
 	(void)argv;
@@ -174,11 +175,18 @@ cmd_demo_data(int argc, char **argv)
 		fprintf(stderr, "tafelctl: cannot hash the demo password\n");
 		return 1;
 	}
+	/* tafel_demo_data does nothing when the demo is there already */
+	if ((r = q("SELECT EXISTS (SELECT 1 FROM organisations WHERE name = "
+	    "'Politie Eenheid Oost-Nederland')", 0, NULL)) == NULL)
+		return 1;
+	present = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	PQclear(r);
 	if ((r = q("SELECT tafel_demo_data($1)", 1, p)) == NULL)
 		return 1;
 	PQclear(r);
-	printf("demo data loaded: every demo user has the password \"demo\" "
-	    "(`scripts/demo.sh users` lists them and what each one shows)\n");
+	printf("demo data %s: every demo user has the password \"demo\" "
+	    "(`scripts/demo.sh users` lists them and what each one shows)\n",
+	    present ? "already present, nothing changed" : "loaded");
 	return 0;
 }
 
