@@ -1,4 +1,4 @@
-/* Logging and fatal errors: one line per message to stderr, with a level tag (quoted lines indented). */
+/* Logging and fatal errors: one line per message to stderr, with a level tag; quoted lines indented. */
 #include "log.h"
 
 #include <errno.h>
@@ -25,8 +25,9 @@ static struct {
  * Control characters of the text become '?': messages quote what peers
  * sent (a Hello's software name, addresses, database errors), and a line
  * feed or an escape sequence in it must neither forge log lines nor drive
- * the administrator's terminal (a tab becomes a space).  With keep_lf a line feed stays (the caller
- * indents what follows it, so that it cannot pass for a line of its own).
+ * the administrator's terminal (a tab becomes a space).  With keep_lf a
+ * line feed stays (the caller indents what follows it, so that it cannot
+ * pass for a line of its own).
  */
 static void
 log_defang(char *text, int keep_lf)

@@ -354,6 +354,28 @@ def as_user(cmd):
     return cmd
 
 
+
+def check_stored_and_pushed(name, c, sub, writers, who, resync_ok):
+    """After an outage: every acknowledged write of the writers is stored
+    exactly once (and nothing else of theirs), and the subscriber got their
+    events in strictly increasing seq, none missing (with resync_ok, a
+    resync may stand in for the missing ones)."""
+    for x in writers:
+        got = count_by_summary(c, x.prefix)
+        for k, cid in x.acked.items():
+            expect(got.get(x.sent[k]) == [cid], "write %s: %s" % (k, got.get(x.sent[k])))
+        expect(len(got) == len(x.sent), "%d stored for %d sent" % (len(got), len(x.sent)))
+    sub.drain_events(3.0)
+    seqs = [e.seq for e in sub.events if not e.resync]
+    got_ids = {e.case.id for e in sub.events if e.HasField("case")}
+    want = {cid for x in writers for cid in x.acked.values()}
+    resyncs = sum(1 for e in sub.events if e.resync)
+    say("%s: %s got %d events (%d resync) for %d writes; missing %d"
+        % (name, who, len(seqs), resyncs, len(want), len(want - got_ids)))
+    expect(seqs == sorted(set(seqs)), "event seqs not strictly increasing")
+    expect((resync_ok and resyncs) or not (want - got_ids),
+           "events lost across the outage: %d writes without an event" % len(want - got_ids))
+
 def s_pgstop():
     """PostgreSQL stopped under load (pg_ctl stop -m fast, the way an
     administrator or a package upgrade stops it): clients get
@@ -419,22 +441,8 @@ def s_pgstop():
         say("pgstop: slowest acknowledged write %.1f s (it waited through an outage)" % lat[-1])
         expect(restarted, "tafeld did not restart its PostgreSQL")
         c = srv.login(retry_for=30)
-        for x in writers:
-            got = count_by_summary(c, x.prefix)
-            for k, cid in x.acked.items():
-                expect(got.get(x.sent[k]) == [cid], "write %s: %s" % (k, got.get(x.sent[k])))
-            expect(len(got) == len(x.sent), "%d stored for %d sent" % (len(got), len(x.sent)))
         # Every write reached the subscriber, across both outages, in seq order.
-        sub.drain_events(3.0)
-        seqs = [e.seq for e in sub.events if not e.resync]
-        got_ids = {e.case.id for e in sub.events if e.HasField("case")}
-        want = {cid for x in writers for cid in x.acked.values()}
-        resyncs = sum(1 for e in sub.events if e.resync)
-        say("pgstop: the case-list subscriber got %d events (%d resync) for %d writes; missing %d"
-            % (len(seqs), resyncs, len(want), len(want - got_ids)))
-        expect(seqs == sorted(set(seqs)), "event seqs not strictly increasing")
-        expect(resyncs or not (want - got_ids), "events lost across the outage: %d writes without an event"
-               % len(want - got_ids))
+        check_stored_and_pushed("pgstop", c, sub, writers, "the case-list subscriber", resync_ok=True)
         # Events flow again: one more write reaches the subscriber.
         mark = "pg-after-%d" % os.getpid()
         a = c.request("create_case", case_request(mark), key=w.key())
@@ -516,21 +524,8 @@ def s_pgstop_ext():
         recovered = max(x.last_error_at or t_start for x in writers) - t_start
         say("pgstop-ext: errors %s; the last one %.1f s after the database was started again" % (errs, recovered))
         c = srv.login(retry_for=30)
-        for x in writers:
-            got = count_by_summary(c, x.prefix)
-            for k, cid in x.acked.items():
-                expect(got.get(x.sent[k]) == [cid], "write %s: %s" % (k, got.get(x.sent[k])))
-            expect(len(got) == len(x.sent), "%d stored for %d sent" % (len(got), len(x.sent)))
-        sub.drain_events(3.0)
-        seqs = [e.seq for e in sub.events if not e.resync]
-        got_ids = {e.case.id for e in sub.events if e.HasField("case")}
-        want = {cid for x in writers for cid in x.acked.values()}
-        resyncs = sum(1 for e in sub.events if e.resync)
-        say("pgstop-ext: the subscriber (connected throughout) got %d events (%d resync) for %d writes; missing %d"
-            % (len(seqs), resyncs, len(want), len(want - got_ids)))
-        expect(seqs == sorted(set(seqs)), "event seqs not strictly increasing")
-        expect(not (want - got_ids), "events lost across the outage: %d writes without an event"
-               % len(want - got_ids))
+        check_stored_and_pushed("pgstop-ext", c, sub, writers, "the subscriber (connected throughout)",
+                                resync_ok=False)
     finally:
         if srv is not None:
             srv.cleanup()
