@@ -377,6 +377,12 @@ BEGIN
 	-- (tafel_cases_access, 62_bulk.sql)
 	v_acc := tafel_cases_access(u.id, p_pres_meeting, p_beamer_meeting, v_ids);
 
+	-- The push gives this rendering to other organisations' classes with
+	-- the same inputs (tafel.render_inputs below; tafel_push_events): a
+	-- key whose rendering depends on the viewer in any other way (the
+	-- person, as nominations and info rounds do) must be among the keys
+	-- tafel_push_events never shares (v_share), or its dependence be
+	-- recorded in the inputs.
 	FOR v_key, v_val IN SELECT key, value FROM jsonb_each(p_obj) LOOP
 		v_kind := tafel_key_kind(v_key);
 		IF v_key IN ('meeting', 'attendance') THEN
