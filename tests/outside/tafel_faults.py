@@ -355,6 +355,20 @@ def as_user(cmd):
 
 
 
+def start_writers(srv, tag, total, n=3):
+    """n retrying writers (Writer), each on its own login and thread, each
+    sending total writes of its own prefix (tag, index, pid)."""
+    writers, threads = [], []
+    for i in range(n):
+        c = srv.login()
+        wr = Writer(srv, "%s%d-%d" % (tag, i, os.getpid()), total=total, depth=2, retry=True)
+        writers.append(wr)
+        t = threading.Thread(target=wr.run, args=(c,))
+        t.start()
+        threads.append(t)
+    return writers, threads
+
+
 def check_stored_and_pushed(name, c, sub, writers, who, resync_ok):
     """After an outage: every acknowledged write of the writers is stored
     exactly once (and nothing else of theirs), and the subscriber got their
@@ -385,15 +399,7 @@ def s_pgstop():
     srv = Server()
     try:
         sub = srv.start_demo_follower()
-        writers = []
-        threads = []
-        for i in range(3):
-            c = srv.login()
-            wr = Writer(srv, "pg%d-%d" % (i, os.getpid()), total=150, depth=2, retry=True)
-            writers.append(wr)
-            t = threading.Thread(target=wr.run, args=(c,))
-            t.start()
-            threads.append(t)
+        writers, threads = start_writers(srv, "pg", 150)
         t_stop = None
         at = 30
         for mode in ("fast", "immediate"):
@@ -475,14 +481,7 @@ def s_pgstop_ext():
         sub = srv.login()
         r = sub.request("subscribe", pb.SubscribeRequest(topic=pb.TOPIC_CASE_LIST))
         expect(r.WhichOneof("body") == "subscribed", "subscribe %s" % r)
-        writers, threads = [], []
-        for i in range(3):
-            c = srv.login()
-            wr = Writer(srv, "px%d-%d" % (i, os.getpid()), total=100, depth=2, retry=True)
-            writers.append(wr)
-            t = threading.Thread(target=wr.run, args=(c,))
-            t.start()
-            threads.append(t)
+        writers, threads = start_writers(srv, "px", 100)
         while sum(len(x.acked) for x in writers) < 30:
             expect(any(t.is_alive() for t in threads), "the writers stopped: %s" % [x.ended for x in writers])
             time.sleep(0.01)
