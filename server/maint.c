@@ -1,4 +1,4 @@
-/* Housekeeping on timers: forgetting old idempotency keys; escalating overdue action points. */
+/* Housekeeping on timers: forgetting old idempotency keys; escalating overdue action points; folding the push's audit. */
 #include "maint.h"
 
 #include <stdio.h>
@@ -11,10 +11,14 @@
 #include "server.h"
 
 #define MAINT_INTERVAL_S 600
+#define FOLD_INTERVAL_MS 1000
+#define FOLD_BATCH 1000			/* audit_pending rows per call */
 
 static struct event *maint_timer;
 static struct event *escalate_timer;
+static struct event *fold_timer;
 static int escalate_busy;		/* one run at a time */
+static int fold_busy;
 
 static void
 maint_done(void *arg, struct db_result *r)
@@ -91,9 +95,47 @@ escalate_run(evutil_socket_t fd, short what, void *arg)
 	db_call("SELECT tafel_clock_notices()", 0, NULL, notices_done, NULL);
 }
 
+static void
+fold_done(void *arg, struct db_result *r)
+{
+	(void)arg;
+	fold_busy = 0;
+	if (r->code != 0)
+		log_warn("audit fold: %s", r->message);
+	else if (PQntuples(r->res) == 1 &&
+	    atoi(PQgetvalue(r->res, 0, 0)) >= FOLD_BATCH && fold_timer != NULL)
+		event_active(fold_timer, EV_TIMEOUT, 0);	/* more waiting */
+}
+
+/*
+ * The disclosures the push recorded in audit_pending (one row per change
+ * delivered) folded into audit_disclosures in bulk (70_push.sql,
+ * tafel_audit_fold), off the push's path; a fold running on another node
+ * makes this one give way, and the privacy officer's queries fold the
+ * rest themselves.
+ */
+static void
+fold_run(evutil_socket_t fd, short what, void *arg)
+{
+	char max[32];
+	const char *params[1] = { max };
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (fold_busy)
+		return;
+	fold_busy = 1;
+	snprintf(max, sizeof max, "%d", FOLD_BATCH);
+	db_call("SELECT tafel_audit_fold($1::int, false)", 1, params,
+	    fold_done, NULL);
+}
+
 void
 maint_start(void)
 {
+	struct timeval ft = { FOLD_INTERVAL_MS / 1000,
+	    (FOLD_INTERVAL_MS % 1000) * 1000 };
 	struct timeval tv = { MAINT_INTERVAL_S, 0 };
 	struct timeval et = { (time_t)(srv.cfg.escalation_interval / 1000),
 	    (suseconds_t)(srv.cfg.escalation_interval % 1000) * 1000 };
@@ -103,6 +145,8 @@ maint_start(void)
 	escalate_timer = event_new(srv.base, -1, EV_PERSIST, escalate_run,
 	    NULL);
 	event_add(escalate_timer, &et);
+	fold_timer = event_new(srv.base, -1, EV_PERSIST, fold_run, NULL);
+	event_add(fold_timer, &ft);
 }
 
 void
@@ -115,5 +159,9 @@ maint_stop(void)
 	if (escalate_timer != NULL) {
 		event_free(escalate_timer);
 		escalate_timer = NULL;
+	}
+	if (fold_timer != NULL) {
+		event_free(fold_timer);
+		fold_timer = NULL;
 	}
 }

@@ -1,4 +1,4 @@
-/* Housekeeping on timers: forgetting old idempotency keys; escalating overdue action points. */
+/* Housekeeping on timers: forgetting old idempotency keys; escalating overdue action points; folding the push's audit. */
 #ifndef TAFEL_MAINT_H
 #define TAFEL_MAINT_H
 

@@ -797,10 +797,10 @@ expect_event(struct tclient *c, uint64_t seq, const char *who)
 /*
  * A slow rendering holds back only its own connections.  Meeting A's
  * subscriber (the police member) gets a change whose rendering waits: a
- * transaction of the test holds the police member's read-audit rows, which
- * the rendering must update.  Meanwhile a later change to another meeting
- * B reaches B's subscriber; once the hold ends, A's subscriber gets its
- * held event and the next one, in order.
+ * trigger of the test makes the recording of the police member's read
+ * audit (audit_pending, 0014) wait for a lock the test holds.  Meanwhile a
+ * later change to another meeting B reaches B's subscriber; once the hold
+ * ends, A's subscriber gets its held event and the next one, in order.
  */
 #define HELD_RENDER "SELECT count(*) > 0 FROM pg_stat_activity WHERE " \
 	"wait_event_type = 'Lock' AND query LIKE '%tafel_push_events(%'"
@@ -812,25 +812,15 @@ test_slow_meeting_holds_only_its_own(void **state)
 	struct tclient pa, pb, w;
 	Tafel__Envelope *a;
 	struct state st;
-	int64_t police, case_x, meeting_b, left;
+	int64_t police, case_x, meeting_b;
 	uint64_t a1, a2, a3, b1;
-	char sql[300];
+	char sql[600];
 	FILE *hold;
 
 	(void)state;
 	memset(&pa, 0, sizeof pa);
 	memset(&pb, 0, sizeof pb);
 	memset(&w, 0, sizeof w);
-	/*
-	 * The held rows are today's (a disclosure's key holds the Amsterdam
-	 * day): a rendering after midnight would make a new row and not
-	 * wait.  Close to midnight, start after it.
-	 */
-	left = sql_id("SELECT extract(epoch FROM date_trunc('day', now() AT "
-	    "TIME ZONE 'Europe/Amsterdam') + interval '1 day' - (now() AT "
-	    "TIME ZONE 'Europe/Amsterdam'))::bigint");
-	if (left < 120)
-		sleep((unsigned)left + 2);
 	police = sql_id("SELECT id FROM users WHERE login = 'politie'");
 	assert_int_equal(tclient_login(&w, &srv, "voorzitter", "demo"), 0);
 	assert_int_equal(tclient_login(&pa, &srv, "politie", "demo"), 0);
@@ -858,22 +848,30 @@ test_slow_meeting_holds_only_its_own(void **state)
 	assert_true(st.n_items > 0);
 	case_x = fnum(st.items[0], 3);
 
-	/* A first change: its delivery records what the police member saw. */
+	/*
+	 * A first change: its delivery records what the police member saw,
+	 * and the server's fold (maint.c, every second) makes it a disclosure.
+	 */
 	a1 = write_action(&w, case_x, orgs[0], "Held 1");
 	expect_event(&pa, a1, "meeting A");
 	snprintf(sql, sizeof sql, "SELECT count(*) > 0 FROM audit_disclosures "
 	    "WHERE user_id = %lld", (long long)police);
 	assert_true(sql_until(sql));
 
-	/* Hold those rows: the next rendering for A's subscriber waits. */
+	/* Hold the recording: the next rendering for A's subscriber waits. */
 	hold = psql_session();
-	fprintf(hold, "SET application_name = 'test_hold';\nBEGIN;\n"
-	    "SELECT 1 FROM audit_disclosures WHERE user_id = %lld FOR UPDATE;"
-	    "\n", (long long)police);
+	fprintf(hold, "SET application_name = 'test_hold';\n"
+	    "CREATE FUNCTION test_hold_police() RETURNS trigger LANGUAGE plpgsql "
+	    "AS $$ BEGIN IF %lld = ANY (NEW.uids) THEN PERFORM "
+	    "pg_advisory_xact_lock_shared(28101); END IF; RETURN NEW; END $$;\n"
+	    "CREATE TRIGGER test_hold BEFORE INSERT ON audit_pending FOR EACH "
+	    "ROW EXECUTE FUNCTION test_hold_police();\n"
+	    "SELECT pg_advisory_lock(28101);\n", (long long)police);
 	fflush(hold);
-	assert_true(sql_until("SELECT count(*) = 1 FROM pg_stat_activity "
-	    "WHERE application_name = 'test_hold' AND state = "
-	    "'idle in transaction'"));
+	assert_true(sql_until("SELECT count(*) = 1 FROM pg_locks WHERE "
+	    "locktype = 'advisory' AND objid = 28101 AND granted"));
+	assert_true(sql_until("SELECT count(*) = 1 FROM pg_trigger WHERE "
+	    "tgname = 'test_hold'"));
 	a2 = write_action(&w, case_x, orgs[0], "Held 2");
 	if (!sql_until(HELD_RENDER))
 		fprintf(stderr, "the rendering of %llu did not wait for the "
@@ -892,7 +890,8 @@ test_slow_meeting_holds_only_its_own(void **state)
 	assert_null(tclient_event(&pa, 100));
 
 	/* Released: A's subscriber gets its events, in order. */
-	fprintf(hold, "COMMIT;\n\\q\n");
+	fprintf(hold, "SELECT pg_advisory_unlock(28101);\n"
+	    "DROP TRIGGER test_hold ON audit_pending;\n\\q\n");
 	pclose(hold);
 	expect_event(&pa, a2, "meeting A");
 	a3 = write_action(&w, case_x, orgs[0], "Held 3");

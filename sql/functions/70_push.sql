@@ -1,6 +1,7 @@
 -- The change log as the server reads it: the skeleton for routing, and
 -- each change rendered per viewer class for the sessions, with the read
--- audit as disclosures (audit_disclosures, 0012).
+-- audit as disclosures (audit_pending, 0014, folded into
+-- audit_disclosures, 0012).
 
 -- The newest change-log sequence number (the server starts following the
 -- log there; no payload comes out).
@@ -194,71 +195,138 @@ BEGIN
 END
 $$;
 
--- Turns the collected audit entries of the push into disclosures in one
--- statement: p_rows is a JSON array of {user_id, org_id, case_id,
--- categories, meeting_id, context, seq}; one row per disclosure key
--- (viewer x case x Amsterdam day x meeting x organisation x context),
--- counting the distinct changes, inserted or merged (last_at, count,
--- categories) in key order, so that two deliveries running at once lock
--- the rows they share in the same order and never deadlock.
-CREATE OR REPLACE FUNCTION tafel_audit_disclose(p_rows jsonb)
+-- The push's read audit (0012, 0014): what one call disclosed is recorded
+-- in its own transaction as one audit_pending row, groups of audit
+-- entries and their members; tafel_audit_fold turns pending rows into
+-- disclosures (one row per viewer x case x Amsterdam day x meeting x
+-- organisation x context) in bulk.
+
+-- Records the disclosures of a push to viewer classes: p_entries[k] is
+-- the JSON array of audit entries ({org_id, case_id, categories,
+-- meeting_id, context}, as tafel_audit_add_many collects them) of the
+-- k-th class that got any, p_seqs[k] the change it got, and p_class /
+-- p_uids list every member of those classes (p_class[i]: the class of
+-- viewer p_uids[i]).  One INSERT, whatever the number of viewers.
+DROP FUNCTION IF EXISTS tafel_audit_disclose_classes(jsonb[], int[], bigint[]);
+CREATE OR REPLACE FUNCTION tafel_audit_disclose_classes(p_entries jsonb[],
+    p_seqs bigint[], p_class int[], p_uids bigint[])
 RETURNS void LANGUAGE plpgsql SET search_path = public
 SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
-	INSERT INTO audit_disclosures AS d (user_id, case_id, day, meeting_id,
-	    org_id, context, categories, first_at, last_at, count)
-	SELECT r.user_id, r.case_id,
-	    (n.t AT TIME ZONE 'Europe/Amsterdam')::date,
-	    r.meeting_id, r.org_id, r.context,
-	    tafel_cats_sorted(array_agg(DISTINCT cat)), n.t, n.t,
-	    count(DISTINCT r.seq)
-	FROM jsonb_to_recordset(CASE WHEN jsonb_typeof(p_rows) = 'array'
-	    THEN p_rows ELSE '[]' END) AS r(user_id bigint, case_id bigint,
-	    meeting_id bigint, org_id bigint, context text, categories text[],
-	    seq bigint)
-	CROSS JOIN LATERAL unnest(r.categories) cat
-	-- one time for every row of the statement
-	CROSS JOIN (SELECT clock_timestamp() AS t) n
-	GROUP BY r.user_id, r.case_id, r.meeting_id, r.org_id, r.context, n.t
-	ORDER BY r.user_id, r.case_id, r.meeting_id, r.org_id, r.context
-	ON CONFLICT (user_id, case_id, day, meeting_id, org_id, context)
-	DO UPDATE SET last_at = greatest(d.last_at, excluded.last_at),
-	    count = d.count + excluded.count,
-	    categories = tafel_cats_sorted(d.categories || excluded.categories);
+	IF cardinality(p_entries) > 0 AND cardinality(p_uids) > 0 THEN
+		INSERT INTO audit_pending (at, entries, seqs, grp, uids)
+		VALUES (clock_timestamp(), p_entries, p_seqs, p_class, p_uids);
+	END IF;
 END
 $$;
 
--- The disclosures of one change pushed to viewer classes, in one
--- statement like tafel_audit_disclose (the same rows, keys, order and
--- merge), without first multiplying the entries into one JSON object per
--- viewer: p_entries[k] is the JSON array of audit entries ({org_id,
--- case_id, categories, meeting_id, context}, as tafel_audit_add_many
--- collects them) of the k-th class that got any, and p_class / p_uids
--- list every member of those classes (p_class[i]: the class of viewer
--- p_uids[i]).  One change: every disclosure counts 1.
-CREATE OR REPLACE FUNCTION tafel_audit_disclose_classes(p_entries jsonb[],
-    p_class int[], p_uids bigint[])
+-- The same for audit entries given one by one: p_rows is a JSON array of
+-- {user_id, org_id, case_id, categories, meeting_id, context, seq}; the
+-- entries of one viewer and change form a group (a resume: one viewer,
+-- several changes).
+CREATE OR REPLACE FUNCTION tafel_audit_disclose(p_rows jsonb)
 RETURNS void LANGUAGE plpgsql SET search_path = public
 SET plan_cache_mode = force_generic_plan AS $$
+DECLARE
+	v_entries jsonb[];
+	v_seqs bigint[];
+	v_uids bigint[];
 BEGIN
-	INSERT INTO audit_disclosures AS d (user_id, case_id, day, meeting_id,
-	    org_id, context, categories, first_at, last_at, count)
-	SELECT m.uid, r.case_id,
-	    (n.t AT TIME ZONE 'Europe/Amsterdam')::date,
-	    r.meeting_id, r.org_id, r.context,
-	    tafel_cats_sorted(array_agg(DISTINCT cat)), n.t, n.t, 1
-	FROM (SELECT DISTINCT k, uid FROM unnest(p_class, p_uids) AS x(k, uid)) m
-	CROSS JOIN LATERAL jsonb_to_recordset(p_entries[m.k]) AS r(case_id bigint,
-	    meeting_id bigint, org_id bigint, context text, categories text[])
-	CROSS JOIN LATERAL unnest(r.categories) cat
-	-- one time for every row of the statement
-	CROSS JOIN (SELECT clock_timestamp() AS t) n
-	GROUP BY m.uid, r.case_id, r.meeting_id, r.org_id, r.context, n.t
-	ORDER BY m.uid, r.case_id, r.meeting_id, r.org_id, r.context
-	ON CONFLICT (user_id, case_id, day, meeting_id, org_id, context)
-	DO UPDATE SET last_at = greatest(d.last_at, excluded.last_at),
-	    count = d.count + excluded.count,
-	    categories = tafel_cats_sorted(d.categories || excluded.categories);
+	SELECT array_agg(g.entries ORDER BY g.user_id, g.seq),
+	    array_agg(g.seq ORDER BY g.user_id, g.seq),
+	    array_agg(g.user_id ORDER BY g.user_id, g.seq)
+	INTO v_entries, v_seqs, v_uids
+	FROM (SELECT (r ->> 'user_id')::bigint AS user_id,
+		(r ->> 'seq')::bigint AS seq,
+		jsonb_agg(r - 'user_id' - 'seq') AS entries
+	    FROM jsonb_array_elements(CASE WHEN jsonb_typeof(p_rows) = 'array'
+		THEN p_rows ELSE '[]' END) r
+	    GROUP BY 1, 2) g;
+	PERFORM tafel_audit_disclose_classes(v_entries, v_seqs,
+	    (SELECT array_agg(k) FROM generate_series(1, cardinality(v_entries)) k),
+	    v_uids);
+END
+$$;
+
+-- Folds pending disclosures into audit_disclosures, oldest first, at most
+-- p_max rows of audit_pending (NULL: all), and says how many.  One row per
+-- disclosure key, counting the changes of each call of the push that
+-- disclosed it (a viewer in two classes of one push counts once), with
+-- the first and last time and the union of the categories, inserted or
+-- merged in key order.  Each group's entries are read once (g), then
+-- joined to its members; the categories travel as four booleans (the
+-- four of tafel_cats_sorted), so that plain hashed aggregates do the
+-- work: about 1.5 microseconds per member and change.  One fold at a
+-- time: tafeld's periodic call (p_wait false) gives way to a fold already
+-- running; the privacy officer's queries (p_wait true) wait for it, then
+-- fold the rest.
+CREATE OR REPLACE FUNCTION tafel_audit_fold(p_max int, p_wait boolean)
+RETURNS int LANGUAGE plpgsql SECURITY DEFINER SET search_path = public
+SET plan_cache_mode = force_generic_plan SET work_mem = '64MB' SET jit = off
+AS $$
+DECLARE
+	v_n int;
+BEGIN
+	IF p_wait THEN
+		PERFORM pg_advisory_xact_lock(hashtext('tafel_audit_fold'));
+	ELSIF NOT pg_try_advisory_xact_lock(hashtext('tafel_audit_fold')) THEN
+		RETURN 0;
+	END IF;
+	PERFORM set_config('tafel.audit_fold', 'on', true);
+	WITH p AS (
+		DELETE FROM audit_pending WHERE id IN (SELECT id FROM audit_pending
+		    ORDER BY id LIMIT p_max)
+		RETURNING id, at, entries, seqs, grp, uids),
+	g AS MATERIALIZED (
+		SELECT p.id, k, p.seqs[k] AS seq, p.at,
+		    (p.at AT TIME ZONE 'Europe/Amsterdam')::date AS day,
+		    r.case_id, coalesce(r.meeting_id, 0) AS meeting_id, r.org_id,
+		    r.context,
+		    'person_names' = ANY (r.categories) AS c1,
+		    'birth_dates' = ANY (r.categories) AS c2,
+		    'case_summary' = ANY (r.categories) AS c3,
+		    'free_text' = ANY (r.categories) AS c4
+		FROM p
+		CROSS JOIN LATERAL generate_subscripts(p.entries, 1) k
+		CROSS JOIN LATERAL jsonb_to_recordset(p.entries[k]) AS r(
+		    case_id bigint, meeting_id bigint, org_id bigint, context text,
+		    categories text[])
+		WHERE cardinality(r.categories) > 0),
+	m AS (
+		SELECT p.id, u.k, u.uid
+		FROM p CROSS JOIN LATERAL unnest(p.grp, p.uids) AS u(k, uid)),
+	-- one row per viewer, key and change of a call
+	a AS (
+		SELECT m.uid, g.case_id, g.day, g.meeting_id, g.org_id, g.context,
+		    min(g.at) AS at, bool_or(g.c1) AS c1, bool_or(g.c2) AS c2,
+		    bool_or(g.c3) AS c3, bool_or(g.c4) AS c4
+		FROM m JOIN g ON g.id = m.id AND g.k = m.k
+		GROUP BY m.uid, g.case_id, g.day, g.meeting_id, g.org_id, g.context,
+		    g.id, g.seq),
+	ins AS (
+		INSERT INTO audit_disclosures AS d (user_id, case_id, day,
+		    meeting_id, org_id, context, categories, first_at, last_at,
+		    count)
+		SELECT a.uid, a.case_id, a.day, a.meeting_id, a.org_id, a.context,
+		    array_remove(ARRAY[
+			CASE WHEN bool_or(a.c1) THEN 'person_names' END,
+			CASE WHEN bool_or(a.c2) THEN 'birth_dates' END,
+			CASE WHEN bool_or(a.c3) THEN 'case_summary' END,
+			CASE WHEN bool_or(a.c4) THEN 'free_text' END]::text[], NULL),
+		    min(a.at), max(a.at), count(*)
+		FROM a
+		GROUP BY a.uid, a.case_id, a.day, a.meeting_id, a.org_id, a.context
+		ORDER BY a.uid, a.case_id, a.day, a.meeting_id, a.org_id, a.context
+		ON CONFLICT (user_id, case_id, day, meeting_id, org_id, context)
+		DO UPDATE SET first_at = least(d.first_at, excluded.first_at),
+		    last_at = greatest(d.last_at, excluded.last_at),
+		    count = d.count + excluded.count,
+		    categories = tafel_cats_sorted(d.categories
+			|| excluded.categories)
+		RETURNING 1)
+	SELECT count(*) INTO v_n FROM p;
+	PERFORM set_config('tafel.audit_fold', '', true);
+	RETURN v_n;
 END
 $$;
 
@@ -332,8 +400,9 @@ $$;
 -- render from the same inputs (tafel_share_key); the audit entries of the
 -- class's first viewer are collected (tafel_audit_add_many; a class that
 -- shares another's rendering takes its entries with its own
--- organisation) and written for every member of every class as
--- disclosures in one statement (tafel_audit_disclose_classes).
+-- organisation) and recorded for every member of every class in one
+-- audit_pending row (tafel_audit_disclose_classes), which
+-- tafel_audit_fold turns into disclosures.
 -- tafel.push_renders (local to the transaction) tells how many
 -- renderings it took.  The server calls this; tafel_events_for gives the
 -- same with every row's event filled in.
@@ -464,7 +533,9 @@ BEGIN
 	PERFORM set_config('tafel.render_inputs', '', true);
 	PERFORM set_config('tafel.push_renders', v_renders::text, true);
 	IF cardinality(v_entries) > 0 THEN
-		PERFORM tafel_audit_disclose_classes(v_entries, v_class, v_uids);
+		PERFORM tafel_audit_disclose_classes(v_entries,
+		    array_fill(c.seq, ARRAY[cardinality(v_entries)]), v_class,
+		    v_uids);
 	END IF;
 END
 $$;
@@ -485,7 +556,7 @@ $$;
 
 -- The same for one viewer over several changes (resume), in seq order.
 -- Every existing seq of p_seqs gives a row; event NULL when not visible.
--- The disclosures of all of them are written in one statement.
+-- The disclosures of all of them are recorded in one audit_pending row.
 CREATE OR REPLACE FUNCTION tafel_events_for_viewer(p_user bigint,
     p_presentation_meeting bigint, p_seqs bigint[])
 RETURNS TABLE (seq bigint, event jsonb)

@@ -33,19 +33,25 @@ $$;
 -- audit_log (one row per call: first = last = its time, count 1) and the
 -- push disclosures of audit_disclosures (0012: first and last time, and
 -- how many changes disclosed the case to that viewer that day in that
--- meeting).  The result columns changed with 0012, hence the DROPs.
+-- meeting), after folding what the push recorded in audit_pending (0014)
+-- into them.  Volatile for that fold: the query after it sees its rows.
+-- The result columns changed with 0012, hence the DROPs below.
 CREATE OR REPLACE FUNCTION tafel_audit_entries()
 RETURNS TABLE (first_at timestamptz, last_at timestamptz, count bigint,
     user_id bigint, org_id bigint, case_id bigint, categories text[],
     meeting_id bigint, context text, id bigint)
-LANGUAGE sql STABLE SET search_path = public AS $$
+LANGUAGE plpgsql SET search_path = public AS $$
+BEGIN
+	PERFORM tafel_audit_fold(NULL, true);
+	RETURN QUERY
 	SELECT l.at, l.at, 1::bigint, l.user_id, l.org_id, l.case_id,
 	    l.categories, l.meeting_id, l.context, l.id
 	FROM audit_log l
 	UNION ALL
 	SELECT d.first_at, d.last_at, d.count, d.user_id, d.org_id, d.case_id,
 	    d.categories, nullif(d.meeting_id, 0), d.context, -d.id
-	FROM audit_disclosures d
+	FROM audit_disclosures d;
+END
 $$;
 
 -- Who saw case X.
@@ -54,7 +60,7 @@ CREATE FUNCTION tafel_audit_case(p_case_number text)
 RETURNS TABLE (first_at timestamptz, last_at timestamptz, count bigint,
     login text, organisation text, categories text[], meeting text,
     context text)
-LANGUAGE sql STABLE SET search_path = public AS $$
+LANGUAGE sql VOLATILE SET search_path = public AS $$
 	SELECT l.first_at, l.last_at, l.count, u.login, o.name, l.categories,
 	    tafel_audit_meeting_label(l.meeting_id), l.context
 	FROM tafel_audit_entries() l
@@ -73,7 +79,7 @@ CREATE FUNCTION tafel_audit_user(p_login text, p_from timestamptz,
 RETURNS TABLE (first_at timestamptz, last_at timestamptz, count bigint,
     case_number text, organisation text, categories text[], meeting text,
     context text)
-LANGUAGE sql STABLE SET search_path = public AS $$
+LANGUAGE sql VOLATILE SET search_path = public AS $$
 	SELECT l.first_at, l.last_at, l.count, c.number, o.name, l.categories,
 	    tafel_audit_meeting_label(l.meeting_id), l.context
 	FROM tafel_audit_entries() l

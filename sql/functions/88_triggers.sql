@@ -24,9 +24,10 @@ BEGIN
 END
 $$;
 
--- The push disclosures (0012) only grow: an update may move last_at
--- forward, raise the count and add categories, nothing else; a delete
--- only inside the retention purge (tafel.purge), like audit_log.
+-- The push disclosures (0012) only grow: an update may widen the span
+-- (first_at back, last_at forward: a fold can meet an earlier change that
+-- committed late), raise the count and add categories, nothing else; a
+-- delete only inside the retention purge (tafel.purge), like audit_log.
 CREATE OR REPLACE FUNCTION tafel_audit_disclosure_guard()
 RETURNS trigger LANGUAGE plpgsql SET search_path = public AS $$
 BEGIN
@@ -36,10 +37,25 @@ BEGIN
 	IF TG_OP = 'UPDATE' AND NEW.id = OLD.id AND NEW.user_id = OLD.user_id
 	    AND NEW.case_id = OLD.case_id AND NEW.day = OLD.day
 	    AND NEW.meeting_id = OLD.meeting_id AND NEW.org_id = OLD.org_id
-	    AND NEW.context = OLD.context AND NEW.first_at = OLD.first_at
+	    AND NEW.context = OLD.context AND NEW.first_at <= OLD.first_at
 	    AND NEW.last_at >= OLD.last_at AND NEW.count >= OLD.count
 	    AND NEW.categories @> OLD.categories THEN
 		RETURN NEW;
+	END IF;
+	RAISE EXCEPTION USING ERRCODE = 'TF010',
+	    MESSAGE = 'the audit log is append-only';
+END
+$$;
+
+-- The pending disclosures (0014) are only inserted, and deleted by the
+-- fold that moves them into audit_disclosures (tafel.audit_fold,
+-- tafel_audit_fold in 70_push.sql).
+CREATE OR REPLACE FUNCTION tafel_audit_pending_guard()
+RETURNS trigger LANGUAGE plpgsql SET search_path = public AS $$
+BEGIN
+	IF TG_OP = 'DELETE' AND current_setting('tafel.audit_fold', true) = 'on'
+	THEN
+		RETURN OLD;
 	END IF;
 	RAISE EXCEPTION USING ERRCODE = 'TF010',
 	    MESSAGE = 'the audit log is append-only';
@@ -86,6 +102,12 @@ CREATE OR REPLACE TRIGGER audit_disclosures_grow_only BEFORE UPDATE OR DELETE
 CREATE OR REPLACE TRIGGER audit_disclosures_no_truncate BEFORE TRUNCATE
 	ON audit_disclosures FOR EACH STATEMENT
 	EXECUTE FUNCTION tafel_audit_disclosure_guard();
+
+CREATE OR REPLACE TRIGGER audit_pending_insert_only BEFORE UPDATE OR DELETE
+	ON audit_pending FOR EACH ROW EXECUTE FUNCTION tafel_audit_pending_guard();
+CREATE OR REPLACE TRIGGER audit_pending_no_truncate BEFORE TRUNCATE
+	ON audit_pending FOR EACH STATEMENT
+	EXECUTE FUNCTION tafel_audit_pending_guard();
 
 CREATE OR REPLACE TRIGGER attendance_periods_track
 	AFTER INSERT OR UPDATE OF present ON attendance

@@ -36,6 +36,7 @@ GRANT EXECUTE ON FUNCTION
 	tafel_events_for(bigint, jsonb),
 	tafel_push_events(bigint, jsonb),
 	tafel_events_for_viewer(bigint, bigint, bigint[]),
+	tafel_audit_fold(int, boolean),
 	tafel_audit_conflict(bigint, text),
 	tafel_list_nominations(bigint, bigint, boolean),
 	tafel_list_snapshot(bigint, int, boolean)

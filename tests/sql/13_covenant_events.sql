@@ -42,9 +42,14 @@ BEGIN
 	    jsonb_build_object('user_id', test_uid('woningcorporatie'),
 		'presentation_meeting', v_wzt));
 	v_n := (SELECT max(id) FROM audit_log);
+	PERFORM tafel_audit_fold(NULL, true);
 	v_d := (SELECT coalesce(max(id), 0) FROM audit_disclosures);
 	SELECT array_agg(event ORDER BY idx) INTO ev
 	FROM tafel_events_for(v_seq, v_viewers);
+	-- recorded in one pending row, folded into disclosures (0014)
+	ASSERT (SELECT cardinality(uids) FROM audit_pending
+	    ORDER BY id DESC LIMIT 1) = 2;
+	ASSERT tafel_audit_fold(NULL, true) = 1;
 	ASSERT cardinality(ev) = 6;
 	ASSERT ev[1] -> 'case' ->> 'summary' LIKE 'Herhaald%';
 	ASSERT ev[1] -> 'case' -> 'persons' -> 0 ->> 'name' = 'Jeroen Bakker';

@@ -61,6 +61,7 @@ BEGIN
 	PERFORM tafel_events_for((SELECT max(seq) FROM changelog
 	    WHERE case_id = (v_old ->> 'id')::bigint),
 	    jsonb_build_array(jsonb_build_object('user_id', test_uid('politie'))));
+	PERFORM tafel_audit_fold(NULL, true);
 	ASSERT (SELECT count(*) FROM audit_disclosures
 	    WHERE case_id = (v_old ->> 'id')::bigint) = 1;
 

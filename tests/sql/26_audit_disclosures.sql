@@ -56,6 +56,10 @@ BEGIN
 	    'SELECT * FROM audit_disclosures',
 	    'UPDATE audit_disclosures SET count = 1',
 	    'DELETE FROM audit_disclosures',
+	    'SELECT * FROM audit_pending', 'DELETE FROM audit_pending',
+	    'UPDATE audit_pending SET at = now()',
+	    'INSERT INTO audit_pending (at, entries, seqs, grp, uids) VALUES '
+		|| '(now(), ''{}'', ''{}'', ''{}'', ''{}'')',
 	    format('INSERT INTO audit_disclosures (user_id, case_id, day, org_id, '
 		|| 'context, categories, first_at, last_at, count) VALUES (%s, %s, '
 		|| 'current_date, 1, ''event'', ''{}'', now(), now(), 1)',
@@ -71,6 +75,15 @@ BEGIN
 	SELECT * INTO d FROM t_d;
 	ASSERT NOT EXISTS (SELECT 1 FROM audit_log WHERE id > d.audit0
 	    AND context = 'event'), 'no audit row per event';
+	-- the push recorded one pending row for both viewers (0014); the
+	-- privacy officer's question folds it first, so it answers at once
+	ASSERT (SELECT count(*) FROM audit_pending) = 1;
+	ASSERT (SELECT uids FROM audit_pending) @> ARRAY[d.pol, d.wijk];
+	ASSERT NOT EXISTS (SELECT 1 FROM audit_disclosures WHERE case_id = d.c1);
+	ASSERT (SELECT array_agg(login ORDER BY login) FROM tafel_audit_case(
+	    (SELECT number FROM cases WHERE id = d.c1)) WHERE context = 'event')
+	    = '{politie,wijkagent}';
+	ASSERT NOT EXISTS (SELECT 1 FROM audit_pending);
 	ASSERT (SELECT count(*) FROM audit_disclosures WHERE case_id = d.c1) = 2,
 	    (SELECT string_agg(format('%s/%s/%s', user_id, context, count), ' ')
 		FROM audit_disclosures);
@@ -100,6 +113,9 @@ DECLARE
 BEGIN
 	SELECT * INTO d FROM t_d;
 	v_num := (SELECT number FROM cases WHERE id = d.c1);
+	-- the push and the resume: two pending rows, folded in one go
+	ASSERT tafel_audit_fold(NULL, true) = 2;
+	ASSERT tafel_audit_fold(NULL, true) = 0;
 	ASSERT (SELECT count(*) FROM audit_disclosures WHERE case_id = d.c1) = 2;
 	ASSERT (SELECT count FROM audit_disclosures WHERE case_id = d.c1
 	    AND user_id = d.wijk) = 2;
@@ -138,8 +154,25 @@ BEGIN
 	PERFORM test_expect('TF010', format('UPDATE audit_disclosures SET '
 	    || 'categories = ''{}'' WHERE case_id = %s', d.c1));
 	PERFORM test_expect('TF010', format('UPDATE audit_disclosures SET '
-	    || 'first_at = first_at - interval ''1 day'' WHERE case_id = %s', d.c1));
+	    || 'first_at = first_at + interval ''1 second'' WHERE case_id = %s',
+	    d.c1));
 	PERFORM test_expect('TF010', 'DELETE FROM audit_disclosures');
 	PERFORM test_expect('TF010', 'TRUNCATE audit_disclosures');
+	-- a change recorded earlier but committed after a fold (a late
+	-- transaction): the fold widens the span back and counts it
+	INSERT INTO audit_pending (at, seqs, grp, uids, entries)
+	SELECT first_at - interval '1 second', ARRAY[d.seq1], '{1}', ARRAY[user_id],
+	    ARRAY[jsonb_build_array(
+	    jsonb_build_object('org_id', org_id, 'case_id', case_id,
+		'categories', '{person_names}'::text[], 'meeting_id', meeting_id,
+		'context', context))]
+	FROM audit_disclosures WHERE case_id = d.c1 AND user_id = d.wijk;
+	-- pending rows only go through the fold
+	PERFORM test_expect('TF010', 'DELETE FROM audit_pending');
+	PERFORM test_expect('TF010', 'UPDATE audit_pending SET at = now()');
+	PERFORM test_expect('TF010', 'TRUNCATE audit_pending');
+	ASSERT tafel_audit_fold(NULL, false) = 1;
+	ASSERT (SELECT count = 3 AND last_at - first_at >= interval '1 second'
+	    FROM audit_disclosures WHERE case_id = d.c1 AND user_id = d.wijk);
 END
 $$;

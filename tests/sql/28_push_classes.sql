@@ -66,7 +66,7 @@ DECLARE
 	i int;
 BEGIN
 	ASSERT NOT EXISTS (SELECT 1 FROM unnest(ARRAY[
-	    'tafel_audit_disclose_classes(jsonb[],int[],bigint[])',
+	    'tafel_audit_disclose_classes(jsonb[],bigint[],int[],bigint[])',
 	    'tafel_viewer_arg(jsonb,text)', 'tafel_viewer_classes(jsonb,boolean)',
 	    'tafel_event_render(changelog,jsonb,bigint,bigint,bigint)',
 	    'tafel_render_inputs(users,jsonb,bigint[])',
@@ -162,6 +162,7 @@ BEGIN
 		'presentation_meeting', m.id), 4, m.id FROM meetings m
 	    UNION ALL SELECT '{"user_id": 999999}', 5, 0) z)
 	FROM changelog c ORDER BY c.seq DESC LIMIT 60;
+	PERFORM tafel_audit_fold(NULL, true);
 	INSERT INTO t28_d SELECT '0', user_id, case_id, day, meeting_id, org_id,
 	    context, categories, count FROM audit_disclosures;
 END
@@ -187,6 +188,10 @@ DO $$
 DECLARE
 	s t28_seqs;
 BEGIN
+	-- what the pushes recorded (one audit_pending row per change that
+	-- disclosed anything), folded into disclosures (0014)
+	ASSERT tafel_audit_fold(NULL, true) BETWEEN 1 AND (SELECT count(*)
+	    FROM t28_seqs);
 	INSERT INTO t28_d SELECT 'class', user_id, case_id, day, meeting_id,
 	    org_id, context, categories, count FROM audit_disclosures;
 	-- per viewer, the audit of all of them in one tafel_audit_disclose
@@ -195,6 +200,7 @@ BEGIN
 		FROM test28_ref(s.seq, s.viewers) e;
 	END LOOP;
 	PERFORM tafel_audit_disclose((SELECT jsonb_agg(r) FROM t28_ref_audit));
+	PERFORM tafel_audit_fold(NULL, true);
 	INSERT INTO t28_d SELECT 'one', user_id, case_id, day, meeting_id,
 	    org_id, context, categories, count FROM audit_disclosures;
 END
