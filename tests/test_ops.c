@@ -652,7 +652,7 @@ static void *
 notify_thread(void *arg)
 {
 	struct notify_watch *w = arg;
-	char buf[512];
+	char buf[512], *st;
 	ssize_t n;
 
 	while (!w->stop) {
@@ -665,9 +665,17 @@ notify_thread(void *arg)
 			continue;
 		buf[n] = '\0';
 		if (strstr(buf, "READY=1") != NULL) {
-			/* at this very moment the listener must accept */
-			if (w->ready++ == 0)
-				w->accepted_at_ready = tcp_connects(w->port);
+			/*
+			 * At this very moment the listener must accept, on
+			 * the port the status names (it listens on port 0:
+			 * the kernel's choice, so no other process can hold it).
+			 */
+			if (w->ready++ == 0 && (st = strstr(buf, "STATUS=serving "
+			    "on 127.0.0.1:")) != NULL) {
+				w->port = atoi(strchr(st, ':') + 1);
+				w->accepted_at_ready = w->port > 0 &&
+				    tcp_connects(w->port);
+			}
 		} else if (w->ready == 0 && strncmp(buf, "STATUS=", 7) != 0 &&
 		    strstr(buf, "WATCHDOG=1") == NULL)
 			w->before_ready++;
@@ -679,22 +687,6 @@ notify_thread(void *arg)
 	return NULL;
 }
 
-/* A free TCP port on the loopback address (bound and released). */
-static int
-free_port(void)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	socklen_t sl = sizeof sa;
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
-
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
-	port = ntohs(sa.sin_port);
-	close(fd);
-	return port;
-}
-
 /*
  * tafeld under a systemd-like supervisor: NOTIFY_SOCKET points at the
  * test's datagram socket.  READY=1 comes once (the embedded PostgreSQL
@@ -704,7 +696,7 @@ free_port(void)
 static void
 test_sd_notify(void **state)
 {
-	char dir[] = "/tmp/tafel-notify-XXXXXX", sock[200], listen[64];
+	char dir[] = "/tmp/tafel-notify-XXXXXX", sock[200];
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	struct notify_watch w = { 0 };
 	struct tclient c;
@@ -721,14 +713,12 @@ test_sd_notify(void **state)
 	assert_true(w.fd >= 0);
 	assert_int_equal(bind(w.fd, (struct sockaddr *)&sun, sizeof sun), 0);
 	assert_int_equal(chmod(sock, 0666), 0);	/* tafeld runs as tafel */
-	w.port = free_port();
-	snprintf(listen, sizeof listen, "127.0.0.1:%d", w.port);
 	assert_int_equal(pthread_create(&th, NULL, notify_thread, &w), 0);
 
 	setenv("NOTIFY_SOCKET", sock, 1);
 	setenv("WATCHDOG_USEC", "400000", 1);
 	{
-		const char *const args[] = { "--listen", listen, NULL };
+		const char *const args[] = { "--listen", "127.0.0.1:0", NULL };
 
 		assert_int_equal(tafeld_start(&srv, srv.dir, args), 0);
 	}
@@ -739,6 +729,7 @@ test_sd_notify(void **state)
 	while (w.ready == 0 && now_ms() < end)
 		usleep(10000);
 	assert_int_equal(w.ready, 1);
+	assert_int_equal(w.port, srv.port);	/* the status names the port */
 	assert_true(w.accepted_at_ready);
 	assert_int_equal(w.before_ready, 0);
 	assert_int_equal(tclient_login(&c, &srv, "politie", "demo"), 0);
