@@ -456,7 +456,12 @@ struct pgembed_start_cmd {
 	char *argv[12];
 };
 
-/* pg_ctl start, listening only on <sockdir>/.s.PGSQL.5432: fills cmd. */
+/*
+ * pg_ctl start, listening only on <sockdir>/.s.PGSQL.5432: fills cmd.  No
+ * JIT: Tafel's queries are short, and a plan whose estimate crosses
+ * jit_above_cost would pay tens of milliseconds of compiling at every
+ * execution.
+ */
 static int
 pgembed_start_cmd(struct pgembed *pg, struct pgembed_start_cmd *cmd,
     char *err, size_t errlen)
@@ -467,7 +472,7 @@ pgembed_start_cmd(struct pgembed *pg, struct pgembed_start_cmd *cmd,
 	if (pgembed_path(cmd->prog, sizeof cmd->prog, "%s/pg_ctl",
 	    pg->bindir) != 0 ||
 	    pgembed_path(cmd->opts, sizeof cmd->opts, "-c listen_addresses='' "
-	    "-c unix_socket_directories='%s' -c port=%d", pg->sockdir,
+	    "-c unix_socket_directories='%s' -c port=%d -c jit=off", pg->sockdir,
 	    PGEMBED_PORT) != 0)
 		return errbuf_fail(err, errlen, "pg_ctl arguments too long");
 	memcpy(cmd->argv, argv, sizeof argv);
