@@ -21,6 +21,7 @@
 #include "conn.h"
 #include "db.h"
 #include "log.h"
+#include "maint.h"
 #include "pgembed.h"
 #include "proto.h"
 #include "push.h"
@@ -273,6 +274,31 @@ status_push_timing(void)
 	return o;
 }
 
+/* The audit fold (maint.c): what it moved, and whether it fails. */
+static json_object *
+status_audit_fold(void)
+{
+	json_object *o = json_object_new_object();
+	struct maint_fold_stats st;
+	char at[32];
+
+	maint_get_fold_stats(&st);
+	json_object_object_add(o, "runs", json_object_new_int64((int64_t)st.runs));
+	json_object_object_add(o, "moved",
+	    json_object_new_int64((int64_t)st.moved));
+	json_object_object_add(o, "failures",
+	    json_object_new_int64((int64_t)st.failures));
+	json_object_object_add(o, "last_moved",
+	    json_object_new_int64(st.last_moved));
+	if (st.last_at != 0) {
+		iso_time(st.last_at, at, sizeof at);
+		json_object_object_add(o, "last_at", json_object_new_string(at));
+	}
+	json_object_object_add(o, "last_error",
+	    json_object_new_string(st.last_error));
+	return o;
+}
+
 static json_object *
 status_push(void)
 {
@@ -296,6 +322,7 @@ status_push(void)
 	json_object_object_add(o, "subscriptions_live",
 	    json_object_new_int64(st.subs_live));
 	json_object_object_add(o, "timing", status_push_timing());
+	json_object_object_add(o, "audit_fold", status_audit_fold());
 	return o;
 }
 

@@ -199,6 +199,17 @@ print_status(json_object *o)
 		    jdouble(e, "render_p99_ms"), jdouble(e, "sent_p50_ms"),
 		    jdouble(e, "sent_p99_ms"), jdouble(e, "sent_max_ms"),
 		    jint(e, "in_flight"));
+	if ((e = jget(jget(o, "push"), "audit_fold")) != NULL) {
+		if (jstr(e, "last_error")[0] != '\0')
+			printf("audit fold: FAILING (%lld times): %s -- the push's "
+			    "disclosures wait in audit_pending, none is lost\n",
+			    jint(e, "failures"), jstr(e, "last_error"));
+		else
+			printf("audit fold: %lld pending disclosure records moved "
+			    "into the read audit in %lld runs (last: %lld)\n",
+			    jint(e, "moved"), jint(e, "runs"),
+			    jint(e, "last_moved"));
+	}
 	e = jget(o, "database");
 	printf("database: %s; pool %lld: %lld idle, %lld busy, %lld "
 	    "connecting, %lld waiting to reconnect; %lld queued; LISTEN %s\n",

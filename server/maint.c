@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <event2/event.h>
 
@@ -19,6 +20,7 @@ static struct event *escalate_timer;
 static struct event *fold_timer;
 static int escalate_busy;		/* one run at a time */
 static int fold_busy;
+static struct maint_fold_stats fold_stats;
 
 static void
 maint_done(void *arg, struct db_result *r)
@@ -98,13 +100,34 @@ escalate_run(evutil_socket_t fd, short what, void *arg)
 static void
 fold_done(void *arg, struct db_result *r)
 {
+	int moved;
+
 	(void)arg;
 	fold_busy = 0;
-	if (r->code != 0)
-		log_warn("audit fold: %s", r->message);
-	else if (PQntuples(r->res) == 1 &&
-	    atoi(PQgetvalue(r->res, 0, 0)) >= FOLD_BATCH && fold_timer != NULL)
+	fold_stats.last_at = time(NULL);
+	if (r->code != 0 || PQntuples(r->res) != 1) {
+		/* once per failing spell in the log, every time in status */
+		if (fold_stats.last_error[0] == '\0')
+			log_warn("audit fold: %s (the disclosures stay in "
+			    "audit_pending until a fold works)", r->message);
+		fold_stats.failures++;
+		snprintf(fold_stats.last_error, sizeof fold_stats.last_error,
+		    "%.150s", r->code != 0 ? r->message : "no answer");
+		return;
+	}
+	moved = atoi(PQgetvalue(r->res, 0, 0));
+	fold_stats.runs++;
+	fold_stats.moved += (uint64_t)moved;
+	fold_stats.last_moved = moved;
+	fold_stats.last_error[0] = '\0';
+	if (moved >= FOLD_BATCH && fold_timer != NULL)
 		event_active(fold_timer, EV_TIMEOUT, 0);	/* more waiting */
+}
+
+void
+maint_get_fold_stats(struct maint_fold_stats *st)
+{
+	*st = fold_stats;
 }
 
 /*

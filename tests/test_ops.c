@@ -285,6 +285,7 @@ test_status(void **state)
 	json_object *st, *e;
 	char org[200], meeting[32], sock[400], *text;
 	long long seq0;
+	int i;
 	struct stat sb;
 
 	(void)state;
@@ -381,6 +382,29 @@ test_status(void **state)
 	assert_true(json_object_get_double(jpath(e, "viewers_avg", NULL)) >=
 	    1.0);
 	json_object_put(st);
+	/*
+	 * the chair's case list showed the new case's summary: recorded with
+	 * the push, and moved into the read audit by the server's fold
+	 * (every second), without a failure
+	 */
+	for (i = 0; i < 100; i++) {
+		text = ctl_status_output(1);
+		st = json_tokener_parse(text);
+		free(text);
+		assert_non_null(st);
+		e = jpath(st, "push", "audit_fold");
+		if (json_object_get_int64(jpath(e, "moved", NULL)) >= 1)
+			break;
+		json_object_put(st);
+		st = NULL;
+		usleep(100000);
+	}
+	assert_non_null(st);
+	assert_true(json_object_get_int64(jpath(e, "runs", NULL)) >= 1);
+	assert_int_equal(json_object_get_int64(jpath(e, "failures", NULL)), 0);
+	assert_string_equal(json_object_get_string(jpath(e, "last_error",
+	    NULL)), "");
+	json_object_put(st);
 
 	/* anyone else (here: nobody) gets nothing */
 	{
@@ -397,6 +421,7 @@ test_status(void **state)
 	text = ctl_status_output(0);
 	assert_non_null(strstr(text, "sessions per organisation"));
 	assert_non_null(strstr(text, "push timing, last "));
+	assert_non_null(strstr(text, "audit fold: "));
 	assert_non_null(strstr(text, org));
 	assert_non_null(strstr(text, "ready 3"));
 	free(text);
