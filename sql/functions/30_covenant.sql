@@ -118,7 +118,7 @@ END
 $$;
 
 CREATE OR REPLACE FUNCTION tafel_reason_rank(p_reason text)
-RETURNS int LANGUAGE sql IMMUTABLE SET search_path = public AS $$
+RETURNS int LANGUAGE sql IMMUTABLE AS $$
 	SELECT CASE p_reason WHEN 'observer' THEN 4 WHEN 'not_signatory' THEN 3
 	    WHEN 'not_involved' THEN 2 WHEN 'category' THEN 1 ELSE 0 END
 $$;
@@ -126,11 +126,14 @@ $$;
 -- The users whose view a meeting's shared screen must respect: everyone
 -- recorded present, the chair, and the presenter.
 CREATE OR REPLACE FUNCTION tafel_beamer_viewers(p_meeting_id bigint, p_presenter bigint)
-RETURNS SETOF bigint LANGUAGE sql STABLE SET search_path = public AS $$
+RETURNS SETOF bigint LANGUAGE plpgsql STABLE SET search_path = public AS $$
+BEGIN
+	RETURN QUERY
 	SELECT a.user_id FROM attendance a
 	WHERE a.meeting_id = p_meeting_id AND a.present
 	UNION SELECT m.chair_id FROM meetings m WHERE m.id = p_meeting_id
-	UNION SELECT p_presenter WHERE coalesce(p_presenter, 0) <> 0
+	UNION SELECT p_presenter WHERE coalesce(p_presenter, 0) <> 0;
+END
 $$;
 
 -- The shared screen's view of a case: the intersection of the views of

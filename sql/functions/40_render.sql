@@ -31,28 +31,30 @@ RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
 $$;
 
 CREATE OR REPLACE FUNCTION tafel_redact_case(c jsonb, a jsonb)
-RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = public AS $$
-	SELECT c || jsonb_build_object(
-	    'summary', CASE WHEN a -> 'cats' ? 'case_summary'
-		THEN coalesce(c -> 'summary', '""') ELSE '""' END,
-	    'persons', coalesce((SELECT jsonb_agg(tafel_redact_person(p, a)
-		ORDER BY i) FROM jsonb_array_elements(CASE WHEN jsonb_typeof(
-		    c -> 'persons') = 'array' THEN c -> 'persons' ELSE '[]' END)
-		WITH ORDINALITY AS t(p, i)), '[]'::jsonb),
-	    'redacted', coalesce(a ->> 'reason', '') <> '',
-	    'redaction_reason', coalesce(a ->> 'reason', ''),
-	    'hidden_categories', to_jsonb(ARRAY(SELECT x
-		FROM unnest(tafel_all_categories()) WITH ORDINALITY t(x, i)
-		WHERE NOT a -> 'cats' ? x ORDER BY i)),
-	    'beamer_redacted', coalesce((a ->> 'beamer_redacted')::boolean, false),
-	    'beamer_reason', coalesce(a ->> 'beamer_reason', ''))
-	    -- intake and routing (0008): texts like the summary; the earlier-
-	    -- cases flag only with person names
-	    || CASE WHEN a -> 'cats' ? 'case_summary' THEN '{}'::jsonb
-		ELSE '{"reason": "", "closing_reason": "", "evaluation": ""}'::jsonb
-		END
-	    || CASE WHEN a -> 'cats' ? 'person_names' THEN '{}'::jsonb
-		ELSE '{"earlier_discussed": false}'::jsonb END
+RETURNS jsonb LANGUAGE plpgsql IMMUTABLE SET search_path = public AS $$
+BEGIN
+	RETURN (SELECT c || jsonb_build_object(
+		    'summary', CASE WHEN a -> 'cats' ? 'case_summary'
+			THEN coalesce(c -> 'summary', '""') ELSE '""' END,
+		    'persons', coalesce((SELECT jsonb_agg(tafel_redact_person(p, a)
+			ORDER BY i) FROM jsonb_array_elements(CASE WHEN jsonb_typeof(
+			    c -> 'persons') = 'array' THEN c -> 'persons' ELSE '[]' END)
+			WITH ORDINALITY AS t(p, i)), '[]'::jsonb),
+		    'redacted', coalesce(a ->> 'reason', '') <> '',
+		    'redaction_reason', coalesce(a ->> 'reason', ''),
+		    'hidden_categories', to_jsonb(ARRAY(SELECT x
+			FROM unnest(tafel_all_categories()) WITH ORDINALITY t(x, i)
+			WHERE NOT a -> 'cats' ? x ORDER BY i)),
+		    'beamer_redacted', coalesce((a ->> 'beamer_redacted')::boolean, false),
+		    'beamer_reason', coalesce(a ->> 'beamer_reason', ''))
+		    -- intake and routing (0008): texts like the summary; the earlier-
+		    -- cases flag only with person names
+		    || CASE WHEN a -> 'cats' ? 'case_summary' THEN '{}'::jsonb
+			ELSE '{"reason": "", "closing_reason": "", "evaluation": ""}'::jsonb
+			END
+		    || CASE WHEN a -> 'cats' ? 'person_names' THEN '{}'::jsonb
+			ELSE '{"earlier_discussed": false}'::jsonb END);
+END
 $$;
 
 -- A contribution's texts: with case_summary, or for its own organisation.
@@ -95,17 +97,19 @@ $$;
 
 -- The categories a case object carries (tafel_sent_categories).
 CREATE OR REPLACE FUNCTION tafel_sent_case_categories(x jsonb, a jsonb)
-RETURNS text[] LANGUAGE sql IMMUTABLE SET search_path = public AS $$
-	SELECT array_remove(ARRAY[
-	    CASE WHEN jsonb_typeof(x -> 'persons') = 'array'
-		AND jsonb_array_length(x -> 'persons') > 0
-		AND a -> 'cats' ? 'person_names' THEN 'person_names' END,
-	    CASE WHEN EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN
-		jsonb_typeof(x -> 'persons') = 'array' THEN x -> 'persons'
-		ELSE '[]' END) p WHERE coalesce(p ->> 'birth_date', '') <> '')
-		AND a -> 'cats' ? 'birth_dates' THEN 'birth_dates' END,
-	    CASE WHEN coalesce(x ->> 'summary', '') <> ''
-		AND a -> 'cats' ? 'case_summary' THEN 'case_summary' END], NULL)
+RETURNS text[] LANGUAGE plpgsql IMMUTABLE SET search_path = public AS $$
+BEGIN
+	RETURN (SELECT array_remove(ARRAY[
+		    CASE WHEN jsonb_typeof(x -> 'persons') = 'array'
+			AND jsonb_array_length(x -> 'persons') > 0
+			AND a -> 'cats' ? 'person_names' THEN 'person_names' END,
+		    CASE WHEN EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN
+			jsonb_typeof(x -> 'persons') = 'array' THEN x -> 'persons'
+			ELSE '[]' END) p WHERE coalesce(p ->> 'birth_date', '') <> '')
+			AND a -> 'cats' ? 'birth_dates' THEN 'birth_dates' END,
+		    CASE WHEN coalesce(x ->> 'summary', '') <> ''
+			AND a -> 'cats' ? 'case_summary' THEN 'case_summary' END], NULL));
+END
 $$;
 
 -- The categories of personal data an object carries to the viewer: what
@@ -183,15 +187,17 @@ $$;
 -- Two {case id: [categories]} objects merged (tafel_render's record of
 -- what was sent); cases with no category left out.
 CREATE OR REPLACE FUNCTION tafel_sent_merge(a jsonb, b jsonb)
-RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = public AS $$
-	SELECT coalesce(jsonb_object_agg(k, v), '{}') FROM (
-	    SELECT x.k, jsonb_agg(DISTINCT x.c) AS v FROM (
-		SELECT t.key AS k, c FROM jsonb_each(coalesce(a, '{}')) t
-		CROSS JOIN LATERAL jsonb_array_elements(t.value) c
-		UNION ALL
-		SELECT t.key, c FROM jsonb_each(coalesce(b, '{}')) t
-		CROSS JOIN LATERAL jsonb_array_elements(t.value) c) x
-	    GROUP BY x.k) y
+RETURNS jsonb LANGUAGE plpgsql IMMUTABLE SET search_path = public AS $$
+BEGIN
+	RETURN (SELECT coalesce(jsonb_object_agg(k, v), '{}') FROM (
+		    SELECT x.k, jsonb_agg(DISTINCT x.c) AS v FROM (
+			SELECT t.key AS k, c FROM jsonb_each(coalesce(a, '{}')) t
+			CROSS JOIN LATERAL jsonb_array_elements(t.value) c
+			UNION ALL
+			SELECT t.key, c FROM jsonb_each(coalesce(b, '{}')) t
+			CROSS JOIN LATERAL jsonb_array_elements(t.value) c) x
+		    GROUP BY x.k) y);
+END
 $$;
 
 -- One audit entry: a row in audit_log, or, while the push collects

@@ -378,13 +378,15 @@ $$;
 -- only where the access lacks free_text or case_summary and p_owners (the
 -- owners of the payload's action points and contributions) holds it.
 CREATE OR REPLACE FUNCTION tafel_share_key(p_inputs jsonb, p_owners bigint[])
-RETURNS text LANGUAGE sql IMMUTABLE AS $$
-	SELECT jsonb_build_array(p_inputs -> 0, p_inputs -> 2, p_inputs -> 3,
-	    p_inputs -> 4, (SELECT coalesce(jsonb_object_agg(t.key, CASE
-		WHEN t.value -> 'cats' ?& ARRAY['free_text', 'case_summary']
-		    OR NOT (p_inputs ->> 1)::bigint = ANY (coalesce(p_owners, '{}'))
-		THEN t.value || '{"org": 0}'::jsonb ELSE t.value END), '{}')
-	    FROM jsonb_each(p_inputs -> 5) t))::text
+RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+	RETURN (SELECT jsonb_build_array(p_inputs -> 0, p_inputs -> 2, p_inputs -> 3,
+		    p_inputs -> 4, (SELECT coalesce(jsonb_object_agg(t.key, CASE
+			WHEN t.value -> 'cats' ?& ARRAY['free_text', 'case_summary']
+			    OR NOT (p_inputs ->> 1)::bigint = ANY (coalesce(p_owners, '{}'))
+			THEN t.value || '{"org": 0}'::jsonb ELSE t.value END), '{}')
+		    FROM jsonb_each(p_inputs -> 5) t))::text);
+END
 $$;
 
 -- One change rendered for each viewer of p_viewers, a JSON array of
