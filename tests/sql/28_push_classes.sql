@@ -348,3 +348,29 @@ BEGIN
 	    > (SELECT count(*) FROM t28_push WHERE event IS NOT NULL);
 END
 $$;
+
+-- The viewers' fields: read in one go when they are plain integers, one by
+-- one as tafel_arg_id reads them otherwise, with the same values (an
+-- element that is no object, an absent field: 0) or tafel_arg_id's error.
+DO $$
+DECLARE
+	v_pol bigint := test_uid('politie');
+BEGIN
+	ASSERT (SELECT array_agg(format('%s/%s/%s/%s', idx, user_id, pres, ctx)
+	    ORDER BY idx) FROM tafel_viewer_classes(jsonb_build_array(
+		jsonb_build_object('user_id', v_pol, 'meeting_id', 5),
+		jsonb_build_object('user_id', v_pol::text), '{}'::jsonb), false))
+	    = ARRAY[format('0/%s/0/5', v_pol), format('1/%s/0/0', v_pol),
+		'2/0/0/0'];
+	ASSERT (SELECT array_agg(format('%s/%s/%s/%s', idx, user_id, pres, ctx)
+	    ORDER BY idx) FROM tafel_viewer_classes(jsonb_build_array(
+		jsonb_build_object('user_id', v_pol, 'meeting_id', 5),
+		7, jsonb_build_object('user_id', '', 'presentation_meeting', 3)),
+		false))
+	    = ARRAY[format('0/%s/0/5', v_pol), '1/0/0/0', '2/0/3/0'];
+	PERFORM test_expect('TF011', format('SELECT * FROM tafel_viewer_classes('
+	    || '''[{"user_id": %s}, {"user_id": 1.5}]'', false)', v_pol));
+	PERFORM test_expect('TF011', 'SELECT * FROM tafel_viewer_classes('
+	    || '''[{"meeting_id": "x"}]'', false)');
+END
+$$;
