@@ -1,0 +1,929 @@
+#!/usr/bin/env python3
+"""The outside client, part two: a case's life from intake to the minutes, driven
+over the wire from docs/protocol.md (sections 7.2-7.14, 8, 9) alone.
+
+usage: tafel_lifecycle.py --port N --ca CA.crt [--host 127.0.0.1] [--proto-dir proto] [--only NAME]
+
+Needs a tafeld with the demo data (tafelctl demo-data) on which the chair
+`voorzitter` is process manager of district Eemland (`tafelctl pm add
+voorzitter Eemland`, run.sh does it).  The checks run in order and build on
+each other (the case registered by the first is the one the meeting discusses).
+Prints one line per check and exits 1 if any failed.  tests/outside/README.md
+lists the checks.
+"""
+
+import argparse
+import datetime
+import os
+import re
+import sys
+import time
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tafel_wire as w  # noqa: E402
+
+pb = None
+A = None
+failures = []
+S = {}  # state shared by the checks, in order
+AMS = ZoneInfo("Europe/Amsterdam")
+PASSWORD = "demo"
+
+
+def check(name):
+    def deco(fn):
+        fn.check_name = name
+        return fn
+    return deco
+
+
+def expect(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+def code_name(code):
+    return pb.ErrorCode.Name(code) if code in pb.ErrorCode.values() else str(code)
+
+
+def today(days=0):
+    """A date in Europe/Amsterdam (section 7.7: Tafel plans in that zone)."""
+    return (datetime.datetime.now(AMS).date() + datetime.timedelta(days=days)).isoformat()
+
+
+def ams_time(date, hhmm):
+    """Unix seconds of a wall-clock time in Europe/Amsterdam."""
+    d = datetime.date.fromisoformat(date)
+    h, m = (int(x) for x in hhmm.split(":"))
+    return int(datetime.datetime(d.year, d.month, d.day, h, m, tzinfo=AMS).timestamp())
+
+
+# ---------------------------------------------------------------------------
+# Sessions and requests
+# ---------------------------------------------------------------------------
+
+class Session:
+    """A logged-in connection of one demo user."""
+
+    def __init__(self, login):
+        self.name = login
+        self.c = w.Conn(A.host, A.port, A.ca)
+        r = self.call("login", pb.LoginRequest(login=login, password=PASSWORD))
+        expect(r.WhichOneof("body") == "login_ok", "login %s: %s" % (login, r))
+        self.user = r.login_ok.user
+        self.org_id = self.user.org_id
+        self.ticket = r.login_ok.resume_ticket
+
+    def call(self, op, msg=None, key=None):
+        """One request; a RATE_LIMITED answer (section 5.7) is waited out and
+        the request sent again (a write with the same key)."""
+        for _ in range(20):
+            r = self.c.request(op, msg, key=key)
+            if r.WhichOneof("body") == "error" and r.error.code == pb.RATE_LIMITED and r.error.retry_after_ms:
+                time.sleep(r.error.retry_after_ms / 1000.0 + 0.05)
+                continue
+            return r
+        raise AssertionError("%s: still RATE_LIMITED" % op)
+
+    def ok(self, op, msg=None, body=None, write=False):
+        """A request that must succeed; returns its answer's body message."""
+        r = self.call(op, msg, key=w.key() if write else None)
+        got = r.WhichOneof("body")
+        if got == "error":
+            raise AssertionError("%s by %s: %s %s (field %r)" % (op, self.name, code_name(r.error.code),
+                                                               r.error.message, r.error.field))
+        if body is not None:
+            expect(got == body, "%s answered %s, not %s" % (op, got, body))
+        return getattr(r, got)
+
+    def w(self, op, msg=None, body=None):
+        return self.ok(op, msg, body, write=True)
+
+    def err(self, op, msg, code, field=None, write=True):
+        """A request that must fail with `code` naming `field` (5.4: the path)."""
+        r = self.call(op, msg, key=w.key() if write else None)
+        expect(r.WhichOneof("body") == "error", "%s by %s: expected %s (field %r), got %s" %
+               (op, self.name, code_name(code), field, r))
+        e = r.error
+        expect(e.code == code, "%s by %s: expected %s, got %s (%s, field %r)" %
+               (op, self.name, code_name(code), code_name(e.code), e.message, e.field))
+        if field is not None:
+            expect(e.field == field, "%s by %s: %s with field %r, expected %r (%s)" %
+                   (op, self.name, code_name(code), e.field, field, e.message))
+        return e
+
+    def sub(self, topic, meeting_id=0, **kw):
+        return self.ok("subscribe", pb.SubscribeRequest(topic=topic, meeting_id=meeting_id, **kw), "subscribed")
+
+    def event(self, pred, what, timeout=10.0):
+        try:
+            return self.c.wait_event(pred, timeout)
+        except w.Timeout:
+            raise AssertionError("%s: no event %s within %.0f s" % (self.name, what, timeout))
+
+    def settle(self, quiet=1.0):
+        """Collects the events still on their way (c.events keeps them)."""
+        self.c.drain_events(quiet)
+
+    def take(self, pred):
+        """Removes and returns the kept events for which pred holds."""
+        got = [e for e in self.c.events if pred(e)]
+        self.c.events = [e for e in self.c.events if not pred(e)]
+        return got
+
+    def close(self):
+        self.c.close()
+
+
+_sessions = {}
+
+
+def user(login):
+    """One session per demo user, kept across the checks (events pile up in it)."""
+    if login not in _sessions:
+        _sessions[login] = Session(login)
+    return _sessions[login]
+
+
+def drop(login):
+    s = _sessions.pop(login, None)
+    if s:
+        s.close()
+
+
+def resync(*sessions):
+    """Waits for the resync that follows an attendance event (8.4) and drops the views."""
+    for s in sessions:
+        s.event(lambda e: e.resync, "resync after attendance")
+        s.settle(0.3)
+        s.c.events = [e for e in s.c.events if e.HasField("inbox_entry")]
+
+
+# ---------------------------------------------------------------------------
+# Intake
+# ---------------------------------------------------------------------------
+
+PERSONS = [("Lotte Jansen", "1990-04-12", "PERSON_VICTIM"), ("Bram de Wit", "1985-01-30", "PERSON_SUSPECT")]
+
+
+def case_request(summary, **kw):
+    req = pb.CreateCaseRequest(theme="domestic_violence", district="Eemland", summary=summary,
+                               reason="melding na politie-inzet", **kw)
+    for name, born, role in PERSONS:
+        req.persons.add(name=name, birth_date=born, role=pb.PersonRole.Value(role))
+    return req
+
+
+@check("intake: create_case answers a signal; the submitter and the district's process manager get it live (7.4, 7.6, 8.1)")
+def t_intake():
+    chair, pol, woning = user("voorzitter"), user("politie"), user("woningcorporatie")
+    orgs = chair.ok("list_organisations", body="organisation_list")
+    S["users"] = {u.login: u for u in orgs.users}
+    S["orgs"] = {o.id: o for o in orgs.organisations}
+    series = [s for s in chair.ok("list_series", body="series_list").series if s.district == "Eemland"]
+    expect(len(series) == 1, "one Eemland series in the demo data, got %s" % series)
+    S["series"] = series[0]
+    expect(pol.org_id in series[0].member_org_ids and woning.org_id not in series[0].member_org_ids,
+           "demo data: police is a member of the Eemland series and housing is not")
+    for s in (chair, pol, woning):
+        s.sub(pb.TOPIC_CASE_LIST)
+    summary = "outside lifecycle %d" % time.time_ns()
+    case = pol.w("create_case", case_request(summary), "case_record")
+    expect(case.status == pb.CASE_SIGNAL and case.version == 1, "new case %s" % case)
+    expect(re.fullmatch(r"\d{4}-\d{4,}", case.number), "case number %r is not YYYY-NNNN" % case.number)
+    expect(case.submitter_org_id == pol.org_id and case.submitter_user_id == pol.user.id,
+           "submitter %d/%d" % (case.submitter_org_id, case.submitter_user_id))
+    expect(chair.user.id in case.process_manager_ids, "process_manager_ids %s" % case.process_manager_ids)
+    expect(sorted(p.name for p in case.persons) == sorted(n for n, _, _ in PERSONS) and
+           all(p.id > 0 and p.case_id == case.id for p in case.persons), "persons %s" % case.persons)
+    expect(case.summary == summary and case.reason, "the submitter sees its own summary and reason")
+    for s in (pol, chair):
+        ev = s.event(lambda e: e.HasField("case") and e.case.id == case.id, "for the new case")
+        expect(ev.case.version == 1 and ev.by_user_id == pol.user.id, "%s: event %s" % (s.name, ev))
+    # The chair knows it as process manager: involved, names in full.
+    ev_names = sorted(p.name for p in chair.ok("get_case", pb.GetCaseRequest(case_id=case.id)).case.persons)
+    expect(ev_names == sorted(n for n, _, _ in PERSONS), "process manager sees %s" % ev_names)
+    second = pol.w("create_case", case_request(summary + " B"), "case_record")
+    S["case"], S["case_b"] = case, second
+    # Housing is neither involved nor a member of the series: the case does not exist for it (9.2).
+    woning.err("get_case", pb.GetCaseRequest(case_id=case.id), pb.NOT_FOUND, "case_id", write=False)
+    expect(all(k.id != case.id for k in woning.ok("list_cases", body="case_list").cases), "housing lists the case")
+    woning.settle(1.0)
+    leaked = woning.take(lambda e: e.HasField("case") and e.case.id in (case.id, second.id))
+    expect(not leaked, "housing got the case on its case list: %s" % leaked)
+
+
+@check("intake errors: theme, persons[i].name, birth dates, enums, ids, text; observers refused (5.4, 5.5, 7.4)")
+def t_intake_errors():
+    pol = user("politie")
+
+    def bad(code, field, **changes):
+        req = case_request("bad intake")
+        persons = changes.pop("persons", None)
+        for k, v in changes.items():
+            setattr(req, k, v)
+        if persons:
+            for i, kv in persons.items():
+                for k, v in kv.items():
+                    setattr(req.persons[i], k, v)
+        return pol.err("create_case", req, code, field)
+
+    bad(pb.INVALID_ARGUMENT, "theme", theme="Huiselijk Geweld")
+    bad(pb.INVALID_ARGUMENT, "theme", theme="")
+    bad(pb.STRING_TOO_LONG, "theme", theme="a" * 201)
+    bad(pb.INVALID_ARGUMENT, "district", district="Eem\nland")
+    bad(pb.INVALID_ARGUMENT, "summary", summary="regel\r\nregel")
+    bad(pb.STRING_TOO_LONG, "summary", summary="x" * 8001)
+    bad(pb.OUT_OF_RANGE, "approach", approach=99)
+    bad(pb.OUT_OF_RANGE, "case_manager_id", case_manager_id=-1)
+    bad(pb.INVALID_ARGUMENT, "persons[1].name", persons={1: {"name": ""}})
+    bad(pb.INVALID_ARGUMENT, "persons[0].name", persons={0: {"name": "Lotte\tJansen"}})
+    bad(pb.INVALID_ARGUMENT, "persons[0].birth_date", persons={0: {"birth_date": "12-04-1990"}})
+    bad(pb.OUT_OF_RANGE, "persons[0].birth_date", persons={0: {"birth_date": "1990-02-30"}})
+    bad(pb.OUT_OF_RANGE, "persons[1].role", persons={1: {"role": 77}})
+    # The database's own rule (5.4: named without the index): not after today.
+    e = bad(pb.OUT_OF_RANGE, None, persons={0: {"birth_date": today(400)}})
+    expect(e.field in ("persons.birth_date", "persons[0].birth_date"), "birth date field %r" % e.field)
+    # No key, and an observer (5.3 steps 6, 7).
+    r = pol.call("create_case", case_request("no key"))
+    expect(r.WhichOneof("body") == "error" and r.error.code == pb.IDEMPOTENCY_KEY_REQUIRED and
+           r.error.field == "idempotency_key", "no key: %s" % r)
+    user("waarnemer").err("create_case", case_request("observer"), pb.FORBIDDEN, "")
+
+
+# ---------------------------------------------------------------------------
+# Routing, the inbox, resuming the inbox
+# ---------------------------------------------------------------------------
+
+@check("routing: move_case along the table, INVALID_TRANSITION with `missing`, who may move; the submitter's inbox (7.4, 7.12)")
+def t_routing():
+    chair, pol, woning = user("voorzitter"), user("politie"), user("woningcorporatie")
+    case = S["case"]
+    inbox = pol.sub(pb.TOPIC_INBOX)
+    expect(inbox.HasField("inbox"), "inbox subscription without the inbox list: %s" % inbox)
+    S["inbox_seq"] = inbox.seq
+    # Not in the table (signal -> plan), and who may move (7.4).
+    e = chair.err("move_case", pb.MoveCaseRequest(id=case.id, version=case.version, to=pb.CASE_PLAN),
+                  pb.INVALID_TRANSITION, "to")
+    expect(not e.missing, "a move outside the table carries missing %s" % e.missing)
+    pol.err("move_case", pb.MoveCaseRequest(id=case.id, version=case.version, to=pb.CASE_SCREENING),
+            pb.FORBIDDEN)
+    woning.err("move_case", pb.MoveCaseRequest(id=case.id, version=case.version, to=pb.CASE_SCREENING),
+               pb.NOT_FOUND, "id")
+    chair.err("move_case", pb.MoveCaseRequest(id=case.id, version=case.version, to=77), pb.OUT_OF_RANGE, "to")
+    moved = chair.w("move_case", pb.MoveCaseRequest(id=case.id, version=case.version, to=pb.CASE_SCREENING),
+                    "case_record")
+    expect(moved.status == pb.CASE_SCREENING and moved.version == case.version + 1, "moved %s" % moved)
+    e = chair.err("move_case", pb.MoveCaseRequest(id=case.id, version=case.version, to=pb.CASE_INFO_ROUND),
+                  pb.CONFLICT, "version")
+    expect(e.WhichOneof("current_record") == "current_case" and e.current_case.version == moved.version,
+           "CONFLICT of move_case: %s" % e)
+    # The submitter's inbox entry, pushed (7.12).
+    ev = pol.event(lambda e: e.HasField("inbox_entry") and e.inbox_entry.case_id == case.id, "inbox entry")
+    ie = ev.inbox_entry
+    expect(ie.kind == pb.INBOX_CASE_MOVED and ie.from_status == "signal" and ie.to_status == "screening",
+           "inbox entry %s" % ie)
+    expect(ie.recipient_org_id == pol.org_id and ie.recipient_user_id == pol.user.id and
+           ie.sender_id == chair.user.id and not ie.sent_by_me and ie.read_at == 0, "inbox entry %s" % ie)
+    expect(ev.seq > S["inbox_seq"], "inbox event seq %d" % ev.seq)
+    S["inbox_seq"] = ev.seq
+    S["inbox_entry"] = ie
+    lst = pol.ok("list_inbox", pb.ListInboxRequest(unread_only=True), "inbox_list")
+    expect(any(x.id == ie.id for x in lst.entries) and lst.unread >= 1, "list_inbox %s" % lst)
+    # to info_round, then direction: lacks lead_org and case_manager, in that order.
+    cur = chair.w("move_case", pb.MoveCaseRequest(id=case.id, version=moved.version, to=pb.CASE_INFO_ROUND),
+                  "case_record")
+    e = chair.err("move_case", pb.MoveCaseRequest(id=case.id, version=cur.version, to=pb.CASE_DIRECTION),
+                  pb.INVALID_TRANSITION, "to")
+    expect(list(e.missing) == ["lead_org", "case_manager"], "missing %s" % list(e.missing))
+    S["case"] = cur
+
+
+@check("resume the inbox after a dropped connection: resumed, then exactly the missed entry (6.1.1, 8.3)")
+def t_inbox_resume():
+    chair, pol = user("voorzitter"), user("politie")
+    pol.settle(0.5)
+    seq, ticket = S["inbox_seq"], pol.ticket
+    for e in pol.c.events:
+        if e.HasField("inbox_entry"):
+            seq = max(seq, e.seq)
+    drop("politie")
+    # Meanwhile the chair moves case B: the police's inbox gets an entry it does not see live.
+    b = S["case_b"]
+    mb = chair.w("move_case", pb.MoveCaseRequest(id=b.id, version=b.version, to=pb.CASE_SCREENING), "case_record")
+    S["case_b"] = mb
+    c = w.Conn(A.host, A.port, A.ca)
+    r = c.login("politie", ticket=ticket)
+    expect(r.WhichOneof("body") == "login_ok" and r.login_ok.resumed, "ticket login %s" % r)
+    s = Session.__new__(Session)
+    s.name, s.c, s.user, s.org_id, s.ticket = "politie", c, r.login_ok.user, r.login_ok.user.org_id, \
+        r.login_ok.resume_ticket
+    _sessions["politie"] = s
+    sub = s.sub(pb.TOPIC_INBOX, resume_from=seq)
+    expect(sub.resumed and sub.seq == seq and not sub.HasField("inbox"), "resume answer %s" % sub)
+    ev = s.event(lambda e: e.HasField("inbox_entry"), "replayed after the resume")
+    expect(ev.seq > seq and ev.inbox_entry.case_id == b.id and ev.inbox_entry.to_status == "screening",
+           "replayed %s" % ev)
+    s.settle(1.0)
+    more = s.take(lambda e: e.HasField("inbox_entry"))
+    expect(not more, "more than the missed entry: %s" % more)
+    s.sub(pb.TOPIC_CASE_LIST)
+
+
+# ---------------------------------------------------------------------------
+# Before the meeting: info round, contributions, goals, routing
+# ---------------------------------------------------------------------------
+
+@check("info round: start, the asked organisation sees its own entry and the persons, answers, close (7.10)")
+def t_info_round():
+    chair, pol, woning = user("voorzitter"), user("politie"), user("woningcorporatie")
+    case = S["case"]
+    woning.sub(pb.TOPIC_ORG_ACTIONS)
+
+    def start(**kw):
+        return pb.StartInfoRoundRequest(case_id=case.id, **kw)
+    chair.err("start_info_round", start(reply_by=today(7)), pb.INVALID_ARGUMENT, "org_ids")
+    chair.err("start_info_round", start(org_ids=[987654], reply_by=today(7)), pb.NOT_FOUND, "org_ids")
+    chair.err("start_info_round", start(org_ids=[woning.org_id], reply_by=today(-2)), pb.IN_THE_PAST, "reply_by")
+    chair.err("start_info_round", start(org_ids=[woning.org_id]), pb.INVALID_ARGUMENT, "reply_by")
+    chair.err("start_info_round", start(org_ids=[woning.org_id], reply_by="volgende week"),
+              pb.INVALID_ARGUMENT, "reply_by")
+    pol.err("start_info_round", start(org_ids=[woning.org_id], reply_by=today(7)), pb.FORBIDDEN)
+    rnd = chair.w("start_info_round", start(org_ids=[woning.org_id], reply_by=today(7)), "info_round")
+    expect(rnd.state == pb.INFO_ROUND_OPEN and rnd.case_id == case.id and rnd.reply_by == today(7) and
+           [a.org_id for a in rnd.asked] == [woning.org_id] and rnd.asked[0].answer == pb.INFO_PENDING,
+           "round %s" % rnd)
+    chair.err("start_info_round", start(org_ids=[woning.org_id], reply_by=today(7)),
+              pb.INVALID_TRANSITION, "case_id")
+    # The asked organisation: its work list gets it, with the persons in full (identifying).
+    ev = woning.event(lambda e: e.HasField("info_round") and e.info_round.id == rnd.id, "info round")
+    got = ev.info_round
+    expect(got.identifying and sorted(p.name for p in got.persons) == sorted(n for n, _, _ in PERSONS) and
+           sorted(p.birth_date for p in got.persons) == sorted(b for _, b, _ in PERSONS),
+           "asked organisation's round %s" % got)
+    expect([a.org_id for a in got.asked] == [woning.org_id], "asked entries %s" % got.asked)
+    lst = woning.ok("list_info_rounds", pb.ListInfoRoundsRequest(), "info_round_list")
+    expect(any(r.id == rnd.id for r in lst.rounds), "asked organisation's list_info_rounds %s" % lst)
+    woning.err("get_case", pb.GetCaseRequest(case_id=case.id), pb.NOT_FOUND, "case_id", write=False)
+    # The submitter: connected, not asked: no persons under the round's rule.
+    pr = [r for r in pol.ok("list_info_rounds", pb.ListInfoRoundsRequest(case_id=case.id),
+                            "info_round_list").rounds if r.id == rnd.id]
+    expect(pr and not pr[0].persons and not pr[0].identifying, "submitter's round %s" % pr)
+    # Answers.
+    woning.err("answer_info_round", pb.AnswerInfoRoundRequest(id=rnd.id, answer=pb.INFO_PENDING),
+               pb.INVALID_ARGUMENT, "answer")
+    woning.err("answer_info_round", pb.AnswerInfoRoundRequest(id=rnd.id, answer=pb.INFO_KNOWN, note="n" * 501),
+               pb.STRING_TOO_LONG, "note")
+    pol.err("answer_info_round", pb.AnswerInfoRoundRequest(id=rnd.id, answer=pb.INFO_KNOWN), pb.NOT_FOUND, "id")
+    ans = woning.w("answer_info_round", pb.AnswerInfoRoundRequest(id=rnd.id, answer=pb.INFO_KNOWN,
+                                                                  note="huurder sinds 2019"), "info_round")
+    mine = [a for a in ans.asked if a.org_id == woning.org_id][0]
+    expect(mine.answer == pb.INFO_KNOWN and mine.note == "huurder sinds 2019" and mine.answered_at > 0,
+           "answer %s" % mine)
+    ev = chair.event(lambda e: e.HasField("info_round") and e.info_round.id == rnd.id and
+                     e.info_round.asked[0].answer == pb.INFO_KNOWN, "answered round (process manager)")
+    expect(ev.info_round.asked[0].note == "huurder sinds 2019", "the process manager sees the note")
+    # Close: version checked; the asked organisation loses the persons.
+    cur = ev.info_round
+    chair.err("close_info_round", pb.CloseInfoRoundRequest(id=rnd.id, version=cur.version - 1),
+              pb.CONFLICT, "version")
+    closed = chair.w("close_info_round", pb.CloseInfoRoundRequest(id=rnd.id, version=cur.version), "info_round")
+    expect(closed.state == pb.INFO_ROUND_CLOSED and closed.closed_at > 0, "closed %s" % closed)
+    woning.err("answer_info_round", pb.AnswerInfoRoundRequest(id=rnd.id, answer=pb.INFO_NOT_KNOWN),
+               pb.INVALID_TRANSITION)
+    after = [r for r in woning.ok("list_info_rounds", pb.ListInfoRoundsRequest(include_closed=True),
+                                  "info_round_list").rounds if r.id == rnd.id]
+    expect(after and not after[0].persons and not after[0].identifying, "after closing %s" % after)
+    S["round"] = closed
+
+
+@check("contributions, goals and routing fields; the moves they unlock (7.4, 7.6)")
+def t_plan_of_approach():
+    chair, pol = user("voorzitter"), user("politie")
+    case = S["case"]
+    pol.err("add_contribution", pb.AddContributionRequest(case_id=case.id, facts=" ", judgement=""),
+            pb.INVALID_ARGUMENT, "facts")
+    user("woningcorporatie").err("add_contribution", pb.AddContributionRequest(case_id=case.id, facts="x"),
+                                 pb.NOT_FOUND, "case_id")
+    con = pol.w("add_contribution", pb.AddContributionRequest(case_id=case.id, facts="twee meldingen",
+                                                              judgement="zorgelijk"), "contribution")
+    expect(con.org_id == pol.org_id and con.author_id == pol.user.id and con.version == 1, "contribution %s" % con)
+    pol.err("update_contribution", pb.UpdateContributionRequest(id=con.id, version=con.version + 5, facts="x"),
+            pb.CONFLICT, "version")
+    user("reclassering").err("update_contribution",
+                             pb.UpdateContributionRequest(id=con.id, version=con.version, facts="x"),
+                             pb.NOT_FOUND, "id")
+    chair.err("update_routing", pb.UpdateRoutingRequest(id=case.id, version=case.version, lead_org_id=987654),
+              pb.NOT_FOUND, "lead_org_id")
+    chair.err("update_routing", pb.UpdateRoutingRequest(id=case.id, version=case.version, end_date="31-12-2026"),
+              pb.INVALID_ARGUMENT, "end_date")
+    cur = chair.ok("get_case", pb.GetCaseRequest(case_id=case.id), "case_detail").case
+    routed = chair.w("update_routing", pb.UpdateRoutingRequest(id=case.id, version=cur.version,
+                                                              lead_org_id=pol.org_id,
+                                                              case_manager_id=chair.user.id,
+                                                              review_date=today(20)), "case_record")
+    expect(routed.lead_org_id == pol.org_id and routed.case_manager_id == chair.user.id and
+           routed.review_date == today(20), "routed %s" % routed)
+    d = chair.w("move_case", pb.MoveCaseRequest(id=case.id, version=routed.version, to=pb.CASE_DIRECTION),
+                "case_record")
+    e = chair.err("move_case", pb.MoveCaseRequest(id=case.id, version=d.version, to=pb.CASE_PLAN),
+                  pb.INVALID_TRANSITION, "to")
+    expect(list(e.missing) == ["goal"], "missing %s" % list(e.missing))
+    chair.err("add_goal", pb.GoalRequest(goal=pb.Goal(case_id=case.id, description="  ")),
+              pb.INVALID_ARGUMENT, "goal.description")
+    goal = chair.w("add_goal", pb.GoalRequest(goal=pb.Goal(case_id=case.id, description="veiligheid thuis")),
+                   "goal")
+    expect(goal.case_id == case.id and goal.version == 1 and not goal.achieved, "goal %s" % goal)
+    p = chair.w("move_case", pb.MoveCaseRequest(id=case.id, version=d.version, to=pb.CASE_PLAN), "case_record")
+    expect(p.status == pb.CASE_PLAN, "moved to plan %s" % p)
+    det = pol.ok("get_case", pb.GetCaseRequest(case_id=case.id), "case_detail")
+    expect(any(c.id == con.id for c in det.contributions) and any(g.id == goal.id for g in det.goals) and
+           any(r.id == S["round"].id for r in det.info_rounds), "get_case of the submitter %s" % det)
+    S["case"], S["goal"] = p, goal
+
+
+# ---------------------------------------------------------------------------
+# Planning
+# ---------------------------------------------------------------------------
+
+@check("plan_meetings: occurrences in Europe/Amsterdam, one event each, a rerun creates nothing; its refusals (7.7)")
+def t_plan_meetings():
+    chair, pol = user("voorzitter"), user("politie")
+    sid = S["series"].id
+    pol.sub(pb.TOPIC_MEETING_LIST)
+    first = today(21)
+
+    def plan(**kw):
+        base = dict(series_id=sid, first_date=first, time="13:30")
+        base.update(kw)
+        return pb.PlanMeetingsRequest(**base)
+    chair.err("plan_meetings", plan(series_id=987654), pb.NOT_FOUND, "series_id")
+    chair.err("plan_meetings", plan(first_date=""), pb.INVALID_ARGUMENT, "first_date")
+    chair.err("plan_meetings", plan(first_date="morgen"), pb.INVALID_ARGUMENT, "first_date")
+    chair.err("plan_meetings", plan(first_date="2027-02-30"), pb.OUT_OF_RANGE, "first_date")
+    chair.err("plan_meetings", plan(time="1330"), pb.INVALID_ARGUMENT, "time")
+    chair.err("plan_meetings", plan(time="24:00"), pb.INVALID_ARGUMENT, "time")
+    chair.err("plan_meetings", plan(every_weeks=53, until=today(60)), pb.OUT_OF_RANGE, "every_weeks")
+    chair.err("plan_meetings", plan(every_weeks=2), pb.INVALID_ARGUMENT, "until")
+    chair.err("plan_meetings", plan(every_weeks=2, until=today(14)), pb.INVALID_ARGUMENT, "until")
+    chair.err("plan_meetings", plan(every_weeks=2, until=today(21 + 367)), pb.OUT_OF_RANGE, "until")
+    chair.err("plan_meetings", plan(every_weeks=2, until="2027-13-01"), pb.OUT_OF_RANGE, "until")
+    chair.err("plan_meetings", plan(first_date=today(-7)), pb.IN_THE_PAST, "first_date")
+    chair.err("plan_meetings", plan(chair_id=pol.user.id), pb.INVALID_ARGUMENT, "chair_id")
+    chair.err("plan_meetings", plan(chair_id=987654), pb.NOT_FOUND, "chair_id")
+    pol.err("plan_meetings", plan(), pb.FORBIDDEN)
+    ml = chair.w("plan_meetings", plan(every_weeks=2, until=today(21 + 28)), "meeting_list")
+    starts = [m.scheduled_start for m in ml.meetings]
+    want = [ams_time(today(21 + 14 * i), "13:30") for i in range(3)]
+    expect(starts == want, "planned starts %s, expected %s (13:30 Europe/Amsterdam)" % (starts, want))
+    expect(all(m.state == pb.MEETING_PLANNED and m.series_id == sid and m.chair_id == S["series"].usual_chair_id
+               and m.version == 1 for m in ml.meetings), "planned %s" % ml)
+    ids = {m.id for m in ml.meetings}
+    for _ in ids:
+        pol.event(lambda e: e.HasField("meeting") and e.meeting.id in ids, "per planned meeting")
+    pol.settle(1.0)
+    again = chair.w("plan_meetings", plan(every_weeks=2, until=today(21 + 28)), "meeting_list")
+    expect(len(again.meetings) == 0, "the same plan again created %s" % again)
+    pol.settle(1.0)
+    extra = pol.take(lambda e: e.HasField("meeting") and e.meeting.id in ids)
+    expect(len(extra) == 0, "%d events for a plan that created nothing or duplicates" % len(extra))
+    S["planned"] = list(ml.meetings)
+
+
+@check("move_meeting and cancel_meeting: version, states, IN_THE_PAST; cancelled stays listed (7.7)")
+def t_move_cancel():
+    chair, pol = user("voorzitter"), user("politie")
+    m = S["planned"][2]
+    chair.err("move_meeting", pb.MoveMeetingRequest(meeting_id=m.id, version=m.version,
+                                                    scheduled_start=int(time.time()) - 86400),
+              pb.IN_THE_PAST, "scheduled_start")
+    chair.err("move_meeting", pb.MoveMeetingRequest(meeting_id=m.id, version=m.version + 3,
+                                                    scheduled_start=m.scheduled_start + 3600),
+              pb.CONFLICT, "version")
+    pol.err("move_meeting", pb.MoveMeetingRequest(meeting_id=m.id, version=m.version,
+                                                  scheduled_start=m.scheduled_start + 3600), pb.FORBIDDEN)
+    mv = chair.w("move_meeting", pb.MoveMeetingRequest(meeting_id=m.id, version=m.version,
+                                                       scheduled_start=m.scheduled_start + 3600), "meeting")
+    expect(mv.scheduled_start == m.scheduled_start + 3600 and mv.version == m.version + 1, "moved %s" % mv)
+    chair.err("cancel_meeting", pb.CancelMeetingRequest(meeting_id=m.id, version=mv.version, reason="r" * 501),
+              pb.STRING_TOO_LONG, "reason")
+    cn = chair.w("cancel_meeting", pb.CancelMeetingRequest(meeting_id=m.id, version=mv.version,
+                                                           reason="vakantie"), "meeting")
+    expect(cn.state == pb.MEETING_CANCELLED and cn.cancel_reason == "vakantie", "cancelled %s" % cn)
+    chair.err("cancel_meeting", pb.CancelMeetingRequest(meeting_id=m.id, version=cn.version), pb.INVALID_TRANSITION)
+    chair.err("move_meeting", pb.MoveMeetingRequest(meeting_id=m.id, version=cn.version,
+                                                    scheduled_start=m.scheduled_start), pb.INVALID_TRANSITION)
+    ev = pol.event(lambda e: e.HasField("meeting") and e.meeting.id == m.id and
+                   e.meeting.state == pb.MEETING_CANCELLED, "for the cancelled meeting")
+    expect(ev.meeting.cancel_reason == "vakantie", "event %s" % ev.meeting)
+    listed = [x for x in pol.ok("list_meetings", body="meeting_list").meetings if x.id == m.id]
+    expect(listed and listed[0].state == pb.MEETING_CANCELLED, "cancelled meeting listed as %s" % listed)
+
+
+@check("create_meeting for today: its refusals; the agenda by nomination, proposals, publication (7.2, 7.7, 7.11)")
+def t_prepare():
+    chair, pol, woning = user("voorzitter"), user("politie"), user("woningcorporatie")
+    sid = S["series"].id
+    now = int(time.time())
+    start = max(now + 120, ams_time(today(), "00:00") + 60)
+    chair.err("create_meeting", pb.CreateMeetingRequest(series_id=sid), pb.OUT_OF_RANGE, "scheduled_start")
+    chair.err("create_meeting", pb.CreateMeetingRequest(series_id=sid, scheduled_start=now - 3 * 86400),
+              pb.IN_THE_PAST, "scheduled_start")
+    chair.err("create_meeting", pb.CreateMeetingRequest(series_id=987654, scheduled_start=start),
+              pb.NOT_FOUND, "series_id")
+    chair.err("create_meeting", pb.CreateMeetingRequest(series_id=sid, scheduled_start=start,
+                                                        chair_id=pol.user.id), pb.INVALID_ARGUMENT, "chair_id")
+    pol.err("create_meeting", pb.CreateMeetingRequest(series_id=sid, scheduled_start=start), pb.FORBIDDEN)
+    m = chair.w("create_meeting", pb.CreateMeetingRequest(series_id=sid, scheduled_start=start), "meeting")
+    expect(m.state == pb.MEETING_PLANNED and m.chair_id == chair.user.id and m.version == 1 and
+           m.published_at == 0 and m.publish_due, "meeting %s" % m)
+    S["meeting"] = m
+    case, b = S["case"], S["case_b"]
+    # Nominations by the police (a member of the series); the chair decides.
+    chair.sub(pb.TOPIC_NOMINATIONS)
+    pol.sub(pb.TOPIC_NOMINATIONS)
+    pol.err("nominate_case", pb.NominateCaseRequest(series_id=sid, case_id=case.id), pb.INVALID_ARGUMENT, "reason")
+    pol.err("nominate_case", pb.NominateCaseRequest(series_id=sid, case_id=case.id, reason="r" * 2001),
+            pb.STRING_TOO_LONG, "reason")
+    pol.err("nominate_case", pb.NominateCaseRequest(series_id=sid, case_id=987654, reason="x"),
+            pb.NOT_FOUND, "case_id")
+    woning.err("nominate_case", pb.NominateCaseRequest(series_id=sid, case_id=case.id, reason="x"), pb.FORBIDDEN)
+    n = pol.w("nominate_case", pb.NominateCaseRequest(series_id=sid, case_id=case.id, reason="huisverbod"),
+              "nomination")
+    expect(n.state == pb.NOMINATION_PENDING and n.org_id == pol.org_id and n.case_id == case.id and
+           n.reason == "huisverbod", "nomination %s" % n)
+    pol.err("nominate_case", pb.NominateCaseRequest(series_id=sid, case_id=case.id, reason="nog eens"),
+            pb.INVALID_ARGUMENT)
+    ev = chair.event(lambda e: e.HasField("nomination") and e.nomination.id == n.id, "for the nomination")
+    expect(ev.nomination.case_number == case.number, "nomination event %s" % ev.nomination)
+    nb = pol.w("nominate_case", pb.NominateCaseRequest(series_id=sid, case_id=b.id, reason="tweede"),
+               "nomination")
+    pol.err("accept_nomination", pb.NominationDecisionRequest(id=n.id, version=n.version, meeting_id=m.id),
+            pb.FORBIDDEN)
+    chair.err("accept_nomination", pb.NominationDecisionRequest(id=n.id, version=n.version + 1, meeting_id=m.id),
+              pb.CONFLICT, "version")
+    acc = chair.w("accept_nomination", pb.NominationDecisionRequest(id=n.id, version=n.version, meeting_id=m.id),
+                  "nomination")
+    expect(acc.state == pb.NOMINATION_ACCEPTED and acc.meeting_id == m.id and acc.agenda_item_id > 0 and
+           acc.decided_by == chair.user.id, "accepted %s" % acc)
+    chair.err("decline_nomination", pb.NominationDecisionRequest(id=nb.id, version=nb.version), pb.INVALID_ARGUMENT,
+              "reason")
+    dec = chair.w("decline_nomination", pb.NominationDecisionRequest(id=nb.id, version=nb.version,
+                                                                     reason="eerst screenen"), "nomination")
+    expect(dec.state == pb.NOMINATION_DECLINED and dec.decline_reason == "eerst screenen", "declined %s" % dec)
+    chair.err("decline_nomination", pb.NominationDecisionRequest(id=nb.id, version=dec.version, reason="x"),
+              pb.INVALID_TRANSITION)
+    ev = pol.event(lambda e: e.HasField("nomination") and e.nomination.id == nb.id and
+                   e.nomination.state == pb.NOMINATION_DECLINED, "for the declined nomination")
+    expect(ev.nomination.decline_reason == "eerst screenen", "the nominating organisation sees the reason")
+    S["item"] = acc.agenda_item_id
+    # Proposals: case B (a new signal of the series' district) is proposed; decline it.
+    pol.err("list_proposals", pb.ListProposalsRequest(meeting_id=m.id), pb.FORBIDDEN, write=False)
+    chair.err("list_proposals", pb.ListProposalsRequest(), pb.INVALID_ARGUMENT, "series_id", write=False)
+    pl = chair.ok("list_proposals", pb.ListProposalsRequest(meeting_id=m.id), "proposal_list")
+    expect(pl.meeting.id == m.id, "proposal list for %d" % pl.meeting.id)
+    expect(all(p.case_id != case.id for p in pl.proposals), "a case on the agenda is still proposed")
+    pb_ = [p for p in pl.proposals if p.case_id == b.id]
+    expect(pb_ and any(r.code == "new_signal" for r in pb_[0].reasons), "case B proposed as %s" % pb_)
+    chair.err("decline_proposal", pb.DeclineProposalRequest(meeting_id=m.id, case_id=b.id), pb.INVALID_ARGUMENT,
+              "reason")
+    chair.err("decline_proposal", pb.DeclineProposalRequest(meeting_id=m.id, case_id=case.id, reason="x"),
+              pb.NOT_FOUND, "case_id")
+    dp = chair.w("decline_proposal", pb.DeclineProposalRequest(meeting_id=m.id, case_id=b.id, reason="later"),
+                 "proposal")
+    expect(dp.state == pb.PROPOSAL_DECLINED and dp.decline_reason == "later" and dp.declined_by_name,
+           "declined proposal %s" % dp)
+    pl = chair.ok("list_proposals", pb.ListProposalsRequest(meeting_id=m.id), "proposal_list")
+    expect(pl.proposals and pl.proposals[-1].state == pb.PROPOSAL_DECLINED, "declined ones last: %s" % pl)
+
+
+@check("publish_agenda: once, versioned; member organisations get agenda_published and an inbox entry (7.11, 7.12)")
+def t_publish():
+    chair, pol, woning = user("voorzitter"), user("politie"), user("woningcorporatie")
+    pol.sub(pb.TOPIC_ORG_ACTIONS)
+    m = chair.ok("list_meetings", body="meeting_list")
+    m = [x for x in m.meetings if x.id == S["meeting"].id][0]
+    e = chair.err("publish_agenda", pb.PublishAgendaRequest(meeting_id=m.id, version=m.version + 7), pb.CONFLICT,
+                  "version")
+    expect(e.WhichOneof("current_record") == "current_meeting", "CONFLICT of publish_agenda: %s" % e)
+    pol.err("publish_agenda", pb.PublishAgendaRequest(meeting_id=m.id, version=m.version), pb.FORBIDDEN)
+    pub = chair.w("publish_agenda", pb.PublishAgendaRequest(meeting_id=m.id, version=m.version), "meeting")
+    expect(pub.published_at > 0 and pub.published_by_name == chair.user.display_name and
+           pub.version == m.version + 1, "published %s" % pub)
+    chair.err("publish_agenda", pb.PublishAgendaRequest(meeting_id=m.id, version=pub.version),
+              pb.INVALID_TRANSITION)
+    ev = pol.event(lambda e: e.HasField("agenda_published") and e.agenda_published.meeting_id == m.id,
+                   "agenda_published")
+    ap = ev.agenda_published
+    expect(ap.series_id == S["series"].id and ap.item_count == 1 and ap.published_at == pub.published_at and
+           ap.scheduled_start == m.scheduled_start, "agenda_published %s" % ap)
+    expect(ev.HasField("meeting") and ev.meeting.id == m.id, "the event carries the meeting too")
+    ie = pol.event(lambda e: e.HasField("inbox_entry") and e.inbox_entry.kind == pb.INBOX_AGENDA_PUBLISHED and
+                   e.inbox_entry.meeting_id == m.id, "inbox entry for the publication").inbox_entry
+    expect(ie.case_id == 0 and ie.case_number == "" and ie.recipient_org_id == pol.org_id and
+           ie.recipient_user_id == 0 and ie.series_name == S["series"].name, "publication entry %s" % ie)
+    woning.settle(0.5)
+    leak = woning.take(lambda e: e.HasField("agenda_published") or (e.HasField("meeting") and e.meeting.id == m.id))
+    expect(not leak, "a non-member organisation got the publication: %s" % leak)
+    # An item added after publication is marked; case B is on the agenda at position 2.
+    ag = chair.w("add_agenda_item", pb.AddAgendaItemRequest(meeting_id=m.id, case_id=S["case_b"].id), "agenda")
+    late = [i for i in ag.items if i.case_id == S["case_b"].id][0]
+    early = [i for i in ag.items if i.id == S["item"]][0]
+    expect(late.added_after_publication and not early.added_after_publication and late.position == 2,
+           "agenda %s" % ag)
+    chair.err("add_agenda_item", pb.AddAgendaItemRequest(meeting_id=m.id, case_id=S["case_b"].id),
+              pb.INVALID_ARGUMENT, "case_id")
+    chair.err("add_agenda_item", pb.AddAgendaItemRequest(meeting_id=m.id, case_id=S["case"].id, position=9),
+              pb.INVALID_ARGUMENT, "case_id")
+    S["item_b"] = late.id
+    S["meeting"] = pub
+    # The calendar shows it, today.
+    cal = chair.ok("list_calendar", pb.ListCalendarRequest(), "calendar")
+    expect(any(x.meeting.id == m.id for x in cal.entries), "calendar %s" % [x.meeting.id for x in cal.entries])
+    chair.err("list_calendar", pb.ListCalendarRequest(**{"from": "morgen"}), pb.INVALID_ARGUMENT, "from",
+              write=False)
+    chair.err("list_calendar", pb.ListCalendarRequest(to="2026-13-01"), pb.OUT_OF_RANGE, "to", write=False)
+
+
+# ---------------------------------------------------------------------------
+# The meeting
+# ---------------------------------------------------------------------------
+
+@check("the meeting: subscribe, open (nobody_present), attendance + resync, current item, decision, action point, shared screen (7.2, 7.3, 8, 9.3)")
+def t_meeting():
+    chair, pol, woning, obs = user("voorzitter"), user("politie"), user("woningcorporatie"), user("waarnemer")
+    m = S["meeting"]
+    case = S["case"]
+    woning.err("subscribe", pb.SubscribeRequest(topic=pb.TOPIC_MEETING, meeting_id=m.id), pb.FORBIDDEN,
+               "meeting_id", write=False)
+    pol.err("subscribe", pb.SubscribeRequest(topic=pb.TOPIC_MEETING, meeting_id=m.id, presentation=True),
+            pb.FORBIDDEN, "presentation", write=False)
+    chair.err("subscribe", pb.SubscribeRequest(topic=pb.TOPIC_MEETING), pb.OUT_OF_RANGE, write=False)
+    chair.err("subscribe", pb.SubscribeRequest(topic=pb.TOPIC_MEETING, meeting_id=987654), pb.NOT_FOUND,
+              write=False)
+    chair.err("subscribe", pb.SubscribeRequest(topic=55), pb.OUT_OF_RANGE, write=False)
+    mine = chair.sub(pb.TOPIC_MEETING, m.id)
+    snap = mine.snapshot
+    expect(snap.meeting.id == m.id and [i.id for i in snap.agenda] == [S["item"], S["item_b"]] and
+           [c.id for c in snap.cases] == [case.id, S["case_b"].id], "chair's snapshot %s" % snap.agenda)
+    expect(list(snap.member_org_ids) == list(S["series"].member_org_ids) or
+           sorted(snap.member_org_ids) == sorted(S["series"].member_org_ids),
+           "member_org_ids %s" % snap.member_org_ids)
+    psub = pol.sub(pb.TOPIC_MEETING, m.id)
+    screen = Session("voorzitter")  # the beamer: a second connection (8.1)
+    screen.sub(pb.TOPIC_MEETING, m.id, presentation=True)
+    # Attendance before opening.
+    pol.err("record_attendance", pb.AttendanceRequest(meeting_id=m.id, user_id=pol.user.id, present=True),
+            pb.INVALID_TRANSITION, "meeting_id")
+    chair.err("open_meeting", pb.MeetingStateRequest(meeting_id=m.id, version=m.version + 1), pb.CONFLICT,
+              "version")
+    op = chair.w("open_meeting", pb.MeetingStateRequest(meeting_id=m.id, version=m.version), "meeting")
+    expect(op.state == pb.MEETING_OPEN and op.warning == "nobody_present" and op.version == m.version + 1,
+           "opened %s" % op)
+    expect(any(a.user_id == chair.user.id and a.present for a in op.attendance), "chair present %s" % op.attendance)
+    ev = pol.event(lambda e: e.HasField("meeting") and e.meeting.id == m.id and e.meeting.state == pb.MEETING_OPEN,
+                   "for the opening")
+    expect(ev.meeting.warning == "" and ev.seq > psub.seq, "open event %s" % ev.meeting)
+    chair.err("open_meeting", pb.MeetingStateRequest(meeting_id=m.id, version=op.version), pb.INVALID_TRANSITION)
+    # Attendance: oneself only, a member organisation only.
+    pol.err("record_attendance", pb.AttendanceRequest(meeting_id=m.id, user_id=S["users"]["reclassering"].id,
+                                                      present=True), pb.FORBIDDEN, "user_id")
+    woning.err("record_attendance", pb.AttendanceRequest(meeting_id=m.id, user_id=woning.user.id, present=True),
+               pb.FORBIDDEN, "meeting_id")
+    chair.err("record_attendance", pb.AttendanceRequest(meeting_id=m.id, user_id=987654, present=True),
+              pb.NOT_FOUND, "user_id")
+    att = pol.w("record_attendance", pb.AttendanceRequest(meeting_id=m.id, user_id=pol.user.id, present=True),
+                "attendance")
+    expect(att.present and att.user_id == pol.user.id and att.org_id == pol.org_id, "attendance %s" % att)
+    ev = pol.event(lambda e: e.HasField("attendance") and e.attendance.user_id == pol.user.id, "attendance")
+    expect(ev.HasField("meeting"), "attendance event without the meeting")
+    rs = pol.event(lambda e: e.resync, "resync after attendance")
+    expect(rs.seq == 0 and not rs.HasField("meeting"), "resync carries nothing else: %s" % rs)
+    resync(screen, chair)
+    # The chair records the observer present: the shared screen must hide what an observer may not see.
+    oid = S["users"]["waarnemer"].id
+    chair.w("record_attendance", pb.AttendanceRequest(meeting_id=m.id, user_id=oid, present=True), "attendance")
+    resync(pol, screen, chair)
+    psub = pol.sub(pb.TOPIC_MEETING, m.id)
+    ch = chair.sub(pb.TOPIC_MEETING, m.id).snapshot
+    expect(all(c.beamer_redacted and c.beamer_reason == "observer" for c in ch.cases),
+           "chair's beamer marks with an observer present: %s" % [(c.beamer_redacted, c.beamer_reason)
+                                                                 for c in ch.cases])
+    scr = screen.sub(pb.TOPIC_MEETING, m.id, presentation=True)
+    expect(all(c.redacted and c.redaction_reason == "presentation" and c.summary == "" for c in scr.snapshot.cases),
+           "shared screen with an observer present: %s" % [(c.id, c.redaction_reason) for c in scr.snapshot.cases])
+    # Current item: the case comes with the event (8.4).
+    chair.err("set_current_item", pb.SetCurrentItemRequest(meeting_id=m.id, item_id=987654), pb.NOT_FOUND, "item_id")
+    cur = chair.w("set_current_item", pb.SetCurrentItemRequest(meeting_id=m.id, item_id=S["item"]), "meeting")
+    expect(cur.current_item_id == S["item"] and cur.version > op.version, "current %s" % cur)
+    ev = pol.event(lambda e: e.HasField("meeting") and e.meeting.current_item_id == S["item"], "for the current item")
+    items = {i.id: i for i in ev.agenda_items}
+    expect(S["item"] in items and items[S["item"]].state == pb.ITEM_CURRENT, "agenda_items %s" % ev.agenda_items)
+    expect(ev.HasField("case") and ev.case.id == case.id, "the current item's case is not in the event")
+    sev = screen.event(lambda e: e.HasField("case") and e.case.id == case.id, "shared screen: the current case")
+    expect(sev.case.redacted and sev.case.redaction_reason == "presentation" and sev.case.summary == "",
+           "the current case on the shared screen %s" % sev.case)
+    # Decision and action point.
+    item = [i for i in chair.sub(pb.TOPIC_MEETING, m.id).snapshot.agenda if i.id == S["item"]][0]
+    chair.err("record_decision", pb.RecordDecisionRequest(item_id=item.id, version=item.version,
+                                                          decision="a\x1b[2Jb"), pb.INVALID_ARGUMENT, "decision")
+    dec = chair.w("record_decision", pb.RecordDecisionRequest(item_id=item.id, version=item.version,
+                                                              decision="Huisverbod; hulpverlening via VT"),
+                  "agenda_item")
+    pol.event(lambda e: any(a.id == item.id and a.version == dec.version for a in e.agenda_items), "decision")
+
+    def action(**kw):
+        base = dict(case_id=case.id, meeting_id=m.id, description="gesprek met betrokkene",
+                    owner_org_id=pol.org_id, due_date=today(14))
+        base.update(kw)
+        return pb.CreateActionRequest(**base)
+    chair.err("create_action", action(due_date="2026-02-30"), pb.OUT_OF_RANGE, "due_date")
+    chair.err("create_action", action(due_date="over twee weken"), pb.INVALID_ARGUMENT, "due_date")
+    chair.err("create_action", action(due_date=""), pb.INVALID_ARGUMENT, "due_date")
+    chair.err("create_action", action(description="  "), pb.INVALID_ARGUMENT, "description")
+    chair.err("create_action", action(owner_org_id=987654), pb.NOT_FOUND, "owner_org_id")
+    chair.err("create_action", action(owner_user_id=S["users"]["reclassering"].id), pb.INVALID_ARGUMENT,
+              "owner_user_id")
+    chair.err("create_action", action(goal_id=987654), pb.INVALID_ARGUMENT, "goal_id")
+    other = [k for k in chair.ok("list_cases", body="case_list").cases
+             if k.id not in (case.id, S["case_b"].id)][0]
+    chair.err("create_action", action(case_id=other.id), pb.INVALID_ARGUMENT, "meeting_id")
+    ap = chair.w("create_action", action(owner_user_id=pol.user.id, goal_id=S["goal"].id), "action_point")
+    expect(ap.state == pb.ACTION_OPEN and ap.meeting_id == m.id and ap.owner_org_id == pol.org_id and
+           ap.due_date == today(14) and ap.goal_id == S["goal"].id and ap.version == 1, "action point %s" % ap)
+    ev = pol.event(lambda e: e.HasField("action_point") and e.action_point.id == ap.id, "for the action point")
+    expect(ev.action_point.description == "gesprek met betrokkene", "the owner sees its action point in full")
+    S["action"] = ap
+    # Only the chair gets the beamer marks (9.3); an observer's view of the meeting is redacted (9.4).
+    psnap = pol.sub(pb.TOPIC_MEETING, m.id).snapshot
+    expect(all(not c.beamer_redacted and c.beamer_reason == "" for c in psnap.cases),
+           "a partner got the chair's beamer marks")
+    osnap = obs.sub(pb.TOPIC_MEETING, m.id).snapshot
+    oc = [c for c in osnap.cases if c.id == case.id][0]
+    expect(oc.redacted and oc.redaction_reason == "observer" and oc.summary == "" and
+           all(p.birth_date == "" and p.name not in [n for n, _, _ in PERSONS] for p in oc.persons),
+           "observer's case %s" % oc)
+    obs.err("record_decision", pb.RecordDecisionRequest(item_id=item.id, version=dec.version, decision="x"),
+            pb.FORBIDDEN)
+    screen.close()
+    S["decision"] = dec
+
+
+@check("after the meeting: close, minutes per organisation, a decision changed after closing, open action points (7.2, 7.13)")
+def t_after():
+    chair, pol, recl, woning = user("voorzitter"), user("politie"), user("reclassering"), user("woningcorporatie")
+    m = [x for x in chair.ok("list_meetings", body="meeting_list").meetings if x.id == S["meeting"].id][0]
+    chair.err("get_minutes", pb.MinutesRequest(meeting_id=m.id), pb.INVALID_TRANSITION, "meeting_id", write=False)
+    pol.err("close_meeting", pb.MeetingStateRequest(meeting_id=m.id, version=m.version), pb.FORBIDDEN)
+    cl = chair.w("close_meeting", pb.MeetingStateRequest(meeting_id=m.id, version=m.version), "meeting")
+    expect(cl.state == pb.MEETING_CLOSED and cl.current_item_id == 0, "closed %s" % cl)
+    ev = pol.event(lambda e: e.HasField("meeting") and e.meeting.id == m.id and
+                   e.meeting.state == pb.MEETING_CLOSED, "for the closing")
+    disc = [a for a in ev.agenda_items if a.id == S["item"] and a.state == pb.ITEM_DISCUSSED]
+    expect(disc and disc[0].version == S["decision"].version + 1,
+           "closing event lacks the discussed item at version + 1: %s" % ev.agenda_items)
+    pol.err("record_attendance", pb.AttendanceRequest(meeting_id=m.id, user_id=pol.user.id, present=False),
+            pb.INVALID_TRANSITION, "meeting_id")
+    chair.err("set_current_item", pb.SetCurrentItemRequest(meeting_id=m.id, item_id=S["item"]),
+              pb.INVALID_TRANSITION)
+    # A decision changed after closing is marked.
+    d = disc[0]
+    ch = chair.w("record_decision", pb.RecordDecisionRequest(item_id=d.id, version=d.version,
+                                                             decision=d.decision + " (aangevuld)"), "agenda_item")
+    expect(ch.decision_changed_after_close and ch.decision_by_name == chair.user.display_name and
+           ch.decision_at > 0, "changed after close %s" % ch)
+    # Minutes: the police (present, involved) sees everything; probation (member, absent, not involved) is redacted.
+    mp = pol.ok("get_minutes", pb.MinutesRequest(meeting_id=m.id), "minutes")
+    expect(mp.org_id == pol.org_id and mp.meeting.id == m.id and mp.closed_at > 0 and
+           mp.chair_name == chair.user.display_name, "minutes %s" % mp.meeting)
+    expect(any(a.user_id == pol.user.id for a in mp.present), "present %s" % mp.present)
+    expect([i.item.id for i in mp.items] == [S["item"], S["item_b"]], "items %s" % [i.item.id for i in mp.items])
+    it = mp.items[0]
+    expect(it.item.decision == ch.decision and it.changed_after_close and
+           [a.id for a in it.actions] == [S["action"].id], "police minutes item %s" % it)
+    expect(S["orgs"][recl.org_id].name in mp.absent_orgs, "absent_orgs %s" % list(mp.absent_orgs))
+    mr = recl.ok("get_minutes", pb.MinutesRequest(meeting_id=m.id), "minutes")
+    ri = mr.items[0]
+    expect(mr.org_id == recl.org_id and ri.case.redacted and ri.case.redaction_reason == "not_involved" and
+           ri.case.summary == "" and ri.item.decision == "" and
+           all(a.description == "" for a in ri.actions) and
+           all(p.name not in [n for n, _, _ in PERSONS] and p.birth_date == "" for p in ri.case.persons),
+           "probation's minutes item %s" % ri)
+    woning.err("get_minutes", pb.MinutesRequest(meeting_id=m.id), pb.NOT_FOUND, "meeting_id", write=False)
+    # The open action point carries over to the series' next meeting as the standing item.
+    nxt = S["planned"][0]
+    oa = chair.ok("list_open_actions", pb.OpenActionsRequest(meeting_id=nxt.id), "action_list")
+    expect(any(a.id == S["action"].id for a in oa.actions), "open actions of the next meeting %s" %
+           [a.id for a in oa.actions])
+    woning.err("list_open_actions", pb.OpenActionsRequest(meeting_id=nxt.id), pb.NOT_FOUND, "meeting_id",
+               write=False)
+    ns = chair.sub(pb.TOPIC_MEETING, nxt.id).snapshot
+    expect(any(a.id == S["action"].id for a in ns.open_actions) and m.id in ns.earlier_meeting_ids,
+           "next meeting's snapshot: open_actions %s, earlier %s" % ([a.id for a in ns.open_actions],
+                                                                     list(ns.earlier_meeting_ids)))
+    S["next"] = nxt
+
+
+@check("action point done: the submitter's inbox entry, the sender's read receipt; reports (7.3, 7.12, 7.14)")
+def t_done_inbox_report():
+    chair, pol, woning = user("voorzitter"), user("politie"), user("woningcorporatie")
+    ap = S["action"]
+    chair.sub(pb.TOPIC_INBOX)
+    chair.err("complete_action", pb.FinishActionRequest(id=ap.id, version=ap.version + 4, note="klaar"),
+              pb.CONFLICT, "version")
+    woning.err("complete_action", pb.FinishActionRequest(id=ap.id, version=ap.version, note="klaar"),
+               pb.NOT_FOUND, "id")
+    done = chair.w("complete_action", pb.FinishActionRequest(id=ap.id, version=ap.version, note="gesprek gevoerd"),
+                   "action_point")
+    expect(done.state == pb.ACTION_DONE and done.completion_note == "gesprek gevoerd", "done %s" % done)
+    chair.err("cancel_action", pb.FinishActionRequest(id=ap.id, version=done.version, note="x"),
+              pb.INVALID_TRANSITION)
+    ie = pol.event(lambda e: e.HasField("inbox_entry") and e.inbox_entry.kind == pb.INBOX_ACTION_DONE,
+                   "inbox entry for the done action").inbox_entry
+    expect(ie.action_point.id == ap.id and ie.action_point.completion_note == "gesprek gevoerd" and
+           ie.sender_id == chair.user.id and not ie.sent_by_me and ie.recipient_org_id == pol.org_id,
+           "entry %s" % ie)
+    mine = chair.event(lambda e: e.HasField("inbox_entry") and e.inbox_entry.id == ie.id, "the sender's copy")
+    expect(mine.inbox_entry.sent_by_me, "the sender's copy is not sent_by_me")
+    woning.err("mark_inbox_read", pb.MarkInboxReadRequest(id=ie.id), pb.NOT_FOUND, "id")
+    chair.err("mark_inbox_read", pb.MarkInboxReadRequest(id=ie.id), pb.NOT_FOUND, "id")
+    rd = pol.w("mark_inbox_read", pb.MarkInboxReadRequest(id=ie.id), "inbox_entry")
+    expect(rd.read_at > 0 and rd.read_by == pol.user.id and rd.version == ie.version + 1, "read %s" % rd)
+    rc = chair.event(lambda e: e.HasField("inbox_entry") and e.inbox_entry.id == ie.id and e.inbox_entry.read_at,
+                     "read receipt")
+    expect(rc.inbox_entry.read_by_name == pol.user.display_name, "receipt %s" % rc.inbox_entry)
+    again = pol.w("mark_inbox_read", pb.MarkInboxReadRequest(id=ie.id), "inbox_entry")
+    expect(again.read_at == rd.read_at and again.version == rd.version, "read again changed it: %s" % again)
+    # Reports: chairs only; totals.
+    pol.err("get_report", pb.ReportRequest(**{"from": today(-30), "to": today()}), pb.FORBIDDEN, write=False)
+    chair.err("get_report", pb.ReportRequest(**{"from": "gisteren", "to": today()}), pb.INVALID_ARGUMENT, "from",
+              write=False)
+    chair.err("get_report", pb.ReportRequest(**{"from": today(), "to": today(-1)}), pb.OUT_OF_RANGE, "to",
+              write=False)
+    chair.err("get_report", pb.ReportRequest(**{"from": "2010-01-01", "to": today()}), pb.OUT_OF_RANGE, "to",
+              write=False)
+    rep = chair.ok("get_report", pb.ReportRequest(**{"from": today(-1), "to": today()}), "report")
+    po = [o for o in rep.orgs if o.org_id == pol.org_id]
+    expect(po and po[0].agreed >= 1 and po[0].done_on_time >= 1 and po[0].attended >= 1,
+           "police's report %s" % po)
+    area = [a for a in rep.areas if a.district == "Eemland" and a.theme == "domestic_violence"]
+    expect(area and area[0].opened >= 2 and [p.status for p in area[0].phases][:2] == ["signal", "screening"],
+           "area %s" % area)
+
+
+@check("the covenant on the wire: an uninvolved partner got nothing of the case in the whole run (9.2, 8.4)")
+def t_covenant():
+    woning = user("woningcorporatie")
+    woning.settle(1.0)
+    ids = (S["case"].id, S["case_b"].id)
+    leaked = [e for e in woning.c.events
+              if (e.HasField("case") and e.case.id in ids) or any(a.case_id in ids for a in e.agenda_items) or
+              (e.HasField("action_point") and e.action_point.case_id in ids) or
+              (e.HasField("contribution") and e.contribution.case_id in ids) or
+              (e.HasField("goal") and e.goal.case_id in ids) or
+              (e.HasField("nomination") and e.nomination.case_id in ids) or
+              (e.HasField("inbox_entry") and e.inbox_entry.case_id in ids)]
+    expect(not leaked, "housing received %d events about the case: %s" % (len(leaked), leaked[:2]))
+    for cid in ids:
+        woning.err("get_case", pb.GetCaseRequest(case_id=cid), pb.NOT_FOUND, "case_id", write=False)
+        woning.err("list_earlier_cases", pb.ListEarlierCasesRequest(case_id=cid), pb.NOT_FOUND, "case_id",
+                   write=False)
+    inbox = woning.ok("list_inbox", pb.ListInboxRequest(include_sent=True), "inbox_list")
+    expect(all(e.case_id not in ids for e in inbox.entries), "housing's inbox holds the case")
+    acts = woning.ok("list_my_actions", pb.ListActionsRequest(include_finished=True), "action_list")
+    expect(all(a.case_id not in ids for a in acts.actions), "housing's actions hold the case")
+
+
+CHECKS = [t_intake, t_intake_errors, t_routing, t_inbox_resume, t_info_round, t_plan_of_approach,
+          t_plan_meetings, t_move_cancel, t_prepare, t_publish, t_meeting, t_after, t_done_inbox_report,
+          t_covenant]
+
+
+def main():
+    global A, pb
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--ca", required=True)
+    ap.add_argument("--proto-dir", default=os.path.join(os.path.dirname(__file__), "..", "..", "proto"))
+    ap.add_argument("--only", default="", help="stop after the check with this name (the checks build on each other)")
+    A = ap.parse_args()
+    pb = w.load_proto(A.proto_dir)
+    ran = 0
+    for fn in CHECKS:
+        ran += 1
+        try:
+            fn()
+            print("ok   %s" % fn.check_name, flush=True)
+        except Exception as ex:  # noqa: BLE001 - report and go on
+            failures.append(fn.check_name)
+            print("FAIL %s: %s: %s" % (fn.check_name, type(ex).__name__, ex), flush=True)
+        if A.only and A.only == fn.__name__:
+            break
+    print("%d lifecycle checks, %d failed" % (ran, len(failures)))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
