@@ -243,8 +243,9 @@ def t_intake_errors():
     bad(pb.OUT_OF_RANGE, "persons[0].birth_date", persons={0: {"birth_date": "1990-02-30"}})
     bad(pb.OUT_OF_RANGE, "persons[1].role", persons={1: {"role": 77}})
     # The database's own rule (5.4: named without the index): not after today.
-    e = bad(pb.OUT_OF_RANGE, None, persons={0: {"birth_date": today(400)}})
-    expect(e.field in ("persons.birth_date", "persons[0].birth_date"), "birth date field %r" % e.field)
+    bad(pb.OUT_OF_RANGE, "persons[0].birth_date", persons={0: {"birth_date": "1899-12-31"}})
+    bad(pb.OUT_OF_RANGE, "persons.birth_date", persons={0: {"birth_date": today(400)}})
+    bad(pb.NOT_FOUND, "case_manager_id", case_manager_id=987654)
     # No key, and an observer (5.3 steps 6, 7).
     r = pol.call("create_case", case_request("no key"))
     expect(r.WhichOneof("body") == "error" and r.error.code == pb.IDEMPOTENCY_KEY_REQUIRED and
@@ -391,7 +392,7 @@ def t_info_round():
     closed = chair.w("close_info_round", pb.CloseInfoRoundRequest(id=rnd.id, version=cur.version), "info_round")
     expect(closed.state == pb.INFO_ROUND_CLOSED and closed.closed_at > 0, "closed %s" % closed)
     woning.err("answer_info_round", pb.AnswerInfoRoundRequest(id=rnd.id, answer=pb.INFO_NOT_KNOWN),
-               pb.INVALID_TRANSITION)
+               pb.INVALID_TRANSITION, "id")
     after = [r for r in woning.ok("list_info_rounds", pb.ListInfoRoundsRequest(include_closed=True),
                                   "info_round_list").rounds if r.id == rnd.id]
     expect(after and not after[0].persons and not after[0].identifying, "after closing %s" % after)
@@ -554,7 +555,7 @@ def t_prepare():
     expect(n.state == pb.NOMINATION_PENDING and n.org_id == pol.org_id and n.case_id == case.id and
            n.reason == "huisverbod", "nomination %s" % n)
     pol.err("nominate_case", pb.NominateCaseRequest(series_id=sid, case_id=case.id, reason="nog eens"),
-            pb.INVALID_ARGUMENT)
+            pb.INVALID_ARGUMENT, "case_id")
     ev = chair.event(lambda e: e.HasField("nomination") and e.nomination.id == n.id, "for the nomination")
     expect(ev.nomination.case_number == case.number, "nomination event %s" % ev.nomination)
     nb = pol.w("nominate_case", pb.NominateCaseRequest(series_id=sid, case_id=b.id, reason="tweede"),
@@ -743,6 +744,8 @@ def t_meeting():
     chair.err("create_action", action(due_date=""), pb.INVALID_ARGUMENT, "due_date")
     chair.err("create_action", action(description="  "), pb.INVALID_ARGUMENT, "description")
     chair.err("create_action", action(owner_org_id=987654), pb.NOT_FOUND, "owner_org_id")
+    chair.err("create_action", action(owner_org_id=0), pb.OUT_OF_RANGE, "owner_org_id")
+    chair.err("create_action", action(owner_user_id=987654), pb.NOT_FOUND, "owner_user_id")
     chair.err("create_action", action(owner_user_id=S["users"]["reclassering"].id), pb.INVALID_ARGUMENT,
               "owner_user_id")
     chair.err("create_action", action(goal_id=987654), pb.INVALID_ARGUMENT, "goal_id")
@@ -834,6 +837,10 @@ def t_done_inbox_report():
               pb.CONFLICT, "version")
     woning.err("complete_action", pb.FinishActionRequest(id=ap.id, version=ap.version, note="klaar"),
                pb.NOT_FOUND, "id")
+    chair.err("complete_action", pb.FinishActionRequest(id=ap.id, version=ap.version, note=" "),
+              pb.INVALID_ARGUMENT, "note")
+    chair.err("cancel_action", pb.FinishActionRequest(id=ap.id, version=ap.version, note=""),
+              pb.INVALID_ARGUMENT, "note")
     done = chair.w("complete_action", pb.FinishActionRequest(id=ap.id, version=ap.version, note="gesprek gevoerd"),
                    "action_point")
     expect(done.state == pb.ACTION_DONE and done.completion_note == "gesprek gevoerd", "done %s" % done)
@@ -858,6 +865,8 @@ def t_done_inbox_report():
     # Reports: chairs only; totals.
     pol.err("get_report", pb.ReportRequest(**{"from": today(-30), "to": today()}), pb.FORBIDDEN, write=False)
     chair.err("get_report", pb.ReportRequest(**{"from": "gisteren", "to": today()}), pb.INVALID_ARGUMENT, "from",
+              write=False)
+    chair.err("get_report", pb.ReportRequest(**{"from": today(), "to": "2026-02-30"}), pb.INVALID_ARGUMENT, "to",
               write=False)
     chair.err("get_report", pb.ReportRequest(**{"from": today(), "to": today(-1)}), pb.OUT_OF_RANGE, "to",
               write=False)
