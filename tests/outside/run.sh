@@ -38,9 +38,16 @@ done
 	{ echo "FAIL: tafelctl ca-cert"; exit 1; }
 
 # tafel_lifecycle.py first (a case from intake to the minutes): tafel_outside.py ends by
-# stopping the server.  Its chair is the process manager of the Eemland district.
+# stopping the server.  Its chair is the process manager of the Eemland district, and it
+# needs a steering-group account "stuur" (docs/admin.md), password "demo" like the demo users.
 "$TAFELCTL" --config /dev/null --data-dir "$dir" pm add voorzitter Eemland >>"$dir.log" 2>&1 ||
 	{ echo "FAIL: tafelctl pm add"; exit 1; }
+echo demo >"$dir/outside-pw"
+"$TAFELCTL" --config /dev/null --data-dir "$dir" --password-file "$dir/outside-pw" \
+	user add stuur "Stuurgroep Lid" "Gemeente Eemland-Twente" steering </dev/null >>"$dir.log" 2>&1 &&
+"$TAFELCTL" --config /dev/null --data-dir "$dir" --password-file "$dir/outside-pw" \
+	user passwd stuur </dev/null >>"$dir.log" 2>&1 ||
+	{ echo "FAIL: tafelctl user add/passwd stuur"; exit 1; }
 "$PY" "$here/tafel_lifecycle.py" --port "$port" --ca "$dir/outside-ca.crt" \
 	--proto-dir "$TAFEL_SOURCE_DIR/proto"
 rc_life=$?

@@ -881,6 +881,195 @@ def t_done_inbox_report():
            "area %s" % area)
 
 
+# ---------------------------------------------------------------------------
+# More before and around the meeting: clocks, agenda edits, earlier cases
+# ---------------------------------------------------------------------------
+
+def notice_day(ends_on, days_before):
+    """The kind's days before ends_on, moved back to the Friday in a weekend (7.9)."""
+    d = datetime.date.fromisoformat(ends_on) - datetime.timedelta(days=days_before)
+    while d.weekday() >= 5:
+        d -= datetime.timedelta(days=1)
+    return d.isoformat()
+
+
+@check("legal clocks: set_clock derives the end, LEGAL_LIMIT, extend_clock, who may; the probation's notice in its inbox (7.9, 7.12)")
+def t_clocks():
+    chair, pol, recl, woning = user("voorzitter"), user("politie"), user("reclassering"), user("woningcorporatie")
+    case = S["case"]
+    recl.sub(pb.TOPIC_INBOX)
+
+    def clock(**kw):
+        base = dict(case_id=case.id, kind="huisverbod", starts_on=today())
+        base.update(kw)
+        return pb.SetClockRequest(**base)
+    pol.err("set_clock", clock(kind="bestaat_niet"), pb.NOT_FOUND, "kind")
+    pol.err("set_clock", clock(ends_on=today(14)), pb.LEGAL_LIMIT, "ends_on")
+    pol.err("set_clock", clock(starts_on="2 december"), pb.INVALID_ARGUMENT, "starts_on")
+    pol.err("set_clock", clock(note="n" * 501), pb.STRING_TOO_LONG, "note")
+    pol.err("set_clock", clock(kind="police_custody"), pb.INVALID_ARGUMENT, "ends_on")
+    pol.err("set_clock", clock(kind="police_custody", ends_on=today(3), hearing_date=today(2)),
+            pb.INVALID_ARGUMENT, "hearing_date")
+    woning.err("set_clock", clock(), pb.NOT_FOUND, "case_id")
+    recl.err("set_clock", clock(), pb.FORBIDDEN)
+    c = pol.w("set_clock", clock(note="na incident"), "case_record")
+    hv = [k for k in c.clocks if k.kind == "huisverbod"]
+    expect(hv and hv[0].ends_on == today(9) and hv[0].total_days == 10 and hv[0].day == 1 and hv[0].running and
+           hv[0].max_total_days == 28 and hv[0].extensions == 0 and hv[0].label, "huisverbod %s" % hv)
+    expect(c.version == case.version + 1, "the case version did not go up: %d" % c.version)
+    ev = pol.event(lambda e: e.HasField("case") and e.case.id == case.id and e.case.version == c.version,
+                   "for the clock (case list)")
+    expect(any(k.id == hv[0].id for k in ev.case.clocks), "the case event lacks the clock")
+    hv = hv[0]
+    pol.err("extend_clock", pb.ExtendClockRequest(id=hv.id, version=hv.version, ends_on=today(28)),
+            pb.LEGAL_LIMIT, "ends_on")
+    pol.err("extend_clock", pb.ExtendClockRequest(id=hv.id, version=hv.version, ends_on=today(5)),
+            pb.INVALID_ARGUMENT, "ends_on")
+    e = pol.err("extend_clock", pb.ExtendClockRequest(id=hv.id, version=hv.version + 1, ends_on=today(19)),
+                pb.CONFLICT, "version")
+    expect(e.WhichOneof("current_record") == "current_case", "CONFLICT of extend_clock: %s" % e)
+    x = pol.w("extend_clock", pb.ExtendClockRequest(id=hv.id, version=hv.version, ends_on=today(19)), "case_record")
+    hv2 = [k for k in x.clocks if k.id == hv.id][0]
+    expect(hv2.ends_on == today(19) and hv2.total_days == 20 and hv2.extensions == 1 and
+           hv2.version == hv.version + 1, "extended %s" % hv2)
+    # Police custody: a notice to the probation service, which is involved through the series (7.9).
+    pc = pol.w("set_clock", clock(kind="police_custody", ends_on=today(10)), "case_record")
+    k = [k for k in pc.clocks if k.kind == "police_custody"][0]
+    expect(k.max_total_days == 0 and k.notice_org_kind == "probation" and k.notice_due == notice_day(today(10), 1),
+           "custody clock %s" % k)
+    pol.err("extend_clock", pb.ExtendClockRequest(id=k.id, version=k.version, ends_on=today(12)),
+            pb.LEGAL_LIMIT, "ends_on")
+    ie = recl.event(lambda e: e.HasField("inbox_entry") and e.inbox_entry.kind == pb.INBOX_CLOCK_SET,
+                    "INBOX_CLOCK_SET for the probation service").inbox_entry
+    expect(ie.case_id == case.id and ie.clock_id == k.id and ie.clock_ends_on == today(10) and ie.clock_label and
+           ie.recipient_org_id == recl.org_id and ie.recipient_user_id == 0 and not ie.HasField("action_point"),
+           "clock entry %s" % ie)
+    S["case"] = pc
+
+
+@check("agenda edits: positions, reorder from a stale agenda, remove with `removed` in the event (7.2, 8.4)")
+def t_agenda_edits():
+    chair, pol = user("voorzitter"), user("politie")
+    m = S["planned"][0]
+    a_id, b_id = S["case"].id, S["case_b"].id
+    pol.sub(pb.TOPIC_MEETING, m.id)
+    chair.err("add_agenda_item", pb.AddAgendaItemRequest(meeting_id=m.id, case_id=a_id, position=2),
+              pb.OUT_OF_RANGE, "position")
+    chair.err("add_agenda_item", pb.AddAgendaItemRequest(meeting_id=m.id, case_id=a_id, position=501),
+              pb.OUT_OF_RANGE, "position")
+    pol.err("add_agenda_item", pb.AddAgendaItemRequest(meeting_id=m.id, case_id=a_id), pb.FORBIDDEN)
+    ag = chair.w("add_agenda_item", pb.AddAgendaItemRequest(meeting_id=m.id, case_id=a_id), "agenda")
+    ev = pol.event(lambda e: e.HasField("case") and e.case.id == a_id and
+                   any(i.meeting_id == m.id for i in e.agenda_items), "for add_agenda_item")
+    ag = chair.w("add_agenda_item", pb.AddAgendaItemRequest(meeting_id=m.id, case_id=b_id, position=1), "agenda")
+    order = [i.case_id for i in sorted(ag.items, key=lambda i: i.position)]
+    expect(order == [b_id, a_id], "positions after inserting at 1: %s" % order)
+    ids = {i.case_id: i.id for i in ag.items}
+    chair.err("reorder_agenda", pb.ReorderAgendaRequest(meeting_id=m.id, item_ids=[ids[a_id]]),
+              pb.INVALID_ARGUMENT, "item_ids")
+    ro = chair.w("reorder_agenda", pb.ReorderAgendaRequest(meeting_id=m.id, item_ids=[ids[a_id], ids[b_id]]),
+                 "agenda")
+    expect([i.id for i in sorted(ro.items, key=lambda i: i.position)] == [ids[a_id], ids[b_id]], "reorder %s" % ro)
+    ev = pol.event(lambda e: len(e.agenda_items) == 2 and
+                   {i.id: i.position for i in e.agenda_items} == {ids[a_id]: 1, ids[b_id]: 2}, "for the reorder")
+    item_b = [i for i in ro.items if i.id == ids[b_id]][0]
+    e = chair.err("remove_agenda_item", pb.RemoveAgendaItemRequest(item_id=item_b.id, version=item_b.version + 1),
+                  pb.CONFLICT, "version")
+    expect(e.WhichOneof("current_record") == "current_agenda_item", "CONFLICT of remove_agenda_item: %s" % e)
+    rm = chair.w("remove_agenda_item", pb.RemoveAgendaItemRequest(item_id=item_b.id, version=item_b.version),
+                 "agenda")
+    expect([i.id for i in rm.items] == [ids[a_id]], "agenda after removing %s" % rm)
+    ev = pol.event(lambda e: any(i.id == item_b.id and i.removed for i in e.agenda_items), "with removed: true")
+    expect(any(i.id == ids[a_id] and not i.removed for i in ev.agenda_items), "remaining items %s" % ev.agenda_items)
+    chair.err("remove_agenda_item", pb.RemoveAgendaItemRequest(item_id=item_b.id, version=item_b.version + 1),
+              pb.NOT_FOUND)
+    pol.c.request("unsubscribe", pb.UnsubscribeRequest(topic=pb.TOPIC_MEETING, meeting_id=m.id))
+
+
+@check("an action point given to another organisation: `gone` for the old owner's work list (7.3, 8.4)")
+def t_action_gone():
+    chair, pol, recl = user("voorzitter"), user("politie"), user("reclassering")
+    recl.sub(pb.TOPIC_ORG_ACTIONS)
+    pol.sub(pb.TOPIC_ORG_ACTIONS)
+    case = S["case"]
+    ap = chair.w("create_action", pb.CreateActionRequest(case_id=case.id, description="dossier opvragen",
+                                                         owner_org_id=pol.org_id, due_date=today(7)), "action_point")
+    expect(ap.meeting_id == 0, "outside a meeting: %s" % ap)
+    pol.event(lambda e: e.HasField("action_point") and e.action_point.id == ap.id, "for the new action point")
+    req = pb.UpdateActionRequest(id=ap.id, version=ap.version, description=ap.description,
+                                 owner_org_id=recl.org_id, due_date=ap.due_date)
+    user("woningcorporatie").err("update_action", req, pb.NOT_FOUND, "id")
+    up = chair.w("update_action", req, "action_point")
+    expect(up.owner_org_id == recl.org_id and up.version == ap.version + 1, "updated %s" % up)
+    old = pol.event(lambda e: e.HasField("action_point") and e.action_point.id == ap.id and
+                    e.action_point.version == up.version, "for the old owner")
+    expect(old.gone, "the old owner's event is not marked gone")
+    new = recl.event(lambda e: e.HasField("action_point") and e.action_point.id == ap.id, "for the new owner")
+    expect(not new.gone and new.action_point.description == "dossier opvragen",
+           "the new owner's event %s" % new)
+    expect(any(a.id == ap.id for a in recl.ok("list_my_actions", body="action_list").actions),
+           "the new owner's list_my_actions lacks it")
+
+
+@check("earlier cases: a name alike with the same birth date, list_earlier_cases, link_persons (7.6)")
+def t_earlier():
+    pol = user("politie")
+    a = S["case"]
+    req = pb.CreateCaseRequest(theme="domestic_violence", district="Eemland", summary="nieuw signaal",
+                               reason="opnieuw melding")
+    req.persons.add(name="lotte janssen", birth_date="1990-04-12", role=pb.PERSON_VICTIM)
+    c = pol.w("create_case", req, "case_record")
+    expect(c.earlier_discussed, "'lotte janssen' 1990-04-12 is not earlier_discussed (Lotte Jansen of %s)" % a.number)
+    ec = pol.ok("list_earlier_cases", pb.ListEarlierCasesRequest(case_id=c.id), "earlier_cases")
+    mt = [x for x in ec.matches if x.case_id == a.id]
+    expect(ec.case_id == c.id and mt and mt[0].other_person_name == "Lotte Jansen" and
+           mt[0].birth_date == "1990-04-12" and mt[0].case_number == a.number and not mt[0].linked,
+           "earlier cases %s" % ec)
+    pol.err("link_persons", pb.LinkPersonsRequest(person_id=c.persons[0].id, other_person_id=c.persons[0].id),
+            pb.INVALID_ARGUMENT, "other_person_id")
+    lk = pol.w("link_persons", pb.LinkPersonsRequest(person_id=c.persons[0].id, other_person_id=mt[0].other_person_id),
+               "person_link")
+    expect(lk.case_id == c.id and lk.other_case_id == a.id and lk.other_case_number == a.number and
+           lk.created_by == pol.user.id, "link %s" % lk)
+    again = pol.w("link_persons", pb.LinkPersonsRequest(person_id=c.persons[0].id,
+                                                        other_person_id=mt[0].other_person_id), "person_link")
+    expect(again.id == lk.id, "linking again made a second link")
+    ec = pol.ok("list_earlier_cases", pb.ListEarlierCasesRequest(case_id=c.id), "earlier_cases")
+    expect([x.linked for x in ec.matches if x.case_id == a.id] == [True], "linked %s" % ec)
+    S["case_c"] = c
+
+
+@check("a non-signatory partner sees a case it is involved in pseudonymised, its own action point in full (9.1, 9.4)")
+def t_not_signatory():
+    chair, gp = user("voorzitter"), user("huisarts")
+    case = S["case"]
+    expect(not S["orgs"][gp.org_id].covenant_signed, "demo data: huisarts's organisation has not signed")
+    ap = chair.w("create_action", pb.CreateActionRequest(case_id=case.id, description="medicatie nagaan",
+                                                         owner_org_id=gp.org_id, due_date=today(7)), "action_point")
+    k = gp.ok("get_case", pb.GetCaseRequest(case_id=case.id), "case_detail").case
+    expect(k.redacted and k.redaction_reason == "not_signatory" and k.summary == "" and k.reason == "" and
+           not k.earlier_discussed and all(p.birth_date == "" for p in k.persons), "not-signatory case %s" % k)
+    names = sorted(p.name for p in k.persons)
+    expect(names == ["B. d. W.", "L. J."], "initials %s" % names)
+    mine = [x for x in gp.ok("list_my_actions", body="action_list").actions if x.id == ap.id]
+    expect(mine and mine[0].description == "medicatie nagaan", "its own action point %s" % mine)
+
+
+@check("the steering group: get_report and nothing else, no subscriptions (7.14)")
+def t_steering():
+    st = Session("stuur")
+    rep = st.ok("get_report", pb.ReportRequest(**{"from": today(-30), "to": today()}), "report")
+    expect(rep.orgs and all(o.org_name for o in rep.orgs), "report %s" % rep)
+    st.ok("ping", pb.PingRequest(nonce=7), "pong")
+    for op, msg in (("list_cases", None), ("list_meetings", None), ("list_inbox", None),
+                    ("get_case", pb.GetCaseRequest(case_id=S["case"].id))):
+        st.err(op, msg, pb.FORBIDDEN, write=False)
+    st.err("subscribe", pb.SubscribeRequest(topic=pb.TOPIC_CASE_LIST), pb.FORBIDDEN, write=False)
+    st.err("subscribe", pb.SubscribeRequest(topic=pb.TOPIC_INBOX), pb.FORBIDDEN, write=False)
+    st.err("create_case", case_request("stuurgroep"), pb.FORBIDDEN)
+    st.close()
+
+
 @check("the covenant on the wire: an uninvolved partner got nothing of the case in the whole run (9.2, 8.4)")
 def t_covenant():
     woning = user("woningcorporatie")
@@ -906,7 +1095,7 @@ def t_covenant():
 
 CHECKS = [t_intake, t_intake_errors, t_routing, t_inbox_resume, t_info_round, t_plan_of_approach,
           t_plan_meetings, t_move_cancel, t_prepare, t_publish, t_meeting, t_after, t_done_inbox_report,
-          t_covenant]
+          t_clocks, t_agenda_edits, t_action_gone, t_earlier, t_not_signatory, t_steering, t_covenant]
 
 
 def main():
