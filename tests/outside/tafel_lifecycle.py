@@ -1057,6 +1057,39 @@ def t_not_signatory():
     expect(mine and mine[0].description == "medicatie nagaan", "its own action point %s" % mine)
 
 
+@check("plan_mdo: a meeting of the case's own MDO series, whose members are exactly the involved organisations (7.6)")
+def t_mdo():
+    chair, pol, woning = user("voorzitter"), user("politie"), user("woningcorporatie")
+    case = S["case"]
+    start = ams_time(today(3), "10:00")
+
+    def mdo(**kw):
+        base = dict(case_id=case.id, scheduled_start=start)
+        base.update(kw)
+        return pb.PlanMdoRequest(**base)
+    pol.err("plan_mdo", mdo(), pb.FORBIDDEN)
+    woning.err("plan_mdo", mdo(), pb.NOT_FOUND, "case_id")
+    chair.err("plan_mdo", mdo(scheduled_start=int(time.time()) - 3 * 86400), pb.IN_THE_PAST, "scheduled_start")
+    chair.err("plan_mdo", mdo(chair_id=pol.user.id), pb.INVALID_ARGUMENT, "chair_id")
+    m = chair.w("plan_mdo", mdo(), "meeting")
+    expect(m.series_name == "MDO " + case.number and m.chair_id == chair.user.id and
+           m.scheduled_start == start and m.state == pb.MEETING_PLANNED, "MDO meeting %s" % m)
+    pol.event(lambda e: e.HasField("meeting") and e.meeting.id == m.id, "for the MDO (meeting list)")
+    series = [x for x in chair.ok("list_series", body="series_list").series if x.id == m.series_id]
+    expect(series and series[0].kind == "mdo" and list(series[0].themes) == [case.theme] and
+           series[0].district == case.district, "MDO series %s" % series)
+    involved = {pol.org_id, user("reclassering").org_id, user("huisarts").org_id}
+    expect(set(series[0].member_org_ids) == involved, "MDO members %s, involved %s" %
+           (sorted(series[0].member_org_ids), sorted(involved)))
+    snap = pol.sub(pb.TOPIC_MEETING, m.id).snapshot
+    expect([i.case_id for i in snap.agenda] == [case.id], "MDO agenda %s" % snap.agenda)
+    expect(all(x.id != m.id for x in woning.ok("list_meetings", body="meeting_list").meetings),
+           "housing sees the MDO")
+    woning.err("subscribe", pb.SubscribeRequest(topic=pb.TOPIC_MEETING, meeting_id=m.id), pb.FORBIDDEN,
+               "meeting_id", write=False)
+    pol.c.request("unsubscribe", pb.UnsubscribeRequest(topic=pb.TOPIC_MEETING, meeting_id=m.id))
+
+
 @check("the steering group: get_report and nothing else, no subscriptions (7.14)")
 def t_steering():
     st = Session("stuur")
@@ -1112,7 +1145,7 @@ def t_covenant():
 
 CHECKS = [t_intake, t_intake_errors, t_routing, t_inbox_resume, t_info_round, t_plan_of_approach,
           t_plan_meetings, t_move_cancel, t_prepare, t_publish, t_meeting, t_after, t_done_inbox_report,
-          t_clocks, t_agenda_edits, t_action_gone, t_earlier, t_not_signatory, t_steering, t_covenant]
+          t_clocks, t_agenda_edits, t_action_gone, t_earlier, t_not_signatory, t_mdo, t_steering, t_covenant]
 
 
 def main():
