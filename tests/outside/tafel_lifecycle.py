@@ -1090,6 +1090,33 @@ def t_mdo():
     pol.c.request("unsubscribe", pb.UnsubscribeRequest(topic=pb.TOPIC_MEETING, meeting_id=m.id))
 
 
+@check("writing back a redacted record keeps what the writer could not see (9.1, 9.5)")
+def t_writeback():
+    wo, pol = user("woningcorporatie"), user("politie")
+    req = pb.CreateCaseRequest(theme="domestic_violence", district="Enschede-Noord", summary="huurachterstand",
+                               reason="overlast")
+    req.persons.add(name="Piet Bos", birth_date="1970-05-05", role=pb.PERSON_OTHER)
+    c = wo.w("create_case", req, "case_record")
+    # Housing may not see birth dates and summaries (9.1's example), not even of its own signal.
+    expect(c.redacted and c.redaction_reason == "category" and
+           list(c.hidden_categories) == ["birth_dates", "case_summary"] and c.summary == "" and
+           c.persons[0].name == "Piet Bos" and c.persons[0].birth_date == "", "housing's own case %s" % c)
+    u = wo.w("update_case", pb.UpdateCaseRequest(id=c.id, version=c.version, theme=c.theme, approach=c.approach,
+                                                 district="Enschede", summary=c.summary), "case_record")
+    expect(u.district == "Enschede" and u.version == c.version + 1, "update_case %s" % u)
+    p = c.persons[0]
+    wo.w("update_person", pb.PersonRequest(person=pb.Person(id=p.id, case_id=c.id, role=pb.PERSON_VICTIM,
+                                                            name=p.name, birth_date=p.birth_date,
+                                                            version=p.version)), "person")
+    # The police, made involved by an action point, sees what housing sent back as "" unchanged.
+    wo.w("create_action", pb.CreateActionRequest(case_id=c.id, description="gesprek", owner_org_id=pol.org_id,
+                                                 due_date=today(7)), "action_point")
+    k = pol.ok("get_case", pb.GetCaseRequest(case_id=c.id), "case_detail").case
+    expect(not k.redacted and k.summary == "huurachterstand" and k.reason == "overlast" and
+           k.district == "Enschede" and [(x.name, x.birth_date, x.role) for x in k.persons] ==
+           [("Piet Bos", "1970-05-05", pb.PERSON_VICTIM)], "after the write-back %s" % k)
+
+
 @check("the steering group: get_report and nothing else, no subscriptions (7.14)")
 def t_steering():
     st = Session("stuur")
@@ -1145,7 +1172,7 @@ def t_covenant():
 
 CHECKS = [t_intake, t_intake_errors, t_routing, t_inbox_resume, t_info_round, t_plan_of_approach,
           t_plan_meetings, t_move_cancel, t_prepare, t_publish, t_meeting, t_after, t_done_inbox_report,
-          t_clocks, t_agenda_edits, t_action_gone, t_earlier, t_not_signatory, t_mdo, t_steering, t_covenant]
+          t_clocks, t_agenda_edits, t_action_gone, t_earlier, t_not_signatory, t_mdo, t_writeback, t_steering, t_covenant]
 
 
 def main():
