@@ -652,7 +652,7 @@ def t_publish():
 # The meeting
 # ---------------------------------------------------------------------------
 
-@check("the meeting: subscribe, open (nobody_present), attendance + resync, current item, decision, action point, shared screen (7.2, 7.3, 8, 9.3)")
+@check("the meeting: subscribe, open (nobody_present), attendance + resync, current item, decision, action point, the chair moves on, shared screen (7.2, 7.3, 8, 9.3)")
 def t_meeting():
     chair, pol, woning, obs = user("voorzitter"), user("politie"), user("woningcorporatie"), user("waarnemer")
     m = S["meeting"]
@@ -770,8 +770,19 @@ def t_meeting():
            "observer's case %s" % oc)
     obs.err("record_decision", pb.RecordDecisionRequest(item_id=item.id, version=dec.version, decision="x"),
             pb.FORBIDDEN)
+    # The chair moves on (7.2): the previous item becomes discussed, the next current; the screen follows.
+    nx = chair.w("set_current_item", pb.SetCurrentItemRequest(meeting_id=m.id, item_id=S["item_b"]), "meeting")
+    expect(nx.current_item_id == S["item_b"], "next %s" % nx)
+    ev = pol.event(lambda e: e.HasField("meeting") and e.meeting.current_item_id == S["item_b"], "for the next item")
+    st = {i.id: i for i in ev.agenda_items}
+    expect(S["item"] in st and st[S["item"]].state == pb.ITEM_DISCUSSED and
+           st[S["item"]].version == dec.version + 1 and st[S["item_b"]].state == pb.ITEM_CURRENT,
+           "states after moving on: %s" % ev.agenda_items)
+    expect(ev.HasField("case") and ev.case.id == S["case_b"].id, "the next item's case is not in the event")
+    screen.event(lambda e: e.HasField("meeting") and e.meeting.current_item_id == S["item_b"],
+                 "on the shared screen for the next item")
     screen.close()
-    S["decision"] = dec
+    S["item_a_now"] = st[S["item"]]
 
 
 @check("after the meeting: close, minutes per organisation, a decision changed after closing, open action points (7.2, 7.13)")
@@ -784,15 +795,15 @@ def t_after():
     expect(cl.state == pb.MEETING_CLOSED and cl.current_item_id == 0, "closed %s" % cl)
     ev = pol.event(lambda e: e.HasField("meeting") and e.meeting.id == m.id and
                    e.meeting.state == pb.MEETING_CLOSED, "for the closing")
-    disc = [a for a in ev.agenda_items if a.id == S["item"] and a.state == pb.ITEM_DISCUSSED]
-    expect(disc and disc[0].version == S["decision"].version + 1,
-           "closing event lacks the discussed item at version + 1: %s" % ev.agenda_items)
+    disc = [a for a in ev.agenda_items if a.id == S["item_b"] and a.state == pb.ITEM_DISCUSSED]
+    expect(disc and [a.id for a in ev.agenda_items] == [S["item_b"]],
+           "closing event lacks the former current item, now discussed: %s" % ev.agenda_items)
     pol.err("record_attendance", pb.AttendanceRequest(meeting_id=m.id, user_id=pol.user.id, present=False),
             pb.INVALID_TRANSITION, "meeting_id")
     chair.err("set_current_item", pb.SetCurrentItemRequest(meeting_id=m.id, item_id=S["item"]),
               pb.INVALID_TRANSITION)
     # A decision changed after closing is marked.
-    d = disc[0]
+    d = S["item_a_now"]
     ch = chair.w("record_decision", pb.RecordDecisionRequest(item_id=d.id, version=d.version,
                                                              decision=d.decision + " (aangevuld)"), "agenda_item")
     expect(ch.decision_changed_after_close and ch.decision_by_name == chair.user.display_name and
@@ -856,7 +867,13 @@ def t_done_inbox_report():
     expect(mine.inbox_entry.sent_by_me, "the sender's copy is not sent_by_me")
     woning.err("mark_inbox_read", pb.MarkInboxReadRequest(id=ie.id), pb.NOT_FOUND, "id")
     chair.err("mark_inbox_read", pb.MarkInboxReadRequest(id=ie.id), pb.NOT_FOUND, "id")
+    before = pol.ok("list_inbox", pb.ListInboxRequest(unread_only=True), "inbox_list")
+    expect(any(x.id == ie.id for x in before.entries) and before.unread == len(before.entries),
+           "unread %d with %d unread entries" % (before.unread, len(before.entries)))
     rd = pol.w("mark_inbox_read", pb.MarkInboxReadRequest(id=ie.id), "inbox_entry")
+    after = pol.ok("list_inbox", pb.ListInboxRequest(unread_only=True), "inbox_list")
+    expect(after.unread == before.unread - 1 and all(x.id != ie.id for x in after.entries),
+           "unread after reading: %d (was %d)" % (after.unread, before.unread))
     expect(rd.read_at > 0 and rd.read_by == pol.user.id and rd.version == ie.version + 1, "read %s" % rd)
     rc = chair.event(lambda e: e.HasField("inbox_entry") and e.inbox_entry.id == ie.id and e.inbox_entry.read_at,
                      "read receipt")
