@@ -579,6 +579,7 @@ def t_prepare():
     ev = pol.event(lambda e: e.HasField("nomination") and e.nomination.id == nb.id and
                    e.nomination.state == pb.NOMINATION_DECLINED, "for the declined nomination")
     expect(ev.nomination.decline_reason == "eerst screenen", "the nominating organisation sees the reason")
+    expect(ev.gone, "a decided nomination did not leave the pending list (gone, 8.1)")
     S["item"] = acc.agenda_item_id
     # Proposals: case B (a new signal of the series' district) is proposed; decline it.
     pol.err("list_proposals", pb.ListProposalsRequest(meeting_id=m.id), pb.FORBIDDEN, write=False)
@@ -1134,6 +1135,33 @@ def t_writeback():
            [("Piet Bos", "1970-05-05", pb.PERSON_VICTIM)], "after the write-back %s" % k)
 
 
+@check("closing a case: its requirements, the submitter's INBOX_CASE_CLOSED, `gone` from the case list (7.4, 7.12, 8.1)")
+def t_close_case():
+    chair, pol = user("voorzitter"), user("politie")
+    # Without it, the police's meeting subscription (case B is on that agenda) would take the change:
+    # then one full event comes without `gone` and the list drops the case by its state (8.1).
+    pol.ok("unsubscribe", pb.UnsubscribeRequest(topic=pb.TOPIC_MEETING, meeting_id=S["meeting"].id), "ok")
+    b = [k for k in chair.ok("list_cases", body="case_list").cases if k.id == S["case_b"].id][0]
+    e = chair.err("move_case", pb.MoveCaseRequest(id=b.id, version=b.version, to=pb.CASE_CLOSED),
+                  pb.INVALID_TRANSITION, "to")
+    expect(list(e.missing) == ["closing_reason", "evaluation"], "missing %s" % list(e.missing))
+    cl = chair.w("move_case", pb.MoveCaseRequest(id=b.id, version=b.version, to=pb.CASE_CLOSED,
+                                                 closing_reason="geen zorgen meer", evaluation="goed verlopen"),
+                 "case_record")
+    expect(cl.status == pb.CASE_CLOSED and cl.closing_reason == "geen zorgen meer", "closed %s" % cl)
+    ev = pol.event(lambda e: e.HasField("case") and e.case.id == b.id and e.case.status == pb.CASE_CLOSED,
+                   "for the closed case")
+    expect(ev.gone, "a closed case did not leave the case list (gone, 8.1)")
+    ie = pol.event(lambda e: e.HasField("inbox_entry") and e.inbox_entry.kind == pb.INBOX_CASE_CLOSED,
+                   "INBOX_CASE_CLOSED").inbox_entry
+    expect(ie.case_id == b.id and ie.from_status == "screening" and ie.to_status == "closed", "entry %s" % ie)
+    expect(all(k.id != b.id for k in pol.ok("list_cases", body="case_list").cases), "closed case listed")
+    expect(any(k.id == b.id for k in pol.ok("list_cases", pb.ListCasesRequest(include_closed=True),
+                                            "case_list").cases), "include_closed lacks the closed case")
+    pol.err("nominate_case", pb.NominateCaseRequest(series_id=S["series"].id, case_id=b.id, reason="x"),
+            pb.INVALID_TRANSITION)
+
+
 @check("the steering group: get_report and nothing else, no subscriptions (7.14)")
 def t_steering():
     st = Session("stuur")
@@ -1189,7 +1217,7 @@ def t_covenant():
 
 CHECKS = [t_intake, t_intake_errors, t_routing, t_inbox_resume, t_info_round, t_plan_of_approach,
           t_plan_meetings, t_move_cancel, t_prepare, t_publish, t_meeting, t_after, t_done_inbox_report,
-          t_clocks, t_agenda_edits, t_action_gone, t_earlier, t_not_signatory, t_mdo, t_writeback, t_steering, t_covenant]
+          t_clocks, t_agenda_edits, t_action_gone, t_earlier, t_not_signatory, t_mdo, t_writeback, t_close_case, t_steering, t_covenant]
 
 
 def main():
