@@ -914,7 +914,7 @@ def notice_day(ends_on, days_before):
 
 @check("legal clocks: set_clock derives the end, LEGAL_LIMIT, extend_clock, who may; the probation's notice in its inbox (7.9, 7.12)")
 def t_clocks():
-    chair, pol, recl, woning = user("voorzitter"), user("politie"), user("reclassering"), user("woningcorporatie")
+    pol, recl, woning = user("politie"), user("reclassering"), user("woningcorporatie")
     case = S["case"]
     recl.sub(pb.TOPIC_INBOX)
 
@@ -1162,6 +1162,16 @@ def t_close_case():
             pb.INVALID_TRANSITION)
 
 
+@check("TOPIC_CASES (20) is the case list: one subscription whichever number (8.1)")
+def t_alias():
+    pol = user("politie")
+    r = pol.sub(pb.TOPIC_CASES)
+    expect(r.HasField("cases") and any(k.id == S["case"].id for k in r.cases.cases), "topic 20 answer %s" % r)
+    pol.ok("unsubscribe", pb.UnsubscribeRequest(topic=pb.TOPIC_CASE_LIST), "ok")
+    pol.err("unsubscribe", pb.UnsubscribeRequest(topic=pb.TOPIC_CASES), pb.NOT_FOUND, write=False)
+    pol.sub(pb.TOPIC_CASE_LIST)
+
+
 @check("the steering group: get_report and nothing else, no subscriptions (7.14)")
 def t_steering():
     st = Session("stuur")
@@ -1217,7 +1227,7 @@ def t_covenant():
 
 CHECKS = [t_intake, t_intake_errors, t_routing, t_inbox_resume, t_info_round, t_plan_of_approach,
           t_plan_meetings, t_move_cancel, t_prepare, t_publish, t_meeting, t_after, t_done_inbox_report,
-          t_clocks, t_agenda_edits, t_action_gone, t_earlier, t_not_signatory, t_mdo, t_writeback, t_close_case, t_steering, t_covenant]
+          t_clocks, t_agenda_edits, t_action_gone, t_earlier, t_not_signatory, t_mdo, t_writeback, t_close_case, t_alias, t_steering, t_covenant]
 
 
 def main():
