@@ -538,8 +538,12 @@ def t_prepare():
                                                         chair_id=pol.user.id), pb.INVALID_ARGUMENT, "chair_id")
     pol.err("create_meeting", pb.CreateMeetingRequest(series_id=sid, scheduled_start=start), pb.FORBIDDEN)
     m = chair.w("create_meeting", pb.CreateMeetingRequest(series_id=sid, scheduled_start=start), "meeting")
+    due = datetime.date.fromisoformat(today()) - datetime.timedelta(days=1)
+    while due.weekday() >= 5:
+        due -= datetime.timedelta(days=1)
     expect(m.state == pb.MEETING_PLANNED and m.chair_id == chair.user.id and m.version == 1 and
-           m.published_at == 0 and m.publish_due, "meeting %s" % m)
+           m.published_at == 0 and m.publish_due == due.isoformat() and m.publish_overdue,
+           "today's meeting: publish_due should be the working day before and overdue: %s" % m)
     S["meeting"] = m
     case, b = S["case"], S["case_b"]
     # Nominations by the police (a member of the series); the chair decides.
@@ -593,8 +597,17 @@ def t_prepare():
               "reason")
     chair.err("decline_proposal", pb.DeclineProposalRequest(meeting_id=m.id, case_id=case.id, reason="x"),
               pb.NOT_FOUND, "case_id")
+    chair.sub(pb.TOPIC_MEETING, m.id)
+    pol.sub(pb.TOPIC_MEETING, m.id)
     dp = chair.w("decline_proposal", pb.DeclineProposalRequest(meeting_id=m.id, case_id=b.id, reason="later"),
                  "proposal")
+    ev = chair.event(lambda e: e.HasField("proposal") and e.proposal.case_id == b.id, "for the declined proposal")
+    expect(ev.proposal.decline_reason == "later", "proposal event %s" % ev.proposal)
+    pol.settle(1.0)
+    seen = pol.take(lambda e: e.HasField("proposal"))
+    expect(not seen, "a partner who does not decide got the proposal: %s" % seen)
+    pol.ok("unsubscribe", pb.UnsubscribeRequest(topic=pb.TOPIC_MEETING, meeting_id=m.id), "ok")
+    chair.ok("unsubscribe", pb.UnsubscribeRequest(topic=pb.TOPIC_MEETING, meeting_id=m.id), "ok")
     expect(dp.state == pb.PROPOSAL_DECLINED and dp.decline_reason == "later" and dp.declined_by_name,
            "declined proposal %s" % dp)
     pl = chair.ok("list_proposals", pb.ListProposalsRequest(meeting_id=m.id), "proposal_list")
