@@ -437,6 +437,11 @@ def t_plan_of_approach():
     goal = chair.w("add_goal", pb.GoalRequest(goal=pb.Goal(case_id=case.id, description="veiligheid thuis")),
                    "goal")
     expect(goal.case_id == case.id and goal.version == 1 and not goal.achieved, "goal %s" % goal)
+    e = chair.err("update_goal", pb.GoalRequest(goal=pb.Goal(id=goal.id, version=goal.version + 2, description="x")),
+                  pb.CONFLICT, "goal.version")
+    expect(not e.WhichOneof("current_record"), "update_goal's CONFLICT carries %s" % e.WhichOneof("current_record"))
+    chair.err("update_goal", pb.GoalRequest(goal=pb.Goal(id=987654, version=1, description="x")),
+              pb.NOT_FOUND, "goal.id")
     p = chair.w("move_case", pb.MoveCaseRequest(id=case.id, version=d.version, to=pb.CASE_PLAN), "case_record")
     expect(p.status == pb.CASE_PLAN, "moved to plan %s" % p)
     det = pol.ok("get_case", pb.GetCaseRequest(case_id=case.id), "case_detail")
@@ -1136,6 +1141,15 @@ def t_writeback():
                                                  district="Enschede", summary=c.summary), "case_record")
     expect(u.district == "Enschede" and u.version == c.version + 1, "update_case %s" % u)
     p = c.persons[0]
+    wo.err("add_person", pb.PersonRequest(person=pb.Person(id=p.id, case_id=c.id, name="X")),
+           pb.INVALID_ARGUMENT, "person.id")
+    wo.err("update_person", pb.PersonRequest(person=pb.Person(id=p.id, case_id=S["case"].id, name=p.name,
+                                                              version=p.version)),
+           pb.INVALID_ARGUMENT, "person.case_id")
+    e = wo.err("update_person", pb.PersonRequest(person=pb.Person(id=p.id, case_id=c.id, name=p.name,
+                                                                  version=p.version + 4)), pb.CONFLICT, "version")
+    expect(e.WhichOneof("current_record") == "current_person" and e.current_person.birth_date == "",
+           "update_person's CONFLICT, redacted for housing: %s" % e)
     wo.w("update_person", pb.PersonRequest(person=pb.Person(id=p.id, case_id=c.id, role=pb.PERSON_VICTIM,
                                                             name=p.name, birth_date=p.birth_date,
                                                             version=p.version)), "person")
