@@ -533,8 +533,14 @@ check_list_proposals(const ProtobufCMessage *m, struct validate_error *e)
 	if (validate_id("series_id", q->series_id, 0, e) ||
 	    validate_id("meeting_id", q->meeting_id, 0, e))
 		return -1;
-	return validate_id("series_id", q->meeting_id != 0 ? 1 : q->series_id,
-	    1, e);
+	if (q->series_id == 0 && q->meeting_id == 0) {
+		snprintf(e->field, sizeof e->field, "series_id");
+		snprintf(e->message, sizeof e->message,
+		    "series_id: set series_id or meeting_id");
+		e->code = TAFEL__ERROR_CODE__INVALID_ARGUMENT;
+		return -1;
+	}
+	return 0;
 }
 
 static int

@@ -126,8 +126,11 @@ $$;
 -- organisations (their own answer only, unless connected).  The persons'
 -- names and dates of birth go only to an asked organisation while the round
 -- is open ("identifying": true); everyone else reads the persons with the
--- case, as the covenant allows.  Every read that carries identifying data
--- or notes is audited with context 'inforonde' (when p_context is set).
+-- case, as the covenant allows.  "Open" is the round's state now, not the
+-- state in x: a change-log event of an open round replayed after it closed
+-- (a resume, docs/protocol.md 8.3) carries no identifying data.  Every read
+-- that carries identifying data or notes is audited with context
+-- 'inforonde' (when p_context is set).
 CREATE OR REPLACE FUNCTION tafel_render_info_round(u users, x jsonb, a jsonb,
     p_context text)
 RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
@@ -150,7 +153,9 @@ BEGIN
 	    FROM jsonb_array_elements(x -> 'asked') WITH ORDINALITY AS t(e, i)
 	    WHERE v_conn OR v_pm OR (e ->> 'org_id')::bigint = u.org_id),
 	    '[]'::jsonb));
-	IF v_asked AND x ->> 'state' = 'open' THEN
+	IF v_asked AND x ->> 'state' = 'open' AND EXISTS (SELECT 1
+	    FROM info_rounds r WHERE r.id = (x ->> 'id')::bigint
+		AND r.state = 'open') THEN
 		v_out := v_out || '{"identifying": true}'::jsonb;
 		IF jsonb_array_length(x -> 'persons') > 0 THEN
 			v_cats := v_cats || ARRAY['person_names'];

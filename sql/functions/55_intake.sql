@@ -585,6 +585,12 @@ BEGIN
 		PERFORM tafel_raise('TF014', 'scheduled_start is out of range',
 		    'scheduled_start');
 	END IF;
+	-- as create_meeting (50_write.sql): today at the earliest, in Amsterdam
+	IF to_timestamp(v_start) < (now() AT TIME ZONE 'Europe/Amsterdam')::date
+	    ::timestamp AT TIME ZONE 'Europe/Amsterdam' THEN
+		PERFORM tafel_raise('TF050', 'scheduled_start lies before today '
+		    || '(Europe/Amsterdam)', 'scheduled_start');
+	END IF;
 	SELECT * INTO ch FROM users WHERE id = CASE WHEN v_chair = 0 THEN u.id
 	    ELSE v_chair END;
 	IF NOT FOUND THEN

@@ -133,10 +133,15 @@ BEGIN
 	END IF;
 	BEGIN
 		v_from := p_from::date;
-		v_to := p_to::date;
 	EXCEPTION WHEN others THEN
 		PERFORM tafel_raise('TF011', 'from and to are dates '
 		    || '(YYYY-MM-DD)', 'from');
+	END;
+	BEGIN
+		v_to := p_to::date;
+	EXCEPTION WHEN others THEN
+		PERFORM tafel_raise('TF011', 'from and to are dates '
+		    || '(YYYY-MM-DD)', 'to');
 	END;
 	RETURN tafel_report_build(v_from, v_to);
 END

@@ -1,9 +1,10 @@
 #!/bin/bash
-# Starts a private tafeld with demo data and runs the outside client (tafel_outside.py) against it.
+# Starts a private tafeld with demo data and runs the outside client (tafel_lifecycle.py, then
+# tafel_outside.py) against it.
 #
 # Environment (set by meson, or by hand): TAFELD, TAFELCTL, TAFEL_SOURCE_DIR,
 # TAFEL_TEST_USER (the account tafeld drops to when run as root).
-# Extra arguments go to tafel_outside.py (e.g. --only t_resume).
+# Extra arguments go to tafel_outside.py (e.g. --only t_resume); tafel_lifecycle.py always runs whole.
 # Exit: 0 all checks passed, 1 a check failed, 77 skipped (no protoc / python3-protobuf).
 set -u
 : "${TAFELD:?}" "${TAFELCTL:?}" "${TAFEL_SOURCE_DIR:?}"
@@ -36,9 +37,24 @@ done
 "$TAFELCTL" --config /dev/null --data-dir "$dir" ca-cert >"$dir/outside-ca.crt" ||
 	{ echo "FAIL: tafelctl ca-cert"; exit 1; }
 
+# tafel_lifecycle.py first (a case from intake to the minutes): tafel_outside.py ends by
+# stopping the server.  Its chair is the process manager of the Eemland district, and it
+# needs a steering-group account "stuur" (docs/admin.md), password "demo" like the demo users.
+"$TAFELCTL" --config /dev/null --data-dir "$dir" pm add voorzitter Eemland >>"$dir.log" 2>&1 ||
+	{ echo "FAIL: tafelctl pm add"; exit 1; }
+echo demo >"$dir/outside-pw"
+"$TAFELCTL" --config /dev/null --data-dir "$dir" --password-file "$dir/outside-pw" \
+	user add stuur "Stuurgroep Lid" "Gemeente Eemland-Twente" steering </dev/null >>"$dir.log" 2>&1 &&
+"$TAFELCTL" --config /dev/null --data-dir "$dir" --password-file "$dir/outside-pw" \
+	user passwd stuur </dev/null >>"$dir.log" 2>&1 ||
+	{ echo "FAIL: tafelctl user add/passwd stuur"; exit 1; }
+"$PY" "$here/tafel_lifecycle.py" --port "$port" --ca "$dir/outside-ca.crt" \
+	--proto-dir "$TAFEL_SOURCE_DIR/proto"
+rc_life=$?
 "$PY" "$here/tafel_outside.py" --port "$port" --ca "$dir/outside-ca.crt" \
 	--proto-dir "$TAFEL_SOURCE_DIR/proto" --stop-pid "$pid" --server-log "$dir.log" "$@"
 rc=$?
+[ $rc_life -eq 0 ] || rc=1
 if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$dir.log"; then
 	grep -A20 -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$dir.log"
 	echo "FAIL: sanitizer report from tafeld"

@@ -249,6 +249,11 @@ BEGIN
 		'chair_id', x.bjz,
 		'scheduled_start', extract(epoch FROM now() + interval '2 days')::bigint)));
 	ASSERT e ->> 'hint' = 'chair_id';
+	-- not on an earlier day than today, as create_meeting (it was accepted)
+	e := test_expect('TF050', format('SELECT test_write(%L, %L, %L)',
+	    'reclassering', 'plan_mdo', jsonb_build_object('case_id', x.c,
+		'scheduled_start', extract(epoch FROM now() - interval '3 days')::bigint)));
+	ASSERT e ->> 'hint' = 'scheduled_start', e::text;
 	-- the process manager plans it and chairs it
 	m := test_write('reclassering', 'plan_mdo', jsonb_build_object(
 	    'case_id', x.c,

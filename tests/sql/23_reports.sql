@@ -12,6 +12,7 @@ DECLARE
 	k1 bigint;
 	k2 bigint;
 	r jsonb;
+	e jsonb;
 	o jsonb;
 	a jsonb;
 BEGIN
@@ -97,8 +98,13 @@ BEGIN
 	-- the period is checked
 	PERFORM test_expect('TF014', format('SELECT tafel_report(%s, %L, %L)',
 	    test_uid('voorzitter'), '2025-02-01', '2025-01-01'));
-	PERFORM test_expect('TF011', format('SELECT tafel_report(%s, %L, %L)',
+	e := test_expect('TF011', format('SELECT tafel_report(%s, %L, %L)',
 	    test_uid('voorzitter'), 'januari', '2025-01-01'));
+	ASSERT e ->> 'hint' = 'from', e::text;
+	-- a bad "to" is blamed on "to" (it was blamed on "from")
+	e := test_expect('TF011', format('SELECT tafel_report(%s, %L, %L)',
+	    test_uid('voorzitter'), '2025-01-01', '2025-02-30'));
+	ASSERT e ->> 'hint' = 'to', e::text;
 	-- a plain member gets no report
 	PERFORM test_expect('TF010', format('SELECT tafel_report(%s, %L, %L)',
 	    test_uid('politie'), '2025-01-01', '2025-01-10'));
