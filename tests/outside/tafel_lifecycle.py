@@ -31,16 +31,8 @@ AMS = ZoneInfo("Europe/Amsterdam")
 PASSWORD = "demo"
 
 
-def check(name):
-    def deco(fn):
-        fn.check_name = name
-        return fn
-    return deco
-
-
-def expect(cond, what):
-    if not cond:
-        raise AssertionError(what)
+check = w.check
+expect = w.expect
 
 
 def code_name(code):
@@ -1268,22 +1260,14 @@ CHECKS = [t_intake, t_intake_errors, t_routing, t_inbox_resume, t_info_round, t_
 def main():
     global A, pb
     ap = argparse.ArgumentParser()
-    ap.add_argument("--host", default="127.0.0.1")
-    ap.add_argument("--port", type=int, required=True)
-    ap.add_argument("--ca", required=True)
-    ap.add_argument("--proto-dir", default=os.path.join(os.path.dirname(__file__), "..", "..", "proto"))
+    w.server_args(ap)
     ap.add_argument("--only", default="", help="stop after the check with this name (the checks build on each other)")
     A = ap.parse_args()
     pb = w.load_proto(A.proto_dir)
     ran = 0
     for fn in CHECKS:
         ran += 1
-        try:
-            fn()
-            print("ok   %s" % fn.check_name, flush=True)
-        except Exception as ex:  # noqa: BLE001 - report and go on
-            failures.append(fn.check_name)
-            print("FAIL %s: %s: %s" % (fn.check_name, type(ex).__name__, ex), flush=True)
+        w.run_check(fn, failures)
         if A.only and A.only == fn.__name__:
             break
     print("%d lifecycle checks, %d failed" % (ran, len(failures)))

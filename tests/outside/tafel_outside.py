@@ -24,16 +24,8 @@ A = None
 failures = []
 
 
-def check(name):
-    def deco(fn):
-        fn.check_name = name
-        return fn
-    return deco
-
-
-def expect(cond, what):
-    if not cond:
-        raise AssertionError(what)
+check = w.check
+expect = w.expect
 
 
 def err_of(env):
@@ -589,10 +581,7 @@ CHECKS = [t_hello, t_hello_log, t_tls12, t_wrong_ca, t_ping_prelogin, t_not_auth
 def main():
     global A, pb
     ap = argparse.ArgumentParser()
-    ap.add_argument("--host", default="127.0.0.1")
-    ap.add_argument("--port", type=int, required=True)
-    ap.add_argument("--ca", required=True)
-    ap.add_argument("--proto-dir", default=os.path.join(os.path.dirname(__file__), "..", "..", "proto"))
+    w.server_args(ap)
     ap.add_argument("--login", default="voorzitter")
     ap.add_argument("--password", default="demo")
     ap.add_argument("--only", default="")
@@ -605,12 +594,7 @@ def main():
     for fn in checks:
         if A.only and A.only not in fn.__name__:
             continue
-        try:
-            fn()
-            print("ok   %s" % fn.check_name, flush=True)
-        except Exception as ex:  # noqa: BLE001 - report and go on
-            failures.append(fn.check_name)
-            print("FAIL %s: %s: %s" % (fn.check_name, type(ex).__name__, ex), flush=True)
+        w.run_check(fn, failures)
     print("%d checks, %d failed" % (len([f for f in checks if A.only in f.__name__]), len(failures)))
     return 1 if failures else 0
 

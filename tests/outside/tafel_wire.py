@@ -231,3 +231,36 @@ def key():
 
 def frame(payload):
     return struct.pack(">I", len(payload)) + payload
+
+
+# The checks' common frame (tafel_outside.py, tafel_lifecycle.py): a check is
+# a function marked with its name; a failed expectation raises.
+
+def check(name):
+    def deco(fn):
+        fn.check_name = name
+        return fn
+    return deco
+
+
+def expect(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+def server_args(ap):
+    """The command line both check programs share: where the server is."""
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--ca", required=True)
+    ap.add_argument("--proto-dir", default=os.path.join(os.path.dirname(__file__), "..", "..", "proto"))
+
+
+def run_check(fn, failures):
+    """Runs one check, prints ok or FAIL with the reason, and records a failure."""
+    try:
+        fn()
+        print("ok   %s" % fn.check_name, flush=True)
+    except Exception as ex:  # noqa: BLE001 - report and go on
+        failures.append(fn.check_name)
+        print("FAIL %s: %s: %s" % (fn.check_name, type(ex).__name__, ex), flush=True)
