@@ -901,6 +901,61 @@ test_slow_meeting_holds_only_its_own(void **state)
 	tclient_close(&w);
 }
 
+/*
+ * One audit fold at a time (tafel_audit_fold): while another fold holds
+ * the lock, tafeld's periodic fold gives way and leaves the pending
+ * disclosures where they are (no error), the privacy officer's query waits
+ * for the lock and then finds them all; once it is free the server moves
+ * the rest by itself.
+ */
+static void
+test_audit_fold_one_at_a_time(void **state)
+{
+	struct tclient pa, w;
+	Tafel__Envelope *a;
+	struct state st;
+	int64_t case_x, pending;
+	uint64_t a1;
+	FILE *hold;
+
+	(void)state;
+	memset(&pa, 0, sizeof pa);
+	memset(&w, 0, sizeof w);
+	assert_int_equal(tclient_login(&w, &srv, "voorzitter", "demo"), 0);
+	assert_int_equal(tclient_login(&pa, &srv, "politie", "demo"), 0);
+	a = tclient_subscribe(&pa, wzt, 0, 0);
+	harness_expect_body(a, B(SUBSCRIBED));
+	frame_free(a);
+	load_state(&st);
+	assert_true(st.n_items > 0);
+	case_x = fnum(st.items[0], 3);
+
+	hold = psql_session();
+	fprintf(hold, "SET application_name = 'test_fold_hold';\n"
+	    "SELECT pg_advisory_lock(hashtext('tafel_audit_fold'));\n");
+	fflush(hold);
+	assert_true(sql_until("SELECT count(*) = 1 FROM pg_locks l JOIN "
+	    "pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' "
+	    "AND l.granted AND a.application_name = 'test_fold_hold'"));
+	a1 = write_action(&w, case_x, orgs[0], "Fold 1");
+	expect_event(&pa, a1, "the police member");
+	/* recorded; the server's folds (every second) give way meanwhile */
+	assert_true(sql_until("SELECT count(*) > 0 FROM audit_pending"));
+	usleep(2500000);
+	pending = sql_id("SELECT count(*) FROM audit_pending");
+	assert_true(pending > 0);
+	assert_int_equal(sql_id("SELECT tafel_audit_fold(NULL, false)"), 0);
+	assert_int_equal(sql_id("SELECT count(*) FROM audit_pending"), pending);
+
+	fprintf(hold, "SELECT pg_advisory_unlock(hashtext('tafel_audit_fold'));"
+	    "\n\\q\n");
+	pclose(hold);
+	/* free again: the server moves them by itself */
+	assert_true(sql_until("SELECT count(*) = 0 FROM audit_pending"));
+	tclient_close(&pa);
+	tclient_close(&w);
+}
+
 int
 main(void)
 {
@@ -908,6 +963,7 @@ main(void)
 		cmocka_unit_test(test_live_equals_fresh),
 		cmocka_unit_test(test_burst_in_order),
 		cmocka_unit_test(test_slow_meeting_holds_only_its_own),
+		cmocka_unit_test(test_audit_fold_one_at_a_time),
 	};
 
 	harness_require_service_user();
