@@ -317,5 +317,5 @@ forms_inforound_close(struct ui *u)
 	fi.version = r->version;
 	snprintf(label, sizeof label, _("Close the info round on %s? (y/n)"),
 	    r->case_number);
-	ui_prompt(u, label, "", close_confirmed);
+	ui_ask_yesno(u, label, close_confirmed);
 }

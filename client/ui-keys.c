@@ -29,7 +29,7 @@ k_quit(struct ui *u)
 		return;
 	}
 	if (net_pending(u->net) > 0 && net_get_state(u->net) != NET_READY) {
-		ui_prompt(u, _("Changes are not sent yet. Quit anyway? (y/n)"), "",
+		ui_ask_yesno(u, _("Changes are not sent yet. Quit anyway? (y/n)"),
 		    quit_confirmed);
 		return;
 	}
@@ -362,9 +362,9 @@ const struct ui_key ui_keys[] = {
 	  N_("Minutes of this meeting, once it is closed"), when_closed },
 	{ 'v', "v", V(MEETINGS), 0, N_("past"), k_past,
 	  N_("Hide or show past meetings"), NULL },
-	{ 'N', "N", V(MEETINGS), 0, N_("plan"), forms_plan_meetings,
+	{ 'N', "N", V(MEETINGS), KEY_PLANNER, N_("plan"), forms_plan_meetings,
 	  N_("Plan meetings of a series: one date, or every N weeks until a "
-	  "date (chair or process manager)"), NULL },
+	  "date (chair or administrator)"), NULL },
 	{ 'V', "V", V(MEETINGS), 0, NULL, forms_move_meeting,
 	  N_("Move the selected planned meeting to another date and time"),
 	  NULL },
@@ -502,12 +502,20 @@ const struct ui_key ui_keys[] = {
 	{ 0, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };
 
+int
+ui_key_for_user(const struct ui *u, const struct ui_key *k)
+{
+	if (k->chair == KEY_PLANNER)
+		return u->is_chair || u->is_admin;
+	return k->chair > 0 ? u->is_chair : k->chair < 0 ? !u->is_chair : 1;
+}
+
 static int
 applies(const struct ui *u, const struct ui_key *k, enum ui_view_id v)
 {
 	if (k->views != VIEWS_ALL && !(k->views & VIEW_BIT(v)))
 		return 0;
-	return k->chair > 0 ? u->is_chair : k->chair < 0 ? !u->is_chair : 1;
+	return ui_key_for_user(u, k);
 }
 
 /* A key of the table that does nothing here says why. */
@@ -519,10 +527,15 @@ explain(struct ui *u, int key)
 	for (const struct ui_key *k = ui_keys; k->fn != NULL; k++) {
 		if (k->key != key)
 			continue;
-		if (k->chair > 0 && !u->is_chair &&
+		if (k->chair > 0 && !ui_key_for_user(u, k) &&
 		    (k->views == VIEWS_ALL || (k->views & VIEW_BIT(u->view)))) {
-			ui_message(u, 1, _("%s: only the chair can do this."),
-			    k->name);
+			if (k->chair == KEY_PLANNER)
+				ui_message(u, 1, _("%s: only a chair or an "
+				    "administrator plans meetings; ask your "
+				    "chair."), k->name);
+			else
+				ui_message(u, 1, _("%s: only the chair can do "
+				    "this."), k->name);
 			return;
 		}
 		other = k;

@@ -103,7 +103,6 @@ wait_re jz "^  $NUMBER +$TUE +1/1 +bekend" || fail "answer not in the list: $(sc
 keys jz Z
 wait_for jz "De inforonde over $NUMBER sluiten? (j/n)" || fail "Z did not ask (partner): $(screen jz)"
 type_text jz j
-keys jz Enter
 wait_for jz "Alleen de procesregisseur van de casus sluit de inforonde." ||
 	fail "partner's Z not explained: $(screen jz)"
 
@@ -201,7 +200,6 @@ wait_for pm "Casus $NUMBER · huiselijk geweld" || fail "Enter did not open the 
 keys pm Z
 wait_for pm "De inforonde over $NUMBER sluiten? (j/n)" || fail "Z did not ask: $(screen pm)"
 type_text pm j
-keys pm Enter
 wait_for pm "Inforonde gesloten" || fail "round not closed: $(screen pm)"
 wait_for pm "Inforonde gesloten · antwoord uiterlijk $TUE" || fail "case view does not show it closed: $(screen pm)"
 wait_for beamer "Inforonde gesloten · antwoord uiterlijk $TUE" || fail "beamer: not closed live: $(screen beamer)"
