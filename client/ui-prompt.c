@@ -98,7 +98,7 @@ yesno_key(struct ui *u, int r, wint_t ch)
 	} else if (r == KEY_CODE_YES && ch == KEY_MOUSE)
 		return;
 	if (answer == 0) {
-		ui_message(u, 1, "%s", _("Press j for yes or n for no (Esc: "
+		ui_message(u, 1, "%s", _("Press y for yes or n for no (Esc: "
 		    "cancel)."));
 		return;
 	}

@@ -1,5 +1,5 @@
 #!/bin/bash
-# A (j/n) question is answered by one key press, without Enter: n keeps the meeting open (and the n does not also move
+# A (j/n) question is answered by one key press, without Enter, and the bottom line says so while it is asked: n keeps the meeting open (and the n does not also move
 # to the next item), Esc cancels, another key says which keys answer, y answers yes like j; the same for "discard
 # what you typed?" (n goes back to the text).
 . "$(dirname "$0")/lib.sh"
@@ -12,6 +12,9 @@ chair_start chair
 # n alone answers no; the key is not also taken as "next item"
 keys chair c
 wait_for chair "sluiten? (j/n):" || fail "c did not ask: $(screen chair)"
+# the bottom line gives the question's keys, not the meeting's (n is not "next" now)
+screen chair | tail -n 1 | grep -q "^j ja  n nee  Esc annuleren" ||
+	fail "footer does not give the answer keys: $(screen chair | tail -n 1)"
 keys chair n
 wait_gone chair "sluiten? (j/n):" || fail "n alone did not answer: $(screen chair)"
 sleep 0.5
@@ -34,6 +37,8 @@ screen chair | grep -q "· open ·" || fail "meeting not open after Esc"
 # discard what you typed?: n goes back to the text, y (English) discards
 keys chair d
 wait_for chair "Besluit over casus" || fail "d did not ask"
+screen chair | tail -n 1 | grep -q "^Enter klaar  Esc annuleren  Ctrl-U wissen" ||
+	fail "footer does not give the input line's keys: $(screen chair | tail -n 1)"
 type_text chair "Nog niet vastleggen"
 keys chair Escape
 wait_for chair "Getypte tekst weggooien? (j/n):" || fail "Esc did not ask: $(screen chair)"
