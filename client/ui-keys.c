@@ -292,6 +292,57 @@ when_not_closed(const struct ui *u)
 	return when_planned(u) || when_open(u);
 }
 
+/* The case shown (the case view), NULL while it loads. */
+static const Tafel__Case *
+shown_case(const struct ui *u)
+{
+	const Tafel__CaseDetail *d = view_case_detail((struct ui *)u);
+
+	return d != NULL ? d->case_ : NULL;
+}
+
+static int
+case_pm(const struct ui *u, const Tafel__Case *c)
+{
+	for (size_t i = 0; i < c->n_process_manager_ids; i++)
+		if (c->process_manager_ids[i] == u->my_user_id)
+			return 1;
+	return 0;
+}
+
+/* The case's routing is this user's to move (move_case: a chair, an
+ * administrator, a process manager of the case or its case manager);
+ * unknown while it loads: offered. */
+static int
+when_case_steer(const struct ui *u)
+{
+	const Tafel__Case *c = shown_case(u);
+
+	return c == NULL || u->is_chair || u->is_admin || case_pm(u, c) ||
+	    (c->case_manager_id != 0 && c->case_manager_id == u->my_user_id);
+}
+
+/* The plan of approach is this user's to add to (add_goal: those who may
+ * update the case, the submitting organisation too). */
+static int
+when_case_plan(const struct ui *u)
+{
+	const Tafel__Case *c = shown_case(u);
+
+	return when_case_steer(u) || (c != NULL && c->submitter_org_id ==
+	    u->my_org_id);
+}
+
+/* An info round is this user's to start (a process manager of the case,
+ * an administrator). */
+static int
+when_case_pm(const struct ui *u)
+{
+	const Tafel__Case *c = shown_case(u);
+
+	return c == NULL || u->is_admin || case_pm(u, c);
+}
+
 /* --- the table ----------------------------------------------------------- */
 
 #define MEETING V(MEETING)
@@ -435,11 +486,12 @@ const struct ui_key ui_keys[] = {
 	  NULL },
 	{ 'm', "m", V(CASE), 0, N_("move"), forms_case_move,
 	  N_("Move the case along the routing (says what is still missing)"),
-	  NULL },
+	  when_case_steer },
 	{ 'R', "R", V(CASE), 0, N_("regie"), forms_case_regie,
-	  N_("Choose the lead organisation and the case manager"), NULL },
+	  N_("Choose the lead organisation and the case manager"),
+	  when_case_steer },
 	{ 'g', "g", V(CASE), 0, N_("goal"), forms_case_goal,
-	  N_("Add a goal to the plan of approach"), NULL },
+	  N_("Add a goal to the plan of approach"), when_case_plan },
 	{ 'b', "b", V(CASE), 0, N_("contribution"), forms_case_contribution,
 	  N_("Add or edit your organisation's contribution: facts, judgement"),
 	  NULL },
@@ -448,7 +500,7 @@ const struct ui_key ui_keys[] = {
 	  "reason"), NULL },
 	{ 'I', "I", V(CASE), 0, N_("info round"), forms_inforound_start,
 	  N_("Start an info round: choose the organisations to ask, then the "
-	  "reply-by date (process manager)"), NULL },
+	  "reply-by date (process manager)"), when_case_pm },
 	{ 'Z', "Z", V(CASE), 0, NULL, forms_inforound_close,
 	  N_("Close the case's open info round (its process manager)"), NULL },
 	{ 'v', "v", MEETING, 1, N_("proposals"), k_proposals,
