@@ -45,6 +45,8 @@ type_text vt "Buren hoorden geschreeuw"; keys vt Enter
 wait_for vt "Persoon 1: rol naam geboortedatum" || fail "no person prompt"
 type_text vt "dader Piet"; keys vt Enter
 wait_for vt "Begin met de rol" || fail "an unknown role was not explained"
+wait_for vt "Persoon 1: rol naam geboortedatum (leeg: aanmelden): dader Piet" ||
+	fail "the person's question not asked again as it was, with the text: $(screen vt)"
 keys vt C-u
 type_text vt "slachtoffer Anna de Vries 12-3-1990"; keys vt Enter
 wait_for vt "Persoon 2: rol naam geboortedatum" || fail "no second person prompt"
