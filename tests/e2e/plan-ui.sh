@@ -117,5 +117,7 @@ type_text vt "Toch bespreken"; keys vt Enter
 wait_for vt "voorgedragen" || fail "second nomination"
 wait_re ch "^ $nr +Casusoverleg.*Toch bespreken" 3 || fail "chair: second nomination not live"
 keys ch a
-wait_for ch "Casus $nr staat op de agenda van het volgende overleg." || fail "not accepted"
+# the message names the meeting whose agenda it went on
+wait_for ch "Casus $nr staat op de agenda van Casusoverleg" || fail "not accepted, or no meeting named: $(screen ch)"
+screen ch | grep -q "het volgende overleg" && fail "meeting not named: $(screen ch)"
 ok
