@@ -391,8 +391,16 @@ quit(struct ui *u)
 static void
 status(struct ui *u, char *buf, size_t len)
 {
+	const Tafel__Meeting *mt = u->meeting.meeting;
+
 	buf[0] = '\0';
-	if (u->meeting_subscribed && !u->presentation)
+	if (!u->meeting_subscribed || u->presentation)
+		return;
+	/* the chair of this meeting follows no one: it says so only when
+	 * its selection left the current item */
+	if (mt != NULL && mt->chair_id == u->my_user_id && u->meeting.following)
+		snprintf(buf, len, " · %s", _("you chair this meeting"));
+	else
 		snprintf(buf, len, " · %s", u->meeting.following ?
 		    _("following the chair") : _("own way — f to follow"));
 }
