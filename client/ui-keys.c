@@ -343,6 +343,25 @@ when_case_pm(const struct ui *u)
 	return c == NULL || u->is_admin || case_pm(u, c);
 }
 
+/* A line of the list is selected (an empty list offers no keys for one). */
+static int
+when_round(const struct ui *u)
+{
+	return view_inforounds_selected((struct ui *)u) != NULL;
+}
+
+static int
+when_nomination(const struct ui *u)
+{
+	return view_nominations_selected((struct ui *)u) != NULL;
+}
+
+static int
+when_proposal(const struct ui *u)
+{
+	return view_proposals_selected((struct ui *)u) != NULL;
+}
+
 /* --- the table ----------------------------------------------------------- */
 
 #define MEETING V(MEETING)
@@ -385,12 +404,13 @@ const struct ui_key ui_keys[] = {
 	  "in red"), NULL },
 	{ 'b', "b", V(INFOROUNDS), 0, N_("known"), forms_inforound_known,
 	  N_("Answer the selected info round: known (bekend), with a short "
-	  "note"), NULL },
+	  "note"), when_round },
 	{ 'n', "n", V(INFOROUNDS), 0, N_("not known"), forms_inforound_not_known,
 	  N_("Answer the selected info round: not known (niet bekend), with a "
-	  "short note"), NULL },
+	  "short note"), when_round },
 	{ 'Z', "Z", V(INFOROUNDS), 0, N_("close"), forms_inforound_close,
-	  N_("Close the selected info round (its process manager)"), NULL },
+	  N_("Close the selected info round (its process manager)"),
+	  when_round },
 	{ KEY_UP, "↑", VIEWS_ALL, 0, NULL, k_up,
 	  N_("Previous line (in a meeting: go your own way)"), NULL },
 	{ 'k', "k", VIEWS_ALL, 0, NULL, k_up,
@@ -510,14 +530,14 @@ const struct ui_key ui_keys[] = {
 	  N_("Chair: publish the agenda to the member organisations"),
 	  when_planned },
 	{ 'a', "a", V(PROPOSALS), 1, N_("accept"), forms_accept_proposal,
-	  N_("Accept: the case goes on the agenda"), NULL },
+	  N_("Accept: the case goes on the agenda"), when_proposal },
 	{ 'x', "x", V(PROPOSALS), 1, N_("decline"), forms_decline_proposal,
-	  N_("Decline the proposal, with a reason"), NULL },
+	  N_("Decline the proposal, with a reason"), when_proposal },
 	{ 'a', "a", V(NOMINATIONS), 0, N_("accept"), forms_accept_nomination,
 	  N_("Accept: the case goes on the agenda of the series' next meeting"),
-	  NULL },
+	  when_nomination },
 	{ 'x', "x", V(NOMINATIONS), 0, N_("decline"), forms_decline_nomination,
-	  N_("Decline the nomination, with a reason"), NULL },
+	  N_("Decline the nomination, with a reason"), when_nomination },
 	{ 'L', "L", V(CASE), 0, NULL, forms_case_link,
 	  N_("Link an action point to a goal (by their numbers)"), NULL },
 	{ 'E', "E", V(CASE), 0, NULL, forms_case_dates,
