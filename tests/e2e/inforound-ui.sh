@@ -78,7 +78,8 @@ wait_for pm "2 gekozen (laatst GGZ Eemland-Twente)" || fail "second pick: $(scre
 pick_org "Eemhof"
 wait_for pm "3 gekozen (laatst Woonstichting De Eemhof)" || fail "third pick: $(screen pm)"
 keys pm Escape
-wait_for pm "Inforonde over $NUMBER aan 3 organisatie(s): antwoord uiterlijk" || fail "Esc did not ask the date: $(screen pm)"
+wait_for pm "Inforonde $NUMBER, 3 organisatie(s): antwoord uiterlijk (bijv. +2, vrijdag):" ||
+	fail "Esc did not ask the date, with examples of dates: $(screen pm)"
 type_text pm "$TUE"
 keys pm Enter
 wait_for pm "Inforonde gestart: 3 organisatie(s) gevraagd." ||
