@@ -344,10 +344,26 @@ when_case_pm(const struct ui *u)
 }
 
 /* A line of the list is selected (an empty list offers no keys for one). */
+/* The selected round asks my organisation (b and n answer it). */
 static int
 when_round(const struct ui *u)
 {
-	return view_inforounds_selected((struct ui *)u) != NULL;
+	const Tafel__InfoRound *r = view_inforounds_selected((struct ui *)u);
+
+	for (size_t i = 0; r != NULL && i < r->n_asked; i++)
+		if (r->asked[i]->org_id == u->my_org_id)
+			return 1;
+	return 0;
+}
+
+/* The selected round is mine to close (I started it; any process manager
+ * of the case may, and Z works for them without the hint). */
+static int
+when_round_mine(const struct ui *u)
+{
+	const Tafel__InfoRound *r = view_inforounds_selected((struct ui *)u);
+
+	return r != NULL && (r->started_by == u->my_user_id || u->is_admin);
 }
 
 static int
@@ -410,7 +426,7 @@ const struct ui_key ui_keys[] = {
 	  "short note"), when_round },
 	{ 'Z', "Z", V(INFOROUNDS), 0, N_("close"), forms_inforound_close,
 	  N_("Close the selected info round (its process manager)"),
-	  when_round },
+	  when_round_mine },
 	{ KEY_UP, "↑", VIEWS_ALL, 0, NULL, k_up,
 	  N_("Previous line (in a meeting: go your own way)"), NULL },
 	{ 'k', "k", VIEWS_ALL, 0, NULL, k_up,

@@ -94,6 +94,10 @@ wait_for jz "Tafel · Inforondes" || fail "8 did not open the info rounds"
 # an asked partner outside the case sees its own question only
 wait_re jz "^● $NUMBER +$TUE +0/1 +nog geen antwoord" || fail "round not listed for jeugdzorg: $(screen jz)"
 wait_for jz "Om op te zoeken: Jan de Vries 1980-01-02" || fail "asked partner has no name to search: $(screen jz)"
+# its bottom line offers the answers, not closing (the process manager's)
+foot=$(screen jz | tail -n 1)
+echo "$foot" | grep -q "^b bekend  n niet bekend" || fail "asked partner: answers not offered: $foot"
+echo "$foot" | grep -q "Z sluiten" && fail "asked partner: Z offered: $foot"
 keys jz b
 wait_for jz "$NUMBER: bekend. Korte toelichting" || fail "b did not ask a note: $(screen jz)"
 type_text jz "In beeld sinds 2024"
@@ -141,6 +145,10 @@ is_red_line pm "Woonstichting De Eemhof: nog geen antwoord" ||
 	fail "overdue answer not red: $(tm capture-pane -e -p -t pm | grep -F Eemhof | cat -v)"
 is_red_line pm "GGZ Eemland-Twente: niet bekend" && fail "a given answer drawn red"
 is_red_line pm "Inforonde open · antwoord uiterlijk $TUE" || fail "round with an overdue answer not red"
+# the process manager is offered Z, not the answers (its organisation is not asked)
+foot=$(screen pm | tail -n 1)
+echo "$foot" | grep -q "^Z sluiten" || fail "process manager: Z not offered: $foot"
+echo "$foot" | grep -qE "b bekend|niet bekend" && fail "process manager: answers offered: $foot"
 # the process manager gets no identifying data through the round
 screen pm | grep -qF "Om op te zoeken" && fail "process manager got the round's identifying data"
 
