@@ -15,8 +15,8 @@ E2E_ENV="LANGUAGE=$GUIDE_LANG"
 sfx=
 [ "$GUIDE_LANG" = nl ] || sfx=-$GUIDE_LANG
 
-# tr NL EN: the text of this run's language.
-tr() {
+# say NL EN: the text of this run's language.
+say() {
 	if [ "$GUIDE_LANG" = nl ]; then echo "$1"; else echo "$2"; fi
 }
 
@@ -54,7 +54,7 @@ start_meeting
 start_client vz voorzitter --meeting "$MEETING"
 wait_re vz "^ +# +(Casus|Case)" || fail "chair: meeting not shown"
 keys vz o
-wait_for vz "$(tr "· open ·" "· open ·")" || fail "chair: meeting did not open"
+wait_for vz "· open ·" || fail "chair: meeting did not open"
 keys vz n
 wait_re vz '^▶ +1 ' || fail "chair: n did not make item 1 current"
 keys vz n
@@ -66,42 +66,42 @@ wait_re pol '^ 20[0-9-]+ [0-9:]+  SSO Enschede +open' || fail "pol: SSO not open
 capture meetings-partner pol
 keys pol Enter
 wait_re pol '^▶ +2 ' || fail "pol: not following the chair"
-wait_for pol "$(tr "volgt voorzitter" "following the chair")" || fail "pol: status does not say following"
+wait_for pol "$(say "volgt voorzitter" "following the chair")" || fail "pol: status does not say following"
 capture meeting-following pol
 keys pol k
-wait_for pol "$(tr "eigen weg" "own way")" || fail "pol: k did not go its own way"
-wait_re pol "$(tr "^Casus 2026-0002" "^Case 2026-0002")" || fail "pol: item 1 not shown"
+wait_for pol "$(say "eigen weg" "own way")" || fail "pol: k did not go its own way"
+wait_re pol "$(say "^Casus 2026-0002" "^Case 2026-0002")" || fail "pol: item 1 not shown"
 capture meeting-own-way pol
 keys pol f
 
 # the chair records a decision on item 2, then fills in an action point
 keys vz d
-wait_for vz "$(tr "Besluit over casus 2026-0007" "Decision on case 2026-0007")" || fail "chair: d did not ask"
-type_text vz "$(tr "Meldplicht blijft; evaluatie over zes weken" "Reporting duty stays; review in six weeks")"
+wait_for vz "$(say "Besluit over casus 2026-0007" "Decision on case 2026-0007")" || fail "chair: d did not ask"
+type_text vz "$(say "Meldplicht blijft; evaluatie over zes weken" "Reporting duty stays; review in six weeks")"
 keys vz Enter
-wait_for vz "$(tr "Besluit over casus 2026-0007 vastgelegd." "Decision on case 2026-0007 recorded.")" ||
+wait_for vz "$(say "Besluit over casus 2026-0007 vastgelegd." "Decision on case 2026-0007 recorded.")" ||
 	fail "chair: decision not recorded"
-wait_for vz "$(tr "Besluit: Meldplicht blijft" "Decision: Reporting duty stays")" || fail "chair: decision not shown"
+wait_for vz "$(say "Besluit: Meldplicht blijft" "Decision: Reporting duty stays")" || fail "chair: decision not shown"
 capture chair-decision vz
 keys vz a
-wait_for vz "$(tr "Omschrijving" "Description")" || fail "chair: a did not open the form"
-type_text vz "$(tr "Huisbezoek met wijkagent plannen" "Plan a home visit with the community officer")"
+wait_for vz "$(say "Omschrijving" "Description")" || fail "chair: a did not open the form"
+type_text vz "$(say "Huisbezoek met wijkagent plannen" "Plan a home visit with the community officer")"
 keys vz Enter
-wait_for vz "$(tr "Uitvoerende organisatie (naam of nummer):" "Owner organisation (name or number):")" ||
+wait_for vz "$(say "Uitvoerende organisatie (naam of nummer):" "Owner organisation (name or number):")" ||
 	fail "chair: owner not asked"
 type_text vz "Politie"
 keys vz Enter
-wait_for vz "$(tr "Uitvoerder (persoon" "Owner person (")" || fail "chair: person not asked"
+wait_for vz "$(say "Uitvoerder (persoon" "Owner person (")" || fail "chair: person not asked"
 type_text vz "Sanne"
 keys vz Enter
-wait_for vz "$(tr "Uiterste datum" "Due date")" || fail "chair: due date not asked"
+wait_for vz "$(say "Uiterste datum" "Due date")" || fail "chair: due date not asked"
 type_text vz "+7"
 wait_re vz "(Uiterste datum|Due date) \([^)]*\): \+7" || fail "chair: +7 not typed"
 capture chair-action-form vz
 keys vz Escape
-wait_for vz "$(tr "weggooien? (j/n)" "typed? (y/n)")" || fail "chair: Esc did not ask"
+wait_for vz "$(say "weggooien? (j/n)" "typed? (y/n)")" || fail "chair: Esc did not ask"
 keys vz y
-wait_gone vz "$(tr "Omschrijving" "Description")" || fail "chair: form not discarded"
+wait_gone vz "$(say "Omschrijving" "Description")" || fail "chair: form not discarded"
 
 # the attendance picker and the case picker
 keys vz A
@@ -118,7 +118,7 @@ wait_re vz "^ +# +(Casus|Case)" || fail "chair: Esc did not go back from +"
 
 # the help from the meeting, scrolled down a little
 keys vz '?'
-wait_for vz "$(tr "Tafel · Toetsen" "Tafel · Keys")" || fail "chair: no help"
+wait_for vz "$(say "Tafel · Toetsen" "Tafel · Keys")" || fail "chair: no help"
 for _ in $(seq 1 20); do keys vz j; done
 wait_re vz "^  Tab +" || fail "chair: help did not scroll"
 capture help-chair vz
@@ -130,8 +130,8 @@ start_client wz voorzitter --meeting "$WZT"
 wait_re wz "^ +# +(Casus|Case)" || fail "chair: WZT not shown"
 chair_start wz
 start_client bm voorzitter --meeting "$WZT" --presentation
-wait_for bm "$(tr "agendapunt 1/" "item 1/")" || fail "beamer: item 1 not current: $(screen bm)"
-wait_for bm "$(tr "verborgen op het gedeelde scherm" "hidden on the shared screen")" ||
+wait_for bm "$(say "agendapunt 1/" "item 1/")" || fail "beamer: item 1 not current: $(screen bm)"
+wait_for bm "$(say "verborgen op het gedeelde scherm" "hidden on the shared screen")" ||
 	fail "beamer: not pseudonymised: $(screen bm)"
 capture presentation bm
 
@@ -139,9 +139,9 @@ capture presentation bm
 start_client rec reclassering
 wait_re rec "^ 20[0-9-]+ [0-9:]+  " || fail "rec: no meetings list"
 keys rec 3
-wait_for rec "$(tr "VERLOPEN:" "OVERDUE:")" || fail "rec: no overdue action point"
+wait_for rec "$(say "VERLOPEN:" "OVERDUE:")" || fail "rec: no overdue action point"
 keys rec e
-wait_for rec "$(tr "Omschrijving" "Description")" || fail "rec: e did not open the form"
+wait_for rec "$(say "Omschrijving" "Description")" || fail "rec: e did not open the form"
 keys rec Enter
 keys rec Enter
 keys rec Enter
@@ -149,7 +149,7 @@ wait_re rec "(Uiterste datum|Due date) \([^)]*\): 20" || fail "rec: due date not
 capture actions-edit rec
 keys rec Escape
 keys pol 3
-wait_for pol "$(tr "VERLOPEN:" "OVERDUE:")" || fail "pol: no overdue action point"
+wait_for pol "$(say "VERLOPEN:" "OVERDUE:")" || fail "pol: no overdue action point"
 capture actions-partner pol
 [ -z "$STALE" ] ||
 	fail "captures differ from docs/user-guide.md:$STALE (E2E_CAPTURE=DIR, then tests/e2e/guide-splice.py)"
