@@ -294,14 +294,13 @@ person_check(struct ui *u, const char *text)
 	return NULL;
 }
 
-/* The answer to "the due date is in the past: keep it?". */
+/* The answer to "the due date is in the past: keep it?"; n and Esc go
+ * back to the due date (the answers typed before stay). */
 static void
 past_confirmed(struct ui *u, const char *text)
 {
 	fs.form = &action_form;
-	if (text == NULL)
-		af.active = 0;
-	else if (ui_yes(text))
+	if (ui_yes(text))
 		action_send(u);
 	else
 		form_again(u, FIELD_DUE, NULL);
@@ -331,7 +330,7 @@ due_check(struct ui *u, const char *text)
 	if (datein_cmp(d, today) < 0 && strcmp(af.due_date, af.old_due) != 0) {
 		snprintf(label, sizeof label, _("%s is in the past. Use it "
 		    "anyway? (y/n)"), af.due_date);
-		ui_prompt(u, label, "", past_confirmed);
+		ui_ask_yesno(u, label, past_confirmed);
 		return form_pending;
 	}
 	return NULL;

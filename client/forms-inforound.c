@@ -90,8 +90,9 @@ ask_date(struct ui *u, const char *initial)
 {
 	char label[800];
 
-	snprintf(label, sizeof label, _("Info round on %s to %zu "
-	    "organisation(s): reply by"), fi.case_number, fi.n_orgs);
+	snprintf(label, sizeof label, _("Info round on %s, %zu "
+	    "organisation(s): reply by (e.g. +2, friday)"),
+	    fi.case_number, fi.n_orgs);
 	ui_prompt(u, label, initial, date_typed);
 }
 
@@ -317,5 +318,5 @@ forms_inforound_close(struct ui *u)
 	fi.version = r->version;
 	snprintf(label, sizeof label, _("Close the info round on %s? (y/n)"),
 	    r->case_number);
-	ui_prompt(u, label, "", close_confirmed);
+	ui_ask_yesno(u, label, close_confirmed);
 }

@@ -117,7 +117,7 @@ forms_close_meeting(struct ui *u)
 	ui_date(u->meeting.meeting->scheduled_start, when, sizeof when);
 	snprintf(label, sizeof label, _("Close the meeting '%s %s'? (y/n)"),
 	    u->meeting.meeting->series_name, when);
-	ui_prompt(u, label, "", close_confirmed);
+	ui_ask_yesno(u, label, close_confirmed);
 }
 
 /* --- decision ------------------------------------------------------------ */

@@ -82,8 +82,8 @@ static const struct form plan_form = {
 	.fields = plan_fields,
 	.send = plan_send,
 	.accepted = planned,
-	.forbidden = N_("Only a chair or a process manager of the series "
-	    "plans, moves or cancels its meetings."),
+	.forbidden = N_("Only a chair or an administrator plans, moves or "
+	    "cancels meetings."),
 };
 
 void
@@ -135,8 +135,8 @@ static const struct form move_meeting_form = {
 	.send = move_meeting_send,
 	.refused = meeting_refused,
 	.accepted = meeting_moved,
-	.forbidden = N_("Only a chair or a process manager of the series "
-	    "plans, moves or cancels its meetings."),
+	.forbidden = N_("Only a chair or an administrator plans, moves or "
+	    "cancels meetings."),
 };
 
 static void
@@ -161,8 +161,8 @@ static const struct form cancel_meeting_form = {
 	.send = cancel_meeting_send,
 	.refused = meeting_refused,
 	.accepted = meeting_cancelled,
-	.forbidden = N_("Only a chair or a process manager of the series "
-	    "plans, moves or cancels its meetings."),
+	.forbidden = N_("Only a chair or an administrator plans, moves or "
+	    "cancels meetings."),
 };
 
 static int
@@ -240,7 +240,7 @@ forms_remove_item(struct ui *u)
 	snprintf(fs.what, sizeof fs.what, "%s", item_case(u, it));
 	snprintf(label, sizeof label, _("Take case %s off the agenda? (y/n)"),
 	    fs.what);
-	ui_prompt(u, label, "", remove_confirmed);
+	ui_ask_yesno(u, label, remove_confirmed);
 }
 
 /* J and K: the selected item one place down or up. */

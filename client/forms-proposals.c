@@ -23,9 +23,21 @@ decide_send(struct ui *u, const char *text)
 	    TAFEL__ENVELOPE__BODY_DECLINE_NOMINATION, &r);
 }
 
+/* Which meeting's agenda the case went on, when the list knows it. */
 static void
 decided(struct ui *u)
 {
+	const Tafel__Meeting *mt = fs.present && fs.reply != NULL &&
+	    fs.reply->body_case == TAFEL__ENVELOPE__BODY_NOMINATION ?
+	    view_meetings_find(u, fs.reply->nomination->meeting_id) : NULL;
+	char when[40];
+
+	if (mt != NULL) {
+		ui_date(mt->scheduled_start, when, sizeof when);
+		ui_message(u, 0, _("Case %s put on the agenda of %s %s."),
+		    fs.what, mt->series_name, when);
+		return;
+	}
 	ui_message(u, 0, fs.present ? _("Case %s put on the agenda of the next "
 	    "meeting.") : _("Nomination of case %s declined."), fs.what);
 }

@@ -53,8 +53,13 @@ signal_send(struct ui *u, const char *text)
 		role = enum_from_text(&tafel__person_role__descriptor, name);
 		if (role < 0 || rest == NULL || sig.n_persons ==
 		    SIGNAL_MAX_PERSONS) {
-			ui_prompt(u, _("Person: role name date of birth (empty: "
-			    "register)"), text, form_typed);
+			char label[200];
+
+			/* the same question again, its number too */
+			snprintf(label, sizeof label, _("Person %zu: role name "
+			    "date of birth (empty: register)"),
+			    sig.n_persons + 1);
+			ui_prompt(u, label, text, form_typed);
 			u->prompt.edited = u->prompt.answers = 1;
 			ui_message(u, 1, "%s", sig.n_persons == SIGNAL_MAX_PERSONS ?
 			    _("No more persons fit in one signal.") :

@@ -158,6 +158,16 @@ field_take(struct ui *u, const struct field *fl, const char *text)
 	return fl->check != NULL ? fl->check(u, text) : NULL;
 }
 
+/* The prompt for field fl offering text; a (y/n) field takes one key. */
+static void
+field_prompt(struct ui *u, const struct field *fl, const char *text)
+{
+	if (fl->kind == ASK_YESNO)
+		ui_ask_yesno(u, label_what(fl->label), form_typed);
+	else
+		ui_prompt(u, label_what(fl->label), text, form_typed);
+}
+
 /* Asks field i of the form on the prompt, or the next one not skipped;
  * past the last the form is sent.  shown NULL: what the field holds. */
 static void
@@ -174,8 +184,8 @@ field_ask(struct ui *u, size_t i, const char *shown)
 		return;
 	}
 	fs.field = i;
-	ui_prompt(u, label_what(fl->label), shown != NULL ? shown :
-	    field_shown(fl, buf, sizeof buf), form_typed);
+	field_prompt(u, fl, shown != NULL ? shown :
+	    field_shown(fl, buf, sizeof buf));
 	u->prompt.answers = i > 0;	/* Esc asks before dropping them */
 }
 
@@ -202,7 +212,7 @@ form_typed(struct ui *u, const char *text)
 	if (why == form_pending)	/* a picker or a question took over */
 		return;
 	if (why != NULL) {
-		ui_prompt(u, label_what(fl->label), text, form_typed);
+		field_prompt(u, fl, text);
 		u->prompt.edited = 1;		/* the text is the user's */
 		u->prompt.answers = fs.field > 0;
 		ui_message(u, 1, "%s", why);	/* after the prompt */
@@ -265,8 +275,7 @@ form_ask_last(struct ui *u, const struct form *f)
 		return;
 	fs.form = f;
 	fs.field = last;
-	ui_prompt(u, label_what(form_field(f, last)->label), fs.text,
-	    form_typed);
+	field_prompt(u, form_field(f, last), fs.text);
 	u->prompt.edited = 1;			/* the text is the user's */
 	u->prompt.answers = last > 0;
 }

@@ -369,6 +369,8 @@ model_apply_actions(struct model *m, uint64_t seq, const Tafel__ActionList *list
 enum model_result
 model_apply_event(struct model *m, const Tafel__Event *ev, double now)
 {
+	int resync = 0;
+
 	if (ev->resync)
 		return MODEL_RESYNC;
 	if (ev->seq <= m->seq)
@@ -390,6 +392,15 @@ model_apply_event(struct model *m, const Tafel__Event *ev, double now)
 				if (((Tafel__AgendaItem *)m->agenda.v[i].msg)->case_id ==
 				    ev->case_->id)
 					on_agenda = 1;
+			/* hidden from me before, not now (an action point
+			 * or a contribution made my organisation involved):
+			 * the event does not carry what was hidden with it
+			 * (the item's decision), a fresh snapshot does */
+			if (!ev->gone && on_agenda &&
+			    model_case(m, ev->case_->id) != NULL &&
+			    model_case(m, ev->case_->id)->redacted &&
+			    !ev->case_->redacted)
+				resync = 1;
 			if (ev->gone || !on_agenda)
 				mset_del(&m->cases, ev->case_->id);
 			else
@@ -414,7 +425,7 @@ model_apply_event(struct model *m, const Tafel__Event *ev, double now)
 		put_action(m, ev->actions[i], 0, now);
 	if (m->kind == MODEL_MEETING)
 		fix_selection(m);
-	return MODEL_APPLIED;
+	return resync ? MODEL_RESYNC : MODEL_APPLIED;
 }
 
 /* --- look-ups ------------------------------------------------------------ */

@@ -29,7 +29,7 @@ k_quit(struct ui *u)
 		return;
 	}
 	if (net_pending(u->net) > 0 && net_get_state(u->net) != NET_READY) {
-		ui_prompt(u, _("Changes are not sent yet. Quit anyway? (y/n)"), "",
+		ui_ask_yesno(u, _("Changes are not sent yet. Quit anyway? (y/n)"),
 		    quit_confirmed);
 		return;
 	}
@@ -292,6 +292,92 @@ when_not_closed(const struct ui *u)
 	return when_planned(u) || when_open(u);
 }
 
+/* The case shown (the case view), NULL while it loads. */
+static const Tafel__Case *
+shown_case(const struct ui *u)
+{
+	const Tafel__CaseDetail *d = view_case_detail((struct ui *)u);
+
+	return d != NULL ? d->case_ : NULL;
+}
+
+static int
+case_pm(const struct ui *u, const Tafel__Case *c)
+{
+	for (size_t i = 0; i < c->n_process_manager_ids; i++)
+		if (c->process_manager_ids[i] == u->my_user_id)
+			return 1;
+	return 0;
+}
+
+/* The case's routing is this user's to move (move_case: a chair, an
+ * administrator, a process manager of the case or its case manager);
+ * unknown while it loads: offered. */
+static int
+when_case_steer(const struct ui *u)
+{
+	const Tafel__Case *c = shown_case(u);
+
+	return c == NULL || u->is_chair || u->is_admin || case_pm(u, c) ||
+	    (c->case_manager_id != 0 && c->case_manager_id == u->my_user_id);
+}
+
+/* The plan of approach is this user's to add to (add_goal: those who may
+ * update the case, the submitting organisation too). */
+static int
+when_case_plan(const struct ui *u)
+{
+	const Tafel__Case *c = shown_case(u);
+
+	return when_case_steer(u) || (c != NULL && c->submitter_org_id ==
+	    u->my_org_id);
+}
+
+/* An info round is this user's to start (a process manager of the case,
+ * an administrator). */
+static int
+when_case_pm(const struct ui *u)
+{
+	const Tafel__Case *c = shown_case(u);
+
+	return c == NULL || u->is_admin || case_pm(u, c);
+}
+
+/* A line of the list is selected (an empty list offers no keys for one). */
+/* The selected round asks my organisation (b and n answer it). */
+static int
+when_round(const struct ui *u)
+{
+	const Tafel__InfoRound *r = view_inforounds_selected((struct ui *)u);
+
+	for (size_t i = 0; r != NULL && i < r->n_asked; i++)
+		if (r->asked[i]->org_id == u->my_org_id)
+			return 1;
+	return 0;
+}
+
+/* The selected round is mine to close (I started it; any process manager
+ * of the case may, and Z works for them without the hint). */
+static int
+when_round_mine(const struct ui *u)
+{
+	const Tafel__InfoRound *r = view_inforounds_selected((struct ui *)u);
+
+	return r != NULL && (r->started_by == u->my_user_id || u->is_admin);
+}
+
+static int
+when_nomination(const struct ui *u)
+{
+	return view_nominations_selected((struct ui *)u) != NULL;
+}
+
+static int
+when_proposal(const struct ui *u)
+{
+	return view_proposals_selected((struct ui *)u) != NULL;
+}
+
 /* --- the table ----------------------------------------------------------- */
 
 #define MEETING V(MEETING)
@@ -334,12 +420,13 @@ const struct ui_key ui_keys[] = {
 	  "in red"), NULL },
 	{ 'b', "b", V(INFOROUNDS), 0, N_("known"), forms_inforound_known,
 	  N_("Answer the selected info round: known (bekend), with a short "
-	  "note"), NULL },
+	  "note"), when_round },
 	{ 'n', "n", V(INFOROUNDS), 0, N_("not known"), forms_inforound_not_known,
 	  N_("Answer the selected info round: not known (niet bekend), with a "
-	  "short note"), NULL },
+	  "short note"), when_round },
 	{ 'Z', "Z", V(INFOROUNDS), 0, N_("close"), forms_inforound_close,
-	  N_("Close the selected info round (its process manager)"), NULL },
+	  N_("Close the selected info round (its process manager)"),
+	  when_round_mine },
 	{ KEY_UP, "↑", VIEWS_ALL, 0, NULL, k_up,
 	  N_("Previous line (in a meeting: go your own way)"), NULL },
 	{ 'k', "k", VIEWS_ALL, 0, NULL, k_up,
@@ -362,9 +449,9 @@ const struct ui_key ui_keys[] = {
 	  N_("Minutes of this meeting, once it is closed"), when_closed },
 	{ 'v', "v", V(MEETINGS), 0, N_("past"), k_past,
 	  N_("Hide or show past meetings"), NULL },
-	{ 'N', "N", V(MEETINGS), 0, N_("plan"), forms_plan_meetings,
+	{ 'N', "N", V(MEETINGS), KEY_PLANNER, N_("plan"), forms_plan_meetings,
 	  N_("Plan meetings of a series: one date, or every N weeks until a "
-	  "date (chair or process manager)"), NULL },
+	  "date (chair or administrator)"), NULL },
 	{ 'V', "V", V(MEETINGS), 0, NULL, forms_move_meeting,
 	  N_("Move the selected planned meeting to another date and time"),
 	  NULL },
@@ -435,11 +522,12 @@ const struct ui_key ui_keys[] = {
 	  NULL },
 	{ 'm', "m", V(CASE), 0, N_("move"), forms_case_move,
 	  N_("Move the case along the routing (says what is still missing)"),
-	  NULL },
+	  when_case_steer },
 	{ 'R', "R", V(CASE), 0, N_("regie"), forms_case_regie,
-	  N_("Choose the lead organisation and the case manager"), NULL },
+	  N_("Choose the lead organisation and the case manager"),
+	  when_case_steer },
 	{ 'g', "g", V(CASE), 0, N_("goal"), forms_case_goal,
-	  N_("Add a goal to the plan of approach"), NULL },
+	  N_("Add a goal to the plan of approach"), when_case_plan },
 	{ 'b', "b", V(CASE), 0, N_("contribution"), forms_case_contribution,
 	  N_("Add or edit your organisation's contribution: facts, judgement"),
 	  NULL },
@@ -448,7 +536,7 @@ const struct ui_key ui_keys[] = {
 	  "reason"), NULL },
 	{ 'I', "I", V(CASE), 0, N_("info round"), forms_inforound_start,
 	  N_("Start an info round: choose the organisations to ask, then the "
-	  "reply-by date (process manager)"), NULL },
+	  "reply-by date (process manager)"), when_case_pm },
 	{ 'Z', "Z", V(CASE), 0, NULL, forms_inforound_close,
 	  N_("Close the case's open info round (its process manager)"), NULL },
 	{ 'v', "v", MEETING, 1, N_("proposals"), k_proposals,
@@ -458,14 +546,14 @@ const struct ui_key ui_keys[] = {
 	  N_("Chair: publish the agenda to the member organisations"),
 	  when_planned },
 	{ 'a', "a", V(PROPOSALS), 1, N_("accept"), forms_accept_proposal,
-	  N_("Accept: the case goes on the agenda"), NULL },
+	  N_("Accept: the case goes on the agenda"), when_proposal },
 	{ 'x', "x", V(PROPOSALS), 1, N_("decline"), forms_decline_proposal,
-	  N_("Decline the proposal, with a reason"), NULL },
+	  N_("Decline the proposal, with a reason"), when_proposal },
 	{ 'a', "a", V(NOMINATIONS), 0, N_("accept"), forms_accept_nomination,
 	  N_("Accept: the case goes on the agenda of the series' next meeting"),
-	  NULL },
+	  when_nomination },
 	{ 'x', "x", V(NOMINATIONS), 0, N_("decline"), forms_decline_nomination,
-	  N_("Decline the nomination, with a reason"), NULL },
+	  N_("Decline the nomination, with a reason"), when_nomination },
 	{ 'L', "L", V(CASE), 0, NULL, forms_case_link,
 	  N_("Link an action point to a goal (by their numbers)"), NULL },
 	{ 'E', "E", V(CASE), 0, NULL, forms_case_dates,
@@ -502,12 +590,20 @@ const struct ui_key ui_keys[] = {
 	{ 0, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };
 
+int
+ui_key_for_user(const struct ui *u, const struct ui_key *k)
+{
+	if (k->chair == KEY_PLANNER)
+		return u->is_chair || u->is_admin;
+	return k->chair > 0 ? u->is_chair : k->chair < 0 ? !u->is_chair : 1;
+}
+
 static int
 applies(const struct ui *u, const struct ui_key *k, enum ui_view_id v)
 {
 	if (k->views != VIEWS_ALL && !(k->views & VIEW_BIT(v)))
 		return 0;
-	return k->chair > 0 ? u->is_chair : k->chair < 0 ? !u->is_chair : 1;
+	return ui_key_for_user(u, k);
 }
 
 /* A key of the table that does nothing here says why. */
@@ -519,10 +615,15 @@ explain(struct ui *u, int key)
 	for (const struct ui_key *k = ui_keys; k->fn != NULL; k++) {
 		if (k->key != key)
 			continue;
-		if (k->chair > 0 && !u->is_chair &&
+		if (k->chair > 0 && !ui_key_for_user(u, k) &&
 		    (k->views == VIEWS_ALL || (k->views & VIEW_BIT(u->view)))) {
-			ui_message(u, 1, _("%s: only the chair can do this."),
-			    k->name);
+			if (k->chair == KEY_PLANNER)
+				ui_message(u, 1, _("%s: only a chair or an "
+				    "administrator plans meetings; ask your "
+				    "chair."), k->name);
+			else
+				ui_message(u, 1, _("%s: only the chair can do "
+				    "this."), k->name);
 			return;
 		}
 		other = k;

@@ -9,7 +9,8 @@ struct ui_key {
 	const char *name;		/* shown in help and footer */
 	unsigned views;			/* VIEW_BIT()s, VIEWS_ALL = everywhere */
 	int chair;			/* 1: only with the chair role, -1: only
-					 * without it (the chair has its own) */
+					 * without it (the chair has its own),
+					 * KEY_PLANNER: chair or admin role */
 	const char *label;		/* N_() footer label, NULL: not in the footer */
 	void (*fn)(struct ui *);
 	const char *help;		/* N_() text */
@@ -17,6 +18,12 @@ struct ui_key {
 	int (*when)(const struct ui *);
 };
 extern const struct ui_key ui_keys[];
+
+/* struct ui_key.chair of a key for those who may plan meetings. */
+#define KEY_PLANNER 2
+
+/* Whether this user's roles give key k (the chair field), in any view. */
+int ui_key_for_user(const struct ui *, const struct ui_key *k);
 
 /* A key typed while no prompt is open. */
 void ui_key(struct ui *, int key);

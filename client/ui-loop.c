@@ -271,7 +271,12 @@ redraw(struct ui *u)
 		draw_long_message(u);
 	draw_status(u);
 	werase(u->foot);
-	if (UI_VIEW(u)->footer == NULL || !UI_VIEW(u)->footer(u, foot,
+	/* while the input line is open, its keys: the view's do not work */
+	if (u->prompt.active)
+		snprintf(foot, sizeof foot, "%s", u->prompt.yesno ?
+		    _("y yes  n no  Esc cancel") :
+		    _("Enter done  Esc cancel  Ctrl-U clear"));
+	else if (UI_VIEW(u)->footer == NULL || !UI_VIEW(u)->footer(u, foot,
 	    sizeof foot))
 		ui_footer(u, foot, sizeof foot);
 	ui_put(u->foot, 0, 0, u->cols, ui_attr(u, UI_A_DIM), foot);

@@ -64,15 +64,18 @@ ui_pager(struct ui *u, WINDOW *w, int rows, int cols, char *const *lines,
 	if (*scroll >= total)
 		*scroll = total - 1;
 	first = *scroll;
+	/* "+N more" says which key brings it up, as in lists */
 	if (first > 0)
-		ui_more(u, w, y++, 0, cols, first);
+		ui_putf(w, y++, 0, cols, ui_attr(u, UI_A_DIM),
+		    _("  +%d more (k, ↑)"), (int)first);
 	if (total - first > (size_t)(rows - y))
 		below = total - first - (size_t)(rows - y - 1);
 	for (size_t i = 0; i < n && row < total - below; i++)
 		row += pager_line(w, 1, width, lines[i], attrs[i], row, first,
 		    total - below, y);
 	if (below > 0)
-		ui_more(u, w, rows - 1, 0, cols, below);
+		ui_putf(w, rows - 1, 0, cols, ui_attr(u, UI_A_DIM),
+		    _("  +%d more (j, ↓)"), (int)below);
 	return total;
 }
 

@@ -1,4 +1,4 @@
-/* The input line at the bottom: typing, Esc with "discard what you typed?", and handing the text to the one waiting for it. */
+/* The input line at the bottom: typing, Esc with "discard what you typed?", (y/n) questions answered by one key, and handing the text to the one waiting for it. */
 #include "ui.h"
 
 #include <stdio.h>
@@ -22,11 +22,19 @@ ui_prompt(struct ui *u, const char *label, const char *initial,
 	u->prompt.buf[n] = L'\0';
 	u->prompt.len = u->prompt.cur = n;
 	u->prompt.scroll = 0;
-	u->prompt.edited = u->prompt.answers = 0;
+	u->prompt.edited = u->prompt.answers = u->prompt.yesno = 0;
 	u->prompt.done = done;
 	u->prompt.active = 1;
 	u->message[0] = '\0';
 	ui_dirty(u);
+}
+
+void
+ui_ask_yesno(struct ui *u, const char *label,
+    void (*done)(struct ui *, const char *))
+{
+	ui_prompt(u, label, "", done);
+	u->prompt.yesno = 1;
 }
 
 static void
@@ -58,7 +66,7 @@ discard_confirmed(struct ui *u, const char *text)
 			done(u, NULL);
 		return;
 	}
-	u->prompt = u->saved_prompt;
+	u->prompt = u->saved_prompt;	/* n and Esc: back to the text */
 	u->prompt.active = 1;
 	ui_dirty(u);
 }
@@ -70,11 +78,45 @@ ui_prompt_typed(const struct ui *u)
 	    &u->prompt;
 }
 
+/* A key on a (y/n) question: j/y or n answers at once, Esc (or ^G)
+ * cancels, anything else says which keys answer. */
+static void
+yesno_key(struct ui *u, int r, wint_t ch)
+{
+	struct ui_prompt *p = &u->prompt;
+	wchar_t answer = 0;
+
+	if (r != KEY_CODE_YES && (ch == L'j' || ch == L'J' || ch == L'y' ||
+	    ch == L'Y'))
+		answer = L'j';
+	else if (r != KEY_CODE_YES && (ch == L'n' || ch == L'N'))
+		answer = L'n';
+	else if (r != KEY_CODE_YES && (ch == 27 || ch == 7)) {
+		u->message[0] = '\0';
+		prompt_finish(u, 0);
+		return;
+	} else if (r == KEY_CODE_YES && ch == KEY_MOUSE)
+		return;
+	if (answer == 0) {
+		ui_message(u, 1, "%s", _("Press y for yes or n for no (Esc: "
+		    "cancel)."));
+		return;
+	}
+	u->message[0] = '\0';
+	p->buf[0] = answer;
+	p->len = 1;
+	prompt_finish(u, 1);
+}
+
 void
 ui_prompt_key(struct ui *u, int r, wint_t ch)
 {
 	struct ui_prompt *p = &u->prompt;
 
+	if (p->yesno) {
+		yesno_key(u, r, ch);
+		return;
+	}
 	if (r == KEY_CODE_YES) {
 		switch (ch) {
 		case KEY_BACKSPACE:
@@ -97,7 +139,7 @@ ui_prompt_key(struct ui *u, int r, wint_t ch)
 		if (((p->edited && p->len > 0) || p->answers) &&
 		    p->done != discard_confirmed) {
 			u->saved_prompt = *p;	/* typed text: ask first */
-			ui_prompt(u, _("Discard what you typed? (y/n)"), "",
+			ui_ask_yesno(u, _("Discard what you typed? (y/n)"),
 			    discard_confirmed);
 			return;
 		}

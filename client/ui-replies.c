@@ -152,6 +152,16 @@ inbox_event(struct ui *u, const Tafel__InboxEntry *e)
 	    e->kind == TAFEL__INBOX_KIND__INBOX_ACTION_OVERDUE)
 		ui_message(u, 1, _("An action point on case %s is overdue "
 		    "(inbox)."), e->case_number);
+	else if (!e->sent_by_me && e->read_at == 0 &&
+	    e->kind == TAFEL__INBOX_KIND__INBOX_AGENDA_PUBLISHED) {
+		char when[40];
+
+		ui_date(e->scheduled_start, when, sizeof when);
+		ui_message(u, 0, _("Agenda of %s %s published (inbox)."),
+		    e->series_name, when);
+	} else if (!e->sent_by_me && e->read_at == 0 &&
+	    e->case_number[0] == '\0')
+		ui_message(u, 0, "%s", _("New entry in the inbox (6)."));
 	else if (!e->sent_by_me && e->read_at == 0)
 		ui_message(u, 0, _("New feedback on case %s (inbox)."),
 		    e->case_number);
@@ -280,11 +290,14 @@ on_ready(struct net *n, const Tafel__LoginResponse *l, int first, void *arg)
 {
 	struct ui *u = arg;
 
-	u->is_chair = 0;
+	u->is_chair = u->is_admin = 0;
 	if (l->user != NULL) {
-		for (size_t i = 0; i < l->user->n_roles; i++)
+		for (size_t i = 0; i < l->user->n_roles; i++) {
 			if (l->user->roles[i] == TAFEL__ROLE__ROLE_CHAIR)
 				u->is_chair = 1;
+			if (l->user->roles[i] == TAFEL__ROLE__ROLE_ADMIN)
+				u->is_admin = 1;
+		}
 		u->my_org_id = l->user->org_id;
 		u->my_user_id = l->user->id;
 	}

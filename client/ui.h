@@ -93,6 +93,7 @@ struct ui_prompt {
 	size_t scroll;			/* first character shown */
 	int edited;			/* a key changed the text offered */
 	int answers;			/* Esc would drop a form's earlier answers */
+	int yesno;			/* a (y/n) question: one key answers */
 	void (*done)(struct ui *, const char *text);
 };
 
@@ -110,6 +111,7 @@ struct ui {
 
 	enum ui_view_id view, back;	/* current, and where Esc goes */
 	int is_chair;			/* the user has ROLE_CHAIR */
+	int is_admin;			/* the user has ROLE_ADMIN */
 	int64_t my_org_id, my_user_id;
 
 	struct model meeting;		/* the subscribed meeting */
@@ -265,6 +267,10 @@ void ui_list_detail(struct ui *, WINDOW *w, int rows, int cols,
 
 /* ui-prompt.c: the input line */
 void ui_prompt(struct ui *, const char *label, const char *initial,
+    void (*done)(struct ui *, const char *));
+/* A (y/n) question: one key answers, j or y ("j") or n ("n"), without
+ * Enter; Esc cancels (done gets NULL). */
+void ui_ask_yesno(struct ui *, const char *label,
     void (*done)(struct ui *, const char *));
 /* A key while the prompt is active. */
 void ui_prompt_key(struct ui *, int r, wint_t ch);

@@ -32,7 +32,7 @@ in_section(const struct ui *u, const struct ui_key *k, int everywhere,
 {
 	/* every key of that view this user can use, chair keys included
 	 * (not whether it works here, in the help view) */
-	if ((k->chair > 0 && !u->is_chair) || (k->chair < 0 && u->is_chair))
+	if (!ui_key_for_user(u, k))
 		return 0;		/* another role's key */
 	return everywhere ? k->views == VIEWS_ALL :
 	    k->views != VIEWS_ALL && (k->views & bit) != 0;

@@ -179,11 +179,27 @@ on_list(struct net *n, const Tafel__Envelope *m, void *arg)
 {
 	struct ui *u = arg;
 
+	Tafel__InboxList *old = st.list;
+
 	if (m == NULL || m->body_case != TAFEL__ENVELOPE__BODY_INBOX_LIST)
 		return;
-	if (st.list != NULL)
-		protobuf_c_message_free_unpacked(&st.list->base, NULL);
 	st.list = (Tafel__InboxList *)model_dup(&m->inbox_list->base);
+	/* an answer read before a change that already arrived (an entry
+	 * marked read while r reloaded) does not undo that change: the
+	 * newer version of an entry stays */
+	for (size_t i = 0; old != NULL && st.list != NULL &&
+	    i < old->n_entries; i++)
+		for (size_t j = 0; j < st.list->n_entries; j++)
+			if (st.list->entries[j]->id == old->entries[i]->id &&
+			    st.list->entries[j]->version <
+			    old->entries[i]->version) {
+				Tafel__InboxEntry *t = st.list->entries[j];
+
+				st.list->entries[j] = old->entries[i];
+				old->entries[i] = t;
+			}
+	if (old != NULL)
+		protobuf_c_message_free_unpacked(&old->base, NULL);
 	ui_dirty(u);
 }
 

@@ -280,20 +280,33 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		remote += a->present && a->remote;
 	}
 	ui_date(mt->scheduled_start, when, sizeof when);
-	snprintf(head, sizeof head, "%s · %s · %s · %s %s · %zu %s (%zu %s)",
-	    mt->series_name, when,
-	    ui_enum(&tafel__meeting_state__descriptor, (int)mt->state),
-	    _("chair"), mt->chair_name, present, _("present"), remote,
-	    _("remote"));
-	if (layout_width(head) > cols) {  /* the attendance matters more */
+	{
 		size_t o = (size_t)snprintf(head, sizeof head,
-		    "%s · %s · %s · %zu %s", mt->series_name, when, ui_enum(
-		    &tafel__meeting_state__descriptor, (int)mt->state),
-		    present, _("present"));
+		    "%s · %s · %s · %s %s · %zu %s", mt->series_name, when,
+		    ui_enum(&tafel__meeting_state__descriptor, (int)mt->state),
+		    _("chair"), mt->chair_name, present, _("present"));
 
 		if (remote > 0 && o < sizeof head)
 			snprintf(head + o, sizeof head - o, " (%zu %s)", remote,
 			    _("remote"));
+	}
+	if (layout_width(head) > cols) {  /* the attendance matters more */
+		char tail[200], series[400];
+		size_t o = (size_t)snprintf(tail, sizeof tail,
+		    " · %s · %s · %zu %s", when, ui_enum(
+		    &tafel__meeting_state__descriptor, (int)mt->state),
+		    present, _("present"));
+
+		if (remote > 0 && o < sizeof tail)
+			snprintf(tail + o, sizeof tail - o, " (%zu %s)", remote,
+			    _("remote"));
+		/* and more than the end of a long series name */
+		snprintf(series, sizeof series, "%s", mt->series_name);
+		if (layout_width(series) + layout_width(tail) > cols)
+			layout_cell(series, sizeof series, mt->series_name,
+			    cols - layout_width(tail) > 8 ?
+			    cols - layout_width(tail) : 8);
+		snprintf(head, sizeof head, "%s%s", series, tail);
 	}
 	ui_put(w, 0, 0, cols, flash_or(u, m->meeting_changed,
 	    ui_attr(u, UI_A_TITLE)), head);
@@ -378,8 +391,16 @@ quit(struct ui *u)
 static void
 status(struct ui *u, char *buf, size_t len)
 {
+	const Tafel__Meeting *mt = u->meeting.meeting;
+
 	buf[0] = '\0';
-	if (u->meeting_subscribed && !u->presentation)
+	if (!u->meeting_subscribed || u->presentation)
+		return;
+	/* the chair of this meeting follows no one: it says so only when
+	 * its selection left the current item */
+	if (mt != NULL && mt->chair_id == u->my_user_id && u->meeting.following)
+		snprintf(buf, len, " · %s", _("you chair this meeting"));
+	else
 		snprintf(buf, len, " · %s", u->meeting.following ?
 		    _("following the chair") : _("own way — f to follow"));
 }

@@ -193,6 +193,15 @@ view_meetings_selected(const struct ui *u)
 	return st.sel < n ? ms[st.sel] : NULL;
 }
 
+const Tafel__Meeting *
+view_meetings_find(const struct ui *u, int64_t id)
+{
+	for (size_t i = 0; st.list != NULL && i < st.list->n_meetings; i++)
+		if (st.list->meetings[i]->id == id)
+			return st.list->meetings[i];
+	return NULL;
+}
+
 static void
 free_state(struct ui *u)
 {

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "datein.h"
 #include "i18n.h"
 #include "views.h"
 
@@ -200,23 +201,33 @@ view_reports_open(struct ui *u)
 	reload(u);
 }
 
-/* p: another period, "FROM TO" (YYYY-MM-DD each). */
+/* p: another period, "FROM TO", each a date as people type it (1-10-2026,
+ * 2026-10-01, ...); what is wrong is said and the text offered again. */
 static void
 period_typed(struct ui *u, const char *text)
 {
-	char from[16], to[16];
-	int y, m, d;
+	char from[64], to[64], extra[2];
+	struct datein_day today = datein_today((int64_t)time(NULL)), a, b;
 
 	if (text == NULL)
 		return;
-	if (sscanf(text, "%15s %15s", from, to) != 2 ||
-	    sscanf(from, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
-	    sscanf(to, "%4d-%2d-%2d", &y, &m, &d) != 3) {
-		ui_message(u, 1, "%s", _("Type two dates: YYYY-MM-DD YYYY-MM-DD."));
+	if (sscanf(text, "%63s %63s %1s", from, to, extra) != 2 ||
+	    datein_parse(from, today, &a) != DATEIN_OK ||
+	    datein_parse(to, today, &b) != DATEIN_OK) {
+		ui_prompt(u, _("Period (from to)"), text, period_typed);
+		u->prompt.edited = 1;
+		ui_message(u, 1, "%s", _("Type two dates, from and to, e.g. "
+		    "1-10-2026 31-12-2026."));
 		return;
 	}
-	snprintf(st.from, sizeof st.from, "%s", from);
-	snprintf(st.to, sizeof st.to, "%s", to);
+	if (datein_cmp(a, b) > 0) {
+		ui_prompt(u, _("Period (from to)"), text, period_typed);
+		u->prompt.edited = 1;
+		ui_message(u, 1, "%s", _("The first date lies after the second."));
+		return;
+	}
+	datein_format(a, st.from, sizeof st.from);
+	datein_format(b, st.to, sizeof st.to);
 	ui_pv_clear(&pv);
 	reload(u);
 }

@@ -27,6 +27,8 @@ void view_meetings_toggle_past(struct ui *);
 void view_meetings_take(struct ui *, const Tafel__MeetingList *);
 /* The meeting id and version of the selected meeting, 0 if none. */
 const Tafel__Meeting *view_meetings_selected(const struct ui *);
+/* A meeting of the meetings list by id, NULL if it is not on it. */
+const Tafel__Meeting *view_meetings_find(const struct ui *, int64_t id);
 
 /* view-cases.c: the case list (TOPIC_CASE_LIST), new signals live. */
 void view_cases_take(struct ui *, const Tafel__CaseList *);

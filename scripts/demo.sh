@@ -21,6 +21,11 @@ fi
 LOG=${TMPDIR:-/tmp}/tafeld-demo.log
 PIDFILE=${TMPDIR:-/tmp}/tafeld-demo.pid
 ADDR=${TAFEL_DEMO_ADDR:-127.0.0.1:7410}
+# How to call this script again for the same demo: a second demo's variables go with it.
+AGAIN="scripts/demo.sh"
+for v in TAFEL_DATA_DIR TAFEL_DEMO_ADDR TMPDIR; do
+    [ -z "${!v:-}" ] || AGAIN="$v=${!v} $AGAIN"
+done
 
 # Every demo user (sql/0004_demo.sql; the covenant demo in docs/security.md and tests/test_covenant.c uses them all).
 users() {
@@ -122,12 +127,12 @@ echo demo > "$PW"
 
 cat <<MSG
 
-tafeld is running on $ADDR (stop it with: scripts/demo.sh stop).
+tafeld is running on $ADDR (stop it with: $AGAIN stop).
 $(users)
 A partner in a second terminal (Enter on the chair's open meeting, and it follows the chair):
-    scripts/demo.sh politie
+    $AGAIN politie
 The shared screen (beamer) in a third one (P in a meeting switches it on and off):
-    scripts/demo.sh voorzitter --presentation
+    $AGAIN voorzitter --presentation
 MSG
 sleep 1
 export LANGUAGE=${LANGUAGE:-nl}
@@ -135,6 +140,6 @@ export TAFEL_LOCALEDIR=${TAFEL_LOCALEDIR:-$PWD/build/client/po}
 rc=0
 build/client/tafel --server "$ADDR" --ca "$CA" --user "$USER_LOGIN" --password-file "$PW" "${@:2}" || rc=$?
 # the list above was covered by the client: what is still running, and how to go on
-echo "tafeld is still running on $ADDR: scripts/demo.sh USER opens another client" \
-    "(scripts/demo.sh users lists them), scripts/demo.sh stop stops it."
+echo "tafeld is still running on $ADDR: $AGAIN USER opens another client" \
+    "($AGAIN users lists them), $AGAIN stop stops it."
 exit $rc

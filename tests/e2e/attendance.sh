@@ -33,10 +33,8 @@ keys chair Enter
 wait_for chair "Is Sanne Jansen aanwezig? (j/n):" || fail "present? does not name the person"
 wait_re chair "^ +# +Casus" || fail "not back on the meeting"
 type_text chair "j"
-keys chair Enter
 wait_for chair "Neemt Sanne Jansen op afstand deel (video)? (j/n):" || fail "remote? not asked"
 type_text chair "n"
-keys chair Enter
 wait_for chair "Aanwezigheid vastgelegd: Sanne Jansen aanwezig." || fail "not confirmed"
 wait_for chair "· 2 aanwezig" || fail "header does not count the person present"
 

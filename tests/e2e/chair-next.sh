@@ -1,5 +1,5 @@
 #!/bin/bash
-# The chair opens the meeting and moves to the next item; the follower's screen shows the new current case.
+# The chair opens the meeting and moves to the next item; the follower's screen shows the new current case; the chair's status line says it chairs (not that it follows the chair).
 . "$(dirname "$0")/lib.sh"
 
 start_meeting
@@ -18,4 +18,11 @@ num=$(current_line chair | awk '{print $3}')
 wait_re pol "^▶ +$want +$num " || fail "follower: current item is not $want ($num)"
 wait_for pol "Casus $num" || fail "follower: case $num not shown"
 wait_for pol "volgt voorzitter" || fail "follower: no longer following"
+# the chair follows no one: its status line says it chairs, until it looks elsewhere
+wait_for chair "· u leidt dit overleg" || fail "chair: status does not say it chairs: $(screen chair | tail -n 2)"
+screen chair | grep -q "volgt voorzitter" && fail "chair: 'follows the chair' on the chair's screen"
+keys chair k
+wait_for chair "eigen weg — f om te volgen" || fail "chair: k did not leave the current item"
+keys chair f
+wait_for chair "· u leidt dit overleg" || fail "chair: f did not come back"
 ok

@@ -1,6 +1,6 @@
 #!/bin/bash
 # The whole cycle in the terminal client, from an empty data directory with only organisations, users, one series (and a process manager) made by tafelctl: plan meetings, a partner's signal, screening, routing, regie and case manager, a plan with goals and action points agreed in a meeting, monitoring, closing with an evaluation. No --batch, no SQL; every step asserted on screen.
-# E2E_CAPTURE=DIR keeps the 80x24 screens of the main steps (docs/user-guide.md).
+# E2E_CAPTURE=DIR keeps the 80x24 screens of the main steps; tests/e2e/guide-splice.py DIR docs/user-guide.md puts them into the guide.
 . "$(dirname "$0")/lib.sh"
 
 ctl() {
@@ -169,7 +169,7 @@ keys reg q
 wait_for reg "Casusoverleg Enschede ·" || fail "q: back to the meeting"
 keys reg c
 wait_for reg "sluiten" || fail "c did not ask"
-type_text reg "j"; keys reg Enter
+type_text reg "j"
 wait_for reg "· gesloten ·" || fail "meeting not closed"
 
 # --- 5. monitoring: the partner reports the action point done --------------

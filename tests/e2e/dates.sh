@@ -34,7 +34,6 @@ type_text chair "1-1-2020"
 keys chair Enter
 wait_for chair "2020-01-01 ligt in het verleden. Toch gebruiken? (j/n):" || fail "past date not questioned"
 type_text chair "n"
-keys chair Enter
 wait_for chair "Uiterste datum (bijv. 8-12, morgen, +7): 2020-01-01" || fail "not back at the due date"
 keys chair C-u
 type_text chair "+7"

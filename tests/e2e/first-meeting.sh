@@ -35,7 +35,6 @@ type_text chair "wzt"
 keys chair Escape
 wait_for chair "Getypte tekst weggooien? (j/n):" || fail "Esc on typed text did not ask: $(screen chair)"
 type_text chair "j"
-keys chair Enter
 wait_gone chair "Zoeken:" || fail "j did not discard"
 
 # the chair opens the WZT meeting and its first item
@@ -60,7 +59,6 @@ wait_for vz "Uitvoerende organisatie (naam of nummer):" || fail "no owner field"
 keys vz Escape
 wait_for vz "Getypte tekst weggooien? (j/n):" || fail "Esc dropped the typed description unasked: $(screen vz)"
 type_text vz "n"
-keys vz Enter
 wait_for vz "Uitvoerende organisatie (naam of nummer):" || fail "n did not go back to the field: $(screen vz)"
 wait_for vz "Huisbezoek met wijkagent plannen" || fail "description lost: $(screen vz)"
 type_text vz "Politie"
@@ -85,7 +83,6 @@ wait_for vz "b: niet mogelijk" || fail "b in an open meeting not explained: $(sc
 keys vz c
 wait_for vz "sluiten? (j/n)" || fail "c did not ask"
 type_text vz "j"
-keys vz Enter
 wait_for vz "Overleg gesloten." || fail "meeting not closed: $(screen vz)"
 # the footer now offers the minutes; b shows them, q comes back to the meeting
 wait_for vz "b besluitenlijst" || fail "footer does not offer b: $(screen vz)"

@@ -78,7 +78,8 @@ wait_for pm "2 gekozen (laatst GGZ Eemland-Twente)" || fail "second pick: $(scre
 pick_org "Eemhof"
 wait_for pm "3 gekozen (laatst Woonstichting De Eemhof)" || fail "third pick: $(screen pm)"
 keys pm Escape
-wait_for pm "Inforonde over $NUMBER aan 3 organisatie(s): antwoord uiterlijk" || fail "Esc did not ask the date: $(screen pm)"
+wait_for pm "Inforonde $NUMBER, 3 organisatie(s): antwoord uiterlijk (bijv. +2, vrijdag):" ||
+	fail "Esc did not ask the date, with examples of dates: $(screen pm)"
 type_text pm "$TUE"
 keys pm Enter
 wait_for pm "Inforonde gestart: 3 organisatie(s) gevraagd." ||
@@ -93,6 +94,10 @@ wait_for jz "Tafel · Inforondes" || fail "8 did not open the info rounds"
 # an asked partner outside the case sees its own question only
 wait_re jz "^● $NUMBER +$TUE +0/1 +nog geen antwoord" || fail "round not listed for jeugdzorg: $(screen jz)"
 wait_for jz "Om op te zoeken: Jan de Vries 1980-01-02" || fail "asked partner has no name to search: $(screen jz)"
+# its bottom line offers the answers, not closing (the process manager's)
+foot=$(screen jz | tail -n 1)
+echo "$foot" | grep -q "^b bekend  n niet bekend" || fail "asked partner: answers not offered: $foot"
+echo "$foot" | grep -q "Z sluiten" && fail "asked partner: Z offered: $foot"
 keys jz b
 wait_for jz "$NUMBER: bekend. Korte toelichting" || fail "b did not ask a note: $(screen jz)"
 type_text jz "In beeld sinds 2024"
@@ -103,7 +108,6 @@ wait_re jz "^  $NUMBER +$TUE +1/1 +bekend" || fail "answer not in the list: $(sc
 keys jz Z
 wait_for jz "De inforonde over $NUMBER sluiten? (j/n)" || fail "Z did not ask (partner): $(screen jz)"
 type_text jz j
-keys jz Enter
 wait_for jz "Alleen de procesregisseur van de casus sluit de inforonde." ||
 	fail "partner's Z not explained: $(screen jz)"
 
@@ -141,6 +145,10 @@ is_red_line pm "Woonstichting De Eemhof: nog geen antwoord" ||
 	fail "overdue answer not red: $(tm capture-pane -e -p -t pm | grep -F Eemhof | cat -v)"
 is_red_line pm "GGZ Eemland-Twente: niet bekend" && fail "a given answer drawn red"
 is_red_line pm "Inforonde open · antwoord uiterlijk $TUE" || fail "round with an overdue answer not red"
+# the process manager is offered Z, not the answers (its organisation is not asked)
+foot=$(screen pm | tail -n 1)
+echo "$foot" | grep -q "^Z sluiten" || fail "process manager: Z not offered: $foot"
+echo "$foot" | grep -qE "b bekend|niet bekend" && fail "process manager: answers offered: $foot"
 # the process manager gets no identifying data through the round
 screen pm | grep -qF "Om op te zoeken" && fail "process manager got the round's identifying data"
 
@@ -201,7 +209,6 @@ wait_for pm "Casus $NUMBER · huiselijk geweld" || fail "Enter did not open the 
 keys pm Z
 wait_for pm "De inforonde over $NUMBER sluiten? (j/n)" || fail "Z did not ask: $(screen pm)"
 type_text pm j
-keys pm Enter
 wait_for pm "Inforonde gesloten" || fail "round not closed: $(screen pm)"
 wait_for pm "Inforonde gesloten · antwoord uiterlijk $TUE" || fail "case view does not show it closed: $(screen pm)"
 wait_for beamer "Inforonde gesloten · antwoord uiterlijk $TUE" || fail "beamer: not closed live: $(screen beamer)"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Intake in the terminal client: a partner registers a signal with a person; the process manager's case list shows it at once; earlier cases; routing refusals say in Dutch what is missing; regie from pickers; goals, contributions, dates.
+# Intake in the terminal client: a partner registers a signal with a person (its bottom line offers only what it may do there); the process manager's case list shows it at once; earlier cases; routing refusals say in Dutch what is missing; regie from pickers; goals, contributions, dates.
 . "$(dirname "$0")/lib.sh"
 
 start_server
@@ -45,6 +45,8 @@ type_text vt "Buren hoorden geschreeuw"; keys vt Enter
 wait_for vt "Persoon 1: rol naam geboortedatum" || fail "no person prompt"
 type_text vt "dader Piet"; keys vt Enter
 wait_for vt "Begin met de rol" || fail "an unknown role was not explained"
+wait_for vt "Persoon 1: rol naam geboortedatum (leeg: aanmelden): dader Piet" ||
+	fail "the person's question not asked again as it was, with the text: $(screen vt)"
 keys vt C-u
 type_text vt "slachtoffer Anna de Vries 12-3-1990"; keys vt Enter
 wait_for vt "Persoon 2: rol naam geboortedatum" || fail "no second person prompt"
@@ -56,6 +58,12 @@ wait_for vt "slachtoffer: Anna de Vries 1990-03-12" || fail "person not shown"
 wait_for vt "Reden: Buren hoorden geschreeuw" || fail "reason not shown"
 wait_for vt "Eerder besproken" || fail "no earlier cases section"
 wait_for vt "$old_nr (signaal): Anna de Fries 1990-03-12" || fail "earlier case not shown"
+# the submitter's bottom line offers what it may do (a goal, its contribution), not
+# the process manager's keys (the case's phase, regie, an info round)
+foot=$(screen vt | tail -n 1)
+echo "$foot" | grep -qE "m fase|R regie|I inforonde" && fail "vt: footer offers the process manager's keys: $foot"
+echo "$foot" | grep -q "g doel" || fail "vt: footer does not offer g: $foot"
+echo "$foot" | grep -q "b inbreng" || fail "vt: footer does not offer b: $foot"
 # a partner cannot start an info round, and is told so before choosing organisations
 keys vt I
 wait_for vt "Alleen de procesregisseur van de casus start een inforonde." || fail "vt: I not explained: $(screen vt)"
@@ -71,6 +79,7 @@ wait_for vt "Alleen een voorzitter, de procesregisseur of de casusregisseur" ||
 wait_re pm "^ $nr +huiselijk geweld +Testdorp +signaal" 3 || fail "pm list not live"
 keys pm Enter
 wait_for pm "Casus $nr · huiselijk geweld · signaal" || fail "pm: Enter did not open the case"
+wait_re pm "^m fase  R regie  g doel  I inforonde " || fail "pm: footer lacks its keys: $(screen pm | tail -n 1)"
 
 # routing: screening, info round; regie bepaald refused with what is missing
 keys pm m

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Meetings list order, "/" search, mouse clicks, q back, and Esc asking before typed text is thrown away.
+# Meetings list order, "/" search, mouse clicks, q back, Esc asking before typed text is thrown away, and empty lists offering no keys for a selected line.
 . "$(dirname "$0")/lib.sh"
 
 # click SESSION COL ROW [2]: a (double) left click at 1-based COL, ROW (X10 mouse).
@@ -70,14 +70,23 @@ type_text pol "wzt"
 keys pol Escape
 wait_for pol "Getypte tekst weggooien? (j/n):" || fail "Esc did not ask before discarding"
 type_text pol "n"
-keys pol Enter
 wait_for pol "Zoeken: wzt" || fail "typed text not kept after n"
 keys pol Escape
 wait_for pol "weggooien" || fail "second Esc did not ask"
 type_text pol "j"
-keys pol Enter
 wait_gone pol "Zoeken:" || fail "j did not discard"
 screen pol | grep -q "/wzt" && fail "discarded search was applied"
+# an empty list offers no keys for a selected line (nothing to answer or accept)
+keys pol 8
+wait_for pol "Geen open inforondes" || fail "8: the empty info rounds list not said: $(screen pol)"
+screen pol | tail -n 1 | grep -qE "b bekend|niet bekend|Z sluiten" &&
+	fail "8: keys for a round offered on an empty list: $(screen pol | tail -n 1)"
+keys pol 5
+wait_for pol "Geen voordrachten." || fail "5: the empty nominations list not said: $(screen pol)"
+screen pol | tail -n 1 | grep -qE "a aannemen|x afwijzen" &&
+	fail "5: keys for a nomination offered on an empty list: $(screen pol | tail -n 1)"
+keys pol 1
+wait_for pol "Tafel · Overleggen" || fail "1: no meetings list"
 # q on the meetings list quits
 keys pol q
 wait_for pol "[tafel exited] 0" || fail "q did not quit from the meetings list"

@@ -49,8 +49,10 @@ wait_re chair "^ 1\. Casus $num" || fail "first case $num not shown: $(screen ch
 
 # a pager: j brings up what is below
 if screen chair | grep -qE "\+[0-9]+ meer"; then
+	screen chair | grep -qE "^ *\+[0-9]+ meer \(j, ↓\) *$" ||
+		fail "'+N meer' does not say which key brings it up: $(screen chair)"
 	keys chair j
-	wait_re chair "^\+1 meer|^ *\+1 meer" || fail "j did not scroll: $(screen chair)"
+	wait_re chair "^ *\+1 meer \(k, ↑\)" || fail "j did not scroll: $(screen chair)"
 fi
 screen chair	# in the log
 keys chair q

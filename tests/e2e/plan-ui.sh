@@ -1,5 +1,5 @@
 #!/bin/bash
-# Planning and the agenda in the terminal client: the chair plans a meeting (N), moves (V) and cancels (X) it while a partner's list follows live; reorders (J/K) and removes (D) agenda items; a partner nominates a case (N in the case) and the chair accepts (a) or declines (x) it in the nominations (5).
+# Planning and the agenda in the terminal client: a partner is not offered N and is told who plans; the chair plans a meeting (N), moves (V) and cancels (X) it while a partner's list follows live; reorders (J/K) and removes (D) agenda items; a partner nominates a case (N in the case) and the chair accepts (a) or declines (x) it in the nominations (5).
 . "$(dirname "$0")/lib.sh"
 
 # select_meeting SESSION REGEX: moves the meetings list's selection (from the
@@ -19,18 +19,25 @@ start_client vt veiligthuis
 wait_re ch '^ 20[0-9-]+ [0-9:]+  ' || fail "chair: meetings not loaded"
 wait_re vt '^ 20[0-9-]+ [0-9:]+  ' || fail "vt: meetings not loaded"
 
-# a partner (no chair, no process manager) is told who may plan
+# a partner (no chair role) is not offered N, and N says at once who may plan
+# (no form that the server refuses at the end)
+screen vt | tail -n 1 | grep -q "N plannen" && fail "vt: N offered to a partner: $(screen vt | tail -n 1)"
+screen ch | tail -n 1 | grep -q "N plannen" || fail "ch: N not offered to the chair: $(screen ch | tail -n 1)"
 keys vt N
-wait_for vt "Overleggen plannen van overlegvorm:" || fail "vt: N did not ask the series"
-keys vt C-u; type_text vt "Casusoverleg"; keys vt Enter
-wait_for vt "Eerste datum (bijv. 8-12, +7, vrijdag):" || fail "vt: no first date prompt"
-type_text vt "+20"; keys vt Enter
-wait_for vt "Tijd (UU:MM):" || fail "vt: no time prompt"
-keys vt Enter
-wait_for vt "Om de hoeveel weken? (0: eenmalig):" || fail "vt: no recurrence prompt"
-keys vt Enter
-wait_for vt "Alleen een voorzitter of procesregisseur plant, verzet of last overleggen af." ||
-	fail "vt: refusal does not say who may plan: $(screen vt)"
+wait_for vt "N: alleen een voorzitter of beheerder plant overleggen; vraag het uw voorzitter." ||
+	fail "vt: N does not say who may plan: $(screen vt)"
+screen vt | grep -q "Overleggen plannen van overlegvorm" && fail "vt: N asked the series anyway"
+keys vt '?'
+wait_for vt "Tafel · Toetsen" || fail "vt: no help"
+for _ in $(seq 1 8); do keys vt j; done
+wait_for vt "Het gekozen geplande overleg aflassen" || fail "vt: help did not scroll: $(screen vt)"
+screen vt | grep -q "Overleggen plannen" && fail "vt: help lists N for a partner: $(screen vt)"
+keys vt q
+keys ch '?'
+wait_for ch "Tafel · Toetsen" || fail "ch: no help"
+for _ in $(seq 1 8); do keys ch j; done
+wait_for ch "Overleggen plannen: één datum" || fail "ch: help does not list N for the chair: $(screen ch)"
+keys ch q
 
 # --- plan one meeting, move it, cancel it ------------------------------------
 day=$(TZ=Europe/Amsterdam date -d '+20 days' +%F)
@@ -74,7 +81,7 @@ wait_re ch "^[ ▶✓] +1  $second" || fail "J did not move item 1 down"
 wait_re ch "^[ ▶✓] +2  $first" || fail "J: $first is not second"
 keys ch D
 wait_for ch "Casus $first van de agenda halen? (j/n):" || fail "D did not name the case"
-type_text ch "j"; keys ch Enter
+type_text ch "j"
 wait_for ch "Casus $first van de agenda gehaald." || fail "D: not said"
 wait_gone ch "  $first  " || fail "$first still on the agenda"
 
@@ -110,5 +117,7 @@ type_text vt "Toch bespreken"; keys vt Enter
 wait_for vt "voorgedragen" || fail "second nomination"
 wait_re ch "^ $nr +Casusoverleg.*Toch bespreken" 3 || fail "chair: second nomination not live"
 keys ch a
-wait_for ch "Casus $nr staat op de agenda van het volgende overleg." || fail "not accepted"
+# the message names the meeting whose agenda it went on
+wait_for ch "Casus $nr staat op de agenda van Casusoverleg" || fail "not accepted, or no meeting named: $(screen ch)"
+screen ch | grep -q "het volgende overleg" && fail "meeting not named: $(screen ch)"
 ok

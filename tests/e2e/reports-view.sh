@@ -25,10 +25,21 @@ wait_for chair "Rapportage $qfrom – $qto" || fail "not the last quarter ($qfro
 
 keys chair p
 wait_for chair "Periode (van tot): $qfrom $qto" || fail "p did not ask the period: $(screen chair)"
+# dates as typed elsewhere (day first); a wrong one is said and kept to fix
 keys chair C-u
-type_text chair "$from $to"
+type_text chair "1-10-2026 31-13-2026"
 keys chair Enter
-wait_for chair "Rapportage $from – $to" || fail "period not taken: $(screen chair)"
+wait_for chair "Typ twee datums, van en tot en met, bijv. 1-10-2026 31-12-2026." ||
+	fail "a wrong period not explained: $(screen chair)"
+wait_for chair "Periode (van tot): 1-10-2026 31-13-2026" || fail "the typed period not kept: $(screen chair)"
+keys chair C-u
+type_text chair "31-12-2026 1-10-2026"
+keys chair Enter
+wait_for chair "De eerste datum ligt na de tweede." || fail "a reversed period not explained: $(screen chair)"
+keys chair C-u
+type_text chair "$(date -d "$from" +%-d-%-m-%Y) $(date -d "$to" +%-d-%-m-%Y)"
+keys chair Enter
+wait_for chair "Rapportage $from – $to" || fail "period typed day first not taken: $(screen chair)"
 
 # the first organisation with agreed action points, from the server
 row=$(printf 'report %s %s\nquit\n' "$from" "$to" | batch voorzitter | python3 -c '

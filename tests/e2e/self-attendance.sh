@@ -23,10 +23,8 @@ before=$(screen pol | grep -oE '· [0-9]+ aanwezig' | grep -oE '[0-9]+')
 keys pol A
 wait_for pol "Is Sanne Jansen aanwezig? (j/n):" || fail "A did not ask: $(screen pol)"
 type_text pol "j"
-keys pol Enter
 wait_for pol "Neemt Sanne Jansen op afstand deel (video)? (j/n):" || fail "remote? not asked: $(screen pol)"
 type_text pol "j"
-keys pol Enter
 wait_for pol "Aanwezigheid vastgelegd: Sanne Jansen aanwezig." || fail "not recorded: $(screen pol)"
 wait_for pol "· $((before + 1)) aanwezig" || fail "header does not count the partner: $(screen pol)"
 
