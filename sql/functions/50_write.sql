@@ -550,15 +550,23 @@ BEGIN
 END
 $$;
 
--- An action point's change payload; when it made an organisation involved
--- in the case (which may now see the case and all its action points in
--- full), also the case and all its action points as they are now.
+-- An action point's (or contribution's) change payload; when it made an
+-- organisation involved in the case (which may now see the case and all
+-- its action points in full), also the case and all its action points as
+-- they are now, and the case's agenda items of the change's meeting
+-- p_meeting_id (0: none), whose decisions were hidden from it until now.
+DROP FUNCTION IF EXISTS tafel_involved_payload(bigint, boolean, jsonb);
 CREATE OR REPLACE FUNCTION tafel_involved_payload(p_case_id bigint, p_new_org boolean,
-    p_payload jsonb)
+    p_payload jsonb, p_meeting_id bigint)
 RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 	SELECT CASE WHEN p_new_org THEN p_payload || jsonb_build_object(
 	    'case', tafel_json_case(p_case_id),
 	    'actions', tafel_json_case_actions(p_case_id, false))
+	    || coalesce((SELECT jsonb_build_object('agenda_items',
+		jsonb_agg(tafel_json_item(a.id) ORDER BY a.position, a.id))
+		FROM agenda_items a WHERE a.meeting_id = p_meeting_id
+		    AND a.case_id = p_case_id
+		HAVING count(*) > 0), '{}')
 	    ELSE p_payload END
 $$;
 
@@ -631,7 +639,8 @@ BEGIN
 	v_json := tafel_json_action(v_id);
 	PERFORM tafel_log_change(u.id, v_meeting, c.id,
 	    ARRAY[tafel_arg_id(p_args, 'owner_org_id')], tafel_involved_payload(
-		c.id, v_new_org > 0, jsonb_build_object('action_point', v_json)));
+		c.id, v_new_org > 0, jsonb_build_object('action_point', v_json),
+		v_meeting));
 	RETURN v_json;
 END
 $$;
@@ -702,7 +711,8 @@ BEGIN
 	v_json := tafel_json_action(a.id);
 	PERFORM tafel_log_change(u.id, a.meeting_id, a.case_id,
 	    ARRAY[a.owner_org_id, v_org], tafel_involved_payload(a.case_id,
-		v_new_org > 0, jsonb_build_object('action_point', v_json)));
+		v_new_org > 0, jsonb_build_object('action_point', v_json),
+		coalesce(a.meeting_id, 0)));
 	RETURN v_json;
 END
 $$;

@@ -264,7 +264,7 @@ BEGIN
 
 	v_json := tafel_json_contribution(v_id);
 	PERFORM tafel_log_change(u.id, NULL, c.id, '{}', tafel_involved_payload(
-	    c.id, v_new_org > 0, jsonb_build_object('contribution', v_json)));
+	    c.id, v_new_org > 0, jsonb_build_object('contribution', v_json), 0));
 	RETURN v_json;
 END
 $$;

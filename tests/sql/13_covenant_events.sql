@@ -184,3 +184,55 @@ BEGIN
 		    jsonb_object_keys(cl.payload) k WHERE cl.seq = c.seq));
 END
 $$;
+
+-- An organisation made involved by an action point it is given in a meeting
+-- gets, with the case and its action points, the case's agenda item of that
+-- meeting: the decision hidden from it until then (a client keeping the
+-- item it had would show no decision).  Another member organisation of the
+-- series, still not involved, does not get the decision.
+DO $$
+DECLARE
+	v_case jsonb;
+	v_m jsonb;
+	v_item jsonb;
+	v_seq bigint;
+	ev jsonb;
+BEGIN
+	v_case := test_write('politie', 'create_case', jsonb_build_object(
+	    'theme', 'domestic_violence', 'summary', 'Test 13: later betrokken'));
+	v_m := test_write('voorzitter', 'create_meeting', jsonb_build_object(
+	    'series_id', test_series('wzt'),
+	    'scheduled_start', extract(epoch FROM now() + interval '3 days')::bigint));
+	v_item := test_write('voorzitter', 'add_agenda_item', jsonb_build_object(
+	    'meeting_id', v_m -> 'id', 'case_id', v_case -> 'id')) -> 'items' -> 0;
+	PERFORM test_write('voorzitter', 'record_decision', jsonb_build_object(
+	    'item_id', v_item -> 'id', 'version', v_item -> 'version',
+	    'decision', 'Besluit 13: GGZ zoekt contact'));
+	PERFORM test_write('voorzitter', 'create_action', jsonb_build_object(
+	    'case_id', v_case -> 'id', 'meeting_id', v_m -> 'id',
+	    'description', 'GGZ belt', 'owner_org_id',
+	    test_org('GGZ Eemland-Twente'),
+	    'due_date', to_char(current_date + 7, 'YYYY-MM-DD')));
+	v_seq := (SELECT max(seq) FROM changelog);
+	SELECT e.event INTO ev FROM tafel_events_for(v_seq, jsonb_build_array(
+	    jsonb_build_object('user_id', test_uid('ggz'),
+		'meeting_id', v_m -> 'id'))) e;
+	ASSERT ev -> 'agenda_items' -> 0 ->> 'id' = v_item ->> 'id', ev::text;
+	ASSERT ev -> 'agenda_items' -> 0 ->> 'decision'
+	    = 'Besluit 13: GGZ zoekt contact', ev::text;
+	ASSERT ev -> 'case' ->> 'summary' = 'Test 13: later betrokken';
+	SELECT e.event INTO ev FROM tafel_events_for(v_seq, jsonb_build_array(
+	    jsonb_build_object('user_id', test_uid('jeugdzorg'),
+		'meeting_id', v_m -> 'id'))) e;
+	ASSERT coalesce(ev -> 'agenda_items' -> 0 ->> 'decision', '') = '',
+	    ev::text;
+	-- a second action point for the now involved GGZ: nothing newly seen
+	PERFORM test_write('voorzitter', 'create_action', jsonb_build_object(
+	    'case_id', v_case -> 'id', 'meeting_id', v_m -> 'id',
+	    'description', 'GGZ belt weer', 'owner_org_id',
+	    test_org('GGZ Eemland-Twente'),
+	    'due_date', to_char(current_date + 7, 'YYYY-MM-DD')));
+	ASSERT NOT (SELECT payload ? 'agenda_items' FROM changelog
+	    ORDER BY seq DESC LIMIT 1);
+END
+$$;
