@@ -386,17 +386,23 @@ model_apply_event(struct model *m, const Tafel__Event *ev, double now)
 		for (size_t i = 0; i < ev->n_agenda_items; i++)
 			put_item(m, ev->agenda_items[i], now);
 		if (ev->case_ != NULL) {
-			int on_agenda = 0;
+			int on_agenda = 0, carried = 0;
 
 			for (size_t i = 0; i < m->agenda.n; i++)
 				if (((Tafel__AgendaItem *)m->agenda.v[i].msg)->case_id ==
 				    ev->case_->id)
 					on_agenda = 1;
-			/* hidden from me before, not now (an action point
-			 * or a contribution made my organisation involved):
-			 * the event does not carry what was hidden with it
-			 * (the item's decision), a fresh snapshot does */
-			if (!ev->gone && on_agenda &&
+			for (size_t i = 0; i < ev->n_agenda_items; i++)
+				if (ev->agenda_items[i]->case_id == ev->case_->id)
+					carried = 1;
+			/*
+			 * Hidden from me before, not now (an action point or a
+			 * contribution made my organisation involved): an action
+			 * point of this meeting brings the case's item with the
+			 * decision hidden until now (protocol.md, events); a
+			 * contribution does not, and a fresh snapshot does.
+			 */
+			if (!ev->gone && on_agenda && !carried &&
 			    model_case(m, ev->case_->id) != NULL &&
 			    model_case(m, ev->case_->id)->redacted &&
 			    !ev->case_->redacted)

@@ -1,6 +1,6 @@
 #!/bin/bash
 # A partner whose organisation becomes involved in a case during the meeting (the chair gives it an action point) sees
-# the decision recorded before, not "(nog geen)": what was hidden from it comes with a fresh snapshot.
+# the decision recorded before, not "(nog geen)": the action point's event brings the case's agenda item with it.
 . "$(dirname "$0")/lib.sh"
 
 start_server
