@@ -12,6 +12,14 @@
 --             organisation, as tafel_bench fanout 100 has them), and of an
 --             agenda change making an item current (the heaviest payload:
 --             the case and its actions).
+--   audit:    recording what one change disclosed to 100 and to 1000
+--             viewers of one class (tafel_audit_disclose_classes: one
+--             audit_pending row since 0014; with the function files of
+--             848fffa loaded, their upsert of one audit_disclosures row per
+--             viewer), and folding 50 such changes to 1000 viewers
+--             (tafel_audit_fold, measured without its commit, where there
+--             is one);
+--   classify: tafel_viewer_classes of 1000 viewers.
 -- Every run is its own transaction, as the server's calls are: the figure
 -- includes the COMMIT (the disclosures' WAL flush); commit_ms is that part.
 \set ON_ERROR_STOP on
@@ -112,6 +120,70 @@ CALL pg_temp.bench('render current item, 10 viewers', format(
     'SELECT count(*) FROM tafel_events_for(%s, %L)', :seq, :'viewers10'), :runs);
 CALL pg_temp.bench('render current item, 100 viewers', format(
     'SELECT count(*) FROM tafel_events_for(%s, %L)', :seq, :'viewers100'), :runs);
+
+-- The audit and the classification: 1000 more members, one audit entry
+-- (the fixture case, two categories) disclosed to one class of them.
+INSERT INTO users (login, display_name, org_id, password_hash, roles)
+SELECT 'benchdbk' || g, 'Bench K' || g, (SELECT min(id) FROM organisations),
+    (SELECT password_hash FROM users WHERE login = 'voorzitter'), '{member}'
+FROM generate_series(1, 1000) g
+ON CONFLICT (login) DO NOTHING;
+SELECT jsonb_agg(jsonb_build_object('user_id', u.id, 'meeting_id', :meeting)
+    ORDER BY u.id) AS viewers1000,
+    array_agg(u.id ORDER BY u.id) AS uids1000,
+    (array_agg(u.id ORDER BY u.id))[1:100] AS uids100
+FROM users u WHERE u.login LIKE 'benchdbk%' \gset
+SELECT ARRAY[jsonb_build_array(jsonb_build_object('org_id',
+    (SELECT min(id) FROM organisations), 'case_id', (SELECT case_id
+	FROM agenda_items WHERE meeting_id = :meeting ORDER BY position
+	LIMIT 1), 'categories', '{person_names,case_summary}'::text[],
+    'meeting_id', :meeting, 'context', 'event'))]::text AS entry \gset
+-- the recording as the loaded functions have it: session 5's three
+-- arguments (an upsert per viewer) or 0014's four (one pending row)
+SELECT CASE WHEN to_regprocedure('tafel_audit_disclose_classes(jsonb[],'
+    || 'integer[],bigint[])') IS NOT NULL
+    THEN 'SELECT tafel_audit_disclose_classes(%L::jsonb[], %L::int[], %L::bigint[])'
+    ELSE 'SELECT tafel_audit_disclose_classes(%L::jsonb[], ''{1}'', %L::int[], '
+	|| '%L::bigint[])' END AS record_sql,
+    to_regprocedure('tafel_audit_disclose_classes(jsonb[],integer[],'
+	|| 'bigint[])') IS NULL AS pending \gset
+CALL pg_temp.bench('classify 1000 viewers', format(
+    'SELECT count(*) FROM tafel_viewer_classes(%L, false)', :'viewers1000'),
+    :runs);
+CALL pg_temp.bench('record audit, 100 viewers', format(:'record_sql',
+    :'entry', array_fill(1, ARRAY[100]), :'uids100'), :runs);
+CALL pg_temp.bench('record audit, 1000 viewers', format(:'record_sql',
+    :'entry', array_fill(1, ARRAY[1000]), :'uids1000'), :runs);
+-- the fold of 50 recorded changes, inside the transaction that recorded
+-- them (so that tafeld's own fold, every second, cannot take them)
+CREATE OR REPLACE PROCEDURE pg_temp.bench_fold(p_entry jsonb[],
+    p_uids bigint[], p_runs int)
+LANGUAGE plpgsql AS $$
+DECLARE
+	t0 timestamptz;
+	i int;
+	k int;
+BEGIN
+	FOR i IN 0..p_runs LOOP
+		FOR k IN 1..50 LOOP
+			PERFORM tafel_audit_disclose_classes(p_entry,
+			    ARRAY[k::bigint], array_fill(1, ARRAY[cardinality(p_uids)]),
+			    p_uids);
+		END LOOP;
+		t0 := clock_timestamp();
+		PERFORM tafel_audit_fold(NULL, true);
+		IF i > 0 THEN	-- the first warms the caches and plans
+			INSERT INTO pg_temp.bench_t (what, ms) VALUES (
+			    'fold 50 changes x 1000 viewers',
+			    extract(epoch FROM clock_timestamp() - t0) * 1000);
+		END IF;
+		COMMIT;
+	END LOOP;
+END
+$$;
+\if :pending
+CALL pg_temp.bench_fold(:'entry', :'uids1000', least(:runs, 10));
+\endif
 
 SELECT what, count(*) AS runs,
     round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric, 1) AS p50_ms,
