@@ -13,10 +13,15 @@ BEGIN
 END
 $$;
 
+-- The append-only audit tables: nothing but INSERT, except a DELETE in a
+-- transaction that set the setting named by the trigger's argument
+-- (audit_log: tafel.purge, the retention purge; audit_pending (0014):
+-- tafel.audit_fold, the fold that moves its rows into audit_disclosures).
 CREATE OR REPLACE FUNCTION tafel_audit_log_guard()
 RETURNS trigger LANGUAGE plpgsql SET search_path = public AS $$
 BEGIN
-	IF TG_OP = 'DELETE' AND current_setting('tafel.purge', true) = 'on' THEN
+	IF TG_OP = 'DELETE' AND TG_NARGS = 1
+	    AND current_setting(TG_ARGV[0], true) = 'on' THEN
 		RETURN OLD;
 	END IF;
 	RAISE EXCEPTION USING ERRCODE = 'TF010',
@@ -41,21 +46,6 @@ BEGIN
 	    AND NEW.last_at >= OLD.last_at AND NEW.count >= OLD.count
 	    AND NEW.categories @> OLD.categories THEN
 		RETURN NEW;
-	END IF;
-	RAISE EXCEPTION USING ERRCODE = 'TF010',
-	    MESSAGE = 'the audit log is append-only';
-END
-$$;
-
--- The pending disclosures (0014) are only inserted, and deleted by the
--- fold that moves them into audit_disclosures (tafel.audit_fold,
--- tafel_audit_fold in 70_push.sql).
-CREATE OR REPLACE FUNCTION tafel_audit_pending_guard()
-RETURNS trigger LANGUAGE plpgsql SET search_path = public AS $$
-BEGIN
-	IF TG_OP = 'DELETE' AND current_setting('tafel.audit_fold', true) = 'on'
-	THEN
-		RETURN OLD;
 	END IF;
 	RAISE EXCEPTION USING ERRCODE = 'TF010',
 	    MESSAGE = 'the audit log is append-only';
@@ -92,9 +82,10 @@ CREATE OR REPLACE TRIGGER agenda_items_opened BEFORE INSERT OR UPDATE OF state
 	ON agenda_items FOR EACH ROW EXECUTE FUNCTION tafel_agenda_item_opened();
 
 CREATE OR REPLACE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE
-	ON audit_log FOR EACH ROW EXECUTE FUNCTION tafel_audit_log_guard();
+	ON audit_log FOR EACH ROW
+	EXECUTE FUNCTION tafel_audit_log_guard('tafel.purge');
 CREATE OR REPLACE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
-	FOR EACH STATEMENT EXECUTE FUNCTION tafel_audit_log_guard();
+	FOR EACH STATEMENT EXECUTE FUNCTION tafel_audit_log_guard('tafel.purge');
 
 CREATE OR REPLACE TRIGGER audit_disclosures_grow_only BEFORE UPDATE OR DELETE
 	ON audit_disclosures FOR EACH ROW
@@ -104,10 +95,13 @@ CREATE OR REPLACE TRIGGER audit_disclosures_no_truncate BEFORE TRUNCATE
 	EXECUTE FUNCTION tafel_audit_disclosure_guard();
 
 CREATE OR REPLACE TRIGGER audit_pending_insert_only BEFORE UPDATE OR DELETE
-	ON audit_pending FOR EACH ROW EXECUTE FUNCTION tafel_audit_pending_guard();
+	ON audit_pending FOR EACH ROW
+	EXECUTE FUNCTION tafel_audit_log_guard('tafel.audit_fold');
 CREATE OR REPLACE TRIGGER audit_pending_no_truncate BEFORE TRUNCATE
 	ON audit_pending FOR EACH STATEMENT
-	EXECUTE FUNCTION tafel_audit_pending_guard();
+	EXECUTE FUNCTION tafel_audit_log_guard('tafel.audit_fold');
+-- its own guard until the guard above took an argument
+DROP FUNCTION IF EXISTS tafel_audit_pending_guard();
 
 CREATE OR REPLACE TRIGGER attendance_periods_track
 	AFTER INSERT OR UPDATE OF present ON attendance
