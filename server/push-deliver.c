@@ -1,9 +1,9 @@
 /* Per-viewer delivery of changes: each viewer gets the event as the database's covenant rules let it see it. */
 #include <inttypes.h>
 #include <stdio.h>
-#include <time.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/event.h>
 #include <json-c/json.h>
@@ -22,8 +22,8 @@
 #include "xmalloc.h"
 
 /*
- * The change log holds only a skeleton of each change (ids and states, no
- * personal data); it routes changes to subscriptions.  What a viewer
+ * The server reads only a skeleton of each change from the change log (ids
+ * and states, no personal data); it routes changes to subscriptions.  What a viewer
  * receives is built by tafel_push_events() in the database, redacted for
  * that viewer and recorded in the read audit, and then passes the server's
  * own coarse filter (privacy.c).
