@@ -81,6 +81,8 @@ tafeld_start() {
 	[ $# -gt 0 ] && shift
 	if [ -z "$E2E_DIR" ]; then
 		E2E_DIR=$(mktemp -d /tmp/tafel-e2e-XXXXXX) || fail "mktemp"
+		# a copy of a first start's directory (initdb and migrations done once)
+		bash "$TAFEL_SOURCE_DIR/tests/data-template.sh" "$E2E_DIR" || fail "data-template.sh"
 		printf 'demo\n' >"$E2E_DIR.pw"
 	fi
 	from=$(stat -c %s "$E2E_DIR.log" 2>/dev/null || echo 0)

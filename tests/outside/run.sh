@@ -20,6 +20,8 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
+# a copy of a first start's directory (initdb and migrations done once)
+bash "$TAFEL_SOURCE_DIR/tests/data-template.sh" "$dir" || { echo "FAIL: data-template.sh"; exit 1; }
 
 "$TAFELD" --data-dir "$dir" --listen 127.0.0.1:0 --config /dev/null \
 	--set "user=${TAFEL_TEST_USER:-tafel}" --set log_level=debug >>"$dir.log" 2>&1 &

@@ -49,6 +49,11 @@ def expect(cond, what):
 class Server:
     def __init__(self, data_dir=None, extra=()):
         self.dir = data_dir or tempfile.mkdtemp(prefix="tafel-faults-")
+        src = os.environ.get("TAFEL_SOURCE_DIR")
+        if data_dir is None and "--db" not in extra and src:
+            # a copy of a first start's directory (initdb and migrations done once)
+            subprocess.run(["bash", os.path.join(src, "tests", "data-template.sh"), self.dir],
+                           check=True, env=dict(os.environ, TAFELD=A.tafeld, TAFEL_TEST_USER=A.user))
         self.log = self.dir.rstrip("/") + ".log"
         self.extra = list(extra)
         self.proc = None
