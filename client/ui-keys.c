@@ -343,6 +343,35 @@ when_case_pm(const struct ui *u)
 	return c == NULL || u->is_admin || case_pm(u, c);
 }
 
+/*
+ * What a case-view key whose when() says no answers at once, before any
+ * question is asked: the rule the server would refuse it with.
+ */
+static const struct {
+	int (*when)(const struct ui *);
+	const char *why;
+} case_refusals[] = {
+	{ when_case_steer, N_("Only a chair, the case's process manager or its "
+	    "case manager moves the case on.") },
+	{ when_case_plan, N_("Only the submitting organisation, the case "
+	    "manager, a process manager or a chair changes the case.") },
+	{ when_case_pm, N_("Only the case's process manager starts an info "
+	    "round.") },
+};
+
+/* The refusal of key k in the case view, NULL when it is not refused. */
+static const char *
+case_refusal(const struct ui *u, const struct ui_key *k)
+{
+	if (u->view != VIEW_CASE || k->when == NULL || k->when(u))
+		return NULL;
+	for (size_t i = 0; i < sizeof case_refusals / sizeof case_refusals[0];
+	    i++)
+		if (case_refusals[i].when == k->when)
+			return case_refusals[i].why;
+	return NULL;
+}
+
 /* A line of the list is selected (an empty list offers no keys for one). */
 /* The selected round asks my organisation (b and n answer it). */
 static int
@@ -653,6 +682,11 @@ ui_key(struct ui *u, int key)
 				    "meeting is %s."), k->name, ui_enum(
 				    &tafel__meeting_state__descriptor,
 				    (int)u->meeting.meeting->state));
+				return;
+			}
+			if (case_refusal(u, k) != NULL) {
+				ui_message(u, 1, "%s: %s", k->name,
+				    _(case_refusal(u, k)));
 				return;
 			}
 			k->fn(u);

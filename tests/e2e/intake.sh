@@ -68,12 +68,15 @@ echo "$foot" | grep -q "b inbreng" || fail "vt: footer does not offer b: $foot"
 keys vt I
 wait_for vt "Alleen de procesregisseur van de casus start een inforonde." || fail "vt: I not explained: $(screen vt)"
 screen vt | grep -qF "Organisatie kiezen" && fail "vt: I opened the organisation picker"
-# nor move it on: the refusal says who may
+# nor move it on or choose its regie: refused at once, saying who may, before any question
 keys vt m
-wait_for vt "verplaatsen naar: screening" || fail "vt: m did not ask: $(screen vt)"
-keys vt Enter
-wait_for vt "Alleen een voorzitter, de procesregisseur of de casusregisseur" ||
-	fail "vt: refused move does not say who may: $(screen vt)"
+wait_for vt "m: Alleen een voorzitter, de procesregisseur of de casusregisseur" ||
+	fail "vt: m is not refused saying who may: $(screen vt)"
+screen vt | grep -qF "verplaatsen naar" && fail "vt: m asked a question the server would refuse"
+keys vt R
+wait_for vt "R: Alleen een voorzitter, de procesregisseur of de casusregisseur" ||
+	fail "vt: R is not refused saying who may: $(screen vt)"
+screen vt | grep -qF "Regieorganisatie van casus" && fail "vt: R opened the organisation picker"
 
 # the process manager has it on the list without reloading
 wait_re pm "^ $nr +huiselijk geweld +Testdorp +signaal" 3 || fail "pm list not live"
