@@ -66,6 +66,8 @@ static const char b64_alphabet[] =
 
 static int	read_message(struct reader *, const ProtobufCMessageDescriptor *,
 		    struct json_object *, ProtobufCMessage **);
+static int	read_table(struct reader *, ProtobufCMessage *,
+		    const ProtobufCFieldDescriptor *, struct json_object *);
 static struct json_object *write_message(const ProtobufCMessage *, int);
 static int	fail(struct reader *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
@@ -564,6 +566,9 @@ read_repeated(struct reader *r, ProtobufCMessage *m,
 	size_t size = pb_types[f->type].size, n, i, old;
 	int rc;
 
+	if (f->type == PROTOBUF_C_TYPE_MESSAGE &&
+	    json_object_is_type(v, json_type_object))
+		return read_table(r, m, f, v);
 	if (!json_object_is_type(v, json_type_array))
 		return fail(r, "expected an array");
 	n = json_object_array_length(v);
@@ -582,20 +587,17 @@ read_repeated(struct reader *r, ProtobufCMessage *m,
 	return 0;
 }
 
-/* Reads field f of m from object o, when o has it and it is not null. */
+/* Reads value v (not null) into field f of m. */
 static int
-read_field(struct reader *r, ProtobufCMessage *m,
-    const ProtobufCFieldDescriptor *f, struct json_object *o)
+read_field_value(struct reader *r, ProtobufCMessage *m,
+    const ProtobufCFieldDescriptor *f, struct json_object *v)
 {
 	const ProtobufCFieldDescriptor *other;
-	struct json_object *v;
 	char *base = (char *)m;
 	uint32_t *which;
 	size_t old;
 	int rc;
 
-	if (!json_object_object_get_ex(o, f->name, &v) || v == NULL)
-		return 0;
 	old = path_push_field(r, f->name);
 	if (f->label == PROTOBUF_C_LABEL_REPEATED)
 		rc = read_repeated(r, m, f, v);
@@ -614,6 +616,107 @@ read_field(struct reader *r, ProtobufCMessage *m,
 			*(protobuf_c_boolean *)(base + f->quantifier_offset) = 1;
 	}
 	path_pop(r, old);
+	return rc;
+}
+
+/* Reads field f of m from object o, when o has it and it is not null. */
+static int
+read_field(struct reader *r, ProtobufCMessage *m,
+    const ProtobufCFieldDescriptor *f, struct json_object *o)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, f->name, &v) || v == NULL)
+		return 0;
+	return read_field_value(r, m, f, v);
+}
+
+/*
+ * Reads a table {"columns": [names], "rows": [[values], ...]} into the
+ * repeated message field f of m: one message per row, each value into the
+ * field its column names (as an object's key would).  A column the
+ * descriptor does not know is ignored, a null value leaves the field at its
+ * default; a field named twice, or a row of another length than the
+ * columns, is an error.
+ */
+static int
+read_table(struct reader *r, ProtobufCMessage *m,
+    const ProtobufCFieldDescriptor *f, struct json_object *v)
+{
+	const ProtobufCMessageDescriptor *d = f->descriptor;
+	size_t *count = (size_t *)((char *)m + f->quantifier_offset);
+	ProtobufCMessage ***array = (ProtobufCMessage ***)((char *)m +
+	    f->offset);
+	const ProtobufCFieldDescriptor **fields = NULL;
+	struct json_object *cols, *rows, *row, *x;
+	size_t ncols, n, i, j, k, old;
+	ProtobufCMessage *e;
+	int rc = -1;
+
+	if (!json_object_object_get_ex(v, "columns", &cols) ||
+	    !json_object_is_type(cols, json_type_array) ||
+	    !json_object_object_get_ex(v, "rows", &rows) ||
+	    !json_object_is_type(rows, json_type_array))
+		return fail(r, "expected an array, or a table of \"columns\" "
+		    "and \"rows\"");
+	ncols = json_object_array_length(cols);
+	if (ncols == 0 || ncols > d->n_fields)
+		return fail(r, "a table of %zu columns (1 to %u)", ncols,
+		    d->n_fields);
+	fields = xcalloc(ncols, sizeof *fields);
+	for (j = 0; j < ncols; j++) {
+		x = json_object_array_get_idx(cols, j);
+		if (!json_object_is_type(x, json_type_string)) {
+			fail(r, "column %zu: expected a field name", j);
+			goto out;
+		}
+		fields[j] = protobuf_c_message_descriptor_get_field_by_name(d,
+		    json_object_get_string(x));
+		for (k = 0; fields[j] != NULL && k < j; k++)
+			if (fields[k] == fields[j]) {
+				fail(r, "column \"%s\" twice", fields[j]->name);
+				goto out;
+			}
+	}
+	n = json_object_array_length(rows);
+	if (n == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (r->depth >= PBJSON_MAX_DEPTH) {
+		fail(r, "messages nested more than %d deep", PBJSON_MAX_DEPTH);
+		goto out;
+	}
+	*array = xcalloc(n, sizeof **array);
+	for (i = 0; i < n; i++) {
+		old = path_push_index(r, i);
+		row = json_object_array_get_idx(rows, i);
+		if (!json_object_is_type(row, json_type_array) ||
+		    json_object_array_length(row) != ncols) {
+			fail(r, "expected a row of %zu values", ncols);
+			goto out;
+		}
+		e = xmalloc(d->sizeof_message);
+		protobuf_c_message_init(d, e);
+		r->depth++;
+		for (j = 0; j < ncols; j++) {
+			x = json_object_array_get_idx(row, j);
+			if (fields[j] == NULL || x == NULL)
+				continue;
+			if (read_field_value(r, e, fields[j], x) != 0)
+				break;
+		}
+		r->depth--;
+		if (j < ncols) {
+			protobuf_c_message_free_unpacked(e, NULL);
+			goto out;
+		}
+		path_pop(r, old);
+		(*array)[(*count)++] = e;
+	}
+	rc = 0;
+out:
+	free(fields);
 	return rc;
 }
 

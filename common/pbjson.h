@@ -20,7 +20,11 @@ struct json_object;
  * - bytes are base64; strings must be valid UTF-8 without NUL bytes;
  * - sub-messages are objects, omitted (or null) when not set;
  * - repeated fields are arrays, written even when empty, read as empty
- *   from null;
+ *   from null; a repeated message field is also read from a table,
+ *   {"columns": ["id", "state", ...], "rows": [[1, "open", ...], ...]}:
+ *   one message per row, each value read as the value of its column's key
+ *   would be (the database sends its largest lists so: no key repeated in
+ *   every element, a quarter of the text to parse);
  * - of a oneof only the set member is written; reading sets the case from
  *   the one member key present.
  *

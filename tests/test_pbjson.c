@@ -613,6 +613,97 @@ test_lenient_input(void **state)
 	free(text);
 }
 
+/*
+ * A repeated message field read from a table ({"columns", "rows"}) gives
+ * the same message as the array of objects; nested messages, nulls and
+ * unknown columns as an object's keys would; bad tables name the place.
+ */
+static void
+test_table(void **state)
+{
+	static const char objects[] =
+	    "{\"snapshot\":{\"actions\":["
+	    "{\"id\":7,\"state\":\"open\",\"description\":\"Bellen\",\"overdue\":true},"
+	    "{\"id\":8,\"state\":\"ACTION_DONE\",\"description\":\"\"}],"
+	    "\"cases\":[{\"id\":3,\"persons\":[{\"id\":1,\"name\":\"A. B.\"}]}]}}";
+	static const char table[] =
+	    "{\"snapshot\":{\"actions\":{\"columns\":[\"id\",\"state\","
+	    "\"description\",\"overdue\",\"not_a_field\"],\"rows\":["
+	    "[7,\"open\",\"Bellen\",true,{\"x\":1}],"
+	    "[\"8\",\"ACTION_DONE\",null,null,2]]},"
+	    "\"cases\":{\"columns\":[\"persons\",\"id\"],\"rows\":"
+	    "[[[{\"id\":1,\"name\":\"A. B.\"}],3]]}}}";
+	static const char empty[] =
+	    "{\"snapshot\":{\"actions\":{\"columns\":[\"id\"],\"rows\":[]}}}";
+	static const struct {
+		const char	*json;
+		const char	*want;
+	} bad[] = {
+		{ "{\"snapshot\":{\"actions\":{\"columns\":[\"id\",\"state\"],"
+		    "\"rows\":[[1,\"open\"],[2]]}}}",
+		    "snapshot.actions[1]: expected a row of 2 values" },
+		{ "{\"snapshot\":{\"actions\":{\"columns\":[\"id\",\"state\"],"
+		    "\"rows\":[[1,\"open\"],{\"id\":2}]}}}",
+		    "snapshot.actions[1]: expected a row of 2 values" },
+		{ "{\"snapshot\":{\"actions\":{\"columns\":[\"id\",\"id\"],"
+		    "\"rows\":[]}}}",
+		    "snapshot.actions: column \"id\" twice" },
+		{ "{\"snapshot\":{\"actions\":{\"columns\":[\"id\",5],"
+		    "\"rows\":[]}}}",
+		    "snapshot.actions: column 1: expected a field name" },
+		{ "{\"snapshot\":{\"actions\":{\"columns\":[],\"rows\":[]}}}",
+		    "snapshot.actions: a table of 0 columns" },
+		{ "{\"snapshot\":{\"actions\":{\"rows\":[[1]]}}}",
+		    "snapshot.actions: expected an array, or a table of" },
+		{ "{\"snapshot\":{\"actions\":{\"columns\":[\"id\"],"
+		    "\"rows\":[[1],[\"x\"]]}}}",
+		    "snapshot.actions[1].id: expected an integer" },
+		{ "{\"snapshot\":{\"member_org_ids\":{\"columns\":[\"id\"],"
+		    "\"rows\":[[1]]}}}",
+		    "snapshot.member_org_ids: expected an array" },
+	};
+	ProtobufCMessage *a, *b;
+	Tafel__SubscribeResponse *s;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	a = pbjson_parse(&tafel__subscribe_response__descriptor, objects,
+	    strlen(objects), err, sizeof err);
+	if (a == NULL)
+		fail_msg("%s", err);
+	b = pbjson_parse(&tafel__subscribe_response__descriptor, table,
+	    strlen(table), err, sizeof err);
+	if (b == NULL)
+		fail_msg("%s", err);
+	s = (Tafel__SubscribeResponse *)b;
+	assert_int_equal(s->snapshot->n_actions, 2);
+	assert_int_equal(s->snapshot->actions[1]->id, 8);
+	assert_int_equal(s->snapshot->actions[1]->state,
+	    TAFEL__ACTION_STATE__ACTION_DONE);
+	assert_string_equal(s->snapshot->actions[1]->description, "");
+	assert_true(s->snapshot->actions[0]->overdue);
+	assert_string_equal(s->snapshot->cases[0]->persons[0]->name, "A. B.");
+	assert_same_packed(a, b);
+	protobuf_c_message_free_unpacked(a, NULL);
+	protobuf_c_message_free_unpacked(b, NULL);
+
+	b = pbjson_parse(&tafel__subscribe_response__descriptor, empty,
+	    strlen(empty), err, sizeof err);
+	assert_non_null(b);
+	assert_int_equal(((Tafel__SubscribeResponse *)b)->snapshot->n_actions, 0);
+	protobuf_c_message_free_unpacked(b, NULL);
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		err[0] = '\0';
+		assert_null(pbjson_parse(&tafel__subscribe_response__descriptor,
+		    bad[i].json, strlen(bad[i].json), err, sizeof err));
+		if (strstr(err, bad[i].want) == NULL)
+			fail_msg("table %zu: got \"%s\", want \"%s\"", i, err,
+			    bad[i].want);
+	}
+}
+
 /* Bad input: NULL, and an error naming the field (or the offset in the text). */
 static void
 test_errors(void **state)
@@ -862,6 +953,7 @@ main(void)
 		cmocka_unit_test(test_enum_names),
 		cmocka_unit_test(test_lenient_input),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_error_path),
 		cmocka_unit_test(test_invalid_utf8_object),
 		cmocka_unit_test(test_depth),

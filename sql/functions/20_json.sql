@@ -278,3 +278,17 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 		ELSE a.owner_user_id = p_user_id
 		    OR (a.owner_org_id = p_org_id AND a.owner_user_id IS NULL) END
 $$;
+
+-- A table {"columns": [...], "rows": [[...], ...]} (tafel_snapshot_actions)
+-- as the array of objects it stands for; any other value as it is.
+CREATE OR REPLACE FUNCTION tafel_json_table_objects(p jsonb)
+RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE WHEN jsonb_typeof(p) = 'object' AND p ? 'columns'
+	    AND p ? 'rows' THEN coalesce((
+		SELECT jsonb_agg((SELECT jsonb_object_agg(c.name, row.value -> (c.k - 1)::int)
+		    FROM jsonb_array_elements_text(p -> 'columns')
+			WITH ORDINALITY AS c(name, k)) ORDER BY row.i)
+		FROM jsonb_array_elements(p -> 'rows') WITH ORDINALITY AS row(value, i)),
+	    '[]'::jsonb)
+	ELSE p END
+$$;

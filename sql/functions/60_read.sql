@@ -191,11 +191,17 @@ END
 $$;
 
 
--- The same as jsonb (the SQL tests and tools read it so).
+-- The same as jsonb, with the action points as arrays of objects (the SQL
+-- tests and tools read it so).
 CREATE OR REPLACE FUNCTION tafel_snapshot(p_user_id bigint, p_meeting_id bigint,
     p_presentation boolean)
 RETURNS jsonb LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public AS $$
-	SELECT tafel_snapshot_json(p_user_id, p_meeting_id, p_presentation)::jsonb
+	SELECT jsonb_set(jsonb_set(s, '{snapshot,actions}',
+	    tafel_json_table_objects(s -> 'snapshot' -> 'actions')),
+	    '{snapshot,open_actions}',
+	    tafel_json_table_objects(s -> 'snapshot' -> 'open_actions'))
+	FROM (SELECT tafel_snapshot_json(p_user_id, p_meeting_id,
+	    p_presentation)::jsonb AS s) x
 $$;
 
 -- The same without the shared screen.

@@ -203,9 +203,10 @@ BEGIN
 		    'SELECT pg_temp.snapshot_ref(%s, %s, %L)', r.uid, r.mid, r.pres));
 		v_ref_audit := pg_temp.audit_after(v_a0);
 		v_a0 := (SELECT coalesce(max(id), 0) FROM audit_log);
+		-- tafel_snapshot: tafel_snapshot_json with its tables of action
+		-- points made arrays of objects again
 		v_new := pg_temp.snap_md5(format(
-		    'SELECT tafel_snapshot_json(%s, %s, %L)::jsonb', r.uid, r.mid,
-		    r.pres));
+		    'SELECT tafel_snapshot(%s, %s, %L)', r.uid, r.mid, r.pres));
 		v_new_audit := pg_temp.audit_after(v_a0);
 		ASSERT v_new = v_ref, format('snapshot of meeting %s for %s '
 		    || '(shared screen %s) differs: %s',
@@ -229,14 +230,44 @@ END
 $$;
 
 -- the text is what tafel_snapshot answers, and it is JSON the jsonb parser
--- reads back to the same
+-- reads back to the same; its action points are a table (a list of field
+-- names and one array of values per action point, in that order) that
+-- stands for exactly the objects tafel_snapshot shows
 DO $$
 DECLARE
 	v_m bigint := (SELECT max(id) FROM meetings);
 	t json := tafel_snapshot_json(test_uid('politie'), v_m, false);
+	j jsonb := t::jsonb;
+	o jsonb := tafel_snapshot(test_uid('politie'), v_m);
+	v_cols jsonb := j -> 'snapshot' -> 'actions' -> 'columns';
+	v_row jsonb;
 BEGIN
-	ASSERT t::jsonb = tafel_snapshot(test_uid('politie'), v_m);
-	ASSERT jsonb_array_length(t::jsonb -> 'snapshot' -> 'cases') = 18;
-	ASSERT jsonb_array_length(t::jsonb -> 'snapshot' -> 'info_rounds') = 1;
+	ASSERT jsonb_array_length(j -> 'snapshot' -> 'cases') = 18;
+	ASSERT jsonb_array_length(j -> 'snapshot' -> 'info_rounds') = 1;
+	ASSERT jsonb_array_length(v_cols) = 17, v_cols::text;
+	ASSERT jsonb_array_length(j -> 'snapshot' -> 'actions' -> 'rows') =
+	    jsonb_array_length(o -> 'snapshot' -> 'actions');
+	ASSERT jsonb_array_length(o -> 'snapshot' -> 'actions') >= 10;
+	-- row k, column c is object k's key c, for every row and column
+	FOR k IN 0 .. jsonb_array_length(o -> 'snapshot' -> 'actions') - 1 LOOP
+		v_row := j -> 'snapshot' -> 'actions' -> 'rows' -> k;
+		ASSERT jsonb_array_length(v_row) = 17;
+		FOR c IN 0 .. 16 LOOP
+			ASSERT v_row -> c = o -> 'snapshot' -> 'actions' -> k
+			    -> (v_cols ->> c), format('action %s, %s: %s / %s', k,
+			    v_cols ->> c, v_row -> c,
+			    o -> 'snapshot' -> 'actions' -> k -> (v_cols ->> c));
+		END LOOP;
+		-- and no key the table leaves out
+		ASSERT (SELECT count(*) FROM jsonb_object_keys(
+		    o -> 'snapshot' -> 'actions' -> k)) = 17;
+	END LOOP;
+	-- everything else is the same text
+	ASSERT j - 'snapshot' = o - 'snapshot';
+	ASSERT (j -> 'snapshot') - 'actions' - 'open_actions' =
+	    (o -> 'snapshot') - 'actions' - 'open_actions';
+	ASSERT tafel_json_table_objects('{"columns": ["a", "b"], "rows": []}')
+	    = '[]'::jsonb;
+	ASSERT tafel_json_table_objects('[{"a": 1}]') = '[{"a": 1}]'::jsonb;
 END
 $$;
