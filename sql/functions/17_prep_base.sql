@@ -51,11 +51,15 @@ $$;
 -- The day by which a meeting's agenda is to be published (the series'
 -- publish_days_before working days before the meeting, Europe/Amsterdam).
 CREATE OR REPLACE FUNCTION tafel_meeting_publish_due(p_meeting_id bigint)
-RETURNS date LANGUAGE sql STABLE SET search_path = public AS $$
+RETURNS date LANGUAGE plpgsql STABLE SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+	RETURN (
 	SELECT tafel_working_days_before((m.scheduled_start
 	    AT TIME ZONE 'Europe/Amsterdam')::date, s.publish_days_before)
 	FROM meetings m JOIN series s ON s.id = m.series_id
-	WHERE m.id = p_meeting_id
+	WHERE m.id = p_meeting_id);
+END
 $$;
 
 -- The day a clock's notice is due: p_n days before its end p_ends, moved

@@ -47,7 +47,10 @@ $$;
 
 -- Attendance
 CREATE OR REPLACE FUNCTION tafel_json_attendance(p_meeting_id bigint, p_user_id bigint)
-RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
+RETURNS jsonb LANGUAGE plpgsql STABLE SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+	RETURN (
 	SELECT jsonb_build_object(
 	    'meeting_id', a.meeting_id,
 	    'user_id', a.user_id,
@@ -59,12 +62,16 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 	FROM attendance a
 	JOIN users u ON u.id = a.user_id
 	JOIN organisations o ON o.id = a.org_id
-	WHERE a.meeting_id = p_meeting_id AND a.user_id = p_user_id
+	WHERE a.meeting_id = p_meeting_id AND a.user_id = p_user_id);
+END
 $$;
 
 -- Meeting
 CREATE OR REPLACE FUNCTION tafel_json_meeting(p_id bigint)
-RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
+RETURNS jsonb LANGUAGE plpgsql STABLE SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+	RETURN (
 	SELECT jsonb_build_object(
 	    'id', m.id,
 	    'series_id', m.series_id,
@@ -92,7 +99,8 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 	JOIN series s ON s.id = m.series_id
 	LEFT JOIN users c ON c.id = m.chair_id
 	LEFT JOIN users pu ON pu.id = m.published_by
-	WHERE m.id = p_id
+	WHERE m.id = p_id);
+END
 $$;
 
 -- AgendaItem
@@ -101,12 +109,15 @@ $$;
 -- the same mark as the minutes' changed_after_close (58_minutes.sql).
 CREATE OR REPLACE FUNCTION tafel_decision_changed_after_close(a agenda_items,
     m meetings)
-RETURNS boolean LANGUAGE sql STABLE SET search_path = public AS $$
+RETURNS boolean LANGUAGE sql STABLE AS $$
 	SELECT coalesce(m.state = 'closed' AND a.updated_at > m.closed_at, false)
 $$;
 
 CREATE OR REPLACE FUNCTION tafel_json_item(p_id bigint)
-RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
+RETURNS jsonb LANGUAGE plpgsql STABLE SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+	RETURN (
 	SELECT jsonb_build_object(
 	    'id', a.id,
 	    'meeting_id', a.meeting_id,
@@ -125,7 +136,8 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 	JOIN meetings m ON m.id = a.meeting_id
 	LEFT JOIN users u ON u.id = a.updated_by
 	CROSS JOIN LATERAL tafel_decision_changed_after_close(a, m) x(changed)
-	WHERE a.id = p_id
+	WHERE a.id = p_id);
+END
 $$;
 
 -- All AgendaItems of a meeting, in order: tafel_json_item of each, built

@@ -570,7 +570,10 @@ END
 $$;
 
 CREATE OR REPLACE FUNCTION tafel_skeleton_obj(p_kind text, x jsonb)
-RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = public AS $$
+RETURNS jsonb LANGUAGE plpgsql IMMUTABLE SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+	RETURN (
 	SELECT CASE p_kind
 	    WHEN 'case' THEN x || jsonb_build_object('summary', '', 'reason', '',
 		'closing_reason', '', 'evaluation', '')
@@ -585,11 +588,15 @@ RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = public AS $$
 	    WHEN 'action' THEN x || '{"description": "", "completion_note": ""}'::jsonb
 	    WHEN 'contribution' THEN x || '{"facts": "", "judgement": ""}'::jsonb
 	    WHEN 'goal' THEN x || '{"description": ""}'::jsonb
-	    ELSE x END
+	    ELSE x END);
+END
 $$;
 
 CREATE OR REPLACE FUNCTION tafel_skeleton(p_payload jsonb, p_case_id bigint DEFAULT NULL)
-RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = public AS $$
+RETURNS jsonb LANGUAGE plpgsql IMMUTABLE SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+	RETURN (
 	SELECT coalesce(jsonb_object_agg(k, CASE
 	    WHEN k = 'nomination' AND jsonb_typeof(v) = 'object'
 		THEN v || '{"reason": "", "decline_reason": ""}'::jsonb
@@ -618,7 +625,8 @@ RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = public AS $$
 		ORDER BY i) FROM jsonb_array_elements(v) WITH ORDINALITY AS t(e, i)),
 		'[]'::jsonb)
 	    ELSE v END), '{}'::jsonb)
-	FROM jsonb_each(p_payload) AS t(k, v)
+	FROM jsonb_each(p_payload) AS t(k, v));
+END
 $$;
 
 -- Maps a write's response (or a CONFLICT's current record) onto an

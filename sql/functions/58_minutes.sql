@@ -160,7 +160,10 @@ $$;
 -- (those on the agenda come with their case, as every action point of an
 -- agenda case does).  The standing item "openstaande afspraken".
 CREATE OR REPLACE FUNCTION tafel_carried_over_ids(p_meeting_id bigint)
-RETURNS bigint[] LANGUAGE sql STABLE SET search_path = public AS $$
+RETURNS bigint[] LANGUAGE plpgsql STABLE SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+	RETURN (
 	SELECT ARRAY(SELECT ap.id
 	    FROM meetings m
 	    JOIN meetings em ON em.series_id = m.series_id AND em.id <> m.id
@@ -169,7 +172,8 @@ RETURNS bigint[] LANGUAGE sql STABLE SET search_path = public AS $$
 	    WHERE m.id = p_meeting_id
 		AND NOT EXISTS (SELECT 1 FROM agenda_items ai
 		    WHERE ai.meeting_id = m.id AND ai.case_id = ap.case_id)
-	    ORDER BY ap.due_date, ap.id)
+	    ORDER BY ap.due_date, ap.id));
+END
 $$;
 
 -- The same as ActionPoints, unredacted.

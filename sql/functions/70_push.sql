@@ -17,14 +17,18 @@ CREATE OR REPLACE FUNCTION tafel_changes_since(p_after_seq bigint,
     p_max_rows int)
 RETURNS TABLE (seq bigint, at bigint, actor_id bigint, actor_name text,
     meeting_id bigint, case_id bigint, org_ids bigint[], payload jsonb)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+	RETURN QUERY
 	SELECT c.seq, tafel_unix(c.at), coalesce(c.actor_id, 0),
 	    coalesce(u.display_name, ''), coalesce(c.meeting_id, 0),
 	    coalesce(c.case_id, 0), c.org_ids, tafel_skeleton(c.payload)
 	FROM changelog c LEFT JOIN users u ON u.id = c.actor_id
 	WHERE c.seq > p_after_seq
 	ORDER BY c.seq
-	LIMIT p_max_rows
+	LIMIT p_max_rows;
+END
 $$;
 
 -- A write (tafel_write) together with the routing rows of the changes it
