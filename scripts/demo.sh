@@ -7,6 +7,8 @@
 #   scripts/demo.sh politie --meeting 1   further options go to tafel (docs/cli.md)
 #   scripts/demo.sh users        list the demo users and what each one shows
 #   scripts/demo.sh stop         stop the tafeld (and its embedded PostgreSQL) this script started
+#   scripts/demo.sh reset        stop it and move its data directory aside: the next run starts afresh, with
+#                                the demo's meetings on that day (they are made for the day the demo is loaded)
 #
 # TAFEL_DATA_DIR, TAFEL_DEMO_ADDR (default 127.0.0.1:7410) and TMPDIR (log, pid file, CA) move a second demo
 # out of the way of the first.
@@ -89,8 +91,22 @@ stop() {
     fi
 }
 
+# Moves the data directory aside (never deletes it: as root it is the Debian
+# package's /var/lib/tafel too), so that the next run loads the demo afresh.
+reset() {
+    stop
+    if [ -d "$DATA" ]; then
+        local aside
+        aside=$DATA.$(date +%Y%m%dT%H%M%S)
+        mv "$DATA" "$aside"
+        echo "moved $DATA to $aside (delete it when you no longer need it)"
+    fi
+    echo "the next $AGAIN starts tafeld on a new data directory with today's demo meetings"
+}
+
 case ${1:-} in
 stop) stop; exit 0 ;;
+reset) reset; exit 0 ;;
 users) users; exit 0 ;;
 esac
 
@@ -113,7 +129,12 @@ if ! listening; then
         sleep 0.2
     done
 fi
-build/server/tafelctl --data-dir "$DATA" demo-data
+demo=$(build/server/tafelctl --data-dir "$DATA" demo-data)
+echo "$demo"
+case $demo in
+*"already present"*)
+    echo "(the demo's meetings are those of the day it was first loaded; $AGAIN reset starts over with today's)" ;;
+esac
 # The chair is also the process manager of the demo districts, so the demo can screen signals and run info rounds.
 for district in Enschede Enschede-Noord Eemland; do
     build/server/tafelctl --data-dir "$DATA" pm add voorzitter "$district" >/dev/null
