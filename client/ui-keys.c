@@ -665,6 +665,8 @@ explain(struct ui *u, int key)
 void
 ui_key(struct ui *u, int key)
 {
+	const char *why;
+
 	if (key == 127 || key == 8)
 		key = KEY_BACKSPACE;
 	if (u->message[0] != '\0') {	/* any key clears the message */
@@ -684,9 +686,8 @@ ui_key(struct ui *u, int key)
 				    (int)u->meeting.meeting->state));
 				return;
 			}
-			if (case_refusal(u, k) != NULL) {
-				ui_message(u, 1, "%s: %s", k->name,
-				    _(case_refusal(u, k)));
+			if ((why = case_refusal(u, k)) != NULL) {
+				ui_message(u, 1, "%s: %s", k->name, _(why));
 				return;
 			}
 			k->fn(u);
