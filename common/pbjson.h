@@ -24,7 +24,7 @@ struct json_object;
  *   {"columns": ["id", "state", ...], "rows": [[1, "open", ...], ...]}:
  *   one message per row, each value read as the value of its column's key
  *   would be (the database sends its largest lists so: no key repeated in
- *   every element, a quarter of the text to parse);
+ *   every element, half the text to parse);
  * - of a oneof only the set member is written; reading sets the case from
  *   the one member key present.
  *

@@ -314,7 +314,7 @@ $$;
 -- does with the access p_acc of their cases (tafel_cases_access), as a
 -- table {"columns": [field names], "rows": [[values], ...]} (the server's
 -- JSON reader takes it for a repeated message, common/pbjson.h: 500
--- action points without their 17 keys each are 60 % less text to make and
+-- action points without their 17 keys each are half the text to make and
 -- to parse; tafel_json_table_objects makes it an array of objects); those
 -- whose case has no access entry are left out, and with p_drop those whose
 -- case is not connected.  sent: {case id: ["free_text"]} for the cases
