@@ -11,6 +11,8 @@
 # other migrations gets a new template); a copy takes a tenth of a second and starts like a restart.
 # TAFEL_TEST_TEMPLATE=0 leaves DIR empty, for tests of the first start itself
 # (test_server_basic). Exit status 0 also when DIR was left empty on purpose.
+# TAFEL_TEST_TEMPLATE_DIR (default /tmp) holds the templates; a run that
+# changes its template (tests/bench/function-profile.sh) uses its own.
 set -euo pipefail
 dir=${1:?usage: data-template.sh DIR}
 : "${TAFELD:?TAFELD not set}"
@@ -19,12 +21,13 @@ dir=${1:?usage: data-template.sh DIR}
 
 # initdb takes the cluster's time zone from TZ: part of the key, with the user
 key=$( { sha256sum <"$TAFELD"; printf '%s\n' "${TZ:-}" "${TAFEL_TEST_USER:-tafel}"; } | sha256sum | cut -c1-16)
-tpl=/tmp/tafel-template-$key
+base=${TAFEL_TEST_TEMPLATE_DIR:-/tmp}
+tpl=$base/tafel-template-$key
 exec 9>"$tpl.lock"
 flock 9
 if [ ! -f "$tpl/.complete" ]; then
 	# templates of earlier builds of this same binary path are of no more use
-	for old in /tmp/tafel-template-*/; do
+	for old in "$base"/tafel-template-*/; do
 		old=${old%/}
 		[ "$old" != "$tpl" ] && [ "$(cat "$old/.tafeld" 2>/dev/null)" = "$TAFELD ${TZ:-}" ] &&
 			rm -rf "$old" "$old.lock" "$old.log"
