@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 #include "compat.h"
 
@@ -22,6 +23,7 @@ enum pgc_state {
 	PGC_CONNECTING,	/* PQconnectPoll in progress */
 	PGC_IDLE,	/* ready for a query */
 	PGC_BUSY,	/* one query in flight */
+	PGC_WARMING,	/* connected; tafel_warm_up() in flight (db_warm_up) */
 	PGC_BACKOFF,	/* lost; waiting to reconnect */
 	PGC_STOPPED	/* shut down */
 };
@@ -49,6 +51,8 @@ struct pgc {
 	struct db_query *query;		/* in flight (BUSY) */
 	PGresult *result;		/* kept result of the query in flight */
 	int listen_sent;		/* listener: LISTEN issued */
+	struct timeval warm_start;	/* when the warm-up was sent */
+	int warmed;			/* tafel_warm_up()'s count, or -1 */
 };
 
 TAILQ_HEAD(db_queue_head, db_query);
@@ -70,6 +74,8 @@ struct db {
 static void pgc_start(struct pgc *c);
 static void pgc_on_socket(evutil_socket_t fd, short what, void *arg);
 static void db_pump(void);
+static int pgc_warm_up(struct pgc *c);
+static void pgc_warm_done(struct pgc *c);
 
 /* Re-registers the socket event (the fd may change after reconnects). */
 static void
@@ -393,7 +399,45 @@ pgc_on_connected(struct pgc *c)
 			pgc_arm(c, EV_READ);
 		return;
 	}
+	if (srv.cfg.db_warm_up && pgc_warm_up(c))
+		return;
 	pgc_arm(c, EV_READ);
+	db_pump();
+}
+
+/*
+ * A new pool connection first builds a snapshot and renders a change
+ * (tafel_warm_up, 70_push.sql), so that the planning and catalogue reads
+ * of its first statements (some 50 ms) fall before any client's request
+ * instead of into it.  0: not sent (the connection serves at once).
+ */
+static int
+pgc_warm_up(struct pgc *c)
+{
+	if (!PQsendQuery(c->conn, "SELECT tafel_warm_up()")) {
+		log_warn("database connection %d: warm-up not sent: %s",
+		    c->index, PQerrorMessage(c->conn));
+		return 0;
+	}
+	c->state = PGC_WARMING;
+	c->warmed = -1;
+	gettimeofday(&c->warm_start, NULL);
+	pgc_flush_and_arm(c);
+	return 1;
+}
+
+/* The warm-up's answer: the connection now serves. */
+static void
+pgc_warm_done(struct pgc *c)
+{
+	struct timeval now;
+
+	gettimeofday(&now, NULL);
+	c->state = PGC_IDLE;
+	log_info("database connection %d warmed up in %lld ms (%d "
+	    "renderings)", c->index, (long long)((now.tv_sec -
+	    c->warm_start.tv_sec) * 1000 + (now.tv_usec -
+	    c->warm_start.tv_usec) / 1000), c->warmed);
 	db_pump();
 }
 
@@ -408,8 +452,24 @@ pgc_read(struct pgc *c)
 		pgc_lost(c, PQerrorMessage(c->conn));
 		return;
 	}
-	while (c->state == PGC_BUSY && !PQisBusy(c->conn)) {
+	while ((c->state == PGC_BUSY || c->state == PGC_WARMING) &&
+	    !PQisBusy(c->conn)) {
 		res = PQgetResult(c->conn);
+		if (c->state == PGC_WARMING) {
+			if (res == NULL) {
+				pgc_warm_done(c);
+				break;
+			}
+			if (PQresultStatus(res) == PGRES_TUPLES_OK &&
+			    PQntuples(res) == 1)
+				c->warmed = atoi(PQgetvalue(res, 0, 0));
+			else
+				log_warn("database connection %d: warm-up "
+				    "failed (it serves cold): %s", c->index,
+				    PQresultErrorMessage(res));
+			PQclear(res);
+			continue;
+		}
 		if (res == NULL) {
 			/* statement finished */
 			c->state = PGC_IDLE;
@@ -693,7 +753,8 @@ db_ready_count(void)
 
 	for (i = 0; srv.db != NULL && i < srv.db->n; i++)
 		if (srv.db->conns[i].state == PGC_IDLE ||
-		    srv.db->conns[i].state == PGC_BUSY)
+		    srv.db->conns[i].state == PGC_BUSY ||
+		    srv.db->conns[i].state == PGC_WARMING)
 			n++;
 	return n;
 }
@@ -713,7 +774,8 @@ db_get_stats(struct db_stats *st)
 		switch (db->conns[i].state) {
 		case PGC_CONNECTING: st->connecting++; break;
 		case PGC_IDLE: st->idle++; break;
-		case PGC_BUSY: st->busy++; break;
+		case PGC_BUSY:
+		case PGC_WARMING: st->busy++; break;
 		case PGC_BACKOFF: st->backoff++; break;
 		case PGC_STOPPED: st->stopped++; break;
 		}

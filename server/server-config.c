@@ -74,6 +74,12 @@ const struct conf_param server_params[] = {
 	{ "db_pool_size", CONF_INT, S(db_pool_size), 0, "4", 1, 64,
 	  "PostgreSQL connections used for queries (plus one for "
 	  "LISTEN)." },
+	{ "db_warm_up", CONF_BOOL, S(db_warm_up), 1, "yes", 0, 0,
+	  "Each new query connection first builds the snapshot of the "
+	  "largest planned or open meeting and renders its latest change, "
+	  "and discards both (nothing is sent or recorded), so that its "
+	  "first real request does not pay PostgreSQL's planning of them "
+	  "(some 50 ms)." },
 	{ "resume_window", CONF_INT, S(resume_window), 0, "10000", 16,
 	  10000000, "Recent events kept in memory; a client further behind "
 	  "gets a fresh snapshot." },

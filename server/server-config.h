@@ -25,6 +25,7 @@ struct server_config {
 	long long max_sessions_per_user; /* logged-in connections of a user */
 	long long outbuf_limit;		/* bytes queued to one client */
 	long long db_pool_size;
+	int db_warm_up;			/* new pool connections warm up first */
 	long long resume_window;	/* events kept in memory for resume */
 	long long resume_ticket_lifetime; /* ms; 0: no resume tickets */
 	long long login_delay;		/* ms added per recent failed login */

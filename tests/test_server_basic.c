@@ -269,6 +269,42 @@ test_cluster_stopped_and_reused(void **state)
 	tclient_close(&c);
 }
 
+/*
+ * Each new pool connection warms up (db_warm_up) before it serves: with
+ * nothing to warm with (no meeting) it builds nothing; with the demo's
+ * meetings it builds two snapshots, logged per connection; switched off,
+ * it does not run.  The server answers in each case.
+ */
+static void
+test_pool_warms_up(void **state)
+{
+	static const char *const demo[] = { "demo-data", NULL };
+	static const char *const two[] = { "--set", "db_pool_size=2", NULL };
+	static const char *const off[] = { "--set", "db_pool_size=2", "--set",
+	    "db_warm_up=no", NULL };
+	struct tclient c;
+	int before;
+
+	(void)state;
+	assert_int_equal(tafeld_log_count(&srv, "(2 renderings)"), 0);
+	assert_true(tafeld_log_count(&srv, "(0 renderings)") >= 1);
+	assert_int_equal(tafelctl_run(&srv, demo), 0);
+
+	assert_int_equal(tafeld_stop(&srv), 0);
+	assert_int_equal(tafeld_start(&srv, srv.dir, two), 0);
+	assert_int_equal(tclient_login(&c, &srv, "voorzitter", "demo"), 0);
+	tclient_close(&c);
+	assert_int_equal(tafeld_log_count(&srv, "(2 renderings)"), 2);
+	assert_int_equal(tafeld_log_count(&srv, "warm-up failed"), 0);
+
+	before = tafeld_log_count(&srv, "warmed up in");
+	assert_int_equal(tafeld_stop(&srv), 0);
+	assert_int_equal(tafeld_start(&srv, srv.dir, off), 0);
+	assert_int_equal(tclient_login(&c, &srv, "voorzitter", "demo"), 0);
+	tclient_close(&c);
+	assert_int_equal(tafeld_log_count(&srv, "warmed up in"), before);
+}
+
 int
 main(void)
 {
@@ -282,6 +318,7 @@ main(void)
 		cmocka_unit_test(test_tls12_refused),
 		cmocka_unit_test(test_ctl_prints_ca),
 		cmocka_unit_test(test_cluster_stopped_and_reused),
+		cmocka_unit_test(test_pool_warms_up),
 	};
 
 	harness_require_service_user();

@@ -625,3 +625,81 @@ BEGIN
 	PERFORM tafel_audit_disclose(v_rows);
 END
 $$;
+
+-- Warming a new pool connection (tafeld, db_warm_up): a backend plans
+-- each statement of a PL/pgSQL function at its first execution and keeps
+-- the plan for the session, so the first snapshot a new connection builds
+-- costs some 50 ms more than the next ones (the planning of the bulk
+-- builders and the catalogue reads).  This builds the snapshot of the
+-- planned or open meeting with the longest agenda for its chair and for a
+-- member of another organisation of its series, classes the two as the
+-- push does and renders the meeting's latest change (else the log's
+-- latest) for both.  It writes nothing: the audit entries of that work go
+-- to the session's pending list (tafel.audit_collect), which it drops, as
+-- nothing was disclosed to anyone and only a count leaves this function;
+-- so no sequence moves either (an audit id burnt at every start would
+-- look like a deleted row).  The work runs in a subtransaction it rolls
+-- back, which also restores the settings it changed.  Never raises: a
+-- failure only leaves the connection cold.  Returns the number of
+-- renderings built (0: nothing to warm with).
+CREATE OR REPLACE FUNCTION tafel_warm_up()
+RETURNS int LANGUAGE plpgsql SECURITY DEFINER SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
+DECLARE
+	m meetings;
+	c changelog;
+	v_member bigint;
+	v_payload jsonb;
+	v_n int := 0;
+	v_uid bigint;
+BEGIN
+	SELECT mm.* INTO m FROM meetings mm
+	WHERE mm.state IN ('planned', 'open')
+	ORDER BY (SELECT count(*) FROM agenda_items a
+	    WHERE a.meeting_id = mm.id) DESC, mm.id
+	LIMIT 1;
+	IF NOT FOUND THEN
+		RETURN 0;
+	END IF;
+	SELECT u.id INTO v_member FROM users u
+	JOIN series_members sm ON sm.org_id = u.org_id
+	    AND sm.series_id = m.series_id
+	WHERE u.id <> m.chair_id AND NOT u.disabled
+	    AND u.roles && ARRAY['member']
+	ORDER BY u.org_id = (SELECT org_id FROM users WHERE id = m.chair_id),
+	    u.id
+	LIMIT 1;
+	-- the meeting's latest change, else the latest of all
+	SELECT * INTO c FROM changelog cl
+	WHERE cl.seq = coalesce((SELECT max(x.seq) FROM changelog x
+	    WHERE x.meeting_id = m.id), (SELECT max(x.seq) FROM changelog x));
+	BEGIN
+		PERFORM set_config('tafel.audit_collect', 'on', true);
+		FOREACH v_uid IN ARRAY array_remove(ARRAY[m.chair_id, v_member],
+		    NULL) LOOP
+			PERFORM set_config('tafel.audit_pending', '[]', true);
+			PERFORM length(tafel_snapshot_json(v_uid, m.id, false)::text);
+			v_n := v_n + 1;
+		END LOOP;
+		IF c.seq IS NOT NULL THEN
+			PERFORM count(*) FROM tafel_viewer_classes(
+			    (SELECT jsonb_agg(jsonb_build_object('user_id', x))
+			    FROM unnest(array_remove(ARRAY[m.chair_id, v_member],
+				NULL)) x), false);
+			v_payload := tafel_event_payload(c);
+			FOREACH v_uid IN ARRAY array_remove(ARRAY[m.chair_id,
+			    v_member], NULL) LOOP
+				PERFORM set_config('tafel.audit_pending', '[]', true);
+				PERFORM tafel_event_render(c, v_payload, v_uid, 0, 0);
+			END LOOP;
+			v_n := v_n + 1;
+		END IF;
+		RAISE EXCEPTION USING ERRCODE = 'TF999', MESSAGE = 'warm-up done';
+	EXCEPTION WHEN OTHERS THEN
+		IF SQLSTATE <> 'TF999' THEN
+			RAISE LOG 'tafel_warm_up: % (%)', SQLERRM, SQLSTATE;
+		END IF;
+	END;
+	RETURN v_n;
+END
+$$;

@@ -35,6 +35,7 @@ GRANT EXECUTE ON FUNCTION
 	tafel_case_meetings(bigint),
 	tafel_events_for(bigint, jsonb),
 	tafel_push_events(bigint, jsonb),
+	tafel_warm_up(),
 	tafel_events_for_viewer(bigint, bigint, bigint[]),
 	tafel_audit_fold(int, boolean),
 	tafel_audit_conflict(bigint, text),

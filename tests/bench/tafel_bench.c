@@ -327,10 +327,13 @@ usage(void)
 int
 main(int argc, char **argv)
 {
-	static const char *const args[] = { "--set", "rate_session=100000",
+	static const char *args[32] = { "--set", "rate_session=100000",
 	    "--set", "rate_burst=100000", "--set", "rate_address=100000",
 	    "--set", "max_connections=2100", "--set", "hash_threads=2",
 	    NULL };
+	char *extra = getenv("TAFEL_BENCH_SET") ? strdup(getenv(
+	    "TAFEL_BENCH_SET")) : NULL, *tok, *save = NULL;
+	size_t n_args = 10;
 	static const char *const demo[] = { "demo-data", NULL };
 	const char *mode = argc > 1 ? argv[1] : "fanout";
 	struct rlimit rl;
@@ -347,6 +350,19 @@ main(int argc, char **argv)
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
+	/* TAFEL_BENCH_SET="key=value ...": more settings, for A/B runs */
+	for (tok = extra ? strtok_r(extra, " ", &save) : NULL; tok != NULL;
+	    tok = strtok_r(NULL, " ", &save)) {
+		if (n_args + 3 > sizeof args / sizeof args[0]) {
+			fprintf(stderr, "tafel_bench: too many settings in "
+			    "TAFEL_BENCH_SET\n");
+			return 2;
+		}
+		args[n_args++] = "--set";
+		args[n_args++] = tok;
+		args[n_args] = NULL;
+	}
+	bench_tafeld_args = args;
 	harness_require_service_user();
 	atexit(stop_server);
 	if (tafeld_start(&srv, NULL, args) != 0 || tafelctl_run(&srv, demo) != 0)
@@ -356,5 +372,6 @@ main(int argc, char **argv)
 	tclient_close(&chair);
 	tafeld_stop(&srv);
 	tafeld_cleanup(&srv);
+	free(extra);
 	return rc;
 }

@@ -43,6 +43,8 @@ const char *bench_key(char *buf, size_t len);
 
 /* The server every mode starts (demo data), its chair and open meeting. */
 extern struct tafeld srv;
+/* The settings tafeld was started with (a restart uses them again). */
+extern const char *const *bench_tafeld_args;
 extern struct tclient chair;
 extern int64_t meeting, items[2], chair_id, series_id;
 

@@ -17,6 +17,7 @@
 #include "tafel_bench.h"
 
 struct tafeld srv;
+const char *const *bench_tafeld_args;
 struct tclient chair;
 int64_t meeting, items[2], chair_id, series_id;
 
