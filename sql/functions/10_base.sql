@@ -150,9 +150,15 @@ RETURNS text[] LANGUAGE sql IMMUTABLE SET search_path = public AS $$
 	SELECT ARRAY['other', 'victim', 'suspect', 'child']
 $$;
 
+-- Establishes an entry function's user (tafel.user_id), and makes its
+-- reads recorded in audit_log whatever the session set before: the push's
+-- own functions collect audit entries instead (tafel.audit_collect, set
+-- after this call), and a session that set tafel.audit_collect itself
+-- must not read unrecorded through an entry function (SQL test 31).
 CREATE OR REPLACE FUNCTION tafel_set_user(p_user_id bigint)
 RETURNS void LANGUAGE sql SET search_path = public AS $$
-	SELECT set_config('tafel.user_id', coalesce(p_user_id, 0)::text, true);
+	SELECT set_config('tafel.user_id', coalesce(p_user_id, 0)::text, true),
+	    set_config('tafel.audit_collect', '', true);
 $$;
 
 -- 0 also for a user whose only role is steering (0011): the steering

@@ -630,11 +630,13 @@ $$;
 -- each statement of a PL/pgSQL function at its first execution and keeps
 -- the plan for the session, so the first snapshot a new connection builds
 -- costs some 50 ms more than the next ones (the planning of the bulk
--- builders and the catalogue reads).  This builds the snapshot of the
--- planned or open meeting with the longest agenda for its chair and for a
--- member of another organisation of its series, classes the two as the
+-- builders and the catalogue reads).  This builds the snapshot's parts
+-- (tafel_snapshot_parts, what tafel_snapshot_json builds and redacts) of
+-- the planned or open meeting with the longest agenda for its chair and
+-- for a member of another organisation of its series, with the audit rows
+-- they would have (tafel_audit_rows, not written), classes the two as the
 -- push does and renders the meeting's latest change (else the log's
--- latest) for both.  It writes nothing: the audit entries of that work go
+-- latest) for both.  It writes nothing: the renderings' audit entries go
 -- to the session's pending list (tafel.audit_collect), which it drops, as
 -- nothing was disclosed to anyone and only a count leaves this function;
 -- so no sequence moves either (an audit id burnt at every start would
@@ -648,6 +650,8 @@ SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
 	m meetings;
 	c changelog;
+	v_user users;
+	p record;
 	v_member bigint;
 	v_payload jsonb;
 	v_n int := 0;
@@ -677,8 +681,11 @@ BEGIN
 		PERFORM set_config('tafel.audit_collect', 'on', true);
 		FOREACH v_uid IN ARRAY array_remove(ARRAY[m.chair_id, v_member],
 		    NULL) LOOP
-			PERFORM set_config('tafel.audit_pending', '[]', true);
-			PERFORM length(tafel_snapshot_json(v_uid, m.id, false)::text);
+			SELECT * INTO v_user FROM users WHERE id = v_uid;
+			SELECT * INTO p FROM tafel_snapshot_parts(v_uid, m.id, 0,
+			    CASE WHEN tafel_may_chair(v_user, m) THEN m.id ELSE 0 END);
+			PERFORM count(*) FROM tafel_audit_rows(v_user, 0, m.id,
+			    'snapshot', p.sent);
 			v_n := v_n + 1;
 		END LOOP;
 		IF c.seq IS NOT NULL THEN
