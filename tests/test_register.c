@@ -1,4 +1,7 @@
 /* Integration: the register over real TLS and PostgreSQL: live push, resume, idempotency, conflicts, backpressure, bad input, login. */
+#include <sys/types.h>
+#include <sys/wait.h>
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -565,6 +568,62 @@ test_login_rules(void **state)
 	tclient_close(&c);
 }
 
+/*
+ * A join is not held up by a write in progress on one of its cases: while
+ * another transaction holds a case of the meeting FOR UPDATE (as a case
+ * edit does until it commits; here for 60 s), a new subscriber still gets
+ * its snapshot, whose audit rows name that case.  With foreign keys on the
+ * audit (before 0015) the audit insert took a FOR KEY SHARE lock on the
+ * case and waited for the whole transaction.
+ */
+static void
+test_join_not_held_by_case_lock(void **state)
+{
+	struct tclient c;
+	char q[400], v[64];
+	long long case_id;
+	pid_t holder;
+	int i, st;
+
+	(void)state;
+	login_as(&c, "politie");
+	subscribe(&c, 0, NULL);
+	tclient_close(&c);
+	assert_int_equal(harness_psql_value(&srv, "SELECT case_id FROM audit_log "
+	    "WHERE context = 'snapshot' AND user_id = (SELECT id FROM users "
+	    "WHERE login = 'politie') ORDER BY id DESC LIMIT 1", v, sizeof v), 0);
+	case_id = atoll(v);
+	assert_true(case_id > 0);
+
+	snprintf(q, sizeof q, "BEGIN; SELECT 1 FROM cases WHERE id = %lld FOR "
+	    "UPDATE; SELECT pg_sleep(60) /* lock-holder */; COMMIT;", case_id);
+	holder = fork();
+	assert_true(holder >= 0);
+	if (holder == 0)
+		_exit(harness_psql(&srv, q) == 0 ? 0 : 1);
+	/* until the holder has the lock (its sleep runs) */
+	for (i = 0; i < 200; i++) {
+		if (harness_psql_value(&srv, "SELECT count(*) FROM "
+		    "pg_stat_activity WHERE query LIKE '%lock-holder%' AND "
+		    "state = 'active' AND pid <> pg_backend_pid()", v,
+		    sizeof v) == 0 && atoi(v) == 1)
+			break;
+		usleep(50000);
+	}
+	assert_int_equal(atoi(v), 1);
+
+	login_as(&c, "politie");
+	subscribe(&c, 0, NULL);
+	tclient_close(&c);
+	/* answered while the lock is still held */
+	assert_int_equal(waitpid(holder, &st, WNOHANG), 0);
+
+	assert_int_equal(harness_psql(&srv, "SELECT pg_terminate_backend(pid) "
+	    "FROM pg_stat_activity WHERE query LIKE '%lock-holder%' AND pid "
+	    "<> pg_backend_pid()"), 0);
+	assert_int_equal(waitpid(holder, &st, 0), holder);
+}
+
 int
 main(void)
 {
@@ -576,6 +635,7 @@ main(void)
 		cmocka_unit_test(test_slow_reader_disconnected),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_login_rules),
+		cmocka_unit_test(test_join_not_held_by_case_lock),
 	};
 
 	harness_require_service_user();
