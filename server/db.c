@@ -23,7 +23,6 @@ enum pgc_state {
 	PGC_CONNECTING,	/* PQconnectPoll in progress */
 	PGC_IDLE,	/* ready for a query */
 	PGC_BUSY,	/* one query in flight */
-	PGC_WARMING,	/* connected; tafel_warm_up() in flight (db_warm_up) */
 	PGC_BACKOFF,	/* lost; waiting to reconnect */
 	PGC_STOPPED	/* shut down */
 };
@@ -51,8 +50,7 @@ struct pgc {
 	struct db_query *query;		/* in flight (BUSY) */
 	PGresult *result;		/* kept result of the query in flight */
 	int listen_sent;		/* listener: LISTEN issued */
-	struct timeval warm_start;	/* when the warm-up was sent */
-	int warmed;			/* tafel_warm_up()'s count, or -1 */
+	struct timeval warm_start;	/* when its warm-up was sent */
 };
 
 TAILQ_HEAD(db_queue_head, db_query);
@@ -74,8 +72,7 @@ struct db {
 static void pgc_start(struct pgc *c);
 static void pgc_on_socket(evutil_socket_t fd, short what, void *arg);
 static void db_pump(void);
-static int pgc_warm_up(struct pgc *c);
-static void pgc_warm_done(struct pgc *c);
+static void pgc_warm_up(struct pgc *c);
 
 /* Re-registers the socket event (the fd may change after reconnects). */
 static void
@@ -108,6 +105,27 @@ query_free(struct db_query *q)
 		free(q->params[i]);
 	free(q->sql);
 	free(q);
+}
+
+/* A query not yet queued or sent; the parameters are copied. */
+static struct db_query *
+query_new(const char *sql, int nparams, const char *const *params,
+    db_result_fn fn, void *arg, int background)
+{
+	struct db_query *q;
+	int i;
+
+	if (nparams > DB_MAX_PARAMS)
+		fatalx("db_call: %d parameters", nparams);
+	q = xcalloc(1, sizeof *q);
+	q->sql = xstrdup(sql);
+	q->nparams = nparams;
+	for (i = 0; i < nparams; i++)
+		q->params[i] = params[i] ? xstrdup(params[i]) : NULL;
+	q->fn = fn;
+	q->arg = arg;
+	q->background = background;
+	return q;
 }
 
 /* Completes q with an error result. */
@@ -399,46 +417,48 @@ pgc_on_connected(struct pgc *c)
 			pgc_arm(c, EV_READ);
 		return;
 	}
-	if (srv.cfg.db_warm_up && pgc_warm_up(c))
+	if (srv.cfg.db_warm_up) {
+		pgc_warm_up(c);	/* the pump runs when it is answered */
 		return;
+	}
 	pgc_arm(c, EV_READ);
 	db_pump();
+}
+
+/* The warm-up's answer (or its failure); the connection serves either way. */
+static void
+pgc_warm_done(void *arg, struct db_result *r)
+{
+	struct pgc *c = arg;
+	struct timeval now;
+
+	if (srv.db->stopping)
+		return;
+	if (r->res == NULL || PQntuples(r->res) != 1) {
+		log_warn("database connection %d: warm-up failed (it serves "
+		    "cold): %s", c->index, r->message);
+		return;
+	}
+	gettimeofday(&now, NULL);
+	log_info("database connection %d warmed up in %lld ms (%s "
+	    "renderings)", c->index, (long long)((now.tv_sec -
+	    c->warm_start.tv_sec) * 1000 + (now.tv_usec -
+	    c->warm_start.tv_usec) / 1000), PQgetvalue(r->res, 0, 0));
 }
 
 /*
  * A new pool connection first builds a snapshot and renders a change
  * (tafel_warm_up, 70_push.sql), so that the planning and catalogue reads
  * of its first statements (some 50 ms) fall before any client's request
- * instead of into it.  0: not sent (the connection serves at once).
+ * instead of into it.  It is the connection's first query, busy like any
+ * other (a failed send loses the connection, as for any query).
  */
-static int
+static void
 pgc_warm_up(struct pgc *c)
 {
-	if (!PQsendQuery(c->conn, "SELECT tafel_warm_up()")) {
-		log_warn("database connection %d: warm-up not sent: %s",
-		    c->index, PQerrorMessage(c->conn));
-		return 0;
-	}
-	c->state = PGC_WARMING;
-	c->warmed = -1;
 	gettimeofday(&c->warm_start, NULL);
-	pgc_flush_and_arm(c);
-	return 1;
-}
-
-/* The warm-up's answer: the connection now serves. */
-static void
-pgc_warm_done(struct pgc *c)
-{
-	struct timeval now;
-
-	gettimeofday(&now, NULL);
-	c->state = PGC_IDLE;
-	log_info("database connection %d warmed up in %lld ms (%d "
-	    "renderings)", c->index, (long long)((now.tv_sec -
-	    c->warm_start.tv_sec) * 1000 + (now.tv_usec -
-	    c->warm_start.tv_usec) / 1000), c->warmed);
-	db_pump();
+	pgc_send(c, query_new("SELECT tafel_warm_up()", 0, NULL,
+	    pgc_warm_done, c, 0));
 }
 
 /* Reads whatever arrived: results and notifications. */
@@ -452,24 +472,8 @@ pgc_read(struct pgc *c)
 		pgc_lost(c, PQerrorMessage(c->conn));
 		return;
 	}
-	while ((c->state == PGC_BUSY || c->state == PGC_WARMING) &&
-	    !PQisBusy(c->conn)) {
+	while (c->state == PGC_BUSY && !PQisBusy(c->conn)) {
 		res = PQgetResult(c->conn);
-		if (c->state == PGC_WARMING) {
-			if (res == NULL) {
-				pgc_warm_done(c);
-				break;
-			}
-			if (PQresultStatus(res) == PGRES_TUPLES_OK &&
-			    PQntuples(res) == 1)
-				c->warmed = atoi(PQgetvalue(res, 0, 0));
-			else
-				log_warn("database connection %d: warm-up "
-				    "failed (it serves cold): %s", c->index,
-				    PQresultErrorMessage(res));
-			PQclear(res);
-			continue;
-		}
 		if (res == NULL) {
 			/* statement finished */
 			c->state = PGC_IDLE;
@@ -625,19 +629,9 @@ static void
 db_enqueue(const char *sql, int nparams, const char *const *params,
     db_result_fn fn, void *arg, int background)
 {
-	struct db_query *q;
-	int i;
+	struct db_query *q = query_new(sql, nparams, params, fn, arg,
+	    background);
 
-	if (nparams > DB_MAX_PARAMS)
-		fatalx("db_call: %d parameters", nparams);
-	q = xcalloc(1, sizeof *q);
-	q->sql = xstrdup(sql);
-	q->nparams = nparams;
-	for (i = 0; i < nparams; i++)
-		q->params[i] = params[i] ? xstrdup(params[i]) : NULL;
-	q->fn = fn;
-	q->arg = arg;
-	q->background = background;
 	if (srv.db == NULL || srv.db->stopping) {
 		query_fail(q, TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE,
 		    "the server is shutting down");
@@ -753,8 +747,7 @@ db_ready_count(void)
 
 	for (i = 0; srv.db != NULL && i < srv.db->n; i++)
 		if (srv.db->conns[i].state == PGC_IDLE ||
-		    srv.db->conns[i].state == PGC_BUSY ||
-		    srv.db->conns[i].state == PGC_WARMING)
+		    srv.db->conns[i].state == PGC_BUSY)
 			n++;
 	return n;
 }
@@ -774,8 +767,7 @@ db_get_stats(struct db_stats *st)
 		switch (db->conns[i].state) {
 		case PGC_CONNECTING: st->connecting++; break;
 		case PGC_IDLE: st->idle++; break;
-		case PGC_BUSY:
-		case PGC_WARMING: st->busy++; break;
+		case PGC_BUSY: st->busy++; break;
 		case PGC_BACKOFF: st->backoff++; break;
 		case PGC_STOPPED: st->stopped++; break;
 		}
