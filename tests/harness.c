@@ -267,8 +267,10 @@ tafeld_cleanup(struct tafeld *t)
 {
 	char cmd[700];
 
-	if (getenv("TAFEL_TEST_KEEP") != NULL)
+	if (getenv("TAFEL_TEST_KEEP") != NULL) {
+		fprintf(stderr, "kept data directory: %s\n", t->dir);
 		return;
+	}
 	snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", t->dir, t->log);
 	if (system(cmd) != 0)
 		fprintf(stderr, "cleanup of %s failed\n", t->dir);

@@ -11,19 +11,17 @@ shift
 src=$(cd "$(dirname "$0")/../.." && pwd)
 export TAFELD=$build/server/tafeld TAFELCTL=$build/server/tafelctl TAFEL_SOURCE_DIR=$src
 export TAFEL_TEST_USER=${TAFEL_TEST_USER:-tafel}
-user=$TAFEL_TEST_USER
 
 # a template of this run's own (tests/data-template.sh) with the setting in it
 export TAFEL_TEST_TEMPLATE_DIR
 TAFEL_TEST_TEMPLATE_DIR=$(mktemp -d /tmp/tafel-profile-XXXXXX)
 chmod 0755 "$TAFEL_TEST_TEMPLATE_DIR"
 first=$(mktemp -d "$TAFEL_TEST_TEMPLATE_DIR/first-XXXXXX")
-kept=
-pid=
+# shellcheck source=kept-cluster.sh
+. "$src/tests/bench/kept-cluster.sh"
 cleanup() {
-	if [ -n "$pid" ]; then kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; fi
+	kept_cluster_cleanup
 	rm -rf "$TAFEL_TEST_TEMPLATE_DIR"
-	[ -z "$kept" ] || rm -rf "$kept" "$kept.log"
 }
 trap cleanup EXIT
 bash "$src/tests/data-template.sh" "$first"
@@ -31,23 +29,10 @@ for t in "$TAFEL_TEST_TEMPLATE_DIR"/tafel-template-*/; do
 	echo "track_functions = 'all'" >>"$t/pg/data/postgresql.auto.conf"
 done
 
-before=$(ls -d /tmp/tafel-test-*/ 2>/dev/null | sort || true)
-TAFEL_TEST_KEEP=1 "$build/tests/tafel_bench" "$@"
-kept=$(comm -13 <(echo "$before") <(ls -d /tmp/tafel-test-*/ 2>/dev/null | sort) | head -n 1)
-kept=${kept%/}
-[ -n "$kept" ] || { echo "function-profile: the bench kept no data directory" >&2; exit 1; }
-
 # the statistics were written when the bench's tafeld stopped its cluster
-"$TAFELD" --config /dev/null --data-dir "$kept" --listen 127.0.0.1:0 --set "user=$user" >>"$kept.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 300); do
-	[ -S "$kept/pg/run/.s.PGSQL.5432" ] && break
-	sleep 0.1
-done
-psql_as=(psql)
-[ "$(id -u)" -ne 0 ] || psql_as=(runuser -u "$user" -- psql)
+kept_cluster_run "$@"
 echo "SQL functions during tafel_bench $*, by self time:"
-"${psql_as[@]}" -h "$kept/pg/run" -d tafel -c "SELECT funcname, calls,
+"${psql_as[@]}" -c "SELECT funcname, calls,
     round(total_time::numeric, 1) AS total_ms, round(self_time::numeric, 1) AS self_ms,
     round((self_time / calls)::numeric * 1000, 1) AS self_us_a_call
     FROM pg_stat_user_functions ORDER BY self_time DESC LIMIT ${TAFEL_PROFILE_TOP:-40}"

@@ -333,7 +333,7 @@ main(int argc, char **argv)
 	    NULL };
 	char *extra = getenv("TAFEL_BENCH_SET") ? strdup(getenv(
 	    "TAFEL_BENCH_SET")) : NULL, *tok, *save = NULL;
-	size_t n_args = 10;
+	size_t n_args = 0;
 	static const char *const demo[] = { "demo-data", NULL };
 	const char *mode = argc > 1 ? argv[1] : "fanout";
 	struct rlimit rl;
@@ -351,6 +351,8 @@ main(int argc, char **argv)
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	/* TAFEL_BENCH_SET="key=value ...": more settings, for A/B runs */
+	while (args[n_args] != NULL)
+		n_args++;
 	for (tok = extra ? strtok_r(extra, " ", &save) : NULL; tok != NULL;
 	    tok = strtok_r(NULL, " ", &save)) {
 		if (n_args + 3 > sizeof args / sizeof args[0]) {
