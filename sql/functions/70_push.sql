@@ -653,6 +653,7 @@ DECLARE
 	v_user users;
 	p record;
 	v_member bigint;
+	v_viewers bigint[];
 	v_payload jsonb;
 	v_n int := 0;
 	v_uid bigint;
@@ -673,14 +674,14 @@ BEGIN
 	ORDER BY u.org_id = (SELECT org_id FROM users WHERE id = m.chair_id),
 	    u.id
 	LIMIT 1;
+	v_viewers := array_remove(ARRAY[m.chair_id, v_member], NULL);
 	-- the meeting's latest change, else the latest of all
 	SELECT * INTO c FROM changelog cl
 	WHERE cl.seq = coalesce((SELECT max(x.seq) FROM changelog x
 	    WHERE x.meeting_id = m.id), (SELECT max(x.seq) FROM changelog x));
 	BEGIN
 		PERFORM set_config('tafel.audit_collect', 'on', true);
-		FOREACH v_uid IN ARRAY array_remove(ARRAY[m.chair_id, v_member],
-		    NULL) LOOP
+		FOREACH v_uid IN ARRAY v_viewers LOOP
 			SELECT * INTO v_user FROM users WHERE id = v_uid;
 			SELECT * INTO p FROM tafel_snapshot_parts(v_uid, m.id, 0,
 			    CASE WHEN tafel_may_chair(v_user, m) THEN m.id ELSE 0 END);
@@ -691,11 +692,9 @@ BEGIN
 		IF c.seq IS NOT NULL THEN
 			PERFORM count(*) FROM tafel_viewer_classes(
 			    (SELECT jsonb_agg(jsonb_build_object('user_id', x))
-			    FROM unnest(array_remove(ARRAY[m.chair_id, v_member],
-				NULL)) x), false);
+			    FROM unnest(v_viewers) x), false);
 			v_payload := tafel_event_payload(c);
-			FOREACH v_uid IN ARRAY array_remove(ARRAY[m.chair_id,
-			    v_member], NULL) LOOP
+			FOREACH v_uid IN ARRAY v_viewers LOOP
 				PERFORM set_config('tafel.audit_pending', '[]', true);
 				PERFORM tafel_event_render(c, v_payload, v_uid, 0, 0);
 			END LOOP;
