@@ -15,7 +15,7 @@ builds=("build-test:" "build-asan:-Db_sanitize=address,undefined -Db_lundef=fals
 for spec in "${builds[@]}"; do
     dir=${spec%%:*}
     opts=${spec#*:}
-    echo "== $dir ($opts)"
+    echo "== $dir ($opts), at ${SECONDS} s"
     if [ ! -d "$dir" ]; then
         # shellcheck disable=SC2086
         meson setup "$dir" $opts >/dev/null || { echo "meson setup $dir failed"; status=1; continue; }
@@ -26,6 +26,7 @@ for spec in "${builds[@]}"; do
         status=1
         continue
     fi
+    # two at a time: each test has its own tafeld, cluster and port (tests/meson.build)
     meson test -C "$dir" --print-errorlogs --num-processes 2 ${TAFEL_TEST_ARGS:-} || status=1
 done
 
@@ -34,7 +35,7 @@ done
 fuzz_log=build-fuzz.results
 : > "$fuzz_log"
 if [ "${TAFEL_FUZZ_SECONDS:-30}" != 0 ]; then
-    echo "== fuzzing (${TAFEL_FUZZ_SECONDS:-30}s per target)"
+    echo "== fuzzing (${TAFEL_FUZZ_SECONDS:-30}s per target), at ${SECONDS} s"
     bash scripts/fuzz.sh --regress 2>&1 | tee -a "$fuzz_log.out" | grep -E '^(ok|FAIL) ' | sed 's/^/regress /' >> "$fuzz_log"
     bash scripts/fuzz.sh "${TAFEL_FUZZ_SECONDS:-30}" 2>&1 | tee -a "$fuzz_log.out" | grep -E '^(ok|FAIL) ' | sed 's/^/fuzz /' >> "$fuzz_log"
     cat "$fuzz_log"
@@ -43,10 +44,11 @@ fi
 
 # The Debian package, once: build it, install it, start the unit's tafeld, purge it (about a minute).
 if [ "${TAFEL_PACKAGE_TEST:-1}" != 0 ]; then
-    echo "== package (scripts/build-deb.sh, tests/ops/deb-install.sh)"
+    echo "== package (scripts/build-deb.sh, tests/ops/deb-install.sh), at ${SECONDS} s"
     bash tests/ops/package.sh 2>&1 | tee build-package.results.out | grep -E '^(ok|FAIL) package' >> "$fuzz_log"
 fi
 
+echo "== counting, at ${SECONDS} s"
 # Count every test of both builds from meson's JSON logs, and the fuzz runs.
 python3 - build-test build-asan <<'PY'
 import json, os, sys

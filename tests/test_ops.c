@@ -673,6 +673,9 @@ tcp_connects(int port)
 	sa.sin_port = htons((uint16_t)port);
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	ok = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+	if (!ok)
+		fprintf(stderr, "connect to port %d at READY: %s\n", port,
+		    strerror(errno));
 	close(fd);
 	return ok;
 }
