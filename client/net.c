@@ -784,10 +784,16 @@ on_read(struct bufferevent *bev, void *arg)
 	struct net *n = arg;
 	Tafel__Envelope *m;
 	enum frame_status st;
+	const char *err;
 
 	while (n->bev == bev &&
 	    (st = frame_decode(bufferevent_get_input(bev), n->max_frame, &m)) ==
 	    FRAME_OK) {
+		/* a Compressed frame: its inner envelope (we accept them) */
+		if (frame_expand(&m, n->max_frame, &err) != 0) {
+			net_lost(n, err);
+			return;
+		}
 		dispatch(n, m);
 		frame_free(m);
 	}
@@ -815,6 +821,7 @@ on_event(struct bufferevent *bev, short what, void *arg)
 		    "full handshake");
 		net_set_state(n, NET_HELLO);
 		envelope_hello(&env, &hello, "tafel", TAFEL_MAX_FRAME);
+		hello.accept_zlib = 1;	/* big snapshots in a fifth of the bytes */
 		if (send_now(n, &env) != 0)
 			net_lost(n, "cannot send hello");
 		return;

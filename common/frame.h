@@ -45,6 +45,27 @@ void frame_free(Tafel__Envelope *m);
 int frame_encode(struct evbuffer *out, const Tafel__Envelope *m,
     uint32_t max_frame);
 
+/*
+ * Compressed frames (docs/protocol.md, "Compressed frames"): frames the
+ * server sends to a client whose Hello set accept_zlib.
+ *
+ * frame_encode_zlib appends m as a Compressed frame when it packs to at
+ * least min bytes and zlib makes it smaller, else as frame_encode does
+ * (the same result and limit: max_frame bounds the inner Envelope).
+ */
+#define FRAME_ZLIB_MIN 4096
+int frame_encode_zlib(struct evbuffer *out, const Tafel__Envelope *m,
+    uint32_t max_frame, size_t min);
+
+/*
+ * A received envelope made whole: when *m is Compressed it is replaced by
+ * its inner Envelope (length checked against max_frame before anything is
+ * allocated, inflated to exactly that length, unpacked as frame_unpack
+ * does).  Returns 0, or -1 with *m freed and set to NULL and *err saying
+ * why (bad length, not zlib, inner undecodable or itself Compressed).
+ */
+int frame_expand(Tafel__Envelope **m, uint32_t max_frame, const char **err);
+
 /* Stable name of a status, for logs and tests. */
 const char *frame_status_str(enum frame_status st);
 

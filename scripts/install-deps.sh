@@ -7,7 +7,7 @@ PACKAGES=(
     build-essential meson ninja-build pkg-config python3 protobuf-c-compiler gettext
     # libraries
     libevent-dev libprotobuf-c-dev libncurses-dev libpq-dev libssl-dev libsodium-dev
-    libinih-dev libjson-c-dev libsystemd-dev libcairo2-dev libfontconfig-dev
+    libinih-dev libjson-c-dev libsystemd-dev libcairo2-dev libfontconfig-dev zlib1g-dev
     fonts-dejavu-core
     # docs and packages: man pages from scdoc sources, the Debian package
     scdoc debhelper dpkg-dev fakeroot

@@ -487,7 +487,9 @@ conn_send(struct conn *c, const Tafel__Envelope *env)
 
 	if ((out = conn_out(c)) == NULL)
 		return;
-	if (frame_encode(out, env, TAFEL_MAX_FRAME) != 0) {
+	if ((c->zlib && srv.cfg.compression ? frame_encode_zlib(out, env,
+	    TAFEL_MAX_FRAME, FRAME_ZLIB_MIN) : frame_encode(out, env,
+	    TAFEL_MAX_FRAME)) != 0) {
 		log_error("conn %llu: %s frame too large to send",
 		    (unsigned long long)c->id, envelope_body_name(env->body_case));
 		/* An event the client cannot get: it starts over. */

@@ -54,6 +54,7 @@ struct conn {
 	struct evbuffer *cork;		/* frames held during a cork, or NULL */
 	struct conn *cork_next;		/* corked list (referenced) */
 	int corked;			/* on the corked list */
+	int zlib;			/* its Hello accepts Compressed frames */
 	TAILQ_ENTRY(conn) entry;	/* srv.conns */
 };
 

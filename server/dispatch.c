@@ -39,6 +39,7 @@ dispatch_hello(struct conn *c, const Tafel__Envelope *env)
 	/* not validated (not used): log.c defangs control characters */
 	log_debug("conn %llu: hello from %.40s %.40s",
 	    (unsigned long long)c->id, h->software, h->software_version);
+	c->zlib = h->accept_zlib;
 	conn_set_state(c, CONN_LOGIN);
 }
 

@@ -71,6 +71,12 @@ const struct conf_param server_params[] = {
 	{ "outbuf_limit", CONF_INT, S(outbuf_limit), 1, "4194304", 65536,
 	  1073741824, "Bytes queued to one client before it is considered "
 	  "stalled and disconnected (it resumes on reconnect)." },
+	{ "compression", CONF_BOOL, S(compression), 1, "yes", 0, 0,
+	  "Frames of 4096 bytes or more (a snapshot, a long list) go "
+	  "compressed with zlib to clients whose Hello accepts it (the "
+	  "terminal client does): a 50-item meeting's snapshot in a fifth "
+	  "of the bytes, for partners on slow links. no: never (see "
+	  "docs/security.md on the length of compressed frames)." },
 	{ "db_pool_size", CONF_INT, S(db_pool_size), 0, "4", 1, 64,
 	  "PostgreSQL connections used for queries (plus one for "
 	  "LISTEN)." },

@@ -31,6 +31,7 @@
 int harness_rcvbuf;
 const char *harness_source_ip;
 const char *harness_client_cert;
+int harness_accept_zlib;
 const char *harness_client_key;
 
 long long
@@ -396,6 +397,18 @@ take_frame(struct tclient *c)
 	if (c->len < 4 + (size_t)len)
 		return NULL;
 	m = frame_unpack(c->buf + 4, len);
+	if (m != NULL && m->body_case == TAFEL__ENVELOPE__BODY_COMPRESSED) {
+		const char *err;
+		size_t plain = m->compressed->length;
+
+		if (frame_expand(&m, TAFEL_MAX_FRAME, &err) != 0)
+			fprintf(stderr, "harness: %s\n", err);
+		else {
+			c->zlib_frames++;
+			c->zlib_wire += 4 + (size_t)len;
+			c->zlib_plain += 4 + plain;
+		}
+	}
 	memmove(c->buf, c->buf + 4 + len, c->len - 4 - len);
 	c->len -= 4 + len;
 	return m;
@@ -506,6 +519,7 @@ tclient_open(struct tclient *c, struct tafeld *t, uint32_t version)
 	frame_free(m);
 	envelope_hello(&env, &h, "test", TAFEL_MAX_FRAME);
 	h.protocol_version = version;
+	h.accept_zlib = harness_accept_zlib;
 	return tclient_send(c, &env);
 }
 

@@ -59,7 +59,13 @@ struct tclient {
 	size_t n_queued;
 	int eof;
 	int clean_close;	/* the stream ended with the peer's close_notify */
+	/* Compressed frames received (harness_accept_zlib), their bytes on
+	 * the wire and inflated */
+	size_t zlib_frames, zlib_wire, zlib_plain;
 };
+
+/* Set before tclient_open: our Hello accepts Compressed frames. */
+extern int harness_accept_zlib;
 
 /* TLS 1.3 connection to t verified against its CA; 0 or -1. */
 int tclient_connect(struct tclient *c, struct tafeld *t);

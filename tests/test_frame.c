@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 #include <event2/buffer.h>
+#include <zlib.h>
 
 #include "envelope.h"
 #include "frame.h"
@@ -306,6 +307,144 @@ test_unknown_body(void **state)
 	evbuffer_free(in);
 }
 
+/* One frame of b decoded and made whole (frame_expand); NULL if refused. */
+static Tafel__Envelope *
+decode_whole(struct evbuffer *b, uint32_t max, const char **err)
+{
+	Tafel__Envelope *m;
+
+	*err = NULL;
+	assert_int_equal(frame_decode(b, TAFEL_MAX_FRAME, &m), FRAME_OK);
+	if (frame_expand(&m, max, err) != 0) {
+		assert_null(m);
+		assert_non_null(*err);
+		return NULL;
+	}
+	return m;
+}
+
+/* A Compressed frame with the given inner length and zlib bytes. */
+static void
+encode_compressed(struct evbuffer *b, uint32_t length, const void *z,
+    size_t zlen)
+{
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
+	Tafel__Compressed c = TAFEL__COMPRESSED__INIT;
+
+	c.length = length;
+	c.zlib.data = (uint8_t *)z;
+	c.zlib.len = zlen;
+	env.body_case = TAFEL__ENVELOPE__BODY_COMPRESSED;
+	env.compressed = &c;
+	assert_int_equal(frame_encode(b, &env, TAFEL_MAX_FRAME), 0);
+}
+
+/*
+ * Compressed frames: a big envelope goes compressed and comes back the
+ * same; a small one goes plain; a bomb (a length over the limit), a wrong
+ * length, bytes that are no zlib and a Compressed inside a Compressed are
+ * refused without allocating the claimed size.
+ */
+static void
+test_compressed_frames(void **state)
+{
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT, *m;
+	Tafel__ActionPoint ap = TAFEL__ACTION_POINT__INIT;
+	Tafel__Event ev = TAFEL__EVENT__INIT;
+	struct evbuffer *b = evbuffer_new();
+	char text[6000];
+	uint8_t *plain, *z;
+	uLongf zn;
+	size_t n;
+	const char *err;
+
+	(void)state;
+	memset(text, 'a', sizeof text - 1);
+	text[sizeof text - 1] = '\0';
+	ap.id = 9;
+	ap.description = text;
+	ev.seq = 5;
+	ev.action_point = &ap;
+	env.body_case = TAFEL__ENVELOPE__BODY_EVENT;
+	env.event = &ev;
+	n = tafel__envelope__get_packed_size(&env);
+
+	/* compressed, and whole again */
+	assert_int_equal(frame_encode_zlib(b, &env, TAFEL_MAX_FRAME,
+	    FRAME_ZLIB_MIN), 0);
+	assert_true(evbuffer_get_length(b) < n / 10);
+	m = decode_whole(b, TAFEL_MAX_FRAME, &err);
+	assert_non_null(m);
+	assert_int_equal(m->body_case, TAFEL__ENVELOPE__BODY_EVENT);
+	assert_string_equal(m->event->action_point->description, text);
+	frame_free(m);
+	/* under the threshold: plain */
+	assert_int_equal(frame_encode_zlib(b, &env, TAFEL_MAX_FRAME, n + 1), 0);
+	assert_int_equal(evbuffer_get_length(b), n + 4);
+	evbuffer_drain(b, n + 4);
+	/* the inner envelope over the receiver's limit: refused */
+	assert_int_equal(frame_encode_zlib(b, &env, TAFEL_MAX_FRAME,
+	    FRAME_ZLIB_MIN), 0);
+	assert_null(decode_whole(b, (uint32_t)n - 1, &err));
+
+	plain = malloc(n);
+	tafel__envelope__pack(&env, plain);
+	zn = compressBound((uLong)n);
+	z = malloc(zn);
+	assert_int_equal(compress2(z, &zn, plain, (uLong)n, 9), Z_OK);
+	/* a bomb: 4 GiB claimed */
+	encode_compressed(b, UINT32_MAX, z, zn);
+	assert_null(decode_whole(b, TAFEL_MAX_FRAME, &err));
+	/* the length one short, one long, zero */
+	encode_compressed(b, (uint32_t)n - 1, z, zn);
+	assert_null(decode_whole(b, TAFEL_MAX_FRAME, &err));
+	encode_compressed(b, (uint32_t)n + 1, z, zn);
+	assert_null(decode_whole(b, TAFEL_MAX_FRAME, &err));
+	encode_compressed(b, 0, z, zn);
+	assert_null(decode_whole(b, TAFEL_MAX_FRAME, &err));
+	/* not zlib: the plain bytes themselves */
+	encode_compressed(b, (uint32_t)n, plain, n);
+	assert_null(decode_whole(b, TAFEL_MAX_FRAME, &err));
+	/* the right length of the right bytes: accepted */
+	encode_compressed(b, (uint32_t)n, z, zn);
+	m = decode_whole(b, TAFEL_MAX_FRAME, &err);
+	assert_non_null(m);
+	frame_free(m);
+	free(plain);
+	free(z);
+
+	/* a Compressed inside a Compressed */
+	{
+		struct evbuffer *inner = evbuffer_new();
+		uint8_t *ib;
+		size_t in;
+
+		encode_compressed(inner, 3, "abc", 3);
+		in = evbuffer_get_length(inner) - 4;
+		ib = malloc(in);
+		evbuffer_drain(inner, 4);
+		evbuffer_remove(inner, ib, in);
+		zn = compressBound((uLong)in);
+		z = malloc(zn);
+		assert_int_equal(compress2(z, &zn, ib, (uLong)in, 6), Z_OK);
+		encode_compressed(b, (uint32_t)in, z, zn);
+		assert_null(decode_whole(b, TAFEL_MAX_FRAME, &err));
+		assert_non_null(strstr(err, "again"));
+		free(ib);
+		free(z);
+		evbuffer_free(inner);
+	}
+	/* a plain envelope passes through untouched */
+	env.event = &ev;
+	assert_int_equal(frame_encode(b, &env, TAFEL_MAX_FRAME), 0);
+	m = decode_whole(b, TAFEL_MAX_FRAME, &err);
+	assert_non_null(m);
+	assert_int_equal(m->body_case, TAFEL__ENVELOPE__BODY_EVENT);
+	frame_free(m);
+	assert_int_equal(evbuffer_get_length(b), 0);
+	evbuffer_free(b);
+}
+
 int
 main(void)
 {
@@ -317,6 +456,7 @@ main(void)
 		cmocka_unit_test(test_round_trip_every_kind),
 		cmocka_unit_test(test_encode_refuses_oversized),
 		cmocka_unit_test(test_unknown_body),
+		cmocka_unit_test(test_compressed_frames),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

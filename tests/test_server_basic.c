@@ -1,4 +1,5 @@
 /* Integration: a real tafeld on the embedded default, TLS 1.3 only, Hello exchange, cluster lifecycle. */
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -305,6 +306,112 @@ test_pool_warms_up(void **state)
 	assert_int_equal(tafeld_log_count(&srv, "warmed up in"), before);
 }
 
+/* The snapshot of the largest demo meeting as user sees it; NULL on failure. */
+static Tafel__Envelope *
+snapshot_of(struct tclient *c, const char *user, uint64_t meeting)
+{
+	Tafel__SubscribeRequest s = TAFEL__SUBSCRIBE_REQUEST__INIT;
+	Tafel__Envelope *m;
+
+	if (tclient_login(c, &srv, user, "demo") != 0)
+		return NULL;
+	s.meeting_id = meeting;
+	m = tclient_req(c, TAFEL__ENVELOPE__BODY_SUBSCRIBE, &s, NULL);
+	if (m == NULL || m->body_case != TAFEL__ENVELOPE__BODY_SUBSCRIBED ||
+	    m->subscribed->snapshot == NULL) {
+		frame_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+/*
+ * Compressed frames (docs/protocol.md 3.5): a client whose Hello accepts
+ * them gets the big snapshot compressed, and it inflates to exactly the
+ * snapshot a client without them gets; with compression = no, or without
+ * accept_zlib, nothing comes compressed.  A client may not send one.
+ */
+static void
+test_compressed_frames(void **state)
+{
+	static const char *const off[] = { "--set", "compression=no", NULL };
+	Tafel__Envelope *plain, *z, env = TAFEL__ENVELOPE__INIT, *m;
+	Tafel__Compressed comp = TAFEL__COMPRESSED__INIT;
+	struct tclient a, b;
+	char id[32], sql[512];
+	uint64_t meeting;
+	size_t n;
+	uint8_t *pa, *pb;
+
+	(void)state;
+	/* the demo data is in (test_pool_warms_up); its largest meeting */
+	assert_int_equal(harness_psql_value(&srv, "SELECT ai.meeting_id FROM "
+	    "agenda_items ai JOIN action_points ap ON ap.case_id = ai.case_id "
+	    "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1", id, sizeof id), 0);
+	meeting = strtoull(id, NULL, 10);
+	/* the demo's snapshots are small: 40 more action points per case */
+	snprintf(sql, sizeof sql, "INSERT INTO action_points (case_id, "
+	    "meeting_id, description, owner_org_id, due_date) SELECT a.case_id, "
+	    "a.meeting_id, a.description || ' (' || g || ')', a.owner_org_id, "
+	    "a.due_date FROM action_points a JOIN agenda_items ai ON "
+	    "ai.case_id = a.case_id AND ai.meeting_id = %" PRIu64 ", "
+	    "generate_series(1, 40) g", meeting);
+	assert_int_equal(harness_psql(&srv, sql), 0);
+
+	harness_accept_zlib = 0;
+	plain = snapshot_of(&a, "voorzitter", meeting);
+	assert_non_null(plain);
+	assert_int_equal(a.zlib_frames, 0);
+	harness_accept_zlib = 1;
+	z = snapshot_of(&b, "voorzitter", meeting);
+	assert_non_null(z);
+	harness_accept_zlib = 0;
+	/* the snapshot came compressed, in well under half its bytes */
+	print_message("snapshot of %zu bytes came in %zu compressed\n",
+	    b.zlib_plain, b.zlib_wire);
+	assert_int_equal(b.zlib_frames, 1);
+	assert_true(b.zlib_plain > FRAME_ZLIB_MIN);
+	assert_true(b.zlib_wire * 2 < b.zlib_plain);
+	/* and is the same snapshot, byte for byte */
+	n = tafel__envelope__get_packed_size(plain);
+	assert_int_equal(tafel__envelope__get_packed_size(z), n);
+	pa = malloc(n);
+	pb = malloc(n);
+	tafel__envelope__pack(plain, pa);
+	tafel__envelope__pack(z, pb);
+	z->request_id = plain->request_id;	/* each client's own id */
+	tafel__envelope__pack(z, pb);
+	assert_memory_equal(pa, pb, n);
+	free(pa);
+	free(pb);
+	frame_free(plain);
+	frame_free(z);
+
+	/* a client may not send one: not a request, the connection stays */
+	comp.length = 10;
+	env.body_case = TAFEL__ENVELOPE__BODY_COMPRESSED;
+	env.compressed = &comp;
+	m = tclient_call(&b, &env, 10000);
+	assert_non_null(m);
+	assert_int_equal(m->body_case, TAFEL__ENVELOPE__BODY_ERROR);
+	assert_int_equal(m->error->code, TAFEL__ERROR_CODE__UNKNOWN_MESSAGE);
+	assert_string_equal(m->error->message, "\"compressed\" is not a request");
+	frame_free(m);
+	tclient_close(&a);
+	tclient_close(&b);
+
+	/* compression = no: the same client gets it plain */
+	assert_int_equal(tafeld_stop(&srv), 0);
+	assert_int_equal(tafeld_start(&srv, srv.dir, off), 0);
+	harness_accept_zlib = 1;
+	z = snapshot_of(&b, "voorzitter", meeting);
+	harness_accept_zlib = 0;
+	assert_non_null(z);
+	assert_int_equal(b.zlib_frames, 0);
+	frame_free(z);
+	tclient_close(&b);
+}
+
 int
 main(void)
 {
@@ -319,6 +426,7 @@ main(void)
 		cmocka_unit_test(test_ctl_prints_ca),
 		cmocka_unit_test(test_cluster_stopped_and_reused),
 		cmocka_unit_test(test_pool_warms_up),
+		cmocka_unit_test(test_compressed_frames),
 	};
 
 	harness_require_service_user();

@@ -365,6 +365,12 @@ main(int argc, char **argv)
 		args[n_args] = NULL;
 	}
 	bench_tafeld_args = args;
+	/* the clients accept compressed frames, as tafel does, unless
+	 * TAFEL_BENCH_ZLIB=0 (the link mode reads it for its own client) */
+	harness_accept_zlib = getenv("TAFEL_BENCH_ZLIB") == NULL ||
+	    strcmp(getenv("TAFEL_BENCH_ZLIB"), "0") != 0;
+	printf("  clients accept compressed frames: %s (TAFEL_BENCH_ZLIB)\n",
+	    harness_accept_zlib ? "yes, as tafel does" : "no");
 	harness_require_service_user();
 	atexit(stop_server);
 	if (tafeld_start(&srv, NULL, args) != 0 || tafelctl_run(&srv, demo) != 0)

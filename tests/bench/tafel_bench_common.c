@@ -14,6 +14,7 @@
 
 #include "envelope.h"
 #include "frame.h"
+#include "proto.h"
 #include "tafel_bench.h"
 
 struct tafeld srv;
@@ -322,6 +323,7 @@ next_event(struct tclient *c)
 {
 	Tafel__Envelope *m;
 	uint32_t len;
+	const char *err;
 
 	if (c->n_queued > 0) {
 		m = c->queued[0];
@@ -337,6 +339,8 @@ next_event(struct tclient *c)
 		m = frame_unpack(c->buf + 4, len);
 		memmove(c->buf, c->buf + 4 + len, c->len - 4 - len);
 		c->len -= 4 + len;
+		if (frame_expand(&m, TAFEL_MAX_FRAME, &err) != 0)
+			fprintf(stderr, "tafel_bench: %s\n", err);
 		if (m != NULL && m->body_case == B(EVENT))
 			return m;
 		frame_free(m);

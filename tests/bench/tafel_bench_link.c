@@ -373,7 +373,8 @@ answer(struct tclient *c, uint64_t id, size_t *bytes)
 
 struct login_times {
 	long long tcp, tls, hello, login, snap;	/* us after connect() */
-	size_t bytes;
+	size_t bytes;		/* the answers, inflated */
+	size_t wire;		/* the same on the wire (Compressed frames) */
 };
 
 #define LINK_LISTS 1	/* tafel's six list subscriptions after the login */
@@ -437,6 +438,9 @@ link_login(struct tclient *c, int64_t mid, int flags, struct login_times *lt)
 	}
 	lt->tls = now_us() - t0;
 	envelope_hello(&env, &h, "tafel_bench", TAFEL_MAX_FRAME);
+	/* as tafel does, unless TAFEL_BENCH_ZLIB=0 */
+	h.accept_zlib = getenv("TAFEL_BENCH_ZLIB") == NULL ||
+	    strcmp(getenv("TAFEL_BENCH_ZLIB"), "0") != 0;
 	if (tclient_send(c, &env) != 0)
 		exit(1);
 	l.login = (char *)"link1";
@@ -491,6 +495,7 @@ link_login(struct tclient *c, int64_t mid, int flags, struct login_times *lt)
 		}
 		frame_free(m);
 	}
+	lt->wire = lt->bytes - (c->zlib_plain - c->zlib_wire);
 }
 
 /* The link's own round trip: p50 of n pings through the relay (us). */
@@ -531,9 +536,9 @@ print_times(const char *what, const struct login_times *lt, long long rtt)
 	    (double)(lt->login - lt->tls) / 1000.0,
 	    (double)(lt->login - lt->tls) / r);
 	printf("    meeting on screen     %7.1f ms  %4.1f RTT after the login "
-	    "(%zu bytes of answers)   target <= 3 RTT\n",
+	    "(%zu bytes of answers, %zu on the wire)   target <= 3 RTT\n",
 	    (double)(lt->snap - lt->login) / 1000.0,
-	    (double)(lt->snap - lt->login) / r, lt->bytes);
+	    (double)(lt->snap - lt->login) / r, lt->bytes, lt->wire);
 	printf("    connect -> meeting    %7.1f ms  %4.1f RTT\n",
 	    (double)lt->snap / 1000.0, (double)lt->snap / r);
 }

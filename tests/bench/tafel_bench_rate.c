@@ -15,6 +15,7 @@
 
 #include "envelope.h"
 #include "frame.h"
+#include "proto.h"
 #include "tafel_bench.h"
 
 #define RATE_MAX_WRITERS 64
@@ -117,6 +118,7 @@ next_frame(struct tclient *c)
 {
 	Tafel__Envelope *e;
 	uint32_t len;
+	const char *err;
 
 	while (c->len >= 4) {
 		len = (uint32_t)c->buf[0] << 24 | (uint32_t)c->buf[1] << 16 |
@@ -126,6 +128,8 @@ next_frame(struct tclient *c)
 		e = frame_unpack(c->buf + 4, len);
 		memmove(c->buf, c->buf + 4 + len, c->len - 4 - len);
 		c->len -= 4 + len;
+		if (frame_expand(&e, TAFEL_MAX_FRAME, &err) != 0)
+			fprintf(stderr, "tafel_bench: %s\n", err);
 		if (e != NULL)
 			return e;
 	}

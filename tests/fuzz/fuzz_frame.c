@@ -131,6 +131,7 @@ run(const uint8_t *sizes, size_t nsizes, const uint8_t *p, size_t len,
 	Tafel__Envelope *m;
 	enum frame_status st = FRAME_NEED_MORE;
 	size_t off = 0, chunk, k = 0;
+	const char *err;
 
 	if (in == NULL)
 		abort();
@@ -145,6 +146,9 @@ run(const uint8_t *sizes, size_t nsizes, const uint8_t *p, size_t len,
 			if (m == NULL)
 				fail("FRAME_OK without an envelope", st);
 			check_roundtrip(m);
+			/* a client's side: a Compressed frame made whole */
+			if (frame_expand(&m, max_frame, &err) == 0)
+				check_roundtrip(m);
 			frame_free(m);
 		}
 		if (m != NULL)

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <zlib.h>
+
 #include "pbjson.h"
 #include "proto.h"
 #include "tafel.pb-c.h"
@@ -393,6 +395,28 @@ main(int argc, char **argv)
 	event.agenda_items = items;
 	set_body(&event_env, TAFEL__ENVELOPE__BODY_EVENT, &event);
 	envelope_seeds("event", &event_env);
+	{
+		/* the same event as a Compressed frame (a client's side) */
+		Tafel__Envelope zenv = TAFEL__ENVELOPE__INIT;
+		Tafel__Compressed comp = TAFEL__COMPRESSED__INIT;
+		struct buf plain = { 0 }, zb = { 0 };
+		uLongf zn;
+
+		buf_payload(&plain, &event_env);
+		zn = compressBound((uLong)plain.len);
+		if ((comp.zlib.data = malloc(zn)) == NULL ||
+		    compress2(comp.zlib.data, &zn, plain.p, (uLong)plain.len,
+		    Z_BEST_SPEED) != Z_OK)
+			abort();
+		comp.zlib.len = zn;
+		comp.length = (uint32_t)plain.len;
+		set_body(&zenv, TAFEL__ENVELOPE__BODY_COMPRESSED, &comp);
+		buf_frame(&zb, &zenv);
+		frame_seed("event_compressed.frame", NULL, 0, &zb);
+		free(zb.p);
+		free(plain.p);
+		free(comp.zlib.data);
+	}
 
 	ap.id = 77;
 	ap.case_id = 42;
