@@ -657,7 +657,9 @@ struct notify_watch {
 	int fd;
 	int port;			/* tafeld's listening port */
 	volatile int stop;
-	int ready;			/* READY=1 datagrams */
+	int ready;			/* READY=1 datagrams (atomic: the
+					 * test waits on it; published after
+					 * port and accepted_at_ready) */
 	int accepted_at_ready;		/* the port accepted when READY came */
 	int watchdogs;			/* WATCHDOG=1 datagrams */
 	int stopping;			/* STOPPING=1 datagrams */
@@ -702,12 +704,15 @@ notify_thread(void *arg)
 			 * the port the status names (it listens on port 0:
 			 * the kernel's choice, so no other process can hold it).
 			 */
-			if (w->ready++ == 0 && (st = strstr(buf, "STATUS=serving "
+			if (w->ready == 0 && (st = strstr(buf, "STATUS=serving "
 			    "on 127.0.0.1:")) != NULL) {
 				w->port = atoi(strchr(st, ':') + 1);
 				w->accepted_at_ready = w->port > 0 &&
 				    tcp_connects(w->port);
 			}
+			/* only now: the test reads port and accepted_at_ready
+			 * as soon as it sees ready */
+			__atomic_add_fetch(&w->ready, 1, __ATOMIC_RELEASE);
 		} else if (w->ready == 0 && strncmp(buf, "STATUS=", 7) != 0 &&
 		    strstr(buf, "WATCHDOG=1") == NULL)
 			w->before_ready++;
@@ -758,7 +763,8 @@ test_sd_notify(void **state)
 	unsetenv("WATCHDOG_USEC");
 
 	end = now_ms() + 30000;
-	while (w.ready == 0 && now_ms() < end)
+	while (__atomic_load_n(&w.ready, __ATOMIC_ACQUIRE) == 0 &&
+	    now_ms() < end)
 		usleep(10000);
 	assert_int_equal(w.ready, 1);
 	assert_int_equal(w.port, srv.port);	/* the status names the port */
