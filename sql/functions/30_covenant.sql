@@ -78,81 +78,42 @@ $$;
 --   {"cats": [...], "reason": "" | not_involved | not_signatory | observer
 --    | category, "org": <the user's organisation: its own action points
 --    are shown in full>, "connected": <may know the case exists>}
--- The rules:
---   involved   = tafel_org_involved(org, case) (the submitter, an owner of
---                an action point on it, listed in case_involved_orgs) or
---                tafel_is_process_manager(user, case) (a process manager of
---                the case's district/theme (0008) is involved as a person,
---                not their whole organisation);
---   connected  = involved, or the case is on the agenda of a meeting the
---                user may see (tafel_may_see_meeting);
---   reason     = observer without admin/chair/member; not_signatory
---                without the covenant; not_involved when neither involved
---                nor tafel_org_opened(org, case); else category when
---                tafel_org_categories(org) lacks one.
--- One statement with those helpers written out (each a PL/pgSQL call with
--- a query of its own, some 25-40 microseconds; the push asks this about
--- 26 times per change); CASE evaluates only the branch it reaches.  SQL
--- test 32 checks it against the helpers for every user and case.
 CREATE OR REPLACE FUNCTION tafel_access(p_user_id bigint, p_case_id bigint)
 RETURNS jsonb LANGUAGE plpgsql STABLE SET search_path = public
 SET plan_cache_mode = force_generic_plan AS $$
+DECLARE
+	u users;
+	o organisations;
+	v_involved boolean;
+	v_cats text[] := '{}';
+	v_reason text;
+	v_connected boolean;
 BEGIN
-	RETURN coalesce((
-	    SELECT jsonb_build_object('cats', to_jsonb(c.cats),
-		'reason', coalesce(r.reason, CASE WHEN c.cats @>
-		    tafel_all_categories() THEN '' ELSE 'category' END),
-		'org', r.org_id, 'connected', r.connected)
-	    FROM (SELECT i.org_id, i.org_kind, i.signed,
-		i.involved OR EXISTS (SELECT 1
-		    FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id
-		    WHERE a.case_id = p_case_id AND ('admin' = ANY (i.roles)
-			OR m.chair_id = i.user_id
-			OR EXISTS (SELECT 1 FROM series_members sm
-			    WHERE sm.series_id = m.series_id
-			    AND sm.org_id = i.user_org)
-			OR EXISTS (SELECT 1 FROM attendance at
-			    WHERE at.meeting_id = m.id AND (at.org_id = i.user_org
-				OR at.user_id = i.user_id)))) AS connected,
-		CASE WHEN NOT i.roles && ARRAY['admin', 'chair', 'member']
-		    THEN 'observer'
-		    WHEN NOT i.signed THEN 'not_signatory'
-		    WHEN NOT (i.involved OR EXISTS (SELECT 1 FROM agenda_items ai
-			JOIN attendance_periods p ON p.meeting_id = ai.meeting_id
-			WHERE ai.case_id = p_case_id AND ai.opened_at IS NOT NULL
-			    AND p.org_id = i.org_id AND p.arrived_at <= ai.opened_at
-			    AND (p.left_at IS NULL OR ai.opened_at < p.left_at)))
-		    THEN 'not_involved' END AS reason
-		FROM (SELECT u.id AS user_id, u.org_id AS user_org, u.roles,
-		    o.id AS org_id, o.kind AS org_kind,
-		    o.covenant_signed AS signed,
-		    EXISTS (SELECT 1 FROM cases c WHERE c.id = p_case_id
-			AND c.submitter_org_id = o.id)
-		    OR EXISTS (SELECT 1 FROM case_involved_orgs ci
-			WHERE ci.case_id = p_case_id AND ci.org_id = o.id)
-		    OR EXISTS (SELECT 1 FROM action_points ap
-			WHERE ap.case_id = p_case_id AND ap.owner_org_id = o.id)
-		    OR EXISTS (SELECT 1 FROM cases c
-			JOIN process_managers pm ON pm.district = c.district
-			    AND (pm.theme = '' OR pm.theme = c.theme)
-			WHERE c.id = p_case_id AND pm.user_id = u.id) AS involved
-		    FROM users u LEFT JOIN organisations o ON o.id = u.org_id
-		    WHERE u.id = p_user_id AND NOT u.disabled
-		    -- each helper's EXISTS once, not once per reference
-		    OFFSET 0) i
-		OFFSET 0) r
-	    -- tafel_org_categories, read only where no reason came first
-	    CROSS JOIN LATERAL (SELECT CASE WHEN r.reason IS NOT NULL
-		THEN '{}'::text[] WHEN NOT r.signed THEN '{}'::text[]
-		ELSE tafel_cats_sorted(CASE
-		    WHEN EXISTS (SELECT 1 FROM org_data_access x
-			WHERE x.org_id = r.org_id)
-		    THEN ARRAY(SELECT x.category FROM org_data_access x
-			WHERE x.org_id = r.org_id)
-		    ELSE ARRAY(SELECT k.category FROM kind_data_access k
-			WHERE k.kind = r.org_kind) END) END AS cats) c),
-	    jsonb_build_object('cats', '[]'::jsonb, 'reason', 'not_involved',
-		'org', 0, 'connected', false));
+	SELECT * INTO u FROM users WHERE id = p_user_id;
+	IF NOT FOUND OR u.disabled THEN
+		RETURN jsonb_build_object('cats', '[]'::jsonb, 'reason',
+		    'not_involved', 'org', 0, 'connected', false);
+	END IF;
+	SELECT * INTO o FROM organisations WHERE id = u.org_id;
+	-- a process manager of the case's district/theme (0008) is involved
+	-- as a person, not their whole organisation
+	v_involved := tafel_org_involved(o.id, p_case_id)
+	    OR tafel_is_process_manager(u.id, p_case_id);
+	v_connected := v_involved OR EXISTS (SELECT 1 FROM agenda_items a
+	    WHERE a.case_id = p_case_id AND tafel_may_see_meeting(u, a.meeting_id));
+	IF NOT u.roles && ARRAY['admin', 'chair', 'member'] THEN
+		v_reason := 'observer';
+	ELSIF NOT o.covenant_signed THEN
+		v_reason := 'not_signatory';
+	ELSIF NOT (v_involved OR tafel_org_opened(o.id, p_case_id)) THEN
+		v_reason := 'not_involved';
+	ELSE
+		v_cats := tafel_org_categories(o.id);
+		v_reason := CASE WHEN v_cats @> tafel_all_categories() THEN ''
+		    ELSE 'category' END;
+	END IF;
+	RETURN jsonb_build_object('cats', to_jsonb(v_cats), 'reason', v_reason,
+	    'org', o.id, 'connected', v_connected);
 END
 $$;
 
