@@ -821,7 +821,7 @@ on_event(struct bufferevent *bev, short what, void *arg)
 		    "full handshake");
 		net_set_state(n, NET_HELLO);
 		envelope_hello(&env, &hello, "tafel", TAFEL_MAX_FRAME);
-		hello.accept_zlib = 1;	/* big snapshots in a fifth of the bytes */
+		hello.accept_zlib = 1;	/* big answers compressed: slow links */
 		if (send_now(n, &env) != 0)
 			net_lost(n, "cannot send hello");
 		return;

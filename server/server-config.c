@@ -74,7 +74,7 @@ const struct conf_param server_params[] = {
 	{ "compression", CONF_BOOL, S(compression), 1, "yes", 0, 0,
 	  "Frames of 4096 bytes or more (a snapshot, a long list) go "
 	  "compressed with zlib to clients whose Hello accepts it (the "
-	  "terminal client does): a 50-item meeting's snapshot in a fifth "
+	  "terminal client does): a 50-item meeting's snapshot in a seventh "
 	  "of the bytes, for partners on slow links. no: never (see "
 	  "docs/security.md on the length of compressed frames)." },
 	{ "db_pool_size", CONF_INT, S(db_pool_size), 0, "4", 1, 64,
