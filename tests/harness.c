@@ -383,34 +383,35 @@ tclient_send_raw(struct tclient *c, const void *p, size_t n)
 	return 0;
 }
 
-/* Tries to decode one frame from the buffer. */
-static Tafel__Envelope *
-take_frame(struct tclient *c)
+Tafel__Envelope *
+tclient_take(struct tclient *c)
 {
 	uint32_t len;
-	Tafel__Envelope *m;
+	Tafel__Envelope *m = NULL;
+	const char *err;
+	size_t plain;
 
-	if (c->len < 4)
-		return NULL;
-	len = (uint32_t)c->buf[0] << 24 | (uint32_t)c->buf[1] << 16 |
-	    (uint32_t)c->buf[2] << 8 | c->buf[3];
-	if (c->len < 4 + (size_t)len)
-		return NULL;
-	m = frame_unpack(c->buf + 4, len);
-	if (m != NULL && m->body_case == TAFEL__ENVELOPE__BODY_COMPRESSED) {
-		const char *err;
-		size_t plain = m->compressed->length;
-
-		if (frame_expand(&m, TAFEL_MAX_FRAME, &err) != 0)
-			fprintf(stderr, "harness: %s\n", err);
-		else {
-			c->zlib_frames++;
-			c->zlib_wire += 4 + (size_t)len;
-			c->zlib_plain += 4 + plain;
+	while (m == NULL && c->len >= 4) {
+		len = (uint32_t)c->buf[0] << 24 | (uint32_t)c->buf[1] << 16 |
+		    (uint32_t)c->buf[2] << 8 | c->buf[3];
+		if (c->len < 4 + (size_t)len)
+			return NULL;
+		m = frame_unpack(c->buf + 4, len);
+		if (m == NULL)
+			fprintf(stderr, "harness: an undecodable frame\n");
+		else if (m->body_case == TAFEL__ENVELOPE__BODY_COMPRESSED) {
+			plain = m->compressed->length;
+			if (frame_expand(&m, TAFEL_MAX_FRAME, &err) != 0)
+				fprintf(stderr, "harness: %s\n", err);
+			else {
+				c->zlib_frames++;
+				c->zlib_wire += 4 + (size_t)len;
+				c->zlib_plain += 4 + plain;
+			}
 		}
+		memmove(c->buf, c->buf + 4 + len, c->len - 4 - len);
+		c->len -= 4 + len;
 	}
-	memmove(c->buf, c->buf + 4 + len, c->len - 4 - len);
-	c->len -= 4 + len;
 	return m;
 }
 
@@ -423,7 +424,7 @@ tclient_recv(struct tclient *c, int timeout_ms)
 	int r, left;
 
 	for (;;) {
-		if ((m = take_frame(c)) != NULL)
+		if ((m = tclient_take(c)) != NULL)
 			return m;
 		if (c->eof)
 			return NULL;

@@ -77,6 +77,12 @@ int tclient_login(struct tclient *c, struct tafeld *t, const char *user,
 void tclient_close(struct tclient *c);
 
 int tclient_send(struct tclient *c, const Tafel__Envelope *env);
+/*
+ * The next whole frame already received (a Compressed one made whole;
+ * one that does not decode is dropped with a line on stderr); NULL when
+ * none is buffered.  Reads nothing from the socket.
+ */
+Tafel__Envelope *tclient_take(struct tclient *c);
 /* Next envelope (not the queued events); NULL on timeout/EOF. */
 Tafel__Envelope *tclient_recv(struct tclient *c, int timeout_ms);
 /* Sends env with a fresh request id; returns the answer (events queued). */

@@ -366,7 +366,7 @@ main(int argc, char **argv)
 	}
 	bench_tafeld_args = args;
 	/* the clients accept compressed frames, as tafel does, unless
-	 * TAFEL_BENCH_ZLIB=0 (the link mode reads it for its own client) */
+	 * TAFEL_BENCH_ZLIB=0 (the link mode's own Hello too) */
 	harness_accept_zlib = getenv("TAFEL_BENCH_ZLIB") == NULL ||
 	    strcmp(getenv("TAFEL_BENCH_ZLIB"), "0") != 0;
 	printf("  clients accept compressed frames: %s (TAFEL_BENCH_ZLIB)\n",

@@ -14,7 +14,6 @@
 
 #include "envelope.h"
 #include "frame.h"
-#include "proto.h"
 #include "tafel_bench.h"
 
 struct tafeld srv;
@@ -322,8 +321,6 @@ static Tafel__Envelope *
 next_event(struct tclient *c)
 {
 	Tafel__Envelope *m;
-	uint32_t len;
-	const char *err;
 
 	if (c->n_queued > 0) {
 		m = c->queued[0];
@@ -331,17 +328,8 @@ next_event(struct tclient *c)
 		    sizeof c->queued[0]);
 		return m;
 	}
-	while (c->len >= 4) {
-		len = (uint32_t)c->buf[0] << 24 | (uint32_t)c->buf[1] << 16 |
-		    (uint32_t)c->buf[2] << 8 | c->buf[3];
-		if (c->len < 4 + (size_t)len)
-			return NULL;
-		m = frame_unpack(c->buf + 4, len);
-		memmove(c->buf, c->buf + 4 + len, c->len - 4 - len);
-		c->len -= 4 + len;
-		if (frame_expand(&m, TAFEL_MAX_FRAME, &err) != 0)
-			fprintf(stderr, "tafel_bench: %s\n", err);
-		if (m != NULL && m->body_case == B(EVENT))
+	while ((m = tclient_take(c)) != NULL) {
+		if (m->body_case == B(EVENT))
 			return m;
 		frame_free(m);
 	}

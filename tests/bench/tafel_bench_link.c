@@ -438,9 +438,7 @@ link_login(struct tclient *c, int64_t mid, int flags, struct login_times *lt)
 	}
 	lt->tls = now_us() - t0;
 	envelope_hello(&env, &h, "tafel_bench", TAFEL_MAX_FRAME);
-	/* as tafel does, unless TAFEL_BENCH_ZLIB=0 */
-	h.accept_zlib = getenv("TAFEL_BENCH_ZLIB") == NULL ||
-	    strcmp(getenv("TAFEL_BENCH_ZLIB"), "0") != 0;
+	h.accept_zlib = harness_accept_zlib;	/* TAFEL_BENCH_ZLIB, main() */
 	if (tclient_send(c, &env) != 0)
 		exit(1);
 	l.login = (char *)"link1";

@@ -15,7 +15,6 @@
 
 #include "envelope.h"
 #include "frame.h"
-#include "proto.h"
 #include "tafel_bench.h"
 
 #define RATE_MAX_WRITERS 64
@@ -112,30 +111,6 @@ meeting_index(int64_t id)
 	return -1;
 }
 
-/* The next whole frame in c's buffer (any body); NULL: none yet. */
-static Tafel__Envelope *
-next_frame(struct tclient *c)
-{
-	Tafel__Envelope *e;
-	uint32_t len;
-	const char *err;
-
-	while (c->len >= 4) {
-		len = (uint32_t)c->buf[0] << 24 | (uint32_t)c->buf[1] << 16 |
-		    (uint32_t)c->buf[2] << 8 | c->buf[3];
-		if (c->len < 4 + (size_t)len)
-			return NULL;
-		e = frame_unpack(c->buf + 4, len);
-		memmove(c->buf, c->buf + 4 + len, c->len - 4 - len);
-		c->len -= 4 + len;
-		if (frame_expand(&e, TAFEL_MAX_FRAME, &err) != 0)
-			fprintf(stderr, "tafel_bench: %s\n", err);
-		if (e != NULL)
-			return e;
-	}
-	return NULL;
-}
-
 /*
  * The subscribers: one poll loop over every socket; each event of a
  * meeting's set_current_item is counted by the meeting's version.
@@ -169,7 +144,7 @@ subs_run(void *arg)
 			t = now_us();
 			pthread_mutex_lock(&sub_mu);
 			n_dropped += r2 < 0;
-			while ((e = next_frame(&rs[k])) != NULL) {
+			while ((e = tclient_take(&rs[k])) != NULL) {
 				if (e->body_case == B(EVENT) &&
 				    e->event->meeting != NULL &&
 				    (m = meeting_index(e->event->meeting->id)) >=
@@ -213,7 +188,7 @@ read_answers(int wait_ms)
 		if (pfd[w].revents == 0)
 			continue;
 		bench_pump(&rw[w]);
-		while ((e = next_frame(&rw[w])) != NULL) {
+		while ((e = tclient_take(&rw[w])) != NULL) {
 			id = e->request_id;
 			if (id >= 1 && wr[id - 1].answered == 0) {
 				wr[id - 1].answered = now_us();
