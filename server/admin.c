@@ -269,8 +269,6 @@ status_push_timing(void)
 	    json_object_new_double((double)t.sent_max_us / 1000.0));
 	json_object_object_add(o, "viewers_avg",
 	    json_object_new_double(t.viewers_avg));
-	json_object_object_add(o, "split",
-	    json_object_new_int64((int64_t)t.split));
 	json_object_object_add(o, "in_flight",
 	    json_object_new_int64((int64_t)t.in_flight));
 	return o;

@@ -194,12 +194,11 @@ print_status(json_object *o)
 		printf("push timing, last %lld changes (%.1f connections "
 		    "each): rendered p50 %.1f / p99 %.1f ms, sent p50 %.1f / "
 		    "p99 %.1f / max %.1f ms after the change was handed to "
-		    "the database; %lld rendered in parts; %lld in flight "
-		    "now\n", jint(e, "changes"),
+		    "the database; %lld in flight now\n", jint(e, "changes"),
 		    jdouble(e, "viewers_avg"), jdouble(e, "render_p50_ms"),
 		    jdouble(e, "render_p99_ms"), jdouble(e, "sent_p50_ms"),
 		    jdouble(e, "sent_p99_ms"), jdouble(e, "sent_max_ms"),
-		    jint(e, "split"), jint(e, "in_flight"));
+		    jint(e, "in_flight"));
 	if ((e = jget(jget(o, "push"), "audit_fold")) != NULL) {
 		if (jstr(e, "last_error")[0] != '\0')
 			printf("audit fold: FAILING (%lld times): %s -- the push's "

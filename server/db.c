@@ -741,22 +741,6 @@ db_free(void)
 }
 
 int
-db_background_room(void)
-{
-	const struct db *db = srv.db;
-	int i, idle = 0, room;
-
-	if (db == NULL || !TAILQ_EMPTY(&db->bg_queue) ||
-	    !TAILQ_EMPTY(&db->queue))
-		return 0;
-	for (i = 0; i < db->n; i++)
-		if (db->conns[i].state == PGC_IDLE)
-			idle++;
-	room = bg_limit(db) - db->bg_busy;
-	return room < idle ? room : idle;
-}
-
-int
 db_ready_count(void)
 {
 	int i, n = 0;

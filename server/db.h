@@ -54,13 +54,6 @@ void db_free(void);
 /* Connections currently usable (for status and tests). */
 int db_ready_count(void);
 
-/*
- * Background queries (db_call_background) that could start at once: the
- * lane's free share of the pool's idle connections, none queued before
- * them.
- */
-int db_background_room(void);
-
 /* The pool at a glance (tafelctl status, the drain on SIGTERM). */
 struct db_stats {
 	int size;		/* pool connections (the LISTEN one apart) */

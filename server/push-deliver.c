@@ -58,22 +58,10 @@ struct viewer {
 	unsigned n_subs;
 };
 
-/*
- * A change whose rendering was split into parts (deliver_split): each part
- * is a delivery of its own for some of the viewers; the timing sample is
- * taken when the last of them is sent.
- */
-struct split {
-	unsigned left;			/* parts not sent (or freed) yet */
-	int64_t answered_us;		/* the latest answer of the sent ones */
-	size_t n;			/* viewers of all the parts */
-};
-
 struct delivery {
 	uint64_t seq;
 	struct viewer *v;
 	size_t n;
-	struct split *split;		/* one part of a change, or NULL */
 	int64_t handed_us;		/* dispatched to the database */
 	int64_t answered_us;		/* its rendering came back */
 	PGresult *res;			/* the answer, kept until its turn */
@@ -132,7 +120,6 @@ static struct event *deliver_retry;	/* re-sends failed deliveries */
 struct deliver_sample {
 	int64_t render_us, sent_us;
 	size_t viewers;
-	int split;			/* rendered in parts */
 };
 static struct deliver_sample samples[DELIVER_SAMPLES];
 static size_t n_samples;		/* ever taken; the newest at (n-1) % N */
@@ -275,8 +262,6 @@ delivery_free(struct delivery *d)
 {
 	size_t i;
 
-	if (d->split != NULL && --d->split->left == 0)
-		free(d->split);
 	for (i = 0; i < d->n; i++)
 		conn_unref(d->v[i].c);
 	PQclear(d->res);
@@ -483,30 +468,6 @@ delivery_blocked(const struct delivery *d, const struct conn_set *passed)
 }
 
 /*
- * Records the timing of a change being sent: for a part, only when it is
- * the last of its change (rendered: when the last part's answer came).
- */
-static void
-deliver_sample(const struct delivery *d)
-{
-	struct split *sp = d->split;
-	int64_t answered = d->answered_us;
-	size_t n = d->n;
-
-	if (sp != NULL) {
-		if (sp->answered_us > answered)
-			answered = sp->answered_us;
-		sp->answered_us = answered;
-		if (sp->left > 1)
-			return;		/* delivery_free counts it sent */
-		n = sp->n;
-	}
-	samples[n_samples % DELIVER_SAMPLES] = (struct deliver_sample){
-		answered - d->handed_us, d->handed_us, n, sp != NULL };
-	n_samples++;
-}
-
-/*
  * Sends every answered change of the flight that no earlier change still
  * in flight shares a connection with, in seq order; the others wait (their
  * connections then wait too, for the changes after them).  The frames of
@@ -541,7 +502,9 @@ deliver_flush(void)
 		n_flight--;
 		n_answered--;
 		delivery_send_events(d);
-		deliver_sample(d);
+		samples[n_samples % DELIVER_SAMPLES] = (struct deliver_sample){
+			d->answered_us - d->handed_us, d->handed_us, d->n };
+		n_samples++;
 		delivery_free(d);
 	}
 	if (corked)
@@ -688,116 +651,11 @@ targets(const struct change *ch)
 	return d;
 }
 
-/*
- * The group a viewer's rendering class belongs to: its organisation, or
- * the shared screen it is (a meeting's beamer is a class of its own).
- * Classes never span groups, so a part made of whole groups renders each
- * of its classes as the whole change would.
- */
-static int64_t
-viewer_group(const struct viewer *v)
-{
-	if (v->presentation_meeting != 0)
-		return -v->presentation_meeting;
-	return v->c->session != NULL ? v->c->session->org_id : 0;
-}
-
-/*
- * A change for the viewers of DELIVER_SPLIT_GROUPS or more groups is
- * rendered in parts when the database has room for them at once and
- * nothing else waits: each part renders fewer classes, side by side on
- * its own connection.  Parts cost more in all (each reads the change, and
- * a class cannot borrow another part's rendering), so under load, with
- * other changes rendering or waiting, a change goes whole.
- */
-#define DELIVER_SPLIT_GROUPS 4
-
-/* How many parts d's rendering should go in (1: whole). */
-static unsigned
-split_parts(const struct delivery *d, int more_waiting)
-{
-	int64_t groups[DELIVER_SPLIT_GROUPS];
-	size_t i, k, n_groups = 0;
-	int room;
-	unsigned parts;
-
-	if (srv.cfg.push_parallel < 2 || more_waiting || n_flight > n_answered ||
-	    d->n < DELIVER_SPLIT_GROUPS)
-		return 1;
-	for (i = 0; i < d->n && n_groups < DELIVER_SPLIT_GROUPS; i++) {
-		int64_t g = viewer_group(&d->v[i]);
-
-		for (k = 0; k < n_groups && groups[k] != g; k++)
-			;
-		if (k == n_groups)
-			groups[n_groups++] = g;
-	}
-	if (n_groups < DELIVER_SPLIT_GROUPS)
-		return 1;
-	room = db_background_room();
-	parts = (unsigned)srv.cfg.push_parallel;
-	if (room < (int)parts)
-		parts = room < 1 ? 1 : (unsigned)room;
-	return parts;
-}
-
-/*
- * d's viewers dealt out over `parts` deliveries by group, the groups in
- * turn as they first appear (so each part gets about as many classes to
- * render); they take over d's references, and d is freed.  Appended to
- * the flight in order, each handed to the database.
- */
-static void
-deliver_split(struct delivery *d, unsigned parts)
-{
-	struct delivery *part[16];
-	struct split *sp = xcalloc(1, sizeof *sp);
-	int64_t *groups = xreallocarray(NULL, d->n, sizeof *groups);
-	size_t i, k, n_groups = 0;
-	unsigned p;
-
-	if (parts > sizeof part / sizeof part[0])
-		parts = sizeof part / sizeof part[0];
-	for (p = 0; p < parts; p++) {
-		part[p] = xcalloc(1, sizeof *part[p]);
-		part[p]->seq = d->seq;
-		part[p]->split = sp;
-	}
-	for (i = 0; i < d->n; i++) {
-		int64_t g = viewer_group(&d->v[i]);
-		struct delivery *to;
-
-		for (k = 0; k < n_groups && groups[k] != g; k++)
-			;
-		if (k == n_groups)
-			groups[n_groups++] = g;
-		to = part[k % parts];
-		to->v = xreallocarray(to->v, to->n + 1, sizeof *to->v);
-		to->v[to->n++] = d->v[i];
-	}
-	sp->n = d->n;
-	free(groups);
-	free(d->v);
-	free(d);
-	for (p = 0; p < parts; p++) {
-		if (part[p]->n == 0) {
-			free(part[p]);
-			continue;
-		}
-		sp->left++;
-		TAILQ_INSERT_TAIL(&flight, part[p], entry);
-		n_flight++;
-		part[p]->handed_us = mono_us();
-		deliver_send(part[p]);
-	}
-}
-
 void
 deliver_pump(void)
 {
 	struct delivery *d;
 	struct change *next;
-	unsigned parts;
 	size_t i;
 
 	while (n_flight - n_answered < deliver_limit() &&
@@ -811,10 +669,6 @@ deliver_pump(void)
 		d = targets(next);
 		if (d->n == 0) {
 			delivery_free(d);
-			continue;
-		}
-		if ((parts = split_parts(d, i + 1 < push.count)) > 1) {
-			deliver_split(d, parts);
 			continue;
 		}
 		TAILQ_INSERT_TAIL(&flight, d, entry);
@@ -965,7 +819,6 @@ deliver_get_timing(struct push_timing *t)
 	if (n == 0)
 		return;
 	for (i = 0; i < n; i++) {
-		t->split += samples[i].split != 0;
 		render[i] = samples[i].render_us;
 		sent[i] = samples[i].sent_us;
 		viewers += samples[i].viewers;

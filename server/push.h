@@ -46,7 +46,6 @@ struct push_timing {
 	int64_t render_p50_us, render_p99_us;
 	int64_t sent_p50_us, sent_p99_us, sent_max_us;
 	double viewers_avg;		/* connections per change */
-	size_t split;			/* of them, rendered in parts */
 	size_t in_flight;		/* changes rendering or waiting now */
 };
 void push_get_timing(struct push_timing *t);

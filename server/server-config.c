@@ -77,13 +77,6 @@ const struct conf_param server_params[] = {
 	  "terminal client does): a 50-item meeting's snapshot in a seventh "
 	  "of the bytes, for partners on slow links. no: never (see "
 	  "docs/security.md on the length of compressed frames)." },
-	{ "push_parallel", CONF_INT, S(push_parallel), 1, "2", 1, 16,
-	  "A change for viewers of four or more organisations is rendered "
-	  "in up to this many parts at once, each on its own database "
-	  "connection, when nothing else is rendering (each part takes whole "
-	  "organisations): its events arrive sooner at the cost of more "
-	  "database work per change. 1: one rendering query per change. "
-	  "Parts beyond db_pool_size - 1 are not used." },
 	{ "db_pool_size", CONF_INT, S(db_pool_size), 0, "4", 1, 64,
 	  "PostgreSQL connections used for queries (plus one for "
 	  "LISTEN)." },

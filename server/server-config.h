@@ -25,7 +25,6 @@ struct server_config {
 	long long max_sessions_per_user; /* logged-in connections of a user */
 	long long outbuf_limit;		/* bytes queued to one client */
 	int compression;		/* Compressed frames to clients that accept them */
-	long long push_parallel;	/* a change's renderings at once, at most */
 	long long db_pool_size;
 	int db_warm_up;			/* new pool connections warm up first */
 	long long resume_window;	/* events kept in memory for resume */
