@@ -165,6 +165,19 @@ conn_ref(struct conn *c)
 }
 
 void
+conn_req_begin(struct conn *c)
+{
+	c->reqs++;
+}
+
+void
+conn_req_end(struct conn *c)
+{
+	if (--c->reqs == 0 && c->peer_closed)
+		conn_close(c, 0, NULL);		/* no-op once closing */
+}
+
+void
 conn_unref(struct conn *c)
 {
 	if (--c->refs > 0)
@@ -577,6 +590,10 @@ conn_linger(struct conn *c)
 	}
 	SSL_shutdown(ssl);	/* best effort: the socket buffer may be full */
 	shutdown(fd, SHUT_WR);
+	if (c->peer_closed) {
+		conn_drop(c);	/* nothing more will come to wait for */
+		return;
+	}
 	conn_set_state(c, CONN_LINGER);
 }
 
@@ -777,6 +794,18 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 			conn_frame_error(c, FRAME_ERR_TRUNCATED);
 		log_debug("conn %llu (%s): peer closed",
 		    (unsigned long long)c->id, c->addr);
+		/*
+		 * After complete frames: the requests still running get their
+		 * answers (docs/protocol.md 3.3; a write the client sent before
+		 * closing its side is answered, not only carried out), then
+		 * the connection closes cleanly.
+		 */
+		if (c->state > CONN_HANDSHAKE && c->state < CONN_CLOSING) {
+			c->peer_closed = 1;
+			if (c->reqs == 0)
+				conn_close(c, 0, NULL);
+			return;
+		}
 	} else if (what & BEV_EVENT_TIMEOUT) {
 		log_info("conn %llu (%s): %s timed out in state %s",
 		    (unsigned long long)c->id, c->addr,

@@ -42,6 +42,9 @@ struct conn {
 	const char *cert_org;
 	const char *cert_cn;
 	int refs;			/* 1 for the list + 1 per pending query */
+	int reqs;			/* requests running (conn_req_begin) */
+	int peer_closed;		/* the client closed its side: close
+					 * once reqs is 0 */
 	int unauth_counted;		/* counted in srv.n_unauth */
 	int login_pending;		/* a login request is being checked */
 	uint32_t max_frame;		/* current inbound frame limit */
@@ -136,6 +139,14 @@ void conn_touch(struct conn *c);
 /* Reference counting for asynchronous work that outlives a callback. */
 void conn_ref(struct conn *c);
 void conn_unref(struct conn *c);
+
+/*
+ * A request of c's is running / has ended (request.c, req_new and
+ * req_free; each holds a reference too).  When the client has closed its
+ * side, the end of the last one closes the connection cleanly.
+ */
+void conn_req_begin(struct conn *c);
+void conn_req_end(struct conn *c);
 
 /* Closes every connection (shutdown). */
 void conn_close_all(void);

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "proto.h"
 #include "request.h"
+#include "server.h"
 #include "session.h"
 #include "validate.h"
 
@@ -138,6 +139,18 @@ dispatch_frame(struct conn *c, const Tafel__Envelope *env)
 	enum body_kind kind;
 	char msg[160];
 
+	/*
+	 * Stopping: every connection has been told (lifecycle.c); what it
+	 * sends from now on is read and discarded, never answered or carried
+	 * out (docs/protocol.md 4.3), so a write it retries elsewhere with
+	 * the same key is applied once.
+	 */
+	if (srv.shutting_down) {
+		log_debug("conn %llu: %s discarded: the server is stopping",
+		    (unsigned long long)c->id,
+		    envelope_body_name(env->body_case));
+		return;
+	}
 	if (c->state == CONN_HELLO) {
 		dispatch_hello(c, env);
 		return;

@@ -21,6 +21,7 @@ req_new(struct conn *c, const Tafel__Envelope *env,
 
 	r->c = c;
 	conn_ref(c);
+	conn_req_begin(c);
 	r->request_id = env->request_id;
 	r->reply = reply;
 	return r;
@@ -29,6 +30,7 @@ req_new(struct conn *c, const Tafel__Envelope *env,
 void
 req_free(struct req *r)
 {
+	conn_req_end(r->c);
 	conn_unref(r->c);
 	free(r);
 }

@@ -545,7 +545,9 @@ send_create_case(struct tclient *c, const char *summary)
 /*
  * SIGTERM while a write waits for a lock in the database: the client gets
  * the ServerStopping notice, then the answer to its write, then a clean
- * close; the write is in the register after a restart.
+ * close; the write is in the register after a restart.  A ping and a
+ * second write sent after the notice (while the first still runs) are
+ * discarded: never answered, never carried out.
  */
 static void
 test_sigterm_notice_and_drain(void **state)
@@ -555,6 +557,10 @@ test_sigterm_notice_and_drain(void **state)
 	uint64_t id;
 	pid_t locker;
 	int st, saw_notice = 0, saw_answer = 0, notice_first = 0, drained;
+	int saw_late = 0;
+	uint64_t late_ping = 0, late_write = 0;
+	Tafel__Envelope ping = TAFEL__ENVELOPE__INIT;
+	Tafel__PingRequest pr = TAFEL__PING_REQUEST__INIT;
 	char v[32];
 
 	(void)state;
@@ -579,15 +585,28 @@ test_sigterm_notice_and_drain(void **state)
 			assert_non_null(m->stopping->message);
 			saw_notice++;
 			notice_first = !saw_answer;
+			if (!saw_answer) {	/* the first write still runs */
+				ping.request_id = late_ping = 990001;
+				ping.body_case = B(PING);
+				pr.nonce = 7;
+				ping.ping = &pr;
+				assert_int_equal(tclient_send(&c, &ping), 0);
+				late_write = send_create_case(&c,
+				    "sent after the stopping notice");
+			}
 		} else if (m->request_id == id) {
 			harness_expect_body(m, B(CASE_RECORD));
 			saw_answer++;
-		}
+		} else if (m->request_id != 0 && (m->request_id == late_ping ||
+		    m->request_id == late_write))
+			saw_late++;
 		frame_free(m);
 	}
 	assert_int_equal(saw_notice, 1);
 	assert_true(notice_first);
 	assert_int_equal(saw_answer, 1);
+	assert_true(late_write != 0);
+	assert_int_equal(saw_late, 0);
 	assert_true(c.eof);
 	assert_true(c.clean_close);
 	tclient_close(&c);
@@ -604,6 +623,10 @@ test_sigterm_notice_and_drain(void **state)
 	    "WHERE summary = 'written while the server stops'", v, sizeof v),
 	    0);
 	assert_string_equal(v, "1");
+	assert_int_equal(harness_psql_value(&srv, "SELECT count(*) FROM cases "
+	    "WHERE summary = 'sent after the stopping notice'", v, sizeof v),
+	    0);
+	assert_string_equal(v, "0");
 }
 
 /*

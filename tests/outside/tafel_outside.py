@@ -520,6 +520,27 @@ def t_half_frame():
     expect(len(frames) == 1 and frames[0].pong.nonce == 4, "frames %s" % frames)
 
 
+@check("stream ends after complete frames: a read and a write that wait for the database are answered, then a clean close (3.3)")
+def t_half_close():
+    c = login()
+    item = my_meeting(c).snapshot.agenda[0]
+    decision = "sent before the half-close %d" % time.time_ns()
+    env = pb.Envelope(request_id=30)
+    env.list_series.SetInParent()
+    c.send_env(env)
+    env = pb.Envelope(request_id=31, idempotency_key=w.key())
+    env.record_decision.CopyFrom(pb.RecordDecisionRequest(item_id=item.id, version=item.version,
+                                                          decision=decision))
+    c.send_env(env)
+    socket.socket.shutdown(c.sock, socket.SHUT_WR)
+    frames, clean = c.read_until_close(timeout=30)
+    answers = [(f.request_id, f.WhichOneof("body")) for f in frames if f.request_id != 0]
+    expect(answers == [(30, "series_list"), (31, "agenda_item")], "answers %s" % answers)
+    ans = [f for f in frames if f.request_id == 31][0].agenda_item
+    expect(ans.decision == decision and ans.version == item.version + 1, "write answer %s" % ans)
+    expect(clean, "not a clean close")
+
+
 @check("too many requests: RATE_LIMITED with retry_after_ms, then disconnected at the 201st refusal (5.7)")
 def t_rate_limit():
     c = login()
@@ -575,7 +596,7 @@ def t_stopping():
 CHECKS = [t_hello, t_hello_log, t_tls12, t_wrong_ca, t_ping_prelogin, t_not_auth, t_login_failed, t_login, t_reads,
           t_subscribe_write, t_same_key_concurrent, t_conflict, t_write_errors, t_resume, t_logout,
           t_no_hello, t_version, t_too_large_prelogin, t_limit_prelogin_ok, t_too_large_ready, t_garbage,
-          t_wrong_type, t_wrong_type_nested, t_bad_utf8, t_unknown, t_half_frame, t_rate_limit]
+          t_wrong_type, t_wrong_type_nested, t_bad_utf8, t_unknown, t_half_frame, t_half_close, t_rate_limit]
 
 
 def main():
