@@ -75,6 +75,26 @@ validate_id(const char *field, int64_t id, int required,
 }
 
 int
+validate_time(const char *field, int64_t t, int required,
+    struct validate_error *err)
+{
+	if (t < 0 || (required && t == 0))
+		return fail(err, TAFEL__ERROR_CODE__OUT_OF_RANGE, field,
+		    required ? "must be a Unix time in seconds, above 0" :
+		    "must be 0 or a Unix time in seconds");
+	return 0;
+}
+
+int
+validate_version(const char *field, int64_t v, struct validate_error *err)
+{
+	if (v <= 0)
+		return fail(err, TAFEL__ERROR_CODE__OUT_OF_RANGE, field,
+		    "must be the record's version, 1 or more");
+	return 0;
+}
+
+int
 validate_date(const char *field, const char *s, int required,
     struct validate_error *err)
 {
@@ -92,7 +112,10 @@ validate_date(const char *field, const char *s, int required,
 	    n != 10 || s[4] != '-' || s[7] != '-')
 		return fail(err, TAFEL__ERROR_CODE__INVALID_ARGUMENT, field,
 		    "not a date (YYYY-MM-DD)");
-	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 ||
+	if (y < 1900 || y > 2200)
+		return fail(err, TAFEL__ERROR_CODE__OUT_OF_RANGE, field,
+		    "the year must be between 1900 and 2200");
+	if (m < 1 || m > 12 || d < 1 ||
 	    d > mdays[m - 1] ||
 	    (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) ||
 	    y % 400 == 0)))

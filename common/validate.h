@@ -53,6 +53,11 @@ int validate_text(const char *field, const char *s, size_t max, int required,
     int multi_line, struct validate_error *err);
 int validate_id(const char *field, int64_t id, int required,
     struct validate_error *err);
+/* A Unix time in seconds: >= 0, and > 0 when required. */
+int validate_time(const char *field, int64_t t, int required,
+    struct validate_error *err);
+/* A record's version (optimistic concurrency): >= 1. */
+int validate_version(const char *field, int64_t v, struct validate_error *err);
 /* YYYY-MM-DD, a real calendar date between 1900 and 2200. */
 int validate_date(const char *field, const char *s, int required,
     struct validate_error *err);

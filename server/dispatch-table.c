@@ -22,8 +22,8 @@ check_list_meetings(const ProtobufCMessage *m, struct validate_error *e)
 	const Tafel__ListMeetingsRequest *q = (const void *)m;
 
 	if (validate_id("series_id", q->series_id, 0, e) ||
-	    (q->from < 0 && validate_id("from", q->from, 0, e)) ||
-	    (q->to < 0 && validate_id("to", q->to, 0, e)))
+	    validate_time("from", q->from, 0, e) ||
+	    validate_time("to", q->to, 0, e))
 		return -1;
 	return 0;
 }
@@ -34,7 +34,7 @@ check_create_meeting(const ProtobufCMessage *m, struct validate_error *e)
 	const Tafel__CreateMeetingRequest *q = (const void *)m;
 
 	if (validate_id("series_id", q->series_id, 1, e) ||
-	    validate_id("scheduled_start", q->scheduled_start, 1, e) ||
+	    validate_time("scheduled_start", q->scheduled_start, 1, e) ||
 	    validate_id("chair_id", q->chair_id, 0, e))
 		return -1;
 	return 0;
@@ -46,7 +46,7 @@ check_meeting_state(const ProtobufCMessage *m, struct validate_error *e)
 	const Tafel__MeetingStateRequest *q = (const void *)m;
 
 	return validate_id("meeting_id", q->meeting_id, 1, e) ||
-	    validate_id("version", q->version, 1, e) ? -1 : 0;
+	    validate_version("version", q->version, e) ? -1 : 0;
 }
 
 static int
@@ -83,7 +83,7 @@ check_remove_item(const ProtobufCMessage *m, struct validate_error *e)
 	const Tafel__RemoveAgendaItemRequest *q = (const void *)m;
 
 	return validate_id("item_id", q->item_id, 1, e) ||
-	    validate_id("version", q->version, 1, e) ? -1 : 0;
+	    validate_version("version", q->version, e) ? -1 : 0;
 }
 
 static int
@@ -118,7 +118,7 @@ check_decision(const ProtobufCMessage *m, struct validate_error *e)
 	const Tafel__RecordDecisionRequest *q = (const void *)m;
 
 	return validate_id("item_id", q->item_id, 1, e) ||
-	    validate_id("version", q->version, 1, e) ||
+	    validate_version("version", q->version, e) ||
 	    validate_text("decision", q->decision, TEXT, 0, 1, e) ? -1 : 0;
 }
 
@@ -143,7 +143,7 @@ check_update_action(const ProtobufCMessage *m, struct validate_error *e)
 
 	/* An empty description keeps one the writer may not see (covenant). */
 	return validate_id("id", q->id, 1, e) ||
-	    validate_id("version", q->version, 1, e) ||
+	    validate_version("version", q->version, e) ||
 	    validate_text("description", q->description, TEXT, 0, 1, e) ||
 	    validate_id("owner_org_id", q->owner_org_id, 1, e) ||
 	    validate_id("owner_user_id", q->owner_user_id, 0, e) ||
@@ -157,7 +157,7 @@ check_finish_action(const ProtobufCMessage *m, struct validate_error *e)
 	const Tafel__FinishActionRequest *q = (const void *)m;
 
 	return validate_id("id", q->id, 1, e) ||
-	    validate_id("version", q->version, 1, e) ||
+	    validate_version("version", q->version, e) ||
 	    validate_text("note", q->note, TEXT, 0, 1, e) ? -1 : 0;
 }
 
@@ -212,7 +212,7 @@ check_update_case(const ProtobufCMessage *m, struct validate_error *e)
 	const Tafel__UpdateCaseRequest *q = (const void *)m;
 
 	return validate_id("id", q->id, 1, e) ||
-	    validate_id("version", q->version, 1, e) ||
+	    validate_version("version", q->version, e) ||
 	    validate_text("theme", q->theme, SHORT, 1, 0, e) ||
 	    validate_enum("approach", &tafel__approach__descriptor,
 	    (int)q->approach, e) ||
@@ -238,7 +238,7 @@ check_update_person(const ProtobufCMessage *m, struct validate_error *e)
 
 	if (check_person("person", q->person, 0, e))
 		return -1;
-	return validate_id("person.version", q->person->version, 1, e);
+	return validate_version("person.version", q->person->version, e);
 }
 
 static int
@@ -247,7 +247,7 @@ check_move_case(const ProtobufCMessage *m, struct validate_error *e)
 	const Tafel__MoveCaseRequest *q = (const void *)m;
 
 	return validate_id("id", q->id, 1, e) ||
-	    validate_id("version", q->version, 1, e) ||
+	    validate_version("version", q->version, e) ||
 	    validate_enum("to", &tafel__case_status__descriptor, (int)q->to,
 	    e) ||
 	    validate_id("lead_org_id", q->lead_org_id, 0, e) ||
@@ -263,7 +263,7 @@ check_update_routing(const ProtobufCMessage *m, struct validate_error *e)
 	const Tafel__UpdateRoutingRequest *q = (const void *)m;
 
 	return validate_id("id", q->id, 1, e) ||
-	    validate_id("version", q->version, 1, e) ||
+	    validate_version("version", q->version, e) ||
 	    validate_id("lead_org_id", q->lead_org_id, 0, e) ||
 	    validate_id("case_manager_id", q->case_manager_id, 0, e) ||
 	    validate_date("end_date", q->end_date, 0, e) ||
@@ -288,7 +288,7 @@ check_update_contribution(const ProtobufCMessage *m, struct validate_error *e)
 	const Tafel__UpdateContributionRequest *q = (const void *)m;
 
 	return validate_id("id", q->id, 1, e) ||
-	    validate_id("version", q->version, 1, e) ||
+	    validate_version("version", q->version, e) ||
 	    validate_text("facts", q->facts, TEXT, 0, 1, e) ||
 	    validate_text("judgement", q->judgement, TEXT, 0, 1, e) ? -1 : 0;
 }
@@ -306,7 +306,7 @@ check_goal(const Tafel__GoalRequest *q, int is_new, struct validate_error *e)
 		    validate_text("goal.description", g->description, TEXT, 1,
 		    1, e) ? -1 : 0;
 	return validate_id("goal.id", g->id, 1, e) ||
-	    validate_id("goal.version", g->version, 1, e) ||
+	    validate_version("goal.version", g->version, e) ||
 	    validate_text("goal.description", g->description, TEXT, 0, 1,
 	    e) ? -1 : 0;
 }
@@ -338,7 +338,7 @@ check_plan_mdo(const ProtobufCMessage *m, struct validate_error *e)
 	const Tafel__PlanMdoRequest *q = (const void *)m;
 
 	return validate_id("case_id", q->case_id, 1, e) ||
-	    validate_id("scheduled_start", q->scheduled_start, 1, e) ||
+	    validate_time("scheduled_start", q->scheduled_start, 1, e) ||
 	    validate_id("chair_id", q->chair_id, 0, e) ? -1 : 0;
 }
 
@@ -404,8 +404,8 @@ check_move_meeting(const ProtobufCMessage *m, struct validate_error *e)
 	const Tafel__MoveMeetingRequest *q = (const void *)m;
 
 	return validate_id("meeting_id", q->meeting_id, 1, e) ||
-	    validate_id("version", q->version, 1, e) ||
-	    validate_id("scheduled_start", q->scheduled_start, 1, e) ? -1 : 0;
+	    validate_version("version", q->version, e) ||
+	    validate_time("scheduled_start", q->scheduled_start, 1, e) ? -1 : 0;
 }
 
 static int
@@ -414,7 +414,7 @@ check_cancel_meeting(const ProtobufCMessage *m, struct validate_error *e)
 	const Tafel__CancelMeetingRequest *q = (const void *)m;
 
 	return validate_id("meeting_id", q->meeting_id, 1, e) ||
-	    validate_id("version", q->version, 1, e) ||
+	    validate_version("version", q->version, e) ||
 	    validate_text("reason", q->reason, TEXT, 0, 1, e) ? -1 : 0;
 }
 
@@ -434,7 +434,7 @@ check_nomination_decision(const ProtobufCMessage *m, struct validate_error *e)
 	const Tafel__NominationDecisionRequest *q = (const void *)m;
 
 	return validate_id("id", q->id, 1, e) ||
-	    validate_id("version", q->version, 1, e) ||
+	    validate_version("version", q->version, e) ||
 	    validate_id("meeting_id", q->meeting_id, 0, e) ||
 	    validate_text("reason", q->reason, TEXT, 0, 1, e) ? -1 : 0;
 }
@@ -467,7 +467,7 @@ check_extend_clock(const ProtobufCMessage *m, struct validate_error *e)
 	const Tafel__ExtendClockRequest *q = (const void *)m;
 
 	return validate_id("id", q->id, 1, e) ||
-	    validate_id("version", q->version, 1, e) ||
+	    validate_version("version", q->version, e) ||
 	    validate_date("ends_on", q->ends_on, 0, e) ||
 	    validate_date("hearing_date", q->hearing_date, 0, e) ||
 	    validate_text("note", q->note, 500, 0, 0, e) ? -1 : 0;
@@ -513,7 +513,7 @@ check_close_info_round(const ProtobufCMessage *m, struct validate_error *e)
 	const Tafel__CloseInfoRoundRequest *q = (const void *)m;
 
 	return validate_id("id", q->id, 1, e) ||
-	    validate_id("version", q->version, 1, e) ? -1 : 0;
+	    validate_version("version", q->version, e) ? -1 : 0;
 }
 
 static int
@@ -559,7 +559,7 @@ check_publish_agenda(const ProtobufCMessage *m, struct validate_error *e)
 	const Tafel__PublishAgendaRequest *q = (const void *)m;
 
 	return validate_id("meeting_id", q->meeting_id, 1, e) ||
-	    validate_id("version", q->version, 1, e) ? -1 : 0;
+	    validate_version("version", q->version, e) ? -1 : 0;
 }
 
 static int

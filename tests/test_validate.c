@@ -62,6 +62,22 @@ test_fields(void **state)
 	assert_int_equal(e.code, TAFEL__ERROR_CODE__INVALID_ARGUMENT);
 	assert_int_equal(validate_date("due", "", 1, &e), -1);
 	assert_int_equal(validate_date("due", "", 0, &e), 0);
+	/* a real date, but outside the years kept: said so, not "invalid" */
+	assert_int_equal(validate_date("birth_date", "1899-12-31", 0, &e), -1);
+	assert_int_equal(e.code, TAFEL__ERROR_CODE__OUT_OF_RANGE);
+	assert_non_null(strstr(e.message, "between 1900 and 2200"));
+
+	/* times and versions are not called ids */
+	assert_int_equal(validate_time("from", 0, 0, &e), 0);
+	assert_int_equal(validate_time("from", -1, 0, &e), -1);
+	assert_int_equal(e.code, TAFEL__ERROR_CODE__OUT_OF_RANGE);
+	assert_string_equal(e.field, "from");
+	assert_non_null(strstr(e.message, "Unix time"));
+	assert_int_equal(validate_time("scheduled_start", 0, 1, &e), -1);
+	assert_int_equal(validate_version("version", 1, &e), 0);
+	assert_int_equal(validate_version("version", 0, &e), -1);
+	assert_non_null(strstr(e.message, "version"));
+	assert_null(strstr(e.message, " id"));
 
 	memset(big, 'x', sizeof big - 1);
 	big[sizeof big - 1] = '\0';

@@ -701,9 +701,11 @@ BEGIN
 		ORDER BY scheduled_start LIMIT 1;
 	END IF;
 	IF NOT FOUND OR NOT tafel_may_see_meeting(u, m.id) THEN
-		PERFORM tafel_raise('TF016', 'no such meeting',
-		    CASE WHEN coalesce(p_meeting_id, 0) <> 0 THEN 'meeting_id'
-			ELSE 'series_id' END);
+		IF coalesce(p_meeting_id, 0) <> 0 THEN
+			PERFORM tafel_raise('TF016', 'no such meeting', 'meeting_id');
+		END IF;
+		PERFORM tafel_raise('TF016', 'the series has no planned meeting '
+		    || 'ahead (or no such series)', 'series_id');
 	END IF;
 	IF NOT tafel_may_decide_nomination(u, m.series_id)
 	    AND NOT tafel_may_chair(u, m) THEN
