@@ -11,6 +11,7 @@
 #include "server.h"
 
 #define MAINT_INTERVAL_S 600
+#define MAINT_FIRST_S 5			/* the first run, after a start */
 #define FOLD_INTERVAL_MS 1000
 #define FOLD_BATCH 1000			/* audit_pending rows per call */
 
@@ -27,9 +28,9 @@ maint_done(void *arg, struct db_result *r)
 	(void)arg;
 	if (r->code != 0)
 		log_warn("maintenance: %s", r->message);
-	else if (atoi(PQcmdTuples(r->res)) > 0)
+	else if (PQntuples(r->res) == 1 && atoll(PQgetvalue(r->res, 0, 0)) > 0)
 		log_info("maintenance: forgot %s idempotency key(s)",
-		    PQcmdTuples(r->res));
+		    PQgetvalue(r->res, 0, 0));
 }
 
 static void
@@ -41,9 +42,10 @@ maint_run(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	(void)arg;
+	event_add(maint_timer, &(struct timeval){ MAINT_INTERVAL_S, 0 });
 	snprintf(secs, sizeof secs, "%lld", srv.cfg.idempotency_ttl / 1000);
-	db_call("DELETE FROM idempotency WHERE created_at < now() - "
-	    "make_interval(secs => $1::bigint)", 1, params, maint_done, NULL);
+	db_call("SELECT tafel_forget_keys($1::bigint)", 1, params, maint_done,
+	    NULL);
 }
 
 static void
@@ -158,11 +160,11 @@ maint_start(void)
 {
 	struct timeval ft = { FOLD_INTERVAL_MS / 1000,
 	    (FOLD_INTERVAL_MS % 1000) * 1000 };
-	struct timeval tv = { MAINT_INTERVAL_S, 0 };
+	struct timeval tv = { MAINT_FIRST_S, 0 };	/* then every interval */
 	struct timeval et = { (time_t)(srv.cfg.escalation_interval / 1000),
 	    (suseconds_t)(srv.cfg.escalation_interval % 1000) * 1000 };
 
-	maint_timer = event_new(srv.base, -1, EV_PERSIST, maint_run, NULL);
+	maint_timer = event_new(srv.base, -1, 0, maint_run, NULL);
 	event_add(maint_timer, &tv);
 	escalate_timer = event_new(srv.base, -1, EV_PERSIST, escalate_run,
 	    NULL);

@@ -163,14 +163,27 @@ $$;
 
 -- 0 also for a user whose only role is steering (0011): the steering
 -- group sees the reports' totals and no row of the register.
+-- PL/pgSQL, so that the setting is cast only after it was checked: on a
+-- pooled connection it is '' once a request's transaction-local value
+-- ended, and a SQL function's query had the planner estimate
+-- `su.id = ''::bigint` and fail ("invalid input syntax for type bigint")
+-- before the CASE could guard it.
 CREATE OR REPLACE FUNCTION tafel_rls_user()
-RETURNS bigint LANGUAGE sql STABLE SET search_path = public AS $$
-	SELECT CASE WHEN coalesce(current_setting('tafel.user_id', true), '')
-	    ~ '^[0-9]{1,18}$' AND NOT EXISTS (SELECT 1 FROM users su
-		WHERE su.id = current_setting('tafel.user_id', true)::bigint
-		    AND su.roles = ARRAY['steering']::text[])
-	    THEN current_setting('tafel.user_id', true)::bigint
-	    ELSE 0 END
+RETURNS bigint LANGUAGE plpgsql STABLE SET search_path = public AS $$
+DECLARE
+	s text := coalesce(current_setting('tafel.user_id', true), '');
+	v bigint;
+BEGIN
+	IF s !~ '^[0-9]{1,18}$' THEN
+		RETURN 0;
+	END IF;
+	v := s::bigint;
+	IF EXISTS (SELECT 1 FROM users su WHERE su.id = v
+	    AND su.roles = ARRAY['steering']::text[]) THEN
+		RETURN 0;
+	END IF;
+	RETURN v;
+END
 $$;
 
 -- The acting user of an entry function: exists and is not disabled (else

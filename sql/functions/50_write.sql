@@ -1168,6 +1168,25 @@ BEGIN
 END
 $$;
 
+-- tafeld's maintenance timer (server/maint.c): forgets the answers of
+-- writes older than p_seconds (the idempotency_ttl setting), so that a
+-- retry after that long is a new write; returns how many.  The server's
+-- role may only read its own keys, hence SECURITY DEFINER.
+CREATE OR REPLACE FUNCTION tafel_forget_keys(p_seconds bigint)
+RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+	v_n bigint;
+BEGIN
+	IF p_seconds IS NULL OR p_seconds < 60 THEN
+		PERFORM tafel_raise('TF011', 'keys are kept at least 60 seconds');
+	END IF;
+	DELETE FROM idempotency
+	WHERE created_at < now() - make_interval(secs => p_seconds);
+	GET DIAGNOSTICS v_n = ROW_COUNT;
+	RETURN v_n;
+END
+$$;
+
 -- The server calls this after sending a CONFLICT error whose DETAIL held a
 -- record (the error rolled back the write's transaction, and with it any
 -- audit row written there).  Writes the 'conflict' audit row.
