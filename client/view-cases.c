@@ -11,6 +11,9 @@
 static struct {
 	Tafel__CaseList *list;		/* the topic's snapshot, owned */
 	size_t sel;
+	/* the case selected: the selection follows it when lines move (a
+	 * new signal on top, a search cleared); 0: none yet */
+	int64_t sel_id;
 } st;
 
 /* The cases as shown (newest first, filtered); returns the count. */
@@ -40,7 +43,27 @@ shown(struct ui *u, const Tafel__Case **out, size_t max)
 			out[j] = out[j - 1];
 			out[j - 1] = t;
 		}
+	/* the selection on st.sel_id's line when shown (see st) */
+	for (size_t i = 0; st.sel_id != 0 && i < n; i++)
+		if (out[i]->id == st.sel_id) {
+			st.sel = i;
+			break;
+		}
+	if (st.sel >= n)
+		st.sel = n > 0 ? n - 1 : 0;
+	st.sel_id = n > 0 ? out[st.sel]->id : 0;
 	return n;
+}
+
+/* Selects line idx of the lines shown now. */
+static void
+select_shown(struct ui *u, size_t idx)
+{
+	static const Tafel__Case *cs[MAX_CASES];
+	size_t n = shown(u, cs, MAX_CASES);
+
+	st.sel = idx < n ? idx : (n > 0 ? n - 1 : 0);
+	st.sel_id = n > 0 ? cs[st.sel]->id : 0;
 }
 
 /* The districts of the cases I may know of, each once, comma-separated
@@ -126,16 +149,18 @@ lines(struct ui *u)
 static void
 step(struct ui *u, int dir)
 {
-	size_t n = lines(u);
+	size_t n = lines(u), sel = st.sel;
 
-	if (n > 0)
-		ui_list_step(&st.sel, n, dir);
+	if (n > 0) {
+		ui_list_step(&sel, n, dir);
+		select_shown(u, sel);
+	}
 }
 
 static void
 select_line(struct ui *u, size_t idx)
 {
-	st.sel = idx;
+	select_shown(u, idx);
 }
 
 const Tafel__Case *
@@ -159,7 +184,7 @@ enter(struct ui *u)
 static void
 search_reset(struct ui *u)
 {
-	st.sel = 0;
+	select_shown(u, 0);		/* a new search: its first match */
 }
 
 void
@@ -174,7 +199,8 @@ view_cases_take(struct ui *u, const Tafel__CaseList *l)
 void
 view_cases_open(struct ui *u)
 {
-	st.sel = 0;
+	st.sel = 0;			/* the newest case on top */
+	st.sel_id = 0;
 	ui_set_view(u, VIEW_CASES);
 }
 

@@ -11,18 +11,50 @@
 static struct {
 	Tafel__MeetingList *list;	/* list_meetings answer, owned */
 	size_t sel;
+	/*
+	 * The meeting selected: the selection follows it when the lines move
+	 * (a meeting opened elsewhere goes to the top, a search is cleared),
+	 * so that Enter opens the meeting the user picked.  0: none yet.
+	 */
+	int64_t sel_id;
 	int hide_past;			/* past meetings left out */
 } st;
 
-/* The meetings as shown (ordered, filtered); returns the count. */
+/*
+ * The meetings as shown (ordered, filtered); returns the count.  st.sel
+ * is put on the line of st.sel_id when it is shown (else kept within the
+ * lines), and st.sel_id on the meeting of that line.
+ */
 static size_t
 shown(const struct ui *u, const Tafel__Meeting **out, size_t max)
 {
+	size_t n;
+
 	if (st.list == NULL)
 		return 0;
-	return layout_meetings(st.list->meetings, st.list->n_meetings,
+	n = layout_meetings(st.list->meetings, st.list->n_meetings,
 	    (int64_t)time(NULL), u->filter[VIEW_MEETINGS], st.hide_past, out,
 	    max);
+	for (size_t i = 0; st.sel_id != 0 && i < n; i++)
+		if (out[i]->id == st.sel_id) {
+			st.sel = i;
+			break;
+		}
+	if (st.sel >= n)
+		st.sel = n > 0 ? n - 1 : 0;
+	st.sel_id = n > 0 ? out[st.sel]->id : 0;
+	return n;
+}
+
+/* Selects line idx of the lines shown now. */
+static void
+select_shown(const struct ui *u, size_t idx)
+{
+	const Tafel__Meeting *ms[MAX_MEETINGS];
+	size_t n = shown(u, ms, MAX_MEETINGS);
+
+	st.sel = idx < n ? idx : (n > 0 ? n - 1 : 0);
+	st.sel_id = n > 0 ? ms[st.sel]->id : 0;
 }
 
 static void
@@ -87,16 +119,18 @@ lines(struct ui *u)
 static void
 step(struct ui *u, int dir)
 {
-	size_t n = lines(u);
+	size_t n = lines(u), sel = st.sel;
 
-	if (n > 0)
-		ui_list_step(&st.sel, n, dir);
+	if (n > 0) {
+		ui_list_step(&sel, n, dir);
+		select_shown(u, sel);
+	}
 }
 
 static void
 select_line(struct ui *u, size_t idx)
 {
-	st.sel = idx;
+	select_shown(u, idx);
 }
 
 static void
@@ -112,7 +146,7 @@ enter(struct ui *u)
 static void
 search_reset(struct ui *u)
 {
-	st.sel = 0;
+	select_shown(u, 0);		/* a new search: its first match */
 }
 
 static void
@@ -130,9 +164,7 @@ on_meetings(struct net *n, const Tafel__Envelope *m, void *arg)
 	if (st.list != NULL)
 		protobuf_c_message_free_unpacked(&st.list->base, NULL);
 	st.list = (Tafel__MeetingList *)model_dup(&m->meeting_list->base);
-	if (st.sel >= st.list->n_meetings)
-		st.sel = 0;
-	ui_dirty(u);
+	ui_dirty(u);		/* the selection follows st.sel_id (shown) */
 }
 
 static void
@@ -150,9 +182,7 @@ view_meetings_take(struct ui *u, const Tafel__MeetingList *l)
 	if (st.list != NULL)
 		protobuf_c_message_free_unpacked(&st.list->base, NULL);
 	st.list = (Tafel__MeetingList *)model_dup(&l->base);
-	if (st.sel >= st.list->n_meetings)
-		st.sel = 0;
-	ui_dirty(u);
+	ui_dirty(u);		/* the selection follows st.sel_id (shown) */
 }
 
 /* The meeting-list topic (and a meeting's own events) carry the meeting
@@ -213,8 +243,7 @@ free_state(struct ui *u)
 void
 view_meetings_toggle_past(struct ui *u)
 {
-	st.hide_past = !st.hide_past;
-	st.sel = 0;
+	st.hide_past = !st.hide_past;	/* the selection stays if shown */
 	ui_message(u, 0, "%s", st.hide_past ? _("Past meetings hidden.") :
 	    _("Past meetings shown."));
 }

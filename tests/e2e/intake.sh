@@ -80,6 +80,9 @@ screen vt | grep -qF "Regieorganisatie van casus" && fail "vt: R opened the orga
 
 # the process manager has it on the list without reloading
 wait_re pm "^ $nr +huiselijk geweld +Testdorp +signaal" 3 || fail "pm list not live"
+# the new case came in on top; the selection stayed on the case it was on
+# (the list does not move it under the user's hands): k goes up to the new one
+keys pm k
 keys pm Enter
 wait_for pm "Casus $nr · huiselijk geweld · signaal" || fail "pm: Enter did not open the case"
 wait_re pm "^m fase  R regie  g doel  I inforonde " || fail "pm: footer lacks its keys: $(screen pm | tail -n 1)"

@@ -43,6 +43,22 @@ wait_for pol "Casusoverleg" || fail "search hid the match"
 wait_for pol "/casus" || fail "search not shown in the title"
 keys pol q
 wait_for pol "SSO Enschede" || fail "q did not clear the search"
+# the selection follows the meeting, not the line: the first match stays
+# selected when the search is cleared (it was the open SSO meeting's line,
+# the first of the whole list), so Enter opens the meeting the user picked
+keys pol /
+wait_for pol "Zoeken:" || fail "/ did not ask for a search (2)"
+keys pol C-u
+type_text pol "casus"
+keys pol Enter
+wait_gone pol "SSO Enschede" || fail "search did not filter (2)"
+keys pol q
+wait_for pol "SSO Enschede" || fail "q did not clear the search (2)"
+keys pol Enter
+wait_re pol "^ +# +Casus" || fail "Enter did not open a meeting"
+wait_re pol "Casusoverleg[^·]*·" || fail "Enter after clearing the search opened another meeting than the one selected: $(screen pol | head -n 3)"
+keys pol q
+wait_for pol "Tafel · Overleggen" || fail "q did not go back to the meetings list (2)"
 
 # a double click on the first meeting opens it, q goes back
 click pol 5 3 2
