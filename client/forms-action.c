@@ -32,7 +32,7 @@ struct action_form {
 	int64_t version;		/* its version (or from a CONFLICT) */
 	enum ui_view_id view;		/* drawn over this view */
 	char case_number[32];
-	char description[1024];
+	char description[TAFEL_MAX_TEXT + 1];
 	int description_hidden;		/* editing one whose text we may not see */
 	int64_t owner_org_id;
 	int64_t owner_user_id;

@@ -78,7 +78,7 @@ struct forms_state {
 	const struct form *form;	/* on the prompt, or last sent */
 	size_t field;			/* its field being asked */
 	char what[200];			/* what the form acts on, in the label */
-	char text[1024];		/* typed, kept on errors */
+	char text[TAFEL_MAX_TEXT + 1];	/* typed, kept on errors */
 	int64_t id, version;		/* the record and the version seen */
 	int64_t user_id;		/* attendance: of whom; else a number */
 	int64_t present;		/* attendance: present; accept or not */

@@ -122,17 +122,56 @@ forms_close_meeting(struct ui *u)
 
 /* --- decision ------------------------------------------------------------ */
 
+static int decision_had;		/* the item had a decision when asked */
+static int decision_clearing;		/* the write sent clears it */
+
 /* The item and version seen when the prompt opened: a change by someone
  * else meanwhile gives CONFLICT instead of being overwritten. */
 static void
-decision_send(struct ui *u, const char *text)
+decision_write(struct ui *u, const char *text)
 {
 	Tafel__RecordDecisionRequest r = TAFEL__RECORD_DECISION_REQUEST__INIT;
 
 	r.item_id = fs.id;
 	r.version = fs.version;
 	r.decision = (char *)text;
+	decision_clearing = text[0] == '\0';
 	form_send(u, TAFEL__ENVELOPE__BODY_RECORD_DECISION, &r);
+}
+
+static void
+decision_clear_confirmed(struct ui *u, const char *answer)
+{
+	if (ui_yes(answer))
+		decision_write(u, "");
+	else
+		ui_message(u, 0, "%s", _("The decision is kept."));
+}
+
+/*
+ * An empty (or blank) text clears the decision: only after a question,
+ * and not at all when there was none (Enter on an empty line is no
+ * decision).
+ */
+static void
+decision_send(struct ui *u, const char *text)
+{
+	static char label[300];
+	size_t i;
+
+	for (i = 0; text[i] == ' ' || text[i] == '\t' || text[i] == '\n'; i++)
+		;
+	if (text[i] != '\0') {
+		decision_write(u, text);
+		return;
+	}
+	if (!decision_had) {
+		ui_message(u, 1, "%s", _("An empty decision is not recorded."));
+		return;
+	}
+	snprintf(label, sizeof label, _("Clear the decision on case %s? (y/n)"),
+	    fs.what);
+	ui_ask_yesno(u, label, decision_clear_confirmed);
 }
 
 /* Asked again with what was typed; the next try uses the version the
@@ -149,7 +188,8 @@ decision_refused(struct ui *u, const Tafel__Error *e)
 static void
 decision_recorded(struct ui *u)
 {
-	ui_message(u, 0, _("Decision on case %s recorded."), fs.what);
+	ui_message(u, 0, decision_clearing ? _("Decision on case %s cleared.") :
+	    _("Decision on case %s recorded."), fs.what);
 }
 
 static const struct form decision_form = {
@@ -170,6 +210,7 @@ forms_decision(struct ui *u)
 	}
 	fs.id = it->id;
 	fs.version = it->version;
+	decision_had = it->decision[0] != '\0';
 	snprintf(fs.what, sizeof fs.what, "%s", item_case(u, it));
 	form_start(u, &decision_form, it->decision);
 }

@@ -1,12 +1,37 @@
 /* The input line at the bottom: typing, Esc with "discard what you typed?", (y/n) questions answered by one key, and handing the text to the one waiting for it. */
 #include "ui.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
 #include "i18n.h"
+
+/* The UTF-8 bytes of one character (as wcstombs will write it). */
+static size_t
+char_bytes(wchar_t ch)
+{
+	char mb[MB_LEN_MAX];
+	mbstate_t st;
+	size_t n;
+
+	memset(&st, 0, sizeof st);
+	n = wcrtomb(mb, ch, &st);
+	return n == (size_t)-1 ? 1 : n;
+}
+
+/* The UTF-8 bytes of buf[0..len). */
+static size_t
+text_bytes(const wchar_t *buf, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += char_bytes(buf[i]);
+	return n;
+}
 
 void
 ui_prompt(struct ui *u, const char *label, const char *initial,
@@ -19,8 +44,12 @@ ui_prompt(struct ui *u, const char *label, const char *initial,
 	    sizeof u->prompt.buf / sizeof u->prompt.buf[0] - 1);
 	if (n == (size_t)-1)
 		n = 0;
+	/* an offered text longer than what may be sent: cut to fit */
+	while (n > 0 && text_bytes(u->prompt.buf, n) > TAFEL_MAX_TEXT)
+		n--;
 	u->prompt.buf[n] = L'\0';
 	u->prompt.len = u->prompt.cur = n;
+	u->prompt.bytes = text_bytes(u->prompt.buf, n);
 	u->prompt.scroll = 0;
 	u->prompt.edited = u->prompt.answers = u->prompt.yesno = 0;
 	u->prompt.done = done;
@@ -40,7 +69,7 @@ ui_ask_yesno(struct ui *u, const char *label,
 static void
 prompt_finish(struct ui *u, int ok)
 {
-	char text[4096];
+	static char text[TAFEL_MAX_TEXT + 1];	/* the prompt's bytes fit */
 	void (*done)(struct ui *, const char *) = u->prompt.done;
 	size_t n;
 
@@ -105,6 +134,7 @@ yesno_key(struct ui *u, int r, wint_t ch)
 	u->message[0] = '\0';
 	p->buf[0] = answer;
 	p->len = 1;
+	p->bytes = char_bytes(answer);
 	prompt_finish(u, 1);
 }
 
@@ -121,7 +151,7 @@ ui_prompt_key(struct ui *u, int r, wint_t ch)
 		switch (ch) {
 		case KEY_BACKSPACE:
 			if (p->len > 0)
-				p->len--;
+				p->bytes -= char_bytes(p->buf[--p->len]);
 			p->edited = 1;
 			break;
 		case KEY_ENTER:
@@ -147,14 +177,28 @@ ui_prompt_key(struct ui *u, int r, wint_t ch)
 		return;
 	} else if (ch == 127 || ch == 8) {
 		if (p->len > 0)
-			p->len--;
+			p->bytes -= char_bytes(p->buf[--p->len]);
 		p->edited = 1;
 	} else if (ch == 21) {			/* ^U */
-		p->len = 0;
+		p->len = p->bytes = 0;
 		p->edited = 1;
-	} else if (ch >= 32 && !(ch >= 0x7f && ch < 0xa0) &&	/* no C1 */
-	    p->len + 1 < sizeof p->buf / sizeof p->buf[0]) {
+	} else if (ch >= 32 && !(ch >= 0x7f && ch < 0xa0)) {	/* no C1 */
+		size_t b = char_bytes((wchar_t)ch);
+
+		/*
+		 * The longest text the server takes: what goes beyond it is
+		 * refused here, and said, rather than cut off unseen later
+		 * (a pasted text stops at the limit, with this message).
+		 */
+		if (p->bytes + b > TAFEL_MAX_TEXT ||
+		    p->len + 1 >= sizeof p->buf / sizeof p->buf[0]) {
+			ui_message(u, 1, _("The text is at its longest (%d "
+			    "bytes); what you type beyond it is not taken."),
+			    TAFEL_MAX_TEXT);
+			return;
+		}
 		p->buf[p->len++] = (wchar_t)ch;
+		p->bytes += b;
 		p->edited = 1;
 	}
 	ui_dirty(u);

@@ -13,6 +13,7 @@
 #include "layout.h"
 #include "model.h"
 #include "net.h"
+#include "proto.h"
 #include "tafel.pb-c.h"
 
 struct ui;
@@ -88,8 +89,11 @@ struct ui_view_ops {
 struct ui_prompt {
 	int active;
 	char label[160];
-	wchar_t buf[1024];
+	wchar_t buf[TAFEL_MAX_TEXT + 1];	/* at most TAFEL_MAX_TEXT bytes
+					 * of UTF-8: the longest text the
+					 * server takes (prompt_insert) */
 	size_t len, cur;
+	size_t bytes;			/* buf[0..len) as UTF-8 */
 	size_t scroll;			/* first character shown */
 	int edited;			/* a key changed the text offered */
 	int answers;			/* Esc would drop a form's earlier answers */

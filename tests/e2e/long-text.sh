@@ -38,4 +38,50 @@ keys chair j
 wait_gone chair "+$before meer" || fail "j did not scroll the case"
 after=$(screen chair | grep -oE "\+[0-9]+ meer" | grep -oE "[0-9]+" || echo 0)
 [ "${after:-0}" -lt "$before" ] || fail "j did not bring up a line ($before -> $after)"
+
+# a decision longer than the server takes (8000 bytes): the input line stops
+# at the limit and says so, and what it took is stored whole (it used to be
+# cut at 1023 bytes without a word)
+keys chair q
+wait_re chair "^ +# +Casus" || fail "q did not go back to the meeting"
+keys chair d
+wait_for chair "Besluit" || fail "d did not ask for the decision"
+keys chair C-u
+text=$(python3 -c 'print("Lang ë " * 1400, end="")')
+type_text chair "$text"
+wait_for chair "De tekst is op zijn langst (8000 bytes)" 60 ||
+	fail "no word at the limit: $(screen chair | tail -n 2)"
+keys chair Enter
+wait_for chair "vastgelegd" 20 || fail "the long decision was not recorded: $(screen chair | tail -n 2)"
+len=$(printf 'subscribe %s\nquit\n' "$MEETING" | batch voorzitter | python3 -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("body") != "subscribed":
+        continue
+    for it in m["subscribed"]["snapshot"].get("agenda", []):
+        d = it.get("decision", "")
+        if d.startswith("Lang "):
+            print(len(d.encode()))
+')
+[ "$len" = 8000 ] || fail "the stored decision has $len bytes, not the 8000 typed up to the limit"
+
+# an empty line clears a decision only after a question
+keys chair d
+wait_for chair "Besluit" || fail "d did not ask for the decision (2)"
+keys chair C-u Enter
+wait_for chair "Besluit over casus $num wissen? (j/n)" || fail "clearing was not asked: $(screen chair | tail -n 2)"
+keys chair n
+wait_for chair "Het besluit blijft staan." || fail "n did not keep the decision"
+keys chair d
+wait_for chair "Besluit" || fail "d did not ask for the decision (3)"
+keys chair C-u Enter
+wait_for chair "wissen? (j/n)" || fail "clearing was not asked (2)"
+keys chair j
+wait_for chair "Besluit over casus $num gewist." || fail "j did not clear the decision: $(screen chair | tail -n 2)"
+# and an empty line where there is none records nothing
+keys chair d
+wait_for chair "Besluit" || fail "d did not ask for the decision (4)"
+keys chair Enter
+wait_for chair "Een leeg besluit wordt niet vastgelegd." || fail "an empty decision was sent: $(screen chair | tail -n 2)"
 ok
