@@ -421,13 +421,30 @@ open_action(struct ui *u)
 	const Tafel__ActionPoint *a = UI_VIEW(u)->action != NULL ?
 	    UI_VIEW(u)->action(u) : NULL;
 
-	if (a == NULL)
+	const Tafel__Case *c;
+
+	if (a == NULL) {
 		ui_message(u, 1, "%s", _("No action point selected."));
-	else if (a->state != TAFEL__ACTION_STATE__ACTION_OPEN)
+		return NULL;
+	}
+	if (a->state != TAFEL__ACTION_STATE__ACTION_OPEN) {
 		ui_message(u, 1, "%s", _("This action point is no longer open."));
-	else
-		return a;
-	return NULL;
+		return NULL;
+	}
+	/*
+	 * Who may change it (the server's rule, docs/protocol.md 7.3): said
+	 * at once, where the server would answer "not found" so as not to
+	 * confirm that an id it was asked about exists.  Without the case
+	 * at hand (its case manager unknown) the server decides.
+	 */
+	c = model_case(&u->meeting, a->case_id);
+	if (!u->is_chair && !u->is_admin && a->owner_org_id != u->my_org_id &&
+	    c != NULL && c->case_manager_id != u->my_user_id) {
+		ui_message(u, 1, "%s", _("Only its owner, the case manager or "
+		    "a chair changes this action point."));
+		return NULL;
+	}
+	return a;
 }
 
 /* e: the action point form, filled in with the action point as it is. */

@@ -158,4 +158,13 @@ printf '%s\n' "$after" | grep -qE "^$other [0-9]+ cancelled $other_due\$" ||
 # a finished action point cannot be edited or cancelled again
 keys chair e
 wait_for chair "Deze afspraak staat niet meer open." || fail "cancelled one offered for editing"
+
+# a partner choosing another organisation's action point is told at once who
+# may change it (the server would say "not found", not to confirm an id)
+i=$(index "$ours")
+for _ in $(seq "$i"); do keys pol Tab; done
+keys pol x
+wait_for pol "Alleen uitvoerder, casusregisseur of voorzitter wijzigt deze afspraak." ||
+	fail "politie: x on the municipality's action point not refused at once: $(screen pol | tail -n 2)"
+screen pol | grep -qF "intrekken? Reden" && fail "politie: x asked for a reason"
 ok
