@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "i18n.h"
 #include "views.h"
@@ -93,11 +94,36 @@ meeting_state(struct ui *u, int open)
 	    open ? opened : closed);
 }
 
+static void
+open_confirmed(struct ui *u, const char *text)
+{
+	if (ui_yes(text) && need_meeting(u))
+		meeting_state(u, 1);
+}
+
+/*
+ * o: a meeting planned for today opens at once; one of another day only
+ * after a question (opening is for good: a closed meeting cannot be
+ * opened again, and every partner sees it open).
+ */
 void
 forms_open_meeting(struct ui *u)
 {
-	if (need_meeting(u))
+	char when[40], label[300];
+	int64_t now = (int64_t)time(NULL), start;
+
+	if (!need_meeting(u))
+		return;
+	start = u->meeting.meeting->scheduled_start;
+	if (u->meeting.meeting->state != TAFEL__MEETING_STATE__MEETING_PLANNED ||
+	    layout_day_start(start) == layout_day_start(now)) {
 		meeting_state(u, 1);
+		return;
+	}
+	ui_date(start, when, sizeof when);
+	snprintf(label, sizeof label, _("The meeting '%s %s' is not today. "
+	    "Open it now? (y/n)"), u->meeting.meeting->series_name, when);
+	ui_ask_yesno(u, label, open_confirmed);
 }
 
 static void

@@ -126,6 +126,10 @@ keys reg /; type_text reg "$nr"; keys reg Enter
 keys reg Enter
 wait_for reg "Casus $nr staat nu op de agenda." || fail "case not added"
 keys reg o
+# planned from tomorrow on: opening it today is asked first
+wait_for reg "is niet vandaag. Nu al openen? (j/n)" || fail "o did not ask before opening tomorrow's meeting: $(screen reg | tail -n 2)"
+screen reg | grep -qF "· open ·" && fail "the meeting opened before the answer"
+keys reg j
 wait_for reg "· open ·" || fail "meeting did not open"
 keys vt 1
 wait_re vt "^ 20[0-9-]+ 13:30 +Casusoverleg Enschede +open" 2 || fail "vt: the opened meeting is not shown open within a second or two"
