@@ -292,6 +292,14 @@ when_not_closed(const struct ui *u)
 	return when_planned(u) || when_open(u);
 }
 
+/* A decision: recorded in the open meeting, corrected after the close
+ * (the minutes and the case say it was changed after closing). */
+static int
+when_decided(const struct ui *u)
+{
+	return when_open(u) || when_closed(u);
+}
+
 /* The case shown (the case view), NULL while it loads. */
 static const Tafel__Case *
 shown_case(const struct ui *u)
@@ -521,7 +529,7 @@ const struct ui_key ui_keys[] = {
 	{ 'a', "a", MEETING, 1, N_("action"), forms_add_action,
 	  N_("Chair: add an action point to the selected case"), when_open },
 	{ 'd', "d", MEETING, 1, N_("decision"), forms_decision,
-	  N_("Chair: record the decision on the selected item"), when_open },
+	  N_("Chair: record the decision on the selected item"), when_decided },
 	{ 'A', "A", MEETING, 1, NULL, forms_attendance,
 	  N_("Chair: record who is present, in the room or remote"), NULL },
 	{ 'A', "A", MEETING, -1, N_("present"), forms_attendance,

@@ -57,4 +57,16 @@ fi
 screen chair	# in the log
 keys chair q
 wait_for chair "Tafel · Overleggen" || fail "q did not go back"
+
+# the chair corrects a decision of the closed meeting (docs/protocol.md 7.2):
+# d works there too, and the meeting view says it was changed after closing
+keys chair Enter
+wait_re chair "^ +# +Casus" || fail "Enter did not open the closed meeting: $(screen chair)"
+keys chair d
+wait_for chair "Besluit over casus" || fail "d refused in the closed meeting: $(screen chair | tail -n 2)"
+keys chair C-u
+type_text chair "Correctie na sluiting e2e$$"
+keys chair Enter
+wait_for chair "vastgelegd" || fail "the correction was not recorded: $(screen chair | tail -n 2)"
+wait_for chair "gewijzigd na sluiting door" || fail "the correction is not marked: $(screen chair)"
 ok
