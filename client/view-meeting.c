@@ -396,10 +396,13 @@ status(struct ui *u, char *buf, size_t len)
 	buf[0] = '\0';
 	if (!u->meeting_subscribed || u->presentation)
 		return;
-	/* the chair of this meeting follows no one: it says so only when
-	 * its selection left the current item */
-	if (mt != NULL && mt->chair_id == u->my_user_id && u->meeting.following)
-		snprintf(buf, len, " · %s", _("you chair this meeting"));
+	/* the chair of this meeting follows no one: when its selection
+	 * left the current item, f takes it back there (the partners keep
+	 * following the current item, not the chair's selection) */
+	if (mt != NULL && mt->chair_id == u->my_user_id)
+		snprintf(buf, len, " · %s", u->meeting.following ?
+		    _("you chair this meeting") :
+		    _("you chair this meeting — f: current item"));
 	else
 		snprintf(buf, len, " · %s", u->meeting.following ?
 		    _("following the chair") : _("own way — f to follow"));

@@ -22,7 +22,8 @@ wait_for pol "volgt voorzitter" || fail "follower: no longer following"
 wait_for chair "· u leidt dit overleg" || fail "chair: status does not say it chairs: $(screen chair | tail -n 2)"
 screen chair | grep -q "volgt voorzitter" && fail "chair: 'follows the chair' on the chair's screen"
 keys chair k
-wait_for chair "eigen weg — f om te volgen" || fail "chair: k did not leave the current item"
+wait_for chair "u leidt dit overleg — f: huidig punt" || fail "chair: k did not leave the current item: $(screen chair | tail -n 2)"
+screen chair | grep -q "eigen weg" && fail "chair: 'own way' on the chair's screen"
 keys chair f
-wait_for chair "· u leidt dit overleg" || fail "chair: f did not come back"
+wait_gone chair "f: huidig punt" || fail "chair: f did not come back"
 ok
