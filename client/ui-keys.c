@@ -668,6 +668,12 @@ explain(struct ui *u, int key)
 	if (other != NULL)
 		ui_message(u, 1, _("Key %s does nothing on this screen; ? shows "
 		    "its keys."), other->name);
+	else if (key > ' ' && key < 127) {	/* no key of Tafel at all */
+		char name[2] = { (char)key, '\0' };
+
+		ui_message(u, 1, _("Key %s does nothing on this screen; ? shows "
+		    "its keys."), name);
+	}
 }
 
 void

@@ -60,4 +60,8 @@ wait_for pol "Tafel · Overleggen" || fail "politie: 1 did not show the meetings
 keys pol e
 wait_for pol "Toets e doet niets op dit scherm; ? toont de toetsen." ||
 	fail "politie: e in the meetings list said nothing"
+# a key Tafel does not use anywhere says so too
+keys pol z
+wait_for pol "Toets z doet niets op dit scherm; ? toont de toetsen." ||
+	fail "politie: z said nothing: $(screen pol | tail -n 2)"
 ok
