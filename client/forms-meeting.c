@@ -259,8 +259,9 @@ attend_send(struct ui *u, const char *unused)
 static void
 attendance_recorded(struct ui *u)
 {
-	ui_message(u, 0, fs.present ? _("Attendance recorded: %s present.") :
-	    _("Attendance recorded: %s absent."), fs.what);
+	ui_message(u, 0, !fs.present ? _("Attendance recorded: %s absent.") :
+	    fs.remote ? _("Attendance recorded: %s present, remote.") :
+	    _("Attendance recorded: %s present."), fs.what);
 }
 
 static int

@@ -53,9 +53,9 @@ wait_for pol "Terugkoppeling: Huisbezoek gedaan" || fail "completion note not sh
 
 # a second one arrives live, on top
 printf '%s\n' "cancel $a2 $v2 Niet meer nodig" quit | batch veiligthuis >/dev/null
-wait_re pol "^● $number +afspraak geannuleerd" || fail "new entry not shown: $(screen pol)"
+wait_re pol "^● $number +afspraak ingetrokken" || fail "new entry not shown: $(screen pol)"
 top=$(screen pol | grep -nE "^● $number" | head -n 1)
-echo "$top" | grep -q "geannuleerd" || fail "newest not on top: $(screen pol)"
+echo "$top" | grep -q "ingetrokken" || fail "newest not on top: $(screen pol)"
 keys pol r	# clears the announcement from the status line
 wait_for pol "postvak: 2 ongelezen" || fail "count not 2: $(screen pol)"
 
@@ -65,7 +65,7 @@ keys pol Enter
 wait_for pol "Terugkoppeling op casus $number gelezen." || fail "no confirmation: $(screen pol)"
 wait_re pol "^  $number +afspraak afgerond" || fail "still marked unread: $(screen pol)"
 wait_re pol "^  Gelezen door Sanne Jansen, " || fail "who read it not shown: $(screen pol)"
-wait_re pol "^● $number +afspraak geannuleerd" || fail "the other one should stay unread"
+wait_re pol "^● $number +afspraak ingetrokken" || fail "the other one should stay unread"
 keys pol r
 wait_for pol "postvak: 1 ongelezen" || fail "count did not drop: $(screen pol)"
 # the cancelled one shows its reason

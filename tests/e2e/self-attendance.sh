@@ -25,7 +25,7 @@ wait_for pol "Is Sanne Jansen aanwezig? (j/n):" || fail "A did not ask: $(screen
 type_text pol "j"
 wait_for pol "Neemt Sanne Jansen op afstand deel (video)? (j/n):" || fail "remote? not asked: $(screen pol)"
 type_text pol "j"
-wait_for pol "Aanwezigheid vastgelegd: Sanne Jansen aanwezig." || fail "not recorded: $(screen pol)"
+wait_for pol "Aanwezigheid vastgelegd: Sanne Jansen aanwezig, op afstand." || fail "not recorded (remote): $(screen pol)"
 wait_for pol "· $((before + 1)) aanwezig" || fail "header does not count the partner: $(screen pol)"
 
 # in English "A present" and the view keys 1, 2, ... on the footer, without a gap ("2 meeting  4 cases" left out 3)
