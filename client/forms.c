@@ -164,8 +164,12 @@ field_prompt(struct ui *u, const struct field *fl, const char *text)
 {
 	if (fl->kind == ASK_YESNO)
 		ui_ask_yesno(u, label_what(fl->label), form_typed);
-	else
+	else {
 		ui_prompt(u, label_what(fl->label), text, form_typed);
+		/* a date, time, number or choice offered is a default: typing
+		 * replaces it (a text offered is there to be edited) */
+		u->prompt.replace = fl->kind != ASK_TEXT;
+	}
 }
 
 /* Asks field i of the form on the prompt, or the next one not skipped;

@@ -52,6 +52,7 @@ ui_prompt(struct ui *u, const char *label, const char *initial,
 	u->prompt.bytes = text_bytes(u->prompt.buf, n);
 	u->prompt.scroll = 0;
 	u->prompt.edited = u->prompt.answers = u->prompt.yesno = 0;
+	u->prompt.replace = 0;
 	u->prompt.done = done;
 	u->prompt.active = 1;
 	u->message[0] = '\0';
@@ -185,6 +186,8 @@ ui_prompt_key(struct ui *u, int r, wint_t ch)
 	} else if (ch >= 32 && !(ch >= 0x7f && ch < 0xa0)) {	/* no C1 */
 		size_t b = char_bytes((wchar_t)ch);
 
+		if (p->replace && !p->edited)	/* typing over a default */
+			p->len = p->bytes = 0;
 		/*
 		 * The longest text the server takes: what goes beyond it is
 		 * refused here, and said, rather than cut off unseen later

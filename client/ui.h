@@ -96,6 +96,9 @@ struct ui_prompt {
 	size_t bytes;			/* buf[0..len) as UTF-8 */
 	size_t scroll;			/* first character shown */
 	int edited;			/* a key changed the text offered */
+	int replace;			/* the text offered is a default (a
+					 * date, a time, a choice): the first
+					 * character typed replaces it */
 	int answers;			/* Esc would drop a form's earlier answers */
 	int yesno;			/* a (y/n) question: one key answers */
 	void (*done)(struct ui *, const char *text);

@@ -226,6 +226,7 @@ period_typed(struct ui *u, const char *text)
 		ui_message(u, 1, "%s", _("The first date lies after the second."));
 		return;
 	}
+	u->message[0] = '\0';		/* an earlier "type two dates" is done */
 	datein_format(a, st.from, sizeof st.from);
 	datein_format(b, st.to, sizeof st.to);
 	ui_pv_clear(&pv);
@@ -239,6 +240,7 @@ view_reports_period(struct ui *u)
 
 	snprintf(initial, sizeof initial, "%s %s", st.from, st.to);
 	ui_prompt(u, _("Period (from to)"), initial, period_typed);
+	u->prompt.replace = 1;		/* typing a period replaces it */
 }
 
 static void

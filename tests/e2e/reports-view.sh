@@ -25,8 +25,8 @@ wait_for chair "Rapportage $qfrom – $qto" || fail "not the last quarter ($qfro
 
 keys chair p
 wait_for chair "Periode (van tot): $qfrom $qto" || fail "p did not ask the period: $(screen chair)"
-# dates as typed elsewhere (day first); a wrong one is said and kept to fix
-keys chair C-u
+# dates as typed elsewhere (day first); a wrong one is said and kept to fix;
+# the period offered is a default: typing replaces it (no Ctrl-U needed)
 type_text chair "1-10-2026 31-13-2026"
 keys chair Enter
 wait_for chair "Typ twee datums, van en tot en met, bijv. 1-10-2026 31-12-2026." ||
@@ -40,6 +40,7 @@ keys chair C-u
 type_text chair "$(date -d "$from" +%-d-%-m-%Y) $(date -d "$to" +%-d-%-m-%Y)"
 keys chair Enter
 wait_for chair "Rapportage $from – $to" || fail "period typed day first not taken: $(screen chair)"
+wait_gone chair "De eerste datum ligt na de tweede." 3 || fail "the last error stays after a period was taken"
 
 # the first organisation with agreed action points, from the server
 row=$(printf 'report %s %s\nquit\n' "$from" "$to" | batch voorzitter | python3 -c '
