@@ -217,6 +217,18 @@ action_form_cancelled(struct ui *u)
 	af.active = 0;
 }
 
+/* What is agreed: not blank, said at once (not after the last field);
+ * blank is kept only where the text was hidden from us (the server
+ * keeps it as it is). */
+static const char *
+description_check(struct ui *u, const char *text)
+{
+	(void)u;
+	if (text[strspn(text, " \t")] == '\0' && !af.description_hidden)
+		return _("Type what is agreed: a description is required.");
+	return NULL;
+}
+
 /* The owner organisation by name or number; another one than before
  * forgets the person, who worked for the old one. */
 static const char *
@@ -338,7 +350,8 @@ due_check(struct ui *u, const char *text)
 
 static const struct field action_fields[] = {
 	[FIELD_DESCRIPTION] = { .label = N_("Description"), .kind = ASK_TEXT,
-	  .text = af.description, .size = sizeof af.description },
+	  .text = af.description, .size = sizeof af.description,
+	  .check = description_check },
 	[FIELD_OWNER] = { .label = N_("Owner organisation (name or number)"),
 	  .kind = ASK_TEXT, .text = af.org_typed, .size = sizeof af.org_typed,
 	  .check = owner_check },

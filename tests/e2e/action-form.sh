@@ -14,6 +14,12 @@ wait_for pol "Casus $num" || fail "follower: not on case $num"
 desc="Huisbezoek e2e$$"
 keys chair a
 wait_for chair "Nieuwe afspraak" || fail "form did not open"
+# an empty description is refused at once, in its own field
+keys chair Enter
+wait_for chair "Typ wat er is afgesproken: een omschrijving is verplicht." ||
+	fail "an empty description was not refused at once: $(screen chair | tail -n 3)"
+screen chair | grep -qF "Uitvoerende organisatie (naam of nummer):" &&
+	screen chair | tail -n 3 | grep -qF "Uitvoerende organisatie" && fail "went on to the owner with no description"
 type_text chair "$desc"
 keys chair Enter
 wait_for chair "Uitvoerende organisatie" || fail "owner field not asked"
