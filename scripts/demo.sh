@@ -6,6 +6,7 @@
 #   scripts/demo.sh politie      a partner following along (second terminal)
 #   scripts/demo.sh politie --meeting 1   further options go to tafel (docs/cli.md)
 #   scripts/demo.sh users        list the demo users and what each one shows
+#   scripts/demo.sh --help       this text
 #   scripts/demo.sh stop         stop the tafeld (and its embedded PostgreSQL) this script started
 #   scripts/demo.sh reset        stop it and move its data directory aside: the next run starts afresh, with
 #                                the demo's meetings on that day (they are made for the day the demo is loaded)
@@ -22,6 +23,9 @@ else
 fi
 LOG=${TMPDIR:-/tmp}/tafeld-demo.log
 PIDFILE=${TMPDIR:-/tmp}/tafeld-demo.pid
+# the demo clients' settings file: not the user's own ~/.config/tafel/tafel.conf,
+# which a login writes back (docs/cli.md), and one per demo
+CLIENT_CONF=${TMPDIR:-/tmp}/tafel-demo-client.conf
 ADDR=${TAFEL_DEMO_ADDR:-127.0.0.1:7410}
 # How to call this script again for the same demo: a second demo's variables go with it.
 AGAIN="scripts/demo.sh"
@@ -108,9 +112,16 @@ case ${1:-} in
 stop) stop; exit 0 ;;
 reset) reset; exit 0 ;;
 users) users; exit 0 ;;
+-h|--help|help) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
+-*) echo "scripts/demo.sh: unknown option $1 (scripts/demo.sh --help)" >&2; exit 2 ;;
 esac
 
 USER_LOGIN=${1:-voorzitter}
+if ! users | grep -qE "^  $USER_LOGIN( |\$)"; then
+    echo "scripts/demo.sh: $USER_LOGIN is not a demo user; these are:" >&2
+    users >&2
+    exit 2
+fi
 bash scripts/install-deps.sh
 [ -f build/build.ninja ] || meson setup build >/dev/null
 ninja -C build >/dev/null
@@ -159,7 +170,8 @@ sleep 1
 export LANGUAGE=${LANGUAGE:-nl}
 export TAFEL_LOCALEDIR=${TAFEL_LOCALEDIR:-$PWD/build/client/po}
 rc=0
-build/client/tafel --server "$ADDR" --ca "$CA" --user "$USER_LOGIN" --password-file "$PW" "${@:2}" || rc=$?
+build/client/tafel --config "$CLIENT_CONF" --server "$ADDR" --ca "$CA" --user "$USER_LOGIN" \
+    --password-file "$PW" "${@:2}" || rc=$?
 # the list above was covered by the client: what is still running, and how to go on
 echo "tafeld is still running on $ADDR: $AGAIN USER opens another client" \
     "($AGAIN users lists them), $AGAIN stop stops it."
