@@ -137,13 +137,25 @@ void
 forms_close_meeting(struct ui *u)
 {
 	char when[40], label[300];
+	int pending = 0;
 
 	if (!need_meeting(u))
 		return;
+	/* the items never reached stay undiscussed: said before closing */
+	for (size_t i = 0; i < u->meeting.agenda.n; i++) {
+		const Tafel__AgendaItem *it =
+		    (const Tafel__AgendaItem *)u->meeting.agenda.v[i].msg;
+
+		if (!it->removed && it->state == TAFEL__ITEM_STATE__ITEM_PENDING)
+			pending++;
+	}
 	ui_date(u->meeting.meeting->scheduled_start, when, sizeof when);
 	snprintf(label, sizeof label, _("Close the meeting '%s %s'? (y/n)"),
 	    u->meeting.meeting->series_name, when);
 	ui_ask_yesno(u, label, close_confirmed);
+	if (pending > 0)	/* above the question, until a key answers */
+		ui_message(u, 1, _("Agenda items not discussed: %d; they stay "
+		    "open in the minutes (not discussed)."), pending);
 }
 
 /* --- decision ------------------------------------------------------------ */

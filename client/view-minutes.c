@@ -1,5 +1,6 @@
 /* The minutes view: a closed meeting's minutes (besluitenlijst) as my organisation receives them (get_minutes, docs/protocol.md 7.13), as a pager. */
 #include <stdio.h>
+#include <string.h>
 
 #include "i18n.h"
 #include "views.h"
@@ -62,6 +63,11 @@ render(struct ui *u, const Tafel__Minutes *mn)
 			    ui_redaction_text(c->redaction_reason));
 		ui_decision_text(c, it->item != NULL ? it->item->decision : "",
 		    text, sizeof text);
+		/* an item the meeting never reached: not "none yet" */
+		if (it->item != NULL && it->item->decision[0] == '\0' &&
+		    it->item->state != TAFEL__ITEM_STATE__ITEM_DISCUSSED &&
+		    (c == NULL || strcmp(text, _("(none yet)")) == 0))
+			snprintf(text, sizeof text, "%s", _("(not discussed)"));
 		add(0, "   %s: %s%s", _("Decision"), text,
 		    it->changed_after_close ? _(" (changed after closing)") :
 		    "");

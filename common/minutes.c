@@ -183,6 +183,9 @@ add_item(struct doc *d, size_t n, struct json_object *it)
 		add(d, L_TEXT, 1, "Besluit: %s", decision);
 	else if (flag(c, "redacted"))
 		add(d, L_TEXT, 1, "Besluit: afgeschermd voor uw organisatie.");
+	else if (strcmp(str(item, "state"), "discussed") != 0 &&
+	    strcmp(str(item, "state"), "ITEM_DISCUSSED") != 0)
+		add(d, L_TEXT, 1, "Besluit: niet besproken.");
 	else
 		add(d, L_TEXT, 1, "Besluit: geen besluit vastgelegd.");
 	if (arr_len(acts) == 0) {

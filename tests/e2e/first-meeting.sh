@@ -82,6 +82,9 @@ wait_for vz "b: niet mogelijk" || fail "b in an open meeting not explained: $(sc
 
 keys vz c
 wait_for vz "sluiten? (j/n)" || fail "c did not ask"
+# only the first item was discussed: the question says the rest were not
+wait_re vz "Niet besproken agendapunten: [1-9][0-9]*; de notulen vermelden ze als niet besproken." ||
+	fail "c did not say which items were not discussed: $(screen vz | tail -n 3)"
 type_text vz "j"
 wait_for vz "Overleg gesloten." || fail "meeting not closed: $(screen vz)"
 # the footer now offers the minutes; b shows them, q comes back to the meeting
@@ -122,7 +125,7 @@ wait_for pol "Tafel · Postvak" || fail "pol: 6 did not open the inbox"
 wait_for pol "aanmeldde verschijnt hier." || fail "pol: the empty inbox's text is cut: $(screen pol)"
 
 # the housing corporation may not see every category of case 1 (no birth dates), but may read decisions: its minutes
-# say what is hidden, show the decision, and "(nog geen)" where there is none, never "(verborgen, zie boven)"
+# say what is hidden, show the decision, and where there is none say why ("(niet besproken)"), never "(verborgen, zie boven)"
 start_client woning woningcorporatie
 wait_re woning '^ 20[0-9-]+ [0-9:]+ +WZT Enschede-Noord +gesloten' || fail "woning: closed meeting not listed: $(screen woning)"
 keys woning b
@@ -132,7 +135,8 @@ wait_for woning "verborgen: uw organisatie mag een deel van deze gegevens niet z
 	fail "woning: the minutes do not say what is hidden: $(screen woning)"
 wait_for woning "Besluit: Huisverbod verlengen" || fail "woning: decision not shown: $(screen woning)"
 for _ in 1 2 3 4 5 6 7 8; do keys woning j; done	# the items below
-wait_for woning "Besluit: (nog geen)" || fail "woning: an item without decision not '(nog geen)': $(screen woning)"
+# (the items the meeting never reached say so: "(niet besproken)")
+wait_for woning "Besluit: (niet besproken)" || fail "woning: an item never discussed not '(niet besproken)': $(screen woning)"
 # hidden only where the line above says the decision may not be read (not involved), never for "a part of the data"
 screen woning | awk '/Besluit: \(verborgen, zie boven\)/ && prev !~ /niet betrokken/ { bad = 1 } { prev = $0 }
 	END { exit bad }' || fail "woning: a readable decision shown as hidden: $(screen woning)"
