@@ -176,7 +176,11 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 		y += ui_wrap_put(w, y, x, width, 2, ui_attr(u, UI_A_DIM),
 		    ui_redaction_text(c->redaction_reason));
 	if (c->beamer_redacted && !u->presentation) {
+		/* a category hidden (housing: no birth dates) is not the
+		 * pseudonymised view of a non-signatory or an observer */
 		snprintf(text, sizeof text, "%s (%s)",
+		    strcmp(c->beamer_reason, "category") == 0 ?
+		    _("On the shared screen part of this case is hidden") :
 		    _("On the shared screen this case is pseudonymised"),
 		    ui_beamer_reason_text(c->beamer_reason));
 		y += ui_wrap_put(w, y, x, width, 2, ui_attr(u, UI_A_DIM), text);
