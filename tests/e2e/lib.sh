@@ -252,9 +252,14 @@ start_meeting() {
 	MEETING=$(meeting_id "SSO Enschede") || fail "no SSO meeting in the demo data"
 }
 
-# chair_start SESSION: the chair opens the meeting and moves to the first item.
+# chair_start SESSION: the chair opens the meeting and moves to the first item
+# (a meeting planned for another day than today is asked about first: yes).
 chair_start() {
 	keys "$1" o
+	wait_re "$1" "· open ·|Nu al openen\? \(j/n\)" || fail "$1: o did not open or ask"
+	if screen "$1" | grep -qF "Nu al openen? (j/n)"; then
+		keys "$1" j
+	fi
 	wait_for "$1" "· open ·" || fail "$1: meeting did not open"
 	keys "$1" n
 	wait_re "$1" '^▶ +1 ' || fail "$1: n did not make item 1 current"
