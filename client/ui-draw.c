@@ -237,6 +237,19 @@ ui_list_step(size_t *sel, size_t n, int dir)
 }
 
 void
+ui_list_keep(size_t *sel, int64_t *sel_id, const int64_t *ids, size_t n)
+{
+	for (size_t i = 0; *sel_id != 0 && i < n; i++)
+		if (ids[i] == *sel_id) {
+			*sel = i;
+			break;
+		}
+	if (*sel >= n)
+		*sel = n > 0 ? n - 1 : 0;
+	*sel_id = n > 0 ? ids[*sel] : 0;
+}
+
+void
 ui_more(struct ui *u, WINDOW *w, int y, int x, int width, size_t n)
 {
 	ui_putf(w, y, x, width, ui_attr(u, UI_A_DIM), _("  +%zu more"), n);

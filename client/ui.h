@@ -201,6 +201,14 @@ size_t ui_window(size_t n, size_t sel, int room, size_t *more_above,
     size_t *more_below);
 /* Moves a list selection one line up (dir < 0) or down within n lines. */
 void ui_list_step(size_t *sel, size_t n, int dir);
+/*
+ * Keeps a list's selection on its record as the lines move (a record
+ * added above, a search cleared): *sel goes to the line whose id is
+ * *sel_id when there is one, else stays within the n lines, and *sel_id
+ * becomes the id of that line (ids: the lines' record ids; *sel_id 0: the
+ * line *sel is kept).
+ */
+void ui_list_keep(size_t *sel, int64_t *sel_id, const int64_t *ids, size_t n);
 
 /* ui-pager.c: the pager */
 /* Text wrapped at word boundaries (as in the pager) at y,x in width

@@ -20,10 +20,13 @@ static struct {
 static size_t
 shown(struct ui *u, const Tafel__Case **out, size_t max)
 {
+	static int64_t ids[MAX_CASES];
 	size_t n = 0;
 
 	if (st.list == NULL)
 		return 0;
+	if (max > MAX_CASES)
+		max = MAX_CASES;
 	for (size_t i = st.list->n_cases; i > 0 && n < max; i--) {
 		const Tafel__Case *c = st.list->cases[i - 1];
 		char line[512];
@@ -44,14 +47,9 @@ shown(struct ui *u, const Tafel__Case **out, size_t max)
 			out[j - 1] = t;
 		}
 	/* the selection on st.sel_id's line when shown (see st) */
-	for (size_t i = 0; st.sel_id != 0 && i < n; i++)
-		if (out[i]->id == st.sel_id) {
-			st.sel = i;
-			break;
-		}
-	if (st.sel >= n)
-		st.sel = n > 0 ? n - 1 : 0;
-	st.sel_id = n > 0 ? out[st.sel]->id : 0;
+	for (size_t i = 0; i < n; i++)
+		ids[i] = out[i]->id;
+	ui_list_keep(&st.sel, &st.sel_id, ids, n);
 	return n;
 }
 
@@ -60,10 +58,10 @@ static void
 select_shown(struct ui *u, size_t idx)
 {
 	static const Tafel__Case *cs[MAX_CASES];
-	size_t n = shown(u, cs, MAX_CASES);
 
-	st.sel = idx < n ? idx : (n > 0 ? n - 1 : 0);
-	st.sel_id = n > 0 ? cs[st.sel]->id : 0;
+	st.sel = idx;
+	st.sel_id = 0;			/* the line, then its case */
+	(void)shown(u, cs, MAX_CASES);
 }
 
 /* The districts of the cases I may know of, each once, comma-separated

@@ -28,21 +28,17 @@ static struct {
 static size_t
 shown(const struct ui *u, const Tafel__Meeting **out, size_t max)
 {
+	int64_t ids[MAX_MEETINGS];
 	size_t n;
 
 	if (st.list == NULL)
 		return 0;
 	n = layout_meetings(st.list->meetings, st.list->n_meetings,
 	    (int64_t)time(NULL), u->filter[VIEW_MEETINGS], st.hide_past, out,
-	    max);
-	for (size_t i = 0; st.sel_id != 0 && i < n; i++)
-		if (out[i]->id == st.sel_id) {
-			st.sel = i;
-			break;
-		}
-	if (st.sel >= n)
-		st.sel = n > 0 ? n - 1 : 0;
-	st.sel_id = n > 0 ? out[st.sel]->id : 0;
+	    max < MAX_MEETINGS ? max : MAX_MEETINGS);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = out[i]->id;
+	ui_list_keep(&st.sel, &st.sel_id, ids, n);
 	return n;
 }
 
@@ -51,10 +47,10 @@ static void
 select_shown(const struct ui *u, size_t idx)
 {
 	const Tafel__Meeting *ms[MAX_MEETINGS];
-	size_t n = shown(u, ms, MAX_MEETINGS);
 
-	st.sel = idx < n ? idx : (n > 0 ? n - 1 : 0);
-	st.sel_id = n > 0 ? ms[st.sel]->id : 0;
+	st.sel = idx;
+	st.sel_id = 0;			/* the line, then its meeting */
+	(void)shown(u, ms, MAX_MEETINGS);
 }
 
 static void
