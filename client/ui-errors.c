@@ -112,6 +112,47 @@ ui_redaction_text(const char *reason)
 	return _("hidden: not allowed by the covenant");
 }
 
+/* The category names a redaction line lists (docs/protocol.md 9). */
+static const struct {
+	const char *category;
+	const char *text;
+} category_texts[] = {
+	{ "person_names", N_("names") },
+	{ "birth_dates", N_("birth dates") },
+	{ "case_summary", N_("the summary") },
+	{ "free_text", N_("free text") },
+};
+
+/*
+ * Why this user sees less of case c; where only some categories are
+ * hidden, which ones ("hidden: ... (birth dates)").  A static buffer.
+ */
+const char *
+ui_redaction_case(const Tafel__Case *c)
+{
+	static char buf[400];
+	size_t o, k, n = 0;
+
+	o = (size_t)snprintf(buf, sizeof buf, "%s",
+	    ui_redaction_text(c->redaction_reason));
+	if (strcmp(c->redaction_reason, "category") != 0 || o >= sizeof buf)
+		return buf;
+	for (size_t i = 0; i < c->n_hidden_categories; i++)
+		for (k = 0; k < sizeof category_texts / sizeof category_texts[0];
+		    k++) {
+			if (strcmp(category_texts[k].category,
+			    c->hidden_categories[i]) != 0)
+				continue;
+			o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s",
+			    n++ == 0 ? " (" : ", ", _(category_texts[k].text));
+			if (o >= sizeof buf)
+				return buf;
+		}
+	if (n > 0)
+		snprintf(buf + o, sizeof buf - o, ")");
+	return buf;
+}
+
 /* Why the shared screen hides part of a case: the audience, not the viewer. */
 static const struct {
 	const char *reason;

@@ -315,6 +315,8 @@ const char *ui_error_text(Tafel__ErrorCode code);
 const char *ui_missing_text(const char *code);
 /* Dutch/English explanation of a Case.redaction_reason code. */
 const char *ui_redaction_text(const char *reason);
+/* The same for case c, naming the categories hidden (a static buffer). */
+const char *ui_redaction_case(const Tafel__Case *c);
 /* Why the shared screen hides part of a case (Case.beamer_reason). */
 const char *ui_beamer_reason_text(const char *reason);
 /* A decision as this user may read it: the text, "(none yet)", or why it

@@ -90,8 +90,7 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		wrapped(&l, 0, buf);
 	}
 	if (c->redacted) {
-		snprintf(buf, sizeof buf, "%s", ui_redaction_text(
-		    c->redaction_reason));
+		snprintf(buf, sizeof buf, "%s", ui_redaction_case(c));
 		wrapped(&l, ui_attr(u, UI_A_DIM), buf);
 	}
 	line(&l, 0, "");

@@ -174,7 +174,7 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 	/* what is hidden, and why: wrapped (two rows at most), not cut */
 	if (c->redacted)
 		y += ui_wrap_put(w, y, x, width, 2, ui_attr(u, UI_A_DIM),
-		    ui_redaction_text(c->redaction_reason));
+		    ui_redaction_case(c));
 	if (c->beamer_redacted && !u->presentation) {
 		/* a category hidden (housing: no birth dates) is not the
 		 * pseudonymised view of a non-signatory or an observer */

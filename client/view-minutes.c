@@ -60,7 +60,7 @@ render(struct ui *u, const Tafel__Minutes *mn)
 		/* "(hidden, see above)" below points at this line */
 		if (c != NULL && c->redacted)
 			add(ui_attr(u, UI_A_DIM), "   %s",
-			    ui_redaction_text(c->redaction_reason));
+			    ui_redaction_case(c));
 		ui_decision_text(c, it->item != NULL ? it->item->decision : "",
 		    text, sizeof text);
 		/* an item the meeting never reached: not "none yet" */

@@ -133,6 +133,7 @@ wait_for woning "Tafel · Besluitenlijst" || fail "woning: no minutes: $(screen 
 wait_re woning "^ 1\. Casus $num" || fail "woning: not today's minutes: $(screen woning)"
 wait_for woning "verborgen: uw organisatie mag een deel van deze gegevens niet zien" ||
 	fail "woning: the minutes do not say what is hidden: $(screen woning)"
+wait_for woning "(geboortedata" || fail "woning: the minutes do not name the birth dates as hidden: $(screen woning)"
 wait_for woning "Besluit: Huisverbod verlengen" || fail "woning: decision not shown: $(screen woning)"
 for _ in 1 2 3 4 5 6 7 8; do keys woning j; done	# the items below
 # (the items the meeting never reached say so: "(niet besproken)")
