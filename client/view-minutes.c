@@ -74,12 +74,14 @@ render(struct ui *u, const Tafel__Minutes *mn)
 		for (size_t k = 0; k < it->n_actions; k++)
 			add_action(u, it->actions[k]);
 	}
-	if (mn->n_open_actions > 0) {
-		add(0, "%s", "");
-		add(t, "%s", _("Open action points"));
-		for (size_t k = 0; k < mn->n_open_actions; k++)
-			add_action(u, mn->open_actions[k]);
-	}
+	/* as in the text and PDF minutes: the heading also when there are
+	 * none, so that "none" is said, not left to guess */
+	add(0, "%s", "");
+	add(t, "%s", _("Open action points of earlier meetings"));
+	if (mn->n_open_actions == 0)
+		add(ui_attr(u, UI_A_DIM), "  %s", _("(none)"));
+	for (size_t k = 0; k < mn->n_open_actions; k++)
+		add_action(u, mn->open_actions[k]);
 }
 
 static void

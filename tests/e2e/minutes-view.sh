@@ -55,6 +55,14 @@ if screen chair | grep -qE "\+[0-9]+ meer"; then
 	wait_re chair "^ *\+1 meer \(k, ↑\)" || fail "j did not scroll: $(screen chair)"
 fi
 screen chair	# in the log
+# the standing item's section is there as in the text minutes, "(geen)" or not
+seen=
+for _ in $(seq 1 60); do
+	screen chair | grep -qF "Openstaande afspraken uit eerdere overleggen" && { seen=1; break; }
+	keys chair j
+	sleep 0.05
+done
+[ -n "$seen" ] || fail "the minutes lack the section of earlier open action points: $(screen chair)"
 keys chair q
 wait_for chair "Tafel · Overleggen" || fail "q did not go back"
 
