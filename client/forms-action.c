@@ -224,7 +224,7 @@ static const char *
 description_check(struct ui *u, const char *text)
 {
 	(void)u;
-	if (text[strspn(text, " \t")] == '\0' && !af.description_hidden)
+	if (form_blank(text) && !af.description_hidden)
 		return _("Type what is agreed: a description is required.");
 	return NULL;
 }

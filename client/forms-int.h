@@ -95,6 +95,9 @@ struct forms_state {
 extern struct forms_state fs;
 
 /* The helper (forms.c). */
+/* Only spaces, tabs and line feeds (or nothing): what a required field,
+ * a description or a decision counts as empty. */
+int form_blank(const char *text);
 void form_ask(struct ui *, const struct form *);
 void form_start(struct ui *, const struct form *, const char *initial);
 void form_typed(struct ui *, const char *text);

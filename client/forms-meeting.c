@@ -195,11 +195,8 @@ static void
 decision_send(struct ui *u, const char *text)
 {
 	static char label[300];
-	size_t i;
 
-	for (i = 0; text[i] == ' ' || text[i] == '\t' || text[i] == '\n'; i++)
-		;
-	if (text[i] != '\0') {
+	if (!form_blank(text)) {
 		decision_write(u, text);
 		return;
 	}

@@ -103,6 +103,12 @@ when_field(const char *text, int64_t *out)
 	return 1;
 }
 
+int
+form_blank(const char *text)
+{
+	return text[strspn(text, " \t\n")] == '\0';
+}
+
 /* Takes what was typed into the field's place; NULL, or why not. */
 static const char *
 field_take(struct ui *u, const struct field *fl, const char *text)
@@ -111,7 +117,7 @@ field_take(struct ui *u, const struct field *fl, const char *text)
 	int hh, mm, v;
 	long n;
 
-	if (fl->required && text[0] == '\0')
+	if (fl->required && form_blank(text))
 		return _(fl->missing != NULL ? fl->missing :
 		    N_("This cannot be left empty."));
 	switch (fl->kind) {

@@ -209,6 +209,17 @@ ui_decision_text(const Tafel__Case *c, const char *decision, char *buf,
 }
 
 void
+ui_item_decision_text(const Tafel__Case *c, const Tafel__AgendaItem *it,
+    char *buf, size_t len)
+{
+	if (it != NULL && it->decision[0] == '\0' &&
+	    it->state != TAFEL__ITEM_STATE__ITEM_DISCUSSED && !free_text_hidden(c))
+		snprintf(buf, len, "%s", _("(not discussed)"));
+	else
+		ui_decision_text(c, it != NULL ? it->decision : "", buf, len);
+}
+
+void
 ui_changed_after_close(bool changed, const char *by, int64_t at, char *buf,
     size_t len)
 {

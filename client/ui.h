@@ -323,6 +323,10 @@ const char *ui_beamer_reason_text(const char *reason);
  * is hidden (c may be NULL). */
 void ui_decision_text(const Tafel__Case *c, const char *decision, char *buf,
     size_t len);
+/* The same for an agenda item of a closed meeting: "(not discussed)" for
+ * one the meeting never reached (the minutes). */
+void ui_item_decision_text(const Tafel__Case *c, const Tafel__AgendaItem *it,
+    char *buf, size_t len);
 /* "changed after closing by NAME on D-M-YYYY HH:MM" (Europe/Amsterdam) for
  * a decision changed after its meeting closed; "" when it was not. */
 void ui_changed_after_close(bool changed, const char *by, int64_t at,

@@ -1,6 +1,5 @@
 /* The minutes view: a closed meeting's minutes (besluitenlijst) as my organisation receives them (get_minutes, docs/protocol.md 7.13), as a pager. */
 #include <stdio.h>
-#include <string.h>
 
 #include "i18n.h"
 #include "views.h"
@@ -61,13 +60,7 @@ render(struct ui *u, const Tafel__Minutes *mn)
 		if (c != NULL && c->redacted)
 			add(ui_attr(u, UI_A_DIM), "   %s",
 			    ui_redaction_case(c));
-		ui_decision_text(c, it->item != NULL ? it->item->decision : "",
-		    text, sizeof text);
-		/* an item the meeting never reached: not "none yet" */
-		if (it->item != NULL && it->item->decision[0] == '\0' &&
-		    it->item->state != TAFEL__ITEM_STATE__ITEM_DISCUSSED &&
-		    (c == NULL || strcmp(text, _("(none yet)")) == 0))
-			snprintf(text, sizeof text, "%s", _("(not discussed)"));
+		ui_item_decision_text(c, it->item, text, sizeof text);
 		add(0, "   %s: %s%s", _("Decision"), text,
 		    it->changed_after_close ? _(" (changed after closing)") :
 		    "");
