@@ -83,6 +83,10 @@ run_writes(int n, int writes, int rate, long long *ans, long long *last)
 			frame_free(m);
 		}
 		last[w] = now_us() - t0;
+		if (getenv("TAFEL_BENCH_VERBOSE") != NULL)	/* each write */
+			printf("    write %3d: answered %.2f ms, last client "
+			    "%.2f ms\n", w + 1, (double)ans[w] / 1000.0,
+			    (double)last[w] / 1000.0);
 		frame_free(tclient_event(&chair, 30000));
 	}
 	return now_us() - start;
