@@ -276,6 +276,29 @@ when_closed(const struct ui *u)
 	return meeting_in(u, TAFEL__MEETING_STATE__MEETING_CLOSED);
 }
 
+/* The open meeting has me recorded present (A then records leaving). */
+static int
+me_present(const struct ui *u)
+{
+	const struct mrec *r = model_rec(&u->meeting.attendance,
+	    u->my_user_id);
+	const Tafel__Attendance *a = r != NULL ? (const void *)r->msg : NULL;
+
+	return a != NULL && a->present;
+}
+
+static int
+when_open_absent(const struct ui *u)
+{
+	return when_open(u) && !me_present(u);
+}
+
+static int
+when_open_present(const struct ui *u)
+{
+	return when_open(u) && me_present(u);
+}
+
 /* The meetings list: a closed meeting is selected (b has minutes). */
 static int
 when_selected_closed(const struct ui *u)
@@ -533,8 +556,11 @@ const struct ui_key ui_keys[] = {
 	{ 'A', "A", MEETING, 1, NULL, forms_attendance,
 	  N_("Chair: record who is present, in the room or remote"), NULL },
 	{ 'A', "A", MEETING, -1, N_("present"), forms_attendance,
-	  N_("Record yourself present, in the room or remote (partners)"),
-	  when_open },
+	  N_("Record yourself present or leaving, in the room or remote "
+	  "(partners)"), when_open_absent },
+	{ 'A', "A", MEETING, -1, N_("leave"), forms_attendance,
+	  N_("Record yourself present or leaving, in the room or remote "
+	  "(partners)"), when_open_present },
 	{ '+', "+", MEETING, 1, N_("add case"), forms_add_case,
 	  N_("Chair: add a case to the agenda (pick it from a list)"),
 	  when_not_closed },
@@ -676,6 +702,18 @@ explain(struct ui *u, int key)
 	}
 }
 
+/* A later row of the same key applies here and now (a key with two labels,
+ * as A "present" / "leave": the row whose when() holds is the one). */
+static int
+later_row_holds(const struct ui *u, const struct ui_key *k)
+{
+	for (const struct ui_key *l = k + 1; l->fn != NULL; l++)
+		if (l->key == k->key && applies(u, l, u->view) &&
+		    (l->when == NULL || l->when(u)))
+			return 1;
+	return 0;
+}
+
 void
 ui_key(struct ui *u, int key)
 {
@@ -689,6 +727,9 @@ ui_key(struct ui *u, int key)
 	}
 	for (const struct ui_key *k = ui_keys; k->fn != NULL; k++)
 		if (k->key == key && applies(u, k, u->view)) {
+			if (k->when != NULL && !k->when(u) &&
+			    later_row_holds(u, k))
+				continue;
 			/* a meeting key for another state of the meeting says
 			 * so before the server would answer "not possible" */
 			if (k->when != NULL && !k->when(u) &&

@@ -1,7 +1,7 @@
 #!/bin/bash
 # A partner following from their own office records themselves present with A (the chair's A picks anyone): the footer
 # offers "A aanwezig" once the meeting is open, A asks present? and remote?, the header counts them and the chair's
-# picker shows them "op afstand"; before the meeting is open A says why not. The footer's view keys (1, 2, ...) have no
+# picker shows them "op afstand"; once present the footer offers "A vertrekken", and leaving (A, n) counts them out; before the meeting is open A says why not. The footer's view keys (1, 2, ...) have no
 # gap where one did not fit.
 . "$(dirname "$0")/lib.sh"
 
@@ -27,10 +27,13 @@ wait_for pol "Neemt Sanne Jansen op afstand deel (video)? (j/n):" || fail "remot
 type_text pol "j"
 wait_for pol "Aanwezigheid vastgelegd: Sanne Jansen aanwezig, op afstand." || fail "not recorded (remote): $(screen pol)"
 wait_for pol "· $((before + 1)) aanwezig" || fail "header does not count the partner: $(screen pol)"
+# present: the footer offers leaving instead
+wait_for pol "A vertrekken" || fail "footer does not offer leaving once present: $(screen pol)"
+screen pol | tail -n 1 | grep -q "A aanwezig" && fail "A still offered as present: $(screen pol | tail -n 1)"
 
-# in English "A present" and the view keys 1, 2, ... on the footer, without a gap ("2 meeting  4 cases" left out 3)
+# in English "A leave" (the same user, present) and the view keys 1, 2, ... on the footer, without a gap ("2 meeting  4 cases" left out 3)
 E2E_ENV=LANGUAGE=en start_client pen politie --meeting "$MEETING"
-wait_for pen "A present" || fail "English footer does not offer A: $(screen pen)"
+wait_for pen "A leave" || fail "English footer does not offer A: $(screen pen)"
 nums=$(screen pen | tail -n 1 | grep -oE '(^|  )[1-9] [a-z]' | grep -oE '[1-9]' | tr -d '\n')
 [ -n "$nums" ] && [ "$nums" = "$(seq -s '' 1 "${#nums}")" ] ||
 	fail "footer view keys not 1.. without a gap ($nums): $(screen pen | tail -n 1)"
@@ -39,4 +42,12 @@ nums=$(screen pen | tail -n 1 | grep -oE '(^|  )[1-9] [a-z]' | grep -oE '[1-9]' 
 keys chair A
 wait_re chair "Sanne Jansen +Politie.* op afstand" || fail "chair's picker does not show the partner remote: $(screen chair)"
 keys chair Escape
+
+# leaving: A, n; the footer offers A aanwezig again and the header counts one fewer
+keys pol A
+wait_for pol "Is Sanne Jansen aanwezig? (j/n):" || fail "A did not ask when leaving: $(screen pol)"
+type_text pol "n"
+wait_for pol "Aanwezigheid vastgelegd: Sanne Jansen afwezig." || fail "leaving not recorded: $(screen pol)"
+wait_for pol "· $before aanwezig" || fail "header still counts the partner: $(screen pol)"
+wait_for pol "A aanwezig" || fail "footer does not offer A aanwezig after leaving: $(screen pol | tail -n 1)"
 ok
