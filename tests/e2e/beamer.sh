@@ -1,5 +1,5 @@
 #!/bin/bash
-# The shared screen never pretends: with a non-signatory present a hidden decision and hidden action texts say they are hidden (the case line above says why), never "(nog geen)" or nothing; after the chair closes the meeting the screen says so.
+# The shared screen never pretends: with a non-signatory present a hidden decision and hidden action texts say they are hidden (the case line above says why), never "(nog geen)" or nothing; once the GP leaves only what the housing corporation may not see stays hidden, and the chair is told a part is hidden; after the chair closes the meeting the screen says so.
 . "$(dirname "$0")/lib.sh"
 
 start_server
@@ -50,6 +50,27 @@ if screen beamer | grep -Eq '^ +!? *[0-9]{4}-[0-9]{2}-[0-9]{2} [a-z]+ +· '; the
 	screen beamer >&2
 	fail "beamer: an action point without text"
 fi
+
+# the GP leaves: only the housing corporation (no birth dates, no summary) limits the room now; the chair is told that
+# a part of the case is hidden, and why, and the shared screen shows the decision but still no birth dates
+wait_for chair "Op het gedeelde scherm wordt deze casus gepseudonimiseerd" ||
+	fail "chair: no notice that the beamer pseudonymises: $(screen chair)"
+keys chair A
+wait_for chair "Tafel · Persoon kiezen" || fail "A did not open the person picker"
+keys chair /
+type_text chair "Karin"
+keys chair Enter
+wait_for chair "/Karin" || fail "search not applied: $(screen chair)"
+keys chair Enter
+wait_for chair "Is Karin Brouwer aanwezig? (j/n):" || fail "present? not asked for the GP: $(screen chair)"
+type_text chair "n"
+wait_for chair "Aanwezigheid vastgelegd: Karin Brouwer afwezig." || fail "GP not recorded absent: $(screen chair)"
+wait_for chair "Op het gedeelde scherm is een deel van deze casus verborgen" ||
+	fail "chair: no 'part hidden' notice once only a category is hidden: $(screen chair)"
+wait_for chair "mag niet al deze gegevens zien" || fail "chair: the notice does not say why: $(screen chair)"
+wait_for beamer "Besluit: Besluit voor de kamer e2e$$" || fail "beamer: the decision still hidden without the GP: $(screen beamer)"
+screen beamer | grep -qE '[0-9]{4}-[0-9]{2}-[0-9]{2}\b.*(verdachte|slachtoffer|pleger)|(verdachte|slachtoffer|pleger).*[12][0-9]{3}-[0-9]{2}-[0-9]{2}' &&
+	fail "beamer: a birth date shown while housing is present: $(screen beamer)"
 
 # closing: the beamer says the meeting is closed
 keys chair c
