@@ -26,6 +26,16 @@ ui_list_header(char *buf, size_t len, const char *lead,
 	}
 }
 
+int
+ui_list_widen(int cols, int base, int most)
+{
+	int extra = cols > 80 ? cols - 80 : 0;
+
+	if (most < 0)
+		most = 0;
+	return base + (extra < most ? extra : most);
+}
+
 /* The selected line in full, wrapped, from row y to the body's end. */
 static void
 detail_pane(struct ui *u, WINDOW *w, int y, int rows, int cols,

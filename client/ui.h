@@ -259,6 +259,9 @@ struct ui_column {
  * widths) two spaces apart. */
 void ui_list_header(char *buf, size_t len, const char *lead,
     const struct ui_column *c, size_t n);
+/* A column's width on a screen of cols columns: base at 80 columns, one
+ * more per column beyond, up to base + most. */
+int ui_list_widen(int cols, int base, int most);
 /* What ui_list_detail draws: a list view's lines and the selected one. */
 struct ui_listing {
 	const char *loading;	/* non-NULL: only this (not loaded yet) */

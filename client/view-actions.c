@@ -28,6 +28,15 @@ list_actions(struct ui *u, const Tafel__ActionPoint **out, size_t max)
 	return k;
 }
 
+/* The owner column: 14 columns at 80, up to 30 on a wider screen (the
+ * description keeps the rest). */
+static int
+owner_width(const struct ui *u)
+{
+	return ui_list_widen(u->cols, 14, (u->cols - 80) / 3 < 16 ?
+	    (u->cols - 80) / 3 : 16);
+}
+
 /* Action point i as a line; overdue red, just changed flashing. */
 static void
 line(struct ui *u, size_t i, char *buf, size_t len, attr_t *a)
@@ -45,7 +54,7 @@ line(struct ui *u, size_t i, char *buf, size_t len, attr_t *a)
 		*a = ui_attr(u, UI_A_FLASH);
 	/* a column cut by display width, never inside a character */
 	layout_cell(owner, sizeof owner, ap->owner_user_name[0] ?
-	    ap->owner_user_name : ap->owner_org_name, 14);
+	    ap->owner_user_name : ap->owner_org_name, owner_width(u));
 	snprintf(buf, len, " %-10s  %-9s  %s  %s%s", ap->due_date,
 	    ap->case_number, owner, ap->overdue ? _("OVERDUE: ") : "",
 	    ap->description);
@@ -92,7 +101,7 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 	l.n = u->org_subscribed ? list_actions(u, list, MAX_ACTIONS) : 0;
 	layout_fit(due, sizeof due, _("Due"), 10);
 	layout_fit(cas, sizeof cas, _("Case"), 9);
-	layout_fit(own, sizeof own, _("Owner"), 14);
+	layout_fit(own, sizeof own, _("Owner"), owner_width(u));
 	snprintf(head, sizeof head, " %s  %s  %s  %s", due, cas, own,
 	    _("Action point"));
 	ui_list_detail(u, w, rows, cols, &l);

@@ -29,8 +29,16 @@ meeting_of(int64_t id)
 	return NULL;
 }
 
-/* Entry i as a line: the series' name in full at 80 columns; "!" marks
- * a clash (another meeting within two hours), red; the pane names it. */
+/* The series column: 42 columns at 80, more on a wider screen. */
+static int
+series_width(const struct ui *u)
+{
+	return ui_list_widen(u->cols, 42, 24);
+}
+
+/* Entry i as a line: the series' name (in full on a wide screen); "!"
+ * marks a clash (another meeting within two hours), red; the pane names
+ * it. */
 static void
 line(struct ui *u, size_t i, char *buf, size_t len, attr_t *a)
 {
@@ -43,7 +51,7 @@ line(struct ui *u, size_t i, char *buf, size_t len, attr_t *a)
 	if (e->n_clash_ids > 0)
 		*a = ui_attr(u, UI_A_OVERDUE);
 	ui_date(m->scheduled_start, when, sizeof when);
-	layout_cell(f[0], sizeof f[0], m->series_name, 40);
+	layout_cell(f[0], sizeof f[0], m->series_name, series_width(u));
 	layout_cell(f[1], sizeof f[1], ui_enum(&tafel__meeting_state__descriptor,
 	    (int)m->state), 8);
 	snprintf(buf, len, "%s %-16s  %s  %s", e->n_clash_ids > 0 ? "!" : " ",
@@ -93,8 +101,8 @@ detail(struct ui *u, size_t sel, struct ui_detail_line *out, size_t max)
 static void
 draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
-	static const struct ui_column columns[] = { { N_("When"), 16 },
-	    { N_("Series"), 40 }, { N_("State"), 8 } };
+	const struct ui_column columns[] = { { N_("When"), 16 },
+	    { N_("Series"), series_width(u) }, { N_("State"), 8 } };
 	char head[300];
 	struct ui_listing l = { .n = lines(u), .sel = &st.sel, .line = line,
 	    .detail = detail, .header = head, .loading = st.cal == NULL ?

@@ -61,7 +61,7 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 	size_t first, n, vis;
 	int64_t now = (int64_t)time(NULL);
 	/* a wider screen gives the series' names room (up to 24 columns) */
-	int sw = 28 + (cols > 80 ? (cols - 80 < 24 ? cols - 80 : 24) : 0);
+	int sw = ui_list_widen(cols, 28, 24);
 
 	if (st.list == NULL) {
 		ui_put(w, 1, 2, cols - 4, 0, _("Loading meetings…"));

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Meetings list order, "/" search, mouse clicks, q back, Esc asking before typed text is thrown away, and empty lists offering no keys for a selected line.
+# Meetings list order, "/" search, mouse clicks, q back, Esc asking before typed text is thrown away, empty lists offering no keys for a selected line, and columns widening on a wide screen.
 . "$(dirname "$0")/lib.sh"
 
 # click SESSION COL ROW [2]: a (double) left click at 1-based COL, ROW (X10 mouse).
@@ -106,4 +106,15 @@ wait_for pol "Tafel · Overleggen" || fail "1: no meetings list"
 # q on the meetings list quits
 keys pol q
 wait_for pol "[tafel exited] 0" || fail "q did not quit from the meetings list"
+
+# a wider screen widens the columns: at 120 columns the calendar's series and the action points' owner are whole
+E2E_COLS=120 start_client wide voorzitter
+wait_for wide "Tafel · Overleggen" || fail "wide: no meetings list"
+keys wide 9
+wait_for wide "Tafel · Kalender" || fail "wide: 9 did not open the calendar"
+wait_re wide "  Casusoverleg huiselijk geweld district Eemland +gepland" ||
+	fail "wide: the calendar cuts the series at 120 columns: $(screen wide)"
+keys wide 3
+wait_for wide "Tafel · Afspraken van mijn organisatie" || fail "wide: 3 did not open the action points"
+wait_re wide "  Gemeente Eemland-Twente +Jongerenwerk" || fail "wide: the owner is cut at 120 columns: $(screen wide)"
 ok
