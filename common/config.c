@@ -70,13 +70,54 @@ parse_bool(const char *s, int *out)
 	return -1;
 }
 
-/* Parses and range-checks one value, then stores it. */
+/*
+ * Word i (from 0) of a CONF_ENUM list "a|b|c" into out; -1 past the last
+ * one (or when it does not fit).
+ */
+static int
+enum_word(const char *list, size_t i, char *out, size_t len)
+{
+	size_t n;
+
+	for (; i > 0; i--) {
+		list = strchr(list, '|');
+		if (list == NULL)
+			return -1;
+		list++;
+	}
+	n = strcspn(list, "|");
+	if (n >= len)
+		return -1;
+	memcpy(out, list, n);
+	out[n] = '\0';
+	return 0;
+}
+
+/* The words of a CONF_ENUM list for a message: "a, b or c". */
+static void
+enum_describe(const char *list, char *out, size_t len)
+{
+	char word[64];
+	size_t i, n = 0, used = 0;
+
+	while (enum_word(list, n, word, sizeof word) == 0)
+		n++;
+	out[0] = '\0';
+	for (i = 0; i < n && used < len; i++) {
+		enum_word(list, i, word, sizeof word);
+		used += (size_t)snprintf(out + used, len - used, "%s%s",
+		    i == 0 ? "" : i + 1 < n ? ", " : " or ", word);
+	}
+}
+
+/* Parses and checks one value (syntax, range, allowed words), then stores it. */
 static int
 set_param(const struct conf_param *p, void *cfg, const char *value, char *err,
     size_t errlen)
 {
 	long long v;
-	char *end;
+	char *end, word[256];
+	size_t i;
 	int b;
 
 	switch (p->type) {
@@ -110,6 +151,18 @@ set_param(const struct conf_param *p, void *cfg, const char *value, char *err,
 			return -1;
 		}
 		break;
+	case CONF_ENUM:
+		for (i = 0; enum_word(p->def, i, word, sizeof word) == 0; i++) {
+			if (strcasecmp(value, word) == 0) {
+				free(*FIELD(cfg, p, char *));
+				*FIELD(cfg, p, char *) = xstrdup(word);
+				return 0;
+			}
+		}
+		enum_describe(p->def, word, sizeof word);
+		snprintf(err, errlen, "%s: expected one of %s, got \"%s\"",
+		    p->name, word, value);
+		return -1;
 	default:
 		snprintf(err, errlen, "%s: bad parameter type", p->name);
 		return -1;
@@ -124,18 +177,32 @@ set_param(const struct conf_param *p, void *cfg, const char *value, char *err,
 	return 0;
 }
 
+/* The default of p as it would be written in the file; -1 if it does not fit. */
+static int
+conf_default_text(const struct conf_param *p, char *buf, size_t len)
+{
+	int n;
+
+	if (p->type == CONF_ENUM)
+		return enum_word(p->def, 0, buf, len);
+	n = snprintf(buf, len, "%s", p->def);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
 void
 conf_defaults(const struct conf_param *tab, void *cfg)
 {
-	char err[256];
+	char err[256], def[256];
 
 	for (; tab->name != NULL; tab++) {
-		if (tab->type == CONF_STRING)
+		if (tab->type == CONF_STRING || tab->type == CONF_ENUM)
 			*FIELD(cfg, tab, char *) = NULL;
-		if (set_param(tab, cfg, tab->def, err, sizeof err) != 0) {
-			fprintf(stderr, "bad default: %s\n", err);
-			abort();
-		}
+		if (conf_default_text(tab, def, sizeof def) != 0)
+			snprintf(err, sizeof err, "%s: too long", tab->name);
+		else if (set_param(tab, cfg, def, err, sizeof err) == 0)
+			continue;
+		fprintf(stderr, "bad default: %s\n", err);
+		abort();
 	}
 }
 
@@ -210,7 +277,7 @@ void
 conf_free(const struct conf_param *tab, void *cfg)
 {
 	for (; tab->name != NULL; tab++) {
-		if (tab->type == CONF_STRING) {
+		if (tab->type == CONF_STRING || tab->type == CONF_ENUM) {
 			free(*FIELD(cfg, tab, char *));
 			*FIELD(cfg, tab, char *) = NULL;
 		}
@@ -224,6 +291,7 @@ conf_format(const struct conf_param *p, const void *cfg, char *buf, size_t len)
 
 	switch (p->type) {
 	case CONF_STRING:
+	case CONF_ENUM:
 		snprintf(buf, len, "%s", *FIELD(c, p, char *const) ?
 		    *FIELD(c, p, char *const) : "");
 		break;
@@ -262,7 +330,9 @@ void
 conf_print_markdown(const struct conf_param *tab)
 {
 	static const char *const types[] = { "string", "integer", "boolean",
-	    "duration" };
+	    "duration", "one of" };
+	char def[256], word[64];
+	size_t i;
 
 	printf("| key | type | default | reload | meaning |\n");
 	printf("| --- | --- | --- | --- | --- |\n");
@@ -271,7 +341,12 @@ conf_print_markdown(const struct conf_param *tab)
 		if (tab->type == CONF_INT || tab->type == CONF_DURATION)
 			printf(" (%lld..%lld%s)", tab->min, tab->max,
 			    tab->type == CONF_DURATION ? " ms" : "");
-		printf(" | `%s` | %s | %s |\n", tab->def[0] ? tab->def : "\"\"",
+		for (i = 0; tab->type == CONF_ENUM &&
+		    enum_word(tab->def, i, word, sizeof word) == 0; i++)
+			printf("%s`%s`", i == 0 ? " " : ", ", word);
+		if (conf_default_text(tab, def, sizeof def) != 0)
+			def[0] = '\0';
+		printf(" | `%s` | %s | %s |\n", def[0] ? def : "\"\"",
 		    tab->reloadable ? "yes" : "no (restart)", tab->help);
 	}
 }

@@ -8,7 +8,8 @@ enum conf_type {
 	CONF_STRING,	/* char * (heap, owned by the config) */
 	CONF_INT,	/* long long, within [min, max] */
 	CONF_BOOL,	/* int: yes/no/true/false/on/off/1/0 */
-	CONF_DURATION	/* long long milliseconds: "250ms", "10s", "5m", "2h", "7d" */
+	CONF_DURATION,	/* long long milliseconds: "250ms", "10s", "5m", "2h", "7d" */
+	CONF_ENUM	/* char * (heap): one of the words listed in def */
 };
 
 struct conf_param {
@@ -16,7 +17,9 @@ struct conf_param {
 	enum conf_type type;
 	size_t offset;		/* offsetof() into the program's config struct */
 	int reloadable;		/* applied on SIGHUP without a restart */
-	const char *def;	/* default, as it would be written in the file */
+	const char *def;	/* default, as it would be written in the file;
+				 * CONF_ENUM: the allowed words separated by
+				 * '|', the default first ("info|debug") */
 	long long min, max;	/* CONF_INT / CONF_DURATION bounds (ms) */
 	const char *help;	/* one line for docs/config.md and --help */
 };
@@ -25,8 +28,9 @@ struct conf_param {
 void conf_defaults(const struct conf_param *tab, void *cfg);
 
 /*
- * Sets one parameter from text.  `only_reloadable` skips (and reports) keys
- * that need a restart.  Returns 0, or -1 with a message in err.
+ * Sets one parameter from text after checking it (syntax, range, allowed
+ * words).  Returns 0, or -1 with a message naming the key in err (the
+ * value is then unchanged).
  */
 int conf_set(const struct conf_param *tab, void *cfg, const char *name,
     const char *value, char *err, size_t errlen);

@@ -155,21 +155,25 @@ usage(FILE *f)
 	    paths_default_server_config());
 }
 
-/* Applies log_level from the config. */
+/*
+ * Applies log_level from the config.  The settings table admits only these
+ * words (server-config.c): an unknown one never gets this far.
+ */
 static void
 apply_log_level(void)
 {
-	static const char *const names[] = { "debug", "info", "warn", "error" };
-	int i;
+	static const struct {
+		const char *name;
+		enum log_level level;
+	} levels[] = {
+		{ "debug", LOG_LVL_DEBUG }, { "info", LOG_LVL_INFO },
+		{ "warn", LOG_LVL_WARN }, { "error", LOG_LVL_ERROR },
+	};
+	size_t i;
 
-	for (i = 0; i < 4; i++) {
-		if (strcmp(srv.cfg.log_level, names[i]) == 0) {
-			log_set_level((enum log_level)i);
-			return;
-		}
-	}
-	log_warn("log_level \"%s\" unknown; using info", srv.cfg.log_level);
-	log_set_level(LOG_LVL_INFO);
+	for (i = 0; i < sizeof levels / sizeof levels[0]; i++)
+		if (strcmp(srv.cfg.log_level, levels[i].name) == 0)
+			log_set_level(levels[i].level);
 }
 
 void

@@ -40,8 +40,10 @@ const struct conf_param server_params[] = {
 	{ "client_ca", CONF_STRING, S(client_ca), 1, "", 0, 0,
 	  "CA certificate that signs client certificates. Empty: the private "
 	  "CA in `<data_dir>/tls/ca.crt`." },
-	{ "log_level", CONF_STRING, S(log_level), 1, "info", 0, 0,
-	  "`debug`, `info`, `warn` or `error`." },
+	{ "log_level", CONF_ENUM, S(log_level), 1, "info|debug|warn|error",
+	  0, 0, "Least severe messages written to the log (`debug` is the "
+	  "most detailed). Warnings and errors are kept for `tafelctl "
+	  "status` whatever the level." },
 	{ "handshake_timeout", CONF_DURATION, S(handshake_timeout), 1, "5s",
 	  100, 600 * SEC,
 	  "Time a new connection has to finish the TLS handshake and send its "

@@ -13,7 +13,7 @@ struct server_config {
 	char *tls_cert;			/* "" = <data_dir>/tls/server.crt */
 	char *tls_key;			/* "" = <data_dir>/tls/server.key */
 	char *tls_names;		/* extra names for the generated cert */
-	char *log_level;		/* debug, info, warn, error */
+	char *log_level;		/* debug, info, warn or error (checked) */
 	int client_certs;		/* require a client certificate (mTLS) */
 	char *client_ca;		/* CA for client certs; "" = ours */
 	long long handshake_timeout;	/* ms to finish TLS + hello */

@@ -16,6 +16,7 @@ struct cfg {
 	long long count;
 	int flag;
 	long long wait;
+	char *mode;
 };
 
 #define F(x) offsetof(struct cfg, x)
@@ -24,6 +25,8 @@ static const struct conf_param params[] = {
 	{ "count", CONF_INT, F(count), 1, "4", 1, 10, "a count" },
 	{ "flag", CONF_BOOL, F(flag), 1, "no", 0, 0, "a flag" },
 	{ "wait", CONF_DURATION, F(wait), 1, "10s", 100, 3600000, "a wait" },
+	{ "mode", CONF_ENUM, F(mode), 1, "info|debug|warn|error", 0, 0,
+	  "a word" },
 	{ NULL, 0, 0, 0, NULL, 0, 0, NULL }
 };
 
@@ -54,6 +57,42 @@ test_defaults_and_set(void **state)
 	assert_int_equal(conf_set(params, &c, "nope", "1", err, sizeof err), -1);
 	assert_non_null(strstr(err, "unknown setting"));
 	conf_free(params, &c);
+}
+
+/* A CONF_ENUM takes one of its words (any case, stored as listed), nothing else. */
+static void
+test_enum(void **state)
+{
+	struct cfg c, d;
+	char err[256];
+
+	(void)state;
+	conf_defaults(params, &c);
+	assert_string_equal(c.mode, "info");		/* the first word */
+	assert_int_equal(conf_set(params, &c, "mode", "warn", err, sizeof err),
+	    0);
+	assert_string_equal(c.mode, "warn");
+	assert_int_equal(conf_set(params, &c, "mode", "DEBUG", err, sizeof err),
+	    0);
+	assert_string_equal(c.mode, "debug");
+	assert_int_equal(conf_set(params, &c, "mode", "verbose", err,
+	    sizeof err), -1);
+	assert_string_equal(err, "mode: expected one of info, debug, warn or "
+	    "error, got \"verbose\"");
+	assert_string_equal(c.mode, "debug");		/* unchanged */
+	assert_int_equal(conf_set(params, &c, "mode", "", err, sizeof err), -1);
+	assert_int_equal(conf_set(params, &c, "mode", "info|debug", err,
+	    sizeof err), -1);
+	assert_int_equal(conf_set(params, &c, "mode", "inf", err, sizeof err),
+	    -1);
+	/* reload logic */
+	conf_defaults(params, &d);
+	assert_true(conf_differs(conf_find(params, "mode"), &c, &d));
+	conf_copy(conf_find(params, "mode"), &d, &c);
+	assert_string_equal(d.mode, "debug");
+	conf_free(params, &d);
+	conf_free(params, &c);
+	assert_null(c.mode);
 }
 
 static void
@@ -109,6 +148,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults_and_set),
+		cmocka_unit_test(test_enum),
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_file),
 	};

@@ -219,6 +219,117 @@ test_reload_broken_certificate_kept(void **state)
 	tclient_close(&c);
 }
 
+/* Runs a shell command; its exit status, and stdout (malloc'ed) in *out. */
+static int
+run_output(char **out, const char *fmt, ...)
+{
+	char cmd[4096], *buf = NULL;
+	size_t len = 0, cap = 0;
+	va_list ap;
+	FILE *p;
+	int c, st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	while ((c = fgetc(p)) != EOF) {
+		if (len + 2 > cap) {
+			cap = cap ? cap * 2 : 4096;
+			buf = realloc(buf, cap);
+			assert_non_null(buf);
+		}
+		buf[len++] = (char)c;
+	}
+	st = pclose(p);
+	if (buf == NULL)
+		buf = calloc(1, 1);
+	assert_non_null(buf);
+	buf[len] = '\0';
+	*out = buf;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Writes text to srv's config file (the one test_reload_broken_certificate_kept started it with). */
+static void
+write_conf(const char *text)
+{
+	char cfg[400];
+	FILE *f;
+
+	snprintf(cfg, sizeof cfg, "%s/broken.conf", srv.dir);
+	f = fopen(cfg, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* SIGHUP, then waits until the log holds needle one more time than before. */
+static void
+reload_until(const char *needle)
+{
+	int n = tafeld_log_count(&srv, needle);
+
+	assert_int_equal(kill(srv.pid, SIGHUP), 0);
+	assert_true(log_wait(&srv, needle, n + 1, 10000));
+}
+
+/*
+ * An unknown log_level is a configuration error like any bad value: tafeld
+ * does not start (from the file or --set), naming the key and the words it
+ * takes; a reload with it changes nothing and says why.
+ */
+static void
+test_bad_log_level(void **state)
+{
+	const char *bin = getenv("TAFELD") ? getenv("TAFELD") : "tafeld";
+	const char *why = "log_level: expected one of info, debug, warn or "
+	    "error, got \"verbose\"";
+	char cfg[400], *out;
+	int applied, idle;
+
+	(void)state;
+	snprintf(cfg, sizeof cfg, "%s/verbose.conf", srv.dir);
+	{
+		FILE *f = fopen(cfg, "w");
+
+		assert_non_null(f);
+		fputs("log_level = verbose\n", f);
+		fclose(f);
+	}
+	/* (timeout: a tafeld that took it would run) */
+	assert_int_equal(run_output(&out, "timeout 30 '%s' --config '%s' "
+	    "--data-dir '%s.none' 2>&1", bin, cfg, srv.dir), 1);
+	assert_non_null(strstr(out, why));
+	free(out);
+	assert_int_equal(run_output(&out, "timeout 30 '%s' --config /dev/null "
+	    "--data-dir '%s.none' --set log_level=verbose 2>&1", bin, srv.dir),
+	    1);
+	assert_non_null(strstr(out, why));
+	assert_null(strstr(out, "starting"));
+	free(out);
+	unlink(cfg);
+	sh("rm -rf '%s.none'", srv.dir);
+
+	write_conf("log_level = debug\n");
+	reload_until("reload: done");
+	applied = tafeld_log_count(&srv, "reload: log_level applied");
+	idle = tafeld_log_count(&srv, "reload: idle_timeout applied");
+	write_conf("idle_timeout = 2h\nlog_level = verbose\n");
+	reload_until("keeping the current settings");
+	assert_int_equal(tafeld_log_count(&srv, why), 1);
+	assert_int_equal(tafeld_log_count(&srv, "reload: idle_timeout applied"),
+	    idle);
+	/* still debug: setting it again is no change */
+	write_conf("log_level = debug\n");
+	reload_until("reload: done");
+	assert_int_equal(tafeld_log_count(&srv, "reload: log_level applied"),
+	    applied);
+	assert_int_equal(tafeld_log_count(&srv, "reload: idle_timeout applied"),
+	    idle);
+}
+
 /* Runs tafelctl status [--json] against srv; its output (malloc'ed). */
 static char *
 ctl_status_output(int json)
@@ -852,6 +963,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reload_certificate),
 		cmocka_unit_test(test_reload_broken_certificate_kept),
+		cmocka_unit_test(test_bad_log_level),
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_forgets_old_keys),
 		cmocka_unit_test(test_backup_restore),
