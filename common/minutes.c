@@ -1,4 +1,5 @@
 /* The minutes (besluitenlijst) of a meeting as a document: lines from the Minutes JSON, written as plain text or as a PDF (cairo). */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 
 #include "log.h"
 #include "minutes.h"
+#include "pdf-stream.h"
 #include "xmalloc.h"
 
 /*
@@ -379,13 +381,32 @@ int
 minutes_write_pdf(struct json_object *m, const char *path, char *err,
     size_t errlen)
 {
+	FILE *f = fopen(path, "wb");
+	int rc;
+
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	rc = minutes_write_pdf_to(m, f, path, err, errlen);
+	if (fclose(f) != 0 && rc == 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		rc = -1;
+	}
+	return rc;
+}
+
+int
+minutes_write_pdf_to(struct json_object *m, FILE *f, const char *path,
+    char *err, size_t errlen)
+{
 	struct doc d = { 0 };
 	cairo_surface_t *sf;
 	struct pdf p = { 0 };
 	cairo_status_t st;
 
 	build(&d, m);
-	sf = cairo_pdf_surface_create(path, PAGE_W, PAGE_H);
+	sf = pdf_stream_surface(f, PAGE_W, PAGE_H);
 	cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, d.title);
 	p.cr = cairo_create(sf);
 	p.d = &d;
@@ -405,6 +426,8 @@ minutes_write_pdf(struct json_object *m, const char *path, char *err,
 	cairo_debug_reset_static_data();
 	FcFini();
 	doc_free(&d);
+	if (st == CAIRO_STATUS_SUCCESS && fflush(f) != 0)
+		st = CAIRO_STATUS_WRITE_ERROR;
 	if (st != CAIRO_STATUS_SUCCESS) {
 		snprintf(err, errlen, "%s: %s", path, cairo_status_to_string(st));
 		return -1;

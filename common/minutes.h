@@ -13,5 +13,8 @@ int minutes_write_text(struct json_object *m, FILE *out);
  * page); -1 with err set on failure. */
 int minutes_write_pdf(struct json_object *m, const char *path, char *err,
     size_t errlen);
+/* The same to an open stream f (left open; name is f's for messages). */
+int minutes_write_pdf_to(struct json_object *m, FILE *f, const char *name,
+    char *err, size_t errlen);
 
 #endif

@@ -1,4 +1,5 @@
 /* The steering group's (quarterly) report as a PDF drawn with cairo: per partner organisation and per theme/district, tables and bar charts; totals only. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include <fontconfig/fontconfig.h>
 #include <json-c/json.h>
 
+#include "pdf-stream.h"
 #include "report-pdf.h"
 
 /*
@@ -466,6 +468,25 @@ int
 report_write_pdf(struct json_object *r, const char *made_for,
     const char *path, char *err, size_t errlen)
 {
+	FILE *f = fopen(path, "wb");
+	int rc;
+
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	rc = report_write_pdf_to(r, made_for, f, path, err, errlen);
+	if (fclose(f) != 0 && rc == 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		rc = -1;
+	}
+	return rc;
+}
+
+int
+report_write_pdf_to(struct json_object *r, const char *made_for, FILE *f,
+    const char *path, char *err, size_t errlen)
+{
 	struct rp p = { 0 };
 	cairo_surface_t *sf;
 	cairo_status_t st;
@@ -479,7 +500,7 @@ report_write_pdf(struct json_object *r, const char *made_for,
 	snprintf(title, sizeof title, "Rapportage voor de stuurgroep, %s t/m %s",
 	    from, to);
 
-	sf = cairo_pdf_surface_create(path, PAGE_W, PAGE_H);
+	sf = pdf_stream_surface(f, PAGE_W, PAGE_H);
 	cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, title);
 	p.cr = cairo_create(sf);
 	page_start(&p);
@@ -503,6 +524,8 @@ report_write_pdf(struct json_object *r, const char *made_for,
 	/* as in minutes.c: no cairo object is left; give the caches back */
 	cairo_debug_reset_static_data();
 	FcFini();
+	if (st == CAIRO_STATUS_SUCCESS && fflush(f) != 0)
+		st = CAIRO_STATUS_WRITE_ERROR;
 	if (st != CAIRO_STATUS_SUCCESS) {
 		snprintf(err, errlen, "%s: %s", path, cairo_status_to_string(st));
 		return -1;

@@ -3,6 +3,7 @@
 #define TAFEL_REPORT_PDF_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct json_object;
 
@@ -12,6 +13,9 @@ struct json_object;
  * set on failure. */
 int report_write_pdf(struct json_object *r, const char *made_for,
     const char *path, char *err, size_t errlen);
+/* The same to an open stream f (left open; name is f's for messages). */
+int report_write_pdf_to(struct json_object *r, const char *made_for,
+    FILE *f, const char *name, char *err, size_t errlen);
 
 /* "2026Q4" (or "2026q4", "2026-Q4") -> from "2026-10-01", to "2026-12-31";
  * 0, or -1 when q is not a quarter. */

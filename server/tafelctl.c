@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -53,6 +54,88 @@ struct ctl_cmd {
 };
 
 static const struct ctl_cmd *current_cmd;	/* the command being run */
+
+static int open_db(void);
+static void close_db(void);
+
+/*
+ * The output files of report and minutes, opened in main before tafelctl
+ * gives up root for the embedded cluster (a root shell's directory stays
+ * writable, as for backup), and handed to the command by path.
+ */
+static const struct {
+	const char *cmd;
+	const char *opt[3];	/* the options naming a file */
+} output_opts[] = {
+	{ "report", { "-o", "--pdf", NULL } },
+	{ "minutes", { "-o", NULL, NULL } },
+};
+static struct {
+	const char *path;
+	FILE *f;
+} outputs[4];
+static size_t n_outputs;
+
+/* Opens the files the command's arguments name (not "-"), when tafelctl
+ * runs as root and will give that up for the embedded cluster; -1
+ * printed.  (Like a shell's redirection, a command that then fails leaves
+ * the file empty.) */
+static int
+outputs_open(const char *cmd, int argc, char **argv)
+{
+	if (geteuid() != 0 || ctl.cfg.db[0] != '\0')
+		return 0;
+	for (size_t k = 0; k < sizeof output_opts / sizeof output_opts[0]; k++) {
+		if (strcmp(output_opts[k].cmd, cmd) != 0)
+			continue;
+		for (int i = 0; i + 1 < argc; i++)
+			for (size_t o = 0; output_opts[k].opt[o] != NULL; o++) {
+				const char *path = argv[i + 1];
+				FILE *f;
+
+				if (strcmp(argv[i], output_opts[k].opt[o]) != 0 ||
+				    strcmp(path, "-") == 0 ||
+				    n_outputs == sizeof outputs / sizeof outputs[0])
+					continue;
+				if ((f = fopen(path, "w")) == NULL) {
+					fprintf(stderr, "tafelctl: %s: %s\n", path,
+					    strerror(errno));
+					return -1;
+				}
+				outputs[n_outputs].path = path;
+				outputs[n_outputs++].f = f;
+			}
+	}
+	return 0;
+}
+
+/* The stream of an output file (opened by outputs_open, else now); NULL
+ * printed.  The caller closes it. */
+static FILE *
+output_file(const char *path)
+{
+	FILE *f;
+
+	for (size_t i = 0; i < n_outputs; i++)
+		if (outputs[i].f != NULL && strcmp(outputs[i].path, path) == 0) {
+			f = outputs[i].f;
+			outputs[i].f = NULL;
+			return f;
+		}
+	if ((f = fopen(path, "w")) == NULL)
+		fprintf(stderr, "tafelctl: %s: %s\n", path, strerror(errno));
+	return f;
+}
+
+/* Closes the output files a command left unused. */
+static void
+outputs_close(void)
+{
+	for (size_t i = 0; i < n_outputs; i++)
+		if (outputs[i].f != NULL)
+			fclose(outputs[i].f);
+	n_outputs = 0;
+}
 
 /* Runs a parameterised statement; prints the error and returns NULL on failure. */
 static PGresult *
@@ -109,6 +192,11 @@ read_password(char *buf, size_t len)
 			return -1;
 		}
 		snprintf(buf, len, "%s", ctl.password);
+		if (strlen(buf) < 4) {
+			fprintf(stderr, "tafelctl: the password in %s is too "
+			    "short (minimum 4)\n", ctl.password_file);
+			return -1;
+		}
 		return 0;
 	}
 	if (tty) {
@@ -134,7 +222,8 @@ read_password(char *buf, size_t len)
 		}
 	}
 	if (strlen(buf) < 4) {
-		fprintf(stderr, "tafelctl: password too short (minimum 4)\n");
+		fprintf(stderr, "tafelctl: password too short (minimum 4)%s\n",
+		    tty ? "" : " (read from standard input)");
 		return -1;
 	}
 	return 0;
@@ -196,9 +285,7 @@ cmd_org_add(int argc, char **argv)
 	const char *p[3] = { argv[0], argv[1], argc > 2 ? argv[2] : NULL };
 	PGresult *r;
 
-	r = q("INSERT INTO organisations (name, kind, covenant_signed, "
-	    "covenant_since) VALUES ($1, $2, $3::date IS NOT NULL, $3::date) "
-	    "RETURNING id", 3, p);
+	r = q("SELECT tafel_admin_org_add($1, $2, $3)", 3, p);
 	if (r == NULL)
 		return 1;
 	printf("organisation %s added (id %s)\n", argv[0], PQgetvalue(r, 0, 0));
@@ -213,12 +300,29 @@ cmd_org_disable(int argc, char **argv)
 	PGresult *r;
 
 	(void)argc;
-	r = q("UPDATE users SET disabled = true, version = version + 1 "
-	    "WHERE org_id = (SELECT id FROM organisations WHERE name = $1) "
-	    "RETURNING login", 1, p);
+	r = q("SELECT tafel_admin_org_disable($1)", 1, p);
 	if (r == NULL)
 		return 1;
-	printf("disabled %d user(s) of %s\n", PQntuples(r), argv[0]);
+	printf("organisation %s disabled: no user of it can log in (%s user(s) "
+	    "disabled now)\n", argv[0], PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return 0;
+}
+
+static int
+cmd_org_enable(int argc, char **argv)
+{
+	const char *p[1] = { argv[0] };
+	PGresult *r;
+
+	(void)argc;
+	r = q("SELECT tafel_admin_org_enable($1)", 1, p);
+	if (r == NULL)
+		return 1;
+	printf("organisation %s %s; its users stay disabled until each is "
+	    "enabled (tafelctl user enable LOGIN)\n", argv[0],
+	    strcmp(PQgetvalue(r, 0, 0), "t") == 0 ? "enabled" :
+	    "was not disabled");
 	PQclear(r);
 	return 0;
 }
@@ -285,10 +389,8 @@ cmd_report_csv(int argc, char **argv)
 	if (t >= 0) {
 		if (out == NULL)
 			out = "-";
-		f = strcmp(out, "-") == 0 ? stdout : fopen(out, "w");
+		f = strcmp(out, "-") == 0 ? stdout : output_file(out);
 		if (f == NULL) {
-			fprintf(stderr, "tafelctl: %s: %s\n", out,
-			    strerror(errno));
 			json_object_put(r);
 			return 1;
 		}
@@ -299,7 +401,15 @@ cmd_report_csv(int argc, char **argv)
 			fprintf(stderr, "tafelctl: %s: write failed\n", out);
 	}
 	if (rc == 0 && pdf != NULL) {
-		rc = report_write_pdf(r, who, pdf, err, sizeof err);
+		if ((f = output_file(pdf)) == NULL) {
+			json_object_put(r);
+			return 1;
+		}
+		rc = report_write_pdf_to(r, who, f, pdf, err, sizeof err);
+		if (fclose(f) != 0 && rc == 0) {
+			snprintf(err, sizeof err, "%s: %s", pdf, strerror(errno));
+			rc = -1;
+		}
 		if (rc != 0)
 			fprintf(stderr, "tafelctl: %s\n", err);
 		else
@@ -374,17 +484,9 @@ cmd_user_add(int argc, char **argv)
 	p[2] = argv[2];
 	p[3] = argc > 3 ? argv[3] : "member";
 	p[4] = hash;
-	r = q("INSERT INTO users (login, display_name, org_id, roles, "
-	    "password_hash) SELECT $1, $2, o.id, string_to_array($4, ','), $5 "
-	    "FROM organisations o WHERE o.name = $3 RETURNING id", 5, p);
+	r = q("SELECT tafel_admin_user_add($1, $2, $3, $4, $5)", 5, p);
 	if (r == NULL)
 		return 1;
-	if (PQntuples(r) == 0) {
-		fprintf(stderr, "tafelctl: no organisation named \"%s\"\n",
-		    argv[2]);
-		PQclear(r);
-		return 1;
-	}
 	printf("user %s added (id %s)\n", argv[0], PQgetvalue(r, 0, 0));
 	PQclear(r);
 	return 0;
@@ -455,6 +557,21 @@ cmd_user_passwd(int argc, char **argv)
 	return 0;
 }
 
+/* A note on stderr when a theme or district is used for the first time
+ * (tafel_admin_new_words): a typo would otherwise make a new one. */
+static void
+note_new_words(const char *themes, const char *district)
+{
+	const char *p[2] = { themes, district };
+	PGresult *r = q("SELECT tafel_admin_new_words($1, $2)", 2, p);
+
+	if (r == NULL)
+		return;
+	if (PQgetvalue(r, 0, 0)[0] != '\0')
+		fprintf(stderr, "tafelctl: note: %s\n", PQgetvalue(r, 0, 0));
+	PQclear(r);
+}
+
 static int
 cmd_series_add(int argc, char **argv)
 {
@@ -462,9 +579,8 @@ cmd_series_add(int argc, char **argv)
 	    "", argc > 4 ? argv[4] : NULL };
 	PGresult *r;
 
-	r = q("INSERT INTO series (name, kind, themes, district, "
-	    "usual_chair_id) VALUES ($1, $2, string_to_array($3, ','), $4, "
-	    "(SELECT id FROM users WHERE login = $5)) RETURNING id", 5, p);
+	note_new_words(p[2], p[3]);
+	r = q("SELECT tafel_admin_series_add($1, $2, $3, $4, $5)", 5, p);
 	if (r == NULL)
 		return 1;
 	printf("meeting series %s added (id %s)\n", argv[0],
@@ -480,12 +596,11 @@ cmd_series_member(int argc, char **argv)
 	PGresult *r;
 
 	(void)argc;
-	r = q("INSERT INTO series_members (series_id, org_id) SELECT s.id, "
-	    "o.id FROM series s, organisations o WHERE s.name = $1 AND "
-	    "o.name = $2 ON CONFLICT DO NOTHING", 2, p);
+	r = q("SELECT tafel_admin_series_member($1, $2)", 2, p);
 	if (r == NULL)
 		return 1;
-	printf("%s is a member of %s\n", argv[1], argv[0]);
+	printf("%s is a member of %s%s\n", argv[1], argv[0],
+	    strcmp(PQgetvalue(r, 0, 0), "t") == 0 ? "" : " (it was already)");
 	PQclear(r);
 	return 0;
 }
@@ -520,21 +635,86 @@ cmd_user_revoke_tickets(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * cert issue: the organisation must exist and the login be an enabled user
+ * of it.  Checked in a child process, which opens the database (and gives
+ * up root for the embedded cluster), so that this one keeps the right to
+ * write the files where the administrator is.  0 when it holds.
+ */
+static int
+cert_check(const char *org, const char *login)
+{
+	const char *p[2] = { org, login };
+	PGresult *r;
+	pid_t pid;
+	int st, rc = 1;
+
+	fflush(NULL);
+	if ((pid = fork()) < 0) {
+		fprintf(stderr, "tafelctl: fork: %s\n", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		if (open_db() == 0 && (r = q("SELECT u.disabled, o.name = $1 OR "
+		    "o.id::text = $1, o.name FROM users u JOIN organisations o ON "
+		    "o.id = u.org_id WHERE u.login = $2", 2, p)) != NULL) {
+			if (PQntuples(r) == 0)
+				fprintf(stderr, "tafelctl: no user \"%s\" (tafelctl "
+				    "user list)\n", login);
+			else if (strcmp(PQgetvalue(r, 0, 1), "t") != 0)
+				fprintf(stderr, "tafelctl: %s is a user of %s, not "
+				    "of %s\n", login, PQgetvalue(r, 0, 2), org);
+			else if (strcmp(PQgetvalue(r, 0, 0), "t") == 0)
+				fprintf(stderr, "tafelctl: %s is disabled\n",
+				    login);
+			else
+				rc = 0;
+			PQclear(r);
+		}
+		close_db();
+		fflush(NULL);
+		_exit(rc);
+	}
+	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
 static int
 cmd_cert_issue(int argc, char **argv)
 {
-	char tlsdir[4200], cert[4300], key[4300], err[512];
-	int days = argc > 2 ? atoi(argv[2]) : 365;
+	char tlsdir[4200], cert[4300], key[4300], err[512], *end;
+	long days = 365;
+	struct stat st;
 
+	if (argc > 2) {
+		errno = 0;
+		days = strtol(argv[2], &end, 10);
+		if (errno != 0 || end == argv[2] || *end != '\0' || days < 1 ||
+		    days > 3650) {
+			fprintf(stderr, "tafelctl: DAYS \"%s\": a number of days "
+			    "from 1 to 3650\n", argv[2]);
+			return 2;
+		}
+	}
 	snprintf(tlsdir, sizeof tlsdir, "%s/tls", ctl.data_dir);
 	snprintf(cert, sizeof cert, "%s.crt", argv[1]);
 	snprintf(key, sizeof key, "%s.key", argv[1]);
-	if (certgen_issue_client(tlsdir, argv[0], argv[1], cert, key, days, err,
-	    sizeof err) != 0) {
+	/* an issued key is the user's: never overwritten */
+	if (stat(cert, &st) == 0 || stat(key, &st) == 0) {
+		fprintf(stderr, "tafelctl: %s exists here: move it away first "
+		    "(tafelctl never overwrites an issued certificate or key)\n",
+		    stat(cert, &st) == 0 ? cert : key);
+		return 1;
+	}
+	if (cert_check(argv[0], argv[1]) != 0)
+		return 1;
+	if (certgen_issue_client(tlsdir, argv[0], argv[1], cert, key, (int)days,
+	    err, sizeof err) != 0) {
 		fprintf(stderr, "tafelctl: %s\n", err);
 		return 1;
 	}
-	printf("issued %s and %s for %s of %s (%d days)\n", cert, key, argv[1],
+	printf("issued %s and %s for %s of %s (%ld days)\n", cert, key, argv[1],
 	    argv[0], days);
 	return 0;
 }
@@ -569,8 +749,18 @@ cmd_purge(int argc, char **argv)
 	if (r == NULL)
 		return 1;
 	print_table(r);
-	printf("%d case(s) %s\n", PQntuples(r), strcmp(p[1], "true") == 0 ?
-	    "would be anonymised (dry run)" : "processed");
+	{
+		int done = 0, held = 0;
+
+		for (i = 0; i < PQntuples(r); i++)
+			if (strcmp(PQgetvalue(r, i, 2), "skipped_legal_hold") == 0)
+				held++;
+			else
+				done++;
+		printf("%d case(s) %s, %d kept under legal hold\n", done,
+		    strcmp(p[1], "true") == 0 ? "would be anonymised (dry run)" :
+		    "anonymised", held);
+	}
 	PQclear(r);
 	return 0;
 }
@@ -611,6 +801,7 @@ cmd_pm_add(int argc, char **argv)
 	const char *p[3] = { argv[0], argv[1], argc > 2 ? argv[2] : "" };
 	PGresult *r;
 
+	note_new_words(p[2], p[1]);
 	if ((r = q("SELECT tafel_pm_add($1, $2, $3)", 3, p)) == NULL)
 		return 1;
 	PQclear(r);
@@ -646,13 +837,13 @@ cmd_access_set(int argc, char **argv)
 	const char *p[2] = { argv[0], argc > 1 ? argv[1] : "" };
 	PGresult *r;
 
-	r = q("WITH d AS (DELETE FROM kind_data_access WHERE kind = $1) "
-	    "INSERT INTO kind_data_access (kind, category) SELECT $1, c FROM "
-	    "unnest(string_to_array(nullif($2, ''), ',')) AS c", 2, p);
+	r = q("SELECT array_to_string(tafel_admin_access_set($1, $2), ',')", 2,
+	    p);
 	if (r == NULL)
 		return 1;
+	printf("%s may see: %s\n", argv[0], PQgetvalue(r, 0, 0)[0] ?
+	    PQgetvalue(r, 0, 0) : "(nothing)");
 	PQclear(r);
-	printf("%s may see: %s\n", argv[0], p[1][0] ? p[1] : "(nothing)");
 	return 0;
 }
 
@@ -732,9 +923,43 @@ opts_valid(int argc, char **argv, const char *const *known)
 	return 0;
 }
 
-#define SERIES_SQL "(SELECT s.id FROM series s WHERE s.name = $1 OR " \
-	"s.id::text = $1 OR (s.kind = lower($1) AND (SELECT count(*) FROM " \
-	"series x WHERE x.kind = lower($1)) = 1))"
+#define SERIES_SQL "tafel_admin_plan_series($1)"
+
+/* YYYY-MM-DD (the date itself is checked by the database). */
+static int
+is_iso_date(const char *s)
+{
+	static const char pat[] = "dddd-dd-dd";
+
+	for (size_t i = 0; i < sizeof pat - 1; i++)
+		if (pat[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != pat[i])
+			return 0;
+	return s[sizeof pat - 1] == '\0';
+}
+
+/* HH:MM, 00:00 to 23:59. */
+static int
+is_hhmm(const char *s)
+{
+	return strlen(s) == 5 && s[2] == ':' && s[0] >= '0' && s[0] <= '2' &&
+	    s[1] >= '0' && s[1] <= '9' && s[3] >= '0' && s[3] <= '5' &&
+	    s[4] >= '0' && s[4] <= '9' && (s[0] < '2' || s[1] <= '3');
+}
+
+/* The dates and the time of a plan or a move in their one form; 0 or
+ * printed and -1. */
+static int
+check_when(const char *what, const char *value, int (*ok)(const char *),
+    const char *form)
+{
+	if (value == NULL || ok(value))
+		return 0;
+	fprintf(stderr, "tafelctl: %s \"%s\": give %s\n", what, value, form);
+	return -1;
+}
+
+static const char *const weekdays[] = { "mon", "tue", "wed", "thu", "fri",
+    "sat", "sun", NULL };
 
 static int
 cmd_meeting_plan(int argc, char **argv)
@@ -761,9 +986,26 @@ cmd_meeting_plan(int argc, char **argv)
 		    "and one of --date and --weekday\n");
 		return 2;
 	}
+	if (check_when("--time", tm, is_hhmm, "HH:MM, e.g. 09:30") != 0 ||
+	    check_when("--date", date, is_iso_date, "YYYY-MM-DD") != 0 ||
+	    check_when("--from", opt_value(argc, argv, "--from"), is_iso_date,
+	    "YYYY-MM-DD") != 0 ||
+	    check_when("--until", until, is_iso_date, "YYYY-MM-DD") != 0)
+		return 2;
+	if (wd != NULL) {
+		const char *const *w;
+
+		for (w = weekdays; *w != NULL && strcmp(*w, wd) != 0; w++)
+			;
+		if (*w == NULL) {
+			fprintf(stderr, "tafelctl: --weekday \"%s\": give mon, "
+			    "tue, wed, thu, fri, sat or sun\n", wd);
+			return 2;
+		}
+	}
 	if (every != NULL) {
 		n = strtol(every, &end, 10);
-		if (end == every || (*end != '\0' && strcmp(end, "w") != 0) ||
+		if (end == every || strcmp(end, "w") != 0 ||
 		    n < 1 || n > 52 || until == NULL) {
 			fprintf(stderr, "tafelctl: --every takes 1w..52w (weeks) "
 			    "and needs --until\n");
@@ -790,9 +1032,9 @@ cmd_meeting_plan(int argc, char **argv)
 	/* --weekday: the first such day from --from (today) still ahead */
 	r = q("WITH a AS (SELECT " SERIES_SQL " AS series_id, CASE WHEN $4 <> "
 	    "'' THEN $4::date ELSE (SELECT d::date FROM generate_series("
-	    "coalesce($6::date, current_date), coalesce($6::date, current_date) "
-	    "+ 13, interval '1 day') d WHERE to_char(d, 'FMdy') = lower(left($5, "
-	    "3)) AND (d::date + $7::text::time) AT TIME ZONE 'Europe/Amsterdam' > "
+	    "greatest($6::date, current_date), greatest($6::date, current_date) "
+	    "+ 13, interval '1 day') d WHERE to_char(d, 'FMdy') = $5 AND "
+	    "(d::date + $7::text::time) AT TIME ZONE 'Europe/Amsterdam' > "
 	    "now() "
 	    "ORDER BY d LIMIT 1) END AS first) "
 	    "SELECT to_char(to_timestamp((m ->> 'scheduled_start')::bigint) AT "
@@ -824,6 +1066,16 @@ meeting_write(const char *op, const char *id, const char *args_sql,
 	char *uid;
 	PGresult *r;
 
+	p[0] = id;
+	if ((r = q("SELECT 1 FROM meetings WHERE id::text = $1", 1, p)) == NULL)
+		return 1;
+	if (PQntuples(r) == 0) {
+		fprintf(stderr, "tafelctl: no meeting with id %s (tafelctl "
+		    "meeting list shows the ids)\n", id);
+		PQclear(r);
+		return 1;
+	}
+	PQclear(r);
 	uid = acting_user(as, "SELECT chair_id FROM meetings WHERE id::text = "
 	    "$1", id);
 	if (uid == NULL)
@@ -870,6 +1122,9 @@ cmd_meeting_move(int argc, char **argv)
 		    "[--as LOGIN]\n");
 		return 2;
 	}
+	if (check_when("DATE", argv[1], is_iso_date, "YYYY-MM-DD") != 0 ||
+	    check_when("HH:MM", argv[2], is_hhmm, "HH:MM, e.g. 09:30") != 0)
+		return 2;
 	return meeting_write("move_meeting", argv[0], "jsonb_build_object("
 	    "'scheduled_start', extract(epoch FROM ($4::date + $5::time) AT "
 	    "TIME ZONE 'Europe/Amsterdam')::bigint)", argv[1], argv[2], as);
@@ -922,10 +1177,19 @@ cmd_minutes(int argc, char **argv)
 		    "[--format pdf|txt] -o FILE\n");
 		return 2;
 	}
+	p[0] = argv[0];
+	if ((r = q("SELECT 1 FROM meetings WHERE id::text = $1", 1, p)) == NULL)
+		return 1;
+	if (PQntuples(r) == 0) {
+		fprintf(stderr, "tafelctl: no meeting with id %s (tafelctl "
+		    "meeting list shows the ids)\n", argv[0]);
+		PQclear(r);
+		return 1;
+	}
+	PQclear(r);
 	p[0] = org;
 	p[1] = argv[0];
-	r = q("SELECT tafel_minutes_for_org((SELECT id FROM organisations "
-	    "WHERE id::text = $1 OR name = $1 ORDER BY id LIMIT 1), "
+	r = q("SELECT tafel_minutes_for_org((tafel_admin_org($1)).id, "
 	    "$2::bigint)::text", 2, p);
 	if (r == NULL)
 		return 1;
@@ -938,18 +1202,23 @@ cmd_minutes(int argc, char **argv)
 	/* the document's times are Amsterdam's, as everywhere in Tafel */
 	setenv("TZ", "Europe/Amsterdam", 1);
 	tzset();
+	f = strcmp(out, "-") == 0 ? stdout : output_file(out);
+	if (f == NULL) {
+		json_object_put(m);
+		return 1;
+	}
 	if (strcmp(format, "pdf") == 0) {
-		rc = minutes_write_pdf(m, out, err, sizeof err);
+		rc = minutes_write_pdf_to(m, f, out, err, sizeof err);
+		if ((f != stdout && fclose(f) != 0) || (f == stdout &&
+		    fflush(f) != 0)) {
+			if (rc == 0)
+				snprintf(err, sizeof err, "%s: %s", out,
+				    strerror(errno));
+			rc = -1;
+		}
 		if (rc != 0)
 			fprintf(stderr, "tafelctl: %s\n", err);
 	} else {
-		f = strcmp(out, "-") == 0 ? stdout : fopen(out, "w");
-		if (f == NULL) {
-			fprintf(stderr, "tafelctl: %s: %s\n", out,
-			    strerror(errno));
-			json_object_put(m);
-			return 1;
-		}
 		rc = minutes_write_text(m, f);
 		if ((f != stdout && fclose(f) != 0) || rc != 0) {
 			fprintf(stderr, "tafelctl: %s: write failed\n", out);
@@ -971,8 +1240,6 @@ cmd_migrate(int argc, char **argv)
 	printf("schema is up to date (%zu migrations)\n", n_migrations);
 	return 0;
 }
-
-static int open_db(void);
 
 /* Operations (ctl-ops.c): they need no database connection of their own. */
 static int
@@ -1031,8 +1298,8 @@ static const struct ctl_cmd commands[] = {
 	  "apply pending schema migrations and exit", NULL },
 	{ "org list", "", 0, 0, 1, cmd_report, "list organisations",
 	  "SELECT id, name, kind, covenant_signed AS signed, "
-	  "coalesce(covenant_since::text, '') AS since FROM organisations "
-	  "ORDER BY name" },
+	  "coalesce(covenant_since::text, '') AS since, disabled FROM "
+	  "organisations ORDER BY name" },
 	{ "org add", "NAME KIND [COVENANT-DATE]", 2, 3, 1, cmd_org_add,
 	  "add an organisation (KIND: police, prosecutor, probation, "
 	  "municipality, child_protection, veilig_thuis, youth_care, "
@@ -1041,7 +1308,11 @@ static const struct ctl_cmd commands[] = {
 	  "the user (of that organisation) told when its action points are "
 	  "overdue for escalation_after days; - for none", NULL },
 	{ "org disable", "NAME", 1, 1, 1, cmd_org_disable,
-	  "disable every user of an organisation", NULL },
+	  "disable an organisation: none of its users, present or added later, "
+	  "can log in", NULL },
+	{ "org enable", "NAME", 1, 1, 1, cmd_org_enable,
+	  "lift an organisation's disabling (its users stay disabled until "
+	  "each is enabled)", NULL },
 	{ "user list", "", 0, 0, 1, cmd_report, "list users",
 	  "SELECT u.id, u.login, u.display_name AS name, o.name AS "
 	  "organisation, array_to_string(u.roles, ',') AS roles, u.disabled, "
@@ -1079,9 +1350,8 @@ static const struct ctl_cmd commands[] = {
 	  "tafel_audit_time(a.last_at) AS last, count, case_number, "
 	  "array_to_string(categories, ',') AS categories, "
 	  "coalesce(meeting, '') AS meeting, context FROM tafel_audit_user($1, "
-	  "coalesce($2::timestamp AT TIME ZONE 'Europe/Amsterdam', "
-	  "'-infinity'), coalesce($3::timestamp AT TIME ZONE "
-	  "'Europe/Amsterdam', 'infinity')) a ORDER BY a.first_at, a.last_at" },
+	  "tafel_admin_time($2, 'FROM'), tafel_admin_time($3, 'TO')) a ORDER "
+	  "BY a.first_at, a.last_at" },
 	{ "purge", "[--dry-run] [OLDER-THAN]", 0, 2, 1, cmd_purge,
 	  "anonymise cases closed longer ago than the retention period "
 	  "(default: the retention setting, five years)", NULL },
@@ -1114,8 +1384,7 @@ static const struct ctl_cmd commands[] = {
 	  "SELECT name, label, active FROM tafel_clock_kind_disable($1)" },
 	{ "access list", "", 0, 0, 1, cmd_report,
 	  "which categories of personal data each organisation kind may see",
-	  "SELECT kind, string_agg(category, ',' ORDER BY category) AS "
-	  "categories FROM kind_data_access GROUP BY kind ORDER BY kind" },
+	  "SELECT kind, categories FROM tafel_admin_access_list()" },
 	{ "access set", "KIND [CATEGORIES]", 1, 2, 1, cmd_access_set,
 	  "set the categories a kind may see (comma-separated: person_names, "
 	  "birth_dates, case_summary, free_text; none when omitted)", NULL },
@@ -1130,9 +1399,8 @@ static const struct ctl_cmd commands[] = {
 	{ "series publish-days", "SERIES DAYS", 2, 2, 1, cmd_report,
 	  "publish a series' agendas this many working days before the "
 	  "meeting (default 1: the working day before; 0: the day itself)",
-	  "UPDATE series SET publish_days_before = $2::int, version = version "
-	  "+ 1, updated_at = now() WHERE name = $1 OR id::text = $1 RETURNING "
-	  "id, name, publish_days_before" },
+	  "SELECT id, name, publish_days_before FROM "
+	  "tafel_admin_publish_days($1, $2)" },
 	{ "meeting list", "[SERIES]", 0, 1, 1, cmd_report,
 	  "list the meetings from today on (times in Europe/Amsterdam)",
 	  "SELECT m.id, to_char(m.scheduled_start AT TIME ZONE "
@@ -1322,8 +1590,22 @@ main(int argc, char **argv)
 		}
 	}
 	if (best == NULL) {
-		fprintf(stderr, "tafelctl: unknown command \"%s\" (see "
-		    "tafelctl --help)\n", argv[optind]);
+		/* "user frobnicate": name the commands of that first word */
+		size_t len = strlen(argv[optind]), o = 0;
+		char known[512] = "";
+
+		for (c = commands; c->name != NULL && o < sizeof known; c++)
+			if (strncmp(c->name, argv[optind], len) == 0 &&
+			    c->name[len] == ' ')
+				o += (size_t)snprintf(known + o, sizeof known - o,
+				    "%s%s", o ? ", " : "", c->name + len + 1);
+		if (o > 0)
+			fprintf(stderr, "tafelctl: unknown command \"%s %s\" (%s "
+			    "commands: %s)\n", argv[optind], optind + 1 < argc ?
+			    argv[optind + 1] : "", argv[optind], known);
+		else
+			fprintf(stderr, "tafelctl: unknown command \"%s\" (see "
+			    "tafelctl --help)\n", argv[optind]);
 		return 2;
 	}
 	nargs = argc - optind - (int)words;
@@ -1362,12 +1644,16 @@ main(int argc, char **argv)
 	snprintf(ctl.data_dir, sizeof ctl.data_dir, "%s", ctl.cfg.data_dir[0] ?
 	    ctl.cfg.data_dir : privdrop_default_data_dir());
 
+	if (outputs_open(best->name, nargs, argv + optind + words) != 0)
+		return 1;
 	if (best->needs_db && open_db() != 0) {
+		outputs_close();
 		close_db();
 		return 1;
 	}
 	current_cmd = best;
 	rc = best->fn(nargs, argv + optind + words);
+	outputs_close();
 	close_db();
 	conf_free(server_params, &ctl.cfg);
 	explicit_bzero(ctl.password, sizeof ctl.password);

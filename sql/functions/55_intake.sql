@@ -656,6 +656,14 @@ BEGIN
 	IF NOT FOUND THEN
 		PERFORM tafel_raise('TF016', format('unknown login %L', p_login));
 	END IF;
+	-- a steering group member sees reports only; a disabled user nothing
+	IF EXISTS (SELECT 1 FROM users WHERE id = v_user
+	    AND (disabled OR roles = ARRAY['steering'])) THEN
+		PERFORM tafel_raise('TF011', format('%s cannot be a process '
+		    || 'manager: %s', p_login, (SELECT CASE WHEN disabled
+		    THEN 'the account is disabled' ELSE 'a steering group member '
+		    || 'sees the reports only' END FROM users WHERE id = v_user)));
+	END IF;
 	IF btrim(coalesce(p_district, '')) = '' THEN
 		PERFORM tafel_raise('TF011', 'a district is required');
 	END IF;

@@ -175,6 +175,13 @@ BEGIN
 	v_day := v_first;
 	WHILE v_day <= v_until LOOP
 		v_at := (v_day + v_time::time) AT TIME ZONE tafel_plan_zone();
+		-- a wall-clock time the spring change skips (02:30 on the last
+		-- Sunday of March) would silently become an hour later
+		IF (v_at AT TIME ZONE tafel_plan_zone())::time <> v_time::time THEN
+			PERFORM tafel_raise('TF011', format('%s %s does not exist in %s '
+			    || '(the clocks go forward): choose another time', v_day,
+			    to_char(v_time::time, 'HH24:MI'), tafel_plan_zone()), 'time');
+		END IF;
 		IF NOT EXISTS (SELECT 1 FROM meetings m WHERE m.series_id = s.id
 		    AND m.scheduled_start = v_at AND m.state <> 'cancelled') THEN
 			INSERT INTO meetings (series_id, scheduled_start, chair_id,
@@ -238,6 +245,17 @@ BEGIN
 	END IF;
 	IF to_timestamp(v_start) <= now() THEN
 		PERFORM tafel_raise('TF050', 'the new start lies in the past',
+		    'scheduled_start');
+	END IF;
+	-- one meeting of a series at a time, as planning keeps it
+	IF EXISTS (SELECT 1 FROM meetings x WHERE x.series_id = m.series_id
+	    AND x.id <> m.id AND x.state <> 'cancelled'
+	    AND x.scheduled_start = to_timestamp(v_start)) THEN
+		PERFORM tafel_raise('TF011', format('the series has a meeting at '
+		    || 'that time already (meeting %s)', (SELECT x.id FROM meetings x
+		    WHERE x.series_id = m.series_id AND x.id <> m.id
+			AND x.state <> 'cancelled'
+			AND x.scheduled_start = to_timestamp(v_start) LIMIT 1)),
 		    'scheduled_start');
 	END IF;
 	UPDATE meetings SET scheduled_start = to_timestamp(v_start),

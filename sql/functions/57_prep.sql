@@ -296,6 +296,11 @@ DECLARE
 	    THEN NULL ELSE p_max::integer END;
 	v_kind text := coalesce(nullif(p_notify_kind, '-'), '');
 BEGIN
+	IF coalesce(p_hearing, 'no') NOT IN ('yes', 'no', 'true', 'false', 'on',
+	    'off') THEN
+		PERFORM tafel_raise('TF011', format('%L: say yes or no (has the '
+		    || 'clock a hearing date?)', p_hearing), 'has_hearing');
+	END IF;
 	IF v_kind <> '' AND NOT EXISTS (SELECT 1 FROM pg_constraint
 	    WHERE conname = 'organisations_kind_check'
 		AND pg_get_constraintdef(oid) LIKE '%''' || v_kind || '''%') THEN

@@ -60,7 +60,14 @@ CREATE FUNCTION tafel_audit_case(p_case_number text)
 RETURNS TABLE (first_at timestamptz, last_at timestamptz, count bigint,
     login text, organisation text, categories text[], meeting text,
     context text)
-LANGUAGE sql VOLATILE SET search_path = public AS $$
+LANGUAGE plpgsql VOLATILE SET search_path = public AS $$
+BEGIN
+	-- an unknown number is an error, not an empty answer ("nobody saw it")
+	IF NOT EXISTS (SELECT 1 FROM cases c WHERE c.number = p_case_number) THEN
+		PERFORM tafel_raise('TF016', format('no case numbered %L',
+		    p_case_number), 'case_number');
+	END IF;
+	RETURN QUERY
 	SELECT l.first_at, l.last_at, l.count, u.login, o.name, l.categories,
 	    tafel_audit_meeting_label(l.meeting_id), l.context
 	FROM tafel_audit_entries() l
@@ -68,7 +75,8 @@ LANGUAGE sql VOLATILE SET search_path = public AS $$
 	JOIN users u ON u.id = l.user_id
 	JOIN organisations o ON o.id = l.org_id
 	WHERE c.number = p_case_number
-	ORDER BY l.first_at, l.id
+	ORDER BY l.first_at, l.id;
+END
 $$;
 
 -- What user Y saw between p_from and p_to (an entry whose first..last
@@ -79,7 +87,15 @@ CREATE FUNCTION tafel_audit_user(p_login text, p_from timestamptz,
 RETURNS TABLE (first_at timestamptz, last_at timestamptz, count bigint,
     case_number text, organisation text, categories text[], meeting text,
     context text)
-LANGUAGE sql VOLATILE SET search_path = public AS $$
+LANGUAGE plpgsql VOLATILE SET search_path = public AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM users u WHERE u.login = p_login) THEN
+		PERFORM tafel_raise('TF016', format('no user %L', p_login), 'login');
+	END IF;
+	IF p_to < p_from THEN
+		PERFORM tafel_raise('TF011', 'TO lies before FROM', 'to');
+	END IF;
+	RETURN QUERY
 	SELECT l.first_at, l.last_at, l.count, c.number, o.name, l.categories,
 	    tafel_audit_meeting_label(l.meeting_id), l.context
 	FROM tafel_audit_entries() l
@@ -89,7 +105,32 @@ LANGUAGE sql VOLATILE SET search_path = public AS $$
 	WHERE u.login = p_login
 	    AND l.last_at >= coalesce(p_from, '-infinity')
 	    AND l.first_at <= coalesce(p_to, 'infinity')
-	ORDER BY l.first_at, l.id
+	ORDER BY l.first_at, l.id;
+END
+$$;
+
+-- An administrator's FROM or TO (tafelctl audit user): YYYY-MM-DD, or with
+-- HH:MM[:SS], in Europe/Amsterdam; NULL stays NULL.  Nothing else: the
+-- server's DateStyle would read 03-12-2026 as 12 March.
+CREATE OR REPLACE FUNCTION tafel_admin_time(p_text text, p_what text)
+RETURNS timestamptz LANGUAGE plpgsql STABLE SET search_path = public AS $$
+BEGIN
+	IF p_text IS NULL THEN
+		RETURN NULL;
+	END IF;
+	IF p_text !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?$'
+	THEN
+		PERFORM tafel_raise('TF011', format('%s: %L is not a date YYYY-MM-DD '
+		    || '(or YYYY-MM-DD HH:MM)', p_what, p_text), lower(p_what));
+	END IF;
+	BEGIN
+		RETURN p_text::timestamp AT TIME ZONE 'Europe/Amsterdam';
+	EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format THEN
+		PERFORM tafel_raise('TF011', format('%s: %L is not a date on the '
+		    || 'calendar', p_what, p_text), lower(p_what));
+	END;
+	RETURN NULL;
+END
 $$;
 
 CREATE OR REPLACE FUNCTION tafel_set_legal_hold(p_case_number text, p_on boolean)
@@ -205,5 +246,355 @@ BEGIN
 		RETURN NEXT;
 	END LOOP;
 	PERFORM set_config('tafel.purge', '', true);
+END
+$$;
+
+-- ---------------------------------------------------------------------
+-- tafelctl's organisation, series and covenant commands: each checks its
+-- arguments and says what is wrong (an unknown name is an error, never a
+-- silent no-op), and runs as one statement.
+-- ---------------------------------------------------------------------
+
+-- The values a CHECK constraint of the form "col IN ('a', 'b', ...)"
+-- allows, in its order (for messages that list them).
+CREATE OR REPLACE FUNCTION tafel_check_values(p_constraint text)
+RETURNS text[] LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT coalesce(array_agg(t.m[1] ORDER BY t.n), '{}')
+	FROM pg_constraint c
+	CROSS JOIN LATERAL regexp_matches(pg_get_constraintdef(c.oid),
+	    '''([^'']+)''', 'g') WITH ORDINALITY AS t(m, n)
+	WHERE c.conname = p_constraint
+$$;
+
+CREATE OR REPLACE FUNCTION tafel_admin_org_kind(p_kind text)
+RETURNS text LANGUAGE plpgsql STABLE SET search_path = public AS $$
+BEGIN
+	IF NOT coalesce(p_kind, '') = ANY (tafel_check_values(
+	    'organisations_kind_check')) THEN
+		PERFORM tafel_raise('TF011', format('unknown organisation kind %L '
+		    || '(one of: %s)', p_kind, array_to_string(tafel_check_values(
+		    'organisations_kind_check'), ', ')), 'kind');
+	END IF;
+	RETURN p_kind;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION tafel_admin_org(p_name text)
+RETURNS organisations LANGUAGE plpgsql STABLE SET search_path = public AS $$
+DECLARE
+	o organisations;
+BEGIN
+	SELECT * INTO o FROM organisations WHERE name = p_name
+	    OR id::text = p_name ORDER BY name = p_name DESC LIMIT 1;
+	IF NOT FOUND THEN
+		PERFORM tafel_raise('TF016', format('no organisation named %L '
+		    || '(tafelctl org list)', p_name), 'organisation');
+	END IF;
+	RETURN o;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION tafel_admin_series(p_name text)
+RETURNS series LANGUAGE plpgsql STABLE SET search_path = public AS $$
+DECLARE
+	s series;
+BEGIN
+	SELECT * INTO s FROM series WHERE name = p_name OR id::text = p_name
+	    ORDER BY name = p_name DESC LIMIT 1;
+	IF NOT FOUND THEN
+		PERFORM tafel_raise('TF016', format('no meeting series named %L '
+		    || '(tafelctl series list)', p_name), 'series');
+	END IF;
+	RETURN s;
+END
+$$;
+
+-- org add NAME KIND [COVENANT-DATE]
+CREATE OR REPLACE FUNCTION tafel_admin_org_add(p_name text, p_kind text,
+    p_covenant text)
+RETURNS bigint LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	v_since date;
+	v_id bigint;
+BEGIN
+	IF btrim(coalesce(p_name, '')) = '' THEN
+		PERFORM tafel_raise('TF011', 'the organisation needs a name', 'name');
+	END IF;
+	PERFORM tafel_admin_org_kind(p_kind);
+	IF p_covenant IS NOT NULL THEN
+		IF p_covenant !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN
+			PERFORM tafel_raise('TF011', format('COVENANT-DATE %L is not a '
+			    || 'date YYYY-MM-DD', p_covenant), 'covenant_since');
+		END IF;
+		BEGIN
+			v_since := p_covenant::date;
+		EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format
+		THEN
+			PERFORM tafel_raise('TF011', format('COVENANT-DATE %L is not a '
+			    || 'date on the calendar', p_covenant), 'covenant_since');
+		END;
+		IF v_since > current_date THEN
+			PERFORM tafel_raise('TF011', format('COVENANT-DATE %s lies in '
+			    || 'the future: give the day it was signed', v_since),
+			    'covenant_since');
+		END IF;
+	END IF;
+	IF EXISTS (SELECT 1 FROM organisations WHERE name = p_name) THEN
+		PERFORM tafel_raise('TF011', format('an organisation named %L '
+		    || 'exists already', p_name), 'name');
+	END IF;
+	INSERT INTO organisations (name, kind, covenant_signed, covenant_since)
+	VALUES (p_name, p_kind, v_since IS NOT NULL, v_since)
+	RETURNING id INTO v_id;
+	RETURN v_id;
+END
+$$;
+
+-- org disable NAME: the organisation and every user of it; the number of
+-- users disabled now.
+CREATE OR REPLACE FUNCTION tafel_admin_org_disable(p_name text)
+RETURNS int LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	o organisations := tafel_admin_org(p_name);
+	v_n int;
+BEGIN
+	UPDATE organisations SET disabled = true, version = version + 1
+	WHERE id = o.id AND NOT disabled;
+	UPDATE users SET disabled = true, version = version + 1
+	WHERE org_id = o.id AND NOT disabled;
+	GET DIAGNOSTICS v_n = ROW_COUNT;
+	RETURN v_n;
+END
+$$;
+
+-- org enable NAME: lifts the organisation's mark; its users stay disabled
+-- until each is enabled (tafelctl user enable).
+CREATE OR REPLACE FUNCTION tafel_admin_org_enable(p_name text)
+RETURNS boolean LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	o organisations := tafel_admin_org(p_name);
+BEGIN
+	UPDATE organisations SET disabled = false, version = version + 1
+	WHERE id = o.id AND disabled;
+	RETURN FOUND;
+END
+$$;
+
+-- user add: the login (lowercase letters, digits, . _ -; one user per
+-- login whatever its case), the name and the roles checked; the steering
+-- role stands alone (reports only).
+CREATE OR REPLACE FUNCTION tafel_admin_user_add(p_login text, p_name text,
+    p_org text, p_roles text, p_hash text)
+RETURNS bigint LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	o organisations := tafel_admin_org(p_org);
+	v_roles text[] := ARRAY(SELECT btrim(r) FROM unnest(string_to_array(
+	    coalesce(nullif(p_roles, ''), 'member'), ',')) r);
+	v_known text[] := tafel_check_values('users_roles_check');
+	v_id bigint;
+BEGIN
+	IF coalesce(p_login, '') !~ '^[a-z0-9][a-z0-9._-]{0,63}$' THEN
+		PERFORM tafel_raise('TF011', format('login %L: use lowercase letters, '
+		    || 'digits, . _ and - (at most 64, no spaces)', p_login), 'login');
+	END IF;
+	IF EXISTS (SELECT 1 FROM users WHERE lower(login) = p_login) THEN
+		PERFORM tafel_raise('TF011', format('the login %L exists already',
+		    (SELECT login FROM users WHERE lower(login) = p_login LIMIT 1)),
+		    'login');
+	END IF;
+	IF btrim(coalesce(p_name, '')) = '' THEN
+		PERFORM tafel_raise('TF011', 'the user needs a display name',
+		    'display_name');
+	END IF;
+	IF NOT v_roles <@ v_known THEN
+		PERFORM tafel_raise('TF011', format('unknown role in %L (roles: %s)',
+		    p_roles, array_to_string(v_known, ', ')), 'roles');
+	END IF;
+	IF 'steering' = ANY (v_roles) AND cardinality(v_roles) > 1 THEN
+		PERFORM tafel_raise('TF011', 'the steering role stands alone: a '
+		    || 'steering group member sees the reports only', 'roles');
+	END IF;
+	INSERT INTO users (login, display_name, org_id, roles, password_hash)
+	VALUES (p_login, p_name, o.id, v_roles, p_hash)
+	RETURNING id INTO v_id;
+	RETURN v_id;
+END
+$$;
+
+-- access set KIND [CATEGORIES]: what a kind may see, replaced whole; the
+-- categories as stored, in the canonical order.
+CREATE OR REPLACE FUNCTION tafel_admin_access_set(p_kind text, p_cats text)
+RETURNS text[] LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	v_cats text[] := ARRAY(SELECT btrim(c) FROM unnest(string_to_array(
+	    coalesce(p_cats, ''), ',')) c WHERE btrim(c) <> '');
+	v_bad text[];
+BEGIN
+	PERFORM tafel_admin_org_kind(p_kind);
+	v_bad := ARRAY(SELECT c FROM unnest(v_cats) c
+	    WHERE NOT c = ANY (tafel_all_categories()));
+	IF cardinality(v_bad) > 0 THEN
+		PERFORM tafel_raise('TF011', format('unknown categor%s %s (the '
+		    || 'categories: %s)', CASE WHEN cardinality(v_bad) = 1 THEN 'y'
+		    ELSE 'ies' END, array_to_string(v_bad, ', '),
+		    array_to_string(tafel_all_categories(), ', ')), 'categories');
+	END IF;
+	v_cats := tafel_cats_sorted(v_cats);
+	DELETE FROM kind_data_access WHERE kind = p_kind;
+	INSERT INTO kind_data_access (kind, category)
+	SELECT p_kind, c FROM unnest(v_cats) c;
+	RETURN v_cats;
+END
+$$;
+
+-- access list: every kind, also those that may see nothing.
+CREATE OR REPLACE FUNCTION tafel_admin_access_list()
+RETURNS TABLE (kind text, categories text) LANGUAGE sql STABLE
+SET search_path = public AS $$
+	SELECT k, coalesce((SELECT string_agg(a.category, ',' ORDER BY
+	    array_position(tafel_all_categories(), a.category))
+	    FROM kind_data_access a WHERE a.kind = k), '(nothing)')
+	FROM unnest(tafel_check_values('organisations_kind_check')) k
+	ORDER BY k
+$$;
+
+-- series add NAME KIND THEMES [DISTRICT] [CHAIR-LOGIN]
+CREATE OR REPLACE FUNCTION tafel_admin_series_add(p_name text, p_kind text,
+    p_themes text, p_district text, p_chair text)
+RETURNS bigint LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	v_themes text[] := ARRAY(SELECT btrim(t) FROM unnest(string_to_array(
+	    coalesce(p_themes, ''), ',')) t WHERE btrim(t) <> '');
+	v_chair users;
+	v_id bigint;
+BEGIN
+	IF btrim(coalesce(p_name, '')) = '' THEN
+		PERFORM tafel_raise('TF011', 'the series needs a name', 'name');
+	END IF;
+	IF EXISTS (SELECT 1 FROM series WHERE name = p_name) THEN
+		PERFORM tafel_raise('TF011', format('a series named %L exists '
+		    || 'already', p_name), 'name');
+	END IF;
+	IF coalesce(p_kind, '') !~ '^[a-z][a-z0-9_]*$' THEN
+		PERFORM tafel_raise('TF011', format('series kind %L: lowercase '
+		    || 'letters, digits and _ (e.g. wzt, sso, casusoverleg_hg)',
+		    p_kind), 'kind');
+	END IF;
+	IF EXISTS (SELECT 1 FROM unnest(v_themes) t WHERE t !~ '^[a-z][a-z0-9_]*$')
+	THEN
+		PERFORM tafel_raise('TF011', format('themes %L: lowercase words '
+		    || 'separated by commas (e.g. domestic_violence,at_risk_youth)',
+		    p_themes), 'themes');
+	END IF;
+	IF coalesce(p_chair, '') <> '' THEN
+		SELECT * INTO v_chair FROM users WHERE login = p_chair;
+		IF NOT FOUND THEN
+			PERFORM tafel_raise('TF016', format('no user %L to be the '
+			    || 'usual chair', p_chair), 'chair');
+		END IF;
+		IF v_chair.disabled OR NOT v_chair.roles && ARRAY['chair', 'admin']
+		THEN
+			PERFORM tafel_raise('TF011', format('%s cannot be the usual '
+			    || 'chair: %s', p_chair, CASE WHEN v_chair.disabled THEN
+			    'the account is disabled' ELSE 'give the user the chair '
+			    || 'role first' END), 'chair');
+		END IF;
+	END IF;
+	INSERT INTO series (name, kind, themes, district, usual_chair_id)
+	VALUES (p_name, p_kind, v_themes, coalesce(p_district, ''), v_chair.id)
+	RETURNING id INTO v_id;
+	RETURN v_id;
+END
+$$;
+
+-- series member SERIES ORGANISATION: true when it was not a member yet.
+CREATE OR REPLACE FUNCTION tafel_admin_series_member(p_series text,
+    p_org text)
+RETURNS boolean LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	s series := tafel_admin_series(p_series);
+	o organisations := tafel_admin_org(p_org);
+BEGIN
+	INSERT INTO series_members (series_id, org_id) VALUES (s.id, o.id)
+	ON CONFLICT DO NOTHING;
+	RETURN FOUND;
+END
+$$;
+
+-- series publish-days SERIES DAYS
+CREATE OR REPLACE FUNCTION tafel_admin_publish_days(p_series text,
+    p_days text)
+RETURNS TABLE (id bigint, name text, publish_days_before int)
+LANGUAGE plpgsql SET search_path = public AS $$
+#variable_conflict use_column
+DECLARE
+	s series := tafel_admin_series(p_series);
+BEGIN
+	IF coalesce(p_days, '') !~ '^[0-9]{1,2}$' OR p_days::int > 20 THEN
+		PERFORM tafel_raise('TF011', format('DAYS %L: a number of working '
+		    || 'days from 0 (the day itself) to 20', p_days), 'days');
+	END IF;
+	RETURN QUERY
+	UPDATE series x SET publish_days_before = p_days::int,
+	    version = x.version + 1, updated_at = now()
+	WHERE x.id = s.id
+	RETURNING x.id, x.name, x.publish_days_before;
+END
+$$;
+
+-- A theme or district that no series, case or process manager uses yet,
+-- as a note for tafelctl ('' when all are known): a typo would make a new
+-- one silently.
+CREATE OR REPLACE FUNCTION tafel_admin_new_words(p_themes text,
+    p_district text)
+RETURNS text LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT concat_ws('; ',
+	    (SELECT 'theme ' || string_agg(btrim(t), ', ') || ' is new (known: '
+		|| coalesce((SELECT string_agg(DISTINCT k, ', ') FROM (
+		    SELECT unnest(themes) k FROM series
+		    UNION SELECT theme FROM cases) x), 'none') || ')'
+	     FROM unnest(string_to_array(coalesce(p_themes, ''), ',')) t
+	     WHERE btrim(t) <> '' AND NOT EXISTS (SELECT 1 FROM series
+		 WHERE btrim(t) = ANY (themes))
+		AND NOT EXISTS (SELECT 1 FROM cases WHERE theme = btrim(t))
+		AND NOT EXISTS (SELECT 1 FROM process_managers
+		    WHERE theme = btrim(t))
+	     HAVING count(*) > 0),
+	    (SELECT 'district ' || p_district || ' is new (known: '
+		|| coalesce((SELECT string_agg(DISTINCT d, ', ') FROM (
+		    SELECT district d FROM series WHERE district <> ''
+		    UNION SELECT district FROM cases) x), 'none') || ')'
+	     WHERE coalesce(p_district, '') <> ''
+		AND NOT EXISTS (SELECT 1 FROM series WHERE district = p_district)
+		AND NOT EXISTS (SELECT 1 FROM cases WHERE district = p_district)
+		AND NOT EXISTS (SELECT 1 FROM process_managers
+		    WHERE district = p_district)))
+$$;
+
+-- tafelctl meeting plan --series: a series' name, its id, or its kind when
+-- exactly one series has that kind.
+CREATE OR REPLACE FUNCTION tafel_admin_plan_series(p_series text)
+RETURNS bigint LANGUAGE plpgsql STABLE SET search_path = public AS $$
+DECLARE
+	v_id bigint;
+	v_names text;
+BEGIN
+	SELECT id INTO v_id FROM series WHERE name = p_series
+	    OR id::text = p_series ORDER BY name = p_series DESC LIMIT 1;
+	IF FOUND THEN
+		RETURN v_id;
+	END IF;
+	SELECT min(id), string_agg(format('%L', name), ', ' ORDER BY name)
+	INTO v_id, v_names FROM series WHERE kind = lower(p_series);
+	IF v_names IS NULL THEN
+		PERFORM tafel_raise('TF016', format('no meeting series named %L, '
+		    || 'nor of that kind (tafelctl series list)', p_series), 'series');
+	END IF;
+	IF v_names LIKE '%, %' THEN
+		PERFORM tafel_raise('TF011', format('several series are of kind '
+		    || '%s: %s; give the name or the id', lower(p_series), v_names),
+		    'series');
+	END IF;
+	RETURN v_id;
 END
 $$;

@@ -121,3 +121,22 @@ $$;
 
 CREATE OR REPLACE TRIGGER users_tickets AFTER UPDATE OF password_hash, disabled
 	ON users FOR EACH ROW EXECUTE FUNCTION tafel_tickets_user_changed();
+
+-- A disabled organisation (0016) has no enabled user: adding one, enabling
+-- one or moving one into it is refused with the reason.
+CREATE OR REPLACE FUNCTION tafel_users_org_enabled()
+RETURNS trigger LANGUAGE plpgsql SET search_path = public AS $$
+BEGIN
+	IF NOT NEW.disabled AND EXISTS (SELECT 1 FROM organisations o
+	    WHERE o.id = NEW.org_id AND o.disabled) THEN
+		PERFORM tafel_raise('TF011', format('organisation %s is disabled: '
+		    || 'its users stay disabled (tafelctl org enable first)',
+		    (SELECT o.name FROM organisations o WHERE o.id = NEW.org_id)));
+	END IF;
+	RETURN NEW;
+END
+$$;
+
+CREATE OR REPLACE TRIGGER users_org_enabled
+	BEFORE INSERT OR UPDATE OF disabled, org_id ON users
+	FOR EACH ROW EXECUTE FUNCTION tafel_users_org_enabled();

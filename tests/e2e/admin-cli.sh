@@ -1,0 +1,116 @@
+#!/bin/bash
+# tafelctl as an administrator meets it: every command names what is wrong with its input and exits non-zero, never reports a change it did not make; access set replaces a kind's categories; a disabled organisation keeps every user out, also one added or enabled later; audit refuses unknown cases, users and ambiguous dates; cert issue checks the user and never overwrites a key; meeting plan and move check their series, dates and times (a time the clocks skip, a slot the series has taken); report files are written where root runs the command.
+. "$(dirname "$0")/lib.sh"
+
+# expect_fail REGEX CMD...: tafelctl CMD fails (exit 1 or 2) and says REGEX
+expect_fail() {
+	local re=$1 out rc
+	shift
+	out=$(ctl "$@")
+	rc=$?
+	[ "$rc" -ne 0 ] || fail "tafelctl $* succeeded: $out"
+	echo "$out" | grep -qE "$re" || fail "tafelctl $*: expected /$re/, got: $out"
+}
+
+# expect_ok REGEX CMD...: tafelctl CMD succeeds and says REGEX
+expect_ok() {
+	local re=$1 out
+	shift
+	out=$(ctl "$@") || fail "tafelctl $* failed: $out"
+	echo "$out" | grep -qE "$re" || fail "tafelctl $*: expected /$re/, got: $out"
+}
+
+start_server
+echo demo1 >"$E2E_DIR.pw1"
+pw=(--password-file "$E2E_DIR.pw1")
+
+# the covenant: access set replaces (it failed once a kind had categories)
+expect_ok "housing may see: person_names,free_text" access set housing free_text,person_names
+expect_ok "housing may see: person_names$" access set housing person_names
+expect_fail "unknown category bogus" access set housing person_names,bogus
+expect_fail "unknown organisation kind 'nokind' \(one of: police" access set nokind person_names
+expect_ok "^housing +person_names *$" access list
+expect_ok "^other +\(nothing\)" access list
+
+# unknown names are errors, not silent no-ops
+expect_fail "no organisation named 'Nope'" series member "WZT Enschede-Noord" Nope
+expect_fail "no meeting series named 'Nope'" series member Nope "Politie Eenheid Oost-Nederland"
+expect_fail "no organisation named 'Nope'" org disable Nope
+expect_fail "no meeting series named 'Nope'" series publish-days Nope 2
+expect_fail "DAYS '-3'" series publish-days "SSO Enschede" -3
+expect_fail "no user 'nobody' to be the usual chair" series add "Bad3" wzt domestic_violence Enschede-Noord nobody
+expect_fail "politie cannot be the usual chair" series add "Bad4" wzt domestic_violence Enschede-Noord politie
+expect_fail "unknown organisation kind 'plice'" org add Foo plice
+expect_fail "COVENANT-DATE .* lies in the future" org add Foo police 2999-01-01
+expect_fail "needs a name" org add "" police
+expect_fail "exists already" org add "Politie Eenheid Oost-Nederland" police
+expect_fail "user commands: list, add" user frobnicate x
+# a new theme or district is accepted with a note (a typo would make one silently)
+expect_ok "note: theme domestc_violence is new" series add "WZT Twee" wzt domestc_violence Enschede-Noord voorzitter
+# two series of kind wzt now: the kind alone is ambiguous
+expect_fail "several series are of kind wzt" meeting plan --series wzt --weekday tue --time 13:30
+
+# users: login form, roles, password length
+expect_fail "login 'x4 space': use lowercase" "${pw[@]}" user add "x4 space" X "Politie Eenheid Oost-Nederland"
+expect_fail "login 'Politie'" "${pw[@]}" user add Politie X "Politie Eenheid Oost-Nederland"
+expect_fail "steering role stands alone" "${pw[@]}" user add stuur2 X "Politie Eenheid Oost-Nederland" admin,steering
+expect_fail "needs a display name" "${pw[@]}" user add leeg "" "Politie Eenheid Oost-Nederland"
+echo x >"$E2E_DIR.pwshort"
+expect_fail "too short" --password-file "$E2E_DIR.pwshort" user add kort Kort "Politie Eenheid Oost-Nederland"
+
+# a disabled organisation: its users, also one added or enabled later, stay out
+expect_ok "organisation Huisartsenpraktijk De Linde disabled: no user of it can log in \(1 user" org disable "Huisartsenpraktijk De Linde"
+expect_fail "organisation Huisartsenpraktijk De Linde is disabled" "${pw[@]}" user add huisarts2 "Karin Twee" "Huisartsenpraktijk De Linde"
+expect_fail "is disabled" user enable huisarts
+expect_ok "^13? *Huisartsenpraktijk De Linde .* t *$" org list
+out=$(printf 'meetings\nquit\n' | batch huisarts 2>&1)
+echo "$out" | grep -q '"account_disabled"\|ACCOUNT_DISABLED\|disabled' || fail "a user of a disabled organisation logged in: $out"
+expect_ok "enabled; its users stay disabled" org enable "Huisartsenpraktijk De Linde"
+expect_ok "user huisarts enabled" user enable huisarts
+
+# the privacy officer's answers: unknown is an error, dates only YYYY-MM-DD
+expect_fail "no case numbered '2099-9999'" audit case 2099-9999
+expect_fail "no user 'nobody'" audit user nobody
+expect_fail "TO lies before FROM" audit user politie 2026-12-03 2026-12-01
+expect_fail "FROM: '03-12-2026' is not a date YYYY-MM-DD" audit user politie 03-12-2026
+
+# planning: series, weekday, every, dates, times, a slot the clocks skip, a slot taken
+expect_fail "no meeting series named 'Nope', nor of that kind" meeting plan --series Nope --weekday tue --time 13:30
+expect_fail 'weekday "tus": give mon' meeting plan --series "SSO Enschede" --weekday tus --time 13:30
+expect_fail "every takes 1w..52w" meeting plan --series "SSO Enschede" --weekday tue --time 13:30 --every 2 --until 2027-06-01
+expect_fail 'time "9:5": give HH:MM' meeting plan --series "SSO Enschede" --weekday tue --time 9:5
+expect_fail "2027-03-28 02:30 does not exist in Europe/Amsterdam" meeting plan --series "SSO Enschede" --date 2027-03-28 --time 02:30
+# --weekday with --from in the past: the first such day still ahead, not "first_date is required"
+expect_ok "1 meeting\(s\) planned" meeting plan --series "SSO Enschede" --weekday fri --from 2026-01-01 --time 10:15
+expect_fail "no meeting with id 999" meeting move 999 2030-01-08 10:00
+expect_fail 'HH:MM "10:0"' meeting move 999 2030-01-08 10:0
+a=$(ctl meeting plan --series "SSO Enschede" --date 2030-01-08 --time 10:00 | awk '$1 == "2030-01-08" {print $4}')
+b=$(ctl meeting plan --series "SSO Enschede" --date 2030-01-15 --time 10:00 | awk '$1 == "2030-01-15" {print $4}')
+[ -n "$a" ] && [ -n "$b" ] || fail "planning 2030-01-08/15 failed (ids '$a' '$b')"
+expect_fail "the series has a meeting at that time already \(meeting $a\)" meeting move "$b" 2030-01-08 10:00
+
+# cert issue: the user must be of that organisation; an issued key is never overwritten
+cd "$E2E_DIR" || fail "cd"
+expect_fail "politie is a user of Politie Eenheid Oost-Nederland, not of Nope" cert issue Nope politie 365
+expect_fail 'DAYS "abc"' cert issue "Politie Eenheid Oost-Nederland" politie abc
+expect_ok "issued politie.crt and politie.key" cert issue "Politie Eenheid Oost-Nederland" politie 30
+key=$(sha256sum politie.key)
+expect_fail "politie.crt exists here" cert issue "Politie Eenheid Oost-Nederland" politie 30
+[ "$(sha256sum politie.key)" = "$key" ] || fail "cert issue overwrote an issued key"
+
+# reports and minutes: written where the (root) administrator is; unknown meeting named
+if [ "$(id -u)" = 0 ]; then
+	out=$(mktemp -d /tmp/tafel-e2e-rootdir-XXXXXX)
+	chmod 0755 "$out"
+	expect_ok "^$" report orgs 2026-01-01 2026-12-31 -o "$out/q.csv"
+	grep -q "^from,to,org_name" "$out/q.csv" || fail "report csv empty: $(head -2 "$out/q.csv")"
+	expect_ok "written to $out/q.pdf" report 2026-01-01 2026-12-31 --pdf "$out/q.pdf"
+	head -c 5 "$out/q.pdf" | grep -q "%PDF-" || fail "report pdf is no PDF"
+	rm -rf "$out"
+fi
+expect_fail "no meeting with id 999" minutes 999 --org politie -o -
+expect_fail "no organisation named 'Nope'" minutes 1 --org Nope -o -
+
+# purge's dry run counts only what it would anonymise
+expect_ok "case\(s\) would be anonymised \(dry run\), [0-9]+ kept under legal hold" purge --dry-run 1d
+ok
