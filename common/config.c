@@ -226,23 +226,70 @@ struct load_ctx {
 	char *err;
 	size_t errlen;
 	int failed;
+	FILE *f;
+	int line;		/* line of the text being parsed */
+	int next_line;		/* line the next read starts on */
+	int indented;		/* that line starts with a blank */
+	int *seen;		/* per parameter: the line that set it, or 0 */
 };
+
+/* inih's reader: fgets, counting lines for the messages. */
+static char *
+conf_read_line(char *str, int num, void *stream)
+{
+	struct load_ctx *ctx = stream;
+	char *s;
+
+	if (ctx->line != ctx->next_line) {	/* a line begins */
+		ctx->line = ctx->next_line;
+		ctx->indented = -1;
+	}
+	s = fgets(str, num, ctx->f);
+	if (s == NULL)
+		return NULL;
+	if (ctx->indented < 0)
+		ctx->indented = s[0] == ' ' || s[0] == '\t';
+	if (strchr(s, '\n') != NULL)
+		ctx->next_line++;
+	return s;
+}
 
 static int
 conf_ini_handler(void *user, const char *section, const char *name,
     const char *value)
 {
 	struct load_ctx *ctx = user;
+	const struct conf_param *p;
 	char msg[512];
+	int *seen;
 
 	(void)section;
 	if (ctx->failed)
 		return 0;
-	if (conf_set(ctx->tab, ctx->cfg, name, value, msg, sizeof msg) != 0) {
-		snprintf(ctx->err, ctx->errlen, "%s: %s", ctx->path, msg);
+	p = conf_find(ctx->tab, name);
+	seen = p != NULL ? &ctx->seen[p - ctx->tab] : NULL;
+	if (seen != NULL && *seen != 0) {
+		/*
+		 * One rule at start-up and on reload: a key is given once.
+		 * (inih reads an indented line as the continuation of the
+		 * value above it, which sets that key again.)
+		 */
+		snprintf(ctx->err, ctx->errlen, "%s:%d: \"%s\" is given twice "
+		    "(lines %d and %d)%s", ctx->path, ctx->line, name, *seen,
+		    ctx->line, ctx->indented ? "; this line is indented, "
+		    "which makes it continue the value above it: remove the "
+		    "indentation" : "; remove one of them");
 		ctx->failed = 1;
 		return 0;
 	}
+	if (conf_set(ctx->tab, ctx->cfg, name, value, msg, sizeof msg) != 0) {
+		snprintf(ctx->err, ctx->errlen, "%s:%d: %s", ctx->path,
+		    ctx->line, msg);
+		ctx->failed = 1;
+		return 0;
+	}
+	if (seen != NULL)
+		*seen = ctx->line;
 	return 1;
 }
 
@@ -250,19 +297,24 @@ int
 conf_load_file(const struct conf_param *tab, void *cfg, const char *path,
     int missing_ok, char *err, size_t errlen)
 {
-	struct load_ctx ctx = { tab, cfg, path, err, errlen, 0 };
-	FILE *f;
+	struct load_ctx ctx = { tab, cfg, path, err, errlen, 0, NULL, 0, 1, 0,
+	    NULL };
+	size_t n = 0;
 	int r;
 
-	f = fopen(path, "r");
-	if (f == NULL) {
+	ctx.f = fopen(path, "r");
+	if (ctx.f == NULL) {
 		if (errno == ENOENT && missing_ok)
 			return 0;
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	r = ini_parse_file(f, conf_ini_handler, &ctx);
-	fclose(f);
+	while (tab[n].name != NULL)
+		n++;
+	ctx.seen = xcalloc(n + 1, sizeof *ctx.seen);
+	r = ini_parse_stream(conf_read_line, &ctx, conf_ini_handler, &ctx);
+	fclose(ctx.f);
+	free(ctx.seen);
 	if (ctx.failed)
 		return -1;
 	if (r != 0) {

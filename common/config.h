@@ -37,9 +37,10 @@ int conf_set(const struct conf_param *tab, void *cfg, const char *name,
 
 /*
  * Reads an INI-style file ("key = value", '#' or ';' comments, an optional
- * [section] header that is ignored) into cfg.  Returns 0, or -1 with
- * "file: message" (or "file:line: syntax error") in err.  A missing file is an error unless
- * missing_ok.
+ * [section] header that is ignored) into cfg.  A key given twice is an
+ * error (naming both lines), as are an unknown key and a bad value.
+ * Returns 0, or -1 with "file:line: message" in err; cfg may then be
+ * partly set.  A missing file is an error unless missing_ok.
  */
 int conf_load_file(const struct conf_param *tab, void *cfg, const char *path,
     int missing_ok, char *err, size_t errlen);

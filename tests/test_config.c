@@ -112,7 +112,7 @@ static void
 test_file(void **state)
 {
 	struct cfg c, d;
-	char path[] = "/tmp/tafel-conf-XXXXXX", err[512];
+	char path[] = "/tmp/tafel-conf-XXXXXX", err[512], want[600];
 	int fd = mkstemp(path);
 	FILE *f = fdopen(fd, "w");
 
@@ -137,9 +137,87 @@ test_file(void **state)
 	assert_int_equal(conf_load_file(params, &c, path, 0, err, sizeof err), -1);
 	assert_non_null(strstr(err, path));
 	assert_non_null(strstr(err, "count"));
+	/* the line of a bad value */
+	f = fopen(path, "w");
+	fputs("name = x\n\ncount = 99\n", f);
+	fclose(f);
+	assert_int_equal(conf_load_file(params, &c, path, 0, err, sizeof err), -1);
+	snprintf(want, sizeof want, "%s:3: count: 99 is out of range", path);
+	assert_non_null(strstr(err, want));
 	unlink(path);
 	assert_int_equal(conf_load_file(params, &c, path, 1, err, sizeof err), 0);
 	assert_int_equal(conf_load_file(params, &c, path, 0, err, sizeof err), -1);
+	conf_free(params, &c);
+}
+
+/* Loads text as a config file; conf_load_file's result, its message in err. */
+static int
+load_text(struct cfg *c, const char *text, char *path, char *err, size_t len)
+{
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	int r;
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	r = conf_load_file(params, c, path, 0, err, len);
+	unlink(path);
+	return r;
+}
+
+/*
+ * A key given twice is an error naming both lines (at start-up and on
+ * reload alike: one rule, no "last one wins"); so is an indented line, which
+ * inih reads as a second value of the key above it.
+ */
+static void
+test_duplicate_key(void **state)
+{
+	struct cfg c;
+	char path[] = "/tmp/tafel-conf-XXXXXX", err[512], want[600];
+
+	(void)state;
+	conf_defaults(params, &c);
+	assert_int_equal(load_text(&c, "count = 3\nflag = yes\n\n# again\n"
+	    "count = 4\n", path, err, sizeof err), -1);
+	snprintf(want, sizeof want, "%s:5: \"count\" is given twice (lines 1 "
+	    "and 5); remove one of them", path);
+	assert_string_equal(err, want);
+	conf_free(params, &c);
+
+	conf_defaults(params, &c);
+	memcpy(path + strlen(path) - 6, "XXXXXX", 6);
+	assert_int_equal(load_text(&c, "[tafeld]\nname = a\n  wait = 5s\n",
+	    path, err, sizeof err), -1);
+	assert_non_null(strstr(err, ":3: \"name\" is given twice (lines 2 and "
+	    "3); this line is indented"));
+	conf_free(params, &c);
+
+	/* the same key in two sections: sections are ignored, so twice */
+	conf_defaults(params, &c);
+	memcpy(path + strlen(path) - 6, "XXXXXX", 6);
+	assert_int_equal(load_text(&c, "[a]\nwait = 1s\n[b]\nwait = 2s\n",
+	    path, err, sizeof err), -1);
+	assert_non_null(strstr(err, "(lines 2 and 4)"));
+	conf_free(params, &c);
+
+	/* lines are the file's, also after one longer than inih's buffer */
+	conf_defaults(params, &c);
+	memcpy(path + strlen(path) - 6, "XXXXXX", 6);
+	assert_int_equal(load_text(&c, "# "
+	    "0123456789012345678901234567890123456789012345678901234567890123456789"
+	    "0123456789012345678901234567890123456789012345678901234567890123456789"
+	    "0123456789012345678901234567890123456789012345678901234567890123456789"
+	    "\ncount = 3\nwait = 1s\ncount = 4\n", path, err, sizeof err), -1);
+	assert_non_null(strstr(err, "(lines 2 and 4)"));
+	conf_free(params, &c);
+	/* once each is fine */
+	conf_defaults(params, &c);
+	memcpy(path + strlen(path) - 6, "XXXXXX", 6);
+	assert_int_equal(load_text(&c, "count = 3\nwait = 1s\nname = n\n"
+	    "flag = on\nmode = warn\n", path, err, sizeof err), 0);
+	assert_int_equal(c.count, 3);
 	conf_free(params, &c);
 }
 
@@ -151,6 +229,7 @@ main(void)
 		cmocka_unit_test(test_enum),
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_file),
+		cmocka_unit_test(test_duplicate_key),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -330,6 +330,43 @@ test_bad_log_level(void **state)
 	    idle);
 }
 
+/*
+ * A key given twice is refused at start-up and on reload alike, naming
+ * both lines; the reload keeps the running configuration.  (It used to be
+ * "the last one wins", which made an edit of the first one do nothing.)
+ */
+static void
+test_duplicate_key(void **state)
+{
+	const char *bin = getenv("TAFELD") ? getenv("TAFELD") : "tafeld";
+	const char *twice = "\"listen\" is given twice (lines 1 and 4)";
+	char cfg[400], *out;
+	int idle, listen;
+
+	(void)state;
+	write_conf("log_level = debug\n");
+	reload_until("reload: done");
+	idle = tafeld_log_count(&srv, "reload: idle_timeout applied");
+	listen = tafeld_log_count(&srv, "reload: listen changed");
+	write_conf("listen = 127.0.0.1:1\nidle_timeout = 3h\nlog_level = debug\n"
+	    "listen = 127.0.0.1:2\n");
+	reload_until("keeping the current settings");
+	assert_int_equal(tafeld_log_count(&srv, twice), 1);
+	assert_int_equal(tafeld_log_count(&srv, "reload: idle_timeout applied"),
+	    idle);
+	assert_int_equal(tafeld_log_count(&srv, "reload: listen changed"),
+	    listen);
+
+	/* the same file does not start tafeld */
+	snprintf(cfg, sizeof cfg, "%s/broken.conf", srv.dir);
+	assert_int_equal(run_output(&out, "timeout 30 '%s' --config '%s' "
+	    "--data-dir '%s.none' 2>&1", bin, cfg, srv.dir), 1);
+	assert_non_null(strstr(out, twice));
+	free(out);
+	sh("rm -rf '%s.none'", srv.dir);
+	write_conf("log_level = debug\n");
+}
+
 /* Runs tafelctl status [--json] against srv; its output (malloc'ed). */
 static char *
 ctl_status_output(int json)
@@ -964,6 +1001,7 @@ main(void)
 		cmocka_unit_test(test_reload_certificate),
 		cmocka_unit_test(test_reload_broken_certificate_kept),
 		cmocka_unit_test(test_bad_log_level),
+		cmocka_unit_test(test_duplicate_key),
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_forgets_old_keys),
 		cmocka_unit_test(test_backup_restore),
