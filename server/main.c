@@ -40,7 +40,26 @@ static int embedded_running;
 static struct { const char *key, *value; } overrides[64];
 static size_t n_over;
 
-static SSL_CTX *tls_build(char *err, size_t errlen);
+static SSL_CTX *tls_build(const struct server_config *cfg, char *err,
+    size_t errlen);
+
+/*
+ * The settings the TLS context is built from: a reload applies them only
+ * together with a context that loads.
+ */
+static const char *const tls_settings[] = { "tls_cert", "tls_key",
+    "client_certs", "client_ca" };
+
+static int
+is_tls_setting(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof tls_settings / sizeof tls_settings[0]; i++)
+		if (strcmp(name, tls_settings[i]) == 0)
+			return 1;
+	return 0;
+}
 
 /*
  * Descriptors tafeld needs besides one per client connection: standard
@@ -186,6 +205,7 @@ server_reload(void)
 	SSL_CTX *tls;
 	size_t i;
 	int changed = 0;
+	char was[512];
 
 	conf_defaults(server_params, &fresh);
 	if (srv.config_path != NULL && conf_load_file(server_params, &fresh,
@@ -202,6 +222,15 @@ server_reload(void)
 			conf_free(server_params, &fresh);
 			return;
 		}
+	/*
+	 * The certificate, key and client CA are read again even when their
+	 * paths did not change (renewed in place).  When they do not load,
+	 * the running context stays and so do the settings it was built from.
+	 */
+	tls = tls_build(&fresh, err, sizeof err);
+	if (tls == NULL)
+		log_error("reload: TLS: %s; keeping the current certificate, "
+		    "key and client CA", err);
 	for (p = server_params; p->name != NULL; p++) {
 		if (!conf_differs(p, &srv.cfg, &fresh))
 			continue;
@@ -221,6 +250,12 @@ server_reload(void)
 			    srv.cfg.max_connections);
 			continue;
 		}
+		if (tls == NULL && is_tls_setting(p->name)) {
+			conf_format(p, &srv.cfg, was, sizeof was);
+			log_error("reload: %s not applied (the TLS files do not "
+			    "load); it stays \"%s\"", p->name, was);
+			continue;
+		}
 		conf_copy(p, &srv.cfg, &fresh);
 		log_info("reload: %s applied", p->name);
 		if (strcmp(p->name, "log_file") == 0 &&
@@ -230,15 +265,8 @@ server_reload(void)
 	}
 	conf_free(server_params, &fresh);
 	apply_log_level();
-	/*
-	 * The certificate, key and client CA are read again even when their
-	 * paths did not change (renewed in place).  New handshakes use the new
-	 * context; connections keep the one they were accepted with.
-	 */
-	if ((tls = tls_build(err, sizeof err)) == NULL) {
-		log_error("reload: TLS: %s; keeping the current certificate",
-		    err);
-	} else {
+	/* New handshakes use the new context; connections keep theirs. */
+	if (tls != NULL) {
 		SSL_CTX_free(srv.tls);
 		srv.tls = tls;
 		log_info("reload: TLS certificate, key and client CA reloaded; "
@@ -283,31 +311,31 @@ setup_tls(void)
 			free(names[i]);
 		free(names);
 	}
-	if ((srv.tls = tls_build(err, sizeof err)) == NULL)
+	if ((srv.tls = tls_build(&srv.cfg, err, sizeof err)) == NULL)
 		fatalx("TLS: %s", err);
 }
 
-/* The server TLS context from the configured (or generated) files; NULL with err. */
+/* The server TLS context from cfg's (or the generated) files; NULL with err. */
 static SSL_CTX *
-tls_build(char *err, size_t errlen)
+tls_build(const struct server_config *cfg, char *err, size_t errlen)
 {
 	char tlsdir[4200], cert[4300], key[4300];
 	SSL_CTX *ctx;
 
 	snprintf(tlsdir, sizeof tlsdir, "%s/tls", srv.data_dir);
-	snprintf(cert, sizeof cert, "%s", srv.cfg.tls_cert[0] ?
-	    srv.cfg.tls_cert : tlsdir);
-	if (srv.cfg.tls_cert[0] == '\0')
+	if (cfg->tls_cert[0] != '\0')
+		snprintf(cert, sizeof cert, "%s", cfg->tls_cert);
+	else
 		snprintf(cert, sizeof cert, "%s/server.crt", tlsdir);
-	if (srv.cfg.tls_key[0] != '\0')
-		snprintf(key, sizeof key, "%s", srv.cfg.tls_key);
+	if (cfg->tls_key[0] != '\0')
+		snprintf(key, sizeof key, "%s", cfg->tls_key);
 	else
 		snprintf(key, sizeof key, "%s/server.key", tlsdir);
-	if (srv.cfg.client_certs) {
+	if (cfg->client_certs) {
 		char ca[4300];
 
-		if (srv.cfg.client_ca[0] != '\0')
-			snprintf(ca, sizeof ca, "%s", srv.cfg.client_ca);
+		if (cfg->client_ca[0] != '\0')
+			snprintf(ca, sizeof ca, "%s", cfg->client_ca);
 		else
 			snprintf(ca, sizeof ca, "%s/ca.crt", tlsdir);
 		ctx = tls_server_ctx(cert, key, ca, err, errlen);

@@ -168,14 +168,18 @@ test_reload_certificate(void **state)
 	tclient_close(&old);
 }
 
-/* A reload with a broken certificate keeps the working one. */
+/*
+ * A reload with a broken certificate keeps the working one, and says only
+ * that: tls_cert is not applied nor counted as changed, and stays what it
+ * was (reverting the file then is no change).
+ */
 static void
 test_reload_broken_certificate_kept(void **state)
 {
 	struct tclient c;
 	char cfg[400];
 	FILE *f;
-	int done, applied, restart, kept;
+	int done, applied, restart, kept, one, reloaded;
 
 	(void)state;
 	snprintf(cfg, sizeof cfg, "%s/broken.conf", srv.dir);
@@ -205,6 +209,9 @@ test_reload_broken_certificate_kept(void **state)
 	restart = tafeld_log_count(&srv,
 	    "reload: db_pool_size changed; restart tafeld to apply it");
 	kept = tafeld_log_count(&srv, "keeping the current certificate");
+	one = tafeld_log_count(&srv, "reload: done (1 setting(s) changed)");
+	reloaded = tafeld_log_count(&srv,
+	    "TLS certificate, key and client CA reloaded");
 	assert_int_equal(kill(srv.pid, SIGHUP), 0);
 	assert_true(log_wait(&srv, "reload: done", done + 1, 10000));
 	assert_int_equal(tafeld_log_count(&srv, "reload: log_level applied"),
@@ -214,9 +221,29 @@ test_reload_broken_certificate_kept(void **state)
 	    restart + 1);
 	assert_int_equal(tafeld_log_count(&srv,
 	    "keeping the current certificate"), kept + 1);
+	assert_int_equal(tafeld_log_count(&srv, "reload: tls_cert applied"), 0);
+	assert_int_equal(tafeld_log_count(&srv, "reload: tls_cert not applied "
+	    "(the TLS files do not load); it stays \"\""), 1);
+	assert_int_equal(tafeld_log_count(&srv,
+	    "reload: done (1 setting(s) changed)"), one + 1);
+	assert_int_equal(tafeld_log_count(&srv,
+	    "TLS certificate, key and client CA reloaded"), reloaded);
 	assert_int_equal(tclient_login(&c, &srv, "politie", "demo"), 0);
 	ping_ok(&c);
 	tclient_close(&c);
+
+	/* tls_cert is still the generated one: taking it out changes nothing */
+	f = fopen(cfg, "w");
+	assert_non_null(f);
+	fprintf(f, "log_level = debug\ndb_pool_size = 3\n");
+	fclose(f);
+	done = tafeld_log_count(&srv, "reload: done (0 setting(s) changed)");
+	assert_int_equal(kill(srv.pid, SIGHUP), 0);
+	assert_true(log_wait(&srv, "reload: done (0 setting(s) changed)",
+	    done + 1, 10000));
+	assert_int_equal(tafeld_log_count(&srv, "reload: tls_cert applied"), 0);
+	assert_int_equal(tafeld_log_count(&srv,
+	    "TLS certificate, key and client CA reloaded"), reloaded + 1);
 }
 
 /* Runs a shell command; its exit status, and stdout (malloc'ed) in *out. */
