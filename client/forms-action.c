@@ -42,6 +42,12 @@ struct action_form {
 	char old_due[32];		/* the date before editing */
 	char org_typed[200];		/* the owner as shown and typed */
 	char person_typed[200];		/* the person as shown and typed */
+	struct {			/* editing: the record the form started
+					 * from (or the CONFLICT's), to tell
+					 * the user's own changes */
+		char description[TAFEL_MAX_TEXT + 1];
+		int64_t owner_org_id, owner_user_id, goal_id;
+	} seen;
 };
 
 static struct action_form af;
@@ -174,7 +180,51 @@ action_names(struct ui *u)
 		    (long long)af.owner_user_id);
 }
 
-/* An edit of an action point finished meanwhile closes the form. */
+/* Remembers action point a as the record the form edits: what the user
+ * changes is told from it. */
+static void
+action_seen(const Tafel__ActionPoint *a)
+{
+	af.version = a->version;
+	snprintf(af.seen.description, sizeof af.seen.description, "%s",
+	    a->description);
+	af.seen.owner_org_id = a->owner_org_id;
+	af.seen.owner_user_id = a->owner_user_id;
+	af.seen.goal_id = a->goal_id;
+	snprintf(af.old_due, sizeof af.old_due, "%s", a->due_date);
+}
+
+/*
+ * After a CONFLICT: every field the user left as it was takes the current
+ * record's value, so Enter through the fields does not undo the other's
+ * change; the user's own changes stay (the message says the other's value
+ * of a field both changed).  The owner organisation and person go
+ * together: a person belongs to one organisation.
+ */
+static void
+action_merge(const Tafel__ActionPoint *cur)
+{
+	if (strcmp(af.description, af.seen.description) == 0) {
+		snprintf(af.description, sizeof af.description, "%s",
+		    cur->description);
+		af.description_hidden = cur->description[0] == '\0';
+	}
+	if (af.owner_org_id == af.seen.owner_org_id &&
+	    af.owner_user_id == af.seen.owner_user_id) {
+		af.owner_org_id = cur->owner_org_id;
+		af.owner_user_id = cur->owner_user_id;
+		snprintf(af.owner_user_name, sizeof af.owner_user_name, "%s",
+		    cur->owner_user_name);
+	}
+	if (strcmp(af.due_date, af.old_due) == 0)
+		snprintf(af.due_date, sizeof af.due_date, "%s", cur->due_date);
+	if (af.goal_id == af.seen.goal_id)
+		af.goal_id = cur->goal_id;
+	action_seen(cur);
+}
+
+/* An edit of an action point finished meanwhile closes the form; one
+ * changed meanwhile is merged with the current record. */
 static int
 action_form_refused(struct ui *u, const Tafel__Error *e)
 {
@@ -183,6 +233,9 @@ action_form_refused(struct ui *u, const Tafel__Error *e)
 		af.active = 0;
 		return 0;
 	}
+	if (af.action_id != 0 && e->current_record_case ==
+	    TAFEL__ERROR__CURRENT_RECORD_CURRENT_ACTION_POINT)
+		action_merge(e->current_action_point);
 	return 1;
 }
 
@@ -472,7 +525,7 @@ forms_edit_action(struct ui *u)
 		return;
 	memset(f, 0, sizeof *f);
 	f->action_id = a->id;
-	f->version = a->version;
+	action_seen(a);
 	f->case_id = a->case_id;
 	f->meeting_id = a->meeting_id;
 	f->view = u->view;
@@ -489,7 +542,6 @@ forms_edit_action(struct ui *u)
 	snprintf(f->owner_user_name, sizeof f->owner_user_name, "%s",
 	    a->owner_user_name);
 	snprintf(f->due_date, sizeof f->due_date, "%s", a->due_date);
-	snprintf(f->old_due, sizeof f->old_due, "%s", a->due_date);
 	action_begin(u);
 }
 

@@ -21,24 +21,57 @@ shown_case(struct ui *u)
 }
 
 /* What update_routing sends: the case's routing fields as they are, with
- * the changes the form made. */
-static struct {
+ * the changes the form made; rt_seen: the record the form started from
+ * (or the CONFLICT's), to tell the user's own changes. */
+struct routing {
 	int64_t lead_org_id, case_manager_id;
 	char end_date[16], review_date[16];
 	char closing_reason[2000], evaluation[2000];
-	char manager_name[200];
-} rt;
+};
+static struct routing rt, rt_seen;
+
+static void
+routing_copy(struct routing *r, const Tafel__Case *c)
+{
+	r->lead_org_id = c->lead_org_id;
+	r->case_manager_id = c->case_manager_id;
+	snprintf(r->end_date, sizeof r->end_date, "%s", c->end_date);
+	snprintf(r->review_date, sizeof r->review_date, "%s", c->review_date);
+	snprintf(r->closing_reason, sizeof r->closing_reason, "%s",
+	    c->closing_reason);
+	snprintf(r->evaluation, sizeof r->evaluation, "%s", c->evaluation);
+}
 
 static void
 routing_from(const Tafel__Case *c)
 {
-	rt.lead_org_id = c->lead_org_id;
-	rt.case_manager_id = c->case_manager_id;
-	snprintf(rt.end_date, sizeof rt.end_date, "%s", c->end_date);
-	snprintf(rt.review_date, sizeof rt.review_date, "%s", c->review_date);
-	snprintf(rt.closing_reason, sizeof rt.closing_reason, "%s",
-	    c->closing_reason);
-	snprintf(rt.evaluation, sizeof rt.evaluation, "%s", c->evaluation);
+	routing_copy(&rt, c);
+	routing_copy(&rt_seen, c);
+}
+
+/* After a CONFLICT: each field the user left as it was takes the current
+ * case's value (update_routing is whole: sending the old one would undo
+ * the other's change); the user's own changes stay. */
+static void
+routing_merge(const Tafel__Case *c)
+{
+	struct routing cur;
+
+	routing_copy(&cur, c);
+	if (rt.lead_org_id == rt_seen.lead_org_id &&
+	    rt.case_manager_id == rt_seen.case_manager_id) {
+		rt.lead_org_id = cur.lead_org_id;
+		rt.case_manager_id = cur.case_manager_id;
+	}
+#define KEEP_OR_TAKE(f) \
+	if (strcmp(rt.f, rt_seen.f) == 0) \
+		snprintf(rt.f, sizeof rt.f, "%s", cur.f)
+	KEEP_OR_TAKE(end_date);
+	KEEP_OR_TAKE(review_date);
+	KEEP_OR_TAKE(closing_reason);
+	KEEP_OR_TAKE(evaluation);
+#undef KEEP_OR_TAKE
+	rt_seen = cur;
 }
 
 static void
@@ -76,9 +109,32 @@ routing_saved(struct ui *u)
 static int
 case_refused(struct ui *u, const Tafel__Error *e)
 {
-	if (e->current_record_case == TAFEL__ERROR__CURRENT_RECORD_CURRENT_CASE)
+	if (e->current_record_case == TAFEL__ERROR__CURRENT_RECORD_CURRENT_CASE) {
 		fs.version = e->current_case->version;
+		view_case_update(u, e->current_case);	/* a new try starts
+							 * from it */
+	}
 	return 0;
+}
+
+/* The dates and the closing form, changed by someone else meanwhile:
+ * merged with the current case and asked again from the first field. */
+static int
+routing_refused(struct ui *u, const Tafel__Error *e)
+{
+	if (e->code != TAFEL__ERROR_CODE__CONFLICT ||
+	    e->current_record_case != TAFEL__ERROR__CURRENT_RECORD_CURRENT_CASE)
+		return 0;
+	fs.version = e->current_case->version;
+	routing_merge(e->current_case);
+	view_case_update(u, e->current_case);
+	return 1;
+}
+
+static void
+routing_reopen(struct ui *u, const Tafel__Error *e)
+{
+	form_again(u, 0, NULL);
 }
 
 /* Who may change a case, for every case form's refusal. */
@@ -160,7 +216,8 @@ static const struct field dates_fields[] = {
 static const struct form dates_form = {
 	.fields = dates_fields,
 	.send = routing_send,
-	.refused = case_refused,
+	.refused = routing_refused,
+	.reopen = routing_reopen,
 	.accepted = routing_saved,
 	.forbidden = case_forbidden,
 };
@@ -184,7 +241,8 @@ static const struct field close_fields[] = {
 static const struct form close_form = {
 	.fields = close_fields,
 	.send = routing_send,
-	.refused = case_refused,
+	.refused = routing_refused,
+	.reopen = routing_reopen,
 	.accepted = routing_saved,
 	.forbidden = case_forbidden,
 };

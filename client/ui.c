@@ -58,16 +58,21 @@ ui_conflict_text(struct ui *u, const Tafel__Error *e, char *buf, size_t len)
 		    e->current_agenda_item->decision : _("(none yet)"),
 		    _("version"), (long long)e->current_agenda_item->version);
 		break;
-	case TAFEL__ERROR__CURRENT_RECORD_CURRENT_ACTION_POINT:
-		snprintf(buf, len, "%s: %s · %s · %s%s%s (%s %lld)", _("Now"),
-		    e->current_action_point->description,
-		    ui_enum(&tafel__action_state__descriptor,
-		    (int)e->current_action_point->state),
-		    e->current_action_point->due_date,
-		    e->current_action_point->completion_note[0] ? " — " : "",
-		    e->current_action_point->completion_note, _("version"),
-		    (long long)e->current_action_point->version);
+	case TAFEL__ERROR__CURRENT_RECORD_CURRENT_ACTION_POINT: {
+		const Tafel__ActionPoint *a = e->current_action_point;
+		const Tafel__Organisation *o = ui_org(u, a->owner_org_id);
+
+		/* every field the form asks: a field the user changed too
+		 * keeps the user's value, so the other's is said here */
+		snprintf(buf, len, "%s: %s · %s%s%s · %s · %s%s%s (%s %lld)",
+		    _("Now"), a->description[0] ? a->description :
+		    _("(text hidden)"), o != NULL ? o->name : "?",
+		    a->owner_user_name[0] ? ", " : "", a->owner_user_name,
+		    ui_enum(&tafel__action_state__descriptor, (int)a->state),
+		    a->due_date, a->completion_note[0] ? " — " : "",
+		    a->completion_note, _("version"), (long long)a->version);
 		break;
+	}
 	case TAFEL__ERROR__CURRENT_RECORD_CURRENT_CASE:
 		snprintf(buf, len, "%s: %s %s · %s (%s %lld)", _("Now"),
 		    _("Case"), e->current_case->number,

@@ -48,6 +48,7 @@ desc="Woonsituatie in kaart brengen e2e$$"
 created=$(date -d '+3 days' +%F)
 mine=$(date -d '+40 days' +%F)		# the chair's new date: last in the list
 theirs=$(date -d '+20 days' +%F)	# the other session's date meanwhile
+later=$(date -d '+50 days' +%F)		# and its second one
 ours=$(printf 'action %s %s %s %s %s\nquit\n' "$case_id" "$MEETING" "$gemeente" \
 	"$created" "$desc" | batch voorzitter | python3 -c '
 import json, sys
@@ -105,7 +106,7 @@ keys chair Enter
 wait_for chair "Iemand anders heeft dit intussen gewijzigd" || fail "no conflict message"
 # (a long message wraps at spaces over the lines above the status line)
 deadline=$((SECONDS + 20))
-until screen chair | tr '\n' ' ' | grep -qF "Nu: $desc · open · $theirs (versie 2)"; do
+until screen chair | tr '\n' ' ' | grep -qE "Nu: $desc · Gemeente[^·]* · open · $theirs \(versie 2\)"; do
 	[ $SECONDS -lt $deadline ] || fail "conflict does not show the current record"
 	sleep 0.1
 done
@@ -121,6 +122,38 @@ wait_for chair "Afspraak bijgewerkt." || fail "second try not saved"
 wait_gone chair "Afspraak bewerken" || fail "form still open"
 wait_for chair "$mine open" || fail "chair: new due date not shown"
 wait_for pol "$mine open" || fail "follower: new due date not shown"
+
+# a conflict on another field: the chair changes the text while the other
+# session moves the date (ours stays last); after the conflict the form holds the other's
+# date (a field the chair left alone) and the chair's text, and Enter
+# through the fields saves both (not the old date back)
+keys chair e
+wait_for chair "Omschrijving: $desc" || fail "e did not open the edit form again"
+keys chair C-u
+type_text chair "$desc bijgewerkt"
+keys other e
+wait_for other "Afspraak bewerken · Casus $num" || fail "other: e did not open the form again"
+keys other Enter Enter Enter
+wait_for other "Uiterste datum (bijv. 8-12, morgen, +7): $mine" || fail "other: due date not prefilled again"
+keys other C-u
+type_text other "$later"
+keys other Enter
+wait_for other "Afspraak bijgewerkt." || fail "other: second edit not confirmed"
+keys chair Enter
+wait_for chair "Uitvoerende organisatie (naam of nummer): Gemeente" || fail "owner not asked"
+keys chair Enter Enter
+wait_for chair "Uiterste datum (bijv. 8-12, morgen, +7): $mine" || fail "due date not asked"
+keys chair Enter
+wait_for chair "Iemand anders heeft dit intussen gewijzigd" || fail "no second conflict message"
+wait_for chair "Omschrijving: $desc bijgewerkt" || fail "the chair's own text not kept after the conflict"
+keys chair Enter Enter Enter
+wait_for chair "Uiterste datum (bijv. 8-12, morgen, +7): $later" ||
+	fail "the form still holds the old due date after the conflict: $(screen chair | tail -n 3)"
+keys chair Enter
+wait_for chair "Afspraak bijgewerkt." || fail "merged edit not saved"
+wait_for chair "$later open" || fail "chair: the other's due date not kept"
+desc="$desc bijgewerkt"
+mine=$later
 
 # ours is now last; Shift-Tab chooses the one before it, x cancels that one
 # (the chair counts as present from opening the meeting, so she sees its text)
@@ -150,7 +183,7 @@ wait_for pol "$other_due vervallen" || fail "follower: cancelled state not shown
 
 # a partner's batch view
 after=$(action_points politie)
-printf '%s\n' "$after" | grep -qx "$ours 3 open $mine" ||
+printf '%s\n' "$after" | grep -qx "$ours 5 open $mine" ||
 	fail "partner does not see the new due date: $after"
 printf '%s\n' "$after" | grep -qE "^$other [0-9]+ cancelled $other_due\$" ||
 	fail "partner does not see the cancelled state: $after"
