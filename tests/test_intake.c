@@ -217,7 +217,9 @@ test_earlier_cases_and_links(void **state)
 	m = register_signal(&vt, "Zorgen", "Mohamed Devries", "1985-03-04");
 	new_case = m->case_record->id;
 	new_person = m->case_record->persons[0]->id;
-	assert_true(m->case_record->earlier_discussed);
+	/* the person matches the police's case, which Veilig Thuis may not
+	 * see: "eerder besproken" would tell it of the match */
+	assert_false(m->case_record->earlier_discussed);
 	frame_free(m);
 
 	le.case_id = new_case;
@@ -250,10 +252,13 @@ test_earlier_cases_and_links(void **state)
 	m = get_case(&pm, new_case);
 	harness_expect_body(m, B(CASE_DETAIL));
 	assert_int_equal(m->case_detail->n_links, 1);
+	/* the process manager sees both cases in full: the flag is theirs */
+	assert_true(m->case_detail->case_->earlier_discussed);
 	frame_free(m);
 	m = get_case(&vt, new_case);
 	harness_expect_body(m, B(CASE_DETAIL));
 	assert_int_equal(m->case_detail->n_links, 0);
+	assert_false(m->case_detail->case_->earlier_discussed);
 	frame_free(m);
 
 	tclient_close(&pol);

@@ -117,6 +117,43 @@ BEGIN
 END
 $$;
 
+-- The earlier-cases flag as a viewer may see it (docs/security.md, rule 7):
+-- p_acc is an access map keyed by case id (tafel_cases_access); an entry
+-- whose viewer sees the case's names and birth dates gets "earlier": true
+-- when a person of it matches one of another recent case that the viewer
+-- also sees with names and birth dates (the cases tafel_list_earlier_cases
+-- lists).  A match in a case the viewer may not see leaves no trace: no
+-- key, and tafel_redact_case then says false.
+CREATE OR REPLACE FUNCTION tafel_access_earlier(p_user_id bigint, p_acc jsonb)
+RETURNS jsonb LANGUAGE plpgsql STABLE SET search_path = public
+SET plan_cache_mode = force_generic_plan AS $$
+DECLARE
+	v_full text[] := ARRAY['person_names', 'birth_dates'];
+	v_ids bigint[];
+	v_yes bigint[];
+BEGIN
+	v_ids := ARRAY(SELECT t.key::bigint FROM jsonb_each(p_acc) t
+	    WHERE t.value -> 'cats' ?& v_full);
+	IF cardinality(v_ids) = 0 THEN
+		RETURN p_acc;
+	END IF;
+	v_yes := ARRAY(SELECT DISTINCT p.case_id FROM persons p
+	    JOIN persons o ON o.name_key = p.name_key
+		AND o.birth_date = p.birth_date AND o.case_id <> p.case_id
+	    JOIN cases oc ON oc.id = o.case_id
+	    WHERE p.case_id = ANY (v_ids) AND p.birth_date IS NOT NULL
+		AND p.name_key <> '' AND oc.anonymised_at IS NULL
+		AND tafel_case_recent(oc)
+		AND tafel_access(p_user_id, oc.id) -> 'cats' ?& v_full);
+	IF cardinality(v_yes) = 0 THEN
+		RETURN p_acc;
+	END IF;
+	RETURN (SELECT jsonb_object_agg(t.key, CASE WHEN t.key::bigint = ANY (v_yes)
+	    THEN t.value || '{"earlier": true}'::jsonb ELSE t.value END)
+	    FROM jsonb_each(p_acc) t);
+END
+$$;
+
 CREATE OR REPLACE FUNCTION tafel_reason_rank(p_reason text)
 RETURNS int LANGUAGE sql IMMUTABLE AS $$
 	SELECT CASE p_reason WHEN 'observer' THEN 4 WHEN 'not_signatory' THEN 3

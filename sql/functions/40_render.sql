@@ -48,11 +48,15 @@ BEGIN
 		    'beamer_redacted', coalesce((a ->> 'beamer_redacted')::boolean, false),
 		    'beamer_reason', coalesce(a ->> 'beamer_reason', ''))
 		    -- intake and routing (0008): texts like the summary; the earlier-
-		    -- cases flag only with person names
+		    -- cases flag only where the access says this viewer may see
+		    -- a matching case (tafel_access_earlier), never from the match
+		    -- alone
 		    || CASE WHEN a -> 'cats' ? 'case_summary' THEN '{}'::jsonb
 			ELSE '{"reason": "", "closing_reason": "", "evaluation": ""}'::jsonb
 			END
-		    || CASE WHEN a -> 'cats' ? 'person_names' THEN '{}'::jsonb
+		    || CASE WHEN a -> 'cats' ? 'person_names'
+			AND coalesce((a ->> 'earlier')::boolean, false)
+			THEN '{}'::jsonb
 			ELSE '{"earlier_discussed": false}'::jsonb END);
 END
 $$;

@@ -603,7 +603,11 @@ $$;
 -- "Of the series" (all but nomination): of its district with a theme it
 -- covers, or on an agenda of the series before.  A proposal the chair
 -- declined stays in the list with state "declined" and the reason.
-CREATE OR REPLACE FUNCTION tafel_meeting_proposals(p_meeting_id bigint)
+-- p_viewer (not 0): earlier_discussed only for a match in a case that
+-- viewer may see (tafel_access_earlier), as everywhere else.
+DROP FUNCTION IF EXISTS tafel_meeting_proposals(bigint);
+CREATE OR REPLACE FUNCTION tafel_meeting_proposals(p_meeting_id bigint,
+    p_viewer bigint DEFAULT 0)
 RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 	WITH m AS (
 		SELECT m.*, (m.scheduled_start AT TIME ZONE 'Europe/Amsterdam')::date
@@ -654,7 +658,12 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 				AND k.ends_on < coalesce(nxt.day, m.day + 14))),
 		    ('earlier_discussed', 'a person was discussed in another case in '
 			|| 'the last 12 months', false,
-			c.of_series AND tafel_case_has_earlier(c.id)),
+			c.of_series AND CASE WHEN p_viewer = 0
+			    THEN tafel_case_has_earlier(c.id)
+			    ELSE coalesce((tafel_access_earlier(p_viewer,
+				jsonb_build_object(c.id::text, tafel_access(p_viewer,
+				    c.id))) -> c.id::text ->> 'earlier')::boolean,
+				false) END),
 		    ('nomination', 'nominated by ' || coalesce((SELECT string_agg(
 			DISTINCT o.name, ', ') FROM nominations n
 			JOIN organisations o ON o.id = n.org_id
@@ -732,7 +741,7 @@ DECLARE
 	m meetings := tafel_proposal_meeting(u, p_series_id, p_meeting_id);
 BEGIN
 	RETURN jsonb_build_object('meeting', tafel_json_meeting(m.id),
-	    'proposals', tafel_meeting_proposals(m.id));
+	    'proposals', tafel_meeting_proposals(m.id, u.id));
 END
 $$;
 

@@ -306,6 +306,10 @@ BEGIN
 			END LOOP;
 		END IF;
 	END IF;
+	-- the earlier-cases flag this viewer may see (not on a shared screen)
+	IF coalesce(p_pres_meeting, 0) = 0 THEN
+		v_acc := tafel_access_earlier(p_viewer, v_acc);
+	END IF;
 	RETURN v_acc;
 END
 $$;
@@ -440,10 +444,10 @@ BEGIN
 		    ARRAY(SELECT jsonb_array_elements_text(t.value -> 'cats')) AS cats,
 		    coalesce(t.value ->> 'reason', '') AS reason,
 		    coalesce((t.value ->> 'beamer_redacted')::boolean, false) AS br,
-		    coalesce(t.value ->> 'beamer_reason', '') AS brr
+		    coalesce(t.value ->> 'beamer_reason', '') AS brr,
+		    -- tafel_access_earlier: a match this viewer may see
+		    coalesce((t.value ->> 'earlier')::boolean, false) AS earlier
 		FROM jsonb_each(acc) t),
-	earlier AS (
-		SELECT e AS case_id FROM tafel_cases_with_earlier(v_ids) e),
 	ps AS (
 		-- tafel_redact_person of each person
 		SELECT p.case_id, json_agg(j ORDER BY p.id) AS persons,
@@ -463,7 +467,7 @@ BEGIN
 		SELECT t.i, c.*, so.name AS so_name,
 		    coalesce(cm.display_name, '') AS cm_name,
 		    coalesce(lo.name, '') AS lo_name,
-		    a.reason AS a_reason, a.br, a.brr, a.cats,
+		    a.reason AS a_reason, a.br, a.brr, a.cats, a.earlier,
 		    'person_names' = ANY (a.cats) AS pn,
 		    'birth_dates' = ANY (a.cats) AS bd,
 		    'case_summary' = ANY (a.cats) AS cs,
@@ -509,7 +513,7 @@ BEGIN
 	    coalesce(to_char(r.review_date, 'YYYY-MM-DD'), '') AS review_date,
 	    CASE WHEN r.cs THEN r.closing_reason ELSE '' END AS closing_reason,
 	    CASE WHEN r.cs THEN r.evaluation ELSE '' END AS evaluation,
-	    r.pn AND r.id IN (SELECT e.case_id FROM earlier e) AS earlier_discussed,
+	    r.pn AND r.earlier AS earlier_discussed,
 	    -- tafel_case_process_managers
 	    coalesce((SELECT array_agg(DISTINCT pm.user_id ORDER BY pm.user_id)
 		FROM process_managers pm

@@ -103,8 +103,10 @@ BEGIN
 	-- the submitter and person are the session's; status signal
 	ASSERT c ->> 'status' = 'signal' AND c ->> 'reason' = 'zorgen om kinderen';
 	ASSERT (c ->> 'submitter_user_id')::bigint = x.vt;
-	-- "eerder besproken": the person of the police's case matches
-	ASSERT (c ->> 'earlier_discussed')::boolean, c::text;
+	-- "eerder besproken": the person of the police's case matches, but
+	-- Veilig Thuis may not see the police's case: its answer says false,
+	-- or it would learn of the match (docs/security.md, rule 7)
+	ASSERT NOT (c ->> 'earlier_discussed')::boolean, c::text;
 	ASSERT c -> 'process_manager_ids' = jsonb_build_array(x.pm), c::text;
 END
 $$;
@@ -126,10 +128,25 @@ BEGIN
 	ASSERT (v ->> 'seq')::bigint >= x.seq_new;
 	ASSERT v -> 'cases' -> 'cases' @> jsonb_build_array(jsonb_build_object(
 	    'id', x.c_new, 'reason', 'zorgen om kinderen'));
-	-- the create_case event reaches them with the persons' names
+	-- the create_case event reaches them with the persons' names, and with
+	-- the earlier-cases flag: they see the police's case in full too
 	SELECT event INTO v FROM tafel_events_for(x.seq_new,
 	    jsonb_build_array(jsonb_build_object('user_id', x.pm)));
 	ASSERT v -> 'case' -> 'persons' -> 0 ->> 'name' = 'Mohamed Devries', v::text;
+	ASSERT (v -> 'case' ->> 'earlier_discussed')::boolean, v::text;
+	ASSERT (tafel_get_case(x.pm, x.c_new) -> 'case' ->> 'earlier_discussed')
+	    ::boolean;
+	-- Veilig Thuis sees its own case in full but not the police's: false in
+	-- its case view, its list and its event alike
+	ASSERT NOT (tafel_get_case(x.vt, x.c_new) -> 'case'
+	    ->> 'earlier_discussed')::boolean;
+	ASSERT NOT tafel_list_cases(x.vt, false) -> 'cases' @> jsonb_build_array(
+	    jsonb_build_object('id', x.c_new, 'earlier_discussed', true));
+	ASSERT tafel_list_cases(x.vt, false) -> 'cases' @> jsonb_build_array(
+	    jsonb_build_object('id', x.c_new));
+	SELECT event INTO v FROM tafel_events_for(x.seq_new,
+	    jsonb_build_array(jsonb_build_object('user_id', x.vt)));
+	ASSERT NOT (v -> 'case' ->> 'earlier_discussed')::boolean, v::text;
 	-- ggz manages only at_risk_youth: not this case
 	ASSERT NOT (tafel_access(x.ggz, x.c_new) ->> 'connected')::boolean;
 	-- a partner that is not involved: no list entry, no event, NOT_FOUND
