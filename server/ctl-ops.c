@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,14 +241,65 @@ print_status(json_object *o)
 	}
 }
 
+/* Errors of connect() to the admin socket that mean "no tafeld there". */
+static int
+errno_not_running(int e)
+{
+	return e == ENOENT || e == ECONNREFUSED;
+}
+
+static int
+errno_denied(int e)
+{
+	return e == EACCES || e == EPERM;
+}
+
+/*
+ * Why none of the n admin sockets tried could be reached: each path with
+ * its error, then what to do.  A permission error says more than a
+ * missing socket (the data directory's socket is usually unreachable to
+ * other users, and the systemd path then does not exist).
+ */
+static void
+report_unreachable(const struct server_config *cfg, char paths[][4200],
+    const int *errs, size_t n)
+{
+	const struct passwd *pw = getpwuid(geteuid());
+	size_t i, denied = n;
+	int all_absent = 1;
+
+	fprintf(stderr, "tafelctl: cannot reach tafeld's admin socket: ");
+	for (i = 0; i < n; i++) {
+		fprintf(stderr, "%s%s: %s", i ? "; " : "", paths[i],
+		    strerror(errs[i]));
+		if (errno_denied(errs[i]) && denied == n)
+			denied = i;
+		if (!errno_not_running(errs[i]))
+			all_absent = 0;
+	}
+	fprintf(stderr, "\n");
+	if (denied < n) {
+		if (pw != NULL)
+			fprintf(stderr, "tafelctl: this user (%s)", pw->pw_name);
+		else
+			fprintf(stderr, "tafelctl: this user (uid %lu)",
+			    (unsigned long)geteuid());
+		fprintf(stderr, " may not reach tafeld's admin socket %s; run "
+		    "tafelctl as root or as tafeld's service user \"%s\"\n",
+		    paths[denied], cfg->user);
+	} else if (all_absent)
+		fprintf(stderr, "tafelctl: is tafeld running (with this data "
+		    "directory or admin_socket)?\n");
+}
+
 int
 ctl_status(const struct server_config *cfg, const char *data_dir, int argc,
     char **argv)
 {
 	char paths[3][4200], *answer;
-	const char *tried[3];
+	int errs[3];
 	size_t n = 0, i;
-	int fd = -1, json = 0, err = 0;
+	int fd = -1, json = 0;
 	json_object *o;
 
 	for (i = 0; i < (size_t)argc; i++) {
@@ -267,16 +319,11 @@ ctl_status(const struct server_config *cfg, const char *data_dir, int argc,
 		snprintf(paths[n++], sizeof paths[0], "/run/tafel/admin.sock");
 	}
 	for (i = 0; i < n && fd < 0; i++) {
-		tried[i] = paths[i];
 		fd = connect_unix(paths[i]);
-		if (fd < 0)
-			err = errno;
+		errs[i] = fd < 0 ? errno : 0;
 	}
 	if (fd < 0) {
-		fprintf(stderr, "tafelctl: cannot reach tafeld's admin socket (");
-		for (i = 0; i < n; i++)
-			fprintf(stderr, "%s%s", i ? ", " : "", tried[i]);
-		fprintf(stderr, "): %s; is tafeld running?\n", strerror(err));
+		report_unreachable(cfg, paths, errs, n);
 		return 1;
 	}
 	answer = ask(fd, "status\n");
