@@ -144,6 +144,12 @@ DECLARE
 	    WHERE (e ->> 'org_id')::bigint = u.org_id);
 	v_conn boolean := coalesce((a ->> 'connected')::boolean, false);
 	v_pm boolean := tafel_is_process_manager(u.id, v_case) OR tafel_is_admin(u);
+	-- an observer or an organisation without the covenant reads no
+	-- personal data here either (the server's filter, docs/protocol.md
+	-- 9.4, takes it out anyway: what is not sent is not audited)
+	v_signed boolean := u.roles && ARRAY['admin', 'chair', 'member']
+	    AND coalesce((SELECT o.covenant_signed FROM organisations o
+		WHERE o.id = u.org_id), false);
 	v_cats text[] := '{}';
 	v_out jsonb;
 BEGIN
@@ -151,13 +157,13 @@ BEGIN
 		RETURN NULL;
 	END IF;
 	v_out := x || jsonb_build_object('asked', coalesce((SELECT jsonb_agg(
-	    CASE WHEN v_pm OR (e ->> 'org_id')::bigint = u.org_id
-		OR coalesce(a -> 'cats' ? 'free_text', false) THEN e
+	    CASE WHEN v_signed AND (v_pm OR (e ->> 'org_id')::bigint = u.org_id
+		OR coalesce(a -> 'cats' ? 'free_text', false)) THEN e
 		ELSE e || '{"note": ""}'::jsonb END ORDER BY i)
 	    FROM jsonb_array_elements(x -> 'asked') WITH ORDINALITY AS t(e, i)
 	    WHERE v_conn OR v_pm OR (e ->> 'org_id')::bigint = u.org_id),
 	    '[]'::jsonb));
-	IF v_asked AND x ->> 'state' = 'open' AND EXISTS (SELECT 1
+	IF v_asked AND v_signed AND x ->> 'state' = 'open' AND EXISTS (SELECT 1
 	    FROM info_rounds r WHERE r.id = (x ->> 'id')::bigint
 		AND r.state = 'open') THEN
 		v_out := v_out || '{"identifying": true}'::jsonb;

@@ -207,3 +207,39 @@ BEGIN
 		AND case_id = (SELECT c FROM t_ir));
 END
 $$;
+
+-- an asked organisation without the covenant (the GP practice): the round
+-- does not lift the covenant, so no names, no dates of birth, no notes;
+-- and what it was not sent is not in the read audit either
+DO $$
+DECLARE
+	v jsonb;
+	c bigint;
+	v_today date := (now() AT TIME ZONE 'Europe/Amsterdam')::date;
+BEGIN
+	v := test_write('politie', 'create_case', '{"theme":
+	    "domestic_violence", "district": "Infodorp", "approach": "person",
+	    "reason": "melding huisarts"}');
+	c := (v ->> 'id')::bigint;
+	PERFORM test_write('politie', 'add_person', jsonb_build_object('person',
+	    jsonb_build_object('case_id', c, 'role', 'victim',
+	    'name', 'Ayse Yilmaz', 'birth_date', '1990-05-06')));
+	PERFORM test_write('reclassering', 'start_info_round',
+	    jsonb_build_object('case_id', c, 'reply_by', v_today + 2,
+	    'org_ids', jsonb_build_array(test_org('Huisartsenpraktijk De Linde'),
+		test_org('GGZ Eemland-Twente'))));
+	v := tafel_list_info_rounds(test_uid('huisarts'), c, false)
+	    -> 'rounds' -> 0;
+	ASSERT v IS NOT NULL, 'the GP does not see the round it is asked in';
+	ASSERT NOT (v ->> 'identifying')::boolean
+	    AND jsonb_array_length(v -> 'persons') = 0, v::text;
+	ASSERT NOT EXISTS (SELECT 1 FROM audit_log WHERE user_id =
+	    test_uid('huisarts') AND case_id = c AND context = 'inforonde'), c;
+	-- the signatory asked with it does get them, audited
+	v := tafel_list_info_rounds(test_uid('ggz'), c, false) -> 'rounds' -> 0;
+	ASSERT (v ->> 'identifying')::boolean, v::text;
+	ASSERT EXISTS (SELECT 1 FROM audit_log WHERE user_id = test_uid('ggz')
+	    AND case_id = c AND context = 'inforonde'
+	    AND categories @> '{person_names,birth_dates}');
+END
+$$;
