@@ -292,6 +292,8 @@ DECLARE
 	v_pos bigint := tafel_arg_id(p_args, 'position');
 	v_n int;
 	v_items jsonb;
+	v_item bigint;
+	n nominations;
 BEGIN
 	SELECT * INTO c FROM cases WHERE id = tafel_arg_id(p_args, 'case_id');
 	IF NOT FOUND THEN
@@ -316,13 +318,25 @@ BEGIN
 	WHERE meeting_id = m.id AND position >= v_pos;
 	INSERT INTO agenda_items (meeting_id, case_id, position, created_by,
 	    updated_by)
-	VALUES (m.id, c.id, v_pos, u.id, u.id);
+	VALUES (m.id, c.id, v_pos, u.id, u.id)
+	RETURNING id INTO v_item;
 
 	v_items := tafel_json_items(m.id);
 	PERFORM tafel_log_change(u.id, m.id, c.id, '{}', jsonb_build_object(
 	    'agenda_items', v_items,
 	    'case', tafel_json_case(c.id),
 	    'actions', tafel_json_case_actions(c.id, false)));
+	-- a partner's pending nomination of the case for this series is
+	-- settled by it, as accept_nomination would: the nominating
+	-- organisation sees the outcome, and no second item follows
+	FOR n IN UPDATE nominations SET state = 'accepted', meeting_id = m.id,
+	    agenda_item_id = v_item, decided_by = u.id, decided_at = now(),
+	    version = version + 1, updated_at = now(), updated_by = u.id
+	    WHERE case_id = c.id AND series_id = m.series_id AND state = 'pending'
+	    RETURNING * LOOP
+		PERFORM tafel_log_change(u.id, m.id, c.id, ARRAY[n.org_id],
+		    jsonb_build_object('nomination', tafel_json_nomination(n.id)));
+	END LOOP;
 	RETURN jsonb_build_object('meeting_id', m.id, 'items', v_items);
 END
 $$;

@@ -316,6 +316,28 @@ BEGIN
 	ASSERT v -> 'nominations' -> 0 ->> 'decline_reason'
 	    = 'Eerst in het casusoverleg', v::text;
 	ASSERT (v -> 'nominations' -> 0 ->> 'decided_by_name') <> '';
+
+	-- the chair puts a nominated case on the agenda directly (from the
+	-- proposals): the nomination is settled with it, accepted for that
+	-- meeting, and no longer pending (accepting it again cannot add a
+	-- second item)
+	c2 := test_write('veiligthuis', 'create_case', jsonb_build_object(
+	    'theme', 'domestic_violence'));
+	n := test_write('veiligthuis', 'nominate_case', jsonb_build_object(
+	    'series_id', i.wzt, 'case_id', c2 -> 'id', 'reason', 'Nu bespreken'));
+	m := test_write('voorzitter', 'add_agenda_item', jsonb_build_object(
+	    'meeting_id', (SELECT id FROM meetings WHERE series_id = i.wzt
+		AND state = 'planned' AND scheduled_start > now()
+		ORDER BY scheduled_start LIMIT 1), 'case_id', c2 -> 'id'));
+	v := tafel_list_nominations(test_uid('veiligthuis'), 0, true);
+	ASSERT EXISTS (SELECT 1 FROM jsonb_array_elements(v -> 'nominations') x
+	    WHERE (x ->> 'id')::bigint = (n ->> 'id')::bigint
+		AND x ->> 'state' = 'accepted'
+		AND (x ->> 'meeting_id')::bigint = (m ->> 'meeting_id')::bigint),
+	    v::text;
+	e := test_expect('TF018', format('SELECT test_write(%L, %L, %L)',
+	    'voorzitter', 'accept_nomination', jsonb_build_object('id', n -> 'id',
+		'version', (n ->> 'version')::int + 1)));
 END
 $$;
 
