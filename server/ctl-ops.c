@@ -128,6 +128,37 @@ jget(json_object *o, const char *key)
 	return v;
 }
 
+/*
+ * Prints a message from tafeld (a PostgreSQL error with its DETAIL and
+ * HINT lines, a quoted log tail) readably and safely: each line after the
+ * first on a line of its own indented by indent columns, or, with indent
+ * < 0, after " / " on the same line; blank lines left out; a tab as a
+ * space and any other control character as '?', so that nothing in it
+ * can drive the terminal or pass for a line of tafelctl's own.
+ */
+static void
+print_text(const char *text, int indent)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	int line_break = 0, printed = 0;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '\n' || (*s == '\r' && s[1] == '\n')) {
+			line_break = 1;
+			continue;
+		}
+		if (line_break && printed) {
+			if (indent < 0)
+				fputs(" / ", stdout);
+			else
+				printf("\n%*s", indent, "");
+		}
+		line_break = 0;
+		putchar(*s == '\t' ? ' ' : *s < 0x20 || *s == 0x7f ? '?' : *s);
+		printed = 1;
+	}
+}
+
 /* The status document as text, in the manner of pgbouncer's SHOW. */
 static void
 print_status(json_object *o)
@@ -201,11 +232,13 @@ print_status(json_object *o)
 		    jdouble(e, "sent_p99_ms"), jdouble(e, "sent_max_ms"),
 		    jint(e, "in_flight"));
 	if ((e = jget(jget(o, "push"), "audit_fold")) != NULL) {
-		if (jstr(e, "last_error")[0] != '\0')
-			printf("audit fold: FAILING (%lld times): %s -- the push's "
-			    "disclosures wait in audit_pending, none is lost\n",
-			    jint(e, "failures"), jstr(e, "last_error"));
-		else
+		if (jstr(e, "last_error")[0] != '\0') {
+			printf("audit fold: FAILING (%lld times): ",
+			    jint(e, "failures"));
+			print_text(jstr(e, "last_error"), -1);
+			printf(" -- the push's disclosures wait in "
+			    "audit_pending, none is lost\n");
+		} else
 			printf("audit fold: %lld pending disclosure records moved "
 			    "into the read audit in %lld runs (last: %lld)\n",
 			    jint(e, "moved"), jint(e, "runs"),
@@ -235,9 +268,12 @@ print_status(json_object *o)
 	if (json_object_array_length(a) == 0)
 		printf("  (none)\n");
 	for (i = 0; i < json_object_array_length(a); i++) {
+		int w;
+
 		e = json_object_array_get_idx(a, i);
-		printf("  %s %-5s %s\n", jstr(e, "at"), jstr(e, "level"),
-		    jstr(e, "message"));
+		w = printf("  %s %-5s ", jstr(e, "at"), jstr(e, "level"));
+		print_text(jstr(e, "message"), w > 0 ? w : 0);
+		putchar('\n');
 	}
 }
 

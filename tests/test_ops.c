@@ -649,6 +649,97 @@ test_status_not_running(void **state)
 	unlink(cfg);
 }
 
+/*
+ * A stand-in for tafeld's admin socket at path: answers one connection's
+ * "status" with doc.  Returns the serving child.
+ */
+static pid_t
+fake_admin(const char *path, const char *doc)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), c;
+	char line[64];
+	pid_t pid;
+
+	assert_true(fd >= 0);
+	assert_true(strlen(path) < sizeof sun.sun_path);
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	unlink(path);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sun, sizeof sun), 0);
+	assert_int_equal(listen(fd, 1), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		c = accept(fd, NULL, NULL);
+		if (c < 0 || read(c, line, sizeof line) <= 0 ||
+		    write(c, doc, strlen(doc)) != (ssize_t)strlen(doc))
+			_exit(1);
+		close(c);
+		_exit(0);
+	}
+	close(fd);
+	return pid;
+}
+
+/*
+ * The recent errors and the audit fold's error as tafelctl status prints
+ * them: a multi-line message (PostgreSQL's DETAIL) on indented lines, or
+ * joined with " / " inside a sentence; no control character reaches the
+ * terminal.  (Against a stand-in socket: the document is what a tafeld
+ * sends when its messages keep their line feeds.)
+ */
+static void
+test_status_multiline_errors(void **state)
+{
+	const char *bin = getenv("TAFELCTL") ? getenv("TAFELCTL") : "tafelctl";
+	static const char doc[] = "{\"version\":\"0.1.0\",\"protocol\":1,"
+	    "\"pid\":1,\"uptime_s\":5,\"started\":\"2026-12-02T09:00:00Z\","
+	    "\"stopping\":false,\"listen\":\"127.0.0.1:7410\","
+	    "\"connections\":{\"total\":0,\"max\":1,\"unauthenticated\":0,"
+	    "\"by_state\":{}},\"sessions\":[],\"subscriptions\":[],"
+	    "\"push\":{\"last_committed_seq\":1,\"last_delivered_seq\":1,"
+	    "\"lag\":0,\"resume_window\":16,\"audit_fold\":{\"runs\":1,"
+	    "\"moved\":0,\"failures\":2,\"last_moved\":0,\"last_error\":"
+	    "\"ERROR:  fold broke\\nDETAIL:  row 7\\n\"}},"
+	    "\"database\":{\"mode\":\"embedded\",\"pool_size\":1,"
+	    "\"listen\":true},\"disk\":{},\"recent_errors\":[{\"at\":"
+	    "\"2026-12-02T10:00:00Z\",\"level\":\"error\",\"message\":"
+	    "\"query failed: ERROR:  duplicate key\\nDETAIL:  Key (id)=(1) "
+	    "already exists.\\n\\n\\u001b[2J\\tforged\\r\\n\"}]}";
+	char cfg[400], sockp[400], *out;
+	pid_t pid;
+	FILE *f;
+	int st;
+
+	(void)state;
+	snprintf(sockp, sizeof sockp, "%s/fake.sock", srv.dir);
+	snprintf(cfg, sizeof cfg, "%s/fake.conf", srv.dir);
+	f = fopen(cfg, "w");
+	assert_non_null(f);
+	fprintf(f, "admin_socket = %s\n", sockp);
+	fclose(f);
+	pid = fake_admin(sockp, doc);
+	assert_int_equal(run_output(&out, "'%s' --config '%s' status", bin,
+	    cfg), 0);
+	kill(pid, SIGKILL);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	unlink(sockp);
+	unlink(cfg);
+	if (strstr(out, "DETAIL") == NULL || strchr(out, '\x1b') != NULL)
+		fprintf(stderr, "tafelctl said:\n%s", out);
+	assert_non_null(strstr(out, "\n  2026-12-02T10:00:00Z error query "
+	    "failed: ERROR:  duplicate key\n"
+	    "                             DETAIL:  Key (id)=(1) already exists.\n"
+	    "                             ?[2J forged\n"));
+	assert_non_null(strstr(out, "audit fold: FAILING (2 times): ERROR:  "
+	    "fold broke / DETAIL:  row 7 -- the push's disclosures wait"));
+	assert_null(strchr(out, '\x1b'));
+	assert_null(strchr(out, '\r'));
+	assert_null(strchr(out, '\t'));
+	free(out);
+}
+
 /* Every row of every table of the register, hashed per table, then together. */
 #define REGISTER_HASH \
 	"SELECT md5(string_agg(tbl || ':' || h, ',' ORDER BY tbl)) FROM (" \
@@ -1071,6 +1162,7 @@ main(void)
 		cmocka_unit_test(test_duplicate_key),
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_status_not_running),
+		cmocka_unit_test(test_status_multiline_errors),
 		cmocka_unit_test(test_forgets_old_keys),
 		cmocka_unit_test(test_backup_restore),
 		cmocka_unit_test(test_sigterm_notice_and_drain),
