@@ -8,24 +8,43 @@
 
 static struct {
 	size_t sel;
+	/* The action point selected: the selection follows it when the
+	 * lines move (a new date re-sorts, one arrives live), so c, e and x
+	 * act on the one the user chose.  0: none yet. */
+	int64_t sel_id;
 } st;
 
-/* Open action points of my organisation, overdue first, filtered. */
+/* Open action points of my organisation, overdue first, filtered; st.sel
+ * is put on st.sel_id's line (ui_list_keep). */
 static size_t
 list_actions(struct ui *u, const Tafel__ActionPoint **out, size_t max)
 {
 	const char *f = u->filter[VIEW_ACTIONS];
 	size_t n = model_open_actions(&u->org, out, max), k = 0;
+	int64_t ids[MAX_ACTIONS];
 
-	if (f[0] == '\0')
-		return n;
 	for (size_t i = 0; i < n; i++)
-		if (layout_match(out[i]->description, f) ||
+		if (f[0] == '\0' || layout_match(out[i]->description, f) ||
 		    layout_match(out[i]->case_number, f) ||
 		    layout_match(out[i]->owner_user_name, f) ||
 		    layout_match(out[i]->due_date, f))
 			out[k++] = out[i];
+	for (size_t i = 0; i < k && i < MAX_ACTIONS; i++)
+		ids[i] = out[i]->id;
+	ui_list_keep(&st.sel, &st.sel_id, ids, k < MAX_ACTIONS ? k :
+	    MAX_ACTIONS);
 	return k;
+}
+
+/* Selects line idx of the lines shown now. */
+static void
+select_shown(struct ui *u, size_t idx)
+{
+	const Tafel__ActionPoint *list[MAX_ACTIONS];
+
+	st.sel = idx;
+	st.sel_id = 0;			/* the line, then its action point */
+	(void)list_actions(u, list, MAX_ACTIONS);
 }
 
 /* The owner column: 14 columns at 80, up to 30 on a wider screen (the
@@ -118,13 +137,16 @@ lines(struct ui *u)
 static void
 step(struct ui *u, int dir)
 {
-	ui_list_step(&st.sel, lines(u), dir);
+	size_t sel = st.sel;
+
+	ui_list_step(&sel, lines(u), dir);
+	select_shown(u, sel);
 }
 
 static void
 select_line(struct ui *u, size_t idx)
 {
-	st.sel = idx;
+	select_shown(u, idx);
 }
 
 static const Tafel__ActionPoint *
@@ -148,13 +170,14 @@ enter(struct ui *u)
 static void
 search_reset(struct ui *u)
 {
-	st.sel = 0;
+	select_shown(u, 0);		/* a new search: its first match */
 }
 
 void
 view_actions_open(struct ui *u)
 {
 	st.sel = 0;
+	st.sel_id = 0;
 	ui_set_view(u, VIEW_ACTIONS);
 }
 

@@ -9,13 +9,35 @@
 static struct {
 	Tafel__Calendar *cal;		/* the list_calendar answer, owned */
 	size_t sel;
+	/* the meeting selected: the selection follows it when the lines
+	 * move (ui_list_keep); 0: none yet */
+	int64_t sel_id;
 } st;
 
+/* The lines; st.sel is put on st.sel_id's line when it is there. */
 static size_t
 lines(struct ui *u)
 {
+	size_t n = st.cal != NULL ? st.cal->n_entries : 0;
+	int64_t ids[512];
+
 	(void)u;
-	return st.cal != NULL ? st.cal->n_entries : 0;
+	if (n > sizeof ids / sizeof ids[0])
+		return n;
+	for (size_t i = 0; i < n; i++)
+		ids[i] = st.cal->entries[i]->meeting != NULL ?
+		    st.cal->entries[i]->meeting->id : 0;
+	ui_list_keep(&st.sel, &st.sel_id, ids, n);
+	return n;
+}
+
+/* Selects line idx. */
+static void
+select_shown(struct ui *u, size_t idx)
+{
+	st.sel = idx;
+	st.sel_id = 0;			/* the line, then its meeting */
+	(void)lines(u);
 }
 
 /* Meeting id of the list, NULL if not there. */
@@ -116,17 +138,18 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 static void
 step(struct ui *u, int dir)
 {
-	size_t n = lines(u);
+	size_t n = lines(u), sel = st.sel;
 
-	if (n > 0)
-		ui_list_step(&st.sel, n, dir);
+	if (n > 0) {
+		ui_list_step(&sel, n, dir);
+		select_shown(u, sel);
+	}
 }
 
 static void
 select_line(struct ui *u, size_t idx)
 {
-	(void)u;
-	st.sel = idx;
+	select_shown(u, idx);
 }
 
 static void
@@ -146,8 +169,6 @@ on_calendar(struct net *n, const Tafel__Envelope *m, void *arg)
 	if (st.cal != NULL)
 		protobuf_c_message_free_unpacked(&st.cal->base, NULL);
 	st.cal = (Tafel__Calendar *)model_dup(&m->calendar->base);
-	if (st.sel >= st.cal->n_entries)
-		st.sel = st.cal->n_entries > 0 ? st.cal->n_entries - 1 : 0;
 	ui_dirty(u);
 }
 
@@ -167,6 +188,7 @@ void
 view_calendar_open(struct ui *u)
 {
 	st.sel = 0;
+	st.sel_id = 0;
 	ui_set_view(u, VIEW_CALENDAR);
 	reload(u);
 }
@@ -184,7 +206,9 @@ event(struct ui *u, const Tafel__Event *ev)
 static void
 enter(struct ui *u)
 {
-	if (st.sel < lines(u) && st.cal->entries[st.sel]->meeting != NULL)
+	size_t n = lines(u);	/* puts st.sel on its line first */
+
+	if (st.sel < n && st.cal->entries[st.sel]->meeting != NULL)
 		ui_open_meeting(u, st.cal->entries[st.sel]->meeting->id);
 }
 

@@ -12,6 +12,9 @@
 static struct {
 	Tafel__InboxList *list;		/* the list_inbox answer, owned */
 	size_t sel;
+	/* the entry selected: the selection follows it when the lines
+	 * move (ui_list_keep); 0: none yet */
+	int64_t sel_id;
 } st;
 
 /* What happened, by kind (a table, not a switch). */
@@ -67,10 +70,29 @@ what_text(const Tafel__InboxEntry *e, char *buf, size_t len)
 	snprintf(buf, len, "%s", t);
 }
 
+/* The lines; st.sel is put on st.sel_id's line when it is there. */
 static size_t
 lines(struct ui *u)
 {
-	return st.list != NULL ? st.list->n_entries : 0;
+	size_t n = st.list != NULL ? st.list->n_entries : 0;
+	int64_t ids[512];
+
+	(void)u;
+	if (n > sizeof ids / sizeof ids[0])
+		return n;
+	for (size_t i = 0; i < n; i++)
+		ids[i] = st.list->entries[i]->id;
+	ui_list_keep(&st.sel, &st.sel_id, ids, n);
+	return n;
+}
+
+/* Selects line idx. */
+static void
+select_shown(struct ui *u, size_t idx)
+{
+	st.sel = idx;
+	st.sel_id = 0;			/* the line, then its entry */
+	(void)lines(u);
 }
 
 /* Entry i as a line: "●" unread (bold), the rest read. */
@@ -156,22 +178,26 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 static void
 step(struct ui *u, int dir)
 {
-	size_t n = lines(u);
+	size_t n = lines(u), sel = st.sel;
 
-	if (n > 0)
-		ui_list_step(&st.sel, n, dir);
+	if (n > 0) {
+		ui_list_step(&sel, n, dir);
+		select_shown(u, sel);
+	}
 }
 
 static void
 select_line(struct ui *u, size_t idx)
 {
-	st.sel = idx;
+	select_shown(u, idx);
 }
 
 const Tafel__InboxEntry *
 view_inbox_selected(struct ui *u)
 {
-	return st.sel < lines(u) ? st.list->entries[st.sel] : NULL;
+	size_t n = lines(u);	/* puts st.sel on its line first */
+
+	return st.sel < n ? st.list->entries[st.sel] : NULL;
 }
 
 static void
@@ -219,6 +245,7 @@ void
 view_inbox_open(struct ui *u)
 {
 	st.sel = 0;
+	st.sel_id = 0;
 	ui_set_view(u, VIEW_INBOX);
 	reload(u);
 }
@@ -254,9 +281,7 @@ view_inbox_update(struct ui *u, const Tafel__InboxEntry *e)
 	v[0] = (Tafel__InboxEntry *)model_dup(&e->base);
 	st.list->entries = v;
 	st.list->n_entries++;
-	if (st.sel + 1 < st.list->n_entries)
-		st.sel++;	/* the same line stays selected */
-	ui_dirty(u);
+	ui_dirty(u);		/* the selection follows st.sel_id (lines) */
 }
 
 static void

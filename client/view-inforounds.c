@@ -10,6 +10,9 @@
 static struct {
 	Tafel__InfoRoundList *list;	/* the list_info_rounds answer, owned */
 	size_t sel;
+	/* the round selected: the selection follows it when the lines
+	 * move (ui_list_keep); 0: none yet */
+	int64_t sel_id;
 } st;
 
 /* An answer in words (a table, not a switch). */
@@ -76,11 +79,29 @@ view_inforounds_lines(const Tafel__InfoRound *r, int brief,
 	return n;
 }
 
+/* The lines; st.sel is put on st.sel_id's line when it is there. */
 static size_t
 lines(struct ui *u)
 {
+	size_t n = st.list != NULL ? st.list->n_rounds : 0;
+	int64_t ids[512];
+
 	(void)u;
-	return st.list != NULL ? st.list->n_rounds : 0;
+	if (n > sizeof ids / sizeof ids[0])
+		return n;
+	for (size_t i = 0; i < n; i++)
+		ids[i] = st.list->rounds[i]->id;
+	ui_list_keep(&st.sel, &st.sel_id, ids, n);
+	return n;
+}
+
+/* Selects line idx. */
+static void
+select_shown(struct ui *u, size_t idx)
+{
+	st.sel = idx;
+	st.sel_id = 0;			/* the line, then its round */
+	(void)lines(u);
 }
 
 /* What my organisation answered in r, or NULL when it is not asked. */
@@ -149,23 +170,26 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 static void
 step(struct ui *u, int dir)
 {
-	size_t n = lines(u);
+	size_t n = lines(u), sel = st.sel;
 
-	if (n > 0)
-		ui_list_step(&st.sel, n, dir);
+	if (n > 0) {
+		ui_list_step(&sel, n, dir);
+		select_shown(u, sel);
+	}
 }
 
 static void
 select_line(struct ui *u, size_t idx)
 {
-	(void)u;
-	st.sel = idx;
+	select_shown(u, idx);
 }
 
 const Tafel__InfoRound *
 view_inforounds_selected(struct ui *u)
 {
-	return st.sel < lines(u) ? st.list->rounds[st.sel] : NULL;
+	size_t n = lines(u);	/* puts st.sel on its line first */
+
+	return st.sel < n ? st.list->rounds[st.sel] : NULL;
 }
 
 static void
@@ -185,8 +209,6 @@ on_list(struct net *n, const Tafel__Envelope *m, void *arg)
 	if (st.list != NULL)
 		protobuf_c_message_free_unpacked(&st.list->base, NULL);
 	st.list = (Tafel__InfoRoundList *)model_dup(&m->info_round_list->base);
-	if (st.sel >= st.list->n_rounds)
-		st.sel = st.list->n_rounds > 0 ? st.list->n_rounds - 1 : 0;
 	ui_dirty(u);
 }
 
@@ -207,6 +229,7 @@ void
 view_inforounds_open(struct ui *u)
 {
 	st.sel = 0;
+	st.sel_id = 0;
 	ui_set_view(u, VIEW_INFOROUNDS);
 	reload(u);
 }

@@ -11,12 +11,34 @@
 static struct {
 	Tafel__NominationList *list;	/* the topic's snapshot, owned */
 	size_t sel;
+	/* the nomination selected: the selection follows it when the lines
+	 * move (ui_list_keep); 0: none yet */
+	int64_t sel_id;
 } st;
 
+/* The lines; st.sel is put on st.sel_id's line when it is there. */
 static size_t
 lines(struct ui *u)
 {
-	return st.list != NULL ? st.list->n_nominations : 0;
+	size_t n = st.list != NULL ? st.list->n_nominations : 0;
+	int64_t ids[512];
+
+	(void)u;
+	if (n > sizeof ids / sizeof ids[0])
+		return n;
+	for (size_t i = 0; i < n; i++)
+		ids[i] = st.list->nominations[i]->id;
+	ui_list_keep(&st.sel, &st.sel_id, ids, n);
+	return n;
+}
+
+/* Selects line idx. */
+static void
+select_shown(struct ui *u, size_t idx)
+{
+	st.sel = idx;
+	st.sel_id = 0;			/* the line, then its nomination */
+	(void)lines(u);
 }
 
 /* Nomination i as a line; its reason is cut, the pane has it whole. */
@@ -76,22 +98,26 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 static void
 step(struct ui *u, int dir)
 {
-	size_t n = lines(u);
+	size_t n = lines(u), sel = st.sel;
 
-	if (n > 0)
-		ui_list_step(&st.sel, n, dir);
+	if (n > 0) {
+		ui_list_step(&sel, n, dir);
+		select_shown(u, sel);
+	}
 }
 
 static void
 select_line(struct ui *u, size_t idx)
 {
-	st.sel = idx;
+	select_shown(u, idx);
 }
 
 const Tafel__Nomination *
 view_nominations_selected(struct ui *u)
 {
-	return st.sel < lines(u) ? st.list->nominations[st.sel] : NULL;
+	size_t n = lines(u);	/* puts st.sel on its line first */
+
+	return st.sel < n ? st.list->nominations[st.sel] : NULL;
 }
 
 void
@@ -107,6 +133,7 @@ void
 view_nominations_open(struct ui *u)
 {
 	st.sel = 0;
+	st.sel_id = 0;
 	ui_set_view(u, VIEW_NOMINATIONS);
 }
 

@@ -10,6 +10,9 @@ static struct {
 	Tafel__CaseList *cases;		/* list_cases answer, owned */
 	int loading;			/* a list_cases request is out */
 	size_t sel;
+	/* the case selected: the selection follows it when the lines move
+	 * (one added to the agenda goes down); 0: none yet */
+	int64_t sel_id;
 } st;
 
 static int
@@ -24,11 +27,12 @@ pick_match(const Tafel__Case *c, const char *f)
 }
 
 /* Cases not on the agenda yet first (in the server's order: newest first),
- * then those already on it. */
+ * then those already on it; st.sel is put on st.sel_id's line. */
 static size_t
 list_cases(struct ui *u, const Tafel__Case **out, size_t max)
 {
 	const char *f = u->filter[VIEW_PICK_CASE];
+	int64_t ids[MAX_CASES];
 	size_t k = 0;
 
 	if (st.cases == NULL)
@@ -42,7 +46,22 @@ list_cases(struct ui *u, const Tafel__Case **out, size_t max)
 				continue;
 			out[k++] = c;
 		}
+	for (size_t i = 0; i < k && max <= MAX_CASES; i++)
+		ids[i] = out[i]->id;
+	if (max <= MAX_CASES)
+		ui_list_keep(&st.sel, &st.sel_id, ids, k);
 	return k;
+}
+
+/* Selects line idx of the lines shown now. */
+static void
+select_shown(struct ui *u, size_t idx)
+{
+	const Tafel__Case *list[MAX_CASES];
+
+	st.sel = idx;
+	st.sel_id = 0;			/* the line, then its case */
+	(void)list_cases(u, list, MAX_CASES);
 }
 
 static void
@@ -105,20 +124,23 @@ lines(struct ui *u)
 static void
 step(struct ui *u, int dir)
 {
-	ui_list_step(&st.sel, lines(u), dir);
+	size_t sel = st.sel;
+
+	ui_list_step(&sel, lines(u), dir);
+	select_shown(u, sel);
 }
 
 /* A click selects; adding takes Enter (a double click does not add). */
 static void
 select_line(struct ui *u, size_t idx)
 {
-	st.sel = idx;
+	select_shown(u, idx);
 }
 
 static void
 search_reset(struct ui *u)
 {
-	st.sel = 0;
+	select_shown(u, 0);		/* a new search: its first match */
 }
 
 static void
@@ -163,6 +185,7 @@ void
 view_pick_case_open(struct ui *u)
 {
 	st.sel = 0;
+	st.sel_id = 0;
 	u->filter[VIEW_PICK_CASE][0] = '\0';
 	load(u);
 	ui_set_view(u, VIEW_PICK_CASE);

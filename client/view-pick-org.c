@@ -55,12 +55,19 @@ chosen(struct ui *u, const void *org)
 	done(u, org);
 }
 
+static int64_t
+item_id(const void *item)
+{
+	return ((const Tafel__Organisation *)item)->id;
+}
+
 static struct picker pk = {
 	.view = VIEW_PICK_ORG,
 	.loading = N_("Loading the organisations…"),
 	.none = N_("No organisations match the search."),
 	.none_match = N_("No organisations match the search."),
 	.no_choice = N_("No organisation selected."),
+	.id = item_id,
 	.items = orgs,
 	.header = header,
 	.line = line,

@@ -109,12 +109,19 @@ chosen(struct ui *u, const void *person)
 	st.done(u, person);
 }
 
+static int64_t
+item_id(const void *item)
+{
+	return ((const Tafel__User *)item)->id;
+}
+
 static struct picker pk = {
 	.view = VIEW_PICK_PERSON,
 	.loading = N_("Loading the people…"),
 	.none = N_("No people."),
 	.none_match = N_("No people match the search."),
 	.no_choice = N_("No one selected."),
+	.id = item_id,
 	.items = people,
 	.header = header,
 	.line = line,

@@ -14,12 +14,38 @@ pick_open(struct ui *u, struct picker *p, const char *title,
 {
 	snprintf(p->title, sizeof p->title, "%s", title);
 	p->sel = 0;
+	p->sel_id = 0;
 	p->from = u->view;
 	snprintf(u->filter[p->view], sizeof u->filter[p->view], "%s",
 	    search != NULL ? search : "");
 	ui_set_view(u, p->view);	/* leaves the picker before, if any */
 	cur = p;
 	p->waiting = waiting;
+}
+
+/* What the picker on screen lists now; the selection stays on the item
+ * chosen when the lines move (ui_list_keep). */
+static size_t
+pick_items(struct ui *u, const void **list)
+{
+	int64_t ids[PICK_MAX];
+	size_t n = cur->items(u, list, PICK_MAX);
+
+	for (size_t i = 0; i < n; i++)
+		ids[i] = cur->id(list[i]);
+	ui_list_keep(&cur->sel, &cur->sel_id, ids, n);
+	return n;
+}
+
+/* Selects line idx of the lines shown now. */
+static void
+pick_set(struct ui *u, size_t idx)
+{
+	const void *list[PICK_MAX];
+
+	cur->sel = idx;
+	cur->sel_id = 0;		/* the line, then its item */
+	(void)pick_items(u, list);
 }
 
 void
@@ -36,7 +62,7 @@ pick_draw(struct ui *u, WINDOW *w, int rows, int cols)
 		ui_put(w, 2, 2, cols - 4, 0, _(cur->loading));
 		return;
 	}
-	n = cur->items(u, list, PICK_MAX);
+	n = pick_items(u, list);
 	if (n == 0) {
 		ui_put(w, 2, 2, cols - 4, 0, u->filter[cur->view][0] ?
 		    _(cur->none_match) : _(cur->none));
@@ -67,28 +93,33 @@ pick_lines(struct ui *u)
 {
 	const void *list[PICK_MAX];
 
-	return cur != NULL ? cur->items(u, list, PICK_MAX) : 0;
+	return cur != NULL ? pick_items(u, list) : 0;
 }
 
 void
 pick_step(struct ui *u, int dir)
 {
-	if (cur != NULL)
-		ui_list_step(&cur->sel, pick_lines(u), dir);
+	size_t sel;
+
+	if (cur == NULL)
+		return;
+	sel = cur->sel;
+	ui_list_step(&sel, pick_lines(u), dir);
+	pick_set(u, sel);
 }
 
 void
 pick_select(struct ui *u, size_t idx)
 {
 	if (cur != NULL)
-		cur->sel = idx;
+		pick_set(u, idx);
 }
 
 void
 pick_search_reset(struct ui *u)
 {
 	if (cur != NULL)
-		cur->sel = 0;
+		pick_set(u, 0);		/* a new search: its first match */
 }
 
 void
@@ -100,7 +131,7 @@ pick_enter(struct ui *u)
 
 	if (p == NULL)
 		return;
-	n = p->items(u, list, PICK_MAX);
+	n = pick_items(u, list);
 	if (p->sel >= n) {
 		ui_message(u, 1, "%s", _(p->no_choice));
 		return;

@@ -21,8 +21,11 @@ struct picker {
 	void (*line)(struct ui *, const void *item, char *buf, size_t len);
 	/* The choice (NULL: left without one), once per opening. */
 	void (*chosen)(struct ui *, const void *item);
+	/* An item's id: the selection follows it when the lines move. */
+	int64_t (*id)(const void *item);
 
 	size_t sel;			/* the selected line */
+	int64_t sel_id;			/* its item's id, 0: none yet */
 	char title[200];		/* what the choice is for */
 	enum ui_view_id from;		/* back here after choosing */
 	int waiting;			/* chosen() still to be called */

@@ -11,6 +11,9 @@ static struct {
 	Tafel__ProposalList *list;	/* the list_proposals answer, owned */
 	int64_t meeting_id;
 	size_t sel;
+	/* the case selected: the selection follows it when the lines
+	 * move (ui_list_keep); 0: none yet */
+	int64_t sel_id;
 } st;
 
 /* Why a case is proposed, by ProposalReason.code (the text is English). */
@@ -35,10 +38,29 @@ reason_text(const char *code)
 	return code;
 }
 
+/* The lines; st.sel is put on st.sel_id's line when it is there. */
 static size_t
 lines(struct ui *u)
 {
-	return st.list != NULL ? st.list->n_proposals : 0;
+	size_t n = st.list != NULL ? st.list->n_proposals : 0;
+	int64_t ids[512];
+
+	(void)u;
+	if (n > sizeof ids / sizeof ids[0])
+		return n;
+	for (size_t i = 0; i < n; i++)
+		ids[i] = st.list->proposals[i]->case_id;
+	ui_list_keep(&st.sel, &st.sel_id, ids, n);
+	return n;
+}
+
+/* Selects line idx. */
+static void
+select_shown(struct ui *u, size_t idx)
+{
+	st.sel = idx;
+	st.sel_id = 0;			/* the line, then its case */
+	(void)lines(u);
 }
 
 static void
@@ -96,22 +118,26 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 static void
 step(struct ui *u, int dir)
 {
-	size_t n = lines(u);
+	size_t n = lines(u), sel = st.sel;
 
-	if (n > 0)
-		ui_list_step(&st.sel, n, dir);
+	if (n > 0) {
+		ui_list_step(&sel, n, dir);
+		select_shown(u, sel);
+	}
 }
 
 static void
 select_line(struct ui *u, size_t idx)
 {
-	st.sel = idx;
+	select_shown(u, idx);
 }
 
 const Tafel__Proposal *
 view_proposals_selected(struct ui *u)
 {
-	return st.sel < lines(u) ? st.list->proposals[st.sel] : NULL;
+	size_t n = lines(u);	/* puts st.sel on its line first */
+
+	return st.sel < n ? st.list->proposals[st.sel] : NULL;
 }
 
 int64_t
@@ -161,6 +187,7 @@ view_proposals_open(struct ui *u)
 	}
 	st.meeting_id = u->meeting.meeting_id;
 	st.sel = 0;
+	st.sel_id = 0;
 	ui_set_view(u, VIEW_PROPOSALS);
 	view_proposals_reload(u);
 }

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Meetings list order, "/" search, mouse clicks, q back, Esc asking before typed text is thrown away, empty lists offering no keys for a selected line, and columns widening on a wide screen.
+# Meetings list order, "/" search, mouse clicks, q back, Esc asking before typed text is thrown away, empty lists offering no keys for a selected line, the action points' selection following the action point when a new one arrives above it, and columns widening on a wide screen.
 . "$(dirname "$0")/lib.sh"
 
 # click SESSION COL ROW [2]: a (double) left click at 1-based COL, ROW (X10 mouse).
@@ -106,6 +106,36 @@ wait_for pol "Tafel · Overleggen" || fail "1: no meetings list"
 # q on the meetings list quits
 keys pol q
 wait_for pol "[tafel exited] 0" || fail "q did not quit from the meetings list"
+
+# the action points list: the selection follows the action point, not the
+# line; a new one arriving live above it (overdue longer: first) does not
+# make e edit another one
+start_client act politie
+wait_for act "Tafel · Overleggen" || fail "act: no meetings list"
+keys act 3
+wait_for act "Tafel · Afspraken van mijn organisatie" || fail "act: 3 did not open the action points"
+wait_re act '^ 20[0-9-]+ ' || fail "act: no action points listed"
+keys act Down Up		# the first line, chosen
+sleep 0.3
+chosen=$(screen act | sed -n 's/^ *Afspraak: //p' | head -n 1)
+[ -n "$chosen" ] || fail "act: the chosen action point is not shown in full: $(screen act)"
+set -- $(printf 'subscribe %s\nquit\n' "$MEETING" | batch politie | python3 -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("body") == "subscribed":
+        s = m["subscribed"]["snapshot"]
+        print(s["agenda"][0]["case_id"], [o["id"] for o in s["organisations"] if o["name"].startswith("Politie")][0])')
+[ -n "${2:-}" ] || fail "act: no case or police organisation in the meeting"
+newdesc="Nieuw erbij e2e$$"
+printf 'action %s %s %s %s %s\nquit\n' "$1" "$MEETING" "$2" "$(date -d '-60 days' +%F)" "$newdesc" |
+	batch voorzitter | grep -q '"body":"action_point"' || fail "act: could not add an action point"
+wait_for act "$newdesc" || fail "act: the new action point did not arrive live"
+keys act e
+wait_for act "Omschrijving: $chosen" ||
+	fail "act: e after a new line arrived edits another action point than the one chosen ($chosen): $(screen act | tail -n 2)"
+keys act Escape
+wait_gone act "Afspraak bewerken" || fail "act: Esc did not close the form"
 
 # a wider screen widens the columns: at 120 columns the calendar's series and the action points' owner are whole
 E2E_COLS=120 start_client wide voorzitter
