@@ -244,6 +244,8 @@ conf_read_line(char *str, int num, void *stream)
 		ctx->line = ctx->next_line;
 		ctx->indented = -1;
 	}
+	if (ctx->failed)
+		return NULL;
 	s = fgets(str, num, ctx->f);
 	if (s == NULL)
 		return NULL;
@@ -251,6 +253,29 @@ conf_read_line(char *str, int num, void *stream)
 		ctx->indented = s[0] == ' ' || s[0] == '\t';
 	if (strchr(s, '\n') != NULL)
 		ctx->next_line++;
+	else if (!feof(ctx->f) && strspn(s, " \t") < strlen(s) &&
+	    strchr("#;", s[strspn(s, " \t")]) != NULL) {
+		/* a long comment: the rest of it is skipped */
+		int ch;
+
+		while ((ch = fgetc(ctx->f)) != EOF && ch != '\n')
+			;
+		ctx->next_line++;
+		s[strlen(s) - 1] = '\n';
+	} else if (!feof(ctx->f)) {
+		/*
+		 * inih reads at most num - 1 bytes of a line and would take
+		 * the rest for a line of its own ("unknown setting ..."):
+		 * say what is wrong instead.
+		 */
+		snprintf(ctx->err, ctx->errlen, "%s:%d: the line is longer than "
+		    "%d characters, more than the configuration reader takes "
+		    "(a long db connection string can go in a PostgreSQL "
+		    "service file: db = service=tafel)", ctx->path, ctx->line,
+		    num - 2);
+		ctx->failed = 1;
+		return NULL;
+	}
 	return s;
 }
 

@@ -55,7 +55,8 @@ recent_add(enum log_level lvl, time_t at, const char *fmt, va_list ap,
 	n = strlen(e->text);
 	if (suffix != NULL && n < sizeof e->text)
 		snprintf(e->text + n, sizeof e->text - n, ": %s", suffix);
-	log_defang(e->text, 0);
+	/* its lines kept: tafelctl status indents them under the first */
+	log_defang(e->text, 1);
 	recent.next = (recent.next + 1) % LOG_RECENT_MAX;
 	if (recent.count < LOG_RECENT_MAX)
 		recent.count++;

@@ -212,6 +212,18 @@ test_duplicate_key(void **state)
 	    "\ncount = 3\nwait = 1s\ncount = 4\n", path, err, sizeof err), -1);
 	assert_non_null(strstr(err, "(lines 2 and 4)"));
 	conf_free(params, &c);
+	/* a setting longer than the reader takes is named, not split into an
+	 * "unknown setting" made of its tail */
+	conf_defaults(params, &c);
+	memcpy(path + strlen(path) - 6, "XXXXXX", 6);
+	assert_int_equal(load_text(&c, "count = 3\nname = "
+	    "0123456789012345678901234567890123456789012345678901234567890123456789"
+	    "0123456789012345678901234567890123456789012345678901234567890123456789"
+	    "0123456789012345678901234567890123456789012345678901234567890123456789"
+	    "\nwait = 1s\n", path, err, sizeof err), -1);
+	assert_non_null(strstr(err, ":2: the line is longer than"));
+	assert_non_null(strstr(err, "service=tafel"));
+	conf_free(params, &c);
 	/* once each is fine */
 	conf_defaults(params, &c);
 	memcpy(path + strlen(path) - 6, "XXXXXX", 6);

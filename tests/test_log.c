@@ -46,7 +46,7 @@ log_tail(void)
  * A message quoting a log tail: its first line carries the header, every
  * later line is indented (so none can pass for a line of its own), a tab
  * becomes a space, an escape byte '?'.  The copy kept for `tafelctl
- * status` is one line.
+ * status` keeps its lines (status indents them), with the same '?'.
  */
 static void
 test_multiline_indented(void **state)
@@ -64,8 +64,10 @@ test_multiline_indented(void **state)
 	assert_null(strchr(out, '\x1b'));
 	n = log_recent_get(r, LOG_RECENT_MAX);
 	assert_true(n >= 1);
-	assert_null(strchr(r[n - 1].text, '\n'));
-	assert_non_null(strstr(r[n - 1].text, "PostgreSQL?--- last lines"));
+	assert_non_null(strstr(r[n - 1].text, "PostgreSQL\n--- last lines ---\n"
+	    "FATAL: no space\n"));
+	assert_non_null(strstr(r[n - 1].text, "forged?[2J"));
+	assert_null(strchr(r[n - 1].text, '\x1b'));
 }
 
 static void
