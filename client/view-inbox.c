@@ -1,7 +1,9 @@
 /* The inbox view: feedback on the cases my organisation submitted (docs/protocol.md 7.12), newest first; Enter marks the entry read. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "forms.h"
 #include "i18n.h"
@@ -35,6 +37,26 @@ static const struct {
 	  N_("agenda published") },
 };
 
+/* A routing step as the server stores it ("info_round", or the enum's
+ * name "CASE_INFO_ROUND") in the words the rest of the client uses. */
+static const char *
+status_text(const char *status)
+{
+	const ProtobufCEnumValue *v;
+	char name[64];
+	size_t i = 0;
+
+	if (strncasecmp(status, "CASE_", 5) != 0)
+		i = (size_t)snprintf(name, sizeof name, "CASE_");
+	for (const char *c = status; *c != '\0' && i + 1 < sizeof name; c++)
+		name[i++] = (char)toupper((unsigned char)*c);
+	name[i] = '\0';
+	v = protobuf_c_enum_descriptor_get_value_by_name(
+	    &tafel__case_status__descriptor, name);
+	return v != NULL ? ui_enum(&tafel__case_status__descriptor, v->value) :
+	    status;
+}
+
 static void
 what_text(const Tafel__InboxEntry *e, char *buf, size_t len)
 {
@@ -44,13 +66,7 @@ what_text(const Tafel__InboxEntry *e, char *buf, size_t len)
 		if (kind_texts[i].kind == e->kind)
 			t = _(kind_texts[i].text);
 	if (e->kind == TAFEL__INBOX_KIND__INBOX_CASE_MOVED) {
-		const ProtobufCEnumValue *v =
-		    protobuf_c_enum_descriptor_get_value_by_name(
-		    &tafel__case_status__descriptor, e->to_status);
-
-		snprintf(buf, len, "%s %s", t, v != NULL ?
-		    ui_enum(&tafel__case_status__descriptor, v->value) :
-		    e->to_status);
+		snprintf(buf, len, "%s %s", t, status_text(e->to_status));
 		return;
 	}
 	if (e->kind == TAFEL__INBOX_KIND__INBOX_CLOCK_SET ||

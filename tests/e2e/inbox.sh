@@ -1,5 +1,5 @@
 #!/bin/bash
-# The inbox view (issue 12): 6 opens it from anywhere (listed in help); entries newest first with case number, what happened, who and when, unread ones marked ●; a new entry arrives live on top (the selection stays on its line); Enter marks the selected one read (mark_inbox_read) and the status line's count drops.
+# The inbox view (issue 12): 6 opens it from anywhere (listed in help); entries newest first with case number, what happened, who and when, unread ones marked ●; a new entry arrives live on top (the selection stays on its line); Enter marks the selected one read (mark_inbox_read) and the status line's count drops; a case moved on names the step in Dutch.
 . "$(dirname "$0")/lib.sh"
 
 start_server
@@ -77,6 +77,13 @@ wait_for pol "Tafel · Toetsen" || fail "? did not open the help"
 for _ in $(seq 1 8); do keys pol j; done	# the inbox's own keys follow "Overal"
 wait_re pol "^  Enter +De gekozen melding als gelezen markeren" || fail "help: Enter in the inbox: $(screen pol)"
 keys pol q
+# the case moved on: the step in Dutch, as everywhere else (not the
+# server's "info_round")
+printf 'move %s 1 screening\nmove %s 2 info_round\nquit\n' "$case_id" "$case_id" |
+	batch voorzitter | grep -c '"body":"case_record"' | grep -qx 2 ||
+	fail "could not move the case on to the info round"
+wait_for pol "naar inforonde" || fail "the inbox does not name the step in Dutch: $(screen pol)"
+screen pol | grep -q "info_round" && fail "the inbox shows the server's step name: $(screen pol)"
 # the server agrees
 n=$(printf 'inbox unread received\nquit\n' | batch politie | python3 -c '
 import json, sys
@@ -84,5 +91,5 @@ for l in sys.stdin:
     o = json.loads(l)
     if o.get("body") == "inbox_list":
         print(len([e for e in o["inbox_list"].get("entries", []) if not e.get("read_at")]))')
-[ "$n" = 1 ] || fail "server unread count $n, want 1"
+[ "$n" = 3 ] || fail "server unread count $n, want 3 (one left, two moves)"
 ok
