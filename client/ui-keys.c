@@ -438,6 +438,15 @@ when_proposal(const struct ui *u)
 	return view_proposals_selected((struct ui *)u) != NULL;
 }
 
+/* A key of the case view alone acts on the case shown: none while it
+ * loads, or when the server does not show it to this organisation. */
+static int
+case_key_waits(const struct ui *u, const struct ui_key *k)
+{
+	return u->view == VIEW_CASE && k->views == V(CASE) &&
+	    shown_case(u) == NULL;
+}
+
 /* --- the table ----------------------------------------------------------- */
 
 #define MEETING V(MEETING)
@@ -741,6 +750,12 @@ ui_key(struct ui *u, int key)
 				    (int)u->meeting.meeting->state));
 				return;
 			}
+			if (case_key_waits(u, k)) {
+				ui_message(u, 1, "%s", view_case_missing() ?
+				    _(view_case_missing_text) :
+				    _("The case is still loading."));
+				return;
+			}
 			if ((why = case_refusal(u, k)) != NULL) {
 				ui_message(u, 1, "%s: %s", k->name, _(why));
 				return;
@@ -791,7 +806,7 @@ ui_footer(struct ui *u, char *buf, size_t len)
 			    pass == 2 ? k == help : global && k != help;
 
 			if (!in_pass || k->label == NULL ||
-			    !applies(u, k, u->view) ||
+			    !applies(u, k, u->view) || case_key_waits(u, k) ||
 			    (k->when != NULL && !k->when(u)))
 				continue;
 			for (size_t i = 0; i < n_seen; i++)

@@ -10,6 +10,8 @@ static struct {
 	Tafel__CaseDetail *detail;	/* get_case answer, owned */
 	Tafel__EarlierCaseList *earlier;	/* list_earlier_cases, owned */
 	int scroll;			/* first line shown */
+	int missing;			/* get_case said not found: the case is
+					 * not for this organisation's eyes */
 } st;
 
 /* Lines of the view are collected first, then the visible part is drawn. */
@@ -55,7 +57,8 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 	char buf[4096], when[40];
 
 	if (d == NULL || d->case_ == NULL) {
-		ui_put(w, 1, 2, cols - 4, 0, _("Loading the case…"));
+		ui_wrap_put(w, 1, 2, cols - 4, rows - 1, 0, st.missing ?
+		    _(view_case_missing_text) : _("Loading the case…"));
 		return;
 	}
 	c = d->case_;
@@ -246,11 +249,17 @@ on_case(struct net *n, const Tafel__Envelope *m, void *arg)
 	if (m == NULL)
 		return;
 	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
-		ui_show_error(u, m->error);
+		if (m->error->code == TAFEL__ERROR_CODE__NOT_FOUND &&
+		    (st.detail == NULL || st.detail->case_ == NULL)) {
+			st.missing = 1;		/* said in the body */
+			ui_dirty(u);
+		} else
+			ui_show_error(u, m->error);
 		return;
 	}
 	if (m->body_case != TAFEL__ENVELOPE__BODY_CASE_DETAIL)
 		return;
+	st.missing = 0;
 	if (st.detail != NULL)
 		protobuf_c_message_free_unpacked(&st.detail->base, NULL);
 	st.detail = (Tafel__CaseDetail *)model_dup(&m->case_detail->base);
@@ -298,6 +307,18 @@ view_case_update(struct ui *u, const Tafel__Case *c)
 	ui_dirty(u);
 }
 
+/* Said for the case view's keys and in its body when the server does not
+ * show the case to this organisation (not found, so as not to confirm it
+ * exists). */
+const char view_case_missing_text[] = N_("This case is not available to "
+    "your organisation. Esc: back.");
+
+int
+view_case_missing(void)
+{
+	return st.missing;
+}
+
 const Tafel__CaseDetail *
 view_case_detail(struct ui *u)
 {
@@ -333,6 +354,7 @@ view_case_open(struct ui *u, int64_t case_id)
 		st.detail = NULL;
 	}
 	st.scroll = 0;
+	st.missing = 0;
 	load(u, case_id);
 	ui_set_view(u, VIEW_CASE);
 }

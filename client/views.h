@@ -62,6 +62,9 @@ void view_case_open(struct ui *, int64_t case_id);
 void view_case_update(struct ui *, const Tafel__Case *);
 /* The case shown (with contributions and goals), NULL while loading. */
 const Tafel__CaseDetail *view_case_detail(struct ui *);
+/* The server did not show the case opened (not found): no case keys. */
+int view_case_missing(void);
+extern const char view_case_missing_text[];	/* N_() what is said then */
 
 /* view-help.c: shows the keys, from the top. */
 void view_help_open(struct ui *);

@@ -110,6 +110,19 @@ wait_for jz "De inforonde over $NUMBER sluiten? (j/n)" || fail "Z did not ask (p
 type_text jz j
 wait_for jz "Alleen de procesregisseur van de casus sluit de inforonde." ||
 	fail "partner's Z not explained: $(screen jz)"
+# Enter opens the case, which an asked partner outside it may not see: the
+# view says so and offers no case keys (not "loading" for ever)
+keys jz Enter
+wait_for jz "Deze casus is niet beschikbaar voor uw organisatie." ||
+	fail "jeugdzorg: a case it may not see is not said so: $(screen jz)"
+screen jz | grep -qF "Casus laden" && fail "jeugdzorg: the case view still says it is loading: $(screen jz)"
+foot=$(screen jz | tail -n 1)
+echo "$foot" | grep -qE " fase| regie| doel| inforonde" && fail "jeugdzorg: case keys offered: $foot"
+keys jz m
+wait_for jz "Deze casus is niet beschikbaar voor uw organisatie. Esc: terug." ||
+	fail "jeugdzorg: m on a case it may not see: $(screen jz | tail -n 2)"
+keys jz Escape
+wait_for jz "Tafel · Inforondes" || fail "jeugdzorg: Esc did not go back to the info rounds"
 
 start_client ggz ggz
 keys ggz 8
