@@ -111,12 +111,26 @@ select_shown(struct ui *u, size_t idx)
 	(void)lines(u);
 }
 
+/* The column widths: what and who take 22 at 80 columns and share a
+ * wider screen's extra, up to 30 more each ("agenda published: series
+ * date", "Joris Mulder (Veilig Thuis Eemland-Twente)" whole at 120), as
+ * the other lists do (ui_list_widen). */
+static void
+widths(const struct ui *u, int *what, int *who)
+{
+	int extra = u->cols > 80 ? u->cols - 80 : 0;
+
+	*what = ui_list_widen(u->cols, 22, (extra + 1) / 2);
+	*who = ui_list_widen(u->cols, 22, extra / 2 < 30 ? extra / 2 : 30);
+}
+
 /* Entry i as a line: "●" unread (bold), the rest read. */
 static void
 line(struct ui *u, size_t i, char *buf, size_t len, attr_t *a)
 {
 	const Tafel__InboxEntry *e = st.list->entries[i];
-	char what[128], who[160], when[40], f[3][160];
+	char what[256], who[256], when[40], f[3][320];
+	int ww, hw;
 
 	if (e->read_at == 0)
 		*a = A_BOLD;
@@ -127,8 +141,9 @@ line(struct ui *u, size_t i, char *buf, size_t len, attr_t *a)
 		snprintf(who, sizeof who, "%s (%s)", e->sender_name,
 		    e->sender_org_name);
 	ui_date(e->created_at, when, sizeof when);
-	layout_cell(f[0], sizeof f[0], what, 22);
-	layout_cell(f[1], sizeof f[1], who, 22);
+	widths(u, &ww, &hw);
+	layout_cell(f[0], sizeof f[0], what, ww);
+	layout_cell(f[1], sizeof f[1], who, hw);
 	layout_cell(f[2], sizeof f[2], when, 16);
 	snprintf(buf, len, "%s %-9s  %s  %s  %s", e->read_at == 0 ? "●" : " ",
 	    e->case_number, f[0], f[1], f[2]);
@@ -178,7 +193,7 @@ detail(struct ui *u, size_t sel, struct ui_detail_line *out, size_t max)
 static void
 draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
-	static const struct ui_column columns[] = { { N_("Case"), 9 },
+	struct ui_column columns[] = { { N_("Case"), 9 },
 	    { N_("What"), 22 }, { N_("Who"), 22 }, { N_("When"), 16 } };
 	char head[300];
 	struct ui_listing l = { .n = lines(u), .sel = &st.sel, .line = line,
@@ -187,6 +202,7 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 	    "feedback on the cases your organisation submitted appears "
 	    "here.") };
 
+	widths(u, &columns[1].width, &columns[2].width);
 	ui_list_header(head, sizeof head, "  ", columns, 4);
 	ui_list_detail(u, w, rows, cols, &l);
 }

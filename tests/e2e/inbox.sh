@@ -92,4 +92,12 @@ for l in sys.stdin:
     if o.get("body") == "inbox_list":
         print(len([e for e in o["inbox_list"].get("entries", []) if not e.get("read_at")]))')
 [ "$n" = 3 ] || fail "server unread count $n, want 3 (one left, two moves)"
+
+# at 120 columns the columns widen like the other lists: who in full
+E2E_COLS=120 start_client wide politie
+wait_for wide "verbonden" || fail "wide client not connected: $(screen wide)"
+keys wide 6
+wait_re wide "^  $number +afspraak afgerond +Joris Mulder \(Veilig Thuis Eemland-Twente\) +[0-9]{4}-" ||
+	fail "inbox columns cut at 120 columns: $(screen wide)"
+wait_re wide "^  Casus +Wat {30,}Wie" || fail "header not widened: $(screen wide)"
 ok
