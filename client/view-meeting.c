@@ -146,6 +146,13 @@ view_meeting_action_step(struct ui *u, int dir)
 	ui_dirty(u);
 }
 
+/* Rows for a wrapped note above limit: two at most, one when short of room. */
+static int
+wrap_rows(int y, int limit)
+{
+	return limit - y >= 2 ? 2 : 1;
+}
+
 static void
 draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 {
@@ -154,8 +161,9 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 	const Tafel__Case *c;
 	const struct mrec *cr;
 	const Tafel__ActionPoint *acts[MAX_ROWS], *sel;
-	size_t n, selidx, first, above, below;
+	size_t n, selidx, first, above, below, shown;
 	char text[1100];
+	int limit, room;
 
 	if (it == NULL)
 		return;
@@ -171,10 +179,16 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 	ui_putf(w, y++, x, width, 0, "%s: %s   %s: %s", _("Submitted by"),
 	    c->submitter_org_name, _("Case manager"),
 	    c->case_manager_name[0] ? c->case_manager_name : "-");
+	/* the action points keep their rows: all of them, or three (two
+	 * and "+N more", or the chosen one between two counts); the lines
+	 * above give up rows for them, down to limit */
+	n = model_case_actions(m, c->id, acts, MAX_ROWS);
+	limit = rows - 2 - (it->decision_changed_after_close ? 1 : 0) -
+	    (n == 0 ? 1 : n < 3 ? (int)n : 3);
 	/* what is hidden, and why: wrapped (two rows at most), not cut */
 	if (c->redacted)
-		y += ui_wrap_put(w, y, x, width, 2, ui_attr(u, UI_A_DIM),
-		    ui_redaction_case(c));
+		y += ui_wrap_put(w, y, x, width, wrap_rows(y, limit),
+		    ui_attr(u, UI_A_DIM), ui_redaction_case(c));
 	if (c->beamer_redacted && !u->presentation) {
 		/* a category hidden (housing: no birth dates) is not the
 		 * pseudonymised view of a non-signatory or an observer */
@@ -183,24 +197,28 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 		    _("On the shared screen part of this case is hidden") :
 		    _("On the shared screen this case is pseudonymised"),
 		    ui_beamer_reason_text(c->beamer_reason));
-		y += ui_wrap_put(w, y, x, width, 2, ui_attr(u, UI_A_DIM), text);
+		y += ui_wrap_put(w, y, x, width, wrap_rows(y, limit),
+		    ui_attr(u, UI_A_DIM), text);
 	}
-	/* persons: as many as leave room for the decision and two action
-	 * points; the rest is counted, not dropped */
+	/* persons: as many as leave room for the legal clocks above limit
+	 * (one row at least), the rest counted */
 	{
-		int room = rows - y - 5;
-		size_t np = c->n_persons, fit = room <= 0 ? 0 :
-		    (size_t)room >= np ? np : (size_t)room - 1;
+		int prow = limit - y - (int)c->n_clocks;
+		size_t np = c->n_persons, fit;
+
+		if (prow < 1)
+			prow = 1;
+		fit = (size_t)prow >= np ? np : (size_t)prow - 1;
 
 		for (size_t i = 0; i < fit; i++)
 			ui_putf(w, y++, x, width, 0, "  %s: %s %s",
 			    ui_enum(&tafel__person_role__descriptor,
 			    (int)c->persons[i]->role), c->persons[i]->name,
 			    c->persons[i]->birth_date);
-		if (fit < np && y < rows)
+		if (fit < np && y < limit)
 			ui_more(u, w, y++, x, width, np - fit);
 	}
-	for (size_t i = 0; i < c->n_clocks && y < rows - 3; i++) {
+	for (size_t i = 0; i < c->n_clocks && y < limit; i++) {
 		ui_clock_text(c->clocks[i], 0, text, sizeof text);
 		ui_putf(w, y++, x, width, c->clocks[i]->red ?
 		    ui_attr(u, UI_A_OVERDUE) : 0, "%s", text);
@@ -213,7 +231,7 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 		const struct mrec *rr = r != NULL ? model_rec(&m->rounds, r->id) :
 		    NULL;
 
-		for (size_t i = 0; i < k && y < rows - 3; i++)
+		for (size_t i = 0; i < k && y < limit; i++)
 			ui_put(w, y++, x, width, ln[i].red ?
 			    ui_attr(u, UI_A_OVERDUE) : flash_or(u, rr->changed, 0),
 			    ln[i].text);
@@ -228,17 +246,28 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 		    text);
 	}
 	ui_put(w, y++, x, width, ui_attr(u, UI_A_TITLE), _("Action points"));
-	n = model_case_actions(m, c->id, acts, MAX_ROWS);
 	sel = chosen_action(u);
 	if (n == 0)
 		ui_put(w, y++, x + 2, width - 2, ui_attr(u, UI_A_DIM), _("(none)"));
 	for (selidx = 0; selidx < n && acts[selidx] != sel; selidx++)
 		;
-	/* the chosen one (Tab) is always on screen */
-	first = ui_window(n, selidx < n ? selidx : 0, rows - y, &above, &below);
+	if (selidx >= n)
+		selidx = 0;
+	/* the chosen one (Tab) is always on screen, the others shown or
+	 * counted */
+	room = rows - y;
+	if (room >= 3 || n <= (size_t)(room > 0 ? room : 0)) {
+		first = ui_window(n, selidx, room, &above, &below);
+		shown = n - first - below;
+	} else {	/* a tiny terminal: the chosen one and one count */
+		first = selidx;
+		shown = room >= 2 ? 1 : 0;
+		above = 0;
+		below = n - shown;
+	}
 	if (above > 0)
 		ui_more(u, w, y++, x, width, above);
-	for (size_t i = first; i < n - below && y < rows; i++) {
+	for (size_t i = first; i < first + shown && y < rows; i++) {
 		const Tafel__ActionPoint *a = acts[i];
 		attr_t at = a->overdue ? ui_attr(u, UI_A_OVERDUE) : 0;
 

@@ -61,4 +61,37 @@ check_clean chair 100 30
 # and smaller again
 tm resize-window -t chair -x 80 -y 24 || fail "resize-window"
 check_clean chair 80 24
+
+# A case with many persons and clocks (WZT, case 2026-0001, four action
+# points): the action points are shown or counted ("+N meer"), also with
+# the last one chosen (Tab); the persons give up rows, not the action points.
+acts_shown() {	# SESSION: action point lines + the "+N meer" counts below "Afspraken"
+	local text n more
+	text=$(screen "$1" | sed -n '/^Afspraken/,$p')
+	n=$(printf '%s\n' "$text" | grep -cE '^[! ] [0-9]{4}-[0-9]{2}-[0-9]{2} ')
+	for more in $(printf '%s\n' "$text" | sed -n 's/^ *+\([0-9]*\) meer.*/\1/p'); do
+		n=$((n + more))
+	done
+	echo "$n"
+}
+WZT=$(meeting_id "WZT Enschede-Noord") || fail "no WZT meeting in the demo data"
+case1=$(printf 'cases\nquit\n' | batch politie |
+	pick '[c["id"] for c in m["case_list"]["cases"] if c["number"] == "2026-0001"][0]')
+[ -n "$case1" ] || fail "case 2026-0001 not found"
+printf '%s\n' "add-person $case1 other - Piet Een" "add-person $case1 other - Piet Twee" \
+	"add-person $case1 other - Piet Drie" "add-person $case1 other - Piet Vier" \
+	"clock $case1 huisverbod $(date +%F)" \
+	"clock $case1 police_custody $(date +%F) ends=$(date -d +3days +%F)" quit |
+	batch politie | grep -q '"error"' && fail "persons and clocks for case 2026-0001"
+start_client wzt politie --meeting "$WZT"
+wait_re wzt '^ +1  2026-0001 ' || fail "wzt: meeting not shown"
+wait_for wzt "Afspraken" || fail "wzt: no action points"
+for tab in 0 1 2 3; do
+	[ "$tab" = 0 ] || keys wzt Tab
+	sleep 0.5
+	n=$(acts_shown wzt)
+	[ "$n" = 4 ] || fail "wzt after $tab Tab: $n of 4 action points shown or counted: $(screen wzt | sed -n '/^Casus/,$p')"
+done
+screen wzt | grep -qE '^ +\+[0-9]+ meer' || fail "wzt: persons or action points not counted"
+screen wzt | grep -q '^huisverbod dag' || fail "wzt: the huisverbod clock gave up its row"
 ok
