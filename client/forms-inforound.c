@@ -175,6 +175,15 @@ forms_inforound_start(struct ui *u)
 
 /* --- answering and closing ----------------------------------------------- */
 
+/* The note offered back after the round closed: Enter or Esc just leaves
+ * it (nothing is sent; the round takes no answers any more). */
+static void
+note_left(struct ui *u, const char *text)
+{
+	(void)text;
+	ui_message(u, 0, "%s", _("Not sent: the info round is closed."));
+}
+
 static void
 answered(struct net *n, const Tafel__Envelope *m, void *arg)
 {
@@ -184,7 +193,22 @@ answered(struct net *n, const Tafel__Envelope *m, void *arg)
 	if (m == NULL)
 		return;
 	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
-		ui_show_error(u, m->error);
+		/* closed while the note was typed: say so, and give the note
+		 * back on the input line so it can be copied elsewhere */
+		if (m->error != NULL && m->error->code ==
+		    TAFEL__ERROR_CODE__INVALID_TRANSITION && fi.note[0] != '\0') {
+			ui_prompt(u, _("Round closed meanwhile, not sent"),
+			    fi.note, note_left);
+			view_inforounds_reload(u);
+			return;
+		}
+		if (m->error != NULL && m->error->code ==
+		    TAFEL__ERROR_CODE__INVALID_TRANSITION)
+			ui_message(u, 1, "%s", _("The info round was closed "
+			    "meanwhile: no answer sent."));
+		else
+			ui_show_error(u, m->error);
+		view_inforounds_reload(u);
 		return;
 	}
 	ui_message(u, 0, _("Answered: %s."), view_inforounds_answer_text(

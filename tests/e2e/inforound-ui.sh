@@ -216,13 +216,26 @@ screen beamer | grep -qF "In beeld sinds 2024" && fail "beamer shows a note"
 screen beamer | grep -qF "Om op te zoeken" && fail "beamer shows identifying data"
 
 
-# the process manager closes the round from the case: the room sees it closed
+# the process manager closes the round from the case while jeugdzorg types
+# a new answer: jeugdzorg hears that the round closed meanwhile and keeps
+# its note on the input line to copy
+start_client jz jeugdzorg
+keys jz 8
+wait_for jz "Om op te zoeken: Jan de Vries 1980-01-02" || fail "jeugdzorg: round not selected: $(screen jz)"
+keys jz n
+wait_for jz "$NUMBER: niet bekend. Korte toelichting" || fail "n did not ask a note: $(screen jz)"
+type_text jz "Toch niet in beeld bij ons"
 keys pm Enter
 wait_for pm "Casus $NUMBER · huiselijk geweld" || fail "Enter did not open the round's case: $(screen pm)"
 keys pm Z
 wait_for pm "De inforonde over $NUMBER sluiten? (j/n)" || fail "Z did not ask: $(screen pm)"
 type_text pm j
 wait_for pm "Inforonde gesloten" || fail "round not closed: $(screen pm)"
+keys jz Enter
+wait_for jz "Ronde intussen gesloten, niet verzonden: Toch niet in beeld bij ons" ||
+	fail "closed meanwhile: not said, or the note lost: $(screen jz)"
+keys jz Escape
+wait_for jz "Niet verzonden: de inforonde is gesloten." || fail "Esc on the kept note: $(screen jz)"
 wait_for pm "Inforonde gesloten · antwoord uiterlijk $TUE" || fail "case view does not show it closed: $(screen pm)"
 wait_for beamer "Inforonde gesloten · antwoord uiterlijk $TUE" || fail "beamer: not closed live: $(screen beamer)"
 is_red_line beamer "Woonstichting De Eemhof: nog geen antwoord" && fail "beamer: a closed round's gap still red"
