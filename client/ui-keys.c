@@ -353,6 +353,14 @@ when_case_steer(const struct ui *u)
 	    (c->case_manager_id != 0 && c->case_manager_id == u->my_user_id);
 }
 
+/* The routing's fields are this user's to set (update_routing: the same
+ * rule as move_case, the submitting organisation not included). */
+static int
+when_case_routing(const struct ui *u)
+{
+	return when_case_steer(u);
+}
+
 /* The plan of approach is this user's to add to (add_goal: those who may
  * update the case, the submitting organisation too). */
 static int
@@ -388,6 +396,8 @@ static const struct {
 	    "manager, a process manager or a chair changes the case.") },
 	{ when_case_pm, N_("Only the case's process manager starts an info "
 	    "round.") },
+	{ when_case_routing, N_("Only a chair, the case's process manager or "
+	    "its case manager sets the routing.") },
 };
 
 /* The refusal of key k in the case view, NULL when it is not refused. */
@@ -479,7 +489,7 @@ const struct ui_key ui_keys[] = {
 	{ '7', "7", VIEWS_ALL, 0, NULL, k_reports,
 	  N_("Reports: per organisation and area (chairs, administrators, "
 	  "steering group)"), NULL },
-	{ 'p', "p", V(REPORTS), 0, N_("period"), view_reports_period,
+	{ 'p', "p", V(REPORTS), KEY_REPORTS, N_("period"), view_reports_period,
 	  N_("Another period for the report"), NULL },
 	{ '8', "8", VIEWS_ALL, 0, NULL, k_inforounds,
 	  N_("Info rounds: open rounds my organisation is asked in or runs"),
@@ -521,10 +531,10 @@ const struct ui_key ui_keys[] = {
 	{ 'N', "N", V(MEETINGS), KEY_PLANNER, N_("plan"), forms_plan_meetings,
 	  N_("Plan meetings of a series: one date, or every N weeks until a "
 	  "date (chair or administrator)"), NULL },
-	{ 'V', "V", V(MEETINGS), 0, NULL, forms_move_meeting,
+	{ 'V', "V", V(MEETINGS), KEY_PLANNER, NULL, forms_move_meeting,
 	  N_("Move the selected planned meeting to another date and time"),
 	  NULL },
-	{ 'X', "X", V(MEETINGS), 0, NULL, forms_cancel_meeting,
+	{ 'X', "X", V(MEETINGS), KEY_PLANNER, NULL, forms_cancel_meeting,
 	  N_("Cancel the selected planned meeting, with a reason"), NULL },
 	{ '\r', "Enter", V(MEETINGS) | MEETING | V(ACTIONS) |
 	  V(CASES) | V(INFOROUNDS) | V(CALENDAR), 0, N_("open"),
@@ -621,17 +631,20 @@ const struct ui_key ui_keys[] = {
 	  N_("Accept: the case goes on the agenda"), when_proposal },
 	{ 'x', "x", V(PROPOSALS), 1, N_("decline"), forms_decline_proposal,
 	  N_("Decline the proposal, with a reason"), when_proposal },
-	{ 'a', "a", V(NOMINATIONS), 0, N_("accept"), forms_accept_nomination,
+	{ 'a', "a", V(NOMINATIONS), KEY_DECIDER, N_("accept"),
+	  forms_accept_nomination,
 	  N_("Accept: the case goes on the agenda of the series' next meeting"),
 	  when_nomination },
-	{ 'x', "x", V(NOMINATIONS), 0, N_("decline"), forms_decline_nomination,
+	{ 'x', "x", V(NOMINATIONS), KEY_DECIDER, N_("decline"),
+	  forms_decline_nomination,
 	  N_("Decline the nomination, with a reason"), when_nomination },
 	{ 'L', "L", V(CASE), 0, NULL, forms_case_link,
 	  N_("Link an action point to a goal (by their numbers)"), NULL },
 	{ 'E', "E", V(CASE), 0, NULL, forms_case_dates,
-	  N_("Set the end date and the review date"), NULL },
+	  N_("Set the end date and the review date"), when_case_routing },
 	{ 'F', "F", V(CASE), 0, NULL, forms_case_close,
-	  N_("Record the closing reason and the evaluation"), NULL },
+	  N_("Record the closing reason and the evaluation"),
+	  when_case_routing },
 	{ 'M', "M", V(CASE), 0, NULL, forms_case_mdo,
 	  N_("MDO from this case: a meeting inviting only those involved"),
 	  NULL },
@@ -662,12 +675,57 @@ const struct ui_key ui_keys[] = {
 	{ 0, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };
 
+/* Who has the keys of a role (struct ui_key.chair > 0), and what a key
+ * says to anyone else: the rule the server would refuse it with. */
+static int
+role_chair(const struct ui *u)
+{
+	return u->is_chair;
+}
+
+static int
+role_planner(const struct ui *u)
+{
+	return u->is_chair || u->is_admin;
+}
+
+static int
+role_reports(const struct ui *u)
+{
+	return u->is_chair || u->is_admin || u->is_steering;
+}
+
+static const struct {
+	int chair;
+	int (*has)(const struct ui *);
+	const char *why;
+} key_roles[] = {
+	{ 1, role_chair, N_("only the chair can do this.") },
+	{ KEY_PLANNER, role_planner, N_("only a chair or an administrator "
+	    "plans meetings; ask your chair.") },
+	{ KEY_DECIDER, role_planner, N_("only a chair of the series or an "
+	    "administrator decides.") },
+	{ KEY_REPORTS, role_reports, N_("reports are for chairs, "
+	    "administrators and the steering group.") },
+};
+
+static size_t
+key_role(int chair)
+{
+	size_t i = 0;
+
+	while (i + 1 < sizeof key_roles / sizeof key_roles[0] &&
+	    key_roles[i].chair != chair)
+		i++;
+	return i;
+}
+
 int
 ui_key_for_user(const struct ui *u, const struct ui_key *k)
 {
-	if (k->chair == KEY_PLANNER)
-		return u->is_chair || u->is_admin;
-	return k->chair > 0 ? u->is_chair : k->chair < 0 ? !u->is_chair : 1;
+	if (k->chair > 0)
+		return key_roles[key_role(k->chair)].has(u);
+	return k->chair < 0 ? !u->is_chair : 1;
 }
 
 static int
@@ -689,13 +747,8 @@ explain(struct ui *u, int key)
 			continue;
 		if (k->chair > 0 && !ui_key_for_user(u, k) &&
 		    (k->views == VIEWS_ALL || (k->views & VIEW_BIT(u->view)))) {
-			if (k->chair == KEY_PLANNER)
-				ui_message(u, 1, _("%s: only a chair or an "
-				    "administrator plans meetings; ask your "
-				    "chair."), k->name);
-			else
-				ui_message(u, 1, _("%s: only the chair can do "
-				    "this."), k->name);
+			ui_message(u, 1, "%s: %s", k->name,
+			    _(key_roles[key_role(k->chair)].why));
 			return;
 		}
 		other = k;

@@ -10,7 +10,8 @@ struct ui_key {
 	unsigned views;			/* VIEW_BIT()s, VIEWS_ALL = everywhere */
 	int chair;			/* 1: only with the chair role, -1: only
 					 * without it (the chair has its own),
-					 * KEY_PLANNER: chair or admin role */
+					 * KEY_PLANNER, KEY_DECIDER, KEY_REPORTS:
+					 * the roles of key_roles in ui-keys.c */
 	const char *label;		/* N_() footer label, NULL: not in the footer */
 	void (*fn)(struct ui *);
 	const char *help;		/* N_() text */
@@ -19,8 +20,13 @@ struct ui_key {
 };
 extern const struct ui_key ui_keys[];
 
-/* struct ui_key.chair of a key for those who may plan meetings. */
+/* struct ui_key.chair of a key for those who may plan, move and cancel
+ * meetings (chair or admin role), decide nominations (the same roles; the
+ * server also wants the series) or read the reports (chair, admin or
+ * steering group role). */
 #define KEY_PLANNER 2
+#define KEY_DECIDER 3
+#define KEY_REPORTS 4
 
 /* Whether this user's roles give key k (the chair field), in any view. */
 int ui_key_for_user(const struct ui *, const struct ui_key *k);

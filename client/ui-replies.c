@@ -290,13 +290,15 @@ on_ready(struct net *n, const Tafel__LoginResponse *l, int first, void *arg)
 {
 	struct ui *u = arg;
 
-	u->is_chair = u->is_admin = 0;
+	u->is_chair = u->is_admin = u->is_steering = 0;
 	if (l->user != NULL) {
 		for (size_t i = 0; i < l->user->n_roles; i++) {
 			if (l->user->roles[i] == TAFEL__ROLE__ROLE_CHAIR)
 				u->is_chair = 1;
 			if (l->user->roles[i] == TAFEL__ROLE__ROLE_ADMIN)
 				u->is_admin = 1;
+			if (l->user->roles[i] == TAFEL__ROLE__ROLE_STEERING)
+				u->is_steering = 1;
 		}
 		u->my_org_id = l->user->org_id;
 		u->my_user_id = l->user->id;

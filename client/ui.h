@@ -119,6 +119,7 @@ struct ui {
 	enum ui_view_id view, back;	/* current, and where Esc goes */
 	int is_chair;			/* the user has ROLE_CHAIR */
 	int is_admin;			/* the user has ROLE_ADMIN */
+	int is_steering;		/* the user has ROLE_STEERING */
 	int64_t my_org_id, my_user_id;
 
 	struct model meeting;		/* the subscribed meeting */

@@ -68,4 +68,49 @@ wait_for pol "Tafel · Overleg " || fail "2: meeting not shown"
 wait_re pol "^ +# +Casus" || fail "2: agenda not shown"
 keys pol '?'
 wait_for pol "Tafel · Toetsen" || fail "?: help not shown"
+
+# A partner's keys that cannot work refuse at once with the rule (no
+# question first), and neither footer nor help offers them.
+keys pol q
+keys pol 1
+wait_for pol "Tafel · Overleggen" || fail "1: meetings list not shown"
+wait_re pol '[0-9]{4}-[0-9]{2}-[0-9]{2} ' || fail "1: meetings not loaded"
+for k in V X; do
+	keys pol "$k"
+	wait_for pol "$k: alleen een voorzitter of beheerder" 5 ||
+		fail "$k: no refusal for a partner: $(screen pol | tail -n 3)"
+	screen pol | grep -qE "verzetten naar|aflassen, reden" && fail "$k: asked before refusing"
+done
+keys pol 7
+wait_for pol "Tafel · Rapportages" || fail "7: reports not shown"
+sleep 0.5
+screen pol | tail -n 1 | grep -qF "p periode" && fail "7: footer offers p to a partner"
+keys pol p
+wait_for pol "p: rapportages zijn voor voorzitters" 5 || fail "7: p not refused: $(screen pol | tail -n 3)"
+# case 2026-0001 was submitted by politie: the dates are still the routing's
+keys pol 4
+wait_for pol "Tafel · Casussen" || fail "4: cases not shown"
+keys pol /
+type_text pol 2026-0001
+keys pol Enter
+wait_re pol '^.*2026-0001' || fail "4: case 2026-0001 not listed"
+keys pol Enter
+wait_for pol "Aangemeld door: Politie" || fail "case 2026-0001 not opened"
+for k in E F; do
+	keys pol "$k"
+	wait_for pol "$k: Alleen voorzitter, procesregisseur of casusregisseur" 5 ||
+		fail "$k: no refusal at once: $(screen pol | tail -n 3)"
+	screen pol | grep -qE "^(Einddatum|Reden van afsluiten)" && fail "$k: asked before refusing"
+done
+# the GP's help of the nominations has no chair's keys; a says who decides
+start_client gp huisarts
+wait_re gp '[0-9]{4}-[0-9]{2}-[0-9]{2} ' || fail "gp: meetings not loaded"
+keys gp 5
+wait_for gp "Tafel · Voordrachten" || fail "gp: 5 did not show the nominations"
+keys gp '?'
+wait_for gp "Tafel · Toetsen" || fail "gp: ? did not show the help"
+screen gp | grep -qE "^  [ax] +(Aannemen|De voordracht afwijzen)" && fail "gp: help lists the chair's a/x"
+keys gp q
+keys gp a
+wait_for gp "a: alleen een voorzitter van de reeks" 5 || fail "gp: a not refused: $(screen gp | tail -n 3)"
 ok
