@@ -73,10 +73,13 @@ filter_done(struct ui *u, const char *text)
 	ui_dirty(u);
 }
 
+/* /: the view's own search, offered as a default that typing replaces
+ * (an arrow key or Backspace edits it instead). */
 static void
 k_filter(struct ui *u)
 {
 	ui_prompt(u, _("Search"), u->filter[u->view], filter_done);
+	u->prompt.replace = 1;
 }
 
 static void

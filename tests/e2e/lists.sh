@@ -92,6 +92,27 @@ wait_for pol "weggooien" || fail "second Esc did not ask"
 type_text pol "j"
 wait_gone pol "Zoeken:" || fail "j did not discard"
 screen pol | grep -q "/wzt" && fail "discarded search was applied"
+# each screen keeps its own search, and / offers it as a default that
+# typing replaces (not appends to)
+keys pol 4
+wait_for pol "Tafel · Casussen" || fail "4: no cases list"
+keys pol /
+wait_for pol "Zoeken:" || fail "4: / did not ask"
+type_text pol "0012"
+keys pol Enter
+wait_for pol "Tafel · Casussen · /0012" || fail "4: search not shown in the title"
+keys pol 3
+wait_for pol "Tafel · Afspraken van mijn organisatie" || fail "3: no action points"
+screen pol | head -n 1 | grep -qF "/0012" && fail "3: the cases' search shows on another screen"
+keys pol 4
+wait_for pol "Tafel · Casussen · /0012" || fail "4: its own search not kept"
+keys pol /
+wait_for pol "Zoeken: 0012" || fail "4: / did not offer the search: $(screen pol | tail -n 2)"
+type_text pol "0013"
+keys pol Enter
+wait_for pol "Tafel · Casussen · /0013" || fail "4: typing did not replace the search: $(screen pol | head -n 1)"
+keys pol q
+wait_gone pol "/0013" || fail "4: q did not clear the search"
 # an empty list offers no keys for a selected line (nothing to answer or accept)
 keys pol 8
 wait_for pol "Geen open inforondes" || fail "8: the empty info rounds list not said: $(screen pol)"
