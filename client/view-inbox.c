@@ -1,4 +1,4 @@
-/* The inbox view: feedback on the cases my organisation submitted (docs/protocol.md 7.12), newest first; Enter marks the entry read. */
+/* The inbox view: feedback on the cases my organisation submitted and the entries I sent, with who read them (docs/protocol.md 7.12), newest first; Enter marks a received entry read. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,7 +124,25 @@ widths(const struct ui *u, int *what, int *who)
 	*who = ui_list_widen(u->cols, 22, extra / 2 < 30 ? extra / 2 : 30);
 }
 
-/* Entry i as a line: "●" unread (bold), the rest read. */
+/* An entry I sent to another organisation (not one for mine to read). */
+static int
+sent(const struct ui *u, const Tafel__InboxEntry *e)
+{
+	return e->sent_by_me && e->recipient_org_id != u->my_org_id;
+}
+
+/* The mark before a line, by whether I sent the entry and whether it was
+ * read: received unread "●" (bold), sent "→" (read: "✓"). */
+static const char *
+mark(const struct ui *u, const Tafel__InboxEntry *e)
+{
+	if (sent(u, e))
+		return e->read_at != 0 ? "✓" : "→";
+	return e->read_at == 0 ? "●" : " ";
+}
+
+/* Entry i as a line: what happened, who sent it (a sent one: to whom),
+ * when. */
 static void
 line(struct ui *u, size_t i, char *buf, size_t len, attr_t *a)
 {
@@ -132,10 +150,12 @@ line(struct ui *u, size_t i, char *buf, size_t len, attr_t *a)
 	char what[256], who[256], when[40], f[3][320];
 	int ww, hw;
 
-	if (e->read_at == 0)
+	if (e->read_at == 0 && !sent(u, e))
 		*a = A_BOLD;
 	what_text(e, what, sizeof what);
-	if (e->sender_id == 0)
+	if (sent(u, e))
+		snprintf(who, sizeof who, _("to %s"), e->recipient_org_name);
+	else if (e->sender_id == 0)
 		snprintf(who, sizeof who, "tafel");
 	else
 		snprintf(who, sizeof who, "%s (%s)", e->sender_name,
@@ -145,8 +165,8 @@ line(struct ui *u, size_t i, char *buf, size_t len, attr_t *a)
 	layout_cell(f[0], sizeof f[0], what, ww);
 	layout_cell(f[1], sizeof f[1], who, hw);
 	layout_cell(f[2], sizeof f[2], when, 16);
-	snprintf(buf, len, "%s %-9s  %s  %s  %s", e->read_at == 0 ? "●" : " ",
-	    e->case_number, f[0], f[1], f[2]);
+	snprintf(buf, len, "%s %-9s  %s  %s  %s", mark(u, e), e->case_number,
+	    f[0], f[1], f[2]);
 }
 
 /* The selected entry in full: what happened, the action point and its
@@ -159,7 +179,7 @@ detail(struct ui *u, size_t sel, struct ui_detail_line *out, size_t max)
 	char what[256], when[40];
 	size_t n = 0;
 
-	if (max < 4)
+	if (max < 5)
 		return 0;
 	what_text(e, what, sizeof what);
 	if (e->case_number[0] != '\0') {
@@ -181,11 +201,22 @@ detail(struct ui *u, size_t sel, struct ui_detail_line *out, size_t max)
 		    e->kind == TAFEL__INBOX_KIND__INBOX_ACTION_CANCELLED ?
 		    _("Reason") : _("Feedback"), ap->completion_note);
 	}
+	if (sent(u, e)) {
+		out[n].attr = 0;
+		snprintf(out[n++].text, sizeof out[0].text, _("Sent by you to "
+		    "%s%s%s%s"), e->recipient_org_name, e->recipient_user_name[0] ?
+		    " (" : "", e->recipient_user_name, e->recipient_user_name[0] ?
+		    ")" : "");
+	}
 	if (e->read_at != 0) {
 		ui_date(e->read_at, when, sizeof when);
-		out[n].attr = ui_attr(u, UI_A_DIM);
+		out[n].attr = sent(u, e) ? 0 : ui_attr(u, UI_A_DIM);
 		snprintf(out[n++].text, sizeof out[0].text, _("Read by %s, %s"),
 		    e->read_by_name, when);
+	} else if (sent(u, e)) {
+		out[n].attr = ui_attr(u, UI_A_DIM);
+		snprintf(out[n++].text, sizeof out[0].text, "%s",
+		    _("Not read yet."));
 	}
 	return n;
 }
@@ -199,8 +230,8 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 	struct ui_listing l = { .n = lines(u), .sel = &st.sel, .line = line,
 	    .detail = detail, .header = head, .loading = st.list == NULL ?
 	    _("Loading the inbox…") : NULL, .empty = _("The inbox is empty: "
-	    "feedback on the cases your organisation submitted appears "
-	    "here.") };
+	    "feedback on the cases your organisation submitted, and what "
+	    "you sent, appears here.") };
 
 	widths(u, &columns[1].width, &columns[2].width);
 	ui_list_header(head, sizeof head, "  ", columns, 4);
@@ -230,6 +261,21 @@ view_inbox_selected(struct ui *u)
 	size_t n = lines(u);	/* puts st.sel on its line first */
 
 	return st.sel < n ? st.list->entries[st.sel] : NULL;
+}
+
+/* Enter: a received entry is marked read; one I sent is the recipient's
+ * to read. */
+static void
+enter(struct ui *u)
+{
+	const Tafel__InboxEntry *e = view_inbox_selected(u);
+
+	if (e != NULL && sent(u, e)) {
+		ui_message(u, 1, "%s", _("You sent this entry: its recipient "
+		    "marks it read."));
+		return;
+	}
+	forms_inbox_read(u);
 }
 
 static void
@@ -266,6 +312,9 @@ reload(struct ui *u)
 {
 	Tafel__ListInboxRequest r = TAFEL__LIST_INBOX_REQUEST__INIT;
 
+	/* what I sent too (as the inbox topic pushes it): its sender sees
+	 * who read it and when */
+	r.include_sent = 1;
 	/* every view reloads after a reconnect: only once it was opened */
 	if (u->view != VIEW_INBOX && st.list == NULL)
 		return;
@@ -331,7 +380,7 @@ const struct ui_view_ops view_inbox_ops = {
 	.lines = lines,
 	.step = step,
 	.select = select_line,
-	.enter = forms_inbox_read,
+	.enter = enter,
 	.reload = reload,
 	.free = free_state,
 	.parent = VIEW__COUNT,

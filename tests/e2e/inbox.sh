@@ -93,6 +93,31 @@ for l in sys.stdin:
         print(len([e for e in o["inbox_list"].get("entries", []) if not e.get("read_at")]))')
 [ "$n" = 3 ] || fail "server unread count $n, want 3 (one left, two moves)"
 
+# the sender sees what it sent, to whom, and who read it when; a reading
+# arrives live
+start_client vt veiligthuis
+wait_for vt "verbonden" || fail "veiligthuis not connected: $(screen vt)"
+keys vt 6
+wait_re vt "^→ $number +afspraak ingetrokken +aan Politie" ||
+	fail "sender: unread sent entry not shown: $(screen vt)"
+wait_re vt "^✓ $number +afspraak afgerond +aan Politie" ||
+	fail "sender: read sent entry not shown: $(screen vt)"
+wait_for vt "Door u verstuurd aan Politie" || fail "sender: recipient not named: $(screen vt)"
+wait_for vt "Nog niet gelezen." || fail "sender: unread not said: $(screen vt)"
+keys vt Enter
+wait_for vt "U verstuurde deze melding: de ontvanger markeert hem als gelezen." ||
+	fail "sender: Enter on a sent entry: $(screen vt)"
+id=$(printf 'inbox unread received\nquit\n' | batch politie | python3 -c '
+import json, sys
+for l in sys.stdin:
+    o = json.loads(l)
+    if o.get("body") == "inbox_list":
+        print([e["id"] for e in o["inbox_list"]["entries"] if "cancel" in str(e.get("kind", "")).lower()][0])')
+printf 'read %s\nquit\n' "$id" | batch politie | grep -q '"inbox_entry"' || fail "politie could not read $id"
+wait_re vt "^✓ $number +afspraak ingetrokken +aan Politie" ||
+	fail "sender: reading not shown live: $(screen vt)"
+wait_re vt "^  Gelezen door Sanne Jansen, " || fail "sender: who read it not shown: $(screen vt)"
+
 # at 120 columns the columns widen like the other lists: who in full
 E2E_COLS=120 start_client wide politie
 wait_for wide "verbonden" || fail "wide client not connected: $(screen wide)"
