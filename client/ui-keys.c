@@ -19,15 +19,19 @@ quit_confirmed(struct ui *u, const char *text)
 		u->quit = 1;
 }
 
-/* q at the top: quit, but ask when changes are still waiting to be sent. */
+/* q while a search is on: the search goes (the footer says so). */
+static void
+k_clear_search(struct ui *u)
+{
+	u->filter[u->view][0] = '\0';
+	ui_dirty(u);
+}
+
+/* q at the top (no search on): quit, but ask when changes are still
+ * waiting to be sent. */
 static void
 k_quit(struct ui *u)
 {
-	if (u->filter[u->view][0] != '\0') {	/* first q: the search goes */
-		u->filter[u->view][0] = '\0';
-		ui_dirty(u);
-		return;
-	}
 	if (net_pending(u->net) > 0 && net_get_state(u->net) != NET_READY) {
 		ui_ask_yesno(u, _("Changes are not sent yet. Quit anyway? (y/n)"),
 		    quit_confirmed);
@@ -48,15 +52,10 @@ k_back(struct ui *u)
 		ui_set_view(u, u->view == u->back ? VIEW_MEETINGS : u->back);
 }
 
-/* q elsewhere: clear the filter, or what the view does with q, or back. */
+/* q elsewhere (no search on): what the view does with q, or back. */
 static void
 k_q_back(struct ui *u)
 {
-	if (u->filter[u->view][0] != '\0') {
-		u->filter[u->view][0] = '\0';
-		ui_dirty(u);
-		return;
-	}
 	if (UI_VIEW(u)->quit != NULL && UI_VIEW(u)->quit(u))
 		return;
 	k_back(u);
@@ -416,6 +415,13 @@ case_refusal(const struct ui *u, const struct ui_key *k)
 	return NULL;
 }
 
+/* The view's "/" search is on (q clears it first). */
+static int
+when_searching(const struct ui *u)
+{
+	return u->filter[u->view][0] != '\0';
+}
+
 /* A line of the list is selected (an empty list offers no keys for one). */
 /* The selected round asks my organisation (b and n answer it). */
 static int
@@ -464,8 +470,15 @@ case_key_waits(const struct ui *u, const struct ui_key *k)
 
 #define MEETING V(MEETING)
 
+/* The lists with a "/" search. */
+#define SEARCHABLE (V(MEETINGS) | V(ACTIONS) | V(PICK_CASE) | V(PICK_PERSON) | \
+	V(CASES) | V(PICK_ORG))
+
 /* Adding a key means adding one row: dispatch, footer and help follow. */
 const struct ui_key ui_keys[] = {
+	/* no help text: the q rows below say that q clears a search first */
+	{ 'q', "q", SEARCHABLE, 0, N_("clear search"), k_clear_search, NULL,
+	  when_searching },
 	{ 'q', "q", V(MEETINGS), 0, N_("quit"), k_quit,
 	  N_("Quit tafel (clears a search first)"), NULL },
 	{ 'q', "q", MEETING | V(ACTIONS) | V(CASE) | V(HELP) | V(PICK_CASE) |
@@ -519,9 +532,7 @@ const struct ui_key ui_keys[] = {
 	  N_("Next line (in a meeting: go your own way)"), NULL },
 	{ KEY_MOUSE, N_("mouse"), VIEWS_ALL, 0, NULL, k_mouse,
 	  N_("Click selects a line, double click opens it"), NULL },
-	{ '/', "/", V(MEETINGS) | V(ACTIONS) | V(PICK_CASE) | V(PICK_PERSON) |
-	  V(CASES) | V(PICK_ORG), 0,
-	  N_("search"),
+	{ '/', "/", SEARCHABLE, 0, N_("search"),
 	  k_filter,
 	  N_("Search: show only the lines containing the text"), NULL },
 	{ 'b', "b", V(MEETINGS), 0, N_("minutes"), k_minutes,

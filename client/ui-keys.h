@@ -14,7 +14,7 @@ struct ui_key {
 					 * the roles of key_roles in ui-keys.c */
 	const char *label;		/* N_() footer label, NULL: not in the footer */
 	void (*fn)(struct ui *);
-	const char *help;		/* N_() text */
+	const char *help;		/* N_() text, NULL: not in the help */
 	/* When the key matters (shown in the footer), NULL: always. */
 	int (*when)(const struct ui *);
 };

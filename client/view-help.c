@@ -34,6 +34,8 @@ in_section(const struct ui *u, const struct ui_key *k, int everywhere,
 	 * (not whether it works here, in the help view) */
 	if (!ui_key_for_user(u, k))
 		return 0;		/* another role's key */
+	if (k->help == NULL)
+		return 0;		/* told by another row's text (q) */
 	return everywhere ? k->views == VIEWS_ALL :
 	    k->views != VIEWS_ALL && (k->views & bit) != 0;
 }

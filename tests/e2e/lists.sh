@@ -41,6 +41,10 @@ keys pol Enter
 wait_gone pol "SSO Enschede" || fail "search did not filter"
 wait_for pol "Casusoverleg" || fail "search hid the match"
 wait_for pol "/casus" || fail "search not shown in the title"
+# q now clears the search, and the footer says so
+screen pol | tail -n 1 | grep -q "^q zoeken wissen " ||
+	fail "search: the footer does not say q clears it: $(screen pol | tail -n 1)"
+screen pol | tail -n 1 | grep -qF "q stoppen" && fail "search: the footer offers q stoppen"
 keys pol q
 wait_for pol "SSO Enschede" || fail "q did not clear the search"
 # the selection follows the meeting, not the line: the first match stays
@@ -111,8 +115,10 @@ wait_for pol "Zoeken: 0012" || fail "4: / did not offer the search: $(screen pol
 type_text pol "0013"
 keys pol Enter
 wait_for pol "Tafel · Casussen · /0013" || fail "4: typing did not replace the search: $(screen pol | head -n 1)"
+screen pol | tail -n 1 | grep -q "^q zoeken wissen " || fail "4: the footer does not say q clears the search"
 keys pol q
 wait_gone pol "/0013" || fail "4: q did not clear the search"
+wait_re pol "^q terug " || fail "4: q back not offered after the search went: $(screen pol | tail -n 1)"
 # an empty list offers no keys for a selected line (nothing to answer or accept)
 keys pol 8
 wait_for pol "Geen open inforondes" || fail "8: the empty info rounds list not said: $(screen pol)"
