@@ -48,16 +48,45 @@ right(char *out, size_t len, const char *text)
 	snprintf(out, len, "%*s%s", 6 - w, "", text);
 }
 
+/* The theme and district of an area line. */
+static void
+area_text(char *buf, size_t len, const Tafel__AreaReport *a)
+{
+	snprintf(buf, len, "%s · %s", ui_theme(a->theme), a->district);
+}
+
+/* The name columns: 22 and 36 wide at 80 columns, wider on a wider screen
+ * as far as the longest name needs (ui_list_widen, as the other lists). */
+static void
+name_widths(const struct ui *u, const Tafel__Report *r, int *org, int *area)
+{
+	int most = 0, amost = 0;
+	char text[160];
+
+	for (size_t i = 0; i < r->n_orgs; i++)
+		if (layout_width(r->orgs[i]->org_name) > most)
+			most = layout_width(r->orgs[i]->org_name);
+	for (size_t i = 0; i < r->n_areas; i++) {
+		area_text(text, sizeof text, r->areas[i]);
+		if (layout_width(text) > amost)
+			amost = layout_width(text);
+	}
+	*org = ui_list_widen(u->cols, 22, most - 22);
+	*area = ui_list_widen(u->cols, 36, amost - 36);
+}
+
 static void
 render(struct ui *u, const Tafel__Report *r)
 {
 	attr_t t = ui_attr(u, UI_A_TITLE);
-	char name[64], b[BAR_WIDTH * 4 + 1], h[9][32];
+	char name[512], b[BAR_WIDTH * 4 + 1], h[9][512];
+	int ow, aw;
 
+	name_widths(u, r, &ow, &aw);
 	ui_pv_clear(&pv);
 	add(t, "%s %s – %s", _("Report"), r->from, r->to);
 	add(0, "%s", "");
-	layout_fit(h[0], sizeof h[0], _("Organisation"), 22);
+	layout_fit(h[0], sizeof h[0], _("Organisation"), ow);
 	/* the counts' headers, short, right-aligned over their numbers;
 	 * the legend under the table spells them out */
 	right(h[1], sizeof h[1], _("Agreed"));
@@ -75,7 +104,7 @@ render(struct ui *u, const Tafel__Report *r)
 	for (size_t i = 0; i < r->n_orgs; i++) {
 		const Tafel__OrgReport *o = r->orgs[i];
 
-		layout_cell(name, sizeof name, o->org_name, 22);
+		layout_cell(name, sizeof name, o->org_name, ow);
 		add(o->overdue > 0 ? ui_attr(u, UI_A_OVERDUE) : 0,
 		    "%s %6u %6u %6u %6u %6u %6u %6u %6u", name, o->agreed,
 		    o->done_on_time, o->done_late, o->cancelled, o->open,
@@ -89,7 +118,7 @@ render(struct ui *u, const Tafel__Report *r)
 	for (size_t i = 0; i < r->n_orgs; i++) {
 		const Tafel__OrgReport *o = r->orgs[i];
 
-		layout_cell(name, sizeof name, o->org_name, 22);
+		layout_cell(name, sizeof name, o->org_name, ow);
 		bar(b, sizeof b, o->done_on_time, o->agreed);
 		add(0, "%s %s %u/%u", name, b, o->done_on_time, o->agreed);
 	}
@@ -98,7 +127,7 @@ render(struct ui *u, const Tafel__Report *r)
 	for (size_t i = 0; i < r->n_orgs; i++) {
 		const Tafel__OrgReport *o = r->orgs[i];
 
-		layout_cell(name, sizeof name, o->org_name, 22);
+		layout_cell(name, sizeof name, o->org_name, ow);
 		bar(b, sizeof b, o->attended, o->meetings);
 		add(0, "%s %s %u/%u", name, b, o->attended, o->meetings);
 	}
@@ -110,9 +139,8 @@ render(struct ui *u, const Tafel__Report *r)
 		const Tafel__AreaReport *a = r->areas[i];
 		char area[160];
 
-		snprintf(area, sizeof area, "%s · %s", ui_theme(a->theme),
-		    a->district);
-		layout_cell(name, sizeof name, area, 36);
+		area_text(area, sizeof area, a);
+		layout_cell(name, sizeof name, area, aw);
 		add(0, "%s %6u %6u", name, a->opened, a->closed);
 	}
 }

@@ -64,6 +64,26 @@ wait_re chair "^ $name.*[█·]+ $2/$1\$" || fail "bar of $name ($2/$1) not show
 screen chair
 keys chair q
 
+# at 120 columns the organisation column widens: the longest name is whole
+long=$(printf 'report %s %s\nquit\n' "$from" "$to" | batch voorzitter | python3 -c '
+import json, sys
+for l in sys.stdin:
+    m = json.loads(l)
+    if m.get("body") == "report":
+        print(max((o["org_name"] for o in m["report"]["orgs"]), key=len))
+        break')
+[ ${#long} -gt 22 ] || fail "no organisation name longer than 22 in the report: '$long'"
+E2E_COLS=120 start_client wide voorzitter
+wait_for wide "Tafel · Overleggen" || fail "wide: no meetings list"
+keys wide 7
+wait_for wide "Rapportage $qfrom – $qto" || fail "wide: 7 did not show the report"
+keys wide p
+wait_for wide "Periode (van tot):" || fail "wide: p did not ask the period: $(screen wide)"
+type_text wide "$(date -d "$from" +%-d-%-m-%Y) $(date -d "$to" +%-d-%-m-%Y)"
+keys wide Enter
+wait_for wide "Rapportage $from – $to" || fail "wide: period not taken"
+wait_for wide " $long " 5 || fail "wide: '$long' is cut at 120 columns: $(screen wide)"
+
 # a partner without the right is told so
 start_client pol politie
 wait_for pol "Tafel · Overleggen" || fail "pol: no meetings list"
