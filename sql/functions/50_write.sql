@@ -655,6 +655,9 @@ BEGIN
 	    ARRAY[tafel_arg_id(p_args, 'owner_org_id')], tafel_involved_payload(
 		c.id, v_new_org > 0, jsonb_build_object('action_point', v_json),
 		v_meeting));
+	IF v_new_org > 0 THEN	-- "eerder besproken" of matched cases
+		PERFORM tafel_log_match_changes(u.id, c.id, '{}');
+	END IF;
 	RETURN v_json;
 END
 $$;
@@ -727,6 +730,9 @@ BEGIN
 	    ARRAY[a.owner_org_id, v_org], tafel_involved_payload(a.case_id,
 		v_new_org > 0, jsonb_build_object('action_point', v_json),
 		coalesce(a.meeting_id, 0)));
+	IF v_new_org > 0 THEN	-- "eerder besproken" of matched cases
+		PERFORM tafel_log_match_changes(u.id, a.case_id, '{}');
+	END IF;
 	RETURN v_json;
 END
 $$;
@@ -922,6 +928,12 @@ BEGIN
 	v_json := tafel_json_case(c.id);
 	PERFORM tafel_log_change(u.id, NULL, c.id, '{}',
 	    jsonb_build_object('case', v_json));
+	-- another district or theme: other process managers see it in full,
+	-- which moves "eerder besproken" of the cases matched with it
+	IF (v_json ->> 'district', v_json ->> 'theme') IS DISTINCT FROM
+	    (c.district, c.theme) THEN
+		PERFORM tafel_log_match_changes(u.id, c.id, '{}');
+	END IF;
 	RETURN v_json;
 END
 $$;
@@ -1002,10 +1014,14 @@ BEGIN
 END
 $$;
 
--- After a person of p_case_id was added or changed: every other case whose
--- "eerder besproken" (tafel_case_has_earlier) may have changed with it gets
--- a change of its own, so that a live view stays equal to a fresh
--- snapshot.  p_before: the matched cases before the change (update_person).
+-- After a case p_case_id changed its persons or whom it involves: every
+-- other case whose "eerder besproken" may have changed with it gets a
+-- change of its own, so that a live view stays equal to a fresh snapshot.
+-- The flag of a case X depends on its matches and on who may see the
+-- matching case in full (tafel_access_earlier), so a new organisation
+-- involved in a matched case (tafel_involve_org), or another district or
+-- theme (other process managers), moves it too.  p_before: the matched
+-- cases before the change (update_person).
 -- Set-based: one INSERT for all of them, seqs in case-id order (what
 -- tafel_log_change would give one by one), then one notification each.
 CREATE OR REPLACE FUNCTION tafel_log_match_changes(p_actor bigint,
@@ -1022,11 +1038,8 @@ BEGIN
 	IF cardinality(v_cases) = 0 THEN
 		RETURN;
 	END IF;
-	-- these changes carry a case only (tafel_log_change's routing check)
-	IF v_op IS NOT NULL AND EXISTS (SELECT 1 FROM write_ops w
-	    WHERE w.name = v_op AND w.routing && ARRAY['meeting', 'orgs']) THEN
-		PERFORM tafel_log_change(p_actor, NULL, v_cases[1], '{}', '{}');
-	END IF;
+	-- these changes carry a case only and are routed by it, whatever the
+	-- write's own routing (write_ops.routing is about its own change)
 	PERFORM pg_advisory_xact_lock(7410);
 	WITH ins AS (
 		INSERT INTO changelog (seq, at, actor_id, meeting_id, case_id,
@@ -1161,6 +1174,8 @@ BEGIN
 	END IF;
 
 	v_args := tafel_keep_hidden(u, p_op, v_args);
+	-- the changes of this write only (tafel_write_routed reads them)
+	PERFORM set_config('tafel.seqs', '', true);
 	BEGIN
 		-- tafel_op_<name>(user, args); the name comes from write_ops
 		PERFORM set_config('tafel.op', w.name, true);

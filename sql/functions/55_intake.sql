@@ -265,6 +265,9 @@ BEGIN
 	v_json := tafel_json_contribution(v_id);
 	PERFORM tafel_log_change(u.id, NULL, c.id, '{}', tafel_involved_payload(
 	    c.id, v_new_org > 0, jsonb_build_object('contribution', v_json), 0));
+	IF v_new_org > 0 THEN	-- "eerder besproken" of matched cases
+		PERFORM tafel_log_match_changes(u.id, c.id, '{}');
+	END IF;
 	RETURN v_json;
 END
 $$;

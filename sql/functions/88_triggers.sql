@@ -140,3 +140,24 @@ $$;
 CREATE OR REPLACE TRIGGER users_org_enabled
 	BEFORE INSERT OR UPDATE OF disabled, org_id ON users
 	FOR EACH ROW EXECUTE FUNCTION tafel_users_org_enabled();
+
+-- An agenda item opened for the first time makes its case readable to the
+-- organisations present (tafel_org_opened): "eerder besproken" of the
+-- cases matched with it may change for them, so those cases get a change
+-- of their own (tafel_log_match_changes), as for new persons or a newly
+-- involved organisation.
+CREATE OR REPLACE FUNCTION tafel_agenda_item_first_opened()
+RETURNS trigger LANGUAGE plpgsql SET search_path = public AS $$
+BEGIN
+	PERFORM tafel_log_match_changes(nullif(nullif(current_setting(
+	    'tafel.user_id', true), ''), '0')::bigint, NEW.case_id, '{}');
+	RETURN NULL;
+END
+$$;
+
+-- (not UPDATE OF opened_at: the BEFORE trigger above sets it, and a column
+-- trigger fires only for the columns an UPDATE names)
+CREATE OR REPLACE TRIGGER agenda_items_first_opened
+	AFTER UPDATE ON agenda_items FOR EACH ROW
+	WHEN (OLD.opened_at IS NULL AND NEW.opened_at IS NOT NULL)
+	EXECUTE FUNCTION tafel_agenda_item_first_opened();

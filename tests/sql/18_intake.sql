@@ -311,8 +311,10 @@ BEGIN
 	    jsonb_build_object('id', w -> 'id', 'version', w -> 'version',
 		'facts', 'Huurachterstand, ontruiming dreigt'));
 	ASSERT (v ->> 'version')::int = 2;
-	-- its event: not for jeugdzorg
-	SELECT event INTO v FROM tafel_events_for((SELECT max(seq) FROM changelog),
+	-- its event: not for jeugdzorg (its own change: the cases matched
+	-- with it may get changes after it, "eerder besproken")
+	SELECT event INTO v FROM tafel_events_for((SELECT max(seq) FROM changelog
+	    WHERE payload ? 'contribution'),
 	    jsonb_build_array(jsonb_build_object('user_id', x.bjz)));
 	ASSERT v IS NULL, v::text;
 END
