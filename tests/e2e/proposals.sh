@@ -71,4 +71,44 @@ for l in sys.stdin:
             if x["id"] == int(sys.argv[1]):
                 sys.exit(0 if x.get("published_at") else 1)
 sys.exit(1)' "$MEETING" || fail "meeting not published on the server"
+
+# the nominating organisation sees the outcome of its nominations in 5:
+# a decline arrives live with the reason and who decided, an acceptance
+# names the meeting; both stay listed, apart from the pending ones
+nom=$(printf 'nominate %s %s Escalatie na nieuwe melding\nnominate %s %s Graag bespreken\nquit\n' \
+	"$SERIES" "$CASE2" "$SERIES" "$CASE" | batch politie | python3 -c '
+import json, sys
+for l in sys.stdin:
+    m = json.loads(l)
+    if m.get("body") == "nomination":
+        print(m["nomination"]["id"], m["nomination"]["version"])')
+set -- $nom
+[ -n "${4:-}" ] || fail "nominate: $nom"
+N1=$1 V1=$2 N2=$3 V2=$4
+keys pol 5
+wait_for pol "Tafel · Voordrachten" || fail "5 did not open the nominations: $(screen pol)"
+wait_re pol "^ $NUMBER2 .*Escalatie na" || fail "pending nomination not shown: $(screen pol)"
+printf 'decline-nomination %s %s Staat al op de agenda van 9 december\nquit\n' "$N1" "$V1" |
+	batch voorzitter | grep -q '"nomination"' || fail "chair could not decline"
+wait_re pol "^ $NUMBER2 .*afgewezen: Staat al" ||
+	fail "decline not shown live to the nominating organisation: $(screen pol)"
+printf 'accept-nomination %s %s %s\nquit\n' "$N2" "$V2" "$MEETING" |
+	batch voorzitter | grep -q '"nomination"' || fail "chair could not accept"
+wait_re pol "^ $NUMBER .*aangenomen: $THU" ||
+	fail "acceptance not shown with its meeting: $(screen pol)"
+wait_for pol "aangenomen: $THU 13:30 (Prep tafel)" || fail "pane: no outcome: $(screen pol)"
+# after a restart too (list_nominations with the decided ones), newest
+# decision first, with who decided in the pane
+tm kill-session -t pol
+start_client pol politie
+keys pol 5
+wait_re pol "^ $NUMBER .*aangenomen: $THU" || fail "decided not listed on opening 5: $(screen pol)"
+wait_re pol "^ $NUMBER2 .*afgewezen: Staat al" || fail "declined not listed on opening 5: $(screen pol)"
+keys pol j
+wait_for pol "afgewezen: Staat al op de agenda van 9 december" || fail "pane: no reason: $(screen pol)"
+wait_re pol "^  Besloten door [A-Z][a-z]+ .*, [0-9]{4}-" || fail "who decided not shown: $(screen pol)"
+# deciding is the chair's: not offered to the partner, refused at once
+screen pol | tail -n 1 | grep -qE "a aannemen|x afwijzen" && fail "partner offered a/x: $(screen pol)"
+keys pol a
+wait_re pol "^a: alleen (de|een) voorzitter" || fail "partner's a not refused at once: $(screen pol)"
 ok
