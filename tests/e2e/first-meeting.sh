@@ -122,7 +122,7 @@ wait_for pol "Afspraak: Toetsing verlenging huisverbod door de hulpofficier van 
 wait_for pol "Uitvoerder: Politie Eenheid Oost-Nederland / Kevin Wolters" || fail "pol: owner not shown: $(screen pol)"
 keys pol 6
 wait_for pol "Tafel · Postvak" || fail "pol: 6 did not open the inbox"
-wait_for pol "aanmeldde verschijnt hier." || fail "pol: the empty inbox's text is cut: $(screen pol)"
+wait_for pol "wat u verstuurde, verschijnt hier." || fail "pol: the empty inbox's text is cut: $(screen pol)"
 
 # the housing corporation may not see every category of case 1 (no birth dates), but may read decisions: its minutes
 # say what is hidden, show the decision, and where there is none say why ("(niet besproken)"), never "(verborgen, zie boven)"

@@ -125,7 +125,7 @@ wait_for pol "Geen open inforondes" || fail "8: the empty info rounds list not s
 screen pol | tail -n 1 | grep -qE "b bekend|niet bekend|Z sluiten" &&
 	fail "8: keys for a round offered on an empty list: $(screen pol | tail -n 1)"
 keys pol 5
-wait_for pol "Geen voordrachten." || fail "5: the empty nominations list not said: $(screen pol)"
+wait_for pol "Geen voordrachten" || fail "5: the empty nominations list not said: $(screen pol)"
 screen pol | tail -n 1 | grep -qE "a aannemen|x afwijzen" &&
 	fail "5: keys for a nomination offered on an empty list: $(screen pol | tail -n 1)"
 keys pol 1
