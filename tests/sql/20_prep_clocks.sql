@@ -99,7 +99,10 @@ BEGIN
 	SELECT el INTO k FROM jsonb_array_elements(v -> 'clocks') el
 	WHERE el ->> 'kind' = 'police_custody';
 	ASSERT k ->> 'notice_org_kind' = 'probation', k::text;
-	ASSERT (k ->> 'notice_due')::date = v_today + 2, k::text;
+	-- the day before its end, or the working day before that when it is
+	-- a weekend day (a run on a Thursday ends on a Sunday)
+	ASSERT (k ->> 'notice_due')::date = v_today + 2 - CASE extract(isodow
+	    FROM v_today + 2) WHEN 6 THEN 1 WHEN 7 THEN 2 ELSE 0 END, k::text;
 	ASSERT (k ->> 'red')::boolean, 'ends before the meeting in 5 days';
 	-- it cannot be extended (a new decision is a new clock)
 	e := test_expect('TF060', format('SELECT test_write(%L, %L, %L)',
