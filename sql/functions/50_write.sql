@@ -1174,8 +1174,6 @@ BEGIN
 	END IF;
 
 	v_args := tafel_keep_hidden(u, p_op, v_args);
-	-- the changes of this write only (tafel_write_routed reads them)
-	PERFORM set_config('tafel.seqs', '', true);
 	BEGIN
 		-- tafel_op_<name>(user, args); the name comes from write_ops
 		PERFORM set_config('tafel.op', w.name, true);
