@@ -379,8 +379,23 @@ BEGIN
 END
 $$;
 
+-- The series' next meeting: its earliest planned one from today on
+-- (Europe/Amsterdam), also when that one's start time has passed and the
+-- chair has not opened it yet: until it is opened its agenda is still being
+-- made (tafel_case_next_meeting_date counts the same way).  An open meeting
+-- is under way, not next.  NULL: none.
+CREATE OR REPLACE FUNCTION tafel_series_next_meeting(p_series_id bigint)
+RETURNS bigint LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT id FROM meetings
+	WHERE series_id = p_series_id AND state = 'planned'
+	    AND (scheduled_start AT TIME ZONE 'Europe/Amsterdam')::date
+		>= tafel_today()
+	ORDER BY scheduled_start, id LIMIT 1
+$$;
+
 -- accept_nomination: NominationDecisionRequest -> Nomination.  The case
--- goes at the end of the agenda (as add_agenda_item) of the meeting.
+-- goes at the end of the agenda (as add_agenda_item) of the meeting, or
+-- (0) of the series' next meeting (tafel_series_next_meeting).
 CREATE OR REPLACE FUNCTION tafel_op_accept_nomination(p_user_id bigint, p_args jsonb)
 RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
 DECLARE
@@ -393,11 +408,21 @@ DECLARE
 	v_json jsonb;
 BEGIN
 	IF v_mid = 0 THEN
-		SELECT id INTO v_mid FROM meetings
-		WHERE series_id = n.series_id AND state = 'planned'
-		    AND scheduled_start > now()
-		ORDER BY scheduled_start, id LIMIT 1;
+		v_mid := tafel_series_next_meeting(n.series_id);
 		IF v_mid IS NULL THEN
+			-- one under way: say so, and how to put the case on it
+			SELECT * INTO m FROM meetings
+			WHERE series_id = n.series_id AND state = 'open'
+			ORDER BY scheduled_start DESC, id DESC LIMIT 1;
+			IF FOUND THEN
+				PERFORM tafel_raise('TF016', format('the meeting of this '
+				    || 'series of %s is under way and no later one is '
+				    || 'planned: put the case on its agenda '
+				    || '(add_agenda_item), or plan the next meeting',
+				    to_char(m.scheduled_start AT TIME ZONE
+					'Europe/Amsterdam', 'YYYY-MM-DD HH24:MI')),
+				    'meeting_id');
+			END IF;
 			PERFORM tafel_raise('TF016', 'the series has no planned meeting',
 			    'meeting_id');
 		END IF;
