@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -462,15 +463,123 @@ ctl_summary(PGconn *db, const char *title)
 }
 
 int
-ctl_open_backup_file(const char *file, int for_writing)
+ctl_open_backup_file(const char *file)
 {
-	int fd = for_writing ?
-	    open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) :
-	    open(file, O_RDONLY | O_CLOEXEC);
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		fprintf(stderr, "tafelctl: %s: %s\n", file, strerror(errno));
 	return fd;
+}
+
+int
+ctl_backup_begin(struct ctl_backup_file *b, const char *file, int force)
+{
+	struct stat st;
+
+	memset(b, 0, sizeof *b);
+	b->file = file;
+	b->force = force;
+	b->fd = -1;
+	/* lstat: a symbolic link, even a dangling one, is there too */
+	b->existed = lstat(file, &st) == 0;
+	if (b->existed && !force) {
+		fprintf(stderr, "tafelctl: %s already exists; not overwritten "
+		    "(choose another name, or give --force to replace it)\n",
+		    file);
+		return -1;
+	}
+	if (b->existed && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "tafelctl: %s is a directory\n", file);
+		return -1;
+	}
+	if ((size_t)snprintf(b->tmp, sizeof b->tmp, "%s.XXXXXX", file) >=
+	    sizeof b->tmp) {
+		fprintf(stderr, "tafelctl: %s: file name too long\n", file);
+		return -1;
+	}
+	/* mkstemp: mode 0600, O_EXCL, beside FILE (the rename stays on its
+	 * file system) */
+	if ((b->fd = mkostemp(b->tmp, O_CLOEXEC)) < 0) {
+		fprintf(stderr, "tafelctl: cannot create a file beside %s: %s\n",
+		    file, strerror(errno));
+		b->tmp[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+void
+ctl_backup_abandon(struct ctl_backup_file *b)
+{
+	if (b->fd >= 0)
+		close(b->fd);
+	b->fd = -1;
+	if (b->tmp[0] != '\0' && unlink(b->tmp) != 0 && errno != ENOENT)
+		fprintf(stderr, "tafelctl: %s: %s (remove it by hand)\n", b->tmp,
+		    strerror(errno));
+	b->tmp[0] = '\0';
+}
+
+/* fsync of the directory holding path, so that a rename in it is durable. */
+static int
+sync_dir_of(const char *path)
+{
+	char dir[4200], *slash;
+	int fd, rc;
+
+	snprintf(dir, sizeof dir, "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+int
+ctl_backup_commit(struct ctl_backup_file *b)
+{
+	struct stat st;
+	int rc;
+
+	if (b->force)
+		rc = rename(b->tmp, b->file);
+	else if ((rc = link(b->tmp, b->file)) == 0)
+		(void)unlink(b->tmp);
+	else if (errno == EPERM || errno == ENOTSUP || errno == ENOSYS) {
+		/* a file system without hard links: check, then rename */
+		if (lstat(b->file, &st) == 0) {
+			errno = EEXIST;
+			rc = -1;
+		} else
+			rc = rename(b->tmp, b->file);
+	}
+	if (rc != 0) {
+		int e = errno;
+
+		fprintf(stderr, "tafelctl: %s: %s%s; no backup was written\n",
+		    b->file, strerror(e), e == EEXIST ? " (created while the "
+		    "backup ran)" : "");
+		ctl_backup_abandon(b);
+		return -1;
+	}
+	b->tmp[0] = '\0';
+	if (sync_dir_of(b->file) != 0)
+		fprintf(stderr, "tafelctl: note: cannot sync the directory of "
+		    "%s: %s\n", b->file, strerror(errno));
+	if (b->fd >= 0)
+		close(b->fd);
+	b->fd = -1;
+	printf("backup written to %s%s\n", b->file, b->existed ?
+	    " (the file that was there is replaced)" : "");
+	return 0;
 }
 
 int
@@ -487,18 +596,16 @@ ctl_backup(PGconn *db, const char *conninfo, int fd, const char *file)
 	 */
 	rc = run_pg_tool("pg_dump", args, 1, fd);
 	if (rc != 0) {
-		fprintf(stderr, "tafelctl: pg_dump failed (exit %d); %s is not "
-		    "a usable backup\n", rc, file);
-		if (ftruncate(fd, 0) != 0)
-			(void)0;
+		fprintf(stderr, "tafelctl: pg_dump failed (exit %d); no backup "
+		    "was written to %s\n", rc, file);
 		return 1;
 	}
 	if (fsync(fd) != 0) {
-		fprintf(stderr, "tafelctl: %s: %s\n", file, strerror(errno));
+		fprintf(stderr, "tafelctl: %s: %s; no backup was written\n",
+		    file, strerror(errno));
 		return 1;
 	}
-	printf("backup written to %s\n", file);
-	ctl_summary(db, "it holds");
+	ctl_summary(db, "the backup holds");
 	return 0;
 }
 

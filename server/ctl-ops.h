@@ -11,13 +11,47 @@ int ctl_status(const struct server_config *cfg, const char *data_dir,
     int argc, char **argv);
 
 /*
- * Opens a backup file as the invoking user, before tafelctl drops to the
- * service user: for writing (created 0600, truncated) or reading.  The fd,
- * or -1 (message printed).
+ * Opens a backup file for reading as the invoking user, before tafelctl
+ * drops to the service user.  The fd, or -1 (message printed).
  */
-int ctl_open_backup_file(const char *file, int for_writing);
+int ctl_open_backup_file(const char *file);
 
-/* tafelctl backup FILE: pg_dump (custom format) of conninfo into fd. */
+/*
+ * A backup being written: a temporary file beside FILE, created (0600) by
+ * the invoking user before tafelctl gives up root, and put in place as
+ * FILE only once it is complete.  An existing FILE is never overwritten
+ * without force, and never touched when the backup fails.
+ */
+struct ctl_backup_file {
+	const char *file;	/* the name the administrator gave */
+	char tmp[4200];		/* FILE.XXXXXX while it is written; "" once gone */
+	int fd;			/* of tmp, -1 when closed */
+	int force;		/* FILE may be replaced */
+	int existed;		/* FILE was there at the start */
+};
+
+/*
+ * Refuses an existing FILE (without force: message naming it) and
+ * creates the temporary file.  0, or -1 (message printed).
+ */
+int ctl_backup_begin(struct ctl_backup_file *b, const char *file, int force);
+
+/*
+ * Puts the complete temporary file in place as FILE: without force only
+ * if FILE still does not exist (link), with force by rename (atomic: FILE
+ * is the old backup or the new one, never a part).  Prints where the
+ * backup went.  0, or -1 (message printed, the temporary file removed).
+ */
+int ctl_backup_commit(struct ctl_backup_file *b);
+
+/* Closes and removes the temporary file of a backup that failed. */
+void ctl_backup_abandon(struct ctl_backup_file *b);
+
+/*
+ * tafelctl backup FILE: pg_dump (custom format) of conninfo into fd (the
+ * temporary file; file names it in messages), synced; prints what the
+ * backup holds.  0, or 1 (message printed).
+ */
 int ctl_backup(PGconn *db, const char *conninfo, int fd, const char *file);
 
 /*

@@ -1,6 +1,7 @@
 /* tafelctl: the administrator's tool: CA certificate, demo data, organisations, users, series, meetings. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1248,19 +1249,71 @@ cmd_status(int argc, char **argv)
 	return ctl_status(&ctl.cfg, ctl.data_dir, argc, argv);
 }
 
-/* The file is opened before open_db() drops to the service user. */
+/*
+ * backup [--force] FILE.  The backup goes to a temporary file beside FILE,
+ * made here as the invoking user; a child process connects (open_db()
+ * gives up root for the embedded cluster) and runs pg_dump into it, and
+ * this process, still the invoking user, puts it in place once complete:
+ * the service user need not be able to write FILE's directory.
+ */
 static int
 cmd_backup(int argc, char **argv)
 {
-	int fd, rc;
+	struct ctl_backup_file b;
+	struct sigaction ign, old_int, old_quit;
+	const char *file = NULL;
+	int force = 0, st = 0, rc, i;
+	pid_t pid;
 
-	(void)argc;
-	if ((fd = ctl_open_backup_file(argv[0], 1)) < 0)
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--force") == 0)
+			force = 1;
+		else if (strncmp(argv[i], "--", 2) == 0 || file != NULL) {
+			fprintf(stderr, "usage: tafelctl %s %s\n",
+			    current_cmd->name, current_cmd->args);
+			return 2;
+		} else
+			file = argv[i];
+	}
+	if (file == NULL) {
+		fprintf(stderr, "usage: tafelctl %s %s\n", current_cmd->name,
+		    current_cmd->args);
+		return 2;
+	}
+	if (ctl_backup_begin(&b, file, force) != 0)
 		return 1;
-	rc = open_db() != 0 ? 1 : ctl_backup(ctl.db, ctl.conninfo, fd,
-	    argv[0]);
-	close(fd);
-	return rc;
+	/* as system(): ^C stops the child; this one removes what it left */
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	fflush(NULL);
+	if ((pid = fork()) < 0) {
+		fprintf(stderr, "tafelctl: fork: %s\n", strerror(errno));
+		rc = -1;
+	} else if (pid == 0) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGQUIT, &old_quit, NULL);
+		rc = open_db() != 0 ? 1 : ctl_backup(ctl.db, ctl.conninfo, b.fd,
+		    file);
+		close_db();
+		fflush(NULL);
+		_exit(rc);
+	} else
+		while ((rc = (int)waitpid(pid, &st, 0)) < 0 && errno == EINTR)
+			;
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	if (rc < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		if (rc >= 0 && WIFSIGNALED(st))
+			fprintf(stderr, "tafelctl: the backup was interrupted "
+			    "(signal %d); no backup was written to %s\n",
+			    WTERMSIG(st), file);
+		ctl_backup_abandon(&b);
+		return 1;
+	}
+	return ctl_backup_commit(&b) == 0 ? 0 : 1;
 }
 
 static int
@@ -1269,7 +1322,7 @@ cmd_restore(int argc, char **argv)
 	int fd, rc;
 
 	(void)argc;
-	if ((fd = ctl_open_backup_file(argv[0], 0)) < 0)
+	if ((fd = ctl_open_backup_file(argv[0])) < 0)
 		return 1;
 	ctl.no_migrate = 1;
 	rc = open_db() != 0 ? 1 : ctl_restore(ctl.db, ctl.conninfo, fd,
@@ -1283,10 +1336,12 @@ static const struct ctl_cmd commands[] = {
 	  "what the running tafeld is doing: version, uptime, connections, "
 	  "sessions per organisation, subscriptions per meeting, push lag, "
 	  "database pool, recent errors (--json for monitoring)", NULL },
-	{ "backup", "FILE", 1, 1, 0, cmd_backup,
+	{ "backup", "[--force] FILE", 1, 2, 0, cmd_backup,
 	  "write a consistent backup of the register (cases, audit log, purge "
 	  "records, change-log position) to FILE (pg_dump custom format); "
-	  "tafeld may keep running", NULL },
+	  "tafeld may keep running; an existing FILE is refused unless "
+	  "--force, which replaces it only once the new backup is complete",
+	  NULL },
 	{ "restore", "FILE", 1, 1, 0, cmd_restore,
 	  "restore a backup into an empty data directory (or an empty "
 	  "database given with --db); start tafeld afterwards", NULL },

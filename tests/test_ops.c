@@ -781,10 +781,46 @@ get_case_ok(struct tclient *c, const char *id)
 	frame_free(m);
 }
 
+/* The whole of a small file (malloc'ed); NULL if it cannot be read. */
+static char *
+slurp(const char *path)
+{
+	char *buf;
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (f == NULL)
+		return NULL;
+	buf = calloc(1, 4096);
+	assert_non_null(buf);
+	n = fread(buf, 1, 4095, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* Files in dir whose names start with prefix (a backup's leftovers). */
+static int
+count_prefixed(const char *dir, const char *prefix)
+{
+	char *out;
+	int n;
+
+	assert_int_equal(run_output(&out, "ls -A '%s' | grep -c '^%s' || true",
+	    dir, prefix), 0);
+	n = atoi(out);
+	free(out);
+	return n;
+}
+
 /*
  * Backup while tafeld serves, restore into a fresh data directory, start a
  * tafeld on it: every record, every sequence position and the audit log
  * are equal, and a client finds its case.  A second restore is refused.
+ * The backup goes into a directory only root may write (tafelctl gives up
+ * root for the embedded cluster, and still puts the file there).  A
+ * backup never overwrites an existing file (yesterday's backup by the
+ * same name) unless --force, and a failed one leaves no file behind.
  */
 static void
 test_backup_restore(void **state)
@@ -793,6 +829,9 @@ test_backup_restore(void **state)
 	struct tafeld *copy = &restored;
 	char file[400], h1[64], h2[64], q1[2048], q2[2048], a1[128], a2[128];
 	char dir[] = "/tmp/tafel-restore-XXXXXX", v[32];
+	char bdir[] = "/tmp/tafel-backups-XXXXXX", *out, *kept;
+	const char *bin = getenv("TAFELCTL") ? getenv("TAFELCTL") : "tafelctl";
+	struct stat st;
 
 	(void)state;
 	/* something in the audit log and the change log first */
@@ -803,8 +842,37 @@ test_backup_restore(void **state)
 	tclient_close(&c);
 	usleep(200000);
 
-	snprintf(file, sizeof file, "%s.backup", srv.dir);
-	assert_int_equal(ctl_run_dir(srv.dir, "backup", file), 0);
+	assert_non_null(mkdtemp(bdir));		/* 0700, the invoking user's */
+	snprintf(file, sizeof file, "%s/tafel.dump", bdir);
+	/* yesterday's backup by that name: refused, named, left as it was */
+	sh("printf 'yesterday\\n' > '%s'", file);
+	assert_int_equal(run_output(&out, "'%s' --config /dev/null --data-dir "
+	    "'%s' backup '%s' 2>&1", bin, srv.dir, file), 1);
+	assert_non_null(strstr(out, file));
+	assert_non_null(strstr(out, "already exists"));
+	assert_non_null(strstr(out, "--force"));
+	free(out);
+	kept = slurp(file);
+	assert_non_null(kept);
+	assert_string_equal(kept, "yesterday\n");
+	free(kept);
+	assert_int_equal(count_prefixed(bdir, "tafel.dump."), 0);
+	/* a backup that fails (no such data directory) leaves no file */
+	{
+		char other[450];
+
+		snprintf(other, sizeof other, "%s/other.dump", bdir);
+		assert_int_not_equal(ctl_run_dir("/nonexistent/tafel",
+		    "backup", other), 0);
+		assert_int_not_equal(stat(other, &st), 0);
+		assert_int_equal(count_prefixed(bdir, "other.dump"), 0);
+	}
+	/* --force replaces it with the complete backup (restored below) */
+	assert_int_equal(ctl_run_dir(srv.dir, "backup --force", file), 0);
+	assert_int_equal(stat(file, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_true(st.st_size > 1000);
+	assert_int_equal(count_prefixed(bdir, "tafel.dump."), 0);
 	assert_int_equal(harness_psql_value(&srv, REGISTER_HASH, h1, sizeof h1),
 	    0);
 	assert_int_equal(harness_psql_value(&srv, SEQUENCES, q1, sizeof q1), 0);
@@ -829,6 +897,7 @@ test_backup_restore(void **state)
 	assert_int_not_equal(ctl_run_dir(dir, "restore", file), 0);
 	assert_int_equal(tafeld_teardown(copy), 0);
 	unlink(file);
+	rmdir(bdir);
 }
 
 /* Creates a case without waiting for the answer; returns its request id. */
