@@ -50,6 +50,52 @@ mono_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The standard error tafeld started with, kept once the log left it. */
+static int orig_stderr = -1;
+
+int
+lifecycle_log_open(const char *path, char *err, size_t errlen)
+{
+	int fd;
+
+	if (path == NULL || path[0] == '\0') {
+		fd = fcntl(orig_stderr >= 0 ? orig_stderr : STDERR_FILENO,
+		    F_DUPFD_CLOEXEC, 3);
+		if (fd < 0)
+			return errbuf_fail(err, errlen, "standard error: %s",
+			    strerror(errno));
+		return fd;
+	}
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (fd < 0)
+		return errbuf_fail(err, errlen, "log_file %s: %s", path,
+		    strerror(errno));
+	return fd;
+}
+
+int
+lifecycle_log_use(int fd, char *err, size_t errlen)
+{
+	int e;
+
+	if (orig_stderr < 0 &&
+	    (orig_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3)) < 0) {
+		e = errno;
+		close(fd);
+		return errbuf_fail(err, errlen, "keeping standard error: %s",
+		    strerror(e));
+	}
+	if (fd == STDERR_FILENO)
+		return 0;
+	if (dup2(fd, STDERR_FILENO) < 0) {
+		e = errno;
+		close(fd);
+		return errbuf_fail(err, errlen, "dup2: %s", strerror(e));
+	}
+	close(fd);
+	return 0;
+}
+
 int
 lifecycle_open_log(char *err, size_t errlen)
 {
@@ -57,22 +103,9 @@ lifecycle_open_log(char *err, size_t errlen)
 
 	if (srv.cfg.log_file == NULL || srv.cfg.log_file[0] == '\0')
 		return 0;
-	fd = open(srv.cfg.log_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-	    0640);
-	if (fd < 0)
-		return errbuf_fail(err, errlen, "log_file %s: %s",
-		    srv.cfg.log_file, strerror(errno));
-	if (fd != STDERR_FILENO) {
-		if (dup2(fd, STDERR_FILENO) < 0) {
-			int e = errno;
-
-			close(fd);
-			return errbuf_fail(err, errlen, "log_file %s: dup2: %s",
-			    srv.cfg.log_file, strerror(e));
-		}
-		close(fd);
-	}
-	return 0;
+	if ((fd = lifecycle_log_open(srv.cfg.log_file, err, errlen)) < 0)
+		return -1;
+	return lifecycle_log_use(fd, err, errlen);
 }
 
 /* Ends the loop: what is left of the connections, then the database. */

@@ -24,4 +24,14 @@ void lifecycle_stop(const char *why);
 /* Opens log_file (when set) onto standard error; 0 or -1 with err. */
 int lifecycle_open_log(char *err, size_t errlen);
 
+/*
+ * A reload's change of log_file in two steps, so that a file that cannot
+ * be opened leaves the log where it was.  lifecycle_log_open: a
+ * descriptor for path, or for the standard error tafeld started with when
+ * path is empty; -1 with err.  lifecycle_log_use: the log (standard
+ * error) goes to fd from now on; takes fd; 0 or -1 with err.
+ */
+int lifecycle_log_open(const char *path, char *err, size_t errlen);
+int lifecycle_log_use(int fd, char *err, size_t errlen);
+
 #endif

@@ -195,6 +195,32 @@ apply_log_level(void)
 			log_set_level(levels[i].level);
 }
 
+/*
+ * A reload's new log_file (empty: the standard error tafeld started with).
+ * Applied only when it opens: otherwise the log stays where it was, and so
+ * does the setting (SIGUSR1 reopens that one; the next reload tries
+ * again).  The old log says where the lines go next.  0, or -1 (logged).
+ */
+static int
+reload_log_file(const struct conf_param *p, const struct server_config *fresh)
+{
+	const char *path = fresh->log_file, *old = srv.cfg.log_file;
+	char err[512];
+	int fd;
+
+	if ((fd = lifecycle_log_open(path, err, sizeof err)) >= 0) {
+		log_info("reload: log_file applied; the log continues %s%s",
+		    path[0] != '\0' ? "in " : "on standard error", path);
+		if (lifecycle_log_use(fd, err, sizeof err) == 0) {
+			conf_copy(p, &srv.cfg, fresh);
+			return 0;
+		}
+	}
+	log_error("reload: log_file not applied (%s); the log stays %s%s", err,
+	    old[0] != '\0' ? "in " : "on standard error", old);
+	return -1;
+}
+
 void
 server_reload(void)
 {
@@ -256,11 +282,13 @@ server_reload(void)
 			    "load); it stays \"%s\"", p->name, was);
 			continue;
 		}
-		conf_copy(p, &srv.cfg, &fresh);
-		log_info("reload: %s applied", p->name);
-		if (strcmp(p->name, "log_file") == 0 &&
-		    lifecycle_open_log(err, sizeof err) != 0)
-			log_error("reload: %s", err);
+		if (strcmp(p->name, "log_file") == 0) {
+			if (reload_log_file(p, &fresh) != 0)
+				continue;
+		} else {
+			conf_copy(p, &srv.cfg, &fresh);
+			log_info("reload: %s applied", p->name);
+		}
 		changed++;
 	}
 	conf_free(server_params, &fresh);

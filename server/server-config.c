@@ -136,7 +136,10 @@ const struct conf_param server_params[] = {
 	{ "log_file", CONF_STRING, S(log_file), 1, "", 0, 0,
 	  "Append log lines to this file instead of standard error; SIGUSR1 "
 	  "reopens it (after log rotation). Opened as the service user. "
-	  "Empty: standard error (the journal under systemd)." },
+	  "Empty: standard error (the journal under systemd). A reload "
+	  "switches the log only when the new file opens; otherwise the log "
+	  "and the setting stay as they were and the error (\"reload: "
+	  "log_file not applied\") is logged and shown by `tafelctl status`." },
 	{ "shutdown_timeout", CONF_DURATION, S(shutdown_timeout), 1, "10s", 0,
 	  600 * SEC, "On SIGTERM, how long tafeld waits for requests already "
 	  "running (writes in flight) before it closes the connections." },

@@ -781,20 +781,26 @@ get_case_ok(struct tclient *c, const char *id)
 	frame_free(m);
 }
 
-/* The whole of a small file (malloc'ed); NULL if it cannot be read. */
+/* The whole of a file (malloc'ed); NULL if it cannot be read. */
 static char *
 slurp(const char *path)
 {
-	char *buf;
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
 	FILE *f = fopen(path, "r");
-	size_t n;
 
 	if (f == NULL)
 		return NULL;
-	buf = calloc(1, 4096);
-	assert_non_null(buf);
-	n = fread(buf, 1, 4095, f);
-	buf[n] = '\0';
+	do {
+		if (len + 4097 > cap) {
+			cap = cap ? cap * 2 : 8192;
+			buf = realloc(buf, cap);
+			assert_non_null(buf);
+		}
+		n = fread(buf + len, 1, 4096, f);
+		len += n;
+	} while (n > 0);
+	buf[len] = '\0';
 	fclose(f);
 	return buf;
 }
@@ -1186,6 +1192,79 @@ test_sd_notify(void **state)
 	assert_int_equal(tafeld_start(&srv, srv.dir, NULL), 0);
 }
 
+/* Waits up to ms for the file at path to contain needle. */
+static int
+file_wait(const char *path, const char *needle, int ms)
+{
+	long long end = now_ms() + ms;
+	char *t;
+	int hit;
+
+	do {
+		t = slurp(path);
+		hit = t != NULL && strstr(t, needle) != NULL;
+		free(t);
+		if (hit)
+			return 1;
+		usleep(20000);
+	} while (now_ms() < end);
+	return 0;
+}
+
+/*
+ * A reload with a log_file that cannot be opened says so and changes
+ * nothing: the log stays where it was (here standard error, the harness's
+ * log), and so does the setting, so the next reload tries and says it
+ * again, and tafelctl status lists the error.  A file that opens takes
+ * the log; emptying log_file brings it back to standard error.  (A failed
+ * one used to be logged as "reload: log_file applied" and kept as the
+ * setting, so the next reload said nothing and SIGUSR1 reopened the wrong
+ * file; emptying it left the log in the file.)
+ */
+static void
+test_reload_log_file(void **state)
+{
+	const char *bad = "reload: log_file not applied (log_file "
+	    "/nonexistent/tafel/tafeld.log: No such file or directory); the "
+	    "log stays on standard error";
+	char path[400], conf[600], *out;
+	int applied = tafeld_log_count(&srv, "reload: log_file applied");
+
+	(void)state;
+	write_conf("log_level = debug\nlog_file = /nonexistent/tafel/"
+	    "tafeld.log\n");
+	reload_until("reload: done");
+	assert_int_equal(tafeld_log_count(&srv, bad), 1);
+	assert_int_equal(tafeld_log_count(&srv, "reload: log_file applied"),
+	    applied);
+	reload_until("reload: done");
+	assert_int_equal(tafeld_log_count(&srv, bad), 2);
+	out = ctl_status_output(0);
+	assert_non_null(strstr(out, "reload: log_file not applied"));
+	free(out);
+
+	/* one that opens takes the log; the old log says where it went */
+	snprintf(path, sizeof path, "%s.other.log", srv.dir);
+	unlink(path);
+	snprintf(conf, sizeof conf, "log_level = debug\nlog_file = %s\n", path);
+	write_conf(conf);
+	{
+		char continues[500];
+
+		snprintf(continues, sizeof continues, "reload: log_file "
+		    "applied; the log continues in %s", path);
+		reload_until(continues);
+	}
+	assert_true(file_wait(path, "reload: done (1 setting(s) changed)",
+	    10000));
+	/* emptied: back on standard error */
+	write_conf("log_level = debug\n");
+	reload_until("reload: done (1 setting(s) changed)");
+	assert_true(file_wait(path, "reload: log_file applied; the log "
+	    "continues on standard error", 10000));
+	unlink(path);
+}
+
 /*
  * The maintenance timer forgets idempotency keys older than
  * idempotency_ttl (its first run comes seconds after the start): a key
@@ -1232,6 +1311,7 @@ main(void)
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_status_not_running),
 		cmocka_unit_test(test_status_multiline_errors),
+		cmocka_unit_test(test_reload_log_file),
 		cmocka_unit_test(test_forgets_old_keys),
 		cmocka_unit_test(test_backup_restore),
 		cmocka_unit_test(test_sigterm_notice_and_drain),
