@@ -568,6 +568,9 @@ const struct ui_key ui_keys[] = {
 	{ KEY_ENTER, "Enter", V(INBOX), 0, NULL, k_enter,
 	  N_("Mark the selected entry as read (the sender sees who read it)"),
 	  NULL },
+	{ 'v', "v", V(INBOX), 0, N_("received/sent"), view_inbox_cycle,
+	  N_("Show only the entries received, only those you sent, or all "
+	  "again (in turn; the title says which)"), NULL },
 	{ 'f', "f", MEETING, 0, N_("follow"), k_follow,
 	  N_("Follow the chair again"), NULL },
 	{ 'P', "P", MEETING, 1, NULL, k_presentation,

@@ -154,6 +154,14 @@ draw_top(struct ui *u)
 	wbkgdset(u->top, ' ' | ui_attr(u, UI_A_TITLE));
 	werase(u->top);
 	snprintf(left, sizeof left, "Tafel · %s", _(UI_VIEW(u)->title));
+	if (UI_VIEW(u)->subtitle != NULL) {
+		char sub[100] = "";
+
+		UI_VIEW(u)->subtitle(u, sub, sizeof sub);
+		if (sub[0] != '\0')
+			snprintf(left + strlen(left), sizeof left -
+			    strlen(left), " · %s", sub);
+	}
 	if (u->filter[u->view][0] != '\0')
 		snprintf(left + strlen(left), sizeof left - strlen(left),
 		    " · /%s", u->filter[u->view]);

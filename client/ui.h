@@ -74,6 +74,9 @@ struct ui_view_ops {
 	void (*event)(struct ui *, const Tafel__Event *);
 	/* The action point e, x and C work on, NULL: none. */
 	const Tafel__ActionPoint *(*action)(struct ui *);
+	/* What the title adds (the view's own choice of lines, e.g. the
+	 * inbox's "received"), or "". */
+	void (*subtitle)(struct ui *, char *buf, size_t len);
 	/* Extra status line text (after the connection state), or "". */
 	void (*status)(struct ui *, char *buf, size_t len);
 	/* A footer of its own: returns 1 when it wrote buf. */

@@ -1,4 +1,4 @@
-/* The inbox view: feedback on the cases my organisation submitted and the entries I sent, with who read them (docs/protocol.md 7.12), newest first; Enter marks a received entry read. */
+/* The inbox view: feedback on the cases my organisation submitted and the entries I sent, with who read them (docs/protocol.md 7.12), newest first; v shows all, only the received or only the sent ones; Enter marks a received entry read. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,13 +11,31 @@
 
 #define MAX_ENTRIES 512
 
+/* Which entries are shown (v cycles them in this order). */
+enum inbox_show { SHOW_ALL, SHOW_RECEIVED, SHOW_SENT, SHOW__COUNT };
+
 static struct {
 	Tafel__InboxList *list;		/* the list_inbox answer, owned */
-	size_t sel;
+	size_t sel;			/* the selected line (of those shown) */
 	/* the entry selected: the selection follows it when the lines
 	 * move (ui_list_keep); 0: none yet */
 	int64_t sel_id;
+	enum inbox_show show;		/* kept while the client runs */
+	size_t shown[MAX_ENTRIES];	/* the lines: indexes into list */
 } st;
+
+/* What v shows, in the title ("" for all) and when nothing is there. */
+static const struct {
+	const char *title;
+	const char *empty;
+} show_texts[SHOW__COUNT] = {
+	[SHOW_ALL] = { NULL, N_("The inbox is empty: feedback on the cases "
+	    "your organisation submitted, and what you sent, appears here.") },
+	[SHOW_RECEIVED] = { N_("received"), N_("Nothing received: v shows "
+	    "the entries you sent.") },
+	[SHOW_SENT] = { N_("sent"), N_("Nothing sent by you: v shows all "
+	    "entries.") },
+};
 
 /* What happened, by kind (a table, not a switch). */
 static const struct {
@@ -86,20 +104,33 @@ what_text(const Tafel__InboxEntry *e, char *buf, size_t len)
 	snprintf(buf, len, "%s", t);
 }
 
-/* The lines; st.sel is put on st.sel_id's line when it is there. */
+static int sent(const struct ui *u, const Tafel__InboxEntry *e);
+
+/* The lines: the entries v shows (st.shown); st.sel is put on st.sel_id's
+ * line when it is there. */
 static size_t
 lines(struct ui *u)
 {
-	size_t n = st.list != NULL ? st.list->n_entries : 0;
-	int64_t ids[512];
+	size_t n = 0, all = st.list != NULL ? st.list->n_entries : 0;
+	int64_t ids[MAX_ENTRIES];
 
-	(void)u;
-	if (n > sizeof ids / sizeof ids[0])
-		return n;
-	for (size_t i = 0; i < n; i++)
-		ids[i] = st.list->entries[i]->id;
+	for (size_t i = 0; i < all && n < MAX_ENTRIES; i++) {
+		const Tafel__InboxEntry *e = st.list->entries[i];
+
+		if (st.show == SHOW_ALL || (st.show == SHOW_SENT) == sent(u, e)) {
+			st.shown[n] = i;
+			ids[n++] = e->id;
+		}
+	}
 	ui_list_keep(&st.sel, &st.sel_id, ids, n);
 	return n;
+}
+
+/* Line i's entry (of the lines() counted last). */
+static const Tafel__InboxEntry *
+entry(size_t i)
+{
+	return st.list->entries[st.shown[i]];
 }
 
 /* Selects line idx. */
@@ -146,7 +177,7 @@ mark(const struct ui *u, const Tafel__InboxEntry *e)
 static void
 line(struct ui *u, size_t i, char *buf, size_t len, attr_t *a)
 {
-	const Tafel__InboxEntry *e = st.list->entries[i];
+	const Tafel__InboxEntry *e = entry(i);
 	char what[256], who[256], when[40], f[3][320];
 	int ww, hw;
 
@@ -174,7 +205,7 @@ line(struct ui *u, size_t i, char *buf, size_t len, attr_t *a)
 static size_t
 detail(struct ui *u, size_t sel, struct ui_detail_line *out, size_t max)
 {
-	const Tafel__InboxEntry *e = st.list->entries[sel];
+	const Tafel__InboxEntry *e = entry(sel);
 	const Tafel__ActionPoint *ap = e->action_point;
 	char what[256], when[40];
 	size_t n = 0;
@@ -229,9 +260,8 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 	char head[300];
 	struct ui_listing l = { .n = lines(u), .sel = &st.sel, .line = line,
 	    .detail = detail, .header = head, .loading = st.list == NULL ?
-	    _("Loading the inbox…") : NULL, .empty = _("The inbox is empty: "
-	    "feedback on the cases your organisation submitted, and what "
-	    "you sent, appears here.") };
+	    _("Loading the inbox…") : NULL,
+	    .empty = _(show_texts[st.show].empty) };
 
 	widths(u, &columns[1].width, &columns[2].width);
 	ui_list_header(head, sizeof head, "  ", columns, 4);
@@ -260,7 +290,25 @@ view_inbox_selected(struct ui *u)
 {
 	size_t n = lines(u);	/* puts st.sel on its line first */
 
-	return st.sel < n ? st.list->entries[st.sel] : NULL;
+	return st.sel < n ? entry(st.sel) : NULL;
+}
+
+/* v: all entries, only those received, only those I sent, in turn; the
+ * selection stays on its entry when that is still shown. */
+void
+view_inbox_cycle(struct ui *u)
+{
+	st.show = (st.show + 1) % SHOW__COUNT;
+	ui_dirty(u);
+}
+
+/* The title says which entries are shown, unless all are. */
+static void
+subtitle(struct ui *u, char *buf, size_t len)
+{
+	(void)u;
+	snprintf(buf, len, "%s", show_texts[st.show].title != NULL ?
+	    _(show_texts[st.show].title) : "");
 }
 
 /* Enter: a received entry is marked read; one I sent is the recipient's
@@ -377,6 +425,7 @@ const struct ui_view_ops view_inbox_ops = {
 	.title = N_("Inbox"),
 	.help_title = N_("In the inbox"),
 	.draw = draw,
+	.subtitle = subtitle,
 	.lines = lines,
 	.step = step,
 	.select = select_line,

@@ -92,6 +92,8 @@ void view_pick_org_open(struct ui *, const char *title, const char *search,
 /* view-inbox.c: the inbox (list_inbox), newest first. */
 void view_inbox_open(struct ui *);
 const Tafel__InboxEntry *view_inbox_selected(struct ui *);
+/* v: all entries, only those received, only those sent, in turn. */
+void view_inbox_cycle(struct ui *);
 /* An entry made or read replaces its line or goes on top. */
 void view_inbox_update(struct ui *, const Tafel__InboxEntry *);
 
