@@ -96,10 +96,55 @@ ask_date(struct ui *u, const char *initial)
 	ui_prompt(u, label, initial, date_typed);
 }
 
-/* One organisation chosen (NULL: the picker was left, the list is done). */
+static void
+org_add(struct ui *u, int64_t id, const char *name)
+{
+	if (fi.n_orgs < MAX_ASK) {
+		fi.org_ids[fi.n_orgs++] = id;
+		snprintf(fi.last, sizeof fi.last, "%s", name);
+	}
+	ask_org(u);
+}
+
+/* What an organisation outside the covenant gets of the round (the
+ * server's rendering, docs/protocol.md 7.10), said after its name before
+ * it is asked. */
+static const char *const outside_texts[] = {
+	[PICK_ORG_SIGNED] = NULL,
+	[PICK_ORG_NOT_SIGNED] = N_("has not signed the covenant: in the "
+	    "info round it sees the case number only, no names, dates of birth "
+	    "or notes, so it cannot look the persons up."),
+	[PICK_ORG_OBSERVERS] = N_("has listeners (observers) only: in the "
+	    "info round they see the case number only, no names, dates of "
+	    "birth or notes, and cannot answer."),
+};
+
+/* The organisation outside the covenant waiting for the user's yes. */
+static struct {
+	int64_t id;
+	char name[200];
+} outside;
+
+static void
+outside_confirmed(struct ui *u, const char *text)
+{
+	if (ui_yes(text)) {
+		org_add(u, outside.id, outside.name);
+		return;
+	}
+	ask_org(u);		/* the picker again, for another one */
+	ui_message(u, 0, _("%s not asked."), outside.name);
+}
+
+/* One organisation chosen (NULL: the picker was left, the list is done);
+ * one outside the covenant only after a question saying what it will and
+ * will not see. */
 static void
 org_picked(struct ui *u, const Tafel__Organisation *o)
 {
+	enum pick_org_covenant c;
+	char label[300];
+
 	if (o == NULL) {
 		if (fi.n_orgs == 0)
 			ui_message(u, 0, "%s", _("No info round started."));
@@ -112,11 +157,17 @@ org_picked(struct ui *u, const Tafel__Organisation *o)
 			ask_org(u);
 			return;
 		}
-	if (fi.n_orgs < MAX_ASK) {
-		fi.org_ids[fi.n_orgs++] = o->id;
-		snprintf(fi.last, sizeof fi.last, "%s", o->name);
+	c = view_pick_org_covenant(u, o);
+	if (outside_texts[c] == NULL) {
+		org_add(u, o->id, o->name);
+		return;
 	}
-	ask_org(u);
+	outside.id = o->id;
+	snprintf(outside.name, sizeof outside.name, "%s", o->name);
+	snprintf(label, sizeof label, _("Ask %s anyway? (y/n)"), o->name);
+	ui_ask_yesno(u, label, outside_confirmed);
+	/* after the question, which clears the message: it stands above */
+	ui_message(u, 1, "%s %s", o->name, _(outside_texts[c]));
 }
 
 static void

@@ -1,4 +1,4 @@
-/* The organisation picker: the organisations of the register by name (the lead organisation of a case); Enter chooses one. */
+/* The organisation picker: the organisations of the register by name (the lead organisation of a case, those asked in an info round), those outside the covenant marked; Enter chooses one. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,12 +41,54 @@ header(struct ui *u, char *buf, size_t len)
 	snprintf(buf, len, " %s", _("Organisation"));
 }
 
+/*
+ * Whether an organisation works under the covenant (docs/protocol.md 9):
+ * one that has not signed it, or whose active users are all observers
+ * (listeners such as a court), sees no personal data of a case — in an
+ * info round only the case number — and observers cannot answer.
+ */
+enum pick_org_covenant
+view_pick_org_covenant(struct ui *u, const Tafel__Organisation *o)
+{
+	size_t users = 0, observers = 0;
+
+	if (!o->covenant_signed)
+		return PICK_ORG_NOT_SIGNED;
+	for (size_t i = 0; u->orgs != NULL && i < u->orgs->n_users; i++) {
+		const Tafel__User *p = u->orgs->users[i];
+		int other = 0;
+
+		if (p->org_id != o->id)
+			continue;
+		users++;
+		for (size_t r = 0; r < p->n_roles; r++)
+			other |= p->roles[r] != TAFEL__ROLE__ROLE_OBSERVER;
+		observers += !other && p->n_roles > 0;
+	}
+	return users > 0 && observers == users ? PICK_ORG_OBSERVERS :
+	    PICK_ORG_SIGNED;
+}
+
+/* The mark after an organisation outside the covenant, by its standing. */
+static const char *const covenant_marks[] = {
+	[PICK_ORG_SIGNED] = NULL,
+	[PICK_ORG_NOT_SIGNED] = N_("no covenant"),
+	[PICK_ORG_OBSERVERS] = N_("listeners only"),
+};
+
 static void
 line(struct ui *u, const void *item, char *buf, size_t len)
 {
 	const Tafel__Organisation *o = item;
+	const char *m = covenant_marks[view_pick_org_covenant(u, o)];
+	char name[300];
 
-	snprintf(buf, len, " %s", o->name);
+	if (m == NULL) {
+		snprintf(buf, len, " %s", o->name);
+		return;
+	}
+	layout_cell(name, sizeof name, o->name, 46);
+	snprintf(buf, len, " %s  %s", name, _(m));
 }
 
 static void

@@ -88,6 +88,13 @@ void view_pick_person_open(struct ui *, const char *title, int64_t org_id,
  * search (NULL: none); done gets it, or NULL when left without a choice. */
 void view_pick_org_open(struct ui *, const char *title, const char *search,
     void (*done)(struct ui *, const Tafel__Organisation *));
+/* An organisation's standing under the covenant, as the picker marks it:
+ * signed, not signed ("no covenant"), or all its users observers
+ * ("listeners only"); the last two see no personal data of a case. */
+enum pick_org_covenant { PICK_ORG_SIGNED, PICK_ORG_NOT_SIGNED,
+	PICK_ORG_OBSERVERS };
+enum pick_org_covenant view_pick_org_covenant(struct ui *,
+    const Tafel__Organisation *);
 
 /* view-inbox.c: the inbox (list_inbox), newest first. */
 void view_inbox_open(struct ui *);

@@ -1,0 +1,89 @@
+#!/bin/bash
+# An info round's organisation picker marks those outside the covenant ("geen convenant": not signed, such as the GP; "alleen toehoorders": only observers, such as the court), and choosing one says what it will and will not see in the round (the case number only: no names, dates of birth or notes; observers cannot answer) and asks "toch vragen? (j/n)": n leaves it out and offers the picker again, j asks it; a partner under the covenant is asked without a question.
+. "$(dirname "$0")/lib.sh"
+
+# wait_joined SESSION TEXT: TEXT on the screen, also when a long message
+# wraps it over lines
+wait_joined() {
+	local deadline=$((SECONDS + 20))
+	while [ $SECONDS -lt $deadline ]; do
+		screen "$1" | sed -E 's/[[:space:]]+$//' | tr '\n' ' ' | grep -qF -- "$2" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+start_server
+ctl pm add reclassering Buitendorp domestic_violence >/dev/null || fail "pm add"
+out=$(printf 'signal domestic_violence Buitendorp person Melding na ruzie\nquit\n' | batch politie)
+CASE=$(echo "$out" | pick 'm["case_record"]["id"]')
+NUMBER=$(echo "$out" | pick 'm["case_record"]["number"]')
+[ -n "$CASE" ] || fail "signal: $out"
+printf 'add-person %s suspect 1980-01-02 Jan de Vries\nquit\n' "$CASE" | batch politie |
+	grep -q '"person"' || fail "add-person"
+
+start_client pm reclassering
+keys pm 4
+wait_for pm "Tafel · Casussen" || fail "4 did not open the case list"
+keys pm /
+type_text pm "$NUMBER"
+keys pm Enter
+wait_re pm "^ $NUMBER " || fail "case $NUMBER not listed: $(screen pm)"
+keys pm Enter
+wait_for pm "Casus $NUMBER · huiselijk geweld" || fail "case not opened: $(screen pm)"
+keys pm I
+wait_for pm "Inforonde: eerste organisatie om te vragen" || fail "I did not open the picker: $(screen pm)"
+# the picker marks who is outside the covenant, and only them
+wait_re pm "^ Huisartsenpraktijk De Linde +geen convenant$" || fail "the GP is not marked: $(screen pm)"
+wait_re pm "^ Rechtbank Oost-Nederland \(toehoorder\) +alleen toehoorders$" ||
+	fail "the court (observers only) is not marked: $(screen pm)"
+wait_re pm "^ Bureau Jeugdzorg Eemland-Twente$" || fail "a covenant partner is marked: $(screen pm)"
+
+# pick_org TEXT: searches the picker and chooses the first match
+pick_org() {
+	keys pm /
+	wait_for pm "Zoeken:" || fail "/ in the picker: $(screen pm)"
+	type_text pm "$1"
+	keys pm Enter
+	wait_gone pm "Zoeken:" || fail "search prompt stays"
+	keys pm Enter
+}
+
+# the GP: what it will not see, and a question; n leaves it out
+pick_org "Linde"
+wait_for pm "Huisartsenpraktijk De Linde toch vragen? (j/n)" || fail "GP: no question: $(screen pm)"
+wait_joined pm "Huisartsenpraktijk De Linde heeft het convenant niet ondertekend: in de inforonde ziet zij alleen het casusnummer, geen namen, geboortedata of toelichtingen" ||
+	fail "GP: no warning of what it sees: $(screen pm)"
+keys pm n
+wait_for pm "Huisartsenpraktijk De Linde niet gevraagd." || fail "GP: n not confirmed: $(screen pm)"
+wait_for pm "Inforonde: eerste organisatie om te vragen" || fail "GP: the picker is not offered again: $(screen pm)"
+
+# the court has observers only: they cannot answer
+pick_org "Rechtbank"
+wait_for pm "Rechtbank Oost-Nederland (toehoorder) toch vragen? (j/n)" || fail "court: no question: $(screen pm)"
+wait_joined pm "heeft alleen toehoorders: die zien in de inforonde alleen het casusnummer, geen namen, geboortedata of toelichtingen, en kunnen niet antwoorden." ||
+	fail "court: no warning: $(screen pm)"
+keys pm Escape
+wait_for pm "Inforonde: eerste organisatie om te vragen" || fail "court: Esc did not go back to the picker: $(screen pm)"
+
+# a covenant partner: no question
+pick_org "Jeugdzorg"
+wait_for pm "Inforonde, 1 gekozen (laatst Bureau Jeugdzorg Eemland-Twente)" ||
+	fail "a covenant partner was not taken at once: $(screen pm)"
+screen pm | grep -q "toch vragen" && fail "a covenant partner was asked about: $(screen pm)"
+# the GP after all: j
+pick_org "Linde"
+wait_for pm "Huisartsenpraktijk De Linde toch vragen? (j/n)" || fail "GP again: no question: $(screen pm)"
+keys pm j
+wait_for pm "Inforonde, 2 gekozen (laatst Huisartsenpraktijk De Linde)" || fail "GP: j did not take it: $(screen pm)"
+keys pm Escape
+wait_for pm "antwoord uiterlijk" || fail "no reply-by prompt: $(screen pm)"
+type_text pm "+2"
+keys pm Enter
+wait_for pm "Inforonde gestart: 2 organisatie(s) gevraagd." || fail "round not started: $(screen pm)"
+
+# the server agrees: the GP is asked (its own entry) and gets no names
+r=$(printf 'info-rounds 0 open\nquit\n' | batch huisarts |
+	pick '"%s %s %s" % (m["info_round_list"]["rounds"][0]["case_number"], len(m["info_round_list"]["rounds"][0]["asked"]), len(m["info_round_list"]["rounds"][0].get("persons", [])))')
+[ "$r" = "$NUMBER 1 0" ] || fail "the GP's view of the round: '$r', want '$NUMBER 1 0'"
+ok
