@@ -420,7 +420,10 @@ END
 $$;
 
 -- start_info_round: StartInfoRoundRequest -> InfoRound.  One open round
--- per case; the asked organisations get it (routing orgs).
+-- per case; the asked organisations get it (routing orgs) and an inbox
+-- entry of kind info_round_asked each (0017; the case number and the
+-- reply-by date, no personal data: the persons are read with the round,
+-- as the covenant allows), logged before the round's own change.
 CREATE OR REPLACE FUNCTION tafel_op_start_info_round(p_user_id bigint,
     p_args jsonb)
 RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
@@ -430,6 +433,8 @@ DECLARE
 	v_orgs bigint[];
 	v_reply date;
 	v_id bigint;
+	v_org bigint;
+	v_entry bigint;
 BEGIN
 	c := tafel_known_case(u, tafel_arg_id(p_args, 'case_id'), 'case_id');
 	IF NOT tafel_may_run_info_round(u, c) THEN
@@ -472,6 +477,13 @@ BEGIN
 	VALUES (c.id, v_reply, u.id) RETURNING id INTO v_id;
 	INSERT INTO info_round_orgs (round_id, org_id)
 	SELECT v_id, x FROM unnest(v_orgs) x;
+	FOR v_org IN SELECT x FROM unnest(v_orgs) x ORDER BY 1 LOOP
+		INSERT INTO inbox_entries (kind, case_id, info_round_id,
+		    recipient_org_id, sender_id)
+		VALUES ('info_round_asked', c.id, v_id, v_org, u.id)
+		RETURNING id INTO v_entry;
+		PERFORM tafel_inbox_log(u.id, v_entry);
+	END LOOP;
 	RETURN tafel_info_round_changed(u.id, v_id);
 END
 $$;

@@ -1,7 +1,9 @@
 -- The inbox (terugkoppeling): feedback to the organisation and person that
 -- submitted a case, made in the same transaction when an action point on
 -- the case is completed or cancelled (tafel_finish_action) or the case
--- moves along its routing (tafel_op_move_case), 0011.
+-- moves along its routing (tafel_op_move_case), 0011; and the notices
+-- made in 57_prep.sql (a clock, a published agenda, 0013; an info round
+-- asking the organisation, 0017).
 
 -- InboxEntry, unredacted (the action point as it is now).
 CREATE OR REPLACE FUNCTION tafel_json_inbox(p_id bigint)
@@ -32,7 +34,10 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 	    'clock_id', coalesce(e.clock_id, 0),
 	    'clock_label', coalesce(ck.label, ''),
 	    'clock_ends_on', coalesce(tafel_datestr(k.ends_on), ''),
-	    'notice_on', coalesce(tafel_datestr(e.notice_on), ''))
+	    'notice_on', coalesce(tafel_datestr(e.notice_on), ''),
+	    -- 0017: an info round asking the recipient organisation
+	    'info_round_id', coalesce(e.info_round_id, 0),
+	    'reply_by', coalesce(tafel_datestr(r.reply_by), ''))
 	    || CASE WHEN e.action_id IS NULL THEN '{}'::jsonb
 		ELSE jsonb_build_object('action_point',
 		    tafel_json_action(e.action_id)) END
@@ -42,6 +47,7 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 	LEFT JOIN series s ON s.id = m.series_id
 	LEFT JOIN case_clocks k ON k.id = e.clock_id
 	LEFT JOIN clock_kinds ck ON ck.name = k.kind
+	LEFT JOIN info_rounds r ON r.id = e.info_round_id
 	JOIN organisations ro ON ro.id = e.recipient_org_id
 	LEFT JOIN users ru ON ru.id = e.recipient_user_id
 	LEFT JOIN users su ON su.id = e.sender_id

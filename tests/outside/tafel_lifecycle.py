@@ -359,6 +359,12 @@ def t_info_round():
     expect([a.org_id for a in got.asked] == [woning.org_id], "asked entries %s" % got.asked)
     lst = woning.ok("list_info_rounds", pb.ListInfoRoundsRequest(), "info_round_list")
     expect(any(r.id == rnd.id for r in lst.rounds), "asked organisation's list_info_rounds %s" % lst)
+    # ... and its inbox the round's notice (7.12): the case number and the date, nothing personal.
+    inbox = woning.ok("list_inbox", pb.ListInboxRequest(unread_only=True), "inbox_list")
+    asked = [e for e in inbox.entries if e.kind == pb.INBOX_INFO_ROUND_ASKED and e.info_round_id == rnd.id]
+    expect(len(asked) == 1 and asked[0].case_number == case.number and asked[0].reply_by == today(7) and
+           asked[0].sender_id == chair.user.id and not asked[0].HasField("action_point"),
+           "asked organisation's inbox %s" % inbox)
     woning.err("get_case", pb.GetCaseRequest(case_id=case.id), pb.NOT_FOUND, "case_id", write=False)
     # The submitter: connected, not asked: no persons under the round's rule.
     pr = [r for r in pol.ok("list_info_rounds", pb.ListInfoRoundsRequest(case_id=case.id),
@@ -1225,7 +1231,8 @@ def t_covenant():
               (e.HasField("contribution") and e.contribution.case_id in ids) or
               (e.HasField("goal") and e.goal.case_id in ids) or
               (e.HasField("nomination") and e.nomination.case_id in ids) or
-              (e.HasField("inbox_entry") and e.inbox_entry.case_id in ids)]
+              (e.HasField("inbox_entry") and e.inbox_entry.case_id in ids and
+               e.inbox_entry.kind != pb.INBOX_INFO_ROUND_ASKED)]
     expect(not leaked, "housing received %d events about the case: %s" % (len(leaked), leaked[:2]))
     for cid in ids:
         woning.err("get_case", pb.GetCaseRequest(case_id=cid), pb.NOT_FOUND, "case_id", write=False)
@@ -1247,7 +1254,9 @@ def t_covenant():
     expect(not replayed, "the replay gave housing the case: %s" % replayed[:2])
     late.close()
     inbox = woning.ok("list_inbox", pb.ListInboxRequest(include_sent=True), "inbox_list")
-    expect(all(e.case_id not in ids for e in inbox.entries), "housing's inbox holds the case")
+    # (the notice of the info round it was asked in names the case number only, 7.12)
+    expect(all(e.case_id not in ids or (e.kind == pb.INBOX_INFO_ROUND_ASKED and not e.HasField("action_point"))
+               for e in inbox.entries), "housing's inbox holds the case")
     acts = woning.ok("list_my_actions", pb.ListActionsRequest(include_finished=True), "action_list")
     expect(all(a.case_id not in ids for a in acts.actions), "housing's actions hold the case")
 
