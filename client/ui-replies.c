@@ -160,6 +160,10 @@ inbox_event(struct ui *u, const Tafel__InboxEntry *e)
 		ui_message(u, 0, _("Agenda of %s %s published (inbox)."),
 		    e->series_name, when);
 	} else if (!e->sent_by_me && e->read_at == 0 &&
+	    e->kind == TAFEL__INBOX_KIND__INBOX_INFO_ROUND_ASKED)
+		ui_message(u, 0, _("Info round: you are asked for information "
+		    "on case %s (inbox, 8)."), e->case_number);
+	else if (!e->sent_by_me && e->read_at == 0 &&
 	    e->case_number[0] == '\0')
 		ui_message(u, 0, "%s", _("New entry in the inbox (6)."));
 	else if (!e->sent_by_me && e->read_at == 0)

@@ -53,6 +53,8 @@ static const struct {
 	{ TAFEL__INBOX_KIND__INBOX_CLOCK_NOTICE, N_("notice: clock ends") },
 	{ TAFEL__INBOX_KIND__INBOX_AGENDA_PUBLISHED,
 	  N_("agenda published") },
+	{ TAFEL__INBOX_KIND__INBOX_INFO_ROUND_ASKED,
+	  N_("info round: asked") },
 };
 
 /* A routing step as the server stores it ("info_round", or the enum's
@@ -220,6 +222,19 @@ detail(struct ui *u, size_t sel, struct ui_detail_line *out, size_t max)
 	} else {
 		out[n].attr = 0;
 		snprintf(out[n++].text, sizeof out[0].text, "%s", what);
+	}
+	if (e->kind == TAFEL__INBOX_KIND__INBOX_INFO_ROUND_ASKED) {
+		out[n].attr = 0;
+		if (sent(u, e))		/* the line below says to whom */
+			snprintf(out[n++].text, sizeof out[0].text, _("Info "
+			    "round: asked for information on case %s; reply by "
+			    "%s."), e->case_number, e->reply_by);
+		else
+			snprintf(out[n++].text, sizeof out[0].text, _("Info "
+			    "round: your organisation is asked for information "
+			    "on case %s; reply by %s. 8 shows the round (b "
+			    "known, n not known)."), e->case_number,
+			    e->reply_by);
 	}
 	if (ap != NULL && ap->description[0] != '\0') {
 		out[n].attr = 0;
