@@ -253,7 +253,9 @@ on_decided(struct net *n, const Tafel__Envelope *m, void *arg)
 	for (size_t i = l->n_nominations; i > 0; i--)	/* oldest first */
 		if (mine_decided(u, l->nominations[i - 1]))
 			add_decided(l->nominations[i - 1]);
-	qsort(st.decided, st.n_decided, sizeof st.decided[0], by_decision);
+	if (st.n_decided > 0)	/* st.decided may still be NULL */
+		qsort(st.decided, st.n_decided, sizeof st.decided[0],
+		    by_decision);
 	ui_dirty(u);
 }
 

@@ -201,7 +201,8 @@ status_sessions(void)
 	size_t i;
 
 	conn_foreach(count_session, &t);
-	qsort(t.v, t.n, sizeof *t.v, tally_cmp);
+	if (t.n > 0)	/* t.v is NULL when nothing was counted */
+		qsort(t.v, t.n, sizeof *t.v, tally_cmp);
 	for (i = 0; i < t.n; i++) {
 		json_object *o = json_object_new_object();
 
@@ -225,7 +226,8 @@ status_subscriptions(void)
 	size_t i;
 
 	push_foreach_sub(count_sub, &t);
-	qsort(t.v, t.n, sizeof *t.v, tally_cmp);
+	if (t.n > 0)	/* t.v is NULL when nothing was counted */
+		qsort(t.v, t.n, sizeof *t.v, tally_cmp);
 	for (i = 0; i < t.n; i++) {
 		json_object *o = json_object_new_object();
 
