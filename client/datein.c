@@ -115,6 +115,56 @@ day_name(const char *s)
 	return -1;
 }
 
+/* 1..12 for a month's name (Dutch or English, whole or its first three
+ * letters, "sept" too), else 0. */
+static int
+month_name(const char *s)
+{
+	static const char *const names[][3] = {
+		{ "januari", "january", "jan" }, { "februari", "february", "feb" },
+		{ "maart", "march", "mrt" }, { "april", "april", "apr" },
+		{ "mei", "may", "mei" }, { "juni", "june", "jun" },
+		{ "juli", "july", "jul" }, { "augustus", "august", "aug" },
+		{ "september", "september", "sept" },
+		{ "oktober", "october", "okt" }, { "november", "november", "nov" },
+		{ "december", "december", "dec" },
+	};
+	size_t len = strlen(s);
+
+	for (int i = 0; i < 12; i++)
+		for (int k = 0; k < 3; k++)
+			if (strcasecmp(s, names[i][k]) == 0 || (len == 3 &&
+			    strncasecmp(s, names[i][k], 3) == 0))
+				return i + 1;
+	return 0;
+}
+
+/*
+ * "3 september 2015", "3 sep", "15 december": a day, a month's name and
+ * perhaps a year.  1 with *out set (not checked), 0 when text is not of
+ * this form; *has_year says whether it named the year.
+ */
+static int
+words(const char *s, struct datein_day *out, int *has_year)
+{
+	char mon[16];
+	int d, y, n = 0, m;
+
+	if (sscanf(s, "%2d %15[A-Za-z] %n", &d, mon, &n) != 2 || n == 0 ||
+	    (m = month_name(mon)) == 0)
+		return 0;
+	s += n;
+	*has_year = *s != '\0';
+	if (*has_year) {
+		n = 0;
+		if (sscanf(s, "%4d%n", &y, &n) != 1 || s[n] != '\0' || n != 4)
+			return 0;
+		out->y = y;
+	}
+	out->m = m, out->d = d;
+	return 1;
+}
+
 /* Up to three numbers separated by one kind of separator (- / .). */
 static int
 numbers(const char *s, int v[3], int *nv, int *first_len)
@@ -154,7 +204,7 @@ datein_parse(const char *text, struct datein_day today,
 {
 	char s[64];
 	size_t len;
-	int v[3], nv, first_len, wd;
+	int v[3], nv, first_len, wd, has_year;
 	const char *p;
 
 	while (isspace((unsigned char)*text))
@@ -204,15 +254,22 @@ datein_parse(const char *text, struct datein_day today,
 		*out = datein_add_days(today, (int)n);
 		return DATEIN_OK;
 	}
-	if (numbers(s, v, &nv, &first_len) != 0)
+	if (words(s, out, &has_year)) {
+		if (has_year)
+			return datein_valid(out->y, out->m, out->d) ?
+			    DATEIN_OK : DATEIN_INVALID;
+		nv = 2;			/* 15 december: the next one */
+	} else if (numbers(s, v, &nv, &first_len) != 0)
 		return DATEIN_INVALID;
+	else if (nv == 2)
+		out->d = v[0], out->m = v[1];
 	if (nv == 3 && first_len == 4) {		/* 2026-12-08 */
 		out->y = v[0], out->m = v[1], out->d = v[2];
 	} else if (nv == 3) {			/* 8-12-2026, 8-12-26 */
 		out->d = v[0], out->m = v[1];
 		out->y = v[2] < 100 ? 2000 + v[2] : v[2];
 	} else {				/* 8-12: the next one */
-		out->d = v[0], out->m = v[1], out->y = today.y;
+		out->y = today.y;
 		if (!datein_valid(out->y, out->m, out->d) ||
 		    datein_cmp(*out, today) < 0)
 			out->y = today.y + 1;
@@ -223,4 +280,32 @@ datein_parse(const char *text, struct datein_day today,
 	}
 	return datein_valid(out->y, out->m, out->d) ? DATEIN_OK :
 	    DATEIN_INVALID;
+}
+
+enum datein_result
+datein_parse_birth(const char *text, struct datein_day today,
+    struct datein_day *out)
+{
+	int v[3], nv, first_len, has_year = 0;
+	char s[64];
+	size_t len;
+
+	while (isspace((unsigned char)*text))
+		text++;
+	len = strlen(text);
+	while (len > 0 && isspace((unsigned char)text[len - 1]))
+		len--;
+	if (len == 0)
+		return DATEIN_EMPTY;
+	if (len >= sizeof s)
+		return DATEIN_INVALID;
+	memcpy(s, text, len);
+	s[len] = '\0';
+	/* only the forms that name the year; nothing relative to today */
+	if (!(words(s, out, &has_year) && has_year) && (numbers(s, v, &nv,
+	    &first_len) != 0 || nv != 3))
+		return DATEIN_INVALID;
+	if (datein_parse(s, today, out) != DATEIN_OK)
+		return DATEIN_INVALID;
+	return datein_cmp(*out, today) > 0 ? DATEIN_FUTURE : DATEIN_OK;
 }

@@ -13,7 +13,8 @@ struct datein_day {
 enum datein_result {
 	DATEIN_OK,
 	DATEIN_EMPTY,			/* nothing typed */
-	DATEIN_INVALID			/* not a date, or no such day */
+	DATEIN_INVALID,			/* not a date, or no such day */
+	DATEIN_FUTURE			/* a date of birth after today */
 };
 
 /*
@@ -25,10 +26,19 @@ enum datein_result {
  *   +7, +7d, +2w        days or weeks from today
  *   maandag .. zondag, monday .. sunday (also ma, di, ...)   the next one
  *                       after today
+ *   3 september 2015, 3 sep 2015   a month by its name (Dutch or English)
+ *   15 december         the next such day from today on
  * Case and surrounding spaces do not matter.
  */
 enum datein_result datein_parse(const char *text, struct datein_day today,
     struct datein_day *out);
+
+/*
+ * A date of birth: only the forms that name the year (2015-09-03, 3-9-2015,
+ * 3.9.15, 3 september 2015); DATEIN_FUTURE for a day after today.
+ */
+enum datein_result datein_parse_birth(const char *text,
+    struct datein_day today, struct datein_day *out);
 
 /* The day of unix time now in the local time zone (tafel runs in
  * Europe/Amsterdam: main() sets TZ). */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "datein.h"
 #include "i18n.h"
@@ -31,13 +32,79 @@ static const char *const themes[] = { "domestic_violence", "repeat_offenders",
 
 static void signal_ask_person(struct ui *u);
 
+/* The same question again, its number too, with what was typed. */
+static void
+signal_ask_again(struct ui *u, const char *text)
+{
+	char label[200];
+
+	snprintf(label, sizeof label, _("Person %zu: role name date of birth "
+	    "(empty: register)"), sig.n_persons + 1);
+	ui_prompt(u, label, text, form_typed);
+	u->prompt.edited = u->prompt.answers = 1;
+}
+
+/*
+ * The date of birth at the end of a person's line (its last one, two or
+ * three words: 3-9-2015, 3 september 2015) moved into birth and cut off
+ * rest; none leaves birth empty.  Digits that are no such date are refused
+ * rather than kept in the name, where they would reach every screen the
+ * name does (a day that does not exist, "3 september" without its year).
+ * NULL, or why not (a static buffer).
+ */
+static const char *
+person_birth(char *rest, char *birth, size_t len)
+{
+	static char why[400];
+	struct datein_day today = datein_today((int64_t)time(NULL)), day;
+	enum datein_result r;
+	char *cut, *digit;
+
+	birth[0] = '\0';
+	for (int words = 3; words >= 1; words--) {
+		cut = rest + strlen(rest);
+		for (int k = 0; k < words && cut != NULL; k++) {
+			while (cut > rest && cut[-1] == ' ')
+				cut--;
+			while (cut > rest && cut[-1] != ' ')
+				cut--;
+			if (cut == rest)
+				cut = NULL;	/* no name would be left */
+		}
+		if (cut == NULL)
+			continue;
+		r = datein_parse_birth(cut, today, &day);
+		if (r == DATEIN_FUTURE) {
+			snprintf(why, sizeof why, _("%s lies in the future: "
+			    "a date of birth cannot."), cut);
+			return why;
+		}
+		if (r == DATEIN_OK) {
+			datein_format(day, birth, len);
+			while (cut > rest && cut[-1] == ' ')
+				cut--;
+			*cut = '\0';
+			break;
+		}
+	}
+	if ((digit = strpbrk(rest, "0123456789")) == NULL)
+		return NULL;
+	birth[0] = '\0';
+	while (digit > rest && digit[-1] != ' ')
+		digit--;
+	snprintf(why, sizeof why, _("'%s' is not a date of birth: a name has "
+	    "no digits. Type the date after the name with its year, e.g. "
+	    "3-9-2015 or 3 september 2015."), digit);
+	return why;
+}
+
 static void
 signal_send(struct ui *u, const char *text)
 {
 	Tafel__CreateCaseRequest r = TAFEL__CREATE_CASE_REQUEST__INIT;
 	Tafel__Person p[SIGNAL_MAX_PERSONS], *pp[SIGNAL_MAX_PERSONS];
-	struct datein_day day;
-	char *rest, *name, *last;
+	const char *why;
+	char *rest, *name;
 	int role;
 
 	if (text[0] != '\0') {		/* one more person */
@@ -53,30 +120,20 @@ signal_send(struct ui *u, const char *text)
 		role = enum_from_text(&tafel__person_role__descriptor, name);
 		if (role < 0 || rest == NULL || sig.n_persons ==
 		    SIGNAL_MAX_PERSONS) {
-			char label[200];
-
-			/* the same question again, its number too */
-			snprintf(label, sizeof label, _("Person %zu: role name "
-			    "date of birth (empty: register)"),
-			    sig.n_persons + 1);
-			ui_prompt(u, label, text, form_typed);
-			u->prompt.edited = u->prompt.answers = 1;
+			signal_ask_again(u, text);
 			ui_message(u, 1, "%s", sig.n_persons == SIGNAL_MAX_PERSONS ?
 			    _("No more persons fit in one signal.") :
 			    _("Start with the role: victim, suspect, child or "
 			    "other, then the name."));
 			return;
 		}
-		sig.role[sig.n_persons] = (Tafel__PersonRole)role;
-		sig.birth[sig.n_persons][0] = '\0';
-		last = strrchr(rest, ' ');
-		if (last != NULL && datein_parse(last + 1, (struct datein_day){
-		    1900, 1, 1 }, &day) == DATEIN_OK && strpbrk(last + 1,
-		    "-/.") != NULL) {
-			datein_format(day, sig.birth[sig.n_persons],
-			    sizeof sig.birth[0]);
-			*last = '\0';
+		if ((why = person_birth(rest, sig.birth[sig.n_persons],
+		    sizeof sig.birth[0])) != NULL) {
+			signal_ask_again(u, text);
+			ui_message(u, 1, "%s", why);
+			return;
 		}
+		sig.role[sig.n_persons] = (Tafel__PersonRole)role;
 		snprintf(sig.name[sig.n_persons], sizeof sig.name[0], "%s",
 		    rest);
 		sig.n_persons++;

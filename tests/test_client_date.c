@@ -71,6 +71,64 @@ test_words(void **state)
 	assert_string_equal(parse("ma", today), "2026-12-07");
 }
 
+/* A month by its name, as people say a date. */
+static void
+test_month_names(void **state)
+{
+	(void)state;
+	assert_string_equal(parse("3 september 2015", today), "2015-09-03");
+	assert_string_equal(parse("3 Sep 2015", today), "2015-09-03");
+	assert_string_equal(parse("3 sept 2015", today), "2015-09-03");
+	assert_string_equal(parse("1 mrt 2030", today), "2030-03-01");
+	assert_string_equal(parse("15 december", today), "2026-12-15");
+	assert_string_equal(parse("15 oktober", today), "2027-10-15");
+	assert_string_equal(parse("1 may 2027", today), "2027-05-01");
+	assert_string_equal(parse("31 februari 2012", today), "invalid");
+	assert_string_equal(parse("3 septembre 2015", today), "invalid");
+	assert_string_equal(parse("3 september 15", today), "invalid");
+	assert_string_equal(parse("september 2015", today), "invalid");
+}
+
+/* text → "YYYY-MM-DD", or "invalid" / "future" / "empty". */
+static const char *
+birth(const char *text)
+{
+	static char buf[32];
+	struct datein_day d;
+
+	switch (datein_parse_birth(text, today, &d)) {
+	case DATEIN_OK:
+		datein_format(d, buf, sizeof buf);
+		return buf;
+	case DATEIN_EMPTY:
+		return "empty";
+	case DATEIN_FUTURE:
+		return "future";
+	default:
+		return "invalid";
+	}
+}
+
+/* A date of birth names its year; nothing relative to today. */
+static void
+test_birth(void **state)
+{
+	(void)state;
+	assert_string_equal(birth("3-9-2015"), "2015-09-03");
+	assert_string_equal(birth("2015-09-03"), "2015-09-03");
+	assert_string_equal(birth("3 september 2015"), "2015-09-03");
+	assert_string_equal(birth("1-12-2026"), "2026-12-01");	/* today */
+	assert_string_equal(birth("2-12-2026"), "future");
+	assert_string_equal(birth("31-2-2012"), "invalid");
+	assert_string_equal(birth("3-9"), "invalid");
+	assert_string_equal(birth("3 september"), "invalid");
+	assert_string_equal(birth("morgen"), "invalid");
+	assert_string_equal(birth("+7"), "invalid");
+	assert_string_equal(birth("vrijdag"), "invalid");
+	assert_string_equal(birth("Yilmaz"), "invalid");
+	assert_string_equal(birth(""), "empty");
+}
+
 static void
 test_relative(void **state)
 {
@@ -136,6 +194,8 @@ main(void)
 		cmocka_unit_test(test_numeric),
 		cmocka_unit_test(test_no_year),
 		cmocka_unit_test(test_words),
+		cmocka_unit_test(test_month_names),
+		cmocka_unit_test(test_birth),
 		cmocka_unit_test(test_relative),
 		cmocka_unit_test(test_invalid),
 		cmocka_unit_test(test_compare),

@@ -815,6 +815,12 @@ BEGIN
 		PERFORM tafel_raise('TF011', 'a person needs a name',
 		    p_hint || '.name');
 	END IF;
+	-- a date typed into the name would reach every screen the name does,
+	-- also those the covenant keeps birth dates from
+	IF tafel_arg_text(p_person, 'name') ~ '[0-9]' THEN
+		PERFORM tafel_raise('TF011', 'a name has no digits: a date of '
+		    || 'birth goes in birth_date', p_hint || '.name');
+	END IF;
 	v_birth := tafel_arg_date(p_person, 'birth_date', p_hint || '.birth_date');
 	IF v_birth > current_date OR v_birth < date '1900-01-01' THEN
 		PERFORM tafel_raise('TF014', 'birth_date is out of range',

@@ -48,13 +48,29 @@ wait_for vt "Begin met de rol" || fail "an unknown role was not explained"
 wait_for vt "Persoon 1: rol naam geboortedatum (leeg: aanmelden): dader Piet" ||
 	fail "the person's question not asked again as it was, with the text: $(screen vt)"
 keys vt C-u
-type_text vt "slachtoffer Anna de Vries 12-3-1990"; keys vt Enter
+# a date of birth that is no day, or one without its year, is refused rather
+# than kept in the name (where it would reach every screen the name does)
+type_text vt "kind Elif Yilmaz 31-2-2012"; keys vt Enter
+wait_for vt "'31-2-2012' is geen geboortedatum: een naam heeft geen cijfers." ||
+	fail "a date that is no day was not refused: $(screen vt)"
+wait_for vt "Persoon 1: rol naam geboortedatum (leeg: aanmelden): kind Elif" ||
+	fail "the person's question not asked again: $(screen vt)"
+keys vt C-u
+type_text vt "kind Elif Yilmaz 3 september"; keys vt Enter
+wait_for vt "'3 september' is geen geboortedatum" ||
+	fail "a date without its year was not refused: $(screen vt)"
+keys vt C-u
+# a month by its name
+type_text vt "kind Elif Yilmaz 3 september 2015"; keys vt Enter
 wait_for vt "Persoon 2: rol naam geboortedatum" || fail "no second person prompt"
+type_text vt "slachtoffer Anna de Vries 12-3-1990"; keys vt Enter
+wait_for vt "Persoon 3: rol naam geboortedatum" || fail "no third person prompt"
 keys vt Enter
 wait_re vt "Signaal 2026-[0-9]+ aangemeld" || fail "signal not registered"
 nr=$(screen vt | grep -oE 'Signaal 20[0-9]{2}-[0-9]{4} aangemeld' | grep -oE '20[0-9]{2}-[0-9]{4}')
 wait_for vt "Casus $nr · huiselijk geweld · signaal" || fail "the new case did not open"
 wait_for vt "slachtoffer: Anna de Vries 1990-03-12" || fail "person not shown"
+wait_for vt "kind: Elif Yilmaz 2015-09-03" || fail "the child not shown with its date of birth: $(screen vt)"
 wait_for vt "Reden: Buren hoorden geschreeuw" || fail "reason not shown"
 wait_for vt "Eerder besproken" || fail "no earlier cases section"
 wait_for vt "$old_nr (signaal): Anna de Fries 1990-03-12" || fail "earlier case not shown"

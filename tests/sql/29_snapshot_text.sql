@@ -136,7 +136,8 @@ BEGIN
 		    'reason', 'melding ' || i,
 		    'persons', CASE WHEN i % 4 = 0 THEN '[]'::jsonb
 			ELSE jsonb_build_array(jsonb_build_object('role', 'victim',
-			    'name', 'Snap Jansen ' || i, 'birth_date', CASE WHEN i % 2 = 0
+			    'name', 'Snap Jansen ' || translate(i::text, '0123456789',
+			    'abcdefghij'), 'birth_date', CASE WHEN i % 2 = 0
 				THEN '' ELSE to_char(date '1985-03-01' + i, 'YYYY-MM-DD') END),
 			    jsonb_build_object('role', 'child', 'name', 'Kim van Snap'))
 			END));
