@@ -109,25 +109,43 @@ LANGUAGE sql STABLE SET search_path = public AS $$
 	ORDER BY o.case_id DESC, p.id, o.id
 $$;
 
+-- The other recent cases with a match for a person of p_case_id, each
+-- once.  A semi-join on the case's distinct keys: its cost follows the
+-- persons found, not the pairs (many persons of one name and birth date in
+-- several cases would otherwise multiply).
+CREATE OR REPLACE FUNCTION tafel_case_matched_cases(p_case_id bigint)
+RETURNS SETOF bigint LANGUAGE sql STABLE SET search_path = public AS $$
+	WITH k AS MATERIALIZED (
+		SELECT DISTINCT p.name_key, p.birth_date FROM persons p
+		WHERE p.case_id = p_case_id AND p.birth_date IS NOT NULL
+		    AND p.name_key <> '')
+	SELECT DISTINCT o.case_id
+	FROM k
+	JOIN persons o ON o.name_key = k.name_key AND o.birth_date = k.birth_date
+	JOIN cases oc ON oc.id = o.case_id
+	WHERE o.case_id <> p_case_id AND oc.anonymised_at IS NULL
+	    AND tafel_case_recent(oc)
+$$;
+
 -- The cases of p_ids with a match (tafel_case_matches) in another recent
--- case, all at once: tafel_case_has_earlier for many cases.
+-- case, all at once: tafel_case_has_earlier for many cases.  EXISTS stops
+-- at the first match of each person.
 CREATE OR REPLACE FUNCTION tafel_cases_with_earlier(p_ids bigint[])
 RETURNS SETOF bigint LANGUAGE plpgsql STABLE SET search_path = public
 SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
 	RETURN QUERY
 	SELECT DISTINCT p.case_id FROM persons p
-	JOIN persons o ON o.name_key = p.name_key
-	    AND o.birth_date = p.birth_date AND o.case_id <> p.case_id
-	JOIN cases oc ON oc.id = o.case_id
 	WHERE p.case_id = ANY (p_ids) AND p.birth_date IS NOT NULL
-	    AND p.name_key <> '' AND oc.anonymised_at IS NULL
-	    AND tafel_case_recent(oc);
+	    AND p.name_key <> ''
+	    AND EXISTS (SELECT 1 FROM persons o JOIN cases oc ON oc.id = o.case_id
+		WHERE o.name_key = p.name_key AND o.birth_date = p.birth_date
+		    AND o.case_id <> p.case_id AND oc.anonymised_at IS NULL
+		    AND tafel_case_recent(oc));
 END
 $$;
 
--- "eerder besproken": some person of the case matches one of another case.
 CREATE OR REPLACE FUNCTION tafel_case_has_earlier(p_case_id bigint)
 RETURNS boolean LANGUAGE sql STABLE SET search_path = public AS $$
-	SELECT EXISTS (SELECT 1 FROM tafel_case_matches(p_case_id))
+	SELECT EXISTS (SELECT 1 FROM tafel_case_matched_cases(p_case_id))
 $$;

@@ -137,14 +137,17 @@ BEGIN
 	IF cardinality(v_ids) = 0 THEN
 		RETURN p_acc;
 	END IF;
+	-- EXISTS stops at the first match the viewer may see in full
 	v_yes := ARRAY(SELECT DISTINCT p.case_id FROM persons p
-	    JOIN persons o ON o.name_key = p.name_key
-		AND o.birth_date = p.birth_date AND o.case_id <> p.case_id
-	    JOIN cases oc ON oc.id = o.case_id
 	    WHERE p.case_id = ANY (v_ids) AND p.birth_date IS NOT NULL
-		AND p.name_key <> '' AND oc.anonymised_at IS NULL
-		AND tafel_case_recent(oc)
-		AND tafel_access(p_user_id, oc.id) -> 'cats' ?& v_full);
+		AND p.name_key <> ''
+		AND EXISTS (SELECT 1 FROM persons o
+		    JOIN cases oc ON oc.id = o.case_id
+		    WHERE o.name_key = p.name_key
+			AND o.birth_date = p.birth_date
+			AND o.case_id <> p.case_id AND oc.anonymised_at IS NULL
+			AND tafel_case_recent(oc)
+			AND tafel_access(p_user_id, oc.id) -> 'cats' ?& v_full));
 	IF cardinality(v_yes) = 0 THEN
 		RETURN p_acc;
 	END IF;

@@ -829,6 +829,11 @@ BEGIN
 END
 $$;
 
+-- The persons one case may hold: a household with its children fits many
+-- times over; the limit keeps one write's matching work bounded.
+CREATE OR REPLACE FUNCTION tafel_max_case_persons()
+RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT 50 $$;
+
 -- create_case: CreateCaseRequest -> Case
 CREATE OR REPLACE FUNCTION tafel_op_create_case(p_user_id bigint, p_args jsonb)
 RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
@@ -845,6 +850,10 @@ BEGIN
 	END IF;
 	IF jsonb_typeof(v_persons) <> 'array' THEN
 		PERFORM tafel_raise('TF011', 'persons must be a list', 'persons');
+	END IF;
+	IF jsonb_array_length(v_persons) > tafel_max_case_persons() THEN
+		PERFORM tafel_raise('TF014', format('a case has at most %s persons',
+		    tafel_max_case_persons()), 'persons');
 	END IF;
 	FOR v_person IN SELECT e FROM jsonb_array_elements(v_persons) e LOOP
 		PERFORM tafel_check_person(v_person, 'persons');
@@ -993,8 +1002,9 @@ BEGIN
 		PERFORM tafel_raise('TF011', 'a new person has no id (use '
 		    || 'update_person)', 'person.id');
 	END IF;
+	-- locked: two additions at once count each other
 	SELECT * INTO c FROM cases
-	WHERE id = tafel_arg_id(v_p, 'case_id', 'person.case_id');
+	WHERE id = tafel_arg_id(v_p, 'case_id', 'person.case_id') FOR UPDATE;
 	IF NOT FOUND THEN
 		PERFORM tafel_raise('TF016', 'case not found', 'person.case_id');
 	END IF;
@@ -1004,6 +1014,11 @@ BEGIN
 		PERFORM tafel_raise('TF010', 'only the submitting organisation, the '
 		    || 'case manager, a process manager, a chair or an administrator '
 		    || 'can change a case');
+	END IF;
+	IF (SELECT count(*) FROM persons WHERE case_id = c.id)
+	    >= tafel_max_case_persons() THEN
+		PERFORM tafel_raise('TF014', format('a case has at most %s persons',
+		    tafel_max_case_persons()), 'person.case_id');
 	END IF;
 
 	INSERT INTO persons (case_id, role, name, birth_date, updated_by)
@@ -1039,7 +1054,7 @@ DECLARE
 	v_seqs bigint[];
 BEGIN
 	v_cases := ARRAY(SELECT DISTINCT x FROM unnest(coalesce(p_before, '{}')
-	    || ARRAY(SELECT m.other_case_id FROM tafel_case_matches(p_case_id) m)) x
+	    || ARRAY(SELECT tafel_case_matched_cases(p_case_id))) x
 	    WHERE x IS NOT NULL AND x <> p_case_id AND x <> 0 ORDER BY x);
 	IF cardinality(v_cases) = 0 THEN
 		RETURN;
@@ -1098,7 +1113,7 @@ BEGIN
 		PERFORM tafel_conflict('current_person', tafel_json_person(p.id));
 	END IF;
 	PERFORM tafel_check_person(v_p, 'person');
-	v_before := ARRAY(SELECT m.other_case_id FROM tafel_case_matches(c.id) m);
+	v_before := ARRAY(SELECT tafel_case_matched_cases(c.id));
 
 	UPDATE persons SET
 	    role = tafel_arg_enum(v_p, 'role', tafel_enum_person_role()),
