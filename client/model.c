@@ -27,6 +27,40 @@ model_dup(const ProtobufCMessage *msg)
 	return c;
 }
 
+int64_t
+model_cases_append(Tafel__CaseList **list, const Tafel__CaseList *page,
+    size_t max)
+{
+	Tafel__CaseList *l = *list;
+	int64_t low = 0;
+
+	if (l == NULL)
+		l = *list = (Tafel__CaseList *)model_dup(&page->base);
+	else {
+		for (size_t i = 0; i < page->n_cases && l->n_cases < max; i++) {
+			Tafel__Case **v;
+			size_t k = 0;
+
+			while (k < l->n_cases && l->cases[k]->id !=
+			    page->cases[i]->id)
+				k++;
+			if (k < l->n_cases)
+				continue;	/* an event brought it */
+			v = realloc(l->cases, (l->n_cases + 1) * sizeof *v);
+			if (v == NULL)
+				break;
+			l->cases = v;
+			v[l->n_cases++] = (Tafel__Case *)model_dup(
+			    &page->cases[i]->base);
+		}
+		l->omitted = page->omitted;
+	}
+	for (size_t i = 0; i < page->n_cases; i++)
+		if (low == 0 || page->cases[i]->id < low)
+			low = page->cases[i]->id;
+	return page->omitted > 0 && l->n_cases < max ? low : 0;
+}
+
 /* --- record sets --------------------------------------------------------- */
 
 static void

@@ -125,4 +125,13 @@ char *model_dump(const struct model *m);
 /* Deep copy of any message (pack + unpack); free with protobuf_c_message_free_unpacked. */
 ProtobufCMessage *model_dup(const ProtobufCMessage *msg);
 
+/*
+ * A page of a case list (list_cases, the case list's snapshot) added to
+ * *list: a copy when *list is NULL, else the cases not in it yet, up to max
+ * in all; the list takes the page's omitted.  Returns the before_id to ask
+ * the next page with, or 0 when the list is complete or full.
+ */
+int64_t model_cases_append(Tafel__CaseList **list,
+    const Tafel__CaseList *page, size_t max);
+
 #endif

@@ -134,6 +134,10 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 	}
 	if (first + vis < n)
 		ui_more(u, w, 1 + (int)vis, 0, cols, n - first - vis);
+	else if (st.list->omitted > 0 && 1 + (int)vis < rows)
+		ui_putf(w, 1 + (int)vis, 2, cols - 4, ui_attr(u, UI_A_DIM),
+		    _("+%u older cases not loaded"),
+		    (unsigned)st.list->omitted);
 }
 
 static size_t
@@ -185,13 +189,55 @@ search_reset(struct ui *u)
 	select_shown(u, 0);		/* a new search: its first match */
 }
 
+static void ask_page(struct ui *u, int64_t before_id);
+
+/* A further page of a list too large for one answer (omitted). */
+static void
+on_page(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct ui *u = arg;
+	int64_t next;
+
+	(void)n;
+	if (m == NULL || st.list == NULL)
+		return;
+	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
+		ui_show_error(u, m->error);
+		return;
+	}
+	if (m->body_case != TAFEL__ENVELOPE__BODY_CASE_LIST)
+		return;
+	next = model_cases_append(&st.list, m->case_list, MAX_CASES);
+	ui_dirty(u);
+	if (next > 0)
+		ask_page(u, next);
+}
+
+static void
+ask_page(struct ui *u, int64_t before_id)
+{
+	Tafel__ListCasesRequest r = TAFEL__LIST_CASES_REQUEST__INIT;
+
+	r.include_closed = 0;
+	r.before_id = before_id;
+	net_send_body(u->net, TAFEL__ENVELOPE__BODY_LIST_CASES, &r,
+	    NET_REQ_READ, NULL, on_page, u);
+}
+
+/* The snapshot; when it left older cases out (too large for one answer)
+ * they follow page by page, live like the rest once here. */
 void
 view_cases_take(struct ui *u, const Tafel__CaseList *l)
 {
+	int64_t next;
+
 	if (st.list != NULL)
 		protobuf_c_message_free_unpacked(&st.list->base, NULL);
-	st.list = (Tafel__CaseList *)model_dup(&l->base);
+	st.list = NULL;
+	next = model_cases_append(&st.list, l, MAX_CASES);
 	ui_dirty(u);
+	if (next > 0)
+		ask_page(u, next);
 }
 
 void

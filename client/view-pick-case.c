@@ -143,10 +143,13 @@ search_reset(struct ui *u)
 	select_shown(u, 0);		/* a new search: its first match */
 }
 
+static void ask(struct ui *u, int64_t before_id);
+
 static void
 on_cases(struct net *n, const Tafel__Envelope *m, void *arg)
 {
 	struct ui *u = arg;
+	int64_t next;
 
 	st.loading = 0;
 	ui_dirty(u);
@@ -158,19 +161,31 @@ on_cases(struct net *n, const Tafel__Envelope *m, void *arg)
 	}
 	if (m->body_case != TAFEL__ENVELOPE__BODY_CASE_LIST)
 		return;
-	if (st.cases != NULL)
-		protobuf_c_message_free_unpacked(&st.cases->base, NULL);
-	st.cases = (Tafel__CaseList *)model_dup(&m->case_list->base);
+	/* a list too large for one answer comes page by page */
+	if ((next = model_cases_append(&st.cases, m->case_list,
+	    MAX_CASES)) > 0)
+		ask(u, next);
+}
+
+/* before_id 0: the first page (the list starts again). */
+static void
+ask(struct ui *u, int64_t before_id)
+{
+	Tafel__ListCasesRequest r = TAFEL__LIST_CASES_REQUEST__INIT;
+
+	st.loading = 1;
+	r.before_id = before_id;
+	net_send_body(u->net, TAFEL__ENVELOPE__BODY_LIST_CASES, &r,
+	    NET_REQ_READ, NULL, on_cases, u);
 }
 
 static void
 load(struct ui *u)
 {
-	Tafel__ListCasesRequest r = TAFEL__LIST_CASES_REQUEST__INIT;
-
-	st.loading = 1;
-	net_send_body(u->net, TAFEL__ENVELOPE__BODY_LIST_CASES, &r,
-	    NET_REQ_READ, NULL, on_cases, u);
+	if (st.cases != NULL)
+		protobuf_c_message_free_unpacked(&st.cases->base, NULL);
+	st.cases = NULL;
+	ask(u, 0);
 }
 
 /* r in the picker reloads the cases. */

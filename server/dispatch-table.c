@@ -600,7 +600,8 @@ const struct request_handler request_handlers[] = {
 	READ(LIST_ORGANISATIONS, "SELECT tafel_list_orgs($1::bigint)",
 	    ORGANISATION_LIST, NULL),
 	READ(LIST_CASES, "SELECT tafel_list_cases($1::bigint, "
-	    "coalesce(($2::jsonb->>'include_closed')::boolean, false))",
+	    "coalesce(($2::jsonb->>'include_closed')::boolean, false), "
+	    "coalesce(($2::jsonb->>'before_id')::bigint, 0))",
 	    CASE_LIST, NULL),
 	READ(LIST_EARLIER_CASES, "SELECT tafel_list_earlier_cases($1::bigint, "
 	    "($2::jsonb->>'case_id')::bigint)", EARLIER_CASES,

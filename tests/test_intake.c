@@ -416,6 +416,85 @@ test_mdo_invites_involved_only(void **state)
 	tclient_close(&bjz);
 }
 
+/*
+ * A case list larger than one frame comes in pages: 48 cases with long
+ * texts and fifty persons each (25 kB) make the police's list over
+ * 1 MiB.
+ * The case list subscription's snapshot still arrives (the newest cases,
+ * with omitted), and list_cases with before_id gives the rest, each case
+ * once.  Before, both answers were refused ("ask for less") with no way to
+ * ask for less.
+ */
+static void
+test_case_list_pages(void **state)
+{
+	char v[64];
+	Tafel__SubscribeRequest s = TAFEL__SUBSCRIBE_REQUEST__INIT;
+	Tafel__ListCasesRequest l = TAFEL__LIST_CASES_REQUEST__INIT;
+	Tafel__Envelope *m;
+	struct tclient c;
+	int64_t *seen = NULL;
+	size_t n_seen = 0, pages = 0;
+	long all;
+
+	(void)state;
+	assert_int_equal(harness_psql(&srv, "SELECT tafel_write((SELECT id "
+	    "FROM users WHERE login = 'politie'), 'pages-' || i, "
+	    "'create_case', jsonb_build_object('theme', 'domestic_violence', "
+	    "'approach', 'person', 'district', 'Intakedorp', 'reason', "
+	    "repeat('Lange toelichting over de situatie. ', 210), 'summary', "
+	    "repeat('Samenvatting van het overleg. ', 250), 'persons', "
+	    "(SELECT jsonb_agg(jsonb_build_object('role', 'other', 'name', "
+	    "repeat('Naamsdeel ', 19) || chr(65 + k % 26))) "
+	    "FROM generate_series(1, 50) k))) FROM generate_series(1, 48) i"),
+	    0);
+	assert_int_equal(harness_psql_value(&srv, "SELECT jsonb_array_length("
+	    "tafel_list_cases((SELECT id FROM users WHERE login = 'politie'), "
+	    "false, 0, 1000000000) -> 'cases')", v, sizeof v), 0);
+	all = atol(v);
+	assert_true(all > 48);
+
+	login_as(&c, "politie");
+	s.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASE_LIST;
+	m = tclient_req(&c, B(SUBSCRIBE), &s, NULL);
+	harness_expect_body(m, B(SUBSCRIBED));
+	assert_non_null(m->subscribed->cases);
+	assert_true(m->subscribed->cases->omitted > 0);
+	assert_int_equal(m->subscribed->cases->n_cases +
+	    m->subscribed->cases->omitted, all);
+	frame_free(m);
+
+	for (;;) {
+		Tafel__CaseList *cl;
+		size_t i;
+
+		m = tclient_req(&c, B(LIST_CASES), &l, NULL);
+		harness_expect_body(m, B(CASE_LIST));
+		cl = m->case_list;
+		assert_true(cl->n_cases > 0);
+		seen = realloc(seen, (n_seen + cl->n_cases) * sizeof *seen);
+		assert_non_null(seen);
+		for (i = 0; i < cl->n_cases; i++) {
+			/* newest first, below the page's before_id */
+			if (n_seen > 0)
+				assert_true(cl->cases[i]->id < seen[n_seen - 1]);
+			seen[n_seen++] = cl->cases[i]->id;
+		}
+		pages++;
+		if (cl->omitted == 0) {
+			frame_free(m);
+			break;
+		}
+		l.before_id = seen[n_seen - 1];
+		frame_free(m);
+		assert_true(pages < 20);
+	}
+	assert_true(pages >= 2);
+	assert_int_equal(n_seen, all);
+	free(seen);
+	tclient_close(&c);
+}
+
 int
 main(void)
 {
@@ -424,6 +503,7 @@ main(void)
 		cmocka_unit_test(test_earlier_cases_and_links),
 		cmocka_unit_test(test_routing_goals_contributions),
 		cmocka_unit_test(test_mdo_invites_involved_only),
+		cmocka_unit_test(test_case_list_pages),
 	};
 
 	harness_require_service_user();

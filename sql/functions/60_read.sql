@@ -313,21 +313,58 @@ BEGIN
 END
 $$;
 
--- CaseList: newest first; only the cases the user has a connection to.
+DROP FUNCTION IF EXISTS tafel_list_cases(bigint, boolean);
+
+-- JSON bytes an answer's list may take: the 1 MiB frame less room for the
+-- envelope and the rest of a snapshot.
+CREATE OR REPLACE FUNCTION tafel_list_budget()
+RETURNS bigint LANGUAGE sql IMMUTABLE AS $$ SELECT 960000::bigint $$;
+
+-- CaseList: newest first; only the cases the user has a connection to,
+-- below p_before_id when it is not 0 (the next page).  The list stops
+-- before its size passes p_budget bytes of JSON (a case's protobuf is
+-- smaller than its JSON), so the answer fits the 1 MiB frame limit however
+-- many and however long the cases; omitted counts the older cases left out
+-- (ask again with before_id = the last id).  The first case always comes.
+-- Only the cases sent are rendered, so only their reads are audited.
 CREATE OR REPLACE FUNCTION tafel_list_cases(p_user_id bigint,
-    p_include_closed boolean)
+    p_include_closed boolean, p_before_id bigint, p_budget bigint)
 RETURNS jsonb LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = public AS $$
 DECLARE
 	u users;
+	v_cases jsonb;
+	v_omitted bigint;
 BEGIN
 	u := tafel_actor(p_user_id);
-	RETURN jsonb_build_object('cases', tafel_render(u.id, 0, 0,
-	    jsonb_build_object('cases', coalesce((
-		SELECT jsonb_agg(tafel_json_case(c.id) ORDER BY c.id DESC)
+	WITH l AS (
+		SELECT c.id, tafel_json_case(c.id) AS j
 		FROM cases c
 		WHERE (coalesce(p_include_closed, false) OR c.status <> 'closed')
+		    AND (coalesce(p_before_id, 0) <= 0 OR c.id < p_before_id)
 		    AND (tafel_access(u.id, c.id) ->> 'connected')::boolean),
-		'[]'::jsonb)), 'case_list', 0, false) -> 'cases');
+	s AS (
+		-- 256: what redaction may add (reason, categories)
+		SELECT id, j, sum(octet_length(j::text) + 256)
+		    OVER (ORDER BY id DESC) AS total,
+		    row_number() OVER (ORDER BY id DESC) AS rn
+		FROM l)
+	SELECT coalesce(jsonb_agg(j ORDER BY id DESC) FILTER (WHERE total
+		<= p_budget OR rn = 1), '[]'::jsonb),
+	    count(*) FILTER (WHERE total > p_budget AND rn > 1)
+	INTO v_cases, v_omitted FROM s;
+	RETURN jsonb_build_object('cases', tafel_render(u.id, 0, 0,
+	    jsonb_build_object('cases', v_cases), 'case_list', 0, false)
+	    -> 'cases', 'omitted', v_omitted);
 END
+$$;
+
+-- The first page with the frame's budget (list_cases, the case list's
+-- snapshot).
+CREATE OR REPLACE FUNCTION tafel_list_cases(p_user_id bigint,
+    p_include_closed boolean, p_before_id bigint DEFAULT 0)
+RETURNS jsonb LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = public AS $$
+	SELECT tafel_list_cases(p_user_id, p_include_closed, p_before_id,
+	    tafel_list_budget())
 $$;

@@ -31,7 +31,7 @@ GRANT EXECUTE ON FUNCTION
 	tafel_org_actions(bigint, boolean),
 	tafel_my_actions(bigint, boolean),
 	tafel_get_case(bigint, bigint),
-	tafel_list_cases(bigint, boolean),
+	tafel_list_cases(bigint, boolean, bigint),
 	tafel_changes_since(bigint, int),
 	tafel_case_meetings(bigint),
 	tafel_events_for(bigint, jsonb),

@@ -109,7 +109,7 @@ SELECT '{
     "goals": "Goal[]?", "links": "PersonLink[]?",
     "info_rounds": "InfoRound[]?"},
   "OrganisationList": {"organisations": "Organisation[]?", "users": "User[]?"},
-  "CaseList": {"cases": "Case[]?"},
+  "CaseList": {"cases": "Case[]?", "omitted": "int?"},
   "EventPayload": {"meeting": "Meeting?", "agenda_items": "AgendaItem[]?",
     "case": "Case?", "action_point": "ActionPoint?",
     "attendance": "Attendance?", "person": "Person?",
