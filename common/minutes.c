@@ -139,10 +139,20 @@ add_people(struct doc *d, struct json_object *list, int remote_mark)
 {
 	for (size_t i = 0; i < arr_len(list); i++) {
 		struct json_object *a = json_object_array_get_idx(list, i);
+		char until[48] = "";
 
-		add(d, L_TEXT, 1, "%s (%s)%s", str(a, "user_name"),
+		/* present for part of the meeting: until when */
+		if (num(a, "left_at") > 0) {
+			time_t t = (time_t)num(a, "left_at");
+			struct tm tm;
+
+			if (localtime_r(&t, &tm) != NULL)
+				strftime(until, sizeof until, ", tot %H:%M",
+				    &tm);
+		}
+		add(d, L_TEXT, 1, "%s (%s)%s%s", str(a, "user_name"),
 		    str(a, "org_name"), remote_mark && flag(a, "remote") ?
-		    ", op afstand" : "");
+		    ", op afstand" : "", until);
 	}
 }
 
@@ -183,7 +193,7 @@ add_item(struct doc *d, size_t n, struct json_object *it)
 	}
 	if (decision[0] != '\0')
 		add(d, L_TEXT, 1, "Besluit: %s", decision);
-	else if (flag(c, "redacted"))
+	else if (flag(it, "decision_withheld"))
 		add(d, L_TEXT, 1, "Besluit: afgeschermd voor uw organisatie.");
 	else if (strcmp(str(item, "state"), "discussed") != 0 &&
 	    strcmp(str(item, "state"), "ITEM_DISCUSSED") != 0)

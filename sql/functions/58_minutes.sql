@@ -64,7 +64,8 @@ BEGIN
 		    'added_during_meeting', m.opened_at IS NOT NULL
 			AND ai.created_at > m.opened_at
 			AND ai.created_at <= m.closed_at,
-		    'changed_after_close', ai.updated_at > m.closed_at));
+		    'changed_after_close', ai.updated_at > m.closed_at,
+		    'has_decision', ai.decision <> ''));
 		v_cases := v_cases || jsonb_build_array(tafel_json_case(ai.case_id));
 		v_actions := v_actions || coalesce((SELECT jsonb_agg(
 		    tafel_json_action(a.id) ORDER BY a.id) FROM action_points a
@@ -87,21 +88,36 @@ BEGIN
 	    'org_id', p_org_id,
 	    'org_name', (SELECT name FROM organisations WHERE id = p_org_id),
 	    'chair_name', (SELECT display_name FROM users WHERE id = m.chair_id),
+	    -- present: at the end, or for part of the meeting (an
+	    -- attendance period); one who left early says until when
 	    'present', coalesce((SELECT jsonb_agg(tafel_json_attendance(m.id,
-		a.user_id) ORDER BY o.name, u.display_name)
+		a.user_id) || CASE WHEN NOT a.present AND x.left_at IS NOT NULL
+		    THEN jsonb_build_object('left_at', tafel_unix(x.left_at))
+		    ELSE '{}'::jsonb END ORDER BY o.name, u.display_name)
 		FROM attendance a JOIN users u ON u.id = a.user_id
 		JOIN organisations o ON o.id = a.org_id
-		WHERE a.meeting_id = m.id AND a.present), '[]'),
+		CROSS JOIN LATERAL (SELECT max(p.left_at) AS left_at,
+		    count(*) AS periods FROM attendance_periods p
+		    WHERE p.meeting_id = a.meeting_id
+			AND p.user_id = a.user_id) x
+		WHERE a.meeting_id = m.id AND (a.present OR x.periods > 0)),
+		'[]'),
 	    'absent', coalesce((SELECT jsonb_agg(tafel_json_attendance(m.id,
 		a.user_id) ORDER BY o.name, u.display_name)
 		FROM attendance a JOIN users u ON u.id = a.user_id
 		JOIN organisations o ON o.id = a.org_id
-		WHERE a.meeting_id = m.id AND NOT a.present), '[]'),
+		WHERE a.meeting_id = m.id AND NOT a.present
+		    AND NOT EXISTS (SELECT 1 FROM attendance_periods p
+			WHERE p.meeting_id = a.meeting_id
+			    AND p.user_id = a.user_id)), '[]'),
 	    'absent_orgs', coalesce((SELECT jsonb_agg(o.name ORDER BY o.name)
 		FROM series_members sm JOIN organisations o ON o.id = sm.org_id
 		WHERE sm.series_id = m.series_id AND NOT EXISTS (SELECT 1
 		    FROM attendance a WHERE a.meeting_id = m.id
-			AND a.org_id = sm.org_id AND a.present)), '[]'),
+			AND a.org_id = sm.org_id AND a.present)
+		    AND NOT EXISTS (SELECT 1 FROM attendance_periods p
+			WHERE p.meeting_id = m.id AND p.org_id = sm.org_id)),
+		'[]'),
 	    'items', coalesce((SELECT jsonb_agg(jsonb_build_object(
 		'item', it,
 		'case', (SELECT c FROM jsonb_array_elements(r -> 'cases') c
@@ -115,7 +131,9 @@ BEGIN
 		    -> 'added_during_meeting',
 		'changed_after_close', v_marks -> (i::int - 1)
 		    -> 'changed_after_close',
-		'actions_after_close', v_late -> (i::int - 1))
+		'actions_after_close', v_late -> (i::int - 1),
+		'decision_withheld', coalesce(it ->> 'decision', '') = ''
+		    AND (v_marks -> (i::int - 1) ->> 'has_decision')::boolean)
 		ORDER BY i)
 		FROM jsonb_array_elements(r -> 'agenda_items')
 		    WITH ORDINALITY AS t(it, i)), '[]'),
