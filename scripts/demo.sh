@@ -163,7 +163,7 @@ tafeld is running on $ADDR (stop it with: $AGAIN stop).
 $(users)
 A partner in a second terminal (Enter on the chair's open meeting, and it follows the chair):
     $AGAIN politie
-The shared screen (beamer) in a third one (P in a meeting switches it on and off):
+The shared screen (beamer) in a third one (Enter on the open meeting; P in a meeting switches it on and off):
     $AGAIN voorzitter --presentation
 MSG
 sleep 1
