@@ -722,9 +722,10 @@ BEGIN
 	IF coalesce(p_meeting_id, 0) <> 0 THEN
 		SELECT * INTO m FROM meetings WHERE id = p_meeting_id;
 	ELSE
-		SELECT * INTO m FROM meetings WHERE series_id = p_series_id
-		    AND state = 'planned' AND scheduled_start >= now()
-		ORDER BY scheduled_start LIMIT 1;
+		-- today's meeting too when its start time has passed (a late
+		-- start), as accept_nomination
+		SELECT * INTO m FROM meetings
+		WHERE id = tafel_series_next_meeting(p_series_id);
 	END IF;
 	IF NOT FOUND OR NOT tafel_may_see_meeting(u, m.id) THEN
 		IF coalesce(p_meeting_id, 0) <> 0 THEN

@@ -5,7 +5,9 @@
 -- weeks later, or the accept failed with "the series has no planned
 -- meeting" while one was planned for today.  A meeting under way (open) is
 -- not the next one; with none after it the refusal says so.  A planned
--- meeting of an earlier day (never held) is not the next one either.
+-- meeting of an earlier day (never held) is not the next one either.  The
+-- agenda's proposals of a series (list_proposals with meeting 0) follow
+-- the same rule.
 
 DO $$
 DECLARE
@@ -52,6 +54,9 @@ BEGIN
 	    format('expected today''s meeting %s, got %s', v_today_m, n);
 	ASSERT EXISTS (SELECT 1 FROM agenda_items a WHERE a.meeting_id = v_today_m
 	    AND a.case_id = (c ->> 'id')::bigint);
+	-- the agenda's proposals of the series (meeting 0) are today's too
+	ASSERT (tafel_list_proposals(test_uid('voorzitter'), s, 0) -> 'meeting'
+	    ->> 'id')::bigint = v_today_m, 'proposals not for today''s meeting';
 
 	-- once it is open (under way), the next one is the later meeting
 	m := tafel_json_meeting(v_today_m);
