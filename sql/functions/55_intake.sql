@@ -507,12 +507,17 @@ DECLARE
 	v_full text[] := ARRAY['person_names', 'birth_dates'];
 	v_out jsonb := '[]';
 	v_cases bigint[] := '{}';
+	v_ok bigint[];
 	r record;
 BEGIN
 	IF NOT (ARRAY(SELECT jsonb_array_elements_text(a -> 'cats')) @> v_full)
 	THEN
 		RETURN jsonb_build_object('case_id', c.id, 'matches', v_out);
 	END IF;
+	-- the other cases the user may see in full, each checked once
+	v_ok := ARRAY(SELECT x FROM tafel_case_matched_cases(c.id) x
+	    WHERE tafel_access(u.id, x) -> 'cats' ?& v_full);
+	-- at most 500 matches (the newest cases first): a list, not a dump
 	FOR r IN SELECT m.person_id, m.other_person_id, m.other_case_id,
 	    oc.number, oc.status, o.name, o.birth_date,
 	    (SELECT max(ai.opened_at) FROM agenda_items ai
@@ -521,11 +526,13 @@ BEGIN
 		WHERE l.person_a = least(m.person_id, m.other_person_id)
 		    AND l.person_b = greatest(m.person_id, m.other_person_id))
 		AS linked
-	    FROM tafel_case_matches(c.id) m
+	    FROM (SELECT * FROM tafel_case_matches(c.id) x
+		WHERE x.other_case_id = ANY (v_ok)
+		ORDER BY x.other_case_id DESC, x.person_id, x.other_person_id
+		LIMIT 500) m
 	    JOIN cases oc ON oc.id = m.other_case_id
-	    JOIN persons o ON o.id = m.other_person_id LOOP
-		CONTINUE WHEN NOT (ARRAY(SELECT jsonb_array_elements_text(
-		    tafel_access(u.id, r.other_case_id) -> 'cats')) @> v_full);
+	    JOIN persons o ON o.id = m.other_person_id
+	    ORDER BY m.other_case_id DESC, m.person_id, m.other_person_id LOOP
 		v_out := v_out || jsonb_build_array(jsonb_build_object(
 		    'person_id', r.person_id,
 		    'case_id', r.other_case_id,
