@@ -147,5 +147,13 @@ $$;
 
 CREATE OR REPLACE FUNCTION tafel_case_has_earlier(p_case_id bigint)
 RETURNS boolean LANGUAGE sql STABLE SET search_path = public AS $$
-	SELECT EXISTS (SELECT 1 FROM tafel_case_matched_cases(p_case_id))
+	-- stops at the first match (tafel_case_matched_cases finds them all)
+	SELECT EXISTS (SELECT 1 FROM persons p
+	    WHERE p.case_id = p_case_id AND p.birth_date IS NOT NULL
+		AND p.name_key <> ''
+		AND EXISTS (SELECT 1 FROM persons o
+		    JOIN cases oc ON oc.id = o.case_id
+		    WHERE o.name_key = p.name_key AND o.birth_date = p.birth_date
+			AND o.case_id <> p_case_id AND oc.anonymised_at IS NULL
+			AND tafel_case_recent(oc)))
 $$;
