@@ -198,14 +198,12 @@ numbers(const char *s, int v[3], int *nv, int *first_len)
 	return *nv >= 2 ? 0 : -1;
 }
 
-enum datein_result
-datein_parse(const char *text, struct datein_day today,
-    struct datein_day *out)
+/* text without the spaces around it into s: DATEIN_OK, DATEIN_EMPTY, or
+ * DATEIN_INVALID when it does not fit. */
+static enum datein_result
+trimmed(const char *text, char *s, size_t size)
 {
-	char s[64];
 	size_t len;
-	int v[3], nv, first_len, wd, has_year;
-	const char *p;
 
 	while (isspace((unsigned char)*text))
 		text++;
@@ -214,10 +212,24 @@ datein_parse(const char *text, struct datein_day today,
 		len--;
 	if (len == 0)
 		return DATEIN_EMPTY;
-	if (len >= sizeof s)
+	if (len >= size)
 		return DATEIN_INVALID;
 	memcpy(s, text, len);
 	s[len] = '\0';
+	return DATEIN_OK;
+}
+
+enum datein_result
+datein_parse(const char *text, struct datein_day today,
+    struct datein_day *out)
+{
+	char s[64];
+	int v[3], nv, first_len, wd, has_year;
+	enum datein_result r;
+	const char *p;
+
+	if ((r = trimmed(text, s, sizeof s)) != DATEIN_OK)
+		return r;
 
 	if (strcasecmp(s, "vandaag") == 0 || strcasecmp(s, "today") == 0) {
 		*out = today;
@@ -287,20 +299,11 @@ datein_parse_birth(const char *text, struct datein_day today,
     struct datein_day *out)
 {
 	int v[3], nv, first_len, has_year = 0;
+	enum datein_result r;
 	char s[64];
-	size_t len;
 
-	while (isspace((unsigned char)*text))
-		text++;
-	len = strlen(text);
-	while (len > 0 && isspace((unsigned char)text[len - 1]))
-		len--;
-	if (len == 0)
-		return DATEIN_EMPTY;
-	if (len >= sizeof s)
-		return DATEIN_INVALID;
-	memcpy(s, text, len);
-	s[len] = '\0';
+	if ((r = trimmed(text, s, sizeof s)) != DATEIN_OK)
+		return r;
 	/* only the forms that name the year; nothing relative to today */
 	if (!(words(s, out, &has_year) && has_year) && (numbers(s, v, &nv,
 	    &first_len) != 0 || nv != 3))
