@@ -79,6 +79,14 @@ view_inforounds_lines(const Tafel__InfoRound *r, int brief,
 	return n;
 }
 
+size_t
+view_inforounds_line_count(const Tafel__InfoRound *r, int brief)
+{
+	if (r == NULL)
+		return 0;
+	return 1 + r->n_asked + (brief || !r->identifying ? 0 : r->n_persons);
+}
+
 /* The lines; st.sel is put on st.sel_id's line when it is there. */
 static size_t
 lines(struct ui *u)

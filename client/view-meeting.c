@@ -200,10 +200,12 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 		y += ui_wrap_put(w, y, x, width, wrap_rows(y, limit),
 		    ui_attr(u, UI_A_DIM), text);
 	}
-	/* persons: as many as leave room for the legal clocks above limit
-	 * (one row at least), the rest counted */
+	/* persons: as many as leave room for the legal clocks and two rows of
+	 * the info round above limit (one row at least), the rest counted */
 	{
-		int prow = limit - y - (int)c->n_clocks;
+		size_t rl = view_inforounds_line_count(model_case_round(m,
+		    c->id), 0);
+		int prow = limit - y - (int)c->n_clocks - (rl < 2 ? (int)rl : 2);
 		size_t np = c->n_persons, fit;
 
 		if (prow < 1)
@@ -223,18 +225,25 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 		ui_putf(w, y++, x, width, c->clocks[i]->red ?
 		    ui_attr(u, UI_A_OVERDUE) : 0, "%s", text);
 	}
-	/* the case's newest info round, as this user may see it */
+	/* the case's newest info round, as this user may see it: the lines
+	 * that do not fit above limit counted on its last row */
 	{
 		struct inforound_line ln[32];
 		const Tafel__InfoRound *r = model_case_round(m, c->id);
+		size_t total = view_inforounds_line_count(r, 0);
 		size_t k = view_inforounds_lines(r, 0, ln, sizeof ln / sizeof ln[0]);
 		const struct mrec *rr = r != NULL ? model_rec(&m->rounds, r->id) :
 		    NULL;
+		int fits = limit - y;
 
+		if (fits > 0 && total > (size_t)fits && k > (size_t)fits - 1)
+			k = (size_t)fits - 1;
 		for (size_t i = 0; i < k && y < limit; i++)
 			ui_put(w, y++, x, width, ln[i].red ?
 			    ui_attr(u, UI_A_OVERDUE) : flash_or(u, rr->changed, 0),
 			    ln[i].text);
+		if (k < total && y < limit)
+			ui_more(u, w, y++, x, width, total - k);
 	}
 	ui_decision_text(c, it->decision, text, sizeof text);
 	ui_putf(w, y++, x, width, flash_or(u, model_rec(&m->agenda,

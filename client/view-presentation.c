@@ -82,8 +82,12 @@ view_presentation_draw(struct ui *u, WINDOW *w, int rows, int cols)
 		/* Say why the room sees less, never hide it silently. */
 		ui_put_centred(w, y++, cols, ui_attr(u, UI_A_DIM),
 		    ui_redaction_text(c->redaction_reason));
+	/* the persons leave two rows to the info round below (when there is
+	 * one), the rest counted */
 	{
-		int room = rows - y - 4;
+		size_t rl = view_inforounds_line_count(model_case_round(m,
+		    c->id), 1);
+		int room = rows - y - 4 - (rl < 2 ? (int)rl : 2);
 		size_t np = c->n_persons, fit = room <= 0 ? 0 :
 		    (size_t)room >= np ? np : (size_t)room - 1;
 
@@ -95,16 +99,23 @@ view_presentation_draw(struct ui *u, WINDOW *w, int rows, int cols)
 		if (fit < np && y < rows)
 			ui_more(u, w, y++, 2, cols - 4, np - fit);
 	}
-	/* the info round's answers (the server sends only those here) */
+	/* the info round's answers (the server sends only those here); what
+	 * does not fit above the last four rows is counted on its last row */
 	{
 		struct inforound_line ln[32];
-		size_t k = view_inforounds_lines(model_case_round(m, c->id), 1,
-		    ln, sizeof ln / sizeof ln[0]);
+		const Tafel__InfoRound *r = model_case_round(m, c->id);
+		size_t total = view_inforounds_line_count(r, 1);
+		size_t k = view_inforounds_lines(r, 1, ln, sizeof ln / sizeof ln[0]);
+		int room = rows - 4 - y;
 
+		if (room > 0 && total > (size_t)room && k > (size_t)room - 1)
+			k = (size_t)room - 1;
 		for (size_t i = 0; i < k && y < rows - 4; i++)
 			ui_put(w, y++, 2, cols - 4, ln[i].red ?
 			    ui_attr(u, UI_A_OVERDUE) : i == 0 ? title : 0,
 			    ln[i].text);
+		if (k < total && y < rows - 4)
+			ui_more(u, w, y++, 2, cols - 4, total - k);
 	}
 	y++;
 	ui_decision_text(c, it->decision, text, sizeof text);

@@ -134,6 +134,9 @@ struct inforound_line {
  * without notes and persons (the shared screen).  Returns the count. */
 size_t view_inforounds_lines(const Tafel__InfoRound *r, int brief,
     struct inforound_line *out, size_t max);
+/* How many lines view_inforounds_lines gives for r with room for all:
+ * the lines past max are counted ("+N more"), not dropped silently. */
+size_t view_inforounds_line_count(const Tafel__InfoRound *r, int brief);
 
 /* view-calendar.c: my organisation's meetings across all series. */
 void view_calendar_open(struct ui *);
