@@ -142,13 +142,59 @@ line(struct ui *u, size_t i, char *buf, size_t len, attr_t *a)
 	    view_inforounds_answer_text(mine->answer));
 }
 
-/* The chosen round in full: view_inforounds_lines, the heading bold. */
+/* Whether the user takes part as an observer only (every role observer). */
+static int
+observer_only(const Tafel__User *p)
+{
+	for (size_t i = 0; i < p->n_roles; i++)
+		if (p->roles[i] != TAFEL__ROLE__ROLE_OBSERVER)
+			return 0;
+	return p->n_roles > 0;
+}
+
+/*
+ * Why my organisation, asked in r, gets no persons to search for (NULL:
+ * it gets them, or is not asked): the rule of docs/protocol.md 7.10, read
+ * from the login (the organisation's covenant, the user's roles) and the
+ * round's state; every hidden thing says why.
+ */
+static const char *
+persons_reason(struct ui *u, const Tafel__InfoRound *r)
+{
+	const Tafel__LoginResponse *l = net_login(u->net);
+
+	if (my_answer(u, r) == NULL)
+		return NULL;	/* not asked: the persons are with the case */
+	if (r->identifying)
+		return r->n_persons == 0 ? _("No persons recorded in this case "
+		    "yet.") : NULL;
+	if (r->state != TAFEL__INFO_ROUND_STATE__INFO_ROUND_OPEN)
+		return _("Persons no longer shown: the info round is closed.");
+	if (l != NULL && l->organisation != NULL &&
+	    !l->organisation->covenant_signed)
+		return _("Persons not shown: your organisation is outside the "
+		    "covenant; you see the case number only.");
+	if (l != NULL && l->user != NULL && observer_only(l->user))
+		return _("Persons not shown: you take part as an observer; you "
+		    "see the case number only.");
+	return _("Persons not shown: not allowed by the covenant.");
+}
+
+/* The chosen round in full: view_inforounds_lines, the heading bold, and
+ * why my organisation sees no persons when it is asked but gets none. */
 static size_t
 detail(struct ui *u, size_t sel, struct ui_detail_line *out, size_t max)
 {
 	struct inforound_line ln[64];
+	const char *why = persons_reason(u, st.list->rounds[sel]);
 	size_t k = view_inforounds_lines(st.list->rounds[sel], 0, ln,
-	    sizeof ln / sizeof ln[0]);
+	    sizeof ln / sizeof ln[0] - 1);
+
+	if (why != NULL) {	/* after the answers, where the persons go */
+		ln[k].red = 0;
+		snprintf(ln[k].text, sizeof ln[k].text, "  %s", why);
+		k++;
+	}
 
 	if (k > max)
 		k = max;

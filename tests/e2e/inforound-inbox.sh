@@ -1,5 +1,5 @@
 #!/bin/bash
-# An organisation asked in an info round finds it in its inbox (6): a client that is open hears of it at once ("Inforonde: u bent gevraagd om informatie over casus ... (postvak, 8)"), the line says "inforonde: gevraagd" with the process manager as sender, the pane under the list names the case and the reply-by date and points to 8; the GP, outside the covenant, gets the same notice and no names; the process manager sees it as sent; 8 then shows the round to answer.
+# An organisation asked in an info round finds it in its inbox (6): a client that is open hears of it at once ("Inforonde: u bent gevraagd om informatie over casus ... (postvak, 8)"), the line says "inforonde: gevraagd" with the process manager as sender, the pane under the list names the case and the reply-by date and points to 8; the GP, outside the covenant, gets the same notice and no names, and 8 says why it sees no persons; the process manager sees it as sent; 8 then shows the round to answer.
 . "$(dirname "$0")/lib.sh"
 
 # wait_joined SESSION TEXT: TEXT on the screen, also when it wraps
@@ -61,6 +61,10 @@ keys ha 8
 wait_re ha "^● $NUMBER " || fail "huisarts: 8 does not show the round: $(screen ha)"
 sleep 0.5
 screen ha | grep -q "Jan de Vries" && fail "huisarts: a name shown: $(screen ha)"
+# ... and says why under the round (every hidden thing says why)
+wait_joined ha "Personen niet getoond: uw organisatie valt buiten het convenant; u ziet alleen het casusnummer." ||
+	fail "huisarts: no persons and no reason why: $(screen ha)"
+screen bjz | grep -q "Personen niet getoond" && fail "jeugdzorg: told persons are hidden: $(screen bjz)"
 
 # the process manager sees the notices as sent; the one read with its reader
 start_client pm reclassering
