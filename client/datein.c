@@ -312,3 +312,30 @@ datein_parse_birth(const char *text, struct datein_day today,
 		return DATEIN_INVALID;
 	return datein_cmp(*out, today) > 0 ? DATEIN_FUTURE : DATEIN_OK;
 }
+
+int
+datein_parse_time(const char *text, int *hh, int *mm)
+{
+	const char *p = text + strspn(text, " \t");
+	int h = 0, m = 0, nh = 0, nm = 0;
+
+	while (isdigit((unsigned char)*p) && nh < 5)
+		h = h * 10 + (*p++ - '0'), nh++;
+	if (*p == ':' || *p == '.') {
+		p++;
+		while (isdigit((unsigned char)*p) && nm < 3)
+			m = m * 10 + (*p++ - '0'), nm++;
+		if (nh < 1 || nh > 2 || nm != 2)
+			return 0;
+	} else if (nh == 3 || nh == 4) {	/* 930, 0930, 1330 */
+		m = h % 100;
+		h /= 100;
+	} else
+		return 0;
+	p += strspn(p, " \t");
+	if (*p != '\0' || h > 23 || m > 59)
+		return 0;
+	*hh = h;
+	*mm = m;
+	return 1;
+}

@@ -40,6 +40,13 @@ enum datein_result datein_parse(const char *text, struct datein_day today,
 enum datein_result datein_parse_birth(const char *text,
     struct datein_day today, struct datein_day *out);
 
+/*
+ * Reads text as a time of day: 13:30, 9:30, 9.30 (as often written in
+ * Dutch), 930 or 0930; surrounding spaces do not matter.  1 and *hh, *mm
+ * when it is one, else 0.
+ */
+int datein_parse_time(const char *text, int *hh, int *mm);
+
 /* The day of unix time now in the local time zone (tafel runs in
  * Europe/Amsterdam: main() sets TZ). */
 struct datein_day datein_today(int64_t now);

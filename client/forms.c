@@ -85,12 +85,12 @@ when_field(const char *text, int64_t *out)
 {
 	struct datein_day d;
 	int hh = 0, mm = 0;
-	char day[64];
+	char day[64], at[32];
 	struct tm tm;
 
-	if (sscanf(text, "%63s %d:%d", day, &hh, &mm) != 3 ||
+	if (sscanf(text, "%63s %31[^\n]", day, at) != 2 ||
 	    datein_parse(day, datein_today((int64_t)time(NULL)), &d) !=
-	    DATEIN_OK || hh < 0 || hh > 23 || mm < 0 || mm > 59)
+	    DATEIN_OK || !datein_parse_time(at, &hh, &mm))
 		return 0;
 	memset(&tm, 0, sizeof tm);
 	tm.tm_year = d.y - 1900;
@@ -113,7 +113,7 @@ form_blank(const char *text)
 static const char *
 field_take(struct ui *u, const struct field *fl, const char *text)
 {
-	char buf[32], rest, *end;
+	char buf[32], *end;
 	int hh, mm, v;
 	long n;
 
@@ -132,10 +132,9 @@ field_take(struct ui *u, const struct field *fl, const char *text)
 		snprintf(fl->text, fl->size, "%s", buf);
 		break;
 	case ASK_TIME:
-		if (sscanf(text, "%d:%d%c", &hh, &mm, &rest) != 2 || hh < 0 ||
-		    hh > 23 || mm < 0 || mm > 59)
+		if (!datein_parse_time(text, &hh, &mm))
 			return _(fl->wrong != NULL ? fl->wrong :
-			    N_("Type the time as 13:30."));
+			    N_("Type the time as 13:30 or 13.30."));
 		snprintf(fl->text, fl->size, "%02d:%02d", hh, mm);
 		break;
 	case ASK_WHEN:

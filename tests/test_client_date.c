@@ -187,11 +187,44 @@ test_today_amsterdam(void **state)
 	assert_int_equal(d.d, 1);
 }
 
+/* Times as typed: a colon or (Dutch) a dot, or only digits. */
+static void
+test_time(void **state)
+{
+	static const struct {
+		const char *text;
+		int hh, mm;	/* -1: refused */
+	} cases[] = {
+		{ "13:30", 13, 30 }, { "9:30", 9, 30 }, { "9.30", 9, 30 },
+		{ "09.05", 9, 5 }, { " 7:15 ", 7, 15 }, { "930", 9, 30 },
+		{ "0930", 9, 30 }, { "1330", 13, 30 }, { "0:00", 0, 0 },
+		{ "23.59", 23, 59 }, { "24:00", -1, 0 }, { "9:60", -1, 0 },
+		{ "9:3", -1, 0 }, { "9", -1, 0 }, { "", -1, 0 },
+		{ "9:30x", -1, 0 }, { "9,30", -1, 0 }, { "12345", -1, 0 },
+		{ "123:30", -1, 0 }, { ":30", -1, 0 }, { "2460", -1, 0 },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int hh = -1, mm = -1;
+		int ok = datein_parse_time(cases[i].text, &hh, &mm);
+
+		if (cases[i].hh < 0) {
+			if (ok)
+				fail_msg("'%s' taken as %d:%02d", cases[i].text,
+				    hh, mm);
+			continue;
+		}
+		if (!ok || hh != cases[i].hh || mm != cases[i].mm)
+			fail_msg("'%s': %d %d:%d", cases[i].text, ok, hh, mm);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_numeric),
+		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_no_year),
 		cmocka_unit_test(test_words),
 		cmocka_unit_test(test_month_names),
