@@ -1,4 +1,4 @@
-/* The info round's forms: start one from the case view (I: organisations from the picker, one after another, then the reply-by date), answer it in the info rounds view (b known, n not known, with a note), and close it (Z, there or in the case). */
+/* The info round's forms: start one from the case view (I: organisations from the picker, one after another, then the reply-by date), answer it in the info rounds view (b known, n not known, with a note; a changed answer is asked first and keeps its note), and close it (Z, there or in the case). */
 #include "forms.h"
 
 #include <stdio.h>
@@ -300,19 +300,58 @@ asked_round(struct ui *u)
 	return NULL;
 }
 
+/* The note's prompt for fi.answer, offering fi.note (the note already
+ * sent, or ""): Enter keeps it. */
+static void
+ask_note(struct ui *u)
+{
+	char label[300];
+
+	snprintf(label, sizeof label, fi.note[0] != '\0' ?
+	    _("%s: %s. Note (Enter keeps it)") :
+	    _("%s: %s. Short note (optional)"), fi.case_number,
+	    view_inforounds_answer_text(fi.answer));
+	ui_prompt(u, label, fi.note, note_typed);
+}
+
+static void
+change_confirmed(struct ui *u, const char *text)
+{
+	if (!ui_yes(text)) {
+		ui_message(u, 0, "%s", _("Answer not changed."));
+		return;
+	}
+	ask_note(u);
+}
+
+/* b or n: my organisation's answer, with a note.  An answer already given
+ * offers its note to keep or edit, and one key never turns it into the
+ * other: that is asked first (y/n). */
 static void
 answer(struct ui *u, Tafel__InfoAnswer a)
 {
 	const Tafel__InfoRound *r = asked_round(u);
+	const Tafel__InfoRoundOrg *mine = NULL;
 	char label[300];
 
 	if (r == NULL)
 		return;
+	for (size_t i = 0; i < r->n_asked; i++)
+		if (r->asked[i]->org_id == u->my_org_id)
+			mine = r->asked[i];
 	fi.round_id = r->id;
 	fi.answer = a;
-	snprintf(label, sizeof label, _("%s: %s. Short note (optional)"),
-	    r->case_number, view_inforounds_answer_text(a));
-	ui_prompt(u, label, "", note_typed);
+	snprintf(fi.case_number, sizeof fi.case_number, "%s", r->case_number);
+	snprintf(fi.note, sizeof fi.note, "%s", mine != NULL ? mine->note : "");
+	if (mine == NULL || mine->answer == TAFEL__INFO_ANSWER__INFO_PENDING ||
+	    mine->answer == a) {
+		ask_note(u);
+		return;
+	}
+	snprintf(label, sizeof label, _("Change the answer on %s from %s to "
+	    "%s? (y/n)"), r->case_number, view_inforounds_answer_text(
+	    mine->answer), view_inforounds_answer_text(a));
+	ui_ask_yesno(u, label, change_confirmed);
 }
 
 void

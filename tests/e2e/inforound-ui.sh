@@ -222,8 +222,14 @@ screen beamer | grep -qF "Om op te zoeken" && fail "beamer shows identifying dat
 start_client jz jeugdzorg
 keys jz 8
 wait_for jz "Om op te zoeken: Jan de Vries 1980-01-02" || fail "jeugdzorg: round not selected: $(screen jz)"
+# changing its answer is asked first, and offers the note sent (^U clears it)
 keys jz n
-wait_for jz "$NUMBER: niet bekend. Korte toelichting" || fail "n did not ask a note: $(screen jz)"
+wait_for jz "Antwoord over $NUMBER wijzigen van bekend in niet bekend? (j/n)" ||
+	fail "n on a known answer was not asked: $(screen jz)"
+keys jz j
+wait_for jz "$NUMBER: niet bekend. Toelichting (Enter behoudt deze): In beeld sinds 2024" ||
+	fail "j did not offer the note sent: $(screen jz)"
+keys jz C-u
 type_text jz "Toch niet in beeld bij ons"
 keys pm Enter
 wait_for pm "Casus $NUMBER · huiselijk geweld" || fail "Enter did not open the round's case: $(screen pm)"
