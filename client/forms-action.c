@@ -407,14 +407,14 @@ static const struct field action_fields[] = {
 	  .check = description_check },
 	[FIELD_OWNER] = { .label = N_("Owner organisation (name or number)"),
 	  .kind = ASK_TEXT, .text = af.org_typed, .size = sizeof af.org_typed,
-	  .check = owner_check },
+	  .check = owner_check, .replace = 1 },
 	[FIELD_PERSON] = { .label = N_("Owner person (name, login or number; "
 	  "empty: the whole organisation)"), .kind = ASK_TEXT,
 	  .text = af.person_typed, .size = sizeof af.person_typed,
-	  .check = person_check },
+	  .check = person_check, .replace = 1 },
 	[FIELD_DUE] = { .label = N_("Due date (e.g. 8-12, tomorrow, +7)"),
 	  .kind = ASK_TEXT, .text = af.due_date, .size = sizeof af.due_date,
-	  .check = due_check },
+	  .check = due_check, .replace = 1 },
 	[FIELD__COUNT] = { .label = NULL }
 };
 

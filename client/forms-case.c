@@ -573,7 +573,10 @@ nominated(struct ui *u)
 static const struct field nominate_fields[] = {
 	{ .label = N_("Nominate for series"), .kind = ASK_TEXT,
 	  .text = fs.series_name, .size = sizeof fs.series_name,
-	  .check = series_check },
+	  .check = series_check, .skip = series_not_offered, .replace = 1 },
+	{ .label = N_("Nominate for series (type its name)"), .kind = ASK_TEXT,
+	  .text = fs.series_name, .size = sizeof fs.series_name,
+	  .check = series_check, .skip = series_offered },
 	{ .label = N_("Why discuss case %s? (reason)"), .kind = ASK_TEXT },
 	{ .label = NULL }
 };
@@ -588,6 +591,7 @@ static const struct form nominate_form = {
 void
 forms_nominate(struct ui *u)
 {
+	/* a series of the case's district is the one most likely meant */
 	if (case_begin(u))
-		series_ask(u, &nominate_form);
+		series_ask(u, &nominate_form, 0, shown_case(u)->district);
 }

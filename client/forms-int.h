@@ -45,6 +45,10 @@ struct field {
 	int64_t *num;		/* where a number, choice or yes/no goes */
 	int min, max;		/* ASK_NUMBER */
 	const ProtobufCEnumDescriptor *choices;	/* ASK_CHOICE */
+	/* ASK_TEXT: the text offered is a default (a name, a date), not a
+	 * text to edit: the first character typed replaces it, as for the
+	 * other kinds (Backspace, an arrow key or End keep it to edit). */
+	int replace;
 };
 
 /*
@@ -115,8 +119,14 @@ int need_meeting(struct ui *);
 int date_field(const char *text, char *out, size_t len);
 int enum_from_text(const ProtobufCEnumDescriptor *, const char *text);
 /* list_series, then form f (whose first field checks with series_check,
- * into fs.series_name); the series' names are shown. */
-void series_ask(struct ui *, const struct form *f);
+ * into fs.series_name); the series' names are shown.  Offered first:
+ * series prefer (0: none), else one of district (NULL: none), else the one
+ * the user chairs, else the only one; else nothing (series_offered() is
+ * 0, for the field's skip functions: the label asks to type one). */
+void series_ask(struct ui *, const struct form *f, int64_t prefer,
+    const char *district);
 const char *series_check(struct ui *, const char *text);
+int series_offered(void);
+int series_not_offered(void);
 
 #endif

@@ -61,7 +61,12 @@ once(void)
 static const struct field plan_fields[] = {
 	{ .label = N_("Plan meetings of series"), .kind = ASK_TEXT,
 	  .text = fs.series_name, .size = sizeof fs.series_name,
-	  .check = plan_series_check },
+	  .check = plan_series_check, .skip = series_not_offered,
+	  .replace = 1 },
+	{ .label = N_("Plan meetings of series (type its name)"),
+	  .kind = ASK_TEXT, .text = fs.series_name,
+	  .size = sizeof fs.series_name, .check = plan_series_check,
+	  .skip = series_offered },
 	{ .label = N_("First date (e.g. 8-12, +7, friday)"), .kind = ASK_DATE,
 	  .required = 1,
 	  .missing = N_("Not a date (e.g. 8-12-2026, +7)."),
@@ -92,7 +97,9 @@ forms_plan_meetings(struct ui *u)
 	memset(&plan, 0, sizeof plan);
 	snprintf(plan.time, sizeof plan.time, "%s", "13:30");
 	snprintf(plan.until, sizeof plan.until, "%s", "+90");
-	series_ask(u, &plan_form);
+	/* the selected meeting's series is the one most likely meant */
+	series_ask(u, &plan_form, view_meetings_selected(u) != NULL ?
+	    view_meetings_selected(u)->series_id : 0, NULL);
 }
 
 static int

@@ -42,8 +42,17 @@ decided(struct ui *u)
 	    "meeting.") : _("Nomination of case %s declined."), fs.what);
 }
 
+/* The reason is required: the nominating organisation reads it. */
+static const struct field decline_fields[] = {
+	{ .label = N_("Decline the nomination of case %s: reason"),
+	  .kind = ASK_TEXT, .required = 1,
+	  .missing = N_("A reason is required: whoever nominated the case "
+	  "reads it.") },
+	{ .label = NULL }
+};
+
 static const struct form decline_form = {
-	.label = N_("Decline the nomination of case %s: reason"),
+	.fields = decline_fields,
 	.send = decide_send,
 	.refused = retry_refused,
 	.accepted = decided,
@@ -171,8 +180,17 @@ static const struct form proposal_accept_form = {
 	.accepted = proposal_decided,
 };
 
+/* The reason is required: the proposing organisation reads it. */
+static const struct field proposal_decline_fields[] = {
+	{ .label = N_("Decline the proposal of case %s: reason"),
+	  .kind = ASK_TEXT, .required = 1,
+	  .missing = N_("A reason is required: whoever proposed the case "
+	  "reads it.") },
+	{ .label = NULL }
+};
+
 static const struct form proposal_decline_form = {
-	.label = N_("Decline the proposal of case %s: reason"),
+	.fields = proposal_decline_fields,
 	.send = proposal_decline_send,
 	.refused = retry_refused,
 	.accepted = proposal_decided,

@@ -172,8 +172,9 @@ field_prompt(struct ui *u, const struct field *fl, const char *text)
 	else {
 		ui_prompt(u, label_what(fl->label), text, form_typed);
 		/* a date, time, number or choice offered is a default: typing
-		 * replaces it (a text offered is there to be edited) */
-		u->prompt.replace = fl->kind != ASK_TEXT;
+		 * replaces it (a text offered is there to be edited, unless
+		 * the field says it is a default too) */
+		u->prompt.replace = fl->kind != ASK_TEXT || fl->replace;
 	}
 }
 
@@ -459,12 +460,63 @@ series_check(struct ui *u, const char *text)
 }
 
 static const struct form *series_form;	/* asked when the list is in */
+static struct {
+	int64_t id;		/* preferred series, 0 none */
+	char district[128];	/* else one of this district, "" none */
+} series_pref;
+
+/* The series offered first: the one asked for, else one of the district
+ * asked for (one the user chairs first), else the only one the user
+ * chairs, else the only one; NULL when none stands out (say, a chair of
+ * series in several districts), and the user types one. */
+static const Tafel__Series *
+series_default(const struct ui *u, const Tafel__SeriesList *l)
+{
+	const Tafel__Series *chaired = NULL, *in_district = NULL;
+	const char *d = series_pref.district;
+	size_t n_chaired = 0;
+
+	for (size_t i = 0; i < l->n_series; i++) {
+		const Tafel__Series *s = l->series[i];
+		int mine = u->my_user_id != 0 &&
+		    s->usual_chair_id == u->my_user_id;
+
+		if (series_pref.id != 0 && s->id == series_pref.id)
+			return s;
+		if (d[0] != '\0' && strcasecmp(s->district, d) == 0 &&
+		    (in_district == NULL || (mine &&
+		    in_district->usual_chair_id != u->my_user_id)))
+			in_district = s;
+		if (mine && n_chaired++ == 0)
+			chaired = s;
+	}
+	if (in_district != NULL)
+		return in_district;
+	if (n_chaired == 1)
+		return chaired;
+	return l->n_series == 1 ? l->series[0] : NULL;
+}
+
+/* Whether a series is offered: the series field's skip functions choose
+ * the label that says to type one when none is. */
+int
+series_offered(void)
+{
+	return fs.series_name[0] != '\0';
+}
+
+int
+series_not_offered(void)
+{
+	return !series_offered();
+}
 
 static void
 on_series(struct net *n, const Tafel__Envelope *m, void *arg)
 {
 	struct ui *u = arg;
 	char names[300] = "";
+	const Tafel__Series *def;
 
 	if (m == NULL || m->body_case != TAFEL__ENVELOPE__BODY_SERIES_LIST) {
 		if (m != NULL && m->body_case == TAFEL__ENVELOPE__BODY_ERROR)
@@ -482,18 +534,23 @@ on_series(struct net *n, const Tafel__Envelope *m, void *arg)
 	for (size_t i = 0; i < fs.series->n_series; i++)
 		snprintf(names + strlen(names), sizeof names - strlen(names),
 		    "%s%s", i ? ", " : "", fs.series->series[i]->name);
+	def = series_default(u, fs.series);
 	snprintf(fs.series_name, sizeof fs.series_name, "%s",
-	    fs.series->series[0]->name);
+	    def != NULL ? def->name : "");
 	form_ask(u, series_form);
 	ui_message(u, 0, _("Series: %s"), names);
 }
 
 void
-series_ask(struct ui *u, const struct form *f)
+series_ask(struct ui *u, const struct form *f, int64_t prefer,
+    const char *district)
 {
 	Tafel__ListSeriesRequest r = TAFEL__LIST_SERIES_REQUEST__INIT;
 
 	series_form = f;
+	series_pref.id = prefer;
+	snprintf(series_pref.district, sizeof series_pref.district, "%s",
+	    district != NULL ? district : "");
 	net_send_body(u->net, TAFEL__ENVELOPE__BODY_LIST_SERIES, &r,
 	    NET_REQ_READ, NULL, on_series, u);
 }

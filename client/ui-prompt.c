@@ -158,6 +158,14 @@ ui_prompt_key(struct ui *u, int r, wint_t ch)
 		case KEY_ENTER:
 			prompt_finish(u, 1);
 			return;
+		case KEY_LEFT:
+		case KEY_RIGHT:
+		case KEY_HOME:
+		case KEY_END:
+			/* the text offered is kept to be edited (at its end):
+			 * typing no longer replaces it */
+			p->edited = 1;
+			break;
 		default:
 			break;
 		}

@@ -96,8 +96,11 @@ keys other Enter
 wait_for other "Uitvoerder (persoon" || fail "other: person not asked"
 keys other Enter
 wait_for other "Uiterste datum (bijv. 8-12, morgen, +7): $created" || fail "other: due date not prefilled"
-keys other C-u
+# the date offered is a default: the first character typed replaces it
 type_text other "$theirs"
+wait_for other "Uiterste datum (bijv. 8-12, morgen, +7): $theirs" ||
+	fail "other: typing did not replace the offered date: $(screen other | tail -n 3)"
+screen other | grep -qF "$created$theirs" && fail "other: typing appended to the offered date"
 keys other Enter
 wait_for other "Afspraak bijgewerkt." || fail "other: edit not confirmed"
 
@@ -135,6 +138,10 @@ keys other e
 wait_for other "Afspraak bewerken · Casus $num" || fail "other: e did not open the form again"
 keys other Enter Enter Enter
 wait_for other "Uiterste datum (bijv. 8-12, morgen, +7): $mine" || fail "other: due date not prefilled again"
+# End keeps the date offered to edit it: Backspace then works on it
+keys other End BSpace
+wait_for other "Uiterste datum (bijv. 8-12, morgen, +7): ${mine%?}" ||
+	fail "other: End did not keep the offered date: $(screen other | tail -n 3)"
 keys other C-u
 type_text other "$later"
 keys other Enter

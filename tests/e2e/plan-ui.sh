@@ -45,14 +45,22 @@ keys ch q
 # --- plan one meeting, move it, cancel it ------------------------------------
 day=$(TZ=Europe/Amsterdam date -d '+20 days' +%F)
 day2=$(TZ=Europe/Amsterdam date -d '+21 days' +%F)
+# the series offered is the selected meeting's (the chair chairs all three)
+select_meeting ch " WZT Enschede"
 keys ch N
-wait_for ch "Overleggen plannen van overlegvorm:" || fail "N did not ask the series"
+wait_for ch "Overleggen plannen van overlegvorm: WZT Enschede-Noord" ||
+	fail "N did not offer the selected meeting's series: $(screen ch | tail -n 3)"
 wait_for ch "Overlegvormen:" || fail "the series are not named"
-keys ch C-u; type_text ch "Casusoverleg"; keys ch Enter
+# the series offered is a default: typing replaces it
+type_text ch "Casusoverleg"
+wait_for ch "Overleggen plannen van overlegvorm: Casusoverleg" ||
+	fail "typing did not replace the offered series: $(screen ch | tail -n 3)"
+keys ch Enter
 wait_for ch "Eerste datum (bijv. 8-12, +7, vrijdag):" || fail "no first date prompt"
 type_text ch "+20"; keys ch Enter
 wait_for ch "Tijd (UU:MM): 13:30" || fail "no time prompt"
-keys ch C-u; type_text ch "7:15"; keys ch Enter
+# a time as often written in Dutch, with a dot
+type_text ch "7.15"; keys ch Enter
 wait_for ch "Om de hoeveel weken? (0: eenmalig): 0" || fail "no recurrence prompt"
 keys ch BSpace; type_text ch "1"; keys ch Enter
 wait_for ch "Tot en met (datum, bijv. 1-3-2027, +90):" || fail "no until prompt"
@@ -110,6 +118,10 @@ wait_re ch "^  Reden: Nieuwe melding na huisbezoek" || fail "chair: no reason in
 wait_re ch "^  Voorgedragen door: Veilig Thuis" || fail "chair: who nominated not shown: $(screen ch)"
 keys ch x
 wait_for ch "Voordracht van casus $nr afwijzen: reden:" || fail "x did not ask"
+# an empty reason is refused at once, saying why one is needed
+keys ch Enter
+wait_for ch "Een reden is verplicht: wie de casus voordroeg, leest die." ||
+	fail "an empty reason: no clear message: $(screen ch | tail -n 3)"
 type_text ch "Wordt in het MDO besproken"; keys ch Enter
 wait_for ch "Voordracht van casus $nr afgewezen." || fail "not declined"
 wait_for ch "Geen voordrachten" || fail "declined nomination still listed"
