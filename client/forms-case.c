@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "view-pick.h"
 #include "views.h"
 
 static const Tafel__Case *
@@ -98,12 +99,30 @@ reply_case(void)
 	    TAFEL__ENVELOPE__BODY_CASE_RECORD ? fs.reply->case_record : NULL;
 }
 
+/* Says what the routing form changed (rt against rt_seen, the record it
+ * started from), not every field update_routing sends. */
 static void
 routing_saved(struct ui *u)
 {
+	int who = rt.lead_org_id != rt_seen.lead_org_id ||
+	    rt.case_manager_id != rt_seen.case_manager_id;
+	int end = strcmp(rt.end_date, rt_seen.end_date) != 0;
+	int review = strcmp(rt.review_date, rt_seen.review_date) != 0;
+	int reason = strcmp(rt.closing_reason, rt_seen.closing_reason) != 0;
+	int evaluation = strcmp(rt.evaluation, rt_seen.evaluation) != 0;
+
 	view_case_update(u, reply_case());
-	ui_message(u, 0, _("Case %s: lead organisation, case manager and dates "
-	    "recorded."), fs.what);
+	ui_message(u, 0, reason && evaluation ?
+	    _("Case %s: closing reason and evaluation recorded.") :
+	    reason ? _("Case %s: closing reason recorded.") :
+	    evaluation ? _("Case %s: evaluation recorded.") :
+	    who && (end || review) ?
+	    _("Case %s: lead organisation, case manager and dates recorded.") :
+	    who ? _("Case %s: lead organisation and case manager recorded.") :
+	    end && review ? _("Case %s: end date and review date recorded.") :
+	    end ? _("Case %s: end date recorded.") :
+	    review ? _("Case %s: review date recorded.") :
+	    _("Case %s saved; nothing was changed."), fs.what);
 }
 
 static int
@@ -189,8 +208,10 @@ regie_org(struct ui *u, const Tafel__Organisation *o)
 	}
 	rt.lead_org_id = o->id;
 	snprintf(title, sizeof title, _("Case manager of case %s at %s "
-	    "(Enter; Esc: none)"), fs.what, o->name);
+	    "(Enter chooses; Esc stops)"), fs.what, o->name);
 	view_pick_person_open(u, title, o->id, NULL, 0, regie_manager);
+	if (o->id == rt_seen.lead_org_id)	/* the current one first */
+		pick_start_on(rt_seen.case_manager_id);
 }
 
 void
@@ -200,9 +221,10 @@ forms_case_regie(struct ui *u)
 
 	if (!case_begin(u))
 		return;
-	snprintf(title, sizeof title, _("Lead organisation of case %s (Enter; "
-	    "/ searches; Esc: none)"), fs.what);
+	snprintf(title, sizeof title, _("Lead organisation of case %s (type "
+	    "a name; Enter chooses; Esc stops)"), fs.what);
 	view_pick_org_open(u, title, NULL, regie_org);
+	pick_start_on(rt.lead_org_id);	/* the current one, if any */
 }
 
 static const struct field dates_fields[] = {

@@ -804,6 +804,17 @@ ui_key(struct ui *u, int key)
 		u->message[0] = '\0';
 		ui_dirty(u);
 	}
+	/* a picker: a letter starts its search with it (the name typed);
+	 * j, k and q keep moving and leaving */
+	if (UI_VIEW(u)->searchable && UI_VIEW(u)->transient &&
+	    ((key >= 'a' && key <= 'z') || (key >= 'A' && key <= 'Z')) &&
+	    key != 'j' && key != 'k' && key != 'q') {
+		char typed[2] = { (char)key, '\0' };
+
+		ui_prompt(u, _("Search"), typed, filter_done);
+		u->prompt.edited = 1;	/* typed: Enter searches it */
+		return;
+	}
 	for (const struct ui_key *k = ui_keys; k->fn != NULL; k++)
 		if (k->key == key && applies(u, k, u->view)) {
 			if (k->when != NULL && !k->when(u) &&

@@ -31,10 +31,21 @@ pick_items(struct ui *u, const void **list)
 	int64_t ids[PICK_MAX];
 	size_t n = cur->items(u, list, PICK_MAX);
 
+	if (n == 0)		/* nothing shown (yet): the choice stays */
+		return 0;
 	for (size_t i = 0; i < n; i++)
 		ids[i] = cur->id(list[i]);
 	ui_list_keep(&cur->sel, &cur->sel_id, ids, n);
 	return n;
+}
+
+void
+pick_start_on(int64_t id)
+{
+	if (cur != NULL) {
+		cur->sel = 0;
+		cur->sel_id = id;
+	}
 }
 
 /* Selects line idx of the lines shown now. */

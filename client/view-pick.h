@@ -36,6 +36,10 @@ struct picker {
 void pick_open(struct ui *, struct picker *p, const char *title,
     const char *search, int waiting);
 
+/* The picker opened last starts on the item id (when listed), e.g. the
+ * current choice. */
+void pick_start_on(int64_t id);
+
 /* The view operations of the picker on screen (the one opened last). */
 void pick_draw(struct ui *, WINDOW *w, int rows, int cols);
 size_t pick_lines(struct ui *);

@@ -101,15 +101,15 @@ wait_for reg "Nog nodig: regieorganisatie (R), casusregisseur (R)." || fail "ref
 capture 04-refused reg
 # regie: the lead organisation by name, the case manager from the picker
 keys reg R
-wait_for reg "Regieorganisatie van casus $nr (Enter; / zoekt; Esc: geen)" || fail "R did not open the organisation picker"
+wait_for reg "Regieorganisatie van casus $nr (typ een naam; Enter kiest; Esc stopt)" || fail "R did not open the organisation picker"
 wait_for reg "Politie Oost" || fail "the organisations are not listed"
 keys reg /; type_text reg "Veilig"; keys reg Enter
 wait_gone reg "Politie Oost" || fail "search in the organisation picker"
 keys reg Enter
-wait_for reg "Casusregisseur van $nr (Enter; Esc: geen) bij Veilig Thuis Twente" || fail "no case manager picker"
+wait_for reg "Casusregisseur van $nr (Enter kiest; Esc stopt) bij Veilig Thuis Twente" || fail "no case manager picker"
 wait_for reg "Mehmet Melder" || fail "picker does not list the people"
 keys reg Enter
-wait_for reg "Casus $nr: regie, casusregisseur en data vastgelegd." || fail "regie not recorded"
+wait_for reg "Casus $nr: regie en casusregisseur vastgelegd." || fail "regie not recorded"
 wait_for reg "Casemanager: Mehmet Melder" || fail "case manager not shown"
 wait_for reg "Regie: Veilig Thuis Twente" || fail "lead organisation not shown"
 keys reg m; keys reg Enter
@@ -200,7 +200,7 @@ wait_for reg "Einddatum (leeg: geen):" || fail "E did not ask"
 type_text reg "+90"; keys reg Enter
 wait_for reg "Herbespreking op (leeg: geen):" || fail "no review prompt"
 type_text reg "+30"; keys reg Enter
-wait_for reg "regie, casusregisseur en data vastgelegd" || fail "dates"
+wait_for reg "einddatum en herbespreking vastgelegd" || fail "dates"
 keys reg m; keys reg Enter
 wait_for reg ": fase monitoring." || fail "monitoring"
 

@@ -128,14 +128,14 @@ wait_for pm "oordeel: Zorgelijk" || fail "pm does not see the judgement"
 
 # regie: the lead organisation by name, the case manager from the picker
 keys pm R
-wait_for pm "Regieorganisatie van casus $nr (Enter; / zoekt; Esc: geen)" || fail "R did not open the organisation picker"
+wait_for pm "Regieorganisatie van casus $nr (typ een naam; Enter kiest; Esc stopt)" || fail "R did not open the organisation picker"
 keys pm /; type_text pm "Veilig"; keys pm Enter
 keys pm Enter
-wait_for pm "Casusregisseur van $nr (Enter; Esc: geen) bij Veilig Thuis" || fail "no case manager picker"
+wait_for pm "Casusregisseur van $nr (Enter kiest; Esc stopt) bij Veilig Thuis" || fail "no case manager picker"
 keys pm /
 type_text pm "Joris"; keys pm Enter
 keys pm Enter
-wait_for pm "regie, casusregisseur en data vastgelegd" || fail "regie not recorded"
+wait_for pm "regie en casusregisseur vastgelegd" || fail "regie not recorded"
 wait_for pm "Casemanager: Joris Mulder" || fail "case manager not shown"
 wait_for pm "Regie: Veilig Thuis Eemland-Twente" || fail "lead org not shown"
 keys pm m; keys pm Enter

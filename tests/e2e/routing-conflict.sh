@@ -52,7 +52,8 @@ keys vz Enter
 wait_for vz "Herbespreking op (leeg: geen): $review" ||
 	fail "E: the review date does not hold the other's change: $(screen vz | tail -n 3)"
 keys vz Enter
-wait_for vz "regie, casusregisseur en data vastgelegd" || fail "E: the merged dates not saved: $(screen vz)"
+# the message says what the user changed: the end date only
+wait_for vz "Casus $num: einddatum vastgelegd." || fail "E: the merged dates not saved: $(screen vz)"
 [ "$(case_field end_date)" = "$end" ] || fail "E: end date stored: $(case_field end_date), want $end"
 [ "$(case_field review_date)" = "$review" ] ||
 	fail "E: the other's review date was overwritten: $(case_field review_date), want $review"
@@ -76,7 +77,7 @@ keys vz Enter
 wait_for vz "Evaluatie (kort): Evaluatie van elders" ||
 	fail "F: the evaluation does not hold the other's change: $(screen vz | tail -n 3)"
 keys vz Enter
-wait_for vz "regie, casusregisseur en data vastgelegd" || fail "F: the merged texts not saved: $(screen vz)"
+wait_for vz "Casus $num: reden van afsluiten vastgelegd." || fail "F: the merged texts not saved: $(screen vz)"
 [ "$(case_field closing_reason)" = "Doelen bereikt" ] ||
 	fail "F: closing reason stored: $(case_field closing_reason)"
 [ "$(case_field evaluation)" = "Evaluatie van elders" ] ||
