@@ -35,6 +35,7 @@ struct db_query {
 	void *arg;
 	struct timeval queued;
 	int background;			/* db_call_background: the push lane */
+	const void *owner;		/* db_call_owned: whose (fair turns) */
 	TAILQ_ENTRY(db_query) entry;
 };
 
@@ -558,6 +559,47 @@ bg_limit(const struct db *db)
 	return db->n > 1 ? db->n - 1 : 1;
 }
 
+/* How many queries of owner run now. */
+static int
+db_running(const struct db *db, const void *owner)
+{
+	int n = 0;
+
+	for (int i = 0; i < db->n; i++)
+		n += db->conns[i].state == PGC_BUSY &&
+		    db->conns[i].query != NULL &&
+		    db->conns[i].query->owner == owner;
+	return n;
+}
+
+/* How far down the queue db_pick looks for a fairer turn. */
+#define DB_PICK_SCAN 256
+
+/*
+ * The next request to run: the oldest whose owner (a client connection)
+ * has none running, else the oldest of the owner with fewest running.  So
+ * one client pipelining many requests takes the pool only while nobody
+ * else waits: another client's request goes before its queue.  Queries
+ * without an owner count as their own.
+ */
+static struct db_query *
+db_pick(const struct db *db)
+{
+	struct db_query *q, *best = NULL;
+	int scanned = 0, best_n = 0, n;
+
+	TAILQ_FOREACH(q, &db->queue, entry) {
+		if (q->owner == NULL ||
+		    (n = db_running(db, q->owner)) == 0)
+			return q;
+		if (best == NULL || n < best_n)
+			best = q, best_n = n;
+		if (++scanned == DB_PICK_SCAN)
+			break;
+	}
+	return best;
+}
+
 /*
  * Hands queued queries to idle connections: the clients' requests first,
  * then the background lane (the push's renderings) in what is left.  But
@@ -581,7 +623,7 @@ db_pump(void)
 			 * other turn) */
 			TAILQ_REMOVE(&db->bg_queue, q, entry);
 			db->bg_busy++;
-		} else if ((q = TAILQ_FIRST(&db->queue)) != NULL)
+		} else if ((q = db_pick(db)) != NULL)
 			TAILQ_REMOVE(&db->queue, q, entry);
 		else if (db->bg_busy < bg_limit(db) &&
 		    (q = TAILQ_FIRST(&db->bg_queue)) != NULL) {
@@ -627,11 +669,12 @@ db_sweep_cb(evutil_socket_t fd, short what, void *arg)
 
 static void
 db_enqueue(const char *sql, int nparams, const char *const *params,
-    db_result_fn fn, void *arg, int background)
+    db_result_fn fn, void *arg, int background, const void *owner)
 {
 	struct db_query *q = query_new(sql, nparams, params, fn, arg,
 	    background);
 
+	q->owner = owner;
 	if (srv.db == NULL || srv.db->stopping) {
 		query_fail(q, TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE,
 		    "the server is shutting down");
@@ -647,14 +690,21 @@ void
 db_call(const char *sql, int nparams, const char *const *params,
     db_result_fn fn, void *arg)
 {
-	db_enqueue(sql, nparams, params, fn, arg, 0);
+	db_enqueue(sql, nparams, params, fn, arg, 0, NULL);
+}
+
+void
+db_call_owned(const void *owner, const char *sql, int nparams,
+    const char *const *params, db_result_fn fn, void *arg)
+{
+	db_enqueue(sql, nparams, params, fn, arg, 0, owner);
 }
 
 void
 db_call_background(const char *sql, int nparams, const char *const *params,
     db_result_fn fn, void *arg)
 {
-	db_enqueue(sql, nparams, params, fn, arg, 1);
+	db_enqueue(sql, nparams, params, fn, arg, 1, NULL);
 }
 
 void

@@ -30,6 +30,14 @@ void db_call(const char *sql, int nparams, const char *const *params,
     db_result_fn fn, void *arg);
 
 /*
+ * As db_call, for one client connection (owner): while others wait, a
+ * request of an owner with fewer queries running goes first, so one
+ * client pipelining many requests cannot hold every other client back.
+ */
+void db_call_owned(const void *owner, const char *sql, int nparams,
+    const char *const *params, db_result_fn fn, void *arg);
+
+/*
  * As db_call, in the background lane: the push's renderings.  Such a query
  * starts only when no request is waiting, and background queries hold at
  * most all but one of the pool's connections.

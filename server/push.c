@@ -696,20 +696,21 @@ sub_snapshot(struct sub_setup *st)
 
 	snprintf(uid, sizeof uid, "%lld", (long long)s->c->session->user_id);
 	snprintf(mid, sizeof mid, "%lld", (long long)s->meeting_id);
+	/* the client's own turn in the pool (db_call_owned) */
 	if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING)
-		db_call("SELECT tafel_snapshot_json($1::bigint, $2::bigint, "
-		    "$3::boolean)", 3, params, subscribe_done, st);
+		db_call_owned(s->c, "SELECT tafel_snapshot_json($1::bigint, "
+		    "$2::bigint, $3::boolean)", 3, params, subscribe_done, st);
 	else if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_INBOX)
-		db_call("SELECT tafel_inbox_snapshot($1::bigint)", 1, params,
-		    subscribe_done, st);
+		db_call_owned(s->c, "SELECT tafel_inbox_snapshot($1::bigint)",
+		    1, params, subscribe_done, st);
 	else if (topic_is_list(s->topic)) {
 		snprintf(mid, sizeof mid, "%d", (int)s->topic);
 		params[2] = s->include_closed ? "true" : "false";
-		db_call("SELECT tafel_list_snapshot($1::bigint, $2::int, "
-		    "$3::boolean)", 3, params, subscribe_done, st);
+		db_call_owned(s->c, "SELECT tafel_list_snapshot($1::bigint, "
+		    "$2::int, $3::boolean)", 3, params, subscribe_done, st);
 	} else
-		db_call("SELECT tafel_org_actions($1::bigint, false)", 1,
-		    params, subscribe_done, st);
+		db_call_owned(s->c, "SELECT tafel_org_actions($1::bigint, "
+		    "false)", 1, params, subscribe_done, st);
 }
 
 /* A resume the ring can serve gets only the access check, else a snapshot. */

@@ -218,14 +218,14 @@ request_run(struct conn *c, const Tafel__Envelope *env,
 		params[1] = env->idempotency_key;
 		params[2] = h->sql;	/* the op name */
 		params[3] = args;
-		db_call("SELECT answer, changes FROM tafel_write_routed("
-		    "$1::bigint, $2::text, $3::text, $4::jsonb)", 4, params,
-		    write_done, r);
+		db_call_owned(c, "SELECT answer, changes FROM "
+		    "tafel_write_routed($1::bigint, $2::text, $3::text, "
+		    "$4::jsonb)", 4, params, write_done, r);
 	} else {
 		params[1] = args;
 		/* Reads that need no request fields take only $1. */
-		db_call(h->sql, strstr(h->sql, "$2") != NULL ? 2 : 1, params,
-		    request_done, r);
+		db_call_owned(c, h->sql, strstr(h->sql, "$2") != NULL ? 2 : 1,
+		    params, request_done, r);
 	}
 	free(args);
 }
