@@ -33,11 +33,12 @@ model_cases_append(Tafel__CaseList **list, const Tafel__CaseList *page,
 {
 	Tafel__CaseList *l = *list;
 	int64_t low = 0;
+	size_t i = 0;
 
 	if (l == NULL)
 		l = *list = (Tafel__CaseList *)model_dup(&page->base);
 	else {
-		for (size_t i = 0; i < page->n_cases && l->n_cases < max; i++) {
+		for (; i < page->n_cases && l->n_cases < max; i++) {
 			Tafel__Case **v;
 			size_t k = 0;
 
@@ -53,11 +54,12 @@ model_cases_append(Tafel__CaseList **list, const Tafel__CaseList *page,
 			v[l->n_cases++] = (Tafel__Case *)model_dup(
 			    &page->cases[i]->base);
 		}
-		l->omitted = page->omitted;
+		/* what is left out: the older pages and what did not fit */
+		l->omitted = page->omitted + (uint32_t)(page->n_cases - i);
 	}
-	for (size_t i = 0; i < page->n_cases; i++)
-		if (low == 0 || page->cases[i]->id < low)
-			low = page->cases[i]->id;
+	for (size_t k = 0; k < page->n_cases; k++)
+		if (low == 0 || page->cases[k]->id < low)
+			low = page->cases[k]->id;
 	return page->omitted > 0 && l->n_cases < max ? low : 0;
 }
 

@@ -189,40 +189,43 @@ search_reset(struct ui *u)
 	select_shown(u, 0);		/* a new search: its first match */
 }
 
-static void ask_page(struct ui *u, int64_t before_id);
-
-/* A further page of a list too large for one answer (omitted). */
+/* A page of list_cases for p: added to its list (a first page starts it),
+ * and the next one asked while cases are left out and there is room. */
 static void
 on_page(struct net *n, const Tafel__Envelope *m, void *arg)
 {
-	struct ui *u = arg;
-	int64_t next;
+	struct case_pages *p = arg;
+	int64_t asked = p->asked, next;
 
 	(void)n;
-	if (m == NULL || st.list == NULL)
+	p->asked = -1;
+	ui_dirty(p->u);
+	/* the list was dropped or started again meanwhile */
+	if (m == NULL || (asked > 0 && *p->list == NULL))
 		return;
 	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
-		ui_show_error(u, m->error);
+		ui_show_error(p->u, m->error);
 		return;
 	}
 	if (m->body_case != TAFEL__ENVELOPE__BODY_CASE_LIST)
 		return;
-	next = model_cases_append(&st.list, m->case_list, MAX_CASES);
-	ui_dirty(u);
-	if (next > 0)
-		ask_page(u, next);
+	if ((next = model_cases_append(p->list, m->case_list, p->max)) > 0)
+		view_cases_fetch(p, next);
 }
 
-static void
-ask_page(struct ui *u, int64_t before_id)
+void
+view_cases_fetch(struct case_pages *p, int64_t before_id)
 {
 	Tafel__ListCasesRequest r = TAFEL__LIST_CASES_REQUEST__INIT;
 
-	r.include_closed = 0;
 	r.before_id = before_id;
-	net_send_body(u->net, TAFEL__ENVELOPE__BODY_LIST_CASES, &r,
-	    NET_REQ_READ, NULL, on_page, u);
+	p->asked = before_id;
+	net_send_body(p->u->net, TAFEL__ENVELOPE__BODY_LIST_CASES, &r,
+	    NET_REQ_READ, NULL, on_page, p);
 }
+
+static struct case_pages pages = { .list = &st.list, .max = MAX_CASES,
+	.asked = -1 };
 
 /* The snapshot; when it left older cases out (too large for one answer)
  * they follow page by page, live like the rest once here. */
@@ -236,8 +239,9 @@ view_cases_take(struct ui *u, const Tafel__CaseList *l)
 	st.list = NULL;
 	next = model_cases_append(&st.list, l, MAX_CASES);
 	ui_dirty(u);
+	pages.u = u;
 	if (next > 0)
-		ask_page(u, next);
+		view_cases_fetch(&pages, next);
 }
 
 void

@@ -8,12 +8,15 @@
 
 static struct {
 	Tafel__CaseList *cases;		/* list_cases answer, owned */
-	int loading;			/* a list_cases request is out */
 	size_t sel;
 	/* the case selected: the selection follows it when the lines move
 	 * (one added to the agenda goes down); 0: none yet */
 	int64_t sel_id;
 } st;
+
+/* list_cases, page by page; asked >= 0 while a page is out */
+static struct case_pages pages = { .list = &st.cases, .max = MAX_CASES,
+	.asked = -1 };
 
 static int
 pick_match(const Tafel__Case *c, const char *f)
@@ -74,7 +77,7 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 	int ow;
 
 	if (st.cases == NULL) {
-		ui_put(w, 1, 2, cols - 4, 0, st.loading ?
+		ui_put(w, 1, 2, cols - 4, 0, pages.asked >= 0 ?
 		    _("Loading cases…") : _("No cases loaded."));
 		return;
 	}
@@ -143,49 +146,14 @@ search_reset(struct ui *u)
 	select_shown(u, 0);		/* a new search: its first match */
 }
 
-static void ask(struct ui *u, int64_t before_id);
-
-static void
-on_cases(struct net *n, const Tafel__Envelope *m, void *arg)
-{
-	struct ui *u = arg;
-	int64_t next;
-
-	st.loading = 0;
-	ui_dirty(u);
-	if (m == NULL)
-		return;
-	if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
-		ui_show_error(u, m->error);
-		return;
-	}
-	if (m->body_case != TAFEL__ENVELOPE__BODY_CASE_LIST)
-		return;
-	/* a list too large for one answer comes page by page */
-	if ((next = model_cases_append(&st.cases, m->case_list,
-	    MAX_CASES)) > 0)
-		ask(u, next);
-}
-
-/* before_id 0: the first page (the list starts again). */
-static void
-ask(struct ui *u, int64_t before_id)
-{
-	Tafel__ListCasesRequest r = TAFEL__LIST_CASES_REQUEST__INIT;
-
-	st.loading = 1;
-	r.before_id = before_id;
-	net_send_body(u->net, TAFEL__ENVELOPE__BODY_LIST_CASES, &r,
-	    NET_REQ_READ, NULL, on_cases, u);
-}
-
 static void
 load(struct ui *u)
 {
 	if (st.cases != NULL)
 		protobuf_c_message_free_unpacked(&st.cases->base, NULL);
 	st.cases = NULL;
-	ask(u, 0);
+	pages.u = u;
+	view_cases_fetch(&pages, 0);
 }
 
 /* r in the picker reloads the cases. */

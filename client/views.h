@@ -32,6 +32,18 @@ const Tafel__Meeting *view_meetings_find(const struct ui *, int64_t id);
 
 /* view-cases.c: the case list (TOPIC_CASE_LIST), new signals live. */
 void view_cases_take(struct ui *, const Tafel__CaseList *);
+/*
+ * list_cases page by page into *list, up to max cases: before_id 0 asks
+ * the first page (*list NULL: it starts the list), then each next one
+ * while the answer left cases out (CaseList.omitted).  Errors are shown.
+ */
+struct case_pages {
+	struct ui *u;
+	Tafel__CaseList **list;
+	size_t max;
+	int64_t asked;		/* before_id of the request out; -1 none */
+};
+void view_cases_fetch(struct case_pages *, int64_t before_id);
 void view_cases_open(struct ui *);
 const Tafel__Case *view_cases_selected(struct ui *);
 void view_cases_districts(struct ui *, char *buf, size_t len);
