@@ -30,19 +30,7 @@ static struct {
 static const char *const themes[] = { "domestic_violence", "repeat_offenders",
 	"at_risk_youth", "multi_problem" };
 
-static void signal_ask_person(struct ui *u);
-
-/* The same question again, its number too, with what was typed. */
-static void
-signal_ask_again(struct ui *u, const char *text)
-{
-	char label[200];
-
-	snprintf(label, sizeof label, _("Person %zu: role name date of birth "
-	    "(empty: register)"), sig.n_persons + 1);
-	ui_prompt(u, label, text, form_typed);
-	u->prompt.edited = u->prompt.answers = 1;
-}
+static void signal_ask_person(struct ui *u, const char *text);
 
 /*
  * The date of birth at the end of a person's line (its last one, two or
@@ -120,7 +108,7 @@ signal_send(struct ui *u, const char *text)
 		role = enum_from_text(&tafel__person_role__descriptor, name);
 		if (role < 0 || rest == NULL || sig.n_persons ==
 		    SIGNAL_MAX_PERSONS) {
-			signal_ask_again(u, text);
+			signal_ask_person(u, text);
 			ui_message(u, 1, "%s", sig.n_persons == SIGNAL_MAX_PERSONS ?
 			    _("No more persons fit in one signal.") :
 			    _("Start with the role: victim, suspect, child or "
@@ -129,7 +117,7 @@ signal_send(struct ui *u, const char *text)
 		}
 		if ((why = person_birth(rest, sig.birth[sig.n_persons],
 		    sizeof sig.birth[0])) != NULL) {
-			signal_ask_again(u, text);
+			signal_ask_person(u, text);
 			ui_message(u, 1, "%s", why);
 			return;
 		}
@@ -137,7 +125,7 @@ signal_send(struct ui *u, const char *text)
 		snprintf(sig.name[sig.n_persons], sizeof sig.name[0], "%s",
 		    rest);
 		sig.n_persons++;
-		signal_ask_person(u);
+		signal_ask_person(u, "");
 		return;
 	}
 	for (size_t i = 0; i < sig.n_persons; i++) {
@@ -174,7 +162,7 @@ signal_accepted(struct ui *u)
 static void
 signal_reopen(struct ui *u, const Tafel__Error *e)
 {
-	signal_ask_person(u);
+	signal_ask_person(u, "");
 }
 
 /* One person a prompt (its label counts them), so no fields. */
@@ -185,16 +173,19 @@ static const struct form signal_form = {
 	.accepted = signal_accepted,
 };
 
+/* The next person's question, its number in the label; text: what was
+ * typed, offered again when it was refused. */
 static void
-signal_ask_person(struct ui *u)
+signal_ask_person(struct ui *u, const char *text)
 {
 	char label[200];
 
 	snprintf(label, sizeof label, _("Person %zu: role name date of birth "
 	    "(empty: register)"), sig.n_persons + 1);
 	fs.form = &signal_form;
-	ui_prompt(u, label, "", form_typed);
+	ui_prompt(u, label, text, form_typed);
 	u->prompt.answers = 1;		/* theme, district, ... typed */
+	u->prompt.edited = text[0] != '\0';
 }
 
 /* The theme by its number in the list shown, or its name (either
@@ -238,7 +229,7 @@ static const struct field intake_fields[] = {
 static void
 intake_done(struct ui *u, const char *unused)
 {
-	signal_ask_person(u);
+	signal_ask_person(u, "");
 }
 
 static const struct form intake_form = {
