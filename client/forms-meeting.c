@@ -299,8 +299,11 @@ static const struct form attendance_form = {
 static void
 attend_picked(struct ui *u, const Tafel__User *p)
 {
-	if (p == NULL)
+	if (p == NULL) {
+		ui_message(u, 0, "%s", _("No one chosen: no attendance "
+		    "recorded."));
 		return;
+	}
 	fs.user_id = p->id;
 	snprintf(fs.what, sizeof fs.what, "%s", p->display_name);
 	form_ask(u, &attendance_form);

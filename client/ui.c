@@ -122,9 +122,12 @@ ui_set_view(struct ui *u, enum ui_view_id v)
 	if (v != old && !UI_VIEW(u)->transient)
 		u->back = old;
 	u->view = v;
+	/* the message is cleared first: what the view being left says on
+	 * its way out (a picker left without a choice: "nothing changed")
+	 * is the news of this key and stays */
+	u->message[0] = '\0';
 	if (v != old && u->views[old]->leave != NULL)
 		u->views[old]->leave(u);
-	u->message[0] = '\0';
 	ui_dirty(u);
 }
 
