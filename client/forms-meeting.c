@@ -11,23 +11,72 @@
 
 /* --- items, open, close -------------------------------------------------- */
 
-/* The ▶ on the agenda shows the step: only an error is worth a word. */
+/*
+ * The chair's steps (n, p), each press counted: a press steps on from the
+ * one before it, not from the item the server confirmed last. They are
+ * sent one at a time, in order: two writes may run in either order
+ * (docs/protocol.md 5.1), and every item passed becomes discussed.
+ */
+#define STEPS_MAX 32
+
+static struct {
+	int64_t meeting_id;		/* the meeting of the steps */
+	int64_t item[STEPS_MAX];	/* to make current; item[0] is out */
+	size_t n;
+	/* the last answered step: the item it made current and the meeting
+	 * version it gave, until the meeting's event shows it */
+	int64_t done, done_version;
+} steps;
+
+static void step_send(struct ui *u);
+
+/* The ▶ on the agenda shows the step: only an error is worth a word (and
+ * ends the steps still waiting: they were counted from this one). */
 static void
 item_set(struct net *n, const Tafel__Envelope *m, void *arg)
 {
-	if (m != NULL && m->body_case == TAFEL__ENVELOPE__BODY_ERROR)
-		ui_show_error(arg, m->error);
+	struct ui *u = arg;
+
+	if (steps.n > 0)
+		memmove(steps.item, steps.item + 1,
+		    --steps.n * sizeof steps.item[0]);
+	if (m != NULL && m->body_case == TAFEL__ENVELOPE__BODY_MEETING) {
+		steps.done = m->meeting->current_item_id;
+		steps.done_version = m->meeting->version;
+	} else {
+		steps.n = 0;
+		if (m != NULL && m->body_case == TAFEL__ENVELOPE__BODY_ERROR)
+			ui_show_error(u, m->error);
+	}
+	if (u->meeting.meeting_id != steps.meeting_id)
+		steps.n = 0;		/* another meeting is shown now */
+	if (steps.n > 0)
+		step_send(u);
 }
 
 static void
-set_current(struct ui *u, int64_t item)
+step_send(struct ui *u)
 {
 	Tafel__SetCurrentItemRequest r = TAFEL__SET_CURRENT_ITEM_REQUEST__INIT;
 
-	r.meeting_id = u->meeting.meeting_id;
-	r.item_id = item;
+	r.meeting_id = steps.meeting_id;
+	r.item_id = steps.item[0];
 	ui_send(u, TAFEL__ENVELOPE__BODY_SET_CURRENT_ITEM, &r, NET_REQ_WRITE,
 	    item_set);
+}
+
+/* Where the next step starts: the last one waiting, else the one answered
+ * last while the meeting's event is still to come, else the current item. */
+static int64_t
+step_from(struct ui *u)
+{
+	if (steps.meeting_id != u->meeting.meeting_id)
+		return model_current_item(&u->meeting);
+	if (steps.n > 0)
+		return steps.item[steps.n - 1];
+	if (steps.done != 0 && u->meeting.meeting->version < steps.done_version)
+		return steps.done;
+	return model_current_item(&u->meeting);
 }
 
 static void
@@ -37,14 +86,26 @@ step_item(struct ui *u, int dir)
 
 	if (!need_meeting(u))
 		return;
-	item = model_neighbour_item(&u->meeting, dir);
+	if (steps.n == STEPS_MAX || (steps.n > 0 &&
+	    steps.meeting_id != u->meeting.meeting_id)) {
+		ui_message(u, 1, "%s", _("Please wait: the previous steps are "
+		    "still being processed."));
+		return;
+	}
+	item = model_neighbour_of(&u->meeting, step_from(u), dir);
 	if (item == 0) {
 		ui_message(u, 1, "%s", dir > 0 ? _("This is the last item.") :
 		    _("This is the first item."));
 		return;
 	}
 	model_follow(&u->meeting);	/* the chair follows themself */
-	set_current(u, item);
+	if (steps.meeting_id != u->meeting.meeting_id) {
+		steps.meeting_id = u->meeting.meeting_id;
+		steps.done = steps.done_version = 0;
+	}
+	steps.item[steps.n++] = item;
+	if (steps.n == 1)		/* else sent when the one before is answered */
+		step_send(u);
 }
 
 void

@@ -540,7 +540,13 @@ model_current_item(const struct model *m)
 int64_t
 model_neighbour_item(const struct model *m, int dir)
 {
-	size_t i = mset_find(&m->agenda, model_current_item(m));
+	return model_neighbour_of(m, model_current_item(m), dir);
+}
+
+int64_t
+model_neighbour_of(const struct model *m, int64_t from, int dir)
+{
+	size_t i = mset_find(&m->agenda, from);
 
 	if (m->agenda.n == 0)
 		return 0;

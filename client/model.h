@@ -94,6 +94,8 @@ int64_t model_current_item(const struct model *m);
 /* The agenda item after (dir > 0) or before (dir < 0) the chair's current
  * item, or the first/last one if there is none; 0 at either end. */
 int64_t model_neighbour_item(const struct model *m, int dir);
+/* The same from item `from` (not on the agenda: the first/last one). */
+int64_t model_neighbour_of(const struct model *m, int64_t from, int dir);
 
 /* Follow mode. */
 void model_follow(struct model *m);		/* follow the chair again */

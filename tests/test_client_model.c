@@ -509,6 +509,9 @@ test_follow_and_detach(void **state)
 	/* the chair's neighbours */
 	assert_int_equal(model_neighbour_item(&m, 1), 13);
 	assert_int_equal(model_neighbour_item(&m, -1), 0);
+	/* from another item: where a step waiting for its answer leads */
+	assert_int_equal(model_neighbour_of(&m, 13, -1), model_current_item(&m));
+	assert_int_equal(model_neighbour_of(&m, 0, 1), m.agenda.v[0].id);
 	model_free(&m);
 	snap_free(&a);
 	events_free(ev, n);
