@@ -37,7 +37,7 @@ view_presentation_draw(struct ui *u, WINDOW *w, int rows, int cols)
 	const Tafel__Case *c;
 	const Tafel__ActionPoint *acts[MAX_ACTS];
 	char when[40], buf[512], text[1100];
-	int y = 0, end;
+	int y = 0, end, act_y, counted;
 	size_t n, idx;
 	attr_t title = ui_attr(u, UI_A_TITLE);
 
@@ -96,8 +96,11 @@ view_presentation_draw(struct ui *u, WINDOW *w, int rows, int cols)
 			    ui_enum(&tafel__person_role__descriptor,
 			    (int)c->persons[i]->role), c->persons[i]->name,
 			    c->persons[i]->birth_date);
-		if (fit < np && y < rows)
+		if (fit > 0 && fit < np && y < rows)
 			ui_more(u, w, y++, 2, cols - 4, np - fit);
+		else if (fit < np && y < rows)	/* none shown: not "+N more" */
+			ui_putf(w, y++, 2, cols - 4, ui_attr(u, UI_A_DIM),
+			    _("Persons: %zu (no room on the screen)"), np);
 	}
 	/* the info round's answers (the server sends only those here); what
 	 * does not fit above the last four rows is counted on its last row */
@@ -108,8 +111,9 @@ view_presentation_draw(struct ui *u, WINDOW *w, int rows, int cols)
 		size_t k = view_inforounds_lines(r, 1, ln, sizeof ln / sizeof ln[0]);
 		int room = rows - 4 - y;
 
+		/* one row: the round's first line, which counts the answers */
 		if (room > 0 && total > (size_t)room && k > (size_t)room - 1)
-			k = (size_t)room - 1;
+			k = room > 1 ? (size_t)room - 1 : 1;
 		for (size_t i = 0; i < k && y < rows - 4; i++)
 			ui_put(w, y++, 2, cols - 4, ln[i].red ?
 			    ui_attr(u, UI_A_OVERDUE) : i == 0 ? title : 0,
@@ -123,8 +127,7 @@ view_presentation_draw(struct ui *u, WINDOW *w, int rows, int cols)
 		ui_putf(w, y++, 2, cols - 4, model_recent(model_rec(&m->agenda,
 		    it->id)->changed, ui_now()) ? ui_attr(u, UI_A_FLASH) | A_BOLD :
 		    A_BOLD, "%s: %s", _("Decision"), text);
-	if (y < rows)
-		ui_put(w, y++, 2, cols - 4, title, _("Action points"));
+	act_y = y < rows ? y++ : -1;	/* the title, said below */
 	/* the last rows for the standing item "openstaande afspraken" when
 	 * there is one: its title and at least one line (what does not fit is
 	 * counted), at most half of what is left */
@@ -139,10 +142,19 @@ view_presentation_draw(struct ui *u, WINDOW *w, int rows, int cols)
 			keep = 2;
 		end = rows - keep;
 	}
+	/* the action points fit, or some of them and a row counting the
+	 * rest; else none shows and the title counts them (never "+N more"
+	 * under nothing) */
 	n = model_case_actions(m, c->id, acts, MAX_ACTS);
+	counted = n > 0 && (int)n > end - y && end - y < 2;
+	if (act_y >= 0 && counted)
+		ui_putf(w, act_y, 2, cols - 4, title,
+		    _("Action points: %zu (no room on the screen)"), n);
+	else if (act_y >= 0)
+		ui_put(w, act_y, 2, cols - 4, title, _("Action points"));
 	if (n == 0 && y < end)
 		ui_put(w, y++, 4, cols - 6, 0, _("(none)"));
-	for (size_t i = 0; i < n && y < end; i++) {
+	for (size_t i = 0; i < n && !counted && y < end; i++) {
 		const Tafel__ActionPoint *a = acts[i];
 		attr_t at = a->overdue ? ui_attr(u, UI_A_OVERDUE) : 0;
 
