@@ -26,7 +26,8 @@
 #include "validate.h"
 #include "xmalloc.h"
 
-#define BATCH_MAX_ARGS 64
+/* Words of a command line: enough for a long text of one-letter words. */
+#define BATCH_MAX_ARGS 4096
 #define BATCH_MAX_MEETINGS 16
 #define BATCH_WAIT_SEQ_MS 10000
 
@@ -1200,8 +1201,13 @@ run_line(struct batch *b, char *line)
 				a.owner_user = -1;
 			continue;
 		}
-		if (a.argc == BATCH_MAX_ARGS)
-			break;
+		if (a.argc == BATCH_MAX_ARGS) {
+			/* refused whole: a text cut short is worse */
+			snprintf(msg, sizeof msg, "more than %d words on one "
+			    "line", BATCH_MAX_ARGS);
+			emit_error(0, "bad_command", msg);
+			return;
+		}
 		a.argv[a.argc++] = tok;
 	}
 	if (a.argc == 0 || a.argv[0][0] == '#')

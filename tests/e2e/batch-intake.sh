@@ -74,4 +74,17 @@ assert r[1]["case_record"]["status"] == "plan", r[1]
 assert r[2]["case_record"]["review_date"] == "2027-01-15", r[2]
 assert r[3]["body"] == "meeting" and r[3]["meeting"]["series_name"].startswith("MDO "), r[3]
 ' || fail "routing commands: $res"
+
+# a long text is sent whole or refused, never cut short
+res=$(python3 -c 'print("signal domestic_violence Woorddorp person " + " ".join(["woord"] * 1000))
+print("signal domestic_violence Woorddorp person " + " ".join(["w"] * 5000))
+print("quit")' | batch politie)
+echo "$res" | python3 -c '
+import json, sys
+o = [json.loads(l) for l in sys.stdin]
+r = [x for x in o if x["type"] in ("response", "error")]
+assert r[0]["body"] == "case_record", r[0]
+assert r[0]["case_record"]["reason"] == " ".join(["woord"] * 1000), len(r[0]["case_record"]["reason"])
+assert r[1]["code"] == "bad_command" and "4096 words" in r[1]["message"], r[1]
+' || fail "long texts in batch: $(echo "$res" | cut -c 1-300)"
 ok
