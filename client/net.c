@@ -23,6 +23,7 @@
 
 #include "envelope.h"
 #include "frame.h"
+#include "parts.h"
 #include "log.h"
 #include "proto.h"
 #include "tls.h"
@@ -43,6 +44,7 @@ struct net_req {
 	size_t len;
 	net_reply_fn fn;	/* may be NULL */
 	void *arg;
+	Tafel__Envelope *partial;	/* an answer in parts, so far */
 	struct net_req *next;	/* in id order */
 };
 
@@ -260,6 +262,7 @@ net_close_transport(struct net *n, int graceful)
 static void
 req_free(struct net_req *r)
 {
+	frame_free(r->partial);
 	free(r->frame);
 	free(r);
 }
@@ -278,6 +281,9 @@ reqs_disconnected(struct net *n)
 			req_free(r);
 		} else {
 			r->sent = 0;
+			/* the parts come again, whole, after the re-send */
+			frame_free(r->partial);
+			r->partial = NULL;
 			pp = &r->next;
 		}
 	}
@@ -716,10 +722,41 @@ on_hello(struct net *n, const Tafel__Envelope *m)
 	send_login(n);
 }
 
-/* One complete envelope from the server. */
-static void
-dispatch(struct net *n, Tafel__Envelope *m)
+/*
+ * One part of an answer in parts (docs/protocol.md 3.2) for r: the first
+ * is kept (*m taken, set to NULL), each next one's lists are appended to
+ * it.  Returns 1 when the answer is whole (in r->partial), 0 when more
+ * parts are to come, -1 for a part out of order.
+ */
+static int
+take_part(struct net_req *r, Tafel__Envelope **m)
 {
+	Tafel__SubscribeResponse *first, *next = (*m)->subscribed;
+	ProtobufCMessage **a, **b;
+
+	if (r->partial == NULL) {
+		if (next->parts_left >= PARTS_MAX)
+			return -1;
+		r->partial = *m;
+		*m = NULL;
+		return 0;
+	}
+	first = r->partial->subscribed;
+	a = parts_body(&first->base);
+	b = parts_body(&next->base);
+	if (next->parts_left + 1 != first->parts_left || a == NULL ||
+	    b == NULL || (char *)a - (char *)first != (char *)b - (char *)next ||
+	    parts_join(*a, *b) != 0)
+		return -1;
+	first->parts_left = next->parts_left;
+	return first->parts_left == 0;
+}
+
+/* One complete envelope from the server (taken, *m NULL, when kept). */
+static void
+dispatch(struct net *n, Tafel__Envelope **mp)
+{
+	Tafel__Envelope *m = *mp;
 	struct net_req **pp, *r;
 
 	switch (n->state) {
@@ -772,6 +809,26 @@ dispatch(struct net *n, Tafel__Envelope *m)
 		    (unsigned long long)m->request_id);
 		return;
 	}
+	if (r->partial != NULL || (m->body_case ==
+	    TAFEL__ENVELOPE__BODY_SUBSCRIBED && m->subscribed->parts_left > 0)) {
+		if (m->body_case != TAFEL__ENVELOPE__BODY_SUBSCRIBED) {
+			/* an Error instead of the rest: it answers */
+			frame_free(r->partial);
+			r->partial = NULL;
+		} else {
+			switch (take_part(r, mp)) {
+			case 0:
+				return;
+			case 1:
+				m = r->partial;
+				break;
+			default:
+				net_lost(n, "bad frame from server (a part of "
+				    "an answer out of order)");
+				return;
+			}
+		}
+	}
 	*pp = r->next;
 	if (r->fn != NULL)
 		r->fn(n, m, r->arg);
@@ -794,7 +851,7 @@ on_read(struct bufferevent *bev, void *arg)
 			net_lost(n, err);
 			return;
 		}
-		dispatch(n, m);
+		dispatch(n, &m);
 		frame_free(m);
 	}
 	if (n->bev == bev && st < 0) {

@@ -144,6 +144,12 @@ frame_free(Tafel__Envelope *m)
 		tafel__envelope__free_unpacked(m, &free_allocator);
 }
 
+ProtobufCAllocator *
+frame_allocator(void)
+{
+	return &free_allocator;
+}
+
 /* Reads the 4-byte length prefix without consuming it; 0 if incomplete. */
 static int
 peek_length(struct evbuffer *in, uint32_t *len)

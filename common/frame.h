@@ -41,6 +41,12 @@ Tafel__Envelope *frame_unpack(const uint8_t *payload, size_t len);
 /* Releases an envelope returned by frame_decode() or frame_unpack(). */
 void frame_free(Tafel__Envelope *m);
 
+/*
+ * The allocator frame_free releases with: what changes an unpacked
+ * envelope's arrays in place (parts_join) allocates with it.
+ */
+ProtobufCAllocator *frame_allocator(void);
+
 /* Appends one frame to `out`.  Returns 0, or -1 if it exceeds max_frame. */
 int frame_encode(struct evbuffer *out, const Tafel__Envelope *m,
     uint32_t max_frame);

@@ -493,13 +493,10 @@ conn_out(struct conn *c)
 	return bufferevent_get_output(c->bev);
 }
 
-void
-conn_send(struct conn *c, const Tafel__Envelope *env)
+/* Encodes env to out, or sends what replaces a frame too large to send. */
+static void
+conn_encode(struct conn *c, struct evbuffer *out, const Tafel__Envelope *env)
 {
-	struct evbuffer *out;
-
-	if ((out = conn_out(c)) == NULL)
-		return;
 	if ((c->zlib && srv.cfg.compression ? frame_encode_zlib(out, env,
 	    TAFEL_MAX_FRAME, FRAME_ZLIB_MIN) : frame_encode(out, env,
 	    TAFEL_MAX_FRAME)) != 0) {
@@ -515,6 +512,27 @@ conn_send(struct conn *c, const Tafel__Envelope *env)
 		return;
 	}
 	c->frames_out++;
+}
+
+void
+conn_send(struct conn *c, const Tafel__Envelope *env)
+{
+	struct evbuffer *out;
+
+	if ((out = conn_out(c)) != NULL)
+		conn_encode(c, out, env);
+}
+
+void
+conn_send_parts(struct conn *c, Tafel__Envelope *const *envs, size_t n)
+{
+	struct evbuffer *out;
+	size_t i;
+
+	if ((out = conn_out(c)) == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		conn_encode(c, out, envs[i]);
 }
 
 void

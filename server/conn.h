@@ -87,6 +87,13 @@ void conn_set_hooks(const struct conn_hooks *hooks);
 void conn_send(struct conn *c, const Tafel__Envelope *env);
 
 /*
+ * Queues the n frames of one answer in parts (docs/protocol.md 3.2): the
+ * output limit is checked once, before the first, so that an answer the
+ * client asked for arrives whole or not at all.
+ */
+void conn_send_parts(struct conn *c, Tafel__Envelope *const *envs, size_t n);
+
+/*
  * Coalesced writes: between conn_cork_begin() and conn_cork_end() (which
  * nest), frames for a READY connection collect in its own buffer and go to
  * the TLS bufferevent in one piece at the end, so several events for one

@@ -14,8 +14,10 @@
 #include "envelope.h"
 #include "db.h"
 #include "log.h"
+#include "parts.h"
 #include "pbjson.h"
 #include "privacy.h"
+#include "proto.h"
 #include "request.h"
 #include "server.h"
 #include "session.h"
@@ -24,6 +26,8 @@
 
 #define PUSH_CHANNEL "tafel_changes"
 #define PUSH_FETCH_ROWS 500
+/* Room in a frame for what wraps a part of an answer (request id, seq, ...). */
+#define PUSH_PART_MARGIN 1024
 /* How long a resume waits for a starting process to read its window. */
 #define PUSH_LOAD_WAIT_S 5
 
@@ -775,6 +779,60 @@ out:
 	setup_release(st);
 }
 
+/*
+ * The answer to a subscribe: one frame, or, when it is larger than one
+ * frame may be, its body's lists split over up to PARTS_MAX frames with
+ * the same request_id, each saying how many more follow (parts_left;
+ * docs/protocol.md 3.2).  Larger still: the Error that says so.
+ */
+static void
+reply_subscribed(struct req *r, Tafel__SubscribeResponse *resp)
+{
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
+	Tafel__Envelope penv[PARTS_MAX], *envs[PARTS_MAX];
+	Tafel__SubscribeResponse presp[PARTS_MAX];
+	ProtobufCMessage *parts[PARTS_MAX], **body;
+	size_t n = 0, i, size, off = 0;
+
+	if (req_gone(r))
+		return;
+	env.body_case = TAFEL__ENVELOPE__BODY_SUBSCRIBED;
+	env.subscribed = resp;
+	env.request_id = r->request_id;
+	size = protobuf_c_message_get_packed_size(&env.base);
+	if (size <= TAFEL_MAX_FRAME) {
+		req_reply(r, &env);
+		return;
+	}
+	/* the body: the one message (snapshot, actions, ...) it carries */
+	if ((body = parts_body(&resp->base)) != NULL) {
+		off = (size_t)((char *)body - (char *)resp);
+		n = parts_split(*body, TAFEL_MAX_FRAME - PUSH_PART_MARGIN,
+		    PARTS_MAX, parts);
+	}
+	if (n == 0) {
+		log_warn("conn %llu (%s): an answer of %zu bytes does not fit "
+		    "in %d frames", (unsigned long long)r->c->id, r->c->addr,
+		    size, PARTS_MAX);
+		req_reply(r, &env);	/* too large: the Error that says so */
+		return;
+	}
+	log_info("conn %llu (%s): %zu bytes of %s sent in %zu parts",
+	    (unsigned long long)r->c->id, r->c->addr, size,
+	    (*body)->descriptor->short_name, n);
+	for (i = 0; i < n; i++) {
+		presp[i] = *resp;
+		*(ProtobufCMessage **)(void *)((char *)&presp[i] + off) = parts[i];
+		presp[i].parts_left = (uint32_t)(n - 1 - i);
+		penv[i] = env;
+		penv[i].subscribed = &presp[i];
+		envs[i] = &penv[i];
+	}
+	conn_send_parts(r->c, envs, n);
+	for (i = 0; i < n; i++)
+		free(parts[i]);
+}
+
 static void
 subscribe_done(void *arg, struct db_result *res)
 {
@@ -845,7 +903,7 @@ subscribe_done(void *arg, struct db_result *res)
 		    (unsigned long long)resp->seq);
 	s->seq = resp->seq;
 	privacy_filter_message(r->c, &resp->base);
-	req_reply_message(r, TAFEL__ENVELOPE__BODY_SUBSCRIBED, &resp->base);
+	reply_subscribed(r, resp);
 	if (st->s != NULL) {
 		s->setup = NULL;
 		/*

@@ -12,6 +12,7 @@
 
 #include "envelope.h"
 #include "frame.h"
+#include "parts.h"
 #include "proto.h"
 
 /* Packs env into a framed byte string; returns its length. */
@@ -445,6 +446,98 @@ test_compressed_frames(void **state)
 	evbuffer_free(b);
 }
 
+/*
+ * An answer in parts (common/parts.c): a snapshot split under a budget
+ * and joined again from the frames gives back every entry of every list
+ * once and in order, the meeting only in the first part; an entry larger
+ * than the budget, or more parts than allowed, give no split.
+ */
+static void
+test_answer_in_parts(void **state)
+{
+	enum { N = 100, ORGS = 50 };
+	Tafel__Snapshot sn = TAFEL__SNAPSHOT__INIT;
+	Tafel__Meeting mt = TAFEL__MEETING__INIT;
+	Tafel__ActionPoint ap[N], *aps[N];
+	int64_t orgs[ORGS];
+	char desc[N][1001];
+	ProtobufCMessage *parts[PARTS_MAX];
+	Tafel__Envelope *whole = NULL;
+	size_t n, i;
+
+	(void)state;
+	mt.id = 7;
+	sn.meeting = &mt;
+	for (i = 0; i < N; i++) {
+		tafel__action_point__init(&ap[i]);
+		ap[i].id = (int64_t)i + 1;
+		memset(desc[i], 'a' + (int)(i % 26), 1000);
+		desc[i][1000] = '\0';
+		ap[i].description = desc[i];
+		aps[i] = &ap[i];
+	}
+	sn.n_actions = N;
+	sn.actions = aps;
+	for (i = 0; i < ORGS; i++)
+		orgs[i] = (int64_t)i * 1000;
+	sn.n_member_org_ids = ORGS;
+	sn.member_org_ids = orgs;
+
+	n = parts_split(&sn.base, 30000, PARTS_MAX, parts);
+	assert_int_equal(n, 4);		/* 100 KB in parts of under 30 KB */
+	for (i = 0; i < n; i++) {
+		Tafel__SubscribeResponse r = TAFEL__SUBSCRIBE_RESPONSE__INIT;
+		Tafel__Envelope env = TAFEL__ENVELOPE__INIT, *got;
+		uint8_t buf[40000];
+		size_t len;
+
+		assert_true(protobuf_c_message_get_packed_size(parts[i]) <=
+		    30000);
+		r.snapshot = (Tafel__Snapshot *)parts[i];
+		r.parts_left = (uint32_t)(n - 1 - i);
+		env.body_case = TAFEL__ENVELOPE__BODY_SUBSCRIBED;
+		env.subscribed = &r;
+		len = tafel__envelope__pack(&env, buf);
+		got = frame_unpack(buf, len);
+		assert_non_null(got);
+		assert_int_equal(got->subscribed->snapshot->meeting != NULL,
+		    i == 0);
+		if (whole == NULL) {
+			whole = got;
+			continue;
+		}
+		assert_int_equal(parts_join(&whole->subscribed->snapshot->base,
+		    &got->subscribed->snapshot->base), 0);
+		assert_int_equal(got->subscribed->snapshot->n_actions, 0);
+		frame_free(got);
+	}
+	for (i = 0; i < n; i++)
+		free(parts[i]);
+	assert_int_equal(whole->subscribed->snapshot->meeting->id, 7);
+	assert_int_equal(whole->subscribed->snapshot->n_actions, N);
+	for (i = 0; i < N; i++) {
+		assert_int_equal(whole->subscribed->snapshot->actions[i]->id,
+		    (int64_t)i + 1);
+		assert_string_equal(
+		    whole->subscribed->snapshot->actions[i]->description,
+		    desc[i]);
+	}
+	assert_int_equal(whole->subscribed->snapshot->n_member_org_ids, ORGS);
+	for (i = 0; i < ORGS; i++)
+		assert_int_equal(
+		    whole->subscribed->snapshot->member_org_ids[i],
+		    (int64_t)i * 1000);
+	frame_free(whole);
+
+	/* one entry over the budget; too many parts */
+	assert_int_equal(parts_split(&sn.base, 900, PARTS_MAX, parts), 0);
+	assert_int_equal(parts_split(&sn.base, 30000, 3, parts), 0);
+	/* whole when it fits */
+	assert_int_equal(parts_split(&sn.base, 200000, PARTS_MAX, parts), 1);
+	assert_int_equal(((Tafel__Snapshot *)parts[0])->n_actions, N);
+	free(parts[0]);
+}
+
 int
 main(void)
 {
@@ -457,6 +550,7 @@ main(void)
 		cmocka_unit_test(test_encode_refuses_oversized),
 		cmocka_unit_test(test_unknown_body),
 		cmocka_unit_test(test_compressed_frames),
+		cmocka_unit_test(test_answer_in_parts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,4 +1,5 @@
 /* Integration: intake over real TLS and PostgreSQL: a signal pushed to its process manager, earlier cases, links, contributions, routing conditions, goals, MDO. */
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -496,6 +497,121 @@ test_case_list_pages(void **state)
 }
 
 /*
+ * A meeting whose snapshot is larger than one frame still opens: 180
+ * action points of 7 800 bytes on a case of its agenda make it about
+ * 1.4 MB.  The answer comes in parts (SubscribeResponse.parts_left
+ * counting down to 0, the same request_id and seq, the meeting in the
+ * first only) which together hold every action point once and in order,
+ * and the subscription is live after them.  Before, it was refused
+ * ("ask for less"), and nobody could open the meeting.
+ */
+static void
+test_meeting_snapshot_parts(void **state)
+{
+	enum { ACTIONS = 180 };
+	Tafel__SubscribeRequest s = TAFEL__SUBSCRIBE_REQUEST__INIT;
+	Tafel__CreateActionRequest a = TAFEL__CREATE_ACTION_REQUEST__INIT;
+	Tafel__Envelope *m;
+	struct tclient c;
+	char v[64], due[16];
+	int64_t meeting, case_id, last = 0;
+	uint64_t rid, seq;
+	uint32_t left;
+	size_t parts = 0, ours = 0, i;
+	time_t t = time(NULL) + 7 * 86400;
+
+	(void)state;
+	/* (harness_psql goes through two shells: no $ and no double quotes) */
+	assert_int_equal(harness_psql(&srv, "WITH c AS (SELECT tafel_write("
+	    "(SELECT id FROM users WHERE login = 'politie'), 'parts-case', "
+	    "'create_case', jsonb_build_object('theme', 'domestic_violence', "
+	    "'summary', 'delen in stukken')) AS j), "
+	    "m AS (SELECT tafel_write((SELECT id FROM users "
+	    "WHERE login = 'voorzitter'), 'parts-meeting', 'create_meeting', "
+	    "jsonb_build_object('series_id', (SELECT id FROM series "
+	    "WHERE kind = 'wzt' ORDER BY id LIMIT 1), 'scheduled_start', "
+	    "extract(epoch FROM now() + interval '9 days')::bigint)) AS j) "
+	    "SELECT tafel_write((SELECT id FROM users WHERE login = "
+	    "'voorzitter'), 'parts-agenda', 'add_agenda_item', "
+	    "jsonb_build_object('meeting_id', m.j -> 'id', 'case_id', "
+	    "c.j -> 'id')) FROM c, m"), 0);
+	assert_int_equal(harness_psql(&srv, "SELECT tafel_write((SELECT id "
+	    "FROM users WHERE login = 'voorzitter'), 'parts-action-' || i, "
+	    "'create_action', jsonb_build_object('case_id', a.case_id, "
+	    "'meeting_id', a.meeting_id, 'description', 'Deel ' || i || ': ' "
+	    "|| repeat('Afspraak over het vervolg. ', 290), 'owner_org_id', "
+	    "(SELECT org_id FROM users WHERE login = 'politie'), 'due_date', "
+	    "to_char(current_date + 5, 'YYYY-MM-DD'))) "
+	    "FROM agenda_items a JOIN cases c ON c.id = a.case_id, "
+	    "generate_series(1, 180) i WHERE c.summary = 'delen in stukken'"),
+	    0);
+	assert_int_equal(harness_psql_value(&srv, "SELECT a.meeting_id || ' ' "
+	    "|| a.case_id FROM agenda_items a JOIN cases c ON c.id = a.case_id "
+	    "WHERE c.summary = 'delen in stukken'", v, sizeof v), 0);
+	assert_int_equal(sscanf(v, "%" SCNd64 " %" SCNd64, &meeting, &case_id),
+	    2);
+
+	/* the police: the owner, who reads its action points in full */
+	login_as(&c, "politie");
+	s.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING;
+	s.meeting_id = meeting;
+	m = tclient_req(&c, B(SUBSCRIBE), &s, NULL);
+	harness_expect_body(m, B(SUBSCRIBED));
+	rid = m->request_id;
+	seq = m->subscribed->seq;
+	left = m->subscribed->parts_left;
+	assert_true(left >= 1);		/* 1.4 MB: at least two frames */
+	assert_non_null(m->subscribed->snapshot->meeting);
+	assert_int_equal(m->subscribed->snapshot->meeting->id, meeting);
+	for (;;) {
+		Tafel__Snapshot *sn = m->subscribed->snapshot;
+
+		parts++;
+		assert_int_equal(m->request_id, rid);
+		assert_int_equal(m->subscribed->seq, seq);
+		assert_int_equal(m->subscribed->parts_left, left);
+		if (parts > 1)
+			assert_null(sn->meeting);
+		for (i = 0; i < sn->n_actions; i++) {
+			if (sn->actions[i]->case_id != case_id)
+				continue;
+			/* each once, in the order of the one snapshot */
+			if (last != 0)
+				assert_true(sn->actions[i]->id > last);
+			last = sn->actions[i]->id;
+			ours++;
+		}
+		frame_free(m);
+		if (left == 0)
+			break;
+		left--;
+		m = tclient_recv(&c, T);
+		harness_expect_body(m, B(SUBSCRIBED));
+	}
+	assert_int_equal(ours, ACTIONS);
+	assert_true(parts >= 2 && parts <= 8);
+
+	/* live after the parts: a new action point arrives as an event */
+	strftime(due, sizeof due, "%Y-%m-%d", localtime(&t));
+	a.case_id = case_id;
+	a.meeting_id = meeting;
+	a.description = "Na de delen";
+	a.due_date = due;
+	assert_int_equal(harness_psql_value(&srv, "SELECT org_id FROM users "
+	    "WHERE login = 'politie'", v, sizeof v), 0);
+	a.owner_org_id = atoll(v);
+	m = tclient_req(&c, B(CREATE_ACTION), &a, harness_key());
+	harness_expect_body(m, B(ACTION_POINT));
+	frame_free(m);
+	m = tclient_event(&c, T);
+	assert_non_null(m);
+	assert_non_null(m->event->action_point);
+	assert_string_equal(m->event->action_point->description, "Na de delen");
+	frame_free(m);
+	tclient_close(&c);
+}
+
+/*
  * One client pipelining many writes does not hold the others back: while
  * the police's 50 signals wait for the database, the youth care's one
  * signal, sent after them, runs at the next free connection instead of
@@ -568,6 +684,7 @@ main(void)
 		cmocka_unit_test(test_routing_goals_contributions),
 		cmocka_unit_test(test_mdo_invites_involved_only),
 		cmocka_unit_test(test_case_list_pages),
+		cmocka_unit_test(test_meeting_snapshot_parts),
 		cmocka_unit_test(test_flood_waits_its_turn),
 	};
 
