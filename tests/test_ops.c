@@ -923,6 +923,29 @@ send_create_case(struct tclient *c, const char *summary)
 	return env.request_id;
 }
 
+/* The cases table held by the locker: its lock granted (held 1) or a
+ * write waiting for it (held 0); polled, not slept for, so that a slow
+ * machine only takes longer. */
+#define CASES_LOCK "SELECT count(*) > 0 FROM pg_locks WHERE relation = " \
+	"'cases'::regclass AND mode = 'AccessExclusiveLock' AND granted"
+#define CASES_WAITER "SELECT count(*) > 0 FROM pg_locks WHERE relation = " \
+	"'cases'::regclass AND NOT granted"
+
+static int
+sql_until(const char *sql)
+{
+	char v[64];
+	long long deadline = now_ms() + 20000;
+
+	do {
+		if (harness_psql_value(&srv, sql, v, sizeof v) == 0 &&
+		    strcmp(v, "t") == 0)
+			return 1;
+		usleep(50000);
+	} while (now_ms() < deadline);
+	return 0;
+}
+
 /*
  * SIGTERM while a write waits for a lock in the database: the client gets
  * the ServerStopping notice, then the answer to its write, then a clean
@@ -948,16 +971,16 @@ test_sigterm_notice_and_drain(void **state)
 	drained = tafeld_log_count(&srv, "requests in flight done");
 	assert_int_equal(tclient_login(&c, &srv, "voorzitter", "demo"), 0);
 
-	/* hold the cases table for 1.5 s so the write is in flight */
+	/* hold the cases table for 4 s so the write is in flight */
 	locker = fork();
 	assert_true(locker >= 0);
 	if (locker == 0)
 		_exit(harness_psql(&srv, "BEGIN; LOCK TABLE cases IN "
-		    "ACCESS EXCLUSIVE MODE; SELECT pg_sleep(1.5); COMMIT;") ==
+		    "ACCESS EXCLUSIVE MODE; SELECT pg_sleep(4); COMMIT;") ==
 		    0 ? 0 : 1);
-	usleep(400000);
+	assert_true(sql_until(CASES_LOCK));
 	id = send_create_case(&c, "written while the server stops");
-	usleep(300000);
+	assert_true(sql_until(CASES_WAITER));
 	assert_int_equal(kill(srv.pid, SIGTERM), 0);
 
 	while ((m = tclient_recv(&c, 10000)) != NULL) {
@@ -1031,9 +1054,9 @@ test_second_sigterm_stops_waiting(void **state)
 		_exit(harness_psql(&srv, "BEGIN; LOCK TABLE cases IN "
 		    "ACCESS EXCLUSIVE MODE; SELECT pg_sleep(8); COMMIT;") ==
 		    0 ? 0 : 1);
-	usleep(400000);
+	assert_true(sql_until(CASES_LOCK));
 	send_create_case(&c, "second sigterm");
-	usleep(300000);
+	assert_true(sql_until(CASES_WAITER));
 	assert_int_equal(kill(srv.pid, SIGTERM), 0);
 	m = tclient_recv(&c, 5000);
 	assert_non_null(m);
