@@ -326,36 +326,49 @@ RETURNS bigint LANGUAGE sql IMMUTABLE AS $$ SELECT 960000::bigint $$;
 -- smaller than its JSON), so the answer fits the 1 MiB frame limit however
 -- many and however long the cases; omitted counts the older cases left out
 -- (ask again with before_id = the last id).  The first case always comes.
--- Only the cases sent are rendered, so only their reads are audited.
+-- Only the cases sent are rendered, so only their reads are audited; the
+-- cases past the budget are only counted (their JSON is never built).
 CREATE OR REPLACE FUNCTION tafel_list_cases(p_user_id bigint,
     p_include_closed boolean, p_before_id bigint, p_budget bigint)
 RETURNS jsonb LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = public AS $$
 DECLARE
 	u users;
-	v_cases jsonb;
-	v_omitted bigint;
+	r record;
+	v_j jsonb;
+	v_list jsonb[] := '{}';
+	v_total bigint := 0;
+	v_size bigint;
+	v_first_out bigint;	-- the newest case left out
+	v_omitted bigint := 0;
 BEGIN
 	u := tafel_actor(p_user_id);
-	WITH l AS (
-		SELECT c.id, tafel_json_case(c.id) AS j
+	FOR r IN SELECT c.id
+	    FROM cases c
+	    WHERE (coalesce(p_include_closed, false) OR c.status <> 'closed')
+		AND (coalesce(p_before_id, 0) <= 0 OR c.id < p_before_id)
+		AND (tafel_access(u.id, c.id) ->> 'connected')::boolean
+	    ORDER BY c.id DESC LOOP
+		v_j := tafel_json_case(r.id);
+		-- 256: what redaction may add (reason, categories)
+		v_size := octet_length(v_j::text) + 256;
+		IF v_total + v_size > p_budget AND cardinality(v_list) > 0 THEN
+			v_first_out := r.id;
+			EXIT;
+		END IF;
+		v_total := v_total + v_size;
+		v_list := v_list || v_j;
+	END LOOP;
+	IF v_first_out IS NOT NULL THEN
+		SELECT count(*) INTO v_omitted
 		FROM cases c
 		WHERE (coalesce(p_include_closed, false) OR c.status <> 'closed')
-		    AND (coalesce(p_before_id, 0) <= 0 OR c.id < p_before_id)
-		    AND (tafel_access(u.id, c.id) ->> 'connected')::boolean),
-	s AS (
-		-- 256: what redaction may add (reason, categories)
-		SELECT id, j, sum(octet_length(j::text) + 256)
-		    OVER (ORDER BY id DESC) AS total,
-		    row_number() OVER (ORDER BY id DESC) AS rn
-		FROM l)
-	SELECT coalesce(jsonb_agg(j ORDER BY id DESC) FILTER (WHERE total
-		<= p_budget OR rn = 1), '[]'::jsonb),
-	    count(*) FILTER (WHERE total > p_budget AND rn > 1)
-	INTO v_cases, v_omitted FROM s;
+		    AND c.id <= v_first_out
+		    AND (tafel_access(u.id, c.id) ->> 'connected')::boolean;
+	END IF;
 	RETURN jsonb_build_object('cases', tafel_render(u.id, 0, 0,
-	    jsonb_build_object('cases', v_cases), 'case_list', 0, false)
-	    -> 'cases', 'omitted', v_omitted);
+	    jsonb_build_object('cases', to_jsonb(v_list)), 'case_list', 0,
+	    false) -> 'cases', 'omitted', v_omitted);
 END
 $$;
 
