@@ -220,6 +220,18 @@ open_first_meeting() {
 	wait_re "$1" "^ +# +Casus" || fail "$1: meeting did not open"
 }
 
+# open_case SESSION NUMBER: from a connected client, the case list (4),
+# then the case with that number (/ search, Enter, Enter) on its own screen.
+open_case() {
+	keys "$1" 4
+	wait_for "$1" "Tafel · Casussen" || fail "$1: 4 did not open the case list"
+	wait_for "$1" "$2" || fail "$1: case $2 is not listed: $(screen "$1")"
+	keys "$1" /
+	type_text "$1" "$2"
+	keys "$1" Enter Enter
+	wait_for "$1" "Casus $2" || fail "$1: case $2 did not open: $(screen "$1")"
+}
+
 # meeting_id SERIES: the id of the first meeting of that series today or later.
 meeting_id() {
 	printf 'meetings\nquit\n' | batch politie | python3 -c '

@@ -10,13 +10,7 @@ num=$(printf '%s\n' "signal domestic_violence Pickdorp person Melding voor de ki
 
 start_client vz voorzitter
 wait_for vz "verbonden" || fail "client not connected: $(screen vz)"
-keys vz 4
-wait_for vz "Tafel · Casussen" || fail "4 did not open the case list"
-wait_for vz "$num" || fail "the case is not listed: $(screen vz)"
-keys vz /
-type_text vz "$num"
-keys vz Enter Enter
-wait_for vz "Casus $num" || fail "the case did not open: $(screen vz)"
+open_case vz "$num"
 
 # Esc in the lead organisation picker
 keys vz R

@@ -21,13 +21,7 @@ printf '%s\n' "routing $case_id $version $lead $manager - -" quit | batch voorzi
 
 start_client vz voorzitter
 wait_for vz "verbonden" || fail "client not connected: $(screen vz)"
-keys vz 4
-wait_for vz "Tafel · Casussen" || fail "4 did not open the case list"
-wait_for vz "$num" || fail "the case is not listed: $(screen vz)"
-keys vz /
-type_text vz "$num"
-keys vz Enter Enter
-wait_for vz "Casus $num" || fail "the case did not open: $(screen vz)"
+open_case vz "$num"
 wait_for vz "Regie: $lead_name" || fail "the lead organisation is not shown: $(screen vz)"
 
 # R starts on the current lead organisation: Enter at once keeps it

@@ -25,13 +25,7 @@ routing() {
 
 start_client vz voorzitter
 wait_for vz "verbonden" || fail "client not connected: $(screen vz)"
-keys vz 4
-wait_for vz "Tafel · Casussen" || fail "4 did not open the case list"
-wait_for vz "$num" || fail "the case is not listed: $(screen vz)"
-keys vz /
-type_text vz "$num"
-keys vz Enter Enter
-wait_for vz "Casus $num" || fail "the case did not open: $(screen vz)"
+open_case vz "$num"
 
 # --- E: the user sets the end date; meanwhile the other sets the review date
 end=$(TZ=Europe/Amsterdam date -d '+90 days' +%F)
