@@ -633,6 +633,21 @@ harness_psql_value(struct tafeld *t, const char *sql, char *out, size_t len)
 	return rc == 0 ? 0 : -1;
 }
 
+int
+harness_sql_until(struct tafeld *t, const char *sql, int timeout_ms)
+{
+	char v[64];
+	long long deadline = now_ms() + timeout_ms;
+
+	do {
+		if (harness_psql_value(t, sql, v, sizeof v) == 0 &&
+		    strcmp(v, "t") == 0)
+			return 1;
+		usleep(50000);
+	} while (now_ms() < deadline);
+	return 0;
+}
+
 Tafel__Envelope *
 tclient_subscribe(struct tclient *c, int64_t meeting_id, uint64_t resume_from,
     int presentation)

@@ -125,6 +125,13 @@ int harness_psql(struct tafeld *t, const char *sql);
 int harness_psql_value(struct tafeld *t, const char *sql, char *out,
     size_t len);
 
+/*
+ * Polls sql (one boolean value) until it gives "t": 1, or 0 after
+ * timeout_ms.  For waiting on a state (a lock held, a row written)
+ * instead of sleeping for a time a slow machine may not keep.
+ */
+int harness_sql_until(struct tafeld *t, const char *sql, int timeout_ms);
+
 /* Subscribes c to a meeting's changes; returns the answer (NULL: none). */
 Tafel__Envelope *tclient_subscribe(struct tclient *c, int64_t meeting_id,
     uint64_t resume_from, int presentation);

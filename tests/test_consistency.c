@@ -750,16 +750,7 @@ psql_session(void)
 static int
 sql_until(const char *sql)
 {
-	char v[64];
-	long long deadline = now_ms() + T;
-
-	do {
-		if (harness_psql_value(&srv, sql, v, sizeof v) == 0 &&
-		    strcmp(v, "t") == 0)
-			return 1;
-		usleep(50000);
-	} while (now_ms() < deadline);
-	return 0;
+	return harness_sql_until(&srv, sql, T);
 }
 
 /* A create_action on case_id of the WZT owned by org; its change's seq. */

@@ -934,16 +934,7 @@ send_create_case(struct tclient *c, const char *summary)
 static int
 sql_until(const char *sql)
 {
-	char v[64];
-	long long deadline = now_ms() + 20000;
-
-	do {
-		if (harness_psql_value(&srv, sql, v, sizeof v) == 0 &&
-		    strcmp(v, "t") == 0)
-			return 1;
-		usleep(50000);
-	} while (now_ms() < deadline);
-	return 0;
+	return harness_sql_until(&srv, sql, 20000);
 }
 
 /*
