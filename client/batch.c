@@ -278,8 +278,10 @@ subscribe(struct batch *b, struct sub_ctx *ctx, uint64_t from, int user)
 /* The NAME=VALUE options a command may take (besides key=). */
 static const char *const cmd_options[] = { "goal", "lead-org",
     "case-manager", "end-date", "ends", "hearing", "meeting", "from", "to",
-    NULL };
-#define BATCH_MAX_OPTIONS 9
+    "before", NULL };
+#define BATCH_MAX_OPTIONS 10
+_Static_assert(sizeof cmd_options / sizeof cmd_options[0] ==
+    BATCH_MAX_OPTIONS + 1, "a slot in cmd_args.opt per option");
 
 struct cmd_args {
 	int argc;
