@@ -404,15 +404,17 @@ forms_add_case(struct ui *u)
 }
 
 /* Added: back to the meeting, where the new item arrives as an event; on an
- * error the picker stays open to try again or pick another case. */
+ * error the picker stays open to try again or pick another case.  The
+ * picker is left while the case still counts as being added, so that its
+ * leave says nothing. */
 static void
 pick_accepted(struct ui *u)
 {
 	int64_t id = pick_sending;
 
-	pick_sending = 0;
 	if (u->view == VIEW_PICK_CASE)
 		ui_set_view(u, VIEW_MEETING);
+	pick_sending = 0;
 	ui_message(u, 0, _("Case %s added to the agenda."),
 	    view_pick_case_number(id));
 }
@@ -442,6 +444,15 @@ static const struct form pick_form = {
 	.refused = pick_refused,
 	.accepted = pick_accepted,
 };
+
+/* The picker left (Esc, q, another view): unless a case is on its way to
+ * the agenda (its answer says how it went), nothing was added. */
+void
+forms_pick_left(struct ui *u)
+{
+	if (pick_sending == 0)
+		ui_message(u, 0, "%s", _("No case added to the agenda."));
+}
 
 void
 forms_pick_add(struct ui *u)

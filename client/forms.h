@@ -17,6 +17,7 @@ void forms_add_action(struct ui *);	/* chair: a */
 void forms_attendance(struct ui *);	/* A: chair anyone, else oneself */
 void forms_add_case(struct ui *);	/* chair: + (opens the picker) */
 void forms_pick_add(struct ui *);	/* picker: Enter */
+void forms_pick_left(struct ui *);	/* picker: left without adding */
 void forms_edit_action(struct ui *);	/* e */
 void forms_complete_action(struct ui *);	/* C, c */
 void forms_cancel_action(struct ui *);	/* x */

@@ -1,6 +1,7 @@
 /* The chair's case picker: the cases from list_cases, to add one to the open meeting's agenda. */
 #include <stdio.h>
 
+#include "forms.h"
 #include "i18n.h"
 #include "views.h"
 
@@ -211,6 +212,7 @@ const struct ui_view_ops view_pick_case_ops = {
 	.select = select_line,
 	.search_reset = search_reset,
 	.reload = reload,
+	.leave = forms_pick_left,	/* says when nothing was added */
 	.free = free_state,
 	.transient = 1,
 	.parent = VIEW_MEETING,

@@ -55,6 +55,8 @@ wait_gone chair "$taken" || fail "search did not filter the list"
 keys chair Enter
 wait_for chair "Casus $new staat nu op de agenda." || fail "chair: no confirmation"
 wait_re chair "^ +# +Casus" || fail "chair: not back in the meeting"
+screen chair | grep -qF "Geen casus aan de agenda toegevoegd" &&
+	fail "chair: leaving the picker after an add says nothing was added: $(screen chair)"
 wait_re chair "^ +$((n + 1))  $new " || fail "chair: case $new not at the end of the agenda"
 wait_re pol "^ +$((n + 1))  $new " || fail "follower: case $new not on the agenda"
 [ "$(count_in_meeting politie "$MEETING" "\"number\":\"$new\"")" -ge 1 ] ||
@@ -65,4 +67,5 @@ keys chair +
 wait_for chair "Tafel · Casus aan de agenda toevoegen" || fail "+ did not open the picker again"
 keys chair Escape
 wait_re chair "^ +# +Casus" || fail "Esc did not go back to the meeting"
+wait_for chair "Geen casus aan de agenda toegevoegd." 5 || fail "Esc in the picker: no message: $(screen chair)"
 ok

@@ -1,5 +1,5 @@
 #!/bin/bash
-# A pick list left with Esc says that nothing changed, and the message stays on the status line after the view switches back: R's lead organisation and case manager pickers, the chair's attendance picker.
+# A pick list left with Esc says that nothing changed, and the message stays on the status line after the view switches back: R's lead organisation and case manager pickers, the chair's attendance and case (+) pickers.
 . "$(dirname "$0")/lib.sh"
 
 start_meeting
@@ -42,4 +42,14 @@ keys chair Escape
 wait_re chair "^ +# +Casus" || fail "Esc did not go back to the meeting: $(screen chair)"
 wait_for chair "Niemand gekozen: geen aanwezigheid vastgelegd." 5 ||
 	fail "Esc in the attendance picker: no message: $(screen chair)"
+
+# Esc in the chair's case picker (+)
+keys chair +
+wait_for chair "Tafel · Casus aan de agenda toevoegen" || fail "+ did not open the case picker: $(screen chair)"
+wait_gone chair "Niemand gekozen" 5 || fail "the old message stayed: $(screen chair)"
+wait_for chair "$num" || fail "the case picker does not list $num: $(screen chair)"
+keys chair Escape
+wait_re chair "^ +# +Casus" || fail "Esc did not leave the case picker: $(screen chair)"
+wait_for chair "Geen casus aan de agenda toegevoegd." 5 ||
+	fail "Esc in the case picker: no message: $(screen chair)"
 ok
