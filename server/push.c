@@ -783,9 +783,9 @@ out:
  * The answer to a subscribe: one frame, or, when it is larger than one
  * frame may be, its body's lists split over up to PARTS_MAX frames with
  * the same request_id, each saying how many more follow (parts_left;
- * docs/protocol.md 3.2).  Larger still: the Error that says so.
+ * docs/protocol.md 3.2).  Larger still: nothing is sent and -1 returned.
  */
-static void
+static int
 reply_subscribed(struct req *r, Tafel__SubscribeResponse *resp)
 {
 	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
@@ -795,14 +795,14 @@ reply_subscribed(struct req *r, Tafel__SubscribeResponse *resp)
 	size_t n = 0, i, size, off = 0;
 
 	if (req_gone(r))
-		return;
+		return 0;
 	env.body_case = TAFEL__ENVELOPE__BODY_SUBSCRIBED;
 	env.subscribed = resp;
 	env.request_id = r->request_id;
 	size = protobuf_c_message_get_packed_size(&env.base);
 	if (size <= TAFEL_MAX_FRAME) {
 		req_reply(r, &env);
-		return;
+		return 0;
 	}
 	/* the body: the one message (snapshot, actions, ...) it carries */
 	if ((body = parts_body(&resp->base)) != NULL) {
@@ -814,8 +814,7 @@ reply_subscribed(struct req *r, Tafel__SubscribeResponse *resp)
 		log_warn("conn %llu (%s): an answer of %zu bytes does not fit "
 		    "in %d frames", (unsigned long long)r->c->id, r->c->addr,
 		    size, PARTS_MAX);
-		req_reply(r, &env);	/* too large: the Error that says so */
-		return;
+		return -1;
 	}
 	log_info("conn %llu (%s): %zu bytes of %s sent in %zu parts",
 	    (unsigned long long)r->c->id, r->c->addr, size,
@@ -831,6 +830,7 @@ reply_subscribed(struct req *r, Tafel__SubscribeResponse *resp)
 	conn_send_parts(r->c, envs, n);
 	for (i = 0; i < n; i++)
 		free(parts[i]);
+	return 0;
 }
 
 static void
@@ -903,7 +903,13 @@ subscribe_done(void *arg, struct db_result *res)
 		    (unsigned long long)resp->seq);
 	s->seq = resp->seq;
 	privacy_filter_message(r->c, &resp->base);
-	reply_subscribed(r, resp);
+	if (reply_subscribed(r, resp) != 0) {
+		/* refused: no subscription stays behind to send events */
+		req_error(r, TAFEL__ERROR_CODE__OUT_OF_RANGE, "the answer is "
+		    "larger than the frame limit; ask for less", NULL);
+		sub_drop(r->c, s->topic, s->meeting_id);	/* clears st->s */
+		goto out;
+	}
 	if (st->s != NULL) {
 		s->setup = NULL;
 		/*

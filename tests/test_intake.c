@@ -612,6 +612,155 @@ test_meeting_snapshot_parts(void **state)
 }
 
 /*
+ * A resume whose replay is larger than the output limit (600 action
+ * points of 7 800 bytes, some 4.7 MB of events, against outbuf_limit's
+ * 4 MiB) reaches a client that reads: the server sends the replay as the
+ * socket drains instead of queueing it all at once, which disconnected
+ * the client as "not reading" every time it resumed.
+ */
+static void
+test_resume_long_replay(void **state)
+{
+	enum { ACTIONS = 600 };
+	Tafel__Envelope *m;
+	struct tclient c;
+	char v[64];
+	int64_t meeting;
+	uint64_t seq, last = 0;
+	size_t got = 0;
+	int dropped = tafeld_log_count(&srv, "client is not reading");
+
+	(void)state;
+	assert_int_equal(harness_psql(&srv, "WITH c AS (SELECT tafel_write("
+	    "(SELECT id FROM users WHERE login = 'politie'), 'replay-case', "
+	    "'create_case', jsonb_build_object('theme', 'domestic_violence', "
+	    "'summary', 'lange inhaalslag')) AS j), "
+	    "m AS (SELECT tafel_write((SELECT id FROM users "
+	    "WHERE login = 'voorzitter'), 'replay-meeting', 'create_meeting', "
+	    "jsonb_build_object('series_id', (SELECT id FROM series "
+	    "WHERE kind = 'wzt' ORDER BY id LIMIT 1), 'scheduled_start', "
+	    "extract(epoch FROM now() + interval '10 days')::bigint)) AS j) "
+	    "SELECT tafel_write((SELECT id FROM users WHERE login = "
+	    "'voorzitter'), 'replay-agenda', 'add_agenda_item', "
+	    "jsonb_build_object('meeting_id', m.j -> 'id', 'case_id', "
+	    "c.j -> 'id')) FROM c, m"), 0);
+	assert_int_equal(harness_psql_value(&srv, "SELECT a.meeting_id FROM "
+	    "agenda_items a JOIN cases c ON c.id = a.case_id "
+	    "WHERE c.summary = 'lange inhaalslag'", v, sizeof v), 0);
+	meeting = atoll(v);
+
+	login_as(&c, "politie");
+	m = tclient_subscribe(&c, meeting, 0, 0);
+	harness_expect_body(m, B(SUBSCRIBED));
+	seq = m->subscribed->seq;
+	frame_free(m);
+	tclient_close(&c);
+
+	/* while the police are away */
+	assert_int_equal(harness_psql(&srv, "SELECT tafel_write((SELECT id "
+	    "FROM users WHERE login = 'voorzitter'), 'replay-action-' || i, "
+	    "'create_action', jsonb_build_object('case_id', a.case_id, "
+	    "'meeting_id', a.meeting_id, 'description', 'Stap ' || i || ': ' "
+	    "|| repeat('Afspraak over het vervolg. ', 290), 'owner_org_id', "
+	    "(SELECT org_id FROM users WHERE login = 'politie'), 'due_date', "
+	    "to_char(current_date + 5, 'YYYY-MM-DD'))) "
+	    "FROM agenda_items a JOIN cases c ON c.id = a.case_id, "
+	    "generate_series(1, 600) i WHERE c.summary = 'lange inhaalslag'"),
+	    0);
+
+	login_as(&c, "politie");
+	m = tclient_subscribe(&c, meeting, seq, 0);
+	harness_expect_body(m, B(SUBSCRIBED));
+	assert_true(m->subscribed->resumed);
+	frame_free(m);
+	while (got < ACTIONS && (m = tclient_event(&c, T)) != NULL) {
+		assert_true(m->event->seq > last);
+		last = m->event->seq;
+		if (m->event->action_point != NULL &&
+		    strncmp(m->event->action_point->description, "Stap ", 5) == 0)
+			got++;
+		frame_free(m);
+	}
+	assert_int_equal(got, ACTIONS);
+	assert_false(c.eof);
+	assert_int_equal(tafeld_log_count(&srv, "client is not reading"),
+	    dropped);
+	tclient_close(&c);
+}
+
+/*
+ * A subscribe refused as too large (a snapshot of some 8.7 MB: more than
+ * 8 parts) leaves no subscription behind: unsubscribe says "not
+ * subscribed", and a change to the meeting sends no event.
+ */
+static void
+test_subscribe_too_large(void **state)
+{
+	Tafel__UnsubscribeRequest u = TAFEL__UNSUBSCRIBE_REQUEST__INIT;
+	Tafel__Envelope *m;
+	struct tclient c;
+	char v[64];
+	int64_t meeting;
+
+	(void)state;
+	assert_int_equal(harness_psql(&srv, "WITH c AS (SELECT tafel_write("
+	    "(SELECT id FROM users WHERE login = 'politie'), 'huge-case', "
+	    "'create_case', jsonb_build_object('theme', 'domestic_violence', "
+	    "'summary', 'te groot')) AS j), "
+	    "m AS (SELECT tafel_write((SELECT id FROM users "
+	    "WHERE login = 'voorzitter'), 'huge-meeting', 'create_meeting', "
+	    "jsonb_build_object('series_id', (SELECT id FROM series "
+	    "WHERE kind = 'wzt' ORDER BY id LIMIT 1), 'scheduled_start', "
+	    "extract(epoch FROM now() + interval '11 days')::bigint)) AS j) "
+	    "SELECT tafel_write((SELECT id FROM users WHERE login = "
+	    "'voorzitter'), 'huge-agenda', 'add_agenda_item', "
+	    "jsonb_build_object('meeting_id', m.j -> 'id', 'case_id', "
+	    "c.j -> 'id')) FROM c, m"), 0);
+	assert_int_equal(harness_psql(&srv, "SELECT tafel_write((SELECT id "
+	    "FROM users WHERE login = 'voorzitter'), 'huge-action-' || i, "
+	    "'create_action', jsonb_build_object('case_id', a.case_id, "
+	    "'meeting_id', a.meeting_id, 'description', 'Punt ' || i || ': ' "
+	    "|| repeat('Afspraak over het vervolg. ', 290), 'owner_org_id', "
+	    "(SELECT org_id FROM users WHERE login = 'politie'), 'due_date', "
+	    "to_char(current_date + 5, 'YYYY-MM-DD'))) "
+	    "FROM agenda_items a JOIN cases c ON c.id = a.case_id, "
+	    "generate_series(1, 1100) i WHERE c.summary = 'te groot'"), 0);
+	assert_int_equal(harness_psql_value(&srv, "SELECT a.meeting_id FROM "
+	    "agenda_items a JOIN cases c ON c.id = a.case_id "
+	    "WHERE c.summary = 'te groot'", v, sizeof v), 0);
+	meeting = atoll(v);
+
+	login_as(&c, "politie");
+	m = tclient_subscribe(&c, meeting, 0, 0);
+	assert_non_null(m);
+	assert_int_equal(m->body_case, B(ERROR));
+	assert_int_equal(m->error->code, TAFEL__ERROR_CODE__OUT_OF_RANGE);
+	frame_free(m);
+	u.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING;
+	u.meeting_id = meeting;
+	m = tclient_req(&c, B(UNSUBSCRIBE), &u, NULL);
+	assert_non_null(m);
+	assert_int_equal(m->body_case, B(ERROR));
+	assert_int_equal(m->error->code, TAFEL__ERROR_CODE__NOT_FOUND);
+	frame_free(m);
+	/* a change to the meeting: no event for the refused subscription */
+	assert_int_equal(harness_psql(&srv, "SELECT tafel_write((SELECT id "
+	    "FROM users WHERE login = 'voorzitter'), 'huge-after', "
+	    "'create_action', jsonb_build_object('case_id', a.case_id, "
+	    "'meeting_id', a.meeting_id, 'description', 'Daarna', "
+	    "'owner_org_id', (SELECT org_id FROM users WHERE login = "
+	    "'politie'), 'due_date', to_char(current_date + 5, 'YYYY-MM-DD'))) "
+	    "FROM agenda_items a JOIN cases c ON c.id = a.case_id "
+	    "WHERE c.summary = 'te groot'"), 0);
+	m = tclient_event(&c, QUIET_MS);
+	if (m != NULL)
+		fprintf(stderr, "unexpected event seq %llu\n",
+		    (unsigned long long)m->event->seq);
+	assert_null(m);
+	tclient_close(&c);
+}
+
+/*
  * One client pipelining many writes does not hold the others back: while
  * the police's 50 signals wait for the database, the youth care's one
  * signal, sent after them, runs at the next free connection instead of
@@ -685,6 +834,8 @@ main(void)
 		cmocka_unit_test(test_mdo_invites_involved_only),
 		cmocka_unit_test(test_case_list_pages),
 		cmocka_unit_test(test_meeting_snapshot_parts),
+		cmocka_unit_test(test_resume_long_replay),
+		cmocka_unit_test(test_subscribe_too_large),
 		cmocka_unit_test(test_flood_waits_its_turn),
 	};
 
