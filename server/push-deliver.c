@@ -102,10 +102,27 @@ static TAILQ_HEAD(, delivery) flight = TAILQ_HEAD_INITIALIZER(flight);
 static size_t n_flight;		/* in flight */
 static size_t n_answered;	/* of them, answered (res != NULL) */
 
-/* A subscription's replay of ring changes it missed. */
+/*
+ * A subscription's replay of ring changes it missed, in rounds of at most
+ * CATCH_UP_ROUND changes.  Its events go to the socket only while less
+ * than half of outbuf_limit is queued there; beyond that the rest of the
+ * round waits (CATCH_UP_PACE_MS at a time) until the client has read, so
+ * a long replay never trips the limit meant for clients that stopped
+ * reading (docs/protocol.md 10).  A client whose queue does not shrink
+ * for CATCH_UP_STALL_MS has stopped reading: it is dropped as conn_out
+ * drops one.
+ */
+#define CATCH_UP_ROUND 100
+#define CATCH_UP_PACE_MS 20
+#define CATCH_UP_STALL_MS 5000
 struct catch_up {
 	struct sub *s;			/* NULL once the subscription is gone */
 	uint64_t upto;			/* s->seq after this round */
+	PGresult *res;			/* the round's events, while sending */
+	int row;			/* the next row of res to send */
+	struct event *pace;		/* waiting for the socket to drain */
+	size_t queued;			/* while waiting: the least seen */
+	int64_t shrunk_us;		/* when it last went down */
 };
 
 static struct event *deliver_retry;	/* re-sends failed deliveries */
@@ -680,47 +697,104 @@ deliver_pump(void)
 
 /* Replays (s->seq, dispatched_seq] for s; goes live when nothing is left. */
 static void catch_up_round(struct sub *s);
+static void catch_up_send(struct catch_up *cu);
+
+static void
+catch_up_free(struct catch_up *cu)
+{
+	if (cu->pace != NULL)
+		event_free(cu->pace);
+	PQclear(cu->res);
+	free(cu);
+}
+
+static void
+catch_up_pace_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	catch_up_send(arg);
+}
+
+/* Sends the round's events while the socket has room; then the next round. */
+static void
+catch_up_send(struct catch_up *cu)
+{
+	struct sub *s = cu->s;
+	int n = PQntuples(cu->res);
+	struct timeval tv = { 0, CATCH_UP_PACE_MS * 1000 };
+	size_t queued;
+
+	for (; cu->row < n; cu->row++) {
+		uint64_t seq;
+		struct change *ch;
+
+		queued = conn_queued(s->c);
+		if (queued > (size_t)srv.cfg.outbuf_limit / 2) {
+			if (cu->pace == NULL || queued < cu->queued) {
+				cu->queued = queued;
+				cu->shrunk_us = mono_us();
+			} else if (mono_us() - cu->shrunk_us >
+			    CATCH_UP_STALL_MS * 1000LL) {
+				log_warn("conn %llu (%s): %zu bytes queued, "
+				    "client is not reading; disconnecting",
+				    (unsigned long long)s->c->id, s->c->addr,
+				    queued);
+				/* its release frees s, and cu with it */
+				conn_drop(s->c);
+				return;
+			}
+			if (cu->pace == NULL &&
+			    (cu->pace = evtimer_new(srv.base, catch_up_pace_cb,
+			    cu)) == NULL)
+				fatal("evtimer_new");
+			evtimer_add(cu->pace, &tv);
+			return;
+		}
+		seq = strtoull(PQgetvalue(cu->res, cu->row, 0), NULL, 10);
+		if ((ch = ring_find(seq)) == NULL ||
+		    PQgetisnull(cu->res, cu->row, 1))
+			continue;
+		send_event_json(s->c, ch, PQgetvalue(cu->res, cu->row, 1),
+		    change_gone(s, ch), sub_list_mask(s));
+		if (s->c->state != CONN_READY)
+			break;
+	}
+	s->catch_up = NULL;
+	s->seq = cu->upto;
+	catch_up_free(cu);
+	/*
+	 * An event may have dropped the connection (it failed meanwhile):
+	 * its release (from the loop) frees s; stop here.
+	 */
+	if (s->c->state != CONN_READY)
+		return;
+	catch_up_round(s);
+}
 
 static void
 catch_up_done(void *arg, struct db_result *r)
 {
 	struct catch_up *cu = arg;
 	struct sub *s = cu->s;
-	int i, n;
 
 	if (s == NULL) {
-		free(cu);
+		catch_up_free(cu);
 		return;
 	}
-	s->catch_up = NULL;
 	if (r->code != 0) {
+		s->catch_up = NULL;
 		log_warn("push: catching up conn %llu failed: %s; asking for a "
 		    "fresh subscription", (unsigned long long)s->c->id,
 		    r->message);
 		/* Tell the client to start over rather than leave a gap. */
 		conn_send_resync(s->c);
-		free(cu);
+		catch_up_free(cu);
 		return;
 	}
-	n = PQntuples(r->res);
-	for (i = 0; i < n; i++) {
-		uint64_t seq = strtoull(PQgetvalue(r->res, i, 0), NULL, 10);
-		struct change *ch = ring_find(seq);
-
-		if (ch == NULL || PQgetisnull(r->res, i, 1))
-			continue;
-		send_event_json(s->c, ch, PQgetvalue(r->res, i, 1),
-		    change_gone(s, ch), sub_list_mask(s));
-	}
-	s->seq = cu->upto;
-	free(cu);
-	/*
-	 * An event may have tripped the output limit: the connection is then
-	 * dropped and its release (from the loop) frees s; stop here.
-	 */
-	if (s->c->state != CONN_READY)
-		return;
-	catch_up_round(s);
+	cu->res = r->res;
+	r->res = NULL;		/* kept while sending; PQclear'd then */
+	catch_up_send(cu);
 }
 
 static void
@@ -730,7 +804,8 @@ catch_up_round(struct sub *s)
 	char uid[32], pres[32], *arr;
 	const char *params[3] = { uid, pres, NULL };
 	size_t i, len = 0, cap = 64;
-	int any = 0;
+	int any = 0, round = 0;
+	uint64_t upto = push.dispatched_seq;
 
 	arr = xmalloc(cap);
 	arr[len++] = '{';
@@ -743,6 +818,11 @@ catch_up_round(struct sub *s)
 			break;		/* not dispatched yet: delivery sends it */
 		if (!sub_wants(s, ch))
 			continue;
+		if (round == CATCH_UP_ROUND) {
+			upto = ch->seq - 1;	/* the next round from here */
+			break;
+		}
+		round++;
 		k = (size_t)snprintf(num, sizeof num, "%s%" PRIu64,
 		    any ? "," : "", ch->seq);
 		while (len + k + 2 > cap)
@@ -763,7 +843,7 @@ catch_up_round(struct sub *s)
 	}
 	cu = xcalloc(1, sizeof *cu);
 	cu->s = s;
-	cu->upto = push.dispatched_seq;
+	cu->upto = upto;
 	s->catch_up = cu;
 	snprintf(uid, sizeof uid, "%lld", (long long)s->c->session->user_id);
 	snprintf(pres, sizeof pres, "%lld", s->presentation ?
@@ -784,10 +864,15 @@ deliver_catch_up(struct sub *s)
 void
 deliver_forget(struct sub *s)
 {
-	if (s->catch_up != NULL) {
-		s->catch_up->s = NULL;
-		s->catch_up = NULL;
-	}
+	struct catch_up *cu = s->catch_up;
+
+	if (cu == NULL)
+		return;
+	s->catch_up = NULL;
+	if (cu->res != NULL)
+		catch_up_free(cu);	/* sending: its timer goes with it */
+	else
+		cu->s = NULL;		/* its query frees it */
 }
 
 static int
