@@ -219,6 +219,43 @@ trimmed(const char *text, char *s, size_t size)
 	return DATEIN_OK;
 }
 
+/*
+ * out's day and month in the year that puts it nearest to today (last
+ * year, this year or next; half a year back at most, a tie goes ahead):
+ * 1-12 on 3 December is two days ago, 15-1 next month.  29-2 with no leap
+ * year that near: the next one.  0 when no year has that day.
+ */
+static int
+nearest(struct datein_day today, struct datein_day *out)
+{
+	struct datein_day c = *out;
+	long now = to_days(today), best = 0;
+	int found = 0;
+
+	for (c.y = today.y - 1; c.y <= today.y + 1; c.y++) {
+		long diff;
+
+		if (!datein_valid(c.y, c.m, c.d))
+			continue;
+		diff = to_days(c) - now;
+		if (!found || labs(diff) < labs(best) ||
+		    (labs(diff) == labs(best) && diff > 0)) {
+			best = diff;
+			out->y = c.y;
+			found = 1;
+		}
+	}
+	if (found && best >= -184)
+		return 1;
+	/* 29-2 far from a leap year: the next one after today */
+	for (c.y = today.y; c.y <= today.y + 8; c.y++)
+		if (datein_valid(c.y, c.m, c.d) && to_days(c) >= now) {
+			out->y = c.y;
+			return 1;
+		}
+	return 0;
+}
+
 enum datein_result
 datein_parse(const char *text, struct datein_day today,
     struct datein_day *out)
@@ -270,7 +307,7 @@ datein_parse(const char *text, struct datein_day today,
 		if (has_year)
 			return datein_valid(out->y, out->m, out->d) ?
 			    DATEIN_OK : DATEIN_INVALID;
-		nv = 2;			/* 15 december: the next one */
+		nv = 2;			/* 15 december: the nearest one */
 	} else if (numbers(s, v, &nv, &first_len) != 0)
 		return DATEIN_INVALID;
 	else if (nv == 2)
@@ -280,16 +317,8 @@ datein_parse(const char *text, struct datein_day today,
 	} else if (nv == 3) {			/* 8-12-2026, 8-12-26 */
 		out->d = v[0], out->m = v[1];
 		out->y = v[2] < 100 ? 2000 + v[2] : v[2];
-	} else {				/* 8-12: the next one */
-		out->y = today.y;
-		if (!datein_valid(out->y, out->m, out->d) ||
-		    datein_cmp(*out, today) < 0)
-			out->y = today.y + 1;
-		/* 29-2 from a leap year's March: the next leap year */
-		for (int k = 0; k < 8 && out->m == 2 && out->d == 29 &&
-		    !datein_valid(out->y, 2, 29); k++)
-			out->y++;
-	}
+	} else if (!nearest(today, out))	/* 8-12: the nearest one */
+		return DATEIN_INVALID;
 	return datein_valid(out->y, out->m, out->d) ? DATEIN_OK :
 	    DATEIN_INVALID;
 }

@@ -21,13 +21,16 @@ enum datein_result {
  * Reads text as a day, relative to today:
  *   2026-12-08          ISO
  *   8-12-2026, 8/12/2026, 8.12.2026, 8-12-26   day first, as in Dutch
- *   8-12, 8/12, 8.12    the next such day from today on (this year or next)
+ *   8-12, 8/12, 8.12    the nearest such day (at most half a year back:
+ *                       1-12 on 3 December 2026 is 2026-12-01, 15-1 is
+ *                       2027-01-15); a caller that wants a day ahead says
+ *                       when it lies in the past
  *   vandaag, morgen, overmorgen, today, tomorrow
  *   +7, +7d, +2w        days or weeks from today
  *   maandag .. zondag, monday .. sunday (also ma, di, ...)   the next one
  *                       after today
  *   3 september 2015, 3 sep 2015   a month by its name (Dutch or English)
- *   15 december         the next such day from today on
+ *   15 december         the nearest such day, as 8-12
  * Case and surrounding spaces do not matter.
  */
 enum datein_result datein_parse(const char *text, struct datein_day today,
