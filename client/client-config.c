@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "xmalloc.h"
 
 #define C(f) offsetof(struct client_config, f)
@@ -77,8 +78,7 @@ client_config_save(const struct client_config *cfg, const char *path, char *err,
 	 * or a symlink would destroy it.
 	 */
 	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file; settings not "
-		    "saved", path);
+		snprintf(err, errlen, _("%s is not a regular file."), path);
 		return -1;
 	}
 	if (make_parent(path) != 0) {
