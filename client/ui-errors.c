@@ -67,6 +67,30 @@ ui_error_text(Tafel__ErrorCode code)
 	return _("The server reported an unknown error.");
 }
 
+/* Errors whose field says more than their code. */
+static const struct {
+	Tafel__ErrorCode code;
+	const char *field, *text;
+} field_texts[] = {
+	{ TAFEL__ERROR_CODE__NOT_FOUND, "meeting_id",
+	  N_("No planned meeting to put it on: plan one first (N in the "
+	     "meetings list).") },
+	{ TAFEL__ERROR_CODE__FORBIDDEN, "owner_org_id",
+	  N_("Only a chair, the submitting organisation, the case manager or "
+	     "a process manager can give an action point to another "
+	     "organisation.") },
+};
+
+const char *
+ui_error_field_text(Tafel__ErrorCode code, const char *field)
+{
+	for (size_t i = 0; i < sizeof field_texts / sizeof field_texts[0]; i++)
+		if (field_texts[i].code == code &&
+		    strcmp(field_texts[i].field, field) == 0)
+			return _(field_texts[i].text);
+	return NULL;
+}
+
 /* Why part of a case is hidden, keyed by Case.redaction_reason (docs/security.md). */
 static const struct {
 	const char *reason;

@@ -95,6 +95,7 @@ void
 ui_show_error(struct ui *u, const Tafel__Error *e)
 {
 	char cur[600];
+	const char *special = ui_error_field_text(e->code, e->field);
 
 	ui_conflict_text(u, e, cur, sizeof cur);
 	if (e->n_missing > 0) {		/* a refused move: what it still needs */
@@ -104,10 +105,8 @@ ui_show_error(struct ui *u, const Tafel__Error *e)
 			snprintf(need + strlen(need), sizeof need - strlen(need),
 			    "%s%s", i ? ", " : "", ui_missing_text(e->missing[i]));
 		ui_message(u, 1, _("Still needed: %s."), need);
-	} else if (e->code == TAFEL__ERROR_CODE__NOT_FOUND &&
-	    strcmp(e->field, "meeting_id") == 0) {
-		ui_message(u, 1, "%s", _("No planned meeting to put it on: plan "
-		    "one first (N in the meetings list)."));
+	} else if (special != NULL) {
+		ui_message(u, 1, "%s", special);
 	} else if (cur[0] != '\0')
 		ui_message(u, 1, "%s %s", ui_error_text(e->code), cur);
 	else

@@ -318,6 +318,8 @@ const char *ui_fatal_message(void);
 
 /* ui-errors.c */
 const char *ui_error_text(Tafel__ErrorCode code);
+/* What an error on one field means to the user, or NULL (the code's text). */
+const char *ui_error_field_text(Tafel__ErrorCode code, const char *field);
 /* What a refused routing move still needs (Error.missing), in words. */
 const char *ui_missing_text(const char *code);
 /* Dutch/English explanation of a Case.redaction_reason code. */

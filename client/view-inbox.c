@@ -55,6 +55,8 @@ static const struct {
 	  N_("agenda published") },
 	{ TAFEL__INBOX_KIND__INBOX_INFO_ROUND_ASKED,
 	  N_("info round: asked") },
+	{ TAFEL__INBOX_KIND__INBOX_ACTION_ASSIGNED,
+	  N_("action point handed to you") },
 };
 
 /* A routing step as the server stores it ("info_round", or the enum's

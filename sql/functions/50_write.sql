@@ -585,6 +585,22 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 $$;
 
 -- create_action: CreateActionRequest -> ActionPoint
+-- May agree an action point on case c (p_meeting: the meeting it is agreed
+-- in, 0 outside one), and so make an organisation its owner, which
+-- involves that organisation in the case (docs/security.md rule 2): an
+-- admin, the chair of that meeting, the submitting organisation, the case
+-- manager or a process manager of the case.
+CREATE OR REPLACE FUNCTION tafel_may_agree_action(u users, c cases,
+    p_meeting bigint)
+RETURNS boolean LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT tafel_is_admin(u)
+	    OR EXISTS (SELECT 1 FROM meetings m
+		WHERE m.id = p_meeting AND m.chair_id = u.id)
+	    OR u.org_id = c.submitter_org_id
+	    OR u.id IS NOT DISTINCT FROM c.case_manager_id
+	    OR tafel_is_process_manager(u.id, c.id)
+$$;
+
 CREATE OR REPLACE FUNCTION tafel_op_create_action(p_user_id bigint, p_args jsonb)
 RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
 DECLARE
@@ -610,10 +626,7 @@ BEGIN
 		END IF;
 		v_base := m.scheduled_start::date;
 	END IF;
-	IF NOT (tafel_is_admin(u) OR (v_meeting <> 0 AND m.chair_id = u.id)
-	    OR u.org_id = c.submitter_org_id
-	    OR u.id IS NOT DISTINCT FROM c.case_manager_id
-	    OR tafel_is_process_manager(u.id, c.id)) THEN
+	IF NOT tafel_may_agree_action(u, c, v_meeting) THEN
 		PERFORM tafel_raise('TF010', 'only the chair of the meeting, an '
 		    || 'administrator, the submitting organisation, the case '
 		    || 'manager or a process manager can agree an action point');
@@ -692,16 +705,29 @@ RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
 DECLARE
 	u users := tafel_actor(p_user_id);
 	a action_points := tafel_action_for_change(u, p_args);
+	c cases;
 	v_due date;
 	v_org bigint := tafel_arg_id(p_args, 'owner_org_id');
 	v_json jsonb;
 	v_new_org int;
+	v_entry bigint;
 BEGIN
 	IF btrim(tafel_arg_text(p_args, 'description')) = '' THEN
 		PERFORM tafel_raise('TF011', 'description is required',
 		    'description');
 	END IF;
 	PERFORM tafel_check_action_owner(p_args);
+	-- handing it to another organisation involves that organisation in
+	-- the case: only a chair or who may agree an action point there may
+	-- (of those, who may also change it: tafel_action_for_change)
+	SELECT * INTO c FROM cases WHERE id = a.case_id;
+	IF v_org <> a.owner_org_id AND NOT (u.roles && ARRAY['chair']
+	    OR tafel_may_agree_action(u, c, coalesce(a.meeting_id, 0))) THEN
+		PERFORM tafel_raise('TF010', 'only a chair, an administrator, '
+		    || 'the submitting organisation, the case manager or a '
+		    || 'process manager can hand an action point to another '
+		    || 'organisation', 'owner_org_id');
+	END IF;
 	PERFORM tafel_check_action_goal(p_args, a.case_id);
 	v_due := tafel_arg_date(p_args, 'due_date');
 	IF v_due IS NULL THEN
@@ -724,6 +750,15 @@ BEGIN
 	VALUES (a.case_id, v_org, u.id)
 	ON CONFLICT DO NOTHING;
 	GET DIAGNOSTICS v_new_org = ROW_COUNT;
+	-- the new owner organisation is told (0018)
+	IF v_org <> a.owner_org_id THEN
+		INSERT INTO inbox_entries (kind, case_id, action_id,
+		    recipient_org_id, recipient_user_id, sender_id)
+		VALUES ('action_assigned', a.case_id, a.id, v_org,
+		    nullif(tafel_arg_id(p_args, 'owner_user_id'), 0), u.id)
+		RETURNING id INTO v_entry;
+		PERFORM tafel_inbox_log(u.id, v_entry);
+	END IF;
 
 	v_json := tafel_json_action(a.id);
 	PERFORM tafel_log_change(u.id, a.meeting_id, a.case_id,

@@ -58,7 +58,8 @@ BEGIN
 	-- reassigning: both the old and the new owner organisation
 	v_action := test_write('voorzitter', 'update_action', v_action
 	    || jsonb_build_object('owner_org_id', v_sh));
-	v_writes := v_writes + 1;
+	-- and the new owner's inbox entry, logged first (0018)
+	v_writes := v_writes + 2;
 	SELECT * INTO c FROM changelog ORDER BY seq DESC LIMIT 1;
 	ASSERT c.org_ids @> ARRAY[v_vt, v_sh] AND cardinality(c.org_ids) = 2,
 	    c.org_ids::text;
