@@ -92,33 +92,66 @@ find_user(struct ui *u, int64_t org, const char *text, int *several)
 	return hit;
 }
 
-/* An organisation by number or by its name (exact, else its start). */
+/* The organisations an owner can be chosen from: the register's (loaded
+ * with the users), and those of the meeting, which come first. */
+static const Tafel__Organisation *
+org_at(struct ui *u, size_t i)
+{
+	size_t n = u->orgs != NULL ? u->orgs->n_organisations : 0;
+
+	if (i < n)
+		return u->orgs->organisations[i];
+	i -= n;
+	return i < u->meeting.orgs.n ? (const void *)u->meeting.orgs.v[i].msg :
+	    NULL;
+}
+
+/*
+ * An organisation by number, by its whole name, or by a part of its name
+ * only one has (any case: "jeugd" is Bureau Jeugdzorg ...).  *several
+ * counts the organisations a part fits when it fits more than one (0
+ * then), with the first names in names.
+ */
 static int64_t
-find_org(struct ui *u, const char *text)
+find_org(struct ui *u, const char *text, int *several, char *names,
+    size_t len)
 {
 	char *end;
 	long long id = strtoll(text, &end, 10);
-	size_t len = strlen(text);
+	const Tafel__Organisation *o, *hit = NULL;
+	int64_t seen[64];
+	size_t n_seen = 0, used = 0;
 
+	*several = 0;
+	names[0] = '\0';
 	if (*text != '\0' && *end == '\0')
 		return id;
-	for (int exact = 1; exact >= 0; exact--) {
-		for (size_t i = 0; u->orgs != NULL &&
-		    i < u->orgs->n_organisations; i++) {
-			const char *name = u->orgs->organisations[i]->name;
+	for (size_t i = 0; (o = org_at(u, i)) != NULL; i++)
+		if (strcasecmp(o->name, text) == 0)
+			return o->id;
+	for (size_t i = 0; (o = org_at(u, i)) != NULL; i++) {
+		int dup = 0;
 
-			if (exact ? strcasecmp(name, text) == 0 :
-			    strncasecmp(name, text, len) == 0)
-				return u->orgs->organisations[i]->id;
-		}
-		for (size_t i = 0; i < u->meeting.orgs.n; i++) {
-			const Tafel__Organisation *o =
-			    (void *)u->meeting.orgs.v[i].msg;
-
-			if (exact ? strcasecmp(o->name, text) == 0 :
-			    strncasecmp(o->name, text, len) == 0)
-				return o->id;
-		}
+		if (!layout_match(o->name, text))
+			continue;
+		for (size_t k = 0; k < n_seen && !dup; k++)
+			dup = seen[k] == o->id;	/* in both lists */
+		if (dup)
+			continue;
+		if (n_seen < sizeof seen / sizeof seen[0])
+			seen[n_seen++] = o->id;
+		if (used + strlen(o->name) + 8 < len)
+			used += (size_t)snprintf(names + used, len - used,
+			    "%s%s", used > 0 ? ", " : "", o->name);
+		else if (used + 5 < len && strstr(names, "…") == NULL)
+			used += (size_t)snprintf(names + used, len - used,
+			    ", …");
+		(*several)++;
+		hit = o;
+	}
+	if (*several == 1) {
+		*several = 0;
+		return hit->id;
 	}
 	return 0;
 }
@@ -282,15 +315,11 @@ description_check(struct ui *u, const char *text)
 	return NULL;
 }
 
-/* The owner organisation by name or number; another one than before
- * forgets the person, who worked for the old one. */
-static const char *
-owner_check(struct ui *u, const char *text)
+/* Organisation id becomes the owner; another one than before forgets the
+ * person, who worked for the old one. */
+static void
+owner_set(struct ui *u, int64_t id)
 {
-	int64_t id = find_org(u, text);
-
-	if (id == 0)
-		return _("Unknown organisation.");
 	if (id != af.owner_org_id) {
 		af.owner_user_id = 0;
 		af.owner_user_name[0] = '\0';
@@ -298,6 +327,49 @@ owner_check(struct ui *u, const char *text)
 	}
 	af.owner_org_id = id;
 	action_names(u);
+}
+
+/* The owner organisation chosen from the picker; none: back to the name
+ * as typed. */
+static void
+org_picked(struct ui *u, const Tafel__Organisation *o)
+{
+	fs.form = &action_form;
+	if (o == NULL) {
+		form_again(u, FIELD_OWNER, NULL);
+		return;
+	}
+	owner_set(u, o->id);
+	form_again(u, FIELD_PERSON, NULL);
+}
+
+/* The owner organisation by number, name or a part of its name; a part
+ * several names have opens the organisations that have it to choose from
+ * (or, before they are loaded, says which they are). */
+static const char *
+owner_check(struct ui *u, const char *text)
+{
+	static char why[600];
+	char names[400];
+	int several;
+	int64_t id = find_org(u, text, &several, names, sizeof names);
+
+	if (id == 0 && several > 0 && u->orgs != NULL) {
+		view_pick_org_open(u, _("Which organisation carries out the "
+		    "action point? (Enter; Esc: back to typing)"), text,
+		    org_picked);
+		ui_message(u, 0, _("'%s' fits %d organisations: choose one."),
+		    text, several);
+		return form_pending;
+	}
+	if (id == 0 && several > 0) {
+		snprintf(why, sizeof why, _("'%s' fits %d organisations: %s — "
+		    "type more."), text, several, names);
+		return why;
+	}
+	if (id == 0)
+		return _("Unknown organisation.");
+	owner_set(u, id);
 	return NULL;
 }
 
