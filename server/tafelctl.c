@@ -275,7 +275,10 @@ cmd_demo_data(int argc, char **argv)
 		return 1;
 	PQclear(r);
 	printf("demo data %s: every demo user has the password \"demo\" "
-	    "(`scripts/demo.sh users` lists them and what each one shows)\n",
+	    "(`scripts/demo.sh users` lists them and what each one shows)\n"
+	    "no process manager is assigned: scripts/demo.sh makes voorzitter "
+	    "one with `tafelctl pm add voorzitter DISTRICT` for Enschede, "
+	    "Enschede-Noord and Eemland\n",
 	    present ? "already present, nothing changed" : "loaded");
 	return 0;
 }
