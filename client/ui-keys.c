@@ -1,4 +1,5 @@
 /* Key bindings: one table with names and help texts drives dispatch, the footer and the help view; the navigation keys live here. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,6 +190,41 @@ static void
 k_down(struct ui *u)
 {
 	move_sel(u, 1);
+}
+
+/* A page: the body's rows but the two "+N more" rows, so that the row
+ * below the last one shown comes up first. */
+static int
+page_rows(const struct ui *u)
+{
+	int rows = u->body != NULL ? getmaxy(u->body) - 2 : 1;
+
+	return rows > 1 ? rows : 1;
+}
+
+static void
+k_page_down(struct ui *u)
+{
+	move_sel(u, page_rows(u));
+}
+
+static void
+k_page_up(struct ui *u)
+{
+	move_sel(u, -page_rows(u));
+}
+
+/* As far as it goes: the pager stops at its first or last row. */
+static void
+k_top(struct ui *u)
+{
+	move_sel(u, -(INT_MAX / 2));
+}
+
+static void
+k_bottom(struct ui *u)
+{
+	move_sel(u, INT_MAX / 2);
 }
 
 static void
@@ -470,6 +506,9 @@ case_key_waits(const struct ui *u, const struct ui_key *k)
 
 #define MEETING V(MEETING)
 
+/* The pagers (ui-pager.c): a page and the ends as well as a row. */
+#define PAGERS (V(MINUTES) | V(REPORTS))
+
 /* The lists with a "/" search. */
 #define SEARCHABLE (V(MEETINGS) | V(ACTIONS) | V(PICK_CASE) | V(PICK_PERSON) | \
 	V(CASES) | V(PICK_ORG))
@@ -530,6 +569,17 @@ const struct ui_key ui_keys[] = {
 	  N_("Next line (in a meeting: go your own way)"), NULL },
 	{ 'j', "j", VIEWS_ALL, 0, NULL, k_down,
 	  N_("Next line (in a meeting: go your own way)"), NULL },
+	{ ' ', N_("Space"), PAGERS, 0, N_("page"), k_page_down,
+	  N_("A page down"), NULL },
+	{ KEY_NPAGE, "PgDn", PAGERS, 0, NULL, k_page_down,
+	  N_("A page down"), NULL },
+	{ KEY_PPAGE, "PgUp", PAGERS, 0, NULL, k_page_up,
+	  N_("A page up"), NULL },
+	{ 'b', "b", PAGERS, 0, NULL, k_page_up, N_("A page up"), NULL },
+	{ 'g', "g", PAGERS, 0, NULL, k_top, N_("To the top"), NULL },
+	{ KEY_HOME, "Home", PAGERS, 0, NULL, k_top, N_("To the top"), NULL },
+	{ 'G', "G", PAGERS, 0, NULL, k_bottom, N_("To the end"), NULL },
+	{ KEY_END, "End", PAGERS, 0, NULL, k_bottom, N_("To the end"), NULL },
 	{ KEY_MOUSE, N_("mouse"), VIEWS_ALL, 0, NULL, k_mouse,
 	  N_("Click selects a line, double click opens it"), NULL },
 	{ '/', "/", SEARCHABLE, 0, N_("search"),
@@ -854,7 +904,7 @@ foot_add(char *buf, size_t len, int cols, const struct ui_key *k)
 	char item[200];
 	size_t o = strlen(buf);
 
-	snprintf(item, sizeof item, "%s%s %s", o ? "  " : "", k->name,
+	snprintf(item, sizeof item, "%s%s %s", o ? "  " : "", _(k->name),
 	    _(k->label));
 	if (layout_width(buf) + layout_width(item) > cols ||
 	    o + strlen(item) >= len)

@@ -8,6 +8,20 @@
 
 #include "i18n.h"
 
+/* The rows of the window the last pager was drawn in (the body: one pager
+ * is on the screen at a time), for stepping between drawings. */
+static int pager_window_rows;
+
+/* The last first row: the one that shows the last row at the bottom (below
+ * "+N more" above); 0 when everything fits. */
+static size_t
+pager_last(size_t total, int rows)
+{
+	if (rows < 2)
+		return total > 0 ? total - 1 : 0;
+	return total <= (size_t)rows ? 0 : total - (size_t)rows + 1;
+}
+
 /* One logical line as rows of at most width columns from column x0;
  * draws the rows numbered [from, to) of the whole pager at y0 - from;
  * returns its rows. */
@@ -59,10 +73,11 @@ ui_pager(struct ui *u, WINDOW *w, int rows, int cols, char *const *lines,
 		return n;
 	for (size_t i = 0; i < n; i++)
 		total += pager_line(w, 1, width, lines[i], 0, total, 0, 0, 0);
+	pager_window_rows = rows;
 	if (total == 0)
 		return 0;
-	if (*scroll >= total)
-		*scroll = total - 1;
+	if (*scroll > pager_last(total, rows))	/* never past the end */
+		*scroll = pager_last(total, rows);
 	first = *scroll;
 	/* "+N more" says which key brings it up, as in lists */
 	if (first > 0)
@@ -117,11 +132,19 @@ ui_pv_draw(struct ui *u, struct ui_pagerview *pv, WINDOW *w, int rows,
 	    &pv->scroll);
 }
 
+/* dir rows down (up when negative): a row (j, k), a page (Space, b), or
+ * as far as it goes (G, g); it stops with the last row at the bottom. */
 void
 ui_pv_step(struct ui_pagerview *pv, int dir)
 {
-	if (dir < 0 && pv->scroll > 0)
-		pv->scroll--;
-	else if (dir > 0 && pv->scroll + 1 < pv->rows)
-		pv->scroll++;
+	size_t last = pager_last(pv->rows, pager_window_rows);
+
+	if (pv->scroll > last)
+		pv->scroll = last;
+	if (dir < 0)
+		pv->scroll = (size_t)-(long)dir >= pv->scroll ? 0 :
+		    pv->scroll - (size_t)-(long)dir;
+	else
+		pv->scroll = (size_t)dir >= last - pv->scroll ? last :
+		    pv->scroll + (size_t)dir;
 }
