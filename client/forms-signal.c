@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <wchar.h>
+#include <wctype.h>
 
 #include "datein.h"
 #include "i18n.h"
@@ -20,6 +22,8 @@
 
 static struct {
 	char theme[64], district[128], reason[2000];
+	char known[2000];		/* the districts of the cases listed,
+					 * ", " between them */
 	int64_t approach;		/* Tafel__Approach */
 	size_t n_persons;
 	Tafel__PersonRole role[SIGNAL_MAX_PERSONS];
@@ -210,17 +214,120 @@ theme_check(struct ui *u, const char *text)
 	    _("Choose a theme by its number or name.") : NULL;
 }
 
+/* The intake's fields, in the order asked (intake_fields[]). */
+enum intake_field {
+	INTAKE_THEME,
+	INTAKE_DISTRICT,
+	INTAKE_APPROACH,
+	INTAKE_REASON
+};
+
+static const struct form intake_form;
+
+/* A district's name as compared: lower case, without spaces, hyphens and
+ * dots ("Enschede-Noord", "enschede noord" and "Enschede.Noord" are one);
+ * 0 when it does not fit or is no text. */
+static int
+district_key(const char *name, wchar_t *key, size_t size)
+{
+	wchar_t w[256];
+	size_t n = mbstowcs(w, name, sizeof w / sizeof w[0] - 1), k = 0;
+
+	if (n == (size_t)-1 || n >= sizeof w / sizeof w[0] - 1)
+		return 0;
+	for (size_t i = 0; i < n && k + 1 < size; i++)
+		if (!iswspace((wint_t)w[i]) && w[i] != L'-' && w[i] != L'.')
+			key[k++] = (wchar_t)towlower((wint_t)w[i]);
+	key[k] = L'\0';
+	return 1;
+}
+
+/* The known district typed differently (case, spaces, hyphens, dots),
+ * into out; 0 when none is. */
+static int
+district_known(const char *typed, char *out, size_t len)
+{
+	wchar_t want[256], have[256];
+	const char *p = sig.known;
+
+	if (!district_key(typed, want, sizeof want / sizeof want[0]))
+		return 0;
+	while (*p != '\0') {
+		const char *end = strstr(p, ", ");
+		size_t n = end != NULL ? (size_t)(end - p) : strlen(p);
+		char name[sizeof sig.district];
+
+		snprintf(name, sizeof name, "%.*s", (int)n, p);
+		if (district_key(name, have, sizeof have / sizeof have[0]) &&
+		    wcscmp(want, have) == 0) {
+			snprintf(out, len, "%s", name);
+			return 1;
+		}
+		p += n + (end != NULL ? 2 : 0);
+	}
+	return 0;
+}
+
+/* The answer to "a new district: use it anyway?"; n and Esc go back to
+ * the district as typed. */
+static void
+district_confirmed(struct ui *u, const char *text)
+{
+	fs.form = &intake_form;
+	form_again(u, ui_yes(text) ? INTAKE_APPROACH : INTAKE_DISTRICT, NULL);
+}
+
+/*
+ * The district decides whose case it is (the process manager of the
+ * district): a known one typed differently takes its known spelling, and
+ * one no case has is used only when confirmed, since a typo would
+ * otherwise make a new district nobody manages.  No district known (no
+ * case listed): nothing to compare with, taken as typed.
+ */
+static const char *
+district_check(struct ui *u, const char *text)
+{
+	char known[sizeof sig.district], label[800];
+	size_t n;
+
+	/* the spaces around it are no part of its name */
+	snprintf(sig.district, sizeof sig.district, "%s",
+	    text + strspn(text, " \t"));
+	for (n = strlen(sig.district); n > 0 && (sig.district[n - 1] == ' ' ||
+	    sig.district[n - 1] == '\t'); n--)
+		sig.district[n - 1] = '\0';
+	if (sig.known[0] == '\0')
+		return NULL;
+	if (district_known(sig.district, known, sizeof known)) {
+		if (strcmp(known, sig.district) == 0)
+			return NULL;
+		snprintf(label, sizeof label, _("'%s' is the known district "
+		    "%s."), sig.district, known);
+		snprintf(sig.district, sizeof sig.district, "%s", known);
+		form_again(u, INTAKE_APPROACH, NULL);
+		ui_message(u, 0, "%s", label);	/* after the prompt */
+		return form_pending;
+	}
+	snprintf(label, sizeof label, _("'%s' is a new district (known: %s). "
+	    "Use it anyway? (y/n)"), sig.district, fs.what);
+	ui_ask_yesno(u, label, district_confirmed);
+	return form_pending;
+}
+
 static const struct field intake_fields[] = {
-	{ .label = N_("New signal: theme (number or name)"), .kind = ASK_TEXT,
-	  .check = theme_check },
-	{ .label = N_("District (known: %s)"), .kind = ASK_TEXT, .required = 1,
+	[INTAKE_THEME] = { .label = N_("New signal: theme (number or name)"),
+	  .kind = ASK_TEXT, .check = theme_check },
+	[INTAKE_DISTRICT] = { .label = N_("District (known: %s)"),
+	  .kind = ASK_TEXT, .required = 1,
 	  .missing = N_("The district decides who manages the case."),
-	  .text = sig.district, .size = sizeof sig.district },
-	{ .label = N_("Approach (person, system, area)"), .kind = ASK_CHOICE,
-	  .choices = &tafel__approach__descriptor, .num = &sig.approach,
-	  .wrong = N_("Choose person, system or area.") },
-	{ .label = N_("Reason for the signal"), .kind = ASK_TEXT,
-	  .required = 1, .missing = N_("Say why you raise the signal."),
+	  .text = sig.district, .size = sizeof sig.district,
+	  .check = district_check },
+	[INTAKE_APPROACH] = { .label = N_("Approach (person, system, area)"),
+	  .kind = ASK_CHOICE, .choices = &tafel__approach__descriptor,
+	  .num = &sig.approach, .wrong = N_("Choose person, system or area.") },
+	[INTAKE_REASON] = { .label = N_("Reason for the signal"),
+	  .kind = ASK_TEXT, .required = 1,
+	  .missing = N_("Say why you raise the signal."),
 	  .text = sig.reason, .size = sizeof sig.reason },
 	{ .label = NULL }
 };
@@ -243,6 +350,7 @@ forms_signal(struct ui *u)
 	char label[300];
 
 	memset(&sig, 0, sizeof sig);
+	view_cases_districts(u, sig.known, sizeof sig.known);
 	view_cases_districts(u, fs.what, sizeof fs.what);
 	if (fs.what[0] == '\0')
 		snprintf(fs.what, sizeof fs.what, "%s", _("none yet"));
