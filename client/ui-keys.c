@@ -89,9 +89,29 @@ k_past(struct ui *u)
 }
 
 static void
+leave_confirmed(struct ui *u, const char *text)
+{
+	if (ui_yes(text))
+		ui_set_presentation(u, 0);
+	else
+		ui_message(u, 0, "%s", _("The shared screen stays."));
+}
+
+/* The normal view shows the room what only the chair may see: asked. */
+void
+ui_keys_leave_presentation(struct ui *u)
+{
+	ui_ask_yesno(u, _("The screen then shows names and birth dates to the "
+	    "room. Go on? (y/n)"), leave_confirmed);
+}
+
+static void
 k_presentation(struct ui *u)
 {
-	ui_set_presentation(u, !u->presentation);
+	if (u->presentation)
+		ui_keys_leave_presentation(u);
+	else
+		ui_set_presentation(u, 1);
 }
 
 static void
@@ -742,6 +762,45 @@ const struct ui_key ui_keys[] = {
 	{ 0, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };
 
+/*
+ * The keys that act on the shared screen (the meeting in the beamer
+ * layout, and the help reached from it): leaving it (P, q; asked first),
+ * help and reconnecting; everything else would put the chair's own screens
+ * in front of the room and is refused.  The help's own keys scroll it and
+ * go back.
+ */
+static const struct {
+	int key;
+	unsigned views;
+} beamer_keys[] = {
+	{ 'P', V(MEETING) },
+	{ 'q', V(MEETING) | V(HELP) },
+	{ '?', V(MEETING) | V(HELP) },
+	{ 'r', V(MEETING) | V(HELP) },	/* the status line offers it */
+	{ KEY_MOUSE, V(MEETING) | V(HELP) },
+	{ 27, V(HELP) },
+	{ KEY_BACKSPACE, V(HELP) },
+	{ 'j', V(HELP) },
+	{ 'k', V(HELP) },
+	{ KEY_UP, V(HELP) },
+	{ KEY_DOWN, V(HELP) },
+};
+
+/* Key key is refused here: the shared screen is on and it is not one of
+ * its keys. */
+static int
+beamer_refuses(const struct ui *u, int key)
+{
+	if (!u->presentation || (u->view != VIEW_MEETING &&
+	    (u->view != VIEW_HELP || u->back != VIEW_MEETING)))
+		return 0;
+	for (size_t i = 0; i < sizeof beamer_keys / sizeof beamer_keys[0]; i++)
+		if (beamer_keys[i].key == key &&
+		    (beamer_keys[i].views & VIEW_BIT(u->view)))
+			return 0;
+	return 1;
+}
+
 /* Who has the keys of a role (struct ui_key.chair > 0), and what a key
  * says to anyone else: the rule the server would refuse it with. */
 static int
@@ -854,6 +913,11 @@ ui_key(struct ui *u, int key)
 		u->message[0] = '\0';
 		ui_dirty(u);
 	}
+	if (beamer_refuses(u, key)) {
+		ui_message(u, 1, "%s", _("Not in the presentation: press P to "
+		    "leave the presentation."));
+		return;
+	}
 	/* a picker: a letter starts its search with it (the name typed);
 	 * j, k and q keep moving and leaving */
 	if (UI_VIEW(u)->searchable && UI_VIEW(u)->transient &&
@@ -938,6 +1002,7 @@ ui_footer(struct ui *u, char *buf, size_t len)
 
 			if (!in_pass || k->label == NULL ||
 			    !applies(u, k, u->view) || case_key_waits(u, k) ||
+			    beamer_refuses(u, k->key) ||
 			    (k->when != NULL && !k->when(u)))
 				continue;
 			for (size_t i = 0; i < n_seen; i++)

@@ -35,6 +35,9 @@ int ui_key_for_user(const struct ui *, const struct ui_key *k);
 void ui_key(struct ui *, int key);
 /* The footer line for the current view (main keys). */
 void ui_footer(struct ui *, char *buf, size_t len);
+/* Asks before the shared screen (the beamer layout) goes back to the
+ * chair's own view, which shows names and birth dates. */
+void ui_keys_leave_presentation(struct ui *);
 /* Whether a key of the table works for this user (chair role) in view v. */
 int ui_key_applies(const struct ui *, const struct ui_key *,
     enum ui_view_id v);

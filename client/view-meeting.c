@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "ui-keys.h"
 #include "views.h"
 
 #define MAX_ROWS 256
@@ -419,12 +420,13 @@ enter(struct ui *u)
 		view_case_open(u, it->case_id);
 }
 
-/* q leaves the beamer layout first, then goes to the meetings list. */
+/* q leaves the beamer layout first (asked), then goes to the meetings
+ * list. */
 static int
 quit(struct ui *u)
 {
 	if (u->presentation)
-		ui_set_presentation(u, 0);
+		ui_keys_leave_presentation(u);
 	else
 		ui_set_view(u, VIEW_MEETINGS);
 	return 1;
@@ -455,7 +457,7 @@ footer(struct ui *u, char *buf, size_t len)
 {
 	if (!u->presentation)
 		return 0;
-	snprintf(buf, len, "%s", _("P normal view  q back"));
+	snprintf(buf, len, "%s", _("P normal view  q back  ? help"));
 	return 1;
 }
 
