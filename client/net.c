@@ -722,6 +722,16 @@ on_hello(struct net *n, const Tafel__Envelope *m)
 	send_login(n);
 }
 
+/* The parts_left of an answer m (0: whole, or not an answer in parts). */
+static uint32_t
+parts_left(Tafel__Envelope *m)
+{
+	ProtobufCMessage **body = parts_body(&m->base);
+	uint32_t *left = body != NULL ? parts_left_of(*body) : NULL;
+
+	return left != NULL ? *left : 0;
+}
+
 /*
  * One part of an answer in parts (docs/protocol.md 3.2) for r: the first
  * is kept (*m taken, set to NULL), each next one's lists are appended to
@@ -731,25 +741,31 @@ on_hello(struct net *n, const Tafel__Envelope *m)
 static int
 take_part(struct net_req *r, Tafel__Envelope **m)
 {
-	Tafel__SubscribeResponse *first, *next = (*m)->subscribed;
-	ProtobufCMessage **a, **b;
+	ProtobufCMessage **fb, **nb, **fl, **nl;
+	uint32_t *first_left, next_left = parts_left(*m);
 
 	if (r->partial == NULL) {
-		if (next->parts_left >= PARTS_MAX)
+		if (next_left >= PARTS_MAX)
 			return -1;
 		r->partial = *m;
 		*m = NULL;
 		return 0;
 	}
-	first = r->partial->subscribed;
-	a = parts_body(&first->base);
-	b = parts_body(&next->base);
-	if (next->parts_left + 1 != first->parts_left || a == NULL ||
-	    b == NULL || (char *)a - (char *)first != (char *)b - (char *)next ||
-	    parts_join(*a, *b) != 0)
+	if ((*m)->body_case != r->partial->body_case)
 		return -1;
-	first->parts_left = next->parts_left;
-	return first->parts_left == 0;
+	fb = parts_body(&r->partial->base);
+	nb = parts_body(&(*m)->base);
+	if (fb == NULL || nb == NULL)
+		return -1;
+	first_left = parts_left_of(*fb);
+	fl = parts_lists_of(fb);
+	nl = parts_lists_of(nb);
+	if (first_left == NULL || next_left + 1 != *first_left || fl == NULL ||
+	    nl == NULL || (*fl)->descriptor != (*nl)->descriptor ||
+	    parts_join(*fl, *nl) != 0)
+		return -1;
+	*first_left = next_left;
+	return next_left == 0;
 }
 
 /* One complete envelope from the server (taken, *m NULL, when kept). */
@@ -809,9 +825,8 @@ dispatch(struct net *n, Tafel__Envelope **mp)
 		    (unsigned long long)m->request_id);
 		return;
 	}
-	if (r->partial != NULL || (m->body_case ==
-	    TAFEL__ENVELOPE__BODY_SUBSCRIBED && m->subscribed->parts_left > 0)) {
-		if (m->body_case != TAFEL__ENVELOPE__BODY_SUBSCRIBED) {
+	if (r->partial != NULL || parts_left(m) > 0) {
+		if (m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
 			/* an Error instead of the rest: it answers */
 			frame_free(r->partial);
 			r->partial = NULL;

@@ -76,19 +76,50 @@ ProtobufCMessage **
 parts_body(ProtobufCMessage *m)
 {
 	const ProtobufCMessageDescriptor *d = m->descriptor;
+	const ProtobufCFieldDescriptor *f;
 	ProtobufCMessage **body;
 	unsigned i;
 
 	for (i = 0; i < d->n_fields; i++) {
-		if (d->fields[i].type != PROTOBUF_C_TYPE_MESSAGE ||
-		    d->fields[i].label == PROTOBUF_C_LABEL_REPEATED)
+		f = &d->fields[i];
+		if (f->type != PROTOBUF_C_TYPE_MESSAGE ||
+		    f->label == PROTOBUF_C_LABEL_REPEATED)
 			continue;
-		body = (ProtobufCMessage **)(void *)((char *)m +
-		    d->fields[i].offset);
+		/* a oneof's members share one pointer: only the set one */
+		if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+		    *(const uint32_t *)(const void *)((const char *)m +
+		    f->quantifier_offset) != f->id)
+			continue;
+		body = (ProtobufCMessage **)(void *)((char *)m + f->offset);
 		if (*body != NULL)
 			return body;
 	}
 	return NULL;
+}
+
+uint32_t *
+parts_left_of(ProtobufCMessage *body)
+{
+	const ProtobufCFieldDescriptor *f =
+	    protobuf_c_message_descriptor_get_field_by_name(body->descriptor,
+	    "parts_left");
+
+	if (f == NULL || f->type != PROTOBUF_C_TYPE_UINT32 ||
+	    f->label == PROTOBUF_C_LABEL_REPEATED)
+		return NULL;
+	return (uint32_t *)(void *)((char *)body + f->offset);
+}
+
+ProtobufCMessage **
+parts_lists_of(ProtobufCMessage **body)
+{
+	const ProtobufCMessageDescriptor *d = (*body)->descriptor;
+	unsigned i;
+
+	for (i = 0; i < d->n_fields; i++)
+		if (d->fields[i].label == PROTOBUF_C_LABEL_REPEATED)
+			return body;
+	return parts_body(*body);
 }
 
 /* A new part: a copy of m with empty lists, or (later parts) nothing else. */

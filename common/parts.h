@@ -3,6 +3,7 @@
 #define TAFEL_PARTS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <protobuf-c/protobuf-c.h>
 
@@ -10,10 +11,25 @@
 #define PARTS_MAX 8
 
 /*
- * The body of an answer: where m keeps its first set message field (a
- * SubscribeResponse's snapshot, actions, ...), or NULL when none is set.
+ * The body of a message: where m keeps its first set message field (an
+ * Envelope's answer, a SubscribeResponse's snapshot, ...), or NULL when
+ * none is set.
  */
 ProtobufCMessage **parts_body(ProtobufCMessage *m);
+
+/*
+ * An answer may come in parts when its body (the Envelope's message) has
+ * a uint32 field parts_left: where that field is, or NULL.
+ */
+uint32_t *parts_left_of(ProtobufCMessage *body);
+
+/*
+ * The message whose lists an answer in parts spreads over its parts: the
+ * body itself, or, when the body has no lists of its own (a
+ * SubscribeResponse), the message it carries (its snapshot, actions,
+ * ...); NULL when there is none.
+ */
+ProtobufCMessage **parts_lists_of(ProtobufCMessage **body);
 
 /*
  * Splits m over at most max parts whose lists (repeated fields) together

@@ -14,7 +14,6 @@
 #include "envelope.h"
 #include "db.h"
 #include "log.h"
-#include "parts.h"
 #include "pbjson.h"
 #include "privacy.h"
 #include "proto.h"
@@ -26,8 +25,6 @@
 
 #define PUSH_CHANNEL "tafel_changes"
 #define PUSH_FETCH_ROWS 500
-/* Room in a frame for what wraps a part of an answer (request id, seq, ...). */
-#define PUSH_PART_MARGIN 1024
 /* How long a resume waits for a starting process to read its window. */
 #define PUSH_LOAD_WAIT_S 5
 
@@ -781,56 +778,21 @@ out:
 
 /*
  * The answer to a subscribe: one frame, or, when it is larger than one
- * frame may be, its body's lists split over up to PARTS_MAX frames with
- * the same request_id, each saying how many more follow (parts_left;
+ * frame may be, its body's lists in parts (req_reply_parts; parts_left,
  * docs/protocol.md 3.2).  Larger still: nothing is sent and -1 returned.
  */
 static int
 reply_subscribed(struct req *r, Tafel__SubscribeResponse *resp)
 {
 	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
-	Tafel__Envelope penv[PARTS_MAX], *envs[PARTS_MAX];
-	Tafel__SubscribeResponse presp[PARTS_MAX];
-	ProtobufCMessage *parts[PARTS_MAX], **body;
-	size_t n = 0, i, size, off = 0;
 
-	if (req_gone(r))
-		return 0;
 	env.body_case = TAFEL__ENVELOPE__BODY_SUBSCRIBED;
 	env.subscribed = resp;
-	env.request_id = r->request_id;
-	size = protobuf_c_message_get_packed_size(&env.base);
-	if (size <= TAFEL_MAX_FRAME) {
+	if (protobuf_c_message_get_packed_size(&env.base) <= TAFEL_MAX_FRAME) {
 		req_reply(r, &env);
 		return 0;
 	}
-	/* the body: the one message (snapshot, actions, ...) it carries */
-	if ((body = parts_body(&resp->base)) != NULL) {
-		off = (size_t)((char *)body - (char *)resp);
-		n = parts_split(*body, TAFEL_MAX_FRAME - PUSH_PART_MARGIN,
-		    PARTS_MAX, parts);
-	}
-	if (n == 0) {
-		log_warn("conn %llu (%s): an answer of %zu bytes does not fit "
-		    "in %d frames", (unsigned long long)r->c->id, r->c->addr,
-		    size, PARTS_MAX);
-		return -1;
-	}
-	log_info("conn %llu (%s): %zu bytes of %s sent in %zu parts",
-	    (unsigned long long)r->c->id, r->c->addr, size,
-	    (*body)->descriptor->short_name, n);
-	for (i = 0; i < n; i++) {
-		presp[i] = *resp;
-		*(ProtobufCMessage **)(void *)((char *)&presp[i] + off) = parts[i];
-		presp[i].parts_left = (uint32_t)(n - 1 - i);
-		penv[i] = env;
-		penv[i].subscribed = &presp[i];
-		envs[i] = &penv[i];
-	}
-	conn_send_parts(r->c, envs, n);
-	for (i = 0; i < n; i++)
-		free(parts[i]);
-	return 0;
+	return req_reply_parts(r, &env);
 }
 
 static void

@@ -8,8 +8,10 @@
 #include "conn.h"
 #include "envelope.h"
 #include "log.h"
+#include "parts.h"
 #include "pbjson.h"
 #include "privacy.h"
+#include "proto.h"
 #include "session.h"
 #include "xmalloc.h"
 
@@ -47,7 +49,73 @@ req_reply(struct req *r, Tafel__Envelope *env)
 	if (req_gone(r))
 		return;
 	env->request_id = r->request_id;
+	/* too large for one frame: in parts, or conn_send's Error */
+	if (protobuf_c_message_get_packed_size(&env->base) > TAFEL_MAX_FRAME &&
+	    req_reply_parts(r, env) == 0)
+		return;
 	conn_send(r->c, env);
+}
+
+/* Room in a frame for what wraps a part (request id, seq, parts_left). */
+#define REQ_PART_MARGIN 1024
+
+int
+req_reply_parts(struct req *r, Tafel__Envelope *env)
+{
+	Tafel__Envelope penv[PARTS_MAX], *envs[PARTS_MAX];
+	ProtobufCMessage *parts[PARTS_MAX], *copies[PARTS_MAX];
+	ProtobufCMessage **body, **lists;
+	size_t n = 0, i, body_off, lists_off = 0, left_off, size;
+	int nested;
+
+	if (req_gone(r))
+		return 0;
+	env->request_id = r->request_id;
+	if ((body = parts_body(&env->base)) == NULL ||
+	    parts_left_of(*body) == NULL ||
+	    (lists = parts_lists_of(body)) == NULL)
+		return -1;
+	body_off = (size_t)((char *)body - (char *)env);
+	left_off = (size_t)((char *)parts_left_of(*body) - (char *)*body);
+	nested = lists != body;
+	if (nested)
+		lists_off = (size_t)((char *)lists - (char *)*body);
+	size = protobuf_c_message_get_packed_size(&env->base);
+	n = parts_split(*lists, TAFEL_MAX_FRAME - REQ_PART_MARGIN, PARTS_MAX,
+	    parts);
+	if (n == 0) {
+		log_warn("conn %llu (%s): an answer of %zu bytes does not fit "
+		    "in %d frames", (unsigned long long)r->c->id, r->c->addr,
+		    size, PARTS_MAX);
+		return -1;
+	}
+	log_info("conn %llu (%s): %zu bytes of %s sent in %zu parts",
+	    (unsigned long long)r->c->id, r->c->addr, size,
+	    (*lists)->descriptor->short_name, n);
+	for (i = 0; i < n; i++) {
+		/* the body: the part itself, or a copy carrying the part */
+		if (nested) {
+			copies[i] = xmalloc((*body)->descriptor->sizeof_message);
+			memcpy(copies[i], *body,
+			    (*body)->descriptor->sizeof_message);
+			*(ProtobufCMessage **)(void *)((char *)copies[i] +
+			    lists_off) = parts[i];
+		} else
+			copies[i] = parts[i];
+		*(uint32_t *)(void *)((char *)copies[i] + left_off) =
+		    (uint32_t)(n - 1 - i);
+		penv[i] = *env;
+		*(ProtobufCMessage **)(void *)((char *)&penv[i] + body_off) =
+		    copies[i];
+		envs[i] = &penv[i];
+	}
+	conn_send_parts(r->c, envs, n);
+	for (i = 0; i < n; i++) {
+		if (nested)
+			free(copies[i]);
+		free(parts[i]);
+	}
+	return 0;
 }
 
 void

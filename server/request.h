@@ -56,6 +56,16 @@ int req_gone(const struct req *r);
 /* Sends env's body as the answer to r (request_id filled in). */
 void req_reply(struct req *r, Tafel__Envelope *env);
 
+/*
+ * Sends env, larger than one frame, in parts (docs/protocol.md 3.2): the
+ * lists of its body (parts_lists_of) over up to PARTS_MAX frames, each
+ * body saying how many more follow (parts_left).  Returns 0 when sent (or
+ * the connection is gone), -1 when env cannot come in parts (its body has
+ * no parts_left, or it needs more than PARTS_MAX frames): nothing sent.
+ * req_reply uses it for every answer too large for one frame.
+ */
+int req_reply_parts(struct req *r, Tafel__Envelope *env);
+
 /* Sends msg (of the reply body's type) as the answer. */
 void req_reply_message(struct req *r, Tafel__Envelope__BodyCase body,
     ProtobufCMessage *msg);

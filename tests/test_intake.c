@@ -608,6 +608,51 @@ test_meeting_snapshot_parts(void **state)
 	assert_non_null(m->event->action_point);
 	assert_string_equal(m->event->action_point->description, "Na de delen");
 	frame_free(m);
+
+	/* the case itself (get_case) and the police's own action points
+	 * (list_my_actions) come in parts the same way */
+	{
+		Tafel__GetCaseRequest g = TAFEL__GET_CASE_REQUEST__INIT;
+		Tafel__ListActionsRequest la = TAFEL__LIST_ACTIONS_REQUEST__INIT;
+		size_t acts = 0;
+
+		g.case_id = case_id;
+		m = tclient_req(&c, B(GET_CASE), &g, NULL);
+		harness_expect_body(m, B(CASE_DETAIL));
+		left = m->case_detail->parts_left;
+		assert_true(left >= 1);
+		assert_non_null(m->case_detail->case_);
+		for (;;) {
+			acts += m->case_detail->n_actions;
+			if (m->case_detail->parts_left == 0)
+				break;
+			assert_int_equal(m->case_detail->parts_left, left);
+			left--;
+			frame_free(m);
+			m = tclient_recv(&c, T);
+			harness_expect_body(m, B(CASE_DETAIL));
+			assert_null(m->case_detail->case_);
+		}
+		frame_free(m);
+		assert_int_equal(acts, ACTIONS + 1);
+
+		acts = 0;
+		m = tclient_req(&c, B(LIST_MY_ACTIONS), &la, NULL);
+		harness_expect_body(m, B(ACTION_LIST));
+		assert_true(m->action_list->parts_left >= 1);
+		for (;;) {
+			for (i = 0; i < m->action_list->n_actions; i++)
+				acts += m->action_list->actions[i]->case_id ==
+				    case_id;
+			if (m->action_list->parts_left == 0)
+				break;
+			frame_free(m);
+			m = tclient_recv(&c, T);
+			harness_expect_body(m, B(ACTION_LIST));
+		}
+		frame_free(m);
+		assert_int_equal(acts, ACTIONS + 1);
+	}
 	tclient_close(&c);
 }
 

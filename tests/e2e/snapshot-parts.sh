@@ -1,5 +1,5 @@
 #!/bin/bash
-# A meeting whose snapshot is larger than one frame (180 long action points, about 1.4 MB) opens in tafel --batch and on screen: the answer comes in parts.
+# A meeting whose snapshot is larger than one frame (180 long action points, about 1.4 MB) opens in tafel --batch and on screen, and so does its case: the answers come in parts.
 . "$(dirname "$0")/lib.sh"
 
 # 180 writes in a row from one session: over the default rate
@@ -41,19 +41,32 @@ printf 'subscribe %s\nquit\n' "$MEETING" | batch politie >"$E2E_DIR.sub" ||
 python3 - "$E2E_DIR.sub" "$case_id" <<'PY' || fail "the snapshot in parts was not joined whole"
 import json, sys
 subs = [json.loads(l) for l in open(sys.argv[1]) if '"subscribed"' in l]
-assert len(subs) == 1, len(subs)
+assert len(subs) == 1, [(s.get("type"), s.get("request_id"), s["subscribed"].get("parts_left"), len(s["subscribed"].get("snapshot", {}).get("actions", []))) for s in subs]
 acts = [a for a in subs[0]["subscribed"]["snapshot"]["actions"]
         if a["case_id"] == int(sys.argv[2])]
 assert [a["description"].split(":")[0] for a in acts] == \
     ["Deel %d" % i for i in range(1, 181)], [a["description"][:8] for a in acts]
 assert all(len(a["description"]) > 7000 for a in acts), sorted(set(len(a["description"]) for a in acts))
 PY
-grep -qE "bytes of Snapshot sent in [2-8] parts" "$E2E_DIR.log" ||
-	fail "the server did not send it in parts"
+grep -qE "bytes of Snapshot sent in [2-8] parts" "$E2E_DIR.log" || { grep -a "parts" "$E2E_DIR.log" >&2;
+	fail "the server did not send it in parts"; }
 
-# on screen: the meeting opens, with the case on its agenda
+# the case itself (get_case) comes in parts too: one answer, all 180
+printf 'case %s\nquit\n' "$case_id" | batch politie >"$E2E_DIR.case" ||
+	fail "case failed: $(tail -c 300 "$E2E_DIR.case")"
+python3 - "$E2E_DIR.case" <<'PY' || fail "the case in parts was not joined whole"
+import json, sys
+got = [json.loads(l) for l in open(sys.argv[1]) if '"case_detail"' in l]
+assert len(got) == 1, len(got)
+assert len(got[0]["case_detail"]["actions"]) == 180, len(got[0]["case_detail"]["actions"])
+PY
+
+# on screen: the meeting opens, with the case on its agenda, and the case
 start_client part politie --meeting "$MEETING"
 wait_re part "^ +# +Casus" || fail "the meeting did not open"
 wait_for part "$number" || fail "case $number not on the agenda"
 screen part | grep -qi "frame limit\|ask for less" && fail "refused as too large"
+open_case part "$number"
+wait_for part "Deel 1: Afspraak" || fail "the case's action points are not shown: $(screen part)"
+screen part | grep -qi "frame limit\|ask for less\|te groot" && fail "the case was refused as too large"
 ok
