@@ -194,25 +194,79 @@ close_confirmed(struct ui *u, const char *text)
 		meeting_state(u, 0);
 }
 
+/* Whether the item's decision is hidden from this user (the case's free
+ * text is withheld, as ui_decision_text says "(hidden, see above)"): then
+ * whether there is one is not known here. */
+static int
+decision_hidden(struct ui *u, const Tafel__AgendaItem *it)
+{
+	const Tafel__Case *c = model_case(&u->meeting, it->case_id);
+
+	if (c == NULL || !c->redacted)
+		return c == NULL;
+	for (size_t i = 0; i < c->n_hidden_categories; i++)
+		if (strcmp(c->hidden_categories[i], "free_text") == 0)
+			return 1;
+	return c->n_hidden_categories == 0;
+}
+
+/* An item left without a decision, as far as this user can tell. */
+static int
+undecided_item(struct ui *u, const Tafel__AgendaItem *it)
+{
+	return !it->removed && form_blank(it->decision) &&
+	    !decision_hidden(u, it);
+}
+
+/* The case numbers of the items without a decision: two, or the first and
+ * "…" (the question stays within a line of 80 columns). */
+static void
+undecided_list(struct ui *u, int undecided, char *buf, size_t len)
+{
+	size_t o = 0, shown = 0, most = undecided <= 2 ? 2 : 1;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < u->meeting.agenda.n && o < len; i++) {
+		const Tafel__AgendaItem *it = model_item_at(&u->meeting, i);
+
+		if (!undecided_item(u, it))
+			continue;
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", shown > 0 ?
+		    ", " : "", shown < most ? item_case(u, it) : "…");
+		if (++shown > most)
+			break;
+	}
+}
+
 void
 forms_close_meeting(struct ui *u)
 {
-	char when[40], label[300];
-	int pending = 0;
+	char when[40], cases[120];
+	static char label[300];
+	int pending = 0, undecided = 0;
 
 	if (!need_meeting(u))
 		return;
-	/* the items never reached stay undiscussed: said before closing */
+	/* the items never reached stay undiscussed, and any item without a
+	 * decision shows "(nog geen)" in the minutes: said before closing */
 	for (size_t i = 0; i < u->meeting.agenda.n; i++) {
-		const Tafel__AgendaItem *it =
-		    (const Tafel__AgendaItem *)u->meeting.agenda.v[i].msg;
+		const Tafel__AgendaItem *it = model_item_at(&u->meeting, i);
 
-		if (!it->removed && it->state == TAFEL__ITEM_STATE__ITEM_PENDING)
-			pending++;
+		if (it->removed)
+			continue;
+		pending += it->state == TAFEL__ITEM_STATE__ITEM_PENDING;
+		undecided += undecided_item(u, it);
 	}
 	ui_date(u->meeting.meeting->scheduled_start, when, sizeof when);
-	snprintf(label, sizeof label, _("Close the meeting '%s %s'? (y/n)"),
-	    u->meeting.meeting->series_name, when);
+	if (undecided > 0) {
+		undecided_list(u, undecided, cases, sizeof cases);
+		snprintf(label, sizeof label, ngettext("%d agenda item without a "
+		    "decision (%s). Close anyway? (y/n)", "%d agenda items "
+		    "without a decision (%s). Close anyway? (y/n)",
+		    (unsigned long)undecided), undecided, cases);
+	} else
+		snprintf(label, sizeof label, _("Close the meeting '%s %s'? "
+		    "(y/n)"), u->meeting.meeting->series_name, when);
 	ui_ask_yesno(u, label, close_confirmed);
 	if (pending > 0)	/* above the question, until a key answers */
 		ui_message(u, 1, _("Agenda items not discussed: %d; they stay "

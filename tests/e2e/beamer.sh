@@ -74,7 +74,9 @@ screen beamer | grep -qE '[0-9]{4}-[0-9]{2}-[0-9]{2}\b.*(verdachte|slachtoffer|p
 
 # closing: the beamer says the meeting is closed
 keys chair c
-wait_re chair "Overleg 'WZT[^']*' sluiten\? \(j/n\):" || fail "close prompt does not name the meeting"
+# the other items have no decision: the question names their cases
+wait_re chair "[0-9]+ agendapunten? zonder besluit \(20[0-9]{2}-[0-9]{4}[^)]*\)\. Toch sluiten\? \(j/n\):" ||
+	fail "close prompt does not name the items without a decision: $(screen chair | tail -n 3)"
 type_text chair "j"
 wait_for chair "Overleg gesloten." || fail "chair: close not confirmed"
 wait_for beamer "Het overleg is gesloten." || fail "beamer: does not say the meeting closed"
