@@ -349,10 +349,27 @@ static const struct form decision_form = {
 	.accepted = decision_recorded,
 };
 
+/* The item's decision hidden from the chair: going on means typing a new
+ * one over whatever is there. */
+static void
+decision_hidden_confirmed(struct ui *u, const char *answer)
+{
+	if (ui_yes(answer))
+		form_start(u, &decision_form, "");
+	else
+		ui_message(u, 0, "%s", _("The decision is kept."));
+}
+
+/*
+ * d: the current decision is offered to edit (typing adds to it; emptied,
+ * it is cleared only after a question).  A decision this user may not read
+ * cannot be offered: asked first, since what is typed replaces it.
+ */
 void
 forms_decision(struct ui *u)
 {
 	const Tafel__AgendaItem *it = view_meeting_item(u);
+	static char label[300];
 
 	if (it == NULL) {
 		ui_message(u, 1, "%s", _("No agenda item selected."));
@@ -360,8 +377,16 @@ forms_decision(struct ui *u)
 	}
 	fs.id = it->id;
 	fs.version = it->version;
-	decision_had = it->decision[0] != '\0';
 	snprintf(fs.what, sizeof fs.what, "%s", item_case(u, it));
+	if (form_blank(it->decision) && decision_hidden(u, it)) {
+		decision_had = 1;	/* unknown: clearing asks too */
+		snprintf(label, sizeof label, _("The decision on case %s is "
+		    "hidden: typing replaces it. Go on? (y/n)"),
+		    fs.what);
+		ui_ask_yesno(u, label, decision_hidden_confirmed);
+		return;
+	}
+	decision_had = it->decision[0] != '\0';
 	form_start(u, &decision_form, it->decision);
 }
 
