@@ -13,9 +13,12 @@
 
 /*
  * The chair's steps (n, p), each press counted: a press steps on from the
- * one before it, not from the item the server confirmed last. They are
- * sent one at a time, in order: two writes may run in either order
- * (docs/protocol.md 5.1), and every item passed becomes discussed.
+ * one before it, not from the item the server confirmed last. One step is
+ * out at a time (two writes may run in either order, docs/protocol.md
+ * 5.1); the presses made meanwhile go as one step to where they lead, so
+ * an item passed over in a burst is never made current: it is not marked
+ * discussed, and being present at it gives no organisation access to its
+ * case (docs/security.md rule 6).
  */
 #define STEPS_MAX 32
 
@@ -37,12 +40,17 @@ item_set(struct net *n, const Tafel__Envelope *m, void *arg)
 {
 	struct ui *u = arg;
 
-	if (steps.n > 0)
-		memmove(steps.item, steps.item + 1,
-		    --steps.n * sizeof steps.item[0]);
+	/* the presses made meanwhile: one step, to where they lead */
+	if (steps.n > 1) {
+		steps.item[0] = steps.item[steps.n - 1];
+		steps.n = 1;
+	} else
+		steps.n = 0;
 	if (m != NULL && m->body_case == TAFEL__ENVELOPE__BODY_MEETING) {
 		steps.done = m->meeting->current_item_id;
 		steps.done_version = m->meeting->version;
+		if (steps.n > 0 && steps.item[0] == steps.done)
+			steps.n = 0;	/* n then p: back where it is */
 	} else {
 		steps.n = 0;
 		if (m != NULL && m->body_case == TAFEL__ENVELOPE__BODY_ERROR)

@@ -4,15 +4,6 @@
 
 start_server
 
-# sql: psql on this test's own cluster, as the service user when root.
-sql() {
-	if [ "$(id -u)" -eq 0 ]; then
-		(cd / && runuser -u "${TAFEL_TEST_USER:-tafel}" -- psql -X -q \
-			-v ON_ERROR_STOP=1 -h "$E2E_DIR/pg/run" -d tafel "$@")
-	else
-		psql -X -q -v ON_ERROR_STOP=1 -h "$E2E_DIR/pg/run" -d tafel "$@"
-	fi
-}
 # the budget as in sql/functions/60_read.sql, 30000 bytes instead of 960000
 sql -c "CREATE OR REPLACE FUNCTION tafel_list_budget()
 RETURNS bigint LANGUAGE sql IMMUTABLE AS \$\$ SELECT 30000::bigint \$\$" \

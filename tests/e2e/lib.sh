@@ -220,6 +220,16 @@ open_first_meeting() {
 	wait_re "$1" "^ +# +Casus" || fail "$1: meeting did not open"
 }
 
+# sql: psql on this test's own cluster, as the service user when root.
+sql() {
+	if [ "$(id -u)" -eq 0 ]; then
+		(cd / && runuser -u "${TAFEL_TEST_USER:-tafel}" -- psql -X -q \
+			-v ON_ERROR_STOP=1 -h "$E2E_DIR/pg/run" -d tafel "$@")
+	else
+		psql -X -q -v ON_ERROR_STOP=1 -h "$E2E_DIR/pg/run" -d tafel "$@"
+	fi
+}
+
 # open_case SESSION NUMBER: from a connected client, the case list (4),
 # then the case with that number (/ search, Enter, Enter) on its own screen.
 open_case() {
