@@ -210,12 +210,7 @@ decision_hidden(struct ui *u, const Tafel__AgendaItem *it)
 {
 	const Tafel__Case *c = model_case(&u->meeting, it->case_id);
 
-	if (c == NULL || !c->redacted)
-		return c == NULL;
-	for (size_t i = 0; i < c->n_hidden_categories; i++)
-		if (strcmp(c->hidden_categories[i], "free_text") == 0)
-			return 1;
-	return c->n_hidden_categories == 0;
+	return c == NULL || ui_free_text_hidden(c);
 }
 
 /* An item left without a decision, as far as this user can tell. */

@@ -202,8 +202,8 @@ ui_beamer_reason_text(const char *reason)
 /* Whether the case's free text (decisions, action point texts) is withheld
  * from this view (docs/protocol.md, hidden_categories); a redacted case of
  * a server that does not list its categories counts as withheld. */
-static int
-free_text_hidden(const Tafel__Case *c)
+int
+ui_free_text_hidden(const Tafel__Case *c)
 {
 	if (c == NULL || !c->redacted)
 		return 0;
@@ -226,7 +226,7 @@ ui_decision_text(const Tafel__Case *c, const char *decision, char *buf,
 {
 	if (decision != NULL && decision[0] != '\0')
 		snprintf(buf, len, "%s", decision);
-	else if (free_text_hidden(c))		/* the case's line says why */
+	else if (ui_free_text_hidden(c))	/* the case's line says why */
 		snprintf(buf, len, "%s", _("(hidden, see above)"));
 	else
 		snprintf(buf, len, "%s", _("(none yet)"));
@@ -237,7 +237,7 @@ ui_item_decision_text(const Tafel__Case *c, const Tafel__AgendaItem *it,
     char *buf, size_t len)
 {
 	if (it != NULL && it->decision[0] == '\0' &&
-	    it->state != TAFEL__ITEM_STATE__ITEM_DISCUSSED && !free_text_hidden(c))
+	    it->state != TAFEL__ITEM_STATE__ITEM_DISCUSSED && !ui_free_text_hidden(c))
 		snprintf(buf, len, "%s", _("(not discussed)"));
 	else
 		ui_decision_text(c, it != NULL ? it->decision : "", buf, len);

@@ -245,7 +245,8 @@ void ui_pv_add(struct ui_pagerview *, attr_t a, const char *fmt, ...)
 /* The lines as a pager; while loading or empty, the error or loading. */
 void ui_pv_draw(struct ui *, struct ui_pagerview *, WINDOW *w, int rows,
     int cols, const char *loading);
-/* j/k: a screen row down or up (rows: those of the last drawing). */
+/* j/k, Space/b: dir screen rows down or up (rows: those of the last
+ * drawing), stopping with the last line at the bottom. */
 void ui_pv_step(struct ui_pagerview *, int dir);
 
 /* ui-list.c: a list with a detail pane */
@@ -328,6 +329,9 @@ const char *ui_redaction_text(const char *reason);
 const char *ui_redaction_case(const Tafel__Case *c);
 /* Why the shared screen hides part of a case (Case.beamer_reason). */
 const char *ui_beamer_reason_text(const char *reason);
+/* Whether case c's free text (decisions, action point texts) is withheld
+ * from this view: a decision may exist that the user cannot read. */
+int ui_free_text_hidden(const Tafel__Case *c);
 /* A decision as this user may read it: the text, "(none yet)", or why it
  * is hidden (c may be NULL). */
 void ui_decision_text(const Tafel__Case *c, const char *decision, char *buf,
