@@ -526,8 +526,11 @@ case_key_waits(const struct ui *u, const struct ui_key *k)
 
 #define MEETING V(MEETING)
 
-/* The pagers (ui-pager.c): a page and the ends as well as a row. */
-#define PAGERS (V(MINUTES) | V(REPORTS))
+/* The pagers (ui-pager.c), and the views scrolled like them (the help,
+ * the case): a page and the ends as well as a row; b and g are the case
+ * view's contribution and goal, so there only the others. */
+#define PAGERS (V(MINUTES) | V(REPORTS) | V(HELP) | V(CASE))
+#define PAGERS_BG (V(MINUTES) | V(REPORTS) | V(HELP))
 
 /* The lists with a "/" search. */
 #define SEARCHABLE (V(MEETINGS) | V(ACTIONS) | V(PICK_CASE) | V(PICK_PERSON) | \
@@ -595,8 +598,8 @@ const struct ui_key ui_keys[] = {
 	  N_("A page down"), NULL },
 	{ KEY_PPAGE, "PgUp", PAGERS, 0, NULL, k_page_up,
 	  N_("A page up"), NULL },
-	{ 'b', "b", PAGERS, 0, NULL, k_page_up, N_("A page up"), NULL },
-	{ 'g', "g", PAGERS, 0, NULL, k_top, N_("To the top"), NULL },
+	{ 'b', "b", PAGERS_BG, 0, NULL, k_page_up, N_("A page up"), NULL },
+	{ 'g', "g", PAGERS_BG, 0, NULL, k_top, N_("To the top"), NULL },
 	{ KEY_HOME, "Home", PAGERS, 0, NULL, k_top, N_("To the top"), NULL },
 	{ 'G', "G", PAGERS, 0, NULL, k_bottom, N_("To the end"), NULL },
 	{ KEY_END, "End", PAGERS, 0, NULL, k_bottom, N_("To the end"), NULL },
@@ -784,6 +787,14 @@ static const struct {
 	{ 'k', V(HELP) },
 	{ KEY_UP, V(HELP) },
 	{ KEY_DOWN, V(HELP) },
+	{ ' ', V(HELP) },
+	{ KEY_NPAGE, V(HELP) },
+	{ KEY_PPAGE, V(HELP) },
+	{ 'b', V(HELP) },
+	{ 'g', V(HELP) },
+	{ 'G', V(HELP) },
+	{ KEY_HOME, V(HELP) },
+	{ KEY_END, V(HELP) },
 };
 
 /* Key key is refused here: the shared screen is on and it is not one of

@@ -133,18 +133,32 @@ ui_pv_draw(struct ui *u, struct ui_pagerview *pv, WINDOW *w, int rows,
 }
 
 /* dir rows down (up when negative): a row (j, k), a page (Space, b), or
- * as far as it goes (G, g); it stops with the last row at the bottom. */
+ * as far as it goes (G, g); it stops at last, the first row that shows the
+ * last row at the bottom. */
+void
+ui_scroll_step(size_t *scroll, size_t last, int dir)
+{
+	if (*scroll > last)
+		*scroll = last;
+	if (dir < 0)
+		*scroll = (size_t)-(long)dir >= *scroll ? 0 :
+		    *scroll - (size_t)-(long)dir;
+	else
+		*scroll = (size_t)dir >= last - *scroll ? last :
+		    *scroll + (size_t)dir;
+}
+
+size_t
+ui_scroll_last(size_t total, int shown)
+{
+	if (shown < 1)
+		return total > 0 ? total - 1 : 0;
+	return total <= (size_t)shown ? 0 : total - (size_t)shown;
+}
+
 void
 ui_pv_step(struct ui_pagerview *pv, int dir)
 {
-	size_t last = pager_last(pv->rows, pager_window_rows);
-
-	if (pv->scroll > last)
-		pv->scroll = last;
-	if (dir < 0)
-		pv->scroll = (size_t)-(long)dir >= pv->scroll ? 0 :
-		    pv->scroll - (size_t)-(long)dir;
-	else
-		pv->scroll = (size_t)dir >= last - pv->scroll ? last :
-		    pv->scroll + (size_t)dir;
+	ui_scroll_step(&pv->scroll, pager_last(pv->rows, pager_window_rows),
+	    dir);
 }

@@ -248,6 +248,12 @@ void ui_pv_draw(struct ui *, struct ui_pagerview *, WINDOW *w, int rows,
 /* j/k, Space/b: dir screen rows down or up (rows: those of the last
  * drawing), stopping with the last line at the bottom. */
 void ui_pv_step(struct ui_pagerview *, int dir);
+/* The scrolling of the pagers, for views that draw their own lines (help,
+ * case): scroll moved dir rows (a row, a page, or as far as it goes) and
+ * never past last; last for total rows of which shown fit below the first
+ * (0 when they all fit). */
+void ui_scroll_step(size_t *scroll, size_t last, int dir);
+size_t ui_scroll_last(size_t total, int shown);
 
 /* ui-list.c: a list with a detail pane */
 /* One line of the detail pane: wrapped to the window's width. */

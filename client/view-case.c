@@ -9,7 +9,9 @@
 static struct {
 	Tafel__CaseDetail *detail;	/* get_case answer, owned */
 	Tafel__EarlierCaseList *earlier;	/* list_earlier_cases, owned */
-	int scroll;			/* first line shown */
+	size_t scroll;			/* first line shown */
+	size_t lines;			/* lines of the last drawing */
+	int rows;			/* its window's rows */
 	int missing;			/* get_case said not found: the case is
 					 * not for this organisation's eyes */
 } st;
@@ -48,18 +50,19 @@ wrapped(struct lines *l, attr_t a, const char *text)
 	}
 }
 
-static void
-draw(struct ui *u, WINDOW *w, int rows, int cols)
+/* The case's lines from st.scroll on; returns how many there are. */
+static int
+draw_lines(struct ui *u, WINDOW *w, int rows, int cols)
 {
 	const Tafel__CaseDetail *d = st.detail;
 	const Tafel__Case *c;
-	struct lines l = { 0, st.scroll, rows, w, cols };
+	struct lines l = { 0, (int)st.scroll, rows, w, cols };
 	char buf[4096], when[40];
 
 	if (d == NULL || d->case_ == NULL) {
 		ui_wrap_put(w, 1, 2, cols - 4, rows - 1, 0, st.missing ?
 		    _(view_case_missing_text) : _("Loading the case…"));
-		return;
+		return 0;
 	}
 	c = d->case_;
 	snprintf(buf, sizeof buf, "%s %s · %s · %s", _("Case"), c->number,
@@ -229,16 +232,30 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 	if (l.n - l.skip > rows - 1)
 		ui_putf(w, rows - 1, 0, cols, ui_attr(u, UI_A_DIM),
 		    _("  +%d more (j, ↓)"), l.n - l.skip - (rows - 1));
-	if (st.scroll > l.n - 1)
-		st.scroll = l.n > 0 ? l.n - 1 : 0;
+	return l.n;
+}
+
+/* Scrolled as the pagers are (ui_scroll_step): never past the end, the
+ * last row kept for "+N more". */
+static void
+draw(struct ui *u, WINDOW *w, int rows, int cols)
+{
+	size_t last;
+
+	st.lines = (size_t)draw_lines(u, w, rows, cols);
+	st.rows = rows;
+	last = ui_scroll_last(st.lines, rows - 1);
+	if (st.scroll > last) {		/* fewer lines, or a taller window */
+		st.scroll = last;
+		werase(w);
+		draw_lines(u, w, rows, cols);
+	}
 }
 
 static void
 step(struct ui *u, int dir)
 {
-	st.scroll += dir;
-	if (st.scroll < 0)
-		st.scroll = 0;
+	ui_scroll_step(&st.scroll, ui_scroll_last(st.lines, st.rows - 1), dir);
 }
 
 static void

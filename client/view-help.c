@@ -7,7 +7,9 @@
 #include "views.h"
 
 static struct {
-	int scroll;			/* first line shown */
+	size_t scroll;			/* first line shown */
+	size_t lines;			/* lines of the last drawing */
+	int rows;			/* its window's rows */
 } st;
 
 struct help_out {
@@ -86,10 +88,10 @@ out_keys(struct ui *u, struct help_out *h, int everywhere, unsigned bit)
 /* The sections: keys that work everywhere, then those of the view the
  * user came from, then the other views' keys (reached by scrolling), each
  * view with a help_title in the order of the view table. */
-static void
-draw(struct ui *u, WINDOW *w, int rows, int cols)
+static int
+draw_lines(struct ui *u, WINDOW *w, int rows, int cols)
 {
-	struct help_out h = { w, 0, 0, st.scroll, rows, cols,
+	struct help_out h = { w, 0, 0, (int)st.scroll, rows, cols,
 	    ui_attr(u, UI_A_TITLE) };
 
 	out_line(&h, h.title, _("Everywhere"));
@@ -106,16 +108,30 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 	if (h.n - h.skip > rows - 1)
 		ui_putf(w, rows - 1, 0, cols, ui_attr(u, UI_A_DIM),
 		    _("  +%d more (j, ↓)"), h.n - h.skip - (rows - 1));
-	if (st.scroll > h.n - 1)
-		st.scroll = h.n > 0 ? h.n - 1 : 0;
+	return h.n;
+}
+
+/* Scrolled as the pagers are (ui_scroll_step): never past the end, the
+ * last row kept for "+N more". */
+static void
+draw(struct ui *u, WINDOW *w, int rows, int cols)
+{
+	size_t last;
+
+	st.lines = (size_t)draw_lines(u, w, rows, cols);
+	st.rows = rows;
+	last = ui_scroll_last(st.lines, rows - 1);
+	if (st.scroll > last) {		/* fewer lines, or a taller window */
+		st.scroll = last;
+		werase(w);
+		draw_lines(u, w, rows, cols);
+	}
 }
 
 static void
 step(struct ui *u, int dir)
 {
-	st.scroll += dir;
-	if (st.scroll < 0)
-		st.scroll = 0;
+	ui_scroll_step(&st.scroll, ui_scroll_last(st.lines, st.rows - 1), dir);
 }
 
 void
