@@ -178,10 +178,23 @@ field_prompt(struct ui *u, const struct field *fl, const char *text)
 	}
 }
 
-/* Asks field i of the form on the prompt, or the next one not skipped;
- * past the last the form is sent.  shown NULL: what the field holds. */
+/* The form is answered and closes: sent.  entered: its last answer was
+ * typed and ended with Enter, and what was typed ahead after that is
+ * dropped (flushinp): the rest of a quickly typed answer would otherwise
+ * act as keys on the view (e on another action point, then its text). */
 static void
-field_ask(struct ui *u, size_t i, const char *shown)
+form_close(struct ui *u, int entered)
+{
+	if (entered)
+		flushinp();
+	fs.form->send(u, fs.text);
+}
+
+/* Asks field i of the form on the prompt, or the next one not skipped;
+ * past the last the form is sent (form_close, entered).  shown NULL: what
+ * the field holds. */
+static void
+field_ask(struct ui *u, size_t i, const char *shown, int entered)
 {
 	const struct form *f = fs.form;
 	const struct field *fl;
@@ -190,7 +203,7 @@ field_ask(struct ui *u, size_t i, const char *shown)
 	while ((fl = form_field(f, i)) != NULL && field_skipped(fl))
 		i++;
 	if (fl == NULL) {
-		f->send(u, fs.text);
+		form_close(u, entered);
 		return;
 	}
 	fs.field = i;
@@ -215,7 +228,7 @@ form_typed(struct ui *u, const char *text)
 	}
 	snprintf(fs.text, sizeof fs.text, "%s", text);
 	if (fl == NULL) {
-		f->send(u, fs.text);
+		form_close(u, 1);
 		return;
 	}
 	why = field_take(u, fl, fs.text);
@@ -228,7 +241,7 @@ form_typed(struct ui *u, const char *text)
 		ui_message(u, 1, "%s", why);	/* after the prompt */
 		return;
 	}
-	field_ask(u, fs.field + 1, NULL);
+	field_ask(u, fs.field + 1, NULL, fl->kind != ASK_YESNO);
 }
 
 /* After a check that took over (form_pending): field i of the form on
@@ -236,7 +249,7 @@ form_typed(struct ui *u, const char *text)
 void
 form_again(struct ui *u, size_t i, const char *shown)
 {
-	field_ask(u, i, shown);
+	field_ask(u, i, shown, 0);
 }
 
 /* Asks form f's fields from the first, each offering what it holds. */
@@ -244,7 +257,7 @@ void
 form_ask(struct ui *u, const struct form *f)
 {
 	fs.form = f;
-	field_ask(u, 0, NULL);
+	field_ask(u, 0, NULL, 0);
 }
 
 /* Asks form f's fields, the first offering initial. */
@@ -252,7 +265,7 @@ void
 form_start(struct ui *u, const struct form *f, const char *initial)
 {
 	fs.form = f;
-	field_ask(u, 0, initial);
+	field_ask(u, 0, initial, 0);
 }
 
 /* The form that sent request id (the answer may come after another form
