@@ -260,6 +260,26 @@ schedule_flash(struct ui *u)
 	event_add(u->flash_ev, &tv);
 }
 
+/* Arms a timer for the moment the message (news, not an error) goes; a
+ * message above an open question stays while it is asked. */
+static void
+schedule_message(struct ui *u)
+{
+	double t;
+	struct timeval tv;
+
+	if (u->message_ev == NULL || u->message[0] == '\0' ||
+	    u->message_error || u->prompt.active)
+		return;
+	t = u->message_until - ui_now();
+	if (t < 0)
+		t = 0;
+	t += 0.02;
+	tv.tv_sec = (time_t)t;
+	tv.tv_usec = (suseconds_t)((t - (double)tv.tv_sec) * 1e6);
+	event_add(u->message_ev, &tv);
+}
+
 /* Everything that is drawn goes through here: one doupdate per change. */
 static void
 redraw(struct ui *u)
@@ -289,6 +309,7 @@ redraw(struct ui *u)
 		ui_footer(u, foot, sizeof foot);
 	ui_put(u->foot, 0, 0, u->cols, ui_attr(u, UI_A_DIM), foot);
 	schedule_flash(u);
+	schedule_message(u);
 	curs_set(u->prompt.active ? 1 : 0);
 	wnoutrefresh(u->top);
 	wnoutrefresh(u->body);
@@ -355,6 +376,23 @@ static void
 on_flash(evutil_socket_t s, short what, void *arg)
 {
 	ui_dirty(arg);
+}
+
+/* The message's time is up: it goes (unless an error or a question took
+ * its place meanwhile). */
+static void
+on_message(evutil_socket_t s, short what, void *arg)
+{
+	struct ui *u = arg;
+
+	if (u->message[0] == '\0' || u->message_error || u->prompt.active)
+		return;
+	if (ui_now() < u->message_until) {	/* early: again at the time */
+		schedule_message(u);
+		return;
+	}
+	u->message[0] = '\0';
+	ui_dirty(u);
 }
 
 /* Activated by ui_dirty(): redraws once after the callbacks that changed things. */
@@ -440,6 +478,7 @@ ui_run(struct client_opts *o)
 	ev_tick = event_new(u.base, -1, EV_PERSIST, on_tick, &u);
 	u.redraw_ev = event_new(u.base, -1, 0, on_redraw, &u);
 	u.flash_ev = evtimer_new(u.base, on_flash, &u);
+	u.message_ev = evtimer_new(u.base, on_message, &u);
 	event_add(ev_stdin, NULL);
 	event_add(ev_winch, NULL);
 	event_add(ev_tick, &second);
@@ -459,6 +498,8 @@ ui_run(struct client_opts *o)
 	u.redraw_ev = NULL;		/* no redraw after endwin() */
 	event_free(u.flash_ev);
 	u.flash_ev = NULL;
+	event_free(u.message_ev);
+	u.message_ev = NULL;
 	net_stop(u.net);
 	/* one more pass: net_stop() frees the TLS bufferevent from the loop */
 	event_base_loop(u.base, EVLOOP_NONBLOCK);

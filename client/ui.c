@@ -37,6 +37,10 @@ ui_message(struct ui *u, int error, const char *fmt, ...)
 	vsnprintf(u->message, sizeof u->message, fmt, ap);
 	va_end(ap);
 	u->message_error = error;
+	/* news of one action goes after a while, so that it does not stand
+	 * on an unattended screen (the beamer) long after; an error stays
+	 * until the next key (ui_key), as every message does */
+	u->message_until = error ? 0 : ui_now() + UI_MESSAGE_SECONDS;
 	ui_dirty(u);
 }
 

@@ -134,7 +134,9 @@ struct ui {
 	Tafel__OrganisationList *orgs;	/* list_organisations answer, owned */
 
 	char message[300];		/* shown in the status line */
-	int message_error;
+	int message_error;		/* 1: stays until the next key */
+	double message_until;		/* news (not an error) goes then */
+	struct event *message_ev;	/* fires at message_until */
 	struct ui_prompt prompt;
 	struct ui_prompt saved_prompt;	/* while asking "discard typed text?" */
 	char filter[VIEW__COUNT][128];	/* "/" filter per list view, "" none */
@@ -152,6 +154,10 @@ struct ui {
 /* ui.c: state */
 double ui_now(void);
 void ui_dirty(struct ui *);
+/* The status line's message; error 0 (news) goes after this many seconds
+ * (the e2e tests poll for messages within a few), an error stays until
+ * the next key. */
+#define UI_MESSAGE_SECONDS 10
 void ui_message(struct ui *, int error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void ui_show_error(struct ui *, const Tafel__Error *);
