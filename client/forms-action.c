@@ -552,14 +552,26 @@ forms_add_action(struct ui *u)
 	action_begin(u);
 }
 
+/*
+ * Who may change action point a (the server's rule, docs/protocol.md 7.3):
+ * its owner organisation, the case manager, a chair or an administrator.
+ * Without the case at hand (its case manager unknown) the server decides.
+ */
+int
+forms_action_may_change(const struct ui *u, const Tafel__ActionPoint *a)
+{
+	const Tafel__Case *c = model_case(&u->meeting, a->case_id);
+
+	return u->is_chair || u->is_admin || a->owner_org_id == u->my_org_id ||
+	    c == NULL || c->case_manager_id == u->my_user_id;
+}
+
 /* The action point e, x and c/C work on: the view's chosen one. */
 static const Tafel__ActionPoint *
 open_action(struct ui *u)
 {
 	const Tafel__ActionPoint *a = UI_VIEW(u)->action != NULL ?
 	    UI_VIEW(u)->action(u) : NULL;
-
-	const Tafel__Case *c;
 
 	if (a == NULL) {
 		ui_message(u, 1, "%s", _("No action point selected."));
@@ -569,15 +581,10 @@ open_action(struct ui *u)
 		ui_message(u, 1, "%s", _("This action point is no longer open."));
 		return NULL;
 	}
-	/*
-	 * Who may change it (the server's rule, docs/protocol.md 7.3): said
-	 * at once, where the server would answer "not found" so as not to
-	 * confirm that an id it was asked about exists.  Without the case
-	 * at hand (its case manager unknown) the server decides.
-	 */
-	c = model_case(&u->meeting, a->case_id);
-	if (!u->is_chair && !u->is_admin && a->owner_org_id != u->my_org_id &&
-	    c != NULL && c->case_manager_id != u->my_user_id) {
+	/* who may change it: said at once, where the server would answer
+	 * "not found" so as not to confirm that an id it was asked about
+	 * exists */
+	if (!forms_action_may_change(u, a)) {
 		ui_message(u, 1, "%s", _("Only its owner, the case manager or "
 		    "a chair changes this action point."));
 		return NULL;

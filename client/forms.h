@@ -20,6 +20,8 @@ void forms_pick_add(struct ui *);	/* picker: Enter */
 void forms_pick_left(struct ui *);	/* picker: left without adding */
 void forms_edit_action(struct ui *);	/* e */
 void forms_complete_action(struct ui *);	/* C, c */
+/* Whether this user may change action point a (the server's rule). */
+int forms_action_may_change(const struct ui *, const Tafel__ActionPoint *a);
 void forms_cancel_action(struct ui *);	/* x */
 /* Intake and the case (case list and case view). */
 void forms_signal(struct ui *);		/* S: register a signal */

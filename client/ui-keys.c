@@ -502,6 +502,12 @@ when_round_mine(const struct ui *u)
 }
 
 static int
+when_my_actions(const struct ui *u)
+{
+	return view_meeting_my_actions((struct ui *)u);
+}
+
+static int
 when_nomination(const struct ui *u)
 {
 	return view_nominations_selected((struct ui *)u) != NULL;
@@ -679,6 +685,10 @@ const struct ui_key ui_keys[] = {
 	  N_("Chair: move the selected agenda item up"), when_not_closed },
 	{ 'J', "J", MEETING, 1, NULL, forms_item_down,
 	  N_("Chair: move the selected agenda item down"), when_not_closed },
+	/* for partners, the bottom line offers the action point keys when
+	 * the case has one they may change (no help text: the next row's) */
+	{ '\t', "Tab", MEETING, -1, N_("action point (e x C)"), k_next_action,
+	  NULL, when_my_actions },
 	{ '\t', "Tab", MEETING, 0, NULL, k_next_action,
 	  N_("Choose the next action point of the case"), NULL },
 	{ KEY_BTAB, "Shift-Tab", MEETING, 0, NULL, k_prev_action,

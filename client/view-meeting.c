@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "forms.h"
 #include "i18n.h"
 #include "ui-keys.h"
 #include "views.h"
@@ -129,6 +130,19 @@ chosen_action(struct ui *u)
 	size_t sel, n = case_actions(u, acts, &sel);
 
 	return n > 0 ? acts[sel] : NULL;
+}
+
+int
+view_meeting_my_actions(struct ui *u)
+{
+	const Tafel__ActionPoint *acts[MAX_ROWS];
+	size_t sel, n = case_actions(u, acts, &sel);
+
+	for (size_t i = 0; i < n; i++)
+		if (acts[i]->state == TAFEL__ACTION_STATE__ACTION_OPEN &&
+		    forms_action_may_change(u, acts[i]))
+			return 1;
+	return 0;
 }
 
 void

@@ -58,6 +58,9 @@ const Tafel__Nomination *view_nominations_selected(struct ui *);
 const Tafel__AgendaItem *view_meeting_item(struct ui *);
 /* Steps the meeting view's action point choice by dir (Tab, Shift-Tab). */
 void view_meeting_action_step(struct ui *, int dir);
+/* The selected item's case has an open action point this user may change
+ * (Tab, e, x and C then matter). */
+int view_meeting_my_actions(struct ui *);
 /* Whether the case is on the open meeting's agenda. */
 int view_meeting_has_case(struct ui *, int64_t case_id);
 
