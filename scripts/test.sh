@@ -34,10 +34,10 @@ done
 # crash, then fuzz each target for a bounded time.
 fuzz_log=build-fuzz.results
 : > "$fuzz_log"
-if [ "${TAFEL_FUZZ_SECONDS:-30}" != 0 ]; then
-    echo "== fuzzing (${TAFEL_FUZZ_SECONDS:-30}s per target), at ${SECONDS} s"
+if [ "${TAFEL_FUZZ_SECONDS:-20}" != 0 ]; then
+    echo "== fuzzing (${TAFEL_FUZZ_SECONDS:-20}s per target), at ${SECONDS} s"
     bash scripts/fuzz.sh --regress 2>&1 | tee -a "$fuzz_log.out" | grep -E '^(ok|FAIL) ' | sed 's/^/regress /' >> "$fuzz_log"
-    bash scripts/fuzz.sh "${TAFEL_FUZZ_SECONDS:-30}" 2>&1 | tee -a "$fuzz_log.out" | grep -E '^(ok|FAIL) ' | sed 's/^/fuzz /' >> "$fuzz_log"
+    bash scripts/fuzz.sh "${TAFEL_FUZZ_SECONDS:-20}" 2>&1 | tee -a "$fuzz_log.out" | grep -E '^(ok|FAIL) ' | sed 's/^/fuzz /' >> "$fuzz_log"
     cat "$fuzz_log"
     [ -s "$fuzz_log" ] || echo "FAIL fuzz (no result; see $fuzz_log.out)" >> "$fuzz_log"
 fi
