@@ -157,6 +157,28 @@ ui_scroll_last(size_t total, int shown)
 }
 
 void
+ui_scroll_draw(struct ui_scroll *s, struct ui *u, WINDOW *w, int rows,
+    int cols, int (*draw_lines)(struct ui *, WINDOW *, int, int))
+{
+	size_t last;
+
+	s->lines = (size_t)draw_lines(u, w, rows, cols);
+	s->rows = rows;
+	last = ui_scroll_last(s->lines, rows - 1);
+	if (s->scroll > last) {		/* fewer lines, or a taller window */
+		s->scroll = last;
+		werase(w);
+		draw_lines(u, w, rows, cols);
+	}
+}
+
+void
+ui_scroll_move(struct ui_scroll *s, int dir)
+{
+	ui_scroll_step(&s->scroll, ui_scroll_last(s->lines, s->rows - 1), dir);
+}
+
+void
 ui_pv_step(struct ui_pagerview *pv, int dir)
 {
 	ui_scroll_step(&pv->scroll, pager_last(pv->rows, pager_window_rows),

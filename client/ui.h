@@ -260,6 +260,22 @@ void ui_pv_step(struct ui_pagerview *, int dir);
  * (0 when they all fit). */
 void ui_scroll_step(size_t *scroll, size_t last, int dir);
 size_t ui_scroll_last(size_t total, int shown);
+/* Such a view's scrolling. */
+struct ui_scroll {
+	size_t scroll;			/* first line shown */
+	size_t lines;			/* lines of the last drawing */
+	int rows;			/* its window's rows */
+};
+/*
+ * Draws such a view with draw_lines (which draws from s->scroll on, keeps
+ * the last row for "+N more" and returns how many lines there are), never
+ * scrolled past its end: when the text shrank below the scroll, or the
+ * window grew, once more from the last place.
+ */
+void ui_scroll_draw(struct ui_scroll *s, struct ui *u, WINDOW *w, int rows,
+    int cols, int (*draw_lines)(struct ui *, WINDOW *, int, int));
+/* j/k and the page keys for such a view: dir rows (ui_scroll_step). */
+void ui_scroll_move(struct ui_scroll *s, int dir);
 
 /* ui-list.c: a list with a detail pane */
 /* One line of the detail pane: wrapped to the window's width. */

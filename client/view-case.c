@@ -9,9 +9,7 @@
 static struct {
 	Tafel__CaseDetail *detail;	/* get_case answer, owned */
 	Tafel__EarlierCaseList *earlier;	/* list_earlier_cases, owned */
-	size_t scroll;			/* first line shown */
-	size_t lines;			/* lines of the last drawing */
-	int rows;			/* its window's rows */
+	struct ui_scroll sc;		/* its scrolling */
 	int missing;			/* get_case said not found: the case is
 					 * not for this organisation's eyes */
 } st;
@@ -50,13 +48,13 @@ wrapped(struct lines *l, attr_t a, const char *text)
 	}
 }
 
-/* The case's lines from st.scroll on; returns how many there are. */
+/* The case's lines from st.sc.scroll on; returns how many there are. */
 static int
 draw_lines(struct ui *u, WINDOW *w, int rows, int cols)
 {
 	const Tafel__CaseDetail *d = st.detail;
 	const Tafel__Case *c;
-	struct lines l = { 0, (int)st.scroll, rows, w, cols };
+	struct lines l = { 0, (int)st.sc.scroll, rows, w, cols };
 	char buf[4096], when[40];
 
 	if (d == NULL || d->case_ == NULL) {
@@ -235,27 +233,18 @@ draw_lines(struct ui *u, WINDOW *w, int rows, int cols)
 	return l.n;
 }
 
-/* Scrolled as the pagers are (ui_scroll_step): never past the end, the
- * last row kept for "+N more". */
+/* Scrolled as the pagers are: never past the end, the last row kept for
+ * "+N more". */
 static void
 draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
-	size_t last;
-
-	st.lines = (size_t)draw_lines(u, w, rows, cols);
-	st.rows = rows;
-	last = ui_scroll_last(st.lines, rows - 1);
-	if (st.scroll > last) {		/* fewer lines, or a taller window */
-		st.scroll = last;
-		werase(w);
-		draw_lines(u, w, rows, cols);
-	}
+	ui_scroll_draw(&st.sc, u, w, rows, cols, draw_lines);
 }
 
 static void
 step(struct ui *u, int dir)
 {
-	ui_scroll_step(&st.scroll, ui_scroll_last(st.lines, st.rows - 1), dir);
+	ui_scroll_move(&st.sc, dir);
 }
 
 static void
@@ -370,7 +359,7 @@ view_case_open(struct ui *u, int64_t case_id)
 		protobuf_c_message_free_unpacked(&st.detail->base, NULL);
 		st.detail = NULL;
 	}
-	st.scroll = 0;
+	st.sc.scroll = 0;
 	st.missing = 0;
 	load(u, case_id);
 	ui_set_view(u, VIEW_CASE);

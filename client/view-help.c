@@ -7,9 +7,7 @@
 #include "views.h"
 
 static struct {
-	size_t scroll;			/* first line shown */
-	size_t lines;			/* lines of the last drawing */
-	int rows;			/* its window's rows */
+	struct ui_scroll sc;		/* its scrolling */
 } st;
 
 struct help_out {
@@ -91,7 +89,7 @@ out_keys(struct ui *u, struct help_out *h, int everywhere, unsigned bit)
 static int
 draw_lines(struct ui *u, WINDOW *w, int rows, int cols)
 {
-	struct help_out h = { w, 0, 0, (int)st.scroll, rows, cols,
+	struct help_out h = { w, 0, 0, (int)st.sc.scroll, rows, cols,
 	    ui_attr(u, UI_A_TITLE) };
 
 	out_line(&h, h.title, _("Everywhere"));
@@ -111,33 +109,24 @@ draw_lines(struct ui *u, WINDOW *w, int rows, int cols)
 	return h.n;
 }
 
-/* Scrolled as the pagers are (ui_scroll_step): never past the end, the
- * last row kept for "+N more". */
+/* Scrolled as the pagers are: never past the end, the last row kept for
+ * "+N more". */
 static void
 draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
-	size_t last;
-
-	st.lines = (size_t)draw_lines(u, w, rows, cols);
-	st.rows = rows;
-	last = ui_scroll_last(st.lines, rows - 1);
-	if (st.scroll > last) {		/* fewer lines, or a taller window */
-		st.scroll = last;
-		werase(w);
-		draw_lines(u, w, rows, cols);
-	}
+	ui_scroll_draw(&st.sc, u, w, rows, cols, draw_lines);
 }
 
 static void
 step(struct ui *u, int dir)
 {
-	ui_scroll_step(&st.scroll, ui_scroll_last(st.lines, st.rows - 1), dir);
+	ui_scroll_move(&st.sc, dir);
 }
 
 void
 view_help_open(struct ui *u)
 {
-	st.scroll = 0;
+	st.sc.scroll = 0;
 	ui_set_view(u, VIEW_HELP);
 }
 
