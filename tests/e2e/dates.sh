@@ -9,22 +9,9 @@ wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
 wait_for pol "volgt voorzitter" || fail "follower: not following"
 chair_start chair
 
-ask_due() {
-	keys chair a
-	wait_for chair "Nieuwe afspraak" || fail "form did not open"
-	type_text chair "$1"
-	keys chair Enter
-	wait_for chair "Uitvoerende organisatie (naam of nummer):" || fail "owner not asked"
-	type_text chair "Politie"
-	keys chair Enter
-	wait_for chair "Uitvoerder (persoon" || fail "owner person not asked"
-	keys chair Enter
-	wait_for chair "Uiterste datum (bijv. 8-12, morgen, +7):" || fail "due date not asked"
-}
-
 # +7: a week from today in Amsterdam
 desc="Datum plus zeven e2e$$"
-ask_due "$desc"
+chair_ask_due "$desc"
 type_text chair "31-11-2026"
 keys chair Enter
 wait_for chair "'31-11-2026' is geen datum" || fail "31-11 not refused"
@@ -44,7 +31,7 @@ wait_re pol "$week +open +$desc" || fail "follower: $desc not due $week"
 
 # morgen
 desc2="Datum morgen e2e$$"
-ask_due "$desc2"
+chair_ask_due "$desc2"
 type_text chair "morgen"
 keys chair Enter
 wait_for chair "Afspraak vastgelegd" || fail "morgen not recorded"

@@ -9,24 +9,11 @@ wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
 wait_for pol "volgt voorzitter" || fail "follower: not following"
 chair_start chair
 
-ask_due() {
-	keys chair a
-	wait_for chair "Nieuwe afspraak" || fail "form did not open"
-	type_text chair "$1"
-	keys chair Enter
-	wait_for chair "Uitvoerende organisatie (naam of nummer):" || fail "owner not asked"
-	type_text chair "Politie"
-	keys chair Enter
-	wait_for chair "Uitvoerder (persoon" || fail "owner person not asked"
-	keys chair Enter
-	wait_for chair "Uiterste datum (bijv. 8-12, morgen, +7):" || fail "due date not asked"
-}
-
 # two days ago as day-month: this year's (last year's on 1 January), past
 desc="Zonder jaartal e2e$$"
 typed=$(TZ=Europe/Amsterdam date -d '-2 days' +%-d-%-m)
 past=$(TZ=Europe/Amsterdam date -d '-2 days' +%F)
-ask_due "$desc"
+chair_ask_due "$desc"
 type_text chair "$typed"
 keys chair Enter
 wait_for chair "$past ligt in het verleden. Toch gebruiken? (j/n):" ||
@@ -39,7 +26,7 @@ wait_re pol "$past +.*$desc" || fail "follower: $desc not due $past"
 desc2="Over veertig dagen e2e$$"
 typed=$(TZ=Europe/Amsterdam date -d '+40 days' +%-d/%-m)
 ahead=$(TZ=Europe/Amsterdam date -d '+40 days' +%F)
-ask_due "$desc2"
+chair_ask_due "$desc2"
 type_text chair "$typed"
 keys chair Enter
 wait_for chair "Afspraak vastgelegd" || fail "$typed not recorded: $(screen chair | tail -n 3)"

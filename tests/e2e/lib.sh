@@ -287,6 +287,21 @@ chair_start() {
 	wait_re "$1" '^▶ +1 ' || fail "$1: n did not make item 1 current"
 }
 
+# chair_ask_due DESCRIPTION: in session chair's meeting, a new action point
+# (a) with that description for the police, up to the due date's prompt.
+chair_ask_due() {
+	keys chair a
+	wait_for chair "Nieuwe afspraak" || fail "form did not open"
+	type_text chair "$1"
+	keys chair Enter
+	wait_for chair "Uitvoerende organisatie (naam of nummer):" || fail "owner not asked"
+	type_text chair "Politie"
+	keys chair Enter
+	wait_for chair "Uitvoerder (persoon" || fail "owner person not asked"
+	keys chair Enter
+	wait_for chair "Uiterste datum (bijv. 8-12, morgen, +7):" || fail "due date not asked"
+}
+
 # ctl ARGS...: tafelctl on this test's data directory (its output and errors).
 ctl() {
 	"$TAFELCTL" --config /dev/null --data-dir "$E2E_DIR" "$@" 2>&1
