@@ -497,6 +497,57 @@ test_case_list_pages(void **state)
 }
 
 /*
+ * A case of the police called summary on the agenda of a new WZT meeting
+ * in days days (keys prefix-*).  Sets *meeting and *case_id.
+ * (harness_psql goes through two shells: no $ and no double quotes.)
+ */
+static void
+case_on_new_meeting(const char *prefix, const char *summary, int days,
+    int64_t *meeting, int64_t *case_id)
+{
+	char sql[2048], v[64];
+
+	snprintf(sql, sizeof sql, "WITH c AS (SELECT tafel_write("
+	    "(SELECT id FROM users WHERE login = 'politie'), '%s-case', "
+	    "'create_case', jsonb_build_object('theme', 'domestic_violence', "
+	    "'summary', '%s')) AS j), "
+	    "m AS (SELECT tafel_write((SELECT id FROM users "
+	    "WHERE login = 'voorzitter'), '%s-meeting', 'create_meeting', "
+	    "jsonb_build_object('series_id', (SELECT id FROM series "
+	    "WHERE kind = 'wzt' ORDER BY id LIMIT 1), 'scheduled_start', "
+	    "extract(epoch FROM now() + interval '%d days')::bigint)) AS j) "
+	    "SELECT tafel_write((SELECT id FROM users WHERE login = "
+	    "'voorzitter'), '%s-agenda', 'add_agenda_item', "
+	    "jsonb_build_object('meeting_id', m.j -> 'id', 'case_id', "
+	    "c.j -> 'id')) FROM c, m", prefix, summary, prefix, days, prefix);
+	assert_int_equal(harness_psql(&srv, sql), 0);
+	snprintf(sql, sizeof sql, "SELECT a.meeting_id || ' ' || a.case_id "
+	    "FROM agenda_items a JOIN cases c ON c.id = a.case_id "
+	    "WHERE c.summary = '%s'", summary);
+	assert_int_equal(harness_psql_value(&srv, sql, v, sizeof v), 0);
+	assert_int_equal(sscanf(v, "%" SCNd64 " %" SCNd64, meeting, case_id),
+	    2);
+}
+
+/* n action points of 7 800 bytes ("Stap I: ...") on case_id at meeting,
+ * owned by the police, each agreed by the chair (a write: a change). */
+static void
+long_actions(const char *prefix, int64_t meeting, int64_t case_id, int n)
+{
+	char sql[1024];
+
+	snprintf(sql, sizeof sql, "SELECT tafel_write((SELECT id "
+	    "FROM users WHERE login = 'voorzitter'), '%s-action-' || i, "
+	    "'create_action', jsonb_build_object('case_id', %" PRId64 ", "
+	    "'meeting_id', %" PRId64 ", 'description', 'Stap ' || i || ': ' "
+	    "|| repeat('Afspraak over het vervolg. ', 290), 'owner_org_id', "
+	    "(SELECT org_id FROM users WHERE login = 'politie'), 'due_date', "
+	    "to_char(current_date + 5, 'YYYY-MM-DD'))) "
+	    "FROM generate_series(1, %d) i", prefix, case_id, meeting, n);
+	assert_int_equal(harness_psql(&srv, sql), 0);
+}
+
+/*
  * A meeting whose snapshot is larger than one frame still opens: 180
  * action points of 7 800 bytes on a case of its agenda make it about
  * 1.4 MB.  The answer comes in parts (SubscribeResponse.parts_left
@@ -521,35 +572,8 @@ test_meeting_snapshot_parts(void **state)
 	time_t t = time(NULL) + 7 * 86400;
 
 	(void)state;
-	/* (harness_psql goes through two shells: no $ and no double quotes) */
-	assert_int_equal(harness_psql(&srv, "WITH c AS (SELECT tafel_write("
-	    "(SELECT id FROM users WHERE login = 'politie'), 'parts-case', "
-	    "'create_case', jsonb_build_object('theme', 'domestic_violence', "
-	    "'summary', 'delen in stukken')) AS j), "
-	    "m AS (SELECT tafel_write((SELECT id FROM users "
-	    "WHERE login = 'voorzitter'), 'parts-meeting', 'create_meeting', "
-	    "jsonb_build_object('series_id', (SELECT id FROM series "
-	    "WHERE kind = 'wzt' ORDER BY id LIMIT 1), 'scheduled_start', "
-	    "extract(epoch FROM now() + interval '9 days')::bigint)) AS j) "
-	    "SELECT tafel_write((SELECT id FROM users WHERE login = "
-	    "'voorzitter'), 'parts-agenda', 'add_agenda_item', "
-	    "jsonb_build_object('meeting_id', m.j -> 'id', 'case_id', "
-	    "c.j -> 'id')) FROM c, m"), 0);
-	assert_int_equal(harness_psql(&srv, "SELECT tafel_write((SELECT id "
-	    "FROM users WHERE login = 'voorzitter'), 'parts-action-' || i, "
-	    "'create_action', jsonb_build_object('case_id', a.case_id, "
-	    "'meeting_id', a.meeting_id, 'description', 'Deel ' || i || ': ' "
-	    "|| repeat('Afspraak over het vervolg. ', 290), 'owner_org_id', "
-	    "(SELECT org_id FROM users WHERE login = 'politie'), 'due_date', "
-	    "to_char(current_date + 5, 'YYYY-MM-DD'))) "
-	    "FROM agenda_items a JOIN cases c ON c.id = a.case_id, "
-	    "generate_series(1, 180) i WHERE c.summary = 'delen in stukken'"),
-	    0);
-	assert_int_equal(harness_psql_value(&srv, "SELECT a.meeting_id || ' ' "
-	    "|| a.case_id FROM agenda_items a JOIN cases c ON c.id = a.case_id "
-	    "WHERE c.summary = 'delen in stukken'", v, sizeof v), 0);
-	assert_int_equal(sscanf(v, "%" SCNd64 " %" SCNd64, &meeting, &case_id),
-	    2);
+	case_on_new_meeting("parts", "delen in stukken", 9, &meeting, &case_id);
+	long_actions("parts", meeting, case_id, ACTIONS);
 
 	/* the police: the owner, who reads its action points in full */
 	login_as(&c, "politie");
@@ -669,30 +693,15 @@ test_resume_long_replay(void **state)
 	enum { ACTIONS = 600 };
 	Tafel__Envelope *m;
 	struct tclient c;
-	char v[64];
+	int64_t case_id;
 	int64_t meeting;
 	uint64_t seq, last = 0;
 	size_t got = 0;
 	int dropped = tafeld_log_count(&srv, "client is not reading");
 
 	(void)state;
-	assert_int_equal(harness_psql(&srv, "WITH c AS (SELECT tafel_write("
-	    "(SELECT id FROM users WHERE login = 'politie'), 'replay-case', "
-	    "'create_case', jsonb_build_object('theme', 'domestic_violence', "
-	    "'summary', 'lange inhaalslag')) AS j), "
-	    "m AS (SELECT tafel_write((SELECT id FROM users "
-	    "WHERE login = 'voorzitter'), 'replay-meeting', 'create_meeting', "
-	    "jsonb_build_object('series_id', (SELECT id FROM series "
-	    "WHERE kind = 'wzt' ORDER BY id LIMIT 1), 'scheduled_start', "
-	    "extract(epoch FROM now() + interval '10 days')::bigint)) AS j) "
-	    "SELECT tafel_write((SELECT id FROM users WHERE login = "
-	    "'voorzitter'), 'replay-agenda', 'add_agenda_item', "
-	    "jsonb_build_object('meeting_id', m.j -> 'id', 'case_id', "
-	    "c.j -> 'id')) FROM c, m"), 0);
-	assert_int_equal(harness_psql_value(&srv, "SELECT a.meeting_id FROM "
-	    "agenda_items a JOIN cases c ON c.id = a.case_id "
-	    "WHERE c.summary = 'lange inhaalslag'", v, sizeof v), 0);
-	meeting = atoll(v);
+	case_on_new_meeting("replay", "lange inhaalslag", 10, &meeting,
+	    &case_id);
 
 	login_as(&c, "politie");
 	m = tclient_subscribe(&c, meeting, 0, 0);
@@ -702,16 +711,7 @@ test_resume_long_replay(void **state)
 	tclient_close(&c);
 
 	/* while the police are away */
-	assert_int_equal(harness_psql(&srv, "SELECT tafel_write((SELECT id "
-	    "FROM users WHERE login = 'voorzitter'), 'replay-action-' || i, "
-	    "'create_action', jsonb_build_object('case_id', a.case_id, "
-	    "'meeting_id', a.meeting_id, 'description', 'Stap ' || i || ': ' "
-	    "|| repeat('Afspraak over het vervolg. ', 290), 'owner_org_id', "
-	    "(SELECT org_id FROM users WHERE login = 'politie'), 'due_date', "
-	    "to_char(current_date + 5, 'YYYY-MM-DD'))) "
-	    "FROM agenda_items a JOIN cases c ON c.id = a.case_id, "
-	    "generate_series(1, 600) i WHERE c.summary = 'lange inhaalslag'"),
-	    0);
+	long_actions("replay", meeting, case_id, ACTIONS);
 
 	login_as(&c, "politie");
 	m = tclient_subscribe(&c, meeting, seq, 0);
@@ -744,23 +744,11 @@ test_subscribe_too_large(void **state)
 	Tafel__UnsubscribeRequest u = TAFEL__UNSUBSCRIBE_REQUEST__INIT;
 	Tafel__Envelope *m;
 	struct tclient c;
-	char v[64];
+	int64_t case_id;
 	int64_t meeting;
 
 	(void)state;
-	assert_int_equal(harness_psql(&srv, "WITH c AS (SELECT tafel_write("
-	    "(SELECT id FROM users WHERE login = 'politie'), 'huge-case', "
-	    "'create_case', jsonb_build_object('theme', 'domestic_violence', "
-	    "'summary', 'te groot')) AS j), "
-	    "m AS (SELECT tafel_write((SELECT id FROM users "
-	    "WHERE login = 'voorzitter'), 'huge-meeting', 'create_meeting', "
-	    "jsonb_build_object('series_id', (SELECT id FROM series "
-	    "WHERE kind = 'wzt' ORDER BY id LIMIT 1), 'scheduled_start', "
-	    "extract(epoch FROM now() + interval '11 days')::bigint)) AS j) "
-	    "SELECT tafel_write((SELECT id FROM users WHERE login = "
-	    "'voorzitter'), 'huge-agenda', 'add_agenda_item', "
-	    "jsonb_build_object('meeting_id', m.j -> 'id', 'case_id', "
-	    "c.j -> 'id')) FROM c, m"), 0);
+	case_on_new_meeting("huge", "te groot", 11, &meeting, &case_id);
 	/* straight into the table: only the snapshot's size matters here */
 	assert_int_equal(harness_psql(&srv, "INSERT INTO action_points "
 	    "(case_id, meeting_id, description, owner_org_id, due_date) "
@@ -770,10 +758,6 @@ test_subscribe_too_large(void **state)
 	    "current_date + 5 "
 	    "FROM agenda_items a JOIN cases c ON c.id = a.case_id, "
 	    "generate_series(1, 1100) i WHERE c.summary = 'te groot'"), 0);
-	assert_int_equal(harness_psql_value(&srv, "SELECT a.meeting_id FROM "
-	    "agenda_items a JOIN cases c ON c.id = a.case_id "
-	    "WHERE c.summary = 'te groot'", v, sizeof v), 0);
-	meeting = atoll(v);
 
 	login_as(&c, "politie");
 	m = tclient_subscribe(&c, meeting, 0, 0);
