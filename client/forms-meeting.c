@@ -471,6 +471,7 @@ forms_attendance(struct ui *u)
 /* --- adding a case to the agenda ----------------------------------------- */
 
 static int64_t pick_sending;		/* case being added, 0 none */
+static char pick_number[32];		/* its number, for the messages */
 
 void
 forms_add_case(struct ui *u)
@@ -492,13 +493,12 @@ forms_add_case(struct ui *u)
 static void
 pick_accepted(struct ui *u)
 {
-	int64_t id = pick_sending;
-
 	if (u->view == VIEW_PICK_CASE)
 		ui_set_view(u, VIEW_MEETING);
 	pick_sending = 0;
-	ui_message(u, 0, _("Case %s added to the agenda."),
-	    view_pick_case_number(id));
+	/* the picker's list may be gone (left, or reloaded after a
+	 * reconnect): the number kept when it was sent */
+	ui_message(u, 0, _("Case %s added to the agenda."), pick_number);
 }
 
 static int
@@ -546,8 +546,13 @@ forms_pick_add(struct ui *u)
 		return;
 	}
 	if (pick_sending != 0) {
-		ui_message(u, 1, "%s", _("The previous case is still being "
-		    "added."));
+		if (net_get_state(u->net) != NET_READY)
+			ui_message(u, 1, _("Not connected: case %s is added "
+			    "to the agenda when the connection is back."),
+			    pick_number);
+		else
+			ui_message(u, 1, "%s", _("The previous case is still "
+			    "being added."));
 		return;
 	}
 	if (view_meeting_has_case(u, c->id)) {
@@ -555,5 +560,6 @@ forms_pick_add(struct ui *u)
 		return;
 	}
 	pick_sending = c->id;
+	snprintf(pick_number, sizeof pick_number, "%s", c->number);
 	form_ask(u, &pick_form);
 }

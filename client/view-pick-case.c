@@ -184,15 +184,6 @@ view_pick_case_selected(struct ui *u)
 	return st.sel < n ? list[st.sel] : NULL;
 }
 
-const char *
-view_pick_case_number(int64_t id)
-{
-	for (size_t i = 0; st.cases != NULL && i < st.cases->n_cases; i++)
-		if (st.cases->cases[i]->id == id)
-			return st.cases->cases[i]->number;
-	return "?";
-}
-
 static void
 free_state(struct ui *u)
 {

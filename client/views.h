@@ -89,7 +89,6 @@ void view_pick_case_open(struct ui *);
 /* The selected case, NULL if none. */
 const Tafel__Case *view_pick_case_selected(struct ui *);
 /* A case number from the loaded list, "?" if not there. */
-const char *view_pick_case_number(int64_t case_id);
 
 /* view-pick-person.c: choose a person (of org_id, 0: anyone) by name,
  * starting with a search (NULL: none), with their attendance at the open

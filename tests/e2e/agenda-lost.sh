@@ -1,0 +1,63 @@
+#!/bin/bash
+# The connection drops while the chair adds a case to the agenda: the picker says the case is added when the connection is back, and after the reconnect the case is on the agenda once and the next case can be added.
+. "$(dirname "$0")/lib.sh"
+
+start_meeting
+port=$E2E_PORT
+start_client chair voorzitter --meeting "$MEETING"
+wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
+chair_start chair
+
+# two cases the chair may add (not on the agenda yet)
+set -- $( { printf 'cases\nsubscribe %s\nquit\n' "$MEETING" | batch voorzitter; } |
+	python3 -c '
+import json, sys
+cases, on = [], set()
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("body") == "case_list":
+        cases = [(c["id"], c["number"]) for c in m["case_list"]["cases"]]
+    if m.get("body") == "subscribed":
+        on = {it["case_id"] for it in m["subscribed"]["snapshot"]["agenda"]}
+free = [num for cid, num in cases if cid not in on]
+print(free[0], free[1])')
+first=${1:-} second=${2:-}
+[ -n "$first" ] && [ -n "$second" ] || fail "no two free cases in the demo data"
+
+keys chair +
+wait_for chair "Tafel · Casus aan de agenda toevoegen" || fail "+ did not open the case picker"
+keys chair /
+wait_for chair "Zoeken:" || fail "/ did not ask for a search"
+type_text chair "$first"
+keys chair Enter
+wait_for chair "/$first" || fail "search not shown in the top line"
+tafeld_stop
+sleep 1		# the client sees the connection close at once
+keys chair Enter
+wait_for chair "Niet verbonden: de wijziging wordt verstuurd zodra de verbinding terug is." ||
+	fail "Enter while disconnected: no word on the wait"
+# pressed again: the picker says which case waits, not that it is "still being added"
+keys chair Enter
+wait_for chair "Niet verbonden: casus $first komt op de agenda zodra de verbinding terug is." ||
+	fail "second Enter while disconnected: $(screen chair)"
+tafeld_start "$port"
+[ "$E2E_PORT" = "$port" ] || fail "tafeld came back on $E2E_PORT, not $port"
+wait_for chair "Casus $first staat nu op de agenda." 90 ||
+	fail "no confirmation naming case $first after the reconnect: $(screen chair)"
+wait_re chair "^ +# +Casus" || fail "chair: not back in the meeting"
+wait_re chair "^ +[0-9]+  $first " || fail "chair: case $first not on the agenda"
+[ "$(count_in_meeting politie "$MEETING" "\"number\":\"$first\"")" = 1 ] ||
+	fail "case $first not on the agenda exactly once"
+
+# the picker is free again: the next case goes on the agenda
+keys chair +
+wait_for chair "Tafel · Casus aan de agenda toevoegen" || fail "+ did not open the picker again"
+keys chair /
+wait_for chair "Zoeken:" || fail "/ did not ask for a search"
+type_text chair "$second"
+keys chair Enter
+wait_for chair "/$second" || fail "search not shown in the top line"
+keys chair Enter
+wait_for chair "Casus $second staat nu op de agenda." ||
+	fail "second case not added after the reconnect: $(screen chair)"
+ok
