@@ -1167,14 +1167,82 @@ static const struct cmd_entry cmd_table[] = {
 	{ NULL, 0, NULL, FN(NULL) }
 };
 
-/* A NAME=VALUE option of cmd_options: stored, 1; else 0. */
+/*
+ * What a command's usage line allows besides its minimum: the most words
+ * after the name (-1: any number, a "..." text), and which NAME=VALUE
+ * options of cmd_options (bit i) and whether owner-user=.  A NAME=VALUE
+ * word of the usage that is no such option (plan's chair=ID) is a word.
+ */
+struct cmd_shape {
+	int max_args;
+	unsigned opts;
+	int owner_user;
+};
+
+static struct cmd_shape
+cmd_shape(const struct cmd_entry *c)
+{
+	struct cmd_shape sh = { 0, 0, 0 };
+	const char *p = c->usage, *end;
+	char tok[64];
+	size_t n;
+	int first = 1;
+
+	for (; *p != '\0'; p = end) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		for (end = p; *end != '\0' && *end != ' '; end++)
+			;
+		if (first) {			/* the command's name */
+			first = 0;
+			continue;
+		}
+		while (*p == '[')
+			p++;
+		n = (size_t)(end - p);
+		while (n > 0 && p[n - 1] == ']')
+			n--;
+		if (n == 0 || n >= sizeof tok)
+			continue;
+		memcpy(tok, p, n);
+		tok[n] = '\0';
+		if (strstr(tok, "...") != NULL) {
+			sh.max_args = -1;
+			continue;
+		}
+		if (strcmp(tok, "|") == 0)
+			continue;
+		if (strncmp(tok, "owner-user=", 11) == 0) {
+			sh.owner_user = 1;
+			continue;
+		}
+		for (int i = 0; cmd_options[i] != NULL; i++) {
+			size_t k = strlen(cmd_options[i]);
+
+			if (strncmp(tok, cmd_options[i], k) == 0 &&
+			    tok[k] == '=') {
+				sh.opts |= 1u << i;
+				goto next;
+			}
+		}
+		if (sh.max_args >= 0)
+			sh.max_args++;
+next:		;
+	}
+	return sh;
+}
+
+/* A NAME=VALUE option the command takes (sh): stored, 1; else 0 (a word). */
 static int
-option(struct cmd_args *a, const char *tok)
+option(struct cmd_args *a, const struct cmd_shape *sh, const char *tok)
 {
 	for (int i = 0; cmd_options[i] != NULL; i++) {
 		size_t n = strlen(cmd_options[i]);
 
-		if (strncmp(tok, cmd_options[i], n) == 0 && tok[n] == '=') {
+		if ((sh->opts & (1u << i)) && strncmp(tok, cmd_options[i],
+		    n) == 0 && tok[n] == '=') {
 			a->opt[i] = tok + n + 1;
 			return 1;
 		}
@@ -1186,19 +1254,33 @@ static void
 run_line(struct batch *b, char *line)
 {
 	struct cmd_args a;
-	const struct cmd_entry *c;
+	const struct cmd_entry *c = NULL;
+	struct cmd_shape sh = { 0, 0, 0 };
 	char *save = NULL, *tok, msg[300];
 
 	memset(&a, 0, sizeof a);
 	for (tok = strtok_r(line, " \t\r", &save); tok != NULL;
 	    tok = strtok_r(NULL, " \t\r", &save)) {
-		if (strncmp(tok, "key=", 4) == 0 && a.argc > 0) {
+		if (a.argc == 0) {
+			if (tok[0] == '#')
+				return;
+			for (c = cmd_table; c->name != NULL; c++)
+				if (strcmp(c->name, tok) == 0)
+					break;
+			if (c->name == NULL) {
+				snprintf(msg, sizeof msg, "unknown command: %s",
+				    tok);
+				emit_error(0, "bad_command", msg);
+				return;
+			}
+			sh = cmd_shape(c);
+		} else if (strncmp(tok, "key=", 4) == 0) {
 			a.key = tok + 4;
 			continue;
-		}
-		if (a.argc > 0 && option(&a, tok))
+		} else if (option(&a, &sh, tok)) {
 			continue;
-		if (strncmp(tok, "owner-user=", 11) == 0 && a.argc > 0) {
+		} else if (sh.owner_user && strncmp(tok, "owner-user=",
+		    11) == 0) {
 			if (parse_id(tok + 11, &a.owner_user) != 0)
 				a.owner_user = -1;
 			continue;
@@ -1212,13 +1294,12 @@ run_line(struct batch *b, char *line)
 		}
 		a.argv[a.argc++] = tok;
 	}
-	if (a.argc == 0 || a.argv[0][0] == '#')
+	if (a.argc == 0)
 		return;
-	for (c = cmd_table; c->name != NULL; c++)
-		if (strcmp(c->name, a.argv[0]) == 0)
-			break;
-	if (c->name == NULL) {
-		snprintf(msg, sizeof msg, "unknown command: %s", a.argv[0]);
+	if (sh.max_args >= 0 && a.argc - 1 > sh.max_args) {
+		/* an extra word is a mistake, not something to drop */
+		snprintf(msg, sizeof msg, "too many words (%s takes at most "
+		    "%d): usage: %s", c->name, sh.max_args, c->usage);
 		emit_error(0, "bad_command", msg);
 		return;
 	}

@@ -87,4 +87,17 @@ assert r[0]["body"] == "case_record", r[0]
 assert r[0]["case_record"]["reason"] == " ".join(["woord"] * 1000), len(r[0]["case_record"]["reason"])
 assert r[1]["code"] == "bad_command" and "4096 words" in r[1]["message"], r[1]
 ' || fail "long texts in batch: $(echo "$res" | cut -c 1-300)"
+# an extra word is refused with the usage, not dropped; an option the
+# command does not take is a word (here part of the reason)
+res=$(printf '%s\n' "case $sig extra" "meetings lead-org=3" \
+	"signal domestic_violence Woorddorp person zie goal=5 hierboven" "quit" | batch politie)
+echo "$res" | python3 -c '
+import json, sys
+o = [json.loads(l) for l in sys.stdin]
+r = [x for x in o if x["type"] in ("response", "error")]
+assert r[0]["code"] == "bad_command" and "too many words" in r[0]["message"] and "case ID" in r[0]["message"], r[0]
+assert r[1]["code"] == "bad_command" and "too many words" in r[1]["message"], r[1]
+assert r[2]["body"] == "case_record", r[2]
+assert r[2]["case_record"]["reason"] == "zie goal=5 hierboven", r[2]["case_record"]["reason"]
+' || fail "extra words in batch: $(echo "$res" | cut -c 1-300)"
 ok
