@@ -41,7 +41,8 @@ k_quit(struct ui *u)
 	u->quit = 1;
 }
 
-/* Esc: to the view this one belongs to, else where the user came from. */
+/* Esc: to the view this one belongs to, else one step back along the
+ * way the user came, else the meetings. */
 static void
 k_back(struct ui *u)
 {
@@ -49,8 +50,10 @@ k_back(struct ui *u)
 
 	if (parent != VIEW__COUNT)
 		ui_set_view(u, parent);
+	else if (u->n_trail > 0)
+		ui_set_view(u, u->trail[u->n_trail - 1]);
 	else
-		ui_set_view(u, u->view == u->back ? VIEW_MEETINGS : u->back);
+		ui_set_view(u, VIEW_MEETINGS);
 }
 
 /* q elsewhere (no search on): what the view does with q, or back. */

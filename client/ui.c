@@ -121,9 +121,24 @@ void
 ui_set_view(struct ui *u, enum ui_view_id v)
 {
 	enum ui_view_id old = u->view;
+	int i;
 
-	if (v != old && !UI_VIEW(u)->transient)
-		u->back = old;
+	/* back at a view of the trail: what came after it is left behind
+	 * (so Esc steps back, never between two views); else the view left
+	 * is the newest step, unless it was a transient one */
+	for (i = 0; i < u->n_trail && u->trail[i] != v; i++)
+		;
+	if (i < u->n_trail)
+		u->n_trail = i;
+	else if (v != old && !UI_VIEW(u)->transient) {
+		if (u->n_trail == UI_TRAIL) {
+			memmove(u->trail, u->trail + 1,
+			    (UI_TRAIL - 1) * sizeof u->trail[0]);
+			u->n_trail--;
+		}
+		u->trail[u->n_trail++] = old;
+	}
+	u->back = u->n_trail > 0 ? u->trail[u->n_trail - 1] : VIEW_MEETINGS;
 	u->view = v;
 	/* the message is cleared first: what the view being left says on
 	 * its way out (a picker left without a choice: "nothing changed")

@@ -107,6 +107,8 @@ struct ui_prompt {
 	void (*done)(struct ui *, const char *text);
 };
 
+#define UI_TRAIL 16		/* views Esc can step back through */
+
 struct ui {
 	struct event_base *base;
 	struct net *net;
@@ -120,6 +122,10 @@ struct ui {
 	int colors;			/* colour pairs available and wanted */
 
 	enum ui_view_id view, back;	/* current, and where Esc goes */
+	/* the views the user came through, oldest first (not the transient
+	 * ones); back is the newest, or the meetings */
+	enum ui_view_id trail[UI_TRAIL];
+	int n_trail;
 	int is_chair;			/* the user has ROLE_CHAIR */
 	int is_admin;			/* the user has ROLE_ADMIN */
 	int is_steering;		/* the user has ROLE_STEERING */
