@@ -57,11 +57,11 @@ static void
 draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
 	const Tafel__Meeting *list[MAX_MEETINGS];
-	char when[40], series[256], state[32], hdr[3][128];
+	char when[40], series[256], state[32], hdr[4][128];
 	size_t first, n, vis;
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = (int64_t)time(NULL), top = 99;
 	/* a wider screen gives the series' names room (up to 24 columns) */
-	int sw = ui_list_widen(cols, 28, 24);
+	int sw = ui_list_widen(cols, 26, 24), nw = 2;
 
 	if (st.list == NULL) {
 		ui_put(w, 1, 2, cols - 4, 0, _("Loading meetings…"));
@@ -74,11 +74,21 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		    _("No meetings for your organisation."));
 		return;
 	}
+	/* the meeting's number first (what tafel --meeting takes), as wide
+	 * as the largest */
+	for (size_t i = 0; i < n; i++)
+		while (list[i]->id > top && nw < 18) {
+			top = top * 10 + 9;
+			nw++;
+		}
+	if (layout_width(_("No.")) > nw)
+		nw = layout_width(_("No."));
+	layout_fit(hdr[3], sizeof hdr[3], _("No."), nw);
 	layout_fit(hdr[0], sizeof hdr[0], _("When"), 16);
 	layout_fit(hdr[1], sizeof hdr[1], _("Series"), sw);
 	layout_fit(hdr[2], sizeof hdr[2], _("State"), 10);
-	ui_putf(w, 0, 0, cols, ui_attr(u, UI_A_TITLE), " %s  %s  %s  %s",
-	    hdr[0], hdr[1], hdr[2], _("Chair"));
+	ui_putf(w, 0, 0, cols, ui_attr(u, UI_A_TITLE), " %*s  %s  %s  %s  %s",
+	    nw, hdr[3], hdr[0], hdr[1], hdr[2], _("Chair"));
 	first = ui_list_scroll(u, &st.sel, n, rows, &vis);
 	for (size_t i = first; i < first + vis; i++) {
 		const Tafel__Meeting *m = list[i];
@@ -97,8 +107,8 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		layout_cell(series, sizeof series, m->series_name, sw);
 		layout_cell(state, sizeof state,
 		    ui_enum(&tafel__meeting_state__descriptor, (int)m->state), 10);
-		ui_putf(w, y, 0, cols, a, " %-16s  %s  %s  %s", when, series,
-		    state, m->chair_name);
+		ui_putf(w, y, 0, cols, a, " %*lld  %-16s  %s  %s  %s", nw,
+		    (long long)m->id, when, series, state, m->chair_name);
 	}
 	if (first + vis < n)
 		ui_more(u, w, 1 + (int)vis, 0, cols, n - first - vis);

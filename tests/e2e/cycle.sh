@@ -46,9 +46,9 @@ keys reg BSpace; type_text reg "2"; keys reg Enter
 wait_for reg "Tot en met (datum, bijv. 1-3-2027, +90): +90" || fail "no until prompt"
 keys reg C-u; type_text reg "+60"; keys reg Enter
 wait_re reg "[45] overleg\(gen\) van 'Casusoverleg Enschede' gepland." || fail "meetings not planned"
-wait_re reg "^ 20[0-9-]+ 13:30 +Casusoverleg Enschede +gepland" || fail "planned meetings not listed"
+wait_re reg "^ +[0-9]+  20[0-9-]+ 13:30 +Casusoverleg Enschede +gepland" || fail "planned meetings not listed"
 # the partner's list got them live
-wait_re vt "^ 20[0-9-]+ 13:30 +Casusoverleg Enschede +gepland" 3 || fail "vt: planned meetings not live"
+wait_re vt "^ +[0-9]+  20[0-9-]+ 13:30 +Casusoverleg Enschede +gepland" 3 || fail "vt: planned meetings not live"
 capture 01-planned reg
 
 # --- 2. the partner registers a signal --------------------------------------
@@ -132,7 +132,7 @@ screen reg | grep -qF "· open ·" && fail "the meeting opened before the answer
 keys reg j
 wait_for reg "· open ·" || fail "meeting did not open"
 keys vt 1
-wait_re vt "^ 20[0-9-]+ 13:30 +Casusoverleg Enschede +open" 2 || fail "vt: the opened meeting is not shown open within a second or two"
+wait_re vt "^ +[0-9]+  20[0-9-]+ 13:30 +Casusoverleg Enschede +open" 2 || fail "vt: the opened meeting is not shown open within a second or two"
 capture 05-partner-open vt
 keys reg n
 wait_re reg '^▶ +1 ' || fail "n did not make item 1 current"

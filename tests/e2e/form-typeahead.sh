@@ -4,7 +4,7 @@
 
 start_server
 start_client rec reclassering
-wait_re rec "^ 20[0-9-]+ [0-9:]+  " || fail "rec: no meetings list"
+wait_re rec "^ +[0-9]+  20[0-9-]+ [0-9:]+  " || fail "rec: no meetings list"
 keys rec 3
 wait_for rec "VERLOPEN:" || fail "rec: no overdue action point: $(screen rec)"
 keys rec e

@@ -62,7 +62,7 @@ wait_re vz '^▶ +2 ' || fail "chair: n did not make item 2 current"
 
 # a partner: the meetings list, then the meeting following the chair, then its own way
 start_client pol politie
-wait_re pol '^ 20[0-9-]+ [0-9:]+  SSO Enschede +open' || fail "pol: SSO not open in the list"
+wait_re pol '^ +[0-9]+  20[0-9-]+ [0-9:]+  SSO Enschede +open' || fail "pol: SSO not open in the list"
 capture meetings-partner pol
 keys pol Enter
 wait_re pol '^▶ +2 ' || fail "pol: not following the chair"
@@ -137,7 +137,7 @@ capture presentation bm
 
 # the action points: probation edits its first one; the police's list
 start_client rec reclassering
-wait_re rec "^ 20[0-9-]+ [0-9:]+  " || fail "rec: no meetings list"
+wait_re rec "^ +[0-9]+  20[0-9-]+ [0-9:]+  " || fail "rec: no meetings list"
 keys rec 3
 wait_for rec "$(say "VERLOPEN:" "OVERDUE:")" || fail "rec: no overdue action point"
 keys rec e

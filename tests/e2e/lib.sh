@@ -278,7 +278,7 @@ start_meeting() {
 # (a meeting planned for another day than today is asked about first: yes).
 chair_start() {
 	keys "$1" o
-	wait_re "$1" "· open ·|Nu al openen\? \(j/n\)" || fail "$1: o did not open or ask"
+	wait_re "$1" "· open ·|Nu al openen\? \(j/n\)" || fail "$1: o did not open or ask: $(screen "$1")"
 	if screen "$1" | grep -qF "Nu al openen? (j/n)"; then
 		keys "$1" j
 	fi

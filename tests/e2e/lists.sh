@@ -21,11 +21,11 @@ printf 'open %s 1\nquit\n' "$MEETING" | batch voorzitter | grep -q '"type":"resp
 	fail "could not open meeting $MEETING"
 start_client pol politie
 wait_for pol "Tafel · Overleggen" || fail "no meetings list"
-wait_re pol '^ 20[0-9-]+ [0-9:]+  ' || fail "meetings not loaded"
+wait_re pol '^ +[0-9]+  20[0-9-]+ [0-9:]+  ' || fail "meetings not loaded"
 # open meetings first, past (closed) ones last
 first=$(screen pol | sed -n 3p)
 printf '%s' "$first" | grep -q 'SSO Enschede .* open ' || fail "open meeting not first: $first"
-last=$(screen pol | grep -E '^ 20' | tail -n 1)
+last=$(screen pol | grep -E '^ +[0-9]+  20' | tail -n 1)
 printf '%s' "$last" | grep -q 'gesloten' || fail "closed past meeting not last: $last"
 # v hides the past ones
 keys pol v

@@ -7,14 +7,14 @@ start_client chair voorzitter
 wait_for chair "Tafel · Overleggen" || fail "no meetings list"
 wait_for chair "gesloten" || fail "no closed meeting listed: $(screen chair)"
 
-wait_re chair '^ 20[0-9-]+ [0-9:]+  ' || fail "meetings not loaded"
+wait_re chair '^ +[0-9]+  20[0-9-]+ [0-9:]+  ' || fail "meetings not loaded"
 # the first line (today's meeting) is not closed: refused with the reason
 keys chair b
 wait_for chair "Een besluitenlijst is er pas als het overleg gesloten is." ||
 	fail "b on a meeting not closed not refused: $(screen chair)"
 
 # down to the last closed meeting on screen
-idx=$(screen chair | grep -E '^ 20[0-9-]+ [0-9:]+  ' | grep -n gesloten | tail -n 1 | cut -d: -f1)
+idx=$(screen chair | grep -E '^ +[0-9]+  20[0-9-]+ [0-9:]+  ' | grep -n gesloten | tail -n 1 | cut -d: -f1)
 [ -n "$idx" ] || fail "no closed meeting on screen"
 for _ in $(seq 2 "$idx"); do keys chair j; done
 keys chair b

@@ -16,8 +16,8 @@ select_meeting() {
 start_server
 start_client ch voorzitter
 start_client vt veiligthuis
-wait_re ch '^ 20[0-9-]+ [0-9:]+  ' || fail "chair: meetings not loaded"
-wait_re vt '^ 20[0-9-]+ [0-9:]+  ' || fail "vt: meetings not loaded"
+wait_re ch '^ +[0-9]+  20[0-9-]+ [0-9:]+  ' || fail "chair: meetings not loaded"
+wait_re vt '^ +[0-9]+  20[0-9-]+ [0-9:]+  ' || fail "vt: meetings not loaded"
 
 # a partner (no chair role) is not offered N, and N says at once who may plan
 # (no form that the server refuses at the end)
@@ -66,20 +66,20 @@ keys ch BSpace; type_text ch "1"; keys ch Enter
 wait_for ch "Tot en met (datum, bijv. 1-3-2027, +90):" || fail "no until prompt"
 keys ch C-u; type_text ch "+28"; keys ch Enter
 wait_re ch "2 overleg\(gen\) van 'Casusoverleg.*' gepland." || fail "not planned"
-wait_re vt "^ $day 07:15 +Casusoverleg.*gepland" 3 || fail "vt: planned meeting not live"
-select_meeting ch "^ $day 07:15 +Casusoverleg"
+wait_re vt "^ +[0-9]+  $day 07:15 +Casusoverleg.*gepland" 3 || fail "vt: planned meeting not live"
+select_meeting ch "^ +[0-9]+  $day 07:15 +Casusoverleg"
 keys ch V
 wait_re ch "Overleg 'Casusoverleg.*' $day 07:15 verzetten naar" || fail "V did not name the meeting"
 type_text ch "+21 8:30"; keys ch Enter
 wait_re ch "Overleg 'Casusoverleg.*' $day 07:15 verzet." || fail "not moved"
-wait_re vt "^ $day2 08:30 +Casusoverleg.*gepland" 3 || fail "vt: move not live"
-wait_re ch "^ $day2 08:30 +Casusoverleg" || fail "chair: moved meeting not listed"
-select_meeting ch "^ $day2 08:30 +Casusoverleg"
+wait_re vt "^ +[0-9]+  $day2 08:30 +Casusoverleg.*gepland" 3 || fail "vt: move not live"
+wait_re ch "^ +[0-9]+  $day2 08:30 +Casusoverleg" || fail "chair: moved meeting not listed"
+select_meeting ch "^ +[0-9]+  $day2 08:30 +Casusoverleg"
 keys ch X
 wait_for ch "aflassen, reden:" || fail "X did not ask"
 type_text ch "Voorzitter ziek"; keys ch Enter
 wait_re ch "Overleg 'Casusoverleg.*' $day2 08:30 afgelast." || fail "not cancelled"
-wait_re vt "^ $day2 08:30 +Casusoverleg.*vervallen" 3 || fail "vt: cancellation not live"
+wait_re vt "^ +[0-9]+  $day2 08:30 +Casusoverleg.*vervallen" 3 || fail "vt: cancellation not live"
 for _ in $(seq 1 30); do keys ch k; done
 
 # --- the agenda: J moves an item down, D takes one off -------------------------

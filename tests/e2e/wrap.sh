@@ -6,10 +6,10 @@ start_server
 # the last closed meeting on the chair's screen, as minutes-view.sh finds it
 start_client chair voorzitter
 wait_for chair "Tafel · Overleggen" || fail "no meetings list"
-wait_re chair '^ 20[0-9-]+ [0-9:]+  ' || fail "meetings not loaded"
-idx=$(screen chair | grep -E '^ 20[0-9-]+ [0-9:]+  ' | grep -n gesloten | tail -n 1 | cut -d: -f1)
+wait_re chair '^ +[0-9]+  20[0-9-]+ [0-9:]+  ' || fail "meetings not loaded"
+idx=$(screen chair | grep -E '^ +[0-9]+  20[0-9-]+ [0-9:]+  ' | grep -n gesloten | tail -n 1 | cut -d: -f1)
 [ -n "$idx" ] || fail "no closed meeting on screen: $(screen chair)"
-row=$(screen chair | grep -E '^ 20[0-9-]+ [0-9:]+  ' | sed -n "${idx}p")
+row=$(screen chair | grep -E '^ +[0-9]+  20[0-9-]+ [0-9:]+  ' | sed -n "${idx}p")
 day=$(echo "$row" | grep -oE '20[0-9]{2}-[0-9]{2}-[0-9]{2}')
 mid=$(printf 'meetings\nquit\n' | batch voorzitter | python3 -c '
 import json, sys, time
