@@ -22,7 +22,7 @@
 
 static struct {
 	char theme[64], district[128], reason[2000];
-	char known[2000];		/* the districts of the cases listed,
+	char known[2000];		/* the districts known (known_districts),
 					 * ", " between them */
 	int64_t approach;		/* Tafel__Approach */
 	size_t n_persons;
@@ -280,9 +280,10 @@ district_confirmed(struct ui *u, const char *text)
 /*
  * The district decides whose case it is (the process manager of the
  * district): a known one typed differently takes its known spelling, and
- * one no case has is used only when confirmed, since a typo would
- * otherwise make a new district nobody manages.  No district known (no
- * case listed): nothing to compare with, taken as typed.
+ * one neither the server (series, process managers) nor a case listed
+ * knows is used only when confirmed, since a typo would otherwise make a
+ * new district nobody manages.  No district known: nothing to compare
+ * with, taken as typed.
  */
 static const char *
 district_check(struct ui *u, const char *text)
@@ -344,14 +345,54 @@ static const struct form intake_form = {
 	.send = intake_done,
 };
 
+/* Adds district d to the list buf ("A, B, C") unless it is there. */
+static void
+known_add(char *buf, size_t len, const char *d, size_t n)
+{
+	size_t o = strlen(buf);
+
+	for (const char *p = buf; *p != '\0'; ) {
+		const char *end = strstr(p, ", ");
+		size_t k = end != NULL ? (size_t)(end - p) : strlen(p);
+
+		if (k == n && strncmp(p, d, n) == 0)
+			return;
+		p += k + (end != NULL ? 2 : 0);
+	}
+	if (n == 0 || o + n + 3 >= len)
+		return;
+	snprintf(buf + o, len - o, "%s%.*s", o ? ", " : "", (int)n, d);
+}
+
+/* The districts known: the server's (series, process managers), then
+ * those of the cases listed. */
+static void
+known_districts(struct ui *u, char *buf, size_t len)
+{
+	char cases[sizeof sig.known];
+
+	buf[0] = '\0';
+	for (size_t i = 0; u->orgs != NULL && i < u->orgs->n_districts; i++)
+		known_add(buf, len, u->orgs->districts[i],
+		    strlen(u->orgs->districts[i]));
+	view_cases_districts(u, cases, sizeof cases);
+	for (const char *p = cases; *p != '\0'; ) {
+		const char *end = strstr(p, ", ");
+		size_t k = end != NULL ? (size_t)(end - p) : strlen(p);
+
+		known_add(buf, len, p, k);
+		p += k + (end != NULL ? 2 : 0);
+	}
+}
+
 void
 forms_signal(struct ui *u)
 {
 	char label[300];
 
 	memset(&sig, 0, sizeof sig);
-	view_cases_districts(u, sig.known, sizeof sig.known);
-	view_cases_districts(u, fs.what, sizeof fs.what);
+	known_districts(u, sig.known, sizeof sig.known);
+	known_districts(u, fs.what, sizeof fs.what);	/* whole names */
 	if (fs.what[0] == '\0')
 		snprintf(fs.what, sizeof fs.what, "%s", _("none yet"));
 	snprintf(label, sizeof label, _("Themes: 1 %s, 2 %s, 3 %s, 4 %s"),

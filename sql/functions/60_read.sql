@@ -98,7 +98,13 @@ BEGIN
 		ORDER BY o.name) FROM organisations o), '[]'::jsonb),
 	    'users', coalesce((SELECT jsonb_agg(tafel_json_user(x.id)
 		ORDER BY x.display_name, x.id) FROM users x WHERE NOT x.disabled),
-		'[]'::jsonb));
+		'[]'::jsonb),
+	    -- the districts someone manages or meets about (no case's own:
+	    -- a district only a hidden case has is not told)
+	    'districts', coalesce((SELECT jsonb_agg(d.district ORDER BY d.district)
+		FROM (SELECT s.district FROM series s WHERE s.district <> ''
+		    UNION SELECT p.district FROM process_managers p
+		    WHERE p.district <> '') d), '[]'::jsonb));
 END
 $$;
 

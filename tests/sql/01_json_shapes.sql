@@ -109,7 +109,7 @@ SELECT '{
     "history": "CaseHistoryEntry[]?", "contributions": "Contribution[]?",
     "goals": "Goal[]?", "links": "PersonLink[]?",
     "info_rounds": "InfoRound[]?"},
-  "OrganisationList": {"organisations": "Organisation[]?", "users": "User[]?"},
+  "OrganisationList": {"organisations": "Organisation[]?", "users": "User[]?", "districts": "string[]?"},
   "CaseList": {"cases": "Case[]?", "omitted": "int?"},
   "EventPayload": {"meeting": "Meeting?", "agenda_items": "AgendaItem[]?",
     "case": "Case?", "action_point": "ActionPoint?",
