@@ -230,10 +230,16 @@ ui_list_scroll(struct ui *u, size_t *sel, size_t n, int rows, size_t *shown)
 void
 ui_list_step(size_t *sel, size_t n, int dir)
 {
-	if (dir < 0 && *sel > 0)
-		(*sel)--;
-	else if (dir > 0 && *sel + 1 < n)
-		(*sel)++;
+	size_t d = dir < 0 ? (size_t)-(long)dir : (size_t)dir;
+
+	if (n == 0)
+		return;
+	if (*sel >= n)
+		*sel = n - 1;
+	if (dir < 0)
+		*sel = d >= *sel ? 0 : *sel - d;
+	else if (dir > 0)
+		*sel = d >= n - 1 - *sel ? n - 1 : *sel + d;
 }
 
 void

@@ -541,6 +541,12 @@ case_key_waits(const struct ui *u, const struct ui_key *k)
 #define PAGERS (V(MINUTES) | V(REPORTS) | V(HELP) | V(CASE))
 #define PAGERS_BG (V(MINUTES) | V(REPORTS) | V(HELP))
 
+/* The lists (not the meeting's agenda, where a step is the chair's or
+ * leaves the chair): a page and the ends too. */
+#define LISTS (V(MEETINGS) | V(ACTIONS) | V(CASES) | V(NOMINATIONS) | \
+	V(INBOX) | V(PROPOSALS) | V(INFOROUNDS) | V(CALENDAR) | \
+	V(PICK_CASE) | V(PICK_PERSON) | V(PICK_ORG))
+
 /* The lists with a "/" search. */
 #define SEARCHABLE (V(MEETINGS) | V(ACTIONS) | V(PICK_CASE) | V(PICK_PERSON) | \
 	V(CASES) | V(PICK_ORG))
@@ -603,15 +609,19 @@ const struct ui_key ui_keys[] = {
 	  N_("Next line (in a meeting: go your own way)"), NULL },
 	{ ' ', N_("Space"), PAGERS, 0, N_("page"), k_page_down,
 	  N_("A page down"), NULL },
-	{ KEY_NPAGE, "PgDn", PAGERS, 0, NULL, k_page_down,
+	{ KEY_NPAGE, "PgDn", PAGERS | LISTS, 0, NULL, k_page_down,
 	  N_("A page down"), NULL },
-	{ KEY_PPAGE, "PgUp", PAGERS, 0, NULL, k_page_up,
+	{ KEY_PPAGE, "PgUp", PAGERS | LISTS, 0, NULL, k_page_up,
 	  N_("A page up"), NULL },
 	{ 'b', "b", PAGERS_BG, 0, NULL, k_page_up, N_("A page up"), NULL },
-	{ 'g', "g", PAGERS_BG, 0, NULL, k_top, N_("To the top"), NULL },
-	{ KEY_HOME, "Home", PAGERS, 0, NULL, k_top, N_("To the top"), NULL },
-	{ 'G', "G", PAGERS, 0, NULL, k_bottom, N_("To the end"), NULL },
-	{ KEY_END, "End", PAGERS, 0, NULL, k_bottom, N_("To the end"), NULL },
+	{ 'g', "g", PAGERS_BG | LISTS, 0, NULL, k_top, N_("To the top"),
+	  NULL },
+	{ KEY_HOME, "Home", PAGERS | LISTS, 0, NULL, k_top, N_("To the top"),
+	  NULL },
+	{ 'G', "G", PAGERS | LISTS, 0, NULL, k_bottom, N_("To the end"),
+	  NULL },
+	{ KEY_END, "End", PAGERS | LISTS, 0, NULL, k_bottom, N_("To the end"),
+	  NULL },
 	{ KEY_MOUSE, N_("mouse"), VIEWS_ALL, 0, NULL, k_mouse,
 	  N_("Click selects a line, double click opens it"), NULL },
 	{ '/', "/", SEARCHABLE, 0, N_("search"),

@@ -320,16 +320,85 @@ redraw(struct ui *u)
 
 /* --- event loop ---------------------------------------------------------- */
 
+/*
+ * Key sequences the terminal's terminfo entry does not list, as PuTTY and
+ * tmux send them with another TERM (End as ESC [ 4 ~): ncurses hands them
+ * over byte by byte, and "4" would then open the case list.  After ESC,
+ * what follows "[" or "O" at once is read whole and looked up here.
+ */
+static const struct {
+	const char *seq;		/* after ESC */
+	int key;
+} esc_keys[] = {
+	{ "[1~", KEY_HOME }, { "[7~", KEY_HOME }, { "[H", KEY_HOME },
+	{ "OH", KEY_HOME }, { "[4~", KEY_END }, { "[8~", KEY_END },
+	{ "[F", KEY_END }, { "OF", KEY_END }, { "[5~", KEY_PPAGE },
+	{ "[6~", KEY_NPAGE }, { "[A", KEY_UP }, { "OA", KEY_UP },
+	{ "[B", KEY_DOWN }, { "OB", KEY_DOWN }, { "[C", KEY_RIGHT },
+	{ "OC", KEY_RIGHT }, { "[D", KEY_LEFT }, { "OD", KEY_LEFT },
+	{ "[3~", KEY_DC }, { "[2~", KEY_IC },
+};
+
+/*
+ * After an ESC: the key of an escape sequence that follows at once (0: a
+ * sequence this table does not know, ignored whole), or -1 when none
+ * follows (a plain Esc; *next, *next_r: the key read after it, if any).
+ */
+static int
+esc_sequence(struct ui *u, wint_t *next, int *next_r)
+{
+	char seq[16];
+	size_t n = 0;
+	wint_t ch;
+	int r;
+
+	*next_r = ERR;
+	if ((r = wget_wch(u->foot, &ch)) == ERR)
+		return -1;
+	if (r != OK || (ch != '[' && ch != 'O')) {
+		*next = ch;
+		*next_r = r;
+		return -1;
+	}
+	seq[n++] = (char)ch;
+	/* parameters and intermediates, then one final byte (ECMA-48) */
+	while ((r = wget_wch(u->foot, &ch)) == OK && ch < 0x80) {
+		if (n < sizeof seq - 1)
+			seq[n++] = (char)ch;
+		if ((seq[0] == 'O' && n == 2) || (ch >= 0x40 && ch <= 0x7e &&
+		    n > 1))
+			break;
+	}
+	seq[n] = '\0';
+	for (size_t i = 0; i < sizeof esc_keys / sizeof esc_keys[0]; i++)
+		if (strcmp(esc_keys[i].seq, seq) == 0)
+			return esc_keys[i].key;
+	return 0;
+}
+
 static void
 on_stdin(evutil_socket_t fd, short what, void *arg)
 {
 	struct ui *u = arg;
-	wint_t ch;
-	int r;
+	wint_t ch, next;
+	int r, next_r = ERR, key;
 
-	while (!u->quit && (r = wget_wch(u->foot, &ch)) != ERR) {
+	while (!u->quit) {
+		if (next_r != ERR) {	/* read after an Esc: its own key */
+			r = next_r;
+			ch = next;
+			next_r = ERR;
+		} else if ((r = wget_wch(u->foot, &ch)) == ERR)
+			break;
 		if (r == KEY_CODE_YES && ch == KEY_RESIZE)
 			continue;
+		if (r == OK && ch == 27 &&
+		    (key = esc_sequence(u, &next, &next_r)) >= 0) {
+			if (key == 0)
+				continue;	/* not a key Tafel knows */
+			r = KEY_CODE_YES;
+			ch = (wint_t)key;
+		}
 		if (u->prompt.active)
 			ui_prompt_key(u, r, ch);
 		else

@@ -215,7 +215,8 @@ int ui_standing_draw(struct ui *, WINDOW *w, int y, int x, int rows,
  * row each goes to a "+N more" line when needed). */
 size_t ui_window(size_t n, size_t sel, int room, size_t *more_above,
     size_t *more_below);
-/* Moves a list selection one line up (dir < 0) or down within n lines. */
+/* Moves a list selection |dir| lines up (dir < 0) or down, stopping at
+ * the first and the last of n lines. */
 void ui_list_step(size_t *sel, size_t n, int dir);
 /*
  * Keeps a list's selection on its record as the lines move (a record
