@@ -120,7 +120,8 @@ draw_status(struct ui *u)
 		snprintf(lag, sizeof lag, _(" · lag %ld ms"), net_lag_ms(u->net));
 	if (UI_VIEW(u)->status != NULL)
 		UI_VIEW(u)->status(u, follow, sizeof follow);
-	if (u->inbox_unread > 0)
+	/* the chair's own inbox is not the room's business */
+	if (u->inbox_unread > 0 && !u->presentation)
 		snprintf(inbox, sizeof inbox, _(" · inbox: %u unread"),
 		    u->inbox_unread);
 	wbkgdset(u->status, ' ' | a);
