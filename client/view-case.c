@@ -1,10 +1,12 @@
 /* The case view: one case in depth, with persons, summary, action points and its history of decisions, wrapped and scrolled like a pager. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "i18n.h"
 #include "views.h"
+#include "xmalloc.h"
 
 static struct {
 	Tafel__CaseDetail *detail;	/* get_case answer, owned */
@@ -48,6 +50,31 @@ wrapped(struct lines *l, attr_t a, const char *text)
 	}
 }
 
+/* A formatted paragraph, wrapped.  Formatted into a buffer of its own
+ * size: a contribution's facts and judgement are up to TAFEL_MAX_TEXT
+ * bytes each, and a fixed buffer cut off the judgement without a mark. */
+static void __attribute__((format(printf, 3, 4)))
+wrappedf(struct lines *l, attr_t a, const char *fmt, ...)
+{
+	va_list ap, again;
+	char *text;
+	int n;
+
+	va_start(ap, fmt);
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		va_end(again);
+		return;
+	}
+	text = xmalloc((size_t)n + 1);
+	vsnprintf(text, (size_t)n + 1, fmt, again);
+	va_end(again);
+	wrapped(l, a, text);
+	free(text);
+}
+
 /* The case's lines from st.sc.scroll on; returns how many there are. */
 static int
 draw_lines(struct ui *u, WINDOW *w, int rows, int cols)
@@ -66,46 +93,34 @@ draw_lines(struct ui *u, WINDOW *w, int rows, int cols)
 	snprintf(buf, sizeof buf, "%s %s · %s · %s", _("Case"), c->number,
 	    ui_theme(c->theme), ui_enum(&tafel__case_status__descriptor, (int)c->status));
 	line(&l, ui_attr(u, UI_A_TITLE), buf);
-	snprintf(buf, sizeof buf, "%s: %s · %s: %s · %s: %s", _("District"),
+	wrappedf(&l, 0, "%s: %s · %s: %s · %s: %s", _("District"),
 	    c->district, _("Approach"),
 	    ui_enum(&tafel__approach__descriptor, (int)c->approach),
 	    _("Case manager"), c->case_manager_name[0] ? c->case_manager_name : "-");
-	wrapped(&l, 0, buf);
-	snprintf(buf, sizeof buf, "%s: %s", _("Submitted by"),
+	wrappedf(&l, 0, "%s: %s", _("Submitted by"),
 	    c->submitter_org_name);
-	wrapped(&l, 0, buf);
 	/* routing details once there are any (R, E) */
-	if (c->lead_org_id != 0 || c->end_date[0] || c->review_date[0]) {
-		snprintf(buf, sizeof buf, "%s: %s · %s: %s · %s: %s",
+	if (c->lead_org_id != 0 || c->end_date[0] || c->review_date[0])
+		wrappedf(&l, 0, "%s: %s · %s: %s · %s: %s",
 		    _("Lead organisation"), c->lead_org_name[0] ?
 		    c->lead_org_name : "-", _("End date"), c->end_date[0] ?
 		    c->end_date : "-", _("Review"), c->review_date[0] ?
 		    c->review_date : "-");
-		wrapped(&l, 0, buf);
-	}
-	if (c->reason[0] != '\0') {
-		snprintf(buf, sizeof buf, "%s: %s", _("Reason"), c->reason);
-		wrapped(&l, 0, buf);
-	}
-	if (c->closing_reason[0] != '\0' || c->evaluation[0] != '\0') {
-		snprintf(buf, sizeof buf, "%s: %s · %s: %s", _("Closing reason"),
+	if (c->reason[0] != '\0')
+		wrappedf(&l, 0, "%s: %s", _("Reason"), c->reason);
+	if (c->closing_reason[0] != '\0' || c->evaluation[0] != '\0')
+		wrappedf(&l, 0, "%s: %s · %s: %s", _("Closing reason"),
 		    c->closing_reason[0] ? c->closing_reason : "-",
 		    _("Evaluation"), c->evaluation[0] ? c->evaluation : "-");
-		wrapped(&l, 0, buf);
-	}
-	if (c->redacted) {
-		snprintf(buf, sizeof buf, "%s", ui_redaction_case(c));
-		wrapped(&l, ui_attr(u, UI_A_DIM), buf);
-	}
+	if (c->redacted)
+		wrappedf(&l, ui_attr(u, UI_A_DIM), "%s", ui_redaction_case(c));
 	line(&l, 0, "");
 	line(&l, ui_attr(u, UI_A_TITLE), _("Persons"));
-	for (size_t i = 0; i < c->n_persons; i++) {
-		snprintf(buf, sizeof buf, "  %s: %s %s",
+	for (size_t i = 0; i < c->n_persons; i++)
+		wrappedf(&l, 0, "  %s: %s %s",
 		    ui_enum(&tafel__person_role__descriptor,
 		    (int)c->persons[i]->role), c->persons[i]->name,
 		    c->persons[i]->birth_date);
-		wrapped(&l, 0, buf);
-	}
 	/* the legal clocks, soonest end first; red when one ends before the
 	 * next meeting the case can be discussed at */
 	if (c->n_clocks > 0) {
@@ -116,8 +131,8 @@ draw_lines(struct ui *u, WINDOW *w, int rows, int cols)
 		char text[512];
 
 		ui_clock_text(c->clocks[i], 0, text, sizeof text);
-		snprintf(buf, sizeof buf, "  %s", text);
-		wrapped(&l, c->clocks[i]->red ? ui_attr(u, UI_A_OVERDUE) : 0, buf);
+		wrappedf(&l, c->clocks[i]->red ? ui_attr(u, UI_A_OVERDUE) : 0,
+		    "  %s", text);
 	}
 	/* the info rounds as this user may see them (I starts one) */
 	for (size_t i = 0; i < d->n_info_rounds; i++) {
@@ -140,13 +155,12 @@ draw_lines(struct ui *u, WINDOW *w, int rows, int cols)
 			when[0] = '\0';
 			if (e->discussed_at != 0)
 				ui_date(e->discussed_at, when, sizeof when);
-			snprintf(buf, sizeof buf, "  %s (%s): %s %s%s%s%s",
+			wrappedf(&l, 0, "  %s (%s): %s %s%s%s%s",
 			    e->case_number, ui_enum(
 			    &tafel__case_status__descriptor, (int)e->status),
 			    e->other_person_name, e->birth_date,
 			    when[0] ? " · " : "", when,
 			    e->linked ? _(" · linked") : "");
-			wrapped(&l, 0, buf);
 		}
 	}
 	/* contributions and goals once there are any (b, g) */
@@ -157,10 +171,9 @@ draw_lines(struct ui *u, WINDOW *w, int rows, int cols)
 	for (size_t i = 0; i < d->n_contributions; i++) {
 		const Tafel__Contribution *k = d->contributions[i];
 
-		snprintf(buf, sizeof buf, "  %s (%s): %s%s%s", k->org_name,
+		wrappedf(&l, 0, "  %s (%s): %s%s%s", k->org_name,
 		    k->author_name, k->facts[0] ? k->facts : _("(hidden)"),
 		    k->judgement[0] ? _(" · judgement: ") : "", k->judgement);
-		wrapped(&l, 0, buf);
 	}
 	if (d->n_goals > 0) {
 		line(&l, 0, "");
@@ -169,13 +182,12 @@ draw_lines(struct ui *u, WINDOW *w, int rows, int cols)
 	for (size_t i = 0; i < d->n_goals; i++) {
 		const Tafel__Goal *g = d->goals[i];
 
-		snprintf(buf, sizeof buf, _("  %d. open %d, done %d, overdue "
+		wrappedf(&l, g->actions_overdue > 0 ?
+		    ui_attr(u, UI_A_OVERDUE) : 0, _("  %d. open %d, done %d, overdue "
 		    "%d: %s%s"), (int)i + 1, (int)g->actions_open,
 		    (int)g->actions_done, (int)g->actions_overdue,
 		    g->description[0] ? g->description : _("(hidden)"),
 		    g->achieved ? _(" (achieved)") : "");
-		wrapped(&l, g->actions_overdue > 0 ? ui_attr(u, UI_A_OVERDUE) :
-		    0, buf);
 	}
 	if (c->summary[0] != '\0') {
 		line(&l, 0, "");
@@ -188,7 +200,7 @@ draw_lines(struct ui *u, WINDOW *w, int rows, int cols)
 		line(&l, ui_attr(u, UI_A_DIM), _("  (none)"));
 	for (size_t i = 0; i < d->n_actions; i++) {
 		const Tafel__ActionPoint *a = d->actions[i];
-		char text[1100];
+		char text[TAFEL_MAX_TEXT + 1];
 
 		char goal[64] = "";
 
@@ -196,34 +208,32 @@ draw_lines(struct ui *u, WINDOW *w, int rows, int cols)
 			if (d->goals[g]->id == a->goal_id)
 				snprintf(goal, sizeof goal, _(" (goal %zu)"), g + 1);
 		ui_action_text(c, a, text, sizeof text);
-		snprintf(buf, sizeof buf, "  %zu. %s %-9s %s%s%s: %s%s%s%s", i + 1,
+		wrappedf(&l, a->overdue ? ui_attr(u, UI_A_OVERDUE) : 0,
+		    "  %zu. %s %-9s %s%s%s: %s%s%s%s", i + 1,
 		    a->due_date,
 		    ui_enum(&tafel__action_state__descriptor, (int)a->state),
 		    a->owner_org_name, a->owner_user_name[0] ? "/" : "",
 		    a->owner_user_name, text,
 		    a->completion_note[0] ? " — " : "", a->completion_note, goal);
-		wrapped(&l, a->overdue ? ui_attr(u, UI_A_OVERDUE) : 0, buf);
 	}
 	line(&l, 0, "");
 	line(&l, ui_attr(u, UI_A_TITLE), _("History"));
 	if (d->n_history == 0)
 		line(&l, ui_attr(u, UI_A_DIM), _("  (not discussed before)"));
 	for (size_t i = 0; i < d->n_history; i++) {
-		char text[1100];
+		char text[TAFEL_MAX_TEXT + 1];
 
 		ui_date(d->history[i]->scheduled_start, when, sizeof when);
 		ui_decision_text(c, d->history[i]->decision, text, sizeof text);
-		snprintf(buf, sizeof buf, "  %s %s: %s", when,
+		wrappedf(&l, 0, "  %s %s: %s", when,
 		    d->history[i]->series_name, text);
-		wrapped(&l, 0, buf);
 		if (d->history[i]->decision_changed_after_close) {
 			char mark[200];
 
 			ui_changed_after_close(true,
 			    d->history[i]->decision_by_name,
 			    d->history[i]->decision_at, mark, sizeof mark);
-			snprintf(buf, sizeof buf, "    (%s)", mark);
-			wrapped(&l, ui_attr(u, UI_A_DIM), buf);
+			wrappedf(&l, ui_attr(u, UI_A_DIM), "    (%s)", mark);
 		}
 	}
 	/* a pager: what is below is counted, j and ↓ bring it up */
