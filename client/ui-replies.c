@@ -80,9 +80,12 @@ on_sub_meeting(struct net *n, const Tafel__Envelope *m, void *arg)
 	if (u->presentation && m != NULL &&
 	    m->body_case == TAFEL__ENVELOPE__BODY_ERROR &&
 	    m->error->code == TAFEL__ERROR_CODE__FORBIDDEN) {
-		/* Only the meeting's chair may put it on the shared screen. */
-		ui_show_error(u, m->error);
+		/* Only the meeting's chair may put it on the shared screen:
+		 * said as such, not as a bare "no permission" */
 		ui_set_presentation(u, 0);
+		ui_message(u, 1, "%s", _("The shared screen is for the "
+		    "meeting's chair only; the meeting is shown in the normal "
+		    "layout."));
 		return;
 	}
 	if (!subscribed_ok(u, m))

@@ -32,6 +32,11 @@ start_client pol politie --meeting "$MEETING"
 wait_re pol "^ +# +Casus" || fail "partner: meeting not shown"
 keys pol P
 wait_for pol "P: alleen de voorzitter kan dit." || fail "partner's P not explained: $(screen pol)"
+# nor start with it: told so, in the normal layout
+start_client pol2 politie --meeting "$MEETING" --presentation
+wait_for pol2 "De beamerweergave is alleen voor de voorzitter van het overleg" ||
+	fail "partner's --presentation not explained: $(screen pol2)"
+wait_re pol2 "^ +# +Casus" || fail "partner: --presentation refused, but the meeting is not shown: $(screen pol2)"
 
 # the chair records a decision: the room still sees that it is hidden
 keys chair d
