@@ -37,22 +37,59 @@ static const char *const themes[] = { "domestic_violence", "repeat_offenders",
 static void signal_ask_person(struct ui *u, const char *text);
 
 /*
+ * The year of a date of birth written in full but before 1900 (the
+ * server's lower bound, docs/protocol.md): 12-3-1850 is a date, only not
+ * a plausible one, which the user should hear rather than "not a date".
+ * 0 when text is no such date.
+ */
+static int
+birth_year_too_old(const char *text, struct datein_day today)
+{
+	struct datein_day day;
+	char s[64];
+	size_t i, n;
+
+	snprintf(s, sizeof s, "%s", text);
+	for (i = 0; s[i] != '\0'; i += n > 0 ? n : 1) {
+		int year;
+
+		n = strspn(s + i, "0123456789");
+		if (n != 4 || (year = atoi(s + i)) >= 1900)
+			continue;
+		memcpy(s + i, "2000", 4);	/* the same date in a year taken */
+		return datein_parse_birth(s, today, &day) == DATEIN_OK ?
+		    year : 0;
+	}
+	return 0;
+}
+
+/*
  * The date of birth at the end of a person's line (its last one, two or
  * three words: 3-9-2015, 3 september 2015) moved into birth and cut off
  * rest; none leaves birth empty.  Digits that are no such date are refused
  * rather than kept in the name, where they would reach every screen the
  * name does (a day that does not exist, "3 september" without its year).
- * NULL, or why not (a static buffer).
+ * A line that is only a date lacks the name, and a year before 1900 is
+ * said as such: both would otherwise read as "a name has no digits".
+ * role: its label, for the example.  NULL, or why not (a static buffer).
  */
 static const char *
-person_birth(char *rest, char *birth, size_t len)
+person_birth(char *rest, char *birth, size_t len, const char *role)
 {
 	static char why[400];
 	struct datein_day today = datein_today((int64_t)time(NULL)), day;
 	enum datein_result r;
 	char *cut, *digit;
+	int year;
 
 	birth[0] = '\0';
+	r = datein_parse_birth(rest, today, &day);
+	if (rest[strspn(rest, " ")] == '\0' || r == DATEIN_OK ||
+	    r == DATEIN_FUTURE || birth_year_too_old(rest, today) != 0) {
+		snprintf(why, sizeof why, _("The name is missing: role, name, "
+		    "date of birth, e.g. %s J. Jansen 3-9-2015."), role);
+		return why;
+	}
 	for (int words = 3; words >= 1; words--) {
 		cut = rest + strlen(rest);
 		for (int k = 0; k < words && cut != NULL; k++) {
@@ -69,6 +106,11 @@ person_birth(char *rest, char *birth, size_t len)
 		if (r == DATEIN_FUTURE) {
 			snprintf(why, sizeof why, _("%s lies in the future: "
 			    "a date of birth cannot."), cut);
+			return why;
+		}
+		if ((year = birth_year_too_old(cut, today)) != 0) {
+			snprintf(why, sizeof why, _("Year of birth %d is "
+			    "not plausible (1900 to today)."), year);
 			return why;
 		}
 		if (r == DATEIN_OK) {
@@ -110,6 +152,8 @@ signal_send(struct ui *u, const char *text)
 		if (rest != NULL)
 			*rest++ = '\0';
 		role = enum_from_text(&tafel__person_role__descriptor, name);
+		if (role >= 0 && rest == NULL)	/* the role alone: no name */
+			rest = name + strlen(name);
 		if (role < 0 || rest == NULL || sig.n_persons ==
 		    SIGNAL_MAX_PERSONS) {
 			signal_ask_person(u, text);
@@ -120,7 +164,8 @@ signal_send(struct ui *u, const char *text)
 			return;
 		}
 		if ((why = person_birth(rest, sig.birth[sig.n_persons],
-		    sizeof sig.birth[0])) != NULL) {
+		    sizeof sig.birth[0], ui_enum(&tafel__person_role__descriptor,
+		    role))) != NULL) {
 			signal_ask_person(u, text);
 			ui_message(u, 1, "%s", why);
 			return;
