@@ -146,14 +146,25 @@ static const struct form move_meeting_form = {
 	    "cancels meetings."),
 };
 
+/* X: a reason (every partner sees the meeting "cancelled"; it cannot be
+ * undone, so an empty Enter must not do it), then a last y/n. */
+static struct {
+	char reason[TAFEL_MAX_TEXT + 1];
+	int64_t sure;
+} cancel;
+
 static void
-cancel_meeting_send(struct ui *u, const char *text)
+cancel_meeting_send(struct ui *u, const char *unused)
 {
 	Tafel__CancelMeetingRequest r = TAFEL__CANCEL_MEETING_REQUEST__INIT;
 
+	if (!cancel.sure) {
+		ui_message(u, 0, _("Meeting %s not cancelled."), fs.what);
+		return;
+	}
 	r.meeting_id = fs.id;
 	r.version = fs.version;
-	r.reason = (char *)text;
+	r.reason = cancel.reason;
 	form_send(u, TAFEL__ENVELOPE__BODY_CANCEL_MEETING, &r);
 }
 
@@ -163,10 +174,28 @@ meeting_cancelled(struct ui *u)
 	ui_message(u, 0, _("Meeting %s cancelled."), fs.what);
 }
 
+/* Refused (a conflict, a reason too long): the reason again, as typed. */
+static void
+cancel_meeting_reopen(struct ui *u, const Tafel__Error *e)
+{
+	form_again(u, 0, cancel.reason);
+}
+
+static const struct field cancel_meeting_fields[] = {
+	{ .label = N_("Cancel meeting %s, reason"), .kind = ASK_TEXT,
+	  .required = 1, .missing = N_("A reason is required: every partner "
+	  "sees why the meeting is off. Esc keeps the meeting."),
+	  .text = cancel.reason, .size = sizeof cancel.reason },
+	{ .label = N_("Cancel meeting %s for good? (y/n)"),
+	  .kind = ASK_YESNO, .num = &cancel.sure },
+	{ .label = NULL }
+};
+
 static const struct form cancel_meeting_form = {
-	.label = N_("Cancel meeting %s, reason"),
+	.fields = cancel_meeting_fields,
 	.send = cancel_meeting_send,
 	.refused = meeting_refused,
+	.reopen = cancel_meeting_reopen,
 	.accepted = meeting_cancelled,
 	.forbidden = N_("Only a chair or an administrator plans, moves or "
 	    "cancels meetings."),
@@ -209,8 +238,10 @@ forms_move_meeting(struct ui *u)
 void
 forms_cancel_meeting(struct ui *u)
 {
-	if (planned_meeting(u))
+	if (planned_meeting(u)) {
+		memset(&cancel, 0, sizeof cancel);
 		form_start(u, &cancel_meeting_form, "");
+	}
 }
 
 /* --- the agenda: remove and reorder --------------------------------------- */

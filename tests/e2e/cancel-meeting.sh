@@ -1,0 +1,40 @@
+#!/bin/bash
+# Cancelling a meeting (X) needs a reason and a last yes: an empty reason is refused with a message and the prompt stays, n keeps the meeting, j cancels it with the reason typed.
+. "$(dirname "$0")/lib.sh"
+
+start_server
+start_client ch voorzitter
+wait_re ch '^ +[0-9]+  20[0-9-]+ [0-9:]+  .*gepland' || fail "chair: no planned meeting listed: $(screen ch)"
+# the first planned meeting (the list starts at the top)
+row=$(screen ch | grep -nE '^ +[0-9]+  20[0-9-]+ [0-9:]+  .*gepland' | head -n 1 | cut -d: -f1)
+line=$(screen ch | sed -n "${row}p")
+when=$(echo "$line" | grep -oE '20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9:]{5}')
+for _ in $(seq 4 "$row"); do keys ch j; done
+wait_re ch "^ +[0-9]+  $when .*gepland" || fail "no meeting at $when"
+
+keys ch X
+wait_for ch "aflassen, reden:" || fail "X did not ask a reason: $(screen ch | tail -n 3)"
+# an empty Enter (or only spaces) cancels nothing: it says a reason is needed
+# and asks again
+keys ch Enter
+wait_for ch "Een reden is verplicht" || fail "an empty reason: no message: $(screen ch | tail -n 3)"
+screen ch | grep -q "aflassen, reden:" || fail "the reason prompt closed: $(screen ch | tail -n 3)"
+screen ch | grep -q "afgelast\." && fail "cancelled without a reason"
+# a reason, then the last question: n keeps the meeting
+type_text ch "Voorzitter ziek"; keys ch Enter
+wait_for ch "definitief aflassen? (j/n)" || fail "no last question: $(screen ch | tail -n 3)"
+keys ch n
+wait_for ch "niet afgelast." || fail "n: not said: $(screen ch | tail -n 3)"
+sleep 0.5
+wait_re ch "^ +[0-9]+  $when .*gepland" || fail "n: the meeting is no longer planned: $(screen ch)"
+# again, and j cancels it, with the reason
+keys ch X
+wait_for ch "aflassen, reden:" || fail "X did not ask again"
+type_text ch "Voorzitter ziek"; keys ch Enter
+wait_for ch "definitief aflassen? (j/n)" || fail "no last question the second time"
+keys ch j
+wait_re ch "Overleg '.*' $when afgelast\." || fail "j: not cancelled: $(screen ch | tail -n 3)"
+wait_re ch "^ +[0-9]+  $when .*vervallen" || fail "the meeting is not shown cancelled: $(screen ch)"
+[ "$(sql -tAc "select count(*) from meetings where state = 'cancelled' and cancel_reason = 'Voorzitter ziek'")" = 1 ] ||
+	fail "the cancellation with its reason is not stored once"
+ok
