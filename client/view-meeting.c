@@ -232,7 +232,10 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 			    ui_enum(&tafel__person_role__descriptor,
 			    (int)c->persons[i]->role), c->persons[i]->name,
 			    c->persons[i]->birth_date);
-		if (fit < np && y < limit)
+		/* the count even below limit: prow keeps one row for the
+		 * persons, and with none of them shown it is that row (a
+		 * small terminal left them out without a mark) */
+		if (fit < np)
 			ui_more(u, w, y++, x, width, np - fit);
 	}
 	for (size_t i = 0; i < c->n_clocks && y < limit; i++) {
