@@ -1,5 +1,6 @@
 /* The minutes view: a closed meeting's minutes (besluitenlijst) as my organisation receives them (get_minutes, docs/protocol.md 7.13), as a pager. */
 #include <stdio.h>
+#include <string.h>
 
 #include "i18n.h"
 #include "views.h"
@@ -15,6 +16,25 @@ add_action(struct ui *u, const Tafel__ActionPoint *a)
 	    a->due_date, a->owner_org_name, a->owner_user_name[0] ? "/" : "",
 	    a->owner_user_name, a->description[0] ? a->description :
 	    _("(text hidden)"));
+}
+
+/* "Name (organisation) · remote · until 11:02": one who was present, and
+ * left before the meeting closed (left_at). */
+static void
+add_present(const Tafel__Attendance *p)
+{
+	char until[64] = "", d[40];
+
+	if (p->left_at > 0) {
+		const char *hm;
+
+		ui_date(p->left_at, d, sizeof d);
+		hm = strchr(d, ' ');
+		snprintf(until, sizeof until, _(" · until %s"),
+		    hm != NULL ? hm + 1 : d);
+	}
+	add(0, "  %s (%s)%s%s", p->user_name, p->org_name, p->remote ?
+	    _(" · remote") : "", until);
 }
 
 /* The minutes as lines: head, who was there, the items, the standing item. */
@@ -34,9 +54,7 @@ render(struct ui *u, const Tafel__Minutes *mn)
 	add(0, "%s", "");
 	add(t, "%s", _("Present"));
 	for (size_t i = 0; i < mn->n_present; i++)
-		add(0, "  %s (%s)%s", mn->present[i]->user_name,
-		    mn->present[i]->org_name, mn->present[i]->remote ?
-		    _(" · remote") : "");
+		add_present(mn->present[i]);
 	for (size_t i = 0; i < mn->n_absent; i++)
 		add(ui_attr(u, UI_A_DIM), "  %s (%s) %s",
 		    mn->absent[i]->user_name, mn->absent[i]->org_name,
