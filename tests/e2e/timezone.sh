@@ -21,5 +21,5 @@ wait_re pol "^ +# +Casus" || fail "meeting not shown"
 wait_for pol "SSO Enschede · $ams" || fail "meeting time not in Amsterdam time ($ams)"
 screen pol | grep -qF "$ny" && fail "meeting time shown in the machine's zone ($ny)"
 keys pol 1
-wait_re pol "^ $ams +SSO Enschede" || fail "meetings list not in Amsterdam time ($ams)"
+wait_re pol "^ +[0-9]+  $ams +SSO Enschede" || fail "meetings list not in Amsterdam time ($ams)"
 ok
