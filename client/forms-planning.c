@@ -281,36 +281,140 @@ forms_remove_item(struct ui *u)
 	ui_ask_yesno(u, label, remove_confirmed);
 }
 
-/* J and K: the selected item one place down or up. */
+/*
+ * J and K: the selected item one place down or up, each press counted.  A
+ * press moves the item from where the presses before it put it, not from
+ * the agenda on screen: that follows only when the server's event comes,
+ * so a burst (K K K) counted from it moved the item one place.  One
+ * reorder is out at a time (two writes may run in either order,
+ * docs/protocol.md 5.1); the presses made meanwhile go as one reorder, the
+ * whole order they lead to, when it is answered.
+ */
+#define ORDER_MAX 256
+#define ORDER_SEEN 8
+
+static struct {
+	int64_t meeting_id;		/* the meeting of the presses; 0: none */
+	int64_t want[ORDER_MAX];	/* the order the presses lead to */
+	size_t n;
+	/* the orders the agenda on screen may still show while their events
+	 * come: the one at the first press and those sent since (the last
+	 * ORDER_SEEN) */
+	int64_t seen[ORDER_SEEN][ORDER_MAX];
+	size_t n_seen;
+	int out;			/* a reorder is out */
+	int again;			/* pressed since: send want when answered */
+} order;
+
+static void
+order_seen(void)
+{
+	memcpy(order.seen[order.n_seen++ % ORDER_SEEN], order.want,
+	    order.n * sizeof order.want[0]);
+}
+
+/* The agenda's order on screen into ids (at most ORDER_MAX); its length. */
+static size_t
+agenda_order(struct ui *u, int64_t *ids)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < u->meeting.agenda.n && n < ORDER_MAX; i++)
+		ids[n++] = model_item_at(&u->meeting, i)->id;
+	return n;
+}
+
+static void reorder_send(struct ui *u);
+
+static void
+reordered(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct ui *u = arg;
+
+	order.out = 0;
+	if (m == NULL || m->body_case == TAFEL__ENVELOPE__BODY_ERROR) {
+		/* e.g. an item added meanwhile: the agenda on screen is the
+		 * one to press on from */
+		order.meeting_id = 0;
+		order.again = 0;
+		if (m != NULL)
+			ui_show_error(u, m->error);
+		return;
+	}
+	if (order.again && order.meeting_id == u->meeting.meeting_id)
+		reorder_send(u);
+	order.again = 0;
+}
+
+static void
+reorder_send(struct ui *u)
+{
+	Tafel__ReorderAgendaRequest r = TAFEL__REORDER_AGENDA_REQUEST__INIT;
+
+	r.meeting_id = order.meeting_id;
+	r.n_item_ids = order.n;
+	r.item_ids = order.want;
+	order.out = 1;
+	order_seen();
+	ui_send(u, TAFEL__ENVELOPE__BODY_REORDER_AGENDA, &r, NET_REQ_WRITE,
+	    reordered);
+}
+
+/* Where a press starts: the order the presses before it lead to, while
+ * one is out or the agenda on screen shows an order of theirs (its event
+ * is still to come) with the same items; else the agenda on screen (an
+ * item added, someone else's reorder). */
+static void
+order_from(struct ui *u)
+{
+	int64_t now[ORDER_MAX];
+	size_t n = agenda_order(u, now);
+	int same_items = order.meeting_id == u->meeting.meeting_id &&
+	    n == order.n, theirs = order.out;
+
+	for (size_t i = 0; same_items && i < n; i++) {
+		size_t j = 0;
+
+		while (j < n && order.want[j] != now[i])
+			j++;
+		same_items = j < n;
+	}
+	for (size_t k = 0; !theirs && k < order.n_seen && k < ORDER_SEEN; k++)
+		theirs = memcmp(now, order.seen[k], n * sizeof now[0]) == 0;
+	if (same_items && theirs)
+		return;
+	order.meeting_id = u->meeting.meeting_id;
+	order.n = n;
+	memcpy(order.want, now, n * sizeof now[0]);
+	order.n_seen = 0;
+	order_seen();
+	order.again = 0;
+}
+
 static void
 reorder(struct ui *u, int dir)
 {
-	Tafel__ReorderAgendaRequest r = TAFEL__REORDER_AGENDA_REQUEST__INIT;
 	const Tafel__AgendaItem *it = view_meeting_item(u);
-	int64_t ids[256];
-	size_t n = 0, at = 0;
+	size_t at = 0;
 
 	if (!need_meeting(u) || it == NULL)
 		return;
-	for (size_t i = 0; i < u->meeting.agenda.n && n < 256; i++) {
-		const Tafel__AgendaItem *x = model_item_at(&u->meeting, i);
-
-		if (x->id == it->id)
-			at = n;
-		ids[n++] = x->id;
-	}
-	if ((dir < 0 && at == 0) || (dir > 0 && at + 1 >= n)) {
+	order_from(u);
+	while (at < order.n && order.want[at] != it->id)
+		at++;
+	if (at == order.n)
+		return;
+	if ((dir < 0 && at == 0) || (dir > 0 && at + 1 >= order.n)) {
 		ui_message(u, 1, "%s", dir < 0 ? _("Already the first item.") :
 		    _("Already the last item."));
 		return;
 	}
-	ids[at] = ids[at + dir];
-	ids[at + dir] = it->id;
-	r.meeting_id = u->meeting.meeting_id;
-	r.n_item_ids = n;
-	r.item_ids = ids;
-	ui_send(u, TAFEL__ENVELOPE__BODY_REORDER_AGENDA, &r, NET_REQ_WRITE,
-	    NULL);
+	order.want[at] = order.want[at + dir];
+	order.want[at + dir] = it->id;
+	if (order.out)		/* sent when the one out is answered */
+		order.again = 1;
+	else
+		reorder_send(u);
 }
 
 void
