@@ -161,6 +161,19 @@ view_meeting_action_step(struct ui *u, int dir)
 	ui_dirty(u);
 }
 
+/* Whether the shared screen can still show this meeting's cases to a
+ * room: not once it is closed or cancelled (the shared screen then says
+ * so, and nobody is present any more).  The server still marks the cases
+ * by the attendance recorded, so the chair's note on what the shared
+ * screen would hide is left out here. */
+static int
+room_may_gather(const struct model *m)
+{
+	return m->meeting != NULL &&
+	    m->meeting->state != TAFEL__MEETING_STATE__MEETING_CLOSED &&
+	    m->meeting->state != TAFEL__MEETING_STATE__MEETING_CANCELLED;
+}
+
 /* Rows for a wrapped note above limit: two at most, one when short of room. */
 static int
 wrap_rows(int y, int limit)
@@ -204,7 +217,7 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 	if (c->redacted)
 		y += ui_wrap_put(w, y, x, width, wrap_rows(y, limit),
 		    ui_attr(u, UI_A_DIM), ui_redaction_case(c));
-	if (c->beamer_redacted && !u->presentation) {
+	if (c->beamer_redacted && !u->presentation && room_may_gather(m)) {
 		/* a category hidden (housing: no birth dates) is not the
 		 * pseudonymised view of a non-signatory or an observer */
 		snprintf(text, sizeof text, "%s (%s)",
