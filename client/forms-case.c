@@ -279,6 +279,89 @@ forms_case_close(struct ui *u)
 
 /* m: one step along the routing; the prompt offers the next status (into
  * fs.user_id). */
+
+/* The routing's steps, as the server allows them (case_transitions,
+ * docs/protocol.md move_case), the usual next step of each status first:
+ * it is the one offered. */
+static const struct {
+	Tafel__CaseStatus from, to;
+} moves[] = {
+	{ TAFEL__CASE_STATUS__CASE_SIGNAL, TAFEL__CASE_STATUS__CASE_SCREENING },
+	{ TAFEL__CASE_STATUS__CASE_SCREENING,
+	  TAFEL__CASE_STATUS__CASE_INFO_ROUND },
+	{ TAFEL__CASE_STATUS__CASE_SCREENING, TAFEL__CASE_STATUS__CASE_CLOSED },
+	{ TAFEL__CASE_STATUS__CASE_INFO_ROUND,
+	  TAFEL__CASE_STATUS__CASE_DIRECTION },
+	{ TAFEL__CASE_STATUS__CASE_INFO_ROUND, TAFEL__CASE_STATUS__CASE_CLOSED },
+	{ TAFEL__CASE_STATUS__CASE_DIRECTION, TAFEL__CASE_STATUS__CASE_PLAN },
+	{ TAFEL__CASE_STATUS__CASE_DIRECTION, TAFEL__CASE_STATUS__CASE_CLOSED },
+	{ TAFEL__CASE_STATUS__CASE_PLAN, TAFEL__CASE_STATUS__CASE_IN_PROGRESS },
+	{ TAFEL__CASE_STATUS__CASE_IN_PROGRESS,
+	  TAFEL__CASE_STATUS__CASE_MONITORING },
+	{ TAFEL__CASE_STATUS__CASE_MONITORING, TAFEL__CASE_STATUS__CASE_CLOSED },
+	{ TAFEL__CASE_STATUS__CASE_MONITORING,
+	  TAFEL__CASE_STATUS__CASE_IN_PROGRESS },
+	{ TAFEL__CASE_STATUS__CASE_CLOSED, TAFEL__CASE_STATUS__CASE_SCREENING },
+};
+
+static int64_t move_from;		/* the status the form started at */
+static char move_to[64];		/* the status typed (offered: the next) */
+
+/* The statuses the routing goes to from status from, "a, b" (first: the
+ * usual next one); 0 when none. */
+static int
+moves_from(int64_t from, char *buf, size_t len)
+{
+	int n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof moves / sizeof moves[0]; i++)
+		if (moves[i].from == from)
+			snprintf(buf + strlen(buf), len - strlen(buf), "%s%s",
+			    n++ ? ", " : "", ui_enum(
+			    &tafel__case_status__descriptor, (int)moves[i].to));
+	return n;
+}
+
+/*
+ * The status typed (its label, either language, or its start): one the
+ * routing goes to from where the case is, into fs.user_id.  Else what
+ * is possible: the server's refusal ("not possible in the current state")
+ * says neither which phases there are nor which step would do.
+ */
+static const char *
+move_check(struct ui *u, const char *text)
+{
+	static char why[600];
+	const char *from = ui_enum(&tafel__case_status__descriptor,
+	    (int)move_from);
+	char next[300], all[300] = "";
+	int to = enum_from_text(&tafel__case_status__descriptor, text);
+
+	moves_from(move_from, next, sizeof next);
+	if (to < 0) {
+		const ProtobufCEnumDescriptor *d =
+		    &tafel__case_status__descriptor;
+
+		for (unsigned i = 0; i < d->n_values; i++)
+			snprintf(all + strlen(all), sizeof all - strlen(all),
+			    "%s%s", i ? ", " : "",
+			    ui_enum(d, d->values[i].value));
+		snprintf(why, sizeof why, _("Unknown phase. From %s: %s. "
+		    "Phases: %s."), from, next, all);
+		return why;
+	}
+	for (size_t i = 0; i < sizeof moves / sizeof moves[0]; i++)
+		if (moves[i].from == move_from && (int)moves[i].to == to) {
+			fs.user_id = to;
+			return NULL;
+		}
+	snprintf(why, sizeof why, _("From %s the case cannot go to %s, only "
+	    "to: %s."), from, ui_enum(&tafel__case_status__descriptor, to),
+	    next);
+	return why;
+}
+
 static void
 move_send(struct ui *u, const char *unused)
 {
@@ -299,22 +382,31 @@ moved(struct ui *u)
 }
 
 /* Someone else changed the case meanwhile: asked again, with its version
- * now (the error shows the case as it is). */
+ * now (the error shows the case as it is); a step the server refuses
+ * without naming missing data (the case moved on meanwhile) is asked again
+ * too, from the status it is at if the case came along.  One that lacks
+ * data (R, g, F first) closes: the prompt cannot give it. */
 static int
 move_refused(struct ui *u, const Tafel__Error *e)
 {
-	if (e->code != TAFEL__ERROR_CODE__CONFLICT ||
-	    e->current_record_case != TAFEL__ERROR__CURRENT_RECORD_CURRENT_CASE)
-		return 0;
-	fs.version = e->current_case->version;
-	view_case_update(u, e->current_case);
-	return 1;
+	const Tafel__Case *cur = e->current_record_case ==
+	    TAFEL__ERROR__CURRENT_RECORD_CURRENT_CASE ? e->current_case : NULL;
+
+	if (cur != NULL) {
+		fs.version = cur->version;
+		move_from = cur->status;
+		view_case_update(u, cur);
+	}
+	if (e->code == TAFEL__ERROR_CODE__CONFLICT)
+		return cur != NULL;
+	return e->code == TAFEL__ERROR_CODE__INVALID_TRANSITION &&
+	    e->n_missing == 0;
 }
 
 static const struct field move_fields[] = {
-	{ .label = N_("Move case %s to"), .kind = ASK_CHOICE,
-	  .choices = &tafel__case_status__descriptor, .num = &fs.user_id,
-	  .wrong = N_("Unknown status.") },
+	{ .label = N_("Move case %s to"), .kind = ASK_TEXT, .replace = 1,
+	  .required = 1, .missing = N_("Type the phase to move the case to."),
+	  .text = move_to, .size = sizeof move_to, .check = move_check },
 	{ .label = NULL }
 };
 
@@ -339,7 +431,15 @@ forms_case_move(struct ui *u)
 		ui_message(u, 1, "%s", _("The case is closed."));
 		return;
 	}
-	fs.user_id = (int)c->status + 1;
+	move_from = c->status;
+	fs.user_id = move_from;
+	for (size_t i = 0; i < sizeof moves / sizeof moves[0]; i++)
+		if (moves[i].from == move_from) {
+			fs.user_id = moves[i].to;
+			break;
+		}
+	snprintf(move_to, sizeof move_to, "%s",
+	    ui_enum(&tafel__case_status__descriptor, (int)fs.user_id));
 	form_ask(u, &move_form);
 }
 
