@@ -48,6 +48,10 @@ started(struct net *n, const Tafel__Envelope *m, void *arg)
 		if (m->error->code == TAFEL__ERROR_CODE__FORBIDDEN)
 			ui_message(u, 1, "%s", _("Only the case's process "
 			    "manager starts an info round."));
+		else if (m->error->code == TAFEL__ERROR_CODE__IN_THE_PAST)
+			/* the general text names a time; this is a day */
+			ui_message(u, 1, "%s", _("That date lies in the "
+			    "past."));
 		else
 			ui_show_error(u, m->error);
 		return;
