@@ -129,6 +129,26 @@ layout_wrap(const char *text, int width, size_t *next)
 	return o;
 }
 
+void
+layout_share(int extra, int need_a, int need_b, int *a, int *b)
+{
+	if (extra < 0)
+		extra = 0;
+	if (need_a < 0)
+		need_a = 0;
+	if (need_b < 0)
+		need_b = 0;
+	if (need_a + need_b <= extra) {
+		*b = need_b;
+		*a = extra - need_b;
+		return;
+	}
+	/* rounded to the nearest column; long long: no overflow */
+	*a = (int)(((long long)extra * need_a * 2 + (need_a + need_b)) /
+	    ((long long)(need_a + need_b) * 2));
+	*b = extra - *a;
+}
+
 int
 layout_match(const char *hay, const char *needle)
 {

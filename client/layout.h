@@ -24,6 +24,11 @@ void layout_cell(char *out, size_t len, const char *text, int width);
  * offset where the next line starts (the spaces at the break skipped).
  * Text not valid in the locale counts a column per byte. */
 size_t layout_wrap(const char *text, int width, size_t *next);
+/* Shares extra columns between two table columns by what they lack
+ * (need_a, need_b: columns beyond their base that their longest text
+ * wants): each gets its need when both fit, the first one what is left
+ * over; else the extra is split in proportion to the needs. */
+void layout_share(int extra, int need_a, int need_b, int *a, int *b);
 /* Case-insensitive substring match; an empty needle matches everything. */
 int layout_match(const char *hay, const char *needle);
 

@@ -22,6 +22,7 @@ static struct {
 	int64_t sel_id;
 	enum inbox_show show;		/* kept while the client runs */
 	size_t shown[MAX_ENTRIES];	/* the lines: indexes into list */
+	int what_w, who_w;		/* the column widths (widths()) */
 } st;
 
 /* What v shows, in the title ("" for all) and when nothing is there. */
@@ -146,17 +147,33 @@ select_shown(struct ui *u, size_t idx)
 	(void)lines(u);
 }
 
-/* The column widths: what and who take 22 at 80 columns and share a
- * wider screen's extra, up to 30 more each ("agenda published: series
- * date", "Joris Mulder (Veilig Thuis Eemland-Twente)" whole at 120), as
- * the other lists do (ui_list_widen). */
-static void
-widths(const struct ui *u, int *what, int *who)
-{
-	int extra = u->cols > 80 ? u->cols - 80 : 0;
+static void who_text(const struct ui *u, const Tafel__InboxEntry *e,
+    char *buf, size_t len);
 
-	*what = ui_list_widen(u->cols, 22, (extra + 1) / 2);
-	*who = ui_list_widen(u->cols, 22, extra / 2 < 30 ? extra / 2 : 30);
+/* The column widths: what and who take 22 at 80 columns and share a
+ * wider screen's extra by what their longest texts on the list lack
+ * (layout_share): both whole when they fit, what gets the rest; else in
+ * proportion, so "agenda published: series date" is not cut at 42 while
+ * the who column keeps room it does not need.  Reckoned once a draw
+ * (st.what_w, st.who_w) for the lines it draws. */
+static void
+widths(struct ui *u, size_t n)
+{
+	int lack_what = 0, lack_who = 0, w;
+	char text[256];
+
+	for (size_t i = 0; i < n; i++) {
+		what_text(entry(i), text, sizeof text);
+		if ((w = layout_width(text) - 22) > lack_what)
+			lack_what = w;
+		who_text(u, entry(i), text, sizeof text);
+		if ((w = layout_width(text) - 22) > lack_who)
+			lack_who = w;
+	}
+	layout_share(ui_list_widen(u->cols, 0, u->cols), lack_what, lack_who,
+	    &st.what_w, &st.who_w);
+	st.what_w += 22;
+	st.who_w += 22;
 }
 
 /* An entry I sent to another organisation (not one for mine to read). */
@@ -176,6 +193,20 @@ mark(const struct ui *u, const Tafel__InboxEntry *e)
 	return e->read_at == 0 ? "●" : " ";
 }
 
+/* Who sent an entry (a sent one: to whom). */
+static void
+who_text(const struct ui *u, const Tafel__InboxEntry *e, char *buf,
+    size_t len)
+{
+	if (sent(u, e))
+		snprintf(buf, len, _("to %s"), e->recipient_org_name);
+	else if (e->sender_id == 0)
+		snprintf(buf, len, "tafel");
+	else
+		snprintf(buf, len, "%s (%s)", e->sender_name,
+		    e->sender_org_name);
+}
+
 /* Entry i as a line: what happened, who sent it (a sent one: to whom),
  * when. */
 static void
@@ -183,22 +214,14 @@ line(struct ui *u, size_t i, char *buf, size_t len, attr_t *a)
 {
 	const Tafel__InboxEntry *e = entry(i);
 	char what[256], who[256], when[40], f[3][320];
-	int ww, hw;
 
 	if (e->read_at == 0 && !sent(u, e))
 		*a = A_BOLD;
 	what_text(e, what, sizeof what);
-	if (sent(u, e))
-		snprintf(who, sizeof who, _("to %s"), e->recipient_org_name);
-	else if (e->sender_id == 0)
-		snprintf(who, sizeof who, "tafel");
-	else
-		snprintf(who, sizeof who, "%s (%s)", e->sender_name,
-		    e->sender_org_name);
+	who_text(u, e, who, sizeof who);
 	ui_date(e->created_at, when, sizeof when);
-	widths(u, &ww, &hw);
-	layout_cell(f[0], sizeof f[0], what, ww);
-	layout_cell(f[1], sizeof f[1], who, hw);
+	layout_cell(f[0], sizeof f[0], what, st.what_w);
+	layout_cell(f[1], sizeof f[1], who, st.who_w);
 	layout_cell(f[2], sizeof f[2], when, 16);
 	snprintf(buf, len, "%s %-9s  %s  %s  %s", mark(u, e), e->case_number,
 	    f[0], f[1], f[2]);
@@ -280,7 +303,9 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 	    _("Loading the inbox…") : NULL,
 	    .empty = _(show_texts[st.show].empty) };
 
-	widths(u, &columns[1].width, &columns[2].width);
+	widths(u, l.n);
+	columns[1].width = st.what_w;
+	columns[2].width = st.who_w;
 	ui_list_header(head, sizeof head, "  ", columns, 4);
 	ui_list_detail(u, w, rows, cols, &l);
 }

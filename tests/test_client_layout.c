@@ -100,6 +100,34 @@ test_wrap(void **state)
 	}
 }
 
+/* The inbox's what and who columns: needs met when they fit, the rest to
+ * the first; else shared in proportion. */
+static void
+test_share(void **state)
+{
+	int a, b;
+
+	(void)state;
+	layout_share(40, 10, 5, &a, &b);
+	assert_int_equal(a, 35);
+	assert_int_equal(b, 5);
+	layout_share(40, 0, 0, &a, &b);
+	assert_int_equal(a, 40);
+	assert_int_equal(b, 0);
+	layout_share(40, 34, 26, &a, &b);	/* 40 * 34 / 60 = 22.7 */
+	assert_int_equal(a, 23);
+	assert_int_equal(b, 17);
+	layout_share(40, 0, 60, &a, &b);
+	assert_int_equal(a, 0);
+	assert_int_equal(b, 40);
+	layout_share(0, 30, 30, &a, &b);	/* 80 columns: nothing extra */
+	assert_int_equal(a, 0);
+	assert_int_equal(b, 0);
+	layout_share(-3, -1, 4, &a, &b);
+	assert_int_equal(a, 0);
+	assert_int_equal(b, 0);
+}
+
 static void
 test_match(void **state)
 {
@@ -183,6 +211,7 @@ main(void)
 		cmocka_unit_test(test_cell),
 		cmocka_unit_test(test_wrap),
 		cmocka_unit_test(test_match),
+		cmocka_unit_test(test_share),
 		cmocka_unit_test(test_meeting_order),
 		cmocka_unit_test(test_big),
 	};
