@@ -534,6 +534,26 @@ static const struct form contrib_form = {
 	.accepted = contrib_saved,
 };
 
+/* The answer to "contributing involves your organisation: go on?". */
+static void
+contrib_confirmed(struct ui *u, const char *text)
+{
+	if (!ui_yes(text)) {
+		ui_message(u, 0, "%s", _("No contribution made; your "
+		    "organisation is still not involved."));
+		return;
+	}
+	form_ask(u, &contrib_form);
+}
+
+/*
+ * Contributing makes the organisation involved in the case (docs/
+ * security.md rule 7): from then on it sees the case's names, birth dates
+ * and texts, and that is recorded.  An organisation that is not involved
+ * yet (the case came redacted for it as not_involved: it knows the case
+ * from an agenda or an info round) is asked first, before it types
+ * anything; one already involved is not.
+ */
 void
 forms_case_contribution(struct ui *u)
 {
@@ -551,6 +571,20 @@ forms_case_contribution(struct ui *u)
 			snprintf(contrib.judgement, sizeof contrib.judgement,
 			    "%s", d->contributions[i]->judgement);
 		}
+	if (contrib.id == 0 &&
+	    strcmp(d->case_->redaction_reason, "not_involved") == 0) {
+		char label[300];
+
+		snprintf(label, sizeof label, _("Contribution to case %s: go "
+		    "on? (y/n)"), fs.what);
+		ui_ask_yesno(u, label, contrib_confirmed);
+		/* above the question, which it would not fit in; it stays
+		 * until the answer (as an error does, not as news) */
+		ui_message(u, 1, "%s", _("Contributing makes your organisation "
+		    "involved in this case, and it then sees the case in full "
+		    "(this is recorded)."));
+		return;
+	}
 	form_ask(u, &contrib_form);
 }
 
