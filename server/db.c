@@ -185,10 +185,12 @@ result_error(PGresult *res, struct db_result *r)
 	if (state != NULL && strcmp(state, "53100") == 0) {
 		disk_full(primary);
 		r->code = TAFEL__ERROR_CODE__DISK_FULL;
-		/* a write, or a read that records what it shows (the audit) */
+		/* a write, or a read that records what it shows (the audit);
+		 * the generic reads say so themselves (req_db_error) */
 		snprintf(r->message, sizeof r->message, "the database's disk is "
 		    "full: nothing was stored (a write was not applied: retry "
-		    "it later with the same idempotency key)");
+		    "it later with the same idempotency key; a read is refused "
+		    "when its read audit cannot be stored)");
 		return;
 	}
 	log_error("database: %s (SQLSTATE %s)", primary ? primary : "?",

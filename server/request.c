@@ -182,6 +182,15 @@ req_db_error(struct req *r, const struct db_result *res)
 		if (err == NULL)
 			log_warn("transition detail does not parse: %s", perr);
 	}
+	/* a read refused on a full disk changed nothing: no write to
+	 * retry, only its read audit could not be stored */
+	if (err == NULL && res->code == TAFEL__ERROR_CODE__DISK_FULL &&
+	    r->read) {
+		req_error(r, res->code, "the database's disk is full: the "
+		    "read is refused because its read audit cannot be "
+		    "stored; try again once there is space", res->field);
+		return;
+	}
 	if (err == NULL) {
 		req_error(r, res->code, res->message, res->field);
 		return;
@@ -279,6 +288,7 @@ request_run(struct conn *c, const Tafel__Envelope *env,
 	struct req *r;
 
 	r = req_new(c, env, h->reply);
+	r->read = !write;
 	snprintf(uid, sizeof uid, "%lld", (long long)c->session->user_id);
 	args = pbjson_to_string(envelope_get_body(env));
 	params[0] = uid;

@@ -41,6 +41,7 @@ struct req {
 	struct conn *c;			/* referenced while the request runs */
 	uint64_t request_id;
 	Tafel__Envelope__BodyCase reply;	/* body of a successful answer */
+	int read;			/* request_read's: changes nothing */
 };
 
 /* Starts a request context for env on c (takes a reference on c). */

@@ -331,6 +331,31 @@ test_disk_full(void **state)
 	printf("# DISK_FULL after %d writes\n", i);
 	assert_int_equal(code, TAFEL__ERROR_CODE__DISK_FULL);
 	assert_true(tafeld_log_count(t, "DISK FULL") >= 1);
+	/*
+	 * A read whose audit cannot be stored is refused too, and says it
+	 * was a read (it spoke of a write and its idempotency key).  Whether
+	 * the audit row still fits a page is up to PostgreSQL: the message
+	 * is checked when it is refused.
+	 */
+	for (i = 0; i < 20; i++) {
+		Tafel__GetCaseRequest gc = TAFEL__GET_CASE_REQUEST__INIT;
+
+		gc.case_id = 1;
+		m = tclient_req(&c, B(GET_CASE), &gc, NULL);
+		assert_non_null(m);
+		if (m->body_case == B(ERROR)) {
+			assert_int_equal(m->error->code,
+			    TAFEL__ERROR_CODE__DISK_FULL);
+			assert_non_null(strstr(m->error->message,
+			    "the read is refused"));
+			assert_null(strstr(m->error->message,
+			    "idempotency key"));
+			printf("# a read refused: %s\n", m->error->message);
+			frame_free(m);
+			break;
+		}
+		frame_free(m);
+	}
 
 	/* Space back: the refused write, same key, is applied. */
 	close(fd);
