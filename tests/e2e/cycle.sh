@@ -59,7 +59,7 @@ wait_for vt "Tafel · Casussen" || fail "vt: no case list"
 keys vt S
 wait_for vt "Nieuw signaal: thema (nummer of naam):" || fail "S did not ask"
 type_text vt "1"; keys vt Enter
-wait_for vt "District (bekend: nog geen):" || fail "no district prompt: $(screen vt)"
+wait_for vt "District (bekend: Enschede):" || fail "no district prompt naming the series' district: $(screen vt)"
 type_text vt "Enschede"; keys vt Enter
 wait_for vt "Aanpak (persoon, systeem, gebied):" || fail "no approach prompt"
 keys vt Enter
