@@ -8,6 +8,7 @@
 
 #include "datein.h"
 #include "i18n.h"
+#include "view-pick.h"
 #include "views.h"
 
 #define MAX_ASK 32
@@ -100,6 +101,32 @@ ask_date(struct ui *u, const char *initial)
 	ui_prompt(u, label, initial, date_typed);
 }
 
+/* Chosen already: marked ✓ in the picker (Enter there un-chooses it). */
+static int
+org_chosen(int64_t id)
+{
+	for (size_t i = 0; i < fi.n_orgs; i++)
+		if (fi.org_ids[i] == id)
+			return 1;
+	return 0;
+}
+
+/* The i-th chosen organisation taken out again; the title's "last" is
+ * then the one chosen before it. */
+static void
+org_drop(struct ui *u, size_t i)
+{
+	memmove(&fi.org_ids[i], &fi.org_ids[i + 1],
+	    (fi.n_orgs - i - 1) * sizeof fi.org_ids[0]);
+	fi.n_orgs--;
+	fi.last[0] = '\0';
+	for (size_t k = 0; fi.n_orgs > 0 && u->orgs != NULL &&
+	    k < u->orgs->n_organisations; k++)
+		if (u->orgs->organisations[k]->id == fi.org_ids[fi.n_orgs - 1])
+			snprintf(fi.last, sizeof fi.last, "%s",
+			    u->orgs->organisations[k]->name);
+}
+
 static void
 org_add(struct ui *u, int64_t id, const char *name)
 {
@@ -157,8 +184,12 @@ org_picked(struct ui *u, const Tafel__Organisation *o)
 		return;
 	}
 	for (size_t i = 0; i < fi.n_orgs; i++)
-		if (fi.org_ids[i] == o->id) {	/* chosen twice: once */
+		if (fi.org_ids[i] == o->id) {	/* chosen again: un-chosen */
+			org_drop(u, i);
 			ask_org(u);
+			pick_start_on(o->id);	/* the line stays selected */
+			/* after the picker, which clears the message */
+			ui_message(u, 0, _("%s no longer chosen."), o->name);
 			return;
 		}
 	c = view_pick_org_covenant(u, o);
@@ -186,6 +217,7 @@ ask_org(struct ui *u)
 		snprintf(title, sizeof title, _("Info round, %zu chosen (last "
 		    "%s): another one, Esc: done"), fi.n_orgs, fi.last);
 	view_pick_org_open(u, title, NULL, org_picked);
+	view_pick_org_marks(org_chosen);
 }
 
 /* Whether I may run the case's info round: one of its process managers,

@@ -11,6 +11,10 @@
 /* Where the choice goes (view_pick_org_open). */
 static void (*done)(struct ui *, const Tafel__Organisation *);
 
+/* Which organisations this opening marks "✓ chosen" already
+ * (view_pick_org_marks); NULL: no marks column. */
+static int (*marked)(int64_t id);
+
 static int
 by_name(const void *a, const void *b)
 {
@@ -76,19 +80,26 @@ static const char *const covenant_marks[] = {
 	[PICK_ORG_OBSERVERS] = N_("listeners only"),
 };
 
+/* An organisation's line: its name, then its standing outside the
+ * covenant and "✓ chosen" when these apply (after the name, so the names
+ * stay in one column). */
 static void
 line(struct ui *u, const void *item, char *buf, size_t len)
 {
 	const Tafel__Organisation *o = item;
 	const char *m = covenant_marks[view_pick_org_covenant(u, o)];
+	const char *chosen = marked != NULL && marked(o->id) ?
+	    _("✓ chosen") : NULL;
 	char name[300];
 
-	if (m == NULL) {
+	if (m == NULL && chosen == NULL) {
 		snprintf(buf, len, " %s", o->name);
 		return;
 	}
 	layout_cell(name, sizeof name, o->name, 46);
-	snprintf(buf, len, " %s  %s", name, _(m));
+	snprintf(buf, len, " %s  %s%s%s", name, m != NULL ? _(m) : "",
+	    m != NULL && chosen != NULL ? "  " : "",
+	    chosen != NULL ? chosen : "");
 }
 
 static void
@@ -122,6 +133,13 @@ view_pick_org_open(struct ui *u, const char *title, const char *search,
 {
 	pick_open(u, &pk, title, search, fn != NULL);
 	done = fn;			/* after leaving the view before */
+	marked = NULL;
+}
+
+void
+view_pick_org_marks(int (*fn)(int64_t id))
+{
+	marked = fn;
 }
 
 const struct ui_view_ops view_pick_org_ops = {

@@ -40,6 +40,10 @@ void pick_open(struct ui *, struct picker *p, const char *title,
  * current choice. */
 void pick_start_on(int64_t id);
 
+/* The organisation picker opened last marks "✓ chosen" those for which
+ * fn(id) is 1, e.g. those an info round has chosen already (view-pick-org.c). */
+void view_pick_org_marks(int (*fn)(int64_t id));
+
 /* The view operations of the picker on screen (the one opened last). */
 void pick_draw(struct ui *, WINDOW *w, int rows, int cols);
 size_t pick_lines(struct ui *);
