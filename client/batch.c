@@ -250,8 +250,11 @@ send_req(struct batch *b, Tafel__Envelope__BodyCase body_case, void *req,
 		free(code);
 		return;
 	}
-	b->wait_rid = net_send_body(b->net, body_case, req, flags,
-	    (flags & NET_REQ_WRITE) ? key : NULL, on_reply, b);
+	/* a refusal that passes (DATABASE_UNAVAILABLE, OVERLOADED) is
+	 * retried with the same key, not left to the script */
+	b->wait_rid = net_send_body(b->net, body_case, req,
+	    flags | NET_REQ_RETRY, (flags & NET_REQ_WRITE) ? key : NULL,
+	    on_reply, b);
 }
 
 /* (Re)subscribes to a meeting or the org actions; user: the command waits. */
@@ -268,7 +271,7 @@ subscribe(struct batch *b, struct sub_ctx *ctx, uint64_t from, int user)
 		r.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS;
 	r.resume_from = from;
 	rid = net_send_body(b->net, TAFEL__ENVELOPE__BODY_SUBSCRIBE, &r,
-	    NET_REQ_READ, NULL, on_subscribed, ctx);
+	    NET_REQ_READ | NET_REQ_RETRY, NULL, on_subscribed, ctx);
 	if (user)
 		b->wait_rid = rid;
 }
@@ -537,7 +540,7 @@ cmd_subscribe_cases(struct batch *b, struct cmd_args *a)
 	(void)a;
 	r.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASE_LIST;
 	b->wait_rid = net_send_body(b->net, TAFEL__ENVELOPE__BODY_SUBSCRIBE, &r,
-	    NET_REQ_READ, NULL, on_subscribed_cases, b);
+	    NET_REQ_READ | NET_REQ_RETRY, NULL, on_subscribed_cases, b);
 	return 0;
 }
 
@@ -597,7 +600,7 @@ cmd_minutes(struct batch *b, struct cmd_args *a)
 	} else if (a->argc != 2)
 		return -1;
 	b->wait_rid = net_send_body(b->net, TAFEL__ENVELOPE__BODY_GET_MINUTES,
-	    &r, NET_REQ_READ, NULL, on_minutes, b);
+	    &r, NET_REQ_READ | NET_REQ_RETRY, NULL, on_minutes, b);
 	return 0;
 }
 
@@ -667,7 +670,7 @@ send_report(struct batch *b, const char *from, const char *to)
 	r.from = (char *)from;
 	r.to = (char *)to;
 	b->wait_rid = net_send_body(b->net, TAFEL__ENVELOPE__BODY_GET_REPORT,
-	    &r, NET_REQ_READ, NULL, on_report, b);
+	    &r, NET_REQ_READ | NET_REQ_RETRY, NULL, on_report, b);
 }
 
 static int
@@ -737,7 +740,7 @@ cmd_subscribe_inbox(struct batch *b, struct cmd_args *a)
 	(void)a;
 	r.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_INBOX;
 	b->wait_rid = net_send_body(b->net, TAFEL__ENVELOPE__BODY_SUBSCRIBE, &r,
-	    NET_REQ_READ, NULL, on_subscribed_cases, b);
+	    NET_REQ_READ | NET_REQ_RETRY, NULL, on_subscribed_cases, b);
 	return 0;
 }
 

@@ -33,6 +33,8 @@
 #define NET_PING_INTERVAL 10	/* seconds between pings when ready */
 #define NET_PING_DEADLINE 30	/* an unanswered ping this old: connection dead */
 #define NET_BACKOFF_MIN 250	/* ms: the first retry after a drop */
+#define NET_RETRY_MAX 16	/* NET_REQ_RETRY: attempts after the first */
+#define NET_RETRY_CAP_MS 5000	/* NET_REQ_RETRY: the longest wait */
 #define NET_BACKOFF_MAX 30000	/* ms */
 
 /* One request, kept until answered: its frame is re-sent as is after a reconnect. */
@@ -45,6 +47,9 @@ struct net_req {
 	net_reply_fn fn;	/* may be NULL */
 	void *arg;
 	Tafel__Envelope *partial;	/* an answer in parts, so far */
+	int attempts;		/* NET_REQ_RETRY: sent again so often */
+	struct event *retry_ev;	/* NET_REQ_RETRY: the next attempt */
+	struct net *n;
 	struct net_req *next;	/* in id order */
 };
 
@@ -262,6 +267,8 @@ net_close_transport(struct net *n, int graceful)
 static void
 req_free(struct net_req *r)
 {
+	if (r->retry_ev != NULL)
+		event_free(r->retry_ev);
 	frame_free(r->partial);
 	free(r->frame);
 	free(r);
@@ -506,6 +513,7 @@ net_send(struct net *n, Tafel__Envelope *env, int flags, const char *key,
 	evbuffer_free(tmp);
 	r->fn = fn;
 	r->arg = arg;
+	r->n = n;
 	if (flags & NET_REQ_WRITE)
 		env->idempotency_key = (char *)protobuf_c_empty_string;
 	for (pp = &n->reqs; *pp != NULL; pp = &(*pp)->next)
@@ -768,6 +776,53 @@ take_part(struct net_req *r, Tafel__Envelope **m)
 	return next_left == 0;
 }
 
+/* A NET_REQ_RETRY request's next attempt is due: sent when connected
+ * (else the reconnect sends it with the rest). */
+static void
+retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct net_req *r = arg;
+
+	if (r->n->state == NET_READY)
+		req_write(r->n, r);
+}
+
+/*
+ * A transient refusal (the register unreachable for a moment, the server
+ * busy) of a NET_REQ_RETRY request: it is sent again later with the same
+ * frame, so a write keeps its idempotency key and is applied once.  1: kept
+ * for the retry; 0: m is its answer.
+ */
+static int
+req_retry(struct net *n, struct net_req *r, const Tafel__Envelope *m)
+{
+	long ms;
+	struct timeval tv;
+
+	if (!(r->flags & NET_REQ_RETRY) ||
+	    m->body_case != TAFEL__ENVELOPE__BODY_ERROR ||
+	    (m->error->code != TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE &&
+	    m->error->code != TAFEL__ERROR_CODE__OVERLOADED) ||
+	    r->attempts >= NET_RETRY_MAX)
+		return 0;
+	ms = NET_BACKOFF_MIN << (r->attempts < 5 ? r->attempts : 5);
+	if (ms > NET_RETRY_CAP_MS)
+		ms = NET_RETRY_CAP_MS;
+	if ((long)m->error->retry_after_ms > ms)
+		ms = (long)m->error->retry_after_ms;
+	r->attempts++;
+	r->sent = 0;
+	log_warn("net: %s (%s); trying again in %ld ms (%d of %d)",
+	    error_code_name(m->error->code), m->error->message, ms,
+	    r->attempts, NET_RETRY_MAX);
+	if (r->retry_ev == NULL)
+		r->retry_ev = evtimer_new(n->base, retry_cb, r);
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(r->retry_ev, &tv);
+	return 1;
+}
+
 /* One complete envelope from the server (taken, *m NULL, when kept). */
 static void
 dispatch(struct net *n, Tafel__Envelope **mp)
@@ -844,6 +899,8 @@ dispatch(struct net *n, Tafel__Envelope **mp)
 			}
 		}
 	}
+	if (req_retry(n, r, m))
+		return;		/* it goes again; this answer is not the last */
 	*pp = r->next;
 	if (r->fn != NULL)
 		r->fn(n, m, r->arg);

@@ -55,7 +55,11 @@ struct net_opts {
 enum net_req_flags {
 	NET_REQ_READ = 0,	/* re-sent after a reconnect */
 	NET_REQ_WRITE = 1,	/* carries an idempotency key; re-sent with it */
-	NET_REQ_VOLATILE = 2	/* dropped (callback gets NULL) on disconnect */
+	NET_REQ_VOLATILE = 2,	/* dropped (callback gets NULL) on disconnect */
+	/* DATABASE_UNAVAILABLE or OVERLOADED: sent again (same key) after the
+	 * retry_after_ms the server asks, at least 250 ms doubling to 5 s,
+	 * for about a minute (NET_RETRY_MAX); then that answer is the answer */
+	NET_REQ_RETRY = 4
 };
 
 /* Creates the connection object; NULL with a message on a bad CA file. */
