@@ -1,11 +1,16 @@
 /* tafeld: start-up (config, privileges, database, TLS), the event loop, shutdown. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -476,6 +481,82 @@ setup_database(void)
 	test_today();
 }
 
+/*
+ * One tafeld per data directory, in every mode: <data_dir>/tafeld.lock is
+ * held (flock) for the process's whole life and the kernel drops it however
+ * the process ends.  The embedded cluster has its own owner lock as well
+ * (pgembed.c); with an external database (db =) this is the only one, and
+ * without it a second tafeld on the same directory would take over the
+ * admin socket and remove it when it stopped.  The file holds the pid of
+ * the tafeld holding it, for the message.
+ */
+static void
+lock_data_dir(void)
+{
+	static int fd = -1;	/* held until exit */
+	char path[4300], pid[32];
+	ssize_t n;
+	int e;
+
+	snprintf(path, sizeof path, "%s/tafeld.lock", srv.data_dir);
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		fatal("cannot open %s", path);
+	while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno == EINTR)
+			continue;
+		e = errno;
+		if (e != EWOULDBLOCK)
+			fatalx("cannot lock %s: %s", path, strerror(e));
+		n = pread(fd, pid, sizeof pid - 1, 0);
+		pid[n > 0 ? n : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		fatalx("another tafeld already runs on this data directory "
+		    "(%s%s%s): stop it first, or give this one a data "
+		    "directory of its own", srv.data_dir, pid[0] ? ", pid " :
+		    "", pid);
+	}
+	n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)n, 0) != n)
+		log_debug("%s: cannot write the pid: %s", path,
+		    strerror(errno));
+}
+
+/*
+ * The admin socket may be configured outside the data directory
+ * (admin_socket, RUNTIME_DIRECTORY), so two tafelds with different data
+ * directories can still name the same one.  A socket that answers belongs
+ * to a running tafeld: taking it over would point tafelctl at the wrong
+ * server and, when this one stopped, leave the other without its socket.
+ * Only a dead one (connection refused) is replaced, by admin_start().
+ */
+static void
+check_admin_socket(void)
+{
+	struct sockaddr_un sun;
+	struct stat st;
+	char path[sizeof sun.sun_path];
+	int fd, r, e;
+
+	if (admin_socket_path(&srv.cfg, srv.data_dir, path, sizeof path) != 0)
+		return;		/* admin_start() says so */
+	if (lstat(path, &st) != 0 || !S_ISSOCK(st.st_mode))
+		return;
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return;
+	r = connect(fd, (struct sockaddr *)&sun, sizeof sun);
+	e = errno;
+	close(fd);
+	if (r != 0 && (e == ECONNREFUSED || e == ENOENT))
+		return;		/* left by a tafeld that ended */
+	fatalx("admin socket %s is in use by another tafeld%s%s: give each "
+	    "tafeld its own admin_socket (or data directory)", path,
+	    r != 0 ? ": " : "", r != 0 ? strerror(e) : "");
+}
+
 static void
 stop_embedded(void)
 {
@@ -585,6 +666,8 @@ main(int argc, char **argv)
 	    srv.cfg.data_dir[0] ? srv.cfg.data_dir : privdrop_default_data_dir());
 	if (privdrop_prepare(srv.cfg.user, srv.data_dir, err, sizeof err) != 0)
 		fatalx("%s", err);
+	lock_data_dir();
+	check_admin_socket();
 	if (lifecycle_open_log(err, sizeof err) != 0)
 		fatalx("%s", err);
 	log_info("tafeld %s starting; data directory %s", TAFEL_VERSION,
