@@ -52,6 +52,8 @@ struct conn {
 	struct bucket rate;		/* request rate limit */
 	unsigned rate_strikes;		/* requests refused in this window */
 	long long rate_window;		/* when that window started (s) */
+	unsigned stray_frames;		/* frames not requests in this window */
+	long long stray_window;		/* when that window started (s) */
 	uint64_t frames_in;		/* statistics */
 	uint64_t frames_out;
 	struct evbuffer *cork;		/* frames held during a cork, or NULL */

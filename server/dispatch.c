@@ -17,6 +17,12 @@
 /* Refused requests within RATE_WINDOW_S after which a flooder is dropped. */
 #define RATE_MAX_STRIKES 200
 #define RATE_WINDOW_S 10
+/*
+ * Frames that are not requests (dispatch steps 1-2) take no request
+ * tokens, but answering them is work too: more than this many within
+ * RATE_WINDOW_S drop the connection, as refusals do.
+ */
+#define STRAY_MAX_FRAMES 200
 
 /* Checks the peer's Hello; agrees on the version or closes. */
 static void
@@ -113,6 +119,27 @@ rate_ok(struct conn *c, const Tafel__Envelope *env)
 	return 0;
 }
 
+/*
+ * Counts a frame that is not a request; 0 (and the connection closed) for
+ * one too many: a client cannot keep the server answering junk for free.
+ */
+static int
+stray_ok(struct conn *c)
+{
+	time_t now = time(NULL);
+
+	if (now - c->stray_window > RATE_WINDOW_S) {
+		c->stray_window = now;
+		c->stray_frames = 0;
+	}
+	if (++c->stray_frames > STRAY_MAX_FRAMES) {
+		conn_close(c, TAFEL__ERROR_CODE__RATE_LIMITED,
+		    "too many frames that are not requests; disconnected");
+		return 0;
+	}
+	return 1;
+}
+
 /* The connection is going (from the loop): end its session and push state. */
 static void
 dispatch_release(struct conn *c)
@@ -158,9 +185,11 @@ dispatch_frame(struct conn *c, const Tafel__Envelope *env)
 	if (c->state != CONN_LOGIN && c->state != CONN_READY)
 		return;
 
-	if (!rate_ok(c, env))
-		return;
+	/* steps 1-2 before the rate limit: junk has a budget of its own */
 	kind = envelope_body_kind(env->body_case);
+	h = kind == BODY_REQUEST ? dispatch_handler(env->body_case) : NULL;
+	if (h == NULL && !stray_ok(c))
+		return;
 	if (kind != BODY_REQUEST) {
 		if (kind == BODY_NONE)
 			envelope_describe_unknown(env, msg, sizeof msg);
@@ -171,7 +200,6 @@ dispatch_frame(struct conn *c, const Tafel__Envelope *env)
 		    TAFEL__ERROR_CODE__UNKNOWN_MESSAGE, msg, NULL);
 		return;
 	}
-	h = dispatch_handler(env->body_case);
 	if (h == NULL) {
 		snprintf(msg, sizeof msg, "request \"%s\" is not supported by "
 		    "this server", envelope_body_name(env->body_case));
@@ -179,6 +207,8 @@ dispatch_frame(struct conn *c, const Tafel__Envelope *env)
 		    TAFEL__ERROR_CODE__UNKNOWN_MESSAGE, msg, NULL);
 		return;
 	}
+	if (!rate_ok(c, env))
+		return;
 	if (env->request_id == 0) {
 		conn_send_error(c, 0, TAFEL__ERROR_CODE__REQUEST_ID_REQUIRED,
 		    "requests need a non-zero request_id", "request_id");

@@ -214,6 +214,84 @@ test_request_flood(void **state)
 	tclient_close(&other);
 }
 
+/* One frame that is not a request (kind 0..3), with request_id id. */
+static void
+send_stray(struct tclient *c, int kind, uint64_t id)
+{
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
+	Tafel__PongResponse pong = TAFEL__PONG_RESPONSE__INIT;
+	Tafel__Hello hello = TAFEL__HELLO__INIT;
+	/* request_id, then body field 39 (unknown) as an empty message */
+	uint8_t raw[] = { 0, 0, 0, 5, 0x08, (uint8_t)id, 0xba, 0x02, 0x00 };
+
+	env.request_id = id;
+	switch (kind) {
+	case 0:
+		assert_true(id < 128);
+		assert_int_equal(tclient_send_raw(c, raw, sizeof raw), 0);
+		return;
+	case 1:
+		env.body_case = B(PONG);
+		env.pong = &pong;
+		break;
+	case 2:
+		break;		/* no body */
+	default:
+		hello.protocol_version = TAFEL_PROTOCOL_VERSION;
+		env.body_case = B(HELLO);
+		env.hello = &hello;
+		break;
+	}
+	assert_int_equal(tclient_send(c, &env), 0);
+}
+
+/*
+ * Frames that are not requests (an unknown body, a response body, none, a
+ * second Hello) get UNKNOWN_MESSAGE and take no request tokens: a ping
+ * after a burst of them is served. They have a budget of their own: the
+ * 201st within 10 s closes the connection.
+ */
+static void
+test_stray_frames(void **state)
+{
+	struct tclient c;
+	Tafel__Envelope *m;
+	int i;
+
+	(void)state;
+	assert_int_equal(tclient_login(&c, &srv, "politie", "demo"), 0);
+	for (i = 0; i < 100; i++)
+		send_stray(&c, i % 4, (uint64_t)(i % 100) + 1);
+	for (i = 0; i < 100; i++) {
+		m = tclient_recv(&c, 5000);
+		assert_int_equal(harness_error_of(m),
+		    TAFEL__ERROR_CODE__UNKNOWN_MESSAGE);
+		assert_int_equal(m->request_id, (uint64_t)i + 1);
+		frame_free(m);
+	}
+	m = ping(&c);		/* rate_burst is 20: not spent by the above */
+	harness_expect_body(m, B(PONG));
+	frame_free(m);
+
+	for (i = 0; i < 120; i++)
+		send_stray(&c, i % 4, (uint64_t)(i % 100) + 1);
+	for (i = 0; i < 100; i++) {
+		m = tclient_recv(&c, 5000);
+		assert_int_equal(harness_error_of(m),
+		    TAFEL__ERROR_CODE__UNKNOWN_MESSAGE);
+		frame_free(m);
+	}
+	m = tclient_recv(&c, 5000);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__RATE_LIMITED);
+	assert_int_equal(m->request_id, 0);
+	assert_string_equal(m->error->message,
+	    "too many frames that are not requests; disconnected");
+	frame_free(m);
+	assert_null(tclient_recv(&c, 5000));
+	assert_true(c.eof);
+	tclient_close(&c);
+}
+
 /* After login the frame limit is larger, but still enforced from the header. */
 static void
 test_oversized_frame_after_login(void **state)
@@ -291,6 +369,7 @@ main(void)
 		cmocka_unit_test(test_slow_hello_and_login_dropped),
 		cmocka_unit_test(test_unauthenticated_limit),
 		cmocka_unit_test(test_request_flood),
+		cmocka_unit_test(test_stray_frames),
 		cmocka_unit_test(test_oversized_frame_after_login),
 		cmocka_unit_test(test_client_certificates),
 	};
