@@ -2,6 +2,7 @@
 #include "pgembed.h"
 
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/types.h>
@@ -259,39 +260,53 @@ pgembed_disk_space(const char *path, unsigned long long *avail,
 }
 
 /*
- * Appends the last lines of the PostgreSQL log to err, after its text; first,
- * if the cluster's file system has (almost) no room left, says so: a full
- * disk is the usual reason PostgreSQL cannot start ("could not write lock
- * file"), and the log's last lines may well be cut short by it.
+ * If the cluster's file system has (almost) no room left -- or a program's
+ * output said so (out, may be NULL) -- appends that to err: a full disk is
+ * the usual reason PostgreSQL cannot start ("could not write lock file") or
+ * initdb fails, and what they wrote may well be cut short by it.  initdb
+ * removes what it made when it fails, so the room may be back by now: the
+ * words then say it was full.
  */
 static void
-pgembed_log_tail(const struct pgembed *pg, char *err, size_t errlen)
+pgembed_full_hint(const struct pgembed *pg, const char *out, char *err,
+    size_t errlen)
 {
-	char buf[4096], *p;
-	ssize_t n;
-	off_t size, from;
-	size_t used;
-	int fd, lines = 0;
 	unsigned long long avail, total;
+	size_t used;
+	int said = out != NULL && strstr(out, strerror(ENOSPC)) != NULL;
 
-	if (err == NULL || errlen == 0)
+	if (pgembed_disk_space(pg->datadir, &avail, &total) != 0 &&
+	    pgembed_disk_space(pg->root, &avail, &total) != 0)
 		return;
-	if (pgembed_disk_space(pg->datadir, &avail, &total) == 0 &&
-	    avail < PGEMBED_DISK_LOW) {
-		used = strlen(err);
+	used = strlen(err);
+	if (avail < PGEMBED_DISK_LOW)
 		snprintf(err + used, errlen - used, "; its file system is FULL "
 		    "(%llu bytes free): free space there", avail);
-	}
-	if ((fd = open(pg->logfile, O_RDONLY | O_CLOEXEC)) < 0)
-		return;
+	else if (said)
+		snprintf(err + used, errlen - used, "; its file system was FULL "
+		    "(%llu bytes free now, after the attempt; a new cluster "
+		    "needs some 40 MB): free space there", avail);
+}
+
+/*
+ * The last PGEMBED_TAIL_LINES lines of what fd holds, into buf (len
+ * bytes); NULL if it holds nothing.
+ */
+static const char *
+pgembed_fd_tail(int fd, char *buf, size_t len)
+{
+	char *p;
+	ssize_t n;
+	off_t size, from;
+	int lines = 0;
+
 	size = lseek(fd, 0, SEEK_END);
-	from = size - (off_t)(sizeof buf - 1);
+	from = size - (off_t)(len - 1);
 	if (from < 0)
 		from = 0;
-	n = (size < 0) ? -1 : pread(fd, buf, sizeof buf - 1, from);
-	close(fd);
+	n = (size < 0) ? -1 : pread(fd, buf, len - 1, from);
 	if (n <= 0)
-		return;
+		return NULL;
 	buf[n] = '\0';
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
 		buf[--n] = '\0';
@@ -299,10 +314,32 @@ pgembed_log_tail(const struct pgembed *pg, char *err, size_t errlen)
 		if (p[-1] == '\n' && ++lines == PGEMBED_TAIL_LINES)
 			break;
 	}
+	return n > 0 ? p : NULL;
+}
+
+/*
+ * Appends the last lines of the PostgreSQL log to err, after its text and
+ * the free-space hint.
+ */
+static void
+pgembed_log_tail(const struct pgembed *pg, char *err, size_t errlen)
+{
+	char buf[4096];
+	const char *tail;
+	size_t used;
+	int fd;
+
+	if (err == NULL || errlen == 0)
+		return;
+	pgembed_full_hint(pg, NULL, err, errlen);
+	if ((fd = open(pg->logfile, O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	tail = pgembed_fd_tail(fd, buf, sizeof buf);
+	close(fd);
 	used = strlen(err);
-	if (used < errlen)
+	if (tail != NULL && used < errlen)
 		snprintf(err + used, errlen - used, "\n--- last lines of %s "
-		    "---\n%s", pg->logfile, p);
+		    "---\n%s", pg->logfile, tail);
 }
 
 /* Creates a directory 0700 unless it exists; -1 with a message otherwise. */
@@ -414,26 +451,71 @@ pgembed_open_log(const struct pgembed *pg, char *err, size_t errlen)
 	return fd;
 }
 
-/* Runs initdb on an empty data directory. */
+/*
+ * Copies what fd holds to logfd, as far as it goes (on a full disk the log
+ * cannot grow: that is why the output was kept in memory).
+ */
+static void
+pgembed_copy_out(int fd, int logfd)
+{
+	char buf[8192];
+	ssize_t n;
+	off_t at = 0;
+
+	while ((n = pread(fd, buf, sizeof buf, at)) > 0) {
+		if (write(logfd, buf, (size_t)n) != n)
+			return;
+		at += n;
+	}
+}
+
+/*
+ * Runs initdb on an empty data directory.  Its output is kept in memory
+ * (memfd) and then appended to the PostgreSQL log: when initdb fails for
+ * want of room, the log on that disk cannot take it either, and the error
+ * must still say what initdb said.
+ */
 static int
 pgembed_initdb(struct pgembed *pg, const char *user, int logfd, char *err,
     size_t errlen)
 {
-	char prog[PATH_MAX];
+	char prog[PATH_MAX], buf[4096];
 	char *argv[] = { prog, "-D", pg->datadir, "-U", (char *)user,
 	    "--auth-local=peer", "--auth-host=reject", "-E", "UTF8",
 	    "--locale=C.UTF-8", "--no-instructions", NULL };
-	int rc;
+	const char *tail = NULL;
+	size_t used;
+	int rc, out;
 
 	if (pgembed_path(prog, sizeof prog, "%s/initdb", pg->bindir) != 0)
 		return errbuf_fail(err, errlen, "initdb path too long");
 	log_info("initialising new PostgreSQL cluster in %s", pg->datadir);
-	rc = pgembed_run(argv, pg->root, logfd, err, errlen);
-	if (rc == 0)
+	if ((out = memfd_create("initdb", MFD_CLOEXEC)) < 0)
+		out = logfd;
+	rc = pgembed_run(argv, pg->root, out, err, errlen);
+	if (out != logfd)
+		pgembed_copy_out(out, logfd);
+	if (rc == 0) {
+		if (out != logfd)
+			close(out);
 		return 0;
+	}
 	if (rc > 0)
 		errbuf_fail(err, errlen, "initdb failed (exit %d)", rc);
-	pgembed_log_tail(pg, err, errlen);
+	if (out == logfd) {
+		pgembed_log_tail(pg, err, errlen);
+		return -1;
+	}
+	tail = pgembed_fd_tail(out, buf, sizeof buf);
+	close(out);
+	if (err != NULL && errlen > 0) {
+		pgembed_full_hint(pg, tail, err, errlen);
+		used = strlen(err);
+		if (tail != NULL && used < errlen)
+			snprintf(err + used, errlen - used, "\n--- initdb's "
+			    "output (also in %s, if it had room) ---\n%s",
+			    pg->logfile, tail);
+	}
 	return -1;
 }
 

@@ -1,4 +1,4 @@
-/* Integration: tafeld owns its embedded PostgreSQL: adopted after kill -9, stopped on exit, restarted when it dies, full disk reported. */
+/* Integration: tafeld owns its embedded PostgreSQL: adopted after kill -9, stopped on exit, restarted when it dies, full disk reported (also on a first start). */
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -371,6 +371,53 @@ test_disk_full(void **state)
 	tafeld_cleanup(t);
 }
 
+/*
+ * A first start on a full disk: initdb fails, and the error says why --
+ * the free-space hint the start of an existing cluster gives, and initdb's
+ * own words, which the PostgreSQL log on that disk cannot take (it said
+ * only "initdb failed (exit 1)" and the log stayed empty).  Needs root.
+ */
+static void
+test_first_start_disk_full(void **state)
+{
+	struct tafeld *t = &full;
+	struct passwd *pw;
+	const char *u = getenv("TAFEL_TEST_USER");
+	char fill[sizeof full.dir + 8];
+	int fd;
+
+	(void)state;
+	if (geteuid() != 0) {
+		printf("# SKIP test_first_start_disk_full: needs root to "
+		    "mount a small tmpfs as the data directory\n");
+		skip();
+	}
+	assert_non_null(pw = getpwnam(u != NULL ? u : "tafel"));
+	memset(t, 0, sizeof *t);
+	snprintf(t->dir, sizeof t->dir, "/tmp/tafel-full1-XXXXXX");
+	assert_non_null(mkdtemp(t->dir));
+	if (mount("tmpfs", t->dir, "tmpfs", 0, "size=8m,mode=0700") != 0) {
+		printf("# SKIP test_first_start_disk_full: mount tmpfs: %s\n",
+		    strerror(errno));
+		rmdir(t->dir);
+		skip();
+	}
+	full_mounted = 1;	/* the teardown unmounts it if this fails */
+	/* the data directory is the mount: tafeld's log (<dir>.log) is not */
+	assert_int_equal(chown(t->dir, pw->pw_uid, pw->pw_gid), 0);
+	snprintf(fill, sizeof fill, "%.250s/fill", t->dir);
+	fd = fill_disk(fill);
+	assert_int_equal(tafeld_start(t, t->dir, NULL), -1);
+	assert_int_equal(tafeld_log_count(t, "initdb failed (exit 1); its "
+	    "file system is FULL (0 bytes free): free space there"), 1);
+	assert_int_equal(tafeld_log_count(t, "--- initdb's output"), 1);
+	assert_true(tafeld_log_count(t, "No space left on device") >= 1);
+	close(fd);
+	assert_int_equal(umount(t->dir), 0);
+	full_mounted = 0;
+	tafeld_cleanup(t);
+}
+
 int
 main(void)
 {
@@ -378,6 +425,7 @@ main(void)
 		cmocka_unit_test(test_kill9_adopt_then_stop),
 		cmocka_unit_test(test_postgres_killed_restarted),
 		cmocka_unit_test(test_disk_full),
+		cmocka_unit_test(test_first_start_disk_full),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
