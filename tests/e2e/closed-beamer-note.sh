@@ -4,16 +4,7 @@
 
 start_server
 # today's WZT: the GP practice (no covenant) attends
-MEETING=$(printf 'meetings\nquit\n' | batch voorzitter | python3 -c '
-import json, sys
-for line in sys.stdin:
-    m = json.loads(line)
-    if m.get("body") != "meeting_list":
-        continue
-    for mt in m["meeting_list"]["meetings"]:
-        if mt["series_name"].startswith("WZT") and mt["state"] != "closed":
-            print(mt["id"]); sys.exit(0)
-sys.exit(1)') || fail "no WZT meeting in the demo data"
+MEETING=$(meeting_id "WZT Enschede-Noord") || fail "no WZT meeting in the demo data"
 
 start_client chair voorzitter --meeting "$MEETING"
 wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
