@@ -251,35 +251,81 @@ cmd_ca_cert(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * demo-data [--force]: the demo safety house (85_demo.sql).  It adds 16
+ * users whose password is "demo", one of them an admin, and fictional
+ * cases: meant for an empty register (a test or demonstration), so a
+ * register that holds anything else is refused unless --force.  On a
+ * register that has the demo already, nothing is loaded (and said so).
+ */
 static int
 cmd_demo_data(int argc, char **argv)
 {
 	char hash[256];
 	const char *p[1] = { hash };
 	PGresult *r;
-	int present;
+	int present, force = 0, pms;
+	long orgs, users, cases, series;
 
-	(void)argc;
-	(void)argv;
-	if (auth_hash_password("demo", hash, sizeof hash) != 0) {
-		fprintf(stderr, "tafelctl: cannot hash the demo password\n");
-		return 1;
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--force") != 0) {
+			fprintf(stderr, "usage: tafelctl %s %s\n",
+			    current_cmd->name, current_cmd->args);
+			return 2;
+		}
+		force = 1;
 	}
-	/* tafel_demo_data does nothing when the demo is there already */
+	/* the same test as tafel_demo_data's: the demo's (fictional)
+	 * municipality */
 	if ((r = q("SELECT EXISTS (SELECT 1 FROM organisations WHERE name = "
-	    "'Politie Eenheid Oost-Nederland')", 0, NULL)) == NULL)
+	    "'Gemeente Eemland-Twente'), (SELECT count(*) FROM organisations), "
+	    "(SELECT count(*) FROM users), (SELECT count(*) FROM cases), "
+	    "(SELECT count(*) FROM series)", 0, NULL)) == NULL)
 		return 1;
 	present = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	orgs = atol(PQgetvalue(r, 0, 1));
+	users = atol(PQgetvalue(r, 0, 2));
+	cases = atol(PQgetvalue(r, 0, 3));
+	series = atol(PQgetvalue(r, 0, 4));
 	PQclear(r);
-	if ((r = q("SELECT tafel_demo_data($1)", 1, p)) == NULL)
+	if (!present && orgs + users + cases + series > 0 && !force) {
+		fprintf(stderr, "tafelctl: this register is not empty (%ld "
+		    "organisation(s), %ld user(s), %ld case(s), %ld meeting "
+		    "series) and holds no demo data: demo-data would add 16 "
+		    "users with the password \"demo\", one of them an admin, "
+		    "and fictional cases to it; nothing was loaded.  Load the "
+		    "demo into an empty data directory (tafelctl -d DIR "
+		    "demo-data), or give --force to add it here anyway\n",
+		    orgs, users, cases, series);
 		return 1;
+	}
+	if (!present) {
+		if (auth_hash_password("demo", hash, sizeof hash) != 0) {
+			fprintf(stderr, "tafelctl: cannot hash the demo "
+			    "password\n");
+			return 1;
+		}
+		if ((r = q("SELECT tafel_demo_data($1)", 1, p)) == NULL)
+			return 1;
+		PQclear(r);
+	}
+	if ((r = q("SELECT count(*) FROM tafel_pm_list()", 0, NULL)) == NULL)
+		return 1;
+	pms = atoi(PQgetvalue(r, 0, 0));
 	PQclear(r);
-	printf("demo data %s: every demo user has the password \"demo\" "
-	    "(`scripts/demo.sh users` lists them and what each one shows)\n"
-	    "no process manager is assigned: scripts/demo.sh makes voorzitter "
-	    "one with `tafelctl pm add voorzitter DISTRICT` for Enschede, "
-	    "Enschede-Noord and Eemland\n",
-	    present ? "already present, nothing changed" : "loaded");
+	if (present)
+		printf("demo data already present, nothing changed (passwords "
+		    "changed since are kept; tafelctl user list shows the "
+		    "users)\n");
+	else
+		printf("demo data loaded: 16 users (tafelctl user list), every "
+		    "one with the password \"demo\"; the login admin has the "
+		    "admin role\n");
+	if (pms == 0)
+		printf("no process manager is assigned yet, so nobody screens "
+		    "the demo's signals: make one with `tafelctl pm add "
+		    "voorzitter DISTRICT` for Enschede, Enschede-Noord and "
+		    "Eemland\n");
 	return 0;
 }
 
@@ -1350,8 +1396,10 @@ static const struct ctl_cmd commands[] = {
 	  "database given with --db); start tafeld afterwards", NULL },
 	{ "ca-cert", "", 0, 0, 0, cmd_ca_cert,
 	  "print the private CA certificate clients need (PEM)", NULL },
-	{ "demo-data", "", 0, 0, 1, cmd_demo_data,
-	  "load the demo safety house (password \"demo\" for every user)", NULL },
+	{ "demo-data", "[--force]", 0, 1, 1, cmd_demo_data,
+	  "load the demo safety house (16 users with the password \"demo\", "
+	  "one an admin; fictional cases) into an empty register; --force: "
+	  "also into one that holds other data", NULL },
 	{ "migrate", "", 0, 0, 1, cmd_migrate,
 	  "apply pending schema migrations and exit", NULL },
 	{ "org list", "", 0, 0, 1, cmd_report, "list organisations",

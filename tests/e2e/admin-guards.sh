@@ -1,0 +1,46 @@
+#!/bin/bash
+# tafelctl guards the register: demo-data refuses a register with other data unless --force, and its messages are true.
+. "$(dirname "$0")/lib.sh"
+
+# expect_fail REGEX CMD...: tafelctl CMD fails (exit 1 or 2) and says REGEX
+expect_fail() {
+	local re=$1 out rc
+	shift
+	out=$(ctl "$@")
+	rc=$?
+	[ "$rc" -ne 0 ] || fail "tafelctl $* succeeded: $out"
+	echo "$out" | grep -qE "$re" || fail "tafelctl $*: expected /$re/, got: $out"
+}
+
+# expect_ok REGEX CMD...: tafelctl CMD succeeds and says REGEX
+expect_ok() {
+	local re=$1 out
+	shift
+	out=$(ctl "$@") || fail "tafelctl $* failed: $out"
+	echo "$out" | grep -qE "$re" || fail "tafelctl $*: expected /$re/, got: $out"
+}
+
+# no_text REGEX CMD...: tafelctl CMD succeeds and does not say REGEX
+no_text() {
+	local re=$1 out
+	shift
+	out=$(ctl "$@") || fail "tafelctl $* failed: $out"
+	echo "$out" | grep -qE "$re" && fail "tafelctl $*: said /$re/: $out"
+	return 0
+}
+
+tafeld_start 0
+
+# demo-data: a register with real data is refused (no admin with password "demo")
+expect_ok "organisation Echte Politie added" org add "Echte Politie" police 2020-01-01
+expect_fail "this register is not empty \(1 organisation.*nothing was loaded.*--force" demo-data
+ctl user list | grep -q " admin " && fail "demo-data added the admin account to a register with real data"
+expect_fail "usage: tafelctl demo-data \[--force\]" demo-data --frce
+# --force loads it; the messages say what is so, and name no script the package lacks
+expect_ok "demo data loaded: 16 users" demo-data --force
+no_text "scripts/demo.sh" demo-data
+expect_ok "already present, nothing changed" demo-data
+expect_ok "no process manager is assigned yet" demo-data
+expect_ok "voorzitter is process manager of Eemland" pm add voorzitter Eemland
+no_text "no process manager" demo-data
+ok
