@@ -542,6 +542,53 @@ cmd_user_add(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * user roles LOGIN ROLES: replaces a user's roles (checked as for user
+ * add).  The server reads the roles at every request, so the rights
+ * change at once.  A user who can no longer chair but is a series' usual
+ * chair or chairs meetings still to come is named: those need another
+ * chair.
+ */
+static int
+cmd_user_roles(int argc, char **argv)
+{
+	const char *p[2] = { argv[0], argv[1] };
+	PGresult *r;
+	char *was;
+
+	(void)argc;
+	if ((r = q("SELECT tafel_admin_user_roles($1, $2)", 2, p)) == NULL)
+		return 1;
+	was = xstrdup(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	if ((r = q("SELECT array_to_string(roles, ','), roles && "
+	    "ARRAY['chair', 'admin'], (SELECT string_agg(s.name, ', ' ORDER BY s.name) FROM series s WHERE "
+	    "s.usual_chair_id = u.id), (SELECT count(*) FROM meetings m WHERE "
+	    "m.chair_id = u.id AND m.state = 'planned' AND m.scheduled_start >= "
+	    "now()) FROM users u WHERE login = $1", 1, p)) == NULL ||
+	    PQntuples(r) != 1) {
+		PQclear(r);
+		free(was);
+		return 1;
+	}
+	if (strcmp(was, PQgetvalue(r, 0, 0)) == 0)
+		printf("user %s: roles %s (unchanged)\n", argv[0],
+		    PQgetvalue(r, 0, 0));
+	else
+		printf("user %s: roles %s (were %s)\n", argv[0],
+		    PQgetvalue(r, 0, 0), was);
+	if (strcmp(PQgetvalue(r, 0, 1), "t") != 0 &&
+	    (!PQgetisnull(r, 0, 2) || atol(PQgetvalue(r, 0, 3)) > 0))
+		fprintf(stderr, "tafelctl: note: %s can no longer chair, but is "
+		    "the usual chair of %s and chairs %s planned meeting(s): "
+		    "give those another chair\n", argv[0],
+		    PQgetisnull(r, 0, 2) ? "no series" : PQgetvalue(r, 0, 2),
+		    PQgetvalue(r, 0, 3));
+	PQclear(r);
+	free(was);
+	return 0;
+}
+
 /* Sets users.disabled for one login. */
 static int
 set_disabled(const char *login, const char *value)
@@ -1008,6 +1055,37 @@ check_when(const char *what, const char *value, int (*ok)(const char *),
 	return -1;
 }
 
+/* --chair LOGIN: an enabled user with the chair (or admin) role, said in
+ * tafelctl's terms (the write's own refusal names no command); 0 or
+ * printed and -1. */
+static int
+check_chair(const char *login)
+{
+	const char *p[1] = { login };
+	PGresult *r;
+	int rc = -1;
+
+	if (login == NULL)
+		return 0;
+	if ((r = q("SELECT disabled, roles && ARRAY['chair', 'admin'] FROM "
+	    "users WHERE login = $1", 1, p)) == NULL)
+		return -1;
+	if (PQntuples(r) == 0)
+		fprintf(stderr, "tafelctl: --chair: no user '%s' (tafelctl user "
+		    "list)\n", login);
+	else if (strcmp(PQgetvalue(r, 0, 0), "t") == 0)
+		fprintf(stderr, "tafelctl: --chair: %s is disabled (tafelctl "
+		    "user enable %s)\n", login, login);
+	else if (strcmp(PQgetvalue(r, 0, 1), "t") != 0)
+		fprintf(stderr, "tafelctl: --chair: %s cannot chair meetings: "
+		    "give the user the chair role first (tafelctl user roles %s "
+		    "chair,member)\n", login, login);
+	else
+		rc = 0;
+	PQclear(r);
+	return rc;
+}
+
 static const char *const weekdays[] = { "mon", "tue", "wed", "thu", "fri",
     "sat", "sun", NULL };
 
@@ -1062,6 +1140,8 @@ cmd_meeting_plan(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (check_chair(opt_value(argc, argv, "--chair")) != 0)
+		return 1;
 	snprintf(weeks, sizeof weeks, "%ld", n);
 	uid = acting_user(opt_value(argc, argv, "--as"),
 	    "SELECT coalesce(s.usual_chair_id, (SELECT min(id) FROM users "
@@ -1428,6 +1508,9 @@ static const struct ctl_cmd commands[] = {
 	  cmd_user_add, "add a user (ROLES: comma-separated admin, chair, "
 	  "member, observer, steering (reports only); default member); asks "
 	  "for the password", NULL },
+	{ "user roles", "LOGIN ROLES", 2, 2, 1, cmd_user_roles,
+	  "replace a user's roles (as for user add, e.g. chair,member); the "
+	  "rights change at once", NULL },
 	{ "user disable", "LOGIN", 1, 1, 1, cmd_user_disable,
 	  "refuse further logins of a user", NULL },
 	{ "user enable", "LOGIN", 1, 1, 1, cmd_user_enable, "enable a user", NULL },

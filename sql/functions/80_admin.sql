@@ -380,17 +380,37 @@ BEGIN
 END
 $$;
 
+-- ROLES of user add and user roles: comma-separated known roles (empty:
+-- member); the steering role stands alone (reports only).
+CREATE OR REPLACE FUNCTION tafel_admin_roles(p_roles text)
+RETURNS text[] LANGUAGE plpgsql STABLE SET search_path = public AS $$
+DECLARE
+	-- as given, each once
+	v_roles text[] := ARRAY(SELECT btrim(r) FROM unnest(string_to_array(
+	    coalesce(nullif(btrim(p_roles), ''), 'member'), ','))
+	    WITH ORDINALITY AS t(r, n) GROUP BY btrim(r) ORDER BY min(n));
+	v_known text[] := tafel_check_values('users_roles_check');
+BEGIN
+	IF NOT v_roles <@ v_known THEN
+		PERFORM tafel_raise('TF011', format('unknown role in %L (roles: %s)',
+		    p_roles, array_to_string(v_known, ', ')), 'roles');
+	END IF;
+	IF 'steering' = ANY (v_roles) AND cardinality(v_roles) > 1 THEN
+		PERFORM tafel_raise('TF011', 'the steering role stands alone: a '
+		    || 'steering group member sees the reports only', 'roles');
+	END IF;
+	RETURN v_roles;
+END
+$$;
+
 -- user add: the login (lowercase letters, digits, . _ -; one user per
--- login whatever its case), the name and the roles checked; the steering
--- role stands alone (reports only).
+-- login whatever its case), the name and the roles checked.
 CREATE OR REPLACE FUNCTION tafel_admin_user_add(p_login text, p_name text,
     p_org text, p_roles text, p_hash text)
 RETURNS bigint LANGUAGE plpgsql SET search_path = public AS $$
 DECLARE
 	o organisations := tafel_admin_org(p_org);
-	v_roles text[] := ARRAY(SELECT btrim(r) FROM unnest(string_to_array(
-	    coalesce(nullif(p_roles, ''), 'member'), ',')) r);
-	v_known text[] := tafel_check_values('users_roles_check');
+	v_roles text[];
 	v_id bigint;
 BEGIN
 	IF coalesce(p_login, '') !~ '^[a-z0-9][a-z0-9._-]{0,63}$' THEN
@@ -406,18 +426,36 @@ BEGIN
 		PERFORM tafel_raise('TF011', 'the user needs a display name',
 		    'display_name');
 	END IF;
-	IF NOT v_roles <@ v_known THEN
-		PERFORM tafel_raise('TF011', format('unknown role in %L (roles: %s)',
-		    p_roles, array_to_string(v_known, ', ')), 'roles');
-	END IF;
-	IF 'steering' = ANY (v_roles) AND cardinality(v_roles) > 1 THEN
-		PERFORM tafel_raise('TF011', 'the steering role stands alone: a '
-		    || 'steering group member sees the reports only', 'roles');
-	END IF;
+	v_roles := tafel_admin_roles(p_roles);
 	INSERT INTO users (login, display_name, org_id, roles, password_hash)
 	VALUES (p_login, p_name, o.id, v_roles, p_hash)
 	RETURNING id INTO v_id;
 	RETURN v_id;
+END
+$$;
+
+-- user roles LOGIN ROLES: replaces the user's roles (checked as for user
+-- add; not empty).  Returns the roles it had before, comma-separated.
+CREATE OR REPLACE FUNCTION tafel_admin_user_roles(p_login text, p_roles text)
+RETURNS text LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	u users;
+	v_roles text[];
+BEGIN
+	SELECT * INTO u FROM users WHERE login = p_login;
+	IF NOT FOUND THEN
+		PERFORM tafel_raise('TF016', format('no user %L (tafelctl user '
+		    || 'list)', p_login), 'login');
+	END IF;
+	IF btrim(coalesce(p_roles, '')) = '' THEN
+		PERFORM tafel_raise('TF011', format('give the roles, e.g. '
+		    || 'chair,member (roles: %s)', array_to_string(
+		    tafel_check_values('users_roles_check'), ', ')), 'roles');
+	END IF;
+	v_roles := tafel_admin_roles(p_roles);
+	UPDATE users SET roles = v_roles, version = version + 1
+	WHERE id = u.id AND roles IS DISTINCT FROM v_roles;
+	RETURN array_to_string(u.roles, ',');
 END
 $$;
 
@@ -496,8 +534,9 @@ BEGIN
 		THEN
 			PERFORM tafel_raise('TF011', format('%s cannot be the usual '
 			    || 'chair: %s', p_chair, CASE WHEN v_chair.disabled THEN
-			    'the account is disabled' ELSE 'give the user the chair '
-			    || 'role first' END), 'chair');
+			    'the account is disabled' ELSE format('give the user the '
+			    || 'chair role first (tafelctl user roles %s chair,member)',
+			    p_chair) END), 'chair');
 		END IF;
 	END IF;
 	INSERT INTO series (name, kind, themes, district, usual_chair_id)

@@ -1,5 +1,5 @@
 #!/bin/bash
-# tafelctl guards the register: demo-data refuses a register with other data unless --force, and its messages are true.
+# tafelctl guards the register: demo-data refuses a register with other data unless --force, and its messages are true; user roles changes a user's roles with user add's checks, and the errors that need it name it.
 . "$(dirname "$0")/lib.sh"
 
 # expect_fail REGEX CMD...: tafelctl CMD fails (exit 1 or 2) and says REGEX
@@ -43,4 +43,18 @@ expect_ok "already present, nothing changed" demo-data
 expect_ok "no process manager is assigned yet" demo-data
 expect_ok "voorzitter is process manager of Eemland" pm add voorzitter Eemland
 no_text "no process manager" demo-data
+
+# user roles: the roles of an existing login, with user add's checks
+expect_fail "politie cannot be the usual chair: give the user the chair role first \(tafelctl user roles politie chair,member\)" series add "WZT Test3" wzt domestic_violence Enschede-Noord politie
+expect_fail "politie cannot chair meetings: give the user the chair role first \(tafelctl user roles politie" meeting plan --series "WZT Enschede-Noord" --date 2030-01-08 --time 10:00 --chair politie
+expect_fail "the steering role stands alone" user roles politie chair,steering
+expect_fail "unknown role in 'bogus'" user roles politie bogus
+expect_fail "no user 'nobody'" user roles nobody chair
+expect_fail "give the roles" user roles politie ""
+expect_ok "user politie: roles chair,member \(were member\)" user roles politie chair,member
+expect_ok " politie .* chair,member " user list
+expect_ok "meeting series WZT Test3 added" series add "WZT Test3" wzt domestic_violence Enschede-Noord politie
+expect_ok "user politie: roles chair,member \(unchanged\)" user roles politie chair,member
+expect_ok "note: politie can no longer chair, but is the usual chair of WZT Test3" user roles politie member
+expect_ok " politie .* [^,]member " user list
 ok
