@@ -816,6 +816,16 @@ cmd_cert_issue(int argc, char **argv)
 	return 0;
 }
 
+/* The least retention the configuration accepts, in ms (server-config.c). */
+static long long
+retention_min(void)
+{
+	for (const struct conf_param *p = server_params; p->name != NULL; p++)
+		if (strcmp(p->name, "retention") == 0)
+			return p->min;
+	return 86400000;
+}
+
 static int
 cmd_purge(int argc, char **argv)
 {
@@ -834,6 +844,16 @@ cmd_purge(int argc, char **argv)
 				fprintf(stderr, "tafelctl: purge: \"%s\" is "
 				    "neither --dry-run nor a duration such as "
 				    "1826d\n", argv[i]);
+				return 2;
+			}
+			/* the retention setting's range: "0" (a slip for
+			 * --dry-run?) would anonymise every case closed */
+			if (ms < retention_min()) {
+				fprintf(stderr, "tafelctl: purge: OLDER-THAN "
+				    "\"%s\" is less than 1d, the least the "
+				    "retention setting allows: it would anonymise "
+				    "cases closed moments ago; nothing was done "
+				    "(give e.g. 1826d)\n", argv[i]);
 				return 2;
 			}
 			ctl.cfg.retention = ms;
@@ -1543,7 +1563,8 @@ static const struct ctl_cmd commands[] = {
 	  "BY a.first_at, a.last_at" },
 	{ "purge", "[--dry-run] [OLDER-THAN]", 0, 2, 1, cmd_purge,
 	  "anonymise cases closed longer ago than the retention period "
-	  "(default: the retention setting, five years)", NULL },
+	  "(default: the retention setting, five years; OLDER-THAN at least "
+	  "1d)", NULL },
 	{ "case hold", "CASE-NUMBER", 1, 1, 1, cmd_case_hold,
 	  "put a case under legal hold: purge keeps it", NULL },
 	{ "case release", "CASE-NUMBER", 1, 1, 1, cmd_case_release,

@@ -1,5 +1,5 @@
 #!/bin/bash
-# tafelctl guards the register: demo-data refuses a register with other data unless --force, and its messages are true; user roles changes a user's roles with user add's checks, and the errors that need it name it.
+# tafelctl guards the register: demo-data refuses a register with other data unless --force, and its messages are true; user roles changes a user's roles with user add's checks, and the errors that need it name it; purge refuses less than the retention minimum of a day.
 . "$(dirname "$0")/lib.sh"
 
 # expect_fail REGEX CMD...: tafelctl CMD fails (exit 1 or 2) and says REGEX
@@ -57,4 +57,10 @@ expect_ok "meeting series WZT Test3 added" series add "WZT Test3" wzt domestic_v
 expect_ok "user politie: roles chair,member \(unchanged\)" user roles politie chair,member
 expect_ok "note: politie can no longer chair, but is the usual chair of WZT Test3" user roles politie member
 expect_ok " politie .* [^,]member " user list
+
+# purge: OLDER-THAN below the retention minimum (one day) is refused
+expect_fail "OLDER-THAN \"0\" is less than 1d" purge --dry-run 0
+expect_fail "OLDER-THAN \"1s\" is less than 1d" purge 1s
+expect_fail "OLDER-THAN \"23h\" is less than 1d" purge --dry-run 23h
+expect_ok "case\(s\) would be anonymised \(dry run\)" purge --dry-run 1d
 ok
