@@ -911,6 +911,76 @@ cmd_case_release(int argc, char **argv)
 	return set_hold(argv[0], "false");
 }
 
+/* A whole number from lo to hi in s; 0 and *out, or -1. */
+static int
+parse_days(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(s, &end, 10);
+	return errno == 0 && end != s && *end == '\0' && *out >= lo &&
+	    *out <= hi ? 0 : -1;
+}
+
+/*
+ * clock-kind set NAME LABEL DAYS MAX-TOTAL|- yes|no [ORG-KIND
+ * DAYS-BEFORE]: the numbers checked here, each named (the table's own
+ * checks would only name a constraint), then tafel_clock_kind_set.
+ */
+static int
+cmd_clock_kind_set(int argc, char **argv)
+{
+	long days, max = 0, before;
+	int i;
+
+	for (i = 0; argv[0][i] != '\0'; i++)
+		if (!((argv[0][i] >= 'a' && argv[0][i] <= 'z') || (i > 0 &&
+		    ((argv[0][i] >= '0' && argv[0][i] <= '9') ||
+		    argv[0][i] == '_'))))
+			break;
+	if (i == 0 || argv[0][i] != '\0') {
+		fprintf(stderr, "tafelctl: NAME '%s': lowercase letters, digits "
+		    "and _, starting with a letter (e.g. huisverbod)\n",
+		    argv[0]);
+		return 2;
+	}
+	if (argv[1][strspn(argv[1], " \t")] == '\0') {
+		fprintf(stderr, "tafelctl: LABEL: give the name users see (e.g. "
+		    "huisverbod)\n");
+		return 2;
+	}
+	if (parse_days(argv[2], 0, 3650, &days) != 0) {
+		fprintf(stderr, "tafelctl: DAYS '%s': a number of days from 0 to "
+		    "3650 (0: the end is given per clock)\n", argv[2]);
+		return 2;
+	}
+	if (strcmp(argv[3], "-") != 0 &&
+	    parse_days(argv[3], 1, 3650, &max) != 0) {
+		fprintf(stderr, "tafelctl: MAX-TOTAL '%s': a number of days from "
+		    "1 to 3650, or - (no extension)\n", argv[3]);
+		return 2;
+	}
+	if (max > 0 && max < days) {
+		fprintf(stderr, "tafelctl: MAX-TOTAL %ld is less than DAYS %ld: "
+		    "extensions reach at most MAX-TOTAL days in all, the first "
+		    "period included; give at least %ld, or - (no extension)\n",
+		    max, days, days);
+		return 2;
+	}
+	if (argc == 6) {
+		fprintf(stderr, "tafelctl: ORG-KIND needs DAYS-BEFORE (the days "
+		    "before the end it is told)\n");
+		return 2;
+	}
+	if (argc == 7 && parse_days(argv[6], 0, 365, &before) != 0) {
+		fprintf(stderr, "tafelctl: DAYS-BEFORE '%s': a number of days "
+		    "from 0 to 365\n", argv[6]);
+		return 2;
+	}
+	return cmd_report(argc, argv);
+}
+
 /* Process managers of a district (THEME "" or omitted: every theme). */
 static int
 cmd_pm_add(int argc, char **argv)
@@ -1582,7 +1652,7 @@ static const struct ctl_cmd commands[] = {
 	  "list the kinds of legal clock and their rules",
 	  "SELECT * FROM tafel_clock_kind_list()" },
 	{ "clock-kind set", "NAME LABEL DAYS MAX-TOTAL|- yes|no [ORG-KIND "
-	  "DAYS-BEFORE]", 5, 7, 1, cmd_report,
+	  "DAYS-BEFORE]", 5, 7, 1, cmd_clock_kind_set,
 	  "add or change a kind of legal clock: DAYS from the start (0: the end "
 	  "is given per clock), MAX-TOTAL days by extension (-: none), yes: it "
 	  "has a hearing date, ORG-KIND to notify DAYS-BEFORE its end",

@@ -1,5 +1,5 @@
 #!/bin/bash
-# tafelctl guards the register: demo-data refuses a register with other data unless --force, and its messages are true; user roles changes a user's roles with user add's checks, and the errors that need it name it; purge refuses less than the retention minimum of a day.
+# tafelctl guards the register: demo-data refuses a register with other data unless --force, and its messages are true; user roles changes a user's roles with user add's checks, and the errors that need it name it; purge refuses less than the retention minimum of a day; clock-kind set says which number is wrong.
 . "$(dirname "$0")/lib.sh"
 
 # expect_fail REGEX CMD...: tafelctl CMD fails (exit 1 or 2) and says REGEX
@@ -63,4 +63,15 @@ expect_fail "OLDER-THAN \"0\" is less than 1d" purge --dry-run 0
 expect_fail "OLDER-THAN \"1s\" is less than 1d" purge 1s
 expect_fail "OLDER-THAN \"23h\" is less than 1d" purge --dry-run 23h
 expect_ok "case\(s\) would be anonymised \(dry run\)" purge --dry-run 1d
+
+# clock-kind set: each wrong number named, not a constraint of the database
+expect_fail "MAX-TOTAL 3 is less than DAYS 10" clock-kind set weird weird 10 3 no
+expect_fail "DAYS '-5': a number of days from 0 to 3650" clock-kind set weird2 weird2 -5 - no
+expect_fail "DAYS 'ten': a number of days from 0 to 3650" clock-kind set weird2 weird2 ten - no
+expect_fail "MAX-TOTAL '0': a number of days from 1 to 3650, or -" clock-kind set weird2 weird2 0 0 no
+expect_fail "DAYS-BEFORE '400': a number of days from 0 to 365" clock-kind set weird2 weird2 0 - no probation 400
+expect_fail "NAME 'Weird': lowercase" clock-kind set Weird weird 10 - no
+expect_fail "LABEL: give the name users see" clock-kind set weird "" 10 - no
+expect_ok "^weird +weird +10 +28" clock-kind set weird weird 10 28 no
+ctl clock-kind list | grep -q "^weird2" && fail "a refused clock kind was stored"
 ok
