@@ -139,7 +139,9 @@ BEGIN
 	UPDATE cases SET legal_hold = coalesce(p_on, false), updated_at = now()
 	WHERE number = p_case_number;
 	IF NOT FOUND THEN
-		PERFORM tafel_raise('TF016', 'case not found', 'case_number');
+		-- worded as tafel_audit_case's
+		PERFORM tafel_raise('TF016', format('no case numbered %L',
+		    p_case_number), 'case_number');
 	END IF;
 END
 $$;

@@ -1,5 +1,5 @@
 #!/bin/bash
-# tafelctl guards the register: demo-data refuses a register with other data unless --force, and its messages are true; user roles changes a user's roles with user add's checks, and the errors that need it name it; purge refuses less than the retention minimum of a day; clock-kind set says which number is wrong.
+# tafelctl guards the register: demo-data refuses a register with other data unless --force, and its messages are true; user roles changes a user's roles with user add's checks, and the errors that need it name it; purge refuses less than the retention minimum of a day; clock-kind set says which number is wrong; case hold names an unknown case as audit case does.
 . "$(dirname "$0")/lib.sh"
 
 # expect_fail REGEX CMD...: tafelctl CMD fails (exit 1 or 2) and says REGEX
@@ -74,4 +74,8 @@ expect_fail "NAME 'Weird': lowercase" clock-kind set Weird weird 10 - no
 expect_fail "LABEL: give the name users see" clock-kind set weird "" 10 - no
 expect_ok "^weird +weird +10 +28" clock-kind set weird weird 10 28 no
 ctl clock-kind list | grep -q "^weird2" && fail "a refused clock kind was stored"
+
+# case hold/release: an unknown case in audit case's words
+expect_fail "no case numbered '2026-9999'" case hold 2026-9999
+expect_fail "no case numbered '2026-9999'" case release 2026-9999
 ok
