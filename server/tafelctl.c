@@ -40,6 +40,7 @@ struct ctl {
 	char password[1100];	/* from password_file, read at start-up */
 	char conninfo[8192];	/* of the schema owner, once connected */
 	int no_migrate;		/* restore: connect to an empty database */
+	int any_schema;		/* backup: also a schema newer than ours */
 };
 
 static struct ctl ctl;
@@ -1514,6 +1515,7 @@ cmd_backup(int argc, char **argv)
 	} else if (pid == 0) {
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGQUIT, &old_quit, NULL);
+		ctl.any_schema = 1;
 		rc = open_db() != 0 ? 1 : ctl_backup(ctl.db, ctl.conninfo, b.fd,
 		    file);
 		close_db();
@@ -1559,8 +1561,8 @@ static const struct ctl_cmd commands[] = {
 	  "write a consistent backup of the register (cases, audit log, purge "
 	  "records, change-log position) to FILE (pg_dump custom format); "
 	  "tafeld may keep running; an existing FILE is refused unless "
-	  "--force, which replaces it only once the new backup is complete",
-	  NULL },
+	  "--force, which replaces it only once the new backup is complete; "
+	  "also a schema a newer tafeld has upgraded", NULL },
 	{ "restore", "FILE", 1, 1, 0, cmd_restore,
 	  "restore a backup into an empty data directory (or an empty "
 	  "database given with --db); start tafeld afterwards", NULL },
@@ -1737,6 +1739,43 @@ usage(FILE *f)
 		fprintf(f, "  %s %s\n      %s\n", c->name, c->args, c->help);
 }
 
+/*
+ * A database a newer tafeld has migrated: this tafelctl does not know its
+ * schema, so no command may change it (said here in tafelctl's words,
+ * not migrate_apply's tafeld ones), but a backup takes it as it is (a
+ * pg_dump needs no knowledge of the schema).  1 when newer and that is
+ * fine (backup), 0 when not newer, -1 when refused (printed).
+ */
+static int
+schema_newer(void)
+{
+	PGresult *r = PQexec(ctl.db, "SELECT max(version) FROM "
+	    "schema_migrations");
+	long top;
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		/* no table yet (a new database): the migrations make it */
+		PQclear(r);
+		return 0;
+	}
+	top = PQntuples(r) == 1 ? atol(PQgetvalue(r, 0, 0)) : 0;
+	PQclear(r);
+	if (top <= (long)n_migrations)
+		return 0;
+	if (ctl.any_schema) {
+		fprintf(stderr, "tafelctl: note: the database schema is at "
+		    "version %ld, newer than this tafelctl (%zu): it is backed "
+		    "up as it is; restore it with tafelctl of that version or "
+		    "newer\n", top, n_migrations);
+		return 1;
+	}
+	fprintf(stderr, "tafelctl: the database schema is at version %ld but "
+	    "this tafelctl only knows up to %zu: a newer tafeld has upgraded "
+	    "it; use the tafelctl of that version (tafelctl backup still "
+	    "works)\n", top, n_migrations);
+	return -1;
+}
+
 /* Connects to the configured database or the embedded cluster. */
 static int
 open_db(void)
@@ -1778,6 +1817,12 @@ open_db(void)
 	}
 	if (ctl.no_migrate)
 		return 0;
+	switch (schema_newer()) {
+	case -1:
+		return -1;
+	case 1:
+		return 0;
+	}
 	if (migrate_apply(ctl.db, migrations, n_migrations, &applied, err,
 	    sizeof err) != 0) {
 		fprintf(stderr, "tafelctl: schema: %s\n", err);

@@ -1,5 +1,5 @@
 #!/bin/bash
-# tafelctl guards the register: demo-data refuses a register with other data unless --force, and its messages are true; user roles changes a user's roles with user add's checks, and the errors that need it name it; purge refuses less than the retention minimum of a day; clock-kind set says which number is wrong; case hold names an unknown case as audit case does.
+# tafelctl guards the register: demo-data refuses a register with other data unless --force, and its messages are true; user roles changes a user's roles with user add's checks, and the errors that need it name it; purge refuses less than the retention minimum of a day; clock-kind set says which number is wrong; case hold names an unknown case as audit case does; backup takes a schema a newer tafeld made, which other commands refuse in tafelctl's words.
 . "$(dirname "$0")/lib.sh"
 
 # expect_fail REGEX CMD...: tafelctl CMD fails (exit 1 or 2) and says REGEX
@@ -78,4 +78,14 @@ ctl clock-kind list | grep -q "^weird2" && fail "a refused clock kind was stored
 # case hold/release: an unknown case in audit case's words
 expect_fail "no case numbered '2026-9999'" case hold 2026-9999
 expect_fail "no case numbered '2026-9999'" case release 2026-9999
+
+# a schema a newer tafeld made: backup takes it as it is (noted), other commands refuse in tafelctl's words
+sql -c "INSERT INTO schema_migrations (version, name) VALUES (999, '0999_future')" || fail "sql"
+rm -f "$E2E_DIR.newer.dump"
+expect_ok "note: the database schema is at version 999, newer than this tafelctl" backup "$E2E_DIR.newer.dump"
+[ -s "$E2E_DIR.newer.dump" ] || fail "backup of a newer schema wrote no file"
+expect_fail "the database schema is at version 999 but this tafelctl only knows up to [0-9]+: a newer tafeld has upgraded it" user list
+ctl user list | grep -q "refusing to start" && fail "tafelctl speaks of starting"
+sql -c "DELETE FROM schema_migrations WHERE version = 999" || fail "sql"
+rm -f "$E2E_DIR.newer.dump"
 ok
