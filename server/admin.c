@@ -137,11 +137,41 @@ tally_cmp(const void *a, const void *b)
 	return x->key < y->key ? -1 : x->key > y->key;
 }
 
+/*
+ * The subscriptions that are not of one meeting, by topic: each has its
+ * own line in status (key: minus the topic, so that they sort before the
+ * meetings; the case list's old alias TOPIC_CASES counts as the list).
+ */
+static const struct {
+	int topic;
+	const char *name;
+} sub_topics[] = {
+	{ TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS, "organisation actions" },
+	{ TAFEL__SUBSCRIBE_TOPIC__TOPIC_INBOX, "inbox" },
+	{ TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING_LIST, "meeting list" },
+	{ TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASE_LIST, "case list" },
+	{ TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASES, "case list" },
+	{ TAFEL__SUBSCRIBE_TOPIC__TOPIC_NOMINATIONS, "nominations" },
+};
+
+/* The name of a topic that is not a meeting ("other" if new). */
+static const char *
+sub_topic_name(int topic)
+{
+	for (size_t k = 0; k < sizeof sub_topics / sizeof sub_topics[0]; k++)
+		if (sub_topics[k].topic == topic)
+			return sub_topics[k].name;
+	return "other";
+}
+
 static void
 count_sub(void *arg, const struct push_sub_info *i)
 {
 	struct tallies *t = arg;
-	struct tally *e = tally_get(t, i->meeting ? i->meeting_id : 0);
+	int topic = i->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASES ?
+	    TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASE_LIST : i->topic;
+	struct tally *e = tally_get(t, i->meeting ? i->meeting_id :
+	    -1 - (int64_t)topic);
 
 	e->n++;
 	e->live += i->live != 0;
@@ -231,9 +261,10 @@ status_subscriptions(void)
 	for (i = 0; i < t.n; i++) {
 		json_object *o = json_object_new_object();
 
-		if (t.v[i].key == 0)
+		if (t.v[i].key < 0)
 			json_object_object_add(o, "topic",
-			    json_object_new_string("organisation actions"));
+			    json_object_new_string(sub_topic_name(
+			    (int)(-1 - t.v[i].key))));
 		else
 			json_object_object_add(o, "meeting_id",
 			    json_object_new_int64(t.v[i].key));

@@ -198,11 +198,11 @@ print_status(json_object *o)
 	}
 
 	a = jget(o, "subscriptions");
-	printf("\nsubscriptions per meeting:\n");
+	printf("\nsubscriptions per meeting and topic:\n");
 	if (json_object_array_length(a) == 0)
 		printf("  (none)\n");
 	else
-		printf("  %-22s %13s %6s %12s\n", "MEETING", "SUBSCRIPTIONS",
+		printf("  %-22s %13s %6s %12s\n", "MEETING/TOPIC", "SUBSCRIPTIONS",
 		    "LIVE", "PRESENTATION");
 	for (i = 0; i < json_object_array_length(a); i++) {
 		char name[32];
@@ -211,8 +211,8 @@ print_status(json_object *o)
 		if (jget(e, "meeting_id") != NULL)
 			snprintf(name, sizeof name, "%lld",
 			    jint(e, "meeting_id"));
-		else
-			snprintf(name, sizeof name, "(own action points)");
+		else	/* inbox, case list, ...: a topic of its own */
+			snprintf(name, sizeof name, "(%s)", jstr(e, "topic"));
 		printf("  %-22s %13lld %6lld %12lld\n", name,
 		    jint(e, "subscriptions"), jint(e, "live"),
 		    jint(e, "presentation"));

@@ -1023,6 +1023,7 @@ push_foreach_sub(void (*fn)(void *arg, const struct push_sub_info *),
 		return;
 	TAILQ_FOREACH(s, &push.subs, entry) {
 		i.meeting = s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING;
+		i.topic = s->topic;
 		i.meeting_id = s->meeting_id;
 		i.live = s->live;
 		i.presentation = s->presentation;

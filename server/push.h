@@ -52,7 +52,8 @@ void push_get_timing(struct push_timing *t);
 
 /* One subscription as status shows it. */
 struct push_sub_info {
-	int meeting;			/* a meeting topic (else: org actions) */
+	int meeting;			/* a meeting topic */
+	int topic;			/* TAFEL__SUBSCRIBE_TOPIC__* */
 	int64_t meeting_id;
 	int live;			/* snapshot or catch-up done */
 	int presentation;		/* shared-screen view */

@@ -550,6 +550,14 @@ test_status(void **state)
 	assert_true(json_object_get_int64(jpath(st, "push",
 	    "last_committed_seq")) > seq0);
 	assert_int_equal(json_object_get_int64(jpath(st, "push", "lag")), 0);
+	/* the case list is counted under its own topic, not as the
+	 * organisation's action points (nobody subscribed to those) */
+	e = find_entry(jpath(st, "subscriptions", NULL), "topic", "case list");
+	assert_non_null(e);
+	assert_int_equal(json_object_get_int(jpath(e, "subscriptions", NULL)),
+	    1);
+	assert_null(find_entry(jpath(st, "subscriptions", NULL), "topic",
+	    "organisation actions"));
 	/* the delivery's timing: rendered, then sent */
 	e = jpath(jpath(st, "push", "timing"), "changes", NULL);
 	assert_true(json_object_get_int64(e) >= 1);
