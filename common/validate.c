@@ -82,6 +82,10 @@ validate_time(const char *field, int64_t t, int required,
 		return fail(err, TAFEL__ERROR_CODE__OUT_OF_RANGE, field,
 		    required ? "must be a Unix time in seconds, above 0" :
 		    "must be 0 or a Unix time in seconds");
+	if (t > TAFEL_MAX_UNIX_TIME)
+		return fail(err, TAFEL__ERROR_CODE__OUT_OF_RANGE, field,
+		    "must be a Unix time in seconds up to 253402300799 "
+		    "(the end of the year 9999)");
 	return 0;
 }
 

@@ -53,7 +53,14 @@ int validate_text(const char *field, const char *s, size_t max, int required,
     int multi_line, struct validate_error *err);
 int validate_id(const char *field, int64_t id, int required,
     struct validate_error *err);
-/* A Unix time in seconds: >= 0, and > 0 when required. */
+/*
+ * The last second the register can store (9999-12-31 23:59:59 UTC; the
+ * SQL functions use the same bound): later Unix times are OUT_OF_RANGE
+ * here rather than a database error.
+ */
+#define TAFEL_MAX_UNIX_TIME INT64_C(253402300799)
+
+/* A Unix time in seconds: 0..TAFEL_MAX_UNIX_TIME, and > 0 when required. */
 int validate_time(const char *field, int64_t t, int required,
     struct validate_error *err);
 /* A record's version (optimistic concurrency): >= 1. */

@@ -292,6 +292,39 @@ test_stray_frames(void **state)
 	tclient_close(&c);
 }
 
+/*
+ * list_meetings with a time beyond what the register stores (after the
+ * year 9999) is OUT_OF_RANGE naming the field, not INTERNAL from the
+ * database; the last storable second still gives a list.
+ */
+static void
+test_huge_times(void **state)
+{
+	struct tclient c;
+	Tafel__ListMeetingsRequest q = TAFEL__LIST_MEETINGS_REQUEST__INIT;
+	Tafel__Envelope *m;
+
+	(void)state;
+	assert_int_equal(tclient_login(&c, &srv, "voorzitter", "demo"), 0);
+	q.from = INT64_C(10000000000000);
+	m = tclient_req(&c, B(LIST_MEETINGS), &q, NULL);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__OUT_OF_RANGE);
+	assert_string_equal(m->error->field, "from");
+	frame_free(m);
+	q.from = 0;
+	q.to = INT64_MAX;
+	m = tclient_req(&c, B(LIST_MEETINGS), &q, NULL);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__OUT_OF_RANGE);
+	assert_string_equal(m->error->field, "to");
+	frame_free(m);
+	q.from = INT64_C(253402300799);
+	q.to = INT64_C(253402300799);
+	m = tclient_req(&c, B(LIST_MEETINGS), &q, NULL);
+	harness_expect_body(m, B(MEETING_LIST));
+	frame_free(m);
+	tclient_close(&c);
+}
+
 /* After login the frame limit is larger, but still enforced from the header. */
 static void
 test_oversized_frame_after_login(void **state)
@@ -370,6 +403,7 @@ main(void)
 		cmocka_unit_test(test_unauthenticated_limit),
 		cmocka_unit_test(test_request_flood),
 		cmocka_unit_test(test_stray_frames),
+		cmocka_unit_test(test_huge_times),
 		cmocka_unit_test(test_oversized_frame_after_login),
 		cmocka_unit_test(test_client_certificates),
 	};

@@ -74,6 +74,17 @@ test_fields(void **state)
 	assert_string_equal(e.field, "from");
 	assert_non_null(strstr(e.message, "Unix time"));
 	assert_int_equal(validate_time("scheduled_start", 0, 1, &e), -1);
+	/* beyond what the register stores: refused, not a database error */
+	assert_int_equal(validate_time("from", 253402300799, 0, &e), 0);
+	assert_int_equal(validate_time("from", 253402300800, 0, &e), -1);
+	assert_int_equal(e.code, TAFEL__ERROR_CODE__OUT_OF_RANGE);
+	assert_string_equal(e.field, "from");
+	assert_non_null(strstr(e.message, "9999"));
+	assert_int_equal(validate_time("to", INT64_MAX, 0, &e), -1);
+	assert_string_equal(e.field, "to");
+	assert_int_equal(validate_time("scheduled_start", INT64_MAX, 1, &e),
+	    -1);
+	assert_int_equal(e.code, TAFEL__ERROR_CODE__OUT_OF_RANGE);
 	assert_int_equal(validate_version("version", 1, &e), 0);
 	assert_int_equal(validate_version("version", 0, &e), -1);
 	assert_non_null(strstr(e.message, "version"));
