@@ -2,7 +2,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <event2/util.h>
 #include <ini.h>
+#include <netinet/in.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +50,60 @@ conf_parse_duration(const char *s)
 		}
 	}
 	return -1;
+}
+
+int
+conf_parse_address(const char *text, struct sockaddr_storage *ss,
+    int *sslen, char *why, size_t whylen)
+{
+	static const char example[] = "for example 127.0.0.1:7410, "
+	    "[::1]:7410, or 0.0.0.0:7410 for every IPv4 address";
+	char buf[256], junk[1];
+	const char *colon = strrchr(text, ':'), *port;
+	size_t n = strlen(text), hostlen;
+	long v;
+
+	if (why == NULL || whylen == 0) {
+		why = junk;
+		whylen = sizeof junk;
+	}
+	if (colon == NULL || colon == text || n >= sizeof buf - 1) {
+		snprintf(why, whylen, "\"%s\" is not an address:port (%s)",
+		    text, example);
+		return -1;
+	}
+	port = colon + 1;
+	hostlen = (size_t)(colon - text);
+	if (port[0] == '\0' || strspn(port, "0123456789") != strlen(port) ||
+	    strlen(port) > 5) {
+		snprintf(why, whylen, "\"%s\" has no port after its last ':' "
+		    "(%s)", text, example);
+		return -1;
+	}
+	v = strtol(port, NULL, 10);
+	if (v > 65535) {
+		snprintf(why, whylen, "\"%s\": port %ld is out of range "
+		    "(0..65535)", text, v);
+		return -1;
+	}
+	if (memchr(text, ':', hostlen) != NULL && text[0] != '[') {
+		snprintf(why, whylen, "\"%s\": an IPv6 address goes in "
+		    "brackets, for example [::1]:7410", text);
+		return -1;
+	}
+	/* libevent refuses port 0 (any free port, for tests): parse with 1. */
+	snprintf(buf, sizeof buf, "%.*s:%ld", (int)hostlen, text, v ? v : 1);
+	memset(ss, 0, sizeof *ss);
+	if (evutil_parse_sockaddr_port(buf, (struct sockaddr *)ss, sslen) != 0) {
+		snprintf(why, whylen, "\"%.*s\" is not an IP address (a host "
+		    "name will not do; %s)", (int)hostlen, text, example);
+		return -1;
+	}
+	if (v == 0 && ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)(void *)ss)->sin6_port = 0;
+	else if (v == 0)
+		((struct sockaddr_in *)(void *)ss)->sin_port = 0;
+	return 0;
 }
 
 static int
@@ -121,6 +177,17 @@ set_param(const struct conf_param *p, void *cfg, const char *value, char *err,
 	int b;
 
 	switch (p->type) {
+	case CONF_ADDRESS: {
+		struct sockaddr_storage ss;
+		int sslen = sizeof ss;
+
+		if (conf_parse_address(value, &ss, &sslen, word,
+		    sizeof word) != 0) {
+			snprintf(err, errlen, "%s: %s", p->name, word);
+			return -1;
+		}
+	}
+		/* FALLTHROUGH */
 	case CONF_STRING:
 		free(*FIELD(cfg, p, char *));
 		*FIELD(cfg, p, char *) = xstrdup(value);
@@ -195,7 +262,8 @@ conf_defaults(const struct conf_param *tab, void *cfg)
 	char err[256], def[256];
 
 	for (; tab->name != NULL; tab++) {
-		if (tab->type == CONF_STRING || tab->type == CONF_ENUM)
+		if (tab->type == CONF_STRING || tab->type == CONF_ENUM ||
+		    tab->type == CONF_ADDRESS)
 			*FIELD(cfg, tab, char *) = NULL;
 		if (conf_default_text(tab, def, sizeof def) != 0)
 			snprintf(err, sizeof err, "%s: too long", tab->name);
@@ -354,7 +422,8 @@ void
 conf_free(const struct conf_param *tab, void *cfg)
 {
 	for (; tab->name != NULL; tab++) {
-		if (tab->type == CONF_STRING || tab->type == CONF_ENUM) {
+		if (tab->type == CONF_STRING || tab->type == CONF_ENUM ||
+		    tab->type == CONF_ADDRESS) {
 			free(*FIELD(cfg, tab, char *));
 			*FIELD(cfg, tab, char *) = NULL;
 		}
@@ -369,6 +438,7 @@ conf_format(const struct conf_param *p, const void *cfg, char *buf, size_t len)
 	switch (p->type) {
 	case CONF_STRING:
 	case CONF_ENUM:
+	case CONF_ADDRESS:
 		snprintf(buf, len, "%s", *FIELD(c, p, char *const) ?
 		    *FIELD(c, p, char *const) : "");
 		break;
@@ -407,7 +477,7 @@ void
 conf_print_markdown(const struct conf_param *tab)
 {
 	static const char *const types[] = { "string", "integer", "boolean",
-	    "duration", "one of" };
+	    "duration", "one of", "address:port" };
 	char def[256], word[64];
 	size_t i;
 

@@ -3,13 +3,17 @@
 #define TAFEL_CONFIG_H
 
 #include <stddef.h>
+#include <sys/socket.h>
 
 enum conf_type {
 	CONF_STRING,	/* char * (heap, owned by the config) */
 	CONF_INT,	/* long long, within [min, max] */
 	CONF_BOOL,	/* int: yes/no/true/false/on/off/1/0 */
 	CONF_DURATION,	/* long long milliseconds: "250ms", "10s", "5m", "2h", "7d" */
-	CONF_ENUM	/* char * (heap): one of the words listed in def */
+	CONF_ENUM,	/* char * (heap): one of the words listed in def */
+	CONF_ADDRESS	/* char * (heap): a numeric IP address and a port to
+			 * listen on ("127.0.0.1:7410", "[::1]:7410"; port 0:
+			 * any free one), checked as conf_parse_address does */
 };
 
 struct conf_param {
@@ -67,5 +71,13 @@ void conf_print_markdown(const struct conf_param *tab);
 
 /* Parses a duration like "10s" into milliseconds; -1 on bad syntax. */
 long long conf_parse_duration(const char *s);
+
+/*
+ * Parses a CONF_ADDRESS value into ss (*sslen: its size in, the address's
+ * length out).  Returns 0, or -1 with what is wrong in why (may be NULL;
+ * without the key's name).
+ */
+int conf_parse_address(const char *text, struct sockaddr_storage *ss,
+    int *sslen, char *why, size_t whylen);
 
 #endif

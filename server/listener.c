@@ -1,11 +1,13 @@
-/* The listening socket: parses the address, accepts, hands sockets to conn.c. */
+/* The listening socket: binds it early, listens once serving, accepts, hands sockets to conn.c. */
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include <event2/listener.h>
 #include <event2/util.h>
 
+#include "config.h"
 #include "conn.h"
 #include "log.h"
 #include "server.h"
@@ -74,48 +76,51 @@ listener_error_cb(struct evconnlistener *l, void *arg)
 		paused_quiet++;
 }
 
-/* Parses host:port; port 0 (any free port, for tests) is allowed. */
-static int
-parse_listen(const char *text, struct sockaddr_storage *ss, int *sslen)
-{
-	char buf[256];
-	size_t n = strlen(text);
+/* The socket listener_bind() bound, until listener_start() listens on it. */
+static evutil_socket_t bound = -1;
 
-	if (n < 2 || n >= sizeof buf)
-		return -1;
-	if (strcmp(text + n - 2, ":0") != 0)
-		return evutil_parse_sockaddr_port(text, (struct sockaddr *)ss,
-		    sslen);
-	/* libevent refuses port 0: parse with port 1, then clear it. */
-	memcpy(buf, text, n - 1);
-	buf[n - 1] = '1';
-	buf[n] = '\0';
-	if (evutil_parse_sockaddr_port(buf, (struct sockaddr *)ss, sslen) != 0)
-		return -1;
-	if (ss->ss_family == AF_INET6)
-		((struct sockaddr_in6 *)(void *)ss)->sin6_port = 0;
-	else
-		((struct sockaddr_in *)(void *)ss)->sin_port = 0;
-	return 0;
+void
+listener_bind(void)
+{
+	struct sockaddr_storage ss;
+	int sslen = sizeof ss, one = 1, e;
+	char why[300];
+
+	/* the settings reader checked it (CONF_ADDRESS) */
+	if (conf_parse_address(srv.cfg.listen, &ss, &sslen, why,
+	    sizeof why) != 0)
+		fatalx("listen: %s", why);
+	bound = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0);
+	if (bound < 0)
+		fatal("listen %s: socket", srv.cfg.listen);
+	if (setsockopt(bound, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0)
+		fatal("listen %s: SO_REUSEADDR", srv.cfg.listen);
+	if (bind(bound, (struct sockaddr *)&ss, (socklen_t)sslen) != 0) {
+		e = errno;
+		fatalx("cannot listen on %s: %s%s", srv.cfg.listen, strerror(e),
+		    e == EADDRINUSE ? " (another program, or another tafeld, "
+		    "listens on that port: stop it or choose another "
+		    "`listen`)" : e == EADDRNOTAVAIL ? " (the address is not "
+		    "one of this host's)" : "");
+	}
 }
 
 void
 listener_start(void)
 {
 	struct sockaddr_storage ss;
-	int sslen = sizeof ss;
+	int sslen;
 	char host[64];
 	const char *shown;
 
-	memset(&ss, 0, sizeof ss);
-	if (parse_listen(srv.cfg.listen, &ss, &sslen) != 0)
-		fatalx("listen: \"%s\" is not an address:port (for example "
-		    "127.0.0.1:7410 or [::1]:7410)", srv.cfg.listen);
-	srv.listener = evconnlistener_new_bind(srv.base, listener_accept_cb,
-	    NULL, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
-	    LEV_OPT_CLOSE_ON_EXEC, 128, (struct sockaddr *)&ss, sslen);
+	if (bound < 0)
+		listener_bind();
+	srv.listener = evconnlistener_new(srv.base, listener_accept_cb, NULL,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 128, bound);
 	if (srv.listener == NULL)
 		fatal("cannot listen on %s", srv.cfg.listen);
+	bound = -1;		/* the listener's now */
 	evconnlistener_set_error_cb(srv.listener, listener_error_cb);
 
 	/* Report the real port (the configured one may be 0). */

@@ -668,6 +668,7 @@ main(int argc, char **argv)
 		fatalx("%s", err);
 	lock_data_dir();
 	check_admin_socket();
+	listener_bind();
 	if (lifecycle_open_log(err, sizeof err) != 0)
 		fatalx("%s", err);
 	log_info("tafeld %s starting; data directory %s", TAFEL_VERSION,

@@ -9,8 +9,12 @@
 
 /* Adding a setting means adding one row here; docs/config.md is generated from it. */
 const struct conf_param server_params[] = {
-	{ "listen", CONF_STRING, S(listen), 0, "127.0.0.1:7410", 0, 0,
-	  "Address and TCP port for clients (`host:port`, `[v6]:port`)." },
+	{ "listen", CONF_ADDRESS, S(listen), 0, "127.0.0.1:7410", 0, 0,
+	  "IP address and TCP port for clients (`192.0.2.10:7410`, "
+	  "`0.0.0.0:7410` for every IPv4 address, `[::1]:7410`). Checked "
+	  "with the other settings; a port already in use stops tafeld "
+	  "when it binds the port, after the data directory is locked but "
+	  "before the database is started." },
 	{ "data_dir", CONF_STRING, S(data_dir), 0, "", 0, 0,
 	  "State directory: embedded PostgreSQL cluster, TLS keys. Empty: "
 	  "`/var/lib/tafel` as root, else `$XDG_STATE_HOME/tafel` "

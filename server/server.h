@@ -37,7 +37,13 @@ struct server {
 
 extern struct server srv;
 
-/* Starts listening on cfg.listen; fatal on failure (start-up). */
+/*
+ * Listening on cfg.listen, fatal on failure (start-up): listener_bind
+ * binds the address before the database starts, so a port in use stops
+ * tafeld at once; listener_start listens on it (binding first if needed)
+ * once tafeld is ready to serve.
+ */
+void listener_bind(void);
 void listener_start(void);
 void listener_stop(void);
 

@@ -233,6 +233,42 @@ test_duplicate_key(void **state)
 	conf_free(params, &c);
 }
 
+/* A CONF_ADDRESS is checked when it is set: numeric address, a port, 0..65535. */
+static void
+test_address(void **state)
+{
+	static const struct { const char *text; const char *why; } bad[] = {
+		{ "127.0.0.1:99999", "port 99999 is out of range (0..65535)" },
+		{ "127.0.0.1", "is not an address:port" },
+		{ "127.0.0.1:", "has no port" },
+		{ "localhost:7410", "\"localhost\" is not an IP address" },
+		{ "::1:7410", "an IPv6 address goes in brackets" },
+		{ "[::1]:74x", "has no port" },
+		{ "", "is not an address:port" },
+	};
+	static const char *const good[] = { "127.0.0.1:7410", "0.0.0.0:0",
+	    "[::1]:7410", "[::]:65535" };
+	struct sockaddr_storage ss;
+	char why[300];
+	size_t i;
+	int len;
+
+	(void)state;
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		len = sizeof ss;
+		assert_int_equal(conf_parse_address(bad[i].text, &ss, &len, why,
+		    sizeof why), -1);
+		if (strstr(why, bad[i].why) == NULL)
+			fail_msg("%s: \"%s\" lacks \"%s\"", bad[i].text, why,
+			    bad[i].why);
+	}
+	for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+		len = sizeof ss;
+		assert_int_equal(conf_parse_address(good[i], &ss, &len, why,
+		    sizeof why), 0);
+	}
+}
+
 int
 main(void)
 {
@@ -242,6 +278,7 @@ main(void)
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_file),
 		cmocka_unit_test(test_duplicate_key),
+		cmocka_unit_test(test_address),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
