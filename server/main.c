@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,8 @@
 
 #include <event2/event.h>
 #include <libpq-fe.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 #include "certgen.h"
 #include "conn.h"
@@ -47,6 +50,8 @@ static size_t n_over;
 
 static SSL_CTX *tls_build(const struct server_config *cfg, char *err,
     size_t errlen);
+static int check_tls_names(const char *names,
+    const struct server_config *cfg, const char *when);
 
 /*
  * The settings the TLS context is built from: a reload applies them only
@@ -265,6 +270,14 @@ server_reload(void)
 	for (p = server_params; p->name != NULL; p++) {
 		if (!conf_differs(p, &srv.cfg, &fresh))
 			continue;
+		if (strcmp(p->name, "tls_names") == 0) {
+			/* a restart would not apply it either */
+			if (check_tls_names(fresh.tls_names, &srv.cfg,
+			    "reload: ") == 0)
+				log_info("reload: tls_names changed; the server "
+				    "certificate has every name in it");
+			continue;
+		}
 		if (!p->reloadable) {
 			log_warn("reload: %s changed; restart tafeld to apply it",
 			    p->name);
@@ -378,6 +391,99 @@ tls_build(const struct server_config *cfg, char *err, size_t errlen)
 	} else
 		ctx = tls_server_ctx(cert, key, NULL, err, errlen);
 	return ctx;
+}
+
+/*
+ * The server certificate cfg makes tafeld use, for the names check; the
+ * same choice as tls_build.
+ */
+static void
+server_cert_path(const struct server_config *cfg, char *buf, size_t len)
+{
+	if (cfg->tls_cert[0] != '\0')
+		snprintf(buf, len, "%s", cfg->tls_cert);
+	else
+		snprintf(buf, len, "%s/tls/server.crt", srv.data_dir);
+}
+
+/*
+ * tls_names go into the generated certificate on the first start only: a
+ * name added later is not in it, and clients that connect by that name
+ * fail to verify the server.  Says so for each such name (at start-up and
+ * on a reload that changes tls_names), with what to do.  Returns how many
+ * names are missing; -1 when the certificate cannot be read.
+ */
+static int
+check_tls_names(const char *names, const struct server_config *cfg,
+    const char *when)
+{
+	char path[4300], **v;
+	X509 *x = NULL;
+	FILE *f;
+	size_t i;
+	int r, missing = 0;
+
+	if (names[0] == '\0')
+		return 0;
+	server_cert_path(cfg, path, sizeof path);
+	if ((f = fopen(path, "r")) != NULL) {
+		x = PEM_read_X509(f, NULL, NULL, NULL);
+		fclose(f);
+	}
+	if (x == NULL) {
+		log_warn("%sTLS: cannot read %s to check tls_names", when, path);
+		return -1;
+	}
+	v = split_names(names);
+	for (i = 0; v[i] != NULL; i++) {
+		r = X509_check_ip_asc(x, v[i], 0);
+		if (r == -2)	/* not an IP address: a host name */
+			r = X509_check_host(x, v[i], 0, 0, NULL);
+		if (r != 1) {
+			missing++;
+			if (cfg->tls_cert[0] != '\0')
+				log_warn("%sTLS: the server certificate %s "
+				    "(tls_cert) has no name %s: tls_names goes "
+				    "only into the certificate tafeld generates; "
+				    "clients that connect by that name will "
+				    "refuse the server: get a certificate for "
+				    "it", when, path, v[i]);
+			else
+				log_warn("%sTLS: the server certificate %s has "
+				    "no name %s (tls_names; names go in only "
+				    "when it is made, on the first start): "
+				    "clients that connect by that name will "
+				    "refuse the server; to have it re-issued "
+				    "with the names, remove %s/tls/server.crt "
+				    "and %s/tls/server.key and restart tafeld "
+				    "(the CA stays, clients keep trusting it)",
+				    when, path, v[i], srv.data_dir,
+				    srv.data_dir);
+		}
+		free(v[i]);
+	}
+	free(v);
+	X509_free(x);
+	return missing;
+}
+
+/*
+ * admin_group names the group whose members may use the admin socket.  One
+ * that does not exist leaves only root and the service user: said at
+ * start-up rather than only when someone is refused.  Not refused, so a
+ * host without the group (the default, tafel, on a developer's machine)
+ * still starts.
+ */
+static void
+check_admin_group(void)
+{
+	if (srv.cfg.admin_group[0] == '\0' ||
+	    getgrnam(srv.cfg.admin_group) != NULL)
+		return;
+	log_warn("admin_group %s: no such group; only root and the service "
+	    "user may use the admin socket (tafelctl status): create the "
+	    "group or set admin_group to an existing one",
+	    srv.cfg.admin_group);
 }
 
 /* True when the least-privileged role exists (sql/0005 creates it). */
@@ -677,6 +783,8 @@ main(int argc, char **argv)
 	atexit(stop_embedded);	/* also when start-up fails after it */
 	setup_database();
 	setup_tls();
+	check_tls_names(srv.cfg.tls_names, &srv.cfg, "");
+	check_admin_group();
 
 	srv.base = event_base_new();
 	if (srv.base == NULL)

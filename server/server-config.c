@@ -35,7 +35,11 @@ const struct conf_param server_params[] = {
 	  "Server private key (PEM). Empty: `<data_dir>/tls/server.key`." },
 	{ "tls_names", CONF_STRING, S(tls_names), 0, "", 0, 0,
 	  "Extra host names or IP addresses (comma-separated) put in the "
-	  "generated server certificate on first start." },
+	  "generated server certificate on first start. A name the "
+	  "certificate in use lacks (added later, or with `tls_cert` set) is "
+	  "warned about at start and on a reload that changes this: remove "
+	  "`<data_dir>/tls/server.*` and restart to have the certificate "
+	  "re-issued with every name." },
 	{ "client_certs", CONF_BOOL, S(client_certs), 1, "no", 0, 0,
 	  "Require every client to present a certificate signed by "
 	  "`client_ca` (mutual TLS), issued to an organisation: a user may "
@@ -152,6 +156,8 @@ const struct conf_param server_params[] = {
 	  "`<data_dir>/admin.sock`." },
 	{ "admin_group", CONF_STRING, S(admin_group), 0, "tafel", 0, 0,
 	  "Group (besides root and the service user) allowed on the admin "
-	  "socket; checked with SO_PEERCRED." },
+	  "socket; checked with SO_PEERCRED. A group that does not exist is "
+	  "warned about at start (tafeld still starts; only root and the "
+	  "service user may then use the socket)." },
 	{ NULL, 0, 0, 0, NULL, 0, 0, NULL }
 };

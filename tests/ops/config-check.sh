@@ -1,13 +1,15 @@
 #!/bin/bash
-# tafeld checks its settings before it touches the database: a bad listen in a file is named with file:line and a port in use stops it, both before a cluster is made.
+# tafeld checks its settings before it touches the database: a bad listen in a file is named with file:line and a port in use stops it, both before a cluster is made; tls_names missing from the server certificate and an unknown admin_group are warned about.
 #   tests/ops/config-check.sh TAFELD
 set -uo pipefail
 TAFELD=$1
 U=${TAFEL_TEST_USER:-tafel}
 T=$(mktemp -d /tmp/tafel-confcheck-XXXXXX)
 BUSY_PID=
+SRV_PID=
 cleanup() {
     [ -z "$BUSY_PID" ] || kill "$BUSY_PID" 2>/dev/null
+    if [ -n "$SRV_PID" ]; then kill -TERM "$SRV_PID" 2>/dev/null; wait "$SRV_PID" 2>/dev/null; fi
     rm -rf "$T"
 }
 trap cleanup EXIT
@@ -43,4 +45,47 @@ grep -q "cannot listen on 127.0.0.1:$PORT: Address already in use" "$T/busy.log"
 [ -e "$T/d2/pg" ] && fail "a cluster was made before the port in use was reported"
 grep -q "PostgreSQL" "$T/busy.log" && fail "PostgreSQL was started: $(cat "$T/busy.log")"
 echo "ok: a port in use stops tafeld before its database starts"
+kill "$BUSY_PID"; BUSY_PID=
+
+# serve NAME [tafeld options]: starts tafeld in the background, waits until it serves
+serve() {
+    local name=$1
+    shift
+    "$TAFELD" --set user="$U" --listen 127.0.0.1:0 "$@" >"$T/$name.log" 2>&1 &
+    SRV_PID=$!
+    for _ in $(seq 600); do
+        grep -q "ready: serving" "$T/$name.log" && return 0
+        kill -0 "$SRV_PID" 2>/dev/null || fail "$name: tafeld ended: $(cat "$T/$name.log")"
+        sleep 0.1
+    done
+    fail "$name: tafeld not ready: $(cat "$T/$name.log")"
+}
+stop() { kill -TERM "$SRV_PID"; wait "$SRV_PID"; SRV_PID=; }
+# waits until LOG holds TEXT (10 s)
+wait_log() {
+    for _ in $(seq 100); do grep -qF "$2" "$T/$1.log" && return 0; sleep 0.1; done
+    fail "$1: no \"$2\": $(cat "$T/$1.log")"
+}
+
+# 3. tls_names: on the first start they go into the certificate (no warning)
+printf 'tls_names = tafel.example, 192.0.2.10\n' >"$T/names.conf"
+serve first -c "$T/names.conf" -d "$T/d3"
+grep -q "has no name" "$T/first.log" && fail "a warning on the first start: $(cat "$T/first.log")"
+# a name added later, by reload: said, with the way to renew
+printf 'tls_names = tafel.example, 192.0.2.10, new.example\n' >"$T/names.conf"
+kill -HUP "$SRV_PID"
+wait_log first "reload: TLS: the server certificate $T/d3/tls/server.crt has no name new.example"
+wait_log first "remove $T/d3/tls/server.crt and $T/d3/tls/server.key and restart tafeld"
+grep -q "reload: tls_names changed; restart tafeld" "$T/first.log" &&
+    fail "a restart is said to apply tls_names: $(cat "$T/first.log")"
+stop
+echo "ok: a tls_names name missing from the certificate is said on reload"
+
+# 4. ... and at start; an admin_group that does not exist is warned about
+serve second -c "$T/names.conf" -d "$T/d3" --set admin_group=nosuchgroup-$$
+wait_log second "WARN: TLS: the server certificate $T/d3/tls/server.crt has no name new.example"
+[ "$(grep -c "has no name" "$T/second.log")" -eq 1 ] || fail "other names said missing: $(cat "$T/second.log")"
+wait_log second "WARN: admin_group nosuchgroup-$$: no such group"
+stop
+echo "ok: at start, a missing name and an unknown admin_group are warned about"
 exit 0
