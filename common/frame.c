@@ -13,12 +13,19 @@
 
 /*
  * protobuf-c allocates ~8-22x the payload for hostile inputs (packed varints,
- * many empty strings).  Every unpack gets a budget; past it, the allocator
- * fails and unpack returns NULL cleanly.  Each block carries its size in a
- * header so the budget can be credited on free.
+ * many empty strings), and far more for short entries of a repeated
+ * message: a whole structure, a pointer and ~64 bytes of scan slabs for
+ * each (a 2-byte empty Person unpacks to ~150 bytes).  Every unpack gets a
+ * budget; past it, the allocator fails and unpack returns NULL cleanly.
+ * Each block carries its size in a header so the budget can be credited
+ * on free.  The budget is 16x the payload, plus FRAME_BUDGET_ENTRY for
+ * each of TAFEL_MAX_LIST entries: an honest message whose lists keep to
+ * the limit decodes however short its entries (and one a little over it
+ * still decodes, to get LIST_TOO_LONG), while a frame full of empty
+ * entries is still refused (protocol.md 3.2).
  */
 #define FRAME_BUDGET_FACTOR 16u
-#define FRAME_BUDGET_SLACK 4096u
+#define FRAME_BUDGET_SLACK (4096u + TAFEL_MAX_LIST * FRAME_BUDGET_ENTRY)
 
 struct budget {
 	size_t used;	/* bytes handed out and not yet freed */

@@ -32,6 +32,14 @@ enum frame_status frame_decode(struct evbuffer *in, uint32_t max_frame,
 enum frame_status frame_finish(struct evbuffer *in);
 
 /*
+ * What decoding one entry of a repeated message may cost beyond 16x its
+ * bytes (frame.c's budget allows it for TAFEL_MAX_LIST entries): its
+ * structure, a pointer and the unpacker's scan slabs.  test_frame checks
+ * that every request's list entries fit.
+ */
+#define FRAME_BUDGET_ENTRY 256u
+
+/*
  * Decodes one payload (without the length prefix); NULL if undecodable.
  * A string that held a NUL byte on the wire keeps all its bytes, each NUL
  * as C0 80 (validate_keep_nul), so the validator refuses it.

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@
 #include "frame.h"
 #include "parts.h"
 #include "proto.h"
+#include "validate.h"
 
 /* Packs env into a framed byte string; returns its length. */
 static size_t
@@ -340,6 +342,121 @@ encode_compressed(struct evbuffer *b, uint32_t length, const void *z,
 	assert_int_equal(frame_encode(b, &env, TAFEL_MAX_FRAME), 0);
 }
 
+/* A create_case with n persons named name ("" for empty entries), packed. */
+static uint8_t *
+persons_payload(size_t n, const char *name, size_t *len)
+{
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
+	Tafel__CreateCaseRequest cc = TAFEL__CREATE_CASE_REQUEST__INIT;
+	Tafel__Person *ps = calloc(n, sizeof *ps);
+	Tafel__Person **pp = calloc(n, sizeof *pp);
+	uint8_t *buf;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		tafel__person__init(&ps[i]);
+		ps[i].name = (char *)name;
+		pp[i] = &ps[i];
+	}
+	cc.n_persons = n;
+	cc.persons = pp;
+	env.request_id = 1;
+	env.body_case = TAFEL__ENVELOPE__BODY_CREATE_CASE;
+	env.create_case = &cc;
+	*len = tafel__envelope__get_packed_size(&env);
+	buf = malloc(*len);
+	tafel__envelope__pack(&env, buf);
+	free(ps);
+	free(pp);
+	return buf;
+}
+
+/*
+ * Asserts that an entry of every repeated message field under d costs at
+ * most what frame.c's budget allows per entry: its structure, a pointer
+ * and ~64 bytes of protobuf-c's scan slabs, less the 16x of its 2 bytes.
+ */
+static void
+entries_fit(const ProtobufCMessageDescriptor *d, int depth)
+{
+	const ProtobufCFieldDescriptor *f;
+	const ProtobufCMessageDescriptor *sub;
+	unsigned i;
+
+	assert_true(depth < 8);
+	for (i = 0; i < d->n_fields; i++) {
+		f = &d->fields[i];
+		if (f->type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		sub = f->descriptor;
+		if (f->label == PROTOBUF_C_LABEL_REPEATED &&
+		    sub->sizeof_message + 8 + 64 > FRAME_BUDGET_ENTRY + 16 * 2) {
+			fprintf(stderr, "%s.%s: %zu bytes per entry\n", d->name,
+			    f->name, sub->sizeof_message + 72);
+			fail();
+		}
+		entries_fit(sub, depth + 1);
+	}
+}
+
+/*
+ * The decode-memory cap (protocol.md 3.2) lets every message whose lists
+ * keep to the 500-entry limit through, however short the entries: 111
+ * and 500 persons with one-letter names decode (the checks then say "at
+ * most 50 persons"), and so does 501 (LIST_TOO_LONG from the generic
+ * check, not FRAME_UNDECODABLE); so do 500 empty entries. A frame full of
+ * empty entries built to blow up memory is still refused, before and
+ * after login.
+ */
+static void
+test_decode_memory_cap(void **state)
+{
+	static const size_t ok[] = { 111, 500, 501 };
+	struct validate_error e;
+	Tafel__Envelope *m;
+	uint8_t *buf;
+	size_t i, len;
+
+	(void)state;
+	/* the requests' bodies (fields 10..99) */
+	for (i = 0; i < tafel__envelope__descriptor.n_fields; i++) {
+		const ProtobufCFieldDescriptor *f =
+		    &tafel__envelope__descriptor.fields[i];
+
+		if (f->id >= 10 && f->id <= 99 &&
+		    f->type == PROTOBUF_C_TYPE_MESSAGE)
+			entries_fit(f->descriptor, 0);
+	}
+	for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		buf = persons_payload(ok[i], "a", &len);
+		m = frame_unpack(buf, len);
+		assert_non_null(m);
+		assert_int_equal(m->create_case->n_persons, ok[i]);
+		assert_int_equal(validate_message(&m->base, &e),
+		    ok[i] > TAFEL_MAX_LIST ? -1 : 0);
+		if (ok[i] > TAFEL_MAX_LIST)
+			assert_int_equal(e.code,
+			    TAFEL__ERROR_CODE__LIST_TOO_LONG);
+		frame_free(m);
+		free(buf);
+	}
+	buf = persons_payload(TAFEL_MAX_LIST, "", &len);
+	m = frame_unpack(buf, len);
+	assert_non_null(m);
+	frame_free(m);
+	free(buf);
+
+	/* 2-byte empty entries filling a frame of each limit */
+	buf = persons_payload((TAFEL_MAX_FRAME_PRELOGIN - 16) / 2, "", &len);
+	assert_true(len <= TAFEL_MAX_FRAME_PRELOGIN);
+	assert_null(frame_unpack(buf, len));
+	free(buf);
+	buf = persons_payload((TAFEL_MAX_FRAME - 16) / 2, "", &len);
+	assert_true(len <= TAFEL_MAX_FRAME);
+	assert_null(frame_unpack(buf, len));
+	free(buf);
+}
+
 /*
  * Compressed frames: a big envelope goes compressed and comes back the
  * same; a small one goes plain; a bomb (a length over the limit), a wrong
@@ -549,6 +666,7 @@ main(void)
 		cmocka_unit_test(test_round_trip_every_kind),
 		cmocka_unit_test(test_encode_refuses_oversized),
 		cmocka_unit_test(test_unknown_body),
+		cmocka_unit_test(test_decode_memory_cap),
 		cmocka_unit_test(test_compressed_frames),
 		cmocka_unit_test(test_answer_in_parts),
 	};

@@ -325,6 +325,78 @@ test_huge_times(void **state)
 	tclient_close(&c);
 }
 
+/* create_case with n persons named name ("" for empty entries). */
+static Tafel__Envelope *
+create_case_persons(struct tclient *c, size_t n, const char *name,
+    int expect_answer)
+{
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
+	Tafel__CreateCaseRequest cc = TAFEL__CREATE_CASE_REQUEST__INIT;
+	Tafel__Person *ps = calloc(n, sizeof *ps);
+	Tafel__Person **pp = calloc(n, sizeof *pp);
+	Tafel__Envelope *m;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		tafel__person__init(&ps[i]);
+		ps[i].name = (char *)name;
+		pp[i] = &ps[i];
+	}
+	cc.theme = "domestic_violence";
+	cc.summary = "x";
+	cc.n_persons = n;
+	cc.persons = pp;
+	env.request_id = 77;
+	env.idempotency_key = (char *)harness_key();
+	env.body_case = B(CREATE_CASE);
+	env.create_case = &cc;
+	assert_int_equal(tclient_send(c, &env), 0);
+	free(ps);
+	free(pp);
+	m = tclient_recv(c, 10000);
+	assert_non_null(m);
+	if (expect_answer)
+		assert_int_equal(m->request_id, 77);
+	return m;
+}
+
+/*
+ * A well-formed create_case with many short persons is answered by the
+ * documented checks (protocol.md 3.2, 5.4, 7.4), not refused as
+ * undecodable: 111 one-letter persons get OUT_OF_RANGE (at most 50), 501
+ * get LIST_TOO_LONG, and the connection stays open. A frame of 2-byte
+ * empty entries built to blow up memory is still FRAME_UNDECODABLE and
+ * closes the connection.
+ */
+static void
+test_many_short_persons(void **state)
+{
+	struct tclient c;
+	Tafel__Envelope *m;
+
+	(void)state;
+	assert_int_equal(tclient_login(&c, &srv, "politie", "demo"), 0);
+	m = create_case_persons(&c, 111, "a", 1);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__OUT_OF_RANGE);
+	assert_string_equal(m->error->field, "persons");
+	frame_free(m);
+	m = create_case_persons(&c, 501, "a", 1);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__LIST_TOO_LONG);
+	frame_free(m);
+	m = ping(&c);
+	harness_expect_body(m, B(PONG));
+	frame_free(m);
+
+	m = create_case_persons(&c, (TAFEL_MAX_FRAME - 64) / 2, "", 0);
+	assert_int_equal(harness_error_of(m),
+	    TAFEL__ERROR_CODE__FRAME_UNDECODABLE);
+	assert_int_equal(m->request_id, 0);
+	frame_free(m);
+	assert_null(tclient_recv(&c, 5000));
+	assert_true(c.eof);
+	tclient_close(&c);
+}
+
 /* After login the frame limit is larger, but still enforced from the header. */
 static void
 test_oversized_frame_after_login(void **state)
@@ -404,6 +476,7 @@ main(void)
 		cmocka_unit_test(test_request_flood),
 		cmocka_unit_test(test_stray_frames),
 		cmocka_unit_test(test_huge_times),
+		cmocka_unit_test(test_many_short_persons),
 		cmocka_unit_test(test_oversized_frame_after_login),
 		cmocka_unit_test(test_client_certificates),
 	};
