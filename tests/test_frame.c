@@ -310,6 +310,33 @@ test_unknown_body(void **state)
 	evbuffer_free(in);
 }
 
+/*
+ * An unknown field inside a known message is skipped, but an unknown
+ * group (wire types 3 and 4, deprecated) is not: protobuf-c refuses it,
+ * at any depth, and protocol.md 3.3 says so.
+ */
+static void
+test_unknown_group(void **state)
+{
+	/* request_id 1, ping { nonce 1, field 16 (varint) = 5 } */
+	static const uint8_t skipped[] = { 0x08, 0x01, 0x62, 0x05,
+	    0x08, 0x01, 0x80, 0x01, 0x05 };
+	/* request_id 1, ping { nonce 1, field 16 start-group, end-group } */
+	static const uint8_t nested[] = { 0x08, 0x01, 0x62, 0x06,
+	    0x08, 0x01, 0x83, 0x01, 0x84, 0x01 };
+	/* request_id 1, field 16 start-group, end-group (in the Envelope) */
+	static const uint8_t top[] = { 0x08, 0x01, 0x83, 0x01, 0x84, 0x01 };
+	Tafel__Envelope *m;
+
+	(void)state;
+	m = frame_unpack(skipped, sizeof skipped);
+	assert_non_null(m);
+	assert_int_equal(m->ping->nonce, 1);
+	frame_free(m);
+	assert_null(frame_unpack(nested, sizeof nested));
+	assert_null(frame_unpack(top, sizeof top));
+}
+
 /* One frame of b decoded and made whole (frame_expand); NULL if refused. */
 static Tafel__Envelope *
 decode_whole(struct evbuffer *b, uint32_t max, const char **err)
@@ -666,6 +693,7 @@ main(void)
 		cmocka_unit_test(test_round_trip_every_kind),
 		cmocka_unit_test(test_encode_refuses_oversized),
 		cmocka_unit_test(test_unknown_body),
+		cmocka_unit_test(test_unknown_group),
 		cmocka_unit_test(test_decode_memory_cap),
 		cmocka_unit_test(test_compressed_frames),
 		cmocka_unit_test(test_answer_in_parts),
