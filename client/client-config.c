@@ -30,7 +30,8 @@ const struct conf_param client_params[] = {
 	  "Private key of the client certificate." },
 	{ "color", CONF_BOOL, C(color), 0, "yes", 0, 0,
 	  "Use colours; the environment variable NO_COLOR turns them off." },
-	{ NULL, 0, 0, 0, NULL, 0, 0, NULL }
+	/* the one section header the file may hold: [tafel] */
+	{ NULL, 0, 0, 0, "tafel", 0, 0, NULL }
 };
 
 char *

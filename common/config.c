@@ -301,6 +301,47 @@ struct load_ctx {
 	int *seen;		/* per parameter: the line that set it, or 0 */
 };
 
+/* The section header the table allows (its end row's def); NULL: none. */
+static const char *
+conf_section(const struct conf_param *tab)
+{
+	while (tab->name != NULL)
+		tab++;
+	return tab->def;
+}
+
+/*
+ * A line that is a section header ("[name]", blanks and a comment around
+ * it) must name the table's own section: inih would take any other and
+ * read the keys under it as if it were not there.  0, or -1 with the
+ * message in ctx.
+ */
+static int
+conf_check_header(struct load_ctx *ctx, const char *s)
+{
+	const char *want = conf_section(ctx->tab), *end;
+	size_t n;
+
+	s += strspn(s, " \t");
+	if (*s != '[' || (end = strchr(s, ']')) == NULL)
+		return 0;	/* not a header (or inih's syntax error) */
+	s++;
+	n = (size_t)(end - s);
+	if (want != NULL && strlen(want) == n && strncasecmp(s, want, n) == 0)
+		return 0;
+	if (want != NULL)
+		snprintf(ctx->err, ctx->errlen, "%s:%d: section [%.*s]: this "
+		    "file takes only a [%s] header (or none): remove or rename "
+		    "it", ctx->path, ctx->line,
+		    (int)(n > 64 ? 64 : n), s, want);
+	else
+		snprintf(ctx->err, ctx->errlen, "%s:%d: section [%.*s]: this "
+		    "file takes no section headers: remove it",
+		    ctx->path, ctx->line, (int)(n > 64 ? 64 : n), s);
+	ctx->failed = 1;
+	return -1;
+}
+
 /* inih's reader: fgets, counting lines for the messages. */
 static char *
 conf_read_line(char *str, int num, void *stream)
@@ -317,8 +358,11 @@ conf_read_line(char *str, int num, void *stream)
 	s = fgets(str, num, ctx->f);
 	if (s == NULL)
 		return NULL;
-	if (ctx->indented < 0)
+	if (ctx->indented < 0) {
 		ctx->indented = s[0] == ' ' || s[0] == '\t';
+		if (conf_check_header(ctx, s) != 0)
+			return NULL;
+	}
 	if (strchr(s, '\n') != NULL)
 		ctx->next_line++;
 	else if (!feof(ctx->f) && strspn(s, " \t") < strlen(s) &&

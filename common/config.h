@@ -28,6 +28,12 @@ struct conf_param {
 	const char *help;	/* one line for docs/config.md and --help */
 };
 
+/*
+ * A table ends with a row whose name is NULL; its def names the one
+ * section header a file of these settings may hold ("tafeld": [tafeld]),
+ * or is NULL when none is allowed.
+ */
+
 /* Sets every parameter of `cfg` to its default. */
 void conf_defaults(const struct conf_param *tab, void *cfg);
 
@@ -40,8 +46,9 @@ int conf_set(const struct conf_param *tab, void *cfg, const char *name,
     const char *value, char *err, size_t errlen);
 
 /*
- * Reads an INI-style file ("key = value", '#' or ';' comments, an optional
- * [section] header that is ignored) into cfg.  A key given twice is an
+ * Reads an INI-style file ("key = value", '#' or ';' comments, optionally
+ * the table's own [section] header, see above; any other header is an
+ * error) into cfg.  A key given twice is an
  * error (naming both lines), as are an unknown key and a bad value.
  * Returns 0, or -1 with "file:line: message" in err; cfg may then be
  * partly set.  A missing file is an error unless missing_ok.

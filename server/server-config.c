@@ -159,5 +159,6 @@ const struct conf_param server_params[] = {
 	  "socket; checked with SO_PEERCRED. A group that does not exist is "
 	  "warned about at start (tafeld still starts; only root and the "
 	  "service user may then use the socket)." },
-	{ NULL, 0, 0, 0, NULL, 0, 0, NULL }
+	/* the one section header the file may hold: [tafeld] */
+	{ NULL, 0, 0, 0, "tafeld", 0, 0, NULL }
 };

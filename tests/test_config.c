@@ -27,7 +27,7 @@ static const struct conf_param params[] = {
 	{ "wait", CONF_DURATION, F(wait), 1, "10s", 100, 3600000, "a wait" },
 	{ "mode", CONF_ENUM, F(mode), 1, "info|debug|warn|error", 0, 0,
 	  "a word" },
-	{ NULL, 0, 0, 0, NULL, 0, 0, NULL }
+	{ NULL, 0, 0, 0, "tafeld", 0, 0, NULL }	/* [tafeld] */
 };
 
 static void
@@ -194,11 +194,11 @@ test_duplicate_key(void **state)
 	    "3); this line is indented"));
 	conf_free(params, &c);
 
-	/* the same key in two sections: sections are ignored, so twice */
+	/* the same key after the header given again: still twice */
 	conf_defaults(params, &c);
 	memcpy(path + strlen(path) - 6, "XXXXXX", 6);
-	assert_int_equal(load_text(&c, "[a]\nwait = 1s\n[b]\nwait = 2s\n",
-	    path, err, sizeof err), -1);
+	assert_int_equal(load_text(&c, "[tafeld]\nwait = 1s\n[tafeld]\n"
+	    "wait = 2s\n", path, err, sizeof err), -1);
 	assert_non_null(strstr(err, "(lines 2 and 4)"));
 	conf_free(params, &c);
 
@@ -230,6 +230,42 @@ test_duplicate_key(void **state)
 	assert_int_equal(load_text(&c, "count = 3\nwait = 1s\nname = n\n"
 	    "flag = on\nmode = warn\n", path, err, sizeof err), 0);
 	assert_int_equal(c.count, 3);
+	conf_free(params, &c);
+}
+
+/*
+ * Only the table's own section header is taken ([tafeld], any case); any
+ * other is an error naming its line, as it was silently ignored and the
+ * keys under it applied.
+ */
+static void
+test_section_header(void **state)
+{
+	struct cfg c;
+	char path[] = "/tmp/tafel-conf-XXXXXX", err[512], want[600];
+
+	(void)state;
+	conf_defaults(params, &c);
+	assert_int_equal(load_text(&c, "# settings\n[Tafeld]  # ours\n"
+	    "count = 3\n", path, err, sizeof err), 0);
+	assert_int_equal(c.count, 3);
+	conf_free(params, &c);
+
+	conf_defaults(params, &c);
+	memcpy(path + strlen(path) - 6, "XXXXXX", 6);
+	assert_int_equal(load_text(&c, "count = 3\n\n[other]\ncount2 = 4\n",
+	    path, err, sizeof err), -1);
+	snprintf(want, sizeof want, "%s:3: section [other]: this file takes "
+	    "only a [tafeld] header (or none): remove or rename it", path);
+	assert_string_equal(err, want);
+	conf_free(params, &c);
+
+	/* a header with nothing after it, at the end, too */
+	conf_defaults(params, &c);
+	memcpy(path + strlen(path) - 6, "XXXXXX", 6);
+	assert_int_equal(load_text(&c, "count = 3\n [client]\n", path, err,
+	    sizeof err), -1);
+	assert_non_null(strstr(err, ":2: section [client]:"));
 	conf_free(params, &c);
 }
 
@@ -279,6 +315,7 @@ main(void)
 		cmocka_unit_test(test_file),
 		cmocka_unit_test(test_duplicate_key),
 		cmocka_unit_test(test_address),
+		cmocka_unit_test(test_section_header),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,8 +1,9 @@
 #!/bin/bash
-# tafeld checks its settings before it touches the database: a bad listen in a file is named with file:line and a port in use stops it, both before a cluster is made; tls_names missing from the server certificate and an unknown admin_group are warned about.
-#   tests/ops/config-check.sh TAFELD
+# tafeld checks its settings before it touches the database: a bad listen in a file is named with file:line and a port in use stops it, both before a cluster is made; tls_names missing from the server certificate and an unknown admin_group are warned about; a section header other than [tafeld] (client: [tafel]) is refused with file:line.
+#   tests/ops/config-check.sh TAFELD [TAFEL]
 set -uo pipefail
 TAFELD=$1
+TAFEL=${2:-}
 U=${TAFEL_TEST_USER:-tafel}
 T=$(mktemp -d /tmp/tafel-confcheck-XXXXXX)
 BUSY_PID=
@@ -32,6 +33,24 @@ grep -q "$T/bad.conf:2: listen: \"127.0.0.1:99999\": port 99999 is out of range"
     fail "no file:line for listen: $(cat "$T/badport.log")"
 [ -e "$T/d1/pg" ] && fail "a cluster was made before the bad listen was reported"
 echo "ok: a bad listen is named with its file and line before anything is made"
+
+# 1b. a section header other than [tafeld]: file:line (its keys were applied silently)
+printf '[tafeld]\nlog_level = info\n\n[other]\nlisten = 127.0.0.1:0\n' >"$T/section.conf"
+run section -c "$T/section.conf" -d "$T/d1"
+grep -q "$T/section.conf:4: section \[other\]: this file takes only a \[tafeld\] header (or none)" "$T/section.log" ||
+    fail "no file:line for [other]: $(cat "$T/section.log")"
+[ -e "$T/d1/pg" ] && fail "a cluster was made despite [other]"
+if [ -n "$TAFEL" ]; then
+    printf 'server = 127.0.0.1:1\n[other]\n' >"$T/client.conf"
+    echo demo | "$TAFEL" --config "$T/client.conf" --batch --user u >"$T/client.log" 2>&1 &&
+        fail "the client took [other]"
+    grep -q "client.conf:2: section \[other\]: this file takes only a \[tafel\] header" "$T/client.log" ||
+        fail "the client: no file:line for [other]: $(cat "$T/client.log")"
+    printf '[tafel]\nserver = 127.0.0.1:1\n' >"$T/client.conf"
+    echo demo | timeout 20 "$TAFEL" --config "$T/client.conf" --batch --user u >"$T/client.log" 2>&1
+    grep -q "section" "$T/client.log" && fail "the client refused [tafel]: $(cat "$T/client.log")"
+fi
+echo "ok: a section header other than the program's own is refused with its line"
 
 # 2. a port in use: refused before the database is started
 python3 -c 'import socket,sys,time
