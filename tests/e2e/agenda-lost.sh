@@ -45,7 +45,7 @@ tafeld_start "$port"
 wait_for chair "Casus $first staat nu op de agenda." 90 ||
 	fail "no confirmation naming case $first after the reconnect: $(screen chair)"
 wait_re chair "^ +# +Casus" || fail "chair: not back in the meeting"
-wait_re chair "^ +[0-9]+  $first " || fail "chair: case $first not on the agenda"
+wait_re chair "^ +[0-9]+  $first " 60 || fail "chair: case $first not on the agenda: $(screen chair)"
 [ "$(count_in_meeting politie "$MEETING" "\"number\":\"$first\"")" = 1 ] ||
 	fail "case $first not on the agenda exactly once"
 

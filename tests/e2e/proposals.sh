@@ -100,6 +100,9 @@ printf 'accept-nomination %s %s %s\nquit\n' "$N2" "$V2" "$MEETING" |
 	batch voorzitter | grep -q '"nomination"' || fail "chair could not accept"
 wait_re pol "^ $NUMBER .*aangenomen: $THU" ||
 	fail "acceptance not shown with its meeting: $(screen pol)"
+# the pane shows the selected line: the first (the selection follows the
+# nomination it was on when the list first came, which depends on timing)
+keys pol g
 wait_for pol "aangenomen: $THU 13:30 (Prep tafel)" || fail "pane: no outcome: $(screen pol)"
 # after a restart too (list_nominations with the decided ones), newest
 # decision first, with who decided in the pane
