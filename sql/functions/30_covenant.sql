@@ -117,6 +117,16 @@ BEGIN
 END
 $$;
 
+-- May user p_user_id know that case p_case_id exists (a connection,
+-- docs/protocol.md 9.2)?  Roles do not count: an admin or a chair without
+-- a connection gets NOT_FOUND for the case from reads and writes alike, as
+-- for an id that does not exist (docs/security.md rule 3).
+CREATE OR REPLACE FUNCTION tafel_case_connected(p_user_id bigint, p_case_id bigint)
+RETURNS boolean LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT coalesce((tafel_access(p_user_id, p_case_id) ->> 'connected')
+	    ::boolean, false)
+$$;
+
 -- The earlier-cases flag as a viewer may see it (docs/security.md, rule 7):
 -- p_acc is an access map keyed by case id (tafel_cases_access); an entry
 -- whose viewer sees the case's names and birth dates gets "earlier": true

@@ -614,10 +614,10 @@ DECLARE
 	v_json jsonb;
 	v_new_org int;
 BEGIN
-	SELECT * INTO c FROM cases WHERE id = tafel_arg_id(p_args, 'case_id');
-	IF NOT FOUND THEN
-		PERFORM tafel_raise('TF016', 'case not found', 'case_id');
-	END IF;
+	-- a case without a connection is not found, as get_case has it, for
+	-- every role: refusing it would confirm that it exists (security.md
+	-- rule 3); the refusal below is for who may know the case
+	c := tafel_known_case(u, tafel_arg_id(p_args, 'case_id'), 'case_id');
 	IF v_meeting <> 0 THEN
 		SELECT * INTO m FROM meetings WHERE id = v_meeting;
 		IF NOT FOUND THEN

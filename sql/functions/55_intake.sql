@@ -220,7 +220,8 @@ $$;
 -- Contributions
 -- ---------------------------------------------------------------------------
 
--- The case of p_field, which the user must know of (else NOT_FOUND).
+-- The case of p_field, which the user must know of (a connection,
+-- tafel_case_connected; else NOT_FOUND, whatever the user's roles).
 CREATE OR REPLACE FUNCTION tafel_known_case(u users, p_case_id bigint,
     p_field text)
 RETURNS cases LANGUAGE plpgsql SET search_path = public AS $$
@@ -228,8 +229,7 @@ DECLARE
 	c cases;
 BEGIN
 	SELECT * INTO c FROM cases WHERE id = p_case_id;
-	IF NOT FOUND
-	    OR NOT (tafel_access(u.id, c.id) ->> 'connected')::boolean THEN
+	IF NOT FOUND OR NOT tafel_case_connected(u.id, c.id) THEN
 		PERFORM tafel_raise('TF016', 'case not found', p_field);
 	END IF;
 	RETURN c;

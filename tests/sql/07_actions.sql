@@ -18,9 +18,18 @@ BEGIN
 	    'owner_org_id', v_vt, 'owner_user_id', test_uid('veiligthuis'),
 	    'due_date', to_char(current_date + 5, 'YYYY-MM-DD'));
 
-	-- who: the submitter's organisation yes, another member no
+	-- who: the submitter's organisation yes, another member no: without a
+	-- connection the case is not found (as a missing id: protocol.md 9.2),
+	-- with one the agreement is refused
+	e := test_expect('TF016', format('SELECT test_write(%L, %L, %L)',
+	    'reclassering', 'create_action', v_args));
+	ASSERT e ->> 'hint' = 'case_id', e::text;
+	INSERT INTO case_involved_orgs (case_id, org_id)
+	VALUES (v_c, test_org('Reclassering Nederland, regio Oost'));
 	PERFORM test_expect('TF010', format('SELECT test_write(%L, %L, %L)',
 	    'reclassering', 'create_action', v_args));
+	DELETE FROM case_involved_orgs WHERE case_id = v_c
+	    AND org_id = test_org('Reclassering Nederland, regio Oost');
 	-- validation
 	e := test_expect('TF011', format('SELECT test_write(%L, %L, %L)',
 	    'politie', 'create_action', v_args || jsonb_build_object(
@@ -42,8 +51,10 @@ BEGIN
 	e := test_expect('TF011', format('SELECT test_write(%L, %L, %L)',
 	    'politie', 'create_action', v_args || '{"description": "  "}'));
 	ASSERT e ->> 'hint' = 'description';
+	-- (the submitter: the chair of that meeting is not connected to the
+	-- case, which is then not found)
 	e := test_expect('TF011', format('SELECT test_write(%L, %L, %L)',
-	    'voorzitter', 'create_action', v_args || jsonb_build_object(
+	    'politie', 'create_action', v_args || jsonb_build_object(
 		'meeting_id', (SELECT min(id) FROM meetings))));
 	ASSERT e ->> 'hint' = 'meeting_id', 'case not on that agenda';
 
