@@ -684,7 +684,8 @@ DECLARE
 BEGIN
 	SELECT * INTO a FROM action_points
 	WHERE id = tafel_arg_id(p_args, 'id') FOR UPDATE;
-	IF NOT FOUND OR NOT tafel_may_manage_action(u, a) THEN
+	IF NOT FOUND OR NOT tafel_may_manage_action(u, a)
+	    OR NOT tafel_case_connected(u.id, a.case_id) THEN
 		PERFORM tafel_raise('TF016', 'action point not found', 'id');
 	END IF;
 	IF tafel_arg_id(p_args, 'version') <> a.version THEN
@@ -931,17 +932,15 @@ DECLARE
 	v_allowed boolean;
 BEGIN
 	SELECT * INTO c FROM cases WHERE id = tafel_arg_id(p_args, 'id') FOR UPDATE;
-	IF NOT FOUND THEN
+	-- without a connection not found, whatever the role: an admin or a
+	-- chair may change a case only once it may know of it (as get_case)
+	IF NOT FOUND OR NOT tafel_case_connected(u.id, c.id) THEN
 		PERFORM tafel_raise('TF016', 'case not found', 'id');
 	END IF;
 	v_allowed := CASE WHEN p_move THEN u.roles && ARRAY['admin', 'chair']
 	    OR u.id IS NOT DISTINCT FROM c.case_manager_id
 	    OR tafel_is_process_manager(u.id, c.id)
 	    ELSE tafel_may_plan(u, c) END;
-	IF NOT v_allowed AND NOT (tafel_access(u.id, c.id) ->> 'connected')::boolean
-	THEN
-		PERFORM tafel_raise('TF016', 'case not found', 'id');
-	END IF;
 	IF NOT v_allowed AND p_move THEN
 		PERFORM tafel_raise('TF010', 'only a chair, a process manager '
 		    || 'of the case, the case manager or an administrator can '
@@ -1040,12 +1039,11 @@ BEGIN
 	-- locked: two additions at once count each other
 	SELECT * INTO c FROM cases
 	WHERE id = tafel_arg_id(v_p, 'case_id', 'person.case_id') FOR UPDATE;
-	IF NOT FOUND THEN
+	-- a case the user does not know of: not found (0008), for every role
+	IF NOT FOUND OR NOT tafel_case_connected(u.id, c.id) THEN
 		PERFORM tafel_raise('TF016', 'case not found', 'person.case_id');
 	END IF;
 	IF NOT tafel_may_plan(u, c) THEN
-		-- a case the user does not know of: not found (0008)
-		PERFORM tafel_known_case(u, c.id, 'person.case_id');
 		PERFORM tafel_raise('TF010', 'only the submitting organisation, the '
 		    || 'case manager, a process manager, a chair or an administrator '
 		    || 'can change a case');
@@ -1136,10 +1134,10 @@ BEGIN
 		    'person.case_id');
 	END IF;
 	SELECT * INTO c FROM cases WHERE id = p.case_id;
+	IF NOT tafel_case_connected(u.id, c.id) THEN
+		PERFORM tafel_raise('TF016', 'person not found', 'person.id');
+	END IF;
 	IF NOT tafel_may_plan(u, c) THEN
-		IF NOT (tafel_access(u.id, c.id) ->> 'connected')::boolean THEN
-			PERFORM tafel_raise('TF016', 'person not found', 'person.id');
-		END IF;
 		PERFORM tafel_raise('TF010', 'only the submitting organisation, the '
 		    || 'case manager, a process manager, a chair or an administrator '
 		    || 'can change a case');

@@ -286,7 +286,9 @@ DECLARE
 BEGIN
 	SELECT * INTO x FROM contributions
 	WHERE id = tafel_arg_id(p_args, 'id') FOR UPDATE;
-	IF NOT FOUND OR NOT (x.org_id = u.org_id OR tafel_is_admin(u)) THEN
+	-- an admin too only on a case it is connected to (protocol.md 9.2)
+	IF NOT FOUND OR NOT (x.org_id = u.org_id OR (tafel_is_admin(u)
+	    AND tafel_case_connected(u.id, x.case_id))) THEN
 		PERFORM tafel_raise('TF016', 'contribution not found', 'id');
 	END IF;
 	IF tafel_arg_id(p_args, 'version') <> x.version THEN
@@ -577,13 +579,10 @@ DECLARE
 	v_orgs bigint[];
 	v_json jsonb;
 BEGIN
-	SELECT * INTO c FROM cases WHERE id = tafel_arg_id(p_args, 'case_id');
-	IF NOT FOUND THEN
-		PERFORM tafel_raise('TF016', 'case not found', 'case_id');
-	END IF;
+	-- without a connection not found, also for a chair or an admin
+	c := tafel_known_case(u, tafel_arg_id(p_args, 'case_id'), 'case_id');
 	IF NOT (u.roles && ARRAY['chair', 'admin']
 	    OR tafel_is_process_manager(u.id, c.id)) THEN
-		PERFORM tafel_known_case(u, c.id, 'case_id');
 		PERFORM tafel_raise('TF010', 'only a chair, a process manager of '
 		    || 'the case or an administrator can plan an MDO');
 	END IF;

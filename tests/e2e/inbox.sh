@@ -78,7 +78,9 @@ for _ in $(seq 1 8); do keys pol j; done	# the inbox's own keys follow "Overal"
 wait_re pol "^  Enter +De gekozen melding als gelezen markeren" || fail "help: Enter in the inbox: $(screen pol)"
 keys pol q
 # the case moved on: the step in Dutch, as everywhere else (not the
-# server's "info_round")
+# server's "info_round"); the chair routes it as Inboxdorp's process
+# manager (without a connection the case is not found, protocol.md 9.2)
+ctl pm add voorzitter Inboxdorp >/dev/null || fail "pm add"
 printf 'move %s 1 screening\nmove %s 2 info_round\nquit\n' "$case_id" "$case_id" |
 	batch voorzitter | grep -c '"body":"case_record"' | grep -qx 2 ||
 	fail "could not move the case on to the info round"

@@ -20,6 +20,9 @@ BEGIN
 	WHERE id = v_id;
 	INSERT INTO case_goals (case_id, description, position)
 	VALUES (v_id, 'Veiligheid', 1);
+	-- the chair routes it, connected to it (else not found: protocol.md 9.2)
+	INSERT INTO case_involved_orgs (case_id, org_id)
+	SELECT v_id, org_id FROM users WHERE id = test_uid('voorzitter');
 	-- every pair of statuses: allowed exactly when the table lists it
 	FOR f IN SELECT status FROM case_statuses ORDER BY ordinal LOOP
 		FOR t IN SELECT status FROM case_statuses ORDER BY ordinal LOOP

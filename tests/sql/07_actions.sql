@@ -71,7 +71,13 @@ BEGIN
 	b := test_write('veiligthuis', 'update_action', a || jsonb_build_object(
 	    'due_date', to_char(current_date - 2, 'YYYY-MM-DD')));
 	ASSERT b ->> 'overdue' = 'true', 'open and due before today is overdue';
-	-- reassign to the police as a whole
+	-- reassign to the police as a whole: a chair, once connected to the
+	-- case (without a connection the action point is not found, 9.2)
+	PERFORM test_expect('TF016', format('SELECT test_write(%L, %L, %L)',
+	    'voorzitter', 'update_action', b || jsonb_build_object(
+		'owner_org_id', v_pol, 'owner_user_id', 0)));
+	INSERT INTO case_involved_orgs (case_id, org_id)
+	SELECT v_c, org_id FROM users WHERE id = test_uid('voorzitter');
 	b := test_write('voorzitter', 'update_action', b || jsonb_build_object(
 	    'owner_org_id', v_pol, 'owner_user_id', 0));
 	ASSERT (b ->> 'owner_org_id')::bigint = v_pol AND b ->> 'owner_user_id' = '0';

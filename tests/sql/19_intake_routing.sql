@@ -89,6 +89,13 @@ BEGIN
 	v := test_move('reclassering', x.c, 'plan');
 	v := test_move('reclassering', x.c, 'in_progress');
 
+	-- a chair routes too, but only a case it is connected to: without a
+	-- connection the case is not found, whatever the role (protocol.md 9.2)
+	e := test_move_err('voorzitter', x.c, 'monitoring');
+	ASSERT e ->> 'code' = 'TF016', e::text;
+	INSERT INTO case_involved_orgs (case_id, org_id)
+	SELECT x.c, org_id FROM users WHERE id = test_uid('voorzitter');
+
 	-- monitoring: an end date
 	e := test_move_err('voorzitter', x.c, 'monitoring');
 	ASSERT (e ->> 'detail')::jsonb = '{"missing": ["end_date"]}', e::text;

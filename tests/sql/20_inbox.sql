@@ -109,7 +109,10 @@ BEGIN
 	ASSERT l -> 'entries' -> 0 -> 'action_point' ->> 'completion_note'
 	    = 'Kind zit niet meer op school';
 
-	-- a move along the routing: from and to
+	-- a move along the routing: from and to (by the chair, connected to
+	-- the case: without a connection it is not found, protocol.md 9.2)
+	INSERT INTO case_involved_orgs (case_id, org_id)
+	SELECT v_c, org_id FROM users WHERE id = test_uid('voorzitter');
 	PERFORM test_write('voorzitter', 'move_case', jsonb_build_object(
 	    'id', v_c, 'version', tafel_json_case(v_c) -> 'version',
 	    'to', 'screening'));

@@ -42,7 +42,11 @@ BEGIN
 	ASSERT NOT EXISTS (SELECT 1 FROM inbox_entries
 	    WHERE recipient_org_id = v_om AND case_id = v_c);
 
-	-- the chair may, and the prosecutor is told in its inbox
+	-- the chair may (connected to the case: without a connection the
+	-- action point is not found, protocol.md 9.2), and the prosecutor is
+	-- told in its inbox
+	INSERT INTO case_involved_orgs (case_id, org_id)
+	SELECT v_c, org_id FROM users WHERE id = test_uid('voorzitter');
 	a := test_write('voorzitter', 'update_action', jsonb_build_object(
 	    'id', a -> 'id', 'version', a -> 'version',
 	    'description', a -> 'description', 'owner_org_id', v_om,
