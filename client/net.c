@@ -957,8 +957,14 @@ on_event(struct bufferevent *bev, short what, void *arg)
 	}
 	if (what & BEV_EVENT_EOF) {
 		on_read(bev, n);	/* complete frames left behind */
+		/* closed before the TLS handshake or the hello: the server
+		 * refused the connection itself (its log says why) */
 		if (n->bev == bev)
-			net_lost(n, "server closed the connection");
+			net_lost(n, n->state == NET_TLS || n->state == NET_HELLO ?
+			    "server closed the connection before the hello (it "
+			    "may be at its connection limit, or refusing this "
+			    "address; its log says why)" :
+			    "server closed the connection");
 		return;
 	}
 	if (what & BEV_EVENT_TIMEOUT) {
@@ -967,8 +973,14 @@ on_event(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	tls_bev_err_string(bev, err, sizeof err);
-	snprintf(why, sizeof why, "%s failed: %s",
-	    n->state == NET_TLS ? "TLS handshake" : "connection", err);
+	/* mutual TLS without --cert: say so, not only OpenSSL's alert */
+	if (strstr(err, "certificate required") != NULL)
+		snprintf(why, sizeof why, "the server requires a client "
+		    "certificate of your organisation (--cert and --key): %.150s",
+		    err);
+	else
+		snprintf(why, sizeof why, "%s failed: %s",
+		    n->state == NET_TLS ? "TLS handshake" : "connection", err);
 	net_lost(n, why);
 }
 

@@ -20,6 +20,10 @@ printf '%s\n' "$out" | grep -q -- "--key" || fail "--cert without --key: unclear
 # batch with --cert/--key
 printf 'ping\nquit\n' | batch politie --cert "$crt" --key "$key" | grep -q '"pong"' ||
 	fail "batch: no login with --cert/--key"
+# without: told that the server wants a certificate, not only OpenSSL's alert
+out=$(printf 'ping\nquit\n' | batch politie 2>&1) && fail "a login without a certificate worked"
+printf '%s\n' "$out" | grep -q "the server requires a client certificate of your organisation (--cert and --key)" ||
+	fail "no certificate: unclear message: $out"
 
 # the settings file's cert_file/key_file
 printf 'cert_file = %s\nkey_file = %s\n' "$crt" "$key" >"$E2E_DIR.certconf"
