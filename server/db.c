@@ -52,6 +52,7 @@ struct pgc {
 	PGresult *result;		/* kept result of the query in flight */
 	int listen_sent;		/* listener: LISTEN issued */
 	struct timeval warm_start;	/* when its warm-up was sent */
+	struct timeval sent;		/* when its query was sent */
 };
 
 TAILQ_HEAD(db_queue_head, db_query);
@@ -343,6 +344,7 @@ pgc_send(struct pgc *c, struct db_query *q)
 {
 	c->query = q;
 	c->state = PGC_BUSY;
+	event_base_gettimeofday_cached(srv.base, &c->sent);
 	if (!PQsendQueryParams(c->conn, q->sql, q->nparams, NULL,
 	    (const char *const *)q->params, NULL, NULL, 0)) {
 		pgc_lost(c, PQerrorMessage(c->conn));
@@ -655,7 +657,41 @@ db_sweep_queue(struct db_queue_head *queue, const struct timeval *now)
 	}
 }
 
-/* Fails queries that have waited too long for a connection. */
+/*
+ * Gives up the connections whose request has run longer than
+ * db_query_timeout: a database that hangs (or a path to it that went
+ * silent) neither answers nor refuses, and the request would wait for
+ * ever.  The query fails as a lost connection does (DATABASE_UNAVAILABLE,
+ * "may or may not have been applied": the client retries with the same
+ * key), and the connection is made again.  Background work is not timed:
+ * maintenance may rightly take long.
+ */
+static void
+db_sweep_running(const struct timeval *now)
+{
+	struct timeval age;
+	char why[96];
+
+	if (srv.cfg.db_query_timeout <= 0)
+		return;
+	for (int i = 0; i < srv.db->n; i++) {
+		struct pgc *c = &srv.db->conns[i];
+
+		if (c->state != PGC_BUSY || c->query == NULL ||
+		    c->query->background)
+			continue;
+		timersub(now, &c->sent, &age);
+		if (age.tv_sec * 1000LL + age.tv_usec / 1000 <
+		    srv.cfg.db_query_timeout)
+			continue;
+		snprintf(why, sizeof why, "no answer to a request in %lld ms "
+		    "(db_query_timeout)", srv.cfg.db_query_timeout);
+		pgc_lost(c, why);	/* reconnects after its backoff */
+	}
+}
+
+/* Fails queries that have waited too long for a connection, or run too
+ * long on one. */
 static void
 db_sweep_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -667,6 +703,7 @@ db_sweep_cb(evutil_socket_t fd, short what, void *arg)
 	event_base_gettimeofday_cached(srv.base, &now);
 	db_sweep_queue(&srv.db->queue, &now);
 	db_sweep_queue(&srv.db->bg_queue, &now);
+	db_sweep_running(&now);
 }
 
 static void

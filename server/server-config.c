@@ -90,6 +90,15 @@ const struct conf_param server_params[] = {
 	{ "db_pool_size", CONF_INT, S(db_pool_size), 0, "4", 1, 64,
 	  "PostgreSQL connections used for queries (plus one for "
 	  "LISTEN)." },
+	{ "db_query_timeout", CONF_DURATION, S(db_query_timeout), 1, "30s", 0,
+	  3600 * SEC, "How long a request's query may run before tafeld "
+	  "gives up its database connection (a database that hangs, or a "
+	  "network path that went silent, answers nothing and refuses "
+	  "nothing): the request gets `DATABASE_UNAVAILABLE` (a write may "
+	  "or may not have been applied; the client retries it with the "
+	  "same idempotency key) and the connection is made again. The "
+	  "background work (the push, the audit fold, maintenance) is not "
+	  "timed. 0: no limit." },
 	{ "db_warm_up", CONF_BOOL, S(db_warm_up), 1, "yes", 0, 0,
 	  "Each new query connection first builds the snapshot of the "
 	  "largest planned or open meeting and renders its latest change, "

@@ -1078,6 +1078,75 @@ test_second_sigterm_stops_waiting(void **state)
 	assert_int_equal(tafeld_start(&srv, srv.dir, NULL), 0);
 }
 
+/*
+ * A request whose query gets no answer (here: it waits for a lock another
+ * session holds for 6 s; a hung database or a silent network path looks
+ * the same to tafeld) is given up after db_query_timeout: the client gets
+ * DATABASE_UNAVAILABLE long before the lock goes, the connection is made
+ * again, and the same write sent again with its key is applied once.
+ * Before, the request waited as long as the database did, for ever if it
+ * hung.
+ */
+static void
+test_query_timeout(void **state)
+{
+	static const char *const args[] = { "--set", "db_query_timeout=1s",
+	    NULL };
+	struct tclient c;
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT, *m;
+	Tafel__CreateCaseRequest cc = TAFEL__CREATE_CASE_REQUEST__INIT;
+	pid_t locker;
+	int st, code = 0, locker_done;
+	char key[64], v[32];
+
+	(void)state;
+	assert_int_equal(tafeld_stop(&srv), 0);
+	assert_int_equal(tafeld_start(&srv, srv.dir, args), 0);
+	assert_int_equal(tclient_login(&c, &srv, "voorzitter", "demo"), 0);
+	locker = fork();
+	assert_true(locker >= 0);
+	if (locker == 0)
+		_exit(harness_psql(&srv, "BEGIN; LOCK TABLE cases IN "
+		    "ACCESS EXCLUSIVE MODE; SELECT pg_sleep(6); COMMIT;") ==
+		    0 ? 0 : 1);
+	assert_true(sql_until(CASES_LOCK));
+	snprintf(key, sizeof key, "%s", harness_key());
+	cc.theme = "domestic_violence";
+	cc.summary = "given up after db_query_timeout";
+	env.request_id = ++c.next_id;
+	env.idempotency_key = key;
+	env.body_case = B(CREATE_CASE);
+	env.create_case = &cc;
+	assert_int_equal(tclient_send(&c, &env), 0);
+	m = tclient_recv(&c, 20000);
+	assert_non_null(m);
+	code = harness_error_of(m);
+	frame_free(m);
+	assert_int_equal(code, TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE);
+	/* answered while the lock was still held */
+	locker_done = waitpid(locker, &st, WNOHANG) == locker;
+	assert_false(locker_done);
+	assert_true(tafeld_log_count(&srv, "(db_query_timeout)") >= 1);
+	while (waitpid(locker, &st, 0) < 0 && errno == EINTR)
+		;
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+
+	/* the same write again, same key: once in the register */
+	env.request_id = ++c.next_id;
+	assert_int_equal(tclient_send(&c, &env), 0);
+	m = tclient_recv(&c, 20000);
+	assert_non_null(m);
+	harness_expect_body(m, B(CASE_RECORD));
+	frame_free(m);
+	assert_int_equal(harness_psql_value(&srv, "SELECT count(*) FROM cases "
+	    "WHERE summary = 'given up after db_query_timeout'", v, sizeof v),
+	    0);
+	assert_string_equal(v, "1");
+	tclient_close(&c);
+	assert_int_equal(tafeld_stop(&srv), 0);
+	assert_int_equal(tafeld_start(&srv, srv.dir, NULL), 0);
+}
+
 /* What arrived on the test's NOTIFY_SOCKET, watched from a thread. */
 struct notify_watch {
 	int fd;
@@ -1338,6 +1407,7 @@ main(void)
 		cmocka_unit_test(test_backup_restore),
 		cmocka_unit_test(test_sigterm_notice_and_drain),
 		cmocka_unit_test(test_second_sigterm_stops_waiting),
+		cmocka_unit_test(test_query_timeout),
 		cmocka_unit_test(test_sd_notify),
 	};
 
