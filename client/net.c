@@ -958,13 +958,22 @@ on_event(struct bufferevent *bev, short what, void *arg)
 	if (what & BEV_EVENT_EOF) {
 		on_read(bev, n);	/* complete frames left behind */
 		/* closed before the TLS handshake or the hello: the server
-		 * refused the connection itself (its log says why) */
-		if (n->bev == bev)
-			net_lost(n, n->state == NET_TLS || n->state == NET_HELLO ?
-			    "server closed the connection before the hello (it "
-			    "may be at its connection limit, or refusing this "
-			    "address; its log says why)" :
-			    "server closed the connection");
+		 * refused the connection itself (its log says why); after
+		 * the handshake, TLS 1.3's refusal of a missing client
+		 * certificate may come as a plain close too */
+		if (n->bev != bev)
+			;
+		else if (n->state == NET_TLS)
+			net_lost(n, "server closed the connection before the "
+			    "hello (it may be at its connection limit, or "
+			    "refusing this address; its log says why)");
+		else if (n->state == NET_HELLO)
+			net_lost(n, "server closed the connection before the "
+			    "hello (it may be at its connection limit, refusing "
+			    "this address, or requiring a client certificate "
+			    "(--cert and --key); its log says why)");
+		else
+			net_lost(n, "server closed the connection");
 		return;
 	}
 	if (what & BEV_EVENT_TIMEOUT) {
