@@ -149,6 +149,26 @@ layout_share(int extra, int need_a, int need_b, int *a, int *b)
 	*b = extra - *a;
 }
 
+/*
+ * A character as a search compares it: lower case, and a Latin letter
+ * without its accent ("Kévin", "MULLER" find "Kevin", "Müller"; Turkish
+ * ı is i).  U+00C0..U+017F from their decompositions, "." where none.
+ */
+static wint_t
+search_fold(wchar_t c)
+{
+	static const char base[] =
+	    "aaaaaa.ceeeeiiii.nooooo.ouuuuy..aaaaaa.ceeeeiiii"
+	    ".nooooo.ouuuuy.yaaaaaaccccccccddddeeeeeeeeeegggg"
+	    "gggghh..iiiiiiiiii..jjkk.llllll..llnnnnnn...oooo"
+	    "oo..rrrrrrsssssssstttt..uuuuuuuuuuuuwwyyyzzzzzz.";
+	wint_t l = towlower((wint_t)c);
+
+	if (l >= 0xC0 && l < 0xC0 + sizeof base - 1 && base[l - 0xC0] != '.')
+		return (wint_t)base[l - 0xC0];
+	return l;
+}
+
 int
 layout_match(const char *hay, const char *needle)
 {
@@ -166,8 +186,7 @@ layout_match(const char *hay, const char *needle)
 	for (size_t i = 0; i + nn <= hn; i++) {
 		size_t k = 0;
 
-		while (k < nn && towlower((wint_t)h[i + k]) ==
-		    towlower((wint_t)nd[k]))
+		while (k < nn && search_fold(h[i + k]) == search_fold(nd[k]))
 			k++;
 		if (k == nn)
 			return 1;

@@ -135,6 +135,12 @@ test_match(void **state)
 	assert_true(layout_match("SSO Enschede", ""));
 	assert_true(layout_match("SSO Enschede", "ensch"));
 	assert_true(layout_match("Mehmet ÖZDEMIR", "özdemir"));
+	/* accents do not count: typed with or without them */
+	assert_true(layout_match("Kevin Wolters", "Kévin"));
+	assert_true(layout_match("Café-eigenaar Müller", "MULLER"));
+	assert_true(layout_match("Sevda Yılmaz", "yilmaz"));
+	assert_true(layout_match("Ayşe Ğüneş", "ayse gunes"));
+	assert_false(layout_match("Müller", "mallar"));
 	assert_false(layout_match("WZT Noord", "sso"));
 	assert_false(layout_match(NULL, "x"));
 }
