@@ -116,6 +116,8 @@ draw_lines(struct ui *u, WINDOW *w, int rows, int cols)
 		wrappedf(&l, ui_attr(u, UI_A_DIM), "%s", ui_redaction_case(c));
 	line(&l, 0, "");
 	line(&l, ui_attr(u, UI_A_TITLE), _("Persons"));
+	if (c->n_persons == 0)		/* as the action points say it */
+		line(&l, ui_attr(u, UI_A_DIM), _("  (none)"));
 	for (size_t i = 0; i < c->n_persons; i++)
 		wrappedf(&l, 0, "  %s: %s %s",
 		    ui_enum(&tafel__person_role__descriptor,

@@ -44,6 +44,9 @@ type_text vt "Terugstap e2e"; keys vt Enter
 wait_for vt "Persoon 1: rol naam geboortedatum" || fail "no person prompt"
 keys vt Enter
 wait_re vt "Signaal 2026-[0-9]+ aangemeld" || fail "signal not registered: $(screen vt)"
+# a case without persons says so under its heading, as its action points do
+screen vt | grep -A1 -E "^ *Personen$" | grep -q "(geen)" ||
+	fail "no '(geen)' under Personen: $(screen vt)"
 keys vt q
 wait_for vt "Tafel · Casussen" || fail "q after S: not the case list: $(screen vt)"
 keys vt q
