@@ -10,21 +10,10 @@ wait_for pol "volgt voorzitter" || fail "follower: not following"
 chair_start chair
 
 # a case the chair may add (not on the agenda yet) and one that is on it
-set -- $( { printf 'cases\nsubscribe %s\nquit\n' "$MEETING" | batch voorzitter; } |
-	python3 -c '
-import json, sys
-cases, on = [], set()
-for line in sys.stdin:
-    m = json.loads(line)
-    if m.get("body") == "case_list":
-        cases = [(c["id"], c["number"]) for c in m["case_list"]["cases"]]
-    if m.get("body") == "subscribed":
-        on = {it["case_id"] for it in m["subscribed"]["snapshot"]["agenda"]}
-        n = len(m["subscribed"]["snapshot"]["agenda"])
-free = [num for cid, num in cases if cid not in on]
-taken = [num for cid, num in cases if cid in on]
-print(free[0], taken[0], n)')
-new=${1:-} taken=${2:-} n=${3:-}
+AGENDA=$(agenda_cases "$MEETING")
+new=$(echo "$AGENDA" | sed -n 1p | awk '{print $1}')
+taken=$(echo "$AGENDA" | sed -n 2p | awk '{print $1}')
+n=$(echo "$AGENDA" | sed -n 3p)
 [ -n "$new" ] && [ -n "$taken" ] || fail "no suitable cases in the demo data"
 [ "$(count_in_meeting politie "$MEETING" "\"number\":\"$new\"")" = 0 ] ||
 	fail "case $new already in the meeting"

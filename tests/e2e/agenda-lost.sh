@@ -9,19 +9,8 @@ wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
 chair_start chair
 
 # two cases the chair may add (not on the agenda yet)
-set -- $( { printf 'cases\nsubscribe %s\nquit\n' "$MEETING" | batch voorzitter; } |
-	python3 -c '
-import json, sys
-cases, on = [], set()
-for line in sys.stdin:
-    m = json.loads(line)
-    if m.get("body") == "case_list":
-        cases = [(c["id"], c["number"]) for c in m["case_list"]["cases"]]
-    if m.get("body") == "subscribed":
-        on = {it["case_id"] for it in m["subscribed"]["snapshot"]["agenda"]}
-free = [num for cid, num in cases if cid not in on]
-print(free[0], free[1])')
-first=${1:-} second=${2:-}
+free=$(agenda_cases "$MEETING" | sed -n 1p)
+first=$(echo "$free" | awk '{print $1}') second=$(echo "$free" | awk '{print $2}')
 [ -n "$first" ] && [ -n "$second" ] || fail "no two free cases in the demo data"
 
 keys chair +
@@ -31,6 +20,7 @@ wait_for chair "Zoeken:" || fail "/ did not ask for a search"
 type_text chair "$first"
 keys chair Enter
 wait_for chair "/$first" || fail "search not shown in the top line"
+wait_re chair "^ $first " || fail "picker does not list case $first: $(screen chair)"
 tafeld_stop
 sleep 1		# the client sees the connection close at once
 keys chair Enter
@@ -57,6 +47,8 @@ wait_for chair "Zoeken:" || fail "/ did not ask for a search"
 type_text chair "$second"
 keys chair Enter
 wait_for chair "/$second" || fail "search not shown in the top line"
+# the picker's list comes anew each time it opens: Enter once it is there
+wait_re chair "^ $second " || fail "picker does not list case $second: $(screen chair)"
 keys chair Enter
 wait_for chair "Casus $second staat nu op de agenda." ||
 	fail "second case not added after the reconnect: $(screen chair)"

@@ -263,6 +263,26 @@ count_in_meeting() {
 		grep -oF -- "$3" | wc -l
 }
 
+# agenda_cases MEETING: the chair's cases as three lines: the numbers of
+# those not on MEETING's agenda (the + picker offers them), those on it,
+# and the agenda's length.
+agenda_cases() {
+	{ printf 'cases\nsubscribe %s\nquit\n' "$1" | batch voorzitter; } |
+		python3 -c '
+import json, sys
+cases, on, n = [], set(), 0
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("body") == "case_list":
+        cases = [(c["id"], c["number"]) for c in m["case_list"]["cases"]]
+    if m.get("body") == "subscribed":
+        on = {it["case_id"] for it in m["subscribed"]["snapshot"]["agenda"]}
+        n = len(m["subscribed"]["snapshot"]["agenda"])
+print(" ".join(num for cid, num in cases if cid not in on))
+print(" ".join(num for cid, num in cases if cid in on))
+print(n)'
+}
+
 # current_line SESSION: the agenda line marked ▶ (the chair's current item).
 current_line() {
 	screen "$1" | grep -E '^▶' | head -n 1
