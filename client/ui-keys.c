@@ -558,6 +558,8 @@ const struct ui_key ui_keys[] = {
 	  when_searching },
 	{ 'q', "q", V(MEETINGS), 0, N_("quit"), k_quit,
 	  N_("Quit tafel (clears a search first)"), NULL },
+	{ 'q', "q", V(REPORTS), KEY_STEERING, N_("quit"), k_quit,
+	  N_("Quit tafel"), NULL },
 	{ 'q', "q", MEETING | V(ACTIONS) | V(CASE) | V(HELP) | V(PICK_CASE) |
 	  V(PICK_PERSON) | V(CASES) | V(NOMINATIONS) | V(PICK_ORG) | V(INBOX) | V(MINUTES) |
 	  V(PROPOSALS) | V(REPORTS) | V(INFOROUNDS) | V(CALENDAR), 0,
@@ -567,27 +569,27 @@ const struct ui_key ui_keys[] = {
 	{ 27, "Esc", VIEWS_ALL, 0, NULL, k_back, N_("Back to the previous view"), NULL },
 	{ KEY_BACKSPACE, "Backspace", VIEWS_ALL, 0, NULL, k_back,
 	  N_("Back to the previous view"), NULL },
-	{ '1', "1", VIEWS_ALL, 0, N_("meetings"), k_meetings,
+	{ '1', "1", VIEWS_ALL, KEY_REGISTER, N_("meetings"), k_meetings,
 	  N_("Meetings of my organisation"), NULL },
-	{ '2', "2", VIEWS_ALL, 0, N_("meeting"), k_meeting,
+	{ '2', "2", VIEWS_ALL, KEY_REGISTER, N_("meeting"), k_meeting,
 	  N_("The meeting chosen last"), NULL },
-	{ '3', "3", VIEWS_ALL, 0, N_("actions"), k_actions,
+	{ '3', "3", VIEWS_ALL, KEY_REGISTER, N_("actions"), k_actions,
 	  N_("Open action points of my organisation, overdue first"), NULL },
-	{ '4', "4", VIEWS_ALL, 0, N_("cases"), k_cases,
+	{ '4', "4", VIEWS_ALL, KEY_REGISTER, N_("cases"), k_cases,
 	  N_("Cases I may know of, new signals on top"), NULL },
-	{ '5', "5", VIEWS_ALL, 0, NULL, k_nominations,
+	{ '5', "5", VIEWS_ALL, KEY_REGISTER, NULL, k_nominations,
 	  N_("Cases nominated for a meeting, waiting for the chair"), NULL },
-	{ '6', "6", VIEWS_ALL, 0, NULL, k_inbox,
+	{ '6', "6", VIEWS_ALL, KEY_REGISTER, NULL, k_inbox,
 	  N_("Inbox: feedback on the cases my organisation submitted"), NULL },
 	{ '7', "7", VIEWS_ALL, 0, NULL, k_reports,
 	  N_("Reports: per organisation and area (chairs, administrators, "
 	  "steering group)"), NULL },
 	{ 'p', "p", V(REPORTS), KEY_REPORTS, N_("period"), view_reports_period,
 	  N_("Another period for the report"), NULL },
-	{ '8', "8", VIEWS_ALL, 0, NULL, k_inforounds,
+	{ '8', "8", VIEWS_ALL, KEY_REGISTER, NULL, k_inforounds,
 	  N_("Info rounds: open rounds my organisation is asked in or runs"),
 	  NULL },
-	{ '9', "9", VIEWS_ALL, 0, NULL, k_calendar,
+	{ '9', "9", VIEWS_ALL, KEY_REGISTER, NULL, k_calendar,
 	  N_("Calendar: my organisation's meetings across all series, clashes "
 	  "in red"), NULL },
 	{ 'b', "b", V(INFOROUNDS), 0, N_("known"), forms_inforound_known,
@@ -855,6 +857,18 @@ role_reports(const struct ui *u)
 	return u->is_chair || u->is_admin || u->is_steering;
 }
 
+static int
+role_register(const struct ui *u)
+{
+	return !u->reports_only;
+}
+
+static int
+role_steering(const struct ui *u)
+{
+	return u->reports_only;
+}
+
 static const struct {
 	int chair;
 	int (*has)(const struct ui *);
@@ -867,6 +881,9 @@ static const struct {
 	    "administrator decides.") },
 	{ KEY_REPORTS, role_reports, N_("reports are for chairs, "
 	    "administrators and the steering group.") },
+	{ KEY_REGISTER, role_register, N_("as a member of the steering group "
+	    "you see only the reports (7).") },
+	{ KEY_STEERING, role_steering, NULL },	/* another row applies */
 };
 
 static size_t
@@ -906,6 +923,7 @@ explain(struct ui *u, int key)
 		if (k->key != key)
 			continue;
 		if (k->chair > 0 && !ui_key_for_user(u, k) &&
+		    key_roles[key_role(k->chair)].why != NULL &&
 		    (k->views == VIEWS_ALL || (k->views & VIEW_BIT(u->view)))) {
 			ui_message(u, 1, "%s: %s", k->name,
 			    _(key_roles[key_role(k->chair)].why));

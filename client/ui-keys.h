@@ -10,8 +10,8 @@ struct ui_key {
 	unsigned views;			/* VIEW_BIT()s, VIEWS_ALL = everywhere */
 	int chair;			/* 1: only with the chair role, -1: only
 					 * without it (the chair has its own),
-					 * KEY_PLANNER, KEY_DECIDER, KEY_REPORTS:
-					 * the roles of key_roles in ui-keys.c */
+					 * KEY_PLANNER ... KEY_STEERING: the
+					 * roles of key_roles in ui-keys.c */
 	const char *label;		/* N_() footer label, NULL: not in the footer */
 	void (*fn)(struct ui *);
 	const char *help;		/* N_() text, NULL: not in the help */
@@ -27,6 +27,11 @@ extern const struct ui_key ui_keys[];
 #define KEY_PLANNER 2
 #define KEY_DECIDER 3
 #define KEY_REPORTS 4
+/* ... of the views of the register (all but the reports), which the
+ * server refuses a steering-group member; and the keys for that member
+ * alone. */
+#define KEY_REGISTER 5
+#define KEY_STEERING 6
 
 /* Whether this user's roles give key k (the chair field), in any view. */
 int ui_key_for_user(const struct ui *, const struct ui_key *k);

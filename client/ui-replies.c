@@ -51,6 +51,12 @@ ui_refresh_lists(struct ui *u)
 	Tafel__ListOrganisationsRequest lo =
 	    TAFEL__LIST_ORGANISATIONS_REQUEST__INIT;
 
+	/* the steering group reads the reports alone: every other request
+	 * would be refused ("no permission") and its view load for ever */
+	if (u->reports_only) {
+		u->views[VIEW_REPORTS]->reload(u);
+		return;
+	}
 	net_send_body(u->net, TAFEL__ENVELOPE__BODY_LIST_ORGANISATIONS, &lo,
 	    NET_REQ_VOLATILE, NULL, on_orgs, u);
 	for (int v = 0; v < VIEW__COUNT; v++)
@@ -298,8 +304,14 @@ on_ready(struct net *n, const Tafel__LoginResponse *l, int first, void *arg)
 	struct ui *u = arg;
 
 	u->is_chair = u->is_admin = u->is_steering = 0;
+	u->reports_only = u->observer_only = 0;
 	if (l->user != NULL) {
+		int others = 0;		/* roles but steering and observer */
+
 		for (size_t i = 0; i < l->user->n_roles; i++) {
+			others |= l->user->roles[i] !=
+			    TAFEL__ROLE__ROLE_STEERING &&
+			    l->user->roles[i] != TAFEL__ROLE__ROLE_OBSERVER;
 			if (l->user->roles[i] == TAFEL__ROLE__ROLE_CHAIR)
 				u->is_chair = 1;
 			if (l->user->roles[i] == TAFEL__ROLE__ROLE_ADMIN)
@@ -309,6 +321,11 @@ on_ready(struct net *n, const Tafel__LoginResponse *l, int first, void *arg)
 		}
 		u->my_org_id = l->user->org_id;
 		u->my_user_id = l->user->id;
+		/* as the server decides (tafel_actor: roles = {steering};
+		 * session_is_observer: no role but observer) */
+		u->reports_only = u->is_steering && !others &&
+		    l->user->n_roles == 1;
+		u->observer_only = !u->is_steering && !others;
 	}
 	if (first) {
 		char err[300];
@@ -318,6 +335,15 @@ on_ready(struct net *n, const Tafel__LoginResponse *l, int first, void *arg)
 		    sizeof err) != 0)
 			ui_message(u, 1, "%s: %s", _("Settings not saved"), err);
 		model_init(&u->org, MODEL_ORG_ACTIONS, u->my_org_id);
+	}
+	if (u->reports_only) {
+		/* the only screen that loads: the reports, from the start */
+		if (first)
+			view_reports_open(u);
+		else
+			ui_refresh_lists(u);
+		ui_dirty(u);
+		return;
 	}
 	/* (re)subscribe, resuming from the last event seen */
 	subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS, 0,

@@ -123,6 +123,10 @@ ui_set_view(struct ui *u, enum ui_view_id v)
 	enum ui_view_id old = u->view;
 	int i;
 
+	/* the steering group has the reports and the help alone (the keys
+	 * of the other views say so); Esc and q stay there */
+	if (u->reports_only && v != VIEW_REPORTS && v != VIEW_HELP)
+		v = VIEW_REPORTS;
 	/* back at a view of the trail: what came after it is left behind
 	 * (so Esc steps back, never between two views); else the view left
 	 * is the newest step, unless it was a transient one */

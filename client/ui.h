@@ -60,6 +60,8 @@ struct ui_view_ops {
 	size_t (*lines)(struct ui *);
 	/* Moves the selection (or the scroll position) by dir lines. */
 	void (*step)(struct ui *, int dir);
+	/* The lines PgDn and PgUp move; NULL: the body's rows but two. */
+	int (*page)(struct ui *);
 	/* A click on line idx of the list. */
 	void (*select)(struct ui *, size_t idx);
 	/* Enter (and a double click): opens what is selected. */
@@ -129,6 +131,11 @@ struct ui {
 	int is_chair;			/* the user has ROLE_CHAIR */
 	int is_admin;			/* the user has ROLE_ADMIN */
 	int is_steering;		/* the user has ROLE_STEERING */
+	int reports_only;		/* steering is the user's only role: the
+					 * server refuses every row of the
+					 * register, the reports are all */
+	int observer_only;		/* no role but observer: reads, never
+					 * writes (the server refuses) */
 	int64_t my_org_id, my_user_id;
 
 	struct model meeting;		/* the subscribed meeting */
@@ -334,6 +341,9 @@ void ui_ask_yesno(struct ui *, const char *label,
 void ui_prompt_key(struct ui *, int r, wint_t ch);
 /* The prompt being typed (the saved one while "discard?" is asked). */
 const struct ui_prompt *ui_prompt_typed(const struct ui *);
+/* The prompt's text as it shows in width columns around its cursor, "…"
+ * where it is cut: a form's marked field shows what is being typed. */
+void ui_prompt_field(const struct ui *, char *out, size_t len, int width);
 /* Draws the prompt on the status line, scrolled so the cursor shows. */
 void ui_prompt_draw(struct ui *, WINDOW *w, attr_t a);
 

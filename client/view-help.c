@@ -98,7 +98,8 @@ draw_lines(struct ui *u, WINDOW *w, int rows, int cols)
 		int v = ((int)u->back + k) % VIEW__COUNT;
 		const struct ui_view_ops *ops = u->views[v];
 
-		if (ops->help_title == NULL || (ops->chair_only && !u->is_chair))
+		if (ops->help_title == NULL || (ops->chair_only && !u->is_chair) ||
+		    (u->reports_only && v != VIEW_REPORTS))
 			continue;
 		out_line(&h, h.title, _(ops->help_title));
 		out_keys(u, &h, 0, VIEW_BIT(v));
