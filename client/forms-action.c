@@ -663,13 +663,9 @@ forms_draw(struct ui *u)
 			a = ui_attr(u, UI_A_DIM);
 		}
 		if ((int)action_field() == i && u->prompt.active) {
-			/* while "discard?" is asked, the field keeps its text */
-			struct ui_prompt p = *ui_prompt_typed(u);
-			size_t m;
-
-			p.buf[p.len] = L'\0';
-			m = wcstombs(val, p.buf, sizeof val - 1);
-			val[m == (size_t)-1 ? 0 : m] = '\0';
+			/* the part around the cursor, as typed (also while
+			 * "discard?" is asked) */
+			ui_prompt_field(u, val, sizeof val, w - 29);
 			v = val;
 			a = ui_attr(u, UI_A_SELECTED);
 		}
