@@ -535,6 +535,8 @@ forms_add_action(struct ui *u)
 	const Tafel__AgendaItem *it = view_meeting_item(u);
 	const Tafel__Case *c;
 
+	if (forms_after_step(u, forms_add_action))
+		return;
 	if (it == NULL) {
 		ui_message(u, 1, "%s", _("No agenda item selected."));
 		return;
@@ -641,6 +643,7 @@ forms_draw(struct ui *u)
 	char val[1100], lbl[64], org[200];
 	const Tafel__Organisation *o;
 
+	forms_step_landed(u);
 	if (!f->active || u->view != f->view || w < 20 || y < 0)
 		return;
 	ui_box(u, u->body, y, x, h, w);

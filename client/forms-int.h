@@ -64,7 +64,8 @@ struct form {
 	const struct field *fields;	/* or these, in the order asked */
 	void (*send)(struct ui *, const char *text);	/* the last answer */
 	/* A refused write: takes the current record's version from a
-	 * CONFLICT; returns 0 when nothing is left to change. NULL: 0. */
+	 * CONFLICT; returns 0 when nothing is left to change, -1 when it
+	 * sent the write again itself (nothing to say). NULL: 0. */
 	int (*refused)(struct ui *, const Tafel__Error *);
 	/* Asks again after a refusal; NULL: the last field, as typed. */
 	void (*reopen)(struct ui *, const Tafel__Error *);
@@ -116,6 +117,11 @@ int action_refused(const Tafel__Error *, int64_t *version);
 void quote(char *buf, size_t len, const char *text);
 const char *item_case(struct ui *, const Tafel__AgendaItem *);
 int need_meeting(struct ui *);
+/* d, a right after n, p (forms-meeting.c): while the chair's own step is
+ * on its way, then(u) waits for it (returns 1); forms_step_landed() runs
+ * it once the step has landed (called on every redraw). */
+int forms_after_step(struct ui *, void (*then)(struct ui *));
+void forms_step_landed(struct ui *);
 int date_field(const char *text, char *out, size_t len);
 int enum_from_text(const ProtobufCEnumDescriptor *, const char *text);
 /* list_series, then form f (whose first field checks with series_check,

@@ -33,6 +33,10 @@ static struct {
 
 static void step_send(struct ui *u);
 
+/* A key (d, a) typed while the chair's own step is on its way: done when
+ * the step has landed, on the item it made current. */
+static void (*step_then)(struct ui *);
+
 /* The ▶ on the agenda shows the step: only an error is worth a word (and
  * ends the steps still waiting: they were counted from this one). */
 static void
@@ -53,6 +57,7 @@ item_set(struct net *n, const Tafel__Envelope *m, void *arg)
 			steps.n = 0;	/* n then p: back where it is */
 	} else {
 		steps.n = 0;
+		step_then = NULL;	/* the step did not happen */
 		if (m != NULL && m->body_case == TAFEL__ENVELOPE__BODY_ERROR)
 			ui_show_error(u, m->error);
 	}
@@ -85,6 +90,49 @@ step_from(struct ui *u)
 	if (steps.done != 0 && u->meeting.meeting->version < steps.done_version)
 		return steps.done;
 	return model_current_item(&u->meeting);
+}
+
+/* Whether the chair's own steps in this meeting are still on their way. */
+static int
+stepping(struct ui *u)
+{
+	return u->meeting.meeting != NULL &&
+	    steps.meeting_id == u->meeting.meeting_id &&
+	    step_from(u) != model_current_item(&u->meeting);
+}
+
+/*
+ * d and a typed right after n or p come before the server's answer: the
+ * item still shown as current is the one the chair is leaving (a decision
+ * typed there went to the wrong case), and the case of the one ahead is
+ * not readable yet.  So, while the chair follows the current item, the
+ * key waits for the step and then works on the item it made current.
+ */
+int
+forms_after_step(struct ui *u, void (*then)(struct ui *))
+{
+	const Tafel__AgendaItem *to;
+
+	if (!u->meeting.following || !stepping(u))
+		return 0;
+	step_then = then;
+	to = model_item(&u->meeting, step_from(u));
+	if (to != NULL)
+		ui_message(u, 0, _("Moving to case %s…"), item_case(u, to));
+	return 1;
+}
+
+/* The step landed (called on every redraw): the key that waited for it. */
+void
+forms_step_landed(struct ui *u)
+{
+	void (*then)(struct ui *) = step_then;
+
+	if (then == NULL || stepping(u))
+		return;
+	step_then = NULL;
+	if (u->view == VIEW_MEETING && !u->prompt.active)
+		then(u);
 }
 
 static void
@@ -280,6 +328,15 @@ forms_close_meeting(struct ui *u)
 
 static int decision_had;		/* the item had a decision when asked */
 static int decision_clearing;		/* the write sent clears it */
+/* The decision offered when the prompt opened (decision_known: not hidden
+ * from this user), and the text sent: a CONFLICT that leaves the decision
+ * as it was offered is a change of the item's state (the chair's own n or
+ * p made it discussed or current), not of its decision: sent again, once. */
+static char decision_seen[TAFEL_MAX_TEXT + 1];
+static char decision_sent[TAFEL_MAX_TEXT + 1];
+static int decision_known, decision_resent;
+static int64_t decision_item, decision_version;	/* of the text sent */
+static const struct form decision_form;
 
 /* The item and version seen when the prompt opened: a change by someone
  * else meanwhile gives CONFLICT instead of being overwritten. */
@@ -288,9 +345,15 @@ decision_write(struct ui *u, const char *text)
 {
 	Tafel__RecordDecisionRequest r = TAFEL__RECORD_DECISION_REQUEST__INIT;
 
-	r.item_id = fs.id;
-	r.version = fs.version;
-	r.decision = (char *)text;
+	if (text != decision_sent) {	/* typed (not sent again) */
+		decision_resent = 0;
+		decision_item = fs.id;
+		decision_version = fs.version;
+		snprintf(decision_sent, sizeof decision_sent, "%s", text);
+	}
+	r.item_id = decision_item;
+	r.version = decision_version;
+	r.decision = decision_sent;
 	decision_clearing = text[0] == '\0';
 	form_send(u, TAFEL__ENVELOPE__BODY_RECORD_DECISION, &r);
 }
@@ -332,9 +395,25 @@ decision_send(struct ui *u, const char *text)
 static int
 decision_refused(struct ui *u, const Tafel__Error *e)
 {
-	if (e->current_record_case ==
-	    TAFEL__ERROR__CURRENT_RECORD_CURRENT_AGENDA_ITEM)
-		fs.version = e->current_agenda_item->version;
+	const Tafel__AgendaItem *cur = e->current_record_case ==
+	    TAFEL__ERROR__CURRENT_RECORD_CURRENT_AGENDA_ITEM ?
+	    e->current_agenda_item : NULL;
+
+	if (cur == NULL)
+		return 1;
+	if (decision_known && !decision_resent && !cur->removed &&
+	    cur->id == decision_item &&
+	    strcmp(cur->decision, decision_seen) == 0) {
+		const struct form *shown = fs.form;
+
+		decision_resent = 1;	/* no one changed the decision */
+		decision_version = cur->version;
+		fs.form = &decision_form;	/* whose answer it is */
+		decision_write(u, decision_sent);
+		fs.form = shown;
+		return -1;
+	}
+	fs.version = cur->version;
 	return 1;
 }
 
@@ -374,6 +453,8 @@ forms_decision(struct ui *u)
 	const Tafel__AgendaItem *it = view_meeting_item(u);
 	static char label[300];
 
+	if (forms_after_step(u, forms_decision))
+		return;
 	if (it == NULL) {
 		ui_message(u, 1, "%s", _("No agenda item selected."));
 		return;
@@ -381,7 +462,9 @@ forms_decision(struct ui *u)
 	fs.id = it->id;
 	fs.version = it->version;
 	snprintf(fs.what, sizeof fs.what, "%s", item_case(u, it));
-	if (form_blank(it->decision) && decision_hidden(u, it)) {
+	snprintf(decision_seen, sizeof decision_seen, "%s", it->decision);
+	decision_known = !(form_blank(it->decision) && decision_hidden(u, it));
+	if (!decision_known) {
 		decision_had = 1;	/* unknown: clearing asks too */
 		snprintf(label, sizeof label, _("The decision on case %s is "
 		    "hidden: typing replaces it. Go on? (y/n)"),

@@ -308,6 +308,7 @@ form_reply(struct net *n, const Tafel__Envelope *m, void *arg)
 {
 	struct ui *u = arg;
 	const struct form *f;
+	int again;
 
 	if (m == NULL)
 		return;
@@ -318,7 +319,10 @@ form_reply(struct net *n, const Tafel__Envelope *m, void *arg)
 		fs.reply = NULL;
 		return;
 	}
-	if (f->refused != NULL && f->refused(u, m->error)) {
+	again = f->refused != NULL ? f->refused(u, m->error) : 0;
+	if (again < 0)			/* sent again: its answer says */
+		return;
+	if (again) {
 		fs.form = f;
 		if (f->reopen != NULL)
 			f->reopen(u, m->error);
