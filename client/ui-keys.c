@@ -280,6 +280,13 @@ k_mouse(struct ui *u)
 		ops->enter(u);
 }
 
+/* Enter in the inbox marks the entry read: a write (the sender sees it). */
+static void
+k_mark_read(struct ui *u)
+{
+	k_enter(u);
+}
+
 static void
 k_follow(struct ui *u)
 {
@@ -653,13 +660,13 @@ const struct ui_key ui_keys[] = {
 	{ KEY_ENTER, "Enter", V(MEETINGS) | MEETING | V(ACTIONS) |
 	  V(CASES) | V(INFOROUNDS) | V(CALENDAR), 0, NULL,
 	  k_enter, N_("Open the meeting or case under the cursor"), NULL },
-	{ '\r', "Enter", V(INBOX), 0, N_("read"), k_enter,
+	{ '\r', "Enter", V(INBOX), 0, N_("read"), k_mark_read,
 	  N_("Mark the selected entry as read (the sender sees who read it)"),
 	  NULL },
-	{ '\n', "Enter", V(INBOX), 0, NULL, k_enter,
+	{ '\n', "Enter", V(INBOX), 0, NULL, k_mark_read,
 	  N_("Mark the selected entry as read (the sender sees who read it)"),
 	  NULL },
-	{ KEY_ENTER, "Enter", V(INBOX), 0, NULL, k_enter,
+	{ KEY_ENTER, "Enter", V(INBOX), 0, NULL, k_mark_read,
 	  N_("Mark the selected entry as read (the sender sees who read it)"),
 	  NULL },
 	{ 'v', "v", V(INBOX), 0, N_("received/sent"), view_inbox_cycle,
@@ -897,9 +904,37 @@ key_role(int chair)
 	return i;
 }
 
+/*
+ * The keys that change the register (what they call sends a write): an
+ * observer reads only, and the server refuses every write of theirs, so
+ * these keys are not theirs.  The chair's keys need the chair role anyway.
+ */
+static void (*const writes[])(struct ui *) = {
+	forms_attendance, forms_edit_action, forms_cancel_action,
+	forms_complete_action, forms_signal, forms_case_move, forms_case_regie,
+	forms_case_goal, forms_case_contribution, forms_nominate,
+	forms_inforound_start, forms_inforound_close, forms_inforound_known,
+	forms_inforound_not_known, forms_case_link, forms_case_dates,
+	forms_case_close, forms_case_mdo, k_mark_read,
+};
+
+static const char observer_why[] = N_("You take part as an observer: you "
+    "cannot record anything.");
+
+static int
+key_writes(const struct ui_key *k)
+{
+	for (size_t i = 0; i < sizeof writes / sizeof writes[0]; i++)
+		if (writes[i] == k->fn)
+			return 1;
+	return 0;
+}
+
 int
 ui_key_for_user(const struct ui *u, const struct ui_key *k)
 {
+	if (u->observer_only && key_writes(k))
+		return 0;
 	if (k->chair > 0)
 		return key_roles[key_role(k->chair)].has(u);
 	return k->chair < 0 ? !u->is_chair : 1;
@@ -922,6 +957,11 @@ explain(struct ui *u, int key)
 	for (const struct ui_key *k = ui_keys; k->fn != NULL; k++) {
 		if (k->key != key)
 			continue;
+		if (u->observer_only && key_writes(k) &&
+		    (k->views == VIEWS_ALL || (k->views & VIEW_BIT(u->view)))) {
+			ui_message(u, 1, "%s", _(observer_why));
+			return;
+		}
 		if (k->chair > 0 && !ui_key_for_user(u, k) &&
 		    key_roles[key_role(k->chair)].why != NULL &&
 		    (k->views == VIEWS_ALL || (k->views & VIEW_BIT(u->view)))) {

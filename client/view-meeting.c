@@ -138,6 +138,8 @@ view_meeting_my_actions(struct ui *u)
 	const Tafel__ActionPoint *acts[MAX_ROWS];
 	size_t sel, n = case_actions(u, acts, &sel);
 
+	if (u->observer_only)	/* changes none (e x C are not theirs) */
+		return 0;
 	for (size_t i = 0; i < n; i++)
 		if (acts[i]->state == TAFEL__ACTION_STATE__ACTION_OPEN &&
 		    forms_action_may_change(u, acts[i]))
