@@ -29,9 +29,9 @@ RETURNS bigint LANGUAGE sql STABLE SET search_path = public AS $$
 $$;
 
 -- Minutes for user p_viewer (of organisation p_org_id, a recipient):
--- Minutes as JSON.  Items: the agenda in order, each with its case, its
--- decision and the action points agreed in this meeting, rendered for the
--- viewer; marks for items added after the meeting opened (the agenda was
+-- Minutes as JSON.  Items: the agenda in order, each with its case (its
+-- number and why the viewer sees less, no persons or texts), its decision
+-- and the action points agreed in this meeting, rendered for the viewer; marks for items added after the meeting opened (the agenda was
 -- published) and decisions changed or action points agreed after it closed.
 CREATE OR REPLACE FUNCTION tafel_minutes_render(p_viewer bigint,
     p_org_id bigint, p_meeting_id bigint, p_context text)
@@ -66,7 +66,14 @@ BEGIN
 			AND ai.created_at <= m.closed_at,
 		    'changed_after_close', ai.updated_at > m.closed_at,
 		    'has_decision', ai.decision <> ''));
-		v_cases := v_cases || jsonb_build_array(tafel_json_case(ai.case_id));
+		-- the case by its number only: minutes leave the system as
+		-- files, and what they are for (decisions and action points)
+		-- needs no person, birth date or summary; left out before the
+		-- rendering, so that the read audit records only what the
+		-- minutes show
+		v_cases := v_cases || jsonb_build_array(tafel_json_case(ai.case_id)
+		    || '{"persons": [], "summary": "", "reason": "",
+			"closing_reason": "", "evaluation": "", "clocks": []}'::jsonb);
 		v_actions := v_actions || coalesce((SELECT jsonb_agg(
 		    tafel_json_action(a.id) ORDER BY a.id) FROM action_points a
 		    WHERE a.case_id = ai.case_id AND a.meeting_id = m.id), '[]');
