@@ -9,19 +9,28 @@ static struct ui_pagerview pv;	/* the minutes, rendered */
 /* A line of the rendering. */
 #define add(...) ui_pv_add(&pv, __VA_ARGS__)
 
+/* "- 2026-12-10 Organisation/Person: text", and on the standing item
+ * "- Case 2026-0001 · …" (the case is not on this agenda); what it was
+ * agreed after closing and overdue said in words, as in the file. */
 static void
-add_action(struct ui *u, const Tafel__ActionPoint *a)
+add_action(struct ui *u, const Tafel__ActionPoint *a, int late, int standing)
 {
-	add(a->overdue ? ui_attr(u, UI_A_OVERDUE) : 0, "    - %s %s%s%s: %s",
-	    a->due_date, a->owner_org_name, a->owner_user_name[0] ? "/" : "",
-	    a->owner_user_name, a->description[0] ? a->description :
-	    _("(text hidden)"));
+	char cs[64] = "";
+
+	if (standing)
+		snprintf(cs, sizeof cs, "%s %s · ", _("Case"), a->case_number);
+	add(a->overdue ? ui_attr(u, UI_A_OVERDUE) : 0, "%s- %s%s %s%s%s: %s%s%s",
+	    standing ? "  " : "    ", cs, a->due_date, a->owner_org_name,
+	    a->owner_user_name[0] ? "/" : "", a->owner_user_name,
+	    a->description[0] ? a->description : _("(text hidden)"),
+	    late ? _(" (agreed after closing)") : "",
+	    a->overdue ? _(" (overdue)") : "");
 }
 
 /* "Name (organisation) · remote · until 11:02": one who was present, and
  * left before the meeting closed (left_at). */
 static void
-add_present(const Tafel__Attendance *p)
+add_person(struct ui *u, const Tafel__Attendance *p, attr_t at)
 {
 	char until[64] = "", d[40];
 
@@ -33,66 +42,108 @@ add_present(const Tafel__Attendance *p)
 		snprintf(until, sizeof until, _(" · until %s"),
 		    hm != NULL ? hm + 1 : d);
 	}
-	add(0, "  %s (%s)%s%s", p->user_name, p->org_name, p->remote ?
+	add(at, "  %s (%s)%s%s", p->user_name, p->org_name, p->remote ?
 	    _(" · remote") : "", until);
 }
 
-/* The minutes as lines: head, who was there, the items, the standing item. */
+static int
+late_action(const Tafel__MinutesItem *it, int64_t id)
+{
+	for (size_t i = 0; i < it->n_actions_after_close; i++)
+		if (it->actions_after_close[i] == id)
+			return 1;
+	return 0;
+}
+
+/* The decision line's text: the decision, or why there is none. */
+static const char *
+decision_text(const Tafel__MinutesItem *it)
+{
+	if (it->item != NULL && it->item->decision[0] != '\0')
+		return it->item->decision;
+	if (it->decision_withheld)	/* the case's line says why */
+		return _("(hidden, see above)");
+	if (it->item == NULL ||
+	    it->item->state != TAFEL__ITEM_STATE__ITEM_DISCUSSED)
+		return _("(not discussed)");
+	return _("(no decision recorded)");
+}
+
+/*
+ * The minutes as lines: the head, who was there and who was expected but
+ * absent, the items, the standing item.  The same lines, in the same
+ * words (in Dutch), as the text and PDF file (common/minutes.c), so that
+ * what one checks on screen is what one sends; tests/e2e/minutes-same.sh
+ * compares them.  A case is named by its number only: the minutes hold
+ * no persons (docs/protocol.md 7.13).
+ */
 static void
 render(struct ui *u, const Tafel__Minutes *mn)
 {
-	char when[40], text[1100];
-	attr_t t = ui_attr(u, UI_A_TITLE);
+	char when[40], closed[40], made[40];
+	attr_t t = ui_attr(u, UI_A_TITLE), dim = ui_attr(u, UI_A_DIM);
 
 	ui_pv_clear(&pv);
 	ui_date(mn->meeting != NULL ? mn->meeting->scheduled_start : 0, when,
 	    sizeof when);
-	add(t, "%s %s · %s", _("Minutes"), mn->meeting != NULL ?
-	    mn->meeting->series_name : "", when);
-	add(0, "%s: %s · %s: %s", _("For"), mn->org_name, _("Chair"),
+	ui_date(mn->closed_at, closed, sizeof closed);
+	ui_date(mn->made_at, made, sizeof made);
+	add(t, "%s %s", _("Minutes"), mn->meeting != NULL ?
+	    mn->meeting->series_name : "");
+	/* closed the same day: only the time */
+	add(0, _("Date: %s until %s · Chair: %s"), when,
+	    strlen(closed) > 11 && strncmp(when, closed, 11) == 0 ?
+	    closed + 11 : closed,
 	    mn->chair_name[0] ? mn->chair_name : "-");
+	add(0, _("Made for: %s (on %s)"), mn->org_name, made);
 	add(0, "%s", "");
 	add(t, "%s", _("Present"));
+	if (mn->n_present == 0)
+		add(dim, "  %s", _("(nobody)"));
 	for (size_t i = 0; i < mn->n_present; i++)
-		add_present(mn->present[i]);
-	for (size_t i = 0; i < mn->n_absent; i++)
-		add(ui_attr(u, UI_A_DIM), "  %s (%s) %s",
-		    mn->absent[i]->user_name, mn->absent[i]->org_name,
-		    _("absent"));
+		add_person(u, mn->present[i], 0);
+	/* a part of the attendance: no blank line before it */
+	add(t, "%s", _("Expected but absent"));
+	if (mn->n_absent_orgs + mn->n_absent == 0)
+		add(dim, "  %s", _("(nobody)"));
 	for (size_t i = 0; i < mn->n_absent_orgs; i++)
-		add(ui_attr(u, UI_A_DIM), "  %s: %s", mn->absent_orgs[i],
-		    _("nobody present"));
+		add(dim, "  %s", mn->absent_orgs[i]);
+	for (size_t i = 0; i < mn->n_absent; i++)
+		add_person(u, mn->absent[i], dim);
 	add(0, "%s", "");
-	add(t, "%s", _("Decisions"));
+	add(t, "%s", _("Agenda and decisions"));
 	if (mn->n_items == 0)
-		add(ui_attr(u, UI_A_DIM), "  %s", _("(none)"));
+		add(dim, "  %s", _("(none)"));
 	for (size_t i = 0; i < mn->n_items; i++) {
 		const Tafel__MinutesItem *it = mn->items[i];
 		const Tafel__Case *c = it->case_;
 
-		add(0, "%d. %s %s%s", it->item != NULL ? (int)it->item->position :
-		    (int)i + 1, _("Case"), c != NULL ? c->number : "?",
-		    it->added_during_meeting ? _(" (added during the meeting)") :
-		    "");
+		add(0, "%d. %s %s%s", it->item != NULL && it->item->position > 0 ?
+		    (int)it->item->position : (int)i + 1, _("Case"),
+		    c != NULL ? c->number : "?", it->added_during_meeting ?
+		    _(" (added during the meeting)") : "");
 		/* "(hidden, see above)" below points at this line */
 		if (c != NULL && c->redacted)
-			add(ui_attr(u, UI_A_DIM), "   %s",
-			    ui_redaction_case(c));
-		ui_item_decision_text(c, it->item, text, sizeof text);
-		add(0, "   %s: %s%s", _("Decision"), text,
+			add(dim, "   %s", ui_redaction_case(c));
+		add(0, "   %s: %s%s", _("Decision"), decision_text(it),
 		    it->changed_after_close ? _(" (changed after closing)") :
 		    "");
+		if (it->n_actions == 0)
+			add(0, "   %s: %s", _("Action points"), _("(none)"));
+		else
+			add(0, "   %s:", _("Action points"));
 		for (size_t k = 0; k < it->n_actions; k++)
-			add_action(u, it->actions[k]);
+			add_action(u, it->actions[k], late_action(it,
+			    it->actions[k]->id), 0);
 	}
-	/* as in the text and PDF minutes: the heading also when there are
-	 * none, so that "none" is said, not left to guess */
+	/* the heading also when there are none, so that "none" is said, not
+	 * left to guess */
 	add(0, "%s", "");
 	add(t, "%s", _("Open action points of earlier meetings"));
 	if (mn->n_open_actions == 0)
-		add(ui_attr(u, UI_A_DIM), "  %s", _("(none)"));
+		add(dim, "  %s", _("(none)"));
 	for (size_t k = 0; k < mn->n_open_actions; k++)
-		add_action(u, mn->open_actions[k]);
+		add_action(u, mn->open_actions[k], 0, 1);
 }
 
 static void

@@ -19,11 +19,15 @@
 /*
  * The document is Dutch, the language of the safety house that receives
  * it (the terminal's gettext does not apply to a file made by tafelctl).
- * Times are shown in the process's time zone: the callers set
- * TZ=Europe/Amsterdam.
+ * It holds what the client's minutes view (client/view-minutes.c) shows, in
+ * the same words as that view's Dutch: the same lines, the same marks, one
+ * date format (YYYY-MM-DD, as due dates come); tests/e2e/minutes-same.sh
+ * compares the two.  A case is named by its number: the minutes hold no
+ * persons (the server sends none, docs/protocol.md 7.13).  Times are shown
+ * in the process's time zone: the callers set TZ=Europe/Amsterdam.
  */
 
-enum line_style { L_TITLE, L_HEAD, L_TEXT };
+enum line_style { L_TITLE, L_HEAD, L_SUBHEAD, L_TEXT };
 
 struct line {
 	enum line_style style;
@@ -113,25 +117,83 @@ when(int64_t t, char *buf, size_t len)
 	if (t <= 0 || localtime_r(&tt, &tm) == NULL)
 		snprintf(buf, len, "-");
 	else
-		strftime(buf, len, "%d-%m-%Y %H:%M", &tm);
+		strftime(buf, len, "%Y-%m-%d %H:%M", &tm);
 }
 
-/* Why a case is shown without its details (Case.redaction_reason). */
-static const char *
-reason_text(const char *r)
-{
-	static const struct { const char *code, *text; } t[] = {
-		{ "not_involved", "uw organisatie is niet betrokken" },
-		{ "not_signatory", "uw organisatie heeft het convenant niet "
-		    "ondertekend" },
-		{ "observer", "toehoorder" },
-		{ "category", "niet alle gegevens zijn voor uw organisatie" },
-	};
+/* Why a case is shown without its details (Case.redaction_reason), and
+ * which categories (hidden_categories): the client's words
+ * (ui_redaction_case, client/ui-errors.c) in their Dutch. */
+struct code_text {
+	const char *code, *text;
+};
 
-	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
-		if (strcmp(t[i].code, r) == 0)
+static const struct code_text reason_texts[] = {
+	{ "not_involved", "verborgen: uw organisatie is niet betrokken bij "
+	    "deze casus" },
+	{ "not_signatory", "verborgen: uw organisatie heeft het convenant "
+	    "niet ondertekend" },
+	{ "observer", "verborgen: u neemt deel als toehoorder" },
+	{ "category", "verborgen: uw organisatie mag een deel van deze "
+	    "gegevens niet zien" },
+}, category_texts[] = {
+	{ "person_names", "namen" },
+	{ "birth_dates", "geboortedata" },
+	{ "case_summary", "de samenvatting" },
+	{ "free_text", "vrije tekst" },
+};
+
+static const char *
+table_text(const struct code_text *t, size_t n,
+    const char *code, const char *otherwise)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(t[i].code, code) == 0)
 			return t[i].text;
-	return "afgeschermd";
+	return otherwise;
+}
+
+/* "verborgen: … (namen, geboortedata)" */
+static void
+add_redaction(struct doc *d, struct json_object *c)
+{
+	struct json_object *cats = obj(c, "hidden_categories");
+	const char *reason = str(c, "redaction_reason");
+	char buf[400];
+	size_t o, n = 0;
+
+	o = (size_t)snprintf(buf, sizeof buf, "%s", table_text(reason_texts,
+	    sizeof reason_texts / sizeof reason_texts[0], reason,
+	    "verborgen: niet toegestaan volgens het convenant"));
+	for (size_t i = 0; strcmp(reason, "category") == 0 &&
+	    i < arr_len(cats) && o < sizeof buf; i++) {
+		const char *t = table_text(category_texts, sizeof category_texts /
+		    sizeof category_texts[0], json_object_get_string(
+		    json_object_array_get_idx(cats, i)), NULL);
+
+		if (t != NULL)
+			o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s",
+			    n++ == 0 ? " (" : ", ", t);
+	}
+	if (n > 0 && o < sizeof buf)
+		snprintf(buf + o, sizeof buf - o, ")");
+	add(d, L_TEXT, 1, "%s", buf);
+}
+
+/* "- 2026-12-10 Organisatie/Persoon: tekst", as the client's view. */
+static void
+add_action(struct doc *d, int indent, struct json_object *a,
+    const char *case_number, int late)
+{
+	const char *desc = str(a, "description");
+	const char *who = str(a, "owner_user_name");
+
+	add(d, L_TEXT, indent, "- %s%s%s%s %s%s%s: %s%s%s",
+	    case_number != NULL ? "Casus " : "", case_number != NULL ?
+	    case_number : "", case_number != NULL ? " · " : "",
+	    str(a, "due_date"), str(a, "owner_org_name"), who[0] ? "/" : "",
+	    who, desc[0] ? desc : "(tekst verborgen)",
+	    late ? " (na sluiten toegevoegd)" : "",
+	    flag(a, "overdue") ? " (te laat)" : "");
 }
 
 static void
@@ -147,12 +209,12 @@ add_people(struct doc *d, struct json_object *list, int remote_mark)
 			struct tm tm;
 
 			if (localtime_r(&t, &tm) != NULL)
-				strftime(until, sizeof until, ", tot %H:%M",
+				strftime(until, sizeof until, " · tot %H:%M",
 				    &tm);
 		}
 		add(d, L_TEXT, 1, "%s (%s)%s%s", str(a, "user_name"),
 		    str(a, "org_name"), remote_mark && flag(a, "remote") ?
-		    ", op afstand" : "", until);
+		    " · op afstand" : "", until);
 	}
 }
 
@@ -174,47 +236,28 @@ add_item(struct doc *d, size_t n, struct json_object *it)
 	struct json_object *item = obj(it, "item"), *c = obj(it, "case");
 	struct json_object *acts = obj(it, "actions");
 	const char *decision = str(item, "decision");
+	int64_t pos = num(item, "position");
 
-	add(d, L_HEAD, 0, "%zu. Casus %s%s%s", n, str(c, "number"),
-	    flag(it, "added_during_meeting") ?
-	    "  [toegevoegd tijdens de vergadering]" : "",
-	    flag(it, "changed_after_close") ? "  [gewijzigd na sluiting]" : "");
+	add(d, L_HEAD, 0, "%lld. Casus %s%s", pos > 0 ? (long long)pos :
+	    (long long)n, str(c, "number"), flag(it, "added_during_meeting") ?
+	    " (tijdens het overleg toegevoegd)" : "");
 	if (flag(c, "redacted"))
-		add(d, L_TEXT, 1, "Gegevens afgeschermd: %s.",
-		    reason_text(str(c, "redaction_reason")));
-	for (size_t i = 0; i < arr_len(obj(c, "persons")); i++) {
-		struct json_object *p = json_object_array_get_idx(obj(c,
-		    "persons"), i);
-
-		if (str(p, "name")[0] != '\0')
-			add(d, L_TEXT, 1, "Betrokkene: %s%s%s", str(p, "name"),
-			    str(p, "birth_date")[0] ? ", geboren " : "",
-			    str(p, "birth_date"));
-	}
-	if (decision[0] != '\0')
-		add(d, L_TEXT, 1, "Besluit: %s", decision);
-	else if (flag(it, "decision_withheld"))
-		add(d, L_TEXT, 1, "Besluit: afgeschermd voor uw organisatie.");
-	else if (strcmp(str(item, "state"), "discussed") != 0 &&
-	    strcmp(str(item, "state"), "ITEM_DISCUSSED") != 0)
-		add(d, L_TEXT, 1, "Besluit: niet besproken.");
-	else
-		add(d, L_TEXT, 1, "Besluit: geen besluit vastgelegd.");
+		add_redaction(d, c);
+	add(d, L_TEXT, 1, "Besluit: %s%s", decision[0] != '\0' ? decision :
+	    flag(it, "decision_withheld") ? "(verborgen, zie boven)" :
+	    strcmp(str(item, "state"), "discussed") != 0 &&
+	    strcmp(str(item, "state"), "ITEM_DISCUSSED") != 0 ?
+	    "(niet besproken)" : "(geen besluit vastgelegd)",
+	    flag(it, "changed_after_close") ? " (na sluiten gewijzigd)" : "");
 	if (arr_len(acts) == 0) {
-		add(d, L_TEXT, 1, "Afspraken: geen.");
+		add(d, L_TEXT, 1, "Afspraken: (geen)");
 		return;
 	}
 	add(d, L_TEXT, 1, "Afspraken:");
 	for (size_t i = 0; i < arr_len(acts); i++) {
 		struct json_object *a = json_object_array_get_idx(acts, i);
-		const char *desc = str(a, "description");
-		const char *who = str(a, "owner_user_name");
 
-		add(d, L_TEXT, 2, "- %s; eigenaar %s%s%s%s; uiterlijk %s%s",
-		    desc[0] ? desc : "(inhoud afgeschermd)",
-		    str(a, "owner_org_name"), who[0] ? " (" : "", who,
-		    who[0] ? ")" : "", str(a, "due_date"),
-		    action_late(it, num(a, "id")) ? "  [na sluiting]" : "");
+		add_action(d, 2, a, NULL, action_late(it, num(a, "id")));
 	}
 }
 
@@ -231,40 +274,38 @@ build(struct doc *d, struct json_object *m)
 	snprintf(d->title, sizeof d->title, "Besluitenlijst %s, %s",
 	    str(mt, "series_name"), start);
 
-	add(d, L_TITLE, 0, "Besluitenlijst");
-	add(d, L_TEXT, 0, "Overleg: %s", str(mt, "series_name"));
-	add(d, L_TEXT, 0, "Datum: %s (Europe/Amsterdam)", start);
-	add(d, L_TEXT, 0, "Voorzitter: %s", str(m, "chair_name"));
-	add(d, L_TEXT, 0, "Gesloten: %s", closed);
+	/* closed the same day: only the time */
+	if (strlen(closed) > 11 && strncmp(start, closed, 11) == 0)
+		memmove(closed, closed + 11, strlen(closed + 11) + 1);
+	add(d, L_TITLE, 0, "Besluitenlijst %s", str(mt, "series_name"));
+	add(d, L_TEXT, 0, "Datum: %s tot %s · Voorzitter: %s", start, closed,
+	    str(m, "chair_name")[0] ? str(m, "chair_name") : "-");
 	add(d, L_TEXT, 0, "Opgesteld voor: %s (op %s)", d->org, made);
 	add(d, L_HEAD, 0, "Aanwezig");
 	if (arr_len(obj(m, "present")) == 0)
-		add(d, L_TEXT, 1, "niemand geregistreerd");
+		add(d, L_TEXT, 1, "(niemand)");
 	add_people(d, obj(m, "present"), 1);
-	add(d, L_HEAD, 0, "Verwacht maar afwezig");
+	/* a part of the attendance: no blank line before it */
+	add(d, L_SUBHEAD, 0, "Verwacht maar afwezig");
 	if (arr_len(obj(m, "absent_orgs")) + arr_len(obj(m, "absent")) == 0)
-		add(d, L_TEXT, 1, "niemand");
+		add(d, L_TEXT, 1, "(niemand)");
 	for (size_t i = 0; i < arr_len(obj(m, "absent_orgs")); i++)
 		add(d, L_TEXT, 1, "%s", json_object_get_string(
 		    json_object_array_get_idx(obj(m, "absent_orgs"), i)));
 	add_people(d, obj(m, "absent"), 0);
 	add(d, L_HEAD, 0, "Agenda en besluiten");
 	if (arr_len(obj(m, "items")) == 0)
-		add(d, L_TEXT, 1, "geen agendapunten");
+		add(d, L_TEXT, 1, "(geen)");
 	for (size_t i = 0; i < arr_len(obj(m, "items")); i++)
 		add_item(d, i + 1, json_object_array_get_idx(obj(m, "items"), i));
 	add(d, L_HEAD, 0, "Openstaande afspraken uit eerdere overleggen");
 	if (arr_len(obj(m, "open_actions")) == 0)
-		add(d, L_TEXT, 1, "geen");
+		add(d, L_TEXT, 1, "(geen)");
 	for (size_t i = 0; i < arr_len(obj(m, "open_actions")); i++) {
 		struct json_object *a = json_object_array_get_idx(obj(m,
 		    "open_actions"), i);
-		const char *desc = str(a, "description");
 
-		add(d, L_TEXT, 1, "- Casus %s: %s; eigenaar %s; uiterlijk %s%s",
-		    str(a, "case_number"), desc[0] ? desc :
-		    "(inhoud afgeschermd)", str(a, "owner_org_name"),
-		    str(a, "due_date"), flag(a, "overdue") ? " (te laat)" : "");
+		add_action(d, 1, a, str(a, "case_number"), 0);
 	}
 }
 
@@ -287,8 +328,13 @@ minutes_write_text(struct json_object *m, FILE *out)
 			fputc('\n', out);
 		fprintf(out, "%*s%s\n", d.lines[i].indent * 2, "",
 		    d.lines[i].text);
-		if (d.lines[i].style == L_TITLE)
-			fprintf(out, "==============\n");
+		if (d.lines[i].style == L_TITLE) {
+			/* as long as the title, in characters (UTF-8) */
+			for (const char *p = d.lines[i].text; *p != '\0'; p++)
+				if (((unsigned char)*p & 0xc0) != 0x80)
+					fputc('=', out);
+			fputc('\n', out);
+		}
 	}
 	fprintf(out, "\n-- Opgesteld voor %s; afgeschermd volgens het "
 	    "convenant. --\n", d.org);
@@ -315,7 +361,7 @@ font(cairo_t *cr, enum line_style st)
 {
 	cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
 	    st == L_TEXT ? CAIRO_FONT_WEIGHT_NORMAL : CAIRO_FONT_WEIGHT_BOLD);
-	cairo_set_font_size(cr, st == L_TITLE ? 18 : st == L_HEAD ? 12 : 10);
+	cairo_set_font_size(cr, st == L_TITLE ? 18 : st == L_TEXT ? 10 : 12);
 }
 
 /* Header and footer: the recipient organisation on every page. */
@@ -325,6 +371,8 @@ page_start(struct pdf *p)
 	char foot[400];
 
 	p->page++;
+	/* the line being drawn when the page broke keeps its own font */
+	cairo_save(p->cr);
 	font(p->cr, L_TEXT);
 	cairo_set_font_size(p->cr, 8);
 	cairo_move_to(p->cr, MARGIN, MARGIN - 24);
@@ -333,6 +381,7 @@ page_start(struct pdf *p)
 	    p->d->org, p->page);
 	cairo_move_to(p->cr, MARGIN, PAGE_H - MARGIN + 28);
 	cairo_show_text(p->cr, foot);
+	cairo_restore(p->cr);
 	p->y = MARGIN;
 }
 
@@ -351,7 +400,7 @@ static void
 pdf_line(struct pdf *p, const struct line *l)
 {
 	double x = MARGIN + l->indent * 14.0, w = PAGE_W - MARGIN - x;
-	double h = l->style == L_TITLE ? 26 : l->style == L_HEAD ? 20 : LEAD;
+	double h = l->style == L_TITLE ? 26 : l->style == L_TEXT ? LEAD : 20;
 	char *s = xstrdup(l->text), *start = s;
 
 	font(p->cr, l->style);

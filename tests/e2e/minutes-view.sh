@@ -20,9 +20,10 @@ for _ in $(seq 2 "$idx"); do keys chair j; done
 keys chair b
 wait_for chair "Tafel · Besluitenlijst" || fail "b did not open the minutes: $(screen chair)"
 wait_for chair "Aanwezig" || fail "no attendance: $(screen chair)"
-title=$(screen chair | grep -m1 -E "^ Besluitenlijst .* · [0-9]{4}-") || fail "no title line: $(screen chair)"
-series=$(echo "$title" | sed -E 's/^ Besluitenlijst (.*) · [0-9]{4}-.*/\1/')
-day=$(echo "$title" | grep -oE '[0-9]{4}-[0-9]{2}-[0-9]{2}')
+title=$(screen chair | grep -m1 -E "^ Besluitenlijst ") || fail "no title line: $(screen chair)"
+series=$(echo "$title" | sed -E 's/^ Besluitenlijst //; s/ +$//')
+day=$(screen chair | grep -m1 -E "^ Datum: " | grep -oE '[0-9]{4}-[0-9]{2}-[0-9]{2}') ||
+	fail "no date line: $(screen chair)"
 
 # what the server says for that meeting: its first case and decision
 mid=$(printf 'meetings\nquit\n' | batch voorzitter | python3 -c '

@@ -1,0 +1,61 @@
+#!/bin/bash
+# The minutes on screen (b) and the text file (tafel --batch minutes ID txt) hold the same lines in the same words, for an involved, a partly hidden and an absent uninvolved organisation; neither names a case's persons or birth dates, and the minutes' read audit records no names or birth dates.
+. "$(dirname "$0")/lib.sh"
+
+start_server
+mid=$(printf 'meetings\nquit\n' | batch voorzitter | python3 -c '
+import json, sys
+for l in sys.stdin:
+    o = json.loads(l)
+    if o.get("body") == "meeting_list":
+        print([m["id"] for m in o["meeting_list"]["meetings"] if m.get("state") == "closed"][0])')
+[ -n "$mid" ] || fail "no closed meeting in the demo"
+
+# A screen tall and wide enough for the whole of the minutes, unwrapped.
+E2E_COLS=300 E2E_ROWS=150
+# The lines of a rendering, compared without indentation and blank lines.
+norm() { sed -E 's/^ +//; s/ +$//' | grep -v '^$'; }
+
+for who in wijkagent woningcorporatie verslavingszorg; do
+	batch "$who" >/dev/null <<-IN || fail "$who: batch minutes"
+	minutes $mid txt $E2E_DIR/$who.txt
+	quit
+	IN
+	[ -s "$E2E_DIR/$who.txt" ] || fail "$who: no text file"
+	start_client "$who" "$who" --meeting "$mid"
+	wait_re "$who" "^ +# +Casus" || fail "$who: the closed meeting did not open: $(screen "$who")"
+	keys "$who" b
+	wait_for "$who" "Openstaande afspraken uit eerdere overleggen" ||
+		fail "$who: the minutes did not load: $(screen "$who")"
+	# the pager's lines: below the title bar, above the status and key lines
+	screen "$who" | sed '1d' | head -n -2 | norm >"$E2E_DIR/$who.screen"
+	# the file: without the title's underline and the closing line
+	grep -vE '^=+$|^-- Opgesteld voor .* --$' "$E2E_DIR/$who.txt" | norm >"$E2E_DIR/$who.file"
+	diff -u "$E2E_DIR/$who.file" "$E2E_DIR/$who.screen" >"$E2E_DIR/$who.diff" ||
+		fail "$who: screen and file differ: $(cat "$E2E_DIR/$who.diff")"
+	# the case by its number: not its persons (the WZT case's three, whose
+	# names a decision's own text may still use) nor their birth dates
+	for secret in "Betrokkene" "geboren" "Daan Bakker" "1986-04-12" \
+		"1989-09-03" "2016-01-22"; do
+		grep -qF -- "$secret" "$E2E_DIR/$who.file" && fail "$who: the file names '$secret'"
+	done
+	tm kill-session -t "$who"
+done
+# what each organisation's copy says differs as its view does
+grep -qF "Besluit: Huisverbod verlengen" "$E2E_DIR/wijkagent.file" || fail "police: no decision"
+grep -qF "(geboortedata" "$E2E_DIR/woningcorporatie.file" || fail "housing: hidden birth dates not named"
+grep -qF "Besluit: (verborgen, zie boven)" "$E2E_DIR/verslavingszorg.file" ||
+	fail "addiction care (absent, not involved): decision not hidden"
+# one date format: the meeting's date as the due dates, YYYY-MM-DD
+grep -qE '^Datum: 20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} tot ' "$E2E_DIR/wijkagent.file" ||
+	fail "the date is not YYYY-MM-DD: $(grep Datum "$E2E_DIR/wijkagent.file")"
+
+# the audit of the minutes records what they hold: no names or birth dates
+cats=$(sql -At -c "SELECT coalesce(string_agg(DISTINCT c, ','), '')
+	FROM audit_log, unnest(categories) c WHERE context = 'minutes'")
+[ -n "$cats" ] || fail "no minutes audited"
+case ",$cats," in
+*,person_names,*|*,birth_dates,*|*,case_summary,*)
+	fail "the minutes' audit records '$cats', which the minutes do not show" ;;
+esac
+ok
