@@ -222,15 +222,19 @@ $$;
 
 -- The case of p_field, which the user must know of (a connection,
 -- tafel_case_connected; else NOT_FOUND, whatever the user's roles).
+-- p_message: the NOT_FOUND's message, which a record of the case reached
+-- by its own id (a goal, a clock, an info round) gives as for an id that
+-- does not exist ("goal not found"), so that the two cannot be told apart.
+DROP FUNCTION IF EXISTS tafel_known_case(users, bigint, text);
 CREATE OR REPLACE FUNCTION tafel_known_case(u users, p_case_id bigint,
-    p_field text)
+    p_field text, p_message text DEFAULT 'case not found')
 RETURNS cases LANGUAGE plpgsql SET search_path = public AS $$
 DECLARE
 	c cases;
 BEGIN
 	SELECT * INTO c FROM cases WHERE id = p_case_id;
 	IF NOT FOUND OR NOT tafel_case_connected(u.id, c.id) THEN
-		PERFORM tafel_raise('TF016', 'case not found', p_field);
+		PERFORM tafel_raise('TF016', p_message, p_field);
 	END IF;
 	RETURN c;
 END
@@ -402,7 +406,7 @@ BEGIN
 	IF NOT FOUND THEN
 		PERFORM tafel_raise('TF016', 'goal not found', 'goal.id');
 	END IF;
-	c := tafel_known_case(u, g.case_id, 'goal.id');
+	c := tafel_known_case(u, g.case_id, 'goal.id', 'goal not found');
 	IF NOT tafel_may_plan(u, c) THEN
 		PERFORM tafel_raise('TF010', 'only the submitting organisation, the '
 		    || 'case manager, a process manager, a chair or an '

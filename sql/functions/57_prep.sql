@@ -111,7 +111,7 @@ BEGIN
 	IF NOT FOUND THEN
 		PERFORM tafel_raise('TF016', 'clock not found', 'id');
 	END IF;
-	c := tafel_known_case(u, x.case_id, 'id');
+	c := tafel_known_case(u, x.case_id, 'id', 'clock not found');
 	IF NOT tafel_may_clock(u, c) THEN
 		PERFORM tafel_raise('TF010', 'only those who may change the '
 		    || 'case, the police and the public prosecutor can extend '
@@ -541,7 +541,7 @@ DECLARE
 	c cases;
 BEGIN
 	r := tafel_info_round_for_update(tafel_arg_id(p_args, 'id'));
-	c := tafel_known_case(u, r.case_id, 'id');
+	c := tafel_known_case(u, r.case_id, 'id', 'info round not found');
 	IF NOT tafel_may_run_info_round(u, c) THEN
 		PERFORM tafel_raise('TF010', 'only a process manager of the case '
 		    || 'or an administrator can close an info round');

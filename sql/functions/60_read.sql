@@ -100,9 +100,11 @@ BEGIN
 		ORDER BY x.display_name, x.id) FROM users x WHERE NOT x.disabled),
 		'[]'::jsonb),
 	    -- the districts someone manages or meets about (no case's own:
-	    -- a district only a hidden case has is not told)
+	    -- a district only a hidden case has is not told; an MDO series
+	    -- takes its one case's district, so it does not count)
 	    'districts', coalesce((SELECT jsonb_agg(d.district ORDER BY d.district)
 		FROM (SELECT s.district FROM series s WHERE s.district <> ''
+		    AND s.kind <> 'mdo'
 		    UNION SELECT p.district FROM process_managers p
 		    WHERE p.district <> '') d), '[]'::jsonb));
 END
