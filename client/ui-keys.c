@@ -218,9 +218,10 @@ k_down(struct ui *u)
 /* A page: the body's rows but the two "+N more" rows, so that the row
  * below the last one shown comes up first. */
 static int
-page_rows(const struct ui *u)
+page_rows(struct ui *u)
 {
-	int rows = u->body != NULL ? getmaxy(u->body) - 2 : 1;
+	int rows = UI_VIEW(u)->page != NULL ? UI_VIEW(u)->page(u) :
+	    u->body != NULL ? getmaxy(u->body) - 2 : 1;
 
 	return rows > 1 ? rows : 1;
 }
@@ -548,11 +549,12 @@ case_key_waits(const struct ui *u, const struct ui_key *k)
 #define PAGERS (V(MINUTES) | V(REPORTS) | V(HELP) | V(CASE))
 #define PAGERS_BG (V(MINUTES) | V(REPORTS) | V(HELP))
 
-/* The lists (not the meeting's agenda, where a step is the chair's or
- * leaves the chair): a page and the ends too. */
+/* The lists: a page and the ends too; in the meeting's agenda as well,
+ * where they move the selection as j and k do (a partner then goes their
+ * own way).  Its b is the minutes, so not there. */
 #define LISTS (V(MEETINGS) | V(ACTIONS) | V(CASES) | V(NOMINATIONS) | \
 	V(INBOX) | V(PROPOSALS) | V(INFOROUNDS) | V(CALENDAR) | \
-	V(PICK_CASE) | V(PICK_PERSON) | V(PICK_ORG))
+	V(PICK_CASE) | V(PICK_PERSON) | V(PICK_ORG) | MEETING)
 
 /* The lists with a "/" search. */
 #define SEARCHABLE (V(MEETINGS) | V(ACTIONS) | V(PICK_CASE) | V(PICK_PERSON) | \

@@ -11,6 +11,7 @@
 
 static struct {
 	int64_t action_id;		/* the chosen action point of the case */
+	int agenda_room;		/* rows for agenda items, last drawn */
 } st;
 
 static attr_t
@@ -49,6 +50,7 @@ draw_agenda(struct ui *u, WINDOW *w, int top, int rows, int width)
 		return 2;
 	}
 	/* the selected item always on screen, the others counted */
+	st.agenda_room = rows - 1;
 	first = ui_window(m->agenda.n, sel < m->agenda.n ? sel : 0, rows - 1,
 	    &above, &below);
 	shown = (int)(m->agenda.n - first - below);
@@ -429,11 +431,30 @@ lines(struct ui *u)
 	return u->meeting.agenda.n;
 }
 
-/* Own navigation: the viewer stops following the chair. */
+/* Own navigation: the viewer stops following the chair.  A page or the
+ * ends (PgDn, G ...) as far as the agenda goes. */
 static void
 step(struct ui *u, int dir)
 {
-	model_select_step(&u->meeting, dir);
+	const struct model *m = &u->meeting;
+	size_t i = model_item_index(m, m->selected_item_id);
+
+	if (dir == 1 || dir == -1 || m->agenda.n == 0) {
+		model_select_step(&u->meeting, dir);
+		return;
+	}
+	if (i >= m->agenda.n)	/* none selected: from the first */
+		i = 0;
+	ui_list_step(&i, m->agenda.n, dir);
+	model_select(&u->meeting, m->agenda.v[i].id);
+}
+
+/* A page of the agenda (half the body): its rows but the two "+N more"
+ * rows, the same both ways, so that PgUp undoes PgDn. */
+static int
+page(struct ui *u)
+{
+	return st.agenda_room - 2 > 1 ? st.agenda_room - 2 : 1;
 }
 
 static void
@@ -499,6 +520,7 @@ const struct ui_view_ops view_meeting_ops = {
 	.draw = draw,
 	.lines = lines,
 	.step = step,
+	.page = page,
 	.select = select_line,
 	.enter = enter,
 	.quit = quit,
