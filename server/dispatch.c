@@ -100,7 +100,7 @@ rate_ok(struct conn *c, const Tafel__Envelope *env)
 
 	if (wait == 0)
 		return 1;
-	if (now - c->rate_window > RATE_WINDOW_S) {
+	if (now - c->rate_window >= RATE_WINDOW_S) {	/* whole seconds */
 		c->rate_window = now;
 		c->rate_strikes = 0;
 	}
@@ -128,7 +128,7 @@ stray_ok(struct conn *c)
 {
 	time_t now = time(NULL);
 
-	if (now - c->stray_window > RATE_WINDOW_S) {
+	if (now - c->stray_window >= RATE_WINDOW_S) {	/* whole seconds */
 		c->stray_window = now;
 		c->stray_frames = 0;
 	}
