@@ -292,11 +292,35 @@ remove_confirmed(struct ui *u, const char *text)
 	ui_message(u, 0, _("Case %s taken off the agenda."), fs.what);
 }
 
+/* The action points agreed on case_id in this meeting: they stay when its
+ * item goes, but the chair should know they hang off it. */
+static size_t
+item_actions(struct ui *u, int64_t case_id)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < u->meeting.actions.n; i++) {
+		const Tafel__ActionPoint *a = (const Tafel__ActionPoint *)
+		    u->meeting.actions.v[i].msg;
+
+		n += a->case_id == case_id &&
+		    a->meeting_id == u->meeting.meeting_id;
+	}
+	return n;
+}
+
+/*
+ * D: asked first, naming the case; an item with a decision says that the
+ * decision goes with it (there is no undo: put back, the item starts
+ * without one), and the action points agreed on it here are mentioned.
+ */
 void
 forms_remove_item(struct ui *u)
 {
 	const Tafel__AgendaItem *it = view_meeting_item(u);
-	char label[200];
+	char label[400];
+	size_t actions;
+	int decided;
 
 	if (!need_meeting(u))
 		return;
@@ -307,8 +331,24 @@ forms_remove_item(struct ui *u)
 	fs.id = it->id;
 	fs.version = it->version;
 	snprintf(fs.what, sizeof fs.what, "%s", item_case(u, it));
-	snprintf(label, sizeof label, _("Take case %s off the agenda? (y/n)"),
-	    fs.what);
+	decided = !form_blank(it->decision);
+	actions = item_actions(u, it->case_id);
+	if (decided && actions > 0)	/* each within a line of 80 */
+		snprintf(label, sizeof label, ngettext("The decision on case %s "
+		    "is lost; %zu action point stays. Remove it anyway? (y/n)",
+		    "The decision on case %s is lost; %zu action points stay. "
+		    "Remove it anyway? (y/n)", actions), fs.what, actions);
+	else if (decided)
+		snprintf(label, sizeof label, _("The decision on case %s is "
+		    "lost. Take it off the agenda anyway? (y/n)"), fs.what);
+	else if (actions > 0)
+		snprintf(label, sizeof label, ngettext("Case %s has %zu action "
+		    "point from this meeting (it stays). Remove it anyway? (y/n)",
+		    "Case %s has %zu action points from this meeting (they "
+		    "stay). Remove it anyway? (y/n)", actions), fs.what, actions);
+	else
+		snprintf(label, sizeof label, _("Take case %s off the agenda? "
+		    "(y/n)"), fs.what);
 	ui_ask_yesno(u, label, remove_confirmed);
 }
 
