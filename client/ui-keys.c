@@ -569,11 +569,18 @@ const struct ui_key ui_keys[] = {
 	  N_("Quit tafel (clears a search first)"), NULL },
 	{ 'q', "q", V(REPORTS), KEY_STEERING, N_("quit"), k_quit,
 	  N_("Quit tafel"), NULL },
-	{ 'q', "q", MEETING | V(ACTIONS) | V(CASE) | V(HELP) | V(PICK_CASE) |
-	  V(PICK_PERSON) | V(CASES) | V(NOMINATIONS) | V(PICK_ORG) | V(INBOX) | V(MINUTES) |
-	  V(PROPOSALS) | V(REPORTS) | V(INFOROUNDS) | V(CALENDAR), 0,
-	  N_("back"),
-	  k_q_back, N_("Back (clears a search first; leaves the beamer layout)"), NULL },
+	/* q goes back everywhere else; the help says what else it does in
+	 * each view: only the lists search, only the chair has the beamer */
+	{ 'q', "q", SEARCHABLE & ~V(MEETINGS), 0, N_("back"), k_q_back,
+	  N_("Back (clears a search first)"), NULL },
+	{ 'q', "q", MEETING, 1, N_("back"), k_q_back,
+	  N_("Back to the meetings (leaves the beamer layout first, asked)"),
+	  NULL },
+	{ 'q', "q", MEETING, -1, N_("back"), k_q_back,
+	  N_("Back to the meetings"), NULL },
+	{ 'q', "q", V(CASE) | V(HELP) | V(NOMINATIONS) | V(INBOX) |
+	  V(MINUTES) | V(PROPOSALS) | V(REPORTS) | V(INFOROUNDS) |
+	  V(CALENDAR), 0, N_("back"), k_q_back, N_("Back"), NULL },
 	{ '?', "?", VIEWS_ALL, 0, N_("help"), k_help, N_("Show all keys"), NULL },
 	{ 27, "Esc", VIEWS_ALL, 0, NULL, k_back, N_("Back to the previous view"), NULL },
 	{ KEY_BACKSPACE, "Backspace", VIEWS_ALL, 0, NULL, k_back,
