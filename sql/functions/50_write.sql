@@ -631,6 +631,11 @@ BEGIN
 		    || 'administrator, the submitting organisation, the case '
 		    || 'manager or a process manager can agree an action point');
 	END IF;
+	IF (SELECT count(*) FROM action_points a WHERE a.case_id = c.id)
+	    >= tafel_max_case_actions() THEN
+		PERFORM tafel_raise('TF014', format('a case has at most %s action '
+		    || 'points', tafel_max_case_actions()), 'case_id');
+	END IF;
 	PERFORM tafel_check_action_goal(p_args, c.id);
 	IF v_meeting <> 0 AND NOT EXISTS (SELECT 1 FROM agenda_items
 	    WHERE meeting_id = m.id AND case_id = c.id) THEN
@@ -869,6 +874,14 @@ $$;
 -- times over; the limit keeps one write's matching work bounded.
 CREATE OR REPLACE FUNCTION tafel_max_case_persons()
 RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT 50 $$;
+
+-- The action points one case may hold (open, done and cancelled): years of
+-- agreements fit many times over, and 500 of the longest (8000 bytes)
+-- keep a case, and so get_case and the meeting snapshot's part for it,
+-- within the answer in parts (docs/protocol.md 3.2): without a limit one
+-- partner could make a case, and the meetings holding it, unreadable.
+CREATE OR REPLACE FUNCTION tafel_max_case_actions()
+RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT 500 $$;
 
 -- create_case: CreateCaseRequest -> Case
 CREATE OR REPLACE FUNCTION tafel_op_create_case(p_user_id bigint, p_args jsonb)
