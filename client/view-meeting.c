@@ -495,9 +495,11 @@ status(struct ui *u, char *buf, size_t len)
 		return;
 	/* the chair of this meeting follows no one: when its selection
 	 * left the current item, f takes it back there (the partners keep
-	 * following the current item, not the chair's selection) */
+	 * following the current item, not the chair's selection); before
+	 * the first n there is no current item to go back to */
 	if (mt != NULL && mt->chair_id == u->my_user_id)
-		snprintf(buf, len, " · %s", u->meeting.following ?
+		snprintf(buf, len, " · %s", u->meeting.following ||
+		    model_current_item(&u->meeting) == 0 ?	/* none yet */
 		    _("you chair this meeting") :
 		    _("you chair this meeting — f: current item"));
 	else
