@@ -261,12 +261,14 @@ decision_hidden(struct ui *u, const Tafel__AgendaItem *it)
 	return c == NULL || ui_free_text_hidden(c);
 }
 
-/* An item left without a decision, as far as this user can tell. */
+/* An item without a decision this user can see: none, or one hidden from
+ * them (the case of an item not reached yet may be closed to the chair's
+ * organisation: left out, the question came for one chair and not for
+ * another, with the same undecided items). */
 static int
 undecided_item(struct ui *u, const Tafel__AgendaItem *it)
 {
-	return !it->removed && form_blank(it->decision) &&
-	    !decision_hidden(u, it);
+	return !it->removed && form_blank(it->decision);
 }
 
 /* The case numbers of the items without a decision: two, or the first and
@@ -294,7 +296,7 @@ forms_close_meeting(struct ui *u)
 {
 	char when[40], cases[120];
 	static char label[300];
-	int pending = 0, undecided = 0;
+	int pending = 0, undecided = 0, hidden = 0;
 
 	if (!need_meeting(u))
 		return;
@@ -307,9 +309,16 @@ forms_close_meeting(struct ui *u)
 			continue;
 		pending += it->state == TAFEL__ITEM_STATE__ITEM_PENDING;
 		undecided += undecided_item(u, it);
+		hidden += undecided_item(u, it) && decision_hidden(u, it);
 	}
 	ui_date(u->meeting.meeting->scheduled_start, when, sizeof when);
-	if (undecided > 0) {
+	if (hidden > 0) {
+		undecided_list(u, undecided, cases, sizeof cases);
+		snprintf(label, sizeof label, ngettext("%d agenda item without a "
+		    "visible decision (%s). Close anyway? (y/n)", "%d agenda "
+		    "items without a visible decision (%s). Close anyway? (y/n)",
+		    (unsigned long)undecided), undecided, cases);
+	} else if (undecided > 0) {
 		undecided_list(u, undecided, cases, sizeof cases);
 		snprintf(label, sizeof label, ngettext("%d agenda item without a "
 		    "decision (%s). Close anyway? (y/n)", "%d agenda items "

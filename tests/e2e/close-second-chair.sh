@@ -1,0 +1,22 @@
+#!/bin/bash
+# A second chair, whose organisation cannot read the cases of the items not reached yet, closing the meeting is asked about every item without a decision it can see ("3 agendapunten zonder zichtbaar besluit (2026-0002, …). Toch sluiten? (j/n)"), as the usual chair is; before, those items were left out and the question did not come.
+. "$(dirname "$0")/lib.sh"
+
+start_meeting
+ctl --password-file "$E2E_DIR.pw" user add voorz2 "Bas Tweede" "Gemeente Eemland-Twente" chair,member >/dev/null ||
+	fail "user add voorz2"
+sql -c "UPDATE meetings SET chair_id = (SELECT id FROM users WHERE login = 'voorz2') WHERE id = $MEETING" >/dev/null ||
+	fail "voorz2 not made the chair"
+start_client chair voorz2 --meeting "$MEETING"
+wait_re chair "^ +# +Casus" || fail "chair: meeting not shown: $(screen chair)"
+chair_start chair
+items=$(screen chair | grep -cE "^. +[0-9]+ +20[0-9]{2}-[0-9]{4}")
+[ "$items" -ge 3 ] || fail "fewer than 3 items on the agenda: $(screen chair)"
+c1=$(screen chair | grep -E "^. +1 +20" | grep -oE '20[0-9]{2}-[0-9]{4}' | head -n 1)
+
+keys chair c
+wait_for chair "$items agendapunten zonder zichtbaar besluit ($c1, …). Toch sluiten? (j/n)" ||
+	fail "c did not ask about the $items items without a decision: $(screen chair | tail -n 3)"
+keys chair n
+wait_for chair "· open ·" || fail "n closed the meeting"
+ok
