@@ -56,21 +56,15 @@ wrapped(struct lines *l, attr_t a, const char *text)
 static void __attribute__((format(printf, 3, 4)))
 wrappedf(struct lines *l, attr_t a, const char *fmt, ...)
 {
-	va_list ap, again;
+	va_list ap;
 	char *text;
 	int n;
 
 	va_start(ap, fmt);
-	va_copy(again, ap);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vasprintf(&text, fmt, ap);
 	va_end(ap);
-	if (n < 0) {
-		va_end(again);
+	if (n < 0)
 		return;
-	}
-	text = xmalloc((size_t)n + 1);
-	vsnprintf(text, (size_t)n + 1, fmt, again);
-	va_end(again);
 	wrapped(l, a, text);
 	free(text);
 }
