@@ -2,24 +2,6 @@
 # tafelctl as an administrator meets it: every command names what is wrong with its input and exits non-zero, never reports a change it did not make; access set replaces a kind's categories; a disabled organisation keeps every user out, also one added or enabled later; audit refuses unknown cases, users and ambiguous dates; cert issue checks the user and never overwrites a key; meeting plan and move check their series, dates and times (a time the clocks skip, a slot the series has taken); report files are written where root runs the command.
 . "$(dirname "$0")/lib.sh"
 
-# expect_fail REGEX CMD...: tafelctl CMD fails (exit 1 or 2) and says REGEX
-expect_fail() {
-	local re=$1 out rc
-	shift
-	out=$(ctl "$@")
-	rc=$?
-	[ "$rc" -ne 0 ] || fail "tafelctl $* succeeded: $out"
-	echo "$out" | grep -qE "$re" || fail "tafelctl $*: expected /$re/, got: $out"
-}
-
-# expect_ok REGEX CMD...: tafelctl CMD succeeds and says REGEX
-expect_ok() {
-	local re=$1 out
-	shift
-	out=$(ctl "$@") || fail "tafelctl $* failed: $out"
-	echo "$out" | grep -qE "$re" || fail "tafelctl $*: expected /$re/, got: $out"
-}
-
 start_server
 echo demo1 >"$E2E_DIR.pw1"
 pw=(--password-file "$E2E_DIR.pw1")

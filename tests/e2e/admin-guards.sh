@@ -2,24 +2,6 @@
 # tafelctl guards the register: demo-data refuses a register with other data unless --force, and its messages are true; user roles changes a user's roles with user add's checks, and the errors that need it name it; purge refuses less than the retention minimum of a day; clock-kind set says which number is wrong; case hold names an unknown case as audit case does; backup takes a schema a newer tafeld made, which other commands refuse in tafelctl's words.
 . "$(dirname "$0")/lib.sh"
 
-# expect_fail REGEX CMD...: tafelctl CMD fails (exit 1 or 2) and says REGEX
-expect_fail() {
-	local re=$1 out rc
-	shift
-	out=$(ctl "$@")
-	rc=$?
-	[ "$rc" -ne 0 ] || fail "tafelctl $* succeeded: $out"
-	echo "$out" | grep -qE "$re" || fail "tafelctl $*: expected /$re/, got: $out"
-}
-
-# expect_ok REGEX CMD...: tafelctl CMD succeeds and says REGEX
-expect_ok() {
-	local re=$1 out
-	shift
-	out=$(ctl "$@") || fail "tafelctl $* failed: $out"
-	echo "$out" | grep -qE "$re" || fail "tafelctl $*: expected /$re/, got: $out"
-}
-
 # no_text REGEX CMD...: tafelctl CMD succeeds and does not say REGEX
 no_text() {
 	local re=$1 out

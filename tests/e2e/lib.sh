@@ -327,6 +327,24 @@ ctl() {
 	"$TAFELCTL" --config /dev/null --data-dir "$E2E_DIR" "$@" 2>&1
 }
 
+# expect_fail REGEX CMD...: tafelctl CMD fails (exit 1 or 2) and says REGEX
+expect_fail() {
+	local re=$1 out rc
+	shift
+	out=$(ctl "$@")
+	rc=$?
+	[ "$rc" -ne 0 ] || fail "tafelctl $* succeeded: $out"
+	echo "$out" | grep -qE "$re" || fail "tafelctl $*: expected /$re/, got: $out"
+}
+
+# expect_ok REGEX CMD...: tafelctl CMD succeeds and says REGEX
+expect_ok() {
+	local re=$1 out
+	shift
+	out=$(ctl "$@") || fail "tafelctl $* failed: $out"
+	echo "$out" | grep -qE "$re" || fail "tafelctl $*: expected /$re/, got: $out"
+}
+
 # pick EXPR: the first value of a Python expression over the JSON lines on
 # stdin (m: one line) that does not fail.
 pick() {
