@@ -478,6 +478,7 @@ static int
 check_start_info_round(const ProtobufCMessage *m, struct validate_error *e)
 {
 	const Tafel__StartInfoRoundRequest *q = (const void *)m;
+	char path[sizeof e->field];
 	size_t i;
 
 	if (validate_id("case_id", q->case_id, 1, e) ||
@@ -490,9 +491,11 @@ check_start_info_round(const ProtobufCMessage *m, struct validate_error *e)
 		e->code = TAFEL__ERROR_CODE__INVALID_ARGUMENT;
 		return -1;
 	}
-	for (i = 0; i < q->n_org_ids; i++)
-		if (validate_id("org_ids", q->org_ids[i], 1, e))
+	for (i = 0; i < q->n_org_ids; i++) {
+		validate_path(path, sizeof path, "", "org_ids", (long)i);
+		if (validate_id(path, q->org_ids[i], 1, e))
 			return -1;
+	}
 	return 0;
 }
 

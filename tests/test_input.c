@@ -171,6 +171,7 @@ test_field_paths(void **state)
 	Tafel__Person *ps[2] = { &p0, &p1 };
 	Tafel__PersonRequest pr = TAFEL__PERSON_REQUEST__INIT;
 	Tafel__ReorderAgendaRequest ra = TAFEL__REORDER_AGENDA_REQUEST__INIT;
+	Tafel__StartInfoRoundRequest ir = TAFEL__START_INFO_ROUND_REQUEST__INIT;
 	int64_t ids[3] = { 4, -5, 6 };
 	/* body field 99 (unknown to this build), request_id 9 */
 	static const uint8_t unknown[] = { 0, 0, 0, 5, 0x08, 0x09, 0x9a, 0x06,
@@ -202,6 +203,14 @@ test_field_paths(void **state)
 	ra.n_item_ids = 3;
 	m = tclient_req(&c, B(REORDER_AGENDA), &ra, harness_key());
 	expect_error(m, TAFEL__ERROR_CODE__OUT_OF_RANGE, "item_ids[1]");
+
+	/* a list of plain ids too (it said "org_ids") */
+	ir.case_id = 1;
+	ir.reply_by = "2030-01-01";
+	ir.org_ids = ids;
+	ir.n_org_ids = 3;
+	m = tclient_req(&c, B(START_INFO_ROUND), &ir, harness_key());
+	expect_error(m, TAFEL__ERROR_CODE__OUT_OF_RANGE, "org_ids[1]");
 
 	/* an unknown body names its field number, not 0 */
 	assert_int_equal(tclient_send_raw(&c, unknown, sizeof unknown), 0);
