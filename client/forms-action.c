@@ -643,7 +643,6 @@ forms_draw(struct ui *u)
 	char val[1100], lbl[64], org[200];
 	const Tafel__Organisation *o;
 
-	forms_step_landed(u);
 	if (!f->active || u->view != f->view || w < 20 || y < 0)
 		return;
 	ui_box(u, u->body, y, x, h, w);

@@ -118,10 +118,9 @@ void quote(char *buf, size_t len, const char *text);
 const char *item_case(struct ui *, const Tafel__AgendaItem *);
 int need_meeting(struct ui *);
 /* d, a right after n, p (forms-meeting.c): while the chair's own step is
- * on its way, then(u) waits for it (returns 1); forms_step_landed() runs
- * it once the step has landed (called on every redraw). */
+ * on its way, then(u) waits for it (returns 1); forms_step_landed() (forms.h)
+ * runs it once the step has landed. */
 int forms_after_step(struct ui *, void (*then)(struct ui *));
-void forms_step_landed(struct ui *);
 int date_field(const char *text, char *out, size_t len);
 int enum_from_text(const ProtobufCEnumDescriptor *, const char *text);
 /* list_series, then form f (whose first field checks with series_check,

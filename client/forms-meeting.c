@@ -122,7 +122,8 @@ forms_after_step(struct ui *u, void (*then)(struct ui *))
 	return 1;
 }
 
-/* The step landed (called on every redraw): the key that waited for it. */
+/* The step landed (called when the meeting changed): the key that waited
+ * for it. */
 void
 forms_step_landed(struct ui *u)
 {

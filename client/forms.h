@@ -57,5 +57,8 @@ void forms_inforound_start(struct ui *);
 void forms_inforound_known(struct ui *);
 void forms_inforound_not_known(struct ui *);
 void forms_inforound_close(struct ui *);
+/* The meeting changed (an event, a snapshot): a d or a that waited for the
+ * chair's own step (forms_after_step) opens once the step has landed. */
+void forms_step_landed(struct ui *);
 
 #endif

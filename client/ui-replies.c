@@ -6,6 +6,7 @@
 
 #include <event2/event.h>
 
+#include "forms.h"
 #include "i18n.h"
 #include "views.h"
 
@@ -100,6 +101,7 @@ on_sub_meeting(struct net *n, const Tafel__Envelope *m, void *arg)
 		model_apply_snapshot(&u->meeting, m->subscribed->seq,
 		    m->subscribed->snapshot, ui_now());
 	u->meeting_subscribed = 1;
+	forms_step_landed(u);
 	ui_dirty(u);
 }
 
@@ -388,6 +390,7 @@ on_event(struct net *n, const Tafel__Envelope *m, void *arg)
 	for (int v = 0; v < VIEW__COUNT; v++)
 		if (u->views[v]->event != NULL)
 			u->views[v]->event(u, m->event);
+	forms_step_landed(u);
 	ui_dirty(u);
 }
 
