@@ -18,6 +18,14 @@
 #define DB_BACKOFF_MIN_MS 200
 #define DB_BACKOFF_MAX_MS 10000
 #define DB_MAX_PARAMS 16
+/*
+ * How often a backend running one of our queries checks that tafeld is
+ * still connected (PostgreSQL's client_connection_check_interval, 14 and
+ * later): a connection tafeld gave up (db_query_timeout, shutdown) then
+ * ends its query, its locks and its slot within about this long, instead
+ * of running (or waiting for a lock) to the end and committing unseen.
+ */
+#define DB_CONN_CHECK_MS 1000
 
 enum pgc_state {
 	PGC_CONNECTING,	/* PQconnectPoll in progress */
@@ -66,6 +74,7 @@ struct db {
 	int last_bg;			/* the last query handed out was background */
 	struct event *sweep;		/* fails queries that waited too long */
 	char channel[64];
+	char *options;			/* the conninfo's options + our own */
 	void (*on_notify)(const char *);
 	void (*on_ready)(void);
 	int stopping;
@@ -309,8 +318,12 @@ pgc_notice(void *arg, const char *message)
 static void
 pgc_start(struct pgc *c)
 {
+	/* the conninfo whole (expanded as dbname), then our options */
+	const char *const keys[] = { "dbname", "options", NULL };
+	const char *const values[] = { srv.conninfo, srv.db->options, NULL };
+
 	c->state = PGC_CONNECTING;
-	c->conn = PQconnectStart(srv.conninfo);
+	c->conn = PQconnectStartParams(keys, values, 1);
 	if (c->conn == NULL || PQstatus(c->conn) == CONNECTION_BAD) {
 		pgc_lost(c, c->conn ? PQerrorMessage(c->conn) :
 		    "out of memory");
@@ -759,6 +772,33 @@ db_listen(const char *channel, void (*on_notify)(const char *),
 		listener_ready(l);
 }
 
+/*
+ * The backends' options: those the conninfo (or PGOPTIONS) gives, which a
+ * second "options" keyword would replace, followed by the connection
+ * check (DB_CONN_CHECK_MS).
+ */
+static char *
+db_options(void)
+{
+	PQconninfoOption *opts, *o;
+	const char *given = NULL;
+	char *err = NULL, *out;
+
+	opts = PQconninfoParse(srv.conninfo, &err);
+	if (err != NULL)
+		PQfreemem(err);
+	for (o = opts; o != NULL && o->keyword != NULL; o++)
+		if (strcmp(o->keyword, "options") == 0 && o->val != NULL)
+			given = o->val;
+	if (given == NULL)
+		given = getenv("PGOPTIONS");
+	out = xasprintf("%s%s-c client_connection_check_interval=%d",
+	    given != NULL ? given : "",
+	    given != NULL && *given != '\0' ? " " : "", DB_CONN_CHECK_MS);
+	PQconninfoFree(opts);
+	return out;
+}
+
 void
 db_start(void)
 {
@@ -770,6 +810,7 @@ db_start(void)
 	db->conns = xcalloc((size_t)db->n + 1, sizeof *db->conns);
 	TAILQ_INIT(&db->queue);
 	TAILQ_INIT(&db->bg_queue);
+	db->options = db_options();
 	srv.db = db;
 	for (i = 0; i <= db->n; i++) {
 		struct pgc *c = &db->conns[i];
@@ -825,6 +866,7 @@ db_free(void)
 		event_free(db->conns[i].timer);
 	event_free(db->sweep);
 	free(db->conns);
+	free(db->options);
 	free(db);
 	srv.db = NULL;
 }

@@ -1080,12 +1080,15 @@ test_second_sigterm_stops_waiting(void **state)
 
 /*
  * A request whose query gets no answer (here: it waits for a lock another
- * session holds for 6 s; a hung database or a silent network path looks
- * the same to tafeld) is given up after db_query_timeout: the client gets
+ * session holds; a hung database or a silent network path looks the same
+ * to tafeld) is given up after db_query_timeout: the client gets
  * DATABASE_UNAVAILABLE long before the lock goes, the connection is made
  * again, and the same write sent again with its key is applied once.
  * Before, the request waited as long as the database did, for ever if it
- * hung.
+ * hung.  The backend tafeld left stops waiting too, while the lock is
+ * still held (client_connection_check_interval): before, it stayed in
+ * the lock's queue, holding a connection slot, and would have committed
+ * the write nobody waited for once the lock went.
  */
 static void
 test_query_timeout(void **state)
@@ -1107,7 +1110,7 @@ test_query_timeout(void **state)
 	assert_true(locker >= 0);
 	if (locker == 0)
 		_exit(harness_psql(&srv, "BEGIN; LOCK TABLE cases IN "
-		    "ACCESS EXCLUSIVE MODE; SELECT pg_sleep(6); COMMIT;") ==
+		    "ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60); COMMIT;") ==
 		    0 ? 0 : 1);
 	assert_true(sql_until(CASES_LOCK));
 	snprintf(key, sizeof key, "%s", harness_key());
@@ -1127,9 +1130,21 @@ test_query_timeout(void **state)
 	locker_done = waitpid(locker, &st, WNOHANG) == locker;
 	assert_false(locker_done);
 	assert_true(tafeld_log_count(&srv, "(db_query_timeout)") >= 1);
+	/* the abandoned backend leaves the lock's queue on its own */
+	assert_true(sql_until("SELECT count(*) = 0 FROM pg_locks WHERE "
+	    "relation = 'cases'::regclass AND NOT granted"));
+	locker_done = waitpid(locker, &st, WNOHANG) == locker;
+	assert_false(locker_done);
+	assert_int_equal(harness_psql(&srv, "SELECT pg_terminate_backend("
+	    "pid) FROM pg_locks WHERE relation = 'cases'::regclass AND "
+	    "mode = 'AccessExclusiveLock' AND granted"), 0);
 	while (waitpid(locker, &st, 0) < 0 && errno == EINTR)
 		;
-	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	/* nothing committed behind the client's back */
+	assert_int_equal(harness_psql_value(&srv, "SELECT count(*) FROM cases "
+	    "WHERE summary = 'given up after db_query_timeout'", v, sizeof v),
+	    0);
+	assert_string_equal(v, "0");
 
 	/* the same write again, same key: once in the register */
 	env.request_id = ++c.next_id;
