@@ -54,10 +54,16 @@ GRANT EXECUTE ON FUNCTION tafel_rls_user(), tafel_rls_org(),
 -- Reading the register directly (a backstop: the server uses the
 -- functions): only what the current user may see.
 GRANT SELECT ON organisations, series, series_members, meetings, attendance,
-	case_statuses, case_transitions, persons, case_involved_orgs,
+	case_statuses, case_transitions, case_involved_orgs,
 	action_points, data_categories, org_data_access, kind_data_access,
 	idempotency, attendance_periods
 	TO tafel_app;
+-- persons: the names (rows by person_names, below); a policy chooses rows,
+-- not columns, so the dates of birth (birth_dates, which housing and
+-- victim support lack) and the phonetic match key are not granted at all:
+-- they reach a viewer only through the rendering functions
+GRANT SELECT (id, case_id, role, name, version, created_at, updated_at,
+	updated_by) ON persons TO tafel_app;
 GRANT SELECT (id, login, display_name, org_id, roles, disabled, version,
 	created_at, updated_at, updated_by) ON users TO tafel_app;
 GRANT SELECT (id, number, theme, approach, district, submitter_org_id,

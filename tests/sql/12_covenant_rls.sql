@@ -25,6 +25,14 @@ BEGIN
 	ASSERT NOT has_table_privilege('tafel_app', 'audit_log', 'UPDATE');
 	ASSERT NOT has_table_privilege('tafel_app', 'audit_log', 'DELETE');
 	ASSERT NOT has_table_privilege('tafel_app', 'persons', 'UPDATE');
+	-- a policy picks rows, not columns: the dates of birth (a category
+	-- of their own, which housing lacks) and an info round's notes are
+	-- not readable directly by anyone
+	ASSERT has_column_privilege('tafel_app', 'persons', 'name', 'SELECT');
+	ASSERT NOT has_column_privilege('tafel_app', 'persons', 'birth_date', 'SELECT');
+	ASSERT NOT has_column_privilege('tafel_app', 'persons', 'name_key', 'SELECT');
+	ASSERT has_column_privilege('tafel_app', 'info_round_orgs', 'answer', 'SELECT');
+	ASSERT NOT has_column_privilege('tafel_app', 'info_round_orgs', 'note', 'SELECT');
 	ASSERT NOT has_table_privilege('tafel_app', 'cases', 'INSERT');
 	ASSERT has_function_privilege('tafel_app', 'tafel_write(bigint,text,text,jsonb)',
 	    'EXECUTE');
@@ -82,6 +90,9 @@ BEGIN
 	    'UPDATE audit_log SET categories = ''{}''',
 	    'DELETE FROM audit_log',
 	    'UPDATE persons SET name = ''x''',
+	    'SELECT birth_date FROM persons',
+	    'SELECT * FROM persons',
+	    'SELECT note FROM info_round_orgs',
 	    -- the unredacted builders are not callable
 	    format('SELECT tafel_json_case(%s)', i.c2),
 	    -- tafel_purge is for the owner
