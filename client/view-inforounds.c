@@ -52,10 +52,15 @@ view_inforounds_lines(const Tafel__InfoRound *r, int brief,
 	for (size_t i = 0; i < r->n_asked; i++)
 		answered += r->asked[i]->answer != TAFEL__INFO_ANSWER__INFO_PENDING;
 	out[n].red = r->overdue_count > 0;
-	snprintf(out[n].text, sizeof out[n].text, _("Info round %s · reply by "
-	    "%s · %zu of %zu answered"), r->state ==
-	    TAFEL__INFO_ROUND_STATE__INFO_ROUND_OPEN ? _("open") : _("closed"),
-	    r->reply_by, answered, r->n_asked);
+	if (r->answers_hidden)		/* a count of what is shown would lie */
+		snprintf(out[n].text, sizeof out[n].text, _("Info round %s · "
+		    "reply by %s · other answers hidden"), r->state == TAFEL__INFO_ROUND_STATE__INFO_ROUND_OPEN ?
+		    _("open") : _("closed"), r->reply_by);
+	else
+		snprintf(out[n].text, sizeof out[n].text, _("Info round %s · "
+		    "reply by %s · %zu of %zu answered"), r->state ==
+		    TAFEL__INFO_ROUND_STATE__INFO_ROUND_OPEN ? _("open") :
+		    _("closed"), r->reply_by, answered, r->n_asked);
 	n++;
 	for (size_t i = 0; i < r->n_asked && n < max; i++) {
 		const Tafel__InfoRoundOrg *a = r->asked[i];
@@ -130,15 +135,18 @@ line(struct ui *u, size_t i, char *buf, size_t len, attr_t *a)
 	const Tafel__InfoRound *r = st.list->rounds[i];
 	const Tafel__InfoRoundOrg *mine = my_answer(u, r);
 	size_t answered = 0;
+	char count[48] = "-";		/* the others' answers hidden: no count */
 
 	if (r->overdue_count > 0)
 		*a = ui_attr(u, UI_A_OVERDUE);
 	for (size_t k = 0; k < r->n_asked; k++)
 		answered += r->asked[k]->answer != TAFEL__INFO_ANSWER__INFO_PENDING;
-	snprintf(buf, len, "%s %-10s %-11s %zu/%zu      %s", mine != NULL &&
+	if (!r->answers_hidden)
+		snprintf(count, sizeof count, "%zu/%zu", answered, r->n_asked);
+	snprintf(buf, len, "%s %-10s %-11s %s      %s", mine != NULL &&
 	    mine->answer == TAFEL__INFO_ANSWER__INFO_PENDING ? "●" :
 	    r->overdue_count > 0 ? "!" : " ", r->case_number, r->reply_by,
-	    answered, r->n_asked, mine == NULL ? "-" :
+	    count, mine == NULL ? "-" :
 	    view_inforounds_answer_text(mine->answer));
 }
 

@@ -125,16 +125,21 @@ $$;
 
 -- The info round x for viewer u (a: tafel_access of its case), or NULL when
 -- u may not see it.  Who sees it: those connected to the case, its process
--- managers and administrators (every answer; notes with free_text, to the
--- process managers, or to the answering organisation), and the asked
--- organisations (their own answer only, unless connected).  The persons'
+-- managers and administrators, and the asked organisations.  An answer
+-- (bekend / niet bekend) tells what an organisation knows of the persons,
+-- as a contribution does: every answer goes to the process managers and
+-- administrators and, with the case_summary category, to a signed
+-- organisation connected to the case; everyone else (an observer, the GP
+-- outside the covenant, housing) gets its own organisation's entry only,
+-- when asked.  Notes with free_text, to the process managers, or to the
+-- answering organisation.  The persons'
 -- names and dates of birth go only to an asked organisation while the round
 -- is open ("identifying": true); everyone else reads the persons with the
 -- case, as the covenant allows.  "Open" is the round's state now, not the
 -- state in x: a change-log event of an open round replayed after it closed
 -- (a resume, docs/protocol.md 8.3) carries no identifying data.  Every read
--- that carries identifying data or notes is audited with context
--- 'inforonde' (when p_context is set).
+-- that carries identifying data, notes or another organisation's answer is
+-- audited with context 'inforonde' (when p_context is set).
 CREATE OR REPLACE FUNCTION tafel_render_info_round(u users, x jsonb, a jsonb,
     p_context text)
 RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
@@ -150,6 +155,9 @@ DECLARE
 	v_signed boolean := u.roles && ARRAY['admin', 'chair', 'member']
 	    AND coalesce((SELECT o.covenant_signed FROM organisations o
 		WHERE o.id = u.org_id), false);
+	-- every organisation's answer, not only its own
+	v_all boolean := v_pm OR (v_conn AND v_signed
+	    AND coalesce(a -> 'cats' ? 'case_summary', false));
 	v_cats text[] := '{}';
 	v_out jsonb;
 BEGIN
@@ -161,8 +169,10 @@ BEGIN
 		OR coalesce(a -> 'cats' ? 'free_text', false)) THEN e
 		ELSE e || '{"note": ""}'::jsonb END ORDER BY i)
 	    FROM jsonb_array_elements(x -> 'asked') WITH ORDINALITY AS t(e, i)
-	    WHERE v_conn OR v_pm OR (e ->> 'org_id')::bigint = u.org_id),
-	    '[]'::jsonb));
+	    WHERE v_all OR (e ->> 'org_id')::bigint = u.org_id),
+	    '[]'::jsonb), 'answers_hidden', NOT v_all AND EXISTS (SELECT 1
+	    FROM jsonb_array_elements(x -> 'asked') e
+	    WHERE (e ->> 'org_id')::bigint <> u.org_id));
 	IF v_asked AND v_signed AND x ->> 'state' = 'open' AND EXISTS (SELECT 1
 	    FROM info_rounds r WHERE r.id = (x ->> 'id')::bigint
 		AND r.state = 'open') THEN
@@ -181,6 +191,11 @@ BEGIN
 	    WHERE e ->> 'note' <> '') THEN
 		v_cats := v_cats || ARRAY['free_text'];
 	END IF;
+	IF EXISTS (SELECT 1 FROM jsonb_array_elements(v_out -> 'asked') e
+	    WHERE (e ->> 'org_id')::bigint <> u.org_id
+		AND e ->> 'answer' <> 'pending') THEN
+		v_cats := v_cats || ARRAY['case_summary'];
+	END IF;
 	IF p_context IS NOT NULL AND cardinality(v_cats) > 0 THEN
 		PERFORM tafel_audit_add(u.id, u.org_id, v_case,
 		    tafel_cats_sorted(v_cats), NULL, 'inforonde');
@@ -191,17 +206,35 @@ $$;
 
 -- The info round x on a meeting's shared screen (a: the room's access to
 -- its case, tafel_beamer_access), or NULL.  Only when the room is connected
--- to the case, and then only each asked organisation's answer (bekend,
--- niet bekend, pending, red when overdue): no notes, no names of who
--- answered, no persons.  Nothing personal, so no audit.
+-- to the case, and then each asked organisation's answer (bekend, niet
+-- bekend, pending, red when overdue) only when everyone in the room may
+-- see case_summary (the answers are what organisations know of the
+-- persons); never notes, names of who answered or persons.  The caller
+-- audits the answers shown (tafel_info_round_sent) per organisation
+-- present, as it does the case.
 CREATE OR REPLACE FUNCTION tafel_render_info_round_beamer(x jsonb, a jsonb)
 RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = public AS $$
 	SELECT CASE WHEN coalesce((a ->> 'connected')::boolean, false)
 	    THEN x || jsonb_build_object('persons', '[]'::jsonb,
 		'identifying', false, 'started_by_name', '',
-		'asked', coalesce((SELECT jsonb_agg(e || '{"note": "",
+		'asked', CASE WHEN coalesce(a -> 'cats' ? 'case_summary', false)
+		    THEN coalesce((SELECT jsonb_agg(e || '{"note": "",
 		    "answered_by_name": ""}'::jsonb ORDER BY i)
 		    FROM jsonb_array_elements(x -> 'asked')
-			WITH ORDINALITY AS t(e, i)), '[]'::jsonb))
+			WITH ORDINALITY AS t(e, i)), '[]'::jsonb)
+		    ELSE '[]'::jsonb END,
+		'answers_hidden', NOT coalesce(a -> 'cats' ? 'case_summary', false)
+		    AND jsonb_array_length(coalesce(x -> 'asked', '[]')) > 0)
 	    END
+$$;
+
+-- What a rendered round r on the shared screen disclosed, for the audit of
+-- the rendering ({case id: ["case_summary"]} when it shows an answer, else
+-- {}), merged into its "sent" (tafel_sent_merge).
+CREATE OR REPLACE FUNCTION tafel_info_round_sent(r jsonb)
+RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = public AS $$
+	SELECT CASE WHEN EXISTS (SELECT 1 FROM jsonb_array_elements(
+	    coalesce(r -> 'asked', '[]')) e WHERE e ->> 'answer' <> 'pending')
+	    THEN jsonb_build_object(r ->> 'case_id', '["case_summary"]'::jsonb)
+	    ELSE '{}'::jsonb END
 $$;

@@ -469,6 +469,8 @@ BEGIN
 					    coalesce(v_acc -> (v_el ->> 'case_id'),
 						tafel_beamer_access(p_pres_meeting, u.id,
 						    (v_el ->> 'case_id')::bigint)));
+					v_sent := tafel_sent_merge(v_sent,
+					    tafel_info_round_sent(v_nom));
 				ELSE
 					v_nom := tafel_render_info_round(u, v_el,
 					    tafel_access(u.id, (v_el ->> 'case_id')::bigint),

@@ -132,6 +132,7 @@ DECLARE
 	v_ctx text;
 	p record;
 	v_info jsonb := '[]';
+	v_isent jsonb := '{}';		-- answers the shared screen shows
 	v_el jsonb;
 	v_r jsonb;
 BEGIN
@@ -164,6 +165,8 @@ BEGIN
 			    coalesce(p.acc -> (v_el ->> 'case_id'),
 				tafel_beamer_access(m.id, u.id,
 				    (v_el ->> 'case_id')::bigint)));
+			v_isent := tafel_sent_merge(v_isent,
+			    tafel_info_round_sent(v_r));
 		ELSE
 			v_r := tafel_render_info_round(u, v_el,
 			    tafel_access(u.id, (v_el ->> 'case_id')::bigint), v_ctx);
@@ -175,7 +178,8 @@ BEGIN
 	-- the audit: one row per case that got any personal data (on the
 	-- shared screen: per organisation present), as tafel_render writes
 	-- it (tafel_audit_sent); then those of the carried-over action points
-	PERFORM tafel_audit_sent(u, v_pm, m.id, v_ctx, p.sent);
+	PERFORM tafel_audit_sent(u, v_pm, m.id, v_ctx,
+	    tafel_sent_merge(p.sent, v_isent));
 	PERFORM tafel_audit_sent(u, v_pm, m.id, v_ctx, p.open_sent);
 
 	RETURN json_build_object(

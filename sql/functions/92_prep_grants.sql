@@ -22,7 +22,12 @@ GRANT EXECUTE ON FUNCTION tafel_list_info_rounds(bigint, bigint, boolean),
 	TO tafel_app;
 -- the clocks' notices to probation, tafeld's timer (0013)
 GRANT EXECUTE ON FUNCTION tafel_clock_notices() TO tafel_app;
-GRANT SELECT ON info_rounds, info_round_orgs TO tafel_app;
+GRANT SELECT ON info_rounds TO tafel_app;
+-- an answer's note is free text whose reader depends on more than the row
+-- (docs/security.md rule 8): not granted; the answers themselves go to the
+-- answering organisation and, like contributions, with case_summary
+GRANT SELECT (round_id, org_id, answer, answered_by, answered_at)
+	ON info_round_orgs TO tafel_app;
 
 DROP POLICY IF EXISTS tafel_app_info_rounds ON info_rounds;
 CREATE POLICY tafel_app_info_rounds ON info_rounds FOR SELECT TO tafel_app
@@ -31,7 +36,8 @@ CREATE POLICY tafel_app_info_rounds ON info_rounds FOR SELECT TO tafel_app
 DROP POLICY IF EXISTS tafel_app_info_round_orgs ON info_round_orgs;
 CREATE POLICY tafel_app_info_round_orgs ON info_round_orgs FOR SELECT
 	TO tafel_app USING (org_id = tafel_rls_org()
-	    OR tafel_rls_case_connected(tafel_rls_info_round_case(round_id)));
+	    OR 'case_summary' = ANY (tafel_rls_case_cats(
+		tafel_rls_info_round_case(round_id))));
 
 -- Proposals and the calendar: read through their functions only.
 GRANT EXECUTE ON FUNCTION tafel_list_proposals(bigint, bigint, bigint),

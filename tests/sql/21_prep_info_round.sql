@@ -160,8 +160,21 @@ BEGIN
 	ASSERT (SELECT count(*) FROM info_rounds
 	    WHERE case_id = (SELECT c FROM t_ir)) = 1;
 	ASSERT (SELECT count(*) FROM info_round_orgs) >= 1;
+	-- housing lacks case_summary: its own answer, not the others'
+	ASSERT NOT EXISTS (SELECT 1 FROM info_round_orgs
+	    WHERE org_id <> (SELECT o_woon FROM t_ir));
 	ASSERT (SELECT count(*) FROM persons
 	    WHERE case_id = (SELECT c FROM t_ir)) = 0;
+END
+$$;
+-- the process manager's organisation (probation: case_summary) sees every
+-- organisation's answer
+SELECT set_config('tafel.user_id', test_uid('reclassering')::text, true);
+DO $$
+BEGIN
+	ASSERT (SELECT count(DISTINCT org_id) FROM info_round_orgs o
+	    JOIN info_rounds r ON r.id = o.round_id
+	    WHERE r.case_id = (SELECT c FROM t_ir)) >= 2;
 END
 $$;
 SELECT set_config('tafel.user_id', test_uid('verslavingszorg')::text, true);

@@ -84,7 +84,26 @@ BEGIN
 	    WHERE (a ->> 'org_id')::bigint = x.o_woon
 		AND a ->> 'answer' = 'known'), v::text;
 
-	-- the shared screen: the answers only
+	-- the asked housing partner lacks case_summary: not the other
+	-- organisation's answer (GGZ's, once given, below)
+
+	-- the shared screen before the case was opened in the meeting: the
+	-- room (the chair alone) may not see case_summary, so the round
+	-- without its answers (what organisations know of the persons)
+	s := tafel_snapshot(test_uid('voorzitter'), x.m, true) -> 'snapshot';
+	ASSERT jsonb_array_length(s -> 'info_rounds') = 1, s::text;
+	v := s -> 'info_rounds' -> 0;
+	ASSERT jsonb_array_length(v -> 'asked') = 0, v::text;
+
+	-- opened with the chair present: the answers only
+	PERFORM test_write('voorzitter', 'open_meeting', jsonb_build_object(
+	    'meeting_id', x.m, 'version', 1));
+	PERFORM test_write('voorzitter', 'record_attendance', jsonb_build_object(
+	    'meeting_id', x.m, 'user_id', test_uid('voorzitter'),
+	    'present', true));
+	PERFORM test_write('voorzitter', 'set_current_item', jsonb_build_object(
+	    'meeting_id', x.m, 'item_id', (SELECT min(id) FROM agenda_items
+		WHERE meeting_id = x.m)));
 	s := tafel_snapshot(test_uid('voorzitter'), x.m, true) -> 'snapshot';
 	ASSERT jsonb_array_length(s -> 'info_rounds') = 1, s::text;
 	v := s -> 'info_rounds' -> 0;
@@ -124,5 +143,48 @@ BEGIN
 	    -> 'asked') a WHERE a ->> 'note' <> ''), ev[1]::text;
 	ASSERT EXISTS (SELECT 1 FROM jsonb_array_elements(ev[2] -> 'info_round'
 	    -> 'asked') a WHERE a ->> 'note' = 'niet in beeld'), ev[2]::text;
+END
+$$;
+
+-- An answer tells what an organisation knows of the persons: housing
+-- (asked, no case_summary) sees its own entry only, not GGZ's "niet
+-- bekend"; the shared screen's answers are audited for the room, with
+-- case_summary.
+SET ROLE tafel_app;
+DO $$
+DECLARE
+	x t_mr;
+	v jsonb;
+BEGIN
+	SELECT * INTO x FROM t_mr;
+	v := tafel_snapshot(test_uid('woningcorporatie'), x.m) -> 'snapshot'
+	    -> 'info_rounds' -> 0;
+	ASSERT jsonb_array_length(v -> 'asked') = 1
+	    AND (v -> 'asked' -> 0 ->> 'org_id')::bigint = x.o_woon, v::text;
+	v := tafel_list_info_rounds(test_uid('woningcorporatie'), x.c, true)
+	    -> 'rounds' -> 0;
+	ASSERT jsonb_array_length(v -> 'asked') = 1
+	    AND (v -> 'asked' -> 0 ->> 'org_id')::bigint = x.o_woon, v::text;
+END
+$$;
+RESET ROLE;
+-- the case's own texts out of the way, so that only the answers can
+-- carry case_summary onto the shared screen
+UPDATE cases SET reason = '', summary = '' WHERE id = (SELECT c FROM t_mr);
+DO $$
+DECLARE
+	x t_mr;
+	n0 bigint;
+	v jsonb;
+BEGIN
+	SELECT * INTO x FROM t_mr;
+	n0 := (SELECT count(*) FROM audit_log l WHERE l.case_id = x.c
+	    AND l.context = 'beamer' AND 'case_summary' = ANY (l.categories));
+	v := tafel_snapshot(test_uid('voorzitter'), x.m, true) -> 'snapshot'
+	    -> 'info_rounds' -> 0;
+	ASSERT jsonb_array_length(v -> 'asked') = 2, v::text;
+	ASSERT (SELECT count(*) FROM audit_log l WHERE l.case_id = x.c
+	    AND l.context = 'beamer' AND 'case_summary' = ANY (l.categories))
+	    > n0, 'the shared screen''s answers are not audited';
 END
 $$;
