@@ -111,7 +111,11 @@ BEGIN
 			jsonb_typeof(x -> 'persons') = 'array' THEN x -> 'persons'
 			ELSE '[]' END) p WHERE coalesce(p ->> 'birth_date', '') <> '')
 			AND a -> 'cats' ? 'birth_dates' THEN 'birth_dates' END,
-		    CASE WHEN coalesce(x ->> 'summary', '') <> ''
+		    -- every case_summary text of the case (docs/protocol.md 9.1)
+		    CASE WHEN (coalesce(x ->> 'summary', '') <> ''
+			OR coalesce(x ->> 'reason', '') <> ''
+			OR coalesce(x ->> 'closing_reason', '') <> ''
+			OR coalesce(x ->> 'evaluation', '') <> '')
 			AND a -> 'cats' ? 'case_summary' THEN 'case_summary' END], NULL));
 END
 $$;

@@ -471,6 +471,10 @@ BEGIN
 		    'person_names' = ANY (a.cats) AS pn,
 		    'birth_dates' = ANY (a.cats) AS bd,
 		    'case_summary' = ANY (a.cats) AS cs,
+		    -- any of the case's case_summary texts
+		    c.summary <> '' OR coalesce(c.reason, '') <> ''
+			OR coalesce(c.closing_reason, '') <> ''
+			OR coalesce(c.evaluation, '') <> '' AS texts,
 		    ps.persons AS persons_json,
 		    ps.case_id IS NOT NULL AS has_persons,
 		    coalesce(ps.has_dates, false) AS has_dates
@@ -486,9 +490,9 @@ BEGIN
 	    coalesce(jsonb_object_agg(r.id::text, to_jsonb(array_remove(ARRAY[
 		CASE WHEN r.has_persons AND r.pn THEN 'person_names' END,
 		CASE WHEN r.has_dates AND r.bd THEN 'birth_dates' END,
-		CASE WHEN r.summary <> '' AND r.cs THEN 'case_summary' END], NULL)))
+		CASE WHEN r.texts AND r.cs THEN 'case_summary' END], NULL)))
 		FILTER (WHERE (r.has_persons AND r.pn) OR (r.has_dates AND r.bd)
-		    OR (r.summary <> '' AND r.cs)), '{}')
+		    OR (r.texts AND r.cs)), '{}')
 	INTO cases, v_cases_sent
 	FROM r CROSS JOIN LATERAL (SELECT r.id, r.number, r.theme, r.approach,
 	    r.district, r.submitter_org_id,

@@ -283,3 +283,32 @@ BEGIN
 	    'infinity') a WHERE a.context = 'snapshot' AND a.meeting LIKE 'WZT Enschede-Noord %');
 END
 $$;
+
+-- A signal that is only its reason (no persons, no summary yet: the
+-- screening phase) is personal data of category case_summary: every read
+-- of it is audited with that category (the reason, closing_reason and
+-- evaluation count as the summary does; docs/protocol.md 9.1).
+DO $$
+DECLARE
+	v jsonb;
+	c bigint;
+	v_n int;
+BEGIN
+	v := test_write('politie', 'create_case', '{"theme":
+	    "domestic_violence", "district": "Redendorp", "approach": "person",
+	    "reason": "Geheime melding, verdachte in verzekering gesteld"}');
+	c := (v ->> 'id')::bigint;
+	ASSERT v ->> 'summary' = '' AND v ->> 'reason' <> '', v::text;
+	v_n := test_audit_count();
+	v := tafel_get_case(test_uid('politie'), c);
+	ASSERT v -> 'case' ->> 'reason' <> '', v::text;
+	ASSERT test_audit_count() = v_n + 1;
+	ASSERT (SELECT case_id = c AND categories = '{case_summary}'
+	    AND context = 'case_view' FROM audit_log ORDER BY id DESC LIMIT 1);
+	v_n := test_audit_count();
+	PERFORM tafel_list_cases(test_uid('politie'), true);
+	ASSERT EXISTS (SELECT 1 FROM audit_log l WHERE l.id > (SELECT max(id)
+	    FROM audit_log) - (test_audit_count() - v_n) AND l.case_id = c
+	    AND 'case_summary' = ANY (l.categories)), 'list read not audited';
+END
+$$;
