@@ -60,14 +60,18 @@ BEGIN
 END
 $$;
 
--- The case was opened (became current) in a meeting while a user of the
--- organisation was present there.
+-- The case was opened (became current) in a meeting while a member of the
+-- organisation was present there: a user who may read cases (admin, chair,
+-- member), not an observer, who is shown the pseudonymised view and so
+-- earns its organisation nothing (docs/security.md rules 2 and 6).
 CREATE OR REPLACE FUNCTION tafel_org_opened(p_org_id bigint, p_case_id bigint)
 RETURNS boolean LANGUAGE plpgsql STABLE SET search_path = public
 SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
 	RETURN (SELECT EXISTS (SELECT 1 FROM agenda_items ai
 	    JOIN attendance_periods p ON p.meeting_id = ai.meeting_id
+	    JOIN users pu ON pu.id = p.user_id
+		AND pu.roles && ARRAY['admin', 'chair', 'member']
 	    WHERE ai.case_id = p_case_id AND ai.opened_at IS NOT NULL
 		AND p.org_id = p_org_id AND p.arrived_at <= ai.opened_at
 		AND (p.left_at IS NULL OR ai.opened_at < p.left_at)));

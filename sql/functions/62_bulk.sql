@@ -158,6 +158,8 @@ BEGIN
 			    -- tafel_org_opened
 			    EXISTS (SELECT 1 FROM agenda_items ai
 				JOIN attendance_periods p ON p.meeting_id = ai.meeting_id
+				JOIN users pu ON pu.id = p.user_id
+				    AND pu.roles && ARRAY['admin', 'chair', 'member']
 				WHERE ai.case_id = ids.cid AND ai.opened_at IS NOT NULL
 				    AND p.org_id = uo.org AND p.arrived_at <= ai.opened_at
 				    AND (p.left_at IS NULL OR ai.opened_at < p.left_at))

@@ -37,6 +37,11 @@ LANGUAGE sql AS $$
 $$;
 GRANT EXECUTE ON FUNCTION test_reason(text, bigint) TO tafel_app;
 
+-- an observer of De Wering (forensisch's organisation)
+INSERT INTO users (login, display_name, org_id, roles)
+SELECT 'forensisch_obs', 'Waarnemer De Wering', org_id, '{observer}'
+FROM users WHERE login = 'forensisch';
+
 SET ROLE tafel_app;
 
 -- The leak of issue 8: victim support (no member of the WZT series)
@@ -132,14 +137,24 @@ BEGIN
 	    'meeting_id', i.sso, 'item_id', test_item(i.sso, i.c7)));
 	ASSERT test_reason('forensisch', i.c7) = '', 'present when opened';
 	ASSERT test_reason('forensisch', i.c2) = 'not_involved';
-	-- De Wering leaves; c8 is opened after that
+	-- De Wering's member leaves and its observer is recorded present; c8
+	-- is opened after that: an observer is shown the pseudonymised view,
+	-- so its presence earns its organisation nothing
 	PERFORM test_write('forensisch', 'record_attendance', jsonb_build_object(
 	    'meeting_id', i.sso, 'user_id', test_uid('forensisch'),
 	    'present', false));
+	PERFORM test_write('voorzitter', 'record_attendance', jsonb_build_object(
+	    'meeting_id', i.sso, 'user_id', test_uid('forensisch_obs'),
+	    'present', true));
 	PERFORM test_write('voorzitter', 'set_current_item', jsonb_build_object(
 	    'meeting_id', i.sso, 'item_id', test_item(i.sso, i.c8)));
 	ASSERT test_reason('forensisch', i.c8) = 'not_involved',
-	    'no access for an item opened after the departure';
+	    'no access for an item opened after the departure, with only an '
+	    || 'observer of the organisation present';
+	ASSERT (SELECT x ->> 'redaction_reason' FROM jsonb_array_elements(
+	    tafel_snapshot(test_uid('forensisch'), i.sso) -> 'snapshot'
+		-> 'cases') x WHERE (x ->> 'id')::bigint = i.c8) = 'not_involved',
+	    'the snapshot (bulk access) counts the observer''s presence';
 	ASSERT test_reason('forensisch', i.c7) = '', 'what was earned stays';
 
 	-- the chair invites victim support (not a member): recorded absent,
