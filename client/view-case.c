@@ -219,7 +219,9 @@ draw_lines(struct ui *u, WINDOW *w, int rows, int cols)
 	for (size_t i = 0; i < d->n_history; i++) {
 		char text[TAFEL_MAX_TEXT + 1];
 
-		ui_date(d->history[i]->scheduled_start, when, sizeof when);
+		/* when it was held; the plan for a meeting not held yet */
+		ui_date(d->history[i]->held_at > 0 ? d->history[i]->held_at :
+		    d->history[i]->scheduled_start, when, sizeof when);
 		ui_decision_text(c, d->history[i]->decision, text, sizeof text);
 		wrappedf(&l, 0, "  %s %s: %s", when,
 		    d->history[i]->series_name, text);

@@ -84,8 +84,10 @@ render(struct ui *u, const Tafel__Minutes *mn)
 	attr_t t = ui_attr(u, UI_A_TITLE), dim = ui_attr(u, UI_A_DIM);
 
 	ui_pv_clear(&pv);
-	ui_date(mn->meeting != NULL ? mn->meeting->scheduled_start : 0, when,
-	    sizeof when);
+	/* when it was held (opened .. closed), as in the file: not the
+	 * planned start, which an early or late opening leaves behind */
+	ui_date(mn->opened_at > 0 ? mn->opened_at : mn->meeting != NULL ?
+	    mn->meeting->scheduled_start : 0, when, sizeof when);
 	ui_date(mn->closed_at, closed, sizeof closed);
 	ui_date(mn->made_at, made, sizeof made);
 	add(t, "%s %s", _("Minutes"), mn->meeting != NULL ?

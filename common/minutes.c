@@ -267,7 +267,10 @@ build(struct doc *d, struct json_object *m)
 	struct json_object *mt = obj(m, "meeting");
 	char start[32], closed[32], made[32];
 
-	when(num(mt, "scheduled_start"), start, sizeof start);
+	/* when it was held (opened .. closed), not the planned start: a
+	 * meeting may be opened before or after it */
+	when(num(m, "opened_at") > 0 ? num(m, "opened_at") :
+	    num(mt, "scheduled_start"), start, sizeof start);
 	when(num(m, "closed_at"), closed, sizeof closed);
 	when(num(m, "made_at"), made, sizeof made);
 	snprintf(d->org, sizeof d->org, "%s", str(m, "org_name"));

@@ -145,6 +145,9 @@ BEGIN
 		FROM jsonb_array_elements(r -> 'agenda_items')
 		    WITH ORDINALITY AS t(it, i)), '[]'),
 	    'open_actions', v_open,
+	    -- when the meeting was held (opened .. closed): its date in the
+	    -- minutes, not the planned start (a meeting may be opened early)
+	    'opened_at', tafel_unix(m.opened_at),
 	    'closed_at', tafel_unix(m.closed_at),
 	    'made_at', tafel_unix(now()));
 END

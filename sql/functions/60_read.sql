@@ -287,6 +287,9 @@ BEGIN
 		'case_id', p_case_id,
 		'meeting_id', m.id,
 		'scheduled_start', tafel_unix(m.scheduled_start),
+		-- when it was held (opened; 0 while not): its date in the
+		-- history, which is in that order
+		'held_at', tafel_unix(m.opened_at),
 		'series_name', s.name,
 		'decision', a.decision,
 		'decision_changed_after_close',
@@ -296,7 +299,7 @@ BEGIN
 		    THEN coalesce(du.display_name, '') ELSE '' END,
 		'decision_at', CASE WHEN tafel_decision_changed_after_close(a, m)
 		    THEN tafel_unix(a.updated_at) ELSE 0 END)
-		ORDER BY m.scheduled_start, m.id)
+		ORDER BY coalesce(m.opened_at, m.scheduled_start), m.id)
 		FROM agenda_items a
 		JOIN meetings m ON m.id = a.meeting_id
 		JOIN series s ON s.id = m.series_id

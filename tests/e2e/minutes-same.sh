@@ -1,5 +1,5 @@
 #!/bin/bash
-# The minutes on screen (b) and the text file (tafel --batch minutes ID txt) hold the same lines in the same words, for an involved, a partly hidden and an absent uninvolved organisation; neither names a case's persons or birth dates, and the minutes' read audit records no names or birth dates.
+# The minutes on screen (b) and the text file (tafel --batch minutes ID txt) hold the same lines in the same words, dated when the meeting was held (not its planned start), for an involved, a partly hidden and an absent uninvolved organisation; neither names a case's persons or birth dates, and the minutes' read audit records no names or birth dates.
 . "$(dirname "$0")/lib.sh"
 
 start_server
@@ -10,6 +10,14 @@ for l in sys.stdin:
     if o.get("body") == "meeting_list":
         print([m["id"] for m in o["meeting_list"]["meetings"] if m.get("state") == "closed"][0])')
 [ -n "$mid" ] || fail "no closed meeting in the demo"
+# held a day after it was planned, 15:05 to 15:13: the minutes' date is when
+# it was held, not the planned start (findings s15-C 5)
+held=$(sql -At -c "UPDATE meetings SET opened_at = h, closed_at = h + interval '8 minutes'
+	FROM (SELECT ((scheduled_start AT TIME ZONE 'Europe/Amsterdam')::date + 1
+	    + time '15:05') AT TIME ZONE 'Europe/Amsterdam' AS h
+	    FROM meetings WHERE id = $mid) x
+	WHERE id = $mid RETURNING to_char(h AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD HH24:MI')")
+[ -n "$held" ] || fail "could not move the meeting's held times"
 
 # A screen tall and wide enough for the whole of the minutes, unwrapped.
 E2E_COLS=300 E2E_ROWS=150
@@ -49,6 +57,10 @@ grep -qF "Besluit: (verborgen, zie boven)" "$E2E_DIR/verslavingszorg.file" ||
 # one date format: the meeting's date as the due dates, YYYY-MM-DD
 grep -qE '^Datum: 20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} tot ' "$E2E_DIR/wijkagent.file" ||
 	fail "the date is not YYYY-MM-DD: $(grep Datum "$E2E_DIR/wijkagent.file")"
+
+# the date: when it was held (opened .. closed), on screen as in the file
+grep -qxF "Datum: $held tot 15:13 · Voorzitter: Anouk de Vries" "$E2E_DIR/wijkagent.file" ||
+	fail "the minutes are not dated when the meeting was held ($held): $(grep Datum "$E2E_DIR/wijkagent.file")"
 
 # the audit of the minutes records what they hold: no names or birth dates
 cats=$(sql -At -c "SELECT coalesce(string_agg(DISTINCT c, ','), '')

@@ -87,7 +87,7 @@ SELECT '{
     "birth_date": "date", "discussed_at": "int", "linked": "bool"},
   "EarlierCaseList": {"case_id": "int", "matches": "EarlierCase[]"},
   "CaseHistoryEntry": {"meeting_id": "int", "scheduled_start": "int",
-    "series_name": "string", "decision": "string",
+    "held_at": "int", "series_name": "string", "decision": "string",
     "decision_changed_after_close": "bool", "decision_by_name": "string",
     "decision_at": "int"},
   "LoginResponse": {"user": "User?", "organisation": "Organisation?",
