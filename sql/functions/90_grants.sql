@@ -56,7 +56,12 @@ GRANT EXECUTE ON FUNCTION tafel_rls_user(), tafel_rls_org(),
 GRANT SELECT ON organisations, series, series_members, meetings, attendance,
 	case_statuses, case_transitions, case_involved_orgs,
 	action_points, data_categories, org_data_access, kind_data_access,
-	idempotency, attendance_periods
+	attendance_periods
+	TO tafel_app;
+-- idempotency: its own keys, not the stored answers (the write's answer
+-- unredacted, rendered for the user only when it is sent: a direct read
+-- would hand out what the covenant withholds from the user now)
+GRANT SELECT (user_id, key, op, args_hash, created_at) ON idempotency
 	TO tafel_app;
 -- persons: the names (rows by person_names, below); a policy chooses rows,
 -- not columns, so the dates of birth (birth_dates, which housing and

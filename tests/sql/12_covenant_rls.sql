@@ -33,6 +33,10 @@ BEGIN
 	ASSERT NOT has_column_privilege('tafel_app', 'persons', 'name_key', 'SELECT');
 	ASSERT has_column_privilege('tafel_app', 'info_round_orgs', 'answer', 'SELECT');
 	ASSERT NOT has_column_privilege('tafel_app', 'info_round_orgs', 'note', 'SELECT');
+	-- a stored write answer is unredacted: only the server's functions
+	-- read it, and render it for the user
+	ASSERT has_column_privilege('tafel_app', 'idempotency', 'key', 'SELECT');
+	ASSERT NOT has_column_privilege('tafel_app', 'idempotency', 'response', 'SELECT');
 	ASSERT NOT has_table_privilege('tafel_app', 'cases', 'INSERT');
 	ASSERT has_function_privilege('tafel_app', 'tafel_write(bigint,text,text,jsonb)',
 	    'EXECUTE');
@@ -93,6 +97,7 @@ BEGIN
 	    'SELECT birth_date FROM persons',
 	    'SELECT * FROM persons',
 	    'SELECT note FROM info_round_orgs',
+	    'SELECT response FROM idempotency',
 	    -- the unredacted builders are not callable
 	    format('SELECT tafel_json_case(%s)', i.c2),
 	    -- tafel_purge is for the owner
