@@ -914,6 +914,22 @@ push_subscribe(struct conn *c, const Tafel__Envelope *env,
 		    TAFEL__ERROR_CODE__OUT_OF_RANGE, "unknown topic", "topic");
 		return;
 	}
+	/*
+	 * One shared screen per session: a connection's events are rendered
+	 * one way per change (push-deliver.c), so a second room's screen
+	 * would get the first room's rendering, which may show more than
+	 * its own room may see.  Re-subscribing the same meeting replaces.
+	 */
+	if (q->presentation && topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING)
+		for (s = c->session->subs; s != NULL; s = s->next)
+			if (s->presentation && s->meeting_id != q->meeting_id) {
+				conn_send_error(c, env->request_id,
+				    TAFEL__ERROR_CODE__INVALID_ARGUMENT,
+				    "this connection already shows the shared "
+				    "screen of another meeting; use a connection "
+				    "per shared screen", "presentation");
+				return;
+			}
 	sub_drop(c, topic, q->meeting_id);	/* re-subscribing replaces */
 
 	s = xcalloc(1, sizeof *s);

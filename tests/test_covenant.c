@@ -274,6 +274,53 @@ test_shared_screen(void **state)
 	tclient_close(&beamer);
 }
 
+/*
+ * One shared screen per connection: a connection's events are rendered one
+ * way per change, so a second room's screen on it would show what the
+ * first room may see.  The second is refused (INVALID_ARGUMENT, field
+ * presentation); the same meeting again replaces, and a second connection
+ * shows the other room.
+ */
+static void
+test_one_shared_screen_per_connection(void **state)
+{
+	struct tclient beamer, other;
+	Tafel__Envelope *m;
+	char v[32];
+	int64_t second;
+
+	(void)state;
+	assert_int_equal(harness_psql_value(&srv, "SELECT m.id FROM meetings m "
+	    "WHERE m.chair_id = (SELECT id FROM users WHERE login = "
+	    "'voorzitter') AND m.state IN ('planned', 'open') ORDER BY m.id "
+	    "DESC LIMIT 1", v, sizeof v), 0);
+	second = atoll(v);
+	assert_true(second > 0 && second != wzt);
+	assert_int_equal(tclient_login(&beamer, &srv, "voorzitter", "demo"), 0);
+	m = tclient_subscribe(&beamer, wzt, 0, 1);
+	harness_expect_body(m, B(SUBSCRIBED));
+	frame_free(m);
+	m = tclient_subscribe(&beamer, second, 0, 1);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__INVALID_ARGUMENT);
+	assert_string_equal(m->error->field, "presentation");
+	frame_free(m);
+	/* the same room again: replaces */
+	m = tclient_subscribe(&beamer, wzt, 0, 1);
+	harness_expect_body(m, B(SUBSCRIBED));
+	frame_free(m);
+	/* the chair's own view of the other meeting on it: allowed */
+	m = tclient_subscribe(&beamer, second, 0, 0);
+	harness_expect_body(m, B(SUBSCRIBED));
+	frame_free(m);
+	/* the other room on a connection of its own */
+	assert_int_equal(tclient_login(&other, &srv, "voorzitter", "demo"), 0);
+	m = tclient_subscribe(&other, second, 0, 1);
+	harness_expect_body(m, B(SUBSCRIBED));
+	frame_free(m);
+	tclient_close(&other);
+	tclient_close(&beamer);
+}
+
 /* Events: an organisation hears of action points on cases it may see, and no others. */
 static void
 test_events_filtered(void **state)
@@ -688,6 +735,7 @@ main(void)
 		cmocka_unit_test(test_uninvolved_gets_nothing),
 		cmocka_unit_test(test_non_signatory_pseudonymised),
 		cmocka_unit_test(test_observer_pseudonymised),
+		cmocka_unit_test(test_one_shared_screen_per_connection),
 		cmocka_unit_test(test_kind_categories),
 		cmocka_unit_test(test_shared_screen),
 		cmocka_unit_test(test_events_filtered),
