@@ -184,9 +184,10 @@ END
 $$;
 
 -- Open action points carried over: those agreed at earlier meetings of the
--- meeting's series, still open, whose case is not on this meeting's agenda
--- (those on the agenda come with their case, as every action point of an
--- agenda case does).  The standing item "openstaande afspraken".
+-- meeting's series (held before it, tafel_series_earlier_meetings), still
+-- open, whose case is not on this meeting's agenda (those on the agenda
+-- come with their case, as every action point of an agenda case does).
+-- The standing item "openstaande afspraken".
 CREATE OR REPLACE FUNCTION tafel_carried_over_ids(p_meeting_id bigint)
 RETURNS bigint[] LANGUAGE plpgsql STABLE SET search_path = public
 SET plan_cache_mode = force_generic_plan AS $$
@@ -195,7 +196,10 @@ BEGIN
 	SELECT ARRAY(SELECT ap.id
 	    FROM meetings m
 	    JOIN meetings em ON em.series_id = m.series_id AND em.id <> m.id
-		AND em.scheduled_start < m.scheduled_start
+		-- earlier: held before (tafel_series_earlier_meetings)
+		AND (em.opened_at IS NULL, coalesce(em.opened_at,
+		    em.scheduled_start), em.id) < (m.opened_at IS NULL,
+		    coalesce(m.opened_at, m.scheduled_start), m.id)
 	    JOIN action_points ap ON ap.meeting_id = em.id AND ap.state = 'open'
 	    WHERE m.id = p_meeting_id
 		AND NOT EXISTS (SELECT 1 FROM agenda_items ai
@@ -212,17 +216,23 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 	    AS t(x, n)
 $$;
 
--- The meetings of the meeting's series scheduled before it: their action
+-- The meetings of the meeting's series held before it: their action
 -- points make up its standing item, and their action point events reach
 -- its subscribers (Snapshot.earlier_meeting_ids; push.c on a resume, after
--- tafel_resume_check).  Ids only.
+-- tafel_resume_check).  Ids only.  "Before" goes by when meetings were
+-- held, not by their planned start, which an early or late opening leaves
+-- behind: a meeting held (opened: open or closed) comes before every one
+-- not held yet; held ones by when they opened, the others by their planned
+-- start; the id breaks a tie.  The same order as tafel_carried_over_ids.
 CREATE OR REPLACE FUNCTION tafel_series_earlier_meetings(p_meeting_id bigint)
 RETURNS bigint[] LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = public AS $$
 	SELECT coalesce(array_agg(em.id ORDER BY em.id), '{}'::bigint[])
 	FROM meetings m
 	JOIN meetings em ON em.series_id = m.series_id AND em.id <> m.id
-	    AND em.scheduled_start < m.scheduled_start
+	    AND (em.opened_at IS NULL, coalesce(em.opened_at,
+		em.scheduled_start), em.id) < (m.opened_at IS NULL,
+		coalesce(m.opened_at, m.scheduled_start), m.id)
 	WHERE m.id = p_meeting_id
 $$;
 
