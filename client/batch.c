@@ -37,8 +37,28 @@ struct batch;
 struct sub_ctx {
 	struct batch *b;
 	struct model *m;
-	int subscribed;			/* 1: answered at least once */
+	int subscribed;			/* 1: the last answer was "subscribed" */
 };
+
+/*
+ * A subscription to a topic without a model: the lists (meetings, cases,
+ * nominations) and the inbox, whose answers and events are only printed.
+ * The server holds one subscription per topic and session (protocol.md
+ * 8.1), so there is one slot per topic: a second subscribe replaces the
+ * first.  What was asked (topic, include_closed) and the last seq seen are
+ * kept so that on_ready can subscribe again after a reconnect, resuming
+ * from that seq (protocol.md 8.3).  Meetings and the org actions have a
+ * model to keep up to date and stay with sub_ctx.
+ */
+struct topic_sub {
+	struct batch *b;
+	Tafel__SubscribeTopic topic;
+	int include_closed;		/* as last asked */
+	int on;				/* the last answer was "subscribed" */
+	uint64_t rid;			/* a subscribe not answered yet */
+	uint64_t seq;			/* its answer's, or its newest event's */
+};
+#define BATCH_TOPICS 4
 
 struct batch {
 	struct event_base *base;
@@ -59,6 +79,7 @@ struct batch {
 	struct model org;		/* subscribe-actions */
 	int org_on;
 	struct sub_ctx sub[BATCH_MAX_MEETINGS + 1];	/* [i]: meetings[i]; last: org */
+	struct topic_sub topics[BATCH_TOPICS];	/* lists and inbox */
 	int logged_in;
 	char made_for[300];		/* report-pdf: organisation (role) */
 };
@@ -167,6 +188,34 @@ meeting_model(struct batch *b, int64_t id, int create)
 static void subscribe(struct batch *b, struct sub_ctx *ctx, uint64_t from,
     int user);
 
+/*
+ * Does an event belong to a topic's subscription?  Events name no
+ * subscription, so by the records it carries, as the server routes them
+ * (server/push.c sub_wants, protocol.md 8.1).  A case-level event that came
+ * for a meeting subscription counts for the case list too: live events reach
+ * a connection in seq order, so the list has had its own events before it.
+ */
+static int
+topic_wants(Tafel__SubscribeTopic topic, const Tafel__Event *ev)
+{
+	switch (topic) {
+	case TAFEL__SUBSCRIBE_TOPIC__TOPIC_INBOX:
+		return ev->inbox_entry != NULL;
+	case TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING_LIST:
+		return ev->meeting != NULL;
+	case TAFEL__SUBSCRIBE_TOPIC__TOPIC_NOMINATIONS:
+		return ev->nomination != NULL;
+	case TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASE_LIST:
+		return ev->case_ != NULL || ev->person != NULL ||
+		    ev->contribution != NULL || ev->goal != NULL ||
+		    ev->person_link != NULL || ev->info_round != NULL ||
+		    ev->proposal != NULL || ev->action_point != NULL ||
+		    ev->n_actions > 0;
+	default:
+		return 0;
+	}
+}
+
 static void
 on_event(struct net *n, const Tafel__Envelope *m, void *arg)
 {
@@ -181,6 +230,12 @@ on_event(struct net *n, const Tafel__Envelope *m, void *arg)
 	emit(o);
 	if (ev->seq > b->max_seq)
 		b->max_seq = ev->seq;
+	/* not while a subscribe is out: its answer sets the seq */
+	for (size_t i = 0; i < BATCH_TOPICS; i++)
+		if (b->topics[i].on && b->topics[i].rid == 0 &&
+		    topic_wants(b->topics[i].topic, ev) &&
+		    ev->seq > b->topics[i].seq)
+			b->topics[i].seq = ev->seq;
 	for (size_t i = 0; i < b->n_meetings; i++)
 		if (b->meetings[i].loaded &&
 		    model_apply_event(&b->meetings[i], ev, t) == MODEL_RESYNC)
@@ -230,7 +285,8 @@ on_subscribed(struct net *n, const Tafel__Envelope *m, void *arg)
 		ctx->subscribed = 1;
 		if (r->seq > b->max_seq)
 			b->max_seq = r->seq;
-	}
+	} else
+		ctx->subscribed = 0;	/* refused: the server holds none */
 	on_reply(n, m, b);
 }
 
@@ -520,27 +576,58 @@ cmd_subscribe(struct batch *b, struct cmd_args *a)
 	return 0;
 }
 
-/* The cases topic: the answer and the events are printed; no model. */
+/* A topic's answer: printed; the slot remembers whether it holds. */
 static void
-on_subscribed_cases(struct net *n, const Tafel__Envelope *m, void *arg)
+on_topic_subscribed(struct net *n, const Tafel__Envelope *m, void *arg)
 {
-	struct batch *b = arg;
+	struct topic_sub *t = arg;
+	struct batch *b = t->b;
 
-	if (m != NULL && m->body_case == TAFEL__ENVELOPE__BODY_SUBSCRIBED &&
-	    m->subscribed->seq > b->max_seq)
-		b->max_seq = m->subscribed->seq;
+	if (m == NULL)
+		return;
+	t->rid = 0;
+	if (m->body_case == TAFEL__ENVELOPE__BODY_SUBSCRIBED) {
+		t->on = 1;
+		/* resumed: the seq asked for; else the fresh list's */
+		t->seq = m->subscribed->seq;
+		if (m->subscribed->seq > b->max_seq)
+			b->max_seq = m->subscribed->seq;
+	} else
+		t->on = 0;	/* a refused subscribe leaves none behind */
 	on_reply(n, m, b);
+}
+
+/*
+ * Subscribes to a list topic or the inbox (again): from 0 a fresh list,
+ * else resuming after that seq.  user: a command, which waits for it.
+ */
+static void
+topic_subscribe(struct batch *b, Tafel__SubscribeTopic topic,
+    int include_closed, uint64_t from, int user)
+{
+	Tafel__SubscribeRequest r = TAFEL__SUBSCRIBE_REQUEST__INIT;
+	struct topic_sub *t = NULL;
+
+	for (size_t i = 0; i < BATCH_TOPICS; i++)
+		if (b->topics[i].topic == topic)
+			t = &b->topics[i];
+	if (t == NULL)
+		fatalx("batch: no slot for topic %d", (int)topic);
+	t->include_closed = include_closed;
+	r.topic = topic;
+	r.include_closed = include_closed;
+	r.resume_from = from;
+	t->rid = net_send_body(b->net, TAFEL__ENVELOPE__BODY_SUBSCRIBE, &r,
+	    NET_REQ_READ | NET_REQ_RETRY, NULL, on_topic_subscribed, t);
+	if (user)
+		b->wait_rid = t->rid;
 }
 
 static int
 cmd_subscribe_cases(struct batch *b, struct cmd_args *a)
 {
-	Tafel__SubscribeRequest r = TAFEL__SUBSCRIBE_REQUEST__INIT;
-
 	(void)a;
-	r.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASE_LIST;
-	b->wait_rid = net_send_body(b->net, TAFEL__ENVELOPE__BODY_SUBSCRIBE, &r,
-	    NET_REQ_READ | NET_REQ_RETRY, NULL, on_subscribed_cases, b);
+	topic_subscribe(b, TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASE_LIST, 0, 0, 1);
 	return 0;
 }
 
@@ -735,12 +822,8 @@ cmd_report(struct batch *b, struct cmd_args *a)
 static int
 cmd_subscribe_inbox(struct batch *b, struct cmd_args *a)
 {
-	Tafel__SubscribeRequest r = TAFEL__SUBSCRIBE_REQUEST__INIT;
-
 	(void)a;
-	r.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_INBOX;
-	b->wait_rid = net_send_body(b->net, TAFEL__ENVELOPE__BODY_SUBSCRIBE, &r,
-	    NET_REQ_READ | NET_REQ_RETRY, NULL, on_subscribed_cases, b);
+	topic_subscribe(b, TAFEL__SUBSCRIBE_TOPIC__TOPIC_INBOX, 0, 0, 1);
 	return 0;
 }
 
@@ -993,22 +1076,23 @@ cmd_info_round(struct batch *b, struct cmd_args *a)
 static int
 cmd_subscribe_list(struct batch *b, struct cmd_args *a)
 {
-	Tafel__SubscribeRequest r = TAFEL__SUBSCRIBE_REQUEST__INIT;
+	Tafel__SubscribeTopic topic;
+	int all = 0;
 
 	if (strcmp(a->argv[1], "meetings") == 0)
-		r.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING_LIST;
+		topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING_LIST;
 	else if (strcmp(a->argv[1], "cases") == 0)
-		r.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASE_LIST;
+		topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASE_LIST;
 	else if (strcmp(a->argv[1], "nominations") == 0)
-		r.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_NOMINATIONS;
+		topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_NOMINATIONS;
 	else
 		return -1;
 	if (a->argc > 2) {
 		if (strcmp(a->argv[2], "all") != 0)
 			return -1;
-		r.include_closed = 1;
+		all = 1;
 	}
-	send_req(b, TAFEL__ENVELOPE__BODY_SUBSCRIBE, &r, NET_REQ_READ, NULL);
+	topic_subscribe(b, topic, all, 0, 1);
 	return 0;
 }
 
@@ -1401,6 +1485,12 @@ on_ready(struct net *n, const Tafel__LoginResponse *l, int first, void *arg)
 			subscribe(b, &b->sub[i], b->meetings[i].seq, 0);
 	if (b->org_on && b->sub[BATCH_MAX_MEETINGS].subscribed)
 		subscribe(b, &b->sub[BATCH_MAX_MEETINGS], b->org.seq, 0);
+	/* the lists and the inbox likewise; one still unanswered is sent
+	 * again by net itself (NET_REQ_READ) */
+	for (size_t i = 0; i < BATCH_TOPICS; i++)
+		if (b->topics[i].on && b->topics[i].rid == 0)
+			topic_subscribe(b, b->topics[i].topic,
+			    b->topics[i].include_closed, b->topics[i].seq, 0);
 }
 
 static void
@@ -1464,6 +1554,17 @@ batch_run(struct client_opts *o)
 	for (int i = 0; i <= BATCH_MAX_MEETINGS; i++) {
 		b.sub[i].b = &b;
 		b.sub[i].m = i < BATCH_MAX_MEETINGS ? &b.meetings[i] : &b.org;
+	}
+	for (int i = 0; i < BATCH_TOPICS; i++) {
+		static const Tafel__SubscribeTopic topics[BATCH_TOPICS] = {
+			TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING_LIST,
+			TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASE_LIST,
+			TAFEL__SUBSCRIBE_TOPIC__TOPIC_NOMINATIONS,
+			TAFEL__SUBSCRIBE_TOPIC__TOPIC_INBOX,
+		};
+
+		b.topics[i].b = &b;
+		b.topics[i].topic = topics[i];
 	}
 	if (o->cfg.user == NULL || o->cfg.user[0] == '\0') {
 		fprintf(stderr, "tafel: no user: use --user NAME\n");
