@@ -14,17 +14,19 @@ RETURNS SETOF bigint LANGUAGE sql STABLE SET search_path = public AS $$
 $$;
 
 -- The member whose view an organisation's minutes are rendered in when no
--- user of it asks (tafelctl): its lowest-id active member, preferring
--- plain members over chairs and those who are no process manager (whose
--- view of their districts' cases is personal, not the organisation's).
+-- user of it asks (tafelctl): its lowest-id active member, plain members
+-- before chairs, never a process manager: a process manager's view of their
+-- districts' cases is personal (tafel_access), not the organisation's, and
+-- would put in the organisation's copy what only that person may read.
+-- NULL when there is no such member (tafel_minutes_for_org refuses).
 CREATE OR REPLACE FUNCTION tafel_minutes_reader(p_org_id bigint)
 RETURNS bigint LANGUAGE sql STABLE SET search_path = public AS $$
 	SELECT u.id FROM users u
 	WHERE u.org_id = p_org_id AND NOT u.disabled
 	    AND u.roles && ARRAY['member', 'chair']
-	ORDER BY EXISTS (SELECT 1 FROM process_managers pm
-		WHERE pm.user_id = u.id),
-	    'chair' = ANY (u.roles), u.id
+	    AND NOT EXISTS (SELECT 1 FROM process_managers pm
+		WHERE pm.user_id = u.id)
+	ORDER BY 'chair' = ANY (u.roles), u.id
 	LIMIT 1
 $$;
 
@@ -168,12 +170,25 @@ $$;
 
 -- tafelctl minutes: the rendering for a recipient organisation, in the view
 -- of tafel_minutes_reader (audited in that member's name).  Owner only.
+-- An organisation whose only active members are process managers gets no
+-- copy (refused, saying why): rendered in a process manager's personal view
+-- it would hold what the organisation may not see.
 CREATE OR REPLACE FUNCTION tafel_minutes_for_org(p_org_id bigint,
     p_meeting_id bigint)
 RETURNS jsonb LANGUAGE plpgsql VOLATILE SET search_path = public AS $$
 DECLARE
 	v_reader bigint := tafel_minutes_reader(p_org_id);
 BEGIN
+	IF v_reader IS NULL AND EXISTS (SELECT 1 FROM users u
+	    JOIN process_managers pm ON pm.user_id = u.id
+	    WHERE u.org_id = p_org_id AND NOT u.disabled
+		AND u.roles && ARRAY['member', 'chair']) THEN
+		PERFORM tafel_raise('TF016', 'the organisation''s only active '
+		    || 'members are process managers, whose view of their '
+		    || 'districts'' cases is personal, not the organisation''s: '
+		    || 'its copy is not made (give the organisation a member '
+		    || 'account that is no process manager)', 'org');
+	END IF;
 	IF v_reader IS NULL THEN
 		PERFORM tafel_raise('TF016', 'the organisation has no active '
 		    || 'member to render the minutes for', 'org');

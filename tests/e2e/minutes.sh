@@ -1,5 +1,5 @@
 #!/bin/bash
-# tafelctl minutes: last month's closed WZT as PDF and text per organisation; the absent, uninvolved partner's copy omits what it may not see; the PDF is rendered to an image and its text checked on every page.
+# tafelctl minutes: last month's closed WZT as PDF and text per organisation; the absent, uninvolved partner's copy omits what it may not see, and one whose only member is a process manager gets none (that view is personal); the PDF is rendered to an image and its text checked on every page.
 . "$(dirname "$0")/lib.sh"
 
 command -v pdftoppm >/dev/null && command -v pdftotext >/dev/null ||
@@ -24,6 +24,21 @@ ctl minutes "$mid" --org "$vsl" --format txt -o "$E2E_DIR/vsl.txt" >/dev/null ||
 	fail "text minutes"
 ctl minutes 999999 --org "$pol" -o "$E2E_DIR/none.pdf" >/dev/null &&
 	fail "minutes of a meeting that does not exist"
+
+# GGZ (absent, not involved) whose only member is made a process manager of
+# the district: no copy in that person's personal view, refused with why
+ggz="GGZ Eemland-Twente"
+ctl minutes "$mid" --org "$ggz" --format txt -o "$E2E_DIR/ggz.txt" >/dev/null ||
+	fail "minutes for GGZ"
+grep -qF "Besluit: (verborgen, zie boven)" "$E2E_DIR/ggz.txt" ||
+	fail "GGZ's copy shows a decision: $(cat "$E2E_DIR/ggz.txt")"
+ctl pm add ggz Enschede-Noord >/dev/null || fail "pm add ggz"
+out=$("$TAFELCTL" --config /dev/null --data-dir "$E2E_DIR" minutes "$mid" \
+	--org "$ggz" --format txt -o - 2>&1) &&
+	fail "GGZ's copy made in its process manager's view: $out"
+echo "$out" | grep -qF "only active members are process managers" ||
+	fail "the refusal does not say why: $out"
+ctl pm remove ggz Enschede-Noord >/dev/null || fail "pm remove ggz"
 
 # rendered to an image: a real, non-empty page
 pdftoppm -png -r 40 -f 1 -l 1 "$E2E_DIR/pol.pdf" "$E2E_DIR/pol" ||
