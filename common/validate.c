@@ -64,6 +64,24 @@ validate_text(const char *field, const char *s, size_t max, int required,
 }
 
 int
+validate_text_chars(const char *field, const char *s, size_t max_chars,
+    int required, int multi_line, struct validate_error *err)
+{
+	char lim[48];
+
+	if (validate_text(field, s, TAFEL_MAX_TEXT, required, multi_line,
+	    err) != 0)
+		return -1;
+	if (s != NULL && utf8_length(s) > max_chars) {
+		snprintf(lim, sizeof lim, "longer than %zu characters",
+		    max_chars);
+		return fail(err, TAFEL__ERROR_CODE__STRING_TOO_LONG, field,
+		    lim);
+	}
+	return 0;
+}
+
+int
 validate_id(const char *field, int64_t id, int required,
     struct validate_error *err)
 {

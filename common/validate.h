@@ -51,6 +51,14 @@ int validate_keep_nul(ProtobufCMessage *m, const uint8_t *wire, size_t len,
 /* Per-field checks used by request handlers; each fills *err and returns -1. */
 int validate_text(const char *field, const char *s, size_t max, int required,
     int multi_line, struct validate_error *err);
+/*
+ * As validate_text() with the generic TAFEL_MAX_TEXT bytes, and at most
+ * max_chars characters (Unicode code points, as PostgreSQL's length()):
+ * "at most 500 characters" in docs/protocol.md means characters, so 500
+ * times "é" (1000 bytes) passes and 501 is STRING_TOO_LONG.
+ */
+int validate_text_chars(const char *field, const char *s, size_t max_chars,
+    int required, int multi_line, struct validate_error *err);
 int validate_id(const char *field, int64_t id, int required,
     struct validate_error *err);
 /*

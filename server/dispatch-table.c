@@ -458,7 +458,7 @@ check_set_clock(const ProtobufCMessage *m, struct validate_error *e)
 	    validate_date("starts_on", q->starts_on, 1, e) ||
 	    validate_date("ends_on", q->ends_on, 0, e) ||
 	    validate_date("hearing_date", q->hearing_date, 0, e) ||
-	    validate_text("note", q->note, 500, 0, 0, e) ? -1 : 0;
+	    validate_text_chars("note", q->note, 500, 0, 0, e) ? -1 : 0;
 }
 
 static int
@@ -470,7 +470,7 @@ check_extend_clock(const ProtobufCMessage *m, struct validate_error *e)
 	    validate_version("version", q->version, e) ||
 	    validate_date("ends_on", q->ends_on, 0, e) ||
 	    validate_date("hearing_date", q->hearing_date, 0, e) ||
-	    validate_text("note", q->note, 500, 0, 0, e) ? -1 : 0;
+	    validate_text_chars("note", q->note, 500, 0, 0, e) ? -1 : 0;
 }
 
 /* The info round (docs/protocol.md 7.10). */
@@ -507,7 +507,7 @@ check_answer_info_round(const ProtobufCMessage *m, struct validate_error *e)
 	return validate_id("id", q->id, 1, e) ||
 	    validate_enum("answer", &tafel__info_answer__descriptor,
 	    (int)q->answer, e) ||
-	    validate_text("note", q->note, 500, 0, 1, e) ? -1 : 0;
+	    validate_text_chars("note", q->note, 500, 0, 1, e) ? -1 : 0;
 }
 
 static int
@@ -553,7 +553,7 @@ check_decline_proposal(const ProtobufCMessage *m, struct validate_error *e)
 
 	return validate_id("meeting_id", q->meeting_id, 1, e) ||
 	    validate_id("case_id", q->case_id, 1, e) ||
-	    validate_text("reason", q->reason, 500, 1, 1, e) ? -1 : 0;
+	    validate_text_chars("reason", q->reason, 500, 1, 1, e) ? -1 : 0;
 }
 
 static int

@@ -464,6 +464,144 @@ test_publish_live(void **state)
 	tclient_close(&vsl);
 }
 
+/* n times "é" (two bytes each) in buf; buf holds at least 2n + 1 bytes. */
+static char *
+e_acute(char *buf, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		memcpy(buf + 2 * i, "\xc3\xa9", 2);
+	buf[2 * n] = '\0';
+	return buf;
+}
+
+/* Asserts m is STRING_TOO_LONG for field, in characters, and frees it. */
+static void
+expect_too_long(Tafel__Envelope *m, const char *field)
+{
+	char msg[64];
+
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__STRING_TOO_LONG);
+	assert_string_equal(m->error->field, field);
+	snprintf(msg, sizeof msg, "%s: longer than 500 characters", field);
+	assert_string_equal(m->error->message, msg);
+	frame_free(m);
+}
+
+/*
+ * "At most 500 characters" (set_clock and extend_clock's note,
+ * answer_info_round's note, decline_proposal's reason) counts characters:
+ * 500 times "é" (1000 bytes of UTF-8) is taken, 501 is STRING_TOO_LONG
+ * with the field.  They were refused above 500 bytes.
+ */
+static void
+test_limits_in_characters(void **state)
+{
+	struct tclient pol, pm, bjz, vz;
+	Tafel__SetClockRequest sc = TAFEL__SET_CLOCK_REQUEST__INIT;
+	Tafel__ExtendClockRequest ec = TAFEL__EXTEND_CLOCK_REQUEST__INIT;
+	Tafel__StartInfoRoundRequest sr = TAFEL__START_INFO_ROUND_REQUEST__INIT;
+	Tafel__AnswerInfoRoundRequest ar = TAFEL__ANSWER_INFO_ROUND_REQUEST__INIT;
+	Tafel__ListSeriesRequest ls = TAFEL__LIST_SERIES_REQUEST__INIT;
+	Tafel__PlanMeetingsRequest pr = TAFEL__PLAN_MEETINGS_REQUEST__INIT;
+	Tafel__ListProposalsRequest lp = TAFEL__LIST_PROPOSALS_REQUEST__INIT;
+	Tafel__DeclineProposalRequest dp = TAFEL__DECLINE_PROPOSAL_REQUEST__INIT;
+	Tafel__Envelope *m;
+	static char ok[1001], over[1003];
+	char day[16];
+	int64_t orgs[1] = { youth_org }, case_id;
+	size_t i;
+
+	(void)state;
+	e_acute(ok, 500);
+	e_acute(over, 501);
+	login_as(&pol, "politie");
+	login_as(&pm, "reclassering");
+	login_as(&bjz, "jeugdzorg");
+	login_as(&vz, "voorzitter");
+	case_id = register_signal(&pol);
+
+	/* set_clock */
+	sc.case_id = case_id;
+	sc.kind = "huisverbod";
+	sc.starts_on = (char *)today();
+	sc.note = over;
+	expect_too_long(tclient_req(&pol, B(SET_CLOCK), &sc, harness_key()),
+	    "note");
+	sc.note = ok;
+	m = tclient_req(&pol, B(SET_CLOCK), &sc, harness_key());
+	harness_expect_body(m, B(CASE_RECORD));
+	assert_int_equal(m->case_record->n_clocks, 1);
+	assert_string_equal(m->case_record->clocks[0]->note, ok);
+	ec.id = m->case_record->clocks[0]->id;
+	ec.version = m->case_record->clocks[0]->version;
+	frame_free(m);
+
+	/* extend_clock (only the note) */
+	ec.note = over;
+	expect_too_long(tclient_req(&pol, B(EXTEND_CLOCK), &ec, harness_key()),
+	    "note");
+	ec.note = ok;
+	m = tclient_req(&pol, B(EXTEND_CLOCK), &ec, harness_key());
+	harness_expect_body(m, B(CASE_RECORD));
+	frame_free(m);
+
+	/* answer_info_round */
+	sr.case_id = case_id;
+	sr.org_ids = orgs;
+	sr.n_org_ids = 1;
+	sr.reply_by = (char *)today();
+	m = tclient_req(&pm, B(START_INFO_ROUND), &sr, harness_key());
+	harness_expect_body(m, B(INFO_ROUND));
+	ar.id = m->info_round->id;
+	frame_free(m);
+	ar.answer = TAFEL__INFO_ANSWER__INFO_KNOWN;
+	ar.note = over;
+	expect_too_long(tclient_req(&bjz, B(ANSWER_INFO_ROUND), &ar,
+	    harness_key()), "note");
+	ar.note = ok;
+	m = tclient_req(&bjz, B(ANSWER_INFO_ROUND), &ar, harness_key());
+	harness_expect_body(m, B(INFO_ROUND));
+	frame_free(m);
+
+	/* decline_proposal: the new signal is proposed for a planned meeting */
+	m = tclient_req(&vz, B(LIST_SERIES), &ls, NULL);
+	harness_expect_body(m, B(SERIES_LIST));
+	for (i = 0; i < m->series_list->n_series; i++)
+		if (strcmp(m->series_list->series[i]->name, "Prep integratie") == 0)
+			pr.series_id = m->series_list->series[i]->id;
+	frame_free(m);
+	assert_true(pr.series_id > 0);
+	pr.first_date = day_from_today(21, day, sizeof day);
+	pr.time = "10:00";
+	m = tclient_req(&vz, B(PLAN_MEETINGS), &pr, harness_key());
+	harness_expect_body(m, B(MEETING_LIST));
+	dp.meeting_id = m->meeting_list->meetings[0]->id;
+	frame_free(m);
+	lp.meeting_id = dp.meeting_id;
+	m = tclient_req(&vz, B(LIST_PROPOSALS), &lp, NULL);
+	harness_expect_body(m, B(PROPOSAL_LIST));
+	for (i = 0; i < m->proposal_list->n_proposals; i++)
+		if (m->proposal_list->proposals[i]->case_id == case_id)
+			dp.case_id = case_id;
+	frame_free(m);
+	assert_int_equal(dp.case_id, case_id);
+	dp.reason = over;
+	expect_too_long(tclient_req(&vz, B(DECLINE_PROPOSAL), &dp,
+	    harness_key()), "reason");
+	dp.reason = ok;
+	m = tclient_req(&vz, B(DECLINE_PROPOSAL), &dp, harness_key());
+	harness_expect_body(m, B(PROPOSAL));
+	assert_string_equal(m->proposal->decline_reason, ok);
+	frame_free(m);
+
+	tclient_close(&pol);
+	tclient_close(&pm);
+	tclient_close(&bjz);
+	tclient_close(&vz);
+}
+
 int
 main(void)
 {
@@ -472,6 +610,7 @@ main(void)
 		cmocka_unit_test(test_clock_legal_limit),
 		cmocka_unit_test(test_clock_notice_to_probation),
 		cmocka_unit_test(test_publish_live),
+		cmocka_unit_test(test_limits_in_characters),
 	};
 
 	harness_require_service_user();

@@ -12,6 +12,8 @@
 #include "utf8.h"
 #include "validate.h"
 
+#define EEE "\xc3\xa9\xc3\xa9\xc3\xa9"	/* "ééé" */
+
 static void
 test_utf8(void **state)
 {
@@ -99,6 +101,14 @@ test_fields(void **state)
 	assert_int_equal(e.code, TAFEL__ERROR_CODE__INVALID_ARGUMENT);
 	assert_int_equal(validate_text("note", "\xff", 10, 0, 1, &e), -1);
 	assert_int_equal(e.code, TAFEL__ERROR_CODE__INVALID_UTF8);
+	/* characters, not bytes: three times "é" is 3 characters, 6 bytes */
+	assert_int_equal(validate_text_chars("note", EEE, 3, 0, 1, &e), 0);
+	assert_int_equal(validate_text_chars("note", EEE "e", 3, 0, 1, &e),
+	    -1);
+	assert_int_equal(e.code, TAFEL__ERROR_CODE__STRING_TOO_LONG);
+	assert_string_equal(e.message, "note: longer than 3 characters");
+	assert_int_equal(validate_text_chars("reason", "", 3, 1, 1, &e), -1);
+	assert_int_equal(e.code, TAFEL__ERROR_CODE__INVALID_ARGUMENT);
 
 	assert_int_equal(validate_enum("to", &tafel__case_status__descriptor,
 	    TAFEL__CASE_STATUS__CASE_CLOSED, &e), 0);

@@ -68,7 +68,7 @@ BEGIN
 		    k.label), 'hearing_date');
 	END IF;
 	IF length(v_note) > 500 THEN
-		PERFORM tafel_raise('TF014', 'note is longer than 500 characters',
+		PERFORM tafel_raise('TF012', 'note is longer than 500 characters',
 		    'note');
 	END IF;
 	PERFORM 1 FROM cases WHERE id = c.id FOR UPDATE;
@@ -146,7 +146,7 @@ BEGIN
 		    k.label), 'hearing_date');
 	END IF;
 	IF length(v_note) > 500 THEN
-		PERFORM tafel_raise('TF014', 'note is longer than 500 characters',
+		PERFORM tafel_raise('TF012', 'note is longer than 500 characters',
 		    'note');
 	END IF;
 	PERFORM 1 FROM cases WHERE id = c.id FOR UPDATE;
@@ -519,7 +519,7 @@ BEGIN
 		    'answer');
 	END IF;
 	IF length(v_note) > 500 THEN
-		PERFORM tafel_raise('TF014', 'note is longer than 500 characters',
+		PERFORM tafel_raise('TF012', 'note is longer than 500 characters',
 		    'note');
 	END IF;
 	UPDATE info_round_orgs SET answer = v_answer, note = v_note,
@@ -779,7 +779,7 @@ BEGIN
 		PERFORM tafel_raise('TF011', 'a decline needs a reason', 'reason');
 	END IF;
 	IF length(v_reason) > 500 THEN
-		PERFORM tafel_raise('TF014', 'reason is longer than 500 characters',
+		PERFORM tafel_raise('TF012', 'reason is longer than 500 characters',
 		    'reason');
 	END IF;
 	SELECT p INTO v_p FROM jsonb_array_elements(tafel_meeting_proposals(m.id))
