@@ -118,6 +118,30 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 	FROM case_clocks k WHERE k.case_id = p_case_id
 $$;
 
+-- A clock's note is free text about persons (docs/protocol.md 9.1, category
+-- free_text: users write who the order is against and where they stay):
+-- the clocks p (a JSON array of CaseClock) with every note "" unless
+-- p_free_text; the clock itself (kind, dates, day counts) is never hidden.
+-- tafel_redact_case (40_render.sql) and the snapshot (62_bulk.sql) call
+-- it; NULL for p_free_text blanks.  No SET, so that it is inlined.
+CREATE OR REPLACE FUNCTION tafel_redact_clocks(p jsonb, p_free_text boolean)
+RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE WHEN coalesce(p_free_text, false)
+	    OR jsonb_typeof(p) IS DISTINCT FROM 'array' THEN p
+	    ELSE coalesce((SELECT jsonb_agg(e || '{"note": ""}'::jsonb ORDER BY i)
+		FROM jsonb_array_elements(p) WITH ORDINALITY AS t(e, i)),
+		'[]'::jsonb) END
+$$;
+
+-- Whether the clocks p (a JSON array of CaseClock) carry a note: what the
+-- read audit counts as free_text (tafel_sent_case_categories).
+CREATE OR REPLACE FUNCTION tafel_clocks_have_note(p jsonb)
+RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE WHEN jsonb_typeof(p) IS DISTINCT FROM 'array' THEN false
+	    ELSE EXISTS (SELECT 1 FROM jsonb_array_elements(p) e
+		WHERE coalesce(e ->> 'note', '') <> '') END
+$$;
+
 -- ---------------------------------------------------------------------------
 -- The info round (inforonde): who sees what of it (tafel_render calls this;
 -- the record is built by tafel_json_info_round in 57_prep.sql)

@@ -57,7 +57,13 @@ BEGIN
 		    || CASE WHEN a -> 'cats' ? 'person_names'
 			AND coalesce((a ->> 'earlier')::boolean, false)
 			THEN '{}'::jsonb
-			ELSE '{"earlier_discussed": false}'::jsonb END);
+			ELSE '{"earlier_discussed": false}'::jsonb END
+		    -- a clock's note is free text (tafel_redact_clocks,
+		    -- 17_prep_base.sql); the clock itself is never hidden
+		    || CASE WHEN jsonb_typeof(c -> 'clocks') = 'array'
+			THEN jsonb_build_object('clocks', tafel_redact_clocks(
+			    c -> 'clocks', a -> 'cats' ? 'free_text'))
+			ELSE '{}'::jsonb END);
 END
 $$;
 
@@ -116,7 +122,10 @@ BEGIN
 			OR coalesce(x ->> 'reason', '') <> ''
 			OR coalesce(x ->> 'closing_reason', '') <> ''
 			OR coalesce(x ->> 'evaluation', '') <> '')
-			AND a -> 'cats' ? 'case_summary' THEN 'case_summary' END], NULL));
+			AND a -> 'cats' ? 'case_summary' THEN 'case_summary' END,
+		    -- a clock's note (17_prep_base.sql)
+		    CASE WHEN tafel_clocks_have_note(x -> 'clocks')
+			AND a -> 'cats' ? 'free_text' THEN 'free_text' END], NULL));
 END
 $$;
 
@@ -587,6 +596,10 @@ BEGIN
 	SELECT CASE p_kind
 	    WHEN 'case' THEN x || jsonb_build_object('summary', '', 'reason', '',
 		'closing_reason', '', 'evaluation', '')
+		|| CASE WHEN jsonb_typeof(x -> 'clocks') = 'array'
+		    THEN jsonb_build_object('clocks',
+			tafel_redact_clocks(x -> 'clocks', false))
+		    ELSE '{}'::jsonb END
 		|| CASE WHEN jsonb_typeof(x -> 'persons') = 'array'
 		    THEN jsonb_build_object('persons', coalesce((SELECT jsonb_agg(
 			p || '{"name": "", "birth_date": ""}'::jsonb ORDER BY i)

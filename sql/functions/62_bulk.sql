@@ -479,7 +479,11 @@ BEGIN
 			OR coalesce(c.evaluation, '') <> '' AS texts,
 		    ps.persons AS persons_json,
 		    ps.case_id IS NOT NULL AS has_persons,
-		    coalesce(ps.has_dates, false) AS has_dates
+		    coalesce(ps.has_dates, false) AS has_dates,
+		    -- the clocks' notes: free_text (tafel_redact_clocks)
+		    'free_text' = ANY (a.cats) AS ft,
+		    EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_id = c.id
+			AND k.note <> '') AS notes
 		FROM unnest(v_ids) WITH ORDINALITY AS t(id, i)
 		JOIN cases c ON c.id = t.id
 		JOIN a ON a.cid = c.id
@@ -492,9 +496,11 @@ BEGIN
 	    coalesce(jsonb_object_agg(r.id::text, to_jsonb(array_remove(ARRAY[
 		CASE WHEN r.has_persons AND r.pn THEN 'person_names' END,
 		CASE WHEN r.has_dates AND r.bd THEN 'birth_dates' END,
-		CASE WHEN r.texts AND r.cs THEN 'case_summary' END], NULL)))
+		CASE WHEN r.texts AND r.cs THEN 'case_summary' END,
+		CASE WHEN r.notes AND r.ft THEN 'free_text' END], NULL)))
 		FILTER (WHERE (r.has_persons AND r.pn) OR (r.has_dates AND r.bd)
-		    OR (r.texts AND r.cs)), '{}')
+		    OR (r.texts AND r.cs)
+		    OR (r.notes AND r.ft)), '{}')
 	INTO cases, v_cases_sent
 	FROM r CROSS JOIN LATERAL (SELECT r.id, r.number, r.theme, r.approach,
 	    r.district, r.submitter_org_id,
@@ -528,8 +534,8 @@ BEGIN
 		    AND (pm.theme = '' OR pm.theme = r.theme)), '{}'::bigint[])
 		AS process_manager_ids,
 	    CASE WHEN EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_id = r.id)
-		THEN tafel_json_case_clocks(r.id)::json ELSE '[]'::json END
-		AS clocks) j;
+		THEN tafel_redact_clocks(tafel_json_case_clocks(r.id), r.ft)::json
+		ELSE '[]'::json END AS clocks) j;
 
 	-- every action point of the agenda's cases, overdue first
 	SELECT s.actions, s.sent INTO actions, v_act_sent

@@ -1,9 +1,14 @@
 -- The server's role and the legal clocks (0010): SELECT behind row-level
 -- security as a backstop.  A clock is seen with its case (whoever knows the
 -- case); the kinds are not personal.  Applied after 90_grants.sql, which
--- revokes everything first.
+-- revokes everything first.  A clock's note is free text about persons
+-- whose reader depends on more than the row (docs/security.md rule 8): not
+-- granted; it reaches a viewer only through the rendered case.
 
-GRANT SELECT ON clock_kinds, case_clocks TO tafel_app;
+GRANT SELECT ON clock_kinds TO tafel_app;
+GRANT SELECT (id, case_id, kind, starts_on, ends_on, hearing_date, extensions,
+	version, created_by, created_at, updated_by, updated_at)
+	ON case_clocks TO tafel_app;
 
 DROP POLICY IF EXISTS tafel_app_clock_kinds ON clock_kinds;
 CREATE POLICY tafel_app_clock_kinds ON clock_kinds FOR SELECT TO tafel_app

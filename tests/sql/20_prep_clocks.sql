@@ -147,3 +147,127 @@ BEGIN
 END
 $$;
 RESET ROLE;
+
+-- A clock's note is free text about persons (docs/protocol.md 9.1,
+-- free_text): "" for a viewer whose access lacks free_text (the GP outside
+-- the covenant, on the agenda of a meeting it attends), also on the shared
+-- screen when such a viewer is present, and in the snapshot; the clock
+-- itself stays visible.  A note sent counts as free_text in the read
+-- audit; the skeleton of the change log has none; tafel_app reads no note.
+DO $$
+DECLARE
+	x t_cl;
+	v_m bigint;
+	v jsonb;
+	k jsonb;
+	v_n bigint;
+	v_ha bigint := test_uid('huisarts');
+	v_po bigint := test_uid('politie');
+	v_today date := (now() AT TIME ZONE 'Europe/Amsterdam')::date;
+BEGIN
+	SELECT * INTO x FROM t_cl;
+	SELECT id INTO v_m FROM meetings WHERE series_id = x.series;
+	INSERT INTO series_members (series_id, org_id)
+	SELECT x.series, org_id FROM users WHERE login = 'huisarts';
+	INSERT INTO agenda_items (meeting_id, case_id, position)
+	VALUES (v_m, x.c, 1);
+	v := test_write('politie', 'set_clock', jsonb_build_object(
+	    'case_id', x.c, 'kind', 'huisverbod', 'starts_on', v_today - 1,
+	    'note', 'Huisverbod aan Jeroen Bakker, verblijft bij zijn moeder'));
+	ASSERT (SELECT count(*) FROM case_clocks WHERE case_id = x.c
+	    AND note LIKE 'Huisverbod aan Jeroen%') = 1;
+
+	-- the police (free_text): the note, audited as free_text
+	v_n := (SELECT coalesce(max(id), 0) FROM audit_log);
+	v := tafel_get_case(v_po, x.c) -> 'case';
+	ASSERT EXISTS (SELECT 1 FROM jsonb_array_elements(v -> 'clocks') e
+	    WHERE e ->> 'note' LIKE 'Huisverbod aan Jeroen%'), v::text;
+	ASSERT EXISTS (SELECT 1 FROM audit_log WHERE id > v_n
+	    AND user_id = v_po AND case_id = x.c
+	    AND 'free_text' = ANY (categories)), 'note read, audited';
+
+	-- the GP: connected (the agenda), pseudonymised: every note "", the
+	-- clocks themselves as they are, nothing audited
+	v_n := (SELECT coalesce(max(id), 0) FROM audit_log);
+	v := tafel_get_case(v_ha, x.c) -> 'case';
+	ASSERT v ->> 'redaction_reason' = 'not_signatory', v::text;
+	ASSERT jsonb_array_length(v -> 'clocks') = 3, v::text;
+	ASSERT NOT EXISTS (SELECT 1 FROM jsonb_array_elements(v -> 'clocks') e
+	    WHERE e ->> 'note' <> ''), v::text;
+	SELECT e INTO k FROM jsonb_array_elements(v -> 'clocks') e
+	WHERE e ->> 'kind' = 'huisverbod' ORDER BY (e ->> 'id')::bigint DESC
+	LIMIT 1;
+	ASSERT (k ->> 'day')::int = 2 AND (k ->> 'total_days')::int = 10
+	    AND (k ->> 'ends_on')::date = v_today + 8, k::text;
+	v := tafel_list_cases(v_ha, false) -> 'cases';
+	ASSERT EXISTS (SELECT 1 FROM jsonb_array_elements(v) c
+	    WHERE (c ->> 'id')::bigint = x.c), v::text;
+	ASSERT NOT EXISTS (SELECT 1 FROM jsonb_array_elements(v) c,
+	    jsonb_array_elements(c -> 'clocks') e WHERE e ->> 'note' <> ''),
+	    v::text;
+	v := tafel_snapshot(v_ha, v_m);
+	ASSERT NOT EXISTS (SELECT 1 FROM jsonb_array_elements(
+	    v -> 'snapshot' -> 'cases') c, jsonb_array_elements(c -> 'clocks') e
+	    WHERE e ->> 'note' <> ''), v::text;
+	ASSERT NOT EXISTS (SELECT 1 FROM audit_log WHERE id > v_n
+	    AND user_id = v_ha), 'the GP read no free text';
+	-- the change's event for the GP: the same
+	v := (SELECT e.event FROM tafel_events_for((SELECT max(cl.seq)
+	    FROM changelog cl WHERE (cl.payload -> 'case' ->> 'id')::bigint = x.c),
+	    jsonb_build_array(jsonb_build_object('user_id', v_ha,
+		'presentation_meeting', 0))) e);
+	ASSERT v -> 'case' ->> 'redaction_reason' = 'not_signatory', v::text;
+	ASSERT NOT EXISTS (SELECT 1 FROM jsonb_array_elements(
+	    v -> 'case' -> 'clocks') e WHERE e ->> 'note' <> ''), v::text;
+	-- the police's snapshot: the note, as in its case
+	v := tafel_snapshot(v_po, v_m);
+	ASSERT EXISTS (SELECT 1 FROM jsonb_array_elements(
+	    v -> 'snapshot' -> 'cases') c, jsonb_array_elements(c -> 'clocks') e
+	    WHERE e ->> 'note' LIKE 'Huisverbod aan Jeroen%'), v::text;
+
+	-- the shared screen with the GP present: no note; without it, the
+	-- note, audited per organisation present
+	PERFORM test_write('voorzitter', 'open_meeting', jsonb_build_object(
+	    'meeting_id', v_m, 'version', tafel_json_meeting(v_m) -> 'version'));
+	PERFORM test_write('voorzitter', 'record_attendance', jsonb_build_object(
+	    'meeting_id', v_m, 'user_id', v_ha, 'present', true));
+	PERFORM test_write('voorzitter', 'record_attendance', jsonb_build_object(
+	    'meeting_id', v_m, 'user_id', v_po, 'present', true));
+	v := tafel_snapshot(test_uid('voorzitter'), v_m, true);
+	ASSERT NOT EXISTS (SELECT 1 FROM jsonb_array_elements(
+	    v -> 'snapshot' -> 'cases') c, jsonb_array_elements(c -> 'clocks') e
+	    WHERE e ->> 'note' <> ''), v::text;
+	PERFORM test_write('voorzitter', 'record_attendance', jsonb_build_object(
+	    'meeting_id', v_m, 'user_id', v_ha, 'present', false));
+	-- (the chair's municipality involved: the room may see it all)
+	INSERT INTO case_involved_orgs (case_id, org_id)
+	SELECT x.c, org_id FROM users WHERE login = 'voorzitter';
+	v_n := (SELECT coalesce(max(id), 0) FROM audit_log);
+	v := tafel_snapshot(test_uid('voorzitter'), v_m, true);
+	ASSERT EXISTS (SELECT 1 FROM jsonb_array_elements(
+	    v -> 'snapshot' -> 'cases') c, jsonb_array_elements(c -> 'clocks') e
+	    WHERE e ->> 'note' LIKE 'Huisverbod aan Jeroen%'), v::text;
+	ASSERT EXISTS (SELECT 1 FROM audit_log WHERE id > v_n
+	    AND context = 'beamer' AND case_id = x.c AND org_id = (SELECT org_id
+		FROM users WHERE id = v_po) AND 'free_text' = ANY (categories)),
+	    (SELECT string_agg(format('%s/%s/%s', case_id, org_id, categories),
+		' ') FROM audit_log WHERE id > v_n);
+
+	-- the change log's skeleton keeps no note
+	ASSERT NOT EXISTS (SELECT 1 FROM changelog cl,
+	    jsonb_array_elements(tafel_skeleton(cl.payload) -> 'case' -> 'clocks') e
+	    WHERE (cl.payload -> 'case' ->> 'id')::bigint = x.c
+		AND e ->> 'note' <> '');
+END
+$$;
+SET ROLE tafel_app;
+SELECT set_config('tafel.user_id', test_uid('politie')::text, true);
+DO $$
+BEGIN
+	-- the clocks under RLS, without their notes (free text, rule 8)
+	ASSERT (SELECT count(*) FROM case_clocks
+	    WHERE case_id = (SELECT c FROM t_cl)) = 3;
+	PERFORM test_expect('42501', 'SELECT note FROM case_clocks');
+END
+$$;
+RESET ROLE;

@@ -6,8 +6,8 @@
 -- (errors included), on the demo data plus a meeting of 18 cases (the
 -- access of many cases at once) with persons with and without dates of
 -- birth, action points of five organisations (overdue, done with a note),
--- a decision, a clock, an info round, attendance, a current item, and the
--- demo's carried-over action points.  A redaction rule changed in
+-- a decision, a clock with a note, an info round, attendance, a current
+-- item, and the demo's carried-over action points.  A redaction rule changed in
 -- 40_render.sql and not in 62_bulk.sql fails here.
 
 -- the snapshot as tafel_snapshot built it up to 3f2a180: the unredacted
@@ -157,10 +157,11 @@ BEGIN
 			END IF;
 		END LOOP;
 	END LOOP;
-	-- a clock and an info round on the first case
+	-- a clock (with a note: free text) and an info round on the first case
 	PERFORM test_write('politie', 'set_clock', jsonb_build_object(
 	    'case_id', v_first, 'kind', 'huisverbod',
-	    'starts_on', v_today - 2, 'hearing_date', v_today + 3));
+	    'starts_on', v_today - 2, 'hearing_date', v_today + 3,
+	    'note', 'Verblijft bij zijn moeder'));
 	PERFORM test_write('reclassering', 'start_info_round', jsonb_build_object(
 	    'case_id', v_first, 'reply_by', v_today + 2,
 	    'org_ids', jsonb_build_array(test_org('GGZ Eemland-Twente'),
