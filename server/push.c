@@ -992,6 +992,13 @@ push_unsubscribe(struct conn *c, const Tafel__Envelope *env,
 	Tafel__Envelope out = TAFEL__ENVELOPE__INIT;
 
 	(void)h;
+	/* as the database answers every other request of the steering group */
+	if (session_is_steering_only(c)) {
+		conn_send_error(c, env->request_id,
+		    TAFEL__ERROR_CODE__FORBIDDEN,
+		    "the steering group sees the reports only", NULL);
+		return;
+	}
 	if (!sub_drop(c, topic_canonical(q->topic), q->meeting_id)) {
 		conn_send_error(c, env->request_id,
 		    TAFEL__ERROR_CODE__NOT_FOUND, "not subscribed", NULL);

@@ -48,6 +48,13 @@ session_is_observer(const struct conn *c)
 }
 
 int
+session_is_steering_only(const struct conn *c)
+{
+	return c->session != NULL &&
+	    c->session->roles == ROLE_BIT(TAFEL__ROLE__ROLE_STEERING);
+}
+
+int
 session_org_of(const struct conn *c, int64_t *org_id, const char **org_name)
 {
 	if (c->session == NULL)

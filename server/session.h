@@ -45,6 +45,13 @@ int session_has_role(const struct conn *c, Tafel__Role role);
 /* True when c is logged in and observer is its only role. */
 int session_is_observer(const struct conn *c);
 
+/*
+ * True when c is logged in and steering is its only role: it may ask for
+ * reports, ping and log out; everything else is FORBIDDEN (protocol.md
+ * 7.14), also what never reaches the database (unsubscribe).
+ */
+int session_is_steering_only(const struct conn *c);
+
 /* For status: c's organisation (1), or 0 when c is not logged in. */
 int session_org_of(const struct conn *c, int64_t *org_id,
     const char **org_name);

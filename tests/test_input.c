@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -227,6 +228,46 @@ test_field_paths(void **state)
 	tclient_close(&c);
 }
 
+/*
+ * A user whose only role is steering gets FORBIDDEN for everything but
+ * reports, ping and logout (protocol.md 7.14): unsubscribe too, which
+ * never reaches the database and answered NOT_FOUND "not subscribed".
+ */
+static void
+test_steering_unsubscribe(void **state)
+{
+	char pwfile[] = "/tmp/tafel-pw-XXXXXX";
+	int fd = mkstemp(pwfile);
+	const char *add[] = { "--password-file", pwfile, "user", "add",
+	    "stuur1", "Stuurgroep Lid", "Gemeente Eemland-Twente", "steering",
+	    NULL };
+	Tafel__SubscribeRequest s = TAFEL__SUBSCRIBE_REQUEST__INIT;
+	Tafel__UnsubscribeRequest u = TAFEL__UNSUBSCRIBE_REQUEST__INIT;
+	Tafel__Envelope *m;
+	struct tclient c;
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "stuur-123\n", 10), 10);
+	close(fd);
+	assert_int_equal(tafelctl_run(&srv, add), 0);
+	unlink(pwfile);
+	assert_int_equal(tclient_login(&c, &srv, "stuur1", "stuur-123"), 0);
+
+	s.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING_LIST;
+	m = tclient_req(&c, B(SUBSCRIBE), &s, NULL);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__FORBIDDEN);
+	frame_free(m);
+	u.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING_LIST;
+	m = tclient_req(&c, B(UNSUBSCRIBE), &u, NULL);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__FORBIDDEN);
+	assert_string_equal(m->error->message,
+	    "the steering group sees the reports only");
+	assert_string_equal(m->error->field, "");
+	frame_free(m);
+	tclient_close(&c);
+}
+
 int
 main(void)
 {
@@ -234,6 +275,7 @@ main(void)
 		cmocka_unit_test(test_embedded_nul),
 		cmocka_unit_test(test_control_characters),
 		cmocka_unit_test(test_field_paths),
+		cmocka_unit_test(test_steering_unsubscribe),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
