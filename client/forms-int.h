@@ -76,6 +76,10 @@ struct form {
 	/* N_() said instead of the generic text when the server answers
 	 * FORBIDDEN: who may do this; NULL: the generic text. */
 	const char *forbidden;
+	/* Its answers are lines of a list, one a prompt (the persons of a
+	 * signal): what is typed ahead after an Enter is the next line,
+	 * kept for the prompt send() opens again, not dropped. */
+	int lines;
 };
 
 /* What the forms fill in; one form is on the prompt at a time. */
@@ -100,6 +104,8 @@ struct forms_state {
 extern struct forms_state fs;
 
 /* The helper (forms.c). */
+/* Drops what was typed ahead and not read yet; 1 when there was any. */
+int form_drop_typed_ahead(struct ui *);
 /* Only spaces, tabs and line feeds (or nothing): what a required field,
  * a description or a decision counts as empty. */
 int form_blank(const char *text);

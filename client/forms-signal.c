@@ -132,6 +132,25 @@ person_birth(char *rest, char *birth, size_t len, const char *role)
 	return why;
 }
 
+/*
+ * A person's line refused: offered again to correct, with why.  Lines
+ * typed or pasted after it in one go would run on into the line offered
+ * (or be taken while this one is missing, out of order): they are
+ * dropped, and said to be, so that none goes unseen.
+ */
+static void
+signal_refuse(struct ui *u, const char *text, const char *why)
+{
+	int dropped = form_drop_typed_ahead(u);
+
+	signal_ask_person(u, text);
+	if (dropped)
+		ui_message(u, 1, "%s %s", why, _("What was typed after this "
+		    "line was not taken: type it again."));
+	else
+		ui_message(u, 1, "%s", why);
+}
+
 static void
 signal_send(struct ui *u, const char *text)
 {
@@ -155,19 +174,17 @@ signal_send(struct ui *u, const char *text)
 		if (role >= 0 && rest == NULL)	/* the role alone: no name */
 			rest = name + strlen(name);
 		if (role < 0 || rest == NULL || sig.n_persons ==
-		    SIGNAL_MAX_PERSONS) {
-			signal_ask_person(u, text);
-			ui_message(u, 1, "%s", sig.n_persons == SIGNAL_MAX_PERSONS ?
+		    SIGNAL_MAX_PERSONS)
+			why = sig.n_persons == SIGNAL_MAX_PERSONS ?
 			    _("No more persons fit in one signal.") :
 			    _("Start with the role: victim, suspect, child or "
-			    "other, then the name."));
-			return;
-		}
-		if ((why = person_birth(rest, sig.birth[sig.n_persons],
-		    sizeof sig.birth[0], ui_enum(&tafel__person_role__descriptor,
-		    role))) != NULL) {
-			signal_ask_person(u, text);
-			ui_message(u, 1, "%s", why);
+			    "other, then the name.");
+		else
+			why = person_birth(rest, sig.birth[sig.n_persons],
+			    sizeof sig.birth[0], ui_enum(
+			    &tafel__person_role__descriptor, role));
+		if (why != NULL) {
+			signal_refuse(u, text, why);
 			return;
 		}
 		sig.role[sig.n_persons] = (Tafel__PersonRole)role;
@@ -216,6 +233,7 @@ signal_reopen(struct ui *u, const Tafel__Error *e)
 
 /* One person a prompt (its label counts them), so no fields. */
 static const struct form signal_form = {
+	.lines = 1,
 	.send = signal_send,
 	.refused = retry_refused,
 	.reopen = signal_reopen,

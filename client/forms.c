@@ -181,13 +181,27 @@ field_prompt(struct ui *u, const struct field *fl, const char *text)
 /* The form is answered and closes: sent.  entered: its last answer was
  * typed and ended with Enter, and what was typed ahead after that is
  * dropped (flushinp): the rest of a quickly typed answer would otherwise
- * act as keys on the view (e on another action point, then its text). */
+ * act as keys on the view (e on another action point, then its text).
+ * A form of lines keeps it: pasted or typed fast, it is the next line
+ * (its empty line ends the list, and the form closes). */
 static void
 form_close(struct ui *u, int entered)
 {
-	if (entered)
+	if (entered && (!fs.form->lines || fs.text[0] == '\0'))
 		flushinp();
 	fs.form->send(u, fs.text);
+}
+
+int
+form_drop_typed_ahead(struct ui *u)
+{
+	wint_t ch;
+	int any = 0;
+
+	/* the input window reads without waiting (nodelay) */
+	while (wget_wch(u->foot, &ch) != ERR)
+		any = 1;
+	return any;
 }
 
 /* Asks field i of the form on the prompt, or the next one not skipped;
