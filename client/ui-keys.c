@@ -41,14 +41,17 @@ k_quit(struct ui *u)
 	u->quit = 1;
 }
 
-/* Esc: to the view this one belongs to, else one step back along the
- * way the user came, else the meetings. */
+/* Esc: from the help over a picker back to it, else to the view this one
+ * belongs to, else one step back along the way the user came, else the
+ * meetings. */
 static void
 k_back(struct ui *u)
 {
 	enum ui_view_id parent = UI_VIEW(u)->parent;
 
-	if (parent != VIEW__COUNT)
+	if (u->view == VIEW_HELP && u->aside != VIEW__COUNT)
+		ui_set_view(u, u->aside);	/* the picker it was opened over */
+	else if (parent != VIEW__COUNT)
 		ui_set_view(u, parent);
 	else if (u->n_trail > 0)
 		ui_set_view(u, u->trail[u->n_trail - 1]);
@@ -1003,6 +1006,17 @@ later_row_holds(const struct ui *u, const struct ui_key *k)
 	return 0;
 }
 
+/* Key key has a row of the table for this view (not one of every view). */
+static int
+view_has_own_key(const struct ui *u, int key)
+{
+	for (const struct ui_key *k = ui_keys; k->fn != NULL; k++)
+		if (k->key == key && k->views != VIEWS_ALL &&
+		    applies(u, k, u->view))
+			return 1;
+	return 0;
+}
+
 void
 ui_key(struct ui *u, int key)
 {
@@ -1020,10 +1034,11 @@ ui_key(struct ui *u, int key)
 		return;
 	}
 	/* a picker: a letter starts its search with it (the name typed);
-	 * j, k and q keep moving and leaving */
+	 * j, k and the picker's own letters of the table (q, g, G, as in
+	 * every list and as its help says) keep moving and leaving */
 	if (UI_VIEW(u)->searchable && UI_VIEW(u)->transient &&
 	    ((key >= 'a' && key <= 'z') || (key >= 'A' && key <= 'Z')) &&
-	    key != 'j' && key != 'k' && key != 'q') {
+	    key != 'j' && key != 'k' && !view_has_own_key(u, key)) {
 		char typed[2] = { (char)key, '\0' };
 
 		ui_prompt(u, _("Search"), typed, filter_done);

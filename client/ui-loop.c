@@ -484,6 +484,7 @@ ui_run(struct client_opts *o)
 	int saved_stderr = -1;
 
 	memset(&u, 0, sizeof u);
+	u.aside = VIEW__COUNT;
 	u.o = o;
 	u.views = view_table;
 	if (o->cfg.user == NULL || o->cfg.user[0] == '\0') {

@@ -127,6 +127,11 @@ ui_set_view(struct ui *u, enum ui_view_id v)
 	 * of the other views say so); Esc and q stay there */
 	if (u->reports_only && v != VIEW_REPORTS && v != VIEW_HELP)
 		v = VIEW_REPORTS;
+	/* ? in a picker: a look at the keys, the picker (and the choice it
+	 * waits for) stays, and the help starts with its keys */
+	int aside = v == VIEW_HELP && old != VIEW_HELP &&
+	    UI_VIEW(u)->transient;
+
 	/* back at a view of the trail: what came after it is left behind
 	 * (so Esc steps back, never between two views); else the view left
 	 * is the newest step, unless it was a transient one */
@@ -148,8 +153,19 @@ ui_set_view(struct ui *u, enum ui_view_id v)
 	 * its way out (a picker left without a choice: "nothing changed")
 	 * is the news of this key and stays */
 	u->message[0] = '\0';
-	if (v != old && u->views[old]->leave != NULL)
+	if (aside)
+		u->aside = old;
+	else if (old == VIEW_HELP && v != VIEW_HELP &&
+	    u->aside != VIEW__COUNT) {
+		enum ui_view_id left = u->aside;
+
+		u->aside = VIEW__COUNT;
+		if (v != left && u->views[left]->leave != NULL)
+			u->views[left]->leave(u);	/* elsewhere from the help */
+	} else if (v != old && u->views[old]->leave != NULL)
 		u->views[old]->leave(u);
+	if (v == VIEW_HELP && u->aside != VIEW__COUNT)
+		u->back = u->aside;
 	ui_dirty(u);
 }
 

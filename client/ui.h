@@ -128,6 +128,9 @@ struct ui {
 	 * ones); back is the newest, or the meetings */
 	enum ui_view_id trail[UI_TRAIL];
 	int n_trail;
+	/* a transient view (a picker) the help was opened over: it is not
+	 * left, Esc and q in the help return to it; VIEW__COUNT: none */
+	enum ui_view_id aside;
 	int is_chair;			/* the user has ROLE_CHAIR */
 	int is_admin;			/* the user has ROLE_ADMIN */
 	int is_steering;		/* the user has ROLE_STEERING */
