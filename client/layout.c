@@ -239,7 +239,8 @@ layout_day_start(int64_t now)
 
 size_t
 layout_meetings(Tafel__Meeting *const *v, size_t n, int64_t now,
-    const char *filter, int hide_past, const Tafel__Meeting **out, size_t max)
+    int (*keep)(const Tafel__Meeting *, const void *), const void *arg,
+    int hide_past, const Tafel__Meeting **out, size_t max)
 {
 	size_t k = 0;
 	int64_t today = layout_day_start(now);
@@ -247,9 +248,7 @@ layout_meetings(Tafel__Meeting *const *v, size_t n, int64_t now,
 	for (size_t i = 0; i < n && k < max; i++) {
 		if (hide_past && meeting_group(v[i], today) == 2)
 			continue;
-		if (filter != NULL && filter[0] != '\0' &&
-		    !layout_match(v[i]->series_name, filter) &&
-		    !layout_match(v[i]->chair_name, filter))
+		if (keep != NULL && !keep(v[i], arg))
 			continue;
 		out[k++] = v[i];
 	}

@@ -36,9 +36,11 @@ int layout_match(const char *hay, const char *needle);
 int64_t layout_day_start(int64_t now);
 /* The meetings list: open meetings first, then today's and upcoming ones
  * (soonest first), then past ones (newest first, left out with hide_past);
- * only those whose series or chair matches filter.  Returns the count. */
+ * only those keep(m, arg) says to (NULL: all; the view's search, which
+ * matches what its line shows).  Returns the count. */
 size_t layout_meetings(Tafel__Meeting *const *v, size_t n, int64_t now,
-    const char *filter, int hide_past, const Tafel__Meeting **out, size_t max);
+    int (*keep)(const Tafel__Meeting *, const void *), const void *arg,
+    int hide_past, const Tafel__Meeting **out, size_t max);
 /* Whether a meeting belongs to the past group (before today, not open). */
 int layout_meeting_past(const Tafel__Meeting *m, int64_t now);
 

@@ -20,6 +20,22 @@ static struct {
 	int hide_past;			/* past meetings left out */
 } st;
 
+/* Whether meeting m's line holds the search text: what the line shows
+ * (number, date and time, series, state, chair), so that "2027-01-01" or
+ * "gepland" finds the lines they are on. */
+static int
+matches(const Tafel__Meeting *m, const void *filter)
+{
+	char num[24], when[40];
+
+	snprintf(num, sizeof num, "%lld", (long long)m->id);
+	ui_date(m->scheduled_start, when, sizeof when);
+	return layout_match(num, filter) || layout_match(when, filter) ||
+	    layout_match(m->series_name, filter) ||
+	    layout_match(ui_enum(&tafel__meeting_state__descriptor,
+	    (int)m->state), filter) || layout_match(m->chair_name, filter);
+}
+
 /*
  * The meetings as shown (ordered, filtered); returns the count.  st.sel
  * is put on the line of st.sel_id when it is shown (else kept within the
@@ -34,7 +50,8 @@ shown(const struct ui *u, const Tafel__Meeting **out, size_t max)
 	if (st.list == NULL)
 		return 0;
 	n = layout_meetings(st.list->meetings, st.list->n_meetings,
-	    (int64_t)time(NULL), u->filter[VIEW_MEETINGS], st.hide_past, out,
+	    (int64_t)time(NULL), u->filter[VIEW_MEETINGS][0] != '\0' ?
+	    matches : NULL, u->filter[VIEW_MEETINGS], st.hide_past, out,
 	    max < MAX_MEETINGS ? max : MAX_MEETINGS);
 	for (size_t i = 0; i < n; i++)
 		ids[i] = out[i]->id;

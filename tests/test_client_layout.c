@@ -159,6 +159,13 @@ mk(int64_t id, int state, int64_t start)
 	return m;
 }
 
+/* A search's predicate: the meeting whose series matches the text. */
+static int
+keep_series(const Tafel__Meeting *m, const void *text)
+{
+	return layout_match(m->series_name, text);
+}
+
 /* Open first, then today and later (soonest first), then the past (newest first). */
 static void
 test_meeting_order(void **state)
@@ -174,7 +181,7 @@ test_meeting_order(void **state)
 	v[2] = mk(3, TAFEL__MEETING_STATE__MEETING_PLANNED, now - 3600);
 	v[3] = mk(4, TAFEL__MEETING_STATE__MEETING_OPEN, now - 2 * day);
 	v[4] = mk(5, TAFEL__MEETING_STATE__MEETING_CLOSED, now - 2 * day);
-	n = layout_meetings(v, 5, now, "", 0, out, 5);
+	n = layout_meetings(v, 5, now, NULL, NULL, 0, out, 5);
 	assert_int_equal(n, 5);
 	assert_int_equal(out[0]->id, 4);	/* open */
 	assert_int_equal(out[1]->id, 3);	/* today, earlier */
@@ -183,9 +190,9 @@ test_meeting_order(void **state)
 	assert_int_equal(out[4]->id, 1);
 	assert_true(layout_meeting_past(v[0], now));
 	assert_false(layout_meeting_past(v[2], now));
-	n = layout_meetings(v, 5, now, "", 1, out, 5);
+	n = layout_meetings(v, 5, now, NULL, NULL, 1, out, 5);
 	assert_int_equal(n, 3);
-	n = layout_meetings(v, 5, now, "sso", 0, out, 5);
+	n = layout_meetings(v, 5, now, keep_series, "sso", 0, out, 5);
 	assert_int_equal(n, 1);
 	assert_int_equal(out[0]->id, 3);
 	for (int i = 0; i < 5; i++)
