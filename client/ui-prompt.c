@@ -247,6 +247,16 @@ insert_char(struct ui *u, wchar_t ch)
 	p->edited = 1;
 }
 
+/* The text is empty or spaces alone. */
+static int
+prompt_blank(const struct ui_prompt *p)
+{
+	for (size_t i = 0; i < p->len; i++)
+		if (p->buf[i] != L' ' && p->buf[i] != L'\t')
+			return 0;
+	return 1;
+}
+
 void
 ui_prompt_key(struct ui *u, int r, wint_t ch)
 {
@@ -272,8 +282,10 @@ ui_prompt_key(struct ui *u, int r, wint_t ch)
 		return;			/* other keys: nothing to do here */
 	if (ch == 27 || ch == 7) {	/* Esc, ^G */
 		/* only what the user typed is asked about: text offered and
-		 * left as it was goes without a question */
-		if (((p->edited && p->len > 0) || p->answers) &&
+		 * left as it was goes without a question, and so does a field
+		 * that shows nothing (spaces alone, as a refused empty
+		 * description is offered again) */
+		if (((p->edited && !prompt_blank(p)) || p->answers) &&
 		    p->done != discard_confirmed) {
 			u->saved_prompt = *p;	/* typed text: ask first */
 			ui_ask_yesno(u, _("Discard what you typed? (y/n)"),
