@@ -648,7 +648,9 @@ BEGIN
 		ORDER BY i) FROM jsonb_array_elements(v) WITH ORDINALITY AS t(e, i)),
 		'[]'::jsonb)
 	    ELSE v END), '{}'::jsonb)
-	FROM jsonb_each(p_payload) AS t(k, v));
+	FROM jsonb_each(p_payload) AS t(k, v)
+	-- a match follow-up's cause is for the rendering only
+	WHERE k <> 'match_of');
 END
 $$;
 

@@ -1112,7 +1112,11 @@ BEGIN
 		INSERT INTO changelog (seq, at, actor_id, meeting_id, case_id,
 		    org_ids, payload, op)
 		SELECT nextval('changelog_seq'), clock_timestamp(), p_actor, NULL,
-		    s.x, '{}', jsonb_build_object('case', tafel_json_case(s.x)), v_op
+		    s.x, '{}', jsonb_build_object('case', tafel_json_case(s.x),
+			-- the case whose change caused it: only a viewer who may
+			-- see its persons in full gets this change
+			-- (tafel_event_render), which is then no trace of it
+			'match_of', p_case_id), v_op
 		FROM (SELECT x FROM unnest(v_cases) WITH ORDINALITY AS t(x, i)
 		    ORDER BY i) s
 		RETURNING seq)

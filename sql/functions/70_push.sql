@@ -115,6 +115,18 @@ BEGIN
 	IF NOT FOUND OR u.disabled OR u.roles = ARRAY['steering']::text[] THEN
 		RETURN NULL;
 	END IF;
+	-- a change logged because a person of another case (match_of) matched
+	-- this one (tafel_log_match_changes): "eerder besproken" can move only
+	-- for a viewer who may see that case's persons in full; anyone else
+	-- would learn from the change itself that a hidden case holds one of
+	-- the persons (docs/security.md rule 7: "without a trace")
+	IF p_payload ? 'match_of' THEN
+		IF NOT coalesce(tafel_access(u.id, (p_payload ->> 'match_of')::bigint)
+		    -> 'cats' ?& ARRAY['person_names', 'birth_dates'], false) THEN
+			RETURN NULL;
+		END IF;
+		p_payload := p_payload - 'match_of';
+	END IF;
 	-- an inbox entry: its recipients and sender only, never on a beamer
 	IF p_payload ? 'inbox_entry' THEN
 		IF coalesce(p_pres_meeting, 0) > 0 THEN
@@ -477,9 +489,10 @@ BEGIN
 		RETURN;
 	END IF;
 	v_payload := tafel_event_payload(c);
+	-- (a match follow-up depends on the access to its cause as well)
 	v_share := NOT v_payload ?| ARRAY['nomination', 'nominations',
 	    'proposal', 'info_round', 'info_rounds', 'person_link', 'links',
-	    'inbox_entry'];
+	    'inbox_entry', 'match_of'];
 	IF v_share THEN
 		-- the cases as tafel_render finds them, and the owners of
 		-- action points and contributions

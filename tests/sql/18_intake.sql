@@ -147,6 +147,26 @@ BEGIN
 	SELECT event INTO v FROM tafel_events_for(x.seq_new,
 	    jsonb_build_array(jsonb_build_object('user_id', x.vt)));
 	ASSERT NOT (v -> 'case' ->> 'earlier_discussed')::boolean, v::text;
+	-- the police's case got a change because Veilig Thuis's signal matched
+	-- it: the process manager (who sees both in full) gets it, flag set;
+	-- the police, who may not see the new signal, get nothing: an event
+	-- about their case that changed nothing, by a Veilig Thuis user, would
+	-- itself tell them a hidden case holds one of their persons
+	SELECT event INTO v FROM tafel_events_for((SELECT min(seq) FROM changelog
+	    WHERE seq > x.seq_new AND case_id = x.c_old),
+	    jsonb_build_array(jsonb_build_object('user_id', x.pm),
+		jsonb_build_object('user_id', x.pol))) WHERE idx = 0;
+	ASSERT (v -> 'case' ->> 'earlier_discussed')::boolean
+	    AND NOT v ? 'match_of', v::text;
+	SELECT event INTO v FROM tafel_events_for((SELECT min(seq) FROM changelog
+	    WHERE seq > x.seq_new AND case_id = x.c_old),
+	    jsonb_build_array(jsonb_build_object('user_id', x.pm),
+		jsonb_build_object('user_id', x.pol))) WHERE idx = 1;
+	ASSERT v IS NULL, v::text;
+	-- nor on a resume
+	ASSERT (SELECT e.event FROM tafel_events_for_viewer(x.pol, 0,
+	    ARRAY(SELECT seq FROM changelog WHERE seq > x.seq_new
+		AND case_id = x.c_old)) e LIMIT 1) IS NULL;
 	-- ggz manages only at_risk_youth: not this case
 	ASSERT NOT (tafel_access(x.ggz, x.c_new) ->> 'connected')::boolean;
 	-- a partner that is not involved: no list entry, no event, NOT_FOUND
