@@ -215,7 +215,11 @@ draw_lines(struct ui *u, WINDOW *w, int rows, int cols)
 	line(&l, 0, "");
 	line(&l, ui_attr(u, UI_A_TITLE), _("History"));
 	if (d->n_history == 0)
-		line(&l, ui_attr(u, UI_A_DIM), _("  (not discussed before)"));
+		/* this case's own meetings: not "not discussed before",
+		 * which read as the opposite of "Earlier discussed" above
+		 * (other cases with its persons) */
+		line(&l, ui_attr(u, UI_A_DIM),
+		    _("  (this case has not been on an agenda yet)"));
 	for (size_t i = 0; i < d->n_history; i++) {
 		char text[TAFEL_MAX_TEXT + 1];
 

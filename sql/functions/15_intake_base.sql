@@ -3,7 +3,11 @@
 -- earlier-cases match.  (The intake write ops and reads are in 55_intake.sql.)
 
 -- The phonetic key of a Dutch name, for matching spelling variants:
--- lower case without accents and punctuation; the tussenvoegsels (van,
+-- lower case without diacritics (any letter with a mark: Unicode NFKD
+-- with the marks dropped, "Ayşe Çelik" = "Ayse Celik"; and ø, ł, đ, ı, ß,
+-- æ, œ, þ spelled out) and punctuation (a hyphen, an apostrophe and a
+-- space alike: the words are joined, "Çelik-Brouwer" = "Celik Brouwer");
+-- the tussenvoegsels (van,
 -- de, der, den, ter, ten, te, het, 't, in, op, von) dropped, also when
 -- written together with the last word ("Devries", "Vanderberg"); then per
 -- word: ij/ey/y -> ei, chr at the start -> kr, sch -> s, ch -> g, ck/c/q -> k, x -> ks, ph/v -> f,
@@ -14,6 +18,7 @@ CREATE OR REPLACE FUNCTION tafel_name_key(p_name text)
 RETURNS text LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 SET search_path = public AS $$
 DECLARE
+	v_name text;
 	v_words text[];
 	v_keep text[] := '{}';
 	w text;
@@ -23,9 +28,20 @@ BEGIN
 	IF p_name IS NULL THEN
 		RETURN '';
 	END IF;
+	v_name := p_name;
+	-- diacritics: decomposed, the combining marks dropped (normalize
+	-- needs a UTF8 database; without one the table below does the most
+	-- common lower-case letters)
+	IF current_setting('server_encoding') = 'UTF8' THEN
+		v_name := regexp_replace(normalize(v_name, NFKD),
+		    '[\u0300-\u036f]+', '', 'g');
+	END IF;
+	v_name := replace(replace(replace(replace(lower(v_name), 'ß', 'ss'),
+	    'æ', 'ae'), 'œ', 'oe'), 'þ', 'th');
 	v_words := regexp_split_to_array(btrim(regexp_replace(translate(
-	    lower(p_name), 'áàâäãåéèêëíìîïóòôöõúùûüýÿçñ',
-	    'aaaaaaeeeeiiiiooooouuuuyycn'), '[^a-z]+', ' ', 'g')), ' ');
+	    v_name, 'áàâäãåéèêëíìîïóòôöõúùûüýÿçñøłđıðşğčšžřćńśźżąęőűėūīā',
+	    'aaaaaaeeeeiiiiooooouuuuyycnoldidsgcszrcnszzaeoueuia'), '[^a-z]+',
+	    ' ', 'g')), ' ');
 	FOREACH w IN ARRAY v_words LOOP
 		CONTINUE WHEN w = '' OR w IN ('van', 'de', 'der', 'den', 'ter',
 		    'ten', 'te', 'het', 't', 'in', 'op', 'von');

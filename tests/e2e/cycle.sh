@@ -98,6 +98,9 @@ keys reg m; keys reg Enter
 wait_for reg ": fase inforonde." || fail "info round"
 keys reg m; keys reg Enter
 wait_for reg "Nog nodig: regieorganisatie (R), casusregisseur (R)." || fail "refusal not explained"
+# an empty history says so of this case, not "niet eerder besproken", which
+# read as the opposite of "Eerder besproken" (other cases with its persons)
+wait_for reg "(deze casus stond nog op geen agenda)" || fail "empty history: $(screen reg)"
 capture 04-refused reg
 # regie: the lead organisation by name, the case manager from the picker
 keys reg R
