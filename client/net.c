@@ -29,7 +29,14 @@
 #include "tls.h"
 #include "xmalloc.h"
 
-#define NET_CONNECT_TIMEOUT 10	/* seconds for TCP, and again for TLS + hello + login */
+#define NET_CONNECT_TIMEOUT 10	/* seconds for TCP, and again for TLS + hello */
+/*
+ * Seconds for the login's answer: the server delays it after recent failed
+ * logins of the user or of many names from the address (login_delay_max,
+ * 15 s by default), also for the right password, and a shorter wait made a
+ * correct login behind a sprayed NAT address fail as "did not answer".
+ */
+#define NET_LOGIN_TIMEOUT 60
 #define NET_PING_INTERVAL 10	/* seconds between pings when ready */
 #define NET_PING_DEADLINE 30	/* an unanswered ping this old: connection dead */
 #define NET_BACKOFF_MIN 250	/* ms: the first retry after a drop */
@@ -690,6 +697,8 @@ send_login(struct net *n)
 {
 	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
 	Tafel__LoginRequest lr = TAFEL__LOGIN_REQUEST__INIT;
+	struct timeval login_wait = { NET_LOGIN_TIMEOUT, 0 };
+	struct timeval write_wait = { NET_CONNECT_TIMEOUT, 0 };
 
 	lr.login = (char *)n->o.login;
 	n->login_by_ticket = n->ticket[0] != '\0';
@@ -700,6 +709,7 @@ send_login(struct net *n)
 	env.request_id = n->login_id = n->next_id++;
 	env.body_case = TAFEL__ENVELOPE__BODY_LOGIN;
 	env.login = &lr;
+	bufferevent_set_timeouts(n->bev, &login_wait, &write_wait);
 	net_set_state(n, NET_LOGIN);
 	if (send_now(n, &env) != 0)
 		net_lost(n, "cannot send login");
