@@ -612,8 +612,12 @@ static int
 pgembed_ensure_db(const struct pgembed *pg, const char *user, int reload,
     char *err, size_t errlen)
 {
-	const char *kw[] = { "host", "port", "dbname", "user", NULL };
-	const char *val[] = { pg->sockdir, "5432", "postgres", user, NULL };
+	/* a cluster that hangs (stopped, a full disk's stall) is reported,
+	 * not waited for: tafelctl from cron would hang for ever */
+	const char *kw[] = { "host", "port", "dbname", "user",
+	    "connect_timeout", NULL };
+	const char *val[] = { pg->sockdir, "5432", "postgres", user, "15",
+	    NULL };
 	const char *param[1] = { PGEMBED_DBNAME };
 	PGconn *conn;
 	PGresult *res;

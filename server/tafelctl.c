@@ -1776,6 +1776,31 @@ schema_newer(void)
 	return -1;
 }
 
+/*
+ * Connects with a connect_timeout of 15 s unless the conninfo (or
+ * PGCONNECT_TIMEOUT) names one: a database that hangs makes tafelctl say
+ * so ("timeout expired") instead of waiting for ever, as a cron job would.
+ */
+static PGconn *
+connect_db(const char *conninfo)
+{
+	const char *const keys[] = { "dbname", "connect_timeout", NULL };
+	const char *values[] = { conninfo, "15", NULL };
+	PQconninfoOption *opts, *o;
+	char *err = NULL;
+
+	opts = PQconninfoParse(conninfo, &err);
+	if (err != NULL)
+		PQfreemem(err);
+	for (o = opts; o != NULL && o->keyword != NULL; o++)
+		if (strcmp(o->keyword, "connect_timeout") == 0 && o->val != NULL)
+			values[1] = NULL;	/* theirs */
+	if (getenv("PGCONNECT_TIMEOUT") != NULL)
+		values[1] = NULL;
+	PQconninfoFree(opts);
+	return PQconnectdbParams(keys, values, 1);
+}
+
 /* Connects to the configured database or the embedded cluster. */
 static int
 open_db(void)
@@ -1809,7 +1834,7 @@ open_db(void)
 		    sizeof conninfo);
 	}
 	snprintf(ctl.conninfo, sizeof ctl.conninfo, "%s", conninfo);
-	ctl.db = PQconnectdb(conninfo);
+	ctl.db = connect_db(conninfo);
 	if (PQstatus(ctl.db) != CONNECTION_OK) {
 		fprintf(stderr, "tafelctl: cannot connect to PostgreSQL: %s",
 		    PQerrorMessage(ctl.db));
