@@ -582,30 +582,67 @@ ctl_backup_commit(struct ctl_backup_file *b)
 	return 0;
 }
 
+/*
+ * Opens a REPEATABLE READ transaction on db and exports its snapshot into
+ * opt ("--snapshot=ID"); 0, or -1 with the error said.
+ */
+static int
+backup_snapshot(PGconn *db, char *opt, size_t len)
+{
+	PGresult *r = PQexec(db, "BEGIN ISOLATION LEVEL REPEATABLE READ, "
+	    "READ ONLY");
+
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		fprintf(stderr, "tafelctl: %s", PQerrorMessage(db));
+		PQclear(r);
+		return -1;
+	}
+	PQclear(r);
+	r = PQexec(db, "SELECT pg_export_snapshot()");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		fprintf(stderr, "tafelctl: %s", PQerrorMessage(db));
+		PQclear(r);
+		PQclear(PQexec(db, "ROLLBACK"));
+		return -1;
+	}
+	snprintf(opt, len, "--snapshot=%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return 0;
+}
+
 int
 ctl_backup(PGconn *db, const char *conninfo, int fd, const char *file)
 {
+	char snap[128];
 	char *args[] = { (char *)"--format=custom", (char *)"--no-password",
-	    (char *)"--dbname", (char *)conninfo, NULL };
+	    snap, (char *)"--dbname", (char *)conninfo, NULL };
 	int rc;
 
 	/*
 	 * pg_dump reads every table in one REPEATABLE READ snapshot: a
 	 * consistent register (cases, audit log, purge records and the
-	 * change-log sequence together) while tafeld keeps serving.
+	 * change-log sequence together) while tafeld keeps serving.  It
+	 * reads the snapshot this connection exports, and the summary below
+	 * is counted in the same one, so it says what the file holds, also
+	 * while writes go on.
 	 */
+	if (backup_snapshot(db, snap, sizeof snap) != 0)
+		return 1;
 	rc = run_pg_tool("pg_dump", args, 1, fd);
 	if (rc != 0) {
 		fprintf(stderr, "tafelctl: pg_dump failed (exit %d); no backup "
 		    "was written to %s\n", rc, file);
+		PQclear(PQexec(db, "ROLLBACK"));
 		return 1;
 	}
 	if (fsync(fd) != 0) {
 		fprintf(stderr, "tafelctl: %s: %s; no backup was written\n",
 		    file, strerror(errno));
+		PQclear(PQexec(db, "ROLLBACK"));
 		return 1;
 	}
 	ctl_summary(db, "the backup holds");
+	PQclear(PQexec(db, "COMMIT"));
 	return 0;
 }
 
