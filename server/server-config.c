@@ -97,8 +97,11 @@ const struct conf_param server_params[] = {
 	  "nothing): the request gets `DATABASE_UNAVAILABLE` (a write may "
 	  "or may not have been applied; the client retries it with the "
 	  "same idempotency key) and the connection is made again. The "
-	  "background work (the push, the audit fold, maintenance) is not "
-	  "timed. 0: no limit." },
+	  "database ends the query it was running within about a second "
+	  "(tafeld's connections set `client_connection_check_interval` to "
+	  "1 s), so a write given up this way neither keeps its locks nor "
+	  "commits later. The background work (the push, the audit fold, "
+	  "maintenance) is not timed. 0: no limit." },
 	{ "db_warm_up", CONF_BOOL, S(db_warm_up), 1, "yes", 0, 0,
 	  "Each new query connection first builds the snapshot of the "
 	  "largest planned or open meeting and renders its latest change, "
