@@ -595,6 +595,17 @@ RETURNS bigint LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS 
 	SELECT r.case_id FROM info_rounds r WHERE r.id = p_id
 $$;
 
+-- Under RLS (92_prep_grants.sql): the current user decides meeting
+-- p_meeting_id's agenda, as tafel_render shows a proposal to them: its
+-- chair, an admin, or a decider of its series (docs/security.md rule 9).
+CREATE OR REPLACE FUNCTION tafel_rls_agenda_decider(p_meeting_id bigint)
+RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+	SELECT coalesce((SELECT tafel_may_chair(u, m)
+	    OR tafel_may_decide_nomination(u, m.series_id)
+	    FROM users u JOIN meetings m ON m.id = p_meeting_id
+	    WHERE u.id = tafel_rls_user() AND NOT u.disabled), false)
+$$;
+
 -- ---------------------------------------------------------------------------
 -- The agenda proposes itself
 -- ---------------------------------------------------------------------------

@@ -44,10 +44,17 @@ CREATE POLICY tafel_app_info_round_orgs ON info_round_orgs FOR SELECT
 	    OR 'case_summary' = ANY (tafel_rls_case_cats(
 		tafel_rls_info_round_case(round_id))));
 
--- Proposals and the calendar: read through their functions only.
+-- Proposals and the calendar: read through their functions only.  A
+-- declined proposal under RLS: only for those who decide the meeting's
+-- agenda (rule 9) and only of a case connected for them (an uninvolved
+-- partner never learns of a signal, rule 7); the chair's decline_reason is
+-- free text about persons: not granted.
 GRANT EXECUTE ON FUNCTION tafel_list_proposals(bigint, bigint, bigint),
-	tafel_list_calendar(bigint, text, text) TO tafel_app;
-GRANT SELECT ON proposal_declines TO tafel_app;
+	tafel_list_calendar(bigint, text, text),
+	tafel_rls_agenda_decider(bigint) TO tafel_app;
+GRANT SELECT (meeting_id, case_id, reasons, declined_by, declined_at)
+	ON proposal_declines TO tafel_app;
 DROP POLICY IF EXISTS tafel_app_proposal_declines ON proposal_declines;
 CREATE POLICY tafel_app_proposal_declines ON proposal_declines FOR SELECT
-	TO tafel_app USING (tafel_rls_meeting_visible(meeting_id));
+	TO tafel_app USING (tafel_rls_agenda_decider(meeting_id)
+	    AND tafel_rls_case_connected(case_id));

@@ -163,6 +163,49 @@ BEGIN
 	    WHERE (q -> 'meeting' ->> 'id')::bigint = x.m3), v::text;
 END
 $$;
+
+-- a declined proposal under row-level security (rule 9): only for those
+-- who decide the agenda and only of a case connected for them; never the
+-- chair's decline_reason (free text).  A member of the series that may
+-- see the meeting (housing) or is the case's submitter (the police, no
+-- chair) reads no row; the chair reads it once the case is connected for
+-- it, without the reason.
+SELECT set_config('tafel.user_id', test_uid('woningcorporatie')::text, true);
+DO $$
+BEGIN
+	ASSERT tafel_rls_meeting_visible((SELECT m1 FROM t_ag));
+	ASSERT (SELECT count(*) FROM proposal_declines) = 0,
+	    'housing reads a declined proposal';
+END
+$$;
+SELECT set_config('tafel.user_id', test_uid('politie')::text, true);
+DO $$
+BEGIN
+	ASSERT tafel_rls_case_connected((SELECT c3 FROM t_ag));
+	ASSERT (SELECT count(*) FROM proposal_declines) = 0,
+	    'the submitter, no decider, reads a declined proposal';
+END
+$$;
+SELECT set_config('tafel.user_id', test_uid('voorzitter')::text, true);
+DO $$
+BEGIN
+	ASSERT NOT tafel_rls_case_connected((SELECT c3 FROM t_ag));
+	ASSERT (SELECT count(*) FROM proposal_declines) = 0,
+	    'the chair reads the decline of a case it has no connection to';
+END
+$$;
+RESET ROLE;
+INSERT INTO case_involved_orgs (case_id, org_id)
+SELECT (SELECT c3 FROM t_ag), org_id FROM users WHERE login = 'voorzitter';
+SET ROLE tafel_app;
+SELECT set_config('tafel.user_id', test_uid('voorzitter')::text, true);
+DO $$
+BEGIN
+	ASSERT (SELECT reasons FROM proposal_declines
+	    WHERE case_id = (SELECT c3 FROM t_ag)) = '{nomination}';
+	PERFORM test_expect('42501', 'SELECT decline_reason FROM proposal_declines');
+END
+$$;
 RESET ROLE;
 
 -- the publication was told to the member organisations
