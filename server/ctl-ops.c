@@ -330,8 +330,8 @@ report_unreachable(const struct server_config *cfg, char paths[][4200],
 }
 
 int
-ctl_status(const struct server_config *cfg, const char *data_dir, int argc,
-    char **argv)
+ctl_status(const struct server_config *cfg, const char *data_dir,
+    int dir_given, int argc, char **argv)
 {
 	char paths[3][4200], *answer;
 	int errs[3];
@@ -346,14 +346,21 @@ ctl_status(const struct server_config *cfg, const char *data_dir, int argc,
 		}
 		json = 1;
 	}
-	/* admin_socket, else the data directory's, else systemd's /run/tafel */
+	/*
+	 * admin_socket, else the data directory's, else systemd's /run/tafel
+	 * -- but not for a data directory named on the command line: the
+	 * packaged service's socket would answer for a server that is down
+	 * (a test or restored copy beside it), with exit status 0.
+	 */
 	if (cfg->admin_socket[0] != '\0')
 		snprintf(paths[n++], sizeof paths[0], "%s", cfg->admin_socket);
 	else {
 		if (admin_socket_path(cfg, data_dir, paths[n],
 		    sizeof paths[0]) == 0)
 			n++;
-		snprintf(paths[n++], sizeof paths[0], "/run/tafel/admin.sock");
+		if (!dir_given)
+			snprintf(paths[n++], sizeof paths[0],
+			    "/run/tafel/admin.sock");
 	}
 	for (i = 0; i < n && fd < 0; i++) {
 		fd = connect_unix(paths[i]);

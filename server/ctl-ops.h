@@ -6,9 +6,10 @@
 
 #include "server-config.h"
 
-/* tafelctl status [--json]: asks the running tafeld; exit status. */
+/* tafelctl status [--json]: asks the running tafeld; exit status.
+ * dir_given: --data-dir was named, so systemd's /run/tafel is not tried. */
 int ctl_status(const struct server_config *cfg, const char *data_dir,
-    int argc, char **argv);
+    int dir_given, int argc, char **argv);
 
 /*
  * Opens a backup file for reading as the invoking user, before tafelctl

@@ -40,6 +40,7 @@ struct ctl {
 	char password[1100];	/* from password_file, read at start-up */
 	char conninfo[8192];	/* of the schema owner, once connected */
 	int no_migrate;		/* restore: connect to an empty database */
+	int dir_given;		/* --data-dir on the command line */
 	int any_schema;		/* backup: also a schema newer than ours */
 };
 
@@ -1466,7 +1467,7 @@ cmd_migrate(int argc, char **argv)
 static int
 cmd_status(int argc, char **argv)
 {
-	return ctl_status(&ctl.cfg, ctl.data_dir, argc, argv);
+	return ctl_status(&ctl.cfg, ctl.data_dir, ctl.dir_given, argc, argv);
 }
 
 /*
@@ -1986,9 +1987,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "tafelctl: %s\n", err);
 		return 1;
 	}
-	if (data_dir != NULL)
+	if (data_dir != NULL) {
 		conf_set(server_params, &ctl.cfg, "data_dir", data_dir, err,
 		    sizeof err);
+		ctl.dir_given = 1;
+	}
 	if (db != NULL)
 		conf_set(server_params, &ctl.cfg, "db", db, err, sizeof err);
 	snprintf(ctl.data_dir, sizeof ctl.data_dir, "%s", ctl.cfg.data_dir[0] ?
