@@ -393,8 +393,13 @@ check_plan_meetings(const ProtobufCMessage *m, struct validate_error *e)
 	    validate_date("until", q->until, 0, e) ||
 	    validate_id("chair_id", q->chair_id, 0, e))
 		return -1;
-	if (q->every_weeks > 52)
-		return validate_id("every_weeks", -1, 0, e);
+	if (q->every_weeks > 52) {
+		snprintf(e->field, sizeof e->field, "every_weeks");
+		snprintf(e->message, sizeof e->message,
+		    "every_weeks: at most 52 (0: one meeting)");
+		e->code = TAFEL__ERROR_CODE__OUT_OF_RANGE;
+		return -1;
+	}
 	return 0;
 }
 

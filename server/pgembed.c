@@ -812,6 +812,14 @@ pgembed_start_as(struct pgembed *pg, const char *data_dir, int owner,
 		errbuf_fail(err, errlen, "data directory path too long");
 		goto fail;
 	}
+	/* only a missing PG_VERSION means "no cluster yet": one that cannot
+	 * be read (permissions) is a cluster to repair, not to initdb over */
+	if (access(pgver, F_OK) != 0 && errno != ENOENT) {
+		errbuf_fail(err, errlen, "cannot read %s: %s (a cluster is "
+		    "there but this user cannot reach it: check the owner and "
+		    "mode of %s)", pgver, strerror(errno), pg->datadir);
+		goto fail;
+	}
 	if (access(pgver, F_OK) != 0) {
 		if (pgembed_initdb(pg, user, logfd, err, errlen) != 0)
 			goto fail;

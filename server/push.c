@@ -888,6 +888,32 @@ out:
 	setup_release(st);
 }
 
+/*
+ * The topic and meeting_id of a subscribe or unsubscribe: an unknown topic
+ * is OUT_OF_RANGE (field topic), a meeting topic needs meeting_id > 0
+ * (OUT_OF_RANGE, field meeting_id).  Answers the error and returns -1.
+ */
+static int
+topic_check(struct conn *c, const Tafel__Envelope *env,
+    Tafel__SubscribeTopic topic, int64_t meeting_id)
+{
+	if (topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING && meeting_id <= 0) {
+		conn_send_error(c, env->request_id,
+		    TAFEL__ERROR_CODE__OUT_OF_RANGE,
+		    "meeting_id must be a positive id", "meeting_id");
+		return -1;
+	}
+	if (topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING &&
+	    topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS &&
+	    topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_INBOX &&
+	    !topic_is_list(topic)) {
+		conn_send_error(c, env->request_id,
+		    TAFEL__ERROR_CODE__OUT_OF_RANGE, "unknown topic", "topic");
+		return -1;
+	}
+	return 0;
+}
+
 void
 push_subscribe(struct conn *c, const Tafel__Envelope *env,
     const struct request_handler *h)
@@ -899,21 +925,8 @@ push_subscribe(struct conn *c, const Tafel__Envelope *env,
 
 	(void)h;
 	topic = topic_canonical(q->topic);
-	if (topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING &&
-	    q->meeting_id <= 0) {
-		conn_send_error(c, env->request_id,
-		    TAFEL__ERROR_CODE__OUT_OF_RANGE,
-		    "meeting_id must be a positive id", "meeting_id");
+	if (topic_check(c, env, topic, q->meeting_id) != 0)
 		return;
-	}
-	if (topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING &&
-	    topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS &&
-	    topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_INBOX &&
-	    !topic_is_list(topic)) {
-		conn_send_error(c, env->request_id,
-		    TAFEL__ERROR_CODE__OUT_OF_RANGE, "unknown topic", "topic");
-		return;
-	}
 	/*
 	 * One shared screen per session: a connection's events are rendered
 	 * one way per change (push-deliver.c), so a second room's screen
@@ -992,6 +1005,9 @@ push_unsubscribe(struct conn *c, const Tafel__Envelope *env,
 	Tafel__Envelope out = TAFEL__ENVELOPE__INIT;
 
 	(void)h;
+	/* the same checks as subscribe: unknown is not "not subscribed" */
+	if (topic_check(c, env, topic_canonical(q->topic), q->meeting_id) != 0)
+		return;
 	/* as the database answers every other request of the steering group */
 	if (session_is_steering_only(c)) {
 		conn_send_error(c, env->request_id,

@@ -268,6 +268,59 @@ test_steering_unsubscribe(void **state)
 	tclient_close(&c);
 }
 
+/*
+ * Answers a client author found misleading: unsubscribe from an unknown
+ * topic is OUT_OF_RANGE (field topic) as subscribe is, not NOT_FOUND;
+ * every_weeks over 52 says so (it said "must be 0 or a positive id");
+ * list_calendar with "to" before "from" is OUT_OF_RANGE (field to) as a
+ * report's period is, not an empty calendar.
+ */
+static void
+test_range_answers(void **state)
+{
+	struct tclient c;
+	Tafel__UnsubscribeRequest u = TAFEL__UNSUBSCRIBE_REQUEST__INIT;
+	Tafel__PlanMeetingsRequest pm = TAFEL__PLAN_MEETINGS_REQUEST__INIT;
+	Tafel__ListCalendarRequest lc = TAFEL__LIST_CALENDAR_REQUEST__INIT;
+	Tafel__Envelope *m;
+
+	(void)state;
+	assert_int_equal(tclient_login(&c, &srv, "voorzitter", "demo"), 0);
+	u.topic = (Tafel__SubscribeTopic)99;
+	m = tclient_req(&c, B(UNSUBSCRIBE), &u, NULL);
+	assert_string_equal(m->error != NULL ? m->error->message : "",
+	    "unknown topic");
+	expect_error(m, TAFEL__ERROR_CODE__OUT_OF_RANGE, "topic");
+	u.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING;
+	u.meeting_id = 0;
+	m = tclient_req(&c, B(UNSUBSCRIBE), &u, NULL);
+	expect_error(m, TAFEL__ERROR_CODE__OUT_OF_RANGE, "meeting_id");
+	/* a known topic not subscribed stays NOT_FOUND */
+	u.meeting_id = 1;
+	m = tclient_req(&c, B(UNSUBSCRIBE), &u, NULL);
+	expect_error(m, TAFEL__ERROR_CODE__NOT_FOUND, "");
+
+	pm.series_id = 1;
+	pm.first_date = "2030-01-07";
+	pm.time = "10:00";
+	pm.every_weeks = 53;
+	pm.until = "2030-12-30";
+	m = tclient_req(&c, B(PLAN_MEETINGS), &pm, harness_key());
+	assert_string_equal(m->error != NULL ? m->error->message : "",
+	    "every_weeks: at most 52 (0: one meeting)");
+	expect_error(m, TAFEL__ERROR_CODE__OUT_OF_RANGE, "every_weeks");
+
+	lc.from = "2030-02-01";
+	lc.to = "2030-01-31";
+	m = tclient_req(&c, B(LIST_CALENDAR), &lc, NULL);
+	expect_error(m, TAFEL__ERROR_CODE__OUT_OF_RANGE, "to");
+	lc.to = "2030-02-01";	/* one day */
+	m = tclient_req(&c, B(LIST_CALENDAR), &lc, NULL);
+	harness_expect_body(m, B(CALENDAR));
+	frame_free(m);
+	tclient_close(&c);
+}
+
 int
 main(void)
 {
@@ -276,6 +329,7 @@ main(void)
 		cmocka_unit_test(test_control_characters),
 		cmocka_unit_test(test_field_paths),
 		cmocka_unit_test(test_steering_unsubscribe),
+		cmocka_unit_test(test_range_answers),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

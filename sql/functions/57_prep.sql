@@ -909,6 +909,10 @@ DECLARE
 	v_to date := coalesce(tafel_arg_date(jsonb_build_object('to', p_to),
 	    'to'), v_from + 90);
 BEGIN
+	-- as a report's period (tafel_report_build): not an empty answer
+	IF v_to < v_from THEN
+		PERFORM tafel_raise('TF014', '"to" is before "from"', 'to');
+	END IF;
 	RETURN jsonb_build_object('entries', coalesce((
 	    WITH mine AS (
 		SELECT m.id, m.scheduled_start FROM meetings m

@@ -131,19 +131,36 @@ BEGIN
 		PERFORM tafel_raise('TF010', 'reports are for chairs, '
 		    || 'administrators and the steering group');
 	END IF;
-	BEGIN
-		v_from := p_from::date;
-	EXCEPTION WHEN others THEN
-		PERFORM tafel_raise('TF011', 'from and to are dates '
-		    || '(YYYY-MM-DD)', 'from');
-	END;
-	BEGIN
-		v_to := p_to::date;
-	EXCEPTION WHEN others THEN
-		PERFORM tafel_raise('TF011', 'from and to are dates '
-		    || '(YYYY-MM-DD)', 'to');
-	END;
+	v_from := tafel_report_day(p_from, 'from');
+	v_to := tafel_report_day(p_to, 'to');
 	RETURN tafel_report_build(v_from, v_to);
+END
+$$;
+
+-- A day of a report's period as the request gives it: exactly YYYY-MM-DD,
+-- a calendar date of the years 1900..2200 (the dates of protocol.md 5.5;
+-- PostgreSQL's own reading took "today", "1800-01-01", "20250101").
+-- Anything else is INVALID_ARGUMENT with the field.
+CREATE OR REPLACE FUNCTION tafel_report_day(p text, p_field text)
+RETURNS date LANGUAGE plpgsql STABLE SET search_path = public AS $$
+DECLARE
+	v date;
+BEGIN
+	IF p IS NULL OR p !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN
+		PERFORM tafel_raise('TF011', 'from and to are dates '
+		    || '(YYYY-MM-DD)', p_field);
+	END IF;
+	BEGIN
+		v := p::date;
+	EXCEPTION WHEN others THEN
+		PERFORM tafel_raise('TF011', 'from and to are dates '
+		    || '(YYYY-MM-DD)', p_field);
+	END;
+	IF extract(year FROM v) NOT BETWEEN 1900 AND 2200 THEN
+		PERFORM tafel_raise('TF011', 'the year must be between 1900 '
+		    || 'and 2200', p_field);
+	END IF;
+	RETURN v;
 END
 $$;
 

@@ -105,6 +105,19 @@ BEGIN
 	e := test_expect('TF011', format('SELECT tafel_report(%s, %L, %L)',
 	    test_uid('voorzitter'), '2025-01-01', '2025-02-30'));
 	ASSERT e ->> 'hint' = 'to', e::text;
+	-- days are YYYY-MM-DD of the years 1900..2200 (protocol.md 5.5), not
+	-- whatever PostgreSQL reads as a date
+	e := test_expect('TF011', format('SELECT tafel_report(%s, %L, %L)',
+	    test_uid('voorzitter'), '1800-01-01', '1800-01-10'));
+	ASSERT e ->> 'hint' = 'from', e::text;
+	e := test_expect('TF011', format('SELECT tafel_report(%s, %L, %L)',
+	    test_uid('voorzitter'), '2025-01-01', 'today'));
+	ASSERT e ->> 'hint' = 'to', e::text;
+	e := test_expect('TF011', format('SELECT tafel_report(%s, %L, %L)',
+	    test_uid('voorzitter'), '20250101', '2025-01-10'));
+	ASSERT e ->> 'hint' = 'from', e::text;
+	r := tafel_report(test_uid('voorzitter'), '2200-12-01', '2200-12-31');
+	ASSERT r ->> 'to' = '2200-12-31', r::text;
 	-- a plain member gets no report
 	PERFORM test_expect('TF010', format('SELECT tafel_report(%s, %L, %L)',
 	    test_uid('politie'), '2025-01-01', '2025-01-10'));
