@@ -21,7 +21,10 @@
 #include "tls.h"
 #include "xmalloc.h"
 
-/* Grace period for flushing the last frames of a closing connection. */
+/*
+ * Grace period for flushing the last frames of a closing connection; a
+ * draining one waits as long for its running requests' answers.
+ */
 #define CONN_CLOSE_GRACE_MS 2000
 /* How long a closed connection discards input waiting for the peer's close. */
 #define CONN_LINGER_MS 2000
@@ -38,9 +41,14 @@
 static const unsigned conn_transitions[] = {
 	[CONN_HANDSHAKE] = 1u << CONN_HELLO | 1u << CONN_CLOSING |
 	    1u << CONN_DEAD,
-	[CONN_HELLO] = 1u << CONN_LOGIN | 1u << CONN_CLOSING | 1u << CONN_DEAD,
-	[CONN_LOGIN] = 1u << CONN_READY | 1u << CONN_CLOSING | 1u << CONN_DEAD,
-	[CONN_READY] = 1u << CONN_LOGIN | 1u << CONN_CLOSING | 1u << CONN_DEAD,
+	[CONN_HELLO] = 1u << CONN_LOGIN | 1u << CONN_DRAINING |
+	    1u << CONN_CLOSING | 1u << CONN_DEAD,
+	[CONN_LOGIN] = 1u << CONN_READY | 1u << CONN_DRAINING |
+	    1u << CONN_CLOSING | 1u << CONN_DEAD,
+	[CONN_READY] = 1u << CONN_LOGIN | 1u << CONN_DRAINING |
+	    1u << CONN_CLOSING | 1u << CONN_DEAD,
+	/* no way back: a login that completes while draining is refused */
+	[CONN_DRAINING] = 1u << CONN_CLOSING | 1u << CONN_DEAD,
 	[CONN_CLOSING] = 1u << CONN_LINGER | 1u << CONN_DEAD,
 	[CONN_LINGER] = 1u << CONN_DEAD,
 	[CONN_DEAD] = 0,
@@ -51,6 +59,7 @@ static const char *const conn_state_names[] = {
 	[CONN_HELLO] = "hello",
 	[CONN_LOGIN] = "login",
 	[CONN_READY] = "ready",
+	[CONN_DRAINING] = "draining",
 	[CONN_CLOSING] = "closing",
 	[CONN_LINGER] = "linger",
 	[CONN_DEAD] = "dead",
@@ -112,8 +121,11 @@ conn_set_state(struct conn *c, enum conn_state to)
 	    conn_state_name(from), conn_state_name(to));
 	c->state = to;
 
-	/* Leaving the unauthenticated states frees a slot. */
-	if (c->unauth_counted && (to == CONN_READY || to >= CONN_CLOSING)) {
+	/*
+	 * Leaving the unauthenticated states frees a slot (a draining
+	 * connection serves no more requests: its slot is free for another).
+	 */
+	if (c->unauth_counted && (to == CONN_READY || to >= CONN_DRAINING)) {
 		c->unauth_counted = 0;
 		srv.n_unauth--;
 	}
@@ -133,6 +145,7 @@ conn_set_state(struct conn *c, enum conn_state to)
 		c->max_frame = TAFEL_MAX_FRAME;
 		conn_arm_deadline(c, srv.cfg.idle_timeout);
 		break;
+	case CONN_DRAINING:
 	case CONN_CLOSING:
 		conn_arm_deadline(c, CONN_CLOSE_GRACE_MS);
 		break;
@@ -173,8 +186,18 @@ conn_req_begin(struct conn *c)
 void
 conn_req_end(struct conn *c)
 {
-	if (--c->reqs == 0 && c->peer_closed)
+	/*
+	 * The last request answered: a connection whose client closed its
+	 * side closes now, a draining one sends the Error it held back.
+	 */
+	if (--c->reqs == 0 && (c->peer_closed || c->state == CONN_DRAINING))
 		conn_close(c, 0, NULL);		/* no-op once closing */
+}
+
+Tafel__ErrorCode
+conn_close_code(const struct conn *c)
+{
+	return c->state == CONN_DRAINING ? c->close_code : 0;
 }
 
 void
@@ -187,6 +210,7 @@ conn_unref(struct conn *c)
 		    conn_state_name(c->state));
 	if (c->cork != NULL)
 		evbuffer_free(c->cork);
+	free(c->close_message);
 	if (c->cert_org != conn_no_cert)
 		free((char *)c->cert_org);
 	if (c->cert_cn != conn_no_cert)
@@ -334,7 +358,7 @@ conn_evict_unauth(unsigned mine)
 	int looked = 0;
 
 	TAILQ_FOREACH(c, &srv.conns, entry) {
-		if (!c->unauth_counted || c->state >= CONN_CLOSING)
+		if (!c->unauth_counted || c->state >= CONN_DRAINING)
 			continue;
 		if (conn_unauth_from(c->net) >= mine + 2) {
 			unsigned before = srv.n_unauth;
@@ -570,12 +594,44 @@ conn_send_error(struct conn *c, uint64_t request_id, Tafel__ErrorCode code,
 	conn_send(c, &env);
 }
 
+/*
+ * A closing Error is due while requests of c are running (at the
+ * database, or a login being checked): c stops reading requests at once,
+ * as in CONN_CLOSING, but those already read still answer (req_gone is
+ * false) and the Error follows them (docs/protocol.md 4.3, 5.7).  The last
+ * answer (conn_req_end), the deadline, a shutdown or the peer's EOF with
+ * nothing left to answer end the drain through conn_close.
+ */
+static void
+conn_drain(struct conn *c, Tafel__ErrorCode code, const char *message)
+{
+	log_info("conn %llu (%s): closing: %s: %s (after the answers of %d "
+	    "request(s) still running)", (unsigned long long)c->id, c->addr,
+	    error_code_name(code), message, c->reqs);
+	c->close_code = code;
+	/* copied: callers pass messages formatted on their stack */
+	c->close_message = xstrdup(message);
+	conn_uncork(c);		/* held frames go before the answers to come */
+	conn_set_state(c, CONN_DRAINING);
+}
+
 void
 conn_close(struct conn *c, Tafel__ErrorCode code, const char *message)
 {
 	if (c->state >= CONN_CLOSING)
 		return;
-	if (code != 0) {
+	if (c->state == CONN_DRAINING) {
+		/* the drain is over: the Error held back goes out now */
+		code = c->close_code;
+		message = c->close_message;
+		log_debug("conn %llu (%s): drained (%d request(s) still "
+		    "running); sending %s", (unsigned long long)c->id, c->addr,
+		    c->reqs, error_code_name(code));
+		conn_send_error(c, 0, code, message, NULL);
+	} else if (code != 0 && c->reqs > 0 && c->state != CONN_HANDSHAKE) {
+		conn_drain(c, code, message);
+		return;
+	} else if (code != 0) {
 		log_info("conn %llu (%s): closing: %s: %s",
 		    (unsigned long long)c->id, c->addr, error_code_name(code),
 		    message);
@@ -734,8 +790,13 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct conn *c = arg;
 
-	if (c->state == CONN_CLOSING || c->state == CONN_LINGER) {
-		/* No more requests are served: discard them. */
+	if (c->state == CONN_DRAINING || c->state == CONN_CLOSING ||
+	    c->state == CONN_LINGER) {
+		/*
+		 * No more requests are served: discard them (read all the
+		 * same, so that unread input cannot turn the close into a
+		 * reset).
+		 */
 		evbuffer_drain(bufferevent_get_input(bev),
 		    evbuffer_get_length(bufferevent_get_input(bev)));
 		return;
@@ -807,7 +868,9 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 	if (what & BEV_EVENT_EOF) {
 		/* Frames that arrived with the EOF are still served. */
 		conn_drain_input(c);
-		if (c->state < CONN_CLOSING && c->bev != NULL &&
+		/* (a draining connection's unread rest is discarded, not
+		   served: no truncated frame to complain about) */
+		if (c->state < CONN_DRAINING && c->bev != NULL &&
 		    frame_finish(bufferevent_get_input(c->bev)) != FRAME_OK)
 			conn_frame_error(c, FRAME_ERR_TRUNCATED);
 		log_debug("conn %llu (%s): peer closed",
@@ -816,7 +879,8 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 		 * After complete frames: the requests still running get their
 		 * answers (docs/protocol.md 3.3; a write the client sent before
 		 * closing its side is answered, not only carried out), then
-		 * the connection closes cleanly.
+		 * the connection closes cleanly.  A draining connection goes
+		 * on draining: its closing Error still follows the answers.
 		 */
 		if (c->state > CONN_HANDSHAKE && c->state < CONN_CLOSING) {
 			c->peer_closed = 1;
@@ -871,6 +935,14 @@ conn_deadline_cb(evutil_socket_t fd, short what, void *arg)
 	case CONN_READY:
 		conn_close(c, TAFEL__ERROR_CODE__SESSION_EXPIRED,
 		    "connection idle for too long; closed");
+		break;
+	case CONN_DRAINING:
+		/* their answers are given up; the Error must not wait longer */
+		log_info("conn %llu (%s): %d request(s) still running after "
+		    "%d ms; closing without their answers",
+		    (unsigned long long)c->id, c->addr, c->reqs,
+		    CONN_CLOSE_GRACE_MS);
+		conn_close(c, 0, NULL);
 		break;
 	case CONN_CLOSING:	/* the peer does not read: give up */
 	case CONN_LINGER:	/* the peer does not close: enough */

@@ -17,6 +17,8 @@ enum conn_state {
 	CONN_HELLO,	/* TLS up, our Hello sent; waiting for the peer's */
 	CONN_LOGIN,	/* versions agreed; only login, ping, logout allowed */
 	CONN_READY,	/* logged in: every request; idle deadline armed */
+	CONN_DRAINING,	/* a closing Error is due: no more requests read;
+			   those running still answer, then the Error */
 	CONN_CLOSING,	/* not reading requests; last frames flushing */
 	CONN_LINGER,	/* close_notify and FIN sent; discarding input until
 			   the peer closes (no reset that loses our frames) */
@@ -45,6 +47,9 @@ struct conn {
 	int reqs;			/* requests running (conn_req_begin) */
 	int peer_closed;		/* the client closed its side: close
 					 * once reqs is 0 */
+	Tafel__ErrorCode close_code;	/* DRAINING: the Error held back until
+					 * the running requests answered */
+	char *close_message;		/* its message (allocated), or NULL */
 	int unauth_counted;		/* counted in srv.n_unauth */
 	int login_pending;		/* a login request is being checked */
 	uint32_t max_frame;		/* current inbound frame limit */
@@ -128,7 +133,13 @@ void conn_send_resync(struct conn *c);
  * Ends a connection gracefully: sends a final Error when code is not 0,
  * stops serving requests, flushes what is queued, sends close_notify and a
  * FIN, and discards input until the peer closes (bounded by a deadline).
- * Safe to call from any callback and more than once.
+ * With code not 0 and requests of c still running (reqs > 0), the
+ * connection first drains (CONN_DRAINING): it reads no more requests, the
+ * running ones still answer (for at most CONN_CLOSE_GRACE_MS), then the
+ * Error goes out after their answers (docs/protocol.md 4.3).  On a
+ * draining connection any call ends the drain: the Error held back is sent
+ * (code and message are then ignored).  Safe to call from any callback
+ * and more than once.
  */
 void conn_close(struct conn *c, Tafel__ErrorCode code, const char *message);
 
@@ -156,6 +167,9 @@ void conn_unref(struct conn *c);
  */
 void conn_req_begin(struct conn *c);
 void conn_req_end(struct conn *c);
+
+/* The code of the closing Error a draining connection holds back, else 0. */
+Tafel__ErrorCode conn_close_code(const struct conn *c);
 
 /* Closes every connection (shutdown). */
 void conn_close_all(void);

@@ -231,6 +231,25 @@ login_verified(void *arg, int ok)
 	    "$4::int)", 4, params, login_recorded, l);
 }
 
+/*
+ * A closing Error came while this login was being checked: the connection
+ * starts no session any more, but the login was read before the cut-off,
+ * so it is answered (with the closing code) before that Error
+ * (docs/protocol.md 4.3).  Returns 1 when it answered and freed l.
+ */
+static int
+login_draining(struct login *l)
+{
+	struct conn *c = l->r->c;
+
+	if (conn_get_state(c) != CONN_DRAINING)
+		return 0;
+	req_error(l->r, conn_close_code(c), "the connection is closing; not "
+	    "logged in", NULL);
+	login_free(l);
+	return 1;
+}
+
 static void
 login_finish(struct login *l)
 {
@@ -239,6 +258,8 @@ login_finish(struct login *l)
 	Tafel__LoginResponse *resp;
 	char err[256];
 
+	if (login_draining(l))
+		return;
 	if (req_gone(l->r) || c->state != CONN_LOGIN) {
 		login_free(l);
 		return;
@@ -351,6 +372,8 @@ login_answer(struct login *l)
 	char *parsed_ticket = resp->resume_ticket;
 	size_t i;
 
+	if (login_draining(l))
+		return;
 	if (req_gone(l->r) || c->state != CONN_LOGIN) {
 		login_free(l);
 		return;

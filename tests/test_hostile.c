@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
@@ -417,6 +418,274 @@ test_oversized_frame_after_login(void **state)
 	tclient_close(&c);
 }
 
+/* Appends env to buf as one frame (length prefix, then the Envelope). */
+static size_t
+put_frame(uint8_t *buf, size_t at, size_t cap, const Tafel__Envelope *env)
+{
+	size_t n = protobuf_c_message_get_packed_size(&env->base);
+
+	assert_true(at + 4 + n <= cap);
+	buf[at] = (uint8_t)(n >> 24);
+	buf[at + 1] = (uint8_t)(n >> 16);
+	buf[at + 2] = (uint8_t)(n >> 8);
+	buf[at + 3] = (uint8_t)n;
+	protobuf_c_message_pack(&env->base, buf + at + 4);
+	return at + 4 + n;
+}
+
+/* What follows the write in the one buffer of test_closing_error_answers_write. */
+enum cut_off {
+	CUT_RATE,		/* pings past the rate limit (5.7) */
+	CUT_FRAME,		/* a length prefix over the limit (4.3) */
+	CUT_STRAY,		/* frames that are not requests (5.3) */
+};
+
+/*
+ * A write sent just before a closing error, in the same TCP write, is at
+ * the database when the server decides to close: it is answered before
+ * the closing Error (docs/protocol.md 4.3, 5.7), not only carried out, and
+ * carried out once.  Before the server drained such requests, the write
+ * was applied and its answer lost.
+ */
+static void
+closing_error_answers_write(enum cut_off how, const char *name)
+{
+	static uint8_t buf[16384];
+	struct tclient c;
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT, *m;
+	Tafel__PersonRequest pr = TAFEL__PERSON_REQUEST__INIT;
+	Tafel__Person p = TAFEL__PERSON__INIT;
+	Tafel__PingRequest ping_rq = TAFEL__PING_REQUEST__INIT;
+	/* request_id, then body field 50 (unknown) as an empty message */
+	static const uint8_t stray[] = { 0, 0, 0, 5, 0x08, 0x07, 0x92, 0x03,
+	    0x00 };
+	char key[80], sql[200], n[16];
+	size_t at = 0;
+	int i, answered = 0, final = 0, after_final = 0;
+	Tafel__ErrorCode want = how == CUT_FRAME ?
+	    TAFEL__ERROR_CODE__FRAME_TOO_LARGE : TAFEL__ERROR_CODE__RATE_LIMITED;
+
+	usleep(1100000);	/* the address bucket, spent by earlier tests */
+	snprintf(key, sizeof key, "%s", harness_key());
+	assert_int_equal(tclient_login(&c, &srv, "voorzitter", "demo"), 0);
+	p.case_id = 12;
+	p.name = (char *)name;
+	pr.person = &p;
+	env.request_id = 1000;
+	env.idempotency_key = key;
+	env.body_case = B(ADD_PERSON);
+	env.add_person = &pr;
+	at = put_frame(buf, at, sizeof buf, &env);
+	switch (how) {
+	case CUT_RATE:
+		memset(&env, 0, sizeof env);
+		tafel__envelope__init(&env);
+		env.body_case = B(PING);
+		env.ping = &ping_rq;
+		for (i = 0; i < 280; i++) {
+			env.request_id = 2000 + (uint64_t)i;
+			at = put_frame(buf, at, sizeof buf, &env);
+		}
+		break;
+	case CUT_FRAME:
+		memset(buf + at, 0xff, 3);
+		buf[at + 3] = 0xf0;
+		at += 4;
+		break;
+	case CUT_STRAY:
+		for (i = 0; i < 210; i++) {
+			assert_true(at + sizeof stray <= sizeof buf);
+			memcpy(buf + at, stray, sizeof stray);
+			at += sizeof stray;
+		}
+		break;
+	}
+	assert_int_equal(tclient_send_raw(&c, buf, at), 0);
+	while ((m = tclient_recv(&c, 5000)) != NULL) {
+		if (final)
+			after_final++;
+		else if (m->request_id == 1000) {
+			if (m->body_case == B(ERROR))
+				harness_print_error("the write", m);
+			assert_int_equal(m->body_case, B(PERSON));
+			answered++;
+		} else if (m->request_id == 0) {
+			assert_int_equal(harness_error_of(m), want);
+			final = 1;
+		}
+		frame_free(m);
+	}
+	fprintf(stderr, "%s: write answered %d, final %d, clean close %d\n",
+	    name, answered, final, c.clean_close);
+	/* the answer first, then the Error, then nothing but a clean close */
+	assert_int_equal(answered, 1);
+	assert_int_equal(final, 1);
+	assert_int_equal(after_final, 0);
+	assert_true(c.eof);
+	assert_int_equal(c.clean_close, 1);
+	tclient_close(&c);
+
+	/* applied once; the retry with the same key is the same answer */
+	assert_int_equal(tclient_login(&c, &srv, "voorzitter", "demo"), 0);
+	m = tclient_req(&c, B(ADD_PERSON), &pr, key);
+	harness_expect_body(m, B(PERSON));
+	frame_free(m);
+	tclient_close(&c);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM persons WHERE name = "
+	    "'%s'", name);
+	assert_int_equal(harness_psql_value(&srv, sql, n, sizeof n), 0);
+	assert_string_equal(n, "1");
+}
+
+static void
+test_rate_limit_answers_write(void **state)
+{
+	(void)state;
+	closing_error_answers_write(CUT_RATE, "Voor Afsluiting Snelheid");
+}
+
+static void
+test_frame_too_large_answers_write(void **state)
+{
+	(void)state;
+	closing_error_answers_write(CUT_FRAME, "Voor Afsluiting Frame");
+}
+
+static void
+test_stray_limit_answers_write(void **state)
+{
+	(void)state;
+	closing_error_answers_write(CUT_STRAY, "Voor Afsluiting Ruis");
+}
+
+/*
+ * The drain is bounded: a write held up at the database for longer than
+ * the 2 s grace gets no answer; the closing Error goes out after the
+ * grace, then the clean close.  The write, when its lock is gone, is
+ * still carried out once (a retry with its key gets the stored answer).
+ */
+static void
+test_drain_deadline(void **state)
+{
+	static uint8_t buf[1024];
+	struct tclient c;
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT, *m;
+	Tafel__PersonRequest pr = TAFEL__PERSON_REQUEST__INIT;
+	Tafel__Person p = TAFEL__PERSON__INIT;
+	char key[80], n[16];
+	size_t at;
+	pid_t locker;
+	int st, final = 0;
+	long long t0, waited = 0;
+
+	(void)state;
+	usleep(1100000);	/* the address bucket, spent by earlier tests */
+	snprintf(key, sizeof key, "%s", harness_key());
+	assert_int_equal(tclient_login(&c, &srv, "voorzitter", "demo"), 0);
+	locker = fork();
+	assert_true(locker >= 0);
+	if (locker == 0)
+		_exit(harness_psql(&srv, "BEGIN; LOCK TABLE persons IN "
+		    "ACCESS EXCLUSIVE MODE; SELECT pg_sleep(4); COMMIT;") ==
+		    0 ? 0 : 1);
+	assert_int_equal(harness_sql_until(&srv, "SELECT EXISTS (SELECT 1 "
+	    "FROM pg_locks l JOIN pg_class r ON r.oid = l.relation WHERE "
+	    "r.relname = 'persons' AND l.mode = 'AccessExclusiveLock' AND "
+	    "l.granted)", 5000), 1);
+	p.case_id = 12;
+	p.name = "Na Afsluiting Geschreven";
+	pr.person = &p;
+	env.request_id = 1000;
+	env.idempotency_key = key;
+	env.body_case = B(ADD_PERSON);
+	env.add_person = &pr;
+	at = put_frame(buf, 0, sizeof buf, &env);
+	memcpy(buf + at, "\xff\xff\xff\xf0", 4);
+	at += 4;
+	t0 = now_ms();
+	assert_int_equal(tclient_send_raw(&c, buf, at), 0);
+	while ((m = tclient_recv(&c, 5000)) != NULL) {
+		/* only the Error: the write is still waiting for its lock */
+		assert_int_equal(m->request_id, 0);
+		assert_int_equal(harness_error_of(m),
+		    TAFEL__ERROR_CODE__FRAME_TOO_LARGE);
+		if (!final)
+			waited = now_ms() - t0;
+		final++;
+		frame_free(m);
+	}
+	fprintf(stderr, "drain deadline: Error after %lld ms, clean close %d\n",
+	    waited, c.clean_close);
+	assert_int_equal(final, 1);
+	assert_true(waited >= 1800 && waited < 3900);
+	assert_true(c.eof);
+	assert_int_equal(c.clean_close, 1);
+	tclient_close(&c);
+	assert_int_equal(tafeld_log_count(&srv, "still running after 2000 ms; "
+	    "closing without their answers"), 1);
+
+	assert_int_equal(waitpid(locker, &st, 0), locker);
+	assert_int_equal(harness_sql_until(&srv, "SELECT count(*) = 1 FROM "
+	    "persons WHERE name = 'Na Afsluiting Geschreven'", 10000), 1);
+	assert_int_equal(tclient_login(&c, &srv, "voorzitter", "demo"), 0);
+	m = tclient_req(&c, B(ADD_PERSON), &pr, key);
+	harness_expect_body(m, B(PERSON));
+	frame_free(m);
+	tclient_close(&c);
+	assert_int_equal(harness_psql_value(&srv, "SELECT count(*) FROM "
+	    "persons WHERE name = 'Na Afsluiting Geschreven'", n, sizeof n), 0);
+	assert_string_equal(n, "1");
+}
+
+/*
+ * A login still being checked when a closing error comes is answered
+ * before the closing Error too: with that Error's code (no session starts
+ * on a closing connection), not left without an answer.
+ */
+static void
+test_frame_too_large_answers_login(void **state)
+{
+	static uint8_t buf[1024];
+	struct tclient c;
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT, *m;
+	Tafel__LoginRequest l = TAFEL__LOGIN_REQUEST__INIT;
+	size_t at;
+	int answered = 0, final = 0;
+
+	(void)state;
+	usleep(1100000);	/* the address bucket, spent by earlier tests */
+	assert_int_equal(tclient_open(&c, &srv, TAFEL_PROTOCOL_VERSION), 0);
+	l.login = "voorzitter";
+	l.password = "demo";
+	env.request_id = 500;
+	env.body_case = B(LOGIN);
+	env.login = &l;
+	at = put_frame(buf, 0, sizeof buf, &env);
+	/* 64 KiB: over the limit before login */
+	memcpy(buf + at, "\x00\x01\x00\x00", 4);
+	at += 4;
+	assert_int_equal(tclient_send_raw(&c, buf, at), 0);
+	while ((m = tclient_recv(&c, 5000)) != NULL) {
+		assert_false(final);
+		if (m->request_id == 500) {
+			assert_int_equal(harness_error_of(m),
+			    TAFEL__ERROR_CODE__FRAME_TOO_LARGE);
+			answered++;
+		} else {
+			assert_int_equal(m->request_id, 0);
+			assert_int_equal(harness_error_of(m),
+			    TAFEL__ERROR_CODE__FRAME_TOO_LARGE);
+			final = 1;
+		}
+		frame_free(m);
+	}
+	assert_int_equal(answered, 1);
+	assert_int_equal(final, 1);
+	assert_true(c.eof);
+	assert_int_equal(c.clean_close, 1);
+	tclient_close(&c);
+}
+
 /* With client_certs = yes: a certificate of the user's own organisation is required. */
 static void
 test_client_certificates(void **state)
@@ -478,6 +747,11 @@ main(void)
 		cmocka_unit_test(test_huge_times),
 		cmocka_unit_test(test_many_short_persons),
 		cmocka_unit_test(test_oversized_frame_after_login),
+		cmocka_unit_test(test_rate_limit_answers_write),
+		cmocka_unit_test(test_frame_too_large_answers_write),
+		cmocka_unit_test(test_stray_limit_answers_write),
+		cmocka_unit_test(test_frame_too_large_answers_login),
+		cmocka_unit_test(test_drain_deadline),
 		cmocka_unit_test(test_client_certificates),
 	};
 
