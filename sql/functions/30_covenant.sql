@@ -63,18 +63,25 @@ $$;
 -- The case was opened (became current) in a meeting while a member of the
 -- organisation was present there: a user who may read cases (admin, chair,
 -- member), not an observer, who is shown the pseudonymised view and so
--- earns its organisation nothing (docs/security.md rules 2 and 6).
+-- earns its organisation nothing (docs/security.md rules 2 and 6).  Every
+-- opening counts (agenda_item_openings, 0019: made current again for a
+-- partner who arrived late), and the first (agenda_items.opened_at, which
+-- also holds those from before 0019).
 CREATE OR REPLACE FUNCTION tafel_org_opened(p_org_id bigint, p_case_id bigint)
 RETURNS boolean LANGUAGE plpgsql STABLE SET search_path = public
 SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
-	RETURN (SELECT EXISTS (SELECT 1 FROM agenda_items ai
-	    JOIN attendance_periods p ON p.meeting_id = ai.meeting_id
+	RETURN (SELECT EXISTS (SELECT 1 FROM (SELECT ai.meeting_id, ai.opened_at
+		FROM agenda_items ai
+		WHERE ai.case_id = p_case_id AND ai.opened_at IS NOT NULL
+		UNION ALL
+		SELECT o.meeting_id, o.opened_at FROM agenda_item_openings o
+		WHERE o.case_id = p_case_id) op
+	    JOIN attendance_periods p ON p.meeting_id = op.meeting_id
 	    JOIN users pu ON pu.id = p.user_id
 		AND pu.roles && ARRAY['admin', 'chair', 'member']
-	    WHERE ai.case_id = p_case_id AND ai.opened_at IS NOT NULL
-		AND p.org_id = p_org_id AND p.arrived_at <= ai.opened_at
-		AND (p.left_at IS NULL OR ai.opened_at < p.left_at)));
+	    WHERE p.org_id = p_org_id AND p.arrived_at <= op.opened_at
+		AND (p.left_at IS NULL OR op.opened_at < p.left_at)));
 END
 $$;
 

@@ -156,13 +156,19 @@ BEGIN
 				    AND (pm.theme = '' OR pm.theme = c.theme)
 				WHERE c.id = ids.cid AND pm.user_id = (uo.u).id)) AS involved,
 			    -- tafel_org_opened
-			    EXISTS (SELECT 1 FROM agenda_items ai
-				JOIN attendance_periods p ON p.meeting_id = ai.meeting_id
+			    EXISTS (SELECT 1 FROM (SELECT ai.meeting_id,
+				    ai.opened_at FROM agenda_items ai
+				    WHERE ai.case_id = ids.cid
+					AND ai.opened_at IS NOT NULL
+				    UNION ALL
+				    SELECT o.meeting_id, o.opened_at
+				    FROM agenda_item_openings o
+				    WHERE o.case_id = ids.cid) op
+				JOIN attendance_periods p ON p.meeting_id = op.meeting_id
 				JOIN users pu ON pu.id = p.user_id
 				    AND pu.roles && ARRAY['admin', 'chair', 'member']
-				WHERE ai.case_id = ids.cid AND ai.opened_at IS NOT NULL
-				    AND p.org_id = uo.org AND p.arrived_at <= ai.opened_at
-				    AND (p.left_at IS NULL OR ai.opened_at < p.left_at))
+				WHERE p.org_id = uo.org AND p.arrived_at <= op.opened_at
+				    AND (p.left_at IS NULL OR op.opened_at < p.left_at))
 				AS opened,
 			    EXISTS (SELECT 1 FROM agenda_items a JOIN seen
 				ON seen.mid = a.meeting_id WHERE a.case_id = ids.cid)

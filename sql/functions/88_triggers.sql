@@ -155,6 +155,31 @@ BEGIN
 END
 $$;
 
+-- Every time an item becomes the current one (0019): presence then
+-- counts for the organisations present (tafel_org_opened), not only at
+-- the first opening.
+CREATE OR REPLACE FUNCTION tafel_agenda_item_made_current()
+RETURNS trigger LANGUAGE plpgsql SET search_path = public AS $$
+BEGIN
+	INSERT INTO agenda_item_openings (item_id, case_id, meeting_id,
+	    opened_at)
+	VALUES (NEW.id, NEW.case_id, NEW.meeting_id, clock_timestamp());
+	-- a partner who arrived since the first opening may now see the case
+	-- in full, and so the matches of its persons (as at the first
+	-- opening: agenda_items_first_opened)
+	IF OLD.opened_at IS NOT NULL THEN
+		PERFORM tafel_log_match_changes(nullif(nullif(current_setting(
+		    'tafel.user_id', true), ''), '0')::bigint, NEW.case_id, '{}');
+	END IF;
+	RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE TRIGGER agenda_items_made_current
+	AFTER UPDATE ON agenda_items FOR EACH ROW
+	WHEN (NEW.state = 'current' AND OLD.state IS DISTINCT FROM 'current')
+	EXECUTE FUNCTION tafel_agenda_item_made_current();
+
 -- (not UPDATE OF opened_at: the BEFORE trigger above sets it, and a column
 -- trigger fires only for the columns an UPDATE names)
 CREATE OR REPLACE TRIGGER agenda_items_first_opened

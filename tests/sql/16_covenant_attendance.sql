@@ -156,6 +156,22 @@ BEGIN
 		-> 'cases') x WHERE (x ->> 'id')::bigint = i.c8) = 'not_involved',
 	    'the snapshot (bulk access) counts the observer''s presence';
 	ASSERT test_reason('forensisch', i.c7) = '', 'what was earned stays';
+	-- De Wering's member comes back; the chair returns to c2 (opened
+	-- before it first arrived): made current again while it is present,
+	-- c2 opens for it now (0019), and c8 (not made current again) not
+	PERFORM test_write('forensisch', 'record_attendance', jsonb_build_object(
+	    'meeting_id', i.sso, 'user_id', test_uid('forensisch'),
+	    'present', true));
+	ASSERT test_reason('forensisch', i.c2) = 'not_involved';
+	PERFORM test_write('voorzitter', 'set_current_item', jsonb_build_object(
+	    'meeting_id', i.sso, 'item_id', test_item(i.sso, i.c2)));
+	ASSERT test_reason('forensisch', i.c2) = '',
+	    'made current again while present';
+	ASSERT (SELECT x ->> 'redaction_reason' FROM jsonb_array_elements(
+	    tafel_snapshot(test_uid('forensisch'), i.sso) -> 'snapshot'
+		-> 'cases') x WHERE (x ->> 'id')::bigint = i.c2) = '',
+	    'the snapshot (bulk access) counts it too';
+	ASSERT test_reason('forensisch', i.c8) = 'not_involved';
 
 	-- the chair invites victim support (not a member): recorded absent,
 	-- its user may then record itself
@@ -213,12 +229,13 @@ $$;
 
 RESET ROLE;
 
--- The periods recorded: arrival and departure, all ended by the close.
+-- The periods recorded: arrival and departure (twice: De Wering came
+-- back), all ended by the close.
 DO $$
 BEGIN
 	ASSERT (SELECT count(*) FROM attendance_periods p JOIN users u
 	    ON u.id = p.user_id WHERE u.login = 'forensisch'
-		AND p.meeting_id = (SELECT sso FROM t_att)) = 1;
+		AND p.meeting_id = (SELECT sso FROM t_att)) = 2;
 	ASSERT NOT EXISTS (SELECT 1 FROM attendance_periods
 	    WHERE meeting_id = (SELECT sso FROM t_att) AND left_at IS NULL);
 	ASSERT (SELECT bool_and(arrived_at <= left_at) FROM attendance_periods
