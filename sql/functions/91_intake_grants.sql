@@ -30,6 +30,18 @@ CREATE POLICY tafel_app_person_links ON person_links FOR SELECT TO tafel_app
 DROP POLICY IF EXISTS tafel_app_process_managers ON process_managers;
 CREATE POLICY tafel_app_process_managers ON process_managers FOR SELECT
 	TO tafel_app USING (tafel_rls_user() <> 0);
+-- Series and their members (RLS on since 0020): a case's MDO series
+-- (0008: case_id, named "MDO <case number>") tells that the case exists,
+-- so it and its members only where the case is connected for the user
+-- (docs/security.md rule 7, "MDO from a case"); every other series as
+-- before.  The members' policy reads series under its own policy.
+DROP POLICY IF EXISTS tafel_app_series ON series;
+CREATE POLICY tafel_app_series ON series FOR SELECT TO tafel_app
+	USING (case_id IS NULL OR tafel_rls_case_connected(case_id));
+DROP POLICY IF EXISTS tafel_app_series_members ON series_members;
+CREATE POLICY tafel_app_series_members ON series_members FOR SELECT
+	TO tafel_app USING (EXISTS (SELECT 1 FROM series s
+	    WHERE s.id = series_members.series_id));
 DROP POLICY IF EXISTS tafel_app_case_status_requirements
 	ON case_status_requirements;
 CREATE POLICY tafel_app_case_status_requirements ON case_status_requirements

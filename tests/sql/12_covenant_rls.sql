@@ -135,6 +135,47 @@ $$;
 
 RESET ROLE;
 
+-- an MDO series (0008) names its case ("MDO <number>", case_id) and its
+-- members: under RLS only where the case is connected for the user (the
+-- police, which submitted the signal), not for the public prosecutor,
+-- which has no connection to it; every other series as before
+CREATE TEMP TABLE t_mdo AS SELECT (test_write('politie', 'create_case',
+	'{"theme": "domestic_violence", "district": "Mdodorp",
+	"reason": "geheim"}') ->> 'id')::bigint AS c;
+GRANT SELECT ON t_mdo TO tafel_app;
+INSERT INTO series (name, kind, themes, district, case_id)
+SELECT 'MDO ' || c.number, 'mdo', ARRAY[c.theme], c.district, c.id
+FROM cases c WHERE c.id = (SELECT c FROM t_mdo);
+INSERT INTO series_members (series_id, org_id)
+SELECT s.id, u.org_id FROM series s, users u
+WHERE s.case_id = (SELECT c FROM t_mdo) AND u.id = (SELECT pol FROM t_ids);
+ALTER TABLE t_mdo ADD COLUMN s bigint;
+UPDATE t_mdo SET s = (SELECT id FROM series WHERE case_id = t_mdo.c);
+SET ROLE tafel_app;
+SELECT set_config('tafel.user_id', (SELECT om FROM t_ids)::text, true);
+DO $$
+BEGIN
+	ASSERT NOT tafel_rls_case_connected((SELECT c FROM t_mdo)),
+	    'connected';
+	ASSERT (SELECT count(*) FROM series
+	    WHERE case_id = (SELECT c FROM t_mdo)) = 0, 'an unconnected MDO';
+	ASSERT (SELECT count(*) FROM series_members sm
+	    WHERE sm.series_id = (SELECT s FROM t_mdo)) = 0, 'its members';
+	ASSERT (SELECT count(*) FROM series_members) > 0, 'members';
+	ASSERT (SELECT count(*) FROM series WHERE case_id IS NULL) > 0, 'series';
+END
+$$;
+SELECT set_config('tafel.user_id', (SELECT pol FROM t_ids)::text, true);
+DO $$
+BEGIN
+	ASSERT (SELECT count(*) FROM series
+	    WHERE case_id = (SELECT c FROM t_mdo)) = 1;
+	ASSERT (SELECT count(*) FROM series_members sm JOIN series s
+	    ON s.id = sm.series_id WHERE s.case_id = (SELECT c FROM t_mdo)) = 1;
+END
+$$;
+RESET ROLE;
+
 -- the audit log is append-only for the owner too
 DO $$
 BEGIN
