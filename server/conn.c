@@ -274,8 +274,16 @@ conn_unauth_from(const char *ip)
 	const struct conn *c;
 	unsigned n = 0;
 
+	/*
+	 * Also those closing without ever having logged in: a host that
+	 * connects and closes in a loop leaves them in "closing" for up to
+	 * the close grace, and they would fill max_connections outside this
+	 * address's share.
+	 */
 	TAILQ_FOREACH(c, &srv.conns, entry)
-		if (c->unauth_counted && strcmp(c->net, ip) == 0)
+		if ((c->unauth_counted || (c->state >= CONN_DRAINING &&
+		    c->state != CONN_DEAD && c->session == NULL)) &&
+		    strcmp(c->net, ip) == 0)
 			n++;
 	return n;
 }
@@ -602,6 +610,8 @@ conn_send_error(struct conn *c, uint64_t request_id, Tafel__ErrorCode code,
  * answer (conn_req_end), the deadline, a shutdown or the peer's EOF with
  * nothing left to answer end the drain through conn_close.
  */
+static void conn_linger(struct conn *c);
+
 static void
 conn_drain(struct conn *c, Tafel__ErrorCode code, const char *message)
 {
@@ -647,6 +657,16 @@ conn_close(struct conn *c, Tafel__ErrorCode code, const char *message)
 	 * that loses the answers queued before it.  conn_write_cb goes on
 	 * once the output drained; the trigger covers an empty queue.
 	 */
+	if (c->peer_closed && conn_queued(c) == 0) {
+		/*
+		 * The peer closed and nothing is left to send: close now.
+		 * After the peer's EOF the write callback may never come (the
+		 * connection sat out the whole grace in "closing", and a host
+		 * that connects and closes in a loop filled max_connections).
+		 */
+		conn_linger(c);
+		return;
+	}
 	bufferevent_trigger(c->bev, EV_WRITE, BEV_TRIG_IGNORE_WATERMARKS |
 	    BEV_TRIG_DEFER_CALLBACKS);
 }
