@@ -152,7 +152,9 @@ layout_share(int extra, int need_a, int need_b, int *a, int *b)
 /*
  * A character as a search compares it: lower case, and a Latin letter
  * without its accent ("Kévin", "MULLER" find "Kevin", "Müller"; Turkish
- * ı is i).  U+00C0..U+017F from their decompositions, "." where none.
+ * ı is i).  U+00C0..U+017F from their decompositions, "." where none.  A
+ * hyphen is a space ("Gemeente Eemland Twente", as people say it, finds
+ * "Gemeente Eemland-Twente").
  */
 static wint_t
 search_fold(wchar_t c)
@@ -164,6 +166,8 @@ search_fold(wchar_t c)
 	    "oo..rrrrrrsssssssstttt..uuuuuuuuuuuuwwyyyzzzzzz.";
 	wint_t l = towlower((wint_t)c);
 
+	if (l == L'-')
+		return L' ';
 	if (l >= 0xC0 && l < 0xC0 + sizeof base - 1 && base[l - 0xC0] != '.')
 		return (wint_t)base[l - 0xC0];
 	return l;

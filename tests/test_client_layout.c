@@ -140,6 +140,11 @@ test_match(void **state)
 	assert_true(layout_match("Café-eigenaar Müller", "MULLER"));
 	assert_true(layout_match("Sevda Yılmaz", "yilmaz"));
 	assert_true(layout_match("Ayşe Ğüneş", "ayse gunes"));
+	/* a hyphen is a space, both ways */
+	assert_true(layout_match("Gemeente Eemland-Twente", "Gemeente Eemland Twente"));
+	assert_true(layout_match("Sanne van Dijk", "van-dijk"));
+	assert_true(layout_match("2026-12-04 13:30", "2026-12-04"));
+	assert_false(layout_match("Gemeente Eemland-Twente", "eemlandtwente"));
 	assert_false(layout_match("Müller", "mallar"));
 	assert_false(layout_match("WZT Noord", "sso"));
 	assert_false(layout_match(NULL, "x"));
