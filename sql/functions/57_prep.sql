@@ -172,11 +172,13 @@ $$;
 -- ---------------------------------------------------------------------------
 -- Clock notices (0013): a clock whose kind names an organisation kind
 -- (police custody, pre-trial detention: probation) reaches the inbox of
--- the organisations of that kind involved in the case: the member
--- organisations of every series the case belongs to (of its district with
--- a theme the series covers, its own MDO series, or a series whose agenda
--- had it), and those of that kind that submitted the case or own one of its
--- action points.  Once when the clock is set (clock_set), once on its
+-- the organisations of that kind with a connection to the case
+-- (docs/protocol.md 9.2; security.md rule 7: an organisation for which
+-- the case is NOT_FOUND never learns of it, a bare signal included):
+-- involved in it (tafel_org_involved: submitted it, added as involved,
+-- owns one of its action points), or the case is on the agenda of a
+-- meeting the organisation may see (a member organisation of its series,
+-- its own MDO series included, or attending it).  Once when the clock is set (clock_set), once on its
 -- notice day (clock_notice: notify_days_before days before the end, moved
 -- back to a working day); a unique index keeps each once per clock,
 -- organisation, kind and day.  The entry names the case number, the clock
@@ -188,20 +190,16 @@ RETURNS SETOF bigint LANGUAGE sql STABLE SET search_path = public AS $$
 	SELECT DISTINCT o.id
 	FROM case_clocks k
 	JOIN clock_kinds ck ON ck.name = k.kind AND ck.notify_org_kind <> ''
-	JOIN cases c ON c.id = k.case_id
 	JOIN organisations o ON o.kind = ck.notify_org_kind
-	WHERE k.id = p_clock_id AND (
-	    EXISTS (SELECT 1 FROM series_members sm JOIN series s
-		ON s.id = sm.series_id
-		WHERE sm.org_id = o.id AND (s.case_id = c.id
-		    OR (s.case_id IS NULL AND s.district = c.district
-			AND (s.themes = '{}' OR c.theme = ANY (s.themes)))
-		    OR EXISTS (SELECT 1 FROM agenda_items ai JOIN meetings m
-			ON m.id = ai.meeting_id
-			WHERE ai.case_id = c.id AND m.series_id = s.id)))
-	    OR c.submitter_org_id = o.id
-	    OR EXISTS (SELECT 1 FROM action_points ap
-		WHERE ap.case_id = c.id AND ap.owner_org_id = o.id))
+	WHERE k.id = p_clock_id AND (tafel_org_involved(o.id, k.case_id)
+	    -- tafel_may_see_meeting's organisation part
+	    OR EXISTS (SELECT 1 FROM agenda_items ai
+		JOIN meetings m ON m.id = ai.meeting_id
+		WHERE ai.case_id = k.case_id
+		    AND (EXISTS (SELECT 1 FROM series_members sm
+			WHERE sm.series_id = m.series_id AND sm.org_id = o.id)
+		    OR EXISTS (SELECT 1 FROM attendance a
+			WHERE a.meeting_id = m.id AND a.org_id = o.id))))
 $$;
 
 -- Sends clock p_clock_id's notice of p_kind (clock_set: dated its start;

@@ -1,12 +1,14 @@
 -- Notices that reach the inbox (0013, 57_prep.sql), run as the server's
 -- role tafel_app: a police custody clock tells the probation organisation
--- of the case's series when it is set and again on its notice day (the
--- working day before the end), each once however often the timer runs;
--- nobody else gets it.  Publishing an agenda gives every member
--- organisation of the series one inbox entry.
+-- connected to the case (a member of the series of a meeting whose agenda
+-- has it) when it is set and again on its notice day (the working day
+-- before the end), each once however often the timer runs; nobody else
+-- gets it, and a bare signal, NOT_FOUND for probation, tells it nothing.
+-- Publishing an agenda gives every member organisation of the series one
+-- inbox entry.
 
 CREATE TEMP TABLE t_nt AS SELECT 0::bigint AS c, 0::bigint AS m,
-	0::bigint AS series;
+	0::bigint AS series, 0::bigint AS c2;
 DO $$
 DECLARE
 	v_series bigint;
@@ -27,6 +29,14 @@ BEGIN
 	    "reason": "mishandeling, verdachte in verzekering gesteld"}');
 	UPDATE t_nt SET c = (v ->> 'id')::bigint, series = v_series,
 	    m = (SELECT id FROM meetings WHERE series_id = v_series);
+	-- on the meeting's agenda: connected for the series' members
+	INSERT INTO agenda_items (meeting_id, case_id, position)
+	SELECT m, c, 1 FROM t_nt;
+	-- a second signal of the same district and theme, on no agenda
+	v := test_write('politie', 'create_case', '{"theme":
+	    "domestic_violence", "district": "Meldingdorp", "approach": "person",
+	    "reason": "geheime melding, verdachte in verzekering gesteld"}');
+	UPDATE t_nt SET c2 = (v ->> 'id')::bigint;
 END
 $$;
 GRANT SELECT ON t_nt TO tafel_app;
@@ -46,8 +56,17 @@ DECLARE
 	v_n int;
 BEGIN
 	SELECT * INTO x FROM t_nt;
-	-- Monday: custody from today until Wednesday; probation is told now
 	PERFORM set_config('tafel.today', '2026-12-07', true);
+	-- custody on the bare signal: probation, a member of the series of
+	-- its district and theme but not connected to it, learns nothing
+	PERFORM test_write('politie', 'set_clock', jsonb_build_object(
+	    'case_id', x.c2, 'kind', 'police_custody',
+	    'starts_on', '2026-12-07', 'ends_on', '2026-12-08'));
+	PERFORM test_expect('TF016', format('SELECT tafel_get_case(%s, %s)',
+	    test_uid('reclassering'), x.c2));
+	l := tafel_list_inbox(test_uid('reclassering'), false, false);
+	ASSERT jsonb_array_length(l -> 'entries') = 0, l::text;
+	-- Monday: custody from today until Wednesday; probation is told now
 	v := test_write('politie', 'set_clock', jsonb_build_object(
 	    'case_id', x.c, 'kind', 'police_custody',
 	    'starts_on', '2026-12-07', 'ends_on', '2026-12-09'));
