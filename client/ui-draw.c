@@ -315,6 +315,11 @@ ui_standing_draw(struct ui *u, WINDOW *w, int y, int x, int rows, int width)
 		    ui_now()))
 			at = ui_attr(u, UI_A_FLASH);
 		ui_action_text(NULL, a, text, sizeof text);
+		/* on the shared screen the room, not the viewer's
+		 * organisation, is why (as the current item's line says) */
+		if (u->presentation && a->description[0] == '\0')
+			snprintf(text, sizeof text, "%s",
+			    _("(hidden on the shared screen)"));
 		ui_putf(w, y++, x, width, at, "%s %s %s %s · %s · %s",
 		    a->overdue ? "!" : " ", a->due_date, _("Case"),
 		    a->case_number[0] ? a->case_number : "?", text,
