@@ -91,6 +91,10 @@ redact_case(const struct conn *c, Tafel__Case *k)
 		pb_string_set(&k->closing_reason, "");
 	if (k->evaluation != NULL && k->evaluation[0] != '\0')
 		pb_string_set(&k->evaluation, "");
+	/* a legal clock's note is free text about the persons */
+	for (i = 0; i < k->n_clocks; i++)
+		if (k->clocks[i]->note != NULL && k->clocks[i]->note[0] != '\0')
+			pb_string_set(&k->clocks[i]->note, "");
 	k->earlier_discussed = 0;
 	k->redacted = 1;
 	pb_string_set(&k->redaction_reason, redaction_reason(c));
@@ -142,6 +146,11 @@ walk(const struct conn *c, ProtobufCMessage *m, int depth)
 	}
 	if (d == &tafel__info_round__descriptor)
 		((Tafel__InfoRound *)m)->identifying = 0;
+	if (d == &tafel__case_clock__descriptor) {
+		/* its note is free text about the persons */
+		pb_string_set(&((Tafel__CaseClock *)m)->note, "");
+		return 0;
+	}
 	if (d == &tafel__proposal__descriptor) {
 		pb_string_set(&((Tafel__Proposal *)m)->decline_reason, "");
 		return 0;
