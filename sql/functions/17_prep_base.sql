@@ -163,9 +163,11 @@ $$;
 -- state in x: a change-log event of an open round replayed after it closed
 -- (a resume, docs/protocol.md 8.3) carries no identifying data.  Every read
 -- that carries identifying data, notes or another organisation's answer is
--- audited with context 'inforonde' (when p_context is set).
+-- audited with context 'inforonde' (when p_context is set), in meeting
+-- p_meeting when the read is part of one (a snapshot, a meeting's event).
+DROP FUNCTION IF EXISTS tafel_render_info_round(users, jsonb, jsonb, text);
 CREATE OR REPLACE FUNCTION tafel_render_info_round(u users, x jsonb, a jsonb,
-    p_context text)
+    p_context text, p_meeting bigint)
 RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
 DECLARE
 	v_case bigint := (x ->> 'case_id')::bigint;
@@ -222,7 +224,7 @@ BEGIN
 	END IF;
 	IF p_context IS NOT NULL AND cardinality(v_cats) > 0 THEN
 		PERFORM tafel_audit_add(u.id, u.org_id, v_case,
-		    tafel_cats_sorted(v_cats), NULL, 'inforonde');
+		    tafel_cats_sorted(v_cats), nullif(p_meeting, 0), 'inforonde');
 	END IF;
 	RETURN v_out;
 END

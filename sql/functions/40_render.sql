@@ -487,7 +487,7 @@ BEGIN
 				ELSE
 					v_nom := tafel_render_info_round(u, v_el,
 					    tafel_access(u.id, (v_el ->> 'case_id')::bigint),
-					    p_context);
+					    p_context, p_audit_meeting);
 				END IF;
 				CONTINUE WHEN v_nom IS NULL;
 				v_arr := v_arr || jsonb_build_array(v_nom);

@@ -169,7 +169,8 @@ BEGIN
 			    tafel_info_round_sent(v_r));
 		ELSE
 			v_r := tafel_render_info_round(u, v_el,
-			    tafel_access(u.id, (v_el ->> 'case_id')::bigint), v_ctx);
+			    tafel_access(u.id, (v_el ->> 'case_id')::bigint), v_ctx,
+			    m.id);
 		END IF;
 		CONTINUE WHEN v_r IS NULL;
 		v_info := v_info || jsonb_build_array(v_r);

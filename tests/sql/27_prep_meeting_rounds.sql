@@ -188,3 +188,18 @@ BEGIN
 	    > n0, 'the shared screen''s answers are not audited';
 END
 $$;
+
+-- An info round read as part of a meeting (the snapshot above) is audited
+-- in that meeting, as the snapshot's own rows are: "who saw this case, in
+-- which meeting" (it had an empty meeting).
+DO $$
+DECLARE
+	x t_mr;
+BEGIN
+	SELECT * INTO x FROM t_mr;
+	ASSERT EXISTS (SELECT 1 FROM audit_log l
+	    WHERE l.user_id = test_uid('reclassering') AND l.case_id = x.c
+		AND l.context = 'inforonde' AND l.meeting_id = x.m),
+	    'the snapshot''s info-round read has no meeting';
+END
+$$;
