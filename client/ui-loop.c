@@ -141,8 +141,10 @@ draw_status(struct ui *u)
 		    _(" · changes waiting to be sent") : "");
 	if (u->message[0] != '\0' && layout_width(u->message) <= message_room(u) &&
 	    message_room(u) < u->cols)
-		ui_put(u->status, 0, message_room(u), u->cols - message_room(u),
-		    a, conn);	/* the connection state stays visible */
+		/* the connection state stays visible, two columns after the
+		 * longest message that fits ("...niet meer.verbonden") */
+		ui_put(u->status, 0, message_room(u) + 2,
+		    u->cols - message_room(u) - 2, a, conn);
 }
 
 static void
