@@ -330,6 +330,15 @@ meeting_in(const struct ui *u, Tafel__MeetingState st)
 	    !u->presentation;
 }
 
+/* The view has an action point chosen (an empty list offers no c, e, x). */
+static int
+when_action_chosen(const struct ui *u)
+{
+	struct ui *w = (struct ui *)(uintptr_t)u;	/* the lookup only reads */
+
+	return UI_VIEW(u)->action != NULL && UI_VIEW(u)->action(w) != NULL;
+}
+
 static int
 when_planned(const struct ui *u)
 {
@@ -783,11 +792,14 @@ const struct ui_key ui_keys[] = {
 	  N_("MDO from this case: a meeting inviting only those involved"),
 	  NULL },
 	{ 'c', "c", V(ACTIONS), 0, N_("complete"), forms_complete_action,
-	  N_("Complete the selected action point, with feedback"), NULL },
+	  N_("Complete the selected action point, with feedback"),
+	  when_action_chosen },
 	{ 'e', "e", V(ACTIONS), 0, N_("edit"), forms_edit_action,
-	  N_("Edit the selected action point: text, owner, due date"), NULL },
+	  N_("Edit the selected action point: text, owner, due date"),
+	  when_action_chosen },
 	{ 'x', "x", V(ACTIONS), 0, N_("cancel"), forms_cancel_action,
-	  N_("Cancel the selected action point, with a reason"), NULL },
+	  N_("Cancel the selected action point, with a reason"),
+	  when_action_chosen },
 	{ '\r', "Enter", V(PICK_CASE), 0, N_("add"), forms_pick_add,
 	  N_("Add the selected case to the end of the agenda"), NULL },
 	{ '\n', "Enter", V(PICK_CASE), 0, NULL, forms_pick_add,
