@@ -409,6 +409,14 @@ model_apply_event(struct model *m, const Tafel__Event *ev, double now)
 
 	if (ev->resync)
 		return MODEL_RESYNC;
+	/*
+	 * A list's records only: not this model's change.  Taking its seq
+	 * would drop the whole change when the meeting's own replay brings
+	 * it after a reconnect (an agenda item added across one missed the
+	 * chair's screen, as the case list's copy came first).
+	 */
+	if (ev->list_only)
+		return MODEL_IGNORED;
 	if (ev->seq <= m->seq)
 		return MODEL_IGNORED;
 	m->seq = ev->seq;

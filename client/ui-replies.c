@@ -304,6 +304,7 @@ static void
 on_ready(struct net *n, const Tafel__LoginResponse *l, int first, void *arg)
 {
 	struct ui *u = arg;
+	uint64_t from;
 
 	u->is_chair = u->is_admin = u->is_steering = 0;
 	u->reports_only = u->observer_only = 0;
@@ -347,19 +348,30 @@ on_ready(struct net *n, const Tafel__LoginResponse *l, int first, void *arg)
 		ui_dirty(u);
 		return;
 	}
-	/* (re)subscribe, resuming from the last event seen */
-	subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS, 0,
-	    u->org_subscribed ? u->org.seq : 0);
+	/*
+	 * (re)subscribe, resuming from the last event seen.  Until a model's
+	 * answer comes, the events are not its own: one that reaches the
+	 * connection first through another subscription (a list's, cut to
+	 * its records) would move the model's seq past a change that the
+	 * resumed subscription then replays in full, and that replay would
+	 * be dropped as seen (an agenda item added across a reconnect
+	 * missed the chair's screen).
+	 */
+	from = u->org_subscribed ? u->org.seq : 0;
+	u->org_subscribed = 0;
+	subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_ORG_ACTIONS, 0, from);
 	/* the lists stay live; after a reconnect a fresh snapshot of each */
 	subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING_LIST, 0, 0);
 	/* one subscription: the list and every change to its cases
 	 * (contributions, goals and links of the case on screen too) */
 	subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASE_LIST, 0, 0);
 	subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_NOMINATIONS, 0, 0);
-	if (u->meeting.meeting_id != 0)
+	if (u->meeting.meeting_id != 0) {
+		from = u->meeting_subscribed ? u->meeting.seq : 0;
+		u->meeting_subscribed = 0;
 		subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING,
-		    u->meeting.meeting_id,
-		    u->meeting_subscribed ? u->meeting.seq : 0);
+		    u->meeting.meeting_id, from);
+	}
 	subscribe_inbox(u);	/* a fresh count; nothing to resume */
 	ui_refresh_lists(u);
 	ui_dirty(u);

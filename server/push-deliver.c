@@ -193,6 +193,7 @@ event_trim(Tafel__Event *ev, unsigned mask)
 		tafel__event__free_unpacked(t, NULL);
 		return NULL;
 	}
+	t->list_only = 1;
 	return t;
 }
 #undef TAKE

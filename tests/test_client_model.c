@@ -360,6 +360,47 @@ test_person_event(void **state)
 	snap_free(&a);
 }
 
+/*
+ * An event cut to a list's records (Event.list_only: the case list's copy
+ * of a change, come before the meeting's own replay after a reconnect) is
+ * not the meeting model's: it takes nothing, not even its seq, so that the
+ * whole change that follows with the same seq still lands (an agenda item
+ * added across a reconnect missed the chair's screen).
+ */
+static void
+test_list_only_event_left_alone(void **state)
+{
+	struct snap a;
+	struct model m;
+	Tafel__Event lst = TAFEL__EVENT__INIT, full = TAFEL__EVENT__INIT;
+	Tafel__Case *k = mk_case(777, "2026-0777", TAFEL__CASE_STATUS__CASE_SIGNAL, 1);
+	Tafel__AgendaItem *it = mk_item(7770, 1, 777, 9, TAFEL__ITEM_STATE__ITEM_PENDING, "", 1);
+	Tafel__AgendaItem *items[1] = { it };
+	size_t before;
+
+	(void)state;
+	snap_before(&a);
+	model_init(&m, MODEL_MEETING, 1);
+	model_apply_snapshot(&m, 10, &a.s, 1.0);
+	before = m.agenda.n;
+	lst.seq = 11;
+	lst.case_ = k;
+	lst.list_only = 1;
+	assert_int_equal(model_apply_event(&m, &lst, 2.0), MODEL_IGNORED);
+	assert_int_equal(m.seq, 10);
+	full.seq = 11;
+	full.case_ = k;
+	full.agenda_items = items;
+	full.n_agenda_items = 1;
+	assert_int_equal(model_apply_event(&m, &full, 3.0), MODEL_APPLIED);
+	assert_int_equal(m.agenda.n, before + 1);
+	assert_non_null(model_case(&m, 777));
+	model_free(&m);
+	snap_free(&a);
+	tafel__case__free_unpacked(k, NULL);
+	tafel__agenda_item__free_unpacked(it, NULL);
+}
+
 /* The standing item: open action points of the earlier meetings (here 7)
  * whose case is not on the agenda, kept by events. */
 static void
@@ -566,6 +607,7 @@ main(void)
 		cmocka_unit_test(test_snapshot_plus_events_equals_fresh),
 		cmocka_unit_test(test_old_and_duplicate_events_ignored),
 		cmocka_unit_test(test_person_event),
+		cmocka_unit_test(test_list_only_event_left_alone),
 		cmocka_unit_test(test_standing),
 		cmocka_unit_test(test_resync),
 		cmocka_unit_test(test_follow_and_detach),

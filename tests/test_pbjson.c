@@ -492,7 +492,7 @@ test_expected_event_case(void **state)
 	snprintf(want, sizeof want, "{\"seq\":18446744073709551615,"
 	    "\"at\":1764410400,\"by_user_id\":2,\"by_user_name\":\"Chair\","
 	    "\"agenda_items\":[],\"case\":%s,\"resync\":false,\"actions\":[],"
-	    "\"gone\":false}", want_case);
+	    "\"gone\":false,\"list_only\":false}", want_case);
 	text = pbjson_to_string(&ev.base);
 	assert_string_equal(text, want);
 
