@@ -45,6 +45,11 @@ wait_for vt "Persoon 1: rol naam geboortedatum" || fail "no person prompt"
 keys vt Enter
 wait_re vt "Signaal 2026-[0-9]+ aangemeld" || fail "signal not registered: $(screen vt)"
 # a case without persons says so under its heading, as its action points do
+# (the view may come a moment after the message: polled, not read once)
+for _ in $(seq 1 100); do
+	screen vt | grep -A1 -E "^ *Personen$" | grep -q "(geen)" && break
+	sleep 0.2
+done
 screen vt | grep -A1 -E "^ *Personen$" | grep -q "(geen)" ||
 	fail "no '(geen)' under Personen: $(screen vt)"
 keys vt q
