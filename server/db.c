@@ -9,6 +9,7 @@
 
 #include <event2/event.h>
 
+#include "conninfo.h"
 #include "log.h"
 #include "server.h"
 #include "xmalloc.h"
@@ -780,22 +781,13 @@ db_listen(const char *channel, void (*on_notify)(const char *),
 static char *
 db_options(void)
 {
-	PQconninfoOption *opts, *o;
-	const char *given = NULL;
-	char *err = NULL, *out;
+	char *given = conninfo_value(srv.conninfo, "options"), *out;
+	const char *opts = given != NULL ? given : getenv("PGOPTIONS");
 
-	opts = PQconninfoParse(srv.conninfo, &err);
-	if (err != NULL)
-		PQfreemem(err);
-	for (o = opts; o != NULL && o->keyword != NULL; o++)
-		if (strcmp(o->keyword, "options") == 0 && o->val != NULL)
-			given = o->val;
-	if (given == NULL)
-		given = getenv("PGOPTIONS");
 	out = xasprintf("%s%s-c client_connection_check_interval=%d",
-	    given != NULL ? given : "",
-	    given != NULL && *given != '\0' ? " " : "", DB_CONN_CHECK_MS);
-	PQconninfoFree(opts);
+	    opts != NULL ? opts : "",
+	    opts != NULL && *opts != '\0' ? " " : "", DB_CONN_CHECK_MS);
+	free(given);
 	return out;
 }
 

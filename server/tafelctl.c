@@ -17,6 +17,7 @@
 #include "auth.h"
 #include "certgen.h"
 #include "config.h"
+#include "conninfo.h"
 #include "ctl-ops.h"
 #include "log.h"
 #include "migrate.h"
@@ -1787,18 +1788,11 @@ connect_db(const char *conninfo)
 {
 	const char *const keys[] = { "dbname", "connect_timeout", NULL };
 	const char *values[] = { conninfo, "15", NULL };
-	PQconninfoOption *opts, *o;
-	char *err = NULL;
+	char *theirs = conninfo_value(conninfo, "connect_timeout");
 
-	opts = PQconninfoParse(conninfo, &err);
-	if (err != NULL)
-		PQfreemem(err);
-	for (o = opts; o != NULL && o->keyword != NULL; o++)
-		if (strcmp(o->keyword, "connect_timeout") == 0 && o->val != NULL)
-			values[1] = NULL;	/* theirs */
-	if (getenv("PGCONNECT_TIMEOUT") != NULL)
+	if (theirs != NULL || getenv("PGCONNECT_TIMEOUT") != NULL)
 		values[1] = NULL;
-	PQconninfoFree(opts);
+	free(theirs);
 	return PQconnectdbParams(keys, values, 1);
 }
 
