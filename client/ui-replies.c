@@ -175,6 +175,14 @@ inbox_event(struct ui *u, const Tafel__InboxEntry *e)
 		ui_message(u, 0, _("Info round: you are asked for information "
 		    "on case %s (inbox, 8)."), e->case_number);
 	else if (!e->sent_by_me && e->read_at == 0 &&
+	    e->kind == TAFEL__INBOX_KIND__INBOX_LEAD_ASSIGNED)
+		ui_message(u, 0, _("Your organisation now leads case %s "
+		    "(regie; inbox, 6)."), e->case_number);
+	else if (!e->sent_by_me && e->read_at == 0 &&
+	    e->kind == TAFEL__INBOX_KIND__INBOX_CASE_MANAGER_ASSIGNED)
+		ui_message(u, 0, _("%s is now the case manager of case %s "
+		    "(inbox, 6)."), e->recipient_user_name, e->case_number);
+	else if (!e->sent_by_me && e->read_at == 0 &&
 	    e->case_number[0] == '\0')
 		ui_message(u, 0, "%s", _("New entry in the inbox (6)."));
 	else if (!e->sent_by_me && e->read_at == 0)

@@ -58,6 +58,9 @@ static const struct {
 	  N_("info round: asked") },
 	{ TAFEL__INBOX_KIND__INBOX_ACTION_ASSIGNED,
 	  N_("action point handed to you") },
+	{ TAFEL__INBOX_KIND__INBOX_LEAD_ASSIGNED, N_("lead (regie) is yours") },
+	{ TAFEL__INBOX_KIND__INBOX_CASE_MANAGER_ASSIGNED,
+	  N_("case manager") },
 };
 
 /* A routing step as the server stores it ("info_round", or the enum's
@@ -97,6 +100,11 @@ what_text(const Tafel__InboxEntry *e, char *buf, size_t len)
 		/* "notice: clock ends: inverzekeringstelling 2026-12-09" */
 		snprintf(buf, len, "%s: %s %s", t, e->clock_label,
 		    e->clock_ends_on);
+		return;
+	}
+	if (e->kind == TAFEL__INBOX_KIND__INBOX_CASE_MANAGER_ASSIGNED) {
+		/* "case manager: Joris Mulder" */
+		snprintf(buf, len, "%s: %s", t, e->recipient_user_name);
 		return;
 	}
 	if (e->kind == TAFEL__INBOX_KIND__INBOX_AGENDA_PUBLISHED) {
@@ -260,6 +268,24 @@ detail(struct ui *u, size_t sel, struct ui_detail_line *out, size_t max)
 			    "on case %s; reply by %s. 8 shows the round (b "
 			    "known, n not known)."), e->case_number,
 			    e->reply_by);
+	}
+	if (e->kind == TAFEL__INBOX_KIND__INBOX_LEAD_ASSIGNED) {
+		out[n].attr = 0;
+		if (e->recipient_user_name[0] != '\0')
+			snprintf(out[n++].text, sizeof out[0].text, _("%s now "
+			    "leads case %s (regie); case manager: %s."),
+			    e->recipient_org_name, e->case_number,
+			    e->recipient_user_name);
+		else
+			snprintf(out[n++].text, sizeof out[0].text, _("%s now "
+			    "leads case %s (regie)."), e->recipient_org_name,
+			    e->case_number);
+	}
+	if (e->kind == TAFEL__INBOX_KIND__INBOX_CASE_MANAGER_ASSIGNED) {
+		out[n].attr = 0;
+		snprintf(out[n++].text, sizeof out[0].text, _("%s is now the "
+		    "case manager of case %s."), e->recipient_user_name,
+		    e->case_number);
 	}
 	if (ap != NULL && ap->description[0] != '\0') {
 		out[n].attr = 0;

@@ -60,6 +60,24 @@ BEGIN
 END
 $$;
 
+-- May organisation p_org_id know that case p_case_id exists, as an
+-- organisation (an inbox notice to it names the case, 0021): it is
+-- involved (tafel_org_involved), or the case is on the agenda of a meeting
+-- of a series it is a member of or that it attended.  The users' own
+-- connections (a chair's own meeting, an admin) do not count here.
+CREATE OR REPLACE FUNCTION tafel_org_connected(p_org_id bigint, p_case_id bigint)
+RETURNS boolean LANGUAGE plpgsql STABLE SET search_path = public AS $$
+BEGIN
+	RETURN tafel_org_involved(p_org_id, p_case_id) OR EXISTS (
+	    SELECT 1 FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id
+	    WHERE a.case_id = p_case_id AND (EXISTS (SELECT 1
+		    FROM series_members sm
+		    WHERE sm.series_id = m.series_id AND sm.org_id = p_org_id)
+		OR EXISTS (SELECT 1 FROM attendance at
+		    WHERE at.meeting_id = m.id AND at.org_id = p_org_id)));
+END
+$$;
+
 -- The case was opened (became current) in a meeting while a member of the
 -- organisation was present there: a user who may read cases (admin, chair,
 -- member), not an observer, who is shown the pseudonymised view and so

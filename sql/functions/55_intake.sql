@@ -175,6 +175,10 @@ BEGIN
 		PERFORM tafel_raise('TF016', 'case manager not found',
 		    'case_manager_id');
 	END IF;
+	IF p_whole AND v_end IS NOT NULL AND v_review > v_end THEN
+		PERFORM tafel_raise('TF014', 'review_date is after end_date',
+		    'review_date');
+	END IF;
 	IF p_whole THEN
 		IF NOT tafel_access(u.id, c.id) -> 'cats' ? 'case_summary' THEN
 			v_reason := c.closing_reason;
@@ -193,6 +197,50 @@ BEGIN
 		    closing_reason = coalesce(nullif(v_reason, ''), closing_reason),
 		    evaluation = coalesce(nullif(v_eval, ''), evaluation)
 		WHERE id = c.id;
+	END IF;
+	PERFORM tafel_routing_notices(u, c);
+END
+$$;
+
+-- The inbox notices of a routing change (0021) to case c (its row before
+-- the change): the organisation newly given the lead (lead_assigned,
+-- naming the case manager when that person belongs to it) and a new case
+-- manager (case_manager_assigned, to that person and organisation), each
+-- only where the organisation may know the case exists
+-- (tafel_org_connected): a notice names the case.  Nobody is told of
+-- what they did to themselves.
+CREATE OR REPLACE FUNCTION tafel_routing_notices(u users, c cases)
+RETURNS void LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	n cases;
+	v_cm users;
+	v_id bigint;
+	v_cm_told boolean := false;
+BEGIN
+	SELECT * INTO n FROM cases WHERE id = c.id;
+	SELECT * INTO v_cm FROM users WHERE id = n.case_manager_id;
+	IF n.lead_org_id IS DISTINCT FROM c.lead_org_id
+	    AND n.lead_org_id IS NOT NULL AND n.lead_org_id <> u.org_id
+	    AND tafel_org_connected(n.lead_org_id, c.id) THEN
+		-- the case manager is named (and so told) when new to the case
+		-- and of the lead organisation
+		v_cm_told := v_cm.org_id = n.lead_org_id
+		    AND v_cm.id IS DISTINCT FROM c.case_manager_id;
+		INSERT INTO inbox_entries (kind, case_id, recipient_org_id,
+		    recipient_user_id, sender_id)
+		VALUES ('lead_assigned', c.id, n.lead_org_id,
+		    CASE WHEN v_cm.org_id = n.lead_org_id THEN v_cm.id END, u.id)
+		RETURNING id INTO v_id;
+		PERFORM tafel_inbox_log(u.id, v_id);
+	END IF;
+	IF v_cm.id IS NOT NULL AND v_cm.id IS DISTINCT FROM c.case_manager_id
+	    AND v_cm.id <> u.id AND NOT v_cm_told
+	    AND tafel_org_connected(v_cm.org_id, c.id) THEN
+		INSERT INTO inbox_entries (kind, case_id, recipient_org_id,
+		    recipient_user_id, sender_id)
+		VALUES ('case_manager_assigned', c.id, v_cm.org_id, v_cm.id, u.id)
+		RETURNING id INTO v_id;
+		PERFORM tafel_inbox_log(u.id, v_id);
 	END IF;
 END
 $$;
