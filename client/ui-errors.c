@@ -278,6 +278,13 @@ ui_action_text(const Tafel__Case *c, const Tafel__ActionPoint *a, char *buf,
 		snprintf(buf, len, "%s", _("(text hidden from your organisation)"));
 }
 
+const char *
+ui_hidden_text(const Tafel__Case *c)
+{
+	return c != NULL && c->redacted ? _("(hidden, see above)") :
+	    _("(hidden from your organisation)");
+}
+
 /* A legal clock: its day of its length while it runs, else when it starts
  * or that it has ended; the full form adds the hearing and the notice. */
 void

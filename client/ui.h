@@ -395,6 +395,10 @@ void ui_changed_after_close(bool changed, const char *by, int64_t at,
 /* An action point's text, or that (and why) it is hidden from this user. */
 void ui_action_text(const Tafel__Case *c, const Tafel__ActionPoint *a,
     char *buf, size_t len);
+/* What stands for a text of case c withheld from this user (a goal, a
+ * contribution): "(hidden, see above)" when the case's redaction line says
+ * why, else "(hidden from your organisation)". */
+const char *ui_hidden_text(const Tafel__Case *c);
 /* A legal clock in words (docs/protocol.md 7.9): "huisverbod dag 9 van 10",
  * with the hearing and the notice due unless brief ("huisverbod 9/10"). */
 void ui_clock_text(const Tafel__CaseClock *k, int brief, char *buf,

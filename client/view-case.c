@@ -167,8 +167,10 @@ draw_lines(struct ui *u, WINDOW *w, int rows, int cols)
 	for (size_t i = 0; i < d->n_contributions; i++) {
 		const Tafel__Contribution *k = d->contributions[i];
 
+		/* withheld: neither part comes; a judgement alone may */
 		wrappedf(&l, 0, "  %s (%s): %s%s%s", k->org_name,
-		    k->author_name, k->facts[0] ? k->facts : _("(hidden)"),
+		    k->author_name, k->facts[0] ? k->facts :
+		    k->judgement[0] ? "-" : ui_hidden_text(c),
 		    k->judgement[0] ? _(" · judgement: ") : "", k->judgement);
 	}
 	if (d->n_goals > 0) {
@@ -182,7 +184,7 @@ draw_lines(struct ui *u, WINDOW *w, int rows, int cols)
 		    ui_attr(u, UI_A_OVERDUE) : 0, _("  %d. open %d, done %d, overdue "
 		    "%d: %s%s"), (int)i + 1, (int)g->actions_open,
 		    (int)g->actions_done, (int)g->actions_overdue,
-		    g->description[0] ? g->description : _("(hidden)"),
+		    g->description[0] ? g->description : ui_hidden_text(c),
 		    g->achieved ? _(" (achieved)") : "");
 	}
 	if (c->summary[0] != '\0') {

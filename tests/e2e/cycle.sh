@@ -113,7 +113,7 @@ wait_for reg "Casusregisseur van $nr (Enter kiest; Esc stopt) bij Veilig Thuis T
 wait_for reg "Mehmet Melder" || fail "picker does not list the people"
 keys reg Enter
 wait_for reg "Casus $nr: regie en casusregisseur vastgelegd." || fail "regie not recorded"
-wait_for reg "Casemanager: Mehmet Melder" || fail "case manager not shown"
+wait_for reg "Casusregisseur: Mehmet Melder" || fail "case manager not shown"
 wait_for reg "Regie: Veilig Thuis Twente" || fail "lead organisation not shown"
 keys reg m; keys reg Enter
 wait_for reg ": fase regie." || fail "regie bepaald"

@@ -137,7 +137,7 @@ keys pm /
 type_text pm "Joris"; keys pm Enter
 keys pm Enter
 wait_for pm "regie en casusregisseur vastgelegd" || fail "regie not recorded"
-wait_for pm "Casemanager: Joris Mulder" || fail "case manager not shown"
+wait_for pm "Casusregisseur: Joris Mulder" || fail "case manager not shown"
 wait_for pm "Regie: Veilig Thuis Eemland-Twente" || fail "lead org not shown"
 keys pm m; keys pm Enter
 wait_for pm ": fase regie." || fail "move to regie bepaald"
