@@ -449,7 +449,6 @@ past_confirmed(struct ui *u, const char *text)
 static const char *
 due_check(struct ui *u, const char *text)
 {
-	static char why[300];
 	struct datein_day d, today = datein_today((int64_t)time(NULL));
 	char label[300];
 
@@ -457,9 +456,7 @@ due_check(struct ui *u, const char *text)
 	case DATEIN_EMPTY:
 		return NULL;
 	case DATEIN_INVALID:
-		snprintf(why, sizeof why, _("'%s' is not a date: type e.g. "
-		    "8-12-2026, 8/12, tomorrow or +7."), text);
-		return why;
+		return date_refusal(text);
 	default:
 		break;
 	}

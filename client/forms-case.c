@@ -227,11 +227,29 @@ forms_case_regie(struct ui *u)
 	pick_start_on(rt.lead_org_id);	/* the current one, if any */
 }
 
+/* A review comes before the end: a review date after the end date is
+ * refused here, before the write (the server refuses it too).  The end
+ * date is the one just typed, or the case's. */
+static const char *
+review_check(struct ui *u, const char *text)
+{
+	static char why[300];
+
+	if (rt.review_date[0] == '\0' || rt.end_date[0] == '\0' ||
+	    strcmp(rt.review_date, rt.end_date) <= 0)	/* YYYY-MM-DD */
+		return NULL;
+	snprintf(why, sizeof why, _("The review (%s) is after the end date "
+	    "(%s): a review comes before the end. Type an earlier date."),
+	    rt.review_date, rt.end_date);
+	return why;
+}
+
 static const struct field dates_fields[] = {
 	{ .label = N_("End date (empty: none)"), .kind = ASK_DATE,
 	  .text = rt.end_date, .size = sizeof rt.end_date },
 	{ .label = N_("Review date (empty: none)"), .kind = ASK_DATE,
-	  .text = rt.review_date, .size = sizeof rt.review_date },
+	  .text = rt.review_date, .size = sizeof rt.review_date,
+	  .check = review_check },
 	{ .label = NULL }
 };
 

@@ -1,5 +1,6 @@
 /* The info round's forms: start one from the case view (I: organisations from the picker, one after another, then the reply-by date), answer it in the info rounds view (b known, n not known, with a note; a changed answer is asked first and keeps its note), and close it (Z, there or in the case). */
 #include "forms.h"
+#include "forms-int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,8 +78,7 @@ date_typed(struct ui *u, const char *text)
 	snprintf(fi.reply_by, sizeof fi.reply_by, "%s", text);
 	if (datein_parse(text, today, &d) != DATEIN_OK) {
 		ask_date(u, text);
-		ui_message(u, 1, _("'%s' is not a date: type e.g. 8-12-2026, "
-		    "8/12, tomorrow or +7."), text);
+		ui_message(u, 1, "%s", date_refusal(text));
 		return;
 	}
 	datein_format(d, iso, sizeof iso);

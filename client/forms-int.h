@@ -128,6 +128,8 @@ int need_meeting(struct ui *);
  * runs it once the step has landed. */
 int forms_after_step(struct ui *, void (*then)(struct ui *));
 int date_field(const char *text, char *out, size_t len);
+/* "'31-02' is not a date: type e.g. ...": why a date typed is refused. */
+const char *date_refusal(const char *text);
 int enum_from_text(const ProtobufCEnumDescriptor *, const char *text);
 /* list_series, then form f (whose first field checks with series_check,
  * into fs.series_name); the series' names are shown.  Offered first:

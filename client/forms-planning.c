@@ -58,36 +58,7 @@ once(void)
 	return plan.every == 0;
 }
 
-/* A date typed as people do into dst as YYYY-MM-DD; NULL, or why not,
- * quoting what was typed as the other date fields do. */
-static const char *
-plan_date(const char *text, char *dst, size_t len)
-{
-	static char why[300];
-
-	if (!date_field(text, dst, len)) {
-		snprintf(why, sizeof why, _("'%s' is not a date: type e.g. "
-		    "8-12-2026, 8/12, tomorrow or +7."), text);
-		return why;
-	}
-	return NULL;
-}
-
-static const char *
-first_check(struct ui *u, const char *text)
-{
-	return plan_date(text, plan.first, sizeof plan.first);
-}
-
-static const char *
-until_check(struct ui *u, const char *text)
-{
-	return plan_date(text, plan.until, sizeof plan.until);
-}
-
-/* The dates are texts checked by plan_date (an ASK_DATE field's message
- * does not say what was typed); what is offered is a default, replaced by
- * typing, as for a date field. */
+/* What is offered for a date is a default, replaced by typing. */
 static const struct field plan_fields[] = {
 	{ .label = N_("Plan meetings of series"), .kind = ASK_TEXT,
 	  .text = fs.series_name, .size = sizeof fs.series_name,
@@ -97,20 +68,19 @@ static const struct field plan_fields[] = {
 	  .kind = ASK_TEXT, .text = fs.series_name,
 	  .size = sizeof fs.series_name, .check = plan_series_check,
 	  .skip = series_offered },
-	{ .label = N_("First date (e.g. 8-12, +7, friday)"), .kind = ASK_TEXT,
-	  .required = 1, .replace = 1,
+	{ .label = N_("First date (e.g. 8-12, +7, friday)"), .kind = ASK_DATE,
+	  .required = 1,
 	  .missing = N_("Type a date, e.g. 8-12-2026, 8/12, tomorrow or +7."),
-	  .check = first_check, .text = plan.first, .size = sizeof plan.first },
+	  .text = plan.first, .size = sizeof plan.first },
 	{ .label = N_("Time (HH:MM)"), .kind = ASK_TIME,
 	  .text = plan.time, .size = sizeof plan.time },
 	{ .label = N_("Every how many weeks? (0: once)"), .kind = ASK_NUMBER,
 	  .num = &plan.every, .min = 0, .max = 52,
 	  .wrong = N_("Type a number of weeks, 0 for one meeting.") },
-	{ .label = N_("Until (date, e.g. 1-3-2027, +90)"), .kind = ASK_TEXT,
-	  .required = 1, .replace = 1,
+	{ .label = N_("Until (date, e.g. 1-3-2027, +90)"), .kind = ASK_DATE,
+	  .required = 1,
 	  .missing = N_("Type a date, e.g. 8-12-2026, 8/12, tomorrow or +7."),
-	  .check = until_check, .text = plan.until, .size = sizeof plan.until,
-	  .skip = once },
+	  .text = plan.until, .size = sizeof plan.until, .skip = once },
 	{ .label = NULL }
 };
 

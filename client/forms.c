@@ -127,8 +127,8 @@ field_take(struct ui *u, const struct field *fl, const char *text)
 		break;
 	case ASK_DATE:
 		if (!date_field(text, buf, sizeof buf))
-			return _(fl->wrong != NULL ? fl->wrong :
-			    N_("Not a date (e.g. 8-12-2026, +7)."));
+			return fl->wrong != NULL ? _(fl->wrong) :
+			    date_refusal(text);
 		snprintf(fl->text, fl->size, "%s", buf);
 		break;
 	case ASK_TIME:
@@ -447,6 +447,18 @@ date_field(const char *text, char *out, size_t len)
 	default:
 		return 0;
 	}
+}
+
+/* Why text is not taken as a date, quoting it: what every date field
+ * says (a static buffer). */
+const char *
+date_refusal(const char *text)
+{
+	static char why[300];
+
+	snprintf(why, sizeof why, _("'%s' is not a date: type e.g. "
+	    "8-12-2026, 8/12, tomorrow or +7."), text);
+	return why;
 }
 
 /* An enum value by its label on screen (Dutch or English), its short name

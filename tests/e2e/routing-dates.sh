@@ -1,0 +1,48 @@
+#!/bin/bash
+# E (end and review date of a case) refuses a date that is no day as a, N and I do, quoting it, and a review after the end date before sending.
+. "$(dirname "$0")/lib.sh"
+
+start_server
+ctl pm add reclassering Testdorp >/dev/null || fail "tafelctl pm add"
+# a signal of Veilig Thuis in Testdorp with one goal and one action point (of
+# the process manager's organisation, which may link it)
+case=$(printf 'signal domestic_violence Testdorp person Buren hoorden geschreeuw\nquit\n' |
+	batch veiligthuis | pick 'm["case_record"]["id"]')
+[ -n "$case" ] || fail "setup: signal"
+printf 'goal %s Veilige thuissituatie\nquit\n' "$case" | batch reclassering |
+	grep -q '"goal"' || fail "setup: goal"
+org=$(printf 'orgs\nquit\n' | batch reclassering |
+	pick '[o["id"] for o in m["organisation_list"]["organisations"] if o["name"].startswith("Reclassering")][0]')
+[ -n "$org" ] || fail "setup: no Reclassering organisation"
+due=$(TZ=Europe/Amsterdam date -d '+14 days' +%F)
+printf 'action %s 0 %s %s Veiligheidsplan opstellen\nquit\n' "$case" "$org" "$due" |
+	batch reclassering | grep -q '"action_point"' || fail "setup: action point"
+nr=$(printf 'case %s\nquit\n' "$case" | batch reclassering | pick 'm["case_detail"]["case"]["number"]')
+
+start_client pm reclassering
+wait_for pm "Overleggen" || fail "no meetings list"
+open_case pm "$nr"
+wait_for pm "1. open 0, gedaan 0, te laat 0: Veilige thuissituatie" || fail "goal not shown: $(screen pm)"
+
+# E: a day that does not exist, quoted as the other date fields do
+keys pm E
+wait_for pm "Einddatum (leeg: geen):" || fail "E did not ask the end date"
+type_text pm "31-02"; keys pm Enter
+wait_for pm "'31-02' is geen datum: typ bijv. 8-12-2026, 8/12, morgen of +7." ||
+	fail "E: 31-02 not refused as a, N and I do: $(screen pm | tail -n 3)"
+wait_for pm "Einddatum (leeg: geen): 31-02" || fail "E: the end date not asked again with the text"
+keys pm C-u; type_text pm "3-3-2027"; keys pm Enter
+wait_for pm "Herbespreking op (leeg: geen):" || fail "E: no review prompt: $(screen pm | tail -n 3)"
+type_text pm "morgenavond"; keys pm Enter
+wait_for pm "'morgenavond' is geen datum: typ bijv." || fail "E: the review's refusal differs: $(screen pm | tail -n 3)"
+# a review after the end date: refused before anything is sent
+keys pm C-u; type_text pm "1-4-2027"; keys pm Enter
+wait_for pm "De herbespreking (2027-04-01) ligt na de einddatum (2027-03-03)" ||
+	fail "E: a review after the end not refused: $(screen pm | tail -n 3)"
+wait_for pm "Herbespreking op (leeg: geen): 1-4-2027" || fail "E: the review not asked again with the text"
+screen pm | grep -qF "Einddatum: 2027-03-03" && fail "E: the dates were recorded anyway"
+keys pm C-u; type_text pm "1-2-2027"; keys pm Enter
+wait_for pm "einddatum en herbespreking vastgelegd" || fail "E: dates not recorded: $(screen pm | tail -n 3)"
+wait_for pm "Einddatum: 2027-03-03 · Herbespreking: 2027-02-01" || fail "E: dates not shown: $(screen pm)"
+
+ok
