@@ -653,16 +653,30 @@ static int link_action, link_goal;
 static const char *
 link_check(struct ui *u, const char *text)
 {
+	static char why[300];
 	const Tafel__CaseDetail *d = view_case_detail(u);
+	char end;
 
 	link_action = 0;
 	link_goal = -1;
-	if (d == NULL || sscanf(text, "%d %d", &link_action, &link_goal) != 2 ||
-	    link_action < 1 || (size_t)link_action > d->n_actions ||
-	    link_goal < 0 || (size_t)link_goal > d->n_goals)
+	if (d == NULL || sscanf(text, "%d %d %c", &link_action, &link_goal,
+	    &end) != 2 || link_action < 0 || link_goal < 0)
 		return _("Type the number of the action point, then of the goal "
 		    "(0: none), e.g. 1 2.");
-	return NULL;
+	/* numbers as the case view shows them: say which one is not there */
+	if (link_action < 1 || (size_t)link_action > d->n_actions)
+		snprintf(why, sizeof why, ngettext("There is no action point "
+		    "%d: the case has %zu action point.", "There is no action "
+		    "point %d: the case has %zu action points.", d->n_actions),
+		    link_action, d->n_actions);
+	else if ((size_t)link_goal > d->n_goals)
+		snprintf(why, sizeof why, ngettext("There is no goal %d: the "
+		    "case has %zu goal (0: none).", "There is no goal %d: the "
+		    "case has %zu goals (0: none).", d->n_goals), link_goal,
+		    d->n_goals);
+	else
+		return NULL;
+	return why;
 }
 
 static void

@@ -1,5 +1,5 @@
 #!/bin/bash
-# E (end and review date of a case) refuses a date that is no day as a, N and I do, quoting it, and a review after the end date before sending.
+# E (end and review date of a case) refuses a date that is no day as a, N and I do, quoting it, and a review after the end date before sending; L says which goal or action point number does not exist rather than how to type the numbers.
 . "$(dirname "$0")/lib.sh"
 
 start_server
@@ -45,4 +45,19 @@ keys pm C-u; type_text pm "1-2-2027"; keys pm Enter
 wait_for pm "einddatum en herbespreking vastgelegd" || fail "E: dates not recorded: $(screen pm | tail -n 3)"
 wait_for pm "Einddatum: 2027-03-03 · Herbespreking: 2027-02-01" || fail "E: dates not shown: $(screen pm)"
 
+# L: a goal or an action point that is not there is named
+keys pm L
+wait_for pm "Afspraak aan doel koppelen" || fail "L did not ask"
+type_text pm "1 9"; keys pm Enter
+wait_for pm "Er is geen doel 9: de casus heeft 1 doel (0: geen)." ||
+	fail "L: goal 9 not said to be missing: $(screen pm | tail -n 3)"
+keys pm C-u; type_text pm "9 1"; keys pm Enter
+wait_for pm "Er is geen afspraak 9: de casus heeft 1 afspraak." ||
+	fail "L: action point 9 not said to be missing: $(screen pm | tail -n 3)"
+keys pm C-u; type_text pm "een"; keys pm Enter
+wait_for pm "Typ het nummer van de afspraak, dan van het doel (0: geen), bijv. 1 2." ||
+	fail "L: no numbers not explained: $(screen pm | tail -n 3)"
+keys pm C-u; type_text pm "1 1"; keys pm Enter
+wait_for pm "Afspraak gekoppeld aan doel 1." || fail "L: not linked: $(screen pm | tail -n 3)"
+wait_for pm "1. open 1, gedaan 0, te laat 0: Veilige" || fail "L: goal counts do not show the action point"
 ok
