@@ -673,21 +673,38 @@ has_register(PGconn *db)
 }
 
 int
-ctl_restore(PGconn *db, const char *conninfo, int fd, const char *file)
+ctl_restore(PGconn *db, const char *conninfo, struct pgembed *pg, int fd,
+    const char *file)
 {
 	char *args[] = { (char *)"--exit-on-error", (char *)"--single-transaction",
 	    (char *)"--no-owner", (char *)"--no-password", (char *)"--dbname",
 	    (char *)conninfo, NULL };
+	char err[4608];
 	PGresult *r;
 	int rc;
 
 	switch (has_register(db)) {
 	case 1:
-		fprintf(stderr, "tafelctl: the database already holds a "
-		    "register; restore only into an empty data directory (or "
-		    "an empty database with --db)\n");
+		if (pg != NULL && pg->restore_unfinished)
+			fprintf(stderr, "tafelctl: the data directory holds an "
+			    "incomplete restore: an earlier tafelctl restore was "
+			    "interrupted after its pg_restore began, and the "
+			    "database holds a register it cannot tell whole; "
+			    "move the data directory aside or remove it, then "
+			    "restore into the empty path\n");
+		else
+			fprintf(stderr, "tafelctl: the database already holds "
+			    "a register; restore only into an empty data "
+			    "directory (or an empty database with --db)\n");
 		return 1;
 	case -1:
+		return 1;
+	}
+	/* Marks the data directory until the restore has ended: one cut off
+	 * (^C, kill, a power cut) is recognised by the next tafelctl or
+	 * tafeld, which refuse it until a restore is run again. */
+	if (pg != NULL && pgembed_restore_mark(pg, 1, err, sizeof err) != 0) {
+		fprintf(stderr, "tafelctl: %s; nothing was restored\n", err);
 		return 1;
 	}
 	/* The backup's grants name tafeld's least-privileged role. */
@@ -702,8 +719,17 @@ ctl_restore(PGconn *db, const char *conninfo, int fd, const char *file)
 	PQclear(r);
 	rc = run_pg_tool("pg_restore", args, 0, fd);
 	if (rc != 0) {
+		/* one transaction, rolled back: the database is as before */
 		fprintf(stderr, "tafelctl: pg_restore failed (exit %d): nothing "
 		    "was restored\n", rc);
+		if (pg != NULL && pgembed_restore_mark(pg, 0, err,
+		    sizeof err) != 0)
+			fprintf(stderr, "tafelctl: %s\n", err);
+		return 1;
+	}
+	if (pg != NULL && pgembed_restore_mark(pg, 0, err, sizeof err) != 0) {
+		fprintf(stderr, "tafelctl: restored from %s, but %s\n", file,
+		    err);
 		return 1;
 	}
 	printf("restored from %s\n", file);

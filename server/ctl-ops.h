@@ -4,6 +4,7 @@
 
 #include <libpq-fe.h>
 
+#include "pgembed.h"
 #include "server-config.h"
 
 /* tafelctl status [--json]: asks the running tafeld; exit status.
@@ -57,9 +58,12 @@ int ctl_backup(PGconn *db, const char *conninfo, int fd, const char *file);
 
 /*
  * tafelctl restore FILE: pg_restore from fd into db, which must hold no
- * register yet (one transaction: all or nothing).
+ * register yet (one transaction: all or nothing).  pg: the embedded
+ * cluster (NULL with --db), whose restore mark is set while pg_restore
+ * runs and removed when it has ended, done or rolled back.
  */
-int ctl_restore(PGconn *db, const char *conninfo, int fd, const char *file);
+int ctl_restore(PGconn *db, const char *conninfo, struct pgembed *pg, int fd,
+    const char *file);
 
 /* Prints what the register holds (counts, change-log position). */
 void ctl_summary(PGconn *db, const char *title);

@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <pwd.h>
 #include <signal.h>
@@ -31,9 +32,18 @@
 #define PGEMBED_SOCKET_MAX	107	/* sizeof(sun_path) - 1 */
 #define PGEMBED_TAIL_LINES	10
 
+/* How pgembed_start_as was called. */
+enum pgembed_mode {
+	PGEMBED_TOOL,		/* pgembed_start: tafelctl */
+	PGEMBED_OWNER,		/* pgembed_start_owner: tafeld */
+	PGEMBED_RESTORE		/* pgembed_start_restore: tafelctl restore */
+};
+
 static int pgembed_start_as(struct pgembed *pg, const char *data_dir,
-    int owner, char *err, size_t errlen);
+    enum pgembed_mode mode, char *err, size_t errlen);
 static void pgembed_clear_dead_locks(const struct pgembed *pg);
+static pid_t pgembed_pidfile_pid(const struct pgembed *pg);
+static int pgembed_pid_alive(pid_t pid);
 
 /* snprintf into a path buffer; -1 if it does not fit. */
 static int __attribute__((format(printf, 3, 4)))
@@ -160,12 +170,12 @@ pgembed_find_bindir(struct pgembed *pg, char *err, size_t errlen)
 /*
  * Starts argv[0] (an absolute path) in directory cwd with stdin from
  * /dev/null and stdout and stderr appended to logfd; no shell, no inherited
- * descriptors beyond those.  Returns the child's pid, or -1 with a message
- * in err.
+ * descriptors beyond those and keepfd (-1: none), which the child gets as
+ * descriptor 3.  Returns the child's pid, or -1 with a message in err.
  */
 static pid_t
-pgembed_spawn(char *const argv[], const char *cwd, int logfd, char *err,
-    size_t errlen)
+pgembed_spawn(char *const argv[], const char *cwd, int logfd, int keepfd,
+    char *err, size_t errlen)
 {
 	static const int resets[] = { SIGPIPE, SIGCHLD, SIGINT, SIGTERM,
 	    SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
@@ -197,8 +207,11 @@ pgembed_spawn(char *const argv[], const char *cwd, int logfd, char *err,
 		    dup2(logfd, STDOUT_FILENO) < 0 ||
 		    dup2(logfd, STDERR_FILENO) < 0 || chdir(cwd) != 0)
 			_exit(126);
-		if (close_range(3, ~0U, 0) != 0) {
-			for (fd = 3; fd < 1024; fd++)
+		if (keepfd >= 0 && (keepfd == 3 ? fcntl(3, F_SETFD, 0) :
+		    dup2(keepfd, 3)) < 0)
+			_exit(126);
+		if (close_range(keepfd >= 0 ? 4 : 3, ~0U, 0) != 0) {
+			for (fd = keepfd >= 0 ? 4 : 3; fd < 1024; fd++)
 				close(fd);
 		}
 		execv(argv[0], argv);
@@ -230,13 +243,13 @@ pgembed_exit_status(const char *prog, const char *cwd, int st, char *err,
 
 /* pgembed_spawn, then waits: the exit status, or -1 with a message. */
 static int
-pgembed_run(char *const argv[], const char *cwd, int logfd, char *err,
-    size_t errlen)
+pgembed_run(char *const argv[], const char *cwd, int logfd, int keepfd,
+    char *err, size_t errlen)
 {
 	pid_t pid;
 	int st;
 
-	if ((pid = pgembed_spawn(argv, cwd, logfd, err, errlen)) < 0)
+	if ((pid = pgembed_spawn(argv, cwd, logfd, keepfd, err, errlen)) < 0)
 		return -1;
 	while (waitpid(pid, &st, 0) < 0) {
 		if (errno != EINTR)
@@ -396,6 +409,8 @@ pgembed_paths(struct pgembed *pg, const char *data_dir, char *err,
 	if (pgembed_path(pg->root, sizeof pg->root, "%s/pg", abs) != 0 ||
 	    pgembed_path(pg->datadir, sizeof pg->datadir, "%s/data",
 	    pg->root) != 0 ||
+	    pgembed_path(pg->initdir, sizeof pg->initdir, "%s/data.initdb",
+	    pg->root) != 0 ||
 	    pgembed_path(pg->sockdir, sizeof pg->sockdir, "%s/run",
 	    pg->root) != 0 ||
 	    pgembed_path(pg->logfile, sizeof pg->logfile, "%s/postgres.log",
@@ -469,18 +484,122 @@ pgembed_copy_out(int fd, int logfd)
 	}
 }
 
+/* nftw callback of pgembed_rmtree: removes one entry; stops at an error. */
+static int
+pgembed_rm_entry(const char *path, const struct stat *st, int type,
+    struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	return remove(path) == 0 || errno == ENOENT ? 0 : -1;
+}
+
 /*
- * Runs initdb on an empty data directory.  Its output is kept in memory
- * (memfd) and then appended to the PostgreSQL log: when initdb fails for
- * want of room, the log on that disk cannot take it either, and the error
- * must still say what initdb said.
+ * Removes the directory tree path (not following symbolic links, not
+ * crossing into another file system).  0, or -1 with errno set.
  */
 static int
-pgembed_initdb(struct pgembed *pg, const char *user, int logfd, char *err,
+pgembed_rmtree(const char *path)
+{
+	return nftw(path, pgembed_rm_entry, 16, FTW_DEPTH | FTW_PHYS |
+	    FTW_MOUNT);
+}
+
+/* fsync of a directory: a rename or unlink in it is on disk. */
+static int
+pgembed_sync_dir(const char *path, char *err, size_t errlen)
+{
+	int fd, rc;
+
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return errbuf_fail(err, errlen, "cannot open %s: %s", path,
+		    strerror(errno));
+	rc = fsync(fd);
+	close(fd);
+	if (rc != 0)
+		return errbuf_fail(err, errlen, "cannot sync %s: %s", path,
+		    strerror(errno));
+	return 0;
+}
+
+/*
+ * What an initdb that did not finish (killed with its tafeld or tafelctl:
+ * a power cut, ^C, the OOM killer) left in initdir goes, with a log line.
+ * Only under the lock: initdb holds it as long as it runs (it inherits the
+ * descriptor), so nothing writes there now.
+ */
+static int
+pgembed_clear_initdir(const struct pgembed *pg, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (lstat(pg->initdir, &st) != 0) {
+		if (errno == ENOENT)
+			return 0;
+		return errbuf_fail(err, errlen, "%s: %s", pg->initdir,
+		    strerror(errno));
+	}
+	log_warn("removing %s: an initdb that did not finish (interrupted) "
+	    "left it; the cluster is made afresh", pg->initdir);
+	if (S_ISDIR(st.st_mode) ? pgembed_rmtree(pg->initdir) != 0 :
+	    unlink(pg->initdir) != 0)
+		return errbuf_fail(err, errlen, "cannot remove %s, left by an "
+		    "initdb that did not finish: %s; move it aside or remove "
+		    "it", pg->initdir, strerror(errno));
+	return 0;
+}
+
+/*
+ * Where initdb is about to put the cluster there must be nothing, or an
+ * empty directory (rename replaces it); anything else is not ours to
+ * remove.
+ */
+static int
+pgembed_check_datadir_free(const struct pgembed *pg, char *err,
     size_t errlen)
 {
+	struct stat st;
+	struct dirent *de;
+	DIR *d;
+	int empty = 1;
+
+	if (lstat(pg->datadir, &st) != 0)
+		return errno == ENOENT ? 0 : errbuf_fail(err, errlen, "%s: %s",
+		    pg->datadir, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return errbuf_fail(err, errlen, "%s exists and is not a "
+		    "directory; move it aside or remove it", pg->datadir);
+	if ((d = opendir(pg->datadir)) == NULL)
+		return errbuf_fail(err, errlen, "cannot read %s: %s",
+		    pg->datadir, strerror(errno));
+	while (empty && (de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0)
+			empty = 0;
+	closedir(d);
+	if (!empty)
+		return errbuf_fail(err, errlen, "%s holds files but no "
+		    "PostgreSQL cluster (no PG_VERSION); move it aside or "
+		    "remove it, and a new cluster is made", pg->datadir);
+	return 0;
+}
+
+/*
+ * Runs initdb into initdir and, once it has completed, renames that to
+ * datadir (atomic: datadir is a whole cluster or nothing) and syncs root.
+ * initdb gets lockfd (the lock on <root>/lock), so a tafeld or tafelctl
+ * killed while initdb runs on does not let the next one in before it ends.
+ * Its output is kept in memory (memfd) and then appended to the
+ * PostgreSQL log: when initdb fails for want of room, the log on that disk
+ * cannot take it either, and the error must still say what initdb said.
+ */
+static int
+pgembed_initdb(struct pgembed *pg, const char *user, int logfd, int lockfd,
+    char *err, size_t errlen)
+{
 	char prog[PATH_MAX], buf[4096];
-	char *argv[] = { prog, "-D", pg->datadir, "-U", (char *)user,
+	char *argv[] = { prog, "-D", pg->initdir, "-U", (char *)user,
 	    "--auth-local=peer", "--auth-host=reject", "-E", "UTF8",
 	    "--locale=C.UTF-8", "--no-instructions", NULL };
 	const char *tail = NULL;
@@ -489,16 +608,24 @@ pgembed_initdb(struct pgembed *pg, const char *user, int logfd, char *err,
 
 	if (pgembed_path(prog, sizeof prog, "%s/initdb", pg->bindir) != 0)
 		return errbuf_fail(err, errlen, "initdb path too long");
-	log_info("initialising new PostgreSQL cluster in %s", pg->datadir);
+	if (pgembed_clear_initdir(pg, err, errlen) != 0 ||
+	    pgembed_check_datadir_free(pg, err, errlen) != 0)
+		return -1;
+	log_info("initialising new PostgreSQL cluster in %s (made in %s, "
+	    "renamed once initdb has completed)", pg->datadir, pg->initdir);
 	if ((out = memfd_create("initdb", MFD_CLOEXEC)) < 0)
 		out = logfd;
-	rc = pgembed_run(argv, pg->root, out, err, errlen);
+	rc = pgembed_run(argv, pg->root, out, lockfd, err, errlen);
 	if (out != logfd)
 		pgembed_copy_out(out, logfd);
 	if (rc == 0) {
 		if (out != logfd)
 			close(out);
-		return 0;
+		if (rename(pg->initdir, pg->datadir) != 0)
+			return errbuf_fail(err, errlen, "cannot rename the new "
+			    "cluster %s to %s: %s", pg->initdir, pg->datadir,
+			    strerror(errno));
+		return pgembed_sync_dir(pg->root, err, errlen);
 	}
 	if (rc > 0)
 		errbuf_fail(err, errlen, "initdb failed (exit %d)", rc);
@@ -528,7 +655,7 @@ pgembed_status(const struct pgembed *pg, int logfd, char *err, size_t errlen)
 
 	if (pgembed_path(prog, sizeof prog, "%s/pg_ctl", pg->bindir) != 0)
 		return errbuf_fail(err, errlen, "pg_ctl path too long");
-	return pgembed_run(argv, pg->root, logfd, err, errlen);
+	return pgembed_run(argv, pg->root, logfd, -1, err, errlen);
 }
 
 /* The buffers of a pg_ctl start command line. */
@@ -570,7 +697,7 @@ pgembed_pg_start(struct pgembed *pg, int logfd, char *err, size_t errlen)
 
 	if (pgembed_start_cmd(pg, &cmd, err, errlen) != 0)
 		return -1;
-	rc = pgembed_run(cmd.argv, pg->root, logfd, err, errlen);
+	rc = pgembed_run(cmd.argv, pg->root, logfd, -1, err, errlen);
 	if (rc == 0)
 		return 0;
 	if (rc > 0)
@@ -580,18 +707,23 @@ pgembed_pg_start(struct pgembed *pg, int logfd, char *err, size_t errlen)
 	return -1;
 }
 
-/* pg_ctl stop -m fast; a cluster that is already down counts as stopped. */
+/*
+ * pg_ctl stop -m mode, waiting at most wait seconds; a cluster that is
+ * already down counts as stopped.
+ */
 static int
-pgembed_pg_stop(struct pgembed *pg, int logfd, char *err, size_t errlen)
+pgembed_pg_stop_mode(struct pgembed *pg, int logfd, const char *mode,
+    int wait, char *err, size_t errlen)
 {
-	char prog[PATH_MAX];
-	char *argv[] = { prog, "-D", pg->datadir, "-m", "fast", "-w", "stop",
-	    NULL };
+	char prog[PATH_MAX], secs[16];
+	char *argv[] = { prog, "-D", pg->datadir, "-m", (char *)mode, "-w",
+	    "-t", secs, "stop", NULL };
 	int rc;
 
 	if (pgembed_path(prog, sizeof prog, "%s/pg_ctl", pg->bindir) != 0)
 		return errbuf_fail(err, errlen, "pg_ctl path too long");
-	rc = pgembed_run(argv, pg->root, logfd, err, errlen);
+	snprintf(secs, sizeof secs, "%d", wait);
+	rc = pgembed_run(argv, pg->root, logfd, -1, err, errlen);
 	if (rc == 0)
 		return 0;
 	if (rc > 0) {
@@ -605,6 +737,61 @@ pgembed_pg_stop(struct pgembed *pg, int logfd, char *err, size_t errlen)
 	}
 	pgembed_log_tail(pg, err, errlen);
 	return -1;
+}
+
+/* pg_ctl stop -m fast (a shutdown checkpoint; at most a minute). */
+static int
+pgembed_pg_stop(struct pgembed *pg, int logfd, char *err, size_t errlen)
+{
+	return pgembed_pg_stop_mode(pg, logfd, "fast", 60, err, errlen);
+}
+
+/*
+ * Is the postmaster named in postmaster.pid alive and working in this
+ * data directory (its current directory, where a postmaster lives)?  A
+ * stale pid file's pid that now belongs to another cluster's postgres must
+ * not be signalled.  Without /proc, alive has to do.
+ */
+static int
+pgembed_postmaster_here(const struct pgembed *pg)
+{
+	char link[64], cwd[PATH_MAX];
+	pid_t pid = pgembed_pidfile_pid(pg);
+	ssize_t n;
+
+	if (pid <= 0 || !pgembed_pid_alive(pid))
+		return 0;
+	snprintf(link, sizeof link, "/proc/%ld/cwd", (long)pid);
+	if ((n = readlink(link, cwd, sizeof cwd - 1)) < 0)
+		return access("/proc/self/cwd", F_OK) != 0;
+	cwd[n] = '\0';
+	return strcmp(cwd, pg->datadir) == 0;
+}
+
+/*
+ * A start that failed leaves no postmaster of ours behind: pg_ctl start
+ * gives up waiting after 60 s but leaves the postmaster running, and one
+ * that crash-loops (an incomplete cluster: "could not find relation
+ * mapping", "the database system is in recovery mode") does not finish a
+ * fast shutdown either.  came_up: it did accept connections (a fast stop
+ * is tried first, for 10 s); otherwise, and when that did not do it, an
+ * immediate one (crash-safe: the next start replays the log).
+ */
+static void
+pgembed_stop_failed(struct pgembed *pg, int logfd, int came_up)
+{
+	char junk[1024];
+
+	if (came_up && pgembed_pg_stop_mode(pg, logfd, "fast", 10, junk,
+	    sizeof junk) == 0)
+		return;
+	if (!pgembed_postmaster_here(pg))
+		return;
+	log_warn("stopping PostgreSQL in %s at once (pg_ctl stop -m "
+	    "immediate): it did not come up, or not fully", pg->datadir);
+	if (pgembed_pg_stop_mode(pg, logfd, "immediate", 30, junk,
+	    sizeof junk) != 0)
+		log_warn("%s", junk);
 }
 
 /* Connects to the "postgres" database and creates "tafel" if missing. */
@@ -766,22 +953,68 @@ int
 pgembed_start(struct pgembed *pg, const char *data_dir, char *err,
     size_t errlen)
 {
-	return pgembed_start_as(pg, data_dir, 0, err, errlen);
+	return pgembed_start_as(pg, data_dir, PGEMBED_TOOL, err, errlen);
 }
 
 int
 pgembed_start_owner(struct pgembed *pg, const char *data_dir, char *err,
     size_t errlen)
 {
-	return pgembed_start_as(pg, data_dir, 1, err, errlen);
+	return pgembed_start_as(pg, data_dir, PGEMBED_OWNER, err, errlen);
+}
+
+int
+pgembed_start_restore(struct pgembed *pg, const char *data_dir, char *err,
+    size_t errlen)
+{
+	return pgembed_start_as(pg, data_dir, PGEMBED_RESTORE, err, errlen);
+}
+
+/* <root>/PGEMBED_RESTORE_MARK into buf; -1 if it does not fit. */
+static int
+pgembed_mark_path(const struct pgembed *pg, char *buf, size_t len)
+{
+	return pgembed_path(buf, len, "%s/" PGEMBED_RESTORE_MARK, pg->root);
+}
+
+int
+pgembed_restore_mark(const struct pgembed *pg, int on, char *err,
+    size_t errlen)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (pgembed_mark_path(pg, path, sizeof path) != 0)
+		return errbuf_fail(err, errlen, "restore mark path too long");
+	if (on) {
+		static const char text[] = "A tafelctl restore into this data "
+		    "directory began and has not ended (tafelctl removes this "
+		    "file when it does).\n";
+
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+		    O_CLOEXEC, 0600);
+		if (fd < 0 || write(fd, text, sizeof text - 1) !=
+		    (ssize_t)(sizeof text - 1) || fsync(fd) != 0) {
+			errbuf_fail(err, errlen, "cannot write %s: %s", path,
+			    strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+		close(fd);
+	} else if (unlink(path) != 0 && errno != ENOENT)
+		return errbuf_fail(err, errlen, "cannot remove %s: %s", path,
+		    strerror(errno));
+	return pgembed_sync_dir(pg->root, err, errlen);
 }
 
 static int
-pgembed_start_as(struct pgembed *pg, const char *data_dir, int owner,
-    char *err, size_t errlen)
+pgembed_start_as(struct pgembed *pg, const char *data_dir,
+    enum pgembed_mode mode, char *err, size_t errlen)
 {
-	char user[256], pgver[PATH_MAX];
-	int lockfd = -1, logfd = -1, rc, auth_changed;
+	char user[256], pgver[PATH_MAX], mark[PATH_MAX];
+	int lockfd = -1, logfd = -1, rc, auth_changed, tried = 0;
+	int owner = mode == PGEMBED_OWNER;
 
 	memset(pg, 0, sizeof *pg);
 	pg->owner_fd = -1;
@@ -808,12 +1041,30 @@ pgembed_start_as(struct pgembed *pg, const char *data_dir, int owner,
 		goto fail;
 
 	if (pgembed_path(pgver, sizeof pgver, "%s/PG_VERSION",
-	    pg->datadir) != 0) {
+	    pg->datadir) != 0 || pgembed_mark_path(pg, mark,
+	    sizeof mark) != 0) {
 		errbuf_fail(err, errlen, "data directory path too long");
 		goto fail;
 	}
+	/* a restore that was cut off: its database is empty (pg_restore
+	 * runs in one transaction) or, killed just after the commit, whole;
+	 * which one only a restore can tell, so nothing else runs on it */
+	if (access(mark, F_OK) == 0) {
+		if (mode != PGEMBED_RESTORE) {
+			errbuf_fail(err, errlen, "the data directory holds an "
+			    "incomplete restore (%s: a tafelctl restore was "
+			    "interrupted): run tafelctl restore FILE into it "
+			    "again, or move the data directory aside or remove "
+			    "it", mark);
+			goto fail;
+		}
+		log_warn("an earlier restore into %s did not finish (%s)",
+		    data_dir, mark);
+		pg->restore_unfinished = 1;
+	}
 	/* only a missing PG_VERSION means "no cluster yet": one that cannot
-	 * be read (permissions) is a cluster to repair, not to initdb over */
+	 * be read (permissions) is a cluster to repair, not to initdb over;
+	 * initdb works elsewhere, so a data directory is a whole cluster */
 	if (access(pgver, F_OK) != 0 && errno != ENOENT) {
 		errbuf_fail(err, errlen, "cannot read %s: %s (a cluster is "
 		    "there but this user cannot reach it: check the owner and "
@@ -821,11 +1072,14 @@ pgembed_start_as(struct pgembed *pg, const char *data_dir, int owner,
 		goto fail;
 	}
 	if (access(pgver, F_OK) != 0) {
-		if (pgembed_initdb(pg, user, logfd, err, errlen) != 0)
+		if (pgembed_initdb(pg, user, logfd, lockfd, err, errlen) != 0)
 			goto fail;
 		pg->initialised = 1;
-	} else
+	} else {
 		log_info("reusing PostgreSQL cluster in %s", pg->datadir);
+		if (pgembed_clear_initdir(pg, err, errlen) != 0)
+			goto fail;
+	}
 	if ((auth_changed = pgembed_auth_files(pg, user, err, errlen)) < 0)
 		goto fail;
 
@@ -842,10 +1096,19 @@ pgembed_start_as(struct pgembed *pg, const char *data_dir, int owner,
 		    pg->datadir);
 		pg->started = 1;
 		pg->adopted = 1;
+	} else if (rc == 0 && pg->restore_unfinished &&
+	    !pgembed_owner_active(pg)) {
+		/* the postmaster of the restore that was cut off (no tafeld
+		 * runs on a data directory with the restore mark) */
+		log_warn("PostgreSQL in %s is still running from the "
+		    "interrupted restore; it is stopped when this one ends",
+		    pg->datadir);
+		pg->started = 1;
 	} else if (rc == 0)
 		log_info("PostgreSQL already running in %s; using it",
 		    pg->datadir);
 	else {
+		tried = 1;
 		if (pgembed_pg_start(pg, logfd, err, errlen) != 0)
 			goto fail;
 		pg->started = 1;
@@ -854,19 +1117,19 @@ pgembed_start_as(struct pgembed *pg, const char *data_dir, int owner,
 	}
 
 	if (pgembed_ensure_db(pg, user, rc == 0 && auth_changed, err,
-	    errlen) != 0)
+	    errlen) != 0) {
+		if (pg->started)
+			pgembed_log_tail(pg, err, errlen);
 		goto fail;
+	}
 	close(logfd);
 	close(lockfd);
 	return 0;
 
 fail:
-	if (pg->started && logfd >= 0) {
-		char junk[256];
-
-		if (pgembed_pg_stop(pg, logfd, junk, sizeof junk) != 0)
-			log_warn("%s", junk);
-	}
+	/* no postmaster this call started outlives its failure */
+	if ((pg->started || tried) && logfd >= 0)
+		pgembed_stop_failed(pg, logfd, pg->started);
 	pg->started = 0;
 	if (logfd >= 0)
 		close(logfd);
@@ -1084,7 +1347,7 @@ pgembed_restart_begin(struct pgembed *pg, char *err, size_t errlen)
 	    (logfd = pgembed_open_log(pg, err, errlen)) < 0)
 		return -1;
 	pgembed_clear_dead_locks(pg);
-	pg->restart_pid = pgembed_spawn(cmd.argv, pg->root, logfd, err,
+	pg->restart_pid = pgembed_spawn(cmd.argv, pg->root, logfd, -1, err,
 	    errlen);
 	close(logfd);
 	if (pg->restart_pid < 0) {

@@ -13,6 +13,8 @@
 struct pgembed {
 	char root[4096];	/* <data_dir>/pg */
 	char datadir[4096];	/* <data_dir>/pg/data */
+	char initdir[4096];	/* <data_dir>/pg/data.initdb: where initdb
+				   works; renamed to datadir once complete */
 	char sockdir[4096];	/* <data_dir>/pg/run : the only place it listens */
 	char logfile[4096];	/* <data_dir>/pg/postgres.log */
 	char bindir[4096];	/* holds initdb and pg_ctl */
@@ -22,14 +24,21 @@ struct pgembed {
 	int  adopted;		/* owner: it was already running (left by a
 				   tafeld that was killed) and is ours now */
 	int  owner_fd;		/* owner: the lock on <root>/owner; -1 */
+	int  restore_unfinished; /* pgembed_start_restore: the restore mark
+				   was there (an earlier restore was cut off) */
 	pid_t restart_pid;	/* pg_ctl start running in the background */
 };
 
 /*
  * Makes sure the cluster under <data_dir>/pg exists, runs and has the
  * database "tafel": initdb if needed, pg_ctl start unless already running.
- * Must run as the unprivileged user that owns data_dir (see privdrop.h);
- * blocks (up to about a minute).  Returns 0, or -1 with a message in err.
+ * initdb works in <root>/data.initdb, which is renamed to <root>/data only
+ * once it has completed: a <root>/data is always a whole cluster, and what
+ * an interrupted initdb left is removed before the next one.  A postmaster
+ * this call started is stopped again when the call fails.  Must run as the
+ * unprivileged user that owns data_dir (see privdrop.h); blocks (up to
+ * about a minute).  Returns 0, or -1 with a message in err.  Refused while
+ * the restore mark is there (see pgembed_start_restore).
  */
 int  pgembed_start(struct pgembed *pg, const char *data_dir, char *err,
     size_t errlen);
@@ -42,6 +51,20 @@ int  pgembed_start(struct pgembed *pg, const char *data_dir, char *err,
  * behind, and the next one takes it over and stops it on exit like its own.
  */
 int  pgembed_start_owner(struct pgembed *pg, const char *data_dir, char *err,
+    size_t errlen);
+
+/*
+ * tafelctl restore: the same, but a restore mark (<root>/PGEMBED_RESTORE_MARK,
+ * left by a restore that was cut off) is no reason to refuse; it sets
+ * restore_unfinished.  pgembed_restore_mark(pg, 1) sets the mark before
+ * pg_restore starts, pgembed_restore_mark(pg, 0) removes it once the
+ * restore has ended (done, or failed with nothing restored); both sync
+ * <root>.  0, or -1 with a message in err.
+ */
+#define PGEMBED_RESTORE_MARK "restore-incomplete"
+int  pgembed_start_restore(struct pgembed *pg, const char *data_dir,
+    char *err, size_t errlen);
+int  pgembed_restore_mark(const struct pgembed *pg, int on, char *err,
     size_t errlen);
 
 /*

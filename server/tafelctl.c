@@ -1548,8 +1548,8 @@ cmd_restore(int argc, char **argv)
 	if ((fd = ctl_open_backup_file(argv[0])) < 0)
 		return 1;
 	ctl.no_migrate = 1;
-	rc = open_db() != 0 ? 1 : ctl_restore(ctl.db, ctl.conninfo, fd,
-	    argv[0]);
+	rc = open_db() != 0 ? 1 : ctl_restore(ctl.db, ctl.conninfo,
+	    ctl.cfg.db[0] != '\0' ? NULL : &ctl.pg, fd, argv[0]);
 	close(fd);
 	return rc;
 }
@@ -1819,7 +1819,10 @@ open_db(void)
 			fprintf(stderr, "tafelctl: %s\n", err);
 			return -1;
 		}
-		if (pgembed_start(&ctl.pg, ctl.data_dir, err, sizeof err) != 0) {
+		/* restore (no_migrate): also into one a restore was cut off */
+		if ((ctl.no_migrate ? pgembed_start_restore(&ctl.pg,
+		    ctl.data_dir, err, sizeof err) : pgembed_start(&ctl.pg,
+		    ctl.data_dir, err, sizeof err)) != 0) {
 			fprintf(stderr, "tafelctl: embedded PostgreSQL: %s\n",
 			    err);
 			return -1;

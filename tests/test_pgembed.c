@@ -72,12 +72,12 @@ exec_ok(PGconn *conn, const char *sql)
 	PQclear(res);
 }
 
-/* Exit status of `pg_ctl -D <datadir> status`. */
+/* Exit status of `pg_ctl -D datadir status`. */
 static int
-pg_ctl_status(void)
+pg_ctl_status_of(const char *datadir)
 {
 	char prog[4200];
-	char *argv[] = { prog, "-D", pg.datadir, "status", NULL };
+	char *argv[] = { prog, "-D", (char *)datadir, "status", NULL };
 	pid_t pid;
 	int st, fd;
 
@@ -94,6 +94,13 @@ pg_ctl_status(void)
 	while (waitpid(pid, &st, 0) < 0)
 		assert_int_equal(errno, EINTR);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Exit status of `pg_ctl -D <the test cluster> status`. */
+static int
+pg_ctl_status(void)
+{
+	return pg_ctl_status_of(pg.datadir);
 }
 
 /* First start: initdb runs, the server starts, the database exists. */
@@ -406,6 +413,89 @@ test_concurrent_start(void **state)
 		fail_msg("pgembed_stop: %s", err);
 }
 
+/* Writes a small file (parents must exist). */
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+}
+
+/*
+ * An interrupted initdb is never taken for a cluster: what it left in
+ * pg/data.initdb goes and the cluster is made afresh; a pg/data with files
+ * but no cluster is refused, not initdb'd over; the restore mark keeps
+ * everything but a restore off; a cluster whose start fails (it
+ * crash-loops) leaves no postmaster running.
+ */
+static void
+test_incomplete(void **state)
+{
+	char dir[4096], path[4400];
+	struct pgembed p;
+	long long end;
+
+	(void)state;
+	/* what a killed initdb left */
+	snprintf(dir, sizeof dir, "%s/i", tmpdir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(path, sizeof path, "%s/pg", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof path, "%s/pg/data.initdb", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof path, "%s/pg/data.initdb/global", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof path, "%s/pg/data.initdb/PG_VERSION", dir);
+	write_file(path, "15\n");
+	if (pgembed_start(&p, dir, err, sizeof err) != 0)
+		fail_msg("pgembed_start over a killed initdb: %s", err);
+	assert_int_equal(p.initialised, 1);
+	assert_int_equal(access(p.initdir, F_OK), -1);
+	assert_int_equal(pg_ctl_status_of(p.datadir), 0);
+	if (pgembed_stop(&p, err, sizeof err) != 0)
+		fail_msg("pgembed_stop: %s", err);
+
+	/* the restore mark: only a restore may start it */
+	assert_int_equal(pgembed_restore_mark(&p, 1, err, sizeof err), 0);
+	assert_int_equal(pgembed_start(&p, dir, err, sizeof err), -1);
+	assert_non_null(strstr(err, "holds an incomplete restore"));
+	assert_int_equal(pg_ctl_status_of(p.datadir), 3);
+	if (pgembed_start_restore(&p, dir, err, sizeof err) != 0)
+		fail_msg("pgembed_start_restore: %s", err);
+	assert_int_equal(p.restore_unfinished, 1);
+	assert_int_equal(pgembed_restore_mark(&p, 0, err, sizeof err), 0);
+	if (pgembed_stop(&p, err, sizeof err) != 0)
+		fail_msg("pgembed_stop: %s", err);
+
+	/* a start that fails leaves no postmaster: the cluster crash-loops
+	 * (the relation map is missing: "the database system is in
+	 * recovery mode") */
+	snprintf(path, sizeof path, "%s/global/pg_filenode.map", p.datadir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(pgembed_start(&p, dir, err, sizeof err), -1);
+	assert_int_equal(p.started, 0);
+	for (end = time(NULL) + 10; time(NULL) < end && pgembed_alive(&p);)
+		usleep(50000);
+	assert_int_equal(pgembed_alive(&p), 0);
+	assert_int_equal(pg_ctl_status_of(p.datadir), 3);
+
+	/* files but no cluster: not ours to initdb over */
+	snprintf(dir, sizeof dir, "%s/n", tmpdir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(path, sizeof path, "%s/pg", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof path, "%s/pg/data", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof path, "%s/pg/data/notes.txt", dir);
+	write_file(path, "not a cluster\n");
+	assert_int_equal(pgembed_start(&p, dir, err, sizeof err), -1);
+	assert_non_null(strstr(err, "holds files but no PostgreSQL cluster"));
+	assert_int_equal(access(p.initdir, F_OK), -1);
+}
+
 /* nftw callback: removes one entry of the temporary directory. */
 static int
 rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
@@ -442,6 +532,7 @@ main(void)
 		cmocka_unit_test(test_owner),
 		cmocka_unit_test(test_socket_path_too_long),
 		cmocka_unit_test(test_concurrent_start),
+		cmocka_unit_test(test_incomplete),
 	};
 	const char *user = NULL;
 
