@@ -552,17 +552,25 @@ forms_add_action(struct ui *u)
 }
 
 /*
- * Who may change action point a (the server's rule, docs/protocol.md 7.3):
- * its owner organisation, the case manager, a chair or an administrator.
- * Without the case at hand (its case manager unknown) the server decides.
+ * Who may change action point a of case c (the server's rule,
+ * docs/protocol.md 7.3): its owner organisation, the case manager, a chair
+ * or an administrator.  Without the case at hand (c NULL: its case manager
+ * unknown) the server decides.
  */
+int
+forms_action_may_change_in(const struct ui *u, const Tafel__ActionPoint *a,
+    const Tafel__Case *c)
+{
+	return u->is_chair || u->is_admin || a->owner_org_id == u->my_org_id ||
+	    c == NULL || c->case_manager_id == u->my_user_id;
+}
+
+/* The same for an action point whose case the meeting model may hold. */
 int
 forms_action_may_change(const struct ui *u, const Tafel__ActionPoint *a)
 {
-	const Tafel__Case *c = model_case(&u->meeting, a->case_id);
-
-	return u->is_chair || u->is_admin || a->owner_org_id == u->my_org_id ||
-	    c == NULL || c->case_manager_id == u->my_user_id;
+	return forms_action_may_change_in(u, a, model_case(&u->meeting,
+	    a->case_id));
 }
 
 /* The action point e, x and c/C work on: the view's chosen one. */

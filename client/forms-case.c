@@ -674,6 +674,12 @@ link_check(struct ui *u, const char *text)
 		    "case has %zu goal (0: none).", "There is no goal %d: the "
 		    "case has %zu goals (0: none).", d->n_goals), link_goal,
 		    d->n_goals);
+	/* said at once: the server answers "not found" for an action point
+	 * the user may not change (docs/protocol.md 9.2) */
+	else if (!forms_action_may_change_in(u, d->actions[link_action - 1],
+	    d->case_))
+		return _("Only its owner, the case manager or a chair changes "
+		    "this action point.");
 	else
 		return NULL;
 	return why;

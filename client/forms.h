@@ -22,6 +22,8 @@ void forms_edit_action(struct ui *);	/* e */
 void forms_complete_action(struct ui *);	/* C, c */
 /* Whether this user may change action point a (the server's rule). */
 int forms_action_may_change(const struct ui *, const Tafel__ActionPoint *a);
+int forms_action_may_change_in(const struct ui *, const Tafel__ActionPoint *a,
+    const Tafel__Case *c);
 void forms_cancel_action(struct ui *);	/* x */
 /* Intake and the case (case list and case view). */
 void forms_signal(struct ui *);		/* S: register a signal */

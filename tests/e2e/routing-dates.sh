@@ -1,5 +1,5 @@
 #!/bin/bash
-# E (end and review date of a case) refuses a date that is no day as a, N and I do, quoting it, and a review after the end date before sending; L says which goal or action point number does not exist rather than how to type the numbers.
+# E (end and review date of a case) refuses a date that is no day as a, N and I do, quoting it, and a review after the end date before sending; L says which goal or action point number does not exist rather than how to type the numbers, and that another organisation's action point is not the user's to change.
 . "$(dirname "$0")/lib.sh"
 
 start_server
@@ -17,6 +17,13 @@ org=$(printf 'orgs\nquit\n' | batch reclassering |
 due=$(TZ=Europe/Amsterdam date -d '+14 days' +%F)
 printf 'action %s 0 %s %s Veiligheidsplan opstellen\nquit\n' "$case" "$org" "$due" |
 	batch reclassering | grep -q '"action_point"' || fail "setup: action point"
+# and a later one of Veilig Thuis's own, which the process manager may not
+# change
+vt=$(printf 'orgs\nquit\n' | batch reclassering |
+	pick '[o["id"] for o in m["organisation_list"]["organisations"] if o["kind"] == "veilig_thuis"][0]')
+due2=$(TZ=Europe/Amsterdam date -d '+21 days' +%F)
+printf 'action %s 0 %s %s Huisbezoek afleggen\nquit\n' "$case" "$vt" "$due2" |
+	batch veiligthuis | grep -q '"action_point"' || fail "setup: second action point"
 nr=$(printf 'case %s\nquit\n' "$case" | batch reclassering | pick 'm["case_detail"]["case"]["number"]')
 
 start_client pm reclassering
@@ -52,11 +59,16 @@ type_text pm "1 9"; keys pm Enter
 wait_for pm "Er is geen doel 9: de casus heeft 1 doel (0: geen)." ||
 	fail "L: goal 9 not said to be missing: $(screen pm | tail -n 3)"
 keys pm C-u; type_text pm "9 1"; keys pm Enter
-wait_for pm "Er is geen afspraak 9: de casus heeft 1 afspraak." ||
+wait_for pm "Er is geen afspraak 9: de casus heeft 2 afspraken." ||
 	fail "L: action point 9 not said to be missing: $(screen pm | tail -n 3)"
 keys pm C-u; type_text pm "een"; keys pm Enter
 wait_for pm "Typ het nummer van de afspraak, dan van het doel (0: geen), bijv. 1 2." ||
 	fail "L: no numbers not explained: $(screen pm | tail -n 3)"
+# Veilig Thuis's action point: said at once that the process manager may
+# not change it (the server would answer "not found")
+keys pm C-u; type_text pm "2 1"; keys pm Enter
+wait_for pm "Alleen uitvoerder, casusregisseur of voorzitter wijzigt deze afspraak." ||
+	fail "L: another organisation's action point not refused as such: $(screen pm | tail -n 3)"
 keys pm C-u; type_text pm "1 1"; keys pm Enter
 wait_for pm "Afspraak gekoppeld aan doel 1." || fail "L: not linked: $(screen pm | tail -n 3)"
 wait_for pm "1. open 1, gedaan 0, te laat 0: Veilige" || fail "L: goal counts do not show the action point"
