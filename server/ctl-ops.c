@@ -700,9 +700,10 @@ ctl_restore(PGconn *db, const char *conninfo, struct pgembed *pg, int fd,
 	case -1:
 		return 1;
 	}
-	/* Marks the data directory until the restore has ended: one cut off
-	 * (^C, kill, a power cut) is recognised by the next tafelctl or
-	 * tafeld, which refuse it until a restore is run again. */
+	/* Marks the data directory until the restore has ended (a new
+	 * cluster is marked already): one cut off (^C, kill, a power cut) is
+	 * recognised by the next tafelctl or tafeld, which refuse it until a
+	 * restore is run again. */
 	if (pg != NULL && pgembed_restore_mark(pg, 1, err, sizeof err) != 0) {
 		fprintf(stderr, "tafelctl: %s; nothing was restored\n", err);
 		return 1;

@@ -1072,6 +1072,11 @@ pgembed_start_as(struct pgembed *pg, const char *data_dir,
 		goto fail;
 	}
 	if (access(pgver, F_OK) != 0) {
+		/* a restore marks a cluster it makes from the start: one cut
+		 * off before pg_restore ran is no register to start on */
+		if (mode == PGEMBED_RESTORE && !pg->restore_unfinished &&
+		    pgembed_restore_mark(pg, 1, err, errlen) != 0)
+			goto fail;
 		if (pgembed_initdb(pg, user, logfd, lockfd, err, errlen) != 0)
 			goto fail;
 		pg->initialised = 1;

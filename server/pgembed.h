@@ -56,10 +56,11 @@ int  pgembed_start_owner(struct pgembed *pg, const char *data_dir, char *err,
 /*
  * tafelctl restore: the same, but a restore mark (<root>/PGEMBED_RESTORE_MARK,
  * left by a restore that was cut off) is no reason to refuse; it sets
- * restore_unfinished.  pgembed_restore_mark(pg, 1) sets the mark before
- * pg_restore starts, pgembed_restore_mark(pg, 0) removes it once the
- * restore has ended (done, or failed with nothing restored); both sync
- * <root>.  0, or -1 with a message in err.
+ * restore_unfinished.  A cluster it has to make is marked before initdb.
+ * pgembed_restore_mark(pg, 1) sets the mark (before pg_restore starts),
+ * pgembed_restore_mark(pg, 0) removes it once the restore has ended (done,
+ * or failed with nothing restored); both sync <root>.  0, or -1 with a
+ * message in err.
  */
 #define PGEMBED_RESTORE_MARK "restore-incomplete"
 int  pgembed_start_restore(struct pgembed *pg, const char *data_dir,

@@ -482,6 +482,20 @@ test_incomplete(void **state)
 	assert_int_equal(pgembed_alive(&p), 0);
 	assert_int_equal(pg_ctl_status_of(p.datadir), 3);
 
+	/* a restore marks a cluster it makes from the start */
+	snprintf(dir, sizeof dir, "%s/r", tmpdir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	if (pgembed_start_restore(&p, dir, err, sizeof err) != 0)
+		fail_msg("pgembed_start_restore on a new directory: %s", err);
+	assert_int_equal(p.initialised, 1);
+	assert_int_equal(p.restore_unfinished, 0);
+	snprintf(path, sizeof path, "%s/" PGEMBED_RESTORE_MARK, p.root);
+	assert_int_equal(access(path, F_OK), 0);
+	if (pgembed_stop(&p, err, sizeof err) != 0)
+		fail_msg("pgembed_stop: %s", err);
+	assert_int_equal(pgembed_start_owner(&p, dir, err, sizeof err), -1);
+	assert_non_null(strstr(err, "holds an incomplete restore"));
+
 	/* files but no cluster: not ours to initdb over */
 	snprintf(dir, sizeof dir, "%s/n", tmpdir);
 	assert_int_equal(mkdir(dir, 0700), 0);

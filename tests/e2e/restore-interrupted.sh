@@ -96,6 +96,10 @@ DIRS+=("$E2E_DIR.dump")
 r=$E2E_DIR.r
 DIRS+=("$r")
 kill_in_initdb "$r" "$TAFELCTL" --config /dev/null --data-dir "$r" restore "$backup"
+# not a first start with an empty register either
+out=$(rctl "$r" user list) && fail "tafelctl ran on a restore killed in initdb: $out"
+printf '%s\n' "$out" | grep -q "holds an incomplete restore" || fail "user list: $out"
+no_postmaster "$r" "after the refused user list"
 out=$(rctl "$r" restore "$backup") || fail "the restore after one killed in initdb failed: $out"
 printf '%s\n' "$out" | grep -q "restored from" || fail "no restore: $out"
 printf '%s\n' "$out" | grep -q "removing .*pg/data.initdb: an initdb that did not finish" ||
