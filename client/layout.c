@@ -198,13 +198,19 @@ layout_match(const char *hay, const char *needle)
 	return 0;
 }
 
+int64_t
+layout_meeting_time(const Tafel__Meeting *m)
+{
+	return m->held_at != 0 ? m->held_at : m->scheduled_start;
+}
+
 /* 0: open, 1: today or later, 2: past. */
 static int
 meeting_group(const Tafel__Meeting *m, int64_t today)
 {
 	if (m->state == TAFEL__MEETING_STATE__MEETING_OPEN)
 		return 0;
-	if (m->scheduled_start >= today)
+	if (layout_meeting_time(m) >= today)
 		return 1;
 	return 2;
 }
@@ -220,8 +226,8 @@ cmp_meeting(const void *a, const void *b)
 
 	if (gx != gy)
 		return gx - gy;
-	if (x->scheduled_start != y->scheduled_start) {
-		int c = x->scheduled_start < y->scheduled_start ? -1 : 1;
+	if (layout_meeting_time(x) != layout_meeting_time(y)) {
+		int c = layout_meeting_time(x) < layout_meeting_time(y) ? -1 : 1;
 
 		return gx == 2 ? -c : c;	/* past: newest first */
 	}

@@ -41,6 +41,9 @@ int64_t layout_day_start(int64_t now);
 size_t layout_meetings(Tafel__Meeting *const *v, size_t n, int64_t now,
     int (*keep)(const Tafel__Meeting *, const void *), const void *arg,
     int hide_past, const Tafel__Meeting **out, size_t max);
+/* When a meeting is listed and ordered: when it was held (opened) if it
+ * was, else when it is planned. */
+int64_t layout_meeting_time(const Tafel__Meeting *m);
 /* Whether a meeting belongs to the past group (before today, not open). */
 int layout_meeting_past(const Tafel__Meeting *m, int64_t now);
 

@@ -356,7 +356,7 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		present += a->present;
 		remote += a->present && a->remote;
 	}
-	ui_date(mt->scheduled_start, when, sizeof when);
+	ui_date(layout_meeting_time(mt), when, sizeof when);
 	{
 		size_t o = (size_t)snprintf(head, sizeof head,
 		    "%s · %s · %s · %s %s · %zu %s", mt->series_name, when,

@@ -29,7 +29,7 @@ matches(const Tafel__Meeting *m, const void *filter)
 	char num[24], when[40];
 
 	snprintf(num, sizeof num, "%lld", (long long)m->id);
-	ui_date(m->scheduled_start, when, sizeof when);
+	ui_date(layout_meeting_time(m), when, sizeof when);
 	return layout_match(num, filter) || layout_match(when, filter) ||
 	    layout_match(m->series_name, filter) ||
 	    layout_match(ui_enum(&tafel__meeting_state__descriptor,
@@ -120,7 +120,7 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 			a = ui_attr(u, UI_A_SELECTED);
 			mvwchgat(w, y, 0, cols, a, 0, NULL);
 		}
-		ui_date(m->scheduled_start, when, sizeof when);
+		ui_date(layout_meeting_time(m), when, sizeof when);
 		layout_cell(series, sizeof series, m->series_name, sw);
 		layout_cell(state, sizeof state,
 		    ui_enum(&tafel__meeting_state__descriptor, (int)m->state), 10);

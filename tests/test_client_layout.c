@@ -204,6 +204,41 @@ test_meeting_order(void **state)
 		free(v[i]);
 }
 
+/*
+ * A held meeting is listed by when it was held: the meeting planned for
+ * next week but opened early and closed today is today's, not next week's;
+ * and of two past meetings the one held later comes first, whatever was
+ * planned.
+ */
+static void
+test_meeting_held(void **state)
+{
+	int64_t now = layout_day_start(time(NULL)) + 12 * 3600, day = 86400;
+	Tafel__Meeting *v[4];
+	const Tafel__Meeting *out[4];
+	size_t n;
+
+	(void)state;
+	v[0] = mk(1, TAFEL__MEETING_STATE__MEETING_CLOSED, now + 7 * day);
+	v[0]->held_at = now - 3600;		/* held early, this morning */
+	v[1] = mk(2, TAFEL__MEETING_STATE__MEETING_PLANNED, now + 2 * day);
+	v[2] = mk(3, TAFEL__MEETING_STATE__MEETING_CLOSED, now - 10 * day);
+	v[2]->held_at = now - 2 * day;	/* held late */
+	v[3] = mk(4, TAFEL__MEETING_STATE__MEETING_CLOSED, now - 5 * day);
+	v[3]->held_at = now - 5 * day + 60;
+	assert_int_equal(layout_meeting_time(v[0]), now - 3600);
+	assert_int_equal(layout_meeting_time(v[1]), now + 2 * day);
+	assert_false(layout_meeting_past(v[0], now));	/* today */
+	n = layout_meetings(v, 4, now, NULL, NULL, 0, out, 4);
+	assert_int_equal(n, 4);
+	assert_int_equal(out[0]->id, 1);	/* today (held) */
+	assert_int_equal(out[1]->id, 2);	/* in two days */
+	assert_int_equal(out[2]->id, 3);	/* held two days ago */
+	assert_int_equal(out[3]->id, 4);	/* held five days ago */
+	for (int i = 0; i < 4; i++)
+		free(v[i]);
+}
+
 static void
 test_big(void **state)
 {
@@ -231,6 +266,7 @@ main(void)
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_share),
 		cmocka_unit_test(test_meeting_order),
+		cmocka_unit_test(test_meeting_held),
 		cmocka_unit_test(test_big),
 	};
 

@@ -87,7 +87,9 @@ BEGIN
 		FROM attendance a JOIN users u ON u.id = a.user_id
 		WHERE a.meeting_id = m.id), '[]'::jsonb),
 	    'version', m.version,
-	    'cancel_reason', m.cancel_reason)
+	    'cancel_reason', m.cancel_reason,
+	    -- when it was opened (0 never): a held meeting's date
+	    'held_at', tafel_unix(m.opened_at))
 	    -- publishing the agenda (0010, 17_prep_base.sql)
 	    || jsonb_build_object(
 	    'published_at', tafel_unix(m.published_at),

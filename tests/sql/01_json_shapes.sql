@@ -19,7 +19,7 @@ SELECT '{
     "scheduled_start": "int", "state": "MeetingState", "chair_id": "int",
     "chair_name": "string", "current_item_id": "int",
     "attendance": "Attendance[]", "version": "int", "warning": "string?",
-    "cancel_reason": "string", "published_at": "int",
+    "cancel_reason": "string", "held_at": "int", "published_at": "int",
     "published_by_name": "string", "publish_due": "date",
     "publish_overdue": "bool"},
   "Nomination": {"id": "int", "series_id": "int", "series_name": "string",
