@@ -46,7 +46,7 @@ view_presentation_draw(struct ui *u, WINDOW *w, int rows, int cols)
 		return;
 	}
 	u->click_n = 0;
-	ui_date(mt->scheduled_start, when, sizeof when);
+	ui_date(layout_meeting_time(mt), when, sizeof when);
 	snprintf(buf, sizeof buf, "%s · %s · %s", mt->series_name, when,
 	    ui_enum(&tafel__meeting_state__descriptor, (int)mt->state));
 	ui_put_centred(w, y, cols, title, buf);
