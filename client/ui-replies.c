@@ -297,6 +297,7 @@ ui_open_meeting(struct ui *u, int64_t meeting_id)
 			subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING,
 			    meeting_id, 0);
 	}
+	view_meetings_select(u, meeting_id);
 	ui_set_view(u, VIEW_MEETING);
 }
 

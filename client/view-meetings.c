@@ -264,6 +264,13 @@ free_state(struct ui *u)
 }
 
 void
+view_meetings_select(struct ui *u, int64_t id)
+{
+	(void)u;
+	st.sel_id = id;		/* shown() puts st.sel on its line */
+}
+
+void
 view_meetings_toggle_past(struct ui *u)
 {
 	st.hide_past = !st.hide_past;	/* the selection stays if shown */

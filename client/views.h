@@ -29,6 +29,9 @@ void view_meetings_take(struct ui *, const Tafel__MeetingList *);
 const Tafel__Meeting *view_meetings_selected(const struct ui *);
 /* A meeting of the meetings list by id, NULL if it is not on it. */
 const Tafel__Meeting *view_meetings_find(const struct ui *, int64_t id);
+/* The meetings list's selection goes to meeting id (the one opened), so
+ * that back on the list it is on the meeting just left. */
+void view_meetings_select(struct ui *, int64_t id);
 
 /* view-cases.c: the case list (TOPIC_CASE_LIST), new signals live. */
 void view_cases_take(struct ui *, const Tafel__CaseList *);
