@@ -45,6 +45,8 @@ struct sub {
 	int64_t *earlier_ids;		/* the series' earlier meetings: their
 					 * action points (the standing item) */
 	size_t n_earlier_ids;
+	int64_t series_id;		/* the meeting's series (series_watch) */
+	int opened;			/* the meeting was opened (held) */
 	struct sub_setup *setup;	/* snapshot query in flight, or NULL */
 	struct catch_up *catch_up;	/* replay query in flight, or NULL */
 	struct sub *next;		/* the session's list */

@@ -264,6 +264,113 @@ change_gone(const struct sub *s, const struct change *ch)
 	    ch->event->action_point->owner_org_id != s->c->session->org_id;
 }
 
+static void parse_id_array(const char *s, int64_t **out, size_t *n);
+
+/*
+ * The standing item of a meeting holds the open action points of the
+ * series' earlier meetings (sub.earlier_ids; tafel_series_earlier_meetings:
+ * by when they were held, else planned).  Which meetings are earlier
+ * changes when another meeting of the series opens while this one is
+ * still planned, or a planned one is moved or cancelled: the set is then
+ * read again for each meeting followed, and a subscription whose set
+ * changed gets a resync, so that its client takes a snapshot with the
+ * standing item as it is now (and the new earlier meeting's action points
+ * reach it from then on).  An opened meeting's place never changes again,
+ * so the changes of open meetings (an item made current, attendance) cost
+ * nothing here.
+ */
+struct earlier_ask {
+	int64_t meeting_id;
+};
+
+static int
+same_ids(const int64_t *a, size_t na, const int64_t *b, size_t nb)
+{
+	return na == nb && (na == 0 || memcmp(a, b, na * sizeof *a) == 0);
+}
+
+static void
+earlier_done(void *arg, struct db_result *r)
+{
+	struct earlier_ask *ask = arg;
+	struct sub *s;
+	int64_t *ids;
+	size_t n;
+
+	if (r->code != 0 || r->res == NULL || PQntuples(r->res) != 1) {
+		log_warn("push: cannot read the earlier meetings of meeting "
+		    "%lld: %s", (long long)ask->meeting_id, r->message);
+		free(ask);
+		return;
+	}
+	parse_id_array(PQgetvalue(r->res, 0, 0), &ids, &n);
+	TAILQ_FOREACH(s, &push.subs, entry) {
+		if (s->topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING ||
+		    s->meeting_id != ask->meeting_id || !s->live ||
+		    same_ids(s->earlier_ids, s->n_earlier_ids, ids, n))
+			continue;
+		free(s->earlier_ids);
+		s->earlier_ids = n == 0 ? NULL :
+		    xreallocarray(NULL, n, sizeof *ids);
+		if (n > 0)
+			memcpy(s->earlier_ids, ids, n * sizeof *ids);
+		s->n_earlier_ids = n;
+		conn_send_resync(s->c);
+	}
+	free(ids);
+	free(ask);
+}
+
+static void
+earlier_refresh(int64_t meeting_id)
+{
+	struct earlier_ask *ask = xcalloc(1, sizeof *ask);
+	char mid[32];
+	const char *params[1] = { mid };
+
+	ask->meeting_id = meeting_id;
+	snprintf(mid, sizeof mid, "%lld", (long long)meeting_id);
+	db_call_background("SELECT tafel_series_earlier_meetings($1::bigint)",
+	    1, params, earlier_done, ask);
+}
+
+static void
+series_watch(const struct change *ch)
+{
+	const Tafel__Meeting *m = ch->event != NULL ? ch->event->meeting : NULL;
+	int64_t asked[16];
+	size_t n_asked = 0, k;
+	struct sub *s;
+
+	if (m == NULL || m->id == 0)
+		return;
+	TAILQ_FOREACH(s, &push.subs, entry) {
+		if (s->topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING)
+			continue;
+		if (s->meeting_id == m->id) {
+			s->opened |= m->state ==
+			    TAFEL__MEETING_STATE__MEETING_OPEN ||
+			    m->state == TAFEL__MEETING_STATE__MEETING_CLOSED;
+			continue;
+		}
+		if (s->series_id == 0 || s->series_id != m->series_id ||
+		    m->state == TAFEL__MEETING_STATE__MEETING_CLOSED)
+			continue;
+		/* opened: already earlier, or after this one was */
+		if (m->state == TAFEL__MEETING_STATE__MEETING_OPEN &&
+		    (s->opened || has_id(s->earlier_ids, s->n_earlier_ids,
+		    m->id)))
+			continue;
+		for (k = 0; k < n_asked && asked[k] != s->meeting_id; k++)
+			;
+		if (k < n_asked)
+			continue;
+		if (n_asked < sizeof asked / sizeof asked[0])
+			asked[n_asked++] = s->meeting_id;
+		earlier_refresh(s->meeting_id);
+	}
+}
+
 /* Appends a row to the ring (evicting the oldest) and fans it out. */
 static void
 push_change(struct change *ch)
@@ -275,6 +382,7 @@ push_change(struct change *ch)
 	}
 	*ring_at(push.count++) = *ch;
 	push.last_seq = ch->seq;
+	series_watch(ring_at(push.count - 1));
 	deliver_pump();
 }
 
@@ -729,8 +837,9 @@ sub_setup_go(struct sub_setup *st)
 	snprintf(uid, sizeof uid, "%lld", (long long)s->c->session->user_id);
 	snprintf(mid, sizeof mid, "%lld", (long long)s->meeting_id);
 	db_call("SELECT seq, case_ids, tafel_series_earlier_meetings("
-	    "$2::bigint) FROM tafel_resume_check($1::bigint, $2::bigint, "
-	    "$3::boolean)", 3, params, resume_check_done, st);
+	    "$2::bigint), series_id, opened FROM tafel_resume_check("
+	    "$1::bigint, $2::bigint, $3::boolean)", 3, params,
+	    resume_check_done, st);
 }
 
 /*
@@ -770,6 +879,8 @@ resume_check_done(void *arg, struct db_result *res)
 	free(s->earlier_ids);
 	parse_id_array(PQgetvalue(res->res, 0, 2), &s->earlier_ids,
 	    &s->n_earlier_ids);
+	s->series_id = col_int(res->res, 0, 3);
+	s->opened = strcmp(PQgetvalue(res->res, 0, 4), "t") == 0;
 	answer_resumed(st, s);
 	return;
 out:
@@ -840,6 +951,10 @@ subscribe_done(void *arg, struct db_result *res)
 		    sizeof *s->earlier_ids);
 		for (i = 0; i < s->n_earlier_ids; i++)
 			s->earlier_ids[i] = resp->snapshot->earlier_meeting_ids[i];
+		if (resp->snapshot->meeting != NULL) {
+			s->series_id = resp->snapshot->meeting->series_id;
+			s->opened = resp->snapshot->meeting->held_at != 0;
+		}
 	}
 
 	/*

@@ -108,11 +108,16 @@ $$;
 -- A subscription resumed from the server's memory: the same access checks
 -- as tafel_snapshot (meeting exists, the user may see it, the shared
 -- screen only for its chair or an admin), but no snapshot is built, read
--- or audited.  Returns the newest change-log seq and the cases on the
--- agenda now (p_meeting_id 0: the organisation's action list; no cases).
+-- or audited.  Returns the newest change-log seq, the cases on the agenda
+-- now, the meeting's series and whether it was opened (p_meeting_id 0:
+-- the organisation's action list; no cases, series 0).
+-- (series_id and opened were added for push.c series_watch; a changed
+-- result type needs the DROP)
+DROP FUNCTION IF EXISTS tafel_resume_check(bigint, bigint, boolean);
 CREATE OR REPLACE FUNCTION tafel_resume_check(p_user_id bigint, p_meeting_id bigint,
     p_presentation boolean)
-RETURNS TABLE (seq bigint, case_ids bigint[])
+RETURNS TABLE (seq bigint, case_ids bigint[], series_id bigint,
+    opened boolean)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 #variable_conflict use_column
 DECLARE
@@ -121,7 +126,8 @@ DECLARE
 BEGIN
 	u := tafel_actor(p_user_id);
 	IF coalesce(p_meeting_id, 0) = 0 THEN
-		RETURN QUERY SELECT tafel_last_seq(), '{}'::bigint[];
+		RETURN QUERY SELECT tafel_last_seq(), '{}'::bigint[], 0::bigint,
+		    false;
 		RETURN;
 	END IF;
 	SELECT * INTO m FROM meetings WHERE id = p_meeting_id;
@@ -138,6 +144,7 @@ BEGIN
 	END IF;
 	RETURN QUERY SELECT tafel_last_seq(), coalesce((SELECT
 	    array_agg(a.case_id ORDER BY a.id) FROM agenda_items a
-	    WHERE a.meeting_id = m.id), '{}'::bigint[]);
+	    WHERE a.meeting_id = m.id), '{}'::bigint[]), m.series_id,
+	    m.opened_at IS NOT NULL;
 END
 $$;
