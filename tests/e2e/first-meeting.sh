@@ -96,14 +96,17 @@ wait_for vz "Besluit: Huisverbod verlengen" || fail "decision not in the minutes
 keys vz q
 wait_re vz "^ +# +Casus" || fail "q from the minutes did not go back to the meeting: $(screen vz)"
 
-# the meetings list offers b on a closed meeting only
+# the meetings list offers b on a closed meeting only: the selection is on
+# the meeting just left (closed), g takes it to the first line
 keys vz 1
 wait_for vz "Tafel · Overleggen" || fail "1: no meetings list"
 wait_re vz '^ +[0-9]+  20[0-9-]+ [0-9:]+ +WZT Enschede-Noord +gesloten' || fail "closed meeting not listed: $(screen vz)"
+wait_for vz "b besluitenlijst" || fail "footer does not offer b on the closed meeting just left: $(screen vz)"
+keys vz g
 first=$(screen vz | grep -m1 -E '^ +[0-9]+  20[0-9-]+ [0-9:]+  ')
 case $first in
 *gesloten*) wait_for vz "b besluitenlijst" || fail "footer does not offer b on a closed meeting: $(screen vz)" ;;
-*) screen vz | tail -n 1 | grep -q "besluitenlijst" && fail "b offered on a meeting not closed: $(screen vz)" ;;
+*) wait_gone vz "besluitenlijst" || fail "b offered on a meeting not closed: $(screen vz)" ;;
 esac
 
 # an empty list says why in full (wrapped), not cut at the screen's edge
