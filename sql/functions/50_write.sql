@@ -716,7 +716,6 @@ DECLARE
 	v_org bigint := tafel_arg_id(p_args, 'owner_org_id');
 	v_json jsonb;
 	v_new_org int;
-	v_entry bigint;
 BEGIN
 	IF btrim(tafel_arg_text(p_args, 'description')) = '' THEN
 		PERFORM tafel_raise('TF011', 'description is required',
@@ -758,12 +757,8 @@ BEGIN
 	GET DIAGNOSTICS v_new_org = ROW_COUNT;
 	-- the new owner organisation is told (0018)
 	IF v_org <> a.owner_org_id THEN
-		INSERT INTO inbox_entries (kind, case_id, action_id,
-		    recipient_org_id, recipient_user_id, sender_id)
-		VALUES ('action_assigned', a.case_id, a.id, v_org,
-		    nullif(tafel_arg_id(p_args, 'owner_user_id'), 0), u.id)
-		RETURNING id INTO v_entry;
-		PERFORM tafel_inbox_log(u.id, v_entry);
+		PERFORM tafel_inbox_notice('action_assigned', a.case_id, a.id,
+		    v_org, nullif(tafel_arg_id(p_args, 'owner_user_id'), 0), u.id);
 	END IF;
 
 	v_json := tafel_json_action(a.id);

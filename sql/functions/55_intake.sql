@@ -214,7 +214,6 @@ RETURNS void LANGUAGE plpgsql SET search_path = public AS $$
 DECLARE
 	n cases;
 	v_cm users;
-	v_id bigint;
 	v_cm_told boolean := false;
 BEGIN
 	SELECT * INTO n FROM cases WHERE id = c.id;
@@ -226,21 +225,15 @@ BEGIN
 		-- and of the lead organisation
 		v_cm_told := v_cm.org_id = n.lead_org_id
 		    AND v_cm.id IS DISTINCT FROM c.case_manager_id;
-		INSERT INTO inbox_entries (kind, case_id, recipient_org_id,
-		    recipient_user_id, sender_id)
-		VALUES ('lead_assigned', c.id, n.lead_org_id,
-		    CASE WHEN v_cm.org_id = n.lead_org_id THEN v_cm.id END, u.id)
-		RETURNING id INTO v_id;
-		PERFORM tafel_inbox_log(u.id, v_id);
+		PERFORM tafel_inbox_notice('lead_assigned', c.id, NULL,
+		    n.lead_org_id, CASE WHEN v_cm.org_id = n.lead_org_id
+			THEN v_cm.id END, u.id);
 	END IF;
 	IF v_cm.id IS NOT NULL AND v_cm.id IS DISTINCT FROM c.case_manager_id
 	    AND v_cm.id <> u.id AND NOT v_cm_told
 	    AND tafel_org_connected(v_cm.org_id, c.id) THEN
-		INSERT INTO inbox_entries (kind, case_id, recipient_org_id,
-		    recipient_user_id, sender_id)
-		VALUES ('case_manager_assigned', c.id, v_cm.org_id, v_cm.id, u.id)
-		RETURNING id INTO v_id;
-		PERFORM tafel_inbox_log(u.id, v_id);
+		PERFORM tafel_inbox_notice('case_manager_assigned', c.id, NULL,
+		    v_cm.org_id, v_cm.id, u.id);
 	END IF;
 END
 $$;

@@ -103,6 +103,23 @@ BEGIN
 END
 $$;
 
+-- One notice about a case to an organisation (and person), logged: the
+-- handed-over action point (0018) and the lead and case manager notices
+-- (0021).
+CREATE OR REPLACE FUNCTION tafel_inbox_notice(p_kind text, p_case_id bigint,
+    p_action_id bigint, p_org_id bigint, p_user_id bigint, p_sender bigint)
+RETURNS void LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	v_id bigint;
+BEGIN
+	INSERT INTO inbox_entries (kind, case_id, action_id, recipient_org_id,
+	    recipient_user_id, sender_id)
+	VALUES (p_kind, p_case_id, p_action_id, p_org_id, p_user_id, p_sender)
+	RETURNING id INTO v_id;
+	PERFORM tafel_inbox_log(p_sender, v_id);
+END
+$$;
+
 -- One entry for the case's submitting organisation and person, logged.
 CREATE OR REPLACE FUNCTION tafel_inbox_add(p_kind text, p_case_id bigint,
     p_action_id bigint, p_sender bigint, p_from text, p_to text)
