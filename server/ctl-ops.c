@@ -533,7 +533,6 @@ static int
 sync_dir_of(const char *path)
 {
 	char dir[4200], *slash;
-	int fd, rc;
 
 	snprintf(dir, sizeof dir, "%s", path);
 	slash = strrchr(dir, '/');
@@ -543,11 +542,7 @@ sync_dir_of(const char *path)
 		dir[1] = '\0';
 	else
 		*slash = '\0';
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
+	return pgembed_fsync_dir(dir);
 }
 
 int

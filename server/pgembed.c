@@ -506,18 +506,25 @@ pgembed_rmtree(const char *path)
 	    FTW_MOUNT);
 }
 
-/* fsync of a directory: a rename or unlink in it is on disk. */
+int
+pgembed_fsync_dir(const char *dir)
+{
+	int fd, rc, saved;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	rc = fsync(fd);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
+/* pgembed_fsync_dir, or -1 with a message in err. */
 static int
 pgembed_sync_dir(const char *path, char *err, size_t errlen)
 {
-	int fd, rc;
-
-	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return errbuf_fail(err, errlen, "cannot open %s: %s", path,
-		    strerror(errno));
-	rc = fsync(fd);
-	close(fd);
-	if (rc != 0)
+	if (pgembed_fsync_dir(path) != 0)
 		return errbuf_fail(err, errlen, "cannot sync %s: %s", path,
 		    strerror(errno));
 	return 0;

@@ -109,4 +109,10 @@ int  pgembed_restart_begin(struct pgembed *pg, char *err, size_t errlen);
 int  pgembed_restart_poll(struct pgembed *pg, char *err, size_t errlen);
 void pgembed_restart_abort(struct pgembed *pg);
 
+/*
+ * fsync of directory dir, so that a rename or unlink in it is on disk (the
+ * cluster's pg/, tafelctl's backup files); 0, or -1 with errno set.
+ */
+int pgembed_fsync_dir(const char *dir);
+
 #endif
