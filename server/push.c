@@ -279,59 +279,56 @@ static void parse_id_array(const char *s, int64_t **out, size_t *n);
  * so the changes of open meetings (an item made current, attendance) cost
  * nothing here.
  */
-struct earlier_ask {
-	int64_t meeting_id;
-};
 
-static int
-same_ids(const int64_t *a, size_t na, const int64_t *b, size_t nb)
+/* Sets s's earlier meetings to a copy of ids[n]. */
+static void
+sub_set_earlier(struct sub *s, const int64_t *ids, size_t n)
 {
-	return na == nb && (na == 0 || memcmp(a, b, na * sizeof *a) == 0);
+	free(s->earlier_ids);
+	s->earlier_ids = n == 0 ? NULL : xreallocarray(NULL, n, sizeof *ids);
+	if (n > 0)
+		memcpy(s->earlier_ids, ids, n * sizeof *ids);
+	s->n_earlier_ids = n;
 }
 
+/* The set of the followed meeting *arg (allocated) read again. */
 static void
 earlier_done(void *arg, struct db_result *r)
 {
-	struct earlier_ask *ask = arg;
+	int64_t meeting_id = *(int64_t *)arg, *ids;
 	struct sub *s;
-	int64_t *ids;
 	size_t n;
 
+	free(arg);
 	if (r->code != 0 || r->res == NULL || PQntuples(r->res) != 1) {
 		log_warn("push: cannot read the earlier meetings of meeting "
-		    "%lld: %s", (long long)ask->meeting_id, r->message);
-		free(ask);
+		    "%lld: %s", (long long)meeting_id, r->message);
 		return;
 	}
 	parse_id_array(PQgetvalue(r->res, 0, 0), &ids, &n);
 	TAILQ_FOREACH(s, &push.subs, entry) {
 		if (s->topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING ||
-		    s->meeting_id != ask->meeting_id || !s->live ||
-		    same_ids(s->earlier_ids, s->n_earlier_ids, ids, n))
+		    s->meeting_id != meeting_id || !s->live ||
+		    (s->n_earlier_ids == n && (n == 0 || memcmp(s->earlier_ids,
+		    ids, n * sizeof *ids) == 0)))
 			continue;
-		free(s->earlier_ids);
-		s->earlier_ids = n == 0 ? NULL :
-		    xreallocarray(NULL, n, sizeof *ids);
-		if (n > 0)
-			memcpy(s->earlier_ids, ids, n * sizeof *ids);
-		s->n_earlier_ids = n;
+		sub_set_earlier(s, ids, n);
 		conn_send_resync(s->c);
 	}
 	free(ids);
-	free(ask);
 }
 
 static void
 earlier_refresh(int64_t meeting_id)
 {
-	struct earlier_ask *ask = xcalloc(1, sizeof *ask);
+	int64_t *arg = xmalloc(sizeof *arg);
 	char mid[32];
 	const char *params[1] = { mid };
 
-	ask->meeting_id = meeting_id;
+	*arg = meeting_id;
 	snprintf(mid, sizeof mid, "%lld", (long long)meeting_id);
 	db_call_background("SELECT tafel_series_earlier_meetings($1::bigint)",
-	    1, params, earlier_done, ask);
+	    1, params, earlier_done, arg);
 }
 
 static void
@@ -944,13 +941,8 @@ subscribe_done(void *arg, struct db_result *res)
 	if (resp->snapshot != NULL) {
 		for (i = 0; i < resp->snapshot->n_agenda; i++)
 			sub_add_case(s, resp->snapshot->agenda[i]->case_id);
-		free(s->earlier_ids);
-		s->n_earlier_ids = resp->snapshot->n_earlier_meeting_ids;
-		s->earlier_ids = s->n_earlier_ids == 0 ? NULL :
-		    xreallocarray(NULL, s->n_earlier_ids,
-		    sizeof *s->earlier_ids);
-		for (i = 0; i < s->n_earlier_ids; i++)
-			s->earlier_ids[i] = resp->snapshot->earlier_meeting_ids[i];
+		sub_set_earlier(s, resp->snapshot->earlier_meeting_ids,
+		    resp->snapshot->n_earlier_meeting_ids);
 		if (resp->snapshot->meeting != NULL) {
 			s->series_id = resp->snapshot->meeting->series_id;
 			s->opened = resp->snapshot->meeting->held_at != 0;
