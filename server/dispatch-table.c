@@ -1,6 +1,9 @@
 /* The request table: one row per request, naming its handler, flags, SQL and answer. */
 #include "dispatch.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+
 #include "handlers.h"
 #include "proto.h"
 #include "push.h"
@@ -58,6 +61,25 @@ check_attendance(const ProtobufCMessage *m, struct validate_error *e)
 	    validate_id("user_id", q->user_id, 1, e) ? -1 : 0;
 }
 
+/* OUT_OF_RANGE on field, with a message "field: ..." (fmt); returns -1. */
+static int __attribute__((format(printf, 3, 4)))
+out_of_range(struct validate_error *e, const char *field, const char *fmt,
+    ...)
+{
+	va_list ap;
+	int n;
+
+	snprintf(e->field, sizeof e->field, "%s", field);
+	n = snprintf(e->message, sizeof e->message, "%s: ", field);
+	va_start(ap, fmt);
+	if (n > 0 && (size_t)n < sizeof e->message)
+		vsnprintf(e->message + n, sizeof e->message - (size_t)n, fmt,
+		    ap);
+	va_end(ap);
+	e->code = TAFEL__ERROR_CODE__OUT_OF_RANGE;
+	return -1;
+}
+
 static int
 check_add_item(const ProtobufCMessage *m, struct validate_error *e)
 {
@@ -66,14 +88,9 @@ check_add_item(const ProtobufCMessage *m, struct validate_error *e)
 	if (validate_id("meeting_id", q->meeting_id, 1, e) ||
 	    validate_id("case_id", q->case_id, 1, e))
 		return -1;
-	if (q->position < 0 || q->position > TAFEL_MAX_LIST) {
-		snprintf(e->field, sizeof e->field, "position");
-		snprintf(e->message, sizeof e->message,
-		    "position: must be between 0 (at the end) and %d",
-		    TAFEL_MAX_LIST);
-		e->code = TAFEL__ERROR_CODE__OUT_OF_RANGE;
-		return -1;
-	}
+	if (q->position < 0 || q->position > TAFEL_MAX_LIST)
+		return out_of_range(e, "position", "must be between 0 (at the "
+		    "end) and %d", TAFEL_MAX_LIST);
 	return 0;
 }
 
@@ -393,13 +410,9 @@ check_plan_meetings(const ProtobufCMessage *m, struct validate_error *e)
 	    validate_date("until", q->until, 0, e) ||
 	    validate_id("chair_id", q->chair_id, 0, e))
 		return -1;
-	if (q->every_weeks > 52) {
-		snprintf(e->field, sizeof e->field, "every_weeks");
-		snprintf(e->message, sizeof e->message,
-		    "every_weeks: at most 52 (0: one meeting)");
-		e->code = TAFEL__ERROR_CODE__OUT_OF_RANGE;
-		return -1;
-	}
+	if (q->every_weeks > 52)
+		return out_of_range(e, "every_weeks", "at most 52 (0: one "
+		    "meeting)");
 	return 0;
 }
 
