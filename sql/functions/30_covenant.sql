@@ -61,7 +61,8 @@ END
 $$;
 
 -- May organisation p_org_id know that case p_case_id exists, as an
--- organisation (an inbox notice to it names the case, 0021): it is
+-- organisation (an inbox notice to it names the case: a clock's notice,
+-- 57_prep.sql; the lead and case manager notices, 0021): it is
 -- involved (tafel_org_involved), or the case is on the agenda of a meeting
 -- of a series it is a member of or that it attended.  The users' own
 -- connections (a chair's own meeting, an admin) do not count here.

@@ -173,12 +173,12 @@ $$;
 -- Clock notices (0013): a clock whose kind names an organisation kind
 -- (police custody, pre-trial detention: probation) reaches the inbox of
 -- the organisations of that kind with a connection to the case
--- (docs/protocol.md 9.2; security.md rule 7: an organisation for which
--- the case is NOT_FOUND never learns of it, a bare signal included):
--- involved in it (tafel_org_involved: submitted it, added as involved,
--- owns one of its action points), or the case is on the agenda of a
--- meeting the organisation may see (a member organisation of its series,
--- its own MDO series included, or attending it).  Once when the clock is set (clock_set), once on its
+-- (tafel_org_connected; docs/protocol.md 9.2; security.md rule 7: an
+-- organisation for which the case is NOT_FOUND never learns of it, a bare
+-- signal included): involved in it (submitted it, added as involved, owns
+-- one of its action points), or the case is on the agenda of a meeting
+-- the organisation may see (a member organisation of its series, its own
+-- MDO series included, or attending it).  Once when the clock is set (clock_set), once on its
 -- notice day (clock_notice: notify_days_before days before the end, moved
 -- back to a working day); a unique index keeps each once per clock,
 -- organisation, kind and day.  The entry names the case number, the clock
@@ -191,15 +191,7 @@ RETURNS SETOF bigint LANGUAGE sql STABLE SET search_path = public AS $$
 	FROM case_clocks k
 	JOIN clock_kinds ck ON ck.name = k.kind AND ck.notify_org_kind <> ''
 	JOIN organisations o ON o.kind = ck.notify_org_kind
-	WHERE k.id = p_clock_id AND (tafel_org_involved(o.id, k.case_id)
-	    -- tafel_may_see_meeting's organisation part
-	    OR EXISTS (SELECT 1 FROM agenda_items ai
-		JOIN meetings m ON m.id = ai.meeting_id
-		WHERE ai.case_id = k.case_id
-		    AND (EXISTS (SELECT 1 FROM series_members sm
-			WHERE sm.series_id = m.series_id AND sm.org_id = o.id)
-		    OR EXISTS (SELECT 1 FROM attendance a
-			WHERE a.meeting_id = m.id AND a.org_id = o.id))))
+	WHERE k.id = p_clock_id AND tafel_org_connected(o.id, k.case_id)
 $$;
 
 -- Sends clock p_clock_id's notice of p_kind (clock_set: dated its start;
