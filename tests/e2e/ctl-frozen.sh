@@ -8,7 +8,8 @@ data=$E2E_DIR/pg/data
 [ -f "$data/postmaster.pid" ] || fail "no postmaster.pid in $data"
 pm=$(head -n 1 "$data/postmaster.pid")
 kill -STOP "$pm" || fail "cannot stop the postmaster"
-trap 'kill -CONT '"$pm"' 2>/dev/null' EXIT
+# (lib.sh's cleanup too: it stops tafeld and its cluster)
+trap 'kill -CONT '"$pm"' 2>/dev/null; cleanup' EXIT
 start=$SECONDS
 out=$(timeout 90 "$TAFELCTL" --config /dev/null --data-dir "$E2E_DIR" user list 2>&1)
 rc=$?
