@@ -153,41 +153,54 @@ subscribe_inbox(struct ui *u)
 	    NET_REQ_VOLATILE, NULL, on_sub_inbox, u);
 }
 
+/* A new entry for my organisation (not one I sent, nor one read) said on
+ * the status line, by kind. */
+static void
+inbox_announce(struct ui *u, const Tafel__InboxEntry *e)
+{
+	char when[40];
+
+	if (e->sent_by_me || e->read_at != 0)
+		return;
+	switch (e->kind) {
+	case TAFEL__INBOX_KIND__INBOX_ACTION_OVERDUE:
+		ui_message(u, 1, _("An action point on case %s is overdue "
+		    "(inbox)."), e->case_number);
+		break;
+	case TAFEL__INBOX_KIND__INBOX_AGENDA_PUBLISHED:
+		ui_date(e->scheduled_start, when, sizeof when);
+		ui_message(u, 0, _("Agenda of %s %s published (inbox)."),
+		    e->series_name, when);
+		break;
+	case TAFEL__INBOX_KIND__INBOX_INFO_ROUND_ASKED:
+		ui_message(u, 0, _("Info round: you are asked for information "
+		    "on case %s (inbox, 8)."), e->case_number);
+		break;
+	case TAFEL__INBOX_KIND__INBOX_LEAD_ASSIGNED:
+		ui_message(u, 0, _("Your organisation now leads case %s "
+		    "(regie; inbox, 6)."), e->case_number);
+		break;
+	case TAFEL__INBOX_KIND__INBOX_CASE_MANAGER_ASSIGNED:
+		ui_message(u, 0, _("%s is now the case manager of case %s "
+		    "(inbox, 6)."), e->recipient_user_name, e->case_number);
+		break;
+	default:
+		if (e->case_number[0] == '\0')
+			ui_message(u, 0, "%s", _("New entry in the inbox (6)."));
+		else
+			ui_message(u, 0, _("New feedback on case %s (inbox)."),
+			    e->case_number);
+		break;
+	}
+}
+
 /* An inbox entry was made or read: announce new feedback, recount. */
 static void
 inbox_event(struct ui *u, const Tafel__InboxEntry *e)
 {
 	Tafel__ListInboxRequest r = TAFEL__LIST_INBOX_REQUEST__INIT;
 
-	if (!e->sent_by_me && e->read_at == 0 &&
-	    e->kind == TAFEL__INBOX_KIND__INBOX_ACTION_OVERDUE)
-		ui_message(u, 1, _("An action point on case %s is overdue "
-		    "(inbox)."), e->case_number);
-	else if (!e->sent_by_me && e->read_at == 0 &&
-	    e->kind == TAFEL__INBOX_KIND__INBOX_AGENDA_PUBLISHED) {
-		char when[40];
-
-		ui_date(e->scheduled_start, when, sizeof when);
-		ui_message(u, 0, _("Agenda of %s %s published (inbox)."),
-		    e->series_name, when);
-	} else if (!e->sent_by_me && e->read_at == 0 &&
-	    e->kind == TAFEL__INBOX_KIND__INBOX_INFO_ROUND_ASKED)
-		ui_message(u, 0, _("Info round: you are asked for information "
-		    "on case %s (inbox, 8)."), e->case_number);
-	else if (!e->sent_by_me && e->read_at == 0 &&
-	    e->kind == TAFEL__INBOX_KIND__INBOX_LEAD_ASSIGNED)
-		ui_message(u, 0, _("Your organisation now leads case %s "
-		    "(regie; inbox, 6)."), e->case_number);
-	else if (!e->sent_by_me && e->read_at == 0 &&
-	    e->kind == TAFEL__INBOX_KIND__INBOX_CASE_MANAGER_ASSIGNED)
-		ui_message(u, 0, _("%s is now the case manager of case %s "
-		    "(inbox, 6)."), e->recipient_user_name, e->case_number);
-	else if (!e->sent_by_me && e->read_at == 0 &&
-	    e->case_number[0] == '\0')
-		ui_message(u, 0, "%s", _("New entry in the inbox (6)."));
-	else if (!e->sent_by_me && e->read_at == 0)
-		ui_message(u, 0, _("New feedback on case %s (inbox)."),
-		    e->case_number);
+	inbox_announce(u, e);
 	view_inbox_update(u, e);
 	r.unread_only = 1;
 	net_send_body(u->net, TAFEL__ENVELOPE__BODY_LIST_INBOX, &r,
