@@ -308,7 +308,7 @@ earlier_done(void *arg, struct db_result *r)
 	parse_id_array(PQgetvalue(r->res, 0, 0), &ids, &n);
 	TAILQ_FOREACH(s, &push.subs, entry) {
 		if (s->topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING ||
-		    s->meeting_id != meeting_id || !s->live ||
+		    s->meeting_id != meeting_id || s->setup != NULL ||
 		    (s->n_earlier_ids == n && (n == 0 || memcmp(s->earlier_ids,
 		    ids, n * sizeof *ids) == 0)))
 			continue;
@@ -331,6 +331,27 @@ earlier_refresh(int64_t meeting_id)
 	    1, params, earlier_done, arg);
 }
 
+/*
+ * Whether meeting m, as a change left it, may have moved among the
+ * meetings of s's series so that s's earlier meetings are to be read
+ * again; a change of s's own meeting only notes whether it was opened.
+ */
+static int
+series_moved(struct sub *s, const Tafel__Meeting *m)
+{
+	if (s->meeting_id == m->id) {
+		s->opened |= m->state == TAFEL__MEETING_STATE__MEETING_OPEN ||
+		    m->state == TAFEL__MEETING_STATE__MEETING_CLOSED;
+		return 0;
+	}
+	if (s->series_id == 0 || s->series_id != m->series_id ||
+	    m->state == TAFEL__MEETING_STATE__MEETING_CLOSED)
+		return 0;
+	/* opened: already earlier, or after this one was */
+	return m->state != TAFEL__MEETING_STATE__MEETING_OPEN ||
+	    (!s->opened && !has_id(s->earlier_ids, s->n_earlier_ids, m->id));
+}
+
 static void
 series_watch(const struct change *ch)
 {
@@ -342,21 +363,8 @@ series_watch(const struct change *ch)
 	if (m == NULL || m->id == 0)
 		return;
 	TAILQ_FOREACH(s, &push.subs, entry) {
-		if (s->topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING)
-			continue;
-		if (s->meeting_id == m->id) {
-			s->opened |= m->state ==
-			    TAFEL__MEETING_STATE__MEETING_OPEN ||
-			    m->state == TAFEL__MEETING_STATE__MEETING_CLOSED;
-			continue;
-		}
-		if (s->series_id == 0 || s->series_id != m->series_id ||
-		    m->state == TAFEL__MEETING_STATE__MEETING_CLOSED)
-			continue;
-		/* opened: already earlier, or after this one was */
-		if (m->state == TAFEL__MEETING_STATE__MEETING_OPEN &&
-		    (s->opened || has_id(s->earlier_ids, s->n_earlier_ids,
-		    m->id)))
+		if (s->topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING ||
+		    s->setup != NULL || !series_moved(s, m))
 			continue;
 		for (k = 0; k < n_asked && asked[k] != s->meeting_id; k++)
 			;
@@ -366,6 +374,30 @@ series_watch(const struct change *ch)
 			asked[n_asked++] = s->meeting_id;
 		earlier_refresh(s->meeting_id);
 	}
+}
+
+/*
+ * A subscription being set up is not watched: its earlier meetings come
+ * with its snapshot or resume check, read as of seq `from`.  The changes
+ * the ring got after that, while it was set up, are looked at here, once
+ * it has its set.
+ */
+static void
+series_since(struct sub *s, uint64_t from)
+{
+	const Tafel__Meeting *m;
+	size_t i;
+	int moved = 0;
+
+	if (s->topic != TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING)
+		return;
+	for (i = ring_search(from + 1); i < push.count; i++) {
+		m = ring_at(i)->event != NULL ? ring_at(i)->event->meeting : NULL;
+		if (m != NULL && m->id != 0)
+			moved |= series_moved(s, m);
+	}
+	if (moved)
+		earlier_refresh(s->meeting_id);
 }
 
 /* Appends a row to the ring (evicting the oldest) and fans it out. */
@@ -878,6 +910,7 @@ resume_check_done(void *arg, struct db_result *res)
 	    &s->n_earlier_ids);
 	s->series_id = col_int(res->res, 0, 3);
 	s->opened = strcmp(PQgetvalue(res->res, 0, 4), "t") == 0;
+	series_since(s, (uint64_t)col_int(res->res, 0, 0));
 	answer_resumed(st, s);
 	return;
 out:
@@ -947,6 +980,7 @@ subscribe_done(void *arg, struct db_result *res)
 			s->series_id = resp->snapshot->meeting->series_id;
 			s->opened = resp->snapshot->meeting->held_at != 0;
 		}
+		series_since(s, resp->seq);
 	}
 
 	/*

@@ -7,6 +7,9 @@
 #include <string.h>
 #include <time.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cmocka.h>
 
 #include "envelope.h"
@@ -509,6 +512,105 @@ test_list_resume(void **state)
 	tclient_close(&partner);
 }
 
+/*
+ * The standing item's earlier meetings of a subscription that was being
+ * set up when another meeting of the series opened (push.c series_since):
+ * the follower's snapshot waits for a lock on action_points, which it
+ * reads after it took the set and its seq; meanwhile the series' 13:30
+ * meeting is opened before the 09:00 one followed.  Once the snapshot is
+ * answered, the follower gets a resync, so that the 13:30 meeting's action
+ * points reach it (before, it kept the set of its snapshot, without the
+ * 13:30 meeting, until it subscribed again for another reason).
+ */
+static void
+test_series_opened_during_snapshot(void **state)
+{
+	struct tclient chair, follower;
+	Tafel__Envelope *m, *e;
+	Tafel__MeetingStateRequest o = TAFEL__MEETING_STATE_REQUEST__INIT;
+	int64_t early, late;
+	pid_t locker, opener;
+	int st, resync = 0, found = 0;
+	size_t i;
+
+	(void)state;
+	login_as(&chair, "voorzitter");
+	m = plan(&chair, 21, "09:00", 0, 0);
+	harness_expect_body(m, B(MEETING_LIST));
+	early = m->meeting_list->meetings[0]->id;
+	frame_free(m);
+	m = plan(&chair, 21, "13:30", 0, 0);
+	harness_expect_body(m, B(MEETING_LIST));
+	late = m->meeting_list->meetings[0]->id;
+	o.meeting_id = late;
+	o.version = m->meeting_list->meetings[0]->version;
+	frame_free(m);
+	login_as(&follower, "voorzitter");
+
+	locker = fork();
+	assert_true(locker >= 0);
+	if (locker == 0)
+		_exit(harness_psql(&srv, "BEGIN; LOCK TABLE action_points IN "
+		    "ACCESS EXCLUSIVE MODE; SELECT pg_sleep(4); COMMIT;") ==
+		    0 ? 0 : 1);
+	assert_int_equal(harness_sql_until(&srv, "SELECT EXISTS (SELECT 1 "
+	    "FROM pg_locks l JOIN pg_class r ON r.oid = l.relation WHERE "
+	    "r.relname = 'action_points' AND l.mode = 'AccessExclusiveLock' "
+	    "AND l.granted)", 5000), 1);
+	opener = fork();
+	assert_true(opener >= 0);
+	if (opener == 0) {
+		struct tclient c;
+
+		/* the snapshot waits for the lock: open the 13:30 meeting */
+		if (harness_sql_until(&srv, "SELECT EXISTS (SELECT 1 FROM "
+		    "pg_stat_activity WHERE wait_event_type = 'Lock' AND "
+		    "query LIKE '%tafel_snapshot_json%')", 5000) != 1 ||
+		    tclient_login(&c, &srv, "voorzitter", "demo") != 0)
+			_exit(1);
+		e = tclient_req(&c, B(OPEN_MEETING), &o, harness_key());
+		if (e == NULL || e->body_case != B(MEETING))
+			_exit(2);
+		/* and that while the snapshot still waits */
+		if (harness_sql_until(&srv, "SELECT EXISTS (SELECT 1 FROM "
+		    "pg_stat_activity WHERE wait_event_type = 'Lock' AND "
+		    "query LIKE '%tafel_snapshot_json%')", 100) != 1)
+			_exit(3);
+		_exit(0);
+	}
+	m = tclient_subscribe(&follower, early, 0, 0);
+	harness_expect_body(m, B(SUBSCRIBED));
+	assert_int_equal(waitpid(opener, &st, 0), opener);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(waitpid(locker, &st, 0), locker);
+	/* the snapshot's set is from before the opening */
+	for (i = 0; i < m->subscribed->snapshot->n_earlier_meeting_ids; i++)
+		assert_int_not_equal(
+		    m->subscribed->snapshot->earlier_meeting_ids[i], late);
+	frame_free(m);
+
+	for (;;) {
+		e = tclient_event(&follower, T);
+		if (e == NULL)
+			break;
+		resync = e->event->resync;
+		frame_free(e);
+		if (resync)
+			break;
+	}
+	assert_true(resync);
+	/* subscribing again, as tafel does on a resync: the 13:30 meeting */
+	m = tclient_subscribe(&follower, early, 0, 0);
+	harness_expect_body(m, B(SUBSCRIBED));
+	for (i = 0; i < m->subscribed->snapshot->n_earlier_meeting_ids; i++)
+		found |= m->subscribed->snapshot->earlier_meeting_ids[i] == late;
+	assert_true(found);
+	frame_free(m);
+	tclient_close(&follower);
+	tclient_close(&chair);
+}
+
 int
 main(void)
 {
@@ -519,6 +621,7 @@ main(void)
 		cmocka_unit_test(test_nominations),
 		cmocka_unit_test(test_accept_nomination),
 		cmocka_unit_test(test_list_resume),
+		cmocka_unit_test(test_series_opened_during_snapshot),
 	};
 
 	harness_require_service_user();
