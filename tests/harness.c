@@ -648,6 +648,29 @@ harness_sql_until(struct tafeld *t, const char *sql, int timeout_ms)
 	return 0;
 }
 
+pid_t
+harness_lock_table(struct tafeld *t, const char *table, int seconds)
+{
+	char sql[512];
+	pid_t pid;
+
+	snprintf(sql, sizeof sql, "BEGIN; LOCK TABLE %s IN ACCESS EXCLUSIVE "
+	    "MODE; SELECT pg_sleep(%d); COMMIT;", table, seconds);
+	if ((pid = fork()) < 0)
+		return -1;
+	if (pid == 0)
+		_exit(harness_psql(t, sql) == 0 ? 0 : 1);
+	snprintf(sql, sizeof sql, "SELECT EXISTS (SELECT 1 FROM pg_locks l "
+	    "JOIN pg_class r ON r.oid = l.relation WHERE r.relname = '%s' AND "
+	    "l.mode = 'AccessExclusiveLock' AND l.granted)", table);
+	if (harness_sql_until(t, sql, 20000) != 1) {
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	return pid;
+}
+
 Tafel__Envelope *
 tclient_subscribe(struct tclient *c, int64_t meeting_id, uint64_t resume_from,
     int presentation)

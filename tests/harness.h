@@ -132,6 +132,15 @@ int harness_psql_value(struct tafeld *t, const char *sql, char *out,
  */
 int harness_sql_until(struct tafeld *t, const char *sql, int timeout_ms);
 
+/*
+ * Holds `table` of t's database in ACCESS EXCLUSIVE mode for `seconds`,
+ * from a psql session in a child process, so that what needs the table
+ * waits meanwhile.  Returns the child's pid once the lock is granted, -1
+ * when it was not within 20 s.  Reap it with waitpid (exit status 0: the
+ * session ended normally).
+ */
+pid_t harness_lock_table(struct tafeld *t, const char *table, int seconds);
+
 /* Subscribes c to a meeting's changes; returns the answer (NULL: none). */
 Tafel__Envelope *tclient_subscribe(struct tclient *c, int64_t meeting_id,
     uint64_t resume_from, int presentation);

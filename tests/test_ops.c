@@ -931,11 +931,9 @@ send_create_case(struct tclient *c, const char *summary)
 	return env.request_id;
 }
 
-/* The cases table held by the locker: its lock granted (held 1) or a
- * write waiting for it (held 0); polled, not slept for, so that a slow
- * machine only takes longer. */
-#define CASES_LOCK "SELECT count(*) > 0 FROM pg_locks WHERE relation = " \
-	"'cases'::regclass AND mode = 'AccessExclusiveLock' AND granted"
+/* A write waiting for the cases table the locker holds
+ * (harness_lock_table); polled, not slept for, so that a slow machine
+ * only takes longer. */
 #define CASES_WAITER "SELECT count(*) > 0 FROM pg_locks WHERE relation = " \
 	"'cases'::regclass AND NOT granted"
 
@@ -971,13 +969,8 @@ test_sigterm_notice_and_drain(void **state)
 	assert_int_equal(tclient_login(&c, &srv, "voorzitter", "demo"), 0);
 
 	/* hold the cases table for 4 s so the write is in flight */
-	locker = fork();
-	assert_true(locker >= 0);
-	if (locker == 0)
-		_exit(harness_psql(&srv, "BEGIN; LOCK TABLE cases IN "
-		    "ACCESS EXCLUSIVE MODE; SELECT pg_sleep(4); COMMIT;") ==
-		    0 ? 0 : 1);
-	assert_true(sql_until(CASES_LOCK));
+	locker = harness_lock_table(&srv, "cases", 4);
+	assert_true(locker > 0);
 	id = send_create_case(&c, "written while the server stops");
 	assert_true(sql_until(CASES_WAITER));
 	assert_int_equal(kill(srv.pid, SIGTERM), 0);
@@ -1047,13 +1040,8 @@ test_second_sigterm_stops_waiting(void **state)
 
 	(void)state;
 	assert_int_equal(tclient_login(&c, &srv, "voorzitter", "demo"), 0);
-	locker = fork();
-	assert_true(locker >= 0);
-	if (locker == 0)
-		_exit(harness_psql(&srv, "BEGIN; LOCK TABLE cases IN "
-		    "ACCESS EXCLUSIVE MODE; SELECT pg_sleep(8); COMMIT;") ==
-		    0 ? 0 : 1);
-	assert_true(sql_until(CASES_LOCK));
+	locker = harness_lock_table(&srv, "cases", 8);
+	assert_true(locker > 0);
 	send_create_case(&c, "second sigterm");
 	assert_true(sql_until(CASES_WAITER));
 	assert_int_equal(kill(srv.pid, SIGTERM), 0);
@@ -1106,13 +1094,8 @@ test_query_timeout(void **state)
 	assert_int_equal(tafeld_stop(&srv), 0);
 	assert_int_equal(tafeld_start(&srv, srv.dir, args), 0);
 	assert_int_equal(tclient_login(&c, &srv, "voorzitter", "demo"), 0);
-	locker = fork();
-	assert_true(locker >= 0);
-	if (locker == 0)
-		_exit(harness_psql(&srv, "BEGIN; LOCK TABLE cases IN "
-		    "ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60); COMMIT;") ==
-		    0 ? 0 : 1);
-	assert_true(sql_until(CASES_LOCK));
+	locker = harness_lock_table(&srv, "cases", 60);
+	assert_true(locker > 0);
 	snprintf(key, sizeof key, "%s", harness_key());
 	cc.theme = "domestic_violence";
 	cc.summary = "given up after db_query_timeout";

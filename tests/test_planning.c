@@ -547,16 +547,8 @@ test_series_opened_during_snapshot(void **state)
 	frame_free(m);
 	login_as(&follower, "voorzitter");
 
-	locker = fork();
-	assert_true(locker >= 0);
-	if (locker == 0)
-		_exit(harness_psql(&srv, "BEGIN; LOCK TABLE action_points IN "
-		    "ACCESS EXCLUSIVE MODE; SELECT pg_sleep(4); COMMIT;") ==
-		    0 ? 0 : 1);
-	assert_int_equal(harness_sql_until(&srv, "SELECT EXISTS (SELECT 1 "
-	    "FROM pg_locks l JOIN pg_class r ON r.oid = l.relation WHERE "
-	    "r.relname = 'action_points' AND l.mode = 'AccessExclusiveLock' "
-	    "AND l.granted)", 5000), 1);
+	locker = harness_lock_table(&srv, "action_points", 4);
+	assert_true(locker > 0);
 	opener = fork();
 	assert_true(opener >= 0);
 	if (opener == 0) {
