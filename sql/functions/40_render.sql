@@ -337,6 +337,30 @@ BEGIN
 END
 $$;
 
+-- An agenda proposal (57_prep.sql) as p_user_id may see it: its reason
+-- earlier_discussed only when that viewer sees the match as well (the names
+-- and birth dates of the case and of the other case, tafel_access_earlier;
+-- docs/security.md rule 7); otherwise the reason is left out without a
+-- trace, as list_proposals leaves it out.  A decline's answer and event
+-- carry the proposal as every decider's list would show it.
+CREATE OR REPLACE FUNCTION tafel_proposal_for(p_user_id bigint, p jsonb)
+RETURNS jsonb LANGUAGE plpgsql STABLE SET search_path = public AS $$
+DECLARE
+	v_case text := p ->> 'case_id';
+BEGIN
+	IF NOT coalesce(p -> 'reasons', '[]') @> '[{"code": "earlier_discussed"}]'
+	    OR coalesce((tafel_access_earlier(p_user_id, jsonb_build_object(
+		v_case, tafel_access(p_user_id, v_case::bigint))) -> v_case
+		->> 'earlier')::boolean, false) THEN
+		RETURN p;
+	END IF;
+	RETURN p || jsonb_build_object('reasons', coalesce((SELECT
+	    jsonb_agg(r ORDER BY i) FROM jsonb_array_elements(p -> 'reasons')
+	    WITH ORDINALITY AS t(r, i)
+	    WHERE r ->> 'code' <> 'earlier_discussed'), '[]'));
+END
+$$;
+
 -- Renders an Event-shaped object (keys among meeting, attendance,
 -- agenda_items, case, person, action_point, actions, and for the reads
 -- cases and history) for one viewer, and writes the audit rows.
@@ -465,6 +489,10 @@ BEGIN
 			    WHERE m.id = (v_val ->> 'meeting_id')::bigint
 				AND (tafel_may_chair(u, m)
 				    OR tafel_may_decide_nomination(u, m.series_id)));
+			-- a proposal only by a match this decider may not see
+			-- is not one for them
+			v_val := tafel_proposal_for(u.id, v_val);
+			CONTINUE WHEN jsonb_array_length(v_val -> 'reasons') = 0;
 			v_keys := v_keys || v_key;
 			v_vals := v_vals || v_val;
 		ELSIF v_key IN ('info_round', 'info_rounds') THEN
@@ -701,6 +729,8 @@ BEGIN
 	WHEN 'info_round' THEN
 		RETURN tafel_render(p_user_id, 0, 0, jsonb_build_object('info_round',
 		    p_obj), p_context, 0, false) -> 'info_round';
+	WHEN 'proposal' THEN
+		RETURN tafel_proposal_for(p_user_id, p_obj);
 	ELSE
 		RETURN p_obj;
 	END CASE;

@@ -760,7 +760,9 @@ END
 $$;
 
 -- decline_proposal: DeclineProposalRequest -> Proposal (state declined).
--- A reason is required and kept.  Accepting is add_agenda_item.
+-- A reason is required and kept.  Accepting is add_agenda_item.  The
+-- proposal is logged with every reason; its answer and event are rendered
+-- per decider (tafel_proposal_for, 40_render.sql).
 CREATE OR REPLACE FUNCTION tafel_op_decline_proposal(p_user_id bigint,
     p_args jsonb)
 RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
@@ -783,12 +785,16 @@ BEGIN
 		PERFORM tafel_raise('TF012', 'reason is longer than 500 characters',
 		    'reason');
 	END IF;
-	SELECT p INTO v_p FROM jsonb_array_elements(tafel_meeting_proposals(m.id))
-	    p WHERE (p ->> 'case_id')::bigint = v_case;
-	IF v_p IS NULL THEN
+	-- proposed as this chair's list shows it: a case proposed only by a
+	-- match the chair may not see is not proposed for them (rule 7)
+	IF NOT EXISTS (SELECT 1 FROM jsonb_array_elements(
+	    tafel_meeting_proposals(m.id, u.id)) p
+	    WHERE (p ->> 'case_id')::bigint = v_case) THEN
 		PERFORM tafel_raise('TF016', 'the case is not proposed for this '
 		    || 'meeting', 'case_id');
 	END IF;
+	SELECT p INTO v_p FROM jsonb_array_elements(tafel_meeting_proposals(m.id))
+	    p WHERE (p ->> 'case_id')::bigint = v_case;
 	INSERT INTO proposal_declines (meeting_id, case_id, reasons,
 	    decline_reason, declined_by)
 	VALUES (m.id, v_case, ARRAY(SELECT r ->> 'code'

@@ -15,6 +15,7 @@ lists the checks.
 import argparse
 import datetime
 import os
+import random
 import re
 import sys
 import time
@@ -1220,6 +1221,41 @@ def t_steering():
     st.close()
 
 
+@check("a proposal's earlier_discussed only for a chair who may see the match: list, decline answer and event (7.6, 7.11, 9.2)")
+def t_proposal_match():
+    chair, pol = user("voorzitter"), user("politie")
+    # One person in two new signals: one of the chair's district (Eemland, where the chair is
+    # process manager) and one of Enschede, which the chair has no connection to.  The police
+    # submitted both and sees the match; the chair may not, so no answer of theirs tells of it.
+    name = "Merel Zw" + "".join(random.choice("aeiou") + random.choice("bdklmnrstv") for _ in range(3))
+    born = "1979-04-0%d" % random.randint(1, 9)
+    hidden = pol.w("create_case", pb.CreateCaseRequest(
+        theme="repeat_offenders", district="Enschede", summary="elders", reason="melding",
+        persons=[pb.Person(name=name, birth_date=born, role=pb.PERSON_SUSPECT)]), "case_record")
+    chair.err("get_case", pb.GetCaseRequest(case_id=hidden.id), pb.NOT_FOUND, "case_id", write=False)
+    mine = pol.w("create_case", pb.CreateCaseRequest(
+        theme="domestic_violence", district="Eemland", summary="hier", reason="melding",
+        persons=[pb.Person(name=name, birth_date=born, role=pb.PERSON_SUSPECT)]), "case_record")
+    expect(pol.ok("get_case", pb.GetCaseRequest(case_id=mine.id), "case_detail").case.earlier_discussed,
+           "the police, who sees both cases, should see the match (earlier_discussed)")
+    expect(not chair.ok("get_case", pb.GetCaseRequest(case_id=mine.id), "case_detail").case.earlier_discussed,
+           "the chair sees earlier_discussed for a match in a case it may not see")
+    pl = chair.ok("list_proposals", pb.ListProposalsRequest(series_id=S["series"].id), "proposal_list")
+    mid = pl.meeting.id
+    got = [p for p in pl.proposals if p.case_id == mine.id]
+    expect(got and [r.code for r in got[0].reasons] == ["new_signal"],
+           "the chair's proposal of the new signal should have new_signal alone: %s" % got)
+    chair.sub(pb.TOPIC_MEETING, mid)
+    dp = chair.w("decline_proposal", pb.DeclineProposalRequest(meeting_id=mid, case_id=mine.id, reason="later"),
+                 "proposal")
+    expect([r.code for r in dp.reasons] == ["new_signal"],
+           "decline_proposal's answer tells the chair of a match it may not see: %s" % list(dp.reasons))
+    ev = chair.event(lambda e: e.HasField("proposal") and e.proposal.case_id == mine.id, "for the declined proposal")
+    expect([r.code for r in ev.proposal.reasons] == ["new_signal"],
+           "the decline's event tells the chair of a match it may not see: %s" % list(ev.proposal.reasons))
+    chair.ok("unsubscribe", pb.UnsubscribeRequest(topic=pb.TOPIC_MEETING, meeting_id=mid), "ok")
+
+
 @check("the covenant on the wire: an uninvolved partner got nothing of the case in the whole run, nor on a resume (9.2, 8.3, 8.4)")
 def t_covenant():
     woning = user("woningcorporatie")
@@ -1263,7 +1299,8 @@ def t_covenant():
 
 CHECKS = [t_intake, t_intake_errors, t_routing, t_inbox_resume, t_info_round, t_plan_of_approach,
           t_plan_meetings, t_move_cancel, t_prepare, t_publish, t_meeting, t_after, t_done_inbox_report,
-          t_clocks, t_agenda_edits, t_action_gone, t_earlier, t_not_signatory, t_mdo, t_writeback, t_close_case, t_alias, t_steering, t_covenant]
+          t_clocks, t_agenda_edits, t_action_gone, t_earlier, t_not_signatory, t_mdo, t_writeback, t_close_case, t_alias, t_steering,
+          t_proposal_match, t_covenant]
 
 
 def main():
