@@ -340,7 +340,7 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 	const Tafel__Meeting *mt = m->meeting;
 	char when[40], head[600];
 	size_t present = 0, remote = 0;
-	int agenda_rows, used;
+	int agenda_rows, used, top = 1;
 
 	if (u->presentation) {
 		view_presentation_draw(u, w, rows, cols);
@@ -387,24 +387,36 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 	}
 	ui_put(w, 0, 0, cols, flash_or(u, m->meeting_changed,
 	    ui_attr(u, UI_A_TITLE)), head);
+	/* a cancelled meeting says why, under its header (two rows at most):
+	 * the reason is what the chair typed for every partner to read */
+	if (mt->state == TAFEL__MEETING_STATE__MEETING_CANCELLED) {
+		if (mt->cancel_reason[0] != '\0')
+			snprintf(head, sizeof head, _("Cancelled: %s"),
+			    mt->cancel_reason);
+		else
+			snprintf(head, sizeof head, "%s",
+			    _("Cancelled (no reason given)."));
+		top += ui_wrap_put(w, top, 0, cols, 2,
+		    ui_attr(u, UI_A_OVERDUE), head);
+	}
 	/* the agenda on top (at most half), the selected case below */
-	agenda_rows = (rows - 2) / 2;
+	agenda_rows = (rows - 1 - top) / 2;
 	if (agenda_rows < 3)
 		agenda_rows = 3;
-	used = draw_agenda(u, w, 1, agenda_rows, cols);
-	mvwhline(w, 1 + used, 0, ACS_HLINE, cols);
+	used = draw_agenda(u, w, top, agenda_rows, cols);
+	mvwhline(w, top + used, 0, ACS_HLINE, cols);
 	/* the standing item "openstaande afspraken" at the bottom: up to a
 	 * third of what is left below the agenda, the case above it */
 	{
 		size_t n = m->standing.n;
-		int left = rows - 2 - used, keep = 0;
+		int left = rows - 1 - top - used, keep = 0;
 
 		if (n > 0 && left >= 6) {
 			keep = left / 3 < 3 ? 3 : left / 3;
 			if ((size_t)keep > n + 1)
 				keep = (int)n + 1;
 		}
-		draw_case(u, w, 0, 2 + used, rows - keep, cols);
+		draw_case(u, w, 0, 1 + top + used, rows - keep, cols);
 		if (keep > 0)
 			ui_standing_draw(u, w, rows - keep, 0, rows, cols);
 	}

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Cancelling a meeting (X) needs a reason and a last yes: an empty reason is refused with a message and the prompt stays, n keeps the meeting, j cancels it with the reason typed.
+# Cancelling a meeting (X) needs a reason and a last yes: an empty reason is refused with a message and the prompt stays, n keeps the meeting, j cancels it with the reason typed; the meeting then shows that reason to the chair and to a partner who opens it.
 . "$(dirname "$0")/lib.sh"
 
 start_server
@@ -37,4 +37,13 @@ wait_re ch "Overleg '.*' $when afgelast\." || fail "j: not cancelled: $(screen c
 wait_re ch "^ +[0-9]+  $when .*vervallen" || fail "the meeting is not shown cancelled: $(screen ch)"
 [ "$(sql -tAc "select count(*) from meetings where state = 'cancelled' and cancel_reason = 'Voorzitter ziek'")" = 1 ] ||
 	fail "the cancellation with its reason is not stored once"
+# the reason is what every partner reads: under the meeting's header, for
+# the chair (Enter on the cancelled meeting) and for a partner (politie,
+# whose organisation takes part in every demo series)
+id=$(sql -tAc "select id from meetings where state = 'cancelled' and cancel_reason = 'Voorzitter ziek'")
+keys ch Enter
+wait_re ch "· $when · vervallen ·" || fail "Enter: not the cancelled meeting: $(screen ch | head -n 3)"
+wait_for ch "Afgelast: Voorzitter ziek" || fail "the chair is not shown the reason: $(screen ch | head -n 4)"
+start_client po politie --meeting "$id"
+wait_for po "Afgelast: Voorzitter ziek" || fail "the partner is not shown the reason: $(screen po | head -n 4)"
 ok
