@@ -452,6 +452,14 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 	 * again for the next record.
 	 */
 	SSL_set_mode(ssl, SSL_MODE_RELEASE_BUFFERS);
+	/*
+	 * SSL_read returns after each record that is not application data
+	 * (a KeyUpdate) instead of reading on: with auto-retry a client that
+	 * streams KeyUpdates kept one SSL_read, and so the event loop and
+	 * every other client, busy for seconds (docs/security.md).  The
+	 * socket stays readable, so the rest is read on the next turn.
+	 */
+	SSL_clear_mode(ssl, SSL_MODE_AUTO_RETRY);
 
 	c = xcalloc(1, sizeof *c);
 	c->id = ++srv.next_conn_id;

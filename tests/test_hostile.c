@@ -686,6 +686,73 @@ test_frame_too_large_answers_login(void **state)
 	tclient_close(&c);
 }
 
+/* Streams TLS KeyUpdates (each asking for one back) for ms, reading nothing. */
+static pid_t
+keyupdate_flood(struct tclient *c, int ms)
+{
+	pid_t pid = fork();
+	long long end;
+
+	assert_true(pid >= 0);
+	if (pid != 0)
+		return pid;
+	end = now_ms() + ms;
+	while (now_ms() < end)
+		if (SSL_key_update(c->ssl, SSL_KEY_UPDATE_REQUESTED) != 1 ||
+		    SSL_do_handshake(c->ssl) != 1)
+			_exit(1);
+	_exit(0);
+}
+
+/*
+ * A client that streams TLS KeyUpdates (no application data, no request,
+ * so no rate limit sees them) does not hold up the others: tafeld reads
+ * one such record per turn of its event loop.  With OpenSSL's auto-retry
+ * one SSL_read went on reading KeyUpdates for as long as they kept
+ * coming, and another session's ping waited for seconds.
+ */
+static void
+test_keyupdate_flood(void **state)
+{
+	struct tclient flood[2], other;
+	Tafel__Envelope *m;
+	pid_t kids[2];
+	long long t0, end, worst = 0;
+	int i, st, pings = 0;
+
+	(void)state;
+	usleep(1100000);	/* the address bucket, spent by earlier tests */
+	assert_int_equal(tclient_login(&other, &srv, "voorzitter", "demo"), 0);
+	for (i = 0; i < 2; i++)
+		assert_int_equal(tclient_login(&flood[i], &srv, "politie",
+		    "demo"), 0);
+	for (i = 0; i < 2; i++)
+		kids[i] = keyupdate_flood(&flood[i], 4000);
+	end = now_ms() + 4000;
+	while (now_ms() < end) {
+		t0 = now_ms();
+		m = ping(&other);
+		assert_non_null(m);	/* else: no answer in 10 s */
+		harness_expect_body(m, B(PONG));
+		frame_free(m);
+		pings++;
+		if (now_ms() - t0 > worst)
+			worst = now_ms() - t0;
+		usleep(100000);
+	}
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(waitpid(kids[i], &st, 0), kids[i]);
+		tclient_close(&flood[i]);
+	}
+	fprintf(stderr, "keyupdate flood: %d pings of another session, the "
+	    "slowest %lld ms\n", pings, worst);
+	assert_true(worst < 500);
+	m = ping(&other);
+	harness_expect_body(m, B(PONG));
+	frame_free(m);
+	tclient_close(&other);
+}
+
 /* With client_certs = yes: a certificate of the user's own organisation is required. */
 static void
 test_client_certificates(void **state)
@@ -752,6 +819,7 @@ main(void)
 		cmocka_unit_test(test_stray_limit_answers_write),
 		cmocka_unit_test(test_frame_too_large_answers_login),
 		cmocka_unit_test(test_drain_deadline),
+		cmocka_unit_test(test_keyupdate_flood),
 		cmocka_unit_test(test_client_certificates),
 	};
 
