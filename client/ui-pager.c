@@ -54,12 +54,28 @@ int
 ui_wrap_put(WINDOW *w, int y, int x, int width, int max_rows, attr_t a,
     const char *text)
 {
-	size_t n;
+	size_t lead = strspn(text, " "), len, next;
+	int n = 0, x1 = x, wd = width;
+	char buf[2048];
 
 	if (width < 4 || max_rows <= 0)
 		return 0;
-	n = pager_line(w, x, width, text, a, 0, 0, (size_t)max_rows, y);
-	return n < (size_t)max_rows ? (int)n : max_rows;
+	if (width - (int)lead - 2 < 12)	/* as pager_line */
+		lead = 0;
+	for (;;) {
+		len = layout_wrap(text, wd, &next);
+		/* the last row takes the rest, cut with "…" by ui_put: text
+		 * that does not fit is never cut silently */
+		if (n == max_rows - 1 || next == 0 || text[next] == '\0') {
+			ui_put(w, y + n, x1, wd, a, text);
+			return n + 1;
+		}
+		snprintf(buf, sizeof buf, "%.*s", (int)len, text);
+		ui_put(w, y + n++, x1, wd, a, buf);
+		text += next;
+		x1 = x + (int)lead + 2;
+		wd = width - (int)lead - 2;
+	}
 }
 
 size_t

@@ -239,7 +239,8 @@ void ui_list_keep(size_t *sel, int64_t *sel_id, const int64_t *ids, size_t n);
 
 /* ui-pager.c: the pager */
 /* Text wrapped at word boundaries (as in the pager) at y,x in width
- * columns, at most max_rows rows; returns the rows drawn. */
+ * columns, at most max_rows rows, the last of them ending in "…" when the
+ * text goes on; returns the rows drawn. */
 int ui_wrap_put(WINDOW *w, int y, int x, int width, int max_rows, attr_t a,
     const char *text);
 /* A pager over n lines, each wrapped at word boundaries to the window's

@@ -280,9 +280,19 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 		if (k < total && y < limit)
 			ui_more(u, w, y++, x, width, total - k);
 	}
-	ui_decision_text(c, it->decision, text, sizeof text);
-	ui_putf(w, y++, x, width, flash_or(u, model_rec(&m->agenda,
-	    it->id)->changed, 0), "%s: %s", _("Decision"), text);
+	/* the decision over up to three rows (a narrow terminal cut it on
+	 * one), from the rows below it that the action points can spare */
+	{
+		char line[1200];
+		int drows = rows - y - 1 - (n == 0 ? 1 : n < 3 ? (int)n : 3) -
+		    (it->decision_changed_after_close ? 1 : 0);
+
+		ui_decision_text(c, it->decision, text, sizeof text);
+		snprintf(line, sizeof line, "%s: %s", _("Decision"), text);
+		y += ui_wrap_put(w, y, x, width, drows < 1 ? 1 : drows > 3 ? 3 :
+		    drows, flash_or(u, model_rec(&m->agenda, it->id)->changed,
+		    0), line);
+	}
 	if (it->decision_changed_after_close && y < rows) {
 		ui_changed_after_close(true, it->decision_by_name,
 		    it->decision_at, text, sizeof text);
