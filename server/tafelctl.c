@@ -29,6 +29,7 @@
 #include "report-csv.h"
 #include "report-pdf.h"
 #include "server-config.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 struct ctl {
@@ -1865,6 +1866,48 @@ close_db(void)
 		fprintf(stderr, "tafelctl: stopping PostgreSQL: %s\n", err);
 }
 
+/*
+ * The arguments of a command that goes to the register (names, districts,
+ * reasons) are text as a request's are (docs/protocol.md 5.4): valid UTF-8,
+ * no control character, at most TAFEL_MAX_TEXT bytes.  An escape sequence
+ * stored in a name came back raw out of `user list` and `pm list`; a
+ * district of 100 000 bytes was stored.  The argument is named by its
+ * position, not echoed: it may hold what would drive the terminal.
+ */
+static int
+args_check(const struct ctl_cmd *c, int argc, char **argv)
+{
+	static const char *const why[] = {
+		[UTF8_BAD_ENCODING] = "is not valid UTF-8",
+		[UTF8_CONTROL] = "holds a control character (a tab, a line "
+		    "break or an escape sequence)",
+		[UTF8_NUL] = "holds a NUL character",
+	};
+	enum utf8_status st;
+	size_t len;
+
+	if (!c->needs_db)
+		return 0;
+	for (int i = 0; i < argc; i++) {
+		/* a file name (report, minutes) is the file system's business */
+		if (i > 0 && (strcmp(argv[i - 1], "-o") == 0 ||
+		    strcmp(argv[i - 1], "--pdf") == 0))
+			continue;
+		len = strlen(argv[i]);
+		if (len > TAFEL_MAX_TEXT) {
+			fprintf(stderr, "tafelctl %s: argument %d is longer "
+			    "than %d bytes\n", c->name, i + 1, TAFEL_MAX_TEXT);
+			return -1;
+		}
+		if ((st = utf8_check(argv[i], len, 0)) != UTF8_OK) {
+			fprintf(stderr, "tafelctl %s: argument %d %s\n",
+			    c->name, i + 1, why[st]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1962,6 +2005,8 @@ main(int argc, char **argv)
 		    best->args);
 		return 2;
 	}
+	if (args_check(best, nargs, argv + optind + words) != 0)
+		return 2;
 
 	/* The password file may be readable only by the invoking user. */
 	if (ctl.password_file != NULL) {

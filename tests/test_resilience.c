@@ -208,6 +208,54 @@ test_ctl_user_admin(void **state)
 	unlink(pwfile);
 }
 
+/*
+ * tafelctl refuses arguments for the register that a request could not
+ * carry (docs/protocol.md 5.4): an escape sequence in a name (it came back
+ * raw out of `user list` onto the administrator's terminal), bytes that
+ * are not UTF-8, a district of 9000 bytes; nothing of them is stored.
+ */
+static void
+test_ctl_hostile_arguments(void **state)
+{
+	char pwfile[] = "/tmp/tafel-pw-XXXXXX";
+	int fd = mkstemp(pwfile);
+	static char huge[9001];
+	const char *esc_name[] = { "--password-file", pwfile, "user", "add",
+	    "ontsnapt", "Bob \033[2J\033[31mRood", "Gemeente Eemland-Twente",
+	    NULL };
+	static const char *const esc_district[] = { "pm", "add", "voorzitter",
+	    "Wijk\033]0;titel\007", NULL };
+	static const char *const nl_district[] = { "pm", "add", "voorzitter",
+	    "Wijk\nTwee", NULL };
+	static const char *const latin1[] = { "pm", "add", "voorzitter",
+	    "Wijk \xe9\xe9n", NULL };
+	const char *long_district[] = { "pm", "add", "voorzitter", huge, NULL };
+	static const char *const fine[] = { "pm", "add", "voorzitter",
+	    "Wijk Eén", NULL };
+	char n[16];
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "geheim-123\n", 11), 11);
+	close(fd);
+	memset(huge, 'a', sizeof huge - 1);
+	assert_int_equal(tafelctl_run(&a, esc_name), 2);
+	assert_int_equal(tafelctl_run(&a, esc_district), 2);
+	assert_int_equal(tafelctl_run(&a, nl_district), 2);
+	assert_int_equal(tafelctl_run(&a, latin1), 2);
+	assert_int_equal(tafelctl_run(&a, long_district), 2);
+	assert_int_equal(harness_psql_value(&a, "SELECT (SELECT count(*) FROM "
+	    "users WHERE login = 'ontsnapt') + (SELECT count(*) FROM "
+	    "process_managers WHERE district LIKE 'Wijk%' OR length(district) "
+	    "> 200)", n, sizeof n), 0);
+	assert_string_equal(n, "0");
+	assert_int_equal(tafelctl_run(&a, fine), 0);
+	assert_int_equal(harness_psql_value(&a, "SELECT count(*) FROM "
+	    "process_managers WHERE district = 'Wijk Eén'", n, sizeof n), 0);
+	assert_string_equal(n, "1");
+	unlink(pwfile);
+}
+
 int
 main(void)
 {
@@ -215,6 +263,7 @@ main(void)
 		cmocka_unit_test(test_database_connection_loss),
 		cmocka_unit_test(test_two_servers_one_database),
 		cmocka_unit_test(test_ctl_user_admin),
+		cmocka_unit_test(test_ctl_hostile_arguments),
 	};
 
 	harness_require_service_user();
