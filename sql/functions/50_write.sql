@@ -1002,6 +1002,7 @@ DECLARE
 	u users := tafel_actor(p_user_id);
 	c cases := tafel_case_for_change(u, p_args, true);
 	v_to text := tafel_arg_enum(p_args, 'to', tafel_enum_case_status());
+	v_new_org boolean;
 	v_json jsonb;
 BEGIN
 	IF NOT EXISTS (SELECT 1 FROM case_transitions
@@ -1010,7 +1011,7 @@ BEGIN
 		    'a case cannot move from %s to %s', c.status, v_to), 'to');
 	END IF;
 	-- what the target status needs (0008): set with the move, then checked
-	PERFORM tafel_routing_apply(u, c, p_args, false);
+	v_new_org := tafel_routing_apply(u, c, p_args, false);
 	PERFORM tafel_case_require(c.id, v_to);
 	UPDATE cases SET status = v_to,
 	    closed_at = CASE WHEN v_to = 'closed' THEN now() END,
@@ -1021,8 +1022,11 @@ BEGIN
 	    ELSE 'case_moved' END, c.id, NULL, u.id, c.status, v_to);
 
 	v_json := tafel_json_case(c.id);
-	PERFORM tafel_log_change(u.id, NULL, c.id, '{}',
-	    jsonb_build_object('case', v_json));
+	PERFORM tafel_log_change(u.id, NULL, c.id, '{}', tafel_involved_payload(
+	    c.id, v_new_org, jsonb_build_object('case', v_json), 0));
+	IF v_new_org THEN	-- "eerder besproken" of matched cases
+		PERFORM tafel_log_match_changes(u.id, c.id, '{}');
+	END IF;
 	RETURN v_json;
 END
 $$;

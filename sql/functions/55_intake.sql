@@ -154,10 +154,17 @@ $$;
 -- Stores the routing fields of p_args on case c: all of them (p_whole,
 -- update_routing; a closing reason or evaluation the user may not see
 -- keeps its value) or only those given (move_case).  No version bump.
+-- A new case manager involves their organisation in the case
+-- (docs/security.md rule 2), as giving it an action point does: the
+-- person who coordinates the case must see it.  Returns whether that made
+-- an organisation newly involved (the caller's change then carries the
+-- case's action points, tafel_involved_payload).
+DROP FUNCTION IF EXISTS tafel_routing_apply(users, cases, jsonb, boolean);
 CREATE OR REPLACE FUNCTION tafel_routing_apply(u users, c cases, p_args jsonb,
     p_whole boolean)
-RETURNS void LANGUAGE plpgsql SET search_path = public AS $$
+RETURNS boolean LANGUAGE plpgsql SET search_path = public AS $$
 DECLARE
+	v_new_org int := 0;
 	v_lead bigint := tafel_arg_id(p_args, 'lead_org_id');
 	v_cm bigint := tafel_arg_id(p_args, 'case_manager_id');
 	v_end date := tafel_arg_date(p_args, 'end_date');
@@ -198,7 +205,14 @@ BEGIN
 		    evaluation = coalesce(nullif(v_eval, ''), evaluation)
 		WHERE id = c.id;
 	END IF;
+	INSERT INTO case_involved_orgs (case_id, org_id, added_by)
+	SELECT c.id, cm.org_id, u.id FROM cases n
+	JOIN users cm ON cm.id = n.case_manager_id
+	WHERE n.id = c.id AND n.case_manager_id IS DISTINCT FROM c.case_manager_id
+	ON CONFLICT DO NOTHING;
+	GET DIAGNOSTICS v_new_org = ROW_COUNT;
 	PERFORM tafel_routing_notices(u, c);
+	RETURN v_new_org > 0;
 END
 $$;
 
@@ -244,15 +258,19 @@ RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
 DECLARE
 	u users := tafel_actor(p_user_id);
 	c cases := tafel_case_for_change(u, p_args, true);
+	v_new_org boolean;
 	v_json jsonb;
 BEGIN
-	PERFORM tafel_routing_apply(u, c, p_args, true);
+	v_new_org := tafel_routing_apply(u, c, p_args, true);
 	UPDATE cases SET version = version + 1, updated_at = now(),
 	    updated_by = u.id
 	WHERE id = c.id;
 	v_json := tafel_json_case(c.id);
-	PERFORM tafel_log_change(u.id, NULL, c.id, '{}',
-	    jsonb_build_object('case', v_json));
+	PERFORM tafel_log_change(u.id, NULL, c.id, '{}', tafel_involved_payload(
+	    c.id, v_new_org, jsonb_build_object('case', v_json), 0));
+	IF v_new_org THEN	-- "eerder besproken" of matched cases
+		PERFORM tafel_log_match_changes(u.id, c.id, '{}');
+	END IF;
 	RETURN v_json;
 END
 $$;

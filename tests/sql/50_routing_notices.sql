@@ -1,6 +1,7 @@
 -- The organisation given the lead of a case (regie) and a new case manager
 -- are told in their inbox (0021), but only where the organisation may
--- know the case exists; nobody is told of what they did themselves.  A
+-- know the case exists; a new case manager involves their organisation,
+-- the lead alone does not; nobody is told of what they did themselves.  A
 -- review date after the end date is refused.
 
 SELECT tafel_pm_add('reclassering', 'Notitiedorp', 'domestic_violence');
@@ -37,20 +38,31 @@ BEGIN
 	    "district": "Notitiedorp", "reason": "melding"}');
 	v_c := (v ->> 'id')::bigint;
 
-	-- Veilig Thuis has no connection to the case: made lead, it is not
-	-- told (the notice would name a case it may not know of)
+	-- Veilig Thuis has no connection to the case: made lead without a
+	-- case manager, it is not involved and not told (the notice would
+	-- name a case it may not know of)
 	ASSERT NOT tafel_org_connected(v_vt, v_c);
 	PERFORM test_routing('reclassering', v_c, jsonb_build_object(
-	    'lead_org_id', v_vt, 'case_manager_id', test_uid('veiligthuis')));
+	    'lead_org_id', v_vt));
 	ASSERT test_notices(v_c) = '', test_notices(v_c);
-	PERFORM test_routing('reclassering', v_c, '{}');	-- clears both
+	ASSERT NOT tafel_org_connected(v_vt, v_c);
+	ASSERT (tafel_access(test_uid('veiligthuis'), v_c) ->> 'connected')
+	    = 'false';
+	PERFORM test_routing('reclassering', v_c, '{}');	-- clears it
 
-	-- connected (involved): one notice, to the organisation, naming its
-	-- case manager, from the process manager; no second one for him
-	INSERT INTO case_involved_orgs (case_id, org_id) VALUES (v_c, v_vt);
-	ASSERT tafel_org_connected(v_vt, v_c);
+	-- with a case manager of its own: the case manager's organisation is
+	-- involved (the person who coordinates the case sees it), and told
+	-- once, naming its case manager, from the process manager; no second
+	-- notice for him.  The change carries the case's action points for
+	-- the newly involved (tafel_involved_payload).
 	PERFORM test_routing('reclassering', v_c, jsonb_build_object(
 	    'lead_org_id', v_vt, 'case_manager_id', test_uid('veiligthuis')));
+	ASSERT tafel_org_involved(v_vt, v_c);
+	ASSERT (tafel_access(test_uid('veiligthuis'), v_c) ->> 'connected')
+	    = 'true';
+	ASSERT (SELECT payload ? 'actions' FROM changelog
+	    WHERE case_id = v_c AND payload ? 'case'
+	    ORDER BY seq DESC LIMIT 1), 'the change involves Veilig Thuis';
 	ASSERT test_notices(v_c) = 'lead_assigned:Veilig Thuis Eemland-Twente:'
 	    || 'veiligthuis:reclassering', test_notices(v_c);
 	v_inbox := tafel_list_inbox(test_uid('veiligthuis'), true, false);
