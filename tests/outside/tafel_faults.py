@@ -4,7 +4,7 @@ tester would (kill -9 during a stream of writes, PostgreSQL stopped under load,
 a flood from one host, a full disk), checked with the outside client.
 
 usage: tafel_faults.py --tafeld BIN --tafelctl BIN --proto-dir DIR [--user tafel]
-                       [--only kill9,pgstop,flood,diskfull]
+                       [--only kill9,pgstop,pgstop-ext,pghang,flood,swarm,diskfull,pushlag]
 
 Each scenario starts its own tafeld (embedded cluster) and prints what it did
 and measured; a broken promise is a FAIL line and exit status 1.  Timings are
@@ -462,6 +462,96 @@ def s_pgstop():
         say("pgstop: %d writes, each stored once; the subscription got the event of a write after "
             "recovery (seq %d)" % (sum(len(x.sent) for x in writers), ev.seq))
     finally:
+        srv.cleanup()
+
+
+def cluster_pids(data):
+    """The postmaster of the cluster in data and its children."""
+    pm = postmaster_pid(data)
+    expect(pm, "no postmaster.pid in %s" % data)
+    kids = subprocess.run(["pgrep", "-P", str(pm)], capture_output=True, text=True).stdout.split()
+    return [pm] + [int(k) for k in kids]
+
+
+def s_pghang():
+    """PostgreSQL hung, not dead (kill -STOP of the postmaster and all its
+    processes, as a frozen VM or a stuck storage would leave it) for twice
+    db_query_timeout, under a stream of writes.  Nothing refuses and nothing
+    answers: tafeld must not hang with it.  Pings from another session are
+    answered throughout, a login gets an answer (not silence), the writes
+    that were running get DATABASE_UNAVAILABLE once db_query_timeout has
+    passed, and after kill -CONT the writers' retries (same keys) complete:
+    every write stored once, every event delivered, no restart of the
+    cluster (it never stopped)."""
+    hang = 10.0
+    srv = Server(extra=["--set", "db_query_timeout=%dms" % int(hang * 500)])
+    stopped = []
+    try:
+        sub = srv.start_demo_follower()
+        prober = srv.login("politie")
+        writers, threads = start_writers(srv, "hang", 120)
+        while sum(len(x.acked) for x in writers) < 30:
+            expect(any(t.is_alive() for t in threads), "the writers stopped: %s" % [x.ended for x in writers])
+            time.sleep(0.01)
+        data = os.path.join(srv.dir, "pg", "data")
+        pids = cluster_pids(data)
+        for pid in pids:
+            os.kill(pid, signal.SIGSTOP)
+            stopped.append(pid)
+        t0 = time.monotonic()
+        at = sum(len(x.acked) for x in writers)
+        lat, n = [], 0
+        login_answer = None
+        while time.monotonic() - t0 < hang:
+            n += 1
+            t1 = time.monotonic()
+            r = prober.request("ping", pb.PingRequest(nonce=n), timeout=10)
+            lat.append(time.monotonic() - t1)
+            expect(r.WhichOneof("body") == "pong", "ping during the hang: %s" % r)
+            if login_answer is None and time.monotonic() - t0 > 1:
+                t1 = time.monotonic()
+                c = srv.connect()
+                r = c.login("voorzitter", "demo")  # wait_answer's 15 s: an answer, not silence
+                body = r.WhichOneof("body")
+                login_answer = "%s after %.1f s" % (body if body != "error" else pb.ErrorCode.Name(r.error.code),
+                                                    time.monotonic() - t1)
+                c.close()
+            time.sleep(0.1)
+        during = sum(len(x.acked) for x in writers) - at
+        for pid in stopped:
+            os.kill(pid, signal.SIGCONT)
+        stopped = []
+        errs = {}
+        for x in writers:
+            for k, v in x.errors.items():
+                errs[k] = errs.get(k, 0) + v
+        say("pghang: PostgreSQL stopped (SIGSTOP, %d processes) for %.0f s at %d acknowledged writes, %d more "
+            "acknowledged meanwhile; pings from another session p50 %.1f ms, max %.1f ms (%d); a login during "
+            "the hang: %s; errors so far %s" % (len(pids), hang, at, during, pct(lat, 0.5), pct(lat, 1.0),
+                                                len(lat), login_answer, errs))
+        expect(max(lat) < 2.0, "a ping waited %.1f s while the database hung" % max(lat))
+        expect("DATABASE_UNAVAILABLE" in errs, "no write was given up while the database hung: %s" % errs)
+        for t in threads:
+            t.join(180)
+        for x in writers:
+            expect(x.ended == "done", "a writer stopped: %s" % x.ended)
+        errs = {}
+        for x in writers:
+            for k, v in x.errors.items():
+                errs[k] = errs.get(k, 0) + v
+        expect(set(errs) <= {"DATABASE_UNAVAILABLE", "OVERLOADED", "RATE_LIMITED"}, "unexpected errors %s" % errs)
+        expect(not re.search(r"embedded PostgreSQL restarted", srv.log_text()),
+               "tafeld restarted a PostgreSQL that was only stopped")
+        c = srv.login(retry_for=30)
+        check_stored_and_pushed("pghang", c, sub, writers, "the case-list subscriber", resync_ok=False)
+        say("pghang: all %d writes stored once after kill -CONT; errors in all %s"
+            % (sum(len(x.sent) for x in writers), errs))
+    finally:
+        for pid in stopped:
+            try:
+                os.kill(pid, signal.SIGCONT)
+            except OSError:
+                pass
         srv.cleanup()
 
 
@@ -1093,7 +1183,7 @@ def s_swarm():
 
 
 SCENARIOS = {"pushlag": s_pushlag, "kill9": s_kill9, "pgstop": s_pgstop, "flood": s_flood, "diskfull": s_diskfull,
-             "swarm": s_swarm, "pgstop-ext": s_pgstop_ext}
+             "swarm": s_swarm, "pgstop-ext": s_pgstop_ext, "pghang": s_pghang}
 
 
 def main():
