@@ -1121,7 +1121,8 @@ def t_mdo():
     series = [x for x in chair.ok("list_series", body="series_list").series if x.id == m.series_id]
     expect(series and series[0].kind == "mdo" and list(series[0].themes) == [case.theme] and
            series[0].district == case.district, "MDO series %s" % series)
-    involved = {pol.org_id, user("reclassering").org_id, user("huisarts").org_id}
+    # the chair's organisation too: the routing made the chair its case manager (7.6)
+    involved = {pol.org_id, user("reclassering").org_id, user("huisarts").org_id, chair.org_id}
     expect(set(series[0].member_org_ids) == involved, "MDO members %s, involved %s" %
            (sorted(series[0].member_org_ids), sorted(involved)))
     snap = pol.sub(pb.TOPIC_MEETING, m.id).snapshot
