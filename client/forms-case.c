@@ -245,9 +245,9 @@ review_check(struct ui *u, const char *text)
 }
 
 static const struct field dates_fields[] = {
-	{ .label = N_("End date (empty: none)"), .kind = ASK_DATE,
+	{ .label = N_("End date (e.g. 3-3-2027, +90; empty: none)"), .kind = ASK_DATE,
 	  .text = rt.end_date, .size = sizeof rt.end_date },
-	{ .label = N_("Review date (empty: none)"), .kind = ASK_DATE,
+	{ .label = N_("Review date (e.g. 1-2-2027, +60; empty: none)"), .kind = ASK_DATE,
 	  .text = rt.review_date, .size = sizeof rt.review_date,
 	  .check = review_check },
 	{ .label = NULL }

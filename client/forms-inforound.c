@@ -60,7 +60,8 @@ started(struct net *n, const Tafel__Envelope *m, void *arg)
 	}
 	view_case_open(u, fi.case_id);	/* the case shows the round */
 	view_inforounds_reload(u);
-	ui_message(u, 0, _("Info round started: %zu organisation(s) asked."),
+	ui_message(u, 0, ngettext("Info round started: %zu organisation asked.",
+	    "Info round started: %zu organisations asked.", fi.n_orgs),
 	    fi.n_orgs);
 }
 
@@ -95,8 +96,9 @@ ask_date(struct ui *u, const char *initial)
 {
 	char label[800];
 
-	snprintf(label, sizeof label, _("Info round on %s, %zu "
-	    "organisation(s): reply by (e.g. +2, friday)"),
+	snprintf(label, sizeof label, ngettext("Info round on case %s, %zu "
+	    "organisation: reply by (e.g. +2, friday)", "Info round on case %s, "
+	    "%zu organisations: reply by (e.g. +2, friday)", fi.n_orgs),
 	    fi.case_number, fi.n_orgs);
 	ui_prompt(u, label, initial, date_typed);
 }

@@ -36,7 +36,8 @@ planned(struct ui *u)
 	    TAFEL__ENVELOPE__BODY_MEETING_LIST ?
 	    fs.reply->meeting_list->n_meetings : 0;
 
-	ui_message(u, 0, _("%zu meeting(s) of %s planned."), n, fs.what);
+	ui_message(u, 0, ngettext("%zu meeting of %s planned.",
+	    "%zu meetings of %s planned.", n), n, fs.what);
 }
 
 /* The series by name; the messages name it. */
@@ -129,7 +130,10 @@ move_meeting_send(struct ui *u, const char *unused)
 static void
 meeting_moved(struct ui *u)
 {
-	ui_message(u, 0, _("Meeting %s moved."), fs.what);
+	char when[40];
+
+	ui_date(meeting_start, when, sizeof when);
+	ui_message(u, 0, _("Meeting %s moved to %s."), fs.what, when);
 }
 
 static const struct field move_meeting_fields[] = {
@@ -220,12 +224,13 @@ planned_meeting(struct ui *u)
 	fs.id = m->id;
 	fs.version = m->version;
 	ui_date(m->scheduled_start, when, sizeof when);
-	/* short enough for the prompt and the status line */
-	layout_fit(series, sizeof series, m->series_name, 16);
+	/* short enough for the prompt and the status line at 80 columns,
+	 * and long enough for a name like "WZT Enschede-Noord" */
+	layout_fit(series, sizeof series, m->series_name, 20);
 	for (size_t n = strlen(series); n > 0 && series[n - 1] == ' '; n--)
 		series[n - 1] = '\0';
 	snprintf(fs.what, sizeof fs.what, "'%s%s' %s", series,
-	    layout_width(m->series_name) > 16 ? "…" : "", when);
+	    layout_width(m->series_name) > 20 ? "…" : "", when);
 	return 1;
 }
 

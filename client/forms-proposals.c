@@ -44,7 +44,7 @@ decided(struct ui *u)
 
 /* The reason is required: the nominating organisation reads it. */
 static const struct field decline_fields[] = {
-	{ .label = N_("Decline the nomination of case %s: reason"),
+	{ .label = N_("Decline the nomination of case %s, reason"),
 	  .kind = ASK_TEXT, .required = 1,
 	  .missing = N_("A reason is required: whoever nominated the case "
 	  "reads it.") },
@@ -182,7 +182,7 @@ static const struct form proposal_accept_form = {
 
 /* The reason is required: the proposing organisation reads it. */
 static const struct field proposal_decline_fields[] = {
-	{ .label = N_("Decline the proposal of case %s: reason"),
+	{ .label = N_("Decline the proposal of case %s, reason"),
 	  .kind = ASK_TEXT, .required = 1,
 	  .missing = N_("A reason is required: whoever proposed the case "
 	  "reads it.") },

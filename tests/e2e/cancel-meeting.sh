@@ -14,6 +14,13 @@ wait_re ch "^ +[0-9]+  $when .*gepland" || fail "no meeting at $when"
 
 keys ch X
 wait_for ch "aflassen, reden:" || fail "X did not ask a reason: $(screen ch | tail -n 3)"
+# the question names the meeting: a series name of up to 20 columns whole
+# (the demo's WZT Enschede-Noord was cut to "WZT Enschede-Noo…")
+series=$(echo "$line" | sed -E 's/^ +[0-9]+  [0-9-]+ [0-9:]+  (.*[^ ]) +gepland.*/\1/')
+if [ "${#series}" -le 20 ]; then
+	screen ch | grep -qF "Overleg '$series' $when aflassen, reden:" ||
+		fail "X does not name '$series' whole: $(screen ch | tail -n 3)"
+fi
 # an empty Enter (or only spaces) cancels nothing: it says a reason is needed
 # and asks again
 keys ch Enter

@@ -45,7 +45,7 @@ wait_for reg "Om de hoeveel weken? (0: eenmalig): 0" || fail "no recurrence prom
 keys reg BSpace; type_text reg "2"; keys reg Enter
 wait_for reg "Tot en met (datum, bijv. 1-3-2027, +90): +90" || fail "no until prompt"
 keys reg C-u; type_text reg "+60"; keys reg Enter
-wait_re reg "[45] overleg\(gen\) van 'Casusoverleg Enschede' gepland." || fail "meetings not planned"
+wait_re reg "[45] overleggen van 'Casusoverleg Enschede' gepland." || fail "meetings not planned"
 wait_re reg "^ +[0-9]+  20[0-9-]+ 13:30 +Casusoverleg Enschede +gepland" || fail "planned meetings not listed"
 # the partner's list got them live
 wait_re vt "^ +[0-9]+  20[0-9-]+ 13:30 +Casusoverleg Enschede +gepland" 3 || fail "vt: planned meetings not live"
@@ -200,9 +200,9 @@ wait_for reg "1. open 0, gedaan 1, te laat 0: Veilige" || fail "goal counts afte
 keys reg m; keys reg Enter
 wait_for reg "Nog nodig: einddatum (E)." || fail "monitoring without end date not explained"
 keys reg E
-wait_for reg "Einddatum (leeg: geen):" || fail "E did not ask"
+wait_for reg "Einddatum (bijv. 3-3-2027, +90; leeg: geen):" || fail "E did not ask"
 type_text reg "+90"; keys reg Enter
-wait_for reg "Herbespreking op (leeg: geen):" || fail "no review prompt"
+wait_for reg "Herbespreking op (bijv. 1-2-2027, +60; leeg: geen):" || fail "no review prompt"
 type_text reg "+30"; keys reg Enter
 wait_for reg "einddatum en herbespreking vastgelegd" || fail "dates"
 keys reg m; keys reg Enter

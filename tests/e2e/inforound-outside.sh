@@ -80,7 +80,7 @@ keys pm Escape
 wait_for pm "antwoord uiterlijk" || fail "no reply-by prompt: $(screen pm)"
 type_text pm "+2"
 keys pm Enter
-wait_for pm "Inforonde gestart: 2 organisatie(s) gevraagd." || fail "round not started: $(screen pm)"
+wait_for pm "Inforonde gestart: 2 organisaties gevraagd." || fail "round not started: $(screen pm)"
 
 # the server agrees: the GP is asked (its own entry) and gets no names
 r=$(printf 'info-rounds 0 open\nquit\n' | batch huisarts |

@@ -45,9 +45,9 @@ wait_for pm "Inforonde: eerste organisatie om te vragen" || fail "title after no
 pick_org "Jeugdzorg"
 wait_for pm "Inforonde, 1 gekozen (laatst Bureau Jeugdzorg Eemland-Twente)" || fail "pick again: $(screen pm)"
 keys pm Escape
-wait_for pm "Inforonde $NUMBER, 1 organisatie(s): antwoord uiterlijk" || fail "no date prompt: $(screen pm)"
+wait_for pm "Inforonde $NUMBER, 1 organisatie: antwoord uiterlijk" || fail "no date prompt: $(screen pm)"
 type_text pm "$TUE"; keys pm Enter
-wait_for pm "Inforonde gestart: 1 organisatie(s) gevraagd." || fail "round not started: $(screen pm)"
+wait_for pm "Inforonde gestart: 1 organisatie gevraagd." || fail "round not started: $(screen pm)"
 rounds=$(printf 'info-rounds 0 open\nquit\n' | batch reclassering)
 echo "$rounds" | grep -q "Bureau Jeugdzorg" || fail "the round does not ask Jeugdzorg: $rounds"
 echo "$rounds" | grep -q "GGZ" && fail "GGZ asked after it was un-chosen: $rounds"

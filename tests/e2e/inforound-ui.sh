@@ -78,11 +78,11 @@ wait_for pm "2 gekozen (laatst GGZ Eemland-Twente)" || fail "second pick: $(scre
 pick_org "Eemhof"
 wait_for pm "3 gekozen (laatst Woonstichting De Eemhof)" || fail "third pick: $(screen pm)"
 keys pm Escape
-wait_for pm "Inforonde $NUMBER, 3 organisatie(s): antwoord uiterlijk (bijv. +2, vrijdag):" ||
+wait_for pm "Inforonde $NUMBER, 3 organisaties: antwoord uiterlijk (bijv. +2, vrijdag):" ||
 	fail "Esc did not ask the date, with examples of dates: $(screen pm)"
 type_text pm "$TUE"
 keys pm Enter
-wait_for pm "Inforonde gestart: 3 organisatie(s) gevraagd." ||
+wait_for pm "Inforonde gestart: 3 organisaties gevraagd." ||
 	fail "round not started: $(screen pm)"
 wait_for pm "Inforonde open · antwoord uiterlijk $TUE · 0 van 3 beantwoord" ||
 	fail "case view does not show the round: $(screen pm)"

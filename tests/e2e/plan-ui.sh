@@ -65,13 +65,13 @@ wait_for ch "Om de hoeveel weken? (0: eenmalig): 0" || fail "no recurrence promp
 keys ch BSpace; type_text ch "1"; keys ch Enter
 wait_for ch "Tot en met (datum, bijv. 1-3-2027, +90):" || fail "no until prompt"
 keys ch C-u; type_text ch "+28"; keys ch Enter
-wait_re ch "2 overleg\(gen\) van 'Casusoverleg.*' gepland." || fail "not planned"
+wait_re ch "2 overleggen van 'Casusoverleg.*' gepland." || fail "not planned"
 wait_re vt "^ +[0-9]+  $day 07:15 +Casusoverleg.*gepland" 3 || fail "vt: planned meeting not live"
 select_meeting ch "^ +[0-9]+  $day 07:15 +Casusoverleg"
 keys ch V
 wait_re ch "Overleg 'Casusoverleg.*' $day 07:15 verzetten naar" || fail "V did not name the meeting"
 type_text ch "+21 8:30"; keys ch Enter
-wait_re ch "Overleg 'Casusoverleg.*' $day 07:15 verzet." || fail "not moved"
+wait_re ch "Overleg 'Casusoverleg.*' $day 07:15 verzet naar $day2 08:30\." || fail "not moved (or the new time not said): $(screen ch | tail -n 3)"
 wait_re vt "^ +[0-9]+  $day2 08:30 +Casusoverleg.*gepland" 3 || fail "vt: move not live"
 wait_re ch "^ +[0-9]+  $day2 08:30 +Casusoverleg" || fail "chair: moved meeting not listed"
 select_meeting ch "^ +[0-9]+  $day2 08:30 +Casusoverleg"
@@ -119,7 +119,7 @@ wait_for ch "de kinderen waren alleen thuis" || fail "chair: the whole reason no
 wait_re ch "^  Reden: Nieuwe melding na huisbezoek" || fail "chair: no reason in the pane: $(screen ch)"
 wait_re ch "^  Voorgedragen door: Veilig Thuis" || fail "chair: who nominated not shown: $(screen ch)"
 keys ch x
-wait_for ch "Voordracht van casus $nr afwijzen: reden:" || fail "x did not ask"
+wait_for ch "Voordracht van casus $nr afwijzen, reden:" || fail "x did not ask"
 # an empty reason is refused at once, saying why one is needed
 keys ch Enter
 wait_for ch "Een reden is verplicht: wie de casus voordroeg, leest die." ||

@@ -44,7 +44,7 @@ keys chair a
 wait_for chair "Casus $NUMBER staat op de agenda." || fail "accept: $(screen chair)"
 select_line "^  $NUMBER2 "
 keys chair x
-wait_for chair "Voorstel van casus $NUMBER2 afwijzen: reden" || fail "x did not ask a reason: $(screen chair)"
+wait_for chair "Voorstel van casus $NUMBER2 afwijzen, reden:" || fail "x did not ask a reason: $(screen chair)"
 # an empty reason is refused at once, saying why one is needed
 keys chair Enter
 wait_for chair "Een reden is verplicht: wie de casus voorstelde, leest die." ||

@@ -54,9 +54,9 @@ wait_for vz "Regie: Veilig Thuis" || fail "the new lead organisation is not show
 
 # E with only the end date: the message says so, not "regie, ... en data"
 keys vz E
-wait_for vz "Einddatum (leeg: geen):" || fail "E did not ask: $(screen vz)"
+wait_for vz "Einddatum (bijv. 3-3-2027, +90; leeg: geen):" || fail "E did not ask: $(screen vz)"
 type_text vz "+90"; keys vz Enter
-wait_for vz "Herbespreking op (leeg: geen):" || fail "no review prompt: $(screen vz)"
+wait_for vz "Herbespreking op (bijv. 1-2-2027, +60; leeg: geen):" || fail "no review prompt: $(screen vz)"
 keys vz Enter
 wait_for vz "Casus $num: einddatum vastgelegd." || fail "E: the message does not say what changed: $(screen vz)"
 ok

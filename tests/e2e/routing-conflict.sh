@@ -31,19 +31,19 @@ open_case vz "$num"
 end=$(TZ=Europe/Amsterdam date -d '+90 days' +%F)
 review=$(TZ=Europe/Amsterdam date -d '+14 days' +%F)
 keys vz E
-wait_for vz "Einddatum (leeg: geen):" || fail "E did not ask the end date: $(screen vz)"
+wait_for vz "Einddatum (bijv. 3-3-2027, +90; leeg: geen):" || fail "E did not ask the end date: $(screen vz)"
 type_text vz "$end"
 keys vz Enter
-wait_for vz "Herbespreking op (leeg: geen):" || fail "no review date prompt: $(screen vz)"
+wait_for vz "Herbespreking op (bijv. 1-2-2027, +60; leeg: geen):" || fail "no review date prompt: $(screen vz)"
 routing - "$review"
 [ "$(case_field review_date)" = "$review" ] || fail "the other's review date not stored"
 keys vz Enter
 wait_for vz "Iemand anders heeft dit intussen gewijzigd" || fail "E: no conflict message: $(screen vz)"
 # the form is asked again from its first field: the typed end date stays
-wait_for vz "Einddatum (leeg: geen): $end" || fail "E: the typed end date is lost: $(screen vz | tail -n 3)"
+wait_for vz "Einddatum (bijv. 3-3-2027, +90; leeg: geen): $end" || fail "E: the typed end date is lost: $(screen vz | tail -n 3)"
 keys vz Enter
 # the review date the user left alone is the other's now, not the old empty one
-wait_for vz "Herbespreking op (leeg: geen): $review" ||
+wait_for vz "Herbespreking op (bijv. 1-2-2027, +60; leeg: geen): $review" ||
 	fail "E: the review date does not hold the other's change: $(screen vz | tail -n 3)"
 keys vz Enter
 # the message says what the user changed: the end date only

@@ -33,20 +33,20 @@ wait_for pm "1. open 0, gedaan 0, te laat 0: Veilige thuissituatie" || fail "goa
 
 # E: a day that does not exist, quoted as the other date fields do
 keys pm E
-wait_for pm "Einddatum (leeg: geen):" || fail "E did not ask the end date"
+wait_for pm "Einddatum (bijv. 3-3-2027, +90; leeg: geen):" || fail "E did not ask the end date"
 type_text pm "31-02"; keys pm Enter
 wait_for pm "'31-02' is geen datum: typ bijv. 8-12-2026, 8/12, morgen of +7." ||
 	fail "E: 31-02 not refused as a, N and I do: $(screen pm | tail -n 3)"
-wait_for pm "Einddatum (leeg: geen): 31-02" || fail "E: the end date not asked again with the text"
+wait_for pm "Einddatum (bijv. 3-3-2027, +90; leeg: geen): 31-02" || fail "E: the end date not asked again with the text"
 keys pm C-u; type_text pm "3-3-2027"; keys pm Enter
-wait_for pm "Herbespreking op (leeg: geen):" || fail "E: no review prompt: $(screen pm | tail -n 3)"
+wait_for pm "Herbespreking op (bijv. 1-2-2027, +60; leeg: geen):" || fail "E: no review prompt: $(screen pm | tail -n 3)"
 type_text pm "morgenavond"; keys pm Enter
 wait_for pm "'morgenavond' is geen datum: typ bijv." || fail "E: the review's refusal differs: $(screen pm | tail -n 3)"
 # a review after the end date: refused before anything is sent
 keys pm C-u; type_text pm "1-4-2027"; keys pm Enter
 wait_for pm "De herbespreking (2027-04-01) ligt na de einddatum (2027-03-03)" ||
 	fail "E: a review after the end not refused: $(screen pm | tail -n 3)"
-wait_for pm "Herbespreking op (leeg: geen): 1-4-2027" || fail "E: the review not asked again with the text"
+wait_for pm "Herbespreking op (bijv. 1-2-2027, +60; leeg: geen): 1-4-2027" || fail "E: the review not asked again with the text"
 screen pm | grep -qF "Einddatum: 2027-03-03" && fail "E: the dates were recorded anyway"
 keys pm C-u; type_text pm "1-2-2027"; keys pm Enter
 wait_for pm "einddatum en herbespreking vastgelegd" || fail "E: dates not recorded: $(screen pm | tail -n 3)"
