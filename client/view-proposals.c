@@ -79,7 +79,9 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		return;
 	}
 	layout_fit(hdr[0], sizeof hdr[0], _("Case"), 9);
-	layout_fit(hdr[1], sizeof hdr[1], _("Status"), 14);
+	/* the status column holds the longest status whole ("plan van
+	 * aanpak", "plan of approach") */
+	layout_fit(hdr[1], sizeof hdr[1], _("Status"), 16);
 	ui_putf(w, 0, 0, cols, ui_attr(u, UI_A_TITLE), "  %s  %s  %s",
 	    hdr[0], hdr[1], _("Why"));
 	first = ui_list_scroll(u, &st.sel, n, rows, &vis);
@@ -107,7 +109,7 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 			    "%s%s", k > 0 ? "; " : "",
 			    reason_text(p->reasons[k]->code));
 		layout_cell(status, sizeof status, ui_enum(
-		    &tafel__case_status__descriptor, (int)p->status), 14);
+		    &tafel__case_status__descriptor, (int)p->status), 16);
 		ui_putf(w, y, 0, cols, a, "%s %-9s  %s  %s", p->red ? "!" : " ",
 		    p->case_number, status, why);
 	}
