@@ -236,6 +236,30 @@ BEGIN
 END
 $$;
 
+-- One meeting of a series at a time: refuses (TF011, field
+-- scheduled_start) a start at which series p_series already has a meeting
+-- that is not cancelled, other than p_except (move_meeting's own; 0: none).
+-- create_meeting, plan_mdo and move_meeting check so; plan_meetings skips
+-- such a slot instead.  The caller holds the series row locked, so that
+-- two writes cannot both take the slot.
+CREATE OR REPLACE FUNCTION tafel_require_free_slot(p_series bigint,
+    p_start timestamptz, p_except bigint)
+RETURNS void LANGUAGE plpgsql STABLE SET search_path = public AS $$
+DECLARE
+	v_other bigint;
+BEGIN
+	SELECT x.id INTO v_other FROM meetings x
+	WHERE x.series_id = p_series AND x.id <> p_except
+	    AND x.state <> 'cancelled' AND x.scheduled_start = p_start
+	ORDER BY x.id LIMIT 1;
+	IF FOUND THEN
+		PERFORM tafel_raise('TF011', format('the series has a meeting at '
+		    || 'that time already (meeting %s)', v_other),
+		    'scheduled_start');
+	END IF;
+END
+$$;
+
 -- May edit a case (its fields and persons): admin, a chair (process
 -- manager), the submitter's organisation or the case manager.
 CREATE OR REPLACE FUNCTION tafel_may_edit_case(u users, c cases)

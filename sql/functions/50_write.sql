@@ -64,7 +64,9 @@ BEGIN
 		PERFORM tafel_raise('TF010',
 		    'only a chair or an administrator can plan a meeting');
 	END IF;
-	SELECT * INTO s FROM series WHERE id = tafel_arg_id(p_args, 'series_id');
+	-- locked: one meeting of the series at a time (tafel_require_free_slot)
+	SELECT * INTO s FROM series WHERE id = tafel_arg_id(p_args, 'series_id')
+	FOR NO KEY UPDATE;
 	IF NOT FOUND THEN
 		PERFORM tafel_raise('TF016', 'meeting series not found', 'series_id');
 	END IF;
@@ -97,6 +99,7 @@ BEGIN
 		    'the chair must be an active user with the chair role',
 		    'chair_id');
 	END IF;
+	PERFORM tafel_require_free_slot(s.id, to_timestamp(v_start), 0);
 
 	INSERT INTO meetings (series_id, scheduled_start, chair_id, created_by,
 	    updated_by)

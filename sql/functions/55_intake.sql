@@ -688,6 +688,7 @@ BEGIN
 		    ch.id, u.id, c.id)
 		RETURNING id INTO v_series;
 	END IF;
+	PERFORM tafel_require_free_slot(v_series, to_timestamp(v_start), 0);
 	DELETE FROM series_members
 	WHERE series_id = v_series AND NOT org_id = ANY (v_orgs);
 	INSERT INTO series_members (series_id, org_id)

@@ -248,16 +248,8 @@ BEGIN
 		    'scheduled_start');
 	END IF;
 	-- one meeting of a series at a time, as planning keeps it
-	IF EXISTS (SELECT 1 FROM meetings x WHERE x.series_id = m.series_id
-	    AND x.id <> m.id AND x.state <> 'cancelled'
-	    AND x.scheduled_start = to_timestamp(v_start)) THEN
-		PERFORM tafel_raise('TF011', format('the series has a meeting at '
-		    || 'that time already (meeting %s)', (SELECT x.id FROM meetings x
-		    WHERE x.series_id = m.series_id AND x.id <> m.id
-			AND x.state <> 'cancelled'
-			AND x.scheduled_start = to_timestamp(v_start) LIMIT 1)),
-		    'scheduled_start');
-	END IF;
+	PERFORM 1 FROM series WHERE id = m.series_id FOR NO KEY UPDATE;
+	PERFORM tafel_require_free_slot(m.series_id, to_timestamp(v_start), m.id);
 	UPDATE meetings SET scheduled_start = to_timestamp(v_start),
 	    version = version + 1, updated_at = now(), updated_by = u.id
 	WHERE id = m.id;

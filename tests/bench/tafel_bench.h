@@ -50,6 +50,12 @@ extern int64_t meeting, items[2], chair_id, series_id;
 
 /* Logs in the chair, opens the first planned meeting, learns two items. */
 void open_meeting(void);
+/*
+ * The start of a new ad-hoc meeting: now, and a second later at each call,
+ * since a series holds one meeting per instant (create_meeting refuses a
+ * second one).
+ */
+int64_t bench_meeting_start(void);
 
 /*
  * Creates users PREFIX1..PREFIXn spread over the member organisations of

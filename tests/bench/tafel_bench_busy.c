@@ -56,7 +56,7 @@ make_meeting(struct room *r, const int64_t *cases)
 	int i;
 
 	cm.series_id = series_id;
-	cm.scheduled_start = (int64_t)time(NULL);
+	cm.scheduled_start = bench_meeting_start();
 	cm.chair_id = chair_id;
 	m = must(tclient_req(&chair, B(CREATE_MEETING), &cm,
 	    bench_key(key, sizeof key)), B(MEETING), "create_meeting");

@@ -197,6 +197,16 @@ open_meeting(void)
 	frame_free(m);
 }
 
+int64_t
+bench_meeting_start(void)
+{
+	static int64_t next;
+
+	if (next == 0)
+		next = (int64_t)time(NULL);
+	return next++;
+}
+
 void
 bench_users(const char *prefix, int n, int cheap)
 {

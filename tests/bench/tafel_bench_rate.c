@@ -80,7 +80,7 @@ rate_meeting(int m, const int64_t *cases)
 	snprintf(sql, sizeof sql, "SELECT id FROM users WHERE login = 'rw%d'",
 	    m + 1);
 	cm.series_id = series_id;
-	cm.scheduled_start = (int64_t)time(NULL);
+	cm.scheduled_start = bench_meeting_start();
 	cm.chair_id = sql_num(sql);
 	a = must(tclient_req(&chair, B(CREATE_MEETING), &cm,
 	    bench_key(key, sizeof key)), B(MEETING), "create_meeting");

@@ -105,6 +105,12 @@ BEGIN
 	    'series_id', i.sso, 'scheduled_start',
 	    extract(epoch FROM now() - interval '1 minute')::bigint));
 	ASSERT v ->> 'state' = 'planned';
+	-- one meeting of a series at a time, as plan_meetings and move_meeting
+	-- keep it: the same instant again is refused
+	e := test_expect('TF011', format('SELECT test_write(%L, %L, %L)',
+	    'voorzitter', 'create_meeting', jsonb_build_object('series_id', i.sso,
+		'scheduled_start', v -> 'scheduled_start')));
+	ASSERT e ->> 'hint' = 'scheduled_start', e::text;
 	e := test_expect('TF050', format('SELECT test_write(%L, %L, %L)',
 	    'voorzitter', 'create_meeting', jsonb_build_object('series_id', i.sso,
 		'scheduled_start', test_local(current_date - 1, '23:00')

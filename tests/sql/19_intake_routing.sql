@@ -297,5 +297,13 @@ BEGIN
 	ASSERT (SELECT meeting_id = (m2 ->> 'id')::bigint AND case_id = x.c
 	    AND payload ? 'agenda_items' AND payload ? 'case' FROM changelog
 	    WHERE seq = (SELECT max(seq) FROM changelog));
+	-- one MDO at a time: the same instant again (another key) is refused,
+	-- naming the meeting there (tafel_require_free_slot)
+	e := test_expect('TF011', format('SELECT test_write(%L, %L, %L)',
+	    'voorzitter', 'plan_mdo', jsonb_build_object('case_id', x.c,
+		'chair_id', x.pm, 'scheduled_start',
+		(m2 ->> 'scheduled_start')::bigint)));
+	ASSERT e ->> 'hint' = 'scheduled_start', e::text;
+	ASSERT e ->> 'message' LIKE '%(meeting ' || (m2 ->> 'id') || ')', e::text;
 END
 $$;
