@@ -68,15 +68,57 @@ k_q_back(struct ui *u)
 	k_back(u);
 }
 
+/* A pick list narrows while its search is typed (filter_live); the
+ * search it had before comes back when the typing is cancelled. */
+static struct {
+	int on;
+	enum ui_view_id view;
+	char before[sizeof ((struct ui *)0)->filter[0]];
+} live;
+
+static void
+filter_set(struct ui *u, enum ui_view_id view, const char *text)
+{
+	snprintf(u->filter[view], sizeof u->filter[view], "%s", text);
+	if (u->view == view && UI_VIEW(u)->search_reset != NULL)
+		UI_VIEW(u)->search_reset(u);
+	ui_dirty(u);
+}
+
+static void
+filter_live(struct ui *u, const char *text)
+{
+	if (live.on && u->view == live.view)
+		filter_set(u, live.view, text);
+}
+
 static void
 filter_done(struct ui *u, const char *text)
 {
-	if (text == NULL)
+	int was_live = live.on;
+
+	live.on = 0;
+	if (text == NULL) {
+		if (was_live)
+			filter_set(u, live.view, live.before);
 		return;
-	snprintf(u->filter[u->view], sizeof u->filter[u->view], "%s", text);
-	if (UI_VIEW(u)->search_reset != NULL)
-		UI_VIEW(u)->search_reset(u);
-	ui_dirty(u);
+	}
+	filter_set(u, u->view, text);
+}
+
+/* The search prompt: in a pick list the list narrows as it is typed. */
+static void
+search_prompt(struct ui *u, const char *initial)
+{
+	live.on = 0;
+	ui_prompt(u, _("Search"), initial, filter_done);
+	if (UI_VIEW(u)->searchable && UI_VIEW(u)->transient) {
+		live.on = 1;
+		live.view = u->view;
+		snprintf(live.before, sizeof live.before, "%s",
+		    u->filter[u->view]);
+		u->prompt.changed = filter_live;
+	}
 }
 
 /* /: the view's own search, offered as a default that typing replaces
@@ -84,7 +126,7 @@ filter_done(struct ui *u, const char *text)
 static void
 k_filter(struct ui *u)
 {
-	ui_prompt(u, _("Search"), u->filter[u->view], filter_done);
+	search_prompt(u, u->filter[u->view]);
 	u->prompt.replace = 1;
 }
 
@@ -1053,8 +1095,9 @@ ui_key(struct ui *u, int key)
 	    key != 'j' && key != 'k' && !view_has_own_key(u, key)) {
 		char typed[2] = { (char)key, '\0' };
 
-		ui_prompt(u, _("Search"), typed, filter_done);
+		search_prompt(u, typed);
 		u->prompt.edited = 1;	/* typed: Enter searches it */
+		filter_live(u, typed);	/* the list narrows at once */
 		return;
 	}
 	for (const struct ui_key *k = ui_keys; k->fn != NULL; k++)

@@ -54,6 +54,7 @@ ui_prompt(struct ui *u, const char *label, const char *initial,
 	u->prompt.edited = u->prompt.answers = u->prompt.yesno = 0;
 	u->prompt.replace = 0;
 	u->prompt.done = done;
+	u->prompt.changed = NULL;
 	u->prompt.active = 1;
 	u->message[0] = '\0';
 	ui_dirty(u);
@@ -67,19 +68,36 @@ ui_ask_yesno(struct ui *u, const char *label,
 	u->prompt.yesno = 1;
 }
 
-static void
-prompt_finish(struct ui *u, int ok)
+/* The prompt's text as UTF-8 (NUL-terminated in a static buffer). */
+static const char *
+prompt_text(struct ui_prompt *p)
 {
 	static char text[TAFEL_MAX_TEXT + 1];	/* the prompt's bytes fit */
-	void (*done)(struct ui *, const char *) = u->prompt.done;
 	size_t n;
 
-	u->prompt.active = 0;
-	u->prompt.buf[u->prompt.len] = L'\0';
-	n = wcstombs(text, u->prompt.buf, sizeof text - 1);
+	p->buf[p->len] = L'\0';
+	n = wcstombs(text, p->buf, sizeof text - 1);
 	if (n == (size_t)-1)
 		n = 0;
 	text[n] = '\0';
+	return text;
+}
+
+/* After a key that may have changed the text: tell who asked to know. */
+static void
+prompt_changed(struct ui *u)
+{
+	if (u->prompt.active && u->prompt.changed != NULL)
+		u->prompt.changed(u, prompt_text(&u->prompt));
+}
+
+static void
+prompt_finish(struct ui *u, int ok)
+{
+	void (*done)(struct ui *, const char *) = u->prompt.done;
+	const char *text = prompt_text(&u->prompt);
+
+	u->prompt.active = 0;
 	ui_dirty(u);
 	if (done != NULL)
 		done(u, ok ? text : NULL);
@@ -270,6 +288,7 @@ ui_prompt_key(struct ui *u, int r, wint_t ch)
 		if (edit_keys[i].code == (r == KEY_CODE_YES) &&
 		    edit_keys[i].key == ch) {
 			edit(p, edit_keys[i].op);
+			prompt_changed(u);
 			ui_dirty(u);
 			return;
 		}
@@ -295,8 +314,10 @@ ui_prompt_key(struct ui *u, int r, wint_t ch)
 		prompt_finish(u, 0);
 		return;
 	}
-	if (ch >= 32 && !(ch >= 0x7f && ch < 0xa0))	/* no C1 */
+	if (ch >= 32 && !(ch >= 0x7f && ch < 0xa0)) {	/* no C1 */
 		insert_char(u, (wchar_t)ch);
+		prompt_changed(u);
+	}
 	ui_dirty(u);
 }
 

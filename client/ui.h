@@ -107,6 +107,9 @@ struct ui_prompt {
 	int answers;			/* Esc would drop a form's earlier answers */
 	int yesno;			/* a (y/n) question: one key answers */
 	void (*done)(struct ui *, const char *text);
+	/* called with the text after each change to it, if set (a pick
+	 * list's search narrows the list while it is typed) */
+	void (*changed)(struct ui *, const char *text);
 };
 
 #define UI_TRAIL 16		/* views Esc can step back through */
