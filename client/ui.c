@@ -95,6 +95,27 @@ ui_conflict_text(struct ui *u, const Tafel__Error *e, char *buf, size_t len)
 	(void)u;
 }
 
+/* STRING_TOO_LONG with the limit the server names ("reason: longer than
+ * 500 characters", common/validate.c): the user can shorten the text to
+ * it.  0 when the message names none. */
+static int
+too_long(struct ui *u, const char *message)
+{
+	const char *p = strstr(message, "longer than ");
+	unsigned long max;
+	char unit[16];
+
+	if (p == NULL || sscanf(p, "longer than %lu %15s", &max, unit) != 2)
+		return 0;
+	if (strcmp(unit, "characters") == 0)
+		ui_message(u, 1, _("The text is too long: at most %lu characters. "
+		    "Shorten it."), max);
+	else
+		ui_message(u, 1, _("The text is too long: at most %lu bytes "
+		    "(about as many letters). Shorten it."), max);
+	return 1;
+}
+
 void
 ui_show_error(struct ui *u, const Tafel__Error *e)
 {
@@ -111,6 +132,9 @@ ui_show_error(struct ui *u, const Tafel__Error *e)
 		ui_message(u, 1, _("Still needed: %s."), need);
 	} else if (special != NULL) {
 		ui_message(u, 1, "%s", special);
+	} else if (e->code == TAFEL__ERROR_CODE__STRING_TOO_LONG &&
+	    too_long(u, e->message)) {
+		;			/* said with the limit */
 	} else if (cur[0] != '\0')
 		ui_message(u, 1, "%s %s", ui_error_text(e->code), cur);
 	else

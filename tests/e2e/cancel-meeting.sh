@@ -1,5 +1,5 @@
 #!/bin/bash
-# Cancelling a meeting (X) needs a reason and a last yes: an empty reason is refused with a message and the prompt stays, n keeps the meeting, j cancels it with the reason typed; the meeting then shows that reason to the chair and to a partner who opens it.
+# Cancelling a meeting (X) needs a reason and a last yes: an empty reason is refused with a message and the prompt stays, n keeps the meeting, a reason longer than 500 characters is refused with the limit, j cancels it with the reason typed; the meeting then shows that reason to the chair and to a partner who opens it.
 . "$(dirname "$0")/lib.sh"
 
 start_server
@@ -34,6 +34,20 @@ keys ch n
 wait_for ch "niet afgelast." || fail "n: not said: $(screen ch | tail -n 3)"
 sleep 0.5
 wait_re ch "^ +[0-9]+  $when .*gepland" || fail "n: the meeting is no longer planned: $(screen ch)"
+# a reason longer than the server takes (500 characters): the refusal says
+# the limit, and the reason is offered again to shorten
+keys ch X
+wait_for ch "aflassen, reden:" || fail "X did not ask (long reason)"
+type_text ch "$(printf 'Voorzitter ziek %.0s' $(seq 1 40))"; keys ch Enter
+wait_for ch "definitief aflassen? (j/n)" || fail "no last question (long reason)"
+keys ch j
+wait_for ch "De tekst is te lang: hoogstens 500 tekens. Kort hem in." ||
+	fail "a too long reason: the limit is not said: $(screen ch | tail -n 4)"
+wait_for ch "aflassen, reden:" || fail "the long reason is not offered again: $(screen ch | tail -n 3)"
+keys ch Escape
+wait_gone ch "aflassen, reden:" || fail "Esc did not close the reason: $(screen ch | tail -n 4)"
+sleep 0.5
+wait_re ch "^ +[0-9]+  $when .*gepland" || fail "the long reason cancelled the meeting: $(screen ch)"
 # again, and j cancels it, with the reason
 keys ch X
 wait_for ch "aflassen, reden:" || fail "X did not ask again"
