@@ -72,7 +72,9 @@ line(struct ui *u, size_t i, char *buf, size_t len, attr_t *a)
 		return;
 	if (e->n_clash_ids > 0)
 		*a = ui_attr(u, UI_A_OVERDUE);
-	ui_date(m->scheduled_start, when, sizeof when);
+	/* a meeting opened stands under the time it was opened, as in
+	 * the meetings list and its header */
+	ui_date(layout_meeting_time(m), when, sizeof when);
 	layout_cell(f[0], sizeof f[0], m->series_name, series_width(u));
 	layout_cell(f[1], sizeof f[1], ui_enum(&tafel__meeting_state__descriptor,
 	    (int)m->state), 8);
@@ -92,7 +94,7 @@ detail(struct ui *u, size_t sel, struct ui_detail_line *out, size_t max)
 
 	if (m == NULL || max < 2)
 		return 0;
-	ui_date(m->scheduled_start, when, sizeof when);
+	ui_date(layout_meeting_time(m), when, sizeof when);
 	out[n].attr = ui_attr(u, UI_A_TITLE);
 	snprintf(out[n++].text, sizeof out[0].text, "%s · %s · %s · %s: %s",
 	    m->series_name, ui_enum(&tafel__meeting_state__descriptor,
@@ -109,7 +111,7 @@ detail(struct ui *u, size_t sel, struct ui_detail_line *out, size_t max)
 		int r;
 
 		if (c != NULL)
-			ui_date(c->scheduled_start, when, sizeof when);
+			ui_date(layout_meeting_time(c), when, sizeof when);
 		r = snprintf(out[n].text + o, sizeof out[0].text - o, "%s%s %s",
 		    k > 0 ? ", " : "", c != NULL ? c->series_name : "?",
 		    c != NULL ? when : "");

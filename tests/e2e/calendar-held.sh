@@ -1,0 +1,21 @@
+#!/bin/bash
+# The calendar (9) gives an opened meeting the time it was opened, as the meetings list does: a partner saw the SSO meeting under 21:20 in the list and under its planned 13:00 in the calendar.
+. "$(dirname "$0")/lib.sh"
+
+start_meeting
+start_client chair voorzitter --meeting "$MEETING"
+wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
+planned=$(sql -tAc "select to_char(scheduled_start at time zone 'Europe/Amsterdam', 'YYYY-MM-DD HH24:MI') from meetings where id = $MEETING")
+[ "$planned" != "$(TZ=Europe/Amsterdam date '+%F %H:%M')" ] || { echo "SKIP: run at the planned minute"; exit 77; }
+chair_start chair
+opened=$(sql -tAc "select to_char(opened_at at time zone 'Europe/Amsterdam', 'YYYY-MM-DD HH24:MI') from meetings where id = $MEETING")
+[ -n "$opened" ] || fail "no opening time stored"
+start_client rec reclassering
+wait_re rec "^ +[0-9]+  $opened  SSO Enschede +open" || fail "the list does not give the opening time $opened: $(screen rec)"
+keys rec 9
+wait_for rec "Tafel · Kalender" || fail "9 did not open the calendar: $(screen rec)"
+wait_re rec "^  $opened  SSO Enschede +open" ||
+	fail "the calendar does not give the opening time $opened (planned $planned): $(screen rec)"
+# the pane under the list says the same
+wait_re rec "SSO Enschede · open · $opened · " || fail "the calendar's pane: $(screen rec)"
+ok
