@@ -312,7 +312,8 @@ forms_close_meeting(struct ui *u)
 		undecided += undecided_item(u, it);
 		hidden += undecided_item(u, it) && decision_hidden(u, it);
 	}
-	ui_date(u->meeting.meeting->scheduled_start, when, sizeof when);
+	/* an open meeting by the time it was opened, as its header */
+	ui_date(layout_meeting_time(u->meeting.meeting), when, sizeof when);
 	if (hidden > 0) {
 		undecided_list(u, undecided, cases, sizeof cases);
 		snprintf(label, sizeof label, ngettext("%d agenda item without a "

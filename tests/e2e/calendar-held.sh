@@ -1,5 +1,5 @@
 #!/bin/bash
-# The calendar (9) gives an opened meeting the time it was opened, as the meetings list does: a partner saw the SSO meeting under 21:20 in the list and under its planned 13:00 in the calendar.
+# The calendar (9) and the chair's question to close give an opened meeting the time it was opened, as the meetings list does: a partner saw the SSO meeting under 21:20 in the list and under its planned 13:00 in the calendar.
 . "$(dirname "$0")/lib.sh"
 
 start_meeting
@@ -18,4 +18,18 @@ wait_re rec "^  $opened  SSO Enschede +open" ||
 	fail "the calendar does not give the opening time $opened (planned $planned): $(screen rec)"
 # the pane under the list says the same
 wait_re rec "SSO Enschede · open · $opened · " || fail "the calendar's pane: $(screen rec)"
+# and so does the chair's question to close it (every item decided)
+n=$(sql -tAc "select count(*) from agenda_items where meeting_id = $MEETING")
+for i in $(seq 1 "$n"); do
+	wait_re chair "^▶ +$i " || fail "item $i is not current: $(screen chair)"
+	keys chair d
+	wait_for chair "Besluit over casus" || fail "d did not ask (item $i)"
+	type_text chair "Besproken $i"; keys chair Enter
+	wait_for chair "vastgelegd." || fail "decision $i not recorded: $(screen chair | tail -n 3)"
+	[ "$i" -lt "$n" ] && keys chair n
+done
+keys chair c
+wait_for chair "Overleg 'SSO Enschede $opened' sluiten? (j/n):" ||
+	fail "the close question does not give the opening time $opened: $(screen chair | tail -n 3)"
+keys chair n
 ok
