@@ -333,9 +333,19 @@ k_mark_read(struct ui *u)
 	k_enter(u);
 }
 
+static int when_not_over(const struct ui *u);
+
+/* f: back to the chair's item; a closed or cancelled meeting has no one
+ * to follow (its footer leaves f out) */
 static void
 k_follow(struct ui *u)
 {
+	if (u->meeting.meeting != NULL && !when_not_over(u)) {
+		ui_message(u, 1, _("%s: not possible while the meeting is %s."),
+		    "f", ui_enum(&tafel__meeting_state__descriptor,
+		    (int)u->meeting.meeting->state));
+		return;
+	}
 	model_follow(&u->meeting);
 	ui_dirty(u);
 }
@@ -397,6 +407,14 @@ static int
 when_closed(const struct ui *u)
 {
 	return meeting_in(u, TAFEL__MEETING_STATE__MEETING_CLOSED);
+}
+
+/* Planned or open: a meeting the chair still leads (f follows him);
+ * once closed or cancelled there is no one to follow. */
+static int
+when_not_over(const struct ui *u)
+{
+	return when_planned(u) || when_open(u);
 }
 
 /* The open meeting has me recorded present (A then records leaving). */
@@ -1148,6 +1166,27 @@ foot_add(char *buf, size_t len, int cols, const struct ui_key *k)
 	return 1;
 }
 
+/* Keys of every state of their view (when NULL: not put first in the
+ * footer) that the footer still leaves out where there is nothing to do
+ * with them: f in a meeting that is over (k_follow says why). */
+static const struct {
+	void (*fn)(struct ui *);
+	int (*shown)(const struct ui *);
+} footer_only_when[] = {
+	{ k_follow, when_not_over },
+};
+
+static int
+footer_leaves_out(const struct ui *u, const struct ui_key *k)
+{
+	for (size_t i = 0; i < sizeof footer_only_when /
+	    sizeof footer_only_when[0]; i++)
+		if (footer_only_when[i].fn == k->fn &&
+		    !footer_only_when[i].shown(u))
+			return 1;
+	return 0;
+}
+
 /* The keys that matter in this view's state first (those with a when()),
  * then the view's other keys, then ? (always shown), then those that work
  * everywhere, as far as the line holds; help has them all. */
@@ -1174,7 +1213,8 @@ ui_footer(struct ui *u, char *buf, size_t len)
 			if (!in_pass || k->label == NULL ||
 			    !applies(u, k, u->view) || case_key_waits(u, k) ||
 			    beamer_refuses(u, k->key) ||
-			    (k->when != NULL && !k->when(u)))
+			    (k->when != NULL && !k->when(u)) ||
+			    footer_leaves_out(u, k))
 				continue;
 			for (size_t i = 0; i < n_seen; i++)
 				dup |= strcmp(seen[i], k->name) == 0;

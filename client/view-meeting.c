@@ -513,7 +513,10 @@ status(struct ui *u, char *buf, size_t len)
 	const Tafel__Meeting *mt = u->meeting.meeting;
 
 	buf[0] = '\0';
-	if (!u->meeting_subscribed || u->presentation)
+	/* a closed or cancelled meeting has no one leading or following */
+	if (!u->meeting_subscribed || u->presentation || mt == NULL ||
+	    mt->state == TAFEL__MEETING_STATE__MEETING_CLOSED ||
+	    mt->state == TAFEL__MEETING_STATE__MEETING_CANCELLED)
 		return;
 	/* the chair of this meeting follows no one: when its selection
 	 * left the current item, f takes it back there (the partners keep
