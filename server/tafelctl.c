@@ -181,6 +181,33 @@ print_table(PGresult *r)
 			    j + 1 < cols ? "  " : "\n");
 }
 
+/*
+ * A password a login can carry (docs/protocol.md 5.5): at most
+ * TAFEL_MAX_PASSWORD bytes of UTF-8 on a single line without control
+ * characters.  Anything else was stored, and every login with it was
+ * refused (STRING_TOO_LONG, INVALID_ARGUMENT); a line longer than the
+ * buffer was cut short without a word.
+ */
+static int
+password_usable(const char *pw, const char *from)
+{
+	size_t len = strlen(pw);
+
+	if (len > TAFEL_MAX_PASSWORD) {
+		fprintf(stderr, "tafelctl: the password from %s is longer than "
+		    "%d bytes: no login could use it\n", from,
+		    TAFEL_MAX_PASSWORD);
+		return -1;
+	}
+	if (utf8_check(pw, len, 0) != UTF8_OK) {
+		fprintf(stderr, "tafelctl: the password from %s is not valid "
+		    "UTF-8 or holds a control character (a tab, an escape): no "
+		    "login could use it\n", from);
+		return -1;
+	}
+	return 0;
+}
+
 /* Reads a password from --password-file, or twice from the terminal. */
 static int
 read_password(char *buf, size_t len)
@@ -202,7 +229,7 @@ read_password(char *buf, size_t len)
 			    "short (minimum 4)\n", ctl.password_file);
 			return -1;
 		}
-		return 0;
+		return password_usable(buf, ctl.password_file);
 	}
 	if (tty) {
 		tcgetattr(STDIN_FILENO, &old);
@@ -231,7 +258,8 @@ read_password(char *buf, size_t len)
 		    tty ? "" : " (read from standard input)");
 		return -1;
 	}
-	return 0;
+	return password_usable(buf, tty ? "the terminal" :
+	    "standard input");
 }
 
 static int

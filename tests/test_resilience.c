@@ -2,6 +2,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,6 +254,33 @@ test_ctl_hostile_arguments(void **state)
 	assert_int_equal(harness_psql_value(&a, "SELECT count(*) FROM "
 	    "process_managers WHERE district = 'Wijk Eén'", n, sizeof n), 0);
 	assert_string_equal(n, "1");
+
+	/*
+	 * A password no login could carry (a tab; over 1024 bytes, or over
+	 * tafelctl's line buffer, which cut it short) is refused, not stored.
+	 */
+	for (int i = 0; i < 3; i++) {
+		static const char *const bad_pw[] = { "geheim\tmet tab\n",
+		    NULL, NULL };
+		const char *pw_add[] = { "--password-file", pwfile, "user",
+		    "add", "onbruikbaar", "Onbruikbaar Wachtwoord",
+		    "Gemeente Eemland-Twente", NULL };
+		static char big[2000];
+
+		assert_true((fd = open(pwfile, O_WRONLY | O_TRUNC)) >= 0);
+		if (bad_pw[i] == NULL) {
+			memset(big, 'w', sizeof big);
+			big[(i == 1 ? 1025 : sizeof big - 1)] = '\n';
+			assert_true(write(fd, big, i == 1 ? 1026 : sizeof big)
+			    > 0);
+		} else
+			assert_true(write(fd, bad_pw[i], strlen(bad_pw[i])) > 0);
+		close(fd);
+		assert_int_equal(tafelctl_run(&a, pw_add), 1);
+	}
+	assert_int_equal(harness_psql_value(&a, "SELECT count(*) FROM users "
+	    "WHERE login = 'onbruikbaar'", n, sizeof n), 0);
+	assert_string_equal(n, "0");
 	unlink(pwfile);
 }
 
