@@ -440,6 +440,18 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	}
+	/*
+	 * The write timeout (docs/protocol.md 4.1) also for a peer that
+	 * vanished (its network gone: no FIN, no reset, no ACK): the kernel
+	 * took the frames into its send buffer, libevent counted them as
+	 * written, and the connection and its session stayed until TCP gave
+	 * up retransmitting, some 15 minutes.
+	 */
+	{
+		unsigned int ms = CONN_WRITE_TIMEOUT_S * 1000;
+
+		setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ms, sizeof ms);
+	}
 	ssl = SSL_new(srv.tls);
 	if (ssl == NULL) {
 		log_error("SSL_new failed");

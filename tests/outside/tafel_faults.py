@@ -4,7 +4,7 @@ tester would (kill -9 during a stream of writes, PostgreSQL stopped under load,
 a flood from one host, a full disk), checked with the outside client.
 
 usage: tafel_faults.py --tafeld BIN --tafelctl BIN --proto-dir DIR [--user tafel]
-                       [--only kill9,pgstop,pgstop-ext,pghang,flood,swarm,diskfull,pushlag]
+                       [--only kill9,pgstop,pgstop-ext,pghang,flood,swarm,diskfull,pushlag,vanish]
 
 Each scenario starts its own tafeld (embedded cluster) and prints what it did
 and measured; a broken promise is a FAIL line and exit status 1.  Timings are
@@ -58,20 +58,21 @@ class Server:
         self.extra = list(extra)
         self.proc = None
         self.port = 0
+        self.host = "127.0.0.1"   # the address tafeld listens on
         self.ca = os.path.join(self.dir, "tls", "ca.crt")
 
     def start(self):
         off = os.path.getsize(self.log) if os.path.exists(self.log) else 0
         logf = open(self.log, "ab")
         self.proc = subprocess.Popen(
-            [A.tafeld, "--data-dir", self.dir, "--listen", "127.0.0.1:%d" % self.port,
+            [A.tafeld, "--data-dir", self.dir, "--listen", "%s:%d" % (self.host, self.port),
              "--config", "/dev/null", "--set", "user=" + A.user] + self.extra,
             stdout=logf, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             with open(self.log, "rb") as f:
                 f.seek(off)
-                m = re.findall(rb"listening on 127\.0\.0\.1:(\d+)", f.read())
+                m = re.findall(rb"listening on " + re.escape(self.host.encode()) + rb":(\d+)", f.read())
             if m:
                 self.port = int(m[-1])
                 return
@@ -553,6 +554,101 @@ def s_pghang():
             except OSError:
                 pass
         srv.cleanup()
+
+
+def in_netns(name, fn):
+    """Runs fn with this thread in network namespace name (sockets made
+    there stay there), then returns to the namespace it came from."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    orig = os.open("/proc/self/ns/net", os.O_RDONLY)
+    fd = os.open("/run/netns/" + name, os.O_RDONLY)
+    try:
+        if libc.setns(fd, 0x40000000) != 0:  # CLONE_NEWNET
+            raise OSError(ctypes.get_errno(), "setns " + name)
+        return fn()
+    finally:
+        libc.setns(orig, 0x40000000)
+        os.close(fd)
+        os.close(orig)
+
+
+def s_vanish():
+    """A client whose network vanishes (no FIN, no reset, nothing ACKed:
+    its interface goes down) while events are sent to it is dropped after
+    the write timeout of docs/protocol.md 4.1 (30 s), and its session ends:
+    before, the kernel took the events into its send buffer, tafeld counted
+    them as written, and the connection stayed until TCP gave up
+    retransmitting (some 15 minutes), holding one of the user's
+    max_sessions_per_user.  Needs root and `ip` (a network namespace and a
+    veth pair of its own); skipped otherwise."""
+    if os.geteuid() != 0 or not shutil.which("ip"):
+        say("vanish: skipped (needs root and ip)")
+        return
+    tag = "%d" % (os.getpid() % 100000)
+    ns, here, there = "tafelvan" + tag, "tfva" + tag, "tfvb" + tag
+    net = "10.77.%d" % (os.getpid() % 250)
+
+    def ip(*args):
+        subprocess.run(["ip"] + list(args), check=True, capture_output=True)
+    srv = None
+    try:
+        ip("netns", "add", ns)
+        ip("link", "add", here, "type", "veth", "peer", "name", there)
+        ip("link", "set", there, "netns", ns)
+        ip("addr", "add", net + ".1/30", "dev", here)
+        ip("link", "set", here, "up")
+        ip("-n", ns, "addr", "add", net + ".2/30", "dev", there)
+        ip("-n", ns, "link", "set", there, "up")
+        srv = Server()
+        srv.host = net + ".1"
+        sub = None
+        srv.start()
+        srv.ctl("demo-data")
+        srv.ctl("pm", "add", "voorzitter", "Enschede-Noord")
+
+        def conn_to(hostname="127.0.0.1"):
+            """a connection to tafeld's address, the certificate checked
+            for 127.0.0.1"""
+            raw = socket.create_connection((srv.host, srv.port), timeout=10)
+            c = w.Conn.__new__(w.Conn)
+            c.sock = w.tls_context(srv.ca).wrap_socket(raw, server_hostname=hostname,
+                                                       suppress_ragged_eofs=False)
+            c.host, c.buf, c.events, c.answers = srv.host, b"", [], {}
+            c.pipelined, c.next_id, c.server_hello = False, 1, None
+            c.hello()
+            return c
+        sub = in_netns(ns, conn_to)
+        r = sub.login("voorzitter", "demo")
+        expect(r.WhichOneof("body") == "login_ok", "login from the namespace: %s" % r)
+        r = sub.request("subscribe", pb.SubscribeRequest(topic=pb.TOPIC_CASE_LIST), timeout=60)
+        expect(r.WhichOneof("body") == "subscribed", "subscribe %s" % r)
+
+        def sessions():
+            out = srv.ctl("status").decode()
+            m = re.search(r"Gemeente Eemland-Twente +(\d+)", out)
+            return int(m.group(1)) if m else 0
+        expect(sessions() == 1, "the subscriber's session is not listed")
+        ip("-n", ns, "link", "set", there, "down")  # the network is gone
+        writer = conn_to()
+        expect(writer.login("politie", "demo").WhichOneof("body") == "login_ok", "writer login")
+        for i in range(3):
+            a = writer.request("create_case", case_request("vanish %d" % i), key=w.key())
+            expect(a.WhichOneof("body") == "case_record", "write %s" % a)
+        t0 = time.monotonic()
+        while sessions() > 0 and time.monotonic() - t0 < 60:
+            time.sleep(1)
+            writer.request("ping", pb.PingRequest(nonce=1))
+        gone = time.monotonic() - t0
+        say("vanish: the subscriber's network went down with 3 events for it; its connection %s"
+            % ("ended after %.0f s" % gone if gone < 60 else "still there after 60 s"))
+        expect(gone < 50, "a vanished client's connection was kept for more than 50 s (write timeout 30 s)")
+        writer.close()
+    finally:
+        if srv is not None:
+            srv.cleanup()
+        subprocess.run(["ip", "link", "del", here], capture_output=True)
+        subprocess.run(["ip", "netns", "del", ns], capture_output=True)
 
 
 def s_pgstop_ext():
@@ -1183,7 +1279,8 @@ def s_swarm():
 
 
 SCENARIOS = {"pushlag": s_pushlag, "kill9": s_kill9, "pgstop": s_pgstop, "flood": s_flood, "diskfull": s_diskfull,
-             "swarm": s_swarm, "pgstop-ext": s_pgstop_ext, "pghang": s_pghang}
+             "swarm": s_swarm, "pgstop-ext": s_pgstop_ext, "pghang": s_pghang,
+             "vanish": s_vanish}
 
 
 def main():
