@@ -67,7 +67,12 @@ BEGIN
 			AND ai.created_at > m.opened_at
 			AND ai.created_at <= m.closed_at,
 		    'changed_after_close', ai.updated_at > m.closed_at,
-		    'has_decision', ai.decision <> ''));
+		    -- whether this viewer may read the item's decision at all
+		    -- (tafel_redact_item): a decision withheld is said to be
+		    -- withheld whether or not one was recorded, so that the
+		    -- minutes do not tell which hidden case has one
+		    'decision_hidden', NOT coalesce(tafel_access(p_viewer,
+			ai.case_id) -> 'cats' ? 'free_text', false)));
 		-- the case by its number only: minutes leave the system as
 		-- files, and what they are for (decisions and action points)
 		-- needs no person, birth date or summary; left out before the
@@ -141,8 +146,8 @@ BEGIN
 		'changed_after_close', v_marks -> (i::int - 1)
 		    -> 'changed_after_close',
 		'actions_after_close', v_late -> (i::int - 1),
-		'decision_withheld', coalesce(it ->> 'decision', '') = ''
-		    AND (v_marks -> (i::int - 1) ->> 'has_decision')::boolean)
+		'decision_withheld', (v_marks -> (i::int - 1)
+		    ->> 'decision_hidden')::boolean)
 		ORDER BY i)
 		FROM jsonb_array_elements(r -> 'agenda_items')
 		    WITH ORDINALITY AS t(it, i)), '[]'),

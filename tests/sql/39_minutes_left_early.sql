@@ -1,9 +1,9 @@
 -- The minutes keep who was there: a participant who left before the meeting
 -- closed (present, then absent) is listed as present "until" (left_at), not
 -- as absent, and their organisation is not "expected but absent".  And
--- "Besluit: afgeschermd" only where a decision exists that the organisation
--- may not read (MinutesItem.decision_withheld): an item without a decision
--- is not called hidden.
+-- "Besluit: verborgen" wherever the organisation may not read the item's
+-- decision (MinutesItem.decision_withheld), whether or not one was
+-- recorded: the minutes do not tell which hidden case has a decision.
 
 DO $$
 DECLARE
@@ -56,15 +56,20 @@ BEGIN
 	ASSERT NOT EXISTS (SELECT 1 FROM jsonb_array_elements(n -> 'present') x
 	    WHERE x ->> 'user_name' = 'Anouk de Vries' AND x ? 'left_at'), n::text;
 
-	-- the OM (absent, not involved): the first item's decision is hidden,
-	-- the second item has none
+	-- the OM (absent, not involved): the first item's decision is hidden;
+	-- the second item has none, and reads the same (withheld), so that
+	-- the OM cannot tell which of the two has a decision
 	n := tafel_minutes_for_org(v_om, v_m);
 	ASSERT n -> 'items' -> 0 -> 'item' ->> 'decision' = '', n::text;
 	ASSERT (n -> 'items' -> 0 ->> 'decision_withheld')::boolean, n::text;
-	ASSERT NOT (n -> 'items' -> 1 ->> 'decision_withheld')::boolean, n::text;
+	ASSERT (n -> 'items' -> 1 ->> 'decision_withheld')::boolean, n::text;
+	ASSERT (n -> 'items' -> 0) - 'item' - 'case' - 'actions'
+	    = (n -> 'items' -> 1) - 'item' - 'case' - 'actions', n::text;
 	-- the police read both: nothing withheld
 	n := tafel_minutes_for_org(test_org('Politie Eenheid Oost-Nederland'), v_m);
 	ASSERT n -> 'items' -> 0 -> 'item' ->> 'decision' = 'Besluit over Vroeg Weg';
 	ASSERT NOT (n -> 'items' -> 0 ->> 'decision_withheld')::boolean, n::text;
+	-- and the one without a decision is "no decision recorded" to them
+	ASSERT NOT (n -> 'items' -> 1 ->> 'decision_withheld')::boolean, n::text;
 END
 $$;
