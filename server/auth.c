@@ -34,11 +34,15 @@ struct auth_job {
 	char *hash;		/* NULL: check against the dummy hash */
 	char *password;
 	size_t password_len;
+	uint32_t from;		/* hash of the client's address (turns) */
 	int ok;			/* result, set by the worker */
 	auth_verify_fn fn;
 	void *arg;
 	struct auth_job *next;
 };
+
+/* Slots of the per-address count auth_pick makes (a power of two). */
+#define AUTH_PICK_SLOTS 1024
 
 struct throttle {
 	char key[128];		/* "p:<ip> <login>", "u:<login>" or "a:<ip>" */
@@ -54,6 +58,8 @@ struct auth {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	struct auth_job *todo, *todo_tail;	/* for the workers */
+	uint32_t *running;			/* job->from per worker, or 0 */
+	unsigned pick_count[AUTH_PICK_SLOTS];	/* auth_pick's scratch */
 	struct auth_job *done;			/* for the loop */
 	int pipe[2];				/* worker -> loop wake-up */
 	struct event *ev;
@@ -62,26 +68,85 @@ struct auth {
 	struct throttle slots[THROTTLE_SLOTS];
 };
 
+/*
+ * Takes the next job off the list (a->lock held): the oldest of the
+ * address with the fewest jobs waiting or running.  In plain order of
+ * arrival, a login from a quiet address waited behind every check a flood
+ * from other addresses had queued (each some 100 ms of a worker: seconds
+ * for a few hundred connections); now it waits for a free worker.  The
+ * addresses are counted by a hash of their key: two that share a slot
+ * count as one, which only makes the turns a little less fair.
+ */
+static struct auth_job *
+auth_pick(struct auth *a)
+{
+	struct auth_job *j, *prev, *best = NULL, *best_prev = NULL;
+	unsigned mask = AUTH_PICK_SLOTS - 1, n, best_n = 0;
+	int i;
+
+	memset(a->pick_count, 0, sizeof a->pick_count);
+	for (i = 0; i < a->n_threads; i++)
+		if (a->running[i] != 0)
+			a->pick_count[a->running[i] & mask]++;
+	for (j = a->todo; j != NULL; j = j->next)
+		a->pick_count[j->from & mask]++;
+	for (prev = NULL, j = a->todo; j != NULL; prev = j, j = j->next) {
+		n = a->pick_count[j->from & mask];
+		if (best == NULL || n < best_n) {
+			best = j, best_prev = prev, best_n = n;
+			if (n == 1)
+				break;	/* alone: none is fairer */
+		}
+	}
+	if (best == NULL)
+		return NULL;
+	if (best_prev != NULL)
+		best_prev->next = best->next;
+	else
+		a->todo = best->next;
+	if (a->todo_tail == best)
+		a->todo_tail = best_prev;
+	best->next = NULL;
+	return best;
+}
+
+/* FNV-1a of an address key; never 0 (0 marks an idle worker). */
+static uint32_t
+auth_from_hash(const char *from)
+{
+	uint32_t h = 2166136261u;
+
+	for (; from != NULL && *from != '\0'; from++)
+		h = (h ^ (unsigned char)*from) * 16777619u;
+	return h != 0 ? h : 1;
+}
+
+struct auth_worker_arg {
+	struct auth *a;
+	int index;
+};
+
 static void *
 auth_worker(void *arg)
 {
-	struct auth *a = arg;
+	struct auth *a = ((struct auth_worker_arg *)arg)->a;
+	int me = ((struct auth_worker_arg *)arg)->index;
 	struct auth_job *j;
 	const char *h;
 	char b = 1;
 
+	free(arg);
 	for (;;) {
 		pthread_mutex_lock(&a->lock);
+		a->running[me] = 0;
 		while (a->todo == NULL && !a->stopping)
 			pthread_cond_wait(&a->cond, &a->lock);
 		if (a->todo == NULL) {
 			pthread_mutex_unlock(&a->lock);
 			return NULL;
 		}
-		j = a->todo;
-		a->todo = j->next;
-		if (a->todo == NULL)
-			a->todo_tail = NULL;
+		j = auth_pick(a);
+		a->running[me] = j->from;
 		pthread_mutex_unlock(&a->lock);
 
 		h = (j->hash != NULL && j->hash[0] != '\0') ? j->hash : a->dummy;
@@ -145,9 +210,15 @@ auth_start(void)
 	event_add(a->ev, NULL);
 	a->n_threads = (int)srv.cfg.hash_threads;
 	a->threads = xcalloc((size_t)a->n_threads, sizeof *a->threads);
-	for (i = 0; i < a->n_threads; i++)
-		if (pthread_create(&a->threads[i], NULL, auth_worker, a) != 0)
+	a->running = xcalloc((size_t)a->n_threads, sizeof *a->running);
+	for (i = 0; i < a->n_threads; i++) {
+		struct auth_worker_arg *wa = xmalloc(sizeof *wa);
+
+		wa->a = a;
+		wa->index = i;
+		if (pthread_create(&a->threads[i], NULL, auth_worker, wa) != 0)
 			fatalx("cannot start password hashing thread");
+	}
 	srv.auth = a;
 }
 
@@ -185,17 +256,19 @@ auth_stop(void)
 	pthread_mutex_destroy(&a->lock);
 	pthread_cond_destroy(&a->cond);
 	free(a->threads);
+	free(a->running);
 	free(a);
 	srv.auth = NULL;
 }
 
 void
-auth_verify(const char *hash, const char *password, auth_verify_fn fn,
-    void *arg)
+auth_verify(const char *hash, const char *password, const char *from,
+    auth_verify_fn fn, void *arg)
 {
 	struct auth *a = srv.auth;
 	struct auth_job *j = xcalloc(1, sizeof *j);
 
+	j->from = auth_from_hash(from);
 	j->hash = hash ? xstrdup(hash) : NULL;
 	j->password_len = strlen(password);
 	j->password = xmalloc(j->password_len + 1);

@@ -13,10 +13,13 @@ void auth_stop(void);
 /*
  * Checks password against an Argon2id hash string in a worker thread.  A
  * NULL or empty hash (unknown user) is checked against a dummy hash so the
- * answer takes as long either way; ok is then 0.
+ * answer takes as long either way; ok is then 0.  from is the client's
+ * address (its limit key): the workers take turns between addresses, the
+ * oldest check of the address with the fewest waiting or running first,
+ * so a flood of logins from some addresses does not hold up another's.
  */
-void auth_verify(const char *hash, const char *password, auth_verify_fn fn,
-    void *arg);
+void auth_verify(const char *hash, const char *password, const char *from,
+    auth_verify_fn fn, void *arg);
 
 /* Computes a hash synchronously (tafelctl, tests); 0 on success. */
 int auth_hash_password(const char *password, char *out, size_t outlen);

@@ -442,7 +442,7 @@ login_looked_up(void *arg, struct db_result *res)
 			l->locked = strcmp(PQgetvalue(res->res, 0, 4), "t") == 0;
 	}
 	/* Unknown users are checked against a dummy hash: same timing. */
-	auth_verify(l->hash, l->password, login_verified, l);
+	auth_verify(l->hash, l->password, l->r->c->net, login_verified, l);
 }
 
 static void
