@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "xmalloc.h"
 
@@ -436,6 +437,7 @@ conf_load_file(const struct conf_param *tab, void *cfg, const char *path,
 {
 	struct load_ctx ctx = { tab, cfg, path, err, errlen, 0, NULL, 0, 1, 0,
 	    NULL };
+	struct stat st;
 	size_t n = 0;
 	int r;
 
@@ -444,6 +446,13 @@ conf_load_file(const struct conf_param *tab, void *cfg, const char *path,
 		if (errno == ENOENT && missing_ok)
 			return 0;
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* a directory opens, and reads as an empty file: no settings at all */
+	if (fstat(fileno(ctx.f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(ctx.f);
+		snprintf(err, errlen, "%s: is a directory, not a configuration "
+		    "file", path);
 		return -1;
 	}
 	while (tab[n].name != NULL)

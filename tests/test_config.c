@@ -147,6 +147,10 @@ test_file(void **state)
 	unlink(path);
 	assert_int_equal(conf_load_file(params, &c, path, 1, err, sizeof err), 0);
 	assert_int_equal(conf_load_file(params, &c, path, 0, err, sizeof err), -1);
+	/* a directory given as the file: refused, also when it may be missing */
+	assert_int_equal(conf_load_file(params, &c, "/tmp", 1, err, sizeof err),
+	    -1);
+	assert_non_null(strstr(err, "/tmp: is a directory"));
 	conf_free(params, &c);
 }
 
