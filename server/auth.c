@@ -237,16 +237,18 @@ auth_stop(void)
 	pthread_mutex_unlock(&a->lock);
 	for (i = 0; i < a->n_threads; i++)
 		pthread_join(a->threads[i], NULL);
-	/* Jobs never delivered: their owners are gone with the loop. */
-	while ((j = a->todo) != NULL) {
-		a->todo = j->next;
+	/*
+	 * Jobs never delivered (the loop ended first): their owners free what
+	 * they hold (ok = -1); before, each such login leaked.
+	 */
+	while ((j = a->todo) != NULL || (j = a->done) != NULL) {
+		if (j == a->todo)
+			a->todo = j->next;
+		else
+			a->done = j->next;
+		j->fn(j->arg, -1);
 		free(j->hash);
-		free(j->password);
-		free(j);
-	}
-	while ((j = a->done) != NULL) {
-		a->done = j->next;
-		free(j->hash);
+		explicit_bzero(j->password, j->password_len);
 		free(j->password);
 		free(j);
 	}

@@ -4,7 +4,11 @@
 
 #include <stddef.h>
 
-/* Called on the loop thread with ok = 1 when the password matched. */
+/*
+ * Called on the loop thread with ok = 1 when the password matched, 0 when
+ * not; ok = -1 from auth_stop for a check never delivered (tafeld stops):
+ * then only free arg.
+ */
 typedef void (*auth_verify_fn)(void *arg, int ok);
 
 void auth_start(void);

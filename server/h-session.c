@@ -219,6 +219,10 @@ login_verified(void *arg, int ok)
 	char uid[32], max[32], secs[32];
 	const char *params[4] = { uid, ok ? "true" : "false", max, secs };
 
+	if (ok < 0) {		/* never checked: tafeld stops */
+		login_free(l);
+		return;
+	}
 	l->verified = ok;
 	if (l->user_id == 0 || req_gone(l->r) || l->locked) {
 		login_finish(l);
