@@ -15,6 +15,10 @@ wait_for chair "Besluit over casus $num:" || fail "d did not ask"
 type_text chair "$OLD"
 keys chair Enter
 wait_for chair "Besluit over casus $num vastgelegd." || fail "decision not recorded"
+# the answer can come before the change's event: d offers what the screen
+# shows, so wait until it shows the decision (a slow ASan run pressed d
+# between the two and got the empty field)
+wait_for chair "Besluit: $OLD" || fail "the decision is not shown: $(screen chair)"
 
 # d again: the decision is there to edit; typing adds to it
 keys chair d
