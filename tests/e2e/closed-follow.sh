@@ -2,12 +2,7 @@
 # A closed meeting has no one to follow: the partner's status line no longer says "volgt voorzitter", the bottom line no longer offers "f volgen", and f says it is not possible now (new users read "volgt voorzitter" on a meeting long closed).
 . "$(dirname "$0")/lib.sh"
 
-start_meeting
-start_client chair voorzitter --meeting "$MEETING"
-start_client rec reclassering --meeting "$MEETING"
-wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
-wait_re rec "^ +# +Casus" || fail "partner: meeting not shown"
-chair_start chair
+meeting_with_partner reclassering
 wait_for rec "volgt voorzitter" || fail "partner does not follow in the open meeting: $(screen rec | tail -n 2)"
 screen rec | tail -n 1 | grep -qF "f volgen" || fail "f not offered in the open meeting: $(screen rec | tail -n 1)"
 keys chair c

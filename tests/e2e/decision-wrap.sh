@@ -2,12 +2,7 @@
 # A decision longer than the 80-column screen is shown whole in the meeting view, over more rows, to the chair and to a partner following (it was cut on one row with "…", and a partner at 80x24 never read its end).
 . "$(dirname "$0")/lib.sh"
 
-start_meeting
-start_client chair voorzitter --meeting "$MEETING"
-start_client rec reclassering --meeting "$MEETING"
-wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
-wait_re rec "^ +# +Casus" || fail "partner: meeting not shown"
-chair_start chair
+meeting_with_partner reclassering
 wait_re rec '^▶ +1 ' || fail "partner does not follow item 1: $(screen rec)"
 dec="Meldplicht blijft twee keer per week; bij verzuim meldt de reclassering het direct aan het OM en plant zij een nieuw gesprek"
 keys chair d

@@ -307,6 +307,18 @@ chair_start() {
 	wait_re "$1" '^▶ +1 ' || fail "$1: n did not make item 1 current"
 }
 
+# meeting_with_partner USER: start_meeting, the chair (session chair) and
+# USER (session rec) following it in their clients, and the chair opens it
+# on item 1 (chair_start).
+meeting_with_partner() {
+	start_meeting
+	start_client chair voorzitter --meeting "$MEETING"
+	start_client rec "$1" --meeting "$MEETING"
+	wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
+	wait_re rec "^ +# +Casus" || fail "partner: meeting not shown"
+	chair_start chair
+}
+
 # chair_ask_due DESCRIPTION: in session chair's meeting, a new action point
 # (a) with that description for the police, up to the due date's prompt.
 chair_ask_due() {
