@@ -176,6 +176,15 @@ def count_by_summary(c, prefix):
     return seen
 
 
+def writer_errors(writers):
+    """The error answers of all writers, counted by code."""
+    errs = {}
+    for x in writers:
+        for k, v in x.errors.items():
+            errs[k] = errs.get(k, 0) + v
+    return errs
+
+
 class Writer:
     """Streams create_case writes with `depth` requests outstanding; records what
     was acknowledged.  retry: on DATABASE_UNAVAILABLE / OVERLOADED / DISK_FULL it
@@ -439,10 +448,7 @@ def s_pgstop():
             t.join(180)
         recovered = max((x.last_error_at or t_stop) for x in writers) - t_stop
         lat = sorted(l for x in writers for l in x.latencies)
-        errs = {}
-        for x in writers:
-            for k, v in x.errors.items():
-                errs[k] = errs.get(k, 0) + v
+        errs = writer_errors(writers)
         say("pgstop: error answers during the outage: %s; last error %.1f s after the stop" % (errs, recovered))
         for x in writers:
             expect(x.ended == "done", "a writer stopped: %s" % x.ended)
@@ -522,10 +528,7 @@ def s_pghang():
         for pid in stopped:
             os.kill(pid, signal.SIGCONT)
         stopped = []
-        errs = {}
-        for x in writers:
-            for k, v in x.errors.items():
-                errs[k] = errs.get(k, 0) + v
+        errs = writer_errors(writers)
         say("pghang: PostgreSQL stopped (SIGSTOP, %d processes) for %.0f s at %d acknowledged writes, %d more "
             "acknowledged meanwhile; pings from another session p50 %.1f ms, max %.1f ms (%d); a login during "
             "the hang: %s; errors so far %s" % (len(pids), hang, at, during, pct(lat, 0.5), pct(lat, 1.0),
@@ -536,10 +539,7 @@ def s_pghang():
             t.join(180)
         for x in writers:
             expect(x.ended == "done", "a writer stopped: %s" % x.ended)
-        errs = {}
-        for x in writers:
-            for k, v in x.errors.items():
-                errs[k] = errs.get(k, 0) + v
+        errs = writer_errors(writers)
         expect(set(errs) <= {"DATABASE_UNAVAILABLE", "OVERLOADED", "RATE_LIMITED"}, "unexpected errors %s" % errs)
         expect(not re.search(r"embedded PostgreSQL restarted", srv.log_text()),
                "tafeld restarted a PostgreSQL that was only stopped")
@@ -704,10 +704,7 @@ def s_pgstop_ext():
             % (at, stopped_at, t_start - t_stop, during, unavailable, pings_ok, db_line))
         for x in writers:
             expect(x.ended == "done", "a writer stopped (disconnected?): %s" % x.ended)
-        errs = {}
-        for x in writers:
-            for k, v in x.errors.items():
-                errs[k] = errs.get(k, 0) + v
+        errs = writer_errors(writers)
         expect(pings_ok == 4, "pings during the outage: %d of 4" % pings_ok)
         expect(unavailable > 0, "no DATABASE_UNAVAILABLE during a 5 s outage: %s" % errs)
         expect(set(errs) <= {"DATABASE_UNAVAILABLE", "OVERLOADED", "RATE_LIMITED"}, "unexpected errors %s" % errs)
