@@ -66,13 +66,7 @@ BEGIN
 		    'added_during_meeting', m.opened_at IS NOT NULL
 			AND ai.created_at > m.opened_at
 			AND ai.created_at <= m.closed_at,
-		    'changed_after_close', ai.updated_at > m.closed_at,
-		    -- whether this viewer may read the item's decision at all
-		    -- (tafel_redact_item): a decision withheld is said to be
-		    -- withheld whether or not one was recorded, so that the
-		    -- minutes do not tell which hidden case has one
-		    'decision_hidden', NOT coalesce(tafel_access(p_viewer,
-			ai.case_id) -> 'cats' ? 'free_text', false)));
+		    'changed_after_close', ai.updated_at > m.closed_at));
 		-- the case by its number only: minutes leave the system as
 		-- files, and what they are for (decisions and action points)
 		-- needs no person, birth date or summary; left out before the
@@ -134,9 +128,7 @@ BEGIN
 		'[]'),
 	    'items', coalesce((SELECT jsonb_agg(jsonb_build_object(
 		'item', it,
-		'case', (SELECT c FROM jsonb_array_elements(r -> 'cases') c
-		    WHERE (c ->> 'id')::bigint = (it ->> 'case_id')::bigint
-		    LIMIT 1),
+		'case', rc,
 		'actions', coalesce((SELECT jsonb_agg(x ORDER BY (x ->> 'id')::bigint)
 		    FROM jsonb_array_elements(r -> 'actions') x
 		    WHERE (x ->> 'case_id')::bigint = (it ->> 'case_id')::bigint),
@@ -146,11 +138,19 @@ BEGIN
 		'changed_after_close', v_marks -> (i::int - 1)
 		    -> 'changed_after_close',
 		'actions_after_close', v_late -> (i::int - 1),
-		'decision_withheld', (v_marks -> (i::int - 1)
-		    ->> 'decision_hidden')::boolean)
+		-- the viewer may not read the item's decision at all (free
+		-- text hidden, tafel_redact_item): said whether or not one was
+		-- recorded, so that the minutes do not tell which hidden case
+		-- has one
+		'decision_withheld', coalesce(rc -> 'hidden_categories'
+		    ? 'free_text', true))
 		ORDER BY i)
 		FROM jsonb_array_elements(r -> 'agenda_items')
-		    WITH ORDINALITY AS t(it, i)), '[]'),
+		    WITH ORDINALITY AS t(it, i)
+		LEFT JOIN LATERAL (SELECT c AS rc
+		    FROM jsonb_array_elements(r -> 'cases') c
+		    WHERE (c ->> 'id')::bigint = (it ->> 'case_id')::bigint
+		    LIMIT 1) x ON true), '[]'),
 	    'open_actions', v_open,
 	    -- when the meeting was held (opened .. closed): its date in the
 	    -- minutes, not the planned start (a meeting may be opened early)
