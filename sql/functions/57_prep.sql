@@ -786,15 +786,15 @@ BEGIN
 		    'reason');
 	END IF;
 	-- proposed as this chair's list shows it: a case proposed only by a
-	-- match the chair may not see is not proposed for them (rule 7)
-	IF NOT EXISTS (SELECT 1 FROM jsonb_array_elements(
-	    tafel_meeting_proposals(m.id, u.id)) p
-	    WHERE (p ->> 'case_id')::bigint = v_case) THEN
+	-- match the chair may not see is not proposed for them (rule 7;
+	-- tafel_proposal_for leaves it no reason)
+	SELECT p INTO v_p FROM jsonb_array_elements(tafel_meeting_proposals(m.id))
+	    p WHERE (p ->> 'case_id')::bigint = v_case;
+	IF v_p IS NULL OR jsonb_array_length(tafel_proposal_for(u.id, v_p)
+	    -> 'reasons') = 0 THEN
 		PERFORM tafel_raise('TF016', 'the case is not proposed for this '
 		    || 'meeting', 'case_id');
 	END IF;
-	SELECT p INTO v_p FROM jsonb_array_elements(tafel_meeting_proposals(m.id))
-	    p WHERE (p ->> 'case_id')::bigint = v_case;
 	INSERT INTO proposal_declines (meeting_id, case_id, reasons,
 	    decline_reason, declined_by)
 	VALUES (m.id, v_case, ARRAY(SELECT r ->> 'code'
