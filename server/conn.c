@@ -890,6 +890,25 @@ conn_tls_ready(struct conn *c)
 	conn_send(c, &env);
 }
 
+/*
+ * The end of the stream was a reset, not a FIN: the socket is closed
+ * (TCP_CLOSE), where after the peer's FIN it waits for our own close
+ * (TCP_CLOSE_WAIT).  OpenSSL and libevent report both as the end of the
+ * stream (a dirty shutdown is allowed), but only after a FIN can the
+ * client still read our answers (a half-close, docs/protocol.md 4.3).
+ */
+static int
+conn_peer_reset(struct conn *c)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof ti;
+	evutil_socket_t fd = c->bev != NULL ? bufferevent_getfd(c->bev) : -1;
+
+	if (fd < 0 || getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
+		return 0;
+	return ti.tcpi_state == TCP_CLOSE;
+}
+
 static void
 conn_event_cb(struct bufferevent *bev, short what, void *arg)
 {
@@ -905,7 +924,17 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 		conn_drop(c);
 		return;
 	}
-	if (what & BEV_EVENT_EOF) {
+	if ((what & BEV_EVENT_EOF) && conn_peer_reset(c)) {
+		/*
+		 * Nobody is left to answer: no request read with it is
+		 * served, and those waiting for the database are dropped
+		 * before they run (db_set_owner_gone).
+		 */
+		log_info("conn %llu (%s): connection reset by the peer in "
+		    "state %s (%d request(s) running)",
+		    (unsigned long long)c->id, c->addr,
+		    conn_state_name(c->state), c->reqs);
+	} else if (what & BEV_EVENT_EOF) {
 		/* Frames that arrived with the EOF are still served. */
 		conn_drain_input(c);
 		/* (a draining connection's unread rest is discarded, not

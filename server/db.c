@@ -81,6 +81,9 @@ struct db {
 	int stopping;
 };
 
+/* db_set_owner_gone: an owner's queued queries are of no use any more */
+static int (*owner_gone)(const void *owner);
+
 static void pgc_start(struct pgc *c);
 static void pgc_on_socket(evutil_socket_t fd, short what, void *arg);
 static void db_pump(void);
@@ -590,6 +593,13 @@ db_running(const struct db *db, const void *owner)
 	return n;
 }
 
+/* A queued query whose owner's connection has gone (db_set_owner_gone). */
+static int
+query_orphaned(const struct db_query *q)
+{
+	return q->owner != NULL && owner_gone != NULL && owner_gone(q->owner);
+}
+
 /* How far down the queue db_pick looks for a fairer turn. */
 #define DB_PICK_SCAN 256
 
@@ -607,6 +617,8 @@ db_pick(const struct db *db)
 	int scanned = 0, best_n = 0, n;
 
 	TAILQ_FOREACH(q, &db->queue, entry) {
+		if (query_orphaned(q))
+			continue;	/* never sent: the sweep fails it */
 		if (q->owner == NULL ||
 		    (n = db_running(db, q->owner)) == 0)
 			return q;
@@ -654,7 +666,11 @@ db_pump(void)
 	}
 }
 
-/* Fails the queries of one queue that have waited too long. */
+/*
+ * Fails the queries of one queue that have waited too long, and those
+ * whose connection has gone (never sent: not run, not audited, a write
+ * not applied; its answer could not be delivered anyway).
+ */
 static void
 db_sweep_queue(struct db_queue_head *queue, const struct timeval *now)
 {
@@ -662,6 +678,13 @@ db_sweep_queue(struct db_queue_head *queue, const struct timeval *now)
 	struct timeval age;
 
 	TAILQ_FOREACH_SAFE(q, queue, entry, next) {
+		if (query_orphaned(q)) {
+			TAILQ_REMOVE(queue, q, entry);
+			query_fail(q, TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE,
+			    "the connection closed before this request ran; "
+			    "it was not run");
+			continue;
+		}
 		timersub(now, &q->queued, &age);
 		if (age.tv_sec * 1000 + age.tv_usec / 1000 < DB_QUEUE_TIMEOUT_MS)
 			continue;
@@ -751,6 +774,12 @@ db_call_owned(const void *owner, const char *sql, int nparams,
     const char *const *params, db_result_fn fn, void *arg)
 {
 	db_enqueue(sql, nparams, params, fn, arg, 0, owner);
+}
+
+void
+db_set_owner_gone(int (*gone)(const void *owner))
+{
+	owner_gone = gone;
 }
 
 void

@@ -38,6 +38,15 @@ void db_call_owned(const void *owner, const char *sql, int nparams,
     const char *const *params, db_result_fn fn, void *arg);
 
 /*
+ * Says whether an owner can no longer be answered (its connection is
+ * closing or dead).  Queued queries of such an owner are never sent: the
+ * sweep fails them (their fn runs with DATABASE_UNAVAILABLE) instead, so a
+ * read nobody will see is neither run nor audited, and a write never
+ * acknowledged is not applied.  One already sent runs to its end.
+ */
+void db_set_owner_gone(int (*gone)(const void *owner));
+
+/*
  * As db_call, in the background lane: the push's renderings.  Such a query
  * starts only when no request is waiting, and background queries hold at
  * most all but one of the pool's connections.

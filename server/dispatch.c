@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "conn.h"
+#include "db.h"
 #include "envelope.h"
 #include "log.h"
 #include "proto.h"
@@ -147,6 +148,17 @@ dispatch_release(struct conn *c)
 	session_end(c);
 }
 
+/*
+ * A client's queued queries (db_call_owned, owner: its connection) are
+ * of no use once it can no longer be answered (closing, or dropped): the
+ * same test as req_gone.
+ */
+static int
+dispatch_owner_gone(const void *owner)
+{
+	return conn_get_state(owner) >= CONN_CLOSING;
+}
+
 void
 dispatch_init(void)
 {
@@ -156,6 +168,7 @@ dispatch_init(void)
 	};
 
 	conn_set_hooks(&hooks);
+	db_set_owner_gone(dispatch_owner_gone);
 }
 
 void

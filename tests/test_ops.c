@@ -1193,6 +1193,83 @@ test_query_timeout(void **state)
 	assert_int_equal(tafeld_start(&srv, srv.dir, NULL), 0);
 }
 
+/*
+ * A client that vanishes (a reset) while its requests wait in the query
+ * queue: those never sent are dropped, not run later for nobody.  With
+ * one pool connection and the cases table locked, the first of a burst
+ * of reads waits at the database, the rest and a write wait in the queue;
+ * the client resets its connection.  Once the lock goes, only the read
+ * already sent ran (one read audit row, its answer discarded); before,
+ * every queued read ran and was audited for a reader who was gone, and
+ * the queued write, never acknowledged, was applied.
+ */
+#define GONE_READS 8
+static void
+test_queued_queries_of_closed_conn(void **state)
+{
+	static const char *const args[] = { "--set", "db_pool_size=1",
+	    NULL };
+	struct tclient c;
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
+	Tafel__GetCaseRequest gc = TAFEL__GET_CASE_REQUEST__INIT;
+	struct linger lg = { 1, 0 };
+	char case_id[32], sql[256], v[32];
+	int k, st, before, after;
+	pid_t locker;
+
+	(void)state;
+	assert_int_equal(tafeld_stop(&srv), 0);
+	assert_int_equal(tafeld_start(&srv, srv.dir, args), 0);
+	assert_int_equal(harness_psql_value(&srv, "SELECT min(id) FROM cases",
+	    case_id, sizeof case_id), 0);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM audit_log WHERE "
+	    "context = 'case_view' AND case_id = %s", case_id);
+	assert_int_equal(harness_psql_value(&srv, sql, v, sizeof v), 0);
+	before = atoi(v);
+	assert_int_equal(tclient_login(&c, &srv, "voorzitter", "demo"), 0);
+
+	locker = harness_lock_table(&srv, "cases", 3);
+	assert_true(locker > 0);
+	gc.case_id = atoll(case_id);
+	env.body_case = B(GET_CASE);
+	env.get_case = &gc;
+	for (k = 0; k < GONE_READS; k++) {
+		env.request_id = ++c.next_id;
+		assert_int_equal(tclient_send(&c, &env), 0);
+	}
+	send_create_case(&c, "queued when its client vanished");
+	assert_true(sql_until(CASES_WAITER));
+	usleep(200000);		/* the rest read by tafeld and queued */
+	/* a reset: no close_notify, no FIN */
+	SSL_set_quiet_shutdown(c.ssl, 1);
+	assert_int_equal(setsockopt(c.fd, SOL_SOCKET, SO_LINGER, &lg,
+	    sizeof lg), 0);
+	tclient_close(&c);
+
+	while (waitpid(locker, &st, 0) < 0 && errno == EINTR)
+		;
+	/* what would have run has run well within this */
+	snprintf(sql, sizeof sql, "SELECT count(*) >= %d FROM audit_log WHERE "
+	    "context = 'case_view' AND case_id = %s", before + GONE_READS,
+	    case_id);
+	(void)harness_sql_until(&srv, sql, 3000);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM audit_log WHERE "
+	    "context = 'case_view' AND case_id = %s", case_id);
+	assert_int_equal(harness_psql_value(&srv, sql, v, sizeof v), 0);
+	after = atoi(v);
+	assert_int_equal(after - before, 1);	/* the one already sent */
+	assert_int_equal(harness_psql_value(&srv, "SELECT count(*) FROM cases "
+	    "WHERE summary = 'queued when its client vanished'", v, sizeof v),
+	    0);
+	assert_string_equal(v, "0");
+	/* the server serves on */
+	assert_int_equal(tclient_login(&c, &srv, "voorzitter", "demo"), 0);
+	ping_ok(&c);
+	tclient_close(&c);
+	assert_int_equal(tafeld_stop(&srv), 0);
+	assert_int_equal(tafeld_start(&srv, srv.dir, NULL), 0);
+}
+
 /* What arrived on the test's NOTIFY_SOCKET, watched from a thread. */
 struct notify_watch {
 	int fd;
@@ -1455,6 +1532,7 @@ main(void)
 		cmocka_unit_test(test_second_sigterm_stops_waiting),
 		cmocka_unit_test(test_stop_with_logins_queued),
 		cmocka_unit_test(test_query_timeout),
+		cmocka_unit_test(test_queued_queries_of_closed_conn),
 		cmocka_unit_test(test_sd_notify),
 	};
 
