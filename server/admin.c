@@ -482,6 +482,8 @@ admin_status_json(void)
 	return out;
 }
 
+static void admin_event(struct bufferevent *bev, short what, void *arg);
+
 /* The answer is out: close. */
 static void
 admin_written(struct bufferevent *bev, void *arg)
@@ -518,9 +520,15 @@ admin_read(struct bufferevent *bev, void *arg)
 		bufferevent_write(bev, err, sizeof err - 1);
 	}
 	free(line);
-	bufferevent_setcb(bev, NULL, admin_written, NULL, NULL);
+	/*
+	 * admin_event stays: a client that left before the answer (the
+	 * write fails, EPIPE) or does not read it (the write timeout) is
+	 * freed there, not kept for good.
+	 */
+	bufferevent_setcb(bev, NULL, admin_written, admin_event, NULL);
 }
 
+/* The client left, failed or timed out: close. */
 static void
 admin_event(struct bufferevent *bev, short what, void *arg)
 {

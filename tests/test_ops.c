@@ -1,4 +1,5 @@
 /* Integration: running tafeld as a service: SIGHUP reload of the certificate, the graceful stop on SIGTERM. */
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -16,6 +17,8 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <dirent.h>
 
 #include <cmocka.h>
 #include <json-c/json.h>
@@ -636,6 +639,66 @@ test_status(void **state)
  * tafelctl status where no tafeld listens asks whether it runs (and says
  * nothing about permissions).
  */
+/* Open file descriptors of process pid. */
+static int
+count_fds(pid_t pid)
+{
+	char path[64];
+	struct dirent *d;
+	DIR *dir;
+	int n = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
+	dir = opendir(path);
+	assert_non_null(dir);
+	while ((d = readdir(dir)) != NULL)
+		n += d->d_name[0] != '.';
+	closedir(dir);
+	return n;
+}
+
+/*
+ * Admin clients that ask and leave before the answer (tafelctl status
+ * cut short): each connection is freed, its descriptor closed.  Before,
+ * the answer's write failed (EPIPE) with no event callback left to free
+ * it, and every such client cost tafeld a descriptor and a bufferevent
+ * for good.
+ */
+#define ADMIN_LEAVERS 20
+static void
+test_admin_peer_leaves(void **state)
+{
+	struct sockaddr_un sun;
+	char path[400], *out;
+	int k, fd, before, after = 0;
+	long long end;
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/admin.sock", srv.dir);
+	free(ctl_status_output(1));	/* anything lazily opened is open */
+	before = count_fds(srv.pid);
+	for (k = 0; k < ADMIN_LEAVERS; k++) {
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		assert_true(fd >= 0);
+		memset(&sun, 0, sizeof sun);
+		sun.sun_family = AF_UNIX;
+		assert_true(strlen(path) < sizeof sun.sun_path);
+		memcpy(sun.sun_path, path, strlen(path) + 1);
+		assert_int_equal(connect(fd, (struct sockaddr *)&sun,
+		    sizeof sun), 0);
+		assert_int_equal(write(fd, "status\n", 7), 7);
+		close(fd);
+	}
+	/* tafeld still answers, and has let go of every one of them */
+	out = ctl_status_output(1);
+	assert_non_null(strstr(out, "\"connections\""));
+	free(out);
+	end = now_ms() + 5000;
+	while (now_ms() < end && (after = count_fds(srv.pid)) > before)
+		usleep(50000);
+	assert_int_equal(after, before);
+}
+
 static void
 test_status_not_running(void **state)
 {
@@ -1524,6 +1587,7 @@ main(void)
 		cmocka_unit_test(test_duplicate_key),
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_status_not_running),
+		cmocka_unit_test(test_admin_peer_leaves),
 		cmocka_unit_test(test_status_multiline_errors),
 		cmocka_unit_test(test_reload_log_file),
 		cmocka_unit_test(test_forgets_old_keys),
