@@ -281,7 +281,7 @@ $$;
 CREATE OR REPLACE FUNCTION tafel_next_case_number()
 RETURNS text LANGUAGE plpgsql SET search_path = public AS $$
 DECLARE
-	v_year int := extract(year FROM current_date)::int;
+	v_year int := extract(year FROM now() AT TIME ZONE 'Europe/Amsterdam')::int;
 	v_n int;
 BEGIN
 	INSERT INTO case_counters AS cc (year, last) VALUES (v_year, 1)

@@ -260,7 +260,7 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 	    'case_number', c.number,
 	    'owner_org_name', o.name,
 	    'owner_user_name', coalesce(u.display_name, ''),
-	    'overdue', a.state = 'open' AND a.due_date < current_date,
+	    'overdue', a.state = 'open' AND a.due_date < tafel_today(),
 	    'goal_id', coalesce(a.goal_id, 0))
 	FROM action_points a
 	JOIN cases c ON c.id = a.case_id
@@ -273,7 +273,7 @@ $$;
 CREATE OR REPLACE FUNCTION tafel_json_case_actions(p_case_id bigint, p_open_only boolean)
 RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 	SELECT coalesce(jsonb_agg(tafel_json_action(a.id)
-	    ORDER BY (a.state = 'open' AND a.due_date < current_date) DESC,
+	    ORDER BY (a.state = 'open' AND a.due_date < tafel_today()) DESC,
 	    a.due_date, a.id), '[]'::jsonb)
 	FROM action_points a
 	WHERE a.case_id = p_case_id AND (NOT p_open_only OR a.state = 'open')
@@ -284,7 +284,7 @@ CREATE OR REPLACE FUNCTION tafel_json_org_actions(p_org_id bigint, p_user_id big
     p_include_finished boolean)
 RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 	SELECT coalesce(jsonb_agg(tafel_json_action(a.id)
-	    ORDER BY (a.state = 'open' AND a.due_date < current_date) DESC,
+	    ORDER BY (a.state = 'open' AND a.due_date < tafel_today()) DESC,
 	    a.due_date, a.id), '[]'::jsonb)
 	FROM action_points a
 	WHERE (p_include_finished OR a.state = 'open')

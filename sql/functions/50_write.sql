@@ -612,7 +612,7 @@ DECLARE
 	m meetings;
 	v_meeting bigint := tafel_arg_id(p_args, 'meeting_id');
 	v_due date;
-	v_base date := current_date;
+	v_base date := tafel_today();
 	v_id bigint;
 	v_json jsonb;
 	v_new_org int;
@@ -627,7 +627,7 @@ BEGIN
 			PERFORM tafel_raise('TF016', 'meeting not found',
 			    'meeting_id');
 		END IF;
-		v_base := m.scheduled_start::date;
+		v_base := (m.scheduled_start AT TIME ZONE 'Europe/Amsterdam')::date;
 	END IF;
 	IF NOT tafel_may_agree_action(u, c, v_meeting) THEN
 		PERFORM tafel_raise('TF010', 'only the chair of the meeting, an '
@@ -741,7 +741,8 @@ BEGIN
 	IF v_due IS NULL THEN
 		PERFORM tafel_raise('TF011', 'due_date is required', 'due_date');
 	END IF;
-	IF v_due < a.created_at::date - interval '1 year' THEN
+	IF v_due < (a.created_at AT TIME ZONE 'Europe/Amsterdam')::date
+	    - interval '1 year' THEN
 		PERFORM tafel_raise('TF014', 'due_date is more than a year before '
 		    || 'the action point was agreed', 'due_date');
 	END IF;
@@ -861,7 +862,7 @@ BEGIN
 		    || 'birth goes in birth_date', p_hint || '.name');
 	END IF;
 	v_birth := tafel_arg_date(p_person, 'birth_date', p_hint || '.birth_date');
-	IF v_birth > current_date OR v_birth < date '1900-01-01' THEN
+	IF v_birth > tafel_today() OR v_birth < date '1900-01-01' THEN
 		PERFORM tafel_raise('TF014', 'birth_date is out of range',
 		    p_hint || '.birth_date');
 	END IF;

@@ -60,12 +60,12 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 	    'version', g.version,
 	    'actions_open', (SELECT count(*) FROM action_points a
 		WHERE a.goal_id = g.id AND a.state = 'open'
-		    AND a.due_date >= current_date),
+		    AND a.due_date >= tafel_today()),
 	    'actions_done', (SELECT count(*) FROM action_points a
 		WHERE a.goal_id = g.id AND a.state = 'done'),
 	    'actions_overdue', (SELECT count(*) FROM action_points a
 		WHERE a.goal_id = g.id AND a.state = 'open'
-		    AND a.due_date < current_date),
+		    AND a.due_date < tafel_today()),
 	    'actions_cancelled', (SELECT count(*) FROM action_points a
 		WHERE a.goal_id = g.id AND a.state = 'cancelled'))
 	FROM case_goals g WHERE g.id = p_id

@@ -105,9 +105,9 @@ BEGIN
 		    'case_number', c.number,
 		    'owner_org_name', o.name,
 		    'owner_user_name', coalesce(u.display_name, ''),
-		    'overdue', a.state = 'open' AND a.due_date < current_date,
+		    'overdue', a.state = 'open' AND a.due_date < tafel_today(),
 		    'goal_id', coalesce(a.goal_id, 0))
-		    ORDER BY (a.state = 'open' AND a.due_date < current_date) DESC,
+		    ORDER BY (a.state = 'open' AND a.due_date < tafel_today()) DESC,
 			a.due_date, a.id), '[]'::jsonb)
 		FROM action_points a
 		JOIN cases c ON c.id = a.case_id
@@ -371,7 +371,7 @@ BEGIN
 		CASE WHEN r.updated_at IS NULL THEN 0
 		    ELSE floor(extract(epoch FROM r.updated_at))::bigint END,
 		r.case_number, r.owner_org_name, r.owner_user_name,
-		r.state = 'open' AND r.due_date < current_date,
+		r.state = 'open' AND r.due_date < tafel_today(),
 		coalesce(r.goal_id, 0)) ORDER BY r.i), '[]'::json)),
 	    coalesce(jsonb_object_agg(DISTINCT r.case_id::text,
 		'["free_text"]'::jsonb) FILTER (WHERE r.vis
@@ -547,7 +547,7 @@ BEGIN
 	SELECT s.actions, s.sent INTO actions, v_act_sent
 	FROM tafel_snapshot_actions(ARRAY(SELECT a.id FROM action_points a
 	    WHERE a.case_id = ANY (v_ids)
-	    ORDER BY (a.state = 'open' AND a.due_date < current_date) DESC,
+	    ORDER BY (a.state = 'open' AND a.due_date < tafel_today()) DESC,
 		a.due_date, a.id), acc, false) s;
 
 	-- the categories sent per case, merged

@@ -335,7 +335,7 @@ BEGIN
 			PERFORM tafel_raise('TF011', format('COVENANT-DATE %L is not a '
 			    || 'date on the calendar', p_covenant), 'covenant_since');
 		END;
-		IF v_since > current_date THEN
+		IF v_since > tafel_today() THEN
 			PERFORM tafel_raise('TF011', format('COVENANT-DATE %s lies in '
 			    || 'the future: give the day it was signed', v_since),
 			    'covenant_since');
