@@ -38,8 +38,10 @@ users() {
     cat <<'USERS'
 Demo users, password "demo" for every one:
   voorzitter        chair (gemeente): drives the shared screen, opens meetings, records decisions and action points;
-                    also the process manager of every demo district: screens signals, starts info rounds (I)
-  politie           police, involved in case 2026-0001 (and others): sees those cases in full
+                    also the process manager of every demo district: screens signals, starts info rounds (I),
+                    runs the open info round on case 2026-0004 (8)
+  politie           police, involved in case 2026-0001 (and others): sees those cases in full;
+                    answered the info round on case 2026-0004 (8, and its entry in the inbox, 6)
   wijkagent         police (neighbourhood officer): same organisation, sees what the police may see
   om                public prosecutor: SSO member; a WZT meeting it is no member of stays invisible
   reclassering      probation: SSO and MDO cases
@@ -52,7 +54,8 @@ Demo users, password "demo" for every one:
   ggz               mental health care
   woningcorporatie  housing: sees names but, by its kind, no birth dates (and is told so)
   huisarts          GP, no covenant signatory: present at the WZT, sees only the pseudonymised view;
-                    while present, the shared screen shows every partner the pseudonymised view
+                    while present, the shared screen shows every partner the pseudonymised view;
+                    asked in the info round on case 2026-0004 and not answered yet (8: b known, n not known)
   waarnemer         observer (court, listening in): at most the pseudonymised view
   admin             administrator role (no meeting role)
 USERS

@@ -77,6 +77,7 @@ DECLARE
 	-- series and meetings
 	s_wzt bigint; s_sso bigint; s_hg bigint;
 	m_wzt bigint; m_sso bigint; m_hg bigint; m_past bigint;
+	v_round bigint;
 	-- cases
 	c1 bigint; c2 bigint; c3 bigint; c4 bigint; c5 bigint; c6 bigint;
 	c7 bigint; c8 bigint; c9 bigint; c10 bigint; c11 bigint; c12 bigint;
@@ -430,6 +431,27 @@ BEGIN
 	PERFORM tafel_demo_action(c5, NULL, 'Proces-verbaal en risicotaxatie '
 	    || 'aanleveren voor het casusoverleg', o_pol, u_pol, v_today, 'open',
 	    NULL, u_pol);
+
+	-- ---------------------------------------------------------------
+	-- The info round its summary tells of: case c4's process manager
+	-- asked the police and the GP practice two days ago; the police
+	-- read its inbox entry (as start_info_round gives one to each asked
+	-- organisation) and answered, the GP has not yet.
+	-- ---------------------------------------------------------------
+	INSERT INTO info_rounds (case_id, reply_by, started_by, started_at)
+	VALUES (c4, v_today + 3, u_vz, now() - interval '2 days')
+	RETURNING id INTO v_round;
+	INSERT INTO info_round_orgs (round_id, org_id, answer, note,
+	    answered_by, answered_at)
+	VALUES (v_round, o_pol, 'known', 'Twee eerdere meldingen op dit adres '
+	    || '(2025); geen wapens bekend.', u_pol, now() - interval '1 day'),
+	    (v_round, o_ha, NULL, '', NULL, NULL);
+	INSERT INTO inbox_entries (kind, case_id, info_round_id,
+	    recipient_org_id, sender_id, created_at, read_at, read_by)
+	VALUES ('info_round_asked', c4, v_round, o_pol, u_vz,
+	    now() - interval '2 days', now() - interval '1 day', u_pol),
+	    ('info_round_asked', c4, v_round, o_ha, u_vz,
+	    now() - interval '2 days', NULL, NULL);
 
 	-- ---------------------------------------------------------------
 	-- Attendance: the GP practice (non-signatory, remote) and the

@@ -60,7 +60,7 @@ SELECT '{
     "state": "InfoRoundState", "reply_by": "date", "started_by": "int",
     "started_by_name": "string", "started_at": "int", "closed_at": "int",
     "version": "int", "asked": "InfoRoundOrg[]", "persons": "Person[]",
-    "identifying": "bool", "overdue_count": "int"},
+    "identifying": "bool", "overdue_count": "int", "answers_hidden": "bool"},
   "InfoRoundOrg": {"org_id": "int", "org_name": "string",
     "answer": "InfoAnswer", "note": "string", "answered_by_name": "string",
     "answered_at": "int", "overdue": "bool"},

@@ -81,11 +81,14 @@ BEGIN
 	    AND l -> 'entries' -> 0 ->> 'case_number' <> ''
 	    AND (l -> 'entries' -> 0 ->> 'recipient_org_id')::bigint = v_recl,
 	    l::text;
-	-- the police and Veilig Thuis (not probation) get nothing
-	ASSERT jsonb_array_length(tafel_list_inbox(test_uid('politie'), false,
-	    false) -> 'entries') = 0;
-	ASSERT jsonb_array_length(tafel_list_inbox(test_uid('veiligthuis'),
-	    false, false) -> 'entries') = 0;
+	-- the police and Veilig Thuis (not probation) get nothing of it (the
+	-- demo's own entries aside)
+	ASSERT NOT EXISTS (SELECT 1 FROM jsonb_array_elements(tafel_list_inbox(
+	    test_uid('politie'), false, false) -> 'entries') e
+	    WHERE (e ->> 'case_id')::bigint IN (x.c, x.c2));
+	ASSERT NOT EXISTS (SELECT 1 FROM jsonb_array_elements(tafel_list_inbox(
+	    test_uid('veiligthuis'), false, false) -> 'entries') e
+	    WHERE (e ->> 'case_id')::bigint IN (x.c, x.c2));
 	-- the timer on Monday: not yet
 	ASSERT tafel_clock_notices() = 0;
 
@@ -132,7 +135,8 @@ BEGIN
 	    AND l -> 'entries' -> 0 ->> 'case_id' = '0'
 	    AND (l -> 'entries' -> 0 ->> 'scheduled_start')::bigint > 0, l::text;
 	l := tafel_list_inbox(test_uid('politie'), false, false);
-	ASSERT jsonb_array_length(l -> 'entries') = 1, l::text;
+	ASSERT (SELECT count(*) FROM jsonb_array_elements(l -> 'entries') e
+	    WHERE e ->> 'kind' <> 'info_round_asked') = 1, l::text;
 	-- the chair's organisation is no member: nothing addressed to it
 	ASSERT jsonb_array_length(tafel_list_inbox(test_uid('voorzitter'), false,
 	    false) -> 'entries') = 0;
@@ -140,8 +144,9 @@ BEGIN
 	PERFORM test_expect('TF018', format('SELECT test_write(%L, %L, %L)',
 	    'voorzitter', 'publish_agenda', jsonb_build_object('meeting_id',
 	    x.m, 'version', v -> 'version')));
-	ASSERT jsonb_array_length(tafel_list_inbox(test_uid('politie'), false,
-	    false) -> 'entries') = 1;
+	ASSERT (SELECT count(*) FROM jsonb_array_elements(tafel_list_inbox(
+	    test_uid('politie'), false, false) -> 'entries') e
+	    WHERE e ->> 'kind' <> 'info_round_asked') = 1;
 END
 $$;
 RESET ROLE;
