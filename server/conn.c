@@ -386,6 +386,32 @@ conn_evict_unauth(unsigned mine)
 	return 0;
 }
 
+/*
+ * A peer whose network vanished while nothing was to be sent to it is
+ * found by TCP keepalive (tcp_keepalive): the write timeout above only
+ * runs while frames wait for an ACK, and without probes such a
+ * connection and its session stayed until idle_timeout (30 min).  The
+ * first probe goes after tcp_keepalive without input, the next ones a
+ * third of it apart.  With TCP_USER_TIMEOUT set, Linux ignores
+ * TCP_KEEPCNT: the connection is reset at the first probe that finds the
+ * peer silent for CONN_WRITE_TIMEOUT_S with a probe unanswered (about
+ * 40 s with the default 30 s).
+ */
+static void
+conn_keepalive(int fd)
+{
+	int on = srv.cfg.tcp_keepalive > 0;
+	int idle = (int)((srv.cfg.tcp_keepalive + 999) / 1000);
+	int intvl = idle / 3 > 0 ? idle / 3 : 1, cnt = 3;
+
+	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
+	if (!on)
+		return;
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof intvl);
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof cnt);
+}
+
 void
 conn_accept(int fd, const struct sockaddr *sa, int salen)
 {
@@ -452,6 +478,7 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 
 		setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ms, sizeof ms);
 	}
+	conn_keepalive(fd);
 	ssl = SSL_new(srv.tls);
 	if (ssl == NULL) {
 		log_error("SSL_new failed");
@@ -896,6 +923,8 @@ conn_tls_ready(struct conn *c)
  * (TCP_CLOSE_WAIT).  OpenSSL and libevent report both as the end of the
  * stream (a dirty shutdown is allowed), but only after a FIN can the
  * client still read our answers (a half-close, docs/protocol.md 4.3).
+ * TCP giving up on the peer (no ACK within TCP_USER_TIMEOUT, keepalive
+ * probes unanswered) ends the same way, and means the same: gone.
  */
 static int
 conn_peer_reset(struct conn *c)
@@ -930,8 +959,9 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 		 * served, and those waiting for the database are dropped
 		 * before they run (db_set_owner_gone).
 		 */
-		log_info("conn %llu (%s): connection reset by the peer in "
-		    "state %s (%d request(s) running)",
+		log_info("conn %llu (%s): connection lost in state %s (reset "
+		    "by the peer, or no ACK or keepalive answer in time; %d "
+		    "request(s) running)",
 		    (unsigned long long)c->id, c->addr,
 		    conn_state_name(c->state), c->reqs);
 	} else if (what & BEV_EVENT_EOF) {

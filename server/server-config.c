@@ -62,6 +62,17 @@ const struct conf_param server_params[] = {
 	  7 * DAY, "A connection whose session sends no request for this "
 	  "long gets `SESSION_EXPIRED` and is closed (pushed events do not "
 	  "count; docs/protocol.md 4.1)." },
+	{ "tcp_keepalive", CONF_DURATION, S(tcp_keepalive), 1, "30s", 0,
+	  7200 * SEC, "A client connection on which nothing arrives for this "
+	  "long is probed with TCP keepalives, a third of this apart (at "
+	  "least 1 s). A peer that answers none (its network gone: no FIN, "
+	  "no reset) is dropped, and its session ends, at the first probe "
+	  "after 30 s of silence (the write timeout, docs/protocol.md 4.1, "
+	  "bounds unanswered probes too): about 40 s with the default, "
+	  "instead of staying until `idle_timeout`. The probes are empty TCP "
+	  "segments, answered by the client's kernel: they do not count as "
+	  "requests. Applies to connections accepted after a reload. 0: no "
+	  "probes." },
 	{ "max_connections", CONF_INT, S(max_connections), 1, "1000", 1,
 	  100000, "Connections served at once; more are refused." },
 	{ "max_unauthenticated", CONF_INT, S(max_unauthenticated), 1, "256", 1,

@@ -19,6 +19,7 @@ struct server_config {
 	long long handshake_timeout;	/* ms to finish TLS + hello */
 	long long login_timeout;	/* ms from hello to a successful login */
 	long long idle_timeout;		/* ms without requests before logout */
+	long long tcp_keepalive;	/* ms idle before TCP keepalive probes; 0 */
 	long long max_connections;
 	long long max_unauthenticated;
 	long long max_unauthenticated_per_address;

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Runs tafel_faults.py (kill -9 under writes, PostgreSQL stopped under load, embedded and external, PostgreSQL hung, a full disk, live events under writes, a client whose network vanished) against private tafelds.
+# Runs tafel_faults.py (kill -9 under writes, PostgreSQL stopped under load, embedded and external, PostgreSQL hung, a full disk, live events under writes, a client whose network vanished, busy or idle) against private tafelds.
 #
 # Environment (set by meson, or by hand): TAFELD, TAFELCTL, TAFEL_SOURCE_DIR, TAFEL_TEST_USER.
 # Arguments go to tafel_faults.py, e.g. --only flood (the flood is not in the default set: it
@@ -9,6 +9,6 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 args=("$@")
-[ ${#args[@]} -gt 0 ] || args=(--only kill9,pgstop,pgstop-ext,pghang,diskfull,pushlag,vanish)
+[ ${#args[@]} -gt 0 ] || args=(--only kill9,pgstop,pgstop-ext,pghang,diskfull,pushlag,vanish,vanish-idle)
 exec "$PY" "$here/tafel_faults.py" --tafeld "$TAFELD" --tafelctl "$TAFELCTL" \
 	--proto-dir "$TAFEL_SOURCE_DIR/proto" --user "${TAFEL_TEST_USER:-tafel}" "${args[@]}"

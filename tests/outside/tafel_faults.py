@@ -4,7 +4,7 @@ tester would (kill -9 during a stream of writes, PostgreSQL stopped under load,
 a flood from one host, a full disk), checked with the outside client.
 
 usage: tafel_faults.py --tafeld BIN --tafelctl BIN --proto-dir DIR [--user tafel]
-                       [--only kill9,pgstop,pgstop-ext,pghang,flood,swarm,diskfull,pushlag,vanish]
+                       [--only kill9,pgstop,pgstop-ext,pghang,flood,swarm,diskfull,pushlag,vanish,vanish-idle]
 
 Each scenario starts its own tafeld (embedded cluster) and prints what it did
 and measured; a broken promise is a FAIL line and exit status 1.  Timings are
@@ -582,8 +582,22 @@ def s_vanish():
     retransmitting (some 15 minutes), holding one of the user's
     max_sessions_per_user.  Needs root and `ip` (a network namespace and a
     veth pair of its own); skipped otherwise."""
+    vanish(idle=False)
+
+
+def s_vanish_idle():
+    """The same for a client with nothing to be sent to it (logged in,
+    idle): TCP keepalive (tcp_keepalive, here 5 s) finds it, and it is
+    dropped once its probes have gone unanswered for the 30 s of
+    TCP_USER_TIMEOUT.  Before, with no frame waiting for its ACK, the
+    connection and its session stayed until idle_timeout (30 minutes)."""
+    vanish(idle=True)
+
+
+def vanish(idle):
+    name = "vanish-idle" if idle else "vanish"
     if os.geteuid() != 0 or not shutil.which("ip"):
-        say("vanish: skipped (needs root and ip)")
+        say("%s: skipped (needs root and ip)" % name)
         return
     tag = "%d" % (os.getpid() % 100000)
     ns, here, there = "tafelvan" + tag, "tfva" + tag, "tfvb" + tag
@@ -600,7 +614,7 @@ def s_vanish():
         ip("link", "set", here, "up")
         ip("-n", ns, "addr", "add", net + ".2/30", "dev", there)
         ip("-n", ns, "link", "set", there, "up")
-        srv = Server()
+        srv = Server(extra=("--set", "tcp_keepalive=5s") if idle else ())
         srv.host = net + ".1"
         sub = None
         srv.start()
@@ -621,15 +635,30 @@ def s_vanish():
         sub = in_netns(ns, conn_to)
         r = sub.login("voorzitter", "demo")
         expect(r.WhichOneof("body") == "login_ok", "login from the namespace: %s" % r)
-        r = sub.request("subscribe", pb.SubscribeRequest(topic=pb.TOPIC_CASE_LIST), timeout=60)
-        expect(r.WhichOneof("body") == "subscribed", "subscribe %s" % r)
+        if not idle:
+            r = sub.request("subscribe", pb.SubscribeRequest(topic=pb.TOPIC_CASE_LIST), timeout=60)
+            expect(r.WhichOneof("body") == "subscribed", "subscribe %s" % r)
 
         def sessions():
             out = srv.ctl("status").decode()
             m = re.search(r"Gemeente Eemland-Twente +(\d+)", out)
             return int(m.group(1)) if m else 0
         expect(sessions() == 1, "the subscriber's session is not listed")
+        if idle:
+            # truly idle: whatever tafeld sent last has been ACKed, so no
+            # byte waits for an ACK (TCP_USER_TIMEOUT alone would find it)
+            time.sleep(3)
         ip("-n", ns, "link", "set", there, "down")  # the network is gone
+        if idle:
+            t0 = time.monotonic()
+            while sessions() > 0 and time.monotonic() - t0 < 60:
+                time.sleep(1)
+            gone = time.monotonic() - t0
+            say("vanish-idle: the idle client's network went down; its connection %s"
+                % ("ended after %.0f s" % gone if gone < 60 else "still there after 60 s"))
+            expect(gone < 50, "an idle vanished client's connection was kept for more than 50 s "
+                   "(tcp_keepalive 5 s, write timeout 30 s)")
+            return
         writer = conn_to()
         expect(writer.login("politie", "demo").WhichOneof("body") == "login_ok", "writer login")
         for i in range(3):
@@ -1277,7 +1306,7 @@ def s_swarm():
 
 SCENARIOS = {"pushlag": s_pushlag, "kill9": s_kill9, "pgstop": s_pgstop, "flood": s_flood, "diskfull": s_diskfull,
              "swarm": s_swarm, "pgstop-ext": s_pgstop_ext, "pghang": s_pghang,
-             "vanish": s_vanish}
+             "vanish": s_vanish, "vanish-idle": s_vanish_idle}
 
 
 def main():
