@@ -920,20 +920,26 @@ out:
 /*
  * The answer to a subscribe: one frame, or, when it is larger than one
  * frame may be, its body's lists in parts (req_reply_parts; parts_left,
- * docs/protocol.md 3.2).  Larger still: nothing is sent and -1 returned.
+ * docs/protocol.md 3.2).  Larger still: OUT_OF_RANGE is sent instead and
+ * -1 returned.
  */
 static int
 reply_subscribed(struct req *r, Tafel__SubscribeResponse *resp)
 {
 	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
+	size_t size;
 
 	env.body_case = TAFEL__ENVELOPE__BODY_SUBSCRIBED;
 	env.subscribed = resp;
-	if (protobuf_c_message_get_packed_size(&env.base) <= TAFEL_MAX_FRAME) {
+	size = protobuf_c_message_get_packed_size(&env.base);
+	if (size <= TAFEL_MAX_FRAME) {
 		req_reply(r, &env);
 		return 0;
 	}
-	return req_reply_parts(r, &env);
+	if (req_reply_parts(r, &env) == 0)
+		return 0;
+	req_error_too_large(r, &env, size);
+	return -1;
 }
 
 static void
@@ -1008,8 +1014,6 @@ subscribe_done(void *arg, struct db_result *res)
 	privacy_filter_message(r->c, &resp->base);
 	if (reply_subscribed(r, resp) != 0) {
 		/* refused: no subscription stays behind to send events */
-		req_error(r, TAFEL__ERROR_CODE__OUT_OF_RANGE, "the answer is "
-		    "larger than the frame limit; ask for less", NULL);
 		sub_drop(r->c, s->topic, s->meeting_id);	/* clears st->s */
 		goto out;
 	}

@@ -46,14 +46,39 @@ req_gone(const struct req *r)
 void
 req_reply(struct req *r, Tafel__Envelope *env)
 {
+	size_t size;
+
 	if (req_gone(r))
 		return;
 	env->request_id = r->request_id;
-	/* too large for one frame: in parts, or conn_send's Error */
-	if (protobuf_c_message_get_packed_size(&env->base) > TAFEL_MAX_FRAME &&
-	    req_reply_parts(r, env) == 0)
-		return;
-	conn_send(r->c, env);
+	size = protobuf_c_message_get_packed_size(&env->base);
+	/* too large for one frame: in parts, or refused whole */
+	if (size > TAFEL_MAX_FRAME && req_reply_parts(r, env) != 0)
+		req_error_too_large(r, env, size);
+	else if (size <= TAFEL_MAX_FRAME)
+		conn_send(r->c, env);
+}
+
+void
+req_error_too_large(struct req *r, Tafel__Envelope *env, size_t size)
+{
+	ProtobufCMessage **body = parts_body(&env->base);
+	int parts = body != NULL && parts_left_of(*body) != NULL;
+	char msg[256], room[64];
+
+	if (!parts)	/* (req_reply_parts has said why it could not) */
+		log_warn("conn %llu (%s): %s answer of %zu bytes refused: "
+		    "more than one frame", (unsigned long long)r->c->id,
+		    r->c->addr, envelope_body_name(env->body_case), size);
+	if (parts)
+		snprintf(room, sizeof room, "the %d frames of 1 MiB it may "
+		    "come in", PARTS_MAX);
+	else
+		snprintf(room, sizeof room, "one frame of 1 MiB");
+	snprintf(msg, sizeof msg, "the answer would be %.2f MiB, more than "
+	    "%s (docs/protocol.md 3.2); nothing was sent: ask for less",
+	    (double)size / (1024.0 * 1024.0), room);
+	req_error(r, TAFEL__ERROR_CODE__OUT_OF_RANGE, msg, NULL);
 }
 
 /* Room in a frame for what wraps a part (request id, seq, parts_left). */

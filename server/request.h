@@ -67,6 +67,14 @@ void req_reply(struct req *r, Tafel__Envelope *env);
  */
 int req_reply_parts(struct req *r, Tafel__Envelope *env);
 
+/*
+ * Refuses an answer of size bytes too large to send (for one frame, or
+ * for the PARTS_MAX frames of an answer in parts): OUT_OF_RANGE saying
+ * how large it was and that nothing was sent; logged as a warning.
+ */
+void req_error_too_large(struct req *r, Tafel__Envelope *env,
+    size_t size);
+
 /* Sends msg (of the reply body's type) as the answer. */
 void req_reply_message(struct req *r, Tafel__Envelope__BodyCase body,
     ProtobufCMessage *msg);

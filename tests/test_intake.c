@@ -809,6 +809,49 @@ test_subscribe_too_large(void **state)
 }
 
 /*
+ * An action list beyond what an answer may take (1100 action points of
+ * 7 800 bytes owned by one organisation, some 8.6 MB: more than 8 parts)
+ * is refused whole with OUT_OF_RANGE saying how large it was and that
+ * nothing was sent, never cut short or passed off as complete; the
+ * connection stays.  Before, the Error said only "ask for less" and
+ * tafeld logged an ERROR ("frame too large to send") for it.
+ */
+static void
+test_action_list_too_large(void **state)
+{
+	Tafel__ListActionsRequest la = TAFEL__LIST_ACTIONS_REQUEST__INIT;
+	Tafel__PingRequest p = TAFEL__PING_REQUEST__INIT;
+	Tafel__Envelope *m;
+	struct tclient c;
+	int errors = tafeld_log_count(&srv, "ERROR:");
+
+	(void)state;
+	/* straight into the table: only the answer's size matters here */
+	assert_int_equal(harness_psql(&srv, "INSERT INTO action_points "
+	    "(case_id, description, owner_org_id, due_date) "
+	    "SELECT (SELECT min(id) FROM cases), 'Te veel ' || i || ': ' "
+	    "|| repeat('Afspraak over het vervolg. ', 290), "
+	    "(SELECT org_id FROM users WHERE login = 'reclassering'), "
+	    "current_date + 5 FROM generate_series(1, 1100) i"), 0);
+	login_as(&c, "reclassering");
+	m = tclient_req(&c, B(LIST_MY_ACTIONS), &la, NULL);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__OUT_OF_RANGE);
+	assert_non_null(strstr(m->error->message, "MiB, more than the 8 "
+	    "frames"));
+	assert_non_null(strstr(m->error->message, "nothing was sent"));
+	frame_free(m);
+	/* nothing else came for it, and the connection serves on */
+	p.nonce = 5;
+	m = tclient_req(&c, B(PING), &p, NULL);
+	harness_expect_body(m, B(PONG));
+	frame_free(m);
+	assert_int_equal(tafeld_log_count(&srv, "ERROR:"), errors);
+	tclient_close(&c);
+	assert_int_equal(harness_psql(&srv, "DELETE FROM action_points "
+	    "WHERE description LIKE 'Te veel %'"), 0);
+}
+
+/*
  * One client pipelining many writes does not hold the others back: while
  * the police's 50 signals wait for the database, the youth care's one
  * signal, sent after them, runs at the next free connection instead of
@@ -884,6 +927,7 @@ main(void)
 		cmocka_unit_test(test_meeting_snapshot_parts),
 		cmocka_unit_test(test_resume_long_replay),
 		cmocka_unit_test(test_subscribe_too_large),
+		cmocka_unit_test(test_action_list_too_large),
 		cmocka_unit_test(test_flood_waits_its_turn),
 	};
 
