@@ -269,6 +269,22 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 	WHERE a.id = p_id
 $$;
 
+-- The case's newest info round, unredacted, as a change's payload part
+-- ({"info_round": ...}; {} when the case has none): a change that brings
+-- a case into a meeting, or widens who may see it (an item made current,
+-- an organisation newly involved), carries it, as a snapshot carries the
+-- case's rounds; the round's own events did not reach those viewers as
+-- they may see it now.  Rendered per viewer (tafel_render_info_round).
+-- PL/pgSQL: tafel_json_info_round comes later (57_prep.sql).
+CREATE OR REPLACE FUNCTION tafel_json_case_round(p_case_id bigint)
+RETURNS jsonb LANGUAGE plpgsql STABLE SET search_path = public AS $$
+BEGIN
+	RETURN coalesce((SELECT jsonb_build_object('info_round',
+	    tafel_json_info_round(r.id)) FROM info_rounds r
+	    WHERE r.case_id = p_case_id ORDER BY r.id DESC LIMIT 1), '{}');
+END
+$$;
+
 -- The open action points of a case (for the add_agenda_item event).
 CREATE OR REPLACE FUNCTION tafel_json_case_actions(p_case_id bigint, p_open_only boolean)
 RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$

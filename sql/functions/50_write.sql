@@ -285,7 +285,9 @@ $$;
 
 -- add_agenda_item: AddAgendaItemRequest -> Agenda.  The event carries the
 -- case with all its action points (as a snapshot has them), not only the
--- open ones.
+-- open ones, and the case's newest info round (a snapshot has its rounds;
+-- the round's own events reached the meeting's followers before the case
+-- was on the agenda, and were not theirs then).
 CREATE OR REPLACE FUNCTION tafel_op_add_agenda_item(p_user_id bigint, p_args jsonb)
 RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
 DECLARE
@@ -328,7 +330,8 @@ BEGIN
 	PERFORM tafel_log_change(u.id, m.id, c.id, '{}', jsonb_build_object(
 	    'agenda_items', v_items,
 	    'case', tafel_json_case(c.id),
-	    'actions', tafel_json_case_actions(c.id, false)));
+	    'actions', tafel_json_case_actions(c.id, false))
+	    || tafel_json_case_round(c.id));
 	-- a partner's pending nomination of the case for this series is
 	-- settled by it, as accept_nomination would: the nominating
 	-- organisation sees the outcome, and no second item follows
@@ -570,8 +573,10 @@ $$;
 -- An action point's (or contribution's) change payload; when it made an
 -- organisation involved in the case (which may now see the case and all
 -- its action points in full), also the case and all its action points as
--- they are now, and the case's agenda items of the change's meeting
--- p_meeting_id (0: none), whose decisions were hidden from it until now.
+-- they are now, the case's newest info round (the other organisations'
+-- answers go with case_summary), and the case's agenda items of the
+-- change's meeting p_meeting_id (0: none), whose decisions were hidden
+-- from it until now.
 DROP FUNCTION IF EXISTS tafel_involved_payload(bigint, boolean, jsonb);
 CREATE OR REPLACE FUNCTION tafel_involved_payload(p_case_id bigint, p_new_org boolean,
     p_payload jsonb, p_meeting_id bigint)
@@ -579,6 +584,7 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 	SELECT CASE WHEN p_new_org THEN p_payload || jsonb_build_object(
 	    'case', tafel_json_case(p_case_id),
 	    'actions', tafel_json_case_actions(p_case_id, false))
+	    || tafel_json_case_round(p_case_id)
 	    || coalesce((SELECT jsonb_build_object('agenda_items',
 		jsonb_agg(tafel_json_item(a.id) ORDER BY a.position, a.id))
 		FROM agenda_items a WHERE a.meeting_id = p_meeting_id

@@ -73,7 +73,8 @@ $$;
 -- The payload of a change as the sessions get it: when an item became
 -- current, the case and ALL its action points as they are now (the
 -- organisations present may now see them in full; a snapshot has the
--- finished ones too).
+-- finished ones too), and the case's newest info round as it is now (the
+-- organisations present may now see the other organisations' answers).
 CREATE OR REPLACE FUNCTION tafel_event_payload(c changelog)
 RETURNS jsonb LANGUAGE plpgsql STABLE SET search_path = public
 SET plan_cache_mode = force_generic_plan AS $$
@@ -93,7 +94,8 @@ BEGIN
 			-- with plans cached for the session
 			RETURN c.payload || jsonb_build_object(
 			    'case', tafel_json_cases(ARRAY[v_case]) -> 0,
-			    'actions', tafel_json_actions_of(ARRAY[v_case]));
+			    'actions', tafel_json_actions_of(ARRAY[v_case]))
+			    || tafel_json_case_round(v_case);
 		END IF;
 	END IF;
 	RETURN c.payload;

@@ -203,3 +203,31 @@ BEGIN
 	    'the snapshot''s info-round read has no meeting';
 END
 $$;
+
+-- A change that widens what an organisation may see of the case carries
+-- the case's newest round as that organisation may see it now: jeugdzorg
+-- (youth care: every category), made involved by an action point, gets
+-- every answer in the action point's event, not the round of before (here
+-- none) until it subscribes again.  Adding the case to an agenda and
+-- making its item current do the same (tests/e2e/inforound-live.sh).
+DO $$
+DECLARE
+	x t_mr;
+	v_seq bigint;
+	ev jsonb;
+BEGIN
+	SELECT * INTO x FROM t_mr;
+	PERFORM test_write('voorzitter', 'create_action', jsonb_build_object(
+	    'case_id', x.c, 'meeting_id', x.m,
+	    'description', 'Contact leggen met school',
+	    'owner_org_id', test_org('Bureau Jeugdzorg Eemland-Twente'),
+	    'due_date', to_char(current_date + 7, 'YYYY-MM-DD')));
+	v_seq := (SELECT max(seq) FROM changelog WHERE case_id = x.c
+	    AND payload ? 'action_point');
+	SELECT e.event INTO ev FROM tafel_events_for(v_seq, jsonb_build_array(
+	    jsonb_build_object('user_id', test_uid('jeugdzorg')))) e;
+	ASSERT ev ? 'case' AND jsonb_array_length(ev -> 'info_round' -> 'asked') = 2
+	    AND NOT (ev -> 'info_round' ->> 'answers_hidden')::boolean,
+	    coalesce(ev::text, 'no event');
+END
+$$;
