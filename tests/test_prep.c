@@ -283,6 +283,61 @@ test_clock_legal_limit(void **state)
 }
 
 /* The day n days from today (Europe/Amsterdam: the harness's zone). */
+static char *day_from_today(int n, char *buf, size_t len);
+
+/*
+ * set_clock of a kind whose end is given per clock: the span is bounded.
+ * Police custody (no legal maximum) runs at most 366 days: a year and a
+ * day more is INVALID_ARGUMENT on ends_on naming the limit, a year is
+ * set.  A kind with a maximum in total (here 30 days) bounds its first
+ * period too: LEGAL_LIMIT.  Before, any end was taken (a typo in the
+ * year made a clock of ten years).
+ */
+static void
+test_clock_span_limit(void **state)
+{
+	static const char *const kind[] = { "clock-kind", "set", "test_span",
+	    "testtermijn", "0", "30", "no", NULL };
+	struct tclient pol;
+	Tafel__SetClockRequest sc = TAFEL__SET_CLOCK_REQUEST__INIT;
+	Tafel__Envelope *m;
+	char end[16];
+
+	(void)state;
+	assert_int_equal(tafelctl_run(&srv, kind), 0);
+	login_as(&pol, "politie");
+	sc.case_id = register_signal(&pol);
+	sc.kind = "police_custody";
+	sc.starts_on = (char *)today();
+	sc.ends_on = day_from_today(366, end, sizeof end);
+	m = tclient_req(&pol, B(SET_CLOCK), &sc, harness_key());
+	assert_int_equal(harness_error_of(m),
+	    TAFEL__ERROR_CODE__INVALID_ARGUMENT);
+	assert_string_equal(m->error->field, "ends_on");
+	assert_non_null(strstr(m->error->message, "at most 366 days"));
+	frame_free(m);
+
+	sc.ends_on = day_from_today(365, end, sizeof end);
+	m = tclient_req(&pol, B(SET_CLOCK), &sc, harness_key());
+	harness_expect_body(m, B(CASE_RECORD));
+	assert_int_equal(m->case_record->clocks[0]->total_days, 366);
+	frame_free(m);
+
+	sc.kind = "test_span";
+	sc.ends_on = day_from_today(30, end, sizeof end);
+	m = tclient_req(&pol, B(SET_CLOCK), &sc, harness_key());
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__LEGAL_LIMIT);
+	assert_string_equal(m->error->field, "ends_on");
+	assert_non_null(strstr(m->error->message, "at most 30 days in total"));
+	frame_free(m);
+	sc.ends_on = day_from_today(29, end, sizeof end);
+	m = tclient_req(&pol, B(SET_CLOCK), &sc, harness_key());
+	harness_expect_body(m, B(CASE_RECORD));
+	frame_free(m);
+	tclient_close(&pol);
+}
+
+/* The day n days from today (Europe/Amsterdam: the harness's zone). */
 static char *
 day_from_today(int n, char *buf, size_t len)
 {
@@ -608,6 +663,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_info_round_live),
 		cmocka_unit_test(test_clock_legal_limit),
+		cmocka_unit_test(test_clock_span_limit),
 		cmocka_unit_test(test_clock_notice_to_probation),
 		cmocka_unit_test(test_publish_live),
 		cmocka_unit_test(test_limits_in_characters),

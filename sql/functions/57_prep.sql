@@ -12,9 +12,16 @@ RETURNS boolean LANGUAGE sql STABLE SET search_path = public AS $$
 		AND o.kind IN ('police', 'prosecutor')))
 $$;
 
+-- The longest span set_clock accepts for a kind without a legal maximum
+-- (max_total_days NULL): a year.  A kind whose clocks may rightly run
+-- longer gets its maximum from the administrator (tafelctl clock-kind).
+CREATE OR REPLACE FUNCTION tafel_clock_max_days()
+RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT 366 $$;
+
 -- set_clock: SetClockRequest -> Case (with its clocks).  ends_on is
 -- derived from the kind for a kind with initial_days (a given ends_on must
--- then be that day); a kind without (custody, detention) needs it.
+-- then be that day); a kind without (custody, detention) needs it, within
+-- the kind's maximum in total, or a year when it has none.
 CREATE OR REPLACE FUNCTION tafel_op_set_clock(p_user_id bigint, p_args jsonb)
 RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
 DECLARE
@@ -61,6 +68,20 @@ BEGIN
 	ELSIF v_end < v_start THEN
 		PERFORM tafel_raise('TF011', 'the end date lies before the start',
 		    'ends_on');
+	ELSIF v_end - v_start + 1 > k.max_total_days THEN
+		-- the kind's legal maximum counts the first period too
+		PERFORM tafel_raise('TF060', format('a %s runs at most %s days '
+		    || 'in total (until %s); %s would make %s days', k.label,
+		    k.max_total_days, v_start + k.max_total_days - 1, v_end,
+		    v_end - v_start + 1), 'ends_on');
+	ELSIF k.max_total_days IS NULL
+	    AND v_end - v_start + 1 > tafel_clock_max_days() THEN
+		-- no legal maximum: a sanity bound (a typo in the year)
+		PERFORM tafel_raise('TF011', format('a clock runs at most %s '
+		    || 'days (a year) from its start (until %s); %s would make '
+		    || '%s days', tafel_clock_max_days(),
+		    v_start + tafel_clock_max_days() - 1, v_end,
+		    v_end - v_start + 1), 'ends_on');
 	END IF;
 	v_hearing := tafel_arg_date(p_args, 'hearing_date');
 	IF v_hearing IS NOT NULL AND NOT k.has_hearing THEN
