@@ -168,6 +168,24 @@ pgembed_find_bindir(struct pgembed *pg, char *err, size_t errlen)
 }
 
 /*
+ * The major version in a file's first line (a cluster's PG_VERSION: "15",
+ * "9.6"), or "" when it cannot be read.
+ */
+static void
+pgembed_read_major(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+
+	buf[0] = '\0';
+	if (f == NULL)
+		return;
+	if (fgets(buf, (int)len, f) == NULL)
+		buf[0] = '\0';
+	buf[strcspn(buf, " \t\r\n")] = '\0';
+	fclose(f);
+}
+
+/*
  * Starts argv[0] (an absolute path) in directory cwd with stdin from
  * /dev/null and stdout and stderr appended to logfd; no shell, no inherited
  * descriptors beyond those and keepfd (-1: none), which the child gets as
@@ -695,6 +713,31 @@ pgembed_start_cmd(struct pgembed *pg, struct pgembed_start_cmd *cmd,
 	return 0;
 }
 
+/*
+ * What to do about a cluster that was there and does not start (broken
+ * files, a crash loop, one left by an old version): said before the log's
+ * tail, which may be cut off.  Not for a cluster made just now, nor on a
+ * full disk (pgembed_full_hint says to free space).
+ */
+static void
+pgembed_broken_hint(const struct pgembed *pg, char *err, size_t errlen)
+{
+	unsigned long long avail, total;
+	size_t used;
+
+	if (err == NULL || errlen == 0 || pg->initialised ||
+	    (pgembed_disk_space(pg->root, &avail, &total) == 0 &&
+	    avail < PGEMBED_DISK_LOW))
+		return;
+	used = strlen(err);
+	snprintf(err + used, errlen - used, ". If the log below shows no "
+	    "cause you can remedy: with tafeld stopped, move the cluster "
+	    "aside (mv %s %s.broken) and start again; a new, empty cluster "
+	    "is made, and your data stays in %s.broken (restore a backup "
+	    "with tafelctl restore, or have it recovered from there; "
+	    "docs/admin.md)", pg->datadir, pg->datadir, pg->datadir);
+}
+
 /* pg_ctl start (waits until it accepts connections, at most 60 s). */
 static int
 pgembed_pg_start(struct pgembed *pg, int logfd, char *err, size_t errlen)
@@ -710,9 +753,11 @@ pgembed_pg_start(struct pgembed *pg, int logfd, char *err, size_t errlen)
 	if (rc > 0)
 		errbuf_fail(err, errlen, "could not start PostgreSQL in %s "
 		    "(pg_ctl exit %d)", pg->datadir, rc);
+	pgembed_broken_hint(pg, err, errlen);
 	pgembed_log_tail(pg, err, errlen);
 	return -1;
 }
+
 
 /*
  * pg_ctl stop -m mode, waiting at most wait seconds; a cluster that is
@@ -1015,6 +1060,87 @@ pgembed_restore_mark(const struct pgembed *pg, int on, char *err,
 	return pgembed_sync_dir(pg->root, err, errlen);
 }
 
+/*
+ * The major version of the server programs in pg->bindir ("15", "9.6"),
+ * from `pg_ctl --version` ("pg_ctl (PostgreSQL) 15.8 (Debian ...)");
+ * "" when it cannot be told.
+ */
+static void
+pgembed_bindir_major(const struct pgembed *pg, char *buf, size_t len)
+{
+	char prog[PATH_MAX], out[256], *p, *dot;
+	char *argv[] = { prog, "--version", NULL };
+	ssize_t n;
+	int fd;
+
+	buf[0] = '\0';
+	if (pgembed_path(prog, sizeof prog, "%s/pg_ctl", pg->bindir) != 0 ||
+	    (fd = memfd_create("pg_ctl-version", MFD_CLOEXEC)) < 0)
+		return;
+	if (pgembed_run(argv, "/", fd, -1, NULL, 0) == 0 &&
+	    (n = pread(fd, out, sizeof out - 1, 0)) > 0) {
+		out[n] = '\0';
+		if ((p = strstr(out, "(PostgreSQL) ")) != NULL) {
+			p += strlen("(PostgreSQL) ");
+			p[strcspn(p, " \t\r\n")] = '\0';
+			/* 10 and later: the major is the first number; 9.6.24:
+			 * the first two */
+			dot = strchr(p, '.');
+			if (dot != NULL && atoi(p) >= 10)
+				*dot = '\0';
+			else if (dot != NULL && (dot = strchr(dot + 1, '.')) !=
+			    NULL)
+				*dot = '\0';
+			snprintf(buf, len, "%s", p);
+		}
+	}
+	close(fd);
+}
+
+/*
+ * A cluster runs only under the PostgreSQL major version that made it
+ * (its PG_VERSION).  When the programs found are another one (a newer
+ * PostgreSQL installed beside it, the old one removed), those of the
+ * cluster's version are used if they are installed; otherwise the start
+ * is refused with what the administrator can do, instead of pg_ctl's
+ * "database files are incompatible with server" in the log's tail.
+ */
+static int
+pgembed_match_cluster(struct pgembed *pg, char *err, size_t errlen)
+{
+	char pgver[PATH_MAX], want[32], have[32], dir[PATH_MAX];
+
+	if (pgembed_path(pgver, sizeof pgver, "%s/PG_VERSION",
+	    pg->datadir) != 0)
+		return 0;	/* (said by the caller) */
+	pgembed_read_major(pgver, want, sizeof want);
+	if (want[0] == '\0')
+		return 0;	/* no cluster yet, or unreadable: said later */
+	pgembed_bindir_major(pg, have, sizeof have);
+	if (have[0] == '\0' || strcmp(want, have) == 0)
+		return 0;
+	if (strchr(want, '/') == NULL && strstr(want, "..") == NULL &&
+	    pgembed_path(dir, sizeof dir, "%s/%s/bin", PGEMBED_PKGLIBDIR,
+	    want) == 0 && pgembed_has_tools(dir)) {
+		log_info("the PostgreSQL cluster in %s is of PostgreSQL %s: "
+		    "using %s (not PostgreSQL %s in %s)", pg->datadir, want,
+		    dir, have, pg->bindir);
+		return pgembed_path(pg->bindir, sizeof pg->bindir, "%s", dir);
+	}
+	return errbuf_fail(err, errlen, "the PostgreSQL cluster in %s was "
+	    "made by PostgreSQL %s, and the server programs found are "
+	    "PostgreSQL %s (%s), which cannot run it. Install PostgreSQL "
+	    "%s's server programs (e.g. the postgresql-%s package; tafeld "
+	    "then uses them for this cluster), or upgrade the cluster to "
+	    "PostgreSQL %s with pg_upgrade. Or start afresh: with tafeld "
+	    "stopped, move the cluster aside (mv %s %s.pg%s) and start "
+	    "again; a new, empty cluster is made, your data stays in "
+	    "%s.pg%s, and your latest backup goes into the new one with "
+	    "tafelctl restore (docs/admin.md)", pg->datadir, want, have, pg->bindir,
+	    want, want, have, pg->datadir, pg->datadir, want, pg->datadir,
+	    want);
+}
+
 static int
 pgembed_start_as(struct pgembed *pg, const char *data_dir,
     enum pgembed_mode mode, char *err, size_t errlen)
@@ -1034,7 +1160,8 @@ pgembed_start_as(struct pgembed *pg, const char *data_dir,
 		return errbuf_fail(err, errlen, "cannot find the name of "
 		    "uid %u", (unsigned)geteuid());
 	if (pgembed_paths(pg, data_dir, err, errlen) != 0 ||
-	    pgembed_find_bindir(pg, err, errlen) != 0)
+	    pgembed_find_bindir(pg, err, errlen) != 0 ||
+	    pgembed_match_cluster(pg, err, errlen) != 0)
 		return -1;
 	if (pgembed_mkdir(pg->root, err, errlen) != 0 ||
 	    pgembed_mkdir(pg->sockdir, err, errlen) != 0)
@@ -1130,8 +1257,10 @@ pgembed_start_as(struct pgembed *pg, const char *data_dir,
 
 	if (pgembed_ensure_db(pg, user, rc == 0 && auth_changed, err,
 	    errlen) != 0) {
-		if (pg->started)
+		if (pg->started) {
+			pgembed_broken_hint(pg, err, errlen);
 			pgembed_log_tail(pg, err, errlen);
+		}
 		goto fail;
 	}
 	close(logfd);

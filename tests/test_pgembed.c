@@ -481,6 +481,27 @@ test_incomplete(void **state)
 		usleep(50000);
 	assert_int_equal(pgembed_alive(&p), 0);
 	assert_int_equal(pg_ctl_status_of(p.datadir), 3);
+	/* ... and the error says what to do: move it aside, the data stays */
+	{
+		char mv[sizeof p.datadir * 2 + 16];
+
+		snprintf(mv, sizeof mv, "mv %s %s.broken", p.datadir,
+		    p.datadir);
+		if (strstr(err, mv) == NULL ||
+		    strstr(err, "your data stays in") == NULL)
+			fail_msg("no move-aside hint in: %s", err);
+	}
+
+	/* a cluster of a PostgreSQL version whose programs are not
+	 * installed: refused before pg_ctl, with what to do */
+	snprintf(path, sizeof path, "%s/PG_VERSION", p.datadir);
+	write_file(path, "9.4\n");
+	assert_int_equal(pgembed_start(&p, dir, err, sizeof err), -1);
+	if (strstr(err, "was made by PostgreSQL 9.4") == NULL ||
+	    strstr(err, "postgresql-9.4") == NULL ||
+	    strstr(err, ".pg9.4") == NULL)
+		fail_msg("no version hint in: %s", err);
+	assert_int_equal(pg_ctl_status_of(p.datadir), 3);
 
 	/* a restore marks a cluster it makes from the start */
 	snprintf(dir, sizeof dir, "%s/r", tmpdir);
