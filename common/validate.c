@@ -123,6 +123,7 @@ validate_date(const char *field, const char *s, int required,
 	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
 	    30, 31 };
 	int y, m, d, n = 0;
+	size_t i;
 
 	if (s == NULL || s[0] == '\0') {
 		if (required)
@@ -130,8 +131,13 @@ validate_date(const char *field, const char *s, int required,
 			    field, "a date (YYYY-MM-DD) is required");
 		return 0;
 	}
-	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 ||
-	    n != 10 || s[4] != '-' || s[7] != '-')
+	/* digits exactly where YYYY-MM-DD has them: sscanf alone would take
+	 * a sign or blanks ("2027-+1-05", "2027- 1-05") */
+	for (i = 0; s[i] != '\0' && i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : s[i] < '0' || s[i] > '9')
+			break;
+	if (i != 10 || s[10] != '\0' ||
+	    sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10)
 		return fail(err, TAFEL__ERROR_CODE__INVALID_ARGUMENT, field,
 		    "not a date (YYYY-MM-DD)");
 	if (y < 1900 || y > 2200)

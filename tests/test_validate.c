@@ -62,6 +62,17 @@ test_fields(void **state)
 	assert_int_equal(e.code, TAFEL__ERROR_CODE__OUT_OF_RANGE);
 	assert_int_equal(validate_date("due", "2027-2-1", 1, &e), -1);
 	assert_int_equal(e.code, TAFEL__ERROR_CODE__INVALID_ARGUMENT);
+	/* sscanf would read these as numbers: a sign, a blank, a tab */
+	assert_int_equal(validate_date("due", "2027-+1-05", 1, &e), -1);
+	assert_int_equal(e.code, TAFEL__ERROR_CODE__INVALID_ARGUMENT);
+	assert_int_equal(validate_date("due", "2027- 1-05", 1, &e), -1);
+	assert_int_equal(e.code, TAFEL__ERROR_CODE__INVALID_ARGUMENT);
+	assert_int_equal(validate_date("due", "2027-01-\t5", 1, &e), -1);
+	assert_int_equal(e.code, TAFEL__ERROR_CODE__INVALID_ARGUMENT);
+	assert_int_equal(validate_date("due", "+202-01-05", 1, &e), -1);
+	assert_int_equal(e.code, TAFEL__ERROR_CODE__INVALID_ARGUMENT);
+	assert_int_equal(validate_date("due", "2027-01-05x", 1, &e), -1);
+	assert_int_equal(e.code, TAFEL__ERROR_CODE__INVALID_ARGUMENT);
 	assert_int_equal(validate_date("due", "", 1, &e), -1);
 	assert_int_equal(validate_date("due", "", 0, &e), 0);
 	/* a real date, but outside the years kept: said so, not "invalid" */

@@ -304,7 +304,7 @@ def t_conflict():
     c.close()
 
 
-@check("request errors: keys, request_id 0, NUL/CR/long text, position, list length, huge resume_from (5.1-5.5, 8.3)")
+@check("request errors: keys, request_id 0, NUL/CR/long text, malformed date, position, list length, huge resume_from (5.1-5.5, 8.3)")
 def t_write_errors():
     c = login()
     req = pb.RecordDecisionRequest(item_id=STATE["item_id"], version=STATE["version"], decision="x")
@@ -328,6 +328,12 @@ def t_write_errors():
         e = expect_error(c.request("add_agenda_item", pb.AddAgendaItemRequest(
             meeting_id=STATE["meeting_id"], case_id=1, position=pos), key=w.key()), pb.OUT_OF_RANGE, "position")
         expect("500" in e.message, "position %d: %r" % (pos, e.message))
+    # a date not of the form YYYY-MM-DD (a sign, a blank) is refused by the field
+    # checks (5.5), before the database would find that the case does not exist (5.3)
+    for due in ("2027-+1-05", "2027- 1-05", "+202-01-05"):
+        expect_error(c.request("create_action", pb.CreateActionRequest(
+            case_id=2**62, description="x", owner_org_id=1, due_date=due), key=w.key()),
+            pb.INVALID_ARGUMENT, "due_date")
     # a list of 501 entries
     e = expect_error(c.request("reorder_agenda", pb.ReorderAgendaRequest(
         meeting_id=STATE["meeting_id"], item_ids=list(range(1, 502))), key=w.key()), pb.LIST_TOO_LONG, "item_ids")
