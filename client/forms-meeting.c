@@ -431,6 +431,12 @@ decision_refused(struct ui *u, const Tafel__Error *e)
 static void
 decision_recorded(struct ui *u)
 {
+	/* the item as recorded, before its event: d right after offers it
+	 * (not on the shared screen, whose model is the room's rendering) */
+	if (!u->presentation && fs.reply != NULL &&
+	    fs.reply->body_case == TAFEL__ENVELOPE__BODY_AGENDA_ITEM &&
+	    model_apply_item(&u->meeting, fs.reply->agenda_item, ui_now()))
+		ui_dirty(u);
 	ui_message(u, 0, decision_clearing ? _("Decision on case %s cleared.") :
 	    _("Decision on case %s recorded."), fs.what);
 }

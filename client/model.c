@@ -402,6 +402,28 @@ model_apply_actions(struct model *m, uint64_t seq, const Tafel__ActionList *list
 	(void)now;
 }
 
+/*
+ * A write's own answer (record_decision): the item as the write left it,
+ * at once, so that what the screen shows and d offers next is what was
+ * recorded, not what was there before, until the write's event comes.
+ * Only over an older version of an item the model holds: the event, or a
+ * later change, may have come first.
+ */
+int
+model_apply_item(struct model *m, const Tafel__AgendaItem *it, double now)
+{
+	const Tafel__AgendaItem *have;
+
+	if (m->kind != MODEL_MEETING || it == NULL || it->removed ||
+	    it->meeting_id != m->meeting_id)
+		return 0;
+	have = model_item(m, it->id);
+	if (have == NULL || have->version >= it->version)
+		return 0;
+	put_item(m, it, now);
+	return 1;
+}
+
 enum model_result
 model_apply_event(struct model *m, const Tafel__Event *ev, double now)
 {

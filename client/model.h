@@ -76,6 +76,9 @@ void model_apply_actions(struct model *m, uint64_t seq,
 /* Applies one pushed event if its seq is newer than the last one seen. */
 enum model_result model_apply_event(struct model *m, const Tafel__Event *ev,
     double now);
+/* A write's answer: the agenda item, when newer than the one held (1). */
+int model_apply_item(struct model *m, const Tafel__AgendaItem *it,
+    double now);
 
 /* Look-ups; NULL if unknown. */
 const Tafel__AgendaItem *model_item(const struct model *m, int64_t id);

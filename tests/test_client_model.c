@@ -508,6 +508,48 @@ test_resync(void **state)
 	model_free(&m);
 }
 
+/* A write's answer (record_decision) updates its item at once, before the
+ * write's event; never over a version the model already has (its event or
+ * a later change came first), nor an item the model does not hold. */
+static void
+test_write_answer_item(void **state)
+{
+	struct snap a;
+	struct model m;
+	Tafel__AgendaItem *v2 = mk_item(11, 1, 101, 1, 0, "Besproken.", 2);
+	Tafel__AgendaItem *v3 = mk_item(11, 1, 101, 1, 0, "Besproken. Meer.", 3);
+	Tafel__AgendaItem *other = mk_item(19, 1, 109, 3, 0, "Elders.", 2);
+	Tafel__AgendaItem *items[1] = { v3 };
+	Tafel__Event e = TAFEL__EVENT__INIT;
+
+	(void)state;
+	snap_before(&a);
+	model_init(&m, MODEL_MEETING, 1);
+	model_apply_snapshot(&m, 10, &a.s, 1.0);
+	assert_string_equal(model_item(&m, 11)->decision, "");
+	assert_int_equal(model_apply_item(&m, v2, 2.0), 1);
+	assert_string_equal(model_item(&m, 11)->decision, "Besproken.");
+	assert_int_equal(model_item(&m, 11)->version, 2);
+	assert_true(model_recent(model_rec(&m.agenda, 11)->changed, 2.5));
+	assert_int_equal(m.seq, 10);		/* no event was seen */
+	/* the same answer again, an item not held: nothing */
+	assert_int_equal(model_apply_item(&m, v2, 3.0), 0);
+	assert_int_equal(model_apply_item(&m, other, 3.0), 0);
+	assert_null(model_item(&m, 19));
+	/* a later change's event first: the older answer leaves it */
+	e.seq = 11;
+	e.n_agenda_items = 1;
+	e.agenda_items = items;
+	assert_int_equal(model_apply_event(&m, &e, 4.0), MODEL_APPLIED);
+	assert_int_equal(model_apply_item(&m, v2, 5.0), 0);
+	assert_string_equal(model_item(&m, 11)->decision, "Besproken. Meer.");
+	model_free(&m);
+	snap_free(&a);
+	protobuf_c_message_free_unpacked(&v2->base, NULL);
+	protobuf_c_message_free_unpacked(&v3->base, NULL);
+	protobuf_c_message_free_unpacked(&other->base, NULL);
+}
+
 static void
 test_follow_and_detach(void **state)
 {
@@ -610,6 +652,7 @@ main(void)
 		cmocka_unit_test(test_list_only_event_left_alone),
 		cmocka_unit_test(test_standing),
 		cmocka_unit_test(test_resync),
+		cmocka_unit_test(test_write_answer_item),
 		cmocka_unit_test(test_follow_and_detach),
 		cmocka_unit_test(test_org_actions),
 	};
