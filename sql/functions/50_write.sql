@@ -661,8 +661,9 @@ BEGIN
 		PERFORM tafel_raise('TF011', 'due_date is required', 'due_date');
 	END IF;
 	IF v_due < v_base - interval '1 year' THEN
-		PERFORM tafel_raise('TF014',
-		    'due_date is more than a year before the meeting', 'due_date');
+		PERFORM tafel_raise('TF014', 'due_date is more than a year before '
+		    || CASE WHEN v_meeting <> 0 THEN 'the meeting' ELSE 'today' END,
+		    'due_date');
 	END IF;
 
 	INSERT INTO action_points (case_id, meeting_id, description, owner_org_id,
