@@ -30,6 +30,10 @@
 #define TICKET_BYTES 32
 #define TICKET_LEN 43
 
+/* conn->login_pending: a login is being checked; a logout cancelled it */
+#define LOGIN_PENDING 1
+#define LOGIN_CANCELLED 2
+
 /*
  * A login in progress.  With a password: delay timer -> user lookup ->
  * hash check -> lockout count -> new ticket stored -> answer.  With a
@@ -254,6 +258,23 @@ login_draining(struct login *l)
 	return 1;
 }
 
+/*
+ * A logout came while this login was being checked (docs/protocol.md
+ * 6.2): the connection stays logged out.  Only a login that would
+ * succeed is cancelled: a failure is answered (and counted) as such.
+ * Returns 1 when it answered and freed l.
+ */
+static int
+login_cancelled(struct login *l)
+{
+	if (l->r->c->login_pending != LOGIN_CANCELLED)
+		return 0;
+	req_error(l->r, TAFEL__ERROR_CODE__NOT_AUTHENTICATED, "a logout was "
+	    "sent before this login was answered; not logged in", NULL);
+	login_free(l);
+	return 1;
+}
+
 static void
 login_finish(struct login *l)
 {
@@ -308,6 +329,11 @@ login_finish(struct login *l)
 		tafel__login_response__free_unpacked(resp, NULL);
 		login_fail(l, TAFEL__ERROR_CODE__FORBIDDEN,
 		    "this client certificate belongs to another organisation");
+		return;
+	}
+	if (l->r->c->login_pending == LOGIN_CANCELLED) {
+		tafel__login_response__free_unpacked(resp, NULL);
+		login_cancelled(l);
 		return;
 	}
 	if (!l->by_ticket)
@@ -382,6 +408,8 @@ login_answer(struct login *l)
 		login_free(l);
 		return;
 	}
+	if (login_cancelled(l))
+		return;
 	if (user_sessions(resp->user->id) >= srv.cfg.max_sessions_per_user) {
 		char msg[160];
 
@@ -536,7 +564,7 @@ login_by_ticket(struct conn *c, const Tafel__Envelope *env)
 	l->r = req_new(c, env, TAFEL__ENVELOPE__BODY_LOGIN_OK);
 	l->login = xstrdup(q->login);
 	l->by_ticket = 1;
-	c->login_pending = 1;
+	c->login_pending = LOGIN_PENDING;
 	conn_cert_fp(c, l->cert_fp, sizeof l->cert_fp);
 	ticket_new(l->ticket, l->ticket_hash);
 	hash_param(old, oldp);
@@ -599,7 +627,7 @@ h_login(struct conn *c, const Tafel__Envelope *env,
 	l->r = req_new(c, env, TAFEL__ENVELOPE__BODY_LOGIN_OK);
 	l->login = xstrdup(q->login);
 	l->password = xstrdup(q->password);
-	c->login_pending = 1;
+	c->login_pending = LOGIN_PENDING;
 	conn_cert_fp(c, l->cert_fp, sizeof l->cert_fp);
 	delay = auth_throttle_delay(l->login, c->net);
 	if (delay > 0) {
@@ -659,6 +687,9 @@ h_logout(struct conn *c, const Tafel__Envelope *env,
 	session_end(c);
 	if (c->state == CONN_READY)
 		conn_set_state(c, CONN_LOGIN);
+	/* a login still being checked does not log the connection in */
+	if (c->login_pending)
+		c->login_pending = LOGIN_CANCELLED;
 	if (revoke) {
 		/* answered once the ticket is gone: a resume after ok fails */
 		db_call("SELECT tafel_ticket_revoke($1::bytea)", 1, params,

@@ -402,6 +402,31 @@ def t_logout():
     c.close()
 
 
+@check("a logout sent behind a login still being checked cancels it: NOT_AUTHENTICATED, not logged in (6.2)")
+def t_logout_cancels_login():
+    c = connect()
+    frames = [pb.Envelope(request_id=1, login=pb.LoginRequest(login=A.login, password=A.password)),
+              pb.Envelope(request_id=2, logout=pb.LogoutRequest())]
+    c.send_raw(b"".join(w.frame(f.SerializeToString()) for f in frames))
+    c.pipelined = True
+    r = c.wait_answer(2)
+    expect(r.WhichOneof("body") == "ok", "logout %s" % r)
+    e = expect_error(c.wait_answer(1), pb.NOT_AUTHENTICATED)
+    expect("logout" in e.message, "message %r" % e.message)
+    c.next_id = 3
+    expect_error(c.request("list_meetings"), pb.NOT_AUTHENTICATED)
+    # a wrong password behind the logout is still a failed login
+    frames = [pb.Envelope(request_id=10, login=pb.LoginRequest(login=A.login, password="wrong")),
+              pb.Envelope(request_id=11, logout=pb.LogoutRequest())]
+    c.send_raw(b"".join(w.frame(f.SerializeToString()) for f in frames))
+    expect(c.wait_answer(11).WhichOneof("body") == "ok", "second logout")
+    expect_error(c.wait_answer(10), pb.LOGIN_FAILED)
+    c.next_id = 12
+    r = c.login(A.login, A.password)
+    expect(r.WhichOneof("body") == "login_ok", "a login after them %s" % r)
+    c.close()
+
+
 # ---------------------------------------------------------------------------
 # Hostile probes
 # ---------------------------------------------------------------------------
@@ -600,7 +625,7 @@ def t_stopping():
 
 
 CHECKS = [t_hello, t_hello_log, t_tls12, t_wrong_ca, t_ping_prelogin, t_not_auth, t_login_failed, t_login, t_reads,
-          t_subscribe_write, t_same_key_concurrent, t_conflict, t_write_errors, t_resume, t_logout,
+          t_subscribe_write, t_same_key_concurrent, t_conflict, t_write_errors, t_resume, t_logout, t_logout_cancels_login,
           t_no_hello, t_version, t_too_large_prelogin, t_limit_prelogin_ok, t_too_large_ready, t_garbage,
           t_wrong_type, t_wrong_type_nested, t_bad_utf8, t_unknown, t_half_frame, t_half_close, t_rate_limit]
 
