@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+#include "compat.h"
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -34,12 +35,20 @@
 /* An admin client that says nothing for this long is closed. */
 #define ADMIN_TIMEOUT_S 5
 
+/* One admin client, from accept to close. */
+struct admin_client {
+	struct bufferevent *bev;
+	TAILQ_ENTRY(admin_client) entry;
+};
+TAILQ_HEAD(admin_clients, admin_client);
+
 static struct {
 	struct evconnlistener *listener;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	gid_t gid;			/* admin_group; (gid_t)-1 if unknown */
 	time_t started;
-} adm = { .gid = (gid_t)-1 };
+	struct admin_clients clients;	/* connected, freed by admin_free */
+} adm = { .gid = (gid_t)-1, .clients = TAILQ_HEAD_INITIALIZER(adm.clients) };
 
 /* True when pid's supplementary groups (from /proc) include gid. */
 static int
@@ -484,13 +493,21 @@ admin_status_json(void)
 
 static void admin_event(struct bufferevent *bev, short what, void *arg);
 
+/* Closes and frees one client. */
+static void
+admin_close(struct admin_client *a)
+{
+	TAILQ_REMOVE(&adm.clients, a, entry);
+	bufferevent_free(a->bev);
+	free(a);
+}
+
 /* The answer is out: close. */
 static void
 admin_written(struct bufferevent *bev, void *arg)
 {
-	(void)arg;
 	if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
-		bufferevent_free(bev);
+		admin_close(arg);
 }
 
 static void
@@ -500,11 +517,10 @@ admin_read(struct bufferevent *bev, void *arg)
 	char *line;
 	size_t n;
 
-	(void)arg;
 	line = evbuffer_readln(in, &n, EVBUFFER_EOL_LF);
 	if (line == NULL) {
 		if (evbuffer_get_length(in) > ADMIN_LINE_MAX)
-			bufferevent_free(bev);
+			admin_close(arg);
 		return;
 	}
 	bufferevent_disable(bev, EV_READ);
@@ -525,16 +541,16 @@ admin_read(struct bufferevent *bev, void *arg)
 	 * write fails, EPIPE) or does not read it (the write timeout) is
 	 * freed there, not kept for good.
 	 */
-	bufferevent_setcb(bev, NULL, admin_written, admin_event, NULL);
+	bufferevent_setcb(bev, NULL, admin_written, admin_event, arg);
 }
 
 /* The client left, failed or timed out: close. */
 static void
 admin_event(struct bufferevent *bev, short what, void *arg)
 {
+	(void)bev;
 	(void)what;
-	(void)arg;
-	bufferevent_free(bev);
+	admin_close(arg);
 }
 
 static void
@@ -542,6 +558,7 @@ admin_accept(struct evconnlistener *l, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
 	struct bufferevent *bev;
+	struct admin_client *a;
 	struct timeval tv = { ADMIN_TIMEOUT_S, 0 };
 	char who[96];
 
@@ -560,7 +577,10 @@ admin_accept(struct evconnlistener *l, evutil_socket_t fd,
 		evutil_closesocket(fd);
 		return;
 	}
-	bufferevent_setcb(bev, admin_read, NULL, admin_event, NULL);
+	a = xcalloc(1, sizeof *a);
+	a->bev = bev;
+	TAILQ_INSERT_TAIL(&adm.clients, a, entry);
+	bufferevent_setcb(bev, admin_read, NULL, admin_event, a);
 	bufferevent_set_timeouts(bev, &tv, &tv);
 	bufferevent_enable(bev, EV_READ);
 }
@@ -629,4 +649,12 @@ admin_stop(void)
 	adm.listener = NULL;
 	if (adm.path[0] != '\0')
 		unlink(adm.path);
+}
+
+void
+admin_free(void)
+{
+	admin_stop();
+	while (!TAILQ_EMPTY(&adm.clients))
+		admin_close(TAILQ_FIRST(&adm.clients));
 }

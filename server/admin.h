@@ -21,7 +21,10 @@ int admin_socket_path(const struct server_config *cfg, const char *data_dir,
  * served.  A failure is logged; tafeld runs on without it.
  */
 void admin_start(void);
+/* Stops listening (clients still connected get their answer). */
 void admin_stop(void);
+/* admin_stop, then closes the clients still connected (after the loop). */
+void admin_free(void);
 
 /* The address the listener is bound to ("127.0.0.1:7410"), or cfg.listen. */
 void admin_bound_addr(char *buf, size_t len);

@@ -806,7 +806,7 @@ main(int argc, char **argv)
 
 	log_info("event loop ended");
 	auth_stop();
-	admin_stop();
+	admin_free();
 	sdnotify_free();
 	lifecycle_free();
 	push_free();
