@@ -31,7 +31,7 @@ int
 validate_text(const char *field, const char *s, size_t max, int required,
     int multi_line, struct validate_error *err)
 {
-	size_t len = s ? strlen(s) : 0;
+	size_t len = s ? strlen(s) : 0, i;
 	char lim[48];
 
 	if (len == 0) {
@@ -41,6 +41,14 @@ validate_text(const char *field, const char *s, size_t max, int required,
 		return 0;
 	}
 	if (len > max) {
+		/* a NUL on the wire came as C0 80, one byte longer: said as
+		 * such, not as a string over a limit it kept to */
+		for (i = 0; i + 1 < len; i++)
+			if ((unsigned char)s[i] == 0xc0 &&
+			    (unsigned char)s[i + 1] == 0x80)
+				return fail(err,
+				    TAFEL__ERROR_CODE__INVALID_ARGUMENT, field,
+				    "contains a NUL character");
 		snprintf(lim, sizeof lim, "longer than %zu bytes", max);
 		return fail(err, TAFEL__ERROR_CODE__STRING_TOO_LONG, field,
 		    lim);

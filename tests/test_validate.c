@@ -112,6 +112,11 @@ test_fields(void **state)
 	assert_int_equal(e.code, TAFEL__ERROR_CODE__INVALID_ARGUMENT);
 	assert_int_equal(validate_text("note", "\xff", 10, 0, 1, &e), -1);
 	assert_int_equal(e.code, TAFEL__ERROR_CODE__INVALID_UTF8);
+	/* 4 bytes on the wire with a NUL, 5 in the C0 80 form frame_unpack
+	 * leaves: a NUL, not a string over the limit of 4 */
+	assert_int_equal(validate_text("name", "Ja\xc0\x80n", 4, 1, 0, &e), -1);
+	assert_int_equal(e.code, TAFEL__ERROR_CODE__INVALID_ARGUMENT);
+	assert_string_equal(e.message, "name: contains a NUL character");
 	/* characters, not bytes: three times "é" is 3 characters, 6 bytes */
 	assert_int_equal(validate_text_chars("note", EEE, 3, 0, 1, &e), 0);
 	assert_int_equal(validate_text_chars("note", EEE "e", 3, 0, 1, &e),

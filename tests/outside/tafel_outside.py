@@ -318,6 +318,9 @@ def t_write_errors():
     # A string with a NUL, a carriage return, and over 8000 bytes.
     bad = pb.RecordDecisionRequest(item_id=STATE["item_id"], version=STATE["version"], decision="a\x00b")
     expect_error(c.request("record_decision", bad, key=w.key()), pb.INVALID_ARGUMENT, "decision")
+    bad.decision = "a" * 7999 + "\x00"  # 8000 bytes, the limit: a NUL, not too long
+    e = expect_error(c.request("record_decision", bad, key=w.key()), pb.INVALID_ARGUMENT, "decision")
+    expect("NUL" in e.message, "8000 bytes with a NUL: %r" % e.message)
     bad.decision = "a\r\nb"
     expect_error(c.request("record_decision", bad, key=w.key()), pb.INVALID_ARGUMENT, "decision")
     bad.decision = "x" * 8001
