@@ -387,7 +387,9 @@ $$;
 
 -- accept_nomination: NominationDecisionRequest -> Nomination.  The case
 -- goes at the end of the agenda (as add_agenda_item) of the meeting, or
--- (0) of the series' next meeting (tafel_series_next_meeting).
+-- (0) of the series' next meeting (tafel_series_next_meeting); the event
+-- carries the case, its action points and its newest info round, as
+-- add_agenda_item's does.
 CREATE OR REPLACE FUNCTION tafel_op_accept_nomination(p_user_id bigint, p_args jsonb)
 RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
 DECLARE
@@ -448,7 +450,8 @@ BEGIN
 	    jsonb_build_object('nomination', v_json,
 		'agenda_items', v_items,
 		'case', tafel_json_case(n.case_id),
-		'actions', tafel_json_case_actions(n.case_id, false)));
+		'actions', tafel_json_case_actions(n.case_id, false))
+	    || tafel_json_case_round(n.case_id));
 	RETURN v_json;
 END
 $$;

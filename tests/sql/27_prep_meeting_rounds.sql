@@ -231,3 +231,40 @@ BEGIN
 	    coalesce(ev::text, 'no event');
 END
 $$;
+
+-- Accepting a nomination puts the case on the agenda as add_agenda_item
+-- does, and its event carries the case's newest round likewise: the
+-- asked housing partner, following the meeting, gets its own entry with
+-- the case (the round's events came before the case was on the agenda).
+DO $$
+DECLARE
+	x t_mr;
+	v jsonb;
+	n jsonb;
+	v_seq bigint;
+	ev jsonb;
+BEGIN
+	SELECT * INTO x FROM t_mr;
+	v := test_write('politie', 'create_case', '{"theme":
+	    "domestic_violence", "district": "Rondedorp", "approach": "person",
+	    "reason": "tweede melding"}');
+	PERFORM test_write('reclassering', 'start_info_round', jsonb_build_object(
+	    'case_id', v -> 'id', 'reply_by',
+	    (now() AT TIME ZONE 'Europe/Amsterdam')::date + 2,
+	    'org_ids', jsonb_build_array(x.o_woon)));
+	n := test_write('politie', 'nominate_case', jsonb_build_object(
+	    'series_id', (SELECT series_id FROM meetings WHERE id = x.m),
+	    'case_id', v -> 'id', 'reason', 'Samen bespreken'));
+	n := test_write('voorzitter', 'accept_nomination', jsonb_build_object(
+	    'id', n -> 'id', 'version', n -> 'version', 'meeting_id', x.m));
+	v_seq := (SELECT max(seq) FROM changelog
+	    WHERE case_id = (v ->> 'id')::bigint AND payload ? 'nomination');
+	SELECT e.event INTO ev FROM tafel_events_for(v_seq, jsonb_build_array(
+	    jsonb_build_object('user_id', test_uid('woningcorporatie'),
+		'meeting_id', x.m))) e;
+	ASSERT ev ? 'agenda_items'
+	    AND (ev -> 'info_round' ->> 'case_id')::bigint = (v ->> 'id')::bigint
+	    AND (ev -> 'info_round' -> 'asked' -> 0 ->> 'org_id')::bigint
+		= x.o_woon, coalesce(ev::text, 'no event');
+END
+$$;
