@@ -262,6 +262,15 @@ forms_publish_agenda(struct ui *u)
 		    "published."));
 		return;
 	}
+	if (m->published_at != 0) {	/* publishing is once */
+		char when[32];
+
+		ui_date(m->published_at, when, sizeof when);
+		ui_message(u, 1, _("The agenda was published already: %s by %s."),
+		    when, m->published_by_name[0] != '\0' ?
+		    m->published_by_name : "-");
+		return;
+	}
 	fs.id = m->id;
 	fs.version = m->version;
 	form_ask(u, &publish_form);

@@ -397,6 +397,13 @@ when_planned(const struct ui *u)
 	return meeting_in(u, TAFEL__MEETING_STATE__MEETING_PLANNED);
 }
 
+/* A planned meeting whose agenda is not published yet (U offered). */
+static int
+when_unpublished(const struct ui *u)
+{
+	return when_planned(u) && u->meeting.meeting->published_at == 0;
+}
+
 static int
 when_open(const struct ui *u)
 {
@@ -829,6 +836,9 @@ const struct ui_key ui_keys[] = {
 	  when_planned },
 	{ 'U', "U", MEETING, 1, N_("publish"), forms_publish_agenda,
 	  N_("Chair: publish the agenda to the member organisations"),
+	  when_unpublished },
+	/* published already: U says when and by whom, off the footer */
+	{ 'U', "U", MEETING, 1, NULL, forms_publish_agenda, NULL,
 	  when_planned },
 	{ 'a', "a", V(PROPOSALS), 1, N_("accept"), forms_accept_proposal,
 	  N_("Accept: the case goes on the agenda"), when_proposal },

@@ -1,0 +1,42 @@
+#!/bin/bash
+# U publishes a planned meeting's agenda once: afterwards the chair's bottom line no longer offers it, and U says when and by whom it was published instead of the server's bare "not possible in this state"; in an open meeting U says the meeting is open.
+. "$(dirname "$0")/lib.sh"
+
+start_meeting
+start_client chair voorzitter --meeting "$MEETING"
+wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
+wait_for chair "· gepland ·" || fail "the meeting is not planned: $(screen chair)"
+screen chair | tail -n 1 | grep -qF "U publiceren" ||
+	fail "U not offered before publishing: $(screen chair | tail -n 1)"
+keys chair U
+wait_for chair "Agenda gepubliceerd: de deelnemende organisaties zijn ingelicht." ||
+	fail "U did not publish: $(screen chair | tail -n 3)"
+# the bottom line follows the published meeting (answer or event): no U
+deadline=$((SECONDS + 20))
+while screen chair | tail -n 1 | grep -qF "U publiceren"; do
+	[ $SECONDS -lt $deadline ] || fail "U still offered after publishing: $(screen chair | tail -n 1)"
+	sleep 0.1
+done
+screen chair | tail -n 1 | grep -qF "v voorstellen" ||
+	fail "bottom line lost the planned meeting's keys: $(screen chair | tail -n 1)"
+keys chair U
+wait_re chair "De agenda is al gepubliceerd: 20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} door Anouk de Vries\." ||
+	fail "second U: not told it was published already: $(screen chair | tail -n 3)"
+screen chair | grep -qF "Die stap is in de huidige toestand niet mogelijk" &&
+	fail "second U went to the server: $(screen chair | tail -n 3)"
+# the server kept one publication
+printf 'meetings\nquit\n' | batch voorzitter | python3 -c '
+import json, sys
+for l in sys.stdin:
+    m = json.loads(l)
+    if m.get("body") == "meeting_list":
+        for x in m["meeting_list"]["meetings"]:
+            if x["id"] == int(sys.argv[1]):
+                sys.exit(0 if x.get("published_at") else 1)
+sys.exit(1)' "$MEETING" || fail "meeting not published on the server"
+# an open meeting: U is not for it, and says so
+chair_start chair
+keys chair U
+wait_for chair "U: niet mogelijk nu het overleg open is." ||
+	fail "U in an open meeting: $(screen chair | tail -n 3)"
+ok
