@@ -1716,14 +1716,8 @@ static const struct ctl_cmd commands[] = {
 	  "tafel_admin_publish_days($1, $2)" },
 	{ "meeting list", "[SERIES]", 0, 1, 1, cmd_report,
 	  "list the meetings from today on (times in Europe/Amsterdam)",
-	  "SELECT m.id, to_char(m.scheduled_start AT TIME ZONE "
-	  "'Europe/Amsterdam', 'YYYY-MM-DD HH24:MI Dy') AS start, s.name AS "
-	  "series, m.state, coalesce(u.display_name, '') AS chair, "
-	  "m.cancel_reason AS reason FROM meetings m JOIN series s ON s.id = "
-	  "m.series_id LEFT JOIN users u ON u.id = m.chair_id WHERE "
-	  "m.scheduled_start >= current_date AND ($1::text IS NULL OR s.name = "
-	  "$1 OR s.kind = lower($1) OR s.id::text = $1) ORDER BY "
-	  "m.scheduled_start, m.id" },
+	  "SELECT id, start, series, state, chair, reason FROM "
+	  "tafel_admin_meeting_list($1) WITH ORDINALITY ORDER BY ordinality" },
 	{ "meeting plan", "--series SERIES --time HH:MM (--date DATE | "
 	  "--weekday DAY [--from DATE]) [--every Nw --until DATE] "
 	  "[--chair LOGIN] [--as LOGIN]", 4, 18, 1, cmd_meeting_plan,
@@ -1936,6 +1930,34 @@ args_check(const struct ctl_cmd *c, int argc, char **argv)
 	return 0;
 }
 
+/* "user add ... --password-file F": tafelctl's own options come before
+ * the command (getopt stops there); say so rather than print a usage line
+ * or take the option for an argument. */
+static const char *const global_options[] = {
+	"--config", "--data-dir", "--db", "--password-file", NULL
+};
+
+static int
+global_option_late(const char *cmd, int nargs, char **args)
+{
+	int i;
+	size_t k, len;
+
+	for (i = 0; i < nargs; i++)
+		for (k = 0; global_options[k] != NULL; k++) {
+			len = strlen(global_options[k]);
+			if (strncmp(args[i], global_options[k], len) != 0 ||
+			    (args[i][len] != '\0' && args[i][len] != '='))
+				continue;
+			fprintf(stderr, "tafelctl: %s is an option of tafelctl "
+			    "itself: give it before the command (tafelctl %s "
+			    "... %s ...)\n", global_options[k],
+			    global_options[k], cmd);
+			return 1;
+		}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -2028,6 +2050,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	nargs = argc - optind - (int)words;
+	if (global_option_late(best->name, nargs, argv + optind + words))
+		return 2;
 	if (nargs < best->min_args || nargs > best->max_args) {
 		fprintf(stderr, "usage: tafelctl %s %s\n", best->name,
 		    best->args);

@@ -96,7 +96,8 @@ DECLARE
 BEGIN
 	SELECT id INTO v_id FROM users WHERE login = p_login;
 	IF NOT FOUND THEN
-		PERFORM tafel_raise('TF016', 'user not found', 'login');
+		PERFORM tafel_raise('TF016', format('no user %L (tafelctl user '
+		    || 'list)', p_login), 'login');
 	END IF;
 	DELETE FROM resume_tickets WHERE user_id = v_id;
 	GET DIAGNOSTICS n = ROW_COUNT;

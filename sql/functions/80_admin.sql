@@ -8,7 +8,8 @@ BEGIN
 	UPDATE users SET failed_logins = 0, locked_until = NULL
 	WHERE login = p_login;
 	IF NOT FOUND THEN
-		PERFORM tafel_raise('TF016', 'user not found', 'login');
+		PERFORM tafel_raise('TF016', format('no user %L (tafelctl user '
+		    || 'list)', p_login), 'login');
 	END IF;
 	RETURN true;
 END
@@ -610,6 +611,32 @@ RETURNS text LANGUAGE sql STABLE SET search_path = public AS $$
 		AND NOT EXISTS (SELECT 1 FROM cases WHERE district = p_district)
 		AND NOT EXISTS (SELECT 1 FROM process_managers
 		    WHERE district = p_district)))
+$$;
+
+-- tafelctl meeting list [SERIES]: the meetings from today on, of every
+-- series, or of those SERIES names (name, id or kind: every series of that
+-- kind).  A SERIES that names none is an error, not an empty list.
+CREATE OR REPLACE FUNCTION tafel_admin_meeting_list(p_series text)
+RETURNS TABLE (id bigint, start text, series text, state text, chair text,
+    reason text)
+LANGUAGE plpgsql STABLE SET search_path = public AS $$
+BEGIN
+	IF p_series IS NOT NULL AND NOT EXISTS (SELECT 1 FROM series s
+	    WHERE s.name = p_series OR s.kind = lower(p_series)
+	    OR s.id::text = p_series) THEN
+		PERFORM tafel_raise('TF016', format('no meeting series named %L, '
+		    || 'nor of that kind (tafelctl series list)', p_series), 'series');
+	END IF;
+	RETURN QUERY SELECT m.id, to_char(m.scheduled_start AT TIME ZONE
+	    'Europe/Amsterdam', 'YYYY-MM-DD HH24:MI Dy'), s.name, m.state::text,
+	    coalesce(u.display_name, '')::text, m.cancel_reason::text
+	FROM meetings m JOIN series s ON s.id = m.series_id
+	LEFT JOIN users u ON u.id = m.chair_id
+	WHERE m.scheduled_start >= current_date AND (p_series IS NULL
+	    OR s.name = p_series OR s.kind = lower(p_series)
+	    OR s.id::text = p_series)
+	ORDER BY m.scheduled_start, m.id;
+END
 $$;
 
 -- tafelctl meeting plan --series: a series' name, its id, or its kind when

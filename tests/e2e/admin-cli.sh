@@ -1,5 +1,5 @@
 #!/bin/bash
-# tafelctl as an administrator meets it: every command names what is wrong with its input and exits non-zero, never reports a change it did not make; access set replaces a kind's categories; a disabled organisation keeps every user out, also one added or enabled later; audit refuses unknown cases, users and ambiguous dates; cert issue checks the user and never overwrites a key; meeting plan and move check their series, dates and times (a time the clocks skip, a slot the series has taken); report files are written where root runs the command.
+# tafelctl as an administrator meets it: every command names what is wrong with its input and exits non-zero, never reports a change it did not make; access set replaces a kind's categories; a disabled organisation keeps every user out, also one added or enabled later; audit refuses unknown cases, users and ambiguous dates; cert issue checks the user and never overwrites a key; meeting plan, list and move check their series, dates and times (a time the clocks skip, a slot the series has taken); report files are written where root runs the command.
 . "$(dirname "$0")/lib.sh"
 
 start_server
@@ -39,6 +39,10 @@ expect_fail "steering role stands alone" "${pw[@]}" user add stuur2 X "Politie E
 expect_fail "needs a display name" "${pw[@]}" user add leeg "" "Politie Eenheid Oost-Nederland"
 echo x >"$E2E_DIR.pwshort"
 expect_fail "too short" --password-file "$E2E_DIR.pwshort" user add kort Kort "Politie Eenheid Oost-Nederland"
+# tafelctl's own options after the command are named, not a bare usage line
+expect_fail "is an option of tafelctl itself: give it before the command \(tafelctl --password-file \.\.\. user add" user add kort Kort "Politie Eenheid Oost-Nederland" --password-file "$E2E_DIR.pw1"
+expect_fail "no user 'nobody' \(tafelctl user list\)" user unlock nobody
+expect_fail "no user 'nobody' \(tafelctl user list\)" user revoke-tickets nobody
 
 # a disabled organisation: its users, also one added or enabled later, stay out
 expect_ok "organisation Huisartsenpraktijk De Linde disabled: no user of it can log in \(1 user" org disable "Huisartsenpraktijk De Linde"
@@ -58,6 +62,8 @@ expect_fail "FROM: '03-12-2026' is not a date YYYY-MM-DD" audit user politie 03-
 
 # planning: series, weekday, every, dates, times, a slot the clocks skip, a slot taken
 expect_fail "no meeting series named 'Nope', nor of that kind" meeting plan --series Nope --weekday tue --time 13:30
+expect_fail "no meeting series named 'Nope', nor of that kind" meeting list Nope
+expect_ok "^[0-9]+ +20[0-9-]+ [0-9:]+ [A-Z][a-z]+ +SSO Enschede " meeting list "SSO Enschede"
 expect_fail 'weekday "tus": give mon' meeting plan --series "SSO Enschede" --weekday tus --time 13:30
 expect_fail "every takes 1w..52w" meeting plan --series "SSO Enschede" --weekday tue --time 13:30 --every 2 --until 2027-06-01
 expect_fail 'time "9:5": give HH:MM' meeting plan --series "SSO Enschede" --weekday tue --time 9:5
