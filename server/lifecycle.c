@@ -1,6 +1,7 @@
 /* tafeld after start-up: signals (reload, log reopen, graceful stop), the stopping notice and the drain. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -67,6 +68,19 @@ lifecycle_log_open(const char *path, char *err, size_t errlen)
 		return fd;
 	}
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (fd < 0 && errno == EACCES) {
+		struct passwd *pw = getpwuid(geteuid());
+
+		return errbuf_fail(err, errlen, "log_file %s: %s: tafeld opens "
+		    "it as user %s, who needs write access to the file or its "
+		    "directory (or choose another log_file)", path,
+		    strerror(EACCES), pw != NULL ? pw->pw_name : "(unknown)");
+	}
+	if (fd < 0 && errno == EROFS)
+		return errbuf_fail(err, errlen, "log_file %s: %s: under the "
+		    "tafel.service unit only /var/lib/tafel and /var/log/tafel "
+		    "(LogsDirectory) are writable; put log_file in /var/log/tafel",
+		    path, strerror(EROFS));
 	if (fd < 0)
 		return errbuf_fail(err, errlen, "log_file %s: %s", path,
 		    strerror(errno));

@@ -1,7 +1,8 @@
 #!/bin/bash
 # `meson install` into a scratch DESTDIR gives a working system: the binaries, unit, sysusers/tmpfiles
 # entries and man pages are in place, and the installed tafeld starts on a data directory, is ready,
-# answers the installed tafelctl status and stops cleanly.
+# answers the installed tafelctl status and stops cleanly; the unit gives it a writable log directory and a
+# log_file it may not write stops it with what to do.
 #   tests/ops/install-prefix.sh BUILD-DIR
 set -euo pipefail
 BUILD=$(realpath "$1")
@@ -33,6 +34,9 @@ fi
 grep -q "^ExecStart=$PREFIX/sbin/tafeld" \
     "$P/lib/systemd/system/tafel.service" || fail "the unit does not run the installed tafeld"
 "$P/sbin/tafeld" --version | grep -q "^tafeld " || fail "tafeld --version"
+# ProtectSystem=strict leaves only these writable: a log_file needs LogsDirectory
+grep -q "^LogsDirectory=tafel$" "$P/lib/systemd/system/tafel.service" ||
+    fail "the unit has no LogsDirectory=tafel (a log_file in /var/log/tafel would be read-only)"
 echo "ok: installed into $P"
 
 mkdir -m 0700 "$D/data"
@@ -69,3 +73,16 @@ wait "$pid" || rc=$?
 pid=
 [ $rc -eq 0 ] || fail "exit status $rc after SIGTERM"
 echo "ok: stopped cleanly"
+
+# a log_file the service user may not write stops tafeld with what to do
+if [ "$(id -u)" -eq 0 ] && [ -n "${TAFEL_TEST_USER:-}" ]; then
+    mkdir -m 0755 "$D/rootlog"
+    rc=0
+    timeout 60 "$P/sbin/tafeld" --config /dev/null --data-dir "$D/data" --listen 127.0.0.1:0 \
+        --set log_file="$D/rootlog/tafeld.log" --set user="$TAFEL_TEST_USER" \
+        >"$D/denied.stderr" 2>&1 || rc=$?
+    [ $rc -ne 0 ] && [ $rc -ne 124 ] || fail "tafeld started (or hung: $rc) with an unwritable log_file"
+    grep -q "log_file $D/rootlog/tafeld.log: Permission denied: tafeld opens it as user $TAFEL_TEST_USER, who needs write access" \
+        "$D/denied.stderr" || { cat "$D/denied.stderr"; fail "the log_file error does not say what to do"; }
+    echo "ok: an unwritable log_file is named with the service user"
+fi
