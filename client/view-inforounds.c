@@ -1,4 +1,4 @@
-/* The info rounds view (8): the open rounds my organisation is asked in or runs (list_info_rounds), and the round's lines every other view draws (case, meeting, shared screen). */
+/* The info rounds view (8): the open rounds my organisation is asked in, I run, or whose answers I may read (list_info_rounds, less the others), and the round's lines every other view draws (case, meeting, shared screen). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,7 +143,7 @@ line(struct ui *u, size_t i, char *buf, size_t len, attr_t *a)
 		answered += r->asked[k]->answer != TAFEL__INFO_ANSWER__INFO_PENDING;
 	if (!r->answers_hidden)
 		snprintf(count, sizeof count, "%zu/%zu", answered, r->n_asked);
-	snprintf(buf, len, "%s %-10s %-11s %s      %s", mine != NULL &&
+	snprintf(buf, len, "%s %-10s %-11s %-8s %s", mine != NULL &&
 	    mine->answer == TAFEL__INFO_ANSWER__INFO_PENDING ? "●" :
 	    r->overdue_count > 0 ? "!" : " ", r->case_number, r->reply_by,
 	    count, mine == NULL ? "-" :
@@ -254,6 +254,30 @@ view_inforounds_selected(struct ui *u)
 	return st.sel < n ? st.list->rounds[st.sel] : NULL;
 }
 
+/*
+ * The rounds of the list that are the user's to see here: my organisation
+ * is asked, I started it, or I may read its answers (a process manager, an
+ * administrator, an organisation that sees the case with its summary).
+ * list_info_rounds also sends the open rounds of every other case the user
+ * may know, with the answers hidden: a line with nothing to read or do.
+ */
+static void
+keep_mine(struct ui *u, Tafel__InfoRoundList *l)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < l->n_rounds; i++) {
+		Tafel__InfoRound *r = l->rounds[i];
+
+		if (my_answer(u, r) != NULL || r->started_by == u->my_user_id ||
+		    !r->answers_hidden)
+			l->rounds[kept++] = r;
+		else
+			protobuf_c_message_free_unpacked(&r->base, NULL);
+	}
+	l->n_rounds = kept;
+}
+
 static void
 on_list(struct net *n, const Tafel__Envelope *m, void *arg)
 {
@@ -271,10 +295,11 @@ on_list(struct net *n, const Tafel__Envelope *m, void *arg)
 	if (st.list != NULL)
 		protobuf_c_message_free_unpacked(&st.list->base, NULL);
 	st.list = (Tafel__InfoRoundList *)model_dup(&m->info_round_list->base);
+	keep_mine(u, st.list);
 	ui_dirty(u);
 }
 
-/* The open rounds the user may see (0: every case): asked or running. */
+/* The open rounds the user may see (0: every case); keep_mine keeps its own. */
 static void
 reload(struct ui *u)
 {
