@@ -106,14 +106,41 @@ inbox_read_send(struct ui *u, const char *text)
 	form_send(u, TAFEL__ENVELOPE__BODY_MARK_INBOX_READ, &r);
 }
 
+/* The inbox kinds that are feedback to the organisation that submitted
+ * the case; the others (asked in an info round, a clock, the lead, an
+ * overdue action point) are notices. */
+static const Tafel__InboxKind feedback_kinds[] = {
+	TAFEL__INBOX_KIND__INBOX_ACTION_DONE,
+	TAFEL__INBOX_KIND__INBOX_ACTION_CANCELLED,
+	TAFEL__INBOX_KIND__INBOX_CASE_MOVED,
+	TAFEL__INBOX_KIND__INBOX_CASE_CLOSED,
+};
+
+static int
+is_feedback(const Tafel__InboxEntry *e)
+{
+	for (size_t i = 0; i < sizeof feedback_kinds / sizeof feedback_kinds[0];
+	    i++)
+		if (e->kind == feedback_kinds[i])
+			return 1;
+	return 0;
+}
+
 static void
 inbox_read(struct ui *u)
 {
+	const Tafel__InboxEntry *e = NULL;
+
 	if (fs.reply != NULL &&
-	    fs.reply->body_case == TAFEL__ENVELOPE__BODY_INBOX_ENTRY)
-		view_inbox_update(u, fs.reply->inbox_entry);
+	    fs.reply->body_case == TAFEL__ENVELOPE__BODY_INBOX_ENTRY) {
+		e = fs.reply->inbox_entry;
+		view_inbox_update(u, e);
+	}
 	if (fs.what[0] == '\0')	/* a notice without a case (agenda) */
 		ui_message(u, 0, "%s", _("Inbox entry marked as read."));
+	else if (e != NULL && !is_feedback(e))
+		ui_message(u, 0, _("Notice on case %s marked as read."),
+		    fs.what);
 	else
 		ui_message(u, 0, _("Feedback on case %s marked as read."),
 		    fs.what);

@@ -1,5 +1,5 @@
 #!/bin/bash
-# An organisation asked in an info round finds it in its inbox (6): a client that is open hears of it at once ("Inforonde: u bent gevraagd om informatie over casus ... (postvak, 8)"), the line says "inforonde: gevraagd" with the process manager as sender, the pane under the list names the case and the reply-by date and points to 8; the GP, outside the covenant, gets the same notice and no names, and 8 says why it sees no persons; the process manager sees it as sent; 8 then shows the round to answer.
+# An organisation asked in an info round finds it in its inbox (6): a client that is open hears of it at once ("Inforonde: u bent gevraagd om informatie over casus ... (postvak, 8)"), the line says "inforonde: gevraagd" with the process manager as sender, the pane under the list names the case and the reply-by date and points to 8, and Enter confirms a notice read (not "feedback"); the GP, outside the covenant, gets the same notice and no names, and 8 says why it sees no persons; the process manager sees it as sent; 8 then shows the round to answer.
 . "$(dirname "$0")/lib.sh"
 
 # wait_joined SESSION TEXT: TEXT on the screen, also when it wraps
@@ -47,6 +47,9 @@ wait_joined bjz "Inforonde: uw organisatie is gevraagd om informatie over casus 
 screen bjz | grep -q "Jan de Vries" && fail "jeugdzorg: a name in the inbox: $(screen bjz)"
 keys bjz Enter
 wait_re bjz "^  $NUMBER +inforonde: gevraagd" || fail "jeugdzorg: Enter did not mark it read: $(screen bjz)"
+# a notice, not feedback on a case jeugdzorg submitted: said so
+wait_for bjz "Melding over casus $NUMBER als gelezen gemarkeerd." ||
+	fail "jeugdzorg: read notice not confirmed as a notice: $(screen bjz | tail -n 3)"
 # 8 shows the round, with what to look up while it is open
 keys bjz 8
 wait_re bjz "^● $NUMBER +$reply" || fail "jeugdzorg: 8 does not show the round: $(screen bjz)"
