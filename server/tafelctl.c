@@ -42,6 +42,7 @@ struct ctl {
 	char password[1100];	/* from password_file, read at start-up */
 	char conninfo[8192];	/* of the schema owner, once connected */
 	int no_migrate;		/* restore: connect to an empty database */
+	int migrated;		/* schema migrations open_db() applied */
 	int dir_given;		/* --data-dir on the command line */
 	int any_schema;		/* backup: also a schema newer than ours */
 };
@@ -1489,7 +1490,12 @@ cmd_migrate(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	printf("schema is up to date (%zu migrations)\n", n_migrations);
+	if (ctl.migrated > 0)
+		printf("applied %d migration(s); the schema is now at version "
+		    "%zu\n", ctl.migrated, n_migrations);
+	else
+		printf("schema is up to date (%zu migrations)\n",
+		    n_migrations);
 	return 0;
 }
 
@@ -1874,6 +1880,13 @@ open_db(void)
 		fprintf(stderr, "tafelctl: schema: %s\n", err);
 		return -1;
 	}
+	ctl.migrated = applied;
+	/* Any command upgrades the schema; only migrate says so on stdout. */
+	if (applied > 0 && strcmp(current_cmd->name, "migrate") != 0)
+		fprintf(stderr, "tafelctl: note: applied %d schema "
+		    "migration(s) first; the schema is now at version %zu "
+		    "(tafelctl %s): run tafeld %s too\n", applied, n_migrations,
+		    TAFEL_VERSION, TAFEL_VERSION);
 	return 0;
 }
 
@@ -2091,6 +2104,7 @@ main(int argc, char **argv)
 	snprintf(ctl.data_dir, sizeof ctl.data_dir, "%s", ctl.cfg.data_dir[0] ?
 	    ctl.cfg.data_dir : privdrop_default_data_dir());
 
+	current_cmd = best;
 	if (outputs_open(best->name, nargs, argv + optind + words) != 0)
 		return 1;
 	if (best->needs_db && open_db() != 0) {
@@ -2098,7 +2112,6 @@ main(int argc, char **argv)
 		close_db();
 		return 1;
 	}
-	current_cmd = best;
 	rc = best->fn(nargs, argv + optind + words);
 	outputs_close();
 	close_db();

@@ -1,5 +1,5 @@
 #!/bin/bash
-# tafelctl guards the register: demo-data refuses a register with other data unless --force, and its messages are true; user roles changes a user's roles with user add's checks, and the errors that need it name it; purge refuses less than the retention minimum of a day; clock-kind set says which number is wrong; case hold names an unknown case as audit case does; backup takes a schema a newer tafeld made, which other commands refuse in tafelctl's words.
+# tafelctl guards the register: demo-data refuses a register with other data unless --force, and its messages are true; user roles changes a user's roles with user add's checks, and the errors that need it name it; purge refuses less than the retention minimum of a day; clock-kind set says which number is wrong; case hold names an unknown case as audit case does; backup takes a schema a newer tafeld made, which other commands refuse in tafelctl's words; migrate says which migrations it applied, and another command that applied them notes it.
 . "$(dirname "$0")/lib.sh"
 
 # no_text REGEX CMD...: tafelctl CMD succeeds and does not say REGEX
@@ -70,4 +70,11 @@ expect_fail "the database schema is at version 999 but this tafelctl only knows 
 ctl user list | grep -q "refusing to start" && fail "tafelctl speaks of starting"
 sql -c "DELETE FROM schema_migrations WHERE version = 999" || fail "sql"
 rm -f "$E2E_DIR.newer.dump"
+
+# an older schema (a newer Tafel installed): migrate says what it applied, another command notes it
+sql -c "DELETE FROM schema_migrations WHERE version = 21" || fail "sql"
+expect_ok "^applied 1 migration\(s\); the schema is now at version [0-9]+$" migrate
+expect_ok "^schema is up to date \([0-9]+ migrations\)$" migrate
+sql -c "DELETE FROM schema_migrations WHERE version = 21" || fail "sql"
+expect_ok "note: applied 1 schema migration\(s\) first; the schema is now at version [0-9]+ \(tafelctl [0-9.]+\): run tafeld" user list
 ok
