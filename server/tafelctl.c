@@ -2015,7 +2015,10 @@ main(int argc, char **argv)
 			    TAFEL_PROTOCOL_VERSION);
 			return 0;
 		default:
-			usage(stderr);
+			/* getopt named the option; the full help would bury it */
+			fprintf(stderr, "usage: tafelctl [options] COMMAND "
+			    "[ARGS] (tafelctl --help lists the options and "
+			    "commands)\n");
 			return 2;
 		}
 	}

@@ -42,6 +42,11 @@ expect_fail "too short" --password-file "$E2E_DIR.pwshort" user add kort Kort "P
 # tafelctl's own options after the command are named, not a bare usage line
 expect_fail "is an option of tafelctl itself: give it before the command \(tafelctl --password-file \.\.\. user add" user add kort Kort "Politie Eenheid Oost-Nederland" --password-file "$E2E_DIR.pw1"
 expect_fail "no user 'nobody' \(tafelctl user list\)" user unlock nobody
+# an unknown option: getopt's line and a short usage, not the whole help burying it
+out=$("$TAFELCTL" --config /dev/null --data-dir "$E2E_DIR" --set x=1 status 2>&1)
+[ $? -eq 2 ] || fail "an unknown option did not exit 2: $out"
+echo "$out" | grep -q "unrecognized option '--set'" || fail "the unknown option is not named: $out"
+[ "$(echo "$out" | wc -l)" -le 3 ] || fail "an unknown option printed the whole help: $out"
 expect_fail "no user 'nobody' \(tafelctl user list\)" user revoke-tickets nobody
 
 # a disabled organisation: its users, also one added or enabled later, stay out
