@@ -1838,9 +1838,14 @@ open_db(void)
 		    ctl.cfg.db_owner : ctl.cfg.db);
 	else {
 		if (!ctl.no_migrate && stat(ctl.data_dir, &st) != 0) {
-			fprintf(stderr, "tafelctl: no data directory %s: start "
-			    "tafeld once first, or give --data-dir\n",
-			    ctl.data_dir);
+			if (ctl.dir_given)
+				fprintf(stderr, "tafelctl: no data directory %s "
+				    "(--data-dir): check the path; tafeld makes "
+				    "it on its first start\n", ctl.data_dir);
+			else
+				fprintf(stderr, "tafelctl: no data directory %s: "
+				    "start tafeld once first, or give --data-dir"
+				    "\n", ctl.data_dir);
 			return -1;
 		}
 		if (privdrop_prepare(ctl.cfg.user, ctl.data_dir, err,

@@ -42,6 +42,9 @@ expect_fail "too short" --password-file "$E2E_DIR.pwshort" user add kort Kort "P
 # tafelctl's own options after the command are named, not a bare usage line
 expect_fail "is an option of tafelctl itself: give it before the command \(tafelctl --password-file \.\.\. user add" user add kort Kort "Politie Eenheid Oost-Nederland" --password-file "$E2E_DIR.pw1"
 expect_fail "no user 'nobody' \(tafelctl user list\)" user unlock nobody
+# a --data-dir that does not exist is named as given, not "give --data-dir"
+expect_fail "no data directory $E2E_DIR.none \(--data-dir\): check the path" --data-dir "$E2E_DIR.none" user list
+[ -e "$E2E_DIR.none" ] && fail "tafelctl made the missing data directory"
 # an unknown option: getopt's line and a short usage, not the whole help burying it
 out=$("$TAFELCTL" --config /dev/null --data-dir "$E2E_DIR" --set x=1 status 2>&1)
 [ $? -eq 2 ] || fail "an unknown option did not exit 2: $out"
