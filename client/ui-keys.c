@@ -779,7 +779,8 @@ const struct ui_key ui_keys[] = {
 	{ 'd', "d", MEETING, 1, N_("decision"), forms_decision,
 	  N_("Chair: record the decision on the selected item"), when_decided },
 	{ 'A', "A", MEETING, 1, NULL, forms_attendance,
-	  N_("Chair: record who is present, in the room or remote"), NULL },
+	  N_("Chair: record who is present, in the room or remote"),
+	  when_open },
 	{ 'A', "A", MEETING, -1, N_("present"), forms_attendance,
 	  N_("Record yourself present or leaving, in the room or remote "
 	  "(partners)"), when_open_absent },
