@@ -7,7 +7,8 @@
 # account and /var/lib/tafel, then the unit's ExecStart runs as the unit's User= with
 # RUNTIME_DIRECTORY set the way systemd sets it. Only the data directory and the listening
 # port are overridden (so a tafeld already using /var/lib/tafel on a developer machine is left
-# alone). `dpkg --purge` at the end leaves the root as it was.
+# alone); it reads the unit's --config /etc/tafel/tafeld.conf, which postinst makes empty.
+# `dpkg --purge` at the end leaves the root as it was.
 set -euo pipefail
 DEB=$(realpath "$1")
 [ "$(id -u)" -eq 0 ] || { echo "skip: needs root (dpkg -i)"; exit 77; }
@@ -28,6 +29,7 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; [ ! -f "$T/tafeld.log" ] || tail -20 "$T/tafeld.log"; exit 1; }
 
+had_etc=; [ ! -e /etc/tafel ] || had_etc=yes   # an administrator's /etc/tafel is not ours to check
 DEBIAN_FRONTEND=noninteractive dpkg -i "$DEB" >"$T/dpkg.log" 2>&1 || { cat "$T/dpkg.log"; fail "dpkg -i"; }
 echo "ok: dpkg -i $(basename "$DEB")"
 
@@ -39,7 +41,12 @@ for f in /usr/sbin/tafeld /usr/bin/tafelctl /usr/bin/tafel "$UNIT" /usr/lib/sysu
 done
 getent passwd tafel >/dev/null || fail "no tafel account after install"
 [ "$(stat -c '%U %a' /var/lib/tafel)" = "tafel 700" ] || fail "/var/lib/tafel is not tafel's, mode 700"
-echo "ok: files, the tafel account and /var/lib/tafel"
+# the unit's tafeld reads /etc/tafel/tafeld.conf (--config), readable by tafel, empty at first
+[ -n "$had_etc" ] || [ "$(stat -c '%U %G %a %s' /etc/tafel/tafeld.conf 2>&1)" = "root tafel 640 0" ] ||
+    fail "/etc/tafel/tafeld.conf is not an empty file root:tafel 0640: $(stat -c '%U %G %a %s' /etc/tafel/tafeld.conf 2>&1)"
+grep -q "^ExecStart=/usr/sbin/tafeld --config /etc/tafel/tafeld.conf " "$UNIT" ||
+    fail "the unit's tafeld does not read /etc/tafel/tafeld.conf: $(grep ^ExecStart= "$UNIT")"
+echo "ok: files, the tafel account, /var/lib/tafel and /etc/tafel/tafeld.conf"
 if command -v systemd-analyze >/dev/null; then
     systemd-analyze verify "$UNIT" >"$T/verify.log" 2>&1 || { cat "$T/verify.log"; fail "systemd-analyze verify"; }
     echo "ok: systemd-analyze verify $UNIT"
@@ -55,7 +62,7 @@ install -d -o tafel -g tafel -m 0700 "$T/data"
 install -d -o tafel -g tafel -m 0750 "$T/run"
 # shellcheck disable=SC2086
 setpriv --reuid tafel --regid tafel --init-groups env RUNTIME_DIRECTORY="$T/run" HOME=/var/lib/tafel \
-    $exec_start --data-dir "$T/data" --listen 127.0.0.1:0 --config /dev/null >"$T/tafeld.log" 2>&1 &
+    $exec_start --data-dir "$T/data" --listen 127.0.0.1:0 >"$T/tafeld.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 600); do
     grep -q "ready: serving on" "$T/tafeld.log" && break
@@ -84,4 +91,5 @@ echo "ok: SIGTERM stops it cleanly"
 
 dpkg --purge tafel >/dev/null 2>&1 || fail "dpkg --purge"
 [ ! -e /usr/sbin/tafeld ] || fail "/usr/sbin/tafeld left after purge"
+[ -n "$had_etc" ] || [ ! -e /etc/tafel ] || fail "/etc/tafel left after purge: $(ls -la /etc/tafel)"
 echo "ok: dpkg --purge"

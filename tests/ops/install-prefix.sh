@@ -31,8 +31,11 @@ if command -v scdoc >/dev/null; then
         [ -e "$P/share/man/$m" ] || fail "man page $m not installed"
     done
 fi
-grep -q "^ExecStart=$PREFIX/sbin/tafeld" \
-    "$P/lib/systemd/system/tafel.service" || fail "the unit does not run the installed tafeld"
+grep -q "^ExecStart=$PREFIX/sbin/tafeld --config /etc/tafel/tafeld.conf " \
+    "$P/lib/systemd/system/tafel.service" ||
+    fail "the unit does not run the installed tafeld on /etc/tafel/tafeld.conf (as User=tafel its default is ~tafel/.config)"
+grep -q "^f /etc/tafel/tafeld.conf 0640 root tafel" "$P/lib/tmpfiles.d/tafel.conf" ||
+    fail "tmpfiles.d does not make /etc/tafel/tafeld.conf readable for tafel"
 "$P/sbin/tafeld" --version | grep -q "^tafeld " || fail "tafeld --version"
 # ProtectSystem=strict leaves only these writable: a log_file needs LogsDirectory
 grep -q "^LogsDirectory=tafel$" "$P/lib/systemd/system/tafel.service" ||
