@@ -462,6 +462,11 @@ forms_inforound_close(struct ui *u)
 		r = view_inforounds_selected(u);
 	}
 
+	if (r == NULL && u->view == VIEW_CASE) {
+		ui_message(u, 1, "%s", _("This case has no open info round (I "
+		    "starts one)."));
+		return;
+	}
 	if (r == NULL) {
 		ui_message(u, 1, "%s", _("No info round selected."));
 		return;
