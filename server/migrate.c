@@ -228,6 +228,41 @@ migrate_apply(PGconn *conn, const struct migration *list, size_t n,
 	    sql_code_hash, applied_out, err, errlen);
 }
 
+/*
+ * Migration 0005 creates the server's login role tafel_app when it is
+ * missing.  On an existing PostgreSQL the schema owner usually may not
+ * create roles: say what the database administrator has to do, instead of
+ * PostgreSQL's bare "permission denied to create role" from inside 0005.
+ */
+static int
+migrate_check_app_role(PGconn *conn, char *err, size_t errlen)
+{
+	PGresult *res;
+	int ok;
+
+	res = PQexec(conn, "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE "
+	    "rolname = 'tafel_app') OR (SELECT rolcreaterole OR rolsuper FROM "
+	    "pg_roles WHERE rolname = current_user), current_user");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+		char msg[1024];
+
+		errbuf_fail(err, errlen, "checking the role tafel_app: %s",
+		    migrate_pgerror(conn, res, msg, sizeof msg));
+		PQclear(res);
+		return -1;
+	}
+	ok = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	if (!ok)
+		errbuf_fail(err, errlen, "the role tafel_app does not exist and "
+		    "%s, the schema owner, may not create roles: have the "
+		    "database's superuser create it once (CREATE ROLE tafel_app "
+		    "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS; "
+		    "README.md, \"Pointing Tafel at an existing PostgreSQL\"), "
+		    "then start again", PQgetvalue(res, 0, 1));
+	PQclear(res);
+	return ok ? 0 : -1;
+}
+
 int
 migrate_apply_code(PGconn *conn, const struct migration *list, size_t n,
     const struct sql_code *code, size_t n_code, const char *hash,
@@ -277,6 +312,9 @@ migrate_apply_code(PGconn *conn, const struct migration *list, size_t n,
 		    "(refusing to start)", top, n);
 		goto fail;
 	}
+	if (n >= 5 && !have[5] && migrate_check_app_role(conn, err,
+	    errlen) != 0)
+		goto fail;
 	for (i = 0; i < n; i++) {
 		if (have[i + 1])
 			continue;

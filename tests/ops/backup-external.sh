@@ -1,6 +1,7 @@
 #!/bin/bash
 # tafelctl backup and restore against an external PostgreSQL (a cluster of its own, not the embedded one):
-# every row, every sequence position and the audit log are equal after the restore; a second restore is refused.
+# every row, every sequence position and the audit log are equal after the restore; a second restore is refused;
+# a schema owner that may not create the role tafel_app is told what the database administrator must do.
 #   tests/ops/backup-external.sh TAFELCTL
 set -euo pipefail
 TAFELCTL=$1
@@ -25,6 +26,16 @@ as_user "'$BIN/pg_ctl' -D '$T/pg' -l '$T/pg.log' -o \"-c listen_addresses= -c un
 for db in src dst; do
     as_user "'$BIN/createdb' -h '$T' -p $PORT -U tafel $db"
 done
+# a schema owner that may not create roles, before tafel_app exists: the error says what the DBA does
+"$BIN/psql" -X -q -h "$T" -p $PORT -U tafel -d postgres -c "CREATE ROLE owner0 LOGIN" -c "CREATE DATABASE first OWNER owner0"
+if out=$("$TAFELCTL" --config /dev/null --db "host=$T port=$PORT user=owner0 dbname=first" migrate 2>&1); then
+    echo "FAIL: migrations by an owner that may not create tafel_app succeeded: $out"; exit 1
+fi
+case $out in
+*"the role tafel_app does not exist and owner0, the schema owner, may not create roles: have the database's superuser create it once (CREATE ROLE tafel_app LOGIN"*)
+    echo "ok: a missing tafel_app is named with what to do" ;;
+*) echo "FAIL: a missing tafel_app is not explained: $out"; exit 1 ;;
+esac
 SRC="host=$T port=$PORT user=tafel dbname=src"
 DST="host=$T port=$PORT user=tafel dbname=dst"
 sql() { "$BIN/psql" -X -At -d "$1" -c "$2"; }
