@@ -48,6 +48,30 @@ static int embedded_running;
 static struct { const char *key, *value; } overrides[64];
 static size_t n_over;
 
+/*
+ * Applies the command line's settings over the file's.  --db (or --set
+ * db=) names another database, so the file's db_owner, the owner of the
+ * file's database, goes with it unless db_owner is given there too: the
+ * migrations must not run on one database and the queries on another.
+ */
+static int
+apply_overrides(struct server_config *c, char *err, size_t errlen)
+{
+	size_t i;
+	int db = 0, owner = 0;
+
+	for (i = 0; i < n_over; i++) {
+		if (conf_set(server_params, c, overrides[i].key,
+		    overrides[i].value, err, errlen) != 0)
+			return -1;
+		db |= strcmp(overrides[i].key, "db") == 0;
+		owner |= strcmp(overrides[i].key, "db_owner") == 0;
+	}
+	if (db && !owner)
+		return conf_set(server_params, c, "db_owner", "", err, errlen);
+	return 0;
+}
+
 static SSL_CTX *tls_build(const struct server_config *cfg, char *err,
     size_t errlen);
 static int check_tls_names(const char *names,
@@ -239,7 +263,6 @@ server_reload(void)
 	char err[512];
 
 	SSL_CTX *tls;
-	size_t i;
 	int changed = 0;
 	char was[512];
 
@@ -250,14 +273,11 @@ server_reload(void)
 		conf_free(server_params, &fresh);
 		return;
 	}
-	for (i = 0; i < n_over; i++)
-		if (conf_set(server_params, &fresh, overrides[i].key,
-		    overrides[i].value, err, sizeof err) != 0) {
-			log_error("reload: %s; keeping the current settings",
-			    err);
-			conf_free(server_params, &fresh);
-			return;
-		}
+	if (apply_overrides(&fresh, err, sizeof err) != 0) {
+		log_error("reload: %s; keeping the current settings", err);
+		conf_free(server_params, &fresh);
+		return;
+	}
 	/*
 	 * The certificate, key and client CA are read again even when their
 	 * paths did not change (renewed in place).  When they do not load,
@@ -692,7 +712,6 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	size_t i;
 	int ch, verbose = 0;
 	char err[512], *eq;
 
@@ -758,10 +777,8 @@ main(int argc, char **argv)
 	if (conf_load_file(server_params, &srv.cfg, srv.config_path,
 	    !srv.config_explicit, err, sizeof err) != 0)
 		fatalx("%s", err);
-	for (i = 0; i < n_over; i++)
-		if (conf_set(server_params, &srv.cfg, overrides[i].key,
-		    overrides[i].value, err, sizeof err) != 0)
-			fatalx("%s", err);
+	if (apply_overrides(&srv.cfg, err, sizeof err) != 0)
+		fatalx("%s", err);
 	apply_log_level();
 	if (verbose)
 		log_set_level(LOG_LVL_DEBUG);

@@ -2107,8 +2107,12 @@ main(int argc, char **argv)
 		    sizeof err);
 		ctl.dir_given = 1;
 	}
-	if (db != NULL)
+	if (db != NULL) {
+		/* the database given, not the file's db_owner (of another) */
 		conf_set(server_params, &ctl.cfg, "db", db, err, sizeof err);
+		conf_set(server_params, &ctl.cfg, "db_owner", "", err,
+		    sizeof err);
+	}
 	snprintf(ctl.data_dir, sizeof ctl.data_dir, "%s", ctl.cfg.data_dir[0] ?
 	    ctl.cfg.data_dir : privdrop_default_data_dir());
 

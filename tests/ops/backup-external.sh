@@ -2,9 +2,11 @@
 # tafelctl backup and restore against an external PostgreSQL (a cluster of its own, not the embedded one):
 # every row, every sequence position and the audit log are equal after the restore; a second restore is refused;
 # a schema owner that may not create the role tafel_app is told what the database administrator must do.
-#   tests/ops/backup-external.sh TAFELCTL
+# --db on the command line names the database for the migrations too, not the file's db_owner.
+#   tests/ops/backup-external.sh TAFELCTL [TAFELD]
 set -euo pipefail
 TAFELCTL=$1
+TAFELD=${2:-}
 BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 U=${TAFEL_TEST_USER:-tafel}
 T=$(mktemp -d /tmp/tafel-extdb-XXXXXX)
@@ -75,5 +77,27 @@ if "$TAFELCTL" --config /dev/null --db "$DST" restore "$T/register.dump" 2>/dev/
     echo "FAIL: a restore into a database with a register was not refused"; fail=1
 else
     echo "ok: restore into a non-empty database refused"
+fi
+
+# --db beside a file whose db and db_owner name another database: the given one is used throughout
+printf 'db = %s\ndb_owner = %s\n' "$SRC" "$SRC" >"$T/tafeld.conf"
+"$TAFELCTL" --config "$T/tafeld.conf" --db "$DST" org add "Only In Dst" other >/dev/null
+if [ "$(sql "$DST" "SELECT count(*) FROM organisations WHERE name = 'Only In Dst'")" = 1 ] &&
+   [ "$(sql "$SRC" "SELECT count(*) FROM organisations WHERE name = 'Only In Dst'")" = 0 ]; then
+    echo "ok: tafelctl --db works on that database, not the file's db_owner"
+else
+    echo "FAIL: tafelctl --db wrote into the file's db_owner database"; fail=1
+fi
+if [ -n "$TAFELD" ]; then
+    sql "$DST" "INSERT INTO schema_migrations (version, name) VALUES (999, '0999_future')" >/dev/null
+    [ "$(id -u)" -ne 0 ] || install -d -o "$U" -m 0700 "$T/d"
+    rc=0
+    timeout 60 "$TAFELD" --config "$T/tafeld.conf" --db "$DST" --data-dir "$T/d" --listen 127.0.0.1:0 \
+        --set "user=$U" >"$T/tafeld.log" 2>&1 || rc=$?
+    if [ $rc -ne 0 ] && [ $rc -ne 124 ] && grep -q "database schema is at version 999" "$T/tafeld.log"; then
+        echo "ok: tafeld --db checks and migrates that database, not the file's db_owner"
+    else
+        echo "FAIL: tafeld --db migrated the file's db_owner (exit $rc): $(tail -3 "$T/tafeld.log")"; fail=1
+    fi
 fi
 exit $fail
