@@ -637,7 +637,8 @@ set_disabled(const char *login, const char *value)
 	n = atoi(PQcmdTuples(r));
 	PQclear(r);
 	if (n == 0) {
-		fprintf(stderr, "tafelctl: no user \"%s\"\n", login);
+		fprintf(stderr, "tafelctl: no user '%s' (tafelctl user "
+		    "list)\n", login);
 		return 1;
 	}
 	printf("user %s %s\n", login, strcmp(value, "true") == 0 ? "disabled" :
@@ -668,6 +669,17 @@ cmd_user_passwd(int argc, char **argv)
 	int n;
 
 	(void)argc;
+	/* an unknown login is named before the password is asked for */
+	r = q("SELECT 1 FROM users WHERE login = $1", 1, p);
+	if (r == NULL)
+		return 1;
+	n = PQntuples(r);
+	PQclear(r);
+	if (n == 0) {
+		fprintf(stderr, "tafelctl: no user '%s' (tafelctl user list)\n",
+		    argv[0]);
+		return 1;
+	}
 	if (read_password(pw, sizeof pw) != 0)
 		return 1;
 	if (auth_hash_password(pw, hash, sizeof hash) != 0)
@@ -680,7 +692,8 @@ cmd_user_passwd(int argc, char **argv)
 	n = atoi(PQcmdTuples(r));
 	PQclear(r);
 	if (n == 0) {
-		fprintf(stderr, "tafelctl: no user \"%s\"\n", argv[0]);
+		fprintf(stderr, "tafelctl: no user '%s' (tafelctl user "
+		    "list)\n", argv[0]);
 		return 1;
 	}
 	printf("password of %s set\n", argv[0]);
@@ -789,14 +802,15 @@ cert_check(const char *org, const char *login)
 		    "o.id::text = $1, o.name FROM users u JOIN organisations o ON "
 		    "o.id = u.org_id WHERE u.login = $2", 2, p)) != NULL) {
 			if (PQntuples(r) == 0)
-				fprintf(stderr, "tafelctl: no user \"%s\" (tafelctl "
+				fprintf(stderr, "tafelctl: no user '%s' (tafelctl "
 				    "user list)\n", login);
 			else if (strcmp(PQgetvalue(r, 0, 1), "t") != 0)
 				fprintf(stderr, "tafelctl: %s is a user of %s, not "
 				    "of %s\n", login, PQgetvalue(r, 0, 2), org);
 			else if (strcmp(PQgetvalue(r, 0, 0), "t") == 0)
-				fprintf(stderr, "tafelctl: %s is disabled\n",
-				    login);
+				fprintf(stderr, "tafelctl: %s is disabled: "
+				    "enable the user first (tafelctl user enable "
+				    "%s)\n", login, login);
 			else
 				rc = 0;
 			PQclear(r);

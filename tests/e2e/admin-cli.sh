@@ -42,6 +42,10 @@ expect_fail "too short" --password-file "$E2E_DIR.pwshort" user add kort Kort "P
 # tafelctl's own options after the command are named, not a bare usage line
 expect_fail "is an option of tafelctl itself: give it before the command \(tafelctl --password-file \.\.\. user add" user add kort Kort "Politie Eenheid Oost-Nederland" --password-file "$E2E_DIR.pw1"
 expect_fail "no user 'nobody' \(tafelctl user list\)" user unlock nobody
+expect_fail "no user 'nobody' \(tafelctl user list\)" user disable nobody
+# an unknown login is named before the password is asked for (no terminal, no file here)
+out=$(ctl user passwd nobody </dev/null)
+[ "$out" = "tafelctl: no user 'nobody' (tafelctl user list)" ] || fail "user passwd nobody: $out"
 # a --data-dir that does not exist is named as given, not "give --data-dir"
 expect_fail "no data directory $E2E_DIR.none \(--data-dir\): check the path" --data-dir "$E2E_DIR.none" user list
 [ -e "$E2E_DIR.none" ] && fail "tafelctl made the missing data directory"
@@ -92,6 +96,9 @@ expect_fail 'DAYS "abc"' cert issue "Politie Eenheid Oost-Nederland" politie abc
 expect_ok "issued politie.crt and politie.key" cert issue "Politie Eenheid Oost-Nederland" politie 30
 key=$(sha256sum politie.key)
 expect_fail "politie.crt exists here" cert issue "Politie Eenheid Oost-Nederland" politie 30
+expect_ok "user wijkagent disabled" user disable wijkagent
+expect_fail "wijkagent is disabled: enable the user first \(tafelctl user enable wijkagent\)" cert issue "Politie Eenheid Oost-Nederland" wijkagent 30
+expect_ok "user wijkagent enabled" user enable wijkagent
 [ "$(sha256sum politie.key)" = "$key" ] || fail "cert issue overwrote an issued key"
 
 # reports and minutes: written where the (root) administrator is; unknown meeting named
