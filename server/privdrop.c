@@ -78,6 +78,16 @@ privdrop_open_dir(const char *path, struct stat *st, char *err, size_t errlen)
 			return errbuf_fail(err, errlen,
 			    "data directory %s is not a directory (or is a "
 			    "symbolic link)", path);
+		struct stat ds;
+		struct passwd *pw;
+
+		if (errno == EACCES && geteuid() != 0 && stat(path, &ds) == 0 &&
+		    (pw = getpwuid(ds.st_uid)) != NULL)
+			return errbuf_fail(err, errlen, "cannot open data "
+			    "directory %s: %s: it is %s's (mode %04o); run this "
+			    "as root or as %s", path, strerror(EACCES),
+			    pw->pw_name, (unsigned)(ds.st_mode & 07777),
+			    pw->pw_name);
 		return errbuf_fail(err, errlen,
 		    "cannot open data directory %s: %s", path,
 		    strerror(errno));

@@ -49,6 +49,13 @@ out=$(ctl user passwd nobody </dev/null)
 # a --data-dir that does not exist is named as given, not "give --data-dir"
 expect_fail "no data directory $E2E_DIR.none \(--data-dir\): check the path" --data-dir "$E2E_DIR.none" user list
 [ -e "$E2E_DIR.none" ] && fail "tafelctl made the missing data directory"
+# another user (not root, not the service user) is told whose the data directory is
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1 && runuser -u nobody -- test -x "$TAFELCTL"; then
+	su_user=${TAFEL_TEST_USER:-tafel}
+	out=$(cd / && runuser -u nobody -- "$TAFELCTL" --config /dev/null --data-dir "$E2E_DIR" user list 2>&1)
+	echo "$out" | grep -q "cannot open data directory $E2E_DIR: Permission denied: it is $su_user's (mode 0700); run this as root or as $su_user" ||
+		fail "another user is not told whose the data directory is: $out"
+fi
 # an unknown option: getopt's line and a short usage, not the whole help burying it
 out=$("$TAFELCTL" --config /dev/null --data-dir "$E2E_DIR" --set x=1 status 2>&1)
 [ $? -eq 2 ] || fail "an unknown option did not exit 2: $out"
