@@ -147,32 +147,66 @@ static const struct {
 	{ "free_text", N_("free text") },
 };
 
+/* Appends to buf (o used) the categories case c hides, in words, each
+ * after sep and then ", "; the count appended. */
+static size_t
+add_categories(const Tafel__Case *c, char *buf, size_t len, size_t *o,
+    const char *sep)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->n_hidden_categories && *o < len; i++)
+		for (size_t k = 0; k < sizeof category_texts /
+		    sizeof category_texts[0]; k++) {
+			if (strcmp(category_texts[k].category,
+			    c->hidden_categories[i]) != 0)
+				continue;
+			*o += (size_t)snprintf(buf + *o, len - *o, "%s%s",
+			    n++ == 0 ? sep : ", ", _(category_texts[k].text));
+			if (*o >= len)
+				*o = len;
+			break;
+		}
+	return n;
+}
+
+/* Case c hides category (e.g. "person_names"). */
+static int
+hides(const Tafel__Case *c, const char *category)
+{
+	for (size_t i = 0; i < c->n_hidden_categories; i++)
+		if (strcmp(c->hidden_categories[i], category) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * Why this user sees less of case c; where only some categories are
- * hidden, which ones ("hidden: ... (birth dates)").  A static buffer.
+ * hidden, which ones ("hidden: ... (birth dates)").  On the shared screen
+ * with the names shown (housing present: no birth dates), which ones the
+ * room does not get ("niet voor iedereen in de zaal: geboortedata").  A
+ * static buffer.
  */
 const char *
 ui_redaction_case(const Tafel__Case *c)
 {
 	static char buf[400];
-	size_t o, k, n = 0;
+	size_t o = 0;
 
+	if (strcmp(c->redaction_reason, "presentation") == 0 &&
+	    !hides(c, "person_names") && c->n_hidden_categories > 0) {
+		o = (size_t)snprintf(buf, sizeof buf, "%s",
+		    _("not for everyone present:"));
+		if (o < sizeof buf &&
+		    add_categories(c, buf, sizeof buf, &o, " ") > 0)
+			return buf;
+	}
 	o = (size_t)snprintf(buf, sizeof buf, "%s",
 	    ui_redaction_text(c->redaction_reason));
 	if (strcmp(c->redaction_reason, "category") != 0 || o >= sizeof buf)
 		return buf;
-	for (size_t i = 0; i < c->n_hidden_categories; i++)
-		for (k = 0; k < sizeof category_texts / sizeof category_texts[0];
-		    k++) {
-			if (strcmp(category_texts[k].category,
-			    c->hidden_categories[i]) != 0)
-				continue;
-			o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s",
-			    n++ == 0 ? " (" : ", ", _(category_texts[k].text));
-			if (o >= sizeof buf)
-				return buf;
-		}
-	if (n > 0)
+	if (add_categories(c, buf, sizeof buf, &o, " (") > 0 &&
+	    o < sizeof buf)
 		snprintf(buf + o, sizeof buf - o, ")");
 	return buf;
 }

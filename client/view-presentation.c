@@ -81,7 +81,7 @@ view_presentation_draw(struct ui *u, WINDOW *w, int rows, int cols)
 	if (c->redacted && y < rows)
 		/* Say why the room sees less, never hide it silently. */
 		ui_put_centred(w, y++, cols, ui_attr(u, UI_A_DIM),
-		    ui_redaction_text(c->redaction_reason));
+		    ui_redaction_case(c));
 	/* the persons leave two rows to the info round below (when there is
 	 * one), the rest counted */
 	{

@@ -48,7 +48,7 @@ if screen beamer | grep -Eq '^ +!? *[0-9]{4}-[0-9]{2}-[0-9]{2} [a-z]+ +· '; the
 fi
 
 # the GP leaves: only the housing corporation (no birth dates, no summary) limits the room now; the chair is told that
-# a part of the case is hidden, and why, and the shared screen shows the decision but still no birth dates
+# a part of the case is hidden, and why, and the shared screen shows the decision but still no birth dates, saying so
 wait_for chair "Op het gedeelde scherm wordt deze casus gepseudonimiseerd" ||
 	fail "chair: no notice that the beamer pseudonymises: $(screen chair)"
 keys chair A
@@ -65,6 +65,9 @@ wait_for chair "Op het gedeelde scherm is een deel van deze casus verborgen" ||
 	fail "chair: no 'part hidden' notice once only a category is hidden: $(screen chair)"
 wait_for chair "mag niet al deze gegevens zien" || fail "chair: the notice does not say why: $(screen chair)"
 wait_for beamer "Besluit: Besluit voor de kamer e2e$$" || fail "beamer: the decision still hidden without the GP: $(screen beamer)"
+# the room is told what it does not get, not only that something is hidden
+wait_for beamer "niet voor iedereen in de zaal: geboortedata, de samenvatting" ||
+	fail "beamer: does not say which part is hidden: $(screen beamer)"
 screen beamer | grep -qE '[0-9]{4}-[0-9]{2}-[0-9]{2}\b.*(verdachte|slachtoffer|pleger)|(verdachte|slachtoffer|pleger).*[12][0-9]{3}-[0-9]{2}-[0-9]{2}' &&
 	fail "beamer: a birth date shown while housing is present: $(screen beamer)"
 
