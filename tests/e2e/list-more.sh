@@ -5,6 +5,8 @@
 start_meeting
 start_client chair voorzitter --meeting "$MEETING"
 wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
+# attendance is recorded in an open meeting only (A says so at once in a planned one)
+chair_start chair
 keys chair A
 wait_for chair "Tafel · Persoon kiezen" || fail "A did not open the person picker"
 wait_for chair "Ruud Meijer" || fail "the whole list does not fit at 80x24"

@@ -36,6 +36,8 @@ wait_for vz "Geen casusregisseur gekozen: niets gewijzigd." 5 ||
 tm kill-session -t vz
 start_client chair voorzitter --meeting "$MEETING"
 wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
+# attendance is recorded in an open meeting only (A says so at once in a planned one)
+chair_start chair
 keys chair A
 wait_for chair "Tafel · Persoon kiezen" || fail "A did not open the person picker: $(screen chair)"
 keys chair Escape
