@@ -210,6 +210,20 @@ batch() {
 		--user "$user" --ca "$E2E_DIR/tls/ca.crt" --password-file "$E2E_DIR.pw" "$@"
 }
 
+# meeting_published ID: true when the server's meeting list (read as the
+# chair, in batch mode) has meeting ID with a published_at.
+meeting_published() {
+	printf 'meetings\nquit\n' | batch voorzitter | python3 -c '
+import json, sys
+for l in sys.stdin:
+    m = json.loads(l)
+    if m.get("body") == "meeting_list":
+        for x in m["meeting_list"]["meetings"]:
+            if x["id"] == int(sys.argv[1]):
+                sys.exit(0 if x.get("published_at") else 1)
+sys.exit(1)' "$1"
+}
+
 # open_meeting SESSION: from the meetings list, opens the first meeting
 # (the demo's open/today meeting is first) and waits for its agenda.
 open_first_meeting() {

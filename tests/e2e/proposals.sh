@@ -66,15 +66,7 @@ wait_for chair "Agenda gepubliceerd" || fail "U did not publish: $(screen chair)
 wait_for pol "Agenda van Prep tafel $THU 13:30 gepubliceerd (postvak)." ||
 	fail "partner not told of the publication: $(screen pol)"
 screen pol | grep -q "op casus  (" && fail "partner told of feedback on no case: $(screen pol)"
-printf 'meetings\nquit\n' | batch voorzitter | python3 -c '
-import json, sys
-for l in sys.stdin:
-    m = json.loads(l)
-    if m.get("body") == "meeting_list":
-        for x in m["meeting_list"]["meetings"]:
-            if x["id"] == int(sys.argv[1]):
-                sys.exit(0 if x.get("published_at") else 1)
-sys.exit(1)' "$MEETING" || fail "meeting not published on the server"
+meeting_published "$MEETING" || fail "meeting not published on the server"
 
 # the nominating organisation sees the outcome of its nominations in 5:
 # a decline arrives live with the reason and who decided, an acceptance

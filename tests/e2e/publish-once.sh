@@ -25,15 +25,7 @@ wait_re chair "De agenda is al gepubliceerd: 20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9]{
 screen chair | grep -qF "Die stap is in de huidige toestand niet mogelijk" &&
 	fail "second U went to the server: $(screen chair | tail -n 3)"
 # the server kept one publication
-printf 'meetings\nquit\n' | batch voorzitter | python3 -c '
-import json, sys
-for l in sys.stdin:
-    m = json.loads(l)
-    if m.get("body") == "meeting_list":
-        for x in m["meeting_list"]["meetings"]:
-            if x["id"] == int(sys.argv[1]):
-                sys.exit(0 if x.get("published_at") else 1)
-sys.exit(1)' "$MEETING" || fail "meeting not published on the server"
+meeting_published "$MEETING" || fail "meeting not published on the server"
 # an open meeting: U is not for it, and says so
 chair_start chair
 keys chair U
