@@ -77,7 +77,12 @@ int  pgembed_restore_mark(const struct pgembed *pg, int on, char *err,
 int  pgembed_disk_space(const char *path, unsigned long long *avail,
     unsigned long long *total);
 
-/* The PostgreSQL programs' directory (initdb, pg_ctl, pg_dump, pg_restore). */
+/*
+ * The PostgreSQL programs' directory (initdb, pg_ctl, pg_dump, pg_restore):
+ * the newest installed version, on purpose for tafelctl's backup and
+ * restore, since pg_dump must be at least the server's version and
+ * pg_restore reads the archives of every older pg_dump.
+ */
 int  pgembed_tools_dir(char *buf, size_t len, char *err, size_t errlen);
 
 /* Writes a libpq conninfo string for dbname over the private socket. */
