@@ -361,6 +361,24 @@ BEGIN
 END
 $$;
 
+-- The meetings of agenda items (an event's agenda_items) whose items the
+-- viewer may not be sent, in id order: those of a meeting the viewer may
+-- not see (tafel_may_see_meeting), and on a shared screen (p_pres_meeting
+-- > 0) every meeting but the one shown.  tafel_render leaves their items
+-- out and records the list in tafel.render_inputs; tafel_render_inputs
+-- (70_push.sql) computes it the same way.
+CREATE OR REPLACE FUNCTION tafel_items_hidden(u users, p_items jsonb,
+    p_pres_meeting bigint)
+RETURNS bigint[] LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT ARRAY(SELECT s.mid FROM (SELECT DISTINCT
+		(e ->> 'meeting_id')::bigint AS mid
+		FROM jsonb_array_elements(p_items) e) s
+	    WHERE s.mid IS NOT NULL AND NOT CASE
+		WHEN coalesce(p_pres_meeting, 0) > 0 THEN s.mid = p_pres_meeting
+		ELSE tafel_may_see_meeting(u, s.mid) END
+	    ORDER BY s.mid)
+$$;
+
 -- Renders an Event-shaped object (keys among meeting, attendance,
 -- agenda_items, case, person, action_point, actions, and for the reads
 -- cases and history) for one viewer, and writes the audit rows.
@@ -400,6 +418,7 @@ DECLARE
 	-- who may see the meetings named (tafel.render_inputs)
 	v_see jsonb := '{}';
 	v_seen boolean;
+	v_hidden bigint[];
 BEGIN
 	IF p_obj IS NULL THEN
 		RETURN NULL;
@@ -546,6 +565,26 @@ BEGIN
 			    coalesce(v_sent -> (tafel_obj_case(v_kind, v_val)::text), '[]')
 			    || to_jsonb(tafel_sent_categories(v_kind, v_val, a)));
 		ELSIF jsonb_typeof(v_val) = 'array' THEN
+			-- agenda items of a meeting the viewer may not see are left
+			-- out, as its `meeting` is (an event about a case on the
+			-- viewer's agenda also carries its items, and decisions, in
+			-- other meetings: only those of meetings the viewer may see,
+			-- as get_case's history); on the shared screen only the
+			-- shown meeting's.  Removed ones too: the viewer holds none.
+			IF v_key = 'agenda_items' AND p_drop THEN
+				v_hidden := tafel_items_hidden(u, v_val, p_pres_meeting);
+				v_see := v_see || jsonb_build_object('agenda_items',
+				    to_jsonb(v_hidden));
+				IF cardinality(v_hidden) > 0 THEN
+					v_val := (SELECT coalesce(jsonb_agg(e ORDER BY i),
+					    '[]'::jsonb)
+					    FROM jsonb_array_elements(v_val)
+						WITH ORDINALITY AS t(e, i)
+					    WHERE NOT ((e ->> 'meeting_id')::bigint
+						= ANY (v_hidden)));
+					CONTINUE WHEN jsonb_array_length(v_val) = 0;
+				END IF;
+			END IF;
 			-- set-based: the kept elements redacted in order, and the
 			-- categories sent per case (a loop appending to a jsonb
 			-- array copies it each time: quadratic for 500 actions)

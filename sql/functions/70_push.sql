@@ -386,8 +386,9 @@ $$;
 -- proposals, info rounds, person links, inbox entries), tafel_render
 -- decides everything from what it records in tafel.render_inputs when
 -- asked: the viewer's roles and organisation, the shared screen (0) and
--- the chair's meeting (0), who may see each meeting the payload names,
--- and the access to each case of the payload.  tafel_events_for renders
+-- the chair's meeting (0), who may see each meeting the payload names
+-- (and the meetings of its agenda items the viewer may not see), and the
+-- access to each case of the payload.  tafel_events_for renders
 -- the first class, takes its recorded inputs, and gives its rendering to
 -- every later class whose inputs, computed the same way
 -- (tafel_render_inputs), are equal after tafel_share_key; so a rendering
@@ -413,6 +414,10 @@ BEGIN
 	INTO v_see
 	FROM jsonb_each(p_payload) AS t(k, v)
 	WHERE t.k IN ('meeting', 'attendance', 'agenda_published');
+	IF jsonb_typeof(p_payload -> 'agenda_items') = 'array' THEN
+		v_see := v_see || jsonb_build_object('agenda_items', to_jsonb(
+		    tafel_items_hidden(u, p_payload -> 'agenda_items', 0)));
+	END IF;
 	RETURN jsonb_build_array(u.roles, u.org_id, 0, 0, v_see,
 	    tafel_cases_access(u.id, 0, 0, p_ids));
 END
