@@ -53,13 +53,18 @@ conf_parse_duration(const char *s)
 	return -1;
 }
 
-int
-conf_parse_address(const char *text, struct sockaddr_storage *ss,
+/*
+ * conf_parse_address, its messages showing the text (quote) or not: a
+ * value read from a file is not echoed (the file may be any file given to
+ * --config, /etc/shadow say).
+ */
+static int
+parse_address(const char *text, int quote, struct sockaddr_storage *ss,
     int *sslen, char *why, size_t whylen)
 {
 	static const char example[] = "for example 127.0.0.1:7410, "
 	    "[::1]:7410, or 0.0.0.0:7410 for every IPv4 address";
-	char buf[256], junk[1];
+	char buf[256], junk[1], shown[210] = "the value";
 	const char *colon = strrchr(text, ':'), *port;
 	size_t n = strlen(text), hostlen;
 	long v;
@@ -68,36 +73,48 @@ conf_parse_address(const char *text, struct sockaddr_storage *ss,
 		why = junk;
 		whylen = sizeof junk;
 	}
+	if (quote)
+		snprintf(shown, sizeof shown, "\"%.200s\"", text);
 	if (colon == NULL || colon == text || n >= sizeof buf - 1) {
-		snprintf(why, whylen, "\"%s\" is not an address:port (%s)",
-		    text, example);
+		snprintf(why, whylen, "%s is not an address:port (%s)", shown,
+		    example);
 		return -1;
 	}
 	port = colon + 1;
 	hostlen = (size_t)(colon - text);
 	if (port[0] == '\0' || strspn(port, "0123456789") != strlen(port) ||
 	    strlen(port) > 5) {
-		snprintf(why, whylen, "\"%s\" has no port after its last ':' "
-		    "(%s)", text, example);
+		snprintf(why, whylen, "%s has no port after its last ':' (%s)",
+		    shown, example);
 		return -1;
 	}
 	v = strtol(port, NULL, 10);
 	if (v > 65535) {
-		snprintf(why, whylen, "\"%s\": port %ld is out of range "
-		    "(0..65535)", text, v);
+		if (quote)
+			snprintf(why, whylen, "%s: port %ld is out of range "
+			    "(0..65535)", shown, v);
+		else
+			snprintf(why, whylen, "the port is out of range "
+			    "(0..65535)");
 		return -1;
 	}
 	if (memchr(text, ':', hostlen) != NULL && text[0] != '[') {
-		snprintf(why, whylen, "\"%s\": an IPv6 address goes in "
-		    "brackets, for example [::1]:7410", text);
+		snprintf(why, whylen, "%s: an IPv6 address goes in brackets, "
+		    "for example [::1]:7410", shown);
 		return -1;
 	}
 	/* libevent refuses port 0 (any free port, for tests): parse with 1. */
 	snprintf(buf, sizeof buf, "%.*s:%ld", (int)hostlen, text, v ? v : 1);
 	memset(ss, 0, sizeof *ss);
 	if (evutil_parse_sockaddr_port(buf, (struct sockaddr *)ss, sslen) != 0) {
-		snprintf(why, whylen, "\"%.*s\" is not an IP address (a host "
-		    "name will not do; %s)", (int)hostlen, text, example);
+		if (quote)
+			snprintf(why, whylen, "\"%.*s\" is not an IP address (a "
+			    "host name will not do; %s)", (int)hostlen, text,
+			    example);
+		else
+			snprintf(why, whylen, "the part before the port is not "
+			    "an IP address (a host name will not do; %s)",
+			    example);
 		return -1;
 	}
 	if (v == 0 && ss->ss_family == AF_INET6)
@@ -105,6 +122,13 @@ conf_parse_address(const char *text, struct sockaddr_storage *ss,
 	else if (v == 0)
 		((struct sockaddr_in *)(void *)ss)->sin_port = 0;
 	return 0;
+}
+
+int
+conf_parse_address(const char *text, struct sockaddr_storage *ss,
+    int *sslen, char *why, size_t whylen)
+{
+	return parse_address(text, 1, ss, sslen, why, whylen);
 }
 
 static int
@@ -167,22 +191,28 @@ enum_describe(const char *list, char *out, size_t len)
 	}
 }
 
-/* Parses and checks one value (syntax, range, allowed words), then stores it. */
+/*
+ * Parses and checks one value (syntax, range, allowed words), then stores
+ * it.  The message quotes the value when quote is set; a value read from a
+ * file is not echoed (any file may be given to --config).
+ */
 static int
-set_param(const struct conf_param *p, void *cfg, const char *value, char *err,
-    size_t errlen)
+set_param(const struct conf_param *p, void *cfg, const char *value,
+    int quote, char *err, size_t errlen)
 {
 	long long v;
-	char *end, word[256];
+	char *end, word[256], got[220] = "";
 	size_t i;
 	int b;
 
+	if (quote)
+		snprintf(got, sizeof got, ", got \"%.200s\"", value);
 	switch (p->type) {
 	case CONF_ADDRESS: {
 		struct sockaddr_storage ss;
 		int sslen = sizeof ss;
 
-		if (conf_parse_address(value, &ss, &sslen, word,
+		if (parse_address(value, quote, &ss, &sslen, word,
 		    sizeof word) != 0) {
 			snprintf(err, errlen, "%s: %s", p->name, word);
 			return -1;
@@ -195,8 +225,8 @@ set_param(const struct conf_param *p, void *cfg, const char *value, char *err,
 		return 0;
 	case CONF_BOOL:
 		if (parse_bool(value, &b) != 0) {
-			snprintf(err, errlen, "%s: expected yes or no, got "
-			    "\"%s\"", p->name, value);
+			snprintf(err, errlen, "%s: expected yes or no%s",
+			    p->name, got);
 			return -1;
 		}
 		*FIELD(cfg, p, int) = b;
@@ -205,8 +235,8 @@ set_param(const struct conf_param *p, void *cfg, const char *value, char *err,
 		errno = 0;
 		v = strtoll(value, &end, 10);
 		if (end == value || *end != '\0' || errno != 0) {
-			snprintf(err, errlen, "%s: expected a whole number, "
-			    "got \"%s\"", p->name, value);
+			snprintf(err, errlen, "%s: expected a whole number%s",
+			    p->name, got);
 			return -1;
 		}
 		break;
@@ -214,8 +244,7 @@ set_param(const struct conf_param *p, void *cfg, const char *value, char *err,
 		v = conf_parse_duration(value);
 		if (v < 0) {
 			snprintf(err, errlen, "%s: expected a duration such "
-			    "as 500ms, 10s, 5m, 2h or 7d, got \"%s\"", p->name,
-			    value);
+			    "as 500ms, 10s, 5m, 2h or 7d%s", p->name, got);
 			return -1;
 		}
 		break;
@@ -228,17 +257,22 @@ set_param(const struct conf_param *p, void *cfg, const char *value, char *err,
 			}
 		}
 		enum_describe(p->def, word, sizeof word);
-		snprintf(err, errlen, "%s: expected one of %s, got \"%s\"",
-		    p->name, word, value);
+		snprintf(err, errlen, "%s: expected one of %s%s", p->name, word,
+		    got);
 		return -1;
 	default:
 		snprintf(err, errlen, "%s: bad parameter type", p->name);
 		return -1;
 	}
 	if (v < p->min || v > p->max) {
-		snprintf(err, errlen, "%s: %s is out of range (%lld..%lld%s)",
-		    p->name, value, p->min, p->max,
-		    p->type == CONF_DURATION ? " ms" : "");
+		if (quote)
+			snprintf(err, errlen, "%s: %s is out of range "
+			    "(%lld..%lld%s)", p->name, value, p->min, p->max,
+			    p->type == CONF_DURATION ? " ms" : "");
+		else
+			snprintf(err, errlen, "%s: out of range (%lld..%lld%s)",
+			    p->name, p->min, p->max,
+			    p->type == CONF_DURATION ? " ms" : "");
 		return -1;
 	}
 	*FIELD(cfg, p, long long) = v;
@@ -268,7 +302,7 @@ conf_defaults(const struct conf_param *tab, void *cfg)
 			*FIELD(cfg, tab, char *) = NULL;
 		if (conf_default_text(tab, def, sizeof def) != 0)
 			snprintf(err, sizeof err, "%s: too long", tab->name);
-		else if (set_param(tab, cfg, def, err, sizeof err) == 0)
+		else if (set_param(tab, cfg, def, 1, err, sizeof err) == 0)
 			continue;
 		fprintf(stderr, "bad default: %s\n", err);
 		abort();
@@ -285,7 +319,26 @@ conf_set(const struct conf_param *tab, void *cfg, const char *name,
 		snprintf(err, errlen, "unknown setting \"%s\"", name);
 		return -1;
 	}
-	return set_param(p, cfg, value, err, errlen);
+	return set_param(p, cfg, value, 1, err, errlen);
+}
+
+/*
+ * Whether a file's text may be echoed as a setting's name: lower-case
+ * letters, digits and '_', a letter first, at most 64 long.  Anything else
+ * (a line of /etc/shadow given to --config) is not repeated in a message.
+ */
+static int
+plausible_name(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 64 || s[0] < 'a' || s[0] > 'z')
+		return 0;
+	for (i = 1; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return 0;
+	return 1;
 }
 
 struct load_ctx {
@@ -330,15 +383,20 @@ conf_check_header(struct load_ctx *ctx, const char *s)
 	n = (size_t)(end - s);
 	if (want != NULL && strlen(want) == n && strncasecmp(s, want, n) == 0)
 		return 0;
-	if (want != NULL)
+	if (!plausible_name(s, n))
+		snprintf(ctx->err, ctx->errlen, "%s:%d: this line is a section "
+		    "header and not %s%s%s: %s", ctx->path, ctx->line,
+		    want != NULL ? "[" : "a setting", want != NULL ? want : "",
+		    want != NULL ? "] (or a setting, name = value)" : "",
+		    want != NULL ? "remove or rename it" : "remove it");
+	else if (want != NULL)
 		snprintf(ctx->err, ctx->errlen, "%s:%d: section [%.*s]: this "
 		    "file takes only a [%s] header (or none): remove or rename "
-		    "it", ctx->path, ctx->line,
-		    (int)(n > 64 ? 64 : n), s, want);
+		    "it", ctx->path, ctx->line, (int)n, s, want);
 	else
 		snprintf(ctx->err, ctx->errlen, "%s:%d: section [%.*s]: this "
 		    "file takes no section headers: remove it",
-		    ctx->path, ctx->line, (int)(n > 64 ? 64 : n), s);
+		    ctx->path, ctx->line, (int)n, s);
 	ctx->failed = 1;
 	return -1;
 }
@@ -420,7 +478,20 @@ conf_ini_handler(void *user, const char *section, const char *name,
 		ctx->failed = 1;
 		return 0;
 	}
-	if (conf_set(ctx->tab, ctx->cfg, name, value, msg, sizeof msg) != 0) {
+	if (p == NULL) {
+		/* the name only when it may be one: never a value */
+		if (plausible_name(name, strlen(name)))
+			snprintf(ctx->err, ctx->errlen, "%s:%d: unknown setting "
+			    "\"%s\"", ctx->path, ctx->line, name);
+		else
+			snprintf(ctx->err, ctx->errlen, "%s:%d: line %d is not a "
+			    "setting (name = value, the name in lower-case "
+			    "letters, digits and _)", ctx->path, ctx->line,
+			    ctx->line);
+		ctx->failed = 1;
+		return 0;
+	}
+	if (set_param(p, ctx->cfg, value, 0, msg, sizeof msg) != 0) {
 		snprintf(ctx->err, ctx->errlen, "%s:%d: %s", ctx->path,
 		    ctx->line, msg);
 		ctx->failed = 1;
@@ -464,8 +535,8 @@ conf_load_file(const struct conf_param *tab, void *cfg, const char *path,
 	if (ctx.failed)
 		return -1;
 	if (r != 0) {
-		snprintf(err, errlen, "%s:%d: syntax error (expected "
-		    "\"key = value\")", path, r);
+		snprintf(err, errlen, "%s:%d: line %d is not a setting (name "
+		    "= value)", path, r, r);
 		return -1;
 	}
 	return 0;
@@ -523,7 +594,7 @@ conf_copy(const struct conf_param *p, void *dst, const void *src)
 	char err[256], buf[4096];
 
 	conf_format(p, src, buf, sizeof buf);
-	(void)set_param(p, dst, buf, err, sizeof err);
+	(void)set_param(p, dst, buf, 1, err, sizeof err);
 }
 
 void

@@ -142,7 +142,7 @@ test_file(void **state)
 	fputs("name = x\n\ncount = 99\n", f);
 	fclose(f);
 	assert_int_equal(conf_load_file(params, &c, path, 0, err, sizeof err), -1);
-	snprintf(want, sizeof want, "%s:3: count: 99 is out of range", path);
+	snprintf(want, sizeof want, "%s:3: count: out of range (1..10)", path);
 	assert_non_null(strstr(err, want));
 	unlink(path);
 	assert_int_equal(conf_load_file(params, &c, path, 1, err, sizeof err), 0);
@@ -309,6 +309,61 @@ test_address(void **state)
 	}
 }
 
+/*
+ * Any file may be given to --config (/etc/shadow, a key file): a message
+ * names the file and line, repeats a name only when it may be a setting's
+ * (lower-case letters, digits, _), and never a value read from the file.
+ * A value given on the command line (conf_set) is still quoted.
+ */
+static void
+test_foreign_file(void **state)
+{
+	static const struct { const char *text, *want, *secret; } cases[] = {
+		{ "root:$6$SeCrEtHaSh:19000:0:99999:7:::\n",
+		  ":1: unknown setting \"root\"", "SeCrEt" },
+		{ "# x\nMy SeCrEt passphrase = x\n",
+		  ":2: line 2 is not a setting (name = value", "SeCrEt" },
+		{ "Api-Key: SeCrEt\n", ":1: line 1 is not a setting", "SeCrEt" },
+		{ "\nSeCrEt\n", ":2: line 2 is not a setting (name = value)",
+		  "SeCrEt" },
+		{ "[SeCrEt section]\n", ":1: this line is a section header and "
+		  "not [tafeld]", "SeCrEt" },
+		{ "count = SeCrEt\n", ":1: count: expected a whole number",
+		  "SeCrEt" },
+		{ "count = 99999\n", ":1: count: out of range (1..10)", "99999" },
+		{ "flag = SeCrEt\n", ":1: flag: expected yes or no", "SeCrEt" },
+		{ "wait = SeCrEt\n", ":1: wait: expected a duration", "SeCrEt" },
+		{ "mode = SeCrEt\n", ":1: mode: expected one of info, debug, "
+		  "warn or error", "SeCrEt" },
+		{ "count_of_secrets = 1\n",
+		  ":1: unknown setting \"count_of_secrets\"", "\"1" },
+	};
+	struct cfg c;
+	char path[] = "/tmp/tafel-conf-XXXXXX", err[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		conf_defaults(params, &c);
+		memcpy(path + strlen(path) - 6, "XXXXXX", 6);
+		assert_int_equal(load_text(&c, cases[i].text, path, err,
+		    sizeof err), -1);
+		if (strncmp(err, path, strlen(path)) != 0 ||
+		    strstr(err, cases[i].want) == NULL ||
+		    strstr(err, cases[i].secret) != NULL)
+			fail_msg("case %zu: \"%s\": want %s and not %s", i, err,
+			    cases[i].want, cases[i].secret);
+		conf_free(params, &c);
+	}
+	/* the command line's own value is quoted */
+	conf_defaults(params, &c);
+	assert_int_equal(conf_set(params, &c, "count", "many", err, sizeof err),
+	    -1);
+	assert_string_equal(err, "count: expected a whole number, got "
+	    "\"many\"");
+	conf_free(params, &c);
+}
+
 int
 main(void)
 {
@@ -320,6 +375,7 @@ main(void)
 		cmocka_unit_test(test_duplicate_key),
 		cmocka_unit_test(test_address),
 		cmocka_unit_test(test_section_header),
+		cmocka_unit_test(test_foreign_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
