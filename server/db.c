@@ -17,7 +17,15 @@
 /* How long a query may wait for a connection before failing. */
 #define DB_QUEUE_TIMEOUT_MS 5000
 #define DB_BACKOFF_MIN_MS 200
-#define DB_BACKOFF_MAX_MS 10000
+/*
+ * The longest wait between two attempts of one connection.  While the
+ * database is unreachable only one connection (the probe) keeps trying;
+ * the others wait for it to get through (db_wake_backoff), so the database
+ * sees one attempt every few seconds whatever the pool size.
+ */
+#define DB_BACKOFF_MAX_MS 5000
+/* Losses of connections logged one by one at most this often. */
+#define DB_LOSS_LOG_MS 5000
 #define DB_MAX_PARAMS 16
 /*
  * How often a backend running one of our queries checks that tafeld is
@@ -51,6 +59,8 @@ struct db_query {
 struct pgc {
 	int index;
 	int is_listener;		/* the LISTEN connection */
+	int failing;			/* its attempts fail (logged once) */
+	int warmed;			/* warmed up once (logged at info) */
 	enum pgc_state state;
 	PGconn *conn;
 	struct event *ev;		/* socket readiness */
@@ -66,6 +76,24 @@ struct pgc {
 
 TAILQ_HEAD(db_queue_head, db_query);
 
+/*
+ * The database unreachable: a connection attempt failed with no connection
+ * up.  One line when it begins (libpq's reason), reminders at growing
+ * intervals, one line when a connection gets through again; the attempts
+ * in between are counted, not logged.
+ */
+struct db_outage {
+	int down;
+	struct timespec since;		/* the first loss or failure */
+	unsigned long failures;		/* connection attempts failed */
+	int reminders;			/* reminder lines logged */
+	struct pgc *probe;		/* the one connection that retries */
+	char why[512];			/* the latest failure, one line */
+	char logged_why[512];		/* the failure last logged */
+	struct event *timer;		/* the next reminder */
+	struct timespec last_loss;	/* a lost connection last logged */
+};
+
 struct db {
 	struct pgc *conns;		/* pool + listener at [n] */
 	int n;				/* pool size */
@@ -79,6 +107,7 @@ struct db {
 	void (*on_notify)(const char *);
 	void (*on_ready)(void);
 	int stopping;
+	struct db_outage out;
 };
 
 /* db_set_owner_gone: an owner's queued queries are of no use any more */
@@ -255,6 +284,168 @@ pgc_complete(struct pgc *c)
 	query_free(q);
 }
 
+/* libpq's message on one line: its line breaks and indents as blanks. */
+static void
+one_line(const char *msg, char *out, size_t len)
+{
+	size_t n = 0;
+
+	for (; *msg != '\0' && n + 1 < len; msg++) {
+		if (*msg == '\n' || *msg == '\r' || *msg == '\t') {
+			if (n > 0 && out[n - 1] != ' ')
+				out[n++] = ' ';
+			continue;
+		}
+		if (*msg == ' ' && n > 0 && out[n - 1] == ' ')
+			continue;
+		out[n++] = *msg;
+	}
+	while (n > 0 && out[n - 1] == ' ')
+		n--;
+	out[n] = '\0';
+}
+
+static long long
+ms_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long long)(now.tv_sec - t->tv_sec) * 1000 +
+	    (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
+/* A duration for the log: "42 s", "3 min 5 s", "2 h 10 min". */
+static void
+say_duration(long long ms, char *out, size_t len)
+{
+	long long s = (ms + 500) / 1000;
+
+	if (s < 60)
+		snprintf(out, len, "%lld s", s);
+	else if (s < 3600)
+		snprintf(out, len, "%lld min %lld s", s / 60, s % 60);
+	else
+		snprintf(out, len, "%lld h %lld min", s / 3600, s / 60 % 60);
+}
+
+/* The reminders' schedule: seconds after the outage began. */
+static long long
+outage_reminder_at(int i)
+{
+	static const long long at[] = { 10, 30, 60 };
+
+	if (i < (int)(sizeof at / sizeof at[0]))
+		return at[i];
+	return 60 + 300LL * (i - 2);	/* then every 5 min */
+}
+
+static void
+outage_arm(struct db_outage *o)
+{
+	long long ms = outage_reminder_at(o->reminders) * 1000 -
+	    ms_since(&o->since);
+	struct timeval tv;
+
+	if (ms < 0)
+		ms = 0;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(o->timer, &tv);
+}
+
+static void
+outage_remind_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct db_outage *o = arg;
+	char dur[64];
+
+	(void)fd;
+	(void)what;
+	if (!o->down)
+		return;
+	say_duration(ms_since(&o->since), dur, sizeof dur);
+	if (strcmp(o->why, o->logged_why) != 0) {
+		log_warn("database still unreachable after %s (%lu connection "
+		    "attempt%s failed; now: %s)", dur, o->failures,
+		    o->failures == 1 ? "" : "s", o->why);
+		memcpy(o->logged_why, o->why, sizeof o->why);
+	} else
+		log_warn("database still unreachable after %s (%lu connection "
+		    "attempt%s failed)", dur, o->failures,
+		    o->failures == 1 ? "" : "s");
+	o->reminders++;
+	outage_arm(o);
+}
+
+/* Whether a pool or LISTEN connection other than c is up. */
+static int
+db_any_up(const struct pgc *c)
+{
+	for (int i = 0; i <= srv.db->n; i++)
+		if (&srv.db->conns[i] != c &&
+		    (srv.db->conns[i].state == PGC_IDLE ||
+		    srv.db->conns[i].state == PGC_BUSY))
+			return 1;
+	return 0;
+}
+
+/*
+ * Logs what a lost connection or a failed attempt means: a lost connection
+ * once per DB_LOSS_LOG_MS (a restart loses them all at once); a failed
+ * attempt with another connection up once per connection until it gets
+ * through; with none up, the database is unreachable: one line, then
+ * reminders (struct db_outage).
+ */
+static void
+pgc_note_failure(struct pgc *c, int was_connecting, const char *why)
+{
+	struct db_outage *o = &srv.db->out;
+	char line[512];
+
+	one_line(why, line, sizeof line);
+	if (!was_connecting) {
+		if (o->down || (o->last_loss.tv_sec != 0 &&
+		    ms_since(&o->last_loss) < DB_LOSS_LOG_MS)) {
+			log_debug("database connection %d%s lost: %s", c->index,
+			    c->is_listener ? " (listen)" : "", line);
+			return;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &o->last_loss);
+		log_warn("database connection %d%s lost: %s", c->index,
+		    c->is_listener ? " (listen)" : "", line);
+		return;
+	}
+	memcpy(o->why, line, sizeof o->why);
+	if (o->down) {
+		o->failures++;
+		return;
+	}
+	if (db_any_up(c)) {
+		if (!c->failing)
+			log_warn("database connection %d%s cannot connect "
+			    "(others are up; retrying): %s", c->index,
+			    c->is_listener ? " (listen)" : "", line);
+		c->failing = 1;
+		return;
+	}
+	o->down = 1;
+	o->failures = 1;
+	o->reminders = 0;
+	o->probe = c;
+	/* it began with the lost connections just before, if any */
+	if (o->last_loss.tv_sec != 0 && ms_since(&o->last_loss) <
+	    DB_LOSS_LOG_MS)
+		o->since = o->last_loss;
+	else
+		clock_gettime(CLOCK_MONOTONIC, &o->since);
+	memcpy(o->logged_why, line, sizeof o->logged_why);
+	log_error("database unreachable, retrying (requests get "
+	    "DATABASE_UNAVAILABLE until it is back; reminders after 10 s, "
+	    "30 s, 1 min, then every 5 min): %s", line);
+	outage_arm(o);
+}
+
 /* The connection broke: fail its query, schedule a reconnect. */
 static void
 pgc_lost(struct pgc *c, const char *why)
@@ -264,8 +455,7 @@ pgc_lost(struct pgc *c, const char *why)
 
 	if (c->state != PGC_BACKOFF && c->state != PGC_STOPPED &&
 	    !srv.db->stopping)
-		log_warn("database connection %d%s lost: %s", c->index,
-		    c->is_listener ? " (listen)" : "", why);
+		pgc_note_failure(c, c->state == PGC_CONNECTING, why);
 	if (c->ev != NULL) {
 		event_free(c->ev);	/* before PQfinish closes the fd */
 		c->ev = NULL;
@@ -295,6 +485,8 @@ pgc_lost(struct pgc *c, const char *why)
 		return;
 	}
 	c->state = PGC_BACKOFF;
+	if (srv.db->out.down && srv.db->out.probe != c)
+		return;		/* the probe retries; db_wake_backoff wakes it */
 	c->backoff_ms = c->backoff_ms ? c->backoff_ms * 2 : DB_BACKOFF_MIN_MS;
 	if (c->backoff_ms > DB_BACKOFF_MAX_MS)
 		c->backoff_ms = DB_BACKOFF_MAX_MS;
@@ -405,8 +597,17 @@ static void
 db_wake_backoff(const struct pgc *ok)
 {
 	struct db *db = srv.db;
-	int i, woken = 0;
+	struct db_outage *o = &db->out;
+	int i, woken = 0, was_down = o->down;
+	char dur[64];
 
+	/* first: a connection started below may fail at once */
+	if (was_down) {
+		say_duration(ms_since(&o->since), dur, sizeof dur);
+		o->down = 0;
+		o->probe = NULL;
+		evtimer_del(o->timer);
+	}
 	for (i = 0; i <= db->n; i++) {
 		struct pgc *c = &db->conns[i];
 
@@ -414,13 +615,24 @@ db_wake_backoff(const struct pgc *ok)
 			continue;
 		evtimer_del(c->timer);
 		woken++;
-		pgc_start(c);
 	}
-	if (woken > 0)
+	if (was_down)
+		log_info("database reachable again after %s (%lu connection "
+		    "attempt%s failed): reconnecting %d other connection%s "
+		    "now", dur, o->failures, o->failures == 1 ? "" : "s",
+		    woken, woken == 1 ? "" : "s");
+	else if (woken > 0)
 		log_info("database reachable again (connection %d%s): "
 		    "reconnecting %d other connection%s now", ok->index,
 		    ok->is_listener ? ", listen" : "", woken,
 		    woken == 1 ? "" : "s");
+	o->failures = 0;
+	for (i = 0; i <= db->n; i++) {
+		struct pgc *c = &db->conns[i];
+
+		if (c != ok && c->state == PGC_BACKOFF)
+			pgc_start(c);
+	}
 }
 
 static void
@@ -429,6 +641,10 @@ pgc_on_connected(struct pgc *c)
 	PQsetnonblocking(c->conn, 1);
 	c->backoff_ms = 0;
 	c->state = PGC_IDLE;
+	if (c->failing && !srv.db->out.down)
+		log_info("database connection %d%s connected again", c->index,
+		    c->is_listener ? " (listen)" : "");
+	c->failing = 0;
 	db_wake_backoff(c);
 	log_debug("database connection %d%s ready", c->index,
 	    c->is_listener ? " (listen)" : "");
@@ -453,6 +669,7 @@ pgc_warm_done(void *arg, struct db_result *r)
 {
 	struct pgc *c = arg;
 	struct timeval now;
+	long long ms;
 
 	if (srv.db->stopping)
 		return;
@@ -462,10 +679,16 @@ pgc_warm_done(void *arg, struct db_result *r)
 		return;
 	}
 	gettimeofday(&now, NULL);
-	log_info("database connection %d warmed up in %lld ms (%s "
-	    "renderings)", c->index, (long long)((now.tv_sec -
-	    c->warm_start.tv_sec) * 1000 + (now.tv_usec -
-	    c->warm_start.tv_usec) / 1000), PQgetvalue(r->res, 0, 0));
+	ms = (long long)(now.tv_sec - c->warm_start.tv_sec) * 1000 +
+	    (now.tv_usec - c->warm_start.tv_usec) / 1000;
+	/* at info once: after a reconnect the outage's lines say enough */
+	if (c->warmed)
+		log_debug("database connection %d warmed up in %lld ms (%s "
+		    "renderings)", c->index, ms, PQgetvalue(r->res, 0, 0));
+	else
+		log_info("database connection %d warmed up in %lld ms (%s "
+		    "renderings)", c->index, ms, PQgetvalue(r->res, 0, 0));
+	c->warmed = 1;
 }
 
 /*
@@ -832,6 +1055,7 @@ db_start(void)
 	TAILQ_INIT(&db->queue);
 	TAILQ_INIT(&db->bg_queue);
 	db->options = db_options();
+	db->out.timer = evtimer_new(srv.base, outage_remind_cb, &db->out);
 	srv.db = db;
 	for (i = 0; i <= db->n; i++) {
 		struct pgc *c = &db->conns[i];
@@ -871,6 +1095,7 @@ db_stop(void)
 			pgc_lost(c, "shutting down");
 		c->state = PGC_STOPPED;
 	}
+	evtimer_del(db->out.timer);
 	event_del(db->sweep);
 }
 
@@ -886,10 +1111,17 @@ db_free(void)
 	for (i = 0; i <= db->n; i++)
 		event_free(db->conns[i].timer);
 	event_free(db->sweep);
+	event_free(db->out.timer);
 	free(db->conns);
 	free(db->options);
 	free(db);
 	srv.db = NULL;
+}
+
+int
+db_unreachable(void)
+{
+	return srv.db != NULL && srv.db->out.down;
 }
 
 int

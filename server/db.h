@@ -68,6 +68,13 @@ void db_start(void);
 void db_stop(void);
 void db_free(void);
 
+/*
+ * The database is unreachable: a connection attempt failed and none is up
+ * (logged once by db.c, with reminders); callers need not log each
+ * DATABASE_UNAVAILABLE of theirs meanwhile.
+ */
+int db_unreachable(void);
+
 /* Connections currently usable (for status and tests). */
 int db_ready_count(void);
 

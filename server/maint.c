@@ -22,12 +22,25 @@ static int escalate_busy;		/* one run at a time */
 static int fold_busy;
 static struct maint_fold_stats fold_stats;
 
+/*
+ * A failure worth a line of its own: not while the database is unreachable
+ * (db.c logs that once, with reminders, instead of every job's line).
+ */
+static int
+worth_logging(const struct db_result *r)
+{
+	return r->code != TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE ||
+	    !db_unreachable();
+}
+
 static void
 maint_done(void *arg, struct db_result *r)
 {
 	(void)arg;
-	if (r->code != 0)
-		log_warn("maintenance: %s", r->message);
+	if (r->code != 0) {
+		if (worth_logging(r))
+			log_warn("maintenance: %s", r->message);
+	}
 	else if (PQntuples(r->res) == 1 && atoll(PQgetvalue(r->res, 0, 0)) > 0)
 		log_info("maintenance: forgot %s idempotency key(s)",
 		    PQgetvalue(r->res, 0, 0));
@@ -53,8 +66,10 @@ escalate_done(void *arg, struct db_result *r)
 {
 	(void)arg;
 	escalate_busy--;
-	if (r->code != 0)
-		log_warn("escalation: %s", r->message);
+	if (r->code != 0) {
+		if (worth_logging(r))
+			log_warn("escalation: %s", r->message);
+	}
 	else if (PQntuples(r->res) == 1 &&
 	    atoi(PQgetvalue(r->res, 0, 0)) > 0)
 		log_info("escalation: %s overdue action point(s) escalated",
@@ -66,8 +81,10 @@ notices_done(void *arg, struct db_result *r)
 {
 	(void)arg;
 	escalate_busy--;
-	if (r->code != 0)
-		log_warn("clock notices: %s", r->message);
+	if (r->code != 0) {
+		if (worth_logging(r))
+			log_warn("clock notices: %s", r->message);
+	}
 	else if (PQntuples(r->res) == 1 &&
 	    atoi(PQgetvalue(r->res, 0, 0)) > 0)
 		log_info("clock notices: %s inbox entr(y/ies) sent",
@@ -108,7 +125,7 @@ fold_done(void *arg, struct db_result *r)
 	fold_stats.last_at = time(NULL);
 	if (r->code != 0 || PQntuples(r->res) != 1) {
 		/* once per failing spell in the log, every time in status */
-		if (fold_stats.last_error[0] == '\0')
+		if (fold_stats.last_error[0] == '\0' && worth_logging(r))
 			log_warn("audit fold: %s (the disclosures stay in "
 			    "audit_pending until a fold works)", r->message);
 		fold_stats.failures++;

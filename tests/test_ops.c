@@ -32,6 +32,7 @@
 
 static struct tafeld srv;
 static struct tafeld restored;	/* test_backup_restore's copy, while it runs */
+static struct tafeld outage;	/* test_external_database_outage's node */
 
 static int
 setup(void **state)
@@ -48,6 +49,11 @@ teardown(void **state)
 	/* a failed backup/restore check leaves its copy running */
 	if (restored.pid > 0)
 		tafeld_teardown(&restored);
+	/* a failed outage check leaves its node running, srv paused */
+	if (outage.pid > 0) {
+		kill(srv.pid, SIGCONT);
+		tafeld_teardown(&outage);
+	}
 	return tafeld_teardown(&srv);
 }
 
@@ -1591,6 +1597,173 @@ test_forgets_old_keys(void **state)
 	assert_int_equal(tafeld_log_count(&srv, "WARN: maintenance"), warned);
 }
 
+/* pg_ctl stop or start of t's embedded cluster (as the service user when
+ * root), with the options tafeld starts it with. */
+static int
+cluster_ctl(struct tafeld *t, const char *what)
+{
+	char bindir[256] = "", cmd[2048], full[2400];
+	FILE *p = popen("pg_config --bindir 2>/dev/null", "r");
+
+	if (p != NULL) {
+		if (fgets(bindir, sizeof bindir, p) == NULL)
+			bindir[0] = '\0';
+		pclose(p);
+	}
+	bindir[strcspn(bindir, "\n")] = '\0';
+	if (bindir[0] == '\0')
+		snprintf(bindir, sizeof bindir, "/usr/lib/postgresql/15/bin");
+	if (strcmp(what, "stop") == 0)
+		snprintf(cmd, sizeof cmd, "%s/pg_ctl -D %s/pg/data -m fast -w "
+		    "stop", bindir, t->dir);
+	else
+		snprintf(cmd, sizeof cmd, "%s/pg_ctl -D %s/pg/data -l "
+		    "%s/pg/postgres.log -w -t 60 -o \"-c listen_addresses='' "
+		    "-c unix_socket_directories='%s/pg/run' -c port=5432\" "
+		    "start", bindir, t->dir, t->dir, t->dir);
+	if (geteuid() == 0) {
+		const char *user = getenv("TAFEL_TEST_USER");
+		char *q;
+		size_t n = 0;
+
+		/* for su -c "...": the inner double quotes escaped */
+		n = (size_t)snprintf(full, sizeof full, "cd /tmp && su %s -s "
+		    "/bin/sh -c \"", user ? user : "tafel");
+		for (q = cmd; *q != '\0' && n + 3 < sizeof full; q++) {
+			if (*q == '"')
+				full[n++] = '\\';
+			full[n++] = *q;
+		}
+		snprintf(full + n, sizeof full - n, "\" >/dev/null 2>&1");
+	} else
+		snprintf(full, sizeof full, "%s >/dev/null 2>&1", cmd);
+	return system(full);
+}
+
+/*
+ * The log lines of t from line `from` (0: the first) up to the first one
+ * containing `until`, which is not counted; printed to stderr.  -1 when
+ * `until` is not (yet) there.
+ */
+static int
+log_lines_until(struct tafeld *t, int from, const char *until)
+{
+	FILE *f = fopen(t->log, "r");
+	char line[4096];
+	int i = 0, n = 0, found = 0;
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (i++ < from)
+			continue;
+		if (strstr(line, until) != NULL) {
+			found = 1;
+			break;
+		}
+		n++;
+	}
+	fclose(f);
+	return found ? n : -1;
+}
+
+/* A create-case write with key; the answer. */
+static Tafel__Envelope *
+create_case(struct tclient *c, const char *summary, const char *key)
+{
+	Tafel__CreateCaseRequest cc = TAFEL__CREATE_CASE_REQUEST__INIT;
+
+	cc.theme = "domestic_violence";
+	cc.summary = (char *)summary;
+	return tclient_req(c, B(CREATE_CASE), &cc, key);
+}
+
+/*
+ * An external database (`db`) stopped for about 10 s: tafeld logs one line
+ * when it becomes unreachable (libpq's reason), at most a reminder, and
+ * one line when it is reachable again ("after N s"), not a line per failed
+ * attempt of each connection (some 30 in 10 s before); clients get
+ * DATABASE_UNAVAILABLE meanwhile, and the write then goes through.  The
+ * node under test uses srv's cluster as its external database; srv is
+ * paused meanwhile, or its watchdog would restart PostgreSQL at once.
+ */
+static void
+test_external_database_outage(void **state)
+{
+	Tafel__ListMeetingsRequest lm = TAFEL__LIST_MEETINGS_REQUEST__INIT;
+	char db[700], key[64];
+	const char *args[] = { "--db", db, NULL };
+	struct tclient c;
+	Tafel__Envelope *m;
+	long long t0, deadline;
+	int from, lines;
+
+	(void)state;
+	snprintf(db, sizeof db, "host=%s/pg/run port=5432 dbname=tafel",
+	    srv.dir);
+	assert_int_equal(tafeld_start(&outage, NULL, args), 0);
+	assert_int_equal(tclient_login(&c, &outage, "voorzitter", "demo"), 0);
+	m = tclient_req(&c, B(LIST_MEETINGS), &lm, NULL);
+	harness_expect_body(m, B(MEETING_LIST));
+	frame_free(m);
+	/* the pool warmed up: its lines are before the outage */
+	assert_true(log_wait(&outage, "warmed up", 4, 20000));
+	usleep(500000);
+	from = tafeld_log_count(&outage, "");
+
+	assert_int_equal(kill(srv.pid, SIGSTOP), 0);
+	t0 = now_ms();
+	assert_int_equal(cluster_ctl(&srv, "stop"), 0);
+	/* the same clear error as ever, for a read and a write */
+	m = tclient_req(&c, B(LIST_MEETINGS), &lm, NULL);
+	assert_non_null(m);
+	assert_int_equal(harness_error_of(m),
+	    TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE);
+	frame_free(m);
+	snprintf(key, sizeof key, "%s", harness_key());
+	m = create_case(&c, "written after the outage", key);
+	assert_non_null(m);
+	assert_int_equal(harness_error_of(m),
+	    TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE);
+	frame_free(m);
+	if (now_ms() - t0 < 10000)
+		usleep((useconds_t)(10000 - (now_ms() - t0)) * 1000);
+	assert_int_equal(cluster_ctl(&srv, "start"), 0);
+	assert_int_equal(kill(srv.pid, SIGCONT), 0);
+
+	deadline = now_ms() + 30000;
+	while ((lines = log_lines_until(&outage, from,
+	    "database reachable again after")) < 0 && now_ms() < deadline)
+		usleep(100000);
+	{
+		char cmd[600];
+
+		fprintf(stderr, "the outage's log (%lld ms):\n",
+		    now_ms() - t0);
+		snprintf(cmd, sizeof cmd, "tail -n +%d '%s' | cut -c1-300 >&2",
+		    from + 1, outage.log);
+		if (system(cmd) != 0)
+			fprintf(stderr, "(cannot show it)\n");
+	}
+	assert_true(lines >= 0);
+	/* one line as it went (a lost connection may come first), at most
+	 * the reminder after 10 s */
+	assert_true(lines >= 1 && lines <= 3);
+	assert_int_equal(tafeld_log_count(&outage, "database unreachable, "),
+	    1);
+	assert_int_equal(tafeld_log_count(&outage, "reachable again after"),
+	    1);
+
+	/* the write given up during the outage goes through, once */
+	m = create_case(&c, "written after the outage", key);
+	harness_expect_body(m, B(CASE_RECORD));
+	frame_free(m);
+	tclient_close(&c);
+	assert_int_equal(tafeld_stop(&outage), 0);
+	tafeld_cleanup(&outage);
+	memset(&outage, 0, sizeof outage);
+}
+
 int
 main(void)
 {
@@ -1611,6 +1784,7 @@ main(void)
 		cmocka_unit_test(test_query_timeout),
 		cmocka_unit_test(test_queued_queries_of_closed_conn),
 		cmocka_unit_test(test_sd_notify),
+		cmocka_unit_test(test_external_database_outage),
 		/* restarts srv without test_reload_broken_certificate_kept's
 		 * configuration file */
 		cmocka_unit_test(test_admin_peer_leaves),
