@@ -687,10 +687,14 @@ ctl_restore(PGconn *db, const char *conninfo, struct pgembed *pg, int fd,
 			    "database holds a register it cannot tell whole; "
 			    "move the data directory aside or remove it, then "
 			    "restore into the empty path\n");
+		else if (pg != NULL)
+			fprintf(stderr, "tafelctl: the embedded cluster in %s "
+			    "already holds a register; restore only into an "
+			    "empty data directory\n", pg->root);
 		else
-			fprintf(stderr, "tafelctl: the database already holds "
-			    "a register; restore only into an empty data "
-			    "directory (or an empty database with --db)\n");
+			fprintf(stderr, "tafelctl: the external database "
+			    "already holds a register; restore only into an "
+			    "empty database\n");
 		return 1;
 	case -1:
 		return 1;

@@ -44,6 +44,8 @@ struct ctl {
 	int no_migrate;		/* restore: connect to an empty database */
 	int migrated;		/* schema migrations open_db() applied */
 	int dir_given;		/* --data-dir on the command line */
+	int db_given;		/* --db on the command line */
+	const char *config;	/* the configuration file (may be missing) */
 	int any_schema;		/* backup: also a schema newer than ours */
 };
 
@@ -1521,6 +1523,59 @@ cmd_status(int argc, char **argv)
 }
 
 /*
+ * Which database backup and restore act on, said before they begin: the
+ * embedded cluster in the data directory, or the external one (`db`, or
+ * `db_owner` when set: its host, port, database and user as given, never
+ * its password) and where that came from.  With db set, --data-dir names
+ * only the state directory, as for tafeld: a note says so when both are
+ * given, and how to use the data directory's own cluster instead.
+ */
+static void
+say_target(int restore, const char *file)
+{
+	static const char *const keys[] = { "service", "host", "hostaddr",
+	    "port", "dbname", "user" };
+	const char *conn = ctl.cfg.db_owner[0] ? ctl.cfg.db_owner : ctl.cfg.db;
+	char where[1200] = "", target[8192];
+	size_t i, n = 0;
+
+	if (ctl.cfg.db[0] == '\0') {
+		snprintf(target, sizeof target, "the embedded PostgreSQL "
+		    "cluster in %s", ctl.data_dir);
+		goto say;
+	}
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		char *v = conninfo_value(conn, keys[i]);
+
+		if (v != NULL && v[0] != '\0' && n < sizeof where)
+			n += (size_t)snprintf(where + n, sizeof where - n,
+			    "%s%s=%s", n ? " " : "", keys[i], v);
+		free(v);
+	}
+	if (ctl.db_given)
+		snprintf(target, sizeof target, "the external database %s "
+		    "(--db)", n ? where : "of libpq's defaults (PGHOST, ...)");
+	else
+		snprintf(target, sizeof target, "the external database %s "
+		    "(%s in %s)", n ? where : "of libpq's defaults (PGHOST, "
+		    "...)", ctl.cfg.db_owner[0] ? "db_owner" : "db",
+		    ctl.config);
+say:
+	if (restore)
+		fprintf(stderr, "tafelctl: restoring %s into %s\n", file,
+		    target);
+	else
+		fprintf(stderr, "tafelctl: backing up %s to %s\n", target,
+		    file);
+	if (ctl.cfg.db[0] != '\0' && ctl.dir_given && !ctl.db_given)
+		fprintf(stderr, "tafelctl: note: with db set in %s, --data-dir "
+		    "%s names only the state directory (as for tafeld), not a "
+		    "database; to use the embedded cluster in it instead, give "
+		    "--db '' (or --config /dev/null)\n", ctl.config,
+		    ctl.data_dir);
+}
+
+/*
  * backup [--force] FILE.  The backup goes to a temporary file beside FILE,
  * made here as the invoking user; a child process connects (open_db()
  * gives up root for the embedded cluster) and runs pg_dump into it, and
@@ -1553,6 +1608,7 @@ cmd_backup(int argc, char **argv)
 	}
 	if (ctl_backup_begin(&b, file, force) != 0)
 		return 1;
+	say_target(0, file);
 	/* as system(): ^C stops the child; this one removes what it left */
 	memset(&ign, 0, sizeof ign);
 	ign.sa_handler = SIG_IGN;
@@ -1596,6 +1652,7 @@ cmd_restore(int argc, char **argv)
 	(void)argc;
 	if ((fd = ctl_open_backup_file(argv[0])) < 0)
 		return 1;
+	say_target(1, argv[0]);
 	ctl.no_migrate = 1;
 	rc = open_db() != 0 ? 1 : ctl_restore(ctl.db, ctl.conninfo,
 	    ctl.cfg.db[0] != '\0' ? NULL : &ctl.pg, fd, argv[0]);
@@ -2126,7 +2183,9 @@ main(int argc, char **argv)
 		conf_set(server_params, &ctl.cfg, "db", db, err, sizeof err);
 		conf_set(server_params, &ctl.cfg, "db_owner", "", err,
 		    sizeof err);
+		ctl.db_given = 1;
 	}
+	ctl.config = config;
 	snprintf(ctl.data_dir, sizeof ctl.data_dir, "%s", ctl.cfg.data_dir[0] ?
 	    ctl.cfg.data_dir : privdrop_default_data_dir());
 

@@ -100,4 +100,32 @@ if [ -n "$TAFELD" ]; then
         echo "FAIL: tafeld --db migrated the file's db_owner (exit $rc): $(tail -3 "$T/tafeld.log")"; fail=1
     fi
 fi
+
+# a file that sets db beside --data-dir: backup and restore say first which database they act on (the external
+# one, as tafeld would use; never its password) and that --data-dir is only the state directory; --db '' takes
+# the data directory's embedded cluster instead
+printf 'db = %s password=sekrit\n' "$DST" >"$T/dst.conf"
+out=$("$TAFELCTL" --config "$T/dst.conf" --data-dir "$T/dd" restore "$T/register.dump" 2>&1) &&
+    { echo "FAIL: a restore into the file's non-empty db was not refused: $out"; fail=1; }
+case $out in
+*"restoring $T/register.dump into the external database host=$T port=$PORT dbname=dst user=tafel (db in $T/dst.conf)"*"--data-dir $T/dd names only the state directory"*"the external database already holds a register"*)
+    echo "ok: restore names the external database of the file before it begins" ;;
+*) echo "FAIL: restore does not say which database it acts on: $out"; fail=1 ;;
+esac
+case $out in *sekrit*) echo "FAIL: the password was shown: $out"; fail=1 ;; esac
+out=$("$TAFELCTL" --config "$T/dst.conf" backup "$T/dst.dump" 2>&1 >/dev/null) ||
+    { echo "FAIL: backup of the file's db: $out"; fail=1; }
+case $out in
+"tafelctl: backing up the external database host=$T port=$PORT dbname=dst user=tafel (db in $T/dst.conf) to $T/dst.dump"*)
+    echo "ok: backup names the database it reads" ;;
+*) echo "FAIL: backup does not say which database it reads: $out"; fail=1 ;;
+esac
+[ "$(id -u)" -ne 0 ] || install -d -o "$U" -m 0700 "$T/dd"
+out=$("$TAFELCTL" --config "$T/dst.conf" --db '' --data-dir "$T/dd" restore "$T/register.dump" 2>&1) ||
+    { echo "FAIL: restore into the embedded cluster with --db '': $out"; fail=1; }
+case $out in
+*"restoring $T/register.dump into the embedded PostgreSQL cluster in $T/dd"*"restored from"*)
+    echo "ok: --db '' restores into the data directory's embedded cluster, and says so" ;;
+*) echo "FAIL: restore with --db '': $out"; fail=1 ;;
+esac
 exit $fail
