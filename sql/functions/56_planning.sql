@@ -365,7 +365,7 @@ BEGIN
 	END IF;
 	IF n.state <> 'pending' THEN
 		PERFORM tafel_raise('TF018', format('the nomination is already %s',
-		    n.state));
+		    n.state), 'id');
 	END IF;
 	RETURN n;
 END

@@ -583,7 +583,9 @@ def t_prepare():
                                                                      reason="eerst screenen"), "nomination")
     expect(dec.state == pb.NOMINATION_DECLINED and dec.decline_reason == "eerst screenen", "declined %s" % dec)
     chair.err("decline_nomination", pb.NominationDecisionRequest(id=nb.id, version=dec.version, reason="x"),
-              pb.INVALID_TRANSITION)
+              pb.INVALID_TRANSITION, "id")
+    chair.err("accept_nomination", pb.NominationDecisionRequest(id=n.id, version=acc.version, meeting_id=m.id),
+              pb.INVALID_TRANSITION, "id")
     ev = pol.event(lambda e: e.HasField("nomination") and e.nomination.id == nb.id and
                    e.nomination.state == pb.NOMINATION_DECLINED, "for the declined nomination")
     expect(ev.nomination.decline_reason == "eerst screenen", "the nominating organisation sees the reason")
