@@ -454,6 +454,31 @@ BEGIN
 	    now() - interval '2 days', NULL, NULL);
 
 	-- ---------------------------------------------------------------
+	-- Nominations: two partners ask for a case on another series'
+	-- agenda, as nominate_case leaves them (pending, no change-log row
+	-- here).  Each nominating organisation is involved in its case and
+	-- a member of the series; the chair sees them under 5 and, in the
+	-- series' meeting today, as proposals (v).
+	-- ---------------------------------------------------------------
+	-- the addiction care that is to see case c2 (its intake action)
+	-- asks the WZT for housing
+	INSERT INTO nominations (series_id, case_id, org_id, nominated_by,
+	    reason, created_at, updated_at, updated_by)
+	VALUES (s_wzt, c2, o_vsl, u_vsl, 'De intake bij ons is gepland, maar '
+	    || 'zonder vaste woonplek houdt hij een behandeling niet vol. Graag '
+	    || 'in het WZT met de woningcorporatie en de gemeente bespreken of '
+	    || 'een plek in de maatschappelijke opvang of begeleid wonen '
+	    || 'mogelijk is.', now() - interval '1 day',
+	    now() - interval '1 day', u_vsl),
+	-- the police, which submitted case c1, asks the SSO for the justice
+	-- view
+	    (s_sso, c1, o_pol, u_wijk, 'Derde melding in zes maanden en het '
+	    || 'huisverbod is al verlengd. Daderhulp komt vrijwillig niet van de '
+	    || 'grond: graag in het SSO bespreken of het OM een strafrechtelijk '
+	    || 'kader kan bieden (bijzondere voorwaarden).',
+	    now() - interval '2 days', now() - interval '2 days', u_wijk);
+
+	-- ---------------------------------------------------------------
 	-- Attendance: the GP practice (non-signatory, remote) and the
 	-- housing corporation attend today's WZT with the chair, so the
 	-- covenant rules show; last month's WZT was attended from its

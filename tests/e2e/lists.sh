@@ -127,10 +127,12 @@ keys woning 8
 wait_for woning "Geen open inforondes" || fail "8: the empty info rounds list not said: $(screen woning)"
 screen woning | tail -n 1 | grep -qE "b bekend|niet bekend|Z sluiten" &&
 	fail "8: keys for a round offered on an empty list: $(screen woning | tail -n 1)"
-keys pol 5
-wait_for pol "Geen voordrachten" || fail "5: the empty nominations list not said: $(screen pol)"
-screen pol | tail -n 1 | grep -qE "a aannemen|x afwijzen" &&
-	fail "5: keys for a nomination offered on an empty list: $(screen pol | tail -n 1)"
+# (the demo's police has a pending nomination: housing nominated nothing and
+# decides none)
+keys woning 5
+wait_for woning "Geen voordrachten" || fail "5: the empty nominations list not said: $(screen woning)"
+screen woning | tail -n 1 | grep -qE "a aannemen|x afwijzen" &&
+	fail "5: keys for a nomination offered on an empty list: $(screen woning | tail -n 1)"
 keys pol 1
 wait_for pol "Tafel · Overleggen" || fail "1: no meetings list"
 # q on the meetings list quits

@@ -126,13 +126,22 @@ wait_for ch "Een reden is verplicht: wie de casus voordroeg, leest die." ||
 	fail "an empty reason: no clear message: $(screen ch | tail -n 3)"
 type_text ch "Wordt in het MDO besproken"; keys ch Enter
 wait_for ch "Voordracht van casus $nr afgewezen." || fail "not declined"
-wait_for ch "Geen voordrachten" || fail "declined nomination still listed"
+wait_gone ch "Nieuwe melding na huisbezoek" || fail "declined nomination still listed: $(screen ch)"
+# the demo's two pending nominations stay
+wait_re ch "^ 20[0-9]{2}-0001 +SSO Enschede +Politie" || fail "chair: the demo's SSO nomination not listed: $(screen ch)"
+wait_re ch "^ 20[0-9]{2}-0002 +WZT Enschede-Noord +Tavenier" || fail "chair: the demo's WZT nomination not listed: $(screen ch)"
 keys vt N
 wait_for vt "Voordragen voor overlegvorm:" || fail "N again"
 keys vt C-u; type_text vt "Casusoverleg"; keys vt Enter
 type_text vt "Toch bespreken"; keys vt Enter
 wait_for vt "voorgedragen" || fail "second nomination"
 wait_re ch "^ $nr +Casusoverleg.*Toch bespreken" 3 || fail "chair: second nomination not live"
+# select it (the selection stayed on a demo nomination when it arrived)
+row=$(screen ch | grep -E '^ 20[0-9]{2}-[0-9]{4} ' | grep -nE "^ $nr +Casusoverleg" | head -n 1 | cut -d: -f1)
+[ -n "$row" ] || fail "chair: no line of $nr"
+for _ in 1 2 3 4 5; do keys ch k; done
+for _ in $(seq 2 "$row"); do keys ch j; done
+wait_re ch "^  Reden: Toch bespreken" || fail "chair: $nr not selected: $(screen ch)"
 keys ch a
 # the message names the meeting whose agenda it went on
 wait_for ch "Casus $nr staat op de agenda van Casusoverleg" || fail "not accepted, or no meeting named: $(screen ch)"

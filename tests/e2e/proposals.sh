@@ -92,9 +92,19 @@ printf 'accept-nomination %s %s %s\nquit\n' "$N2" "$V2" "$MEETING" |
 	batch voorzitter | grep -q '"nomination"' || fail "chair could not accept"
 wait_re pol "^ $NUMBER .*aangenomen: $THU" ||
 	fail "acceptance not shown with its meeting: $(screen pol)"
-# the pane shows the selected line: the first (the selection follows the
-# nomination it was on when the list first came, which depends on timing)
-keys pol g
+# pol_select LINE-REGEX: moves pol's selection to the first nomination line
+# matching (the demo's pending nomination of the police, case 0001 for the
+# SSO, is listed first, above the decided ones)
+pol_select() {
+	local idx
+	idx=$(screen pol | grep -E '^ 20[0-9]{2}-' | grep -nE "$1" | head -n 1 | cut -d: -f1)
+	[ -n "$idx" ] || fail "pol: no line $1: $(screen pol)"
+	keys pol g
+	for _ in $(seq 2 "$idx"); do keys pol j; done
+}
+wait_re pol "^ 20[0-9]{2}-0001 +SSO Enschede" || fail "the demo's pending nomination not listed: $(screen pol)"
+# the pane shows the selected line
+pol_select "^ $NUMBER "
 wait_for pol "aangenomen: $THU 13:30 (Prep tafel)" || fail "pane: no outcome: $(screen pol)"
 # after a restart too (list_nominations with the decided ones), newest
 # decision first, with who decided in the pane
@@ -103,7 +113,11 @@ start_client pol politie
 keys pol 5
 wait_re pol "^ $NUMBER .*aangenomen: $THU" || fail "decided not listed on opening 5: $(screen pol)"
 wait_re pol "^ $NUMBER2 .*afgewezen: Staat al" || fail "declined not listed on opening 5: $(screen pol)"
-keys pol j
+# pending first, then the newest decision: the demo's, the accepted, the declined
+screen pol | grep -E '^ 20[0-9]{2}-' | sed -n 1,3p | tr '\n' '|' |
+	grep -qE "^ 20[0-9]{2}-0001 .*\| $NUMBER .*aangenomen.*\| $NUMBER2 .*afgewezen" ||
+	fail "nominations not in order (pending, then the newest decision first): $(screen pol)"
+pol_select "^ $NUMBER2 "
 wait_for pol "afgewezen: Staat al op de agenda van 9 december" || fail "pane: no reason: $(screen pol)"
 wait_re pol "^  Besloten door [A-Z][a-z]+ .*, [0-9]{4}-" || fail "who decided not shown: $(screen pol)"
 # deciding is the chair's: not offered to the partner, refused at once

@@ -31,6 +31,13 @@ SELECT '{
     "decided_by_name": "string", "decided_at": "int", "version": "int",
     "redacted": "bool"},
   "NominationList": {"nominations": "Nomination[]?"},
+  "ProposalReason": {"code": "string", "text": "string", "red": "bool"},
+  "Proposal": {"meeting_id": "int", "case_id": "int",
+    "case_number": "string", "theme": "string", "district": "string",
+    "status": "CaseStatus", "reasons": "ProposalReason[]", "red": "bool",
+    "state": "ProposalState", "decline_reason": "string",
+    "declined_by_name": "string", "declined_at": "int"},
+  "ProposalList": {"meeting": "Meeting?", "proposals": "Proposal[]?"},
   "AgendaItem": {"id": "int", "meeting_id": "int", "case_id": "int",
     "position": "int", "state": "ItemState", "decision": "string",
     "version": "int", "removed": "bool?", "added_after_publication": "bool",
@@ -148,6 +155,7 @@ SELECT '{
     "lead_assigned", "case_manager_assigned"],
   "MeetingState": ["planned", "open", "closed", "cancelled"],
   "NominationState": ["pending", "accepted", "declined"],
+  "ProposalState": ["proposed", "declined"],
   "InfoRoundState": ["open", "closed"],
   "InfoAnswer": ["pending", "known", "not_known"],
   "ItemState": ["pending", "current", "discussed"],
@@ -264,6 +272,22 @@ BEGIN
 	FOR r IN SELECT id FROM action_points LOOP
 		PERFORM test_shape(tafel_json_action(r.id), 'ActionPoint');
 	END LOOP;
+	v_n := 0;
+	FOR r IN SELECT id FROM nominations LOOP
+		PERFORM test_shape(tafel_json_nomination(r.id), 'Nomination');
+		v_n := v_n + 1;
+	END LOOP;
+	ASSERT v_n >= 2, 'the demo house has pending nominations';
+	-- the agenda proposals of every planned meeting, as its chair reads
+	-- them (the demo's nominations make some)
+	v_n := 0;
+	FOR r IN SELECT id FROM meetings WHERE state = 'planned' LOOP
+		PERFORM test_shape(tafel_list_proposals(v_chair, 0, r.id),
+		    'ProposalList');
+		v_n := v_n + jsonb_array_length(tafel_list_proposals(v_chair, 0,
+		    r.id) -> 'proposals');
+	END LOOP;
+	ASSERT v_n >= 2, 'the demo house has agenda proposals';
 
 	-- read functions
 	FOR r IN SELECT response FROM tafel_login_lookup('voorzitter') LOOP
@@ -277,6 +301,10 @@ BEGIN
 	PERFORM test_shape(tafel_my_actions(v_pol, true), 'ActionList');
 	PERFORM test_shape(tafel_list_orgs(v_pol), 'OrganisationList');
 	PERFORM test_shape(tafel_list_cases(v_pol, true), 'CaseList');
+	PERFORM test_shape(tafel_list_nominations(v_pol, 0, true),
+	    'NominationList');
+	PERFORM test_shape(tafel_list_nominations(v_chair, 0, false),
+	    'NominationList');
 
 	-- empty repeated fields are arrays, never null
 	ASSERT tafel_json_meeting((SELECT min(m.id) FROM meetings m

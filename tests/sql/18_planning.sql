@@ -238,12 +238,21 @@ BEGIN
 	    ORDER BY x.seq DESC LIMIT 1) = '';
 
 	-- who sees it: the nominating organisation, the series' chair (with
-	-- the reason: the municipality may see free text), not another member
+	-- the reason: the municipality may see free text), not another member.
+	-- The demo has one pending nomination of the police (case 2026-0001
+	-- for the SSO) and one of addiction care (2026-0002 for the WZT):
+	-- the police sees its own two, the WZT's chair both for the WZT,
+	-- newest first
 	v := tafel_list_nominations(test_uid('wijkagent'), 0, false);
-	ASSERT jsonb_array_length(v -> 'nominations') = 1, v::text;
+	ASSERT jsonb_array_length(v -> 'nominations') = 2, v::text;
+	ASSERT v -> 'nominations' -> 0 ->> 'id' = n ->> 'id', v::text;
+	ASSERT v -> 'nominations' -> 1 ->> 'series_id' = i.sso::text
+	    AND v -> 'nominations' -> 1 ->> 'case_number' = '2026-0001', v::text;
 	v := tafel_list_nominations(test_uid('voorzitter'), i.wzt, false);
-	ASSERT jsonb_array_length(v -> 'nominations') = 1, v::text;
+	ASSERT jsonb_array_length(v -> 'nominations') = 2, v::text;
 	ASSERT v -> 'nominations' -> 0 ->> 'reason' LIKE 'Escalatie%', v::text;
+	ASSERT v -> 'nominations' -> 1 ->> 'org_name' = 'Tavenier Verslavingszorg',
+	    v::text;
 	v := tafel_list_nominations(test_uid('woningcorporatie'), 0, true);
 	ASSERT jsonb_array_length(v -> 'nominations') = 0, v::text;
 	-- the RLS backstop: the table shows tafel_app only visible rows
@@ -302,9 +311,11 @@ BEGIN
 	PERFORM test_expect('TF018', format('SELECT test_write(%L, %L, %L)',
 	    'voorzitter', 'decline_nomination', jsonb_build_object('id', n -> 'id',
 		'version', n2 -> 'version', 'reason', 'toch niet')));
-	-- pending only by default; the nominating organisation sees the outcome
-	ASSERT jsonb_array_length(tafel_list_nominations(test_uid('politie'), 0,
-	    false) -> 'nominations') = 0;
+	-- pending only by default (the demo's nomination for the SSO); the
+	-- nominating organisation sees the outcome
+	v := tafel_list_nominations(test_uid('politie'), 0, false);
+	ASSERT jsonb_array_length(v -> 'nominations') = 1
+	    AND v -> 'nominations' -> 0 ->> 'case_number' = '2026-0001', v::text;
 	v := tafel_list_nominations(test_uid('politie'), 0, true);
 	ASSERT v -> 'nominations' -> 0 ->> 'state' = 'accepted', v::text;
 
