@@ -39,9 +39,11 @@ users() {
 Demo users, password "demo" for every one:
   voorzitter        chair (gemeente): drives the shared screen, opens meetings, records decisions and action points;
                     also the process manager of every demo district: screens signals, starts info rounds (I),
-                    runs the open info round on case 2026-0004 (8)
+                    runs the open info round on case 2026-0004 (8); decides the two pending nominations
+                    (5: a accepts, x declines; in today's WZT or SSO, v proposes the nominated case)
   politie           police, involved in case 2026-0001 (and others): sees those cases in full;
-                    answered the info round on case 2026-0004 (8, and its entry in the inbox, 6)
+                    answered the info round on case 2026-0004 (8, and its entry in the inbox, 6);
+                    nominated case 2026-0001 for the SSO (5: pending, then the chair's decision)
   wijkagent         police (neighbourhood officer): same organisation, sees what the police may see
   om                public prosecutor: SSO member; a WZT meeting it is no member of stays invisible
   reclassering      probation: SSO and MDO cases
@@ -50,7 +52,7 @@ Demo users, password "demo" for every one:
   slachtofferhulp   victim support, no WZT member: may not record itself present to read WZT cases
   raad              child protection board (Raad voor de Kinderbescherming)
   forensisch        forensic care: attends the SSO
-  verslavingszorg   addiction care
+  verslavingszorg   addiction care: nominated case 2026-0002 for the WZT (5)
   ggz               mental health care
   woningcorporatie  housing: sees names but, by its kind, no birth dates (and is told so)
   huisarts          GP, no covenant signatory: present at the WZT, sees only the pseudonymised view;
