@@ -334,9 +334,13 @@ k_mark_read(struct ui *u)
 }
 
 static int when_not_over(const struct ui *u);
+static int chairs_meeting(const struct ui *u);
 
-/* f: back to the chair's item; a closed or cancelled meeting has no one
- * to follow (its footer leaves f out) */
+/* f: back to the chair's item (the chair: to the current item).  Where
+ * that changes nothing, it says why, and the footer leaves f out: a
+ * closed or cancelled meeting has no one to follow, a partner following
+ * already follows, and the chair has no current item to go back to
+ * before the first n (in a planned meeting none at all). */
 static void
 k_follow(struct ui *u)
 {
@@ -344,6 +348,22 @@ k_follow(struct ui *u)
 		ui_message(u, 1, _("%s: not possible while the meeting is %s."),
 		    "f", ui_enum(&tafel__meeting_state__descriptor,
 		    (int)u->meeting.meeting->state));
+		return;
+	}
+	if (chairs_meeting(u) && model_current_item(&u->meeting) == 0) {
+		ui_message(u, 1, "%s", u->meeting.meeting->state ==
+		    TAFEL__MEETING_STATE__MEETING_PLANNED ?
+		    _("f: no current item to go back to: open the meeting (o), "
+		    "then n makes the first item current.") :
+		    _("f: no current item to go back to yet: n makes the first "
+		    "item current."));
+		return;
+	}
+	if (u->meeting.meeting != NULL && u->meeting.following) {
+		ui_message(u, 0, "%s", chairs_meeting(u) ?
+		    _("f: you are on the current item already.") :
+		    _("f: you follow the chair already (↑/↓ go your own "
+		    "way)."));
 		return;
 	}
 	model_follow(&u->meeting);
@@ -422,6 +442,32 @@ static int
 when_not_over(const struct ui *u)
 {
 	return when_planned(u) || when_open(u);
+}
+
+/* I chair the meeting on screen: f takes me to its current item, I
+ * follow no one. */
+static int
+chairs_meeting(const struct ui *u)
+{
+	return u->meeting.meeting != NULL &&
+	    u->meeting.meeting->chair_id == u->my_user_id;
+}
+
+/* f would follow the chair again: a partner gone their own way in a
+ * meeting not over (following already, f would change nothing). */
+static int
+when_may_follow(const struct ui *u)
+{
+	return when_not_over(u) && !chairs_meeting(u) && !u->meeting.following;
+}
+
+/* f would take the chair back to the current item: one is current and
+ * the chair looks at another. */
+static int
+when_may_return(const struct ui *u)
+{
+	return when_open(u) && chairs_meeting(u) && !u->meeting.following &&
+	    model_current_item(&u->meeting) != 0;
 }
 
 /* The open meeting has me recorded present (A then records leaving). */
@@ -760,8 +806,12 @@ const struct ui_key ui_keys[] = {
 	{ 'v', "v", V(INBOX), 0, N_("received/sent"), view_inbox_cycle,
 	  N_("Show only the entries received, only those you sent, or all "
 	  "again (in turn; the title says which)"), NULL },
+	/* one key, two labels: the footer shows the one that applies, and
+	 * only when f would change something (footer_only_when) */
 	{ 'f', "f", MEETING, 0, N_("follow"), k_follow,
-	  N_("Follow the chair again"), NULL },
+	  N_("Follow the chair again (after going your own way)"), NULL },
+	{ 'f', "f", MEETING, 1, N_("current item"), k_follow,
+	  N_("Chair of this meeting: back to the current item"), NULL },
 	{ 'P', "P", MEETING, 1, NULL, k_presentation,
 	  N_("Beamer layout: the current case large, little else"), NULL },
 	{ 'r', "r", VIEWS_ALL, 0, NULL, k_reconnect,
@@ -1179,12 +1229,16 @@ foot_add(char *buf, size_t len, int cols, const struct ui_key *k)
 
 /* Keys of every state of their view (when NULL: not put first in the
  * footer) that the footer still leaves out where there is nothing to do
- * with them: f in a meeting that is over (k_follow says why). */
+ * with them, by function and label: f when it would change nothing (a
+ * meeting that is over, a partner following already, the chair on the
+ * current item or with none yet; k_follow says why). */
 static const struct {
 	void (*fn)(struct ui *);
+	const char *label;
 	int (*shown)(const struct ui *);
 } footer_only_when[] = {
-	{ k_follow, when_not_over },
+	{ k_follow, "follow", when_may_follow },
+	{ k_follow, "current item", when_may_return },
 };
 
 static int
@@ -1192,7 +1246,8 @@ footer_leaves_out(const struct ui *u, const struct ui_key *k)
 {
 	for (size_t i = 0; i < sizeof footer_only_when /
 	    sizeof footer_only_when[0]; i++)
-		if (footer_only_when[i].fn == k->fn &&
+		if (footer_only_when[i].fn == k->fn && k->label != NULL &&
+		    strcmp(footer_only_when[i].label, k->label) == 0 &&
 		    !footer_only_when[i].shown(u))
 			return 1;
 	return 0;

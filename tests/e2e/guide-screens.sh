@@ -119,7 +119,7 @@ wait_re vz "^ +# +(Casus|Case)" || fail "chair: Esc did not go back from +"
 # the help from the meeting, scrolled down a little
 keys vz '?'
 wait_for vz "$(say "Tafel · Toetsen" "Tafel · Keys")" || fail "chair: no help"
-for _ in $(seq 1 20); do keys vz j; done
+for _ in $(seq 1 21); do keys vz j; done
 wait_re vz "^  Tab +" || fail "chair: help did not scroll"
 capture help-chair vz
 keys vz q

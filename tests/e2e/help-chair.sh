@@ -32,7 +32,7 @@ footer chair | grep -q "? hulp" || fail "open: footer lacks ? hulp: $(footer cha
 keys chair '?'
 wait_for chair "Tafel · Toetsen" || fail "? did not show the help"
 wait_re chair "\+[0-9]+ meer" || fail "help: no '+N meer' for the lines below"
-for i in $(seq 1 16); do keys chair j; done
+for i in $(seq 1 17); do keys chair j; done
 sleep 0.5
 help=$(screen chair)
 # a text wider than the screen goes on under itself, never cut with "…"

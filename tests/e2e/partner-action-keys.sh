@@ -52,7 +52,12 @@ foot() {
 goto "$mine" || fail "rec: cannot select case $mine: $(screen rec)"
 wait_re rec "^Tab afspraak \(e x C\)  " 5 ||
 	fail "rec: the bottom line does not offer the action point keys on $mine: $(foot)"
+# f is offered only once the partner went its own way (e2e follow-footer)
+keys rec j k
+wait_for rec "eigen weg — f om te volgen" || fail "rec: j, k did not go its own way: $(screen rec | tail -n 2)"
+goto "$mine" || fail "rec: cannot select case $mine after j, k: $(screen rec)"
 for k in "q terug" "Enter open" "f volgen" "? hulp"; do
+	wait_for rec "$k" 5
 	foot | grep -qF -- "$k" || fail "rec: '$k' left the bottom line: $(foot)"
 done
 [ "$(foot | sed 's/ *$//' | wc -L)" -le 80 ] || fail "rec: the bottom line is wider than 80: $(foot)"
