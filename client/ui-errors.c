@@ -249,21 +249,23 @@ ui_free_text_hidden(const Tafel__Case *c)
 	return 0;
 }
 
-/* A decision as this user may read it: the text, "(none yet)", or that it
- * is hidden (a case whose free text is withheld never shows its decision;
- * the case's redaction line above it says why).  A case redacted only in
- * other categories (housing: no birth dates) shows its decision, and
- * "(none yet)" when there is none. */
+/* A decision as this user may read it: the text, "(none yet)" (or, once
+ * its meeting is over, "(no decision recorded)", as the minutes say), or
+ * that it is hidden (a case whose free text is withheld never shows its
+ * decision; the case's redaction line above it says why).  A case
+ * redacted only in other categories (housing: no birth dates) shows its
+ * decision, and says so when there is none. */
 void
-ui_decision_text(const Tafel__Case *c, const char *decision, char *buf,
-    size_t len)
+ui_decision_text(const Tafel__Case *c, const char *decision, int over,
+    char *buf, size_t len)
 {
 	if (decision != NULL && decision[0] != '\0')
 		snprintf(buf, len, "%s", decision);
 	else if (ui_free_text_hidden(c))	/* the case's line says why */
 		snprintf(buf, len, "%s", _("(hidden, see above)"));
 	else
-		snprintf(buf, len, "%s", _("(none yet)"));
+		snprintf(buf, len, "%s", over ? _("(no decision recorded)") :
+		    _("(none yet)"));
 }
 
 void
@@ -274,7 +276,8 @@ ui_item_decision_text(const Tafel__Case *c, const Tafel__AgendaItem *it,
 	    it->state != TAFEL__ITEM_STATE__ITEM_DISCUSSED && !ui_free_text_hidden(c))
 		snprintf(buf, len, "%s", _("(not discussed)"));
 	else
-		ui_decision_text(c, it != NULL ? it->decision : "", buf, len);
+		ui_decision_text(c, it != NULL ? it->decision : "", 1, buf,
+		    len);
 }
 
 void

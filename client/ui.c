@@ -200,6 +200,13 @@ ui_yes(const char *t)
 	    t[0] == 'Y');
 }
 
+int
+ui_meeting_over(const Tafel__Meeting *mt)
+{
+	return mt != NULL && (mt->state == TAFEL__MEETING_STATE__MEETING_CLOSED ||
+	    mt->state == TAFEL__MEETING_STATE__MEETING_CANCELLED);
+}
+
 const Tafel__Organisation *
 ui_org(struct ui *u, int64_t id)
 {

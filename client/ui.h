@@ -185,6 +185,8 @@ void ui_conflict_text(struct ui *, const Tafel__Error *, char *buf, size_t len);
 void ui_set_view(struct ui *, enum ui_view_id);
 /* A y/j answer to a (y/n) prompt. */
 int ui_yes(const char *text);
+/* The meeting is closed or cancelled (0 for NULL). */
+int ui_meeting_over(const Tafel__Meeting *);
 /* An organisation from the meeting's snapshot, else from the list, or NULL. */
 const Tafel__Organisation *ui_org(struct ui *, int64_t id);
 /* A user of the organisation list by id, NULL if not known. */
@@ -385,11 +387,13 @@ const char *ui_beamer_reason_text(const char *reason);
  * from this view: a decision may exist that the user cannot read. */
 int ui_free_text_hidden(const Tafel__Case *c);
 /* A decision as this user may read it: the text, "(none yet)", or why it
- * is hidden (c may be NULL). */
-void ui_decision_text(const Tafel__Case *c, const char *decision, char *buf,
-    size_t len);
+ * is hidden (c may be NULL); over: its meeting is over (closed or
+ * cancelled), and no decision is "(no decision recorded)", as in the
+ * minutes. */
+void ui_decision_text(const Tafel__Case *c, const char *decision, int over,
+    char *buf, size_t len);
 /* The same for an agenda item of a closed meeting: "(not discussed)" for
- * one the meeting never reached (the minutes). */
+ * one the meeting never reached, as the minutes say. */
 void ui_item_decision_text(const Tafel__Case *c, const Tafel__AgendaItem *it,
     char *buf, size_t len);
 /* "changed after closing by NAME on D-M-YYYY HH:MM" (Europe/Amsterdam) for

@@ -70,6 +70,21 @@ wrappedf(struct lines *l, attr_t a, const char *fmt, ...)
 }
 
 /* The case's lines from st.sc.scroll on; returns how many there are. */
+/* A meeting of the case's history is over (closed or cancelled): no
+ * decision there is "(no decision recorded)", as its minutes say, not
+ * "(none yet)".  Held (opened) and not known to be open still: over. */
+static int
+history_over(const struct ui *u, const Tafel__CaseHistoryEntry *h)
+{
+	const Tafel__Meeting *mt = u->meeting.meeting;
+
+	if (mt == NULL || mt->id != h->meeting_id)
+		mt = view_meetings_find(u, h->meeting_id);
+	if (mt != NULL)
+		return ui_meeting_over(mt);
+	return h->held_at > 0;
+}
+
 static int
 draw_lines(struct ui *u, WINDOW *w, int rows, int cols)
 {
@@ -228,7 +243,8 @@ draw_lines(struct ui *u, WINDOW *w, int rows, int cols)
 		/* when it was held; the plan for a meeting not held yet */
 		ui_date(d->history[i]->held_at > 0 ? d->history[i]->held_at :
 		    d->history[i]->scheduled_start, when, sizeof when);
-		ui_decision_text(c, d->history[i]->decision, text, sizeof text);
+		ui_decision_text(c, d->history[i]->decision,
+		    history_over(u, d->history[i]), text, sizeof text);
 		wrappedf(&l, 0, "  %s %s: %s", when,
 		    d->history[i]->series_name, text);
 		if (d->history[i]->decision_changed_after_close) {

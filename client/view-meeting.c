@@ -287,7 +287,10 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 		int drows = rows - y - 1 - (n == 0 ? 1 : n < 3 ? (int)n : 3) -
 		    (it->decision_changed_after_close ? 1 : 0);
 
-		ui_decision_text(c, it->decision, text, sizeof text);
+		if (ui_meeting_over(m->meeting))	/* as its minutes say */
+			ui_item_decision_text(c, it, text, sizeof text);
+		else
+			ui_decision_text(c, it->decision, 0, text, sizeof text);
 		snprintf(line, sizeof line, "%s: %s", _("Decision"), text);
 		y += ui_wrap_put(w, y, x, width, drows < 1 ? 1 : drows > 3 ? 3 :
 		    drows, flash_or(u, model_rec(&m->agenda, it->id)->changed,

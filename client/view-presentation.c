@@ -122,7 +122,10 @@ view_presentation_draw(struct ui *u, WINDOW *w, int rows, int cols)
 			ui_more(u, w, y++, 2, cols - 4, total - k);
 	}
 	y++;
-	ui_decision_text(c, it->decision, text, sizeof text);
+	if (ui_meeting_over(m->meeting))	/* as its minutes say */
+		ui_item_decision_text(c, it, text, sizeof text);
+	else
+		ui_decision_text(c, it->decision, 0, text, sizeof text);
 	if (y < rows)
 		ui_putf(w, y++, 2, cols - 4, model_recent(model_rec(&m->agenda,
 		    it->id)->changed, ui_now()) ? ui_attr(u, UI_A_FLASH) | A_BOLD :
