@@ -82,6 +82,9 @@ struct batch {
 	struct topic_sub topics[BATCH_TOPICS];	/* lists and inbox */
 	int logged_in;
 	char made_for[300];		/* report-pdf: organisation (role) */
+	/* why the connection is away, as said on stderr last; "" once
+	 * connected: each retry for the same reason stays quiet */
+	char said[300];
 };
 
 static void batch_process(struct batch *b);
@@ -1503,12 +1506,24 @@ on_fatal(struct net *n, const char *msg, const Tafel__Error *err, void *arg)
 	event_base_loopexit(b->base, NULL);
 }
 
+/* The connection's ups and downs on stderr, each once: "the server is
+ * stopping" and the retry after it, not again for every refused
+ * reconnect while it restarts (the interactive client's status line
+ * likewise just stays); a new reason is said, and being back. */
 static void
 on_state(struct net *n, enum net_state st, void *arg)
 {
-	if (st == NET_BACKOFF)
-		fprintf(stderr, "tafel: %s; reconnecting in %d s\n",
-		    net_last_error(n), net_backoff_left(n));
+	struct batch *b = arg;
+
+	if (st == NET_READY && b->said[0] != '\0') {
+		fprintf(stderr, "tafel: connected again\n");
+		b->said[0] = '\0';
+	}
+	if (st != NET_BACKOFF || strcmp(b->said, net_last_error(n)) == 0)
+		return;
+	snprintf(b->said, sizeof b->said, "%s", net_last_error(n));
+	fprintf(stderr, "tafel: %s; reconnecting in %d s\n",
+	    net_last_error(n), net_backoff_left(n));
 }
 
 /* The password: --password-file, else TAFEL_PASSWORD, else stdin's first line. */
