@@ -24,6 +24,13 @@
  * sees one attempt every few seconds whatever the pool size.
  */
 #define DB_BACKOFF_MAX_MS 5000
+/*
+ * How long a connection attempt may go unanswered (a host that drops the
+ * packets, a hung server) before it counts as failed: the conninfo's
+ * connect_timeout (or PGCONNECT_TIMEOUT), which libpq does not apply to
+ * PQconnectPoll, else this, as tafelctl's.
+ */
+#define DB_CONNECT_TIMEOUT_MS 15000
 /* Losses of connections logged one by one at most this often. */
 #define DB_LOSS_LOG_MS 5000
 #define DB_MAX_PARAMS 16
@@ -72,6 +79,7 @@ struct pgc {
 	int listen_sent;		/* listener: LISTEN issued */
 	struct timeval warm_start;	/* when its warm-up was sent */
 	struct timeval sent;		/* when its query was sent */
+	struct timeval connecting;	/* when its attempt began */
 };
 
 TAILQ_HEAD(db_queue_head, db_query);
@@ -107,6 +115,7 @@ struct db {
 	void (*on_notify)(const char *);
 	void (*on_ready)(void);
 	int stopping;
+	long long connect_timeout_ms;	/* DB_CONNECT_TIMEOUT_MS */
 	struct db_outage out;
 };
 
@@ -378,11 +387,14 @@ outage_remind_cb(evutil_socket_t fd, short what, void *arg)
 	outage_arm(o);
 }
 
-/* Whether a pool or LISTEN connection other than c is up. */
+/*
+ * Whether a pool connection other than c is up.  (Not the LISTEN one: it
+ * sends nothing, so it may sit "up" on a database that answers no more.)
+ */
 static int
 db_any_up(const struct pgc *c)
 {
-	for (int i = 0; i <= srv.db->n; i++)
+	for (int i = 0; i < srv.db->n; i++)
 		if (&srv.db->conns[i] != c &&
 		    (srv.db->conns[i].state == PGC_IDLE ||
 		    srv.db->conns[i].state == PGC_BUSY))
@@ -519,6 +531,7 @@ pgc_start(struct pgc *c)
 	const char *const values[] = { srv.conninfo, srv.db->options, NULL };
 
 	c->state = PGC_CONNECTING;
+	event_base_gettimeofday_cached(srv.base, &c->connecting);
 	c->conn = PQconnectStartParams(keys, values, 1);
 	if (c->conn == NULL || PQstatus(c->conn) == CONNECTION_BAD) {
 		pgc_lost(c, c->conn ? PQerrorMessage(c->conn) :
@@ -950,8 +963,30 @@ db_sweep_running(const struct timeval *now)
 	}
 }
 
+/* Gives up connection attempts unanswered for connect_timeout_ms. */
+static void
+db_sweep_connecting(const struct timeval *now)
+{
+	struct timeval age;
+	char why[96];
+
+	for (int i = 0; i <= srv.db->n; i++) {
+		struct pgc *c = &srv.db->conns[i];
+
+		if (c->state != PGC_CONNECTING)
+			continue;
+		timersub(now, &c->connecting, &age);
+		if (age.tv_sec * 1000LL + age.tv_usec / 1000 <
+		    srv.db->connect_timeout_ms)
+			continue;
+		snprintf(why, sizeof why, "no answer to connecting in %lld s "
+		    "(connect_timeout)", srv.db->connect_timeout_ms / 1000);
+		pgc_lost(c, why);	/* a failed attempt: retried */
+	}
+}
+
 /* Fails queries that have waited too long for a connection, or run too
- * long on one. */
+ * long on one; gives up attempts to connect that hang. */
 static void
 db_sweep_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -964,6 +999,7 @@ db_sweep_cb(evutil_socket_t fd, short what, void *arg)
 	db_sweep_queue(&srv.db->queue, &now);
 	db_sweep_queue(&srv.db->bg_queue, &now);
 	db_sweep_running(&now);
+	db_sweep_connecting(&now);
 }
 
 static void
@@ -1043,6 +1079,21 @@ db_options(void)
 	return out;
 }
 
+/* connect_timeout of the conninfo or PGCONNECT_TIMEOUT (libpq: at least
+ * 2 s; 0 or none: DB_CONNECT_TIMEOUT_MS), in ms. */
+static long long
+db_connect_timeout(void)
+{
+	char *given = conninfo_value(srv.conninfo, "connect_timeout");
+	const char *t = given != NULL ? given : getenv("PGCONNECT_TIMEOUT");
+	long long s = t != NULL ? strtoll(t, NULL, 10) : 0;
+
+	free(given);
+	if (s <= 0 || s > 86400)
+		return DB_CONNECT_TIMEOUT_MS;
+	return (s < 2 ? 2 : s) * 1000;
+}
+
 void
 db_start(void)
 {
@@ -1055,6 +1106,7 @@ db_start(void)
 	TAILQ_INIT(&db->queue);
 	TAILQ_INIT(&db->bg_queue);
 	db->options = db_options();
+	db->connect_timeout_ms = db_connect_timeout();
 	db->out.timer = evtimer_new(srv.base, outage_remind_cb, &db->out);
 	srv.db = db;
 	for (i = 0; i <= db->n; i++) {

@@ -34,6 +34,8 @@ static struct tafeld srv;
 static struct tafeld restored;	/* test_backup_restore's copy, while it runs */
 static struct tafeld outage;	/* test_external_database_outage's node */
 
+static int cluster_signal(struct tafeld *t, int sig);
+
 static int
 setup(void **state)
 {
@@ -51,6 +53,7 @@ teardown(void **state)
 		tafeld_teardown(&restored);
 	/* a failed outage check leaves its node running, srv paused */
 	if (outage.pid > 0) {
+		cluster_signal(&srv, SIGCONT);
 		kill(srv.pid, SIGCONT);
 		tafeld_teardown(&outage);
 	}
@@ -1764,6 +1767,115 @@ test_external_database_outage(void **state)
 	memset(&outage, 0, sizeof outage);
 }
 
+/* Sends SIGSTOP or SIGCONT to t's postmaster and its children (the
+ * postmaster first on stop, last on continue); 0 or -1. */
+static int
+cluster_signal(struct tafeld *t, int sig)
+{
+	char path[600], line[512];
+	pid_t pm = 0, kids[256];
+	int n = 0, i;
+	FILE *f;
+	DIR *d;
+	struct dirent *e;
+
+	snprintf(path, sizeof path, "%s/pg/data/postmaster.pid", t->dir);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	if (fgets(line, sizeof line, f) != NULL)
+		pm = (pid_t)atoi(line);
+	fclose(f);
+	if (pm <= 0)
+		return -1;
+	if (sig == SIGSTOP && kill(pm, sig) != 0)
+		return -1;
+	if ((d = opendir("/proc")) == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL && n < 256) {
+		char *close_paren;
+		int ppid = 0;
+
+		if (atoi(e->d_name) <= 0)
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		if (fgets(line, sizeof line, f) != NULL &&
+		    (close_paren = strrchr(line, ')')) != NULL &&
+		    sscanf(close_paren + 1, " %*c %d", &ppid) == 1 &&
+		    ppid == pm)
+			kids[n++] = (pid_t)atoi(e->d_name);
+		fclose(f);
+	}
+	closedir(d);
+	for (i = 0; i < n; i++)
+		(void)kill(kids[i], sig);
+	if (sig == SIGCONT && kill(pm, sig) != 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * A database that hangs (its processes stopped: it neither answers nor
+ * refuses, as a host whose packets are dropped): requests get
+ * DATABASE_UNAVAILABLE (db_query_timeout), and a connection attempt that
+ * gets no answer is given up after connect_timeout, so the outage is
+ * logged ("database unreachable, ...: no answer to connecting in 2 s") and
+ * retried.  Before, the attempts waited for ever (libpq does not apply
+ * connect_timeout to PQconnectPoll), unlogged.  Once it runs again:
+ * "reachable again", and requests work.
+ */
+static void
+test_hung_database(void **state)
+{
+	Tafel__ListMeetingsRequest lm = TAFEL__LIST_MEETINGS_REQUEST__INIT;
+	char db[700];
+	const char *args[] = { "--db", db, "--set", "db_query_timeout=1s",
+	    "--set", "db_pool_size=2", NULL };
+	struct tclient c;
+	Tafel__Envelope *m;
+	long long deadline;
+	int stopped = 0;
+
+	(void)state;
+	snprintf(db, sizeof db, "host=%s/pg/run port=5432 dbname=tafel "
+	    "connect_timeout=2", srv.dir);
+	assert_int_equal(tafeld_start(&outage, NULL, args), 0);
+	assert_int_equal(tclient_login(&c, &outage, "voorzitter", "demo"), 0);
+	m = tclient_req(&c, B(LIST_MEETINGS), &lm, NULL);
+	harness_expect_body(m, B(MEETING_LIST));
+	frame_free(m);
+	assert_true(log_wait(&outage, "warmed up", 2, 20000));
+
+	assert_int_equal(kill(srv.pid, SIGSTOP), 0);
+	stopped = cluster_signal(&srv, SIGSTOP) == 0;
+	assert_true(stopped);
+	deadline = now_ms() + 40000;
+	while (tafeld_log_count(&outage, "database unreachable, ") == 0 &&
+	    now_ms() < deadline) {
+		m = tclient_req(&c, B(LIST_MEETINGS), &lm, NULL);
+		assert_non_null(m);
+		assert_int_equal(harness_error_of(m),
+		    TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE);
+		frame_free(m);
+	}
+	cluster_signal(&srv, SIGCONT);
+	kill(srv.pid, SIGCONT);
+	assert_int_equal(tafeld_log_count(&outage, "database unreachable, "),
+	    1);
+	assert_int_equal(tafeld_log_count(&outage, "then every 5 min): no "
+	    "answer to connecting in 2 s (connect_timeout)"), 1);
+	assert_true(log_wait(&outage, "database reachable again after", 1,
+	    30000));
+	m = tclient_req(&c, B(LIST_MEETINGS), &lm, NULL);
+	harness_expect_body(m, B(MEETING_LIST));
+	frame_free(m);
+	tclient_close(&c);
+	assert_int_equal(tafeld_stop(&outage), 0);
+	tafeld_cleanup(&outage);
+	memset(&outage, 0, sizeof outage);
+}
+
 int
 main(void)
 {
@@ -1785,6 +1897,7 @@ main(void)
 		cmocka_unit_test(test_queued_queries_of_closed_conn),
 		cmocka_unit_test(test_sd_notify),
 		cmocka_unit_test(test_external_database_outage),
+		cmocka_unit_test(test_hung_database),
 		/* restarts srv without test_reload_broken_certificate_kept's
 		 * configuration file */
 		cmocka_unit_test(test_admin_peer_leaves),
