@@ -686,8 +686,10 @@ forms_draw(struct ui *u)
 		ui_put(u->body, y + h - 1, x + 2, w - 4, ui_attr(u, UI_A_TITLE),
 		    net_get_state(u->net) == NET_READY ? _(" Sending… ") :
 		    _(" Waiting for the connection… "));
-	else
+	else	/* Enter on the last field sends: the box says so */
 		ui_put(u->body, y + h - 1, x + 2, w - 4, ui_attr(u, UI_A_DIM),
+		    action_field() == FIELD_DUE ?
+		    _(" Enter send · Esc cancel · Ctrl-U clear ") :
 		    _(" Enter next field · Esc cancel · Ctrl-U clear "));
 }
 
