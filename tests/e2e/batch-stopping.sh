@@ -29,4 +29,5 @@ wait "$bpid" || fail "batch exited $?: $(tail -n 5 "$E2E_DIR.err")"
 n=$(grep -c 'the server is stopping' "$E2E_DIR.err")
 [ "$n" = 1 ] || fail "'the server is stopping' said $n times, not once: $(cat "$E2E_DIR.err")"
 grep -q 'tafel: connected again' "$E2E_DIR.err" || fail "not said that it is back: $(cat "$E2E_DIR.err")"
+rm -f "$E2E_DIR.cmds" "$E2E_DIR.out" "$E2E_DIR.err"
 ok
