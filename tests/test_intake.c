@@ -510,7 +510,7 @@ case_on_new_meeting(const char *prefix, const char *summary, int days,
 	snprintf(sql, sizeof sql, "WITH c AS (SELECT tafel_write("
 	    "(SELECT id FROM users WHERE login = 'politie'), '%s-case', "
 	    "'create_case', jsonb_build_object('theme', 'domestic_violence', "
-	    "'summary', '%s')) AS j), "
+	    "'district', 'Enschede-Noord', 'summary', '%s')) AS j), "
 	    "m AS (SELECT tafel_write((SELECT id FROM users "
 	    "WHERE login = 'voorzitter'), '%s-meeting', 'create_meeting', "
 	    "jsonb_build_object('series_id', (SELECT id FROM series "

@@ -283,6 +283,26 @@ BEGIN
 END
 $$;
 
+-- Is case c one of series p_series's cases, which its agenda proposes to
+-- the series' deciders without a connection (tafel_meeting_proposals,
+-- 57_prep.sql): of the series' district with a theme it covers (not for an
+-- MDO series), on the agenda of one of its meetings other than p_meeting,
+-- or nominated for the series and pending.  The meeting's chair may put
+-- such a case on the agenda (add_agenda_item), which connects it.
+CREATE OR REPLACE FUNCTION tafel_case_of_series(c cases, p_series bigint,
+    p_meeting bigint)
+RETURNS boolean LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT EXISTS (SELECT 1 FROM series s WHERE s.id = p_series
+		AND s.case_id IS NULL AND c.district = s.district
+		AND (s.themes = '{}' OR c.theme = ANY (s.themes)))
+	    OR EXISTS (SELECT 1 FROM agenda_items ai JOIN meetings pm
+		ON pm.id = ai.meeting_id
+		WHERE ai.case_id = c.id AND pm.series_id = p_series
+		    AND pm.id <> p_meeting)
+	    OR EXISTS (SELECT 1 FROM nominations n WHERE n.case_id = c.id
+		AND n.series_id = p_series AND n.state = 'pending')
+$$;
+
 -- add_agenda_item: AddAgendaItemRequest -> Agenda.  The event carries the
 -- case with all its action points (as a snapshot has them), not only the
 -- open ones, and the case's newest info round (a snapshot has its rounds;
@@ -301,7 +321,13 @@ DECLARE
 	n nominations;
 BEGIN
 	SELECT * INTO c FROM cases WHERE id = tafel_arg_id(p_args, 'case_id');
-	IF NOT FOUND THEN
+	-- a case the user knows of (docs/security.md rule 3): one it has a
+	-- connection to, or one of the meeting's series, which the agenda
+	-- proposes to its deciders (tafel_case_of_series); any other is not
+	-- found, as one that does not exist
+	IF NOT FOUND OR NOT (coalesce((tafel_access(u.id, c.id)
+	    ->> 'connected')::boolean, false)
+	    OR tafel_case_of_series(c, m.series_id, m.id)) THEN
 		PERFORM tafel_raise('TF016', 'case not found', 'case_id');
 	END IF;
 	IF EXISTS (SELECT 1 FROM agenda_items

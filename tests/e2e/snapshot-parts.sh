@@ -14,7 +14,8 @@ for l in sys.stdin:
         print([x["id"] for x in o["organisation_list"]["organisations"]
                if x["name"].startswith("Politie")][0])')
 [ -n "$pol" ] || fail "no police organisation"
-res=$(printf '%s\n' "signal domestic_violence Delendorp person Veel afspraken" quit |
+# of the SSO's district: the chair may put it on the agenda (protocol.md 7.2)
+res=$(printf '%s\n' "signal domestic_violence Enschede person Veel afspraken" quit |
 	batch politie)
 read -r case_id number < <(echo "$res" | python3 -c '
 import json, sys

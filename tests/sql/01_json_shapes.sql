@@ -330,8 +330,9 @@ BEGIN
 	    "persons": [{"role": "victim", "name": "Test Persoon",
 		"birth_date": "1990-01-01"}, {"role": "child", "name": "Kind"}]}');
 	PERFORM test_shape(v_case, 'Case');
+	-- the case's series (add_agenda_item: the chair has no connection)
 	v_meeting := test_write('voorzitter', 'create_meeting', jsonb_build_object(
-	    'series_id', test_series('wzt'),
+	    'series_id', test_series('casusoverleg_hg'),
 	    'scheduled_start', extract(epoch FROM now() + interval '7 days')::bigint));
 	PERFORM test_shape(v_meeting, 'Meeting');
 	v_agenda := test_write('voorzitter', 'add_agenda_item', jsonb_build_object(

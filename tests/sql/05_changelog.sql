@@ -17,7 +17,7 @@ DECLARE
 	v_vt bigint := test_org('Veilig Thuis Eemland-Twente');
 	v_sh bigint := test_org('Slachtofferhulp Nederland, team Oost');
 BEGIN
-	v_case := test_write('politie', 'create_case', '{"theme": "domestic_violence"}');
+	v_case := test_write('politie', 'create_case', '{"theme": "domestic_violence", "district": "Eemland"}');
 	v_writes := v_writes + 1;
 	SELECT * INTO c FROM changelog ORDER BY seq DESC LIMIT 1;
 	ASSERT c.meeting_id IS NULL AND c.case_id = (v_case ->> 'id')::bigint;

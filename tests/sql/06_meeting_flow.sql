@@ -12,9 +12,9 @@ DECLARE
 	i1 bigint; i2 bigint; i3 bigint;
 	v_start bigint := extract(epoch FROM now() + interval '1 day')::bigint;
 BEGIN
-	c1 := (test_write('politie', 'create_case', '{"theme": "domestic_violence"}') ->> 'id')::bigint;
-	c2 := (test_write('politie', 'create_case', '{"theme": "domestic_violence"}') ->> 'id')::bigint;
-	c3 := (test_write('politie', 'create_case', '{"theme": "domestic_violence"}') ->> 'id')::bigint;
+	c1 := (test_write('politie', 'create_case', '{"theme": "domestic_violence", "district": "Enschede"}') ->> 'id')::bigint;
+	c2 := (test_write('politie', 'create_case', '{"theme": "domestic_violence", "district": "Enschede"}') ->> 'id')::bigint;
+	c3 := (test_write('politie', 'create_case', '{"theme": "domestic_violence", "district": "Enschede"}') ->> 'id')::bigint;
 
 	-- planning: chair or admin only; chair_id 0 is the usual chair
 	PERFORM test_expect('TF010', format('SELECT test_write(%L, %L, %L)',

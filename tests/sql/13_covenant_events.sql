@@ -141,7 +141,7 @@ DECLARE
 	v_text text;
 	v_name text;
 BEGIN
-	v_case := test_write('politie', 'create_case', '{"theme": "domestic_violence",
+	v_case := test_write('politie', 'create_case', '{"theme": "domestic_violence", "district": "Enschede-Noord",
 	    "summary": "Geheime samenvatting", "persons": [{"role": "victim",
 	    "name": "Fleur van Dijk", "birth_date": "1989-09-03"}]}');
 	PERFORM test_write('politie', 'add_person', jsonb_build_object('person',
@@ -201,7 +201,8 @@ DECLARE
 	ev jsonb;
 BEGIN
 	v_case := test_write('politie', 'create_case', jsonb_build_object(
-	    'theme', 'domestic_violence', 'summary', 'Test 13: later betrokken'));
+	    'theme', 'domestic_violence', 'district', 'Enschede-Noord',
+	    'summary', 'Test 13: later betrokken'));
 	v_m := test_write('voorzitter', 'create_meeting', jsonb_build_object(
 	    'series_id', test_series('wzt'),
 	    'scheduled_start', extract(epoch FROM now() + interval '3 days')::bigint));

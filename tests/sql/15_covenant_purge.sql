@@ -20,14 +20,14 @@ DECLARE
 	n int;
 BEGIN
 	-- three cases with persons, a decision, action points, changes
-	v_old := test_write('politie', 'create_case', '{"theme": "domestic_violence",
+	v_old := test_write('politie', 'create_case', '{"theme": "domestic_violence", "district": "Enschede-Noord",
 	    "summary": "Oude zaak", "reason": "Truus Oudeman belde",
 	    "persons": [{"role": "victim",
 	    "name": "Truus Oudeman", "birth_date": "1960-02-02"}]}');
-	v_hold := test_write('politie', 'create_case', '{"theme": "domestic_violence",
+	v_hold := test_write('politie', 'create_case', '{"theme": "domestic_violence", "district": "Enschede-Noord",
 	    "summary": "Rechtszaak loopt", "persons": [{"role": "suspect",
 	    "name": "Henk Vasthouden"}]}');
-	v_young := test_write('politie', 'create_case', '{"theme": "domestic_violence",
+	v_young := test_write('politie', 'create_case', '{"theme": "domestic_violence", "district": "Enschede-Noord",
 	    "summary": "Recent", "persons": [{"role": "victim", "name": "Jonge Zaak"}]}');
 	v_m := test_write('voorzitter', 'create_meeting', jsonb_build_object(
 	    'series_id', test_series('wzt'),

@@ -8,7 +8,7 @@
 DO $$
 DECLARE
 	v_case jsonb := test_write('politie', 'create_case', '{"theme":
-	    "domestic_violence", "summary": "Geheime samenvatting",
+	    "domestic_violence", "district": "Eemland", "summary": "Geheime samenvatting",
 	    "persons": [{"role": "victim", "name": "Fleur Notulen",
 	    "birth_date": "1990-04-04"}]}');
 	v_c bigint := (v_case ->> 'id')::bigint;

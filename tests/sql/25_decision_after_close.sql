@@ -10,7 +10,7 @@ GRANT SELECT ON t_dac TO tafel_app;
 DO $$
 DECLARE
 	v_case jsonb := test_write('politie', 'create_case', '{"theme":
-	    "domestic_violence", "summary": "Na sluiting",
+	    "domestic_violence", "district": "Eemland", "summary": "Na sluiting",
 	    "persons": [{"role": "victim", "name": "Iris Nasluiting",
 	    "birth_date": "1991-05-05"}]}');
 	v_c bigint := (v_case ->> 'id')::bigint;

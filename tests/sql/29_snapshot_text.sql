@@ -142,6 +142,12 @@ BEGIN
 			    jsonb_build_object('role', 'child', 'name', 'Kim van Snap'))
 			END));
 		v_first := coalesce(v_first, (c ->> 'id')::bigint);
+		-- a case of another district reaches the agenda nominated
+		-- (add_agenda_item: the chair has no connection to it)
+		IF i = 1 THEN
+			PERFORM test_write('politie', 'nominate_case', jsonb_build_object(
+			    'series_id', v_wzt, 'case_id', c -> 'id', 'reason', 'elders'));
+		END IF;
 		PERFORM test_write('voorzitter', 'add_agenda_item', jsonb_build_object(
 		    'meeting_id', m -> 'id', 'case_id', c -> 'id'));
 		FOR k IN 1..3 LOOP

@@ -8,10 +8,10 @@
 DO $$
 DECLARE
 	v_c1 bigint := (test_write('politie', 'create_case', '{"theme":
-	    "domestic_violence", "persons": [{"role": "victim",
+	    "domestic_violence", "district": "Eemland", "persons": [{"role": "victim",
 	    "name": "Vroeg Weg"}]}') ->> 'id')::bigint;
 	v_c2 bigint := (test_write('politie', 'create_case', '{"theme":
-	    "domestic_violence"}') ->> 'id')::bigint;
+	    "domestic_violence", "district": "Eemland"}') ->> 'id')::bigint;
 	v_om bigint := test_org('Openbaar Ministerie, parket Oost-Nederland');
 	m jsonb;
 	i1 jsonb;

@@ -9,7 +9,7 @@
 DO $$
 DECLARE
 	v_c bigint := (test_write('politie', 'create_case', '{"theme":
-	    "domestic_violence", "summary": "Vroeg gehouden",
+	    "domestic_violence", "district": "Eemland", "summary": "Vroeg gehouden",
 	    "persons": [{"role": "victim", "name": "Mila Vroeg",
 	    "birth_date": "1992-06-06"}]}') ->> 'id')::bigint;
 	-- planned tomorrow afternoon, held today (now)

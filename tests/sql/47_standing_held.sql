@@ -9,11 +9,11 @@
 DO $$
 DECLARE
 	v_x bigint := (test_write('politie', 'create_case', '{"theme":
-	    "domestic_violence", "summary": "Eerst gehouden",
+	    "domestic_violence", "district": "Eemland", "summary": "Eerst gehouden",
 	    "persons": [{"role": "victim", "name": "Noor Eerst",
 	    "birth_date": "1993-07-07"}]}') ->> 'id')::bigint;
 	v_y bigint := (test_write('politie', 'create_case', '{"theme":
-	    "domestic_violence", "summary": "Daarna gehouden",
+	    "domestic_violence", "district": "Eemland", "summary": "Daarna gehouden",
 	    "persons": [{"role": "victim", "name": "Sara Daarna",
 	    "birth_date": "1994-08-08"}]}') ->> 'id')::bigint;
 	v_vt bigint := test_org('Veilig Thuis Eemland-Twente');

@@ -5,8 +5,13 @@
 
 DO $$
 DECLARE
-	v_c bigint := (test_write('politie', 'create_case',
-	    '{"theme": "domestic_violence", "summary": "termijn"}') ->> 'id')::bigint;
+	-- of the district of the meeting below (add_agenda_item: the chair
+	-- has no connection to the case)
+	v_c bigint := (test_write('politie', 'create_case', jsonb_build_object(
+	    'theme', 'domestic_violence', 'summary', 'termijn', 'district',
+	    (SELECT s.district FROM meetings m JOIN series s ON s.id = m.series_id
+		WHERE m.id = (SELECT min(id) FROM meetings WHERE state = 'planned'
+		    AND chair_id = test_uid('voorzitter'))))) ->> 'id')::bigint;
 	v_pol bigint := test_org('Politie Eenheid Oost-Nederland');
 	v_m bigint := (SELECT min(id) FROM meetings
 	    WHERE state = 'planned' AND chair_id = test_uid('voorzitter'));
