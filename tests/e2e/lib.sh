@@ -66,8 +66,9 @@ cleanup() {
 	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$E2E_SOCK"
 	tafeld_stop
 	if [ -n "$E2E_DIR" ]; then
-		rm -rf "$E2E_DIR" "$E2E_DIR.log" "$E2E_DIR.pw" "$E2E_DIR.conf" \
-			"$E2E_DIR".asan* "$E2E_DIR".ubsan*
+		# the directory and every file a script put beside it
+		# ("$E2E_DIR.log", .pw, .out, .sub, ..., the sanitizers' reports)
+		rm -rf "$E2E_DIR" "$E2E_DIR".*
 	fi
 }
 trap cleanup EXIT
