@@ -1259,6 +1259,53 @@ def t_proposal_match():
     chair.ok("unsubscribe", pb.UnsubscribeRequest(topic=pb.TOPIC_MEETING, meeting_id=mid), "ok")
 
 
+@check("another series' agenda: a case the chair cannot know is not tabled; a partner gets no items of a meeting it may not see (7.2, 8.4, 9.2)")
+def t_other_series():
+    chair, pol = user("voorzitter"), user("politie")
+    jz = Session("jeugdzorg")  # youth care: a member of the Eemland series, not of the SSO
+    meetings = chair.ok("list_meetings", pb.ListMeetingsRequest(), "meeting_list").meetings
+    eem = [m for m in meetings if m.series_id == S["series"].id and m.state == pb.MEETING_PLANNED]
+    sso = [m for m in meetings if m.series_name == "SSO Enschede" and m.state == pb.MEETING_PLANNED]
+    expect(eem and sso, "a planned Eemland and SSO meeting: %s" % [(m.id, m.series_name, m.state) for m in meetings])
+    eem, sso = eem[0], sso[0]
+    expect(jz.org_id not in [s for s in chair.ok("list_series", body="series_list").series
+                             if s.id == sso.series_id][0].member_org_ids, "demo data: youth care is no SSO member")
+    # A signal of the SSO's district, which the chair has no connection to: not on the
+    # Eemland agenda, refused exactly as a case that does not exist (7.2).
+    far = pol.w("create_case", pb.CreateCaseRequest(theme="domestic_violence", district="Enschede",
+                                                    summary="elders", reason="melding"), "case_record")
+    chair.err("get_case", pb.GetCaseRequest(case_id=far.id), pb.NOT_FOUND, "case_id", write=False)
+    e1 = chair.err("add_agenda_item", pb.AddAgendaItemRequest(meeting_id=eem.id, case_id=far.id),
+                   pb.NOT_FOUND, "case_id")
+    e2 = chair.err("add_agenda_item", pb.AddAgendaItemRequest(meeting_id=eem.id, case_id=987654321),
+                   pb.NOT_FOUND, "case_id")
+    expect(e1.message == e2.message, "the refusal tells the case exists: %r vs %r" % (e1.message, e2.message))
+    jz.err("get_case", pb.GetCaseRequest(case_id=far.id), pb.NOT_FOUND, "case_id", write=False)
+    # An Eemland signal on the Eemland agenda, youth care involved (its contribution):
+    # then the police nominates it for the SSO and the chair accepts it into the SSO's
+    # meeting.  Youth care follows its own meeting, where the case is, and gets the
+    # change, but no agenda items of the SSO's meeting (8.4), as get_case's history.
+    near = pol.w("create_case", pb.CreateCaseRequest(theme="domestic_violence", district="Eemland",
+                                                     summary="hier", reason="melding"), "case_record")
+    chair.w("add_agenda_item", pb.AddAgendaItemRequest(meeting_id=eem.id, case_id=near.id), "agenda")
+    jz.w("add_contribution", pb.AddContributionRequest(case_id=near.id, facts="bekend bij jeugdzorg"),
+         "contribution")
+    jz.sub(pb.TOPIC_MEETING, eem.id)
+    jz.settle(0.5)
+    jz.c.events = []
+    nom = pol.w("nominate_case", pb.NominateCaseRequest(series_id=sso.series_id, case_id=near.id,
+                                                        reason="ook voor het SSO"), "nomination")
+    acc = chair.w("accept_nomination", pb.NominationDecisionRequest(id=nom.id, version=nom.version,
+                                                                    meeting_id=sso.id), "nomination")
+    expect(acc.meeting_id == sso.id, "accepted into %d" % acc.meeting_id)
+    ev = jz.event(lambda e: e.HasField("case") and e.case.id == near.id, "for the case put on the SSO's agenda")
+    expect(not ev.agenda_items, "youth care got the agenda items of the SSO's meeting %d: %s" %
+           (sso.id, [(i.meeting_id, i.case_id) for i in ev.agenda_items]))
+    hist = jz.ok("get_case", pb.GetCaseRequest(case_id=near.id), "case_detail").history
+    expect(all(h.meeting_id != sso.id for h in hist), "get_case's history shows youth care the SSO's meeting")
+    jz.close()
+
+
 @check("the covenant on the wire: an uninvolved partner got nothing of the case in the whole run, nor on a resume (9.2, 8.3, 8.4)")
 def t_covenant():
     woning = user("woningcorporatie")
@@ -1303,7 +1350,7 @@ def t_covenant():
 CHECKS = [t_intake, t_intake_errors, t_routing, t_inbox_resume, t_info_round, t_plan_of_approach,
           t_plan_meetings, t_move_cancel, t_prepare, t_publish, t_meeting, t_after, t_done_inbox_report,
           t_clocks, t_agenda_edits, t_action_gone, t_earlier, t_not_signatory, t_mdo, t_writeback, t_close_case, t_alias, t_steering,
-          t_proposal_match, t_covenant]
+          t_proposal_match, t_other_series, t_covenant]
 
 
 def main():
