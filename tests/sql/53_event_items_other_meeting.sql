@@ -61,6 +61,11 @@ BEGIN
 	SELECT array_agg(event ORDER BY idx) INTO ev FROM tafel_events_for(v_add, v_viewers);
 	ASSERT jsonb_array_length(ev[2] -> 'agenda_items') >= 1, ev[2]::text;
 	ASSERT ev[1] IS NULL OR NOT ev[1] ? 'agenda_items', ev[1]::text;
+	-- nor the Eemland meeting's shared screen (only the meeting shown)
+	ASSERT NOT EXISTS (SELECT 1 FROM tafel_events_for(v_seq, jsonb_build_array(
+	    jsonb_build_object('user_id', test_uid('voorzitter'),
+		'presentation_meeting', v_hg))) e WHERE e.event ? 'agenda_items'),
+	    'the Eemland shared screen got the SSO''s item';
 	-- so on a replay
 	ASSERT NOT EXISTS (SELECT 1 FROM tafel_events_for_viewer(test_uid('jeugdzorg'),
 	    0, ARRAY[v_add, v_seq]) e WHERE e.event ? 'agenda_items'),
