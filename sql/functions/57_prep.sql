@@ -913,7 +913,11 @@ $$;
 
 -- list_calendar -> Calendar: the meetings (planned or open) from p_from to
 -- p_to (default today and 90 days on) of every series the user's
--- organisation is a member of, or that the user chairs.  Two meetings clash
+-- organisation is a member of, or that the user chairs.  A meeting is
+-- dated by the time the list shows: when it was opened, else its planned
+-- start (as the client's meetings list sorts them); the range, the order
+-- and the clashes all go by that time, so the list reads in time order and
+-- a "!" names meetings whose shown times are close.  Two meetings clash
 -- when they start less than two hours apart (meetings have no end time).
 CREATE OR REPLACE FUNCTION tafel_list_calendar(p_user_id bigint, p_from text,
     p_to text)
@@ -932,9 +936,11 @@ BEGIN
 	END IF;
 	RETURN jsonb_build_object('entries', coalesce((
 	    WITH mine AS (
-		SELECT m.id, m.scheduled_start FROM meetings m
+		SELECT m.id, coalesce(m.opened_at, m.scheduled_start) AS shown
+		FROM meetings m
 		WHERE m.state IN ('planned', 'open')
-		    AND (m.scheduled_start AT TIME ZONE 'Europe/Amsterdam')::date
+		    AND (coalesce(m.opened_at, m.scheduled_start)
+			AT TIME ZONE 'Europe/Amsterdam')::date
 			BETWEEN v_from AND v_to
 		    AND (m.chair_id = u.id OR EXISTS (SELECT 1
 			FROM series_members sm WHERE sm.series_id = m.series_id
@@ -942,11 +948,10 @@ BEGIN
 	    SELECT jsonb_agg(jsonb_build_object(
 		'meeting', tafel_json_meeting(a.id),
 		'clash_ids', to_jsonb(ARRAY(SELECT b.id FROM mine b
-		    WHERE b.id <> a.id AND b.scheduled_start
-			> a.scheduled_start - interval '2 hours'
-			AND b.scheduled_start < a.scheduled_start
-			+ interval '2 hours' ORDER BY b.scheduled_start)))
-		ORDER BY a.scheduled_start, a.id)
+		    WHERE b.id <> a.id AND b.shown > a.shown - interval '2 hours'
+			AND b.shown < a.shown + interval '2 hours'
+		    ORDER BY b.shown, b.id)))
+		ORDER BY a.shown, a.id)
 	    FROM mine a), '[]'::jsonb));
 END
 $$;
