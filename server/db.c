@@ -110,6 +110,7 @@ struct db {
 	int bg_busy;			/* background queries running */
 	int last_bg;			/* the last query handed out was background */
 	struct event *sweep;		/* fails queries that waited too long */
+	struct event *refuse;		/* fails the queue: db unreachable */
 	char channel[64];
 	char *options;			/* the conninfo's options + our own */
 	void (*on_notify)(const char *);
@@ -456,6 +457,8 @@ pgc_note_failure(struct pgc *c, int was_connecting, const char *why)
 	    "DATABASE_UNAVAILABLE until it is back; reminders after 10 s, "
 	    "30 s, 1 min, then every 5 min): %s", line);
 	outage_arm(o);
+	/* the requests waiting for a connection wait no more */
+	event_active(srv.db->refuse, EV_TIMEOUT, 0);
 }
 
 /* The connection broke: fail its query, schedule a reconnect. */
@@ -985,6 +988,37 @@ db_sweep_connecting(const struct timeval *now)
 	}
 }
 
+/*
+ * While the database is unreachable (struct db_outage: an attempt to
+ * reconnect failed with no connection up) the requests waiting for a
+ * connection are answered at once rather than after DB_QUEUE_TIMEOUT_MS:
+ * those queued when the outage is declared and each one queued after.  Run
+ * from the loop (event_active), never inside db_call, whose callers expect
+ * the answer later; a callback that queues again is answered on the next
+ * turn.  Before the outage is declared (one lost connection, a reconnect
+ * not yet tried) requests still wait: a blip that heals at once is not
+ * noticed.  The background lane waits as before: the push retries by
+ * itself, and would only log more.
+ */
+static void
+db_refuse_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct db_queue_head failing = TAILQ_HEAD_INITIALIZER(failing);
+	struct db_query *q;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (srv.db == NULL || srv.db->stopping || !srv.db->out.down)
+		return;
+	TAILQ_CONCAT(&failing, &srv.db->queue, entry);
+	while ((q = TAILQ_FIRST(&failing)) != NULL) {
+		TAILQ_REMOVE(&failing, q, entry);
+		query_fail(q, TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE,
+		    "the database is not reachable; try again shortly");
+	}
+}
+
 /* Fails queries that have waited too long for a connection, or run too
  * long on one; gives up attempts to connect that hang. */
 static void
@@ -1018,6 +1052,8 @@ db_enqueue(const char *sql, int nparams, const char *const *params,
 	event_base_gettimeofday_cached(srv.base, &q->queued);
 	TAILQ_INSERT_TAIL(background ? &srv.db->bg_queue : &srv.db->queue, q,
 	    entry);
+	if (!background && srv.db->out.down)
+		event_active(srv.db->refuse, EV_TIMEOUT, 0);
 	db_pump();
 }
 
@@ -1108,6 +1144,7 @@ db_start(void)
 	db->options = db_options();
 	db->connect_timeout_ms = db_connect_timeout();
 	db->out.timer = evtimer_new(srv.base, outage_remind_cb, &db->out);
+	db->refuse = event_new(srv.base, -1, 0, db_refuse_cb, NULL);
 	srv.db = db;
 	for (i = 0; i <= db->n; i++) {
 		struct pgc *c = &db->conns[i];
@@ -1148,6 +1185,7 @@ db_stop(void)
 		c->state = PGC_STOPPED;
 	}
 	evtimer_del(db->out.timer);
+	event_del(db->refuse);
 	event_del(db->sweep);
 }
 
@@ -1163,6 +1201,7 @@ db_free(void)
 	for (i = 0; i <= db->n; i++)
 		event_free(db->conns[i].timer);
 	event_free(db->sweep);
+	event_free(db->refuse);
 	event_free(db->out.timer);
 	free(db->conns);
 	free(db->options);

@@ -21,6 +21,13 @@ static struct event *fold_timer;
 static int escalate_busy;		/* one run at a time */
 static int fold_busy;
 static struct maint_fold_stats fold_stats;
+/*
+ * The ErrorCode of the audit fold's failure last logged in this failing
+ * spell (0 for "no answer"), -1 when none is: a spell logs its first
+ * failure worth a line and then only a change of code.  Not last_error,
+ * which the failures while the database is unreachable set unlogged.
+ */
+static int fold_logged_code = -1;
 
 /*
  * A failure worth a line of its own: not while the database is unreachable
@@ -124,10 +131,14 @@ fold_done(void *arg, struct db_result *r)
 	fold_busy = 0;
 	fold_stats.last_at = time(NULL);
 	if (r->code != 0 || PQntuples(r->res) != 1) {
-		/* once per failing spell in the log, every time in status */
-		if (fold_stats.last_error[0] == '\0' && worth_logging(r))
+		/* once per failing spell and cause in the log, every time
+		 * in status */
+		if ((int)r->code != fold_logged_code && worth_logging(r)) {
 			log_warn("audit fold: %s (the disclosures stay in "
-			    "audit_pending until a fold works)", r->message);
+			    "audit_pending until a fold works)", r->code != 0 ?
+			    r->message : "no answer");
+			fold_logged_code = (int)r->code;
+		}
 		fold_stats.failures++;
 		snprintf(fold_stats.last_error, sizeof fold_stats.last_error,
 		    "%.150s", r->code != 0 ? r->message : "no answer");
@@ -138,6 +149,7 @@ fold_done(void *arg, struct db_result *r)
 	fold_stats.moved += (uint64_t)moved;
 	fold_stats.last_moved = moved;
 	fold_stats.last_error[0] = '\0';
+	fold_logged_code = -1;
 	if (moved >= FOLD_BATCH && fold_timer != NULL)
 		event_active(fold_timer, EV_TIMEOUT, 0);	/* more waiting */
 }

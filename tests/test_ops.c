@@ -36,6 +36,14 @@ static struct tafeld outage;	/* test_external_database_outage's node */
 
 static int cluster_signal(struct tafeld *t, int sig);
 
+/* A pending audit row the fold cannot read (entries not JSON arrays): every
+ * fold fails on it (INTERNAL) until it is gone; marked by its change -1. */
+#define BAD_FOLD_ROW "INSERT INTO audit_pending (at, entries, seqs, grp, " \
+	"uids) VALUES (now(), ARRAY['1'::jsonb], ARRAY[-1::bigint], " \
+	"ARRAY[1], ARRAY[1::bigint])"
+#define BAD_FOLD_ROW_GONE "BEGIN; SET LOCAL tafel.audit_fold = on; DELETE " \
+	"FROM audit_pending WHERE seqs = ARRAY[-1::bigint]; COMMIT"
+
 static int
 setup(void **state)
 {
@@ -55,7 +63,9 @@ teardown(void **state)
 	if (outage.pid > 0) {
 		cluster_signal(&srv, SIGCONT);
 		kill(srv.pid, SIGCONT);
+		kill(outage.pid, SIGCONT);
 		tafeld_teardown(&outage);
+		(void)harness_psql(&srv, BAD_FOLD_ROW_GONE);
 	}
 	return tafeld_teardown(&srv);
 }
@@ -1681,14 +1691,35 @@ create_case(struct tclient *c, const char *summary, const char *key)
 	return tclient_req(c, B(CREATE_CASE), &cc, key);
 }
 
+/* A request answered DATABASE_UNAVAILABLE well before the 5 s that a
+ * request waits in the queue for a connection could have passed. */
+static void
+expect_unavailable_at_once(Tafel__Envelope *m, long long sent)
+{
+	long long took = now_ms() - sent;
+
+	assert_non_null(m);
+	assert_int_equal(harness_error_of(m),
+	    TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE);
+	frame_free(m);
+	if (took >= 2500)
+		fprintf(stderr, "answered after %lld ms\n", took);
+	assert_true(took < 2500);
+}
+
 /*
  * An external database (`db`) stopped for about 10 s: tafeld logs one line
  * when it becomes unreachable (libpq's reason), at most a reminder, and
  * one line when it is reachable again ("after N s"), not a line per failed
  * attempt of each connection (some 30 in 10 s before); clients get
- * DATABASE_UNAVAILABLE meanwhile, and the write then goes through.  The
- * node under test uses srv's cluster as its external database; srv is
- * paused meanwhile, or its watchdog would restart PostgreSQL at once.
+ * DATABASE_UNAVAILABLE meanwhile, at once rather than after waiting 5 s in
+ * the queue for a connection (the first request, perhaps queued before the
+ * outage is declared, when it is declared), and the write then goes
+ * through.  The audit fold's failures meanwhile are not logged, but a
+ * failure for another reason after it is, before any fold has worked
+ * (before, only after one had).  The node under test uses srv's cluster
+ * as its external database; srv is paused meanwhile, or its watchdog
+ * would restart PostgreSQL at once.
  */
 static void
 test_external_database_outage(void **state)
@@ -1698,7 +1729,7 @@ test_external_database_outage(void **state)
 	const char *args[] = { "--db", db, NULL };
 	struct tclient c;
 	Tafel__Envelope *m;
-	long long t0, deadline;
+	long long t0, sent, deadline;
 	int from, lines;
 
 	(void)state;
@@ -1717,21 +1748,26 @@ test_external_database_outage(void **state)
 	assert_int_equal(kill(srv.pid, SIGSTOP), 0);
 	t0 = now_ms();
 	assert_int_equal(cluster_ctl(&srv, "stop"), 0);
-	/* the same clear error as ever, for a read and a write */
-	m = tclient_req(&c, B(LIST_MEETINGS), &lm, NULL);
-	assert_non_null(m);
-	assert_int_equal(harness_error_of(m),
-	    TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE);
-	frame_free(m);
+	/* the same clear error as ever, for a read and a write, at once */
+	sent = now_ms();
+	expect_unavailable_at_once(tclient_req(&c, B(LIST_MEETINGS), &lm,
+	    NULL), sent);
+	assert_true(log_wait(&outage, "database unreachable, ", 1, 10000));
+	sent = now_ms();
+	expect_unavailable_at_once(tclient_req(&c, B(LIST_MEETINGS), &lm,
+	    NULL), sent);
 	snprintf(key, sizeof key, "%s", harness_key());
-	m = create_case(&c, "written after the outage", key);
-	assert_non_null(m);
-	assert_int_equal(harness_error_of(m),
-	    TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE);
-	frame_free(m);
+	sent = now_ms();
+	expect_unavailable_at_once(create_case(&c, "written after the outage",
+	    key), sent);
 	if (now_ms() - t0 < 10000)
 		usleep((useconds_t)(10000 - (now_ms() - t0)) * 1000);
+	/* the database back with a row the fold fails on, before the node
+	 * (paused meanwhile) can get through and fold */
+	assert_int_equal(kill(outage.pid, SIGSTOP), 0);
 	assert_int_equal(cluster_ctl(&srv, "start"), 0);
+	assert_int_equal(harness_psql(&srv, BAD_FOLD_ROW), 0);
+	assert_int_equal(kill(outage.pid, SIGCONT), 0);
 	assert_int_equal(kill(srv.pid, SIGCONT), 0);
 
 	deadline = now_ms() + 30000;
@@ -1761,6 +1797,55 @@ test_external_database_outage(void **state)
 	m = create_case(&c, "written after the outage", key);
 	harness_expect_body(m, B(CASE_RECORD));
 	frame_free(m);
+	/* the fold failing now is logged (its failures during the outage
+	 * were not, and none has worked since) */
+	assert_true(log_wait(&outage, "audit fold: internal database error",
+	    1, 10000));
+	assert_int_equal(tafeld_log_count(&outage, "audit fold: "), 1);
+	assert_int_equal(harness_psql(&srv, BAD_FOLD_ROW_GONE), 0);
+	tclient_close(&c);
+	assert_int_equal(tafeld_stop(&outage), 0);
+	tafeld_cleanup(&outage);
+	memset(&outage, 0, sizeof outage);
+}
+
+/*
+ * Every database connection of a node lost while the database stays up
+ * (its backends terminated): the first reconnect, 200 ms later, gets
+ * through, so this is no outage.  A request sent meanwhile waits for a
+ * connection and is served, not refused at once as during an outage
+ * (test_external_database_outage).
+ */
+static void
+test_database_blip(void **state)
+{
+	Tafel__ListMeetingsRequest lm = TAFEL__LIST_MEETINGS_REQUEST__INIT;
+	char db[700];
+	const char *args[] = { "--db", db, NULL };
+	struct tclient c;
+	Tafel__Envelope *m;
+
+	(void)state;
+	snprintf(db, sizeof db, "host=%s/pg/run port=5432 dbname=tafel "
+	    "application_name=tafel_blip_test", srv.dir);
+	assert_int_equal(tafeld_start(&outage, NULL, args), 0);
+	assert_int_equal(tclient_login(&c, &outage, "voorzitter", "demo"), 0);
+	m = tclient_req(&c, B(LIST_MEETINGS), &lm, NULL);
+	harness_expect_body(m, B(MEETING_LIST));
+	frame_free(m);
+	assert_true(log_wait(&outage, "warmed up", 4, 20000));
+
+	assert_int_equal(harness_psql(&srv, "SELECT pg_terminate_backend(pid) "
+	    "FROM pg_stat_activity WHERE application_name = "
+	    "'tafel_blip_test'"), 0);
+	/* sent once the node has seen its connections go (a request on one
+	 * not yet seen lost would be lost with it), before they are back */
+	assert_true(log_wait(&outage, " lost: ", 1, 10000));
+	usleep(50000);
+	m = tclient_req(&c, B(LIST_MEETINGS), &lm, NULL);
+	harness_expect_body(m, B(MEETING_LIST));
+	frame_free(m);
+	assert_int_equal(tafeld_log_count(&outage, "database unreachable"), 0);
 	tclient_close(&c);
 	assert_int_equal(tafeld_stop(&outage), 0);
 	tafeld_cleanup(&outage);
@@ -1897,6 +1982,7 @@ main(void)
 		cmocka_unit_test(test_queued_queries_of_closed_conn),
 		cmocka_unit_test(test_sd_notify),
 		cmocka_unit_test(test_external_database_outage),
+		cmocka_unit_test(test_database_blip),
 		cmocka_unit_test(test_hung_database),
 		/* restarts srv without test_reload_broken_certificate_kept's
 		 * configuration file */

@@ -18,8 +18,8 @@ batch politie <"$E2E_DIR.cmds" >"$E2E_DIR.out" 2>"$E2E_DIR.err" &
 bpid=$!
 
 # after the second write: PostgreSQL killed, and kept from starting for 8 s
-# (its data directory unreadable), so requests meanwhile wait 5 s for a
-# connection and are refused with DATABASE_UNAVAILABLE
+# (its data directory unreadable), so requests meanwhile are refused with
+# DATABASE_UNAVAILABLE (at once, once the server finds it unreachable)
 for _ in $(seq 1 100); do
 	[ "$(grep -c '"case_record"' "$E2E_DIR.out" 2>/dev/null)" -ge 2 ] && break
 	sleep 0.1
