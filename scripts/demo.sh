@@ -128,8 +128,17 @@ if ! users | grep -qE "^  $USER_LOGIN( |\$)"; then
     exit 2
 fi
 bash scripts/install-deps.sh
-[ -f build/build.ninja ] || meson setup build >/dev/null
-ninja -C build >/dev/null
+# The build is quiet when it works; when it fails, its output is shown (the
+# end of it: the compiler's error) and kept, and the script says so.
+BUILD_OUT=$(mktemp "${TMPDIR:-/tmp}/tafel-demo-build.XXXXXX")
+if ! { [ -f build/build.ninja ] || meson setup build; } >"$BUILD_OUT" 2>&1 ||
+   ! ninja -C build >>"$BUILD_OUT" 2>&1; then
+    tail -n 40 "$BUILD_OUT" >&2
+    echo "scripts/demo.sh: the build failed (above: the end of its output; all of it in $BUILD_OUT)." >&2
+    echo "Fix the error, then run $AGAIN again." >&2
+    exit 1
+fi
+rm -f "$BUILD_OUT"
 
 if ! listening; then
     echo "starting tafeld (data directory $DATA, log $LOG)"
