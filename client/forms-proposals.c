@@ -279,15 +279,16 @@ static const struct form publish_form = {
 	.accepted = published,
 };
 
-void
-forms_publish_agenda(struct ui *u)
+/* Whether the meeting shown can be published now; if not, says why. */
+static int
+publishable(struct ui *u)
 {
 	const Tafel__Meeting *m = u->meeting.meeting;
 
 	if (m == NULL || m->state != TAFEL__MEETING_STATE__MEETING_PLANNED) {
 		ui_message(u, 1, "%s", _("Only a planned meeting's agenda is "
 		    "published."));
-		return;
+		return 0;
 	}
 	if (m->published_at != 0) {	/* publishing is once */
 		char when[32];
@@ -296,9 +297,35 @@ forms_publish_agenda(struct ui *u)
 		ui_message(u, 1, _("The agenda was published already: %s by %s."),
 		    when, m->published_by_name[0] != '\0' ?
 		    m->published_by_name : "-");
-		return;
+		return 0;
 	}
-	fs.id = m->id;
-	fs.version = m->version;
+	return 1;
+}
+
+/* The answer to U's question: y publishes the meeting as it is now (the
+ * question may have waited while a change came in); n or Esc nothing. */
+static void
+publish_confirmed(struct ui *u, const char *text)
+{
+	if (!ui_yes(text) || !publishable(u))
+		return;
+	fs.id = u->meeting.meeting->id;
+	fs.version = u->meeting.meeting->version;
 	form_ask(u, &publish_form);
+}
+
+/* U: every member organisation is told at once, and publishing is once,
+ * so it is asked first, as opening and closing are. */
+void
+forms_publish_agenda(struct ui *u)
+{
+	char when[40], label[300];
+
+	if (!publishable(u))
+		return;
+	ui_date(u->meeting.meeting->scheduled_start, when, sizeof when);
+	snprintf(label, sizeof label, _("Publish the agenda of '%s %s' to "
+	    "every member organisation? (y/n)"),
+	    u->meeting.meeting->series_name, when);
+	ui_ask_yesno(u, label, publish_confirmed);
 }

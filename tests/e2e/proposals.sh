@@ -1,5 +1,5 @@
 #!/bin/bash
-# The chair's agenda proposals in the client (issue 11, docs/protocol.md 7.11): v in a planned meeting lists the proposed cases with why (a red one marked !); a accepts one (add_agenda_item: it is on the agenda), x declines another with a reason (shown, dimmed, last); U publishes the agenda (published_at set) and a member organisation's client says which agenda came out.  Monday is set with TAFEL_TEST_TODAY.
+# The chair's agenda proposals in the client (issue 11, docs/protocol.md 7.11): v in a planned meeting lists the proposed cases with why (a red one marked !); a accepts one (add_agenda_item: it is on the agenda), x declines another with a reason (shown, dimmed, last); U publishes the agenda after a question (published_at set) and a member organisation's client says which agenda came out.  Monday is set with TAFEL_TEST_TODAY.
 . "$(dirname "$0")/lib.sh"
 
 # Monday: a series with its members, Thursday's meeting planned
@@ -61,6 +61,8 @@ keys chair q
 wait_re chair "^ +# +Casus" || fail "q did not go back to the meeting"
 wait_re chair "^ +[0-9]+  $NUMBER " || fail "accepted case not on the agenda: $(screen chair)"
 keys chair U
+wait_for chair "publiceren naar alle deelnemers? (j/n)" || fail "U did not ask: $(screen chair)"
+keys chair j
 wait_for chair "Agenda gepubliceerd" || fail "U did not publish: $(screen chair)"
 # a member organisation is told which agenda came out (not "feedback on case ''")
 wait_for pol "Agenda van Prep tafel $THU 13:30 gepubliceerd (postvak)." ||

@@ -1,5 +1,5 @@
 #!/bin/bash
-# U publishes a planned meeting's agenda once: afterwards the chair's bottom line no longer offers it, and U says when and by whom it was published instead of the server's bare "not possible in this state"; in an open meeting U says the meeting is open.
+# U publishes a planned meeting's agenda once, after a question (every member organisation is told at once): n or Esc publishes nothing, j does; afterwards the chair's bottom line no longer offers it, and U says when and by whom it was published instead of the server's bare "not possible in this state"; in an open meeting U says the meeting is open.
 . "$(dirname "$0")/lib.sh"
 
 start_meeting
@@ -8,9 +8,25 @@ wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
 wait_for chair "· gepland ·" || fail "the meeting is not planned: $(screen chair)"
 screen chair | tail -n 1 | grep -qF "U publiceren" ||
 	fail "U not offered before publishing: $(screen chair | tail -n 1)"
+# asked first: n, and Esc, publish nothing
+QUESTION="Agenda 'SSO Enschede [0-9-]+ [0-9:]+' publiceren naar alle deelnemers\? \(j/n\)"
+for answer in n Escape; do
+	keys chair U
+	wait_re chair "$QUESTION" || fail "U did not ask: $(screen chair | tail -n 3)"
+	keys chair $answer
+	wait_gone chair "publiceren naar alle deelnemers?" || fail "$answer did not answer U's question"
+	sleep 0.5
+	screen chair | grep -qF "Agenda gepubliceerd" && fail "U then $answer published: $(screen chair | tail -n 3)"
+	meeting_published "$MEETING" && fail "U then $answer: the meeting is published on the server"
+	screen chair | tail -n 1 | grep -qF "U publiceren" ||
+		fail "U then $answer: U no longer offered: $(screen chair | tail -n 1)"
+done
+# j publishes
 keys chair U
+wait_re chair "$QUESTION" || fail "U did not ask: $(screen chair | tail -n 3)"
+keys chair j
 wait_for chair "Agenda gepubliceerd: de deelnemende organisaties zijn ingelicht." ||
-	fail "U did not publish: $(screen chair | tail -n 3)"
+	fail "U then j did not publish: $(screen chair | tail -n 3)"
 # the bottom line follows the published meeting (answer or event): no U
 deadline=$((SECONDS + 20))
 while screen chair | tail -n 1 | grep -qF "U publiceren"; do
