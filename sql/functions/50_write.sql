@@ -792,8 +792,11 @@ BEGIN
 	VALUES (a.case_id, v_org, u.id)
 	ON CONFLICT DO NOTHING;
 	GET DIAGNOSTICS v_new_org = ROW_COUNT;
-	-- the new owner organisation is told (0018)
-	IF v_org <> a.owner_org_id THEN
+	-- the new owner organisation is told (0018); the writer's own only
+	-- when the point goes to a named colleague (a personal assignment)
+	IF v_org <> a.owner_org_id AND (v_org <> u.org_id
+	    OR coalesce(nullif(tafel_arg_id(p_args, 'owner_user_id'), 0), u.id)
+		<> u.id) THEN
 		PERFORM tafel_inbox_notice('action_assigned', a.case_id, a.id,
 		    v_org, nullif(tafel_arg_id(p_args, 'owner_user_id'), 0), u.id);
 	END IF;

@@ -237,6 +237,10 @@ BEGIN
 	v_on := CASE WHEN p_kind = 'clock_set' THEN k.starts_on
 	    ELSE tafel_clock_notice_day(k.ends_on, ck.notify_days_before) END;
 	FOR v_org IN SELECT tafel_clock_notice_orgs(k.id) ORDER BY 1 LOOP
+		-- the writer's own organisation set it: no clock_set for it
+		-- (its clock_notice on the day does come, a reminder)
+		CONTINUE WHEN p_kind = 'clock_set'
+		    AND tafel_inbox_own_org(p_sender, v_org);
 		v_id := NULL;
 		INSERT INTO inbox_entries (kind, case_id, clock_id, notice_on,
 		    recipient_org_id, sender_id)
@@ -884,9 +888,11 @@ BEGIN
 	    version = version + 1, updated_at = now(), updated_by = u.id
 	WHERE id = m.id;
 	v_json := tafel_json_meeting(m.id);
-	-- an inbox entry for every member organisation, once (0013)
+	-- an inbox entry for every member organisation, once (0013), but the
+	-- publisher's own (it published)
 	FOR v_org IN SELECT sm.org_id FROM series_members sm
-	    WHERE sm.series_id = m.series_id ORDER BY sm.org_id LOOP
+	    WHERE sm.series_id = m.series_id AND sm.org_id <> u.org_id
+	    ORDER BY sm.org_id LOOP
 		v_id := NULL;
 		INSERT INTO inbox_entries (kind, meeting_id, recipient_org_id,
 		    sender_id)

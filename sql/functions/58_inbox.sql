@@ -3,7 +3,8 @@
 -- the case is completed or cancelled (tafel_finish_action) or the case
 -- moves along its routing (tafel_op_move_case), 0011; and the notices
 -- made in 57_prep.sql (a clock, a published agenda, 0013; an info round
--- asking the organisation, 0017).
+-- asking the organisation, 0017).  Never to the writer's own organisation
+-- for what the writer did, except where protocol.md 7.12 says why.
 
 -- InboxEntry, unredacted (the action point as it is now).
 CREATE OR REPLACE FUNCTION tafel_json_inbox(p_id bigint)
@@ -103,6 +104,18 @@ BEGIN
 END
 $$;
 
+-- Whether p_writer, the user whose write makes a notice, belongs to
+-- organisation p_org.  An organisation is not told of what one of its own
+-- users just did (docs/protocol.md 7.12 lists the decision per kind):
+-- feedback on an action point or a move of the case, a published agenda,
+-- a clock set, an action point handed over to it (unless to a named
+-- colleague of the writer) are skipped for the writer's organisation.
+CREATE OR REPLACE FUNCTION tafel_inbox_own_org(p_writer bigint, p_org bigint)
+RETURNS boolean LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT coalesce((SELECT org_id = p_org FROM users WHERE id = p_writer),
+	    false)
+$$;
+
 -- One notice about a case to an organisation (and person), logged: the
 -- handed-over action point (0018) and the lead and case manager notices
 -- (0021).
@@ -120,7 +133,8 @@ BEGIN
 END
 $$;
 
--- One entry for the case's submitting organisation and person, logged.
+-- One entry for the case's submitting organisation and person, logged;
+-- none when the sender is a member of that organisation (it did it).
 CREATE OR REPLACE FUNCTION tafel_inbox_add(p_kind text, p_case_id bigint,
     p_action_id bigint, p_sender bigint, p_from text, p_to text)
 RETURNS void LANGUAGE plpgsql SET search_path = public AS $$
@@ -129,7 +143,8 @@ DECLARE
 	v_id bigint;
 BEGIN
 	SELECT * INTO c FROM cases WHERE id = p_case_id;
-	IF NOT FOUND OR p_sender IS NULL THEN
+	IF NOT FOUND OR p_sender IS NULL
+	    OR tafel_inbox_own_org(p_sender, c.submitter_org_id) THEN
 		RETURN;
 	END IF;
 	INSERT INTO inbox_entries (kind, case_id, action_id, recipient_org_id,

@@ -3,17 +3,33 @@
 . "$(dirname "$0")/lib.sh"
 
 start_meeting
-# publishing the agenda puts an entry in the chair's organisation's inbox
-version=$(printf 'meetings\nquit\n' | batch voorzitter | python3 -c '
+# an entry in the chair's organisation's inbox: the police complete an action
+# point on a case the chair's organisation submitted (its own publish of the
+# agenda no longer gives it one: docs/protocol.md 7.12)
+pol=$(printf 'orgs\nquit\n' | batch voorzitter | python3 -c '
 import json, sys
 for l in sys.stdin:
-    m = json.loads(l)
-    if m.get("body") == "meeting_list":
-        for x in m["meeting_list"]["meetings"]:
-            if x["id"] == int(sys.argv[1]): print(x["version"])' "$MEETING")
-[ -n "$version" ] || fail "no version of meeting $MEETING"
-printf 'publish %s %s\nquit\n' "$MEETING" "$version" | batch voorzitter |
-	grep -q '"published_at"' || fail "publish"
+    o = json.loads(l)
+    if o.get("body") == "organisation_list":
+        print([x["id"] for x in o["organisation_list"]["organisations"] if x["kind"] == "police"][0])')
+case_id=$(printf '%s\n' "signal domestic_violence Beamerdorp person Melding gemeente" quit |
+	batch voorzitter | python3 -c '
+import json, sys
+for l in sys.stdin:
+    o = json.loads(l)
+    if o.get("body") == "case_record":
+        print(o["case_record"]["id"]); break')
+[ -n "$case_id" ] || fail "signal"
+set -- $(printf '%s\n' "action $case_id 0 $pol $(date -d '+7 days' +%Y-%m-%d) Huisbezoek" quit |
+	batch voorzitter | python3 -c '
+import json, sys
+for l in sys.stdin:
+    o = json.loads(l)
+    if o.get("body") == "action_point":
+        print(o["action_point"]["id"], o["action_point"]["version"])')
+[ -n "${2:-}" ] || fail "action"
+printf '%s\n' "complete $1 $2 Huisbezoek gedaan" quit | batch politie |
+	grep -q '"action_point"' || fail "complete"
 
 start_client chair voorzitter --meeting "$MEETING"
 wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
