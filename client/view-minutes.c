@@ -71,7 +71,9 @@ decision_text(const Tafel__MinutesItem *it)
 
 /*
  * The minutes as lines: the head, who was there and who was expected but
- * absent, the items, the standing item.  The same lines, in the same
+ * absent (each organisation once: the server names an organisation on its
+ * own only when nobody of it was recorded), the items with their action
+ * points and the case's earlier ones still open, the standing item.  The same lines, in the same
  * words (in Dutch), as the text and PDF file (common/minutes.c), so that
  * what one checks on screen is what one sends; tests/e2e/minutes-same.sh
  * compares them.  A case is named by its number only: the minutes hold
@@ -137,6 +139,11 @@ render(struct ui *u, const Tafel__Minutes *mn)
 		for (size_t k = 0; k < it->n_actions; k++)
 			add_action(u, it->actions[k], late_action(it,
 			    it->actions[k]->id), 0);
+		/* the case's agreements from before that still hold */
+		if (it->n_earlier_actions > 0)
+			add(0, "   %s:", _("Agreed earlier, still open"));
+		for (size_t k = 0; k < it->n_earlier_actions; k++)
+			add_action(u, it->earlier_actions[k], 0, 0);
 	}
 	/* the heading also when there are none, so that "none" is said, not
 	 * left to guess */

@@ -235,6 +235,7 @@ add_item(struct doc *d, size_t n, struct json_object *it)
 {
 	struct json_object *item = obj(it, "item"), *c = obj(it, "case");
 	struct json_object *acts = obj(it, "actions");
+	struct json_object *earlier = obj(it, "earlier_actions");
 	const char *decision = str(item, "decision");
 	int64_t pos = num(item, "position");
 
@@ -249,16 +250,20 @@ add_item(struct doc *d, size_t n, struct json_object *it)
 	    strcmp(str(item, "state"), "ITEM_DISCUSSED") != 0 ?
 	    "(niet besproken)" : "(geen besluit vastgelegd)",
 	    flag(it, "changed_after_close") ? " (na sluiten gewijzigd)" : "");
-	if (arr_len(acts) == 0) {
+	if (arr_len(acts) == 0)
 		add(d, L_TEXT, 1, "Afspraken: (geen)");
-		return;
-	}
-	add(d, L_TEXT, 1, "Afspraken:");
+	else
+		add(d, L_TEXT, 1, "Afspraken:");
 	for (size_t i = 0; i < arr_len(acts); i++) {
 		struct json_object *a = json_object_array_get_idx(acts, i);
 
 		add_action(d, 2, a, NULL, action_late(it, num(a, "id")));
 	}
+	/* the case's agreements from before that still hold */
+	if (arr_len(earlier) > 0)
+		add(d, L_TEXT, 1, "Eerder afgesproken, open:");
+	for (size_t i = 0; i < arr_len(earlier); i++)
+		add_action(d, 2, json_object_array_get_idx(earlier, i), NULL, 0);
 }
 
 static void

@@ -32,9 +32,18 @@ $$;
 
 -- Minutes for user p_viewer (of organisation p_org_id, a recipient):
 -- Minutes as JSON.  Items: the agenda in order, each with its case (its
--- number and why the viewer sees less, no persons or texts), its decision
--- and the action points agreed in this meeting, rendered for the viewer; marks for items added after the meeting opened (the agenda was
+-- number and why the viewer sees less, no persons or texts), its decision,
+-- the action points agreed in this meeting and the case's action points
+-- agreed before it closed elsewhere (an earlier meeting of any series, or
+-- outside a meeting) that are still open (earlier_actions: the agreements
+-- everyone is held to, which the live view showed with the case), all
+-- rendered for the viewer in one rendering (so audited as the copy holds
+-- them); marks for items added after the meeting opened (the agenda was
 -- published) and decisions changed or action points agreed after it closed.
+-- Expected but absent: the attendance rows recorded absent (absent), and
+-- the member organisations nobody of which was recorded at all
+-- (absent_orgs), so that an organisation is named once: with its members
+-- recorded absent, or on its own.
 CREATE OR REPLACE FUNCTION tafel_minutes_render(p_viewer bigint,
     p_org_id bigint, p_meeting_id bigint, p_context text)
 RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
@@ -78,6 +87,13 @@ BEGIN
 		v_actions := v_actions || coalesce((SELECT jsonb_agg(
 		    tafel_json_action(a.id) ORDER BY a.id) FROM action_points a
 		    WHERE a.case_id = ai.case_id AND a.meeting_id = m.id), '[]');
+		-- agreed before (not in this meeting), still open
+		v_actions := v_actions || coalesce((SELECT jsonb_agg(
+		    tafel_json_action(a.id) ORDER BY a.id) FROM action_points a
+		    WHERE a.case_id = ai.case_id
+			AND a.meeting_id IS DISTINCT FROM m.id
+			AND a.state = 'open' AND a.created_at <= m.closed_at),
+		    '[]');
 		v_late := v_late || jsonb_build_array(coalesce((SELECT
 		    jsonb_agg(a.id) FROM action_points a
 		    WHERE a.case_id = ai.case_id AND a.meeting_id = m.id
@@ -118,11 +134,13 @@ BEGIN
 		    AND NOT EXISTS (SELECT 1 FROM attendance_periods p
 			WHERE p.meeting_id = a.meeting_id
 			    AND p.user_id = a.user_id)), '[]'),
+	    -- named once: an organisation with a row (present, or absent
+	    -- and so in absent with its member's name) is not named again
 	    'absent_orgs', coalesce((SELECT jsonb_agg(o.name ORDER BY o.name)
 		FROM series_members sm JOIN organisations o ON o.id = sm.org_id
 		WHERE sm.series_id = m.series_id AND NOT EXISTS (SELECT 1
 		    FROM attendance a WHERE a.meeting_id = m.id
-			AND a.org_id = sm.org_id AND a.present)
+			AND a.org_id = sm.org_id)
 		    AND NOT EXISTS (SELECT 1 FROM attendance_periods p
 			WHERE p.meeting_id = m.id AND p.org_id = sm.org_id)),
 		'[]'),
@@ -131,8 +149,14 @@ BEGIN
 		'case', rc,
 		'actions', coalesce((SELECT jsonb_agg(x ORDER BY (x ->> 'id')::bigint)
 		    FROM jsonb_array_elements(r -> 'actions') x
-		    WHERE (x ->> 'case_id')::bigint = (it ->> 'case_id')::bigint),
-		    '[]'),
+		    WHERE (x ->> 'case_id')::bigint = (it ->> 'case_id')::bigint
+			AND (x ->> 'meeting_id')::bigint = m.id), '[]'),
+		-- by due date, as the standing item
+		'earlier_actions', coalesce((SELECT jsonb_agg(x ORDER BY
+		    x ->> 'due_date', (x ->> 'id')::bigint)
+		    FROM jsonb_array_elements(r -> 'actions') x
+		    WHERE (x ->> 'case_id')::bigint = (it ->> 'case_id')::bigint
+			AND (x ->> 'meeting_id')::bigint <> m.id), '[]'),
 		'added_during_meeting', v_marks -> (i::int - 1)
 		    -> 'added_during_meeting',
 		'changed_after_close', v_marks -> (i::int - 1)

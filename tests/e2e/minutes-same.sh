@@ -1,5 +1,5 @@
 #!/bin/bash
-# The minutes on screen (b) and the text file (tafel --batch minutes ID txt) hold the same lines in the same words, dated when the meeting was held (not its planned start), for an involved, a partly hidden and an absent uninvolved organisation; neither names a case's persons or birth dates, and the minutes' read audit records no names or birth dates.
+# The minutes on screen (b) and the text file (tafel --batch minutes ID txt) hold the same lines in the same words, dated when the meeting was held (not its planned start), for an involved, a partly hidden and an absent uninvolved organisation; neither names a case's persons or birth dates, and the minutes' read audit records no names or birth dates. Each absent organisation is named once, and an item lists its case's action points agreed earlier and still open ("Eerder afgesproken, open").
 . "$(dirname "$0")/lib.sh"
 
 start_server
@@ -18,6 +18,17 @@ held=$(sql -At -c "UPDATE meetings SET opened_at = h, closed_at = h + interval '
 	    FROM meetings WHERE id = $mid) x
 	WHERE id = $mid RETURNING to_char(h AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD HH24:MI')")
 [ -n "$held" ] || fail "could not move the meeting's held times"
+# an action point on case 2026-0001 agreed before the meeting, outside it,
+# still open: its item lists it as agreed earlier (the minutes are the list
+# of agreements everyone is held to), in each copy as its view shows it
+case1=$(sql -At -c "SELECT id FROM cases WHERE number = '2026-0001'")
+raad=$(sql -At -c "SELECT id FROM organisations WHERE kind = 'child_protection'")
+printf 'action %s 0 %s %s Raadsonderzoek naar de kinderen\nquit\n' "$case1" "$raad" \
+	"$(date -d '+20 days' +%Y-%m-%d)" | batch wijkagent | grep -q '"action_point"' ||
+	fail "no earlier action point"
+sql -q -c "UPDATE action_points SET created_at = m.opened_at - interval '1 day'
+	FROM meetings m WHERE m.id = $mid AND description = 'Raadsonderzoek naar de kinderen'" ||
+	fail "could not date the earlier action point"
 
 # A screen tall and wide enough for the whole of the minutes, unwrapped.
 E2E_COLS=300 E2E_ROWS=150
@@ -54,6 +65,27 @@ grep -qF "Besluit: Huisverbod verlengen" "$E2E_DIR/wijkagent.file" || fail "poli
 grep -qF "(geboortedata" "$E2E_DIR/woningcorporatie.file" || fail "housing: hidden birth dates not named"
 grep -qF "Besluit: (verborgen, zie boven)" "$E2E_DIR/verslavingszorg.file" ||
 	fail "addiction care (absent, not involved): decision not hidden"
+# the case's action point agreed earlier and still open: in full for the
+# police, without its text for addiction care (absent, not involved)
+grep -A1 -xF "Eerder afgesproken, open:" "$E2E_DIR/wijkagent.file" |
+	grep -qF "Raad voor de Kinderbescherming, regio Oost: Raadsonderzoek naar de kinderen" ||
+	fail "police: the earlier action point is not listed: $(cat "$E2E_DIR/wijkagent.file")"
+grep -A1 -xF "Eerder afgesproken, open:" "$E2E_DIR/verslavingszorg.file" |
+	grep -qF "Raad voor de Kinderbescherming, regio Oost: (tekst verborgen)" ||
+	fail "addiction care: the earlier action point is not listed without text"
+grep -qF "Raadsonderzoek" "$E2E_DIR/verslavingszorg.file" &&
+	fail "addiction care: the earlier action point's text is shown"
+# expected but absent: each organisation once (GGZ and addiction care were
+# recorded absent: named with their member, not again on their own)
+for who in wijkagent woningcorporatie verslavingszorg; do
+	absent=$(sed -n '/^Verwacht maar afwezig$/,/^Agenda en besluiten$/p' "$E2E_DIR/$who.file")
+	for org in "GGZ Eemland-Twente" "Tavenier Verslavingszorg"; do
+		[ "$(echo "$absent" | grep -cF "$org")" -eq 1 ] ||
+			fail "$who: '$org' is not named once as absent: $absent"
+	done
+	echo "$absent" | grep -qxF "Bram Peters (Tavenier Verslavingszorg)" ||
+		fail "$who: the absent member is not named: $absent"
+done
 # one date format: the meeting's date as the due dates, YYYY-MM-DD
 grep -qE '^Datum: 20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} tot ' "$E2E_DIR/wijkagent.file" ||
 	fail "the date is not YYYY-MM-DD: $(grep Datum "$E2E_DIR/wijkagent.file")"
