@@ -73,11 +73,11 @@ decision_text(const Tafel__MinutesItem *it)
  * The minutes as lines: the head, who was there and who was expected but
  * absent (each organisation once: the server names an organisation on its
  * own only when nobody of it was recorded), the items with their action
- * points and the case's earlier ones still open, the standing item.  The same lines, in the same
- * words (in Dutch), as the text and PDF file (common/minutes.c), so that
- * what one checks on screen is what one sends; tests/e2e/minutes-same.sh
- * compares them.  A case is named by its number only: the minutes hold
- * no persons (docs/protocol.md 7.13).
+ * points and the case's earlier ones still open, the standing item.  The
+ * same lines, in the same words (in Dutch), as the text and PDF file
+ * (common/minutes.c), so that what one checks on screen is what one
+ * sends; tests/e2e/minutes-same.sh compares them.  A case is named by its
+ * number only: the minutes hold no persons (docs/protocol.md 7.13).
  */
 static void
 render(struct ui *u, const Tafel__Minutes *mn)
