@@ -294,6 +294,8 @@ pgc_complete(struct pgc *c)
 	query_free(q);
 }
 
+static void db_refuse_arm(void);
+
 /* libpq's message on one line: its line breaks and indents as blanks. */
 static void
 one_line(const char *msg, char *out, size_t len)
@@ -457,8 +459,8 @@ pgc_note_failure(struct pgc *c, int was_connecting, const char *why)
 	    "DATABASE_UNAVAILABLE until it is back; reminders after 10 s, "
 	    "30 s, 1 min, then every 5 min): %s", line);
 	outage_arm(o);
-	/* the requests waiting for a connection wait no more */
-	event_active(srv.db->refuse, EV_TIMEOUT, 0);
+	/* the requests waiting for a connection wait no more than that */
+	db_refuse_arm();
 }
 
 /* The connection broke: fail its query, schedule a reconnect. */
@@ -990,16 +992,33 @@ db_sweep_connecting(const struct timeval *now)
 
 /*
  * While the database is unreachable (struct db_outage: an attempt to
- * reconnect failed with no connection up) the requests waiting for a
- * connection are answered at once rather than after DB_QUEUE_TIMEOUT_MS:
- * those queued when the outage is declared and each one queued after.  Run
- * from the loop (event_active), never inside db_call, whose callers expect
- * the answer later; a callback that queues again is answered on the next
- * turn.  Before the outage is declared (one lost connection, a reconnect
- * not yet tried) requests still wait: a blip that heals at once is not
- * noticed.  The background lane waits as before: the push retries by
- * itself, and would only log more.
+ * reconnect failed with no connection up) no request waits longer than
+ * until the outage is DB_QUEUE_TIMEOUT_MS old: then the requests waiting
+ * for a connection are answered, and each one queued after is answered at
+ * once, rather than each waiting out DB_QUEUE_TIMEOUT_MS of its own.  A
+ * shorter outage (the embedded cluster restarted by pgwatch, a database
+ * restarted by its administrator) is waited out as before, and the
+ * requests meanwhile are served when it is back.  Run from the loop (a
+ * timer, or event_active), never inside db_call, whose callers expect the
+ * answer later; a callback that queues again is answered on the next
+ * turn.  The background lane waits as before: the push retries by itself,
+ * and would only log more.
  */
+static void
+db_refuse_arm(void)
+{
+	long long left = DB_QUEUE_TIMEOUT_MS - ms_since(&srv.db->out.since);
+	struct timeval tv;
+
+	if (left <= 0) {
+		event_active(srv.db->refuse, EV_TIMEOUT, 0);
+		return;
+	}
+	tv.tv_sec = left / 1000;
+	tv.tv_usec = (left % 1000) * 1000;
+	event_add(srv.db->refuse, &tv);
+}
+
 static void
 db_refuse_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -1011,6 +1030,10 @@ db_refuse_cb(evutil_socket_t fd, short what, void *arg)
 	(void)arg;
 	if (srv.db == NULL || srv.db->stopping || !srv.db->out.down)
 		return;
+	if (ms_since(&srv.db->out.since) < DB_QUEUE_TIMEOUT_MS) {
+		db_refuse_arm();	/* not yet */
+		return;
+	}
 	TAILQ_CONCAT(&failing, &srv.db->queue, entry);
 	while ((q = TAILQ_FIRST(&failing)) != NULL) {
 		TAILQ_REMOVE(&failing, q, entry);
@@ -1052,7 +1075,8 @@ db_enqueue(const char *sql, int nparams, const char *const *params,
 	event_base_gettimeofday_cached(srv.base, &q->queued);
 	TAILQ_INSERT_TAIL(background ? &srv.db->bg_queue : &srv.db->queue, q,
 	    entry);
-	if (!background && srv.db->out.down)
+	if (!background && srv.db->out.down &&
+	    ms_since(&srv.db->out.since) >= DB_QUEUE_TIMEOUT_MS)
 		event_active(srv.db->refuse, EV_TIMEOUT, 0);
 	db_pump();
 }
