@@ -718,3 +718,46 @@ harness_error_of(const Tafel__Envelope *env)
 	assert_int_equal(env->body_case, B(ERROR));
 	return env->error->code;
 }
+
+/* pg_ctl stop or start of t's embedded cluster (as the service user when
+ * root), with the options tafeld starts it with. */
+int
+harness_cluster_ctl(struct tafeld *t, const char *what)
+{
+	char bindir[256] = "", cmd[2048], full[2400];
+	FILE *p = popen("pg_config --bindir 2>/dev/null", "r");
+
+	if (p != NULL) {
+		if (fgets(bindir, sizeof bindir, p) == NULL)
+			bindir[0] = '\0';
+		pclose(p);
+	}
+	bindir[strcspn(bindir, "\n")] = '\0';
+	if (bindir[0] == '\0')
+		snprintf(bindir, sizeof bindir, "/usr/lib/postgresql/15/bin");
+	if (strcmp(what, "stop") == 0)
+		snprintf(cmd, sizeof cmd, "%s/pg_ctl -D %s/pg/data -m fast -w "
+		    "stop", bindir, t->dir);
+	else
+		snprintf(cmd, sizeof cmd, "%s/pg_ctl -D %s/pg/data -l "
+		    "%s/pg/postgres.log -w -t 60 -o \"-c listen_addresses='' "
+		    "-c unix_socket_directories='%s/pg/run' -c port=5432\" "
+		    "start", bindir, t->dir, t->dir, t->dir);
+	if (geteuid() == 0) {
+		const char *user = getenv("TAFEL_TEST_USER");
+		char *q;
+		size_t n = 0;
+
+		/* for su -c "...": the inner double quotes escaped */
+		n = (size_t)snprintf(full, sizeof full, "cd /tmp && su %s -s "
+		    "/bin/sh -c \"", user ? user : "tafel");
+		for (q = cmd; *q != '\0' && n + 3 < sizeof full; q++) {
+			if (*q == '"')
+				full[n++] = '\\';
+			full[n++] = *q;
+		}
+		snprintf(full + n, sizeof full - n, "\" >/dev/null 2>&1");
+	} else
+		snprintf(full, sizeof full, "%s >/dev/null 2>&1", cmd);
+	return system(full);
+}

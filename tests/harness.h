@@ -119,6 +119,9 @@ const char *harness_key(void);
 
 /* Runs SQL with psql on t's embedded cluster (as the service user when root). */
 int harness_psql(struct tafeld *t, const char *sql);
+/* pg_ctl "stop" (fast) or "start" of t's embedded cluster, with the options
+ * tafeld starts it with (as TAFEL_TEST_USER when root); system()'s status. */
+int harness_cluster_ctl(struct tafeld *t, const char *what);
 
 
 /* Runs one SQL query as the schema owner; copies the first value to out. */

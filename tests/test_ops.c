@@ -1610,49 +1610,6 @@ test_forgets_old_keys(void **state)
 	assert_int_equal(tafeld_log_count(&srv, "WARN: maintenance"), warned);
 }
 
-/* pg_ctl stop or start of t's embedded cluster (as the service user when
- * root), with the options tafeld starts it with. */
-static int
-cluster_ctl(struct tafeld *t, const char *what)
-{
-	char bindir[256] = "", cmd[2048], full[2400];
-	FILE *p = popen("pg_config --bindir 2>/dev/null", "r");
-
-	if (p != NULL) {
-		if (fgets(bindir, sizeof bindir, p) == NULL)
-			bindir[0] = '\0';
-		pclose(p);
-	}
-	bindir[strcspn(bindir, "\n")] = '\0';
-	if (bindir[0] == '\0')
-		snprintf(bindir, sizeof bindir, "/usr/lib/postgresql/15/bin");
-	if (strcmp(what, "stop") == 0)
-		snprintf(cmd, sizeof cmd, "%s/pg_ctl -D %s/pg/data -m fast -w "
-		    "stop", bindir, t->dir);
-	else
-		snprintf(cmd, sizeof cmd, "%s/pg_ctl -D %s/pg/data -l "
-		    "%s/pg/postgres.log -w -t 60 -o \"-c listen_addresses='' "
-		    "-c unix_socket_directories='%s/pg/run' -c port=5432\" "
-		    "start", bindir, t->dir, t->dir, t->dir);
-	if (geteuid() == 0) {
-		const char *user = getenv("TAFEL_TEST_USER");
-		char *q;
-		size_t n = 0;
-
-		/* for su -c "...": the inner double quotes escaped */
-		n = (size_t)snprintf(full, sizeof full, "cd /tmp && su %s -s "
-		    "/bin/sh -c \"", user ? user : "tafel");
-		for (q = cmd; *q != '\0' && n + 3 < sizeof full; q++) {
-			if (*q == '"')
-				full[n++] = '\\';
-			full[n++] = *q;
-		}
-		snprintf(full + n, sizeof full - n, "\" >/dev/null 2>&1");
-	} else
-		snprintf(full, sizeof full, "%s >/dev/null 2>&1", cmd);
-	return system(full);
-}
-
 /*
  * The log lines of t from line `from` (0: the first) up to the first one
  * containing `until`, which is not counted; printed to stderr.  -1 when
@@ -1678,6 +1635,45 @@ log_lines_until(struct tafeld *t, int from, const char *until)
 	}
 	fclose(f);
 	return found ? n : -1;
+}
+
+/*
+ * The node of the outage tests: a tafeld on srv's cluster as its external
+ * database (`--db`, host=... plus conn_extra), with more tafeld arguments,
+ * and a chair logged in to it whose first read worked; waits until `warm`
+ * pool connections have warmed up, so that their lines come before what a
+ * test does.  outage_down stops it.
+ */
+static void
+outage_up(struct tclient *c, const char *conn_extra, const char *const *more,
+    int warm)
+{
+	Tafel__ListMeetingsRequest lm = TAFEL__LIST_MEETINGS_REQUEST__INIT;
+	static char db[700];
+	const char *args[16] = { "--db", db };
+	Tafel__Envelope *m;
+	int n = 2;
+
+	snprintf(db, sizeof db, "host=%s/pg/run port=5432 dbname=tafel%s%s",
+	    srv.dir, conn_extra[0] ? " " : "", conn_extra);
+	while (more != NULL && *more != NULL && n < 15)
+		args[n++] = *more++;
+	args[n] = NULL;
+	assert_int_equal(tafeld_start(&outage, NULL, args), 0);
+	assert_int_equal(tclient_login(c, &outage, "voorzitter", "demo"), 0);
+	m = tclient_req(c, B(LIST_MEETINGS), &lm, NULL);
+	harness_expect_body(m, B(MEETING_LIST));
+	frame_free(m);
+	assert_true(log_wait(&outage, "warmed up", warm, 20000));
+}
+
+static void
+outage_down(struct tclient *c)
+{
+	tclient_close(c);
+	assert_int_equal(tafeld_stop(&outage), 0);
+	tafeld_cleanup(&outage);
+	memset(&outage, 0, sizeof outage);
 }
 
 /* A create-case write with key; the answer. */
@@ -1726,29 +1722,20 @@ static void
 test_external_database_outage(void **state)
 {
 	Tafel__ListMeetingsRequest lm = TAFEL__LIST_MEETINGS_REQUEST__INIT;
-	char db[700], key[64];
-	const char *args[] = { "--db", db, NULL };
+	char key[64];
 	struct tclient c;
 	Tafel__Envelope *m;
 	long long t0, sent, deadline;
 	int from, lines;
 
 	(void)state;
-	snprintf(db, sizeof db, "host=%s/pg/run port=5432 dbname=tafel",
-	    srv.dir);
-	assert_int_equal(tafeld_start(&outage, NULL, args), 0);
-	assert_int_equal(tclient_login(&c, &outage, "voorzitter", "demo"), 0);
-	m = tclient_req(&c, B(LIST_MEETINGS), &lm, NULL);
-	harness_expect_body(m, B(MEETING_LIST));
-	frame_free(m);
-	/* the pool warmed up: its lines are before the outage */
-	assert_true(log_wait(&outage, "warmed up", 4, 20000));
+	outage_up(&c, "", NULL, 4);
 	usleep(500000);
 	from = tafeld_log_count(&outage, "");
 
 	assert_int_equal(kill(srv.pid, SIGSTOP), 0);
 	t0 = now_ms();
-	assert_int_equal(cluster_ctl(&srv, "stop"), 0);
+	assert_int_equal(harness_cluster_ctl(&srv, "stop"), 0);
 	/* the same clear error as ever: in the outage's first 5 s a request
 	 * waits for the database to come back (it does not), no longer than
 	 * the 5 s of the queue plus a margin for a loaded machine ... */
@@ -1771,7 +1758,7 @@ test_external_database_outage(void **state)
 	/* the database back with a row the fold fails on, before the node
 	 * (paused meanwhile) can get through and fold */
 	assert_int_equal(kill(outage.pid, SIGSTOP), 0);
-	assert_int_equal(cluster_ctl(&srv, "start"), 0);
+	assert_int_equal(harness_cluster_ctl(&srv, "start"), 0);
 	assert_int_equal(harness_psql(&srv, BAD_FOLD_ROW), 0);
 	assert_int_equal(kill(outage.pid, SIGCONT), 0);
 	assert_int_equal(kill(srv.pid, SIGCONT), 0);
@@ -1809,10 +1796,7 @@ test_external_database_outage(void **state)
 	    1, 10000));
 	assert_int_equal(tafeld_log_count(&outage, "audit fold: "), 1);
 	assert_int_equal(harness_psql(&srv, BAD_FOLD_ROW_GONE), 0);
-	tclient_close(&c);
-	assert_int_equal(tafeld_stop(&outage), 0);
-	tafeld_cleanup(&outage);
-	memset(&outage, 0, sizeof outage);
+	outage_down(&c);
 }
 
 /*
@@ -1826,20 +1810,11 @@ static void
 test_database_blip(void **state)
 {
 	Tafel__ListMeetingsRequest lm = TAFEL__LIST_MEETINGS_REQUEST__INIT;
-	char db[700];
-	const char *args[] = { "--db", db, NULL };
 	struct tclient c;
 	Tafel__Envelope *m;
 
 	(void)state;
-	snprintf(db, sizeof db, "host=%s/pg/run port=5432 dbname=tafel "
-	    "application_name=tafel_blip_test", srv.dir);
-	assert_int_equal(tafeld_start(&outage, NULL, args), 0);
-	assert_int_equal(tclient_login(&c, &outage, "voorzitter", "demo"), 0);
-	m = tclient_req(&c, B(LIST_MEETINGS), &lm, NULL);
-	harness_expect_body(m, B(MEETING_LIST));
-	frame_free(m);
-	assert_true(log_wait(&outage, "warmed up", 4, 20000));
+	outage_up(&c, "application_name=tafel_blip_test", NULL, 4);
 
 	assert_int_equal(harness_psql(&srv, "SELECT pg_terminate_backend(pid) "
 	    "FROM pg_stat_activity WHERE application_name = "
@@ -1852,10 +1827,7 @@ test_database_blip(void **state)
 	harness_expect_body(m, B(MEETING_LIST));
 	frame_free(m);
 	assert_int_equal(tafeld_log_count(&outage, "database unreachable"), 0);
-	tclient_close(&c);
-	assert_int_equal(tafeld_stop(&outage), 0);
-	tafeld_cleanup(&outage);
-	memset(&outage, 0, sizeof outage);
+	outage_down(&c);
 }
 
 /*
@@ -1874,8 +1846,7 @@ static void
 test_short_outage_waited_out(void **state)
 {
 	Tafel__ListMeetingsRequest lm = TAFEL__LIST_MEETINGS_REQUEST__INIT;
-	char db[700], path[600], line[512];
-	const char *args[] = { "--db", db, NULL };
+	char path[600], line[512];
 	struct tclient c;
 	Tafel__Envelope *m;
 	int secs = -1, st;
@@ -1883,21 +1854,14 @@ test_short_outage_waited_out(void **state)
 	FILE *f;
 
 	(void)state;
-	snprintf(db, sizeof db, "host=%s/pg/run port=5432 dbname=tafel",
-	    srv.dir);
-	assert_int_equal(tafeld_start(&outage, NULL, args), 0);
-	assert_int_equal(tclient_login(&c, &outage, "voorzitter", "demo"), 0);
-	m = tclient_req(&c, B(LIST_MEETINGS), &lm, NULL);
-	harness_expect_body(m, B(MEETING_LIST));
-	frame_free(m);
-	assert_true(log_wait(&outage, "warmed up", 4, 20000));
+	outage_up(&c, "", NULL, 4);
 
 	assert_int_equal(kill(srv.pid, SIGSTOP), 0);
-	assert_int_equal(cluster_ctl(&srv, "stop"), 0);
+	assert_int_equal(harness_cluster_ctl(&srv, "stop"), 0);
 	assert_true(log_wait(&outage, "database unreachable, ", 1, 10000));
 	/* the database started again while the request waits */
 	if ((pid = fork()) == 0)
-		_exit(cluster_ctl(&srv, "start") == 0 ? 0 : 1);
+		_exit(harness_cluster_ctl(&srv, "start") == 0 ? 0 : 1);
 	assert_true(pid > 0);
 	m = tclient_req(&c, B(LIST_MEETINGS), &lm, NULL);
 	assert_non_null(m);
@@ -1926,10 +1890,7 @@ test_short_outage_waited_out(void **state)
 	else
 		harness_expect_body(m, B(MEETING_LIST));
 	frame_free(m);
-	tclient_close(&c);
-	assert_int_equal(tafeld_stop(&outage), 0);
-	tafeld_cleanup(&outage);
-	memset(&outage, 0, sizeof outage);
+	outage_down(&c);
 }
 
 /* Sends SIGSTOP or SIGCONT to t's postmaster and its children (the
@@ -1994,8 +1955,7 @@ static void
 test_hung_database(void **state)
 {
 	Tafel__ListMeetingsRequest lm = TAFEL__LIST_MEETINGS_REQUEST__INIT;
-	char db[700];
-	const char *args[] = { "--db", db, "--set", "db_query_timeout=1s",
+	const char *more[] = { "--set", "db_query_timeout=1s",
 	    "--set", "db_pool_size=2", NULL };
 	struct tclient c;
 	Tafel__Envelope *m;
@@ -2003,14 +1963,7 @@ test_hung_database(void **state)
 	int stopped = 0;
 
 	(void)state;
-	snprintf(db, sizeof db, "host=%s/pg/run port=5432 dbname=tafel "
-	    "connect_timeout=2", srv.dir);
-	assert_int_equal(tafeld_start(&outage, NULL, args), 0);
-	assert_int_equal(tclient_login(&c, &outage, "voorzitter", "demo"), 0);
-	m = tclient_req(&c, B(LIST_MEETINGS), &lm, NULL);
-	harness_expect_body(m, B(MEETING_LIST));
-	frame_free(m);
-	assert_true(log_wait(&outage, "warmed up", 2, 20000));
+	outage_up(&c, "connect_timeout=2", more, 2);
 
 	assert_int_equal(kill(srv.pid, SIGSTOP), 0);
 	stopped = cluster_signal(&srv, SIGSTOP) == 0;
@@ -2035,10 +1988,7 @@ test_hung_database(void **state)
 	m = tclient_req(&c, B(LIST_MEETINGS), &lm, NULL);
 	harness_expect_body(m, B(MEETING_LIST));
 	frame_free(m);
-	tclient_close(&c);
-	assert_int_equal(tafeld_stop(&outage), 0);
-	tafeld_cleanup(&outage);
-	memset(&outage, 0, sizeof outage);
+	outage_down(&c);
 }
 
 int

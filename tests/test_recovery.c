@@ -578,51 +578,6 @@ test_ticket_bound_to_certificate(void **state)
 	tafeld_cleanup(&m);
 }
 
-/* pg_ctl stop/start of t's embedded cluster (as the service user when root). */
-static int
-cluster_ctl(struct tafeld *t, const char *what)
-{
-	char bindir[256] = "", cmd[2048];
-	const char *user = getenv("TAFEL_TEST_USER");
-	FILE *p = popen("pg_config --bindir 2>/dev/null", "r");
-
-	if (p != NULL) {
-		if (fgets(bindir, sizeof bindir, p) == NULL)
-			bindir[0] = '\0';
-		pclose(p);
-	}
-	bindir[strcspn(bindir, "\n")] = '\0';
-	if (bindir[0] == '\0')
-		snprintf(bindir, sizeof bindir, "/usr/lib/postgresql/15/bin");
-	if (strcmp(what, "stop") == 0)
-		snprintf(cmd, sizeof cmd, "%s/pg_ctl -D %s/pg/data -m fast -w "
-		    "stop", bindir, t->dir);
-	else
-		snprintf(cmd, sizeof cmd, "%s/pg_ctl -D %s/pg/data -l "
-		    "%s/pg/postgres.log -w -t 60 -o \\\"-c listen_addresses='' "
-		    "-c unix_socket_directories='%s/pg/run' -c port=5432\\\" "
-		    "start", bindir, t->dir, t->dir, t->dir);
-	{
-		char full[2300];
-
-		if (geteuid() == 0)
-			snprintf(full, sizeof full, "cd /tmp && su %s -s /bin/sh "
-			    "-c \"%s\" >/dev/null 2>&1", user ? user : "tafel",
-			    cmd);
-		else {
-			/* the \" escapes are for the su form */
-			char *s, *d;
-
-			for (s = d = cmd; *s != '\0'; s++)
-				if (*s != '\\')
-					*d++ = *s;
-			*d = '\0';
-			snprintf(full, sizeof full, "%s >/dev/null 2>&1", cmd);
-		}
-		return system(full);
-	}
-}
-
 /*
  * PostgreSQL stopped and started again: a change made right after it is
  * back reaches a live subscriber (the LISTEN connection reconnects with
@@ -656,10 +611,10 @@ test_listen_after_database_restart(void **state)
 	frame_free(m);
 
 	assert_int_equal(kill(a.pid, SIGSTOP), 0);
-	assert_int_equal(cluster_ctl(&a, "stop"), 0);
+	assert_int_equal(harness_cluster_ctl(&a, "stop"), 0);
 	/* long enough for every connection's backoff to grow to seconds */
 	sleep(6);
-	assert_int_equal(cluster_ctl(&a, "start"), 0);
+	assert_int_equal(harness_cluster_ctl(&a, "start"), 0);
 
 	/* the first answer that is not DATABASE_UNAVAILABLE */
 	deadline = now_ms() + 60000;	/* hang guard only */
