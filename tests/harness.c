@@ -761,3 +761,13 @@ harness_cluster_ctl(struct tafeld *t, const char *what)
 		snprintf(full, sizeof full, "%s >/dev/null 2>&1", cmd);
 	return system(full);
 }
+
+Tafel__Envelope *
+harness_create_case(struct tclient *c, const char *summary, const char *key)
+{
+	Tafel__CreateCaseRequest cc = TAFEL__CREATE_CASE_REQUEST__INIT;
+
+	cc.theme = "domestic_violence";
+	cc.summary = (char *)summary;
+	return tclient_req(c, B(CREATE_CASE), &cc, key);
+}

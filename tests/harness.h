@@ -122,6 +122,9 @@ int harness_psql(struct tafeld *t, const char *sql);
 /* pg_ctl "stop" (fast) or "start" of t's embedded cluster, with the options
  * tafeld starts it with (as TAFEL_TEST_USER when root); system()'s status. */
 int harness_cluster_ctl(struct tafeld *t, const char *what);
+/* A create_case write (domestic violence, no district) with key; the answer. */
+Tafel__Envelope *harness_create_case(struct tclient *c, const char *summary,
+    const char *key);
 
 
 /* Runs one SQL query as the schema owner; copies the first value to out. */

@@ -76,16 +76,6 @@ gone_within(pid_t pid, int ms)
 	return !alive(pid);
 }
 
-static Tafel__Envelope *
-create_case(struct tclient *c, const char *summary, const char *key)
-{
-	Tafel__CreateCaseRequest cc = TAFEL__CREATE_CASE_REQUEST__INIT;
-
-	cc.theme = "domestic_violence";
-	cc.summary = (char *)summary;
-	return tclient_req(c, B(CREATE_CASE), &cc, key);
-}
-
 static int
 setup(void **state)
 {
@@ -132,7 +122,7 @@ test_kill9_adopt_then_stop(void **state)
 	assert_int_equal(tafeld_log_count(&srv, "adopting it"), 1);
 	assert_int_equal(postmaster_pid(&srv), pm);
 	assert_int_equal(tclient_login(&c, &srv, "voorzitter", "demo"), 0);
-	m = create_case(&c, "na kill -9", harness_key());
+	m = harness_create_case(&c, "na kill -9", harness_key());
 	harness_expect_body(m, B(CASE_RECORD));
 	frame_free(m);
 	tclient_close(&c);
@@ -205,7 +195,7 @@ test_postgres_killed_restarted(void **state)
 
 	(void)state;
 	assert_int_equal(tclient_login(&c, &srv, "voorzitter", "demo"), 0);
-	m = create_case(&c, "voor de crash", harness_key());
+	m = harness_create_case(&c, "voor de crash", harness_key());
 	harness_expect_body(m, B(CASE_RECORD));
 	frame_free(m);
 
@@ -222,7 +212,7 @@ test_postgres_killed_restarted(void **state)
 	key = harness_key();
 	snprintf(kb, sizeof kb, "%s", key);
 	for (end = now_ms() + 90000; now_ms() < end && !ok;) {
-		m = create_case(&c, "na de herstart", kb);
+		m = harness_create_case(&c, "na de herstart", kb);
 		assert_non_null(m);
 		if (m->body_case == B(CASE_RECORD))
 			ok = 1;
@@ -322,7 +312,7 @@ test_disk_full(void **state)
 			summary[j] = (char)('a' + rand() % 26);
 		summary[TAFEL_MAX_TEXT] = '\0';
 		snprintf(key, sizeof key, "%s", harness_key());
-		m = create_case(&c, summary, key);
+		m = harness_create_case(&c, summary, key);
 		assert_non_null(m);
 		if (m->body_case == B(ERROR))
 			code = m->error->code;
@@ -360,7 +350,7 @@ test_disk_full(void **state)
 	/* Space back: the refused write, same key, is applied. */
 	close(fd);
 	assert_int_equal(unlink(fill), 0);
-	m = create_case(&c, summary, key);
+	m = harness_create_case(&c, summary, key);
 	harness_expect_body(m, B(CASE_RECORD));
 	frame_free(m);
 	tclient_close(&c);

@@ -1676,17 +1676,6 @@ outage_down(struct tclient *c)
 	memset(&outage, 0, sizeof outage);
 }
 
-/* A create-case write with key; the answer. */
-static Tafel__Envelope *
-create_case(struct tclient *c, const char *summary, const char *key)
-{
-	Tafel__CreateCaseRequest cc = TAFEL__CREATE_CASE_REQUEST__INIT;
-
-	cc.theme = "domestic_violence";
-	cc.summary = (char *)summary;
-	return tclient_req(c, B(CREATE_CASE), &cc, key);
-}
-
 /* A request answered DATABASE_UNAVAILABLE in less than max ms: 2500 is
  * well before the 5 s that a request waits in the queue for a connection
  * could have passed. */
@@ -1751,7 +1740,7 @@ test_external_database_outage(void **state)
 	    NULL), sent, 2500);
 	snprintf(key, sizeof key, "%s", harness_key());
 	sent = now_ms();
-	expect_unavailable_within(create_case(&c, "written after the outage",
+	expect_unavailable_within(harness_create_case(&c, "written after the outage",
 	    key), sent, 2500);
 	if (now_ms() - t0 < 10000)
 		usleep((useconds_t)(10000 - (now_ms() - t0)) * 1000);
@@ -1787,7 +1776,7 @@ test_external_database_outage(void **state)
 	    1);
 
 	/* the write given up during the outage goes through, once */
-	m = create_case(&c, "written after the outage", key);
+	m = harness_create_case(&c, "written after the outage", key);
 	harness_expect_body(m, B(CASE_RECORD));
 	frame_free(m);
 	/* the fold failing now is logged (its failures during the outage
