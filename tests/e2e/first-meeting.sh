@@ -141,8 +141,13 @@ wait_for woning "verborgen: uw organisatie mag een deel van deze gegevens niet z
 	fail "woning: the minutes do not say what is hidden: $(screen woning)"
 wait_for woning "(geboortedata" || fail "woning: the minutes do not name the birth dates as hidden: $(screen woning)"
 wait_for woning "Besluit: Huisverbod verlengen" || fail "woning: decision not shown: $(screen woning)"
-for _ in 1 2 3 4 5 6 7 8; do keys woning j; done	# the items below
-# (the items the meeting never reached say so: "(niet besproken)")
+# the items below, a page at a time (each item lists its case's action
+# points, those agreed earlier too): the items the meeting never reached
+# say so, "(niet besproken)"
+for _ in $(seq 1 12); do
+	wait_for woning "Besluit: (niet besproken)" 1 && break
+	keys woning Space
+done
 wait_for woning "Besluit: (niet besproken)" || fail "woning: an item never discussed not '(niet besproken)': $(screen woning)"
 # hidden only where the line above says the decision may not be read (not involved), never for "a part of the data"
 screen woning | awk '/Besluit: \(verborgen, zie boven\)/ && prev !~ /niet betrokken/ { bad = 1 } { prev = $0 }
