@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "client.h"
 #include "i18n.h"
@@ -137,6 +138,13 @@ main(int argc, char **argv)
 		fprintf(stderr, _("tafel: a client certificate needs its key: use "
 		    "--cert FILE and --key FILE together (or cert_file and "
 		    "key_file in %s)\n"), o.config_path);
+		return 2;
+	}
+	/* the screen reads its keys from stdin: without a terminal there it
+	 * would wait for keys that never come */
+	if (!batch && !isatty(STDIN_FILENO)) {
+		fprintf(stderr, _("tafel: the screen needs a terminal on standard "
+		    "input; for commands from a file or a pipe use --batch\n"));
 		return 2;
 	}
 	tls_init();

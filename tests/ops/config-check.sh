@@ -49,8 +49,15 @@ if [ -n "$TAFEL" ]; then
     printf '[tafel]\nserver = 127.0.0.1:1\n' >"$T/client.conf"
     echo demo | timeout 20 "$TAFEL" --config "$T/client.conf" --batch --user u >"$T/client.log" 2>&1
     grep -q "section" "$T/client.log" && fail "the client refused [tafel]: $(cat "$T/client.log")"
+    # the screen without a terminal on stdin: refused at once, not waiting
+    printf '[tafel]\nserver = 127.0.0.1:1\nca_file = /dev/null\n' >"$T/client.conf"
+    rc=0
+    LANGUAGE=en timeout 20 "$TAFEL" --config "$T/client.conf" --user u </dev/null >"$T/client.log" 2>&1 || rc=$?
+    [ "$rc" -eq 2 ] || fail "the screen without a terminal: exit $rc: $(cat "$T/client.log")"
+    grep -q "the screen needs a terminal on standard input; for commands from a file or a pipe use --batch" "$T/client.log" ||
+        fail "the screen without a terminal: $(cat "$T/client.log")"
 fi
-echo "ok: a section header other than the program's own is refused with its line"
+echo "ok: a section header other than the program's own is refused with its line; the screen needs a terminal"
 
 # 2. a port in use: refused before the database is started
 python3 -c 'import socket,sys,time
