@@ -102,6 +102,14 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	/* the screen reads its keys from stdin: without a terminal there it
+	 * would wait for keys that never come (before anything is
+	 * allocated, so that nothing is left to free) */
+	if (!batch && !isatty(STDIN_FILENO)) {
+		fprintf(stderr, _("tafel: the screen needs a terminal on standard "
+		    "input; for commands from a file or a pipe use --batch\n"));
+		return 2;
+	}
 	o.config_path = config != NULL ? xstrdup(config) : client_config_path();
 	conf_defaults(client_params, &o.cfg);
 	if (conf_load_file(client_params, &o.cfg, o.config_path, 1,
@@ -138,13 +146,6 @@ main(int argc, char **argv)
 		fprintf(stderr, _("tafel: a client certificate needs its key: use "
 		    "--cert FILE and --key FILE together (or cert_file and "
 		    "key_file in %s)\n"), o.config_path);
-		return 2;
-	}
-	/* the screen reads its keys from stdin: without a terminal there it
-	 * would wait for keys that never come */
-	if (!batch && !isatty(STDIN_FILENO)) {
-		fprintf(stderr, _("tafel: the screen needs a terminal on standard "
-		    "input; for commands from a file or a pipe use --batch\n"));
 		return 2;
 	}
 	tls_init();
