@@ -561,7 +561,8 @@ test_live_equals_fresh(void **state)
 	if (writes < 1 || writes > 1000)
 		writes = 240;
 	fprintf(stderr, "consistency: seed %llu, %d writes (TAFEL_SEED=%llu "
-	    "TAFEL_WRITES=%d to repeat)\n", seed, writes, seed, writes);
+	    "TAFEL_WRITES=%d to repeat; TAFEL_TRACE=1 names each write and "
+	    "checks after each)\n", seed, writes, seed, writes);
 	rng = seed * 2 + 1;
 	for (i = 0; i < NV; i++) {
 		assert_int_equal(tclient_login(&viewers[i].c, &srv,
@@ -580,10 +581,12 @@ test_live_equals_fresh(void **state)
 	for (n = 1; n <= writes && bad == 0; n++) {
 		const char *what = random_write(n);
 
-		(void)what;
+		if (getenv("TAFEL_TRACE") != NULL)
+			fprintf(stderr, "write %d: %s\n", n, what);
 		for (i = 0; i < NV; i++)
 			drain(&viewers[i], 2);
-		if (n % 20 == 0 || n == writes)
+		if (n % 20 == 0 || n == writes ||
+		    getenv("TAFEL_TRACE") != NULL)
 			bad += check_all(sentinel(), n, seed);
 	}
 	for (i = 0; i < NV; i++) {

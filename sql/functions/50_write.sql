@@ -407,6 +407,13 @@ BEGIN
 		WHERE id = m.id;
 		v_meeting_changed := true;
 	END IF;
+	-- what the opening showed the partners present stays shown (0022):
+	-- its rows in agenda_item_openings outlive the item, and a first
+	-- opening known only from opened_at (before 0019) is copied there
+	INSERT INTO agenda_item_openings (item_id, case_id, meeting_id, opened_at)
+	SELECT it.id, it.case_id, it.meeting_id, it.opened_at
+	WHERE it.opened_at IS NOT NULL AND NOT EXISTS (SELECT 1
+	    FROM agenda_item_openings o WHERE o.item_id = it.id);
 	DELETE FROM agenda_items WHERE id = it.id;
 	UPDATE agenda_items SET position = position - 1, version = version + 1,
 	    updated_at = now(), updated_by = u.id
