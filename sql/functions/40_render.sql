@@ -366,16 +366,21 @@ $$;
 -- not see (tafel_may_see_meeting), and on a shared screen (p_pres_meeting
 -- > 0) every meeting but the one shown.  tafel_render leaves their items
 -- out and records the list in tafel.render_inputs; tafel_render_inputs
--- (70_push.sql) computes it the same way.
+-- (70_push.sql) computes it the same way.  p_known: what the caller
+-- already had tafel_may_see_meeting answer for this viewer, {meeting id:
+-- boolean} (the event's own meeting, whose items most events carry: one
+-- query less per rendering).
+DROP FUNCTION IF EXISTS tafel_items_hidden(users, jsonb, bigint);
 CREATE OR REPLACE FUNCTION tafel_items_hidden(u users, p_items jsonb,
-    p_pres_meeting bigint)
+    p_pres_meeting bigint, p_known jsonb)
 RETURNS bigint[] LANGUAGE sql STABLE SET search_path = public AS $$
 	SELECT ARRAY(SELECT s.mid FROM (SELECT DISTINCT
 		(e ->> 'meeting_id')::bigint AS mid
 		FROM jsonb_array_elements(p_items) e) s
 	    WHERE s.mid IS NOT NULL AND NOT CASE
 		WHEN coalesce(p_pres_meeting, 0) > 0 THEN s.mid = p_pres_meeting
-		ELSE tafel_may_see_meeting(u, s.mid) END
+		ELSE coalesce((p_known ->> s.mid::text)::boolean,
+		    tafel_may_see_meeting(u, s.mid)) END
 	    ORDER BY s.mid)
 $$;
 
@@ -419,6 +424,7 @@ DECLARE
 	v_see jsonb := '{}';
 	v_seen boolean;
 	v_hidden bigint[];
+	v_known jsonb := '{}';	-- {meeting id: seen}, for tafel_items_hidden
 BEGIN
 	IF p_obj IS NULL THEN
 		RETURN NULL;
@@ -457,6 +463,11 @@ BEGIN
 				    (v_val ->> 'meeting_id')::bigint,
 				    (v_val ->> 'id')::bigint));
 				v_see := v_see || jsonb_build_object(v_key, v_seen);
+				IF coalesce(v_val ->> 'meeting_id', v_val ->> 'id')
+				    IS NOT NULL THEN
+					v_known := v_known || jsonb_build_object(coalesce(
+					    v_val ->> 'meeting_id', v_val ->> 'id'), v_seen);
+				END IF;
 				CONTINUE WHEN NOT v_seen;
 			END IF;
 			v_keys := v_keys || v_key;
@@ -572,7 +583,10 @@ BEGIN
 			-- as get_case's history); on the shared screen only the
 			-- shown meeting's.  Removed ones too: the viewer holds none.
 			IF v_key = 'agenda_items' AND p_drop THEN
-				v_hidden := tafel_items_hidden(u, v_val, p_pres_meeting);
+				-- (jsonb_each gives 'meeting' before 'agenda_items':
+				-- shorter keys first)
+				v_hidden := tafel_items_hidden(u, v_val, p_pres_meeting,
+				    v_known);
 				v_see := v_see || jsonb_build_object('agenda_items',
 				    to_jsonb(v_hidden));
 				IF cardinality(v_hidden) > 0 THEN

@@ -403,20 +403,26 @@ RETURNS jsonb LANGUAGE plpgsql STABLE SET search_path = public
 SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
 	v_see jsonb;
+	v_known jsonb;	-- {meeting id: seen}, for tafel_items_hidden
 BEGIN
 	IF u.id IS NULL OR u.disabled THEN
 		RETURN NULL;
 	END IF;
-	SELECT coalesce(jsonb_object_agg(t.k, tafel_may_see_meeting(u,
-	    CASE WHEN t.k = 'agenda_published' THEN (t.v ->> 'meeting_id')::bigint
+	SELECT coalesce(jsonb_object_agg(s.k, s.seen), '{}'),
+	    coalesce(jsonb_object_agg(s.mid::text, s.seen)
+		FILTER (WHERE s.mid IS NOT NULL), '{}')
+	INTO v_see, v_known
+	FROM (SELECT t.k, x.mid, tafel_may_see_meeting(u, x.mid) AS seen
+	    FROM jsonb_each(p_payload) AS t(k, v)
+	    CROSS JOIN LATERAL (SELECT CASE WHEN t.k = 'agenda_published'
+		THEN (t.v ->> 'meeting_id')::bigint
 		ELSE coalesce((t.v ->> 'meeting_id')::bigint,
-		    (t.v ->> 'id')::bigint) END)), '{}')
-	INTO v_see
-	FROM jsonb_each(p_payload) AS t(k, v)
-	WHERE t.k IN ('meeting', 'attendance', 'agenda_published');
+		    (t.v ->> 'id')::bigint) END AS mid) x
+	    WHERE t.k IN ('meeting', 'attendance', 'agenda_published')) s;
 	IF jsonb_typeof(p_payload -> 'agenda_items') = 'array' THEN
 		v_see := v_see || jsonb_build_object('agenda_items', to_jsonb(
-		    tafel_items_hidden(u, p_payload -> 'agenda_items', 0)));
+		    tafel_items_hidden(u, p_payload -> 'agenda_items', 0,
+			v_known)));
 	END IF;
 	RETURN jsonb_build_array(u.roles, u.org_id, 0, 0, v_see,
 	    tafel_cases_access(u.id, 0, 0, p_ids));
