@@ -93,6 +93,19 @@ BEGIN
 		    'note');
 	END IF;
 	PERFORM 1 FROM cases WHERE id = c.id FOR UPDATE;
+	-- the same order recorded twice (two partners entering it, each with
+	-- a key of its own): one clock, as the law knows one (under the case's
+	-- lock, so that two such writes cannot both pass)
+	SELECT id INTO v_clock FROM case_clocks
+	WHERE case_id = c.id AND kind = k.name AND starts_on = v_start
+	    AND ends_on = v_end
+	ORDER BY id LIMIT 1;
+	IF FOUND THEN
+		PERFORM tafel_raise('TF011', format('the case has this %s already '
+		    || '(clock %s, %s to %s); extend it (extend_clock) or set '
+		    || 'another start', k.label, v_clock, tafel_datestr(v_start),
+		    tafel_datestr(v_end)), 'starts_on');
+	END IF;
 	INSERT INTO case_clocks (case_id, kind, starts_on, ends_on,
 	    hearing_date, note, created_by, updated_by)
 	VALUES (c.id, k.name, v_start, v_end, v_hearing, v_note, u.id, u.id)

@@ -104,6 +104,15 @@ BEGIN
 	ASSERT (k ->> 'notice_due')::date = v_today + 2 - CASE extract(isodow
 	    FROM v_today + 2) WHEN 6 THEN 1 WHEN 7 THEN 2 ELSE 0 END, k::text;
 	ASSERT (k ->> 'red')::boolean, 'ends before the meeting in 5 days';
+	-- the same order entered again (another key): refused, nothing written
+	e := test_expect('TF011', format('SELECT test_write(%L, %L, %L)',
+	    'politie', 'set_clock', jsonb_build_object('case_id', x.c,
+	    'kind', 'police_custody', 'starts_on', v_today,
+	    'ends_on', v_today + 3)));
+	ASSERT e ->> 'hint' = 'starts_on' AND e ->> 'message' LIKE format(
+	    'the case has this inverzekeringstelling already (clock %s, %s to %s)%%',
+	    k ->> 'id', v_today, v_today + 3), e::text;
+	ASSERT (SELECT count(*) FROM case_clocks WHERE case_id = x.c) = 2;
 	-- it cannot be extended (a new decision is a new clock)
 	e := test_expect('TF060', format('SELECT test_write(%L, %L, %L)',
 	    'politie', 'extend_clock', jsonb_build_object('id', k -> 'id',
