@@ -879,6 +879,15 @@ dispatch(struct net *n, Tafel__Envelope **mp)
 			snprintf(n->last_error, sizeof n->last_error, "%s: %s",
 			    error_code_name(m->error->code), m->error->message);
 			log_warn("server: %s", n->last_error);
+			/* an administrator disabled the account: no reconnect
+			 * can help (protocol.md 4.3) */
+			if (m->error->code ==
+			    TAFEL__ERROR_CODE__ACCOUNT_DISABLED) {
+				char msg[sizeof n->last_error];
+
+				snprintf(msg, sizeof msg, "%s", n->last_error);
+				net_fatal(n, msg, m->error);
+			}
 		}
 		return;
 	}

@@ -18,6 +18,7 @@
 #include "privacy.h"
 #include "proto.h"
 #include "request.h"
+#include "revoke.h"
 #include "server.h"
 #include "session.h"
 #include "xmalloc.h"
@@ -619,8 +620,11 @@ static void
 on_notify(const char *payload)
 {
 	char *end;
-	unsigned long long seq = strtoull(payload, &end, 10);
+	unsigned long long seq;
 
+	if (revoke_notice(payload))	/* an account's sessions end */
+		return;
+	seq = strtoull(payload, &end, 10);
 	/*
 	 * The payload is the change's seq; the row is read from the table, in
 	 * order.  A change this node already has (delivered from its own
@@ -648,6 +652,7 @@ retry_cb(evutil_socket_t fd, short what, void *arg)
 static void
 on_listen_ready(void)
 {
+	revoke_sweep();		/* notices lost while it was down */
 	if (push.fetching)
 		return;
 	if (!push.loaded && push.last_seq == 0) {

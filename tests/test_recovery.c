@@ -420,6 +420,99 @@ test_ticket_revocation(void **state)
 	}
 }
 
+/* Reads c until the server closes it; returns the code of its closing Error (request_id 0), 0 for none. */
+static Tafel__ErrorCode
+closing_error(struct tclient *c)
+{
+	Tafel__ErrorCode code = 0;
+	Tafel__Envelope *m;
+	long long deadline = now_ms() + 20000;	/* hang guard only */
+
+	while (now_ms() < deadline &&
+	    (m = tclient_recv(c, (int)(deadline - now_ms()))) != NULL) {
+		if (m->request_id == 0 && m->body_case == B(ERROR))
+			code = m->error->code;
+		frame_free(m);
+	}
+	assert_true(c->eof);
+	return code;
+}
+
+/* c still answers: a ping gets its pong. */
+static void
+still_served(struct tclient *c)
+{
+	Tafel__PingRequest p = TAFEL__PING_REQUEST__INIT;
+	Tafel__Envelope *m = tclient_req(c, B(PING), &p, NULL);
+
+	harness_expect_body(m, B(PONG));
+	frame_free(m);
+}
+
+/*
+ * Disabling an account or giving it a new password ends its live
+ * connections at once, not only its further logins and resumes; other
+ * users stay connected.  One disabled while the server's listener was
+ * down (so that no notice reached it) is found when it is back.
+ */
+static void
+test_live_sessions_end(void **state)
+{
+	struct tclient c1, c2, other;
+	char t[64], pwfile[] = "/tmp/tafel-pw-XXXXXX";
+	static const char *const disable[] = { "user", "disable",
+	    "reclassering", NULL };
+	static const char *const enable[] = { "user", "enable",
+	    "reclassering", NULL };
+	const char *passwd[] = { "--password-file", pwfile, "user", "passwd",
+	    "reclassering", NULL };
+	int fd;
+
+	(void)state;
+	login_ok(&c1, "reclassering", "demo", NULL, t, sizeof t, 0);
+	login_ok(&c2, "reclassering", "demo", NULL, t, sizeof t, 0);
+	login_ok(&other, "politie", "demo", NULL, t, sizeof t, 0);
+
+	/* disabled: both of its connections end, the other stays */
+	assert_int_equal(tafelctl_run(&a, disable), 0);
+	assert_int_equal(closing_error(&c1), TAFEL__ERROR_CODE__ACCOUNT_DISABLED);
+	assert_int_equal(closing_error(&c2), TAFEL__ERROR_CODE__ACCOUNT_DISABLED);
+	tclient_close(&c1);
+	tclient_close(&c2);
+	still_served(&other);
+	assert_true(tafeld_log_count(&a, "the account was disabled by an "
+	    "administrator (reclassering): closed") >= 2);
+	assert_int_equal(tafelctl_run(&a, enable), 0);
+
+	/* a new password (the same one will do): its connection ends */
+	login_ok(&c1, "reclassering", "demo", NULL, t, sizeof t, 0);
+	fd = mkstemp(pwfile);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "demo\n", 5), 5);
+	close(fd);
+	assert_int_equal(tafelctl_run(&a, passwd), 0);
+	unlink(pwfile);
+	assert_int_equal(closing_error(&c1), TAFEL__ERROR_CODE__SESSION_EXPIRED);
+	tclient_close(&c1);
+	still_served(&other);
+
+	/*
+	 * Disabled without a notice (triggers off for that session), then
+	 * the listener's connection is cut: when it is back, the server asks
+	 * about its logged-in users and ends the disabled one's connection.
+	 */
+	login_ok(&c1, "reclassering", "demo", NULL, t, sizeof t, 0);
+	assert_int_equal(harness_psql(&a, "SET session_replication_role = "
+	    "replica; UPDATE users SET disabled = true WHERE login = "
+	    "'reclassering'; SELECT pg_terminate_backend(pid) FROM "
+	    "pg_stat_activity WHERE query LIKE 'LISTEN%'"), 0);
+	assert_int_equal(closing_error(&c1), TAFEL__ERROR_CODE__ACCOUNT_DISABLED);
+	tclient_close(&c1);
+	still_served(&other);
+	tclient_close(&other);
+	assert_int_equal(tafelctl_run(&a, enable), 0);
+}
+
 /* A TLS connection to port with ctx (session offered when kept); c as tclient_connect. */
 static void
 tls_open(struct tclient *c, SSL_CTX *ctx, int port)
@@ -713,6 +806,7 @@ main(void)
 		cmocka_unit_test(test_resume_org_actions),
 		cmocka_unit_test(test_ticket_login),
 		cmocka_unit_test(test_ticket_revocation),
+		cmocka_unit_test(test_live_sessions_end),
 		cmocka_unit_test(test_tls_session_resumption),
 		cmocka_unit_test(test_ticket_bound_to_certificate),
 		cmocka_unit_test(test_listen_after_database_restart),

@@ -149,3 +149,13 @@ BEGIN
 	    m.opened_at IS NOT NULL;
 END
 $$;
+
+-- Which of these users are disabled (server/revoke.c asks after its
+-- listener reconnected, about the users logged in there: a notice of
+-- tafel_tickets_user_changed sent meanwhile was lost).
+CREATE OR REPLACE FUNCTION tafel_disabled_among(p_ids bigint[])
+RETURNS SETOF bigint LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = public AS $$
+	SELECT u.id FROM users u WHERE u.id = ANY (p_ids) AND u.disabled
+	ORDER BY u.id
+$$;

@@ -107,13 +107,19 @@ CREATE OR REPLACE TRIGGER attendance_periods_track
 	AFTER INSERT OR UPDATE OF present ON attendance
 	FOR EACH ROW EXECUTE FUNCTION tafel_attendance_period();
 
--- A new password or a disabled account ends every resumable session.
+-- A new password or a disabled account ends every resumable session, and
+-- every live one: each tafeld closes the account's connections when the
+-- notice arrives (server/revoke.c; sent at commit, on the change
+-- channel, whose other payloads are seqs).
 CREATE OR REPLACE FUNCTION tafel_tickets_user_changed()
 RETURNS trigger LANGUAGE plpgsql SET search_path = public AS $$
 BEGIN
 	IF NEW.password_hash IS DISTINCT FROM OLD.password_hash
 	    OR (NEW.disabled AND NOT OLD.disabled) THEN
 		DELETE FROM resume_tickets WHERE user_id = NEW.id;
+		PERFORM pg_notify('tafel_changes', format('end-sessions %s %s',
+		    NEW.id, CASE WHEN NEW.disabled AND NOT OLD.disabled
+			THEN 'disabled' ELSE 'password' END));
 	END IF;
 	RETURN NEW;
 END

@@ -1,0 +1,129 @@
+/* Ending the live sessions of an account the administrator disabled or gave a new password. */
+#include "revoke.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conn.h"
+#include "db.h"
+#include "log.h"
+#include "server.h"
+#include "session.h"
+#include "xmalloc.h"
+
+#define NOTICE_PREFIX "end-sessions "
+
+/* Why an account's sessions end: what the client is told, and the log. */
+static const struct why {
+	const char *name;		/* in the notice */
+	Tafel__ErrorCode code;
+	const char *message;
+} whys[] = {
+	{ "disabled", TAFEL__ERROR_CODE__ACCOUNT_DISABLED,
+	  "the account was disabled by an administrator" },
+	{ "password", TAFEL__ERROR_CODE__SESSION_EXPIRED,
+	  "the account's password was changed; log in again" },
+};
+
+/* Closes every live session of user_id with w's Error; returns how many. */
+static unsigned
+end_sessions(int64_t user_id, const struct why *w)
+{
+	struct conn *c, *next;
+	unsigned n = 0;
+
+	for (c = TAILQ_FIRST(&srv.conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		if (c->session == NULL || c->session->user_id != user_id ||
+		    (c->state != CONN_READY && c->state != CONN_LOGIN))
+			continue;
+		log_info("conn %llu (%s): %s (%s): closed", (unsigned long
+		    long)c->id, c->addr, w->message, c->session->login);
+		conn_close(c, w->code, w->message);
+		n++;
+	}
+	return n;
+}
+
+int
+revoke_notice(const char *payload)
+{
+	const char *p, *sp;
+	char *end;
+	long long id;
+	size_t i;
+
+	if (strncmp(payload, NOTICE_PREFIX, strlen(NOTICE_PREFIX)) != 0)
+		return 0;
+	p = payload + strlen(NOTICE_PREFIX);
+	id = strtoll(p, &end, 10);
+	if (end == p || id <= 0 || *end != ' ') {
+		log_warn("revoke: a notice this server does not understand: "
+		    "%.80s", payload);
+		return 1;
+	}
+	sp = end + 1;
+	for (i = 0; i < sizeof whys / sizeof whys[0]; i++)
+		if (strcmp(sp, whys[i].name) == 0) {
+			end_sessions((int64_t)id, &whys[i]);
+			return 1;
+		}
+	log_warn("revoke: a notice this server does not understand: %.80s",
+	    payload);
+	return 1;
+}
+
+static void
+sweep_done(void *arg, struct db_result *r)
+{
+	int i, n;
+
+	(void)arg;
+	if (r->code != 0 || r->res == NULL) {
+		log_warn("revoke: cannot ask which logged-in users are "
+		    "disabled: %s", r->message);
+		return;
+	}
+	n = PQntuples(r->res);
+	for (i = 0; i < n; i++)
+		end_sessions(strtoll(PQgetvalue(r->res, i, 0), NULL, 10),
+		    &whys[0]);
+}
+
+void
+revoke_sweep(void)
+{
+	struct conn *c;
+	size_t len = 0, cap = 64;
+	char *ids = xmalloc(cap);
+	const char *params[1];
+
+	ids[len++] = '{';
+	TAILQ_FOREACH(c, &srv.conns, entry) {
+		char one[32];
+		int k;
+
+		if (c->session == NULL || c->state != CONN_READY)
+			continue;
+		k = snprintf(one, sizeof one, "%s%lld", len > 1 ? "," : "",
+		    (long long)c->session->user_id);
+		if (len + (size_t)k + 2 > cap) {
+			cap = 2 * (len + (size_t)k + 2);
+			ids = xrealloc(ids, cap);
+		}
+		memcpy(ids + len, one, (size_t)k);
+		len += (size_t)k;
+	}
+	if (len == 1) {			/* nobody logged in */
+		free(ids);
+		return;
+	}
+	ids[len++] = '}';
+	ids[len] = '\0';
+	params[0] = ids;
+	db_call("SELECT tafel_disabled_among($1::bigint[])", 1, params,
+	    sweep_done, NULL);
+	free(ids);
+}
