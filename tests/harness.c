@@ -709,6 +709,16 @@ harness_expect_body(const Tafel__Envelope *env, Tafel__Envelope__BodyCase body)
 	assert_int_equal(env->body_case, body);
 }
 
+void
+harness_ping_ok(struct tclient *c)
+{
+	Tafel__PingRequest p = TAFEL__PING_REQUEST__INIT;
+	Tafel__Envelope *m = tclient_req(c, B(PING), &p, NULL);
+
+	harness_expect_body(m, B(PONG));
+	frame_free(m);
+}
+
 Tafel__ErrorCode
 harness_error_of(const Tafel__Envelope *env)
 {

@@ -158,6 +158,9 @@ void harness_print_error(const char *what, const Tafel__Envelope *env);
 void harness_expect_body(const Tafel__Envelope *env,
     Tafel__Envelope__BodyCase body);
 
+/* cmocka: c is still served: a ping gets its pong. */
+void harness_ping_ok(struct tclient *c);
+
 /* cmocka: asserts env is an error (printing what came instead); its code. */
 Tafel__ErrorCode harness_error_of(const Tafel__Envelope *env);
 #endif

@@ -136,16 +136,6 @@ log_wait(struct tafeld *t, const char *needle, int n, int ms)
 	return tafeld_log_count(t, needle) >= n;
 }
 
-static void
-ping_ok(struct tclient *c)
-{
-	Tafel__PingRequest p = TAFEL__PING_REQUEST__INIT;
-	Tafel__Envelope *m = tclient_req(c, B(PING), &p, NULL);
-
-	harness_expect_body(m, B(PONG));
-	frame_free(m);
-}
-
 /*
  * A certificate renewed in place and SIGHUP: the client connected before
  * keeps its connection (and the old certificate); a new client gets the
@@ -184,8 +174,8 @@ test_reload_certificate(void **state)
 	assert_int_equal(tclient_login(&fresh, &srv, "om", "demo"), 0);
 	peer_digest(&fresh, after);
 	assert_memory_equal(after, file, 32);
-	ping_ok(&fresh);
-	ping_ok(&old);		/* still connected, still served */
+	harness_ping_ok(&fresh);
+	harness_ping_ok(&old);		/* still connected, still served */
 	assert_false(old.eof);
 	tclient_close(&fresh);
 	tclient_close(&old);
@@ -252,7 +242,7 @@ test_reload_broken_certificate_kept(void **state)
 	assert_int_equal(tafeld_log_count(&srv,
 	    "TLS certificate, key and client CA reloaded"), reloaded);
 	assert_int_equal(tclient_login(&c, &srv, "politie", "demo"), 0);
-	ping_ok(&c);
+	harness_ping_ok(&c);
 	tclient_close(&c);
 
 	/* tls_cert is still the generated one: taking it out changes nothing */
@@ -1360,7 +1350,7 @@ test_queued_queries_of_closed_conn(void **state)
 	assert_string_equal(v, "0");
 	/* the server serves on */
 	assert_int_equal(tclient_login(&c, &srv, "voorzitter", "demo"), 0);
-	ping_ok(&c);
+	harness_ping_ok(&c);
 	tclient_close(&c);
 	assert_int_equal(tafeld_stop(&srv), 0);
 	assert_int_equal(tafeld_start(&srv, srv.dir, NULL), 0);
@@ -1485,7 +1475,7 @@ test_sd_notify(void **state)
 	assert_true(w.accepted_at_ready);
 	assert_int_equal(w.before_ready, 0);
 	assert_int_equal(tclient_login(&c, &srv, "politie", "demo"), 0);
-	ping_ok(&c);
+	harness_ping_ok(&c);
 	tclient_close(&c);
 	usleep(1000000);
 	assert_true(w.watchdogs >= 2);		/* every 200 ms */

@@ -143,6 +143,21 @@ login_ok(struct tclient *c, const char *user, const char *password,
 	frame_free(m);
 }
 
+/* Runs tafelctl args (user passwd with --password-file path, a mkstemp template) giving "demo" again. */
+static void
+set_password(const char *const *args, char *path)
+{
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "demo\n", 5), 5);
+	close(fd);
+	assert_int_equal(tafelctl_run(&a, args), 0);
+	unlink(path);
+	/* the next call's template again */
+	memcpy(path + strlen(path) - 6, "XXXXXX", 6);
+}
+
 /* A login with this ticket is refused with code. */
 static void
 ticket_refused(const char *user, const char *ticket, Tafel__ErrorCode code)
@@ -360,7 +375,6 @@ test_ticket_revocation(void **state)
 	    "reclassering", NULL };
 	const char *passwd[] = { "--password-file", pwfile, "user", "passwd",
 	    "reclassering", NULL };
-	int fd;
 
 	(void)state;
 	/* logout */
@@ -394,12 +408,7 @@ test_ticket_revocation(void **state)
 	/* a new password */
 	login_ok(&c, "reclassering", "demo", NULL, t, sizeof t, 0);
 	tclient_close(&c);
-	fd = mkstemp(pwfile);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, "demo\n", 5), 5);
-	close(fd);
-	assert_int_equal(tafelctl_run(&a, passwd), 0);
-	unlink(pwfile);
+	set_password(passwd, pwfile);
 	ticket_refused("reclassering", t, TAFEL__ERROR_CODE__SESSION_EXPIRED);
 
 	/* a disabled account */
@@ -438,17 +447,6 @@ closing_error(struct tclient *c)
 	return code;
 }
 
-/* c still answers: a ping gets its pong. */
-static void
-still_served(struct tclient *c)
-{
-	Tafel__PingRequest p = TAFEL__PING_REQUEST__INIT;
-	Tafel__Envelope *m = tclient_req(c, B(PING), &p, NULL);
-
-	harness_expect_body(m, B(PONG));
-	frame_free(m);
-}
-
 /*
  * Disabling an account or giving it a new password ends its live
  * connections at once, not only its further logins and resumes; other
@@ -466,7 +464,6 @@ test_live_sessions_end(void **state)
 	    "reclassering", NULL };
 	const char *passwd[] = { "--password-file", pwfile, "user", "passwd",
 	    "reclassering", NULL };
-	int fd;
 
 	(void)state;
 	login_ok(&c1, "reclassering", "demo", NULL, t, sizeof t, 0);
@@ -479,22 +476,17 @@ test_live_sessions_end(void **state)
 	assert_int_equal(closing_error(&c2), TAFEL__ERROR_CODE__ACCOUNT_DISABLED);
 	tclient_close(&c1);
 	tclient_close(&c2);
-	still_served(&other);
+	harness_ping_ok(&other);
 	assert_true(tafeld_log_count(&a, "the account was disabled by an "
 	    "administrator (reclassering): closed") >= 2);
 	assert_int_equal(tafelctl_run(&a, enable), 0);
 
 	/* a new password (the same one will do): its connection ends */
 	login_ok(&c1, "reclassering", "demo", NULL, t, sizeof t, 0);
-	fd = mkstemp(pwfile);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, "demo\n", 5), 5);
-	close(fd);
-	assert_int_equal(tafelctl_run(&a, passwd), 0);
-	unlink(pwfile);
+	set_password(passwd, pwfile);
 	assert_int_equal(closing_error(&c1), TAFEL__ERROR_CODE__SESSION_EXPIRED);
 	tclient_close(&c1);
-	still_served(&other);
+	harness_ping_ok(&other);
 
 	/*
 	 * Disabled without a notice (triggers off for that session), then
@@ -508,7 +500,7 @@ test_live_sessions_end(void **state)
 	    "pg_stat_activity WHERE query LIKE 'LISTEN%'"), 0);
 	assert_int_equal(closing_error(&c1), TAFEL__ERROR_CODE__ACCOUNT_DISABLED);
 	tclient_close(&c1);
-	still_served(&other);
+	harness_ping_ok(&other);
 	tclient_close(&other);
 	assert_int_equal(tafelctl_run(&a, enable), 0);
 }
