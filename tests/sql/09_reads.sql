@@ -27,8 +27,7 @@ BEGIN
 		(SELECT case_id FROM agenda_items WHERE meeting_id = v_sso));
 	PERFORM tafel_snapshot(test_uid('admin'), v_sso);
 	-- attendance only in an open meeting (0006)
-	PERFORM test_write('voorzitter', 'open_meeting', jsonb_build_object(
-	    'meeting_id', v_sso, 'version', tafel_json_meeting(v_sso) -> 'version'));
+	PERFORM test_open(v_sso);
 	PERFORM test_write('voorzitter', 'record_attendance', jsonb_build_object(
 	    'meeting_id', v_sso, 'user_id', v_ha, 'present', true, 'remote', true));
 	s := tafel_snapshot(v_ha, v_sso);

@@ -53,8 +53,7 @@ BEGIN
 
 	-- the GP leaves: the screen shows what both the municipality and the
 	-- housing corporation may see (attendance in an open meeting only)
-	PERFORM test_write('voorzitter', 'open_meeting', jsonb_build_object(
-	    'meeting_id', v_wzt, 'version', tafel_json_meeting(v_wzt) -> 'version'));
+	PERFORM test_open(v_wzt);
 	PERFORM test_write('voorzitter', 'record_attendance', jsonb_build_object(
 	    'meeting_id', v_wzt, 'user_id', test_uid('huisarts'), 'present', false));
 	s := tafel_snapshot(v_chair, v_wzt);

@@ -93,8 +93,7 @@ BEGIN
 
 	-- the item of c9 becomes current in the WZT: the event carries the case,
 	-- now in full for housing (present), still pseudonymised for the GP
-	PERFORM test_write('voorzitter', 'open_meeting', jsonb_build_object(
-	    'meeting_id', v_wzt, 'version', tafel_json_meeting(v_wzt) -> 'version'));
+	PERFORM test_open(v_wzt);
 	v_seqs := v_seqs || test_last_seq();
 	PERFORM test_write('voorzitter', 'set_current_item', jsonb_build_object(
 	    'meeting_id', v_wzt, 'item_id', (SELECT id FROM agenda_items

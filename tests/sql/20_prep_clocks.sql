@@ -236,8 +236,7 @@ BEGIN
 
 	-- the shared screen with the GP present: no note; without it, the
 	-- note, audited per organisation present
-	PERFORM test_write('voorzitter', 'open_meeting', jsonb_build_object(
-	    'meeting_id', v_m, 'version', tafel_json_meeting(v_m) -> 'version'));
+	PERFORM test_open(v_m);
 	PERFORM test_write('voorzitter', 'record_attendance', jsonb_build_object(
 	    'meeting_id', v_m, 'user_id', v_ha, 'present', true));
 	PERFORM test_write('voorzitter', 'record_attendance', jsonb_build_object(

@@ -26,8 +26,7 @@ BEGIN
 	    'series_id', test_series('casusoverleg_hg'),
 	    'scheduled_start', extract(epoch FROM now() + interval '1 hour')::bigint));
 	v_m := (m ->> 'id')::bigint;
-	it := test_write('voorzitter', 'add_agenda_item', jsonb_build_object(
-	    'meeting_id', v_m, 'case_id', v_c)) -> 'items' -> 0;
+	it := test_table(v_m, v_c);
 	m := test_write('voorzitter', 'open_meeting', jsonb_build_object(
 	    'meeting_id', v_m, 'version', m -> 'version'));
 	PERFORM test_write('voorzitter', 'record_attendance', jsonb_build_object(

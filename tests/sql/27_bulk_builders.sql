@@ -93,8 +93,7 @@ DECLARE
 	    AND m.series_id = test_series('wzt') ORDER BY m.scheduled_start LIMIT 1);
 	v_bad text;
 BEGIN
-	PERFORM test_write('voorzitter', 'open_meeting', jsonb_build_object(
-	    'meeting_id', v_m, 'version', tafel_json_meeting(v_m) -> 'version'));
+	PERFORM test_open(v_m);
 	PERFORM test_write('voorzitter', 'record_attendance', jsonb_build_object(
 	    'meeting_id', v_m, 'user_id', test_uid('woningcorporatie'),
 	    'present', true));

@@ -13,25 +13,16 @@ DECLARE
 	    "persons": [{"role": "victim", "name": "Mila Vroeg",
 	    "birth_date": "1992-06-06"}]}') ->> 'id')::bigint;
 	-- planned tomorrow afternoon, held today (now)
-	v_late bigint := (test_write('voorzitter', 'create_meeting',
-	    jsonb_build_object('series_id', test_series('casusoverleg_hg'),
-	    'scheduled_start', extract(epoch FROM now() + interval '1 day'
-		+ interval '4 hours')::bigint)) ->> 'id')::bigint;
+	v_late bigint := test_meeting(test_series('casusoverleg_hg'), interval '1 day' + interval '4 hours');
 	-- planned tomorrow morning, not held yet
-	v_early bigint := (test_write('voorzitter', 'create_meeting',
-	    jsonb_build_object('series_id', test_series('casusoverleg_hg'),
-	    'scheduled_start', extract(epoch FROM now() + interval '1 day')::bigint))
-	    ->> 'id')::bigint;
+	v_early bigint := test_meeting(test_series('casusoverleg_hg'), interval '1 day');
 	it jsonb;
 	n jsonb;
 	h jsonb;
 BEGIN
-	PERFORM test_write('voorzitter', 'add_agenda_item', jsonb_build_object(
-	    'meeting_id', v_early, 'case_id', v_c));
-	it := test_write('voorzitter', 'add_agenda_item', jsonb_build_object(
-	    'meeting_id', v_late, 'case_id', v_c)) -> 'items' -> 0;
-	PERFORM test_write('voorzitter', 'open_meeting', jsonb_build_object(
-	    'meeting_id', v_late, 'version', tafel_json_meeting(v_late) -> 'version'));
+	PERFORM test_table(v_early, v_c);
+	it := test_table(v_late, v_c);
+	PERFORM test_open(v_late);
 	PERFORM test_write('voorzitter', 'record_decision', jsonb_build_object(
 	    'item_id', it -> 'id', 'version', tafel_json_item((it ->> 'id')::bigint)
 		-> 'version', 'decision', 'Vroeg besloten'));

@@ -18,25 +18,16 @@ DECLARE
 	    "birth_date": "1994-08-08"}]}') ->> 'id')::bigint;
 	v_vt bigint := test_org('Veilig Thuis Eemland-Twente');
 	-- planned tomorrow afternoon, held first (today)
-	v_a bigint := (test_write('voorzitter', 'create_meeting',
-	    jsonb_build_object('series_id', test_series('casusoverleg_hg'),
-	    'scheduled_start', extract(epoch FROM now() + interval '1 day'
-		+ interval '4 hours')::bigint)) ->> 'id')::bigint;
+	v_a bigint := test_meeting(test_series('casusoverleg_hg'), interval '1 day' + interval '4 hours');
 	-- planned tomorrow morning, held after it
-	v_b bigint := (test_write('voorzitter', 'create_meeting',
-	    jsonb_build_object('series_id', test_series('casusoverleg_hg'),
-	    'scheduled_start', extract(epoch FROM now() + interval '1 day')::bigint))
-	    ->> 'id')::bigint;
+	v_b bigint := test_meeting(test_series('casusoverleg_hg'), interval '1 day');
 	v_ax bigint;
 	v_by bigint;
 	l jsonb;
 BEGIN
-	PERFORM test_write('voorzitter', 'add_agenda_item', jsonb_build_object(
-	    'meeting_id', v_a, 'case_id', v_x));
-	PERFORM test_write('voorzitter', 'add_agenda_item', jsonb_build_object(
-	    'meeting_id', v_b, 'case_id', v_y));
-	PERFORM test_write('voorzitter', 'open_meeting', jsonb_build_object(
-	    'meeting_id', v_a, 'version', tafel_json_meeting(v_a) -> 'version'));
+	PERFORM test_table(v_a, v_x);
+	PERFORM test_table(v_b, v_y);
+	PERFORM test_open(v_a);
 	v_ax := (test_write('voorzitter', 'create_action', jsonb_build_object(
 	    'case_id', v_x, 'meeting_id', v_a, 'description',
 	    'Veiligheidsplan met Noor opstellen', 'owner_org_id', v_vt,
@@ -57,8 +48,7 @@ BEGIN
 	ASSERT l @> jsonb_build_array(jsonb_build_object('id', v_ax)), l::text;
 
 	-- B held now, after A: still there, in the snapshot's ids as well
-	PERFORM test_write('voorzitter', 'open_meeting', jsonb_build_object(
-	    'meeting_id', v_b, 'version', tafel_json_meeting(v_b) -> 'version'));
+	PERFORM test_open(v_b);
 	ASSERT v_a = ANY (tafel_series_earlier_meetings(v_b));
 	ASSERT v_ax = ANY (tafel_carried_over_ids(v_b));
 	v_by := (test_write('voorzitter', 'create_action', jsonb_build_object(

@@ -31,8 +31,7 @@ BEGIN
 	v_hg := (test_write('voorzitter', 'create_meeting', jsonb_build_object(
 	    'series_id', test_series('casusoverleg_hg'), 'scheduled_start', v_start))
 	    ->> 'id')::bigint;
-	PERFORM test_write('voorzitter', 'add_agenda_item', jsonb_build_object(
-	    'meeting_id', v_hg, 'case_id', v_c));
+	PERFORM test_table(v_hg, v_c);
 	-- involved: it sees the case's free text, decisions included
 	PERFORM test_write('jeugdzorg', 'add_contribution', jsonb_build_object(
 	    'case_id', v_c, 'facts', 'bekend bij jeugdzorg'));
@@ -42,8 +41,7 @@ BEGIN
 	v_sso := (m ->> 'id')::bigint;
 	ASSERT NOT tafel_may_see_meeting((SELECT u FROM users u
 	    WHERE id = test_uid('jeugdzorg')), v_sso);
-	it := test_write('voorzitter', 'add_agenda_item', jsonb_build_object(
-	    'meeting_id', v_sso, 'case_id', v_c)) -> 'items' -> 0;
+	it := test_table(v_sso, v_c);
 	v_add := (SELECT max(seq) FROM changelog);
 	m := test_write('voorzitter', 'open_meeting', jsonb_build_object(
 	    'meeting_id', v_sso, 'version', m -> 'version'));

@@ -37,14 +37,12 @@ BEGIN
 	    'add_agenda_item', jsonb_build_object('meeting_id', v_m, 'case_id', v_far)));
 
 	-- a new signal of the series' district: proposed, and so tabled
-	PERFORM test_write('voorzitter', 'add_agenda_item', jsonb_build_object(
-	    'meeting_id', v_m, 'case_id', v_near));
+	PERFORM test_table(v_m, v_near);
 	-- the far case once nominated for the series by its submitter
 	PERFORM test_write('politie', 'nominate_case', jsonb_build_object(
 	    'series_id', test_series('casusoverleg_hg'), 'case_id', v_far,
 	    'reason', 'ook hier bekend'));
-	PERFORM test_write('voorzitter', 'add_agenda_item', jsonb_build_object(
-	    'meeting_id', v_m, 'case_id', v_far));
+	PERFORM test_table(v_m, v_far);
 	ASSERT (tafel_access(v_jz.id, v_far) ->> 'connected')::boolean;
 	ASSERT (SELECT state FROM nominations WHERE case_id = v_far) = 'accepted';
 END

@@ -8,23 +8,16 @@ DO $$
 DECLARE
 	v_s bigint := test_series('casusoverleg_hg');
 	-- planned tomorrow, an hour after v_next; opened now (today)
-	v_open bigint := (test_write('voorzitter', 'create_meeting',
-	    jsonb_build_object('series_id', v_s, 'scheduled_start',
-	    extract(epoch FROM now() + interval '25 hours')::bigint)) ->> 'id')::bigint;
+	v_open bigint := test_meeting(v_s, interval '25 hours');
 	-- planned tomorrow, not opened
-	v_next bigint := (test_write('voorzitter', 'create_meeting',
-	    jsonb_build_object('series_id', v_s, 'scheduled_start',
-	    extract(epoch FROM now() + interval '1 day')::bigint)) ->> 'id')::bigint;
+	v_next bigint := test_meeting(v_s, interval '1 day');
 	-- planned an hour from now
-	v_soon bigint := (test_write('voorzitter', 'create_meeting',
-	    jsonb_build_object('series_id', v_s, 'scheduled_start',
-	    extract(epoch FROM now() + interval '1 hour')::bigint)) ->> 'id')::bigint;
+	v_soon bigint := test_meeting(v_s, interval '1 hour');
 	v jsonb;
 	ids bigint[];
 	e jsonb;
 BEGIN
-	PERFORM test_write('voorzitter', 'open_meeting', jsonb_build_object(
-	    'meeting_id', v_open, 'version', tafel_json_meeting(v_open) -> 'version'));
+	PERFORM test_open(v_open);
 
 	v := tafel_list_calendar(test_uid('politie'), NULL, NULL);
 	-- the order of the shown times: opened now, in an hour, tomorrow

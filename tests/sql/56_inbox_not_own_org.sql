@@ -85,9 +85,7 @@ BEGIN
 	    AND recipient_user_id = test_uid('gem-collega')) = 1;
 
 	-- the chair publishes: every member organisation but its own
-	v_m := (test_write('voorzitter', 'create_meeting', jsonb_build_object(
-	    'series_id', v_s, 'scheduled_start',
-	    extract(epoch FROM now() + interval '3 days')::bigint)) ->> 'id')::bigint;
+	v_m := test_meeting(v_s, interval '3 days');
 	PERFORM test_write('voorzitter', 'publish_agenda', jsonb_build_object(
 	    'meeting_id', v_m, 'version', tafel_json_meeting(v_m) -> 'version'));
 	ASSERT NOT EXISTS (SELECT 1 FROM inbox_entries WHERE meeting_id = v_m

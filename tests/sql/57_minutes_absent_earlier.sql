@@ -52,12 +52,9 @@ BEGIN
 	    'series_id', test_series('casusoverleg_hg'),
 	    'scheduled_start', extract(epoch FROM now() + interval '1 hour')::bigint));
 	v_m := (m ->> 'id')::bigint;
-	it := test_write('voorzitter', 'add_agenda_item', jsonb_build_object(
-	    'meeting_id', v_m, 'case_id', v_c)) -> 'items' -> 0;
-	PERFORM test_write('voorzitter', 'add_agenda_item', jsonb_build_object(
-	    'meeting_id', v_m, 'case_id', v_c2));
-	PERFORM test_write('voorzitter', 'open_meeting', jsonb_build_object(
-	    'meeting_id', v_m, 'version', tafel_json_meeting(v_m) -> 'version'));
+	it := test_table(v_m, v_c);
+	PERFORM test_table(v_m, v_c2);
+	PERFORM test_open(v_m);
 	PERFORM test_write('voorzitter', 'record_attendance', jsonb_build_object(
 	    'meeting_id', v_m, 'user_id', test_uid('politie'), 'present', true));
 	-- the OM expected, recorded absent

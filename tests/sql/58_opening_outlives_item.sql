@@ -20,14 +20,9 @@ DECLARE
 	it jsonb;
 	cur jsonb;
 BEGIN
-	v_m := (test_write('voorzitter', 'create_meeting', jsonb_build_object(
-	    'series_id', test_series('casusoverleg_hg'),
-	    'scheduled_start', extract(epoch FROM now() + interval '1 hour')
-		::bigint)) ->> 'id')::bigint;
-	it := test_write('voorzitter', 'add_agenda_item', jsonb_build_object(
-	    'meeting_id', v_m, 'case_id', v_x)) -> 'items' -> 0;
-	PERFORM test_write('voorzitter', 'open_meeting', jsonb_build_object(
-	    'meeting_id', v_m, 'version', tafel_json_meeting(v_m) -> 'version'));
+	v_m := test_meeting(test_series('casusoverleg_hg'), interval '1 hour');
+	it := test_table(v_m, v_x);
+	PERFORM test_open(v_m);
 	PERFORM test_write('voorzitter', 'record_attendance', jsonb_build_object(
 	    'meeting_id', v_m, 'user_id', v_pol, 'present', true));
 	-- not involved, not yet opened: no persons, no "eerder besproken"

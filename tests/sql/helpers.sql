@@ -67,3 +67,29 @@ $$;
 CREATE FUNCTION test_changes() RETURNS bigint LANGUAGE sql AS $$
 	SELECT count(*) FROM changelog
 $$;
+
+-- A meeting of series p_series planned by the demo chair at now() + p_in;
+-- its id.
+CREATE FUNCTION test_meeting(p_series bigint, p_in interval) RETURNS bigint
+LANGUAGE sql AS $$
+	SELECT (test_write('voorzitter', 'create_meeting', jsonb_build_object(
+	    'series_id', p_series, 'scheduled_start',
+	    extract(epoch FROM now() + p_in)::bigint)) ->> 'id')::bigint
+$$;
+
+-- Case p_case put on the agenda of meeting p_meeting by the demo chair;
+-- its agenda item.
+CREATE FUNCTION test_table(p_meeting bigint, p_case bigint) RETURNS jsonb
+LANGUAGE sql AS $$
+	SELECT e FROM jsonb_array_elements(test_write('voorzitter',
+	    'add_agenda_item', jsonb_build_object('meeting_id', p_meeting,
+		'case_id', p_case)) -> 'items') e
+	WHERE (e ->> 'case_id')::bigint = p_case
+$$;
+
+-- Meeting p_meeting opened by the demo chair (at its current version).
+CREATE FUNCTION test_open(p_meeting bigint) RETURNS jsonb LANGUAGE sql AS $$
+	SELECT test_write('voorzitter', 'open_meeting', jsonb_build_object(
+	    'meeting_id', p_meeting, 'version',
+	    tafel_json_meeting(p_meeting) -> 'version'))
+$$;
