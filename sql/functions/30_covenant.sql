@@ -64,7 +64,8 @@ $$;
 -- organisation (an inbox notice to it names the case: a clock's notice,
 -- 57_prep.sql; the lead and case manager notices, 0021): it is
 -- involved (tafel_org_involved), or the case is on the agenda of a meeting
--- of a series it is a member of or that it attended.  The users' own
+-- of a series it is a member of or that it attended, or was opened there
+-- while it was present (tafel_org_opened: also after leaving the agenda).  The users' own
 -- connections (a chair's own meeting, an admin) do not count here.
 CREATE OR REPLACE FUNCTION tafel_org_connected(p_org_id bigint, p_case_id bigint)
 RETURNS boolean LANGUAGE plpgsql STABLE SET search_path = public AS $$
@@ -75,7 +76,8 @@ BEGIN
 		    FROM series_members sm
 		    WHERE sm.series_id = m.series_id AND sm.org_id = p_org_id)
 		OR EXISTS (SELECT 1 FROM attendance at
-		    WHERE at.meeting_id = m.id AND at.org_id = p_org_id)));
+		    WHERE at.meeting_id = m.id AND at.org_id = p_org_id)))
+	    OR tafel_org_opened(p_org_id, p_case_id);
 END
 $$;
 
@@ -129,8 +131,11 @@ BEGIN
 	-- as a person, not their whole organisation
 	v_involved := tafel_org_involved(o.id, p_case_id)
 	    OR tafel_is_process_manager(u.id, p_case_id);
+	-- a case opened at the table while its organisation was present
+	-- stays known to it when it leaves the agenda again (0022)
 	v_connected := v_involved OR EXISTS (SELECT 1 FROM agenda_items a
-	    WHERE a.case_id = p_case_id AND tafel_may_see_meeting(u, a.meeting_id));
+	    WHERE a.case_id = p_case_id AND tafel_may_see_meeting(u, a.meeting_id))
+	    OR tafel_org_opened(o.id, p_case_id);
 	IF NOT u.roles && ARRAY['admin', 'chair', 'member'] THEN
 		v_reason := 'observer';
 	ELSIF NOT o.covenant_signed THEN

@@ -188,7 +188,8 @@ BEGIN
 			    WHEN acc.cats @> tafel_all_categories() THEN ''
 			    ELSE 'category' END,
 			'org', acc.org,
-			'connected', acc.involved OR acc.on_agenda)), '{}')
+			'connected', acc.involved OR acc.on_agenda OR acc.opened)),
+			'{}')
 		    FROM acc) END);
 END
 $$;

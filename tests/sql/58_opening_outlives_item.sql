@@ -4,6 +4,8 @@
 -- Veilig Thuis, lost the case's persons again; the police's own case
 -- with the same person then still showed "eerder besproken" live while a
 -- fresh snapshot said no (tests/test_consistency.c, seed 2114276970).
+-- The opening also keeps the case connected for the police (it may open
+-- the case its earlier-cases list names).
 
 DO $$
 DECLARE
@@ -55,8 +57,17 @@ BEGIN
 	-- the opening is kept, without its item
 	ASSERT EXISTS (SELECT 1 FROM agenda_item_openings
 	    WHERE case_id = v_x AND meeting_id = v_m AND item_id IS NULL);
-	-- a partner who was not present gains nothing
+	-- and the case stays known to it (a connection, protocol.md 9.2):
+	-- its earlier-cases list, which names the case, can be followed
+	ASSERT tafel_case_connected(v_pol, v_x);
+	ASSERT tafel_org_connected(test_org('Politie Eenheid Oost-Nederland'),
+	    v_x);
+	ASSERT (tafel_access_many(v_pol, ARRAY[v_x]) -> v_x::text ->> 'connected')
+	    ::boolean;
+	-- a partner who was not present gains nothing, and no longer knows
+	-- the case once it left the agenda
 	ASSERT NOT tafel_access(test_uid('jeugdzorg'), v_x) -> 'cats'
 	    ? 'person_names';
+	ASSERT NOT tafel_case_connected(test_uid('jeugdzorg'), v_x);
 END
 $$;
