@@ -652,7 +652,6 @@ retry_cb(evutil_socket_t fd, short what, void *arg)
 static void
 on_listen_ready(void)
 {
-	revoke_sweep();		/* notices lost while it was down */
 	if (push.fetching)
 		return;
 	if (!push.loaded && push.last_seq == 0) {
@@ -662,6 +661,15 @@ on_listen_ready(void)
 		return;
 	}
 	push_fetch();
+}
+
+/* The listener (re)connected: the notices it missed meanwhile, then the
+ * changes. */
+static void
+listener_ready(void)
+{
+	revoke_sweep();
+	on_listen_ready();
 }
 
 static void
@@ -688,7 +696,7 @@ push_start(void)
 	request_set_changes_hook(push_local_changes);
 	waiting_timer = evtimer_new(srv.base, waiting_timer_cb, NULL);
 	deliver_start();
-	db_listen(PUSH_CHANNEL, on_notify, on_listen_ready);
+	db_listen(PUSH_CHANNEL, on_notify, listener_ready);
 }
 
 void

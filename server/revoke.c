@@ -82,8 +82,11 @@ sweep_done(void *arg, struct db_result *r)
 
 	(void)arg;
 	if (r->code != 0 || r->res == NULL) {
-		log_warn("revoke: cannot ask which logged-in users are "
-		    "disabled: %s", r->message);
+		/* for want of the database: db.c logs that, and the
+		 * listener's next reconnect asks again */
+		if (r->code != TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE)
+			log_warn("revoke: cannot ask which logged-in users "
+			    "are disabled: %s", r->message);
 		return;
 	}
 	n = PQntuples(r->res);
