@@ -1695,7 +1695,7 @@ static const struct ctl_cmd commands[] = {
 	  "overdue for escalation_after days; - for none", NULL },
 	{ "org disable", "NAME", 1, 1, 1, cmd_org_disable,
 	  "disable an organisation: none of its users, present or added later, "
-	  "can log in", NULL },
+	  "can log in, and their open connections end", NULL },
 	{ "org enable", "NAME", 1, 1, 1, cmd_org_enable,
 	  "lift an organisation's disabling (its users stay disabled until "
 	  "each is enabled)", NULL },
@@ -1712,10 +1712,10 @@ static const struct ctl_cmd commands[] = {
 	  "replace a user's roles (as for user add, e.g. chair,member); the "
 	  "rights change at once", NULL },
 	{ "user disable", "LOGIN", 1, 1, 1, cmd_user_disable,
-	  "refuse further logins of a user", NULL },
+	  "end a user's open connections and refuse further logins", NULL },
 	{ "user enable", "LOGIN", 1, 1, 1, cmd_user_enable, "enable a user", NULL },
 	{ "user passwd", "LOGIN", 1, 1, 1, cmd_user_passwd,
-	  "set a user's password", NULL },
+	  "set a user's password (its open connections end)", NULL },
 	{ "user unlock", "LOGIN", 1, 1, 1, cmd_user_unlock,
 	  "end the lock of an account after repeated failed logins", NULL },
 	{ "user revoke-tickets", "LOGIN", 1, 1, 1, cmd_user_revoke_tickets,
