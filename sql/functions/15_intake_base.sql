@@ -102,7 +102,11 @@ END
 $$;
 
 -- A case counts for the earlier-cases match when it is not closed, or was
--- registered or closed in the last 12 months.
+-- registered or closed in the last 12 months.  Keeps its SET clause,
+-- which stops PostgreSQL from inlining it: inlined into
+-- tafel_access_earlier's match query, it let the planner ask tafel_access
+-- of far more cases, and a 50-case snapshot took twice as long (measured
+-- in session 21, docs/benchmarks.md).
 CREATE OR REPLACE FUNCTION tafel_case_recent(c cases)
 RETURNS boolean LANGUAGE sql STABLE SET search_path = public AS $$
 	SELECT c.closed_at IS NULL OR c.created_at >= now() - interval '12 months'
