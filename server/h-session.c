@@ -17,6 +17,7 @@
 #include "proto.h"
 #include "push.h"
 #include "request.h"
+#include "revoke.h"
 #include "server.h"
 #include "session.h"
 #include "tls.h"
@@ -56,6 +57,10 @@ struct login {
 	char cert_fp[TLS_FINGERPRINT_LEN];	/* client certificate, or "" */
 	Tafel__LoginResponse *resp;	/* parsed, while the ticket is stored */
 	struct event *timer;
+	uint64_t revoke_mark;	/* before the last database check (revoke.h) */
+	int rechecks;		/* the account read again before the session */
+	unsigned missed;	/* REVOKE_* notices the last recheck is for */
+	int paused;		/* tests only: login_paused */
 };
 
 static const char b64url[] =
@@ -392,6 +397,124 @@ user_sessions(int64_t user_id)
 	return n;
 }
 
+#ifdef TAFEL_TEST_HOOKS
+static void
+login_pause_done(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	login_answer(arg);
+}
+
+/*
+ * Tests only (docs/admin.md, "Test hooks"): TAFEL_TEST_LOGIN_PAUSE=
+ * LOGIN:MS makes each login of LOGIN wait MS milliseconds after the
+ * database checked it, before its session starts, so that a test can
+ * change the account in between.  Returns 1 when l waits.
+ */
+static int
+login_paused(struct login *l)
+{
+	const char *e = getenv("TAFEL_TEST_LOGIN_PAUSE"), *colon;
+	struct timeval tv;
+	long ms;
+
+	if (l->paused || e == NULL || (colon = strrchr(e, ':')) == NULL ||
+	    (size_t)(colon - e) != strlen(l->login) ||
+	    strncmp(e, l->login, strlen(l->login)) != 0 ||
+	    (ms = strtol(colon + 1, NULL, 10)) <= 0 || ms > 60000)
+		return 0;
+	l->paused = 1;
+	log_warn("TAFEL_TEST_LOGIN_PAUSE: the login of %s waits %ld ms (tests "
+	    "only)", l->login, ms);
+	if (l->timer != NULL)
+		event_free(l->timer);
+	l->timer = evtimer_new(srv.base, login_pause_done, l);
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(l->timer, &tv);
+	return 1;
+}
+#else
+static int
+login_paused(struct login *l)
+{
+	(void)l;
+	return 0;
+}
+#endif
+
+/* The account read again (login_recheck): refuse, or start the session. */
+static void
+login_rechecked(void *arg, struct db_result *res)
+{
+	struct login *l = arg;
+
+	if (req_gone(l->r)) {
+		login_free(l);
+		return;
+	}
+	if (res->code != 0) {
+		/* never let a login through that could not be checked */
+		req_db_error(l->r, res);
+		login_free(l);
+		return;
+	}
+	if (PQntuples(res->res) != 1 ||
+	    strtoll(PQgetvalue(res->res, 0, 0), NULL, 10) != l->user_id ||
+	    strcmp(PQgetvalue(res->res, 0, 2), "t") == 0) {
+		OPENSSL_cleanse(l->ticket, sizeof l->ticket);
+		login_fail(l, TAFEL__ERROR_CODE__ACCOUNT_DISABLED,
+		    "this account is disabled; ask the administrator");
+		return;
+	}
+	/*
+	 * A ticket login got past the ticket check, so a new password
+	 * notice is of a change after it (the change would have revoked the
+	 * ticket); a password login compares the hash it checked.
+	 */
+	if (l->by_ticket ? (l->missed & REVOKE_PASSWORD) != 0 :
+	    l->hash == NULL || strcmp(l->hash, PQgetvalue(res->res, 0, 1)) != 0) {
+		OPENSSL_cleanse(l->ticket, sizeof l->ticket);
+		login_fail(l, TAFEL__ERROR_CODE__SESSION_EXPIRED,
+		    "the account's password was changed; log in again");
+		return;
+	}
+	login_answer(l);
+}
+
+/*
+ * Before the session starts (revoke.h): when a notice that the account
+ * was disabled or got a new password came after the database checked
+ * this login, it found no session to end, so the account is read again
+ * (at most LOGIN_RECHECKS times; then the login is refused as expired).
+ * Returns 1 when l waits for that read or was answered.
+ */
+#define LOGIN_RECHECKS 5
+static int
+login_recheck(struct login *l)
+{
+	unsigned missed = revoke_missed(l->user_id, l->revoke_mark);
+	const char *params[1] = { l->login };
+
+	if (missed == 0)
+		return 0;
+	if (++l->rechecks > LOGIN_RECHECKS) {
+		OPENSSL_cleanse(l->ticket, sizeof l->ticket);
+		login_fail(l, TAFEL__ERROR_CODE__SESSION_EXPIRED, "the account "
+		    "kept changing while this login was checked; log in again");
+		return 1;
+	}
+	log_info("conn %llu (%s): the account of \"%s\" changed while its "
+	    "login was checked; reading it again", (unsigned long long)
+	    l->r->c->id, l->r->c->addr, l->login);
+	l->missed = missed;
+	l->revoke_mark = revoke_mark();
+	db_call("SELECT user_id, password_hash, disabled FROM "
+	    "tafel_login_lookup($1)", 1, params, login_rechecked, l);
+	return 1;
+}
+
 /* Starts the session and answers login_ok, or refuses one too many. */
 static void
 login_answer(struct login *l)
@@ -408,7 +531,7 @@ login_answer(struct login *l)
 		login_free(l);
 		return;
 	}
-	if (login_cancelled(l))
+	if (login_cancelled(l) || login_paused(l) || login_recheck(l))
 		return;
 	if (user_sessions(resp->user->id) >= srv.cfg.max_sessions_per_user) {
 		char msg[160];
@@ -482,6 +605,7 @@ login_lookup(struct login *l)
 {
 	const char *params[1] = { l->login };
 
+	l->revoke_mark = revoke_mark();
 	db_call("SELECT user_id, password_hash, disabled, response, locked "
 	    "FROM tafel_login_lookup($1)", 1, params, login_looked_up, l);
 }
@@ -573,6 +697,7 @@ login_by_ticket(struct conn *c, const Tafel__Envelope *env)
 	params[1] = oldp;
 	params[2] = newp;
 	params[3] = l->cert_fp;
+	l->revoke_mark = revoke_mark();
 	db_call("SELECT user_id, disabled, response, expires_at FROM "
 	    "tafel_ticket_resume($1, $2::bytea, $3::bytea, $4)", 4, params,
 	    ticket_resumed, l);

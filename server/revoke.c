@@ -18,14 +18,58 @@
 /* Why an account's sessions end: what the client is told, and the log. */
 static const struct why {
 	const char *name;		/* in the notice */
+	unsigned bit;			/* REVOKE_* */
 	Tafel__ErrorCode code;
 	const char *message;
 } whys[] = {
-	{ "disabled", TAFEL__ERROR_CODE__ACCOUNT_DISABLED,
+	{ "disabled", REVOKE_DISABLED, TAFEL__ERROR_CODE__ACCOUNT_DISABLED,
 	  "the account was disabled by an administrator" },
-	{ "password", TAFEL__ERROR_CODE__SESSION_EXPIRED,
+	{ "password", REVOKE_PASSWORD, TAFEL__ERROR_CODE__SESSION_EXPIRED,
 	  "the account's password was changed; log in again" },
 };
+
+/*
+ * The last RECENT notices, for the logins being checked meanwhile
+ * (revoke_missed): entry n % RECENT is the n-th notice (counting from 1);
+ * user_id 0 stands for every user (a listener reconnect).  A login is
+ * checked in a few round trips, so a login that RECENT notices overtook
+ * is simply checked again.
+ */
+#define RECENT 64
+static struct recent {
+	int64_t user_id;
+	unsigned bits;
+} recent[RECENT];
+static uint64_t n_notices;
+
+static void
+remember(int64_t user_id, unsigned bits)
+{
+	n_notices++;
+	recent[n_notices % RECENT].user_id = user_id;
+	recent[n_notices % RECENT].bits = bits;
+}
+
+uint64_t
+revoke_mark(void)
+{
+	return n_notices;
+}
+
+unsigned
+revoke_missed(int64_t user_id, uint64_t mark)
+{
+	unsigned bits = 0;
+	uint64_t n;
+
+	if (n_notices - mark >= RECENT)		/* overtaken: ask again */
+		return REVOKE_DISABLED | REVOKE_PASSWORD;
+	for (n = mark + 1; n <= n_notices; n++)
+		if (recent[n % RECENT].user_id == user_id ||
+		    recent[n % RECENT].user_id == 0)
+			bits |= recent[n % RECENT].bits;
+	return bits;
+}
 
 /* Closes every live session of user_id with w's Error; returns how many. */
 static unsigned
@@ -67,6 +111,7 @@ revoke_notice(const char *payload)
 	sp = end + 1;
 	for (i = 0; i < sizeof whys / sizeof whys[0]; i++)
 		if (strcmp(sp, whys[i].name) == 0) {
+			remember((int64_t)id, whys[i].bit);
 			end_sessions((int64_t)id, &whys[i]);
 			return 1;
 		}
@@ -103,6 +148,8 @@ revoke_sweep(void)
 	char *ids = xmalloc(cap);
 	const char *params[1];
 
+	/* notices may have been lost: logins being checked check again */
+	remember(0, REVOKE_DISABLED);
 	ids[len++] = '{';
 	TAILQ_FOREACH(c, &srv.conns, entry) {
 		char one[32];

@@ -505,6 +505,104 @@ test_live_sessions_end(void **state)
 	assert_int_equal(tafelctl_run(&a, enable), 0);
 }
 
+/*
+ * An account disabled or given a new password while its login is being
+ * checked: the database said yes, but the session has not started when
+ * the notice comes (TAFEL_TEST_LOGIN_PAUSE, set in main, holds each login
+ * of PAUSED there), so the notice finds no session to end.  The server
+ * reads the account again before the session starts and refuses the
+ * login; a login held there without a change gets in.
+ */
+#define PAUSED "verslavingszorg"
+
+/* Sends a login of PAUSED (password, or ticket when given); when the
+ * server holds it, runs tafelctl args (NULL: none; pwfile: a user passwd
+ * run); returns the login's answer. */
+static Tafel__Envelope *
+login_during(struct tclient *c, const char *ticket, const char *const *args,
+    char *pwfile)
+{
+	static int held;		/* PAUSED logins held so far */
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT, *m;
+	Tafel__LoginRequest l = TAFEL__LOGIN_REQUEST__INIT;
+	long long until = now_ms() + T;
+
+	assert_int_equal(tclient_open(c, &a, TAFEL_PROTOCOL_VERSION), 0);
+	l.login = PAUSED;
+	l.password = ticket != NULL ? "" : "demo";
+	l.resume_ticket = (char *)(ticket != NULL ? ticket : "");
+	env.request_id = 77;
+	env.body_case = B(LOGIN);
+	env.login = &l;
+	assert_int_equal(tclient_send(c, &env), 0);
+	held++;
+	while (tafeld_log_count(&a, "the login of " PAUSED " waits") < held) {
+		assert_true(now_ms() < until);
+		usleep(20000);
+	}
+	if (pwfile != NULL)
+		set_password(args, pwfile);
+	else if (args != NULL)
+		assert_int_equal(tafelctl_run(&a, args), 0);
+	m = tclient_recv(c, T);
+	assert_non_null(m);
+	assert_int_equal(m->request_id, 77);
+	return m;
+}
+
+static void
+test_login_racing_change(void **state)
+{
+	struct tclient c;
+	Tafel__Envelope *m;
+	char ticket[64], pwfile[] = "/tmp/tafel-pw-XXXXXX";
+	static const char *const disable[] = { "user", "disable", PAUSED,
+	    NULL };
+	static const char *const enable[] = { "user", "enable", PAUSED, NULL };
+	const char *passwd[] = { "--password-file", pwfile, "user", "passwd",
+	    PAUSED, NULL };
+
+	(void)state;
+#ifndef TAFEL_TEST_HOOKS
+	skip();
+#endif
+	/* nothing changes while it is held: it gets in */
+	m = login_during(&c, NULL, NULL, NULL);
+	harness_expect_body(m, B(LOGIN_OK));
+	frame_free(m);
+	harness_ping_ok(&c);
+	tclient_close(&c);
+
+	/* disabled while held: refused, as a disabled account is */
+	m = login_during(&c, NULL, disable, NULL);
+	assert_int_equal(m->body_case, B(ERROR));
+	assert_int_equal(m->error->code, TAFEL__ERROR_CODE__ACCOUNT_DISABLED);
+	frame_free(m);
+	tclient_close(&c);
+	assert_int_equal(tafelctl_run(&a, enable), 0);
+
+	/* a new password while held: refused, log in again */
+	m = login_during(&c, NULL, passwd, pwfile);
+	assert_int_equal(m->body_case, B(ERROR));
+	assert_int_equal(m->error->code, TAFEL__ERROR_CODE__SESSION_EXPIRED);
+	frame_free(m);
+	tclient_close(&c);
+
+	/* a ticket login held while the password changes: the same */
+	m = login_during(&c, NULL, NULL, NULL);
+	harness_expect_body(m, B(LOGIN_OK));
+	snprintf(ticket, sizeof ticket, "%s", m->login_ok->resume_ticket);
+	frame_free(m);
+	tclient_close(&c);
+	m = login_during(&c, ticket, passwd, pwfile);
+	assert_int_equal(m->body_case, B(ERROR));
+	assert_int_equal(m->error->code, TAFEL__ERROR_CODE__SESSION_EXPIRED);
+	frame_free(m);
+	tclient_close(&c);
+	assert_true(tafeld_log_count(&a, "the account of \"" PAUSED "\" "
+	    "changed while its login was checked") >= 3);
+}
+
 /* A TLS connection to port with ctx (session offered when kept); c as tclient_connect. */
 static void
 tls_open(struct tclient *c, SSL_CTX *ctx, int port)
@@ -799,6 +897,7 @@ main(void)
 		cmocka_unit_test(test_ticket_login),
 		cmocka_unit_test(test_ticket_revocation),
 		cmocka_unit_test(test_live_sessions_end),
+		cmocka_unit_test(test_login_racing_change),
 		cmocka_unit_test(test_tls_session_resumption),
 		cmocka_unit_test(test_ticket_bound_to_certificate),
 		cmocka_unit_test(test_listen_after_database_restart),
@@ -806,5 +905,7 @@ main(void)
 	};
 
 	harness_require_service_user();
+	/* test_login_racing_change: the logins of PAUSED wait there */
+	setenv("TAFEL_TEST_LOGIN_PAUSE", PAUSED ":3000", 1);
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
