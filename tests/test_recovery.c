@@ -143,10 +143,22 @@ login_ok(struct tclient *c, const char *user, const char *password,
 	frame_free(m);
 }
 
-/* Runs tafelctl args (user passwd with --password-file path, a mkstemp template) giving "demo" again. */
+/* tafelctl user WHAT LOGIN (disable, enable, revoke-tickets), which must succeed. */
 static void
-set_password(const char *const *args, char *path)
+ctl_user(const char *what, const char *login)
 {
+	const char *const args[] = { "user", what, login, NULL };
+
+	assert_int_equal(tafelctl_run(&a, args), 0);
+}
+
+/* tafelctl user passwd LOGIN giving "demo" again (a new hash all the same). */
+static void
+new_password(const char *login)
+{
+	char path[] = "/tmp/tafel-pw-XXXXXX";
+	const char *const args[] = { "--password-file", path, "user", "passwd",
+	    login, NULL };
 	int fd = mkstemp(path);
 
 	assert_true(fd >= 0);
@@ -154,8 +166,6 @@ set_password(const char *const *args, char *path)
 	close(fd);
 	assert_int_equal(tafelctl_run(&a, args), 0);
 	unlink(path);
-	/* the next call's template again */
-	memcpy(path + strlen(path) - 6, "XXXXXX", 6);
 }
 
 /* A login with this ticket is refused with code. */
@@ -366,15 +376,7 @@ test_ticket_revocation(void **state)
 	struct tclient c;
 	Tafel__Envelope *m;
 	Tafel__LogoutRequest lo = TAFEL__LOGOUT_REQUEST__INIT;
-	char t[64], pwfile[] = "/tmp/tafel-pw-XXXXXX";
-	static const char *const revoke[] = { "user", "revoke-tickets",
-	    "reclassering", NULL };
-	static const char *const disable[] = { "user", "disable",
-	    "reclassering", NULL };
-	static const char *const enable[] = { "user", "enable",
-	    "reclassering", NULL };
-	const char *passwd[] = { "--password-file", pwfile, "user", "passwd",
-	    "reclassering", NULL };
+	char t[64];
 
 	(void)state;
 	/* logout */
@@ -402,20 +404,20 @@ test_ticket_revocation(void **state)
 	/* tafelctl user revoke-tickets */
 	login_ok(&c, "reclassering", "demo", NULL, t, sizeof t, 0);
 	tclient_close(&c);
-	assert_int_equal(tafelctl_run(&a, revoke), 0);
+	ctl_user("revoke-tickets", "reclassering");
 	ticket_refused("reclassering", t, TAFEL__ERROR_CODE__SESSION_EXPIRED);
 
 	/* a new password */
 	login_ok(&c, "reclassering", "demo", NULL, t, sizeof t, 0);
 	tclient_close(&c);
-	set_password(passwd, pwfile);
+	new_password("reclassering");
 	ticket_refused("reclassering", t, TAFEL__ERROR_CODE__SESSION_EXPIRED);
 
 	/* a disabled account */
 	login_ok(&c, "reclassering", "demo", NULL, t, sizeof t, 0);
 	tclient_close(&c);
-	assert_int_equal(tafelctl_run(&a, disable), 0);
-	assert_int_equal(tafelctl_run(&a, enable), 0);
+	ctl_user("disable", "reclassering");
+	ctl_user("enable", "reclassering");
 	ticket_refused("reclassering", t, TAFEL__ERROR_CODE__SESSION_EXPIRED);
 
 	/* nothing readable is stored: only 32-byte hashes */
@@ -457,13 +459,7 @@ static void
 test_live_sessions_end(void **state)
 {
 	struct tclient c1, c2, other;
-	char t[64], pwfile[] = "/tmp/tafel-pw-XXXXXX";
-	static const char *const disable[] = { "user", "disable",
-	    "reclassering", NULL };
-	static const char *const enable[] = { "user", "enable",
-	    "reclassering", NULL };
-	const char *passwd[] = { "--password-file", pwfile, "user", "passwd",
-	    "reclassering", NULL };
+	char t[64];
 
 	(void)state;
 	login_ok(&c1, "reclassering", "demo", NULL, t, sizeof t, 0);
@@ -471,7 +467,7 @@ test_live_sessions_end(void **state)
 	login_ok(&other, "politie", "demo", NULL, t, sizeof t, 0);
 
 	/* disabled: both of its connections end, the other stays */
-	assert_int_equal(tafelctl_run(&a, disable), 0);
+	ctl_user("disable", "reclassering");
 	assert_int_equal(closing_error(&c1), TAFEL__ERROR_CODE__ACCOUNT_DISABLED);
 	assert_int_equal(closing_error(&c2), TAFEL__ERROR_CODE__ACCOUNT_DISABLED);
 	tclient_close(&c1);
@@ -479,11 +475,11 @@ test_live_sessions_end(void **state)
 	harness_ping_ok(&other);
 	assert_true(tafeld_log_count(&a, "the account was disabled by an "
 	    "administrator (reclassering): closed") >= 2);
-	assert_int_equal(tafelctl_run(&a, enable), 0);
+	ctl_user("enable", "reclassering");
 
 	/* a new password (the same one will do): its connection ends */
 	login_ok(&c1, "reclassering", "demo", NULL, t, sizeof t, 0);
-	set_password(passwd, pwfile);
+	new_password("reclassering");
 	assert_int_equal(closing_error(&c1), TAFEL__ERROR_CODE__SESSION_EXPIRED);
 	tclient_close(&c1);
 	harness_ping_ok(&other);
@@ -502,7 +498,7 @@ test_live_sessions_end(void **state)
 	tclient_close(&c1);
 	harness_ping_ok(&other);
 	tclient_close(&other);
-	assert_int_equal(tafelctl_run(&a, enable), 0);
+	ctl_user("enable", "reclassering");
 }
 
 /*
@@ -516,11 +512,10 @@ test_live_sessions_end(void **state)
 #define PAUSED "verslavingszorg"
 
 /* Sends a login of PAUSED (password, or ticket when given); when the
- * server holds it, runs tafelctl args (NULL: none; pwfile: a user passwd
- * run); returns the login's answer. */
+ * server holds it, runs tafelctl user WHAT PAUSED ("passwd": a new
+ * password; NULL: nothing); returns the login's answer. */
 static Tafel__Envelope *
-login_during(struct tclient *c, const char *ticket, const char *const *args,
-    char *pwfile)
+login_during(struct tclient *c, const char *ticket, const char *what)
 {
 	static int held;		/* PAUSED logins held so far */
 	Tafel__Envelope env = TAFEL__ENVELOPE__INIT, *m;
@@ -540,10 +535,10 @@ login_during(struct tclient *c, const char *ticket, const char *const *args,
 		assert_true(now_ms() < until);
 		usleep(20000);
 	}
-	if (pwfile != NULL)
-		set_password(args, pwfile);
-	else if (args != NULL)
-		assert_int_equal(tafelctl_run(&a, args), 0);
+	if (what != NULL && strcmp(what, "passwd") == 0)
+		new_password(PAUSED);
+	else if (what != NULL)
+		ctl_user(what, PAUSED);
 	m = tclient_recv(c, T);
 	assert_non_null(m);
 	assert_int_equal(m->request_id, 77);
@@ -555,46 +550,41 @@ test_login_racing_change(void **state)
 {
 	struct tclient c;
 	Tafel__Envelope *m;
-	char ticket[64], pwfile[] = "/tmp/tafel-pw-XXXXXX";
-	static const char *const disable[] = { "user", "disable", PAUSED,
-	    NULL };
-	static const char *const enable[] = { "user", "enable", PAUSED, NULL };
-	const char *passwd[] = { "--password-file", pwfile, "user", "passwd",
-	    PAUSED, NULL };
+	char ticket[64];
 
 	(void)state;
 #ifndef TAFEL_TEST_HOOKS
 	skip();
 #endif
 	/* nothing changes while it is held: it gets in */
-	m = login_during(&c, NULL, NULL, NULL);
+	m = login_during(&c, NULL, NULL);
 	harness_expect_body(m, B(LOGIN_OK));
 	frame_free(m);
 	harness_ping_ok(&c);
 	tclient_close(&c);
 
 	/* disabled while held: refused, as a disabled account is */
-	m = login_during(&c, NULL, disable, NULL);
+	m = login_during(&c, NULL, "disable");
 	assert_int_equal(m->body_case, B(ERROR));
 	assert_int_equal(m->error->code, TAFEL__ERROR_CODE__ACCOUNT_DISABLED);
 	frame_free(m);
 	tclient_close(&c);
-	assert_int_equal(tafelctl_run(&a, enable), 0);
+	ctl_user("enable", PAUSED);
 
 	/* a new password while held: refused, log in again */
-	m = login_during(&c, NULL, passwd, pwfile);
+	m = login_during(&c, NULL, "passwd");
 	assert_int_equal(m->body_case, B(ERROR));
 	assert_int_equal(m->error->code, TAFEL__ERROR_CODE__SESSION_EXPIRED);
 	frame_free(m);
 	tclient_close(&c);
 
 	/* a ticket login held while the password changes: the same */
-	m = login_during(&c, NULL, NULL, NULL);
+	m = login_during(&c, NULL, NULL);
 	harness_expect_body(m, B(LOGIN_OK));
 	snprintf(ticket, sizeof ticket, "%s", m->login_ok->resume_ticket);
 	frame_free(m);
 	tclient_close(&c);
-	m = login_during(&c, ticket, passwd, pwfile);
+	m = login_during(&c, ticket, "passwd");
 	assert_int_equal(m->body_case, B(ERROR));
 	assert_int_equal(m->error->code, TAFEL__ERROR_CODE__SESSION_EXPIRED);
 	frame_free(m);
