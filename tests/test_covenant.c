@@ -594,37 +594,6 @@ test_attendance_time_ordered(void **state)
 	tclient_close(&wer);
 }
 
-/* Retention: a case closed six years ago is anonymised; one under legal hold is not. */
-static void
-test_retention(void **state)
-{
-	static const char *const hold[] = { "case", "hold", "2026-0006", NULL };
-	static const char *const purge[] = { "purge", NULL };
-	char v[200];
-
-	(void)state;
-	assert_int_equal(harness_psql(&srv, "UPDATE cases SET status = "
-	    "'closed', closed_at = now() - interval '6 years' WHERE number IN "
-	    "('2026-0005', '2026-0006'); UPDATE cases SET status = 'closed', "
-	    "closed_at = now() - interval '1 year' WHERE number = '2026-0004'"),
-	    0);
-	assert_int_equal(tafelctl_run(&srv, hold), 0);
-	assert_int_equal(tafelctl_run(&srv, purge), 0);
-	assert_int_equal(harness_psql_value(&srv, "SELECT count(*) FILTER "
-	    "(WHERE p.name <> 'geanonimiseerd' OR p.birth_date IS NOT NULL) || "
-	    "'/' || count(*) FROM persons p JOIN cases c ON c.id = p.case_id "
-	    "WHERE c.number = '2026-0005'", v, sizeof v), 0);
-	assert_int_equal(atoi(v), 0);		/* nothing personal left */
-	assert_true(atoi(strchr(v, '/') + 1) > 0);
-	assert_int_equal(harness_psql_value(&srv, "SELECT count(*) FROM persons "
-	    "p JOIN cases c ON c.id = p.case_id WHERE c.number IN ('2026-0006', "
-	    "'2026-0004') AND p.name = 'geanonimiseerd'", v, sizeof v), 0);
-	assert_int_equal(atoi(v), 0);		/* held, and too recent */
-	assert_int_equal(harness_psql_value(&srv, "SELECT count(*) FROM "
-	    "purge_log WHERE case_number = '2026-0005'", v, sizeof v), 0);
-	assert_int_equal(atoi(v), 1);
-}
-
 /* The next event of c that carries the case with this number (NULL: none). */
 static Tafel__Envelope *
 event_with_case(struct tclient *c, const char *number)
@@ -641,6 +610,66 @@ event_with_case(struct tclient *c, const char *number)
 		frame_free(m);
 	}
 	return NULL;
+}
+
+/*
+ * Retention: a case closed six years ago is anonymised, and a client that
+ * has it on screen gets it anonymised at once; one under legal hold is not.
+ */
+static void
+test_retention(void **state)
+{
+	static const char *const hold[] = { "case", "hold", "2026-0006", NULL };
+	static const char *const purge[] = { "purge", NULL };
+	struct tclient c;
+	Tafel__Envelope *m;
+	char v[200];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(harness_psql(&srv, "UPDATE cases SET status = "
+	    "'closed', closed_at = now() - interval '6 years' WHERE number IN "
+	    "('2026-0005', '2026-0006'); UPDATE cases SET status = 'closed', "
+	    "closed_at = now() - interval '1 year' WHERE number = '2026-0004'"),
+	    0);
+	assert_int_equal(tafelctl_run(&srv, hold), 0);
+	/* the police (who see its names) follow a meeting with 2026-0005 */
+	assert_int_equal(harness_psql_value(&srv, "SELECT a.meeting_id FROM "
+	    "agenda_items a JOIN cases k ON k.id = a.case_id WHERE k.number = "
+	    "'2026-0005' ORDER BY a.meeting_id LIMIT 1", v, sizeof v), 0);
+	assert_int_equal(tclient_login(&c, &srv, "politie", "demo"), 0);
+	m = tclient_subscribe(&c, atoll(v), 0, 0);
+	harness_expect_body(m, B(SUBSCRIBED));
+	frame_free(m);
+	assert_int_equal(tafelctl_run(&srv, purge), 0);
+	m = event_with_case(&c, "2026-0005");
+	assert_non_null(m);
+	assert_int_equal(m->event->by_user_id, 0);
+	assert_true(m->event->case_->n_persons > 0);
+	for (i = 0; i < m->event->case_->n_persons; i++) {
+		assert_string_equal(m->event->case_->persons[i]->name,
+		    "geanonimiseerd");
+		assert_string_equal(m->event->case_->persons[i]->birth_date, "");
+	}
+	assert_string_equal(m->event->case_->summary, "");
+	assert_true(m->event->n_actions > 0);
+	for (i = 0; i < m->event->n_actions; i++)
+		assert_string_equal(m->event->actions[i]->description, "");
+	frame_free(m);
+	tclient_close(&c);
+	assert_int_equal(harness_psql_value(&srv, "SELECT count(*) FILTER "
+	    "(WHERE p.name <> 'geanonimiseerd' OR p.birth_date IS NOT NULL) || "
+	    "'/' || count(*) FROM persons p JOIN cases c ON c.id = p.case_id "
+	    "WHERE c.number = '2026-0005'", v, sizeof v), 0);
+	assert_int_equal(atoi(v), 0);		/* nothing personal left */
+	assert_true(atoi(strchr(v, '/') + 1) > 0);
+	assert_int_equal(harness_psql_value(&srv, "SELECT count(*) FROM persons "
+	    "p JOIN cases c ON c.id = p.case_id WHERE c.number IN ('2026-0006', "
+	    "'2026-0004') AND p.name = 'geanonimiseerd'", v, sizeof v), 0);
+	assert_int_equal(atoi(v), 0);		/* held, and too recent */
+	assert_int_equal(harness_psql_value(&srv, "SELECT count(*) FROM "
+	    "purge_log WHERE case_number = '2026-0005'", v, sizeof v), 0);
+	assert_int_equal(atoi(v), 1);
 }
 
 /*

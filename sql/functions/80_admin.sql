@@ -236,6 +236,12 @@ BEGIN
 		    reason = '', closing_reason = '', evaluation = '',
 		    version = version + 1, updated_at = now()
 		WHERE id = c.id;
+		-- whoever has the case on screen gets it anonymised, with its
+		-- action points (no actor: the retention job), routed by the
+		-- case as every change of it is (docs/protocol.md 8.2)
+		PERFORM tafel_log_change(NULL, NULL, c.id, '{}',
+		    jsonb_build_object('case', tafel_json_case(c.id),
+			'actions', tafel_json_case_actions(c.id, false)));
 
 		INSERT INTO purge_log (case_id, case_number, closed_at, reason, removed)
 		VALUES (c.id, c.number, c.closed_at,
