@@ -41,6 +41,12 @@ BEGIN
 	ASSERT (tafel_access_earlier(v_pol, jsonb_build_object(v_y::text,
 	    tafel_access(v_pol, v_y))) -> v_y::text ->> 'earlier')::boolean;
 
+	-- youth care, a member of the series not present, knows the case
+	-- while it is on the agenda, without its persons
+	ASSERT tafel_case_connected(test_uid('jeugdzorg'), v_x);
+	ASSERT NOT tafel_access(test_uid('jeugdzorg'), v_x) -> 'cats'
+	    ? 'person_names';
+
 	-- the chair removes the current item: what the police saw stays seen
 	cur := tafel_json_item((it ->> 'id')::bigint);
 	PERFORM test_write('voorzitter', 'remove_agenda_item', jsonb_build_object(
