@@ -178,6 +178,26 @@ login_free(struct login *l)
 	free(l);
 }
 
+/*
+ * A database answer for l: 1 when l is done with (its request is gone,
+ * or the database failed, which is answered: a login that could not be
+ * checked never gets through), 0 to go on.
+ */
+static int
+login_db_failed(struct login *l, struct db_result *res)
+{
+	if (req_gone(l->r)) {
+		login_free(l);
+		return 1;
+	}
+	if (res->code != 0) {
+		req_db_error(l->r, res);
+		login_free(l);
+		return 1;
+	}
+	return 0;
+}
+
 static void
 login_fail(struct login *l, Tafel__ErrorCode code, const char *msg)
 {
@@ -450,16 +470,8 @@ login_rechecked(void *arg, struct db_result *res)
 {
 	struct login *l = arg;
 
-	if (req_gone(l->r)) {
-		login_free(l);
+	if (login_db_failed(l, res))
 		return;
-	}
-	if (res->code != 0) {
-		/* never let a login through that could not be checked */
-		req_db_error(l->r, res);
-		login_free(l);
-		return;
-	}
 	if (PQntuples(res->res) != 1 ||
 	    strtoll(PQgetvalue(res->res, 0, 0), NULL, 10) != l->user_id ||
 	    strcmp(PQgetvalue(res->res, 0, 2), "t") == 0) {
@@ -578,15 +590,8 @@ login_looked_up(void *arg, struct db_result *res)
 {
 	struct login *l = arg;
 
-	if (req_gone(l->r)) {
-		login_free(l);
+	if (login_db_failed(l, res))
 		return;
-	}
-	if (res->code != 0) {
-		req_db_error(l->r, res);
-		login_free(l);
-		return;
-	}
 	if (PQntuples(res->res) == 1) {
 		l->user_id = strtoll(PQgetvalue(res->res, 0, 0), NULL, 10);
 		if (!PQgetisnull(res->res, 0, 1))
@@ -630,15 +635,8 @@ ticket_resumed(void *arg, struct db_result *res)
 {
 	struct login *l = arg;
 
-	if (req_gone(l->r)) {
-		login_free(l);
+	if (login_db_failed(l, res))
 		return;
-	}
-	if (res->code != 0) {
-		req_db_error(l->r, res);
-		login_free(l);
-		return;
-	}
 	if (PQntuples(res->res) != 1) {
 		OPENSSL_cleanse(l->ticket, sizeof l->ticket);
 		login_fail(l, TAFEL__ERROR_CODE__SESSION_EXPIRED,
