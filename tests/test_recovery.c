@@ -896,6 +896,6 @@ main(void)
 
 	harness_require_service_user();
 	/* test_login_racing_change: the logins of PAUSED wait there */
-	setenv("TAFEL_TEST_LOGIN_PAUSE", PAUSED ":3000", 1);
+	setenv("TAFEL_TEST_LOGIN_PAUSE", PAUSED ":2000", 1);
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
