@@ -1,6 +1,7 @@
 /* Asynchronous PostgreSQL: a small pool of non-blocking libpq connections driven by the loop. */
 #include "db.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -1277,4 +1278,38 @@ db_get_stats(struct db_stats *st)
 		st->queued_background++;
 	st->listener_up = (db->conns[db->n].state == PGC_IDLE ||
 	    db->conns[db->n].state == PGC_BUSY) && db->conns[db->n].listen_sent;
+}
+
+void
+db_ids_add(struct db_ids *ids, int64_t v)
+{
+	char num[32];
+	size_t k = (size_t)snprintf(num, sizeof num, "%s%lld",
+	    ids->n > 0 ? "," : "{", (long long)v);
+
+	while (ids->len + k + 2 > ids->cap) {	/* room for "}" and NUL */
+		ids->cap = ids->cap == 0 ? 64 : 2 * ids->cap;
+		ids->s = xrealloc(ids->s, ids->cap);
+	}
+	memcpy(ids->s + ids->len, num, k);
+	ids->len += k;
+	ids->n++;
+}
+
+const char *
+db_ids_text(struct db_ids *ids)
+{
+	if (ids->n == 0)
+		return "{}";
+	ids->s[ids->len] = '}';
+	ids->s[ids->len + 1] = '\0';
+	return ids->s;
+}
+
+void
+db_ids_free(struct db_ids *ids)
+{
+	free(ids->s);
+	ids->s = NULL;
+	ids->len = ids->cap = ids->n = 0;
 }

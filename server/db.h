@@ -2,6 +2,8 @@
 #ifndef TAFEL_DB_H
 #define TAFEL_DB_H
 
+#include <stdint.h>
+
 #include <libpq-fe.h>
 
 #include "tafel.pb-c.h"
@@ -87,5 +89,20 @@ struct db_stats {
 	int listener_up;	/* the LISTEN connection is in place */
 };
 void db_get_stats(struct db_stats *st);
+
+/*
+ * A bigint[] parameter in PostgreSQL's text form, "{1,2,3}", built one
+ * number at a time: DB_IDS_INIT, db_ids_add, then db_ids_text (which
+ * closes the braces; the text lives in ids) and db_ids_free.
+ */
+struct db_ids {
+	char *s;
+	size_t len, cap;
+	size_t n;		/* numbers added */
+};
+#define DB_IDS_INIT { NULL, 0, 0, 0 }
+void db_ids_add(struct db_ids *ids, int64_t v);
+const char *db_ids_text(struct db_ids *ids);
+void db_ids_free(struct db_ids *ids);
 
 #endif

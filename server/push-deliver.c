@@ -802,44 +802,30 @@ static void
 catch_up_round(struct sub *s)
 {
 	struct catch_up *cu;
-	char uid[32], pres[32], *arr;
+	char uid[32], pres[32];
 	const char *params[3] = { uid, pres, NULL };
-	size_t i, len = 0, cap = 64;
-	int any = 0, round = 0;
+	struct db_ids seqs = DB_IDS_INIT;
+	size_t i;
 	uint64_t upto = push.dispatched_seq;
 
-	arr = xmalloc(cap);
-	arr[len++] = '{';
 	for (i = ring_search(s->seq + 1); i < push.count; i++) {
 		struct change *ch = ring_at(i);
-		char num[32];
-		size_t k;
 
 		if (ch->seq > push.dispatched_seq)
 			break;		/* not dispatched yet: delivery sends it */
 		if (!sub_wants(s, ch))
 			continue;
-		if (round == CATCH_UP_ROUND) {
+		if (seqs.n == CATCH_UP_ROUND) {
 			upto = ch->seq - 1;	/* the next round from here */
 			break;
 		}
-		round++;
-		k = (size_t)snprintf(num, sizeof num, "%s%" PRIu64,
-		    any ? "," : "", ch->seq);
-		while (len + k + 2 > cap)
-			arr = xrealloc(arr, cap *= 2);
-		memcpy(arr + len, num, k);
-		len += k;
-		any = 1;
+		db_ids_add(&seqs, (int64_t)ch->seq);
 	}
-	arr[len++] = '}';
-	arr[len] = '\0';
-	if (!any) {
+	if (seqs.n == 0) {
 		/* Nothing missed; what it skipped it does not want. */
 		if (s->seq < push.dispatched_seq)
 			s->seq = push.dispatched_seq;
 		s->live = 1;
-		free(arr);
 		return;
 	}
 	cu = xcalloc(1, sizeof *cu);
@@ -849,10 +835,10 @@ catch_up_round(struct sub *s)
 	snprintf(uid, sizeof uid, "%lld", (long long)s->c->session->user_id);
 	snprintf(pres, sizeof pres, "%lld", s->presentation ?
 	    (long long)s->meeting_id : 0LL);
-	params[2] = arr;
+	params[2] = db_ids_text(&seqs);
 	db_call("SELECT seq, event FROM tafel_events_for_viewer($1::bigint, "
 	    "$2::bigint, $3::bigint[])", 3, params, catch_up_done, cu);
-	free(arr);
+	db_ids_free(&seqs);
 }
 
 void

@@ -71,12 +71,11 @@ revoke_missed(int64_t user_id, uint64_t mark)
 	return bits;
 }
 
-/* Closes every live session of user_id with w's Error; returns how many. */
-static unsigned
+/* Closes every live session of user_id with w's Error. */
+static void
 end_sessions(int64_t user_id, const struct why *w)
 {
 	struct conn *c, *next;
-	unsigned n = 0;
 
 	for (c = TAILQ_FIRST(&srv.conns); c != NULL; c = next) {
 		next = TAILQ_NEXT(c, entry);
@@ -86,9 +85,7 @@ end_sessions(int64_t user_id, const struct why *w)
 		log_info("conn %llu (%s): %s (%s): closed", (unsigned long
 		    long)c->id, c->addr, w->message, c->session->login);
 		conn_close(c, w->code, w->message);
-		n++;
 	}
-	return n;
 }
 
 int
@@ -144,36 +141,18 @@ void
 revoke_sweep(void)
 {
 	struct conn *c;
-	size_t len = 0, cap = 64;
-	char *ids = xmalloc(cap);
+	struct db_ids ids = DB_IDS_INIT;
 	const char *params[1];
 
 	/* notices may have been lost: logins being checked check again */
 	remember(0, REVOKE_DISABLED);
-	ids[len++] = '{';
-	TAILQ_FOREACH(c, &srv.conns, entry) {
-		char one[32];
-		int k;
-
-		if (c->session == NULL || c->state != CONN_READY)
-			continue;
-		k = snprintf(one, sizeof one, "%s%lld", len > 1 ? "," : "",
-		    (long long)c->session->user_id);
-		if (len + (size_t)k + 2 > cap) {
-			cap = 2 * (len + (size_t)k + 2);
-			ids = xrealloc(ids, cap);
-		}
-		memcpy(ids + len, one, (size_t)k);
-		len += (size_t)k;
+	TAILQ_FOREACH(c, &srv.conns, entry)
+		if (c->session != NULL && c->state == CONN_READY)
+			db_ids_add(&ids, c->session->user_id);
+	if (ids.n > 0) {		/* anybody logged in */
+		params[0] = db_ids_text(&ids);
+		db_call("SELECT tafel_disabled_among($1::bigint[])", 1, params,
+		    sweep_done, NULL);
 	}
-	if (len == 1) {			/* nobody logged in */
-		free(ids);
-		return;
-	}
-	ids[len++] = '}';
-	ids[len] = '\0';
-	params[0] = ids;
-	db_call("SELECT tafel_disabled_among($1::bigint[])", 1, params,
-	    sweep_done, NULL);
-	free(ids);
+	db_ids_free(&ids);
 }
