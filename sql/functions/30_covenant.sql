@@ -117,6 +117,7 @@ DECLARE
 	u users;
 	o organisations;
 	v_involved boolean;
+	v_opened boolean;
 	v_cats text[] := '{}';
 	v_reason text;
 	v_connected boolean;
@@ -132,15 +133,17 @@ BEGIN
 	v_involved := tafel_org_involved(o.id, p_case_id)
 	    OR tafel_is_process_manager(u.id, p_case_id);
 	-- a case opened at the table while its organisation was present
-	-- stays known to it when it leaves the agenda again (0022)
-	v_connected := v_involved OR EXISTS (SELECT 1 FROM agenda_items a
-	    WHERE a.case_id = p_case_id AND tafel_may_see_meeting(u, a.meeting_id))
-	    OR tafel_org_opened(o.id, p_case_id);
+	-- stays known to it when it leaves the agenda again (0022); asked
+	-- once, and only when the involvement does not already decide
+	v_opened := NOT v_involved AND tafel_org_opened(o.id, p_case_id);
+	v_connected := v_involved OR v_opened OR EXISTS (SELECT 1
+	    FROM agenda_items a
+	    WHERE a.case_id = p_case_id AND tafel_may_see_meeting(u, a.meeting_id));
 	IF NOT u.roles && ARRAY['admin', 'chair', 'member'] THEN
 		v_reason := 'observer';
 	ELSIF NOT o.covenant_signed THEN
 		v_reason := 'not_signatory';
-	ELSIF NOT (v_involved OR tafel_org_opened(o.id, p_case_id)) THEN
+	ELSIF NOT (v_involved OR v_opened) THEN
 		v_reason := 'not_involved';
 	ELSE
 		v_cats := tafel_org_categories(o.id);

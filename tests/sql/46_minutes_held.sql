@@ -8,10 +8,8 @@
 
 DO $$
 DECLARE
-	v_c bigint := (test_write('politie', 'create_case', '{"theme":
-	    "domestic_violence", "district": "Eemland", "summary": "Vroeg gehouden",
-	    "persons": [{"role": "victim", "name": "Mila Vroeg",
-	    "birth_date": "1992-06-06"}]}') ->> 'id')::bigint;
+	v_c bigint := test_case('politie', 'Vroeg gehouden',
+	    '[{"role": "victim", "name": "Mila Vroeg", "birth_date": "1992-06-06"}]');
 	-- planned tomorrow afternoon, held today (now)
 	v_late bigint := test_meeting(test_series('casusoverleg_hg'), interval '1 day' + interval '4 hours');
 	-- planned tomorrow morning, not held yet

@@ -8,14 +8,10 @@
 
 DO $$
 DECLARE
-	v_x bigint := (test_write('politie', 'create_case', '{"theme":
-	    "domestic_violence", "district": "Eemland", "summary": "Eerst gehouden",
-	    "persons": [{"role": "victim", "name": "Noor Eerst",
-	    "birth_date": "1993-07-07"}]}') ->> 'id')::bigint;
-	v_y bigint := (test_write('politie', 'create_case', '{"theme":
-	    "domestic_violence", "district": "Eemland", "summary": "Daarna gehouden",
-	    "persons": [{"role": "victim", "name": "Sara Daarna",
-	    "birth_date": "1994-08-08"}]}') ->> 'id')::bigint;
+	v_x bigint := test_case('politie', 'Eerst gehouden',
+	    '[{"role": "victim", "name": "Noor Eerst", "birth_date": "1993-07-07"}]');
+	v_y bigint := test_case('politie', 'Daarna gehouden',
+	    '[{"role": "victim", "name": "Sara Daarna", "birth_date": "1994-08-08"}]');
 	v_vt bigint := test_org('Veilig Thuis Eemland-Twente');
 	-- planned tomorrow afternoon, held first (today)
 	v_a bigint := test_meeting(test_series('casusoverleg_hg'), interval '1 day' + interval '4 hours');

@@ -7,10 +7,8 @@
 
 DO $$
 DECLARE
-	v_c bigint := (test_write('politie', 'create_case', '{"theme":
-	    "domestic_violence", "district": "Eemland", "summary": "Twee tafels",
-	    "persons": [{"role": "victim", "name": "Roos Tweetafel",
-	    "birth_date": "1988-02-02"}]}') ->> 'id')::bigint;
+	v_c bigint := test_case('politie', 'Twee tafels',
+	    '[{"role": "victim", "name": "Roos Tweetafel", "birth_date": "1988-02-02"}]');
 	v_start bigint := extract(epoch FROM now() + interval '1 hour')::bigint;
 	v_hg bigint;
 	v_sso bigint;

@@ -10,14 +10,10 @@
 
 DO $$
 DECLARE
-	v_c bigint := (test_write('politie', 'create_case', '{"theme":
-	    "domestic_violence", "district": "Eemland", "summary": "Eerder",
-	    "persons": [{"role": "child", "name": "Noa Eerder",
-	    "birth_date": "2015-02-02"}]}') ->> 'id')::bigint;
+	v_c bigint := test_case('politie', 'Eerder',
+	    '[{"role": "child", "name": "Noa Eerder", "birth_date": "2015-02-02"}]');
 	-- on the agenda without a decision or action point of its own
-	v_c2 bigint := (test_write('politie', 'create_case', '{"theme":
-	    "domestic_violence", "district": "Eemland", "summary": "Tweede"}')
-	    ->> 'id')::bigint;
+	v_c2 bigint := test_case('politie', 'Tweede');
 	v_raad bigint := test_org('Raad voor de Kinderbescherming, regio Oost');
 	v_vt bigint := test_org('Veilig Thuis Eemland-Twente');
 	v_om bigint := test_org('Openbaar Ministerie, parket Oost-Nederland');

@@ -9,14 +9,10 @@
 
 DO $$
 DECLARE
-	v_x bigint := (test_write('veiligthuis', 'create_case', '{"theme":
-	    "domestic_violence", "district": "Eemland", "summary": "Geopend",
-	    "persons": [{"role": "child", "name": "Sem Opening",
-	    "birth_date": "2014-03-03"}]}') ->> 'id')::bigint;
-	v_y bigint := (test_write('politie', 'create_case', '{"theme":
-	    "domestic_violence", "district": "Eemland", "summary": "Eigen",
-	    "persons": [{"role": "child", "name": "Sem Opening",
-	    "birth_date": "2014-03-03"}]}') ->> 'id')::bigint;
+	v_x bigint := test_case('veiligthuis', 'Geopend',
+	    '[{"role": "child", "name": "Sem Opening", "birth_date": "2014-03-03"}]');
+	v_y bigint := test_case('politie', 'Eigen',
+	    '[{"role": "child", "name": "Sem Opening", "birth_date": "2014-03-03"}]');
 	v_pol bigint := test_uid('politie');
 	v_m bigint;
 	it jsonb;

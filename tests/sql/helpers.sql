@@ -32,6 +32,16 @@ RETURNS jsonb LANGUAGE sql AS $$
 	SELECT tafel_write(test_uid(p_login), test_key(), p_op, p_args)
 $$;
 
+-- A domestic-violence case in district Eemland with this summary and
+-- persons (a JSON array as create_case takes it), created by the user with
+-- this login; its id.
+CREATE FUNCTION test_case(p_login text, p_summary text,
+    p_persons jsonb DEFAULT '[]') RETURNS bigint LANGUAGE sql AS $$
+	SELECT (test_write(p_login, 'create_case', jsonb_build_object(
+	    'theme', 'domestic_violence', 'district', 'Eemland',
+	    'summary', p_summary, 'persons', p_persons)) ->> 'id')::bigint
+$$;
+
 -- Runs p_sql; NULL when it succeeds, else {code, message, hint, detail}.
 CREATE FUNCTION test_err(p_sql text) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
