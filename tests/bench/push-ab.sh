@@ -1,0 +1,65 @@
+#!/bin/bash
+# A/B of one push's cost in the database: tafel_push_events for 101 viewers, with the installed functions and with SQL files loaded over them.
+#
+# Usage: tests/bench/push-ab.sh BUILD [FILE.sql...]   (as root, like tafel_bench)
+# Runs `tafel_bench fanout 100` and keeps its cluster (kept-cluster.sh). Then, in one psql session per measurement,
+# times tafel_push_events for the chair and the 100 bench users (each following the meeting) over the last 40
+# set_current_item changes, three passes, the first not counted, and prints the p50 / p90 in milliseconds: "A" with
+# the functions as installed, "B" with FILE.sql loaded first (e.g. the function as it was: `git show
+# REV:sql/functions/30_covenant.sql`, cut to the one CREATE OR REPLACE). A and B alternate, three times each. Every
+# measurement runs in a transaction it rolls back, so B's functions and the audit rows never stay.
+set -euo pipefail
+build=$(cd "${1:?usage: push-ab.sh BUILD [FILE.sql...]}" && pwd)
+shift
+src=$(cd "$(dirname "$0")/../.." && pwd)
+export TAFELD=$build/server/tafeld TAFELCTL=$build/server/tafelctl TAFEL_SOURCE_DIR=$src
+export TAFEL_TEST_USER=${TAFEL_TEST_USER:-tafel}
+# shellcheck source=kept-cluster.sh
+. "$src/tests/bench/kept-cluster.sh"
+work=$(mktemp -d /tmp/tafel-push-ab-XXXXXX)
+cleanup() {
+	kept_cluster_cleanup
+	rm -rf "$work"
+}
+trap cleanup EXIT
+kept_cluster_run fanout 100 >/dev/null
+
+for f in "$@"; do cat "$f"; done >"$work/b.sql"
+cat >"$work/time.sql" <<'EOF'
+\set QUIET on
+CREATE TEMP TABLE ab_ms(ms float8);
+DO $$
+DECLARE
+	v_meeting bigint := (SELECT meeting_id FROM changelog
+	    WHERE op = 'set_current_item' ORDER BY seq DESC LIMIT 1);
+	v_viewers jsonb := (SELECT jsonb_agg(jsonb_build_object('user_id', u.id,
+	    'presentation_meeting', 0, 'meeting_id', v_meeting) ORDER BY u.id)
+	    FROM users u WHERE u.login LIKE 'bench%'
+		OR u.id = (SELECT chair_id FROM meetings WHERE id = v_meeting));
+	v_seq bigint;
+	t0 timestamptz;
+BEGIN
+	FOR pass IN 1..3 LOOP
+		FOR v_seq IN SELECT seq FROM changelog WHERE op = 'set_current_item'
+		    ORDER BY seq DESC LIMIT 40 LOOP
+			t0 := clock_timestamp();
+			PERFORM count(*) FROM tafel_push_events(v_seq, v_viewers);
+			IF pass > 1 THEN
+				INSERT INTO ab_ms VALUES (extract(epoch FROM
+				    clock_timestamp() - t0) * 1000);
+			END IF;
+		END LOOP;
+	END LOOP;
+END $$;
+SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric, 2) || ' / ' ||
+    round(percentile_cont(0.9) WITHIN GROUP (ORDER BY ms)::numeric, 2) FROM ab_ms;
+ROLLBACK;
+EOF
+chmod -R a+rX "$work"
+echo "tafel_push_events for 101 viewers, p50 / p90 ms over 80 calls (40 changes, twice):"
+for round in 1 2 3; do
+	printf 'A%d  %s\n' "$round" "$("${psql_as[@]}" -At -c BEGIN -f "$work/time.sql" | tail -n 1)"
+	[ $# -gt 0 ] || continue
+	printf 'B%d  %s\n' "$round" "$("${psql_as[@]}" -At -v ON_ERROR_STOP=1 -c BEGIN -f "$work/b.sql" \
+		-f "$work/time.sql" | tail -n 1)"
+done
