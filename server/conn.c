@@ -387,6 +387,37 @@ conn_evict_unauth(unsigned mine)
 }
 
 /*
+ * The write timeout in seconds: CONN_WRITE_TIMEOUT_S, or, in a tafeld
+ * built with the test hooks (docs/admin.md, "Test hooks"), a shorter one
+ * from TAFEL_TEST_WRITE_TIMEOUT=S (1..29), so that a test of a vanished
+ * peer need not wait half a minute.  Read once, with a warning.
+ */
+static int
+conn_write_timeout_s(void)
+{
+#ifdef TAFEL_TEST_HOOKS
+	static int s;
+	const char *e;
+	long v;
+
+	if (s == 0) {
+		s = CONN_WRITE_TIMEOUT_S;
+		e = getenv("TAFEL_TEST_WRITE_TIMEOUT");
+		v = e != NULL ? strtol(e, NULL, 10) : 0;
+		if (v >= 1 && v < CONN_WRITE_TIMEOUT_S) {
+			s = (int)v;
+			log_warn("TAFEL_TEST_WRITE_TIMEOUT: the write timeout is "
+			    "%d s instead of %d (tests only)", s,
+			    CONN_WRITE_TIMEOUT_S);
+		}
+	}
+	return s;
+#else
+	return CONN_WRITE_TIMEOUT_S;
+#endif
+}
+
+/*
  * A peer whose network vanished while nothing was to be sent to it is
  * found by TCP keepalive (tcp_keepalive): the write timeout above only
  * runs while frames wait for an ACK, and without probes such a
@@ -474,7 +505,7 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 	 * up retransmitting, some 15 minutes.
 	 */
 	{
-		unsigned int ms = CONN_WRITE_TIMEOUT_S * 1000;
+		unsigned int ms = (unsigned int)conn_write_timeout_s() * 1000;
 
 		setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ms, sizeof ms);
 	}
@@ -888,7 +919,7 @@ conn_tls_ready(struct conn *c)
 	Tafel__Envelope env;
 	Tafel__Hello hello;
 	SSL *ssl = bufferevent_openssl_get_ssl(c->bev);
-	struct timeval wt = { CONN_WRITE_TIMEOUT_S, 0 };
+	struct timeval wt = { conn_write_timeout_s(), 0 };
 
 	X509 *peer;
 
