@@ -59,7 +59,6 @@ struct login {
 	struct event *timer;
 	uint64_t revoke_mark;	/* before the last database check (revoke.h) */
 	int rechecks;		/* the account read again before the session */
-	unsigned missed;	/* REVOKE_* notices the last recheck is for */
 	int paused;		/* tests only: login_paused */
 };
 
@@ -481,14 +480,16 @@ login_rechecked(void *arg, struct db_result *res)
 		return;
 	}
 	/*
-	 * A ticket login got past the ticket check, so a new password
-	 * notice is of a change after it (the change would have revoked the
-	 * ticket); a password login compares the hash it checked.
+	 * A password login compares the hash it checked; a ticket login asks
+	 * whether the ticket it was just given still lives (a new password
+	 * deletes the user's tickets, as tafelctl user revoke-tickets does).
 	 */
-	if (l->by_ticket ? (l->missed & REVOKE_PASSWORD) != 0 :
+	if (l->by_ticket ? strcmp(PQgetvalue(res->res, 0, 3), "t") != 0 :
 	    l->hash == NULL || strcmp(l->hash, PQgetvalue(res->res, 0, 1)) != 0) {
 		OPENSSL_cleanse(l->ticket, sizeof l->ticket);
-		login_fail(l, TAFEL__ERROR_CODE__SESSION_EXPIRED,
+		login_fail(l, TAFEL__ERROR_CODE__SESSION_EXPIRED, l->by_ticket ?
+		    "the resume ticket was revoked (a new password, or by the "
+		    "administrator); log in with the password" :
 		    "the account's password was changed; log in again");
 		return;
 	}
@@ -506,10 +507,10 @@ login_rechecked(void *arg, struct db_result *res)
 static int
 login_recheck(struct login *l)
 {
-	unsigned missed = revoke_missed(l->user_id, l->revoke_mark);
-	const char *params[1] = { l->login };
+	char hash[67];
+	const char *params[2] = { l->login, hash };
 
-	if (missed == 0)
+	if (!revoke_missed(l->user_id, l->revoke_mark))
 		return 0;
 	if (++l->rechecks > LOGIN_RECHECKS) {
 		OPENSSL_cleanse(l->ticket, sizeof l->ticket);
@@ -520,10 +521,11 @@ login_recheck(struct login *l)
 	log_info("conn %llu (%s): the account of \"%s\" changed while its "
 	    "login was checked; reading it again", (unsigned long long)
 	    l->r->c->id, l->r->c->addr, l->login);
-	l->missed = missed;
 	l->revoke_mark = revoke_mark();
-	db_call("SELECT user_id, password_hash, disabled FROM "
-	    "tafel_login_lookup($1)", 1, params, login_rechecked, l);
+	hash_param(l->ticket_hash, hash);	/* unused by a password login */
+	db_call("SELECT user_id, password_hash, disabled, "
+	    "tafel_ticket_live($2::bytea) FROM tafel_login_lookup($1)", 2,
+	    params, login_rechecked, l);
 	return 1;
 }
 

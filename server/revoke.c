@@ -18,36 +18,31 @@
 /* Why an account's sessions end: what the client is told, and the log. */
 static const struct why {
 	const char *name;		/* in the notice */
-	unsigned bit;			/* REVOKE_* */
 	Tafel__ErrorCode code;
 	const char *message;
 } whys[] = {
-	{ "disabled", REVOKE_DISABLED, TAFEL__ERROR_CODE__ACCOUNT_DISABLED,
+	{ "disabled", TAFEL__ERROR_CODE__ACCOUNT_DISABLED,
 	  "the account was disabled by an administrator" },
-	{ "password", REVOKE_PASSWORD, TAFEL__ERROR_CODE__SESSION_EXPIRED,
+	{ "password", TAFEL__ERROR_CODE__SESSION_EXPIRED,
 	  "the account's password was changed; log in again" },
 };
 
 /*
- * The last RECENT notices, for the logins being checked meanwhile
- * (revoke_missed): entry n % RECENT is the n-th notice (counting from 1);
- * user_id 0 stands for every user (a listener reconnect).  A login is
- * checked in a few round trips, so a login that RECENT notices overtook
- * is simply checked again.
+ * The users of the last RECENT notices, for the logins being checked
+ * meanwhile (revoke_missed): entry n % RECENT is the n-th notice's
+ * (counting from 1); 0 stands for every user (a listener reconnect).  A
+ * login is checked in a few round trips, so a login that RECENT notices
+ * overtook is simply checked again.
  */
 #define RECENT 64
-static struct recent {
-	int64_t user_id;
-	unsigned bits;
-} recent[RECENT];
+static int64_t recent[RECENT];
 static uint64_t n_notices;
 
 static void
-remember(int64_t user_id, unsigned bits)
+remember(int64_t user_id)
 {
 	n_notices++;
-	recent[n_notices % RECENT].user_id = user_id;
-	recent[n_notices % RECENT].bits = bits;
+	recent[n_notices % RECENT] = user_id;
 }
 
 uint64_t
@@ -56,19 +51,17 @@ revoke_mark(void)
 	return n_notices;
 }
 
-unsigned
+int
 revoke_missed(int64_t user_id, uint64_t mark)
 {
-	unsigned bits = 0;
 	uint64_t n;
 
 	if (n_notices - mark >= RECENT)		/* overtaken: ask again */
-		return REVOKE_DISABLED | REVOKE_PASSWORD;
+		return 1;
 	for (n = mark + 1; n <= n_notices; n++)
-		if (recent[n % RECENT].user_id == user_id ||
-		    recent[n % RECENT].user_id == 0)
-			bits |= recent[n % RECENT].bits;
-	return bits;
+		if (recent[n % RECENT] == user_id || recent[n % RECENT] == 0)
+			return 1;
+	return 0;
 }
 
 /* Closes every live session of user_id with w's Error. */
@@ -108,7 +101,7 @@ revoke_notice(const char *payload)
 	sp = end + 1;
 	for (i = 0; i < sizeof whys / sizeof whys[0]; i++)
 		if (strcmp(sp, whys[i].name) == 0) {
-			remember((int64_t)id, whys[i].bit);
+			remember((int64_t)id);
 			end_sessions((int64_t)id, &whys[i]);
 			return 1;
 		}
@@ -145,7 +138,7 @@ revoke_sweep(void)
 	const char *params[1];
 
 	/* notices may have been lost: logins being checked check again */
-	remember(0, REVOKE_DISABLED);
+	remember(0);
 	TAILQ_FOREACH(c, &srv.conns, entry)
 		if (c->session != NULL && c->state == CONN_READY)
 			db_ids_add(&ids, c->session->user_id);

@@ -23,14 +23,12 @@ void revoke_sweep(void);
  * whose session starts after the notice came, would miss it (the notice
  * finds no session of that user yet).  So a login takes revoke_mark()
  * before each database check, and before its session starts asks
- * revoke_missed(): the notices for user_id that came since (REVOKE_*
- * bits; a listener reconnect, which may have lost notices, counts as
- * REVOKE_DISABLED for every user).  Any: the login checks the account
- * again (h-session.c).
+ * revoke_missed(): whether a notice for user_id came since (a listener
+ * reconnect, which may have lost notices, counts as one for every user;
+ * so does a mark that RECENT notices overtook).  If so, the login reads
+ * the account again (h-session.c), which tells what changed.
  */
-#define REVOKE_DISABLED	1u
-#define REVOKE_PASSWORD	2u
 uint64_t revoke_mark(void);
-unsigned revoke_missed(int64_t user_id, uint64_t mark);
+int revoke_missed(int64_t user_id, uint64_t mark);
 
 #endif

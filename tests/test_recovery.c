@@ -513,7 +513,8 @@ test_live_sessions_end(void **state)
 
 /* Sends a login of PAUSED (password, or ticket when given); when the
  * server holds it, runs tafelctl user WHAT PAUSED ("passwd": a new
- * password; NULL: nothing); returns the login's answer. */
+ * password; "reenable": disable, then enable again; NULL: nothing);
+ * returns the login's answer. */
 static Tafel__Envelope *
 login_during(struct tclient *c, const char *ticket, const char *what)
 {
@@ -537,7 +538,10 @@ login_during(struct tclient *c, const char *ticket, const char *what)
 	}
 	if (what != NULL && strcmp(what, "passwd") == 0)
 		new_password(PAUSED);
-	else if (what != NULL)
+	else if (what != NULL && strcmp(what, "reenable") == 0) {
+		ctl_user("disable", PAUSED);
+		ctl_user("enable", PAUSED);
+	} else if (what != NULL)
 		ctl_user(what, PAUSED);
 	m = tclient_recv(c, T);
 	assert_non_null(m);
@@ -594,8 +598,19 @@ test_login_racing_change(void **state)
 	tclient_close(&c);
 	assert_int_equal(refused_during(ticket, "passwd"),
 	    TAFEL__ERROR_CODE__SESSION_EXPIRED);
+
+	/* disabled and enabled again while a ticket login is held: the
+	 * account is enabled when read again, but disabling it revoked the
+	 * ticket the login was given, so it is refused all the same */
+	m = login_during(&c, NULL, NULL);
+	harness_expect_body(m, B(LOGIN_OK));
+	snprintf(ticket, sizeof ticket, "%s", m->login_ok->resume_ticket);
+	frame_free(m);
+	tclient_close(&c);
+	assert_int_equal(refused_during(ticket, "reenable"),
+	    TAFEL__ERROR_CODE__SESSION_EXPIRED);
 	assert_true(tafeld_log_count(&a, "the account of \"" PAUSED "\" "
-	    "changed while its login was checked") >= 3);
+	    "changed while its login was checked") >= 4);
 }
 
 /* A TLS connection to port with ctx (session offered when kept); c as tclient_connect. */

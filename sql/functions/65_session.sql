@@ -87,6 +87,17 @@ BEGIN
 END
 $$;
 
+-- Is the ticket with this hash still live?  A ticket login that a notice
+-- overtook (server/revoke.c) asks so of the ticket it was just given
+-- before its session starts: a new password, a disabled account and
+-- tafelctl user revoke-tickets all delete the user's tickets, that one
+-- included, so the answer is exact whichever notice was seen or lost.
+CREATE OR REPLACE FUNCTION tafel_ticket_live(p_hash bytea)
+RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+	SELECT EXISTS (SELECT 1 FROM resume_tickets r
+	    WHERE r.hash = p_hash AND r.expires_at > now())
+$$;
+
 -- Owner (tafelctl): revokes every ticket of a user; the number revoked.
 CREATE OR REPLACE FUNCTION tafel_revoke_tickets(p_login text)
 RETURNS int LANGUAGE plpgsql SET search_path = public AS $$

@@ -121,12 +121,13 @@ CREATE POLICY tafel_app_nominations ON nominations FOR SELECT TO tafel_app
 	USING (tafel_rls_nomination_visible(series_id, org_id));
 -- changelog, purge_log, write_ops: no policy, no grant: nothing for tafel_app
 
--- Resume tickets (65_session.sql): the four entry functions only, and
--- which logged-in users are disabled (server/revoke.c).
+-- Resume tickets (65_session.sql): the entry functions only, and which
+-- logged-in users are disabled (server/revoke.c).
 GRANT EXECUTE ON FUNCTION
 	tafel_ticket_issue(bigint, bytea, text, int),
 	tafel_ticket_resume(text, bytea, bytea, text),
 	tafel_ticket_revoke(bytea),
+	tafel_ticket_live(bytea),
 	tafel_resume_check(bigint, bigint, boolean),
 	tafel_disabled_among(bigint[])
 	TO tafel_app;
