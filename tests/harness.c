@@ -28,6 +28,8 @@
 #include "frame.h"
 #include "proto.h"
 
+static void psql_co_close(struct tafeld *t);
+
 int harness_rcvbuf;
 const char *harness_source_ip;
 const char *harness_client_cert;
@@ -201,6 +203,7 @@ tafeld_stop(struct tafeld *t)
 {
 	int status = -1;
 
+	psql_co_close(t);	/* its cluster stops with tafeld */
 	if (t->pid <= 0)
 		return -1;
 	kill(t->pid, SIGTERM);
@@ -608,28 +611,126 @@ harness_psql(struct tafeld *t, const char *sql)
 	return system(cmd);
 }
 
+/*
+ * harness_psql_value keeps one psql per tafeld running and feeds it queries:
+ * starting psql (through su when root) and a backend costs 50-200 ms, and
+ * some tests ask thousands of questions.  After each query, psql echoes a
+ * marker with its ERROR variable.  psql exits when its connection is lost
+ * (a restarted cluster): the query is then asked once more of a new psql.
+ */
+static void
+psql_co_close(struct tafeld *t)
+{
+	if (t->psql_pid <= 0 || t->psql_owner != getpid())
+		return;
+	fclose(t->psql_in);
+	fclose(t->psql_out);
+	while (waitpid(t->psql_pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	t->psql_pid = 0;
+}
+
+static int
+psql_co_open(struct tafeld *t)
+{
+	const char *user = env_or("TAFEL_TEST_USER", "tafel");
+	char host[300], cmd[400];
+	int to[2], from[2];
+	pid_t pid;
+
+	snprintf(host, sizeof host, "%s/pg/run", t->dir);
+	/* close-on-exec: no other child keeps this psql's stdin open */
+	if (pipe2(to, O_CLOEXEC) != 0)
+		return -1;
+	if (pipe2(from, O_CLOEXEC) != 0) {
+		close(to[0]);
+		close(to[1]);
+		return -1;
+	}
+	signal(SIGPIPE, SIG_IGN);	/* a psql gone: the write fails */
+	fflush(NULL);
+	if ((pid = fork()) < 0) {
+		close(to[0]); close(to[1]); close(from[0]); close(from[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		dup2(to[0], 0);
+		dup2(from[1], 1);
+		close(to[0]); close(to[1]); close(from[0]); close(from[1]);
+		if (chdir("/tmp") != 0)
+			_exit(127);
+		if (geteuid() == 0) {
+			snprintf(cmd, sizeof cmd, "exec psql -X -q -At -h '%s' "
+			    "-d tafel", host);
+			execlp("su", "su", user, "-s", "/bin/sh", "-c", cmd,
+			    (char *)NULL);
+		} else
+			execlp("psql", "psql", "-X", "-q", "-At", "-h", host,
+			    "-d", "tafel", (char *)NULL);
+		_exit(127);
+	}
+	close(to[0]);
+	close(from[1]);
+	t->psql_in = fdopen(to[1], "w");
+	t->psql_out = fdopen(from[0], "r");
+	if (t->psql_in == NULL || t->psql_out == NULL) {
+		if (t->psql_in != NULL)
+			fclose(t->psql_in);
+		else
+			close(to[1]);
+		if (t->psql_out != NULL)
+			fclose(t->psql_out);
+		else
+			close(from[0]);
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	t->psql_pid = pid;
+	t->psql_owner = getpid();
+	return 0;
+}
+
+#define PSQL_MARK "__tafel_test_end__"
+
+/* One query on t's psql: 0 answered, 1 failed, -1 psql gone (or none). */
+static int
+psql_co_query(struct tafeld *t, const char *sql, char *out, size_t len)
+{
+	char line[4096];
+	int first = 1;
+
+	if (t->psql_pid <= 0 && psql_co_open(t) != 0)
+		return -1;
+	if (fprintf(t->psql_in, "%s\n;\n\\echo " PSQL_MARK " :ERROR\n",
+	    sql) < 0 || fflush(t->psql_in) != 0) {
+		psql_co_close(t);
+		return -1;
+	}
+	out[0] = '\0';
+	while (fgets(line, sizeof line, t->psql_out) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, PSQL_MARK " ", sizeof PSQL_MARK) == 0)
+			return strcmp(line + sizeof PSQL_MARK, "false") == 0 ?
+			    0 : 1;
+		if (first)
+			snprintf(out, len, "%s", line);
+		first = 0;
+	}
+	psql_co_close(t);
+	return -1;
+}
+
 int
 harness_psql_value(struct tafeld *t, const char *sql, char *out, size_t len)
 {
-	char cmd[4096];
-	const char *user = env_or("TAFEL_TEST_USER", "tafel");
-	FILE *p;
 	int rc;
 
-	if (geteuid() == 0)
-		snprintf(cmd, sizeof cmd, "cd /tmp && su %s -s /bin/sh -c "
-		    "\"psql -X -q -At -h %s/pg/run -d tafel -c \\\"%s\\\"\"",
-		    user, t->dir, sql);
-	else
-		snprintf(cmd, sizeof cmd, "psql -X -q -At -h %s/pg/run -d tafel "
-		    "-c \"%s\"", t->dir, sql);
-	p = popen(cmd, "r");
-	if (p == NULL)
-		return -1;
-	if (fgets(out, (int)len, p) == NULL)
-		out[0] = '\0';
-	out[strcspn(out, "\n")] = '\0';
-	rc = pclose(p);
+	if (t->psql_pid > 0 && t->psql_owner != getpid())
+		t->psql_pid = 0;	/* a forked child: its own psql */
+	rc = psql_co_query(t, sql, out, len);
+	if (rc < 0)	/* lost its connection: once more with a new one */
+		rc = psql_co_query(t, sql, out, len);
 	return rc == 0 ? 0 : -1;
 }
 

@@ -17,6 +17,10 @@ struct tafeld {
 	char dir[256];		/* data directory (mkdtemp) */
 	char log[300];		/* tafeld's stderr */
 	int port;		/* the port it listens on */
+	/* harness_psql_value's psql, kept running (0: none); only the
+	 * process that started it (psql_owner) uses it */
+	pid_t psql_pid, psql_owner;
+	FILE *psql_in, *psql_out;
 };
 
 /*
