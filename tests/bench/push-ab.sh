@@ -1,7 +1,9 @@
 #!/bin/bash
-# A/B of one push's cost in the database: tafel_push_events for 101 viewers, with the installed functions and with SQL files loaded over them.
+# A/B of one push's cost in the database: tafel_push_events for 101 viewers (TAFEL_AB_VIEWERS + 1), with the installed functions and with SQL files loaded over them.
 #
 # Usage: tests/bench/push-ab.sh BUILD [FILE.sql...]   (as root, like tafel_bench)
+# TAFEL_AB_VIEWERS=N (default 100, at most 5000): N bench users instead of 100; those past 100 are added by SQL
+# in each measurement's transaction, spread over the organisations as tafel_bench spreads its own.
 # Runs `tafel_bench fanout 100` and keeps its cluster (kept-cluster.sh). Then, in one psql session per measurement,
 # times tafel_push_events for the chair and the 100 bench users (each following the meeting) over the last 40
 # set_current_item changes, three passes, the first not counted, and prints the p50 / p90 in milliseconds: "A" with
@@ -22,11 +24,25 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
+viewers=${TAFEL_AB_VIEWERS:-100}
+case $viewers in '' | *[!0-9]*) echo "push-ab: TAFEL_AB_VIEWERS must be a number" >&2; exit 2 ;; esac
+[ "$viewers" -ge 1 ] && [ "$viewers" -le 5000 ] || { echo "push-ab: TAFEL_AB_VIEWERS: 1..5000" >&2; exit 2; }
 kept_cluster_run fanout 100 >/dev/null
 
 for f in "$@"; do cat "$f"; done >"$work/b.sql"
-cat >"$work/time.sql" <<'EOF'
-\set QUIET on
+{
+printf '\\set QUIET on\n'
+# bench101..benchN as bench_users (tafel_bench_common.c) makes them; no password: no login
+[ "$viewers" -le 100 ] || cat <<EOF
+WITH o AS (SELECT array_agg(sm.org_id ORDER BY sm.org_id) a FROM series_members sm
+    JOIN meetings m ON m.series_id = sm.series_id WHERE m.id = (SELECT meeting_id
+    FROM changelog WHERE op = 'set_current_item' ORDER BY seq DESC LIMIT 1))
+INSERT INTO users (login, display_name, org_id, password_hash, roles)
+SELECT 'bench' || g, 'Bench ' || g, o.a[1 + g % array_length(o.a, 1)], '!', '{member}'
+FROM generate_series(101, $viewers) g, o;
+EOF
+printf "SET ab.viewers = '%d';\n" "$viewers"
+cat <<'EOF'
 CREATE TEMP TABLE ab_ms(ms float8);
 DO $$
 DECLARE
@@ -34,7 +50,8 @@ DECLARE
 	    WHERE op = 'set_current_item' ORDER BY seq DESC LIMIT 1);
 	v_viewers jsonb := (SELECT jsonb_agg(jsonb_build_object('user_id', u.id,
 	    'presentation_meeting', 0, 'meeting_id', v_meeting) ORDER BY u.id)
-	    FROM users u WHERE u.login LIKE 'bench%'
+	    FROM users u WHERE (u.login ~ '^bench[0-9]+$'
+		AND substr(u.login, 6)::int <= current_setting('ab.viewers')::int)
 		OR u.id = (SELECT chair_id FROM meetings WHERE id = v_meeting));
 	v_seq bigint;
 	t0 timestamptz;
@@ -55,8 +72,9 @@ SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric, 2) || ' /
     round(percentile_cont(0.9) WITHIN GROUP (ORDER BY ms)::numeric, 2) FROM ab_ms;
 ROLLBACK;
 EOF
+} >"$work/time.sql"
 chmod -R a+rX "$work"
-echo "tafel_push_events for 101 viewers, p50 / p90 ms over 80 calls (40 changes, twice):"
+echo "tafel_push_events for $((viewers + 1)) viewers, p50 / p90 ms over 80 calls (40 changes, twice):"
 for round in 1 2 3; do
 	printf 'A%d  %s\n' "$round" "$("${psql_as[@]}" -At -c BEGIN -f "$work/time.sql" | tail -n 1)"
 	[ $# -gt 0 ] || continue
