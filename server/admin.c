@@ -313,6 +313,18 @@ status_push_timing(void)
 	    json_object_new_double(t.viewers_avg));
 	json_object_object_add(o, "in_flight",
 	    json_object_new_int64((int64_t)t.in_flight));
+	json_object_object_add(o, "joins",
+	    json_object_new_int64((int64_t)t.joins));
+	json_object_object_add(o, "join_db_p50_ms",
+	    json_object_new_double((double)t.join_db_p50_us / 1000.0));
+	json_object_object_add(o, "join_db_p99_ms",
+	    json_object_new_double((double)t.join_db_p99_us / 1000.0));
+	json_object_object_add(o, "join_p50_ms",
+	    json_object_new_double((double)t.join_p50_us / 1000.0));
+	json_object_object_add(o, "join_p99_ms",
+	    json_object_new_double((double)t.join_p99_us / 1000.0));
+	json_object_object_add(o, "join_max_ms",
+	    json_object_new_double((double)t.join_max_us / 1000.0));
 	return o;
 }
 

@@ -232,6 +232,14 @@ print_status(json_object *o)
 		    jdouble(e, "render_p99_ms"), jdouble(e, "sent_p50_ms"),
 		    jdouble(e, "sent_p99_ms"), jdouble(e, "sent_max_ms"),
 		    jint(e, "in_flight"));
+	if ((e = jget(jget(o, "push"), "timing")) != NULL &&
+	    jint(e, "joins") > 0)
+		printf("join timing, last %lld joins (meeting snapshots): "
+		    "database p50 %.1f / p99 %.1f ms, answered p50 %.1f / "
+		    "p99 %.1f / max %.1f ms after the subscribe was read\n",
+		    jint(e, "joins"), jdouble(e, "join_db_p50_ms"),
+		    jdouble(e, "join_db_p99_ms"), jdouble(e, "join_p50_ms"),
+		    jdouble(e, "join_p99_ms"), jdouble(e, "join_max_ms"));
 	if ((e = jget(jget(o, "push"), "audit_fold")) != NULL) {
 		if (jstr(e, "last_error")[0] != '\0') {
 			printf("audit fold: FAILING (%lld times): ",

@@ -141,14 +141,13 @@ struct deliver_sample {
 static struct deliver_sample samples[DELIVER_SAMPLES];
 static size_t n_samples;		/* ever taken; the newest at (n-1) % N */
 
-static int64_t
-mono_us(void)
-{
-	struct timespec ts;
+/* The last DELIVER_SAMPLES joins (deliver_note_join), the same way. */
+struct join_sample {
+	int64_t db_us, answered_us;
+};
+static struct join_sample joins[DELIVER_SAMPLES];
+static size_t n_joins;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 static void deliver_send(struct delivery *d);
 
@@ -879,6 +878,8 @@ percentile(const int64_t *v, size_t n, unsigned p)
 	return v[k == 0 ? 0 : k - 1];
 }
 
+static void join_timing(struct push_timing *t);
+
 void
 deliver_get_timing(struct push_timing *t)
 {
@@ -887,6 +888,7 @@ deliver_get_timing(struct push_timing *t)
 	size_t i, viewers = 0;
 
 	memset(t, 0, sizeof *t);
+	join_timing(t);
 	t->changes = n;
 	if (n == 0)
 		return;
@@ -905,6 +907,39 @@ deliver_get_timing(struct push_timing *t)
 	t->sent_p99_us = percentile(sent, n, 99);
 	t->viewers_avg = (double)viewers / (double)n;
 	t->in_flight = n_flight;
+}
+
+void
+deliver_note_join(int64_t db_us, int64_t answered_us)
+{
+	joins[n_joins % DELIVER_SAMPLES] = (struct join_sample){ db_us,
+	    answered_us };
+	n_joins++;
+}
+
+/* The join half of push_timing (deliver_get_timing). */
+static void
+join_timing(struct push_timing *t)
+{
+	int64_t db[DELIVER_SAMPLES], ans[DELIVER_SAMPLES];
+	size_t n = n_joins < DELIVER_SAMPLES ? n_joins : DELIVER_SAMPLES;
+	size_t i;
+
+	t->joins = n;
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++) {
+		db[i] = joins[i].db_us;
+		ans[i] = joins[i].answered_us;
+		if (ans[i] > t->join_max_us)
+			t->join_max_us = ans[i];
+	}
+	qsort(db, n, sizeof *db, cmp_i64);
+	qsort(ans, n, sizeof *ans, cmp_i64);
+	t->join_db_p50_us = percentile(db, n, 50);
+	t->join_db_p99_us = percentile(db, n, 99);
+	t->join_p50_us = percentile(ans, n, 50);
+	t->join_p99_us = percentile(ans, n, 99);
 }
 
 void

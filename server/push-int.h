@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "compat.h"
 #include "tafel.pb-c.h"
@@ -28,7 +29,18 @@ struct sub_setup {
 	struct sub *s;		/* NULL once cancelled */
 	uint64_t resume_from;
 	struct sub_setup *next_waiting;	/* parked until the window is read */
+	int64_t received_us;		/* the subscribe read (mono_us) */
 };
+
+/* CLOCK_MONOTONIC in microseconds, for the timings status shows. */
+static inline int64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 /* A session's interest in a meeting or in its organisation's actions. */
 struct sub {
@@ -107,8 +119,11 @@ void deliver_forget(struct sub *s);
 
 void deliver_start(void);
 
-/* The delivery timing push_get_timing reports. */
+/* The delivery and join timing push_get_timing reports. */
 void deliver_get_timing(struct push_timing *t);
+/* A join answered: us from the subscribe read to the snapshot back from
+ * the database, and to the answer written. */
+void deliver_note_join(int64_t db_us, int64_t answered_us);
 void deliver_free(void);
 
 #endif

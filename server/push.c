@@ -965,6 +965,8 @@ subscribe_done(void *arg, struct db_result *res)
 	const char *json;
 	char err[256];
 	size_t i;
+	int64_t back = mono_us();	/* the snapshot is back */
+	int join;
 
 	if (req_gone(r))
 		goto out;	/* the subscription went with the session */
@@ -1024,12 +1026,18 @@ subscribe_done(void *arg, struct db_result *res)
 		    (unsigned long long)st->resume_from,
 		    (unsigned long long)resp->seq);
 	s->seq = resp->seq;
+	join = s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING;
 	privacy_filter_message(r->c, &resp->base);
 	if (reply_subscribed(r, resp) != 0) {
 		/* refused: no subscription stays behind to send events */
 		sub_drop(r->c, s->topic, s->meeting_id);	/* clears st->s */
 		goto out;
 	}
+	/* a join: its times for `tafelctl status` (written: the answer's
+	 * frames are in the socket or its buffer) */
+	if (join)
+		deliver_note_join(back - st->received_us,
+		    mono_us() - st->received_us);
 	if (st->s != NULL) {
 		s->setup = NULL;
 		/*
@@ -1117,6 +1125,7 @@ push_subscribe(struct conn *c, const Tafel__Envelope *env,
 	TAILQ_INSERT_TAIL(&push.subs, s, entry);
 
 	st = xcalloc(1, sizeof *st);
+	st->received_us = mono_us();
 	st->s = s;
 	s->setup = st;
 	st->resume_from = q->resume_from;

@@ -47,6 +47,15 @@ struct push_timing {
 	int64_t sent_p50_us, sent_p99_us, sent_max_us;
 	double viewers_avg;		/* connections per change */
 	size_t in_flight;		/* changes rendering or waiting now */
+	/*
+	 * The last joins (up to 100: meeting subscriptions answered with a
+	 * snapshot): from the subscribe read until the snapshot came back
+	 * from the database (db), and until the answer was written to the
+	 * socket (answered); microseconds.
+	 */
+	size_t joins;
+	int64_t join_db_p50_us, join_db_p99_us;
+	int64_t join_p50_us, join_p99_us, join_max_us;
 };
 void push_get_timing(struct push_timing *t);
 

@@ -584,6 +584,15 @@ test_status(void **state)
 	    json_object_get_double(jpath(e, "render_p50_ms", NULL)));
 	assert_true(json_object_get_double(jpath(e, "viewers_avg", NULL)) >=
 	    1.0);
+	/* the meeting's subscription was a join: its snapshot came from the
+	 * database, then the answer went out */
+	assert_true(json_object_get_int64(jpath(e, "joins", NULL)) >= 1);
+	assert_true(json_object_get_double(jpath(e, "join_db_p50_ms", NULL)) >
+	    0.0);
+	assert_true(json_object_get_double(jpath(e, "join_p50_ms", NULL)) >=
+	    json_object_get_double(jpath(e, "join_db_p50_ms", NULL)));
+	assert_true(json_object_get_double(jpath(e, "join_max_ms", NULL)) >=
+	    json_object_get_double(jpath(e, "join_p99_ms", NULL)));
 	json_object_put(st);
 	/*
 	 * the chair's case list showed the new case's summary: recorded with
@@ -638,6 +647,7 @@ test_status(void **state)
 	text = ctl_status_output(0);
 	assert_non_null(strstr(text, "sessions per organisation"));
 	assert_non_null(strstr(text, "push timing, last "));
+	assert_non_null(strstr(text, "join timing, last "));
 	assert_non_null(strstr(text, "audit fold: "));
 	assert_non_null(strstr(text, org));
 	assert_non_null(strstr(text, "ready 3"));

@@ -27,9 +27,11 @@ void print_load(void);
 
 /*
  * The server's own account of the push (`tafelctl status`: rendered and
- * sent p50/p99 of its last 512 changes), printed as one line.
+ * sent p50/p99 of its last 100 changes), printed as one line.
  */
 void print_push_timing(struct tafeld *t);
+/* The line of `tafelctl status` that holds what ("join timing, "), as "  server: ...". */
+void print_status_line(struct tafeld *t, const char *what);
 /*
  * A write as tafel sends it: on DATABASE_UNAVAILABLE or OVERLOADED it waits
  * (retry_after_ms, else 200 ms) and sends it again with the same

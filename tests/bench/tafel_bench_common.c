@@ -121,6 +121,12 @@ print_stats(const char *label, long long *v, int n, const char *target)
 void
 print_push_timing(struct tafeld *t)
 {
+	print_status_line(t, "push timing, ");
+}
+
+void
+print_status_line(struct tafeld *t, const char *what)
+{
 	const char *bin = getenv("TAFELCTL") ? getenv("TAFELCTL") : "tafelctl";
 	char cmd[1200], line[600], *p;
 	FILE *f;
@@ -130,7 +136,7 @@ print_push_timing(struct tafeld *t)
 	if ((f = popen(cmd, "r")) == NULL)
 		return;
 	while (fgets(line, sizeof line, f) != NULL) {
-		if ((p = strstr(line, "push timing, ")) == NULL)
+		if ((p = strstr(line, what)) == NULL)
 			continue;
 		printf("  server: %s", p);
 	}

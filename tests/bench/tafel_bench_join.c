@@ -244,6 +244,8 @@ mode_join(int argc, char **argv)
 	    ac_max, bytes_min, bytes_max, audit[1] - audit[0], joins);
 	print_stats("subscribe -> snapshot", t_join, joins,
 	    "target p99 <= 20 ms (issue 13, snapshot join)");
+	/* the server's share: the snapshot from the database, the answer out */
+	print_status_line(&srv, "join timing, ");
 	/* where the time goes: the database's share */
 	{
 		long long db[10], raw[10];
