@@ -289,7 +289,15 @@ status_subscriptions(void)
 	return a;
 }
 
-/* The last changes' delivery times, in milliseconds (see push.h). */
+/* A time in microseconds as milliseconds under key. */
+static void
+add_ms(json_object *o, const char *key, int64_t us)
+{
+	json_object_object_add(o, key, json_object_new_double((double)us /
+	    1000.0));
+}
+
+/* The last changes' delivery times and the last joins', in milliseconds (see push.h). */
 static json_object *
 status_push_timing(void)
 {
@@ -299,32 +307,22 @@ status_push_timing(void)
 	push_get_timing(&t);
 	json_object_object_add(o, "changes",
 	    json_object_new_int64((int64_t)t.changes));
-	json_object_object_add(o, "render_p50_ms",
-	    json_object_new_double((double)t.render_p50_us / 1000.0));
-	json_object_object_add(o, "render_p99_ms",
-	    json_object_new_double((double)t.render_p99_us / 1000.0));
-	json_object_object_add(o, "sent_p50_ms",
-	    json_object_new_double((double)t.sent_p50_us / 1000.0));
-	json_object_object_add(o, "sent_p99_ms",
-	    json_object_new_double((double)t.sent_p99_us / 1000.0));
-	json_object_object_add(o, "sent_max_ms",
-	    json_object_new_double((double)t.sent_max_us / 1000.0));
+	add_ms(o, "render_p50_ms", t.render_p50_us);
+	add_ms(o, "render_p99_ms", t.render_p99_us);
+	add_ms(o, "sent_p50_ms", t.sent_p50_us);
+	add_ms(o, "sent_p99_ms", t.sent_p99_us);
+	add_ms(o, "sent_max_ms", t.sent_max_us);
 	json_object_object_add(o, "viewers_avg",
 	    json_object_new_double(t.viewers_avg));
 	json_object_object_add(o, "in_flight",
 	    json_object_new_int64((int64_t)t.in_flight));
 	json_object_object_add(o, "joins",
 	    json_object_new_int64((int64_t)t.joins));
-	json_object_object_add(o, "join_db_p50_ms",
-	    json_object_new_double((double)t.join_db_p50_us / 1000.0));
-	json_object_object_add(o, "join_db_p99_ms",
-	    json_object_new_double((double)t.join_db_p99_us / 1000.0));
-	json_object_object_add(o, "join_p50_ms",
-	    json_object_new_double((double)t.join_p50_us / 1000.0));
-	json_object_object_add(o, "join_p99_ms",
-	    json_object_new_double((double)t.join_p99_us / 1000.0));
-	json_object_object_add(o, "join_max_ms",
-	    json_object_new_double((double)t.join_max_us / 1000.0));
+	add_ms(o, "join_db_p50_ms", t.join_db_p50_us);
+	add_ms(o, "join_db_p99_ms", t.join_db_p99_us);
+	add_ms(o, "join_p50_ms", t.join_p50_us);
+	add_ms(o, "join_p99_ms", t.join_p99_us);
+	add_ms(o, "join_max_ms", t.join_max_us);
 	return o;
 }
 

@@ -880,6 +880,15 @@ percentile(const int64_t *v, size_t n, unsigned p)
 
 static void join_timing(struct push_timing *t);
 
+/* Sorts the n values of v and gives their p50 and p99. */
+static void
+p50_p99(int64_t *v, size_t n, int64_t *p50, int64_t *p99)
+{
+	qsort(v, n, sizeof *v, cmp_i64);
+	*p50 = percentile(v, n, 50);
+	*p99 = percentile(v, n, 99);
+}
+
 void
 deliver_get_timing(struct push_timing *t)
 {
@@ -899,12 +908,8 @@ deliver_get_timing(struct push_timing *t)
 		if (samples[i].sent_us > t->sent_max_us)
 			t->sent_max_us = samples[i].sent_us;
 	}
-	qsort(render, n, sizeof *render, cmp_i64);
-	qsort(sent, n, sizeof *sent, cmp_i64);
-	t->render_p50_us = percentile(render, n, 50);
-	t->render_p99_us = percentile(render, n, 99);
-	t->sent_p50_us = percentile(sent, n, 50);
-	t->sent_p99_us = percentile(sent, n, 99);
+	p50_p99(render, n, &t->render_p50_us, &t->render_p99_us);
+	p50_p99(sent, n, &t->sent_p50_us, &t->sent_p99_us);
 	t->viewers_avg = (double)viewers / (double)n;
 	t->in_flight = n_flight;
 }
@@ -934,12 +939,8 @@ join_timing(struct push_timing *t)
 		if (ans[i] > t->join_max_us)
 			t->join_max_us = ans[i];
 	}
-	qsort(db, n, sizeof *db, cmp_i64);
-	qsort(ans, n, sizeof *ans, cmp_i64);
-	t->join_db_p50_us = percentile(db, n, 50);
-	t->join_db_p99_us = percentile(db, n, 99);
-	t->join_p50_us = percentile(ans, n, 50);
-	t->join_p99_us = percentile(ans, n, 99);
+	p50_p99(db, n, &t->join_db_p50_us, &t->join_db_p99_us);
+	p50_p99(ans, n, &t->join_p50_us, &t->join_p99_us);
 }
 
 void
