@@ -8,25 +8,16 @@
 # and prints, per statement the server sent, how many ran and their execution p50 / p90 / max in milliseconds
 # (the database's part of a write or a push, without the network and tafeld).
 set -euo pipefail
-build=$(cd "${1:?usage: function-profile.sh BUILD [tafel_bench args]}" && pwd)
+# shellcheck source=kept-cluster.sh
+. "$(dirname "$0")/kept-cluster.sh"
+kept_cluster_setup "${1:?usage: function-profile.sh BUILD [tafel_bench args]}"
 shift
 [ $# -gt 0 ] || set -- fanout 1 100
-src=$(cd "$(dirname "$0")/../.." && pwd)
-export TAFELD=$build/server/tafeld TAFELCTL=$build/server/tafelctl TAFEL_SOURCE_DIR=$src
-export TAFEL_TEST_USER=${TAFEL_TEST_USER:-tafel}
 
 # a template of this run's own (tests/data-template.sh) with the setting in it
-export TAFEL_TEST_TEMPLATE_DIR
-TAFEL_TEST_TEMPLATE_DIR=$(mktemp -d /tmp/tafel-profile-XXXXXX)
+export TAFEL_TEST_TEMPLATE_DIR=$work
 chmod 0755 "$TAFEL_TEST_TEMPLATE_DIR"
 first=$(mktemp -d "$TAFEL_TEST_TEMPLATE_DIR/first-XXXXXX")
-# shellcheck source=kept-cluster.sh
-. "$src/tests/bench/kept-cluster.sh"
-cleanup() {
-	kept_cluster_cleanup
-	rm -rf "$TAFEL_TEST_TEMPLATE_DIR"
-}
-trap cleanup EXIT
 bash "$src/tests/data-template.sh" "$first"
 mode=${TAFEL_PROFILE:-functions}
 case $mode in

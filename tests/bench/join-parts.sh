@@ -9,18 +9,9 @@
 #     with its beamer flags, once as installed and once with the switch to tafel_access_many moved out of reach
 #     (every case one by one), so that the two ways can be compared at each size (docs/benchmarks.md, session 22).
 set -euo pipefail
-build=$(cd "${1:?usage: join-parts.sh BUILD}" && pwd)
-src=$(cd "$(dirname "$0")/../.." && pwd)
-export TAFELD=$build/server/tafeld TAFELCTL=$build/server/tafelctl TAFEL_SOURCE_DIR=$src
-export TAFEL_TEST_USER=${TAFEL_TEST_USER:-tafel}
 # shellcheck source=kept-cluster.sh
-. "$src/tests/bench/kept-cluster.sh"
-work=$(mktemp -d /tmp/tafel-join-parts-XXXXXX)
-cleanup() {
-	kept_cluster_cleanup
-	rm -rf "$work"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/kept-cluster.sh"
+kept_cluster_setup "${1:?usage: join-parts.sh BUILD}"
 kept_cluster_run join 3 >/dev/null
 
 cat >"$work/snapshot.sql" <<'EOF'

@@ -3,14 +3,28 @@
 # kept_cluster_run ARGS...: runs "$build/tests/tafel_bench" ARGS with TAFEL_TEST_KEEP=1, then starts a tafeld
 # without warm-up on the data directory it kept (so that nothing runs in the cluster but what the caller asks),
 # and sets kept (the directory), kept_pid and psql_as (psql as the service user). kept_cluster_cleanup stops and
-# removes it. Needs build, TAFELD and TAFEL_TEST_USER.
+# removes it, and the scratch directory. Needs what kept_cluster_setup sets.
+#
+# kept_cluster_setup BUILD: build (BUILD, absolute) and src (the source tree); TAFELD, TAFELCTL, TAFEL_SOURCE_DIR
+# and TAFEL_TEST_USER exported; work, a scratch directory; an EXIT trap that runs kept_cluster_cleanup.
 kept=
 kept_pid=
+work=
 psql_as=(psql)
+
+kept_cluster_setup() {
+	build=$(cd "$1" && pwd)
+	src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+	export TAFELD=$build/server/tafeld TAFELCTL=$build/server/tafelctl TAFEL_SOURCE_DIR=$src
+	export TAFEL_TEST_USER=${TAFEL_TEST_USER:-tafel}
+	work=$(mktemp -d /tmp/tafel-bench-XXXXXX)
+	trap kept_cluster_cleanup EXIT
+}
 
 kept_cluster_cleanup() {
 	if [ -n "$kept_pid" ]; then kill -TERM "$kept_pid" 2>/dev/null; wait "$kept_pid" 2>/dev/null || true; fi
 	[ -z "$kept" ] || rm -rf "$kept" "$kept.log"
+	[ -z "$work" ] || rm -rf "$work"
 }
 
 kept_cluster_run() {

@@ -8,13 +8,9 @@
 # invalidates the cached plans), the next, and the call after an ANALYZE that leaves the sizes alone. The figures
 # are docs/benchmarks.md's, "Session 8".
 set -euo pipefail
-build=$(cd "${1:?usage: plan-cost.sh BUILD}" && pwd)
-src=$(cd "$(dirname "$0")/../.." && pwd)
-export TAFELD=$build/server/tafeld TAFELCTL=$build/server/tafelctl TAFEL_SOURCE_DIR=$src
-export TAFEL_TEST_USER=${TAFEL_TEST_USER:-tafel}
 # shellcheck source=kept-cluster.sh
-. "$src/tests/bench/kept-cluster.sh"
-trap kept_cluster_cleanup EXIT
+. "$(dirname "$0")/kept-cluster.sh"
+kept_cluster_setup "${1:?usage: plan-cost.sh BUILD}"
 kept_cluster_run join 3 >/dev/null
 
 ids=$("${psql_as[@]}" -At -c "SELECT (SELECT max(id) FROM meetings) || ' ' || (SELECT id FROM users WHERE login = 'join1')")

@@ -11,19 +11,10 @@
 # REV:sql/functions/30_covenant.sql`, cut to the one CREATE OR REPLACE). A and B alternate, three times each. Every
 # measurement runs in a transaction it rolls back, so B's functions and the audit rows never stay.
 set -euo pipefail
-build=$(cd "${1:?usage: push-ab.sh BUILD [FILE.sql...]}" && pwd)
-shift
-src=$(cd "$(dirname "$0")/../.." && pwd)
-export TAFELD=$build/server/tafeld TAFELCTL=$build/server/tafelctl TAFEL_SOURCE_DIR=$src
-export TAFEL_TEST_USER=${TAFEL_TEST_USER:-tafel}
 # shellcheck source=kept-cluster.sh
-. "$src/tests/bench/kept-cluster.sh"
-work=$(mktemp -d /tmp/tafel-push-ab-XXXXXX)
-cleanup() {
-	kept_cluster_cleanup
-	rm -rf "$work"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/kept-cluster.sh"
+kept_cluster_setup "${1:?usage: push-ab.sh BUILD [FILE.sql...]}"
+shift
 viewers=${TAFEL_AB_VIEWERS:-100}
 case $viewers in '' | *[!0-9]*) echo "push-ab: TAFEL_AB_VIEWERS must be a number" >&2; exit 2 ;; esac
 [ "$viewers" -ge 1 ] && [ "$viewers" -le 5000 ] || { echo "push-ab: TAFEL_AB_VIEWERS: 1..5000" >&2; exit 2; }
