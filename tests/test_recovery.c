@@ -563,6 +563,19 @@ refused_during(const char *ticket, const char *what)
 	return code;
 }
 
+/* A password login of PAUSED, not held; the resume ticket it got. */
+static void
+ticket_of_login(char *ticket, size_t len)
+{
+	struct tclient c;
+	Tafel__Envelope *m = login_during(&c, NULL, NULL);
+
+	harness_expect_body(m, B(LOGIN_OK));
+	snprintf(ticket, len, "%s", m->login_ok->resume_ticket);
+	frame_free(m);
+	tclient_close(&c);
+}
+
 static void
 test_login_racing_change(void **state)
 {
@@ -591,22 +604,14 @@ test_login_racing_change(void **state)
 	    TAFEL__ERROR_CODE__SESSION_EXPIRED);
 
 	/* a ticket login held while the password changes: the same */
-	m = login_during(&c, NULL, NULL);
-	harness_expect_body(m, B(LOGIN_OK));
-	snprintf(ticket, sizeof ticket, "%s", m->login_ok->resume_ticket);
-	frame_free(m);
-	tclient_close(&c);
+	ticket_of_login(ticket, sizeof ticket);
 	assert_int_equal(refused_during(ticket, "passwd"),
 	    TAFEL__ERROR_CODE__SESSION_EXPIRED);
 
 	/* disabled and enabled again while a ticket login is held: the
 	 * account is enabled when read again, but disabling it revoked the
 	 * ticket the login was given, so it is refused all the same */
-	m = login_during(&c, NULL, NULL);
-	harness_expect_body(m, B(LOGIN_OK));
-	snprintf(ticket, sizeof ticket, "%s", m->login_ok->resume_ticket);
-	frame_free(m);
-	tclient_close(&c);
+	ticket_of_login(ticket, sizeof ticket);
 	assert_int_equal(refused_during(ticket, "reenable"),
 	    TAFEL__ERROR_CODE__SESSION_EXPIRED);
 	assert_true(tafeld_log_count(&a, "the account of \"" PAUSED "\" "
