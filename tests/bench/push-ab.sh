@@ -4,6 +4,8 @@
 # Usage: tests/bench/push-ab.sh BUILD [FILE.sql...]   (as root, like tafel_bench)
 # TAFEL_AB_VIEWERS=N (default 100, at most 5000): N bench users instead of 100; those past 100 are added by SQL
 # in each measurement's transaction, spread over the organisations as tafel_bench spreads its own.
+# TAFEL_AB_PROFILE=1: then one more run of the installed functions with track_functions = all, printing the 15
+# functions of the most own time per tafel_push_events call (pg_stat_xact_user_functions: calls, total, self, ms).
 # Runs `tafel_bench fanout 100` and keeps its cluster (kept-cluster.sh). Then, in one psql session per measurement,
 # times tafel_push_events for the chair and the 100 bench users (each following the meeting) over the last 40
 # set_current_item changes, three passes, the first not counted, and prints the p50 / p90 in milliseconds: "A" with
@@ -72,3 +74,18 @@ for round in 1 2 3; do
 	printf 'B%d  %s\n' "$round" "$("${psql_as[@]}" -At -v ON_ERROR_STOP=1 -c BEGIN -f "$work/b.sql" \
 		-f "$work/time.sql" | tail -n 1)"
 done
+[ "${TAFEL_AB_PROFILE:-0}" = 1 ] || exit 0
+# the same run, its functions counted in the transaction before it rolls back
+sed 's/^ROLLBACK;$//' "$work/time.sql" >"$work/profile.sql"
+cat >>"$work/profile.sql" <<'EOF'
+\echo function  calls per push  total ms per push  self ms per push
+SELECT f.funcname, round(f.calls::numeric / p.calls, 1),
+    round((f.total_time / p.calls)::numeric, 3), round((f.self_time / p.calls)::numeric, 3)
+FROM pg_stat_xact_user_functions f,
+    (SELECT calls FROM pg_stat_xact_user_functions WHERE funcname = 'tafel_push_events') p
+ORDER BY f.self_time DESC LIMIT 15;
+ROLLBACK;
+EOF
+chmod a+r "$work/profile.sql"
+echo "profile (track_functions = all, which slows every call):"
+"${psql_as[@]}" -At -F '  ' -c BEGIN -c "SET LOCAL track_functions = 'all'" -f "$work/profile.sql" | tail -n 16
