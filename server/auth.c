@@ -199,6 +199,10 @@ auth_start(void)
 		fatalx("libsodium initialisation failed");
 	randombytes_buf(rnd, sizeof rnd);
 	sodium_bin2hex(pw, sizeof pw, rnd, sizeof rnd);
+	if (auth_fast_hash())
+		log_warn("TAFEL_TEST_FAST_HASH: passwords hashed here (the "
+		    "dummy for unknown users) get libsodium's minimum cost "
+		    "(tests only)");
 	if (auth_hash_password(pw, a->dummy, sizeof a->dummy) != 0)
 		fatalx("cannot compute the dummy password hash");
 	if (pipe2(a->pipe, O_NONBLOCK | O_CLOEXEC) != 0)

@@ -25,7 +25,11 @@ void auth_stop(void);
 void auth_verify(const char *hash, const char *password, const char *from,
     auth_verify_fn fn, void *arg);
 
-/* Computes a hash synchronously (tafelctl, tests); 0 on success. */
+/* Computes a hash synchronously (tafelctl, tests); 0 on success.  At
+ * libsodium's minimum cost when auth_fast_hash() (a test hook). */
+
+/* 1 when TAFEL_TEST_FAST_HASH=1 applies (a build with the test hooks). */
+int auth_fast_hash(void);
 int auth_hash_password(const char *password, char *out, size_t outlen);
 
 /* Delay (ms) to impose on a login for this user and address now. */

@@ -266,6 +266,18 @@ tafeld_log_count(struct tafeld *t, const char *needle)
 	return n;
 }
 
+int
+tafeld_log_wait(struct tafeld *t, const char *needle, int n, int ms)
+{
+	int k, waited = 0;
+
+	while ((k = tafeld_log_count(t, needle)) < n && waited < ms) {
+		usleep(50000);
+		waited += 50;
+	}
+	return k;
+}
+
 void
 tafeld_cleanup(struct tafeld *t)
 {

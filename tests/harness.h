@@ -39,6 +39,9 @@ int tafelctl_run(struct tafeld *t, const char *const *args);
 /* Counts lines of t's log containing needle. */
 int tafeld_log_count(struct tafeld *t, const char *needle);
 
+/* Waits up to ms for n lines of t's log containing needle; the count then. */
+int tafeld_log_wait(struct tafeld *t, const char *needle, int n, int ms);
+
 /* Removes the data directory (the cluster must be stopped). */
 void tafeld_cleanup(struct tafeld *t);
 

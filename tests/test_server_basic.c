@@ -295,7 +295,8 @@ test_pool_warms_up(void **state)
 	assert_int_equal(tafeld_start(&srv, srv.dir, two), 0);
 	assert_int_equal(tclient_login(&c, &srv, "voorzitter", "demo"), 0);
 	tclient_close(&c);
-	assert_int_equal(tafeld_log_count(&srv, "(2 renderings)"), 2);
+	/* the pool warms up beside the login */
+	assert_int_equal(tafeld_log_wait(&srv, "(2 renderings)", 2, 10000), 2);
 	assert_int_equal(tafeld_log_count(&srv, "warm-up failed"), 0);
 
 	before = tafeld_log_count(&srv, "warmed up in");
