@@ -172,6 +172,10 @@ BEGIN
 	PERFORM test_expect('TF010', 'UPDATE audit_pending SET at = now()');
 	PERFORM test_expect('TF010', 'TRUNCATE audit_pending');
 	ASSERT tafel_audit_fold(NULL, false) = 1;
+	-- the pending rows' arrays are not compressed (0023)
+	ASSERT (SELECT array_agg(attname::text ORDER BY attname) FROM pg_attribute
+	    WHERE attrelid = 'audit_pending'::regclass AND attstorage = 'e')
+	    = ARRAY['entries', 'grp', 'seqs', 'uids'];
 	ASSERT (SELECT count = 3 AND last_at - first_at >= interval '1 second'
 	    FROM audit_disclosures WHERE case_id = d.c1 AND user_id = d.wijk);
 END
