@@ -27,10 +27,10 @@ void auth_verify(const char *hash, const char *password, const char *from,
 
 /* Computes a hash synchronously (tafelctl, tests); 0 on success.  At
  * libsodium's minimum cost when auth_fast_hash() (a test hook). */
+int auth_hash_password(const char *password, char *out, size_t outlen);
 
 /* 1 when TAFEL_TEST_FAST_HASH=1 applies (a build with the test hooks). */
 int auth_fast_hash(void);
-int auth_hash_password(const char *password, char *out, size_t outlen);
 
 /* Delay (ms) to impose on a login for this user and address now. */
 long long auth_throttle_delay(const char *login, const char *ip);
