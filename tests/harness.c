@@ -269,12 +269,11 @@ tafeld_log_count(struct tafeld *t, const char *needle)
 int
 tafeld_log_wait(struct tafeld *t, const char *needle, int n, int ms)
 {
-	int k, waited = 0;
+	long long deadline = now_ms() + ms;
+	int k;
 
-	while ((k = tafeld_log_count(t, needle)) < n && waited < ms) {
+	while ((k = tafeld_log_count(t, needle)) < n && now_ms() < deadline)
 		usleep(50000);
-		waited += 50;
-	}
 	return k;
 }
 
