@@ -766,23 +766,15 @@ harness_lock_table(struct tafeld *t, const char *table, int seconds)
 	char sql[512];
 	pid_t pid;
 
+	snprintf(sql, sizeof sql, "BEGIN; LOCK TABLE %s IN ACCESS EXCLUSIVE "
+	    "MODE; SELECT pg_sleep(%d); COMMIT;", table, seconds);
 	if ((pid = fork()) < 0)
 		return -1;
-	if (pid == 0) {
-		/* named, so that the wait below sees this lock and not
-		 * another (autovacuum truncating the table takes the same
-		 * mode for a moment) */
-		snprintf(sql, sizeof sql, "SET application_name = "
-		    "'tafel_test_locker_%ld'; BEGIN; LOCK TABLE %s IN ACCESS "
-		    "EXCLUSIVE MODE; SELECT pg_sleep(%d); COMMIT;",
-		    (long)getpid(), table, seconds);
+	if (pid == 0)
 		_exit(harness_psql(t, sql) == 0 ? 0 : 1);
-	}
 	snprintf(sql, sizeof sql, "SELECT EXISTS (SELECT 1 FROM pg_locks l "
-	    "JOIN pg_class r ON r.oid = l.relation JOIN pg_stat_activity a ON "
-	    "a.pid = l.pid WHERE r.relname = '%s' AND l.mode = "
-	    "'AccessExclusiveLock' AND l.granted AND a.application_name = "
-	    "'tafel_test_locker_%ld')", table, (long)pid);
+	    "JOIN pg_class r ON r.oid = l.relation WHERE r.relname = '%s' AND "
+	    "l.mode = 'AccessExclusiveLock' AND l.granted)", table);
 	if (harness_sql_until(t, sql, 20000) != 1) {
 		kill(pid, SIGTERM);
 		waitpid(pid, NULL, 0);
