@@ -766,21 +766,39 @@ harness_lock_table(struct tafeld *t, const char *table, int seconds)
 	char sql[512];
 	pid_t pid;
 
-	snprintf(sql, sizeof sql, "BEGIN; LOCK TABLE %s IN ACCESS EXCLUSIVE "
-	    "MODE; SELECT pg_sleep(%d); COMMIT;", table, seconds);
 	if ((pid = fork()) < 0)
 		return -1;
-	if (pid == 0)
+	if (pid == 0) {
+		/* named: the wait below and harness_unlock_table find it */
+		snprintf(sql, sizeof sql, "SET application_name = "
+		    "'tafel_test_locker_%ld'; BEGIN; LOCK TABLE %s IN ACCESS "
+		    "EXCLUSIVE MODE; SELECT pg_sleep(%d); COMMIT;",
+		    (long)getpid(), table, seconds);
 		_exit(harness_psql(t, sql) == 0 ? 0 : 1);
+	}
 	snprintf(sql, sizeof sql, "SELECT EXISTS (SELECT 1 FROM pg_locks l "
-	    "JOIN pg_class r ON r.oid = l.relation WHERE r.relname = '%s' AND "
-	    "l.mode = 'AccessExclusiveLock' AND l.granted)", table);
+	    "JOIN pg_class r ON r.oid = l.relation JOIN pg_stat_activity a ON "
+	    "a.pid = l.pid WHERE r.relname = '%s' AND l.mode = "
+	    "'AccessExclusiveLock' AND l.granted AND a.application_name = "
+	    "'tafel_test_locker_%ld')", table, (long)pid);
 	if (harness_sql_until(t, sql, 20000) != 1) {
 		kill(pid, SIGTERM);
 		waitpid(pid, NULL, 0);
 		return -1;
 	}
 	return pid;
+}
+
+int
+harness_unlock_table(struct tafeld *t, pid_t locker)
+{
+	char sql[200], v[16];
+
+	snprintf(sql, sizeof sql, "SELECT count(pg_cancel_backend(pid)) FROM "
+	    "pg_stat_activity WHERE application_name = "
+	    "'tafel_test_locker_%ld'", (long)locker);
+	return harness_psql_value(t, sql, v, sizeof v) == 0 &&
+	    strcmp(v, "1") == 0 ? 0 : -1;
 }
 
 Tafel__Envelope *

@@ -148,11 +148,21 @@ int harness_sql_until(struct tafeld *t, const char *sql, int timeout_ms);
 /*
  * Holds `table` of t's database in ACCESS EXCLUSIVE mode for `seconds`,
  * from a psql session in a child process, so that what needs the table
- * waits meanwhile.  Returns the child's pid once the lock is granted, -1
- * when it was not within 20 s.  Reap it with waitpid (exit status 0: the
- * session ended normally).
+ * waits meanwhile.  Returns the child's pid once its own lock is granted
+ * (not another session's lock of the same mode: autovacuum truncating the
+ * table takes one for a moment), -1 when it was not within 20 s.  Reap it
+ * with waitpid (exit status 0: the session ended normally).
  */
 pid_t harness_lock_table(struct tafeld *t, const char *table, int seconds);
+
+/*
+ * Ends the lock of harness_lock_table's `locker` now: its pg_sleep is
+ * cancelled, its transaction rolls back, and the locker exits with status
+ * 1 (reap it with waitpid).  For tests that hold a lock until something
+ * has happened rather than for a time a slow machine may not keep; any
+ * process may call it.  0 when the cancel was sent.
+ */
+int harness_unlock_table(struct tafeld *t, pid_t locker);
 
 /* Subscribes c to a meeting's changes; returns the answer (NULL: none). */
 Tafel__Envelope *tclient_subscribe(struct tclient *c, int64_t meeting_id,

@@ -522,6 +522,24 @@ test_list_resume(void **state)
  * points reach it (before, it kept the set of its snapshot, without the
  * 13:30 meeting, until it subscribed again for another reason).
  */
+#define SNAPSHOT_WAITS "SELECT EXISTS (SELECT 1 FROM pg_stat_activity " \
+	"WHERE wait_event_type = 'Lock' AND query LIKE '%tafel_snapshot_json%')"
+
+/* Why the opener gave up: the sessions waiting, and for what. */
+static void
+print_waits(int step)
+{
+	char v[2048];
+
+	if (harness_psql_value(&srv, "SELECT coalesce(string_agg(format("
+	    "'%s %s/%s: %s', application_name, state, wait_event_type, "
+	    "left(query, 60)), '; '), 'none') FROM pg_stat_activity WHERE "
+	    "datname = current_database() AND pid <> pg_backend_pid()", v,
+	    sizeof v) != 0)
+		snprintf(v, sizeof v, "(not asked)");
+	fprintf(stderr, "opener gave up at step %d; sessions: %s\n", step, v);
+}
+
 static void
 test_series_opened_during_snapshot(void **state)
 {
@@ -547,28 +565,29 @@ test_series_opened_during_snapshot(void **state)
 	frame_free(m);
 	login_as(&follower, "voorzitter");
 
-	locker = harness_lock_table(&srv, "action_points", 4);
+	/* held until the opener has opened the meeting (it ends the lock) */
+	locker = harness_lock_table(&srv, "action_points", 60);
 	assert_true(locker > 0);
 	opener = fork();
 	assert_true(opener >= 0);
 	if (opener == 0) {
 		struct tclient c;
+		int rc = 0;
 
 		/* the snapshot waits for the lock: open the 13:30 meeting */
-		if (harness_sql_until(&srv, "SELECT EXISTS (SELECT 1 FROM "
-		    "pg_stat_activity WHERE wait_event_type = 'Lock' AND "
-		    "query LIKE '%tafel_snapshot_json%')", 5000) != 1 ||
-		    tclient_login(&c, &srv, "voorzitter", "demo") != 0)
-			_exit(1);
-		e = tclient_req(&c, B(OPEN_MEETING), &o, harness_key());
-		if (e == NULL || e->body_case != B(MEETING))
-			_exit(2);
+		if (harness_sql_until(&srv, SNAPSHOT_WAITS, 10000) != 1)
+			rc = 1;
+		else if (tclient_login(&c, &srv, "voorzitter", "demo") != 0)
+			rc = 2;
+		else if ((e = tclient_req(&c, B(OPEN_MEETING), &o,
+		    harness_key())) == NULL || e->body_case != B(MEETING))
+			rc = 3;
 		/* and that while the snapshot still waits */
-		if (harness_sql_until(&srv, "SELECT EXISTS (SELECT 1 FROM "
-		    "pg_stat_activity WHERE wait_event_type = 'Lock' AND "
-		    "query LIKE '%tafel_snapshot_json%')", 100) != 1)
-			_exit(3);
-		_exit(0);
+		else if (harness_sql_until(&srv, SNAPSHOT_WAITS, 100) != 1)
+			rc = 4;
+		if (rc != 0)
+			print_waits(rc);
+		_exit(harness_unlock_table(&srv, locker) == 0 ? rc : 10 + rc);
 	}
 	m = tclient_subscribe(&follower, early, 0, 0);
 	harness_expect_body(m, B(SUBSCRIBED));
