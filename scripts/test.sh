@@ -61,6 +61,7 @@ echo "== counting, at ${SECONDS} s"
 python3 - build-test build-asan <<'PY'
 import json, os, sys
 passed = failed = skipped = 0
+failures = []
 if os.path.exists("build-fuzz.results"):
     for line in open("build-fuzz.results"):
         parts = line.split()
@@ -84,7 +85,18 @@ for d in sys.argv[1:]:
             skipped += 1
         else:
             failed += 1
-            print(f"{d}: {r.get('name')}: {res}")
+            failures.append((d, r))
+# Only the end of CI's output may be kept: repeat why each test failed here,
+# just above the summary (the full logs are in DIR/meson-logs/testlog.txt).
+for d, r in failures:
+    print(f"-- {d}: {r.get('name')}: {r.get('result')} (exit {r.get('returncode')}), last lines:")
+    out = ((r.get("stdout") or "") + (r.get("stderr") or "")).splitlines()
+    marks = ("FAILED", "ERROR", "error", "Sanitizer", "#0 ", "#1 ")
+    keep = [l for l in out[:-15] if any(m in l for m in marks)][-10:]
+    for line in keep + (["..."] if keep else []) + out[-15:]:
+        print("   " + line[:240])
+for d, r in failures:
+    print(f"{d}: {r.get('name')}: {r.get('result')}")
 print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
 sys.exit(1 if failed else 0)
 PY
