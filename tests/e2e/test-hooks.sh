@@ -1,6 +1,6 @@
 #!/bin/bash
 # TAFEL_TEST_TODAY is a test hook: a tafeld built with -Dtest_hooks=true (the default) takes the date as the database's today and says so in its log; one built without (the Debian package) ignores it and logs one warning saying so. TAFEL_TEST_HOOKS (set by meson) says which build this is.
-# So is TAFEL_TEST_FAST_HASH=1 (set by meson for this test): passwords hashed at libsodium's minimum cost with the hooks, at the interactive cost without them or without the variable.
+# So is TAFEL_TEST_FAST_HASH=1 (set by meson for every test): passwords hashed at libsodium's minimum cost with the hooks, at the interactive cost without them or without the variable.
 . "$(dirname "$0")/lib.sh"
 
 : "${TAFEL_TEST_HOOKS:?TAFEL_TEST_HOOKS not set}"
@@ -17,7 +17,7 @@ else
 fi
 
 # the demo's password hash, made by tafelctl with the variable set
-[ "${TAFEL_TEST_FAST_HASH:-}" = 1 ] || fail "TAFEL_TEST_FAST_HASH=1 is not set (tests/e2e/meson.build)"
+[ "${TAFEL_TEST_FAST_HASH:-}" = 1 ] || fail "TAFEL_TEST_FAST_HASH=1 is not set (tests/meson.build, test_env)"
 demo_data
 h=$(sql -At -c "SELECT password_hash FROM users WHERE login = 'voorzitter'")
 if [ "$TAFEL_TEST_HOOKS" = 1 ]; then
