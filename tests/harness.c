@@ -338,7 +338,9 @@ tclient_connect(struct tclient *c, struct tafeld *t)
 	    SSL_FILETYPE_PEM) != 1 || SSL_CTX_use_PrivateKey_file(c->ctx,
 	    harness_client_key, SSL_FILETYPE_PEM) != 1))
 		return -1;
-	c->fd = socket(AF_INET, SOCK_STREAM, 0);
+	/* close-on-exec: a tafeld, psql or tafelctl started later must not
+	 * keep the connection open after the test has closed it */
+	c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (harness_rcvbuf > 0)
 		setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &harness_rcvbuf,
 		    sizeof harness_rcvbuf);
@@ -769,6 +771,11 @@ harness_lock_table(struct tafeld *t, const char *table, int seconds)
 	if ((pid = fork()) < 0)
 		return -1;
 	if (pid == 0) {
+		/*
+		 * Not holding the test's sockets: a client the test closes
+		 * (or resets) must be gone then, not when the locker ends.
+		 */
+		closefrom(3);
 		/* named: the wait below and harness_unlock_table find it */
 		snprintf(sql, sizeof sql, "SET application_name = "
 		    "'tafel_test_locker_%ld'; BEGIN; LOCK TABLE %s IN ACCESS "

@@ -1312,7 +1312,7 @@ test_queued_queries_of_closed_conn(void **state)
 	Tafel__GetCaseRequest gc = TAFEL__GET_CASE_REQUEST__INIT;
 	struct linger lg = { 1, 0 };
 	char case_id[32], sql[256], v[32];
-	int k, st, before, after;
+	int k, st, before, after, lost;
 	pid_t locker;
 
 	(void)state;
@@ -1340,12 +1340,14 @@ test_queued_queries_of_closed_conn(void **state)
 	assert_true(sql_until(CASES_WAITER));
 	usleep(200000);		/* the rest read by tafeld and queued */
 	/* a reset: no close_notify, no FIN */
+	lost = tafeld_log_count(&srv, "connection lost in state");
 	SSL_set_quiet_shutdown(c.ssl, 1);
 	assert_int_equal(setsockopt(c.fd, SOL_SOCKET, SO_LINGER, &lg,
 	    sizeof lg), 0);
 	tclient_close(&c);
-	/* the lock goes once the client has (tafeld may learn of the reset
-	 * only when it answers the read that waited) */
+	/* the lock goes once tafeld has seen the reset */
+	assert_true(tafeld_log_wait(&srv, "connection lost in state", lost + 1,
+	    20000) > lost);
 	assert_int_equal(harness_unlock_table(&srv, locker), 0);
 	while (waitpid(locker, &st, 0) < 0 && errno == EINTR)
 		;
