@@ -596,6 +596,11 @@ pick_accepted(struct ui *u)
 	if (u->view == VIEW_PICK_CASE)
 		ui_set_view(u, VIEW_MEETING);
 	pick_sending = 0;
+	/* on the agenda from now on, also before its event comes: a picker
+	 * opened meanwhile does not offer the case again */
+	if (fs.reply != NULL &&
+	    fs.reply->body_case == TAFEL__ENVELOPE__BODY_AGENDA)
+		model_note_added(&u->meeting, fs.reply->agenda);
 	/* the picker's list may be gone (left, or reloaded after a
 	 * reconnect): the number kept when it was sent */
 	ui_message(u, 0, _("Case %s added to the agenda."), pick_number);

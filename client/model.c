@@ -181,6 +181,7 @@ model_clear(struct model *m)
 	m->n_member_orgs = 0;
 	m->loaded = 0;
 	m->seq = 0;
+	m->n_added = 0;
 }
 
 void
@@ -284,11 +285,25 @@ put_meeting(struct model *m, const Tafel__Meeting *mt, double now)
 	m->meeting_changed = now;
 }
 
+/* The event of an item this client added has come: the model holds it. */
+static void
+drop_added(struct model *m, int64_t item_id)
+{
+	for (size_t i = 0; i < m->n_added; i++)
+		if (m->added_item[i] == item_id) {
+			m->n_added--;
+			m->added_item[i] = m->added_item[m->n_added];
+			m->added_case[i] = m->added_case[m->n_added];
+			return;
+		}
+}
+
 static void
 put_item(struct model *m, const Tafel__AgendaItem *it, double now)
 {
 	if (it->meeting_id != m->meeting_id)
 		return;
+	drop_added(m, it->id);
 	if (it->removed)
 		mset_del(&m->agenda, it->id);
 	else
@@ -422,6 +437,38 @@ model_apply_item(struct model *m, const Tafel__AgendaItem *it, double now)
 		return 0;
 	put_item(m, it, now);
 	return 1;
+}
+
+void
+model_note_added(struct model *m, const Tafel__Agenda *agenda)
+{
+	if (m->kind != MODEL_MEETING || agenda == NULL ||
+	    agenda->meeting_id != m->meeting_id)
+		return;
+	for (size_t i = 0; i < agenda->n_items; i++) {
+		const Tafel__AgendaItem *it = agenda->items[i];
+
+		if (it->removed || model_item(m, it->id) != NULL)
+			continue;
+		drop_added(m, it->id);
+		if (m->n_added == MODEL_MAX_ADDED)	/* the oldest goes */
+			drop_added(m, m->added_item[0]);
+		m->added_item[m->n_added] = it->id;
+		m->added_case[m->n_added] = it->case_id;
+		m->n_added++;
+	}
+}
+
+int
+model_has_case(const struct model *m, int64_t case_id)
+{
+	for (size_t i = 0; i < m->agenda.n; i++)
+		if (model_item_at(m, i)->case_id == case_id)
+			return 1;
+	for (size_t i = 0; i < m->n_added; i++)
+		if (m->added_case[i] == case_id)
+			return 1;
+	return 0;
 }
 
 enum model_result

@@ -35,6 +35,7 @@ enum model_result {
 };
 
 #define MODEL_MAX_MEMBER_ORGS 128
+#define MODEL_MAX_ADDED 16	/* agenda items added, events not yet come */
 
 struct model {
 	enum model_kind kind;
@@ -59,6 +60,11 @@ struct model {
 	int64_t *earlier;		/* the series' earlier meetings, owned */
 	size_t n_earlier;
 
+	/* Agenda items this client added whose event has not come yet
+	 * (model_note_added): their cases count as on the agenda. */
+	int64_t added_item[MODEL_MAX_ADDED], added_case[MODEL_MAX_ADDED];
+	size_t n_added;
+
 	int following;			/* 1: selection tracks the chair's current item */
 	int64_t selected_item_id;	/* agenda item selected in this client, 0 none */
 };
@@ -79,6 +85,14 @@ enum model_result model_apply_event(struct model *m, const Tafel__Event *ev,
 /* A write's answer: the agenda item, when newer than the one held (1). */
 int model_apply_item(struct model *m, const Tafel__AgendaItem *it,
     double now);
+
+/* A write's answer: the agenda after this client added to it.  Until
+ * their events (or a snapshot) come, model_has_case counts the cases of
+ * the items the model does not hold yet as on the agenda, so that a case
+ * picker offers them no more. */
+void model_note_added(struct model *m, const Tafel__Agenda *agenda);
+/* The case is on the agenda, or on its way there (model_note_added). */
+int model_has_case(const struct model *m, int64_t case_id);
 
 /* Look-ups; NULL if unknown. */
 const Tafel__AgendaItem *model_item(const struct model *m, int64_t id);

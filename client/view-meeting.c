@@ -444,10 +444,7 @@ view_meeting_item(struct ui *u)
 int
 view_meeting_has_case(struct ui *u, int64_t case_id)
 {
-	for (size_t i = 0; i < u->meeting.agenda.n; i++)
-		if (model_item_at(&u->meeting, i)->case_id == case_id)
-			return 1;
-	return 0;
+	return model_has_case(&u->meeting, case_id);
 }
 
 static size_t

@@ -550,6 +550,76 @@ test_write_answer_item(void **state)
 	protobuf_c_message_free_unpacked(&other->base, NULL);
 }
 
+/* The answer to add_agenda_item (the meeting's agenda) before the add's
+ * event: the new item's case counts as on the agenda (a case picker
+ * opened meanwhile must not offer it again) until the event or a snapshot
+ * brings the model up to date; a removal then takes it off. */
+static void
+test_added_before_event(void **state)
+{
+	struct snap a;
+	struct model m;
+	Tafel__AgendaItem *held = mk_item(11, 1, 101, 1, 0, "", 1);
+	Tafel__AgendaItem *added = mk_item(20, 1, 120, 4, 0, "", 1);
+	Tafel__AgendaItem *gone = mk_item(20, 1, 120, 4, 0, "", 2);
+	Tafel__AgendaItem *elsewhere = mk_item(30, 2, 130, 1, 0, "", 1);
+	Tafel__AgendaItem *answer_items[2] = { held, added };
+	Tafel__AgendaItem *ev_items[1] = { added };
+	Tafel__Agenda answer = TAFEL__AGENDA__INIT, other = TAFEL__AGENDA__INIT;
+	Tafel__Event e = TAFEL__EVENT__INIT;
+
+	(void)state;
+	gone->removed = 1;
+	snap_before(&a);
+	model_init(&m, MODEL_MEETING, 1);
+	model_apply_snapshot(&m, 10, &a.s, 1.0);
+	assert_true(model_has_case(&m, 101));
+	assert_false(model_has_case(&m, 120));
+
+	answer.meeting_id = 1;
+	answer.n_items = 2;
+	answer.items = answer_items;
+	model_note_added(&m, &answer);
+	assert_true(model_has_case(&m, 120));
+	assert_null(model_item(&m, 20));	/* not shown before its event */
+	assert_int_equal(m.n_added, 1);		/* the item held is not noted */
+	/* another meeting's agenda: nothing */
+	other.meeting_id = 2;
+	other.n_items = 1;
+	other.items = &elsewhere;
+	model_note_added(&m, &other);
+	assert_false(model_has_case(&m, 130));
+
+	/* the add's event: the model holds the item itself */
+	e.seq = 11;
+	e.n_agenda_items = 1;
+	e.agenda_items = ev_items;
+	assert_int_equal(model_apply_event(&m, &e, 2.0), MODEL_APPLIED);
+	assert_int_equal(m.n_added, 0);
+	assert_true(model_has_case(&m, 120));
+	/* taken off the agenda: no longer counted */
+	ev_items[0] = gone;
+	e.seq = 12;
+	assert_int_equal(model_apply_event(&m, &e, 3.0), MODEL_APPLIED);
+	assert_false(model_has_case(&m, 120));
+
+	/* noted again, then a snapshot (a resync) decides alone */
+	answer.n_items = 1;
+	answer.items = &added;
+	model_note_added(&m, &answer);
+	assert_true(model_has_case(&m, 120));
+	model_apply_snapshot(&m, 20, &a.s, 4.0);
+	assert_false(model_has_case(&m, 120));
+	assert_true(model_has_case(&m, 101));
+
+	model_free(&m);
+	snap_free(&a);
+	protobuf_c_message_free_unpacked(&held->base, NULL);
+	protobuf_c_message_free_unpacked(&added->base, NULL);
+	protobuf_c_message_free_unpacked(&gone->base, NULL);
+	protobuf_c_message_free_unpacked(&elsewhere->base, NULL);
+}
+
 static void
 test_follow_and_detach(void **state)
 {
@@ -653,6 +723,7 @@ main(void)
 		cmocka_unit_test(test_standing),
 		cmocka_unit_test(test_resync),
 		cmocka_unit_test(test_write_answer_item),
+		cmocka_unit_test(test_added_before_event),
 		cmocka_unit_test(test_follow_and_detach),
 		cmocka_unit_test(test_org_actions),
 	};
