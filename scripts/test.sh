@@ -91,9 +91,9 @@ for d in sys.argv[1:]:
 for d, r in failures:
     print(f"-- {d}: {r.get('name')}: {r.get('result')} (exit {r.get('returncode')}), last lines:")
     out = ((r.get("stdout") or "") + (r.get("stderr") or "")).splitlines()
-    marks = ("FAILED", "ERROR", "error", "Sanitizer", "#0 ", "#1 ")
-    keep = [l for l in out[:-15] if any(m in l for m in marks)][-10:]
-    for line in keep + (["..."] if keep else []) + out[-15:]:
+    marks = ("FAIL", "ERROR", "error", "Sanitizer", "#0 ", "#1 ", "--- screen")
+    keep = [l for l in out[:-30] if any(m in l for m in marks)][-10:]
+    for line in keep + (["..."] if keep else []) + out[-30:]:
         print("   " + line[:240])
 for d, r in failures:
     print(f"{d}: {r.get('name')}: {r.get('result')}")

@@ -27,16 +27,16 @@ tm() {
 	tmux -L "$E2E_SOCK" -f /dev/null "$@"
 }
 
+# fail WHY: what the screens and tafeld showed, then WHY (last, where
+# CI's summary of a failed test looks: scripts/test.sh).
 fail() {
+	[ -n "$E2E_DIR" ] && [ -f "$E2E_DIR.log" ] &&
+		{ echo "--- tafeld log (tail):"; tail -n 30 "$E2E_DIR.log"; }
+	for s in $(tm list-sessions -F '#S' 2>/dev/null); do
+		echo "--- screen of $s:"
+		tm capture-pane -p -t "$s" 2>/dev/null
+	done
 	echo "FAIL: $*"
-	if [ -n "${E2E_DEBUG:-}" ] || [ -n "${MESON_TEST_ITERATION:-}" ]; then
-		for s in $(tm list-sessions -F '#S' 2>/dev/null); do
-			echo "--- screen of $s:"
-			tm capture-pane -p -t "$s" 2>/dev/null
-		done
-		[ -n "$E2E_DIR" ] && [ -f "$E2E_DIR.log" ] &&
-			{ echo "--- tafeld log (tail):"; tail -n 30 "$E2E_DIR.log"; }
-	fi
 	exit 1
 }
 
