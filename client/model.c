@@ -460,7 +460,7 @@ model_note_added(struct model *m, const Tafel__Agenda *agenda)
 }
 
 int
-model_has_case(const struct model *m, int64_t case_id)
+model_on_agenda(const struct model *m, int64_t case_id)
 {
 	for (size_t i = 0; i < m->agenda.n; i++)
 		if (model_item_at(m, i)->case_id == case_id)

@@ -87,12 +87,12 @@ int model_apply_item(struct model *m, const Tafel__AgendaItem *it,
     double now);
 
 /* A write's answer: the agenda after this client added to it.  Until
- * their events (or a snapshot) come, model_has_case counts the cases of
+ * their events (or a snapshot) come, model_on_agenda counts the cases of
  * the items the model does not hold yet as on the agenda, so that a case
  * picker offers them no more. */
 void model_note_added(struct model *m, const Tafel__Agenda *agenda);
 /* The case is on the agenda, or on its way there (model_note_added). */
-int model_has_case(const struct model *m, int64_t case_id);
+int model_on_agenda(const struct model *m, int64_t case_id);
 
 /* Look-ups; NULL if unknown. */
 const Tafel__AgendaItem *model_item(const struct model *m, int64_t id);

@@ -444,7 +444,7 @@ view_meeting_item(struct ui *u)
 int
 view_meeting_has_case(struct ui *u, int64_t case_id)
 {
-	return model_has_case(&u->meeting, case_id);
+	return model_on_agenda(&u->meeting, case_id);
 }
 
 static size_t

@@ -763,7 +763,7 @@ harness_sql_until(struct tafeld *t, const char *sql, int timeout_ms)
 }
 
 pid_t
-harness_lock_table(struct tafeld *t, const char *table, int seconds)
+harness_lock_table(struct tafeld *t, const char *table)
 {
 	char sql[512];
 	pid_t pid;
@@ -779,8 +779,8 @@ harness_lock_table(struct tafeld *t, const char *table, int seconds)
 		/* named: the wait below and harness_unlock_table find it */
 		snprintf(sql, sizeof sql, "SET application_name = "
 		    "'tafel_test_locker_%ld'; BEGIN; LOCK TABLE %s IN ACCESS "
-		    "EXCLUSIVE MODE; SELECT pg_sleep(%d); COMMIT;",
-		    (long)getpid(), table, seconds);
+		    "EXCLUSIVE MODE; SELECT pg_sleep(120); COMMIT;",
+		    (long)getpid(), table);
 		_exit(harness_psql(t, sql) == 0 ? 0 : 1);
 	}
 	snprintf(sql, sizeof sql, "SELECT EXISTS (SELECT 1 FROM pg_locks l "

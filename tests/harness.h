@@ -146,21 +146,21 @@ int harness_psql_value(struct tafeld *t, const char *sql, char *out,
 int harness_sql_until(struct tafeld *t, const char *sql, int timeout_ms);
 
 /*
- * Holds `table` of t's database in ACCESS EXCLUSIVE mode for `seconds`,
- * from a psql session in a child process, so that what needs the table
- * waits meanwhile.  Returns the child's pid once its own lock is granted
+ * Holds `table` of t's database in ACCESS EXCLUSIVE mode until
+ * harness_unlock_table (at most 120 s), from a psql session in a child
+ * process, so that what needs the table waits meanwhile.  Returns the child's pid once its own lock is granted
  * (not another session's lock of the same mode: autovacuum truncating the
  * table takes one for a moment), -1 when it was not within 20 s.  Reap it
  * with waitpid (exit status 0: the session ended normally).
  */
-pid_t harness_lock_table(struct tafeld *t, const char *table, int seconds);
+pid_t harness_lock_table(struct tafeld *t, const char *table);
 
 /*
  * Ends the lock of harness_lock_table's `locker` now: its pg_sleep is
  * cancelled, its transaction rolls back, and the locker exits with status
- * 1 (reap it with waitpid).  For tests that hold a lock until something
- * has happened rather than for a time a slow machine may not keep; any
- * process may call it.  0 when the cancel was sent.
+ * 1 (reap it with waitpid).  Tests hold a lock until something has
+ * happened, not for a time a slow machine may not keep; any process may
+ * call it.  0 when the cancel was sent.
  */
 int harness_unlock_table(struct tafeld *t, pid_t locker);
 

@@ -573,14 +573,14 @@ test_added_before_event(void **state)
 	snap_before(&a);
 	model_init(&m, MODEL_MEETING, 1);
 	model_apply_snapshot(&m, 10, &a.s, 1.0);
-	assert_true(model_has_case(&m, 101));
-	assert_false(model_has_case(&m, 120));
+	assert_true(model_on_agenda(&m, 101));
+	assert_false(model_on_agenda(&m, 120));
 
 	answer.meeting_id = 1;
 	answer.n_items = 2;
 	answer.items = answer_items;
 	model_note_added(&m, &answer);
-	assert_true(model_has_case(&m, 120));
+	assert_true(model_on_agenda(&m, 120));
 	assert_null(model_item(&m, 20));	/* not shown before its event */
 	assert_int_equal(m.n_added, 1);		/* the item held is not noted */
 	/* another meeting's agenda: nothing */
@@ -588,7 +588,7 @@ test_added_before_event(void **state)
 	other.n_items = 1;
 	other.items = &elsewhere;
 	model_note_added(&m, &other);
-	assert_false(model_has_case(&m, 130));
+	assert_false(model_on_agenda(&m, 130));
 
 	/* the add's event: the model holds the item itself */
 	e.seq = 11;
@@ -596,21 +596,21 @@ test_added_before_event(void **state)
 	e.agenda_items = ev_items;
 	assert_int_equal(model_apply_event(&m, &e, 2.0), MODEL_APPLIED);
 	assert_int_equal(m.n_added, 0);
-	assert_true(model_has_case(&m, 120));
+	assert_true(model_on_agenda(&m, 120));
 	/* taken off the agenda: no longer counted */
 	ev_items[0] = gone;
 	e.seq = 12;
 	assert_int_equal(model_apply_event(&m, &e, 3.0), MODEL_APPLIED);
-	assert_false(model_has_case(&m, 120));
+	assert_false(model_on_agenda(&m, 120));
 
 	/* noted again, then a snapshot (a resync) decides alone */
 	answer.n_items = 1;
 	answer.items = &added;
 	model_note_added(&m, &answer);
-	assert_true(model_has_case(&m, 120));
+	assert_true(model_on_agenda(&m, 120));
 	model_apply_snapshot(&m, 20, &a.s, 4.0);
-	assert_false(model_has_case(&m, 120));
-	assert_true(model_has_case(&m, 101));
+	assert_false(model_on_agenda(&m, 120));
+	assert_true(model_on_agenda(&m, 101));
 
 	model_free(&m);
 	snap_free(&a);

@@ -583,7 +583,7 @@ test_drain_deadline(void **state)
 	snprintf(key, sizeof key, "%s", harness_key());
 	assert_int_equal(tclient_login(&c, &srv, "voorzitter", "demo"), 0);
 	/* held until the connection is closed, long past the deadline */
-	locker = harness_lock_table(&srv, "persons", 60);
+	locker = harness_lock_table(&srv, "persons");
 	assert_true(locker > 0);
 	p.case_id = 12;
 	p.name = "Na Afsluiting Geschreven";

@@ -1066,7 +1066,7 @@ test_sigterm_notice_and_drain(void **state)
 	assert_int_equal(tclient_login(&c, &srv, "voorzitter", "demo"), 0);
 
 	/* hold the cases table so that the write is in flight */
-	locker = harness_lock_table(&srv, "cases", 60);
+	locker = harness_lock_table(&srv, "cases");
 	assert_true(locker > 0);
 	id = send_create_case(&c, "written while the server stops");
 	assert_true(sql_until(CASES_WAITER));
@@ -1139,7 +1139,7 @@ test_second_sigterm_stops_waiting(void **state)
 
 	(void)state;
 	assert_int_equal(tclient_login(&c, &srv, "voorzitter", "demo"), 0);
-	locker = harness_lock_table(&srv, "cases", 60);
+	locker = harness_lock_table(&srv, "cases");
 	assert_true(locker > 0);
 	send_create_case(&c, "second sigterm");
 	assert_true(sql_until(CASES_WAITER));
@@ -1237,7 +1237,7 @@ test_query_timeout(void **state)
 	assert_int_equal(tafeld_stop(&srv), 0);
 	assert_int_equal(tafeld_start(&srv, srv.dir, args), 0);
 	assert_int_equal(tclient_login(&c, &srv, "voorzitter", "demo"), 0);
-	locker = harness_lock_table(&srv, "cases", 60);
+	locker = harness_lock_table(&srv, "cases");
 	assert_true(locker > 0);
 	snprintf(key, sizeof key, "%s", harness_key());
 	cc.theme = "domestic_violence";
@@ -1327,7 +1327,7 @@ test_queued_queries_of_closed_conn(void **state)
 	assert_int_equal(tclient_login(&c, &srv, "voorzitter", "demo"), 0);
 
 	/* held until the client has gone */
-	locker = harness_lock_table(&srv, "cases", 60);
+	locker = harness_lock_table(&srv, "cases");
 	assert_true(locker > 0);
 	gc.case_id = atoll(case_id);
 	env.body_case = B(GET_CASE);

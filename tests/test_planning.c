@@ -512,16 +512,6 @@ test_list_resume(void **state)
 	tclient_close(&partner);
 }
 
-/*
- * The standing item's earlier meetings of a subscription that was being
- * set up when another meeting of the series opened (push.c series_since):
- * the follower's snapshot waits for a lock on action_points, which it
- * reads after it took the set and its seq; meanwhile the series' 13:30
- * meeting is opened before the 09:00 one followed.  Once the snapshot is
- * answered, the follower gets a resync, so that the 13:30 meeting's action
- * points reach it (before, it kept the set of its snapshot, without the
- * 13:30 meeting, until it subscribed again for another reason).
- */
 #define SNAPSHOT_WAITS "SELECT EXISTS (SELECT 1 FROM pg_stat_activity " \
 	"WHERE wait_event_type = 'Lock' AND query LIKE '%tafel_snapshot_json%')"
 
@@ -540,6 +530,16 @@ print_waits(int step)
 	fprintf(stderr, "opener gave up at step %d; sessions: %s\n", step, v);
 }
 
+/*
+ * The standing item's earlier meetings of a subscription that was being
+ * set up when another meeting of the series opened (push.c series_since):
+ * the follower's snapshot waits for a lock on action_points, which it
+ * reads after it took the set and its seq; meanwhile the series' 13:30
+ * meeting is opened before the 09:00 one followed.  Once the snapshot is
+ * answered, the follower gets a resync, so that the 13:30 meeting's action
+ * points reach it (before, it kept the set of its snapshot, without the
+ * 13:30 meeting, until it subscribed again for another reason).
+ */
 static void
 test_series_opened_during_snapshot(void **state)
 {
@@ -566,7 +566,7 @@ test_series_opened_during_snapshot(void **state)
 	login_as(&follower, "voorzitter");
 
 	/* held until the opener has opened the meeting (it ends the lock) */
-	locker = harness_lock_table(&srv, "action_points", 60);
+	locker = harness_lock_table(&srv, "action_points");
 	assert_true(locker > 0);
 	opener = fork();
 	assert_true(opener >= 0);
