@@ -89,7 +89,9 @@ int model_apply_item(struct model *m, const Tafel__AgendaItem *it,
 /* A write's answer: the agenda after this client added to it.  Until
  * their events (or a snapshot) come, model_on_agenda counts the cases of
  * the items the model does not hold yet as on the agenda, so that a case
- * picker offers them no more. */
+ * picker offers them no more.  (Should an item's removal come before the
+ * answer that added it, its case counts until the next snapshot; the
+ * server still refuses or accepts the add itself.) */
 void model_note_added(struct model *m, const Tafel__Agenda *agenda);
 /* The case is on the agenda, or on its way there (model_note_added). */
 int model_on_agenda(const struct model *m, int64_t case_id);
