@@ -26,6 +26,7 @@
 #include "pgembed.h"
 #include "proto.h"
 #include "push.h"
+#include "snapcache.h"
 #include "server.h"
 #include "session.h"
 #include "xmalloc.h"
@@ -326,6 +327,25 @@ status_push_timing(void)
 	return o;
 }
 
+/* The join snapshots kept per class of viewers (snapcache.h). */
+static json_object *
+status_snapshot_cache(void)
+{
+	json_object *o = json_object_new_object();
+	struct snapcache_stats st;
+
+	snapcache_get_stats(&st);
+	json_object_object_add(o, "hits", json_object_new_int64(
+	    (int64_t)st.hits));
+	json_object_object_add(o, "misses", json_object_new_int64(
+	    (int64_t)st.misses));
+	json_object_object_add(o, "entries", json_object_new_int64(
+	    (int64_t)st.entries));
+	json_object_object_add(o, "bytes", json_object_new_int64(
+	    (int64_t)st.bytes));
+	return o;
+}
+
 /* The audit fold (maint.c): what it moved, and whether it fails. */
 static json_object *
 status_audit_fold(void)
@@ -374,6 +394,7 @@ status_push(void)
 	json_object_object_add(o, "subscriptions_live",
 	    json_object_new_int64(st.subs_live));
 	json_object_object_add(o, "timing", status_push_timing());
+	json_object_object_add(o, "snapshot_cache", status_snapshot_cache());
 	json_object_object_add(o, "audit_fold", status_audit_fold());
 	return o;
 }

@@ -240,6 +240,12 @@ print_status(json_object *o)
 		    jint(e, "joins"), jdouble(e, "join_db_p50_ms"),
 		    jdouble(e, "join_db_p99_ms"), jdouble(e, "join_p50_ms"),
 		    jdouble(e, "join_p99_ms"), jdouble(e, "join_max_ms"));
+	if ((e = jget(jget(o, "push"), "snapshot_cache")) != NULL &&
+	    jint(e, "hits") + jint(e, "misses") > 0)
+		printf("join snapshots: %lld served from the cache, %lld "
+		    "rendered for a class of viewers; %lld kept (%lld KiB)\n",
+		    jint(e, "hits"), jint(e, "misses"), jint(e, "entries"),
+		    jint(e, "bytes") / 1024);
 	if ((e = jget(jget(o, "push"), "audit_fold")) != NULL) {
 		if (jstr(e, "last_error")[0] != '\0') {
 			printf("audit fold: FAILING (%lld times): ",

@@ -1,4 +1,4 @@
-/* Housekeeping on timers: forgetting old idempotency keys; escalating overdue action points; folding the push's audit. */
+/* Housekeeping on timers: forgetting old idempotency keys and write records; escalating overdue action points; folding the push's audit. */
 #include "maint.h"
 
 #include <stdio.h>
@@ -57,6 +57,15 @@ maint_done(void *arg, struct db_result *r)
 		    PQgetvalue(r->res, 0, 0));
 }
 
+/* The old rows of data_writes (0024), which join snapshots are checked by. */
+static void
+writes_done(void *arg, struct db_result *r)
+{
+	(void)arg;
+	if (r->code != 0 && worth_logging(r))
+		log_warn("maintenance: %s", r->message);
+}
+
 static void
 maint_run(evutil_socket_t fd, short what, void *arg)
 {
@@ -70,6 +79,7 @@ maint_run(evutil_socket_t fd, short what, void *arg)
 	snprintf(secs, sizeof secs, "%lld", srv.cfg.idempotency_ttl / 1000);
 	db_call("SELECT tafel_forget_keys($1::bigint)", 1, params, maint_done,
 	    NULL);
+	db_call("SELECT tafel_forget_writes()", 0, NULL, writes_done, NULL);
 }
 
 static void

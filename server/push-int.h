@@ -30,6 +30,7 @@ struct sub_setup {
 	uint64_t resume_from;
 	struct sub_setup *next_waiting;	/* parked until the window is read */
 	int64_t received_us;		/* the subscribe read (mono_us) */
+	struct snapcache_entry *cached;	/* the join's candidate (snapcache.h) */
 };
 
 /* CLOCK_MONOTONIC in microseconds, for the timings status shows. */

@@ -21,6 +21,7 @@
 #include "revoke.h"
 #include "server.h"
 #include "session.h"
+#include "snapcache.h"
 #include "xmalloc.h"
 #include "push-int.h"
 
@@ -726,6 +727,7 @@ push_free(void)
 		event_free(waiting_timer);
 		waiting_timer = NULL;
 	}
+	snapcache_clear();
 	deliver_free();
 }
 
@@ -798,6 +800,7 @@ setup_release(struct sub_setup *st)
 {
 	if (st->s != NULL && st->s->setup == st)
 		st->s->setup = NULL;
+	snapcache_unref(st->cached);
 	req_free(st->r);
 	free(st);
 }
@@ -837,20 +840,44 @@ answer_resumed(struct sub_setup *st, struct sub *s)
 static void subscribe_done(void *arg, struct db_result *res);
 static void resume_check_done(void *arg, struct db_result *res);
 
+/*
+ * A meeting's snapshot through the cache of snapshots per class of
+ * viewers (snapcache.h): the candidate kept for sessions like this one
+ * goes along, and the database answers hit (send the kept one) or renders
+ * (tafel_snapshot_cached).  Never for the shared screen.
+ */
+static void
+sub_snapshot_meeting(struct sub_setup *st, const char **params)
+{
+	struct sub *s = st->s;
+	const struct session *ss = s->c->session;
+
+	snapcache_unref(st->cached);
+	st->cached = s->presentation ? NULL : snapcache_find(s->meeting_id,
+	    ss->org_id, ss->roles, push.last_seq);
+	params[3] = st->cached ? snapcache_key(st->cached) : NULL;
+	params[4] = st->cached ? snapcache_snap(st->cached) : NULL;
+	params[5] = st->cached ? snapcache_at(st->cached) : NULL;
+	params[6] = st->cached ? snapcache_entries(st->cached) : NULL;
+	db_call_owned(s->c, "SELECT body, hit, key, snap, at, entries "
+	    "FROM tafel_snapshot_cached($1::bigint, $2::bigint, $3::boolean, "
+	    "$4, $5, $6::timestamptz, $7::jsonb)", 7, params, subscribe_done,
+	    st);
+}
+
 /* Runs the snapshot query for a new subscription (st->s). */
 static void
 sub_snapshot(struct sub_setup *st)
 {
 	struct sub *s = st->s;
 	char uid[32], mid[32];
-	const char *params[3] = { uid, mid, s->presentation ? "true" : "false" };
+	const char *params[7] = { uid, mid, s->presentation ? "true" : "false" };
 
 	snprintf(uid, sizeof uid, "%lld", (long long)s->c->session->user_id);
 	snprintf(mid, sizeof mid, "%lld", (long long)s->meeting_id);
 	/* the client's own turn in the pool (db_call_owned) */
 	if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING)
-		db_call_owned(s->c, "SELECT tafel_snapshot_json($1::bigint, "
-		    "$2::bigint, $3::boolean)", 3, params, subscribe_done, st);
+		sub_snapshot_meeting(st, params);
 	else if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_INBOX)
 		db_call_owned(s->c, "SELECT tafel_inbox_snapshot($1::bigint)",
 		    1, params, subscribe_done, st);
@@ -955,6 +982,42 @@ reply_subscribed(struct req *r, Tafel__SubscribeResponse *resp)
 	return -1;
 }
 
+/*
+ * The SubscribeResponse of a snapshot query: parsed from its JSON, or for
+ * a meeting (sub_snapshot_meeting) the kept one when the database said
+ * hit; a rendering the database gave a class key is kept for the class
+ * (before any filtering for this connection).  NULL with err set when it
+ * does not read.
+ */
+static Tafel__SubscribeResponse *
+snapshot_read(struct sub_setup *st, struct db_result *res, char *err,
+    size_t errlen)
+{
+	const struct session *ss = st->s->c->session;
+	Tafel__SubscribeResponse *resp;
+	const char *json = PQgetvalue(res->res, 0, 0);
+	int cached = PQnfields(res->res) == 6;
+
+	if (cached && strcmp(PQgetvalue(res->res, 0, 1), "t") == 0) {
+		snapcache_count(1);
+		resp = st->cached ? snapcache_unpack(st->cached) : NULL;
+		if (resp == NULL)
+			snprintf(err, errlen, "the kept snapshot is gone");
+		return resp;
+	}
+	resp = (Tafel__SubscribeResponse *)pbjson_parse(
+	    &tafel__subscribe_response__descriptor, json, strlen(json), err,
+	    errlen);
+	if (cached)
+		snapcache_count(0);
+	if (resp != NULL && cached && !PQgetisnull(res->res, 0, 2))
+		snapcache_store(st->s->meeting_id, ss->org_id, ss->roles,
+		    PQgetvalue(res->res, 0, 2), PQgetvalue(res->res, 0, 3),
+		    PQgetvalue(res->res, 0, 4), PQgetvalue(res->res, 0, 5),
+		    resp);
+	return resp;
+}
+
 static void
 subscribe_done(void *arg, struct db_result *res)
 {
@@ -962,7 +1025,6 @@ subscribe_done(void *arg, struct db_result *res)
 	struct req *r = st->r;
 	struct sub *s = st->s;
 	Tafel__SubscribeResponse *resp = NULL;
-	const char *json;
 	char err[256];
 	size_t i;
 	int64_t back = mono_us();	/* the snapshot is back */
@@ -981,10 +1043,7 @@ subscribe_done(void *arg, struct db_result *res)
 		sub_drop(r->c, s->topic, s->meeting_id);	/* clears st->s */
 		goto out;
 	}
-	json = PQgetvalue(res->res, 0, 0);
-	resp = (Tafel__SubscribeResponse *)pbjson_parse(
-	    &tafel__subscribe_response__descriptor, json, strlen(json), err,
-	    sizeof err);
+	resp = snapshot_read(st, res, err, sizeof err);
 	if (resp == NULL) {
 		log_error("subscribe: snapshot does not parse: %s", err);
 		req_error(r, TAFEL__ERROR_CODE__INTERNAL,

@@ -756,6 +756,127 @@ test_render_classes(void **state)
 	tclient_close(&chair);
 }
 
+/* `tafelctl status`'s join counters: served from the cache, rendered. */
+static void
+cache_counts(long *hits, long *misses)
+{
+	const char *bin = getenv("TAFELCTL") ? getenv("TAFELCTL") : "tafelctl";
+	char cmd[700], line[400];
+	FILE *p;
+
+	*hits = *misses = 0;
+	snprintf(cmd, sizeof cmd, "'%s' --config /dev/null --data-dir '%s' "
+	    "status 2>/dev/null", bin, srv.dir);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	while (fgets(line, sizeof line, p) != NULL)
+		(void)sscanf(line, "join snapshots: %ld served from the cache, "
+		    "%ld rendered", hits, misses);
+	assert_int_equal(pclose(p), 0);
+}
+
+/*
+ * The snapshot of a join of the WZT by login, packed; *personal: whether
+ * it shows case CASE_POLICE's personal data.
+ */
+static uint8_t *
+join_packed(struct tclient *c, const char *login, size_t *len,
+    int *personal)
+{
+	Tafel__Envelope *m;
+	Tafel__Snapshot *s;
+	uint8_t *b;
+	size_t i;
+
+	assert_int_equal(tclient_login(c, &srv, login, "demo"), 0);
+	m = tclient_subscribe(c, wzt, 0, 0);
+	harness_expect_body(m, B(SUBSCRIBED));
+	s = m->subscribed->snapshot;
+	assert_non_null(s);
+	*personal = -1;
+	for (i = 0; i < s->n_cases; i++)
+		if (s->cases[i]->id == case_id(CASE_POLICE))
+			*personal = shows_personal_data(s->cases[i]);
+	assert_int_not_equal(*personal, -1);
+	*len = tafel__subscribe_response__get_packed_size(m->subscribed);
+	b = malloc(*len);
+	assert_non_null(b);
+	tafel__subscribe_response__pack(m->subscribed, b);
+	frame_free(m);
+	return b;
+}
+
+static int
+snapshot_audits(const char *login)
+{
+	char sql[400], v[32];
+
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM audit_log a JOIN users "
+	    "u ON u.id = a.user_id WHERE u.login = '%s' AND a.meeting_id = %lld "
+	    "AND a.context = 'snapshot'", login, (long long)wzt);
+	assert_int_equal(harness_psql_value(&srv, sql, v, sizeof v), 0);
+	return atoi(v);
+}
+
+/*
+ * Join snapshots are kept per class of viewers (server/snapcache.c): the
+ * second police officer gets the first one's snapshot byte for byte from
+ * the cache, audited as their own read; the GP, of another class, never
+ * gets it; and an administrator's change that no change-log entry
+ * announces (the police may no longer see names) makes the kept snapshot
+ * stale at once.
+ */
+static void
+test_join_snapshot_classes(void **state)
+{
+	static const char *const none[] = { "access", "set", "police", NULL };
+	static const char *const back[] = { "access", "set", "police",
+	    "person_names,birth_dates,case_summary,free_text", NULL };
+	struct tclient c[4];
+	uint8_t *b[4];
+	size_t len[4];
+	int personal[4], audits[2];
+	long h0, m0, h, m;
+
+	(void)state;
+	cache_counts(&h0, &m0);
+	audits[0] = snapshot_audits("politie");
+	audits[1] = snapshot_audits("wijkagent");
+	b[0] = join_packed(&c[0], "politie", &len[0], &personal[0]);
+	b[1] = join_packed(&c[1], "wijkagent", &len[1], &personal[1]);
+	cache_counts(&h, &m);
+	assert_int_equal(h, h0 + 1);
+	assert_int_equal(m, m0 + 1);
+	assert_true(personal[0]);
+	assert_int_equal(len[0], len[1]);
+	assert_memory_equal(b[0], b[1], len[0]);
+	/* the officer served from the cache is audited as the first was */
+	assert_true(snapshot_audits("politie") > audits[0]);
+	assert_int_equal(snapshot_audits("wijkagent") - audits[1],
+	    snapshot_audits("politie") - audits[0]);
+
+	/* the GP: another class, rendered, pseudonymised */
+	b[2] = join_packed(&c[2], "huisarts", &len[2], &personal[2]);
+	cache_counts(&h, &m);
+	assert_int_equal(h, h0 + 1);
+	assert_int_equal(m, m0 + 2);
+	assert_false(personal[2]);
+	assert_true(len[2] != len[0] || memcmp(b[2], b[0], len[0]) != 0);
+
+	/* the police lose the names: the kept snapshot is not served */
+	assert_int_equal(tafelctl_run(&srv, none), 0);
+	b[3] = join_packed(&c[3], "wijkagent", &len[3], &personal[3]);
+	assert_int_equal(tafelctl_run(&srv, back), 0);
+	cache_counts(&h, &m);
+	assert_int_equal(h, h0 + 1);
+	assert_int_equal(m, m0 + 3);
+	assert_false(personal[3]);
+	for (int k = 0; k < 4; k++) {
+		free(b[k]);
+		tclient_close(&c[k]);
+	}
+}
+
 int
 main(void)
 {
@@ -773,6 +894,7 @@ main(void)
 		cmocka_unit_test(test_attendance_time_ordered),
 		cmocka_unit_test(test_retention),
 		cmocka_unit_test(test_render_classes),
+		cmocka_unit_test(test_join_snapshot_classes),
 	};
 
 	harness_require_service_user();

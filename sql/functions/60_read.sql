@@ -110,6 +110,31 @@ BEGIN
 END
 $$;
 
+-- The meeting of a snapshot that u may see (TF016 when there is none,
+-- TF010 when u may not see it, or asks for its shared screen without
+-- chairing it): the checks of every snapshot, cached or not.
+CREATE OR REPLACE FUNCTION tafel_snapshot_meeting(u users, p_meeting_id bigint,
+    p_presentation boolean)
+RETURNS meetings LANGUAGE plpgsql STABLE SET search_path = public AS $$
+DECLARE
+	m meetings;
+BEGIN
+	SELECT * INTO m FROM meetings WHERE id = p_meeting_id;
+	IF NOT FOUND THEN
+		PERFORM tafel_raise('TF016', 'meeting not found', 'meeting_id');
+	END IF;
+	IF NOT tafel_may_see_meeting(u, m.id) THEN
+		PERFORM tafel_raise('TF010', 'your organisation takes no part in '
+		    || 'this meeting', 'meeting_id');
+	END IF;
+	IF coalesce(p_presentation, false) AND NOT tafel_may_chair(u, m) THEN
+		PERFORM tafel_raise('TF010', 'only the chair of the meeting or an '
+		    || 'administrator can show the shared screen', 'presentation');
+	END IF;
+	RETURN m;
+END
+$$;
+
 -- SubscribeResponse with a meeting snapshot, rendered for the user, or
 -- with p_presentation for the meeting's shared screen (chair or admin
 -- only), as JSON text: what the server sends on.  Each part is built
@@ -121,11 +146,23 @@ $$;
 -- before the answer is returned (the server sends it after the commit).
 CREATE OR REPLACE FUNCTION tafel_snapshot_json(p_user_id bigint,
     p_meeting_id bigint, p_presentation boolean)
-RETURNS json LANGUAGE plpgsql SECURITY DEFINER SET search_path = public
+RETURNS json LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+	u users := tafel_actor(p_user_id);
+BEGIN
+	RETURN tafel_snapshot_render(u, tafel_snapshot_meeting(u, p_meeting_id,
+	    p_presentation), coalesce(p_presentation, false));
+END
+$$;
+
+-- tafel_snapshot_json's rendering, for a viewer and meeting its checks
+-- passed: no entry function (it leaves tafel.audit_collect as the caller
+-- set it, so that tafel_snapshot_cached can collect its audit entries).
+CREATE OR REPLACE FUNCTION tafel_snapshot_render(u users, m meetings,
+    p_presentation boolean)
+RETURNS json LANGUAGE plpgsql SET search_path = public
 SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
-	u users;
-	m meetings;
 	v_pres boolean := coalesce(p_presentation, false);
 	v_pm bigint;
 	v_bm bigint;
@@ -136,19 +173,6 @@ DECLARE
 	v_el jsonb;
 	v_r jsonb;
 BEGIN
-	u := tafel_actor(p_user_id);
-	SELECT * INTO m FROM meetings WHERE id = p_meeting_id;
-	IF NOT FOUND THEN
-		PERFORM tafel_raise('TF016', 'meeting not found', 'meeting_id');
-	END IF;
-	IF NOT tafel_may_see_meeting(u, m.id) THEN
-		PERFORM tafel_raise('TF010', 'your organisation takes no part in '
-		    || 'this meeting', 'meeting_id');
-	END IF;
-	IF v_pres AND NOT tafel_may_chair(u, m) THEN
-		PERFORM tafel_raise('TF010', 'only the chair of the meeting or an '
-		    || 'administrator can show the shared screen', 'presentation');
-	END IF;
 	-- tafel_render's viewer: the shared screen of the meeting, or the
 	-- user with the shared screen's marks when they chair it
 	v_pm := CASE WHEN v_pres THEN m.id ELSE 0 END;
@@ -203,6 +227,119 @@ BEGIN
 END
 $$;
 
+
+-- Has nothing a rendering reads changed since a snapshot rendered under
+-- the MVCC snapshot p_snap at the time p_at (both taken first, before
+-- any of the rendering's statements)?  Not when a transaction that wrote
+-- the register (data_writes, 0024) is visible now and was not in p_snap,
+-- when p_snap reaches below the floor under which those rows are
+-- forgotten, when the day changed (the rendering's tafel_today()) or
+-- when a case's twelve months (tafel_case_recent) ran out meanwhile;
+-- and at most an hour, whatever the rest says.
+CREATE OR REPLACE FUNCTION tafel_unchanged_since(p_snap pg_snapshot,
+    p_at timestamptz)
+RETURNS boolean LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT p_at <= now() AND p_at > now() - interval '1 hour'
+	    AND (p_at AT TIME ZONE 'Europe/Amsterdam')::date = tafel_today()
+	    AND pg_snapshot_xmin(p_snap) >= (SELECT f.floor_xid FROM data_write_floor f)
+	    AND NOT EXISTS (SELECT 1 FROM data_writes w
+		WHERE w.xid >= pg_snapshot_xmin(p_snap)
+		AND NOT pg_visible_in_snapshot(w.xid, p_snap))
+	    -- recent at p_at and no longer now: only a closed case can
+	    -- stop being recent, and only by the clock
+	    AND NOT EXISTS (SELECT 1 FROM cases c
+		WHERE ((c.closed_at >= p_at - interval '12 months'
+			AND c.closed_at < now() - interval '12 months')
+		    OR (c.created_at >= p_at - interval '12 months'
+			AND c.created_at < now() - interval '12 months'))
+		AND c.closed_at IS NOT NULL
+		AND c.closed_at < now() - interval '12 months'
+		AND c.created_at < now() - interval '12 months')
+$$;
+
+-- A meeting's snapshot for a join, through tafeld's cache of snapshots
+-- per class of viewers (server/snapcache.c).  The class is the push's
+-- (tafel_viewer_classes: the organisation, observer or not, the meeting;
+-- anyone for whom something depends on the person, and the shared
+-- screen, has none and is never served from the cache), with the day.
+-- p_key, p_snap, p_at and p_entries are what an earlier call returned
+-- for a viewer the server takes to be of the same class (all NULL:
+-- none).  When the class is that key and nothing changed since
+-- (tafel_unchanged_since), the answer is hit: the caller sends the
+-- snapshot it kept, and the disclosure is recorded for this user as the
+-- rendering would have recorded it (p_entries, collected from that
+-- rendering's audit: the same rows, with this user's id).  Else body
+-- holds tafel_snapshot_json's answer, rendered for this user, and key,
+-- snap, at and entries what a later call of the class needs (key NULL:
+-- not to be kept).  Every check of tafel_snapshot_json comes first.
+CREATE OR REPLACE FUNCTION tafel_snapshot_cached(p_user_id bigint,
+    p_meeting_id bigint, p_presentation boolean, p_key text, p_snap text,
+    p_at timestamptz, p_entries jsonb,
+    OUT hit boolean, OUT key text, OUT snap text, OUT at timestamptz,
+    OUT entries jsonb, OUT body json)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+	-- before anything is read: what the rendering below sees is this or
+	-- newer, so a write not visible here counts as a change
+	v_snap pg_snapshot := pg_current_snapshot();
+	u users := tafel_actor(p_user_id);
+	v_pres boolean := coalesce(p_presentation, false);
+	m meetings := tafel_snapshot_meeting(u, p_meeting_id, v_pres);
+	v_class text;
+BEGIN
+	hit := false;
+	IF NOT v_pres THEN
+		SELECT c.class INTO v_class FROM tafel_viewer_classes(
+		    jsonb_build_array(jsonb_build_object('user_id', u.id,
+			'meeting_id', p_meeting_id)), false) c;
+		IF v_class LIKE 'o:%' THEN
+			key := v_class || ':' || tafel_today();
+		END IF;
+	END IF;
+	IF key IS NOT NULL AND p_key = key AND p_snap IS NOT NULL
+	    AND p_at IS NOT NULL AND jsonb_typeof(p_entries) = 'array'
+	    AND tafel_unchanged_since(p_snap::pg_snapshot, p_at) THEN
+		PERFORM tafel_audit_add_many(u.id, p_entries);
+		hit := true;
+		snap := p_snap;
+		at := p_at;
+		entries := p_entries;
+		RETURN;
+	END IF;
+	IF key IS NULL THEN
+		body := tafel_snapshot_render(u, m, v_pres);
+		RETURN;
+	END IF;
+	-- the rendering's audit collected (tafel_audit_add), then written
+	PERFORM set_config('tafel.audit_pending', '', true);
+	PERFORM set_config('tafel.audit_collect', 'on', true);
+	body := tafel_snapshot_render(u, m, false);
+	entries := coalesce(nullif(current_setting('tafel.audit_pending', true),
+	    ''), '[]')::jsonb;
+	PERFORM set_config('tafel.audit_collect', 'off', true);
+	PERFORM set_config('tafel.audit_pending', '', true);
+	PERFORM tafel_audit_add_many(u.id, entries);
+	snap := v_snap::text;
+	at := now();
+END
+$$;
+
+-- Forgets the data_writes rows no cached snapshot can need any more:
+-- those below the oldest transaction still running, where the floor
+-- moves too (a snapshot older than that is stale from now on).
+-- Returns how many rows went.
+CREATE OR REPLACE FUNCTION tafel_forget_writes()
+RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+	v_floor xid8 := pg_snapshot_xmin(pg_current_snapshot());
+	v_n bigint;
+BEGIN
+	UPDATE data_write_floor SET floor_xid = v_floor WHERE id = 1;
+	DELETE FROM data_writes WHERE xid < v_floor;
+	GET DIAGNOSTICS v_n = ROW_COUNT;
+	RETURN v_n;
+END
+$$;
 
 -- The same as jsonb, with the action points as arrays of objects (the SQL
 -- tests and tools read it so).

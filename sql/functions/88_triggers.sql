@@ -192,3 +192,54 @@ CREATE OR REPLACE TRIGGER agenda_items_first_opened
 	AFTER UPDATE ON agenda_items FOR EACH ROW
 	WHEN (OLD.opened_at IS NULL AND NEW.opened_at IS NOT NULL)
 	EXECUTE FUNCTION tafel_agenda_item_first_opened();
+
+-- The tables whose writes do not change what a rendering shows, and so do
+-- not count as a write of the register (data_writes, 0024): the audit,
+-- the idempotency keys, the resume tickets, and data_writes itself.
+-- Every other table of the schema gets the trigger below, the tables of
+-- later migrations too (tests/sql/59_data_writes.sql checks it).
+CREATE OR REPLACE FUNCTION tafel_unwatched_tables()
+RETURNS text[] LANGUAGE sql IMMUTABLE AS $$
+	SELECT ARRAY['audit_log', 'audit_pending', 'audit_disclosures',
+	    'purge_log', 'idempotency', 'resume_tickets', 'data_writes',
+	    'data_write_floor']
+$$;
+
+-- Records the writing transaction in data_writes, once per transaction
+-- (tafel.wrote, local to it, and undone with a subtransaction that rolls
+-- back, as the row is).  BEFORE ... FOR EACH ROW, so that a statement that
+-- changes no row records nothing (a login's reset of a count that is
+-- already 0) and no after-trigger event is queued per row of a bulk write.
+CREATE OR REPLACE FUNCTION tafel_note_write()
+RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+BEGIN
+	IF current_setting('tafel.wrote', true) IS DISTINCT FROM 'on' THEN
+		INSERT INTO data_writes (xid) VALUES (pg_current_xact_id())
+		ON CONFLICT (xid) DO NOTHING;
+		PERFORM set_config('tafel.wrote', 'on', true);
+	END IF;
+	IF TG_OP = 'DELETE' THEN
+		RETURN OLD;
+	END IF;
+	RETURN NEW;
+END
+$$;
+
+DO $$
+DECLARE
+	t text;
+BEGIN
+	FOR t IN SELECT c.relname FROM pg_class c
+	    JOIN pg_namespace n ON n.oid = c.relnamespace
+	    WHERE n.nspname = 'public' AND c.relkind = 'r'
+		AND NOT c.relname = ANY (tafel_unwatched_tables())
+	    ORDER BY c.relname LOOP
+		EXECUTE format('CREATE OR REPLACE TRIGGER tafel_data_written '
+		    || 'BEFORE INSERT OR UPDATE OR DELETE ON %I FOR EACH ROW '
+		    || 'EXECUTE FUNCTION tafel_note_write()', t);
+		EXECUTE format('CREATE OR REPLACE TRIGGER tafel_data_truncated '
+		    || 'BEFORE TRUNCATE ON %I FOR EACH STATEMENT '
+		    || 'EXECUTE FUNCTION tafel_note_write()', t);
+	END LOOP;
+END
+$$;

@@ -246,6 +246,7 @@ mode_join(int argc, char **argv)
 	    "target p99 <= 20 ms (issue 13, snapshot join)");
 	/* the server's share: the snapshot from the database, the answer out */
 	print_status_line(&srv, "join timing, ");
+	print_status_line(&srv, "join snapshots: ");
 	/* where the time goes: the database's share */
 	{
 		long long db[10], raw[10];
@@ -295,6 +296,33 @@ mode_join(int argc, char **argv)
 	printf("  resumes answered with a snapshot instead: %d of %d; "
 	    "snapshot audit rows written during the resumes: %ld\n",
 	    snapshots, joins, audit[3] - audit[2]);
+	/*
+	 * The same joins with a change just before each: the snapshot kept
+	 * for the joiner's class is stale, so each is rendered (the first
+	 * join of a meeting after the chair moved on).
+	 */
+	{
+		int n2 = joins < 30 ? joins : 30;
+		long long t2[30];
+
+		for (k = 0; k < n2; k++) {
+			bench_login(&jc[k], &srv, "join", k + 1);
+			cur.meeting_id = big;
+			cur.item_id = item_ids[(k + 1) % 2];
+			frame_free(must(tclient_req(&chair, B(SET_CURRENT_ITEM),
+			    &cur, bench_key(key, sizeof key)), B(MEETING),
+			    "set_current_item"));
+			t0 = now_us();
+			frame_free(must(tclient_subscribe(&jc[k], big, 0, 0),
+			    B(SUBSCRIBED), "subscribe after a change"));
+			t2[k] = now_us() - t0;
+		}
+		print_stats("join after a change", t2, n2,
+		    "(rendered: nothing kept is current)");
+		print_status_line(&srv, "join snapshots: ");
+		for (k = 0; k < n2; k++)
+			tclient_close(&jc[k]);
+	}
 	if (after_restart(big, joins) != 0)
 		return 1;
 	print_load();
