@@ -513,7 +513,7 @@ test_list_resume(void **state)
 }
 
 #define SNAPSHOT_WAITS "SELECT EXISTS (SELECT 1 FROM pg_stat_activity " \
-	"WHERE wait_event_type = 'Lock' AND query LIKE '%tafel_snapshot_json%')"
+	"WHERE wait_event_type = 'Lock' AND query LIKE '%tafel_snapshot_cached%')"
 
 /* Why the opener gave up: the sessions waiting, and for what. */
 static void
