@@ -1010,7 +1010,9 @@ snapshot_read(struct sub_setup *st, struct db_result *res, char *err,
 	    errlen);
 	if (cached)
 		snapcache_count(0);
-	if (resp != NULL && cached && !PQgetisnull(res->res, 0, 2))
+	if (resp != NULL && cached && !PQgetisnull(res->res, 0, 2) &&
+	    !PQgetisnull(res->res, 0, 3) && !PQgetisnull(res->res, 0, 4) &&
+	    !PQgetisnull(res->res, 0, 5))
 		snapcache_store(st->s->meeting_id, ss->org_id, ss->roles,
 		    PQgetvalue(res->res, 0, 2), PQgetvalue(res->res, 0, 3),
 		    PQgetvalue(res->res, 0, 4), PQgetvalue(res->res, 0, 5),
