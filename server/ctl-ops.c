@@ -243,7 +243,7 @@ print_status(json_object *o)
 	if ((e = jget(jget(o, "push"), "snapshot_cache")) != NULL &&
 	    jint(e, "hits") + jint(e, "misses") > 0)
 		printf("join snapshots: %lld served from the cache, %lld "
-		    "rendered for a class of viewers; %lld kept (%lld KiB)\n",
+		    "rendered; %lld kept (%lld KiB)\n",
 		    jint(e, "hits"), jint(e, "misses"), jint(e, "entries"),
 		    jint(e, "bytes") / 1024);
 	if ((e = jget(jget(o, "push"), "audit_fold")) != NULL) {
