@@ -142,18 +142,8 @@ BEGIN
 		    false;
 		RETURN;
 	END IF;
-	SELECT * INTO m FROM meetings WHERE id = p_meeting_id;
-	IF NOT FOUND THEN
-		PERFORM tafel_raise('TF016', 'meeting not found', 'meeting_id');
-	END IF;
-	IF NOT tafel_may_see_meeting(u, m.id) THEN
-		PERFORM tafel_raise('TF010', 'your organisation takes no part in '
-		    || 'this meeting', 'meeting_id');
-	END IF;
-	IF coalesce(p_presentation, false) AND NOT tafel_may_chair(u, m) THEN
-		PERFORM tafel_raise('TF010', 'only the chair of the meeting or an '
-		    || 'administrator can show the shared screen', 'presentation');
-	END IF;
+	-- the checks of a snapshot (60_read.sql)
+	m := tafel_snapshot_meeting(u, p_meeting_id, p_presentation);
 	RETURN QUERY SELECT tafel_last_seq(), coalesce((SELECT
 	    array_agg(a.case_id ORDER BY a.id) FROM agenda_items a
 	    WHERE a.meeting_id = m.id), '{}'::bigint[]), m.series_id,
