@@ -326,16 +326,24 @@ $$;
 
 -- Forgets the data_writes rows no cached snapshot can need any more:
 -- those below the oldest transaction still running, where the floor
--- moves too (a snapshot older than that is stale from now on).
--- Returns how many rows went.
+-- moves too (a snapshot older than that is stale from now on), and any
+-- of a transaction that has not begun yet: rows restored from a backup
+-- of another cluster (`tafelctl restore`), whose xids mean nothing here
+-- and would make every kept snapshot look stale.  Returns how many rows
+-- went.
 CREATE OR REPLACE FUNCTION tafel_forget_writes()
 RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 DECLARE
-	v_floor xid8 := pg_snapshot_xmin(pg_current_snapshot());
+	v_now pg_snapshot := pg_current_snapshot();
+	v_floor xid8 := pg_snapshot_xmin(v_now);
 	v_n bigint;
 BEGIN
 	UPDATE data_write_floor SET floor_xid = v_floor WHERE id = 1;
-	DELETE FROM data_writes WHERE xid < v_floor;
+	-- (xmax: after the newest transaction that ended; this one's own
+	-- row, when it wrote, can lie above it)
+	DELETE FROM data_writes WHERE xid < v_floor
+	    OR (xid >= pg_snapshot_xmax(v_now)
+		AND xid IS DISTINCT FROM pg_current_xact_id_if_assigned());
 	GET DIAGNOSTICS v_n = ROW_COUNT;
 	RETURN v_n;
 END

@@ -152,9 +152,16 @@ BEGIN
 	UPDATE data_write_floor SET floor_xid = (pg_snapshot_xmin(
 	    a.snap::pg_snapshot)::text::bigint + 1)::text::xid8;
 	ASSERT NOT tafel_unchanged_since(a.snap::pg_snapshot, a.at);
-	-- forgetting moves the floor to the oldest transaction running
+	-- forgetting moves the floor to the oldest transaction running, and
+	-- drops rows of transactions yet to come (restored from another
+	-- cluster's backup)
 	INSERT INTO data_writes (xid) VALUES (pg_current_xact_id());
+	INSERT INTO data_writes (xid) VALUES ((pg_snapshot_xmax(
+	    pg_current_snapshot())::text::bigint + 1000000)::text::xid8);
 	PERFORM tafel_forget_writes();
+	ASSERT NOT EXISTS (SELECT 1 FROM data_writes
+	    WHERE xid >= pg_snapshot_xmax(pg_current_snapshot())
+	    AND xid <> pg_current_xact_id());
 	ASSERT (SELECT floor_xid FROM data_write_floor)
 	    = pg_snapshot_xmin(pg_current_snapshot());
 	ASSERT EXISTS (SELECT 1 FROM data_writes
