@@ -70,7 +70,8 @@ void bench_users(const char *prefix, int n, int cheap);
 /*
  * Creates n new cases TAG-00001.. (TAG: four digits, a year no one uses,
  * each mode its own; join uses 2099; fields copied from the demo's cases,
- * each with two persons, its submitter's organisation involved), in one
+ * each with two persons, its submitter's organisation and the demo chair's
+ * involved: add_agenda_item takes only a case the chair knows of), in one
  * statement; their ids in order.  Meetings given cases of their own route
  * their changes to their own subscribers only (a case on several agendas
  * reaches every meeting's subscribers).

@@ -267,7 +267,9 @@ bench_cases(const char *tag, int n, int64_t *ids)
 	    "r.role || ' ' || c.number, r.role || c.number, date '1980-01-01' "
 	    "+ (c.id %% 9000)::int FROM c, (VALUES ('victim'), ('suspect')) "
 	    "r(role)), o AS (INSERT INTO case_involved_orgs (case_id, org_id) "
-	    "SELECT id, submitter_org_id FROM c ON CONFLICT DO NOTHING) "
+	    "SELECT id, submitter_org_id FROM c UNION SELECT c.id, u.org_id "
+	    "FROM c, users u WHERE u.login = 'voorzitter' ON CONFLICT DO "
+	    "NOTHING) "
 	    "SELECT string_agg(id::text, ',' ORDER BY number) FROM c",
 	    tag, n);
 	v = malloc(cap);
