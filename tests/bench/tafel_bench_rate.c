@@ -557,6 +557,19 @@ mode_rate(int argc, char **argv)
 		fprintf(stderr, "tafel_bench rate: making the chairs failed\n");
 		return 1;
 	}
+	/* add_agenda_item takes only a case its chair's organisation knows */
+	for (i = 0; i < n_m; i++) {
+		snprintf(sql, sizeof sql, "INSERT INTO case_involved_orgs "
+		    "(case_id, org_id) SELECT c, u.org_id FROM unnest(ARRAY[%lld, "
+		    "%lld]) c, users u WHERE u.login = 'rw%d' ON CONFLICT DO "
+		    "NOTHING", (long long)cases[2 * i],
+		    (long long)cases[2 * i + 1], i + 1);
+		if (harness_psql(&srv, sql) != 0) {
+			fprintf(stderr, "tafel_bench rate: involving the chairs "
+			    "failed\n");
+			return 1;
+		}
+	}
 	bench_users("rs", n_s, 1);
 	for (i = 0; i < n_w; i++)
 		bench_login(&rw[i], &srv, "rw", i + 1);
