@@ -33,6 +33,7 @@
 #include "sdnotify.h"
 #include "proto.h"
 #include "push.h"
+#include "snapcache.h"
 #include "admin.h"
 #include "auth.h"
 #include "lifecycle.h"
@@ -331,6 +332,8 @@ server_reload(void)
 	}
 	conf_free(server_params, &fresh);
 	apply_log_level();
+	if (!srv.cfg.join_cache)
+		snapcache_clear();	/* nothing kept is sent any more */
 	/* New handshakes use the new context; connections keep theirs. */
 	if (tls != NULL) {
 		SSL_CTX_free(srv.tls);

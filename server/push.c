@@ -853,8 +853,9 @@ sub_snapshot_meeting(struct sub_setup *st, const char **params)
 	const struct session *ss = s->c->session;
 
 	snapcache_unref(st->cached);
-	st->cached = s->presentation ? NULL : snapcache_find(s->meeting_id,
-	    ss->org_id, ss->roles, push.last_seq);
+	st->cached = s->presentation || !srv.cfg.join_cache ? NULL :
+	    snapcache_find(s->meeting_id, ss->org_id, ss->roles,
+	    push.last_seq);
 	params[3] = st->cached ? snapcache_key(st->cached) : NULL;
 	params[4] = st->cached ? snapcache_snap(st->cached) : NULL;
 	params[5] = st->cached ? snapcache_at(st->cached) : NULL;
@@ -1010,7 +1011,8 @@ snapshot_read(struct sub_setup *st, struct db_result *res, char *err,
 	    errlen);
 	if (cached)
 		snapcache_count(0);
-	if (resp != NULL && cached && !PQgetisnull(res->res, 0, 2) &&
+	if (resp != NULL && cached && srv.cfg.join_cache &&
+	    !PQgetisnull(res->res, 0, 2) &&
 	    !PQgetisnull(res->res, 0, 3) && !PQgetisnull(res->res, 0, 4) &&
 	    !PQgetisnull(res->res, 0, 5))
 		snapcache_store(st->s->meeting_id, ss->org_id, ss->roles,

@@ -119,6 +119,13 @@ const struct conf_param server_params[] = {
 	  "and discards both (nothing is sent or recorded), so that its "
 	  "first real request does not pay PostgreSQL's planning of them "
 	  "(some 50 ms)." },
+	{ "join_cache", CONF_BOOL, S(join_cache), 1, "yes", 0, 0,
+	  "A meeting's snapshot rendered for one member of a class of "
+	  "viewers (the same organisation, observer or not; never a chair, "
+	  "an administrator or the shared screen) is kept and sent to the "
+	  "next member who joins, after the database confirmed that nothing "
+	  "was written since; the read is audited for each (docs/security.md). "
+	  "no: every join is rendered." },
 	{ "resume_window", CONF_INT, S(resume_window), 0, "10000", 16,
 	  10000000, "Recent events kept in memory; a client further behind "
 	  "gets a fresh snapshot." },

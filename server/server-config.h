@@ -28,6 +28,7 @@ struct server_config {
 	int compression;		/* Compressed frames to clients that accept them */
 	long long db_pool_size;
 	int db_warm_up;			/* new pool connections warm up first */
+	int join_cache;			/* join snapshots kept per class (snapcache.h) */
 	long long db_query_timeout;	/* ms a request's query may run; 0 */
 	long long resume_window;	/* events kept in memory for resume */
 	long long resume_ticket_lifetime; /* ms; 0: no resume tickets */

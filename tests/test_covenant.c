@@ -758,7 +758,7 @@ test_render_classes(void **state)
 
 /* `tafelctl status`'s join counters: served from the cache, rendered. */
 static void
-cache_counts(long *hits, long *misses)
+cache_counts(struct tafeld *t, long *hits, long *misses)
 {
 	const char *bin = getenv("TAFELCTL") ? getenv("TAFELCTL") : "tafelctl";
 	char cmd[700], line[400];
@@ -766,7 +766,7 @@ cache_counts(long *hits, long *misses)
 
 	*hits = *misses = 0;
 	snprintf(cmd, sizeof cmd, "'%s' --config /dev/null --data-dir '%s' "
-	    "status 2>/dev/null", bin, srv.dir);
+	    "status 2>/dev/null", bin, t->dir);
 	p = popen(cmd, "r");
 	assert_non_null(p);
 	while (fgets(line, sizeof line, p) != NULL)
@@ -780,15 +780,15 @@ cache_counts(long *hits, long *misses)
  * it shows case CASE_POLICE's personal data.
  */
 static uint8_t *
-join_packed(struct tclient *c, const char *login, size_t *len,
-    int *personal)
+join_packed(struct tclient *c, struct tafeld *t, const char *login,
+    size_t *len, int *personal)
 {
 	Tafel__Envelope *m;
 	Tafel__Snapshot *s;
 	uint8_t *b;
 	size_t i;
 
-	assert_int_equal(tclient_login(c, &srv, login, "demo"), 0);
+	assert_int_equal(tclient_login(c, t, login, "demo"), 0);
 	m = tclient_subscribe(c, wzt, 0, 0);
 	harness_expect_body(m, B(SUBSCRIBED));
 	s = m->subscribed->snapshot;
@@ -839,12 +839,12 @@ test_join_snapshot_classes(void **state)
 	long h0, m0, h, m;
 
 	(void)state;
-	cache_counts(&h0, &m0);
+	cache_counts(&srv, &h0, &m0);
 	audits[0] = snapshot_audits("politie");
 	audits[1] = snapshot_audits("wijkagent");
-	b[0] = join_packed(&c[0], "politie", &len[0], &personal[0]);
-	b[1] = join_packed(&c[1], "wijkagent", &len[1], &personal[1]);
-	cache_counts(&h, &m);
+	b[0] = join_packed(&c[0], &srv, "politie", &len[0], &personal[0]);
+	b[1] = join_packed(&c[1], &srv, "wijkagent", &len[1], &personal[1]);
+	cache_counts(&srv, &h, &m);
 	assert_int_equal(h, h0 + 1);
 	assert_int_equal(m, m0 + 1);
 	assert_true(personal[0]);
@@ -856,8 +856,8 @@ test_join_snapshot_classes(void **state)
 	    snapshot_audits("politie") - audits[0]);
 
 	/* the GP: another class, rendered, pseudonymised */
-	b[2] = join_packed(&c[2], "huisarts", &len[2], &personal[2]);
-	cache_counts(&h, &m);
+	b[2] = join_packed(&c[2], &srv, "huisarts", &len[2], &personal[2]);
+	cache_counts(&srv, &h, &m);
 	assert_int_equal(h, h0 + 1);
 	assert_int_equal(m, m0 + 2);
 	assert_false(personal[2]);
@@ -865,9 +865,9 @@ test_join_snapshot_classes(void **state)
 
 	/* the police lose the names: the kept snapshot is not served */
 	assert_int_equal(tafelctl_run(&srv, none), 0);
-	b[3] = join_packed(&c[3], "wijkagent", &len[3], &personal[3]);
+	b[3] = join_packed(&c[3], &srv, "wijkagent", &len[3], &personal[3]);
 	assert_int_equal(tafelctl_run(&srv, back), 0);
-	cache_counts(&h, &m);
+	cache_counts(&srv, &h, &m);
 	assert_int_equal(h, h0 + 1);
 	assert_int_equal(m, m0 + 3);
 	assert_false(personal[3]);
@@ -875,6 +875,44 @@ test_join_snapshot_classes(void **state)
 		free(b[k]);
 		tclient_close(&c[k]);
 	}
+}
+
+/*
+ * join_cache = no: every join is rendered, none is served from a kept
+ * snapshot (the same two officers, on a server of their own).
+ */
+static void
+test_join_cache_off(void **state)
+{
+	static const char *const args[] = { "--set", "join_cache=no", NULL };
+	struct tafeld t;
+	struct tclient c[2];
+	uint8_t *b[2];
+	size_t len[2];
+	int personal[2], k;
+	long h, m;
+	char sql[300], v[16];
+
+	(void)state;
+	assert_int_equal(tafeld_start_demo(&t, args), 0);
+	/* the demo data is loaded the same way: the same ids as srv's */
+	snprintf(sql, sizeof sql, "SELECT (SELECT id FROM cases WHERE number "
+	    "= '%s') = %lld AND EXISTS (SELECT 1 FROM meetings m JOIN series s "
+	    "ON s.id = m.series_id WHERE m.id = %lld AND s.kind = 'wzt')",
+	    CASE_POLICE, (long long)case_id(CASE_POLICE), (long long)wzt);
+	assert_int_equal(harness_psql_value(&t, sql, v, sizeof v), 0);
+	assert_string_equal(v, "t");
+	b[0] = join_packed(&c[0], &t, "politie", &len[0], &personal[0]);
+	b[1] = join_packed(&c[1], &t, "wijkagent", &len[1], &personal[1]);
+	cache_counts(&t, &h, &m);
+	assert_int_equal(h, 0);
+	assert_int_equal(m, 2);
+	assert_true(personal[0] && personal[1]);
+	for (k = 0; k < 2; k++) {
+		free(b[k]);
+		tclient_close(&c[k]);
+	}
+	assert_int_equal(tafeld_teardown(&t), 0);
 }
 
 int
@@ -895,6 +933,7 @@ main(void)
 		cmocka_unit_test(test_retention),
 		cmocka_unit_test(test_render_classes),
 		cmocka_unit_test(test_join_snapshot_classes),
+		cmocka_unit_test(test_join_cache_off),
 	};
 
 	harness_require_service_user();
