@@ -835,16 +835,32 @@ test_join_snapshot_classes(void **state)
 	struct tclient c[4];
 	uint8_t *b[4];
 	size_t len[4];
-	int personal[4], audits[2];
+	int personal[4], audits[2], tries;
 	long h0, m0, h, m;
 
 	(void)state;
-	cache_counts(&srv, &h0, &m0);
-	audits[0] = snapshot_audits("politie");
-	audits[1] = snapshot_audits("wijkagent");
-	b[0] = join_packed(&c[0], &srv, "politie", &len[0], &personal[0]);
-	b[1] = join_packed(&c[1], &srv, "wijkagent", &len[1], &personal[1]);
-	cache_counts(&srv, &h, &m);
+	/*
+	 * The two officers one after the other: the second from the cache,
+	 * unless a background job wrote in between (the maintenance run
+	 * moving the floor, an escalation); then the next try.
+	 */
+	for (tries = 0;; tries++) {
+		cache_counts(&srv, &h0, &m0);
+		audits[0] = snapshot_audits("politie");
+		audits[1] = snapshot_audits("wijkagent");
+		b[0] = join_packed(&c[0], &srv, "politie", &len[0],
+		    &personal[0]);
+		b[1] = join_packed(&c[1], &srv, "wijkagent", &len[1],
+		    &personal[1]);
+		cache_counts(&srv, &h, &m);
+		if (h == h0 + 1 || tries == 4)
+			break;
+		free(b[0]);
+		free(b[1]);
+		tclient_close(&c[0]);
+		tclient_close(&c[1]);
+		sleep(1);
+	}
 	assert_int_equal(h, h0 + 1);
 	assert_int_equal(m, m0 + 1);
 	assert_true(personal[0]);
