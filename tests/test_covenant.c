@@ -845,11 +845,12 @@ test_join_snapshot_classes(void **state)
 	 * moving the floor, an escalation); then the next try.
 	 */
 	for (tries = 0;; tries++) {
-		cache_counts(&srv, &h0, &m0);
 		audits[0] = snapshot_audits("politie");
 		audits[1] = snapshot_audits("wijkagent");
+		/* served or rendered: a try before may have kept one */
 		b[0] = join_packed(&c[0], &srv, "politie", &len[0],
 		    &personal[0]);
+		cache_counts(&srv, &h0, &m0);
 		b[1] = join_packed(&c[1], &srv, "wijkagent", &len[1],
 		    &personal[1]);
 		cache_counts(&srv, &h, &m);
@@ -862,7 +863,7 @@ test_join_snapshot_classes(void **state)
 		sleep(1);
 	}
 	assert_int_equal(h, h0 + 1);
-	assert_int_equal(m, m0 + 1);
+	assert_int_equal(m, m0);
 	assert_true(personal[0]);
 	assert_int_equal(len[0], len[1]);
 	assert_memory_equal(b[0], b[1], len[0]);
@@ -875,7 +876,7 @@ test_join_snapshot_classes(void **state)
 	b[2] = join_packed(&c[2], &srv, "huisarts", &len[2], &personal[2]);
 	cache_counts(&srv, &h, &m);
 	assert_int_equal(h, h0 + 1);
-	assert_int_equal(m, m0 + 2);
+	assert_int_equal(m, m0 + 1);
 	assert_false(personal[2]);
 	assert_true(len[2] != len[0] || memcmp(b[2], b[0], len[0]) != 0);
 
@@ -885,7 +886,7 @@ test_join_snapshot_classes(void **state)
 	assert_int_equal(tafelctl_run(&srv, back), 0);
 	cache_counts(&srv, &h, &m);
 	assert_int_equal(h, h0 + 1);
-	assert_int_equal(m, m0 + 3);
+	assert_int_equal(m, m0 + 2);
 	assert_false(personal[3]);
 	for (int k = 0; k < 4; k++) {
 		free(b[k]);
