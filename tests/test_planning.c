@@ -519,12 +519,16 @@ test_list_resume(void **state)
 static void
 print_waits(int step)
 {
-	char v[2048];
+	char v[4096];
 
 	if (harness_psql_value(&srv, "SELECT coalesce(string_agg(format("
-	    "'%s %s/%s: %s', application_name, state, wait_event_type, "
-	    "left(query, 60)), '; '), 'none') FROM pg_stat_activity WHERE "
-	    "datname = current_database() AND pid <> pg_backend_pid()", v,
+	    "'%s %s/%s: %s [pid %s waits for %s, held by %s]', "
+	    "application_name, state, wait_event_type, left(query, 60), pid, "
+	    "(SELECT string_agg(coalesce(l.relation::regclass::text, "
+	    "l.locktype) || ' ' || l.mode, ',') FROM pg_locks l WHERE "
+	    "l.pid = a.pid AND NOT l.granted), pg_blocking_pids(pid)), '; '), "
+	    "'none') FROM pg_stat_activity a WHERE datname = "
+	    "current_database() AND pid <> pg_backend_pid()", v,
 	    sizeof v) != 0)
 		snprintf(v, sizeof v, "(not asked)");
 	fprintf(stderr, "opener gave up at step %d; sessions: %s\n", step, v);
