@@ -684,6 +684,11 @@ DECLARE
 	v_n int := 0;
 	v_uid bigint;
 BEGIN
+	-- compiled now, not at the connection's first write: compiling it
+	-- takes a lock on action_points (its record variable), which a write
+	-- that touches no action point would otherwise wait for behind an
+	-- ACCESS EXCLUSIVE lock on that table (test_planning's opener)
+	PERFORM tafel_keep_hidden(NULL::users, '', '{}'::jsonb);
 	SELECT mm.* INTO m FROM meetings mm
 	WHERE mm.state IN ('planned', 'open')
 	ORDER BY (SELECT count(*) FROM agenda_items a
