@@ -507,6 +507,26 @@ quit(struct ui *u)
 	return 1;
 }
 
+/*
+ * Someone following the open meeting who is not recorded present, and
+ * could record themselves with A: the minutes count only who was, and "A
+ * present" on the bottom line is easily missed, so the status line says
+ * so for as long as it holds.  Not for observers or the steering group
+ * (A records nothing for them).
+ */
+static int
+absent_partner(const struct ui *u)
+{
+	const Tafel__Meeting *mt = u->meeting.meeting;
+	const struct mrec *r;
+
+	if (mt == NULL || mt->state != TAFEL__MEETING_STATE__MEETING_OPEN ||
+	    u->observer_only || u->reports_only)
+		return 0;
+	r = model_rec(&u->meeting.attendance, u->my_user_id);
+	return r == NULL || !((const Tafel__Attendance *)r->msg)->present;
+}
+
 static void
 status(struct ui *u, char *buf, size_t len)
 {
@@ -528,8 +548,11 @@ status(struct ui *u, char *buf, size_t len)
 		    _("you chair this meeting") :
 		    _("you chair this meeting — f: current item"));
 	else
-		snprintf(buf, len, " · %s", u->meeting.following ?
-		    _("following the chair") : _("own way — f to follow"));
+		snprintf(buf, len, " · %s%s%s", u->meeting.following ?
+		    _("following the chair") : _("own way — f to follow"),
+		    absent_partner(u) ? " · " : "",
+		    absent_partner(u) ? _("not present (A)") :
+		    "");
 }
 
 static int

@@ -1,6 +1,6 @@
 #!/bin/bash
 # A partner following from their own office records themselves present with A (the chair's A picks anyone): the footer
-# offers "A aanwezig" once the meeting is open, A asks present? and remote?, the header counts them and the chair's
+# offers "A aanwezig" once the meeting is open and the status line says "niet aanwezig (A)" while that holds, A asks present? and remote?, the header counts them and the chair's
 # picker shows them "op afstand"; once present the footer offers "A vertrekken", and leaving (A, n) counts them out; before the meeting is open A says why not. The footer's view keys (1, 2, ...) have no
 # gap where one did not fit.
 . "$(dirname "$0")/lib.sh"
@@ -19,6 +19,11 @@ wait_for pol "A: niet mogelijk nu het overleg gepland is." || fail "A in a plann
 chair_start chair
 wait_for pol "· open ·" || fail "pol: meeting not open"
 wait_for pol "A aanwezig" || fail "footer does not offer A to the partner: $(screen pol)"
+# a partner joining the open meeting: the status line says they are not on the attendance list; not the chair's
+start_client rec reclassering --meeting "$MEETING"
+wait_for rec "volgt voorzitter · niet aanwezig (A)" ||
+	fail "status line does not say the partner is not present: $(screen rec)"
+screen chair | grep -q "niet aanwezig (A)" && fail "the chair is told it is not present: $(screen chair)"
 before=$(screen pol | grep -oE '· [0-9]+ aanwezig' | grep -oE '[0-9]+')
 keys pol A
 wait_for pol "Is Sanne Jansen aanwezig? (j/n):" || fail "A did not ask: $(screen pol)"
@@ -34,6 +39,9 @@ screen pol | tail -n 1 | grep -q "A aanwezig" && fail "A still offered as presen
 # in English "A leave" (the same user, present) and the view keys 1, 2, ... on the footer, without a gap ("2 meeting  4 cases" left out 3)
 E2E_ENV=LANGUAGE=en start_client pen politie --meeting "$MEETING"
 wait_for pen "A leave" || fail "English footer does not offer A: $(screen pen)"
+# present: the status line follows the chair and says nothing of the attendance list
+wait_for pen "following the chair" || fail "pen: not following: $(screen pen)"
+screen pen | grep -q "not present (A)" && fail "present, yet told not on the list: $(screen pen)"
 nums=$(screen pen | tail -n 1 | grep -oE '(^|  )[1-9] [a-z]' | grep -oE '[1-9]' | tr -d '\n')
 [ -n "$nums" ] && [ "$nums" = "$(seq -s '' 1 "${#nums}")" ] ||
 	fail "footer view keys not 1.. without a gap ($nums): $(screen pen | tail -n 1)"
