@@ -729,17 +729,73 @@ finish_refused(struct ui *u, const Tafel__Error *e)
 	return action_refused(e, &fs.version);
 }
 
+/*
+ * Where the feedback of an action point finished here went.  The server
+ * makes an inbox entry for the submitting organisation in the same
+ * transaction, but none when the case was submitted by the writer's own
+ * organisation (docs/protocol.md 7.12), so the answer alone promises
+ * nothing.  The entry is logged just before the write's own change, so
+ * its event may come before or after the form learns that the write
+ * landed: whichever comes second says it.
+ */
+static struct {
+	int64_t action_id;	/* finished here (0: none) */
+	int64_t sent_id;	/* its entry seen (0: none yet) */
+	Tafel__InboxKind kind;
+	char to[160];		/* the recipient organisation */
+} fb;
+
+static void
+feedback_say(struct ui *u)
+{
+	/* short: the organisation's name is long enough (80 columns) */
+	if (fb.kind == TAFEL__INBOX_KIND__INBOX_ACTION_DONE)
+		ui_message(u, 0, _("Completed; feedback sent to %s (inbox)."),
+		    fb.to);
+	else
+		ui_message(u, 0, _("Cancelled; the reason sent to %s (inbox)."),
+		    fb.to);
+	fb.action_id = fb.sent_id = 0;
+}
+
+static void
+finished(struct ui *u, int cancel)
+{
+	if (fb.sent_id != fs.id)
+		fb.sent_id = 0;		/* an older one's entry */
+	fb.action_id = fs.id;
+	if (fb.sent_id != 0)
+		feedback_say(u);
+	else if (cancel)
+		ui_message(u, 0, _("Action point %s cancelled."), fs.what);
+	else
+		ui_message(u, 0, _("Action point %s completed."), fs.what);
+}
+
 static void
 completed(struct ui *u)
 {
-	ui_message(u, 0, _("Action point %s completed; the submitter is "
-	    "informed."), fs.what);
+	finished(u, 0);
 }
 
 static void
 cancelled(struct ui *u)
 {
-	ui_message(u, 0, _("Action point %s cancelled."), fs.what);
+	finished(u, 1);
+}
+
+void
+forms_action_feedback_sent(struct ui *u, const Tafel__InboxEntry *e)
+{
+	if (!e->sent_by_me || e->read_at != 0 || e->action_point == NULL ||
+	    (e->kind != TAFEL__INBOX_KIND__INBOX_ACTION_DONE &&
+	    e->kind != TAFEL__INBOX_KIND__INBOX_ACTION_CANCELLED))
+		return;
+	fb.sent_id = e->action_point->id;
+	fb.kind = e->kind;
+	snprintf(fb.to, sizeof fb.to, "%s", e->recipient_org_name);
+	if (fb.action_id == fb.sent_id)
+		feedback_say(u);
 }
 
 static const struct field complete_fields[] = {

@@ -25,6 +25,9 @@ int forms_action_may_change(const struct ui *, const Tafel__ActionPoint *a);
 int forms_action_may_change_in(const struct ui *, const Tafel__ActionPoint *a,
     const Tafel__Case *c);
 void forms_cancel_action(struct ui *);	/* x */
+/* A new inbox entry: when it is the feedback of the action point this
+ * client just finished, the status line says to whom it went. */
+void forms_action_feedback_sent(struct ui *, const Tafel__InboxEntry *);
 /* Intake and the case (case list and case view). */
 void forms_signal(struct ui *);		/* S: register a signal */
 void forms_case_move(struct ui *);	/* m: along the routing */

@@ -201,6 +201,7 @@ inbox_event(struct ui *u, const Tafel__InboxEntry *e)
 	Tafel__ListInboxRequest r = TAFEL__LIST_INBOX_REQUEST__INIT;
 
 	inbox_announce(u, e);
+	forms_action_feedback_sent(u, e);
 	view_inbox_update(u, e);
 	r.unread_only = 1;
 	net_send_body(u->net, TAFEL__ENVELOPE__BODY_LIST_INBOX, &r,

@@ -1,0 +1,65 @@
+#!/bin/bash
+# Completing an action point says where its feedback went: to the submitting organisation's inbox when that is another
+# organisation ("Afgerond; terugkoppeling naar Politie ... (postvak)", once the server's inbox entry arrives), and only
+# "afgerond." when the case was submitted by the completer's own organisation (the server then sends no feedback,
+# docs/protocol.md 7.12; the client used to promise it anyway).
+. "$(dirname "$0")/lib.sh"
+
+start_server
+org_of_kind() {
+	printf 'orgs\nquit\n' | batch politie | python3 -c '
+import json, sys
+for l in sys.stdin:
+    o = json.loads(l)
+    if o.get("body") == "organisation_list":
+        print([x["id"] for x in o["organisation_list"]["organisations"] if x["kind"] == sys.argv[1]][0])' "$1"
+}
+vt=$(org_of_kind veilig_thuis)
+pol=$(org_of_kind police)
+[ -n "$vt" ] && [ -n "$pol" ] || fail "organisations: vt=$vt pol=$pol"
+case_id=$(printf '%s\n' "signal domestic_violence Feedbackdorp person Melding na ruzie" quit |
+	batch politie | python3 -c '
+import json, sys
+for l in sys.stdin:
+    o = json.loads(l)
+    if o.get("body") == "case_record":
+        print(o["case_record"]["id"]); break')
+[ -n "$case_id" ] || fail "signal"
+due=$(date -d '+7 days' +%Y-%m-%d)
+n=$(printf '%s\n' "action $case_id 0 $vt $due Terugbellen melder" \
+	"action $case_id 0 $pol $due Proces-verbaal opmaken" quit |
+	batch politie | grep -c '"body":"action_point"')
+[ "$n" = 2 ] || fail "actions: $n of 2"
+
+# Veilig Thuis completes its action point on the police's case: the police's inbox gets the feedback
+start_client vt veiligthuis
+keys vt 3
+wait_for vt "Terugbellen melder" || fail "vt: action point not listed: $(screen vt)"
+keys vt /
+type_text vt "Terugbellen"; keys vt Enter
+keys vt c
+wait_for vt "afronden — terugkoppeling voor de aanmelder:" || fail "vt: c did not ask: $(screen vt)"
+type_text vt "Melder teruggebeld"; keys vt Enter
+wait_for vt "Afgerond; terugkoppeling naar Politie Eenheid Oost-Nederland (postvak)." ||
+	fail "vt: where the feedback went not said: $(screen vt)"
+
+# the police complete their own action point on their own case: no feedback is sent, and none is promised
+start_client pol politie
+keys pol 3
+wait_for pol "Proces-verbaal opmaken" || fail "pol: action point not listed: $(screen pol)"
+keys pol /
+type_text pol "Proces-verbaal opmaken"; keys pol Enter
+keys pol c
+wait_for pol "afronden — terugkoppeling voor de aanmelder:" || fail "pol: c did not ask: $(screen pol)"
+type_text pol "Opgemaakt"; keys pol Enter
+wait_re pol "Afspraak 'Proces-verbaal opmaken' afgerond\. +verbonden" || fail "pol: not completed: $(screen pol)"
+n=$(printf 'inbox all sent\nquit\n' | batch politie | python3 -c '
+import json, sys
+for l in sys.stdin:
+    o = json.loads(l)
+    if o.get("body") == "inbox_list":
+        print(len([e for e in o["inbox_list"].get("entries", []) if str(e.get("case_id")) == sys.argv[1]
+            and "DONE" in str(e.get("kind", ""))]))' "$case_id")
+[ "$n" = 0 ] || fail "the server sent feedback to the police's own organisation ($n)"
+screen pol | grep -q "terugkoppeling naar" && fail "pol: feedback promised: $(screen pol)"
+ok
