@@ -6,24 +6,10 @@
 . "$(dirname "$0")/lib.sh"
 
 start_server
-org_of_kind() {
-	printf 'orgs\nquit\n' | batch politie | python3 -c '
-import json, sys
-for l in sys.stdin:
-    o = json.loads(l)
-    if o.get("body") == "organisation_list":
-        print([x["id"] for x in o["organisation_list"]["organisations"] if x["kind"] == sys.argv[1]][0])' "$1"
-}
 vt=$(org_of_kind veilig_thuis)
 pol=$(org_of_kind police)
 [ -n "$vt" ] && [ -n "$pol" ] || fail "organisations: vt=$vt pol=$pol"
-case_id=$(printf '%s\n' "signal domestic_violence Feedbackdorp person Melding na ruzie" quit |
-	batch politie | python3 -c '
-import json, sys
-for l in sys.stdin:
-    o = json.loads(l)
-    if o.get("body") == "case_record":
-        print(o["case_record"]["id"]); break')
+case_id=$(signal_case politie Feedbackdorp "Melding na ruzie")
 [ -n "$case_id" ] || fail "signal"
 due=$(date -d '+7 days' +%Y-%m-%d)
 n=$(printf '%s\n' "action $case_id 0 $vt $due Terugbellen melder" \

@@ -245,6 +245,27 @@ sql() {
 	fi
 }
 
+# org_of_kind KIND: the id of the (first) organisation of that kind, as the police's batch client lists them.
+org_of_kind() {
+	printf 'orgs\nquit\n' | batch politie | python3 -c '
+import json, sys
+for l in sys.stdin:
+    o = json.loads(l)
+    if o.get("body") == "organisation_list":
+        print([x["id"] for x in o["organisation_list"]["organisations"] if x["kind"] == sys.argv[1]][0])' "$1"
+}
+
+# signal_case USER DISTRICT REASON: USER registers a domestic violence signal (one person) in DISTRICT; prints the
+# new case's id.
+signal_case() {
+	printf '%s\n' "signal domestic_violence $2 person $3" quit | batch "$1" | python3 -c '
+import json, sys
+for l in sys.stdin:
+    o = json.loads(l)
+    if o.get("body") == "case_record":
+        print(o["case_record"]["id"]); break'
+}
+
 # open_case SESSION NUMBER: from a connected client, the case list (4),
 # then the case with that number (/ search, Enter, Enter) on its own screen.
 open_case() {
