@@ -542,17 +542,18 @@ status(struct ui *u, char *buf, size_t len)
 	 * left the current item, f takes it back there (the partners keep
 	 * following the current item, not the chair's selection); before
 	 * the first n there is no current item to go back to */
-	if (mt != NULL && mt->chair_id == u->my_user_id)
+	if (mt->chair_id == u->my_user_id)
 		snprintf(buf, len, " · %s", u->meeting.following ||
 		    model_current_item(&u->meeting) == 0 ?	/* none yet */
 		    _("you chair this meeting") :
 		    _("you chair this meeting — f: current item"));
-	else
+	else {
+		int absent = absent_partner(u);
+
 		snprintf(buf, len, " · %s%s%s", u->meeting.following ?
 		    _("following the chair") : _("own way — f to follow"),
-		    absent_partner(u) ? " · " : "",
-		    absent_partner(u) ? _("not present (A)") :
-		    "");
+		    absent ? " · " : "", absent ? _("not present (A)") : "");
+	}
 }
 
 static int
