@@ -4,12 +4,7 @@
 
 start_server
 
-vt=$(printf 'orgs\nquit\n' | batch politie | python3 -c '
-import json, sys
-for l in sys.stdin:
-    o = json.loads(l)
-    if o.get("body") == "organisation_list":
-        print([x["id"] for x in o["organisation_list"]["organisations"] if x["kind"] == "veilig_thuis"][0])')
+vt=$(org_of_kind veilig_thuis)
 [ -n "$vt" ] || fail "no Veilig Thuis"
 
 # the police submit a case and agree an action point for Veilig Thuis

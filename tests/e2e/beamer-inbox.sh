@@ -6,19 +6,8 @@ start_meeting
 # an entry in the chair's organisation's inbox: the police complete an action
 # point on a case the chair's organisation submitted (its own publish of the
 # agenda no longer gives it one: docs/protocol.md 7.12)
-pol=$(printf 'orgs\nquit\n' | batch voorzitter | python3 -c '
-import json, sys
-for l in sys.stdin:
-    o = json.loads(l)
-    if o.get("body") == "organisation_list":
-        print([x["id"] for x in o["organisation_list"]["organisations"] if x["kind"] == "police"][0])')
-case_id=$(printf '%s\n' "signal domestic_violence Beamerdorp person Melding gemeente" quit |
-	batch voorzitter | python3 -c '
-import json, sys
-for l in sys.stdin:
-    o = json.loads(l)
-    if o.get("body") == "case_record":
-        print(o["case_record"]["id"]); break')
+pol=$(org_of_kind police)
+case_id=$(signal_case voorzitter Beamerdorp "Melding gemeente")
 [ -n "$case_id" ] || fail "signal"
 set -- $(printf '%s\n' "action $case_id 0 $pol $(date -d '+7 days' +%Y-%m-%d) Huisbezoek" quit |
 	batch voorzitter | python3 -c '

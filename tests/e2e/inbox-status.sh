@@ -3,12 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 
 start_server
-vt=$(printf 'orgs\nquit\n' | batch politie | python3 -c '
-import json, sys
-for l in sys.stdin:
-    o = json.loads(l)
-    if o.get("body") == "organisation_list":
-        print([x["id"] for x in o["organisation_list"]["organisations"] if x["kind"] == "veilig_thuis"][0])')
+vt=$(org_of_kind veilig_thuis)
 case_id=$(printf '%s\n' "signal domestic_violence Inboxdorp person Melding na ruzie" quit |
 	batch politie | python3 -c '
 import json, sys
