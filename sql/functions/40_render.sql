@@ -45,8 +45,11 @@ BEGIN
 		    'hidden_categories', to_jsonb(ARRAY(SELECT x
 			FROM unnest(tafel_all_categories()) WITH ORDINALITY t(x, i)
 			WHERE NOT a -> 'cats' ? x ORDER BY i)),
+		    -- the chair's own view only (the shared screen's access
+		    -- has a beamer_reason but no beamer_redacted: 9.3)
 		    'beamer_redacted', coalesce((a ->> 'beamer_redacted')::boolean, false),
-		    'beamer_reason', coalesce(a ->> 'beamer_reason', ''))
+		    'beamer_reason', CASE WHEN (a ->> 'beamer_redacted')::boolean
+			THEN coalesce(a ->> 'beamer_reason', '') ELSE '' END)
 		    -- intake and routing (0008): texts like the summary; the earlier-
 		    -- cases flag only where the access says this viewer may see
 		    -- a matching case (tafel_access_earlier), never from the match

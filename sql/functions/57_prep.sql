@@ -792,8 +792,11 @@ DECLARE
 	u users := tafel_actor(p_user_id);
 	m meetings := tafel_proposal_meeting(u, p_series_id, p_meeting_id);
 BEGIN
+	-- proposals are for a planned meeting only (an open, closed or
+	-- cancelled one: the meeting, no proposals; decline_proposal refuses)
 	RETURN jsonb_build_object('meeting', tafel_json_meeting(m.id),
-	    'proposals', tafel_meeting_proposals(m.id, u.id));
+	    'proposals', CASE WHEN m.state = 'planned'
+		THEN tafel_meeting_proposals(m.id, u.id) ELSE '[]' END);
 END
 $$;
 

@@ -456,7 +456,10 @@ BEGIN
 		    ARRAY(SELECT jsonb_array_elements_text(t.value -> 'cats')) AS cats,
 		    coalesce(t.value ->> 'reason', '') AS reason,
 		    coalesce((t.value ->> 'beamer_redacted')::boolean, false) AS br,
-		    coalesce(t.value ->> 'beamer_reason', '') AS brr,
+		    -- the chair's own view only (tafel_redact_case)
+		    CASE WHEN (t.value ->> 'beamer_redacted')::boolean
+			THEN coalesce(t.value ->> 'beamer_reason', '') ELSE '' END
+			AS brr,
 		    -- tafel_access_earlier: a match this viewer may see
 		    coalesce((t.value ->> 'earlier')::boolean, false) AS earlier
 		FROM jsonb_each(acc) t),

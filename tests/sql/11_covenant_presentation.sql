@@ -46,6 +46,11 @@ BEGIN
 	    AND x ->> 'summary' = '')
 	    FROM jsonb_array_elements(b -> 'snapshot' -> 'cases') x), b::text;
 	ASSERT test_snap_case(b, 'Zoë Smits') -> 'persons' -> 0 ->> 'name' = 'Z. S.';
+	-- the beamer marks are the chair's own view's: the screen itself
+	-- says "presentation", not who in the room lacks what (9.3)
+	ASSERT (SELECT bool_and(x ->> 'beamer_redacted' = 'false'
+	    AND x ->> 'beamer_reason' = '')
+	    FROM jsonb_array_elements(b -> 'snapshot' -> 'cases') x), b::text;
 	-- no organisation's own action points in full on the screen
 	ASSERT NOT EXISTS (SELECT 1 FROM jsonb_array_elements(
 	    b -> 'snapshot' -> 'actions') x WHERE x ->> 'description' <> '');
@@ -66,6 +71,7 @@ BEGIN
 	ASSERT test_snap_case(b, 'Zoë Smits') -> 'persons' -> 0 ->> 'name' = 'Zoë Smits';
 	ASSERT test_snap_case(b, 'Zoë Smits') -> 'persons' -> 0 ->> 'birth_date' = '';
 	ASSERT test_snap_case(b, 'Luuk Brinkman') -> 'persons' -> 0 ->> 'name' = 'L. B.';
+	ASSERT test_snap_case(b, 'Luuk Brinkman') ->> 'beamer_reason' = '', b::text;
 	-- audit: user = the chair, one row per organisation present, per case
 	-- with data (c1 and c3: both organisations were present last month /
 	-- are involved)

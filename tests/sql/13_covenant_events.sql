@@ -110,6 +110,13 @@ BEGIN
 	-- the chair's view says the screen hides it (the GP is present)
 	ASSERT ev[3] -> 'case' ->> 'beamer_redacted' = 'true'
 	    AND ev[3] -> 'case' ->> 'beamer_reason' = 'not_signatory', ev[3]::text;
+	-- the shared screen's event: hidden for the room, without the marks
+	SELECT array_agg(event ORDER BY idx) INTO ev FROM tafel_events_for(v_seq,
+	    jsonb_build_array(jsonb_build_object('user_id', test_uid('voorzitter'),
+		'presentation_meeting', v_wzt)));
+	ASSERT ev[1] -> 'case' ->> 'redaction_reason' = 'presentation'
+	    AND ev[1] -> 'case' ->> 'beamer_redacted' = 'false'
+	    AND ev[1] -> 'case' ->> 'beamer_reason' = '', ev[1]::text;
 
 	-- replay for one viewer, in seq order, same rendering
 	ASSERT (SELECT array_agg(seq ORDER BY seq) FROM tafel_events_for_viewer(

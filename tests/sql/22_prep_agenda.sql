@@ -161,6 +161,18 @@ BEGIN
 	v := tafel_list_calendar(test_uid('politie'), NULL, NULL);
 	ASSERT NOT EXISTS (SELECT 1 FROM jsonb_array_elements(v -> 'entries') q
 	    WHERE (q -> 'meeting' ->> 'id')::bigint = x.m3), v::text;
+
+	-- proposals are for a planned meeting only: once cancelled, the
+	-- meeting with an empty list (the declined one was still listed)
+	v := tafel_list_proposals(test_uid('voorzitter'), 0, x.m1);
+	ASSERT jsonb_array_length(v -> 'proposals') > 0, v::text;
+	p := test_write('voorzitter', 'cancel_meeting', jsonb_build_object(
+	    'meeting_id', x.m1, 'version', (v -> 'meeting' ->> 'version')::int,
+	    'reason', 'zaal bezet'));
+	ASSERT p ->> 'state' = 'cancelled', p::text;
+	v := tafel_list_proposals(test_uid('voorzitter'), 0, x.m1);
+	ASSERT v -> 'meeting' ->> 'state' = 'cancelled'
+	    AND v -> 'proposals' = '[]'::jsonb, v::text;
 END
 $$;
 
