@@ -207,12 +207,13 @@ static const struct form proposal_accept_form = {
 	.accepted = proposal_decided,
 };
 
-/* The reason is required: the proposing organisation reads it. */
+/* The reason is required: it is kept for whoever decides the agenda
+ * (protocol.md 7.11); the proposal's nominator, if any, does not read it. */
 static const struct field proposal_decline_fields[] = {
 	{ .label = N_("Decline the proposal of case %s, reason"),
 	  .kind = ASK_TEXT, .required = 1,
-	  .missing = N_("A reason is required: whoever proposed the case "
-	  "reads it.") },
+	  .missing = N_("A reason is required: it is kept for whoever decides "
+	  "the agenda.") },
 	{ .label = NULL }
 };
 

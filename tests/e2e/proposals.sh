@@ -47,7 +47,7 @@ keys chair x
 wait_for chair "Voorstel van casus $NUMBER2 afwijzen, reden:" || fail "x did not ask a reason: $(screen chair)"
 # an empty reason is refused at once, saying why one is needed
 keys chair Enter
-wait_for chair "Een reden is verplicht: wie de casus voorstelde, leest die." ||
+wait_for chair "Een reden is verplicht: die blijft bewaard voor wie over de agenda beslist." ||
 	fail "an empty reason: no clear message: $(screen chair | tail -n 3)"
 type_text chair "Eerst de inforonde afwachten"
 keys chair Enter
