@@ -30,6 +30,7 @@
 #include "report-pdf.h"
 #include "server-config.h"
 #include "utf8.h"
+#include "validate.h"
 #include "xmalloc.h"
 
 struct ctl {
@@ -461,6 +462,22 @@ cmd_report_csv(int argc, char **argv)
 		p[0] = qfrom;
 		p[1] = qto;
 	} else {
+		/* exactly YYYY-MM-DD: the database's own reading would take
+		 * 03-12-2026 as 12 March, "today" or "July 1 2026" */
+		struct validate_error ve;
+
+		for (int i = 0; i < 2; i++)
+			if (validate_date(i == 0 ? "FROM" : "TO", pos[i], 1,
+			    &ve) != 0) {
+				fprintf(stderr, "tafelctl: %s: '%s'\n",
+				    ve.message, pos[i]);
+				return 2;
+			}
+		if (strcmp(pos[1], pos[0]) < 0) {
+			fprintf(stderr, "tafelctl: TO (%s) lies before FROM "
+			    "(%s)\n", pos[1], pos[0]);
+			return 2;
+		}
 		p[0] = pos[0];
 		p[1] = pos[1];
 	}

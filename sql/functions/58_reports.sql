@@ -170,8 +170,9 @@ RETURNS jsonb LANGUAGE plpgsql STABLE SET search_path = public AS $$
 BEGIN
 	IF v_from IS NULL OR v_to IS NULL OR v_to < v_from
 	    OR v_to - v_from > 3660 THEN
-		PERFORM tafel_raise('TF014', 'the period runs from "from" to '
-		    || '"to" (at most ten years)', 'to');
+		PERFORM tafel_raise('TF014', format('the period %s to %s: to '
+		    || 'lies before from, or it is longer than ten years',
+		    v_from, v_to), 'to');
 	END IF;
 	RETURN jsonb_build_object('from', tafel_datestr(v_from),
 	    'to', tafel_datestr(v_to),

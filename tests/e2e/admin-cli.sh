@@ -118,6 +118,11 @@ if [ "$(id -u)" = 0 ]; then
 	head -c 5 "$out/q.pdf" | grep -q "%PDF-" || fail "report pdf is no PDF"
 	rm -rf "$out"
 fi
+# a report's days are exactly YYYY-MM-DD: a Dutch 03-12-2026 is not read as 12 March
+expect_fail "FROM: not a date \\(YYYY-MM-DD\\): '03-12-2026'" report orgs 03-12-2026 2026-12-31
+expect_fail "TO: not a date \\(YYYY-MM-DD\\): 'today'" report orgs 2026-01-01 today
+expect_fail "TO: not a valid calendar date: '2026-02-30'" report orgs 2026-01-01 2026-02-30
+expect_fail "TO \(2026-07-01\) lies before FROM \(2026-09-30\)" report orgs 2026-09-30 2026-07-01
 expect_fail "no meeting with id 999" minutes 999 --org politie -o -
 expect_fail "no organisation named 'Nope'" minutes 1 --org Nope -o -
 
