@@ -78,6 +78,14 @@ RETURNS text LANGUAGE sql IMMUTABLE SET search_path = public AS $$
 	SELECT coalesce(p_args ->> p_field, '')
 $$;
 
+-- A long text without its leading and trailing blanks: spaces, tabs, line
+-- feeds and carriage returns (btrim alone drops spaces only, so a text of
+-- line feeds passed for "not blank"; protocol.md 5.5).
+CREATE OR REPLACE FUNCTION tafel_trim(p text)
+RETURNS text LANGUAGE sql IMMUTABLE AS $$
+	SELECT btrim(p, E' \t\n\r')
+$$;
+
 CREATE OR REPLACE FUNCTION tafel_arg_bool(p_args jsonb, p_field text)
 RETURNS boolean LANGUAGE sql IMMUTABLE SET search_path = public AS $$
 	SELECT coalesce((p_args ->> p_field) IN ('true', '1'), false)

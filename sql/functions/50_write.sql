@@ -684,7 +684,7 @@ BEGIN
 		PERFORM tafel_raise('TF011',
 		    'the case is not on the agenda of this meeting', 'meeting_id');
 	END IF;
-	IF btrim(tafel_arg_text(p_args, 'description')) = '' THEN
+	IF tafel_trim(tafel_arg_text(p_args, 'description')) = '' THEN
 		PERFORM tafel_raise('TF011', 'description is required',
 		    'description');
 	END IF;
@@ -760,7 +760,7 @@ DECLARE
 	v_json jsonb;
 	v_new_org int;
 BEGIN
-	IF btrim(tafel_arg_text(p_args, 'description')) = '' THEN
+	IF tafel_trim(tafel_arg_text(p_args, 'description')) = '' THEN
 		PERFORM tafel_raise('TF011', 'description is required',
 		    'description');
 	END IF;
@@ -826,7 +826,7 @@ RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
 DECLARE
 	u users := tafel_actor(p_user_id);
 	a action_points := tafel_action_for_change(u, p_args);
-	v_note text := btrim(tafel_arg_text(p_args, 'note'));
+	v_note text := tafel_trim(tafel_arg_text(p_args, 'note'));
 	v_json jsonb;
 BEGIN
 	IF p_to = 'done' AND v_note = '' THEN

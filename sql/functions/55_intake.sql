@@ -132,8 +132,8 @@ RETURNS text[] LANGUAGE sql STABLE SET search_path = public AS $$
 	    WHEN 'goal' THEN EXISTS (SELECT 1 FROM case_goals g
 		WHERE g.case_id = c.id)
 	    WHEN 'end_date' THEN c.end_date IS NOT NULL
-	    WHEN 'closing_reason' THEN btrim(c.closing_reason) <> ''
-	    WHEN 'evaluation' THEN btrim(c.evaluation) <> ''
+	    WHEN 'closing_reason' THEN tafel_trim(c.closing_reason) <> ''
+	    WHEN 'evaluation' THEN tafel_trim(c.evaluation) <> ''
 	    ELSE false END
 $$;
 
@@ -169,8 +169,8 @@ DECLARE
 	v_cm bigint := tafel_arg_id(p_args, 'case_manager_id');
 	v_end date := tafel_arg_date(p_args, 'end_date');
 	v_review date := tafel_arg_date(p_args, 'review_date');
-	v_reason text := btrim(tafel_arg_text(p_args, 'closing_reason'));
-	v_eval text := btrim(tafel_arg_text(p_args, 'evaluation'));
+	v_reason text := tafel_trim(tafel_arg_text(p_args, 'closing_reason'));
+	v_eval text := tafel_trim(tafel_arg_text(p_args, 'evaluation'));
 BEGIN
 	IF v_lead <> 0 AND NOT EXISTS (SELECT 1 FROM organisations
 	    WHERE id = v_lead) THEN
@@ -311,8 +311,8 @@ DECLARE
 	v_new_org int;
 	v_json jsonb;
 BEGIN
-	IF btrim(tafel_arg_text(p_args, 'facts')) = ''
-	    AND btrim(tafel_arg_text(p_args, 'judgement')) = '' THEN
+	IF tafel_trim(tafel_arg_text(p_args, 'facts')) = ''
+	    AND tafel_trim(tafel_arg_text(p_args, 'judgement')) = '' THEN
 		PERFORM tafel_raise('TF011', 'a contribution needs facts or a '
 		    || 'judgement', 'facts');
 	END IF;
@@ -363,7 +363,7 @@ BEGIN
 		v_facts := x.facts;
 		v_judgement := x.judgement;
 	END IF;
-	IF btrim(v_facts) = '' AND btrim(v_judgement) = '' THEN
+	IF tafel_trim(v_facts) = '' AND tafel_trim(v_judgement) = '' THEN
 		PERFORM tafel_raise('TF011', 'a contribution needs facts or a '
 		    || 'judgement', 'facts');
 	END IF;
@@ -427,14 +427,14 @@ BEGIN
 		    || 'case manager, a process manager, a chair or an '
 		    || 'administrator can set the plan of approach');
 	END IF;
-	IF btrim(tafel_arg_text(v_g, 'description')) = '' THEN
+	IF tafel_trim(tafel_arg_text(v_g, 'description')) = '' THEN
 		PERFORM tafel_raise('TF011', 'a goal needs a description',
 		    'goal.description');
 	END IF;
 	PERFORM 1 FROM cases WHERE id = c.id FOR UPDATE;
 	INSERT INTO case_goals (case_id, description, position, created_by,
 	    updated_by)
-	VALUES (c.id, btrim(tafel_arg_text(v_g, 'description')),
+	VALUES (c.id, tafel_trim(tafel_arg_text(v_g, 'description')),
 	    coalesce((SELECT max(position) FROM case_goals
 		WHERE case_id = c.id), 0) + 1, u.id, u.id)
 	RETURNING id INTO v_id;
@@ -475,7 +475,7 @@ BEGIN
 		PERFORM tafel_raise('TF017', 'the record was changed by someone '
 		    || 'else (version mismatch)', 'goal.version');
 	END IF;
-	v_desc := btrim(tafel_arg_text(v_g, 'description'));
+	v_desc := tafel_trim(tafel_arg_text(v_g, 'description'));
 	IF NOT tafel_access(u.id, c.id) -> 'cats' ? 'free_text' THEN
 		v_desc := g.description;
 	END IF;

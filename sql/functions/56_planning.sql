@@ -266,7 +266,7 @@ RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
 DECLARE
 	u users := tafel_actor(p_user_id);
 	m meetings := tafel_planned_meeting(u, p_args, 'cancel');
-	v_reason text := btrim(tafel_arg_text(p_args, 'reason'));
+	v_reason text := tafel_trim(tafel_arg_text(p_args, 'reason'));
 	v_json jsonb;
 BEGIN
 	IF length(v_reason) > 500 THEN
@@ -295,7 +295,7 @@ DECLARE
 	u users := tafel_actor(p_user_id);
 	s series;
 	c cases;
-	v_reason text := btrim(tafel_arg_text(p_args, 'reason'));
+	v_reason text := tafel_trim(tafel_arg_text(p_args, 'reason'));
 	v_id bigint;
 	v_json jsonb;
 BEGIN
@@ -462,7 +462,7 @@ RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
 DECLARE
 	u users := tafel_actor(p_user_id);
 	n nominations := tafel_pending_nomination(u, p_args);
-	v_reason text := btrim(tafel_arg_text(p_args, 'reason'));
+	v_reason text := tafel_trim(tafel_arg_text(p_args, 'reason'));
 	v_json jsonb;
 BEGIN
 	IF v_reason = '' THEN

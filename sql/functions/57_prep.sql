@@ -31,7 +31,7 @@ DECLARE
 	v_start date;
 	v_end date;
 	v_hearing date;
-	v_note text := btrim(tafel_arg_text(p_args, 'note'));
+	v_note text := tafel_trim(tafel_arg_text(p_args, 'note'));
 	v_json jsonb;
 	v_clock bigint;
 BEGIN
@@ -137,7 +137,7 @@ DECLARE
 	k clock_kinds;
 	v_end date;
 	v_hearing date;
-	v_note text := btrim(tafel_arg_text(p_args, 'note'));
+	v_note text := tafel_trim(tafel_arg_text(p_args, 'note'));
 	v_json jsonb;
 BEGIN
 	SELECT * INTO x FROM case_clocks
@@ -526,7 +526,7 @@ DECLARE
 	u users := tafel_actor(p_user_id);
 	r info_rounds;
 	v_answer text;
-	v_note text := btrim(tafel_arg_text(p_args, 'note'));
+	v_note text := tafel_trim(tafel_arg_text(p_args, 'note'));
 BEGIN
 	r := tafel_info_round_for_update(tafel_arg_id(p_args, 'id'));
 	IF NOT EXISTS (SELECT 1 FROM info_round_orgs
@@ -812,7 +812,7 @@ DECLARE
 	m meetings := tafel_proposal_meeting(u, 0,
 	    tafel_arg_id(p_args, 'meeting_id'));
 	v_case bigint := tafel_arg_id(p_args, 'case_id');
-	v_reason text := btrim(tafel_arg_text(p_args, 'reason'));
+	v_reason text := tafel_trim(tafel_arg_text(p_args, 'reason'));
 	v_p jsonb;
 BEGIN
 	IF m.state <> 'planned' THEN
