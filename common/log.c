@@ -46,15 +46,26 @@ recent_add(enum log_level lvl, time_t at, const char *fmt, va_list ap,
 {
 	struct log_recent *e;
 	size_t n;
+	int cut;
 
 	pthread_mutex_lock(&recent.lock);
 	e = &recent.ring[recent.next];
 	e->at = at;
 	e->level = lvl;
-	vsnprintf(e->text, sizeof e->text, fmt, ap);
+	cut = vsnprintf(e->text, sizeof e->text, fmt, ap) >=
+	    (int)sizeof e->text;
 	n = strlen(e->text);
-	if (suffix != NULL && n < sizeof e->text)
-		snprintf(e->text + n, sizeof e->text - n, ": %s", suffix);
+	if (suffix != NULL && !cut)
+		cut = snprintf(e->text + n, sizeof e->text - n, ": %s",
+		    suffix) >= (int)(sizeof e->text - n);
+	if (cut) {
+		/* an ellipsis in place of the last whole characters, so that
+		 * tafelctl status shows the message was longer */
+		n = sizeof e->text - 4;
+		while (n > 0 && ((unsigned char)e->text[n] & 0xc0) == 0x80)
+			n--;
+		memcpy(e->text + n, "\xe2\x80\xa6", 4);	/* "…" and NUL */
+	}
 	/* its lines kept: tafelctl status indents them under the first */
 	log_defang(e->text, 1);
 	recent.next = (recent.next + 1) % LOG_RECENT_MAX;

@@ -26,7 +26,7 @@ void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 struct log_recent {
 	long long at;		/* Unix seconds */
 	enum log_level level;
-	char text[240];
+	char text[1024];	/* cut longer ones end in "…" */
 };
 /* Copies up to max of them into out, oldest first; returns how many. */
 size_t log_recent_get(struct log_recent *out, size_t max);

@@ -1,4 +1,4 @@
-/* Unit: log lines quote peers safely: control characters shown as '?', a quoted multi-line text indented under its message. */
+/* Unit: log lines quote peers safely: control characters shown as '?', a quoted multi-line text indented under its message; the copy kept for status ends in "…" when cut. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -88,12 +88,53 @@ test_single_line(void **state)
 	assert_int_equal(strchr(out, '\n') - out + 1, (long)strlen(out));
 }
 
+static void
+log_long(void)
+{
+	char word[2000];
+	size_t i;
+
+	/* 'é' (two bytes) after an odd first byte: the cut falls inside one */
+	word[0] = 'x';
+	for (i = 1; i + 2 < sizeof word; i += 2)
+		memcpy(word + i, "\xc3\xa9", 2);
+	word[i] = '\0';
+	log_warn("a long warning %s", word);
+	log_warn("short, with its instruction at the end: restart tafeld");
+}
+
+/*
+ * status shows the recent warnings whole up to 1 KiB (the instruction at
+ * the end of a long one was lost at 240 bytes); a longer one ends in "…",
+ * cut at a whole character.
+ */
+static void
+test_recent_long(void **state)
+{
+	struct log_recent r[LOG_RECENT_MAX];
+	size_t n, len;
+
+	(void)state;
+	log_set_prefix("tafeld");
+	(void)capture(log_long);
+	n = log_recent_get(r, LOG_RECENT_MAX);
+	assert_true(n >= 2);
+	len = strlen(r[n - 2].text);
+	assert_true(len > 1000 && len < sizeof r[n - 2].text);
+	assert_string_equal(r[n - 2].text + len - 3, "\xe2\x80\xa6");
+	/* the character before the ellipsis is whole */
+	assert_memory_equal(r[n - 2].text + len - 5, "\xc3\xa9", 2);
+	assert_string_equal(r[n - 1].text,
+	    "short, with its instruction at the end: restart tafeld");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_multiline_indented),
 		cmocka_unit_test(test_single_line),
+		cmocka_unit_test(test_recent_long),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
