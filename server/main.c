@@ -715,7 +715,7 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	int ch, verbose = 0;
+	int ch, verbose = 0, was_root;
 	char err[512], *eq;
 
 	log_set_prefix("tafeld");
@@ -790,6 +790,7 @@ main(int argc, char **argv)
 	tls_init();
 	snprintf(srv.data_dir, sizeof srv.data_dir, "%s",
 	    srv.cfg.data_dir[0] ? srv.cfg.data_dir : privdrop_default_data_dir());
+	was_root = geteuid() == 0;
 	if (privdrop_prepare(srv.cfg.user, srv.data_dir, err, sizeof err) != 0)
 		fatalx("%s", err);
 	lock_data_dir();
@@ -799,6 +800,12 @@ main(int argc, char **argv)
 		fatalx("%s", err);
 	log_info("tafeld %s starting; data directory %s", TAFEL_VERSION,
 	    srv.data_dir);
+	/* read as root at start, but as the service user on every reload */
+	if (was_root && srv.config_path != NULL &&
+	    access(srv.config_path, R_OK) != 0 && errno == EACCES)
+		log_warn("%s: user %s cannot read it, so a reload (SIGHUP) "
+		    "will fail; give it mode 0640, owner root, group %s",
+		    srv.config_path, srv.cfg.user, srv.cfg.user);
 
 	atexit(stop_embedded);	/* also when start-up fails after it */
 	setup_database();
