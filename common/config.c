@@ -196,6 +196,42 @@ enum_describe(const char *list, char *out, size_t len)
  * it.  The message quotes the value when quote is set; a value read from a
  * file is not echoed (any file may be given to --config).
  */
+/*
+ * A duration in ms as an administrator writes it: the largest unit that
+ * divides it (d, h, m, s, ms), so that a range reads "1d..36500d".
+ */
+static void
+duration_text(long long ms, char *buf, size_t len)
+{
+	static const struct { long long ms; const char *unit; } units[] = {
+		{ 86400000LL, "d" }, { 3600000LL, "h" }, { 60000LL, "m" },
+		{ 1000LL, "s" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof units / sizeof units[0]; i++)
+		if (ms != 0 && ms % units[i].ms == 0) {
+			snprintf(buf, len, "%lld%s", ms / units[i].ms,
+			    units[i].unit);
+			return;
+		}
+	snprintf(buf, len, "%lld%s", ms, ms != 0 ? "ms" : "");
+}
+
+/* The range of an integer or duration setting: "1..64", "1s..7d". */
+static void
+range_text(const struct conf_param *p, char *buf, size_t len)
+{
+	char lo[32], hi[32];
+
+	if (p->type == CONF_DURATION) {
+		duration_text(p->min, lo, sizeof lo);
+		duration_text(p->max, hi, sizeof hi);
+		snprintf(buf, len, "%s..%s", lo, hi);
+	} else
+		snprintf(buf, len, "%lld..%lld", p->min, p->max);
+}
+
 static int
 set_param(const struct conf_param *p, void *cfg, const char *value,
     int quote, char *err, size_t errlen)
@@ -265,14 +301,15 @@ set_param(const struct conf_param *p, void *cfg, const char *value,
 		return -1;
 	}
 	if (v < p->min || v > p->max) {
+		char range[80];
+
+		range_text(p, range, sizeof range);
 		if (quote)
-			snprintf(err, errlen, "%s: %s is out of range "
-			    "(%lld..%lld%s)", p->name, value, p->min, p->max,
-			    p->type == CONF_DURATION ? " ms" : "");
+			snprintf(err, errlen, "%s: %s is out of range (%s)",
+			    p->name, value, range);
 		else
-			snprintf(err, errlen, "%s: out of range (%lld..%lld%s)",
-			    p->name, p->min, p->max,
-			    p->type == CONF_DURATION ? " ms" : "");
+			snprintf(err, errlen, "%s: out of range (%s)", p->name,
+			    range);
 		return -1;
 	}
 	*FIELD(cfg, p, long long) = v;
@@ -609,9 +646,10 @@ conf_print_markdown(const struct conf_param *tab)
 	printf("| --- | --- | --- | --- | --- |\n");
 	for (; tab->name != NULL; tab++) {
 		printf("| `%s` | %s", tab->name, types[tab->type]);
-		if (tab->type == CONF_INT || tab->type == CONF_DURATION)
-			printf(" (%lld..%lld%s)", tab->min, tab->max,
-			    tab->type == CONF_DURATION ? " ms" : "");
+		if (tab->type == CONF_INT || tab->type == CONF_DURATION) {
+			range_text(tab, def, sizeof def);
+			printf(" (%s)", def);
+		}
 		for (i = 0; tab->type == CONF_ENUM &&
 		    enum_word(tab->def, i, word, sizeof word) == 0; i++)
 			printf("%s`%s`", i == 0 ? " " : ", ", word);

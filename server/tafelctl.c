@@ -1125,8 +1125,12 @@ acting_user(const char *login, const char *fallback_sql, const char *arg)
 	if (r == NULL)
 		return NULL;
 	if (PQntuples(r) == 0 || PQgetisnull(r, 0, 0)) {
-		fprintf(stderr, "tafelctl: %s; give --as LOGIN\n", login != NULL ?
-		    "no such active user" : "no user to act as");
+		if (login != NULL)
+			fprintf(stderr, "tafelctl: --as %s: no such user, or the "
+			    "user is disabled (tafelctl user list)\n", login);
+		else
+			fprintf(stderr, "tafelctl: no user to act as; give --as "
+			    "LOGIN\n");
 		PQclear(r);
 		return NULL;
 	}
@@ -1335,9 +1339,14 @@ cmd_meeting_plan(int argc, char **argv)
 	free(uid);
 	if (r == NULL)
 		return 1;
-	print_table(r);
-	printf("%d meeting(s) planned (times in Europe/Amsterdam)\n",
-	    PQntuples(r));
+	if (PQntuples(r) == 0)
+		printf("no meeting planned: the series has a meeting at each "
+		    "of those times already (tafelctl meeting list)\n");
+	else {
+		print_table(r);
+		printf("%d meeting(s) planned (times in Europe/Amsterdam)\n",
+		    PQntuples(r));
+	}
 	PQclear(r);
 	return 0;
 }

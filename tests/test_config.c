@@ -333,6 +333,8 @@ test_foreign_file(void **state)
 		{ "count = 99999\n", ":1: count: out of range (1..10)", "99999" },
 		{ "flag = SeCrEt\n", ":1: flag: expected yes or no", "SeCrEt" },
 		{ "wait = SeCrEt\n", ":1: wait: expected a duration", "SeCrEt" },
+		/* a duration's range in the units one writes it in */
+		{ "wait = 2h\n", ":1: wait: out of range (100ms..1h)", "2h" },
 		{ "mode = SeCrEt\n", ":1: mode: expected one of info, debug, "
 		  "warn or error", "SeCrEt" },
 		{ "count_of_secrets = 1\n",

@@ -147,7 +147,8 @@ BEGIN
 	IF v_every = 0 THEN
 		v_until := v_first;
 	ELSIF v_until < v_first THEN
-		PERFORM tafel_raise('TF011', 'until lies before first_date', 'until');
+		PERFORM tafel_raise('TF011', format('until (%s) lies before '
+		    || 'first_date (%s)', v_until, v_first), 'until');
 	ELSIF v_until > v_first + 366 THEN
 		PERFORM tafel_raise('TF014', 'a plan covers at most 366 days',
 		    'until');

@@ -14,7 +14,8 @@ n=$(printf '%s\n' "$out" | sed -n 's/^\([0-9]*\) meeting(s) planned.*/\1/p')
 # the same plan again: nothing new
 out=$(ctl meeting plan --series WZT --every 2w --weekday tue --time 13:30 --until "$until") ||
 	fail "second plan: $out"
-printf '%s' "$out" | grep -q '^0 meeting(s) planned' || fail "the second plan created meetings: $out"
+printf '%s' "$out" | grep -q '^no meeting planned: the series has a meeting at each of those times already' ||
+	fail "the second plan created meetings, or did not say why none: $out"
 # in the past: refused, clearly
 out=$(ctl meeting plan --series wzt --date "$(date -d '-3 days' +%F)" --time 10:00) &&
 	fail "a meeting in the past was planned"
