@@ -127,8 +127,9 @@ BEGIN
 	BEGIN
 		RETURN p_text::timestamp AT TIME ZONE 'Europe/Amsterdam';
 	EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format THEN
-		PERFORM tafel_raise('TF011', format('%s: %L is not a date on the '
-		    || 'calendar', p_what, p_text), lower(p_what));
+		PERFORM tafel_raise('TF011', format('%s: %L is not a %s on the '
+		    || 'calendar', p_what, p_text, CASE WHEN length(p_text) > 10
+		    THEN 'date and time' ELSE 'date' END), lower(p_what));
 	END;
 	RETURN NULL;
 END
