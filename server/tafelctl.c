@@ -719,19 +719,31 @@ cmd_user_passwd(int argc, char **argv)
 	return 0;
 }
 
-/* A note on stderr when a theme or district is used for the first time
- * (tafel_admin_new_words): a typo would otherwise make a new one. */
-static void
+/* The note for a theme or district used for the first time
+ * (tafel_admin_new_words; a typo would otherwise make a new one), looked
+ * up before the command adds it and printed (note_print) only once the
+ * command succeeded; NULL when there is none. */
+static char *
 note_new_words(const char *themes, const char *district)
 {
 	const char *p[2] = { themes, district };
 	PGresult *r = q("SELECT tafel_admin_new_words($1, $2)", 2, p);
+	char *note = NULL;
 
 	if (r == NULL)
-		return;
+		return NULL;
 	if (PQgetvalue(r, 0, 0)[0] != '\0')
-		fprintf(stderr, "tafelctl: note: %s\n", PQgetvalue(r, 0, 0));
+		note = xstrdup(PQgetvalue(r, 0, 0));
 	PQclear(r);
+	return note;
+}
+
+static void
+note_print(char *note)
+{
+	if (note != NULL)
+		fprintf(stderr, "tafelctl: note: %s\n", note);
+	free(note);
 }
 
 static int
@@ -741,13 +753,17 @@ cmd_series_add(int argc, char **argv)
 	    "", argc > 4 ? argv[4] : NULL };
 	PGresult *r;
 
-	note_new_words(p[2], p[3]);
+	char *note = note_new_words(p[2], p[3]);
+
 	r = q("SELECT tafel_admin_series_add($1, $2, $3, $4, $5)", 5, p);
-	if (r == NULL)
+	if (r == NULL) {
+		free(note);
 		return 1;
+	}
 	printf("meeting series %s added (id %s)\n", argv[0],
 	    PQgetvalue(r, 0, 0));
 	PQclear(r);
+	note_print(note);
 	return 0;
 }
 
@@ -1054,12 +1070,16 @@ cmd_pm_add(int argc, char **argv)
 	const char *p[3] = { argv[0], argv[1], argc > 2 ? argv[2] : "" };
 	PGresult *r;
 
-	note_new_words(p[2], p[1]);
-	if ((r = q("SELECT tafel_pm_add($1, $2, $3)", 3, p)) == NULL)
+	char *note = note_new_words(p[2], p[1]);
+
+	if ((r = q("SELECT tafel_pm_add($1, $2, $3)", 3, p)) == NULL) {
+		free(note);
 		return 1;
+	}
 	PQclear(r);
 	printf("%s is process manager of %s, %s\n", p[0], p[1],
 	    p[2][0] ? p[2] : "every theme");
+	note_print(note);
 	return 0;
 }
 

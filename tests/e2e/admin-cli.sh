@@ -29,6 +29,9 @@ expect_fail "exists already" org add "Politie Eenheid Oost-Nederland" police
 expect_fail "user commands: list, add" user frobnicate x
 # a new theme or district is accepted with a note (a typo would make one silently)
 expect_ok "note: theme domestc_violence is new" series add "WZT Twee" wzt domestc_violence Enschede-Noord voorzitter
+# a refused series gets no note on its new words, only the reason
+out=$(ctl series add "WZT Twee" wzt dv Nieuwdorp voorzitter) && fail "a second WZT Twee was added: $out"
+[ "$out" = "tafelctl: a series named 'WZT Twee' exists already" ] || fail "refused series add: $out"
 # two series of kind wzt now: the kind alone is ambiguous
 expect_fail "several series are of kind wzt" meeting plan --series wzt --weekday tue --time 13:30
 
