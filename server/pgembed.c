@@ -1229,9 +1229,11 @@ pgembed_start_as(struct pgembed *pg, const char *data_dir,
 		goto fail;
 	if (rc == 0 && owner) {
 		/* Left behind by a tafeld that ended without stopping it
-		 * (kill -9, a crash): ours now, stopped when we exit. */
-		log_warn("PostgreSQL in %s is still running from an earlier "
-		    "tafeld; adopting it (it is stopped when tafeld exits)",
+		 * (kill -9, a crash), or started by a tafelctl command that
+		 * still runs: ours now, stopped when we exit. */
+		log_warn("PostgreSQL in %s is still running (left by an "
+		    "earlier tafeld, or started by a tafelctl command); "
+		    "adopting it (it is stopped when tafeld exits)",
 		    pg->datadir);
 		pg->started = 1;
 		pg->adopted = 1;
