@@ -306,15 +306,52 @@ errno_denied(int e)
 }
 
 /*
+ * The pid of a tafeld running on data_dir (the pid its tafeld.lock holds,
+ * main.c lock_data_dir, when that process is a tafeld), or 0.  Read only:
+ * taking the lock to test it could make a tafeld starting that moment
+ * believe another one runs.
+ */
+static long
+running_tafeld(const char *data_dir)
+{
+	char path[4300], buf[64];
+	long pid = 0;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof path, "%s/tafeld.lock", data_dir);
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return 0;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	pid = strtol(buf, NULL, 10);
+	if (pid <= 0)
+		return 0;
+	snprintf(path, sizeof path, "/proc/%ld/comm", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return strcmp(buf, "tafeld\n") == 0 ? pid : 0;
+}
+
+/*
  * Why none of the n admin sockets tried could be reached: each path with
  * its error, then what to do.  A permission error says more than a
  * missing socket (the data directory's socket is usually unreachable to
- * other users, and the systemd path then does not exist).
+ * other users, and the systemd path then does not exist); a tafeld that
+ * runs on the data directory with its socket elsewhere is named.
  */
 static void
-report_unreachable(const struct server_config *cfg, char paths[][4200],
-    const int *errs, size_t n)
+report_unreachable(const struct server_config *cfg, const char *data_dir,
+    char paths[][4200], const int *errs, size_t n)
 {
+	long pid;
+
 	const struct passwd *pw = getpwuid(geteuid());
 	size_t i, denied = n;
 	int all_absent = 1;
@@ -338,7 +375,14 @@ report_unreachable(const struct server_config *cfg, char paths[][4200],
 		fprintf(stderr, " may not reach tafeld's admin socket %s; run "
 		    "tafelctl as root or as tafeld's service user \"%s\"\n",
 		    paths[denied], cfg->user);
-	} else if (all_absent)
+	} else if (all_absent && data_dir != NULL &&
+	    (pid = running_tafeld(data_dir)) > 0)
+		fprintf(stderr, "tafelctl: tafeld (pid %ld) runs on %s, but its "
+		    "admin socket is elsewhere: give tafelctl the configuration "
+		    "it runs with (-c, for its admin_socket), or leave out "
+		    "--data-dir to try systemd's /run/tafel/admin.sock\n", pid,
+		    data_dir);
+	else if (all_absent)
 		fprintf(stderr, "tafelctl: is tafeld running (with this data "
 		    "directory or admin_socket)?\n");
 }
@@ -381,7 +425,7 @@ ctl_status(const struct server_config *cfg, const char *data_dir,
 		errs[i] = fd < 0 ? errno : 0;
 	}
 	if (fd < 0) {
-		report_unreachable(cfg, paths, errs, n);
+		report_unreachable(cfg, data_dir, paths, errs, n);
 		return 1;
 	}
 	answer = ask(fd, "status\n");

@@ -24,4 +24,8 @@ printf '%s\n' "$out" | grep -q "/run/tafel" && fail "/run/tafel was tried for a 
 # no --data-dir: the packaged service's socket is still found
 out=$("$TAFELCTL" --config /dev/null status 2>&1) || fail "status without --data-dir did not reach /run/tafel: $out"
 printf '%s\n' "$out" | grep -q "^tafeld " || fail "no status: $out"
+# its own data directory named, without the admin_socket it runs with: not "is tafeld running?" but where to look
+out=$("$TAFELCTL" --config /dev/null --data-dir "$E2E_DIR" status 2>&1) && fail "status reached a socket: $out"
+printf '%s\n' "$out" | grep -q "tafeld (pid $E2E_PID) runs on $E2E_DIR, but its admin socket is elsewhere" ||
+	fail "status does not say the tafeld runs with its socket elsewhere: $out"
 ok
