@@ -699,7 +699,7 @@ const struct ui_key ui_keys[] = {
 	{ 'q', "q", SEARCHABLE & ~V(MEETINGS), 0, N_("back"), k_q_back,
 	  N_("Back (clears a search first)"), NULL },
 	{ 'q', "q", MEETING, 1, N_("back"), k_q_back,
-	  N_("Back to the meetings (leaves the beamer layout first, asked)"),
+	  N_("Back to the meetings (on the shared screen it stays one)"),
 	  NULL },
 	{ 'q', "q", MEETING, -1, N_("back"), k_q_back,
 	  N_("Back to the meetings"), NULL },
@@ -943,36 +943,54 @@ const struct ui_key ui_keys[] = {
 };
 
 /*
- * The keys that act on the shared screen (the meeting in the beamer
- * layout, and the help reached from it): leaving it (P, q; asked first),
- * help and reconnecting; everything else would put the chair's own screens
- * in front of the room and is refused.  The help's own keys scroll it and
- * go back.
+ * The keys that act on the shared screen: the meeting in the beamer
+ * layout, the meetings list it goes back to (q; it stays the shared
+ * screen, so that the next meeting opens on it too) and the help reached
+ * from either.  Leaving the beamer layout (P; asked first), choosing a
+ * meeting, help and reconnecting; everything else would put the chair's
+ * own screens (cases, inbox, names) in front of the room and is refused.
+ * The help's own keys scroll it and go back.
  */
+#define BEAMER_LISTS (V(MEETINGS) | V(HELP))
 static const struct {
 	int key;
 	unsigned views;
 } beamer_keys[] = {
 	{ 'P', V(MEETING) },
-	{ 'q', V(MEETING) | V(HELP) },
-	{ '?', V(MEETING) | V(HELP) },
-	{ 'r', V(MEETING) | V(HELP) },	/* the status line offers it */
-	{ KEY_MOUSE, V(MEETING) | V(HELP) },
+	{ 'q', V(MEETING) | V(MEETINGS) | V(HELP) },
+	{ '?', V(MEETING) | V(MEETINGS) | V(HELP) },
+	{ 'r', V(MEETING) | V(MEETINGS) | V(HELP) },	/* the status line offers it */
+	{ KEY_MOUSE, V(MEETING) | V(MEETINGS) | V(HELP) },
+	{ '\r', V(MEETINGS) },
+	{ '\n', V(MEETINGS) },
+	{ KEY_ENTER, V(MEETINGS) },
+	{ '/', V(MEETINGS) },
+	{ 'v', V(MEETINGS) },
 	{ 27, V(HELP) },
 	{ KEY_BACKSPACE, V(HELP) },
-	{ 'j', V(HELP) },
-	{ 'k', V(HELP) },
-	{ KEY_UP, V(HELP) },
-	{ KEY_DOWN, V(HELP) },
+	{ 'j', BEAMER_LISTS },
+	{ 'k', BEAMER_LISTS },
+	{ KEY_UP, BEAMER_LISTS },
+	{ KEY_DOWN, BEAMER_LISTS },
 	{ ' ', V(HELP) },
-	{ KEY_NPAGE, V(HELP) },
-	{ KEY_PPAGE, V(HELP) },
+	{ KEY_NPAGE, BEAMER_LISTS },
+	{ KEY_PPAGE, BEAMER_LISTS },
 	{ 'b', V(HELP) },
-	{ 'g', V(HELP) },
-	{ 'G', V(HELP) },
-	{ KEY_HOME, V(HELP) },
-	{ KEY_END, V(HELP) },
+	{ 'g', BEAMER_LISTS },
+	{ 'G', BEAMER_LISTS },
+	{ KEY_HOME, BEAMER_LISTS },
+	{ KEY_END, BEAMER_LISTS },
 };
+
+int
+ui_key_on_beamer(int key, int view)
+{
+	for (size_t i = 0; i < sizeof beamer_keys / sizeof beamer_keys[0]; i++)
+		if (beamer_keys[i].key == key &&
+		    (beamer_keys[i].views & VIEW_BIT(view)))
+			return 1;
+	return 0;
+}
 
 /* Key key is refused here: the shared screen is on and it is not one of
  * its keys. */
@@ -980,13 +998,10 @@ static int
 beamer_refuses(const struct ui *u, int key)
 {
 	if (!u->presentation || (u->view != VIEW_MEETING &&
-	    (u->view != VIEW_HELP || u->back != VIEW_MEETING)))
+	    u->view != VIEW_MEETINGS && (u->view != VIEW_HELP ||
+	    (u->back != VIEW_MEETING && u->back != VIEW_MEETINGS))))
 		return 0;
-	for (size_t i = 0; i < sizeof beamer_keys / sizeof beamer_keys[0]; i++)
-		if (beamer_keys[i].key == key &&
-		    (beamer_keys[i].views & VIEW_BIT(u->view)))
-			return 0;
-	return 1;
+	return !ui_key_on_beamer(key, (int)u->view);
 }
 
 /* Who has the keys of a role (struct ui_key.chair > 0), and what a key
@@ -1162,8 +1177,13 @@ ui_key(struct ui *u, int key)
 		ui_dirty(u);
 	}
 	if (beamer_refuses(u, key)) {
-		ui_message(u, 1, "%s", _("Not in the presentation: press P to "
-		    "leave the presentation."));
+		if (u->view == VIEW_MEETINGS ||
+		    (u->view == VIEW_HELP && u->back == VIEW_MEETINGS))
+			ui_message(u, 1, "%s", _("Not on the shared screen: "
+			    "Enter opens a meeting on it."));
+		else
+			ui_message(u, 1, "%s", _("Not in the presentation: "
+			    "press P to leave the presentation."));
 		return;
 	}
 	/* a picker: a letter starts its search with it (the name typed);

@@ -35,6 +35,9 @@ extern const struct ui_key ui_keys[];
 
 /* Whether this user's roles give key k (the chair field), in any view. */
 int ui_key_for_user(const struct ui *, const struct ui_key *k);
+/* Whether key acts on the shared screen in view (VIEW_MEETING,
+ * VIEW_MEETINGS or VIEW_HELP): the help lists only those there. */
+int ui_key_on_beamer(int key, int view);
 
 /* A key typed while no prompt is open. */
 void ui_key(struct ui *, int key);

@@ -8,6 +8,7 @@
 
 static struct {
 	struct ui_scroll sc;		/* its scrolling */
+	int beamer;			/* the shared screen's view, or -1 */
 } st;
 
 struct help_out {
@@ -36,6 +37,8 @@ in_section(const struct ui *u, const struct ui_key *k, int everywhere,
 		return 0;		/* another role's key */
 	if (k->help == NULL)
 		return 0;		/* told by another row's text (q) */
+	if (st.beamer >= 0 && !ui_key_on_beamer(k->key, st.beamer))
+		return 0;		/* refused on the shared screen */
 	return everywhere ? k->views == VIEWS_ALL :
 	    k->views != VIEWS_ALL && (k->views & bit) != 0;
 }
@@ -92,6 +95,9 @@ draw_lines(struct ui *u, WINDOW *w, int rows, int cols)
 	struct help_out h = { w, 0, 0, (int)st.sc.scroll, rows, cols,
 	    ui_attr(u, UI_A_TITLE) };
 
+	/* on the shared screen: only its keys, of the view it came from */
+	st.beamer = u->presentation && (u->back == VIEW_MEETING ||
+	    u->back == VIEW_MEETINGS) ? (int)u->back : -1;
 	out_line(&h, h.title, _("Everywhere"));
 	out_keys(u, &h, 1, 0);
 	for (int k = 0; k < VIEW__COUNT; k++) {
@@ -99,7 +105,8 @@ draw_lines(struct ui *u, WINDOW *w, int rows, int cols)
 		const struct ui_view_ops *ops = u->views[v];
 
 		if (ops->help_title == NULL || (ops->chair_only && !u->is_chair) ||
-		    (u->reports_only && v != VIEW_REPORTS))
+		    (u->reports_only && v != VIEW_REPORTS) ||
+		    (st.beamer >= 0 && v != st.beamer))
 			continue;
 		out_line(&h, h.title, _(ops->help_title));
 		out_keys(u, &h, 0, VIEW_BIT(v));

@@ -495,15 +495,13 @@ enter(struct ui *u)
 		view_case_open(u, it->case_id);
 }
 
-/* q leaves the beamer layout first (asked), then goes to the meetings
- * list. */
+/* q goes to the meetings list; the shared screen stays one (the list
+ * shows nothing of a case, and the next meeting opens on it in the beamer
+ * layout): only P, asked, puts the chair's own view in front of the room. */
 static int
 quit(struct ui *u)
 {
-	if (u->presentation)
-		ui_keys_leave_presentation(u);
-	else
-		ui_set_view(u, VIEW_MEETINGS);
+	ui_set_view(u, VIEW_MEETINGS);
 	return 1;
 }
 

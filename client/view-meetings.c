@@ -278,6 +278,17 @@ view_meetings_toggle_past(struct ui *u)
 	    _("Past meetings shown."));
 }
 
+/* On the shared screen only its keys (ui-keys.c beamer_keys). */
+static int
+footer(struct ui *u, char *buf, size_t len)
+{
+	if (!u->presentation)
+		return 0;
+	snprintf(buf, len, "%s", _("Enter open on the shared screen  q quit  "
+	    "? help"));
+	return 1;
+}
+
 const struct ui_view_ops view_meetings_ops = {
 	.title = N_("Meetings"),
 	.help_title = N_("In the meetings list"),
@@ -291,5 +302,6 @@ const struct ui_view_ops view_meetings_ops = {
 	.reload = reload,
 	.event = event,
 	.free = free_state,
+	.footer = footer,
 	.parent = VIEW__COUNT,
 };

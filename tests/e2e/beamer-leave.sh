@@ -1,5 +1,5 @@
 #!/bin/bash
-# The shared screen keeps to itself: only the keys on its bottom line (P, q, ?) act there; P and q ask before the chair's own view (names, birth dates) goes on the projector; any other key (4, Enter, p, d) says how to leave instead of acting, in the help reached from it too.
+# The shared screen keeps to itself: only the keys on its bottom line (P, q, ?) act there; P asks before the chair's own view (names, birth dates) goes on the projector; q goes to the meetings list, which stays the shared screen (its own keys only; Enter opens the next meeting in the beamer layout); any other key (4, Enter, p, d) says how to leave instead of acting, in the help reached from it too.
 . "$(dirname "$0")/lib.sh"
 
 start_server
@@ -43,12 +43,37 @@ wait_for beamer "$ASK" 5 || fail "beamer: P did not ask: $(screen beamer)"
 keys beamer n
 wait_for beamer "Het gedeelde scherm blijft." 5 || fail "beamer: n not confirmed: $(screen beamer)"
 screen beamer | grep -q "agendapunt 2/" || fail "beamer: n left the shared screen"
-# q asks too; j goes to the chair's own view
-keys beamer q
-wait_for beamer "$ASK" 5 || fail "beamer: q did not ask: $(screen beamer)"
+# P and j go to the chair's own view
+keys beamer P
+wait_for beamer "$ASK" 5 || fail "beamer: P did not ask: $(screen beamer)"
 keys beamer j
 wait_re beamer "^ +# +Casus" || fail "beamer: j did not go to the normal view: $(screen beamer)"
 # and back to the shared screen without a question
 keys beamer P
 wait_for beamer "agendapunt 2/" || fail "beamer: P did not go back to the shared screen: $(screen beamer)"
+
+# q goes to the meetings list without a question, and the screen stays the shared one: only its keys
+# there, and Enter opens the meeting in the beamer layout again (the next meeting of the day too)
+keys beamer q
+wait_for beamer "Enter openen op het gedeelde scherm  q stoppen  ? hulp" ||
+	fail "beamer: q did not go to the meetings list as the shared screen: $(screen beamer)"
+screen beamer | grep -q "$ASK" && fail "beamer: q asked: $(screen beamer)"
+LIST="Niet op het gedeelde scherm: Enter opent er een overleg op."
+for k in 4 3 6 p; do
+	keys beamer "$k"
+	wait_for beamer "$LIST" 5 || fail "beamer list: $k not refused: $(screen beamer)"
+	screen beamer | grep -qE "Tafel · (Casussen|Afspraken|Postvak)" && fail "beamer list: $k left the list: $(screen beamer)"
+	keys beamer r
+	wait_gone beamer "$LIST" 5 || fail "beamer list: the message stayed after r"
+done
+# its help lists the shared screen's keys only
+keys beamer '?'
+wait_for beamer "Tafel · Toetsen" || fail "beamer list: ? did not show the help"
+screen beamer | grep -q "In de casuslijst" && fail "beamer list help lists the case list: $(screen beamer)"
+screen beamer | grep -qE "^  4 " && fail "beamer list help lists 4: $(screen beamer)"
+keys beamer q
+wait_for beamer "Enter openen op het gedeelde scherm" || fail "beamer: q in the help did not go back: $(screen beamer)"
+# the list's selection is still on the meeting: Enter puts it on the shared screen again
+keys beamer Enter
+wait_for beamer "agendapunt 2/" || fail "beamer: Enter did not open the meeting in the beamer layout: $(screen beamer)"
 ok

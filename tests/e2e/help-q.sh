@@ -23,8 +23,8 @@ for who in voorzitter politie; do
 	section "$who" "In een overleg" | grep -qE '^  q +Terug naar de overleggen' ||
 		fail "$who: meeting: q text: $(section "$who" "In een overleg")"
 done
-section voorzitter "In een overleg" | grep -qF "verlaat eerst de beamerweergave" ||
-	fail "chair: meeting: q does not mention the beamer layout"
+section voorzitter "In een overleg" | grep -qF "het gedeelde scherm blijft er een" ||
+	fail "chair: meeting: q does not mention the shared screen"
 section politie "In een overleg" | grep -qF "beamer" &&
 	fail "partner: meeting: q mentions the beamer layout"
 ok
