@@ -33,7 +33,7 @@ decided(struct ui *u)
 	char when[40];
 
 	if (mt != NULL) {
-		ui_date(mt->scheduled_start, when, sizeof when);
+		ui_date(layout_meeting_time(mt), when, sizeof when);
 		ui_message(u, 0, _("Case %s put on the agenda of %s %s."),
 		    fs.what, mt->series_name, when);
 		return;

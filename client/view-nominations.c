@@ -110,7 +110,7 @@ outcome(const struct ui *u, const Tafel__Nomination *nm, char *buf,
 	}
 	mt = view_meetings_find(u, nm->meeting_id);
 	if (mt != NULL)
-		ui_date(mt->scheduled_start, when, sizeof when);
+		ui_date(layout_meeting_time(mt), when, sizeof when);	/* held: when */
 	snprintf(buf, len, "%s: %s", _("accepted"), mt != NULL ? when :
 	    _("on the agenda"));
 }

@@ -63,4 +63,10 @@ wait_re pol "^  aangenomen: $Y-[0-9]{2}-[0-9]{2} 13:00 \(SSO Enschede\)" ||
 start_client sso voorzitter --meeting "$SSO"
 wait_re sso "^ +# +Casus" || fail "SSO not shown: $(screen sso)"
 wait_re sso "^ +4  $Y-0001 " || fail "0001 not on the SSO's agenda: $(screen sso)"
+# once the SSO is held, the outcome names it by the time it was opened, as the meetings list does (not 13:00)
+t1=$(date +%H:%M)
+chair_start sso
+t2=$(date +%H:%M)
+wait_re pol "^  aangenomen: $Y-[0-9]{2}-[0-9]{2} ($t1|$t2) \(SSO Enschede\)" ||
+	fail "pol: the held SSO not named by its opening time ($t1): $(screen pol)"
 ok
