@@ -1208,6 +1208,14 @@ ui_key(struct ui *u, int key)
 			 * so before the server would answer "not possible" */
 			if (k->when != NULL && !k->when(u) &&
 			    u->view == VIEW_MEETING &&
+			    u->meeting.meeting != NULL && !u->presentation &&
+			    k->fn == k_minutes) {
+				ui_message(u, 1, "%s", _("No minutes yet: they "
+				    "are made when the meeting is closed."));
+				return;
+			}
+			if (k->when != NULL && !k->when(u) &&
+			    u->view == VIEW_MEETING &&
 			    u->meeting.meeting != NULL && !u->presentation) {
 				ui_message(u, 1, _("%s: not possible while the "
 				    "meeting is %s."), k->name, ui_enum(

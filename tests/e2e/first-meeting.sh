@@ -78,7 +78,7 @@ wait_for vz "Besluit: Huisverbod verlengen" || fail "decision not shown"
 
 # b before the meeting is closed: says why
 keys vz b
-wait_for vz "b: niet mogelijk" || fail "b in an open meeting not explained: $(screen vz)"
+wait_for vz "Nog geen besluitenlijst: die komt er als het overleg gesloten is." || fail "b in an open meeting not explained: $(screen vz)"
 
 keys vz c
 wait_for vz "sluiten? (j/n)" || fail "c did not ask"
