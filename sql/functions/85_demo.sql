@@ -427,7 +427,7 @@ BEGIN
 	    || 'gezinsgesprek (vervallen na het huisverbod)', o_bjz, NULL,
 	    v_today - 60, 'cancelled', '', u_vt);
 	PERFORM tafel_demo_action(c4, NULL, 'Inforonde afronden en resultaat '
-	    || 'aan de procesmanager', o_vt, u_vt, v_today + 2, 'open', NULL, u_vt);
+	    || 'aan de procesregisseur', o_vt, u_vt, v_today + 2, 'open', NULL, u_vt);
 	PERFORM tafel_demo_action(c5, NULL, 'Proces-verbaal en risicotaxatie '
 	    || 'aanleveren voor het casusoverleg', o_pol, u_pol, v_today, 'open',
 	    NULL, u_pol);
