@@ -151,8 +151,26 @@ step_item(struct ui *u, int dir)
 	}
 	item = model_neighbour_of(&u->meeting, step_from(u), dir);
 	if (item == 0) {
-		ui_message(u, 1, "%s", dir > 0 ? _("This is the last item.") :
-		    _("This is the first item."));
+		/* at the end, items skipped or moved up past the current
+		 * one are easily forgotten (the close would say so later) */
+		int pending = 0;
+
+		for (size_t i = 0; dir > 0 && i < u->meeting.agenda.n; i++) {
+			const Tafel__AgendaItem *it = model_item_at(&u->meeting,
+			    i);
+
+			pending += !it->removed && it->id != step_from(u) &&
+			    it->state == TAFEL__ITEM_STATE__ITEM_PENDING;
+		}
+		if (pending > 0)
+			ui_message(u, 1, ngettext("This is the last item; %d "
+			    "item before it was not discussed yet.", "This is "
+			    "the last item; %d items before it were not "
+			    "discussed yet.", (unsigned long)pending), pending);
+		else
+			ui_message(u, 1, "%s", dir > 0 ?
+			    _("This is the last item.") :
+			    _("This is the first item."));
 		return;
 	}
 	model_follow(&u->meeting);	/* the chair follows themself */
