@@ -806,6 +806,16 @@ static const struct field complete_fields[] = {
 	{ .label = NULL }
 };
 
+/* The submitter is the user's own organisation: no feedback goes out
+ * (protocol.md 7.12), but the server keeps a note all the same. */
+static const struct field complete_own_fields[] = {
+	{ .label = N_("Complete %s — note (own case)"),
+	  .kind = ASK_TEXT, .required = 1,
+	  .missing = N_("Type what was done; own case: no feedback is "
+	  "sent.") },
+	{ .label = NULL }
+};
+
 static const struct field cancel_fields[] = {
 	{ .label = N_("Cancel action point %s? Reason"), .kind = ASK_TEXT,
 	  .required = 1, .missing = N_("Type the reason for cancelling: the "
@@ -815,6 +825,13 @@ static const struct field cancel_fields[] = {
 
 static const struct form complete_form = {
 	.fields = complete_fields,
+	.send = complete_send,
+	.refused = finish_refused,
+	.accepted = completed,
+};
+
+static const struct form complete_own_form = {
+	.fields = complete_own_fields,
 	.send = complete_send,
 	.refused = finish_refused,
 	.accepted = completed,
@@ -840,10 +857,32 @@ finish_ask(struct ui *u, const struct form *f)
 	form_start(u, f, "");
 }
 
+/* Whether the case of the action point was submitted by the user's own
+ * organisation, as far as the client knows the case (the meeting, the
+ * live case list, the case on screen); unknown: no. */
+static int
+own_submitter(struct ui *u, int64_t case_id)
+{
+	const Tafel__Case *c = model_case(&u->meeting, case_id);
+	const Tafel__CaseDetail *d;
+
+	if (c == NULL)
+		c = view_cases_find(case_id);
+	if (c == NULL && (d = view_case_detail(u)) != NULL &&
+	    d->case_ != NULL && d->case_->id == case_id)
+		c = d->case_;
+	return c != NULL && c->submitter_org_id == u->my_org_id;
+}
+
 void
 forms_complete_action(struct ui *u)
 {
-	finish_ask(u, &complete_form);
+	/* (finish_ask checks it and says why not) */
+	const Tafel__ActionPoint *a = UI_VIEW(u)->action != NULL ?
+	    UI_VIEW(u)->action(u) : NULL;
+
+	finish_ask(u, a != NULL && own_submitter(u, a->case_id) ?
+	    &complete_own_form : &complete_form);
 }
 
 void

@@ -174,6 +174,15 @@ view_cases_selected(struct ui *u)
 	return st.sel < n ? cs[st.sel] : NULL;
 }
 
+const Tafel__Case *
+view_cases_find(int64_t id)
+{
+	for (size_t i = 0; st.list != NULL && i < st.list->n_cases; i++)
+		if (st.list->cases[i]->id == id)
+			return st.list->cases[i];
+	return NULL;
+}
+
 static void
 enter(struct ui *u)
 {

@@ -49,6 +49,8 @@ struct case_pages {
 void view_cases_fetch(struct case_pages *, int64_t before_id);
 void view_cases_open(struct ui *);
 const Tafel__Case *view_cases_selected(struct ui *);
+/* A case of the live case list (the pages loaded so far), or NULL. */
+const Tafel__Case *view_cases_find(int64_t id);
 void view_cases_districts(struct ui *, char *buf, size_t len);
 
 /* view-nominations.c: pending nominations (TOPIC_NOMINATIONS). */

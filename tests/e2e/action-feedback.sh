@@ -29,14 +29,20 @@ type_text vt "Melder teruggebeld"; keys vt Enter
 wait_for vt "Afgerond; terugkoppeling naar Politie Eenheid Oost-Nederland (postvak)." ||
 	fail "vt: where the feedback went not said: $(screen vt)"
 
-# the police complete their own action point on their own case: no feedback is sent, and none is promised
+# the police complete their own action point on their own case: no feedback is sent, and none is promised (the
+# question asks for a note, not for feedback to the submitter)
 start_client pol politie
 keys pol 3
 wait_for pol "Proces-verbaal opmaken" || fail "pol: action point not listed: $(screen pol)"
 keys pol /
 type_text pol "Proces-verbaal opmaken"; keys pol Enter
 keys pol c
-wait_for pol "afronden — terugkoppeling voor de aanmelder:" || fail "pol: c did not ask: $(screen pol)"
+wait_for pol "afronden — toelichting (eigen casus):" ||
+	fail "pol: c did not ask for a note (own case: no feedback to ask for): $(screen pol)"
+# an empty note is refused, and says why no feedback is asked for
+keys pol Enter
+wait_for pol "Typ wat er gedaan is; eigen casus: er gaat geen terugkoppeling uit." ||
+	fail "pol: an empty note not refused with why: $(screen pol)"
 type_text pol "Opgemaakt"; keys pol Enter
 wait_re pol "Afspraak 'Proces-verbaal opmaken' afgerond\. +verbonden" || fail "pol: not completed: $(screen pol)"
 n=$(printf 'inbox all sent\nquit\n' | batch politie | python3 -c '
