@@ -633,7 +633,9 @@ cmd_user_roles(int argc, char **argv)
 	    (!PQgetisnull(r, 0, 2) || atol(PQgetvalue(r, 0, 3)) > 0))
 		fprintf(stderr, "tafelctl: note: %s can no longer chair, but is "
 		    "the usual chair of %s and chairs %s planned meeting(s): "
-		    "give those another chair\n", argv[0],
+		    "give those another chair (tafelctl series chair SERIES "
+		    "LOGIN, tafelctl meeting chair ID LOGIN; tafelctl meeting "
+		    "list shows them)\n", argv[0],
 		    PQgetisnull(r, 0, 2) ? "no series" : PQgetvalue(r, 0, 2),
 		    PQgetvalue(r, 0, 3));
 	PQclear(r);
@@ -1445,6 +1447,50 @@ cmd_meeting_move(int argc, char **argv)
 	    "TIME ZONE 'Europe/Amsterdam')::bigint)", argv[1], argv[2], as);
 }
 
+/* meeting chair ID LOGIN [--as LOGIN]: another chair for a planned
+ * meeting (a change every client sees), as its chair so far or --as. */
+static int
+cmd_meeting_chair(int argc, char **argv)
+{
+	const char *as = take_as(&argc, argv);
+	const char *p[3];
+	char *uid;
+	PGresult *r;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: tafelctl meeting chair ID LOGIN "
+		    "[--as LOGIN]\n");
+		return 2;
+	}
+	p[0] = argv[0];
+	if ((r = q("SELECT 1 FROM meetings WHERE id::text = $1", 1, p)) == NULL)
+		return 1;
+	if (PQntuples(r) == 0) {
+		fprintf(stderr, "tafelctl: no meeting with id %s (tafelctl "
+		    "meeting list shows the ids)\n", argv[0]);
+		PQclear(r);
+		return 1;
+	}
+	PQclear(r);
+	uid = acting_user(as, "SELECT chair_id FROM meetings WHERE id::text = "
+	    "$1", argv[0]);
+	if (uid == NULL)
+		return 1;
+	p[1] = argv[1];
+	p[2] = uid;
+	r = q("SELECT to_char(to_timestamp((m ->> 'scheduled_start')::bigint) "
+	    "AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD HH24:MI Dy') AS start, "
+	    "m ->> 'id' AS id, m ->> 'series_name' AS series, m ->> "
+	    "'chair_name' AS chair FROM tafel_admin_meeting_chair($1::bigint, "
+	    "$2, $3::bigint) m", 3, p);
+	free(uid);
+	if (r == NULL)
+		return 1;
+	print_table(r);
+	PQclear(r);
+	return 0;
+}
+
 static int
 cmd_meeting_cancel(int argc, char **argv)
 {
@@ -1837,6 +1883,11 @@ static const struct ctl_cmd commands[] = {
 	  "meeting (default 1: the working day before; 0: the day itself)",
 	  "SELECT id, name, publish_days_before FROM "
 	  "tafel_admin_publish_days($1, $2)" },
+	{ "series chair", "SERIES LOGIN|-", 2, 2, 1, cmd_report,
+	  "the series' usual chair, who chairs the meetings planned without "
+	  "another (- for none); meetings planned already keep theirs "
+	  "(meeting chair)",
+	  "SELECT series, usual_chair FROM tafel_admin_series_chair($1, $2)" },
 	{ "meeting list", "[SERIES]", 0, 1, 1, cmd_report,
 	  "list the meetings from today on (times in Europe/Amsterdam)",
 	  "SELECT id, start, series, state, chair, reason FROM "
@@ -1849,6 +1900,9 @@ static const struct ctl_cmd commands[] = {
 	  "--every 2w --weekday tue --time 13:30 --until 2027-03-01", NULL },
 	{ "meeting move", "ID DATE HH:MM [--as LOGIN]", 3, 5, 1,
 	  cmd_meeting_move, "move a planned meeting (Europe/Amsterdam)", NULL },
+	{ "meeting chair", "ID LOGIN [--as LOGIN]", 2, 4, 1,
+	  cmd_meeting_chair, "give a planned meeting another chair (every "
+	  "client sees it at once)", NULL },
 	{ "meeting cancel", "ID [REASON...] [--as LOGIN]", 1, 40, 1,
 	  cmd_meeting_cancel, "cancel a planned meeting", NULL },
 	{ "report", "[orgs|areas] FROM TO|--quarter YYYYQN [-o FILE] "

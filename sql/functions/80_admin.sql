@@ -506,6 +506,86 @@ SET search_path = public AS $$
 	ORDER BY k
 $$;
 
+-- The user of login p_login, who is to be p_what (e.g. 'the usual chair'):
+-- an active user with the chair (or admin) role, else an error that says
+-- what to do.
+CREATE OR REPLACE FUNCTION tafel_admin_chair_user(p_login text, p_what text)
+RETURNS users LANGUAGE plpgsql STABLE SET search_path = public AS $$
+DECLARE
+	v_chair users;
+BEGIN
+	SELECT * INTO v_chair FROM users WHERE login = p_login;
+	IF NOT FOUND THEN
+		PERFORM tafel_raise('TF016', format('no user %L to be %s',
+		    p_login, p_what), 'chair');
+	END IF;
+	IF v_chair.disabled OR NOT v_chair.roles && ARRAY['chair', 'admin'] THEN
+		PERFORM tafel_raise('TF011', format('%s cannot be %s: %s', p_login,
+		    p_what, CASE WHEN v_chair.disabled THEN 'the account is '
+		    || 'disabled' ELSE format('give the user the chair role first '
+		    || '(tafelctl user roles %s chair,member)', p_login) END),
+		    'chair');
+	END IF;
+	RETURN v_chair;
+END
+$$;
+
+-- series chair SERIES LOGIN|-: the series' usual chair (who chairs the
+-- meetings planned without another; - for none).  Meetings planned
+-- already keep theirs (tafel_admin_meeting_chair).
+CREATE OR REPLACE FUNCTION tafel_admin_series_chair(p_series text,
+    p_login text)
+RETURNS TABLE (series text, usual_chair text)
+LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	s series := tafel_admin_series(p_series);
+	v_chair users;
+BEGIN
+	IF p_login <> '-' THEN
+		v_chair := tafel_admin_chair_user(p_login, 'the usual chair');
+	END IF;
+	UPDATE series x SET usual_chair_id = v_chair.id,
+	    version = x.version + 1, updated_at = now()
+	WHERE x.id = s.id;
+	RETURN QUERY SELECT s.name, coalesce(v_chair.login, '-');
+END
+$$;
+
+-- meeting chair ID LOGIN: another chair for a planned meeting, as the
+-- acting user p_actor (tafelctl: the meeting's chair so far, or --as).
+-- Logged as a change of the meeting, so that every client shows it and
+-- the new chair may open it at once.
+CREATE OR REPLACE FUNCTION tafel_admin_meeting_chair(p_meeting bigint,
+    p_login text, p_actor bigint)
+RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	m meetings;
+	v_chair users;
+	v_json jsonb;
+BEGIN
+	SELECT * INTO m FROM meetings WHERE id = p_meeting FOR UPDATE;
+	IF NOT FOUND THEN
+		PERFORM tafel_raise('TF016', format('no meeting with id %s '
+		    || '(tafelctl meeting list shows the ids)', p_meeting),
+		    'meeting_id');
+	END IF;
+	IF m.state <> 'planned' THEN
+		PERFORM tafel_raise('TF018', format('meeting %s is %s: only a '
+		    || 'planned meeting gets another chair', p_meeting, m.state),
+		    'meeting_id');
+	END IF;
+	v_chair := tafel_admin_chair_user(p_login, format('the chair of '
+	    || 'meeting %s', p_meeting));
+	UPDATE meetings SET chair_id = v_chair.id, version = version + 1,
+	    updated_at = now(), updated_by = p_actor
+	WHERE id = m.id;
+	v_json := tafel_json_meeting(m.id);
+	PERFORM tafel_log_change(p_actor, m.id, NULL, '{}',
+	    jsonb_build_object('meeting', v_json));
+	RETURN v_json;
+END
+$$;
+
 -- series add NAME KIND THEMES [DISTRICT] [CHAIR-LOGIN]
 CREATE OR REPLACE FUNCTION tafel_admin_series_add(p_name text, p_kind text,
     p_themes text, p_district text, p_chair text)
@@ -535,19 +615,7 @@ BEGIN
 		    p_themes), 'themes');
 	END IF;
 	IF coalesce(p_chair, '') <> '' THEN
-		SELECT * INTO v_chair FROM users WHERE login = p_chair;
-		IF NOT FOUND THEN
-			PERFORM tafel_raise('TF016', format('no user %L to be the '
-			    || 'usual chair', p_chair), 'chair');
-		END IF;
-		IF v_chair.disabled OR NOT v_chair.roles && ARRAY['chair', 'admin']
-		THEN
-			PERFORM tafel_raise('TF011', format('%s cannot be the usual '
-			    || 'chair: %s', p_chair, CASE WHEN v_chair.disabled THEN
-			    'the account is disabled' ELSE format('give the user the '
-			    || 'chair role first (tafelctl user roles %s chair,member)',
-			    p_chair) END), 'chair');
-		END IF;
+		v_chair := tafel_admin_chair_user(p_chair, 'the usual chair');
 	END IF;
 	INSERT INTO series (name, kind, themes, district, usual_chair_id)
 	VALUES (p_name, p_kind, v_themes, coalesce(p_district, ''), v_chair.id)

@@ -38,6 +38,25 @@ expect_ok " politie .* chair,member " user list
 expect_ok "meeting series WZT Test3 added" series add "WZT Test3" wzt domestic_violence Enschede-Noord politie
 expect_ok "user politie: roles chair,member \(unchanged\)" user roles politie chair,member
 expect_ok "note: politie can no longer chair, but is the usual chair of WZT Test3" user roles politie member
+# ... and how: series chair gives the series another usual chair, meeting chair a planned meeting another chair
+expect_ok "give those another chair \(tafelctl series chair SERIES LOGIN, tafelctl meeting chair ID LOGIN" user roles politie member
+expect_fail "politie cannot be the usual chair: give the user the chair role first" series chair "WZT Test3" politie
+expect_fail "no meeting series named 'Nope'" series chair Nope voorzitter
+expect_fail "no user 'nobody' to be the usual chair" series chair "WZT Test3" nobody
+expect_ok "WZT Test3 +\| +voorzitter|WZT Test3 +voorzitter" series chair "WZT Test3" voorzitter
+no_text "politie can no longer chair" user roles politie member
+expect_ok "WZT Test3 +\| +-|WZT Test3 +-" series chair "WZT Test3" -
+out=$(ctl meeting plan --series "WZT Test3" --date 2030-01-08 --time 10:00 --chair voorzitter) || fail "plan: $out"
+# (a row: date, time, day, id, series, ...)
+mid=$(printf '%s\n' "$out" | awk '/WZT Test3/ { print $4; exit }')
+[[ "$mid" =~ ^[0-9]+$ ]] || fail "no meeting id in: $out"
+expect_fail "politie cannot be the chair of meeting $mid: give the user the chair role first" meeting chair "$mid" politie
+expect_fail "no meeting with id 99999" meeting chair 99999 voorzitter
+expect_ok "WZT Test3 +Erik Smit" meeting chair "$mid" admin
+ctl meeting list "WZT Test3" | grep -E "^ *$mid " | grep -q "Erik Smit" ||
+	fail "meeting list does not show the new chair: $(ctl meeting list "WZT Test3")"
+expect_ok "cancelled" meeting cancel "$mid"
+expect_fail "meeting $mid is cancelled: only a planned meeting gets another chair" meeting chair "$mid" voorzitter
 expect_ok " politie .* [^,]member " user list
 
 # purge: OLDER-THAN below the retention minimum (one day) is refused
