@@ -1,5 +1,5 @@
 #!/bin/bash
-# tafelctl guards the register: demo-data refuses a register with other data unless --force, and its messages are true; user roles changes a user's roles with user add's checks, and the errors that need it name it; purge refuses less than the retention minimum of a day; clock-kind set says which number is wrong; case hold names an unknown case as audit case does; backup takes a schema a newer tafeld made, which other commands refuse in tafelctl's words; migrate says which migrations it applied, and another command that applied them notes it.
+# tafelctl guards the register (and the chair of a series or planned meeting can be changed, pushed to clients at once): demo-data refuses a register with other data unless --force, and its messages are true; user roles changes a user's roles with user add's checks, and the errors that need it name it; purge refuses less than the retention minimum of a day; clock-kind set says which number is wrong; case hold names an unknown case as audit case does; backup takes a schema a newer tafeld made, which other commands refuse in tafelctl's words; migrate says which migrations it applied, and another command that applied them notes it.
 . "$(dirname "$0")/lib.sh"
 
 # no_text REGEX CMD...: tafelctl CMD succeeds and does not say REGEX
@@ -55,6 +55,12 @@ expect_fail "no meeting with id 99999" meeting chair 99999 voorzitter
 expect_ok "WZT Test3 +Erik Smit" meeting chair "$mid" admin
 ctl meeting list "WZT Test3" | grep -E "^ *$mid " | grep -q "Erik Smit" ||
 	fail "meeting list does not show the new chair: $(ctl meeting list "WZT Test3")"
+# a connected client shows the new chair at once (the change is pushed)
+sso=$(meeting_id "SSO Enschede") || fail "no SSO meeting in the demo data"
+start_client pol politie
+wait_re pol "^ +$sso +.*SSO Enschede +gepland +Anouk de Vries" || fail "pol: the SSO not listed with its chair: $(screen pol)"
+expect_ok "SSO Enschede +Erik Smit" meeting chair "$sso" admin
+wait_re pol "^ +$sso +.*SSO Enschede +gepland +Erik Smit" || fail "pol: the new chair not shown live: $(screen pol)"
 expect_ok "cancelled" meeting cancel "$mid"
 expect_fail "meeting $mid is cancelled: only a planned meeting gets another chair" meeting chair "$mid" voorzitter
 expect_ok " politie .* [^,]member " user list
