@@ -284,19 +284,15 @@ void
 ui_changed_after_close(bool changed, const char *by, int64_t at, char *buf,
     size_t len)
 {
-	time_t t = (time_t)at;
-	struct tm tm;
-	char when[32] = "-";
+	char when[32];
 
 	if (!changed) {
 		if (len > 0)
 			buf[0] = '\0';
 		return;
 	}
-	/* the process runs in Europe/Amsterdam: main() sets TZ */
-	if (at != 0 && localtime_r(&t, &tm) != NULL)
-		snprintf(when, sizeof when, "%d-%d-%04d %02d:%02d", tm.tm_mday,
-		    tm.tm_mon + 1, tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
+	/* as every date on screen (Europe/Amsterdam: main() sets TZ) */
+	ui_date(at, when, sizeof when);
 	snprintf(buf, len, _("changed after closing by %s on %s"),
 	    by != NULL && by[0] != '\0' ? by : "?", when);
 }

@@ -143,6 +143,6 @@ assert h[0].get("decision_by_name") == "Anouk de Vries", h
 start_client chair voorzitter --meeting "$mid"
 wait_re chair "Besluit: Huisverbod verlengen, aangevuld na sluiting" ||
 	fail "meeting view: the new decision is not shown"
-wait_re chair "\(gewijzigd na sluiting door Anouk de Vries op [0-9]{1,2}-[0-9]{1,2}-20[0-9]{2} [0-9]{2}:[0-9]{2}\)" ||
+wait_re chair "\(gewijzigd na sluiting door Anouk de Vries op 20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}\)" ||
 	fail "meeting view: the decision is not marked as changed after closing"
 ok
