@@ -356,6 +356,7 @@ forms_close_meeting(struct ui *u)
 /* --- decision ------------------------------------------------------------ */
 
 static int decision_had;		/* the item had a decision when asked */
+static int decision_closed;		/* asked in a closed meeting */
 static int decision_clearing;		/* the write sent clears it */
 /* The decision offered when the prompt opened (decision_known: not hidden
  * from this user), and the text sent: a CONFLICT that leaves the decision
@@ -365,7 +366,7 @@ static char decision_seen[TAFEL_MAX_TEXT + 1];
 static char decision_sent[TAFEL_MAX_TEXT + 1];
 static int decision_known, decision_resent;
 static int64_t decision_item, decision_version;	/* of the text sent */
-static const struct form decision_form;
+static struct form decision_form;	/* its label: forms_decision */
 
 /* The item and version seen when the prompt opened: a change by someone
  * else meanwhile gives CONFLICT instead of being overwritten. */
@@ -456,10 +457,12 @@ decision_recorded(struct ui *u)
 	    model_apply_item(&u->meeting, fs.reply->agenda_item, ui_now()))
 		ui_dirty(u);
 	ui_message(u, 0, decision_clearing ? _("Decision on case %s cleared.") :
+	    decision_closed ? _("Correction recorded (case %s); the minutes "
+	    "mark it.") :
 	    _("Decision on case %s recorded."), fs.what);
 }
 
-static const struct form decision_form = {
+static struct form decision_form = {
 	.label = N_("Decision on case %s"),
 	.send = decision_send,
 	.refused = decision_refused,
@@ -498,6 +501,13 @@ forms_decision(struct ui *u)
 	fs.version = it->version;
 	snprintf(fs.what, sizeof fs.what, "%s", item_case(u, it));
 	snprintf(decision_seen, sizeof decision_seen, "%s", it->decision);
+	/* after the close a correction, which the minutes and the case mark
+	 * ("changed after closing by ..."): said before it is typed */
+	decision_closed = u->meeting.meeting != NULL &&
+	    u->meeting.meeting->state == TAFEL__MEETING_STATE__MEETING_CLOSED;
+	decision_form.label = decision_closed ?
+	    N_("Correction after closing, case %s") :
+	    N_("Decision on case %s");
 	decision_known = !(form_blank(it->decision) && decision_hidden(u, it));
 	if (!decision_known) {
 		decision_had = 1;	/* unknown: clearing asks too */

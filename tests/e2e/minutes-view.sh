@@ -72,10 +72,13 @@ wait_for chair "Tafel · Overleggen" || fail "q did not go back"
 keys chair Enter
 wait_re chair "^ +# +Casus" || fail "Enter did not open the closed meeting: $(screen chair)"
 keys chair d
-wait_for chair "Besluit over casus" || fail "d refused in the closed meeting: $(screen chair | tail -n 2)"
+# the question says it is a correction after closing before anything is typed
+wait_re chair "Correctie na sluiting, casus 20[0-9]{2}-[0-9]{4}:" ||
+	fail "d in the closed meeting not asked as a correction: $(screen chair | tail -n 2)"
 keys chair C-u
 type_text chair "Correctie na sluiting e2e$$"
 keys chair Enter
-wait_for chair "vastgelegd" || fail "the correction was not recorded: $(screen chair | tail -n 2)"
+wait_re chair "Correctie vastgelegd \(casus 20[0-9]{2}-[0-9]{4}\); de besluitenlijst vermeldt het\." ||
+	fail "the correction was not recorded as one: $(screen chair | tail -n 2)"
 wait_for chair "gewijzigd na sluiting door" || fail "the correction is not marked: $(screen chair)"
 ok
