@@ -127,9 +127,16 @@ if ! users | grep -qE "^  $USER_LOGIN( |\$)"; then
     users >&2
     exit 2
 fi
+# What it is doing, on stderr (the first run installs and builds for minutes).
+echo "scripts/demo.sh: checking the packages Tafel needs (scripts/install-deps.sh)..." >&2
 bash scripts/install-deps.sh
 # The build is quiet when it works; when it fails, its output is shown (the
 # end of it: the compiler's error) and kept, and the script says so.
+if [ -f build/build.ninja ]; then
+    echo "scripts/demo.sh: building (build/)..." >&2
+else
+    echo "scripts/demo.sh: building with meson into build/ (a few minutes the first time)..." >&2
+fi
 BUILD_OUT=$(mktemp "${TMPDIR:-/tmp}/tafel-demo-build.XXXXXX")
 if ! { [ -f build/build.ninja ] || meson setup build; } >"$BUILD_OUT" 2>&1 ||
    ! ninja -C build >>"$BUILD_OUT" 2>&1; then
@@ -140,7 +147,9 @@ if ! { [ -f build/build.ninja ] || meson setup build; } >"$BUILD_OUT" 2>&1 ||
 fi
 rm -f "$BUILD_OUT"
 
+started=
 if ! listening; then
+    started=1
     echo "starting tafeld (data directory $DATA, log $LOG)"
     nohup build/server/tafeld --data-dir "$DATA" --listen "$ADDR" >>"$LOG" 2>&1 &
     echo $! > "$PIDFILE"
@@ -156,9 +165,14 @@ if ! listening; then
 fi
 demo=$(build/server/tafelctl --data-dir "$DATA" demo-data)
 echo "$demo"
+# the day the demo data was loaded (its meetings are made for that day)
+DAYFILE=${TMPDIR:-/tmp}/tafel-demo-day
 case $demo in
 *"already present"*)
-    echo "(the demo's meetings are those of the day it was first loaded; $AGAIN reset starts over with today's)" ;;
+    if [ "$(cat "$DAYFILE" 2>/dev/null)" != "$(date +%F)" ]; then
+        echo "(the demo's meetings are those of the day it was first loaded; $AGAIN reset starts over with today's)"
+    fi ;;
+*) date +%F > "$DAYFILE" ;;
 esac
 # The chair is also the process manager of the demo districts, so the demo can screen signals and run info rounds.
 for district in Enschede Enschede-Noord Eemland; do
@@ -180,7 +194,12 @@ A partner in a second terminal (Enter on the chair's open meeting, and it follow
 The shared screen (beamer) in a third one (Enter on the open meeting; P in a meeting switches it on and off):
     $AGAIN voorzitter --presentation
 MSG
-sleep 1
+# The client covers this text: the first time, on a terminal, it waits for Enter.
+if [ -n "$started" ] && [ -t 0 ] && [ -t 1 ]; then
+    read -r -p "Press Enter to open tafel as $USER_LOGIN (the list above: $AGAIN users) " _ || true
+else
+    sleep 1
+fi
 export LANGUAGE=${LANGUAGE:-nl}
 export TAFEL_LOCALEDIR=${TAFEL_LOCALEDIR:-$PWD/build/client/po}
 rc=0
