@@ -81,11 +81,21 @@ attendance(struct ui *u, const Tafel__User *p)
 	    _("present");
 }
 
+/* The organisation column takes what a wide terminal has to spare
+ * ("De Wering, forensische polikliniek" whole at 120 columns). */
+static int
+org_width(void)
+{
+	int w = COLS - 48;	/* 32 on 80 columns */
+
+	return w < 32 ? 32 : w > 56 ? 56 : w;
+}
+
 static void
 header(struct ui *u, char *buf, size_t len)
 {
 	const struct ui_column cols[] = { { N_("Name"), 28 },
-	    { N_("Organisation"), 32 },
+	    { N_("Organisation"), org_width() },
 	    { st.attendance ? N_("Attendance") : "", 12 } };
 
 	ui_list_header(buf, len, " ", cols, 3);
@@ -98,7 +108,7 @@ line(struct ui *u, const void *item, char *buf, size_t len)
 	char name[128], org[128];
 
 	layout_cell(name, sizeof name, p->display_name, 28);
-	layout_cell(org, sizeof org, p->org_name, 32);
+	layout_cell(org, sizeof org, p->org_name, org_width());
 	snprintf(buf, len, " %s  %s  %s", name, org, st.attendance ?
 	    attendance(u, p) : "");
 }
