@@ -22,6 +22,19 @@ wait_for chair "Tafel · Overleggen" || fail "no meetings list"
 keys chair 7
 wait_for chair "Tafel · Rapportages" || fail "7 did not open the reports: $(screen chair)"
 wait_for chair "Rapportage $qfrom – $qto" || fail "not the last quarter ($qfrom – $qto): $(screen chair)"
+# when the demo's data is all of this quarter (most days), the empty last quarter says how to get another period
+orgs=$(printf 'report %s %s\nquit\n' "$qfrom" "$qto" | batch voorzitter | python3 -c '
+import json, sys
+for l in sys.stdin:
+    m = json.loads(l)
+    if m.get("body") == "report":
+        print(len(m["report"].get("orgs", [])))')
+if [ "$orgs" = 0 ]; then
+	wait_for chair "(geen in deze periode; p kiest een andere, bijv. dit kwartaal tot nu)" ||
+		fail "an empty quarter does not say how to choose another: $(screen chair)"
+else
+	screen chair | grep -q "geen in deze periode" && fail "a quarter with $orgs organisations said none: $(screen chair)"
+fi
 
 keys chair p
 wait_for chair "Periode (van tot): $qfrom $qto" || fail "p did not ask the period: $(screen chair)"
