@@ -185,10 +185,11 @@ keys vt 3
 wait_for vt "Veiligheidsplan opstellen" || fail "vt: action point not on my list"
 keys vt c
 wait_for vt "Veiligheidsplan opstellen" || fail "c did not ask"
-# the completion note is required: an empty one is refused in the client
+# the completion note is required: an empty one is refused in the client (the partner submitted the case
+# itself: a note, no feedback to the submitter)
 keys vt Enter
-wait_for vt "Typ de terugkoppeling voor de aanmelder" || fail "empty note not refused with a message"
-wait_for vt "afronden — terugkoppeling voor de aanmelder:" || fail "the note is not asked again"
+wait_for vt "Typ wat er gedaan is; eigen casus: er gaat geen terugkoppeling uit." || fail "empty note not refused with a message"
+wait_for vt "afronden — toelichting (eigen casus):" || fail "the note is not asked again"
 type_text vt "Plan besproken met Sara"; keys vt Enter
 wait_for vt "Afspraak 'Veiligheidsplan opstellen' afgerond" || fail "action point not completed"
 wait_for vt "Geen openstaande afspraken voor uw organisatie." || fail "completed action point still listed"

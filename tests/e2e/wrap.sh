@@ -90,7 +90,7 @@ start_client narrow voorzitter
 wait_for narrow "Overleggen" || fail "narrow: no meetings list"
 keys narrow 7
 wait_re narrow "^ Rapport(age)? 20" || fail "narrow: 7 did not open the report: $(screen narrow)"
-wait_re narrow "[0-9] +[0-9]+ *$" || fail "narrow: the report did not load: $(screen narrow)"
+wait_for narrow "Casussen per thema en district" || fail "narrow: the report did not load: $(screen narrow)"
 # the last 60 days: the demo's organisations with their action points
 from=$(date -d '-60 days' +%Y-%m-%d)
 to=$(date +%Y-%m-%d)
