@@ -11,8 +11,8 @@
 #   scripts/demo.sh reset        stop it and move its data directory aside: the next run starts afresh, with
 #                                the demo's meetings on that day (they are made for the day the demo is loaded)
 #
-# TAFEL_DATA_DIR, TAFEL_DEMO_ADDR (default 127.0.0.1:7410) and TMPDIR (log, pid file, CA) move a second demo
-# out of the way of the first.
+# TAFEL_DATA_DIR, TAFEL_DEMO_ADDR (default 127.0.0.1:7410) and TMPDIR (log, pid file, CA, the demo clients'
+# settings file) move a second demo out of the way of the first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
