@@ -29,13 +29,23 @@ k_clear_search(struct ui *u)
 }
 
 /* q at the top (no search on): quit, but ask when changes are still
- * waiting to be sent. */
+ * waiting to be sent, or when the user chairs a meeting that is open (it
+ * stays open without them; not from the shared screen). */
 static void
 k_quit(struct ui *u)
 {
+	static char label[300];
+	const Tafel__Meeting *m;
+
 	if (net_pending(u->net) > 0 && net_get_state(u->net) != NET_READY) {
 		ui_ask_yesno(u, _("Changes are not sent yet. Quit anyway? (y/n)"),
 		    quit_confirmed);
+		return;
+	}
+	if (!u->presentation && (m = view_meetings_open_chaired(u)) != NULL) {
+		snprintf(label, sizeof label, _("You chair %s, which is open: "
+		    "it stays open. Quit anyway? (y/n)"), m->series_name);
+		ui_ask_yesno(u, label, quit_confirmed);
 		return;
 	}
 	u->quit = 1;

@@ -255,6 +255,17 @@ view_meetings_find(const struct ui *u, int64_t id)
 	return NULL;
 }
 
+const Tafel__Meeting *
+view_meetings_open_chaired(const struct ui *u)
+{
+	for (size_t i = 0; st.list != NULL && i < st.list->n_meetings; i++)
+		if (st.list->meetings[i]->chair_id == u->my_user_id &&
+		    st.list->meetings[i]->state ==
+		    TAFEL__MEETING_STATE__MEETING_OPEN)
+			return st.list->meetings[i];
+	return NULL;
+}
+
 static void
 free_state(struct ui *u)
 {

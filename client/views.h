@@ -29,6 +29,8 @@ void view_meetings_take(struct ui *, const Tafel__MeetingList *);
 const Tafel__Meeting *view_meetings_selected(const struct ui *);
 /* A meeting of the meetings list by id, NULL if it is not on it. */
 const Tafel__Meeting *view_meetings_find(const struct ui *, int64_t id);
+/* An open meeting this user chairs, or NULL. */
+const Tafel__Meeting *view_meetings_open_chaired(const struct ui *);
 /* The meetings list's selection goes to meeting id (the one opened), so
  * that back on the list it is on the meeting just left. */
 void view_meetings_select(struct ui *, int64_t id);

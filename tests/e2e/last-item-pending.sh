@@ -1,5 +1,5 @@
 #!/bin/bash
-# The chair's n on the last item says how many items before it were never discussed (an item moved up past the current one is easily forgotten), in Dutch with the count; with none it stays "Dit is het laatste agendapunt."
+# The chair's n on the last item says how many items before it were never discussed (an item moved up past the current one is easily forgotten), in Dutch with the count; with none it stays "Dit is het laatste agendapunt." Quitting tafel while chairing the open meeting asks first.
 . "$(dirname "$0")/lib.sh"
 
 start_meeting
@@ -28,4 +28,18 @@ wait_re chair '^▶ +3 ' || fail "chair: n n did not step to item 3: $(screen ch
 keys chair n
 wait_for chair "Dit is het laatste agendapunt." || fail "chair: the end not said: $(screen chair)"
 screen chair | grep -q "nog niet besproken" && fail "chair: an item still counted undiscussed: $(screen chair)"
+
+# quitting while chairing the open meeting asks first (it stays open); n stays, j quits
+keys chair q
+wait_for chair "Tafel · Overleggen" || fail "chair: q did not go to the meetings list: $(screen chair)"
+keys chair q
+wait_for chair "U leidt SSO Enschede, dat open is: het blijft open. Toch stoppen? (j/n)" ||
+	fail "chair: quitting with an open meeting not asked: $(screen chair)"
+keys chair n
+wait_gone chair "Toch stoppen?" || fail "chair: n did not keep tafel: $(screen chair)"
+screen chair | grep -qF "[tafel exited]" && fail "chair: n quit"
+keys chair q
+wait_for chair "Toch stoppen? (j/n)" || fail "chair: not asked again: $(screen chair)"
+keys chair j
+wait_for chair "[tafel exited] 0" || fail "chair: j did not quit: $(screen chair)"
 ok
