@@ -32,21 +32,28 @@ line(struct lines *l, attr_t a, const char *text)
 	l->n++;
 }
 
-/* Wraps text at the window width, at word boundaries (layout_wrap). */
+/* Wraps text at the window width, at word boundaries (layout_wrap); the
+ * lines after the first hang two columns in from where the first line's
+ * text starts, so that an indented item's continuation stays under it. */
 static void
 wrapped(struct lines *l, attr_t a, const char *text)
 {
 	char out[4096];
 	int width = l->cols > 8 ? l->cols - 4 : 4;
+	int hang = (int)strspn(text, " ") + 2, first = 1;
 	size_t len, next;
 
+	if (hang > width / 3)
+		hang = 0;
 	while (*text != '\0') {
-		len = layout_wrap(text, width, &next);
-		snprintf(out, sizeof out, "%.*s", (int)len, text);
+		len = layout_wrap(text, first ? width : width - hang, &next);
+		snprintf(out, sizeof out, "%*s%.*s", first ? 0 : hang, "",
+		    (int)len, text);
 		line(l, a, out);
 		if (next == 0)
 			break;
 		text += next;
+		first = 0;
 	}
 }
 
