@@ -349,8 +349,10 @@ forms_close_meeting(struct ui *u)
 		    "(y/n)"), u->meeting.meeting->series_name, when);
 	ui_ask_yesno(u, label, close_confirmed);
 	if (pending > 0)	/* above the question, until a key answers */
-		ui_message(u, 1, _("Agenda items not discussed: %d; they stay "
-		    "open in the minutes (not discussed)."), pending);
+		ui_message(u, 1, ngettext("%d agenda item was not discussed; "
+		    "the minutes say so.", "%d agenda items were not "
+		    "discussed; the minutes say so.", (unsigned long)pending),
+		    pending);
 }
 
 /* --- decision ------------------------------------------------------------ */

@@ -83,7 +83,7 @@ wait_for vz "Nog geen besluitenlijst: die komt er als het overleg gesloten is." 
 keys vz c
 wait_for vz "sluiten? (j/n)" || fail "c did not ask"
 # only the first item was discussed: the question says the rest were not
-wait_re vz "Niet besproken agendapunten: [1-9][0-9]*; de notulen vermelden ze als niet besproken." ||
+wait_re vz "[1-9][0-9]* agendapunt(en zijn| is) niet besproken; de besluitenlijst zegt dat\." ||
 	fail "c did not say which items were not discussed: $(screen vz | tail -n 3)"
 type_text vz "j"
 wait_for vz "Overleg gesloten." || fail "meeting not closed: $(screen vz)"
