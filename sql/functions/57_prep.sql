@@ -550,9 +550,15 @@ BEGIN
 		PERFORM tafel_raise('TF012', 'note is longer than 500 characters',
 		    'note');
 	END IF;
-	UPDATE info_round_orgs SET answer = v_answer, note = v_note,
+	-- an organisation that has not signed the covenant never reads its
+	-- note back (tafel_render_info_round), so its client cannot offer it
+	-- to keep: an empty note from it keeps the one stored
+	UPDATE info_round_orgs o SET answer = v_answer,
+	    note = CASE WHEN v_note = '' AND NOT coalesce((SELECT g.covenant_signed
+		FROM organisations g WHERE g.id = u.org_id), false)
+		THEN o.note ELSE v_note END,
 	    answered_by = u.id, answered_at = now()
-	WHERE round_id = r.id AND org_id = u.org_id;
+	WHERE o.round_id = r.id AND o.org_id = u.org_id;
 	UPDATE info_rounds SET version = version + 1 WHERE id = r.id;
 	RETURN tafel_info_round_changed(u.id, r.id);
 END

@@ -254,5 +254,30 @@ BEGIN
 	ASSERT EXISTS (SELECT 1 FROM audit_log WHERE user_id = test_uid('ggz')
 	    AND case_id = c AND context = 'inforonde'
 	    AND categories @> '{person_names,birth_dates}');
+	-- the GP answers with a note it never reads back; answering again
+	-- (its client offers no note to keep) keeps the note, a new one
+	-- replaces it
+	PERFORM test_write('huisarts', 'answer_info_round', jsonb_build_object(
+	    'id', v -> 'id', 'answer', 'not_known',
+	    'note', 'Kan zonder namen niet zoeken'));
+	PERFORM test_write('huisarts', 'answer_info_round', jsonb_build_object(
+	    'id', v -> 'id', 'answer', 'known', 'note', ''));
+	ASSERT (SELECT answer || '/' || note FROM info_round_orgs
+	    WHERE round_id = (v ->> 'id')::bigint
+	    AND org_id = test_org('Huisartsenpraktijk De Linde'))
+	    = 'known/Kan zonder namen niet zoeken';
+	PERFORM test_write('huisarts', 'answer_info_round', jsonb_build_object(
+	    'id', v -> 'id', 'answer', 'known', 'note', 'Toch bekend'));
+	ASSERT (SELECT note FROM info_round_orgs
+	    WHERE round_id = (v ->> 'id')::bigint
+	    AND org_id = test_org('Huisartsenpraktijk De Linde')) = 'Toch bekend';
+	-- a signatory's empty note clears it (its client offers it to keep)
+	PERFORM test_write('ggz', 'answer_info_round', jsonb_build_object(
+	    'id', v -> 'id', 'answer', 'known', 'note', 'Bekend bij ons'));
+	PERFORM test_write('ggz', 'answer_info_round', jsonb_build_object(
+	    'id', v -> 'id', 'answer', 'known', 'note', ''));
+	ASSERT (SELECT note FROM info_round_orgs
+	    WHERE round_id = (v ->> 'id')::bigint
+	    AND org_id = test_org('GGZ Eemland-Twente')) = '';
 END
 $$;
