@@ -731,7 +731,7 @@ const struct ui_key ui_keys[] = {
 	{ '5', "5", VIEWS_ALL, KEY_REGISTER, NULL, k_nominations,
 	  N_("Cases nominated for a meeting, waiting for the chair"), NULL },
 	{ '6', "6", VIEWS_ALL, KEY_REGISTER, NULL, k_inbox,
-	  N_("Inbox: feedback on the cases my organisation submitted"), NULL },
+	  N_("Inbox: feedback, info rounds and notices for your organisation"), NULL },
 	{ '7', "7", VIEWS_ALL, 0, NULL, k_reports,
 	  N_("Reports: per organisation and area (chairs, administrators, "
 	  "steering group)"), NULL },
