@@ -379,19 +379,30 @@ subtitle(struct ui *u, char *buf, size_t len)
 	    _(show_texts[st.show].title) : "");
 }
 
-/* Enter: a received entry is marked read; one I sent is the recipient's
- * to read. */
+/* Enter: a received entry is marked read and the selection moves on to
+ * the next unread one below it, if any (Enter, Enter, ... reads down the
+ * list); one I sent is the recipient's to read. */
 static void
 enter(struct ui *u)
 {
 	const Tafel__InboxEntry *e = view_inbox_selected(u);
+	size_t n = lines(u), i;	/* (puts st.sel on its line) */
 
 	if (e != NULL && sent(u, e)) {
 		ui_message(u, 1, "%s", _("You sent this entry: its recipient "
 		    "marks it read."));
 		return;
 	}
+	if (e == NULL || e->read_at != 0) {
+		forms_inbox_read(u);	/* says why not */
+		return;
+	}
 	forms_inbox_read(u);
+	for (i = st.sel + 1; i < n; i++)
+		if (entry(i)->read_at == 0 && !sent(u, entry(i))) {
+			select_shown(u, i);
+			break;
+		}
 }
 
 static void
