@@ -2,6 +2,7 @@
 #include "conn.h"
 
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <stdlib.h>
@@ -789,6 +790,38 @@ conn_drop(struct conn *c)
  * release hook ends the session and its push state, then the socket goes.
  * The struct itself goes when the last reference is dropped.
  */
+/*
+ * Memory given back to the system after a connection that held a large
+ * queue (a client that stopped reading: up to outbuf_limit plus an answer
+ * in parts, some 8 MiB) went: glibc keeps freed memory for reuse, and
+ * fifty such clients left tafeld's RSS at 450 MB long after they were
+ * gone.  Trimmed once, a second after the last such connection, so that a
+ * crowd leaving at once costs one malloc_trim.
+ */
+#define TRIM_AFTER_BYTES (1024u * 1024u)
+static struct event *trim_ev;
+
+static void
+trim_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	malloc_trim(0);
+}
+
+static void
+trim_soon(void)
+{
+	struct timeval tv = { 1, 0 };
+
+	if (trim_ev == NULL && srv.base != NULL &&
+	    (trim_ev = evtimer_new(srv.base, trim_cb, NULL)) == NULL)
+		return;
+	if (trim_ev != NULL)
+		evtimer_add(trim_ev, &tv);
+}
+
 static void
 conn_finish(struct conn *c)
 {
@@ -810,6 +843,8 @@ conn_finish(struct conn *c)
 	if (c->bev != NULL) {
 		SSL *ssl = bufferevent_openssl_get_ssl(c->bev);
 
+		if (conn_queued(c) >= TRIM_AFTER_BYTES)
+			trim_soon();
 		if (ssl != NULL && SSL_is_init_finished(ssl) &&
 		    !(SSL_get_shutdown(ssl) & SSL_SENT_SHUTDOWN))
 			SSL_shutdown(ssl);	/* close_notify, best effort */
@@ -826,6 +861,10 @@ conn_close_all(void)
 
 	TAILQ_FOREACH_SAFE(c, &srv.conns, entry, next)
 		conn_finish(c);
+	if (trim_ev != NULL) {
+		event_free(trim_ev);
+		trim_ev = NULL;
+	}
 	if (refusals.ev != NULL) {
 		event_free(refusals.ev);
 		refusals.ev = NULL;
