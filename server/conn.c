@@ -419,6 +419,42 @@ conn_write_timeout_s(void)
 }
 
 /*
+ * TLS KeyUpdates (each may ask for one back) are no request, so no rate
+ * limit sees them, and OpenSSL answers any number: a client streaming
+ * half a million in 15 s took 12 s of tafeld's CPU.  More than
+ * TLS_KEYUPDATE_MAX received in TLS_WINDOW_S end the connection: its socket
+ * is shut down here, inside OpenSSL, and the read that follows sees the
+ * end and closes it the usual way.  (OpenSSL's info callback reports no
+ * TLS 1.3 post-handshake message; its message callback sees each.)
+ */
+#define TLS_KEYUPDATE_MAX 64u
+#define TLS_WINDOW_S 10
+static void
+conn_tls_msg(int write_p, int version, int content_type, const void *buf,
+    size_t len, SSL *ssl, void *arg)
+{
+	struct conn *c = SSL_get_app_data(ssl);
+	time_t now;
+
+	(void)version;
+	(void)arg;
+	if (write_p || content_type != SSL3_RT_HANDSHAKE || len < 1 ||
+	    ((const unsigned char *)buf)[0] != SSL3_MT_KEY_UPDATE || c == NULL)
+		return;
+	now = time(NULL);
+	if (now - c->tls_window >= TLS_WINDOW_S) {
+		c->tls_window = now;
+		c->tls_posths = 0;
+	}
+	if (++c->tls_posths == TLS_KEYUPDATE_MAX + 1) {
+		log_warn("conn %llu (%s): more than %u TLS KeyUpdates in %d s; "
+		    "disconnecting", (unsigned long long)c->id, c->addr,
+		    TLS_KEYUPDATE_MAX, TLS_WINDOW_S);
+		shutdown(SSL_get_fd(ssl), SHUT_RDWR);
+	}
+}
+
+/*
  * A peer whose network vanished while nothing was to be sent to it is
  * found by TCP keepalive (tcp_keepalive): the write timeout above only
  * runs while frames wait for an ACK, and without probes such a
@@ -534,6 +570,8 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 
 	c = xcalloc(1, sizeof *c);
 	c->id = ++srv.next_conn_id;
+	SSL_set_app_data(ssl, c);
+	SSL_set_msg_callback(ssl, conn_tls_msg);
 	c->cert_org = c->cert_cn = conn_no_cert;
 	c->state = CONN_HANDSHAKE;
 	c->refs = 1;
