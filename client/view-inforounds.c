@@ -77,7 +77,7 @@ view_inforounds_lines(const Tafel__InfoRound *r, int brief,
 	for (size_t i = 0; i < r->n_persons && n < max; i++) {
 		out[n].red = 0;
 		snprintf(out[n].text, sizeof out[n].text, "  %s: %s %s",
-		    _("To search for"), r->persons[i]->name,
+		    _("To search for (info round)"), r->persons[i]->name,
 		    r->persons[i]->birth_date);
 		n++;
 	}

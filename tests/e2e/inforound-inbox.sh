@@ -53,7 +53,7 @@ wait_for bjz "Melding over casus $NUMBER als gelezen gemarkeerd." ||
 # 8 shows the round, with what to look up while it is open
 keys bjz 8
 wait_re bjz "^● $NUMBER +$reply" || fail "jeugdzorg: 8 does not show the round: $(screen bjz)"
-wait_for bjz "Om op te zoeken: Jan de Vries 1980-01-02" || fail "jeugdzorg: nothing to look up: $(screen bjz)"
+wait_for bjz "Om op te zoeken (inforonde): Jan de Vries 1980-01-02" || fail "jeugdzorg: nothing to look up: $(screen bjz)"
 
 # the GP, outside the covenant: the notice, no names (neither in 8)
 wait_for ha "Inforonde: u bent gevraagd om informatie over casus $NUMBER (postvak, 8)." ||

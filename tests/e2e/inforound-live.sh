@@ -70,7 +70,7 @@ echo "$s" | grep -qF "Inforonde open · antwoord uiterlijk $REPLY · andere antw
 	fail "partner: the round of the added case is not shown (by the next change): $s"
 echo "$s" | grep -qF "Reclassering Nederland, regio Oost: nog geen antwoord" ||
 	fail "partner: its own question is not shown: $s"
-echo "$s" | grep -qF "Om op te zoeken: Jan de Vries 1980-01-02" ||
+echo "$s" | grep -qF "Om op te zoeken (inforonde): Jan de Vries 1980-01-02" ||
 	fail "partner: the asked partner's persons to search for are not shown: $s"
 echo "$s" | grep -qF "Jeugdzorg" && fail "partner: another organisation's answer shown before the item opened: $s"
 

@@ -93,7 +93,7 @@ keys jz 8
 wait_for jz "Tafel · Inforondes" || fail "8 did not open the info rounds"
 # an asked partner outside the case sees its own question only
 wait_re jz "^● $NUMBER +$TUE +- +nog geen antwoord" || fail "round not listed for jeugdzorg: $(screen jz)"
-wait_for jz "Om op te zoeken: Jan de Vries 1980-01-02" || fail "asked partner has no name to search: $(screen jz)"
+wait_for jz "Om op te zoeken (inforonde): Jan de Vries 1980-01-02" || fail "asked partner has no name to search: $(screen jz)"
 # its bottom line offers the answers, not closing (the process manager's)
 foot=$(screen jz | tail -n 1)
 echo "$foot" | grep -q "^b bekend  n niet bekend" || fail "asked partner: answers not offered: $foot"
@@ -224,7 +224,7 @@ screen beamer | grep -qF "Om op te zoeken" && fail "beamer shows identifying dat
 # its note on the input line to copy
 start_client jz jeugdzorg
 keys jz 8
-wait_for jz "Om op te zoeken: Jan de Vries 1980-01-02" || fail "jeugdzorg: round not selected: $(screen jz)"
+wait_for jz "Om op te zoeken (inforonde): Jan de Vries 1980-01-02" || fail "jeugdzorg: round not selected: $(screen jz)"
 # changing its answer is asked first, and offers the note sent (^U clears it)
 keys jz n
 wait_for jz "Antwoord over $NUMBER wijzigen van bekend in niet bekend? (j/n)" ||
