@@ -137,6 +137,7 @@ org_add(struct ui *u, int64_t id, const char *name)
 		snprintf(fi.last, sizeof fi.last, "%s", name);
 	}
 	ask_org(u);
+	pick_start_on(id);	/* the line stays selected: k, j go on from it */
 }
 
 /* What an organisation outside the covenant gets of the round (the
@@ -166,6 +167,7 @@ outside_confirmed(struct ui *u, const char *text)
 		return;
 	}
 	ask_org(u);		/* the picker again, for another one */
+	pick_start_on(outside.id);
 	ui_message(u, 0, _("%s not asked."), outside.name);
 }
 

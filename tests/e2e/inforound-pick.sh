@@ -1,5 +1,5 @@
 #!/bin/bash
-# The info round's organisation picker marks the organisations chosen already (✓), and Enter on one of them un-chooses it with a message; the title's count and "last" follow, and the round asks only those still chosen.
+# The info round's organisation picker marks the organisations chosen already (✓), keeps the line just chosen selected, and Enter on one of them un-chooses it with a message; the title's count and "last" follow, and the round asks only those still chosen.
 . "$(dirname "$0")/lib.sh"
 
 prep_week
@@ -31,6 +31,13 @@ wait_re pm "^ Bureau Jeugdzorg Eemland-Twente +✓ gekozen$" || fail "the chosen
 pick_org "GGZ"
 wait_for pm "Inforonde, 2 gekozen (laatst GGZ Eemland-Twente)" || fail "second pick: $(screen pm)"
 wait_re pm "^ GGZ Eemland-Twente +✓ gekozen$" || fail "GGZ not marked: $(screen pm)"
+# the selection stays on the line just chosen: k, Enter chooses the one above it (it went back to the top)
+keys pm k
+keys pm Enter
+wait_for pm "Inforonde, 3 gekozen (laatst Gemeente Eemland-Twente)" ||
+	fail "k, Enter after choosing GGZ did not choose the line above it: $(screen pm)"
+pick_org "Gemeente"
+wait_for pm "Inforonde, 2 gekozen (laatst GGZ Eemland-Twente)" || fail "Gemeente not un-chosen: $(screen pm)"
 # Enter on a chosen one again: un-chosen, said, the count and "last" follow
 pick_org "GGZ"
 wait_for pm "GGZ Eemland-Twente niet meer gekozen." || fail "no message on un-choosing: $(screen pm)"
