@@ -1373,6 +1373,24 @@ cmd_meeting_plan(int argc, char **argv)
 	return 0;
 }
 
+/* Whether meeting id exists; if not, says so (printed). */
+static int
+meeting_exists(const char *id)
+{
+	const char *p[1] = { id };
+	PGresult *r = q("SELECT 1 FROM meetings WHERE id::text = $1", 1, p);
+	int found;
+
+	if (r == NULL)
+		return 0;
+	found = PQntuples(r) > 0;
+	PQclear(r);
+	if (!found)
+		fprintf(stderr, "tafelctl: no meeting with id %s (tafelctl "
+		    "meeting list shows the ids)\n", id);
+	return found;
+}
+
 /* move / cancel: the meeting's current version, as its chair or --as. */
 static int
 meeting_write(const char *op, const char *id, const char *args_sql,
@@ -1383,16 +1401,8 @@ meeting_write(const char *op, const char *id, const char *args_sql,
 	char *uid;
 	PGresult *r;
 
-	p[0] = id;
-	if ((r = q("SELECT 1 FROM meetings WHERE id::text = $1", 1, p)) == NULL)
+	if (!meeting_exists(id))
 		return 1;
-	if (PQntuples(r) == 0) {
-		fprintf(stderr, "tafelctl: no meeting with id %s (tafelctl "
-		    "meeting list shows the ids)\n", id);
-		PQclear(r);
-		return 1;
-	}
-	PQclear(r);
 	uid = acting_user(as, "SELECT chair_id FROM meetings WHERE id::text = "
 	    "$1", id);
 	if (uid == NULL)
@@ -1462,20 +1472,13 @@ cmd_meeting_chair(int argc, char **argv)
 		    "[--as LOGIN]\n");
 		return 2;
 	}
-	p[0] = argv[0];
-	if ((r = q("SELECT 1 FROM meetings WHERE id::text = $1", 1, p)) == NULL)
+	if (!meeting_exists(argv[0]))
 		return 1;
-	if (PQntuples(r) == 0) {
-		fprintf(stderr, "tafelctl: no meeting with id %s (tafelctl "
-		    "meeting list shows the ids)\n", argv[0]);
-		PQclear(r);
-		return 1;
-	}
-	PQclear(r);
 	uid = acting_user(as, "SELECT chair_id FROM meetings WHERE id::text = "
 	    "$1", argv[0]);
 	if (uid == NULL)
 		return 1;
+	p[0] = argv[0];
 	p[1] = argv[1];
 	p[2] = uid;
 	r = q("SELECT to_char(to_timestamp((m ->> 'scheduled_start')::bigint) "
@@ -1538,16 +1541,8 @@ cmd_minutes(int argc, char **argv)
 		    "[--format pdf|txt] -o FILE\n");
 		return 2;
 	}
-	p[0] = argv[0];
-	if ((r = q("SELECT 1 FROM meetings WHERE id::text = $1", 1, p)) == NULL)
+	if (!meeting_exists(argv[0]))
 		return 1;
-	if (PQntuples(r) == 0) {
-		fprintf(stderr, "tafelctl: no meeting with id %s (tafelctl "
-		    "meeting list shows the ids)\n", argv[0]);
-		PQclear(r);
-		return 1;
-	}
-	PQclear(r);
 	p[0] = org;
 	p[1] = argv[0];
 	r = q("SELECT tafel_minutes_for_org((tafel_admin_org($1)).id, "
