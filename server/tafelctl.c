@@ -1237,6 +1237,11 @@ check_when(const char *what, const char *value, int (*ok)(const char *),
 	return -1;
 }
 
+/* The columns a meeting row (m, a Meeting's JSON) is printed with. */
+#define MEETING_COLS "to_char(to_timestamp((m ->> 'scheduled_start')::" \
+	"bigint) AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD HH24:MI Dy') " \
+	"AS start, m ->> 'id' AS id, m ->> 'series_name' AS series"
+
 /* --chair LOGIN: an enabled user with the chair (or admin) role, said in
  * tafelctl's terms (the write's own refusal names no command); 0 or
  * printed and -1. */
@@ -1349,9 +1354,7 @@ cmd_meeting_plan(int argc, char **argv)
 	    "(d::date + $7::text::time) AT TIME ZONE 'Europe/Amsterdam' > "
 	    "now() "
 	    "ORDER BY d LIMIT 1) END AS first) "
-	    "SELECT to_char(to_timestamp((m ->> 'scheduled_start')::bigint) AT "
-	    "TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD HH24:MI Dy') AS start, "
-	    "m ->> 'id' AS id, m ->> 'series_name' AS series, m ->> 'chair_name' "
+	    "SELECT " MEETING_COLS ", m ->> 'chair_name' "
 	    "AS chair FROM a, jsonb_array_elements(tafel_write($2::bigint, $3, "
 	    "'plan_meetings', jsonb_build_object('series_id', coalesce("
 	    "a.series_id, 0), 'first_date', coalesce(a.first::text, ''), 'time', "
@@ -1412,10 +1415,8 @@ meeting_write(const char *op, const char *id, const char *args_sql,
 	p[2] = ctl_key();
 	p[3] = a3;
 	p[4] = a4;
-	snprintf(sql, sizeof sql, "SELECT to_char(to_timestamp((m ->> "
-	    "'scheduled_start')::bigint) AT TIME ZONE 'Europe/Amsterdam', "
-	    "'YYYY-MM-DD HH24:MI Dy') AS start, m ->> 'id' AS id, m ->> "
-	    "'series_name' AS series, m ->> 'state' AS state FROM tafel_write("
+	snprintf(sql, sizeof sql, "SELECT " MEETING_COLS ", m ->> 'state' "
+	    "AS state FROM tafel_write("
 	    "$2::bigint, $3, '%s', jsonb_build_object('meeting_id', "
 	    "$1::text::bigint, 'version', coalesce((SELECT version FROM meetings "
 	    "WHERE id::text = $1::text), 0)) || %s) m", op, args_sql);
@@ -1481,11 +1482,8 @@ cmd_meeting_chair(int argc, char **argv)
 	p[0] = argv[0];
 	p[1] = argv[1];
 	p[2] = uid;
-	r = q("SELECT to_char(to_timestamp((m ->> 'scheduled_start')::bigint) "
-	    "AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD HH24:MI Dy') AS start, "
-	    "m ->> 'id' AS id, m ->> 'series_name' AS series, m ->> "
-	    "'chair_name' AS chair FROM tafel_admin_meeting_chair($1::bigint, "
-	    "$2, $3::bigint) m", 3, p);
+	r = q("SELECT " MEETING_COLS ", m ->> 'chair_name' AS chair FROM "
+	    "tafel_admin_meeting_chair($1::bigint, $2, $3::bigint) m", 3, p);
 	free(uid);
 	if (r == NULL)
 		return 1;
