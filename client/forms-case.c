@@ -674,6 +674,11 @@ link_check(struct ui *u, const char *text)
 		    "case has %zu goal (0: none).", "There is no goal %d: the "
 		    "case has %zu goals (0: none).", d->n_goals), link_goal,
 		    d->n_goals);
+	/* a finished one keeps its goal (update_action: open ones only) */
+	else if (d->actions[link_action - 1]->state !=
+	    TAFEL__ACTION_STATE__ACTION_OPEN)
+		snprintf(why, sizeof why, _("Action point %d is no longer open: "
+		    "only open ones are linked."), link_action);
 	/* said at once: the server answers "not found" for an action point
 	 * the user may not change (docs/protocol.md 9.2) */
 	else if (!forms_action_may_change_in(u, d->actions[link_action - 1],

@@ -1,5 +1,5 @@
 #!/bin/bash
-# E (end and review date of a case) refuses a date that is no day as a, N and I do, quoting it, and a review after the end date before sending; L says which goal or action point number does not exist rather than how to type the numbers, and that another organisation's action point is not the user's to change.
+# E (end and review date of a case) refuses a date that is no day as a, N and I do, quoting it, and a review after the end date before sending; L says which goal or action point number does not exist rather than how to type the numbers, and that another organisation's action point is not the user's to change, and a completed one no longer open.
 . "$(dirname "$0")/lib.sh"
 
 start_server
@@ -72,4 +72,21 @@ wait_for pm "Alleen uitvoerder, casusregisseur of voorzitter wijzigt deze afspra
 keys pm C-u; type_text pm "1 1"; keys pm Enter
 wait_for pm "Afspraak gekoppeld aan doel 1." || fail "L: not linked: $(screen pm | tail -n 3)"
 wait_for pm "1. open 1, gedaan 0, te laat 0: Veilige" || fail "L: goal counts do not show the action point"
+# a completed action point keeps its goal: L says so at once (the server's answer was "not possible now")
+set -- $(printf 'case %s\nquit\n' "$case" | batch reclassering | python3 -c '
+import json, sys
+for l in sys.stdin:
+    m = json.loads(l)
+    if m.get("body") == "case_detail":
+        a = [x for x in m["case_detail"]["actions"] if x["description"].startswith("Veiligheidsplan")][0]
+        print(a["id"], a["version"])')
+[ -n "${2:-}" ] || fail "the linked action point not found"
+printf 'complete %s %s Plan opgesteld\nquit\n' "$1" "$2" | batch reclassering | grep -q '"action_point"' ||
+	fail "could not complete the action point"
+wait_for pm "1. open 0, gedaan 1" || fail "the completion not shown: $(screen pm)"
+keys pm L
+wait_for pm "Afspraak aan doel koppelen" || fail "L did not ask again"
+type_text pm "1 0"; keys pm Enter
+wait_for pm "Afspraak 1 is niet meer open: alleen open afspraken koppelen." ||
+	fail "L on a completed action point not said so: $(screen pm | tail -n 3)"
 ok
