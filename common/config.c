@@ -192,11 +192,6 @@ enum_describe(const char *list, char *out, size_t len)
 }
 
 /*
- * Parses and checks one value (syntax, range, allowed words), then stores
- * it.  The message quotes the value when quote is set; a value read from a
- * file is not echoed (any file may be given to --config).
- */
-/*
  * A duration in ms as an administrator writes it: the largest unit that
  * divides it (d, h, m, s, ms), so that a range reads "1d..36500d".
  */
@@ -232,6 +227,11 @@ range_text(const struct conf_param *p, char *buf, size_t len)
 		snprintf(buf, len, "%lld..%lld", p->min, p->max);
 }
 
+/*
+ * Parses and checks one value (syntax, range, allowed words), then stores
+ * it.  The message quotes the value when quote is set; a value read from a
+ * file is not echoed (any file may be given to --config).
+ */
 static int
 set_param(const struct conf_param *p, void *cfg, const char *value,
     int quote, char *err, size_t errlen)

@@ -444,9 +444,9 @@ conn_tls_msg(int write_p, int version, int content_type, const void *buf,
 	now = time(NULL);
 	if (now - c->tls_window >= TLS_WINDOW_S) {
 		c->tls_window = now;
-		c->tls_posths = 0;
+		c->tls_keyupdates = 0;
 	}
-	if (++c->tls_posths == TLS_KEYUPDATE_MAX + 1) {
+	if (++c->tls_keyupdates == TLS_KEYUPDATE_MAX + 1) {
 		log_warn("conn %llu (%s): more than %u TLS KeyUpdates in %d s; "
 		    "disconnecting", (unsigned long long)c->id, c->addr,
 		    TLS_KEYUPDATE_MAX, TLS_WINDOW_S);
@@ -824,11 +824,6 @@ conn_drop(struct conn *c)
 }
 
 /*
- * The one release path, run from the event loop (or at shutdown): the
- * release hook ends the session and its push state, then the socket goes.
- * The struct itself goes when the last reference is dropped.
- */
-/*
  * Memory given back to the system after a connection that held a large
  * queue (a client that stopped reading: up to outbuf_limit plus an answer
  * in parts, some 8 MiB) went: glibc keeps freed memory for reuse, and
@@ -860,6 +855,11 @@ trim_soon(void)
 		evtimer_add(trim_ev, &tv);
 }
 
+/*
+ * The one release path, run from the event loop (or at shutdown): the
+ * release hook ends the session and its push state, then the socket goes.
+ * The struct itself goes when the last reference is dropped.
+ */
 static void
 conn_finish(struct conn *c)
 {

@@ -59,7 +59,7 @@ struct conn {
 	long long rate_window;		/* when that window started (s) */
 	unsigned stray_frames;		/* frames not requests in this window */
 	long long stray_window;		/* when that window started (s) */
-	unsigned tls_posths;		/* TLS KeyUpdates received in this
+	unsigned tls_keyupdates;	/* TLS KeyUpdates received in this
 					 * window (conn_tls_msg) */
 	long long tls_window;		/* when that window started (s) */
 	uint64_t frames_in;		/* statistics */
