@@ -798,27 +798,32 @@ retry_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 /*
- * A transient refusal (the register unreachable for a moment, the server
- * busy) of a NET_REQ_RETRY request: it is sent again later with the same
- * frame, so a write keeps its idempotency key and is applied once.  1: kept
- * for the retry; 0: m is its answer.
+ * A transient refusal of a request, sent again later with the same frame,
+ * so a write keeps its idempotency key and is applied once: RATE_LIMITED
+ * of any request (after the retry_after_ms the server names: a large
+ * answer just before costs the connection some seconds, docs/protocol.md
+ * 5.7), and of a NET_REQ_RETRY request also the register unreachable for a
+ * moment or the server busy.  1: kept for the retry; 0: m is its answer.
  */
 static int
 req_retry(struct net *n, struct net_req *r, const Tafel__Envelope *m)
 {
 	long ms;
 	struct timeval tv;
+	int limited;
 
-	if (!(r->flags & NET_REQ_RETRY) ||
-	    m->body_case != TAFEL__ENVELOPE__BODY_ERROR ||
-	    (m->error->code != TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE &&
-	    m->error->code != TAFEL__ERROR_CODE__OVERLOADED) ||
+	if (m->body_case != TAFEL__ENVELOPE__BODY_ERROR ||
 	    r->attempts >= NET_RETRY_MAX)
+		return 0;
+	limited = m->error->code == TAFEL__ERROR_CODE__RATE_LIMITED;
+	if (!limited && (!(r->flags & NET_REQ_RETRY) ||
+	    (m->error->code != TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE &&
+	    m->error->code != TAFEL__ERROR_CODE__OVERLOADED)))
 		return 0;
 	ms = NET_BACKOFF_MIN << (r->attempts < 5 ? r->attempts : 5);
 	if (ms > NET_RETRY_CAP_MS)
 		ms = NET_RETRY_CAP_MS;
-	if ((long)m->error->retry_after_ms > ms)
+	if (limited || (long)m->error->retry_after_ms > ms)
 		ms = (long)m->error->retry_after_ms;
 	r->attempts++;
 	r->sent = 0;

@@ -58,7 +58,9 @@ enum net_req_flags {
 	NET_REQ_VOLATILE = 2,	/* dropped (callback gets NULL) on disconnect */
 	/* DATABASE_UNAVAILABLE or OVERLOADED: sent again (same key) after the
 	 * retry_after_ms the server asks, at least 250 ms doubling to 5 s,
-	 * for about a minute (NET_RETRY_MAX); then that answer is the answer */
+	 * for about a minute (NET_RETRY_MAX); then that answer is the answer.
+	 * (RATE_LIMITED is retried so for every request, after exactly the
+	 * retry_after_ms asked.) */
 	NET_REQ_RETRY = 4
 };
 
