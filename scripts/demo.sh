@@ -151,7 +151,11 @@ started=
 if ! listening; then
     started=1
     echo "starting tafeld (data directory $DATA, log $LOG)"
-    nohup build/server/tafeld --data-dir "$DATA" --listen "$ADDR" >>"$LOG" 2>&1 &
+    # in a session of its own: Ctrl-C in this terminal (at the prompt
+    # below, or in the client) must not stop the server for everyone
+    # (not a process group leader here, setsid execs in place: $! is tafeld)
+    setsid nohup build/server/tafeld --data-dir "$DATA" --listen "$ADDR" \
+        >>"$LOG" 2>&1 </dev/null &
     echo $! > "$PIDFILE"
     for _ in $(seq 1 300); do
         listening && break
