@@ -95,6 +95,26 @@ on_sub_meeting(struct net *n, const Tafel__Envelope *m, void *arg)
 		    "layout."));
 		return;
 	}
+	if (m != NULL && m->body_case == TAFEL__ENVELOPE__BODY_ERROR &&
+	    (m->error->code == TAFEL__ERROR_CODE__NOT_FOUND ||
+	    m->error->code == TAFEL__ERROR_CODE__FORBIDDEN)) {
+		/* (tafel --meeting ID of a meeting there is not, or not for
+		 * this organisation): back to the list, not "loading" for ever */
+		int64_t id = u->meeting.meeting_id;
+
+		model_free(&u->meeting);
+		model_init(&u->meeting, MODEL_MEETING, 0);
+		u->meeting_subscribed = 0;
+		if (u->view == VIEW_MEETING)
+			ui_set_view(u, VIEW_MEETINGS);
+		if (m->error->code == TAFEL__ERROR_CODE__NOT_FOUND)
+			ui_message(u, 1, _("There is no meeting %lld (or it was "
+			    "removed)."), (long long)id);
+		else
+			ui_message(u, 1, _("Meeting %lld is not for you: your "
+			    "organisation takes no part in it."), (long long)id);
+		return;
+	}
 	if (!subscribed_ok(u, m))
 		return;
 	if (!m->subscribed->resumed)
