@@ -126,10 +126,17 @@ view_presentation_draw(struct ui *u, WINDOW *w, int rows, int cols)
 		ui_item_decision_text(c, it, text, sizeof text);
 	else
 		ui_decision_text(c, it->decision, 0, text, sizeof text);
-	if (y < rows)
-		ui_putf(w, y++, 2, cols - 4, model_recent(model_rec(&m->agenda,
-		    it->id)->changed, ui_now()) ? ui_attr(u, UI_A_FLASH) | A_BOLD :
-		    A_BOLD, "%s: %s", _("Decision"), text);
+	/* the decision the room just agreed, wrapped (up to four rows, two
+	 * left for the action points): the room must be able to read it */
+	if (y < rows) {
+		char line[1200];
+		int max = rows - y - 2 < 4 ? rows - y - 2 : 4;
+
+		snprintf(line, sizeof line, "%s: %s", _("Decision"), text);
+		y += ui_wrap_put(w, y, 2, cols - 4, max < 1 ? 1 : max,
+		    model_recent(model_rec(&m->agenda, it->id)->changed,
+		    ui_now()) ? ui_attr(u, UI_A_FLASH) | A_BOLD : A_BOLD, line);
+	}
 	act_y = y < rows ? y++ : -1;	/* the title, said below */
 	/* the last rows for the standing item "openstaande afspraken" when
 	 * there is one: its title and at least one line (what does not fit is

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The shared screen never pretends: with a non-signatory present a hidden decision and hidden action texts say they are hidden (the case line above says why), never "(nog geen)" or nothing; once the GP leaves only what the housing corporation may not see stays hidden, and the chair is told a part is hidden; after the chair closes the meeting the screen says so.
+# The shared screen never pretends: with a non-signatory present a hidden decision and hidden action texts say they are hidden (the case line above says why), never "(nog geen)" or nothing; once the GP leaves only what the housing corporation may not see stays hidden, and the chair is told a part is hidden; a long decision wraps instead of being cut; after the chair closes the meeting the screen says so.
 . "$(dirname "$0")/lib.sh"
 
 start_server
@@ -65,6 +65,13 @@ wait_for chair "Op het gedeelde scherm is een deel van deze casus verborgen" ||
 	fail "chair: no 'part hidden' notice once only a category is hidden: $(screen chair)"
 wait_for chair "mag niet al deze gegevens zien" || fail "chair: the notice does not say why: $(screen chair)"
 wait_for beamer "Besluit: Besluit voor de kamer e2e$$" || fail "beamer: the decision still hidden without the GP: $(screen beamer)"
+# a long decision wraps on the shared screen (80 columns): its last words are read in the room too
+keys chair d
+wait_for chair "Besluit over casus $num:" || fail "second decision prompt did not open: $(screen chair)"
+type_text chair ", en de wijkagent legt binnen twee weken samen met het wijkteam een huisbezoek af bij beide ouders slotwoord$$"
+keys chair Enter
+wait_for chair "Besluit over casus $num vastgelegd." || fail "long decision not recorded: $(screen chair)"
+wait_for beamer "slotwoord$$" || fail "beamer: the end of a long decision cut off: $(screen beamer)"
 # the room is told what it does not get, not only that something is hidden
 wait_for beamer "niet voor iedereen in de zaal: geboortedata, de samenvatting" ||
 	fail "beamer: does not say which part is hidden: $(screen beamer)"
