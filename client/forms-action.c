@@ -584,16 +584,17 @@ open_action(struct ui *u)
 		ui_message(u, 1, "%s", _("No action point selected."));
 		return NULL;
 	}
-	if (a->state != TAFEL__ACTION_STATE__ACTION_OPEN) {
-		ui_message(u, 1, "%s", _("This action point is no longer open."));
-		return NULL;
-	}
 	/* who may change it: said at once, where the server would answer
 	 * "not found" so as not to confirm that an id it was asked about
-	 * exists */
+	 * exists; first, since it holds whatever the state (a partner told
+	 * only "no longer open" would take it that an open one is theirs) */
 	if (!forms_action_may_change(u, a)) {
 		ui_message(u, 1, "%s", _("Only its owner, the case manager or "
 		    "a chair changes this action point."));
+		return NULL;
+	}
+	if (a->state != TAFEL__ACTION_STATE__ACTION_OPEN) {
+		ui_message(u, 1, "%s", _("This action point is no longer open."));
 		return NULL;
 	}
 	return a;

@@ -209,4 +209,17 @@ keys pol x
 wait_for pol "Alleen uitvoerder, casusregisseur of voorzitter wijzigt deze afspraak." ||
 	fail "politie: x on the municipality's action point not refused at once: $(screen pol | tail -n 2)"
 screen pol | grep -qF "intrekken? Reden" && fail "politie: x asked for a reason"
+# once it is cancelled, the partner is still told who may change it, not that it is no longer open (which would
+# suggest an open one were theirs)
+ver=$(action_points politie | awk -v id="$ours" '$1 == id { print $2 }')
+printf 'cancel %s %s Niet meer nodig e2e\nquit\n' "$ours" "$ver" | batch voorzitter >"$E2E_DIR.cancel" 2>&1 ||
+	fail "batch cancel: $(cat "$E2E_DIR.cancel")"
+action_points politie | grep -qE "^$ours [0-9]+ cancelled " || fail "ours not cancelled: $(action_points politie)"
+sleep 1
+keys pol e
+sleep 1
+screen pol | grep -qF "staat niet meer open" &&
+	fail "politie: e on the municipality's cancelled action point said 'no longer open': $(screen pol | tail -n 2)"
+wait_for pol "Alleen uitvoerder, casusregisseur of voorzitter wijzigt deze afspraak." ||
+	fail "politie: e on the municipality's cancelled action point: $(screen pol | tail -n 2)"
 ok
