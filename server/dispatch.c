@@ -96,7 +96,8 @@ rate_ok(struct conn *c, const Tafel__Envelope *env)
 {
 	Tafel__Envelope out = TAFEL__ENVELOPE__INIT;
 	Tafel__Error err = TAFEL__ERROR__INIT;
-	long long wait = ratelimit_take(&c->rate, c->net);
+	long long wait = ratelimit_take(&c->rate, c->net, c->session != NULL ?
+	    c->session->user_id : 0);
 	time_t now = time(NULL);
 
 	if (wait == 0)

@@ -960,27 +960,17 @@ out:
 
 /*
  * The answer to a subscribe: one frame, or, when it is larger than one
- * frame may be, its body's lists in parts (req_reply_parts; parts_left,
- * docs/protocol.md 3.2).  Larger still: OUT_OF_RANGE is sent instead and
- * -1 returned.
+ * frame may be, its body's lists in parts (docs/protocol.md 3.2).  Larger
+ * still: OUT_OF_RANGE is sent instead and -1 returned (req_reply).
  */
 static int
 reply_subscribed(struct req *r, Tafel__SubscribeResponse *resp)
 {
 	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
-	size_t size;
 
 	env.body_case = TAFEL__ENVELOPE__BODY_SUBSCRIBED;
 	env.subscribed = resp;
-	size = protobuf_c_message_get_packed_size(&env.base);
-	if (size <= TAFEL_MAX_FRAME) {
-		req_reply(r, &env);
-		return 0;
-	}
-	if (req_reply_parts(r, &env) == 0)
-		return 0;
-	req_error_too_large(r, &env, size);
-	return -1;
+	return req_reply(r, &env);
 }
 
 /*

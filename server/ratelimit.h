@@ -2,6 +2,7 @@
 #ifndef TAFEL_RATELIMIT_H
 #define TAFEL_RATELIMIT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct bucket {
@@ -10,10 +11,28 @@ struct bucket {
 };
 
 /*
- * Takes one request from the connection's bucket and from its address's.
+ * Takes one request from the connection's bucket and from its address's,
+ * provided its user's answer bucket (user_id 0: none yet) is not in debt.
  * Returns 0 when allowed, otherwise the milliseconds after which a request
  * would be allowed again.
  */
-long long ratelimit_take(struct bucket *conn_bucket, const char *ip);
+long long ratelimit_take(struct bucket *conn_bucket, const char *ip,
+    int64_t user_id);
+
+/* Bytes of an answer that cost one more request (docs/protocol.md 5.7). */
+#define RATE_ANSWER_UNIT 32768
+
+/*
+ * Charges an answer of that many bytes, one request for each full
+ * RATE_ANSWER_UNIT, to the connection's bucket and to its user's answer
+ * bucket (shared by all the user's connections to this process, and
+ * charged by nothing else), not to the address's.  Both may go below
+ * zero: the connection's next requests, and those of the user's other
+ * connections, are then refused until they have filled up again.  So a
+ * client asking large answers in a loop, over one connection or many,
+ * gets few of them, and the others behind its address none of its penalty.
+ */
+void ratelimit_charge(struct bucket *conn_bucket, int64_t user_id,
+    size_t answer_bytes);
 
 #endif

@@ -11,6 +11,7 @@
 #include "parts.h"
 #include "pbjson.h"
 #include "privacy.h"
+#include "ratelimit.h"
 #include "proto.h"
 #include "session.h"
 #include "xmalloc.h"
@@ -43,20 +44,25 @@ req_gone(const struct req *r)
 	return r->c->state >= CONN_CLOSING;
 }
 
-void
+int
 req_reply(struct req *r, Tafel__Envelope *env)
 {
 	size_t size;
 
 	if (req_gone(r))
-		return;
+		return 0;
 	env->request_id = r->request_id;
 	size = protobuf_c_message_get_packed_size(&env->base);
-	/* too large for one frame: in parts, or refused whole */
-	if (size > TAFEL_MAX_FRAME && req_reply_parts(r, env) != 0)
-		req_error_too_large(r, env, size);
-	else if (size <= TAFEL_MAX_FRAME)
+	ratelimit_charge(&r->c->rate, r->c->session != NULL ?
+	    r->c->session->user_id : 0, size);
+	if (size <= TAFEL_MAX_FRAME)
 		conn_send(r->c, env);
+	/* too large for one frame: in parts, or refused whole */
+	else if (req_reply_parts(r, env) != 0) {
+		req_error_too_large(r, env, size);
+		return -1;
+	}
+	return 0;
 }
 
 void

@@ -54,8 +54,14 @@ void req_free(struct req *r);
 /* True when the connection went away while the request ran. */
 int req_gone(const struct req *r);
 
-/* Sends env's body as the answer to r (request_id filled in). */
-void req_reply(struct req *r, Tafel__Envelope *env);
+/*
+ * Sends env's body as the answer to r (request_id filled in): one frame, or
+ * in parts when it is larger (req_reply_parts), or, larger still,
+ * OUT_OF_RANGE instead (returns -1).  Its size is charged to the
+ * connection's rate limit (ratelimit_charge), sent or refused: the work was
+ * done either way.
+ */
+int req_reply(struct req *r, Tafel__Envelope *env);
 
 /*
  * Sends env, larger than one frame, in parts (docs/protocol.md 3.2): the

@@ -1,4 +1,4 @@
-/* Integration: limits one host cannot abuse: the rate-limit close, unauthenticated connections per address (and from several addresses), login throttling, running out of descriptors. */
+/* Integration: limits one host cannot abuse: the rate-limit close, large answers' cost, unauthenticated connections per address (and from several addresses), login throttling, running out of descriptors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -449,6 +449,89 @@ test_fd_limit_too_low(void **state)
 	assert_int_equal(tafeld_teardown(&t), 0);
 }
 
+/*
+ * Large answers count against the rate limit: one request more for each
+ * full 32 KiB (docs/protocol.md 5.7).  Small answers cost one request
+ * each; after a case of about 3.8 MB the connection, and another connection
+ * of the same user, wait for their buckets to fill up, while another user
+ * from the same address is served at once.
+ */
+static void
+test_large_answers_cost(void **state)
+{
+	struct tclient a, b;
+	Tafel__GetCaseRequest g = TAFEL__GET_CASE_REQUEST__INIT;
+	Tafel__PingRequest p = TAFEL__PING_REQUEST__INIT;
+	Tafel__Envelope *m;
+	char v[32], sql[768];
+	long long t0;
+	unsigned wait;
+	int i;
+
+	(void)state;
+	assert_int_equal(harness_psql_value(&srv, "SELECT min(case_id) FROM "
+	    "case_involved_orgs WHERE org_id = (SELECT org_id FROM users "
+	    "WHERE login = 'reclassering')", v, sizeof v), 0);
+	g.case_id = atoll(v);
+	assert_true(g.case_id > 0);
+	assert_int_equal(tclient_login(&a, &srv, "reclassering", "demo"), 0);
+	/* a small case, ten times: well within the burst of 20 */
+	for (i = 0; i < 10; i++) {
+		m = tclient_req(&a, B(GET_CASE), &g, NULL);
+		harness_expect_body(m, B(CASE_DETAIL));
+		frame_free(m);
+	}
+	snprintf(sql, sizeof sql, "INSERT INTO action_points (case_id, "
+	    "description, owner_org_id, due_date) SELECT %lld, "
+	    "repeat('Terugkoppelen aan het overleg. ', 250), (SELECT org_id "
+	    "FROM users WHERE login = 'reclassering'), current_date + k "
+	    "FROM generate_series(1, 500) k", (long long)g.case_id);
+	assert_int_equal(harness_psql(&srv, sql), 0);
+	/* about 3.8 MB, in parts: answered, and charged some 115 requests */
+	m = tclient_req(&a, B(GET_CASE), &g, NULL);
+	harness_expect_body(m, B(CASE_DETAIL));
+	assert_true(m->case_detail->parts_left > 0);
+	while (m->case_detail->parts_left > 0) {
+		frame_free(m);
+		m = tclient_recv(&a, 10000);
+		harness_expect_body(m, B(CASE_DETAIL));
+	}
+	frame_free(m);
+	p.nonce = 7;
+	m = tclient_req(&a, B(PING), &p, NULL);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__RATE_LIMITED);
+	wait = m->error->retry_after_ms;
+	frame_free(m);
+	fprintf(stderr, "large answers: retry_after_ms %u\n", wait);
+	/*
+	 * 20 a second, with at most 19 left of the burst of 20 before the
+	 * charge: (1 + some 95 in debt) / 20 s, less the time since (not
+	 * the seconds a shared machine may take)
+	 */
+	assert_true(wait >= 1000 && wait <= 6000);
+	/* another user from the same address: served at once */
+	assert_int_equal(tclient_login(&b, &srv, "politie", "demo"), 0);
+	harness_ping_ok(&b);
+	tclient_close(&b);
+	/* the same user over another connection: held back as well */
+	assert_int_equal(tclient_login(&b, &srv, "reclassering", "demo"), 0);
+	m = tclient_req(&b, B(PING), &p, NULL);
+	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__RATE_LIMITED);
+	assert_true(m->error->retry_after_ms >= 1000);
+	frame_free(m);
+	tclient_close(&b);
+	/* after the wait the first is served again */
+	t0 = now_ms();
+	usleep((useconds_t)wait * 1000);
+	harness_ping_ok(&a);
+	assert_true(now_ms() - t0 >= wait);
+	tclient_close(&a);
+	snprintf(sql, sizeof sql, "DELETE FROM action_points WHERE case_id = "
+	    "%lld AND description LIKE 'Terugkoppelen aan het overleg. %%'",
+	    (long long)g.case_id);
+	assert_int_equal(harness_psql(&srv, sql), 0);
+}
+
 int
 main(void)
 {
@@ -456,6 +539,7 @@ main(void)
 		cmocka_unit_test(test_rate_limit_close),
 		cmocka_unit_test(test_login_throttle),
 		cmocka_unit_test(test_sessions_per_user),
+		cmocka_unit_test(test_large_answers_cost),
 		cmocka_unit_test(test_unauthenticated_per_address),
 		cmocka_unit_test(test_unauthenticated_several_addresses),
 		cmocka_unit_test(test_out_of_descriptors),

@@ -1,4 +1,4 @@
-/* tafel_bench: what the modes (fanout, busy, nodes, link, join, rate) share — statistics, clocks, users, the demo meeting, waiting for events. */
+/* tafel_bench: what the modes (fanout, busy, nodes, link, join, rate, heavy) share — statistics, clocks, users, the demo meeting, waiting for events. */
 #ifndef TAFEL_BENCH_H
 #define TAFEL_BENCH_H
 
@@ -106,5 +106,6 @@ int mode_nodes(int argc, char **argv);
 int mode_link(int argc, char **argv);
 int mode_join(int argc, char **argv);
 int mode_rate(int argc, char **argv);
+int mode_heavy(int argc, char **argv);
 
 #endif
