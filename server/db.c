@@ -61,6 +61,7 @@ struct db_query {
 	struct timeval queued;
 	int background;			/* db_call_background: the push lane */
 	const void *owner;		/* db_call_owned: whose (fair turns) */
+	int64_t user;			/* the owner's user when queued, or 0 */
 	TAILQ_ENTRY(db_query) entry;
 };
 
@@ -123,6 +124,7 @@ struct db {
 
 /* db_set_owner_gone: an owner's queued queries are of no use any more */
 static int (*owner_gone)(const void *owner);
+static int64_t (*owner_user)(const void *owner);
 
 static void pgc_start(struct pgc *c);
 static void pgc_on_socket(evutil_socket_t fd, short what, void *arg);
@@ -822,16 +824,34 @@ bg_limit(const struct db *db)
 	return db->n > 1 ? db->n - 1 : 1;
 }
 
-/* How many queries of owner run now. */
+/* Whether two queries take the same turns: one user's, or one owner's. */
 static int
-db_running(const struct db *db, const void *owner)
+same_turns(const struct db_query *a, const struct db_query *b)
+{
+	return a->user != 0 ? a->user == b->user :
+	    b->user == 0 && a->owner == b->owner;
+}
+
+/* How many queries taking q's turns run now. */
+static int
+db_running(const struct db *db, const struct db_query *q)
 {
 	int n = 0;
 
 	for (int i = 0; i < db->n; i++)
 		n += db->conns[i].state == PGC_BUSY &&
 		    db->conns[i].query != NULL &&
-		    db->conns[i].query->owner == owner;
+		    same_turns(db->conns[i].query, q);
+	return n;
+}
+
+static int
+db_idle(const struct db *db)
+{
+	int n = 0;
+
+	for (int i = 0; i < db->n; i++)
+		n += db->conns[i].state == PGC_IDLE;
 	return n;
 }
 
@@ -846,25 +866,28 @@ query_orphaned(const struct db_query *q)
 #define DB_PICK_SCAN 256
 
 /*
- * The next request to run: the oldest whose owner (a client connection)
- * has none running, else the oldest of the owner with fewest running.  So
+ * The next request to run: the oldest whose user (or owner, db_call_owned)
+ * has none running, else the oldest of the user with fewest running.  So
  * one client pipelining many requests takes the pool only while nobody
- * else waits: another client's request goes before its queue.  Queries
- * without an owner count as their own.
+ * else waits: another client's request goes before its queue.  A user
+ * with half the pool (rounded up) running gets another connection only
+ * while one more stays idle: so one account over many connections leaves
+ * a connection for the next request of anyone else.  Queries without an
+ * owner count as their own.  NULL: none may run now.
  */
 static struct db_query *
 db_pick(const struct db *db)
 {
 	struct db_query *q, *best = NULL;
-	int scanned = 0, best_n = 0, n;
+	int scanned = 0, best_n = 0, n, cap = (db->n + 1) / 2;
+	int spare = db_idle(db) - 1;	/* idle once this one is taken */
 
 	TAILQ_FOREACH(q, &db->queue, entry) {
 		if (query_orphaned(q))
 			continue;	/* never sent: the sweep fails it */
-		if (q->owner == NULL ||
-		    (n = db_running(db, q->owner)) == 0)
+		if (q->owner == NULL || (n = db_running(db, q)) == 0)
 			return q;
-		if (best == NULL || n < best_n)
+		if ((n < cap || spare >= 1) && (best == NULL || n < best_n))
 			best = q, best_n = n;
 		if (++scanned == DB_PICK_SCAN)
 			break;
@@ -913,6 +936,10 @@ db_pump(void)
  * whose connection has gone (never sent: not run, not audited, a write
  * not applied; its answer could not be delivered anyway).
  */
+/* Requests refused for a busy pool since the last line saying so. */
+static int busy_refused;
+static time_t busy_logged;
+
 static void
 db_sweep_queue(struct db_queue_head *queue, const struct timeval *now)
 {
@@ -931,8 +958,24 @@ db_sweep_queue(struct db_queue_head *queue, const struct timeval *now)
 		if (age.tv_sec * 1000 + age.tv_usec / 1000 < DB_QUEUE_TIMEOUT_MS)
 			continue;
 		TAILQ_REMOVE(queue, q, entry);
+		if (db_ready_count() == 0) {
+			query_fail(q, TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE,
+			    "the database is not reachable; try again shortly");
+			continue;
+		}
+		/* the database is there, every connection busy */
+		busy_refused++;
 		query_fail(q, TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE,
-		    "the database is not reachable; try again shortly");
+		    "the server is busy: no database connection was free "
+		    "for 5 s; try again shortly");
+	}
+	if (busy_refused > 0 && now->tv_sec - busy_logged >= 10) {
+		log_warn("database pool busy: %d request(s) refused after "
+		    "waiting 5 s for one of its %d connections (all busy; "
+		    "tafelctl status shows the pool)", busy_refused,
+		    srv.db->n);
+		busy_refused = 0;
+		busy_logged = now->tv_sec;
 	}
 }
 
@@ -1068,6 +1111,7 @@ db_enqueue(const char *sql, int nparams, const char *const *params,
 	    background);
 
 	q->owner = owner;
+	q->user = owner != NULL && owner_user != NULL ? owner_user(owner) : 0;
 	if (srv.db == NULL || srv.db->stopping) {
 		query_fail(q, TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE,
 		    "the server is shutting down");
@@ -1100,6 +1144,12 @@ void
 db_set_owner_gone(int (*gone)(const void *owner))
 {
 	owner_gone = gone;
+}
+
+void
+db_set_owner_user(int64_t (*user)(const void *owner))
+{
+	owner_user = user;
 }
 
 void

@@ -32,9 +32,13 @@ void db_call(const char *sql, int nparams, const char *const *params,
     db_result_fn fn, void *arg);
 
 /*
- * As db_call, for one client connection (owner): while others wait, a
- * request of an owner with fewer queries running goes first, so one
- * client pipelining many requests cannot hold every other client back.
+ * As db_call, for one client connection (owner).  Turns go by user: the
+ * owner's user (db_set_owner_user; its connection when not logged in).
+ * While others wait, a request of a user with fewer queries running goes
+ * first, and one user holds at most half the pool (rounded up) while
+ * others wait, more only while a connection stays free for them: so one
+ * client pipelining many requests, or one account over many connections,
+ * cannot hold every other client back.
  */
 void db_call_owned(const void *owner, const char *sql, int nparams,
     const char *const *params, db_result_fn fn, void *arg);
@@ -47,6 +51,9 @@ void db_call_owned(const void *owner, const char *sql, int nparams,
  * acknowledged is not applied.  One already sent runs to its end.
  */
 void db_set_owner_gone(int (*gone)(const void *owner));
+
+/* The user whose turn an owner's query takes (0: none; then its own). */
+void db_set_owner_user(int64_t (*user)(const void *owner));
 
 /*
  * As db_call, in the background lane: the push's renderings.  Such a query

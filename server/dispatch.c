@@ -160,6 +160,15 @@ dispatch_owner_gone(const void *owner)
 	return conn_get_state(owner) >= CONN_CLOSING;
 }
 
+/* Turns in the database pool go by user (db_call_owned). */
+static int64_t
+dispatch_owner_user(const void *owner)
+{
+	const struct conn *c = owner;
+
+	return c->session != NULL ? c->session->user_id : 0;
+}
+
 void
 dispatch_init(void)
 {
@@ -170,6 +179,7 @@ dispatch_init(void)
 
 	conn_set_hooks(&hooks);
 	db_set_owner_gone(dispatch_owner_gone);
+	db_set_owner_user(dispatch_owner_user);
 }
 
 void

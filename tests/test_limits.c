@@ -1,4 +1,4 @@
-/* Integration: limits one host cannot abuse: the rate-limit close, large answers' cost, unauthenticated connections per address (and from several addresses), login throttling, running out of descriptors. */
+/* Integration: limits one host cannot abuse: the rate-limit close, large answers' cost, the database pool per user, unauthenticated connections per address (and from several addresses), login throttling, running out of descriptors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -532,6 +532,65 @@ test_large_answers_cost(void **state)
 	assert_int_equal(harness_psql(&srv, sql), 0);
 }
 
+/*
+ * One account cannot take the whole database pool: three connections of
+ * one user, each with two requests that wait on a lock, hold at most three
+ * of the four pool connections, and another user's request runs on the
+ * fourth at once (before: it waited its 5 s and was refused).  The first
+ * user's requests that found no connection are refused after 5 s as
+ * "busy", not as an unreachable database, and every request is answered.
+ */
+static void
+test_pool_per_user(void **state)
+{
+	struct tclient a[3], b;
+	Tafel__ListCasesRequest lc = TAFEL__LIST_CASES_REQUEST__INIT;
+	Tafel__ListOrganisationsRequest lo = TAFEL__LIST_ORGANISATIONS_REQUEST__INIT;
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT, *m;
+	pid_t locker;
+	int i, k, lists = 0, busy = 0;
+
+	(void)state;
+	for (i = 0; i < 3; i++)
+		assert_int_equal(tclient_login(&a[i], &srv, "politie", "demo"),
+		    0);
+	assert_int_equal(tclient_login(&b, &srv, "om", "demo"), 0);
+	assert_true((locker = harness_lock_table(&srv, "cases")) > 0);
+	env.body_case = B(LIST_CASES);
+	env.list_cases = &lc;
+	for (i = 0; i < 3; i++)
+		for (k = 0; k < 2; k++) {
+			env.request_id = 100 + (uint64_t)k;
+			assert_int_equal(tclient_send(&a[i], &env), 0);
+		}
+	usleep(300000);		/* they have taken what they may */
+	m = tclient_req(&b, B(LIST_ORGANISATIONS), &lo, NULL);
+	harness_expect_body(m, B(ORGANISATION_LIST));
+	frame_free(m);
+	assert_int_equal(harness_unlock_table(&srv, locker), 0);
+	for (i = 0; i < 3; i++)
+		for (k = 0; k < 2; k++) {
+			m = tclient_recv(&a[i], 30000);
+			assert_non_null(m);
+			if (m->body_case == B(CASE_LIST))
+				lists++;
+			else {
+				assert_int_equal(harness_error_of(m),
+				    TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE);
+				assert_non_null(strstr(m->error->message,
+				    "busy"));
+				busy++;
+			}
+			frame_free(m);
+		}
+	fprintf(stderr, "pool per user: %d lists, %d busy\n", lists, busy);
+	assert_int_equal(lists + busy, 6);
+	assert_true(lists >= 3);
+	for (i = 0; i < 3; i++)
+		tclient_close(&a[i]);
+	tclient_close(&b);
+}
+
 int
 main(void)
 {
@@ -540,6 +599,7 @@ main(void)
 		cmocka_unit_test(test_login_throttle),
 		cmocka_unit_test(test_sessions_per_user),
 		cmocka_unit_test(test_large_answers_cost),
+		cmocka_unit_test(test_pool_per_user),
 		cmocka_unit_test(test_unauthenticated_per_address),
 		cmocka_unit_test(test_unauthenticated_several_addresses),
 		cmocka_unit_test(test_out_of_descriptors),
