@@ -2,11 +2,14 @@
 #include "log.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 /* One message at most (longer ones are cut). */
 #define LOG_LINE_MAX 4096
@@ -106,6 +109,51 @@ log_set_prefix(const char *prefix)
 	log_prefix = prefix;
 }
 
+/* log_set_nonblocking: standard error is a pipe or socket never waited on. */
+static int log_nonblock;
+static unsigned long log_dropped;	/* lines lost since the last note */
+
+void
+log_set_nonblocking(void)
+{
+	struct stat st;
+	int fl;
+
+	log_nonblock = 0;
+	if (fstat(STDERR_FILENO, &st) != 0 ||
+	    (!S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode)))
+		return;
+	if ((fl = fcntl(STDERR_FILENO, F_GETFL)) < 0 ||
+	    fcntl(STDERR_FILENO, F_SETFL, fl | O_NONBLOCK) < 0)
+		return;
+	log_nonblock = 1;
+}
+
+/*
+ * Writes one formatted message without waiting: all of it or, when the
+ * reader has no room, none (a pipe takes up to PIPE_BUF bytes whole), and
+ * says how many were lost once there is room again.
+ */
+static void
+log_put_nonblocking(const char *ts, const char *out, size_t len)
+{
+	char note[160];
+	int n;
+
+	if (log_dropped > 0) {
+		n = snprintf(note, sizeof note, "%s %s WARN: %lu log line(s) "
+		    "dropped: the log's reader did not keep up\n", ts,
+		    log_prefix, log_dropped);
+		if (write(STDERR_FILENO, note, (size_t)n) != n) {
+			log_dropped++;
+			return;
+		}
+		log_dropped = 0;
+	}
+	if (write(STDERR_FILENO, out, len) != (ssize_t)len)
+		log_dropped++;
+}
+
 /* Writes one line: "2026-11-29T10:00:00Z tafeld WARN: text". */
 static void __attribute__((format(printf, 2, 0)))
 log_vwrite(enum log_level lvl, const char *fmt, va_list ap, const char *suffix)
@@ -136,10 +184,27 @@ log_vwrite(enum log_level lvl, const char *fmt, va_list ap, const char *suffix)
 	 * after the first are indented, never a line with a header of its own. */
 	line = strtok_r(text, "\n", &save);
 	flockfile(stderr);
-	fprintf(stderr, "%s %s %s: %s\n", ts, log_prefix, names[lvl],
-	    line != NULL ? line : "");
-	while ((line = strtok_r(NULL, "\n", &save)) != NULL)
-		fprintf(stderr, "    %s\n", line);
+	if (log_nonblock) {
+		char out[LOG_LINE_MAX + 256];
+		size_t len;
+
+		len = (size_t)snprintf(out, sizeof out, "%s %s %s: %s\n", ts,
+		    log_prefix, names[lvl], line != NULL ? line : "");
+		while (len < sizeof out &&
+		    (line = strtok_r(NULL, "\n", &save)) != NULL)
+			len += (size_t)snprintf(out + len, sizeof out - len,
+			    "    %s\n", line);
+		if (len >= sizeof out) {	/* cut: still one whole line */
+			len = sizeof out - 1;
+			out[len - 1] = '\n';
+		}
+		log_put_nonblocking(ts, out, len);
+	} else {
+		fprintf(stderr, "%s %s %s: %s\n", ts, log_prefix, names[lvl],
+		    line != NULL ? line : "");
+		while ((line = strtok_r(NULL, "\n", &save)) != NULL)
+			fprintf(stderr, "    %s\n", line);
+	}
 	funlockfile(stderr);
 }
 

@@ -14,6 +14,14 @@ enum log_level {
 
 void log_set_level(enum log_level lvl);
 void log_set_prefix(const char *prefix);	/* e.g. "tafeld"; not copied */
+/*
+ * When standard error is a pipe or a socket (the journal, a piped logger),
+ * log without ever waiting for its reader: a line that does not fit now is
+ * dropped, and the next one that does says how many were (a server must
+ * not stop serving because its log reader stalled).  Called again after
+ * standard error changed.
+ */
+void log_set_nonblocking(void);
 enum log_level log_get_level(void);
 
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -113,13 +113,17 @@ lifecycle_log_use(int fd, char *err, size_t errlen)
 int
 lifecycle_open_log(char *err, size_t errlen)
 {
-	int fd;
+	int fd, rc;
 
-	if (srv.cfg.log_file == NULL || srv.cfg.log_file[0] == '\0')
+	if (srv.cfg.log_file == NULL || srv.cfg.log_file[0] == '\0') {
+		log_set_nonblocking();	/* the journal's socket, a pipe */
 		return 0;
+	}
 	if ((fd = lifecycle_log_open(srv.cfg.log_file, err, errlen)) < 0)
 		return -1;
-	return lifecycle_log_use(fd, err, errlen);
+	rc = lifecycle_log_use(fd, err, errlen);
+	log_set_nonblocking();
+	return rc;
 }
 
 /* Ends the loop: what is left of the connections, then the database. */

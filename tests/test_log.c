@@ -1,4 +1,4 @@
-/* Unit: log lines quote peers safely: control characters shown as '?', a quoted multi-line text indented under its message; the copy kept for status ends in "…" when cut. */
+/* Unit: log lines quote peers safely: control characters shown as '?', a quoted multi-line text indented under its message; the copy kept for status ends in "…" when cut; a stalled reader of standard error never blocks logging. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <fcntl.h>
 
 #include <cmocka.h>
 
@@ -128,6 +129,47 @@ test_recent_long(void **state)
 	    "short, with its instruction at the end: restart tafeld");
 }
 
+/*
+ * Standard error a pipe nobody reads (a stalled journal or logger): with
+ * log_set_nonblocking a burst of lines never blocks; what did not fit is
+ * dropped, whole lines only, and the first line written once there is
+ * room says how many were lost.
+ */
+static void
+test_stalled_reader(void **state)
+{
+	static char buf[1 << 17];
+	int fds[2], saved = dup(2), i;
+	ssize_t n;
+	char *note, *end;
+
+	(void)state;
+	assert_int_equal(pipe(fds), 0);
+	fflush(stderr);
+	assert_int_equal(dup2(fds[1], 2), 2);
+	log_set_nonblocking();
+	for (i = 0; i < 5000; i++)	/* ~400 KB: the pipe holds 64 KB */
+		log_warn("conn %d (127.0.0.1): a line from a flood of them", i);
+	/* room again: the next line first says what was lost */
+	assert_int_equal(fcntl(fds[0], F_SETFL, O_NONBLOCK), 0);
+	while ((n = read(fds[0], buf, sizeof buf - 1)) > 0)
+		;
+	log_warn("after the flood");
+	n = read(fds[0], buf, sizeof buf - 1);
+	dup2(saved, 2);
+	close(saved);
+	log_set_nonblocking();		/* stderr again */
+	assert_true(n > 0);
+	buf[n] = '\0';
+	note = strstr(buf, "log line(s) dropped: the log's reader did not "
+	    "keep up");
+	assert_non_null(note);
+	assert_true(strtoul(strstr(buf, "WARN: ") + 6, &end, 10) > 1000);
+	assert_non_null(strstr(buf, "after the flood\n"));
+	close(fds[0]);
+	close(fds[1]);
+}
+
 int
 main(void)
 {
@@ -135,6 +177,7 @@ main(void)
 		cmocka_unit_test(test_multiline_indented),
 		cmocka_unit_test(test_single_line),
 		cmocka_unit_test(test_recent_long),
+		cmocka_unit_test(test_stalled_reader),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
