@@ -111,25 +111,27 @@ ratelimit_take(struct bucket *conn_bucket, const char *ip, int64_t user_id)
 {
 	int64_t now = mono_ms();
 	double rate = (double)srv.cfg.rate_session;
-	long long wait_conn, wait_addr;
+	long long wait = 0, wait_user, wait_addr;
 	struct bucket *ub;
 
-	wait_conn = bucket_take(conn_bucket, rate, (double)srv.cfg.rate_burst,
-	    now);
-	if (wait_conn > 0)
-		return wait_conn;
+	/* the connection's and the user's answer bucket: the longer wait of
+	 * the two, so that a client waiting as told is not refused again */
+	bucket_refill(conn_bucket, rate, (double)srv.cfg.rate_burst, now);
+	if (conn_bucket->tokens < 1.0)
+		wait = bucket_wait(conn_bucket, rate, 1.0);
 	if (user_id > 0) {
 		ub = user_bucket(user_id);
 		bucket_refill(ub, rate, (double)srv.cfg.rate_burst, now);
-		if (ub->tokens < 0.0) {
-			conn_bucket->tokens += 1.0;	/* not spent after all */
-			return bucket_wait(ub, rate, 0.0);
-		}
+		if (ub->tokens < 0.0 && (wait_user = bucket_wait(ub, rate,
+		    0.0)) > wait)
+			wait = wait_user;
 	}
+	if (wait > 0)
+		return wait;
 	wait_addr = bucket_take(addr_bucket(ip), (double)srv.cfg.rate_address,
 	    (double)srv.cfg.rate_burst * 4, now);
-	if (wait_addr > 0)
-		conn_bucket->tokens += 1.0;	/* not spent after all */
+	if (wait_addr == 0)
+		conn_bucket->tokens -= 1.0;
 	return wait_addr;
 }
 
