@@ -5,6 +5,8 @@
 #include <malloc.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -287,6 +289,55 @@ conn_unauth_from(const char *ip)
 		    strcmp(c->net, ip) == 0)
 			n++;
 	return n;
+}
+
+/*
+ * Lines about connections without a session (strangers, before login):
+ * one per connection, so a flood of connections would flood the log.  At
+ * most CONN_QUIET_BURST of them at once and CONN_QUIET_RATE a second;
+ * the next one after a gap says how many were left out.
+ */
+#define CONN_QUIET_BURST 50
+#define CONN_QUIET_RATE 5
+static struct {
+	double tokens;
+	struct timeval last;
+	unsigned long left_out;
+} quiet = { CONN_QUIET_BURST, { 0, 0 }, 0 };
+
+static void __attribute__((format(printf, 2, 3)))
+conn_info(const struct conn *c, const char *fmt, ...)
+{
+	struct timeval now, d;
+	char line[1024];
+	va_list ap;
+
+	if (c->session == NULL) {
+		event_base_gettimeofday_cached(srv.base, &now);
+		if (quiet.last.tv_sec != 0) {
+			timersub(&now, &quiet.last, &d);
+			quiet.tokens += ((double)d.tv_sec + (double)d.tv_usec /
+			    1e6) * CONN_QUIET_RATE;
+			if (quiet.tokens > CONN_QUIET_BURST)
+				quiet.tokens = CONN_QUIET_BURST;
+		}
+		quiet.last = now;
+		if (quiet.tokens < 1.0) {
+			quiet.left_out++;
+			return;
+		}
+		quiet.tokens -= 1.0;
+	}
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (quiet.left_out > 0 && c->session == NULL) {
+		log_info("%s (and %lu such lines about connections that had "
+		    "not logged in left out before it: at most %d a second)",
+		    line, quiet.left_out, CONN_QUIET_RATE);
+		quiet.left_out = 0;
+	} else
+		log_info("%s", line);
 }
 
 /* Logs what was refused since the last line, if anything. */
@@ -759,7 +810,7 @@ conn_close(struct conn *c, Tafel__ErrorCode code, const char *message)
 		conn_drain(c, code, message);
 		return;
 	} else if (code != 0) {
-		log_info("conn %llu (%s): closing: %s: %s",
+		conn_info(c, "conn %llu (%s): closing: %s: %s",
 		    (unsigned long long)c->id, c->addr, error_code_name(code),
 		    message);
 		conn_send_error(c, 0, code, message, NULL);
@@ -924,7 +975,7 @@ conn_frame_error(struct conn *c, enum frame_status st)
 		    "frame payload is not a valid Envelope");
 		break;
 	case FRAME_ERR_TRUNCATED:
-		log_info("conn %llu (%s): stream ended inside a frame",
+		conn_info(c, "conn %llu (%s): stream ended inside a frame",
 		    (unsigned long long)c->id, c->addr);
 		conn_drop(c);
 		break;
@@ -1067,7 +1118,7 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 		 * served, and those waiting for the database are dropped
 		 * before they run (db_set_owner_gone).
 		 */
-		log_info("conn %llu (%s): connection lost in state %s (reset "
+		conn_info(c, "conn %llu (%s): connection lost in state %s (reset "
 		    "by the peer, or no ACK or keepalive answer in time; %d "
 		    "request(s) running)",
 		    (unsigned long long)c->id, c->addr,
@@ -1096,17 +1147,17 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 			return;
 		}
 	} else if (what & BEV_EVENT_TIMEOUT) {
-		log_info("conn %llu (%s): %s timed out in state %s",
+		conn_info(c, "conn %llu (%s): %s timed out in state %s",
 		    (unsigned long long)c->id, c->addr,
 		    (what & BEV_EVENT_WRITING) ? "writing" : "reading",
 		    conn_state_name(c->state));
 	} else if (what & BEV_EVENT_ERROR) {
 		tls_bev_err_string(bev, err, sizeof err);
 		if (c->state == CONN_HANDSHAKE)
-			log_info("conn %llu (%s): TLS handshake failed: %s",
+			conn_info(c, "conn %llu (%s): TLS handshake failed: %s",
 			    (unsigned long long)c->id, c->addr, err);
 		else
-			log_info("conn %llu (%s): connection error: %s",
+			conn_info(c, "conn %llu (%s): connection error: %s",
 			    (unsigned long long)c->id, c->addr, err);
 	}
 	/*
@@ -1126,7 +1177,7 @@ conn_deadline_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	switch (c->state) {
 	case CONN_HANDSHAKE:
-		log_info("conn %llu (%s): no TLS handshake within %lld ms",
+		conn_info(c, "conn %llu (%s): no TLS handshake within %lld ms",
 		    (unsigned long long)c->id, c->addr,
 		    srv.cfg.handshake_timeout);
 		conn_drop(c);

@@ -1,4 +1,4 @@
-/* Integration: limits one host cannot abuse: the rate-limit close, large answers' cost, the database pool per user, unauthenticated connections per address (and from several addresses), login throttling, running out of descriptors. */
+/* Integration: limits one host cannot abuse: the rate-limit close, large answers' cost, the database pool per user, a stranger's log lines, unauthenticated connections per address (and from several addresses), login throttling, running out of descriptors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -591,6 +591,52 @@ test_pool_per_user(void **state)
 	tclient_close(&b);
 }
 
+/*
+ * A stranger's flood of connections does not flood the log: one line per
+ * connection that never logged in (here: a frame too large before the
+ * Hello), but at most 50 at once and 5 a second, and the next line after
+ * a pause says how many were left out.
+ */
+static void
+test_stranger_lines(void **state)
+{
+	static const unsigned char big[4] = { 0x00, 0x10, 0x00, 0x00 };
+	struct tclient c;
+	Tafel__Envelope *m;
+	int before = tafeld_log_count(&srv, "closing: FRAME_TOO_LARGE");
+	int i, done = 0, logged;
+	long long t0 = now_ms(), secs;
+
+	(void)state;
+	for (i = 0; i < 200; i++) {
+		if (tclient_connect(&c, &srv) != 0)
+			continue;	/* refused at accept: no line of its own */
+		assert_int_equal(tclient_send_raw(&c, big, sizeof big), 0);
+		while ((m = tclient_recv(&c, 5000)) != NULL)
+			frame_free(m);	/* its Error, then the close */
+		tclient_close(&c);
+		done++;
+	}
+	secs = (now_ms() - t0) / 1000 + 1;
+	usleep(1500000);	/* room for a few more lines again */
+	logged = tafeld_log_count(&srv, "closing: FRAME_TOO_LARGE") - before;
+	fprintf(stderr, "stranger lines: %d connections in %lld s, %d "
+	    "logged\n", done, secs, logged);
+	assert_true(done >= 100);
+	assert_true(logged >= 1);
+	assert_true(logged <= 50 + 5 * secs);
+	if (logged >= done)
+		return;		/* (a machine so slow that none was left out) */
+	/* the next one says how many were left out */
+	assert_int_equal(tclient_connect(&c, &srv), 0);
+	assert_int_equal(tclient_send_raw(&c, big, sizeof big), 0);
+	while ((m = tclient_recv(&c, 5000)) != NULL)
+		frame_free(m);
+	tclient_close(&c);
+	assert_true(tafeld_log_wait(&srv, "such lines about connections that "
+	    "had not logged in left out before it", 1, 10000) >= 1);
+}
+
 int
 main(void)
 {
@@ -604,6 +650,7 @@ main(void)
 		cmocka_unit_test(test_unauthenticated_several_addresses),
 		cmocka_unit_test(test_out_of_descriptors),
 		cmocka_unit_test(test_fd_limit_too_low),
+		cmocka_unit_test(test_stranger_lines),
 	};
 
 	harness_require_service_user();
