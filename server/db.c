@@ -198,26 +198,65 @@ query_fail(struct db_query *q, Tafel__ErrorCode code, const char *msg)
 	query_free(q);
 }
 
-/* Logs a full disk (SQLSTATE 53100) loudly, but at most once per 10 s. */
+/*
+ * A full disk (SQLSTATE 53100), logged loudly but at most once per 10 s:
+ * the first refusal of an episode at once, then every 10 s the refusals
+ * counted meanwhile, and once 10 s pass without any, that the episode
+ * seems over.
+ */
+static time_t disk_full_last;		/* last line; 0: no episode */
+static time_t disk_full_latest;		/* the latest refusal */
+static unsigned long disk_full_counted;	/* refusals since the last line */
+static struct event *disk_full_ev;
+
+static void
+disk_full_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct timeval tv = { 10, 0 };
+	time_t now = time(NULL);
+	char at[32];
+	struct tm tm;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (disk_full_counted > 0) {
+		log_error("DISK FULL: %lu more writes refused in the %lld s "
+		    "before", disk_full_counted,
+		    (long long)(now - disk_full_last));
+		disk_full_counted = 0;
+		disk_full_last = now;
+		evtimer_add(disk_full_ev, &tv);
+		return;
+	}
+	at[0] = '\0';
+	if (gmtime_r(&disk_full_latest, &tm) != NULL)
+		strftime(at, sizeof at, "%H:%M:%SZ", &tm);
+	log_info("DISK FULL: no write refused since %s; the database's "
+	    "disk seems to have room again", at);
+	disk_full_last = 0;
+}
+
 static void
 disk_full(const char *primary)
 {
-	static time_t last;
-	static unsigned long suppressed;
+	struct timeval tv = { 10, 0 };
 	time_t now = time(NULL);
 
-	if (last != 0 && now - last < 10) {
-		suppressed++;
+	disk_full_latest = now;
+	if (disk_full_last != 0) {
+		disk_full_counted++;
 		return;
 	}
 	log_error("DISK FULL: PostgreSQL cannot write (SQLSTATE 53100: %s); "
 	    "writes are refused with DISK_FULL until space is freed on the "
 	    "database's file system", primary ? primary : "?");
-	if (suppressed)
-		log_error("DISK FULL: %lu more writes refused in the %lld s "
-		    "before", suppressed, (long long)(now - last));
-	last = now;
-	suppressed = 0;
+	disk_full_last = now;
+	disk_full_counted = 0;
+	if (disk_full_ev == NULL && srv.base != NULL)
+		disk_full_ev = evtimer_new(srv.base, disk_full_tick, NULL);
+	if (disk_full_ev != NULL)
+		evtimer_add(disk_full_ev, &tv);
 }
 
 /* Maps a failed result to an error code and message. */
@@ -1278,6 +1317,10 @@ db_free(void)
 	event_free(db->sweep);
 	event_free(db->refuse);
 	event_free(db->out.timer);
+	if (disk_full_ev != NULL) {
+		event_free(disk_full_ev);
+		disk_full_ev = NULL;
+	}
 	free(db->conns);
 	free(db->options);
 	free(db);

@@ -71,9 +71,11 @@ int  pgembed_restore_mark(const struct pgembed *pg, int on, char *err,
 /*
  * Room on the file system holding path, for an unprivileged user (statvfs
  * f_bavail), and its size, in bytes; -1 if it cannot be read.  Below
- * PGEMBED_DISK_LOW it counts as full (PostgreSQL cannot extend a table).
+ * PGEMBED_DISK_LOW it counts as full: PostgreSQL cannot start its next
+ * 16 MiB write-ahead log segment there (and stops when it has no spare
+ * one), let alone extend a table.
  */
-#define PGEMBED_DISK_LOW (1024ULL * 1024)
+#define PGEMBED_DISK_LOW (32ULL * 1024 * 1024)
 int  pgembed_disk_space(const char *path, unsigned long long *avail,
     unsigned long long *total);
 

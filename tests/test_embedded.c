@@ -268,9 +268,9 @@ fill_disk(const char *path)
 }
 
 /*
- * A full disk is DISK_FULL (retryable, logged), not INTERNAL; once space
- * is freed the same write, same key, goes through.  Needs root (a small
- * tmpfs as the data directory).
+ * A full disk is DISK_FULL (retryable, logged, and the log says when it is
+ * over), not INTERNAL; once space is freed the same write, same key, goes
+ * through.  Needs root (a small tmpfs as the data directory).
  */
 static void
 test_disk_full(void **state)
@@ -354,6 +354,9 @@ test_disk_full(void **state)
 	harness_expect_body(m, B(CASE_RECORD));
 	frame_free(m);
 	tclient_close(&c);
+	/* and the log says the episode is over (10 s without a refusal) */
+	assert_int_equal(tafeld_log_wait(t, "the database's disk seems to "
+	    "have room again", 1, 60000), 1);
 
 	assert_int_equal(tafeld_stop(t), 0);
 	assert_int_equal(umount(t->dir), 0);
