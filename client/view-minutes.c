@@ -9,9 +9,14 @@ static struct ui_pagerview pv;	/* the minutes, rendered */
 /* A line of the rendering. */
 #define add(...) ui_pv_add(&pv, __VA_ARGS__)
 
+/* late: agreed after closing; edited: its agreement edited after closing */
+#define ACTION_LATE 1
+#define ACTION_EDITED 2
+
 /* "- 2026-12-10 Organisation/Person: text", and on the standing item
- * "- Case 2026-0001 · …" (the case is not on this agenda); what it was
- * agreed after closing and overdue said in words, as in the file. */
+ * "- Case 2026-0001 · …" (the case is not on this agenda); agreed or
+ * edited after closing, done or cancelled since, and overdue said in
+ * words, as in the file. */
 static void
 add_action(struct ui *u, const Tafel__ActionPoint *a, int late, int standing)
 {
@@ -19,11 +24,16 @@ add_action(struct ui *u, const Tafel__ActionPoint *a, int late, int standing)
 
 	if (standing)
 		snprintf(cs, sizeof cs, "%s %s · ", _("Case"), a->case_number);
-	add(a->overdue ? ui_attr(u, UI_A_OVERDUE) : 0, "%s- %s%s %s%s%s: %s%s%s",
+	add(a->overdue ? ui_attr(u, UI_A_OVERDUE) : 0,
+	    "%s- %s%s %s%s%s: %s%s%s%s%s",
 	    standing ? "  " : "    ", cs, a->due_date, a->owner_org_name,
 	    a->owner_user_name[0] ? "/" : "", a->owner_user_name,
 	    a->description[0] ? a->description : _("(text hidden)"),
-	    late ? _(" (agreed after closing)") : "",
+	    late & ACTION_LATE ? _(" (agreed after closing)") : "",
+	    late & ACTION_EDITED ? _(" (changed after closing)") : "",
+	    a->state == TAFEL__ACTION_STATE__ACTION_DONE ? _(" (done)") :
+	    a->state == TAFEL__ACTION_STATE__ACTION_CANCELLED ?
+	    _(" (cancelled)") : "",
 	    a->overdue ? _(" (overdue)") : "");
 }
 
@@ -46,13 +56,19 @@ add_person(struct ui *u, const Tafel__Attendance *p, attr_t at)
 	    _(" · remote") : "", until);
 }
 
+/* ACTION_LATE and ACTION_EDITED of an action point of the item. */
 static int
 late_action(const Tafel__MinutesItem *it, int64_t id)
 {
+	int late = 0;
+
 	for (size_t i = 0; i < it->n_actions_after_close; i++)
 		if (it->actions_after_close[i] == id)
-			return 1;
-	return 0;
+			late |= ACTION_LATE;
+	for (size_t i = 0; i < it->n_actions_changed_after_close; i++)
+		if (it->actions_changed_after_close[i] == id)
+			late |= ACTION_EDITED;
+	return late;
 }
 
 /* The decision line's text: the decision, or why there is none. */

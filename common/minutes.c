@@ -179,7 +179,26 @@ add_redaction(struct doc *d, struct json_object *c)
 	add(d, L_TEXT, 1, "%s", buf);
 }
 
-/* "- 2026-12-10 Organisatie/Persoon: tekst", as the client's view. */
+/* How an action point stands now, when not open: " (afgerond)". */
+static const char *
+action_state_mark(struct json_object *a)
+{
+	const char *st = str(a, "state");
+
+	if (strcmp(st, "done") == 0 || strcmp(st, "ACTION_DONE") == 0)
+		return " (afgerond)";
+	if (strcmp(st, "cancelled") == 0 || strcmp(st, "ACTION_CANCELLED") == 0)
+		return " (ingetrokken)";
+	return "";
+}
+
+/*
+ * "- 2026-12-10 Organisatie/Persoon: tekst", as the client's view, with
+ * what happened to it since: agreed or its agreement edited after the
+ * meeting closed (late: ACTION_LATE, ACTION_EDITED), done or cancelled.
+ */
+#define ACTION_LATE 1
+#define ACTION_EDITED 2
 static void
 add_action(struct doc *d, int indent, struct json_object *a,
     const char *case_number, int late)
@@ -187,12 +206,14 @@ add_action(struct doc *d, int indent, struct json_object *a,
 	const char *desc = str(a, "description");
 	const char *who = str(a, "owner_user_name");
 
-	add(d, L_TEXT, indent, "- %s%s%s%s %s%s%s: %s%s%s",
+	add(d, L_TEXT, indent, "- %s%s%s%s %s%s%s: %s%s%s%s%s",
 	    case_number != NULL ? "Casus " : "", case_number != NULL ?
 	    case_number : "", case_number != NULL ? " · " : "",
 	    str(a, "due_date"), str(a, "owner_org_name"), who[0] ? "/" : "",
 	    who, desc[0] ? desc : "(tekst verborgen)",
-	    late ? " (na sluiten toegevoegd)" : "",
+	    late & ACTION_LATE ? " (na sluiten toegevoegd)" : "",
+	    late & ACTION_EDITED ? " (na sluiten gewijzigd)" : "",
+	    action_state_mark(a),
 	    flag(a, "overdue") ? " (te laat)" : "");
 }
 
@@ -218,16 +239,26 @@ add_people(struct doc *d, struct json_object *list, int remote_mark)
 	}
 }
 
+/* Whether id is in the item's list of that name. */
 static int
-action_late(struct json_object *item, int64_t id)
+item_lists(struct json_object *item, const char *list, int64_t id)
 {
-	struct json_object *late = obj(item, "actions_after_close");
+	struct json_object *ids = obj(item, list);
 
-	for (size_t i = 0; i < arr_len(late); i++)
-		if (json_object_get_int64(json_object_array_get_idx(late, i)) ==
+	for (size_t i = 0; i < arr_len(ids); i++)
+		if (json_object_get_int64(json_object_array_get_idx(ids, i)) ==
 		    id)
 			return 1;
 	return 0;
+}
+
+/* ACTION_LATE and ACTION_EDITED of an action point of the item. */
+static int
+action_late(struct json_object *item, int64_t id)
+{
+	return (item_lists(item, "actions_after_close", id) ? ACTION_LATE : 0) |
+	    (item_lists(item, "actions_changed_after_close", id) ?
+	    ACTION_EDITED : 0);
 }
 
 static void

@@ -793,7 +793,8 @@ BEGIN
 	    owner_user_id = nullif(tafel_arg_id(p_args, 'owner_user_id'), 0),
 	    due_date = v_due,
 	    goal_id = nullif(tafel_arg_id(p_args, 'goal_id'), 0),
-	    version = version + 1, updated_at = now(), updated_by = u.id
+	    version = version + 1, updated_at = now(), updated_by = u.id,
+	    edited_at = now()	-- the minutes mark edits after closing (0025)
 	WHERE id = a.id;
 	INSERT INTO case_involved_orgs (case_id, org_id, added_by)
 	VALUES (a.case_id, v_org, u.id)

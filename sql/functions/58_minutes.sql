@@ -39,7 +39,8 @@ $$;
 -- everyone is held to, which the live view showed with the case), all
 -- rendered for the viewer in one rendering (so audited as the copy holds
 -- them); marks for items added after the meeting opened (the agenda was
--- published) and decisions changed or action points agreed after it closed.
+-- published) and decisions changed, action points agreed and action points'
+-- agreements edited after it closed.
 -- Expected but absent: the attendance rows recorded absent (absent), and
 -- the member organisations nobody of which was recorded at all
 -- (absent_orgs), so that an organisation is named once: with its members
@@ -53,6 +54,7 @@ DECLARE
 	v_cases jsonb := '[]';
 	v_actions jsonb := '[]';
 	v_late jsonb := '[]';
+	v_edited jsonb := '[]';
 	v_marks jsonb := '[]';
 	v_open jsonb;
 	r jsonb;
@@ -98,6 +100,12 @@ BEGIN
 		    jsonb_agg(a.id) FROM action_points a
 		    WHERE a.case_id = ai.case_id AND a.meeting_id = m.id
 			AND a.created_at > m.closed_at), '[]'));
+		-- agreed at the table, their agreement edited since (0025)
+		v_edited := v_edited || jsonb_build_array(coalesce((SELECT
+		    jsonb_agg(a.id ORDER BY a.id) FROM action_points a
+		    WHERE a.case_id = ai.case_id AND a.meeting_id = m.id
+			AND a.created_at <= m.closed_at
+			AND a.edited_at > m.closed_at), '[]'));
 	END LOOP;
 	-- the covenant, as everywhere: redacted for the viewer, audited
 	r := tafel_render(p_viewer, 0, 0, jsonb_build_object(
@@ -162,6 +170,7 @@ BEGIN
 		'changed_after_close', v_marks -> (i::int - 1)
 		    -> 'changed_after_close',
 		'actions_after_close', v_late -> (i::int - 1),
+		'actions_changed_after_close', v_edited -> (i::int - 1),
 		-- the viewer may not read the item's decision at all (free
 		-- text hidden, tafel_redact_item): said whether or not one was
 		-- recorded, so that the minutes do not tell which hidden case

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The minutes on screen (b) and the text file (tafel --batch minutes ID txt) hold the same lines in the same words, dated when the meeting was held (not its planned start), for an involved, a partly hidden and an absent uninvolved organisation; neither names a case's persons or birth dates, and the minutes' read audit records no names or birth dates. Each absent organisation is named once, and an item lists its case's action points agreed earlier and still open ("Eerder afgesproken, open").
+# The minutes on screen (b) and the text file (tafel --batch minutes ID txt) hold the same lines in the same words, dated when the meeting was held (not its planned start), for an involved, a partly hidden and an absent uninvolved organisation; neither names a case's persons or birth dates, and the minutes' read audit records no names or birth dates. An action point edited after the meeting closed, and one completed since, say so. Each absent organisation is named once, and an item lists its case's action points agreed earlier and still open ("Eerder afgesproken, open").
 . "$(dirname "$0")/lib.sh"
 
 start_server
@@ -30,10 +30,27 @@ sql -q -c "UPDATE action_points SET created_at = m.opened_at - interval '1 day'
 	FROM meetings m WHERE m.id = $mid AND description = 'Raadsonderzoek naar de kinderen'" ||
 	fail "could not date the earlier action point"
 
+# an action point agreed at the meeting whose agreement was edited after it
+# closed (edited_at: update_action's mark, SQL test 21), and one completed
+# since: each copy says so, on screen as in the file
+edited=$(sql -At -c "UPDATE action_points SET edited_at = m.closed_at + interval '1 hour'
+	FROM meetings m WHERE m.id = $mid AND action_points.meeting_id = m.id
+	AND action_points.id = (SELECT min(id) FROM action_points WHERE meeting_id = $mid AND state = 'open')
+	RETURNING action_points.description")
+[ -n "$edited" ] || fail "no action point of the closed meeting to mark as edited"
+done_id=$(sql -At -c "SELECT id || ' ' || version FROM action_points WHERE meeting_id = $mid AND state = 'open'
+	AND edited_at IS NULL ORDER BY id LIMIT 1")
+[ -n "$done_id" ] || fail "no second action point of the closed meeting"
+printf 'complete %s Afgerond in de e2e-test\nquit\n' "$done_id" | batch voorzitter | grep -q '"action_point"' ||
+	fail "could not complete an action point of the closed meeting"
+done_desc=$(sql -At -c "SELECT description FROM action_points WHERE id = ${done_id%% *}")
+
 # A screen tall and wide enough for the whole of the minutes, unwrapped.
 E2E_COLS=300 E2E_ROWS=150
-# The lines of a rendering, compared without indentation and blank lines.
-norm() { sed -E 's/^ +//; s/ +$//' | grep -v '^$'; }
+# The lines of a rendering, compared without indentation and blank lines,
+# and without the minute each was made in (the two may fall on either side
+# of a minute's turn).
+norm() { sed -E 's/^ +//; s/ +$//; s/^(Opgesteld voor: .*) \(op [0-9-]+ [0-9:]+\)$/\1/' | grep -v '^$'; }
 
 for who in wijkagent woningcorporatie verslavingszorg; do
 	batch "$who" >/dev/null <<-IN || fail "$who: batch minutes"
@@ -60,6 +77,11 @@ for who in wijkagent woningcorporatie verslavingszorg; do
 	done
 	tm kill-session -t "$who"
 done
+# the edited and the completed action point, marked in the police's copy
+grep -qF -- "$edited (na sluiten gewijzigd)" "$E2E_DIR/wijkagent.file" ||
+	fail "police: the action point edited after closing is not marked: $(grep -F -- "$edited" "$E2E_DIR/wijkagent.file")"
+grep -qF -- "$done_desc (afgerond)" "$E2E_DIR/wijkagent.file" ||
+	fail "police: the completed action point is not marked: $(grep -F -- "$done_desc" "$E2E_DIR/wijkagent.file")"
 # what each organisation's copy says differs as its view does
 grep -qF "Besluit: Huisverbod verlengen" "$E2E_DIR/wijkagent.file" || fail "police: no decision"
 grep -qF "(geboortedata" "$E2E_DIR/woningcorporatie.file" || fail "housing: hidden birth dates not named"

@@ -1,7 +1,8 @@
 -- The minutes (0011, 58_minutes.sql): only of a closed meeting, for its
 -- recipient organisations only; each rendering redacted by the covenant
 -- like the live view (the absent, uninvolved OM gets no decision or action
--- texts), audited; attendance and marks.  No copy holds a case's persons,
+-- texts), audited; attendance and marks (action points edited after
+-- closing included).  No copy holds a case's persons,
 -- birth dates or summary (the case by its number), and the audit records
 -- only the categories the minutes hold.
 
@@ -114,6 +115,34 @@ BEGIN
 	-- not a recipient: the GP's practice is no member and was not there
 	PERFORM test_expect('TF016', format('SELECT tafel_get_minutes(%s, %s)',
 	    test_uid('huisarts'), v_m));
+
+	-- an action point agreed at the table whose agreement is edited
+	-- after closing is marked (0025: update_action sets edited_at; the
+	-- transaction's now() is the close's, so the edit is moved a minute
+	-- on); completing one is not an edit
+	PERFORM test_write('voorzitter', 'update_action', jsonb_build_object(
+	    'id', a -> 'id', 'version', tafel_json_action((a ->> 'id')::bigint)
+		-> 'version', 'description', 'Plan met Fleur maken en bespreken',
+	    'owner_org_id', v_vt, 'owner_user_id', test_uid('veiligthuis'),
+	    'due_date', to_char(current_date + 21, 'YYYY-MM-DD')));
+	ASSERT (SELECT edited_at FROM action_points
+	    WHERE id = (a ->> 'id')::bigint) IS NOT NULL;
+	n := tafel_get_minutes(test_uid('politie'), v_m);
+	ASSERT n -> 'items' -> 0 -> 'actions_changed_after_close' = '[]', n::text;
+	UPDATE action_points SET edited_at = now() + interval '1 minute'
+	WHERE id = (a ->> 'id')::bigint;
+	n := tafel_get_minutes(test_uid('politie'), v_m);
+	ASSERT n -> 'items' -> 0 -> 'actions_changed_after_close'
+	    = jsonb_build_array((a ->> 'id')::bigint), n::text;
+	UPDATE action_points SET edited_at = NULL WHERE id = (a ->> 'id')::bigint;
+	PERFORM test_write('voorzitter', 'complete_action', jsonb_build_object(
+	    'id', a -> 'id', 'version', tafel_json_action((a ->> 'id')::bigint)
+		-> 'version', 'note', 'Plan gemaakt'));
+	ASSERT (SELECT edited_at FROM action_points
+	    WHERE id = (a ->> 'id')::bigint) IS NULL;
+	n := tafel_get_minutes(test_uid('politie'), v_m);
+	ASSERT n -> 'items' -> 0 -> 'actions_changed_after_close' = '[]', n::text;
+	ASSERT n -> 'items' -> 0 -> 'actions' -> 0 ->> 'state' = 'done', n::text;
 
 	-- a decision changed and an action agreed after closing are marked
 	a := test_write('voorzitter', 'create_action', jsonb_build_object(
