@@ -192,21 +192,23 @@ draw_top(struct ui *u)
 
 /* A message the status line cannot hold (the prompt has it, or it is too
  * long, e.g. a CONFLICT with the current record) goes above it, wrapped
- * over up to three lines. */
+ * over up to LONG_MESSAGE_LINES lines; cut beyond that, it ends in "…"
+ * (the other's value in a conflict comes last: never cut silently). */
+#define LONG_MESSAGE_LINES 5
 static void
 draw_long_message(struct ui *u)
 {
-	wchar_t w[400], *lines[3];
+	wchar_t w[1024], *lines[LONG_MESSAGE_LINES];
 	size_t n = mbstowcs(w, u->message, sizeof w / sizeof w[0] - 1), start = 0;
-	int count = 0;
-	size_t lens[3];
+	int count = 0, cut_off;
+	size_t lens[LONG_MESSAGE_LINES];
 	attr_t a = u->message_error ? ui_attr(u, UI_A_ERROR) :
 	    ui_attr(u, UI_A_STATUS);
 
 	if (n == (size_t)-1 || u->cols < 10)
 		return;
 	w[n] = L'\0';
-	while (start < n && count < 3) {
+	while (start < n && count < LONG_MESSAGE_LINES) {
 		size_t len = n - start, cols = 0, k, cut;
 
 		for (k = start; k < n; k++) {
@@ -230,6 +232,20 @@ draw_long_message(struct ui *u)
 		while (start < n && w[start] == L' ')
 			start++;
 	}
+	/* more than fits: the last line makes room for "…" */
+	cut_off = start < n && count > 0;
+	if (cut_off) {
+		size_t cols = 0, k;
+
+		for (k = 0; k < lens[count - 1]; k++) {
+			int cw = wcwidth(lines[count - 1][k]);
+
+			if (cols + (size_t)(cw > 0 ? cw : 0) + 1 > (size_t)u->cols)
+				break;
+			cols += cw > 0 ? (size_t)cw : 0;
+		}
+		lens[count - 1] = k;
+	}
 	for (int i = 0; i < count; i++) {
 		int y = u->rows - 3 - count + i;
 
@@ -239,6 +255,8 @@ draw_long_message(struct ui *u)
 		wattr_on(u->body, a, NULL);
 		whline(u->body, ' ', u->cols);
 		mvwaddnwstr(u->body, y, 0, lines[i], (int)lens[i]);
+		if (cut_off && i == count - 1)
+			waddwstr(u->body, L"…");
 		wattr_off(u->body, a, NULL);
 	}
 }

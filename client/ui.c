@@ -32,10 +32,19 @@ void
 ui_message(struct ui *u, int error, const char *fmt, ...)
 {
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(u->message, sizeof u->message, fmt, ap);
+	n = vsnprintf(u->message, sizeof u->message, fmt, ap);
 	va_end(ap);
+	/* cut: said with "…" (on a character's boundary), never silently */
+	if (n >= (int)sizeof u->message) {
+		size_t k = sizeof u->message - sizeof "…";
+
+		while (k > 0 && ((unsigned char)u->message[k] & 0xc0) == 0x80)
+			k--;
+		memcpy(u->message + k, "…", sizeof "…");
+	}
 	u->message_error = error;
 	/* news of one action goes after a while, so that it does not stand
 	 * on an unattended screen (the beamer) long after; an error stays
@@ -68,13 +77,15 @@ ui_conflict_text(struct ui *u, const Tafel__Error *e, char *buf, size_t len)
 
 		/* every field the form asks: a field the user changed too
 		 * keeps the user's value, so the other's is said here */
-		snprintf(buf, len, "%s: %s · %s%s%s · %s · %s%s%s (%s %lld)",
-		    _("Now"), a->description[0] ? a->description :
-		    _("(text hidden)"), o != NULL ? o->name : "?",
+		/* the short fields first, the long texts last: what does
+		 * not fit is cut from the end (with "…") */
+		snprintf(buf, len, "%s: %s · %s · %s%s%s · %s%s%s (%s %lld)",
+		    _("Now"), ui_enum(&tafel__action_state__descriptor,
+		    (int)a->state), a->due_date, o != NULL ? o->name : "?",
 		    a->owner_user_name[0] ? ", " : "", a->owner_user_name,
-		    ui_enum(&tafel__action_state__descriptor, (int)a->state),
-		    a->due_date, a->completion_note[0] ? " — " : "",
-		    a->completion_note, _("version"), (long long)a->version);
+		    a->description[0] ? a->description : _("(text hidden)"),
+		    a->completion_note[0] ? " — " : "", a->completion_note,
+		    _("version"), (long long)a->version);
 		break;
 	}
 	case TAFEL__ERROR__CURRENT_RECORD_CURRENT_CASE:
@@ -119,7 +130,7 @@ too_long(struct ui *u, const char *message)
 void
 ui_show_error(struct ui *u, const Tafel__Error *e)
 {
-	char cur[600];
+	char cur[1024];
 	const char *special = ui_error_field_text(e->code, e->field);
 
 	ui_conflict_text(u, e, cur, sizeof cur);

@@ -152,7 +152,7 @@ struct ui {
 	unsigned inbox_unread;		/* unread feedback for my organisation */
 	Tafel__OrganisationList *orgs;	/* list_organisations answer, owned */
 
-	char message[300];		/* shown in the status line */
+	char message[1024];		/* shown in the status line (or above) */
 	int message_error;		/* 1: stays until the next key */
 	double message_until;		/* news (not an error) goes then */
 	struct event *message_ev;	/* fires at message_until */

@@ -109,7 +109,8 @@ keys chair Enter
 wait_for chair "Iemand anders heeft dit intussen gewijzigd" || fail "no conflict message"
 # (a long message wraps at spaces over the lines above the status line)
 deadline=$((SECONDS + 20))
-until screen chair | tr '\n' ' ' | grep -qE "Nu: $desc · Gemeente[^·]* · open · $theirs \(versie 2\)"; do
+# (the short fields first: the other's date is there however long the text)
+until screen chair | tr '\n' ' ' | grep -qE "Nu: open · $theirs · Gemeente[^·]* · $desc \(versie 2\)"; do
 	[ $SECONDS -lt $deadline ] || fail "conflict does not show the current record"
 	sleep 0.1
 done
