@@ -147,7 +147,8 @@ static const char *const outside_texts[] = {
 	[PICK_ORG_SIGNED] = NULL,
 	[PICK_ORG_NOT_SIGNED] = N_("has not signed the covenant: in the "
 	    "info round it sees the case number only, no names, dates of birth "
-	    "or notes, so it cannot look the persons up."),
+	    "or other organisations' notes, so it cannot look the persons "
+	    "up."),
 	[PICK_ORG_OBSERVERS] = N_("has listeners (observers) only: in the "
 	    "info round they see the case number only, no names, dates of "
 	    "birth or notes, and cannot answer."),

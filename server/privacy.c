@@ -140,8 +140,16 @@ walk(const struct conn *c, ProtobufCMessage *m, int depth)
 		return 1;
 	}
 	if (d == &tafel__info_round_org__descriptor) {
-		/* an answer's note is free text about the case */
-		pb_string_set(&((Tafel__InfoRoundOrg *)m)->note, "");
+		/* an answer's note is free text about the case: not for
+		 * others, but an organisation's own members (not observers)
+		 * read the note it wrote itself */
+		Tafel__InfoRoundOrg *io = (Tafel__InfoRoundOrg *)m;
+		int64_t org;
+		const char *name;
+
+		if (session_is_observer(c) || !session_org_of(c, &org, &name) ||
+		    io->org_id != org)
+			pb_string_set(&io->note, "");
 		return 0;
 	}
 	if (d == &tafel__info_round__descriptor)

@@ -160,7 +160,9 @@ $$;
 -- organisation connected to the case; everyone else (an observer, the GP
 -- outside the covenant, housing) gets its own organisation's entry only,
 -- when asked.  Notes with free_text, to the process managers, or to the
--- answering organisation.  The persons'
+-- answering organisation: its own note to each of its members but
+-- observers, also without the covenant (it wrote it, and must be able to
+-- read, keep or clear it).  The persons'
 -- names and dates of birth go only to an asked organisation while the round
 -- is open ("identifying": true); everyone else reads the persons with the
 -- case, as the covenant allows.  "Open" is the round's state now, not the
@@ -195,8 +197,10 @@ BEGIN
 		RETURN NULL;
 	END IF;
 	v_out := x || jsonb_build_object('asked', coalesce((SELECT jsonb_agg(
-	    CASE WHEN v_signed AND (v_pm OR (e ->> 'org_id')::bigint = u.org_id
-		OR coalesce(a -> 'cats' ? 'free_text', false)) THEN e
+	    CASE WHEN ((e ->> 'org_id')::bigint = u.org_id
+		AND u.roles && ARRAY['admin', 'chair', 'member'])
+		OR (v_signed AND (v_pm
+		OR coalesce(a -> 'cats' ? 'free_text', false))) THEN e
 		ELSE e || '{"note": ""}'::jsonb END ORDER BY i)
 	    FROM jsonb_array_elements(x -> 'asked') WITH ORDINALITY AS t(e, i)
 	    WHERE v_all OR (e ->> 'org_id')::bigint = u.org_id),

@@ -550,13 +550,9 @@ BEGIN
 		PERFORM tafel_raise('TF012', 'note is longer than 500 characters',
 		    'note');
 	END IF;
-	-- an organisation that has not signed the covenant never reads its
-	-- note back (tafel_render_info_round), so its client cannot offer it
-	-- to keep: an empty note from it keeps the one stored
-	UPDATE info_round_orgs o SET answer = v_answer,
-	    note = CASE WHEN v_note = '' AND NOT coalesce((SELECT g.covenant_signed
-		FROM organisations g WHERE g.id = u.org_id), false)
-		THEN o.note ELSE v_note END,
+	-- (every organisation reads its own note back, tafel_render_info_round,
+	-- so an empty one clears it)
+	UPDATE info_round_orgs o SET answer = v_answer, note = v_note,
 	    answered_by = u.id, answered_at = now()
 	WHERE o.round_id = r.id AND o.org_id = u.org_id;
 	UPDATE info_rounds SET version = version + 1 WHERE id = r.id;

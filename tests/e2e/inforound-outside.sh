@@ -1,5 +1,5 @@
 #!/bin/bash
-# An info round's organisation picker marks those outside the covenant ("geen convenant": not signed, such as the GP; "alleen toehoorders": only observers, such as the court), and choosing one says what it will and will not see in the round (the case number only: no names, dates of birth or notes; observers cannot answer) and asks "toch vragen? (j/n)": n leaves it out and offers the picker again, j asks it; a partner under the covenant is asked without a question.
+# An info round's organisation picker marks those outside the covenant ("geen convenant": not signed, such as the GP; "alleen toehoorders": only observers, such as the court), and choosing one says what it will and will not see in the round (the case number only: no names, dates of birth or other organisations' notes; observers cannot answer) and asks "toch vragen? (j/n)": n leaves it out and offers the picker again, j asks it; a partner under the covenant is asked without a question. The GP reads its own answer's note back.
 . "$(dirname "$0")/lib.sh"
 
 # wait_joined SESSION TEXT: TEXT on the screen, also when a long message
@@ -52,7 +52,7 @@ pick_org() {
 # the GP: what it will not see, and a question; n leaves it out
 pick_org "Linde"
 wait_for pm "Huisartsenpraktijk De Linde toch vragen? (j/n)" || fail "GP: no question: $(screen pm)"
-wait_joined pm "Huisartsenpraktijk De Linde heeft het convenant niet ondertekend: in de inforonde ziet zij alleen het casusnummer, geen namen, geboortedata of toelichtingen" ||
+wait_joined pm "Huisartsenpraktijk De Linde heeft het convenant niet ondertekend: in de inforonde ziet zij alleen het casusnummer, geen namen, geboortedata of toelichtingen van anderen" ||
 	fail "GP: no warning of what it sees: $(screen pm)"
 keys pm n
 wait_for pm "Huisartsenpraktijk De Linde niet gevraagd." || fail "GP: n not confirmed: $(screen pm)"
@@ -86,4 +86,13 @@ wait_for pm "Inforonde gestart: 2 organisaties gevraagd." || fail "round not sta
 r=$(printf 'info-rounds 0 open\nquit\n' | batch huisarts |
 	pick '"%s %s %s" % (m["info_round_list"]["rounds"][0]["case_number"], len(m["info_round_list"]["rounds"][0]["asked"]), len(m["info_round_list"]["rounds"][0].get("persons", [])))')
 [ "$r" = "$NUMBER 1 0" ] || fail "the GP's view of the round: '$r', want '$NUMBER 1 0'"
+# the GP answers with a note and reads its own note back (through the
+# server's filter for organisations outside the covenant), so that its client
+# offers it to keep or clear
+rid=$(printf 'info-rounds 0 open\nquit\n' | batch huisarts | pick 'm["info_round_list"]["rounds"][0]["id"]')
+printf 'answer-info %s not_known Zonder namen niet na te gaan\nquit\n' "$rid" | batch huisarts |
+	grep -q '"info_round"' || fail "the GP could not answer"
+note=$(printf 'info-rounds 0 open\nquit\n' | batch huisarts |
+	pick 'm["info_round_list"]["rounds"][0]["asked"][0].get("note", "")')
+[ "$note" = "Zonder namen niet na te gaan" ] || fail "the GP does not read its own note back: '$note'"
 ok

@@ -254,24 +254,28 @@ BEGIN
 	ASSERT EXISTS (SELECT 1 FROM audit_log WHERE user_id = test_uid('ggz')
 	    AND case_id = c AND context = 'inforonde'
 	    AND categories @> '{person_names,birth_dates}');
-	-- the GP answers with a note it never reads back; answering again
-	-- (its client offers no note to keep) keeps the note, a new one
-	-- replaces it
+	-- the GP answers with a note and reads its own note back (not
+	-- another organisation's), so that its client offers it to keep;
+	-- a new one replaces it, an empty one clears it
 	PERFORM test_write('huisarts', 'answer_info_round', jsonb_build_object(
 	    'id', v -> 'id', 'answer', 'not_known',
 	    'note', 'Kan zonder namen niet zoeken'));
-	PERFORM test_write('huisarts', 'answer_info_round', jsonb_build_object(
-	    'id', v -> 'id', 'answer', 'known', 'note', ''));
-	ASSERT (SELECT answer || '/' || note FROM info_round_orgs
-	    WHERE round_id = (v ->> 'id')::bigint
-	    AND org_id = test_org('Huisartsenpraktijk De Linde'))
-	    = 'known/Kan zonder namen niet zoeken';
+	v := tafel_list_info_rounds(test_uid('huisarts'), c, false)
+	    -> 'rounds' -> 0;
+	ASSERT (SELECT e ->> 'note' FROM jsonb_array_elements(v -> 'asked') e
+	    WHERE (e ->> 'org_id')::bigint = test_org('Huisartsenpraktijk De Linde'))
+	    = 'Kan zonder namen niet zoeken', v::text;
 	PERFORM test_write('huisarts', 'answer_info_round', jsonb_build_object(
 	    'id', v -> 'id', 'answer', 'known', 'note', 'Toch bekend'));
 	ASSERT (SELECT note FROM info_round_orgs
 	    WHERE round_id = (v ->> 'id')::bigint
 	    AND org_id = test_org('Huisartsenpraktijk De Linde')) = 'Toch bekend';
-	-- a signatory's empty note clears it (its client offers it to keep)
+	PERFORM test_write('huisarts', 'answer_info_round', jsonb_build_object(
+	    'id', v -> 'id', 'answer', 'known', 'note', ''));
+	ASSERT (SELECT answer || '/' || note FROM info_round_orgs
+	    WHERE round_id = (v ->> 'id')::bigint
+	    AND org_id = test_org('Huisartsenpraktijk De Linde')) = 'known/';
+	-- so does a signatory's
 	PERFORM test_write('ggz', 'answer_info_round', jsonb_build_object(
 	    'id', v -> 'id', 'answer', 'known', 'note', 'Bekend bij ons'));
 	PERFORM test_write('ggz', 'answer_info_round', jsonb_build_object(
