@@ -824,6 +824,16 @@ static const struct field cancel_fields[] = {
 	{ .label = NULL }
 };
 
+/* The submitter is the user's own organisation: the reason stays with
+ * the action point, nobody is told. */
+static const struct field cancel_own_fields[] = {
+	{ .label = N_("Cancel action point %s? Reason (own case)"),
+	  .kind = ASK_TEXT, .required = 1, .missing = N_("Type the reason "
+	  "for cancelling; own case: nobody else is told. Esc keeps the "
+	  "action point.") },
+	{ .label = NULL }
+};
+
 static const struct form complete_form = {
 	.fields = complete_fields,
 	.send = complete_send,
@@ -840,6 +850,13 @@ static const struct form complete_own_form = {
 
 static const struct form cancel_form = {
 	.fields = cancel_fields,
+	.send = cancel_send,
+	.refused = finish_refused,
+	.accepted = cancelled,
+};
+
+static const struct form cancel_own_form = {
+	.fields = cancel_own_fields,
 	.send = cancel_send,
 	.refused = finish_refused,
 	.accepted = cancelled,
@@ -889,5 +906,9 @@ forms_complete_action(struct ui *u)
 void
 forms_cancel_action(struct ui *u)
 {
-	finish_ask(u, &cancel_form);
+	const Tafel__ActionPoint *a = UI_VIEW(u)->action != NULL ?
+	    UI_VIEW(u)->action(u) : NULL;
+
+	finish_ask(u, a != NULL && own_submitter(u, a->case_id) ?
+	    &cancel_own_form : &cancel_form);
 }

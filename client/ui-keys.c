@@ -709,7 +709,7 @@ const struct ui_key ui_keys[] = {
 	{ 'q', "q", SEARCHABLE & ~V(MEETINGS), 0, N_("back"), k_q_back,
 	  N_("Back (clears a search first)"), NULL },
 	{ 'q', "q", MEETING, 1, N_("back"), k_q_back,
-	  N_("Back to the meetings (on the shared screen it stays one)"),
+	  N_("Back to the meetings (with P: the list shared too)"),
 	  NULL },
 	{ 'q', "q", MEETING, -1, N_("back"), k_q_back,
 	  N_("Back to the meetings"), NULL },

@@ -134,11 +134,20 @@ draw_status(struct ui *u)
 	if (u->message[0] != '\0' && layout_width(u->message) <= message_room(u))
 		ui_putf(u->status, 0, 0, message_room(u), u->message_error ?
 		    ui_attr(u, UI_A_ERROR) : a, "%s", u->message);
-	else
-		ui_putf(u->status, 0, 0, u->cols, a, "%s%s%s%s%s",
-		    conn, lag, inbox, follow,
-		    net_pending(u->net) > 0 && st != NET_READY ?
-		    _(" · changes waiting to be sent") : "");
+	else {
+		const char *pending = net_pending(u->net) > 0 &&
+		    st != NET_READY ? _(" · changes waiting to be sent") : "";
+		char line[600];
+
+		/* too long for the window: the lag goes first, so that
+		 * what the user can act on ("niet aanwezig (A)") stays */
+		snprintf(line, sizeof line, "%s%s%s%s%s", conn, lag, inbox,
+		    follow, pending);
+		if (layout_width(line) > u->cols)
+			snprintf(line, sizeof line, "%s%s%s%s", conn, inbox,
+			    follow, pending);
+		ui_put(u->status, 0, 0, u->cols, a, line);
+	}
 	if (u->message[0] != '\0' && layout_width(u->message) <= message_room(u) &&
 	    message_room(u) < u->cols)
 		/* the connection state stays visible, two columns after the

@@ -52,7 +52,12 @@ view_inforounds_lines(const Tafel__InfoRound *r, int brief,
 	for (size_t i = 0; i < r->n_asked; i++)
 		answered += r->asked[i]->answer != TAFEL__INFO_ANSWER__INFO_PENDING;
 	out[n].red = r->overdue_count > 0;
-	if (r->answers_hidden)		/* a count of what is shown would lie */
+	if (r->answers_hidden && r->n_asked == 0)	/* none shown at all */
+		snprintf(out[n].text, sizeof out[n].text, _("Info round %s · "
+		    "reply by %s · answers hidden"), r->state ==
+		    TAFEL__INFO_ROUND_STATE__INFO_ROUND_OPEN ? _("open") :
+		    _("closed"), r->reply_by);
+	else if (r->answers_hidden)	/* a count of what is shown would lie */
 		snprintf(out[n].text, sizeof out[n].text, _("Info round %s · "
 		    "reply by %s · other answers hidden"), r->state == TAFEL__INFO_ROUND_STATE__INFO_ROUND_OPEN ?
 		    _("open") : _("closed"), r->reply_by);

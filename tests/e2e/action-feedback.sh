@@ -2,7 +2,7 @@
 # Completing an action point says where its feedback went: to the submitting organisation's inbox when that is another
 # organisation ("Afgerond; terugkoppeling naar Politie ... (postvak)", once the server's inbox entry arrives), and only
 # "afgerond." when the case was submitted by the completer's own organisation (the server then sends no feedback,
-# docs/protocol.md 7.12; the client used to promise it anyway).
+# docs/protocol.md 7.12; the client used to promise it anyway); cancelling on one's own case asks the reason as such.
 . "$(dirname "$0")/lib.sh"
 
 start_server
@@ -13,9 +13,10 @@ case_id=$(signal_case politie Feedbackdorp "Melding na ruzie")
 [ -n "$case_id" ] || fail "signal"
 due=$(date -d '+7 days' +%Y-%m-%d)
 n=$(printf '%s\n' "action $case_id 0 $vt $due Terugbellen melder" \
-	"action $case_id 0 $pol $due Proces-verbaal opmaken" quit |
+	"action $case_id 0 $pol $due Proces-verbaal opmaken" \
+	"action $case_id 0 $pol $due Buurtonderzoek doen" quit |
 	batch politie | grep -c '"body":"action_point"')
-[ "$n" = 2 ] || fail "actions: $n of 2"
+[ "$n" = 3 ] || fail "actions: $n of 3"
 
 # Veilig Thuis completes its action point on the police's case: the police's inbox gets the feedback
 start_client vt veiligthuis
@@ -54,4 +55,14 @@ for l in sys.stdin:
             and "DONE" in str(e.get("kind", ""))]))' "$case_id")
 [ "$n" = 0 ] || fail "the server sent feedback to the police's own organisation ($n)"
 screen pol | grep -q "terugkoppeling naar" && fail "pol: feedback promised: $(screen pol)"
+# cancelling one on its own case: the reason is asked as its own, not promised to a submitter
+keys pol /
+type_text pol "Buurtonderzoek doen"; keys pol Enter
+keys pol x
+wait_for pol "intrekken? Reden (eigen casus):" ||
+	fail "pol: x on its own case's action point: $(screen pol | tail -n 3)"
+keys pol Enter
+wait_for pol "eigen casus: niemand anders krijgt die te horen." ||
+	fail "pol: an empty reason not refused with why: $(screen pol | tail -n 3)"
+screen pol | grep -q "de aanmelder krijgt die te horen" && fail "pol: the reason promised to a submitter"
 ok

@@ -23,7 +23,7 @@ for who in voorzitter politie; do
 	section "$who" "In een overleg" | grep -qE '^  q +Terug naar de overleggen' ||
 		fail "$who: meeting: q text: $(section "$who" "In een overleg")"
 done
-section voorzitter "In een overleg" | grep -qF "het gedeelde scherm blijft er een" ||
+section voorzitter "In een overleg" | grep -qF "(met P: ook de lijst gedeeld)" ||
 	fail "chair: meeting: q does not mention the shared screen"
 section politie "In een overleg" | grep -qF "beamer" &&
 	fail "partner: meeting: q mentions the beamer layout"

@@ -170,8 +170,11 @@ screen pm | grep -qF "Om op te zoeken" && fail "process manager got the round's 
 # organisations know of the persons (docs/security.md rule 8)
 start_client out waarnemer --meeting "$MEETING"
 wait_re out "^ +# +Casus" || fail "outsider: meeting not shown: $(screen out)"
-wait_for out "Inforonde open · antwoord uiterlijk $TUE · andere antwoorden verborgen" ||
+# (not asked: none of the answers is shown, so not "other answers hidden")
+wait_for out "Inforonde open · antwoord uiterlijk $TUE · antwoorden verborgen" ||
 	fail "outsider: the round is not shown with the case: $(screen out)"
+screen out | grep -qF "andere antwoorden verborgen" &&
+	fail "outsider: 'other answers hidden' with none shown: $(screen out)"
 screen out | grep -qF "Eemland-Twente: bekend" && fail "outsider sees an answer: $(screen out)"
 wait_for out "J. d. V." || fail "outsider: no initials: $(screen out)"
 screen out | grep -qF "Jan de Vries" && fail "outsider sees the name"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # A partner following from their own office records themselves present with A (the chair's A picks anyone): the footer
-# offers "A aanwezig" once the meeting is open and the status line says "niet aanwezig (A)" while that holds, A asks present? and remote?, the header counts them and the chair's
+# offers "A aanwezig" once the meeting is open and the status line says "niet aanwezig (A)" while that holds (in a narrow window too: the lag gives way), A asks present? and remote?, the header counts them and the chair's
 # picker shows them "op afstand"; once present the footer offers "A vertrekken", and leaving (A, n) counts them out; before the meeting is open A says why not. The footer's view keys (1, 2, ...) have no
 # gap where one did not fit.
 . "$(dirname "$0")/lib.sh"
@@ -23,6 +23,11 @@ wait_for pol "A aanwezig" || fail "footer does not offer A to the partner: $(scr
 start_client rec reclassering --meeting "$MEETING"
 wait_for rec "volgt voorzitter · niet aanwezig (A)" ||
 	fail "status line does not say the partner is not present: $(screen rec)"
+# in a narrow window the lag gives way, so that what the user can act on stays
+E2E_COLS=60 start_client rec60 reclassering --meeting "$MEETING"
+wait_for rec60 "volgt voorzitter · niet aanwezig (A)" ||
+	fail "60 columns: 'niet aanwezig (A)' cut: $(screen rec60 | tail -n 2)"
+tm kill-session -t rec60
 before=$(screen pol | grep -oE '· [0-9]+ aanwezig' | grep -oE '[0-9]+')
 keys pol A
 wait_for pol "Is Sanne Jansen aanwezig? (j/n):" || fail "A did not ask: $(screen pol)"
