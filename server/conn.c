@@ -230,6 +230,16 @@ conn_queued(const struct conn *c)
 	    (c->cork != NULL ? evbuffer_get_length(c->cork) : 0);
 }
 
+/* Milliseconds on the loop's cached clock. */
+static long long
+conn_now_ms(void)
+{
+	struct timeval tv;
+
+	event_base_gettimeofday_cached(srv.base, &tv);
+	return (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
 static int cork_depth;
 static struct conn *corked;	/* connections holding frames */
 
@@ -621,6 +631,7 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 
 	c = xcalloc(1, sizeof *c);
 	c->id = ++srv.next_conn_id;
+	c->out_progress = conn_now_ms();
 	SSL_set_app_data(ssl, c);
 	SSL_set_msg_callback(ssl, conn_tls_msg);
 	c->cert_org = c->cert_cn = conn_no_cert;
@@ -663,18 +674,33 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 }
 
 /*
+ * A client over outbuf_limit that has read some of its queue within this
+ * long is behind, not stalled: it may go on up to CONN_OUT_HARD times the
+ * limit (several large answers it pipelined, docs/protocol.md 10).
+ */
+#define CONN_OUT_PROGRESS_MS 5000
+#define CONN_OUT_HARD 4
+
+/*
  * Where the next frame for c goes: its cork buffer or its bufferevent, or
- * NULL when c is dead or over the output limit (then dropped).
+ * NULL when c is dead or stalled over the output limit (then dropped).
  */
 static struct evbuffer *
 conn_out(struct conn *c)
 {
+	size_t q, limit = (size_t)srv.cfg.outbuf_limit;
+
 	if (c->state == CONN_DEAD || c->bev == NULL)
 		return NULL;
-	if (conn_queued(c) > (size_t)srv.cfg.outbuf_limit) {
+	q = conn_queued(c);
+	if (q < c->out_mark)		/* it read some since the last frame */
+		c->out_progress = conn_now_ms();
+	if (q > limit && (q > limit * CONN_OUT_HARD || conn_now_ms() -
+	    c->out_progress >= CONN_OUT_PROGRESS_MS)) {
 		log_warn("conn %llu (%s): %zu bytes queued, client is not "
-		    "reading; disconnecting", (unsigned long long)c->id,
-		    c->addr, conn_queued(c));
+		    "reading; disconnecting%s", (unsigned long long)c->id,
+		    c->addr, q, q > limit * CONN_OUT_HARD ? " (it reads, but "
+		    "more than 4 x outbuf_limit waits for it)" : "");
 		/* One way: the caller may still hold c's session and subs. */
 		conn_drop(c);
 		return NULL;
@@ -712,6 +738,7 @@ conn_encode(struct conn *c, struct evbuffer *out, const Tafel__Envelope *env)
 		return;
 	}
 	c->frames_out++;
+	c->out_mark = conn_queued(c);
 }
 
 void

@@ -68,6 +68,9 @@ struct conn {
 	struct conn *cork_next;		/* corked list (referenced) */
 	int corked;			/* on the corked list */
 	int zlib;			/* its Hello accepts Compressed frames */
+	size_t out_mark;		/* bytes queued after the last frame */
+	long long out_progress;		/* when the client was last seen to
+					 * have read some of its queue (ms) */
 	TAILQ_ENTRY(conn) entry;	/* srv.conns */
 };
 

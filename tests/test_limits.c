@@ -1,4 +1,4 @@
-/* Integration: limits one host cannot abuse: the rate-limit close, large answers' cost, the database pool per user, a stranger's log lines, unauthenticated connections per address (and from several addresses), login throttling, running out of descriptors. */
+/* Integration: limits one host cannot abuse: the rate-limit close, large answers' cost and pipelining, the database pool per user, a stranger's log lines, unauthenticated connections per address (and from several addresses), login throttling, running out of descriptors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -637,6 +637,61 @@ test_stranger_lines(void **state)
 	    "had not logged in left out before it", 1, 10000) >= 1);
 }
 
+/*
+ * A client that pipelines several large answers and reads them steadily,
+ * if slower than they are made, is behind, not stalled: more than
+ * outbuf_limit (4 MiB) waits for it at times, and it gets every answer
+ * (docs/protocol.md 10; it was disconnected as "not reading").
+ */
+static void
+test_pipelined_large_answers(void **state)
+{
+	struct tclient c;
+	Tafel__GetCaseRequest g = TAFEL__GET_CASE_REQUEST__INIT;
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT, *m;
+	char v[32], sql[768];
+	int k, whole = 0, parts = 0;
+
+	(void)state;
+	assert_int_equal(harness_psql_value(&srv, "SELECT min(case_id) FROM "
+	    "case_involved_orgs WHERE org_id = (SELECT org_id FROM users "
+	    "WHERE login = 'ggz')", v, sizeof v), 0);
+	g.case_id = atoll(v);
+	assert_true(g.case_id > 0);
+	snprintf(sql, sizeof sql, "INSERT INTO action_points (case_id, "
+	    "description, owner_org_id, due_date) SELECT %lld, "
+	    "repeat('Traag lezen, niet stilstaan. ', 260), (SELECT org_id "
+	    "FROM users WHERE login = 'ggz'), current_date + k "
+	    "FROM generate_series(1, 500) k", (long long)g.case_id);
+	assert_int_equal(harness_psql(&srv, sql), 0);
+	assert_int_equal(tclient_login(&c, &srv, "ggz", "demo"), 0);
+	env.body_case = B(GET_CASE);
+	env.get_case = &g;
+	for (k = 0; k < 4; k++) {	/* some 3.8 MB each: 15 MB in all */
+		env.request_id = 500 + (uint64_t)k;
+		assert_int_equal(tclient_send(&c, &env), 0);
+	}
+	/* read a part every 150 ms: about 7 MB/s, slower than they come */
+	while (whole < 4) {
+		m = tclient_recv(&c, 30000);
+		assert_non_null(m);	/* NULL: disconnected */
+		harness_expect_body(m, B(CASE_DETAIL));
+		parts++;
+		if (m->case_detail->parts_left == 0)
+			whole++;
+		frame_free(m);
+		usleep(150000);
+	}
+	fprintf(stderr, "pipelined large answers: %d in %d parts\n", whole,
+	    parts);
+	assert_int_equal(tafeld_log_count(&srv, "client is not reading"), 0);
+	tclient_close(&c);
+	snprintf(sql, sizeof sql, "DELETE FROM action_points WHERE case_id = "
+	    "%lld AND description LIKE 'Traag lezen, niet stilstaan. %%'",
+	    (long long)g.case_id);
+	assert_int_equal(harness_psql(&srv, sql), 0);
+}
+
 int
 main(void)
 {
@@ -646,6 +701,7 @@ main(void)
 		cmocka_unit_test(test_sessions_per_user),
 		cmocka_unit_test(test_large_answers_cost),
 		cmocka_unit_test(test_pool_per_user),
+		cmocka_unit_test(test_pipelined_large_answers),
 		cmocka_unit_test(test_unauthenticated_per_address),
 		cmocka_unit_test(test_unauthenticated_several_addresses),
 		cmocka_unit_test(test_out_of_descriptors),
