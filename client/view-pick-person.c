@@ -17,13 +17,29 @@ static struct {
 /* The meeting model, for the attendance sort (set while sorting). */
 static const struct model *sort_meeting;
 
-/* 1: the person is expected at the open meeting (of a member organisation
- * of its series) or has attendance recorded; listed first. */
+/* Whether p takes part in meetings at all: a chair, member or observer
+ * (an account that only administers, or the steering group's, does not). */
+static int
+takes_part(const Tafel__User *p)
+{
+	for (size_t i = 0; i < p->n_roles; i++)
+		if (p->roles[i] == TAFEL__ROLE__ROLE_CHAIR ||
+		    p->roles[i] == TAFEL__ROLE__ROLE_MEMBER ||
+		    p->roles[i] == TAFEL__ROLE__ROLE_OBSERVER)
+			return 1;
+	return 0;
+}
+
+/* 1: the person is expected at the open meeting (takes part in meetings,
+ * of a member organisation of its series) or has attendance recorded;
+ * listed first. */
 static int
 expected(const struct model *m, const Tafel__User *p)
 {
 	if (model_rec(&m->attendance, p->id) != NULL)
 		return 1;
+	if (!takes_part(p))
+		return 0;
 	for (size_t i = 0; i < m->n_member_orgs; i++)
 		if (m->member_orgs[i] == p->org_id)
 			return 1;

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The chair records attendance by choosing a person by name from a list of the series' members first (expected, present, remote, absent), then the others; the prompts name the person and the message says what was recorded.
+# The chair records attendance by choosing a person by name from a list of the series' members first (expected, present, remote, absent), then the others; the prompts name the person and the message says what was recorded. An account that only administers is not expected.
 . "$(dirname "$0")/lib.sh"
 
 start_meeting
@@ -25,6 +25,13 @@ assert "m" in labels, rows
 # no member after a non-member
 assert "".join(labels).find("-m") < 0, rows
 PY
+# an account that only administers (the demo's admin, of the municipality, a
+# member organisation) is not expected at the table
+keys chair /
+type_text chair "Erik"
+keys chair Enter
+wait_for chair "/Erik" || fail "search for Erik not applied"
+wait_re chair "Erik Smit +Gemeente.* -$" || fail "the admin-only account is listed as expected: $(screen chair)"
 keys chair /
 type_text chair "sanne"
 keys chair Enter
