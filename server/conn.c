@@ -680,6 +680,56 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
  */
 #define CONN_OUT_PROGRESS_MS 5000
 #define CONN_OUT_HARD 4
+/* What all the clients behind together may hold beyond their limits. */
+#define CONN_BEHIND_BUDGET (256u * 1024 * 1024)
+
+/*
+ * The bytes queued beyond outbuf_limit over all connections, counted at
+ * most every 200 ms (and only while some client is behind: it is asked
+ * from there).
+ */
+static size_t
+conn_behind_total(void)
+{
+	static long long at;
+	static size_t total;
+	size_t q, limit = (size_t)srv.cfg.outbuf_limit;
+	long long now = conn_now_ms();
+	struct conn *x;
+
+	if (now - at < 200)
+		return total;
+	total = 0;
+	TAILQ_FOREACH(x, &srv.conns, entry)
+		if ((q = conn_queued(x)) > limit)
+			total += q - limit;
+	at = now;
+	return total;
+}
+
+/*
+ * Whether c, with q bytes queued, is to be cut off as not reading: NULL
+ * when it is within outbuf_limit, or over it but behind (it read some in
+ * the last CONN_OUT_PROGRESS_MS, stays within CONN_OUT_HARD times the
+ * limit, and the clients behind together within CONN_BEHIND_BUDGET);
+ * else what the log line adds.
+ */
+static const char *
+conn_stalled(const struct conn *c, size_t q)
+{
+	size_t limit = (size_t)srv.cfg.outbuf_limit;
+
+	if (q <= limit)
+		return NULL;
+	if (conn_now_ms() - c->out_progress >= CONN_OUT_PROGRESS_MS)
+		return "";
+	if (q > limit * CONN_OUT_HARD)
+		return " (it reads, but more than 4 x outbuf_limit waits for it)";
+	if (conn_behind_total() > CONN_BEHIND_BUDGET)
+		return " (it reads, but the clients behind hold more than "
+		    "256 MiB beyond their limits)";
+	return NULL;
+}
 
 /*
  * Where the next frame for c goes: its cork buffer or its bufferevent, or
@@ -688,19 +738,18 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 static struct evbuffer *
 conn_out(struct conn *c)
 {
-	size_t q, limit = (size_t)srv.cfg.outbuf_limit;
+	const char *why;
+	size_t q;
 
 	if (c->state == CONN_DEAD || c->bev == NULL)
 		return NULL;
 	q = conn_queued(c);
 	if (q < c->out_mark)		/* it read some since the last frame */
 		c->out_progress = conn_now_ms();
-	if (q > limit && (q > limit * CONN_OUT_HARD || conn_now_ms() -
-	    c->out_progress >= CONN_OUT_PROGRESS_MS)) {
+	if ((why = conn_stalled(c, q)) != NULL) {
 		log_warn("conn %llu (%s): %zu bytes queued, client is not "
 		    "reading; disconnecting%s", (unsigned long long)c->id,
-		    c->addr, q, q > limit * CONN_OUT_HARD ? " (it reads, but "
-		    "more than 4 x outbuf_limit waits for it)" : "");
+		    c->addr, q, why);
 		/* One way: the caller may still hold c's session and subs. */
 		conn_drop(c);
 		return NULL;
