@@ -246,8 +246,9 @@ $$;
 
 -- Several audit entries of one user at once (tafel_render): p_rows is a
 -- JSON array of {org_id, case_id, categories, meeting_id, context}; one
--- INSERT into audit_log, or, while the push collects, appended to
--- tafel.audit_pending like tafel_audit_add.
+-- INSERT into audit_log (a case list's into audit_disclosures, 0026), or,
+-- while the push collects, appended to tafel.audit_pending like
+-- tafel_audit_add.
 CREATE OR REPLACE FUNCTION tafel_audit_add_many(p_user bigint, p_rows jsonb)
 RETURNS void LANGUAGE plpgsql SET search_path = public AS $$
 BEGIN
@@ -269,7 +270,27 @@ BEGIN
 	    ARRAY(SELECT jsonb_array_elements_text(e -> 'categories')),
 	    (e ->> 'meeting_id')::bigint, e ->> 'context'
 	FROM jsonb_array_elements(p_rows) WITH ORDINALITY AS t(e, i)
+	WHERE e ->> 'context' <> 'case_list'
 	ORDER BY t.i;
+	-- a case list's reads as disclosures (0026): one row per case, day
+	-- and organisation, counted, in key order (concurrent lists of one
+	-- user lock the rows in the same order)
+	INSERT INTO audit_disclosures AS d (user_id, case_id, day, meeting_id,
+	    org_id, context, categories, first_at, last_at, count)
+	SELECT p_user, x.case_id, (now() AT TIME ZONE 'Europe/Amsterdam')::date,
+	    0, x.org_id, 'case_list', tafel_cats_sorted(x.cats), now(), now(), 1
+	FROM (SELECT (e ->> 'case_id')::bigint AS case_id,
+		(e ->> 'org_id')::bigint AS org_id,
+		array_agg(DISTINCT c) AS cats
+	    FROM jsonb_array_elements(p_rows) e,
+		jsonb_array_elements_text(e -> 'categories') c
+	    WHERE e ->> 'context' = 'case_list'
+	    GROUP BY 1, 2) x
+	ORDER BY x.case_id, x.org_id
+	ON CONFLICT (user_id, case_id, day, meeting_id, org_id, context)
+	DO UPDATE SET last_at = greatest(d.last_at, excluded.last_at),
+	    count = d.count + 1,
+	    categories = tafel_cats_sorted(d.categories || excluded.categories);
 END
 $$;
 
@@ -313,7 +334,8 @@ $$;
 -- category, for the user's organisation, or on the shared screen of
 -- p_pres_meeting for every organisation present there; in order of case
 -- and organisation.  One
--- INSERT, or, while the push collects, tafel_audit_add_many's pending list.
+-- INSERT, or, while the push collects, tafel_audit_add_many's pending list
+-- (a case list's: its disclosures, 0026).
 CREATE OR REPLACE FUNCTION tafel_audit_sent(u users, p_pres_meeting bigint,
     p_audit_meeting bigint, p_context text, p_sent jsonb)
 RETURNS void LANGUAGE plpgsql SET search_path = public
@@ -322,7 +344,9 @@ BEGIN
 	IF p_sent IS NULL OR p_sent = '{}'::jsonb THEN
 		RETURN;
 	END IF;
-	IF current_setting('tafel.audit_collect', true) = 'on' THEN
+	-- collected by the push, or a case list's (disclosures, 0026)
+	IF current_setting('tafel.audit_collect', true) = 'on'
+	    OR p_context = 'case_list' THEN
 		PERFORM tafel_audit_add_many(u.id, (SELECT jsonb_agg(
 		    jsonb_build_object('org_id', x.org_id, 'case_id', x.case_id,
 			'categories', to_jsonb(x.categories),

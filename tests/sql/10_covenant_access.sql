@@ -232,6 +232,7 @@ DO $$
 DECLARE
 	v_wzt bigint := test_wzt();
 	v_n bigint;
+	v_d bigint;
 	v jsonb;
 	v_cases int;
 BEGIN
@@ -247,13 +248,28 @@ BEGIN
 	ASSERT (SELECT count(DISTINCT case_id) = 4 AND bool_and(context = 'snapshot'
 	    AND meeting_id = v_wzt AND user_id = test_uid('voorzitter'))
 	    FROM audit_log WHERE id > (SELECT max(id) - 4 FROM audit_log));
-	-- list_cases: one row per case with data, context case_list
+	-- list_cases: one disclosure per case with data, context case_list
+	-- (0026), counted: a second list adds no row, it counts
 	v_n := test_audit_count();
+	v_d := (SELECT count(*) FROM audit_disclosures);
 	v := tafel_list_cases(test_uid('woningcorporatie'), true);
-	ASSERT test_audit_count() - v_n = (SELECT count(*) FROM jsonb_array_elements(
-	    v -> 'cases') x WHERE x ->> 'redaction_reason' <> 'not_involved');
-	ASSERT (SELECT bool_and(context = 'case_list') FROM audit_log WHERE id > (
-	    SELECT max(id) - (test_audit_count() - v_n) FROM audit_log));
+	ASSERT test_audit_count() = v_n, 'a case list writes no audit_log row';
+	v_cases := (SELECT count(*) FROM jsonb_array_elements(v -> 'cases') x
+	    WHERE x ->> 'redaction_reason' <> 'not_involved');
+	ASSERT v_cases > 0, v::text;
+	ASSERT (SELECT count(*) FROM audit_disclosures) - v_d = v_cases;
+	ASSERT (SELECT count(*) = v_cases AND bool_and(count = 1)
+	    FROM audit_disclosures WHERE user_id = test_uid('woningcorporatie')
+		AND context = 'case_list');
+	v := tafel_list_cases(test_uid('woningcorporatie'), true);
+	ASSERT (SELECT count(*) FROM audit_disclosures) - v_d = v_cases;
+	ASSERT (SELECT bool_and(count = 2 AND last_at >= first_at)
+	    FROM audit_disclosures WHERE user_id = test_uid('woningcorporatie')
+		AND context = 'case_list');
+	-- and the privacy officer's question finds them
+	ASSERT EXISTS (SELECT 1 FROM tafel_audit_entries() a
+	    WHERE a.user_id = test_uid('woningcorporatie')
+		AND a.context = 'case_list' AND a.count = 2);
 	-- action lists: context action_list
 	v_n := test_audit_count();
 	PERFORM tafel_org_actions(test_uid('politie'), true);
@@ -305,10 +321,10 @@ BEGIN
 	ASSERT test_audit_count() = v_n + 1;
 	ASSERT (SELECT case_id = c AND categories = '{case_summary}'
 	    AND context = 'case_view' FROM audit_log ORDER BY id DESC LIMIT 1);
-	v_n := test_audit_count();
 	PERFORM tafel_list_cases(test_uid('politie'), true);
-	ASSERT EXISTS (SELECT 1 FROM audit_log l WHERE l.id > (SELECT max(id)
-	    FROM audit_log) - (test_audit_count() - v_n) AND l.case_id = c
-	    AND 'case_summary' = ANY (l.categories)), 'list read not audited';
+	ASSERT EXISTS (SELECT 1 FROM audit_disclosures d
+	    WHERE d.user_id = test_uid('politie') AND d.case_id = c
+		AND d.context = 'case_list'
+		AND 'case_summary' = ANY (d.categories)), 'list read not audited';
 END
 $$;
