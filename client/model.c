@@ -520,26 +520,32 @@ model_apply_event(struct model *m, const Tafel__Event *ev, double now)
 			    model_case(m, ev->case_->id)->redacted &&
 			    !ev->case_->redacted)
 				resync = 1;
-			if (ev->gone || !on_agenda)
+			/* (not ev->gone: that is about the lists' records,
+			 * a decided nomination or an action point gone to
+			 * another organisation, never a meeting's case) */
+			if (!on_agenda)
 				mset_del(&m->cases, ev->case_->id);
 			else
 				mset_put(&m->cases, ev->case_->id,
 				    &ev->case_->base, now, NULL);
 		}
 		if (ev->person != NULL)
-			put_person(m, ev->person, ev->gone, now);
+			put_person(m, ev->person, 0, now);
 		/* an info round of a case on the agenda (prune drops others) */
 		if (ev->info_round != NULL)
 			mset_put(&m->rounds, ev->info_round->id,
 			    &ev->info_round->base, now, NULL);
 		prune(m);
 		if (ev->action_point != NULL)
-			put_standing(m, ev->action_point, ev->gone, now);
+			put_standing(m, ev->action_point, 0, now);
 		for (size_t i = 0; i < ev->n_actions; i++)
 			put_standing(m, ev->actions[i], 0, now);
 	}
+	/* whether it is wanted goes by the record itself (its case on the
+	 * agenda; its owner my organisation), not by ev->gone, which is set
+	 * once per event for whichever list it left (docs/protocol.md 8.4) */
 	if (ev->action_point != NULL)
-		put_action(m, ev->action_point, ev->gone, now);
+		put_action(m, ev->action_point, 0, now);
 	for (size_t i = 0; i < ev->n_actions; i++)
 		put_action(m, ev->actions[i], 0, now);
 	if (m->kind == MODEL_MEETING)

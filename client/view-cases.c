@@ -261,16 +261,20 @@ view_cases_open(struct ui *u)
 	ui_set_view(u, VIEW_CASES);
 }
 
-/* A case event: the record replaces the line or is added; gone (closed on
- * a list without closed cases) takes it away. */
+/* A case event: the record replaces the line or is added; a closed case
+ * goes (the list holds open cases).  Not by ev->gone alone: one event can
+ * carry a decided nomination (gone from the nomination list) and its case,
+ * now on an agenda (docs/protocol.md 8.4). */
 static void
 event(struct ui *u, const Tafel__Event *ev)
 {
 	Tafel__Case **v;
 	size_t i;
+	int closed;
 
 	if (ev->case_ == NULL || st.list == NULL || u->presentation)
 		return;
+	closed = ev->case_->status == TAFEL__CASE_STATUS__CASE_CLOSED;
 	for (i = 0; i < st.list->n_cases; i++)
 		if (st.list->cases[i]->id == ev->case_->id)
 			break;
@@ -279,14 +283,14 @@ event(struct ui *u, const Tafel__Event *ev)
 			return;
 		protobuf_c_message_free_unpacked(&st.list->cases[i]->base,
 		    NULL);
-		if (ev->gone) {
+		if (closed) {
 			st.list->cases[i] = st.list->cases[--st.list->n_cases];
 			return;
 		}
 		st.list->cases[i] = (Tafel__Case *)model_dup(&ev->case_->base);
 		return;
 	}
-	if (ev->gone || st.list->n_cases >= MAX_CASES)
+	if (closed || st.list->n_cases >= MAX_CASES)
 		return;
 	v = realloc(st.list->cases, (st.list->n_cases + 1) * sizeof *v);
 	if (v == NULL)

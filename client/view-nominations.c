@@ -310,7 +310,8 @@ event(struct ui *u, const Tafel__Event *ev)
 		add_decided(nm);
 		ui_dirty(u);
 	}
-	keep = !ev->gone && nm->state == TAFEL__NOMINATION_STATE__NOMINATION_PENDING;
+	/* by its state, not ev->gone (one event may carry a closed case) */
+	keep = nm->state == TAFEL__NOMINATION_STATE__NOMINATION_PENDING;
 	for (i = 0; i < st.list->n_nominations; i++)
 		if (st.list->nominations[i]->id == nm->id)
 			break;

@@ -1,5 +1,5 @@
 #!/bin/bash
-# An action point's owner is chosen by name: a name that fits several people of the owner organisation opens a list of just them to pick from; Esc goes back to typing.
+# An action point's owner is chosen by name: a name that fits several people of the owner organisation opens a list of just them to pick from; Esc goes back to typing. Handed to another organisation, it stays in the former owner's meeting view.
 . "$(dirname "$0")/lib.sh"
 
 start_meeting
@@ -41,4 +41,34 @@ type_text chair "+7"
 keys chair Enter
 wait_for chair "Afspraak vastgelegd" || fail "not recorded"
 wait_for pol "$desc · Sanne Jansen, Politie" || fail "follower: owner not shown"
+
+# the chair hands it to the municipality: the police's follower keeps it in
+# the meeting (the event is "gone" from the police's own action list only)
+idx=$(printf 'subscribe %s\nquit\n' "$MEETING" | batch voorzitter | python3 -c '
+import json, sys
+desc = sys.argv[1]
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("body") != "subscribed":
+        continue
+    s = m["subscribed"]["snapshot"]
+    case = [it["case_id"] for it in s["agenda"] if it["id"] == s["meeting"]["current_item_id"]][0]
+    acts = sorted((a for a in s["actions"] if a["case_id"] == case), key=lambda a: (a["due_date"], a["id"]))
+    print([i for i, a in enumerate(acts) if a.get("description") == desc][0])' "$desc")
+[ -n "$idx" ] || fail "the new action point is not in the chair's snapshot"
+for _ in $(seq "$idx"); do keys chair Tab; done
+keys chair e
+wait_for chair "Omschrijving: $desc" || fail "e did not open our action point: $(screen chair)"
+keys chair Enter
+wait_for chair "Uitvoerende organisatie (naam of nummer): Politie" || fail "owner not offered: $(screen chair)"
+keys chair C-u
+type_text chair "Gemeente"
+keys chair Enter
+wait_for chair "Uitvoerder (persoon" || fail "person not asked after the new owner: $(screen chair)"
+keys chair Enter
+wait_for chair "Uiterste datum" || fail "due date not asked: $(screen chair)"
+keys chair Enter
+wait_for chair "Afspraak bijgewerkt." || fail "the move not saved: $(screen chair)"
+wait_re pol "$desc · Gemeente|Gemeente[^·]*· *$desc|$desc.*Gemeente" ||
+	fail "follower: the moved action point left the meeting: $(screen pol)"
 ok

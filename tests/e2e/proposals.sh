@@ -94,6 +94,13 @@ printf 'accept-nomination %s %s %s\nquit\n' "$N2" "$V2" "$MEETING" |
 	batch voorzitter | grep -q '"nomination"' || fail "chair could not accept"
 wait_re pol "^ $NUMBER .*aangenomen: $THU" ||
 	fail "acceptance not shown with its meeting: $(screen pol)"
+# the accepted case stays on the partner's case list: the acceptance's event
+# carries the decided nomination (gone from the pending ones) and the case
+keys pol 4
+wait_for pol "Tafel · Casussen" || fail "4 did not open the case list: $(screen pol)"
+wait_re pol "^ $NUMBER " || fail "the accepted case left the case list: $(screen pol)"
+keys pol 5
+wait_for pol "Tafel · Voordrachten" || fail "5 did not reopen the nominations: $(screen pol)"
 # pol_select LINE-REGEX: moves pol's selection to the first nomination line
 # matching (the demo's pending nomination of the police, case 0001 for the
 # SSO, is listed first, above the decided ones)
