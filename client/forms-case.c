@@ -545,10 +545,55 @@ static const struct field contrib_fields[] = {
 	{ .label = NULL }
 };
 
+/* The case read again after a CONFLICT on my organisation's contribution:
+ * the version to save against now, and what the other wrote, said. */
+static void
+contrib_current(struct net *n, const Tafel__Envelope *m, void *arg)
+{
+	struct ui *u = arg;
+	const Tafel__CaseDetail *d;
+
+	(void)n;
+	if (m == NULL || m->body_case != TAFEL__ENVELOPE__BODY_CASE_DETAIL ||
+	    (d = m->case_detail) == NULL)
+		return;
+	for (size_t i = 0; i < d->n_contributions; i++) {
+		const Tafel__Contribution *k = d->contributions[i];
+
+		if (k->id != contrib.id)
+			continue;
+		contrib.version = k->version;
+		ui_message(u, 1, _("Someone else changed this in the meantime; "
+		    "Enter saves your text over it. Now: facts «%s» · "
+		    "judgement «%s» (version %lld)"), k->facts, k->judgement,
+		    (long long)k->version);
+		return;
+	}
+}
+
+/*
+ * A CONFLICT carries no current contribution (docs/protocol.md 5.6): the
+ * case is read again for its version and the other's text, the form
+ * stays with what the user typed (without the new version every Enter
+ * would conflict again).
+ */
+static int
+contrib_refused(struct ui *u, const Tafel__Error *e)
+{
+	Tafel__GetCaseRequest r = TAFEL__GET_CASE_REQUEST__INIT;
+
+	if (e->code == TAFEL__ERROR_CODE__CONFLICT && contrib.id != 0) {
+		r.case_id = fs.id;
+		net_send_body(u->net, TAFEL__ENVELOPE__BODY_GET_CASE, &r,
+		    NET_REQ_READ, NULL, contrib_current, u);
+	}
+	return 1;
+}
+
 static const struct form contrib_form = {
 	.fields = contrib_fields,
 	.send = contrib_send,
-	.refused = retry_refused,
+	.refused = contrib_refused,
 	.accepted = contrib_saved,
 };
 
