@@ -801,10 +801,17 @@ BEGIN
 	ON CONFLICT DO NOTHING;
 	GET DIAGNOSTICS v_new_org = ROW_COUNT;
 	-- the new owner organisation is told (0018); the writer's own only
-	-- when the point goes to a named colleague (a personal assignment)
-	IF v_org <> a.owner_org_id AND (v_org <> u.org_id
+	-- when the point goes to a named colleague (a personal assignment),
+	-- also within the same owner organisation (a colleague taking it
+	-- over must know)
+	IF (v_org <> a.owner_org_id AND (v_org <> u.org_id
 	    OR coalesce(nullif(tafel_arg_id(p_args, 'owner_user_id'), 0), u.id)
-		<> u.id) THEN
+		<> u.id))
+	    OR (v_org = a.owner_org_id
+		AND nullif(tafel_arg_id(p_args, 'owner_user_id'), 0) IS NOT NULL
+		AND tafel_arg_id(p_args, 'owner_user_id')
+		    IS DISTINCT FROM a.owner_user_id
+		AND tafel_arg_id(p_args, 'owner_user_id') <> u.id) THEN
 		PERFORM tafel_inbox_notice('action_assigned', a.case_id, a.id,
 		    v_org, nullif(tafel_arg_id(p_args, 'owner_user_id'), 0), u.id);
 	END IF;

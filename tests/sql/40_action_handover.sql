@@ -1,7 +1,8 @@
 -- Handing an action point to another organisation involves that
 -- organisation in the case (docs/security.md rule 2), so only a chair or
 -- who may agree an action point on the case may do it (the owner's
--- members may still edit it); the new owner gets an inbox entry (0018).  Before, any member of the owning organisation
+-- members may still edit it, and name a colleague, who is told); the new
+-- owner gets an inbox entry (0018).  Before, any member of the owning organisation
 -- could give a case to any organisation, silently.
 
 DO $$
@@ -30,6 +31,28 @@ BEGIN
 	    'description', 'Huisbezoek samen plannen (deze week)',
 	    'owner_org_id', v_pol, 'due_date', a -> 'due_date'));
 	ASSERT a ->> 'description' = 'Huisbezoek samen plannen (deze week)';
+	-- ... and give it to a named colleague, who is told (the guide
+	-- promises it: that person must know); giving it to oneself is not
+	a := test_write('politie', 'update_action', jsonb_build_object(
+	    'id', a -> 'id', 'version', a -> 'version',
+	    'description', a -> 'description', 'owner_org_id', v_pol,
+	    'owner_user_id', test_uid('wijkagent'), 'due_date', a -> 'due_date'));
+	ASSERT (SELECT count(*) FROM inbox_entries WHERE kind = 'action_assigned'
+	    AND action_id = (a ->> 'id')::bigint AND recipient_org_id = v_pol
+	    AND recipient_user_id = test_uid('wijkagent')
+	    AND sender_id = test_uid('politie')) = 1;
+	a := test_write('politie', 'update_action', jsonb_build_object(
+	    'id', a -> 'id', 'version', a -> 'version',
+	    'description', a -> 'description', 'owner_org_id', v_pol,
+	    'owner_user_id', test_uid('politie'), 'due_date', a -> 'due_date'));
+	ASSERT (SELECT count(*) FROM inbox_entries WHERE kind = 'action_assigned'
+	    AND action_id = (a ->> 'id')::bigint) = 1, 'told of taking it oneself';
+	a := test_write('politie', 'update_action', jsonb_build_object(
+	    'id', a -> 'id', 'version', a -> 'version',
+	    'description', a -> 'description', 'owner_org_id', v_pol,
+	    'owner_user_id', 0, 'due_date', a -> 'due_date'));
+	ASSERT (SELECT count(*) FROM inbox_entries WHERE kind = 'action_assigned'
+	    AND action_id = (a ->> 'id')::bigint) = 1, 'told of the organisation';
 	-- ... but not hand it to the prosecutor
 	e := test_expect('TF010', format('SELECT test_write(%L, %L, %L)',
 	    'politie', 'update_action', jsonb_build_object(
@@ -66,6 +89,6 @@ BEGIN
 	    'description', 'Dagvaarding voorbereiden', 'owner_org_id', v_om,
 	    'due_date', a -> 'due_date'));
 	ASSERT (SELECT count(*) FROM inbox_entries WHERE case_id = v_c
-	    AND kind = 'action_assigned') = 1;
+	    AND kind = 'action_assigned' AND recipient_org_id = v_om) = 1;
 END
 $$;
