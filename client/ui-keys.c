@@ -1265,11 +1265,21 @@ foot_add(char *buf, size_t len, int cols, const struct ui_key *k)
 	return 1;
 }
 
+/* The view shows a line to act on (a list that is not empty). */
+static int
+when_has_lines(const struct ui *u)
+{
+	const struct ui_view_ops *v = u->views[u->view];
+
+	return v->lines == NULL || v->lines((struct ui *)u) > 0;
+}
+
 /* Keys of every state of their view (when NULL: not put first in the
  * footer) that the footer still leaves out where there is nothing to do
  * with them, by function and label: f when it would change nothing (a
  * meeting that is over, a partner following already, the chair on the
- * current item or with none yet; k_follow says why). */
+ * current item or with none yet; k_follow says why); Enter on an empty
+ * list (pressed, it says there is nothing to choose). */
 static const struct {
 	void (*fn)(struct ui *);
 	const char *label;
@@ -1277,6 +1287,8 @@ static const struct {
 } footer_only_when[] = {
 	{ k_follow, "follow", when_may_follow },
 	{ k_follow, "current item", when_may_return },
+	{ k_enter, "open", when_has_lines },
+	{ k_mark_read, "read", when_has_lines },
 };
 
 static int

@@ -4,7 +4,7 @@
 # without "discard?"; in the action point form the prompt is named like the form's field, and Esc on a later field asks
 # before dropping the earlier answers; after closing, b in the meeting (and in the meetings list, where the footer offers
 # it) shows the minutes and q goes back; a partner's minutes say why a decision is "(hidden, see above)"; the chair's
-# notice that the shared screen pseudonymises and an empty inbox's text wrap instead of being cut; the action points
+# notice that the shared screen pseudonymises and an empty inbox's text wrap instead of being cut (and the empty inbox offers no Enter); the action points
 # list shows the selected one in full under it.
 . "$(dirname "$0")/lib.sh"
 
@@ -132,6 +132,8 @@ wait_for woning "Tafel · Overleggen" || fail "woning: no meetings list"
 keys woning 6
 wait_for woning "Tafel · Postvak" || fail "woning: 6 did not open the inbox"
 wait_for woning "wat u verstuurde, verschijnt hier." || fail "woning: the empty inbox's text is cut: $(screen woning)"
+# an empty list offers no Enter (nothing to choose)
+screen woning | tail -n 1 | grep -q "Enter gelezen" && fail "woning: the empty inbox offers Enter: $(screen woning | tail -n 1)"
 keys woning 1
 wait_re woning '^ +[0-9]+  20[0-9-]+ [0-9:]+ +WZT Enschede-Noord +gesloten' || fail "woning: closed meeting not listed: $(screen woning)"
 keys woning b
