@@ -11,22 +11,7 @@ chair_start chair
 num=$(current_line chair | awk '{print $3}')
 wait_for pol "Casus $num" || fail "follower: not on case $num"
 
-# action_points USER: "id version state due_date" of the current item's case,
-# in the order the meeting view lists them (due date, then id)
-action_points() {
-	printf 'subscribe %s\nquit\n' "$MEETING" | batch "$1" | python3 -c '
-import json, sys
-for line in sys.stdin:
-    m = json.loads(line)
-    if m.get("body") != "subscribed":
-        continue
-    s = m["subscribed"]["snapshot"]
-    case = [it["case_id"] for it in s["agenda"] if it["id"] == s["meeting"]["current_item_id"]][0]
-    acts = sorted((a for a in s["actions"] if a["case_id"] == case),
-                  key=lambda a: (a["due_date"], a["id"]))
-    for a in acts:
-        print(a["id"], a["version"], a["state"], a["due_date"])'
-}
+action_points() { current_actions "$1"; }
 # index ID: where action point ID is in the case's list (0 = first)
 index() {
 	action_points politie | awk -v id="$1" '$1 == id { print NR - 1 }'

@@ -319,6 +319,24 @@ print(" ".join(num for cid, num in cases if cid in on))
 print(n)'
 }
 
+# current_actions USER: "id version state due_date" of the action points of
+# the case of $MEETING's current item, as USER gets them, in the order the
+# meeting view lists them (due date, then id)
+current_actions() {
+	printf 'subscribe %s\nquit\n' "$MEETING" | batch "$1" | python3 -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("body") != "subscribed":
+        continue
+    s = m["subscribed"]["snapshot"]
+    case = [it["case_id"] for it in s["agenda"] if it["id"] == s["meeting"]["current_item_id"]][0]
+    acts = sorted((a for a in s["actions"] if a["case_id"] == case),
+                  key=lambda a: (a["due_date"], a["id"]))
+    for a in acts:
+        print(a["id"], a["version"], a["state"], a["due_date"])'
+}
+
 # current_line SESSION: the agenda line marked ▶ (the chair's current item).
 current_line() {
 	screen "$1" | grep -E '^▶' | head -n 1

@@ -44,17 +44,8 @@ wait_for pol "$desc · Sanne Jansen, Politie" || fail "follower: owner not shown
 
 # the chair hands it to the municipality: the police's follower keeps it in
 # the meeting (the event is "gone" from the police's own action list only)
-idx=$(printf 'subscribe %s\nquit\n' "$MEETING" | batch voorzitter | python3 -c '
-import json, sys
-desc = sys.argv[1]
-for line in sys.stdin:
-    m = json.loads(line)
-    if m.get("body") != "subscribed":
-        continue
-    s = m["subscribed"]["snapshot"]
-    case = [it["case_id"] for it in s["agenda"] if it["id"] == s["meeting"]["current_item_id"]][0]
-    acts = sorted((a for a in s["actions"] if a["case_id"] == case), key=lambda a: (a["due_date"], a["id"]))
-    print([i for i, a in enumerate(acts) if a.get("description") == desc][0])' "$desc")
+id=$(sql -At -c "SELECT id FROM action_points WHERE description = '$desc'")
+idx=$(current_actions voorzitter | awk -v id="$id" '$1 == id { print NR - 1 }')
 [ -n "$idx" ] || fail "the new action point is not in the chair's snapshot"
 for _ in $(seq "$idx"); do keys chair Tab; done
 keys chair e

@@ -12,24 +12,23 @@ check_screen() {
 	screen chair | grep -q "Te veel pogingen" && seen=$(screen chair)
 	[ -z "$seen" ] || fail "the rate limit reached the user: $seen"
 }
+# open_meeting_watched WHAT: Enter on the meetings list; the meeting opens
+# (within 30 s), and the user never reads a refusal meanwhile
+open_meeting_watched() {
+	keys chair Enter
+	for _ in $(seq 1 60); do
+		check_screen
+		screen chair | grep -qE "^ +# +Casus" && break
+		sleep 0.5
+	done
+	wait_re chair "^ +# +Casus" 5 || fail "meeting did not open $1: $(screen chair)"
+}
 wait_re chair '^ +[0-9]+  20[0-9-]+ [0-9:]+  ' 30 || fail "meetings not loaded: $(screen chair)"
 check_screen
-keys chair Enter
-for _ in $(seq 1 60); do
-	check_screen
-	screen chair | grep -qE "^ +# +Casus" && break
-	sleep 0.5
-done
-wait_re chair "^ +# +Casus" 5 || fail "meeting did not open: $(screen chair)"
+open_meeting_watched ""
 # back and in again: more requests while the bucket is still empty
 keys chair q
 wait_re chair '^ +[0-9]+  20[0-9-]+ [0-9:]+  ' 30 || fail "meetings list not back: $(screen chair)"
-keys chair Enter
-for _ in $(seq 1 60); do
-	check_screen
-	screen chair | grep -qE "^ +# +Casus" && break
-	sleep 0.5
-done
-wait_re chair "^ +# +Casus" 5 || fail "meeting did not open again: $(screen chair)"
+open_meeting_watched "again"
 check_screen
 ok
