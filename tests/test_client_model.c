@@ -688,20 +688,28 @@ test_org_actions(void **state)
 	model_apply_actions(&m, 40, &list, 1.0);
 	assert_int_equal(model_open_actions(&m, open, 8), 2);
 	assert_int_equal(open[0]->id, 2);	/* overdue first */
-	/* gone: the action left our organisation's view */
+	/*
+	 * gone with our own action point: the flag was for another list of
+	 * the session (one event, one flag: a decided nomination, say,
+	 * docs/protocol.md 8.4); the action point is still ours and stays
+	 */
 	e.seq = 41;
 	e.action_point = acts[0];
 	e.gone = 1;
 	assert_int_equal(model_apply_event(&m, &e, 2.0), MODEL_APPLIED);
-	assert_null(model_action(&m, 1));
-	/* another organisation's action point is not ours */
+	assert_non_null(model_action(&m, 1));
+	/* given to another organisation (gone): no longer ours */
 	e.seq = 42;
-	e.gone = 0;
 	acts[0]->owner_org_id = 4;
-	model_apply_event(&m, &e, 3.0);
+	assert_int_equal(model_apply_event(&m, &e, 3.0), MODEL_APPLIED);
+	assert_null(model_action(&m, 1));
+	/* another organisation's action point is not ours, gone or not */
+	e.seq = 43;
+	e.gone = 0;
+	model_apply_event(&m, &e, 3.5);
 	assert_null(model_action(&m, 1));
 	/* completed: no longer open */
-	e.seq = 43;
+	e.seq = 44;
 	acts[1]->state = TAFEL__ACTION_STATE__ACTION_DONE;
 	e.action_point = acts[1];
 	model_apply_event(&m, &e, 4.0);
