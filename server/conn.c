@@ -309,43 +309,28 @@ conn_unauth_from(const char *ip)
  */
 #define CONN_QUIET_BURST 50
 #define CONN_QUIET_RATE 5
-static struct {
-	double tokens;
-	struct timeval last;
-	unsigned long left_out;
-} quiet = { CONN_QUIET_BURST, { 0, 0 }, 0 };
+static struct bucket quiet;
+static unsigned long quiet_left_out;
 
 static void __attribute__((format(printf, 2, 3)))
 conn_info(const struct conn *c, const char *fmt, ...)
 {
-	struct timeval now, d;
 	char line[1024];
 	va_list ap;
 
-	if (c->session == NULL) {
-		event_base_gettimeofday_cached(srv.base, &now);
-		if (quiet.last.tv_sec != 0) {
-			timersub(&now, &quiet.last, &d);
-			quiet.tokens += ((double)d.tv_sec + (double)d.tv_usec /
-			    1e6) * CONN_QUIET_RATE;
-			if (quiet.tokens > CONN_QUIET_BURST)
-				quiet.tokens = CONN_QUIET_BURST;
-		}
-		quiet.last = now;
-		if (quiet.tokens < 1.0) {
-			quiet.left_out++;
-			return;
-		}
-		quiet.tokens -= 1.0;
+	if (c->session == NULL && ratelimit_bucket_take(&quiet,
+	    CONN_QUIET_RATE, CONN_QUIET_BURST) != 0) {
+		quiet_left_out++;
+		return;
 	}
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	if (quiet.left_out > 0 && c->session == NULL) {
+	if (quiet_left_out > 0 && c->session == NULL) {
 		log_info("%s (and %lu such lines about connections that had "
 		    "not logged in left out before it: at most %d a second)",
-		    line, quiet.left_out, CONN_QUIET_RATE);
-		quiet.left_out = 0;
+		    line, quiet_left_out, CONN_QUIET_RATE);
+		quiet_left_out = 0;
 	} else
 		log_info("%s", line);
 }

@@ -68,6 +68,12 @@ bucket_take(struct bucket *b, double rate, double burst, int64_t now)
 	return bucket_wait(b, rate, 1.0);
 }
 
+long long
+ratelimit_bucket_take(struct bucket *b, double rate, double burst)
+{
+	return bucket_take(b, rate, burst, mono_ms());
+}
+
 /* The bucket of an address; the least recently used slot is reused. */
 static struct bucket *
 addr_bucket(const char *ip)

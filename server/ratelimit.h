@@ -19,6 +19,13 @@ struct bucket {
 long long ratelimit_take(struct bucket *conn_bucket, const char *ip,
     int64_t user_id);
 
+/*
+ * Takes one token from a bucket of its own (refilled at rate a second, up
+ * to burst; a new one starts full): 0, or the milliseconds until one is
+ * there.  For other limits than requests (conn.c's log lines).
+ */
+long long ratelimit_bucket_take(struct bucket *b, double rate, double burst);
+
 /* Bytes of an answer that cost one more request (docs/protocol.md 5.7). */
 #define RATE_ANSWER_UNIT 32768
 
