@@ -337,3 +337,79 @@ layout_big_row(const char *text, int row, char *out, size_t len)
 	}
 	out[o] = '\0';
 }
+
+/* Columns of wt[from..n). */
+static int
+wcols(const wchar_t *wt, size_t from, size_t n)
+{
+	int w = 0;
+
+	for (size_t i = from; i < n; i++) {
+		int cw = wcwidth(wt[i]);
+
+		w += cw < 0 ? 1 : cw;
+	}
+	return w;
+}
+
+void
+layout_fit_middle(char *out, size_t len, const char *text, int width)
+{
+	wchar_t wt[256];
+	size_t n = mbstowcs(wt, text, sizeof wt / sizeof wt[0] - 1), t;
+	char head[256], tail[512];
+	int used = 0, tail_cols = width - width / 2 - 1, head_cols;
+	size_t hl, tl;
+
+	if (n == (size_t)-1 || width < 6) {
+		layout_fit(out, len, text, width);
+		return;
+	}
+	wt[n] = L'\0';
+	if (wcols(wt, 0, n) <= width) {		/* fits: as it is */
+		snprintf(out, len, "%s", text);
+		return;
+	}
+	for (t = n; t > 0; t--) {
+		int cw = wcwidth(wt[t - 1]);
+
+		cw = cw < 0 ? 1 : cw;
+		if (used + cw > tail_cols)
+			break;
+		used += cw;
+	}
+	/* the tail reaches back to the start of its sentence when that fits */
+	head_cols = width / 2;
+	for (size_t s = t; s >= 2; s--) {
+		if (!((wt[s - 2] == L'.' || wt[s - 2] == L':' ||
+		    wt[s - 2] == L'?') && wt[s - 1] == L' '))
+			continue;
+		if (wcols(wt, s, n) <= width - 5) {
+			head_cols = width - wcols(wt, s, n) - 1;
+			t = s;
+		}
+		break;
+	}
+	if (head_cols == width / 2 && t > 0 && t < n && wt[t - 1] != L' ') {
+		size_t w = t;	/* else it starts at a word when one is near */
+
+		while (w < n && wt[w - 1] != L' ')
+			w++;
+		if (w < n && wcols(wt, t, w) <= tail_cols / 2) {
+			head_cols += wcols(wt, t, w);
+			t = w;
+		}
+	}
+	layout_fit(head, sizeof head, text, head_cols);
+	if (wcstombs(tail, wt + t, sizeof tail) == (size_t)-1)
+		tail[0] = '\0';
+	hl = strlen(head);
+	tl = strlen(tail);
+	if (hl + strlen("…") + tl + 1 > len) {	/* too narrow a buffer */
+		layout_fit(out, len, text, width);
+		return;
+	}
+	memcpy(out, head, hl);
+	memcpy(out + hl, "…", strlen("…"));
+	memcpy(out + hl + strlen("…"), tail, tl + 1);
+}

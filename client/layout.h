@@ -18,6 +18,12 @@ void layout_fit(char *out, size_t len, const char *text, int width);
 /* Like layout_fit, for a table cell: text that does not fit is cut one
  * column earlier and ends in "…", so a cut name is never taken for whole. */
 void layout_cell(char *out, size_t len, const char *text, int width);
+/* Text shortened to width columns by cutting its middle ("Overleg 'Casus…
+ * 15:00' sluiten? (j/n)"), so that the question at its end stays
+ * readable: the last sentence (after ". ", ": " or "? ") is kept whole
+ * when it leaves room for a head, else the tail starts at a word when one
+ * starts near the cut. */
+void layout_fit_middle(char *out, size_t len, const char *text, int width);
 /* Word wrap: the bytes of text's first line of at most width display
  * columns, broken after the last space that fits (a word longer than the
  * line is cut inside it; at least one character is taken); *next gets the

@@ -416,44 +416,6 @@ ui_prompt_field(const struct ui *u, char *out, size_t len, int width)
 	out[m == (size_t)-1 ? 0 : m] = '\0';
 }
 
-/* Text shortened to width columns by cutting its middle ("Overleg 'Casus…
- * 15:00' sluiten? (j/n)"): the question at the end stays readable. */
-static void
-fit_middle(char *out, size_t len, const char *text, int width)
-{
-	wchar_t wt[256];
-	size_t n = mbstowcs(wt, text, sizeof wt / sizeof wt[0] - 1), t;
-	char head[256], tail[512];
-	int used = 0, tail_cols = width - width / 2 - 1;
-	size_t hl, tl;
-
-	if (n == (size_t)-1 || width < 6) {
-		layout_fit(out, len, text, width);
-		return;
-	}
-	wt[n] = L'\0';
-	for (t = n; t > 0; t--) {
-		int cw = wcwidth(wt[t - 1]);
-
-		cw = cw < 0 ? 1 : cw;
-		if (used + cw > tail_cols)
-			break;
-		used += cw;
-	}
-	layout_fit(head, sizeof head, text, width / 2);
-	if (wcstombs(tail, wt + t, sizeof tail) == (size_t)-1)
-		tail[0] = '\0';
-	hl = strlen(head);
-	tl = strlen(tail);
-	if (hl + strlen("…") + tl + 1 > len) {	/* too narrow a buffer */
-		layout_fit(out, len, text, width);
-		return;
-	}
-	memcpy(out, head, hl);
-	memcpy(out + hl, "…", strlen("…"));
-	memcpy(out + hl + strlen("…"), tail, tl + 1);
-}
-
 /* The label, then the text; when both do not fit, the label is shortened
  * to half the line and the text scrolls so that the cursor stays in sight,
  * with "…" where the text is cut off; the terminal's cursor is put there. */
@@ -474,7 +436,7 @@ ui_prompt_draw(struct ui *u, WINDOW *w, attr_t a)
 		 * end (the question) stays */
 		int fit = u->cols - text_width(p) - 4;
 
-		fit_middle(cut, sizeof cut, p->label, fit > u->cols / 2 - 2 ?
+		layout_fit_middle(cut, sizeof cut, p->label, fit > u->cols / 2 - 2 ?
 		    fit : u->cols / 2 - 2);
 		snprintf(lbl, sizeof lbl, "%s: ", cut);
 	}

@@ -51,6 +51,30 @@ test_cell(void **state)
 	assert_int_equal(layout_width(a), 6);
 }
 
+/* A prompt's label cut in its middle keeps its question readable: the
+ * last sentence whole when it fits, else a tail that starts at a word. */
+static void
+test_fit_middle(void **state)
+{
+	char a[256];
+
+	(void)state;
+	layout_fit_middle(a, sizeof a, "2026-0004: Bekend. Toelichting "
+	    "(Enter behoudt deze)", 38);
+	assert_string_equal(a, "2026-…Toelichting (Enter behoudt deze)");
+	assert_int_equal(layout_width(a), 38);
+	layout_fit_middle(a, sizeof a, "Overleg 'Casusoverleg Enschede "
+	    "15:00' sluiten? (j/n)", 36);
+	assert_string_equal(a, "Overleg 'Casusoverleg…sluiten? "
+	    "(j/n)");
+	assert_int_equal(layout_width(a), 36);
+	layout_fit_middle(a, sizeof a, "Kort: past", 38);	/* fits */
+	assert_string_equal(a, "Kort: past");
+	/* no sentence and no word near the cut: cut where it falls */
+	layout_fit_middle(a, sizeof a, "abcdefghijklmnopqrstuvwxyz", 10);
+	assert_string_equal(a, "abcde…wxyz");
+}
+
 /* Lines of text wrapped at width, joined by "|". */
 static void
 wrap_all(const char *text, int width, char *out, size_t len)
@@ -262,6 +286,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fit_wide),
 		cmocka_unit_test(test_cell),
+		cmocka_unit_test(test_fit_middle),
 		cmocka_unit_test(test_wrap),
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_share),
