@@ -825,10 +825,20 @@ static const struct field nominate_fields[] = {
 	{ .label = NULL }
 };
 
+/* Nominated already, or on the next agenda already (the message says
+ * which): nothing to ask again. */
+static int
+nominate_refused(struct ui *u, const Tafel__Error *e)
+{
+	(void)u;
+	return !(e->code == TAFEL__ERROR_CODE__INVALID_ARGUMENT &&
+	    strcmp(e->field, "case_id") == 0);
+}
+
 static const struct form nominate_form = {
 	.fields = nominate_fields,
 	.send = nominate_send,
-	.refused = retry_refused,
+	.refused = nominate_refused,
 	.accepted = nominated,
 };
 

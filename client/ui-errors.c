@@ -81,9 +81,50 @@ static const struct {
 	     "organisation.") },
 };
 
+/* Refusals told apart by the start of their message (docs/protocol.md
+ * names these texts); what follows that start (a date in brackets) goes
+ * to the %s. */
+static const struct {
+	Tafel__ErrorCode code;
+	const char *start, *text;
+} message_texts[] = {
+	{ TAFEL__ERROR_CODE__INVALID_ARGUMENT,
+	  "the case is already nominated for this series",
+	  N_("The case is already nominated for this series; the chair "
+	     "decides.%s") },
+	{ TAFEL__ERROR_CODE__INVALID_ARGUMENT,
+	  "the case is already on the agenda of the series' next meeting",
+	  N_("The case is already on the agenda of the series' next "
+	     "meeting%s: no nomination needed.") },
+	{ TAFEL__ERROR_CODE__INVALID_ARGUMENT,
+	  "the case is already on the agenda of this meeting",
+	  N_("The case is already on the agenda of this meeting.%s") },
+};
+
 const char *
-ui_error_field_text(Tafel__ErrorCode code, const char *field)
+ui_error_field_text(Tafel__ErrorCode code, const char *field,
+    const char *message)
 {
+	static char buf[300];
+
+	for (size_t i = 0; i < sizeof message_texts / sizeof message_texts[0];
+	    i++) {
+		size_t n = strlen(message_texts[i].start);
+
+		if (message_texts[i].code != code ||
+		    strncmp(message, message_texts[i].start, n) != 0)
+			continue;
+		/* the %s filled in by hand: the text is a table's, not a
+		 * literal format */
+		const char *t = _(message_texts[i].text), *at = strstr(t, "%s");
+
+		if (at == NULL)
+			snprintf(buf, sizeof buf, "%s", t);
+		else
+			snprintf(buf, sizeof buf, "%.*s%s%s", (int)(at - t), t,
+			    message + n, at + 2);
+		return buf;
+	}
 	for (size_t i = 0; i < sizeof field_texts / sizeof field_texts[0]; i++)
 		if (field_texts[i].code == code &&
 		    strcmp(field_texts[i].field, field) == 0)

@@ -884,7 +884,7 @@ const struct ui_key ui_keys[] = {
 	{ 'b', "b", V(CASE), 0, N_("contribution"), forms_case_contribution,
 	  N_("Add or edit your organisation's contribution: facts, judgement"),
 	  NULL },
-	{ 'N', "N", V(CASE), 0, NULL, forms_nominate,
+	{ 'N', "N", V(CASE), 0, N_("nominate"), forms_nominate,
 	  N_("Nominate the case for the next meeting of a series, with a "
 	  "reason"), NULL },
 	{ 'I', "I", V(CASE), 0, N_("info round"), forms_inforound_start,

@@ -131,7 +131,8 @@ void
 ui_show_error(struct ui *u, const Tafel__Error *e)
 {
 	char cur[1024];
-	const char *special = ui_error_field_text(e->code, e->field);
+	const char *special = ui_error_field_text(e->code, e->field,
+	    e->message);
 
 	ui_conflict_text(u, e, cur, sizeof cur);
 	if (e->n_missing > 0) {		/* a refused move: what it still needs */

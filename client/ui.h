@@ -373,8 +373,11 @@ const char *ui_fatal_message(void);
 
 /* ui-errors.c */
 const char *ui_error_text(Tafel__ErrorCode code);
-/* What an error on one field means to the user, or NULL (the code's text). */
-const char *ui_error_field_text(Tafel__ErrorCode code, const char *field);
+/* What an error means to the user when its field or the start of its
+ * message says more than its code, or NULL (the code's text); may be a
+ * static buffer. */
+const char *ui_error_field_text(Tafel__ErrorCode code, const char *field,
+    const char *message);
 /* What a refused routing move still needs (Error.missing), in words. */
 const char *ui_missing_text(const char *code);
 /* Dutch/English explanation of a Case.redaction_reason code. */

@@ -299,6 +299,7 @@ DECLARE
 	v_reason text := tafel_trim(tafel_arg_text(p_args, 'reason'));
 	v_id bigint;
 	v_json jsonb;
+	v_next meetings;
 BEGIN
 	SELECT * INTO s FROM series WHERE id = tafel_arg_id(p_args, 'series_id');
 	IF NOT FOUND THEN
@@ -331,6 +332,18 @@ BEGIN
 	    AND n.series_id = s.id AND n.state = 'pending') THEN
 		PERFORM tafel_raise('TF011', 'the case is already nominated for '
 		    || 'this series', 'case_id');
+	END IF;
+	-- on the next meeting's agenda already: a nomination would change
+	-- nothing (accepting it points at that item), so the partner is told
+	SELECT m.* INTO v_next FROM meetings m
+	WHERE m.id = tafel_series_next_meeting(s.id) AND EXISTS (SELECT 1
+	    FROM agenda_items ai WHERE ai.meeting_id = m.id
+	    AND ai.case_id = c.id);
+	IF FOUND THEN
+		PERFORM tafel_raise('TF011', format('the case is already on the '
+		    || 'agenda of the series'' next meeting (%s)',
+		    to_char(v_next.scheduled_start AT TIME ZONE
+			'Europe/Amsterdam', 'YYYY-MM-DD HH24:MI')), 'case_id');
 	END IF;
 
 	INSERT INTO nominations (series_id, case_id, org_id, nominated_by,

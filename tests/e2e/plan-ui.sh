@@ -104,6 +104,8 @@ wait_re vt '^ 20[0-9]{2}-[0-9]{4}  ' || fail "vt: no case list"
 nr=$(screen vt | grep -oE '^ 20[0-9]{2}-[0-9]{4}' | head -n 1 | tr -d ' ')
 keys vt Enter
 wait_for vt "Casus $nr ·" || fail "vt: case did not open"
+# N is offered in a partner's case footer
+screen vt | tail -n 1 | grep -q "N voordragen" || fail "vt: N not in the footer: $(screen vt | tail -n 1)"
 keys vt N
 wait_for vt "Voordragen voor overlegvorm:" || fail "N did not ask the series"
 keys vt C-u; type_text vt "Casusoverleg"; keys vt Enter
@@ -146,4 +148,15 @@ keys ch a
 # the message names the meeting whose agenda it went on
 wait_for ch "Casus $nr staat op de agenda van Casusoverleg" || fail "not accepted, or no meeting named: $(screen ch)"
 screen ch | grep -q "het volgende overleg" && fail "meeting not named: $(screen ch)"
+# on that agenda now: nominating it again is refused, saying why and for
+# which meeting, and the reason is not asked again
+keys vt N
+wait_for vt "Voordragen voor overlegvorm:" || fail "N a third time"
+keys vt C-u; type_text vt "Casusoverleg"; keys vt Enter
+type_text vt "Nog een keer"; keys vt Enter
+wait_re vt "\(20[0-9-]+ [0-9:]+\): voordragen is niet nodig\." ||
+	fail "vt: no reason given for the refusal: $(screen vt | tail -n 3)"
+screen vt | tail -n 4 | tr '\n' ' ' | grep -q "De casus staat al op de agenda van het volgende overleg van deze" ||
+	fail "vt: the refusal does not say why: $(screen vt | tail -n 4)"
+screen vt | grep -q "Waarom casus" && fail "vt: the reason asked again: $(screen vt | tail -n 3)"
 ok
