@@ -365,14 +365,27 @@ change_confirmed(struct ui *u, const char *text)
 	ask_note(u);
 }
 
+static void
+blind_confirmed(struct ui *u, const char *text)
+{
+	if (!ui_yes(text)) {
+		ui_message(u, 0, "%s", _("Not answered."));
+		return;
+	}
+	ask_note(u);
+}
+
 /* b or n: my organisation's answer, with a note.  An answer already given
  * offers its note to keep or edit, and one key never turns it into the
- * other: that is asked first (y/n). */
+ * other: that is asked first (y/n); so is a first answer by an
+ * organisation that does not see whom the round is about (the GP outside
+ * the covenant). */
 static void
 answer(struct ui *u, Tafel__InfoAnswer a)
 {
 	const Tafel__InfoRound *r = asked_round(u);
 	const Tafel__InfoRoundOrg *mine = NULL;
+	const char *why;
 	char label[300];
 
 	if (r == NULL)
@@ -384,6 +397,15 @@ answer(struct ui *u, Tafel__InfoAnswer a)
 	fi.answer = a;
 	snprintf(fi.case_number, sizeof fi.case_number, "%s", r->case_number);
 	snprintf(fi.note, sizeof fi.note, "%s", mine != NULL ? mine->note : "");
+	if ((mine == NULL || mine->answer == TAFEL__INFO_ANSWER__INFO_PENDING) &&
+	    (why = view_inforounds_blind(u, r)) != NULL) {
+		/* a first answer given without the persons: said first */
+		snprintf(label, sizeof label, _("Without the names (%s): "
+		    "answer '%s' all the same? (y/n)"), why,
+		    view_inforounds_answer_text(a));
+		ui_ask_yesno(u, label, blind_confirmed);
+		return;
+	}
 	if (mine == NULL || mine->answer == TAFEL__INFO_ANSWER__INFO_PENDING ||
 	    mine->answer == a) {
 		ask_note(u);

@@ -165,32 +165,67 @@ observer_only(const Tafel__User *p)
 	return p->n_roles > 0;
 }
 
+/* Why an asked organisation gets no persons to search for: the detail's
+ * line, and the few words an answer's question names it by. */
+enum persons_hidden { HIDDEN_NONE, HIDDEN_NO_PERSONS, HIDDEN_CLOSED,
+	HIDDEN_NOT_SIGNED, HIDDEN_OBSERVER, HIDDEN_COVENANT };
+static const struct {
+	const char *line, *brief;
+} hidden_texts[] = {
+	[HIDDEN_NO_PERSONS] = { N_("No persons recorded in this case yet."),
+	    NULL },
+	[HIDDEN_CLOSED] = { N_("Persons no longer shown: the info round is "
+	    "closed."), N_("the round is closed") },
+	[HIDDEN_NOT_SIGNED] = { N_("Persons not shown: your organisation is "
+	    "outside the covenant; you see the case number only."),
+	    N_("outside the covenant") },
+	[HIDDEN_OBSERVER] = { N_("Persons not shown: you take part as an "
+	    "observer; you see the case number only."),
+	    N_("as an observer") },
+	[HIDDEN_COVENANT] = { N_("Persons not shown: not allowed by the "
+	    "covenant."), N_("not allowed by the covenant") },
+};
+
 /*
- * Why my organisation, asked in r, gets no persons to search for (NULL:
- * it gets them, or is not asked): the rule of docs/protocol.md 7.10, read
- * from the login (the organisation's covenant, the user's roles) and the
- * round's state; every hidden thing says why.
+ * Why my organisation, asked in r, gets no persons to search for
+ * (HIDDEN_NONE: it gets them, or is not asked): the rule of
+ * docs/protocol.md 7.10, read from the login (the organisation's covenant,
+ * the user's roles) and the round's state; every hidden thing says why.
  */
-static const char *
-persons_reason(struct ui *u, const Tafel__InfoRound *r)
+static enum persons_hidden
+persons_hidden(struct ui *u, const Tafel__InfoRound *r)
 {
 	const Tafel__LoginResponse *l = net_login(u->net);
 
 	if (my_answer(u, r) == NULL)
-		return NULL;	/* not asked: the persons are with the case */
+		return HIDDEN_NONE;	/* not asked: the persons are with the case */
 	if (r->identifying)
-		return r->n_persons == 0 ? _("No persons recorded in this case "
-		    "yet.") : NULL;
+		return r->n_persons == 0 ? HIDDEN_NO_PERSONS : HIDDEN_NONE;
 	if (r->state != TAFEL__INFO_ROUND_STATE__INFO_ROUND_OPEN)
-		return _("Persons no longer shown: the info round is closed.");
+		return HIDDEN_CLOSED;
 	if (l != NULL && l->organisation != NULL &&
 	    !l->organisation->covenant_signed)
-		return _("Persons not shown: your organisation is outside the "
-		    "covenant; you see the case number only.");
+		return HIDDEN_NOT_SIGNED;
 	if (l != NULL && l->user != NULL && observer_only(l->user))
-		return _("Persons not shown: you take part as an observer; you "
-		    "see the case number only.");
-	return _("Persons not shown: not allowed by the covenant.");
+		return HIDDEN_OBSERVER;
+	return HIDDEN_COVENANT;
+}
+
+static const char *
+persons_reason(struct ui *u, const Tafel__InfoRound *r)
+{
+	enum persons_hidden h = persons_hidden(u, r);
+
+	return h == HIDDEN_NONE ? NULL : _(hidden_texts[h].line);
+}
+
+const char *
+view_inforounds_blind(struct ui *u, const Tafel__InfoRound *r)
+{
+	enum persons_hidden h = persons_hidden(u, r);
+
+	return h == HIDDEN_NONE || hidden_texts[h].brief == NULL ? NULL :
+	    _(hidden_texts[h].brief);
 }
 
 /* The chosen round in full: view_inforounds_lines, the heading bold, and

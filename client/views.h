@@ -143,6 +143,10 @@ void view_reports_period(struct ui *);
 void view_inforounds_open(struct ui *);
 void view_inforounds_reload(struct ui *);
 const Tafel__InfoRound *view_inforounds_selected(struct ui *);
+/* Why my organisation, asked in r, answers without seeing whom the round
+ * is about ("outside the covenant"), NULL when it sees them (or there
+ * are none yet). */
+const char *view_inforounds_blind(struct ui *, const Tafel__InfoRound *r);
 /* "known", "not known", "no answer yet" (translated). */
 const char *view_inforounds_answer_text(Tafel__InfoAnswer);
 /* One line of an info round as every view draws it; red: overdue. */

@@ -86,6 +86,27 @@ wait_for pm "Inforonde gestart: 2 organisaties gevraagd." || fail "round not sta
 r=$(printf 'info-rounds 0 open\nquit\n' | batch huisarts |
 	pick '"%s %s %s" % (m["info_round_list"]["rounds"][0]["case_number"], len(m["info_round_list"]["rounds"][0]["asked"]), len(m["info_round_list"]["rounds"][0].get("persons", [])))')
 [ "$r" = "$NUMBER 1 0" ] || fail "the GP's view of the round: '$r', want '$NUMBER 1 0'"
+# in its client, a first answer says first that the GP answers without seeing
+# whom the round is about; n leaves it unanswered
+start_client gp huisarts
+keys gp 8
+wait_for gp "Tafel · Inforondes" || fail "gp: 8 did not open the info rounds"
+row=$(screen gp | grep -nE "^[●! ] $NUMBER " | head -n 1 | cut -d: -f1)
+[ -n "$row" ] || fail "gp: round $NUMBER not listed: $(screen gp)"
+for _ in 1 2 3 4 5; do keys gp k; done
+for _ in $(seq 4 "$row"); do keys gp j; done
+wait_for gp "Personen niet getoond: uw organisatie valt buiten het convenant" ||
+	fail "gp: the round does not say why no persons are shown: $(screen gp)"
+keys gp b
+wait_for gp "Zonder namen (buiten het convenant): toch 'bekend' antwoorden? (j/n)" ||
+	fail "gp: b did not say it answers blind: $(screen gp | tail -n 3)"
+keys gp n
+wait_for gp "Niet beantwoord." || fail "gp: n did not leave it: $(screen gp | tail -n 3)"
+keys gp b
+wait_for gp "toch 'bekend' antwoorden? (j/n)" || fail "gp: b again"
+keys gp j
+wait_for gp "$NUMBER: bekend. Korte toelichting" || fail "gp: j did not go on to the note: $(screen gp | tail -n 3)"
+keys gp Escape
 # the GP answers with a note and reads its own note back (through the
 # server's filter for organisations outside the covenant), so that its client
 # offers it to keep or clear
