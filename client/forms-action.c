@@ -749,6 +749,10 @@ static struct {
 static void
 feedback_say(struct ui *u)
 {
+	/* it takes the place of the completion's own message, and stays as
+	 * long (until a key, when the change waited for the connection) */
+	int kept = u->message_kept;
+
 	/* short: the organisation's name is long enough (80 columns) */
 	if (fb.kind == TAFEL__INBOX_KIND__INBOX_ACTION_DONE)
 		ui_message(u, 0, _("Completed; feedback sent to %s (inbox)."),
@@ -756,6 +760,7 @@ feedback_say(struct ui *u)
 	else
 		ui_message(u, 0, _("Cancelled; the reason sent to %s (inbox)."),
 		    fb.to);
+	u->message_kept |= kept;
 	fb.action_id = fb.sent_id = 0;
 }
 

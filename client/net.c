@@ -55,6 +55,8 @@ struct net_req {
 	void *arg;
 	Tafel__Envelope *partial;	/* an answer in parts, so far */
 	int attempts;		/* NET_REQ_RETRY: sent again so often */
+	int waited;		/* made while not connected, or re-sent after a
+				 * reconnect: its answer comes late */
 	struct event *retry_ev;	/* NET_REQ_RETRY: the next attempt */
 	struct net *n;
 	struct net_req *next;	/* in id order */
@@ -104,6 +106,9 @@ struct net {
 	char last_error[256];
 	enum net_problem problem;	/* where the last attempt failed */
 	int server_stopping;		/* ServerStopping seen; cleared on READY */
+	/* the answer being handed out is to a request that waited for a
+	 * connection (net_answer_waited) */
+	int answering_waited;
 };
 
 static const char *const state_names[] = {
@@ -295,6 +300,7 @@ reqs_disconnected(struct net *n)
 			req_free(r);
 		} else {
 			r->sent = 0;
+			r->waited = 1;
 			/* the parts come again, whole, after the re-send */
 			frame_free(r->partial);
 			r->partial = NULL;
@@ -521,6 +527,7 @@ net_send(struct net *n, Tafel__Envelope *env, int flags, const char *key,
 	r->fn = fn;
 	r->arg = arg;
 	r->n = n;
+	r->waited = n->state != NET_READY;
 	if (flags & NET_REQ_WRITE)
 		env->idempotency_key = (char *)protobuf_c_empty_string;
 	for (pp = &n->reqs; *pp != NULL; pp = &(*pp)->next)
@@ -926,8 +933,10 @@ dispatch(struct net *n, Tafel__Envelope **mp)
 	if (req_retry(n, r, m))
 		return;		/* it goes again; this answer is not the last */
 	*pp = r->next;
+	n->answering_waited = r->waited;
 	if (r->fn != NULL)
 		r->fn(n, m, r->arg);
+	n->answering_waited = 0;
 	req_free(r);
 }
 
@@ -1212,6 +1221,12 @@ const char *
 net_last_error(const struct net *n)
 {
 	return n->last_error;
+}
+
+int
+net_answer_waited(const struct net *n)
+{
+	return n->answering_waited;
 }
 
 size_t

@@ -111,6 +111,10 @@ enum net_problem net_problem(const struct net *n);
 int net_server_stopping(const struct net *n);
 /* Requests not answered yet (queued or in flight). */
 size_t net_pending(const struct net *n);
+/* In a reply callback: whether its request waited for a connection (made
+ * while not connected, or re-sent after a reconnect), so its answer comes
+ * when the user may no longer be looking. */
+int net_answer_waited(const struct net *n);
 /* The logged-in user, or NULL before the first login. */
 const Tafel__LoginResponse *net_login(const struct net *n);
 /* The current connection resumed an earlier TLS session (a reconnect). */

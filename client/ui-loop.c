@@ -299,7 +299,7 @@ schedule_message(struct ui *u)
 	struct timeval tv;
 
 	if (u->message_ev == NULL || u->message[0] == '\0' ||
-	    u->message_error || u->prompt.active)
+	    u->message_error || u->message_kept || u->prompt.active)
 		return;
 	t = u->message_until - ui_now();
 	if (t < 0)
@@ -484,7 +484,8 @@ on_message(evutil_socket_t s, short what, void *arg)
 {
 	struct ui *u = arg;
 
-	if (u->message[0] == '\0' || u->message_error || u->prompt.active)
+	if (u->message[0] == '\0' || u->message_error || u->message_kept ||
+	    u->prompt.active)
 		return;
 	if (ui_now() < u->message_until) {	/* early: again at the time */
 		schedule_message(u);

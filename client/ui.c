@@ -46,6 +46,10 @@ ui_message(struct ui *u, int error, const char *fmt, ...)
 		memcpy(u->message + k, "…", sizeof "…");
 	}
 	u->message_error = error;
+	/* what a change that waited for the connection came to: the user
+	 * may have looked away meanwhile, so it stays until a key */
+	u->message_kept = !error && u->net != NULL &&
+	    net_answer_waited(u->net);
 	/* news of one action goes after a while, so that it does not stand
 	 * on an unattended screen (the beamer) long after; an error stays
 	 * until the next key (ui_key), as every message does */

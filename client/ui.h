@@ -154,6 +154,9 @@ struct ui {
 
 	char message[1024];		/* shown in the status line (or above) */
 	int message_error;		/* 1: stays until the next key */
+	int message_kept;		/* news that stays until the next key too:
+					 * the answer to a change that waited for
+					 * the connection */
 	double message_until;		/* news (not an error) goes then */
 	struct event *message_ev;	/* fires at message_until */
 	struct ui_prompt prompt;
