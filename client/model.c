@@ -633,8 +633,22 @@ model_neighbour_of(const struct model *m, int64_t from, int dir)
 
 	if (m->agenda.n == 0)
 		return 0;
-	if (i == m->agenda.n)
+	if (i == m->agenda.n) {
+		/* from nowhere (no current item: the current one was taken
+		 * off the agenda): forward to the first item not discussed
+		 * yet, back to the last one discussed, else the first/last */
+		Tafel__ItemState want = dir > 0 ?
+		    TAFEL__ITEM_STATE__ITEM_PENDING :
+		    TAFEL__ITEM_STATE__ITEM_DISCUSSED;
+
+		for (size_t k = 0; k < m->agenda.n; k++) {
+			size_t at = dir > 0 ? k : m->agenda.n - 1 - k;
+
+			if (model_item_at(m, at)->state == want)
+				return m->agenda.v[at].id;
+		}
 		return dir > 0 ? m->agenda.v[0].id : m->agenda.v[m->agenda.n - 1].id;
+	}
 	if (dir > 0)
 		return i + 1 < m->agenda.n ? m->agenda.v[i + 1].id : 0;
 	return i > 0 ? m->agenda.v[i - 1].id : 0;

@@ -113,7 +113,9 @@ int64_t model_current_item(const struct model *m);
 /* The agenda item after (dir > 0) or before (dir < 0) the chair's current
  * item, or the first/last one if there is none; 0 at either end. */
 int64_t model_neighbour_item(const struct model *m, int dir);
-/* The same from item `from` (not on the agenda: the first/last one). */
+/* The same from item `from`; from one not on the agenda (none current, or
+ * the current one taken off it): forward the first item still pending,
+ * back the last one discussed (else the first/last one). */
 int64_t model_neighbour_of(const struct model *m, int64_t from, int dir);
 
 /* Follow mode. */

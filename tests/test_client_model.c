@@ -664,7 +664,14 @@ test_follow_and_detach(void **state)
 	assert_int_equal(model_neighbour_item(&m, -1), 0);
 	/* from another item: where a step waiting for its answer leads */
 	assert_int_equal(model_neighbour_of(&m, 13, -1), model_current_item(&m));
-	assert_int_equal(model_neighbour_of(&m, 0, 1), m.agenda.v[0].id);
+	/* from nowhere (the current item taken off the agenda): forward to
+	 * the first item still pending, not back to the first one (12, the
+	 * chair's, is not pending); back to the last one discussed, none
+	 * here: the last item */
+	assert_int_equal(m.agenda.v[0].id, 12);
+	assert_int_equal(model_neighbour_of(&m, 0, 1), 13);
+	assert_int_equal(model_neighbour_of(&m, 0, -1),
+	    m.agenda.v[m.agenda.n - 1].id);
 	model_free(&m);
 	snap_free(&a);
 	events_free(ev, n);

@@ -1,5 +1,5 @@
 #!/bin/bash
-# D on an agenda item that already has a decision says the decision is lost ("Besluit over casus … vervalt. Toch van de agenda halen? (j/n)"), n keeps it; an item without one gets the plain question.
+# D on an agenda item that already has a decision says the decision is lost ("Besluit over casus … vervalt. Toch van de agenda halen? (j/n)"), n keeps it; an item without one gets the plain question; after the current item is taken off, n goes on to the next one still to discuss (it went back to item 1).
 . "$(dirname "$0")/lib.sh"
 
 start_meeting
@@ -9,8 +9,8 @@ chair_start chair
 case_of() {	# case_of N: the case number of agenda item N
 	screen chair | grep -E "^. +$1 +20" | grep -oE '20[0-9]{2}-[0-9]{4}' | head -n 1
 }
-c1=$(case_of 1) c2=$(case_of 2)
-[ -n "$c2" ] || fail "fewer than 2 items on the agenda: $(screen chair)"
+c1=$(case_of 1) c2=$(case_of 2) c3=$(case_of 3)
+[ -n "$c3" ] || fail "fewer than 3 items on the agenda: $(screen chair)"
 
 keys chair d
 wait_for chair "Besluit over casus $c1:" || fail "d did not ask"
@@ -30,4 +30,16 @@ keys chair D
 wait_for chair "Casus $c2 van de agenda halen? (j/n)" ||
 	fail "D on an undecided item: $(screen chair | tail -n 3)"
 keys chair Escape
+
+# the current item taken off: n goes on to the next one, not back to item 1
+keys chair f
+keys chair n
+wait_re chair "^▶ +2 +$c2" || fail "n did not make item 2 current: $(screen chair)"
+keys chair D
+wait_for chair "Casus $c2 van de agenda halen? (j/n)" || fail "D on the current item: $(screen chair | tail -n 3)"
+keys chair j
+wait_for chair "Casus $c2 van de agenda gehaald." || fail "D: not said: $(screen chair | tail -n 3)"
+keys chair n
+wait_re chair "^▶ +2 +$c3" || fail "n after taking off the current item: not on to $c3: $(screen chair)"
+screen chair | grep -qE "^▶ +1 +$c1" && fail "n went back to item 1"
 ok
