@@ -253,7 +253,11 @@ BEGIN
 	    tafel_arg_bool(p_args, 'remote'), u.id)
 	ON CONFLICT (meeting_id, user_id) DO UPDATE SET
 	    org_id = EXCLUDED.org_id, present = EXCLUDED.present,
-	    remote = EXCLUDED.remote, updated_at = now(), updated_by = u.id;
+	    -- a departure keeps how the user took part (the minutes say "op
+	    -- afstand" of someone who left); an arrival says it anew
+	    remote = CASE WHEN EXCLUDED.present OR NOT a.present
+		THEN EXCLUDED.remote ELSE a.remote END,
+	    updated_at = now(), updated_by = u.id;
 
 	v_json := tafel_json_attendance(m.id, t.id);
 	PERFORM tafel_log_change(u.id, m.id, NULL, '{}', jsonb_build_object(
