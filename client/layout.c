@@ -176,26 +176,42 @@ search_fold(wchar_t c)
 int
 layout_match(const char *hay, const char *needle)
 {
+	return layout_match_rank(hay, needle) >= 0;
+}
+
+int
+layout_match_rank(const char *hay, const char *needle)
+{
 	wchar_t h[2048], nd[256];
-	size_t hn, nn;
+	size_t hn, nn, lead = 0;
+	int best = -1;
 
 	if (needle == NULL || needle[0] == '\0')
-		return 1;
-	if (hay == NULL)
 		return 0;
+	if (hay == NULL)
+		return -1;
 	hn = mbstowcs(h, hay, sizeof h / sizeof h[0] - 1);
 	nn = mbstowcs(nd, needle, sizeof nd / sizeof nd[0] - 1);
-	if (hn == (size_t)-1 || nn == (size_t)-1)
-		return strcasestr(hay, needle) != NULL;
-	for (size_t i = 0; i + nn <= hn; i++) {
+	if (hn == (size_t)-1 || nn == (size_t)-1) {
+		const char *at = strcasestr(hay, needle);
+
+		return at == NULL ? -1 : at == hay ? 0 : 2;
+	}
+	while (lead < hn && iswspace((wint_t)h[lead]))
+		lead++;			/* a line's indent is no word */
+	for (size_t i = lead; i + nn <= hn && best != 0; i++) {
 		size_t k = 0;
+		int rank;
 
 		while (k < nn && search_fold(h[i + k]) == search_fold(nd[k]))
 			k++;
-		if (k == nn)
-			return 1;
+		if (k < nn)
+			continue;
+		rank = i == lead ? 0 : !iswalnum((wint_t)h[i - 1]) ? 1 : 2;
+		if (best < 0 || rank < best)
+			best = rank;
 	}
-	return 0;
+	return best;
 }
 
 int64_t

@@ -37,6 +37,10 @@ size_t layout_wrap(const char *text, int width, size_t *next);
 void layout_share(int extra, int need_a, int need_b, int *a, int *b);
 /* Case-insensitive substring match; an empty needle matches everything. */
 int layout_match(const char *hay, const char *needle);
+/* How well needle matches hay: 0 at its start (after any indent), 1 at
+ * the start of a later word, 2 inside a word, -1 not at all (an empty
+ * needle: 0).  A search's best line is the one of the lowest rank. */
+int layout_match_rank(const char *hay, const char *needle);
 
 /* Local midnight of the day containing now (unix seconds). */
 int64_t layout_day_start(int64_t now);

@@ -126,11 +126,34 @@ pick_select(struct ui *u, size_t idx)
 		pick_set(u, idx);
 }
 
+/* A new search: its best match, the first line that starts with what was
+ * typed, else the first with a word that does ("pol": Politie, not De
+ * Wering, forensische polikliniek, listed before it), else the first. */
 void
 pick_search_reset(struct ui *u)
 {
-	if (cur != NULL)
-		pick_set(u, 0);		/* a new search: its first match */
+	const void *list[PICK_MAX];
+	const char *needle;
+	char buf[512];
+	size_t n, best = 0;
+	int best_rank = 3;
+
+	if (cur == NULL)
+		return;
+	needle = u->filter[cur->view];
+	cur->sel_id = 0;
+	n = cur->items(u, list, PICK_MAX);
+	for (size_t i = 0; i < n && best_rank > 0; i++) {
+		int r;
+
+		cur->line(u, list[i], buf, sizeof buf);
+		r = layout_match_rank(buf, needle);
+		if (r >= 0 && r < best_rank) {
+			best_rank = r;
+			best = i;
+		}
+	}
+	pick_set(u, best);
 }
 
 void

@@ -75,6 +75,24 @@ test_fit_middle(void **state)
 	assert_string_equal(a, "abcde…wxyz");
 }
 
+/* A search's best line: its start, then a word's start, then inside. */
+static void
+test_match_rank(void **state)
+{
+	(void)state;
+	assert_int_equal(layout_match_rank(" Politie Eenheid Oost", "pol"), 0);
+	assert_int_equal(layout_match_rank(" De Wering, forensische "
+	    "polikliniek", "pol"), 1);
+	assert_int_equal(layout_match_rank("Interpol", "pol"), 2);
+	assert_int_equal(layout_match_rank("Interpol polder", "pol"), 1);
+	assert_int_equal(layout_match_rank("GGZ", "pol"), -1);
+	assert_int_equal(layout_match_rank("Özdemir", "özd"), 0);
+	assert_int_equal(layout_match_rank("Raad (Kinderbescherming)", "kind"),
+	    1);
+	assert_int_equal(layout_match_rank("x", ""), 0);
+	assert_true(layout_match("De Wering, forensische polikliniek", "POL"));
+}
+
 /* Lines of text wrapped at width, joined by "|". */
 static void
 wrap_all(const char *text, int width, char *out, size_t len)
@@ -289,6 +307,7 @@ main(void)
 		cmocka_unit_test(test_fit_middle),
 		cmocka_unit_test(test_wrap),
 		cmocka_unit_test(test_match),
+		cmocka_unit_test(test_match_rank),
 		cmocka_unit_test(test_share),
 		cmocka_unit_test(test_meeting_order),
 		cmocka_unit_test(test_meeting_held),

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The info round's organisation picker marks the organisations chosen already (✓), keeps the line just chosen selected, and Enter on one of them un-chooses it with a message; the title's count and "last" follow, and the round asks only those still chosen.
+# The info round's organisation picker marks the organisations chosen already (✓), keeps the line just chosen selected, and Enter on one of them un-chooses it with a message; the title's count and "last" follow, and the round asks only those still chosen; a search selects a line starting with it before one with it inside.
 . "$(dirname "$0")/lib.sh"
 
 prep_week
@@ -51,6 +51,14 @@ wait_for pm "Bureau Jeugdzorg Eemland-Twente niet meer gekozen." || fail "second
 wait_for pm "Inforonde: eerste organisatie om te vragen" || fail "title after none left: $(screen pm)"
 pick_org "Jeugdzorg"
 wait_for pm "Inforonde, 1 gekozen (laatst Bureau Jeugdzorg Eemland-Twente)" || fail "pick again: $(screen pm)"
+# a search selects the line that starts with it before one that only has it
+# inside ("pol": the police, not the forensic polikliniek listed above it)
+screen pm | grep -q "polikliniek" || fail "the demo's polikliniek is not listed: $(screen pm)"
+pick_org "pol"
+wait_for pm "Inforonde, 2 gekozen (laatst Politie Eenheid Oost-Nederland)" ||
+	fail "pol chose another line than the police: $(screen pm | head -n 3)"
+pick_org "pol"
+wait_for pm "Politie Eenheid Oost-Nederland niet meer gekozen." || fail "police not un-chosen: $(screen pm)"
 keys pm Escape
 wait_for pm "Inforonde $NUMBER, 1 organisatie: antwoord uiterlijk" || fail "no date prompt: $(screen pm)"
 type_text pm "$TUE"; keys pm Enter
