@@ -57,7 +57,7 @@ static const struct {
 	{ TAFEL__INBOX_KIND__INBOX_INFO_ROUND_ASKED,
 	  N_("info round: asked") },
 	{ TAFEL__INBOX_KIND__INBOX_ACTION_ASSIGNED,
-	  N_("action point handed to you") },
+	  N_("action point for you") },
 	{ TAFEL__INBOX_KIND__INBOX_LEAD_ASSIGNED, N_("lead (regie) is yours") },
 	{ TAFEL__INBOX_KIND__INBOX_CASE_MANAGER_ASSIGNED,
 	  N_("case manager") },

@@ -309,6 +309,19 @@ test_overdue_escalated_once(void **state)
 	m = case_with_action_due(&pol, "Buren spreken", &case_id, -1);
 	recent_id = m->action_point->id;
 	frame_free(m);
+	/* the owner is told of each new action point, live */
+	for (int i = 0; i < 2; i++) {
+		e = tclient_event(&vt, T);
+		assert_non_null(e);
+		assert_non_null(e->event->inbox_entry);
+		assert_int_equal(e->event->inbox_entry->kind,
+		    TAFEL__INBOX_KIND__INBOX_ACTION_ASSIGNED);
+		assert_int_equal(e->event->inbox_entry->recipient_org_id,
+		    vt_org);
+		assert_int_equal(e->event->inbox_entry->action_point->id,
+		    i == 0 ? late_id : recent_id);
+		frame_free(e);
+	}
 
 	/* no contact yet: nothing, however often the job runs */
 	assert_null(tclient_event(&vt, 2500));

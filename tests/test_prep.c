@@ -391,6 +391,12 @@ test_clock_notice_to_probation(void **state)
 	m = tclient_req(&pol, B(CREATE_ACTION), &a, harness_key());
 	harness_expect_body(m, B(ACTION_POINT));
 	frame_free(m);
+	/* probation is told of its action point first */
+	e = inbox_event(&recl, T);
+	assert_non_null(e);
+	assert_int_equal(e->event->inbox_entry->kind,
+	    TAFEL__INBOX_KIND__INBOX_ACTION_ASSIGNED);
+	frame_free(e);
 
 	/* set: ends in a week, its notice day still ahead */
 	sc.case_id = case_id;

@@ -714,6 +714,17 @@ BEGIN
 	VALUES (c.id, tafel_arg_id(p_args, 'owner_org_id'), u.id)
 	ON CONFLICT DO NOTHING;
 	GET DIAGNOSTICS v_new_org = ROW_COUNT;
+	-- the owner organisation is told, as of a point handed to it (0018),
+	-- also when it was not at the table: agreements are not to be
+	-- forgotten; the writer's own organisation only when the point names
+	-- a colleague
+	IF tafel_arg_id(p_args, 'owner_org_id') <> u.org_id
+	    OR coalesce(nullif(tafel_arg_id(p_args, 'owner_user_id'), 0), u.id)
+		<> u.id THEN
+		PERFORM tafel_inbox_notice('action_assigned', c.id, v_id,
+		    tafel_arg_id(p_args, 'owner_org_id'),
+		    nullif(tafel_arg_id(p_args, 'owner_user_id'), 0), u.id);
+	END IF;
 
 	v_json := tafel_json_action(v_id);
 	PERFORM tafel_log_change(u.id, v_meeting, c.id,

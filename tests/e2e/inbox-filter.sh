@@ -20,15 +20,9 @@ action() {
 		pick '"%s %s" % (m["action_point"]["id"], m["action_point"]["version"])'
 }
 
-# received: the police's case, an action point Veilig Thuis completes
-set -- $(signal politie "Melding politie")
-[ -n "${2:-}" ] || fail "police signal"
-pcase=$1 pnum=$2
-set -- $(action politie "$pcase" "$vt" "Huisbezoek afleggen")
-[ -n "${2:-}" ] || fail "action for Veilig Thuis"
-printf '%s\n' "complete $1 $2 Huisbezoek gedaan" quit | batch veiligthuis |
-	grep -q '"action_point"' || fail "Veilig Thuis could not complete"
-# sent: Veilig Thuis's case, an action point the police complete
+# sent: Veilig Thuis's case, an action point the police complete (first:
+# the police's entry for the new action point is then older than the
+# feedback they receive below, which the received list starts on)
 set -- $(signal veiligthuis "Melding Veilig Thuis")
 [ -n "${2:-}" ] || fail "Veilig Thuis signal"
 vcase=$1 vnum=$2
@@ -37,6 +31,14 @@ set -- $(action veiligthuis "$vcase" "$pol" "Proces-verbaal sturen")
 printf '%s\n' "complete $1 $2 Proces-verbaal verstuurd" quit | batch politie |
 	grep -q '"action_point"' || fail "the police could not complete"
 
+# received: the police's case, an action point Veilig Thuis completes
+set -- $(signal politie "Melding politie")
+[ -n "${2:-}" ] || fail "police signal"
+pcase=$1 pnum=$2
+set -- $(action politie "$pcase" "$vt" "Huisbezoek afleggen")
+[ -n "${2:-}" ] || fail "action for Veilig Thuis"
+printf '%s\n' "complete $1 $2 Huisbezoek gedaan" quit | batch veiligthuis |
+	grep -q '"action_point"' || fail "Veilig Thuis could not complete"
 start_client pol politie
 wait_for pol "verbonden" || fail "client not connected: $(screen pol)"
 keys pol 6
@@ -74,6 +76,7 @@ wait_re pol "^→ $vnum +afspraak afgerond" || fail "all: sent entry gone: $(scr
 # in the received ones, Enter marks the one chosen read
 keys pol v
 wait_for pol "Tafel · Postvak · ontvangen" || fail "v: not received again"
+keys pol g		# the newest (the police's new action point is read: done)
 keys pol Enter
 wait_for pol "Terugkoppeling op casus $pnum gelezen." || fail "received: Enter did not mark it read: $(screen pol)"
 wait_re pol "^  $pnum +afspraak afgerond" || fail "received: still marked unread: $(screen pol)"

@@ -36,8 +36,10 @@ wait_for vt "Veilig Thuis Eemland-Twente voert nu de regie over casus $num;" ||
 	fail "the entry does not say who leads: $(screen vt)"
 wait_for vt "casusregisseur: Joris Mulder." ||
 	fail "the entry does not name the case manager: $(screen vt)"
-# one entry: the case manager is named in it, not told twice
-[ "$(screen vt | grep -c "^● $num ")" = 1 ] || fail "more than one entry: $(screen vt)"
+# one entry: the case manager is named in it, not told twice (the other
+# entry of the case is the action point given to Veilig Thuis)
+[ "$(screen vt | grep -cE "^● $num +(u heeft de regie|casusregisseur)")" = 1 ] || fail "more than one entry: $(screen vt)"
+wait_re vt "^● $num +afspraak voor u " || fail "the new action point is not in the inbox: $(screen vt)"
 
 # the lead moves to the municipality, which has no connection to the case:
 # it is not told
@@ -52,5 +54,6 @@ printf '%s\n' "routing $case_id $(version) $vt $manager - -" quit | batch voorzi
 	grep -q '"case_record"' || fail "could not give the lead back"
 wait_for vt "Uw organisatie voert nu de regie over casus $num (postvak, 6)." ||
 	fail "no announcement on the status line: $(screen vt)"
-wait_re vt "postvak: 2 ongelezen" || fail "not two unread: $(screen vt)"
+# (the third: the action point given to Veilig Thuis before)
+wait_re vt "postvak: 3 ongelezen" || fail "not three unread: $(screen vt)"
 ok

@@ -45,7 +45,8 @@ BEGIN
 	    'case_id', v_case -> 'id', 'meeting_id', v_meeting -> 'id',
 	    'description', 'Veiligheidsplan', 'owner_org_id', v_vt,
 	    'due_date', to_char(current_date + 7, 'YYYY-MM-DD')));
-	v_writes := v_writes + 1;
+	-- and the owner's inbox entry, logged first (as a handover's)
+	v_writes := v_writes + 2;
 	SELECT * INTO c FROM changelog ORDER BY seq DESC LIMIT 1;
 	ASSERT c.org_ids = ARRAY[v_vt], c.org_ids::text;
 	ASSERT c.meeting_id = (v_meeting ->> 'id')::bigint;

@@ -22,6 +22,11 @@ BEGIN
 	    'case_id', v_c, 'description', 'Huisbezoek samen plannen',
 	    'owner_org_id', v_pol, 'due_date',
 	    to_char(current_date + 7, 'YYYY-MM-DD')));
+	-- the police are told of the new one (also when not at the table)
+	ASSERT (SELECT count(*) FROM inbox_entries WHERE kind = 'action_assigned'
+	    AND action_id = (a ->> 'id')::bigint AND recipient_org_id = v_pol
+	    AND recipient_user_id IS NULL
+	    AND sender_id = test_uid('veiligthuis')) = 1, 'new one not told';
 	ASSERT NOT EXISTS (SELECT 1 FROM case_involved_orgs
 	    WHERE case_id = v_c AND org_id = v_om);
 
@@ -46,13 +51,14 @@ BEGIN
 	    'description', a -> 'description', 'owner_org_id', v_pol,
 	    'owner_user_id', test_uid('politie'), 'due_date', a -> 'due_date'));
 	ASSERT (SELECT count(*) FROM inbox_entries WHERE kind = 'action_assigned'
-	    AND action_id = (a ->> 'id')::bigint) = 1, 'told of taking it oneself';
+	    AND action_id = (a ->> 'id')::bigint
+	    AND recipient_user_id IS NOT NULL) = 1, 'told of taking it oneself';
 	a := test_write('politie', 'update_action', jsonb_build_object(
 	    'id', a -> 'id', 'version', a -> 'version',
 	    'description', a -> 'description', 'owner_org_id', v_pol,
 	    'owner_user_id', 0, 'due_date', a -> 'due_date'));
 	ASSERT (SELECT count(*) FROM inbox_entries WHERE kind = 'action_assigned'
-	    AND action_id = (a ->> 'id')::bigint) = 1, 'told of the organisation';
+	    AND action_id = (a ->> 'id')::bigint) = 2, 'told of the organisation';
 	-- ... but not hand it to the prosecutor
 	e := test_expect('TF010', format('SELECT test_write(%L, %L, %L)',
 	    'politie', 'update_action', jsonb_build_object(

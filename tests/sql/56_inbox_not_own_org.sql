@@ -3,8 +3,9 @@
 -- action point, the chair's organisation "agenda gepubliceerd" for its own
 -- publish.  Per kind (docs/protocol.md 7.12): action_done/_cancelled,
 -- case_moved/_closed, agenda_published and clock_set skip the writer's
--- organisation; action_assigned too, unless the point goes to a named
--- colleague; info_round_asked and a clock's notice on its day still come.
+-- organisation; action_assigned too (a new point or one handed over),
+-- unless the point goes to a named colleague; info_round_asked and a
+-- clock's notice on its day still come.
 
 SELECT tafel_pm_add('voorzitter', 'Eigendorp', 'domestic_violence');
 DO $$
@@ -36,11 +37,17 @@ BEGIN
 	    'owner_org_id', v_pol, 'due_date', v_today + 5));
 	PERFORM test_write('politie', 'cancel_action', jsonb_build_object(
 	    'id', b -> 'id', 'version', b -> 'version', 'note', 'Niet nodig'));
-	ASSERT NOT EXISTS (SELECT 1 FROM inbox_entries WHERE case_id = v_c),
+	-- (but the named colleague hears of the point given to them)
+	ASSERT NOT EXISTS (SELECT 1 FROM inbox_entries WHERE case_id = v_c
+	    AND recipient_user_id IS DISTINCT FROM test_uid('wijkagent')),
 	    (SELECT jsonb_agg(to_jsonb(e)) FROM inbox_entries e
 		WHERE case_id = v_c)::text;
-	ASSERT tafel_list_inbox(test_uid('politie'), true, false)
-	    -> 'entries' = '[]'::jsonb;
+	ASSERT (SELECT count(*) FROM inbox_entries WHERE case_id = v_c
+	    AND kind = 'action_assigned'
+	    AND recipient_user_id = test_uid('wijkagent')) = 1;
+	ASSERT (SELECT count(*) FROM jsonb_array_elements(tafel_list_inbox(
+	    test_uid('politie'), true, false) -> 'entries') x
+	    WHERE x ->> 'kind' <> 'action_assigned') = 0;
 
 	-- Veilig Thuis completing one: the police hear of it
 	a := test_write('politie', 'create_action', jsonb_build_object(
@@ -65,7 +72,8 @@ BEGIN
 	    'description', 'School bellen', 'owner_org_id', v_pol,
 	    'due_date', v_today + 5));
 	ASSERT (SELECT count(*) FROM inbox_entries WHERE case_id = v_c
-	    AND kind = 'action_assigned' AND recipient_org_id = v_pol) = 1;
+	    AND kind = 'action_assigned' AND recipient_org_id = v_pol
+	    AND action_id = (a ->> 'id')::bigint) = 1;
 	a := test_write('voorzitter', 'update_action', jsonb_build_object(
 	    'id', a -> 'id', 'version', a -> 'version',
 	    'description', 'School bellen', 'owner_org_id', v_gem,
