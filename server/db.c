@@ -44,6 +44,18 @@
  */
 #define DB_CONN_CHECK_MS 1000
 
+/*
+ * The LISTEN connection is idle by nature, so a backend or a network path
+ * that hangs without a reset would go unnoticed, and this node's
+ * subscribers would get no change at all (its own writes' neither: their
+ * delivery waits for a gap a notification fills).  After this long without
+ * a word on it, it is asked a trivial statement; unanswered twice as long,
+ * it is given up and reconnected (LISTEN again, then the change log read
+ * from where this node was).
+ */
+#define DB_LISTEN_CHECK_MS 5000
+#define DB_LISTEN_CHECK_SQL "SELECT 'tafel listen check'"
+
 enum pgc_state {
 	PGC_CONNECTING,	/* PQconnectPoll in progress */
 	PGC_IDLE,	/* ready for a query */
@@ -79,6 +91,8 @@ struct pgc {
 	struct db_query *query;		/* in flight (BUSY) */
 	PGresult *result;		/* kept result of the query in flight */
 	int listen_sent;		/* listener: LISTEN issued */
+	int checking;			/* listener: its check in flight */
+	struct timeval heard;		/* listener: last word on it */
 	struct timeval warm_start;	/* when its warm-up was sent */
 	struct timeval sent;		/* when its query was sent */
 	struct timeval connecting;	/* when its attempt began */
@@ -539,6 +553,7 @@ pgc_lost(struct pgc *c, const char *why)
 		    "the same idempotency key");
 	}
 	c->listen_sent = 0;
+	c->checking = 0;
 	if (srv.db->stopping) {
 		c->state = PGC_STOPPED;
 		return;
@@ -643,6 +658,7 @@ listener_ready(struct pgc *c)
 	}
 	free(sql);
 	c->listen_sent = 1;
+	event_base_gettimeofday_cached(srv.base, &c->heard);
 	c->state = PGC_BUSY;
 	pgc_flush_and_arm(c);	/* a failed flush now counts as lost, as in pgc_send */
 }
@@ -782,7 +798,9 @@ pgc_read(struct pgc *c)
 		if (res == NULL) {
 			/* statement finished */
 			c->state = PGC_IDLE;
-			if (c->is_listener) {
+			if (c->is_listener && c->checking) {
+				c->checking = 0;	/* alive: nothing missed */
+			} else if (c->is_listener) {
 				if (srv.db->on_ready != NULL)
 					srv.db->on_ready();
 			} else {
@@ -792,8 +810,11 @@ pgc_read(struct pgc *c)
 			break;
 		}
 		if (c->is_listener) {
-			if (PQresultStatus(res) != PGRES_COMMAND_OK)
-				log_error("LISTEN failed: %s",
+			if (PQresultStatus(res) == PGRES_FATAL_ERROR ||
+			    (!c->checking &&
+			    PQresultStatus(res) != PGRES_COMMAND_OK))
+				log_error("%s failed: %s", c->checking ?
+				    "the LISTEN connection's check" : "LISTEN",
 				    PQresultErrorMessage(res));
 			PQclear(res);
 			continue;
@@ -807,6 +828,7 @@ pgc_read(struct pgc *c)
 			PQclear(res);
 	}
 	if (c->is_listener && c->conn != NULL) {
+		event_base_gettimeofday_cached(srv.base, &c->heard);
 		while ((n = PQnotifies(c->conn)) != NULL) {
 			if (srv.db->on_notify != NULL)
 				srv.db->on_notify(n->extra);
@@ -1051,6 +1073,40 @@ db_sweep_running(const struct timeval *now)
 	}
 }
 
+/* The LISTEN connection's check (DB_LISTEN_CHECK_MS): asked after a
+ * quiet while, given up when the answer does not come. */
+static void
+db_sweep_listener(const struct timeval *now)
+{
+	struct pgc *l = &srv.db->conns[srv.db->n];
+	struct timeval age;
+	long long ms;
+	char why[96];
+
+	if (!l->listen_sent || l->conn == NULL ||
+	    (l->state != PGC_IDLE && !(l->state == PGC_BUSY && l->checking)))
+		return;
+	timersub(now, &l->heard, &age);
+	ms = age.tv_sec * 1000LL + age.tv_usec / 1000;
+	if (l->state == PGC_BUSY) {
+		if (ms < 3 * DB_LISTEN_CHECK_MS)
+			return;
+		snprintf(why, sizeof why, "no answer to its check in %d s",
+		    2 * DB_LISTEN_CHECK_MS / 1000);
+		pgc_lost(l, why);	/* reconnects, LISTENs, catches up */
+		return;
+	}
+	if (ms < DB_LISTEN_CHECK_MS)
+		return;
+	if (!PQsendQuery(l->conn, DB_LISTEN_CHECK_SQL)) {
+		pgc_lost(l, PQerrorMessage(l->conn));
+		return;
+	}
+	l->checking = 1;
+	l->state = PGC_BUSY;
+	pgc_flush_and_arm(l);
+}
+
 /* Gives up connection attempts unanswered for connect_timeout_ms. */
 static void
 db_sweep_connecting(const struct timeval *now)
@@ -1140,6 +1196,7 @@ db_sweep_cb(evutil_socket_t fd, short what, void *arg)
 	db_sweep_queue(&srv.db->bg_queue, &now);
 	db_sweep_running(&now);
 	db_sweep_connecting(&now);
+	db_sweep_listener(&now);
 }
 
 static void

@@ -278,8 +278,10 @@ test_two_nodes_once(void **state)
 	    "WHERE meeting_id = %lld", (long long)wzt);
 	assert_int_equal(sql_value(port1, sql, v, sizeof v), 0);
 	r.case_id = atoll(v);
-	assert_int_equal(sql_value(port1, "SELECT min(id) FROM organisations",
-	    v, sizeof v), 0);
+	/* the writer's own organisation: no inbox entry (a change of its
+	 * own, which the meeting's subscribers do not get) */
+	assert_int_equal(sql_value(port1, "SELECT org_id FROM users WHERE "
+	    "login = 'voorzitter'", v, sizeof v), 0);
 	r.owner_org_id = atoll(v);
 	assert_int_equal(sql_value(port1, "SELECT max(seq) FROM changelog", v,
 	    sizeof v), 0);
@@ -496,11 +498,104 @@ test_failover(void **state)
 	tclient_close(&watcher);
 }
 
+/*
+ * The LISTEN connections hang (their backends stopped: a network path
+ * that went silent without a reset looks the same): each node notices
+ * within its check (server/db.c DB_LISTEN_CHECK_MS), reconnects and reads
+ * the change log, so a change written on node A still reaches the
+ * subscribers of both nodes.  Before, node B's subscribers got nothing
+ * until the backend came back, however long.
+ */
+static void
+test_listen_hung(void **state)
+{
+	struct tclient wa, sa, sb, *subs[2] = { &sa, &sb };
+	Tafel__CreateActionRequest r = TAFEL__CREATE_ACTION_REQUEST__INIT;
+	Tafel__Envelope *m;
+	char v[256], sql[256], *p, *end_p;
+	pid_t pids[8];
+	int n_pids = 0, i, seen[2] = { 0, 0 };
+	uint64_t target;
+	long long end;
+	int64_t wzt;
+
+	(void)state;
+	assert_int_equal(sql_value(port1, "SELECT m.id FROM meetings m JOIN "
+	    "series s ON s.id = m.series_id WHERE s.kind = 'wzt' AND m.state = "
+	    "'planned' ORDER BY m.scheduled_start LIMIT 1", v, sizeof v), 0);
+	wzt = atoll(v);
+	assert_true(wzt > 0);
+	assert_int_equal(tclient_login(&wa, &node_a, "voorzitter", "demo"), 0);
+	assert_int_equal(tclient_login(&sa, &node_a, "voorzitter", "demo"), 0);
+	assert_int_equal(tclient_login(&sb, &node_b, "voorzitter", "demo"), 0);
+	for (i = 0; i < 2; i++) {
+		m = tclient_subscribe(subs[i], wzt, 0, 0);
+		harness_expect_body(m, B(SUBSCRIBED));
+		frame_free(m);
+	}
+	/* both nodes' LISTEN backends (listening, or answering a check) */
+	assert_int_equal(sql_value(port1, "SELECT string_agg(pid::text, ' ') "
+	    "FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND (query "
+	    "LIKE 'LISTEN%' OR query LIKE '%tafel listen check%')", v,
+	    sizeof v), 0);
+	for (p = v; *p != '\0' && n_pids < 8; p = end_p) {
+		long pid = strtol(p, &end_p, 10);
+
+		if (end_p == p)
+			break;
+		pids[n_pids++] = (pid_t)pid;
+	}
+	assert_int_equal(n_pids, 2);
+	for (i = 0; i < n_pids; i++)
+		assert_int_equal(kill(pids[i], SIGSTOP), 0);
+
+	/* a change on node A: an action point in the meeting */
+	snprintf(sql, sizeof sql, "SELECT min(case_id) FROM agenda_items WHERE "
+	    "meeting_id = %lld", (long long)wzt);
+	assert_int_equal(sql_value(port1, sql, v, sizeof v), 0);
+	r.case_id = atoll(v);
+	assert_int_equal(sql_value(port1, "SELECT org_id FROM users WHERE "
+	    "login = 'voorzitter'", v, sizeof v), 0);
+	r.owner_org_id = atoll(v);
+	r.meeting_id = wzt;
+	r.description = "Afspraak terwijl LISTEN hangt";
+	r.due_date = "2099-01-01";
+	m = tclient_req(&wa, B(CREATE_ACTION), &r, harness_key());
+	harness_expect_body(m, B(ACTION_POINT));
+	frame_free(m);
+	assert_int_equal(sql_value(port1, "SELECT max(seq) FROM changelog", v,
+	    sizeof v), 0);
+	target = strtoull(v, NULL, 10);
+
+	/* reaches both (generously: the check takes up to 15 s here) */
+	for (i = 0; i < 2; i++) {
+		end = now_ms() + 60000;
+		while (!seen[i] && now_ms() < end) {
+			m = tclient_event(subs[i], 1000);
+			if (m != NULL && m->event != NULL &&
+			    m->event->seq >= target)
+				seen[i] = 1;
+			frame_free(m);
+		}
+		if (!seen[i])
+			print_message("node %c's subscriber never got change "
+			    "%llu\n", i == 0 ? 'A' : 'B',
+			    (unsigned long long)target);
+	}
+	for (i = 0; i < n_pids; i++)	/* before asserting: teardown */
+		(void)kill(pids[i], SIGCONT);
+	assert_true(seen[0] && seen[1]);
+	tclient_close(&wa);
+	tclient_close(&sa);
+	tclient_close(&sb);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_two_nodes_once),
+		cmocka_unit_test(test_listen_hung),
 		cmocka_unit_test(test_failover),
 	};
 
