@@ -11,6 +11,7 @@
 #include "parts.h"
 #include "pbjson.h"
 #include "privacy.h"
+#include "server.h"
 #include "ratelimit.h"
 #include "proto.h"
 #include "session.h"
@@ -315,7 +316,8 @@ request_run(struct conn *c, const Tafel__Envelope *env,
     const struct request_handler *h, int write)
 {
 	char uid[32], *args;
-	const char *params[4];
+	const char *params[5];
+	char keep[32];
 	struct req *r;
 
 	r = req_new(c, env, h->reply);
@@ -327,9 +329,13 @@ request_run(struct conn *c, const Tafel__Envelope *env,
 		params[1] = env->idempotency_key;
 		params[2] = h->sql;	/* the op name */
 		params[3] = args;
+		/* this node's window, kept with the key (0027) */
+		snprintf(keep, sizeof keep, "%lld",
+		    srv.cfg.idempotency_ttl / 1000);
+		params[4] = keep;
 		db_call_owned(c, "SELECT answer, changes FROM "
 		    "tafel_write_routed($1::bigint, $2::text, $3::text, "
-		    "$4::jsonb)", 4, params, write_done, r);
+		    "$4::jsonb, $5::bigint)", 5, params, write_done, r);
 	} else {
 		params[1] = args;
 		/* Reads that need no request fields take only $1. */

@@ -1292,8 +1292,12 @@ BEGIN
 	END IF;
 
 	v_hash := md5(v_args::text);
-	INSERT INTO idempotency (user_id, key, op, args_hash)
-	VALUES (u.id, p_key, p_op, v_hash)
+	-- kept as long as the writing node promises (0027): tafel_write_routed
+	-- sets its idempotency_ttl; the default (7 days) for any other caller
+	INSERT INTO idempotency (user_id, key, op, args_hash, keep_until)
+	VALUES (u.id, p_key, p_op, v_hash, now() + make_interval(secs =>
+	    greatest(60, coalesce(nullif(current_setting(
+		'tafel.idempotency_ttl', true), ''), '604800')::bigint)))
 	ON CONFLICT DO NOTHING;
 	GET DIAGNOSTICS v_n = ROW_COUNT;
 	IF v_n = 0 THEN
@@ -1336,9 +1340,12 @@ END
 $$;
 
 -- tafeld's maintenance timer (server/maint.c): forgets the answers of
--- writes older than p_seconds (the idempotency_ttl setting), so that a
--- retry after that long is a new write; returns how many.  The server's
--- role may only read its own keys, hence SECURITY DEFINER.
+-- writes past their keep_until (0027: the window of the node that stored
+-- them), or, stored before 0027, older than p_seconds (this node's
+-- idempotency_ttl), so that a retry after that long is a new write;
+-- returns how many.  A node with a shorter window no longer forgets the
+-- keys of the others.  The server's role may only read its own keys,
+-- hence SECURITY DEFINER.
 CREATE OR REPLACE FUNCTION tafel_forget_keys(p_seconds bigint)
 RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 DECLARE
@@ -1348,7 +1355,8 @@ BEGIN
 		PERFORM tafel_raise('TF011', 'keys are kept at least 60 seconds');
 	END IF;
 	DELETE FROM idempotency
-	WHERE created_at < now() - make_interval(secs => p_seconds);
+	WHERE keep_until < now() OR (keep_until IS NULL
+	    AND created_at < now() - make_interval(secs => p_seconds));
 	GET DIAGNOSTICS v_n = ROW_COUNT;
 	RETURN v_n;
 END

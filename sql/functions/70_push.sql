@@ -35,14 +35,18 @@ $$;
 -- logged (as tafel_changes_since gives them, as JSON arrays [seq, at,
 -- actor_id, actor_name, meeting_id, case_id, org_ids, payload]; NULL when
 -- it logged none), so the node that committed it can deliver them without
--- waiting for the notification and re-reading the log.
+-- waiting for the notification and re-reading the log.  p_keep_secs: how
+-- long the writing node keeps the key (its idempotency_ttl), stored with
+-- it (0027).
 CREATE OR REPLACE FUNCTION tafel_write_routed(p_user_id bigint, p_key text,
-    p_op text, p_args jsonb)
+    p_op text, p_args jsonb, p_keep_secs bigint)
 RETURNS TABLE (answer jsonb, changes jsonb)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 DECLARE
 	v_seqs bigint[];
 BEGIN
+	PERFORM set_config('tafel.idempotency_ttl', coalesce(p_keep_secs::text,
+	    ''), true);
 	PERFORM set_config('tafel.seqs', '', true);
 	answer := tafel_write(p_user_id, p_key, p_op, p_args);
 	v_seqs := string_to_array(rtrim(coalesce(current_setting('tafel.seqs',
@@ -58,6 +62,15 @@ BEGIN
 	END IF;
 	RETURN NEXT;
 END
+$$;
+
+-- The same for a caller that names no window (an older tafeld during a
+-- rolling upgrade): the default, 7 days.
+CREATE OR REPLACE FUNCTION tafel_write_routed(p_user_id bigint, p_key text,
+    p_op text, p_args jsonb)
+RETURNS TABLE (answer jsonb, changes jsonb)
+LANGUAGE sql SECURITY DEFINER SET search_path = public AS $$
+	SELECT * FROM tafel_write_routed(p_user_id, p_key, p_op, p_args, NULL)
 $$;
 
 -- The planned or open meetings whose agenda holds the case (routing of

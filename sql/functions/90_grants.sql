@@ -19,6 +19,7 @@ GRANT EXECUTE ON FUNCTION
 	tafel_last_seq(),
 	tafel_write(bigint, text, text, jsonb),
 	tafel_write_routed(bigint, text, text, jsonb),
+	tafel_write_routed(bigint, text, text, jsonb, bigint),
 	tafel_forget_keys(bigint),
 	tafel_login_lookup(text),
 	tafel_login_result(bigint, boolean, int, int),
