@@ -201,15 +201,30 @@ query_new(const char *sql, int nparams, const char *const *params,
 
 /* Completes q with an error result. */
 static void
-query_fail(struct db_query *q, Tafel__ErrorCode code, const char *msg)
+query_fail_as(struct db_query *q, Tafel__ErrorCode code, const char *msg,
+    int lost)
 {
 	struct db_result r;
 
 	memset(&r, 0, sizeof r);
 	r.code = code;
+	r.lost = lost;
 	snprintf(r.message, sizeof r.message, "%s", msg);
 	q->fn(q->arg, &r);
 	query_free(q);
+}
+
+static void
+query_fail(struct db_query *q, Tafel__ErrorCode code, const char *msg)
+{
+	query_fail_as(q, code, msg, 0);
+}
+
+const char *
+db_result_why(const struct db_result *r)
+{
+	return r->lost ? "the database connection was lost while it ran" :
+	    r->message;
 }
 
 /*
@@ -547,10 +562,10 @@ pgc_lost(struct pgc *c, const char *why)
 		c->query = NULL;
 		if (q->background)
 			srv.db->bg_busy--;
-		query_fail(q, TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE,
+		query_fail_as(q, TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE,
 		    "the database connection was lost while running this "
 		    "request; it may or may not have been applied: retry with "
-		    "the same idempotency key");
+		    "the same idempotency key", 1);
 	}
 	c->listen_sent = 0;
 	c->checking = 0;

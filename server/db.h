@@ -12,6 +12,10 @@ struct db_result {
 	PGresult *res;		/* the statement's result; NULL on error */
 	Tafel__ErrorCode code;	/* 0 on success */
 	char message[512];	/* English, for the client */
+	/* the connection was lost while the statement ran: message speaks
+	 * to a client whose write it may have been; a log line of tafeld's
+	 * own reads (push) says db_result_why() instead */
+	int lost;
 	char field[64];		/* request field named by the database */
 	char *detail;		/* TF errors: JSON detail (CONFLICT record) */
 };
@@ -21,6 +25,10 @@ struct db_result {
  * unless it takes r->res over (sets it to NULL; then it PQclear()s it).
  */
 typedef void (*db_result_fn)(void *arg, struct db_result *r);
+
+/* Why a statement of tafeld's own failed, for its log: the message, but
+ * for a lost connection that (and no advice on retrying a write). */
+const char *db_result_why(const struct db_result *r);
 
 /*
  * Queues one parameterised statement; fn runs when it finished or failed

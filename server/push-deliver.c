@@ -545,7 +545,7 @@ deliver_done(void *arg, struct db_result *r)
 		struct timeval tv = { 1, 0 };
 
 		log_warn("push: delivering change %" PRIu64 " failed: %s; "
-		    "retrying", d->seq, r->message);
+		    "retrying", d->seq, db_result_why(r));
 		/* Later answers for its connections wait for it. */
 		d->failed = 1;
 		evtimer_add(deliver_retry, &tv);
@@ -786,7 +786,7 @@ catch_up_done(void *arg, struct db_result *r)
 		s->catch_up = NULL;
 		log_warn("push: catching up conn %llu failed: %s; asking for a "
 		    "fresh subscription", (unsigned long long)s->c->id,
-		    r->message);
+		    db_result_why(r));
 		/* Tell the client to start over rather than leave a gap. */
 		conn_send_resync(s->c);
 		catch_up_free(cu);

@@ -491,7 +491,7 @@ fetch_done(void *arg, struct db_result *r)
 	push.fetching = 0;
 	if (r->code != 0) {
 		log_warn("push: reading the change log failed: %s; retrying",
-		    r->message);
+		    db_result_why(r));
 		push_retry_later();
 		return;
 	}
