@@ -185,6 +185,23 @@ wrap_rows(int y, int limit)
 	return limit - y >= 2 ? 2 : 1;
 }
 
+/* Rows text takes wrapped at width, at most max. */
+static int
+wrapped_rows(const char *text, int width, int max)
+{
+	int n = 0;
+	size_t next;
+
+	while (*text != '\0' && n < max && width > 0) {
+		(void)layout_wrap(text, width, &next);
+		if (next == 0)
+			break;
+		text += next;
+		n++;
+	}
+	return n > 0 ? n : 1;
+}
+
 static void
 draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 {
@@ -194,7 +211,7 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 	const struct mrec *cr;
 	const Tafel__ActionPoint *acts[MAX_ROWS], *sel;
 	size_t n, selidx, first, above, below, shown;
-	char text[1100];
+	char text[1100], decision[1200];
 	int limit, room;
 
 	if (it == NULL)
@@ -215,7 +232,15 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 	 * and "+N more", or the chosen one between two counts); the lines
 	 * above give up rows for them, down to limit */
 	n = model_case_actions(m, c->id, acts, MAX_ROWS);
-	limit = rows - 2 - (it->decision_changed_after_close ? 1 : 0) -
+	/* and the decision its rows, up to three (the guide promises it on
+	 * a narrow screen too): the persons and the info round give way */
+	if (ui_meeting_over(m->meeting))	/* as its minutes say */
+		ui_item_decision_text(c, it, text, sizeof text);
+	else
+		ui_decision_text(c, it->decision, 0, text, sizeof text);
+	snprintf(decision, sizeof decision, "%s: %s", _("Decision"), text);
+	limit = rows - 1 - wrapped_rows(decision, width, 3) -
+	    (it->decision_changed_after_close ? 1 : 0) -
 	    (n == 0 ? 1 : n < 3 ? (int)n : 3);
 	/* what is hidden, and why: wrapped (two rows at most), not cut */
 	if (c->redacted)
@@ -283,18 +308,12 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 	/* the decision over up to three rows (a narrow terminal cut it on
 	 * one), from the rows below it that the action points can spare */
 	{
-		char line[1200];
 		int drows = rows - y - 1 - (n == 0 ? 1 : n < 3 ? (int)n : 3) -
 		    (it->decision_changed_after_close ? 1 : 0);
 
-		if (ui_meeting_over(m->meeting))	/* as its minutes say */
-			ui_item_decision_text(c, it, text, sizeof text);
-		else
-			ui_decision_text(c, it->decision, 0, text, sizeof text);
-		snprintf(line, sizeof line, "%s: %s", _("Decision"), text);
 		y += ui_wrap_put(w, y, x, width, drows < 1 ? 1 : drows > 3 ? 3 :
 		    drows, flash_or(u, model_rec(&m->agenda, it->id)->changed,
-		    0), line);
+		    0), decision);
 	}
 	if (it->decision_changed_after_close && y < rows) {
 		ui_changed_after_close(true, it->decision_by_name,
