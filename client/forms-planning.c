@@ -176,7 +176,8 @@ cancel_meeting_send(struct ui *u, const char *unused)
 static void
 meeting_cancelled(struct ui *u)
 {
-	ui_message(u, 0, _("Meeting %s cancelled."), fs.what);
+	ui_message(u, 0, _("Meeting %s cancelled; the cases on its agenda are "
+	    "proposed for the next one (v)."), fs.what);
 }
 
 /* Refused (a conflict, a reason too long): the reason again, as typed. */

@@ -27,6 +27,7 @@ static const struct {
 	{ "clock_ending", N_("legal clock ends") },
 	{ "earlier_discussed", N_("earlier discussed") },
 	{ "nomination", N_("nominated") },
+	{ "not_discussed", N_("not discussed") },
 };
 
 static const char *

@@ -54,7 +54,7 @@ wait_for ch "aflassen, reden:" || fail "X did not ask again"
 type_text ch "Voorzitter ziek"; keys ch Enter
 wait_for ch "definitief aflassen? (j/n)" || fail "no last question the second time"
 keys ch j
-wait_re ch "Overleg '.*' $when afgelast\." || fail "j: not cancelled: $(screen ch | tail -n 3)"
+wait_re ch "Overleg '.*' $when afgelast;" || fail "j: not cancelled: $(screen ch | tail -n 3)"
 wait_re ch "^ +[0-9]+  $when .*vervallen" || fail "the meeting is not shown cancelled: $(screen ch)"
 [ "$(sql -tAc "select count(*) from meetings where state = 'cancelled' and cancel_reason = 'Voorzitter ziek'")" = 1 ] ||
 	fail "the cancellation with its reason is not stored once"

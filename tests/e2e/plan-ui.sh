@@ -80,7 +80,7 @@ wait_for ch "aflassen, reden:" || fail "X did not ask"
 type_text ch "Voorzitter ziek"; keys ch Enter
 wait_for ch "definitief aflassen? (j/n)" || fail "X: no last question"
 keys ch j
-wait_re ch "Overleg 'Casusoverleg.*' $day2 08:30 afgelast." || fail "not cancelled"
+wait_re ch "Overleg 'Casusoverleg.*' $day2 08:30 afgelast" || fail "not cancelled"
 wait_re vt "^ +[0-9]+  $day2 08:30 +Casusoverleg.*vervallen" 3 || fail "vt: cancellation not live"
 for _ in $(seq 1 30); do keys ch k; done
 

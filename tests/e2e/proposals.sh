@@ -19,7 +19,9 @@ set -- $(signal "Huisverbod opgelegd na melding")
 CASE=${1:-} NUMBER=${2:-}
 set -- $(signal "Zorgen van de buren")
 CASE2=${1:-} NUMBER2=${2:-}
-[ -n "$CASE" ] && [ -n "$CASE2" ] || fail "signals"
+set -- $(signal "Derde melding, nog niet besproken")
+CASE3=${1:-} NUMBER3=${2:-}
+[ -n "$CASE" ] && [ -n "$CASE2" ] && [ -n "$CASE3" ] || fail "signals"
 printf 'clock %s huisverbod %s hearing=%s\nquit\n' "$CASE" "$MON" "$WED" | batch politie |
 	grep -q '"case_record"' || fail "clock"
 
@@ -70,11 +72,13 @@ wait_for pol "Agenda van Prep tafel $THU 13:30 gepubliceerd (postvak)." ||
 screen pol | grep -q "op casus  (" && fail "partner told of feedback on no case: $(screen pol)"
 meeting_published "$MEETING" || fail "meeting not published on the server"
 
-# the nominating organisation sees the outcome of its nominations in 5:
+# the nominating organisation sees the outcome of its nominations in 5 (a
+# third case: the accepted one is on the next agenda already, and a case
+# there cannot be nominated for it):
 # a decline arrives live with the reason and who decided, an acceptance
 # names the meeting; both stay listed, apart from the pending ones
 nom=$(printf 'nominate %s %s Escalatie na nieuwe melding\nnominate %s %s Graag bespreken\nquit\n' \
-	"$SERIES" "$CASE2" "$SERIES" "$CASE" | batch politie | python3 -c '
+	"$SERIES" "$CASE2" "$SERIES" "$CASE3" | batch politie | python3 -c '
 import json, sys
 for l in sys.stdin:
     m = json.loads(l)
@@ -92,13 +96,13 @@ wait_re pol "^ $NUMBER2 .*afgewezen: Staat al" ||
 	fail "decline not shown live to the nominating organisation: $(screen pol)"
 printf 'accept-nomination %s %s %s\nquit\n' "$N2" "$V2" "$MEETING" |
 	batch voorzitter | grep -q '"nomination"' || fail "chair could not accept"
-wait_re pol "^ $NUMBER .*aangenomen: $THU" ||
+wait_re pol "^ $NUMBER3 .*aangenomen: $THU" ||
 	fail "acceptance not shown with its meeting: $(screen pol)"
 # the accepted case stays on the partner's case list: the acceptance's event
 # carries the decided nomination (gone from the pending ones) and the case
 keys pol 4
 wait_for pol "Tafel · Casussen" || fail "4 did not open the case list: $(screen pol)"
-wait_re pol "^ $NUMBER " || fail "the accepted case left the case list: $(screen pol)"
+wait_re pol "^ $NUMBER3 " || fail "the accepted case left the case list: $(screen pol)"
 keys pol 5
 wait_for pol "Tafel · Voordrachten" || fail "5 did not reopen the nominations: $(screen pol)"
 # pol_select LINE-REGEX: moves pol's selection to the first nomination line
@@ -113,18 +117,18 @@ pol_select() {
 }
 wait_re pol "^ 20[0-9]{2}-0001 +SSO Enschede" || fail "the demo's pending nomination not listed: $(screen pol)"
 # the pane shows the selected line
-pol_select "^ $NUMBER "
+pol_select "^ $NUMBER3 "
 wait_for pol "aangenomen: $THU 13:30 (Prep tafel)" || fail "pane: no outcome: $(screen pol)"
 # after a restart too (list_nominations with the decided ones), newest
 # decision first, with who decided in the pane
 tm kill-session -t pol
 start_client pol politie
 keys pol 5
-wait_re pol "^ $NUMBER .*aangenomen: $THU" || fail "decided not listed on opening 5: $(screen pol)"
+wait_re pol "^ $NUMBER3 .*aangenomen: $THU" || fail "decided not listed on opening 5: $(screen pol)"
 wait_re pol "^ $NUMBER2 .*afgewezen: Staat al" || fail "declined not listed on opening 5: $(screen pol)"
 # pending first, then the newest decision: the demo's, the accepted, the declined
 screen pol | grep -E '^ 20[0-9]{2}-' | sed -n 1,3p | tr '\n' '|' |
-	grep -qE "^ 20[0-9]{2}-0001 .*\| $NUMBER .*aangenomen.*\| $NUMBER2 .*afgewezen" ||
+	grep -qE "^ 20[0-9]{2}-0001 .*\| $NUMBER3 .*aangenomen.*\| $NUMBER2 .*afgewezen" ||
 	fail "nominations not in order (pending, then the newest decision first): $(screen pol)"
 pol_select "^ $NUMBER2 "
 wait_for pol "afgewezen: Staat al op de agenda van 9 december" || fail "pane: no reason: $(screen pol)"
