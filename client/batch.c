@@ -66,6 +66,7 @@ struct batch {
 	struct event *stdin_ev;
 	struct evbuffer *in;		/* stdin bytes not yet run */
 	int eof;			/* stdin closed */
+	int stdin_direct;		/* 1: read when a line is needed, not watched */
 	int status;			/* exit status */
 
 	uint64_t wait_rid;		/* a command waits for this answer */
@@ -1411,6 +1412,12 @@ batch_process(struct batch *b)
 	while (b->logged_in && b->wait_rid == 0 && !b->sleeping &&
 	    b->wait_seq == 0) {
 		line = evbuffer_readln(b->in, &len, EVBUFFER_EOL_LF);
+		if (line == NULL && b->stdin_direct && !b->eof) {
+			/* a file or /dev/null: a read never waits */
+			if (evbuffer_read(b->in, STDIN_FILENO, 65536) <= 0)
+				b->eof = 1;
+			continue;
+		}
 		if (line == NULL) {
 			if (b->eof) {
 				if (evbuffer_get_length(b->in) > 0) {
@@ -1440,6 +1447,31 @@ on_stdin(evutil_socket_t fd, short what, void *arg)
 		event_del(b->stdin_ev);
 	}
 	batch_process(b);
+}
+
+/*
+ * Whether the event loop can watch stdin.  epoll takes pipes, sockets and
+ * terminals; it refuses regular files and most other devices (/dev/null
+ * under cron or systemd: "Epoll ADD(1) on fd 0 failed ... Operation not
+ * permitted", and the end of input was never seen).  A read from those never
+ * waits, so batch_process reads them itself when it needs a line.  A stdin
+ * that cannot even be looked at (closed) is read directly too: the read
+ * fails and that is the end of input.
+ */
+static const mode_t stdin_watched[] = { S_IFIFO, S_IFSOCK };
+
+static int
+stdin_watchable(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0)
+		return 0;
+	for (size_t i = 0; i < sizeof stdin_watched / sizeof stdin_watched[0];
+	    i++)
+		if ((st.st_mode & S_IFMT) == stdin_watched[i])
+			return 1;
+	return S_ISCHR(st.st_mode) && isatty(fd);
 }
 
 /* --- connection callbacks ------------------------------------------------ */
@@ -1562,7 +1594,6 @@ batch_run(struct client_opts *o)
 	struct net_opts no;
 	struct net_callbacks cb = { on_state, on_ready, on_event, on_fatal };
 	char err[300], *pw;
-	struct stat st;
 
 	memset(&b, 0, sizeof b);
 	b.status = 1;
@@ -1604,13 +1635,9 @@ batch_run(struct client_opts *o)
 	b.timer = evtimer_new(b.base, timer_cb, &b);
 	b.stdin_ev = event_new(b.base, STDIN_FILENO, EV_READ | EV_PERSIST,
 	    on_stdin, &b);
-	if (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode)) {
-		/* epoll cannot watch a regular file: it is all there anyway */
-		while (evbuffer_read(b.in, STDIN_FILENO, 65536) > 0)
-			;
-		b.eof = 1;
-	} else
-		event_add(b.stdin_ev, NULL);
+	b.stdin_direct = !stdin_watchable(STDIN_FILENO);
+	if (!b.stdin_direct && event_add(b.stdin_ev, NULL) != 0)
+		b.stdin_direct = 1;	/* refused after all: read directly */
 	net_start(b.net);
 	event_base_dispatch(b.base);
 

@@ -211,6 +211,16 @@ batch() {
 		--user "$user" --ca "$E2E_DIR/tls/ca.crt" --password-file "$E2E_DIR.pw" "$@"
 }
 
+# batch_within SECONDS USER < COMMANDS: batch, killed after SECONDS (exit
+# status 124 then): for a run that must end by itself.
+batch_within() {
+	local secs=$1 user=$2
+	shift 2
+	LANG=C.UTF-8 timeout "$secs" "$TAFEL" --batch --config /dev/null \
+		--server "127.0.0.1:$E2E_PORT" --user "$user" --ca "$E2E_DIR/tls/ca.crt" \
+		--password-file "$E2E_DIR.pw" "$@"
+}
+
 # meeting_published ID: true when the server's meeting list (read as the
 # chair, in batch mode) has meeting ID with a published_at.
 meeting_published() {

@@ -1,0 +1,28 @@
+#!/bin/bash
+# tafel --batch ends at the end of input, exit status 0, when stdin is /dev/null (cron, systemd: epoll cannot watch it and the run hung after the login line) or a regular file.
+. "$(dirname "$0")/lib.sh"
+
+start_server
+
+batch_within 20 politie </dev/null >"$E2E_DIR.out" 2>"$E2E_DIR.err"
+rc=$?
+[ "$rc" = 0 ] || fail "batch </dev/null exited $rc (124: hung): $(cat "$E2E_DIR.err")"
+grep -q '"login_ok"' "$E2E_DIR.out" || fail "no login line: $(cat "$E2E_DIR.out" "$E2E_DIR.err")"
+if grep -q 'Epoll' "$E2E_DIR.err"; then
+	fail "libevent could not watch stdin: $(cat "$E2E_DIR.err")"
+fi
+
+# a regular file, its last line without a newline
+printf 'meetings\nping' >"$E2E_DIR.cmds"
+batch_within 20 politie <"$E2E_DIR.cmds" >"$E2E_DIR.out" 2>"$E2E_DIR.err"
+rc=$?
+[ "$rc" = 0 ] || fail "batch <file exited $rc (124: hung): $(cat "$E2E_DIR.err")"
+grep -q '"meeting_list"' "$E2E_DIR.out" || fail "meetings not answered: $(cat "$E2E_DIR.out" "$E2E_DIR.err")"
+grep -q '"pong"' "$E2E_DIR.out" || fail "the last line (no newline) not run: $(cat "$E2E_DIR.out")"
+
+# a pipe, as before
+printf 'ping\n' | batch_within 20 politie >"$E2E_DIR.out" 2>"$E2E_DIR.err" ||
+	fail "batch <pipe exited $?: $(cat "$E2E_DIR.err")"
+grep -q '"pong"' "$E2E_DIR.out" || fail "ping over a pipe not answered: $(cat "$E2E_DIR.out")"
+rm -f "$E2E_DIR.cmds" "$E2E_DIR.out" "$E2E_DIR.err"
+ok
