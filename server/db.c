@@ -12,6 +12,7 @@
 
 #include "conninfo.h"
 #include "log.h"
+#include "pgembed.h"
 #include "server.h"
 #include "xmalloc.h"
 
@@ -230,19 +231,37 @@ db_result_why(const struct db_result *r)
 /*
  * A full disk (SQLSTATE 53100), logged loudly but at most once per 10 s:
  * the first refusal of an episode at once, then every 10 s the refusals
- * counted meanwhile, and once 10 s pass without any, that the episode
- * seems over.
+ * counted meanwhile.  Once 10 s pass without any, the episode is over only
+ * if the data directory's file system has room again (the embedded
+ * cluster's; with an external database only the refusals can tell): no
+ * refusal may just mean nobody wrote.  While it is still below
+ * PGEMBED_DISK_LOW that is said once at WARN and the episode goes on,
+ * checked every 10 s.
  */
 static time_t disk_full_last;		/* last line; 0: no episode */
 static time_t disk_full_latest;		/* the latest refusal */
 static unsigned long disk_full_counted;	/* refusals since the last line */
+static int disk_full_warned;		/* "still low" said since a refusal */
 static struct event *disk_full_ev;
+
+/* Free bytes where the embedded cluster lives; -1: unknown or external. */
+static long long
+disk_full_free(void)
+{
+	unsigned long long avail, total;
+
+	if (srv.cfg.db[0] != '\0' ||
+	    pgembed_disk_space(srv.data_dir, &avail, &total) != 0)
+		return -1;
+	return (long long)avail;
+}
 
 static void
 disk_full_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct timeval tv = { 10, 0 };
 	time_t now = time(NULL);
+	long long avail;
 	char at[32];
 	struct tm tm;
 
@@ -254,6 +273,7 @@ disk_full_tick(evutil_socket_t fd, short what, void *arg)
 		    "before", disk_full_counted,
 		    (long long)(now - disk_full_last));
 		disk_full_counted = 0;
+		disk_full_warned = 0;
 		disk_full_last = now;
 		evtimer_add(disk_full_ev, &tv);
 		return;
@@ -261,9 +281,22 @@ disk_full_tick(evutil_socket_t fd, short what, void *arg)
 	at[0] = '\0';
 	if (gmtime_r(&disk_full_latest, &tm) != NULL)
 		strftime(at, sizeof at, "%H:%M:%SZ", &tm);
+	avail = disk_full_free();
+	if (avail >= 0 && (unsigned long long)avail < PGEMBED_DISK_LOW) {
+		if (!disk_full_warned)
+			log_warn("DISK FULL: no write refused since %s, but only "
+			    "%.1f MiB are free on %s (PostgreSQL needs %llu "
+			    "MiB): free space there", at,
+			    (double)avail / 1048576.0, srv.data_dir,
+			    PGEMBED_DISK_LOW / 1048576);
+		disk_full_warned = 1;
+		evtimer_add(disk_full_ev, &tv);
+		return;
+	}
 	log_info("DISK FULL: no write refused since %s; the database's "
 	    "disk seems to have room again", at);
 	disk_full_last = 0;
+	disk_full_warned = 0;
 }
 
 static void

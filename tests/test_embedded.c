@@ -269,7 +269,7 @@ fill_disk(const char *path)
 
 /*
  * A full disk is DISK_FULL (retryable, logged, and the log says when it is
- * over), not INTERNAL; once space is freed the same write, same key, goes
+ * over -- not while the disk is still full), not INTERNAL; once space is freed the same write, same key, goes
  * through.  Needs root (a small tmpfs as the data directory).
  */
 static void
@@ -347,6 +347,18 @@ test_disk_full(void **state)
 		frame_free(m);
 	}
 
+	/*
+	 * No write refused for 10 s while the disk is still full: not "room
+	 * again" (inferred from the quiet, it was said with 0 bytes free), but
+	 * a warning that only so much is free; the episode goes on.
+	 */
+	assert_int_equal(tafeld_log_wait(t, "no write refused since", 1,
+	    60000), 1);
+	assert_int_equal(tafeld_log_count(t, "WARN: DISK FULL: no write "
+	    "refused since"), 1);
+	assert_int_equal(tafeld_log_count(t, "but only"), 1);
+	assert_int_equal(tafeld_log_count(t, "have room again"), 0);
+
 	/* Space back: the refused write, same key, is applied. */
 	close(fd);
 	assert_int_equal(unlink(fill), 0);
@@ -357,6 +369,8 @@ test_disk_full(void **state)
 	/* and the log says the episode is over (10 s without a refusal) */
 	assert_int_equal(tafeld_log_wait(t, "the database's disk seems to "
 	    "have room again", 1, 60000), 1);
+	/* and the warning was said once, not every 10 s */
+	assert_int_equal(tafeld_log_count(t, "but only"), 1);
 
 	assert_int_equal(tafeld_stop(t), 0);
 	assert_int_equal(umount(t->dir), 0);
