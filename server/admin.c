@@ -422,12 +422,18 @@ status_database(void)
 	return o;
 }
 
-/* Room on the data directory's file system (the embedded cluster's). */
+/*
+ * Room on the data directory's file system (the embedded cluster's).
+ * "full": below PGEMBED_DISK_LOW ("low_bytes"), where PostgreSQL may soon
+ * fail to write; "writes_refused": it has failed (DISK_FULL), embedded
+ * cluster only -- an external database's disk is not this one.
+ */
 static json_object *
 status_disk(void)
 {
 	json_object *o = json_object_new_object();
 	unsigned long long avail, total;
+	int embedded = srv.cfg.db[0] == '\0';
 
 	json_object_object_add(o, "path", json_object_new_string(
 	    srv.data_dir));
@@ -439,6 +445,10 @@ status_disk(void)
 	    (int64_t)total));
 	json_object_object_add(o, "full", json_object_new_boolean(
 	    avail < PGEMBED_DISK_LOW));
+	json_object_object_add(o, "low_bytes", json_object_new_int64(
+	    (int64_t)PGEMBED_DISK_LOW));
+	json_object_object_add(o, "writes_refused", json_object_new_boolean(
+	    embedded && db_disk_full_since() != 0));
 	return o;
 }
 

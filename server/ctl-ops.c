@@ -271,11 +271,17 @@ print_status(json_object *o)
 	if (jget(e, "free_bytes") != NULL) {
 		long long avail = jint(e, "free_bytes"), size = jint(e, "size_bytes");
 
-		printf("disk: %s: %.1f MiB free of %.1f MiB%s\n", jstr(e, "path"),
-		    (double)avail / 1048576.0, (double)size / 1048576.0,
-		    json_object_get_boolean(jget(e, "full")) ? " -- FULL: "
-		    "writes are refused (DISK_FULL) until space is freed there"
-		    : "");
+		printf("disk: %s: %.1f MiB free of %.1f MiB", jstr(e, "path"),
+		    (double)avail / 1048576.0, (double)size / 1048576.0);
+		if (json_object_get_boolean(jget(e, "writes_refused")))
+			printf(" -- FULL: PostgreSQL cannot write; writes are "
+			    "refused (DISK_FULL) until space is freed there");
+		else if (json_object_get_boolean(jget(e, "full")))
+			printf(" -- LOW: less than %.0f MiB free; PostgreSQL may "
+			    "soon fail to write (writes are then refused with "
+			    "DISK_FULL): free space there",
+			    (double)jint(e, "low_bytes") / 1048576.0);
+		putchar('\n');
 	}
 
 	a = jget(o, "recent_errors");

@@ -299,6 +299,12 @@ disk_full_tick(evutil_socket_t fd, short what, void *arg)
 	disk_full_warned = 0;
 }
 
+time_t
+db_disk_full_since(void)
+{
+	return disk_full_last != 0 ? disk_full_latest : 0;
+}
+
 static void
 disk_full(const char *primary)
 {

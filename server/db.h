@@ -3,6 +3,7 @@
 #define TAFEL_DB_H
 
 #include <stdint.h>
+#include <time.h>
 
 #include <libpq-fe.h>
 
@@ -91,6 +92,13 @@ void db_free(void);
  * DATABASE_UNAVAILABLE of theirs meanwhile.
  */
 int db_unreachable(void);
+
+/*
+ * A full-disk episode is on (PostgreSQL refused a write with SQLSTATE 53100
+ * and the disk has not been seen with room since): its latest refusal;
+ * 0: none.
+ */
+time_t db_disk_full_since(void);
 
 /* Connections currently usable (for status and tests). */
 int db_ready_count(void);

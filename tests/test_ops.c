@@ -528,6 +528,10 @@ test_status(void **state)
 	assert_true(json_object_get_int64(jpath(st, "disk", "size_bytes")) > 0);
 	assert_true(json_object_get_int64(jpath(st, "disk", "free_bytes")) > 0);
 	assert_false(json_object_get_boolean(jpath(st, "disk", "full")));
+	assert_false(json_object_get_boolean(jpath(st, "disk",
+	    "writes_refused")));
+	assert_int_equal(json_object_get_int64(jpath(st, "disk", "low_bytes")),
+	    32 * 1024 * 1024);
 	/* the broken certificate of the test before is among the errors */
 	assert_non_null(strstr(json_object_to_json_string(jpath(st,
 	    "recent_errors", NULL)), "keeping the current certificate"));
@@ -842,6 +846,79 @@ test_status_multiline_errors(void **state)
 	assert_null(strchr(out, '\x1b'));
 	assert_null(strchr(out, '\r'));
 	assert_null(strchr(out, '\t'));
+	free(out);
+}
+
+/*
+ * The disk line of tafelctl status says what is true: below the 32 MiB
+ * mark it is LOW (PostgreSQL may soon fail to write; writes are still
+ * taken), FULL only once PostgreSQL has refused a write (it said "FULL:
+ * writes are refused" at 19 MiB free while writes went through).  Against
+ * a stand-in socket.
+ */
+static char *
+status_of_disk(const char *disk)
+{
+	const char *bin = getenv("TAFELCTL") ? getenv("TAFELCTL") : "tafelctl";
+	char doc[2048], cfg[400], sockp[400], *out;
+	pid_t pid;
+	FILE *f;
+	int st;
+
+	snprintf(doc, sizeof doc, "{\"version\":\"0.1.0\",\"protocol\":1,"
+	    "\"pid\":1,\"uptime_s\":5,\"started\":\"2026-12-02T09:00:00Z\","
+	    "\"stopping\":false,\"listen\":\"127.0.0.1:7410\","
+	    "\"connections\":{\"total\":0,\"max\":1,\"unauthenticated\":0,"
+	    "\"by_state\":{}},\"sessions\":[],\"subscriptions\":[],"
+	    "\"push\":{\"last_committed_seq\":1,\"last_delivered_seq\":1,"
+	    "\"lag\":0,\"resume_window\":16},"
+	    "\"database\":{\"mode\":\"embedded\",\"pool_size\":1,"
+	    "\"listen\":true},\"disk\":%s,\"recent_errors\":[]}", disk);
+	snprintf(sockp, sizeof sockp, "%s/fake.sock", srv.dir);
+	snprintf(cfg, sizeof cfg, "%s/fake.conf", srv.dir);
+	f = fopen(cfg, "w");
+	assert_non_null(f);
+	fprintf(f, "admin_socket = %s\n", sockp);
+	fclose(f);
+	pid = fake_admin(sockp, doc);
+	assert_int_equal(run_output(&out, "'%s' --config '%s' status", bin,
+	    cfg), 0);
+	kill(pid, SIGKILL);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	unlink(sockp);
+	unlink(cfg);
+	return out;
+}
+
+static void
+test_status_disk_low(void **state)
+{
+	char *out;
+
+	(void)state;
+	out = status_of_disk("{\"path\":\"/var/lib/tafel\",\"free_bytes\":"
+	    "19922944,\"size_bytes\":1073741824,\"full\":true,"
+	    "\"low_bytes\":33554432,\"writes_refused\":false}");
+	if (strstr(out, "-- LOW: less than 32 MiB free") == NULL)
+		fprintf(stderr, "tafelctl said:\n%s", out);
+	assert_non_null(strstr(out, "disk: /var/lib/tafel: 19.0 MiB free of "
+	    "1024.0 MiB -- LOW: less than 32 MiB free; PostgreSQL may soon "
+	    "fail to write"));
+	assert_null(strstr(out, "-- FULL"));
+	free(out);
+
+	out = status_of_disk("{\"path\":\"/var/lib/tafel\",\"free_bytes\":0,"
+	    "\"size_bytes\":1073741824,\"full\":true,\"low_bytes\":33554432,"
+	    "\"writes_refused\":true}");
+	assert_non_null(strstr(out, "0.0 MiB free of 1024.0 MiB -- FULL: "
+	    "PostgreSQL cannot write; writes are refused (DISK_FULL)"));
+	free(out);
+
+	out = status_of_disk("{\"path\":\"/var/lib/tafel\",\"free_bytes\":"
+	    "104857600,\"size_bytes\":1073741824,\"full\":false,"
+	    "\"low_bytes\":33554432,\"writes_refused\":false}");
+	assert_non_null(strstr(out, "100.0 MiB free of 1024.0 MiB\n"));
 	free(out);
 }
 
@@ -1998,6 +2075,7 @@ main(void)
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_status_not_running),
 		cmocka_unit_test(test_status_multiline_errors),
+		cmocka_unit_test(test_status_disk_low),
 		cmocka_unit_test(test_reload_log_file),
 		cmocka_unit_test(test_forgets_old_keys),
 		cmocka_unit_test(test_backup_restore),
