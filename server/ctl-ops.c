@@ -463,11 +463,11 @@ ctl_status(const struct server_config *cfg, const char *data_dir,
 /* --- backup and restore ---------------------------------------------------- */
 
 /*
- * Runs bindir/prog with args, stdin or stdout (which_fd 0 or 1) on fd,
- * stderr inherited.  Returns its exit status, or -1.
+ * Runs bindir/prog with args, stdin on in_fd and stdout on out_fd (-1:
+ * inherited), stderr inherited.  Returns its exit status, or -1.
  */
 static int
-run_pg_tool(const char *prog, char *const *args, int which_fd, int fd)
+run_pg_tool_io(const char *prog, char *const *args, int in_fd, int out_fd)
 {
 	char bindir[4096], path[4200], err[512];
 	char *argv[16];
@@ -489,7 +489,8 @@ run_pg_tool(const char *prog, char *const *args, int which_fd, int fd)
 		return -1;
 	}
 	if (pid == 0) {
-		if (dup2(fd, which_fd) < 0)
+		if ((in_fd >= 0 && dup2(in_fd, 0) < 0) ||
+		    (out_fd >= 0 && dup2(out_fd, 1) < 0))
 			_exit(127);
 		execv(path, argv);
 		fprintf(stderr, "tafelctl: %s: %s\n", path, strerror(errno));
@@ -499,6 +500,14 @@ run_pg_tool(const char *prog, char *const *args, int which_fd, int fd)
 		if (errno != EINTR)
 			return -1;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* run_pg_tool_io with stdin or stdout (which_fd 0 or 1) on fd. */
+static int
+run_pg_tool(const char *prog, char *const *args, int which_fd, int fd)
+{
+	return run_pg_tool_io(prog, args, which_fd == 0 ? fd : -1,
+	    which_fd == 1 ? fd : -1);
 }
 
 /* What a backup holds, counted: the admin compares after a restore. */
@@ -729,6 +738,51 @@ has_register(PGconn *db)
 	n = atoi(PQgetvalue(r, 0, 0));
 	PQclear(r);
 	return n > 0;
+}
+
+/*
+ * The highest schema_migrations version in the backup on fd: pg_restore
+ * prints that table's rows as a script (no database needed), read here
+ * from the COPY block.  fd is rewound for the restore.
+ */
+int
+ctl_backup_schema(int fd, const char *file, long *top)
+{
+	char *args[] = { (char *)"--data-only",
+	    (char *)"--table=schema_migrations", (char *)"--file=-", NULL };
+	char line[512];
+	FILE *out = tmpfile();
+	int rc, in_copy = 0;
+
+	*top = 0;
+	if (out == NULL) {
+		fprintf(stderr, "tafelctl: temporary file: %s\n",
+		    strerror(errno));
+		return -1;
+	}
+	rc = run_pg_tool_io("pg_restore", args, fd, fileno(out));
+	if (rc != 0) {
+		fprintf(stderr, "tafelctl: %s: pg_restore cannot read it (exit "
+		    "%d); nothing was restored\n", file, rc);
+		fclose(out);
+		return -1;
+	}
+	rewind(out);
+	while (fgets(line, sizeof line, out) != NULL) {
+		if (!in_copy)
+			in_copy = strncmp(line, "COPY ", 5) == 0 &&
+			    strstr(line, "schema_migrations ") != NULL;
+		else if (strcmp(line, "\\.\n") == 0)
+			in_copy = 0;
+		else if (strtol(line, NULL, 10) > *top)
+			*top = strtol(line, NULL, 10);
+	}
+	fclose(out);
+	if (lseek(fd, 0, SEEK_SET) != 0) {
+		fprintf(stderr, "tafelctl: %s: %s\n", file, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 int

@@ -57,6 +57,14 @@ void ctl_backup_abandon(struct ctl_backup_file *b);
 int ctl_backup(PGconn *db, const char *conninfo, int fd, const char *file);
 
 /*
+ * The newest schema version the backup on fd (FILE) records in
+ * schema_migrations (0: none), so that restore can refuse one a newer
+ * tafeld made before touching anything.  fd is rewound.  0, or -1
+ * (message printed).
+ */
+int ctl_backup_schema(int fd, const char *file, long *top);
+
+/*
  * tafelctl restore FILE: pg_restore from fd into db, which must hold no
  * register yet (one transaction: all or nothing).  pg: the embedded
  * cluster (NULL with --db), whose restore mark is set while pg_restore

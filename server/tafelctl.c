@@ -1733,10 +1733,27 @@ static int
 cmd_restore(int argc, char **argv)
 {
 	int fd, rc;
+	long top;
 
 	(void)argc;
 	if ((fd = ctl_open_backup_file(argv[0])) < 0)
 		return 1;
+	/* before anything is made: a schema we do not know would restore
+	 * into a register neither this tafelctl nor this tafeld can use */
+	if (ctl_backup_schema(fd, argv[0], &top) != 0) {
+		close(fd);
+		return 1;
+	}
+	if (top > (long)n_migrations) {
+		fprintf(stderr, "tafelctl: %s was made by a newer Tafel: its "
+		    "database schema is at version %ld, but this tafelctl (%s) "
+		    "knows versions up to %zu; restore it with the tafelctl of "
+		    "the version that made it (or newer). Nothing was restored; "
+		    "the target was not touched\n", argv[0], top, TAFEL_VERSION,
+		    n_migrations);
+		close(fd);
+		return 1;
+	}
 	say_target(1, argv[0]);
 	ctl.no_migrate = 1;
 	rc = open_db() != 0 ? 1 : ctl_restore(ctl.db, ctl.conninfo,

@@ -1083,6 +1083,38 @@ test_backup_restore(void **state)
 	tclient_close(&c);
 	/* the register is not empty any more: refused, nothing changed */
 	assert_int_not_equal(ctl_run_dir(dir, "restore", file), 0);
+
+	/*
+	 * A backup a newer tafeld made (its schema past ours): restore
+	 * refuses it before touching the target, naming both versions (it
+	 * restored it, and then neither tafelctl nor tafeld could use the
+	 * data directory).
+	 */
+	{
+		char newer[450], target[450], top[16], want[300];
+
+		assert_int_equal(harness_psql_value(copy, "SELECT "
+		    "max(version) FROM schema_migrations", top, sizeof top), 0);
+		assert_int_equal(harness_psql_value(copy, "INSERT INTO "
+		    "schema_migrations SELECT max(version) + 1, 'future' FROM "
+		    "schema_migrations RETURNING version", v, sizeof v), 0);
+		snprintf(newer, sizeof newer, "%s/newer.dump", bdir);
+		assert_int_equal(ctl_run_dir(dir, "backup", newer), 0);
+		snprintf(target, sizeof target, "%s/newer-target", bdir);
+		assert_int_equal(run_output(&out, "'%s' --config /dev/null "
+		    "--data-dir '%s' restore '%s' 2>&1", bin, target, newer), 1);
+		snprintf(want, sizeof want, "its database schema is at version "
+		    "%s, but this tafelctl (%s) knows versions up to %s; "
+		    "restore it with the tafelctl of the version that made it",
+		    v, TAFEL_VERSION, top);
+		if (strstr(out, want) == NULL)
+			fprintf(stderr, "tafelctl said:\n%s", out);
+		assert_non_null(strstr(out, want));
+		free(out);
+		/* nothing made: no data directory, no cluster, no mark */
+		assert_int_not_equal(stat(target, &st), 0);
+		unlink(newer);
+	}
 	assert_int_equal(tafeld_teardown(copy), 0);
 	unlink(file);
 	rmdir(bdir);
