@@ -111,9 +111,17 @@ ready_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	sdn.ready = 1;
 	admin_bound_addr(addr, sizeof addr);
-	/* not "listening on": scripts read the port from that line */
-	log_info("ready: serving on %s, %d database connection(s)", addr,
-	    st.idle + st.busy);
+	/* not "listening on": scripts read the port from that line.  Ready
+	 * needs one pool connection and LISTEN; the others of the pool,
+	 * started together, may still be connecting: said, so that "4" of
+	 * db_pool_size = 8 does not look like a fault */
+	if (st.idle + st.busy < st.size)
+		log_info("ready: serving on %s, %d of %d database connections "
+		    "up (the others still connecting)", addr, st.idle + st.busy,
+		    st.size);
+	else
+		log_info("ready: serving on %s, %d database connection(s)",
+		    addr, st.idle + st.busy);
 	snprintf(msg, sizeof msg, "READY=1\nSTATUS=serving on %s", addr);
 	sdn_send(msg);
 }

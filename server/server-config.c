@@ -183,7 +183,9 @@ const struct conf_param server_params[] = {
 	  "running (writes in flight) before it closes the connections." },
 	{ "admin_socket", CONF_STRING, S(admin_socket), 0, "", 0, 0,
 	  "Unix socket `tafelctl status` talks to (mode 0660). Empty: "
-	  "`<data_dir>/admin.sock`." },
+	  "`$RUNTIME_DIRECTORY/admin.sock` when systemd sets "
+	  "`RUNTIME_DIRECTORY` (`RuntimeDirectory=tafel`: "
+	  "`/run/tafel/admin.sock`), else `<data_dir>/admin.sock`." },
 	{ "admin_group", CONF_STRING, S(admin_group), 0, "tafel", 0, 0,
 	  "Group (besides root and the service user) allowed on the admin "
 	  "socket; checked with SO_PEERCRED. A group that does not exist is "

@@ -1554,6 +1554,15 @@ notify_thread(void *arg)
 	return NULL;
 }
 
+/* "ready" lines that count against a pool of 4 (the default size). */
+static int
+ready_counted(struct tafeld *t)
+{
+	return tafeld_log_count(t, ", 4 database connection(s)") +
+	    tafeld_log_count(t, " of 4 database connections up (the others "
+	    "still connecting)");
+}
+
 /*
  * tafeld under a systemd-like supervisor: NOTIFY_SOCKET points at the
  * test's datagram socket.  READY=1 comes once (the embedded PostgreSQL
@@ -1569,6 +1578,7 @@ test_sd_notify(void **state)
 	struct tclient c;
 	pthread_t th;
 	long long end;
+	int ready_lines, ready_pool;
 
 	(void)state;
 	assert_int_equal(tafeld_stop(&srv), 0);
@@ -1582,6 +1592,8 @@ test_sd_notify(void **state)
 	assert_int_equal(chmod(sock, 0666), 0);	/* tafeld runs as tafel */
 	assert_int_equal(pthread_create(&th, NULL, notify_thread, &w), 0);
 
+	ready_lines = tafeld_log_count(&srv, "ready: serving on");
+	ready_pool = ready_counted(&srv);
 	setenv("NOTIFY_SOCKET", sock, 1);
 	setenv("WATCHDOG_USEC", "400000", 1);
 	{
@@ -1600,6 +1612,12 @@ test_sd_notify(void **state)
 	assert_int_equal(w.port, srv.port);	/* the status names the port */
 	assert_true(w.accepted_at_ready);
 	assert_int_equal(w.before_ready, 0);
+	/* this start's ready line counts the pool's connections against
+	 * its size (4): "2 database connection(s)" looked like a fault when
+	 * the others were still connecting */
+	assert_int_equal(tafeld_log_count(&srv, "ready: serving on") -
+	    ready_lines, 1);
+	assert_int_equal(ready_counted(&srv) - ready_pool, 1);
 	assert_int_equal(tclient_login(&c, &srv, "politie", "demo"), 0);
 	harness_ping_ok(&c);
 	tclient_close(&c);
