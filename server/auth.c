@@ -400,6 +400,32 @@ auth_throttle_failure(const char *login, const char *ip)
 		t->names[t->n_names++] = h;
 }
 
+#define UNLOCK_PREFIX "unlocked "
+
+int
+auth_unlock_notice(const char *payload)
+{
+	const char *login, *sp;
+	size_t i;
+
+	if (strncmp(payload, UNLOCK_PREFIX, strlen(UNLOCK_PREFIX)) != 0)
+		return 0;
+	login = payload + strlen(UNLOCK_PREFIX);
+	for (i = 0; srv.auth != NULL && i < THROTTLE_SLOTS; i++) {
+		struct throttle *t = &srv.auth->slots[i];
+
+		if ((strncmp(t->key, "u:", 2) == 0 &&
+		    strcmp(t->key + 2, login) == 0) ||
+		    (strncmp(t->key, "p:", 2) == 0 &&
+		    (sp = strchr(t->key, ' ')) != NULL &&
+		    strcmp(sp + 1, login) == 0))
+			t->key[0] = '\0';
+	}
+	log_info("login \"%s\" unlocked by an administrator: its login "
+	    "slow-down ends", login);
+	return 1;
+}
+
 void
 auth_throttle_success(const char *login, const char *ip)
 {

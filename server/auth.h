@@ -36,5 +36,12 @@ int auth_fast_hash(void);
 long long auth_throttle_delay(const char *login, const char *ip);
 void auth_throttle_failure(const char *login, const char *ip);
 void auth_throttle_success(const char *login, const char *ip);
+/*
+ * A change-channel notice "unlocked LOGIN" (tafelctl user unlock, sent by
+ * tafel_unlock): the login's slow-down ends here as its lockout did, from
+ * every address; an address's own record (many names failed there) stays.
+ * 1 when payload was such a notice.
+ */
+int  auth_unlock_notice(const char *payload);
 
 #endif

@@ -236,6 +236,14 @@ login_recorded(void *arg, struct db_result *res)
 	if (PQntuples(res->res) == 1 &&
 	    strcmp(PQgetvalue(res->res, 0, 0), "t") == 0)
 		l->locked = 1;
+	/* not locked when looked up (else never recorded): this failure
+	 * locked it, which the administrator should see (tafelctl status) */
+	if (l->locked && !l->verified)
+		log_warn("conn %llu (%s): account \"%s\" locked for %lld s after "
+		    "%lld failed logins in a row (tafelctl user unlock %s)",
+		    (unsigned long long)l->r->c->id, l->r->c->addr, l->login,
+		    srv.cfg.lockout_time / 1000, srv.cfg.lockout_failures,
+		    l->login);
 	login_finish(l);
 }
 

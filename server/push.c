@@ -10,6 +10,7 @@
 #include <event2/event.h>
 #include <json-c/json.h>
 
+#include "auth.h"
 #include "conn.h"
 #include "envelope.h"
 #include "db.h"
@@ -624,6 +625,8 @@ on_notify(const char *payload)
 	unsigned long long seq;
 
 	if (revoke_notice(payload))	/* an account's sessions end */
+		return;
+	if (auth_unlock_notice(payload))	/* a login's slow-down ends */
 		return;
 	seq = strtoull(payload, &end, 10);
 	/*

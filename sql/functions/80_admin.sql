@@ -1,7 +1,9 @@
 -- The owner's functions (tafelctl): unlock, the privacy officer's audit
 -- queries, legal hold and the retention purge.  Not executable by tafel_app.
 
--- Owner: lift a lockout.  false when the login does not exist.
+-- Owner: lift a lockout, and (at commit, on the change channel: each
+-- tafeld's auth_unlock_notice) the login slow-down tafelds keep in memory.
+-- Refused when the login does not exist.
 CREATE OR REPLACE FUNCTION tafel_unlock(p_login text)
 RETURNS boolean LANGUAGE plpgsql SET search_path = public AS $$
 BEGIN
@@ -11,6 +13,7 @@ BEGIN
 		PERFORM tafel_raise('TF016', format('no user %L (tafelctl user '
 		    || 'list)', p_login), 'login');
 	END IF;
+	PERFORM pg_notify('tafel_changes', 'unlocked ' || p_login);
 	RETURN true;
 END
 $$;
