@@ -815,6 +815,25 @@ cmd_user_revoke_tickets(int argc, char **argv)
 	return 0;
 }
 
+/* 1 when an organisation is named org (or has that id); else says so. */
+static int
+org_known(const char *org)
+{
+	const char *p[1] = { org };
+	PGresult *r = q("SELECT 1 FROM organisations WHERE name = $1 OR "
+	    "id::text = $1", 1, p);
+	int found;
+
+	if (r == NULL)
+		return 0;
+	found = PQntuples(r) > 0;
+	PQclear(r);
+	if (!found)
+		fprintf(stderr, "tafelctl: no organisation named '%s' (tafelctl "
+		    "org list)\n", org);
+	return found;
+}
+
 /*
  * cert issue: the organisation must exist and the login be an enabled user
  * of it.  Checked in a child process, which opens the database (and gives
@@ -835,7 +854,10 @@ cert_check(const char *org, const char *login)
 		return -1;
 	}
 	if (pid == 0) {
-		if (open_db() == 0 && (r = q("SELECT u.disabled, o.name = $1 OR "
+		/* the organisation first: "Nope" is no organisation, not
+		 * one the user happens not to belong to */
+		if (open_db() == 0 && org_known(org) &&
+		    (r = q("SELECT u.disabled, o.name = $1 OR "
 		    "o.id::text = $1, o.name FROM users u JOIN organisations o ON "
 		    "o.id = u.org_id WHERE u.login = $2", 2, p)) != NULL) {
 			if (PQntuples(r) == 0)
@@ -1539,8 +1561,21 @@ cmd_minutes(int argc, char **argv)
 		    "[--format pdf|txt] -o FILE\n");
 		return 2;
 	}
-	if (!meeting_exists(argv[0]))
+	if (!meeting_exists(argv[0]) || !org_known(org))
 		return 1;
+	/* the meeting's state before the organisation's membership: a
+	 * planned meeting has no minutes for anyone yet */
+	p[0] = argv[0];
+	r = q("SELECT state FROM meetings WHERE id::text = $1", 1, p);
+	if (r == NULL)
+		return 1;
+	if (strcmp(PQgetvalue(r, 0, 0), "closed") != 0) {
+		fprintf(stderr, "tafelctl: meeting %s is %s: a meeting has "
+		    "minutes once it is closed\n", argv[0], PQgetvalue(r, 0, 0));
+		PQclear(r);
+		return 1;
+	}
+	PQclear(r);
 	p[0] = org;
 	p[1] = argv[0];
 	r = q("SELECT tafel_minutes_for_org((tafel_admin_org($1)).id, "

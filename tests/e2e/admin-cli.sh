@@ -1,5 +1,5 @@
 #!/bin/bash
-# tafelctl as an administrator meets it: every command names what is wrong with its input and exits non-zero, never reports a change it did not make; access set replaces a kind's categories; a disabled organisation keeps every user out, also one added or enabled later; audit refuses unknown cases, users and ambiguous dates; cert issue checks the user and never overwrites a key; meeting plan, list and move check their series, dates and times (a time the clocks skip, a slot the series has taken); report files are written where root runs the command.
+# tafelctl as an administrator meets it: every command names what is wrong with its input and exits non-zero, never reports a change it did not make; access set replaces a kind's categories; a disabled organisation keeps every user out, also one added or enabled later; audit refuses unknown cases, users and ambiguous dates; cert issue checks the organisation, then the user, and never overwrites a key; minutes checks the meeting is closed before the organisation's membership; meeting plan, list and move check their series, dates and times (a time the clocks skip, a slot the series has taken); report files are written where root runs the command.
 . "$(dirname "$0")/lib.sh"
 
 start_server
@@ -101,7 +101,7 @@ expect_fail "the series has a meeting at that time already \(meeting $a\)" meeti
 
 # cert issue: the user must be of that organisation; an issued key is never overwritten
 cd "$E2E_DIR" || fail "cd"
-expect_fail "politie is a user of Politie Eenheid Oost-Nederland, not of Nope" cert issue Nope politie 365
+expect_fail "no organisation named 'Nope' \(tafelctl org list\)" cert issue Nope politie 365
 expect_fail 'DAYS "abc"' cert issue "Politie Eenheid Oost-Nederland" politie abc
 expect_ok "issued politie.crt and politie.key" cert issue "Politie Eenheid Oost-Nederland" politie 30
 key=$(sha256sum politie.key)
@@ -128,6 +128,8 @@ expect_fail "TO: not a valid calendar date: '2026-02-30'" report orgs 2026-01-01
 expect_fail "TO \(2026-07-01\) lies before FROM \(2026-09-30\)" report orgs 2026-09-30 2026-07-01
 expect_fail "no meeting with id 999" minutes 999 --org politie -o -
 expect_fail "no organisation named 'Nope'" minutes 1 --org Nope -o -
+# a planned meeting: not closed yet, whatever the organisation (it spoke of the organisation)
+expect_fail "meeting $b is planned: a meeting has minutes once it is closed" minutes "$b" --org "Politie Eenheid Oost-Nederland" -o -
 
 # purge's dry run counts only what it would anonymise
 expect_ok "case\(s\) would be anonymised \(dry run\), [0-9]+ kept under legal hold" purge --dry-run 1d
