@@ -66,6 +66,33 @@ make_parent(const char *path)
 	return 0;
 }
 
+/*
+ * The settings that name files: saved as absolute paths, so that "--ca
+ * tafel-ca.crt" typed in one directory still works when tafel is started
+ * from another.
+ */
+static const char *const file_params[] = { "ca_file", "cert_file",
+    "key_file" };
+
+/* val made absolute (realpath) when it names a file setting's existing
+ * file by a relative path; else as it was. */
+static void
+absolute_file(const struct conf_param *p, char *val, size_t len)
+{
+	char *abs;
+
+	if (val[0] == '\0' || val[0] == '/')
+		return;
+	for (size_t i = 0; i < sizeof file_params / sizeof file_params[0]; i++) {
+		if (strcmp(p->name, file_params[i]) != 0)
+			continue;
+		if ((abs = realpath(val, NULL)) != NULL && strlen(abs) < len)
+			snprintf(val, len, "%s", abs);
+		free(abs);
+		return;
+	}
+}
+
 int
 client_config_save(const struct client_config *cfg, const char *path, char *err,
     size_t errlen)
@@ -96,6 +123,7 @@ client_config_save(const struct client_config *cfg, const char *path, char *err,
 	fputs("# tafel client settings; server and user are updated after each login.\n", f);
 	for (const struct conf_param *p = client_params; p->name != NULL; p++) {
 		conf_format(p, cfg, val, sizeof val);
+		absolute_file(p, val, sizeof val);
 		fprintf(f, "# %s\n%s = %s\n", p->help, p->name, val);
 	}
 	if (fclose(f) != 0 || rename(tmp, path) != 0) {

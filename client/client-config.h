@@ -18,7 +18,8 @@ extern const struct conf_param client_params[];
 /* $XDG_CONFIG_HOME/tafel/tafel.conf (~/.config/...); caller frees. */
 char *client_config_path(void);
 
-/* Writes every setting back to path (creating the directory); -1 on error. */
+/* Writes every setting back to path (creating the directory), file names
+ * (ca_file, cert_file, key_file) as absolute paths; -1 on error. */
 int client_config_save(const struct client_config *cfg, const char *path,
     char *err, size_t errlen);
 
