@@ -450,15 +450,21 @@ cmd_report_csv(int argc, char **argv)
 		memmove(pos, pos + 1, sizeof pos[0] * 2);
 		npos--;
 	}
-	if ((t < 0 && pdf == NULL) || (t < 0 && out != NULL) ||
-	    npos != (quarter != NULL ? 0 : 2) || who[0] == '\0')
+	/* what is wrong, before the usage line */
+	if (quarter != NULL && report_quarter(quarter, qfrom, qto) != 0) {
+		fprintf(stderr, "tafelctl: %s: not a quarter (e.g. 2026Q4)\n",
+		    quarter);
+		return 2;
+	}
+	if (t < 0 && pdf == NULL) {
+		fprintf(stderr, "tafelctl: report: which table, orgs or areas "
+		    "(as CSV), or --pdf FILE (both tables)?\n");
+		goto usage;
+	}
+	if ((t < 0 && out != NULL) || npos != (quarter != NULL ? 0 : 2) ||
+	    who[0] == '\0')
 		goto usage;
 	if (quarter != NULL) {
-		if (report_quarter(quarter, qfrom, qto) != 0) {
-			fprintf(stderr, "tafelctl: %s: not a quarter (e.g. "
-			    "2026Q4)\n", quarter);
-			return 2;
-		}
 		p[0] = qfrom;
 		p[1] = qto;
 	} else {
@@ -2277,10 +2283,13 @@ main(int argc, char **argv)
 			    c->name[len] == ' ')
 				o += (size_t)snprintf(known + o, sizeof known - o,
 				    "%s%s", o ? ", " : "", c->name + len + 1);
-		if (o > 0)
+		if (o > 0 && optind + 1 < argc)
 			fprintf(stderr, "tafelctl: unknown command \"%s %s\" (%s "
-			    "commands: %s)\n", argv[optind], optind + 1 < argc ?
-			    argv[optind + 1] : "", argv[optind], known);
+			    "commands: %s)\n", argv[optind], argv[optind + 1],
+			    argv[optind], known);
+		else if (o > 0)
+			fprintf(stderr, "tafelctl: \"%s\" needs a command: %s "
+			    "(tafelctl --help)\n", argv[optind], known);
 		else
 			fprintf(stderr, "tafelctl: unknown command \"%s\" (see "
 			    "tafelctl --help)\n", argv[optind]);

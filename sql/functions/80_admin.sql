@@ -669,7 +669,9 @@ CREATE OR REPLACE FUNCTION tafel_admin_new_words(p_themes text,
     p_district text)
 RETURNS text LANGUAGE sql STABLE SET search_path = public AS $$
 	SELECT concat_ws('; ',
-	    (SELECT 'theme ' || string_agg(btrim(t), ', ') || ' is new (known: '
+	    (SELECT CASE WHEN count(*) = 1 THEN 'theme ' ELSE 'themes ' END
+		|| string_agg(btrim(t), ', ')
+		|| CASE WHEN count(*) = 1 THEN ' is' ELSE ' are' END || ' new (known: '
 		|| coalesce((SELECT string_agg(DISTINCT k, ', ') FROM (
 		    SELECT unnest(themes) k FROM series
 		    UNION SELECT theme FROM cases) x), 'none') || ')'

@@ -29,6 +29,7 @@ expect_fail "exists already" org add "Politie Eenheid Oost-Nederland" police
 expect_fail "user commands: list, add" user frobnicate x
 # a new theme or district is accepted with a note (a typo would make one silently)
 expect_ok "note: theme domestc_violence is new" series add "WZT Twee" wzt domestc_violence Enschede-Noord voorzitter
+expect_ok "note: themes tipo_een, tipo_twee are new" series add "WZT Drie" wzt tipo_een,tipo_twee Enschede-Noord voorzitter
 # a refused series gets no note on its new words, only the reason
 out=$(ctl series add "WZT Twee" wzt dv Nieuwdorp voorzitter) && fail "a second WZT Twee was added: $out"
 [ "$out" = "tafelctl: a series named 'WZT Twee' exists already" ] || fail "refused series add: $out"
@@ -128,6 +129,12 @@ expect_fail "TO: not a valid calendar date: '2026-02-30'" report orgs 2026-01-01
 expect_fail "TO \(2026-07-01\) lies before FROM \(2026-09-30\)" report orgs 2026-09-30 2026-07-01
 expect_fail "no meeting with id 999" minutes 999 --org politie -o -
 expect_fail "no organisation named 'Nope'" minutes 1 --org Nope -o -
+# what is wrong, not only the usage: a bad quarter, no table, a group without its command
+expect_fail "2026Q5: not a quarter" report --quarter 2026Q5
+expect_fail "report: which table, orgs or areas" report 2026-01-01 2026-12-31
+out=$(ctl org)
+[ $? = 2 ] || fail "tafelctl org did not exit 2: $out"
+printf '%s\n' "$out" | grep -q '^tafelctl: "org" needs a command: list, add, ' || fail "tafelctl org: $out"
 # a planned meeting: not closed yet, whatever the organisation (it spoke of the organisation)
 expect_fail "meeting $b is planned: a meeting has minutes once it is closed" minutes "$b" --org "Politie Eenheid Oost-Nederland" -o -
 
