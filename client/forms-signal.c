@@ -126,6 +126,20 @@ person_birth(char *rest, char *birth, size_t len, const char *role)
 	birth[0] = '\0';
 	while (digit > rest && digit[-1] != ' ')
 		digit--;
+	/* at the end, where the date goes: a date that is not one (a year
+	 * alone, 31-2-1987), said as such; inside the name: no digits */
+	if (strchr(digit, ' ') == NULL) {
+		if (strlen(digit) == 4 && strspn(digit, "0123456789") == 4)
+			snprintf(why, sizeof why, _("'%s' is a year only: a date "
+			    "of birth needs day, month and year (e.g. 3-9-%s); "
+			    "leave it out when it is not known."), digit, digit);
+		else
+			snprintf(why, sizeof why, _("'%s' is not a date: type "
+			    "day, month and year, e.g. 3-9-2015 or 3 september "
+			    "2015, or leave it out when it is not known."),
+			    digit);
+		return why;
+	}
 	snprintf(why, sizeof why, _("'%s' is not a date of birth: a name has "
 	    "no digits. Type the date after the name with its year, e.g. "
 	    "3-9-2015 or 3 september 2015."), digit);

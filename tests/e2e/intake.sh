@@ -51,7 +51,7 @@ keys vt C-u
 # a date of birth that is no day, or one without its year, is refused rather
 # than kept in the name (where it would reach every screen the name does)
 type_text vt "kind Elif Yilmaz 31-2-2012"; keys vt Enter
-wait_for vt "'31-2-2012' is geen geboortedatum: een naam heeft geen cijfers." ||
+wait_for vt "'31-2-2012' is geen datum: typ dag, maand en jaar" ||
 	fail "a date that is no day was not refused: $(screen vt)"
 # (the line keeps the text, the cursor at its end: its start may be cut)
 wait_re vt "Persoon 1: rol naam geboortedatum \(leeg: aanmelden\): .*Elif Yilmaz 31-2-2012" ||

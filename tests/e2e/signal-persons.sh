@@ -43,8 +43,18 @@ wait_for vt "Geboortejaar 1850 is niet aannemelijk" || fail "12 maart 1850 was n
 keys vt C-u
 # still refused as before: a day that does not exist
 type_text vt "kind Emre 31-2-2019"; keys vt Enter
-wait_for vt "'31-2-2019' is geen geboortedatum: een naam heeft geen cijfers." ||
+wait_for vt "'31-2-2019' is geen datum: typ dag, maand en jaar" ||
 	fail "a day that does not exist is no longer refused: $(screen vt | tail -n 3)"
+keys vt C-u
+# a year alone is said to be one, and that the date may be left out
+type_text vt "kind Noah Brouwer 2021"; keys vt Enter
+wait_for vt "'2021' is alleen een jaar: een geboortedatum heeft dag, maand en jaar" ||
+	fail "a year alone not said as such: $(screen vt | tail -n 3)"
+keys vt C-u
+# digits inside the name: still "a name has no digits"
+type_text vt "kind Emre2 Özdemir 12-3-2019"; keys vt Enter
+wait_for vt "'Emre2 Özdemir' is geen geboortedatum: een naam heeft geen cijfers." ||
+	fail "digits in a name not said as such: $(screen vt | tail -n 3)"
 keys vt C-u
 # and a good line goes on to the next person
 type_text vt "kind Emre Özdemir 12-3-2019"; keys vt Enter
