@@ -204,7 +204,10 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 	char head[300];
 	struct ui_listing l = { .n = lines(u), .sel = &st.sel, .line = line,
 	    .detail = detail, .header = head, .loading = st.list == NULL ?
-	    _("Loading nominations…") : NULL, .empty = _("No nominations "
+	    _("Loading nominations…") : NULL, .empty = u->is_chair ||
+	    u->is_admin ? _("No nominations waiting. (Those decided are "
+	    "listed for the organisation that nominated.) In a case, N "
+	    "nominates it.") : _("No nominations "
 	    "waiting or recently decided. In a case, N nominates it.") };
 
 	ui_list_header(head, sizeof head, " ", columns, 4);

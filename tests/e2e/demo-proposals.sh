@@ -55,6 +55,10 @@ wait_for chair "Reden: Derde melding" || fail "chair: its reason not shown: $(sc
 keys chair a
 wait_re chair "Casus $Y-0001 staat op de agenda van SSO Enschede" ||
 	fail "chair: a did not accept onto the SSO: $(screen chair)"
+# none left for the chair: the empty list says where the decided ones are
+# (not "open or recently decided", which the chair had just decided)
+wait_for chair "Geen openstaande voordrachten. (Besloten voordrachten staan bij de" ||
+	fail "chair: the empty list does not say where decided ones go: $(screen chair)"
 # the police sees the outcome at once, with the meeting
 wait_re pol "^ $Y-0001 .*aangenomen: $Y-" || fail "pol: the acceptance not shown live: $(screen pol)"
 wait_re pol "^  aangenomen: $Y-[0-9]{2}-[0-9]{2} 13:00 \(SSO Enschede\)" ||
