@@ -768,7 +768,8 @@ linked(struct ui *u)
 }
 
 static const struct field link_fields[] = {
-	{ .label = N_("Link action point to goal (numbers, e.g. 1 2)"),
+	{ .label = N_("Link action point to goal (action number, goal number, "
+	  "e.g. 1 2)"),
 	  .kind = ASK_TEXT, .check = link_check },
 	{ .label = NULL }
 };

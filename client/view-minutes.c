@@ -202,8 +202,9 @@ view_minutes_open(struct ui *u)
 		return;
 	}
 	if (mt->state != TAFEL__MEETING_STATE__MEETING_CLOSED) {
-		ui_message(u, 1, "%s", _("Minutes exist once the meeting is "
-		    "closed."));
+		/* as b says it in the meeting (ui-keys.c): one wording */
+		ui_message(u, 1, "%s", _("No minutes yet: they are made when "
+		    "the meeting is closed."));
 		return;
 	}
 	ui_pv_clear(&pv);

@@ -10,7 +10,7 @@ wait_for chair "gesloten" || fail "no closed meeting listed: $(screen chair)"
 wait_re chair '^ +[0-9]+  20[0-9-]+ [0-9:]+  ' || fail "meetings not loaded"
 # the first line (today's meeting) is not closed: refused with the reason
 keys chair b
-wait_for chair "Een besluitenlijst is er pas als het overleg gesloten is." ||
+wait_for chair "Nog geen besluitenlijst: die komt er als het overleg gesloten is." ||
 	fail "b on a meeting not closed not refused: $(screen chair)"
 
 # down to the last closed meeting on screen

@@ -54,7 +54,7 @@ wait_for pm "Einddatum: 2027-03-03 · Herbespreking: 2027-02-01" || fail "E: dat
 
 # L: a goal or an action point that is not there is named
 keys pm L
-wait_for pm "Afspraak aan doel koppelen" || fail "L did not ask"
+wait_for pm "Afspraak aan doel koppelen (afspraaknummer doelnummer, bijv. 1 2)" || fail "L did not ask which number is which: $(screen pm | tail -n 3)"
 type_text pm "1 9"; keys pm Enter
 wait_for pm "Er is geen doel 9: de casus heeft 1 doel (0: geen)." ||
 	fail "L: goal 9 not said to be missing: $(screen pm | tail -n 3)"
