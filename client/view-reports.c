@@ -100,8 +100,9 @@ render(struct ui *u, const Tafel__Report *r)
 	add(t, "%s %s %s %s %s %s %s %s %s", h[0], h[1], h[2], h[3], h[4],
 	    h[5], h[6], h[7], h[8]);
 	if (r->n_orgs == 0)	/* a new register's data is in this quarter */
-		add(ui_attr(u, UI_A_DIM), "  %s", _("(none in this period; p "
-		    "chooses another, e.g. this quarter so far)"));
+		add(ui_attr(u, UI_A_DIM), "  %s", _("(no action points or "
+		    "meetings in this period; p chooses another, e.g. this "
+		    "quarter so far)"));
 	for (size_t i = 0; i < r->n_orgs; i++) {
 		const Tafel__OrgReport *o = r->orgs[i];
 

@@ -30,10 +30,10 @@ for l in sys.stdin:
     if m.get("body") == "report":
         print(len(m["report"].get("orgs", [])))')
 if [ "$orgs" = 0 ]; then
-	wait_for chair "(geen in deze periode; p kiest een andere, bijv. dit kwartaal tot nu)" ||
+	wait_for chair "(geen afspraken of overleggen in deze periode; p kiest een andere, bijv." ||
 		fail "an empty quarter does not say how to choose another: $(screen chair)"
 else
-	screen chair | grep -q "geen in deze periode" && fail "a quarter with $orgs organisations said none: $(screen chair)"
+	screen chair | grep -q "in deze periode; p kiest" && fail "a quarter with $orgs organisations said none: $(screen chair)"
 fi
 
 keys chair p
