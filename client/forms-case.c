@@ -111,8 +111,15 @@ routing_saved(struct ui *u)
 	int reason = strcmp(rt.closing_reason, rt_seen.closing_reason) != 0;
 	int evaluation = strcmp(rt.evaluation, rt_seen.evaluation) != 0;
 
-	view_case_update(u, reply_case());
-	ui_message(u, 0, reason && evaluation ?
+	const Tafel__Case *c = reply_case();
+	/* recorded is not closed: m takes that step (and says what is
+	 * still missing) */
+	int open = c != NULL && c->status != TAFEL__CASE_STATUS__CASE_CLOSED;
+
+	view_case_update(u, c);
+	ui_message(u, 0, reason && evaluation && open ?
+	    _("Case %s: closing reason and evaluation recorded; the case is "
+	    "still open: m closes it.") : reason && evaluation ?
 	    _("Case %s: closing reason and evaluation recorded.") :
 	    reason ? _("Case %s: closing reason recorded.") :
 	    evaluation ? _("Case %s: evaluation recorded.") :

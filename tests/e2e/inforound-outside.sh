@@ -2,17 +2,6 @@
 # An info round's organisation picker marks those outside the covenant ("geen convenant": not signed, such as the GP; "alleen toehoorders": only observers, such as the court), and choosing one says what it will and will not see in the round (the case number only: no names, dates of birth or other organisations' notes; observers cannot answer) and asks "toch vragen? (j/n)": n leaves it out and offers the picker again, j asks it; a partner under the covenant is asked without a question. The GP reads its own answer's note back.
 . "$(dirname "$0")/lib.sh"
 
-# wait_joined SESSION TEXT: TEXT on the screen, also when a long message
-# wraps it over lines
-wait_joined() {
-	local deadline=$((SECONDS + 20))
-	while [ $SECONDS -lt $deadline ]; do
-		screen "$1" | sed -E 's/[[:space:]]+$//' | tr '\n' ' ' | grep -qF -- "$2" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 start_server
 ctl pm add reclassering Buitendorp domestic_violence >/dev/null || fail "pm add"
 out=$(printf 'signal domestic_violence Buitendorp person Melding na ruzie\nquit\n' | batch politie)

@@ -131,6 +131,18 @@ demo_data() {
 }
 
 # start_server: a fresh tafeld with demo data.
+# wait_joined SESSION TEXT: TEXT on the screen, also when a long message
+# wraps it over lines (their ends and indents taken as one space)
+wait_joined() {
+	local deadline=$((SECONDS + 20))
+	while [ $SECONDS -lt $deadline ]; do
+		screen "$1" | sed -E 's/[[:space:]]+$//' | tr '\n' ' ' | tr -s ' ' |
+			grep -qF -- "$2" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 start_server() {
 	tafeld_start 0
 	demo_data
