@@ -425,8 +425,10 @@ status_database(void)
 /*
  * Room on the data directory's file system (the embedded cluster's).
  * "full": below PGEMBED_DISK_LOW ("low_bytes"), where PostgreSQL may soon
- * fail to write; "writes_refused": it has failed (DISK_FULL), embedded
- * cluster only -- an external database's disk is not this one.
+ * fail to write; "writes_refused": it has failed (DISK_FULL) and the disk
+ * is still that low (space freed ends it at once, not at the episode's
+ * next 10 s look), embedded cluster only -- an external database's disk
+ * is not this one.
  */
 static json_object *
 status_disk(void)
@@ -448,7 +450,8 @@ status_disk(void)
 	json_object_object_add(o, "low_bytes", json_object_new_int64(
 	    (int64_t)PGEMBED_DISK_LOW));
 	json_object_object_add(o, "writes_refused", json_object_new_boolean(
-	    embedded && db_disk_full_since() != 0));
+	    embedded && db_disk_full_since() != 0 &&
+	    avail < PGEMBED_DISK_LOW));
 	return o;
 }
 

@@ -689,9 +689,10 @@ test_burst_in_order(void **state)
 		 * 8.5): the burst's, and those of cases on its agenda matched
 		 * with a case that got a newly involved organisation -- these
 		 * only where the chair sees the persons of that case in full
-		 * (match_of: for anyone else they would tell of the match) */
+		 * (match_of: for anyone else they would tell of the match);
+		 * not the owners' inbox entries (their inbox subscriptions') */
 		snprintf(where, sizeof where, "seq > %llu AND seq <= %llu AND "
-		    "(meeting_id = %lld OR "
+		    "NOT payload ? 'inbox_entry' AND (meeting_id = %lld OR "
 		    "case_id IN (SELECT case_id FROM agenda_items WHERE "
 		    "meeting_id = %lld)) AND (NOT payload ? 'match_of' OR "
 		    "coalesce(tafel_access((SELECT id FROM users WHERE login = "
