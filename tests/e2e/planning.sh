@@ -62,8 +62,10 @@ out=$(printf 'plan %s %s 10:00\nquit\n' "$WZT" "$(date -d '-1 days' +%F)" | batc
 printf '%s' "$out" | grep -q '"code":"in_the_past"' || fail "batch plan in the past: $out"
 
 # --- batch: nominate, list, decline --------------------------------------
-case=$(printf 'cases\nquit\n' | batch politie | pick 'm["case_list"]["cases"][0]["id"]')
-[ -n "$case" ] || fail "politie sees no case"
+# a case of its own, new (one on the WZT's next agenda cannot be nominated)
+case=$(printf 'signal domestic_violence Enschede-Noord person Nieuwe melding\nquit\n' | batch politie |
+	pick 'm["case_record"]["id"]')
+[ -n "$case" ] || fail "politie could not register a signal"
 out=$(printf 'nominate %s %s Nieuwe melding van de wijkagent\nquit\n' "$WZT" "$case" | batch politie)
 nom=$(printf '%s\n' "$out" | pick 'm["nomination"]["id"]')
 [ -n "$nom" ] || fail "batch nominate: $out"
