@@ -2,6 +2,30 @@
 -- recipient organisation, redacted by the covenant exactly as the live view
 -- (tafel_render) and audited ('minutes'), 0011.
 
+-- The agreement of action point p_id (description, owner, due date,
+-- goal) as it stood at p_at, from the change log's copy of the point at
+-- the last change up to then ({} when the log holds none, e.g. pruned):
+-- the minutes show an action point edited after the meeting closed as it
+-- was agreed.  The search stays within the point's lifetime up to p_at
+-- (changelog_at_idx).
+CREATE OR REPLACE FUNCTION tafel_action_agreed(p_id bigint, p_at timestamptz)
+RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT coalesce((SELECT jsonb_build_object(
+	    'description', x -> 'description',
+	    'owner_org_id', x -> 'owner_org_id',
+	    'owner_org_name', x -> 'owner_org_name',
+	    'owner_user_id', x -> 'owner_user_id',
+	    'owner_user_name', x -> 'owner_user_name',
+	    'due_date', x -> 'due_date',
+	    'goal_id', x -> 'goal_id')
+	    FROM (SELECT c.payload -> 'action_point' AS x
+		FROM changelog c, action_points a
+		WHERE a.id = p_id AND c.at >= a.created_at - interval '1 minute'
+		    AND c.at <= p_at AND c.payload ? 'action_point'
+		    AND (c.payload -> 'action_point' ->> 'id')::bigint = p_id
+		ORDER BY c.seq DESC LIMIT 1) last), '{}'::jsonb)
+$$;
+
 -- The organisations that receive a meeting's minutes: the series' members
 -- and every organisation with an attendance row (invited or present).
 CREATE OR REPLACE FUNCTION tafel_minutes_recipients(p_meeting_id bigint)
@@ -86,8 +110,16 @@ BEGIN
 		v_cases := v_cases || jsonb_build_array(tafel_json_case(ai.case_id)
 		    || '{"persons": [], "summary": "", "reason": "",
 			"closing_reason": "", "evaluation": "", "clocks": []}'::jsonb);
+		-- as agreed at the table: one whose agreement was edited
+		-- after the meeting closed shows its agreement as it was then
+		-- (marked, actions_changed_after_close), its state as it is
 		v_actions := v_actions || coalesce((SELECT jsonb_agg(
-		    tafel_json_action(a.id) ORDER BY a.id) FROM action_points a
+		    CASE WHEN a.created_at <= m.closed_at
+			AND a.edited_at > m.closed_at
+		    THEN tafel_json_action(a.id) || tafel_action_agreed(a.id,
+			m.closed_at)
+		    ELSE tafel_json_action(a.id) END ORDER BY a.id)
+		    FROM action_points a
 		    WHERE a.case_id = ai.case_id AND a.meeting_id = m.id), '[]');
 		-- agreed before (not in this meeting), still open
 		v_actions := v_actions || coalesce((SELECT jsonb_agg(

@@ -131,9 +131,24 @@ BEGIN
 	ASSERT n -> 'items' -> 0 -> 'actions_changed_after_close' = '[]', n::text;
 	UPDATE action_points SET edited_at = now() + interval '1 minute'
 	WHERE id = (a ->> 'id')::bigint;
+	-- (the log's times are clock times, after this transaction's now():
+	-- the point's agreement logged before the close, the edit after it)
+	UPDATE changelog SET at = CASE WHEN seq = (SELECT max(seq)
+	    FROM changelog WHERE payload -> 'action_point' ->> 'id' = a ->> 'id')
+	    THEN now() + interval '1 minute' ELSE now() - interval '1 minute' END
+	WHERE payload -> 'action_point' ->> 'id' = a ->> 'id';
 	n := tafel_get_minutes(test_uid('politie'), v_m);
 	ASSERT n -> 'items' -> 0 -> 'actions_changed_after_close'
 	    = jsonb_build_array((a ->> 'id')::bigint), n::text;
+	-- and shown as agreed at the table, not as edited since
+	ASSERT (SELECT x ->> 'description' FROM jsonb_array_elements(
+	    n -> 'items' -> 0 -> 'actions') x WHERE x ->> 'id' = a ->> 'id')
+	    = 'Plan met Fleur maken', n::text;
+	ASSERT (SELECT x ->> 'due_date' FROM jsonb_array_elements(
+	    n -> 'items' -> 0 -> 'actions') x WHERE x ->> 'id' = a ->> 'id')
+	    = a ->> 'due_date', n::text;
+	ASSERT tafel_json_action((a ->> 'id')::bigint) ->> 'description'
+	    = 'Plan met Fleur maken en bespreken';
 	UPDATE action_points SET edited_at = NULL WHERE id = (a ->> 'id')::bigint;
 	PERFORM test_write('voorzitter', 'complete_action', jsonb_build_object(
 	    'id', a -> 'id', 'version', tafel_json_action((a ->> 'id')::bigint)
