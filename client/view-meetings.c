@@ -121,7 +121,15 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 			mvwchgat(w, y, 0, cols, a, 0, NULL);
 		}
 		ui_date(layout_meeting_time(m), when, sizeof when);
-		layout_cell(series, sizeof series, m->series_name, sw);
+		/* cut in its middle: the end tells series apart
+		 * ("Casusoverleg huise…Eemland", "…Enschede") */
+		if (layout_width(m->series_name) > sw) {
+			char cut[sizeof series];
+
+			layout_fit_middle(cut, sizeof cut, m->series_name, sw);
+			layout_fit(series, sizeof series, cut, sw);
+		} else
+			layout_cell(series, sizeof series, m->series_name, sw);
 		layout_cell(state, sizeof state,
 		    ui_enum(&tafel__meeting_state__descriptor, (int)m->state), 10);
 		ui_putf(w, y, 0, cols, a, " %*lld  %-16s  %s  %s  %s", nw,
