@@ -1100,8 +1100,9 @@ db_sweep_queue(struct db_queue_head *queue, const struct timeval *now)
  * silent) neither answers nor refuses, and the request would wait for
  * ever.  The query fails as a lost connection does (DATABASE_UNAVAILABLE,
  * "may or may not have been applied": the client retries with the same
- * key), and the connection is made again.  Background work is not timed:
- * maintenance may rightly take long.
+ * key), and the connection is made again.  The push lane's work (its
+ * renderings) is timed alike: a rendering that hangs held its lane's
+ * connection, and every later change of this node, for ever.
  */
 static void
 db_sweep_running(const struct timeval *now)
@@ -1114,8 +1115,7 @@ db_sweep_running(const struct timeval *now)
 	for (int i = 0; i < srv.db->n; i++) {
 		struct pgc *c = &srv.db->conns[i];
 
-		if (c->state != PGC_BUSY || c->query == NULL ||
-		    c->query->background)
+		if (c->state != PGC_BUSY || c->query == NULL)
 			continue;
 		timersub(now, &c->sent, &age);
 		if (age.tv_sec * 1000LL + age.tv_usec / 1000 <

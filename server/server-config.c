@@ -111,8 +111,9 @@ const struct conf_param server_params[] = {
 	  "database ends the query it was running within about a second "
 	  "(tafeld's connections set `client_connection_check_interval` to "
 	  "1 s), so a write given up this way neither keeps its locks nor "
-	  "commits later. The background work (the push, the audit fold, "
-	  "maintenance) is not timed. 0: no limit." },
+	  "commits later. tafeld's own queries (the push's reads and "
+	  "renderings, the audit fold, maintenance) are timed alike, and "
+	  "retried. 0: no limit." },
 	{ "db_warm_up", CONF_BOOL, S(db_warm_up), 1, "yes", 0, 0,
 	  "Each new query connection first builds the snapshot of the "
 	  "largest planned or open meeting and renders its latest change, "
