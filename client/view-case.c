@@ -92,6 +92,16 @@ history_over(const struct ui *u, const Tafel__CaseHistoryEntry *h)
 	return h->held_at > 0;
 }
 
+/* The case's summary and texts like its reason are withheld from me. */
+static int
+hides_summary(const Tafel__Case *c)
+{
+	for (size_t i = 0; i < c->n_hidden_categories; i++)
+		if (strcmp(c->hidden_categories[i], "case_summary") == 0)
+			return 1;
+	return 0;
+}
+
 static int
 draw_lines(struct ui *u, WINDOW *w, int rows, int cols)
 {
@@ -124,6 +134,12 @@ draw_lines(struct ui *u, WINDOW *w, int rows, int cols)
 		    c->review_date : "-");
 	if (c->reason[0] != '\0')
 		wrappedf(&l, 0, "%s: %s", _("Reason"), c->reason);
+	else if (c->submitter_org_id == u->my_org_id && hides_summary(c))
+		/* its own signal's reason: not lost, withheld (the GP
+		 * outside the covenant gets it back no more than the rest) */
+		wrappedf(&l, ui_attr(u, UI_A_DIM), "%s: %s", _("Reason"),
+		    _("(hidden from your organisation too, which submitted "
+		    "it: see below)"));
 	if (c->closing_reason[0] != '\0' || c->evaluation[0] != '\0')
 		wrappedf(&l, 0, "%s: %s · %s: %s", _("Closing reason"),
 		    c->closing_reason[0] ? c->closing_reason : "-",

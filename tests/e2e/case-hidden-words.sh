@@ -34,4 +34,17 @@ wait_re gp "^ +Politie .*\(Sanne Jansen\): \(verborgen, zie boven\)" ||
 wait_re gp "^ +1\. open [0-9]+, gedaan [0-9]+, te laat [0-9]+: \(verborgen, zie boven\)" ||
 	fail "gp: the goal is not '(verborgen, zie boven)': $(screen gp)"
 screen gp | grep -qF "afgeschermd" && fail "gp: '(afgeschermd)' still shown: $(screen gp)"
+
+# the GP's own signal: its reason is withheld from the GP too, and the case
+# says so (it showed no reason at all, as if none was given)
+num=$(printf 'signal domestic_violence Enschede-Noord person Zorgen over een patiënt\nquit\n' |
+	batch huisarts | pick 'm["case_record"]["number"]')
+[ -n "$num" ] || fail "the GP could not register a signal"
+keys gp 4
+wait_for gp "Tafel · Casussen · /2026-0001" || fail "gp: 4 did not go back to the searched list: $(screen gp)"
+keys gp q	# the search of 2026-0001 goes
+wait_gone gp "/2026-0001" || fail "gp: q did not clear the search: $(screen gp)"
+open_case gp "$num"
+wait_joined gp "Reden: (ook verborgen voor uw organisatie, die de casus aanmeldde: zie hieronder)" ||
+	fail "gp: its own signal's reason not said to be withheld: $(screen gp)"
 ok
