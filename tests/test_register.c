@@ -317,6 +317,7 @@ test_idempotent_retry(void **state)
 	a.description = "Iets anders";
 	m = tclient_req(&c, B(CREATE_ACTION), &a, key);
 	assert_int_equal(harness_error_of(m), TAFEL__ERROR_CODE__IDEMPOTENCY_KEY_REUSED);
+	assert_string_equal(m->error->field, "idempotency_key");
 	frame_free(m);
 	tclient_close(&c);
 }

@@ -1314,7 +1314,7 @@ BEGIN
 			    || 'key is still in progress');
 		END IF;
 		PERFORM tafel_raise('TF020', 'idempotency key already used for a '
-		    || 'different request');
+		    || 'different request', 'idempotency_key');
 	END IF;
 
 	v_args := tafel_keep_hidden(u, p_op, v_args);

@@ -31,6 +31,7 @@ BEGIN
 	e := test_expect('TF020', format('SELECT tafel_write(%s, %L, %L, %L)',
 	    v_pol, 'idem-1', 'create_case', v_args || '{"summary": "anders"}'));
 	ASSERT e ->> 'message' = 'idempotency key already used for a different request';
+	ASSERT e ->> 'hint' = 'idempotency_key', e::text;
 	PERFORM test_expect('TF020', format('SELECT tafel_write(%s, %L, %L, %L)',
 	    v_pol, 'idem-1', 'update_case', v_args));
 	ASSERT test_changes() = v_before + 1;
