@@ -401,9 +401,34 @@ move_send(struct ui *u, const char *unused)
 static void
 moved(struct ui *u)
 {
+	const Tafel__CaseDetail *d;
+	size_t asked = 0, answered = 0;
+	int open = 0;
+
 	view_case_update(u, reply_case());
-	ui_message(u, 0, _("Case %s: now at %s."), fs.what,
-	    ui_enum(&tafel__case_status__descriptor, (int)fs.user_id));
+	d = view_case_detail(u);
+	/* the step does not wait for an info round still open: said, so
+	 * that its answers are not forgotten */
+	for (size_t i = 0; d != NULL && i < d->n_info_rounds; i++) {
+		const Tafel__InfoRound *r = d->info_rounds[i];
+
+		if (r->state != TAFEL__INFO_ROUND_STATE__INFO_ROUND_OPEN)
+			continue;
+		open = 1;
+		for (size_t k = 0; k < r->n_asked; k++) {
+			asked++;
+			answered += r->asked[k]->answer !=
+			    TAFEL__INFO_ANSWER__INFO_PENDING;
+		}
+	}
+	if (open)
+		ui_message(u, 0, _("Case %s: now at %s. Its info round is still "
+		    "open (%zu of %zu answered)."), fs.what,
+		    ui_enum(&tafel__case_status__descriptor, (int)fs.user_id),
+		    answered, asked);
+	else
+		ui_message(u, 0, _("Case %s: now at %s."), fs.what,
+		    ui_enum(&tafel__case_status__descriptor, (int)fs.user_id));
 }
 
 /* Someone else changed the case meanwhile: asked again, with its version

@@ -70,6 +70,12 @@ wait_for pm "antwoord uiterlijk" || fail "no reply-by prompt: $(screen pm)"
 type_text pm "+2"
 keys pm Enter
 wait_for pm "Inforonde gestart: 2 organisaties gevraagd." || fail "round not started: $(screen pm)"
+# a step on while the round is open says so, with how far it is
+keys pm m
+wait_for pm "verplaatsen naar: screening" || fail "m did not offer screening: $(screen pm | tail -n 3)"
+keys pm Enter
+wait_joined pm "fase screening. De inforonde loopt nog (0 van 2 beantwoord)." ||
+	fail "the open round not said on moving on: $(screen pm | tail -n 3)"
 
 # the server agrees: the GP is asked (its own entry) and gets no names
 r=$(printf 'info-rounds 0 open\nquit\n' | batch huisarts |
