@@ -679,7 +679,26 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 			SELECT 1 FROM agenda_items ai JOIN meetings pm
 			    ON pm.id = ai.meeting_id
 			WHERE ai.case_id = c.id AND pm.series_id = m.series_id
-			    AND pm.id <> m.id) AS of_series
+			    AND pm.id <> m.id) AS of_series,
+		    (SELECT format('on the agenda of the %s meeting of %s, not '
+			|| 'discussed', CASE pm.state WHEN 'cancelled'
+			THEN 'cancelled' ELSE 'closed' END,
+			to_char(pm.scheduled_start AT TIME ZONE
+			    'Europe/Amsterdam', 'YYYY-MM-DD'))
+			FROM agenda_items ai JOIN meetings pm
+			    ON pm.id = ai.meeting_id
+			WHERE ai.case_id = c.id AND pm.series_id = m.series_id
+			    AND pm.id <> m.id
+			    AND pm.scheduled_start < m.scheduled_start
+			    AND (pm.state = 'cancelled' OR (pm.state = 'closed'
+				AND ai.state = 'pending'))
+			    AND NOT EXISTS (SELECT 1 FROM agenda_items a2
+				JOIN meetings p2 ON p2.id = a2.meeting_id
+				WHERE a2.case_id = c.id
+				    AND p2.series_id = m.series_id
+				    AND a2.state = 'discussed'
+				    AND p2.scheduled_start > pm.scheduled_start)
+			ORDER BY pm.scheduled_start DESC LIMIT 1) AS not_discussed
 		FROM cases c, m
 		WHERE c.status <> 'closed' AND c.anonymised_at IS NULL
 		    AND NOT EXISTS (SELECT 1 FROM agenda_items ai
@@ -720,38 +739,8 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = public AS $$
 		    -- on the agenda of an earlier meeting of the series that was
 		    -- cancelled, or closed without getting to it, and not
 		    -- discussed in the series since: it stays on the table
-		    ('not_discussed', coalesce((SELECT format('on the agenda of '
-			|| 'the %s meeting of %s, not discussed', CASE pm.state
-			WHEN 'cancelled' THEN 'cancelled' ELSE 'closed' END,
-			to_char(pm.scheduled_start AT TIME ZONE
-			    'Europe/Amsterdam', 'YYYY-MM-DD'))
-			FROM agenda_items ai JOIN meetings pm
-			    ON pm.id = ai.meeting_id
-			WHERE ai.case_id = c.id AND pm.series_id = m.series_id
-			    AND pm.id <> m.id
-			    AND pm.scheduled_start < m.scheduled_start
-			    AND (pm.state = 'cancelled' OR (pm.state = 'closed'
-				AND ai.state = 'pending'))
-			    AND NOT EXISTS (SELECT 1 FROM agenda_items a2
-				JOIN meetings p2 ON p2.id = a2.meeting_id
-				WHERE a2.case_id = c.id
-				    AND p2.series_id = m.series_id
-				    AND a2.state = 'discussed'
-				    AND p2.scheduled_start > pm.scheduled_start)
-			ORDER BY pm.scheduled_start DESC LIMIT 1), ''), false,
-			c.of_series AND EXISTS (SELECT 1 FROM agenda_items ai
-			    JOIN meetings pm ON pm.id = ai.meeting_id
-			    WHERE ai.case_id = c.id
-				AND pm.series_id = m.series_id AND pm.id <> m.id
-				AND pm.scheduled_start < m.scheduled_start
-				AND (pm.state = 'cancelled' OR (pm.state = 'closed'
-				    AND ai.state = 'pending'))
-				AND NOT EXISTS (SELECT 1 FROM agenda_items a2
-				    JOIN meetings p2 ON p2.id = a2.meeting_id
-				    WHERE a2.case_id = c.id
-					AND p2.series_id = m.series_id
-					AND a2.state = 'discussed'
-					AND p2.scheduled_start > pm.scheduled_start))),
+		    ('not_discussed', coalesce(c.not_discussed, ''), false,
+			c.of_series AND c.not_discussed IS NOT NULL),
 		    ('nomination', 'nominated by ' || coalesce((SELECT string_agg(
 			DISTINCT o.name, ', ') FROM nominations n
 			JOIN organisations o ON o.id = n.org_id

@@ -46,24 +46,10 @@ wait_for pol "Typ wat er gedaan is; eigen casus: er gaat geen terugkoppeling uit
 	fail "pol: an empty note not refused with why: $(screen pol)"
 type_text pol "Opgemaakt"; keys pol Enter
 wait_re pol "Afspraak 'Proces-verbaal opmaken' afgerond\. +verbonden" || fail "pol: not completed: $(screen pol)"
-n=$(printf 'inbox all sent\nquit\n' | batch politie | python3 -c '
-import json, sys
-for l in sys.stdin:
-    o = json.loads(l)
-    if o.get("body") == "inbox_list":
-        print(len([e for e in o["inbox_list"].get("entries", []) if str(e.get("case_id")) == sys.argv[1]
-            and e.get("kind") == "action_done"
-            and e.get("action_point", {}).get("description") == sys.argv[2]]))' "$case_id" "Proces-verbaal opmaken")
+n=$(inbox_count politie sent "$case_id" action_done "Proces-verbaal opmaken")
 [ "$n" = 0 ] || fail "the server sent feedback to the police's own organisation ($n)"
 # (the same count finds Veilig Thuis's feedback to the police: it can fail)
-n=$(printf 'inbox all received\nquit\n' | batch politie | python3 -c '
-import json, sys
-for l in sys.stdin:
-    o = json.loads(l)
-    if o.get("body") == "inbox_list":
-        print(len([e for e in o["inbox_list"].get("entries", []) if str(e.get("case_id")) == sys.argv[1]
-            and e.get("kind") == "action_done"
-            and e.get("action_point", {}).get("description") == sys.argv[2]]))' "$case_id" "Terugbellen melder")
+n=$(inbox_count politie received "$case_id" action_done "Terugbellen melder")
 [ "$n" = 1 ] || fail "Veilig Thuis's feedback to the police: $n entries, want 1"
 screen pol | grep -q "terugkoppeling naar" && fail "pol: feedback promised: $(screen pol)"
 # cancelling one on its own case: the reason is asked as its own, not promised to a submitter

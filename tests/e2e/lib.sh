@@ -131,6 +131,21 @@ demo_data() {
 }
 
 # start_server: a fresh tafeld with demo data.
+# inbox_count USER WHICH CASE_ID KIND [DESCRIPTION]: how many entries of
+# USER's inbox (WHICH: "received" or "sent", batch's inbox) on the case are
+# of KIND ("action_done", ...), and of that action point when DESCRIPTION
+# is given.
+inbox_count() {
+	printf 'inbox all %s\nquit\n' "$2" | batch "$1" | python3 -c '
+import json, sys
+for l in sys.stdin:
+    o = json.loads(l)
+    if o.get("body") == "inbox_list":
+        print(len([e for e in o["inbox_list"].get("entries", []) if str(e.get("case_id")) == sys.argv[1]
+            and e.get("kind") == sys.argv[2] and (len(sys.argv) < 4
+            or e.get("action_point", {}).get("description") == sys.argv[3])]))' "${@:3}"
+}
+
 # wait_joined SESSION TEXT: TEXT on the screen, also when a long message
 # wraps it over lines (their ends and indents taken as one space)
 wait_joined() {

@@ -39,12 +39,6 @@ keys vt /
 keys vt Escape
 wait_gone vt "Afgerond; terugkoppeling naar" || fail "vt: a key did not clear it: $(screen vt)"
 # applied once: the action point is done, one feedback entry for the police
-n=$(printf 'inbox all received\nquit\n' | batch politie | python3 -c '
-import json, sys
-for l in sys.stdin:
-    o = json.loads(l)
-    if o.get("body") == "inbox_list":
-        print(len([e for e in o["inbox_list"].get("entries", []) if str(e.get("case_id")) == sys.argv[1]
-            and e.get("kind") == "action_done"]))' "$case_id")
+n=$(inbox_count politie received "$case_id" action_done)
 [ "$n" = 1 ] || fail "feedback entries for the police: $n, want 1"
 ok
