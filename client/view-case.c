@@ -145,7 +145,10 @@ draw_lines(struct ui *u, WINDOW *w, int rows, int cols)
 		    c->closing_reason[0] ? c->closing_reason : "-",
 		    _("Evaluation"), c->evaluation[0] ? c->evaluation : "-");
 	if (c->redacted)
-		wrappedf(&l, ui_attr(u, UI_A_DIM), "%s", ui_redaction_case(c));
+		wrappedf(&l, ui_attr(u, UI_A_DIM), "%s%s", ui_redaction_case(c),
+		    view_inforounds_gives_persons(d->n_info_rounds > 0 ?
+		    d->info_rounds[0] : NULL) ? _(" — in the info round, to "
+		    "search for") : "");
 	line(&l, 0, "");
 	line(&l, ui_attr(u, UI_A_TITLE), _("Persons"));
 	if (c->n_persons == 0)		/* as the action points say it */

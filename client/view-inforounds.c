@@ -219,6 +219,13 @@ persons_reason(struct ui *u, const Tafel__InfoRound *r)
 	return h == HIDDEN_NONE ? NULL : _(hidden_texts[h].line);
 }
 
+int
+view_inforounds_gives_persons(const Tafel__InfoRound *r)
+{
+	return r != NULL && r->identifying && r->n_persons > 0 &&
+	    r->state == TAFEL__INFO_ROUND_STATE__INFO_ROUND_OPEN;
+}
+
 const char *
 view_inforounds_blind(struct ui *u, const Tafel__InfoRound *r)
 {

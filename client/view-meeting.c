@@ -243,9 +243,13 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 	    (it->decision_changed_after_close ? 1 : 0) -
 	    (n == 0 ? 1 : n < 3 ? (int)n : 3);
 	/* what is hidden, and why: wrapped (two rows at most), not cut */
-	if (c->redacted)
+	if (c->redacted) {
+		snprintf(text, sizeof text, "%s%s", ui_redaction_case(c),
+		    view_inforounds_gives_persons(model_case_round(m, c->id)) ?
+		    _(" — in the info round, to search for") : "");
 		y += ui_wrap_put(w, y, x, width, wrap_rows(y, limit),
-		    ui_attr(u, UI_A_DIM), ui_redaction_case(c));
+		    ui_attr(u, UI_A_DIM), text);
+	}
 	if (c->beamer_redacted && !u->presentation && room_may_gather(m)) {
 		/* a category hidden (housing: no birth dates) is not the
 		 * pseudonymised view of a non-signatory or an observer */

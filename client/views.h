@@ -147,6 +147,10 @@ const Tafel__InfoRound *view_inforounds_selected(struct ui *);
  * is about ("outside the covenant"), NULL when it sees them (or there
  * are none yet). */
 const char *view_inforounds_blind(struct ui *, const Tafel__InfoRound *r);
+/* Whether round r gives my organisation the persons to search for (open,
+ * asked, identifying): what the case's redaction line says is hidden
+ * stands in it. */
+int view_inforounds_gives_persons(const Tafel__InfoRound *r);
 /* "known", "not known", "no answer yet" (translated). */
 const char *view_inforounds_answer_text(Tafel__InfoAnswer);
 /* One line of an info round as every view draws it; red: overdue. */
