@@ -397,8 +397,9 @@ layout_fit_middle(char *out, size_t len, const char *text, int width)
 	/* the tail reaches back to the start of its sentence when that fits */
 	head_cols = width / 2;
 	for (size_t s = t; s >= 2; s--) {
-		if (!((wt[s - 2] == L'.' || wt[s - 2] == L':' ||
-		    wt[s - 2] == L'?') && wt[s - 1] == L' '))
+		/* (not ": ", which also opens a list: "bekend: a, b") */
+		if (!((wt[s - 2] == L'.' || wt[s - 2] == L'?') &&
+		    wt[s - 1] == L' '))
 			continue;
 		if (wcols(wt, s, n) <= width - 5) {
 			head_cols = width - wcols(wt, s, n) - 1;
@@ -407,12 +408,12 @@ layout_fit_middle(char *out, size_t len, const char *text, int width)
 		break;
 	}
 	if (head_cols == width / 2 && t > 0 && t < n && wt[t - 1] != L' ') {
-		size_t w = t;	/* else it starts at a word when one is near */
+		size_t w = t;	/* else it starts at its word's start */
 
-		while (w < n && wt[w - 1] != L' ')
-			w++;
-		if (w < n && wcols(wt, t, w) <= tail_cols / 2) {
-			head_cols += wcols(wt, t, w);
+		while (w > 0 && wt[w - 1] != L' ')
+			w--;
+		if (w > 0 && wcols(wt, w, t) <= tail_cols / 2) {
+			head_cols -= wcols(wt, w, t);
 			t = w;
 		}
 	}

@@ -20,9 +20,9 @@ void layout_fit(char *out, size_t len, const char *text, int width);
 void layout_cell(char *out, size_t len, const char *text, int width);
 /* Text shortened to width columns by cutting its middle ("Overleg 'Casus…
  * 15:00' sluiten? (j/n)"), so that the question at its end stays
- * readable: the last sentence (after ". ", ": " or "? ") is kept whole
- * when it leaves room for a head, else the tail starts at a word when one
- * starts near the cut. */
+ * readable: the last sentence (after ". " or "? ") is kept whole
+ * when it leaves room for a head, else the tail starts at the start of the
+ * word it would cut, when that is near. */
 void layout_fit_middle(char *out, size_t len, const char *text, int width);
 /* Word wrap: the bytes of text's first line of at most width display
  * columns, broken after the last space that fits (a word longer than the

@@ -204,6 +204,15 @@ inbox_announce(struct ui *u, const Tafel__InboxEntry *e)
 		ui_message(u, 0, _("%s is now the case manager of case %s "
 		    "(inbox, 6)."), e->recipient_user_name, e->case_number);
 		break;
+	case TAFEL__INBOX_KIND__INBOX_ACTION_ASSIGNED:
+		/* agreed in the meeting on screen: seen as it was made */
+		if (e->action_point != NULL && u->view == VIEW_MEETING &&
+		    e->action_point->meeting_id != 0 &&
+		    e->action_point->meeting_id == u->meeting.meeting_id)
+			break;
+		ui_message(u, 0, _("New action point for your organisation on "
+		    "case %s (inbox, 6)."), e->case_number);
+		break;
 	default:
 		if (e->case_number[0] == '\0')
 			ui_message(u, 0, "%s", _("New entry in the inbox (6)."));

@@ -65,9 +65,15 @@ test_fit_middle(void **state)
 	assert_int_equal(layout_width(a), 38);
 	layout_fit_middle(a, sizeof a, "Overleg 'Casusoverleg Enschede "
 	    "15:00' sluiten? (j/n)", 36);
-	assert_string_equal(a, "Overleg 'Casusoverleg…sluiten? "
+	assert_string_equal(a, "Overleg 'Casus…15:00' sluiten? "
 	    "(j/n)");
 	assert_int_equal(layout_width(a), 36);
+	/* ": " opens a list, not a sentence: the head keeps its words */
+	layout_fit_middle(a, sizeof a, "District (bekend: Beheerdorp, Eemland, "
+	    "Enschede, Enschede-Noord, Testdorp-Noord)", 60);
+	assert_true(strncmp(a, "District (bekend: ", 18) == 0);
+	assert_non_null(strstr(a, "…"));
+	assert_true(layout_width(a) <= 60);
 	layout_fit_middle(a, sizeof a, "Kort: past", 38);	/* fits */
 	assert_string_equal(a, "Kort: past");
 	/* no sentence and no word near the cut: cut where it falls */

@@ -31,7 +31,8 @@ wait_re vt "District \(bekend: .*Testdorp-Noord.*\):" || fail "no district promp
 screen vt | tail -n 3 | tr -d '\n' | grep -q "Beheerdorp" ||
 	fail "the process manager's district is not among the known: $(screen vt | tail -n 4)"
 type_text vt "Xdorp"; keys vt Enter
-wait_re vt "'Xdorp' is een nieuw district \(bekend:.*\)\. Toch gebruiken\? \(j/n\)" ||
+# (the question at 80 columns: its middle cut, the question whole)
+wait_re vt "'Xdorp' is een nieuw district \(bekend.*Testdorp-Noord\)\. Toch gebruiken\? \(j/n\)" ||
 	fail "a new district was not questioned: $(screen vt | tail -n 3)"
 type_text vt "n"
 wait_re vt "District \(bekend: .*\): Xdorp" || fail "n did not go back to the district typed"
