@@ -1774,14 +1774,17 @@ static int
 cmd_restore(int argc, char **argv)
 {
 	int fd, rc;
-	long top;
+	long top = 0;
 
 	(void)argc;
 	if ((fd = ctl_open_backup_file(argv[0])) < 0)
 		return 1;
 	/* before anything is made: a schema we do not know would restore
-	 * into a register neither this tafelctl nor this tafeld can use */
-	if (ctl_backup_schema(fd, argv[0], &top) != 0) {
+	 * into a register neither this tafelctl nor this tafeld can use.
+	 * Only a file can be read twice: from a pipe the restore itself
+	 * reads it once, and the register refuses such a schema after */
+	if (lseek(fd, 0, SEEK_CUR) >= 0 &&
+	    ctl_backup_schema(fd, argv[0], &top) != 0) {
 		close(fd);
 		return 1;
 	}
