@@ -392,18 +392,12 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		present += a->present;
 		remote += a->present && a->remote;
 	}
-	/* a closed meeting counts those there at the close; its minutes
-	 * also name who left earlier */
-	const char *present_word = mt->state ==
-	    TAFEL__MEETING_STATE__MEETING_CLOSED ? _("present at the close") :
-	    _("present");
-
 	ui_date(layout_meeting_time(mt), when, sizeof when);
 	{
 		size_t o = (size_t)snprintf(head, sizeof head,
 		    "%s · %s · %s · %s %s · %zu %s", mt->series_name, when,
 		    ui_enum(&tafel__meeting_state__descriptor, (int)mt->state),
-		    _("chair"), mt->chair_name, present, present_word);
+		    _("chair"), mt->chair_name, present, _("present"));
 
 		if (remote > 0 && o < sizeof head)
 			snprintf(head + o, sizeof head - o, " (%zu %s)", remote,
@@ -414,7 +408,7 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		size_t o = (size_t)snprintf(tail, sizeof tail,
 		    " · %s · %s · %zu %s", when, ui_enum(
 		    &tafel__meeting_state__descriptor, (int)mt->state),
-		    present, present_word);
+		    present, _("present"));
 
 		if (remote > 0 && o < sizeof tail)
 			snprintf(tail + o, sizeof tail - o, " (%zu %s)", remote,
