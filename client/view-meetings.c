@@ -1,6 +1,7 @@
 /* The meetings view: open meetings first, then today's and upcoming ones, past ones last (or hidden). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "i18n.h"
@@ -70,6 +71,27 @@ select_shown(const struct ui *u, size_t idx)
 	(void)shown(u, ms, MAX_MEETINGS);
 }
 
+/* A series name in its column: one too long keeps its last word (the
+ * district, which tells series apart: "Casusoverleg huise…Eemland",
+ * "…Enschede") after as much of its start as fits. */
+static void
+series_cell(char *out, size_t len, const char *name, int width)
+{
+	const char *last = strrchr(name, ' ');
+	char head[256];
+	int lw, n;
+
+	if (layout_width(name) <= width || last == NULL ||
+	    (lw = layout_width(last + 1)) > width / 2) {
+		layout_cell(out, len, name, width);
+		return;
+	}
+	layout_fit(head, sizeof head, name, width - lw - 1);
+	n = snprintf(out, len, "%s…%s", head, last + 1);
+	if (n < 0 || (size_t)n >= len)	/* too narrow a buffer */
+		layout_cell(out, len, name, width);
+}
+
 static void
 draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
@@ -121,15 +143,7 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 			mvwchgat(w, y, 0, cols, a, 0, NULL);
 		}
 		ui_date(layout_meeting_time(m), when, sizeof when);
-		/* cut in its middle: the end tells series apart
-		 * ("Casusoverleg huise…Eemland", "…Enschede") */
-		if (layout_width(m->series_name) > sw) {
-			char cut[sizeof series];
-
-			layout_fit_middle(cut, sizeof cut, m->series_name, sw);
-			layout_fit(series, sizeof series, cut, sw);
-		} else
-			layout_cell(series, sizeof series, m->series_name, sw);
+		series_cell(series, sizeof series, m->series_name, sw);
 		layout_cell(state, sizeof state,
 		    ui_enum(&tafel__meeting_state__descriptor, (int)m->state), 10);
 		ui_putf(w, y, 0, cols, a, " %*lld  %-16s  %s  %s  %s", nw,
