@@ -687,6 +687,22 @@ cmd_user_enable(int argc, char **argv)
 	return set_disabled(argv[0], "false");
 }
 
+/* Whether sql (one parameter, arg) finds a row: 1 or 0, -1 when the
+ * query failed (q() said why). */
+static int
+row_exists(const char *sql, const char *arg)
+{
+	const char *p[1] = { arg };
+	PGresult *r = q(sql, 1, p);
+	int n;
+
+	if (r == NULL)
+		return -1;
+	n = PQntuples(r) > 0;
+	PQclear(r);
+	return n;
+}
+
 static int
 cmd_user_passwd(int argc, char **argv)
 {
@@ -697,14 +713,11 @@ cmd_user_passwd(int argc, char **argv)
 
 	(void)argc;
 	/* an unknown login is named before the password is asked for */
-	r = q("SELECT 1 FROM users WHERE login = $1", 1, p);
-	if (r == NULL)
-		return 1;
-	n = PQntuples(r);
-	PQclear(r);
-	if (n == 0) {
-		fprintf(stderr, "tafelctl: no user '%s' (tafelctl user list)\n",
-		    argv[0]);
+	if ((n = row_exists("SELECT 1 FROM users WHERE login = $1",
+	    argv[0])) <= 0) {
+		if (n == 0)
+			fprintf(stderr, "tafelctl: no user '%s' (tafelctl user "
+			    "list)\n", argv[0]);
 		return 1;
 	}
 	if (read_password(pw, sizeof pw) != 0)
@@ -825,19 +838,13 @@ cmd_user_revoke_tickets(int argc, char **argv)
 static int
 org_known(const char *org)
 {
-	const char *p[1] = { org };
-	PGresult *r = q("SELECT 1 FROM organisations WHERE name = $1 OR "
-	    "id::text = $1", 1, p);
-	int found;
+	int found = row_exists("SELECT 1 FROM organisations WHERE name = $1 "
+	    "OR id::text = $1", org);
 
-	if (r == NULL)
-		return 0;
-	found = PQntuples(r) > 0;
-	PQclear(r);
-	if (!found)
+	if (found == 0)
 		fprintf(stderr, "tafelctl: no organisation named '%s' (tafelctl "
 		    "org list)\n", org);
-	return found;
+	return found > 0;
 }
 
 /*
@@ -1408,18 +1415,13 @@ cmd_meeting_plan(int argc, char **argv)
 static int
 meeting_exists(const char *id)
 {
-	const char *p[1] = { id };
-	PGresult *r = q("SELECT 1 FROM meetings WHERE id::text = $1", 1, p);
-	int found;
+	int found = row_exists("SELECT 1 FROM meetings WHERE id::text = $1",
+	    id);
 
-	if (r == NULL)
-		return 0;
-	found = PQntuples(r) > 0;
-	PQclear(r);
-	if (!found)
+	if (found == 0)
 		fprintf(stderr, "tafelctl: no meeting with id %s (tafelctl "
 		    "meeting list shows the ids)\n", id);
-	return found;
+	return found > 0;
 }
 
 /* move / cancel: the meeting's current version, as its chair or --as. */
