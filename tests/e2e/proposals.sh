@@ -44,6 +44,9 @@ select_line() {
 select_line "^! $NUMBER "
 keys chair a
 wait_for chair "Casus $NUMBER staat op de agenda." || fail "accept: $(screen chair)"
+# the accepted case leaves the list when the push's change arrives, which may
+# follow the message: select the next one only then, or the index is stale
+wait_gone chair "! $NUMBER " || fail "accepted case still proposed: $(screen chair)"
 select_line "^  $NUMBER2 "
 keys chair x
 wait_for chair "Voorstel van casus $NUMBER2 afwijzen, reden:" || fail "x did not ask a reason: $(screen chair)"
