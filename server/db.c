@@ -476,26 +476,40 @@ outage_arm(struct db_outage *o)
 	evtimer_add(o->timer, &tv);
 }
 
+/*
+ * "14 failed attempts by the 5 connections together": the count covers
+ * every pool connection and the LISTEN one, each on its own backoff, so
+ * it grows faster than one connection's 1, 2, 4, ... s would suggest.
+ */
+static void
+outage_attempts(const struct db_outage *o, char *buf, size_t len)
+{
+	int conns = srv.db->n + 1;
+
+	snprintf(buf, len, "%lu failed attempt%s by the %d connection%s%s",
+	    o->failures, o->failures == 1 ? "" : "s", conns,
+	    conns == 1 ? "" : "s", conns == 1 ? "" : " together");
+}
+
 static void
 outage_remind_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct db_outage *o = arg;
-	char dur[64];
+	char dur[64], tries[96];
 
 	(void)fd;
 	(void)what;
 	if (!o->down)
 		return;
 	say_duration(ms_since(&o->since), dur, sizeof dur);
+	outage_attempts(o, tries, sizeof tries);
 	if (strcmp(o->why, o->logged_why) != 0) {
-		log_warn("database still unreachable after %s (%lu connection "
-		    "attempt%s failed; now: %s)", dur, o->failures,
-		    o->failures == 1 ? "" : "s", o->why);
+		log_warn("database still unreachable after %s (%s; now: %s)",
+		    dur, tries, o->why);
 		memcpy(o->logged_why, o->why, sizeof o->why);
 	} else
-		log_warn("database still unreachable after %s (%lu connection "
-		    "attempt%s failed)", dur, o->failures,
-		    o->failures == 1 ? "" : "s");
+		log_warn("database still unreachable after %s (%s)", dur,
+		    tries);
 	o->reminders++;
 	outage_arm(o);
 }
@@ -729,11 +743,12 @@ db_wake_backoff(const struct pgc *ok)
 	struct db *db = srv.db;
 	struct db_outage *o = &db->out;
 	int i, woken = 0, was_down = o->down;
-	char dur[64];
+	char dur[64], tries[96];
 
 	/* first: a connection started below may fail at once */
 	if (was_down) {
 		say_duration(ms_since(&o->since), dur, sizeof dur);
+		outage_attempts(o, tries, sizeof tries);
 		o->down = 0;
 		o->probe = NULL;
 		evtimer_del(o->timer);
@@ -747,9 +762,8 @@ db_wake_backoff(const struct pgc *ok)
 		woken++;
 	}
 	if (was_down)
-		log_info("database reachable again after %s (%lu connection "
-		    "attempt%s failed): reconnecting %d other connection%s "
-		    "now", dur, o->failures, o->failures == 1 ? "" : "s",
+		log_info("database reachable again after %s (%s): "
+		    "reconnecting %d other connection%s now", dur, tries,
 		    woken, woken == 1 ? "" : "s");
 	else if (woken > 0)
 		log_info("database reachable again (connection %d%s): "

@@ -1830,7 +1830,8 @@ expect_unavailable_within(Tafel__Envelope *m, long long sent, long long max)
 /*
  * An external database (`db`) stopped for about 10 s: tafeld logs one line
  * when it becomes unreachable (libpq's reason), at most a reminder, and
- * one line when it is reachable again ("after N s"), not a line per failed
+ * one line when it is reachable again ("after N s", with the failed
+ * attempts of all its connections together), not a line per failed
  * attempt of each connection (some 30 in 10 s before); clients get
  * DATABASE_UNAVAILABLE meanwhile, at once once the outage is 5 s old
  * rather than each after waiting 5 s in the queue for a connection (a
@@ -1908,6 +1909,10 @@ test_external_database_outage(void **state)
 	    1);
 	assert_int_equal(tafeld_log_count(&outage, "reachable again after"),
 	    1);
+	/* the attempts counted are those of all five connections (four in
+	 * the pool, the LISTEN one), and the line says so */
+	assert_int_equal(tafeld_log_count(&outage,
+	    "by the 5 connections together): reconnecting"), 1);
 
 	/* the write given up during the outage goes through, once */
 	m = harness_create_case(&c, "written after the outage", key);
