@@ -1274,12 +1274,19 @@ when_has_lines(const struct ui *u)
 	return v->lines == NULL || v->lines((struct ui *)u) > 0;
 }
 
+static int
+when_overflows(const struct ui *u)
+{
+	return u->body_overflows;
+}
+
 /* Keys of every state of their view (when NULL: not put first in the
  * footer) that the footer still leaves out where there is nothing to do
  * with them, by function and label: f when it would change nothing (a
  * meeting that is over, a partner following already, the chair on the
  * current item or with none yet; k_follow says why); Enter on an empty
- * list (pressed, it says there is nothing to choose). */
+ * list (pressed, it says there is nothing to choose); Space in a pager
+ * whose text fits on the screen. */
 static const struct {
 	void (*fn)(struct ui *);
 	const char *label;
@@ -1289,6 +1296,7 @@ static const struct {
 	{ k_follow, "current item", when_may_return },
 	{ k_enter, "open", when_has_lines },
 	{ k_mark_read, "read", when_has_lines },
+	{ k_page_down, "page", when_overflows },
 };
 
 static int

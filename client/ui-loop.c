@@ -322,6 +322,7 @@ redraw(struct ui *u)
 	draw_top(u);
 	werase(u->body);
 	u->click_n = 0;
+	u->body_overflows = 0;
 	UI_VIEW(u)->draw(u, u->body, u->rows - 3, u->cols);
 	forms_draw(u);
 	if (u->message[0] != '\0' && (u->prompt.active ||

@@ -92,6 +92,8 @@ ui_pager(struct ui *u, WINDOW *w, int rows, int cols, char *const *lines,
 	pager_window_rows = rows;
 	if (total == 0)
 		return 0;
+	if (total > (size_t)rows)
+		u->body_overflows = 1;
 	if (*scroll > pager_last(total, rows))	/* never past the end */
 		*scroll = pager_last(total, rows);
 	first = *scroll;
@@ -181,6 +183,8 @@ ui_scroll_draw(struct ui_scroll *s, struct ui *u, WINDOW *w, int rows,
 	s->lines = (size_t)draw_lines(u, w, rows, cols);
 	s->rows = rows;
 	last = ui_scroll_last(s->lines, rows - 1);
+	if (last > 0)
+		u->body_overflows = 1;
 	if (s->scroll > last) {		/* fewer lines, or a taller window */
 		s->scroll = last;
 		werase(w);

@@ -167,6 +167,9 @@ struct ui {
 	int click_y0;			/* body row of the list's first line */
 	size_t click_first;		/* list index drawn on that row */
 	size_t click_n;			/* list length */
+	int body_overflows;		/* the pager just drawn has more rows
+					 * than its window (the footer offers
+					 * Space then) */
 	struct event *flash_ev;		/* fires when the next flash mark ends */
 };
 

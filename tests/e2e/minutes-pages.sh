@@ -1,5 +1,5 @@
 #!/bin/bash
-# The minutes page as a pager does: Space and PgDn a page down, b and PgUp a page up, G and End to the end, g and Home to the top; scrolling stops with the last row at the bottom (j there changes nothing) instead of going on to an empty screen.
+# The minutes page as a pager does: Space and PgDn a page down, b and PgUp a page up, G and End to the end, g and Home to the top; scrolling stops with the last row at the bottom (j there changes nothing) instead of going on to an empty screen; in a window that holds the whole text the footer no longer offers Space.
 . "$(dirname "$0")/lib.sh"
 
 start_server
@@ -65,4 +65,9 @@ wait_above "$last" || fail "End did not go to the end: $(screen chair)"
 keys chair Home
 wait_above 0 || fail "Home did not go to the top: $(screen chair)"
 wait_for chair "Besluitenlijst WZT" || fail "the title is not back at the top: $(screen chair)"
+# a window tall enough for the whole text: Space is no longer offered
+tm resize-window -t chair -y $((below + 30))
+wait_gone chair "Spatie pagina" || fail "Space offered with all of the text on screen: $(screen chair | tail -n 2)"
+screen chair | grep -q "(j, ↓)" && fail "rows below in a window that holds them: $(screen chair)"
+wait_for chair "? hulp" || fail "no footer: $(screen chair | tail -n 2)"
 ok
