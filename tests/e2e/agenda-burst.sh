@@ -60,6 +60,6 @@ sleep 1
 keys chair K J J J J J J J J J
 last=("${o[@]:0:3}" "${o[@]:4}" "${o[3]}")
 wait_order chair "${last[*]}" || fail "burst to the end: chair shows $(shown chair), want ${last[*]}"
-wait_for chair "Dit is al het laatste punt." 3 || fail "no word at the end: $(screen chair | tail -n 2)"
+wait_for chair "Dit is al het laatste punt." || fail "no word at the end: $(screen chair | tail -n 2)"
 [ "$(order)" = "${last[*]}" ] || fail "burst to the end: server has $(order), want ${last[*]}"
 ok

@@ -27,7 +27,7 @@ hold_step() {
 # n d in one burst: the decision prompt is for item 2, the one n goes to
 hold_step
 keys chair n d
-wait_for chair "Naar casus $c2…" 2 || fail "n d: not said that d waits for the step: $(screen chair | tail -n 3)"
+wait_for chair "Naar casus $c2…" || fail "n d: not said that d waits for the step: $(screen chair | tail -n 3)"
 wait "$locker"
 wait_re chair '^▶ +2 ' || fail "n did not make item 2 current: $(screen chair)"
 wait_for chair "Besluit over casus $c2:" ||

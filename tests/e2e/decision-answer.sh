@@ -38,15 +38,15 @@ wait_for chair "Besluit over casus $num:" || fail "d did not ask"
 type_text chair "$OLD"
 keys chair Enter
 wait_for chair "Besluit over casus $num vastgelegd." || fail "decision not recorded: $(screen chair)"
-wait_for chair "Besluit: $OLD" 5 || fail "the recorded decision is not shown before its event: $(screen chair)"
+wait_for chair "Besluit: $OLD" || fail "the recorded decision is not shown before its event: $(screen chair)"
 keys chair d
-wait_for chair "Besluit over casus $num: $OLD" 5 ||
+wait_for chair "Besluit over casus $num: $OLD" ||
 	fail "d right after the answer did not offer the decision: $(screen chair | tail -n 3)"
 # what is typed goes with the version recorded: accepted as it is
 type_text chair " Aanvulling"
 keys chair Enter
 wait_for chair "Besluit over casus $num vastgelegd." || fail "the addition: $(screen chair | tail -n 3)"
-wait_for chair "Besluit: $OLD Aanvulling" 5 || fail "the addition is not shown: $(screen chair)"
+wait_for chair "Besluit: $OLD Aanvulling" || fail "the addition is not shown: $(screen chair)"
 held || fail "the events were not held back until here: the test proves nothing"
 release
 [ "$(count_in_meeting voorzitter "$MEETING" "$OLD Aanvulling")" -ge 1 ] || fail "not recorded with the addition"

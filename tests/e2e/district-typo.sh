@@ -51,7 +51,7 @@ keys vt Enter
 wait_re vt "Signaal 20[0-9]{2}-[0-9]+ aangemeld" || fail "signal not registered"
 nr=$(screen vt | grep -oE 'Signaal 20[0-9]{2}-[0-9]{4} aangemeld' | grep -oE '20[0-9]{2}-[0-9]{4}')
 # the district's process manager has it, under the known district
-wait_re pm "^ $nr +huiselijk geweld +Testdorp-Noord +signaal" 3 ||
+wait_re pm "^ $nr +huiselijk geweld +Testdorp-Noord +signaal" ||
 	fail "pm: the signal is not in Testdorp-Noord: $(screen pm)"
 
 # a new district confirmed is used as typed

@@ -96,7 +96,7 @@ wait_for vt "R: Alleen een voorzitter, de procesregisseur of de casusregisseur" 
 screen vt | grep -qF "Regieorganisatie van casus" && fail "vt: R opened the organisation picker"
 
 # the process manager has it on the list without reloading
-wait_re pm "^ $nr +huiselijk geweld +Testdorp +signaal" 3 || fail "pm list not live"
+wait_re pm "^ $nr +huiselijk geweld +Testdorp +signaal" || fail "pm list not live"
 # the new case came in on top; the selection stayed on the case it was on
 # (the list does not move it under the user's hands): k goes up to the new one
 keys pm k
@@ -166,7 +166,7 @@ wait_for pm "MDO voor casus $nr gepland" || fail "MDO not planned"
 keys pm 1
 wait_re pm "10:00  MDO $nr" || fail "pm: the MDO is not on the meetings list"
 keys vt 1
-wait_re vt "10:00  MDO $nr" 3 || fail "vt (involved): the MDO is not on the meetings list"
+wait_re vt "10:00  MDO $nr" || fail "vt (involved): the MDO is not on the meetings list"
 
 # help from the case view lists the case's keys first
 keys pm 4
