@@ -184,7 +184,8 @@ wait_for reg "· gesloten ·" || fail "meeting not closed"
 keys vt 3
 wait_for vt "Veiligheidsplan opstellen" || fail "vt: action point not on my list"
 keys vt c
-wait_for vt "Veiligheidsplan opstellen" || fail "c did not ask"
+# (the description is on the list already: wait for the question itself)
+wait_for vt "afronden — toelichting (eigen casus):" || fail "c did not ask: $(screen vt | tail -n 3)"
 # the completion note is required: an empty one is refused in the client (the partner submitted the case
 # itself: a note, no feedback to the submitter)
 keys vt Enter
