@@ -30,16 +30,17 @@ sleep 0.3
 in_picker "G"
 screen chair | grep -q "/G" && fail "G searched: $(screen chair)"
 keys chair Enter
-wait_for chair "Deze casus staat al op de agenda." 5 || fail "G Enter did not take the last line: $(screen chair)"
+wait_for chair "Deze casus staat al op de agenda." || fail "G Enter did not take the last line: $(screen chair)"
 in_picker "G Enter"
 # g: the first line again (Enter would add it: only checked by End/Home below)
 keys chair g
-sleep 0.3
+# g (a key) clears the message of G Enter: End Enter must show it anew
+wait_gone chair "Deze casus staat al op de agenda." || fail "g did not clear the message: $(screen chair)"
 in_picker "g"
 keys chair End
 sleep 0.2
 keys chair Enter
-wait_for chair "Deze casus staat al op de agenda." 5 || fail "End Enter did not take the last line"
+wait_for chair "Deze casus staat al op de agenda." || fail "End Enter did not take the last line"
 
 # ? shows the help with the picker's keys on the first screen; q returns
 keys chair '?'
