@@ -201,11 +201,15 @@ ver=$(action_points politie | awk -v id="$ours" '$1 == id { print $2 }')
 printf 'cancel %s %s Niet meer nodig e2e\nquit\n' "$ours" "$ver" | batch voorzitter >"$E2E_DIR.cancel" 2>&1 ||
 	fail "batch cancel: $(cat "$E2E_DIR.cancel")"
 action_points politie | grep -qE "^$ours [0-9]+ cancelled " || fail "ours not cancelled: $(action_points politie)"
-sleep 1
+# the partner's screen has the cancellation (else e meets an open one), and
+# x's refusal, which stays until a key, is cleared (r) so that e's is new
+wait_for pol "$mine vervallen" || fail "politie: the cancellation not shown: $(screen pol)"
+keys pol r
+wait_gone pol "Alleen uitvoerder, casusregisseur of voorzitter wijzigt deze afspraak." ||
+	fail "politie: r did not clear the refusal: $(screen pol | tail -n 2)"
 keys pol e
-sleep 1
-screen pol | grep -qF "staat niet meer open" &&
-	fail "politie: e on the municipality's cancelled action point said 'no longer open': $(screen pol | tail -n 2)"
 wait_for pol "Alleen uitvoerder, casusregisseur of voorzitter wijzigt deze afspraak." ||
 	fail "politie: e on the municipality's cancelled action point: $(screen pol | tail -n 2)"
+screen pol | grep -qF "staat niet meer open" &&
+	fail "politie: e on the municipality's cancelled action point said 'no longer open': $(screen pol | tail -n 2)"
 ok
