@@ -37,14 +37,16 @@ wait_re rec "^ +# +Casus" || fail "rec: meeting not shown: $(screen rec)"
 [ "$other" != None ] || fail "no case on the agenda without a probation action point"
 
 # goto CASE: the partner's own way to that agenda item (j, k)
+# (by its place on the agenda: a key at a time until the case shows pressed
+# on past it when a slow client drew a move late)
 goto() {
-	local key
-	for key in k k k k k k j j j j j j; do
-		screen rec | grep -qE "^Casus $1 · " && return 0
-		keys rec "$key"
-		sleep 0.2
-	done
-	screen rec | grep -qE "^Casus $1 · "
+	local idx
+	screen rec | grep -qE "^Casus $1 · " && return 0
+	idx=$(screen rec | sed -nE "s/^[ ▶✓] +([0-9]+)  $1 .*/\1/p" | head -n 1)
+	[ -n "$idx" ] || return 1
+	for _ in $(seq 1 12); do keys rec k; done
+	for _ in $(seq 2 "$idx"); do keys rec j; done
+	wait_re rec "^Casus $1 · "
 }
 foot() {
 	screen rec | tail -n 1
