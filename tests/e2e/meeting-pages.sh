@@ -30,25 +30,31 @@ sel() {	# the position of the selected agenda item (its case shown below)
 	screen pol | grep -E "^[ ▶✓] +[0-9]+  $num " | awk '{print $(NF>0?1:1)}' |
 		grep -oE '[0-9]+' | head -n 1
 }
+# wait_sel MIN MAX: until the selected item's position is MIN..MAX (the
+# pane is drawn with the move; a fixed pause read it too early under load)
+wait_sel() {
+	local deadline=$((SECONDS + 20)) p
+	while [ $SECONDS -lt $deadline ]; do
+		p=$(sel)
+		[ -n "$p" ] && [ "$p" -ge "$1" ] && [ "$p" -le "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
 keys pol G
-wait_re pol "^[ ▶✓] +$n  " 5 || fail "G did not show the last item $n: $(screen pol)"
+wait_re pol "^[ ▶✓] +$n  " || fail "G did not show the last item $n: $(screen pol)"
 [ "$(sel)" = "$n" ] || fail "G did not select the last item: $(sel): $(screen pol)"
-wait_for pol "eigen weg" 5 || fail "G: the partner does not go their own way: $(screen pol)"
+wait_for pol "eigen weg" || fail "G: the partner does not go their own way: $(screen pol)"
 keys pol g
-wait_re pol "^[ ▶✓] +1  " 5 || fail "g did not show the first item: $(screen pol)"
+wait_re pol "^[ ▶✓] +1  " || fail "g did not show the first item: $(screen pol)"
 [ "$(sel)" = 1 ] || fail "g did not select the first item: $(sel)"
 keys pol NPage
-sleep 0.5
-p=$(sel)
-[ -n "$p" ] && [ "$p" -gt 2 ] && [ "$p" -lt "$n" ] || fail "PgDn did not move a page: $p: $(screen pol)"
+wait_sel 3 $((n - 1)) || fail "PgDn did not move a page: $(sel): $(screen pol)"
 keys pol PPage
-sleep 0.5
-[ "$(sel)" = 1 ] || fail "PgUp did not go back a page: $(sel)"
+wait_sel 1 1 || fail "PgUp did not go back a page: $(sel)"
 keys pol End
-sleep 0.5
-[ "$(sel)" = "$n" ] || fail "End did not select the last item: $(sel)"
+wait_sel "$n" "$n" || fail "End did not select the last item: $(sel)"
 keys pol Home
-sleep 0.5
-[ "$(sel)" = 1 ] || fail "Home did not select the first item: $(sel)"
+wait_sel 1 1 || fail "Home did not select the first item: $(sel)"
 screen pol | grep -qF "doet niets" && fail "a key did nothing: $(screen pol)"
 ok
