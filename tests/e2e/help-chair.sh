@@ -2,6 +2,19 @@
 # Help lists the chair's keys of the meeting screen; the footer shows the keys that matter in the meeting's state; a partner pressing a chair key, or a key of another screen, is told why nothing happens.
 . "$(dirname "$0")/lib.sh"
 
+# below S: the help's "+N meer (j, ↓)" count (0 at the end); wait_below S N
+below() {
+	screen "$1" | sed -nE 's/^ *\+([0-9]+) meer \(j, ↓\) *$/\1/p' | grep . || echo 0
+}
+wait_below() {
+	local deadline=$((SECONDS + 20))
+	while [ $SECONDS -lt $deadline ]; do
+		[ "$(below "$1")" = "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 start_meeting
 start_client chair voorzitter --meeting "$MEETING"
 start_client pol politie --meeting "$MEETING"
@@ -32,8 +45,10 @@ footer chair | grep -q "? hulp" || fail "open: footer lacks ? hulp: $(footer cha
 keys chair '?'
 wait_for chair "Tafel · Toetsen" || fail "? did not show the help"
 wait_re chair "\+[0-9]+ meer" || fail "help: no '+N meer' for the lines below"
+# (read once the rows have scrolled: a fixed pause was too short under load)
+n=$(below chair)
 for i in $(seq 1 17); do keys chair j; done
-sleep 0.5
+wait_below chair $((n > 17 ? n - 17 : 0)) || fail "j did not scroll the help: $(screen chair)"
 help=$(screen chair)
 # a text wider than the screen goes on under itself, never cut with "…"
 printf '%s\n' "$help" | grep -qE '^  \+ +Voorzitter: een casus aan de agenda toevoegen' &&
@@ -48,8 +63,9 @@ done
 # a partner: no chair keys in the help, and a chair key says why it does nothing
 keys pol '?'
 wait_for pol "Tafel · Toetsen" || fail "politie: ? did not show the help"
+n=$(below pol)
 for i in $(seq 1 12); do keys pol j; done
-sleep 0.5
+wait_below pol $((n > 12 ? n - 12 : 0)) || fail "politie: j did not scroll the help: $(screen pol)"
 screen pol | grep -q "Voorzitter:" && fail "politie's help lists chair keys"
 keys pol q
 wait_re pol "^ +# +Casus" || fail "politie: q did not go back to the meeting"

@@ -2,6 +2,19 @@
 # The help screen lists the keys of the meeting screen; each harmless one does what it says.
 . "$(dirname "$0")/lib.sh"
 
+# below S: the help's "+N meer (j, ↓)" count (0 at the end); wait_below S N
+below() {
+	screen "$1" | sed -nE 's/^ *\+([0-9]+) meer \(j, ↓\) *$/\1/p' | grep . || echo 0
+}
+wait_below() {
+	local deadline=$((SECONDS + 20))
+	while [ $SECONDS -lt $deadline ]; do
+		[ "$(below "$1")" = "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 start_meeting
 start_client chair voorzitter --meeting "$MEETING"
 start_client pol politie --meeting "$MEETING"
@@ -17,8 +30,10 @@ wait_for pol "Tafel · Toetsen" || fail "? did not show the help"
 help=$(screen pol)
 # the help is a pager: the meeting's keys follow the global ones, a few
 # lines down on 24 rows
+# (read once the six rows have scrolled: a fixed pause was too short under load)
+n=$(below pol)
 for _ in 1 2 3 4 5 6; do keys pol j; done
-sleep 0.3
+wait_below pol $((n > 6 ? n - 6 : 0)) || fail "j did not scroll the help: $(screen pol)"
 help=$(printf '%s\n%s\n' "$help" "$(screen pol)")
 # every harmless key of the meeting screen is listed, with a text
 # keys are padded by display width: every text starts in column 18
