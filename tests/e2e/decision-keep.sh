@@ -39,9 +39,13 @@ screen chair | grep -q "Besluit: $OLD Aanvulling" || fail "the decision went: $(
 
 # an item whose decision the chair may not read: asked first
 hidden=
+# (each checked once its case is shown: after a fixed pause a slow client
+# could still show the item before, and d then went to another one)
 for i in 2 3 4 5 6; do
+	c=$(screen chair | grep -E "^. +$i +20" | grep -oE '20[0-9]{2}-[0-9]{4}' | head -n 1)
+	[ -n "$c" ] || break
 	keys chair j
-	sleep 0.3
+	wait_re chair "^Casus $c " || fail "j did not select item $i ($c): $(screen chair)"
 	if screen chair | grep -q "^Besluit: (verborgen, zie boven)"; then hidden=1; break; fi
 done
 [ -n "$hidden" ] || fail "no item with a hidden decision: $(screen chair)"
