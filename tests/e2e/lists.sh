@@ -148,7 +148,7 @@ keys act 3
 wait_for act "Tafel · Afspraken van mijn organisatie" || fail "act: 3 did not open the action points"
 wait_re act '^ 20[0-9-]+ ' || fail "act: no action points listed"
 keys act Down Up		# the first line, chosen
-sleep 0.3
+wait_re act "^ *Afspraak: " || fail "act: the chosen action point is not shown in full: $(screen act)"
 chosen=$(screen act | sed -n 's/^ *Afspraak: //p' | head -n 1)
 [ -n "$chosen" ] || fail "act: the chosen action point is not shown in full: $(screen act)"
 set -- $(printf 'subscribe %s\nquit\n' "$MEETING" | batch politie | python3 -c '
