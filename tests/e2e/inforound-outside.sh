@@ -86,6 +86,8 @@ r=$(printf 'info-rounds 0 open\nquit\n' | batch huisarts |
 start_client gp huisarts
 keys gp 8
 wait_for gp "Tafel · Inforondes" || fail "gp: 8 did not open the info rounds"
+# the list comes after the header: read the row once it is there
+wait_re gp "^[●! ] $NUMBER " || fail "gp: round $NUMBER not listed: $(screen gp)"
 row=$(screen gp | grep -nE "^[●! ] $NUMBER " | head -n 1 | cut -d: -f1)
 [ -n "$row" ] || fail "gp: round $NUMBER not listed: $(screen gp)"
 for _ in 1 2 3 4 5; do keys gp k; done
