@@ -22,7 +22,10 @@ keys chair Enter
 wait_for chair "/$first" || fail "search not shown in the top line"
 wait_re chair "^ $first " || fail "picker does not list case $first: $(screen chair)"
 tafeld_stop
-sleep 1		# the client sees the connection close at once
+# Enter only once the client has seen the connection close (a fixed second
+# may be too short for a loaded client: Enter then meets a live connection)
+wait_re chair "server gestopt|niet verbonden|niet bereikbaar" ||
+	fail "the client did not see the server stop: $(screen chair | tail -n 2)"
 keys chair Enter
 wait_for chair "Niet verbonden: de wijziging wordt verstuurd zodra de verbinding terug is." ||
 	fail "Enter while disconnected: no word on the wait"
