@@ -147,9 +147,15 @@ wait_for woning "Besluit: Huisverbod verlengen" || fail "woning: decision not sh
 # the items below, a page at a time (each item lists its case's action
 # points, those agreed earlier too): the items the meeting never reached
 # say so, "(niet besproken)"
+# (each page read once it is drawn: a Space pressed while the last was not
+# yet drawn could page past the item)
 for _ in $(seq 1 12); do
-	wait_for woning "Besluit: (niet besproken)" 1 && break
+	screen woning | grep -qF "Besluit: (niet besproken)" && break
+	before=$(screen woning)
 	keys woning Space
+	deadline=$((SECONDS + 20))
+	while [ "$(screen woning)" = "$before" ] && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
+	[ "$(screen woning)" = "$before" ] && break	# at the end
 done
 wait_for woning "Besluit: (niet besproken)" || fail "woning: an item never discussed not '(niet besproken)': $(screen woning)"
 # hidden only where the line above says the decision may not be read (not involved), never for "a part of the data"
