@@ -149,9 +149,12 @@ wait_for chair "$desc3" || fail "chair: the third action point did not appear"
 # still follows: cancelling it takes it away
 port=$E2E_PORT
 tafeld_stop
+# the client saw the stop (else the old "verbonden" passes the wait below)
+wait_re chair "server gestopt|niet verbonden|niet bereikbaar" ||
+	fail "chair did not see the server stop: $(screen chair | tail -n 2)"
 tafeld_start "$port"
 [ "$E2E_PORT" = "$port" ] || fail "tafeld came back on $E2E_PORT, not $port"
-wait_for chair "verbonden" 60 || fail "chair did not reconnect: $(screen chair)"
+wait_re chair "^verbonden" 60 || fail "chair did not reconnect: $(screen chair)"
 sleep 1
 read -r AID2 AVER2 < <(printf 'open-actions %s\nquit\n' "$MEETING" | batch voorzitter | python3 -c '
 import json, sys
