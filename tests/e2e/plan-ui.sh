@@ -115,6 +115,16 @@ wait_for vt "Casus $nr voorgedragen; de voorzitter beslist." || fail "not nomina
 keys ch 5
 wait_for ch "Tafel · Voordrachten" || fail "5: no nominations view"
 wait_re ch "^ $nr +Casusoverleg.*Nieuwe melding" || fail "chair: nomination not listed"
+# select_nomination: moves the chair's selection to $nr's line (one that
+# arrives live after the list was drawn leaves the selection where it was)
+select_nomination() {
+	local row
+	row=$(screen ch | grep -E '^ 20[0-9]{2}-[0-9]{4} ' | grep -nE "^ $nr +Casusoverleg" | head -n 1 | cut -d: -f1)
+	[ -n "$row" ] || fail "chair: no line of $nr"
+	for _ in 1 2 3 4 5; do keys ch k; done
+	for _ in $(seq 2 "$row"); do keys ch j; done
+}
+select_nomination
 # the reason is cut on its line at 80 columns; the pane under the list has
 # it whole (wrapped), with who nominated it
 wait_for ch "de kinderen waren alleen thuis" || fail "chair: the whole reason not shown: $(screen ch)"
@@ -138,11 +148,7 @@ keys vt C-u; type_text vt "Casusoverleg"; keys vt Enter
 type_text vt "Toch bespreken"; keys vt Enter
 wait_for vt "voorgedragen" || fail "second nomination"
 wait_re ch "^ $nr +Casusoverleg.*Toch bespreken" || fail "chair: second nomination not live"
-# select it (the selection stayed on a demo nomination when it arrived)
-row=$(screen ch | grep -E '^ 20[0-9]{2}-[0-9]{4} ' | grep -nE "^ $nr +Casusoverleg" | head -n 1 | cut -d: -f1)
-[ -n "$row" ] || fail "chair: no line of $nr"
-for _ in 1 2 3 4 5; do keys ch k; done
-for _ in $(seq 2 "$row"); do keys ch j; done
+select_nomination
 wait_re ch "^  Reden: Toch bespreken" || fail "chair: $nr not selected: $(screen ch)"
 keys ch a
 # the message names the meeting whose agenda it went on
