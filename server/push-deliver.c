@@ -121,8 +121,10 @@ struct catch_up {
 	PGresult *res;			/* the round's events, while sending */
 	int row;			/* the next row of res to send */
 	struct event *pace;		/* waiting for the socket to drain */
-	size_t queued;			/* while waiting: the least seen */
-	int64_t shrunk_us;		/* when it last went down */
+	size_t queued;			/* while waiting: the least seen;
+					 * SIZE_MAX when not waiting */
+	int64_t shrunk_us;		/* when it last went down (or the
+					 * wait began) */
 };
 
 static struct event *deliver_retry;	/* re-sends failed deliveries */
@@ -731,7 +733,7 @@ catch_up_send(struct catch_up *cu)
 
 		queued = conn_queued(s->c);
 		if (queued > (size_t)srv.cfg.outbuf_limit / 2) {
-			if (cu->pace == NULL || queued < cu->queued) {
+			if (queued < cu->queued) {
 				cu->queued = queued;
 				cu->shrunk_us = mono_us();
 			} else if (mono_us() - cu->shrunk_us >
@@ -751,6 +753,15 @@ catch_up_send(struct catch_up *cu)
 			evtimer_add(cu->pace, &tv);
 			return;
 		}
+		/*
+		 * The client read enough for more: a wait, if there was one,
+		 * is over.  The next one is timed afresh, from its own start:
+		 * a client that keeps reading, however slowly, is never
+		 * compared with the least queue of an earlier wait (its queue
+		 * refills to about the same size each time, and was dropped
+		 * CATCH_UP_STALL_MS into the round as "not reading").
+		 */
+		cu->queued = SIZE_MAX;
 		seq = strtoull(PQgetvalue(cu->res, cu->row, 0), NULL, 10);
 		if ((ch = ring_find(seq)) == NULL ||
 		    PQgetisnull(cu->res, cu->row, 1))
@@ -830,6 +841,7 @@ catch_up_round(struct sub *s)
 	cu = xcalloc(1, sizeof *cu);
 	cu->s = s;
 	cu->upto = upto;
+	cu->queued = SIZE_MAX;
 	s->catch_up = cu;
 	snprintf(uid, sizeof uid, "%lld", (long long)s->c->session->user_id);
 	snprintf(pres, sizeof pres, "%lld", s->presentation ?

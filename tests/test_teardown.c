@@ -242,17 +242,26 @@ test_drop_during_snapshot(void **state)
 	still_serving();
 }
 
-/* A resumed subscription whose replay is larger than the limit. */
+/*
+ * A resumed subscription whose replay is larger than the limit.  Beside
+ * the clients that never read, one reads the same replay slowly but
+ * steadily (an event every 200 ms for the first 7 s, longer than
+ * CATCH_UP_STALL_MS): it is behind, not stalled, and gets every event
+ * (docs/protocol.md 10).  It was dropped as "not reading" 5 s into a
+ * round, its queue refilling to about the same size after each read and
+ * never below the least size the round had seen.
+ */
 static void
 test_drop_during_catch_up(void **state)
 {
-	struct tclient slow[SLOW];
+	struct tclient slow[SLOW], steady;
 	Tafel__Envelope *m, env = TAFEL__ENVELOPE__INIT;
 	Tafel__SubscribeRequest s = TAFEL__SUBSCRIBE_REQUEST__INIT;
 	Tafel__PingRequest p = TAFEL__PING_REQUEST__INIT;
 	int before = tafeld_log_count(&srv, "client is not reading");
 	uint64_t from;
-	int k;
+	long long slow_until;
+	int k, got = 0;
 
 	(void)state;
 	m = tclient_req(&chair, B(PING), &p, NULL);
@@ -268,6 +277,8 @@ test_drop_during_catch_up(void **state)
 	for (k = 0; k < SLOW; k++)
 		assert_int_equal(tclient_login(&slow[k], &srv, "voorzitter",
 		    "demo"), 0);
+	assert_int_equal(tclient_login(&steady, &srv, "voorzitter", "demo"),
+	    0);
 	harness_rcvbuf = 0;
 	env.body_case = B(SUBSCRIBE);
 	env.subscribe = &s;
@@ -277,7 +288,24 @@ test_drop_during_catch_up(void **state)
 	s.resume_from = from;
 	for (k = 0; k < SLOW; k++)
 		assert_int_equal(tclient_send(&slow[k], &env), 0);
+	m = tclient_subscribe(&steady, meeting, from, 0);
+	harness_expect_body(m, B(SUBSCRIBED));
+	assert_true(m->subscribed->resumed);
+	frame_free(m);
+	slow_until = now_ms() + 7000;
+	while (got < DECISIONS && (m = tclient_event(&steady, 10000)) != NULL) {
+		got += m->event->n_agenda_items > 0;
+		frame_free(m);
+		if (now_ms() < slow_until)
+			usleep(200000);
+	}
+	assert_int_equal(got, DECISIONS);
+	assert_false(steady.eof);
+	tclient_close(&steady);
 	assert_true(dropped(before + SLOW));
+	/* the steady reader is not among those dropped */
+	assert_int_equal(tafeld_log_count(&srv, "client is not reading"),
+	    before + SLOW);
 	for (k = 0; k < SLOW; k++)
 		tclient_close(&slow[k]);
 	still_serving();
