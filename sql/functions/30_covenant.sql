@@ -81,10 +81,26 @@ BEGIN
 END
 $$;
 
+-- Could the user (its id, and its roles and disabling now) read cases at
+-- p_at: a role admin, chair or member, and not disabled?  As the first
+-- change of those after p_at recorded it (user_read_changes, 0028), else
+-- as now.  Presence counts by what the user could when the item was
+-- opened: an observer promoted, or an account disabled and enabled again,
+-- later does not open what was opened meanwhile.
+CREATE OR REPLACE FUNCTION tafel_could_read(p_user_id bigint, p_roles text[],
+    p_disabled boolean, p_at timestamptz)
+RETURNS boolean LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT coalesce((SELECT ch.could_read FROM user_read_changes ch
+		WHERE ch.user_id = p_user_id AND ch.at > p_at
+		ORDER BY ch.at, ch.id LIMIT 1),
+	    NOT p_disabled AND p_roles && ARRAY['admin', 'chair', 'member'])
+$$;
+
 -- The case was opened (became current) in a meeting while a member of the
 -- organisation was present there: a user who may read cases (admin, chair,
--- member), not an observer, who is shown the pseudonymised view and so
--- earns its organisation nothing (docs/security.md rules 2 and 6).  Every
+-- member, not disabled) at that moment (tafel_could_read), not an
+-- observer, who is shown the pseudonymised view and so earns its
+-- organisation nothing (docs/security.md rules 2 and 6).  Every
 -- opening counts (agenda_item_openings, 0019: made current again for a
 -- partner who arrived late), and the first (agenda_items.opened_at, which
 -- also holds those from before 0019).
@@ -100,9 +116,10 @@ BEGIN
 		WHERE o.case_id = p_case_id) op
 	    JOIN attendance_periods p ON p.meeting_id = op.meeting_id
 	    JOIN users pu ON pu.id = p.user_id
-		AND pu.roles && ARRAY['admin', 'chair', 'member']
 	    WHERE p.org_id = p_org_id AND p.arrived_at <= op.opened_at
-		AND (p.left_at IS NULL OR op.opened_at < p.left_at)));
+		AND (p.left_at IS NULL OR op.opened_at < p.left_at)
+		AND tafel_could_read(pu.id, pu.roles, pu.disabled,
+		    op.opened_at)));
 END
 $$;
 

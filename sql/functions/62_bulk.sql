@@ -169,9 +169,10 @@ BEGIN
 				    WHERE o.case_id = ids.cid) op
 				JOIN attendance_periods p ON p.meeting_id = op.meeting_id
 				JOIN users pu ON pu.id = p.user_id
-				    AND pu.roles && ARRAY['admin', 'chair', 'member']
 				WHERE p.org_id = uo.org AND p.arrived_at <= op.opened_at
-				    AND (p.left_at IS NULL OR op.opened_at < p.left_at))
+				    AND (p.left_at IS NULL OR op.opened_at < p.left_at)
+				    AND tafel_could_read(pu.id, pu.roles, pu.disabled,
+					op.opened_at))
 				AS opened,
 			    EXISTS (SELECT 1 FROM agenda_items a JOIN seen
 				ON seen.mid = a.meeting_id WHERE a.case_id = ids.cid)

@@ -128,6 +128,29 @@ $$;
 CREATE OR REPLACE TRIGGER users_tickets AFTER UPDATE OF password_hash, disabled
 	ON users FOR EACH ROW EXECUTE FUNCTION tafel_tickets_user_changed();
 
+-- A change of whether a user may read cases (its roles, its disabling) is
+-- recorded with what it could before (user_read_changes, 0028):
+-- presence at a meeting counts by what the user could when an item was
+-- opened (tafel_could_read, 30_covenant.sql).
+CREATE OR REPLACE FUNCTION tafel_user_read_changed()
+RETURNS trigger LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	v_old boolean := NOT OLD.disabled
+	    AND OLD.roles && ARRAY['admin', 'chair', 'member'];
+	v_new boolean := NOT NEW.disabled
+	    AND NEW.roles && ARRAY['admin', 'chair', 'member'];
+BEGIN
+	IF v_old <> v_new THEN
+		INSERT INTO user_read_changes (user_id, could_read)
+		VALUES (NEW.id, v_old);
+	END IF;
+	RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE TRIGGER users_read_changes AFTER UPDATE OF roles, disabled
+	ON users FOR EACH ROW EXECUTE FUNCTION tafel_user_read_changed();
+
 -- A disabled organisation (0016) has no enabled user: adding one, enabling
 -- one or moving one into it is refused with the reason.
 CREATE OR REPLACE FUNCTION tafel_users_org_enabled()
