@@ -174,13 +174,15 @@ subscribe_inbox(struct ui *u)
 }
 
 /* A new entry for my organisation (not one I sent, nor one read) said on
- * the status line, by kind. */
+ * the status line, by kind.  Not on the shared screen: the chair's inbox
+ * is not the room's business (like its count, draw_status), and an entry
+ * names a case, or a case manager, that the room may not know of. */
 static void
 inbox_announce(struct ui *u, const Tafel__InboxEntry *e)
 {
 	char when[40];
 
-	if (e->sent_by_me || e->read_at != 0)
+	if (e->sent_by_me || e->read_at != 0 || u->presentation)
 		return;
 	switch (e->kind) {
 	case TAFEL__INBOX_KIND__INBOX_ACTION_OVERDUE:

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The shared screen does not show the chair's own inbox count ("postvak: 1 ongelezen"), which the chair's own screen does.
+# The shared screen does not show the chair's own inbox count ("postvak: 1 ongelezen"), which the chair's own screen does, nor announce a new entry ("Nieuwe terugkoppeling op casus ...": a case the room may not know of).
 . "$(dirname "$0")/lib.sh"
 
 start_meeting
@@ -9,14 +9,15 @@ start_meeting
 pol=$(org_of_kind police)
 case_id=$(signal_case voorzitter Beamerdorp "Melding gemeente")
 [ -n "$case_id" ] || fail "signal"
-set -- $(printf '%s\n' "action $case_id 0 $pol $(date -d '+7 days' +%Y-%m-%d) Huisbezoek" quit |
+set -- $(printf '%s\n' "action $case_id 0 $pol $(date -d '+7 days' +%Y-%m-%d) Huisbezoek" \
+	"action $case_id 0 $pol $(date -d '+8 days' +%Y-%m-%d) Nagesprek" quit |
 	batch voorzitter | python3 -c '
 import json, sys
 for l in sys.stdin:
     o = json.loads(l)
     if o.get("body") == "action_point":
         print(o["action_point"]["id"], o["action_point"]["version"])')
-[ -n "${2:-}" ] || fail "action"
+[ -n "${4:-}" ] || fail "action"
 printf '%s\n' "complete $1 $2 Huisbezoek gedaan" quit | batch politie |
 	grep -q '"action_point"' || fail "complete"
 
@@ -27,4 +28,12 @@ start_client beamer voorzitter --meeting "$MEETING" --presentation
 wait_for beamer "verbonden" || fail "beamer: not connected"
 sleep 1		# the inbox count comes with the inbox subscription
 screen beamer | grep -q "postvak" && fail "beamer shows the chair's inbox: $(screen beamer | tail -n 2)"
+# a new entry while the shared screen is up: announced on the chair's own
+# screen only
+printf '%s\n' "complete $3 $4 Nagesprek gevoerd" quit | batch politie |
+	grep -q '"action_point"' || fail "complete the second"
+wait_for chair "Nieuwe terugkoppeling op casus" ||
+	fail "chair: the second entry was not announced: $(screen chair | tail -n 2)"
+sleep 0.5	# the beamer's copy of the event, on its own connection
+screen beamer | grep -q "terugkoppeling" && fail "beamer announces the chair's inbox: $(screen beamer | tail -n 2)"
 ok
