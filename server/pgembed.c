@@ -694,7 +694,10 @@ struct pgembed_start_cmd {
  * pg_ctl start, listening only on <sockdir>/.s.PGSQL.5432: fills cmd.  No
  * JIT: Tafel's queries are short, and a plan whose estimate crosses
  * jit_above_cost would pay tens of milliseconds of compiling at every
- * execution.
+ * execution.  Terse error lines in pg/postgres.log: an error's DETAIL is
+ * not logged, since a CONFLICT's DETAIL is the current record rendered
+ * for the user (names, dates of birth, texts), which the log would keep
+ * beyond the read audit and the retention purge.
  */
 static int
 pgembed_start_cmd(struct pgembed *pg, struct pgembed_start_cmd *cmd,
@@ -706,7 +709,8 @@ pgembed_start_cmd(struct pgembed *pg, struct pgembed_start_cmd *cmd,
 	if (pgembed_path(cmd->prog, sizeof cmd->prog, "%s/pg_ctl",
 	    pg->bindir) != 0 ||
 	    pgembed_path(cmd->opts, sizeof cmd->opts, "-c listen_addresses='' "
-	    "-c unix_socket_directories='%s' -c port=%d -c jit=off", pg->sockdir,
+	    "-c unix_socket_directories='%s' -c port=%d -c jit=off "
+	    "-c log_error_verbosity=terse", pg->sockdir,
 	    PGEMBED_PORT) != 0)
 		return errbuf_fail(err, errlen, "pg_ctl arguments too long");
 	memcpy(cmd->argv, argv, sizeof argv);
