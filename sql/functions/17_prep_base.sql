@@ -207,6 +207,13 @@ BEGIN
 	    '[]'::jsonb), 'answers_hidden', NOT v_all AND EXISTS (SELECT 1
 	    FROM jsonb_array_elements(x -> 'asked') e
 	    WHERE (e ->> 'org_id')::bigint <> u.org_id));
+	-- the overdue answers among those shown: a count of the others' late
+	-- answers would tell what answers_hidden leaves out
+	IF NOT v_all THEN
+		v_out := v_out || jsonb_build_object('overdue_count', (SELECT
+		    count(*) FROM jsonb_array_elements(v_out -> 'asked') e
+		    WHERE coalesce((e ->> 'overdue')::boolean, false)));
+	END IF;
 	IF v_asked AND v_signed AND x ->> 'state' = 'open' AND EXISTS (SELECT 1
 	    FROM info_rounds r WHERE r.id = (x ->> 'id')::bigint
 		AND r.state = 'open') THEN
@@ -259,6 +266,9 @@ RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = public AS $$
 		    ELSE '[]'::jsonb END,
 		'answers_hidden', NOT coalesce(a -> 'cats' ? 'case_summary', false)
 		    AND jsonb_array_length(coalesce(x -> 'asked', '[]')) > 0)
+		-- no answers shown, no red: nothing counted overdue
+		|| CASE WHEN coalesce(a -> 'cats' ? 'case_summary', false)
+		    THEN '{}'::jsonb ELSE '{"overdue_count": 0}'::jsonb END
 	    END
 $$;
 
