@@ -19,6 +19,7 @@ static struct {
 	 */
 	int64_t sel_id;
 	int hide_past;			/* past meetings left out */
+	size_t mdo_left_out;		/* MDOs not on the shared screen */
 } st;
 
 /* Whether meeting m's line holds the search text: what the line shows
@@ -54,6 +55,20 @@ shown(const struct ui *u, const Tafel__Meeting **out, size_t max)
 	    (int64_t)time(NULL), u->filter[VIEW_MEETINGS][0] != '\0' ?
 	    matches : NULL, u->filter[VIEW_MEETINGS], st.hide_past, out,
 	    max < MAX_MEETINGS ? max : MAX_MEETINGS);
+	/* the shared screen leaves out the MDOs: each is named after its
+	 * case, which nobody outside the organisations involved may learn
+	 * of (docs/security.md rule 7), and the room may be anyone */
+	st.mdo_left_out = 0;
+	if (u->presentation) {
+		size_t k = 0;
+
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(out[i]->series_kind, "mdo") == 0)
+				st.mdo_left_out++;
+			else
+				out[k++] = out[i];
+		n = k;
+	}
 	for (size_t i = 0; i < n; i++)
 		ids[i] = out[i]->id;
 	ui_list_keep(&st.sel, &st.sel_id, ids, n);
@@ -69,6 +84,18 @@ select_shown(const struct ui *u, size_t idx)
 	st.sel = idx;
 	st.sel_id = 0;			/* the line, then its meeting */
 	(void)shown(u, ms, MAX_MEETINGS);
+}
+
+/* Under the shared screen's list: that MDOs are left out, and how one is
+ * shown there all the same. */
+static void
+mdo_note(struct ui *u, WINDOW *w, int y, int rows, int cols)
+{
+	if (st.mdo_left_out == 0 || y >= rows)
+		return;
+	ui_wrap_put(w, y, 2, cols - 4, rows - y, ui_attr(u, UI_A_DIM),
+	    _("MDOs are not listed on the shared screen (each is named after "
+	    "its case): tafel --presentation --meeting NO. shows one."));
 }
 
 /* A series name in its column: one too long keeps its last word (the
@@ -111,6 +138,7 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		ui_put(w, 1, 2, cols - 4, 0, u->filter[VIEW_MEETINGS][0] ?
 		    _("No meetings match the search.") :
 		    _("No meetings for your organisation."));
+		mdo_note(u, w, 2, rows, cols);
 		return;
 	}
 	/* the meeting's number first (what tafel --meeting takes), as wide
@@ -151,6 +179,8 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 	}
 	if (first + vis < n)
 		ui_more(u, w, 1 + (int)vis, 0, cols, n - first - vis);
+	else
+		mdo_note(u, w, 2 + (int)vis, rows, cols);
 }
 
 static size_t

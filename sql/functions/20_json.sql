@@ -76,6 +76,7 @@ BEGIN
 	    'id', m.id,
 	    'series_id', m.series_id,
 	    'series_name', s.name,
+	    'series_kind', s.kind,
 	    'scheduled_start', tafel_unix(m.scheduled_start),
 	    'state', m.state,
 	    'chair_id', m.chair_id,

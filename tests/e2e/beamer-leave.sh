@@ -1,9 +1,16 @@
 #!/bin/bash
-# The shared screen keeps to itself: only the keys on its bottom line (P, q, ?) act there; P asks before the chair's own view (names, birth dates) goes on the projector; q goes to the meetings list, which stays the shared screen (its own keys only; Enter opens the next meeting in the beamer layout); any other key (4, Enter, p, d) says how to leave instead of acting, in the help reached from it too.
+# The shared screen keeps to itself: only the keys on its bottom line (P, q, ?) act there; P asks before the chair's own view (names, birth dates) goes on the projector; q goes to the meetings list, which stays the shared screen (its own keys only, the MDOs left out with a word on how to show one; Enter opens the next meeting in the beamer layout); any other key (4, Enter, p, d) says how to leave instead of acting, in the help reached from it too.
 . "$(dirname "$0")/lib.sh"
 
 start_server
 MEETING=$(meeting_id "WZT Enschede-Noord") || fail "no WZT meeting in the demo data"
+# an MDO the chair plans for tomorrow: named after its case, which the room
+# may not learn of
+cid=$(signal_case voorzitter Mdodorp "Zorgen om het gezin")
+[ -n "$cid" ] || fail "no case for the MDO"
+MDO=$(printf 'mdo %s %s\nquit\n' "$cid" $(( $(date +%s) + 86400 )) | batch voorzitter |
+	pick 'm["meeting"]["series_name"]')
+case "$MDO" in "MDO "*) ;; *) fail "no MDO planned: $MDO" ;; esac
 start_client chair voorzitter --meeting "$MEETING"
 wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
 chair_start chair
@@ -58,6 +65,10 @@ keys beamer q
 wait_for beamer "Enter openen op het gedeelde scherm  q stoppen  ? hulp" ||
 	fail "beamer: q did not go to the meetings list as the shared screen: $(screen beamer)"
 screen beamer | grep -q "$ASK" && fail "beamer: q asked: $(screen beamer)"
+# the MDO is left out there, and the list says so and how to show one
+wait_joined beamer "MDO's staan niet op het gedeelde scherm (elk heet naar zijn casus)" ||
+	fail "beamer list: no word on the MDOs left out: $(screen beamer)"
+screen beamer | grep -qF "$MDO" && fail "beamer list shows $MDO: $(screen beamer)"
 LIST="Niet op het gedeelde scherm: Enter opent er een overleg op."
 for k in 4 3 6 p; do
 	keys beamer "$k"
@@ -76,4 +87,8 @@ wait_for beamer "Enter openen op het gedeelde scherm" || fail "beamer: q in the 
 # the list's selection is still on the meeting: Enter puts it on the shared screen again
 keys beamer Enter
 wait_for beamer "agendapunt 2/" || fail "beamer: Enter did not open the meeting in the beamer layout: $(screen beamer)"
+# the chair's own list has the MDO
+keys chair 1
+wait_for chair "$MDO" || fail "chair: $MDO not in the own meetings list: $(screen chair)"
+screen chair | grep -qF "MDO's staan niet" && fail "chair: the shared screen's note on its own list"
 ok

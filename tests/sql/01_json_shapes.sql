@@ -16,6 +16,7 @@ SELECT '{
     "org_id": "int", "org_name": "string", "present": "bool", "remote": "bool",
     "left_at": "int?"},
   "Meeting": {"id": "int", "series_id": "int", "series_name": "string",
+    "series_kind": "string",
     "scheduled_start": "int", "state": "MeetingState", "chair_id": "int",
     "chair_name": "string", "current_item_id": "int",
     "attendance": "Attendance[]", "version": "int", "warning": "string?",
