@@ -708,11 +708,14 @@ conn_stalled(const struct conn *c, size_t q)
 		return NULL;
 	if (conn_now_ms() - c->out_progress >= CONN_OUT_PROGRESS_MS)
 		return "";
+	/* "took some": its socket did, which may be the kernel's buffer
+	 * rather than the client reading */
 	if (q > limit * CONN_OUT_HARD)
-		return " (it reads, but more than 4 x outbuf_limit waits for it)";
+		return " (its socket took some in the last 5 s, but more than "
+		    "4 x outbuf_limit waits for it)";
 	if (conn_behind_total() > CONN_BEHIND_BUDGET)
-		return " (it reads, but the clients behind hold more than "
-		    "256 MiB beyond their limits)";
+		return " (its socket took some in the last 5 s, but the clients "
+		    "behind hold more than 256 MiB beyond their limits)";
 	return NULL;
 }
 
