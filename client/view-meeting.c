@@ -374,7 +374,7 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 {
 	const struct model *m = &u->meeting;
 	const Tafel__Meeting *mt = m->meeting;
-	char when[40], head[600];
+	char when[40], head[600], att[120];
 	size_t present = 0, remote = 0;
 	int agenda_rows, used, top = 1;
 
@@ -393,26 +393,28 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		remote += a->present && a->remote;
 	}
 	ui_date(layout_meeting_time(mt), when, sizeof when);
-	{
-		size_t o = (size_t)snprintf(head, sizeof head,
-		    "%s · %s · %s · %s %s · %zu %s", mt->series_name, when,
-		    ui_enum(&tafel__meeting_state__descriptor, (int)mt->state),
-		    _("chair"), mt->chair_name, present, _("present"));
-
-		if (remote > 0 && o < sizeof head)
-			snprintf(head + o, sizeof head - o, " (%zu %s)", remote,
-			    _("remote"));
-	}
-	if (layout_width(head) > cols) {  /* the attendance matters more */
-		char tail[200], series[400];
-		size_t o = (size_t)snprintf(tail, sizeof tail,
-		    " · %s · %s · %zu %s", when, ui_enum(
-		    &tafel__meeting_state__descriptor, (int)mt->state),
+	/* who is present, while that means something: a closed meeting has
+	 * nobody present any more, and its minutes (b) say who attended,
+	 * those who left early too; a count of those there at the close
+	 * would contradict them */
+	att[0] = '\0';
+	if (mt->state == TAFEL__MEETING_STATE__MEETING_OPEN ||
+	    mt->state == TAFEL__MEETING_STATE__MEETING_PLANNED) {
+		size_t o = (size_t)snprintf(att, sizeof att, " · %zu %s",
 		    present, _("present"));
 
-		if (remote > 0 && o < sizeof tail)
-			snprintf(tail + o, sizeof tail - o, " (%zu %s)", remote,
+		if (remote > 0 && o < sizeof att)
+			snprintf(att + o, sizeof att - o, " (%zu %s)", remote,
 			    _("remote"));
+	}
+	snprintf(head, sizeof head, "%s · %s · %s · %s %s%s", mt->series_name,
+	    when, ui_enum(&tafel__meeting_state__descriptor, (int)mt->state),
+	    _("chair"), mt->chair_name, att);
+	if (layout_width(head) > cols) {  /* the attendance matters more */
+		char tail[200], series[400];
+
+		snprintf(tail, sizeof tail, " · %s · %s%s", when, ui_enum(
+		    &tafel__meeting_state__descriptor, (int)mt->state), att);
 		/* and more than the end of a long series name */
 		snprintf(series, sizeof series, "%s", mt->series_name);
 		if (layout_width(series) + layout_width(tail) > cols)

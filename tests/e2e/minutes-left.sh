@@ -1,5 +1,5 @@
 #!/bin/bash
-# The minutes in the client say that one who was present left before the meeting closed ("· tot 12:19"), as the minutes' text does; before, the view listed her as present without a word.
+# The minutes in the client say that one who was present left before the meeting closed ("· tot 12:19"), as the minutes' text does; before, the view listed her as present without a word. The closed meeting's header then counts nobody present, which would contradict the minutes.
 . "$(dirname "$0")/lib.sh"
 
 start_server
@@ -26,4 +26,12 @@ keys chair b
 wait_for chair "Tafel · Besluitenlijst" || fail "b did not open the minutes: $(screen chair)"
 wait_re chair "^ +Karin Brouwer \(Huisartsenpraktijk De Linde\).* · tot $left" ||
 	fail "the minutes do not say the GP left at $left: $(screen chair)"
+# the closed meeting's header counts nobody present (the minutes say who
+# attended; a count of those there at the close would differ from them)
+keys chair q
+wait_re chair '^ +[0-9]+  20[0-9-]+ [0-9:]+  ' || fail "q did not go back to the list: $(screen chair)"
+keys chair Enter
+wait_re chair "· gesloten · voorzitter Anouk de Vries *$" ||
+	fail "the closed meeting's header: $(screen chair | sed -n 2p)"
+screen chair | sed -n 2p | grep -q "aanwezig" && fail "a closed meeting counts those present: $(screen chair | sed -n 2p)"
 ok
