@@ -12,31 +12,19 @@ num=$(printf '%s\n' "signal domestic_violence Pagerdorp person $reason" quit |
 E2E_ROWS=14 start_client pol politie
 wait_for pol "verbonden" || fail "client not connected: $(screen pol)"
 
-# below: the lines under the body ("+N meer (j, ↓)"), 0 when none
-below() {
-	screen pol | sed -nE 's/^ *\+([0-9]+) meer \(j, ↓\) *$/\1/p' | grep . || echo 0
-}
-wait_below() {
-	local deadline=$((SECONDS + 10))
-	while [ $SECONDS -lt $deadline ]; do
-		[ "$(below)" = "$1" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
 # pages WHAT TOP: Space, PgDn, PgUp, G, End, Home and j at the end
 pages() {
 	local what=$1 top=$2 n at_end
-	n=$(below)
+	n=$(below pol)
 	[ "$n" -ge 20 ] || fail "$what: not a few pages (+$n): $(screen pol)"
 	keys pol Space
-	wait_below $((n - 9)) || fail "$what: Space did not scroll a page (9 lines): $(screen pol)"
+	wait_below pol $((n - 9)) || fail "$what: Space did not scroll a page (9 lines): $(screen pol)"
 	keys pol NPage
-	wait_below $((n - 18)) || fail "$what: PgDn did not scroll a page: $(screen pol)"
+	wait_below pol $((n - 18)) || fail "$what: PgDn did not scroll a page: $(screen pol)"
 	keys pol PPage
-	wait_below $((n - 9)) || fail "$what: PgUp did not scroll a page up: $(screen pol)"
+	wait_below pol $((n - 9)) || fail "$what: PgUp did not scroll a page up: $(screen pol)"
 	keys pol G
-	wait_below 0 || fail "$what: G did not go to the end: $(screen pol)"
+	wait_below pol 0 || fail "$what: G did not go to the end: $(screen pol)"
 	# the last line just above the row kept for "+N meer" (row 12)
 	[ -n "$(screen pol | sed -n 11p | tr -d ' ')" ] ||
 		fail "$what: empty rows at the bottom after G: $(screen pol)"
@@ -45,19 +33,19 @@ pages() {
 	sleep 0.5
 	[ "$(screen pol)" = "$at_end" ] || fail "$what: j at the end scrolled on: $(screen pol)"
 	keys pol k
-	wait_below 1 || fail "$what: k at the end did not scroll back one line: $(screen pol)"
+	wait_below pol 1 || fail "$what: k at the end did not scroll back one line: $(screen pol)"
 	keys pol Home
-	wait_below "$n" || fail "$what: Home did not go to the top: $(screen pol)"
+	wait_below pol "$n" || fail "$what: Home did not go to the top: $(screen pol)"
 	screen pol | sed -n 2p | grep -qF -- "$top" || fail "$what: the top is not shown after Home: $(screen pol)"
 	keys pol End
-	wait_below 0 || fail "$what: End did not go to the end: $(screen pol)"
+	wait_below pol 0 || fail "$what: End did not go to the end: $(screen pol)"
 }
 
 keys pol '?'
 wait_for pol "Tafel · Toetsen" || fail "? did not show the help"
 pages help "Overal"
 keys pol b
-wait_below 9 || fail "help: b did not scroll a page up: $(screen pol)"
+wait_below pol 9 || fail "help: b did not scroll a page up: $(screen pol)"
 keys pol g
 wait_re pol '^ *Overal' 5 || fail "help: g did not go to the top: $(screen pol)"
 keys pol q

@@ -2,19 +2,6 @@
 # Help lists the chair's keys of the meeting screen; the footer shows the keys that matter in the meeting's state; a partner pressing a chair key, or a key of another screen, is told why nothing happens.
 . "$(dirname "$0")/lib.sh"
 
-# below S: the help's "+N meer (j, ↓)" count (0 at the end); wait_below S N
-below() {
-	screen "$1" | sed -nE 's/^ *\+([0-9]+) meer \(j, ↓\) *$/\1/p' | grep . || echo 0
-}
-wait_below() {
-	local deadline=$((SECONDS + 20))
-	while [ $SECONDS -lt $deadline ]; do
-		[ "$(below "$1")" = "$2" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 start_meeting
 start_client chair voorzitter --meeting "$MEETING"
 start_client pol politie --meeting "$MEETING"

@@ -209,6 +209,20 @@ wait_gone() {
 	return 1
 }
 
+# below SESSION: a list's or pager's "+N meer (j, ↓)" count, 0 when none;
+# wait_below SESSION N: polls until it is N (the rows scrolled as asked).
+below() {
+	screen "$1" | sed -nE 's/^ *\+([0-9]+) meer \(j, ↓\) *$/\1/p' | grep . || echo 0
+}
+wait_below() {
+	local deadline=$((SECONDS + 20))
+	while [ $SECONDS -lt $deadline ]; do
+		[ "$(below "$1")" = "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # wait_re SESSION REGEX [TIMEOUT]: like wait_for with an extended regex.
 wait_re() {
 	local s=$1 re=$2 deadline=$((SECONDS + ${3:-20}))
