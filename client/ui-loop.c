@@ -139,13 +139,15 @@ draw_status(struct ui *u)
 		    st != NET_READY ? _(" · changes waiting to be sent") : "";
 		char line[600];
 
-		/* too long for the window: the lag goes first, so that
-		 * what the user can act on ("niet aanwezig (A)") stays */
+		/* too long for the window: the lag goes first, and the
+		 * unread count moves to the end (the inbox view has it), so
+		 * that what the user can act on ("niet aanwezig (A)",
+		 * whether they follow, changes still waiting) stays */
 		snprintf(line, sizeof line, "%s%s%s%s%s", conn, lag, inbox,
 		    follow, pending);
 		if (layout_width(line) > u->cols)
-			snprintf(line, sizeof line, "%s%s%s%s", conn, inbox,
-			    follow, pending);
+			snprintf(line, sizeof line, "%s%s%s%s", conn, follow,
+			    pending, inbox);
 		ui_put(u->status, 0, 0, u->cols, a, line);
 	}
 	if (u->message[0] != '\0' && layout_width(u->message) <= message_room(u) &&

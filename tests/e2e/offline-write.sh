@@ -12,9 +12,22 @@ due=$(date -d '+7 days' +%Y-%m-%d)
 printf '%s\n' "action $case_id 0 $vt $due Terugbellen melder" quit | batch politie |
 	grep -q '"body":"action_point"' || fail "action"
 
+# one unread entry in Veilig Thuis's inbox: the police complete an action
+# point on a case Veilig Thuis submitted (its status line: "postvak: N ongelezen")
+pol=$(org_of_kind police)
+own=$(signal_case veiligthuis Offlinedorp "Eigen melding")
+[ -n "$pol" ] && [ -n "$own" ] || fail "organisations or signal: pol=$pol own=$own"
+act=$(printf '%s\n' "action $own 0 $pol $due Buurtonderzoek" quit | batch veiligthuis |
+	pick 'm["action_point"]["id"], m["action_point"]["version"]')
+set -- $(echo "$act" | tr -d '(),')
+[ -n "${2:-}" ] || fail "action for the police: $act"
+printf '%s\n' "complete $1 $2 Gedaan" quit | batch politie | grep -q '"body":"action_point"' ||
+	fail "the police did not complete it"
+
 start_client vt veiligthuis
 keys vt 3
 wait_for vt "Terugbellen melder" || fail "vt: action point not listed: $(screen vt)"
+wait_re vt "postvak: [0-9]+ ongelezen" || fail "vt: no unread count: $(screen vt | tail -n 2)"
 keys vt /
 type_text vt "Terugbellen"; keys vt Enter
 keys vt c
@@ -25,6 +38,12 @@ sleep 1
 keys vt Enter
 wait_for vt "Niet verbonden: de wijziging wordt verstuurd zodra de verbinding terug is." ||
 	fail "vt: Enter while disconnected: no word on the wait: $(screen vt)"
+# once the message is gone, the status line still says that a change waits,
+# also with the unread count in it (which goes last when the line is full)
+keys vt /
+keys vt Escape
+wait_for vt "wijzigingen wachten op verzending" ||
+	fail "vt: the waiting change is not in the status line: $(screen vt | tail -n 2)"
 tafeld_start "$port"
 [ "$E2E_PORT" = "$port" ] || fail "tafeld came back on $E2E_PORT, not $port"
 # the confirmation says where the feedback went, and stays until a key (the
