@@ -105,6 +105,8 @@ struct net {
 	Tafel__LoginResponse *login;	/* owned copy */
 	char last_error[256];
 	enum net_problem problem;	/* where the last attempt failed */
+	int tls_refused;		/* it failed on a TLS error, not on a
+					 * timeout or a close during TLS */
 	int server_stopping;		/* ServerStopping seen; cleared on READY */
 	/* the answer being handed out is to a request that waited for a
 	 * connection (net_answer_waited) */
@@ -431,10 +433,14 @@ net_retry_after(struct net *n, const char *why, long min_ms)
 
 	snprintf(n->last_error, sizeof n->last_error, "%s", why);
 	log_info("connection: %s", why);
-	/* the state it failed in says what the user can check */
+	/* the state it failed in says what the user can check: a server
+	 * that takes the connection but does not answer the handshake
+	 * (frozen, overloaded, at its limit) is not a wrong CA file */
 	n->problem = n->server_stopping ? NET_PROBLEM_NONE :
 	    n->state == NET_CONNECTING ? NET_PROBLEM_UNREACHABLE :
-	    n->state == NET_TLS ? NET_PROBLEM_TLS : NET_PROBLEM_NONE;
+	    n->state == NET_TLS ? (n->tls_refused ? NET_PROBLEM_TLS :
+	    NET_PROBLEM_UNREACHABLE) : NET_PROBLEM_NONE;
+	n->tls_refused = 0;
 	net_close_transport(n, 0);
 	reqs_disconnected(n);
 	if (n->stopped) {
@@ -1023,6 +1029,7 @@ on_event(struct bufferevent *bev, short what, void *arg)
 	else
 		snprintf(why, sizeof why, "%s failed: %s",
 		    n->state == NET_TLS ? "TLS handshake" : "connection", err);
+	n->tls_refused = n->state == NET_TLS;
 	net_lost(n, why);
 }
 

@@ -103,7 +103,8 @@ const char *net_last_error(const struct net *n);
 /* Where the last attempt failed, for a user who has to act on it. */
 enum net_problem {
 	NET_PROBLEM_NONE,		/* none, or it broke after TLS was up */
-	NET_PROBLEM_UNREACHABLE,	/* no TCP connection (name, address, port) */
+	NET_PROBLEM_UNREACHABLE,	/* no TCP connection (name, address, port),
+					 * or no answer to the TLS handshake */
 	NET_PROBLEM_TLS			/* TLS refused: the CA, or not a tafeld */
 };
 enum net_problem net_problem(const struct net *n);
