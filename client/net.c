@@ -49,6 +49,7 @@ struct net_req {
 	uint64_t id;		/* request_id in the frame */
 	int flags;		/* enum net_req_flags */
 	int sent;		/* written on the current connection */
+	struct timespec sent_at;	/* when (CLOCK_MONOTONIC) */
 	uint8_t *frame;		/* length prefix + envelope */
 	size_t len;
 	net_reply_fn fn;	/* may be NULL */
@@ -492,6 +493,7 @@ req_write(struct net *n, struct net_req *r)
 		return;
 	bufferevent_write(n->bev, r->frame, r->len);
 	r->sent = 1;
+	clock_gettime(CLOCK_MONOTONIC, &r->sent_at);
 }
 
 /* Sends one envelope built on the stack directly (hello, login). */
@@ -1244,6 +1246,23 @@ net_pending(const struct net *n)
 	for (const struct net_req *r = n->reqs; r != NULL; r = r->next)
 		c++;
 	return c;
+}
+
+long
+net_unanswered_write_ms(const struct net *n)
+{
+	struct timespec now;
+	long oldest = -1, ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	for (const struct net_req *r = n->reqs; r != NULL; r = r->next) {
+		if (!(r->flags & NET_REQ_WRITE) || !r->sent)
+			continue;
+		ms = (long)ts_diff_ms(&now, &r->sent_at);
+		if (ms > oldest)
+			oldest = ms;
+	}
+	return oldest;
 }
 
 const Tafel__LoginResponse *

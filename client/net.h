@@ -112,6 +112,9 @@ enum net_problem net_problem(const struct net *n);
 int net_server_stopping(const struct net *n);
 /* Requests not answered yet (queued or in flight). */
 size_t net_pending(const struct net *n);
+/* How long (ms) the oldest write sent on this connection has waited for
+ * its answer; -1: none waits. */
+long net_unanswered_write_ms(const struct net *n);
 /* In a reply callback: whether its request waited for a connection (made
  * while not connected, or re-sent after a reconnect), so its answer comes
  * when the user may no longer be looking. */

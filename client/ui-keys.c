@@ -29,15 +29,17 @@ k_clear_search(struct ui *u)
 }
 
 /* q at the top (no search on): quit, but ask when changes are still
- * waiting to be sent, or when the user chairs a meeting that is open (it
- * stays open without them; not from the shared screen). */
+ * waiting to be sent (or sent but unanswered for a while), or when the
+ * user chairs a meeting that is open (it stays open without them; not
+ * from the shared screen). */
 static void
 k_quit(struct ui *u)
 {
 	static char label[300];
 	const Tafel__Meeting *m;
 
-	if (net_pending(u->net) > 0 && net_get_state(u->net) != NET_READY) {
+	if ((net_pending(u->net) > 0 && net_get_state(u->net) != NET_READY) ||
+	    ui_write_unconfirmed(u)) {
 		ui_ask_yesno(u, _("Changes are not sent yet. Quit anyway? (y/n)"),
 		    quit_confirmed);
 		return;

@@ -108,6 +108,13 @@ message_room(struct ui *u)
 	return len < u->cols / 2 ? u->cols - len : u->cols;
 }
 
+int
+ui_write_unconfirmed(struct ui *u)
+{
+	return net_get_state(u->net) == NET_READY &&
+	    net_unanswered_write_ms(u->net) >= 2000;
+}
+
 static void
 draw_status(struct ui *u)
 {
@@ -136,7 +143,9 @@ draw_status(struct ui *u)
 		    ui_attr(u, UI_A_ERROR) : a, "%s", u->message);
 	else {
 		const char *pending = net_pending(u->net) > 0 &&
-		    st != NET_READY ? _(" · changes waiting to be sent") : "";
+		    st != NET_READY ? _(" · changes waiting to be sent") :
+		    ui_write_unconfirmed(u) ?
+		    _(" · change sent, no answer yet") : "";
 		char line[600];
 
 		/* too long for the window: the lag goes first, and the
@@ -466,8 +475,10 @@ on_tick(evutil_socket_t s, short what, void *arg)
 	int flash = model_any_recent(&u->meeting, ui_now()) ||
 	    model_any_recent(&u->org, ui_now());
 
-	/* countdown, lag and flash marks change with time alone */
-	if (net_get_state(u->net) == NET_BACKOFF || flash || last_flash)
+	/* countdown, lag, flash marks and a change left unanswered
+	 * change with time alone */
+	if (net_get_state(u->net) == NET_BACKOFF || flash || last_flash ||
+	    net_pending(u->net) > 0)
 		ui_dirty(u);
 	last_flash = flash;
 	redraw(u);

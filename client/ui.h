@@ -179,6 +179,9 @@ struct ui {
 /* ui.c: state */
 double ui_now(void);
 void ui_dirty(struct ui *);
+/* Connected, and a change sent has waited 2 s or more for its answer (the
+ * connection may be dead without the client knowing yet). */
+int ui_write_unconfirmed(struct ui *);
 /* The status line's message; error 0 (news) goes after this many seconds
  * (the e2e tests poll for messages within a few), an error stays until
  * the next key. */

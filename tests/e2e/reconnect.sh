@@ -1,5 +1,5 @@
 #!/bin/bash
-# The server goes away mid-form: the form keeps its text, and after the reconnect the action point exists exactly once (also when the answer was lost); the reconnect uses the resume ticket, and the password once the ticket is revoked.
+# The server goes away mid-form: the form keeps its text, and after the reconnect the action point exists exactly once (also when the answer was lost); the reconnect uses the resume ticket, and the password once the ticket is revoked. A server that hangs after a decision is sent: the status line says the change has no answer yet.
 . "$(dirname "$0")/lib.sh"
 
 start_meeting
@@ -79,6 +79,20 @@ for _ in $(seq 1 300); do	# the password hash takes a while under ASan
 done
 [ "$(grep -c "voorzitter logged in" "$E2E_DIR.log")" -gt "$logins" ] ||
 	fail "no password login after the ticket was refused"
+# 3. the server hangs right after a decision is sent (the connection looks
+# alive for up to 40 s): the status line says that the change waits for its
+# answer, until it comes
+num=$(current_line chair | awk '{print $3}')
+keys chair d
+wait_for chair "Besluit over casus $num:" || fail "d did not ask"
+type_text chair "Besluit tijdens hapering"
+kill -STOP "$E2E_PID" 2>/dev/null || fail "could not stop tafeld (3)"
+keys chair Enter
+wait_for chair "wijziging verstuurd, nog geen antwoord" 10 ||
+	{ kill -CONT "$E2E_PID"; fail "a sent decision left unanswered is not said: $(screen chair | tail -n 2)"; }
+kill -CONT "$E2E_PID"
+wait_for chair "Besluit over casus $num vastgelegd." 30 || fail "decision not confirmed after the hang"
+wait_gone chair "nog geen antwoord" || fail "still said to wait after the answer: $(screen chair | tail -n 2)"
 # tafel --batch (count_in_meeting, as politie) logs out when it quits: its ticket is revoked
 grep -q "politie logged out" "$E2E_DIR.log" ||
 	fail "tafel --batch quit without logging out"
