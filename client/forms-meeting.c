@@ -37,6 +37,16 @@ static void step_send(struct ui *u);
  * the step has landed, on the item it made current. */
 static void (*step_then)(struct ui *);
 
+/* What the chair typed while d or a waited for the step (the decision's
+ * first words, as a rule): held, not taken as keys on the meeting (n, p,
+ * c there would step or close it for everyone), and typed into the input
+ * line once it opens. */
+static struct {
+	int r;
+	wint_t ch;
+} held[512];
+static size_t n_held;
+
 /* The ▶ on the agenda shows the step: only an error is worth a word (and
  * ends the steps still waiting: they were counted from this one). */
 static void
@@ -58,6 +68,7 @@ item_set(struct net *n, const Tafel__Envelope *m, void *arg)
 	} else {
 		steps.n = 0;
 		step_then = NULL;	/* the step did not happen */
+		n_held = 0;		/* nor the input typed for it */
 		if (m != NULL && m->body_case == TAFEL__ENVELOPE__BODY_ERROR)
 			ui_show_error(u, m->error);
 	}
@@ -122,18 +133,42 @@ forms_after_step(struct ui *u, void (*then)(struct ui *))
 	return 1;
 }
 
+int
+forms_step_waiting(struct ui *u)
+{
+	if (step_then != NULL && stepping(u))
+		return 1;
+	n_held = 0;
+	return 0;
+}
+
+void
+forms_step_hold(struct ui *u, int r, wint_t ch)
+{
+	if (n_held < sizeof held / sizeof held[0]) {
+		held[n_held].r = r;
+		held[n_held].ch = ch;
+		n_held++;
+	}
+}
+
 /* The step landed (called when the meeting changed): the key that waited
- * for it. */
+ * for it, then what was typed meanwhile into the input line it opened (a
+ * question, such as the one about a hidden decision, gets none of it). */
 void
 forms_step_landed(struct ui *u)
 {
 	void (*then)(struct ui *) = step_then;
+	size_t n = n_held;
 
 	if (then == NULL || stepping(u))
 		return;
 	step_then = NULL;
+	n_held = 0;
 	if (u->view == VIEW_MEETING && !u->prompt.active)
 		then(u);
+	for (size_t i = 0; i < n && u->prompt.active && !u->prompt.yesno; i++)
+		ui_prompt_key(u, held[i].r, held[i].ch);
 }
 
 static void

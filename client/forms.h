@@ -65,5 +65,9 @@ void forms_inforound_close(struct ui *);
 /* The meeting changed (an event, a snapshot): a d or a that waited for the
  * chair's own step (forms_after_step) opens once the step has landed. */
 void forms_step_landed(struct ui *);
+/* Whether such a d or a is waiting; the keys typed meanwhile are held
+ * (forms_step_hold) for the input line it opens. */
+int forms_step_waiting(struct ui *);
+void forms_step_hold(struct ui *, int r, wint_t ch);
 
 #endif

@@ -443,6 +443,8 @@ on_stdin(evutil_socket_t fd, short what, void *arg)
 		}
 		if (u->prompt.active)
 			ui_prompt_key(u, r, ch);
+		else if (forms_step_waiting(u))	/* d or a waits for n */
+			forms_step_hold(u, r, ch);
 		else
 			ui_key(u, r == KEY_CODE_YES ? (int)ch :
 			    (ch < 0x80 ? (int)ch : -1));

@@ -1,5 +1,5 @@
 #!/bin/bash
-# d and a typed right after n, before the server has answered the step, wait for the step ("Naar casus …") and then work on the item n made current (the prompt names its case; the decision is recorded there, without a "someone else changed this" conflict), never on the item the chair is leaving; a step made while d's prompt is open (a change of the item's state, not of its decision) does not turn the decision into a conflict.
+# d and a typed right after n, before the server has answered the step, wait for the step ("Naar casus …") and then work on the item n made current (the prompt names its case; the decision is recorded there, without a "someone else changed this" conflict), never on the item the chair is leaving, and what is typed before the prompt is there goes into it, not to the meeting as keys; a step made while d's prompt is open (a change of the item's state, not of its decision) does not turn the decision into a conflict.
 . "$(dirname "$0")/lib.sh"
 
 start_meeting
@@ -28,11 +28,15 @@ hold_step() {
 hold_step
 keys chair n d
 wait_for chair "Naar casus $c2…" || fail "n d: not said that d waits for the step: $(screen chair | tail -n 3)"
+# the chair starts typing the decision before its prompt is there: kept
+# for it, not taken as keys on the meeting (the n in it would step again)
+type_text chair "Besluit na "
 wait "$locker"
 wait_re chair '^▶ +2 ' || fail "n did not make item 2 current: $(screen chair)"
-wait_for chair "Besluit over casus $c2:" ||
-	fail "n d: the prompt is not for item 2 ($c2): $(screen chair | tail -n 3)"
-type_text chair "Besluit na de stap"
+wait_for chair "Besluit over casus $c2: Besluit na" ||
+	fail "n d: the prompt is not for item 2 ($c2) with what was typed: $(screen chair | tail -n 3)"
+screen chair | grep -qE '^▶ +2 ' || fail "what was typed for the decision stepped on: $(screen chair)"
+type_text chair "de stap"
 keys chair Enter
 wait_for chair "Besluit over casus $c2 vastgelegd." ||
 	fail "the decision on $c2 was not recorded: $(screen chair | tail -n 4)"
