@@ -145,6 +145,13 @@ forms_step_waiting(struct ui *u)
 void
 forms_step_hold(struct ui *u, int r, wint_t ch)
 {
+	if (r == OK && ch == 27) {	/* Esc: no longer wait (the step goes on) */
+		step_then = NULL;
+		n_held = 0;
+		u->message[0] = '\0';
+		ui_dirty(u);
+		return;
+	}
 	if (n_held < sizeof held / sizeof held[0]) {
 		held[n_held].r = r;
 		held[n_held].ch = ch;

@@ -66,7 +66,8 @@ void forms_inforound_close(struct ui *);
  * chair's own step (forms_after_step) opens once the step has landed. */
 void forms_step_landed(struct ui *);
 /* Whether such a d or a is waiting; the keys typed meanwhile are held
- * (forms_step_hold) for the input line it opens. */
+ * (forms_step_hold) for the input line it opens, but for Esc, which ends
+ * the wait. */
 int forms_step_waiting(struct ui *);
 void forms_step_hold(struct ui *, int r, wint_t ch);
 
