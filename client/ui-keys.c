@@ -38,10 +38,14 @@ k_quit(struct ui *u)
 	static char label[300];
 	const Tafel__Meeting *m;
 
-	if ((net_pending(u->net) > 0 && net_get_state(u->net) != NET_READY) ||
-	    ui_write_unconfirmed(u)) {
+	if (net_pending(u->net) > 0 && net_get_state(u->net) != NET_READY) {
 		ui_ask_yesno(u, _("Changes are not sent yet. Quit anyway? (y/n)"),
 		    quit_confirmed);
+		return;
+	}
+	if (ui_write_unconfirmed(u)) {
+		ui_ask_yesno(u, _("A change sent has no answer yet. Quit "
+		    "anyway? (y/n)"), quit_confirmed);
 		return;
 	}
 	if (!u->presentation && (m = view_meetings_open_chaired(u)) != NULL) {

@@ -90,6 +90,13 @@ kill -STOP "$E2E_PID" 2>/dev/null || fail "could not stop tafeld (3)"
 keys chair Enter
 wait_for chair "wijziging verstuurd, nog geen antwoord" 10 ||
 	{ kill -CONT "$E2E_PID"; fail "a sent decision left unanswered is not said: $(screen chair | tail -n 2)"; }
+# quitting now asks (q back to the meetings, q again), n stays
+keys chair q
+wait_for chair "Overleggen" || { kill -CONT "$E2E_PID"; fail "q did not go back to the meetings"; }
+keys chair q
+wait_for chair "Een verstuurde wijziging heeft nog geen antwoord. Toch stoppen? (j/n)" ||
+	{ kill -CONT "$E2E_PID"; fail "q quit without a word on the unanswered change: $(screen chair | tail -n 2)"; }
+keys chair n
 kill -CONT "$E2E_PID"
 wait_for chair "Besluit over casus $num vastgelegd." 30 || fail "decision not confirmed after the hang"
 wait_gone chair "nog geen antwoord" || fail "still said to wait after the answer: $(screen chair | tail -n 2)"
