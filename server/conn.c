@@ -702,6 +702,7 @@ conn_behind_total(void)
 static const char *
 conn_stalled(const struct conn *c, size_t q)
 {
+	static char why[160];
 	size_t limit = (size_t)srv.cfg.outbuf_limit;
 
 	if (q <= limit)
@@ -711,12 +712,17 @@ conn_stalled(const struct conn *c, size_t q)
 	/* "took some": its socket did, which may be the kernel's buffer
 	 * rather than the client reading */
 	if (q > limit * CONN_OUT_HARD)
-		return " (its socket took some in the last 5 s, but more than "
-		    "4 x outbuf_limit waits for it)";
-	if (conn_behind_total() > CONN_BEHIND_BUDGET)
-		return " (its socket took some in the last 5 s, but the clients "
-		    "behind hold more than 256 MiB beyond their limits)";
-	return NULL;
+		snprintf(why, sizeof why, " (its socket took some in the last "
+		    "%d s, but more than %d x outbuf_limit waits for it)",
+		    CONN_OUT_PROGRESS_MS / 1000, CONN_OUT_HARD);
+	else if (conn_behind_total() > CONN_BEHIND_BUDGET)
+		snprintf(why, sizeof why, " (its socket took some in the last "
+		    "%d s, but the clients behind hold more than %u MiB beyond "
+		    "their limits)", CONN_OUT_PROGRESS_MS / 1000,
+		    CONN_BEHIND_BUDGET / (1024 * 1024));
+	else
+		return NULL;
+	return why;
 }
 
 /*
