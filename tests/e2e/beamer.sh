@@ -36,7 +36,13 @@ type_text chair "Besluit voor de kamer e2e$$"
 keys chair Enter
 wait_for chair "Besluit over casus $num vastgelegd." || fail "decision not recorded"
 wait_for chair "Besluit: Besluit voor de kamer e2e$$" || fail "chair: decision not shown"
-sleep 1
+# a fence: the chair steps to the next item and back; once the shared screen
+# is back on this item it has had the decision's change (a connection gets
+# its changes in order)
+keys chair n
+wait_re beamer "^ +Casus [0-9-]+ · agendapunt 2/" || fail "beamer: did not follow n: $(screen beamer)"
+keys chair p
+wait_re beamer "^ +Casus [0-9-]+ · agendapunt 1/" || fail "beamer: did not follow p: $(screen beamer)"
 screen beamer | grep -q "e2e$$" && fail "beamer shows the hidden decision"
 wait_for beamer "Besluit: (verborgen, zie boven)" ||
 	fail "beamer: decision no longer marked as hidden"

@@ -74,4 +74,17 @@ keys chair Enter
 wait_for chair "Besluit over casus $c3 vastgelegd." ||
 	fail "the decision on $c3 was not recorded: $(screen chair | tail -n 4)"
 screen chair | grep -qF "Iemand anders" && fail "a change of state was called a change of the decision: $(screen chair | tail -n 4)"
+
+# Esc while d waits for the step: no prompt when the step lands, and what
+# was typed meanwhile is dropped, not taken as keys (c would ask to close)
+hold_step
+keys chair n d
+wait_for chair "Naar casus $c3…" || fail "n d: not said that d waits for the step: $(screen chair | tail -n 3)"
+type_text chair "c"
+keys chair Escape
+wait_gone chair "Naar casus $c3…" || fail "Esc did not end the wait: $(screen chair | tail -n 3)"
+wait "$locker"
+wait_re chair '^▶ +3 ' || fail "n after Esc did not make item 3 current: $(screen chair)"
+screen chair | grep -qF "Besluit over casus" && fail "the decision prompt opened after Esc: $(screen chair | tail -n 3)"
+screen chair | grep -qF "sluiten? (j/n)" && fail "a key typed before Esc was taken by the meeting: $(screen chair | tail -n 3)"
 ok
