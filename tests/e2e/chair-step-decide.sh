@@ -12,10 +12,10 @@ case_of() {	# case_of N: the case number of agenda item N
 c1=$(case_of 1) c2=$(case_of 2) c3=$(case_of 3)
 [ -n "$c3" ] || fail "fewer than 3 items on the agenda: $(screen chair)"
 
-# hold_step: the meetings table is held for 3 s, so the next step waits
-# for it and the keys after n come before its answer
+# hold_step [SECS]: the meetings table is held for SECS (3) s, so the next
+# step waits for it and the keys after n come before its answer
 hold_step() {
-	sql -c "BEGIN; LOCK TABLE meetings IN EXCLUSIVE MODE; SELECT pg_sleep(3); COMMIT;" >/dev/null &
+	sql -c "BEGIN; LOCK TABLE meetings IN EXCLUSIVE MODE; SELECT pg_sleep(${1:-3}); COMMIT;" >/dev/null &
 	locker=$!
 	local deadline=$((SECONDS + 20))
 	until [ "$(sql -At -c "SELECT count(*) FROM pg_locks WHERE relation = 'meetings'::regclass AND mode = 'ExclusiveLock' AND granted")" = 1 ]; do
@@ -77,12 +77,13 @@ screen chair | grep -qF "Iemand anders" && fail "a change of state was called a 
 
 # Esc while d waits for the step: no prompt when the step lands, and what
 # was typed meanwhile is dropped, not taken as keys (c would ask to close)
-hold_step
+hold_step 6
 keys chair n d
 wait_for chair "Naar casus $c3…" || fail "n d: not said that d waits for the step: $(screen chair | tail -n 3)"
 type_text chair "c"
 keys chair Escape
-wait_gone chair "Naar casus $c3…" || fail "Esc did not end the wait: $(screen chair | tail -n 3)"
+wait_gone chair "Naar casus $c3…" 5 || fail "Esc did not end the wait: $(screen chair | tail -n 3)"
+kill -0 "$locker" 2>/dev/null || fail "the step landed before the wait ended: Esc not seen to end it"
 wait "$locker"
 wait_re chair '^▶ +3 ' || fail "n after Esc did not make item 3 current: $(screen chair)"
 screen chair | grep -qF "Besluit over casus" && fail "the decision prompt opened after Esc: $(screen chair | tail -n 3)"
