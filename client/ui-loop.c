@@ -61,9 +61,11 @@ layout(struct ui *u)
 	u->dirty = 1;
 }
 
-/* The connection state, as the status line shows it. */
+/* The connection state, as the status line shows it; brief: without the
+ * server's name and the question about the CA file, for a line that would
+ * otherwise push what the user can act on off the screen. */
 static void
-conn_text(struct ui *u, char *conn, size_t size)
+conn_text(struct ui *u, char *conn, size_t size, int brief)
 {
 	switch (net_get_state(u->net)) {
 	case NET_READY:
@@ -74,10 +76,18 @@ conn_text(struct ui *u, char *conn, size_t size)
 			snprintf(conn, size,
 			    _("server stopped — reconnecting in %d s"),
 			    net_backoff_left(u->net));
+		else if (net_problem(u->net) == NET_PROBLEM_UNREACHABLE &&
+		    brief)
+			snprintf(conn, size,
+			    _("server not reachable — retrying in %d s"),
+			    net_backoff_left(u->net));
 		else if (net_problem(u->net) == NET_PROBLEM_UNREACHABLE)
 			snprintf(conn, size,
 			    _("server %s not reachable — retrying in %d s"),
 			    u->o->cfg.server, net_backoff_left(u->net));
+		else if (net_problem(u->net) == NET_PROBLEM_TLS && brief)
+			snprintf(conn, size, _("connection not trusted (--ca?) "
+			    "— retrying in %d s"), net_backoff_left(u->net));
 		else if (net_problem(u->net) == NET_PROBLEM_TLS)
 			snprintf(conn, size, _("connection not trusted: is the "
 			    "CA file (--ca) right? — retrying in %d s"),
@@ -103,7 +113,7 @@ message_room(struct ui *u)
 	char conn[160];
 	int len;
 
-	conn_text(u, conn, sizeof conn);
+	conn_text(u, conn, sizeof conn, 0);
 	len = layout_width(conn) + 2;
 	return len < u->cols / 2 ? u->cols - len : u->cols;
 }
@@ -122,7 +132,7 @@ draw_status(struct ui *u)
 	enum net_state st = net_get_state(u->net);
 	attr_t a = ui_attr(u, UI_A_STATUS);
 
-	conn_text(u, conn, sizeof conn);
+	conn_text(u, conn, sizeof conn, 0);
 	if (st == NET_READY && net_lag_ms(u->net) >= 0)
 		snprintf(lag, sizeof lag, _(" · lag %ld ms"), net_lag_ms(u->net));
 	if (UI_VIEW(u)->status != NULL)
@@ -151,12 +161,20 @@ draw_status(struct ui *u)
 		/* too long for the window: the lag goes first, and the
 		 * unread count moves to the end (the inbox view has it), so
 		 * that what the user can act on ("niet aanwezig (A)",
-		 * whether they follow, changes still waiting) stays */
+		 * whether they follow, changes still waiting) stays; then
+		 * the connection state gets brief (a long server name) */
 		snprintf(line, sizeof line, "%s%s%s%s%s", conn, lag, inbox,
 		    follow, pending);
 		if (layout_width(line) > u->cols)
 			snprintf(line, sizeof line, "%s%s%s%s", conn, follow,
 			    pending, inbox);
+		if (layout_width(line) > u->cols) {
+			char brief[160];
+
+			conn_text(u, brief, sizeof brief, 1);
+			snprintf(line, sizeof line, "%s%s%s%s", brief, follow,
+			    pending, inbox);
+		}
 		ui_put(u->status, 0, 0, u->cols, a, line);
 	}
 	if (u->message[0] != '\0' && layout_width(u->message) <= message_room(u) &&

@@ -3,7 +3,8 @@
 # answer ("server HOST:PORT niet bereikbaar"), or TLS fails because --ca is not the server's CA ("verbinding niet
 # vertrouwd: klopt het CA-bestand (--ca)?"); a server that dies mid-session is "niet bereikbaar" while it is away,
 # and the client is connected again (the problem gone from the status line) when it is back; a server that takes the
-# connection but does not answer the TLS handshake is "niet bereikbaar" too, not blamed on the CA file.
+# connection but does not answer the TLS handshake is "niet bereikbaar" too, not blamed on the CA file; on a line too
+# short for all of it, the server's name goes first and "volgt voorzitter" stays.
 . "$(dirname "$0")/lib.sh"
 
 start_server
@@ -34,10 +35,18 @@ tm new-session -d -s badport -x 80 -y 24 "$(client_cmd politie) --server 127.0.0
 wait_for badport "server 127.0.0.1:1 niet bereikbaar — opnieuw over" || fail "unreachable server not explained: $(screen badport)"
 
 # the server goes away during the meeting and comes back
-start_client pol politie
+MEETING=$(meeting_id "SSO Enschede") || fail "no SSO meeting in the demo data"
+start_client pol politie --meeting "$MEETING"
 wait_for pol "verbonden · vertraging" || fail "pol: not connected: $(screen pol)"
+wait_for pol "volgt voorzitter" || fail "pol: not following: $(screen pol)"
 tafeld_kill	# no "server stopped" notice: the connection just breaks
 wait_for pol "server 127.0.0.1:$port niet bereikbaar — opnieuw over" 40 || fail "pol: the server's absence not explained: $(screen pol)"
+# in a narrower window (or with a long server name) the server's name goes
+# first, so that whether the partner follows stays on the status line
+tm resize-window -t pol -x 60
+wait_re pol "^server niet bereikbaar — opnieuw over [0-9]+ s · volgt voorzitter" ||
+	fail "pol: the follow state pushed off the status line: $(screen pol | tail -n 1)"
+tm resize-window -t pol -x 80
 tafeld_start "$port"
 wait_for pol "verbonden · vertraging" 60 || fail "pol: not connected again: $(screen pol)"
 screen pol | grep -q "niet bereikbaar" && fail "pol: the old problem is still shown: $(screen pol)"
