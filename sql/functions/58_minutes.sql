@@ -239,7 +239,9 @@ END
 $$;
 
 -- tafelctl minutes: the rendering for a recipient organisation, in the view
--- of tafel_minutes_reader (audited in that member's name).  Owner only.
+-- of tafel_minutes_reader (audited in that member's name, context
+-- 'minutes_copy': made for the organisation, not opened by the member;
+-- 0029).  Owner only.
 -- An organisation whose only active members are process managers gets no
 -- copy (refused, saying why): rendered in a process manager's personal view
 -- it would hold what the organisation may not see.
@@ -264,7 +266,8 @@ BEGIN
 		    || 'member to render the minutes for', 'org');
 	END IF;
 	PERFORM tafel_set_user(v_reader);
-	RETURN tafel_minutes_render(v_reader, p_org_id, p_meeting_id, 'minutes');
+	RETURN tafel_minutes_render(v_reader, p_org_id, p_meeting_id,
+	    'minutes_copy');
 END
 $$;
 

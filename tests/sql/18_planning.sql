@@ -101,9 +101,12 @@ BEGIN
 	    'voorzitter', 'plan_meetings', jsonb_build_object('series_id', -1,
 		'first_date', v_first, 'time', '13:30')));
 	-- create_meeting: an ad-hoc meeting today (even begun), not yesterday
+	-- (a minute ago, or at midnight in the first minute of the day)
 	v := test_write('voorzitter', 'create_meeting', jsonb_build_object(
-	    'series_id', i.sso, 'scheduled_start',
-	    extract(epoch FROM now() - interval '1 minute')::bigint));
+	    'series_id', i.sso, 'scheduled_start', greatest(
+		extract(epoch FROM now() - interval '1 minute')::bigint,
+		test_local((now() AT TIME ZONE 'Europe/Amsterdam')::date,
+		    '00:00'))));
 	ASSERT v ->> 'state' = 'planned';
 	-- one meeting of a series at a time, as plan_meetings and move_meeting
 	-- keep it: the same instant again is refused

@@ -109,8 +109,16 @@ BEGIN
 	n := tafel_minutes_for_org(v_vt, v_m);
 	ASSERT n -> 'items' -> 0 -> 'actions' -> 0 ->> 'description'
 	    = 'Plan met Fleur maken', n::text;
+	-- the police's own copy is its read ('minutes'); the copies made with
+	-- tafelctl minutes are recorded in the name of the member they were
+	-- rendered for, as copies made for the organisation (0029)
 	ASSERT (SELECT count(*) FROM audit_log WHERE context = 'minutes')
-	    > v_n + 1;
+	    = v_n + 1, (SELECT array_agg(user_id) FROM audit_log
+		WHERE context = 'minutes');
+	ASSERT (SELECT count(*) FROM audit_log WHERE context = 'minutes_copy'
+	    AND user_id = tafel_minutes_reader(v_vt) AND case_id = v_c
+	    AND meeting_id = v_m) = 1, (SELECT array_agg(user_id)
+		FROM audit_log WHERE context = 'minutes_copy');
 
 	-- not a recipient: the GP's practice is no member and was not there
 	PERFORM test_expect('TF016', format('SELECT tafel_get_minutes(%s, %s)',
