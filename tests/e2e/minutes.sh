@@ -40,6 +40,17 @@ echo "$out" | grep -qF "only active members are process managers" ||
 	fail "the refusal does not say why: $out"
 ctl pm remove ggz Enschede-Noord >/dev/null || fail "pm remove ggz"
 
+# the privacy officer sees the police's copy as a copy made for the
+# organisation (minutes_copy), not as its member having read the minutes
+num=$(sql -At -c "SELECT c.number FROM audit_log a JOIN cases c ON c.id = a.case_id
+	WHERE a.meeting_id = $mid AND a.org_id = (SELECT id FROM organisations WHERE name = '$pol')
+	ORDER BY a.id LIMIT 1")
+[ -n "$num" ] || fail "the police's copy left no audit row"
+aud=$(ctl audit case "$num") || fail "audit case $num"
+echo "$aud" | grep -E "^.* $pol .* minutes_copy *$" | grep -q . ||
+	fail "the copy is not audited as minutes_copy: $aud"
+echo "$aud" | grep -E " minutes *$" && fail "the copy is audited as a member's own read: $aud"
+
 # rendered to an image: a real, non-empty page
 pdftoppm -png -r 40 -f 1 -l 1 "$E2E_DIR/pol.pdf" "$E2E_DIR/pol" ||
 	fail "pdftoppm could not render the PDF"
