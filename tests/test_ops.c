@@ -1401,6 +1401,68 @@ test_query_timeout(void **state)
 }
 
 /*
+ * A push rendering that gets no answer is given up after db_query_timeout
+ * and made again, like a request: the change still reaches its viewers.
+ * The test makes the first rendering after it hang (a wrapper around
+ * tafel_push_events that sleeps on its first call; a hung backend or a
+ * silent network path looks the same to tafeld).  Before, the push lane
+ * was not timed: that change, and every later one of this node, waited
+ * for ever.
+ */
+static void
+test_push_render_timeout(void **state)
+{
+	static const char *const args[] = { "--set", "db_query_timeout=1s",
+	    NULL };
+	Tafel__SubscribeRequest sr = TAFEL__SUBSCRIBE_REQUEST__INIT;
+	Tafel__CreateCaseRequest cc = TAFEL__CREATE_CASE_REQUEST__INIT;
+	Tafel__Envelope *m;
+	struct tclient c;
+	int before;
+
+	(void)state;
+	assert_int_equal(tafeld_stop(&srv), 0);
+	assert_int_equal(tafeld_start(&srv, srv.dir, args), 0);
+	assert_int_equal(harness_psql(&srv,
+	    "CREATE SEQUENCE test_render_calls; "
+	    "ALTER FUNCTION tafel_push_events(bigint, jsonb) "
+	    "RENAME TO test_push_events_real; "
+	    "CREATE FUNCTION tafel_push_events(p_seq bigint, p_viewers jsonb) "
+	    "RETURNS TABLE (idx int, event jsonb, same_as int) "
+	    "LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS "
+	    "'BEGIN IF nextval(''test_render_calls'') = 1 THEN "
+	    "PERFORM pg_sleep(600); END IF; RETURN QUERY SELECT * FROM "
+	    "test_push_events_real(p_seq, p_viewers); END'; "	/* no $: sh */
+	    "GRANT EXECUTE ON FUNCTION tafel_push_events(bigint, jsonb) "
+	    "TO tafel_app"), 0);
+	before = tafeld_log_count(&srv, "(db_query_timeout)");
+	assert_int_equal(tclient_login(&c, &srv, "voorzitter", "demo"), 0);
+	sr.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASE_LIST;
+	m = tclient_req(&c, B(SUBSCRIBE), &sr, NULL);
+	harness_expect_body(m, B(SUBSCRIBED));
+	frame_free(m);
+	cc.theme = "domestic_violence";
+	cc.summary = (char *)"pushed after a hung rendering";
+	m = tclient_req(&c, B(CREATE_CASE), &cc, harness_key());
+	harness_expect_body(m, B(CASE_RECORD));
+	frame_free(m);
+	/* the hung rendering is given up after 1 s and made again */
+	m = tclient_event(&c, 20000);
+	assert_non_null(m);
+	assert_non_null(m->event);
+	frame_free(m);
+	assert_true(tafeld_log_count(&srv, "(db_query_timeout)") > before);
+	assert_true(tafeld_log_count(&srv, "push: delivering change") >= 1);
+	tclient_close(&c);
+	assert_int_equal(harness_psql(&srv,
+	    "DROP FUNCTION tafel_push_events(bigint, jsonb); "
+	    "ALTER FUNCTION test_push_events_real(bigint, jsonb) "
+	    "RENAME TO tafel_push_events; DROP SEQUENCE test_render_calls"), 0);
+	assert_int_equal(tafeld_stop(&srv), 0);
+	assert_int_equal(tafeld_start(&srv, srv.dir, NULL), 0);
+}
+
+/*
  * A client that vanishes (a reset) while its requests wait in the query
  * queue: those never sent are dropped, not run later for nobody.  With
  * one pool connection and the cases table locked, the first of a burst
@@ -2138,6 +2200,7 @@ main(void)
 		cmocka_unit_test(test_second_sigterm_stops_waiting),
 		cmocka_unit_test(test_stop_with_logins_queued),
 		cmocka_unit_test(test_query_timeout),
+		cmocka_unit_test(test_push_render_timeout),
 		cmocka_unit_test(test_queued_queries_of_closed_conn),
 		cmocka_unit_test(test_sd_notify),
 		cmocka_unit_test(test_external_database_outage),
