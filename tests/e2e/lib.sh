@@ -209,6 +209,21 @@ wait_gone() {
 	return 1
 }
 
+# wait_closed PORT [SECS]: polls until no client socket to 127.0.0.1:PORT is
+# still established or half-closed (/proc/net/tcp states 01 and 08): every
+# client has seen its connection end.  Returns 1 after SECS (20).
+wait_closed() {
+	local hex deadline=$((SECONDS + ${2:-20}))
+	hex=$(printf '%04X' "$1")
+	while [ $SECONDS -lt $deadline ]; do
+		awk -v p=":$hex" 'NR > 1 && substr($3, length($3) - 4) == p &&
+			($4 == "01" || $4 == "08") { f = 1 } END { exit !f }' \
+			/proc/net/tcp /proc/net/tcp6 2>/dev/null || return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # below SESSION: a list's or pager's "+N meer (j, ↓)" count, 0 when none;
 # wait_below SESSION N: polls until it is N (the rows scrolled as asked).
 below() {

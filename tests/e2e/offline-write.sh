@@ -34,7 +34,9 @@ keys vt c
 wait_for vt "afronden — terugkoppeling voor de aanmelder:" || fail "vt: c did not ask: $(screen vt)"
 type_text vt "Melder teruggebeld"
 tafeld_stop
-sleep 1
+# the client has seen the connection end (its status line is under the
+# answer line), so Enter finds it disconnected
+wait_closed "$port" || fail "vt: still connected to the stopped server"
 keys vt Enter
 wait_for vt "Niet verbonden: de wijziging wordt verstuurd zodra de verbinding terug is." ||
 	fail "vt: Enter while disconnected: no word on the wait: $(screen vt)"
