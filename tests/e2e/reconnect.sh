@@ -16,7 +16,8 @@ wait_for chair "Nieuwe afspraak" || fail "form did not open"
 type_text chair "$desc1"
 wait_for chair "Omschrijving             $desc1" || fail "typed text not in the form"
 tafeld_stop
-sleep 1	# the client sees the connection close at once; the form shows no status line
+# the client has seen the connection close (the form hides the status line)
+wait_closed "$port" || fail "chair: still connected to the stopped server"
 screen chair | grep -qF "Nieuwe afspraak" || fail "form closed when the server went away"
 screen chair | grep -qF "Actie: $desc1" ||
 	screen chair | grep -qF "$desc1" || fail "typed text lost when the server went away"
