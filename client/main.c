@@ -110,6 +110,8 @@ main(int argc, char **argv)
 		    "input; for commands from a file or a pipe use --batch\n"));
 		return 2;
 	}
+	if (!batch && (rc = ui_terminal_check()) != 0)
+		return rc;
 	o.config_path = config != NULL ? xstrdup(config) : client_config_path();
 	conf_defaults(client_params, &o.cfg);
 	if (conf_load_file(client_params, &o.cfg, o.config_path, 1,
