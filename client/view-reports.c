@@ -87,16 +87,17 @@ render(struct ui *u, const Tafel__Report *r)
 	add(t, "%s %s – %s", _("Report"), r->from, r->to);
 	add(0, "%s", "");
 	layout_fit(h[0], sizeof h[0], _("Organisation"), ow);
-	/* the counts' headers, short, right-aligned over their numbers;
-	 * the legend under the table spells them out */
+	/* the counts' headers, right-aligned over their numbers: at most
+	 * 6 columns in every language (more is cut); the legend under the
+	 * table spells them out */
 	right(h[1], sizeof h[1], _("Agreed"));
-	right(h[2], sizeof h[2], _("On time"));
+	right(h[2], sizeof h[2], _("Timely"));
 	right(h[3], sizeof h[3], _("Late"));
-	right(h[4], sizeof h[4], _("Cancelled"));
+	right(h[4], sizeof h[4], _("Canc."));
 	right(h[5], sizeof h[5], _("Open"));
-	right(h[6], sizeof h[6], _("Past due"));
+	right(h[6], sizeof h[6], _("Overd."));
 	right(h[7], sizeof h[7], _("Mtgs"));
-	right(h[8], sizeof h[8], _("Attended"));
+	right(h[8], sizeof h[8], _("Attnd"));
 	add(t, "%s %s %s %s %s %s %s %s %s", h[0], h[1], h[2], h[3], h[4],
 	    h[5], h[6], h[7], h[8]);
 	if (r->n_orgs == 0)	/* a new register's data is in this quarter */
@@ -112,9 +113,9 @@ render(struct ui *u, const Tafel__Report *r)
 		    o->done_on_time, o->done_late, o->cancelled, o->open,
 		    o->overdue, o->meetings, o->attended);
 	}
-	add(ui_attr(u, UI_A_DIM), "%s", _("Action points agreed; done on time, "
-	    "late; cancelled; open; past due (open after the due date); "
-	    "meetings; attended"));
+	add(ui_attr(u, UI_A_DIM), "%s", _("Agreed: action points agreed · "
+	    "Timely, Late: done · Canc.: cancelled · Open · Overd.: open "
+	    "after the due date · Mtgs: meetings · Attnd: attended"));
 	add(0, "%s", "");
 	add(t, "%s", _("Done on time, of the action points agreed"));
 	for (size_t i = 0; i < r->n_orgs; i++) {

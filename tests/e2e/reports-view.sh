@@ -1,5 +1,5 @@
 #!/bin/bash
-# The reports view (issue 12, docs/protocol.md 7.14): 7 shows the chair the last calendar quarter by default; p takes another period; the per-organisation table and the text bars carry the same numbers as tafel --batch report; a partner without the right is told so.
+# The reports view (issue 12, docs/protocol.md 7.14): 7 shows the chair the last calendar quarter by default; p takes another period; the per-organisation table and the text bars carry the same numbers as tafel --batch report; a partner without the right is told so; in English the counts' headers are whole.
 . "$(dirname "$0")/lib.sh"
 
 start_server
@@ -96,6 +96,17 @@ type_text wide "$(date -d "$from" +%-d-%-m-%Y) $(date -d "$to" +%-d-%-m-%Y)"
 keys wide Enter
 wait_for wide "Rapportage $from – $to" || fail "wide: period not taken"
 wait_for wide " $long " 5 || fail "wide: '$long' is cut at 120 columns: $(screen wide)"
+
+# in English too every count's header is whole (6 columns each), and the
+# legend names each one
+E2E_ENV="LANGUAGE=en" start_client en voorzitter
+wait_for en "Tafel · Meetings" || fail "en: no meetings list: $(screen en)"
+keys en 7
+wait_re en "^ Report $qfrom – $qto" || fail "en: 7 did not show the report: $(screen en)"
+wait_re en "^ Organisation +Agreed +Timely +Late +Canc\. +Open +Overd\. +Mtgs +Attnd\$" ||
+	fail "en: a header of the counts is cut or missing: $(screen en | sed -n 4p)"
+wait_joined en "Agreed: action points agreed · Timely, Late: done · Canc.: cancelled · Open · Overd.: open after the due date · Mtgs: meetings · Attnd: attended" ||
+	fail "en: the legend does not name the headers: $(screen en)"
 
 # a partner without the right is told so
 start_client pol politie
