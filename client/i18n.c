@@ -12,20 +12,36 @@
 #define TAFEL_LOCALEDIR "/usr/local/share/locale"
 #endif
 
-/* The first of LANGUAGE, LC_ALL, LC_MESSAGES, LANG that is set. */
-static const char *
-wanted_language(void)
+/*
+ * Whether the screen is to be Dutch.  LANGUAGE is a list in order of
+ * preference ("en:nl"): its first language that Tafel has, Dutch or
+ * English (the msgids), decides, and English when it names neither, as
+ * gettext would.  Without LANGUAGE the first of LC_ALL, LC_MESSAGES, LANG
+ * that is set: Dutch when it starts with nl.
+ */
+static int
+wants_dutch(void)
 {
-	static const char *const vars[] = { "LANGUAGE", "LC_ALL", "LC_MESSAGES",
-	    "LANG" };
+	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	const char *list = getenv("LANGUAGE");
 
+	if (list != NULL && *list != '\0') {
+		for (const char *p = list; *p != '\0'; p += strcspn(p, ":")) {
+			p += strspn(p, ":");
+			if (strncmp(p, "nl", 2) == 0)
+				return 1;
+			if (strncmp(p, "en", 2) == 0)
+				return 0;
+		}
+		return 0;
+	}
 	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
 		const char *v = getenv(vars[i]);
 
 		if (v != NULL && *v != '\0')
-			return v;
+			return strncmp(v, "nl", 2) == 0;
 	}
-	return "";
+	return 0;
 }
 
 /* TAFEL_LOCALEDIR, else <dir of the executable>/po when run from the
@@ -61,24 +77,23 @@ void
 i18n_init(void)
 {
 	char buf[PATH_MAX + 8];
-	const char *want = wanted_language();
 	const char *msgs;
 
 	setlocale(LC_ALL, "");
 	/*
 	 * gettext ignores LANGUAGE in the "C" locale, and most machines have
 	 * no nl_NL locale: then keep the character set of C.UTF-8 and name
-	 * the language explicitly.
+	 * the language explicitly.  English is named too: with "en:nl"
+	 * gettext would find no English catalogue and go on to Dutch.
 	 */
 	msgs = setlocale(LC_MESSAGES, NULL);
-	if (strncmp(want, "nl", 2) == 0 &&
-	    (msgs == NULL || strncmp(msgs, "nl", 2) != 0)) {
-		if (getenv("LANGUAGE") == NULL || strncmp(getenv("LANGUAGE"), "nl", 2) != 0)
-			setenv("LANGUAGE", "nl", 1);
+	if (wants_dutch()) {
+		setenv("LANGUAGE", "nl", 1);
 		if (msgs == NULL || strcmp(msgs, "C") == 0 ||
 		    strcmp(msgs, "POSIX") == 0)
 			setlocale(LC_MESSAGES, "C.UTF-8");
-	}
+	} else if (getenv("LANGUAGE") != NULL)
+		setenv("LANGUAGE", "en", 1);
 	if (strcmp(setlocale(LC_CTYPE, NULL), "C") == 0 ||
 	    strcmp(setlocale(LC_CTYPE, NULL), "POSIX") == 0)
 		setlocale(LC_CTYPE, "C.UTF-8");	/* UTF-8 names on the screen */

@@ -1,5 +1,5 @@
 #!/bin/bash
-# A terminal the screen cannot work on (TERM unknown, unset or dumb; a locale that is not UTF-8) is refused at once with the reason and exit status 2, not a silent exit 1 or a garbled screen.
+# A terminal the screen cannot work on (TERM unknown, unset or dumb; a locale that is not UTF-8) is refused at once with the reason and exit status 2, not a silent exit 1 or a garbled screen; the reason is in the first language of LANGUAGE that tafel has.
 . "$(dirname "$0")/lib.sh"
 
 E2E_DIR=$(mktemp -d /tmp/tafel-e2e-XXXXXX) || fail "mktemp"
@@ -24,6 +24,14 @@ run dumb TERM=dumb
 wait_joined unknown "het terminaltype TERM=tafel-no-such-terminal is hier onbekend (geen terminfo-beschrijving)" ||
 	fail "unknown TERM not explained: $(screen unknown)"
 wait_for unknown "[tafel exited] 2" || fail "unknown TERM: not exit status 2: $(screen unknown)"
+# the reason in the language asked for: LANGUAGE's first language that
+# tafel has (en:nl is English, though gettext alone would take Dutch)
+run en TERM=tafel-no-such-terminal LANGUAGE=en:nl
+run de TERM=tafel-no-such-terminal LANGUAGE=de:nl LANG=en_GB.UTF-8
+wait_joined en "the terminal type TERM=tafel-no-such-terminal is unknown here (no terminfo entry)" ||
+	fail "LANGUAGE=en:nl is not English: $(screen en)"
+wait_joined de "het terminaltype TERM=tafel-no-such-terminal is hier onbekend" ||
+	fail "LANGUAGE=de:nl is not Dutch: $(screen de)"
 wait_joined unset "TERM is niet gezet" || fail "unset TERM not explained: $(screen unset)"
 wait_for unset "[tafel exited] 2" || fail "unset TERM: not exit status 2: $(screen unset)"
 wait_joined dumb "de terminal TERM=dumb kan de cursor niet verplaatsen" ||
