@@ -126,17 +126,16 @@ ui_prompt_typed(const struct ui *u)
 	    &u->prompt;
 }
 
-/* A key on a (y/n) question: j/y or n answers at once, Esc (or ^G)
- * cancels, anything else says which keys answer. */
+/* A key on a (y/n) question: y (in Dutch j too) or n answers at once,
+ * Esc (or ^G) cancels, anything else says which keys answer. */
 static void
 yesno_key(struct ui *u, int r, wint_t ch)
 {
 	struct ui_prompt *p = &u->prompt;
 	wchar_t answer = 0;
 
-	if (r != KEY_CODE_YES && (ch == L'j' || ch == L'J' || ch == L'y' ||
-	    ch == L'Y'))
-		answer = L'j';
+	if (r != KEY_CODE_YES && ui_yes_key(ch))
+		answer = L'y';		/* what ui_yes() takes in any language */
 	else if (r != KEY_CODE_YES && (ch == L'n' || ch == L'N'))
 		answer = L'n';
 	else if (r != KEY_CODE_YES && (ch == 27 || ch == 7)) {

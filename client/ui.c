@@ -210,10 +210,18 @@ ui_set_view(struct ui *u, enum ui_view_id v)
 }
 
 int
+ui_yes_key(wint_t ch)
+{
+	/* TRANSLATORS: the keys that answer yes to a (y/n) question */
+	const char *keys = _("yY");
+
+	return ch > 0 && ch < 128 && strchr(keys, (int)ch) != NULL;
+}
+
+int
 ui_yes(const char *t)
 {
-	return t != NULL && (t[0] == 'j' || t[0] == 'J' || t[0] == 'y' ||
-	    t[0] == 'Y');
+	return t != NULL && ui_yes_key((unsigned char)t[0]);
 }
 
 int

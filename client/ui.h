@@ -192,8 +192,11 @@ void ui_show_error(struct ui *, const Tafel__Error *);
 /* Text of the record a CONFLICT error carries, "" if none. */
 void ui_conflict_text(struct ui *, const Tafel__Error *, char *buf, size_t len);
 void ui_set_view(struct ui *, enum ui_view_id);
-/* A y/j answer to a (y/n) prompt. */
+/* A yes to a (y/n) prompt: y, and in Dutch j (ja) too; never j in
+ * English, where j is the key for the next line. */
 int ui_yes(const char *text);
+/* The same for one key. */
+int ui_yes_key(wint_t ch);
 /* The meeting is closed or cancelled (0 for NULL). */
 int ui_meeting_over(const Tafel__Meeting *);
 /* An organisation from the meeting's snapshot, else from the list, or NULL. */

@@ -1,6 +1,6 @@
 #!/bin/bash
 # A (j/n) question is answered by one key press, without Enter, and the bottom line says so while it is asked: n keeps the meeting open (and the n does not also move
-# to the next item), Esc cancels, another key says which keys answer, y answers yes like j; the same for "discard
+# to the next item), Esc cancels, another key says which keys answer, y answers yes like j (in English only y: j is the next line there); the same for "discard
 # what you typed?" (n goes back to the text).
 . "$(dirname "$0")/lib.sh"
 
@@ -50,6 +50,28 @@ wait_for chair "Getypte tekst weggooien? (j/n):" || fail "second Esc did not ask
 keys chair y
 wait_gone chair "Besluit over casus" || fail "y did not discard: $(screen chair)"
 [ "$(count_in_meeting politie "$MEETING" "Nog niet vastleggen")" -eq 0 ] || fail "discarded decision was recorded"
+
+# in English j is the next line, not "ja": it does not answer (y/n), y does
+E2E_ENV="LANGUAGE=en" start_client en voorzitter --meeting "$MEETING"
+wait_re en "^ +# +Case" || fail "en: meeting not shown: $(screen en)"
+keys en c
+wait_re en "Close anyway\? \(y/n\):|'\? \(y/n\):" || fail "en: c did not ask: $(screen en)"
+screen en | tail -n 1 | grep -q "^y yes  n no  Esc cancel" ||
+	fail "en: footer does not give the answer keys: $(screen en | tail -n 1)"
+keys en j
+wait_for en "Press y for yes or n for no (Esc: cancel)." || fail "en: j was not refused as an answer: $(screen en)"
+sleep 0.5
+screen chair | grep -q "· open ·" || fail "en: j closed the meeting: $(screen chair)"
+keys en Escape
+wait_gone en "(y/n):" || fail "en: Esc did not cancel: $(screen en)"
+# y answers yes in English as well: discard the text typed
+keys en d
+wait_for en "Decision on case" || fail "en: d did not ask"
+type_text en "Not yet"
+keys en Escape
+wait_for en "(y/n):" || fail "en: Esc did not ask to discard: $(screen en)"
+keys en y
+wait_gone en "Decision on case" || fail "en: y did not discard: $(screen en)"
 
 # j alone closes the meeting
 keys chair c
