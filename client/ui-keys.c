@@ -882,7 +882,7 @@ const struct ui_key ui_keys[] = {
 	{ 'm', "m", V(CASE), 0, N_("move"), forms_case_move,
 	  N_("Move the case along the routing (says what is still missing)"),
 	  when_case_steer },
-	{ 'R', "R", V(CASE), 0, N_("regie"), forms_case_regie,
+	{ 'R', "R", V(CASE), 0, N_("lead"), forms_case_regie,
 	  N_("Choose the lead organisation and the case manager"),
 	  when_case_steer },
 	{ 'g', "g", V(CASE), 0, N_("goal"), forms_case_goal,
