@@ -80,6 +80,9 @@ i18n_init(void)
 	const char *msgs;
 
 	setlocale(LC_ALL, "");
+	/* numbers as the files and the server write them ("3.5", never "3,5"
+	 * in a CSV of comma-separated fields), whatever the desktop's locale */
+	setlocale(LC_NUMERIC, "C");
 	/*
 	 * gettext ignores LANGUAGE in the "C" locale, and most machines have
 	 * no nl_NL locale: then keep the character set of C.UTF-8 and name

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Reports: tafelctl report as CSV equals what tafel --batch report answers; a steering-group user gets the report (and its CSV) and nothing else: no case list, no meetings.
+# Reports: tafelctl report as CSV equals what tafel --batch report answers, also on a desktop with a Dutch locale (decimal comma); a steering-group user gets the report (and its CSV) and nothing else: no case list, no meetings.
 . "$(dirname "$0")/lib.sh"
 
 start_server
@@ -47,6 +47,25 @@ for x, y in zip(a, b):
     assert x == y, (x, y)
 PY
 	fail "batch and tafelctl area CSV differ: $(diff "$E2E_DIR/areas.csv" "$E2E_DIR/b-areas.csv" | head -4 | tr "\n\r" "  ")"
+# a Dutch desktop (an installed nl_NL.UTF-8 locale, decimal comma) writes
+# the same file: "0.0" days, not "0,0" (when the locale sources are here)
+if localedef -i nl_NL -f UTF-8 "$E2E_DIR/nl_NL.UTF-8" >/dev/null 2>&1; then
+	printf '%s\n' "report-csv areas $from $to $E2E_DIR/nl-areas.csv" quit |
+		LOCPATH=$E2E_DIR LC_ALL=nl_NL.UTF-8 "$TAFEL" --batch --config /dev/null \
+		--server "127.0.0.1:$E2E_PORT" --user stuur --ca "$E2E_DIR/tls/ca.crt" \
+		--password-file "$E2E_DIR.pw" >/dev/null || fail "report-csv under nl_NL.UTF-8"
+	python3 - "$E2E_DIR/areas.csv" "$E2E_DIR/nl-areas.csv" <<'PY' ||
+import csv, sys
+a, b = (list(csv.DictReader(open(f, newline=""))) for f in sys.argv[1:3])
+assert len(a) == len(b) and a, (len(a), len(b))
+for x, y in zip(a, b):
+    assert abs(float(x.pop("phase_days")) - float(y.pop("phase_days"))) <= 0.1, (x, y)
+    assert x == y, (x, y)
+PY
+		fail "the CSV under nl_NL.UTF-8 differs: $(diff "$E2E_DIR/areas.csv" "$E2E_DIR/nl-areas.csv" | head -4 | tr "\n\r" "  ")"
+else
+	echo "(no locale sources: the nl_NL.UTF-8 part is skipped)"
+fi
 # totals only: no case number, no person
 grep -qE '[0-9]{4}-[0-9]{4}|Jeroen|Bakker' "$E2E_DIR/orgs.csv" "$E2E_DIR/areas.csv" &&
 	fail "a name or case number in the CSV"
