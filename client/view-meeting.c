@@ -36,10 +36,12 @@ draw_agenda(struct ui *u, WINDOW *w, int top, int rows, int width)
 	int shown, y0;
 
 	layout_fit(hdr[0], sizeof hdr[0], _("Case"), 9);
-	layout_fit(hdr[1], sizeof hdr[1], _("Theme"), 16);
+	/* the theme 17 wide: "domestic violence" whole; the counts stay
+	 * where they were, one blank after the status */
+	layout_fit(hdr[1], sizeof hdr[1], _("Theme"), 17);
 	layout_fit(hdr[2], sizeof hdr[2], _("Status"), 16);
 	layout_fit(hdr[3], sizeof hdr[3], _("Open"), 4);
-	ui_putf(w, top, 0, width, ui_attr(u, UI_A_TITLE), "  #   %s  %s  %s  %s  %s",
+	ui_putf(w, top, 0, width, ui_attr(u, UI_A_TITLE), "  #   %s  %s  %s %s  %s",
 	    hdr[0], hdr[1], hdr[2], hdr[3], _("Overdue"));
 	u->click_y0 = top + 1;
 	u->click_first = 0;
@@ -71,7 +73,7 @@ draw_agenda(struct ui *u, WINDOW *w, int top, int rows, int width)
 		if (overdue > 0)
 			snprintf(late, sizeof late, "%d !", overdue);
 		layout_cell(theme, sizeof theme, c != NULL ? ui_theme(c->theme) :
-		    "", 16);
+		    "", 17);
 		layout_cell(status, sizeof status, c != NULL ?
 		    ui_enum(&tafel__case_status__descriptor, (int)c->status) : "",
 		    16);
@@ -86,7 +88,7 @@ draw_agenda(struct ui *u, WINDOW *w, int top, int rows, int width)
 			a = flash_or(u, model_rec(&m->cases, c->id)->changed, a);
 		if (i == sel)
 			mvwchgat(w, y, 0, width, a, 0, NULL);
-		ui_putf(w, y, 0, width, a, "%s %2d  %-9s  %s  %s  %4d  %s",
+		ui_putf(w, y, 0, width, a, "%s %2d  %-9s  %s  %s %4d  %s",
 		    it->id == cur ? "▶" : it->state ==
 		    TAFEL__ITEM_STATE__ITEM_DISCUSSED ? "✓" : " ", it->position,
 		    c != NULL ? c->number : "?", theme, status, open, late);

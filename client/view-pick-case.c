@@ -89,7 +89,7 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 		return;
 	}
 	layout_fit(hdr[0], sizeof hdr[0], _("Case"), 9);
-	layout_fit(hdr[1], sizeof hdr[1], _("Theme"), 16);
+	layout_fit(hdr[1], sizeof hdr[1], _("Theme"), 17);
 	layout_fit(hdr[2], sizeof hdr[2], _("Status"), 16);
 	ui_putf(w, 0, 0, cols, ui_attr(u, UI_A_TITLE), " %s  %s  %s  %s",
 	    hdr[0], hdr[1], hdr[2], _("Submitted by"));
@@ -103,11 +103,11 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 			a = ui_attr(u, UI_A_SELECTED);
 			mvwchgat(w, y, 0, cols, a, 0, NULL);
 		}
-		layout_cell(theme, sizeof theme, ui_theme(c->theme), 16);
+		layout_cell(theme, sizeof theme, ui_theme(c->theme), 17);
 		layout_cell(status, sizeof status,
 		    ui_enum(&tafel__case_status__descriptor, (int)c->status), 16);
 		/* the organisation gives way to the marker at 80 columns */
-		ow = cols - 49 - (on ? layout_width(mark) : 0);
+		ow = cols - 50 - (on ? layout_width(mark) : 0);
 		layout_cell(org, sizeof org, c->submitter_org_name,
 		    ow < 8 ? 8 : ow > 60 ? 60 : ow);
 		ui_putf(w, y, 0, cols, a, " %-9s  %s  %s  %s%s", c->number, theme,

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The screen in English (LANGUAGE=en): every view's top line, status line and footer are English, with no Dutch key names left (the case's R is "lead", not "regie").
+# The screen in English (LANGUAGE=en): every view's top line, status line and footer are English, with no Dutch key names left (the case's R is "lead", not "regie"); the agenda and the case picker show "domestic violence" whole.
 . "$(dirname "$0")/lib.sh"
 
 # Dutch words of the chrome: key names on the footer, view titles, the status line
@@ -40,4 +40,17 @@ keys en Enter
 wait_for en "Tafel · Case " || fail "Enter did not open a case: $(screen en)"
 wait_re en '(^|  )R lead  ' || fail "the case's footer does not offer 'R lead': $(screen en | tail -n 1)"
 chrome en "case"
+
+# the agenda of the domestic violence meeting and the chair's case picker
+# name the theme whole ("domestic violence" is one wider than "huiselijk
+# geweld")
+DV=$(meeting_id "Casusoverleg huiselijk geweld district Eemland") || fail "no DV meeting in the demo data"
+E2E_ENV="LANGUAGE=en" start_client dv voorzitter --meeting "$DV"
+wait_re dv '^ +[0-9]+  [0-9]{4}-[0-9]{4}  domestic violence  ' ||
+	fail "the agenda cuts the theme: $(screen dv | sed -n 3,6p)"
+screen dv | grep -q "domestic violen…" && fail "the agenda cuts the theme: $(screen dv | sed -n 3,6p)"
+keys dv +
+wait_for dv "Tafel · Add a case to the agenda" || fail "+ did not open the picker: $(screen dv)"
+wait_re dv '^ [0-9]{4}-[0-9]{4}  domestic violence  ' || fail "the picker cuts the theme: $(screen dv)"
+screen dv | grep -q "domestic violen…" && fail "the picker cuts the theme: $(screen dv)"
 ok
