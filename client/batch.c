@@ -68,6 +68,7 @@ struct batch {
 	int eof;			/* stdin closed */
 	int stdin_direct;		/* 1: read when a line is needed, not watched */
 	int status;			/* exit status */
+	int stopped;			/* batch_stop, a fatal error: no line runs after it */
 
 	uint64_t wait_rid;		/* a command waits for this answer */
 	struct event *timer;		/* sleep / wait-seq deadline */
@@ -89,6 +90,19 @@ struct batch {
 };
 
 static void batch_process(struct batch *b);
+
+/* Ends the run with that exit status: logs out (the server revokes the
+ * resume ticket) and leaves the loop; no later line of input is run. */
+static void
+batch_stop(struct batch *b, int status)
+{
+	if (b->stopped)
+		return;
+	b->stopped = 1;
+	b->status = status;
+	net_stop(b->net);
+	event_base_loopexit(b->base, NULL);
+}
 
 static double
 now_s(void)
@@ -956,9 +970,7 @@ cmd_wait_seq(struct batch *b, struct cmd_args *a)
 static int
 cmd_quit(struct batch *b, struct cmd_args *a)
 {
-	b->status = 0;
-	net_stop(b->net);
-	event_base_loopexit(b->base, NULL);
+	batch_stop(b, 0);
 	return 0;
 }
 
@@ -1409,8 +1421,8 @@ batch_process(struct batch *b)
 	char *line;
 	size_t len;
 
-	while (b->logged_in && b->wait_rid == 0 && !b->sleeping &&
-	    b->wait_seq == 0) {
+	while (b->logged_in && !b->stopped && b->wait_rid == 0 &&
+	    !b->sleeping && b->wait_seq == 0) {
 		line = evbuffer_readln(b->in, &len, EVBUFFER_EOL_LF);
 		if (line == NULL && b->stdin_direct && !b->eof) {
 			/* a file or /dev/null: a read never waits */
@@ -1425,9 +1437,7 @@ batch_process(struct batch *b)
 					evbuffer_add(b->in, "\n", 1);
 					continue;
 				}
-				b->status = 0;
-				net_stop(b->net);
-				event_base_loopexit(b->base, NULL);
+				batch_stop(b, 0);
 			}
 			return;
 		}
@@ -1535,6 +1545,7 @@ on_fatal(struct net *n, const char *msg, const Tafel__Error *err, void *arg)
 
 	fprintf(stderr, "tafel: %s\n", msg);
 	b->status = 1;
+	b->stopped = 1;
 	event_base_loopexit(b->base, NULL);
 }
 

@@ -1,5 +1,5 @@
 #!/bin/bash
-# tafel --batch ends at the end of input, exit status 0, when stdin is /dev/null (cron, systemd: epoll cannot watch it and the run hung after the login line) or a regular file.
+# tafel --batch ends at the end of input, exit status 0, when stdin is /dev/null (cron, systemd: epoll cannot watch it and the run hung after the login line) or a regular file; and at quit, whatever lines follow it.
 . "$(dirname "$0")/lib.sh"
 
 start_server
@@ -24,5 +24,12 @@ grep -q '"pong"' "$E2E_DIR.out" || fail "the last line (no newline) not run: $(c
 printf 'ping\n' | batch_within 20 politie >"$E2E_DIR.out" 2>"$E2E_DIR.err" ||
 	fail "batch <pipe exited $?: $(cat "$E2E_DIR.err")"
 grep -q '"pong"' "$E2E_DIR.out" || fail "ping over a pipe not answered: $(cat "$E2E_DIR.out")"
+
+# quit ends the run: a line after it is not run (an unknown command there
+# printed its error, a request was sent)
+printf 'ping\nquit\nbogus\nping\n' | batch_within 20 politie >"$E2E_DIR.out" 2>"$E2E_DIR.err" ||
+	fail "batch with lines after quit exited $?: $(cat "$E2E_DIR.err")"
+[ "$(grep -c '"pong"' "$E2E_DIR.out")" = 1 ] || fail "not one pong: $(cat "$E2E_DIR.out")"
+grep -q '"error"' "$E2E_DIR.out" && fail "a line after quit was run: $(grep '"error"' "$E2E_DIR.out")"
 rm -f "$E2E_DIR.cmds" "$E2E_DIR.out" "$E2E_DIR.err"
 ok
