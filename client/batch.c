@@ -1,6 +1,7 @@
 /* tafel --batch: commands on stdin, every response and event as one JSON line on stdout. */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -69,6 +70,7 @@ struct batch {
 	int stdin_direct;		/* 1: read when a line is needed, not watched */
 	int status;			/* exit status */
 	int stopped;			/* batch_stop, a fatal error: no line runs after it */
+	int out_failed;			/* stdout could not be written: no more lines */
 
 	uint64_t wait_rid;		/* a command waits for this answer */
 	struct event *timer;		/* sleep / wait-seq deadline */
@@ -115,13 +117,39 @@ now_s(void)
 
 /* --- output -------------------------------------------------------------- */
 
+/* The run whose lines emit prints (one per process): a failed write to
+ * stdout ends it. */
+static struct batch *running;
+
+/*
+ * One line on stdout.  When it cannot be written (the reader of a pipe went
+ * away, as with '| head -1'; a full disk; stdout closed) the run ends as at
+ * quit, with exit status 1, rather than going on for nobody and exiting 0:
+ * SIGPIPE is ignored for the TLS socket's sake (common/tls.c), so this is
+ * the only way the run learns of it.  A closed pipe is not said on stderr
+ * (the reader is done, as when a tool dies of SIGPIPE); other errors are.
+ */
 static void
 emit(struct json_object *o)
 {
-	fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE), stdout);
-	fputc('\n', stdout);
-	fflush(stdout);
+	if (running == NULL || !running->out_failed) {
+		errno = 0;
+		fputs(json_object_to_json_string_ext(o,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+		    stdout);
+		fputc('\n', stdout);
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			int e = errno != 0 ? errno : EIO;
+
+			if (e != EPIPE)
+				fprintf(stderr, "tafel: standard output: %s\n",
+				    strerror(e));
+			if (running != NULL) {
+				running->out_failed = 1;
+				batch_stop(running, 1);
+			}
+		}
+	}
 	json_object_put(o);
 }
 
@@ -1627,6 +1655,13 @@ batch_run(struct client_opts *o)
 		fprintf(stderr, "tafel: no user: use --user NAME\n");
 		return 1;
 	}
+	/* a closed stdout is a failed write from the start (and its fd
+	 * would be taken by the event loop's or the server's) */
+	if (fcntl(STDOUT_FILENO, F_GETFD) == -1) {
+		fprintf(stderr, "tafel: standard output: %s\n",
+		    strerror(errno));
+		return 1;
+	}
 	pw = batch_password(o);
 	if (pw == NULL)
 		return 1;
@@ -1649,6 +1684,7 @@ batch_run(struct client_opts *o)
 	b.stdin_direct = !stdin_watchable(STDIN_FILENO);
 	if (!b.stdin_direct && event_add(b.stdin_ev, NULL) != 0)
 		b.stdin_direct = 1;	/* refused after all: read directly */
+	running = &b;
 	net_start(b.net);
 	event_base_dispatch(b.base);
 
@@ -1661,5 +1697,6 @@ batch_run(struct client_opts *o)
 	event_free(b.timer);
 	evbuffer_free(b.in);
 	event_base_free(b.base);
+	running = NULL;
 	return b.status;
 }

@@ -1,5 +1,5 @@
 #!/bin/bash
-# tafel --batch ends at the end of input, exit status 0, when stdin is /dev/null (cron, systemd: epoll cannot watch it and the run hung after the login line) or a regular file; and at quit, whatever lines follow it.
+# tafel --batch ends at the end of input, exit status 0, when stdin is /dev/null (cron, systemd: epoll cannot watch it and the run hung after the login line) or a regular file; and at quit, whatever lines follow it; and, exit status 1, when its stdout cannot be written ('| head -1', a full disk, closed).
 . "$(dirname "$0")/lib.sh"
 
 start_server
@@ -31,5 +31,23 @@ printf 'ping\nquit\nbogus\nping\n' | batch_within 20 politie >"$E2E_DIR.out" 2>"
 	fail "batch with lines after quit exited $?: $(cat "$E2E_DIR.err")"
 [ "$(grep -c '"pong"' "$E2E_DIR.out")" = 1 ] || fail "not one pong: $(cat "$E2E_DIR.out")"
 grep -q '"error"' "$E2E_DIR.out" && fail "a line after quit was run: $(grep '"error"' "$E2E_DIR.out")"
+
+# stdout that cannot be written ends the run, exit status 1: a reader gone
+# ('| head -1'; the run went on for nobody, here through a 20 s sleep, and
+# exited 0), a full disk (said on stderr), a closed stdout
+printf 'meetings\nsleep 20000\nmeetings\n' | batch_within 10 politie 2>"$E2E_DIR.err" | head -n 1 >/dev/null
+rc=${PIPESTATUS[1]}
+[ "$rc" = 1 ] || fail "batch | head -1 exited $rc, not 1 (124: ran on): $(cat "$E2E_DIR.err")"
+[ -s "$E2E_DIR.err" ] && fail "a closed pipe was said on stderr: $(cat "$E2E_DIR.err")"
+printf 'meetings\nping\n' | batch_within 10 politie >/dev/full 2>"$E2E_DIR.err"
+rc=$?
+[ "$rc" = 1 ] || fail "batch >/dev/full exited $rc, not 1: $(cat "$E2E_DIR.err")"
+grep -q 'tafel: standard output: No space left on device' "$E2E_DIR.err" ||
+	fail "the full disk was not said: $(cat "$E2E_DIR.err")"
+printf 'ping\n' | batch_within 10 politie >&- 2>"$E2E_DIR.err"
+rc=$?
+[ "$rc" = 1 ] || fail "batch >&- exited $rc, not 1: $(cat "$E2E_DIR.err")"
+grep -q 'tafel: standard output: Bad file descriptor' "$E2E_DIR.err" ||
+	fail "the closed stdout was not said: $(cat "$E2E_DIR.err")"
 rm -f "$E2E_DIR.cmds" "$E2E_DIR.out" "$E2E_DIR.err"
 ok
