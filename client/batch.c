@@ -24,6 +24,7 @@
 #include "pbjson.h"
 #include "report-csv.h"
 #include "report-pdf.h"
+#include "utf8.h"
 #include "validate.h"
 #include "xmalloc.h"
 
@@ -163,15 +164,26 @@ lower(const char *s)
 	return r;
 }
 
+/* A local error line.  Its message may quote the script's own words or a
+ * file name; when those are not clean UTF-8 (a command file saved as
+ * Windows-1252) every non-ASCII byte becomes '?', so that the line stays
+ * valid JSON text (RFC 8259: UTF-8) for a strict reader. */
 static void
 emit_error(uint64_t rid, const char *code, const char *message)
 {
 	struct json_object *o = json_object_new_object();
+	char *m = xstrdup(message);
 
+	/* (checked whole: a control character may hide a bad byte after it) */
+	if (utf8_check(m, strlen(m), 1) != UTF8_OK)
+		for (char *p = m; *p != '\0'; p++)
+			if ((unsigned char)*p >= 0x80)
+				*p = '?';
 	json_object_object_add(o, "type", json_object_new_string("error"));
 	json_object_object_add(o, "request_id", json_object_new_uint64(rid));
 	json_object_object_add(o, "code", json_object_new_string(code));
-	json_object_object_add(o, "message", json_object_new_string(message));
+	json_object_object_add(o, "message", json_object_new_string(m));
+	free(m);
 	emit(o);
 }
 

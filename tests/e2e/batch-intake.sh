@@ -105,4 +105,16 @@ assert r[1]["code"] == "bad_command" and "too many words" in r[1]["message"], r[
 assert r[2]["body"] == "case_record", r[2]
 assert r[2]["case_record"]["reason"] == "zie goal=5 hierboven", r[2]["case_record"]["reason"]
 ' || fail "extra words in batch: $(echo "$res" | cut -c 1-300)"
+# a command file from a Windows editor: CRLF, tabs, quotes; one saved as
+# Windows-1252, whose unknown word was quoted back raw in the error line
+# (not UTF-8: a strict JSON reader stopped there)
+printf 'signal domestic_violence Woorddorp person Zegt "nee"\tcaf\xc3\xa9 \xe2\x80\x94 buren\r\ncaf\xe9\r\nquit\r\n' |
+	batch politie >"$E2E_DIR.out"
+python3 - "$E2E_DIR.out" <<'PY' || fail "a Windows command file in batch: $(cut -c 1-300 "$E2E_DIR.out")"
+import json, sys
+o = [json.loads(l.decode("utf-8")) for l in open(sys.argv[1], "rb")]
+r = [x for x in o if x["type"] in ("response", "error")]
+assert r[0]["case_record"]["reason"] == 'Zegt "nee" caf\u00e9 \u2014 buren', r[0]
+assert r[1]["code"] == "bad_command" and r[1]["message"] == "unknown command: caf?", r[1]
+PY
 ok
