@@ -628,8 +628,15 @@ cmd_subscribe(struct batch *b, struct cmd_args *a)
 	if (a->argc > 2)
 		ID(2, from);
 	m = meeting_model(b, id, 1);
-	if (m == NULL)
-		return -1;
+	if (m == NULL) {
+		char msg[120];
+
+		snprintf(msg, sizeof msg, "at most %d meetings can be "
+		    "subscribed in one run (subscribe-list meetings follows "
+		    "them all)", BATCH_MAX_MEETINGS);
+		emit_error(0, "bad_command", msg);
+		return 1;
+	}
 	subscribe(b, &b->sub[m - b->meetings], (uint64_t)from, 1);
 	return 0;
 }
@@ -907,8 +914,15 @@ step(struct batch *b, struct cmd_args *a, int dir)
 
 	ID(1, r.meeting_id);
 	m = meeting_model(b, r.meeting_id, 0);
-	if (m == NULL || !m->loaded) {
+	if (m == NULL || !b->sub[m - b->meetings].subscribed) {
 		emit_error(0, "bad_command", "not subscribed to that meeting");
+		return 1;
+	}
+	if (!m->loaded) {
+		/* subscribe ID RESUME_SEQ brings events, no agenda to step in */
+		emit_error(0, "bad_command", "no agenda of that meeting: it was "
+		    "subscribed with a RESUME_SEQ (no snapshot); subscribe "
+		    "without it first");
 		return 1;
 	}
 	r.item_id = model_neighbour_item(m, dir);
@@ -1446,8 +1460,13 @@ run_line(struct batch *b, char *line)
 		emit_error(0, "bad_command", msg);
 		return;
 	}
+	if (a.key != NULL && (strlen(a.key) < 1 || strlen(a.key) > 64)) {
+		snprintf(msg, sizeof msg, "key= takes 1..64 characters, not "
+		    "%zu: usage: %s", strlen(a.key), c->usage);
+		emit_error(0, "bad_command", msg);
+		return;
+	}
 	if (a.argc - 1 < c->min_args || a.owner_user < 0 ||
-	    (a.key != NULL && (strlen(a.key) < 1 || strlen(a.key) > 64)) ||
 	    (c->fn != NULL ? c->fn(b, &a) : cmd_request(b, c, &a)) < 0) {
 		snprintf(msg, sizeof msg, "usage: %s", c->usage);
 		emit_error(0, "bad_command", msg);
