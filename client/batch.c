@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +73,7 @@ struct batch {
 	int status;			/* exit status */
 	int stopped;			/* batch_stop, a fatal error: no line runs after it */
 	int out_failed;			/* stdout could not be written: no more lines */
+	int signo;			/* SIGTERM, SIGINT, SIGHUP that ended the run */
 
 	uint64_t wait_rid;		/* a command waits for this answer */
 	struct event *timer;		/* sleep / wait-seq deadline */
@@ -121,6 +123,9 @@ now_s(void)
 /* The run whose lines emit prints (one per process): a failed write to
  * stdout ends it. */
 static struct batch *running;
+/* 1 while emit writes a line: a stop signal then ends the run at once
+ * (on_signal_now), as a reader that takes no more would keep it there. */
+static volatile sig_atomic_t in_emit;
 
 /*
  * One line on stdout.  When it cannot be written (the reader of a pipe went
@@ -134,12 +139,17 @@ static void
 emit(struct json_object *o)
 {
 	if (running == NULL || !running->out_failed) {
+		int bad;
+
 		errno = 0;
+		in_emit = 1;
 		fputs(json_object_to_json_string_ext(o,
 		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
 		    stdout);
 		fputc('\n', stdout);
-		if (fflush(stdout) != 0 || ferror(stdout)) {
+		bad = fflush(stdout) != 0 || ferror(stdout);
+		in_emit = 0;
+		if (bad) {
 			int e = errno != 0 ? errno : EIO;
 
 			if (e != EPIPE)
@@ -1628,6 +1638,68 @@ on_state(struct net *n, enum net_state st, void *arg)
 	    net_last_error(n), net_backoff_left(n));
 }
 
+/*
+ * SIGTERM (timeout, systemd, kill), SIGINT (Ctrl-C) or SIGHUP end the run
+ * as quit does: the session logs out (the server revokes its resume
+ * ticket).  batch_run then dies of the same signal, so the caller sees
+ * what it sent.  (During a write, on_signal_now kills at once.)
+ */
+static void
+on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct batch *b = arg;
+
+	if (b->signo == 0)
+		b->signo = (int)sig;
+	batch_stop(b, 128 + (int)sig);
+}
+
+static const int stop_signals[] = { SIGTERM, SIGINT, SIGHUP };
+#define BATCH_SIGNALS (sizeof stop_signals / sizeof stop_signals[0])
+
+/* libevent's own handlers of the stop signals, which on_signal_now calls */
+static struct sigaction ev_handler[BATCH_SIGNALS];
+
+/*
+ * The stop signals' handler proper.  libevent's handler only wakes the
+ * loop, and a write to a reader that takes no more lines (stopped, hung)
+ * is restarted after it: the run would never get to on_signal.  So while
+ * emit writes, the signal kills at once, as it did before the run handled
+ * it; otherwise it goes to libevent and on_signal.
+ */
+static void
+on_signal_now(int sig)
+{
+	for (size_t i = 0; i < BATCH_SIGNALS; i++) {
+		if (stop_signals[i] != sig)
+			continue;
+		if (in_emit) {
+			signal(sig, SIG_DFL);
+			raise(sig);
+		} else
+			ev_handler[i].sa_handler(sig);
+	}
+}
+
+/* Puts on_signal_now before libevent's handler of each stop signal (one
+ * that takes siginfo, which libevent's does not, is left alone). */
+static void
+chain_signals(void)
+{
+	struct sigaction sa;
+
+	for (size_t i = 0; i < BATCH_SIGNALS; i++) {
+		if (sigaction(stop_signals[i], NULL, &ev_handler[i]) != 0 ||
+		    (ev_handler[i].sa_flags & SA_SIGINFO) ||
+		    ev_handler[i].sa_handler == SIG_DFL ||
+		    ev_handler[i].sa_handler == SIG_IGN)
+			continue;
+		sa = ev_handler[i];
+		sa.sa_handler = on_signal_now;
+		sigaction(stop_signals[i], &sa, NULL);
+	}
+}
+
 /* The password: --password-file, else TAFEL_PASSWORD, else stdin's first line. */
 static char *
 batch_password(const struct client_opts *o)
@@ -1663,6 +1735,7 @@ batch_run(struct client_opts *o)
 	struct batch b;
 	struct net_opts no;
 	struct net_callbacks cb = { on_state, on_ready, on_event, on_fatal };
+	struct event *sig_ev[BATCH_SIGNALS];
 	char err[300], *pw;
 
 	memset(&b, 0, sizeof b);
@@ -1715,9 +1788,16 @@ batch_run(struct client_opts *o)
 	b.stdin_direct = !stdin_watchable(STDIN_FILENO);
 	if (!b.stdin_direct && event_add(b.stdin_ev, NULL) != 0)
 		b.stdin_direct = 1;	/* refused after all: read directly */
+	for (size_t i = 0; i < BATCH_SIGNALS; i++) {
+		sig_ev[i] = evsignal_new(b.base, stop_signals[i], on_signal, &b);
+		evsignal_add(sig_ev[i], NULL);
+	}
+	chain_signals();
 	running = &b;
 	net_start(b.net);
 	event_base_dispatch(b.base);
+	for (size_t i = 0; i < BATCH_SIGNALS; i++)
+		event_free(sig_ev[i]);
 
 	for (size_t i = 0; i < b.n_meetings; i++)
 		model_free(&b.meetings[i]);
@@ -1729,5 +1809,10 @@ batch_run(struct client_opts *o)
 	evbuffer_free(b.in);
 	event_base_free(b.base);
 	running = NULL;
+	if (b.signo != 0) {
+		fflush(stdout);
+		signal(b.signo, SIG_DFL);
+		raise(b.signo);
+	}
 	return b.status;
 }

@@ -1,5 +1,5 @@
 #!/bin/bash
-# tafel --batch ends at the end of input, exit status 0, when stdin is /dev/null (cron, systemd: epoll cannot watch it and the run hung after the login line) or a regular file; and at quit, whatever lines follow it; and, exit status 1, when its stdout cannot be written ('| head -1', a full disk, closed).
+# tafel --batch ends at the end of input, exit status 0, when stdin is /dev/null (cron, systemd: epoll cannot watch it and the run hung after the login line) or a regular file; and at quit, whatever lines follow it; and, exit status 1, when its stdout cannot be written ('| head -1', a full disk, closed); at SIGTERM, logged out.
 . "$(dirname "$0")/lib.sh"
 
 start_server
@@ -49,5 +49,48 @@ rc=$?
 [ "$rc" = 1 ] || fail "batch >&- exited $rc, not 1: $(cat "$E2E_DIR.err")"
 grep -q 'tafel: standard output: Bad file descriptor' "$E2E_DIR.err" ||
 	fail "the closed stdout was not said: $(cat "$E2E_DIR.err")"
+
+# SIGTERM (timeout, systemd) ends the run as quit does: it logs out (the
+# server revokes the resume ticket; before, the connection was just cut)
+# and then dies of SIGTERM
+n0=$(grep -c 'politie logged out' "$E2E_DIR.log")
+printf 'subscribe-actions\nsleep 20000\n' >"$E2E_DIR.cmds"
+# (tafel itself, not the subshell of lib.sh's batch, gets the signal)
+LANG=C.UTF-8 "$TAFEL" --batch --config /dev/null --server "127.0.0.1:$E2E_PORT" --user politie \
+	--ca "$E2E_DIR/tls/ca.crt" --password-file "$E2E_DIR.pw" <"$E2E_DIR.cmds" >"$E2E_DIR.out" 2>"$E2E_DIR.err" &
+bpid=$!
+for _ in $(seq 1 100); do
+	grep -q '"subscribed"' "$E2E_DIR.out" 2>/dev/null && break
+	sleep 0.1
+done
+grep -q '"subscribed"' "$E2E_DIR.out" || fail "subscribe-actions not answered: $(cat "$E2E_DIR.err")"
+kill -TERM "$bpid"
+wait "$bpid"
+rc=$?
+[ "$rc" = 143 ] || fail "batch after SIGTERM exited $rc, not 143: $(cat "$E2E_DIR.err")"
+for _ in $(seq 1 50); do
+	[ "$(grep -c 'politie logged out' "$E2E_DIR.log")" -gt "$n0" ] && break
+	sleep 0.1
+done
+[ "$(grep -c 'politie logged out' "$E2E_DIR.log")" -gt "$n0" ] ||
+	fail "SIGTERM did not log out: $(tail -n 3 "$E2E_DIR.log")"
+# ... and at once while a line waits for a reader that takes no more (a
+# full pipe to a hung consumer, here sleep): not once the reader goes
+{ for _ in $(seq 1 40); do echo meetings; done; echo 'sleep 20000'; } >"$E2E_DIR.cmds"
+mkfifo "$E2E_DIR.fifo" || fail "mkfifo"
+sleep 15 <"$E2E_DIR.fifo" >/dev/null 2>&1 &
+spid=$!
+LANG=C.UTF-8 "$TAFEL" --batch --config /dev/null --server "127.0.0.1:$E2E_PORT" --user voorzitter \
+	--ca "$E2E_DIR/tls/ca.crt" --password-file "$E2E_DIR.pw" <"$E2E_DIR.cmds" 2>"$E2E_DIR.err" >"$E2E_DIR.fifo" &
+bpid=$!
+sleep 3
+kill -TERM "$bpid"
+t0=$SECONDS
+wait "$bpid"
+rc=$?
+kill "$spid" 2>/dev/null
+wait "$spid" 2>/dev/null
+[ "$rc" = 143 ] && [ $((SECONDS - t0)) -le 2 ] ||
+	fail "SIGTERM to a run writing to a full pipe: exit $rc after $((SECONDS - t0)) s, not 143 at once"
 rm -f "$E2E_DIR.cmds" "$E2E_DIR.out" "$E2E_DIR.err"
 ok
