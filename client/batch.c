@@ -1510,7 +1510,12 @@ batch_process(struct batch *b)
 			}
 			return;
 		}
-		run_line(b, line);
+		if (memchr(line, '\0', len) != NULL)
+			/* its words after the NUL were dropped without a word */
+			emit_error(0, "bad_command", "a NUL byte in the line "
+			    "(a UTF-16 file? save it as UTF-8)");
+		else
+			run_line(b, line);
 		free(line);
 	}
 }

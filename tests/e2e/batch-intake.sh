@@ -140,4 +140,14 @@ r = [x for x in o if x["type"] in ("response", "error")]
 assert r[0]["case_record"]["reason"] == 'Zegt "nee" caf\u00e9 \u2014 buren', r[0]
 assert r[1]["code"] == "bad_command" and r[1]["message"] == "unknown command: caf?", r[1]
 PY
+# a NUL byte (a UTF-16 file) refuses the line; the words after it were
+# dropped ('case ID 2' ran as 'case ID')
+printf 'case %s\0 2\nping\n' "$sig" | batch politie >"$E2E_DIR.out"
+python3 - "$E2E_DIR.out" <<'PY' || fail "a NUL byte in batch: $(cut -c 1-300 "$E2E_DIR.out")"
+import json, sys
+o = [json.loads(l) for l in open(sys.argv[1])]
+r = [x for x in o if x["type"] in ("response", "error")]
+assert r[0]["code"] == "bad_command" and "NUL byte" in r[0]["message"], r[0]
+assert r[1]["body"] == "pong" and len(r) == 2, r
+PY
 ok
