@@ -1483,6 +1483,14 @@ run_line(struct batch *b, char *line)
 	}
 }
 
+/* The length of a UTF-8 byte order mark at the start of s (Notepad puts
+ * one before a file, so 'cat a.txt b.txt' has them before lines), or 0. */
+static size_t
+bom_len(const char *s)
+{
+	return strncmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
+
 /* Runs commands until one has to wait (answer, sleep, wait-seq) or input ends. */
 static void
 batch_process(struct batch *b)
@@ -1515,7 +1523,7 @@ batch_process(struct batch *b)
 			emit_error(0, "bad_command", "a NUL byte in the line "
 			    "(a UTF-16 file? save it as UTF-8)");
 		else
-			run_line(b, line);
+			run_line(b, line + bom_len(line));
 		free(line);
 	}
 }
@@ -1731,7 +1739,7 @@ batch_password(const struct client_opts *o)
 	if (len > 0 && buf[len - 1] == '\r')
 		len--;
 	buf[len] = '\0';
-	return xstrdup(buf);
+	return xstrdup(buf + bom_len(buf));
 }
 
 int

@@ -82,7 +82,8 @@ client_read_password_file(const char *path, char *err, size_t errlen)
 	fclose(f);
 	len = strcspn(buf, "\r\n");
 	buf[len] = '\0';
-	return xstrdup(buf);
+	/* a UTF-8 byte order mark (Notepad) is not part of the password */
+	return xstrdup(buf + (strncmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0));
 }
 
 void

@@ -140,6 +140,17 @@ r = [x for x in o if x["type"] in ("response", "error")]
 assert r[0]["case_record"]["reason"] == 'Zegt "nee" caf\u00e9 \u2014 buren', r[0]
 assert r[1]["code"] == "bad_command" and r[1]["message"] == "unknown command: caf?", r[1]
 PY
+# Notepad's UTF-8 byte order mark before the file (the password on its
+# first line, no --password-file) and before a file cat'ed after it: the
+# password and the first command were refused ('unknown command: \ufeffping')
+printf '\xef\xbb\xbfdemo\r\nping\r\n\xef\xbb\xbfping\r\n' |
+	LANG=C.UTF-8 "$TAFEL" --batch --config /dev/null --server "127.0.0.1:$E2E_PORT" \
+	--user politie --ca "$E2E_DIR/tls/ca.crt" >"$E2E_DIR.out" 2>&1 ||
+	fail "a byte order mark before the password: $(cat "$E2E_DIR.out")"
+[ "$(grep -c '"pong"' "$E2E_DIR.out")" = 2 ] || fail "a byte order mark before a command: $(cat "$E2E_DIR.out")"
+printf '\xef\xbb\xbfdemo\r\n' >"$E2E_DIR.bompw"
+printf 'ping\n' | batch politie --password-file "$E2E_DIR.bompw" >"$E2E_DIR.out" 2>&1 ||
+	fail "a byte order mark in the --password-file: $(cat "$E2E_DIR.out")"
 # a NUL byte (a UTF-16 file) refuses the line; the words after it were
 # dropped ('case ID 2' ran as 'case ID')
 printf 'case %s\0 2\nping\n' "$sig" | batch politie >"$E2E_DIR.out"
