@@ -41,6 +41,10 @@ struct sub_ctx {
 	struct batch *b;
 	struct model *m;
 	int subscribed;			/* 1: the last answer was "subscribed" */
+	/* The meeting as this run's last write on it left it (its answer),
+	 * for next/prev while that write's event is still to come. */
+	int64_t answered_item;		/* its current_item_id */
+	int64_t answered_version;	/* its version, 0: none */
 };
 
 /*
@@ -250,7 +254,25 @@ meeting_model(struct batch *b, int64_t id, int create)
 		return NULL;
 	model_init(&b->meetings[b->n_meetings], MODEL_MEETING, id);
 	b->sub[b->n_meetings].subscribed = 0;
+	b->sub[b->n_meetings].answered_version = 0;
 	return &b->meetings[b->n_meetings++];
+}
+
+/* A write's answer that is a meeting (open, next, current, ...): kept for
+ * the next step, as its event may come after the next command runs. */
+static void
+note_meeting_answer(struct batch *b, const Tafel__Meeting *mt)
+{
+	struct model *m = meeting_model(b, mt->id, 0);
+	struct sub_ctx *ctx;
+
+	if (m == NULL)
+		return;
+	ctx = &b->sub[m - b->meetings];
+	if (mt->version > ctx->answered_version) {
+		ctx->answered_item = mt->current_item_id;
+		ctx->answered_version = mt->version;
+	}
 }
 
 static void subscribe(struct batch *b, struct sub_ctx *ctx, uint64_t from,
@@ -329,6 +351,8 @@ on_reply(struct net *n, const Tafel__Envelope *m, void *arg)
 	if (m == NULL)
 		return;
 	emit_reply(m);
+	if (m->body_case == TAFEL__ENVELOPE__BODY_MEETING && m->meeting != NULL)
+		note_meeting_answer(b, m->meeting);
 	if (m->request_id == b->wait_rid) {
 		b->wait_rid = 0;
 		batch_process(b);
@@ -921,6 +945,7 @@ step(struct batch *b, struct cmd_args *a, int dir)
 {
 	Tafel__SetCurrentItemRequest r = TAFEL__SET_CURRENT_ITEM_REQUEST__INIT;
 	struct model *m;
+	struct sub_ctx *ctx;
 
 	ID(1, r.meeting_id);
 	m = meeting_model(b, r.meeting_id, 0);
@@ -935,7 +960,13 @@ step(struct batch *b, struct cmd_args *a, int dir)
 		    "without it first");
 		return 1;
 	}
-	r.item_id = model_neighbour_item(m, dir);
+	/* from where this run's last write left the meeting while its event
+	 * is still to come ('next' twice in a row went to one item twice),
+	 * else from the current item as the events say */
+	ctx = &b->sub[m - b->meetings];
+	r.item_id = model_neighbour_of(m, m->meeting != NULL &&
+	    m->meeting->version < ctx->answered_version ?
+	    ctx->answered_item : model_current_item(m), dir);
 	if (r.item_id == 0) {
 		emit_error(0, "bad_command", dir > 0 ? "no next agenda item" :
 		    "no previous agenda item");
