@@ -752,11 +752,13 @@ on_minutes(struct net *n, const Tafel__Envelope *m, void *arg)
 			rc = minutes_write_pdf(o, minutes_out.path, err,
 			    sizeof err);
 		} else if ((f = fopen(minutes_out.path, "w")) != NULL) {
+			errno = 0;
 			rc = minutes_write_text(o, f);
 			if (fclose(f) != 0)
 				rc = -1;
-			snprintf(err, sizeof err, "%s: write failed",
-			    minutes_out.path);
+			snprintf(err, sizeof err, "%s: cannot write: %s",
+			    minutes_out.path, errno != 0 ? strerror(errno) :
+			    "write failed");
 		} else {
 			rc = -1;
 			snprintf(err, sizeof err, "%s: %s", minutes_out.path,
@@ -814,14 +816,19 @@ on_report(struct net *n, const Tafel__Envelope *m, void *arg)
 			rc = report_write_pdf(o, report_out.made_for,
 			    report_out.path, err, sizeof err);
 		} else if ((f = fopen(report_out.path, "w")) != NULL) {
+			errno = 0;
 			rc = report_write_csv(o, (enum report_table)report_out.table,
 			    f);
 			if (fclose(f) != 0)
 				rc = -1;
-		}
-		if (rc != 0 && report_out.table >= 0)
-			snprintf(err, sizeof err, "%s: cannot write",
-			    report_out.path);
+			if (rc != 0)
+				snprintf(err, sizeof err, "%s: cannot write: %s",
+				    report_out.path, errno != 0 ?
+				    strerror(errno) : "write failed");
+		} else
+			/* why, as for the PDF: 'No such file or directory' */
+			snprintf(err, sizeof err, "%s: %s", report_out.path,
+			    strerror(errno));
 		if (rc != 0)
 			emit_error(0, "report_export", err);
 		json_object_put(o);
