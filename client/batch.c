@@ -306,6 +306,19 @@ topic_wants(Tafel__SubscribeTopic topic, const Tafel__Event *ev)
 	}
 }
 
+/* A wait-seq whose seq has come (max_seq: an event's, or a subscribe
+ * answer's, also one sent again after a reconnect) ends: the next
+ * command runs. */
+static void
+wait_seq_check(struct batch *b)
+{
+	if (b->wait_seq != 0 && b->max_seq >= b->wait_seq) {
+		b->wait_seq = 0;
+		evtimer_del(b->timer);
+		batch_process(b);
+	}
+}
+
 static void
 on_event(struct net *n, const Tafel__Envelope *m, void *arg)
 {
@@ -333,11 +346,7 @@ on_event(struct net *n, const Tafel__Envelope *m, void *arg)
 	if (b->org_on && b->org.loaded &&
 	    model_apply_event(&b->org, ev, t) == MODEL_RESYNC)
 		subscribe(b, &b->sub[BATCH_MAX_MEETINGS], 0, 0);
-	if (b->wait_seq != 0 && b->max_seq >= b->wait_seq) {
-		b->wait_seq = 0;
-		evtimer_del(b->timer);
-		batch_process(b);
-	}
+	wait_seq_check(b);
 }
 
 /* --- requests ------------------------------------------------------------ */
@@ -380,6 +389,7 @@ on_subscribed(struct net *n, const Tafel__Envelope *m, void *arg)
 	} else
 		ctx->subscribed = 0;	/* refused: the server holds none */
 	on_reply(n, m, b);
+	wait_seq_check(b);
 }
 
 /* Sends a command's request; the next command waits for its answer.  Only
@@ -694,6 +704,7 @@ on_topic_subscribed(struct net *n, const Tafel__Envelope *m, void *arg)
 	} else
 		t->on = 0;	/* a refused subscribe leaves none behind */
 	on_reply(n, m, b);
+	wait_seq_check(b);
 }
 
 /*
