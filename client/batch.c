@@ -178,14 +178,21 @@ lower(const char *s)
 	return r;
 }
 
-/* A local error line.  Its message may quote the script's own words or a
- * file name; when those are not clean UTF-8 (a command file saved as
- * Windows-1252) every non-ASCII byte becomes '?', so that the line stays
- * valid JSON text (RFC 8259: UTF-8) for a strict reader. */
+/*
+ * A local error line, shaped as the server's (emit_reply): code, message,
+ * field when there is one, and the same under "error", as an Error renders
+ * (retry_after_ms 0, no missing), so that a script reads both alike.  Its
+ * message may quote the script's own words or a file name; when those are
+ * not clean UTF-8 (a command file saved as Windows-1252) every non-ASCII
+ * byte becomes '?', so that the line stays valid JSON text (RFC 8259:
+ * UTF-8) for a strict reader.
+ */
 static void
-emit_error(uint64_t rid, const char *code, const char *message)
+emit_error_field(uint64_t rid, const char *code, const char *field,
+    const char *message)
 {
 	struct json_object *o = json_object_new_object();
+	struct json_object *e = json_object_new_object();
 	char *m = xstrdup(message);
 
 	/* (checked whole: a control character may hide a bad byte after it) */
@@ -197,8 +204,23 @@ emit_error(uint64_t rid, const char *code, const char *message)
 	json_object_object_add(o, "request_id", json_object_new_uint64(rid));
 	json_object_object_add(o, "code", json_object_new_string(code));
 	json_object_object_add(o, "message", json_object_new_string(m));
+	if (field != NULL && field[0] != '\0')
+		json_object_object_add(o, "field", json_object_new_string(field));
+	json_object_object_add(e, "code", json_object_new_string(code));
+	json_object_object_add(e, "message", json_object_new_string(m));
+	json_object_object_add(e, "field",
+	    json_object_new_string(field != NULL ? field : ""));
+	json_object_object_add(e, "retry_after_ms", json_object_new_int64(0));
+	json_object_object_add(e, "missing", json_object_new_array());
+	json_object_object_add(o, "error", e);
 	free(m);
 	emit(o);
+}
+
+static void
+emit_error(uint64_t rid, const char *code, const char *message)
+{
+	emit_error_field(rid, code, NULL, message);
 }
 
 /* A response or Error envelope as one line. */
@@ -404,7 +426,7 @@ send_req(struct batch *b, Tafel__Envelope__BodyCase body_case, void *req,
 	if (validate_message(req, &verr) != 0) {
 		char *code = lower(error_code_name(verr.code));
 
-		emit_error(0, code, verr.message);
+		emit_error_field(0, code, verr.field, verr.message);
 		free(code);
 		return;
 	}

@@ -130,8 +130,8 @@ assert e[2]["message"].startswith("at most 16 meetings"), e[2]
 ' || fail "bad_command messages: $(echo "$res" | grep '"error"' | cut -c 1-300)"
 # a command file from a Windows editor: CRLF, tabs, quotes; one saved as
 # Windows-1252, whose unknown word was quoted back raw in the error line
-# (not UTF-8: a strict JSON reader stopped there)
-printf 'signal domestic_violence Woorddorp person Zegt "nee"\tcaf\xc3\xa9 \xe2\x80\x94 buren\r\ncaf\xe9\r\nquit\r\n' |
+# (not UTF-8: a strict JSON reader stopped there); a control character
+printf 'signal domestic_violence Woorddorp person Zegt "nee"\tcaf\xc3\xa9 \xe2\x80\x94 buren\r\ncaf\xe9\r\nsignal domestic_violence Woorddorp person bel\x07l\r\nquit\r\n' |
 	batch politie >"$E2E_DIR.out"
 python3 - "$E2E_DIR.out" <<'PY' || fail "a Windows command file in batch: $(cut -c 1-300 "$E2E_DIR.out")"
 import json, sys
@@ -139,6 +139,11 @@ o = [json.loads(l.decode("utf-8")) for l in open(sys.argv[1], "rb")]
 r = [x for x in o if x["type"] in ("response", "error")]
 assert r[0]["case_record"]["reason"] == 'Zegt "nee" caf\u00e9 \u2014 buren', r[0]
 assert r[1]["code"] == "bad_command" and r[1]["message"] == "unknown command: caf?", r[1]
+# a local error is shaped as the server's: the Error under "error" too
+# (it was missing, and so was "field" of the client's own checks)
+assert r[1]["error"]["code"] == "bad_command" and r[1]["error"]["message"] == r[1]["message"], r[1]
+assert r[2]["code"] == "invalid_argument" and r[2]["field"] == "reason", r[2]
+assert r[2]["error"]["field"] == "reason" and r[2]["error"]["missing"] == [], r[2]
 PY
 # Notepad's UTF-8 byte order mark before the file (the password on its
 # first line, no --password-file) and before a file cat'ed after it: the
