@@ -51,7 +51,7 @@ Z=$CASE ZN=$NUMBER
 ver=$(printf 'subscribe %s\nquit\n' "$MEETING" | batch voorzitter |
 	pick 'm["subscribed"]["snapshot"]["meeting"]["version"]')
 printf 'open %s %s\nattend %s %s present room\nquit\n' "$MEETING" "$ver" "$MEETING" "$REC_USER" |
-	batch voorzitter | grep -q '"attendance"' || fail "open, attend"
+	batch voorzitter | grep -q '"body":"attendance"' || fail "open, attend"
 start_client rec reclassering --meeting "$MEETING"
 wait_re rec "^ +# +Casus" || fail "partner: meeting not shown"
 wait_for rec "2 aanwezig" || fail "partner: attendance not shown: $(screen rec)"
