@@ -36,9 +36,10 @@ assert r[1]["body"] == "report", r[1]
 assert r[2]["type"] == "error" and r[2]["code"] == "forbidden", r[2]
 assert r[3]["type"] == "error" and r[3]["code"] == "forbidden", r[3]
 PY
-# the same rows (days of stays still running may differ by the seconds
-# between the two runs)
-python3 - "$E2E_DIR/areas.csv" "$E2E_DIR/b-areas.csv" <<'PY' ||
+# same_areas A B: the same rows (days of stays still running may differ by
+# the seconds between the two runs)
+same_areas() {
+	python3 - "$1" "$2" <<'PY'
 import csv, sys
 a, b = (list(csv.DictReader(open(f, newline=""))) for f in sys.argv[1:3])
 assert len(a) == len(b) and a, (len(a), len(b))
@@ -46,6 +47,8 @@ for x, y in zip(a, b):
     assert abs(float(x.pop("phase_days")) - float(y.pop("phase_days"))) <= 0.1, (x, y)
     assert x == y, (x, y)
 PY
+}
+same_areas "$E2E_DIR/areas.csv" "$E2E_DIR/b-areas.csv" ||
 	fail "batch and tafelctl area CSV differ: $(diff "$E2E_DIR/areas.csv" "$E2E_DIR/b-areas.csv" | head -4 | tr "\n\r" "  ")"
 # a Dutch desktop (an installed nl_NL.UTF-8 locale, decimal comma) writes
 # the same file: "0.0" days, not "0,0" (when the locale sources are here)
@@ -54,14 +57,7 @@ if localedef -i nl_NL -f UTF-8 "$E2E_DIR/nl_NL.UTF-8" >/dev/null 2>&1; then
 		LOCPATH=$E2E_DIR LC_ALL=nl_NL.UTF-8 "$TAFEL" --batch --config /dev/null \
 		--server "127.0.0.1:$E2E_PORT" --user stuur --ca "$E2E_DIR/tls/ca.crt" \
 		--password-file "$E2E_DIR.pw" >/dev/null || fail "report-csv under nl_NL.UTF-8"
-	python3 - "$E2E_DIR/areas.csv" "$E2E_DIR/nl-areas.csv" <<'PY' ||
-import csv, sys
-a, b = (list(csv.DictReader(open(f, newline=""))) for f in sys.argv[1:3])
-assert len(a) == len(b) and a, (len(a), len(b))
-for x, y in zip(a, b):
-    assert abs(float(x.pop("phase_days")) - float(y.pop("phase_days"))) <= 0.1, (x, y)
-    assert x == y, (x, y)
-PY
+	same_areas "$E2E_DIR/areas.csv" "$E2E_DIR/nl-areas.csv" ||
 		fail "the CSV under nl_NL.UTF-8 differs: $(diff "$E2E_DIR/areas.csv" "$E2E_DIR/nl-areas.csv" | head -4 | tr "\n\r" "  ")"
 else
 	echo "(no locale sources: the nl_NL.UTF-8 part is skipped)"
