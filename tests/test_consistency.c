@@ -618,7 +618,7 @@ test_burst_in_order(void **state)
 	struct state st;
 	char text[64], date[16], keys[WRITERS][BURST][40];
 	uint64_t before, last;
-	unsigned got, chair_before, expect;
+	unsigned got, chair_before, expect, expect_max, matches_now;
 	int chair_resyncs;
 	long long deadline;
 	int k, bad;
@@ -683,30 +683,43 @@ test_burst_in_order(void **state)
 	}
 	last = (uint64_t)sql_id("SELECT max(seq) FROM changelog");
 	{
-		char where[800], q[900];
+		char where[800], q[1100];
 
 		/* the changes a subscription of the WZT receives (protocol.md
 		 * 8.5): the burst's, and those of cases on its agenda matched
-		 * with a case that got a newly involved organisation -- these
-		 * only where the chair sees the persons of that case in full
-		 * (match_of: for anyone else they would tell of the match);
-		 * not the owners' inbox entries (their inbox subscriptions') */
+		 * with a case that got a newly involved organisation, but not
+		 * the owners' inbox entries (their inbox subscriptions').  The
+		 * matches' follow-ups go only where the chair sees the persons
+		 * of the matched case in full (match_of: for anyone else they
+		 * would tell of the match), judged when each is rendered: the
+		 * burst itself changes who is involved, so a count of them
+		 * made afterwards may differ (seed 272934643: the five
+		 * follow-ups of case 7's first new organisation were rightly
+		 * withheld, the chair seeing case 7's persons in full only
+		 * after a later write of the burst).  They are bounded; the
+		 * rest is counted exactly. */
 		snprintf(where, sizeof where, "seq > %llu AND seq <= %llu AND "
 		    "NOT payload ? 'inbox_entry' AND (meeting_id = %lld OR "
 		    "case_id IN (SELECT case_id FROM agenda_items WHERE "
-		    "meeting_id = %lld)) AND (NOT payload ? 'match_of' OR "
-		    "coalesce(tafel_access((SELECT id FROM users WHERE login = "
-		    "'voorzitter'), (payload ->> 'match_of')::bigint) -> 'cats' "
-		    "?& ARRAY['person_names', 'birth_dates'], false))",
+		    "meeting_id = %lld))",
 		    (unsigned long long)before,
 		    (unsigned long long)last, (long long)wzt, (long long)wzt);
+		snprintf(q, sizeof q, "SELECT count(*) FROM changelog WHERE %s "
+		    "AND NOT payload ? 'match_of'", where);
+		expect = (unsigned)sql_id(q);
 		snprintf(q, sizeof q, "SELECT count(*) FROM changelog WHERE %s",
 		    where);
-		expect = (unsigned)sql_id(q);
-		/* the newest of them: a follow-up the chair does not get may
-		 * be the newest change of all */
-		snprintf(q, sizeof q, "SELECT max(seq) FROM changelog WHERE %s",
-		    where);
+		expect_max = (unsigned)sql_id(q);
+		snprintf(q, sizeof q, "SELECT count(*) FROM changelog WHERE %s "
+		    "AND payload ? 'match_of' AND coalesce(tafel_access(("
+		    "SELECT id FROM users WHERE login = 'voorzitter'), "
+		    "(payload ->> 'match_of')::bigint) -> 'cats' ?& "
+		    "ARRAY['person_names', 'birth_dates'], false)", where);
+		matches_now = (unsigned)sql_id(q);
+		/* the newest of the exact ones: a follow-up may be the newest
+		 * change of all */
+		snprintf(q, sizeof q, "SELECT max(seq) FROM changelog WHERE %s "
+		    "AND NOT payload ? 'match_of'", where);
 		last = (uint64_t)sql_id(q);
 	}
 	assert_true(expect >= WRITERS * BURST);
@@ -714,8 +727,11 @@ test_burst_in_order(void **state)
 	deadline = now_ms() + T;
 	while (viewers[0].last_ev < last && now_ms() < deadline)
 		drain(&viewers[0], 200);
-	fprintf(stderr, "burst: %u changes; the chair got %u events, %d "
-	    "resyncs\n", expect, viewers[0].n_events - chair_before,
+	drain(&viewers[0], 300);	/* follow-ups after the last of them */
+	fprintf(stderr, "burst: %u changes and %u match follow-ups (%u of "
+	    "them for the chair, judged now); the chair got %u events, %d "
+	    "resyncs\n", expect, expect_max - expect, matches_now,
+	    viewers[0].n_events - chair_before,
 	    viewers[0].resyncs - chair_resyncs);
 	/*
 	 * A resync (a case the chair's organisation became involved in comes
@@ -725,8 +741,10 @@ test_burst_in_order(void **state)
 	 */
 	assert_true(viewers[0].last_ev >= last || viewers[0].resyncs >
 	    chair_resyncs);
-	if (viewers[0].resyncs == chair_resyncs)
-		assert_int_equal(viewers[0].n_events - chair_before, expect);
+	if (viewers[0].resyncs == chair_resyncs) {
+		assert_true(viewers[0].n_events - chair_before >= expect);
+		assert_true(viewers[0].n_events - chair_before <= expect_max);
+	}
 	bad = check_all(sentinel(), WRITERS * BURST, 0);
 	for (i = 0; i < NV; i++) {
 		drain(&viewers[i], 50);
