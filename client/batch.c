@@ -1554,14 +1554,6 @@ run_line(struct batch *b, char *line)
 	}
 }
 
-/* The length of a UTF-8 byte order mark at the start of s (Notepad puts
- * one before a file, so 'cat a.txt b.txt' has them before lines), or 0. */
-static size_t
-bom_len(const char *s)
-{
-	return strncmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-}
-
 /* Runs commands until one has to wait (answer, sleep, wait-seq) or input ends. */
 static void
 batch_process(struct batch *b)
@@ -1594,7 +1586,7 @@ batch_process(struct batch *b)
 			emit_error(0, "bad_command", "a NUL byte in the line "
 			    "(a UTF-16 file? save it as UTF-8)");
 		else
-			run_line(b, line + bom_len(line));
+			run_line(b, line + utf8_bom_len(line));
 		free(line);
 	}
 }
@@ -1810,7 +1802,7 @@ batch_password(const struct client_opts *o)
 	if (len > 0 && buf[len - 1] == '\r')
 		len--;
 	buf[len] = '\0';
-	return xstrdup(buf + bom_len(buf));
+	return xstrdup(buf + utf8_bom_len(buf));
 }
 
 int

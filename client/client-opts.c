@@ -11,6 +11,7 @@
 
 #include "i18n.h"
 #include "log.h"
+#include "utf8.h"
 #include "proto.h"
 #include "xmalloc.h"
 
@@ -83,7 +84,7 @@ client_read_password_file(const char *path, char *err, size_t errlen)
 	len = strcspn(buf, "\r\n");
 	buf[len] = '\0';
 	/* a UTF-8 byte order mark (Notepad) is not part of the password */
-	return xstrdup(buf + (strncmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0));
+	return xstrdup(buf + utf8_bom_len(buf));
 }
 
 void

@@ -39,7 +39,7 @@ void client_remember(const struct client_opts *o);
 int batch_run(struct client_opts *o);
 /* ui-loop.c: the terminal UI; returns the exit status. */
 int ui_run(struct client_opts *o);
-/* ui-loop.c: 0 when the screen can work here (a UTF-8 locale, a TERM with
+/* ui-term.c: 0 when the screen can work here (a UTF-8 locale, a TERM with
  * a terminfo entry that can move the cursor), else says why on stderr and
  * returns the exit status (2). */
 int ui_terminal_check(void);

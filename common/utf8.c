@@ -1,7 +1,8 @@
-/* UTF-8 checks for text that arrives from the network. */
+/* UTF-8 checks for text that arrives from the network or from files. */
 #include "utf8.h"
 
 #include <stdint.h>
+#include <string.h>
 
 /* Decodes one code point at s (at most `left` bytes); returns its length or 0. */
 static size_t
@@ -69,4 +70,10 @@ utf8_length(const char *s)
 		if (((unsigned char)*s & 0xc0) != 0x80)
 			n++;
 	return n;
+}
+
+size_t
+utf8_bom_len(const char *s)
+{
+	return strncmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
 }

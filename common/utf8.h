@@ -24,4 +24,8 @@ enum utf8_status utf8_check(const char *s, size_t len, int multi_line);
 /* Number of code points in a valid UTF-8 string. */
 size_t utf8_length(const char *s);
 
+/* The length of a UTF-8 byte order mark at the start of s (Notepad puts
+ * one before a file), or 0: what to skip before reading the text. */
+size_t utf8_bom_len(const char *s);
+
 #endif
