@@ -34,11 +34,7 @@ out=$E2E_DIR/batch-inbox.out
 pol=$!
 # the completion must come after the subscription, or it is in the snapshot
 # (unread 1), not an event: wait for the answer, not a fixed time
-for _ in $(seq 1 200); do
-	grep -q '"subscribed"' "$out" 2>/dev/null && break
-	sleep 0.1
-done
-grep -q '"subscribed"' "$out" || fail "the inbox subscription was not answered: $(cat "$out")"
+wait_file "$out" '"subscribed"' || fail "the inbox subscription was not answered: $(cat "$out")"
 printf '%s\n' "complete $1 $2 Huisbezoek gedaan" quit | batch veiligthuis >/dev/null
 wait "$pol"
 entry=$(python3 - "$out" "$case_id" <<'PY'

@@ -11,11 +11,7 @@ out=$E2E_DIR/batch-pm.out
 { printf 'subscribe-cases\nsleep 6000\nquit\n' | batch reclassering >"$out" 2>&1; } &
 pm=$!
 # the signal must come after the subscription (else no event): wait for its answer
-for _ in $(seq 1 200); do
-	grep -q '"subscribed"' "$out" 2>/dev/null && break
-	sleep 0.1
-done
-grep -q '"subscribed"' "$out" || fail "the cases subscription was not answered: $(cat "$out")"
+wait_file "$out" '"subscribed"' || fail "the cases subscription was not answered: $(cat "$out")"
 sig=$(printf 'signal domestic_violence Batchdorp person Buren hoorden geschreeuw\nquit\n' |
 	batch veiligthuis | python3 -c '
 import json, sys

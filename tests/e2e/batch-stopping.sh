@@ -12,11 +12,7 @@ port=$E2E_PORT
 } >"$E2E_DIR.cmds"
 batch politie <"$E2E_DIR.cmds" >"$E2E_DIR.out" 2>"$E2E_DIR.err" &
 bpid=$!
-for _ in $(seq 1 100); do
-	grep -q '"meeting_list"' "$E2E_DIR.out" 2>/dev/null && break
-	sleep 0.1
-done
-grep -q '"meeting_list"' "$E2E_DIR.out" || fail "no first answer: $(cat "$E2E_DIR.err")"
+wait_file "$E2E_DIR.out" '"meeting_list"' || fail "no first answer: $(cat "$E2E_DIR.err")"
 
 # a follower waiting (wait-seq 1) for the first change of a meeting it
 # subscribed at seq 0 (the demo's change log is empty): the change is made
@@ -31,10 +27,7 @@ LANG=C.UTF-8 "$TAFEL" --batch --config /dev/null --server "127.0.0.1:$port" --us
 wpid=$!
 # (a failure below must not leave it stopped, or reconnecting for ever)
 trap 'kill -CONT "$wpid" 2>/dev/null; kill "$wpid" 2>/dev/null; cleanup' EXIT
-for _ in $(seq 1 100); do
-	grep -q '"subscribed"' "$E2E_DIR.wout" 2>/dev/null && break
-	sleep 0.1
-done
+wait_file "$E2E_DIR.wout" '"subscribed"'
 grep -q '"subscribed":{"seq":0,' "$E2E_DIR.wout" ||
 	fail "the follower's subscribe was not answered at seq 0: $(cut -c 1-200 "$E2E_DIR.wout") $(cat "$E2E_DIR.werr")"
 kill -STOP "$wpid"

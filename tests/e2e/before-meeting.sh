@@ -50,10 +50,8 @@ tafeld_start 0
 # a member organisation follows its work list: the publication arrives live
 { printf 'subscribe-actions\nsleep 6000\nquit\n' | batch woningcorporatie >"$E2E_DIR.woon" 2>&1; } &
 bg=$!
-for _ in $(seq 1 100); do
-	grep -q '"subscribed"' "$E2E_DIR.woon" 2>/dev/null && break
-	sleep 0.1
-done
+wait_file "$E2E_DIR.woon" '"subscribed"' ||
+	fail "the housing corporation's subscription was not answered: $(cat "$E2E_DIR.woon")"
 
 # the agenda proposes the case for Thursday, red, with its reasons
 out=$(printf 'proposals %s\nquit\n' "$SERIES" | batch voorzitter)

@@ -209,6 +209,18 @@ wait_gone() {
 	return 1
 }
 
+# wait_file FILE PATTERN [SECS]: polls until FILE (a background batch's
+# output, say) has a line matching the grep pattern PATTERN; 1 after SECS
+# (20) without one.
+wait_file() {
+	local deadline=$((SECONDS + ${3:-20}))
+	while [ $SECONDS -lt $deadline ]; do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # wait_closed PORT [SECS]: polls until no client socket to 127.0.0.1:PORT is
 # still established or half-closed (/proc/net/tcp states 01 and 08): every
 # client has seen its connection end.  Returns 1 after SECS (20).

@@ -35,11 +35,7 @@ out=$(ctl meeting cancel "$first") && fail "cancelled twice"
 SSO=$(meeting_id "SSO Enschede") || fail "no SSO meeting"
 { printf 'subscribe-list meetings\nsleep 6000\nquit\n' | batch politie >"$E2E_DIR.pol"; } &
 bg=$!
-for _ in $(seq 1 100); do
-	grep -q '"subscribed"' "$E2E_DIR.pol" 2>/dev/null && break
-	sleep 0.1
-done
-grep -q '"subscribed"' "$E2E_DIR.pol" || fail "partner did not subscribe to the meeting list"
+wait_file "$E2E_DIR.pol" '"subscribed"' || fail "partner did not subscribe to the meeting list"
 printf 'open %s 1\nquit\n' "$SSO" | batch voorzitter | grep -q '"body":"meeting"' ||
 	fail "could not open the SSO meeting"
 wait "$bg"
