@@ -1253,6 +1253,8 @@ cmd_subscribe_list(struct batch *b, struct cmd_args *a)
 	{ __VA_ARGS__ }
 #define FN(fn) fn, TAFEL__ENVELOPE__BODY__NOT_SET, 0, \
 	{ { ARG_END, NULL, NULL, NULL } }
+#define FNW(fn) fn, TAFEL__ENVELOPE__BODY__NOT_SET, WR, \
+	{ { ARG_END, NULL, NULL, NULL } }	/* a command that writes: key= */
 
 /* Adding a command means adding one row here (and a line in docs/cli.md);
  * most are a request whose fields come from the words, in order. */
@@ -1289,8 +1291,8 @@ static const struct cmd_entry cmd_table[] = {
 	  REQ(CLOSE_MEETING, WR, W("meeting_id"), W("version")) },
 	{ "current", 2, "current MEETING_ID ITEM_ID",
 	  REQ(SET_CURRENT_ITEM, WR, W("meeting_id"), W("item_id")) },
-	{ "next", 1, "next MEETING_ID", FN(cmd_next) },
-	{ "prev", 1, "prev MEETING_ID", FN(cmd_prev) },
+	{ "next", 1, "next MEETING_ID", FNW(cmd_next) },
+	{ "prev", 1, "prev MEETING_ID", FNW(cmd_prev) },
 	{ "add-item", 2, "add-item MEETING_ID CASE_ID",
 	  REQ(ADD_AGENDA_ITEM, WR, W("meeting_id"), W("case_id")) },
 	{ "decision", 3, "decision ITEM_ID VERSION TEXT...",
@@ -1303,7 +1305,7 @@ static const struct cmd_entry cmd_table[] = {
 	  OWNER_USER("owner_user_id"), OPT("goal_id", "goal")) },
 	{ "complete", 3, "complete ACTION_ID VERSION NOTE...",
 	  REQ(COMPLETE_ACTION, WR, W("id"), W("version"), TEXT("note")) },
-	{ "cancel", 3, "cancel ACTION_ID VERSION NOTE...",
+	{ "cancel", 3, "cancel ACTION_ID VERSION REASON...",
 	  REQ(CANCEL_ACTION, WR, W("id"), W("version"), TEXT("note")) },
 	{ "attend", 4, "attend MEETING_ID USER_ID present|absent room|remote",
 	  REQ(RECORD_ATTENDANCE, WR, W("meeting_id"), W("user_id"),
@@ -1344,14 +1346,14 @@ static const struct cmd_entry cmd_table[] = {
 	  W("case_manager_id"), W("end_date"), W("review_date"),
 	  TEXT1("closing_reason"), TEXT2("evaluation")) },
 	{ "mdo", 2, "mdo CASE_ID START_UNIX_SECONDS [CHAIR_ID]",
-	  FN(cmd_mdo) },
+	  FNW(cmd_mdo) },
 	{ "remove-item", 2, "remove-item ITEM_ID VERSION",
 	  REQ(REMOVE_AGENDA_ITEM, WR, W("item_id"), W("version")) },
-	{ "reorder", 2, "reorder MEETING_ID ITEM_ID...", FN(cmd_reorder) },
+	{ "reorder", 2, "reorder MEETING_ID ITEM_ID...", FNW(cmd_reorder) },
 	{ "plan", 3, "plan SERIES_ID FIRST_DATE HH:MM [EVERY_WEEKS UNTIL] "
-	  "[chair=ID]", FN(cmd_plan) },
+	  "[chair=ID]", FNW(cmd_plan) },
 	{ "move-meeting", 4, "move-meeting MEETING_ID VERSION DATE HH:MM",
-	  FN(cmd_move_meeting) },
+	  FNW(cmd_move_meeting) },
 	{ "cancel-meeting", 2, "cancel-meeting MEETING_ID VERSION [REASON...]",
 	  REQ(CANCEL_MEETING, WR, W("meeting_id"), W("version"),
 	  TEXT("reason")) },
@@ -1380,7 +1382,7 @@ static const struct cmd_entry cmd_table[] = {
 	  OPT("hearing_date", "hearing"), TEXT("note")) },
 	/* The info round (docs/protocol.md 7.10). */
 	{ "info-round", 3, "info-round CASE_ID REPLY_BY ORG_ID...",
-	  FN(cmd_info_round) },
+	  FNW(cmd_info_round) },
 	{ "answer-info", 2, "answer-info ROUND_ID known|not_known [NOTE...]",
 	  REQ(ANSWER_INFO_ROUND, WR, W("id"), W("answer"), TEXT("note")) },
 	{ "close-info", 2, "close-info ROUND_ID VERSION",
@@ -1538,6 +1540,13 @@ run_line(struct batch *b, char *line)
 		/* an extra word is a mistake, not something to drop */
 		snprintf(msg, sizeof msg, "too many words (%s takes at most "
 		    "%d): usage: %s", c->name, sh.max_args, c->usage);
+		emit_error(0, "bad_command", msg);
+		return;
+	}
+	if (a.key != NULL && !(c->flags & NET_REQ_WRITE)) {
+		/* a read has no idempotency key: a retry script's mistake */
+		snprintf(msg, sizeof msg, "key= is for writes, %s only reads: "
+		    "usage: %s", c->name, c->usage);
 		emit_error(0, "bad_command", msg);
 		return;
 	}

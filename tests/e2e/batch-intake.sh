@@ -102,6 +102,7 @@ assert r[2]["body"] == "case_record", r[2]
 assert r[2]["case_record"]["reason"] == "zie goal=5 hierboven", r[2]["case_record"]["reason"]
 ' || fail "extra words in batch: $(echo "$res" | cut -c 1-300)"
 # a bad_command says what is wrong, not just the usage: a key= too long,
+# a key= on a read (it was dropped unseen),
 # a 17th meeting, next in a meeting subscribed with a RESUME_SEQ (no agenda)
 ids=$(printf 'plan 1 2027-01-04 13:30 1 2027-05-03\nquit\n' | batch voorzitter | python3 -c '
 import json, sys
@@ -111,7 +112,8 @@ for l in sys.stdin:
         print(" ".join(str(m["id"]) for m in o["meeting_list"]["meetings"][:17]))')
 [ "$(echo $ids | wc -w)" = 17 ] || fail "plan: 17 meetings expected: $ids"
 first=${ids%% *}
-res=$({ printf 'case %s key=%s\n' "$sig" "$(printf 'k%.0s' $(seq 1 65))"
+res=$({ printf 'complete 1 1 klaar key=%s\n' "$(printf 'k%.0s' $(seq 1 65))"
+	printf 'case %s key=k1\n' "$sig"
 	printf 'subscribe %s 1\nnext %s\n' "$first" "$first"
 	for i in $ids; do printf 'subscribe %s\n' "$i"; done
 	printf 'quit\n'; } | batch voorzitter)
@@ -119,10 +121,11 @@ echo "$res" | python3 -c '
 import json, sys
 o = [json.loads(l) for l in sys.stdin]
 e = [x for x in o if x["type"] == "error"]
-assert len(e) == 3, e
+assert len(e) == 4, e
 assert e[0]["message"].startswith("key= takes 1..64 characters, not 65"), e[0]
-assert e[1]["message"].startswith("no agenda of that meeting"), e[1]
-assert e[2]["message"].startswith("at most 16 meetings"), e[2]
+assert e[1]["message"].startswith("key= is for writes, case only reads"), e[1]
+assert e[2]["message"].startswith("no agenda of that meeting"), e[2]
+assert e[3]["message"].startswith("at most 16 meetings"), e[3]
 ' || fail "bad_command messages: $(echo "$res" | grep '"error"' | cut -c 1-300)"
 # a command file from a Windows editor: CRLF, tabs, quotes; one saved as
 # Windows-1252, whose unknown word was quoted back raw in the error line
