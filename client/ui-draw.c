@@ -192,21 +192,40 @@ ui_date(int64_t unix_s, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%d %H:%M", &tm);
 }
 
-/* Theme keys of the register, shown in the user's language. */
+/* Theme keys of the register, shown in the user's language: in full, and
+ * in a table's 17-column cell (where "multiprobleempersonen" was cut). */
+static const struct theme_name {
+	const char *key, *text, *cell;	/* cell NULL: the text fits */
+} theme_names[] = {
+	{ "domestic_violence", N_("domestic violence"), NULL },
+	{ "repeat_offenders", N_("repeat offenders"), NULL },
+	{ "at_risk_youth", N_("at-risk youth"), NULL },
+	{ "multi_problem", N_("multi-problem persons"), N_("multi-problem") },
+};
+
+static const struct theme_name *
+theme_name(const char *theme)
+{
+	for (size_t i = 0; i < sizeof theme_names / sizeof theme_names[0]; i++)
+		if (strcmp(theme_names[i].key, theme) == 0)
+			return &theme_names[i];
+	return NULL;
+}
+
 const char *
 ui_theme(const char *theme)
 {
-	static const struct { const char *key, *text; } themes[] = {
-		{ "domestic_violence", N_("domestic violence") },
-		{ "repeat_offenders", N_("repeat offenders") },
-		{ "at_risk_youth", N_("at-risk youth") },
-		{ "multi_problem", N_("multi-problem persons") },
-	};
+	const struct theme_name *t = theme_name(theme);
 
-	for (size_t i = 0; i < sizeof themes / sizeof themes[0]; i++)
-		if (strcmp(themes[i].key, theme) == 0)
-			return _(themes[i].text);
-	return theme;
+	return t != NULL ? _(t->text) : theme;
+}
+
+const char *
+ui_theme_cell(const char *theme)
+{
+	const struct theme_name *t = theme_name(theme);
+
+	return t != NULL ? _(t->cell != NULL ? t->cell : t->text) : theme;
 }
 
 size_t

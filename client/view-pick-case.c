@@ -103,7 +103,7 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 			a = ui_attr(u, UI_A_SELECTED);
 			mvwchgat(w, y, 0, cols, a, 0, NULL);
 		}
-		layout_cell(theme, sizeof theme, ui_theme(c->theme), 17);
+		layout_cell(theme, sizeof theme, ui_theme_cell(c->theme), 17);
 		layout_cell(status, sizeof status,
 		    ui_enum(&tafel__case_status__descriptor, (int)c->status), 16);
 		/* the organisation gives way to the marker at 80 columns */

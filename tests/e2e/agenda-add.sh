@@ -17,10 +17,15 @@ n=$(echo "$AGENDA" | sed -n 3p)
 [ -n "$new" ] && [ -n "$taken" ] || fail "no suitable cases in the demo data"
 [ "$(count_in_meeting politie "$MEETING" "\"number\":\"$new\"")" = 0 ] ||
 	fail "case $new already in the meeting"
+# the longest theme name, "multiprobleempersonen", was cut to
+# "multiprobleempe…" in the picker's and the agenda's 17 columns
+sql -c "UPDATE cases SET theme = 'multi_problem' WHERE number = '$new'" ||
+	fail "sql"
 
 keys chair +
 wait_for chair "Tafel · Casus aan de agenda toevoegen" || fail "+ did not open the case picker"
-wait_for chair "$new" || fail "picker does not list case $new"
+wait_re chair "^ $new  multiprobleem     " ||
+	fail "picker: case $new not listed with its theme in short: $(screen chair)"
 wait_re chair "$taken .*\(al op de agenda\)" || fail "picker does not mark case $taken as on the agenda"
 
 # a case already on the agenda is refused before anything is sent
@@ -47,7 +52,8 @@ wait_re chair "^ +# +Casus" || fail "chair: not back in the meeting"
 screen chair | grep -qF "Geen casus aan de agenda toegevoegd" &&
 	fail "chair: leaving the picker after an add says nothing was added: $(screen chair)"
 wait_re chair "^ +$((n + 1))  $new " || fail "chair: case $new not at the end of the agenda"
-wait_re pol "^ +$((n + 1))  $new " || fail "follower: case $new not on the agenda"
+wait_re pol "^ +$((n + 1))  $new  multiprobleem     " ||
+	fail "follower: case $new not on the agenda: $(screen pol)"
 [ "$(count_in_meeting politie "$MEETING" "\"number\":\"$new\"")" -ge 1 ] ||
 	fail "case $new not in the meeting on the server"
 
