@@ -86,8 +86,10 @@ ui_attr(struct ui *u, int kind)
 	static const struct { attr_t mono; short fg, bg; attr_t extra; } tab[] = {
 		[UI_A_TITLE] = { A_BOLD, -1, -1, A_BOLD },
 		[UI_A_SELECTED] = { A_REVERSE, COLOR_BLACK, COLOR_CYAN, 0 },
-		[UI_A_CURRENT] = { A_BOLD | A_UNDERLINE, COLOR_GREEN, -1, A_BOLD },
-		[UI_A_FLASH] = { A_STANDOUT, COLOR_BLACK, COLOR_YELLOW, 0 },
+		/* without colours the current row is bold (and has its ▶),
+		 * a changed one underlined: see ui_flash */
+		[UI_A_CURRENT] = { A_BOLD, COLOR_GREEN, -1, A_BOLD },
+		[UI_A_FLASH] = { A_UNDERLINE, COLOR_BLACK, COLOR_YELLOW, 0 },
 		[UI_A_OVERDUE] = { A_BOLD, COLOR_RED, -1, A_BOLD },
 		[UI_A_STATUS] = { A_REVERSE, COLOR_WHITE, COLOR_BLUE, 0 },
 		[UI_A_ERROR] = { A_BOLD | A_REVERSE, COLOR_WHITE, COLOR_RED, A_BOLD },
@@ -97,6 +99,18 @@ ui_attr(struct ui *u, int kind)
 	if (!u->colors)
 		return tab[kind].mono;
 	return COLOR_PAIR(kind + 1) | tab[kind].extra;
+}
+
+/* A line changed a moment ago (changed: its model record's time): in colour
+ * it flashes yellow; without colours it keeps its own look (the selection's
+ * reverse included, which a standout flash looked just like) underlined. */
+attr_t
+ui_flash(struct ui *u, double changed, attr_t other)
+{
+	if (!model_recent(changed, ui_now()))
+		return other;
+	return u->colors ? ui_attr(u, UI_A_FLASH) : other | ui_attr(u,
+	    UI_A_FLASH);
 }
 
 void
@@ -330,9 +344,8 @@ ui_standing_draw(struct ui *u, WINDOW *w, int y, int x, int rows, int width)
 			ui_more(u, w, y++, x, width, n - i);
 			break;
 		}
-		if (model_recent(model_rec(&u->meeting.standing, a->id)->changed,
-		    ui_now()))
-			at = ui_attr(u, UI_A_FLASH);
+		at = ui_flash(u, model_rec(&u->meeting.standing, a->id)->changed,
+		    at);
 		ui_action_text(NULL, a, text, sizeof text);
 		/* on the shared screen the room, not the viewer's
 		 * organisation, is why (as the current item's line says) */

@@ -69,8 +69,8 @@ line(struct ui *u, size_t i, char *buf, size_t len, attr_t *a)
 	ap = list[i];
 	r = model_rec(&u->org.actions, ap->id);
 	*a = ap->overdue ? ui_attr(u, UI_A_OVERDUE) : 0;
-	if (r != NULL && model_recent(r->changed, ui_now()))
-		*a = ui_attr(u, UI_A_FLASH);
+	if (r != NULL)
+		*a = ui_flash(u, r->changed, *a);
 	/* a column cut by display width, never inside a character */
 	layout_cell(owner, sizeof owner, ap->owner_user_name[0] ?
 	    ap->owner_user_name : ap->owner_org_name, owner_width(u));

@@ -14,12 +14,6 @@ static struct {
 	int agenda_room;		/* rows for agenda items, last drawn */
 } st;
 
-static attr_t
-flash_or(struct ui *u, double changed, attr_t other)
-{
-	return model_recent(changed, ui_now()) ? ui_attr(u, UI_A_FLASH) : other;
-}
-
 /* Where an agenda row's clock starts: after the overdue count. */
 #define CLOCK_COL 64
 
@@ -83,9 +77,9 @@ draw_agenda(struct ui *u, WINDOW *w, int top, int rows, int width)
 			a = ui_attr(u, UI_A_CURRENT);
 		if (i == sel)
 			a = ui_attr(u, UI_A_SELECTED);
-		a = flash_or(u, m->agenda.v[i].changed, a);
+		a = ui_flash(u, m->agenda.v[i].changed, a);
 		if (c != NULL)
-			a = flash_or(u, model_rec(&m->cases, c->id)->changed, a);
+			a = ui_flash(u, model_rec(&m->cases, c->id)->changed, a);
 		if (i == sel)
 			mvwchgat(w, y, 0, width, a, 0, NULL);
 		ui_putf(w, y, 0, width, a, "%s %2d  %-9s  %s  %s %4d  %s",
@@ -224,7 +218,7 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 		ui_put(w, y, x, width, 0, _("Case not visible to your organisation."));
 		return;
 	}
-	ui_putf(w, y++, x, width, flash_or(u, cr->changed, ui_attr(u, UI_A_TITLE)),
+	ui_putf(w, y++, x, width, ui_flash(u, cr->changed, ui_attr(u, UI_A_TITLE)),
 	    "%s %s · %s · %s", _("Case"), c->number, ui_theme(c->theme),
 	    ui_enum(&tafel__case_status__descriptor, (int)c->status));
 	ui_putf(w, y++, x, width, 0, "%s: %s   %s: %s", _("Submitted by"),
@@ -306,7 +300,7 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 			k = (size_t)fits - 1;
 		for (size_t i = 0; i < k && y < limit; i++)
 			ui_put(w, y++, x, width, ln[i].red ?
-			    ui_attr(u, UI_A_OVERDUE) : flash_or(u, rr->changed, 0),
+			    ui_attr(u, UI_A_OVERDUE) : ui_flash(u, rr->changed, 0),
 			    ln[i].text);
 		if (k < total && y < limit)
 			ui_more(u, w, y++, x, width, total - k);
@@ -318,7 +312,7 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 		    (it->decision_changed_after_close ? 1 : 0);
 
 		y += ui_wrap_put(w, y, x, width, drows < 1 ? 1 : drows > 3 ? 3 :
-		    drows, flash_or(u, model_rec(&m->agenda, it->id)->changed,
+		    drows, ui_flash(u, model_rec(&m->agenda, it->id)->changed,
 		    0), decision);
 	}
 	if (it->decision_changed_after_close && y < rows) {
@@ -353,7 +347,7 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 		const Tafel__ActionPoint *a = acts[i];
 		attr_t at = a->overdue ? ui_attr(u, UI_A_OVERDUE) : 0;
 
-		at = flash_or(u, model_rec(&m->actions, a->id)->changed, at);
+		at = ui_flash(u, model_rec(&m->actions, a->id)->changed, at);
 		if (a == sel) {		/* e, x and C work on this one */
 			at = ui_attr(u, UI_A_SELECTED);
 			mvwchgat(w, y, x, width, at, 0, NULL);
@@ -425,7 +419,7 @@ draw(struct ui *u, WINDOW *w, int rows, int cols)
 			    cols - layout_width(tail) : 8);
 		snprintf(head, sizeof head, "%s%s", series, tail);
 	}
-	ui_put(w, 0, 0, cols, flash_or(u, m->meeting_changed,
+	ui_put(w, 0, 0, cols, ui_flash(u, m->meeting_changed,
 	    ui_attr(u, UI_A_TITLE)), head);
 	/* a cancelled meeting says why, under its header (two rows at most):
 	 * the reason is what the chair typed for every partner to read */

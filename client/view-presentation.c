@@ -134,8 +134,8 @@ view_presentation_draw(struct ui *u, WINDOW *w, int rows, int cols)
 
 		snprintf(line, sizeof line, "%s: %s", _("Decision"), text);
 		y += ui_wrap_put(w, y, 2, cols - 4, max < 1 ? 1 : max,
-		    model_recent(model_rec(&m->agenda, it->id)->changed,
-		    ui_now()) ? ui_attr(u, UI_A_FLASH) | A_BOLD : A_BOLD, line);
+		    ui_flash(u, model_rec(&m->agenda, it->id)->changed, 0) |
+		    A_BOLD, line);
 	}
 	act_y = y < rows ? y++ : -1;	/* the title, said below */
 	/* the last rows for the standing item "openstaande afspraken" when
@@ -172,8 +172,7 @@ view_presentation_draw(struct ui *u, WINDOW *w, int rows, int cols)
 			ui_more(u, w, y++, 2, cols - 4, n - i);
 			break;
 		}
-		if (model_recent(model_rec(&m->actions, a->id)->changed, ui_now()))
-			at = ui_attr(u, UI_A_FLASH);
+		at = ui_flash(u, model_rec(&m->actions, a->id)->changed, at);
 		ui_action_text(c, a, text, sizeof text);
 		ui_putf(w, y++, 2, cols - 4, at, "%s %s %-9s %s · %s",
 		    a->overdue ? "!" : " ", a->due_date,

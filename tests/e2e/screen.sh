@@ -55,6 +55,30 @@ for s in chair mono; do
 		fail "$s: agenda rows missing"
 done
 
+# without colours a changed row is underlined for a moment: the flash was
+# standout, on most terminals the same reverse as the selection, so the
+# row the chair moved to looked merely selected
+row_sgr() {	# SESSION REGEX: the SGR codes on the first line matching REGEX
+	tm capture-pane -e -p -t "$1" | python3 -c '
+import re, sys
+for line in sys.stdin:
+    if re.search(sys.argv[1], re.sub(r"\x1b\[[0-9;]*m", "", line)):
+        print(" ".join(sorted({c for m in re.finditer(r"\x1b\[([0-9;]*)m", line)
+                               for c in m.group(1).split(";") if c})))
+        break' "$2"
+}
+flashed=
+keys chair n
+for _ in $(seq 1 100); do
+	case " $(row_sgr mono '^▶ +2 ') " in *" 4 "*) flashed=1; break ;; esac
+	sleep 0.05
+done
+[ -n "$flashed" ] || fail "mono: the row made current not underlined: $(tm capture-pane -e -p -t mono | cat -v | head -8)"
+for _ in $(seq 1 100); do
+	case " $(row_sgr mono '^▶ +2 ') " in *" 4 "*) sleep 0.1 ;; *) flashed= ; break ;; esac
+done
+[ -z "$flashed" ] || fail "mono: the underline of a change did not end"
+
 # bigger: the separator line spans the new width, footer on the new last line
 tm resize-window -t chair -x 100 -y 30 || fail "resize-window"
 check_clean chair 100 30
