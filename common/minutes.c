@@ -8,7 +8,6 @@
 
 #include <cairo.h>
 #include <cairo-pdf.h>
-#include <fontconfig/fontconfig.h>
 #include <json-c/json.h>
 
 #include "log.h"
@@ -499,12 +498,13 @@ minutes_write_pdf_to(struct json_object *m, FILE *f, const char *path,
     char *err, size_t errlen)
 {
 	struct doc d = { 0 };
+	struct pdf_stream ps;
 	cairo_surface_t *sf;
 	struct pdf p = { 0 };
-	cairo_status_t st;
+	int rc;
 
 	build(&d, m);
-	sf = pdf_stream_surface(f, PAGE_W, PAGE_H);
+	sf = pdf_stream_open(&ps, f, PAGE_W, PAGE_H);
 	cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, d.title);
 	p.cr = cairo_create(sf);
 	p.d = &d;
@@ -513,22 +513,7 @@ minutes_write_pdf_to(struct json_object *m, FILE *f, const char *path,
 	for (size_t i = 0; i < d.n; i++)
 		pdf_line(&p, &d.lines[i]);
 	cairo_show_page(p.cr);
-	st = cairo_status(p.cr);
-	cairo_destroy(p.cr);
-	cairo_surface_finish(sf);
-	if (st == CAIRO_STATUS_SUCCESS)
-		st = cairo_surface_status(sf);
-	cairo_surface_destroy(sf);
-	/* no cairo object is left: give back the font caches (fontconfig's
-	 * would otherwise live until exit, which leak checkers report) */
-	cairo_debug_reset_static_data();
-	FcFini();
+	rc = pdf_stream_close(&ps, p.cr, path, err, errlen);
 	doc_free(&d);
-	if (st == CAIRO_STATUS_SUCCESS && fflush(f) != 0)
-		st = CAIRO_STATUS_WRITE_ERROR;
-	if (st != CAIRO_STATUS_SUCCESS) {
-		snprintf(err, errlen, "%s: %s", path, cairo_status_to_string(st));
-		return -1;
-	}
-	return 0;
+	return rc;
 }

@@ -2,23 +2,26 @@
 #ifndef TAFEL_PDF_STREAM_H
 #define TAFEL_PDF_STREAM_H
 
+#include <stddef.h>
 #include <stdio.h>
 
-#include <cairo-pdf.h>
+#include <cairo.h>
 
-static inline cairo_status_t
-pdf_stream_write(void *closure, const unsigned char *data, unsigned int len)
-{
-	return fwrite(data, 1, len, (FILE *)closure) == len ?
-	    CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
-}
+struct pdf_stream {
+	FILE *f;			/* not closed here */
+	int err;			/* errno of the first write that failed */
+	cairo_surface_t *sf;
+};
 
-/* An A4 page-sized PDF surface writing to f (not closed by cairo). */
-static inline cairo_surface_t *
-pdf_stream_surface(FILE *f, double width, double height)
-{
-	return cairo_pdf_surface_create_for_stream(pdf_stream_write, f, width,
-	    height);
-}
+/* An A4 page-sized PDF surface on f; draw on cairo_create(s->sf). */
+cairo_surface_t *pdf_stream_open(struct pdf_stream *s, FILE *f,
+    double width, double height);
+
+/* Ends the document drawn with cr (destroyed here) and flushes f. 0, or -1
+ * with "PATH: cannot write: REASON" in err: a full disk is one, which
+ * cairo's own status does not always tell (seen: minutes to /dev/full
+ * reported written). */
+int pdf_stream_close(struct pdf_stream *s, cairo_t *cr, const char *path,
+    char *err, size_t errlen);
 
 #endif

@@ -6,7 +6,6 @@
 
 #include <cairo.h>
 #include <cairo-pdf.h>
-#include <fontconfig/fontconfig.h>
 #include <json-c/json.h>
 
 #include "pdf-stream.h"
@@ -488,8 +487,8 @@ report_write_pdf_to(struct json_object *r, const char *made_for, FILE *f,
     const char *path, char *err, size_t errlen)
 {
 	struct rp p = { 0 };
+	struct pdf_stream ps;
 	cairo_surface_t *sf;
-	cairo_status_t st;
 	char from[16], to[16], title[300], line[400];
 
 	dutch_date(str(r, "from"), from, sizeof from);
@@ -500,7 +499,7 @@ report_write_pdf_to(struct json_object *r, const char *made_for, FILE *f,
 	snprintf(title, sizeof title, "Rapportage voor de stuurgroep, %s t/m %s",
 	    from, to);
 
-	sf = pdf_stream_surface(f, PAGE_W, PAGE_H);
+	sf = pdf_stream_open(&ps, f, PAGE_W, PAGE_H);
 	cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, title);
 	p.cr = cairo_create(sf);
 	page_start(&p);
@@ -514,23 +513,7 @@ report_write_pdf_to(struct json_object *r, const char *made_for, FILE *f,
 	orgs(&p, get(r, "orgs"));
 	areas(&p, get(r, "areas"));
 	cairo_show_page(p.cr);
-
-	st = cairo_status(p.cr);
-	cairo_destroy(p.cr);
-	cairo_surface_finish(sf);
-	if (st == CAIRO_STATUS_SUCCESS)
-		st = cairo_surface_status(sf);
-	cairo_surface_destroy(sf);
-	/* as in minutes.c: no cairo object is left; give the caches back */
-	cairo_debug_reset_static_data();
-	FcFini();
-	if (st == CAIRO_STATUS_SUCCESS && fflush(f) != 0)
-		st = CAIRO_STATUS_WRITE_ERROR;
-	if (st != CAIRO_STATUS_SUCCESS) {
-		snprintf(err, errlen, "%s: %s", path, cairo_status_to_string(st));
-		return -1;
-	}
-	return 0;
+	return pdf_stream_close(&ps, p.cr, path, err, errlen);
 }
 
 int

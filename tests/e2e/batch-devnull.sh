@@ -53,15 +53,22 @@ grep -q 'tafel: standard output: Bad file descriptor' "$E2E_DIR.err" ||
 	fail "the closed stdout was not said: $(cat "$E2E_DIR.err")"
 
 # a nightly export to a directory that is not there, or to a full disk:
-# the error line says why (it said only 'cannot write')
-printf 'report-csv orgs 2026Q4 %s\nreport-csv areas 2026Q4 /dev/full\n' "$E2E_DIR/no/such/dir/r.csv" |
+# the error line says why (it said only 'cannot write'); the minutes too,
+# and the PDFs (reported written on a full disk: cairo's status missed it)
+closed=$(printf 'meetings\nquit\n' | batch voorzitter |
+	pick '[x["id"] for x in m["meeting_list"]["meetings"] if x["state"] == "closed"][0]')
+[ -n "$closed" ] || fail "no closed meeting in the demo data"
+printf 'report-csv orgs 2026Q4 %s\nreport-csv areas 2026Q4 /dev/full\nminutes %s txt /dev/full\nminutes %s pdf /dev/full\nreport-pdf 2026Q4 /dev/full\n' \
+	"$E2E_DIR/no/such/dir/r.csv" "$closed" "$closed" |
 	batch_within 20 voorzitter >"$E2E_DIR.out" 2>"$E2E_DIR.err" || fail "report-csv exited $?: $(cat "$E2E_DIR.err")"
 python3 - "$E2E_DIR.out" <<'PY' || fail "report-csv to a bad file: $(grep '"error"' "$E2E_DIR.out")"
 import json, sys
 e = [o for o in map(json.loads, open(sys.argv[1])) if o["type"] == "error"]
-assert [x["code"] for x in e] == ["report_export"] * 2, e
+assert [x["code"] for x in e] == ["report_export"] * 2 + ["minutes_export"] * 2 + ["report_export"], e
 assert e[0]["message"].endswith("/no/such/dir/r.csv: No such file or directory"), e[0]
 assert e[1]["message"] == "/dev/full: cannot write: No space left on device", e[1]
+for x in e[2:]:
+    assert x["message"] == "/dev/full: cannot write: No space left on device", x
 PY
 
 # SIGTERM (timeout, systemd) ends the run as quit does: it logs out (the
