@@ -1785,7 +1785,8 @@ chain_signals(void)
 	}
 }
 
-/* The password: --password-file, else TAFEL_PASSWORD, else stdin's first line. */
+/* The password: --password-file, else TAFEL_PASSWORD, else stdin's first
+ * line (asked for with echo off when stdin is a terminal). */
 static char *
 batch_password(const struct client_opts *o)
 {
@@ -1804,6 +1805,13 @@ batch_password(const struct client_opts *o)
 	}
 	if (env != NULL)
 		return xstrdup(env);
+	if (isatty(STDIN_FILENO)) {
+		char *p = client_ask_password(o);
+
+		if (p == NULL)
+			fprintf(stderr, "tafel: no password read\n");
+		return p;
+	}
 	/* byte by byte: the rest of stdin stays for the event loop */
 	while (read(STDIN_FILENO, &c, 1) == 1 && c != '\n')
 		if (len + 1 < sizeof buf)

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,14 +97,26 @@ client_remember(const struct client_opts *o)
 		log_warn("cannot save settings: %s", err);
 }
 
-/* Reads the password from the terminal with echo off. */
+static volatile sig_atomic_t prompt_signal;
+
+static void
+on_prompt_signal(int sig)
+{
+	prompt_signal = sig;
+}
+
+/* Reads the password from the terminal with echo off.  A signal that ends
+ * the program (^C, a hangup) first gives the terminal its echo back; ^D
+ * gives up (NULL). */
 char *
 client_ask_password(const struct client_opts *o)
 {
+	static const int sigs[] = { SIGINT, SIGQUIT, SIGHUP, SIGTERM };
+	struct sigaction sa, old_sa[sizeof sigs / sizeof sigs[0]];
 	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
 	struct termios old, noecho;
 	char buf[1100], prompt[400];
-	ssize_t n;
+	ssize_t n = 0;
 	size_t len = 0;
 	char c;
 
@@ -118,8 +131,18 @@ client_ask_password(const struct client_opts *o)
 	tcgetattr(fd, &old);
 	noecho = old;
 	noecho.c_lflag &= ~(tcflag_t)ECHO;
+	/* no SA_RESTART: the signal ends the read below */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_prompt_signal;
+	sigemptyset(&sa.sa_mask);
+	prompt_signal = 0;
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		sigaction(sigs[i], &sa, &old_sa[i]);
+		if (old_sa[i].sa_handler == SIG_IGN)	/* nohup: stays so */
+			sigaction(sigs[i], &old_sa[i], NULL);
+	}
 	tcsetattr(fd, TCSAFLUSH, &noecho);
-	while ((n = read(fd, &c, 1)) == 1 && c != '\n')
+	while (!prompt_signal && (n = read(fd, &c, 1)) == 1 && c != '\n')
 		if (len + 1 < sizeof buf)
 			buf[len++] = c;
 	tcsetattr(fd, TCSAFLUSH, &old);
@@ -127,6 +150,17 @@ client_ask_password(const struct client_opts *o)
 		/* nothing to do */
 	}
 	close(fd);
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &old_sa[i], NULL);
 	buf[len] = '\0';
+	if (prompt_signal != 0) {	/* now as it would have ended us */
+		explicit_bzero(buf, sizeof buf);
+		raise(prompt_signal);
+		return NULL;
+	}
+	if (n != 1) {			/* ^D, an error */
+		explicit_bzero(buf, sizeof buf);
+		return NULL;
+	}
 	return xstrdup(buf);
 }
