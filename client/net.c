@@ -853,6 +853,37 @@ req_retry(struct net *n, struct net_req *r, const Tafel__Envelope *m)
 	return 1;
 }
 
+/* --verbose: an event's seq and the records it carries ("inbox_entry"),
+ * to tell what a client was sent when its screen does not show it. */
+static void
+log_event(const Tafel__Event *e)
+{
+	const ProtobufCMessageDescriptor *d = e->base.descriptor;
+	char what[512];
+	size_t o = 0;
+
+	what[0] = '\0';
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		const char *p = (const char *)e + f->offset;
+		int set;
+
+		if (f->label == PROTOBUF_C_LABEL_REPEATED)
+			set = *(const size_t *)(const void *)((const char *)e +
+			    f->quantifier_offset) > 0;
+		else if (f->type == PROTOBUF_C_TYPE_MESSAGE)
+			set = *(void *const *)(const void *)p != NULL;
+		else if (f->type == PROTOBUF_C_TYPE_BOOL)
+			set = *(const protobuf_c_boolean *)(const void *)p;
+		else
+			continue;
+		if (set && o + strlen(f->name) + 2 < sizeof what)
+			o += (size_t)snprintf(what + o, sizeof what - o, " %s",
+			    f->name);
+	}
+	log_debug("net: event %llu:%s", (unsigned long long)e->seq, what);
+}
+
 /* One complete envelope from the server (taken, *m NULL, when kept). */
 static void
 dispatch(struct net *n, Tafel__Envelope **mp)
@@ -890,6 +921,8 @@ dispatch(struct net *n, Tafel__Envelope **mp)
 		return;
 	}
 	if (m->body_case == TAFEL__ENVELOPE__BODY_EVENT) {
+		if (log_get_level() == LOG_LVL_DEBUG)
+			log_event(m->event);
 		if (n->cb.event != NULL)
 			n->cb.event(n, m, n->arg);
 		return;

@@ -24,16 +24,21 @@ printf '%s\n' "complete $1 $2 Huisbezoek gedaan" quit | batch politie |
 start_client chair voorzitter --meeting "$MEETING"
 wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
 wait_for chair "postvak: 1 ongelezen" || fail "chair: no unread count on its own screen: $(screen chair | tail -n 2)"
-start_client beamer voorzitter --meeting "$MEETING" --presentation
+# --verbose logs each event the shared screen gets: what it does not show
+# is checked once it has had it
+tm new-session -d -s beamer -x 80 -y 24 "$(client_cmd voorzitter --meeting "$MEETING" --presentation --verbose) 2>$E2E_DIR.beamer; sleep 600" ||
+	fail "tmux new-session beamer"
 wait_for beamer "verbonden" || fail "beamer: not connected"
-sleep 1		# the inbox count comes with the inbox subscription
-screen beamer | grep -q "postvak" && fail "beamer shows the chair's inbox: $(screen beamer | tail -n 2)"
 # a new entry while the shared screen is up: announced on the chair's own
 # screen only
 printf '%s\n' "complete $3 $4 Nagesprek gevoerd" quit | batch politie |
 	grep -q '"action_point"' || fail "complete the second"
 wait_for chair "Nieuwe terugkoppeling op casus" ||
 	fail "chair: the second entry was not announced: $(screen chair | tail -n 2)"
-sleep 0.5	# the beamer's copy of the event, on its own connection
+wait_file "$E2E_DIR.beamer" "net: event [0-9]*:.* inbox_entry" ||
+	fail "beamer: no inbox event logged: $(cat "$E2E_DIR.beamer")"
+sleep 0.2	# its redraw, in the same turn of the loop
+# the count came with the inbox subscription, answered before the event
+screen beamer | grep -q "postvak" && fail "beamer shows the chair's inbox: $(screen beamer | tail -n 2)"
 screen beamer | grep -q "terugkoppeling" && fail "beamer announces the chair's inbox: $(screen beamer | tail -n 2)"
 ok
