@@ -502,11 +502,14 @@ cmd_report_csv(int argc, char **argv)
 			json_object_put(r);
 			return 1;
 		}
+		errno = 0;
 		rc = report_write_csv(r, (enum report_table)t, f);
-		if (f != stdout && fclose(f) != 0)
+		if ((f != stdout && fclose(f) != 0) || (f == stdout &&
+		    fflush(f) != 0))
 			rc = -1;
 		if (rc != 0)
-			fprintf(stderr, "tafelctl: %s: write failed\n", out);
+			fprintf(stderr, "tafelctl: %s: cannot write: %s\n", out,
+			    errno != 0 ? strerror(errno) : "write failed");
 	}
 	if (rc == 0 && pdf != NULL) {
 		if ((f = output_file(pdf)) == NULL) {
@@ -1616,9 +1619,12 @@ cmd_minutes(int argc, char **argv)
 		if (rc != 0)
 			fprintf(stderr, "tafelctl: %s\n", err);
 	} else {
+		errno = 0;
 		rc = minutes_write_text(m, f);
-		if ((f != stdout && fclose(f) != 0) || rc != 0) {
-			fprintf(stderr, "tafelctl: %s: write failed\n", out);
+		if ((f != stdout && fclose(f) != 0) || (f == stdout &&
+		    fflush(f) != 0) || rc != 0) {
+			fprintf(stderr, "tafelctl: %s: cannot write: %s\n", out,
+			    errno != 0 ? strerror(errno) : "write failed");
 			rc = -1;
 		}
 	}

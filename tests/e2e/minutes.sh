@@ -24,6 +24,14 @@ ctl minutes "$mid" --org "$vsl" --format txt -o "$E2E_DIR/vsl.txt" >/dev/null ||
 	fail "text minutes"
 ctl minutes 999999 --org "$pol" -o "$E2E_DIR/none.pdf" >/dev/null &&
 	fail "minutes of a meeting that does not exist"
+# a full disk is said, with why (the PDF was reported written)
+for fmt in txt pdf; do
+	out=$("$TAFELCTL" --config /dev/null --data-dir "$E2E_DIR" minutes "$mid" \
+		--org "$pol" --format $fmt -o /dev/full 2>&1) &&
+		fail "$fmt minutes to a full disk: exit 0: $out"
+	echo "$out" | grep -qF "/dev/full: cannot write: No space left on device" ||
+		fail "$fmt minutes to a full disk: $out"
+done
 
 # GGZ (absent, not involved) whose only member is made a process manager of
 # the district: no copy in that person's personal view, refused with why

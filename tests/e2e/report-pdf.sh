@@ -168,6 +168,14 @@ PY
 # 2 open of which 1 overdue; 2 meetings, 1 attended; signal: 2 cases, 2 + 9
 # days
 ctl report 2025-01-01 2025-01-10 --pdf "$E2E_DIR/jan.pdf" >/dev/null || fail "tafelctl report --pdf"
+# a full disk is said, with why (the PDF was reported written)
+for args in "2025-01-01 2025-01-10 --pdf /dev/full" "orgs 2025-01-01 2025-01-10 -o /dev/full"; do
+	# shellcheck disable=SC2086
+	out=$("$TAFELCTL" --config /dev/null --data-dir "$E2E_DIR" report $args 2>&1) &&
+		fail "report $args: exit 0: $out"
+	echo "$out" | grep -qF "/dev/full: cannot write: No space left on device" ||
+		fail "report $args: $out"
+done
 check_pdf "$E2E_DIR/jan.pdf" "Stuurgroep" "5 +1 +1 +1 +2 +1 +2 +1" "11.0" "01-01-2025 t/m 10-01-2025"
 
 # the quarter: the February action point and meeting too (6 agreed, 3 open,
