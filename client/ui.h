@@ -222,11 +222,11 @@ const char *ui_enum(const ProtobufCEnumDescriptor *d, int value);
 void ui_date(int64_t unix_s, char *buf, size_t len);
 /* Translated theme name ("domestic_violence" → "huiselijk geweld"). */
 const char *ui_theme(const char *theme);
+/* The same, short enough for a table's 17-column theme cell. */
+const char *ui_theme_cell(const char *theme);
 /* other, or the look of a line that changed a moment ago (changed: its
  * model record's time). */
 attr_t ui_flash(struct ui *u, double changed, attr_t other);
-/* The same, short enough for a table's 17-column theme cell. */
-const char *ui_theme_cell(const char *theme);
 /* A list view's n lines below its header row: clamps *sel to the list and
  * returns the first index to draw so that *sel is visible (rows: the body's
  * height), *shown lines from there; when not all fit, the last row is left

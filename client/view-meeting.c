@@ -66,8 +66,8 @@ draw_agenda(struct ui *u, WINDOW *w, int top, int rows, int width)
 			layout_case_counts(m, c->id, &open, &overdue);
 		if (overdue > 0)
 			snprintf(late, sizeof late, "%d !", overdue);
-		layout_cell(theme, sizeof theme, c != NULL ? ui_theme_cell(c->theme) :
-		    "", 17);
+		layout_cell(theme, sizeof theme, c != NULL ?
+		    ui_theme_cell(c->theme) : "", 17);
 		layout_cell(status, sizeof status, c != NULL ?
 		    ui_enum(&tafel__case_status__descriptor, (int)c->status) : "",
 		    16);
