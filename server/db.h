@@ -53,6 +53,13 @@ void db_call_owned(const void *owner, const char *sql, int nparams,
     const char *const *params, db_result_fn fn, void *arg);
 
 /*
+ * db_call_owned for a client's read: reads together hold at most all but
+ * one of the pool's connections, which stays for writes and the push.
+ */
+void db_call_read(const void *owner, const char *sql, int nparams,
+    const char *const *params, db_result_fn fn, void *arg);
+
+/*
  * Says whether an owner can no longer be answered (its connection is
  * closing or dead).  Queued queries of such an owner are never sent: the
  * sweep fails them (their fn runs with DATABASE_UNAVAILABLE) instead, so a

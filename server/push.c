@@ -863,7 +863,7 @@ sub_snapshot_meeting(struct sub_setup *st, const char **params)
 	params[4] = st->cached ? snapcache_snap(st->cached) : NULL;
 	params[5] = st->cached ? snapcache_at(st->cached) : NULL;
 	params[6] = st->cached ? snapcache_entries(st->cached) : NULL;
-	db_call_owned(s->c, "SELECT body, hit, key, snap, at, entries "
+	db_call_read(s->c, "SELECT body, hit, key, snap, at, entries "
 	    "FROM tafel_snapshot_cached($1::bigint, $2::bigint, $3::boolean, "
 	    "$4, $5, $6::timestamptz, $7::jsonb)", 7, params, subscribe_done,
 	    st);
@@ -879,19 +879,19 @@ sub_snapshot(struct sub_setup *st)
 
 	snprintf(uid, sizeof uid, "%lld", (long long)s->c->session->user_id);
 	snprintf(mid, sizeof mid, "%lld", (long long)s->meeting_id);
-	/* the client's own turn in the pool (db_call_owned) */
+	/* the client's own turn in the pool (db_call_read: a read) */
 	if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING)
 		sub_snapshot_meeting(st, params);
 	else if (s->topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_INBOX)
-		db_call_owned(s->c, "SELECT tafel_inbox_snapshot($1::bigint)",
+		db_call_read(s->c, "SELECT tafel_inbox_snapshot($1::bigint)",
 		    1, params, subscribe_done, st);
 	else if (topic_is_list(s->topic)) {
 		snprintf(mid, sizeof mid, "%d", (int)s->topic);
 		params[2] = s->include_closed ? "true" : "false";
-		db_call_owned(s->c, "SELECT tafel_list_snapshot($1::bigint, "
+		db_call_read(s->c, "SELECT tafel_list_snapshot($1::bigint, "
 		    "$2::int, $3::boolean)", 3, params, subscribe_done, st);
 	} else
-		db_call_owned(s->c, "SELECT tafel_org_actions($1::bigint, "
+		db_call_read(s->c, "SELECT tafel_org_actions($1::bigint, "
 		    "false)", 1, params, subscribe_done, st);
 }
 

@@ -339,7 +339,7 @@ request_run(struct conn *c, const Tafel__Envelope *env,
 	} else {
 		params[1] = args;
 		/* Reads that need no request fields take only $1. */
-		db_call_owned(c, h->sql, strstr(h->sql, "$2") != NULL ? 2 : 1,
+		db_call_read(c, h->sql, strstr(h->sql, "$2") != NULL ? 2 : 1,
 		    params, request_done, r);
 	}
 	free(args);

@@ -592,6 +592,68 @@ test_pool_per_user(void **state)
 }
 
 /*
+ * Reads hold at most all but one of the pool's connections: four users'
+ * reads that wait on a lock (a 4 MB case takes 250 ms) leave the fourth
+ * connection to a write, which is answered at once; it waited for them
+ * (5 s, then "busy"). The fourth read runs when one of the others ends.
+ */
+static void
+test_reads_leave_a_connection(void **state)
+{
+	static const char *const readers[4] = { "politie", "om", "reclassering",
+	    "jeugdzorg" };
+	struct tclient r[4], w;
+	Tafel__ListInboxRequest li = TAFEL__LIST_INBOX_REQUEST__INIT;
+	Tafel__Envelope env = TAFEL__ENVELOPE__INIT, *m;
+	const char *waiting = "SELECT count(*) FROM pg_locks l JOIN pg_class "
+	    "c ON c.oid = l.relation WHERE c.relname = 'inbox_entries' AND "
+	    "NOT l.granted";
+	char v[32];
+	pid_t locker;
+	int i, lists = 0;
+
+	(void)state;
+	for (i = 0; i < 4; i++)
+		assert_int_equal(tclient_login(&r[i], &srv, readers[i], "demo"),
+		    0);
+	assert_int_equal(tclient_login(&w, &srv, "wijkagent", "demo"), 0);
+	assert_true((locker = harness_lock_table(&srv, "inbox_entries")) > 0);
+	env.body_case = B(LIST_INBOX);
+	env.list_inbox = &li;
+	for (i = 0; i < 4; i++) {
+		env.request_id = 200 + (uint64_t)i;
+		assert_int_equal(tclient_send(&r[i], &env), 0);
+	}
+	/* three of them wait on the lock in PostgreSQL (without the limit,
+	 * four: every connection of the pool) */
+	assert_int_equal(harness_sql_until(&srv, "SELECT count(*) >= 3 FROM "
+	    "pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname "
+	    "= 'inbox_entries' AND NOT l.granted", 20000), 1);
+	m = harness_create_case(&w, "Melding tijdens vier lezers",
+	    harness_key());
+	harness_expect_body(m, B(CASE_RECORD));
+	frame_free(m);
+	assert_int_equal(harness_psql_value(&srv, waiting, v, sizeof v), 0);
+	assert_string_equal(v, "3");
+	assert_int_equal(harness_unlock_table(&srv, locker), 0);
+	for (i = 0; i < 4; i++) {
+		m = tclient_recv(&r[i], 30000);
+		assert_non_null(m);
+		/* the fourth may have waited its 5 s on a slow machine */
+		if (m->body_case == B(INBOX_LIST))
+			lists++;
+		else
+			assert_int_equal(harness_error_of(m),
+			    TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE);
+		frame_free(m);
+	}
+	assert_true(lists >= 3);
+	for (i = 0; i < 4; i++)
+		tclient_close(&r[i]);
+	tclient_close(&w);
+}
+
+/*
  * A stranger's flood of connections does not flood the log: one line per
  * connection that never logged in (here: a frame too large before the
  * Hello), but at most 50 at once and 5 a second, and the next line after
@@ -701,6 +763,7 @@ main(void)
 		cmocka_unit_test(test_sessions_per_user),
 		cmocka_unit_test(test_large_answers_cost),
 		cmocka_unit_test(test_pool_per_user),
+		cmocka_unit_test(test_reads_leave_a_connection),
 		cmocka_unit_test(test_pipelined_large_answers),
 		cmocka_unit_test(test_unauthenticated_per_address),
 		cmocka_unit_test(test_unauthenticated_several_addresses),
