@@ -640,6 +640,8 @@ DECLARE
 	v_series bigint;
 	v_meeting bigint;
 	v_orgs bigint[];
+	v_added bigint[];
+	v_earlier bigint;
 	v_json jsonb;
 BEGIN
 	-- without a connection not found, also for a chair or an admin
@@ -689,6 +691,9 @@ BEGIN
 		RETURNING id INTO v_series;
 	END IF;
 	PERFORM tafel_require_free_slot(v_series, to_timestamp(v_start), 0);
+	v_added := ARRAY(SELECT o FROM unnest(v_orgs) o
+	    WHERE NOT EXISTS (SELECT 1 FROM series_members m
+		WHERE m.series_id = v_series AND m.org_id = o));
 	DELETE FROM series_members
 	WHERE series_id = v_series AND NOT org_id = ANY (v_orgs);
 	INSERT INTO series_members (series_id, org_id)
@@ -707,6 +712,20 @@ BEGIN
 	    'meeting', v_json, 'agenda_items', tafel_json_items(v_meeting),
 	    'case', tafel_json_case(c.id),
 	    'actions', tafel_json_case_actions(c.id, false)));
+	-- An organisation that is a member from now on sees the series' earlier
+	-- meetings too (list_meetings): one change per earlier meeting, after
+	-- the write's own, brings each onto its meeting list, as a fresh
+	-- snapshot would (docs/protocol.md 8.4).  Those who saw them already
+	-- get the meeting as it was.
+	IF cardinality(v_added) > 0 THEN
+		FOR v_earlier IN SELECT id FROM meetings
+		    WHERE series_id = v_series AND id <> v_meeting
+		    ORDER BY scheduled_start, id LOOP
+			PERFORM tafel_log_change(u.id, v_earlier, c.id, '{}',
+			    jsonb_build_object('meeting',
+			    tafel_json_meeting(v_earlier)));
+		END LOOP;
+	END IF;
 	RETURN v_json;
 END
 $$;

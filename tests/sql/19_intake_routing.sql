@@ -296,7 +296,15 @@ BEGIN
 	-- the change carries meeting, item and case, routed by both
 	ASSERT (SELECT meeting_id = (m2 ->> 'id')::bigint AND case_id = x.c
 	    AND payload ? 'agenda_items' AND payload ? 'case' FROM changelog
-	    WHERE seq = (SELECT max(seq) FROM changelog));
+	    WHERE seq = (SELECT max(seq) - 1 FROM changelog));
+	-- housing, a member from now on, sees the first MDO too: a change of
+	-- its own after the write's brings it onto housing's meeting list
+	ASSERT tafel_may_see_meeting((SELECT u FROM users u
+	    WHERE login = 'woningcorporatie'), (m ->> 'id')::bigint);
+	ASSERT (SELECT meeting_id = (m ->> 'id')::bigint AND case_id = x.c
+	    AND payload - 'meeting' = '{}' AND (payload -> 'meeting' ->> 'id')
+	    ::bigint = (m ->> 'id')::bigint FROM changelog
+	    WHERE seq = (SELECT max(seq) FROM changelog)), 'no change of the first MDO';
 	-- one MDO at a time: the same instant again (another key) is refused,
 	-- naming the meeting there (tafel_require_free_slot)
 	e := test_expect('TF011', format('SELECT test_write(%L, %L, %L)',
