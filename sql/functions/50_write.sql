@@ -215,6 +215,8 @@ DECLARE
 	m meetings;
 	t users;
 	v_json jsonb;
+	v_invited boolean;
+	v_case bigint;
 BEGIN
 	-- FOR SHARE: not while the meeting is being closed
 	SELECT * INTO m FROM meetings
@@ -247,6 +249,13 @@ BEGIN
 		    'meeting_id');
 	END IF;
 
+	-- the first row of an organisation that is no member of the series
+	-- invites it: it may see the meeting, and so know the cases on its
+	-- agenda (docs/security.md rule 3), from now on
+	v_invited := NOT EXISTS (SELECT 1 FROM series_members sm
+	    WHERE sm.series_id = m.series_id AND sm.org_id = t.org_id)
+	    AND NOT EXISTS (SELECT 1 FROM attendance a
+		WHERE a.meeting_id = m.id AND a.org_id = t.org_id);
 	INSERT INTO attendance AS a (meeting_id, user_id, org_id, present, remote,
 	    updated_by)
 	VALUES (m.id, t.id, t.org_id, tafel_arg_bool(p_args, 'present'),
@@ -262,6 +271,17 @@ BEGIN
 	v_json := tafel_json_attendance(m.id, t.id);
 	PERFORM tafel_log_change(u.id, m.id, NULL, '{}', jsonb_build_object(
 	    'attendance', v_json, 'meeting', tafel_json_meeting(m.id)));
+	-- An invited organisation's case list gets the agenda's cases, which
+	-- list_cases now lists for it: one change per case, after the
+	-- write's own, carrying the case as it is (docs/protocol.md 8.4).
+	IF v_invited THEN
+		FOR v_case IN SELECT ai.case_id FROM agenda_items ai
+		    WHERE ai.meeting_id = m.id
+		    ORDER BY ai.position, ai.id LOOP
+			PERFORM tafel_log_change(u.id, m.id, v_case, '{}',
+			    jsonb_build_object('case', tafel_json_case(v_case)));
+		END LOOP;
+	END IF;
 	RETURN v_json;
 END
 $$;

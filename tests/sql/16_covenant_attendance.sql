@@ -186,6 +186,31 @@ BEGIN
 END
 $$;
 
+-- Invited, victim support knows the agenda's cases: one change per case
+-- after the attendance's own brings each onto its case list (protocol.md
+-- 8.4); its second row brings none.
+RESET ROLE;
+DO $$
+DECLARE
+	i t_att;
+	s1 bigint;
+	s2 bigint;
+BEGIN
+	SELECT * INTO i FROM t_att;
+	SELECT min(seq), max(seq) INTO s1, s2 FROM changelog
+	WHERE meeting_id = i.sso AND (payload -> 'attendance' ->> 'user_id')
+	    ::bigint = test_uid('slachtofferhulp');
+	ASSERT s1 < s2, format('%s %s', s1, s2);
+	ASSERT ARRAY(SELECT case_id FROM changelog WHERE seq > s1 AND seq < s2
+	    AND payload ? 'case' ORDER BY seq) = ARRAY(SELECT case_id
+	    FROM agenda_items WHERE meeting_id = i.sso ORDER BY position, id),
+	    'no case changes for the invited organisation';
+	ASSERT NOT EXISTS (SELECT 1 FROM changelog WHERE seq > s2
+	    AND payload ? 'case');
+END
+$$;
+SET ROLE tafel_app;
+
 -- Opening a meeting with someone present: no warning.  Closing ends every
 -- presence: an item can no longer be opened, and nobody earns anything.
 DO $$
