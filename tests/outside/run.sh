@@ -1,6 +1,6 @@
 #!/bin/bash
-# Starts a private tafeld with demo data and runs the outside client (tafel_lifecycle.py, then
-# tafel_outside.py) against it.
+# Starts a private tafeld with demo data and runs the outside client (tafel_lifecycle.py,
+# tafel_after.py, then tafel_outside.py) against it.
 #
 # Environment (set by meson, or by hand): TAFELD, TAFELCTL, TAFEL_SOURCE_DIR,
 # TAFEL_TEST_USER (the account tafeld drops to when run as root).
@@ -53,10 +53,14 @@ echo demo >"$dir/outside-pw"
 "$PY" "$here/tafel_lifecycle.py" --port "$port" --ca "$dir/outside-ca.crt" \
 	--proto-dir "$TAFEL_SOURCE_DIR/proto"
 rc_life=$?
+# part three (tafel_after.py): the action point lifecycle, retries, nominations, minutes marks
+"$PY" "$here/tafel_after.py" --port "$port" --ca "$dir/outside-ca.crt" \
+	--proto-dir "$TAFEL_SOURCE_DIR/proto"
+rc_after=$?
 "$PY" "$here/tafel_outside.py" --port "$port" --ca "$dir/outside-ca.crt" \
 	--proto-dir "$TAFEL_SOURCE_DIR/proto" --stop-pid "$pid" --server-log "$dir.log" "$@"
 rc=$?
-[ $rc_life -eq 0 ] || rc=1
+[ $rc_life -eq 0 ] && [ $rc_after -eq 0 ] || rc=1
 if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$dir.log"; then
 	grep -A20 -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$dir.log"
 	echo "FAIL: sanitizer report from tafeld"
