@@ -113,6 +113,36 @@ BEGIN
 END
 $$;
 
+-- Does a first attendance row of organisation p_org invite it to meeting m:
+-- no member of its series and no row of it yet?  From then on it may see
+-- the meeting and knows the cases on its agenda (docs/security.md rule 3).
+CREATE OR REPLACE FUNCTION tafel_attendance_invites(m meetings, p_org bigint)
+RETURNS boolean LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT NOT EXISTS (SELECT 1 FROM series_members sm
+		WHERE sm.series_id = m.series_id AND sm.org_id = p_org)
+	    AND NOT EXISTS (SELECT 1 FROM attendance a
+		WHERE a.meeting_id = m.id AND a.org_id = p_org)
+$$;
+
+-- After a write that invited an organisation (record_attendance, or
+-- open_meeting recording the chair): one change per case on the agenda,
+-- after the write's own, carrying the case as it is, so that the invited
+-- organisation's case list gets what list_cases now gives it
+-- (docs/protocol.md 8.4).
+CREATE OR REPLACE FUNCTION tafel_log_invited_cases(p_actor bigint,
+    p_meeting bigint)
+RETURNS void LANGUAGE plpgsql SET search_path = public AS $$
+DECLARE
+	v_case bigint;
+BEGIN
+	FOR v_case IN SELECT ai.case_id FROM agenda_items ai
+	    WHERE ai.meeting_id = p_meeting ORDER BY ai.position, ai.id LOOP
+		PERFORM tafel_log_change(p_actor, p_meeting, v_case, '{}',
+		    jsonb_build_object('case', tafel_json_case(v_case)));
+	END LOOP;
+END
+$$;
+
 -- open_meeting / close_meeting: MeetingStateRequest -> Meeting.  Opening
 -- records the chair present (from now on); the answer (not the event)
 -- carries warning 'nobody_present' when nobody else is.  Closing ends every
@@ -127,6 +157,7 @@ DECLARE
 	v_json jsonb;
 	v_payload jsonb;
 	v_warning text := '';
+	v_invited boolean := false;
 BEGIN
 	SELECT * INTO m FROM meetings
 	WHERE id = tafel_arg_id(p_args, 'meeting_id') FOR UPDATE;
@@ -164,6 +195,8 @@ BEGIN
 	WHERE id = m.id;
 
 	IF p_to = 'open' THEN
+		v_invited := tafel_attendance_invites(m, (SELECT org_id FROM users
+		    WHERE id = m.chair_id));
 		INSERT INTO attendance AS a (meeting_id, user_id, org_id, present,
 		    remote, updated_by)
 		SELECT m.id, ch.id, ch.org_id, true, false, u.id
@@ -187,6 +220,9 @@ BEGIN
 		v_payload := v_payload || jsonb_build_object('agenda_items', v_items);
 	END IF;
 	PERFORM tafel_log_change(u.id, m.id, NULL, '{}', v_payload);
+	IF v_invited THEN
+		PERFORM tafel_log_invited_cases(u.id, m.id);
+	END IF;
 	IF v_warning <> '' THEN
 		v_json := v_json || jsonb_build_object('warning', v_warning);
 	END IF;
@@ -216,7 +252,6 @@ DECLARE
 	t users;
 	v_json jsonb;
 	v_invited boolean;
-	v_case bigint;
 BEGIN
 	-- FOR SHARE: not while the meeting is being closed
 	SELECT * INTO m FROM meetings
@@ -249,13 +284,7 @@ BEGIN
 		    'meeting_id');
 	END IF;
 
-	-- the first row of an organisation that is no member of the series
-	-- invites it: it may see the meeting, and so know the cases on its
-	-- agenda (docs/security.md rule 3), from now on
-	v_invited := NOT EXISTS (SELECT 1 FROM series_members sm
-	    WHERE sm.series_id = m.series_id AND sm.org_id = t.org_id)
-	    AND NOT EXISTS (SELECT 1 FROM attendance a
-		WHERE a.meeting_id = m.id AND a.org_id = t.org_id);
+	v_invited := tafel_attendance_invites(m, t.org_id);
 	INSERT INTO attendance AS a (meeting_id, user_id, org_id, present, remote,
 	    updated_by)
 	VALUES (m.id, t.id, t.org_id, tafel_arg_bool(p_args, 'present'),
@@ -271,16 +300,8 @@ BEGIN
 	v_json := tafel_json_attendance(m.id, t.id);
 	PERFORM tafel_log_change(u.id, m.id, NULL, '{}', jsonb_build_object(
 	    'attendance', v_json, 'meeting', tafel_json_meeting(m.id)));
-	-- An invited organisation's case list gets the agenda's cases, which
-	-- list_cases now lists for it: one change per case, after the
-	-- write's own, carrying the case as it is (docs/protocol.md 8.4).
 	IF v_invited THEN
-		FOR v_case IN SELECT ai.case_id FROM agenda_items ai
-		    WHERE ai.meeting_id = m.id
-		    ORDER BY ai.position, ai.id LOOP
-			PERFORM tafel_log_change(u.id, m.id, v_case, '{}',
-			    jsonb_build_object('case', tafel_json_case(v_case)));
-		END LOOP;
+		PERFORM tafel_log_invited_cases(u.id, m.id);
 	END IF;
 	RETURN v_json;
 END

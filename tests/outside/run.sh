@@ -50,6 +50,12 @@ echo demo >"$dir/outside-pw"
 "$TAFELCTL" --config /dev/null --data-dir "$dir" --password-file "$dir/outside-pw" \
 	user passwd stuur </dev/null >>"$dir.log" 2>&1 ||
 	{ echo "FAIL: tafelctl user add/passwd stuur"; exit 1; }
+# tafel_after.py: a member of the chair's municipality (not the chair)
+"$TAFELCTL" --config /dev/null --data-dir "$dir" --password-file "$dir/outside-pw" \
+	user add gemlid "Gemeente Lid" "Gemeente Eemland-Twente" member </dev/null >>"$dir.log" 2>&1 &&
+"$TAFELCTL" --config /dev/null --data-dir "$dir" --password-file "$dir/outside-pw" \
+	user passwd gemlid </dev/null >>"$dir.log" 2>&1 ||
+	{ echo "FAIL: tafelctl user add/passwd gemlid"; exit 1; }
 "$PY" "$here/tafel_lifecycle.py" --port "$port" --ca "$dir/outside-ca.crt" \
 	--proto-dir "$TAFEL_SOURCE_DIR/proto"
 rc_life=$?

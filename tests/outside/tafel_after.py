@@ -422,8 +422,8 @@ def t_mdo_members():
     expect(got == listed, "probation's meeting list got events for %s, a fresh one lists %s" % (got, listed))
 
 
-@check("an organisation invited to an open meeting (record_attendance) knows its agenda's cases from then on: "
-       "its case list gets them, as a fresh list_cases has them (7.2, 8.1, 8.4, 9.2)")
+@check("an organisation invited to an open meeting (record_attendance, or open_meeting for the chair's) knows "
+       "its agenda's cases from then on: its case list gets them, as a fresh list_cases has them (7.2, 8.1, 8.4, 9.2)")
 def t_invited():
     chair, pol = user("voorzitter"), user("politie")
     series = [s for s in chair.ok("list_series", body="series_list").series if s.district == "Eemland"][0]
@@ -448,6 +448,20 @@ def t_invited():
            "the event's case (%r) is not rendered as list_cases renders it (%r)" %
            (got[-1].case.redaction_reason, listed[0].redaction_reason))
     sh.close()
+    # Opening a meeting records its chair present: that invites the chair's organisation when
+    # it is no member (an MDO of a case it is not involved in), and its other members know the
+    # case from then on (`gemlid`, a member of the chair's municipality that run.sh adds).
+    gl = L.Session("gemlid")
+    case = pol.w("create_case", L.case_request("outside invited mdo %d" % time.time_ns()), "case_record")
+    m = chair.w("plan_mdo", pb.PlanMdoRequest(case_id=case.id, scheduled_start=start + 60), "meeting")
+    sub = gl.sub(pb.TOPIC_CASE_LIST)
+    expect(all(c.id != case.id for c in sub.cases.cases), "the chair's colleague knows the case before the MDO")
+    chair.w("open_meeting", pb.MeetingStateRequest(meeting_id=m.id, version=m.version), "meeting")
+    expect(any(c.id == case.id for c in gl.ok("list_cases", body="case_list").cases),
+           "the chair's colleague does not list the case of the open MDO")
+    expect(events_of(gl, lambda e: e.HasField("case") and e.case.id == case.id),
+           "the chair's colleague's case list got no event for the case of the MDO its chair opened")
+    gl.close()
 
 
 CHECKS = [t_actions, t_persons, t_contributions, t_nominations, t_minutes_marks, t_routing_inbox, t_retry_rules,
