@@ -216,6 +216,8 @@ def t_contributions():
                  pb.CONFLICT, "version")
     expect(e.WhichOneof("current_record") is None, "update_contribution's CONFLICT carries a record: %s" % e)
     recl.err("update_contribution", pb.UpdateContributionRequest(id=987654, version=1, facts="x"), pb.NOT_FOUND, "id")
+    recl.err("update_contribution", pb.UpdateContributionRequest(id=c.id, version=1, facts=" ", judgement="\n"),
+             pb.INVALID_ARGUMENT, "facts")
     up = recl.w("update_contribution", pb.UpdateContributionRequest(id=c.id, version=1, facts="bekend sinds 2019",
                                                                     judgement="zorgelijk"), "contribution")
     expect(up.version == 2 and up.judgement == "zorgelijk", "updated %s" % up)
