@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "i18n.h"
+#include "ui-keys.h"
 #include "views.h"
 
 /* --- items, open, close -------------------------------------------------- */
@@ -633,7 +634,7 @@ forms_attendance(struct ui *u)
 
 	if (!need_meeting(u))
 		return;
-	if (u->is_chair)
+	if (ui_leads_meeting(u))
 		view_pick_person_open(u, _("Record attendance: choose a person "
 		    "(Enter; / searches)"), 0, NULL, 1, attend_picked);
 	else if (me != NULL && me->user != NULL)

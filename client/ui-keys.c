@@ -1107,10 +1107,23 @@ key_writes(const struct ui_key *k)
 }
 
 int
+ui_leads_meeting(const struct ui *u)
+{
+	if (u->meeting.meeting == NULL)
+		return u->is_chair;
+	return u->meeting.meeting->chair_id == u->my_user_id || u->is_admin;
+}
+
+int
 ui_key_for_user(const struct ui *u, const struct ui_key *k)
 {
 	if (u->observer_only && key_writes(k))
 		return 0;
+	/* the meeting's keys go with this meeting, as the server decides:
+	 * another chair in it is a partner there */
+	if (k->chair != 0 && (k->views & MEETING) && k->views != VIEWS_ALL)
+		return k->chair > 0 ? ui_leads_meeting(u) :
+		    !ui_leads_meeting(u);
 	if (k->chair > 0)
 		return key_roles[key_role(k->chair)].has(u);
 	return k->chair < 0 ? !u->is_chair : 1;
@@ -1136,6 +1149,14 @@ explain(struct ui *u, int key)
 		if (u->observer_only && key_writes(k) &&
 		    (k->views == VIEWS_ALL || (k->views & VIEW_BIT(u->view)))) {
 			ui_message(u, 1, "%s", _(observer_why));
+			return;
+		}
+		if (k->chair == 1 && !ui_key_for_user(u, k) && u->is_chair &&
+		    u->meeting.meeting != NULL &&
+		    (k->views & VIEW_BIT(u->view)) && (k->views & MEETING)) {
+			ui_message(u, 1, _("%s: only the chair of this meeting, "
+			    "%s, can do this."), k->name,
+			    u->meeting.meeting->chair_name);
 			return;
 		}
 		if (k->chair > 0 && !ui_key_for_user(u, k) &&

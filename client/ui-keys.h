@@ -33,7 +33,11 @@ extern const struct ui_key ui_keys[];
 #define KEY_REGISTER 5
 #define KEY_STEERING 6
 
-/* Whether this user's roles give key k (the chair field), in any view. */
+/* Whether I may drive the meeting on screen (its chair or an
+ * administrator, as the server's rule); the chair role before it loads. */
+int ui_leads_meeting(const struct ui *);
+/* Whether this user's roles give key k (the chair field), in any view;
+ * the meeting's keys: whether I may drive this meeting. */
 int ui_key_for_user(const struct ui *, const struct ui_key *k);
 /* Whether key acts on the shared screen in view (VIEW_MEETING,
  * VIEW_MEETINGS or VIEW_HELP): the help lists only those there. */

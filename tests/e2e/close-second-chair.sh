@@ -1,5 +1,8 @@
 #!/bin/bash
 # A second chair, whose organisation cannot read the cases of the items not reached yet, closing the meeting is asked about every item without a decision it can see ("3 agendapunten zonder zichtbaar besluit (2026-0002, …). Toch sluiten? (j/n)"), as the usual chair is; before, those items were left out and the question did not come.
+# Another user with the chair role who does not chair this meeting is a partner in it: the partner's keys (A records
+# only themselves), and n names the meeting's chair; before, the chair's keys were offered and the server refused them.
+# An administrator may drive it (the server's rule, docs/admin.md): its n moves the meeting; before, refused at once.
 . "$(dirname "$0")/lib.sh"
 
 start_meeting
@@ -19,4 +22,16 @@ wait_for chair "$items agendapunten zonder zichtbaar besluit ($c1, …). Toch sl
 	fail "c did not ask about the $items items without a decision: $(screen chair | tail -n 3)"
 keys chair n
 wait_for chair "· open ·" || fail "n closed the meeting"
+
+start_client other voorzitter --meeting "$MEETING"
+wait_re other '^▶ +1 ' || fail "other chair: meeting not shown: $(screen other)"
+wait_for other "A aanwezig" || fail "other chair: not the partner's footer: $(screen other | tail -n 2)"
+screen other | grep -qF "n volgende" && fail "other chair offered n: $(screen other | tail -n 1)"
+keys other n
+wait_for other "n: alleen de voorzitter van dit overleg, Bas Tweede, kan dit." ||
+	fail "other chair's n did not name the meeting's chair: $(screen other | tail -n 2)"
+start_client adm admin --meeting "$MEETING"
+wait_re adm '^▶ +1 ' || fail "admin: meeting not shown: $(screen adm)"
+keys adm n
+wait_re chair '^▶ +2 ' || fail "the administrator's n did not move the meeting: $(screen adm | tail -n 2)"
 ok
