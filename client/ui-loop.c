@@ -72,7 +72,11 @@ conn_text(struct ui *u, char *conn, size_t size, int brief)
 		snprintf(conn, size, "%s", _("connected"));
 		break;
 	case NET_BACKOFF:	/* why, when the user can do something about it */
-		if (net_server_stopping(u->net))
+		if (net_server_stopping(u->net) && brief)
+			snprintf(conn, size,
+			    _("server stopped — retrying in %d s"),
+			    net_backoff_left(u->net));
+		else if (net_server_stopping(u->net))
 			snprintf(conn, size,
 			    _("server stopped — reconnecting in %d s"),
 			    net_backoff_left(u->net));
@@ -172,8 +176,18 @@ draw_status(struct ui *u)
 			char brief[160];
 
 			conn_text(u, brief, sizeof brief, 1);
-			snprintf(line, sizeof line, "%s%s%s%s", brief, follow,
-			    pending, inbox);
+			snprintf(line, sizeof line, "%s%s%s", brief, follow,
+			    pending);
+			/* the waiting change would still be cut (the server
+			 * stopped, at 80 columns): a brief word on it, right
+			 * after the connection state */
+			if (layout_width(line) > u->cols &&
+			    net_pending(u->net) > 0 && st != NET_READY)
+				snprintf(line, sizeof line, "%s%s%s%s", brief,
+				    _(" · not sent yet"), follow, inbox);
+			else
+				snprintf(line, sizeof line, "%s%s%s%s", brief,
+				    follow, pending, inbox);
 		}
 		ui_put(u->status, 0, 0, u->cols, a, line);
 	}

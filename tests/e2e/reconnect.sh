@@ -1,5 +1,5 @@
 #!/bin/bash
-# The server goes away mid-form: the form keeps its text, and after the reconnect the action point exists exactly once (also when the answer was lost); the reconnect uses the resume ticket, and the password once the ticket is revoked. A server that hangs after a decision is sent: the status line says the change has no answer yet.
+# The server goes away mid-form: the form keeps its text, and after the reconnect the action point exists exactly once (also when the answer was lost); the reconnect uses the resume ticket, and the password once the ticket is revoked. A server that hangs after a decision is sent: the status line says the change has no answer yet; a server that stops while one waits to be sent: the 80-column status line still says so.
 . "$(dirname "$0")/lib.sh"
 
 start_meeting
@@ -101,6 +101,26 @@ keys chair n
 kill -CONT "$E2E_PID"
 wait_for chair "Besluit over casus $num vastgelegd." 30 || fail "decision not confirmed after the hang"
 wait_gone chair "nog geen antwoord" || fail "still said to wait after the answer: $(screen chair | tail -n 2)"
+# 4. the server stops while a decision waits to be sent: at 80 columns the
+# status line still says so (briefly, before whether the chair leads the
+# meeting); before, "server gestopt — opnieuw verbinden over 4 s · u leidt
+# dit overleg" left only "wijziginge…" of it
+keys chair Enter	# step 3 left the chair in the meetings list
+wait_re chair "^ +# +Casus" || fail "chair: meeting not shown again: $(screen chair)"
+num=$(current_line chair | awk '{print $3}')
+keys chair d
+wait_for chair "Besluit over casus $num:" || fail "d did not ask (4): $(screen chair)"
+type_text chair " bij storing"
+tafeld_stop
+wait_closed "$port" || fail "chair: still connected to the stopped server (4)"
+keys chair Enter
+wait_for chair "Niet verbonden: de wijziging wordt verstuurd zodra de verbinding terug is." ||
+	fail "Enter while disconnected: no word on the wait (4): $(screen chair | tail -n 2)"
+keys chair Right	# any key clears the message
+wait_re chair "^server gestopt — opnieuw over [0-9]+ s · niet verzonden · u leidt dit overleg" ||
+	fail "the waiting decision is not in the status line: $(screen chair | tail -n 2)"
+tafeld_start "$port"
+wait_for chair "Besluit over casus $num vastgelegd." 90 || fail "decision not sent after the restart (4)"
 # tafel --batch (count_in_meeting, as politie) logs out when it quits: its ticket is revoked
 grep -q "politie logged out" "$E2E_DIR.log" ||
 	fail "tafel --batch quit without logging out"
