@@ -581,12 +581,30 @@ attend_send(struct ui *u, const char *unused)
 	form_send(u, TAFEL__ENVELOPE__BODY_RECORD_ATTENDANCE, &r);
 }
 
+/* The confirmation; recorded present myself while the item under
+ * discussion stays hidden from my organisation (opened before I came:
+ * presence counts for the items opened from now on, docs/security.md
+ * rule 6), it also says so, and when that item opens. */
 static void
 attendance_recorded(struct ui *u)
 {
-	ui_message(u, 0, !fs.present ? _("Attendance recorded: %s absent.") :
-	    fs.remote ? _("Attendance recorded: %s present, remote.") :
+	const Tafel__AgendaItem *it = model_item(&u->meeting,
+	    model_current_item(&u->meeting));
+	const Tafel__Case *c = it != NULL ? model_case(&u->meeting,
+	    it->case_id) : NULL;
+	char done[300];
+
+	snprintf(done, sizeof done, !fs.present ?
+	    _("Attendance recorded: %s absent.") : fs.remote ?
+	    _("Attendance recorded: %s present, remote.") :
 	    _("Attendance recorded: %s present."), fs.what);
+	if (fs.present && fs.user_id == u->my_user_id && c != NULL &&
+	    c->redacted && strcmp(c->redaction_reason, "not_involved") == 0)
+		ui_message(u, 0, _("%s Case %s was under discussion before "
+		    "you came: it opens for you when the chair opens it "
+		    "again."), done, c->number);
+	else
+		ui_message(u, 0, "%s", done);
 }
 
 static int
