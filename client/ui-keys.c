@@ -1120,8 +1120,10 @@ ui_key_for_user(const struct ui *u, const struct ui_key *k)
 	if (u->observer_only && key_writes(k))
 		return 0;
 	/* the meeting's keys go with this meeting, as the server decides:
-	 * another chair in it is a partner there */
-	if (k->chair != 0 && (k->views & MEETING) && k->views != VIEWS_ALL)
+	 * another chair in it is a partner there (but for v: the series'
+	 * deciders read the proposals of a meeting they do not chair) */
+	if (k->chair != 0 && (k->views & MEETING) && k->views != VIEWS_ALL &&
+	    k->fn != k_proposals)
 		return k->chair > 0 ? ui_leads_meeting(u) :
 		    !ui_leads_meeting(u);
 	if (k->chair > 0)
