@@ -49,8 +49,25 @@ k_quit(struct ui *u)
 		return;
 	}
 	if (!u->presentation && (m = view_meetings_open_chaired(u)) != NULL) {
-		snprintf(label, sizeof label, _("You chair %s, which is open: "
-		    "it stays open. Quit anyway? (y/n)"), m->series_name);
+#define CHAIR_QUIT _("You chair %s, which is open: it stays open. " \
+	    "Quit anyway? (y/n)")
+		char name[200];
+		size_t o;
+		int room;
+
+		/* a long series name gives way ("Casusoverleg huiselijk
+		 * geweld…"), not the middle of the sentence, which the
+		 * prompt would cut on one row */
+		snprintf(label, sizeof label, CHAIR_QUIT, "");
+		room = u->cols - 3 - layout_width(label);
+		snprintf(name, sizeof name, "%s", m->series_name);
+		if (room >= 8 && layout_width(name) > room) {
+			layout_cell(name, sizeof name, m->series_name, room);
+			for (o = strlen(name); o > 0 && name[o - 1] == ' '; o--)
+				name[o - 1] = '\0';
+		}
+		snprintf(label, sizeof label, CHAIR_QUIT, name);
+#undef CHAIR_QUIT
 		ui_ask_yesno(u, label, quit_confirmed);
 		return;
 	}

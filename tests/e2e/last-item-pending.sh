@@ -1,8 +1,11 @@
 #!/bin/bash
-# The chair's n on the last item says how many items before it were never discussed (an item moved up past the current one is easily forgotten), in Dutch with the count; with none it stays "Dit is het laatste agendapunt." Quitting tafel while chairing the open meeting asks first.
+# The chair's n on the last item says how many items before it were never discussed (an item moved up past the current one is easily forgotten), in Dutch with the count; with none it stays "Dit is het laatste agendapunt." Quitting tafel while chairing the open meeting asks first, a long series name shortened to fit the row.
 . "$(dirname "$0")/lib.sh"
 
 start_meeting
+# a series name too long for the quit question's row at 80 columns
+sql -c "UPDATE series SET name = 'SSO Enschede en Haaksbergen, justitiële keten' WHERE name = 'SSO Enschede'" >/dev/null ||
+	fail "series not renamed"
 start_client chair voorzitter --meeting "$MEETING"
 wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
 wait_re chair "^ +3  20[0-9]{2}-" || fail "the SSO does not have three items: $(screen chair)"
@@ -33,7 +36,9 @@ screen chair | grep -q "nog niet besproken" && fail "chair: an item still counte
 keys chair q
 wait_for chair "Tafel · Overleggen" || fail "chair: q did not go to the meetings list: $(screen chair)"
 keys chair q
-wait_for chair "U leidt SSO Enschede, dat open is: het blijft open. Toch stoppen? (j/n)" ||
+# the long name gives way, not the middle of the sentence (before: "U leidt SSO
+# Enschede en Haaksbergen, jus…is: het blijft open. ...")
+wait_for chair "U leidt SSO Enschede en H…, dat open is: het blijft open. Toch stoppen? (j/n)" ||
 	fail "chair: quitting with an open meeting not asked: $(screen chair)"
 keys chair n
 wait_gone chair "Toch stoppen?" || fail "chair: n did not keep tafel: $(screen chair)"
