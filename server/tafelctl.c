@@ -1491,8 +1491,8 @@ cmd_meeting_move(int argc, char **argv)
 	    "TIME ZONE 'Europe/Amsterdam')::bigint)", argv[1], argv[2], as);
 }
 
-/* meeting chair ID LOGIN [--as LOGIN]: another chair for a planned
- * meeting (a change every client sees), as its chair so far or --as. */
+/* meeting chair ID LOGIN [--as LOGIN]: another chair for a planned or
+ * open meeting (a change every client sees), as its chair so far or --as. */
 static int
 cmd_meeting_chair(int argc, char **argv)
 {

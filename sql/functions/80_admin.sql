@@ -554,10 +554,13 @@ BEGIN
 END
 $$;
 
--- meeting chair ID LOGIN: another chair for a planned meeting, as the
--- acting user p_actor (tafelctl: the meeting's chair so far, or --as).
--- Logged as a change of the meeting, so that every client shows it and
--- the new chair may open it at once.
+-- meeting chair ID LOGIN: another chair for a planned or open meeting,
+-- as the acting user p_actor (tafelctl: the meeting's chair so far, or
+-- --as).  Logged as a change of the meeting, so that every client shows
+-- it and the new chair may open it, or lead the open one, at once (the
+-- chair who dropped out of an open meeting hands it over).  Presence is
+-- not recorded for the new chair: it opens cases (rule 6), so it is
+-- recorded as for anyone else.
 CREATE OR REPLACE FUNCTION tafel_admin_meeting_chair(p_meeting bigint,
     p_login text, p_actor bigint)
 RETURNS jsonb LANGUAGE plpgsql SET search_path = public AS $$
@@ -572,10 +575,10 @@ BEGIN
 		    || '(tafelctl meeting list shows the ids)', p_meeting),
 		    'meeting_id');
 	END IF;
-	IF m.state <> 'planned' THEN
+	IF m.state NOT IN ('planned', 'open') THEN
 		PERFORM tafel_raise('TF018', format('meeting %s is %s: only a '
-		    || 'planned meeting gets another chair', p_meeting, m.state),
-		    'meeting_id');
+		    || 'planned or open meeting gets another chair', p_meeting,
+		    m.state), 'meeting_id');
 	END IF;
 	v_chair := tafel_admin_chair_user(p_login, format('the chair of '
 	    || 'meeting %s', p_meeting));

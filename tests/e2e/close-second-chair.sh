@@ -3,6 +3,7 @@
 # Another user with the chair role who does not chair this meeting is a partner in it: the partner's keys (A records
 # only themselves), and n names the meeting's chair; before, the chair's keys were offered and the server refused them.
 # An administrator may drive it (the server's rule, docs/admin.md): its n moves the meeting; before, refused at once.
+# Handed over while open (tafelctl meeting chair), the keys move from one chair's screen to the other's.
 . "$(dirname "$0")/lib.sh"
 
 start_meeting
@@ -34,4 +35,12 @@ start_client adm admin --meeting "$MEETING"
 wait_re adm '^▶ +1 ' || fail "admin: meeting not shown: $(screen adm)"
 keys adm n
 wait_re chair '^▶ +2 ' || fail "the administrator's n did not move the meeting: $(screen adm | tail -n 2)"
+
+# The open meeting handed to another chair (tafelctl meeting chair): the chair keys move to her screen at once and
+# Bas Tweede is a partner there; before, an open meeting was refused ("only a planned meeting gets another chair").
+out=$(ctl meeting chair "$MEETING" voorzitter) || fail "meeting chair on the open meeting: $out"
+wait_for other "n volgende" || fail "other chair: no chair keys after the hand-over: $(screen other | tail -n 2)"
+wait_for chair "A vertrekken" || fail "former chair: still the chair's keys: $(screen chair | tail -n 2)"
+keys other n
+wait_re chair '^▶ +3 ' || fail "the new chair's n did not move the meeting: $(screen other | tail -n 2)"
 ok
