@@ -260,6 +260,29 @@ view_meetings_take(struct ui *u, const Tafel__MeetingList *l)
 	ui_dirty(u);		/* the selection follows st.sel_id (shown) */
 }
 
+/*
+ * A meeting opened while the user is in another one that has ended (a
+ * partner still on the closed meeting, the beamer): back in the list the
+ * selection is on the one opened, so that Enter goes where the chair went
+ * (it stayed on the closed one).  Someone looking at the list keeps the
+ * line they chose.
+ */
+static void
+follow_opened(struct ui *u, const Tafel__Meeting *was,
+    const Tafel__Meeting *now)
+{
+	const Tafel__Meeting *sel = view_meetings_find(u, st.sel_id);
+
+	if (u->view == VIEW_MEETINGS ||
+	    now->state != TAFEL__MEETING_STATE__MEETING_OPEN ||
+	    (was != NULL && was->state == TAFEL__MEETING_STATE__MEETING_OPEN) ||
+	    sel == NULL || sel->id == now->id ||
+	    sel->state == TAFEL__MEETING_STATE__MEETING_OPEN ||
+	    sel->state == TAFEL__MEETING_STATE__MEETING_PLANNED)
+		return;
+	st.sel_id = now->id;
+}
+
 /* The meeting-list topic (and a meeting's own events) carry the meeting
  * as it is now: it replaces the line, or a newly planned one is added. */
 static void
@@ -273,6 +296,7 @@ event(struct ui *u, const Tafel__Event *ev)
 		if (st.list->meetings[i]->id == ev->meeting->id) {
 			if (ev->meeting->version < st.list->meetings[i]->version)
 				return;
+			follow_opened(u, st.list->meetings[i], ev->meeting);
 			protobuf_c_message_free_unpacked(
 			    &st.list->meetings[i]->base, NULL);
 			st.list->meetings[i] = (Tafel__Meeting *)model_dup(
@@ -285,6 +309,7 @@ event(struct ui *u, const Tafel__Event *ev)
 	if (v == NULL)
 		return;
 	st.list->meetings = v;
+	follow_opened(u, NULL, ev->meeting);
 	v[st.list->n_meetings++] = (Tafel__Meeting *)model_dup(
 	    &ev->meeting->base);
 }

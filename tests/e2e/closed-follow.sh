@@ -19,4 +19,15 @@ keys rec f
 wait_for rec "f: niet mogelijk nu het overleg gesloten is." ||
 	fail "f on a closed meeting: $(screen rec | tail -n 2)"
 screen chair | tail -n 2 | grep -qF "u leidt dit overleg" && fail "closed: the chair still 'leads': $(screen chair | tail -n 2)"
+
+# the chair opens another meeting: the partner, back in the list, finds
+# the cursor on it (it stayed on the closed one, which Enter reopened)
+set -- $(printf 'meetings\nquit\n' | batch reclassering | pick '" ".join(str(x[k]) for x in m["meeting_list"]["meetings"] if x["state"] == "planned" and x["chair_id"] == 1 and x["id"] != '"$MEETING"' for k in ("id", "version"))' | cut -d' ' -f1-2)
+[ -n "${2:-}" ] || fail "no other meeting of the chair that probation sees"
+printf 'open %s %s\nquit\n' "$1" "$2" | batch voorzitter | grep -q '"state":"open"' ||
+	fail "open meeting $1"
+keys rec q
+wait_for rec "Tafel · Overleggen" || fail "partner: q did not go to the meetings list: $(screen rec | head -n 3)"
+keys rec Enter
+wait_re rec "· open( ·| *$)" || fail "partner: Enter did not open the meeting the chair opened: $(screen rec | head -n 3)"
 ok
