@@ -246,9 +246,12 @@ draw_case(struct ui *u, WINDOW *w, int x, int y, int rows, int width)
 		y += ui_wrap_put(w, y, x, width, wrap_rows(y, limit),
 		    ui_attr(u, UI_A_DIM), text);
 	}
-	if (c->beamer_redacted && !u->presentation && room_may_gather(m)) {
+	if (c->beamer_redacted && !u->presentation && ui_leads_meeting(u) &&
+	    room_may_gather(m)) {
 		/* a category hidden (housing: no birth dates) is not the
-		 * pseudonymised view of a non-signatory or an observer */
+		 * pseudonymised view of a non-signatory or an observer; only
+		 * for who leads the meeting (a chair who handed it over kept
+		 * it until the case was rendered again) */
 		snprintf(text, sizeof text, "%s (%s)",
 		    strcmp(c->beamer_reason, "category") == 0 ?
 		    _("On the shared screen part of this case is hidden") :
