@@ -100,7 +100,8 @@ const struct conf_param server_params[] = {
 	  "docs/security.md on the length of compressed frames)." },
 	{ "db_pool_size", CONF_INT, S(db_pool_size), 0, "4", 1, 64,
 	  "PostgreSQL connections used for queries (plus one for "
-	  "LISTEN)." },
+	  "LISTEN). Clients' reads hold at most all but one of them, which "
+	  "stays for writes." },
 	{ "db_query_timeout", CONF_DURATION, S(db_query_timeout), 1, "30s", 0,
 	  3600 * SEC, "How long a request's query may run before tafeld "
 	  "gives up its database connection (a database that hangs, or a "
