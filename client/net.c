@@ -865,19 +865,17 @@ log_event(const Tafel__Event *e)
 	what[0] = '\0';
 	for (unsigned i = 0; i < d->n_fields; i++) {
 		const ProtobufCFieldDescriptor *f = &d->fields[i];
-		const char *p = (const char *)e + f->offset;
-		int set;
+		size_t set;
 
-		if (f->label == PROTOBUF_C_LABEL_REPEATED)
-			set = *(const size_t *)(const void *)((const char *)e +
-			    f->quantifier_offset) > 0;
-		else if (f->type == PROTOBUF_C_TYPE_MESSAGE)
-			set = *(void *const *)(const void *)p != NULL;
-		else if (f->type == PROTOBUF_C_TYPE_BOOL)
-			set = *(const protobuf_c_boolean *)(const void *)p;
+		if (f->type == PROTOBUF_C_TYPE_MESSAGE)
+			pb_field_messages(&e->base, f, &set);
+		else if (f->type == PROTOBUF_C_TYPE_BOOL &&
+		    f->label != PROTOBUF_C_LABEL_REPEATED)
+			set = *(const protobuf_c_boolean *)(const void *)
+			    ((const char *)e + f->offset);
 		else
 			continue;
-		if (set && o + strlen(f->name) + 2 < sizeof what)
+		if (set > 0 && o + strlen(f->name) + 2 < sizeof what)
 			o += (size_t)snprintf(what + o, sizeof what - o, " %s",
 			    f->name);
 	}
