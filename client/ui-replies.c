@@ -8,6 +8,7 @@
 
 #include "forms.h"
 #include "i18n.h"
+#include "ui-keys.h"
 #include "views.h"
 
 uint64_t
@@ -301,6 +302,22 @@ subscribe(struct ui *u, int topic, int64_t meeting_id, uint64_t from)
 	    NET_REQ_VOLATILE, NULL, fn, u);
 }
 
+/*
+ * Drops the meeting's records and asks for a fresh snapshot: what the
+ * server renders for this screen changed for records it holds already.
+ */
+static void
+meeting_snapshot_again(struct ui *u)
+{
+	int64_t id = u->meeting.meeting_id;
+
+	model_free(&u->meeting);
+	model_init(&u->meeting, MODEL_MEETING, id);	/* following again */
+	u->meeting_subscribed = 0;
+	if (net_get_state(u->net) == NET_READY)
+		subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING, id, 0);
+}
+
 void
 ui_set_presentation(struct ui *u, int on)
 {
@@ -309,17 +326,9 @@ ui_set_presentation(struct ui *u, int on)
 	if (u->presentation == on)
 		return;
 	u->presentation = on;
-	if (on)
-		model_follow(&u->meeting);
-	if (id != 0) {
-		/* A fresh snapshot rendered for the room (or for me again). */
-		model_free(&u->meeting);
-		model_init(&u->meeting, MODEL_MEETING, id);
-		u->meeting_subscribed = 0;
-		if (net_get_state(u->net) == NET_READY)
-			subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING, id,
-			    0);
-	}
+	/* A fresh snapshot rendered for the room (or for me again). */
+	if (id != 0)
+		meeting_snapshot_again(u);
 	ui_dirty(u);
 }
 
@@ -442,11 +451,19 @@ on_event(struct net *n, const Tafel__Envelope *m, void *arg)
 		ui_dirty(u);
 		return;
 	}
-	if (u->meeting_subscribed &&
-	    model_apply_event(&u->meeting, m->event, t) == MODEL_RESYNC) {
-		u->meeting_subscribed = 0;
-		subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING,
-		    u->meeting.meeting_id, 0);
+	if (u->meeting_subscribed) {
+		int led = ui_leads_meeting(u);
+
+		if (model_apply_event(&u->meeting, m->event, t) ==
+		    MODEL_RESYNC) {
+			u->meeting_subscribed = 0;
+			subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING,
+			    u->meeting.meeting_id, 0);
+		} else if (ui_leads_meeting(u) != led && !u->presentation)
+			/* handed to me or from me (tafelctl meeting chair):
+			 * the cases come with the shared screen's marks only
+			 * for who leads the meeting (section 9.3) */
+			meeting_snapshot_again(u);
 	}
 	if (u->org_subscribed &&
 	    model_apply_event(&u->org, m->event, t) == MODEL_RESYNC) {

@@ -38,8 +38,8 @@ wait_re chair '^▶ +2 ' || fail "the administrator's n did not move the meeting
 
 # The open meeting handed to another chair (tafelctl meeting chair): the chair keys move to her screen at once and
 # Bas Tweede is a partner there; before, an open meeting was refused ("only a planned meeting gets another chair").
-# With the GP present the leading chair's screen says what the shared screen hides; after the hand-over Bas Tweede's
-# no longer does (it kept the notice until the case was rendered again).
+# With the GP present the leading chair's screen says what the shared screen hides; after the hand-over the new
+# chair's does at once and Bas Tweede's no longer does (each kept what it had until the case was rendered again).
 gp=$(sql -Atc "SELECT id FROM users WHERE login = 'huisarts'")
 printf 'attend %s %s present room\nquit\n' "$MEETING" "$gp" | batch voorz2 | grep -q '"present":true' ||
 	fail "the GP not recorded present"
@@ -47,6 +47,8 @@ wait_for chair "gedeelde scherm wordt deze casus gepseudonimiseerd" ||
 	fail "chair: no notice of the pseudonymised shared screen: $(screen chair)"
 out=$(ctl meeting chair "$MEETING" voorzitter) || fail "meeting chair on the open meeting: $out"
 wait_for other "n volgende" || fail "other chair: no chair keys after the hand-over: $(screen other | tail -n 2)"
+wait_for other "gedeelde scherm wordt deze casus gepseudonimiseerd" ||
+	fail "new chair: no notice of the pseudonymised shared screen after the hand-over: $(screen other)"
 wait_for chair "A vertrekken" || fail "former chair: still the chair's keys: $(screen chair | tail -n 2)"
 screen chair | grep -qF "gepseudonimiseerd" && fail "former chair: still the shared screen's notice: $(screen chair)"
 keys other n
