@@ -1242,16 +1242,14 @@ opts_valid(int argc, char **argv, const char *const *known)
 
 #define SERIES_SQL "tafel_admin_plan_series($1)"
 
-/* YYYY-MM-DD (the date itself is checked by the database). */
+/* YYYY-MM-DD, a date of the calendar (2027-02-30 is not). */
+#define DATE_FORM "an existing date as YYYY-MM-DD"
 static int
 is_iso_date(const char *s)
 {
-	static const char pat[] = "dddd-dd-dd";
+	struct validate_error e;
 
-	for (size_t i = 0; i < sizeof pat - 1; i++)
-		if (pat[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != pat[i])
-			return 0;
-	return s[sizeof pat - 1] == '\0';
+	return validate_date("date", s, 1, &e) == 0;
 }
 
 /* HH:MM, 00:00 to 23:59. */
@@ -1340,10 +1338,10 @@ cmd_meeting_plan(int argc, char **argv)
 		return 2;
 	}
 	if (check_when("--time", tm, is_hhmm, "HH:MM, e.g. 09:30") != 0 ||
-	    check_when("--date", date, is_iso_date, "YYYY-MM-DD") != 0 ||
+	    check_when("--date", date, is_iso_date, DATE_FORM) != 0 ||
 	    check_when("--from", opt_value(argc, argv, "--from"), is_iso_date,
-	    "YYYY-MM-DD") != 0 ||
-	    check_when("--until", until, is_iso_date, "YYYY-MM-DD") != 0)
+	    DATE_FORM) != 0 ||
+	    check_when("--until", until, is_iso_date, DATE_FORM) != 0)
 		return 2;
 	if (wd != NULL) {
 		const char *const *w;
@@ -1483,7 +1481,7 @@ cmd_meeting_move(int argc, char **argv)
 		    "[--as LOGIN]\n");
 		return 2;
 	}
-	if (check_when("DATE", argv[1], is_iso_date, "YYYY-MM-DD") != 0 ||
+	if (check_when("DATE", argv[1], is_iso_date, DATE_FORM) != 0 ||
 	    check_when("HH:MM", argv[2], is_hhmm, "HH:MM, e.g. 09:30") != 0)
 		return 2;
 	return meeting_write("move_meeting", argv[0], "jsonb_build_object("

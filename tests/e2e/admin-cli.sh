@@ -90,6 +90,9 @@ expect_ok "^[0-9]+ +20[0-9-]+ [0-9:]+ [A-Z][a-z]+ +SSO Enschede " meeting list "
 expect_fail 'weekday "tus": give mon' meeting plan --series "SSO Enschede" --weekday tus --time 13:30
 expect_fail "every takes 1w..52w" meeting plan --series "SSO Enschede" --weekday tue --time 13:30 --every 2 --until 2027-06-01
 expect_fail 'time "9:5": give HH:MM' meeting plan --series "SSO Enschede" --weekday tue --time 9:5
+# a date the calendar does not have is named as such, not left to the database ("date/time field value out of range")
+expect_fail 'date "2027-02-30": give an existing date as YYYY-MM-DD' meeting plan --series "SSO Enschede" --date 2027-02-30 --time 13:30
+expect_fail 'DATE "2027-13-01": give an existing date' meeting move 999 2027-13-01 10:00
 expect_fail "2027-03-28 02:30 does not exist in Europe/Amsterdam" meeting plan --series "SSO Enschede" --date 2027-03-28 --time 02:30
 # --weekday with --from in the past: the first such day still ahead, not "first_date is required"
 expect_ok "1 meeting\(s\) planned" meeting plan --series "SSO Enschede" --weekday fri --from 2026-01-01 --time 10:15
