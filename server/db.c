@@ -37,6 +37,13 @@
 #define DB_LOSS_LOG_MS 5000
 #define DB_MAX_PARAMS 16
 /*
+ * How often a read may be sent before its lost connections fail it: a
+ * restart of PostgreSQL (or pg_terminate_backend) ends every connection
+ * at once, and a read handed to one not yet seen gone is lost with it;
+ * running it again costs nothing but a second audit row.
+ */
+#define DB_READ_TRIES 3
+/*
  * How often a backend running one of our queries checks that tafeld is
  * still connected (PostgreSQL's client_connection_check_interval, 14 and
  * later): a connection tafeld gave up (db_query_timeout, shutdown) then
@@ -74,6 +81,9 @@ struct db_query {
 	struct timeval queued;
 	int background;			/* db_call_background: the push lane */
 	int read;			/* db_call_read: kept off the last conn */
+	int tries;			/* a read: sent and lost with its conn */
+	unsigned long after;		/* then it runs on a conn made since:
+					 * gen > after (pgc_lost) */
 	const void *owner;		/* db_call_owned: whose (fair turns) */
 	int64_t user;			/* the owner's user when queued, or 0 */
 	TAILQ_ENTRY(db_query) entry;
@@ -98,6 +108,8 @@ struct pgc {
 	struct timeval warm_start;	/* when its warm-up was sent */
 	struct timeval sent;		/* when its query was sent */
 	struct timeval connecting;	/* when its attempt began */
+	int timed_out;			/* lost by db_query_timeout */
+	unsigned long gen;		/* db->gens when it connected */
 };
 
 TAILQ_HEAD(db_queue_head, db_query);
@@ -129,6 +141,8 @@ struct db {
 	int last_bg;			/* the last query handed out was background */
 	struct event *sweep;		/* fails queries that waited too long */
 	struct event *refuse;		/* fails the queue: db unreachable */
+	struct event *again;		/* hands out reads queued again */
+	unsigned long gens;		/* connections made so far */
 	char channel[64];
 	char *options;			/* the conninfo's options + our own */
 	void (*on_notify)(const char *);
@@ -594,7 +608,9 @@ pgc_lost(struct pgc *c, const char *why)
 {
 	struct timeval tv;
 	long long jitter;
+	int timed_out = c->timed_out;
 
+	c->timed_out = 0;
 	if (c->state != PGC_BACKOFF && c->state != PGC_STOPPED &&
 	    !srv.db->stopping)
 		pgc_note_failure(c, c->state == PGC_CONNECTING, why);
@@ -616,10 +632,24 @@ pgc_lost(struct pgc *c, const char *why)
 		c->query = NULL;
 		if (q->background)
 			srv.db->bg_busy--;
-		query_fail_as(q, TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE,
-		    "the database connection was lost while running this "
-		    "request; it may or may not have been applied: retry with "
-		    "the same idempotency key", 1);
+		if (q->read && !timed_out && !srv.db->stopping &&
+		    ++q->tries < DB_READ_TRIES) {
+			/* a read is run again, first in line, on a
+			 * connection made since: a restart (or
+			 * pg_terminate_backend) ends the others too, one
+			 * by one, and some may not be seen gone yet */
+			struct timeval now = { 0, 0 };
+
+			q->after = srv.db->gens;
+			TAILQ_INSERT_HEAD(&srv.db->queue, q, entry);
+			evtimer_add(srv.db->again, &now);
+		} else
+			query_fail_as(q, TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE,
+			    q->read ? "the database connection was lost while "
+			    "running this request; try again shortly" :
+			    "the database connection was lost while running "
+			    "this request; it may or may not have been applied: "
+			    "retry with the same idempotency key", 1);
 	}
 	c->listen_sent = 0;
 	c->checking = 0;
@@ -786,6 +816,7 @@ pgc_on_connected(struct pgc *c)
 	PQsetnonblocking(c->conn, 1);
 	c->backoff_ms = 0;
 	c->state = PGC_IDLE;
+	c->gen = ++srv.db->gens;
 	if (c->failing && !srv.db->out.down)
 		log_info("database connection %d%s connected again", c->index,
 		    c->is_listener ? " (listen)" : "");
@@ -1019,7 +1050,7 @@ query_orphaned(const struct db_query *q)
 #define DB_PICK_SCAN 256
 
 /*
- * The next request to run: the oldest whose user (or owner, db_call_owned)
+ * The next request to run on c: the oldest whose user (or owner, db_call_owned)
  * has none running, else the oldest of the user with fewest running.  So
  * one client pipelining many requests takes the pool only while nobody
  * else waits: another client's request goes before its queue.  A user
@@ -1028,10 +1059,11 @@ query_orphaned(const struct db_query *q)
  * a connection for the next request of anyone else.  Clients' reads
  * (db_call_read) go by the same rules within all but one connection
  * (read_limit), which stays for writes.  Queries without an owner count
- * as their own.  NULL: none may run now.
+ * as their own.  A read lost with its connection runs again only on a
+ * connection made since (pgc_lost).  NULL: none may run now on c.
  */
 static struct db_query *
-db_pick(const struct db *db)
+db_pick(const struct db *db, const struct pgc *c)
 {
 	struct db_query *q, *best = NULL;
 	int scanned = 0, best_n = 0, n, cap = (db->n + 1) / 2;
@@ -1045,6 +1077,8 @@ db_pick(const struct db *db)
 			continue;	/* never sent: the sweep fails it */
 		if (q->read && read_room <= 0)
 			continue;	/* the last connection is for writes */
+		if (q->tries > 0 && c->gen <= q->after)
+			continue;	/* lost: on a connection made since */
 		if (q->owner == NULL || (n = db_running(db, q)) == 0)
 			return q;
 		if ((n < cap || (q->read ? read_spare : spare) >= 1) &&
@@ -1079,7 +1113,7 @@ db_pump(void)
 			 * other turn) */
 			TAILQ_REMOVE(&db->bg_queue, q, entry);
 			db->bg_busy++;
-		} else if ((q = db_pick(db)) != NULL)
+		} else if ((q = db_pick(db, &db->conns[i])) != NULL)
 			TAILQ_REMOVE(&db->queue, q, entry);
 		else if (db->bg_busy < bg_limit(db) &&
 		    (q = TAILQ_FIRST(&db->bg_queue)) != NULL) {
@@ -1169,6 +1203,7 @@ db_sweep_running(const struct timeval *now)
 			continue;
 		snprintf(why, sizeof why, "no answer to a request in %lld ms "
 		    "(db_query_timeout)", srv.cfg.db_query_timeout);
+		c->timed_out = 1;	/* a read too: not run again */
 		pgc_lost(c, why);	/* reconnects after its backoff */
 	}
 }
@@ -1279,6 +1314,17 @@ db_refuse_cb(evutil_socket_t fd, short what, void *arg)
 		query_fail(q, TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE,
 		    "the database is not reachable; try again shortly");
 	}
+}
+
+/* A read lost with its connection was queued again (pgc_lost). */
+static void
+db_again_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (srv.db != NULL && !srv.db->stopping)
+		db_pump();
 }
 
 /* Fails queries that have waited too long for a connection, or run too
@@ -1424,6 +1470,7 @@ db_start(void)
 	db->connect_timeout_ms = db_connect_timeout();
 	db->out.timer = evtimer_new(srv.base, outage_remind_cb, &db->out);
 	db->refuse = event_new(srv.base, -1, 0, db_refuse_cb, NULL);
+	db->again = evtimer_new(srv.base, db_again_cb, NULL);
 	srv.db = db;
 	for (i = 0; i <= db->n; i++) {
 		struct pgc *c = &db->conns[i];
@@ -1465,6 +1512,7 @@ db_stop(void)
 	}
 	evtimer_del(db->out.timer);
 	event_del(db->refuse);
+	event_del(db->again);
 	event_del(db->sweep);
 }
 
@@ -1481,6 +1529,7 @@ db_free(void)
 		event_free(db->conns[i].timer);
 	event_free(db->sweep);
 	event_free(db->refuse);
+	event_free(db->again);
 	event_free(db->out.timer);
 	if (disk_full_ev != NULL) {
 		event_free(disk_full_ev);
