@@ -56,3 +56,11 @@ if [ ! -f "$tpl/.complete" ]; then
 fi
 cp -a "$tpl/." "$dir/"
 rm -f "$dir/.complete" "$dir/.tafeld"
+# TAFEL_TEST_FSYNC=off (the tests' environment, tests/meson.build; not the
+# benchmarks'): this copy's PostgreSQL does not fsync. The tests kill
+# processes (tafeld, PostgreSQL, clients), never the machine, and what
+# PostgreSQL has written to the kernel survives a killed process; each commit's
+# WAL flush costs about 3 ms on CI's disk, a shutdown's checkpoint up to a second.
+if [ "${TAFEL_TEST_FSYNC:-on}" = off ]; then
+	printf '\n# tests/data-template.sh, TAFEL_TEST_FSYNC=off\nfsync = off\n' >>"$dir/pg/data/postgresql.conf"
+fi
