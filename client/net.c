@@ -50,6 +50,8 @@ struct net_req {
 	int flags;		/* enum net_req_flags */
 	int sent;		/* written on the current connection */
 	struct timespec sent_at;	/* when (CLOCK_MONOTONIC) */
+	struct timespec first_sent_at;	/* its first sending, kept across
+					 * NET_REQ_RETRY's attempts */
 	uint8_t *frame;		/* length prefix + envelope */
 	size_t len;
 	net_reply_fn fn;	/* may be NULL */
@@ -494,6 +496,8 @@ req_write(struct net *n, struct net_req *r)
 	bufferevent_write(n->bev, r->frame, r->len);
 	r->sent = 1;
 	clock_gettime(CLOCK_MONOTONIC, &r->sent_at);
+	if (r->attempts == 0)
+		r->first_sent_at = r->sent_at;
 }
 
 /* Sends one envelope built on the stack directly (hello, login). */
@@ -1287,9 +1291,13 @@ net_unanswered_write_ms(const struct net *n)
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	for (const struct net_req *r = n->reqs; r != NULL; r = r->next) {
-		if (!(r->flags & NET_REQ_WRITE) || !r->sent)
+		/* a write refused for a moment and waiting for its next
+		 * attempt (NET_REQ_RETRY) is still unanswered to the user:
+		 * timed from its first sending */
+		if (!(r->flags & NET_REQ_WRITE) || (!r->sent && r->attempts == 0))
 			continue;
-		ms = (long)ts_diff_ms(&now, &r->sent_at);
+		ms = (long)ts_diff_ms(&now, r->attempts > 0 ?
+		    &r->first_sent_at : &r->sent_at);
 		if (ms > oldest)
 			oldest = ms;
 	}

@@ -1,0 +1,44 @@
+#!/bin/bash
+# The chair records an action point while PostgreSQL hangs (SIGSTOP, db_query_timeout 1 s): tafeld answers DATABASE_UNAVAILABLE ("may or may not have been applied"), the database commits the write when it runs again, and the client sends it again by itself with the same idempotency key. The chair sees "wijziging verstuurd, nog geen antwoord", then "Afspraak vastgelegd", and the action point is stored once (the form used to come back with "probeer het zo opnieuw", and its Enter stored it twice).
+. "$(dirname "$0")/lib.sh"
+
+tafeld_start 0 --set db_query_timeout=1s
+demo_data
+MEETING=$(meeting_id "SSO Enschede") || fail "no SSO meeting in the demo data"
+start_client chair voorzitter --meeting "$MEETING"
+wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
+chair_start chair
+
+desc="Hapering e2e$$"
+chair_ask_due "$desc"
+type_text chair "$(date -d '+7 days' +%F)"
+pm=$(head -n 1 "$E2E_DIR/pg/data/postmaster.pid")
+[ -n "$pm" ] || fail "no postmaster.pid"
+pids="$pm $(pgrep -P "$pm" | tr '\n' ' ')"
+resume() { [ -n "$pids" ] && kill -CONT $pids 2>/dev/null; pids=; }
+trap 'resume; cleanup' EXIT
+
+# shellcheck disable=SC2086
+kill -STOP $pids || fail "SIGSTOP PostgreSQL"
+keys chair Enter
+# the write waits for the hanging database (given up by tafeld after 1 s):
+# said as waiting, not as refused
+wait_re chair "wijziging verstuurd, nog geen antwoord|Het register is tijdelijk niet beschikbaar" 5 ||
+	fail "chair: nothing said while the database hangs: $(screen chair | tail -n 4)"
+refused=0
+screen chair | grep -qF "Het register is tijdelijk niet beschikbaar" && refused=1
+resume
+if [ "$refused" = 1 ]; then
+	# told to try again: the chair does so, through the form
+	for _ in 1 2 3 4 5; do
+		screen chair | grep -qF "Nieuwe afspraak" || break
+		keys chair Enter
+		sleep 0.5
+	done
+fi
+wait_for chair "Afspraak vastgelegd" 30 ||
+	fail "chair: not confirmed after the database came back (refused on screen: $refused): $(screen chair | tail -n 4)"
+n=$(sql -Atc "SELECT count(*) FROM action_points WHERE description = '$desc'")
+[ "$n" = 1 ] || fail "the action point is stored $n times, not once (refused on screen: $refused)"
+[ "$refused" = 0 ] || fail "the chair was told the register is unavailable for a write that was stored"
+ok
