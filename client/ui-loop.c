@@ -515,6 +515,7 @@ on_tick(evutil_socket_t s, short what, void *arg)
 	    net_pending(u->net) > 0)
 		ui_dirty(u);
 	last_flash = flash;
+	ui_meeting_resubscribe_due(u);
 	redraw(u);
 }
 

@@ -126,12 +126,29 @@ on_sub_meeting(struct net *n, const Tafel__Envelope *m, void *arg)
 			    "organisation takes no part in it."), (long long)id);
 		return;
 	}
+	if (m != NULL && m->body_case == TAFEL__ENVELOPE__BODY_ERROR &&
+	    (m->error->code == TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE ||
+	    m->error->code == TAFEL__ERROR_CODE__OVERLOADED)) {
+		/* (the register unreachable or hanging for a moment): asked
+		 * again by itself, not "loading" for ever, nor a screen that
+		 * stops following the chair after a reconnect */
+		int tries = u->meeting_resub_tries < 4 ?
+		    u->meeting_resub_tries : 4;
+
+		u->meeting_resub_at = ui_now() + (1 << tries);
+		u->meeting_resub_tries++;
+		ui_message(u, 1, "%s", _("The register is temporarily "
+		    "unavailable; the meeting is loaded again by itself."));
+		return;
+	}
 	if (!subscribed_ok(u, m))
 		return;
 	if (!m->subscribed->resumed)
 		model_apply_snapshot(&u->meeting, m->subscribed->seq,
 		    m->subscribed->snapshot, ui_now());
 	u->meeting_subscribed = 1;
+	u->meeting_resub_at = 0;
+	u->meeting_resub_tries = 0;
 	forms_step_landed(u);
 	ui_dirty(u);
 }
@@ -181,7 +198,7 @@ subscribe_inbox(struct ui *u)
 
 	r.topic = TAFEL__SUBSCRIBE_TOPIC__TOPIC_INBOX;
 	net_send_body(u->net, TAFEL__ENVELOPE__BODY_SUBSCRIBE, &r,
-	    NET_REQ_VOLATILE, NULL, on_sub_inbox, u);
+	    NET_REQ_VOLATILE | NET_REQ_RETRY, NULL, on_sub_inbox, u);
 }
 
 /* A new entry for my organisation (not one I sent, nor one read) said on
@@ -300,16 +317,22 @@ subscribe(struct ui *u, int topic, int64_t meeting_id, uint64_t from)
 	 * shows it only as far as everyone present may see it. */
 	r.presentation = u->presentation &&
 	    topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING;
-	if (topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING)
+	if (topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING) {
 		fn = on_sub_meeting;
+		u->meeting_resub_at = 0;	/* asked now */
+	}
 	else if (topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING_LIST)
 		fn = on_sub_meetings;
 	else if (topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_CASE_LIST)
 		fn = on_sub_case_list;
 	else if (topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_NOMINATIONS)
 		fn = on_sub_nominations;
+	/* a topic of my own (lists, my organisation's action points) is
+	 * asked again by net.c when refused for a moment; a meeting's by
+	 * ui_meeting_resubscribe_due, only while it is still on screen */
 	net_send_body(u->net, TAFEL__ENVELOPE__BODY_SUBSCRIBE, &r,
-	    NET_REQ_VOLATILE, NULL, fn, u);
+	    NET_REQ_VOLATILE | (topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING ?
+	    0 : NET_REQ_RETRY), NULL, fn, u);
 }
 
 /*
@@ -343,6 +366,20 @@ ui_set_presentation(struct ui *u, int on)
 }
 
 void
+ui_meeting_resubscribe_due(struct ui *u)
+{
+	if (u->meeting_resub_at == 0 || ui_now() < u->meeting_resub_at ||
+	    net_get_state(u->net) != NET_READY)
+		return;
+	u->meeting_resub_at = 0;
+	if (u->meeting.meeting_id == 0 || u->meeting_subscribed)
+		return;
+	/* resumed from what the screen holds (0: a snapshot) */
+	subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING,
+	    u->meeting.meeting_id, u->meeting.seq);
+}
+
+void
 ui_open_meeting(struct ui *u, int64_t meeting_id)
 {
 	Tafel__UnsubscribeRequest un = TAFEL__UNSUBSCRIBE_REQUEST__INIT;
@@ -354,6 +391,7 @@ ui_open_meeting(struct ui *u, int64_t meeting_id)
 		    NET_REQ_VOLATILE, NULL, NULL, NULL);
 	}
 	if (u->meeting.meeting_id != meeting_id) {
+		u->meeting_resub_tries = 0;
 		model_free(&u->meeting);
 		model_init(&u->meeting, MODEL_MEETING, meeting_id);
 		u->meeting_subscribed = 0;

@@ -146,6 +146,9 @@ struct ui {
 
 	struct model meeting;		/* the subscribed meeting */
 	int meeting_subscribed;		/* a snapshot/resume arrived */
+	double meeting_resub_at;	/* its subscribe was refused for a
+					 * moment: asked again then (0: no) */
+	int meeting_resub_tries;	/* so asked again, for the backoff */
 	int presentation;		/* the meeting as on the shared screen */
 	struct model org;		/* my organisation's action points */
 	int org_subscribed;
@@ -382,6 +385,8 @@ void ui_reply_generic(struct net *, const Tafel__Envelope *, void *arg);
 /* Switches the shared-screen (beamer) view on or off; resubscribes. */
 void ui_set_presentation(struct ui *u, int on);
 void ui_open_meeting(struct ui *, int64_t meeting_id);
+/* The meeting's subscribe refused for a moment is due again: sent now. */
+void ui_meeting_resubscribe_due(struct ui *);
 /* Reloads the organisations and what every view shows. */
 void ui_refresh_lists(struct ui *);
 extern const struct net_callbacks ui_net_callbacks;
