@@ -14,6 +14,8 @@ static struct {
 	struct ui_scroll sc;		/* its scrolling */
 	int missing;			/* get_case said not found: the case is
 					 * not for this organisation's eyes */
+	int64_t want;			/* the case asked for (shown, or
+					 * still loading) */
 } st;
 
 /* Lines of the view are collected first, then the visible part is drawn. */
@@ -321,6 +323,11 @@ on_case(struct net *n, const Tafel__Envelope *m, void *arg)
 	}
 	if (m->body_case != TAFEL__ENVELOPE__BODY_CASE_DETAIL)
 		return;
+	/* the answer for a case left meanwhile (it waited for the register,
+	 * or for a reconnect) is not the one on screen */
+	if (m->case_detail->case_ != NULL && st.want != 0 &&
+	    m->case_detail->case_->id != st.want)
+		return;
 	st.missing = 0;
 	if (st.detail != NULL)
 		protobuf_c_message_free_unpacked(&st.detail->base, NULL);
@@ -349,12 +356,14 @@ load(struct ui *u, int64_t case_id)
 	Tafel__ListEarlierCasesRequest e =
 	    TAFEL__LIST_EARLIER_CASES_REQUEST__INIT;
 
+	/* refused for a moment (the register unreachable or hanging): asked
+	 * again by net.c, not "Casus laden…" for ever */
 	r.case_id = case_id;
-	net_send_body(u->net, TAFEL__ENVELOPE__BODY_GET_CASE, &r, NET_REQ_READ,
-	    NULL, on_case, u);
+	net_send_body(u->net, TAFEL__ENVELOPE__BODY_GET_CASE, &r,
+	    NET_REQ_READ | NET_REQ_RETRY, NULL, on_case, u);
 	e.case_id = case_id;
 	net_send_body(u->net, TAFEL__ENVELOPE__BODY_LIST_EARLIER_CASES, &e,
-	    NET_REQ_READ, NULL, on_earlier, u);
+	    NET_REQ_READ | NET_REQ_RETRY, NULL, on_earlier, u);
 }
 
 void
@@ -417,6 +426,7 @@ view_case_open(struct ui *u, int64_t case_id)
 	}
 	st.sc.scroll = 0;
 	st.missing = 0;
+	st.want = case_id;
 	load(u, case_id);
 	ui_set_view(u, VIEW_CASE);
 }
@@ -425,9 +435,12 @@ view_case_open(struct ui *u, int64_t case_id)
 static void
 reload(struct ui *u)
 {
-	if (u->view == VIEW_CASE && st.detail != NULL &&
-	    st.detail->case_ != NULL)
+	if (u->view != VIEW_CASE)
+		return;
+	if (st.detail != NULL && st.detail->case_ != NULL)
 		load(u, st.detail->case_->id);
+	else if (st.want != 0 && !st.missing)
+		load(u, st.want);	/* still "Casus laden…": r asks again */
 }
 
 static void

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The chair records an action point, and a partner opens a meeting, while PostgreSQL hangs (SIGSTOP, db_query_timeout 1 s): tafeld answers DATABASE_UNAVAILABLE ("may or may not have been applied"), the database commits the write when it runs again, and the client sends it again by itself with the same idempotency key. The chair sees "wijziging verstuurd, nog geen antwoord", then "Afspraak vastgelegd", and the action point is stored once (the form used to come back with "probeer het zo opnieuw", and its Enter stored it twice). The partner's meeting, refused meanwhile, loads by itself once the database runs again.
+# The chair records an action point, and partners open a meeting and a case, while PostgreSQL hangs (SIGSTOP, db_query_timeout 1 s): tafeld answers DATABASE_UNAVAILABLE ("may or may not have been applied"), the database commits the write when it runs again, and the client sends it again by itself with the same idempotency key. The chair sees "wijziging verstuurd, nog geen antwoord", then "Afspraak vastgelegd", and the action point is stored once (the form used to come back with "probeer het zo opnieuw", and its Enter stored it twice). The partner's meeting and another partner's case, refused meanwhile, load by themselves once the database runs again.
 . "$(dirname "$0")/lib.sh"
 
 tafeld_start 0 --set db_query_timeout=1s
@@ -7,8 +7,12 @@ demo_data
 MEETING=$(meeting_id "SSO Enschede") || fail "no SSO meeting in the demo data"
 start_client chair voorzitter --meeting "$MEETING"
 start_client pol politie
+start_client cas veiligthuis
 wait_re chair "^ +# +Casus" || fail "chair: meeting not shown"
 wait_re pol '[0-9]{4}-[0-9]{2}-[0-9]{2}' || fail "pol: meetings not listed"
+wait_re cas '[0-9]{4}-[0-9]{2}-[0-9]{2}' || fail "cas: meetings not listed"
+keys cas 4
+wait_re cas '^ *[0-9]{4}-[0-9]{4} ' || fail "cas: cases not listed: $(screen cas)"
 chair_start chair
 
 desc="Hapering e2e$$"
@@ -32,11 +36,15 @@ screen chair | grep -qF "Het register is tijdelijk niet beschikbaar" && refused=
 # a partner opens a meeting meanwhile: refused for the moment, said so,
 # and loaded by itself once the database runs again (it said "Overleg
 # laden…" for ever)
+# and another a case
+keys cas Enter
 keys pol Enter
 wait_for pol "Het register is tijdelijk niet beschikbaar" 15 ||
 	fail "pol: opening a meeting while the database hangs: nothing said: $(screen pol | tail -n 3)"
+sleep 1
 resume
 wait_re pol "^ +# +Casus" 15 || fail "pol: the meeting did not load by itself after the database came back: $(screen pol)"
+wait_for cas "Aangemeld door" 15 || fail "cas: the case did not load by itself after the database came back: $(screen cas)"
 if [ "$refused" = 1 ]; then
 	# told to try again: the chair does so, through the form
 	for _ in 1 2 3 4 5; do
