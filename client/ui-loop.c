@@ -119,7 +119,13 @@ message_room(struct ui *u)
 
 	conn_text(u, conn, sizeof conn, 0);
 	len = layout_width(conn) + 2;
-	return len < u->cols / 2 ? u->cols - len : u->cols;
+	if (len < u->cols / 2)
+		return u->cols - len;
+	/* no room beside it: connected, the message may take the line; not
+	 * connected ("server niet bereikbaar — opnieuw over 4 s"), that
+	 * stays in sight and the message goes above it (a confirmation kept
+	 * until a key hid the lost connection for as long) */
+	return net_get_state(u->net) == NET_READY ? u->cols : 0;
 }
 
 int

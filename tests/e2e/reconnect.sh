@@ -1,5 +1,5 @@
 #!/bin/bash
-# The server goes away mid-form: the form keeps its text, and after the reconnect the action point exists exactly once (also when the answer was lost); the reconnect uses the resume ticket, and the password once the ticket is revoked. A server that hangs after a decision is sent: the status line says the change has no answer yet; a server that stops while one waits to be sent: the 80-column status line still says so.
+# The server goes away mid-form: the form keeps its text, and after the reconnect the action point exists exactly once (also when the answer was lost); the reconnect uses the resume ticket, and the password once the ticket is revoked. A server that hangs after a decision is sent: the status line says the change has no answer yet; a server that stops while one waits to be sent: the 80-column status line still says so; one that stops while a confirmation is kept on screen: the status line says so at once.
 . "$(dirname "$0")/lib.sh"
 
 start_meeting
@@ -121,6 +121,15 @@ wait_re chair "^server gestopt — opnieuw over [0-9]+ s · niet verzonden · u 
 	fail "the waiting decision is not in the status line: $(screen chair | tail -n 2)"
 tafeld_start "$port"
 wait_for chair "Besluit over casus $num vastgelegd." 90 || fail "decision not sent after the restart (4)"
+# 5. the server goes away while that confirmation stays (until a key): the
+# status line says so at once, the confirmation moves above it (it took the
+# whole status line, and the lost connection went unsaid until a key)
+tafeld_stop
+wait_closed "$port" || fail "chair: still connected to the stopped server (5)"
+wait_re chair "^server gestopt" 5 ||
+	fail "the stopped server is not in the status line beside a kept message: $(screen chair | tail -n 3)"
+screen chair | grep -qF "Besluit over casus $num vastgelegd." ||
+	fail "the kept confirmation went with the connection: $(screen chair | tail -n 3)"
 # tafel --batch (count_in_meeting, as politie) logs out when it quits: its ticket is revoked
 grep -q "politie logged out" "$E2E_DIR.log" ||
 	fail "tafel --batch quit without logging out"
