@@ -90,6 +90,9 @@ subscribed_ok(struct ui *u, const Tafel__Envelope *m)
 	return m->body_case == TAFEL__ENVELOPE__BODY_SUBSCRIBED;
 }
 
+static const char meeting_resub_text[] = N_("The register is temporarily "
+    "unavailable; the meeting is loaded again by itself.");
+
 static void
 on_sub_meeting(struct net *n, const Tafel__Envelope *m, void *arg)
 {
@@ -137,12 +140,18 @@ on_sub_meeting(struct net *n, const Tafel__Envelope *m, void *arg)
 
 		u->meeting_resub_at = ui_now() + (1 << tries);
 		u->meeting_resub_tries++;
-		ui_message(u, 1, "%s", _("The register is temporarily "
-		    "unavailable; the meeting is loaded again by itself."));
+		ui_message(u, 1, "%s", _(meeting_resub_text));
 		return;
 	}
 	if (!subscribed_ok(u, m))
 		return;
+	/* loaded after all: the word that it would be goes (an error stays
+	 * until a key, also on an unattended shared screen) */
+	if (u->meeting_resub_tries > 0 &&
+	    strcmp(u->message, _(meeting_resub_text)) == 0) {
+		u->message[0] = '\0';
+		u->message_error = 0;
+	}
 	if (!m->subscribed->resumed)
 		model_apply_snapshot(&u->meeting, m->subscribed->seq,
 		    m->subscribed->snapshot, ui_now());

@@ -16,7 +16,18 @@ wait_re cas '^ *[0-9]{4}-[0-9]{4} ' || fail "cas: cases not listed: $(screen cas
 chair_start chair
 
 desc="Hapering e2e$$"
-chair_ask_due "$desc"
+# (for Veilig Thuis, so that no inbox news of it covers what the police's
+# screen says below)
+keys chair a
+wait_for chair "Nieuwe afspraak" || fail "form did not open"
+type_text chair "$desc"
+keys chair Enter
+wait_for chair "Uitvoerende organisatie (naam of nummer):" || fail "owner not asked"
+type_text chair "Veilig Thuis"
+keys chair Enter
+wait_for chair "Uitvoerder (persoon" || fail "owner person not asked"
+keys chair Enter
+wait_for chair "Uiterste datum (bijv. 8-12, morgen, +7):" || fail "due date not asked"
 type_text chair "$(date -d '+7 days' +%F)"
 pm=$(head -n 1 "$E2E_DIR/pg/data/postmaster.pid")
 [ -n "$pm" ] || fail "no postmaster.pid"
@@ -44,6 +55,7 @@ wait_for pol "Het register is tijdelijk niet beschikbaar" 15 ||
 sleep 1
 resume
 wait_re pol "^ +# +Casus" 15 || fail "pol: the meeting did not load by itself after the database came back: $(screen pol)"
+wait_gone pol "tijdelijk niet beschikbaar" || fail "pol: the meeting loaded, and still said to be unavailable: $(screen pol | tail -n 4)"
 wait_for cas "Aangemeld door" 15 || fail "cas: the case did not load by itself after the database came back: $(screen cas)"
 if [ "$refused" = 1 ]; then
 	# told to try again: the chair does so, through the form
