@@ -329,6 +329,7 @@ subscribe(struct ui *u, int topic, int64_t meeting_id, uint64_t from)
 	if (topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING) {
 		fn = on_sub_meeting;
 		u->meeting_resub_at = 0;	/* asked now */
+		u->meeting_sub_from = from;
 	}
 	else if (topic == TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING_LIST)
 		fn = on_sub_meetings;
@@ -383,9 +384,10 @@ ui_meeting_resubscribe_due(struct ui *u)
 	u->meeting_resub_at = 0;
 	if (u->meeting.meeting_id == 0 || u->meeting_subscribed)
 		return;
-	/* resumed from what the screen holds (0: a snapshot) */
+	/* as it was asked: resumed, or a snapshot (also the one a resync
+	 * needs, whatever the screen still holds) */
 	subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING,
-	    u->meeting.meeting_id, u->meeting.seq);
+	    u->meeting.meeting_id, u->meeting_sub_from);
 }
 
 void

@@ -149,6 +149,7 @@ struct ui {
 	double meeting_resub_at;	/* its subscribe was refused for a
 					 * moment: asked again then (0: no) */
 	int meeting_resub_tries;	/* so asked again, for the backoff */
+	uint64_t meeting_sub_from;	/* the resume_from it was asked with */
 	int presentation;		/* the meeting as on the shared screen */
 	struct model org;		/* my organisation's action points */
 	int org_subscribed;
