@@ -33,6 +33,11 @@ wait_for vt "Afgerond; terugkoppeling naar Politie Eenheid Oost-Nederland (postv
 # the police complete their own action point on their own case: no feedback is sent, and none is promised (the
 # question asks for a note, not for feedback to the submitter)
 start_client pol politie
+# c words its question by the case's submitter, known from the live case list: loaded first (on a loaded machine
+# the action points came before it, and c asked for feedback)
+cnum=$(sql -Atc "SELECT number FROM cases WHERE id = $case_id")
+keys pol 4
+wait_for pol "$cnum" || fail "pol: case $cnum not in the case list: $(screen pol)"
 keys pol 3
 wait_for pol "Proces-verbaal opmaken" || fail "pol: action point not listed: $(screen pol)"
 keys pol /
