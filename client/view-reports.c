@@ -5,6 +5,7 @@
 
 #include "datein.h"
 #include "i18n.h"
+#include "report-pdf.h"
 #include "views.h"
 
 #define BAR_WIDTH 30
@@ -16,6 +17,18 @@ static struct ui_pagerview pv;		/* the report, rendered */
 static struct {
 	char from[16], to[16];		/* the period shown */
 } st;
+
+/* This calendar quarter as p takes it: "2026Q4". */
+static void
+this_quarter(char *buf, size_t len)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	snprintf(buf, len, "%04uQ%u", (unsigned)(tm.tm_year + 1900) % 10000u,
+	    (unsigned)tm.tm_mon / 3u % 4u + 1u);
+}
 
 /* A text bar: part of whole as BAR_WIDTH cells, █ filled, · empty. */
 static void
@@ -100,10 +113,14 @@ render(struct ui *u, const Tafel__Report *r)
 	right(h[8], sizeof h[8], _("Attnd"));
 	add(t, "%s %s %s %s %s %s %s %s %s", h[0], h[1], h[2], h[3], h[4],
 	    h[5], h[6], h[7], h[8]);
-	if (r->n_orgs == 0)	/* a new register's data is in this quarter */
-		add(ui_attr(u, UI_A_DIM), "  %s", _("(no action points or "
-		    "meetings in this period; p chooses another, e.g. this "
-		    "quarter so far)"));
+	if (r->n_orgs == 0) {	/* a new register's data is in this quarter */
+		char q[16];
+
+		this_quarter(q, sizeof q);
+		add(ui_attr(u, UI_A_DIM), _("  (no action points or meetings "
+		    "in this period; p chooses another, e.g. %s: this "
+		    "quarter)"), q);
+	}
 	for (size_t i = 0; i < r->n_orgs; i++) {
 		const Tafel__OrgReport *o = r->orgs[i];
 
@@ -242,13 +259,21 @@ period_typed(struct ui *u, const char *text)
 
 	if (text == NULL)
 		return;
+	/* one quarter, as tafel --batch report takes it: 2026Q4 */
+	if (sscanf(text, "%63s %1s", from, extra) == 1 &&
+	    report_quarter(from, st.from, st.to) == 0) {
+		u->message[0] = '\0';
+		ui_pv_clear(&pv);
+		reload(u);
+		return;
+	}
 	if (sscanf(text, "%63s %63s %1s", from, to, extra) != 2 ||
 	    datein_parse(from, today, &a) != DATEIN_OK ||
 	    datein_parse(to, today, &b) != DATEIN_OK) {
 		ui_prompt(u, _("Period (from to)"), text, period_typed);
 		u->prompt.edited = 1;
 		ui_message(u, 1, "%s", _("Type two dates, from and to, e.g. "
-		    "1-10-2026 31-12-2026."));
+		    "1-10-2026 31-12-2026, or a quarter: 2026Q4."));
 		return;
 	}
 	if (datein_cmp(a, b) > 0) {

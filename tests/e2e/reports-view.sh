@@ -14,6 +14,15 @@ if q < 0:
 f = datetime.date(y, q * 3 + 1, 1)
 n = datetime.date(y + (q == 3), (q * 3 + 3) % 12 + 1, 1)
 print(f, n - datetime.timedelta(days=1))')
+# this quarter, as p takes it (2026Q4), and its first and last day
+thisq=$(date +%Y)Q$(( ($(date +%-m) - 1) / 3 + 1 ))
+read -r tqfrom tqto < <(python3 -c '
+import datetime
+t = datetime.date.today()
+q = (t.month - 1) // 3
+f = datetime.date(t.year, q * 3 + 1, 1)
+n = datetime.date(t.year + (q == 3), (q * 3 + 3) % 12 + 1, 1)
+print(f, n - datetime.timedelta(days=1))')
 from=$(date -d '-60 days' +%Y-%m-%d)
 to=$(date +%Y-%m-%d)
 
@@ -30,7 +39,7 @@ for l in sys.stdin:
     if m.get("body") == "report":
         print(len(m["report"].get("orgs", [])))')
 if [ "$orgs" = 0 ]; then
-	wait_for chair "(geen afspraken of overleggen in deze periode; p kiest een andere, bijv." ||
+	wait_joined chair "(geen afspraken of overleggen in deze periode; p kiest een andere, bijv. ${thisq}: dit kwartaal)" ||
 		fail "an empty quarter does not say how to choose another: $(screen chair)"
 else
 	screen chair | grep -q "in deze periode; p kiest" && fail "a quarter with $orgs organisations said none: $(screen chair)"
@@ -42,13 +51,20 @@ wait_for chair "Periode (van tot): $qfrom $qto" || fail "p did not ask the perio
 # the period offered is a default: typing replaces it (no Ctrl-U needed)
 type_text chair "1-10-2026 31-13-2026"
 keys chair Enter
-wait_for chair "Typ twee datums, van en tot en met, bijv. 1-10-2026 31-12-2026." ||
+wait_joined chair "Typ twee datums, van en tot en met, bijv. 1-10-2026 31-12-2026, of een kwartaal: 2026Q4." ||
 	fail "a wrong period not explained: $(screen chair)"
 wait_for chair "Periode (van tot): 1-10-2026 31-13-2026" || fail "the typed period not kept: $(screen chair)"
 keys chair C-u
 type_text chair "31-12-2026 1-10-2026"
 keys chair Enter
 wait_for chair "De eerste datum ligt na de tweede." || fail "a reversed period not explained: $(screen chair)"
+# a quarter, as tafel --batch report takes it and the empty period's hint offers it
+keys chair C-u
+type_text chair "$thisq"
+keys chair Enter
+wait_for chair "Rapportage $tqfrom – $tqto" || fail "the quarter $thisq not taken: $(screen chair)"
+keys chair p
+wait_for chair "Periode (van tot): $tqfrom $tqto" || fail "p did not offer the quarter's dates: $(screen chair)"
 keys chair C-u
 type_text chair "$(date -d "$from" +%-d-%-m-%Y) $(date -d "$to" +%-d-%-m-%Y)"
 keys chair Enter
