@@ -27,6 +27,11 @@ BEGIN
 	ORDER BY ord;
 	INSERT INTO case_involved_orgs (case_id, org_id, added_by)
 	VALUES (v_id, p_org, p_user);
+	-- the case manager's organisation, as routing makes it
+	-- (tafel_routing_apply): whoever manages a case can read it
+	INSERT INTO case_involved_orgs (case_id, org_id, added_by)
+	SELECT v_id, m.org_id, p_user FROM users m WHERE m.id = p_manager
+	ON CONFLICT DO NOTHING;
 	RETURN v_id;
 END
 $$;

@@ -47,6 +47,15 @@ BEGIN
 	ASSERT EXISTS (SELECT 1 FROM action_points WHERE state = 'done'
 	    AND completion_note <> '');
 	ASSERT (SELECT count(DISTINCT owner_org_id) FROM action_points) >= 5;
+	-- a case manager reads the case managed (routing involves its
+	-- organisation): probation's case manager of 2026-0008 too
+	ASSERT NOT EXISTS (SELECT 1 FROM cases c
+	    WHERE c.case_manager_id IS NOT NULL
+		AND NOT coalesce(tafel_access(c.case_manager_id, c.id) -> 'cats'
+		    ? 'case_summary', false)), (SELECT string_agg(c.number, ', ')
+	    FROM cases c WHERE c.case_manager_id IS NOT NULL
+		AND NOT coalesce(tafel_access(c.case_manager_id, c.id) -> 'cats'
+		    ? 'case_summary', false));
 
 	-- two pending nominations, each as nominate_case would have taken it
 	-- (the nominator's organisation a member of the series and connected
