@@ -1283,6 +1283,17 @@ net_pending(const struct net *n)
 	return c;
 }
 
+size_t
+net_pending_writes(const struct net *n)
+{
+	size_t c = 0;
+
+	for (const struct net_req *r = n->reqs; r != NULL; r = r->next)
+		if (r->flags & NET_REQ_WRITE)
+			c++;
+	return c;
+}
+
 long
 net_unanswered_write_ms(const struct net *n)
 {

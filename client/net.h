@@ -112,6 +112,9 @@ enum net_problem net_problem(const struct net *n);
 int net_server_stopping(const struct net *n);
 /* Requests not answered yet (queued or in flight). */
 size_t net_pending(const struct net *n);
+/* Of those, the writes (changes): what "changes waiting to be sent" and
+ * the question on quitting count; a list still to be read is none. */
+size_t net_pending_writes(const struct net *n);
 /* How long (ms) the oldest write sent on this connection has waited for
  * its answer; -1: none waits. */
 long net_unanswered_write_ms(const struct net *n);

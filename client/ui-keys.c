@@ -38,7 +38,7 @@ k_quit(struct ui *u)
 	static char label[300];
 	const Tafel__Meeting *m;
 
-	if (net_pending(u->net) > 0 && net_get_state(u->net) != NET_READY) {
+	if (net_pending_writes(u->net) > 0 && net_get_state(u->net) != NET_READY) {
 		ui_ask_yesno(u, _("Changes are not sent yet. Quit anyway? (y/n)"),
 		    quit_confirmed);
 		return;

@@ -162,7 +162,7 @@ draw_status(struct ui *u)
 		ui_putf(u->status, 0, 0, message_room(u), u->message_error ?
 		    ui_attr(u, UI_A_ERROR) : a, "%s", u->message);
 	else {
-		const char *pending = net_pending(u->net) > 0 &&
+		const char *pending = net_pending_writes(u->net) > 0 &&
 		    st != NET_READY ? _(" · changes waiting to be sent") :
 		    ui_write_unconfirmed(u) ?
 		    _(" · change sent, no answer yet") : "";
@@ -188,7 +188,7 @@ draw_status(struct ui *u)
 			 * stopped, at 80 columns): a brief word on it, right
 			 * after the connection state */
 			if (layout_width(line) > u->cols &&
-			    net_pending(u->net) > 0 && st != NET_READY)
+			    net_pending_writes(u->net) > 0 && st != NET_READY)
 				snprintf(line, sizeof line, "%s%s%s%s", brief,
 				    _(" · not sent yet"), follow, inbox);
 			else

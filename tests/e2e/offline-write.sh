@@ -33,6 +33,10 @@ type_text vt "Terugbellen"; keys vt Enter
 keys vt c
 wait_for vt "afronden — terugkoppeling voor de aanmelder:" || fail "vt: c did not ask: $(screen vt)"
 type_text vt "Melder teruggebeld"
+# a partner who only reads: the lists it asks for while the server is
+# away are no changes of its own
+start_client rd reclassering
+wait_for rd "Tafel · Overleggen" || fail "rd: no meetings list: $(screen rd)"
 tafeld_stop
 # the client has seen the connection end (its status line is under the
 # answer line), so Enter finds it disconnected
@@ -46,6 +50,18 @@ keys vt /
 keys vt Escape
 wait_for vt "wijzigingen wachten op verzending" ||
 	fail "vt: the waiting change is not in the status line: $(screen vt | tail -n 2)"
+# a list asked for while the server is away is no change waiting, and q
+# quits without asking about unsent changes
+keys rd 8
+wait_for rd "Tafel · Inforondes" || fail "rd: 8 did not open the info rounds: $(screen rd)"
+sleep 1
+screen rd | tail -n 2 | grep -qE "wijzigingen wachten op verzending|niet verzonden" &&
+	fail "rd: a list still to be read is called a waiting change: $(screen rd | tail -n 2)"
+keys rd q
+wait_for rd "Tafel · Overleggen" || fail "rd: q did not go back: $(screen rd)"
+keys rd q
+wait_for rd "[tafel exited] 0" ||
+	fail "rd: q asked instead of quitting, with nothing of its own unsent: $(screen rd | tail -n 3)"
 tafeld_start "$port"
 [ "$E2E_PORT" = "$port" ] || fail "tafeld came back on $E2E_PORT, not $port"
 # the confirmation says where the feedback went, and stays until a key (the
