@@ -409,8 +409,10 @@ person_check(struct ui *u, const char *text)
 		const Tafel__Organisation *o = ui_org(u, af.owner_org_id);
 		char title[300];
 
-		snprintf(title, sizeof title, _("Who of %s carries out the "
-		    "action point? (Enter; Esc: back to typing)"),
+		/* the organisation last: a long name gives way at 80
+		 * columns, not the keys (the list names it too) */
+		snprintf(title, sizeof title, _("Who carries out the action "
+		    "point? (Enter; Esc: back to typing) · %s"),
 		    o != NULL ? o->name : "?");
 		view_pick_person_open(u, title, af.owner_org_id,
 		    several ? text : NULL, 0, person_picked);
