@@ -13,6 +13,7 @@
 #
 # TAFEL_DATA_DIR, TAFEL_DEMO_ADDR (default 127.0.0.1:7410) and TMPDIR (log, pid file, CA, the demo clients'
 # settings file) move a second demo out of the way of the first.
+# The client is Dutch whatever LANG or LC_ALL say: LANGUAGE=en scripts/demo.sh politie shows the English fallback.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -206,6 +207,7 @@ if [ -n "$started" ] && [ -t 0 ] && [ -t 1 ]; then
 else
     sleep 1
 fi
+# Dutch, the demo's language, whatever LANG says; LANGUAGE=en gives the English fallback
 export LANGUAGE=${LANGUAGE:-nl}
 export TAFEL_LOCALEDIR=${TAFEL_LOCALEDIR:-$PWD/build/client/po}
 rc=0
