@@ -245,7 +245,7 @@ detail(struct ui *u, size_t sel, struct ui_detail_line *out, size_t max)
 	char what[256], when[40];
 	size_t n = 0;
 
-	if (max < 5)
+	if (max < 6)
 		return 0;
 	what_text(e, what, sizeof what);
 	if (e->case_number[0] != '\0') {
@@ -291,6 +291,16 @@ detail(struct ui *u, size_t sel, struct ui_detail_line *out, size_t max)
 		out[n].attr = 0;
 		snprintf(out[n++].text, sizeof out[0].text, "%s: %s",
 		    _("Action point"), ap->description);
+	}
+	/* a new or overdue action point: who carries it out and by when,
+	 * as under 3 */
+	if (ap != NULL && ap->due_date[0] != '\0' &&
+	    (e->kind == TAFEL__INBOX_KIND__INBOX_ACTION_ASSIGNED ||
+	    e->kind == TAFEL__INBOX_KIND__INBOX_ACTION_OVERDUE)) {
+		out[n].attr = 0;
+		snprintf(out[n++].text, sizeof out[0].text, "%s: %s%s%s · %s %s",
+		    _("Owner"), ap->owner_org_name, ap->owner_user_name[0] ?
+		    " / " : "", ap->owner_user_name, _("due"), ap->due_date);
 	}
 	if (ap != NULL && ap->completion_note[0] != '\0') {
 		out[n].attr = 0;

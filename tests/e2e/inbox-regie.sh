@@ -40,6 +40,11 @@ wait_for vt "casusregisseur: Joris Mulder." ||
 # entry of the case is the action point given to Veilig Thuis)
 [ "$(screen vt | grep -cE "^● $num +(u heeft de regie|casusregisseur)")" = 1 ] || fail "more than one entry: $(screen vt)"
 wait_re vt "^● $num +afspraak voor u " || fail "the new action point is not in the inbox: $(screen vt)"
+# chosen, it says who carries it out and by when (as 3 does)
+keys vt j
+wait_for vt "Afspraak: Huisbezoek afleggen" || fail "the action point's entry not chosen: $(screen vt)"
+wait_for vt "Uitvoerder: Veilig Thuis Eemland-Twente · uiterlijk $due" ||
+	fail "the new action point's entry does not say whose it is and by when: $(screen vt)"
 
 # the lead moves to the municipality, which has no connection to the case:
 # it is not told
