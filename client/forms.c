@@ -79,17 +79,29 @@ field_shown(const struct field *fl, char *buf, size_t len)
 	}
 }
 
-/* A date and a time ("morgen 13:30") as a Unix time; 0 when not. */
+/* A date and a time ("morgen 13:30", "15 december 13:30") as a Unix
+ * time; 0 when not.  The time is the last word, the date all before it
+ * (a date may be more than one word). */
 static int
 when_field(const char *text, int64_t *out)
 {
 	struct datein_day d;
 	int hh = 0, mm = 0;
-	char day[64], at[32];
+	char day[64], *at;
+	size_t n;
 	struct tm tm;
 
-	if (sscanf(text, "%63s %31[^\n]", day, at) != 2 ||
-	    datein_parse(day, datein_today((int64_t)time(NULL)), &d) !=
+	n = strlen(text);
+	if (n >= sizeof day)
+		return 0;
+	memcpy(day, text, n + 1);
+	while (n > 0 && (day[n - 1] == ' ' || day[n - 1] == '\t'))
+		day[--n] = '\0';
+	at = strrchr(day, ' ');
+	if (at == NULL)
+		return 0;
+	*at++ = '\0';
+	if (datein_parse(day, datein_today((int64_t)time(NULL)), &d) !=
 	    DATEIN_OK || !datein_parse_time(at, &hh, &mm))
 		return 0;
 	memset(&tm, 0, sizeof tm);
