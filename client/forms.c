@@ -101,6 +101,9 @@ when_field(const char *text, int64_t *out)
 	if (at == NULL)
 		return 0;
 	*at++ = '\0';
+	for (n = strlen(day); n > 0 && (day[n - 1] == ' ' ||
+	    day[n - 1] == '\t'); )
+		day[--n] = '\0';
 	if (datein_parse(day, datein_today((int64_t)time(NULL)), &d) !=
 	    DATEIN_OK || !datein_parse_time(at, &hh, &mm))
 		return 0;
