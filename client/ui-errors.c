@@ -73,7 +73,8 @@ static const struct {
 	const char *field, *text;
 } field_texts[] = {
 	{ TAFEL__ERROR_CODE__NOT_FOUND, "meeting_id",
-	  N_("No planned meeting to put it on: plan one first (N in the "
+	  N_("No planned meeting to put it on (a meeting under way does not "
+	     "count: + in it adds the case); plan one first (N in the "
 	     "meetings list).") },
 	{ TAFEL__ERROR_CODE__FORBIDDEN, "owner_org_id",
 	  N_("Only a chair, the submitting organisation, the case manager or "
