@@ -1281,7 +1281,7 @@ ui_key(struct ui *u, int key)
 			}
 			if (case_key_waits(u, k)) {
 				ui_message(u, 1, "%s", view_case_missing() ?
-				    _(view_case_missing_text) :
+				    view_case_missing_message() :
 				    _("The case is still loading."));
 				return;
 			}

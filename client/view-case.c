@@ -16,6 +16,9 @@ static struct {
 					 * not for this organisation's eyes */
 	int64_t want;			/* the case asked for (shown, or
 					 * still loading) */
+	int64_t asked_case;		/* opened from an info round we are
+					 * asked in (8): that case, its number */
+	char asked_number[32];
 } st;
 
 /* Lines of the view are collected first, then the visible part is drawn. */
@@ -114,7 +117,7 @@ draw_lines(struct ui *u, WINDOW *w, int rows, int cols)
 
 	if (d == NULL || d->case_ == NULL) {
 		ui_wrap_put(w, 1, 2, cols - 4, rows - 1, 0, st.missing ?
-		    _(view_case_missing_text) : _("Loading the case…"));
+		    view_case_missing_message() : _("Loading the case…"));
 		return 0;
 	}
 	c = d->case_;
@@ -380,9 +383,22 @@ view_case_update(struct ui *u, const Tafel__Case *c)
 
 /* Said for the case view's keys and in its body when the server does not
  * show the case to this organisation (not found, so as not to confirm it
- * exists). */
-const char view_case_missing_text[] = N_("This case is not available to "
-    "your organisation. Esc: back.");
+ * exists); opened from an info round it is asked in, that the round is
+ * its to answer (the round shows the persons to look up). */
+const char *
+view_case_missing_message(void)
+{
+	static char buf[400];
+
+	if (st.asked_case == 0)
+		return _("This case is not available to your organisation. "
+		    "Esc: back.");
+	snprintf(buf, sizeof buf, _("Case %s: your organisation is asked in "
+	    "its info round, but may not see the case itself. 8 shows the "
+	    "round, with the persons to look up. Esc: back."),
+	    st.asked_number);
+	return buf;
+}
 
 int
 view_case_missing(void)
@@ -427,8 +443,17 @@ view_case_open(struct ui *u, int64_t case_id)
 	st.sc.scroll = 0;
 	st.missing = 0;
 	st.want = case_id;
+	st.asked_case = 0;
 	load(u, case_id);
 	ui_set_view(u, VIEW_CASE);
+}
+
+void
+view_case_open_asked(struct ui *u, int64_t case_id, const char *number)
+{
+	view_case_open(u, case_id);
+	st.asked_case = case_id;
+	snprintf(st.asked_number, sizeof st.asked_number, "%s", number);
 }
 
 /* After a reconnect (or r): the case shown, as it is now. */

@@ -388,8 +388,16 @@ static void
 enter(struct ui *u)
 {
 	const Tafel__InfoRound *r = view_inforounds_selected(u);
+	int asked = 0;
 
-	if (r != NULL)
+	if (r == NULL)
+		return;
+	for (size_t i = 0; i < r->n_asked; i++)
+		if (r->asked[i]->org_id == u->my_org_id)
+			asked = 1;
+	if (asked)
+		view_case_open_asked(u, r->case_id, r->case_number);
+	else
 		view_case_open(u, r->case_id);
 }
 

@@ -79,6 +79,9 @@ void view_actions_open(struct ui *);
 
 /* view-case.c: loads a case and shows it. */
 void view_case_open(struct ui *, int64_t case_id);
+/* The same from an info round my organisation is asked in: when the case
+ * itself is not for its eyes, the view says that the round is (8). */
+void view_case_open_asked(struct ui *, int64_t case_id, const char *number);
 /* A write's answer: the case as it is now replaces the one shown (so the
  * next write uses its version before the event arrives). */
 void view_case_update(struct ui *, const Tafel__Case *);
@@ -86,7 +89,8 @@ void view_case_update(struct ui *, const Tafel__Case *);
 const Tafel__CaseDetail *view_case_detail(struct ui *);
 /* The server did not show the case opened (not found): no case keys. */
 int view_case_missing(void);
-extern const char view_case_missing_text[];	/* N_() what is said then */
+/* What is said then, translated. */
+const char *view_case_missing_message(void);
 
 /* view-help.c: shows the keys, from the top. */
 void view_help_open(struct ui *);

@@ -111,15 +111,16 @@ type_text jz j
 wait_for jz "Alleen de procesregisseur van de casus sluit de inforonde." ||
 	fail "partner's Z not explained: $(screen jz)"
 # Enter opens the case, which an asked partner outside it may not see: the
-# view says so and offers no case keys (not "loading" for ever)
+# view says so, and that the round is its to answer, and offers no case
+# keys (not "loading" for ever)
 keys jz Enter
-wait_for jz "Deze casus is niet beschikbaar voor uw organisatie." ||
-	fail "jeugdzorg: a case it may not see is not said so: $(screen jz)"
+wait_joined jz "Casus $NUMBER: uw organisatie is gevraagd in de inforonde, maar mag de casus zelf niet zien. 8 toont de ronde, met de personen om op te zoeken. Esc: terug." ||
+	fail "jeugdzorg: a case it may not see is not said so, nor where its round is: $(screen jz)"
 screen jz | grep -qF "Casus laden" && fail "jeugdzorg: the case view still says it is loading: $(screen jz)"
 foot=$(screen jz | tail -n 1)
 echo "$foot" | grep -qE " fase| regie| doel| inforonde" && fail "jeugdzorg: case keys offered: $foot"
 keys jz m
-wait_for jz "Deze casus is niet beschikbaar voor uw organisatie. Esc: terug." ||
+wait_joined jz "mag de casus zelf niet zien. 8 toont de ronde, met de personen om op te zoeken. Esc: terug." ||
 	fail "jeugdzorg: m on a case it may not see: $(screen jz | tail -n 2)"
 keys jz Escape
 wait_for jz "Tafel · Inforondes" || fail "jeugdzorg: Esc did not go back to the info rounds"
