@@ -759,7 +759,8 @@ const struct ui_key ui_keys[] = {
 	  N_("Reports: per organisation and area (chairs, administrators, "
 	  "steering group)"), NULL },
 	{ 'p', "p", V(REPORTS), KEY_REPORTS, N_("period"), view_reports_period,
-	  N_("Another period for the report"), NULL },
+	  N_("Another period for the report: two dates, or a quarter "
+	  "(2026Q4)"), NULL },
 	{ '8', "8", VIEWS_ALL, KEY_REGISTER, NULL, k_inforounds,
 	  N_("Info rounds: open rounds my organisation is asked in or runs"),
 	  NULL },

@@ -65,6 +65,25 @@ keys chair Enter
 wait_for chair "Rapportage $tqfrom – $tqto" || fail "the quarter $thisq not taken: $(screen chair)"
 keys chair p
 wait_for chair "Periode (van tot): $tqfrom $tqto" || fail "p did not offer the quarter's dates: $(screen chair)"
+keys chair Escape
+# the help names both ways of typing a period
+keys chair '?'
+wait_for chair "Tafel · Toetsen" || fail "? did not show the keys: $(screen chair)"
+found=
+for _ in $(seq 1 12); do
+	if screen chair | sed -E 's/[[:space:]]+$//' | tr '\n' ' ' | tr -s ' ' |
+		grep -qF "Een andere periode voor de rapportage: twee datums, of een kwartaal (2026Q4)"; then
+		found=1
+		break
+	fi
+	keys chair Space
+	sleep 0.3
+done
+[ -n "$found" ] || fail "the help of p does not say what a period may be: $(screen chair)"
+keys chair q
+wait_for chair "Tafel · Rapportages" || fail "q did not go back to the reports: $(screen chair)"
+keys chair p
+wait_for chair "Periode (van tot): $tqfrom $tqto" || fail "p did not ask again: $(screen chair)"
 keys chair C-u
 type_text chair "$(date -d "$from" +%-d-%-m-%Y) $(date -d "$to" +%-d-%-m-%Y)"
 keys chair Enter
