@@ -2,6 +2,7 @@
 #include "net.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -832,7 +833,7 @@ req_retry(struct net *n, struct net_req *r, const Tafel__Envelope *m)
 	int limited;
 
 	if (m->body_case != TAFEL__ENVELOPE__BODY_ERROR ||
-	    r->attempts >= NET_RETRY_MAX)
+	    (r->attempts >= NET_RETRY_MAX && !(r->flags & NET_REQ_PATIENT)))
 		return 0;
 	limited = m->error->code == TAFEL__ERROR_CODE__RATE_LIMITED;
 	if (!limited && (!(r->flags & NET_REQ_RETRY) ||
@@ -844,11 +845,17 @@ req_retry(struct net *n, struct net_req *r, const Tafel__Envelope *m)
 		ms = NET_RETRY_CAP_MS;
 	if (limited || (long)m->error->retry_after_ms > ms)
 		ms = (long)m->error->retry_after_ms;
-	r->attempts++;
+	if (r->attempts < INT_MAX)
+		r->attempts++;
 	r->sent = 0;
-	log_warn("net: %s (%s); trying again in %ld ms (%d of %d)",
-	    error_code_name(m->error->code), m->error->message, ms,
-	    r->attempts, NET_RETRY_MAX);
+	if (r->flags & NET_REQ_PATIENT)
+		log_warn("net: %s (%s); trying again in %ld ms (attempt %d)",
+		    error_code_name(m->error->code), m->error->message, ms,
+		    r->attempts + 1);
+	else
+		log_warn("net: %s (%s); trying again in %ld ms (%d of %d)",
+		    error_code_name(m->error->code), m->error->message, ms,
+		    r->attempts, NET_RETRY_MAX);
 	if (r->retry_ev == NULL)
 		r->retry_ev = evtimer_new(n->base, retry_cb, r);
 	tv.tv_sec = ms / 1000;

@@ -61,7 +61,12 @@ enum net_req_flags {
 	 * for about a minute (NET_RETRY_MAX); then that answer is the answer.
 	 * (RATE_LIMITED is retried so for every request, after exactly the
 	 * retry_after_ms asked.) */
-	NET_REQ_RETRY = 4
+	NET_REQ_RETRY = 4,
+	/* with NET_REQ_RETRY: no end to the attempts.  The terminal UI's
+	 * writes: given up, the form came back and its Enter sent a new key,
+	 * while the database that hung could still commit the first (its
+	 * user sees the change waiting, and q asks before leaving it) */
+	NET_REQ_PATIENT = 8
 };
 
 /* Creates the connection object; NULL with a message on a bad CA file. */

@@ -22,12 +22,13 @@ ui_send(struct ui *u, Tafel__Envelope__BodyCase body_case, void *req,
 	 * A write the server could not finish for a moment (its database
 	 * gone or hanging: DATABASE_UNAVAILABLE "may or may not have been
 	 * applied"; OVERLOADED) is sent again by itself with the same
-	 * idempotency key, so it is stored once.  Shown to the user as a
-	 * refusal, the form came back and its Enter sent a new key: a write
-	 * the database did commit late was stored twice.
+	 * idempotency key until it is answered, so it is stored once.
+	 * Shown to the user as a refusal (or given up after a minute), the
+	 * form came back and its Enter sent a new key: a write the database
+	 * did commit late was stored twice.
 	 */
 	if (flags & NET_REQ_WRITE)
-		flags |= NET_REQ_RETRY;
+		flags |= NET_REQ_RETRY | NET_REQ_PATIENT;
 	return net_send_body(u->net, body_case, req, flags, NULL, fn != NULL ?
 	    fn : ui_reply_generic, u);
 }
