@@ -79,31 +79,39 @@ field_shown(const struct field *fl, char *buf, size_t len)
 	}
 }
 
+/* Cuts the blanks (spaces, tabs) at the end of s. */
+static void
+cut_blanks(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		s[--n] = '\0';
+}
+
 /* A date and a time ("morgen 13:30", "15 december 13:30") as a Unix
  * time; 0 when not.  The time is the last word, the date all before it
- * (a date may be more than one word). */
+ * (a date may be more than one word; blanks between them may be more
+ * than one). */
 static int
 when_field(const char *text, int64_t *out)
 {
 	struct datein_day d;
 	int hh = 0, mm = 0;
 	char day[64], *at;
-	size_t n;
 	struct tm tm;
 
-	n = strlen(text);
-	if (n >= sizeof day)
+	if (strlen(text) >= sizeof day)
 		return 0;
-	memcpy(day, text, n + 1);
-	while (n > 0 && (day[n - 1] == ' ' || day[n - 1] == '\t'))
-		day[--n] = '\0';
-	at = strrchr(day, ' ');
-	if (at == NULL)
-		return 0;
-	*at++ = '\0';
-	for (n = strlen(day); n > 0 && (day[n - 1] == ' ' ||
-	    day[n - 1] == '\t'); )
-		day[--n] = '\0';
+	memcpy(day, text, strlen(text) + 1);
+	cut_blanks(day);
+	at = day + strlen(day);		/* the last word: the time */
+	while (at > day && at[-1] != ' ' && at[-1] != '\t')
+		at--;
+	if (at == day)
+		return 0;		/* one word: no time */
+	at[-1] = '\0';
+	cut_blanks(day);
 	if (datein_parse(day, datein_today((int64_t)time(NULL)), &d) !=
 	    DATEIN_OK || !datein_parse_time(at, &hh, &mm))
 		return 0;

@@ -161,10 +161,10 @@ wait_for pm "Veilig Thuis Eemland-Twente (Joris Mulder): Vier eerdere meldingen"
 # MDO from this case: a meeting of the case's own series, on the lists
 keys pm M
 wait_for pm "MDO voor casus $nr op (datum tijd):" || fail "M did not ask"
-# the date as words (two of them) before the time, as dates are typed elsewhere
+# the date as words (two of them) before the time, as dates are typed elsewhere; two blanks before the time
 months=(januari februari maart april mei juni juli augustus september oktober november december)
 tomorrow="$(date -d tomorrow +%-d) ${months[$(( $(date -d tomorrow +%-m) - 1 ))]}"
-type_text pm "$tomorrow 10:00"; keys pm Enter
+type_text pm "$tomorrow  10:00"; keys pm Enter
 wait_for pm "MDO voor casus $nr gepland" || fail "MDO on '$tomorrow 10:00' not planned: $(screen pm | tail -n 3)"
 keys pm 1
 wait_re pm "10:00  MDO $nr" || fail "pm: the MDO is not on the meetings list"
