@@ -320,7 +320,7 @@ errno_denied(int e)
 static long
 running_tafeld(const char *data_dir)
 {
-	char path[4300], buf[64];
+	char path[4300], buf[64], *p;
 	long pid = 0;
 	ssize_t n;
 	int fd;
@@ -336,13 +336,17 @@ running_tafeld(const char *data_dir)
 	pid = strtol(buf, NULL, 10);
 	if (pid <= 0)
 		return 0;
-	snprintf(path, sizeof path, "/proc/%ld/comm", pid);
+	/* "PID (COMM) STATE ...": a tafeld, and not one killed but not yet
+	 * reaped by its parent (a zombie keeps its name) */
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return 0;
 	n = read(fd, buf, sizeof buf - 1);
 	close(fd);
 	buf[n > 0 ? n : 0] = '\0';
-	return strcmp(buf, "tafeld\n") == 0 ? pid : 0;
+	if ((p = strchr(buf, '(')) == NULL || strncmp(p, "(tafeld) ", 9) != 0)
+		return 0;
+	return p[9] == 'Z' || p[9] == 'X' ? 0 : pid;
 }
 
 /*

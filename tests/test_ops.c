@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/prctl.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -757,6 +758,37 @@ test_status_not_running(void **state)
 	assert_non_null(strstr(out, "is tafeld running"));
 	assert_null(strstr(out, "may not reach"));
 	free(out);
+
+	/* a tafeld killed (kill -9) and not yet reaped by its parent is a
+	 * zombie that keeps its name and its lock file: not running (it was
+	 * named as "tafeld (pid N) runs on DIR, but its admin socket is
+	 * elsewhere") */
+	{
+		char dir[400], lock[450];
+		pid_t z = fork();
+
+		assert_true(z >= 0);
+		if (z == 0) {
+			prctl(PR_SET_NAME, "tafeld");
+			_exit(0);
+		}
+		snprintf(dir, sizeof dir, "%s/zombie", srv.dir);
+		assert_int_equal(mkdir(dir, 0700), 0);
+		snprintf(lock, sizeof lock, "%s/tafeld.lock", dir);
+		f = fopen(lock, "w");
+		assert_non_null(f);
+		fprintf(f, "%ld\n", (long)z);
+		fclose(f);
+		usleep(100000);		/* ended: a zombie until waitpid */
+		assert_int_equal(run_output(&out, "'%s' --config '%s' "
+		    "--data-dir '%s' status 2>&1", bin, cfg, dir), 1);
+		assert_int_equal(waitpid(z, NULL, 0), z);
+		unlink(lock);
+		rmdir(dir);
+		assert_non_null(strstr(out, "is tafeld running"));
+		assert_null(strstr(out, "runs on"));
+		free(out);
+	}
 	unlink(cfg);
 }
 
