@@ -213,6 +213,14 @@ export TAFEL_LOCALEDIR=${TAFEL_LOCALEDIR:-$PWD/build/client/po}
 rc=0
 build/client/tafel --config "$CLIENT_CONF" --server "$ADDR" --ca "$CA" --user "$USER_LOGIN" \
     --password-file "$PW" "${@:2}" || rc=$?
+# a client killed (kill -9) left the terminal as curses had it: no echo,
+# the alternate screen, no cursor
+if [ "$rc" -gt 128 ] && [ -t 1 ]; then
+    stty sane 2>/dev/null || true
+    tput rmcup 2>/dev/null || true
+    tput cnorm 2>/dev/null || true
+    echo "tafel ended by signal $((rc - 128)); the terminal is restored"
+fi
 # the list above was covered by the client: what is still running, and how to go on
 echo "tafeld is still running on $ADDR: $AGAIN USER opens another client" \
     "($AGAIN users lists them), $AGAIN stop stops it."
