@@ -347,17 +347,17 @@ subscribe(struct ui *u, int topic, int64_t meeting_id, uint64_t from)
 }
 
 /*
- * Drops the meeting's records and asks for a fresh snapshot: what the
- * server renders for this screen changed for records it holds already.
+ * Drops the meeting's records and asks for meeting id's snapshot: another
+ * meeting, or what the server renders for this screen changed for records
+ * it holds already.
  */
 static void
-meeting_snapshot_again(struct ui *u)
+meeting_load(struct ui *u, int64_t id)
 {
-	int64_t id = u->meeting.meeting_id;
-
 	model_free(&u->meeting);
 	model_init(&u->meeting, MODEL_MEETING, id);	/* following again */
 	u->meeting_subscribed = 0;
+	u->meeting_resub_tries = 0;
 	if (net_get_state(u->net) == NET_READY)
 		subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING, id, 0);
 }
@@ -372,7 +372,7 @@ ui_set_presentation(struct ui *u, int on)
 	u->presentation = on;
 	/* A fresh snapshot rendered for the room (or for me again). */
 	if (id != 0)
-		meeting_snapshot_again(u);
+		meeting_load(u, id);
 	ui_dirty(u);
 }
 
@@ -402,15 +402,8 @@ ui_open_meeting(struct ui *u, int64_t meeting_id)
 		net_send_body(u->net, TAFEL__ENVELOPE__BODY_UNSUBSCRIBE, &un,
 		    NET_REQ_VOLATILE, NULL, NULL, NULL);
 	}
-	if (u->meeting.meeting_id != meeting_id) {
-		u->meeting_resub_tries = 0;
-		model_free(&u->meeting);
-		model_init(&u->meeting, MODEL_MEETING, meeting_id);
-		u->meeting_subscribed = 0;
-		if (net_get_state(u->net) == NET_READY)
-			subscribe(u, TAFEL__SUBSCRIBE_TOPIC__TOPIC_MEETING,
-			    meeting_id, 0);
-	}
+	if (u->meeting.meeting_id != meeting_id)
+		meeting_load(u, meeting_id);
 	view_meetings_select(u, meeting_id);
 	ui_set_view(u, VIEW_MEETING);
 }
@@ -523,7 +516,7 @@ on_event(struct net *n, const Tafel__Envelope *m, void *arg)
 			/* handed to me or from me (tafelctl meeting chair):
 			 * the cases come with the shared screen's marks only
 			 * for who leads the meeting (section 9.3) */
-			meeting_snapshot_again(u);
+			meeting_load(u, u->meeting.meeting_id);
 	}
 	if (u->org_subscribed &&
 	    model_apply_event(&u->org, m->event, t) == MODEL_RESYNC) {
