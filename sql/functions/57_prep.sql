@@ -527,6 +527,7 @@ DECLARE
 	r info_rounds;
 	v_answer text;
 	v_note text := tafel_trim(tafel_arg_text(p_args, 'note'));
+	v_entry bigint;
 BEGIN
 	r := tafel_info_round_for_update(tafel_arg_id(p_args, 'id'));
 	IF NOT EXISTS (SELECT 1 FROM info_round_orgs
@@ -556,6 +557,16 @@ BEGIN
 	    answered_by = u.id, answered_at = now()
 	WHERE o.round_id = r.id AND o.org_id = u.org_id;
 	UPDATE info_rounds SET version = version + 1 WHERE id = r.id;
+	-- the question in the organisation's inbox is answered: read by the
+	-- one who answered it, unless someone read it first (as
+	-- mark_inbox_read, logged so the sender sees the receipt)
+	FOR v_entry IN UPDATE inbox_entries SET read_at = now(),
+	    read_by = u.id, version = version + 1
+	    WHERE kind = 'info_round_asked' AND info_round_id = r.id
+		AND recipient_org_id = u.org_id AND read_at IS NULL
+	    RETURNING id LOOP
+		PERFORM tafel_inbox_log(u.id, v_entry);
+	END LOOP;
 	RETURN tafel_info_round_changed(u.id, r.id);
 END
 $$;

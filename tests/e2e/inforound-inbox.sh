@@ -1,5 +1,5 @@
 #!/bin/bash
-# An organisation asked in an info round finds it in its inbox (6): a client that is open hears of it at once ("Inforonde: u bent gevraagd om informatie over casus ... (postvak, 8)"), the line says "inforonde: gevraagd" with the process manager as sender, the pane under the list names the case and the reply-by date and points to 8, and Enter confirms a notice read (not "feedback"); the GP, outside the covenant, gets the same notice and no names, and 8 says why it sees no persons; the process manager sees it as sent; 8 then shows the round to answer.
+# An organisation asked in an info round finds it in its inbox (6): a client that is open hears of it at once ("Inforonde: u bent gevraagd om informatie over casus ... (postvak, 8)"), the line says "inforonde: gevraagd" with the process manager as sender, the pane under the list names the case and the reply-by date and points to 8, and Enter confirms a notice read (not "feedback"); the GP, outside the covenant, gets the same notice and no names, and 8 says why it sees no persons; the process manager sees it as sent; 8 then shows the round to answer, and answering it there marks the notice read (the process manager sees the receipt at once).
 . "$(dirname "$0")/lib.sh"
 
 # wait_joined SESSION TEXT: TEXT on the screen, also when it wraps
@@ -77,4 +77,19 @@ wait_re pm "^✓ $NUMBER +inforonde: gevraagd +aan Bureau Jeugdzorg" || fail "pm
 wait_re pm "^→ $NUMBER +inforonde: gevraagd +aan Huisartsenpraktij" || fail "pm: unread notice: $(screen pm)"
 wait_joined pm "Inforonde: gevraagd om informatie over casus $NUMBER; antwoord uiterlijk $reply. Door u verstuurd aan Huisartsenpraktijk De Linde" ||
 	fail "pm: the pane of a sent notice: $(screen pm)"
+# answering the round reads its notice: the GP answers under 8, its inbox
+# line is no longer unread, and the process manager sees the receipt at once
+row=$(screen ha | grep -nE "^[●! ] $NUMBER " | head -n 1 | cut -d: -f1)
+[ -n "$row" ] || fail "huisarts: round $NUMBER not listed: $(screen ha)"
+for _ in 1 2 3 4 5; do keys ha k; done
+for _ in $(seq 4 "$row"); do keys ha j; done
+keys ha n
+wait_for ha "toch 'niet bekend' antwoorden? (j/n)" || fail "huisarts: n did not ask first: $(screen ha | tail -n 3)"
+keys ha j
+wait_for ha "$NUMBER: niet bekend. Korte toelichting (mag leeg):" || fail "huisarts: n did not ask a note: $(screen ha | tail -n 3)"
+keys ha Enter
+wait_for ha "Beantwoord: niet bekend." || fail "huisarts: not answered: $(screen ha | tail -n 3)"
+keys ha 6
+wait_re ha "^  $NUMBER +inforonde: gevraagd" || fail "huisarts: the answered round's notice is still unread: $(screen ha)"
+wait_re pm "^✓ $NUMBER +inforonde: gevraagd +aan Huisartsenpraktij" || fail "pm: no receipt of the answered notice: $(screen pm)"
 ok

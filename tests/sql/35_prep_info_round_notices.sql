@@ -4,7 +4,7 @@
 -- and its reply-by date; no personal data, so none reaches an organisation
 -- outside the covenant and nothing is audited); nobody else sees it; it is
 -- logged for the inbox topic before the round's own change; a new round
--- makes new entries.
+-- makes new entries; answering the round reads the organisation's entry.
 
 SELECT tafel_pm_add('reclassering', 'Meldorp', 'domestic_violence');
 DO $$
@@ -122,5 +122,27 @@ BEGIN
 	ASSERT l ->> 'unread' = '1'
 	    AND l -> 'entries' -> 0 ->> 'reply_by'
 		= to_char(v_today + 3, 'YYYY-MM-DD'), l::text;
+
+	-- answering the round reads its question: the entry is read by the
+	-- one who answered, logged (the sender sees the receipt) before the
+	-- round's change; a second answer changes the entry no more
+	v_seq := (SELECT max(seq) FROM changelog);
+	PERFORM test_write('jeugdzorg', 'answer_info_round', jsonb_build_object(
+	    'id', r -> 'id', 'answer', 'not_known'));
+	l := tafel_list_inbox(test_uid('jeugdzorg'), false, false);
+	ASSERT l ->> 'unread' = '0', l::text;
+	ASSERT l -> 'entries' -> 0 ->> 'read_by_name' = 'Lotte Hendriks'
+	    AND (l -> 'entries' -> 0 ->> 'info_round_id')::bigint
+		= (r ->> 'id')::bigint, l::text;
+	ASSERT (SELECT array_agg(CASE WHEN payload ? 'inbox_entry'
+		THEN 'inbox' ELSE 'round' END ORDER BY seq)
+	    FROM changelog WHERE seq > v_seq) = ARRAY['inbox', 'round'];
+	ASSERT (SELECT (payload -> 'inbox_entry' ->> 'read_at')::bigint > 0
+	    FROM changelog WHERE seq = v_seq + 1);
+	v_seq := (SELECT max(seq) FROM changelog);
+	PERFORM test_write('jeugdzorg', 'answer_info_round', jsonb_build_object(
+	    'id', r -> 'id', 'answer', 'known'));
+	ASSERT NOT EXISTS (SELECT 1 FROM changelog WHERE seq > v_seq
+	    AND payload ? 'inbox_entry');
 END
 $$;
