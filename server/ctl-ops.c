@@ -529,7 +529,7 @@ static const char *const summary_sql =
     "SELECT 'change log position', coalesce(max(seq), 0)::text "
     "FROM changelog";
 
-void
+int
 ctl_summary(PGconn *db, const char *title)
 {
 	PGresult *r = PQexec(db, summary_sql);
@@ -538,12 +538,13 @@ ctl_summary(PGconn *db, const char *title)
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		fprintf(stderr, "tafelctl: %s", PQerrorMessage(db));
 		PQclear(r);
-		return;
+		return -1;
 	}
 	printf("%s:\n", title);
 	for (i = 0; i < PQntuples(r); i++)
 		printf("  %-20s %s\n", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
 	PQclear(r);
+	return 0;
 }
 
 int
@@ -756,7 +757,7 @@ ctl_backup_schema(int fd, const char *file, long *top)
 	    (char *)"--table=schema_migrations", (char *)"--file=-", NULL };
 	char line[512];
 	FILE *out = tmpfile();
-	int rc, in_copy = 0;
+	int rc, in_copy = 0, found = 0;
 
 	*top = 0;
 	if (out == NULL) {
@@ -773,15 +774,27 @@ ctl_backup_schema(int fd, const char *file, long *top)
 	}
 	rewind(out);
 	while (fgets(line, sizeof line, out) != NULL) {
-		if (!in_copy)
+		if (!in_copy) {
 			in_copy = strncmp(line, "COPY ", 5) == 0 &&
 			    strstr(line, "schema_migrations ") != NULL;
-		else if (strcmp(line, "\\.\n") == 0)
+			found |= in_copy;
+		} else if (strcmp(line, "\\.\n") == 0)
 			in_copy = 0;
 		else if (strtol(line, NULL, 10) > *top)
 			*top = strtol(line, NULL, 10);
 	}
 	fclose(out);
+	/* a pg_dump of another database (or of the schema alone) restored
+	 * "successfully" into an empty register that tafeld then filled
+	 * with a fresh schema: no register, and exit status 0 */
+	if (!found) {
+		fprintf(stderr, "tafelctl: %s is not a backup of a Tafel "
+		    "register: it holds no schema_migrations table with its "
+		    "rows (a dump of another database, or of the schema "
+		    "alone?); make backups with tafelctl backup. Nothing was "
+		    "restored; the target was not touched\n", file);
+		return -1;
+	}
 	if (lseek(fd, 0, SEEK_SET) != 0) {
 		fprintf(stderr, "tafelctl: %s: %s\n", file, strerror(errno));
 		return -1;
@@ -855,6 +868,16 @@ ctl_restore(PGconn *db, const char *conninfo, struct pgembed *pg, int fd,
 		return 1;
 	}
 	printf("restored from %s\n", file);
-	ctl_summary(db, "the register now holds");
+	/* read from a pipe, a dump of another database is not refused
+	 * before (ctl_backup_schema): it restores, and holds no register */
+	if (ctl_summary(db, "the register now holds") != 0) {
+		fprintf(stderr, "tafelctl: %s holds no Tafel register (not a "
+		    "backup made by tafelctl backup?): what it held was "
+		    "restored, but it is no register; %s\n",
+		    file, pg != NULL ? "move the data directory aside or "
+		    "remove it, then restore a Tafel backup into the empty path" :
+		    "empty the database, then restore a Tafel backup into it");
+		return 1;
+	}
 	return 0;
 }

@@ -74,6 +74,6 @@ int ctl_restore(PGconn *db, const char *conninfo, struct pgembed *pg, int fd,
     const char *file);
 
 /* Prints what the register holds (counts, change-log position). */
-void ctl_summary(PGconn *db, const char *title);
+int ctl_summary(PGconn *db, const char *title);
 
 #endif

@@ -1148,6 +1148,29 @@ test_backup_restore(void **state)
 		/* nothing made: no data directory, no cluster, no mark */
 		assert_int_not_equal(stat(target, &st), 0);
 		unlink(newer);
+
+		/* a pg_dump of another database: refused before anything is
+		 * made (it "restored", exit 0, and the next tafeld made a
+		 * fresh, empty register there) */
+		snprintf(newer, sizeof newer, "%s/other.dump", bdir);
+		if (geteuid() == 0)
+			sh("cd /tmp && su %s -s /bin/sh -c \"pg_dump -Fc -h "
+			    "'%s/pg/run' -d postgres\" > '%s'",
+			    getenv("TAFEL_TEST_USER") ? getenv("TAFEL_TEST_USER")
+			    : "tafel", dir, newer);
+		else
+			sh("pg_dump -Fc -h '%s/pg/run' -d postgres > '%s'", dir,
+			    newer);
+		assert_int_equal(run_output(&out, "'%s' --config /dev/null "
+		    "--data-dir '%s' restore '%s' 2>&1", bin, target, newer), 1);
+		if (strstr(out, "is not a backup of a Tafel register") == NULL)
+			fprintf(stderr, "tafelctl said:\n%s", out);
+		assert_non_null(strstr(out, "is not a backup of a Tafel "
+		    "register"));
+		assert_non_null(strstr(out, "the target was not touched"));
+		free(out);
+		assert_int_not_equal(stat(target, &st), 0);
+		unlink(newer);
 	}
 	assert_int_equal(tafeld_teardown(copy), 0);
 	unlink(file);
