@@ -341,8 +341,33 @@ cmd_demo_data(int argc, char **argv)
 			    "password\n");
 			return 1;
 		}
-		if ((r = q("SELECT tafel_demo_data($1)", 1, p)) == NULL)
+		r = PQexecParams(ctl.db, "SELECT tafel_demo_data($1)", 1, NULL,
+		    p, NULL, NULL, 0);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+			const char *state = PQresultErrorField(r,
+			    PG_DIAG_SQLSTATE);
+			const char *msg = PQresultErrorField(r,
+			    PG_DIAG_MESSAGE_PRIMARY);
+			const char *detail = PQresultErrorField(r,
+			    PG_DIAG_MESSAGE_DETAIL);
+
+			/* --force beside a record named as one of the
+			 * demo's: "duplicate key value violates unique
+			 * constraint", which said nothing of what to do */
+			if (state != NULL && strcmp(state, "23505") == 0)
+				fprintf(stderr, "tafelctl: this register already "
+				    "holds a record named as one of the demo's "
+				    "(%s), so the demo cannot be added beside it; "
+				    "nothing was loaded.  Load the demo into an "
+				    "empty data directory (tafelctl -d DIR "
+				    "demo-data)\n", detail != NULL ? detail :
+				    msg != NULL ? msg : "a unique name");
+			else
+				fprintf(stderr, "tafelctl: %s\n", msg != NULL ?
+				    msg : PQerrorMessage(ctl.db));
+			PQclear(r);
 			return 1;
+		}
 		PQclear(r);
 	}
 	if ((r = q("SELECT count(*) FROM tafel_pm_list()", 0, NULL)) == NULL)

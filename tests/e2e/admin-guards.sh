@@ -18,6 +18,11 @@ expect_ok "organisation Echte Politie added" org add "Echte Politie" police 2020
 expect_fail "this register is not empty \(1 organisation.*nothing was loaded.*--force" demo-data
 ctl user list | grep -q " admin " && fail "demo-data added the admin account to a register with real data"
 expect_fail "usage: tafelctl demo-data \[--force\]" demo-data --frce
+# --force beside an organisation named as one of the demo's: the clash is named, nothing is loaded
+expect_ok "organisation Politie Eenheid Oost-Nederland added" org add "Politie Eenheid Oost-Nederland" police 2020-01-01
+expect_fail "already holds a record named as one of the demo's \(Key \(name\)=\(Politie Eenheid Oost-Nederland\) already exists.*nothing was loaded" demo-data --force
+ctl user list | grep -q " admin " && fail "demo-data --force loaded part of the demo"
+sql -c "DELETE FROM organisations WHERE name = 'Politie Eenheid Oost-Nederland'" || fail "sql"
 # --force loads it; the messages say what is so, and name no script the package lacks
 expect_ok "demo data loaded: 16 users" demo-data --force
 no_text "scripts/demo.sh" demo-data
