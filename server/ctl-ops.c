@@ -547,6 +547,27 @@ ctl_summary(PGconn *db, const char *title)
 	return 0;
 }
 
+void
+ctl_disk_full_hint(const PGresult *r, int backup)
+{
+	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+
+	if (state == NULL || strcmp(state, "53100") != 0)
+		return;
+	if (backup)
+		fprintf(stderr, "tafelctl: the database's disk is full, and a "
+		    "backup needs a little room there (PostgreSQL writes the "
+		    "snapshot it is read from into the cluster's directory): "
+		    "free some space on that file system first, or copy the "
+		    "data directory with tafeld stopped; no backup was "
+		    "written\n");
+	else
+		fprintf(stderr, "tafelctl: the database's disk is full: "
+		    "nothing was stored; free space on the file system that "
+		    "holds it (tafelctl status shows the room left on the "
+		    "embedded cluster's), then run the command again\n");
+}
+
 int
 ctl_open_backup_file(const char *file)
 {
@@ -681,6 +702,7 @@ backup_snapshot(PGconn *db, char *opt, size_t len)
 	r = PQexec(db, "SELECT pg_export_snapshot()");
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		fprintf(stderr, "tafelctl: %s", PQerrorMessage(db));
+		ctl_disk_full_hint(r, 1);
 		PQclear(r);
 		PQclear(PQexec(db, "ROLLBACK"));
 		return -1;

@@ -75,5 +75,8 @@ int ctl_restore(PGconn *db, const char *conninfo, struct pgembed *pg, int fd,
 
 /* Prints what the register holds (counts, change-log position). */
 int ctl_summary(PGconn *db, const char *title);
+/* After a failed statement: when r failed for a full disk (SQLSTATE
+ * 53100), says on stderr what to do; backup: for a backup's snapshot. */
+void ctl_disk_full_hint(const PGresult *r, int backup);
 
 #endif

@@ -158,6 +158,7 @@ q(const char *sql, int n, const char *const *params)
 
 		fprintf(stderr, "tafelctl: %s\n", msg ? msg :
 		    PQerrorMessage(ctl.db));
+		ctl_disk_full_hint(r, 0);
 		PQclear(r);
 		return NULL;
 	}

@@ -348,6 +348,33 @@ test_disk_full(void **state)
 	}
 
 	/*
+	 * tafelctl on the full disk says what to do: a backup needs a
+	 * little room there for its snapshot (it said only "could not write
+	 * to file pg_snapshots/...: No space left on device"), and leaves no
+	 * file.
+	 */
+	{
+		char cmd[1024], out[8192], bk[64];
+		size_t n;
+		FILE *p;
+		struct stat st;
+
+		snprintf(bk, sizeof bk, "/tmp/tafel-fullbk-%ld.dump",
+		    (long)getpid());
+		snprintf(cmd, sizeof cmd, "'%s' --config /dev/null --data-dir "
+		    "'%s' backup '%s' 2>&1", getenv("TAFELCTL") ?
+		    getenv("TAFELCTL") : "tafelctl", t->dir, bk);
+		assert_non_null(p = popen(cmd, "r"));
+		n = fread(out, 1, sizeof out - 1, p);
+		out[n] = '\0';
+		assert_int_not_equal(pclose(p), 0);
+		printf("# tafelctl backup said: %s", out);
+		assert_non_null(strstr(out, "the database's disk is full, and a "
+		    "backup needs a little room there"));
+		assert_int_not_equal(stat(bk, &st), 0);
+	}
+
+	/*
 	 * No write refused for 10 s while the disk is still full: not "room
 	 * again" (inferred from the quiet, it was said with 0 bytes free), but
 	 * a warning that only so much is free; the episode goes on.
