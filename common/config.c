@@ -233,7 +233,7 @@ range_text(const struct conf_param *p, char *buf, size_t len)
  * file is not echoed (any file may be given to --config).
  */
 static int
-set_param(const struct conf_param *p, void *cfg, const char *value,
+set_value(const struct conf_param *p, void *cfg, const char *value,
     int quote, char *err, size_t errlen)
 {
 	long long v;
@@ -314,6 +314,27 @@ set_param(const struct conf_param *p, void *cfg, const char *value,
 	}
 	*FIELD(cfg, p, long long) = v;
 	return 0;
+}
+
+/*
+ * set_value, and a value refused that holds a '#' is said to be read with
+ * its comment: "idle_timeout = 1h # an hour" is a common line, and the
+ * reader (inih) takes only whole-line comments, so "expected a duration"
+ * alone left the administrator looking at a valid-looking 1h.
+ */
+static int
+set_param(const struct conf_param *p, void *cfg, const char *value,
+    int quote, char *err, size_t errlen)
+{
+	size_t n;
+
+	if (set_value(p, cfg, value, quote, err, errlen) == 0)
+		return 0;
+	n = strlen(err);
+	if (!quote && strchr(value, '#') != NULL && n < errlen)
+		snprintf(err + n, errlen - n, " (a # comment goes on a line of "
+		    "its own: after a value it is read as part of the value)");
+	return -1;
 }
 
 /* The default of p as it would be written in the file; -1 if it does not fit. */

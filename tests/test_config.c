@@ -339,6 +339,13 @@ test_foreign_file(void **state)
 		  "warn or error", "SeCrEt" },
 		{ "count_of_secrets = 1\n",
 		  ":1: unknown setting \"count_of_secrets\"", "\"1" },
+		/* a comment after the value is read with it: said so,
+		 * still without the value */
+		{ "wait = 1h # an hour, SeCrEt\n", ":1: wait: expected a "
+		  "duration such as 500ms, 10s, 5m, 2h or 7d (a # comment goes "
+		  "on a line of its own", "SeCrEt" },
+		{ "flag = yes #SeCrEt\n", ":1: flag: expected yes or no (a # "
+		  "comment goes on a line of its own", "SeCrEt" },
 	};
 	struct cfg c;
 	char path[] = "/tmp/tafel-conf-XXXXXX", err[512];
