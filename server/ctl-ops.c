@@ -790,7 +790,10 @@ ctl_backup_schema(int fd, const char *file, long *top)
 	rc = run_pg_tool_io("pg_restore", args, fd, fileno(out));
 	if (rc != 0) {
 		fprintf(stderr, "tafelctl: %s: pg_restore cannot read it (exit "
-		    "%d); nothing was restored\n", file, rc);
+		    "%d): it is cut short or damaged, or not a file written by "
+		    "tafelctl backup (pg_dump's custom format; a plain SQL dump "
+		    "is not one). Nothing was restored; the target was not "
+		    "touched\n", file, rc);
 		fclose(out);
 		return -1;
 	}

@@ -1170,6 +1170,15 @@ test_backup_restore(void **state)
 		assert_non_null(strstr(out, "the target was not touched"));
 		free(out);
 		assert_int_not_equal(stat(target, &st), 0);
+		/* a backup cut short: said to be so, nothing made */
+		sh("head -c 100 '%s' > '%s'", file, newer);
+		assert_int_equal(run_output(&out, "'%s' --config /dev/null "
+		    "--data-dir '%s' restore '%s' 2>&1", bin, target, newer), 1);
+		if (strstr(out, "it is cut short or damaged") == NULL)
+			fprintf(stderr, "tafelctl said:\n%s", out);
+		assert_non_null(strstr(out, "it is cut short or damaged"));
+		free(out);
+		assert_int_not_equal(stat(target, &st), 0);
 		unlink(newer);
 	}
 	assert_int_equal(tafeld_teardown(copy), 0);
