@@ -702,11 +702,60 @@ set_disabled(const char *login, const char *value)
 	return 0;
 }
 
+/*
+ * user disable LOGIN (someone who left): what the user still holds for
+ * others is named, or it stays with an account nobody can use -- a
+ * series' usual chair (the meetings planned without --chair), the chair
+ * of meetings to come, a process manager (the district's new signals),
+ * an organisation's escalation contact.
+ */
 static int
 cmd_user_disable(int argc, char **argv)
 {
+	const char *p[1] = { argv[0] };
+	PGresult *r;
+	long meetings;
+
 	(void)argc;
-	return set_disabled(argv[0], "true");
+	if (set_disabled(argv[0], "true") != 0)
+		return 1;
+	if ((r = q("SELECT (SELECT string_agg(s.name, ', ' ORDER BY s.name) "
+	    "FROM series s WHERE s.usual_chair_id = u.id), (SELECT count(*) "
+	    "FROM meetings m WHERE m.chair_id = u.id AND (m.state = 'open' OR "
+	    "(m.state = 'planned' AND m.scheduled_start >= now()))), (SELECT "
+	    "string_agg(p.district || CASE WHEN p.theme = '' THEN '' ELSE ' ' "
+	    "|| p.theme END, ', ' ORDER BY p.district, p.theme) FROM "
+	    "process_managers p WHERE p.user_id = u.id), (SELECT "
+	    "string_agg(o.name, ', ' ORDER BY o.name) FROM organisations o "
+	    "WHERE o.escalation_contact_id = u.id) FROM users u WHERE login = "
+	    "$1", 1, p)) == NULL || PQntuples(r) != 1) {
+		PQclear(r);
+		return 1;
+	}
+	meetings = atol(PQgetvalue(r, 0, 1));
+	if (!PQgetisnull(r, 0, 0))
+		fprintf(stderr, "tafelctl: note: %s is the usual chair of "
+		    "the series %s (the chair of its meetings planned without "
+		    "--chair): give each series another (tafelctl series chair "
+		    "SERIES LOGIN)\n", argv[0], PQgetvalue(r, 0, 0));
+	if (meetings > 0)
+		fprintf(stderr, "tafelctl: note: %s chairs %ld planned or open "
+		    "meeting(s): give each another chair (tafelctl meeting "
+		    "chair ID LOGIN; tafelctl meeting list shows them)\n",
+		    argv[0], meetings);
+	if (!PQgetisnull(r, 0, 2))
+		fprintf(stderr, "tafelctl: note: %s is process manager of %s, "
+		    "and screens no signals while disabled: make another "
+		    "(tafelctl pm add LOGIN DISTRICT [THEME]) and end this one "
+		    "(tafelctl pm remove %s DISTRICT [THEME])\n", argv[0],
+		    PQgetvalue(r, 0, 2), argv[0]);
+	if (!PQgetisnull(r, 0, 3))
+		fprintf(stderr, "tafelctl: note: %s is the escalation contact of "
+		    "%s: its overdue action points reach nobody now (tafelctl "
+		    "org escalation-contact ORG LOGIN)\n", argv[0],
+		    PQgetvalue(r, 0, 3));
+	PQclear(r);
+	return 0;
 }
 
 static int
@@ -1192,9 +1241,17 @@ cmd_access_set(int argc, char **argv)
  * rules, the change log and the live push are those of the client.
  */
 
-/* The acting user's id as text, or NULL (printed). */
+/*
+ * The acting user's id as text, or NULL (printed).  Without --as it is the
+ * one fallback_sql finds (who: "the series' usual chair", "the meeting's
+ * chair"); when that user is disabled (left the organisation) the write
+ * would be refused as "unknown or disabled user", which named nobody and
+ * no way out: said here, with what to do (hint).  who NULL: no such check
+ * (meeting chair hands a departed chair's meeting on as that chair).
+ */
 static char *
-acting_user(const char *login, const char *fallback_sql, const char *arg)
+acting_user(const char *login, const char *fallback_sql, const char *arg,
+    const char *who, const char *hint)
 {
 	const char *p[1];
 	PGresult *r;
@@ -1222,6 +1279,24 @@ acting_user(const char *login, const char *fallback_sql, const char *arg)
 	}
 	id = xstrdup(PQgetvalue(r, 0, 0));
 	PQclear(r);
+	if (login == NULL && who != NULL) {
+		p[0] = id;
+		if ((r = q("SELECT login FROM users WHERE id::text = $1 AND "
+		    "disabled", 1, p)) == NULL) {
+			free(id);
+			return NULL;
+		}
+		if (PQntuples(r) > 0) {
+			fprintf(stderr, "tafelctl: %s, %s, is disabled, and "
+			    "tafelctl acts as them without --as: give --as "
+			    "LOGIN (an enabled chair or admin)%s\n", who,
+			    PQgetvalue(r, 0, 0), hint);
+			PQclear(r);
+			free(id);
+			return NULL;
+		}
+		PQclear(r);
+	}
 	return id;
 }
 
@@ -1392,10 +1467,33 @@ cmd_meeting_plan(int argc, char **argv)
 	if (check_chair(opt_value(argc, argv, "--chair")) != 0)
 		return 1;
 	snprintf(weeks, sizeof weeks, "%ld", n);
+	/* the meetings' chair without --chair: the series' usual chair,
+	 * refused as "the chair must be an active user with the chair
+	 * role" when disabled, naming neither */
+	if (opt_value(argc, argv, "--chair") == NULL) {
+		p[0] = series;
+		if ((r = q("SELECT u.login FROM series s JOIN users u ON u.id = "
+		    "s.usual_chair_id WHERE s.id = " SERIES_SQL " AND "
+		    "u.disabled", 1, p)) == NULL)
+			return 1;
+		if (PQntuples(r) > 0) {
+			fprintf(stderr, "tafelctl: the series' usual chair, %s, "
+			    "is disabled, and chairs the meetings planned "
+			    "without --chair: give --chair LOGIN (and --as "
+			    "LOGIN), or the series another usual chair "
+			    "(tafelctl series chair SERIES LOGIN)\n",
+			    PQgetvalue(r, 0, 0));
+			PQclear(r);
+			return 1;
+		}
+		PQclear(r);
+	}
 	uid = acting_user(opt_value(argc, argv, "--as"),
 	    "SELECT coalesce(s.usual_chair_id, (SELECT min(id) FROM users "
 	    "WHERE 'admin' = ANY (roles) AND NOT disabled)) FROM series s "
-	    "WHERE s.id = " SERIES_SQL, series);
+	    "WHERE s.id = " SERIES_SQL, series, "the series' usual chair",
+	    ", or the series another usual chair (tafelctl series chair "
+	    "SERIES LOGIN)");
 	if (uid == NULL)
 		return 1;
 	p[0] = series;
@@ -1464,7 +1562,8 @@ meeting_write(const char *op, const char *id, const char *args_sql,
 	if (!meeting_exists(id))
 		return 1;
 	uid = acting_user(as, "SELECT chair_id FROM meetings WHERE id::text = "
-	    "$1", id);
+	    "$1", id, "the meeting's chair", ", or the meeting another chair "
+	    "first (tafelctl meeting chair ID LOGIN)");
 	if (uid == NULL)
 		return 1;
 	p[0] = id;
@@ -1533,7 +1632,7 @@ cmd_meeting_chair(int argc, char **argv)
 	if (!meeting_exists(argv[0]))
 		return 1;
 	uid = acting_user(as, "SELECT chair_id FROM meetings WHERE id::text = "
-	    "$1", argv[0]);
+	    "$1", argv[0], NULL, NULL);
 	if (uid == NULL)
 		return 1;
 	p[0] = argv[0];

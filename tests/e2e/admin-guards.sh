@@ -70,6 +70,25 @@ expect_ok "cancelled" meeting cancel "$mid"
 expect_fail "meeting $mid is cancelled: only a planned or open meeting gets another chair" meeting chair "$mid" voorzitter
 expect_ok " politie .* [^,]member " user list
 
+# a chair who left (user disable): what the user still holds is named, and the planning commands that
+# would act as that user say so and what to do (they said "unknown or disabled user")
+expect_ok "escalation contact of Gemeente Eemland-Twente: voorzitter" org escalation-contact "Gemeente Eemland-Twente" voorzitter
+out=$(ctl user disable voorzitter) || fail "user disable: $out"
+for re in "note: voorzitter is the usual chair of the series .*SSO Enschede.*tafelctl series chair SERIES LOGIN" \
+	"note: voorzitter chairs [0-9]+ planned or open meeting\(s\): give each another chair \(tafelctl meeting chair ID LOGIN" \
+	"note: voorzitter is process manager of Eemland, and screens no signals while disabled" \
+	"note: voorzitter is the escalation contact of Gemeente Eemland-Twente"; do
+	echo "$out" | grep -qE "$re" || fail "user disable voorzitter: expected /$re/, got: $out"
+done
+vz=$(ctl meeting list | awk '/Anouk de Vries/ { print $1; exit }')
+[[ "$vz" =~ ^[0-9]+$ ]] || fail "no meeting chaired by voorzitter in: $(ctl meeting list)"
+expect_fail "the meeting's chair, voorzitter, is disabled.*give --as LOGIN .*or the meeting another chair first \(tafelctl meeting chair ID LOGIN\)" meeting move "$vz" 2030-02-05 10:00
+expect_fail "the series' usual chair, voorzitter, is disabled.*give --chair LOGIN \(and --as LOGIN\), or the series another usual chair" meeting plan --series "SSO Enschede" --date 2030-02-05 --time 10:00 --as admin
+expect_ok "Erik Smit" meeting chair "$vz" admin
+expect_ok "user voorzitter enabled" user enable voorzitter
+no_text "note:" user disable politie
+expect_ok "user politie enabled" user enable politie
+
 # purge: OLDER-THAN below the retention minimum (one day) is refused
 expect_fail "OLDER-THAN \"0\" is less than 1d" purge --dry-run 0
 expect_fail "OLDER-THAN \"1s\" is less than 1d" purge 1s
