@@ -839,7 +839,31 @@ ctl_restore(PGconn *db, const char *conninfo, struct pgembed *pg, int fd,
 	int rc;
 
 	switch (has_register(db)) {
-	case 1:
+	case 1: {
+		/* what is there, and the way out: an empty register is most
+		 * often the one a tafeld started on the new data directory
+		 * before the restore made (the order of the steps above) */
+		PGresult *c = PQexec(db, "SELECT (SELECT count(*) FROM "
+		    "organisations) + (SELECT count(*) FROM users) + (SELECT "
+		    "count(*) FROM cases) + (SELECT count(*) FROM series)");
+		int empty = PQresultStatus(c) == PGRES_TUPLES_OK &&
+		    strcmp(PQgetvalue(c, 0, 0), "0") == 0;
+		char how[600];
+
+		PQclear(c);
+		if (empty)
+			snprintf(how, sizeof how, " (an empty one, made when a "
+			    "tafeld or another tafelctl command first ran on "
+			    "it: a tafeld started before the restore, say); %s",
+			    pg != NULL ? "stop that tafeld, move the data "
+			    "directory aside or remove it, and restore into the "
+			    "empty path" : "drop and create the database again "
+			    "(empty), then restore");
+		else
+			snprintf(how, sizeof how, "; %s", pg != NULL ? "to "
+			    "replace it, stop tafeld, move the data directory "
+			    "aside and restore into the empty path" : "restore "
+			    "only into an empty database");
 		if (pg != NULL && pg->restore_unfinished)
 			fprintf(stderr, "tafelctl: the data directory holds an "
 			    "incomplete restore: an earlier tafelctl restore was "
@@ -849,13 +873,14 @@ ctl_restore(PGconn *db, const char *conninfo, struct pgembed *pg, int fd,
 			    "restore into the empty path\n");
 		else if (pg != NULL)
 			fprintf(stderr, "tafelctl: the embedded cluster in %s "
-			    "already holds a register; restore only into an "
-			    "empty data directory\n", pg->root);
+			    "already holds a register%s; nothing was restored\n",
+			    pg->root, how);
 		else
 			fprintf(stderr, "tafelctl: the external database "
-			    "already holds a register; restore only into an "
-			    "empty database\n");
+			    "already holds a register%s; nothing was restored\n",
+			    how);
 		return 1;
+	}
 	case -1:
 		return 1;
 	}

@@ -1115,8 +1115,29 @@ test_backup_restore(void **state)
 	assert_int_equal(tclient_login(&c, copy, "politie", "demo"), 0);
 	get_case_ok(&c, v);
 	tclient_close(&c);
-	/* the register is not empty any more: refused, nothing changed */
-	assert_int_not_equal(ctl_run_dir(dir, "restore", file), 0);
+	/* the register is not empty any more: refused, nothing changed,
+	 * and said how to replace it */
+	assert_int_equal(run_output(&out, "'%s' --config /dev/null "
+	    "--data-dir '%s' restore '%s' 2>&1", bin, dir, file), 1);
+	assert_non_null(strstr(out, "already holds a register; to replace "
+	    "it, stop tafeld, move the data directory aside"));
+	free(out);
+	/* an empty register (a tafeld, here tafelctl migrate, ran on the
+	 * new data directory before the restore): said to be that */
+	{
+		char fresh[] = "/tmp/tafel-fresh-XXXXXX";
+
+		assert_non_null(mkdtemp(fresh));
+		sh("'%s' --config /dev/null --data-dir '%s' migrate "
+		    ">/dev/null", bin, fresh);
+		assert_int_equal(run_output(&out, "'%s' --config /dev/null "
+		    "--data-dir '%s' restore '%s' 2>&1", bin, fresh, file), 1);
+		if (strstr(out, "(an empty one, made when a tafeld") == NULL)
+			fprintf(stderr, "tafelctl said:\n%s", out);
+		assert_non_null(strstr(out, "(an empty one, made when a tafeld"));
+		free(out);
+		sh("rm -rf '%s'", fresh);
+	}
 
 	/*
 	 * A backup a newer tafeld made (its schema past ours): restore
