@@ -42,8 +42,11 @@ client_split_server(const char *s, char *host, size_t hl, char *port, size_t pl)
 		snprintf(port, pl, "%s", colon + 1);
 	else
 		snprintf(port, pl, "%d", TAFEL_DEFAULT_PORT);
+	/* a port past 65535 went to the resolver, which said "cannot
+	 * resolve 127.0.0.1: nodename nor servname provided" */
 	if (host[0] == '\0' || port[0] == '\0' ||
-	    strspn(port, "0123456789") != strlen(port))
+	    strspn(port, "0123456789") != strlen(port) || strlen(port) > 5 ||
+	    atoi(port) < 1 || atoi(port) > 65535)
 		return -1;
 	return 0;
 }

@@ -4,6 +4,13 @@
 
 start_server
 
+# a port out of range is a bad address (exit status 2), not a name the resolver "cannot resolve"
+out=$(LANG=C.UTF-8 "$TAFEL" --batch --config /dev/null --server 127.0.0.1:99999 --user politie \
+	--ca "$E2E_DIR/tls/ca.crt" --password-file "$E2E_DIR.pw" </dev/null 2>&1)
+rc=$?
+[ "$rc" = 2 ] && echo "$out" | grep -q "bad server address: 127.0.0.1:99999" ||
+	fail "port 99999: exit $rc: $out"
+
 batch_within 20 politie </dev/null >"$E2E_DIR.out" 2>"$E2E_DIR.err"
 rc=$?
 [ "$rc" = 0 ] || fail "batch </dev/null exited $rc (124: hung): $(cat "$E2E_DIR.err")"
