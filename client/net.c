@@ -1024,7 +1024,7 @@ on_event(struct bufferevent *bev, short what, void *arg)
 	struct net *n = arg;
 	Tafel__Envelope env = TAFEL__ENVELOPE__INIT;
 	Tafel__Hello hello = TAFEL__HELLO__INIT;
-	char err[256], why[300];
+	char err[256], why[600];
 
 	if (what & BEV_EVENT_CONNECTED) {
 		n->tls_resumed = SSL_session_reused(
@@ -1070,6 +1070,19 @@ on_event(struct bufferevent *bev, short what, void *arg)
 		snprintf(why, sizeof why, "the server requires a client "
 		    "certificate of your organisation (--cert and --key): %.150s",
 		    err);
+	/* the two an installation meets first: say what to do, not only
+	 * OpenSSL's "unable to get local issuer certificate" */
+	else if (n->state == NET_TLS && strstr(err, "mismatch") != NULL)
+		snprintf(why, sizeof why, "the server's certificate does not "
+		    "name %.80s: connect by a name or address it holds, or ask "
+		    "the administrator to add it (tls_names): %.150s",
+		    n->o.host, err);
+	else if (n->state == NET_TLS &&
+	    strstr(err, "certificate verify failed") != NULL)
+		snprintf(why, sizeof why, "the server's certificate is not "
+		    "signed by the CA in %.100s (--ca, ca_file): ask the "
+		    "administrator for this server's CA (tafelctl ca-cert): "
+		    "%.150s", n->o.ca_file, err);
 	else
 		snprintf(why, sizeof why, "%s failed: %s",
 		    n->state == NET_TLS ? "TLS handshake" : "connection", err);

@@ -10,6 +10,12 @@ out=$(LANG=C.UTF-8 "$TAFEL" --batch --config /dev/null --server 127.0.0.1:99999 
 rc=$?
 [ "$rc" = 2 ] && echo "$out" | grep -q "bad server address: 127.0.0.1:99999" ||
 	fail "port 99999: exit $rc: $out"
+# a CA that did not sign the server's certificate: said so, and where the right one comes from
+out=$(LANG=C.UTF-8 "$TAFEL" --batch --config /dev/null --server "127.0.0.1:$E2E_PORT" --user politie \
+	--ca "$E2E_DIR/tls/server.crt" --password-file "$E2E_DIR.pw" </dev/null 2>&1)
+rc=$?
+[ "$rc" = 1 ] && echo "$out" | grep -q "the server's certificate is not signed by the CA in $E2E_DIR/tls/server.crt (--ca, ca_file): ask the administrator for this server's CA (tafelctl ca-cert)" ||
+	fail "a wrong CA: exit $rc: $out"
 
 batch_within 20 politie </dev/null >"$E2E_DIR.out" 2>"$E2E_DIR.err"
 rc=$?
