@@ -350,6 +350,38 @@ running_tafeld(const char *data_dir)
 }
 
 /*
+ * The pid of a live postmaster in data_dir's embedded cluster (its
+ * postmaster.pid, a "postgres" process that is no zombie), or 0: after a
+ * kill -9 of tafeld it keeps running, which "is tafeld running?" alone
+ * left unsaid.
+ */
+static long
+running_postmaster(const char *data_dir)
+{
+	char path[4300], buf[512], *p;
+	long pid;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof path, "%s/pg/data/postmaster.pid", data_dir);
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	pid = fgets(buf, sizeof buf, f) != NULL ? strtol(buf, NULL, 10) : 0;
+	fclose(f);
+	if (pid <= 0)
+		return 0;
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	if ((p = strchr(buf, '(')) == NULL || strncmp(p, "(postgres) ", 11) != 0)
+		return 0;
+	return p[11] == 'Z' || p[11] == 'X' ? 0 : pid;
+}
+
+/*
  * Why none of the n admin sockets tried could be reached: each path with
  * its error, then what to do.  A permission error says more than a
  * missing socket (the data directory's socket is usually unreachable to
@@ -392,6 +424,14 @@ report_unreachable(const struct server_config *cfg, const char *data_dir,
 		    "it runs with (-c, for its admin_socket), or leave out "
 		    "--data-dir to try systemd's /run/tafel/admin.sock\n", pid,
 		    data_dir);
+	else if (all_absent && data_dir != NULL &&
+	    (pid = running_postmaster(data_dir)) > 0)
+		fprintf(stderr, "tafelctl: tafeld is not running on %s, but its "
+		    "embedded PostgreSQL (pid %ld) still runs (tafeld, or a "
+		    "tafelctl command, was killed): the next tafeld adopts it; "
+		    "to stop it without starting tafeld, run pg_ctl -D "
+		    "%s/pg/data stop as the user \"%s\"\n", data_dir, pid,
+		    data_dir, cfg->user);
 	else if (all_absent)
 		fprintf(stderr, "tafelctl: is tafeld running (with this data "
 		    "directory or admin_socket)?\n");

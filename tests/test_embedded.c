@@ -117,6 +117,27 @@ test_kill9_adopt_then_stop(void **state)
 		;
 	srv.pid = 0;
 	assert_true(alive(pm));		/* left behind */
+	/* tafelctl status says so, and what to do (it asked only "is
+	 * tafeld running?") */
+	{
+		char cmd[1024], out[4096], want[128];
+		size_t n;
+		FILE *p;
+
+		snprintf(cmd, sizeof cmd, "'%s' --config /dev/null --data-dir "
+		    "'%s' status 2>&1", getenv("TAFELCTL") ?
+		    getenv("TAFELCTL") : "tafelctl", srv.dir);
+		assert_non_null(p = popen(cmd, "r"));
+		n = fread(out, 1, sizeof out - 1, p);
+		out[n] = '\0';
+		assert_int_not_equal(pclose(p), 0);
+		snprintf(want, sizeof want, "but its embedded PostgreSQL (pid "
+		    "%ld) still runs", (long)pm);
+		if (strstr(out, want) == NULL)
+			printf("# tafelctl status said: %s", out);
+		assert_non_null(strstr(out, want));
+		assert_non_null(strstr(out, "the next tafeld adopts it"));
+	}
 
 	assert_int_equal(tafeld_start(&srv, srv.dir, NULL), 0);
 	assert_int_equal(tafeld_log_count(&srv, "adopting it"), 1);
