@@ -165,6 +165,19 @@ q(const char *sql, int n, const char *const *params)
 	return r;
 }
 
+/* One cell padded to w characters (code points, not bytes: "Sûdwest-Fryslân"
+ * or "Zoë" in a column pushed the columns after it left). */
+static void
+print_cell(const char *s, int w, int last)
+{
+	int n = (int)utf8_length(s);
+
+	fputs(s, stdout);
+	for (; n < w; n++)
+		putchar(' ');
+	fputs(last ? "\n" : "  ", stdout);
+}
+
 /* Prints a result as aligned columns. */
 static void
 print_table(PGresult *r)
@@ -173,17 +186,16 @@ print_table(PGresult *r)
 	int w[32] = { 0 };
 
 	for (j = 0; j < cols && j < 32; j++) {
-		w[j] = (int)strlen(PQfname(r, j));
+		w[j] = (int)utf8_length(PQfname(r, j));
 		for (i = 0; i < rows; i++)
-			if ((int)strlen(PQgetvalue(r, i, j)) > w[j])
-				w[j] = (int)strlen(PQgetvalue(r, i, j));
+			if ((int)utf8_length(PQgetvalue(r, i, j)) > w[j])
+				w[j] = (int)utf8_length(PQgetvalue(r, i, j));
 	}
 	for (j = 0; j < cols && j < 32; j++)
-		printf("%-*s%s", w[j], PQfname(r, j), j + 1 < cols ? "  " : "\n");
+		print_cell(PQfname(r, j), w[j], j + 1 == cols);
 	for (i = 0; i < rows; i++)
 		for (j = 0; j < cols && j < 32; j++)
-			printf("%-*s%s", w[j], PQgetvalue(r, i, j),
-			    j + 1 < cols ? "  " : "\n");
+			print_cell(PQgetvalue(r, i, j), w[j], j + 1 == cols);
 }
 
 /*

@@ -26,6 +26,14 @@ expect_fail "unknown organisation kind 'plice'" org add Foo plice
 expect_fail "COVENANT-DATE .* lies in the future" org add Foo police 2999-01-01
 expect_fail "needs a name" org add "" police
 expect_fail "exists already" org add "Politie Eenheid Oost-Nederland" police
+# a name with letters beyond ASCII keeps the columns after it in line (they were padded by bytes)
+expect_ok "added" org add "Gemeente Súdwest-Fryslân" municipality 2020-01-01
+tbl=$(ctl org list)
+row=$(echo "$tbl" | grep "Súdwest") || fail "org list lacks the new organisation: $tbl"
+hdr=$(echo "$tbl" | head -n 1)
+row=${row%%municipality*}
+hdr=${hdr%%kind*}
+[ "$(printf '%s' "$row" | LC_ALL=C.UTF-8 wc -m)" = "$(printf '%s' "$hdr" | LC_ALL=C.UTF-8 wc -m)" ] || fail "org list: the kind column is out of line: $tbl"
 expect_fail "user commands: list, add" user frobnicate x
 # a new theme or district is accepted with a note (a typo would make one silently)
 expect_ok "note: theme domestc_violence is new" series add "WZT Twee" wzt domestc_violence Enschede-Noord voorzitter
