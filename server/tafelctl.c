@@ -225,13 +225,33 @@ password_usable(const char *pw, const char *from)
 	return 0;
 }
 
+/*
+ * The terminal's settings while the password prompt has echo off: a ^C
+ * (or a hangup, a kill) there gives them back before tafelctl dies of the
+ * signal.  A shell without line editing (sh, a script's) was left with
+ * echo off, every command typed after unseen.
+ */
+static struct termios prompt_tty;
+static const int prompt_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+
+static void
+prompt_restore(int sig)
+{
+	tcsetattr(STDIN_FILENO, TCSAFLUSH, &prompt_tty);
+	(void)!write(STDERR_FILENO, "\n", 1);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 /* Reads a password from --password-file, or twice from the terminal. */
 static int
 read_password(char *buf, size_t len)
 {
 	struct termios old, noecho;
+	struct sigaction sa, saved[4];
 	char again[1100];
 	int tty = isatty(STDIN_FILENO);
+	size_t i;
 
 	if (ctl.password_file != NULL) {
 		/* Read before privileges were dropped (see main). */
@@ -250,6 +270,12 @@ read_password(char *buf, size_t len)
 	}
 	if (tty) {
 		tcgetattr(STDIN_FILENO, &old);
+		prompt_tty = old;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = prompt_restore;
+		sigemptyset(&sa.sa_mask);
+		for (i = 0; i < 4; i++)
+			sigaction(prompt_signals[i], &sa, &saved[i]);
 		noecho = old;
 		noecho.c_lflag &= ~(tcflag_t)ECHO;
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &noecho);
@@ -264,6 +290,8 @@ read_password(char *buf, size_t len)
 			again[0] = '\0';
 		again[strcspn(again, "\r\n")] = '\0';
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		for (i = 0; i < 4; i++)
+			sigaction(prompt_signals[i], &saved[i], NULL);
 		fprintf(stderr, "\n");
 		if (strcmp(buf, again) != 0) {
 			fprintf(stderr, "tafelctl: passwords differ\n");

@@ -151,4 +151,15 @@ expect_fail "meeting $b is planned: a meeting has minutes once it is closed" min
 
 # purge's dry run counts only what it would anonymise
 expect_ok "case\(s\) would be anonymised \(dry run\), [0-9]+ kept under legal hold" purge --dry-run 1d
+
+# ^C at the password prompt gives the terminal its echo back (sh has no line editing to restore it:
+# what was typed after stayed unseen)
+tm new-session -d -s pw -x 120 -y 10 "env PS1='$ ' sh" || fail "tmux new-session pw"
+tm send-keys -t pw "'$TAFELCTL' --config /dev/null --data-dir '$E2E_DIR' user passwd politie" Enter
+wait_for pw "New password:" || fail "no password prompt: $(screen pw)"
+tm send-keys -t pw C-c
+sleep 0.3
+tm send-keys -t pw "echo seen-\$((40+2))" Enter
+wait_for pw "seen-42" || fail "the shell did not run the command after ^C: $(screen pw)"
+screen pw | grep -qF 'echo seen-$((40+2))' || fail "echo stayed off after ^C at the password prompt: $(screen pw)"
 ok
