@@ -298,6 +298,13 @@ read_password(char *buf, size_t len)
 			return -1;
 		}
 	}
+	if (buf[0] == '\0' && !tty) {
+		/* stdin at its end (</dev/null, cron): "too short" misled */
+		fprintf(stderr, "tafelctl: no password on standard input: give "
+		    "it on its first line, or use --password-file FILE (before "
+		    "the command)\n");
+		return -1;
+	}
 	if (strlen(buf) < 4) {
 		fprintf(stderr, "tafelctl: password too short (minimum 4)%s\n",
 		    tty ? "" : " (read from standard input)");

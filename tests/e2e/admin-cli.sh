@@ -152,6 +152,12 @@ expect_fail "meeting $b is planned: a meeting has minutes once it is closed" min
 # purge's dry run counts only what it would anonymise
 expect_ok "case\(s\) would be anonymised \(dry run\), [0-9]+ kept under legal hold" purge --dry-run 1d
 
+# no password at all on standard input: said so, not "too short"
+out=$("$TAFELCTL" --config /dev/null --data-dir "$E2E_DIR" user passwd politie </dev/null 2>&1) &&
+	fail "user passwd without a password succeeded: $out"
+echo "$out" | grep -q "no password on standard input: give it on its first line, or use --password-file FILE" ||
+	fail "an empty standard input not named: $out"
+
 # ^C at the password prompt gives the terminal its echo back (sh has no line editing to restore it:
 # what was typed after stayed unseen)
 tm new-session -d -s pw -x 120 -y 10 "env PS1='$ ' sh" || fail "tmux new-session pw"
