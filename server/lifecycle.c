@@ -81,6 +81,14 @@ lifecycle_log_open(const char *path, char *err, size_t errlen)
 		    "tafel.service unit only /var/lib/tafel and /var/log/tafel "
 		    "(LogsDirectory) are writable; put log_file in /var/log/tafel",
 		    path, strerror(EROFS));
+	if (fd < 0 && errno == ENOENT) {
+		struct passwd *pw = getpwuid(geteuid());
+
+		return errbuf_fail(err, errlen, "log_file %s: %s: its directory "
+		    "does not exist; create it, writable for user %s (or choose "
+		    "another log_file)", path, strerror(ENOENT), pw != NULL ?
+		    pw->pw_name : "(unknown)");
+	}
 	if (fd < 0)
 		return errbuf_fail(err, errlen, "log_file %s: %s", path,
 		    strerror(errno));

@@ -1818,8 +1818,8 @@ static void
 test_reload_log_file(void **state)
 {
 	const char *bad = "reload: log_file not applied (log_file "
-	    "/nonexistent/tafel/tafeld.log: No such file or directory); the "
-	    "log stays on standard error";
+	    "/nonexistent/tafel/tafeld.log: No such file or directory: its "
+	    "directory does not exist; create it, writable for user ";
 	char path[400], conf[600], *out;
 	int applied = tafeld_log_count(&srv, "reload: log_file applied");
 
