@@ -1050,6 +1050,19 @@ cmd_cert_issue(int argc, char **argv)
 	}
 	if (cert_check(argv[0], argv[1]) != 0)
 		return 1;
+	/* as ca-cert says it: a data directory no tafeld started on (or
+	 * the wrong one) has no CA yet */
+	{
+		char ca[4300];
+
+		snprintf(ca, sizeof ca, "%s/ca.crt", tlsdir);
+		if (access(ca, F_OK) != 0 && errno == ENOENT) {
+			fprintf(stderr, "tafelctl: %s: %s (has tafeld started "
+			    "once with this data directory?)\n", ca,
+			    strerror(ENOENT));
+			return 1;
+		}
+	}
 	if (certgen_issue_client(tlsdir, argv[0], argv[1], cert, key, (int)days,
 	    err, sizeof err) != 0) {
 		fprintf(stderr, "tafelctl: %s\n", err);

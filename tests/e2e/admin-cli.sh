@@ -115,6 +115,13 @@ expect_fail "the series has a meeting at that time already \(meeting $a\)" meeti
 cd "$E2E_DIR" || fail "cd"
 expect_fail "no organisation named 'Nope' \(tafelctl org list\)" cert issue Nope politie 365
 expect_fail 'DAYS "abc"' cert issue "Politie Eenheid Oost-Nederland" politie abc
+# no CA in the data directory (no tafeld started on it, or the wrong one): said as ca-cert says it
+mv "$E2E_DIR/tls/ca.crt" "$E2E_DIR/tls/ca.crt.aside" || fail "mv"
+out=$(ctl cert issue "Politie Eenheid Oost-Nederland" politie 30)
+mv "$E2E_DIR/tls/ca.crt.aside" "$E2E_DIR/tls/ca.crt" || fail "mv back"
+echo "$out" | grep -q "tls/ca.crt: No such file or directory (has tafeld started once with this data directory?)" ||
+	fail "cert issue without a CA: $out"
+[ -e politie.crt ] && fail "cert issue without a CA wrote politie.crt"
 expect_ok "issued politie.crt and politie.key" cert issue "Politie Eenheid Oost-Nederland" politie 30
 key=$(sha256sum politie.key)
 expect_fail "politie.crt exists here" cert issue "Politie Eenheid Oost-Nederland" politie 30
