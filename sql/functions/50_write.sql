@@ -1255,14 +1255,16 @@ BEGIN
 	IF NOT FOUND THEN
 		PERFORM tafel_raise('TF016', 'person not found', 'person.id');
 	END IF;
+	SELECT * INTO c FROM cases WHERE id = p.case_id;
+	IF NOT tafel_case_connected(u.id, c.id) THEN
+		PERFORM tafel_raise('TF016', 'person not found', 'person.id');
+	END IF;
+	-- only after the connection: for a person of a hidden case this
+	-- refusal told that the id exists, and in another case
 	v_case := tafel_arg_id(v_p, 'case_id', 'person.case_id');
 	IF v_case <> 0 AND v_case <> p.case_id THEN
 		PERFORM tafel_raise('TF011', 'a person cannot move to another case',
 		    'person.case_id');
-	END IF;
-	SELECT * INTO c FROM cases WHERE id = p.case_id;
-	IF NOT tafel_case_connected(u.id, c.id) THEN
-		PERFORM tafel_raise('TF016', 'person not found', 'person.id');
 	END IF;
 	IF NOT tafel_may_plan(u, c) THEN
 		PERFORM tafel_raise('TF010', 'only the submitting organisation, the '

@@ -41,7 +41,12 @@ DECLARE
 	v_before bigint;
 	v_series bigint := (SELECT count(*) FROM series);
 	e jsonb;
+	v_own jsonb := '{}';
 BEGIN
+	FOREACH v_login IN ARRAY ARRAY['admin', 'voorzitter'] LOOP
+		v_own := v_own || jsonb_build_object(v_login, test_write(v_login,
+		    'create_case', '{"theme": "domestic_violence"}') -> 'id');
+	END LOOP;
 	FOREACH v_login IN ARRAY ARRAY['admin', 'voorzitter'] LOOP
 		ASSERT NOT (tafel_access(test_uid(v_login), v_c) ->> 'connected')::boolean,
 		    v_login;
@@ -61,6 +66,12 @@ BEGIN
 		ASSERT e ->> 'hint' = 'person.case_id', e;
 		e := test_same_as_missing(v_login, 'update_person', jsonb_build_object(
 		    'person', v_case -> 'persons' -> 0), 'person.id');
+		ASSERT e ->> 'message' = 'person not found', e;
+		-- with a case of its own as person.case_id: the refusal to move
+		-- a person to another case told that the hidden id exists
+		e := test_same_as_missing(v_login, 'update_person', jsonb_build_object(
+		    'person', v_case -> 'persons' -> 0 || jsonb_build_object('case_id',
+			v_own -> v_login)), 'person.id');
 		ASSERT e ->> 'message' = 'person not found', e;
 		PERFORM test_same_as_missing(v_login, 'plan_mdo', jsonb_build_object(
 		    'case_id', v_c, 'scheduled_start',
