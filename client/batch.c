@@ -784,7 +784,7 @@ on_minutes(struct net *n, const Tafel__Envelope *m, void *arg)
 		if (strcmp(minutes_out.format, "pdf") == 0) {
 			rc = minutes_write_pdf(o, minutes_out.path, err,
 			    sizeof err);
-		} else if ((f = fopen(minutes_out.path, "w")) != NULL) {
+		} else if ((f = minutes_fopen(minutes_out.path)) != NULL) {
 			errno = 0;
 			rc = minutes_write_text(o, f);
 			if (fclose(f) != 0)

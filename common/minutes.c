@@ -1,10 +1,13 @@
 /* The minutes (besluitenlijst) of a meeting as a document: lines from the Minutes JSON, written as plain text or as a PDF (cairo). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cairo.h>
 #include <cairo-pdf.h>
@@ -474,11 +477,39 @@ pdf_line(struct pdf *p, const struct line *l)
 	free(s);
 }
 
+FILE *
+minutes_fopen(const char *path)
+{
+	struct stat st;
+	FILE *f;
+	int fd, e;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return NULL;
+	/* an existing file keeps its mode through O_TRUNC: a regular one is
+	 * narrowed (not a device such as /dev/stdout, nor another's file) */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_uid == geteuid() && (st.st_mode & 077) != 0 &&
+	    fchmod(fd, st.st_mode & 0700) != 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	if ((f = fdopen(fd, "wb")) == NULL) {
+		e = errno;
+		close(fd);
+		errno = e;
+	}
+	return f;
+}
+
 int
 minutes_write_pdf(struct json_object *m, const char *path, char *err,
     size_t errlen)
 {
-	FILE *f = fopen(path, "wb");
+	FILE *f = minutes_fopen(path);
 	int rc;
 
 	if (f == NULL) {

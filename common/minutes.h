@@ -6,6 +6,12 @@
 
 struct json_object;
 
+/* Opens path for writing a minutes document ("wb"): a new file is created
+ * 0600 and an existing regular file is made 0600, since minutes hold
+ * personal data (decisions and action points name persons) and must not
+ * be readable by every local user, as a backup is not; NULL with errno. */
+FILE *minutes_fopen(const char *path);
+
 /* Writes the minutes m (a Minutes object as JSON) as plain text. */
 int minutes_write_text(struct json_object *m, FILE *out);
 

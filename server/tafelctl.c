@@ -106,7 +106,10 @@ outputs_open(const char *cmd, int argc, char **argv)
 				    strcmp(path, "-") == 0 ||
 				    n_outputs == sizeof outputs / sizeof outputs[0])
 					continue;
-				if ((f = fopen(path, "w")) == NULL) {
+				/* minutes hold personal data: 0600 */
+				f = strcmp(cmd, "minutes") == 0 ?
+				    minutes_fopen(path) : fopen(path, "w");
+				if (f == NULL) {
 					fprintf(stderr, "tafelctl: %s: %s\n", path,
 					    strerror(errno));
 					return -1;
@@ -118,10 +121,11 @@ outputs_open(const char *cmd, int argc, char **argv)
 	return 0;
 }
 
-/* The stream of an output file (opened by outputs_open, else now); NULL
+/* The stream of an output file (opened by outputs_open, else now: 0600
+ * when private, for minutes); NULL
  * printed.  The caller closes it. */
 static FILE *
-output_file(const char *path)
+output_file(const char *path, int private)
 {
 	FILE *f;
 
@@ -131,7 +135,7 @@ output_file(const char *path)
 			outputs[i].f = NULL;
 			return f;
 		}
-	if ((f = fopen(path, "w")) == NULL)
+	if ((f = private ? minutes_fopen(path) : fopen(path, "w")) == NULL)
 		fprintf(stderr, "tafelctl: %s: %s\n", path, strerror(errno));
 	return f;
 }
@@ -570,7 +574,7 @@ cmd_report_csv(int argc, char **argv)
 	if (t >= 0) {
 		if (out == NULL)
 			out = "-";
-		f = strcmp(out, "-") == 0 ? stdout : output_file(out);
+		f = strcmp(out, "-") == 0 ? stdout : output_file(out, 0);
 		if (f == NULL) {
 			json_object_put(r);
 			return 1;
@@ -585,7 +589,7 @@ cmd_report_csv(int argc, char **argv)
 			    errno != 0 ? strerror(errno) : "write failed");
 	}
 	if (rc == 0 && pdf != NULL) {
-		if ((f = output_file(pdf)) == NULL) {
+		if ((f = output_file(pdf, 0)) == NULL) {
 			json_object_put(r);
 			return 1;
 		}
@@ -1785,7 +1789,7 @@ cmd_minutes(int argc, char **argv)
 	/* the document's times are Amsterdam's, as everywhere in Tafel */
 	setenv("TZ", "Europe/Amsterdam", 1);
 	tzset();
-	f = strcmp(out, "-") == 0 ? stdout : output_file(out);
+	f = strcmp(out, "-") == 0 ? stdout : output_file(out, 1);
 	if (f == NULL) {
 		json_object_put(m);
 		return 1;

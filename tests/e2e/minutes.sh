@@ -1,5 +1,5 @@
 #!/bin/bash
-# tafelctl minutes: last month's closed WZT as PDF and text per organisation; the absent, uninvolved partner's copy omits what it may not see, and one whose only member is a process manager gets none (that view is personal); the PDF is rendered to an image and its text checked on every page.
+# tafelctl minutes: last month's closed WZT as PDF and text per organisation; the absent, uninvolved partner's copy omits what it may not see, and one whose only member is a process manager gets none (that view is personal); the PDF is rendered to an image and its text checked on every page. The files are created 0600 (also an existing one), by tafelctl and by tafel --batch.
 . "$(dirname "$0")/lib.sh"
 
 command -v pdftoppm >/dev/null && command -v pdftotext >/dev/null ||
@@ -20,8 +20,15 @@ ctl minutes "$mid" --org "$pol" --format pdf -o "$E2E_DIR/pol.pdf" >/dev/null ||
 	fail "minutes for the police"
 ctl minutes "$mid" --org "$vsl" --format pdf -o "$E2E_DIR/vsl.pdf" >/dev/null ||
 	fail "minutes for addiction care"
+: >"$E2E_DIR/vsl.txt" && chmod 644 "$E2E_DIR/vsl.txt"
 ctl minutes "$mid" --org "$vsl" --format txt -o "$E2E_DIR/vsl.txt" >/dev/null ||
 	fail "text minutes"
+# minutes hold personal data: readable by their owner only, as a backup
+# (an existing file too); they were 0644, readable by every local user
+for f in pol.pdf vsl.pdf vsl.txt; do
+	[ "$(stat -c %a "$E2E_DIR/$f")" = 600 ] ||
+		fail "tafelctl minutes $f is mode $(stat -c %a "$E2E_DIR/$f"), not 600"
+done
 ctl minutes 999999 --org "$pol" -o "$E2E_DIR/none.pdf" >/dev/null &&
 	fail "minutes of a meeting that does not exist"
 # a full disk is said, with why (the PDF was reported written)
@@ -121,6 +128,10 @@ assert m["org_name"] == "Politie Eenheid Oost-Nederland", m
 assert m["items"][0]["item"]["decision"].startswith("Huisverbod verlengen"), m
 ' || fail "batch minutes: $res"
 pdftotext "$E2E_DIR/b.pdf" - | grep -qF "Opgesteld voor: $pol" || fail "batch PDF"
+for f in b.pdf b.txt; do
+	[ "$(stat -c %a "$E2E_DIR/$f")" = 600 ] ||
+		fail "tafel --batch minutes $f is mode $(stat -c %a "$E2E_DIR/$f"), not 600"
+done
 grep -qF "Huisverbod verlengen" "$E2E_DIR/b.txt" || fail "batch text"
 res=$(printf 'minutes %s\nquit\n' "$(( mid + 1000 ))" | batch wijkagent)
 echo "$res" | grep -q '"code":"not_found"' || fail "minutes of no meeting: $res"
