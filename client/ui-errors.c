@@ -262,6 +262,7 @@ static const struct {
 	{ "not_signatory", N_("an organisation present has not signed the covenant") },
 	{ "observer", N_("an observer is present") },
 	{ "category", N_("an organisation present may not see all of this data") },
+	{ "not_open", N_("the meeting is not open yet, so nobody is recorded present") },
 };
 
 const char *

@@ -235,8 +235,9 @@ $$;
 
 CREATE OR REPLACE FUNCTION tafel_reason_rank(p_reason text)
 RETURNS int LANGUAGE sql IMMUTABLE AS $$
-	SELECT CASE p_reason WHEN 'observer' THEN 4 WHEN 'not_signatory' THEN 3
-	    WHEN 'not_involved' THEN 2 WHEN 'category' THEN 1 ELSE 0 END
+	SELECT CASE p_reason WHEN 'not_open' THEN 5 WHEN 'observer' THEN 4
+	    WHEN 'not_signatory' THEN 3 WHEN 'not_involved' THEN 2
+	    WHEN 'category' THEN 1 ELSE 0 END
 $$;
 
 -- The users whose view a meeting's shared screen must respect: everyone
@@ -252,8 +253,22 @@ BEGIN
 END
 $$;
 
+-- Is the room in front of a meeting's shared screen unknown?  Before the
+-- meeting opens nobody can be recorded present (attendance is recorded
+-- only for an open meeting, docs/security.md rules 4 and 6), yet people
+-- gather before the beamer: the screen then shows what anyone may see
+-- (beamer_reason 'not_open'), not the chair's own view.  Before, a planned
+-- meeting's shared screen showed the standing item's action-point texts in
+-- full to whoever came in.
+CREATE OR REPLACE FUNCTION tafel_beamer_room_unknown(p_meeting_id bigint)
+RETURNS boolean LANGUAGE sql STABLE SET search_path = public AS $$
+	SELECT EXISTS (SELECT 1 FROM meetings m
+	    WHERE m.id = p_meeting_id AND m.state = 'planned')
+$$;
+
 -- The shared screen's view of a case: the intersection of the views of
--- tafel_beamer_viewers.  reason 'presentation' when anything is hidden;
+-- tafel_beamer_viewers (nothing while the room is unknown:
+-- tafel_beamer_room_unknown).  reason 'presentation' when anything is hidden;
 -- beamer_reason is the strongest reason of a viewer who lacks something.
 -- "org" is 0: no organisation's own action points are shown in full.
 -- p_presenter_access: tafel_access(p_presenter, p_case_id) when the caller
@@ -285,6 +300,10 @@ BEGIN
 			v_worst := a ->> 'reason';
 		END IF;
 	END LOOP;
+	IF tafel_beamer_room_unknown(p_meeting_id) THEN
+		v_cats := '{}';
+		v_worst := 'not_open';
+	END IF;
 	v_cats := tafel_cats_sorted(v_cats);
 	v_pres := coalesce(v_pres, tafel_access(p_presenter, p_case_id));
 	RETURN jsonb_build_object('cats', to_jsonb(v_cats),

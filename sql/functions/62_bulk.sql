@@ -222,6 +222,7 @@ DECLARE
 	v_out jsonb := '{}';
 	a jsonb;
 	v_a text[];
+	v_unknown boolean := tafel_beamer_room_unknown(p_meeting_id);
 BEGIN
 	FOR v_user IN SELECT * FROM tafel_beamer_viewers(p_meeting_id, p_presenter)
 	LOOP
@@ -242,6 +243,10 @@ BEGIN
 				v_worst := a ->> 'reason';
 			END IF;
 		END LOOP;
+		IF v_unknown THEN
+			v_cats := '{}';
+			v_worst := 'not_open';
+		END IF;
 		v_cats := tafel_cats_sorted(v_cats);
 		v_out := v_out || jsonb_build_object(v_cid::text, jsonb_build_object(
 		    'cats', to_jsonb(v_cats),

@@ -1,6 +1,8 @@
 -- The shared screen (0005): the intersection of what every present user
 -- and the chair may see; the chair's own view says per case what the
--- screen would hide and why; audit rows per present organisation.
+-- screen would hide and why; audit rows per present organisation.  Before
+-- the meeting opens (nobody can be recorded present) anyone may be in the
+-- room: the screen shows nothing personal.
 
 CREATE FUNCTION test_case_of(p_person text) RETURNS bigint LANGUAGE sql AS $$
 	SELECT case_id FROM persons WHERE name = p_person
@@ -32,11 +34,33 @@ BEGIN
 	PERFORM tafel_snapshot(test_uid('admin'), v_wzt, true);
 
 	-- the demo: chair, housing and the GP practice (non-signatory) present.
-	-- The chair sees c3 in full; the screen shows nothing personal.
+	-- The chair sees c3 in full; the screen shows nothing personal.  The
+	-- meeting is still planned: nobody can be recorded present before it
+	-- opens, so the room is not known and the screen shows nothing
+	-- personal whoever is recorded ('not_open' outranks the GP's reason)
 	s := tafel_snapshot(v_chair, v_wzt);
 	ASSERT test_snap_case(s, 'Zoë Smits') ->> 'redacted' = 'false';
 	ASSERT test_snap_case(s, 'Zoë Smits') ->> 'beamer_redacted' = 'true';
-	ASSERT test_snap_case(s, 'Zoë Smits') ->> 'beamer_reason' = 'not_signatory';
+	ASSERT test_snap_case(s, 'Zoë Smits') ->> 'beamer_reason' = 'not_open';
+	-- also with nobody but the chair recorded (before: the chair's own
+	-- view, action-point texts and all, to whoever came in)
+	UPDATE attendance SET present = false WHERE meeting_id = v_wzt
+	    AND user_id <> v_chair;
+	b := tafel_snapshot(v_chair, v_wzt, true);
+	ASSERT (SELECT bool_and(x ->> 'redacted' = 'true'
+	    AND x ->> 'redaction_reason' = 'presentation'
+	    AND x -> 'hidden_categories' = '["person_names", "birth_dates",
+		"case_summary", "free_text"]')
+	    FROM jsonb_array_elements(b -> 'snapshot' -> 'cases') x), b::text;
+	ASSERT NOT EXISTS (SELECT 1 FROM jsonb_array_elements(
+	    b -> 'snapshot' -> 'actions') x WHERE x ->> 'description' <> '');
+	ASSERT NOT EXISTS (SELECT 1 FROM jsonb_array_elements(
+	    b -> 'snapshot' -> 'open_actions') x WHERE x ->> 'description' <> ''),
+	    b -> 'snapshot' -> 'open_actions';
+	ASSERT (SELECT bool_and(x ->> 'beamer_reason' = 'not_open')
+	    FROM jsonb_array_elements(tafel_snapshot(v_chair, v_wzt)
+		-> 'snapshot' -> 'cases') x);
+	UPDATE attendance SET present = true WHERE meeting_id = v_wzt;
 	v_n := (SELECT count(*) FROM audit_log);
 	b := tafel_snapshot(v_chair, v_wzt, true);
 	ASSERT (SELECT bool_and(x ->> 'redacted' = 'true'
@@ -59,6 +83,8 @@ BEGIN
 	-- the GP leaves: the screen shows what both the municipality and the
 	-- housing corporation may see (attendance in an open meeting only)
 	PERFORM test_open(v_wzt);
+	ASSERT test_snap_case(tafel_snapshot(v_chair, v_wzt), 'Zoë Smits')
+	    ->> 'beamer_reason' = 'not_signatory';
 	PERFORM test_write('voorzitter', 'record_attendance', jsonb_build_object(
 	    'meeting_id', v_wzt, 'user_id', test_uid('huisarts'), 'present', false));
 	s := tafel_snapshot(v_chair, v_wzt);
