@@ -1,4 +1,4 @@
-/* Ending the live sessions of an account the administrator disabled or gave a new password. */
+/* Ending the live sessions of an account the administrator disabled, gave a new password or took a role from. */
 #include "revoke.h"
 
 #include <stdint.h>
@@ -25,6 +25,8 @@ static const struct why {
 	  "the account was disabled by an administrator" },
 	{ "password", TAFEL__ERROR_CODE__SESSION_EXPIRED,
 	  "the account's password was changed; log in again" },
+	{ "roles", TAFEL__ERROR_CODE__SESSION_EXPIRED,
+	  "a role of the account was taken away; log in again" },
 };
 
 /*

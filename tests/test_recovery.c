@@ -485,6 +485,35 @@ test_live_sessions_end(void **state)
 	harness_ping_ok(&other);
 
 	/*
+	 * A role taken away (made an observer): its connection ends and its
+	 * ticket is gone, so its client neither keeps showing nor resumes
+	 * (without a snapshot) into what it saw in full as a member; a role
+	 * given ends nothing.
+	 */
+	login_ok(&c1, "reclassering", "demo", NULL, t, sizeof t, 0);
+	{
+		const char *const obs[] = { "user", "roles", "reclassering",
+		    "observer", NULL };
+		const char *const mem[] = { "user", "roles", "reclassering",
+		    "member", NULL };
+
+		assert_int_equal(tafelctl_run(&a, obs), 0);
+		assert_int_equal(closing_error(&c1),
+		    TAFEL__ERROR_CODE__SESSION_EXPIRED);
+		tclient_close(&c1);
+		ticket_refused("reclassering", t,
+		    TAFEL__ERROR_CODE__SESSION_EXPIRED);
+		assert_true(tafeld_log_count(&a, "a role of the account was "
+		    "taken away; log in again (reclassering): closed") >= 1);
+		login_ok(&c1, "reclassering", "demo", NULL, t, sizeof t, 0);
+		assert_int_equal(tafelctl_run(&a, mem), 0);
+		usleep(500 * 1000);	/* a notice would have come */
+		harness_ping_ok(&c1);
+		tclient_close(&c1);
+	}
+	harness_ping_ok(&other);
+
+	/*
 	 * Disabled without a notice (triggers off for that session), then
 	 * the listener's connection is cut: when it is back, the server asks
 	 * about its logged-in users and ends the disabled one's connection.

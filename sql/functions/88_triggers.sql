@@ -107,26 +107,34 @@ CREATE OR REPLACE TRIGGER attendance_periods_track
 	AFTER INSERT OR UPDATE OF present ON attendance
 	FOR EACH ROW EXECUTE FUNCTION tafel_attendance_period();
 
--- A new password or a disabled account ends every resumable session, and
--- every live one: each tafeld closes the account's connections when the
--- notice arrives (server/revoke.c; sent at commit, on the change
--- channel, whose other payloads are seqs).
+-- A new password, a disabled account or a role taken away (tafelctl user
+-- roles: an observer now, say) ends every resumable session, and every
+-- live one: each tafeld closes the account's connections when the notice
+-- arrives (server/revoke.c; sent at commit, on the change channel, whose
+-- other payloads are seqs).  For a role taken away the client must not go
+-- on showing, nor resume without a snapshot into, what the account saw
+-- with the role (a resumed stream sends only the changes since, so the
+-- cases it held in full stayed on its screen); a role added ends nothing,
+-- nor does an observer's becoming a member (it sees more, not less).
 CREATE OR REPLACE FUNCTION tafel_tickets_user_changed()
 RETURNS trigger LANGUAGE plpgsql SET search_path = public AS $$
 BEGIN
 	IF NEW.password_hash IS DISTINCT FROM OLD.password_hash
-	    OR (NEW.disabled AND NOT OLD.disabled) THEN
+	    OR (NEW.disabled AND NOT OLD.disabled)
+	    OR NOT NEW.roles @> array_remove(OLD.roles, 'observer') THEN
 		DELETE FROM resume_tickets WHERE user_id = NEW.id;
 		PERFORM pg_notify('tafel_changes', format('end-sessions %s %s',
 		    NEW.id, CASE WHEN NEW.disabled AND NOT OLD.disabled
-			THEN 'disabled' ELSE 'password' END));
+			THEN 'disabled'
+			WHEN NEW.password_hash IS DISTINCT FROM OLD.password_hash
+			THEN 'password' ELSE 'roles' END));
 	END IF;
 	RETURN NEW;
 END
 $$;
 
-CREATE OR REPLACE TRIGGER users_tickets AFTER UPDATE OF password_hash, disabled
-	ON users FOR EACH ROW EXECUTE FUNCTION tafel_tickets_user_changed();
+CREATE OR REPLACE TRIGGER users_tickets AFTER UPDATE OF password_hash, disabled,
+	roles ON users FOR EACH ROW EXECUTE FUNCTION tafel_tickets_user_changed();
 
 -- A change of whether a user may read cases (its roles, its disabling) is
 -- recorded with what it could before (user_read_changes, 0028):
