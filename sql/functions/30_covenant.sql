@@ -255,15 +255,15 @@ $$;
 
 -- Is the room in front of a meeting's shared screen unknown?  Before the
 -- meeting opens nobody can be recorded present (attendance is recorded
--- only for an open meeting, docs/security.md rules 4 and 6), yet people
--- gather before the beamer: the screen then shows what anyone may see
--- (beamer_reason 'not_open'), not the chair's own view.  Before, a planned
--- meeting's shared screen showed the standing item's action-point texts in
--- full to whoever came in.
+-- only for an open meeting, docs/security.md rules 4 and 6), nor in a
+-- cancelled one, yet people gather before the beamer: the screen then
+-- shows what anyone may see (beamer_reason 'not_open'), not the chair's
+-- own view.  Before, a planned or cancelled meeting's shared screen showed
+-- the standing item's action-point texts in full to whoever came in.
 CREATE OR REPLACE FUNCTION tafel_beamer_room_unknown(p_meeting_id bigint)
 RETURNS boolean LANGUAGE sql STABLE SET search_path = public AS $$
 	SELECT EXISTS (SELECT 1 FROM meetings m
-	    WHERE m.id = p_meeting_id AND m.state = 'planned')
+	    WHERE m.id = p_meeting_id AND m.state IN ('planned', 'cancelled'))
 $$;
 
 -- The shared screen's view of a case: the intersection of the views of

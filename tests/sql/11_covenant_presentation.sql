@@ -60,6 +60,18 @@ BEGIN
 	ASSERT (SELECT bool_and(x ->> 'beamer_reason' = 'not_open')
 	    FROM jsonb_array_elements(tafel_snapshot(v_chair, v_wzt)
 		-> 'snapshot' -> 'cases') x);
+	-- nor can anyone be recorded in a cancelled meeting
+	UPDATE meetings SET state = 'cancelled', cancelled_at = now()
+	WHERE id = v_wzt;
+	b := tafel_snapshot(v_chair, v_wzt, true);
+	ASSERT (SELECT bool_and(x ->> 'redaction_reason' = 'presentation'
+	    AND x ->> 'summary' = '')
+	    FROM jsonb_array_elements(b -> 'snapshot' -> 'cases') x), b::text;
+	ASSERT NOT EXISTS (SELECT 1 FROM jsonb_array_elements(
+	    b -> 'snapshot' -> 'open_actions') x WHERE x ->> 'description' <> ''),
+	    b -> 'snapshot' -> 'open_actions';
+	UPDATE meetings SET state = 'planned', cancelled_at = NULL
+	WHERE id = v_wzt;
 	UPDATE attendance SET present = true WHERE meeting_id = v_wzt;
 	v_n := (SELECT count(*) FROM audit_log);
 	b := tafel_snapshot(v_chair, v_wzt, true);
