@@ -152,15 +152,19 @@ $$;
 -- ---------------------------------------------------------------------------
 
 -- The info round x for viewer u (a: tafel_access of its case), or NULL when
--- u may not see it.  Who sees it: those connected to the case, its process
--- managers and administrators, and the asked organisations.  An answer
--- (bekend / niet bekend) tells what an organisation knows of the persons,
--- as a contribution does: every answer goes to the process managers and
--- administrators and, with the case_summary category, to a signed
--- organisation connected to the case; everyone else (an observer, the GP
--- outside the covenant, housing) gets its own organisation's entry only,
--- when asked.  Notes with free_text, to the process managers, or to the
--- answering organisation: its own note to each of its members but
+-- u may not see it.  Who sees it: those connected to the case (an
+-- administrator too only then: docs/security.md rule 3, a role opens no
+-- case; before, an administrator got every round of every case, its case
+-- number, answers and notes, in lists and events, for cases get_case
+-- called not found), its process managers, and the asked organisations.
+-- An answer (bekend / niet bekend) tells what an organisation knows of the
+-- persons, as a contribution does: every answer goes to the process
+-- managers and connected administrators (who may run the round) and, with
+-- the case_summary category, to a signed organisation connected to the
+-- case; everyone else (an observer, the GP outside the covenant, housing)
+-- gets its own organisation's entry only, when asked.  Notes (free text
+-- about the persons) with free_text, to the process managers (not to an
+-- administrator as such), or to the answering organisation: its own note to each of its members but
 -- observers, also without the covenant (it wrote it, and must be able to
 -- read, keep or clear it).  The persons'
 -- names and dates of birth go only to an asked organisation while the round
@@ -180,7 +184,8 @@ DECLARE
 	v_asked boolean := EXISTS (SELECT 1 FROM jsonb_array_elements(x -> 'asked') e
 	    WHERE (e ->> 'org_id')::bigint = u.org_id);
 	v_conn boolean := coalesce((a ->> 'connected')::boolean, false);
-	v_pm boolean := tafel_is_process_manager(u.id, v_case) OR tafel_is_admin(u);
+	v_pm_self boolean := tafel_is_process_manager(u.id, v_case);
+	v_pm boolean := v_pm_self OR (tafel_is_admin(u) AND v_conn);
 	-- an observer or an organisation without the covenant reads no
 	-- personal data here either (the server's filter, docs/protocol.md
 	-- 9.4, takes it out anyway: what is not sent is not audited)
@@ -199,7 +204,7 @@ BEGIN
 	v_out := x || jsonb_build_object('asked', coalesce((SELECT jsonb_agg(
 	    CASE WHEN ((e ->> 'org_id')::bigint = u.org_id
 		AND u.roles && ARRAY['admin', 'chair', 'member'])
-		OR (v_signed AND (v_pm
+		OR (v_signed AND (v_pm_self
 		OR coalesce(a -> 'cats' ? 'free_text', false))) THEN e
 		ELSE e || '{"note": ""}'::jsonb END ORDER BY i)
 	    FROM jsonb_array_elements(x -> 'asked') WITH ORDINALITY AS t(e, i)

@@ -126,6 +126,17 @@ BEGIN
 			    AND a ->> 'note' = 'in beeld sinds 2024', a::text;
 		END IF;
 	END LOOP;
+	-- an administrator without a connection to the case gets no round of
+	-- it (docs/security.md rule 3: get_case says not found), neither by
+	-- the case nor among all rounds; it got the case number, every answer
+	-- and every note
+	PERFORM test_expect('TF016', format('SELECT tafel_get_case(%s, %s)',
+	    test_uid('admin'), x.c));
+	ASSERT jsonb_array_length(tafel_list_info_rounds(test_uid('admin'),
+	    x.c, true) -> 'rounds') = 0;
+	ASSERT NOT EXISTS (SELECT 1 FROM jsonb_array_elements(
+	    tafel_list_info_rounds(test_uid('admin'), 0, true) -> 'rounds') e
+	    WHERE (e ->> 'case_id')::bigint = x.c);
 	-- the submitter (connected to the case) sees the answers with the case
 	v := tafel_list_info_rounds(test_uid('politie'), x.c, false) -> 'rounds' -> 0;
 	ASSERT jsonb_array_length(v -> 'asked') = 3, v::text;
