@@ -421,6 +421,7 @@ on_ready(struct net *n, const Tafel__LoginResponse *l, int first, void *arg)
 {
 	struct ui *u = arg;
 	uint64_t from;
+	unsigned rights = 1u << 31;	/* a login was made */
 
 	u->is_chair = u->is_admin = u->is_steering = 0;
 	u->reports_only = u->observer_only = 0;
@@ -428,6 +429,8 @@ on_ready(struct net *n, const Tafel__LoginResponse *l, int first, void *arg)
 		int others = 0;		/* roles but steering and observer */
 
 		for (size_t i = 0; i < l->user->n_roles; i++) {
+			if ((unsigned)l->user->roles[i] < 31)
+				rights |= 1u << (unsigned)l->user->roles[i];
 			others |= l->user->roles[i] !=
 			    TAFEL__ROLE__ROLE_STEERING &&
 			    l->user->roles[i] != TAFEL__ROLE__ROLE_OBSERVER;
@@ -446,6 +449,18 @@ on_ready(struct net *n, const Tafel__LoginResponse *l, int first, void *arg)
 		    l->user->n_roles == 1;
 		u->observer_only = !u->is_steering && !others;
 	}
+	/*
+	 * Other roles than at the last login (tafelctl user roles: the server
+	 * ends the connections of a user who lost one): the meeting and the
+	 * action points held were rendered for the old roles, so they are
+	 * loaded afresh, not resumed (a resume sends only the changes since,
+	 * and a member made an observer kept the names on screen).
+	 */
+	if (u->rights != 0 && rights != u->rights) {
+		u->org_subscribed = 0;
+		u->meeting_subscribed = 0;
+	}
+	u->rights = rights;
 	if (first) {
 		char err[300];
 

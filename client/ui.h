@@ -142,6 +142,8 @@ struct ui {
 					 * register, the reports are all */
 	int observer_only;		/* no role but observer: reads, never
 					 * writes (the server refuses) */
+	unsigned rights;		/* the last login's roles (1 << role)
+					 * and whether it was made yet */
 	int64_t my_org_id, my_user_id;
 
 	struct model meeting;		/* the subscribed meeting */
