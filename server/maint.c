@@ -154,8 +154,13 @@ fold_done(void *arg, struct db_result *r)
 			fold_logged_code = (int)r->code;
 		}
 		fold_stats.failures++;
+		/* not a client's words ("retry with the same idempotency
+		 * key"), which tafelctl status showed the administrator */
 		snprintf(fold_stats.last_error, sizeof fold_stats.last_error,
-		    "%.150s", r->code != 0 ? r->message : "no answer");
+		    "%.150s", r->code == TAFEL__ERROR_CODE__DATABASE_UNAVAILABLE ?
+		    "the database is not reachable, or the connection was lost "
+		    "while the fold ran; it is tried again every second" :
+		    r->code != 0 ? r->message : "no answer");
 		return;
 	}
 	moved = atoi(PQgetvalue(r->res, 0, 0));
