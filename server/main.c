@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -270,7 +271,19 @@ server_reload(void)
 	conf_defaults(server_params, &fresh);
 	if (srv.config_path != NULL && conf_load_file(server_params, &fresh,
 	    srv.config_path, !srv.config_explicit, err, sizeof err) != 0) {
-		log_error("reload: %s; keeping the current settings", err);
+		/* read as root at start, as the service user now: say how
+		 * to let it read the file (only "Permission denied" was) */
+		if (access(srv.config_path, R_OK) != 0 && errno == EACCES) {
+			struct passwd *pw = getpwuid(geteuid());
+			const char *u = pw != NULL ? pw->pw_name : srv.cfg.user;
+
+			log_error("reload: %s: user %s cannot read it (tafeld "
+			    "reads it again as its service user); give it mode "
+			    "0640, owner root, group %s; keeping the current "
+			    "settings", srv.config_path, u, u);
+		} else
+			log_error("reload: %s; keeping the current settings",
+			    err);
 		conf_free(server_params, &fresh);
 		return;
 	}

@@ -1824,6 +1824,20 @@ test_reload_log_file(void **state)
 	int applied = tafeld_log_count(&srv, "reload: log_file applied");
 
 	(void)state;
+	/* a file only root may read: read at start, and on a reload (as
+	 * the service user) refused, saying how to let tafeld read it */
+	if (geteuid() == 0) {
+		char cfg[400];
+
+		snprintf(cfg, sizeof cfg, "%s/broken.conf", srv.dir);
+		write_conf("log_level = debug\n");
+		assert_int_equal(chmod(cfg, 0600), 0);
+		reload_until("keeping the current settings");
+		assert_true(tafeld_log_count(&srv, "cannot read it (tafeld "
+		    "reads it again as its service user); give it mode 0640, "
+		    "owner root, group ") >= 1);
+		assert_int_equal(chmod(cfg, 0644), 0);
+	}
 	write_conf("log_level = debug\nlog_file = /nonexistent/tafel/"
 	    "tafeld.log\n");
 	reload_until("reload: done");
