@@ -1927,6 +1927,14 @@ cmd_backup(int argc, char **argv)
 		    current_cmd->args);
 		return 2;
 	}
+	/* "-" is standard output for report -o and minutes -o: here it
+	 * made a file named "-" in the current directory */
+	if (strcmp(file, "-") == 0) {
+		fprintf(stderr, "tafelctl: backup writes a file, not standard "
+		    "output (it is renamed into place once complete): give a "
+		    "file name (./- for a file named -)\n");
+		return 2;
+	}
 	if (ctl_backup_begin(&b, file, force) != 0)
 		return 1;
 	say_target(0, file);
@@ -1972,6 +1980,12 @@ cmd_restore(int argc, char **argv)
 	long top = 0;
 
 	(void)argc;
+	if (strcmp(argv[0], "-") == 0) {
+		fprintf(stderr, "tafelctl: restore reads a file: give its name "
+		    "(/dev/stdin to read standard input, ./- for a file named "
+		    "-)\n");
+		return 2;
+	}
 	if ((fd = ctl_open_backup_file(argv[0])) < 0)
 		return 1;
 	/* before anything is made: a schema we do not know would restore

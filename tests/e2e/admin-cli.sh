@@ -159,6 +159,11 @@ expect_fail "meeting $b is planned: a meeting has minutes once it is closed" min
 # purge's dry run counts only what it would anonymise
 expect_ok "case\(s\) would be anonymised \(dry run\), [0-9]+ kept under legal hold" purge --dry-run 1d
 
+# backup - / restore -: "-" is standard output for report -o, not a file named "-" made in the current directory
+(cd "$E2E_DIR" && expect_fail "backup writes a file, not standard output" backup -)
+[ -e "$E2E_DIR/-" ] && fail "backup - made a file named -"
+expect_fail "restore reads a file: give its name \(/dev/stdin to read standard input" restore -
+
 # no password at all on standard input: said so, not "too short"
 out=$("$TAFELCTL" --config /dev/null --data-dir "$E2E_DIR" user passwd politie </dev/null 2>&1) &&
 	fail "user passwd without a password succeeded: $out"
