@@ -94,7 +94,8 @@ RETURNS TABLE (first_at timestamptz, last_at timestamptz, count bigint,
 LANGUAGE plpgsql VOLATILE SET search_path = public AS $$
 BEGIN
 	IF NOT EXISTS (SELECT 1 FROM users u WHERE u.login = p_login) THEN
-		PERFORM tafel_raise('TF016', format('no user %L', p_login), 'login');
+		PERFORM tafel_raise('TF016', format('no user %L (tafelctl user '
+		    || 'list)', p_login), 'login');
 	END IF;
 	IF p_to < p_from THEN
 		PERFORM tafel_raise('TF011', 'TO lies before FROM', 'to');

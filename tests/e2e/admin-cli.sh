@@ -87,7 +87,7 @@ expect_ok "user huisarts enabled" user enable huisarts
 
 # the privacy officer's answers: unknown is an error, dates only YYYY-MM-DD
 expect_fail "no case numbered '2099-9999'" audit case 2099-9999
-expect_fail "no user 'nobody'" audit user nobody
+expect_fail "no user 'nobody' \(tafelctl user list\)" audit user nobody
 expect_fail "TO lies before FROM" audit user politie 2026-12-03 2026-12-01
 expect_fail "FROM: '03-12-2026' is not a date YYYY-MM-DD" audit user politie 03-12-2026
 
