@@ -388,7 +388,7 @@ running_postmaster(const char *data_dir)
  * other users, and the systemd path then does not exist); a tafeld that
  * runs on the data directory with its socket elsewhere is named.
  */
-static void
+static const char *
 report_unreachable(const struct server_config *cfg, const char *data_dir,
     char paths[][4200], const int *errs, size_t n)
 {
@@ -417,14 +417,18 @@ report_unreachable(const struct server_config *cfg, const char *data_dir,
 		fprintf(stderr, " may not reach tafeld's admin socket %s; run "
 		    "tafelctl as root or as tafeld's service user \"%s\"\n",
 		    paths[denied], cfg->user);
-	} else if (all_absent && data_dir != NULL &&
-	    (pid = running_tafeld(data_dir)) > 0)
+		return "permission_denied";
+	}
+	if (all_absent && data_dir != NULL &&
+	    (pid = running_tafeld(data_dir)) > 0) {
 		fprintf(stderr, "tafelctl: tafeld (pid %ld) runs on %s, but its "
 		    "admin socket is elsewhere: give tafelctl the configuration "
 		    "it runs with (-c, for its admin_socket), or leave out "
 		    "--data-dir to try systemd's /run/tafel/admin.sock\n", pid,
 		    data_dir);
-	else if (all_absent && data_dir != NULL &&
+		return "socket_elsewhere";
+	}
+	if (all_absent && data_dir != NULL &&
 	    (pid = running_postmaster(data_dir)) > 0)
 		fprintf(stderr, "tafelctl: tafeld is not running on %s, but its "
 		    "embedded PostgreSQL (pid %ld) still runs (tafeld, or a "
@@ -435,6 +439,7 @@ report_unreachable(const struct server_config *cfg, const char *data_dir,
 	else if (all_absent)
 		fprintf(stderr, "tafelctl: is tafeld running (with this data "
 		    "directory or admin_socket)?\n");
+	return all_absent ? "not_running" : "unreachable";
 }
 
 int
@@ -475,7 +480,14 @@ ctl_status(const struct server_config *cfg, const char *data_dir,
 		errs[i] = fd < 0 ? errno : 0;
 	}
 	if (fd < 0) {
-		report_unreachable(cfg, data_dir, paths, errs, n);
+		const char *why = report_unreachable(cfg, data_dir, paths, errs,
+		    n);
+
+		/* monitoring reads stdout (status --json | jq): an object
+		 * there too, not nothing */
+		if (json)
+			printf("{\"reachable\": false, \"reason\": \"%s\"}\n",
+			    why);
 		return 1;
 	}
 	answer = ask(fd, "status\n");
@@ -487,11 +499,6 @@ ctl_status(const struct server_config *cfg, const char *data_dir,
 		free(answer);
 		return 1;
 	}
-	if (json) {
-		fputs(answer, stdout);
-		free(answer);
-		return 0;
-	}
 	o = json_tokener_parse(answer);
 	free(answer);
 	if (o == NULL || !json_object_is_type(o, json_type_object)) {
@@ -499,7 +506,13 @@ ctl_status(const struct server_config *cfg, const char *data_dir,
 		json_object_put(o);
 		return 1;
 	}
-	print_status(o);
+	if (json) {
+		json_object_object_add(o, "reachable",
+		    json_object_new_boolean(1));
+		printf("%s\n", json_object_to_json_string_ext(o,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	} else
+		print_status(o);
 	json_object_put(o);
 	return 0;
 }

@@ -510,6 +510,7 @@ test_status(void **state)
 	assert_non_null(st);
 	assert_string_equal(json_object_get_string(jpath(st, "version", NULL)),
 	    TAFEL_VERSION);
+	assert_true(json_object_get_boolean(jpath(st, "reachable", NULL)));
 	assert_int_equal(json_object_get_int(jpath(st, "connections",
 	    "total")), 3);
 	assert_int_equal(json_object_get_int(jpath(jpath(st, "connections",
@@ -757,6 +758,14 @@ test_status_not_running(void **state)
 	assert_non_null(strstr(out, "absent.sock: No such file or directory"));
 	assert_non_null(strstr(out, "is tafeld running"));
 	assert_null(strstr(out, "may not reach"));
+	free(out);
+	/* --json: an object on standard output for monitoring (it printed
+	 * nothing, and status --json | jq exited 0), the exit status as
+	 * without */
+	assert_int_equal(run_output(&out, "'%s' --config '%s' --data-dir "
+	    "'%s/none' status --json 2>/dev/null", bin, cfg, srv.dir), 1);
+	assert_string_equal(out, "{\"reachable\": false, \"reason\": "
+	    "\"not_running\"}\n");
 	free(out);
 
 	/* a tafeld killed (kill -9) and not yet reaped by its parent is a
