@@ -112,6 +112,9 @@ struct net {
 	int tls_refused;		/* it failed on a TLS error, not on a
 					 * timeout or a close during TLS */
 	int server_stopping;		/* ServerStopping seen; cleared on READY */
+	int session_ended;		/* the server ended the session
+					 * (SESSION_EXPIRED); until READY's
+					 * callback has run */
 	/* the answer being handed out is to a request that waited for a
 	 * connection (net_answer_waited) */
 	int answering_waited;
@@ -705,6 +708,7 @@ on_login_reply(struct net *n, const Tafel__Envelope *m)
 	event_add(n->ping_ev, &tv);
 	if (n->cb.ready != NULL)
 		n->cb.ready(n, m->login_ok, first, n->arg);
+	n->session_ended = 0;
 	/* what was queued or unanswered goes out now, in order, same keys */
 	for (r = n->reqs; r != NULL && n->state == NET_READY; r = r->next)
 		req_write(n, r);
@@ -941,6 +945,12 @@ dispatch(struct net *n, Tafel__Envelope **mp)
 			snprintf(n->last_error, sizeof n->last_error, "%s: %s",
 			    error_code_name(m->error->code), m->error->message);
 			log_warn("server: %s", n->last_error);
+			/* an administrator ended the session (a new password,
+			 * a role or what it may see taken away): the next
+			 * login's views are loaded afresh (protocol.md 8.3) */
+			if (m->error->code ==
+			    TAFEL__ERROR_CODE__SESSION_EXPIRED)
+				n->session_ended = 1;
 			/* an administrator disabled the account: no reconnect
 			 * can help (protocol.md 4.3) */
 			if (m->error->code ==
@@ -1273,6 +1283,12 @@ int
 net_server_stopping(const struct net *n)
 {
 	return n->server_stopping;
+}
+
+int
+net_session_ended(const struct net *n)
+{
+	return n->session_ended;
 }
 
 enum net_problem

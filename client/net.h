@@ -115,6 +115,11 @@ enum net_problem {
 enum net_problem net_problem(const struct net *n);
 /* The server announced it is stopping (ServerStopping); until READY again. */
 int net_server_stopping(const struct net *n);
+/* In the ready callback: the server ended the previous session
+ * (SESSION_EXPIRED: an administrator changed the password, took a role or
+ * narrowed what the account may see), so what the views hold was rendered
+ * under rights the account may no longer have. */
+int net_session_ended(const struct net *n);
 /* Requests not answered yet (queued or in flight). */
 size_t net_pending(const struct net *n);
 /* Of those, the writes (changes): what "changes waiting to be sent" and

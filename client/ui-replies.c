@@ -450,13 +450,14 @@ on_ready(struct net *n, const Tafel__LoginResponse *l, int first, void *arg)
 		u->observer_only = !u->is_steering && !others;
 	}
 	/*
-	 * Other roles than at the last login (tafelctl user roles: the server
-	 * ends the connections of a user who lost one): the meeting and the
-	 * action points held were rendered for the old roles, so they are
-	 * loaded afresh, not resumed (a resume sends only the changes since,
-	 * and a member made an observer kept the names on screen).
+	 * Other roles than at the last login, or a session the server ended
+	 * (tafelctl user roles, access set, pm remove: it ends the connections
+	 * of a user who may see less): the meeting and the action points held
+	 * were rendered for the old rights, so they are loaded afresh, not
+	 * resumed (a resume sends only the changes since, and a member made
+	 * an observer kept the names on screen).
 	 */
-	if (u->rights != 0 && rights != u->rights) {
+	if ((u->rights != 0 && rights != u->rights) || net_session_ended(n)) {
 		u->org_subscribed = 0;
 		u->meeting_subscribed = 0;
 	}

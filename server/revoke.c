@@ -1,4 +1,4 @@
-/* Ending the live sessions of an account the administrator disabled, gave a new password or took a role from. */
+/* Ending the live sessions of an account the administrator disabled, gave a new password, took a role from or let see less. */
 #include "revoke.h"
 
 #include <stdint.h>
@@ -27,6 +27,9 @@ static const struct why {
 	  "the account's password was changed; log in again" },
 	{ "roles", TAFEL__ERROR_CODE__SESSION_EXPIRED,
 	  "a role of the account was taken away; log in again" },
+	{ "access", TAFEL__ERROR_CODE__SESSION_EXPIRED,
+	  "what the account may see was narrowed (the covenant's categories "
+	  "or its process manager districts); log in again" },
 };
 
 /*

@@ -775,6 +775,12 @@ BEGIN
 	WHERE u.id = pm.user_id AND u.login = p_login
 	    AND pm.district = p_district AND pm.theme = coalesce(p_theme, '');
 	GET DIAGNOSTICS v_n = ROW_COUNT;
+	-- the district's cases it saw as their process manager: not on its
+	-- screen any longer either
+	IF v_n > 0 THEN
+		PERFORM tafel_end_sessions(u.id, 'access') FROM users u
+		WHERE u.login = p_login;
+	END IF;
 	RETURN v_n > 0;
 END
 $$;

@@ -160,3 +160,19 @@ SET search_path = public AS $$
 	SELECT u.id FROM users u WHERE u.id = ANY (p_ids) AND u.disabled
 	ORDER BY u.id
 $$;
+
+-- Ends every resumable and live session of user p_user_id, as the trigger
+-- on users does for a new password, a disabled account or a role taken
+-- away (88_triggers.sql): each tafeld closes the account's connections
+-- when the notice arrives at commit (server/revoke.c, p_why one of its
+-- names), and the client loads its views afresh on its next login.  For
+-- what an account may see narrowed from outside its own row: access set
+-- (its organisation's kind) and pm remove (its districts).
+CREATE OR REPLACE FUNCTION tafel_end_sessions(p_user_id bigint, p_why text)
+RETURNS void LANGUAGE plpgsql SET search_path = public AS $$
+BEGIN
+	DELETE FROM resume_tickets WHERE user_id = p_user_id;
+	PERFORM pg_notify('tafel_changes', format('end-sessions %s %s',
+	    p_user_id, p_why));
+END
+$$;

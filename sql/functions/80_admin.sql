@@ -481,6 +481,8 @@ DECLARE
 	v_cats text[] := ARRAY(SELECT btrim(c) FROM unnest(string_to_array(
 	    coalesce(p_cats, ''), ',')) c WHERE btrim(c) <> '');
 	v_bad text[];
+	v_old text[] := ARRAY(SELECT k.category FROM kind_data_access k
+	    WHERE k.kind = p_kind);
 BEGIN
 	PERFORM tafel_admin_org_kind(p_kind);
 	v_bad := ARRAY(SELECT c FROM unnest(v_cats) c
@@ -495,6 +497,16 @@ BEGIN
 	DELETE FROM kind_data_access WHERE kind = p_kind;
 	INSERT INTO kind_data_access (kind, category)
 	SELECT p_kind, c FROM unnest(v_cats) c;
+	-- a category taken away: the accounts of that kind's organisations
+	-- (those that go by the kind's categories, tafel_org_categories) must
+	-- not keep it on screen; they log in again and load afresh
+	IF NOT v_cats @> v_old THEN
+		PERFORM tafel_end_sessions(u.id, 'access')
+		FROM users u JOIN organisations o ON o.id = u.org_id
+		WHERE o.kind = p_kind AND NOT u.disabled
+		    AND NOT EXISTS (SELECT 1 FROM org_data_access x
+			WHERE x.org_id = o.id);
+	END IF;
 	RETURN v_cats;
 END
 $$;
