@@ -122,6 +122,10 @@ int retry_refused(struct ui *, const Tafel__Error *);
 int action_refused(const Tafel__Error *, int64_t *version);
 void quote(char *buf, size_t len, const char *text);
 const char *item_case(struct ui *, const Tafel__AgendaItem *);
+/* Shortens the series name in a question naming a meeting, so that the
+ * question fits on the input line with its date whole. */
+void fit_meeting_question(struct ui *, char *label, size_t len,
+    const char *series);
 int need_meeting(struct ui *);
 /* d, a right after n, p (forms-meeting.c): while the chair's own step is
  * on its way, then(u) waits for it (returns 1); forms_step_landed() (forms.h)

@@ -302,6 +302,8 @@ forms_open_meeting(struct ui *u)
 	ui_date(start, when, sizeof when);
 	snprintf(label, sizeof label, _("The meeting '%s %s' is not today. "
 	    "Open it now? (y/n)"), u->meeting.meeting->series_name, when);
+	fit_meeting_question(u, label, sizeof label,
+	    u->meeting.meeting->series_name);
 	ui_ask_yesno(u, label, open_confirmed);
 }
 
@@ -387,9 +389,12 @@ forms_close_meeting(struct ui *u)
 		    "decision (%s). Close anyway? (y/n)", "%d agenda items "
 		    "without a decision (%s). Close anyway? (y/n)",
 		    (unsigned long)undecided), undecided, cases);
-	} else
+	} else {
 		snprintf(label, sizeof label, _("Close the meeting '%s %s'? "
 		    "(y/n)"), u->meeting.meeting->series_name, when);
+		fit_meeting_question(u, label, sizeof label,
+		    u->meeting.meeting->series_name);
+	}
 	ui_ask_yesno(u, label, close_confirmed);
 	if (pending > 0)	/* above the question, until a key answers */
 		ui_message(u, 1, ngettext("%d agenda item was not discussed; "

@@ -328,5 +328,7 @@ forms_publish_agenda(struct ui *u)
 	snprintf(label, sizeof label, _("Publish the agenda of '%s %s' to "
 	    "every member organisation? (y/n)"),
 	    u->meeting.meeting->series_name, when);
+	fit_meeting_question(u, label, sizeof label,
+	    u->meeting.meeting->series_name);
 	ui_ask_yesno(u, label, publish_confirmed);
 }

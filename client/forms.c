@@ -435,6 +435,29 @@ quote(char *buf, size_t len, const char *text)
 	snprintf(buf, len, "'%s%s'", cut, layout_width(text) > 30 ? "…" : "");
 }
 
+/* A question that names a meeting by its series ("Agenda 'SSO Enschede
+ * 2026-12-13 13:30' publiceren ...?"): when it does not fit on the input line,
+ * the series name in it is shortened ("WZT Ensch…Noord"), so that the date
+ * and the question stay whole (the prompt would cut the middle of the line,
+ * date and quote included). */
+void
+fit_meeting_question(struct ui *u, char *label, size_t len, const char *series)
+{
+	char *at, cut[256], rest[512];
+	int over = layout_width(label) + 3 - u->cols;	/* ": " and the cursor */
+	int room;
+
+	if (over <= 0 || series == NULL || series[0] == '\0' ||
+	    (at = strstr(label, series)) == NULL)
+		return;
+	room = layout_width(series) - over;
+	if (room < 8)		/* no use: the prompt cuts the line itself */
+		room = 8;
+	layout_fit_middle(cut, sizeof cut, series, room);
+	snprintf(rest, sizeof rest, "%s", at + strlen(series));
+	snprintf(at, len - (size_t)(at - label), "%s%s", cut, rest);
+}
+
 /* The case number of an agenda item, "?" if not visible. */
 const char *
 item_case(struct ui *u, const Tafel__AgendaItem *it)

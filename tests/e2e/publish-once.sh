@@ -42,6 +42,17 @@ screen chair | grep -qF "Die stap is in de huidige toestand niet mogelijk" &&
 	fail "second U went to the server: $(screen chair | tail -n 3)"
 # the server kept one publication
 meeting_published "$MEETING" || fail "meeting not published on the server"
+# a series name too long for the 80 columns: the question shortens the name,
+# and keeps the date and the question whole (the line was cut in its middle,
+# "Agenda 'Casusoverleg huiselijk geweld district Eemland 2026-12-06 15:00'
+# ... " became "Agenda 'Casusoverleg huiselijk geweld district E…deelnemers?")
+LONG=$(meeting_id "Casusoverleg huiselijk geweld district Eemland") || fail "no Eemland meeting in the demo data"
+start_client long voorzitter --meeting "$LONG"
+wait_re long "^Casusoverleg huiselijk .* · gepland ·" || fail "long: meeting not shown: $(screen long)"
+keys long U
+wait_re long "^Agenda 'Casu[^ ]*….*Eemland [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{5}' publiceren naar alle deelnemers\? \(j/n\)" ||
+	fail "the long name's question is cut: $(screen long | tail -n 2)"
+keys long Escape
 # an open meeting: U is not for it, and says so
 chair_start chair
 keys chair U
