@@ -949,6 +949,10 @@ const struct ui_key ui_keys[] = {
 	{ 'c', "c", V(ACTIONS), 0, N_("complete"), forms_complete_action,
 	  N_("Complete the selected action point, with feedback"),
 	  when_action_chosen },
+	/* C, as in a meeting (where c closes the meeting): whoever learnt it
+	 * there completes with it here too */
+	{ 'C', "C", V(ACTIONS), 0, NULL, forms_complete_action, NULL,
+	  when_action_chosen },
 	{ 'e', "e", V(ACTIONS), 0, N_("edit"), forms_edit_action,
 	  N_("Edit the selected action point: text, owner, due date"),
 	  when_action_chosen },

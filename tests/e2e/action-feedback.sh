@@ -24,8 +24,9 @@ keys vt 3
 wait_for vt "Terugbellen melder" || fail "vt: action point not listed: $(screen vt)"
 keys vt /
 type_text vt "Terugbellen"; keys vt Enter
-keys vt c
-wait_for vt "afronden — terugkoppeling voor de aanmelder:" || fail "vt: c did not ask: $(screen vt)"
+# C, as in a meeting, completes here too (c below)
+keys vt C
+wait_for vt "afronden — terugkoppeling voor de aanmelder:" || fail "vt: C did not ask: $(screen vt)"
 type_text vt "Melder teruggebeld"; keys vt Enter
 wait_for vt "Afgerond; terugkoppeling naar Politie Eenheid Oost-Nederland (postvak)." ||
 	fail "vt: where the feedback went not said: $(screen vt)"
