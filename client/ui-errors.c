@@ -361,6 +361,19 @@ ui_hidden_text(const Tafel__Case *c)
 	    _("(hidden from your organisation)");
 }
 
+const char *
+ui_contribution_hidden_text(const Tafel__Case *c)
+{
+	/* the line above lists "the summary", not contributions: say they
+	 * count as it (docs/security.md), or a housing corporation wonders
+	 * what "see above" refers to */
+	if (c != NULL && c->redacted &&
+	    strcmp(c->redaction_reason, "category") == 0 &&
+	    hides(c, "case_summary"))
+		return _("(hidden, as the summary is: see above)");
+	return ui_hidden_text(c);
+}
+
 /* A legal clock: its day of its length while it runs, else when it starts
  * or that it has ended; the full form adds the hearing and the notice. */
 void

@@ -435,6 +435,9 @@ void ui_action_text(const Tafel__Case *c, const Tafel__ActionPoint *a,
  * contribution): "(hidden, see above)" when the case's redaction line says
  * why, else "(hidden from your organisation)". */
 const char *ui_hidden_text(const Tafel__Case *c);
+/* The same for another organisation's contribution: where only some
+ * categories are hidden, it says that contributions count as the summary. */
+const char *ui_contribution_hidden_text(const Tafel__Case *c);
 /* A legal clock in words (docs/protocol.md 7.9): "huisverbod dag 9 van 10",
  * with the hearing and the notice due unless brief ("huisverbod 9/10"). */
 void ui_clock_text(const Tafel__CaseClock *k, int brief, char *buf,

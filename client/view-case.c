@@ -216,7 +216,7 @@ draw_lines(struct ui *u, WINDOW *w, int rows, int cols)
 		/* withheld: neither part comes; a judgement alone may */
 		wrappedf(&l, 0, "  %s (%s): %s%s%s", k->org_name,
 		    k->author_name, k->facts[0] ? k->facts :
-		    k->judgement[0] ? "-" : ui_hidden_text(c),
+		    k->judgement[0] ? "-" : ui_contribution_hidden_text(c),
 		    k->judgement[0] ? _(" · judgement: ") : "", k->judgement);
 	}
 	if (d->n_goals > 0) {

@@ -1,5 +1,5 @@
 #!/bin/bash
-# A GP (covenant not signed) in a case: the header names the case manager "Casusregisseur" as R and the routing's refusals do, and a contribution or goal withheld reads "(verborgen, zie boven)" like the action points below it, under the line that says why (not "(afgeschermd)").
+# A GP (covenant not signed) in a case: the header names the case manager "Casusregisseur" as R and the routing's refusals do, and a contribution or goal withheld reads "(verborgen, zie boven)" like the action points below it, under the line that says why (not "(afgeschermd)"); for housing, which may not see the summary, a contribution says it counts as that.
 . "$(dirname "$0")/lib.sh"
 
 start_server
@@ -34,6 +34,16 @@ wait_re gp "^ +Politie .*\(Sanne Jansen\): \(verborgen, zie boven\)" ||
 wait_re gp "^ +1\. open [0-9]+, gedaan [0-9]+, te laat [0-9]+: \(verborgen, zie boven\)" ||
 	fail "gp: the goal is not '(verborgen, zie boven)': $(screen gp)"
 screen gp | grep -qF "afgeschermd" && fail "gp: '(afgeschermd)' still shown: $(screen gp)"
+
+# housing may not see the summary, and so no other organisation's
+# contribution: the line above lists "de samenvatting", and the contribution
+# says it counts as that (a bare "zie boven" pointed at a line without it)
+start_client woon woningcorporatie
+wait_for woon "Overleggen" || fail "woon: no meetings list"
+open_case woon 2026-0001
+wait_joined woon "(geboortedata, de samenvatting)" || fail "woon: the hidden categories not listed: $(screen woon)"
+wait_joined woon "(Sanne Jansen): (verborgen, net als de samenvatting: zie boven)" ||
+	fail "woon: the contribution does not say why it is hidden: $(screen woon)"
 
 # the GP's own signal: its reason is withheld from the GP too, and the case
 # says so (it showed no reason at all, as if none was given)
