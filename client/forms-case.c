@@ -847,13 +847,42 @@ nominated(struct ui *u)
 	ui_message(u, 0, _("Case %s nominated; the chair decides."), fs.what);
 }
 
+/* The series, and whether the case is on its next meeting's agenda
+ * already (the case's history names it): then the server refuses the
+ * nomination, and it says so now, before the reason is typed (it said so
+ * after, and the reason was lost). */
+static const char *
+nominate_series_check(struct ui *u, const char *text)
+{
+	static char why[300];
+	const char *refused = series_check(u, text);
+	const Tafel__CaseDetail *d = view_case_detail(u);
+	const Tafel__Meeting *next;
+	char when[40], at[48];
+
+	if (refused != NULL || d == NULL ||
+	    (next = view_meetings_next_of_series(u, fs.series_id)) == NULL)
+		return refused;
+	for (size_t i = 0; i < d->n_history; i++)
+		if (d->history[i]->meeting_id == next->id) {
+			ui_date(next->scheduled_start, when, sizeof when);
+			snprintf(at, sizeof at, " (%s)", when);
+			snprintf(why, sizeof why, _("The case is already on the "
+			    "agenda of the series' next meeting%s: no "
+			    "nomination needed."), at);
+			return why;
+		}
+	return NULL;
+}
+
 static const struct field nominate_fields[] = {
 	{ .label = N_("Nominate for series"), .kind = ASK_TEXT,
 	  .text = fs.series_name, .size = sizeof fs.series_name,
-	  .check = series_check, .skip = series_not_offered, .replace = 1 },
+	  .check = nominate_series_check, .skip = series_not_offered,
+	  .replace = 1 },
 	{ .label = N_("Nominate for series (type its name)"), .kind = ASK_TEXT,
 	  .text = fs.series_name, .size = sizeof fs.series_name,
-	  .check = series_check, .skip = series_offered },
+	  .check = nominate_series_check, .skip = series_offered },
 	{ .label = N_("Why discuss case %s? (reason)"), .kind = ASK_TEXT },
 	{ .label = NULL }
 };

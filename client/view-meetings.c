@@ -333,6 +333,27 @@ view_meetings_find(const struct ui *u, int64_t id)
 }
 
 const Tafel__Meeting *
+view_meetings_next_of_series(const struct ui *u, int64_t series_id)
+{
+	const Tafel__Meeting *next = NULL;
+	int64_t today = layout_day_start((int64_t)time(NULL));
+
+	for (size_t i = 0; st.list != NULL && i < st.list->n_meetings; i++) {
+		const Tafel__Meeting *m = st.list->meetings[i];
+
+		if (m->series_id != series_id || m->state !=
+		    TAFEL__MEETING_STATE__MEETING_PLANNED ||
+		    m->scheduled_start < today)
+			continue;
+		if (next == NULL || m->scheduled_start < next->scheduled_start ||
+		    (m->scheduled_start == next->scheduled_start &&
+		    m->id < next->id))
+			next = m;
+	}
+	return next;
+}
+
+const Tafel__Meeting *
 view_meetings_open_chaired(const struct ui *u)
 {
 	for (size_t i = 0; st.list != NULL && i < st.list->n_meetings; i++)

@@ -31,6 +31,10 @@ const Tafel__Meeting *view_meetings_selected(const struct ui *);
 const Tafel__Meeting *view_meetings_find(const struct ui *, int64_t id);
 /* An open meeting this user chairs, or NULL. */
 const Tafel__Meeting *view_meetings_open_chaired(const struct ui *);
+/* The next meeting of series_id as the server counts it (planned, today or
+ * later, the earliest), NULL when the list has none or is not in. */
+const Tafel__Meeting *view_meetings_next_of_series(const struct ui *,
+    int64_t series_id);
 /* The meetings list's selection goes to meeting id (the one opened), so
  * that back on the list it is on the meeting just left. */
 void view_meetings_select(struct ui *, int64_t id);
