@@ -180,8 +180,13 @@ widths(struct ui *u, size_t n)
 	}
 	layout_share(ui_list_widen(u->cols, 0, u->cols), lack_what, lack_who,
 	    &st.what_w, &st.who_w);
-	st.what_w += 22;
-	st.who_w += 22;
+	/* narrower than 80: what and who give up the columns, not the date
+	 * (at 60 it was "…", and "Anouk de Vries (Gemee……") */
+	w = u->cols < 80 ? (80 - u->cols + 1) / 2 : 0;
+	if (w > 12)
+		w = 12;
+	st.what_w += 22 - w;
+	st.who_w += 22 - w;
 }
 
 /* An entry I sent to another organisation (not one for mine to read). */

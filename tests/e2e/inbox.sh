@@ -122,4 +122,9 @@ keys wide 6
 wait_re wide "^  $number +afspraak afgerond +Joris Mulder \(Veilig Thuis Eemland-Twente\) +[0-9]{4}-" ||
 	fail "inbox columns cut at 120 columns: $(screen wide)"
 wait_re wide "^  Casus +Wat {30,}Wie" || fail "header not widened: $(screen wide)"
+# at 60 columns what and who give way, the date stays (it was cut to "…")
+tm resize-window -t wide -x 60 -y 20
+wait_re wide "^  $number +afspraak af[^ ]* +Joris Muld[^ ]* +[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{5}\$" ||
+	fail "the date cut at 60 columns: $(screen wide)"
+wait_re wide "^  Casus +Wat +Wie +Wanneer\$" || fail "header at 60 columns: $(screen wide)"
 ok
