@@ -51,10 +51,13 @@ meeting_of(int64_t id)
 	return NULL;
 }
 
-/* The series column: 42 columns at 80, more on a wider screen. */
+/* The series column: 42 columns at 80, more on a wider screen, less on a
+ * narrower one (the state stays: at 60 it was "…"). */
 static int
 series_width(const struct ui *u)
 {
+	if (u->cols < 80)
+		return u->cols - 38 > 12 ? u->cols - 38 : 12;
 	return ui_list_widen(u->cols, 42, 24);
 }
 

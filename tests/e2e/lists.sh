@@ -179,4 +179,10 @@ wait_re wide "  Casusoverleg huiselijk geweld district Eemland +gepland" ||
 keys wide 3
 wait_for wide "Tafel · Afspraken van mijn organisatie" || fail "wide: 3 did not open the action points"
 wait_re wide "  Gemeente Eemland-Twente +Jongerenwerk" || fail "wide: the owner is cut at 120 columns: $(screen wide)"
+# and a narrower one narrows the calendar's series, not its state
+tm resize-window -t wide -x 60 -y 20
+keys wide 9
+wait_re wide "^  Wanneer +Reeks +Status\$" || fail "narrow: the calendar's header at 60 columns: $(screen wide)"
+wait_re wide "^  20[0-9-]+ [0-9:]+  Casusoverleg huis[^ ]*… +gepland\$" ||
+	fail "narrow: the calendar's state cut at 60 columns: $(screen wide)"
 ok
