@@ -300,7 +300,14 @@ publishable(struct ui *u)
 		    m->published_by_name : "-");
 		return 0;
 	}
-	return 1;
+	/* publishing is once: an empty agenda published by mistake could not
+	 * be published again once the cases are on it */
+	for (size_t i = 0; i < u->meeting.agenda.n; i++)
+		if (!model_item_at(&u->meeting, i)->removed)
+			return 1;
+	ui_message(u, 1, "%s", _("The agenda is empty: put cases on it first "
+	    "(v proposals, + a case); it is published only once."));
+	return 0;
 }
 
 /* The answer to U's question: y publishes the meeting as it is now (the

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The chair's agenda proposals in the client (issue 11, docs/protocol.md 7.11): v in a planned meeting lists the proposed cases with why (a red one marked !); a accepts one (add_agenda_item: it is on the agenda), x declines another with a reason (shown, dimmed, last); U publishes the agenda after a question (published_at set) and a member organisation's client says which agenda came out.  Monday is set with TAFEL_TEST_TODAY.
+# The chair's agenda proposals in the client (issue 11, docs/protocol.md 7.11): v in a planned meeting lists the proposed cases with why (a red one marked !); a accepts one (add_agenda_item: it is on the agenda), x declines another with a reason (shown, dimmed, last); U refuses an empty agenda and publishes a filled one after a question (published_at set) and a member organisation's client says which agenda came out.  Monday is set with TAFEL_TEST_TODAY.
 . "$(dirname "$0")/lib.sh"
 
 # Monday: a series with its members, Thursday's meeting planned
@@ -28,6 +28,12 @@ printf 'clock %s huisverbod %s hearing=%s\nquit\n' "$CASE" "$MON" "$WED" | batch
 start_client chair voorzitter --meeting "$MEETING"
 start_client pol politie
 wait_re chair "^ +# +Casus" || fail "meeting not shown: $(screen chair)"
+# an empty agenda is not published (publishing is once: the cases put on it
+# afterwards would never be)
+keys chair U
+wait_for chair "De agenda is leeg: zet er eerst casussen op" ||
+	fail "U on an empty agenda: $(screen chair | tail -n 3)"
+screen chair | grep -q "publiceren naar alle deelnemers" && fail "U asked to publish an empty agenda"
 keys chair v
 wait_for chair "Tafel · Voorstellen" || fail "v did not open the proposals: $(screen chair)"
 wait_re chair "^! $NUMBER .*wettelijke termijn loopt af" || fail "red proposal with its reason not shown: $(screen chair)"
