@@ -1271,8 +1271,11 @@ ui_key(struct ui *u, int key)
 			    u->view == VIEW_MEETING &&
 			    u->meeting.meeting != NULL && !u->presentation &&
 			    k->fn == k_minutes) {
+				/* b is the contribution in a case: a partner
+				 * preparing presses it here too */
 				ui_message(u, 1, "%s", _("No minutes yet: they "
-				    "are made when the meeting is closed."));
+				    "are made when the meeting is closed. Your "
+				    "contribution: Enter on the case, then b."));
 				return;
 			}
 			if (k->when != NULL && !k->when(u) &&

@@ -77,9 +77,11 @@ type_text vz "Huisverbod verlengen"
 keys vz Enter
 wait_for vz "Besluit: Huisverbod verlengen" || fail "decision not shown"
 
-# b before the meeting is closed: says why
+# b before the meeting is closed: says why, and where b gives the
+# contribution (in the case) a partner preparing may have meant
 keys vz b
 wait_for vz "Nog geen besluitenlijst: die komt er als het overleg gesloten is." || fail "b in an open meeting not explained: $(screen vz)"
+wait_joined vz "Uw inbreng: Enter op de casus, dan b." || fail "b in a meeting does not point at the contribution: $(screen vz)"
 
 keys vz c
 wait_for vz "sluiten? (j/n)" || fail "c did not ask"
