@@ -117,7 +117,8 @@ main(int argc, char **argv)
 	if (conf_load_file(client_params, &o.cfg, o.config_path, 1,
 	    err, sizeof err) != 0) {
 		fprintf(stderr, "tafel: %s\n", err);
-		return 1;
+		rc = 1;
+		goto out;
 	}
 	if ((server != NULL &&
 	    conf_set(client_params, &o.cfg, "server", server, err, sizeof err)) ||
@@ -130,17 +131,20 @@ main(int argc, char **argv)
 	    (key != NULL &&
 	    conf_set(client_params, &o.cfg, "key_file", key, err, sizeof err))) {
 		fprintf(stderr, "tafel: %s\n", err);
-		return 2;
+		rc = 2;
+		goto out;
 	}
 	if (client_split_server(o.cfg.server, o.host, sizeof o.host, o.port,
 	    sizeof o.port) != 0) {
 		fprintf(stderr, _("tafel: bad server address: %s\n"), o.cfg.server);
-		return 2;
+		rc = 2;
+		goto out;
 	}
 	if (o.cfg.ca_file == NULL || o.cfg.ca_file[0] == '\0') {
 		fprintf(stderr, _("tafel: no CA certificate: use --ca FILE or set "
 		    "ca_file in %s\n"), o.config_path);
-		return 1;
+		rc = 1;
+		goto out;
 	}
 	/* tls_client_ctx() takes both or neither */
 	if ((o.cfg.cert_file == NULL || o.cfg.cert_file[0] == '\0') !=
@@ -148,10 +152,14 @@ main(int argc, char **argv)
 		fprintf(stderr, _("tafel: a client certificate needs its key: use "
 		    "--cert FILE and --key FILE together (or cert_file and "
 		    "key_file in %s)\n"), o.config_path);
-		return 2;
+		rc = 2;
+		goto out;
 	}
 	tls_init();
 	rc = batch ? batch_run(&o) : ui_run(&o);
+out:
+	/* (every way out after the settings are read frees them: a leak
+	 * fails the sanitizer runs' exit status) */
 	conf_free(client_params, &o.cfg);
 	free(o.config_path);
 	return rc;
