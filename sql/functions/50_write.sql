@@ -216,6 +216,16 @@ BEGIN
 
 	v_json := tafel_json_meeting(m.id);
 	v_payload := jsonb_build_object('meeting', v_json);
+	IF p_to = 'open' THEN
+		-- the chair recorded present: with it the room in front of the
+		-- shared screen is known (tafel_beamer_room_unknown), so the
+		-- event carries the attendance, as record_attendance's does, and
+		-- each client takes a fresh snapshot after it (resync,
+		-- docs/protocol.md 8.4): the cases it holds were rendered for
+		-- an unknown room
+		v_payload := v_payload || jsonb_build_object('attendance',
+		    tafel_json_attendance(m.id, m.chair_id));
+	END IF;
 	IF jsonb_array_length(v_items) > 0 THEN
 		v_payload := v_payload || jsonb_build_object('agenda_items', v_items);
 	END IF;
