@@ -312,6 +312,41 @@ errno_denied(int e)
 }
 
 /*
+ * The pid in the first line of pid_file when it is a live process named
+ * comm ("PID (COMM) STATE ..." in /proc: not one killed but not yet reaped
+ * by its parent, a zombie keeps its name), else 0.
+ */
+static long
+live_pid_in(const char *pid_file, const char *comm)
+{
+	char path[64], buf[512], *p;
+	size_t len = strlen(comm);
+	long pid;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(pid_file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return 0;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	if ((pid = strtol(buf, NULL, 10)) <= 0)
+		return 0;
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	if ((p = strchr(buf, '(')) == NULL || strncmp(p + 1, comm, len) != 0 ||
+	    strncmp(p + 1 + len, ") ", 2) != 0)
+		return 0;
+	return p[len + 3] == 'Z' || p[len + 3] == 'X' ? 0 : pid;
+}
+
+/*
  * The pid of a tafeld running on data_dir (the pid its tafeld.lock holds,
  * main.c lock_data_dir, when that process is a tafeld), or 0.  Read only:
  * taking the lock to test it could make a tafeld starting that moment
@@ -320,65 +355,24 @@ errno_denied(int e)
 static long
 running_tafeld(const char *data_dir)
 {
-	char path[4300], buf[64], *p;
-	long pid = 0;
-	ssize_t n;
-	int fd;
+	char path[4300];
 
 	snprintf(path, sizeof path, "%s/tafeld.lock", data_dir);
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		return 0;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	pid = strtol(buf, NULL, 10);
-	if (pid <= 0)
-		return 0;
-	/* "PID (COMM) STATE ...": a tafeld, and not one killed but not yet
-	 * reaped by its parent (a zombie keeps its name) */
-	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return 0;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	if ((p = strchr(buf, '(')) == NULL || strncmp(p, "(tafeld) ", 9) != 0)
-		return 0;
-	return p[9] == 'Z' || p[9] == 'X' ? 0 : pid;
+	return live_pid_in(path, "tafeld");
 }
 
 /*
  * The pid of a live postmaster in data_dir's embedded cluster (its
- * postmaster.pid, a "postgres" process that is no zombie), or 0: after a
- * kill -9 of tafeld it keeps running, which "is tafeld running?" alone
- * left unsaid.
+ * postmaster.pid), or 0: after a kill -9 of tafeld it keeps running, which
+ * "is tafeld running?" alone left unsaid.
  */
 static long
 running_postmaster(const char *data_dir)
 {
-	char path[4300], buf[512], *p;
-	long pid;
-	FILE *f;
-	size_t n;
+	char path[4300];
 
 	snprintf(path, sizeof path, "%s/pg/data/postmaster.pid", data_dir);
-	if ((f = fopen(path, "re")) == NULL)
-		return 0;
-	pid = fgets(buf, sizeof buf, f) != NULL ? strtol(buf, NULL, 10) : 0;
-	fclose(f);
-	if (pid <= 0)
-		return 0;
-	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-	if ((f = fopen(path, "re")) == NULL)
-		return 0;
-	n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	if ((p = strchr(buf, '(')) == NULL || strncmp(p, "(postgres) ", 11) != 0)
-		return 0;
-	return p[11] == 'Z' || p[11] == 'X' ? 0 : pid;
+	return live_pid_in(path, "postgres");
 }
 
 /*
